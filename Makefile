@@ -1,0 +1,45 @@
+# arize-api developer tasks. `make test` works on a fresh machine: it runs `setup` itself.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+NPX := node_modules/.bin
+
+.PHONY: setup generate check-generated lint-spec lint test demo mock bench clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "arize-api needs Python >= 3.11 (found %s); set PYTHON=python3.11 or newer" % sys.version.split()[0])'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+generate: setup
+	$(PY) tools/generate.py
+
+check-generated: setup
+	$(PY) tools/generate.py --check
+
+lint-spec: setup
+	$(PY) -m openapi_spec_validator openapi.yaml
+	$(NPX)/redocly lint --format=stylish openapi.yaml
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: setup lint-spec check-generated lint
+	$(PY) -m pytest
+
+demo: setup
+	@echo "make demo: the offline mock server and examples/quickstart.py arrive with the client and mock-server issues."
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,189 @@
+"""Exception hierarchy, and the mapping from an HTTP error answer to one exception.
+
+Arize answers v2 errors with RFC 9457 problem details (``application/problem+json``);
+``/v1/log`` answers with grpc-gateway JSON or plain text. Both become an ``APIStatusError``
+subclass chosen by status, carrying whatever the body said.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "ArizeError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PaginationError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
+    "error_for_response",
+]
+
+_EXCERPT = 200
+_PROBLEM_MEMBERS = ("type", "title", "status", "detail", "instance")
+
+
+class ArizeError(Exception):
+    """Base class of every error this package raises."""
+
+
+class ConfigurationError(ArizeError, ValueError):
+    """The client was given settings it cannot work with."""
+
+
+class PaginationError(ArizeError):
+    """A list operation answered in a way that cannot be paged through safely."""
+
+
+class APIConnectionError(ArizeError):
+    """The request did not get an HTTP answer: connection refused, reset, or unreadable."""
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        super().__init__(message)
+        self.request = request
+
+
+class APITimeoutError(APIConnectionError):
+    """The server did not answer within the configured timeout."""
+
+
+class APIStatusError(ArizeError):
+    """The server answered with a non-2xx status.
+
+    Attributes mirror the RFC 9457 problem members; ``extra`` holds any other members
+    (for example ``error_code``, or ``deleted_example_ids`` on a partial delete).
+    """
+
+    status: int
+    title: str | None
+    detail: str | None
+    type: str | None
+    instance: str | None
+    request_id: str | None
+    extra: dict[str, Any]
+    body: object
+    response: httpx.Response
+
+    def __init__(self, response: httpx.Response, body: object = None) -> None:
+        self.response = response
+        self.status = response.status_code
+        self.body = body
+        problem = body if isinstance(body, dict) else {}
+        self.title = _str_or_none(problem.get("title"))
+        self.detail = _str_or_none(problem.get("detail") or problem.get("message"))
+        self.type = _str_or_none(problem.get("type"))
+        self.instance = _str_or_none(problem.get("instance"))
+        self.extra = {k: v for k, v in problem.items() if k not in _PROBLEM_MEMBERS}
+        self.request_id = _str_or_none(problem.get("request_id")) or response.headers.get(
+            "x-request-id"
+        )
+        super().__init__(self._message())
+
+    @property
+    def status_code(self) -> int:
+        """Alias of ``status``, as in httpx."""
+        return self.status
+
+    def _message(self) -> str:
+        request = self.response.request
+        where = f"{request.method} {request.url.path}"
+        summary = " - ".join(part for part in (self.title, self.detail) if part)
+        if not summary:
+            summary = _excerpt(self.response) or self.response.reason_phrase or "no body"
+        message = f"{self.status} {where}: {summary}"
+        if self.request_id:
+            message += f" (request id {self.request_id})"
+        hint = self._hint()
+        return f"{message}. {hint}" if hint else message
+
+    def _hint(self) -> str:
+        return ""
+
+
+class BadRequestError(APIStatusError):
+    """400: the body could not be parsed or a value had the wrong type."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the credential is missing, expired or invalid."""
+
+    def _hint(self) -> str:
+        return "Check the API key (argument api_key= or ARIZE_API_KEY)"
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the caller can see the resource but may not perform this action."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such resource, or the key has no read access to it (Arize does not say which)."""
+
+    def _hint(self) -> str:
+        return (
+            "A 404 also means the API key cannot read the resource: check the key's access "
+            "to the space or project before assuming it does not exist"
+        )
+
+
+class ConflictError(APIStatusError):
+    """409: the request clashes with existing state (for example a duplicate name in a space)."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the body parsed but broke a rule of the API."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; retried automatically up to ``max_retries``."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the server failed; idempotent requests are retried automatically."""
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def error_for_response(response: httpx.Response) -> APIStatusError:
+    """Build the exception for a non-2xx ``response`` (its body must already be read)."""
+    if response.status_code >= 500:
+        cls: type[APIStatusError] = InternalServerError
+    else:
+        cls = _BY_STATUS.get(response.status_code, APIStatusError)
+    return cls(response, _decode(response))
+
+
+def _decode(response: httpx.Response) -> object:
+    try:
+        return json.loads(response.content) if response.content else None
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _excerpt(response: httpx.Response) -> str:
+    text = response.content[: _EXCERPT * 4].decode("utf-8", errors="replace")
+    text = " ".join(text.split())
+    return text if len(text) <= _EXCERPT else text[:_EXCERPT] + "..."
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
