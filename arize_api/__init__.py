@@ -1,5 +1,7 @@
 """arize_api: an async-first, typed client for the Arize REST API."""
 
+from ._client import ArizeClient, AsyncArizeClient
+from ._config import REGIONS
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -16,16 +18,21 @@ from ._errors import (
     RateLimitError,
     UnprocessableEntityError,
 )
+from ._pagination import AsyncPaginator, SyncPaginator
+from ._transport import RetryPolicy
+from ._version import __version__
 from .types import UNSET, Unset
 
-__version__ = "0.1.0"
-
 __all__ = [
+    "REGIONS",
     "UNSET",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "ArizeClient",
     "ArizeError",
+    "AsyncArizeClient",
+    "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
@@ -35,6 +42,8 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RetryPolicy",
+    "SyncPaginator",
     "UnprocessableEntityError",
     "Unset",
     "__version__",

@@ -1,0 +1,36 @@
+"""Authentication: bearer on v2, the raw key plus space identification on the legacy /v1 routes."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import httpx
+
+__all__ = ["ArizeAuth"]
+
+V1_SPACE_ID_HEADER = "Grpc-Metadata-space_id"
+
+
+class ArizeAuth(httpx.Auth):
+    """Chooses the ``Authorization`` form per request, so one client serves v1 and v2.
+
+    The key lives only here and in the request headers; its repr never shows it.
+    """
+
+    def __init__(self, api_key: str, *, base_url: str, space_id: str | None = None) -> None:
+        self._bearer = f"Bearer {api_key}"
+        self._raw = api_key
+        self._space_id = space_id
+        self._v1_prefix = httpx.URL(base_url).path.rstrip("/") + "/v1/"
+
+    def __repr__(self) -> str:
+        return "ArizeAuth(api_key='****')"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if request.url.path.startswith(self._v1_prefix):
+            request.headers["Authorization"] = self._raw
+            if self._space_id and V1_SPACE_ID_HEADER not in request.headers:
+                request.headers[V1_SPACE_ID_HEADER] = self._space_id
+        else:
+            request.headers["Authorization"] = self._bearer
+        yield request
