@@ -14,6 +14,7 @@ from typing import Any, Self
 import attrs
 import httpx
 
+from ._aiohttp_transport import AiohttpTransport
 from ._auth import ArizeAuth
 from ._base_client import BaseClient
 from ._config import NOT_GIVEN, ClientConfig, NotGiven, resolve_config
@@ -281,7 +282,7 @@ class AsyncArizeClient(_ClientBase):
             lambda: (
                 _Pool(AsyncClientTransport(http_client))
                 if http_client is not None
-                else _Pool(httpx.AsyncHTTPTransport(limits=DEFAULT_LIMITS))
+                else _Pool(AiohttpTransport(limits=DEFAULT_LIMITS))
             ),
         )
         self._http = httpx.AsyncClient(
