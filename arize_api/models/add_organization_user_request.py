@@ -22,10 +22,12 @@ T = TypeVar("T", bound="AddOrganizationUserRequest")
 
 @_attrs_define
 class AddOrganizationUserRequest:
-    """
+    """Add an existing user to an organization with a role.
+
     Attributes:
         user_id (str):
-        role (OrganizationCustomRoleAssignmentRequest | OrganizationPredefinedRoleAssignmentRequest):
+        role (OrganizationCustomRoleAssignmentRequest | OrganizationPredefinedRoleAssignmentRequest): An organization
+            role to grant: built-in or custom.
     """
 
     user_id: str

@@ -20,10 +20,11 @@ T = TypeVar("T", bound="AddSpaceUserRequest")
 
 @_attrs_define
 class AddSpaceUserRequest:
-    """
+    """Add an existing user to a space with a role.
+
     Attributes:
         user_id (str):
-        role (CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest):
+        role (CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest): A space role to grant: built-in or custom.
     """
 
     user_id: str

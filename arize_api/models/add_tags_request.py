@@ -13,7 +13,8 @@ T = TypeVar("T", bound="AddTagsRequest")
 
 @_attrs_define
 class AddTagsRequest:
-    """
+    """Tags to attach to a resource; attaching one already present is a no-op.
+
     Attributes:
         tag_ids (list[str]):
     """

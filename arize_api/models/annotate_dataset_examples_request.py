@@ -17,7 +17,8 @@ T = TypeVar("T", bound="AnnotateDatasetExamplesRequest")
 
 @_attrs_define
 class AnnotateDatasetExamplesRequest:
-    """
+    """Annotations to upsert on dataset examples, one entry per example.
+
     Attributes:
         annotations (list[AnnotateRecordInput]):
     """

@@ -17,7 +17,8 @@ T = TypeVar("T", bound="AnnotateExperimentRunsRequest")
 
 @_attrs_define
 class AnnotateExperimentRunsRequest:
-    """
+    """Annotations to upsert on experiment runs, one entry per run.
+
     Attributes:
         annotations (list[AnnotateRecordInput]):
     """

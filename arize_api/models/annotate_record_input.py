@@ -17,7 +17,8 @@ T = TypeVar("T", bound="AnnotateRecordInput")
 
 @_attrs_define
 class AnnotateRecordInput:
-    """
+    """The annotations for one record (example or run), keyed by its id.
+
     Attributes:
         record_id (str):
         values (list[AnnotationInput]):

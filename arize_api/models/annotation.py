@@ -21,14 +21,15 @@ T = TypeVar("T", bound="Annotation")
 
 @_attrs_define
 class Annotation:
-    """
+    """One annotation value on a record, with who made it and when.
+
     Attributes:
         name (str):
         score (float | Unset):
         label (str | Unset):
         text (str | Unset):
         updated_at (datetime.datetime | Unset):
-        annotator (AnnotatorUser | Unset):
+        annotator (AnnotatorUser | Unset): The user who wrote an annotation.
     """
 
     name: str

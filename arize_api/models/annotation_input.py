@@ -15,7 +15,8 @@ T = TypeVar("T", bound="AnnotationInput")
 
 @_attrs_define
 class AnnotationInput:
-    """
+    """One annotation to write: a config name plus a score, label or text.
+
     Attributes:
         name (str):
         score (float | Unset):

@@ -14,7 +14,8 @@ T = TypeVar("T", bound="AnnotatorUser")
 
 @_attrs_define
 class AnnotatorUser:
-    """
+    """The user who wrote an annotation.
+
     Attributes:
         id (str):
         email (str):

@@ -19,7 +19,8 @@ T = TypeVar("T", bound="CreateDatasetRequest")
 
 @_attrs_define
 class CreateDatasetRequest:
-    """
+    """A new dataset and its first examples (free-form JSON rows).
+
     Attributes:
         name (str):
         space_id (str):

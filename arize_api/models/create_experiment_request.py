@@ -19,7 +19,8 @@ T = TypeVar("T", bound="CreateExperimentRequest")
 
 @_attrs_define
 class CreateExperimentRequest:
-    """
+    """A new experiment over a dataset version, with its first runs.
+
     Attributes:
         name (str):
         experiment_runs (list[ExperimentRunInput]):

@@ -15,7 +15,8 @@ T = TypeVar("T", bound="CreateOrganizationRequest")
 
 @_attrs_define
 class CreateOrganizationRequest:
-    """
+    """A new organization.
+
     Attributes:
         name (str):
         description (str | Unset):

@@ -13,7 +13,8 @@ T = TypeVar("T", bound="CreateProjectRequest")
 
 @_attrs_define
 class CreateProjectRequest:
-    """
+    """A new project in a space.
+
     Attributes:
         name (str):
         space_id (str):

@@ -15,7 +15,8 @@ T = TypeVar("T", bound="CreateSpaceRequest")
 
 @_attrs_define
 class CreateSpaceRequest:
-    """
+    """A new space in an organization.
+
     Attributes:
         name (str):
         organization_id (str):

@@ -22,7 +22,8 @@ T = TypeVar("T", bound="CustomRoleAssignment")
 
 @_attrs_define
 class CustomRoleAssignment:
-    """
+    """A space role granted through a custom role.
+
     Attributes:
         type_ (Literal['CUSTOM']): Always `CUSTOM` (a `SpaceRoleAssignmentType` value).
         id (str):

@@ -18,9 +18,10 @@ T = TypeVar("T", bound="CustomRoleAssignmentRequest")
 
 @_attrs_define
 class CustomRoleAssignmentRequest:
-    """
+    """Grant a space role through a custom role id.
+
     Attributes:
-        type_ (SpaceRoleAssignmentType):
+        type_ (SpaceRoleAssignmentType): Whether a role assignment uses a built-in or a custom role.
         id (str):
     """
 

@@ -21,7 +21,8 @@ T = TypeVar("T", bound="Dataset")
 
 @_attrs_define
 class Dataset:
-    """
+    """A named collection of examples in a space, with its versions.
+
     Attributes:
         id (str):
         name (str):

@@ -21,7 +21,8 @@ T = TypeVar("T", bound="DatasetExample")
 
 @_attrs_define
 class DatasetExample:
-    """
+    """One dataset row: system fields plus the user-defined columns.
+
     Attributes:
         id (str):
         created_at (datetime.datetime):

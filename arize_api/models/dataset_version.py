@@ -15,7 +15,8 @@ T = TypeVar("T", bound="DatasetVersion")
 
 @_attrs_define
 class DatasetVersion:
-    """
+    """An immutable snapshot of a dataset's examples.
+
     Attributes:
         id (str):
         name (str):

@@ -13,7 +13,8 @@ T = TypeVar("T", bound="DefaultAgentRuntime")
 
 @_attrs_define
 class DefaultAgentRuntime:
-    """
+    """The agent runtime a space uses by default.
+
     Attributes:
         integration_id (str):
     """

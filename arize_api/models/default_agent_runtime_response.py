@@ -14,7 +14,8 @@ T = TypeVar("T", bound="DefaultAgentRuntimeResponse")
 
 @_attrs_define
 class DefaultAgentRuntimeResponse:
-    """
+    """The agent runtime a space uses by default, as returned.
+
     Attributes:
         integration_id (str):
     """

@@ -13,7 +13,8 @@ T = TypeVar("T", bound="DefaultLLMIntegration")
 
 @_attrs_define
 class DefaultLLMIntegration:
-    """
+    """The LLM integration and model a space uses by default.
+
     Attributes:
         integration_id (str):
         model_name (str):

@@ -14,7 +14,8 @@ T = TypeVar("T", bound="DefaultLLMIntegrationResponse")
 
 @_attrs_define
 class DefaultLLMIntegrationResponse:
-    """
+    """The LLM integration and model a space uses by default, as returned.
+
     Attributes:
         integration_id (str):
         model_name (str):

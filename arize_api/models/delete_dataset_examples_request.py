@@ -13,7 +13,8 @@ T = TypeVar("T", bound="DeleteDatasetExamplesRequest")
 
 @_attrs_define
 class DeleteDatasetExamplesRequest:
-    """
+    """Ids of the examples to delete.
+
     Attributes:
         dataset_version_id (str):
         example_ids (list[str]):

@@ -14,7 +14,8 @@ T = TypeVar("T", bound="DeleteDatasetExamplesResponse")
 
 @_attrs_define
 class DeleteDatasetExamplesResponse:
-    """
+    """Ids of the examples that were deleted.
+
     Attributes:
         completed (bool):
         deleted_example_ids (list[str]):

@@ -17,7 +17,8 @@ T = TypeVar("T", bound="Experiment")
 
 @_attrs_define
 class Experiment:
-    """
+    """A run of a task over a dataset version; its results are runs.
+
     Attributes:
         id (str):
         name (str):

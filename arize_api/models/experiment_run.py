@@ -20,7 +20,8 @@ T = TypeVar("T", bound="ExperimentRun")
 
 @_attrs_define
 class ExperimentRun:
-    """
+    """One experiment result: the output for one example, plus user columns.
+
     Attributes:
         id (str):
         example_id (None | str):

@@ -16,7 +16,8 @@ T = TypeVar("T", bound="ExperimentRunInput")
 
 @_attrs_define
 class ExperimentRunInput:
-    """
+    """One experiment result to record.
+
     Attributes:
         output (str):
         example_id (None | str | Unset):

@@ -17,7 +17,8 @@ T = TypeVar("T", bound="ExperimentWithRunIds")
 
 @_attrs_define
 class ExperimentWithRunIds:
-    """
+    """An experiment and the ids of the runs just written.
+
     Attributes:
         id (str):
         name (str):

@@ -19,7 +19,8 @@ T = TypeVar("T", bound="InsertDatasetExamplesRequest")
 
 @_attrs_define
 class InsertDatasetExamplesRequest:
-    """
+    """Examples to add to a dataset (1 to 1000).
+
     Attributes:
         examples (list[InsertDatasetExamplesRequestExamplesItem]):
     """

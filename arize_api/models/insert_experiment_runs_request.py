@@ -17,7 +17,8 @@ T = TypeVar("T", bound="InsertExperimentRunsRequest")
 
 @_attrs_define
 class InsertExperimentRunsRequest:
-    """
+    """Runs to add to an experiment (1 to 1000).
+
     Attributes:
         experiment_runs (list[ExperimentRunInput]):
     """

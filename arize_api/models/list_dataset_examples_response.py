@@ -19,10 +19,11 @@ T = TypeVar("T", bound="ListDatasetExamplesResponse")
 
 @_attrs_define
 class ListDatasetExamplesResponse:
-    """
+    """A page of dataset examples.
+
     Attributes:
         examples (list[DatasetExample]):
-        pagination (PaginationMetadata):
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
     """
 
     examples: list[DatasetExample]

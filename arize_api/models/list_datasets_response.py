@@ -19,10 +19,11 @@ T = TypeVar("T", bound="ListDatasetsResponse")
 
 @_attrs_define
 class ListDatasetsResponse:
-    """
+    """A page of datasets.
+
     Attributes:
         datasets (list[Dataset]):
-        pagination (PaginationMetadata):
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
     """
 
     datasets: list[Dataset]

@@ -19,10 +19,11 @@ T = TypeVar("T", bound="ListExperimentRunsResponse")
 
 @_attrs_define
 class ListExperimentRunsResponse:
-    """
+    """A page of experiment runs.
+
     Attributes:
         experiment_runs (list[ExperimentRun]):
-        pagination (PaginationMetadata):
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
     """
 
     experiment_runs: list[ExperimentRun]

@@ -19,10 +19,11 @@ T = TypeVar("T", bound="ListExperimentsResponse")
 
 @_attrs_define
 class ListExperimentsResponse:
-    """
+    """A page of experiments.
+
     Attributes:
         experiments (list[Experiment]):
-        pagination (PaginationMetadata):
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
     """
 
     experiments: list[Experiment]

@@ -19,10 +19,11 @@ T = TypeVar("T", bound="ListOrganizationsResponse")
 
 @_attrs_define
 class ListOrganizationsResponse:
-    """
+    """A page of organizations.
+
     Attributes:
         organizations (list[Organization]):
-        pagination (PaginationMetadata):
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
     """
 
     organizations: list[Organization]

@@ -19,10 +19,11 @@ T = TypeVar("T", bound="ListProjectsResponse")
 
 @_attrs_define
 class ListProjectsResponse:
-    """
+    """A page of projects.
+
     Attributes:
         projects (list[Project]):
-        pagination (PaginationMetadata):
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
     """
 
     projects: list[Project]

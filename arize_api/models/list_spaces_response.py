@@ -19,10 +19,11 @@ T = TypeVar("T", bound="ListSpacesResponse")
 
 @_attrs_define
 class ListSpacesResponse:
-    """
+    """A page of spaces.
+
     Attributes:
         spaces (list[Space]):
-        pagination (PaginationMetadata):
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
     """
 
     spaces: list[Space]

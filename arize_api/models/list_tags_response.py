@@ -19,10 +19,11 @@ T = TypeVar("T", bound="ListTagsResponse")
 
 @_attrs_define
 class ListTagsResponse:
-    """
+    """The tags on a resource.
+
     Attributes:
         tags (list[Tag]):
-        pagination (PaginationMetadata):
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
     """
 
     tags: list[Tag]

@@ -15,7 +15,8 @@ T = TypeVar("T", bound="Organization")
 
 @_attrs_define
 class Organization:
-    """
+    """An organization: the top of the account hierarchy, holding spaces.
+
     Attributes:
         id (str):
         name (str):

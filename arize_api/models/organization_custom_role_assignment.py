@@ -22,7 +22,8 @@ T = TypeVar("T", bound="OrganizationCustomRoleAssignment")
 
 @_attrs_define
 class OrganizationCustomRoleAssignment:
-    """
+    """An organization role granted through a custom role.
+
     Attributes:
         type_ (Literal['CUSTOM']): Always `CUSTOM` (a `OrganizationRoleAssignmentType` value).
         id (str):

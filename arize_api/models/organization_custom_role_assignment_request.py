@@ -18,9 +18,10 @@ T = TypeVar("T", bound="OrganizationCustomRoleAssignmentRequest")
 
 @_attrs_define
 class OrganizationCustomRoleAssignmentRequest:
-    """
+    """Grant an organization role through a custom role id.
+
     Attributes:
-        type_ (OrganizationRoleAssignmentType):
+        type_ (OrganizationRoleAssignmentType): Whether a role assignment uses a built-in or a custom role.
         id (str):
     """
 

@@ -23,12 +23,14 @@ T = TypeVar("T", bound="OrganizationMembership")
 
 @_attrs_define
 class OrganizationMembership:
-    """
+    """A user's membership of an organization and the role it carries.
+
     Attributes:
         id (str):
         user_id (str):
         organization_id (str):
-        role (OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment):
+        role (OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment): How a user holds an organization
+            role; `type` says which kind.
     """
 
     id: str

@@ -22,10 +22,11 @@ T = TypeVar("T", bound="OrganizationPredefinedRoleAssignment")
 
 @_attrs_define
 class OrganizationPredefinedRoleAssignment:
-    """
+    """An organization role granted through a built-in role.
+
     Attributes:
         type_ (Literal['PREDEFINED']): Always `PREDEFINED` (a `OrganizationRoleAssignmentType` value).
-        name (OrganizationRole):
+        name (OrganizationRole): The built-in organization roles.
     """
 
     type_: Literal["PREDEFINED"]

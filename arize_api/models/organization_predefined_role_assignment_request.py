@@ -19,10 +19,11 @@ T = TypeVar("T", bound="OrganizationPredefinedRoleAssignmentRequest")
 
 @_attrs_define
 class OrganizationPredefinedRoleAssignmentRequest:
-    """
+    """Grant a built-in organization role.
+
     Attributes:
-        type_ (OrganizationRoleAssignmentType):
-        name (OrganizationRole):
+        type_ (OrganizationRoleAssignmentType): Whether a role assignment uses a built-in or a custom role.
+        name (OrganizationRole): The built-in organization roles.
     """
 
     type_: OrganizationRoleAssignmentType

@@ -16,7 +16,8 @@ T = TypeVar("T", bound="PaginationMetadata")
 
 @_attrs_define
 class PaginationMetadata:
-    """
+    """Where a page sits: `next_cursor` is present only while `has_more` is true.
+
     Attributes:
         has_more (bool):
         next_cursor (str | Unset):

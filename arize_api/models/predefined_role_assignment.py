@@ -22,10 +22,11 @@ T = TypeVar("T", bound="PredefinedRoleAssignment")
 
 @_attrs_define
 class PredefinedRoleAssignment:
-    """
+    """A space role granted through a built-in role.
+
     Attributes:
         type_ (Literal['PREDEFINED']): Always `PREDEFINED` (a `SpaceRoleAssignmentType` value).
-        name (UserSpaceRole):
+        name (UserSpaceRole): The built-in space roles.
     """
 
     type_: Literal["PREDEFINED"]

@@ -19,10 +19,11 @@ T = TypeVar("T", bound="PredefinedRoleAssignmentRequest")
 
 @_attrs_define
 class PredefinedRoleAssignmentRequest:
-    """
+    """Grant a built-in space role.
+
     Attributes:
-        type_ (SpaceRoleAssignmentType):
-        name (UserSpaceRole):
+        type_ (SpaceRoleAssignmentType): Whether a role assignment uses a built-in or a custom role.
+        name (UserSpaceRole): The built-in space roles.
     """
 
     type_: SpaceRoleAssignmentType

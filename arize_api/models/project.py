@@ -18,7 +18,8 @@ T = TypeVar("T", bound="Project")
 
 @_attrs_define
 class Project:
-    """
+    """A project: the home of traces or model data in a space.
+
     Attributes:
         id (str):
         name (str):

@@ -13,7 +13,8 @@ T = TypeVar("T", bound="RemoveTagsRequest")
 
 @_attrs_define
 class RemoveTagsRequest:
-    """
+    """Tags to detach from a resource.
+
     Attributes:
         tag_ids (list[str]):
     """

@@ -14,7 +14,8 @@ T = TypeVar("T", bound="RemoveTagsResponse")
 
 @_attrs_define
 class RemoveTagsResponse:
-    """
+    """The tags that were detached.
+
     Attributes:
         completed (bool):
         deleted (list[str]):

@@ -15,7 +15,8 @@ T = TypeVar("T", bound="SearchDatasetExamplesRequest")
 
 @_attrs_define
 class SearchDatasetExamplesRequest:
-    """
+    """A filter over a dataset's examples, with paging in the body.
+
     Attributes:
         filter_ (str | Unset):
         limit (int | Unset):

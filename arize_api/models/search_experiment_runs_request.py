@@ -15,7 +15,8 @@ T = TypeVar("T", bound="SearchExperimentRunsRequest")
 
 @_attrs_define
 class SearchExperimentRunsRequest:
-    """
+    """A filter over an experiment's runs, with paging in the body.
+
     Attributes:
         filter_ (str | Unset):
         limit (int | Unset):

@@ -22,7 +22,8 @@ T = TypeVar("T", bound="Space")
 
 @_attrs_define
 class Space:
-    """
+    """A space: a workspace inside an organization that owns datasets, projects and more.
+
     Attributes:
         id (str):
         name (str):

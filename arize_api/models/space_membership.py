@@ -19,12 +19,13 @@ T = TypeVar("T", bound="SpaceMembership")
 
 @_attrs_define
 class SpaceMembership:
-    """
+    """A user's membership of a space and the role it carries.
+
     Attributes:
         id (str):
         user_id (str):
         space_id (str):
-        role (CustomRoleAssignment | PredefinedRoleAssignment):
+        role (CustomRoleAssignment | PredefinedRoleAssignment): How a user holds a space role; `type` says which kind.
     """
 
     id: str

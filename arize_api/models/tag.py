@@ -18,7 +18,8 @@ T = TypeVar("T", bound="Tag")
 
 @_attrs_define
 class Tag:
-    """
+    """A label that can be attached to resources in a space.
+
     Attributes:
         id (str):
         name (str):

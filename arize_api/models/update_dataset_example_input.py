@@ -14,7 +14,8 @@ T = TypeVar("T", bound="UpdateDatasetExampleInput")
 
 @_attrs_define
 class UpdateDatasetExampleInput:
-    """
+    """New contents for one existing example, by id.
+
     Attributes:
         id (str):
     """

@@ -19,7 +19,8 @@ T = TypeVar("T", bound="UpdateDatasetExamplesRequest")
 
 @_attrs_define
 class UpdateDatasetExamplesRequest:
-    """
+    """Examples to change (1 to 1000), optionally as a new version.
+
     Attributes:
         examples (list[UpdateDatasetExampleInput]):
         new_version (str | Unset):

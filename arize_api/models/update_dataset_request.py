@@ -13,7 +13,8 @@ T = TypeVar("T", bound="UpdateDatasetRequest")
 
 @_attrs_define
 class UpdateDatasetRequest:
-    """
+    """Changes to a dataset's own fields.
+
     Attributes:
         name (str):
     """

@@ -15,7 +15,8 @@ T = TypeVar("T", bound="UpdateOrganizationRequest")
 
 @_attrs_define
 class UpdateOrganizationRequest:
-    """
+    """Changes to an organization; null clears a nullable field.
+
     Attributes:
         name (str | Unset):
         description (None | str | Unset):

@@ -13,7 +13,8 @@ T = TypeVar("T", bound="UpdateProjectRequest")
 
 @_attrs_define
 class UpdateProjectRequest:
-    """
+    """Changes to a project.
+
     Attributes:
         name (str):
     """

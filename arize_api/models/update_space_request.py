@@ -20,7 +20,8 @@ T = TypeVar("T", bound="UpdateSpaceRequest")
 
 @_attrs_define
 class UpdateSpaceRequest:
-    """
+    """Changes to a space; null clears a nullable field.
+
     Attributes:
         name (str | Unset):
         description (None | str | Unset):

@@ -65,7 +65,8 @@ def sync_detailed(
 
     Args:
         dataset_id (str):
-        body (AnnotateDatasetExamplesRequest):
+        body (AnnotateDatasetExamplesRequest): Annotations to upsert on dataset examples, one
+            entry per example.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -92,7 +93,8 @@ def sync(
 
     Args:
         dataset_id (str):
-        body (AnnotateDatasetExamplesRequest):
+        body (AnnotateDatasetExamplesRequest): Annotations to upsert on dataset examples, one
+            entry per example.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -118,7 +120,8 @@ async def asyncio_detailed(
 
     Args:
         dataset_id (str):
-        body (AnnotateDatasetExamplesRequest):
+        body (AnnotateDatasetExamplesRequest): Annotations to upsert on dataset examples, one
+            entry per example.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -145,7 +148,8 @@ async def asyncio(
 
     Args:
         dataset_id (str):
-        body (AnnotateDatasetExamplesRequest):
+        body (AnnotateDatasetExamplesRequest): Annotations to upsert on dataset examples, one
+            entry per example.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -63,7 +63,7 @@ def sync_detailed(
     """Create dataset (POST /v2/datasets).
 
     Args:
-        body (CreateDatasetRequest):
+        body (CreateDatasetRequest): A new dataset and its first examples (free-form JSON rows).
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -87,7 +87,7 @@ def sync(
     """Create dataset (POST /v2/datasets).
 
     Args:
-        body (CreateDatasetRequest):
+        body (CreateDatasetRequest): A new dataset and its first examples (free-form JSON rows).
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -110,7 +110,7 @@ async def asyncio_detailed(
     """Create dataset (POST /v2/datasets).
 
     Args:
-        body (CreateDatasetRequest):
+        body (CreateDatasetRequest): A new dataset and its first examples (free-form JSON rows).
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -134,7 +134,7 @@ async def asyncio(
     """Create dataset (POST /v2/datasets).
 
     Args:
-        body (CreateDatasetRequest):
+        body (CreateDatasetRequest): A new dataset and its first examples (free-form JSON rows).
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -73,7 +73,7 @@ def sync_detailed(
 
     Args:
         dataset_id (str):
-        body (DeleteDatasetExamplesRequest):
+        body (DeleteDatasetExamplesRequest): Ids of the examples to delete.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -100,7 +100,7 @@ def sync(
 
     Args:
         dataset_id (str):
-        body (DeleteDatasetExamplesRequest):
+        body (DeleteDatasetExamplesRequest): Ids of the examples to delete.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -126,7 +126,7 @@ async def asyncio_detailed(
 
     Args:
         dataset_id (str):
-        body (DeleteDatasetExamplesRequest):
+        body (DeleteDatasetExamplesRequest): Ids of the examples to delete.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -153,7 +153,7 @@ async def asyncio(
 
     Args:
         dataset_id (str):
-        body (DeleteDatasetExamplesRequest):
+        body (DeleteDatasetExamplesRequest): Ids of the examples to delete.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

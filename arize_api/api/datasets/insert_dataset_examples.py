@@ -83,7 +83,7 @@ def sync_detailed(
     Args:
         dataset_id (str):
         dataset_version_id (str | Unset):
-        body (InsertDatasetExamplesRequest):
+        body (InsertDatasetExamplesRequest): Examples to add to a dataset (1 to 1000).
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -113,7 +113,7 @@ def sync(
     Args:
         dataset_id (str):
         dataset_version_id (str | Unset):
-        body (InsertDatasetExamplesRequest):
+        body (InsertDatasetExamplesRequest): Examples to add to a dataset (1 to 1000).
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -142,7 +142,7 @@ async def asyncio_detailed(
     Args:
         dataset_id (str):
         dataset_version_id (str | Unset):
-        body (InsertDatasetExamplesRequest):
+        body (InsertDatasetExamplesRequest): Examples to add to a dataset (1 to 1000).
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -172,7 +172,7 @@ async def asyncio(
     Args:
         dataset_id (str):
         dataset_version_id (str | Unset):
-        body (InsertDatasetExamplesRequest):
+        body (InsertDatasetExamplesRequest): Examples to add to a dataset (1 to 1000).
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

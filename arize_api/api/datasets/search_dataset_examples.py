@@ -73,7 +73,8 @@ def sync_detailed(
 
     Args:
         dataset_id (str):
-        body (SearchDatasetExamplesRequest):
+        body (SearchDatasetExamplesRequest): A filter over a dataset's examples, with paging in
+            the body.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -100,7 +101,8 @@ def sync(
 
     Args:
         dataset_id (str):
-        body (SearchDatasetExamplesRequest):
+        body (SearchDatasetExamplesRequest): A filter over a dataset's examples, with paging in
+            the body.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -126,7 +128,8 @@ async def asyncio_detailed(
 
     Args:
         dataset_id (str):
-        body (SearchDatasetExamplesRequest):
+        body (SearchDatasetExamplesRequest): A filter over a dataset's examples, with paging in
+            the body.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -153,7 +156,8 @@ async def asyncio(
 
     Args:
         dataset_id (str):
-        body (SearchDatasetExamplesRequest):
+        body (SearchDatasetExamplesRequest): A filter over a dataset's examples, with paging in
+            the body.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -69,7 +69,7 @@ def sync_detailed(
 
     Args:
         dataset_id (str):
-        body (UpdateDatasetRequest):
+        body (UpdateDatasetRequest): Changes to a dataset's own fields.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -96,7 +96,7 @@ def sync(
 
     Args:
         dataset_id (str):
-        body (UpdateDatasetRequest):
+        body (UpdateDatasetRequest): Changes to a dataset's own fields.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -122,7 +122,7 @@ async def asyncio_detailed(
 
     Args:
         dataset_id (str):
-        body (UpdateDatasetRequest):
+        body (UpdateDatasetRequest): Changes to a dataset's own fields.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -149,7 +149,7 @@ async def asyncio(
 
     Args:
         dataset_id (str):
-        body (UpdateDatasetRequest):
+        body (UpdateDatasetRequest): Changes to a dataset's own fields.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

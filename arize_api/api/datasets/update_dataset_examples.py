@@ -83,7 +83,8 @@ def sync_detailed(
     Args:
         dataset_id (str):
         dataset_version_id (str | Unset):
-        body (UpdateDatasetExamplesRequest):
+        body (UpdateDatasetExamplesRequest): Examples to change (1 to 1000), optionally as a new
+            version.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -113,7 +114,8 @@ def sync(
     Args:
         dataset_id (str):
         dataset_version_id (str | Unset):
-        body (UpdateDatasetExamplesRequest):
+        body (UpdateDatasetExamplesRequest): Examples to change (1 to 1000), optionally as a new
+            version.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -142,7 +144,8 @@ async def asyncio_detailed(
     Args:
         dataset_id (str):
         dataset_version_id (str | Unset):
-        body (UpdateDatasetExamplesRequest):
+        body (UpdateDatasetExamplesRequest): Examples to change (1 to 1000), optionally as a new
+            version.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -172,7 +175,8 @@ async def asyncio(
     Args:
         dataset_id (str):
         dataset_version_id (str | Unset):
-        body (UpdateDatasetExamplesRequest):
+        body (UpdateDatasetExamplesRequest): Examples to change (1 to 1000), optionally as a new
+            version.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

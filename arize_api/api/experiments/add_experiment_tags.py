@@ -71,7 +71,8 @@ def sync_detailed(
 
     Args:
         experiment_id (str):
-        body (AddTagsRequest):
+        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
+            no-op.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -98,7 +99,8 @@ def sync(
 
     Args:
         experiment_id (str):
-        body (AddTagsRequest):
+        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
+            no-op.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -124,7 +126,8 @@ async def asyncio_detailed(
 
     Args:
         experiment_id (str):
-        body (AddTagsRequest):
+        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
+            no-op.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -151,7 +154,8 @@ async def asyncio(
 
     Args:
         experiment_id (str):
-        body (AddTagsRequest):
+        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
+            no-op.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -65,7 +65,8 @@ def sync_detailed(
 
     Args:
         experiment_id (str):
-        body (AnnotateExperimentRunsRequest):
+        body (AnnotateExperimentRunsRequest): Annotations to upsert on experiment runs, one entry
+            per run.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -92,7 +93,8 @@ def sync(
 
     Args:
         experiment_id (str):
-        body (AnnotateExperimentRunsRequest):
+        body (AnnotateExperimentRunsRequest): Annotations to upsert on experiment runs, one entry
+            per run.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -118,7 +120,8 @@ async def asyncio_detailed(
 
     Args:
         experiment_id (str):
-        body (AnnotateExperimentRunsRequest):
+        body (AnnotateExperimentRunsRequest): Annotations to upsert on experiment runs, one entry
+            per run.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -145,7 +148,8 @@ async def asyncio(
 
     Args:
         experiment_id (str):
-        body (AnnotateExperimentRunsRequest):
+        body (AnnotateExperimentRunsRequest): Annotations to upsert on experiment runs, one entry
+            per run.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -65,7 +65,8 @@ def sync_detailed(
     """Create experiment (POST /v2/experiments).
 
     Args:
-        body (CreateExperimentRequest):
+        body (CreateExperimentRequest): A new experiment over a dataset version, with its first
+            runs.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -89,7 +90,8 @@ def sync(
     """Create experiment (POST /v2/experiments).
 
     Args:
-        body (CreateExperimentRequest):
+        body (CreateExperimentRequest): A new experiment over a dataset version, with its first
+            runs.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -112,7 +114,8 @@ async def asyncio_detailed(
     """Create experiment (POST /v2/experiments).
 
     Args:
-        body (CreateExperimentRequest):
+        body (CreateExperimentRequest): A new experiment over a dataset version, with its first
+            runs.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -136,7 +139,8 @@ async def asyncio(
     """Create experiment (POST /v2/experiments).
 
     Args:
-        body (CreateExperimentRequest):
+        body (CreateExperimentRequest): A new experiment over a dataset version, with its first
+            runs.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -73,7 +73,7 @@ def sync_detailed(
 
     Args:
         experiment_id (str):
-        body (InsertExperimentRunsRequest):
+        body (InsertExperimentRunsRequest): Runs to add to an experiment (1 to 1000).
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -100,7 +100,7 @@ def sync(
 
     Args:
         experiment_id (str):
-        body (InsertExperimentRunsRequest):
+        body (InsertExperimentRunsRequest): Runs to add to an experiment (1 to 1000).
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -126,7 +126,7 @@ async def asyncio_detailed(
 
     Args:
         experiment_id (str):
-        body (InsertExperimentRunsRequest):
+        body (InsertExperimentRunsRequest): Runs to add to an experiment (1 to 1000).
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -153,7 +153,7 @@ async def asyncio(
 
     Args:
         experiment_id (str):
-        body (InsertExperimentRunsRequest):
+        body (InsertExperimentRunsRequest): Runs to add to an experiment (1 to 1000).
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

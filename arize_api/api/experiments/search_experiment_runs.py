@@ -73,7 +73,8 @@ def sync_detailed(
 
     Args:
         experiment_id (str):
-        body (SearchExperimentRunsRequest):
+        body (SearchExperimentRunsRequest): A filter over an experiment's runs, with paging in the
+            body.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -100,7 +101,8 @@ def sync(
 
     Args:
         experiment_id (str):
-        body (SearchExperimentRunsRequest):
+        body (SearchExperimentRunsRequest): A filter over an experiment's runs, with paging in the
+            body.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -126,7 +128,8 @@ async def asyncio_detailed(
 
     Args:
         experiment_id (str):
-        body (SearchExperimentRunsRequest):
+        body (SearchExperimentRunsRequest): A filter over an experiment's runs, with paging in the
+            body.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -153,7 +156,8 @@ async def asyncio(
 
     Args:
         experiment_id (str):
-        body (SearchExperimentRunsRequest):
+        body (SearchExperimentRunsRequest): A filter over an experiment's runs, with paging in the
+            body.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

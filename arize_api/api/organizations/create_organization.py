@@ -65,7 +65,7 @@ def sync_detailed(
     """Create organization (POST /v2/organizations).
 
     Args:
-        body (CreateOrganizationRequest):
+        body (CreateOrganizationRequest): A new organization.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -89,7 +89,7 @@ def sync(
     """Create organization (POST /v2/organizations).
 
     Args:
-        body (CreateOrganizationRequest):
+        body (CreateOrganizationRequest): A new organization.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -112,7 +112,7 @@ async def asyncio_detailed(
     """Create organization (POST /v2/organizations).
 
     Args:
-        body (CreateOrganizationRequest):
+        body (CreateOrganizationRequest): A new organization.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -136,7 +136,7 @@ async def asyncio(
     """Create organization (POST /v2/organizations).
 
     Args:
-        body (CreateOrganizationRequest):
+        body (CreateOrganizationRequest): A new organization.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -71,7 +71,8 @@ def sync_detailed(
 
     Args:
         org_id (str):
-        body (UpdateOrganizationRequest):
+        body (UpdateOrganizationRequest): Changes to an organization; null clears a nullable
+            field.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -98,7 +99,8 @@ def sync(
 
     Args:
         org_id (str):
-        body (UpdateOrganizationRequest):
+        body (UpdateOrganizationRequest): Changes to an organization; null clears a nullable
+            field.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -124,7 +126,8 @@ async def asyncio_detailed(
 
     Args:
         org_id (str):
-        body (UpdateOrganizationRequest):
+        body (UpdateOrganizationRequest): Changes to an organization; null clears a nullable
+            field.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -151,7 +154,8 @@ async def asyncio(
 
     Args:
         org_id (str):
-        body (UpdateOrganizationRequest):
+        body (UpdateOrganizationRequest): Changes to an organization; null clears a nullable
+            field.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

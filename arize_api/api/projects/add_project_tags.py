@@ -71,7 +71,8 @@ def sync_detailed(
 
     Args:
         project_id (str):
-        body (AddTagsRequest):
+        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
+            no-op.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -98,7 +99,8 @@ def sync(
 
     Args:
         project_id (str):
-        body (AddTagsRequest):
+        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
+            no-op.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -124,7 +126,8 @@ async def asyncio_detailed(
 
     Args:
         project_id (str):
-        body (AddTagsRequest):
+        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
+            no-op.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -151,7 +154,8 @@ async def asyncio(
 
     Args:
         project_id (str):
-        body (AddTagsRequest):
+        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
+            no-op.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -97,7 +97,7 @@ def sync_detailed(
         name (str | Unset):
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
-        project_type (ProjectType | Unset):
+        project_type (ProjectType | Unset): What a project holds.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -136,7 +136,7 @@ def sync(
         name (str | Unset):
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
-        project_type (ProjectType | Unset):
+        project_type (ProjectType | Unset): What a project holds.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -174,7 +174,7 @@ async def asyncio_detailed(
         name (str | Unset):
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
-        project_type (ProjectType | Unset):
+        project_type (ProjectType | Unset): What a project holds.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -213,7 +213,7 @@ async def asyncio(
         name (str | Unset):
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
-        project_type (ProjectType | Unset):
+        project_type (ProjectType | Unset): What a project holds.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -69,7 +69,7 @@ def sync_detailed(
 
     Args:
         project_id (str):
-        body (UpdateProjectRequest):
+        body (UpdateProjectRequest): Changes to a project.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -96,7 +96,7 @@ def sync(
 
     Args:
         project_id (str):
-        body (UpdateProjectRequest):
+        body (UpdateProjectRequest): Changes to a project.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -122,7 +122,7 @@ async def asyncio_detailed(
 
     Args:
         project_id (str):
-        body (UpdateProjectRequest):
+        body (UpdateProjectRequest): Changes to a project.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -149,7 +149,7 @@ async def asyncio(
 
     Args:
         project_id (str):
-        body (UpdateProjectRequest):
+        body (UpdateProjectRequest): Changes to a project.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

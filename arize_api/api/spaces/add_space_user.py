@@ -71,7 +71,7 @@ def sync_detailed(
 
     Args:
         space_id (str):
-        body (AddSpaceUserRequest):
+        body (AddSpaceUserRequest): Add an existing user to a space with a role.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -98,7 +98,7 @@ def sync(
 
     Args:
         space_id (str):
-        body (AddSpaceUserRequest):
+        body (AddSpaceUserRequest): Add an existing user to a space with a role.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -124,7 +124,7 @@ async def asyncio_detailed(
 
     Args:
         space_id (str):
-        body (AddSpaceUserRequest):
+        body (AddSpaceUserRequest): Add an existing user to a space with a role.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -151,7 +151,7 @@ async def asyncio(
 
     Args:
         space_id (str):
-        body (AddSpaceUserRequest):
+        body (AddSpaceUserRequest): Add an existing user to a space with a role.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -63,7 +63,7 @@ def sync_detailed(
     """Create space (POST /v2/spaces).
 
     Args:
-        body (CreateSpaceRequest):
+        body (CreateSpaceRequest): A new space in an organization.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -87,7 +87,7 @@ def sync(
     """Create space (POST /v2/spaces).
 
     Args:
-        body (CreateSpaceRequest):
+        body (CreateSpaceRequest): A new space in an organization.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -110,7 +110,7 @@ async def asyncio_detailed(
     """Create space (POST /v2/spaces).
 
     Args:
-        body (CreateSpaceRequest):
+        body (CreateSpaceRequest): A new space in an organization.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -134,7 +134,7 @@ async def asyncio(
     """Create space (POST /v2/spaces).
 
     Args:
-        body (CreateSpaceRequest):
+        body (CreateSpaceRequest): A new space in an organization.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
