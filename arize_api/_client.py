@@ -7,7 +7,7 @@ pool; ``with_options()`` copies share it, and only the original closes it.
 from __future__ import annotations
 
 import platform
-from collections.abc import Mapping
+from collections.abc import AsyncIterable, Iterable, Mapping
 from types import ModuleType, TracebackType
 from typing import Any, Self
 
@@ -28,6 +28,8 @@ from ._transport import (
     RetryTransport,
 )
 from ._version import __version__
+from .v1 import _bulk as v1_bulk
+from .v1._bulk import LogSummary, Progress, RecordLike
 
 __all__ = ["DEFAULT_LIMITS", "ArizeClient", "AsyncArizeClient"]
 
@@ -227,6 +229,24 @@ class ArizeClient(_ClientBase):
             self, operation, params, max_items=max_items, cursor=cursor, pages=pages
         )
 
+    def log(self, record: RecordLike) -> str:
+        """Send one v1 record (``arize_api.v1.record(...)``); return its prediction id."""
+        return v1_bulk.log_one(self, record)
+
+    def log_many(
+        self,
+        records: Iterable[RecordLike],
+        *,
+        concurrency: int = 8,
+        progress: Progress | bool | None = None,
+    ) -> LogSummary:
+        """Send many v1 records, ``concurrency`` at a time; every record is sent or reported.
+
+        ``records`` may be any iterable, a generator included: it is consumed lazily.
+        ``progress`` is a callback taking the running ``LogSummary``, or True for a tqdm bar.
+        """
+        return v1_bulk.log_many(self, records, concurrency=concurrency, progress=progress)
+
     def close(self) -> None:
         """Close the connection pool (copies from ``with_options`` leave it to the original)."""
         if self._mark_closed():
@@ -312,6 +332,24 @@ class AsyncArizeClient(_ClientBase):
         return AsyncPaginator(
             self, operation, params, max_items=max_items, cursor=cursor, pages=pages
         )
+
+    async def log(self, record: RecordLike) -> str:
+        """Send one v1 record (``arize_api.v1.record(...)``); return its prediction id."""
+        return await v1_bulk.alog_one(self, record)
+
+    async def log_many(
+        self,
+        records: Iterable[RecordLike] | AsyncIterable[RecordLike],
+        *,
+        concurrency: int = 8,
+        progress: Progress | bool | None = None,
+    ) -> LogSummary:
+        """Send many v1 records with at most ``concurrency`` in flight; none is lost.
+
+        ``records`` may be any iterable or async iterable and is consumed lazily, so a
+        generator of millions of records runs in constant memory.
+        """
+        return await v1_bulk.alog_many(self, records, concurrency=concurrency, progress=progress)
 
     async def aclose(self) -> None:
         """Close the connection pool (copies from ``with_options`` leave it to the original)."""
