@@ -39,7 +39,10 @@ test: setup lint-spec check-generated lint
 	$(PY) -m pytest
 
 demo: setup
-	@echo "make demo: the offline mock server and examples/quickstart.py arrive with the client and mock-server issues."
+	$(PY) tools/demo.py
+
+mock: setup
+	$(PY) -m arize_api.mock
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis
