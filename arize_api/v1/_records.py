@@ -165,4 +165,4 @@ def _timestamp(value: datetime | float | None) -> str | None:
         )
     if when > now + MAX_FUTURE_SKEW:
         raise ValueError(f"timestamp {when.isoformat()} is in the future (beyond clock skew)")
-    return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return when.isoformat()  # the form the generated model writes back, so the wire matches
