@@ -14,6 +14,7 @@ import httpx
 
 __all__ = [
     "APIConnectionError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "ArizeError",
@@ -21,6 +22,7 @@ __all__ = [
     "BadRequestError",
     "ConfigurationError",
     "ConflictError",
+    "ConstMismatchError",
     "InternalServerError",
     "NotFoundError",
     "PaginationError",
@@ -40,6 +42,32 @@ class ArizeError(Exception):
 
 class ConfigurationError(ArizeError, ValueError):
     """The client was given settings it cannot work with."""
+
+
+class ConstMismatchError(ValueError):
+    """A field that the spec fixes to one value (a discriminator) held another.
+
+    Raised while parsing; tells a union parser to try the next variant.
+    """
+
+
+class APIResponseValidationError(ArizeError):
+    """A 2xx answer whose body does not have the shape the spec promises."""
+
+    def __init__(self, response: httpx.Response, error: Exception) -> None:
+        self.response = response
+        self.status = response.status_code
+        request = response.request
+        what = (
+            "is not valid JSON"
+            if isinstance(error, json.JSONDecodeError)
+            else "does not match the spec"
+        )
+        reason = f"missing required field {error}" if isinstance(error, KeyError) else str(error)
+        super().__init__(
+            f"the {response.status_code} answer to {request.method} {request.url.path} {what}: "
+            f"{reason or type(error).__name__} (body starts {_excerpt(response)!r})"
+        )
 
 
 class PaginationError(ArizeError):

@@ -3,6 +3,6 @@
 # then run `make generate`.
 """Hook: generated operations raise through arize_api's handwritten error layer."""
 
-from ._errors import APIStatusError, error_for_response
+from ._errors import APIResponseValidationError, APIStatusError, error_for_response
 
-__all__ = ["APIStatusError", "error_for_response"]
+__all__ = ["APIResponseValidationError", "APIStatusError", "error_for_response"]

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
@@ -40,14 +40,23 @@ class AddOrganizationUserRequest:
         from ..models.organization_custom_role_assignment_request import (
             OrganizationCustomRoleAssignmentRequest,
         )
+        from ..models.organization_predefined_role_assignment_request import (
+            OrganizationPredefinedRoleAssignmentRequest,
+        )
 
         user_id = self.user_id
 
         role: dict[str, Any]
-        if isinstance(self.role, OrganizationCustomRoleAssignmentRequest):
+        if isinstance(
+            self.role,
+            (
+                OrganizationCustomRoleAssignmentRequest,
+                OrganizationPredefinedRoleAssignmentRequest,
+            ),
+        ):
             role = self.role.to_dict()
-        else:
-            role = self.role.to_dict()
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            role = self.role.to_dict() if hasattr(self.role, "to_dict") else self.role
 
         field_dict: dict[str, Any] = {}
 
@@ -78,6 +87,7 @@ class AddOrganizationUserRequest:
             OrganizationCustomRoleAssignmentRequest
             | OrganizationPredefinedRoleAssignmentRequest
         ):
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -86,15 +96,25 @@ class AddOrganizationUserRequest:
                 )
 
                 return componentsschemas_organization_role_assignment_request_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_organization_role_assignment_request_type_1 = (
-                OrganizationPredefinedRoleAssignmentRequest.from_dict(data)
-            )
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_organization_role_assignment_request_type_1 = (
+                    OrganizationPredefinedRoleAssignmentRequest.from_dict(data)
+                )
 
-            return componentsschemas_organization_role_assignment_request_type_1
+                return componentsschemas_organization_role_assignment_request_type_1
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                OrganizationCustomRoleAssignmentRequest
+                | OrganizationPredefinedRoleAssignmentRequest,
+                unmatched_variant(data, failures, polymorphic=True),
+            )
 
         role = _parse_role(d.pop("role"))
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
@@ -32,14 +32,19 @@ class AddSpaceUserRequest:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.custom_role_assignment_request import CustomRoleAssignmentRequest
+        from ..models.predefined_role_assignment_request import (
+            PredefinedRoleAssignmentRequest,
+        )
 
         user_id = self.user_id
 
         role: dict[str, Any]
-        if isinstance(self.role, CustomRoleAssignmentRequest):
+        if isinstance(
+            self.role, (CustomRoleAssignmentRequest, PredefinedRoleAssignmentRequest)
+        ):
             role = self.role.to_dict()
-        else:
-            role = self.role.to_dict()
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            role = self.role.to_dict() if hasattr(self.role, "to_dict") else self.role
 
         field_dict: dict[str, Any] = {}
 
@@ -65,6 +70,7 @@ class AddSpaceUserRequest:
         def _parse_role(
             data: object,
         ) -> CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest:
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -73,15 +79,24 @@ class AddSpaceUserRequest:
                 )
 
                 return componentsschemas_space_role_assignment_request_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_space_role_assignment_request_type_1 = (
-                PredefinedRoleAssignmentRequest.from_dict(data)
-            )
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_space_role_assignment_request_type_1 = (
+                    PredefinedRoleAssignmentRequest.from_dict(data)
+                )
 
-            return componentsschemas_space_role_assignment_request_type_1
+                return componentsschemas_space_role_assignment_request_type_1
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest,
+                unmatched_variant(data, failures, polymorphic=True),
+            )
 
         role = _parse_role(d.pop("role"))
 

@@ -90,12 +90,14 @@ class Annotation:
 
         text = d.pop("text", UNSET)
 
+        from arize_api._datetime import parse_datetime
+
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
             updated_at = UNSET
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            updated_at = parse_datetime(_updated_at)
 
         _annotator = d.pop("annotator", UNSET)
         annotator: AnnotatorUser | Unset

@@ -44,14 +44,22 @@ class CreateExperimentRequest:
         dataset_id: None | str | Unset
         if isinstance(self.dataset_id, Unset):
             dataset_id = UNSET
-        else:
-            dataset_id = self.dataset_id
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            dataset_id = (
+                self.dataset_id.to_dict()
+                if hasattr(self.dataset_id, "to_dict")
+                else self.dataset_id
+            )
 
         space_id: None | str | Unset
         if isinstance(self.space_id, Unset):
             space_id = UNSET
-        else:
-            space_id = self.space_id
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            space_id = (
+                self.space_id.to_dict()
+                if hasattr(self.space_id, "to_dict")
+                else self.space_id
+            )
 
         field_dict: dict[str, Any] = {}
 

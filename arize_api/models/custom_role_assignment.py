@@ -60,7 +60,9 @@ class CustomRoleAssignment:
         d = dict(src_dict)
         type_ = cast(Literal["CUSTOM"], d.pop("type"))
         if type_ != "CUSTOM":
-            raise ValueError(f"type must match const 'CUSTOM', got '{type_}'")
+            from arize_api._errors import ConstMismatchError
+
+            raise ConstMismatchError(f"type must be 'CUSTOM', got {type_!r}")
 
         id = d.pop("id")
 

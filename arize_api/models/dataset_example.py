@@ -71,9 +71,13 @@ class DatasetExample:
         d = dict(src_dict)
         id = d.pop("id")
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        from arize_api._datetime import parse_datetime
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+        created_at = parse_datetime(d.pop("created_at"))
+
+        from arize_api._datetime import parse_datetime
+
+        updated_at = parse_datetime(d.pop("updated_at"))
 
         _annotations = d.pop("annotations", UNSET)
         annotations: list[Annotation] | Unset = UNSET

@@ -76,9 +76,13 @@ class DatasetVersionWithExampleIds:
 
         space_id = d.pop("space_id")
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        from arize_api._datetime import parse_datetime
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+        created_at = parse_datetime(d.pop("created_at"))
+
+        from arize_api._datetime import parse_datetime
+
+        updated_at = parse_datetime(d.pop("updated_at"))
 
         dataset_version_id = d.pop("dataset_version_id")
 

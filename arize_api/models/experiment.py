@@ -56,22 +56,34 @@ class Experiment:
         dataset_id: None | str | Unset
         if isinstance(self.dataset_id, Unset):
             dataset_id = UNSET
-        else:
-            dataset_id = self.dataset_id
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            dataset_id = (
+                self.dataset_id.to_dict()
+                if hasattr(self.dataset_id, "to_dict")
+                else self.dataset_id
+            )
 
         dataset_version_id: None | str | Unset
         if isinstance(self.dataset_version_id, Unset):
             dataset_version_id = UNSET
-        else:
-            dataset_version_id = self.dataset_version_id
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            dataset_version_id = (
+                self.dataset_version_id.to_dict()
+                if hasattr(self.dataset_version_id, "to_dict")
+                else self.dataset_version_id
+            )
 
         experiment_traces_project_id = self.experiment_traces_project_id
 
         integration_id: None | str | Unset
         if isinstance(self.integration_id, Unset):
             integration_id = UNSET
-        else:
-            integration_id = self.integration_id
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            integration_id = (
+                self.integration_id.to_dict()
+                if hasattr(self.integration_id, "to_dict")
+                else self.integration_id
+            )
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -104,9 +116,13 @@ class Experiment:
 
         space_id = d.pop("space_id")
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        from arize_api._datetime import parse_datetime
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+        created_at = parse_datetime(d.pop("created_at"))
+
+        from arize_api._datetime import parse_datetime
+
+        updated_at = parse_datetime(d.pop("updated_at"))
 
         def _parse_dataset_id(data: object) -> None | str | Unset:
             if data is None:

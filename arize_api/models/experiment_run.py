@@ -46,14 +46,20 @@ class ExperimentRun:
         output: None | str | Unset
         if isinstance(self.output, Unset):
             output = UNSET
-        else:
-            output = self.output
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            output = (
+                self.output.to_dict()
+                if hasattr(self.output, "to_dict")
+                else self.output
+            )
 
         error: None | str | Unset
         if isinstance(self.error, Unset):
             error = UNSET
-        else:
-            error = self.error
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            error = (
+                self.error.to_dict() if hasattr(self.error, "to_dict") else self.error
+            )
 
         annotations: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.annotations, Unset):

@@ -33,8 +33,12 @@ class ExperimentRunInput:
         example_id: None | str | Unset
         if isinstance(self.example_id, Unset):
             example_id = UNSET
-        else:
-            example_id = self.example_id
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            example_id = (
+                self.example_id.to_dict()
+                if hasattr(self.example_id, "to_dict")
+                else self.example_id
+            )
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

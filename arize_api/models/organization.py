@@ -61,7 +61,9 @@ class Organization:
 
         description = d.pop("description")
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        from arize_api._datetime import parse_datetime
+
+        created_at = parse_datetime(d.pop("created_at"))
 
         organization = cls(
             id=id,

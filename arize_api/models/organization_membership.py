@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -43,6 +43,9 @@ class OrganizationMembership:
         from ..models.organization_custom_role_assignment import (
             OrganizationCustomRoleAssignment,
         )
+        from ..models.organization_predefined_role_assignment import (
+            OrganizationPredefinedRoleAssignment,
+        )
 
         id = self.id
 
@@ -51,10 +54,13 @@ class OrganizationMembership:
         organization_id = self.organization_id
 
         role: dict[str, Any]
-        if isinstance(self.role, OrganizationCustomRoleAssignment):
+        if isinstance(
+            self.role,
+            (OrganizationCustomRoleAssignment, OrganizationPredefinedRoleAssignment),
+        ):
             role = self.role.to_dict()
-        else:
-            role = self.role.to_dict()
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            role = self.role.to_dict() if hasattr(self.role, "to_dict") else self.role
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -88,6 +94,7 @@ class OrganizationMembership:
         def _parse_role(
             data: object,
         ) -> OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment:
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -96,15 +103,24 @@ class OrganizationMembership:
                 )
 
                 return componentsschemas_organization_role_assignment_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_organization_role_assignment_type_1 = (
-                OrganizationPredefinedRoleAssignment.from_dict(data)
-            )
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_organization_role_assignment_type_1 = (
+                    OrganizationPredefinedRoleAssignment.from_dict(data)
+                )
 
-            return componentsschemas_organization_role_assignment_type_1
+                return componentsschemas_organization_role_assignment_type_1
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment,
+                unmatched_variant(data, failures, polymorphic=True),
+            )
 
         role = _parse_role(d.pop("role"))
 

@@ -54,7 +54,9 @@ class OrganizationPredefinedRoleAssignment:
         d = dict(src_dict)
         type_ = cast(Literal["PREDEFINED"], d.pop("type"))
         if type_ != "PREDEFINED":
-            raise ValueError(f"type must match const 'PREDEFINED', got '{type_}'")
+            from arize_api._errors import ConstMismatchError
+
+            raise ConstMismatchError(f"type must be 'PREDEFINED', got {type_!r}")
 
         name = check_organization_role(d.pop("name"))
 

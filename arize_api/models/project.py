@@ -49,8 +49,12 @@ class Project:
             project_type = UNSET
         elif isinstance(self.project_type, str):
             project_type = self.project_type
-        else:
-            project_type = self.project_type
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            project_type = (
+                self.project_type.to_dict()
+                if hasattr(self.project_type, "to_dict")
+                else self.project_type
+            )
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -76,21 +80,24 @@ class Project:
 
         space_id = d.pop("space_id")
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        from arize_api._datetime import parse_datetime
+
+        created_at = parse_datetime(d.pop("created_at"))
 
         def _parse_project_type(data: object) -> None | ProjectType | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, str):
                     raise TypeError()
                 project_type_type_0 = check_project_type(data)
 
                 return project_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
             return cast(None | ProjectType | Unset, data)
 
         project_type = _parse_project_type(d.pop("project_type", UNSET))

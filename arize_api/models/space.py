@@ -74,8 +74,12 @@ class Space:
             default_llm_integration = UNSET
         elif isinstance(self.default_llm_integration, DefaultLLMIntegrationResponse):
             default_llm_integration = self.default_llm_integration.to_dict()
-        else:
-            default_llm_integration = self.default_llm_integration
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            default_llm_integration = (
+                self.default_llm_integration.to_dict()
+                if hasattr(self.default_llm_integration, "to_dict")
+                else self.default_llm_integration
+            )
 
         ml_models_enabled = self.ml_models_enabled
 
@@ -88,8 +92,12 @@ class Space:
             default_agent_runtime = UNSET
         elif isinstance(self.default_agent_runtime, DefaultAgentRuntimeResponse):
             default_agent_runtime = self.default_agent_runtime.to_dict()
-        else:
-            default_agent_runtime = self.default_agent_runtime
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            default_agent_runtime = (
+                self.default_agent_runtime.to_dict()
+                if hasattr(self.default_agent_runtime, "to_dict")
+                else self.default_agent_runtime
+            )
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -131,7 +139,9 @@ class Space:
 
         description = d.pop("description")
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        from arize_api._datetime import parse_datetime
+
+        created_at = parse_datetime(d.pop("created_at"))
 
         is_private = d.pop("is_private")
 
@@ -144,6 +154,7 @@ class Space:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -152,8 +163,8 @@ class Space:
                 )
 
                 return default_llm_integration_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
             return cast(DefaultLLMIntegrationResponse | None | Unset, data)
 
         default_llm_integration = _parse_default_llm_integration(
@@ -173,6 +184,7 @@ class Space:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -181,8 +193,8 @@ class Space:
                 )
 
                 return default_agent_runtime_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
             return cast(DefaultAgentRuntimeResponse | None | Unset, data)
 
         default_agent_runtime = _parse_default_agent_runtime(

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -36,6 +36,7 @@ class SpaceMembership:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.custom_role_assignment import CustomRoleAssignment
+        from ..models.predefined_role_assignment import PredefinedRoleAssignment
 
         id = self.id
 
@@ -44,10 +45,10 @@ class SpaceMembership:
         space_id = self.space_id
 
         role: dict[str, Any]
-        if isinstance(self.role, CustomRoleAssignment):
+        if isinstance(self.role, (CustomRoleAssignment, PredefinedRoleAssignment)):
             role = self.role.to_dict()
-        else:
-            role = self.role.to_dict()
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            role = self.role.to_dict() if hasattr(self.role, "to_dict") else self.role
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -77,6 +78,7 @@ class SpaceMembership:
         def _parse_role(
             data: object,
         ) -> CustomRoleAssignment | PredefinedRoleAssignment:
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -85,15 +87,24 @@ class SpaceMembership:
                 )
 
                 return componentsschemas_space_role_assignment_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_space_role_assignment_type_1 = (
-                PredefinedRoleAssignment.from_dict(data)
-            )
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_space_role_assignment_type_1 = (
+                    PredefinedRoleAssignment.from_dict(data)
+                )
 
-            return componentsschemas_space_role_assignment_type_1
+                return componentsschemas_space_role_assignment_type_1
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                CustomRoleAssignment | PredefinedRoleAssignment,
+                unmatched_variant(data, failures, polymorphic=True),
+            )
 
         role = _parse_role(d.pop("role"))
 

@@ -53,16 +53,22 @@ class Tag:
         description: None | str | Unset
         if isinstance(self.description, Unset):
             description = UNSET
-        else:
-            description = self.description
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            description = (
+                self.description.to_dict()
+                if hasattr(self.description, "to_dict")
+                else self.description
+            )
 
         color: None | str | Unset
         if isinstance(self.color, Unset):
             color = UNSET
         elif isinstance(self.color, str):
             color = self.color
-        else:
-            color = self.color
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            color = (
+                self.color.to_dict() if hasattr(self.color, "to_dict") else self.color
+            )
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -91,9 +97,13 @@ class Tag:
 
         space_id = d.pop("space_id")
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        from arize_api._datetime import parse_datetime
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+        created_at = parse_datetime(d.pop("created_at"))
+
+        from arize_api._datetime import parse_datetime
+
+        updated_at = parse_datetime(d.pop("updated_at"))
 
         def _parse_description(data: object) -> None | str | Unset:
             if data is None:
@@ -109,14 +119,15 @@ class Tag:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, str):
                     raise TypeError()
                 color_type_0 = check_tag_color(data)
 
                 return color_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
             return cast(None | TagColor | Unset, data)
 
         color = _parse_color(d.pop("color", UNSET))

@@ -31,8 +31,12 @@ class UpdateOrganizationRequest:
         description: None | str | Unset
         if isinstance(self.description, Unset):
             description = UNSET
-        else:
-            description = self.description
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            description = (
+                self.description.to_dict()
+                if hasattr(self.description, "to_dict")
+                else self.description
+            )
 
         field_dict: dict[str, Any] = {}
 

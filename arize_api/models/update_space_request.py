@@ -51,8 +51,12 @@ class UpdateSpaceRequest:
         description: None | str | Unset
         if isinstance(self.description, Unset):
             description = UNSET
-        else:
-            description = self.description
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            description = (
+                self.description.to_dict()
+                if hasattr(self.description, "to_dict")
+                else self.description
+            )
 
         is_private = self.is_private
 
@@ -61,8 +65,12 @@ class UpdateSpaceRequest:
             default_llm_integration = UNSET
         elif isinstance(self.default_llm_integration, DefaultLLMIntegration):
             default_llm_integration = self.default_llm_integration.to_dict()
-        else:
-            default_llm_integration = self.default_llm_integration
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            default_llm_integration = (
+                self.default_llm_integration.to_dict()
+                if hasattr(self.default_llm_integration, "to_dict")
+                else self.default_llm_integration
+            )
 
         ml_models_enabled = self.ml_models_enabled
 
@@ -75,8 +83,12 @@ class UpdateSpaceRequest:
             default_agent_runtime = UNSET
         elif isinstance(self.default_agent_runtime, DefaultAgentRuntime):
             default_agent_runtime = self.default_agent_runtime.to_dict()
-        else:
-            default_agent_runtime = self.default_agent_runtime
+        else:  # None, a plain value, or an UnknownVariant (which keeps its data)
+            default_agent_runtime = (
+                self.default_agent_runtime.to_dict()
+                if hasattr(self.default_agent_runtime, "to_dict")
+                else self.default_agent_runtime
+            )
 
         field_dict: dict[str, Any] = {}
 
@@ -126,14 +138,15 @@ class UpdateSpaceRequest:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 default_llm_integration_type_0 = DefaultLLMIntegration.from_dict(data)
 
                 return default_llm_integration_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
             return cast(DefaultLLMIntegration | None | Unset, data)
 
         default_llm_integration = _parse_default_llm_integration(
@@ -153,14 +166,15 @@ class UpdateSpaceRequest:
                 return data
             if isinstance(data, Unset):
                 return data
+            failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 default_agent_runtime_type_0 = DefaultAgentRuntime.from_dict(data)
 
                 return default_agent_runtime_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
             return cast(DefaultAgentRuntime | None | Unset, data)
 
         default_agent_runtime = _parse_default_agent_runtime(

@@ -74,12 +74,14 @@ class V1Actual:
         from ..models.v1_label import V1Label
 
         d = dict(src_dict)
+        from arize_api._datetime import parse_datetime
+
         _timestamp = d.pop("timestamp", UNSET)
         timestamp: datetime.datetime | Unset
         if isinstance(_timestamp, Unset):
             timestamp = UNSET
         else:
-            timestamp = datetime.datetime.fromisoformat(_timestamp)
+            timestamp = parse_datetime(_timestamp)
 
         _actual_label = d.pop("actual_label", UNSET)
         actual_label: V1ActualLabel | Unset

@@ -110,12 +110,14 @@ class V1Prediction:
         from ..models.v1llm_fields import V1LLMFields
 
         d = dict(src_dict)
+        from arize_api._datetime import parse_datetime
+
         _timestamp = d.pop("timestamp", UNSET)
         timestamp: datetime.datetime | Unset
         if isinstance(_timestamp, Unset):
             timestamp = UNSET
         else:
-            timestamp = datetime.datetime.fromisoformat(_timestamp)
+            timestamp = parse_datetime(_timestamp)
 
         model_version = d.pop("model_version", UNSET)
 

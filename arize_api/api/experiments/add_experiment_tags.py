@@ -53,11 +53,15 @@ def _parse_response(*, client: Client, response: httpx.Response) -> ListTagsResp
 def _build_response(
     *, client: Client, response: httpx.Response
 ) -> Response[ListTagsResponse]:
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise errors.APIResponseValidationError(response, error) from error
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 
