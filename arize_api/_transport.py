@@ -4,6 +4,10 @@ Sits between httpx's client (which has already applied base URL, headers, auth a
 and whatever moves bytes: httpx's own transport, the aiohttp-backed one, or a user's client.
 Status codes are not turned into exceptions here: the generated operations do that through
 ``errors.error_for_response`` once retries are exhausted.
+
+The body is read here, inside the retry loop, so a connection that drops mid-body is a
+transport failure like any other (retried when safe, else ``APIConnectionError``) rather
+than an httpx error escaping later from the client's own read.
 """
 
 from __future__ import annotations
@@ -165,6 +169,36 @@ class _Attempts:
         )
 
 
+def _buffered(response: httpx.Response, raw: bytes) -> httpx.Response:
+    """``response`` with its (still encoded) body held in memory."""
+    return httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        stream=httpx.ByteStream(raw),
+        extensions=response.extensions,
+    )
+
+
+def _read(response: httpx.Response) -> httpx.Response:
+    stream = response.stream
+    if not isinstance(stream, httpx.SyncByteStream):
+        raise TypeError(f"a sync transport returned a {type(stream).__name__} body")
+    try:
+        return _buffered(response, b"".join(stream))
+    finally:
+        stream.close()
+
+
+async def _aread(response: httpx.Response) -> httpx.Response:
+    stream = response.stream
+    if not isinstance(stream, httpx.AsyncByteStream):
+        raise TypeError(f"an async transport returned a {type(stream).__name__} body")
+    try:
+        return _buffered(response, b"".join([chunk async for chunk in stream]))
+    finally:
+        await stream.aclose()
+
+
 class RetryTransport(httpx.BaseTransport):
     """Wraps a sync transport with the retry policy, logging and connection-error mapping."""
 
@@ -176,7 +210,7 @@ class RetryTransport(httpx.BaseTransport):
         attempts = _Attempts(self.policy, request)
         while True:
             try:
-                response = self.inner.handle_request(request)
+                response = _read(self.inner.handle_request(request))
             except httpx.TransportError as error:
                 delay = attempts.after_error(error)
                 if delay is None:
@@ -185,7 +219,6 @@ class RetryTransport(httpx.BaseTransport):
                 delay = attempts.after_response(response)
                 if delay is None:
                     return response
-                response.close()
             time.sleep(delay)
 
     def close(self) -> None:
@@ -203,7 +236,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         attempts = _Attempts(self.policy, request)
         while True:
             try:
-                response = await self.inner.handle_async_request(request)
+                response = await _aread(await self.inner.handle_async_request(request))
             except httpx.TransportError as error:
                 delay = attempts.after_error(error)
                 if delay is None:
@@ -212,7 +245,6 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 delay = attempts.after_response(response)
                 if delay is None:
                     return response
-                await response.aclose()
             await asyncio.sleep(delay)
 
     async def aclose(self) -> None:
