@@ -42,7 +42,7 @@ demo: setup
 	$(PY) tools/demo.py
 
 mock: setup
-	$(PY) -m arize_api.mock
+	$(PY) -m arize_api.mock $(MOCK_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,211 @@
+"""The CRUDL pattern once: fetch-and-authorize, list-filter-paginate, rename, get, delete, tags.
+
+Each resource module describes its collection with a ``Collection`` and registers the
+generic handlers it can use; only what differs (create bodies, cascades) is written there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from .auth import Action, authorize, can, role_for
+from .call import Call, handles
+from .models import Resource, Space, Taggable
+from .pagination import fingerprint, paginate
+from .problems import conflict, not_found, unprocessable
+from .state import MockState
+
+__all__ = [
+    "Collection",
+    "check_name",
+    "in_spaces",
+    "page_of",
+    "readable",
+    "register_tags",
+    "space_for",
+]
+
+R = TypeVar("R", bound=Resource)
+TR = TypeVar("TR", bound=Taggable)
+T = TypeVar("T")
+
+
+def check_name(name: str, what: str) -> str:
+    """A resource name must not be blank (422)."""
+    if not name.strip():
+        raise unprocessable(f"{what} name must not be blank")
+    return name
+
+
+def readable(call: Call, items: Iterable[R]) -> list[R]:
+    """The ``items`` the caller may read, in insertion (``seq``) order."""
+    state, user = call.state, call.principal
+    visible = [i for i in items if can(role_for(state, user, i), Action.READ)]
+    return sorted(visible, key=lambda item: item.seq)
+
+
+def contains(text: str, needle: str | None) -> bool:
+    """Case-insensitive substring match, the reference's rule for ``name`` filters."""
+    return needle is None or needle.casefold() in text.casefold()
+
+
+def space_for(call: Call, space_id: str, action: Action) -> Space:
+    """The space a request names (query or body), authorized for ``action``."""
+    space = call.state.spaces.get(space_id)
+    if space is None:
+        raise not_found("space")
+    authorize(call.state, call.principal, space, action, "space")
+    return space
+
+
+class InSpace(Protocol):
+    space_id: str
+
+
+S = TypeVar("S", bound=InSpace)
+
+
+def in_spaces(call: Call, items: Iterable[S]) -> list[S]:
+    """``items`` narrowed by the ``space_id`` (must be readable) and ``space_name`` filters."""
+    chosen = list(items)
+    if (space_id := call.query.get("space_id")) is not None:
+        space_for(call, space_id, Action.READ)
+        chosen = [i for i in chosen if i.space_id == space_id]
+    if (space_name := call.query.get("space_name")) is not None:
+        spaces = call.state.spaces
+        chosen = [i for i in chosen if contains(spaces[i.space_id].name, space_name)]
+    return chosen
+
+
+def page_of(
+    call: Call,
+    key: str,
+    items: Sequence[T],
+    *,
+    seq: Callable[[T], int],
+    render: Callable[[T], Any],
+    limit: int | None = None,
+    cursor: str | None = None,
+    filters: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """``{key: [...], "pagination": {...}}`` for one page of ``items``."""
+    query = {k: v for k, v in (filters or call.query).items() if k not in ("limit", "cursor")}
+    page, pagination = paginate(
+        items,
+        seq=seq,
+        limit=limit if limit is not None else int(call.query.get("limit", 50)),
+        cursor=cursor if cursor is not None else call.query.get("cursor"),
+        query=fingerprint(call.op.name, {**query, **call.path}),
+        cursorless=call.cursorless,
+    )
+    return {key: [render(item) for item in page], "pagination": pagination}
+
+
+@dataclass(frozen=True)
+class Collection(Generic[R]):
+    """One kind of resource: where it lives, how it is named and who may change it."""
+
+    what: str  # "dataset": used in messages
+    plural: str  # "datasets": the list key
+    id_param: str  # "dataset_id": the path parameter
+    store: Callable[[MockState], dict[str, R]]
+    unique_within: Callable[[R], str]  # names are unique among items with the same key
+    manage: Action = Action.WRITE  # the action needed to change or delete one
+
+    def get(self, call: Call, action: Action = Action.READ) -> R:
+        """The resource named by the path, or 404/403 as the caller's role dictates."""
+        item = self.store(call.state).get(call.path[self.id_param])
+        if item is None:
+            raise not_found(self.what)
+        authorize(call.state, call.principal, item, action, self.what)
+        return item
+
+    def ensure_unique(
+        self, state: MockState, scope: str, name: str, exclude: R | None = None
+    ) -> None:
+        for other in self.store(state).values():
+            if other is not exclude and self.unique_within(other) == scope and other.name == name:
+                raise conflict(f"a {self.what} named {name!r} already exists here")
+
+    def rename(self, call: Call, item: R, name: str) -> None:
+        check_name(name, self.what)
+        self.ensure_unique(call.state, self.unique_within(item), name, exclude=item)
+        item.name = name
+
+    def list(self, call: Call, items: Iterable[R], render: Callable[[R], Any]) -> dict[str, Any]:
+        """Readable ``items`` filtered by the ``name`` query parameter, one page of them."""
+        name = call.query.get("name")
+        chosen = [i for i in readable(call, items) if contains(i.name, name)]
+        return page_of(call, self.plural, chosen, seq=lambda i: i.seq, render=render)
+
+    # -- generic handlers -------------------------------------------------------------------
+
+    def register_get(self, operation_id: str, render: Callable[[R], Any]) -> None:
+        handles(operation_id)(lambda call: render(self.get(call)))
+
+    def register_delete(self, operation_id: str, remove: Callable[[MockState, R], None]) -> None:
+        def delete(call: Call) -> None:
+            remove(call.state, self.get(call, self.manage))
+
+        handles(operation_id)(delete)
+
+    def register_update(
+        self,
+        operation_id: str,
+        render: Callable[[R], Any],
+        apply: Callable[[Call, R, Mapping[str, Any]], None] | None = None,
+    ) -> None:
+        """PATCH: rename (unique, non-blank) plus whatever ``apply`` does with the rest."""
+
+        def update(call: Call) -> Any:
+            item = self.get(call, self.manage)
+            body: Mapping[str, Any] = call.body
+            if "name" in body:
+                self.rename(call, item, body["name"])
+            if apply is not None:
+                apply(call, item, body)
+            item.touch(call.state.now())
+            return render(item)
+
+        handles(operation_id)(update)
+
+
+def register_tags(
+    collection: Collection[TR], list_op: str, add_op: str, remove_op: str | None = None
+) -> None:
+    """Tag handlers: list, attach (tags of the same space only) and detach (partial-tolerant)."""
+    handles(list_op)(lambda call: _tag_list(call, collection.get(call)))
+
+    def add(call: Call) -> Any:
+        item = collection.get(call, Action.WRITE)
+        wanted = list(dict.fromkeys(call.body["tag_ids"]))
+        missing = [t for t in wanted if _space_of_tag(call, t) != item.space_id]
+        if missing:
+            raise unprocessable(f"no such tag(s) in this space: {', '.join(missing[:10])}")
+        item.tags.extend(t for t in wanted if t not in item.tags)
+        return _tag_list(call, item)
+
+    def remove(call: Call) -> Any:
+        item = collection.get(call, Action.WRITE)
+        wanted = list(dict.fromkeys(call.body["tag_ids"]))
+        deleted = [t for t in wanted if t in item.tags]
+        item.tags[:] = [t for t in item.tags if t not in deleted]
+        not_deleted = [t for t in wanted if t not in deleted]
+        return {"completed": True, "deleted": deleted, "not_deleted": not_deleted}
+
+    handles(add_op)(add)
+    if remove_op is not None:
+        handles(remove_op)(remove)
+
+
+def _space_of_tag(call: Call, tag_id: str) -> str | None:
+    tag = call.state.tags.get(tag_id)
+    return tag.space_id if tag else None
+
+
+def _tag_list(call: Call, item: Taggable) -> dict[str, Any]:
+    """Tag lists are not paged yet: every attached tag, ``has_more`` false."""
+    tags = [call.state.tags[t].to_wire() for t in item.tags if t in call.state.tags]
+    return {"tags": tags, "pagination": {"has_more": False}}

@@ -1,0 +1,48 @@
+"""Identifiers in Arize's formats: base64 global ids and UUID-style row ids."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import random
+import string
+import uuid
+
+__all__ = ["IdMinter", "decode_global_id"]
+
+_SUFFIX_ALPHABET = string.ascii_letters + string.digits
+
+
+class IdMinter:
+    """Mints ids from one seeded random source, so a seed reproduces every id."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self._rng = rng
+        self._counters: dict[str, int] = {}
+
+    def global_id(self, type_name: str) -> str:
+        """``base64("<Type>:<n>:<suffix>")``, e.g. ``Dataset:1:aBcD``; projects use ``Model``."""
+        number = self._counters.get(type_name, 0) + 1
+        self._counters[type_name] = number
+        suffix = "".join(self._rng.choices(_SUFFIX_ALPHABET, k=4))
+        return base64.b64encode(f"{type_name}:{number}:{suffix}".encode()).decode()
+
+    def uuid(self) -> str:
+        """A version-4 UUID string (dataset example ids, experiment run ids)."""
+        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    def token(self, prefix: str) -> str:
+        """An opaque secret such as an API key."""
+        return prefix + "".join(self._rng.choices(_SUFFIX_ALPHABET, k=32))
+
+
+def decode_global_id(value: str) -> tuple[str, int] | None:
+    """``(type, number)`` of a global id, or None if ``value`` is not one."""
+    try:
+        text = base64.b64decode(value, validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    parts = text.split(":")
+    if len(parts) < 2 or not parts[1].isdigit():
+        return None
+    return parts[0], int(parts[1])

@@ -1,0 +1,290 @@
+"""The mock's resources as plain dataclasses, each rendering its wire (snake_case JSON) form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+__all__ = [
+    "Dataset",
+    "DatasetVersion",
+    "Example",
+    "Experiment",
+    "LoggedRecord",
+    "Membership",
+    "Organization",
+    "Project",
+    "Resource",
+    "Run",
+    "Space",
+    "Stamped",
+    "Tag",
+    "Taggable",
+    "User",
+    "rfc3339",
+]
+
+JSON = dict[str, Any]
+
+
+def rfc3339(moment: datetime) -> str:
+    """``2025-10-08T03:24:38.014847Z``: UTC with microseconds, as Arize writes timestamps."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(kw_only=True)
+class User:
+    id: str
+    email: str
+
+
+@dataclass(kw_only=True)
+class Membership:
+    """A user's predefined role in one space or organization."""
+
+    id: str
+    user_id: str
+    role: str
+
+    def to_wire(self, scope_key: str, scope_id: str) -> JSON:
+        return {
+            "id": self.id,
+            "user_id": self.user_id,
+            scope_key: scope_id,
+            "role": {"type": "PREDEFINED", "name": self.role},
+        }
+
+
+@dataclass(kw_only=True)
+class Resource:
+    """What every named, listable resource has; ``seq`` orders lists and cursors."""
+
+    id: str
+    seq: int
+    name: str
+    created_at: datetime
+
+    def touch(self, now: datetime) -> None:
+        """Record a change (resources with ``updated_at`` keep it)."""
+
+
+@dataclass(kw_only=True)
+class Stamped(Resource):
+    """A resource that also reports ``updated_at``."""
+
+    updated_at: datetime
+
+    def touch(self, now: datetime) -> None:
+        self.updated_at = now
+
+
+@dataclass(kw_only=True)
+class Taggable(Resource):
+    """A resource in a space that tags of that space can be attached to."""
+
+    space_id: str
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class Organization(Resource):
+    description: str = ""
+    members: dict[str, Membership] = field(default_factory=dict)
+
+    def to_wire(self) -> JSON:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "created_at": rfc3339(self.created_at),
+        }
+
+
+@dataclass(kw_only=True)
+class Space(Resource):
+    org_id: str
+    description: str = ""
+    is_private: bool = False
+    legacy_key: str = ""  # the v1 "space key" some SDKs still send in the record body
+    settings: JSON = field(default_factory=dict)
+    members: dict[str, Membership] = field(default_factory=dict)
+
+    def to_wire(self) -> JSON:
+        return {
+            "id": self.id,
+            "organization_id": self.org_id,
+            "name": self.name,
+            "description": self.description,
+            "created_at": rfc3339(self.created_at),
+            "is_private": self.is_private,
+            **self.settings,
+        }
+
+
+@dataclass(kw_only=True)
+class Tag(Stamped):
+    space_id: str
+    description: str | None = None
+    color: str | None = None
+
+    def to_wire(self) -> JSON:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "color": self.color,
+            "space_id": self.space_id,
+            "created_at": rfc3339(self.created_at),
+            "updated_at": rfc3339(self.updated_at),
+        }
+
+
+@dataclass(kw_only=True)
+class Project(Taggable):
+    project_type: str | None = None
+
+    def to_wire(self) -> JSON:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "space_id": self.space_id,
+            "created_at": rfc3339(self.created_at),
+            "project_type": self.project_type,
+        }
+
+
+def _annotations(by_name: dict[str, JSON] | None) -> list[JSON]:
+    return list((by_name or {}).values())
+
+
+@dataclass(kw_only=True)
+class Example:
+    """One dataset row: user fields plus the system-managed ones."""
+
+    id: str
+    seq: int
+    created_at: datetime
+    updated_at: datetime
+    fields: JSON
+
+    def copy(self) -> Example:
+        return Example(
+            id=self.id,
+            seq=self.seq,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+            fields=dict(self.fields),
+        )
+
+    def to_wire(self, annotations: dict[str, JSON] | None) -> JSON:
+        return {
+            "id": self.id,
+            "created_at": rfc3339(self.created_at),
+            "updated_at": rfc3339(self.updated_at),
+            **self.fields,
+            "annotations": _annotations(annotations),
+        }
+
+
+@dataclass(kw_only=True)
+class DatasetVersion:
+    id: str
+    name: str
+    dataset_id: str
+    created_at: datetime
+    updated_at: datetime
+    examples: dict[str, Example] = field(default_factory=dict)
+
+    def to_wire(self) -> JSON:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "dataset_id": self.dataset_id,
+            "created_at": rfc3339(self.created_at),
+            "updated_at": rfc3339(self.updated_at),
+        }
+
+
+@dataclass(kw_only=True)
+class Dataset(Taggable, Stamped):
+    versions: list[DatasetVersion] = field(default_factory=list)
+    # example id -> annotation name -> Annotation: annotations follow the example across versions
+    annotations: dict[str, dict[str, JSON]] = field(default_factory=dict)
+
+    @property
+    def latest(self) -> DatasetVersion:
+        return self.versions[-1]
+
+    def version(self, version_id: str | None) -> DatasetVersion | None:
+        if version_id is None:
+            return self.latest
+        return next((v for v in self.versions if v.id == version_id), None)
+
+    def to_wire(self) -> JSON:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "space_id": self.space_id,
+            "created_at": rfc3339(self.created_at),
+            "updated_at": rfc3339(self.updated_at),
+            "versions": [v.to_wire() for v in self.versions],
+        }
+
+
+@dataclass(kw_only=True)
+class Run:
+    """One experiment run: the output for one example plus any user fields."""
+
+    id: str
+    seq: int
+    example_id: str | None
+    output: str
+    fields: JSON
+    annotations: dict[str, JSON] = field(default_factory=dict)
+
+    def to_wire(self) -> JSON:
+        return {
+            "id": self.id,
+            "example_id": self.example_id,
+            "output": self.output,
+            **self.fields,
+            "annotations": _annotations(self.annotations),
+        }
+
+
+@dataclass(kw_only=True)
+class Experiment(Taggable, Stamped):
+    dataset_id: str | None = None
+    dataset_version_id: str | None = None
+    traces_project_id: str = ""
+    runs: dict[str, Run] = field(default_factory=dict)
+
+    def to_wire(self) -> JSON:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "space_id": self.space_id,
+            "dataset_id": self.dataset_id,
+            "dataset_version_id": self.dataset_version_id,
+            "created_at": rfc3339(self.created_at),
+            "updated_at": rfc3339(self.updated_at),
+            "experiment_traces_project_id": self.traces_project_id,
+            "integration_id": None,
+        }
+
+
+@dataclass(kw_only=True)
+class LoggedRecord:
+    """A record ``/v1/log`` accepted, exactly as it arrived."""
+
+    space_id: str
+    received_at: datetime
+    record: JSON
+
+    def to_wire(self) -> JSON:
+        return {
+            "space_id": self.space_id,
+            "received_at": rfc3339(self.received_at),
+            "record": self.record,
+        }

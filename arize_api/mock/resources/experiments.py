@@ -1,0 +1,174 @@
+"""Experiments and their runs. An experiment runs against a dataset version (or just lives in
+a space); creating one also creates its traces project, as the service does."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..annotations import annotate
+from ..auth import Action, authorize
+from ..call import Call, handles
+from ..crud import Collection, check_name, page_of, register_tags, space_for
+from ..filters import compile_filter
+from ..models import Dataset, Experiment, Run
+from ..problems import errors_member, not_found, unprocessable
+from ..state import MockState
+
+EXPERIMENTS: Collection[Experiment] = Collection(
+    what="experiment",
+    plural="experiments",
+    id_param="experiment_id",
+    store=lambda state: state.experiments,
+    # names are unique per dataset, or per space for experiments without a dataset
+    unique_within=lambda e: e.dataset_id or e.space_id,
+)
+TRACES_PROJECT_TYPE = "EXPERIMENT"
+RESERVED = ("id", "annotations")  # system-managed members of a run
+
+JSON = dict[str, Any]
+
+
+def _dataset(call: Call, dataset_id: str, action: Action) -> Dataset:
+    dataset = call.state.datasets.get(dataset_id)
+    if dataset is None:
+        raise not_found("dataset")
+    authorize(call.state, call.principal, dataset, action, "dataset")
+    return dataset
+
+
+@handles("listExperiments")
+def list_experiments(call: Call) -> Any:
+    """Filtered by ``dataset_id`` or ``space_id`` (not both), or every readable one."""
+    dataset_id, space_id = call.query.get("dataset_id"), call.query.get("space_id")
+    if dataset_id is not None and space_id is not None:
+        raise unprocessable("filter by dataset_id or by space_id, not both")
+    experiments: Sequence[Experiment] = list(call.state.experiments.values())
+    if dataset_id is not None:
+        _dataset(call, dataset_id, Action.READ)
+        experiments = [e for e in experiments if e.dataset_id == dataset_id]
+    if space_id is not None:
+        space_for(call, space_id, Action.READ)
+        experiments = [e for e in experiments if e.space_id == space_id]
+    return EXPERIMENTS.list(call, experiments, Experiment.to_wire)
+
+
+def _check_runs(call: Call, experiment: Experiment, runs: Sequence[Mapping[str, Any]]) -> None:
+    """422 for reserved members, a non-text ``error``, or an example not in the version."""
+    examples: set[str] | None = None
+    if experiment.dataset_id is not None:
+        dataset = call.state.datasets[experiment.dataset_id]
+        version = dataset.version(experiment.dataset_version_id)
+        examples = set(version.examples) if version else set()
+    problems = []
+    for index, run in enumerate(runs):
+        where = f"/experiment_runs/{index}"
+        if bad := [key for key in RESERVED if key in run]:
+            problems.append((where, f"system-managed field(s) not allowed: {bad}"))
+        if not isinstance(run.get("error"), str | None):
+            problems.append((f"{where}/error", "error must be a string or null"))
+        example_id = run.get("example_id")
+        if examples is not None and example_id is not None and example_id not in examples:
+            problems.append((f"{where}/example_id", "no such example in the dataset version"))
+    if problems:
+        detail = "; ".join(f"{pointer}: {message}" for pointer, message in problems[:3])
+        raise unprocessable(detail, errors=errors_member(problems[:10]))
+
+
+def _add_runs(
+    state: MockState, experiment: Experiment, runs: Sequence[Mapping[str, Any]]
+) -> list[str]:
+    ids = []
+    for data in runs:
+        fields = {k: v for k, v in data.items() if k not in ("example_id", "output")}
+        run = Run(
+            id=state.ids.uuid(),
+            seq=state.next_seq(),
+            example_id=data.get("example_id"),
+            output=data["output"],
+            fields=fields,
+        )
+        experiment.runs[run.id] = run
+        ids.append(run.id)
+    experiment.updated_at = state.now()
+    return ids
+
+
+@handles("createExperiment")
+def create_experiment(call: Call) -> Any:
+    state, body = call.state, call.body
+    dataset_id, space_id = body.get("dataset_id"), body.get("space_id")
+    if dataset_id is None and space_id is None:
+        raise unprocessable("an experiment needs a dataset_id or a space_id")
+    dataset = _dataset(call, dataset_id, Action.WRITE) if dataset_id is not None else None
+    space = space_for(call, dataset.space_id if dataset else space_id, Action.WRITE)
+    if dataset is not None and space_id is not None and space_id != dataset.space_id:
+        raise unprocessable("space_id is not the space of the dataset")
+    name = check_name(body["name"], EXPERIMENTS.what)
+    now = state.now()
+    experiment = Experiment(
+        id=state.ids.global_id("Experiment"),
+        seq=state.next_seq(),
+        name=name,
+        created_at=now,
+        updated_at=now,
+        space_id=space.id,
+        dataset_id=dataset.id if dataset else None,
+        dataset_version_id=dataset.latest.id if dataset else None,
+    )
+    _check_runs(call, experiment, body["experiment_runs"])
+    EXPERIMENTS.ensure_unique(state, EXPERIMENTS.unique_within(experiment), name)
+    project_name = f"{name} (experiment {experiment.id})"
+    experiment.traces_project_id = state.create_project(space, project_name, TRACES_PROJECT_TYPE).id
+    _add_runs(state, experiment, body["experiment_runs"])
+    state.experiments[experiment.id] = experiment
+    return experiment.to_wire()
+
+
+EXPERIMENTS.register_get("getExperiment", Experiment.to_wire)
+EXPERIMENTS.register_delete("deleteExperiment", MockState.delete_experiment)
+register_tags(EXPERIMENTS, "listExperimentTags", "addExperimentTags")
+
+
+@handles("listExperimentRuns")
+def list_runs(call: Call) -> Any:
+    experiment = EXPERIMENTS.get(call)
+    runs = list(experiment.runs.values())
+    return page_of(call, "experiment_runs", runs, seq=lambda r: r.seq, render=Run.to_wire)
+
+
+@handles("searchExperimentRuns")
+def search_runs(call: Call) -> Any:
+    experiment = EXPERIMENTS.get(call)
+    body: JSON = call.body or {}
+    keep = compile_filter(body.get("filter"))
+    items = [(r.seq, wire) for r in experiment.runs.values() if keep(wire := r.to_wire())]
+    return page_of(
+        call,
+        "experiment_runs",
+        items,
+        seq=lambda pair: pair[0],
+        render=lambda pair: pair[1],
+        limit=int(body.get("limit", 50)),
+        cursor=body.get("cursor") or "",
+        filters={"filter": body.get("filter")},
+    )
+
+
+@handles("insertExperimentRuns")
+def insert_runs(call: Call) -> Any:
+    experiment = EXPERIMENTS.get(call, Action.WRITE)
+    _check_runs(call, experiment, call.body["experiment_runs"])
+    ids = _add_runs(call.state, experiment, call.body["experiment_runs"])
+    return {**experiment.to_wire(), "run_ids": ids}
+
+
+@handles("annotateExperimentRuns")
+def annotate_runs(call: Call) -> None:
+    experiment = EXPERIMENTS.get(call, Action.ANNOTATE)
+
+    def annotations_of(run_id: str) -> dict[str, JSON] | None:
+        run = experiment.runs.get(run_id)
+        return run.annotations if run else None
+
+    annotate(call, annotations_of, "experiment run")

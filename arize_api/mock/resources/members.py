@@ -1,0 +1,34 @@
+"""Role assignments in membership requests, shared by spaces and organizations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..auth import Role
+from ..call import Call
+from ..models import User
+from ..problems import not_found, unprocessable
+
+__all__ = ["requested_role", "requested_user"]
+
+
+def requested_role(assignment: Mapping[str, Any]) -> Role:
+    """The predefined role of an assignment request; custom roles do not exist in the mock."""
+    kind = assignment.get("type")
+    if kind == "CUSTOM" or "id" in assignment:
+        if kind == "PREDEFINED":
+            raise unprocessable("a PREDEFINED role assignment names the role with name, not id")
+        if "id" not in assignment:
+            raise unprocessable("a CUSTOM role assignment needs the custom role's id")
+        raise unprocessable(f"custom role {str(assignment['id'])[:64]!r} does not exist")
+    return Role(assignment["name"])
+
+
+def requested_user(call: Call) -> User:
+    """The user a membership request names (body ``user_id`` or the path), 404 if unknown."""
+    user_id = call.path.get("user_id") or call.body["user_id"]
+    user = call.state.users.get(user_id)
+    if user is None:
+        raise not_found("user")
+    return user
