@@ -4,6 +4,7 @@ from ._client import ArizeClient, AsyncArizeClient
 from ._config import REGIONS
 from ._errors import (
     APIConnectionError,
+    APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     ArizeError,
@@ -19,6 +20,7 @@ from ._errors import (
     UnprocessableEntityError,
 )
 from ._pagination import AsyncPaginator, SyncPaginator
+from ._release_stage import AlphaOperationWarning
 from ._transport import RetryPolicy
 from ._version import __version__
 from .types import UNSET, Unset
@@ -27,8 +29,10 @@ __all__ = [
     "REGIONS",
     "UNSET",
     "APIConnectionError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AlphaOperationWarning",
     "ArizeClient",
     "ArizeError",
     "AsyncArizeClient",

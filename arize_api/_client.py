@@ -28,6 +28,7 @@ from ._transport import (
     RetryTransport,
 )
 from ._version import __version__
+from .api import AsyncResources, SyncResources
 from .v1 import _bulk as v1_bulk
 from .v1._bulk import LogSummary, Progress, RecordLike
 
@@ -64,6 +65,7 @@ class _ClientBase(BaseClient):
         max_retries: int | NotGiven,
         default_headers: Mapping[str, str] | None,
         retry_policy: RetryPolicy | None,
+        warn_alpha: bool,
     ) -> None:
         self._config = resolve_config(
             api_key=api_key,
@@ -74,6 +76,7 @@ class _ClientBase(BaseClient):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            warn_alpha=warn_alpha,
         )
         policy = retry_policy or RetryPolicy()
         self._retry_policy = attrs.evolve(policy, max_retries=self._config.max_retries)
@@ -132,6 +135,7 @@ class _ClientBase(BaseClient):
             "max_retries": config.max_retries,
             "default_headers": config.default_headers,
             "retry_policy": self._retry_policy,
+            "warn_alpha": config.warn_alpha,
         }
         unknown = set(changes) - set(current)
         if unknown:
@@ -152,8 +156,8 @@ class _ClientBase(BaseClient):
             )
 
 
-class ArizeClient(_ClientBase):
-    """Synchronous Arize client: pass it as ``client=`` to any operation's ``sync()``.
+class ArizeClient(SyncResources, _ClientBase):
+    """Synchronous Arize client: ``client.datasets.list(...)``, or ``client=`` to any ``sync()``.
 
     Args:
         api_key: Arize user key, service key or OAuth token (default: ``ARIZE_API_KEY``).
@@ -165,6 +169,7 @@ class ArizeClient(_ClientBase):
         default_headers: extra headers sent on every request.
         http_client: your own ``httpx.Client`` to send through (its pool, proxies and TLS).
         retry_policy: backoff settings; ``max_retries`` takes precedence for the count.
+        warn_alpha: warn once per process on each alpha-stage operation (default True).
     """
 
     def __init__(
@@ -180,6 +185,7 @@ class ArizeClient(_ClientBase):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         retry_policy: RetryPolicy | None = None,
+        warn_alpha: bool = True,
         _pool: _Pool | None = None,
     ) -> None:
         self._setup(
@@ -192,6 +198,7 @@ class ArizeClient(_ClientBase):
             max_retries=max_retries,
             default_headers=default_headers,
             retry_policy=retry_policy,
+            warn_alpha=warn_alpha,
         )
         self._adopt_pool(
             _pool,
@@ -202,7 +209,9 @@ class ArizeClient(_ClientBase):
             ),
         )
         self._http = httpx.Client(
-            transport=RetryTransport(self._pool.transport, self._retry_policy),
+            transport=RetryTransport(
+                self._pool.transport, self._retry_policy, warn_alpha=self._config.warn_alpha
+            ),
             **self._client_kwargs(),
         )
 
@@ -223,7 +232,7 @@ class ArizeClient(_ClientBase):
         cursor: str | None = None,
         pages: bool = False,
         **params: Any,
-    ) -> SyncPaginator:
+    ) -> SyncPaginator[Any, Any]:
         """Iterate every item of a list operation, following cursors page by page."""
         return SyncPaginator(
             self, operation, params, max_items=max_items, cursor=cursor, pages=pages
@@ -265,8 +274,8 @@ class ArizeClient(_ClientBase):
         self.close()
 
 
-class AsyncArizeClient(_ClientBase):
-    """Asynchronous Arize client: pass it as ``client=`` to any operation's ``asyncio()``.
+class AsyncArizeClient(AsyncResources, _ClientBase):
+    """Asynchronous Arize client: ``await client.datasets.get(...)``, or ``client=`` to asyncio().
 
     Takes the same arguments as ``ArizeClient``; ``http_client`` is an ``httpx.AsyncClient``.
     """
@@ -284,6 +293,7 @@ class AsyncArizeClient(_ClientBase):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         retry_policy: RetryPolicy | None = None,
+        warn_alpha: bool = True,
         _pool: _Pool | None = None,
     ) -> None:
         self._setup(
@@ -296,6 +306,7 @@ class AsyncArizeClient(_ClientBase):
             max_retries=max_retries,
             default_headers=default_headers,
             retry_policy=retry_policy,
+            warn_alpha=warn_alpha,
         )
         self._adopt_pool(
             _pool,
@@ -306,7 +317,9 @@ class AsyncArizeClient(_ClientBase):
             ),
         )
         self._http = httpx.AsyncClient(
-            transport=AsyncRetryTransport(self._pool.transport, self._retry_policy),
+            transport=AsyncRetryTransport(
+                self._pool.transport, self._retry_policy, warn_alpha=self._config.warn_alpha
+            ),
             **self._client_kwargs(),
         )
 
@@ -327,7 +340,7 @@ class AsyncArizeClient(_ClientBase):
         cursor: str | None = None,
         pages: bool = False,
         **params: Any,
-    ) -> AsyncPaginator:
+    ) -> AsyncPaginator[Any, Any]:
         """``async for`` over every item of a list operation, following cursors page by page."""
         return AsyncPaginator(
             self, operation, params, max_items=max_items, cursor=cursor, pages=pages

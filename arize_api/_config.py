@@ -66,6 +66,7 @@ class ClientConfig:
     timeout: httpx.Timeout
     max_retries: int
     default_headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    warn_alpha: bool = True
 
 
 def base_url_for_region(region: str) -> str:
@@ -88,6 +89,7 @@ def resolve_config(
     timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
     max_retries: int | NotGiven = NOT_GIVEN,
     default_headers: Mapping[str, str] | None = None,
+    warn_alpha: bool = True,
     environ: Mapping[str, str] | None = None,
 ) -> ClientConfig:
     """Merge arguments with ``ARIZE_*`` environment variables and validate the result."""
@@ -110,6 +112,7 @@ def resolve_config(
         timeout=_resolve_timeout(timeout),
         max_retries=_resolve_max_retries(max_retries),
         default_headers=dict(default_headers or {}),
+        warn_alpha=bool(warn_alpha),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncIterator, Iterator
 from types import ModuleType
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 import attrs
 
@@ -19,6 +19,9 @@ from ._errors import PaginationError
 from .types import Unset
 
 __all__ = ["AsyncPaginator", "SyncPaginator"]
+
+ItemT = TypeVar("ItemT")
+PageT = TypeVar("PageT")
 
 
 class _Walk:
@@ -133,7 +136,19 @@ def _items_of(page: Any, name: str) -> list[Any]:
     return lists[0]
 
 
-class _Paginator:
+def _as_dict(item: Any) -> Any:
+    return item.to_dict() if hasattr(item, "to_dict") else item
+
+
+def _data_frame(rows: list[Any]) -> Any:
+    try:
+        import pandas  # type: ignore[import-untyped,import-not-found,unused-ignore]
+    except ImportError:
+        raise ImportError("to_pandas() needs pandas: pip install pandas") from None
+    return pandas.DataFrame(rows)
+
+
+class _Paginator(Generic[ItemT, PageT]):
     """What both paginators hold: the operation, its parameters and where to start."""
 
     def __init__(
@@ -162,22 +177,28 @@ class _Paginator:
         return _Walk(self._operation, self._params, max_items=self._max_items, cursor=self._cursor)
 
 
-class SyncPaginator(_Paginator):
+class SyncPaginator(_Paginator[ItemT, PageT]):
     """Iterates the items of every page; ``.pages()`` iterates whole typed pages instead."""
 
-    def __iter__(self) -> Iterator[Any]:
-        return self.pages() if self._yield_pages else self._items()
+    def __iter__(self) -> Iterator[ItemT]:
+        if self._yield_pages:  # paginate(..., pages=True), whose type parameters are Any
+            return cast(Iterator[ItemT], self.pages())
+        return self._items()
 
-    def _items(self) -> Iterator[Any]:
+    def to_pandas(self) -> Any:
+        """Every item as one row of a ``pandas.DataFrame`` (needs pandas installed)."""
+        return _data_frame([_as_dict(item) for item in self._items()])
+
+    def _items(self) -> Iterator[ItemT]:
         for page in self._walk():
             yield from page[1]
 
-    def pages(self) -> Iterator[Any]:
+    def pages(self) -> Iterator[PageT]:
         """Yield each page as the operation's typed response model."""
         for page, _items in self._walk():
             yield page
 
-    def _walk(self) -> Iterator[tuple[Any, list[Any]]]:
+    def _walk(self) -> Iterator[tuple[PageT, list[ItemT]]]:
         walk = self._new_walk()
         while not walk.done:
             walk.check()
@@ -185,23 +206,29 @@ class SyncPaginator(_Paginator):
             yield page, walk.accept(page)
 
 
-class AsyncPaginator(_Paginator):
+class AsyncPaginator(_Paginator[ItemT, PageT]):
     """``async for`` over the items of every page; ``.pages()`` yields whole typed pages."""
 
-    def __aiter__(self) -> AsyncIterator[Any]:
-        return self.pages() if self._yield_pages else self._items()
+    def __aiter__(self) -> AsyncIterator[ItemT]:
+        if self._yield_pages:
+            return cast(AsyncIterator[ItemT], self.pages())
+        return self._items()
 
-    async def _items(self) -> AsyncIterator[Any]:
+    async def to_pandas(self) -> Any:
+        """Every item as one row of a ``pandas.DataFrame`` (needs pandas installed)."""
+        return _data_frame([_as_dict(item) async for item in self._items()])
+
+    async def _items(self) -> AsyncIterator[ItemT]:
         async for _page, items in self._walk():
             for item in items:
                 yield item
 
-    async def pages(self) -> AsyncIterator[Any]:
+    async def pages(self) -> AsyncIterator[PageT]:
         """Yield each page as the operation's typed response model."""
         async for page, _items in self._walk():
             yield page
 
-    async def _walk(self) -> AsyncIterator[tuple[Any, list[Any]]]:
+    async def _walk(self) -> AsyncIterator[tuple[PageT, list[ItemT]]]:
         walk = self._new_walk()
         while not walk.done:
             walk.check()

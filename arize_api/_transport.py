@@ -23,6 +23,7 @@ import attrs
 import httpx
 
 from ._errors import APIConnectionError, APITimeoutError
+from ._release_stage import notice_release_stage
 
 __all__ = [
     "AsyncClientTransport",
@@ -202,11 +203,16 @@ async def _aread(response: httpx.Response) -> httpx.Response:
 class RetryTransport(httpx.BaseTransport):
     """Wraps a sync transport with the retry policy, logging and connection-error mapping."""
 
-    def __init__(self, inner: httpx.BaseTransport, policy: RetryPolicy) -> None:
+    def __init__(
+        self, inner: httpx.BaseTransport, policy: RetryPolicy, *, warn_alpha: bool = True
+    ) -> None:
         self.inner = inner
         self.policy = policy
+        self.warn_alpha = warn_alpha
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.warn_alpha:
+            notice_release_stage(request)
         attempts = _Attempts(self.policy, request)
         while True:
             try:
@@ -228,11 +234,16 @@ class RetryTransport(httpx.BaseTransport):
 class AsyncRetryTransport(httpx.AsyncBaseTransport):
     """Wraps an async transport with the retry policy, logging and connection-error mapping."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, policy: RetryPolicy) -> None:
+    def __init__(
+        self, inner: httpx.AsyncBaseTransport, policy: RetryPolicy, *, warn_alpha: bool = True
+    ) -> None:
         self.inner = inner
         self.policy = policy
+        self.warn_alpha = warn_alpha
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.warn_alpha:
+            notice_release_stage(request)
         attempts = _Attempts(self.policy, request)
         while True:
             try:

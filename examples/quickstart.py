@@ -13,8 +13,6 @@ import sys
 import time
 
 from arize_api import ArizeClient, AsyncArizeClient
-from arize_api.api.datasets import create_dataset, delete_dataset, list_dataset_examples
-from arize_api.api.experiments import create_experiment, delete_experiment, list_experiment_runs
 from arize_api.models import (
     CreateDatasetRequest,
     CreateDatasetRequestExamplesItem,
@@ -34,35 +32,32 @@ def main() -> None:
     with ArizeClient() as client:  # key, host and space from ARIZE_* variables
         print(f"Talking to {client.base_url}")
         rows = [CreateDatasetRequestExamplesItem.from_dict({"question": q}) for q in QUESTIONS]
-        dataset = create_dataset.sync(
-            client=client,
-            body=CreateDatasetRequest(name=name, space_id=space_id, examples=rows),
+        dataset = client.datasets.create(
+            body=CreateDatasetRequest(name=name, space_id=space_id, examples=rows)
         )
         print(f"Created dataset {dataset.name!r} ({dataset.id}) with {len(rows)} examples")
 
-        examples = list(client.paginate(list_dataset_examples, dataset_id=dataset.id, limit=50))
-        pages = client.paginate(list_dataset_examples, dataset_id=dataset.id, limit=50).pages()
-        page_count = sum(1 for _ in pages)
+        examples = list(client.datasets.examples.list(dataset.id, limit=50))
+        page_count = sum(1 for _ in client.datasets.examples.list(dataset.id, limit=50).pages())
         print(f"Paged through {len(examples)} examples in {page_count} pages of up to 50")
 
         runs = [
             ExperimentRunInput(example_id=example.id, output=str(2 * i))
             for i, example in enumerate(examples)
         ]
-        experiment = create_experiment.sync(
-            client=client,
+        experiment = client.experiments.create(
             body=CreateExperimentRequest(
                 name="doubling", dataset_id=dataset.id, experiment_runs=runs
-            ),
+            )
         )
-        run_count = len(list(client.paginate(list_experiment_runs, experiment_id=experiment.id)))
+        run_count = len(list(client.experiments.runs.list(experiment.id)))
         print(f"Ran experiment {experiment.name!r} ({experiment.id}): {run_count} runs recorded")
 
         summary = asyncio.run(log_predictions_and_actuals())
         print(f"Logged v1 records: {summary.sent} sent, {summary.failed} failed")
 
-        delete_experiment.sync(experiment.id, client=client)
-        delete_dataset.sync(dataset.id, client=client)
+        client.experiments.delete(experiment.id)
+        client.datasets.delete(dataset.id)
         print("Cleaned up the experiment and the dataset")
 
 

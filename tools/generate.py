@@ -12,13 +12,17 @@ from __future__ import annotations
 import argparse
 import difflib
 import filecmp
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from importlib.metadata import version
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "arize_api"
@@ -46,8 +50,29 @@ def run_generator(out: Path) -> Path:
     result = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=out)
     if result.returncode != 0 or "Warning" in result.stdout or "Error" in result.stdout:
         sys.exit(f"openapi-python-client failed or warned:\n{result.stdout}\n{result.stderr}")
+    write_release_stages(out / "arize_api" / "api" / "_stages.py")
     stamp(out / "arize_api")
     return out / "arize_api"
+
+
+def write_release_stages(target: Path) -> None:
+    """``api/_stages.py``: each operation's x-release-stage, which the generator does not expose."""
+    spec = yaml.safe_load((ROOT / "openapi.yaml").read_text())
+    stages = {
+        snake_case(operation["operationId"]): operation["x-release-stage"]
+        for path in spec["paths"].values()
+        for operation in path.values()
+        if isinstance(operation, dict) and operation.get("x-release-stage")
+    }
+    lines = [f"    {json.dumps(op)}: {json.dumps(stage)}," for op, stage in sorted(stages.items())]
+    target.write_text(
+        '"""Release stage of each operation, from x-release-stage in openapi.yaml."""\n\n'
+        "RELEASE_STAGES: dict[str, str] = {\n" + "\n".join(lines) + "\n}\n"
+    )
+
+
+def snake_case(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def stamp(package: Path) -> None:

@@ -1,0 +1,220 @@
+"""Resource namespaces (client.<tag>.<verb>): generated, complete, typed, and working."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import re
+import subprocess
+import sys
+import textwrap
+import warnings
+from functools import cached_property
+from pathlib import Path
+
+import pytest
+import yaml
+
+import arize_api
+from arize_api import ArizeClient, AsyncArizeClient
+from arize_api._release_stage import _warned
+from arize_api.api import AsyncResources, SyncResources
+from arize_api.mock import MockServer
+from arize_api.models import CreateDatasetRequest, CreateDatasetRequestExamplesItem
+
+pytest_plugins = ["arize_api.mock.pytest_plugin"]
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text())
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+SPEC_OPERATIONS = {
+    snake(op["operationId"]) for path in SPEC["paths"].values() for op in path.values()
+}
+
+
+@pytest.mark.parametrize("flavour", [ArizeClient, AsyncArizeClient])
+def test_every_operation_is_reachable_through_a_namespace(flavour: type) -> None:
+    found: dict[str, str] = {}
+
+    def walk(namespace: object, where: str) -> None:
+        for name, member in vars(type(namespace)).items():
+            if isinstance(member, cached_property):
+                walk(getattr(namespace, name), f"{where}.{name}")
+            elif inspect.isfunction(member) and not name.startswith("_"):
+                for operation in re.findall(r"from \. import (\w+)", inspect.getsource(member)):
+                    assert operation not in found, f"{operation} placed twice"
+                    found[operation] = f"{where}.{name}"
+
+    client = flavour(api_key="offline-key-0000000000")  # nothing is sent
+    for name, member in vars(SyncResources if flavour is ArizeClient else AsyncResources).items():
+        if isinstance(member, cached_property):
+            walk(getattr(client, name), f"client.{name}")
+    assert set(found) == SPEC_OPERATIONS
+    assert found["list_dataset_examples"] == "client.datasets.examples.list"
+    assert found["insert_experiment_runs"] == "client.experiments.runs.insert"
+    assert found["get_dataset"] == "client.datasets.get"
+    assert found["remove_space_user"] == "client.spaces.users.remove"
+
+
+def dataset_body(mock: MockServer, rows: int = 7, name: str = "ns") -> CreateDatasetRequest:
+    examples = [CreateDatasetRequestExamplesItem.from_dict({"q": f"q{i}"}) for i in range(rows)]
+    return CreateDatasetRequest(name=name, space_id=mock.space_id, examples=examples)
+
+
+def test_sync_namespaces_do_crudl_and_paginate(arize_mock: MockServer) -> None:
+    with ArizeClient(arize_mock.api_key, base_url=arize_mock.base_url) as client:
+        created = client.datasets.create(body=dataset_body(arize_mock))
+        assert client.datasets.get(created.id).name == "ns"
+        examples = client.datasets.examples.list(created.id, limit=3)
+        assert [e.additional_properties["q"] for e in examples] == [f"q{i}" for i in range(7)]
+        assert [len(p.examples) for p in examples.pages()] == [3, 3, 1]
+        assert len(list(client.datasets.examples.list(created.id, limit=2, max_items=5))) == 5
+        assert [d.id for d in client.datasets.list(space_id=arize_mock.space_id)] == [created.id]
+        client.datasets.delete(created.id)
+        with pytest.raises(arize_api.NotFoundError):
+            client.datasets.get(created.id)
+
+
+def test_async_namespaces_are_coroutines_and_async_iterators(arize_mock: MockServer) -> None:
+    async def run() -> None:
+        async with AsyncArizeClient(arize_mock.api_key, base_url=arize_mock.base_url) as client:
+            created = await client.datasets.create(body=dataset_body(arize_mock))
+            assert (await client.datasets.get(created.id)).id == created.id
+            ids = [e.id async for e in client.datasets.examples.list(created.id, limit=2)]
+            assert len(ids) == 7
+            pages = [p async for p in client.datasets.examples.list(created.id, limit=5).pages()]
+            assert [len(p.examples) for p in pages] == [5, 2]
+
+    asyncio.run(run())
+
+
+def test_reprs_are_short(arize_mock: MockServer) -> None:
+    with ArizeClient(arize_mock.api_key, base_url=arize_mock.base_url) as client:
+        assert repr(client.datasets) == (
+            "<Datasets: create, delete, examples, get, list, tags, update>"
+        )
+        pager = client.datasets.list(space_id=arize_mock.space_id)
+        assert repr(pager).startswith("<SyncPaginator list_datasets") and len(repr(pager)) < 200
+
+
+def test_alpha_operations_warn_once_per_process_and_can_be_silenced(
+    arize_mock: MockServer,
+) -> None:
+    _warned.clear()
+    with ArizeClient(arize_mock.api_key, base_url=arize_mock.base_url) as client:
+        created = client.datasets.create(body=dataset_body(arize_mock))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            client.datasets.tags.list(created.id)  # alpha
+            client.datasets.tags.list(created.id)
+            client.datasets.get(created.id)  # beta: no notice
+        notices = [w for w in caught if issubclass(w.category, arize_api.AlphaOperationWarning)]
+        assert len(notices) == 1 and "list_dataset_tags is an alpha operation" in str(
+            notices[0].message
+        )
+        _warned.clear()
+        quiet = client.with_options(warn_alpha=False)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            quiet.datasets.tags.list(created.id)
+        assert not caught
+
+
+def test_to_pandas_says_how_to_get_pandas(
+    arize_mock: MockServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with (
+        ArizeClient(arize_mock.api_key, base_url=arize_mock.base_url) as client,
+        pytest.raises(ImportError, match="pip install pandas"),
+    ):
+        client.datasets.list().to_pandas()
+
+
+USAGE = """
+from arize_api import ArizeClient, AsyncArizeClient
+from arize_api.models import Dataset, DatasetExample
+
+
+def good(client: ArizeClient) -> None:
+    dataset: Dataset = client.datasets.get("id")
+    for example in client.datasets.examples.list("id", limit=10):
+        reveal_type(example)
+    client.datasets.delete("id")
+
+
+async def good_async(client: AsyncArizeClient) -> None:
+    dataset: Dataset = await client.datasets.get("id")
+    async for example in client.datasets.examples.list("id"):
+        item: DatasetExample = example
+
+
+def bad(client: ArizeClient) -> None:
+    client.datasets.examples.list("id", limit="ten")  # BAD
+"""
+
+
+def test_namespaces_are_statically_typed(tmp_path: Path) -> None:
+    usage = tmp_path / "usage.py"
+    usage.write_text(textwrap.dedent(USAGE))
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(usage)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    out = result.stdout
+    assert 'Revealed type is "arize_api.models.dataset_example.DatasetExample"' in out, out
+    errors = [line for line in out.splitlines() if ": error:" in line]
+    bad_line = (
+        textwrap.dedent(USAGE)
+        .splitlines()
+        .index('    client.datasets.examples.list("id", limit="ten")  # BAD')
+        + 1
+    )
+    assert len(errors) == 1 and f"usage.py:{bad_line}:" in errors[0], out
+    assert '"limit"' in errors[0] and '"str"' in errors[0], out
+
+
+def test_a_new_operation_in_the_spec_appears_as_a_method(tmp_path: Path) -> None:
+    spec = yaml.safe_load((ROOT / "openapi.yaml").read_text())
+    spec["paths"]["/v2/datasets/{dataset_id}/dummies"] = {
+        "get": {
+            "operationId": "listDatasetDummies",
+            "summary": "List dataset dummies",
+            "tags": ["datasets"],
+            "parameters": [{"$ref": "#/components/parameters/datasetId"}],
+            "responses": {"204": {"description": "Nothing."}},
+        }
+    }
+    (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
+    bin_dir = Path(sys.executable).parent
+    subprocess.run(
+        [
+            str(bin_dir / "openapi-python-client"),
+            "generate",
+            "--path",
+            str(tmp_path / "openapi.yaml"),
+            "--config",
+            str(ROOT / "generator-config.yaml"),
+            "--custom-template-path",
+            str(ROOT / "templates"),
+            "--meta",
+            "none",
+            "--output-path",
+            str(tmp_path / "out"),
+        ],
+        check=True,
+        capture_output=True,
+        env={"PATH": f"{bin_dir}:/usr/bin:/bin"},
+    )
+    namespace = (tmp_path / "out" / "api" / "datasets" / "__init__.py").read_text()
+    assert "class DatasetsDummies(SyncResource):" in namespace
+    assert "class AsyncDatasetsDummies(AsyncResource):" in namespace
+    assert "from . import list_dataset_dummies" in namespace
+    assert "def dummies(self) -> DatasetsDummies:" in namespace
