@@ -9,6 +9,7 @@ import httpx
 __all__ = ["ArizeAuth"]
 
 V1_SPACE_ID_HEADER = "Grpc-Metadata-space_id"
+V1_SPACE_KEY_HEADER = "Grpc-Metadata-space"  # the space key, as SDK 6.x-7.x send it
 
 
 class ArizeAuth(httpx.Auth):
@@ -17,20 +18,34 @@ class ArizeAuth(httpx.Auth):
     The key lives only here and in the request headers; its repr never shows it.
     """
 
-    def __init__(self, api_key: str, *, base_url: str, space_id: str | None = None) -> None:
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str,
+        space_id: str | None = None,
+        space_key: str | None = None,
+    ) -> None:
         self._bearer = f"Bearer {api_key}"
         self._raw = api_key
         self._space_id = space_id
+        self._space_key = space_key
         self._v1_prefix = httpx.URL(base_url).path.rstrip("/") + "/v1/"
 
     def __repr__(self) -> str:
-        return "ArizeAuth(api_key='****')"
+        return (
+            "ArizeAuth(api_key='****', space_key='****')"
+            if self._space_key
+            else ("ArizeAuth(api_key='****')")
+        )
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         if request.url.path.startswith(self._v1_prefix):
             request.headers["Authorization"] = self._raw
             if self._space_id and V1_SPACE_ID_HEADER not in request.headers:
                 request.headers[V1_SPACE_ID_HEADER] = self._space_id
+            if self._space_key and V1_SPACE_KEY_HEADER not in request.headers:
+                request.headers[V1_SPACE_KEY_HEADER] = self._space_key
         else:
             request.headers["Authorization"] = self._bearer
         yield request

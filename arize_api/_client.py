@@ -118,7 +118,12 @@ class _ClientBase(BaseClient):
         return {
             "base_url": config.base_url,
             "headers": {"User-Agent": USER_AGENT, **config.default_headers},
-            "auth": ArizeAuth(config.api_key, base_url=config.base_url, space_id=config.space_id),
+            "auth": ArizeAuth(
+                config.api_key,
+                base_url=config.base_url,
+                space_id=config.space_id,
+                space_key=config.space_key,
+            ),
             "timeout": config.timeout,
             "follow_redirects": False,
         }

@@ -138,6 +138,8 @@ def _resolve_location(
 
 
 def _validate_base_url(raw: str) -> str:
+    if any(ch.isspace() for ch in raw.strip()):
+        raise ConfigurationError(f"malformed base_url {raw!r}: it contains whitespace")
     try:
         url = httpx.URL(raw.strip())
     except (httpx.InvalidURL, TypeError) as exc:
@@ -158,7 +160,7 @@ def _validate_base_url(raw: str) -> str:
             f"base_url {url.scheme}://{url.host} is plain http to a non-loopback host: the API key "
             "would travel unencrypted; use https",
             UserWarning,
-            stacklevel=4,
+            stacklevel=6,  # the line that built the client (via resolve_config and _setup)
         )
     return str(url.copy_with(path=path or "/", query=None, fragment=None)).rstrip("/")
 
@@ -181,6 +183,14 @@ def _resolve_timeout(timeout: float | httpx.Timeout | NotGiven | None) -> httpx.
             "seconds (or an httpx.Timeout)"
         )
     if isinstance(timeout, httpx.Timeout):
+        unbounded = [
+            name for name in ("connect", "read", "write", "pool") if getattr(timeout, name) is None
+        ]
+        if unbounded:
+            raise ConfigurationError(
+                f"httpx.Timeout with no {'/'.join(unbounded)} limit would let a stalled server "
+                "hang a call forever; give every phase a number of seconds"
+            )
         return timeout
     if isinstance(timeout, bool) or not isinstance(timeout, int | float):
         raise ConfigurationError(f"timeout must be a number of seconds, got {timeout!r}")
