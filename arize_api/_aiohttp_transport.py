@@ -98,6 +98,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             self._session = aiohttp.ClientSession(
                 connector=connector, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar()
             )
+            # aiohttp quietly re-sends an idempotent request once when a connection drops;
+            # the retry layer above owns retries (counted, logged, bounded by max_retries).
+            if hasattr(self._session, "_retry_connection"):
+                self._session._retry_connection = False
             self._loop = loop
         return self._session
 

@@ -149,6 +149,10 @@ def _validate_base_url(raw: str) -> str:
             f"malformed base_url {raw!r}: expected http(s)://host[:port], for example "
             "https://arize.mycompany.com"
         )
+    if url.userinfo:
+        raise ConfigurationError(
+            "base_url must not carry credentials (user:password@); pass the key as api_key"
+        )
     if url.query or url.fragment:
         raise ConfigurationError(f"base_url {raw!r} must not carry a query string or fragment")
     path = url.path.rstrip("/")

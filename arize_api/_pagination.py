@@ -35,6 +35,11 @@ class _Walk:
         max_items: int | None,
         cursor: str | None,
     ) -> None:
+        if not isinstance(operation, ModuleType) or not hasattr(operation, "sync"):
+            raise TypeError(
+                "paginate() takes a generated operation module such as "
+                f"arize_api.api.datasets.list_datasets, got {operation!r}"
+            )
         self.name = operation.__name__.rsplit(".", 1)[-1]
         if max_items is not None and max_items < 0:
             raise ValueError(f"max_items must be >= 0, got {max_items}")
@@ -101,13 +106,7 @@ class _Walk:
 
 def _cursor_location(operation: ModuleType, name: str, params: dict[str, Any]) -> bool:
     """True if the cursor goes in the JSON body, False if in the query; error if neither."""
-    try:
-        signature = inspect.signature(operation.sync)
-    except AttributeError:
-        raise TypeError(
-            f"paginate() takes a generated operation module such as "
-            f"arize_api.api.datasets.list_datasets, got {operation!r}"
-        ) from None
+    signature = inspect.signature(operation.sync)
     if "cursor" in params:
         raise TypeError("pass the starting cursor as paginate(..., cursor=...), not as a parameter")
     if "cursor" in signature.parameters:
