@@ -14,7 +14,6 @@ from typing import Any, Self
 import attrs
 import httpx
 
-from ._aiohttp_transport import AiohttpTransport
 from ._auth import ArizeAuth
 from ._base_client import BaseClient
 from ._config import NOT_GIVEN, ClientConfig, NotGiven, resolve_config
@@ -36,6 +35,13 @@ __all__ = ["DEFAULT_LIMITS", "ArizeClient", "AsyncArizeClient"]
 
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 USER_AGENT = f"arize-api/{__version__} Python/{platform.python_version()} httpx/{httpx.__version__}"
+
+
+def _aiohttp_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
+    # Imported here: aiohttp takes a quarter of a second to import, and sync users never need it.
+    from ._aiohttp_transport import AiohttpTransport
+
+    return AiohttpTransport(limits=limits)
 
 
 class _Pool:
@@ -318,7 +324,7 @@ class AsyncArizeClient(AsyncResources, _ClientBase):
             lambda: (
                 _Pool(AsyncClientTransport(http_client))
                 if http_client is not None
-                else _Pool(AiohttpTransport(limits=DEFAULT_LIMITS))
+                else _Pool(_aiohttp_transport(DEFAULT_LIMITS))
             ),
         )
         self._http = httpx.AsyncClient(
