@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 NPX := node_modules/.bin
+# The bench's own environment: the project plus the official arize SDK it is compared with.
+BENCH_VENV := bench/.venv
+BENCH_PY := $(BENCH_VENV)/bin/python
 
 .PHONY: setup generate check-generated lint-spec lint test demo mock bench clean
 
@@ -44,5 +47,16 @@ demo: setup
 mock: setup
 	$(PY) -m arize_api.mock $(MOCK_ARGS)
 
+# make bench [BENCH_ARGS="--quick" | "--only 1,2" | "--issue-sizes"]: see bench/README.md.
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_PY) -m bench $(BENCH_ARGS)
+
+$(BENCH_VENV)/.installed: pyproject.toml bench/requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "the bench needs Python >= 3.11")'
+	test -x $(BENCH_PY) || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PY) -m pip install --quiet --upgrade pip
+	$(BENCH_PY) -m pip install --quiet -e . -r bench/requirements.txt
+	touch $@
+
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(BENCH_VENV) bench/.pycache node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -5,9 +5,11 @@ two-page warm-up walk, the peak resident set (``VmHWM``) is read; the growth of 
 over the real walk is what iterating N items cost in memory. Flat means the growth at
 N = 100,000 is no larger than at 10,000 (beyond noise): the client holds one page, not all.
 
-Contenders: ``client.paginate`` (sync and async), raw cursor loops on httpx, urllib3 and
-aiohttp (JSON decoded, every item visited), and the official SDK's manual cursor loop over
-``client.datasets.list_examples`` (which posts to ``/examples/search``; same pages).
+Contenders: ``client.paginate`` (sync and async), the same generated operation in a
+hand-written cursor loop (so paginate()'s own cost shows apart from building typed pages),
+raw cursor loops on httpx, urllib3 and aiohttp (JSON decoded, every item visited), and the
+official SDK's manual cursor loop over ``client.datasets.list_examples`` (which posts to
+``/examples/search``; same pages).
 
 ``python -m bench.scenarios.pagination CONTENDER TOTAL BASE_URL`` runs one walk and prints JSON.
 """
@@ -39,6 +41,7 @@ CONTENDERS = [  # key, label, role
     ("httpx", "raw httpx cursor loop", "httpx"),
     ("urllib3", "raw urllib3 cursor loop", "raw"),
     ("arize_api", "arize_api ArizeClient.paginate", "ours"),
+    ("arize_api_loop", "arize_api operation, hand-written cursor loop", "ours"),
     ("aiohttp", "raw aiohttp cursor loop", "raw"),
     ("arize_api_async", "arize_api AsyncArizeClient.paginate", "ours"),
     ("official", "official SDK cursor loop", "sdk"),
@@ -106,6 +109,29 @@ def _walk_ours(base_url: str) -> Callable[[int], int]:
     return walk
 
 
+def _walk_ours_by_hand(base_url: str) -> Callable[[int], int]:
+    """The generated operation in a cursor loop: what paginate() costs beyond the typed pages."""
+    from arize_api import ArizeClient
+    from arize_api.api.datasets import list_dataset_examples
+
+    client = ArizeClient(api_key=bodies.API_KEY, base_url=base_url)
+
+    def walk(total: int) -> int:
+        count, cursor = 0, None
+        while True:
+            options = {} if cursor is None else {"cursor": cursor}
+            page = list_dataset_examples.sync(
+                bodies.dataset_id(total), client=client, limit=bodies.PAGE_SIZE, **options
+            )
+            for _item in page.examples:
+                count += 1
+            if not page.pagination.has_more:
+                return count
+            cursor = page.pagination.next_cursor
+
+    return walk
+
+
 def _walk_official(base_url: str) -> Callable[[int], int]:
     datasets = official_client(base_url).datasets
 
@@ -168,6 +194,7 @@ WALKS: dict[str, Callable[[str], Callable[[int], int]]] = {
     "httpx": _walk_httpx,
     "urllib3": _walk_urllib3,
     "arize_api": _walk_ours,
+    "arize_api_loop": _walk_ours_by_hand,
     "aiohttp": _walk_aiohttp,
     "arize_api_async": _walk_ours_async,
     "official": _walk_official,
