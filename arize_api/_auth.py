@@ -40,6 +40,11 @@ class ArizeAuth(httpx.Auth):
         )
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        self.apply(request)
+        yield request
+
+    def apply(self, request: httpx.Request) -> None:
+        """Set the request's auth headers (the whole flow: it needs no answer from the server)."""
         if request.url.path.startswith(self._v1_prefix):
             request.headers["Authorization"] = self._raw
             if self._space_id and V1_SPACE_ID_HEADER not in request.headers:
@@ -48,4 +53,3 @@ class ArizeAuth(httpx.Auth):
                 request.headers[V1_SPACE_KEY_HEADER] = self._space_key
         else:
             request.headers["Authorization"] = self._bearer
-        yield request

@@ -18,6 +18,7 @@ from ._auth import ArizeAuth
 from ._base_client import BaseClient
 from ._config import NOT_GIVEN, ClientConfig, NotGiven, resolve_config
 from ._errors import ArizeError
+from ._fast_httpx import FastAsyncClient, FastClient
 from ._pagination import AsyncPaginator, SyncPaginator
 from ._transport import (
     AsyncClientTransport,
@@ -219,7 +220,7 @@ class ArizeClient(SyncResources, _ClientBase):
                 else _Pool(httpx.HTTPTransport(limits=DEFAULT_LIMITS))
             ),
         )
-        self._http = httpx.Client(
+        self._http = FastClient(
             transport=RetryTransport(
                 self._pool.transport, self._retry_policy, warn_alpha=self._config.warn_alpha
             ),
@@ -327,7 +328,7 @@ class AsyncArizeClient(AsyncResources, _ClientBase):
                 else _Pool(_aiohttp_transport(DEFAULT_LIMITS))
             ),
         )
-        self._http = httpx.AsyncClient(
+        self._http = FastAsyncClient(
             transport=AsyncRetryTransport(
                 self._pool.transport, self._retry_policy, warn_alpha=self._config.warn_alpha
             ),
