@@ -4,18 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
-
-if TYPE_CHECKING:
-    from ..models.organization_custom_role_assignment_request import (
-        OrganizationCustomRoleAssignmentRequest,
-    )
-    from ..models.organization_predefined_role_assignment_request import (
-        OrganizationPredefinedRoleAssignmentRequest,
-    )
-
 
 T = TypeVar("T", bound="AddOrganizationUserRequest")
 
@@ -37,13 +28,6 @@ class AddOrganizationUserRequest:
     )
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.organization_custom_role_assignment_request import (
-            OrganizationCustomRoleAssignmentRequest,
-        )
-        from ..models.organization_predefined_role_assignment_request import (
-            OrganizationPredefinedRoleAssignmentRequest,
-        )
-
         user_id = self.user_id
 
         role: dict[str, Any]
@@ -71,13 +55,6 @@ class AddOrganizationUserRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.organization_custom_role_assignment_request import (
-            OrganizationCustomRoleAssignmentRequest,
-        )
-        from ..models.organization_predefined_role_assignment_request import (
-            OrganizationPredefinedRoleAssignmentRequest,
-        )
-
         d = dict(src_dict)
         user_id = d.pop("user_id")
 
@@ -124,3 +101,11 @@ class AddOrganizationUserRequest:
         )
 
         return add_organization_user_request
+
+
+from ..models.organization_custom_role_assignment_request import (
+    OrganizationCustomRoleAssignmentRequest,
+)
+from ..models.organization_predefined_role_assignment_request import (
+    OrganizationPredefinedRoleAssignmentRequest,
+)

@@ -4,16 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
-
-if TYPE_CHECKING:
-    from ..models.custom_role_assignment_request import CustomRoleAssignmentRequest
-    from ..models.predefined_role_assignment_request import (
-        PredefinedRoleAssignmentRequest,
-    )
-
 
 T = TypeVar("T", bound="AddSpaceUserRequest")
 
@@ -31,11 +24,6 @@ class AddSpaceUserRequest:
     role: CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.custom_role_assignment_request import CustomRoleAssignmentRequest
-        from ..models.predefined_role_assignment_request import (
-            PredefinedRoleAssignmentRequest,
-        )
-
         user_id = self.user_id
 
         role: dict[str, Any]
@@ -59,11 +47,6 @@ class AddSpaceUserRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.custom_role_assignment_request import CustomRoleAssignmentRequest
-        from ..models.predefined_role_assignment_request import (
-            PredefinedRoleAssignmentRequest,
-        )
-
         d = dict(src_dict)
         user_id = d.pop("user_id")
 
@@ -106,3 +89,7 @@ class AddSpaceUserRequest:
         )
 
         return add_space_user_request
+
+
+from ..models.custom_role_assignment_request import CustomRoleAssignmentRequest
+from ..models.predefined_role_assignment_request import PredefinedRoleAssignmentRequest

@@ -4,13 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
-
-if TYPE_CHECKING:
-    from ..models.annotate_record_input import AnnotateRecordInput
-
 
 T = TypeVar("T", bound="AnnotateExperimentRunsRequest")
 
@@ -43,8 +39,6 @@ class AnnotateExperimentRunsRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.annotate_record_input import AnnotateRecordInput
-
         d = dict(src_dict)
         annotations = []
         _annotations = d.pop("annotations")
@@ -58,3 +52,6 @@ class AnnotateExperimentRunsRequest:
         )
 
         return annotate_experiment_runs_request
+
+
+from ..models.annotate_record_input import AnnotateRecordInput

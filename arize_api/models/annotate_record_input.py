@@ -4,13 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
-
-if TYPE_CHECKING:
-    from ..models.annotation_input import AnnotationInput
-
 
 T = TypeVar("T", bound="AnnotateRecordInput")
 
@@ -48,8 +44,6 @@ class AnnotateRecordInput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.annotation_input import AnnotationInput
-
         d = dict(src_dict)
         record_id = d.pop("record_id")
 
@@ -66,3 +60,6 @@ class AnnotateRecordInput:
         )
 
         return annotate_record_input
+
+
+from ..models.annotation_input import AnnotationInput

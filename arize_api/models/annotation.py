@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetime import parse_datetime
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.annotator_user import AnnotatorUser
-
 
 T = TypeVar("T", bound="Annotation")
 
@@ -79,8 +76,6 @@ class Annotation:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.annotator_user import AnnotatorUser
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -89,8 +84,6 @@ class Annotation:
         label = d.pop("label", UNSET)
 
         text = d.pop("text", UNSET)
-
-        from arize_api._datetime import parse_datetime
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
@@ -133,3 +126,6 @@ class Annotation:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.annotator_user import AnnotatorUser

@@ -4,15 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
-
-if TYPE_CHECKING:
-    from ..models.create_dataset_request_examples_item import (
-        CreateDatasetRequestExamplesItem,
-    )
-
 
 T = TypeVar("T", bound="CreateDatasetRequest")
 
@@ -55,10 +49,6 @@ class CreateDatasetRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.create_dataset_request_examples_item import (
-            CreateDatasetRequestExamplesItem,
-        )
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -80,3 +70,8 @@ class CreateDatasetRequest:
         )
 
         return create_dataset_request
+
+
+from ..models.create_dataset_request_examples_item import (
+    CreateDatasetRequestExamplesItem,
+)

@@ -4,15 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.experiment_run_input import ExperimentRunInput
-
 
 T = TypeVar("T", bound="CreateExperimentRequest")
 
@@ -78,8 +74,6 @@ class CreateExperimentRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.experiment_run_input import ExperimentRunInput
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -118,3 +112,6 @@ class CreateExperimentRequest:
         )
 
         return create_experiment_request
+
+
+from ..models.experiment_run_input import ExperimentRunInput

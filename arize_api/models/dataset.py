@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetime import parse_datetime
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.dataset_version import DatasetVersion
-
 
 T = TypeVar("T", bound="Dataset")
 
@@ -76,8 +73,6 @@ class Dataset:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.dataset_version import DatasetVersion
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -85,11 +80,7 @@ class Dataset:
 
         space_id = d.pop("space_id")
 
-        from arize_api._datetime import parse_datetime
-
         created_at = parse_datetime(d.pop("created_at"))
-
-        from arize_api._datetime import parse_datetime
 
         updated_at = parse_datetime(d.pop("updated_at"))
 
@@ -129,3 +120,6 @@ class Dataset:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.dataset_version import DatasetVersion

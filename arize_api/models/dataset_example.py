@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetime import parse_datetime
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.annotation import Annotation
-
 
 T = TypeVar("T", bound="DatasetExample")
 
@@ -66,16 +63,10 @@ class DatasetExample:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.annotation import Annotation
-
         d = dict(src_dict)
         id = d.pop("id")
 
-        from arize_api._datetime import parse_datetime
-
         created_at = parse_datetime(d.pop("created_at"))
-
-        from arize_api._datetime import parse_datetime
 
         updated_at = parse_datetime(d.pop("updated_at"))
 
@@ -113,3 +104,6 @@ class DatasetExample:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.annotation import Annotation

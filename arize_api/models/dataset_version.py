@@ -10,6 +10,8 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetime import parse_datetime
+
 T = TypeVar("T", bound="DatasetVersion")
 
 
@@ -66,11 +68,7 @@ class DatasetVersion:
 
         dataset_id = d.pop("dataset_id")
 
-        from arize_api._datetime import parse_datetime
-
         created_at = parse_datetime(d.pop("created_at"))
-
-        from arize_api._datetime import parse_datetime
 
         updated_at = parse_datetime(d.pop("updated_at"))
 

@@ -10,6 +10,8 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetime import parse_datetime
+
 T = TypeVar("T", bound="DatasetVersionWithExampleIds")
 
 
@@ -76,11 +78,7 @@ class DatasetVersionWithExampleIds:
 
         space_id = d.pop("space_id")
 
-        from arize_api._datetime import parse_datetime
-
         created_at = parse_datetime(d.pop("created_at"))
-
-        from arize_api._datetime import parse_datetime
 
         updated_at = parse_datetime(d.pop("updated_at"))
 

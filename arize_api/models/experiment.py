@@ -10,6 +10,7 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetime import parse_datetime
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Experiment")
@@ -116,11 +117,7 @@ class Experiment:
 
         space_id = d.pop("space_id")
 
-        from arize_api._datetime import parse_datetime
-
         created_at = parse_datetime(d.pop("created_at"))
-
-        from arize_api._datetime import parse_datetime
 
         updated_at = parse_datetime(d.pop("updated_at"))
 

@@ -4,16 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.annotation import Annotation
-
 
 T = TypeVar("T", bound="ExperimentRun")
 
@@ -87,8 +83,6 @@ class ExperimentRun:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.annotation import Annotation
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -152,3 +146,6 @@ class ExperimentRun:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.annotation import Annotation

@@ -4,15 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
-
-if TYPE_CHECKING:
-    from ..models.insert_dataset_examples_request_examples_item import (
-        InsertDatasetExamplesRequestExamplesItem,
-    )
-
 
 T = TypeVar("T", bound="InsertDatasetExamplesRequest")
 
@@ -45,10 +39,6 @@ class InsertDatasetExamplesRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.insert_dataset_examples_request_examples_item import (
-            InsertDatasetExamplesRequestExamplesItem,
-        )
-
         d = dict(src_dict)
         examples = []
         _examples = d.pop("examples")
@@ -64,3 +54,8 @@ class InsertDatasetExamplesRequest:
         )
 
         return insert_dataset_examples_request
+
+
+from ..models.insert_dataset_examples_request_examples_item import (
+    InsertDatasetExamplesRequestExamplesItem,
+)

@@ -4,13 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
-
-if TYPE_CHECKING:
-    from ..models.experiment_run_input import ExperimentRunInput
-
 
 T = TypeVar("T", bound="InsertExperimentRunsRequest")
 
@@ -43,8 +39,6 @@ class InsertExperimentRunsRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.experiment_run_input import ExperimentRunInput
-
         d = dict(src_dict)
         experiment_runs = []
         _experiment_runs = d.pop("experiment_runs")
@@ -60,3 +54,6 @@ class InsertExperimentRunsRequest:
         )
 
         return insert_experiment_runs_request
+
+
+from ..models.experiment_run_input import ExperimentRunInput

@@ -4,15 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.dataset_example import DatasetExample
-    from ..models.pagination_metadata import PaginationMetadata
-
 
 T = TypeVar("T", bound="ListDatasetExamplesResponse")
 
@@ -51,9 +46,6 @@ class ListDatasetExamplesResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.dataset_example import DatasetExample
-        from ..models.pagination_metadata import PaginationMetadata
-
         d = dict(src_dict)
         examples = []
         _examples = d.pop("examples")
@@ -87,3 +79,7 @@ class ListDatasetExamplesResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.dataset_example import DatasetExample
+from ..models.pagination_metadata import PaginationMetadata

@@ -4,15 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.experiment_run import ExperimentRun
-    from ..models.pagination_metadata import PaginationMetadata
-
 
 T = TypeVar("T", bound="ListExperimentRunsResponse")
 
@@ -51,9 +46,6 @@ class ListExperimentRunsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.experiment_run import ExperimentRun
-        from ..models.pagination_metadata import PaginationMetadata
-
         d = dict(src_dict)
         experiment_runs = []
         _experiment_runs = d.pop("experiment_runs")
@@ -87,3 +79,7 @@ class ListExperimentRunsResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.experiment_run import ExperimentRun
+from ..models.pagination_metadata import PaginationMetadata

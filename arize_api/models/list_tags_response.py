@@ -4,15 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.pagination_metadata import PaginationMetadata
-    from ..models.tag import Tag
-
 
 T = TypeVar("T", bound="ListTagsResponse")
 
@@ -51,9 +46,6 @@ class ListTagsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.pagination_metadata import PaginationMetadata
-        from ..models.tag import Tag
-
         d = dict(src_dict)
         tags = []
         _tags = d.pop("tags")
@@ -87,3 +79,7 @@ class ListTagsResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.pagination_metadata import PaginationMetadata
+from ..models.tag import Tag

@@ -10,6 +10,8 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetime import parse_datetime
+
 T = TypeVar("T", bound="Organization")
 
 
@@ -60,8 +62,6 @@ class Organization:
         name = d.pop("name")
 
         description = d.pop("description")
-
-        from arize_api._datetime import parse_datetime
 
         created_at = parse_datetime(d.pop("created_at"))
 

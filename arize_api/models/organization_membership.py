@@ -4,19 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.organization_custom_role_assignment import (
-        OrganizationCustomRoleAssignment,
-    )
-    from ..models.organization_predefined_role_assignment import (
-        OrganizationPredefinedRoleAssignment,
-    )
-
 
 T = TypeVar("T", bound="OrganizationMembership")
 
@@ -40,13 +31,6 @@ class OrganizationMembership:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.organization_custom_role_assignment import (
-            OrganizationCustomRoleAssignment,
-        )
-        from ..models.organization_predefined_role_assignment import (
-            OrganizationPredefinedRoleAssignment,
-        )
-
         id = self.id
 
         user_id = self.user_id
@@ -77,13 +61,6 @@ class OrganizationMembership:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.organization_custom_role_assignment import (
-            OrganizationCustomRoleAssignment,
-        )
-        from ..models.organization_predefined_role_assignment import (
-            OrganizationPredefinedRoleAssignment,
-        )
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -149,3 +126,11 @@ class OrganizationMembership:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.organization_custom_role_assignment import (
+    OrganizationCustomRoleAssignment,
+)
+from ..models.organization_predefined_role_assignment import (
+    OrganizationPredefinedRoleAssignment,
+)

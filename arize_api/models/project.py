@@ -10,6 +10,7 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetime import parse_datetime
 from ..models.project_type import ProjectType, check_project_type
 from ..types import UNSET, Unset
 
@@ -79,8 +80,6 @@ class Project:
         name = d.pop("name")
 
         space_id = d.pop("space_id")
-
-        from arize_api._datetime import parse_datetime
 
         created_at = parse_datetime(d.pop("created_at"))
 

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._datetime import parse_datetime
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.default_agent_runtime_response import DefaultAgentRuntimeResponse
-    from ..models.default_llm_integration_response import DefaultLLMIntegrationResponse
-
 
 T = TypeVar("T", bound="Space")
 
@@ -52,11 +48,6 @@ class Space:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.default_agent_runtime_response import DefaultAgentRuntimeResponse
-        from ..models.default_llm_integration_response import (
-            DefaultLLMIntegrationResponse,
-        )
-
         id = self.id
 
         name = self.name
@@ -127,19 +118,12 @@ class Space:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.default_agent_runtime_response import DefaultAgentRuntimeResponse
-        from ..models.default_llm_integration_response import (
-            DefaultLLMIntegrationResponse,
-        )
-
         d = dict(src_dict)
         id = d.pop("id")
 
         name = d.pop("name")
 
         description = d.pop("description")
-
-        from arize_api._datetime import parse_datetime
 
         created_at = parse_datetime(d.pop("created_at"))
 
@@ -233,3 +217,7 @@ class Space:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.default_agent_runtime_response import DefaultAgentRuntimeResponse
+from ..models.default_llm_integration_response import DefaultLLMIntegrationResponse

@@ -4,15 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.custom_role_assignment import CustomRoleAssignment
-    from ..models.predefined_role_assignment import PredefinedRoleAssignment
-
 
 T = TypeVar("T", bound="SpaceMembership")
 
@@ -35,9 +30,6 @@ class SpaceMembership:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.custom_role_assignment import CustomRoleAssignment
-        from ..models.predefined_role_assignment import PredefinedRoleAssignment
-
         id = self.id
 
         user_id = self.user_id
@@ -65,9 +57,6 @@ class SpaceMembership:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.custom_role_assignment import CustomRoleAssignment
-        from ..models.predefined_role_assignment import PredefinedRoleAssignment
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -133,3 +122,7 @@ class SpaceMembership:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.custom_role_assignment import CustomRoleAssignment
+from ..models.predefined_role_assignment import PredefinedRoleAssignment

@@ -4,15 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.update_dataset_example_input import UpdateDatasetExampleInput
-
 
 T = TypeVar("T", bound="UpdateDatasetExamplesRequest")
 
@@ -51,8 +47,6 @@ class UpdateDatasetExamplesRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.update_dataset_example_input import UpdateDatasetExampleInput
-
         d = dict(src_dict)
         examples = []
         _examples = d.pop("examples")
@@ -69,3 +63,6 @@ class UpdateDatasetExamplesRequest:
         )
 
         return update_dataset_examples_request
+
+
+from ..models.update_dataset_example_input import UpdateDatasetExampleInput

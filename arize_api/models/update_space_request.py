@@ -4,16 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.default_agent_runtime import DefaultAgentRuntime
-    from ..models.default_llm_integration import DefaultLLMIntegration
-
 
 T = TypeVar("T", bound="UpdateSpaceRequest")
 
@@ -43,9 +38,6 @@ class UpdateSpaceRequest:
     default_agent_runtime: DefaultAgentRuntime | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.default_agent_runtime import DefaultAgentRuntime
-        from ..models.default_llm_integration import DefaultLLMIntegration
-
         name = self.name
 
         description: None | str | Unset
@@ -114,9 +106,6 @@ class UpdateSpaceRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.default_agent_runtime import DefaultAgentRuntime
-        from ..models.default_llm_integration import DefaultLLMIntegration
-
         d = dict(src_dict)
         name = d.pop("name", UNSET)
 
@@ -193,3 +182,7 @@ class UpdateSpaceRequest:
         )
 
         return update_space_request
+
+
+from ..models.default_agent_runtime import DefaultAgentRuntime
+from ..models.default_llm_integration import DefaultLLMIntegration

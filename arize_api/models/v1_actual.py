@@ -5,17 +5,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._datetime import parse_datetime
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_actual_label import V1ActualLabel
-    from ..models.v1_actual_tags import V1ActualTags
-    from ..models.v1_label import V1Label
-
 
 T = TypeVar("T", bound="V1Actual")
 
@@ -69,13 +64,7 @@ class V1Actual:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_actual_label import V1ActualLabel
-        from ..models.v1_actual_tags import V1ActualTags
-        from ..models.v1_label import V1Label
-
         d = dict(src_dict)
-        from arize_api._datetime import parse_datetime
-
         _timestamp = d.pop("timestamp", UNSET)
         timestamp: datetime.datetime | Unset
         if isinstance(_timestamp, Unset):
@@ -112,3 +101,8 @@ class V1Actual:
         )
 
         return v1_actual
+
+
+from ..models.v1_actual_label import V1ActualLabel
+from ..models.v1_actual_tags import V1ActualTags
+from ..models.v1_label import V1Label

@@ -4,19 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_actual_instance_segmentation_label import (
-        V1ActualInstanceSegmentationLabel,
-    )
-    from ..models.v1_actual_object_detection_label import V1ActualObjectDetectionLabel
-    from ..models.v1_semantic_segmentation_label import V1SemanticSegmentationLabel
-
 
 T = TypeVar("T", bound="V1ActualCVLabel")
 
@@ -69,14 +61,6 @@ class V1ActualCVLabel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_actual_instance_segmentation_label import (
-            V1ActualInstanceSegmentationLabel,
-        )
-        from ..models.v1_actual_object_detection_label import (
-            V1ActualObjectDetectionLabel,
-        )
-        from ..models.v1_semantic_segmentation_label import V1SemanticSegmentationLabel
-
         d = dict(src_dict)
         _actual_object_detection_label = d.pop("actual_object_detection_label", UNSET)
         actual_object_detection_label: V1ActualObjectDetectionLabel | Unset
@@ -116,3 +100,10 @@ class V1ActualCVLabel:
         )
 
         return v1_actual_cv_label
+
+
+from ..models.v1_actual_instance_segmentation_label import (
+    V1ActualInstanceSegmentationLabel,
+)
+from ..models.v1_actual_object_detection_label import V1ActualObjectDetectionLabel
+from ..models.v1_semantic_segmentation_label import V1SemanticSegmentationLabel

@@ -4,17 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_actual_instance_segmentation_polygon import (
-        V1ActualInstanceSegmentationPolygon,
-    )
-
 
 T = TypeVar("T", bound="V1ActualInstanceSegmentationLabel")
 
@@ -47,10 +41,6 @@ class V1ActualInstanceSegmentationLabel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_actual_instance_segmentation_polygon import (
-            V1ActualInstanceSegmentationPolygon,
-        )
-
         d = dict(src_dict)
         _polygons = d.pop("polygons", UNSET)
         polygons: list[V1ActualInstanceSegmentationPolygon] | Unset = UNSET
@@ -68,3 +58,8 @@ class V1ActualInstanceSegmentationLabel:
         )
 
         return v1_actual_instance_segmentation_label
+
+
+from ..models.v1_actual_instance_segmentation_polygon import (
+    V1ActualInstanceSegmentationPolygon,
+)

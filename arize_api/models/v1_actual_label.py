@@ -4,19 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_actual_cv_label import V1ActualCVLabel
-    from ..models.v1_multi_class_actual import V1MultiClassActual
-    from ..models.v1_object_detection import V1ObjectDetection
-    from ..models.v1_ranking_actual import V1RankingActual
-    from ..models.v1_score_categorical import V1ScoreCategorical
-
 
 T = TypeVar("T", bound="V1ActualLabel")
 
@@ -97,12 +89,6 @@ class V1ActualLabel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_actual_cv_label import V1ActualCVLabel
-        from ..models.v1_multi_class_actual import V1MultiClassActual
-        from ..models.v1_object_detection import V1ObjectDetection
-        from ..models.v1_ranking_actual import V1RankingActual
-        from ..models.v1_score_categorical import V1ScoreCategorical
-
         d = dict(src_dict)
         binary = d.pop("binary", UNSET)
 
@@ -157,3 +143,10 @@ class V1ActualLabel:
         )
 
         return v1_actual_label
+
+
+from ..models.v1_actual_cv_label import V1ActualCVLabel
+from ..models.v1_multi_class_actual import V1MultiClassActual
+from ..models.v1_object_detection import V1ObjectDetection
+from ..models.v1_ranking_actual import V1RankingActual
+from ..models.v1_score_categorical import V1ScoreCategorical

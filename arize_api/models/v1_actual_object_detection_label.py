@@ -4,15 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_actual_bounding_box import V1ActualBoundingBox
-
 
 T = TypeVar("T", bound="V1ActualObjectDetectionLabel")
 
@@ -45,8 +41,6 @@ class V1ActualObjectDetectionLabel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_actual_bounding_box import V1ActualBoundingBox
-
         d = dict(src_dict)
         _actual_bounding_boxes = d.pop("actual_bounding_boxes", UNSET)
         actual_bounding_boxes: list[V1ActualBoundingBox] | Unset = UNSET
@@ -64,3 +58,6 @@ class V1ActualObjectDetectionLabel:
         )
 
         return v1_actual_object_detection_label
+
+
+from ..models.v1_actual_bounding_box import V1ActualBoundingBox

@@ -4,15 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_dictionary_values import V1DictionaryValues
-
 
 T = TypeVar("T", bound="V1Dictionary")
 
@@ -42,8 +38,6 @@ class V1Dictionary:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_dictionary_values import V1DictionaryValues
-
         d = dict(src_dict)
         _values = d.pop("values", UNSET)
         values: V1DictionaryValues | Unset
@@ -57,3 +51,6 @@ class V1Dictionary:
         )
 
         return v1_dictionary
+
+
+from ..models.v1_dictionary_values import V1DictionaryValues

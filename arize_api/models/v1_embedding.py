@@ -4,15 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_embedding_raw_data import V1EmbeddingRawData
-
 
 T = TypeVar("T", bound="V1Embedding")
 
@@ -56,8 +52,6 @@ class V1Embedding:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_embedding_raw_data import V1EmbeddingRawData
-
         d = dict(src_dict)
         vector = cast(list[float], d.pop("vector", UNSET))
 
@@ -77,3 +71,6 @@ class V1Embedding:
         )
 
         return v1_embedding
+
+
+from ..models.v1_embedding_raw_data import V1EmbeddingRawData

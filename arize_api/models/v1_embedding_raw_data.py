@@ -4,15 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_token_array import V1TokenArray
-
 
 T = TypeVar("T", bound="V1EmbeddingRawData")
 
@@ -42,8 +38,6 @@ class V1EmbeddingRawData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_token_array import V1TokenArray
-
         d = dict(src_dict)
         _token_array = d.pop("tokenArray", UNSET)
         token_array: V1TokenArray | Unset
@@ -57,3 +51,6 @@ class V1EmbeddingRawData:
         )
 
         return v1_embedding_raw_data
+
+
+from ..models.v1_token_array import V1TokenArray

@@ -4,17 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_production_environment import V1ProductionEnvironment
-    from ..models.v1_training_environment import V1TrainingEnvironment
-    from ..models.v1_validation_environment import V1ValidationEnvironment
-
 
 T = TypeVar("T", bound="V1EnvironmentParams")
 
@@ -60,10 +54,6 @@ class V1EnvironmentParams:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_production_environment import V1ProductionEnvironment
-        from ..models.v1_training_environment import V1TrainingEnvironment
-        from ..models.v1_validation_environment import V1ValidationEnvironment
-
         d = dict(src_dict)
         _production = d.pop("production", UNSET)
         production: V1ProductionEnvironment | Unset
@@ -93,3 +83,8 @@ class V1EnvironmentParams:
         )
 
         return v1_environment_params
+
+
+from ..models.v1_production_environment import V1ProductionEnvironment
+from ..models.v1_training_environment import V1TrainingEnvironment
+from ..models.v1_validation_environment import V1ValidationEnvironment

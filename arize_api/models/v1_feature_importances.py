@@ -5,17 +5,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._datetime import parse_datetime
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_feature_importances_feature_importances import (
-        V1FeatureImportancesFeatureImportances,
-    )
-
 
 T = TypeVar("T", bound="V1FeatureImportances")
 
@@ -60,13 +55,7 @@ class V1FeatureImportances:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_feature_importances_feature_importances import (
-            V1FeatureImportancesFeatureImportances,
-        )
-
         d = dict(src_dict)
-        from arize_api._datetime import parse_datetime
-
         _timestamp = d.pop("timestamp", UNSET)
         timestamp: datetime.datetime | Unset
         if isinstance(_timestamp, Unset):
@@ -92,3 +81,8 @@ class V1FeatureImportances:
         )
 
         return v1_feature_importances
+
+
+from ..models.v1_feature_importances_feature_importances import (
+    V1FeatureImportancesFeatureImportances,
+)

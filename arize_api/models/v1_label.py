@@ -4,15 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_score_categorical import V1ScoreCategorical
-
 
 T = TypeVar("T", bound="V1Label")
 
@@ -61,8 +57,6 @@ class V1Label:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_score_categorical import V1ScoreCategorical
-
         d = dict(src_dict)
         binary = d.pop("binary", UNSET)
 
@@ -85,3 +79,6 @@ class V1Label:
         )
 
         return v1_label
+
+
+from ..models.v1_score_categorical import V1ScoreCategorical

@@ -4,17 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_multi_class_multi_label_prediction_threshold_scores import (
-        V1MultiClassMultiLabelPredictionThresholdScores,
-    )
-
 
 T = TypeVar("T", bound="V1MultiClassMultiLabel")
 
@@ -47,10 +41,6 @@ class V1MultiClassMultiLabel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_multi_class_multi_label_prediction_threshold_scores import (
-            V1MultiClassMultiLabelPredictionThresholdScores,
-        )
-
         d = dict(src_dict)
         _prediction_threshold_scores = d.pop("prediction_threshold_scores", UNSET)
         prediction_threshold_scores: (
@@ -70,3 +60,8 @@ class V1MultiClassMultiLabel:
         )
 
         return v1_multi_class_multi_label
+
+
+from ..models.v1_multi_class_multi_label_prediction_threshold_scores import (
+    V1MultiClassMultiLabelPredictionThresholdScores,
+)

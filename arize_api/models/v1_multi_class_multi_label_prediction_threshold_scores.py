@@ -4,14 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.v1_multi_class_threshold_score import V1MultiClassThresholdScore
-
 
 T = TypeVar("T", bound="V1MultiClassMultiLabelPredictionThresholdScores")
 
@@ -34,8 +30,6 @@ class V1MultiClassMultiLabelPredictionThresholdScores:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_multi_class_threshold_score import V1MultiClassThresholdScore
-
         d = dict(src_dict)
         v1_multi_class_multi_label_prediction_threshold_scores = cls()
 
@@ -65,3 +59,6 @@ class V1MultiClassMultiLabelPredictionThresholdScores:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.v1_multi_class_threshold_score import V1MultiClassThresholdScore

@@ -4,16 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_multi_class_multi_label import V1MultiClassMultiLabel
-    from ..models.v1_multi_class_single_label import V1MultiClassSingleLabel
-
 
 T = TypeVar("T", bound="V1MultiClassPrediction")
 
@@ -51,9 +46,6 @@ class V1MultiClassPrediction:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_multi_class_multi_label import V1MultiClassMultiLabel
-        from ..models.v1_multi_class_single_label import V1MultiClassSingleLabel
-
         d = dict(src_dict)
         _single_label = d.pop("single_label", UNSET)
         single_label: V1MultiClassSingleLabel | Unset
@@ -75,3 +67,7 @@ class V1MultiClassPrediction:
         )
 
         return v1_multi_class_prediction
+
+
+from ..models.v1_multi_class_multi_label import V1MultiClassMultiLabel
+from ..models.v1_multi_class_single_label import V1MultiClassSingleLabel

@@ -4,17 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_multi_class_single_label_prediction_scores import (
-        V1MultiClassSingleLabelPredictionScores,
-    )
-
 
 T = TypeVar("T", bound="V1MultiClassSingleLabel")
 
@@ -44,10 +38,6 @@ class V1MultiClassSingleLabel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_multi_class_single_label_prediction_scores import (
-            V1MultiClassSingleLabelPredictionScores,
-        )
-
         d = dict(src_dict)
         _prediction_scores = d.pop("prediction_scores", UNSET)
         prediction_scores: V1MultiClassSingleLabelPredictionScores | Unset
@@ -63,3 +53,8 @@ class V1MultiClassSingleLabel:
         )
 
         return v1_multi_class_single_label
+
+
+from ..models.v1_multi_class_single_label_prediction_scores import (
+    V1MultiClassSingleLabelPredictionScores,
+)

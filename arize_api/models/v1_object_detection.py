@@ -4,15 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_prediction_bounding_box import V1PredictionBoundingBox
-
 
 T = TypeVar("T", bound="V1ObjectDetection")
 
@@ -45,8 +41,6 @@ class V1ObjectDetection:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_prediction_bounding_box import V1PredictionBoundingBox
-
         d = dict(src_dict)
         _bounding_boxes = d.pop("bounding_boxes", UNSET)
         bounding_boxes: list[V1PredictionBoundingBox] | Unset = UNSET
@@ -64,3 +58,6 @@ class V1ObjectDetection:
         )
 
         return v1_object_detection
+
+
+from ..models.v1_prediction_bounding_box import V1PredictionBoundingBox

@@ -5,19 +5,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._datetime import parse_datetime
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_label import V1Label
-    from ..models.v1_prediction_features import V1PredictionFeatures
-    from ..models.v1_prediction_label import V1PredictionLabel
-    from ..models.v1_prediction_tags import V1PredictionTags
-    from ..models.v1llm_fields import V1LLMFields
-
 
 T = TypeVar("T", bound="V1Prediction")
 
@@ -103,15 +96,7 @@ class V1Prediction:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_label import V1Label
-        from ..models.v1_prediction_features import V1PredictionFeatures
-        from ..models.v1_prediction_label import V1PredictionLabel
-        from ..models.v1_prediction_tags import V1PredictionTags
-        from ..models.v1llm_fields import V1LLMFields
-
         d = dict(src_dict)
-        from arize_api._datetime import parse_datetime
-
         _timestamp = d.pop("timestamp", UNSET)
         timestamp: datetime.datetime | Unset
         if isinstance(_timestamp, Unset):
@@ -170,3 +155,10 @@ class V1Prediction:
         )
 
         return v1_prediction
+
+
+from ..models.v1_label import V1Label
+from ..models.v1_prediction_features import V1PredictionFeatures
+from ..models.v1_prediction_label import V1PredictionLabel
+from ..models.v1_prediction_tags import V1PredictionTags
+from ..models.v1llm_fields import V1LLMFields

@@ -4,16 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_actual import V1Actual
-    from ..models.v1_prediction import V1Prediction
-
 
 T = TypeVar("T", bound="V1PredictionAndActual")
 
@@ -51,9 +46,6 @@ class V1PredictionAndActual:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_actual import V1Actual
-        from ..models.v1_prediction import V1Prediction
-
         d = dict(src_dict)
         _prediction = d.pop("prediction", UNSET)
         prediction: V1Prediction | Unset
@@ -75,3 +67,7 @@ class V1PredictionAndActual:
         )
 
         return v1_prediction_and_actual
+
+
+from ..models.v1_actual import V1Actual
+from ..models.v1_prediction import V1Prediction

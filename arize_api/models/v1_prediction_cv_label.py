@@ -4,21 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_prediction_instance_segmentation_label import (
-        V1PredictionInstanceSegmentationLabel,
-    )
-    from ..models.v1_prediction_object_detection_label import (
-        V1PredictionObjectDetectionLabel,
-    )
-    from ..models.v1_semantic_segmentation_label import V1SemanticSegmentationLabel
-
 
 T = TypeVar("T", bound="V1PredictionCVLabel")
 
@@ -77,14 +67,6 @@ class V1PredictionCVLabel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_prediction_instance_segmentation_label import (
-            V1PredictionInstanceSegmentationLabel,
-        )
-        from ..models.v1_prediction_object_detection_label import (
-            V1PredictionObjectDetectionLabel,
-        )
-        from ..models.v1_semantic_segmentation_label import V1SemanticSegmentationLabel
-
         d = dict(src_dict)
         _prediction_object_detection_label = d.pop(
             "prediction_object_detection_label", UNSET
@@ -130,3 +112,12 @@ class V1PredictionCVLabel:
         )
 
         return v1_prediction_cv_label
+
+
+from ..models.v1_prediction_instance_segmentation_label import (
+    V1PredictionInstanceSegmentationLabel,
+)
+from ..models.v1_prediction_object_detection_label import (
+    V1PredictionObjectDetectionLabel,
+)
+from ..models.v1_semantic_segmentation_label import V1SemanticSegmentationLabel

@@ -4,15 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_prediction_bounding_box import V1PredictionBoundingBox
-
 
 T = TypeVar("T", bound="V1PredictionObjectDetectionLabel")
 
@@ -47,8 +43,6 @@ class V1PredictionObjectDetectionLabel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_prediction_bounding_box import V1PredictionBoundingBox
-
         d = dict(src_dict)
         _prediction_bounding_boxes = d.pop("prediction_bounding_boxes", UNSET)
         prediction_bounding_boxes: list[V1PredictionBoundingBox] | Unset = UNSET
@@ -66,3 +60,6 @@ class V1PredictionObjectDetectionLabel:
         )
 
         return v1_prediction_object_detection_label
+
+
+from ..models.v1_prediction_bounding_box import V1PredictionBoundingBox

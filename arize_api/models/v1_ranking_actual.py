@@ -4,15 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_ranking_category import V1RankingCategory
-
 
 T = TypeVar("T", bound="V1RankingActual")
 
@@ -48,8 +44,6 @@ class V1RankingActual:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_ranking_category import V1RankingCategory
-
         d = dict(src_dict)
         _category = d.pop("category", UNSET)
         category: V1RankingCategory | Unset
@@ -66,3 +60,6 @@ class V1RankingActual:
         )
 
         return v1_ranking_actual
+
+
+from ..models.v1_ranking_category import V1RankingCategory

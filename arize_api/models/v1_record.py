@@ -4,19 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_actual import V1Actual
-    from ..models.v1_environment_params import V1EnvironmentParams
-    from ..models.v1_feature_importances import V1FeatureImportances
-    from ..models.v1_prediction import V1Prediction
-    from ..models.v1_prediction_and_actual import V1PredictionAndActual
-
 
 T = TypeVar("T", bound="V1Record")
 
@@ -112,12 +104,6 @@ class V1Record:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_actual import V1Actual
-        from ..models.v1_environment_params import V1EnvironmentParams
-        from ..models.v1_feature_importances import V1FeatureImportances
-        from ..models.v1_prediction import V1Prediction
-        from ..models.v1_prediction_and_actual import V1PredictionAndActual
-
         d = dict(src_dict)
         model_id = d.pop("model_id", UNSET)
 
@@ -180,3 +166,10 @@ class V1Record:
         )
 
         return v1_record
+
+
+from ..models.v1_actual import V1Actual
+from ..models.v1_environment_params import V1EnvironmentParams
+from ..models.v1_feature_importances import V1FeatureImportances
+from ..models.v1_prediction import V1Prediction
+from ..models.v1_prediction_and_actual import V1PredictionAndActual

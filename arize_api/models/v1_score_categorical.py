@@ -4,17 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_score_categorical_category import V1ScoreCategoricalCategory
-    from ..models.v1_score_categorical_score import V1ScoreCategoricalScore
-    from ..models.v1_score_category import V1ScoreCategory
-
 
 T = TypeVar("T", bound="V1ScoreCategorical")
 
@@ -60,10 +54,6 @@ class V1ScoreCategorical:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_score_categorical_category import V1ScoreCategoricalCategory
-        from ..models.v1_score_categorical_score import V1ScoreCategoricalScore
-        from ..models.v1_score_category import V1ScoreCategory
-
         d = dict(src_dict)
         _category = d.pop("category", UNSET)
         category: V1ScoreCategoricalCategory | Unset
@@ -93,3 +83,8 @@ class V1ScoreCategorical:
         )
 
         return v1_score_categorical
+
+
+from ..models.v1_score_categorical_category import V1ScoreCategoricalCategory
+from ..models.v1_score_categorical_score import V1ScoreCategoricalScore
+from ..models.v1_score_category import V1ScoreCategory

@@ -4,15 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_semantic_segmentation_polygon import V1SemanticSegmentationPolygon
-
 
 T = TypeVar("T", bound="V1SemanticSegmentationLabel")
 
@@ -45,10 +41,6 @@ class V1SemanticSegmentationLabel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_semantic_segmentation_polygon import (
-            V1SemanticSegmentationPolygon,
-        )
-
         d = dict(src_dict)
         _polygons = d.pop("polygons", UNSET)
         polygons: list[V1SemanticSegmentationPolygon] | Unset = UNSET
@@ -66,3 +58,6 @@ class V1SemanticSegmentationLabel:
         )
 
         return v1_semantic_segmentation_label
+
+
+from ..models.v1_semantic_segmentation_polygon import V1SemanticSegmentationPolygon

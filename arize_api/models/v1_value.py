@@ -4,17 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1_dictionary import V1Dictionary
-    from ..models.v1_embedding import V1Embedding
-    from ..models.v1_multi_value import V1MultiValue
-
 
 T = TypeVar("T", bound="V1Value")
 
@@ -78,10 +72,6 @@ class V1Value:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_dictionary import V1Dictionary
-        from ..models.v1_embedding import V1Embedding
-        from ..models.v1_multi_value import V1MultiValue
-
         d = dict(src_dict)
         string = d.pop("string", UNSET)
 
@@ -120,3 +110,8 @@ class V1Value:
         )
 
         return v1_value
+
+
+from ..models.v1_dictionary import V1Dictionary
+from ..models.v1_embedding import V1Embedding
+from ..models.v1_multi_value import V1MultiValue

@@ -4,15 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.v1llm_fields_llm_params import V1LLMFieldsLlmParams
-
 
 T = TypeVar("T", bound="V1LLMFields")
 
@@ -60,8 +56,6 @@ class V1LLMFields:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1llm_fields_llm_params import V1LLMFieldsLlmParams
-
         d = dict(src_dict)
         llm_model_name = d.pop("llm_model_name", UNSET)
 
@@ -84,3 +78,6 @@ class V1LLMFields:
         )
 
         return v1llm_fields
+
+
+from ..models.v1llm_fields_llm_params import V1LLMFieldsLlmParams

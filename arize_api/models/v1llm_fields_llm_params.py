@@ -4,14 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.v1_value import V1Value
-
 
 T = TypeVar("T", bound="V1LLMFieldsLlmParams")
 
@@ -32,8 +28,6 @@ class V1LLMFieldsLlmParams:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.v1_value import V1Value
-
         d = dict(src_dict)
         v1llm_fields_llm_params = cls()
 
@@ -61,3 +55,6 @@ class V1LLMFieldsLlmParams:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.v1_value import V1Value
