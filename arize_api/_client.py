@@ -6,10 +6,10 @@ pool; ``with_options()`` copies share it, and only the original closes it.
 
 from __future__ import annotations
 
-import platform
+import sys
 from collections.abc import AsyncIterable, Iterable, Mapping
 from types import ModuleType, TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import attrs
 import httpx
@@ -29,13 +29,15 @@ from ._transport import (
 )
 from ._version import __version__
 from .api import AsyncResources, SyncResources
-from .v1 import _bulk as v1_bulk
-from .v1._bulk import LogSummary, Progress, RecordLike
+
+if TYPE_CHECKING:  # v1 logging (and its models) loads on the first log() / log_many()
+    from .v1._bulk import LogSummary, Progress, RecordLike
 
 __all__ = ["DEFAULT_LIMITS", "ArizeClient", "AsyncArizeClient"]
 
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
-USER_AGENT = f"arize-api/{__version__} Python/{platform.python_version()} httpx/{httpx.__version__}"
+# sys.version's first word is platform.python_version(), without importing platform (8 ms)
+USER_AGENT = f"arize-api/{__version__} Python/{sys.version.split()[0]} httpx/{httpx.__version__}"
 
 
 def _aiohttp_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
@@ -252,7 +254,9 @@ class ArizeClient(SyncResources, _ClientBase):
 
     def log(self, record: RecordLike) -> str:
         """Send one v1 record (``arize_api.v1.record(...)``); return its prediction id."""
-        return v1_bulk.log_one(self, record)
+        from .v1 import _bulk
+
+        return _bulk.log_one(self, record)
 
     def log_many(
         self,
@@ -266,7 +270,9 @@ class ArizeClient(SyncResources, _ClientBase):
         ``records`` may be any iterable, a generator included: it is consumed lazily.
         ``progress`` is a callback taking the running ``LogSummary``, or True for a tqdm bar.
         """
-        return v1_bulk.log_many(self, records, concurrency=concurrency, progress=progress)
+        from .v1 import _bulk
+
+        return _bulk.log_many(self, records, concurrency=concurrency, progress=progress)
 
     def close(self) -> None:
         """Close the connection pool (copies from ``with_options`` leave it to the original)."""
@@ -360,7 +366,9 @@ class AsyncArizeClient(AsyncResources, _ClientBase):
 
     async def log(self, record: RecordLike) -> str:
         """Send one v1 record (``arize_api.v1.record(...)``); return its prediction id."""
-        return await v1_bulk.alog_one(self, record)
+        from .v1 import _bulk
+
+        return await _bulk.alog_one(self, record)
 
     async def log_many(
         self,
@@ -374,7 +382,9 @@ class AsyncArizeClient(AsyncResources, _ClientBase):
         ``records`` may be any iterable or async iterable and is consumed lazily, so a
         generator of millions of records runs in constant memory.
         """
-        return await v1_bulk.alog_many(self, records, concurrency=concurrency, progress=progress)
+        from .v1 import _bulk
+
+        return await _bulk.alog_many(self, records, concurrency=concurrency, progress=progress)
 
     async def aclose(self) -> None:
         """Close the connection pool (copies from ``with_options`` leave it to the original)."""

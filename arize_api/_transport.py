@@ -12,7 +12,6 @@ than an httpx error escaping later from the client's own read.
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import logging
 import random
@@ -256,6 +255,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 delay = attempts.after_response(response)
                 if delay is None:
                     return response
+            import asyncio  # here, not at the top: sync users need not load it (15 ms)
+
             await asyncio.sleep(delay)
 
     async def aclose(self) -> None:
