@@ -58,12 +58,30 @@ class Progress(Protocol):
     def __call__(self, summary: LogSummary) -> None: ...
 
 
+class _BuiltRecord(V1Record):
+    """A ``V1Record`` whose JSON is the wire form ``record()`` built and validated.
+
+    ``record()`` writes exactly what ``V1Record.from_dict(wire).to_dict()`` would give back
+    (tests/test_v1_wire.py holds it to that), so parsing the wire into the model only for the
+    operation to serialise it again cost ~33 µs a record: a tenth of log_many's CPU.
+    """
+
+    __slots__ = ("_wire",)
+
+    def __init__(self, wire: dict[str, Any]) -> None:
+        super().__init__()
+        self._wire = wire
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self._wire)
+
+
 def _body(item: RecordLike, space_key: str | None) -> tuple[str, V1Record]:
     rec = item if isinstance(item, LogRecord) else record(**item)
     wire = dict(rec.wire)
     if space_key is not None:
         wire["space_key"] = space_key
-    return rec.prediction_id, V1Record.from_dict(wire)
+    return rec.prediction_id, _BuiltRecord(wire)
 
 
 def log_one(client: ArizeClient, item: RecordLike) -> str:
