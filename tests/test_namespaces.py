@@ -117,6 +117,7 @@ def test_alpha_operations_warn_once_per_process_and_can_be_silenced(
         assert len(notices) == 1 and "list_dataset_tags is an alpha operation" in str(
             notices[0].message
         )
+        assert notices[0].filename == __file__  # it points at the caller's line
         _warned.clear()
         quiet = client.with_options(warn_alpha=False)
         with warnings.catch_warnings(record=True) as caught:
