@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 if TYPE_CHECKING:
     from ..models.organization_custom_role_assignment_request import (
         OrganizationCustomRoleAssignmentRequest,
@@ -124,3 +126,6 @@ class AddOrganizationUserRequest:
         )
 
         return add_organization_user_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 if TYPE_CHECKING:
     from ..models.custom_role_assignment_request import CustomRoleAssignmentRequest
     from ..models.predefined_role_assignment_request import (
@@ -106,3 +108,6 @@ class AddSpaceUserRequest:
         )
 
         return add_space_user_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)

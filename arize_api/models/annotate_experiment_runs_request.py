@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 if TYPE_CHECKING:
     from ..models.annotate_record_input import AnnotateRecordInput
 
@@ -58,3 +60,6 @@ class AnnotateExperimentRunsRequest:
         )
 
         return annotate_experiment_runs_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 if TYPE_CHECKING:
     from ..models.annotation_input import AnnotationInput
 
@@ -66,3 +68,6 @@ class AnnotateRecordInput:
         )
 
         return annotate_record_input
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 if TYPE_CHECKING:
     from ..models.create_dataset_request_examples_item import (
         CreateDatasetRequestExamplesItem,
@@ -80,3 +82,6 @@ class CreateDatasetRequest:
         )
 
         return create_dataset_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 if TYPE_CHECKING:
     from ..models.insert_dataset_examples_request_examples_item import (
         InsertDatasetExamplesRequestExamplesItem,
@@ -64,3 +66,6 @@ class InsertDatasetExamplesRequest:
         )
 
         return insert_dataset_examples_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)

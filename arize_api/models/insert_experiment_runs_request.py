@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 if TYPE_CHECKING:
     from ..models.experiment_run_input import ExperimentRunInput
 
@@ -60,3 +62,6 @@ class InsertExperimentRunsRequest:
         )
 
         return insert_experiment_runs_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._display import model_repr
+
 if TYPE_CHECKING:
     from ..models.organization_custom_role_assignment import (
         OrganizationCustomRoleAssignment,
@@ -149,3 +151,6 @@ class OrganizationMembership:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        return model_repr(self)

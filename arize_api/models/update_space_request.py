@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -193,3 +194,6 @@ class UpdateSpaceRequest:
         )
 
         return update_space_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -68,3 +69,6 @@ class V1ActualInstanceSegmentationLabel:
         )
 
         return v1_actual_instance_segmentation_label
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -77,3 +78,6 @@ class V1Embedding:
         )
 
         return v1_embedding
+
+    def __repr__(self) -> str:
+        return model_repr(self)

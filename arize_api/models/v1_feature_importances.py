@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -92,3 +93,6 @@ class V1FeatureImportances:
         )
 
         return v1_feature_importances
+
+    def __repr__(self) -> str:
+        return model_repr(self)

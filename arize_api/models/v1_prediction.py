@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -170,3 +171,6 @@ class V1Prediction:
         )
 
         return v1_prediction
+
+    def __repr__(self) -> str:
+        return model_repr(self)
