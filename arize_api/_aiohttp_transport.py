@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
+from contextlib import contextmanager, suppress
 
 import aiohttp
 import httpx
+import yarl
 
 __all__ = ["AiohttpTransport"]
 
@@ -71,7 +72,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     """Async transport over an ``aiohttp.ClientSession``, one session per event loop.
 
     A session belongs to the loop it was made in; when the client is used from a new loop
-    (notebooks, successive ``asyncio.run`` calls) a fresh session is made for it.
+    (notebooks, successive ``asyncio.run`` calls) a fresh session is made for it, and the
+    old one is closed as its loop shuts down (see ``_close_with_loop``).
     """
 
     def __init__(
@@ -85,29 +87,46 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._ssl: bool | ssl.SSLContext = verify
         self._loop: asyncio.AbstractEventLoop | None = None
         self._session: aiohttp.ClientSession | None = None
+        self._closer: AsyncGenerator[None, None] | None = None
 
-    def _session_for_running_loop(self) -> aiohttp.ClientSession:
+    async def _session_for_running_loop(self) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
-        if self._session is None or self._loop is not loop or self._session.closed:
-            # A session from a loop that has ended cannot be closed from here; dropping it
-            # lets its sockets go with it.
-            connector = aiohttp.TCPConnector(
-                limit=self._limit,
-                keepalive_timeout=self._keepalive if self._keepalive is not None else 15.0,
-                ssl=self._ssl,
-            )
-            self._session = aiohttp.ClientSession(
-                connector=connector, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar()
-            )
-            # aiohttp quietly re-sends an idempotent request once when a connection drops;
-            # the retry layer above owns retries (counted, logged, bounded by max_retries).
-            if hasattr(self._session, "_retry_connection"):
-                self._session._retry_connection = False
-            self._loop = loop
-        return self._session
+        if self._session is not None and self._loop is loop and not self._session.closed:
+            return self._session
+        self._abandon_session()
+        connector = aiohttp.TCPConnector(
+            limit=self._limit,
+            keepalive_timeout=self._keepalive if self._keepalive is not None else 15.0,
+            ssl=self._ssl,
+        )
+        session = aiohttp.ClientSession(
+            connector=connector, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar()
+        )
+        # aiohttp quietly re-sends an idempotent request once when a connection drops;
+        # the retry layer above owns retries (counted, logged, bounded by max_retries).
+        if hasattr(session, "_retry_connection"):
+            session._retry_connection = False
+        self._session, self._loop = session, loop
+        self._closer = _close_with_loop(session)
+        await anext(self._closer)
+        return session
+
+    def _abandon_session(self) -> None:
+        """Let go of a session from another loop; close its sockets if that loop cannot."""
+        session, self._session = self._session, None
+        closer, self._closer = self._closer, None
+        if session is not None and not session.closed:
+            # Its loop ended without shutting down its async generators (or runs elsewhere):
+            # close the connector's transports now rather than leak them.
+            connector = session.connector
+            session.detach()
+            if connector is not None:
+                connector.close()
+        if closer is not None:
+            _finish(closer)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        session = self._session_for_running_loop()
+        session = await self._session_for_running_loop()
         timeouts = request.extensions.get("timeout", {})
         timeout = aiohttp.ClientTimeout(
             total=None,
@@ -119,7 +138,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         with _mapped_errors(request):
             response = await session.request(
                 request.method,
-                str(request.url),
+                # httpx has already percent-encoded the URL; yarl must not re-normalise it
+                # (it would resolve an encoded "%2E%2E" path segment into "..").
+                yarl.URL(str(request.url), encoded=True),
                 headers=request.headers.multi_items(),
                 data=body or None,
                 allow_redirects=False,
@@ -138,5 +159,39 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         session, self._session = self._session, None
-        if session is not None and not session.closed:
+        closer, self._closer = self._closer, None
+        if session is None or session.closed:
+            if closer is not None:
+                _finish(closer)
+            return
+        if self._loop is asyncio.get_running_loop():
             await session.close()
+            if closer is not None:
+                await closer.aclose()
+        else:
+            self._session, self._closer = session, closer
+            self._abandon_session()
+
+
+async def _close_with_loop(session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
+    """Suspended for the session's lifetime; closes it when its event loop shuts down.
+
+    An async generator started in a loop is closed by that loop's ``shutdown_asyncgens()``,
+    which ``asyncio.run()`` (and every well-behaved runner) calls before closing the loop,
+    so a session left behind when a client moves on to a new loop is closed in its own loop.
+    """
+    try:
+        yield
+    finally:
+        if not session.closed:
+            await session.close()
+
+
+def _finish(closer: AsyncGenerator[None, None]) -> None:
+    """End a ``_close_with_loop`` generator whose session is already closed, from any loop.
+
+    With the session closed its ``finally`` does not await, so one step completes it; left
+    to the garbage collector, it would be handed to its (maybe closed) loop to finish.
+    """
+    with suppress(StopIteration):
+        closer.aclose().send(None)

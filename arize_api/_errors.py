@@ -8,7 +8,7 @@ subclass chosen by status, carrying whatever the body said.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, overload
 
 import httpx
 
@@ -30,10 +30,17 @@ __all__ = [
     "RateLimitError",
     "UnprocessableEntityError",
     "error_for_response",
+    "redact",
 ]
 
 _EXCERPT = 200
 _PROBLEM_MEMBERS = ("type", "title", "status", "detail", "instance")
+# Request headers whose values are credentials: a server or proxy that echoes one back in an
+# error body must not get it into an exception message (and so into logs and tracebacks).
+_SECRET_HEADERS = ("authorization", "grpc-metadata-space")
+_MASK = "****"
+# What json.loads raises on bodies it cannot read: bad syntax or bytes, or absurd nesting.
+JSON_ERRORS = (ValueError, UnicodeDecodeError, RecursionError)
 
 
 class ArizeError(Exception):
@@ -58,16 +65,19 @@ class APIResponseValidationError(ArizeError):
         self.response = response
         self.status = response.status_code
         request = response.request
-        what = (
-            "is not valid JSON"
-            if isinstance(error, json.JSONDecodeError)
-            else "does not match the spec"
-        )
-        reason = f"missing required field {error}" if isinstance(error, KeyError) else str(error)
-        super().__init__(
+        if isinstance(error, RecursionError):
+            what, reason = "cannot be read", "JSON nested too deeply"
+        elif isinstance(error, json.JSONDecodeError):
+            what, reason = "is not valid JSON", str(error)
+        elif isinstance(error, KeyError):
+            what, reason = "does not match the spec", f"missing required field {error}"
+        else:
+            what, reason = "does not match the spec", str(error)
+        message = (
             f"the {response.status_code} answer to {request.method} {request.url.path} {what}: "
             f"{reason or type(error).__name__} (body starts {_excerpt(response)!r})"
         )
+        super().__init__(redact(message, request))
 
 
 class PaginationError(ArizeError):
@@ -108,8 +118,9 @@ class APIStatusError(ArizeError):
         self.status = response.status_code
         self.body = body
         problem = body if isinstance(body, dict) else {}
-        self.title = _str_or_none(problem.get("title"))
-        self.detail = _str_or_none(problem.get("detail") or problem.get("message"))
+        request = response.request
+        self.title = redact(_str_or_none(problem.get("title")), request)
+        self.detail = redact(_str_or_none(problem.get("detail") or problem.get("message")), request)
         self.type = _str_or_none(problem.get("type"))
         self.instance = _str_or_none(problem.get("instance"))
         self.extra = {k: v for k, v in problem.items() if k not in _PROBLEM_MEMBERS}
@@ -133,7 +144,7 @@ class APIStatusError(ArizeError):
         if self.request_id:
             message += f" (request id {self.request_id})"
         hint = self._hint()
-        return f"{message}. {hint}" if hint else message
+        return redact(f"{message}. {hint}" if hint else message, request)
 
     def _hint(self) -> str:
         return ""
@@ -203,8 +214,26 @@ def error_for_response(response: httpx.Response) -> APIStatusError:
 def _decode(response: httpx.Response) -> object:
     try:
         return json.loads(response.content) if response.content else None
-    except (ValueError, UnicodeDecodeError):
+    except JSON_ERRORS:
         return None
+
+
+@overload
+def redact(text: str, request: httpx.Request) -> str: ...
+@overload
+def redact(text: None, request: httpx.Request) -> None: ...
+def redact(text: str | None, request: httpx.Request) -> str | None:
+    """``text`` with every credential the request carried replaced by ``****``."""
+    if not text:
+        return text
+    for name in _SECRET_HEADERS:
+        value = request.headers.get(name)
+        if not value:
+            continue
+        for secret in {value, value.removeprefix("Bearer ").strip()}:
+            if len(secret) >= 4:
+                text = text.replace(secret, _MASK)
+    return text
 
 
 def _excerpt(response: httpx.Response) -> str:

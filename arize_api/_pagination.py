@@ -15,10 +15,11 @@ from typing import Any, Generic, TypeVar, cast
 import attrs
 
 from ._base_client import BaseClient
+from ._display import data_frame
 from ._errors import PaginationError
 from .types import Unset
 
-__all__ = ["AsyncPaginator", "SyncPaginator"]
+__all__ = ["AsyncPaginator", "SyncPaginator", "page_to_pandas"]
 
 ItemT = TypeVar("ItemT")
 PageT = TypeVar("PageT")
@@ -135,16 +136,9 @@ def _items_of(page: Any, name: str) -> list[Any]:
     return lists[0]
 
 
-def _as_dict(item: Any) -> Any:
-    return item.to_dict() if hasattr(item, "to_dict") else item
-
-
-def _data_frame(rows: list[Any]) -> Any:
-    try:
-        import pandas  # type: ignore[import-untyped,import-not-found,unused-ignore]
-    except ImportError:
-        raise ImportError("to_pandas() needs pandas: pip install pandas") from None
-    return pandas.DataFrame(rows)
+def page_to_pandas(page: Any) -> Any:
+    """The items of one list page as a ``pandas.DataFrame`` (the models' ``to_pandas()``)."""
+    return data_frame(_items_of(page, type(page).__name__))
 
 
 class _Paginator(Generic[ItemT, PageT]):
@@ -186,7 +180,7 @@ class SyncPaginator(_Paginator[ItemT, PageT]):
 
     def to_pandas(self) -> Any:
         """Every item as one row of a ``pandas.DataFrame`` (needs pandas installed)."""
-        return _data_frame([_as_dict(item) for item in self._items()])
+        return data_frame(list(self._items()))
 
     def _items(self) -> Iterator[ItemT]:
         for page in self._walk():
@@ -215,7 +209,7 @@ class AsyncPaginator(_Paginator[ItemT, PageT]):
 
     async def to_pandas(self) -> Any:
         """Every item as one row of a ``pandas.DataFrame`` (needs pandas installed)."""
-        return _data_frame([_as_dict(item) async for item in self._items()])
+        return data_frame([item async for item in self._items()])
 
     async def _items(self) -> AsyncIterator[ItemT]:
         async for _page, items in self._walk():

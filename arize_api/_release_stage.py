@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import warnings
 
@@ -12,6 +14,11 @@ from .api._stages import RELEASE_STAGES
 __all__ = ["AlphaOperationWarning", "notice_release_stage"]
 
 _warned: set[str] = set()
+# Frames in these packages are the call's machinery, not the line that made the call.
+_INTERNAL = tuple(
+    os.path.dirname(path) + os.sep
+    for path in (os.path.dirname(__file__) + os.sep + "x", httpx.__file__)
+)
 _lock = threading.Lock()
 
 
@@ -32,5 +39,15 @@ def notice_release_stage(request: httpx.Request) -> None:
         f"{operation} is an alpha operation of the Arize API: breaking changes are expected. "
         "Pass warn_alpha=False to the client to silence this notice.",
         AlphaOperationWarning,
-        stacklevel=2,
+        stacklevel=_caller_stacklevel(),
     )
+
+
+def _caller_stacklevel() -> int:
+    """The ``stacklevel`` of the first frame outside arize_api and httpx: the user's call."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_INTERNAL):
+        frame = frame.f_back
+        level += 1
+    return level

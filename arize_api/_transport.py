@@ -21,7 +21,7 @@ from typing import Final
 import attrs
 import httpx
 
-from ._errors import APIConnectionError, APITimeoutError
+from ._errors import APIConnectionError, APITimeoutError, ArizeError
 from ._release_stage import notice_release_stage
 
 __all__ = [
@@ -289,7 +289,17 @@ class AsyncClientTransport(httpx.AsyncBaseTransport):
         self.client = client
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self.client.send(request, stream=True)
+        try:
+            response = await self.client.send(request, stream=True)
+        except RuntimeError as error:
+            if "loop is closed" not in str(error):
+                raise
+            raise ArizeError(
+                "the httpx.AsyncClient given as http_client= holds connections from an event "
+                "loop that has closed, and an httpx.AsyncClient works in one event loop only: "
+                "create it (and the AsyncArizeClient) inside the loop that uses it, or leave "
+                "out http_client= (the default transport follows the running loop)"
+            ) from error
         return httpx.Response(
             response.status_code,
             headers=response.headers,

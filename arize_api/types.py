@@ -6,6 +6,7 @@
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
 from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from urllib.parse import quote
 
 from attrs import define
 
@@ -41,6 +42,16 @@ class File:
         return self.file_name, self.payload, self.mime_type
 
 
+def path_segment(value: object) -> str:
+    """``value`` percent-encoded as one path segment that no URL normaliser can remove.
+
+    ``quote`` leaves ``.`` alone, and ``.`` or ``..`` as a whole segment would be resolved
+    away (``/v2/spaces/s/users/..`` is ``/v2/spaces/s``); those are written as ``%2E``.
+    """
+    segment = quote(str(value), safe="")
+    return segment.replace(".", "%2E") if segment in (".", "..") else segment
+
+
 T = TypeVar("T")
 
 
@@ -54,4 +65,12 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+__all__ = [
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "path_segment",
+]

@@ -20,6 +20,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+# Helper modules that several test modules load as plugins: rewrite their asserts whichever
+# test module imports them first.
+pytest.register_assert_rewrite("tests.client_support", "tests.reliability_support")
+
 ROOT = Path(__file__).resolve().parent.parent
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
 SPEC = ROOT / "openapi.yaml"

@@ -117,12 +117,51 @@ def test_alpha_operations_warn_once_per_process_and_can_be_silenced(
         assert len(notices) == 1 and "list_dataset_tags is an alpha operation" in str(
             notices[0].message
         )
+        assert notices[0].filename == __file__  # it points at the caller's line
         _warned.clear()
         quiet = client.with_options(warn_alpha=False)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             quiet.datasets.tags.list(created.id)
         assert not caught
+
+
+def test_model_and_page_reprs_summarise_instead_of_dumping(arize_mock: MockServer) -> None:
+    with ArizeClient(arize_mock.api_key, base_url=arize_mock.base_url) as client:
+        rows = [{"question": "q" * 5_000, "n": i} for i in range(300)]
+        body = CreateDatasetRequest(
+            name="big",
+            space_id=arize_mock.space_id,
+            examples=[CreateDatasetRequestExamplesItem.from_dict(row) for row in rows],
+        )
+        created = client.datasets.create(body=body)
+        page = next(iter(client.datasets.examples.list(created.id, limit=300).pages()))
+    assert len(page.examples) == 300
+    text = repr(page)
+    assert len(text) <= 300
+    assert "examples=[300 x DatasetExample]" in text and "has_more=False" in text
+    example = repr(page.examples[0])
+    assert example.startswith("DatasetExample(id=") and "n=0" in example
+    assert "q" * 41 not in example and len(example) <= 300  # long values are cut
+    dataset = repr(created)
+    assert dataset.startswith("Dataset(id=") and "name='big'" in dataset
+
+
+def test_pages_and_paginators_to_pandas(arize_mock: MockServer) -> None:
+    pandas = pytest.importorskip("pandas")  # the dev extra installs it
+    with ArizeClient(arize_mock.api_key, base_url=arize_mock.base_url) as client:
+        created = client.datasets.create(body=dataset_body(arize_mock, rows=3))
+        frame = client.datasets.examples.list(created.id, limit=1).to_pandas()
+        page = next(iter(client.datasets.examples.list(created.id, limit=1).pages()))
+    assert isinstance(frame, pandas.DataFrame) and len(frame) == 3  # every page
+    assert list(frame["q"]) == ["q0", "q1", "q2"]
+    assert list(page.to_pandas()["id"]) == [frame["id"][0]]  # one page
+
+    async def walk() -> object:
+        async with AsyncArizeClient(arize_mock.api_key, base_url=arize_mock.base_url) as client:
+            return await client.datasets.examples.list(created.id, limit=1).to_pandas()
+
+    assert asyncio.run(walk()).equals(frame)  # type: ignore[attr-defined]
 
 
 def test_to_pandas_says_how_to_get_pandas(

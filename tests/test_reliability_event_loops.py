@@ -68,15 +68,6 @@ def test_async_client_used_from_successive_event_loops(datasets: ScriptedServer)
         run_bounded(after_close, 10)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: AiohttpTransport drops the previous loop's aiohttp session unclosed when the "
-        "client moves to a new loop; when it is collected aiohttp logs ERROR 'Unclosed client "
-        "session' and 'Unclosed connector' on the asyncio logger and warns ResourceWarning "
-        "(unclosed transport), and its keep-alive sockets stay open until then"
-    ),
-)
 def test_moving_to_a_new_loop_leaves_nothing_unclosed_behind(
     datasets: ScriptedServer, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -114,16 +105,6 @@ def test_async_client_closed_in_the_loop_that_used_it_then_reused_is_refused(
         run_bounded(second, 10)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeError,
-    reason=(
-        "BUG: with a user-supplied httpx.AsyncClient (http_client=), a second asyncio.run() "
-        "reuses the keep-alive connection of the first, closed loop and fails with a bare "
-        "RuntimeError('Event loop is closed') from anyio/httpcore, not an ArizeError saying "
-        "what to do (AsyncClientTransport does not notice the loop changed)"
-    ),
-)
 def test_user_http_client_across_event_loops_works_or_fails_clearly(
     datasets: ScriptedServer,
 ) -> None:

@@ -187,16 +187,6 @@ def test_the_key_appears_nowhere_after_a_broad_run(
     assert leaks == [], f"a secret leaked into: {leaks}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG (hardening): a server or proxy that echoes the credential in its error body "
-        "(e.g. 401 'invalid token arz-...') gets the key into str(error), and so into every "
-        "log line and traceback that shows the error: APIStatusError._message and "
-        "APIResponseValidationError copy title/detail/body excerpt verbatim without redacting "
-        "the request's own Authorization value"
-    ),
-)
 def test_a_server_echoing_the_key_does_not_put_it_in_error_messages(
     flavour: Flavour, server: ScriptedServer, leak_guard: LeakGuard
 ) -> None:

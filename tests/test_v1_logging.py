@@ -330,6 +330,17 @@ def test_sync_log_many_accounts_for_every_record(arize_mock: MockServer) -> None
     assert sorted(seen) == list(range(1, 601))
 
 
+def test_progress_true_shows_a_tqdm_bar(
+    arize_mock: MockServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("tqdm")  # the dev extra installs it
+    with sync_client(arize_mock) as client:
+        summary = client.log_many(list(records_for(40)), concurrency=4, progress=True)
+    assert (summary.sent, summary.failed) == (40, 0)
+    bar = capsys.readouterr().err
+    assert "log_many" in bar and "40/40" in bar
+
+
 def test_log_many_reports_records_that_fail_validation(arize_mock: MockServer) -> None:
     items = [{"model_id": "m", "prediction_label": 1.0}, {"model_id": "m"}]
 

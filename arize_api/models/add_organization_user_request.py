@@ -8,6 +8,8 @@ from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 T = TypeVar("T", bound="AddOrganizationUserRequest")
 
 
@@ -101,6 +103,9 @@ class AddOrganizationUserRequest:
         )
 
         return add_organization_user_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.organization_custom_role_assignment_request import (

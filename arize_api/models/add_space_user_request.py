@@ -8,6 +8,8 @@ from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 T = TypeVar("T", bound="AddSpaceUserRequest")
 
 
@@ -89,6 +91,9 @@ class AddSpaceUserRequest:
         )
 
         return add_space_user_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.custom_role_assignment_request import CustomRoleAssignmentRequest

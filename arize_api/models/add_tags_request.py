@@ -8,6 +8,8 @@ from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 T = TypeVar("T", bound="AddTagsRequest")
 
 
@@ -44,3 +46,6 @@ class AddTagsRequest:
         )
 
         return add_tags_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -8,6 +8,8 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 T = TypeVar("T", bound="AnnotateDatasetExamplesRequest")
 
 
@@ -52,6 +54,9 @@ class AnnotateDatasetExamplesRequest:
         )
 
         return annotate_dataset_examples_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.annotate_record_input import AnnotateRecordInput

@@ -8,6 +8,8 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 T = TypeVar("T", bound="AnnotateRecordInput")
 
 
@@ -60,6 +62,9 @@ class AnnotateRecordInput:
         )
 
         return annotate_record_input
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.annotation_input import AnnotationInput

@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AnnotationInput")
@@ -73,3 +74,6 @@ class AnnotationInput:
         )
 
         return annotation_input
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -8,6 +8,8 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 T = TypeVar("T", bound="CreateDatasetRequest")
 
 
@@ -70,6 +72,9 @@ class CreateDatasetRequest:
         )
 
         return create_dataset_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.create_dataset_request_examples_item import (

@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateExperimentRequest")
@@ -112,6 +113,9 @@ class CreateExperimentRequest:
         )
 
         return create_experiment_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.experiment_run_input import ExperimentRunInput

@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateOrganizationRequest")
@@ -55,3 +56,6 @@ class CreateOrganizationRequest:
         )
 
         return create_organization_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -8,6 +8,8 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 T = TypeVar("T", bound="CreateProjectRequest")
 
 
@@ -52,3 +54,6 @@ class CreateProjectRequest:
         )
 
         return create_project_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -11,6 +11,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Dataset")
@@ -120,6 +121,9 @@ class Dataset:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.dataset_version import DatasetVersion

@@ -8,6 +8,8 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 T = TypeVar("T", bound="DefaultLLMIntegration")
 
 
@@ -52,3 +54,6 @@ class DefaultLLMIntegration:
         )
 
         return default_llm_integration
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -8,6 +8,8 @@ from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 T = TypeVar("T", bound="DeleteDatasetExamplesRequest")
 
 
@@ -52,3 +54,6 @@ class DeleteDatasetExamplesRequest:
         )
 
         return delete_dataset_examples_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -8,6 +8,8 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 T = TypeVar("T", bound="InsertDatasetExamplesRequest")
 
 
@@ -54,6 +56,9 @@ class InsertDatasetExamplesRequest:
         )
 
         return insert_dataset_examples_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.insert_dataset_examples_request_examples_item import (

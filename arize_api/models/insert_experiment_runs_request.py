@@ -8,6 +8,8 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 T = TypeVar("T", bound="InsertExperimentRunsRequest")
 
 
@@ -54,6 +56,9 @@ class InsertExperimentRunsRequest:
         )
 
         return insert_experiment_runs_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.experiment_run_input import ExperimentRunInput

@@ -9,6 +9,9 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._display import model_repr
+from .._pagination import page_to_pandas
+
 T = TypeVar("T", bound="ListDatasetsResponse")
 
 
@@ -79,6 +82,13 @@ class ListDatasetsResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        return model_repr(self)
+
+    def to_pandas(self) -> Any:
+        """This page's items as a ``pandas.DataFrame``, one row each (needs pandas)."""
+        return page_to_pandas(self)
 
 
 from ..models.dataset import Dataset

@@ -11,6 +11,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
+from .._display import model_repr
 
 T = TypeVar("T", bound="Organization")
 
@@ -90,3 +91,6 @@ class Organization:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        return model_repr(self)

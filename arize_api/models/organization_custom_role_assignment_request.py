@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..models.organization_role_assignment_type import (
     OrganizationRoleAssignmentType,
     check_organization_role_assignment_type,
@@ -57,3 +58,6 @@ class OrganizationCustomRoleAssignmentRequest:
         )
 
         return organization_custom_role_assignment_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -15,6 +15,7 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._display import model_repr
 from ..models.organization_role import OrganizationRole, check_organization_role
 
 T = TypeVar("T", bound="OrganizationPredefinedRoleAssignment")
@@ -83,3 +84,6 @@ class OrganizationPredefinedRoleAssignment:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        return model_repr(self)

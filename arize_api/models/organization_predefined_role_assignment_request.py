@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..models.organization_role import OrganizationRole, check_organization_role
 from ..models.organization_role_assignment_type import (
     OrganizationRoleAssignmentType,
@@ -58,3 +59,6 @@ class OrganizationPredefinedRoleAssignmentRequest:
         )
 
         return organization_predefined_role_assignment_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -15,6 +15,7 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._display import model_repr
 from ..models.user_space_role import UserSpaceRole, check_user_space_role
 
 T = TypeVar("T", bound="PredefinedRoleAssignment")
@@ -83,3 +84,6 @@ class PredefinedRoleAssignment:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..models.space_role_assignment_type import (
     SpaceRoleAssignmentType,
     check_space_role_assignment_type,
@@ -58,3 +59,6 @@ class PredefinedRoleAssignmentRequest:
         )
 
         return predefined_role_assignment_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)

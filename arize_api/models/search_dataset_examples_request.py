@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SearchDatasetExamplesRequest")
@@ -71,3 +72,6 @@ class SearchDatasetExamplesRequest:
         )
 
         return search_dataset_examples_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)

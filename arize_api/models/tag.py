@@ -11,6 +11,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
+from .._display import model_repr
 from ..models.tag_color import TagColor, check_tag_color
 from ..types import UNSET, Unset
 
@@ -157,3 +158,6 @@ class Tag:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        return model_repr(self)

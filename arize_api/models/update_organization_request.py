@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateOrganizationRequest")
@@ -68,3 +69,6 @@ class UpdateOrganizationRequest:
         )
 
         return update_organization_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateSpaceRequest")
@@ -182,6 +183,9 @@ class UpdateSpaceRequest:
         )
 
         return update_space_request
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.default_agent_runtime import DefaultAgentRuntime

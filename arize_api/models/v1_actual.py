@@ -10,6 +10,7 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 
 from .._datetime import parse_datetime
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Actual")
@@ -101,6 +102,9 @@ class V1Actual:
         )
 
         return v1_actual
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.v1_actual_label import V1ActualLabel

@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ActualBoundingBox")
@@ -55,3 +56,6 @@ class V1ActualBoundingBox:
         )
 
         return v1_actual_bounding_box
+
+    def __repr__(self) -> str:
+        return model_repr(self)

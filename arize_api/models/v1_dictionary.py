@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Dictionary")
@@ -51,6 +52,9 @@ class V1Dictionary:
         )
 
         return v1_dictionary
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.v1_dictionary_values import V1DictionaryValues

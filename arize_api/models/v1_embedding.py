@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Embedding")
@@ -71,6 +72,9 @@ class V1Embedding:
         )
 
         return v1_embedding
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.v1_embedding_raw_data import V1EmbeddingRawData

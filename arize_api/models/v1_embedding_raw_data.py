@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1EmbeddingRawData")
@@ -51,6 +52,9 @@ class V1EmbeddingRawData:
         )
 
         return v1_embedding_raw_data
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.v1_token_array import V1TokenArray

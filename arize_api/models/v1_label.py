@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Label")
@@ -79,6 +80,9 @@ class V1Label:
         )
 
         return v1_label
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.v1_score_categorical import V1ScoreCategorical

@@ -9,6 +9,8 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._display import model_repr
+
 T = TypeVar("T", bound="V1LogResponse")
 
 
@@ -48,3 +50,6 @@ class V1LogResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        return model_repr(self)

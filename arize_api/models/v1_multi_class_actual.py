@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1MultiClassActual")
@@ -46,3 +47,6 @@ class V1MultiClassActual:
         )
 
         return v1_multi_class_actual
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1MultiClassMultiLabel")
@@ -60,6 +61,9 @@ class V1MultiClassMultiLabel:
         )
 
         return v1_multi_class_multi_label
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.v1_multi_class_multi_label_prediction_threshold_scores import (

@@ -9,6 +9,8 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._display import model_repr
+
 T = TypeVar("T", bound="V1MultiClassMultiLabelPredictionThresholdScores")
 
 
@@ -59,6 +61,9 @@ class V1MultiClassMultiLabelPredictionThresholdScores:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.v1_multi_class_threshold_score import V1MultiClassThresholdScore

@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1MultiClassPrediction")
@@ -67,6 +68,9 @@ class V1MultiClassPrediction:
         )
 
         return v1_multi_class_prediction
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.v1_multi_class_multi_label import V1MultiClassMultiLabel

@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1MultiClassSingleLabel")
@@ -53,6 +54,9 @@ class V1MultiClassSingleLabel:
         )
 
         return v1_multi_class_single_label
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.v1_multi_class_single_label_prediction_scores import (

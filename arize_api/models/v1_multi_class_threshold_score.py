@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1MultiClassThresholdScore")
@@ -53,3 +54,6 @@ class V1MultiClassThresholdScore:
         )
 
         return v1_multi_class_threshold_score
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ObjectDetection")
@@ -58,6 +59,9 @@ class V1ObjectDetection:
         )
 
         return v1_object_detection
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.v1_prediction_bounding_box import V1PredictionBoundingBox

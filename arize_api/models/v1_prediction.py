@@ -10,6 +10,7 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 
 from .._datetime import parse_datetime
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Prediction")
@@ -155,6 +156,9 @@ class V1Prediction:
         )
 
         return v1_prediction
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.v1_label import V1Label

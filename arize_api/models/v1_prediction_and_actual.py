@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1PredictionAndActual")
@@ -67,6 +68,9 @@ class V1PredictionAndActual:
         )
 
         return v1_prediction_and_actual
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.v1_actual import V1Actual

@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1PredictionCVLabel")
@@ -112,6 +113,9 @@ class V1PredictionCVLabel:
         )
 
         return v1_prediction_cv_label
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.v1_prediction_instance_segmentation_label import (

@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1PredictionInstanceSegmentationPolygon")
@@ -75,3 +76,6 @@ class V1PredictionInstanceSegmentationPolygon:
         )
 
         return v1_prediction_instance_segmentation_polygon
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1PredictionLabel")
@@ -143,6 +144,9 @@ class V1PredictionLabel:
         )
 
         return v1_prediction_label
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.v1_multi_class_prediction import V1MultiClassPrediction

@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1PredictionObjectDetectionLabel")
@@ -60,6 +61,9 @@ class V1PredictionObjectDetectionLabel:
         )
 
         return v1_prediction_object_detection_label
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.v1_prediction_bounding_box import V1PredictionBoundingBox

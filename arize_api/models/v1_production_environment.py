@@ -8,6 +8,8 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 T = TypeVar("T", bound="V1ProductionEnvironment")
 
 
@@ -26,3 +28,6 @@ class V1ProductionEnvironment:
         v1_production_environment = cls()
 
         return v1_production_environment
+
+    def __repr__(self) -> str:
+        return model_repr(self)

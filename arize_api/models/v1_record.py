@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Record")
@@ -166,6 +167,9 @@ class V1Record:
         )
 
         return v1_record
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.v1_actual import V1Actual

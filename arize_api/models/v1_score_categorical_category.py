@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ScoreCategoricalCategory")
@@ -44,3 +45,6 @@ class V1ScoreCategoricalCategory:
         )
 
         return v1_score_categorical_category
+
+    def __repr__(self) -> str:
+        return model_repr(self)

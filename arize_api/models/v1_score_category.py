@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ScoreCategory")
@@ -64,3 +65,6 @@ class V1ScoreCategory:
         )
 
         return v1_score_category
+
+    def __repr__(self) -> str:
+        return model_repr(self)

@@ -8,6 +8,8 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
+
 T = TypeVar("T", bound="V1TrainingEnvironment")
 
 
@@ -26,3 +28,6 @@ class V1TrainingEnvironment:
         v1_training_environment = cls()
 
         return v1_training_environment
+
+    def __repr__(self) -> str:
+        return model_repr(self)

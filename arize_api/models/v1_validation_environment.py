@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ValidationEnvironment")
@@ -44,3 +45,6 @@ class V1ValidationEnvironment:
         )
 
         return v1_validation_environment
+
+    def __repr__(self) -> str:
+        return model_repr(self)

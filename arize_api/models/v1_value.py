@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Value")
@@ -110,6 +111,9 @@ class V1Value:
         )
 
         return v1_value
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.v1_dictionary import V1Dictionary

@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from .._display import model_repr
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1LLMFields")
@@ -78,6 +79,9 @@ class V1LLMFields:
         )
 
         return v1llm_fields
+
+    def __repr__(self) -> str:
+        return model_repr(self)
 
 
 from ..models.v1llm_fields_llm_params import V1LLMFieldsLlmParams

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import warnings
-from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping, Sized
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
@@ -112,10 +112,12 @@ def _failure(index: int, item: object, error: Exception) -> LogFailure:
 class _Tally:
     """The summary under construction, safe to update from worker threads."""
 
-    def __init__(self, progress: Progress | bool | None) -> None:
+    def __init__(self, progress: Progress | bool | None, records: object) -> None:
         self.summary = LogSummary()
         self._lock = threading.Lock()
-        self._progress = _progress_callback(progress)
+        # A bar can show a total only for inputs that know their length (not generators).
+        total = len(records) if isinstance(records, Sized) else None
+        self._progress = _progress_callback(progress, total)
 
     def sent(self) -> None:
         with self._lock:
@@ -152,7 +154,7 @@ def log_many(
 ) -> LogSummary:
     """Send every record with at most ``concurrency`` requests in flight (threads)."""
     _check_concurrency(concurrency)
-    tally = _Tally(progress)
+    tally = _Tally(progress, records)
     source: Iterator[tuple[int, RecordLike]] = enumerate(records)
     source_lock = threading.Lock()
 
@@ -188,7 +190,7 @@ async def alog_many(
 ) -> LogSummary:
     """Send every record with at most ``concurrency`` requests in flight (asyncio tasks)."""
     _check_concurrency(concurrency)
-    tally = _Tally(progress)
+    tally = _Tally(progress, records)
     next_item = _puller(records)
 
     async def worker() -> None:
@@ -244,7 +246,7 @@ def _puller(
 _END = object()
 
 
-def _progress_callback(progress: Progress | bool | None) -> Any:
+def _progress_callback(progress: Progress | bool | None, total: int | None) -> Any:
     if progress is None or progress is False:
         return None
     if progress is not True:
@@ -253,17 +255,18 @@ def _progress_callback(progress: Progress | bool | None) -> Any:
         from tqdm.auto import tqdm  # type: ignore[import-untyped,import-not-found,unused-ignore]
     except ImportError:
         warnings.warn(
-            "progress=True shows a tqdm bar, but tqdm is not installed (pip install tqdm); "
+            "progress=True shows a tqdm bar, but tqdm is not installed "
+            "(pip install 'arize-api[progress]'); "
             "pass a callback instead to see progress",
             stacklevel=4,
         )
         return None
-    return _TqdmProgress(tqdm)
+    return _TqdmProgress(tqdm, total)
 
 
 class _TqdmProgress:
-    def __init__(self, tqdm: Any) -> None:
-        self._bar = tqdm(unit="record", desc="log_many")
+    def __init__(self, tqdm: Any, total: int | None) -> None:
+        self._bar = tqdm(unit="record", desc="log_many", total=total)
 
     def __call__(self, summary: LogSummary) -> None:
         self._bar.update(1)

@@ -3,14 +3,13 @@
 # then run `make generate`.
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.annotate_dataset_examples_request import AnnotateDatasetExamplesRequest
-from ...types import Response
+from ...types import Response, path_segment
 
 OPERATION = "annotate_dataset_examples"
 METHOD = "POST"
@@ -26,9 +25,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/v2/datasets/{dataset_id}/examples/annotate".format(
-            dataset_id=quote(str(dataset_id), safe=""),
-        ),
+        "url": f"/v2/datasets/{path_segment(dataset_id)}/examples/annotate",
         "extensions": {"arize_operation": OPERATION},
     }
 
@@ -49,7 +46,7 @@ def _parse_response(*, client: Client, response: httpx.Response) -> None:
 def _build_response(*, client: Client, response: httpx.Response) -> Response[None]:
     try:
         parsed = _parse_response(client=client, response=response)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise errors.APIResponseValidationError(response, error) from error
     return Response(
         status_code=HTTPStatus(response.status_code),

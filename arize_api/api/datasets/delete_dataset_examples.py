@@ -3,7 +3,6 @@
 # then run `make generate`.
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -11,7 +10,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.delete_dataset_examples_request import DeleteDatasetExamplesRequest
 from ...models.delete_dataset_examples_response import DeleteDatasetExamplesResponse
-from ...types import Response
+from ...types import Response, path_segment
 
 OPERATION = "delete_dataset_examples"
 METHOD = "DELETE"
@@ -27,9 +26,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
-        "url": "/v2/datasets/{dataset_id}/examples".format(
-            dataset_id=quote(str(dataset_id), safe=""),
-        ),
+        "url": f"/v2/datasets/{path_segment(dataset_id)}/examples",
         "extensions": {"arize_operation": OPERATION},
     }
 
@@ -57,7 +54,7 @@ def _build_response(
 ) -> Response[DeleteDatasetExamplesResponse]:
     try:
         parsed = _parse_response(client=client, response=response)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise errors.APIResponseValidationError(response, error) from error
     return Response(
         status_code=HTTPStatus(response.status_code),

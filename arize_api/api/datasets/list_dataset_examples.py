@@ -3,14 +3,13 @@
 # then run `make generate`.
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.list_dataset_examples_response import ListDatasetExamplesResponse
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response, Unset, path_segment
 
 OPERATION = "list_dataset_examples"
 METHOD = "GET"
@@ -37,9 +36,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/v2/datasets/{dataset_id}/examples".format(
-            dataset_id=quote(str(dataset_id), safe=""),
-        ),
+        "url": f"/v2/datasets/{path_segment(dataset_id)}/examples",
         "params": params,
         "extensions": {"arize_operation": OPERATION},
     }
@@ -63,7 +60,7 @@ def _build_response(
 ) -> Response[ListDatasetExamplesResponse]:
     try:
         parsed = _parse_response(client=client, response=response)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise errors.APIResponseValidationError(response, error) from error
     return Response(
         status_code=HTTPStatus(response.status_code),

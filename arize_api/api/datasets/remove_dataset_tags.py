@@ -3,7 +3,6 @@
 # then run `make generate`.
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -11,7 +10,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.remove_tags_request import RemoveTagsRequest
 from ...models.remove_tags_response import RemoveTagsResponse
-from ...types import Response
+from ...types import Response, path_segment
 
 OPERATION = "remove_dataset_tags"
 METHOD = "DELETE"
@@ -27,9 +26,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
-        "url": "/v2/datasets/{dataset_id}/tags".format(
-            dataset_id=quote(str(dataset_id), safe=""),
-        ),
+        "url": f"/v2/datasets/{path_segment(dataset_id)}/tags",
         "extensions": {"arize_operation": OPERATION},
     }
 
@@ -55,7 +52,7 @@ def _build_response(
 ) -> Response[RemoveTagsResponse]:
     try:
         parsed = _parse_response(client=client, response=response)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise errors.APIResponseValidationError(response, error) from error
     return Response(
         status_code=HTTPStatus(response.status_code),

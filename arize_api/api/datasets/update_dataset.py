@@ -3,7 +3,6 @@
 # then run `make generate`.
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -11,7 +10,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.dataset import Dataset
 from ...models.update_dataset_request import UpdateDatasetRequest
-from ...types import Response
+from ...types import Response, path_segment
 
 OPERATION = "update_dataset"
 METHOD = "PATCH"
@@ -27,9 +26,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
-        "url": "/v2/datasets/{dataset_id}".format(
-            dataset_id=quote(str(dataset_id), safe=""),
-        ),
+        "url": f"/v2/datasets/{path_segment(dataset_id)}",
         "extensions": {"arize_operation": OPERATION},
     }
 
@@ -53,7 +50,7 @@ def _parse_response(*, client: Client, response: httpx.Response) -> Dataset:
 def _build_response(*, client: Client, response: httpx.Response) -> Response[Dataset]:
     try:
         parsed = _parse_response(client=client, response=response)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise errors.APIResponseValidationError(response, error) from error
     return Response(
         status_code=HTTPStatus(response.status_code),

@@ -3,7 +3,6 @@
 # then run `make generate`.
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -11,7 +10,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.dataset_version_with_example_ids import DatasetVersionWithExampleIds
 from ...models.update_dataset_examples_request import UpdateDatasetExamplesRequest
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response, Unset, path_segment
 
 OPERATION = "update_dataset_examples"
 METHOD = "PATCH"
@@ -34,9 +33,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
-        "url": "/v2/datasets/{dataset_id}/examples".format(
-            dataset_id=quote(str(dataset_id), safe=""),
-        ),
+        "url": f"/v2/datasets/{path_segment(dataset_id)}/examples",
         "params": params,
         "extensions": {"arize_operation": OPERATION},
     }
@@ -65,7 +62,7 @@ def _build_response(
 ) -> Response[DatasetVersionWithExampleIds]:
     try:
         parsed = _parse_response(client=client, response=response)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise errors.APIResponseValidationError(response, error) from error
     return Response(
         status_code=HTTPStatus(response.status_code),

@@ -3,14 +3,13 @@
 # then run `make generate`.
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.list_experiment_runs_response import ListExperimentRunsResponse
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response, Unset, path_segment
 
 OPERATION = "list_experiment_runs"
 METHOD = "GET"
@@ -34,9 +33,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/v2/experiments/{experiment_id}/runs".format(
-            experiment_id=quote(str(experiment_id), safe=""),
-        ),
+        "url": f"/v2/experiments/{path_segment(experiment_id)}/runs",
         "params": params,
         "extensions": {"arize_operation": OPERATION},
     }
@@ -60,7 +57,7 @@ def _build_response(
 ) -> Response[ListExperimentRunsResponse]:
     try:
         parsed = _parse_response(client=client, response=response)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise errors.APIResponseValidationError(response, error) from error
     return Response(
         status_code=HTTPStatus(response.status_code),

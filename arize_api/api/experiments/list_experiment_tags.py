@@ -3,14 +3,13 @@
 # then run `make generate`.
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.list_tags_response import ListTagsResponse
-from ...types import Response
+from ...types import Response, path_segment
 
 OPERATION = "list_experiment_tags"
 METHOD = "GET"
@@ -23,9 +22,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/v2/experiments/{experiment_id}/tags".format(
-            experiment_id=quote(str(experiment_id), safe=""),
-        ),
+        "url": f"/v2/experiments/{path_segment(experiment_id)}/tags",
         "extensions": {"arize_operation": OPERATION},
     }
 
@@ -46,7 +43,7 @@ def _build_response(
 ) -> Response[ListTagsResponse]:
     try:
         parsed = _parse_response(client=client, response=response)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise errors.APIResponseValidationError(response, error) from error
     return Response(
         status_code=HTTPStatus(response.status_code),

@@ -3,7 +3,6 @@
 # then run `make generate`.
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -11,7 +10,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.add_organization_user_request import AddOrganizationUserRequest
 from ...models.organization_membership import OrganizationMembership
-from ...types import Response
+from ...types import Response, path_segment
 
 OPERATION = "add_organization_user"
 METHOD = "POST"
@@ -27,9 +26,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/v2/organizations/{org_id}/users".format(
-            org_id=quote(str(org_id), safe=""),
-        ),
+        "url": f"/v2/organizations/{path_segment(org_id)}/users",
         "extensions": {"arize_operation": OPERATION},
     }
 
@@ -57,7 +54,7 @@ def _build_response(
 ) -> Response[OrganizationMembership]:
     try:
         parsed = _parse_response(client=client, response=response)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise errors.APIResponseValidationError(response, error) from error
     return Response(
         status_code=HTTPStatus(response.status_code),

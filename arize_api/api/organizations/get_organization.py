@@ -3,14 +3,13 @@
 # then run `make generate`.
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.organization import Organization
-from ...types import Response
+from ...types import Response, path_segment
 
 OPERATION = "get_organization"
 METHOD = "GET"
@@ -23,9 +22,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/v2/organizations/{org_id}".format(
-            org_id=quote(str(org_id), safe=""),
-        ),
+        "url": f"/v2/organizations/{path_segment(org_id)}",
         "extensions": {"arize_operation": OPERATION},
     }
 
@@ -46,7 +43,7 @@ def _build_response(
 ) -> Response[Organization]:
     try:
         parsed = _parse_response(client=client, response=response)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise errors.APIResponseValidationError(response, error) from error
     return Response(
         status_code=HTTPStatus(response.status_code),

@@ -3,7 +3,6 @@
 # then run `make generate`.
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -11,7 +10,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.organization import Organization
 from ...models.update_organization_request import UpdateOrganizationRequest
-from ...types import Response
+from ...types import Response, path_segment
 
 OPERATION = "update_organization"
 METHOD = "PATCH"
@@ -27,9 +26,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
-        "url": "/v2/organizations/{org_id}".format(
-            org_id=quote(str(org_id), safe=""),
-        ),
+        "url": f"/v2/organizations/{path_segment(org_id)}",
         "extensions": {"arize_operation": OPERATION},
     }
 
@@ -55,7 +52,7 @@ def _build_response(
 ) -> Response[Organization]:
     try:
         parsed = _parse_response(client=client, response=response)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise errors.APIResponseValidationError(response, error) from error
     return Response(
         status_code=HTTPStatus(response.status_code),

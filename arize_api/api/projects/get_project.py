@@ -3,14 +3,13 @@
 # then run `make generate`.
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.project import Project
-from ...types import Response
+from ...types import Response, path_segment
 
 OPERATION = "get_project"
 METHOD = "GET"
@@ -23,9 +22,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/v2/projects/{project_id}".format(
-            project_id=quote(str(project_id), safe=""),
-        ),
+        "url": f"/v2/projects/{path_segment(project_id)}",
         "extensions": {"arize_operation": OPERATION},
     }
 
@@ -44,7 +41,7 @@ def _parse_response(*, client: Client, response: httpx.Response) -> Project:
 def _build_response(*, client: Client, response: httpx.Response) -> Response[Project]:
     try:
         parsed = _parse_response(client=client, response=response)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise errors.APIResponseValidationError(response, error) from error
     return Response(
         status_code=HTTPStatus(response.status_code),

@@ -3,7 +3,6 @@
 # then run `make generate`.
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -11,7 +10,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.add_space_user_request import AddSpaceUserRequest
 from ...models.space_membership import SpaceMembership
-from ...types import Response
+from ...types import Response, path_segment
 
 OPERATION = "add_space_user"
 METHOD = "POST"
@@ -27,9 +26,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/v2/spaces/{space_id}/users".format(
-            space_id=quote(str(space_id), safe=""),
-        ),
+        "url": f"/v2/spaces/{path_segment(space_id)}/users",
         "extensions": {"arize_operation": OPERATION},
     }
 
@@ -55,7 +52,7 @@ def _build_response(
 ) -> Response[SpaceMembership]:
     try:
         parsed = _parse_response(client=client, response=response)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise errors.APIResponseValidationError(response, error) from error
     return Response(
         status_code=HTTPStatus(response.status_code),

@@ -3,13 +3,12 @@
 # then run `make generate`.
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...types import Response
+from ...types import Response, path_segment
 
 OPERATION = "remove_space_user"
 METHOD = "DELETE"
@@ -23,10 +22,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
-        "url": "/v2/spaces/{space_id}/users/{user_id}".format(
-            space_id=quote(str(space_id), safe=""),
-            user_id=quote(str(user_id), safe=""),
-        ),
+        "url": f"/v2/spaces/{path_segment(space_id)}/users/{path_segment(user_id)}",
         "extensions": {"arize_operation": OPERATION},
     }
 
@@ -42,7 +38,7 @@ def _parse_response(*, client: Client, response: httpx.Response) -> None:
 def _build_response(*, client: Client, response: httpx.Response) -> Response[None]:
     try:
         parsed = _parse_response(client=client, response=response)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise errors.APIResponseValidationError(response, error) from error
     return Response(
         status_code=HTTPStatus(response.status_code),

@@ -3,7 +3,6 @@
 # then run `make generate`.
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -11,7 +10,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.space import Space
 from ...models.update_space_request import UpdateSpaceRequest
-from ...types import Response
+from ...types import Response, path_segment
 
 OPERATION = "update_space"
 METHOD = "PATCH"
@@ -27,9 +26,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
-        "url": "/v2/spaces/{space_id}".format(
-            space_id=quote(str(space_id), safe=""),
-        ),
+        "url": f"/v2/spaces/{path_segment(space_id)}",
         "extensions": {"arize_operation": OPERATION},
     }
 
@@ -53,7 +50,7 @@ def _parse_response(*, client: Client, response: httpx.Response) -> Space:
 def _build_response(*, client: Client, response: httpx.Response) -> Response[Space]:
     try:
         parsed = _parse_response(client=client, response=response)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise errors.APIResponseValidationError(response, error) from error
     return Response(
         status_code=HTTPStatus(response.status_code),
