@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Container, Generator
 
 import httpx
 
@@ -42,6 +42,23 @@ class ArizeAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         self.apply(request)
         yield request
+
+    def raw_headers(self, path: str, present: Container[bytes]) -> list[tuple[bytes, bytes]] | None:
+        """The headers ``apply`` would add to a request for ``path`` that has the (lower-case)
+        header names ``present``; None when it would replace one, or a value is not ASCII."""
+        if b"authorization" in present:
+            return None
+        try:
+            if not path.startswith(self._v1_prefix):
+                return [(b"Authorization", self._bearer.encode("ascii"))]
+            added = [(b"Authorization", self._raw.encode("ascii"))]
+            if self._space_id and V1_SPACE_ID_HEADER.lower().encode() not in present:
+                added.append((V1_SPACE_ID_HEADER.encode(), self._space_id.encode("ascii")))
+            if self._space_key and V1_SPACE_KEY_HEADER.lower().encode() not in present:
+                added.append((V1_SPACE_KEY_HEADER.encode(), self._space_key.encode("ascii")))
+        except UnicodeEncodeError:
+            return None
+        return added
 
     def apply(self, request: httpx.Request) -> None:
         """Set the request's auth headers (the whole flow: it needs no answer from the server)."""

@@ -62,11 +62,12 @@ class _Shortcut:
 
     def __init__(self, client: httpx.Client | httpx.AsyncClient) -> None:
         self.client = client
-        self.works = False
+        self.works = self.takes_content = False
         try:
             self.works = self._agrees_with_httpx()
+            self.takes_content = _content_can_be_taken()
         except Exception:  # httpx internals moved: keep to httpx's own road
-            self.works = False
+            pass
 
     def _agrees_with_httpx(self) -> bool:
         client = self.client
@@ -121,7 +122,12 @@ class _Shortcut:
         content: Any,
         extensions: dict[str, Any] | None,
     ) -> httpx.Request:
-        """The request httpx would build for the same arguments, auth applied."""
+        """The request httpx would build for the same arguments, auth applied.
+
+        Assembles the header list once, in httpx's order: ``Host``, the client's headers
+        (updated by the call's), the body's ``Content-Length``/``Content-Type`` where not
+        set, then the auth headers; httpx builds it in three passes of its parser.
+        """
         client = self.client
         merged = client._headers
         if headers:
@@ -130,25 +136,53 @@ class _Shortcut:
         extensions = dict(extensions) if extensions else {}
         if "timeout" not in extensions:
             extensions["timeout"] = client.timeout.as_dict()
-        request = httpx.Request(
-            method,
-            self.url(url, params),
-            headers=merged,
-            content=content,
-            json=json,
-            extensions=extensions,
-        )
+        full = self.url(url, params)
+        body_headers, stream = httpx._content.encode_request(content=content, json=json)
+        raw = merged.raw
+        present = {key.lower() for key, _ in raw}
+        tail: list[tuple[bytes, bytes]] = []
+        for key, value in body_headers.items():
+            name = key.lower().encode("ascii")
+            if name == b"transfer-encoding" and b"content-length" in present:
+                continue
+            if name not in present:
+                tail.append((key.encode("ascii"), value.encode("ascii")))
+                present.add(name)
+        head: list[tuple[bytes, bytes]] = []
+        if b"host" not in present and full.host:
+            head.append((b"Host", full.netloc))
+        if (
+            b"content-length" not in present
+            and b"transfer-encoding" not in present
+            and method.upper() in ("POST", "PUT", "PATCH")
+        ):
+            head.append((b"Content-Length", b"0"))
         auth = client._auth
         assert isinstance(auth, ArizeAuth)
-        auth.apply(request)
+        auth_headers = auth.raw_headers(full.path, present)
+        if auth_headers is not None:
+            tail += auth_headers
+        request = httpx.Request(
+            method, full, headers=head + raw + tail, stream=stream, extensions=extensions
+        )
+        if isinstance(stream, httpx.ByteStream):
+            request.read()  # in memory already: as httpx.Request(content=...) does
+        if auth_headers is None:
+            auth.apply(request)
         return request
 
     def finish(self, request: httpx.Request, response: httpx.Response, started: float) -> None:
-        """What httpx does to a response it got back from the transport (body aside)."""
+        """What httpx does to a response it got back from the transport, body included.
+
+        A body the transport holds in memory (the retry layer's) and that has no
+        ``Content-Encoding`` to undo becomes the response's content directly: what
+        ``read()`` would make of it, without its chain of generators.
+        """
         client = self.client
         response.request = request
         response.default_encoding = client._default_encoding
-        if any(key.lower() == b"set-cookie" for key, _ in response.headers.raw):
+        names = {key.lower() for key, _ in response.headers.raw}
+        if b"set-cookie" in names:
             client.cookies.extract_cookies(response)
         if _httpx_logger.isEnabledFor(logging.INFO):
             _httpx_logger.info(
@@ -161,7 +195,29 @@ class _Shortcut:
             )
         if response.has_redirect_location:
             response.next_request = client._build_redirect_request(request, response)
+        stream = response.stream
+        if (
+            self.takes_content
+            and type(stream) is httpx.ByteStream
+            and b"content-encoding" not in names
+            and not response.is_stream_consumed
+        ):
+            _take_content(response, b"".join(stream))
         response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
+
+
+def _take_content(response: httpx.Response, content: bytes) -> None:
+    """Give ``response`` its body as ``read()`` would leave it: content set, stream done."""
+    response._content = content
+    response.is_stream_consumed = True
+    response.is_closed = True
+
+
+def _content_can_be_taken() -> bool:
+    """Whether this httpx keeps a read body where ``_take_content`` puts it."""
+    response = httpx.Response(200, stream=httpx.ByteStream(b"{}"))
+    _take_content(response, b'{"a": 1}')
+    return response.read() == b'{"a": 1}' and response.json() == {"a": 1}
 
 
 class FastClient(httpx.Client):
@@ -226,7 +282,7 @@ class FastClient(httpx.Client):
             raise
         try:
             shortcut.finish(request, response, started)
-            response.read()
+            response.read()  # a no-op when finish() took the body
         except BaseException:
             response.close()
             raise
@@ -295,10 +351,7 @@ class FastAsyncClient(httpx.AsyncClient):
             raise
         try:
             shortcut.finish(request, response, started)
-            if type(response.stream) is httpx.ByteStream:  # in memory (the retry layer's)
-                response.read()  # the same, without the async generators' cost
-            else:
-                await response.aread()
+            await response.aread()  # a no-op when finish() took the body
         except BaseException:
             await response.aclose()
             raise

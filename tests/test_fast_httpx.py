@@ -233,3 +233,22 @@ def test_transport_errors_carry_the_request() -> None:
     with pytest.raises(httpx.ConnectError) as caught:
         fast.get("/v2/x")
     assert caught.value.request.url.path == "/prefix/v2/x"
+
+
+@pytest.mark.parametrize("path", ["/v2/x", "/v1/log"])
+def test_a_default_authorization_header_is_replaced_as_httpx_would(path: str) -> None:
+    slow, fast, slow_seen, fast_seen = _pair(
+        headers={"Authorization": "old", "Grpc-Metadata-space": "mine"}
+    )
+    for client in (slow, fast):
+        client.post(path, json={"a": 1})
+    _same(slow_seen.seen[0], fast_seen.seen[0])
+
+
+def test_the_body_is_taken_without_reading_it_twice() -> None:
+    answer = httpx.Response(200, content=b'{"ok": true}')
+    fast = FastClient(base_url=BASE, auth=ArizeAuth("k", base_url=BASE), transport=Recorder(answer))
+    assert fast._shortcut.takes_content
+    response = fast.get("/v2/x")
+    assert response.is_stream_consumed and response.is_closed
+    assert response.content == response.read() == b'{"ok": true}'
