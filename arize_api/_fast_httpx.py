@@ -12,10 +12,10 @@ timeout and redirect settings. For that shape the clients here build the same
 the same ``httpx.Response``: status, headers, body, ``request``, ``elapsed``,
 ``next_request`` on a redirect, httpx's log line, cookies kept when the server sets one.
 
-Anything else takes httpx's own road, unchanged: an absolute URL or one with odd characters,
-files or form data, per-request cookies, auth or timeouts, event hooks, mounts,
-a cookie jar that is not empty, a client told to follow redirects, or an auth that is not
-``ArizeAuth``. So does everything when this httpx's URL internals are not the ones this was
+Anything else takes httpx's own road, unchanged: an absolute URL, one with odd characters or
+a very long one, files or form data, per-request cookies, auth or timeouts, event hooks,
+mounts, a cookie jar that is not empty, a client told to follow redirects, or an auth that is
+not ``ArizeAuth``. So does everything when this httpx's URL internals are not the ones this was
 written against (checked once per client against httpx's own URL merging).
 """
 
@@ -39,6 +39,7 @@ _httpx_logger = logging.getLogger("httpx")
 # "/" and complete percent-escapes; no dot segments (httpx would resolve them), no query.
 _PLAIN_PATH = re.compile(r"/(?:[A-Za-z0-9\-_~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2}|\.(?<!/\.))*")
 _PRIMITIVES = (str, int, float)  # bool is an int
+_LONG_URL = 8 * 1024
 
 
 def _plain_headers(headers: Any) -> bool:
@@ -121,8 +122,9 @@ class _Shortcut:
         json: Any,
         content: Any,
         extensions: dict[str, Any] | None,
-    ) -> httpx.Request:
-        """The request httpx would build for the same arguments, auth applied.
+    ) -> httpx.Request | None:
+        """The request httpx would build for the same arguments, auth applied; None for a URL
+        long enough that httpx's own checks should see it (it refuses a component of 64 KiB).
 
         Assembles the header list once, in httpx's order: ``Host``, the client's headers
         (updated by the call's), the body's ``Content-Length``/``Content-Type`` where not
@@ -137,6 +139,8 @@ class _Shortcut:
         if "timeout" not in extensions:
             extensions["timeout"] = client.timeout.as_dict()
         full = self.url(url, params)
+        if len(full.raw_path) > _LONG_URL:
+            return None
         body_headers, stream = httpx._content.encode_request(content=content, json=json)
         raw = merged.raw
         present = {key.lower() for key, _ in raw}

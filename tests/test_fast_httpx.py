@@ -252,3 +252,11 @@ def test_the_body_is_taken_without_reading_it_twice() -> None:
     response = fast.get("/v2/x")
     assert response.is_stream_consumed and response.is_closed
     assert response.content == response.read() == b'{"ok": true}'
+
+
+def test_a_very_long_url_meets_httpx_own_checks() -> None:
+    slow, fast, _, _ = _pair()
+    huge = {"q": "日本" * 12_000}
+    for client in (slow, fast):
+        with pytest.raises(httpx.InvalidURL, match="too long"):
+            client.get("/v2/x", params=huge)
