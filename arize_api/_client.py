@@ -27,6 +27,7 @@ from ._transport import (
     RetryPolicy,
     RetryTransport,
 )
+from ._urllib3_transport import Urllib3Transport
 from ._version import __version__
 from .api import AsyncResources, SyncResources
 
@@ -219,7 +220,7 @@ class ArizeClient(SyncResources, _ClientBase):
             lambda: (
                 _Pool(ClientTransport(http_client))
                 if http_client is not None
-                else _Pool(httpx.HTTPTransport(limits=DEFAULT_LIMITS))
+                else _Pool(Urllib3Transport(limits=DEFAULT_LIMITS))
             ),
         )
         self._http = FastClient(

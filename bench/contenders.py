@@ -67,11 +67,13 @@ class RawUrllib3:
 
 
 class RawHttpx:
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, transport: Any = None) -> None:
         import httpx
 
         limits = httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL)
-        self.client = httpx.Client(base_url=base_url, headers=HEADERS, limits=limits)
+        self.client = httpx.Client(
+            base_url=base_url, headers=HEADERS, limits=limits, transport=transport
+        )
 
     def get(self) -> str:
         response = self.client.get(PATH)
@@ -79,6 +81,16 @@ class RawHttpx:
 
     def close(self) -> None:
         self.client.close()
+
+
+def httpx_on_urllib3(base_url: str) -> RawHttpx:
+    """httpx's API over arize_api's urllib3 transport: the sync wire without our other layers."""
+    import httpx
+
+    from arize_api._urllib3_transport import Urllib3Transport
+
+    limits = httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL)
+    return RawHttpx(base_url, transport=Urllib3Transport(limits=limits))
 
 
 class OursSync:
@@ -199,6 +211,9 @@ def _in_loop(factory: Callable[[str], Any]) -> Callable[[str], Awaitable[Any]]:
 SYNC = [
     Contender("urllib3", "raw urllib3", "raw", "sync", RawUrllib3),
     Contender("httpx", "raw httpx", "httpx", "sync", RawHttpx),
+    Contender(
+        "httpx_urllib3", "httpx + arize_api's urllib3 transport", "raw", "sync", httpx_on_urllib3
+    ),
     Contender("arize_api", "arize_api ArizeClient", "ours", "sync", OursSync),
     Contender("official", "official SDK", "sdk", "sync", OfficialSync),
 ]

@@ -27,7 +27,16 @@ from collections.abc import Callable
 from typing import Any
 
 from . import bodies
-from .contenders import HEADERS, PATH, POOL, RawAiohttp, RawHttpx, RawHttpxAsync, httpx_on_aiohttp
+from .contenders import (
+    HEADERS,
+    PATH,
+    POOL,
+    RawAiohttp,
+    RawHttpx,
+    RawHttpxAsync,
+    httpx_on_aiohttp,
+    httpx_on_urllib3,
+)
 from .server import BenchServer
 from .stats import rotations, timed
 
@@ -46,9 +55,10 @@ def _layered_sync(base_url: str, retry: bool, model: bool) -> Callable[[], Any]:
 
     from arize_api._auth import ArizeAuth
     from arize_api._transport import RetryPolicy, RetryTransport
+    from arize_api._urllib3_transport import Urllib3Transport
     from arize_api.models import Dataset
 
-    wire = httpx.HTTPTransport(limits=_limits())
+    wire = Urllib3Transport(limits=_limits())
     client = httpx.Client(
         base_url=base_url,
         headers=HEADERS,
@@ -67,6 +77,7 @@ def _ladder_sync(base_url: str) -> list[tuple[str, Callable[[], Any]]]:
     ours = ArizeClient(api_key=bodies.API_KEY, base_url=base_url)
     return [
         ("raw httpx.Client: get + .json()", RawHttpx(base_url).get),
+        ("httpx.Client on Urllib3Transport", httpx_on_urllib3(base_url).get),
         ("+ ArizeAuth (httpx.Auth flow)", _layered_sync(base_url, retry=False, model=False)),
         ("+ RetryTransport (retry loop, body re-buffered)", _layered_sync(base_url, True, False)),
         ("+ Dataset.from_dict (typed model)", _layered_sync(base_url, True, True)),

@@ -52,7 +52,7 @@ def evaluate(rows: Sequence[Row]) -> list[Verdict]:
         _guard(SYNC_CPU, lambda: _sync_cpu(find)),
         _guard(ASYNC_AIOHTTP, lambda: _async_64(find, "aiohttp", 0.8, ASYNC_AIOHTTP)),
         _guard(ASYNC_SDK, lambda: _async_64(find, "official_threads", 1.5, ASYNC_SDK)),
-        _guard(PAGES_SYNC, lambda: _pages(find, "arize_api", "httpx", PAGES_SYNC)),
+        _guard(PAGES_SYNC, lambda: _pages(find, "arize_api", "urllib3", PAGES_SYNC)),
         _guard(PAGES_ASYNC, lambda: _pages(find, "arize_api_async", "aiohttp", PAGES_ASYNC)),
         _guard(PAGES_FLAT, lambda: _flat(find)),
         _guard(BULK, lambda: _bulk(find)),
@@ -64,7 +64,7 @@ def evaluate(rows: Sequence[Row]) -> list[Verdict]:
 SYNC_CPU = "1: sync client CPU per call ≤ 1.10x raw httpx"
 ASYNC_AIOHTTP = "2: async calls/s at 64 in flight ≥ 0.8x raw aiohttp"
 ASYNC_SDK = "2: async calls/s at 64 in flight ≥ 1.5x official SDK with 64 threads"
-PAGES_SYNC = "3: sync paginate items/s ≥ 0.9x raw httpx cursor loop (same transport)"
+PAGES_SYNC = "3: sync paginate items/s ≥ 0.9x raw urllib3 cursor loop (same transport)"
 PAGES_ASYNC = "3: async paginate items/s ≥ 0.9x raw aiohttp cursor loop (same transport)"
 PAGES_FLAT = f"3: pagination memory flat from 10k to 100k items (growth ≤ {MEMORY_NOISE_MB:.0f} MB)"
 BULK = "4: log_many at concurrency 32 ≥ 2x official SDK streaming logger"
