@@ -27,7 +27,6 @@ from ._transport import (
     RetryPolicy,
     RetryTransport,
 )
-from ._urllib3_transport import Urllib3Transport
 from ._version import __version__
 from .api import AsyncResources, SyncResources
 
@@ -39,6 +38,13 @@ __all__ = ["DEFAULT_LIMITS", "ArizeClient", "AsyncArizeClient"]
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 # sys.version's first word is platform.python_version(), without importing platform (8 ms)
 USER_AGENT = f"arize-api/{__version__} Python/{sys.version.split()[0]} httpx/{httpx.__version__}"
+
+
+def _urllib3_transport(limits: httpx.Limits) -> httpx.BaseTransport:
+    # Imported here: async users never need urllib3 (20 ms of import).
+    from ._urllib3_transport import Urllib3Transport
+
+    return Urllib3Transport(limits=limits)
 
 
 def _aiohttp_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
@@ -220,7 +226,7 @@ class ArizeClient(SyncResources, _ClientBase):
             lambda: (
                 _Pool(ClientTransport(http_client))
                 if http_client is not None
-                else _Pool(Urllib3Transport(limits=DEFAULT_LIMITS))
+                else _Pool(_urllib3_transport(DEFAULT_LIMITS))
             ),
         )
         self._http = FastClient(
