@@ -28,7 +28,7 @@ SCENARIOS: dict[str, ModuleType] = {
     "4": bulk_log,
     "5": imports,
 }
-ROUNDS = {"0": 3, "1": 5, "2": 3, "3": 3, "4": 3, "5": 3}
+ROUNDS = {"0": 3, "1": 5, "2": 5, "3": 3, "4": 3, "5": 3}
 PACKAGES = ("arize-api", "httpx", "aiohttp", "urllib3", "arize", "pydantic", "uvloop")
 BENCH = ROOT / "bench"
 
