@@ -73,8 +73,10 @@ def _hostile(max_parts: int) -> st.SearchStrategy[str]:
 VALUES = st.one_of(
     _hostile(12),
     st.text(min_size=1, max_size=40),
-    st.text(alphabet=st.characters(codec="utf-8"), min_size=1000, max_size=4000),  # long
-).filter(lambda v: v not in DOT_SEGMENTS)  # a separate, known-failing property below
+    # Long, but three of them (up to 12 bytes a character once encoded) stay under httpx's
+    # 64 KiB limit on a URL component, which is not the property under test.
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1000, max_size=1500),
+).filter(lambda v: v not in DOT_SEGMENTS)  # a separate property below
 SOCKET_VALUES = st.one_of(_hostile(8), st.text(min_size=1, max_size=20), st.just("ü/..?#" * 300))
 
 # operation: (positional path parameters, path template split into segments, extra kwargs)
