@@ -192,6 +192,15 @@ def test_a_new_operation_in_the_spec_appears_as_a_method(tmp_path: Path) -> None
             "responses": {"204": {"description": "Nothing."}},
         }
     }
+    spec["paths"]["/v2/datasets/{dataset_id}/polish"] = {
+        "post": {
+            "operationId": "polishDatasetSurface",
+            "summary": "Polish dataset surface",
+            "tags": ["datasets"],
+            "parameters": [{"$ref": "#/components/parameters/datasetId"}],
+            "responses": {"204": {"description": "Done."}},
+        }
+    }
     (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
     bin_dir = Path(sys.executable).parent
     subprocess.run(
@@ -218,3 +227,5 @@ def test_a_new_operation_in_the_spec_appears_as_a_method(tmp_path: Path) -> None
     assert "class AsyncDatasetsDummies(AsyncResource):" in namespace
     assert "from . import list_dataset_dummies" in namespace
     assert "def dummies(self) -> DatasetsDummies:" in namespace
+    # Alone in its sub-resource and not a CRUDL verb: a method of the tag itself.
+    assert "def polish_surface(" in namespace and "DatasetsSurfaces" not in namespace
