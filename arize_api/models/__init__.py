@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from .experiment_run import ExperimentRun
     from .experiment_run_input import ExperimentRunInput
     from .experiment_with_run_ids import ExperimentWithRunIds
+    from .forbidden_problem import ForbiddenProblem
     from .insert_dataset_examples_request import InsertDatasetExamplesRequest
     from .insert_dataset_examples_request_examples_item import (
         InsertDatasetExamplesRequestExamplesItem,
@@ -89,6 +90,7 @@ if TYPE_CHECKING:
     from .update_organization_request import UpdateOrganizationRequest
     from .update_project_request import UpdateProjectRequest
     from .update_space_request import UpdateSpaceRequest
+    from .upgrade_plan import UpgradePlan
     from .user_space_role import UserSpaceRole
     from .v1_actual import V1Actual
     from .v1_actual_bounding_box import V1ActualBoundingBox
@@ -190,6 +192,7 @@ _MODULES: dict[str, str] = {
     "ExperimentRun": ".experiment_run",
     "ExperimentRunInput": ".experiment_run_input",
     "ExperimentWithRunIds": ".experiment_with_run_ids",
+    "ForbiddenProblem": ".forbidden_problem",
     "InsertDatasetExamplesRequest": ".insert_dataset_examples_request",
     "InsertDatasetExamplesRequestExamplesItem": ".insert_dataset_examples_request_examples_item",
     "InsertExperimentRunsRequest": ".insert_experiment_runs_request",
@@ -230,6 +233,7 @@ _MODULES: dict[str, str] = {
     "UpdateOrganizationRequest": ".update_organization_request",
     "UpdateProjectRequest": ".update_project_request",
     "UpdateSpaceRequest": ".update_space_request",
+    "UpgradePlan": ".upgrade_plan",
     "UserSpaceRole": ".user_space_role",
     "V1Actual": ".v1_actual",
     "V1ActualBoundingBox": ".v1_actual_bounding_box",
@@ -334,6 +338,7 @@ __all__ = (
     "ExperimentRun",
     "ExperimentRunInput",
     "ExperimentWithRunIds",
+    "ForbiddenProblem",
     "InsertDatasetExamplesRequest",
     "InsertDatasetExamplesRequestExamplesItem",
     "InsertExperimentRunsRequest",
@@ -374,6 +379,7 @@ __all__ = (
     "UpdateOrganizationRequest",
     "UpdateProjectRequest",
     "UpdateSpaceRequest",
+    "UpgradePlan",
     "UserSpaceRole",
     "V1Actual",
     "V1ActualBoundingBox",
