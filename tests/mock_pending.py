@@ -14,7 +14,34 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
-MOCK_PENDING: frozenset[str] = frozenset()
+MOCK_PENDING: frozenset[str] = frozenset(
+    {
+        # resource_restrictions
+        "listResourceRestrictions",
+        "createResourceRestriction",
+        "deleteResourceRestriction",
+        # role_bindings
+        "listRoleBindings",
+        "createRoleBinding",
+        "getRoleBinding",
+        "updateRoleBinding",
+        "deleteRoleBinding",
+        # roles
+        "listRoles",
+        "createRole",
+        "getRole",
+        "updateRole",
+        "deleteRole",
+        # users
+        "listUsers",
+        "createUser",
+        "getUser",
+        "updateUser",
+        "deleteUser",
+        "resendUserInvitation",
+        "resetUserPassword",
+    }
+)
 
 
 class _HasOperationId(Protocol):

@@ -14,7 +14,11 @@ if TYPE_CHECKING:
     from .experiments import AsyncExperiments, Experiments
     from .organizations import AsyncOrganizations, Organizations
     from .projects import AsyncProjects, Projects
+    from .resource_restrictions import AsyncResourceRestrictions, ResourceRestrictions
+    from .role_bindings import AsyncRoleBindings, RoleBindings
+    from .roles import AsyncRoles, Roles
     from .spaces import AsyncSpaces, Spaces
+    from .users import AsyncUsers, Users
     from .v1 import V1, AsyncV1
 
 __all__ = ["AsyncResources", "SyncResources"]
@@ -48,10 +52,34 @@ class SyncResources:
         return Projects(cast("ArizeClient", self))
 
     @cached_property
+    def resource_restrictions(self) -> ResourceRestrictions:
+        from .resource_restrictions import ResourceRestrictions
+
+        return ResourceRestrictions(cast("ArizeClient", self))
+
+    @cached_property
+    def role_bindings(self) -> RoleBindings:
+        from .role_bindings import RoleBindings
+
+        return RoleBindings(cast("ArizeClient", self))
+
+    @cached_property
+    def roles(self) -> Roles:
+        from .roles import Roles
+
+        return Roles(cast("ArizeClient", self))
+
+    @cached_property
     def spaces(self) -> Spaces:
         from .spaces import Spaces
 
         return Spaces(cast("ArizeClient", self))
+
+    @cached_property
+    def users(self) -> Users:
+        from .users import Users
+
+        return Users(cast("ArizeClient", self))
 
     @cached_property
     def v1(self) -> V1:
@@ -88,10 +116,34 @@ class AsyncResources:
         return AsyncProjects(cast("AsyncArizeClient", self))
 
     @cached_property
+    def resource_restrictions(self) -> AsyncResourceRestrictions:
+        from .resource_restrictions import AsyncResourceRestrictions
+
+        return AsyncResourceRestrictions(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def role_bindings(self) -> AsyncRoleBindings:
+        from .role_bindings import AsyncRoleBindings
+
+        return AsyncRoleBindings(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def roles(self) -> AsyncRoles:
+        from .roles import AsyncRoles
+
+        return AsyncRoles(cast("AsyncArizeClient", self))
+
+    @cached_property
     def spaces(self) -> AsyncSpaces:
         from .spaces import AsyncSpaces
 
         return AsyncSpaces(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def users(self) -> AsyncUsers:
+        from .users import AsyncUsers
+
+        return AsyncUsers(cast("AsyncArizeClient", self))
 
     @cached_property
     def v1(self) -> AsyncV1:

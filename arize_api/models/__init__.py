@@ -23,9 +23,16 @@ if TYPE_CHECKING:
     from .create_experiment_request import CreateExperimentRequest
     from .create_organization_request import CreateOrganizationRequest
     from .create_project_request import CreateProjectRequest
+    from .create_resource_restriction_request import CreateResourceRestrictionRequest
+    from .create_role_binding_request import CreateRoleBindingRequest
+    from .create_role_request import CreateRoleRequest
     from .create_space_request import CreateSpaceRequest
+    from .create_user_request import CreateUserRequest
+    from .create_user_response import CreateUserResponse
     from .custom_role_assignment import CustomRoleAssignment
     from .custom_role_assignment_request import CustomRoleAssignmentRequest
+    from .custom_user_role_assignment import CustomUserRoleAssignment
+    from .custom_user_role_assignment_request import CustomUserRoleAssignmentRequest
     from .dataset import Dataset
     from .dataset_example import DatasetExample
     from .dataset_version import DatasetVersion
@@ -47,14 +54,19 @@ if TYPE_CHECKING:
         InsertDatasetExamplesRequestExamplesItem,
     )
     from .insert_experiment_runs_request import InsertExperimentRunsRequest
+    from .invite_mode import InviteMode
     from .list_dataset_examples_response import ListDatasetExamplesResponse
     from .list_datasets_response import ListDatasetsResponse
     from .list_experiment_runs_response import ListExperimentRunsResponse
     from .list_experiments_response import ListExperimentsResponse
     from .list_organizations_response import ListOrganizationsResponse
     from .list_projects_response import ListProjectsResponse
+    from .list_resource_restrictions_response import ListResourceRestrictionsResponse
+    from .list_role_bindings_response import ListRoleBindingsResponse
+    from .list_roles_response import ListRolesResponse
     from .list_spaces_response import ListSpacesResponse
     from .list_tags_response import ListTagsResponse
+    from .list_users_response import ListUsersResponse
     from .organization import Organization
     from .organization_custom_role_assignment import OrganizationCustomRoleAssignment
     from .organization_custom_role_assignment_request import (
@@ -70,13 +82,23 @@ if TYPE_CHECKING:
     from .organization_role import OrganizationRole
     from .organization_role_assignment_type import OrganizationRoleAssignmentType
     from .pagination_metadata import PaginationMetadata
+    from .permission import Permission
     from .predefined_role_assignment import PredefinedRoleAssignment
     from .predefined_role_assignment_request import PredefinedRoleAssignmentRequest
+    from .predefined_user_role_assignment import PredefinedUserRoleAssignment
+    from .predefined_user_role_assignment_request import (
+        PredefinedUserRoleAssignmentRequest,
+    )
     from .problem import Problem
     from .project import Project
     from .project_type import ProjectType
     from .remove_tags_request import RemoveTagsRequest
     from .remove_tags_response import RemoveTagsResponse
+    from .resource_restriction import ResourceRestriction
+    from .resource_restriction_type import ResourceRestrictionType
+    from .role import Role
+    from .role_binding import RoleBinding
+    from .role_binding_resource_type import RoleBindingResourceType
     from .search_dataset_examples_request import SearchDatasetExamplesRequest
     from .search_experiment_runs_request import SearchExperimentRunsRequest
     from .space import Space
@@ -89,9 +111,16 @@ if TYPE_CHECKING:
     from .update_dataset_request import UpdateDatasetRequest
     from .update_organization_request import UpdateOrganizationRequest
     from .update_project_request import UpdateProjectRequest
+    from .update_role_binding_request import UpdateRoleBindingRequest
+    from .update_role_request import UpdateRoleRequest
     from .update_space_request import UpdateSpaceRequest
+    from .update_user_request import UpdateUserRequest
     from .upgrade_plan import UpgradePlan
+    from .user import User
+    from .user_role import UserRole
+    from .user_role_assignment_type import UserRoleAssignmentType
     from .user_space_role import UserSpaceRole
+    from .user_status import UserStatus
     from .v1_actual import V1Actual
     from .v1_actual_bounding_box import V1ActualBoundingBox
     from .v1_actual_cv_label import V1ActualCVLabel
@@ -174,9 +203,16 @@ _MODULES: dict[str, str] = {
     "CreateExperimentRequest": ".create_experiment_request",
     "CreateOrganizationRequest": ".create_organization_request",
     "CreateProjectRequest": ".create_project_request",
+    "CreateResourceRestrictionRequest": ".create_resource_restriction_request",
+    "CreateRoleBindingRequest": ".create_role_binding_request",
+    "CreateRoleRequest": ".create_role_request",
     "CreateSpaceRequest": ".create_space_request",
+    "CreateUserRequest": ".create_user_request",
+    "CreateUserResponse": ".create_user_response",
     "CustomRoleAssignment": ".custom_role_assignment",
     "CustomRoleAssignmentRequest": ".custom_role_assignment_request",
+    "CustomUserRoleAssignment": ".custom_user_role_assignment",
+    "CustomUserRoleAssignmentRequest": ".custom_user_role_assignment_request",
     "Dataset": ".dataset",
     "DatasetExample": ".dataset_example",
     "DatasetVersion": ".dataset_version",
@@ -196,14 +232,19 @@ _MODULES: dict[str, str] = {
     "InsertDatasetExamplesRequest": ".insert_dataset_examples_request",
     "InsertDatasetExamplesRequestExamplesItem": ".insert_dataset_examples_request_examples_item",
     "InsertExperimentRunsRequest": ".insert_experiment_runs_request",
+    "InviteMode": ".invite_mode",
     "ListDatasetExamplesResponse": ".list_dataset_examples_response",
     "ListDatasetsResponse": ".list_datasets_response",
     "ListExperimentRunsResponse": ".list_experiment_runs_response",
     "ListExperimentsResponse": ".list_experiments_response",
     "ListOrganizationsResponse": ".list_organizations_response",
     "ListProjectsResponse": ".list_projects_response",
+    "ListResourceRestrictionsResponse": ".list_resource_restrictions_response",
+    "ListRoleBindingsResponse": ".list_role_bindings_response",
+    "ListRolesResponse": ".list_roles_response",
     "ListSpacesResponse": ".list_spaces_response",
     "ListTagsResponse": ".list_tags_response",
+    "ListUsersResponse": ".list_users_response",
     "Organization": ".organization",
     "OrganizationCustomRoleAssignment": ".organization_custom_role_assignment",
     "OrganizationCustomRoleAssignmentRequest": ".organization_custom_role_assignment_request",
@@ -213,13 +254,21 @@ _MODULES: dict[str, str] = {
     "OrganizationRole": ".organization_role",
     "OrganizationRoleAssignmentType": ".organization_role_assignment_type",
     "PaginationMetadata": ".pagination_metadata",
+    "Permission": ".permission",
     "PredefinedRoleAssignment": ".predefined_role_assignment",
     "PredefinedRoleAssignmentRequest": ".predefined_role_assignment_request",
+    "PredefinedUserRoleAssignment": ".predefined_user_role_assignment",
+    "PredefinedUserRoleAssignmentRequest": ".predefined_user_role_assignment_request",
     "Problem": ".problem",
     "Project": ".project",
     "ProjectType": ".project_type",
     "RemoveTagsRequest": ".remove_tags_request",
     "RemoveTagsResponse": ".remove_tags_response",
+    "ResourceRestriction": ".resource_restriction",
+    "ResourceRestrictionType": ".resource_restriction_type",
+    "Role": ".role",
+    "RoleBinding": ".role_binding",
+    "RoleBindingResourceType": ".role_binding_resource_type",
     "SearchDatasetExamplesRequest": ".search_dataset_examples_request",
     "SearchExperimentRunsRequest": ".search_experiment_runs_request",
     "Space": ".space",
@@ -232,9 +281,16 @@ _MODULES: dict[str, str] = {
     "UpdateDatasetRequest": ".update_dataset_request",
     "UpdateOrganizationRequest": ".update_organization_request",
     "UpdateProjectRequest": ".update_project_request",
+    "UpdateRoleBindingRequest": ".update_role_binding_request",
+    "UpdateRoleRequest": ".update_role_request",
     "UpdateSpaceRequest": ".update_space_request",
+    "UpdateUserRequest": ".update_user_request",
     "UpgradePlan": ".upgrade_plan",
+    "User": ".user",
+    "UserRole": ".user_role",
+    "UserRoleAssignmentType": ".user_role_assignment_type",
     "UserSpaceRole": ".user_space_role",
+    "UserStatus": ".user_status",
     "V1Actual": ".v1_actual",
     "V1ActualBoundingBox": ".v1_actual_bounding_box",
     "V1ActualCVLabel": ".v1_actual_cv_label",
@@ -320,9 +376,16 @@ __all__ = (
     "CreateExperimentRequest",
     "CreateOrganizationRequest",
     "CreateProjectRequest",
+    "CreateResourceRestrictionRequest",
+    "CreateRoleBindingRequest",
+    "CreateRoleRequest",
     "CreateSpaceRequest",
+    "CreateUserRequest",
+    "CreateUserResponse",
     "CustomRoleAssignment",
     "CustomRoleAssignmentRequest",
+    "CustomUserRoleAssignment",
+    "CustomUserRoleAssignmentRequest",
     "Dataset",
     "DatasetExample",
     "DatasetVersion",
@@ -342,14 +405,19 @@ __all__ = (
     "InsertDatasetExamplesRequest",
     "InsertDatasetExamplesRequestExamplesItem",
     "InsertExperimentRunsRequest",
+    "InviteMode",
     "ListDatasetExamplesResponse",
     "ListDatasetsResponse",
     "ListExperimentRunsResponse",
     "ListExperimentsResponse",
     "ListOrganizationsResponse",
     "ListProjectsResponse",
+    "ListResourceRestrictionsResponse",
+    "ListRoleBindingsResponse",
+    "ListRolesResponse",
     "ListSpacesResponse",
     "ListTagsResponse",
+    "ListUsersResponse",
     "Organization",
     "OrganizationCustomRoleAssignment",
     "OrganizationCustomRoleAssignmentRequest",
@@ -359,13 +427,21 @@ __all__ = (
     "OrganizationRole",
     "OrganizationRoleAssignmentType",
     "PaginationMetadata",
+    "Permission",
     "PredefinedRoleAssignment",
     "PredefinedRoleAssignmentRequest",
+    "PredefinedUserRoleAssignment",
+    "PredefinedUserRoleAssignmentRequest",
     "Problem",
     "Project",
     "ProjectType",
     "RemoveTagsRequest",
     "RemoveTagsResponse",
+    "ResourceRestriction",
+    "ResourceRestrictionType",
+    "Role",
+    "RoleBinding",
+    "RoleBindingResourceType",
     "SearchDatasetExamplesRequest",
     "SearchExperimentRunsRequest",
     "Space",
@@ -378,9 +454,16 @@ __all__ = (
     "UpdateDatasetRequest",
     "UpdateOrganizationRequest",
     "UpdateProjectRequest",
+    "UpdateRoleBindingRequest",
+    "UpdateRoleRequest",
     "UpdateSpaceRequest",
+    "UpdateUserRequest",
     "UpgradePlan",
+    "User",
+    "UserRole",
+    "UserRoleAssignmentType",
     "UserSpaceRole",
+    "UserStatus",
     "V1Actual",
     "V1ActualBoundingBox",
     "V1ActualCVLabel",
