@@ -16,6 +16,13 @@ from typing import Protocol, TypeVar
 
 MOCK_PENDING: frozenset[str] = frozenset(
     {
+        # api_keys
+        "listApiKeys",
+        "createApiKey",
+        "refreshApiKey",
+        "revokeApiKey",
+        # audit_logs
+        "listAuditLogs",
         # resource_restrictions
         "listResourceRestrictions",
         "createResourceRestriction",

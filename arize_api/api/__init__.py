@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from .._client import ArizeClient, AsyncArizeClient
+    from .api_keys import ApiKeys, AsyncApiKeys
+    from .audit_logs import AsyncAuditLogs, AuditLogs
     from .datasets import AsyncDatasets, Datasets
     from .experiments import AsyncExperiments, Experiments
     from .organizations import AsyncOrganizations, Organizations
@@ -26,6 +28,18 @@ __all__ = ["AsyncResources", "SyncResources"]
 
 class SyncResources:
     """``ArizeClient``'s namespaces: ``client.<tag>.<verb>(...)`` for every operation."""
+
+    @cached_property
+    def api_keys(self) -> ApiKeys:
+        from .api_keys import ApiKeys
+
+        return ApiKeys(cast("ArizeClient", self))
+
+    @cached_property
+    def audit_logs(self) -> AuditLogs:
+        from .audit_logs import AuditLogs
+
+        return AuditLogs(cast("ArizeClient", self))
 
     @cached_property
     def datasets(self) -> Datasets:
@@ -90,6 +104,18 @@ class SyncResources:
 
 class AsyncResources:
     """``AsyncArizeClient``'s namespaces; their methods are coroutines, lists async iterators."""
+
+    @cached_property
+    def api_keys(self) -> AsyncApiKeys:
+        from .api_keys import AsyncApiKeys
+
+        return AsyncApiKeys(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def audit_logs(self) -> AsyncAuditLogs:
+        from .audit_logs import AsyncAuditLogs
+
+        return AsyncAuditLogs(cast("AsyncArizeClient", self))
 
     @cached_property
     def datasets(self) -> AsyncDatasets:

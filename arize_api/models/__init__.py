@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from .annotation import Annotation
     from .annotation_input import AnnotationInput
     from .annotator_user import AnnotatorUser
+    from .api_key_status import ApiKeyStatus
+    from .api_key_type import ApiKeyType
+    from .audit_log import AuditLog
+    from .audit_log_operation_type import AuditLogOperationType
     from .create_dataset_request import CreateDatasetRequest
     from .create_dataset_request_examples_item import CreateDatasetRequestExamplesItem
     from .create_experiment_request import CreateExperimentRequest
@@ -26,9 +30,14 @@ if TYPE_CHECKING:
     from .create_resource_restriction_request import CreateResourceRestrictionRequest
     from .create_role_binding_request import CreateRoleBindingRequest
     from .create_role_request import CreateRoleRequest
+    from .create_service_api_key_request import CreateServiceApiKeyRequest
     from .create_space_request import CreateSpaceRequest
+    from .create_user_api_key_request import CreateUserApiKeyRequest
     from .create_user_request import CreateUserRequest
     from .create_user_response import CreateUserResponse
+    from .created_service_api_key import CreatedServiceApiKey
+    from .created_service_key_bot_user import CreatedServiceKeyBotUser
+    from .created_user_api_key import CreatedUserApiKey
     from .custom_role_assignment import CustomRoleAssignment
     from .custom_role_assignment_request import CustomRoleAssignmentRequest
     from .custom_user_role_assignment import CustomUserRoleAssignment
@@ -55,6 +64,8 @@ if TYPE_CHECKING:
     )
     from .insert_experiment_runs_request import InsertExperimentRunsRequest
     from .invite_mode import InviteMode
+    from .list_api_keys_response import ListApiKeysResponse
+    from .list_audit_logs_response import ListAuditLogsResponse
     from .list_dataset_examples_response import ListDatasetExamplesResponse
     from .list_datasets_response import ListDatasetsResponse
     from .list_experiment_runs_response import ListExperimentRunsResponse
@@ -92,6 +103,8 @@ if TYPE_CHECKING:
     from .problem import Problem
     from .project import Project
     from .project_type import ProjectType
+    from .refresh_api_key_request import RefreshApiKeyRequest
+    from .refresh_api_key_response import RefreshApiKeyResponse
     from .remove_tags_request import RemoveTagsRequest
     from .remove_tags_response import RemoveTagsResponse
     from .resource_restriction import ResourceRestriction
@@ -101,6 +114,12 @@ if TYPE_CHECKING:
     from .role_binding_resource_type import RoleBindingResourceType
     from .search_dataset_examples_request import SearchDatasetExamplesRequest
     from .search_experiment_runs_request import SearchExperimentRunsRequest
+    from .service_api_key import ServiceApiKey
+    from .service_key_bot_user import ServiceKeyBotUser
+    from .service_key_bot_user_org_assignment import ServiceKeyBotUserOrgAssignment
+    from .service_key_bot_user_space_assignment import ServiceKeyBotUserSpaceAssignment
+    from .service_key_org_assignment import ServiceKeyOrgAssignment
+    from .service_key_space_assignment import ServiceKeySpaceAssignment
     from .space import Space
     from .space_membership import SpaceMembership
     from .space_role_assignment_type import SpaceRoleAssignmentType
@@ -117,6 +136,7 @@ if TYPE_CHECKING:
     from .update_user_request import UpdateUserRequest
     from .upgrade_plan import UpgradePlan
     from .user import User
+    from .user_api_key import UserApiKey
     from .user_role import UserRole
     from .user_role_assignment_type import UserRoleAssignmentType
     from .user_space_role import UserSpaceRole
@@ -198,6 +218,10 @@ _MODULES: dict[str, str] = {
     "Annotation": ".annotation",
     "AnnotationInput": ".annotation_input",
     "AnnotatorUser": ".annotator_user",
+    "ApiKeyStatus": ".api_key_status",
+    "ApiKeyType": ".api_key_type",
+    "AuditLog": ".audit_log",
+    "AuditLogOperationType": ".audit_log_operation_type",
     "CreateDatasetRequest": ".create_dataset_request",
     "CreateDatasetRequestExamplesItem": ".create_dataset_request_examples_item",
     "CreateExperimentRequest": ".create_experiment_request",
@@ -206,9 +230,14 @@ _MODULES: dict[str, str] = {
     "CreateResourceRestrictionRequest": ".create_resource_restriction_request",
     "CreateRoleBindingRequest": ".create_role_binding_request",
     "CreateRoleRequest": ".create_role_request",
+    "CreateServiceApiKeyRequest": ".create_service_api_key_request",
     "CreateSpaceRequest": ".create_space_request",
+    "CreateUserApiKeyRequest": ".create_user_api_key_request",
     "CreateUserRequest": ".create_user_request",
     "CreateUserResponse": ".create_user_response",
+    "CreatedServiceApiKey": ".created_service_api_key",
+    "CreatedServiceKeyBotUser": ".created_service_key_bot_user",
+    "CreatedUserApiKey": ".created_user_api_key",
     "CustomRoleAssignment": ".custom_role_assignment",
     "CustomRoleAssignmentRequest": ".custom_role_assignment_request",
     "CustomUserRoleAssignment": ".custom_user_role_assignment",
@@ -233,6 +262,8 @@ _MODULES: dict[str, str] = {
     "InsertDatasetExamplesRequestExamplesItem": ".insert_dataset_examples_request_examples_item",
     "InsertExperimentRunsRequest": ".insert_experiment_runs_request",
     "InviteMode": ".invite_mode",
+    "ListApiKeysResponse": ".list_api_keys_response",
+    "ListAuditLogsResponse": ".list_audit_logs_response",
     "ListDatasetExamplesResponse": ".list_dataset_examples_response",
     "ListDatasetsResponse": ".list_datasets_response",
     "ListExperimentRunsResponse": ".list_experiment_runs_response",
@@ -262,6 +293,8 @@ _MODULES: dict[str, str] = {
     "Problem": ".problem",
     "Project": ".project",
     "ProjectType": ".project_type",
+    "RefreshApiKeyRequest": ".refresh_api_key_request",
+    "RefreshApiKeyResponse": ".refresh_api_key_response",
     "RemoveTagsRequest": ".remove_tags_request",
     "RemoveTagsResponse": ".remove_tags_response",
     "ResourceRestriction": ".resource_restriction",
@@ -271,6 +304,12 @@ _MODULES: dict[str, str] = {
     "RoleBindingResourceType": ".role_binding_resource_type",
     "SearchDatasetExamplesRequest": ".search_dataset_examples_request",
     "SearchExperimentRunsRequest": ".search_experiment_runs_request",
+    "ServiceApiKey": ".service_api_key",
+    "ServiceKeyBotUser": ".service_key_bot_user",
+    "ServiceKeyBotUserOrgAssignment": ".service_key_bot_user_org_assignment",
+    "ServiceKeyBotUserSpaceAssignment": ".service_key_bot_user_space_assignment",
+    "ServiceKeyOrgAssignment": ".service_key_org_assignment",
+    "ServiceKeySpaceAssignment": ".service_key_space_assignment",
     "Space": ".space",
     "SpaceMembership": ".space_membership",
     "SpaceRoleAssignmentType": ".space_role_assignment_type",
@@ -287,6 +326,7 @@ _MODULES: dict[str, str] = {
     "UpdateUserRequest": ".update_user_request",
     "UpgradePlan": ".upgrade_plan",
     "User": ".user",
+    "UserApiKey": ".user_api_key",
     "UserRole": ".user_role",
     "UserRoleAssignmentType": ".user_role_assignment_type",
     "UserSpaceRole": ".user_space_role",
@@ -371,6 +411,10 @@ __all__ = (
     "Annotation",
     "AnnotationInput",
     "AnnotatorUser",
+    "ApiKeyStatus",
+    "ApiKeyType",
+    "AuditLog",
+    "AuditLogOperationType",
     "CreateDatasetRequest",
     "CreateDatasetRequestExamplesItem",
     "CreateExperimentRequest",
@@ -379,9 +423,14 @@ __all__ = (
     "CreateResourceRestrictionRequest",
     "CreateRoleBindingRequest",
     "CreateRoleRequest",
+    "CreateServiceApiKeyRequest",
     "CreateSpaceRequest",
+    "CreateUserApiKeyRequest",
     "CreateUserRequest",
     "CreateUserResponse",
+    "CreatedServiceApiKey",
+    "CreatedServiceKeyBotUser",
+    "CreatedUserApiKey",
     "CustomRoleAssignment",
     "CustomRoleAssignmentRequest",
     "CustomUserRoleAssignment",
@@ -406,6 +455,8 @@ __all__ = (
     "InsertDatasetExamplesRequestExamplesItem",
     "InsertExperimentRunsRequest",
     "InviteMode",
+    "ListApiKeysResponse",
+    "ListAuditLogsResponse",
     "ListDatasetExamplesResponse",
     "ListDatasetsResponse",
     "ListExperimentRunsResponse",
@@ -435,6 +486,8 @@ __all__ = (
     "Problem",
     "Project",
     "ProjectType",
+    "RefreshApiKeyRequest",
+    "RefreshApiKeyResponse",
     "RemoveTagsRequest",
     "RemoveTagsResponse",
     "ResourceRestriction",
@@ -444,6 +497,12 @@ __all__ = (
     "RoleBindingResourceType",
     "SearchDatasetExamplesRequest",
     "SearchExperimentRunsRequest",
+    "ServiceApiKey",
+    "ServiceKeyBotUser",
+    "ServiceKeyBotUserOrgAssignment",
+    "ServiceKeyBotUserSpaceAssignment",
+    "ServiceKeyOrgAssignment",
+    "ServiceKeySpaceAssignment",
     "Space",
     "SpaceMembership",
     "SpaceRoleAssignmentType",
@@ -460,6 +519,7 @@ __all__ = (
     "UpdateUserRequest",
     "UpgradePlan",
     "User",
+    "UserApiKey",
     "UserRole",
     "UserRoleAssignmentType",
     "UserSpaceRole",
