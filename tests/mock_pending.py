@@ -23,6 +23,21 @@ MOCK_PENDING: frozenset[str] = frozenset(
         "revokeApiKey",
         # audit_logs
         "listAuditLogs",
+        # prompts
+        "listPrompts",
+        "createPrompt",
+        "getPrompt",
+        "updatePrompt",
+        "deletePrompt",
+        "getPromptLabel",
+        "listPromptTags",
+        "addPromptTags",
+        "removePromptTags",
+        "listPromptVersions",
+        "createPromptVersion",
+        "getPromptVersion",
+        "setPromptVersionLabel",
+        "deletePromptVersionLabel",
         # resource_restrictions
         "listResourceRestrictions",
         "createResourceRestriction",

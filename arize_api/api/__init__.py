@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .experiments import AsyncExperiments, Experiments
     from .organizations import AsyncOrganizations, Organizations
     from .projects import AsyncProjects, Projects
+    from .prompts import AsyncPrompts, Prompts
     from .resource_restrictions import AsyncResourceRestrictions, ResourceRestrictions
     from .role_bindings import AsyncRoleBindings, RoleBindings
     from .roles import AsyncRoles, Roles
@@ -64,6 +65,12 @@ class SyncResources:
         from .projects import Projects
 
         return Projects(cast("ArizeClient", self))
+
+    @cached_property
+    def prompts(self) -> Prompts:
+        from .prompts import Prompts
+
+        return Prompts(cast("ArizeClient", self))
 
     @cached_property
     def resource_restrictions(self) -> ResourceRestrictions:
@@ -140,6 +147,12 @@ class AsyncResources:
         from .projects import AsyncProjects
 
         return AsyncProjects(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def prompts(self) -> AsyncPrompts:
+        from .prompts import AsyncPrompts
+
+        return AsyncPrompts(cast("AsyncArizeClient", self))
 
     @cached_property
     def resource_restrictions(self) -> AsyncResourceRestrictions:

@@ -18,15 +18,23 @@ if TYPE_CHECKING:
     from .annotation import Annotation
     from .annotation_input import AnnotationInput
     from .annotator_user import AnnotatorUser
+    from .anthropic_headers import AnthropicHeaders
+    from .anthropic_headers_request import AnthropicHeadersRequest
     from .api_key_status import ApiKeyStatus
     from .api_key_type import ApiKeyType
     from .audit_log import AuditLog
     from .audit_log_operation_type import AuditLogOperationType
+    from .azure_params import AzureParams
+    from .azure_params_request import AzureParamsRequest
+    from .bedrock_options import BedrockOptions
+    from .bedrock_options_request import BedrockOptionsRequest
     from .create_dataset_request import CreateDatasetRequest
     from .create_dataset_request_examples_item import CreateDatasetRequestExamplesItem
     from .create_experiment_request import CreateExperimentRequest
     from .create_organization_request import CreateOrganizationRequest
     from .create_project_request import CreateProjectRequest
+    from .create_prompt_request import CreatePromptRequest
+    from .create_prompt_version_request import CreatePromptVersionRequest
     from .create_resource_restriction_request import CreateResourceRestrictionRequest
     from .create_role_binding_request import CreateRoleBindingRequest
     from .create_role_request import CreateRoleRequest
@@ -58,12 +66,19 @@ if TYPE_CHECKING:
     from .experiment_run_input import ExperimentRunInput
     from .experiment_with_run_ids import ExperimentWithRunIds
     from .forbidden_problem import ForbiddenProblem
+    from .input_variable_format import InputVariableFormat
     from .insert_dataset_examples_request import InsertDatasetExamplesRequest
     from .insert_dataset_examples_request_examples_item import (
         InsertDatasetExamplesRequestExamplesItem,
     )
     from .insert_experiment_runs_request import InsertExperimentRunsRequest
     from .invite_mode import InviteMode
+    from .invocation_params import InvocationParams
+    from .invocation_params_request import InvocationParamsRequest
+    from .json_schema_config import JsonSchemaConfig
+    from .json_schema_config_request import JsonSchemaConfigRequest
+    from .json_schema_config_request_schema import JsonSchemaConfigRequestSchema
+    from .json_schema_config_schema import JsonSchemaConfigSchema
     from .list_api_keys_response import ListApiKeysResponse
     from .list_audit_logs_response import ListAuditLogsResponse
     from .list_dataset_examples_response import ListDatasetExamplesResponse
@@ -72,12 +87,18 @@ if TYPE_CHECKING:
     from .list_experiments_response import ListExperimentsResponse
     from .list_organizations_response import ListOrganizationsResponse
     from .list_projects_response import ListProjectsResponse
+    from .list_prompt_versions_response import ListPromptVersionsResponse
+    from .list_prompts_response import ListPromptsResponse
     from .list_resource_restrictions_response import ListResourceRestrictionsResponse
     from .list_role_bindings_response import ListRoleBindingsResponse
     from .list_roles_response import ListRolesResponse
     from .list_spaces_response import ListSpacesResponse
     from .list_tags_response import ListTagsResponse
     from .list_users_response import ListUsersResponse
+    from .llm_message import LLMMessage
+    from .llm_message_request import LLMMessageRequest
+    from .llm_provider import LlmProvider
+    from .message_role import MessageRole
     from .organization import Organization
     from .organization_custom_role_assignment import OrganizationCustomRoleAssignment
     from .organization_custom_role_assignment_request import (
@@ -103,12 +124,21 @@ if TYPE_CHECKING:
     from .problem import Problem
     from .project import Project
     from .project_type import ProjectType
+    from .prompt import Prompt
+    from .prompt_version import PromptVersion
+    from .prompt_version_create_request import PromptVersionCreateRequest
+    from .prompt_with_version import PromptWithVersion
+    from .provider_params import ProviderParams
+    from .provider_params_request import ProviderParamsRequest
     from .refresh_api_key_request import RefreshApiKeyRequest
     from .refresh_api_key_response import RefreshApiKeyResponse
     from .remove_tags_request import RemoveTagsRequest
     from .remove_tags_response import RemoveTagsResponse
     from .resource_restriction import ResourceRestriction
     from .resource_restriction_type import ResourceRestrictionType
+    from .response_format import ResponseFormat
+    from .response_format_request import ResponseFormatRequest
+    from .response_format_type import ResponseFormatType
     from .role import Role
     from .role_binding import RoleBinding
     from .role_binding_resource_type import RoleBindingResourceType
@@ -120,16 +150,27 @@ if TYPE_CHECKING:
     from .service_key_bot_user_space_assignment import ServiceKeyBotUserSpaceAssignment
     from .service_key_org_assignment import ServiceKeyOrgAssignment
     from .service_key_space_assignment import ServiceKeySpaceAssignment
+    from .set_prompt_version_labels_request import SetPromptVersionLabelsRequest
     from .space import Space
     from .space_membership import SpaceMembership
     from .space_role_assignment_type import SpaceRoleAssignmentType
     from .tag import Tag
     from .tag_color import TagColor
+    from .tool_call import ToolCall
+    from .tool_call_function import ToolCallFunction
+    from .tool_call_function_request import ToolCallFunctionRequest
+    from .tool_call_request import ToolCallRequest
+    from .tool_call_type import ToolCallType
+    from .tool_config import ToolConfig
+    from .tool_config_request import ToolConfigRequest
+    from .tool_config_request_tools_item import ToolConfigRequestToolsItem
+    from .tool_config_tools_item import ToolConfigToolsItem
     from .update_dataset_example_input import UpdateDatasetExampleInput
     from .update_dataset_examples_request import UpdateDatasetExamplesRequest
     from .update_dataset_request import UpdateDatasetRequest
     from .update_organization_request import UpdateOrganizationRequest
     from .update_project_request import UpdateProjectRequest
+    from .update_prompt_request import UpdatePromptRequest
     from .update_role_binding_request import UpdateRoleBindingRequest
     from .update_role_request import UpdateRoleRequest
     from .update_space_request import UpdateSpaceRequest
@@ -218,15 +259,23 @@ _MODULES: dict[str, str] = {
     "Annotation": ".annotation",
     "AnnotationInput": ".annotation_input",
     "AnnotatorUser": ".annotator_user",
+    "AnthropicHeaders": ".anthropic_headers",
+    "AnthropicHeadersRequest": ".anthropic_headers_request",
     "ApiKeyStatus": ".api_key_status",
     "ApiKeyType": ".api_key_type",
     "AuditLog": ".audit_log",
     "AuditLogOperationType": ".audit_log_operation_type",
+    "AzureParams": ".azure_params",
+    "AzureParamsRequest": ".azure_params_request",
+    "BedrockOptions": ".bedrock_options",
+    "BedrockOptionsRequest": ".bedrock_options_request",
     "CreateDatasetRequest": ".create_dataset_request",
     "CreateDatasetRequestExamplesItem": ".create_dataset_request_examples_item",
     "CreateExperimentRequest": ".create_experiment_request",
     "CreateOrganizationRequest": ".create_organization_request",
     "CreateProjectRequest": ".create_project_request",
+    "CreatePromptRequest": ".create_prompt_request",
+    "CreatePromptVersionRequest": ".create_prompt_version_request",
     "CreateResourceRestrictionRequest": ".create_resource_restriction_request",
     "CreateRoleBindingRequest": ".create_role_binding_request",
     "CreateRoleRequest": ".create_role_request",
@@ -258,10 +307,17 @@ _MODULES: dict[str, str] = {
     "ExperimentRunInput": ".experiment_run_input",
     "ExperimentWithRunIds": ".experiment_with_run_ids",
     "ForbiddenProblem": ".forbidden_problem",
+    "InputVariableFormat": ".input_variable_format",
     "InsertDatasetExamplesRequest": ".insert_dataset_examples_request",
     "InsertDatasetExamplesRequestExamplesItem": ".insert_dataset_examples_request_examples_item",
     "InsertExperimentRunsRequest": ".insert_experiment_runs_request",
     "InviteMode": ".invite_mode",
+    "InvocationParams": ".invocation_params",
+    "InvocationParamsRequest": ".invocation_params_request",
+    "JsonSchemaConfig": ".json_schema_config",
+    "JsonSchemaConfigRequest": ".json_schema_config_request",
+    "JsonSchemaConfigRequestSchema": ".json_schema_config_request_schema",
+    "JsonSchemaConfigSchema": ".json_schema_config_schema",
     "ListApiKeysResponse": ".list_api_keys_response",
     "ListAuditLogsResponse": ".list_audit_logs_response",
     "ListDatasetExamplesResponse": ".list_dataset_examples_response",
@@ -270,12 +326,18 @@ _MODULES: dict[str, str] = {
     "ListExperimentsResponse": ".list_experiments_response",
     "ListOrganizationsResponse": ".list_organizations_response",
     "ListProjectsResponse": ".list_projects_response",
+    "ListPromptVersionsResponse": ".list_prompt_versions_response",
+    "ListPromptsResponse": ".list_prompts_response",
     "ListResourceRestrictionsResponse": ".list_resource_restrictions_response",
     "ListRoleBindingsResponse": ".list_role_bindings_response",
     "ListRolesResponse": ".list_roles_response",
     "ListSpacesResponse": ".list_spaces_response",
     "ListTagsResponse": ".list_tags_response",
     "ListUsersResponse": ".list_users_response",
+    "LLMMessage": ".llm_message",
+    "LLMMessageRequest": ".llm_message_request",
+    "LlmProvider": ".llm_provider",
+    "MessageRole": ".message_role",
     "Organization": ".organization",
     "OrganizationCustomRoleAssignment": ".organization_custom_role_assignment",
     "OrganizationCustomRoleAssignmentRequest": ".organization_custom_role_assignment_request",
@@ -293,12 +355,21 @@ _MODULES: dict[str, str] = {
     "Problem": ".problem",
     "Project": ".project",
     "ProjectType": ".project_type",
+    "Prompt": ".prompt",
+    "PromptVersion": ".prompt_version",
+    "PromptVersionCreateRequest": ".prompt_version_create_request",
+    "PromptWithVersion": ".prompt_with_version",
+    "ProviderParams": ".provider_params",
+    "ProviderParamsRequest": ".provider_params_request",
     "RefreshApiKeyRequest": ".refresh_api_key_request",
     "RefreshApiKeyResponse": ".refresh_api_key_response",
     "RemoveTagsRequest": ".remove_tags_request",
     "RemoveTagsResponse": ".remove_tags_response",
     "ResourceRestriction": ".resource_restriction",
     "ResourceRestrictionType": ".resource_restriction_type",
+    "ResponseFormat": ".response_format",
+    "ResponseFormatRequest": ".response_format_request",
+    "ResponseFormatType": ".response_format_type",
     "Role": ".role",
     "RoleBinding": ".role_binding",
     "RoleBindingResourceType": ".role_binding_resource_type",
@@ -310,16 +381,27 @@ _MODULES: dict[str, str] = {
     "ServiceKeyBotUserSpaceAssignment": ".service_key_bot_user_space_assignment",
     "ServiceKeyOrgAssignment": ".service_key_org_assignment",
     "ServiceKeySpaceAssignment": ".service_key_space_assignment",
+    "SetPromptVersionLabelsRequest": ".set_prompt_version_labels_request",
     "Space": ".space",
     "SpaceMembership": ".space_membership",
     "SpaceRoleAssignmentType": ".space_role_assignment_type",
     "Tag": ".tag",
     "TagColor": ".tag_color",
+    "ToolCall": ".tool_call",
+    "ToolCallFunction": ".tool_call_function",
+    "ToolCallFunctionRequest": ".tool_call_function_request",
+    "ToolCallRequest": ".tool_call_request",
+    "ToolCallType": ".tool_call_type",
+    "ToolConfig": ".tool_config",
+    "ToolConfigRequest": ".tool_config_request",
+    "ToolConfigRequestToolsItem": ".tool_config_request_tools_item",
+    "ToolConfigToolsItem": ".tool_config_tools_item",
     "UpdateDatasetExampleInput": ".update_dataset_example_input",
     "UpdateDatasetExamplesRequest": ".update_dataset_examples_request",
     "UpdateDatasetRequest": ".update_dataset_request",
     "UpdateOrganizationRequest": ".update_organization_request",
     "UpdateProjectRequest": ".update_project_request",
+    "UpdatePromptRequest": ".update_prompt_request",
     "UpdateRoleBindingRequest": ".update_role_binding_request",
     "UpdateRoleRequest": ".update_role_request",
     "UpdateSpaceRequest": ".update_space_request",
@@ -411,15 +493,23 @@ __all__ = (
     "Annotation",
     "AnnotationInput",
     "AnnotatorUser",
+    "AnthropicHeaders",
+    "AnthropicHeadersRequest",
     "ApiKeyStatus",
     "ApiKeyType",
     "AuditLog",
     "AuditLogOperationType",
+    "AzureParams",
+    "AzureParamsRequest",
+    "BedrockOptions",
+    "BedrockOptionsRequest",
     "CreateDatasetRequest",
     "CreateDatasetRequestExamplesItem",
     "CreateExperimentRequest",
     "CreateOrganizationRequest",
     "CreateProjectRequest",
+    "CreatePromptRequest",
+    "CreatePromptVersionRequest",
     "CreateResourceRestrictionRequest",
     "CreateRoleBindingRequest",
     "CreateRoleRequest",
@@ -451,10 +541,19 @@ __all__ = (
     "ExperimentRunInput",
     "ExperimentWithRunIds",
     "ForbiddenProblem",
+    "InputVariableFormat",
     "InsertDatasetExamplesRequest",
     "InsertDatasetExamplesRequestExamplesItem",
     "InsertExperimentRunsRequest",
     "InviteMode",
+    "InvocationParams",
+    "InvocationParamsRequest",
+    "JsonSchemaConfig",
+    "JsonSchemaConfigRequest",
+    "JsonSchemaConfigRequestSchema",
+    "JsonSchemaConfigSchema",
+    "LLMMessage",
+    "LLMMessageRequest",
     "ListApiKeysResponse",
     "ListAuditLogsResponse",
     "ListDatasetExamplesResponse",
@@ -463,12 +562,16 @@ __all__ = (
     "ListExperimentsResponse",
     "ListOrganizationsResponse",
     "ListProjectsResponse",
+    "ListPromptVersionsResponse",
+    "ListPromptsResponse",
     "ListResourceRestrictionsResponse",
     "ListRoleBindingsResponse",
     "ListRolesResponse",
     "ListSpacesResponse",
     "ListTagsResponse",
     "ListUsersResponse",
+    "LlmProvider",
+    "MessageRole",
     "Organization",
     "OrganizationCustomRoleAssignment",
     "OrganizationCustomRoleAssignmentRequest",
@@ -486,12 +589,21 @@ __all__ = (
     "Problem",
     "Project",
     "ProjectType",
+    "Prompt",
+    "PromptVersion",
+    "PromptVersionCreateRequest",
+    "PromptWithVersion",
+    "ProviderParams",
+    "ProviderParamsRequest",
     "RefreshApiKeyRequest",
     "RefreshApiKeyResponse",
     "RemoveTagsRequest",
     "RemoveTagsResponse",
     "ResourceRestriction",
     "ResourceRestrictionType",
+    "ResponseFormat",
+    "ResponseFormatRequest",
+    "ResponseFormatType",
     "Role",
     "RoleBinding",
     "RoleBindingResourceType",
@@ -503,16 +615,27 @@ __all__ = (
     "ServiceKeyBotUserSpaceAssignment",
     "ServiceKeyOrgAssignment",
     "ServiceKeySpaceAssignment",
+    "SetPromptVersionLabelsRequest",
     "Space",
     "SpaceMembership",
     "SpaceRoleAssignmentType",
     "Tag",
     "TagColor",
+    "ToolCall",
+    "ToolCallFunction",
+    "ToolCallFunctionRequest",
+    "ToolCallRequest",
+    "ToolCallType",
+    "ToolConfig",
+    "ToolConfigRequest",
+    "ToolConfigRequestToolsItem",
+    "ToolConfigToolsItem",
     "UpdateDatasetExampleInput",
     "UpdateDatasetExamplesRequest",
     "UpdateDatasetRequest",
     "UpdateOrganizationRequest",
     "UpdateProjectRequest",
+    "UpdatePromptRequest",
     "UpdateRoleBindingRequest",
     "UpdateRoleRequest",
     "UpdateSpaceRequest",
