@@ -23,6 +23,20 @@ MOCK_PENDING: frozenset[str] = frozenset(
         "revokeApiKey",
         # audit_logs
         "listAuditLogs",
+        # evaluators
+        "listEvaluators",
+        "createEvaluator",
+        "getEvaluator",
+        "updateEvaluator",
+        "deleteEvaluator",
+        "listEvaluatorTags",
+        "addEvaluatorTags",
+        "removeEvaluatorTags",
+        "listEvaluatorVersions",
+        "createEvaluatorVersion",
+        "deleteEvaluatorVersions",
+        "listEvaluatorTemplates",
+        "getEvaluatorVersion",
         # prompts
         "listPrompts",
         "createPrompt",

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from .api_keys import ApiKeys, AsyncApiKeys
     from .audit_logs import AsyncAuditLogs, AuditLogs
     from .datasets import AsyncDatasets, Datasets
+    from .evaluators import AsyncEvaluators, Evaluators
     from .experiments import AsyncExperiments, Experiments
     from .organizations import AsyncOrganizations, Organizations
     from .projects import AsyncProjects, Projects
@@ -47,6 +48,12 @@ class SyncResources:
         from .datasets import Datasets
 
         return Datasets(cast("ArizeClient", self))
+
+    @cached_property
+    def evaluators(self) -> Evaluators:
+        from .evaluators import Evaluators
+
+        return Evaluators(cast("ArizeClient", self))
 
     @cached_property
     def experiments(self) -> Experiments:
@@ -129,6 +136,12 @@ class AsyncResources:
         from .datasets import AsyncDatasets
 
         return AsyncDatasets(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def evaluators(self) -> AsyncEvaluators:
+        from .evaluators import AsyncEvaluators
+
+        return AsyncEvaluators(cast("AsyncArizeClient", self))
 
     @cached_property
     def experiments(self) -> AsyncExperiments:

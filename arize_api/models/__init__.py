@@ -28,28 +28,39 @@ if TYPE_CHECKING:
     from .azure_params_request import AzureParamsRequest
     from .bedrock_options import BedrockOptions
     from .bedrock_options_request import BedrockOptionsRequest
+    from .create_code_evaluator_version_request import CreateCodeEvaluatorVersionRequest
     from .create_dataset_request import CreateDatasetRequest
     from .create_dataset_request_examples_item import CreateDatasetRequestExamplesItem
+    from .create_evaluator_request import CreateEvaluatorRequest
     from .create_experiment_request import CreateExperimentRequest
     from .create_organization_request import CreateOrganizationRequest
     from .create_project_request import CreateProjectRequest
     from .create_prompt_request import CreatePromptRequest
     from .create_prompt_version_request import CreatePromptVersionRequest
+    from .create_remote_evaluator_version_request import (
+        CreateRemoteEvaluatorVersionRequest,
+    )
     from .create_resource_restriction_request import CreateResourceRestrictionRequest
     from .create_role_binding_request import CreateRoleBindingRequest
     from .create_role_request import CreateRoleRequest
     from .create_service_api_key_request import CreateServiceApiKeyRequest
     from .create_space_request import CreateSpaceRequest
+    from .create_template_evaluator_version_request import (
+        CreateTemplateEvaluatorVersionRequest,
+    )
     from .create_user_api_key_request import CreateUserApiKeyRequest
     from .create_user_request import CreateUserRequest
     from .create_user_response import CreateUserResponse
     from .created_service_api_key import CreatedServiceApiKey
     from .created_service_key_bot_user import CreatedServiceKeyBotUser
     from .created_user_api_key import CreatedUserApiKey
+    from .custom_code_config import CustomCodeConfig
+    from .custom_code_config_request import CustomCodeConfigRequest
     from .custom_role_assignment import CustomRoleAssignment
     from .custom_role_assignment_request import CustomRoleAssignmentRequest
     from .custom_user_role_assignment import CustomUserRoleAssignment
     from .custom_user_role_assignment_request import CustomUserRoleAssignmentRequest
+    from .data_granularity import DataGranularity
     from .dataset import Dataset
     from .dataset_example import DatasetExample
     from .dataset_version import DatasetVersion
@@ -61,6 +72,21 @@ if TYPE_CHECKING:
     from .delete_dataset_examples_problem import DeleteDatasetExamplesProblem
     from .delete_dataset_examples_request import DeleteDatasetExamplesRequest
     from .delete_dataset_examples_response import DeleteDatasetExamplesResponse
+    from .delete_evaluator_versions_request import DeleteEvaluatorVersionsRequest
+    from .delete_evaluator_versions_response import DeleteEvaluatorVersionsResponse
+    from .evaluator import Evaluator
+    from .evaluator_llm_config import EvaluatorLlmConfig
+    from .evaluator_llm_config_request import EvaluatorLlmConfigRequest
+    from .evaluator_template import EvaluatorTemplate
+    from .evaluator_template_classification_choices import (
+        EvaluatorTemplateClassificationChoices,
+    )
+    from .evaluator_type import EvaluatorType
+    from .evaluator_version_code import EvaluatorVersionCode
+    from .evaluator_version_harness import EvaluatorVersionHarness
+    from .evaluator_version_remote import EvaluatorVersionRemote
+    from .evaluator_version_template import EvaluatorVersionTemplate
+    from .evaluator_with_version import EvaluatorWithVersion
     from .experiment import Experiment
     from .experiment_run import ExperimentRun
     from .experiment_run_input import ExperimentRunInput
@@ -83,6 +109,9 @@ if TYPE_CHECKING:
     from .list_audit_logs_response import ListAuditLogsResponse
     from .list_dataset_examples_response import ListDatasetExamplesResponse
     from .list_datasets_response import ListDatasetsResponse
+    from .list_evaluator_templates_response import ListEvaluatorTemplatesResponse
+    from .list_evaluator_versions_response import ListEvaluatorVersionsResponse
+    from .list_evaluators_response import ListEvaluatorsResponse
     from .list_experiment_runs_response import ListExperimentRunsResponse
     from .list_experiments_response import ListExperimentsResponse
     from .list_organizations_response import ListOrganizationsResponse
@@ -98,7 +127,11 @@ if TYPE_CHECKING:
     from .llm_message import LLMMessage
     from .llm_message_request import LLMMessageRequest
     from .llm_provider import LlmProvider
+    from .managed_code_config import ManagedCodeConfig
+    from .managed_code_config_request import ManagedCodeConfigRequest
+    from .managed_code_evaluator import ManagedCodeEvaluator
     from .message_role import MessageRole
+    from .optimization_direction import OptimizationDirection
     from .organization import Organization
     from .organization_custom_role_assignment import OrganizationCustomRoleAssignment
     from .organization_custom_role_assignment_request import (
@@ -132,6 +165,8 @@ if TYPE_CHECKING:
     from .provider_params_request import ProviderParamsRequest
     from .refresh_api_key_request import RefreshApiKeyRequest
     from .refresh_api_key_response import RefreshApiKeyResponse
+    from .remote_config import RemoteConfig
+    from .remote_config_input import RemoteConfigInput
     from .remove_tags_request import RemoveTagsRequest
     from .remove_tags_response import RemoveTagsResponse
     from .resource_restriction import ResourceRestriction
@@ -154,8 +189,19 @@ if TYPE_CHECKING:
     from .space import Space
     from .space_membership import SpaceMembership
     from .space_role_assignment_type import SpaceRoleAssignmentType
+    from .static_param import StaticParam
+    from .static_param_request import StaticParamRequest
+    from .static_param_type import StaticParamType
     from .tag import Tag
     from .tag_color import TagColor
+    from .template_config import TemplateConfig
+    from .template_config_classification_choices_type_0 import (
+        TemplateConfigClassificationChoicesType0,
+    )
+    from .template_config_input import TemplateConfigInput
+    from .template_config_input_classification_choices_type_0 import (
+        TemplateConfigInputClassificationChoicesType0,
+    )
     from .tool_call import ToolCall
     from .tool_call_function import ToolCallFunction
     from .tool_call_function_request import ToolCallFunctionRequest
@@ -168,6 +214,7 @@ if TYPE_CHECKING:
     from .update_dataset_example_input import UpdateDatasetExampleInput
     from .update_dataset_examples_request import UpdateDatasetExamplesRequest
     from .update_dataset_request import UpdateDatasetRequest
+    from .update_evaluator_request import UpdateEvaluatorRequest
     from .update_organization_request import UpdateOrganizationRequest
     from .update_project_request import UpdateProjectRequest
     from .update_prompt_request import UpdatePromptRequest
@@ -269,28 +316,35 @@ _MODULES: dict[str, str] = {
     "AzureParamsRequest": ".azure_params_request",
     "BedrockOptions": ".bedrock_options",
     "BedrockOptionsRequest": ".bedrock_options_request",
+    "CreateCodeEvaluatorVersionRequest": ".create_code_evaluator_version_request",
     "CreateDatasetRequest": ".create_dataset_request",
     "CreateDatasetRequestExamplesItem": ".create_dataset_request_examples_item",
+    "CreateEvaluatorRequest": ".create_evaluator_request",
     "CreateExperimentRequest": ".create_experiment_request",
     "CreateOrganizationRequest": ".create_organization_request",
     "CreateProjectRequest": ".create_project_request",
     "CreatePromptRequest": ".create_prompt_request",
     "CreatePromptVersionRequest": ".create_prompt_version_request",
+    "CreateRemoteEvaluatorVersionRequest": ".create_remote_evaluator_version_request",
     "CreateResourceRestrictionRequest": ".create_resource_restriction_request",
     "CreateRoleBindingRequest": ".create_role_binding_request",
     "CreateRoleRequest": ".create_role_request",
     "CreateServiceApiKeyRequest": ".create_service_api_key_request",
     "CreateSpaceRequest": ".create_space_request",
+    "CreateTemplateEvaluatorVersionRequest": ".create_template_evaluator_version_request",
     "CreateUserApiKeyRequest": ".create_user_api_key_request",
     "CreateUserRequest": ".create_user_request",
     "CreateUserResponse": ".create_user_response",
     "CreatedServiceApiKey": ".created_service_api_key",
     "CreatedServiceKeyBotUser": ".created_service_key_bot_user",
     "CreatedUserApiKey": ".created_user_api_key",
+    "CustomCodeConfig": ".custom_code_config",
+    "CustomCodeConfigRequest": ".custom_code_config_request",
     "CustomRoleAssignment": ".custom_role_assignment",
     "CustomRoleAssignmentRequest": ".custom_role_assignment_request",
     "CustomUserRoleAssignment": ".custom_user_role_assignment",
     "CustomUserRoleAssignmentRequest": ".custom_user_role_assignment_request",
+    "DataGranularity": ".data_granularity",
     "Dataset": ".dataset",
     "DatasetExample": ".dataset_example",
     "DatasetVersion": ".dataset_version",
@@ -302,6 +356,19 @@ _MODULES: dict[str, str] = {
     "DeleteDatasetExamplesProblem": ".delete_dataset_examples_problem",
     "DeleteDatasetExamplesRequest": ".delete_dataset_examples_request",
     "DeleteDatasetExamplesResponse": ".delete_dataset_examples_response",
+    "DeleteEvaluatorVersionsRequest": ".delete_evaluator_versions_request",
+    "DeleteEvaluatorVersionsResponse": ".delete_evaluator_versions_response",
+    "Evaluator": ".evaluator",
+    "EvaluatorLlmConfig": ".evaluator_llm_config",
+    "EvaluatorLlmConfigRequest": ".evaluator_llm_config_request",
+    "EvaluatorTemplate": ".evaluator_template",
+    "EvaluatorTemplateClassificationChoices": ".evaluator_template_classification_choices",
+    "EvaluatorType": ".evaluator_type",
+    "EvaluatorVersionCode": ".evaluator_version_code",
+    "EvaluatorVersionHarness": ".evaluator_version_harness",
+    "EvaluatorVersionRemote": ".evaluator_version_remote",
+    "EvaluatorVersionTemplate": ".evaluator_version_template",
+    "EvaluatorWithVersion": ".evaluator_with_version",
     "Experiment": ".experiment",
     "ExperimentRun": ".experiment_run",
     "ExperimentRunInput": ".experiment_run_input",
@@ -322,6 +389,9 @@ _MODULES: dict[str, str] = {
     "ListAuditLogsResponse": ".list_audit_logs_response",
     "ListDatasetExamplesResponse": ".list_dataset_examples_response",
     "ListDatasetsResponse": ".list_datasets_response",
+    "ListEvaluatorTemplatesResponse": ".list_evaluator_templates_response",
+    "ListEvaluatorVersionsResponse": ".list_evaluator_versions_response",
+    "ListEvaluatorsResponse": ".list_evaluators_response",
     "ListExperimentRunsResponse": ".list_experiment_runs_response",
     "ListExperimentsResponse": ".list_experiments_response",
     "ListOrganizationsResponse": ".list_organizations_response",
@@ -337,7 +407,11 @@ _MODULES: dict[str, str] = {
     "LLMMessage": ".llm_message",
     "LLMMessageRequest": ".llm_message_request",
     "LlmProvider": ".llm_provider",
+    "ManagedCodeConfig": ".managed_code_config",
+    "ManagedCodeConfigRequest": ".managed_code_config_request",
+    "ManagedCodeEvaluator": ".managed_code_evaluator",
     "MessageRole": ".message_role",
+    "OptimizationDirection": ".optimization_direction",
     "Organization": ".organization",
     "OrganizationCustomRoleAssignment": ".organization_custom_role_assignment",
     "OrganizationCustomRoleAssignmentRequest": ".organization_custom_role_assignment_request",
@@ -363,6 +437,8 @@ _MODULES: dict[str, str] = {
     "ProviderParamsRequest": ".provider_params_request",
     "RefreshApiKeyRequest": ".refresh_api_key_request",
     "RefreshApiKeyResponse": ".refresh_api_key_response",
+    "RemoteConfig": ".remote_config",
+    "RemoteConfigInput": ".remote_config_input",
     "RemoveTagsRequest": ".remove_tags_request",
     "RemoveTagsResponse": ".remove_tags_response",
     "ResourceRestriction": ".resource_restriction",
@@ -385,8 +461,15 @@ _MODULES: dict[str, str] = {
     "Space": ".space",
     "SpaceMembership": ".space_membership",
     "SpaceRoleAssignmentType": ".space_role_assignment_type",
+    "StaticParam": ".static_param",
+    "StaticParamRequest": ".static_param_request",
+    "StaticParamType": ".static_param_type",
     "Tag": ".tag",
     "TagColor": ".tag_color",
+    "TemplateConfig": ".template_config",
+    "TemplateConfigClassificationChoicesType0": ".template_config_classification_choices_type_0",
+    "TemplateConfigInput": ".template_config_input",
+    "TemplateConfigInputClassificationChoicesType0": ".template_config_input_classification_choices_type_0",
     "ToolCall": ".tool_call",
     "ToolCallFunction": ".tool_call_function",
     "ToolCallFunctionRequest": ".tool_call_function_request",
@@ -399,6 +482,7 @@ _MODULES: dict[str, str] = {
     "UpdateDatasetExampleInput": ".update_dataset_example_input",
     "UpdateDatasetExamplesRequest": ".update_dataset_examples_request",
     "UpdateDatasetRequest": ".update_dataset_request",
+    "UpdateEvaluatorRequest": ".update_evaluator_request",
     "UpdateOrganizationRequest": ".update_organization_request",
     "UpdateProjectRequest": ".update_project_request",
     "UpdatePromptRequest": ".update_prompt_request",
@@ -503,28 +587,35 @@ __all__ = (
     "AzureParamsRequest",
     "BedrockOptions",
     "BedrockOptionsRequest",
+    "CreateCodeEvaluatorVersionRequest",
     "CreateDatasetRequest",
     "CreateDatasetRequestExamplesItem",
+    "CreateEvaluatorRequest",
     "CreateExperimentRequest",
     "CreateOrganizationRequest",
     "CreateProjectRequest",
     "CreatePromptRequest",
     "CreatePromptVersionRequest",
+    "CreateRemoteEvaluatorVersionRequest",
     "CreateResourceRestrictionRequest",
     "CreateRoleBindingRequest",
     "CreateRoleRequest",
     "CreateServiceApiKeyRequest",
     "CreateSpaceRequest",
+    "CreateTemplateEvaluatorVersionRequest",
     "CreateUserApiKeyRequest",
     "CreateUserRequest",
     "CreateUserResponse",
     "CreatedServiceApiKey",
     "CreatedServiceKeyBotUser",
     "CreatedUserApiKey",
+    "CustomCodeConfig",
+    "CustomCodeConfigRequest",
     "CustomRoleAssignment",
     "CustomRoleAssignmentRequest",
     "CustomUserRoleAssignment",
     "CustomUserRoleAssignmentRequest",
+    "DataGranularity",
     "Dataset",
     "DatasetExample",
     "DatasetVersion",
@@ -536,6 +627,19 @@ __all__ = (
     "DeleteDatasetExamplesProblem",
     "DeleteDatasetExamplesRequest",
     "DeleteDatasetExamplesResponse",
+    "DeleteEvaluatorVersionsRequest",
+    "DeleteEvaluatorVersionsResponse",
+    "Evaluator",
+    "EvaluatorLlmConfig",
+    "EvaluatorLlmConfigRequest",
+    "EvaluatorTemplate",
+    "EvaluatorTemplateClassificationChoices",
+    "EvaluatorType",
+    "EvaluatorVersionCode",
+    "EvaluatorVersionHarness",
+    "EvaluatorVersionRemote",
+    "EvaluatorVersionTemplate",
+    "EvaluatorWithVersion",
     "Experiment",
     "ExperimentRun",
     "ExperimentRunInput",
@@ -558,6 +662,9 @@ __all__ = (
     "ListAuditLogsResponse",
     "ListDatasetExamplesResponse",
     "ListDatasetsResponse",
+    "ListEvaluatorTemplatesResponse",
+    "ListEvaluatorVersionsResponse",
+    "ListEvaluatorsResponse",
     "ListExperimentRunsResponse",
     "ListExperimentsResponse",
     "ListOrganizationsResponse",
@@ -571,7 +678,11 @@ __all__ = (
     "ListTagsResponse",
     "ListUsersResponse",
     "LlmProvider",
+    "ManagedCodeConfig",
+    "ManagedCodeConfigRequest",
+    "ManagedCodeEvaluator",
     "MessageRole",
+    "OptimizationDirection",
     "Organization",
     "OrganizationCustomRoleAssignment",
     "OrganizationCustomRoleAssignmentRequest",
@@ -597,6 +708,8 @@ __all__ = (
     "ProviderParamsRequest",
     "RefreshApiKeyRequest",
     "RefreshApiKeyResponse",
+    "RemoteConfig",
+    "RemoteConfigInput",
     "RemoveTagsRequest",
     "RemoveTagsResponse",
     "ResourceRestriction",
@@ -619,8 +732,15 @@ __all__ = (
     "Space",
     "SpaceMembership",
     "SpaceRoleAssignmentType",
+    "StaticParam",
+    "StaticParamRequest",
+    "StaticParamType",
     "Tag",
     "TagColor",
+    "TemplateConfig",
+    "TemplateConfigClassificationChoicesType0",
+    "TemplateConfigInput",
+    "TemplateConfigInputClassificationChoicesType0",
     "ToolCall",
     "ToolCallFunction",
     "ToolCallFunctionRequest",
@@ -633,6 +753,7 @@ __all__ = (
     "UpdateDatasetExampleInput",
     "UpdateDatasetExamplesRequest",
     "UpdateDatasetRequest",
+    "UpdateEvaluatorRequest",
     "UpdateOrganizationRequest",
     "UpdateProjectRequest",
     "UpdatePromptRequest",
