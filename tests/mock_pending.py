@@ -16,6 +16,27 @@ from typing import Protocol, TypeVar
 
 MOCK_PENDING: frozenset[str] = frozenset(
     {
+        # annotation_configs
+        "listAnnotationConfigs",
+        "createAnnotationConfig",
+        "getAnnotationConfig",
+        "updateAnnotationConfig",
+        "deleteAnnotationConfig",
+        "listAnnotationConfigTags",
+        "addAnnotationConfigTags",
+        # annotation_queues
+        "listAnnotationQueues",
+        "createAnnotationQueue",
+        "getAnnotationQueue",
+        "updateAnnotationQueue",
+        "deleteAnnotationQueue",
+        "listAnnotationQueueRecords",
+        "createAnnotationQueueRecord",
+        "deleteAnnotationQueueRecord",
+        "annotateAnnotationQueueRecord",
+        "assignAnnotationQueueRecord",
+        "listAnnotationQueueTags",
+        "addAnnotationQueueTags",
         # api_keys
         "listApiKeys",
         "createApiKey",

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from .._client import ArizeClient, AsyncArizeClient
+    from .annotation_configs import AnnotationConfigs, AsyncAnnotationConfigs
+    from .annotation_queues import AnnotationQueues, AsyncAnnotationQueues
     from .api_keys import ApiKeys, AsyncApiKeys
     from .audit_logs import AsyncAuditLogs, AuditLogs
     from .datasets import AsyncDatasets, Datasets
@@ -30,6 +32,18 @@ __all__ = ["AsyncResources", "SyncResources"]
 
 class SyncResources:
     """``ArizeClient``'s namespaces: ``client.<tag>.<verb>(...)`` for every operation."""
+
+    @cached_property
+    def annotation_configs(self) -> AnnotationConfigs:
+        from .annotation_configs import AnnotationConfigs
+
+        return AnnotationConfigs(cast("ArizeClient", self))
+
+    @cached_property
+    def annotation_queues(self) -> AnnotationQueues:
+        from .annotation_queues import AnnotationQueues
+
+        return AnnotationQueues(cast("ArizeClient", self))
 
     @cached_property
     def api_keys(self) -> ApiKeys:
@@ -118,6 +132,18 @@ class SyncResources:
 
 class AsyncResources:
     """``AsyncArizeClient``'s namespaces; their methods are coroutines, lists async iterators."""
+
+    @cached_property
+    def annotation_configs(self) -> AsyncAnnotationConfigs:
+        from .annotation_configs import AsyncAnnotationConfigs
+
+        return AsyncAnnotationConfigs(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def annotation_queues(self) -> AsyncAnnotationQueues:
+        from .annotation_queues import AsyncAnnotationQueues
+
+        return AsyncAnnotationQueues(cast("AsyncArizeClient", self))
 
     @cached_property
     def api_keys(self) -> AsyncApiKeys:

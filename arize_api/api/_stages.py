@@ -4,6 +4,8 @@
 """Release stage of each operation, from x-release-stage in openapi.yaml."""
 
 RELEASE_STAGES: dict[str, str] = {
+    "add_annotation_config_tags": "alpha",
+    "add_annotation_queue_tags": "alpha",
     "add_dataset_tags": "alpha",
     "add_evaluator_tags": "alpha",
     "add_experiment_tags": "alpha",
@@ -11,7 +13,9 @@ RELEASE_STAGES: dict[str, str] = {
     "add_project_tags": "alpha",
     "add_prompt_tags": "alpha",
     "add_space_user": "beta",
+    "annotate_annotation_queue_record": "beta",
     "annotate_dataset_examples": "beta",
+    "assign_annotation_queue_record": "beta",
     "create_api_key": "beta",
     "create_dataset": "beta",
     "create_evaluator": "beta",
@@ -45,6 +49,8 @@ RELEASE_STAGES: dict[str, str] = {
     "get_space": "beta",
     "get_user": "beta",
     "insert_dataset_examples": "beta",
+    "list_annotation_config_tags": "alpha",
+    "list_annotation_queue_tags": "alpha",
     "list_api_keys": "beta",
     "list_audit_logs": "beta",
     "list_dataset_examples": "beta",

@@ -9,30 +9,71 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .add_annotation_queue_records_request import AddAnnotationQueueRecordsRequest
     from .add_organization_user_request import AddOrganizationUserRequest
     from .add_space_user_request import AddSpaceUserRequest
     from .add_tags_request import AddTagsRequest
+    from .annotate_annotation_queue_record_request import (
+        AnnotateAnnotationQueueRecordRequest,
+    )
+    from .annotate_annotation_queue_record_response import (
+        AnnotateAnnotationQueueRecordResponse,
+    )
     from .annotate_dataset_examples_request import AnnotateDatasetExamplesRequest
     from .annotate_experiment_runs_request import AnnotateExperimentRunsRequest
     from .annotate_record_input import AnnotateRecordInput
     from .annotation import Annotation
     from .annotation_input import AnnotationInput
+    from .annotation_queue import AnnotationQueue
+    from .annotation_queue_assigned_user import AnnotationQueueAssignedUser
+    from .annotation_queue_completion_status import AnnotationQueueCompletionStatus
+    from .annotation_queue_example_record_input import AnnotationQueueExampleRecordInput
+    from .annotation_queue_record import AnnotationQueueRecord
+    from .annotation_queue_record_data import AnnotationQueueRecordData
+    from .annotation_queue_session_record_input import AnnotationQueueSessionRecordInput
+    from .annotation_queue_source_type import AnnotationQueueSourceType
+    from .annotation_queue_span_record_input import AnnotationQueueSpanRecordInput
+    from .annotation_queue_trace_record_input import AnnotationQueueTraceRecordInput
     from .annotator_user import AnnotatorUser
     from .anthropic_headers import AnthropicHeaders
     from .anthropic_headers_request import AnthropicHeadersRequest
     from .api_key_status import ApiKeyStatus
     from .api_key_type import ApiKeyType
+    from .assign_annotation_queue_record_request import (
+        AssignAnnotationQueueRecordRequest,
+    )
+    from .assign_annotation_queue_record_response import (
+        AssignAnnotationQueueRecordResponse,
+    )
+    from .assignment_method import AssignmentMethod
     from .audit_log import AuditLog
     from .audit_log_operation_type import AuditLogOperationType
     from .azure_params import AzureParams
     from .azure_params_request import AzureParamsRequest
     from .bedrock_options import BedrockOptions
     from .bedrock_options_request import BedrockOptionsRequest
+    from .categorical_annotation_config import CategoricalAnnotationConfig
+    from .categorical_annotation_value import CategoricalAnnotationValue
+    from .categorical_annotation_value_request import CategoricalAnnotationValueRequest
+    from .continuous_annotation_config import ContinuousAnnotationConfig
+    from .create_annotation_queue_record_response import (
+        CreateAnnotationQueueRecordResponse,
+    )
+    from .create_annotation_queue_request import CreateAnnotationQueueRequest
+    from .create_categorical_annotation_config_request import (
+        CreateCategoricalAnnotationConfigRequest,
+    )
     from .create_code_evaluator_version_request import CreateCodeEvaluatorVersionRequest
+    from .create_continuous_annotation_config_request import (
+        CreateContinuousAnnotationConfigRequest,
+    )
     from .create_dataset_request import CreateDatasetRequest
     from .create_dataset_request_examples_item import CreateDatasetRequestExamplesItem
     from .create_evaluator_request import CreateEvaluatorRequest
     from .create_experiment_request import CreateExperimentRequest
+    from .create_freeform_annotation_config_request import (
+        CreateFreeformAnnotationConfigRequest,
+    )
     from .create_organization_request import CreateOrganizationRequest
     from .create_project_request import CreateProjectRequest
     from .create_prompt_request import CreatePromptRequest
@@ -69,11 +110,16 @@ if TYPE_CHECKING:
     from .default_agent_runtime_response import DefaultAgentRuntimeResponse
     from .default_llm_integration import DefaultLLMIntegration
     from .default_llm_integration_response import DefaultLLMIntegrationResponse
+    from .delete_annotation_queue_records_request import (
+        DeleteAnnotationQueueRecordsRequest,
+    )
     from .delete_dataset_examples_problem import DeleteDatasetExamplesProblem
     from .delete_dataset_examples_request import DeleteDatasetExamplesRequest
     from .delete_dataset_examples_response import DeleteDatasetExamplesResponse
     from .delete_evaluator_versions_request import DeleteEvaluatorVersionsRequest
     from .delete_evaluator_versions_response import DeleteEvaluatorVersionsResponse
+    from .evaluation import Evaluation
+    from .evaluation_metadata import EvaluationMetadata
     from .evaluator import Evaluator
     from .evaluator_llm_config import EvaluatorLlmConfig
     from .evaluator_llm_config_request import EvaluatorLlmConfigRequest
@@ -92,6 +138,7 @@ if TYPE_CHECKING:
     from .experiment_run_input import ExperimentRunInput
     from .experiment_with_run_ids import ExperimentWithRunIds
     from .forbidden_problem import ForbiddenProblem
+    from .freeform_annotation_config import FreeformAnnotationConfig
     from .input_variable_format import InputVariableFormat
     from .insert_dataset_examples_request import InsertDatasetExamplesRequest
     from .insert_dataset_examples_request_examples_item import (
@@ -105,6 +152,11 @@ if TYPE_CHECKING:
     from .json_schema_config_request import JsonSchemaConfigRequest
     from .json_schema_config_request_schema import JsonSchemaConfigRequestSchema
     from .json_schema_config_schema import JsonSchemaConfigSchema
+    from .list_annotation_configs_response import ListAnnotationConfigsResponse
+    from .list_annotation_queue_records_response import (
+        ListAnnotationQueueRecordsResponse,
+    )
+    from .list_annotation_queues_response import ListAnnotationQueuesResponse
     from .list_api_keys_response import ListApiKeysResponse
     from .list_audit_logs_response import ListAuditLogsResponse
     from .list_dataset_examples_response import ListDatasetExamplesResponse
@@ -163,6 +215,7 @@ if TYPE_CHECKING:
     from .prompt_with_version import PromptWithVersion
     from .provider_params import ProviderParams
     from .provider_params_request import ProviderParamsRequest
+    from .record_granularity import RecordGranularity
     from .refresh_api_key_request import RefreshApiKeyRequest
     from .refresh_api_key_response import RefreshApiKeyResponse
     from .remote_config import RemoteConfig
@@ -211,10 +264,20 @@ if TYPE_CHECKING:
     from .tool_config_request import ToolConfigRequest
     from .tool_config_request_tools_item import ToolConfigRequestToolsItem
     from .tool_config_tools_item import ToolConfigToolsItem
+    from .update_annotation_queue_request import UpdateAnnotationQueueRequest
+    from .update_categorical_annotation_config_request import (
+        UpdateCategoricalAnnotationConfigRequest,
+    )
+    from .update_continuous_annotation_config_request import (
+        UpdateContinuousAnnotationConfigRequest,
+    )
     from .update_dataset_example_input import UpdateDatasetExampleInput
     from .update_dataset_examples_request import UpdateDatasetExamplesRequest
     from .update_dataset_request import UpdateDatasetRequest
     from .update_evaluator_request import UpdateEvaluatorRequest
+    from .update_freeform_annotation_config_request import (
+        UpdateFreeformAnnotationConfigRequest,
+    )
     from .update_organization_request import UpdateOrganizationRequest
     from .update_project_request import UpdateProjectRequest
     from .update_prompt_request import UpdatePromptRequest
@@ -297,30 +360,55 @@ if TYPE_CHECKING:
     from .v1llm_fields_llm_params import V1LLMFieldsLlmParams
 
 _MODULES: dict[str, str] = {
+    "AddAnnotationQueueRecordsRequest": ".add_annotation_queue_records_request",
     "AddOrganizationUserRequest": ".add_organization_user_request",
     "AddSpaceUserRequest": ".add_space_user_request",
     "AddTagsRequest": ".add_tags_request",
+    "AnnotateAnnotationQueueRecordRequest": ".annotate_annotation_queue_record_request",
+    "AnnotateAnnotationQueueRecordResponse": ".annotate_annotation_queue_record_response",
     "AnnotateDatasetExamplesRequest": ".annotate_dataset_examples_request",
     "AnnotateExperimentRunsRequest": ".annotate_experiment_runs_request",
     "AnnotateRecordInput": ".annotate_record_input",
     "Annotation": ".annotation",
     "AnnotationInput": ".annotation_input",
+    "AnnotationQueue": ".annotation_queue",
+    "AnnotationQueueAssignedUser": ".annotation_queue_assigned_user",
+    "AnnotationQueueCompletionStatus": ".annotation_queue_completion_status",
+    "AnnotationQueueExampleRecordInput": ".annotation_queue_example_record_input",
+    "AnnotationQueueRecord": ".annotation_queue_record",
+    "AnnotationQueueRecordData": ".annotation_queue_record_data",
+    "AnnotationQueueSessionRecordInput": ".annotation_queue_session_record_input",
+    "AnnotationQueueSourceType": ".annotation_queue_source_type",
+    "AnnotationQueueSpanRecordInput": ".annotation_queue_span_record_input",
+    "AnnotationQueueTraceRecordInput": ".annotation_queue_trace_record_input",
     "AnnotatorUser": ".annotator_user",
     "AnthropicHeaders": ".anthropic_headers",
     "AnthropicHeadersRequest": ".anthropic_headers_request",
     "ApiKeyStatus": ".api_key_status",
     "ApiKeyType": ".api_key_type",
+    "AssignAnnotationQueueRecordRequest": ".assign_annotation_queue_record_request",
+    "AssignAnnotationQueueRecordResponse": ".assign_annotation_queue_record_response",
+    "AssignmentMethod": ".assignment_method",
     "AuditLog": ".audit_log",
     "AuditLogOperationType": ".audit_log_operation_type",
     "AzureParams": ".azure_params",
     "AzureParamsRequest": ".azure_params_request",
     "BedrockOptions": ".bedrock_options",
     "BedrockOptionsRequest": ".bedrock_options_request",
+    "CategoricalAnnotationConfig": ".categorical_annotation_config",
+    "CategoricalAnnotationValue": ".categorical_annotation_value",
+    "CategoricalAnnotationValueRequest": ".categorical_annotation_value_request",
+    "ContinuousAnnotationConfig": ".continuous_annotation_config",
+    "CreateAnnotationQueueRecordResponse": ".create_annotation_queue_record_response",
+    "CreateAnnotationQueueRequest": ".create_annotation_queue_request",
+    "CreateCategoricalAnnotationConfigRequest": ".create_categorical_annotation_config_request",
     "CreateCodeEvaluatorVersionRequest": ".create_code_evaluator_version_request",
+    "CreateContinuousAnnotationConfigRequest": ".create_continuous_annotation_config_request",
     "CreateDatasetRequest": ".create_dataset_request",
     "CreateDatasetRequestExamplesItem": ".create_dataset_request_examples_item",
     "CreateEvaluatorRequest": ".create_evaluator_request",
     "CreateExperimentRequest": ".create_experiment_request",
+    "CreateFreeformAnnotationConfigRequest": ".create_freeform_annotation_config_request",
     "CreateOrganizationRequest": ".create_organization_request",
     "CreateProjectRequest": ".create_project_request",
     "CreatePromptRequest": ".create_prompt_request",
@@ -353,11 +441,14 @@ _MODULES: dict[str, str] = {
     "DefaultAgentRuntimeResponse": ".default_agent_runtime_response",
     "DefaultLLMIntegration": ".default_llm_integration",
     "DefaultLLMIntegrationResponse": ".default_llm_integration_response",
+    "DeleteAnnotationQueueRecordsRequest": ".delete_annotation_queue_records_request",
     "DeleteDatasetExamplesProblem": ".delete_dataset_examples_problem",
     "DeleteDatasetExamplesRequest": ".delete_dataset_examples_request",
     "DeleteDatasetExamplesResponse": ".delete_dataset_examples_response",
     "DeleteEvaluatorVersionsRequest": ".delete_evaluator_versions_request",
     "DeleteEvaluatorVersionsResponse": ".delete_evaluator_versions_response",
+    "Evaluation": ".evaluation",
+    "EvaluationMetadata": ".evaluation_metadata",
     "Evaluator": ".evaluator",
     "EvaluatorLlmConfig": ".evaluator_llm_config",
     "EvaluatorLlmConfigRequest": ".evaluator_llm_config_request",
@@ -374,6 +465,7 @@ _MODULES: dict[str, str] = {
     "ExperimentRunInput": ".experiment_run_input",
     "ExperimentWithRunIds": ".experiment_with_run_ids",
     "ForbiddenProblem": ".forbidden_problem",
+    "FreeformAnnotationConfig": ".freeform_annotation_config",
     "InputVariableFormat": ".input_variable_format",
     "InsertDatasetExamplesRequest": ".insert_dataset_examples_request",
     "InsertDatasetExamplesRequestExamplesItem": ".insert_dataset_examples_request_examples_item",
@@ -385,6 +477,9 @@ _MODULES: dict[str, str] = {
     "JsonSchemaConfigRequest": ".json_schema_config_request",
     "JsonSchemaConfigRequestSchema": ".json_schema_config_request_schema",
     "JsonSchemaConfigSchema": ".json_schema_config_schema",
+    "ListAnnotationConfigsResponse": ".list_annotation_configs_response",
+    "ListAnnotationQueueRecordsResponse": ".list_annotation_queue_records_response",
+    "ListAnnotationQueuesResponse": ".list_annotation_queues_response",
     "ListApiKeysResponse": ".list_api_keys_response",
     "ListAuditLogsResponse": ".list_audit_logs_response",
     "ListDatasetExamplesResponse": ".list_dataset_examples_response",
@@ -435,6 +530,7 @@ _MODULES: dict[str, str] = {
     "PromptWithVersion": ".prompt_with_version",
     "ProviderParams": ".provider_params",
     "ProviderParamsRequest": ".provider_params_request",
+    "RecordGranularity": ".record_granularity",
     "RefreshApiKeyRequest": ".refresh_api_key_request",
     "RefreshApiKeyResponse": ".refresh_api_key_response",
     "RemoteConfig": ".remote_config",
@@ -479,10 +575,14 @@ _MODULES: dict[str, str] = {
     "ToolConfigRequest": ".tool_config_request",
     "ToolConfigRequestToolsItem": ".tool_config_request_tools_item",
     "ToolConfigToolsItem": ".tool_config_tools_item",
+    "UpdateAnnotationQueueRequest": ".update_annotation_queue_request",
+    "UpdateCategoricalAnnotationConfigRequest": ".update_categorical_annotation_config_request",
+    "UpdateContinuousAnnotationConfigRequest": ".update_continuous_annotation_config_request",
     "UpdateDatasetExampleInput": ".update_dataset_example_input",
     "UpdateDatasetExamplesRequest": ".update_dataset_examples_request",
     "UpdateDatasetRequest": ".update_dataset_request",
     "UpdateEvaluatorRequest": ".update_evaluator_request",
+    "UpdateFreeformAnnotationConfigRequest": ".update_freeform_annotation_config_request",
     "UpdateOrganizationRequest": ".update_organization_request",
     "UpdateProjectRequest": ".update_project_request",
     "UpdatePromptRequest": ".update_prompt_request",
@@ -568,30 +668,55 @@ def __dir__() -> list[str]:
 
 
 __all__ = (
+    "AddAnnotationQueueRecordsRequest",
     "AddOrganizationUserRequest",
     "AddSpaceUserRequest",
     "AddTagsRequest",
+    "AnnotateAnnotationQueueRecordRequest",
+    "AnnotateAnnotationQueueRecordResponse",
     "AnnotateDatasetExamplesRequest",
     "AnnotateExperimentRunsRequest",
     "AnnotateRecordInput",
     "Annotation",
     "AnnotationInput",
+    "AnnotationQueue",
+    "AnnotationQueueAssignedUser",
+    "AnnotationQueueCompletionStatus",
+    "AnnotationQueueExampleRecordInput",
+    "AnnotationQueueRecord",
+    "AnnotationQueueRecordData",
+    "AnnotationQueueSessionRecordInput",
+    "AnnotationQueueSourceType",
+    "AnnotationQueueSpanRecordInput",
+    "AnnotationQueueTraceRecordInput",
     "AnnotatorUser",
     "AnthropicHeaders",
     "AnthropicHeadersRequest",
     "ApiKeyStatus",
     "ApiKeyType",
+    "AssignAnnotationQueueRecordRequest",
+    "AssignAnnotationQueueRecordResponse",
+    "AssignmentMethod",
     "AuditLog",
     "AuditLogOperationType",
     "AzureParams",
     "AzureParamsRequest",
     "BedrockOptions",
     "BedrockOptionsRequest",
+    "CategoricalAnnotationConfig",
+    "CategoricalAnnotationValue",
+    "CategoricalAnnotationValueRequest",
+    "ContinuousAnnotationConfig",
+    "CreateAnnotationQueueRecordResponse",
+    "CreateAnnotationQueueRequest",
+    "CreateCategoricalAnnotationConfigRequest",
     "CreateCodeEvaluatorVersionRequest",
+    "CreateContinuousAnnotationConfigRequest",
     "CreateDatasetRequest",
     "CreateDatasetRequestExamplesItem",
     "CreateEvaluatorRequest",
     "CreateExperimentRequest",
+    "CreateFreeformAnnotationConfigRequest",
     "CreateOrganizationRequest",
     "CreateProjectRequest",
     "CreatePromptRequest",
@@ -624,11 +749,14 @@ __all__ = (
     "DefaultAgentRuntimeResponse",
     "DefaultLLMIntegration",
     "DefaultLLMIntegrationResponse",
+    "DeleteAnnotationQueueRecordsRequest",
     "DeleteDatasetExamplesProblem",
     "DeleteDatasetExamplesRequest",
     "DeleteDatasetExamplesResponse",
     "DeleteEvaluatorVersionsRequest",
     "DeleteEvaluatorVersionsResponse",
+    "Evaluation",
+    "EvaluationMetadata",
     "Evaluator",
     "EvaluatorLlmConfig",
     "EvaluatorLlmConfigRequest",
@@ -645,6 +773,7 @@ __all__ = (
     "ExperimentRunInput",
     "ExperimentWithRunIds",
     "ForbiddenProblem",
+    "FreeformAnnotationConfig",
     "InputVariableFormat",
     "InsertDatasetExamplesRequest",
     "InsertDatasetExamplesRequestExamplesItem",
@@ -658,6 +787,9 @@ __all__ = (
     "JsonSchemaConfigSchema",
     "LLMMessage",
     "LLMMessageRequest",
+    "ListAnnotationConfigsResponse",
+    "ListAnnotationQueueRecordsResponse",
+    "ListAnnotationQueuesResponse",
     "ListApiKeysResponse",
     "ListAuditLogsResponse",
     "ListDatasetExamplesResponse",
@@ -706,6 +838,7 @@ __all__ = (
     "PromptWithVersion",
     "ProviderParams",
     "ProviderParamsRequest",
+    "RecordGranularity",
     "RefreshApiKeyRequest",
     "RefreshApiKeyResponse",
     "RemoteConfig",
@@ -750,10 +883,14 @@ __all__ = (
     "ToolConfigRequest",
     "ToolConfigRequestToolsItem",
     "ToolConfigToolsItem",
+    "UpdateAnnotationQueueRequest",
+    "UpdateCategoricalAnnotationConfigRequest",
+    "UpdateContinuousAnnotationConfigRequest",
     "UpdateDatasetExampleInput",
     "UpdateDatasetExamplesRequest",
     "UpdateDatasetRequest",
     "UpdateEvaluatorRequest",
+    "UpdateFreeformAnnotationConfigRequest",
     "UpdateOrganizationRequest",
     "UpdateProjectRequest",
     "UpdatePromptRequest",
