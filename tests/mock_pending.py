@@ -89,6 +89,12 @@ MOCK_PENDING: frozenset[str] = frozenset(
         "getRole",
         "updateRole",
         "deleteRole",
+        # spans
+        "listSpans",
+        "deleteSpans",
+        "annotateSpans",
+        # traces
+        "listTraces",
         # users
         "listUsers",
         "createUser",

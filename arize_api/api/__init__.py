@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from .role_bindings import AsyncRoleBindings, RoleBindings
     from .roles import AsyncRoles, Roles
     from .spaces import AsyncSpaces, Spaces
+    from .spans import AsyncSpans, Spans
+    from .traces import AsyncTraces, Traces
     from .users import AsyncUsers, Users
     from .v1 import V1, AsyncV1
 
@@ -116,6 +118,18 @@ class SyncResources:
         from .spaces import Spaces
 
         return Spaces(cast("ArizeClient", self))
+
+    @cached_property
+    def spans(self) -> Spans:
+        from .spans import Spans
+
+        return Spans(cast("ArizeClient", self))
+
+    @cached_property
+    def traces(self) -> Traces:
+        from .traces import Traces
+
+        return Traces(cast("ArizeClient", self))
 
     @cached_property
     def users(self) -> Users:
@@ -216,6 +230,18 @@ class AsyncResources:
         from .spaces import AsyncSpaces
 
         return AsyncSpaces(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def spans(self) -> AsyncSpans:
+        from .spans import AsyncSpans
+
+        return AsyncSpans(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def traces(self) -> AsyncTraces:
+        from .traces import AsyncTraces
+
+        return AsyncTraces(cast("AsyncArizeClient", self))
 
     @cached_property
     def users(self) -> AsyncUsers:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .annotate_dataset_examples_request import AnnotateDatasetExamplesRequest
     from .annotate_experiment_runs_request import AnnotateExperimentRunsRequest
     from .annotate_record_input import AnnotateRecordInput
+    from .annotate_spans_request import AnnotateSpansRequest
     from .annotation import Annotation
     from .annotation_input import AnnotationInput
     from .annotation_queue import AnnotationQueue
@@ -118,6 +119,9 @@ if TYPE_CHECKING:
     from .delete_dataset_examples_response import DeleteDatasetExamplesResponse
     from .delete_evaluator_versions_request import DeleteEvaluatorVersionsRequest
     from .delete_evaluator_versions_response import DeleteEvaluatorVersionsResponse
+    from .delete_spans_problem import DeleteSpansProblem
+    from .delete_spans_request import DeleteSpansRequest
+    from .delete_spans_response import DeleteSpansResponse
     from .evaluation import Evaluation
     from .evaluation_metadata import EvaluationMetadata
     from .evaluator import Evaluator
@@ -174,7 +178,11 @@ if TYPE_CHECKING:
     from .list_role_bindings_response import ListRoleBindingsResponse
     from .list_roles_response import ListRolesResponse
     from .list_spaces_response import ListSpacesResponse
+    from .list_spans_request import ListSpansRequest
+    from .list_spans_response import ListSpansResponse
     from .list_tags_response import ListTagsResponse
+    from .list_traces_request import ListTracesRequest
+    from .list_traces_response import ListTracesResponse
     from .list_users_response import ListUsersResponse
     from .llm_message import LLMMessage
     from .llm_message_request import LLMMessageRequest
@@ -242,6 +250,13 @@ if TYPE_CHECKING:
     from .space import Space
     from .space_membership import SpaceMembership
     from .space_role_assignment_type import SpaceRoleAssignmentType
+    from .span import Span
+    from .span_attributes import SpanAttributes
+    from .span_context import SpanContext
+    from .span_event import SpanEvent
+    from .span_event_attributes import SpanEventAttributes
+    from .span_kind import SpanKind
+    from .span_status_code import SpanStatusCode
     from .static_param import StaticParam
     from .static_param_request import StaticParamRequest
     from .static_param_type import StaticParamType
@@ -264,6 +279,7 @@ if TYPE_CHECKING:
     from .tool_config_request import ToolConfigRequest
     from .tool_config_request_tools_item import ToolConfigRequestToolsItem
     from .tool_config_tools_item import ToolConfigToolsItem
+    from .trace import Trace
     from .update_annotation_queue_request import UpdateAnnotationQueueRequest
     from .update_categorical_annotation_config_request import (
         UpdateCategoricalAnnotationConfigRequest,
@@ -369,6 +385,7 @@ _MODULES: dict[str, str] = {
     "AnnotateDatasetExamplesRequest": ".annotate_dataset_examples_request",
     "AnnotateExperimentRunsRequest": ".annotate_experiment_runs_request",
     "AnnotateRecordInput": ".annotate_record_input",
+    "AnnotateSpansRequest": ".annotate_spans_request",
     "Annotation": ".annotation",
     "AnnotationInput": ".annotation_input",
     "AnnotationQueue": ".annotation_queue",
@@ -447,6 +464,9 @@ _MODULES: dict[str, str] = {
     "DeleteDatasetExamplesResponse": ".delete_dataset_examples_response",
     "DeleteEvaluatorVersionsRequest": ".delete_evaluator_versions_request",
     "DeleteEvaluatorVersionsResponse": ".delete_evaluator_versions_response",
+    "DeleteSpansProblem": ".delete_spans_problem",
+    "DeleteSpansRequest": ".delete_spans_request",
+    "DeleteSpansResponse": ".delete_spans_response",
     "Evaluation": ".evaluation",
     "EvaluationMetadata": ".evaluation_metadata",
     "Evaluator": ".evaluator",
@@ -497,7 +517,11 @@ _MODULES: dict[str, str] = {
     "ListRoleBindingsResponse": ".list_role_bindings_response",
     "ListRolesResponse": ".list_roles_response",
     "ListSpacesResponse": ".list_spaces_response",
+    "ListSpansRequest": ".list_spans_request",
+    "ListSpansResponse": ".list_spans_response",
     "ListTagsResponse": ".list_tags_response",
+    "ListTracesRequest": ".list_traces_request",
+    "ListTracesResponse": ".list_traces_response",
     "ListUsersResponse": ".list_users_response",
     "LLMMessage": ".llm_message",
     "LLMMessageRequest": ".llm_message_request",
@@ -557,6 +581,13 @@ _MODULES: dict[str, str] = {
     "Space": ".space",
     "SpaceMembership": ".space_membership",
     "SpaceRoleAssignmentType": ".space_role_assignment_type",
+    "Span": ".span",
+    "SpanAttributes": ".span_attributes",
+    "SpanContext": ".span_context",
+    "SpanEvent": ".span_event",
+    "SpanEventAttributes": ".span_event_attributes",
+    "SpanKind": ".span_kind",
+    "SpanStatusCode": ".span_status_code",
     "StaticParam": ".static_param",
     "StaticParamRequest": ".static_param_request",
     "StaticParamType": ".static_param_type",
@@ -575,6 +606,7 @@ _MODULES: dict[str, str] = {
     "ToolConfigRequest": ".tool_config_request",
     "ToolConfigRequestToolsItem": ".tool_config_request_tools_item",
     "ToolConfigToolsItem": ".tool_config_tools_item",
+    "Trace": ".trace",
     "UpdateAnnotationQueueRequest": ".update_annotation_queue_request",
     "UpdateCategoricalAnnotationConfigRequest": ".update_categorical_annotation_config_request",
     "UpdateContinuousAnnotationConfigRequest": ".update_continuous_annotation_config_request",
@@ -677,6 +709,7 @@ __all__ = (
     "AnnotateDatasetExamplesRequest",
     "AnnotateExperimentRunsRequest",
     "AnnotateRecordInput",
+    "AnnotateSpansRequest",
     "Annotation",
     "AnnotationInput",
     "AnnotationQueue",
@@ -755,6 +788,9 @@ __all__ = (
     "DeleteDatasetExamplesResponse",
     "DeleteEvaluatorVersionsRequest",
     "DeleteEvaluatorVersionsResponse",
+    "DeleteSpansProblem",
+    "DeleteSpansRequest",
+    "DeleteSpansResponse",
     "Evaluation",
     "EvaluationMetadata",
     "Evaluator",
@@ -807,7 +843,11 @@ __all__ = (
     "ListRoleBindingsResponse",
     "ListRolesResponse",
     "ListSpacesResponse",
+    "ListSpansRequest",
+    "ListSpansResponse",
     "ListTagsResponse",
+    "ListTracesRequest",
+    "ListTracesResponse",
     "ListUsersResponse",
     "LlmProvider",
     "ManagedCodeConfig",
@@ -865,6 +905,13 @@ __all__ = (
     "Space",
     "SpaceMembership",
     "SpaceRoleAssignmentType",
+    "Span",
+    "SpanAttributes",
+    "SpanContext",
+    "SpanEvent",
+    "SpanEventAttributes",
+    "SpanKind",
+    "SpanStatusCode",
     "StaticParam",
     "StaticParamRequest",
     "StaticParamType",
@@ -883,6 +930,7 @@ __all__ = (
     "ToolConfigRequest",
     "ToolConfigRequestToolsItem",
     "ToolConfigToolsItem",
+    "Trace",
     "UpdateAnnotationQueueRequest",
     "UpdateCategoricalAnnotationConfigRequest",
     "UpdateContinuousAnnotationConfigRequest",
