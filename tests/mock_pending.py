@@ -93,6 +93,20 @@ MOCK_PENDING: frozenset[str] = frozenset(
         "listSpans",
         "deleteSpans",
         "annotateSpans",
+        # tags
+        "createTag",
+        "updateTag",
+        "deleteTag",
+        # tasks
+        "listTasks",
+        "createTask",
+        "getTask",
+        "updateTask",
+        "deleteTask",
+        "listTaskRuns",
+        "triggerTaskRun",
+        "getTaskRun",
+        "cancelTaskRun",
         # traces
         "listTraces",
         # users

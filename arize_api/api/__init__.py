@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from .roles import AsyncRoles, Roles
     from .spaces import AsyncSpaces, Spaces
     from .spans import AsyncSpans, Spans
+    from .tags import AsyncTags, Tags
+    from .tasks import AsyncTasks, Tasks
     from .traces import AsyncTraces, Traces
     from .users import AsyncUsers, Users
     from .v1 import V1, AsyncV1
@@ -124,6 +126,18 @@ class SyncResources:
         from .spans import Spans
 
         return Spans(cast("ArizeClient", self))
+
+    @cached_property
+    def tags(self) -> Tags:
+        from .tags import Tags
+
+        return Tags(cast("ArizeClient", self))
+
+    @cached_property
+    def tasks(self) -> Tasks:
+        from .tasks import Tasks
+
+        return Tasks(cast("ArizeClient", self))
 
     @cached_property
     def traces(self) -> Traces:
@@ -236,6 +250,18 @@ class AsyncResources:
         from .spans import AsyncSpans
 
         return AsyncSpans(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def tags(self) -> AsyncTags:
+        from .tags import AsyncTags
+
+        return AsyncTags(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def tasks(self) -> AsyncTasks:
+        from .tasks import AsyncTasks
+
+        return AsyncTasks(cast("AsyncArizeClient", self))
 
     @cached_property
     def traces(self) -> AsyncTraces:

@@ -13,6 +13,12 @@ if TYPE_CHECKING:
     from .add_organization_user_request import AddOrganizationUserRequest
     from .add_space_user_request import AddSpaceUserRequest
     from .add_tags_request import AddTagsRequest
+    from .agent_call_run_config import AgentCallRunConfig
+    from .agent_call_run_config_input_template import AgentCallRunConfigInputTemplate
+    from .agent_call_run_config_request import AgentCallRunConfigRequest
+    from .agent_call_run_config_request_input_template import (
+        AgentCallRunConfigRequestInputTemplate,
+    )
     from .annotate_annotation_queue_record_request import (
         AnnotateAnnotationQueueRecordRequest,
     )
@@ -64,6 +70,7 @@ if TYPE_CHECKING:
     from .create_categorical_annotation_config_request import (
         CreateCategoricalAnnotationConfigRequest,
     )
+    from .create_code_evaluation_task_request import CreateCodeEvaluationTaskRequest
     from .create_code_evaluator_version_request import CreateCodeEvaluatorVersionRequest
     from .create_continuous_annotation_config_request import (
         CreateContinuousAnnotationConfigRequest,
@@ -85,8 +92,13 @@ if TYPE_CHECKING:
     from .create_resource_restriction_request import CreateResourceRestrictionRequest
     from .create_role_binding_request import CreateRoleBindingRequest
     from .create_role_request import CreateRoleRequest
+    from .create_run_experiment_task_request import CreateRunExperimentTaskRequest
     from .create_service_api_key_request import CreateServiceApiKeyRequest
     from .create_space_request import CreateSpaceRequest
+    from .create_tag_request import CreateTagRequest
+    from .create_template_evaluation_task_request import (
+        CreateTemplateEvaluationTaskRequest,
+    )
     from .create_template_evaluator_version_request import (
         CreateTemplateEvaluatorVersionRequest,
     )
@@ -181,9 +193,19 @@ if TYPE_CHECKING:
     from .list_spans_request import ListSpansRequest
     from .list_spans_response import ListSpansResponse
     from .list_tags_response import ListTagsResponse
+    from .list_task_runs_response import ListTaskRunsResponse
+    from .list_tasks_response import ListTasksResponse
     from .list_traces_request import ListTracesRequest
     from .list_traces_response import ListTracesResponse
     from .list_users_response import ListUsersResponse
+    from .llm_generation_run_config import LlmGenerationRunConfig
+    from .llm_generation_run_config_provider_parameters import (
+        LlmGenerationRunConfigProviderParameters,
+    )
+    from .llm_generation_run_config_request import LlmGenerationRunConfigRequest
+    from .llm_generation_run_config_request_provider_parameters import (
+        LlmGenerationRunConfigRequestProviderParameters,
+    )
     from .llm_message import LLMMessage
     from .llm_message_request import LLMMessageRequest
     from .llm_provider import LlmProvider
@@ -253,6 +275,8 @@ if TYPE_CHECKING:
     from .span import Span
     from .span_attributes import SpanAttributes
     from .span_context import SpanContext
+    from .span_evaluator_input import SpanEvaluatorInput
+    from .span_evaluator_input_column_mappings import SpanEvaluatorInputColumnMappings
     from .span_event import SpanEvent
     from .span_event_attributes import SpanEventAttributes
     from .span_kind import SpanKind
@@ -262,6 +286,18 @@ if TYPE_CHECKING:
     from .static_param_type import StaticParamType
     from .tag import Tag
     from .tag_color import TagColor
+    from .task import Task
+    from .task_evaluator import TaskEvaluator
+    from .task_evaluator_column_mappings_type_0 import TaskEvaluatorColumnMappingsType0
+    from .task_query_filter import TaskQueryFilter
+    from .task_query_filter_input import TaskQueryFilterInput
+    from .task_query_filters import TaskQueryFilters
+    from .task_query_filters_input import TaskQueryFiltersInput
+    from .task_query_mapping import TaskQueryMapping
+    from .task_query_mapping_input import TaskQueryMappingInput
+    from .task_run import TaskRun
+    from .task_run_status import TaskRunStatus
+    from .task_type import TaskType
     from .template_config import TemplateConfig
     from .template_config_classification_choices_type_0 import (
         TemplateConfigClassificationChoicesType0,
@@ -269,6 +305,28 @@ if TYPE_CHECKING:
     from .template_config_input import TemplateConfigInput
     from .template_config_input_classification_choices_type_0 import (
         TemplateConfigInputClassificationChoicesType0,
+    )
+    from .template_evaluation_run_config import TemplateEvaluationRunConfig
+    from .template_evaluation_run_config_classification_choices import (
+        TemplateEvaluationRunConfigClassificationChoices,
+    )
+    from .template_evaluation_run_config_column_mapping import (
+        TemplateEvaluationRunConfigColumnMapping,
+    )
+    from .template_evaluation_run_config_provider_parameters import (
+        TemplateEvaluationRunConfigProviderParameters,
+    )
+    from .template_evaluation_run_config_request import (
+        TemplateEvaluationRunConfigRequest,
+    )
+    from .template_evaluation_run_config_request_classification_choices import (
+        TemplateEvaluationRunConfigRequestClassificationChoices,
+    )
+    from .template_evaluation_run_config_request_column_mapping import (
+        TemplateEvaluationRunConfigRequestColumnMapping,
+    )
+    from .template_evaluation_run_config_request_provider_parameters import (
+        TemplateEvaluationRunConfigRequestProviderParameters,
     )
     from .tool_call import ToolCall
     from .tool_call_function import ToolCallFunction
@@ -280,6 +338,14 @@ if TYPE_CHECKING:
     from .tool_config_request_tools_item import ToolConfigRequestToolsItem
     from .tool_config_tools_item import ToolConfigToolsItem
     from .trace import Trace
+    from .trace_or_session_evaluator_input import TraceOrSessionEvaluatorInput
+    from .trigger_evaluation_task_run_request import TriggerEvaluationTaskRunRequest
+    from .trigger_run_experiment_task_run_request import (
+        TriggerRunExperimentTaskRunRequest,
+    )
+    from .trigger_run_experiment_task_run_request_tracing_metadata import (
+        TriggerRunExperimentTaskRunRequestTracingMetadata,
+    )
     from .update_annotation_queue_request import UpdateAnnotationQueueRequest
     from .update_categorical_annotation_config_request import (
         UpdateCategoricalAnnotationConfigRequest,
@@ -290,6 +356,7 @@ if TYPE_CHECKING:
     from .update_dataset_example_input import UpdateDatasetExampleInput
     from .update_dataset_examples_request import UpdateDatasetExamplesRequest
     from .update_dataset_request import UpdateDatasetRequest
+    from .update_evaluation_task_request import UpdateEvaluationTaskRequest
     from .update_evaluator_request import UpdateEvaluatorRequest
     from .update_freeform_annotation_config_request import (
         UpdateFreeformAnnotationConfigRequest,
@@ -299,7 +366,9 @@ if TYPE_CHECKING:
     from .update_prompt_request import UpdatePromptRequest
     from .update_role_binding_request import UpdateRoleBindingRequest
     from .update_role_request import UpdateRoleRequest
+    from .update_run_experiment_task_request import UpdateRunExperimentTaskRequest
     from .update_space_request import UpdateSpaceRequest
+    from .update_tag_request import UpdateTagRequest
     from .update_user_request import UpdateUserRequest
     from .upgrade_plan import UpgradePlan
     from .user import User
@@ -380,6 +449,10 @@ _MODULES: dict[str, str] = {
     "AddOrganizationUserRequest": ".add_organization_user_request",
     "AddSpaceUserRequest": ".add_space_user_request",
     "AddTagsRequest": ".add_tags_request",
+    "AgentCallRunConfig": ".agent_call_run_config",
+    "AgentCallRunConfigInputTemplate": ".agent_call_run_config_input_template",
+    "AgentCallRunConfigRequest": ".agent_call_run_config_request",
+    "AgentCallRunConfigRequestInputTemplate": ".agent_call_run_config_request_input_template",
     "AnnotateAnnotationQueueRecordRequest": ".annotate_annotation_queue_record_request",
     "AnnotateAnnotationQueueRecordResponse": ".annotate_annotation_queue_record_response",
     "AnnotateDatasetExamplesRequest": ".annotate_dataset_examples_request",
@@ -419,6 +492,7 @@ _MODULES: dict[str, str] = {
     "CreateAnnotationQueueRecordResponse": ".create_annotation_queue_record_response",
     "CreateAnnotationQueueRequest": ".create_annotation_queue_request",
     "CreateCategoricalAnnotationConfigRequest": ".create_categorical_annotation_config_request",
+    "CreateCodeEvaluationTaskRequest": ".create_code_evaluation_task_request",
     "CreateCodeEvaluatorVersionRequest": ".create_code_evaluator_version_request",
     "CreateContinuousAnnotationConfigRequest": ".create_continuous_annotation_config_request",
     "CreateDatasetRequest": ".create_dataset_request",
@@ -434,8 +508,11 @@ _MODULES: dict[str, str] = {
     "CreateResourceRestrictionRequest": ".create_resource_restriction_request",
     "CreateRoleBindingRequest": ".create_role_binding_request",
     "CreateRoleRequest": ".create_role_request",
+    "CreateRunExperimentTaskRequest": ".create_run_experiment_task_request",
     "CreateServiceApiKeyRequest": ".create_service_api_key_request",
     "CreateSpaceRequest": ".create_space_request",
+    "CreateTagRequest": ".create_tag_request",
+    "CreateTemplateEvaluationTaskRequest": ".create_template_evaluation_task_request",
     "CreateTemplateEvaluatorVersionRequest": ".create_template_evaluator_version_request",
     "CreateUserApiKeyRequest": ".create_user_api_key_request",
     "CreateUserRequest": ".create_user_request",
@@ -520,9 +597,15 @@ _MODULES: dict[str, str] = {
     "ListSpansRequest": ".list_spans_request",
     "ListSpansResponse": ".list_spans_response",
     "ListTagsResponse": ".list_tags_response",
+    "ListTaskRunsResponse": ".list_task_runs_response",
+    "ListTasksResponse": ".list_tasks_response",
     "ListTracesRequest": ".list_traces_request",
     "ListTracesResponse": ".list_traces_response",
     "ListUsersResponse": ".list_users_response",
+    "LlmGenerationRunConfig": ".llm_generation_run_config",
+    "LlmGenerationRunConfigProviderParameters": ".llm_generation_run_config_provider_parameters",
+    "LlmGenerationRunConfigRequest": ".llm_generation_run_config_request",
+    "LlmGenerationRunConfigRequestProviderParameters": ".llm_generation_run_config_request_provider_parameters",
     "LLMMessage": ".llm_message",
     "LLMMessageRequest": ".llm_message_request",
     "LlmProvider": ".llm_provider",
@@ -584,6 +667,8 @@ _MODULES: dict[str, str] = {
     "Span": ".span",
     "SpanAttributes": ".span_attributes",
     "SpanContext": ".span_context",
+    "SpanEvaluatorInput": ".span_evaluator_input",
+    "SpanEvaluatorInputColumnMappings": ".span_evaluator_input_column_mappings",
     "SpanEvent": ".span_event",
     "SpanEventAttributes": ".span_event_attributes",
     "SpanKind": ".span_kind",
@@ -593,10 +678,30 @@ _MODULES: dict[str, str] = {
     "StaticParamType": ".static_param_type",
     "Tag": ".tag",
     "TagColor": ".tag_color",
+    "Task": ".task",
+    "TaskEvaluator": ".task_evaluator",
+    "TaskEvaluatorColumnMappingsType0": ".task_evaluator_column_mappings_type_0",
+    "TaskQueryFilter": ".task_query_filter",
+    "TaskQueryFilterInput": ".task_query_filter_input",
+    "TaskQueryFilters": ".task_query_filters",
+    "TaskQueryFiltersInput": ".task_query_filters_input",
+    "TaskQueryMapping": ".task_query_mapping",
+    "TaskQueryMappingInput": ".task_query_mapping_input",
+    "TaskRun": ".task_run",
+    "TaskRunStatus": ".task_run_status",
+    "TaskType": ".task_type",
     "TemplateConfig": ".template_config",
     "TemplateConfigClassificationChoicesType0": ".template_config_classification_choices_type_0",
     "TemplateConfigInput": ".template_config_input",
     "TemplateConfigInputClassificationChoicesType0": ".template_config_input_classification_choices_type_0",
+    "TemplateEvaluationRunConfig": ".template_evaluation_run_config",
+    "TemplateEvaluationRunConfigClassificationChoices": ".template_evaluation_run_config_classification_choices",
+    "TemplateEvaluationRunConfigColumnMapping": ".template_evaluation_run_config_column_mapping",
+    "TemplateEvaluationRunConfigProviderParameters": ".template_evaluation_run_config_provider_parameters",
+    "TemplateEvaluationRunConfigRequest": ".template_evaluation_run_config_request",
+    "TemplateEvaluationRunConfigRequestClassificationChoices": ".template_evaluation_run_config_request_classification_choices",
+    "TemplateEvaluationRunConfigRequestColumnMapping": ".template_evaluation_run_config_request_column_mapping",
+    "TemplateEvaluationRunConfigRequestProviderParameters": ".template_evaluation_run_config_request_provider_parameters",
     "ToolCall": ".tool_call",
     "ToolCallFunction": ".tool_call_function",
     "ToolCallFunctionRequest": ".tool_call_function_request",
@@ -607,12 +712,17 @@ _MODULES: dict[str, str] = {
     "ToolConfigRequestToolsItem": ".tool_config_request_tools_item",
     "ToolConfigToolsItem": ".tool_config_tools_item",
     "Trace": ".trace",
+    "TraceOrSessionEvaluatorInput": ".trace_or_session_evaluator_input",
+    "TriggerEvaluationTaskRunRequest": ".trigger_evaluation_task_run_request",
+    "TriggerRunExperimentTaskRunRequest": ".trigger_run_experiment_task_run_request",
+    "TriggerRunExperimentTaskRunRequestTracingMetadata": ".trigger_run_experiment_task_run_request_tracing_metadata",
     "UpdateAnnotationQueueRequest": ".update_annotation_queue_request",
     "UpdateCategoricalAnnotationConfigRequest": ".update_categorical_annotation_config_request",
     "UpdateContinuousAnnotationConfigRequest": ".update_continuous_annotation_config_request",
     "UpdateDatasetExampleInput": ".update_dataset_example_input",
     "UpdateDatasetExamplesRequest": ".update_dataset_examples_request",
     "UpdateDatasetRequest": ".update_dataset_request",
+    "UpdateEvaluationTaskRequest": ".update_evaluation_task_request",
     "UpdateEvaluatorRequest": ".update_evaluator_request",
     "UpdateFreeformAnnotationConfigRequest": ".update_freeform_annotation_config_request",
     "UpdateOrganizationRequest": ".update_organization_request",
@@ -620,7 +730,9 @@ _MODULES: dict[str, str] = {
     "UpdatePromptRequest": ".update_prompt_request",
     "UpdateRoleBindingRequest": ".update_role_binding_request",
     "UpdateRoleRequest": ".update_role_request",
+    "UpdateRunExperimentTaskRequest": ".update_run_experiment_task_request",
     "UpdateSpaceRequest": ".update_space_request",
+    "UpdateTagRequest": ".update_tag_request",
     "UpdateUserRequest": ".update_user_request",
     "UpgradePlan": ".upgrade_plan",
     "User": ".user",
@@ -704,6 +816,10 @@ __all__ = (
     "AddOrganizationUserRequest",
     "AddSpaceUserRequest",
     "AddTagsRequest",
+    "AgentCallRunConfig",
+    "AgentCallRunConfigInputTemplate",
+    "AgentCallRunConfigRequest",
+    "AgentCallRunConfigRequestInputTemplate",
     "AnnotateAnnotationQueueRecordRequest",
     "AnnotateAnnotationQueueRecordResponse",
     "AnnotateDatasetExamplesRequest",
@@ -743,6 +859,7 @@ __all__ = (
     "CreateAnnotationQueueRecordResponse",
     "CreateAnnotationQueueRequest",
     "CreateCategoricalAnnotationConfigRequest",
+    "CreateCodeEvaluationTaskRequest",
     "CreateCodeEvaluatorVersionRequest",
     "CreateContinuousAnnotationConfigRequest",
     "CreateDatasetRequest",
@@ -758,8 +875,11 @@ __all__ = (
     "CreateResourceRestrictionRequest",
     "CreateRoleBindingRequest",
     "CreateRoleRequest",
+    "CreateRunExperimentTaskRequest",
     "CreateServiceApiKeyRequest",
     "CreateSpaceRequest",
+    "CreateTagRequest",
+    "CreateTemplateEvaluationTaskRequest",
     "CreateTemplateEvaluatorVersionRequest",
     "CreateUserApiKeyRequest",
     "CreateUserRequest",
@@ -846,9 +966,15 @@ __all__ = (
     "ListSpansRequest",
     "ListSpansResponse",
     "ListTagsResponse",
+    "ListTaskRunsResponse",
+    "ListTasksResponse",
     "ListTracesRequest",
     "ListTracesResponse",
     "ListUsersResponse",
+    "LlmGenerationRunConfig",
+    "LlmGenerationRunConfigProviderParameters",
+    "LlmGenerationRunConfigRequest",
+    "LlmGenerationRunConfigRequestProviderParameters",
     "LlmProvider",
     "ManagedCodeConfig",
     "ManagedCodeConfigRequest",
@@ -908,6 +1034,8 @@ __all__ = (
     "Span",
     "SpanAttributes",
     "SpanContext",
+    "SpanEvaluatorInput",
+    "SpanEvaluatorInputColumnMappings",
     "SpanEvent",
     "SpanEventAttributes",
     "SpanKind",
@@ -917,10 +1045,30 @@ __all__ = (
     "StaticParamType",
     "Tag",
     "TagColor",
+    "Task",
+    "TaskEvaluator",
+    "TaskEvaluatorColumnMappingsType0",
+    "TaskQueryFilter",
+    "TaskQueryFilterInput",
+    "TaskQueryFilters",
+    "TaskQueryFiltersInput",
+    "TaskQueryMapping",
+    "TaskQueryMappingInput",
+    "TaskRun",
+    "TaskRunStatus",
+    "TaskType",
     "TemplateConfig",
     "TemplateConfigClassificationChoicesType0",
     "TemplateConfigInput",
     "TemplateConfigInputClassificationChoicesType0",
+    "TemplateEvaluationRunConfig",
+    "TemplateEvaluationRunConfigClassificationChoices",
+    "TemplateEvaluationRunConfigColumnMapping",
+    "TemplateEvaluationRunConfigProviderParameters",
+    "TemplateEvaluationRunConfigRequest",
+    "TemplateEvaluationRunConfigRequestClassificationChoices",
+    "TemplateEvaluationRunConfigRequestColumnMapping",
+    "TemplateEvaluationRunConfigRequestProviderParameters",
     "ToolCall",
     "ToolCallFunction",
     "ToolCallFunctionRequest",
@@ -931,12 +1079,17 @@ __all__ = (
     "ToolConfigRequestToolsItem",
     "ToolConfigToolsItem",
     "Trace",
+    "TraceOrSessionEvaluatorInput",
+    "TriggerEvaluationTaskRunRequest",
+    "TriggerRunExperimentTaskRunRequest",
+    "TriggerRunExperimentTaskRunRequestTracingMetadata",
     "UpdateAnnotationQueueRequest",
     "UpdateCategoricalAnnotationConfigRequest",
     "UpdateContinuousAnnotationConfigRequest",
     "UpdateDatasetExampleInput",
     "UpdateDatasetExamplesRequest",
     "UpdateDatasetRequest",
+    "UpdateEvaluationTaskRequest",
     "UpdateEvaluatorRequest",
     "UpdateFreeformAnnotationConfigRequest",
     "UpdateOrganizationRequest",
@@ -944,7 +1097,9 @@ __all__ = (
     "UpdatePromptRequest",
     "UpdateRoleBindingRequest",
     "UpdateRoleRequest",
+    "UpdateRunExperimentTaskRequest",
     "UpdateSpaceRequest",
+    "UpdateTagRequest",
     "UpdateUserRequest",
     "UpgradePlan",
     "User",
