@@ -44,6 +44,8 @@ MOCK_PENDING: frozenset[str] = frozenset(
         "revokeApiKey",
         # audit_logs
         "listAuditLogs",
+        # dashboards
+        "getDashboardWidget",
         # evaluators
         "listEvaluators",
         "createEvaluator",
@@ -58,6 +60,12 @@ MOCK_PENDING: frozenset[str] = frozenset(
         "deleteEvaluatorVersions",
         "listEvaluatorTemplates",
         "getEvaluatorVersion",
+        # monitors
+        "listMonitors",
+        "getMonitor",
+        "listMonitorTags",
+        "addMonitorTags",
+        "removeMonitorTags",
         # prompts
         "listPrompts",
         "createPrompt",

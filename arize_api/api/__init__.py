@@ -14,9 +14,11 @@ if TYPE_CHECKING:
     from .annotation_queues import AnnotationQueues, AsyncAnnotationQueues
     from .api_keys import ApiKeys, AsyncApiKeys
     from .audit_logs import AsyncAuditLogs, AuditLogs
+    from .dashboards import AsyncDashboards, Dashboards
     from .datasets import AsyncDatasets, Datasets
     from .evaluators import AsyncEvaluators, Evaluators
     from .experiments import AsyncExperiments, Experiments
+    from .monitors import AsyncMonitors, Monitors
     from .organizations import AsyncOrganizations, Organizations
     from .projects import AsyncProjects, Projects
     from .prompts import AsyncPrompts, Prompts
@@ -62,6 +64,12 @@ class SyncResources:
         return AuditLogs(cast("ArizeClient", self))
 
     @cached_property
+    def dashboards(self) -> Dashboards:
+        from .dashboards import Dashboards
+
+        return Dashboards(cast("ArizeClient", self))
+
+    @cached_property
     def datasets(self) -> Datasets:
         from .datasets import Datasets
 
@@ -78,6 +86,12 @@ class SyncResources:
         from .experiments import Experiments
 
         return Experiments(cast("ArizeClient", self))
+
+    @cached_property
+    def monitors(self) -> Monitors:
+        from .monitors import Monitors
+
+        return Monitors(cast("ArizeClient", self))
 
     @cached_property
     def organizations(self) -> Organizations:
@@ -186,6 +200,12 @@ class AsyncResources:
         return AsyncAuditLogs(cast("AsyncArizeClient", self))
 
     @cached_property
+    def dashboards(self) -> AsyncDashboards:
+        from .dashboards import AsyncDashboards
+
+        return AsyncDashboards(cast("AsyncArizeClient", self))
+
+    @cached_property
     def datasets(self) -> AsyncDatasets:
         from .datasets import AsyncDatasets
 
@@ -202,6 +222,12 @@ class AsyncResources:
         from .experiments import AsyncExperiments
 
         return AsyncExperiments(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def monitors(self) -> AsyncMonitors:
+        from .monitors import AsyncMonitors
+
+        return AsyncMonitors(cast("AsyncArizeClient", self))
 
     @cached_property
     def organizations(self) -> AsyncOrganizations:

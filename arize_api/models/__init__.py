@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from .audit_log_operation_type import AuditLogOperationType
     from .azure_params import AzureParams
     from .azure_params_request import AzureParamsRequest
+    from .bar_chart_widget import BarChartWidget
     from .bedrock_options import BedrockOptions
     from .bedrock_options_request import BedrockOptionsRequest
     from .categorical_annotation_config import CategoricalAnnotationConfig
@@ -108,15 +109,21 @@ if TYPE_CHECKING:
     from .created_service_api_key import CreatedServiceApiKey
     from .created_service_key_bot_user import CreatedServiceKeyBotUser
     from .created_user_api_key import CreatedUserApiKey
+    from .custom_baseline_config import CustomBaselineConfig
     from .custom_code_config import CustomCodeConfig
     from .custom_code_config_request import CustomCodeConfigRequest
+    from .custom_metric_monitor import CustomMetricMonitor
     from .custom_role_assignment import CustomRoleAssignment
     from .custom_role_assignment_request import CustomRoleAssignmentRequest
     from .custom_user_role_assignment import CustomUserRoleAssignment
     from .custom_user_role_assignment_request import CustomUserRoleAssignmentRequest
     from .data_granularity import DataGranularity
+    from .data_quality_metric import DataQualityMetric
+    from .data_quality_monitor import DataQualityMonitor
     from .dataset import Dataset
+    from .dataset_column_source_field import DatasetColumnSourceField
     from .dataset_example import DatasetExample
+    from .dataset_source import DatasetSource
     from .dataset_version import DatasetVersion
     from .dataset_version_with_example_ids import DatasetVersionWithExampleIds
     from .default_agent_runtime import DefaultAgentRuntime
@@ -134,6 +141,15 @@ if TYPE_CHECKING:
     from .delete_spans_problem import DeleteSpansProblem
     from .delete_spans_request import DeleteSpansRequest
     from .delete_spans_response import DeleteSpansResponse
+    from .dimension import Dimension
+    from .dimension_category import DimensionCategory
+    from .downtime_config import DowntimeConfig
+    from .drift_metric import DriftMetric
+    from .drift_monitor import DriftMonitor
+    from .dynamic_range_threshold import DynamicRangeThreshold
+    from .dynamic_single_threshold import DynamicSingleThreshold
+    from .dynamic_threshold_bound import DynamicThresholdBound
+    from .email_notification_config import EmailNotificationConfig
     from .evaluation import Evaluation
     from .evaluation_metadata import EvaluationMetadata
     from .evaluator import Evaluator
@@ -150,9 +166,13 @@ if TYPE_CHECKING:
     from .evaluator_version_template import EvaluatorVersionTemplate
     from .evaluator_with_version import EvaluatorWithVersion
     from .experiment import Experiment
+    from .experiment_chart_widget import ExperimentChartWidget
+    from .experiment_chart_widget_plot import ExperimentChartWidgetPlot
     from .experiment_run import ExperimentRun
     from .experiment_run_input import ExperimentRunInput
     from .experiment_with_run_ids import ExperimentWithRunIds
+    from .filter_operator import FilterOperator
+    from .fixed_custom_baseline_window import FixedCustomBaselineWindow
     from .forbidden_problem import ForbiddenProblem
     from .freeform_annotation_config import FreeformAnnotationConfig
     from .input_variable_format import InputVariableFormat
@@ -161,6 +181,7 @@ if TYPE_CHECKING:
         InsertDatasetExamplesRequestExamplesItem,
     )
     from .insert_experiment_runs_request import InsertExperimentRunsRequest
+    from .integration_notification_config import IntegrationNotificationConfig
     from .invite_mode import InviteMode
     from .invocation_params import InvocationParams
     from .invocation_params_request import InvocationParamsRequest
@@ -168,6 +189,8 @@ if TYPE_CHECKING:
     from .json_schema_config_request import JsonSchemaConfigRequest
     from .json_schema_config_request_schema import JsonSchemaConfigRequestSchema
     from .json_schema_config_schema import JsonSchemaConfigSchema
+    from .line_chart_type import LineChartType
+    from .line_chart_widget import LineChartWidget
     from .list_annotation_configs_response import ListAnnotationConfigsResponse
     from .list_annotation_queue_records_response import (
         ListAnnotationQueueRecordsResponse,
@@ -182,6 +205,7 @@ if TYPE_CHECKING:
     from .list_evaluators_response import ListEvaluatorsResponse
     from .list_experiment_runs_response import ListExperimentRunsResponse
     from .list_experiments_response import ListExperimentsResponse
+    from .list_monitors_response import ListMonitorsResponse
     from .list_organizations_response import ListOrganizationsResponse
     from .list_projects_response import ListProjectsResponse
     from .list_prompt_versions_response import ListPromptVersionsResponse
@@ -212,7 +236,16 @@ if TYPE_CHECKING:
     from .managed_code_config import ManagedCodeConfig
     from .managed_code_config_request import ManagedCodeConfigRequest
     from .managed_code_evaluator import ManagedCodeEvaluator
+    from .manual_range_threshold import ManualRangeThreshold
+    from .manual_single_threshold import ManualSingleThreshold
+    from .manual_threshold_bound import ManualThresholdBound
     from .message_role import MessageRole
+    from .model_baseline_config import ModelBaselineConfig
+    from .monitor_filter import MonitorFilter
+    from .monitor_status import MonitorStatus
+    from .monitor_type import MonitorType
+    from .moving_custom_baseline_window import MovingCustomBaselineWindow
+    from .nested_json_field_source_field import NestedJsonFieldSourceField
     from .optimization_direction import OptimizationDirection
     from .organization import Organization
     from .organization_custom_role_assignment import OrganizationCustomRoleAssignment
@@ -229,7 +262,11 @@ if TYPE_CHECKING:
     from .organization_role import OrganizationRole
     from .organization_role_assignment_type import OrganizationRoleAssignmentType
     from .pagination_metadata import PaginationMetadata
+    from .performance_metric import PerformanceMetric
+    from .performance_monitor import PerformanceMonitor
     from .permission import Permission
+    from .pivot_table_column import PivotTableColumn
+    from .pivot_table_widget import PivotTableWidget
     from .predefined_role_assignment import PredefinedRoleAssignment
     from .predefined_role_assignment_request import PredefinedRoleAssignmentRequest
     from .predefined_user_role_assignment import PredefinedUserRoleAssignment
@@ -260,6 +297,7 @@ if TYPE_CHECKING:
     from .role import Role
     from .role_binding import RoleBinding
     from .role_binding_resource_type import RoleBindingResourceType
+    from .scheduled_runtime_config import ScheduledRuntimeConfig
     from .search_dataset_examples_request import SearchDatasetExamplesRequest
     from .search_experiment_runs_request import SearchExperimentRunsRequest
     from .service_api_key import ServiceApiKey
@@ -284,6 +322,7 @@ if TYPE_CHECKING:
     from .static_param import StaticParam
     from .static_param_request import StaticParamRequest
     from .static_param_type import StaticParamType
+    from .statistic_widget import StatisticWidget
     from .tag import Tag
     from .tag_color import TagColor
     from .task import Task
@@ -328,6 +367,9 @@ if TYPE_CHECKING:
     from .template_evaluation_run_config_request_provider_parameters import (
         TemplateEvaluationRunConfigRequestProviderParameters,
     )
+    from .text_widget import TextWidget
+    from .threshold_calculation import ThresholdCalculation
+    from .threshold_operator import ThresholdOperator
     from .tool_call import ToolCall
     from .tool_call_function import ToolCallFunction
     from .tool_call_function_request import ToolCallFunctionRequest
@@ -339,6 +381,8 @@ if TYPE_CHECKING:
     from .tool_config_tools_item import ToolConfigToolsItem
     from .trace import Trace
     from .trace_or_session_evaluator_input import TraceOrSessionEvaluatorInput
+    from .tracing_data_quality_metric import TracingDataQualityMetric
+    from .tracing_monitor import TracingMonitor
     from .trigger_evaluation_task_run_request import TriggerEvaluationTaskRunRequest
     from .trigger_run_experiment_task_run_request import (
         TriggerRunExperimentTaskRunRequest,
@@ -443,6 +487,20 @@ if TYPE_CHECKING:
     from .v1_value import V1Value
     from .v1llm_fields import V1LLMFields
     from .v1llm_fields_llm_params import V1LLMFieldsLlmParams
+    from .webhook_notification_config import WebhookNotificationConfig
+    from .widget_creation_status import WidgetCreationStatus
+    from .widget_filter import WidgetFilter
+    from .widget_plot import WidgetPlot
+    from .widget_plot_comparison_fixed_reference_value import (
+        WidgetPlotComparisonFixedReferenceValue,
+    )
+    from .widget_plot_comparison_moving_reference_value import (
+        WidgetPlotComparisonMovingReferenceValue,
+    )
+    from .widget_plot_comparison_reference_source import (
+        WidgetPlotComparisonReferenceSource,
+    )
+    from .widget_source_data_type import WidgetSourceDataType
 
 _MODULES: dict[str, str] = {
     "AddAnnotationQueueRecordsRequest": ".add_annotation_queue_records_request",
@@ -483,6 +541,7 @@ _MODULES: dict[str, str] = {
     "AuditLogOperationType": ".audit_log_operation_type",
     "AzureParams": ".azure_params",
     "AzureParamsRequest": ".azure_params_request",
+    "BarChartWidget": ".bar_chart_widget",
     "BedrockOptions": ".bedrock_options",
     "BedrockOptionsRequest": ".bedrock_options_request",
     "CategoricalAnnotationConfig": ".categorical_annotation_config",
@@ -520,15 +579,21 @@ _MODULES: dict[str, str] = {
     "CreatedServiceApiKey": ".created_service_api_key",
     "CreatedServiceKeyBotUser": ".created_service_key_bot_user",
     "CreatedUserApiKey": ".created_user_api_key",
+    "CustomBaselineConfig": ".custom_baseline_config",
     "CustomCodeConfig": ".custom_code_config",
     "CustomCodeConfigRequest": ".custom_code_config_request",
+    "CustomMetricMonitor": ".custom_metric_monitor",
     "CustomRoleAssignment": ".custom_role_assignment",
     "CustomRoleAssignmentRequest": ".custom_role_assignment_request",
     "CustomUserRoleAssignment": ".custom_user_role_assignment",
     "CustomUserRoleAssignmentRequest": ".custom_user_role_assignment_request",
     "DataGranularity": ".data_granularity",
+    "DataQualityMetric": ".data_quality_metric",
+    "DataQualityMonitor": ".data_quality_monitor",
     "Dataset": ".dataset",
+    "DatasetColumnSourceField": ".dataset_column_source_field",
     "DatasetExample": ".dataset_example",
+    "DatasetSource": ".dataset_source",
     "DatasetVersion": ".dataset_version",
     "DatasetVersionWithExampleIds": ".dataset_version_with_example_ids",
     "DefaultAgentRuntime": ".default_agent_runtime",
@@ -544,6 +609,15 @@ _MODULES: dict[str, str] = {
     "DeleteSpansProblem": ".delete_spans_problem",
     "DeleteSpansRequest": ".delete_spans_request",
     "DeleteSpansResponse": ".delete_spans_response",
+    "Dimension": ".dimension",
+    "DimensionCategory": ".dimension_category",
+    "DowntimeConfig": ".downtime_config",
+    "DriftMetric": ".drift_metric",
+    "DriftMonitor": ".drift_monitor",
+    "DynamicRangeThreshold": ".dynamic_range_threshold",
+    "DynamicSingleThreshold": ".dynamic_single_threshold",
+    "DynamicThresholdBound": ".dynamic_threshold_bound",
+    "EmailNotificationConfig": ".email_notification_config",
     "Evaluation": ".evaluation",
     "EvaluationMetadata": ".evaluation_metadata",
     "Evaluator": ".evaluator",
@@ -558,15 +632,20 @@ _MODULES: dict[str, str] = {
     "EvaluatorVersionTemplate": ".evaluator_version_template",
     "EvaluatorWithVersion": ".evaluator_with_version",
     "Experiment": ".experiment",
+    "ExperimentChartWidget": ".experiment_chart_widget",
+    "ExperimentChartWidgetPlot": ".experiment_chart_widget_plot",
     "ExperimentRun": ".experiment_run",
     "ExperimentRunInput": ".experiment_run_input",
     "ExperimentWithRunIds": ".experiment_with_run_ids",
+    "FilterOperator": ".filter_operator",
+    "FixedCustomBaselineWindow": ".fixed_custom_baseline_window",
     "ForbiddenProblem": ".forbidden_problem",
     "FreeformAnnotationConfig": ".freeform_annotation_config",
     "InputVariableFormat": ".input_variable_format",
     "InsertDatasetExamplesRequest": ".insert_dataset_examples_request",
     "InsertDatasetExamplesRequestExamplesItem": ".insert_dataset_examples_request_examples_item",
     "InsertExperimentRunsRequest": ".insert_experiment_runs_request",
+    "IntegrationNotificationConfig": ".integration_notification_config",
     "InviteMode": ".invite_mode",
     "InvocationParams": ".invocation_params",
     "InvocationParamsRequest": ".invocation_params_request",
@@ -574,6 +653,8 @@ _MODULES: dict[str, str] = {
     "JsonSchemaConfigRequest": ".json_schema_config_request",
     "JsonSchemaConfigRequestSchema": ".json_schema_config_request_schema",
     "JsonSchemaConfigSchema": ".json_schema_config_schema",
+    "LineChartType": ".line_chart_type",
+    "LineChartWidget": ".line_chart_widget",
     "ListAnnotationConfigsResponse": ".list_annotation_configs_response",
     "ListAnnotationQueueRecordsResponse": ".list_annotation_queue_records_response",
     "ListAnnotationQueuesResponse": ".list_annotation_queues_response",
@@ -586,6 +667,7 @@ _MODULES: dict[str, str] = {
     "ListEvaluatorsResponse": ".list_evaluators_response",
     "ListExperimentRunsResponse": ".list_experiment_runs_response",
     "ListExperimentsResponse": ".list_experiments_response",
+    "ListMonitorsResponse": ".list_monitors_response",
     "ListOrganizationsResponse": ".list_organizations_response",
     "ListProjectsResponse": ".list_projects_response",
     "ListPromptVersionsResponse": ".list_prompt_versions_response",
@@ -612,7 +694,16 @@ _MODULES: dict[str, str] = {
     "ManagedCodeConfig": ".managed_code_config",
     "ManagedCodeConfigRequest": ".managed_code_config_request",
     "ManagedCodeEvaluator": ".managed_code_evaluator",
+    "ManualRangeThreshold": ".manual_range_threshold",
+    "ManualSingleThreshold": ".manual_single_threshold",
+    "ManualThresholdBound": ".manual_threshold_bound",
     "MessageRole": ".message_role",
+    "ModelBaselineConfig": ".model_baseline_config",
+    "MonitorFilter": ".monitor_filter",
+    "MonitorStatus": ".monitor_status",
+    "MonitorType": ".monitor_type",
+    "MovingCustomBaselineWindow": ".moving_custom_baseline_window",
+    "NestedJsonFieldSourceField": ".nested_json_field_source_field",
     "OptimizationDirection": ".optimization_direction",
     "Organization": ".organization",
     "OrganizationCustomRoleAssignment": ".organization_custom_role_assignment",
@@ -623,7 +714,11 @@ _MODULES: dict[str, str] = {
     "OrganizationRole": ".organization_role",
     "OrganizationRoleAssignmentType": ".organization_role_assignment_type",
     "PaginationMetadata": ".pagination_metadata",
+    "PerformanceMetric": ".performance_metric",
+    "PerformanceMonitor": ".performance_monitor",
     "Permission": ".permission",
+    "PivotTableColumn": ".pivot_table_column",
+    "PivotTableWidget": ".pivot_table_widget",
     "PredefinedRoleAssignment": ".predefined_role_assignment",
     "PredefinedRoleAssignmentRequest": ".predefined_role_assignment_request",
     "PredefinedUserRoleAssignment": ".predefined_user_role_assignment",
@@ -652,6 +747,7 @@ _MODULES: dict[str, str] = {
     "Role": ".role",
     "RoleBinding": ".role_binding",
     "RoleBindingResourceType": ".role_binding_resource_type",
+    "ScheduledRuntimeConfig": ".scheduled_runtime_config",
     "SearchDatasetExamplesRequest": ".search_dataset_examples_request",
     "SearchExperimentRunsRequest": ".search_experiment_runs_request",
     "ServiceApiKey": ".service_api_key",
@@ -676,6 +772,7 @@ _MODULES: dict[str, str] = {
     "StaticParam": ".static_param",
     "StaticParamRequest": ".static_param_request",
     "StaticParamType": ".static_param_type",
+    "StatisticWidget": ".statistic_widget",
     "Tag": ".tag",
     "TagColor": ".tag_color",
     "Task": ".task",
@@ -702,6 +799,9 @@ _MODULES: dict[str, str] = {
     "TemplateEvaluationRunConfigRequestClassificationChoices": ".template_evaluation_run_config_request_classification_choices",
     "TemplateEvaluationRunConfigRequestColumnMapping": ".template_evaluation_run_config_request_column_mapping",
     "TemplateEvaluationRunConfigRequestProviderParameters": ".template_evaluation_run_config_request_provider_parameters",
+    "TextWidget": ".text_widget",
+    "ThresholdCalculation": ".threshold_calculation",
+    "ThresholdOperator": ".threshold_operator",
     "ToolCall": ".tool_call",
     "ToolCallFunction": ".tool_call_function",
     "ToolCallFunctionRequest": ".tool_call_function_request",
@@ -713,6 +813,8 @@ _MODULES: dict[str, str] = {
     "ToolConfigToolsItem": ".tool_config_tools_item",
     "Trace": ".trace",
     "TraceOrSessionEvaluatorInput": ".trace_or_session_evaluator_input",
+    "TracingDataQualityMetric": ".tracing_data_quality_metric",
+    "TracingMonitor": ".tracing_monitor",
     "TriggerEvaluationTaskRunRequest": ".trigger_evaluation_task_run_request",
     "TriggerRunExperimentTaskRunRequest": ".trigger_run_experiment_task_run_request",
     "TriggerRunExperimentTaskRunRequestTracingMetadata": ".trigger_run_experiment_task_run_request_tracing_metadata",
@@ -795,6 +897,14 @@ _MODULES: dict[str, str] = {
     "V1Value": ".v1_value",
     "V1LLMFields": ".v1llm_fields",
     "V1LLMFieldsLlmParams": ".v1llm_fields_llm_params",
+    "WebhookNotificationConfig": ".webhook_notification_config",
+    "WidgetCreationStatus": ".widget_creation_status",
+    "WidgetFilter": ".widget_filter",
+    "WidgetPlot": ".widget_plot",
+    "WidgetPlotComparisonFixedReferenceValue": ".widget_plot_comparison_fixed_reference_value",
+    "WidgetPlotComparisonMovingReferenceValue": ".widget_plot_comparison_moving_reference_value",
+    "WidgetPlotComparisonReferenceSource": ".widget_plot_comparison_reference_source",
+    "WidgetSourceDataType": ".widget_source_data_type",
 }
 
 
@@ -850,6 +960,7 @@ __all__ = (
     "AuditLogOperationType",
     "AzureParams",
     "AzureParamsRequest",
+    "BarChartWidget",
     "BedrockOptions",
     "BedrockOptionsRequest",
     "CategoricalAnnotationConfig",
@@ -887,15 +998,21 @@ __all__ = (
     "CreatedServiceApiKey",
     "CreatedServiceKeyBotUser",
     "CreatedUserApiKey",
+    "CustomBaselineConfig",
     "CustomCodeConfig",
     "CustomCodeConfigRequest",
+    "CustomMetricMonitor",
     "CustomRoleAssignment",
     "CustomRoleAssignmentRequest",
     "CustomUserRoleAssignment",
     "CustomUserRoleAssignmentRequest",
     "DataGranularity",
+    "DataQualityMetric",
+    "DataQualityMonitor",
     "Dataset",
+    "DatasetColumnSourceField",
     "DatasetExample",
+    "DatasetSource",
     "DatasetVersion",
     "DatasetVersionWithExampleIds",
     "DefaultAgentRuntime",
@@ -911,6 +1028,15 @@ __all__ = (
     "DeleteSpansProblem",
     "DeleteSpansRequest",
     "DeleteSpansResponse",
+    "Dimension",
+    "DimensionCategory",
+    "DowntimeConfig",
+    "DriftMetric",
+    "DriftMonitor",
+    "DynamicRangeThreshold",
+    "DynamicSingleThreshold",
+    "DynamicThresholdBound",
+    "EmailNotificationConfig",
     "Evaluation",
     "EvaluationMetadata",
     "Evaluator",
@@ -925,15 +1051,20 @@ __all__ = (
     "EvaluatorVersionTemplate",
     "EvaluatorWithVersion",
     "Experiment",
+    "ExperimentChartWidget",
+    "ExperimentChartWidgetPlot",
     "ExperimentRun",
     "ExperimentRunInput",
     "ExperimentWithRunIds",
+    "FilterOperator",
+    "FixedCustomBaselineWindow",
     "ForbiddenProblem",
     "FreeformAnnotationConfig",
     "InputVariableFormat",
     "InsertDatasetExamplesRequest",
     "InsertDatasetExamplesRequestExamplesItem",
     "InsertExperimentRunsRequest",
+    "IntegrationNotificationConfig",
     "InviteMode",
     "InvocationParams",
     "InvocationParamsRequest",
@@ -943,6 +1074,8 @@ __all__ = (
     "JsonSchemaConfigSchema",
     "LLMMessage",
     "LLMMessageRequest",
+    "LineChartType",
+    "LineChartWidget",
     "ListAnnotationConfigsResponse",
     "ListAnnotationQueueRecordsResponse",
     "ListAnnotationQueuesResponse",
@@ -955,6 +1088,7 @@ __all__ = (
     "ListEvaluatorsResponse",
     "ListExperimentRunsResponse",
     "ListExperimentsResponse",
+    "ListMonitorsResponse",
     "ListOrganizationsResponse",
     "ListProjectsResponse",
     "ListPromptVersionsResponse",
@@ -979,7 +1113,16 @@ __all__ = (
     "ManagedCodeConfig",
     "ManagedCodeConfigRequest",
     "ManagedCodeEvaluator",
+    "ManualRangeThreshold",
+    "ManualSingleThreshold",
+    "ManualThresholdBound",
     "MessageRole",
+    "ModelBaselineConfig",
+    "MonitorFilter",
+    "MonitorStatus",
+    "MonitorType",
+    "MovingCustomBaselineWindow",
+    "NestedJsonFieldSourceField",
     "OptimizationDirection",
     "Organization",
     "OrganizationCustomRoleAssignment",
@@ -990,7 +1133,11 @@ __all__ = (
     "OrganizationRole",
     "OrganizationRoleAssignmentType",
     "PaginationMetadata",
+    "PerformanceMetric",
+    "PerformanceMonitor",
     "Permission",
+    "PivotTableColumn",
+    "PivotTableWidget",
     "PredefinedRoleAssignment",
     "PredefinedRoleAssignmentRequest",
     "PredefinedUserRoleAssignment",
@@ -1019,6 +1166,7 @@ __all__ = (
     "Role",
     "RoleBinding",
     "RoleBindingResourceType",
+    "ScheduledRuntimeConfig",
     "SearchDatasetExamplesRequest",
     "SearchExperimentRunsRequest",
     "ServiceApiKey",
@@ -1043,6 +1191,7 @@ __all__ = (
     "StaticParam",
     "StaticParamRequest",
     "StaticParamType",
+    "StatisticWidget",
     "Tag",
     "TagColor",
     "Task",
@@ -1069,6 +1218,9 @@ __all__ = (
     "TemplateEvaluationRunConfigRequestClassificationChoices",
     "TemplateEvaluationRunConfigRequestColumnMapping",
     "TemplateEvaluationRunConfigRequestProviderParameters",
+    "TextWidget",
+    "ThresholdCalculation",
+    "ThresholdOperator",
     "ToolCall",
     "ToolCallFunction",
     "ToolCallFunctionRequest",
@@ -1080,6 +1232,8 @@ __all__ = (
     "ToolConfigToolsItem",
     "Trace",
     "TraceOrSessionEvaluatorInput",
+    "TracingDataQualityMetric",
+    "TracingMonitor",
     "TriggerEvaluationTaskRunRequest",
     "TriggerRunExperimentTaskRunRequest",
     "TriggerRunExperimentTaskRunRequestTracingMetadata",
@@ -1162,4 +1316,12 @@ __all__ = (
     "V1TrainingEnvironment",
     "V1ValidationEnvironment",
     "V1Value",
+    "WebhookNotificationConfig",
+    "WidgetCreationStatus",
+    "WidgetFilter",
+    "WidgetPlot",
+    "WidgetPlotComparisonFixedReferenceValue",
+    "WidgetPlotComparisonMovingReferenceValue",
+    "WidgetPlotComparisonReferenceSource",
+    "WidgetSourceDataType",
 )
