@@ -125,6 +125,18 @@ MOCK_PENDING: frozenset[str] = frozenset(
         "deleteUser",
         "resendUserInvitation",
         "resetUserPassword",
+        # webhooks
+        "listWebhooks",
+        "createWebhook",
+        "getWebhook",
+        "updateWebhook",
+        "deleteWebhook",
+        "listWebhookDeliveryAttempts",
+        "testWebhook",
+        "listWebhookSubscriptions",
+        "createWebhookSubscription",
+        "getWebhookSubscription",
+        "deleteWebhookSubscription",
     }
 )
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .traces import AsyncTraces, Traces
     from .users import AsyncUsers, Users
     from .v1 import V1, AsyncV1
+    from .webhooks import AsyncWebhooks, Webhooks
 
 __all__ = ["AsyncResources", "SyncResources"]
 
@@ -171,6 +172,12 @@ class SyncResources:
 
         return V1(cast("ArizeClient", self))
 
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        from .webhooks import Webhooks
+
+        return Webhooks(cast("ArizeClient", self))
+
 
 class AsyncResources:
     """``AsyncArizeClient``'s namespaces; their methods are coroutines, lists async iterators."""
@@ -306,3 +313,9 @@ class AsyncResources:
         from .v1 import AsyncV1
 
         return AsyncV1(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def webhooks(self) -> AsyncWebhooks:
+        from .webhooks import AsyncWebhooks
+
+        return AsyncWebhooks(cast("AsyncArizeClient", self))

@@ -106,6 +106,10 @@ if TYPE_CHECKING:
     from .create_user_api_key_request import CreateUserApiKeyRequest
     from .create_user_request import CreateUserRequest
     from .create_user_response import CreateUserResponse
+    from .create_webhook_request import CreateWebhookRequest
+    from .create_webhook_request_headers import CreateWebhookRequestHeaders
+    from .create_webhook_response import CreateWebhookResponse
+    from .create_webhook_subscription_request import CreateWebhookSubscriptionRequest
     from .created_service_api_key import CreatedServiceApiKey
     from .created_service_key_bot_user import CreatedServiceKeyBotUser
     from .created_user_api_key import CreatedUserApiKey
@@ -222,6 +226,11 @@ if TYPE_CHECKING:
     from .list_traces_request import ListTracesRequest
     from .list_traces_response import ListTracesResponse
     from .list_users_response import ListUsersResponse
+    from .list_webhook_delivery_attempts_response import (
+        ListWebhookDeliveryAttemptsResponse,
+    )
+    from .list_webhook_subscriptions_response import ListWebhookSubscriptionsResponse
+    from .list_webhooks_response import ListWebhooksResponse
     from .llm_generation_run_config import LlmGenerationRunConfig
     from .llm_generation_run_config_provider_parameters import (
         LlmGenerationRunConfigProviderParameters,
@@ -367,6 +376,7 @@ if TYPE_CHECKING:
     from .template_evaluation_run_config_request_provider_parameters import (
         TemplateEvaluationRunConfigRequestProviderParameters,
     )
+    from .test_webhook_response import TestWebhookResponse
     from .text_widget import TextWidget
     from .threshold_calculation import ThresholdCalculation
     from .threshold_operator import ThresholdOperator
@@ -414,6 +424,8 @@ if TYPE_CHECKING:
     from .update_space_request import UpdateSpaceRequest
     from .update_tag_request import UpdateTagRequest
     from .update_user_request import UpdateUserRequest
+    from .update_webhook_request import UpdateWebhookRequest
+    from .update_webhook_request_headers import UpdateWebhookRequestHeaders
     from .upgrade_plan import UpgradePlan
     from .user import User
     from .user_api_key import UserApiKey
@@ -487,7 +499,14 @@ if TYPE_CHECKING:
     from .v1_value import V1Value
     from .v1llm_fields import V1LLMFields
     from .v1llm_fields_llm_params import V1LLMFieldsLlmParams
+    from .webhook import Webhook
+    from .webhook_auth_type import WebhookAuthType
+    from .webhook_delivery_attempt import WebhookDeliveryAttempt
+    from .webhook_delivery_attempt_payload import WebhookDeliveryAttemptPayload
+    from .webhook_event_type import WebhookEventType
     from .webhook_notification_config import WebhookNotificationConfig
+    from .webhook_source_type import WebhookSourceType
+    from .webhook_subscription import WebhookSubscription
     from .widget_creation_status import WidgetCreationStatus
     from .widget_filter import WidgetFilter
     from .widget_plot import WidgetPlot
@@ -576,6 +595,10 @@ _MODULES: dict[str, str] = {
     "CreateUserApiKeyRequest": ".create_user_api_key_request",
     "CreateUserRequest": ".create_user_request",
     "CreateUserResponse": ".create_user_response",
+    "CreateWebhookRequest": ".create_webhook_request",
+    "CreateWebhookRequestHeaders": ".create_webhook_request_headers",
+    "CreateWebhookResponse": ".create_webhook_response",
+    "CreateWebhookSubscriptionRequest": ".create_webhook_subscription_request",
     "CreatedServiceApiKey": ".created_service_api_key",
     "CreatedServiceKeyBotUser": ".created_service_key_bot_user",
     "CreatedUserApiKey": ".created_user_api_key",
@@ -684,6 +707,9 @@ _MODULES: dict[str, str] = {
     "ListTracesRequest": ".list_traces_request",
     "ListTracesResponse": ".list_traces_response",
     "ListUsersResponse": ".list_users_response",
+    "ListWebhookDeliveryAttemptsResponse": ".list_webhook_delivery_attempts_response",
+    "ListWebhookSubscriptionsResponse": ".list_webhook_subscriptions_response",
+    "ListWebhooksResponse": ".list_webhooks_response",
     "LlmGenerationRunConfig": ".llm_generation_run_config",
     "LlmGenerationRunConfigProviderParameters": ".llm_generation_run_config_provider_parameters",
     "LlmGenerationRunConfigRequest": ".llm_generation_run_config_request",
@@ -799,6 +825,7 @@ _MODULES: dict[str, str] = {
     "TemplateEvaluationRunConfigRequestClassificationChoices": ".template_evaluation_run_config_request_classification_choices",
     "TemplateEvaluationRunConfigRequestColumnMapping": ".template_evaluation_run_config_request_column_mapping",
     "TemplateEvaluationRunConfigRequestProviderParameters": ".template_evaluation_run_config_request_provider_parameters",
+    "TestWebhookResponse": ".test_webhook_response",
     "TextWidget": ".text_widget",
     "ThresholdCalculation": ".threshold_calculation",
     "ThresholdOperator": ".threshold_operator",
@@ -836,6 +863,8 @@ _MODULES: dict[str, str] = {
     "UpdateSpaceRequest": ".update_space_request",
     "UpdateTagRequest": ".update_tag_request",
     "UpdateUserRequest": ".update_user_request",
+    "UpdateWebhookRequest": ".update_webhook_request",
+    "UpdateWebhookRequestHeaders": ".update_webhook_request_headers",
     "UpgradePlan": ".upgrade_plan",
     "User": ".user",
     "UserApiKey": ".user_api_key",
@@ -897,7 +926,14 @@ _MODULES: dict[str, str] = {
     "V1Value": ".v1_value",
     "V1LLMFields": ".v1llm_fields",
     "V1LLMFieldsLlmParams": ".v1llm_fields_llm_params",
+    "Webhook": ".webhook",
+    "WebhookAuthType": ".webhook_auth_type",
+    "WebhookDeliveryAttempt": ".webhook_delivery_attempt",
+    "WebhookDeliveryAttemptPayload": ".webhook_delivery_attempt_payload",
+    "WebhookEventType": ".webhook_event_type",
     "WebhookNotificationConfig": ".webhook_notification_config",
+    "WebhookSourceType": ".webhook_source_type",
+    "WebhookSubscription": ".webhook_subscription",
     "WidgetCreationStatus": ".widget_creation_status",
     "WidgetFilter": ".widget_filter",
     "WidgetPlot": ".widget_plot",
@@ -995,6 +1031,10 @@ __all__ = (
     "CreateUserApiKeyRequest",
     "CreateUserRequest",
     "CreateUserResponse",
+    "CreateWebhookRequest",
+    "CreateWebhookRequestHeaders",
+    "CreateWebhookResponse",
+    "CreateWebhookSubscriptionRequest",
     "CreatedServiceApiKey",
     "CreatedServiceKeyBotUser",
     "CreatedUserApiKey",
@@ -1105,6 +1145,9 @@ __all__ = (
     "ListTracesRequest",
     "ListTracesResponse",
     "ListUsersResponse",
+    "ListWebhookDeliveryAttemptsResponse",
+    "ListWebhookSubscriptionsResponse",
+    "ListWebhooksResponse",
     "LlmGenerationRunConfig",
     "LlmGenerationRunConfigProviderParameters",
     "LlmGenerationRunConfigRequest",
@@ -1218,6 +1261,7 @@ __all__ = (
     "TemplateEvaluationRunConfigRequestClassificationChoices",
     "TemplateEvaluationRunConfigRequestColumnMapping",
     "TemplateEvaluationRunConfigRequestProviderParameters",
+    "TestWebhookResponse",
     "TextWidget",
     "ThresholdCalculation",
     "ThresholdOperator",
@@ -1255,6 +1299,8 @@ __all__ = (
     "UpdateSpaceRequest",
     "UpdateTagRequest",
     "UpdateUserRequest",
+    "UpdateWebhookRequest",
+    "UpdateWebhookRequestHeaders",
     "UpgradePlan",
     "User",
     "UserApiKey",
@@ -1316,7 +1362,14 @@ __all__ = (
     "V1TrainingEnvironment",
     "V1ValidationEnvironment",
     "V1Value",
+    "Webhook",
+    "WebhookAuthType",
+    "WebhookDeliveryAttempt",
+    "WebhookDeliveryAttemptPayload",
+    "WebhookEventType",
     "WebhookNotificationConfig",
+    "WebhookSourceType",
+    "WebhookSubscription",
     "WidgetCreationStatus",
     "WidgetFilter",
     "WidgetPlot",
