@@ -16,6 +16,12 @@ from typing import Protocol, TypeVar
 
 MOCK_PENDING: frozenset[str] = frozenset(
     {
+        # ai_integrations
+        "listAiIntegrations",
+        "createAiIntegration",
+        "getAiIntegration",
+        "updateAiIntegration",
+        "deleteAiIntegration",
         # annotation_configs
         "listAnnotationConfigs",
         "createAnnotationConfig",
@@ -60,6 +66,12 @@ MOCK_PENDING: frozenset[str] = frozenset(
         "deleteEvaluatorVersions",
         "listEvaluatorTemplates",
         "getEvaluatorVersion",
+        # integrations
+        "listIntegrations",
+        "createIntegration",
+        "getIntegration",
+        "updateIntegration",
+        "deleteIntegration",
         # monitors
         "listMonitors",
         "getMonitor",

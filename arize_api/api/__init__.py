@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from .._client import ArizeClient, AsyncArizeClient
+    from .ai_integrations import AiIntegrations, AsyncAiIntegrations
     from .annotation_configs import AnnotationConfigs, AsyncAnnotationConfigs
     from .annotation_queues import AnnotationQueues, AsyncAnnotationQueues
     from .api_keys import ApiKeys, AsyncApiKeys
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from .datasets import AsyncDatasets, Datasets
     from .evaluators import AsyncEvaluators, Evaluators
     from .experiments import AsyncExperiments, Experiments
+    from .integrations import AsyncIntegrations, Integrations
     from .monitors import AsyncMonitors, Monitors
     from .organizations import AsyncOrganizations, Organizations
     from .projects import AsyncProjects, Projects
@@ -39,6 +41,12 @@ __all__ = ["AsyncResources", "SyncResources"]
 
 class SyncResources:
     """``ArizeClient``'s namespaces: ``client.<tag>.<verb>(...)`` for every operation."""
+
+    @cached_property
+    def ai_integrations(self) -> AiIntegrations:
+        from .ai_integrations import AiIntegrations
+
+        return AiIntegrations(cast("ArizeClient", self))
 
     @cached_property
     def annotation_configs(self) -> AnnotationConfigs:
@@ -87,6 +95,12 @@ class SyncResources:
         from .experiments import Experiments
 
         return Experiments(cast("ArizeClient", self))
+
+    @cached_property
+    def integrations(self) -> Integrations:
+        from .integrations import Integrations
+
+        return Integrations(cast("ArizeClient", self))
 
     @cached_property
     def monitors(self) -> Monitors:
@@ -183,6 +197,12 @@ class AsyncResources:
     """``AsyncArizeClient``'s namespaces; their methods are coroutines, lists async iterators."""
 
     @cached_property
+    def ai_integrations(self) -> AsyncAiIntegrations:
+        from .ai_integrations import AsyncAiIntegrations
+
+        return AsyncAiIntegrations(cast("AsyncArizeClient", self))
+
+    @cached_property
     def annotation_configs(self) -> AsyncAnnotationConfigs:
         from .annotation_configs import AsyncAnnotationConfigs
 
@@ -229,6 +249,12 @@ class AsyncResources:
         from .experiments import AsyncExperiments
 
         return AsyncExperiments(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def integrations(self) -> AsyncIntegrations:
+        from .integrations import AsyncIntegrations
+
+        return AsyncIntegrations(cast("AsyncArizeClient", self))
 
     @cached_property
     def monitors(self) -> AsyncMonitors:

@@ -19,6 +19,17 @@ if TYPE_CHECKING:
     from .agent_call_run_config_request_input_template import (
         AgentCallRunConfigRequestInputTemplate,
     )
+    from .agent_config import AgentConfig
+    from .agent_config_input_schema import AgentConfigInputSchema
+    from .agent_integration import AgentIntegration
+    from .agent_request_preset import AgentRequestPreset
+    from .agent_request_preset_config import AgentRequestPresetConfig
+    from .ai_integration import AiIntegration
+    from .ai_integration_auth_type import AiIntegrationAuthType
+    from .ai_integration_headers_type_0 import AiIntegrationHeadersType0
+    from .ai_integration_provider import AiIntegrationProvider
+    from .ai_integration_scoping import AiIntegrationScoping
+    from .ai_integration_scoping_request import AiIntegrationScopingRequest
     from .annotate_annotation_queue_record_request import (
         AnnotateAnnotationQueueRecordRequest,
     )
@@ -42,6 +53,7 @@ if TYPE_CHECKING:
     from .annotation_queue_span_record_input import AnnotationQueueSpanRecordInput
     from .annotation_queue_trace_record_input import AnnotationQueueTraceRecordInput
     from .annotator_user import AnnotatorUser
+    from .anthropic_config import AnthropicConfig
     from .anthropic_headers import AnthropicHeaders
     from .anthropic_headers_request import AnthropicHeadersRequest
     from .api_key_status import ApiKeyStatus
@@ -55,6 +67,13 @@ if TYPE_CHECKING:
     from .assignment_method import AssignmentMethod
     from .audit_log import AuditLog
     from .audit_log_operation_type import AuditLogOperationType
+    from .aws_bedrock_bearer_token_auth import AwsBedrockBearerTokenAuth
+    from .aws_bedrock_config import AwsBedrockConfig
+    from .aws_bedrock_default_auth import AwsBedrockDefaultAuth
+    from .aws_bedrock_proxy_with_headers_auth import AwsBedrockProxyWithHeadersAuth
+    from .aws_provider_metadata import AwsProviderMetadata
+    from .aws_provider_metadata_kind import AwsProviderMetadataKind
+    from .aws_provider_metadata_request import AwsProviderMetadataRequest
     from .azure_params import AzureParams
     from .azure_params_request import AzureParamsRequest
     from .bar_chart_widget import BarChartWidget
@@ -64,10 +83,30 @@ if TYPE_CHECKING:
     from .categorical_annotation_value import CategoricalAnnotationValue
     from .categorical_annotation_value_request import CategoricalAnnotationValueRequest
     from .continuous_annotation_config import ContinuousAnnotationConfig
+    from .create_agent_config import CreateAgentConfig
+    from .create_agent_config_headers import CreateAgentConfigHeaders
+    from .create_agent_config_input_schema import CreateAgentConfigInputSchema
+    from .create_agent_integration_request import CreateAgentIntegrationRequest
+    from .create_agent_request_preset_input import CreateAgentRequestPresetInput
+    from .create_agent_request_preset_input_config import (
+        CreateAgentRequestPresetInputConfig,
+    )
+    from .create_ai_integration_request import CreateAiIntegrationRequest
+    from .create_ai_integration_request_headers import CreateAiIntegrationRequestHeaders
     from .create_annotation_queue_record_response import (
         CreateAnnotationQueueRecordResponse,
     )
     from .create_annotation_queue_request import CreateAnnotationQueueRequest
+    from .create_anthropic_config import CreateAnthropicConfig
+    from .create_aws_bedrock_bearer_token_auth import CreateAwsBedrockBearerTokenAuth
+    from .create_aws_bedrock_config import CreateAwsBedrockConfig
+    from .create_aws_bedrock_default_auth import CreateAwsBedrockDefaultAuth
+    from .create_aws_bedrock_proxy_with_headers_auth import (
+        CreateAwsBedrockProxyWithHeadersAuth,
+    )
+    from .create_aws_bedrock_proxy_with_headers_auth_headers import (
+        CreateAwsBedrockProxyWithHeadersAuthHeaders,
+    )
     from .create_categorical_annotation_config_request import (
         CreateCategoricalAnnotationConfigRequest,
     )
@@ -76,13 +115,37 @@ if TYPE_CHECKING:
     from .create_continuous_annotation_config_request import (
         CreateContinuousAnnotationConfigRequest,
     )
+    from .create_custom_config import CreateCustomConfig
+    from .create_custom_config_headers import CreateCustomConfigHeaders
+    from .create_custom_default_auth import CreateCustomDefaultAuth
+    from .create_custom_oauth_2_client_credentials_auth import (
+        CreateCustomOauth2ClientCredentialsAuth,
+    )
     from .create_dataset_request import CreateDatasetRequest
     from .create_dataset_request_examples_item import CreateDatasetRequestExamplesItem
+    from .create_evaluator_integration_config_input import (
+        CreateEvaluatorIntegrationConfigInput,
+    )
+    from .create_evaluator_integration_config_input_headers import (
+        CreateEvaluatorIntegrationConfigInputHeaders,
+    )
+    from .create_evaluator_integration_config_input_input_schema import (
+        CreateEvaluatorIntegrationConfigInputInputSchema,
+    )
+    from .create_evaluator_integration_request import CreateEvaluatorIntegrationRequest
     from .create_evaluator_request import CreateEvaluatorRequest
     from .create_experiment_request import CreateExperimentRequest
+    from .create_fireworks_config import CreateFireworksConfig
     from .create_freeform_annotation_config_request import (
         CreateFreeformAnnotationConfigRequest,
     )
+    from .create_gemini_config import CreateGeminiConfig
+    from .create_lite_llm_config import CreateLiteLlmConfig
+    from .create_lite_llm_config_headers import CreateLiteLlmConfigHeaders
+    from .create_llm_integration_request import CreateLlmIntegrationRequest
+    from .create_nvidia_nim_config import CreateNvidiaNimConfig
+    from .create_nvidia_nim_config_headers import CreateNvidiaNimConfigHeaders
+    from .create_open_ai_config import CreateOpenAiConfig
     from .create_organization_request import CreateOrganizationRequest
     from .create_project_request import CreateProjectRequest
     from .create_prompt_request import CreatePromptRequest
@@ -103,9 +166,11 @@ if TYPE_CHECKING:
     from .create_template_evaluator_version_request import (
         CreateTemplateEvaluatorVersionRequest,
     )
+    from .create_together_ai_config import CreateTogetherAiConfig
     from .create_user_api_key_request import CreateUserApiKeyRequest
     from .create_user_request import CreateUserRequest
     from .create_user_response import CreateUserResponse
+    from .create_vertex_ai_config import CreateVertexAiConfig
     from .create_webhook_request import CreateWebhookRequest
     from .create_webhook_request_headers import CreateWebhookRequestHeaders
     from .create_webhook_response import CreateWebhookResponse
@@ -116,7 +181,12 @@ if TYPE_CHECKING:
     from .custom_baseline_config import CustomBaselineConfig
     from .custom_code_config import CustomCodeConfig
     from .custom_code_config_request import CustomCodeConfigRequest
+    from .custom_config import CustomConfig
+    from .custom_default_auth import CustomDefaultAuth
     from .custom_metric_monitor import CustomMetricMonitor
+    from .custom_oauth_2_client_credentials_auth import (
+        CustomOauth2ClientCredentialsAuth,
+    )
     from .custom_role_assignment import CustomRoleAssignment
     from .custom_role_assignment_request import CustomRoleAssignmentRequest
     from .custom_user_role_assignment import CustomUserRoleAssignment
@@ -157,6 +227,11 @@ if TYPE_CHECKING:
     from .evaluation import Evaluation
     from .evaluation_metadata import EvaluationMetadata
     from .evaluator import Evaluator
+    from .evaluator_integration import EvaluatorIntegration
+    from .evaluator_integration_config import EvaluatorIntegrationConfig
+    from .evaluator_integration_config_input_schema import (
+        EvaluatorIntegrationConfigInputSchema,
+    )
     from .evaluator_llm_config import EvaluatorLlmConfig
     from .evaluator_llm_config_request import EvaluatorLlmConfigRequest
     from .evaluator_template import EvaluatorTemplate
@@ -176,9 +251,14 @@ if TYPE_CHECKING:
     from .experiment_run_input import ExperimentRunInput
     from .experiment_with_run_ids import ExperimentWithRunIds
     from .filter_operator import FilterOperator
+    from .fireworks_config import FireworksConfig
     from .fixed_custom_baseline_window import FixedCustomBaselineWindow
     from .forbidden_problem import ForbiddenProblem
     from .freeform_annotation_config import FreeformAnnotationConfig
+    from .gcp_provider_metadata import GcpProviderMetadata
+    from .gcp_provider_metadata_kind import GcpProviderMetadataKind
+    from .gcp_provider_metadata_request import GcpProviderMetadataRequest
+    from .gemini_config import GeminiConfig
     from .input_variable_format import InputVariableFormat
     from .insert_dataset_examples_request import InsertDatasetExamplesRequest
     from .insert_dataset_examples_request_examples_item import (
@@ -186,6 +266,9 @@ if TYPE_CHECKING:
     )
     from .insert_experiment_runs_request import InsertExperimentRunsRequest
     from .integration_notification_config import IntegrationNotificationConfig
+    from .integration_scoping import IntegrationScoping
+    from .integration_scoping_request import IntegrationScopingRequest
+    from .integration_type import IntegrationType
     from .invite_mode import InviteMode
     from .invocation_params import InvocationParams
     from .invocation_params_request import InvocationParamsRequest
@@ -195,6 +278,7 @@ if TYPE_CHECKING:
     from .json_schema_config_schema import JsonSchemaConfigSchema
     from .line_chart_type import LineChartType
     from .line_chart_widget import LineChartWidget
+    from .list_ai_integrations_response import ListAiIntegrationsResponse
     from .list_annotation_configs_response import ListAnnotationConfigsResponse
     from .list_annotation_queue_records_response import (
         ListAnnotationQueueRecordsResponse,
@@ -209,6 +293,7 @@ if TYPE_CHECKING:
     from .list_evaluators_response import ListEvaluatorsResponse
     from .list_experiment_runs_response import ListExperimentRunsResponse
     from .list_experiments_response import ListExperimentsResponse
+    from .list_integrations_response import ListIntegrationsResponse
     from .list_monitors_response import ListMonitorsResponse
     from .list_organizations_response import ListOrganizationsResponse
     from .list_projects_response import ListProjectsResponse
@@ -231,6 +316,7 @@ if TYPE_CHECKING:
     )
     from .list_webhook_subscriptions_response import ListWebhookSubscriptionsResponse
     from .list_webhooks_response import ListWebhooksResponse
+    from .lite_llm_config import LiteLlmConfig
     from .llm_generation_run_config import LlmGenerationRunConfig
     from .llm_generation_run_config_provider_parameters import (
         LlmGenerationRunConfigProviderParameters,
@@ -239,6 +325,8 @@ if TYPE_CHECKING:
     from .llm_generation_run_config_request_provider_parameters import (
         LlmGenerationRunConfigRequestProviderParameters,
     )
+    from .llm_integration import LlmIntegration
+    from .llm_integration_provider import LlmIntegrationProvider
     from .llm_message import LLMMessage
     from .llm_message_request import LLMMessageRequest
     from .llm_provider import LlmProvider
@@ -255,6 +343,8 @@ if TYPE_CHECKING:
     from .monitor_type import MonitorType
     from .moving_custom_baseline_window import MovingCustomBaselineWindow
     from .nested_json_field_source_field import NestedJsonFieldSourceField
+    from .nvidia_nim_config import NvidiaNimConfig
+    from .open_ai_config import OpenAiConfig
     from .optimization_direction import OptimizationDirection
     from .organization import Organization
     from .organization_custom_role_assignment import OrganizationCustomRoleAssignment
@@ -380,6 +470,7 @@ if TYPE_CHECKING:
     from .text_widget import TextWidget
     from .threshold_calculation import ThresholdCalculation
     from .threshold_operator import ThresholdOperator
+    from .together_ai_config import TogetherAiConfig
     from .tool_call import ToolCall
     from .tool_call_function import ToolCallFunction
     from .tool_call_function_request import ToolCallFunctionRequest
@@ -400,6 +491,18 @@ if TYPE_CHECKING:
     from .trigger_run_experiment_task_run_request_tracing_metadata import (
         TriggerRunExperimentTaskRunRequestTracingMetadata,
     )
+    from .update_agent_config import UpdateAgentConfig
+    from .update_agent_config_headers_type_0 import UpdateAgentConfigHeadersType0
+    from .update_agent_config_input_schema import UpdateAgentConfigInputSchema
+    from .update_agent_integration_request import UpdateAgentIntegrationRequest
+    from .update_agent_request_preset_input import UpdateAgentRequestPresetInput
+    from .update_agent_request_preset_input_config import (
+        UpdateAgentRequestPresetInputConfig,
+    )
+    from .update_ai_integration_request import UpdateAiIntegrationRequest
+    from .update_ai_integration_request_headers_type_0 import (
+        UpdateAiIntegrationRequestHeadersType0,
+    )
     from .update_annotation_queue_request import UpdateAnnotationQueueRequest
     from .update_categorical_annotation_config_request import (
         UpdateCategoricalAnnotationConfigRequest,
@@ -411,10 +514,23 @@ if TYPE_CHECKING:
     from .update_dataset_examples_request import UpdateDatasetExamplesRequest
     from .update_dataset_request import UpdateDatasetRequest
     from .update_evaluation_task_request import UpdateEvaluationTaskRequest
+    from .update_evaluator_integration_config_input import (
+        UpdateEvaluatorIntegrationConfigInput,
+    )
+    from .update_evaluator_integration_config_input_headers_type_0 import (
+        UpdateEvaluatorIntegrationConfigInputHeadersType0,
+    )
+    from .update_evaluator_integration_config_input_input_schema import (
+        UpdateEvaluatorIntegrationConfigInputInputSchema,
+    )
+    from .update_evaluator_integration_request import UpdateEvaluatorIntegrationRequest
     from .update_evaluator_request import UpdateEvaluatorRequest
     from .update_freeform_annotation_config_request import (
         UpdateFreeformAnnotationConfigRequest,
     )
+    from .update_llm_config import UpdateLlmConfig
+    from .update_llm_config_headers_type_0 import UpdateLlmConfigHeadersType0
+    from .update_llm_integration_request import UpdateLlmIntegrationRequest
     from .update_organization_request import UpdateOrganizationRequest
     from .update_project_request import UpdateProjectRequest
     from .update_prompt_request import UpdatePromptRequest
@@ -499,6 +615,7 @@ if TYPE_CHECKING:
     from .v1_value import V1Value
     from .v1llm_fields import V1LLMFields
     from .v1llm_fields_llm_params import V1LLMFieldsLlmParams
+    from .vertex_ai_config import VertexAiConfig
     from .webhook import Webhook
     from .webhook_auth_type import WebhookAuthType
     from .webhook_delivery_attempt import WebhookDeliveryAttempt
@@ -530,6 +647,17 @@ _MODULES: dict[str, str] = {
     "AgentCallRunConfigInputTemplate": ".agent_call_run_config_input_template",
     "AgentCallRunConfigRequest": ".agent_call_run_config_request",
     "AgentCallRunConfigRequestInputTemplate": ".agent_call_run_config_request_input_template",
+    "AgentConfig": ".agent_config",
+    "AgentConfigInputSchema": ".agent_config_input_schema",
+    "AgentIntegration": ".agent_integration",
+    "AgentRequestPreset": ".agent_request_preset",
+    "AgentRequestPresetConfig": ".agent_request_preset_config",
+    "AiIntegration": ".ai_integration",
+    "AiIntegrationAuthType": ".ai_integration_auth_type",
+    "AiIntegrationHeadersType0": ".ai_integration_headers_type_0",
+    "AiIntegrationProvider": ".ai_integration_provider",
+    "AiIntegrationScoping": ".ai_integration_scoping",
+    "AiIntegrationScopingRequest": ".ai_integration_scoping_request",
     "AnnotateAnnotationQueueRecordRequest": ".annotate_annotation_queue_record_request",
     "AnnotateAnnotationQueueRecordResponse": ".annotate_annotation_queue_record_response",
     "AnnotateDatasetExamplesRequest": ".annotate_dataset_examples_request",
@@ -549,6 +677,7 @@ _MODULES: dict[str, str] = {
     "AnnotationQueueSpanRecordInput": ".annotation_queue_span_record_input",
     "AnnotationQueueTraceRecordInput": ".annotation_queue_trace_record_input",
     "AnnotatorUser": ".annotator_user",
+    "AnthropicConfig": ".anthropic_config",
     "AnthropicHeaders": ".anthropic_headers",
     "AnthropicHeadersRequest": ".anthropic_headers_request",
     "ApiKeyStatus": ".api_key_status",
@@ -558,6 +687,13 @@ _MODULES: dict[str, str] = {
     "AssignmentMethod": ".assignment_method",
     "AuditLog": ".audit_log",
     "AuditLogOperationType": ".audit_log_operation_type",
+    "AwsBedrockBearerTokenAuth": ".aws_bedrock_bearer_token_auth",
+    "AwsBedrockConfig": ".aws_bedrock_config",
+    "AwsBedrockDefaultAuth": ".aws_bedrock_default_auth",
+    "AwsBedrockProxyWithHeadersAuth": ".aws_bedrock_proxy_with_headers_auth",
+    "AwsProviderMetadata": ".aws_provider_metadata",
+    "AwsProviderMetadataKind": ".aws_provider_metadata_kind",
+    "AwsProviderMetadataRequest": ".aws_provider_metadata_request",
     "AzureParams": ".azure_params",
     "AzureParamsRequest": ".azure_params_request",
     "BarChartWidget": ".bar_chart_widget",
@@ -567,17 +703,47 @@ _MODULES: dict[str, str] = {
     "CategoricalAnnotationValue": ".categorical_annotation_value",
     "CategoricalAnnotationValueRequest": ".categorical_annotation_value_request",
     "ContinuousAnnotationConfig": ".continuous_annotation_config",
+    "CreateAgentConfig": ".create_agent_config",
+    "CreateAgentConfigHeaders": ".create_agent_config_headers",
+    "CreateAgentConfigInputSchema": ".create_agent_config_input_schema",
+    "CreateAgentIntegrationRequest": ".create_agent_integration_request",
+    "CreateAgentRequestPresetInput": ".create_agent_request_preset_input",
+    "CreateAgentRequestPresetInputConfig": ".create_agent_request_preset_input_config",
+    "CreateAiIntegrationRequest": ".create_ai_integration_request",
+    "CreateAiIntegrationRequestHeaders": ".create_ai_integration_request_headers",
     "CreateAnnotationQueueRecordResponse": ".create_annotation_queue_record_response",
     "CreateAnnotationQueueRequest": ".create_annotation_queue_request",
+    "CreateAnthropicConfig": ".create_anthropic_config",
+    "CreateAwsBedrockBearerTokenAuth": ".create_aws_bedrock_bearer_token_auth",
+    "CreateAwsBedrockConfig": ".create_aws_bedrock_config",
+    "CreateAwsBedrockDefaultAuth": ".create_aws_bedrock_default_auth",
+    "CreateAwsBedrockProxyWithHeadersAuth": ".create_aws_bedrock_proxy_with_headers_auth",
+    "CreateAwsBedrockProxyWithHeadersAuthHeaders": ".create_aws_bedrock_proxy_with_headers_auth_headers",
     "CreateCategoricalAnnotationConfigRequest": ".create_categorical_annotation_config_request",
     "CreateCodeEvaluationTaskRequest": ".create_code_evaluation_task_request",
     "CreateCodeEvaluatorVersionRequest": ".create_code_evaluator_version_request",
     "CreateContinuousAnnotationConfigRequest": ".create_continuous_annotation_config_request",
+    "CreateCustomConfig": ".create_custom_config",
+    "CreateCustomConfigHeaders": ".create_custom_config_headers",
+    "CreateCustomDefaultAuth": ".create_custom_default_auth",
+    "CreateCustomOauth2ClientCredentialsAuth": ".create_custom_oauth_2_client_credentials_auth",
     "CreateDatasetRequest": ".create_dataset_request",
     "CreateDatasetRequestExamplesItem": ".create_dataset_request_examples_item",
+    "CreateEvaluatorIntegrationConfigInput": ".create_evaluator_integration_config_input",
+    "CreateEvaluatorIntegrationConfigInputHeaders": ".create_evaluator_integration_config_input_headers",
+    "CreateEvaluatorIntegrationConfigInputInputSchema": ".create_evaluator_integration_config_input_input_schema",
+    "CreateEvaluatorIntegrationRequest": ".create_evaluator_integration_request",
     "CreateEvaluatorRequest": ".create_evaluator_request",
     "CreateExperimentRequest": ".create_experiment_request",
+    "CreateFireworksConfig": ".create_fireworks_config",
     "CreateFreeformAnnotationConfigRequest": ".create_freeform_annotation_config_request",
+    "CreateGeminiConfig": ".create_gemini_config",
+    "CreateLiteLlmConfig": ".create_lite_llm_config",
+    "CreateLiteLlmConfigHeaders": ".create_lite_llm_config_headers",
+    "CreateLlmIntegrationRequest": ".create_llm_integration_request",
+    "CreateNvidiaNimConfig": ".create_nvidia_nim_config",
+    "CreateNvidiaNimConfigHeaders": ".create_nvidia_nim_config_headers",
+    "CreateOpenAiConfig": ".create_open_ai_config",
     "CreateOrganizationRequest": ".create_organization_request",
     "CreateProjectRequest": ".create_project_request",
     "CreatePromptRequest": ".create_prompt_request",
@@ -592,9 +758,11 @@ _MODULES: dict[str, str] = {
     "CreateTagRequest": ".create_tag_request",
     "CreateTemplateEvaluationTaskRequest": ".create_template_evaluation_task_request",
     "CreateTemplateEvaluatorVersionRequest": ".create_template_evaluator_version_request",
+    "CreateTogetherAiConfig": ".create_together_ai_config",
     "CreateUserApiKeyRequest": ".create_user_api_key_request",
     "CreateUserRequest": ".create_user_request",
     "CreateUserResponse": ".create_user_response",
+    "CreateVertexAiConfig": ".create_vertex_ai_config",
     "CreateWebhookRequest": ".create_webhook_request",
     "CreateWebhookRequestHeaders": ".create_webhook_request_headers",
     "CreateWebhookResponse": ".create_webhook_response",
@@ -605,7 +773,10 @@ _MODULES: dict[str, str] = {
     "CustomBaselineConfig": ".custom_baseline_config",
     "CustomCodeConfig": ".custom_code_config",
     "CustomCodeConfigRequest": ".custom_code_config_request",
+    "CustomConfig": ".custom_config",
+    "CustomDefaultAuth": ".custom_default_auth",
     "CustomMetricMonitor": ".custom_metric_monitor",
+    "CustomOauth2ClientCredentialsAuth": ".custom_oauth_2_client_credentials_auth",
     "CustomRoleAssignment": ".custom_role_assignment",
     "CustomRoleAssignmentRequest": ".custom_role_assignment_request",
     "CustomUserRoleAssignment": ".custom_user_role_assignment",
@@ -644,6 +815,9 @@ _MODULES: dict[str, str] = {
     "Evaluation": ".evaluation",
     "EvaluationMetadata": ".evaluation_metadata",
     "Evaluator": ".evaluator",
+    "EvaluatorIntegration": ".evaluator_integration",
+    "EvaluatorIntegrationConfig": ".evaluator_integration_config",
+    "EvaluatorIntegrationConfigInputSchema": ".evaluator_integration_config_input_schema",
     "EvaluatorLlmConfig": ".evaluator_llm_config",
     "EvaluatorLlmConfigRequest": ".evaluator_llm_config_request",
     "EvaluatorTemplate": ".evaluator_template",
@@ -661,14 +835,22 @@ _MODULES: dict[str, str] = {
     "ExperimentRunInput": ".experiment_run_input",
     "ExperimentWithRunIds": ".experiment_with_run_ids",
     "FilterOperator": ".filter_operator",
+    "FireworksConfig": ".fireworks_config",
     "FixedCustomBaselineWindow": ".fixed_custom_baseline_window",
     "ForbiddenProblem": ".forbidden_problem",
     "FreeformAnnotationConfig": ".freeform_annotation_config",
+    "GcpProviderMetadata": ".gcp_provider_metadata",
+    "GcpProviderMetadataKind": ".gcp_provider_metadata_kind",
+    "GcpProviderMetadataRequest": ".gcp_provider_metadata_request",
+    "GeminiConfig": ".gemini_config",
     "InputVariableFormat": ".input_variable_format",
     "InsertDatasetExamplesRequest": ".insert_dataset_examples_request",
     "InsertDatasetExamplesRequestExamplesItem": ".insert_dataset_examples_request_examples_item",
     "InsertExperimentRunsRequest": ".insert_experiment_runs_request",
     "IntegrationNotificationConfig": ".integration_notification_config",
+    "IntegrationScoping": ".integration_scoping",
+    "IntegrationScopingRequest": ".integration_scoping_request",
+    "IntegrationType": ".integration_type",
     "InviteMode": ".invite_mode",
     "InvocationParams": ".invocation_params",
     "InvocationParamsRequest": ".invocation_params_request",
@@ -678,6 +860,7 @@ _MODULES: dict[str, str] = {
     "JsonSchemaConfigSchema": ".json_schema_config_schema",
     "LineChartType": ".line_chart_type",
     "LineChartWidget": ".line_chart_widget",
+    "ListAiIntegrationsResponse": ".list_ai_integrations_response",
     "ListAnnotationConfigsResponse": ".list_annotation_configs_response",
     "ListAnnotationQueueRecordsResponse": ".list_annotation_queue_records_response",
     "ListAnnotationQueuesResponse": ".list_annotation_queues_response",
@@ -690,6 +873,7 @@ _MODULES: dict[str, str] = {
     "ListEvaluatorsResponse": ".list_evaluators_response",
     "ListExperimentRunsResponse": ".list_experiment_runs_response",
     "ListExperimentsResponse": ".list_experiments_response",
+    "ListIntegrationsResponse": ".list_integrations_response",
     "ListMonitorsResponse": ".list_monitors_response",
     "ListOrganizationsResponse": ".list_organizations_response",
     "ListProjectsResponse": ".list_projects_response",
@@ -710,10 +894,13 @@ _MODULES: dict[str, str] = {
     "ListWebhookDeliveryAttemptsResponse": ".list_webhook_delivery_attempts_response",
     "ListWebhookSubscriptionsResponse": ".list_webhook_subscriptions_response",
     "ListWebhooksResponse": ".list_webhooks_response",
+    "LiteLlmConfig": ".lite_llm_config",
     "LlmGenerationRunConfig": ".llm_generation_run_config",
     "LlmGenerationRunConfigProviderParameters": ".llm_generation_run_config_provider_parameters",
     "LlmGenerationRunConfigRequest": ".llm_generation_run_config_request",
     "LlmGenerationRunConfigRequestProviderParameters": ".llm_generation_run_config_request_provider_parameters",
+    "LlmIntegration": ".llm_integration",
+    "LlmIntegrationProvider": ".llm_integration_provider",
     "LLMMessage": ".llm_message",
     "LLMMessageRequest": ".llm_message_request",
     "LlmProvider": ".llm_provider",
@@ -730,6 +917,8 @@ _MODULES: dict[str, str] = {
     "MonitorType": ".monitor_type",
     "MovingCustomBaselineWindow": ".moving_custom_baseline_window",
     "NestedJsonFieldSourceField": ".nested_json_field_source_field",
+    "NvidiaNimConfig": ".nvidia_nim_config",
+    "OpenAiConfig": ".open_ai_config",
     "OptimizationDirection": ".optimization_direction",
     "Organization": ".organization",
     "OrganizationCustomRoleAssignment": ".organization_custom_role_assignment",
@@ -829,6 +1018,7 @@ _MODULES: dict[str, str] = {
     "TextWidget": ".text_widget",
     "ThresholdCalculation": ".threshold_calculation",
     "ThresholdOperator": ".threshold_operator",
+    "TogetherAiConfig": ".together_ai_config",
     "ToolCall": ".tool_call",
     "ToolCallFunction": ".tool_call_function",
     "ToolCallFunctionRequest": ".tool_call_function_request",
@@ -845,6 +1035,14 @@ _MODULES: dict[str, str] = {
     "TriggerEvaluationTaskRunRequest": ".trigger_evaluation_task_run_request",
     "TriggerRunExperimentTaskRunRequest": ".trigger_run_experiment_task_run_request",
     "TriggerRunExperimentTaskRunRequestTracingMetadata": ".trigger_run_experiment_task_run_request_tracing_metadata",
+    "UpdateAgentConfig": ".update_agent_config",
+    "UpdateAgentConfigHeadersType0": ".update_agent_config_headers_type_0",
+    "UpdateAgentConfigInputSchema": ".update_agent_config_input_schema",
+    "UpdateAgentIntegrationRequest": ".update_agent_integration_request",
+    "UpdateAgentRequestPresetInput": ".update_agent_request_preset_input",
+    "UpdateAgentRequestPresetInputConfig": ".update_agent_request_preset_input_config",
+    "UpdateAiIntegrationRequest": ".update_ai_integration_request",
+    "UpdateAiIntegrationRequestHeadersType0": ".update_ai_integration_request_headers_type_0",
     "UpdateAnnotationQueueRequest": ".update_annotation_queue_request",
     "UpdateCategoricalAnnotationConfigRequest": ".update_categorical_annotation_config_request",
     "UpdateContinuousAnnotationConfigRequest": ".update_continuous_annotation_config_request",
@@ -852,8 +1050,15 @@ _MODULES: dict[str, str] = {
     "UpdateDatasetExamplesRequest": ".update_dataset_examples_request",
     "UpdateDatasetRequest": ".update_dataset_request",
     "UpdateEvaluationTaskRequest": ".update_evaluation_task_request",
+    "UpdateEvaluatorIntegrationConfigInput": ".update_evaluator_integration_config_input",
+    "UpdateEvaluatorIntegrationConfigInputHeadersType0": ".update_evaluator_integration_config_input_headers_type_0",
+    "UpdateEvaluatorIntegrationConfigInputInputSchema": ".update_evaluator_integration_config_input_input_schema",
+    "UpdateEvaluatorIntegrationRequest": ".update_evaluator_integration_request",
     "UpdateEvaluatorRequest": ".update_evaluator_request",
     "UpdateFreeformAnnotationConfigRequest": ".update_freeform_annotation_config_request",
+    "UpdateLlmConfig": ".update_llm_config",
+    "UpdateLlmConfigHeadersType0": ".update_llm_config_headers_type_0",
+    "UpdateLlmIntegrationRequest": ".update_llm_integration_request",
     "UpdateOrganizationRequest": ".update_organization_request",
     "UpdateProjectRequest": ".update_project_request",
     "UpdatePromptRequest": ".update_prompt_request",
@@ -926,6 +1131,7 @@ _MODULES: dict[str, str] = {
     "V1Value": ".v1_value",
     "V1LLMFields": ".v1llm_fields",
     "V1LLMFieldsLlmParams": ".v1llm_fields_llm_params",
+    "VertexAiConfig": ".vertex_ai_config",
     "Webhook": ".webhook",
     "WebhookAuthType": ".webhook_auth_type",
     "WebhookDeliveryAttempt": ".webhook_delivery_attempt",
@@ -966,6 +1172,17 @@ __all__ = (
     "AgentCallRunConfigInputTemplate",
     "AgentCallRunConfigRequest",
     "AgentCallRunConfigRequestInputTemplate",
+    "AgentConfig",
+    "AgentConfigInputSchema",
+    "AgentIntegration",
+    "AgentRequestPreset",
+    "AgentRequestPresetConfig",
+    "AiIntegration",
+    "AiIntegrationAuthType",
+    "AiIntegrationHeadersType0",
+    "AiIntegrationProvider",
+    "AiIntegrationScoping",
+    "AiIntegrationScopingRequest",
     "AnnotateAnnotationQueueRecordRequest",
     "AnnotateAnnotationQueueRecordResponse",
     "AnnotateDatasetExamplesRequest",
@@ -985,6 +1202,7 @@ __all__ = (
     "AnnotationQueueSpanRecordInput",
     "AnnotationQueueTraceRecordInput",
     "AnnotatorUser",
+    "AnthropicConfig",
     "AnthropicHeaders",
     "AnthropicHeadersRequest",
     "ApiKeyStatus",
@@ -994,6 +1212,13 @@ __all__ = (
     "AssignmentMethod",
     "AuditLog",
     "AuditLogOperationType",
+    "AwsBedrockBearerTokenAuth",
+    "AwsBedrockConfig",
+    "AwsBedrockDefaultAuth",
+    "AwsBedrockProxyWithHeadersAuth",
+    "AwsProviderMetadata",
+    "AwsProviderMetadataKind",
+    "AwsProviderMetadataRequest",
     "AzureParams",
     "AzureParamsRequest",
     "BarChartWidget",
@@ -1003,17 +1228,47 @@ __all__ = (
     "CategoricalAnnotationValue",
     "CategoricalAnnotationValueRequest",
     "ContinuousAnnotationConfig",
+    "CreateAgentConfig",
+    "CreateAgentConfigHeaders",
+    "CreateAgentConfigInputSchema",
+    "CreateAgentIntegrationRequest",
+    "CreateAgentRequestPresetInput",
+    "CreateAgentRequestPresetInputConfig",
+    "CreateAiIntegrationRequest",
+    "CreateAiIntegrationRequestHeaders",
     "CreateAnnotationQueueRecordResponse",
     "CreateAnnotationQueueRequest",
+    "CreateAnthropicConfig",
+    "CreateAwsBedrockBearerTokenAuth",
+    "CreateAwsBedrockConfig",
+    "CreateAwsBedrockDefaultAuth",
+    "CreateAwsBedrockProxyWithHeadersAuth",
+    "CreateAwsBedrockProxyWithHeadersAuthHeaders",
     "CreateCategoricalAnnotationConfigRequest",
     "CreateCodeEvaluationTaskRequest",
     "CreateCodeEvaluatorVersionRequest",
     "CreateContinuousAnnotationConfigRequest",
+    "CreateCustomConfig",
+    "CreateCustomConfigHeaders",
+    "CreateCustomDefaultAuth",
+    "CreateCustomOauth2ClientCredentialsAuth",
     "CreateDatasetRequest",
     "CreateDatasetRequestExamplesItem",
+    "CreateEvaluatorIntegrationConfigInput",
+    "CreateEvaluatorIntegrationConfigInputHeaders",
+    "CreateEvaluatorIntegrationConfigInputInputSchema",
+    "CreateEvaluatorIntegrationRequest",
     "CreateEvaluatorRequest",
     "CreateExperimentRequest",
+    "CreateFireworksConfig",
     "CreateFreeformAnnotationConfigRequest",
+    "CreateGeminiConfig",
+    "CreateLiteLlmConfig",
+    "CreateLiteLlmConfigHeaders",
+    "CreateLlmIntegrationRequest",
+    "CreateNvidiaNimConfig",
+    "CreateNvidiaNimConfigHeaders",
+    "CreateOpenAiConfig",
     "CreateOrganizationRequest",
     "CreateProjectRequest",
     "CreatePromptRequest",
@@ -1028,9 +1283,11 @@ __all__ = (
     "CreateTagRequest",
     "CreateTemplateEvaluationTaskRequest",
     "CreateTemplateEvaluatorVersionRequest",
+    "CreateTogetherAiConfig",
     "CreateUserApiKeyRequest",
     "CreateUserRequest",
     "CreateUserResponse",
+    "CreateVertexAiConfig",
     "CreateWebhookRequest",
     "CreateWebhookRequestHeaders",
     "CreateWebhookResponse",
@@ -1041,7 +1298,10 @@ __all__ = (
     "CustomBaselineConfig",
     "CustomCodeConfig",
     "CustomCodeConfigRequest",
+    "CustomConfig",
+    "CustomDefaultAuth",
     "CustomMetricMonitor",
+    "CustomOauth2ClientCredentialsAuth",
     "CustomRoleAssignment",
     "CustomRoleAssignmentRequest",
     "CustomUserRoleAssignment",
@@ -1080,6 +1340,9 @@ __all__ = (
     "Evaluation",
     "EvaluationMetadata",
     "Evaluator",
+    "EvaluatorIntegration",
+    "EvaluatorIntegrationConfig",
+    "EvaluatorIntegrationConfigInputSchema",
     "EvaluatorLlmConfig",
     "EvaluatorLlmConfigRequest",
     "EvaluatorTemplate",
@@ -1097,14 +1360,22 @@ __all__ = (
     "ExperimentRunInput",
     "ExperimentWithRunIds",
     "FilterOperator",
+    "FireworksConfig",
     "FixedCustomBaselineWindow",
     "ForbiddenProblem",
     "FreeformAnnotationConfig",
+    "GcpProviderMetadata",
+    "GcpProviderMetadataKind",
+    "GcpProviderMetadataRequest",
+    "GeminiConfig",
     "InputVariableFormat",
     "InsertDatasetExamplesRequest",
     "InsertDatasetExamplesRequestExamplesItem",
     "InsertExperimentRunsRequest",
     "IntegrationNotificationConfig",
+    "IntegrationScoping",
+    "IntegrationScopingRequest",
+    "IntegrationType",
     "InviteMode",
     "InvocationParams",
     "InvocationParamsRequest",
@@ -1116,6 +1387,7 @@ __all__ = (
     "LLMMessageRequest",
     "LineChartType",
     "LineChartWidget",
+    "ListAiIntegrationsResponse",
     "ListAnnotationConfigsResponse",
     "ListAnnotationQueueRecordsResponse",
     "ListAnnotationQueuesResponse",
@@ -1128,6 +1400,7 @@ __all__ = (
     "ListEvaluatorsResponse",
     "ListExperimentRunsResponse",
     "ListExperimentsResponse",
+    "ListIntegrationsResponse",
     "ListMonitorsResponse",
     "ListOrganizationsResponse",
     "ListProjectsResponse",
@@ -1148,10 +1421,13 @@ __all__ = (
     "ListWebhookDeliveryAttemptsResponse",
     "ListWebhookSubscriptionsResponse",
     "ListWebhooksResponse",
+    "LiteLlmConfig",
     "LlmGenerationRunConfig",
     "LlmGenerationRunConfigProviderParameters",
     "LlmGenerationRunConfigRequest",
     "LlmGenerationRunConfigRequestProviderParameters",
+    "LlmIntegration",
+    "LlmIntegrationProvider",
     "LlmProvider",
     "ManagedCodeConfig",
     "ManagedCodeConfigRequest",
@@ -1166,6 +1442,8 @@ __all__ = (
     "MonitorType",
     "MovingCustomBaselineWindow",
     "NestedJsonFieldSourceField",
+    "NvidiaNimConfig",
+    "OpenAiConfig",
     "OptimizationDirection",
     "Organization",
     "OrganizationCustomRoleAssignment",
@@ -1265,6 +1543,7 @@ __all__ = (
     "TextWidget",
     "ThresholdCalculation",
     "ThresholdOperator",
+    "TogetherAiConfig",
     "ToolCall",
     "ToolCallFunction",
     "ToolCallFunctionRequest",
@@ -1281,6 +1560,14 @@ __all__ = (
     "TriggerEvaluationTaskRunRequest",
     "TriggerRunExperimentTaskRunRequest",
     "TriggerRunExperimentTaskRunRequestTracingMetadata",
+    "UpdateAgentConfig",
+    "UpdateAgentConfigHeadersType0",
+    "UpdateAgentConfigInputSchema",
+    "UpdateAgentIntegrationRequest",
+    "UpdateAgentRequestPresetInput",
+    "UpdateAgentRequestPresetInputConfig",
+    "UpdateAiIntegrationRequest",
+    "UpdateAiIntegrationRequestHeadersType0",
     "UpdateAnnotationQueueRequest",
     "UpdateCategoricalAnnotationConfigRequest",
     "UpdateContinuousAnnotationConfigRequest",
@@ -1288,8 +1575,15 @@ __all__ = (
     "UpdateDatasetExamplesRequest",
     "UpdateDatasetRequest",
     "UpdateEvaluationTaskRequest",
+    "UpdateEvaluatorIntegrationConfigInput",
+    "UpdateEvaluatorIntegrationConfigInputHeadersType0",
+    "UpdateEvaluatorIntegrationConfigInputInputSchema",
+    "UpdateEvaluatorIntegrationRequest",
     "UpdateEvaluatorRequest",
     "UpdateFreeformAnnotationConfigRequest",
+    "UpdateLlmConfig",
+    "UpdateLlmConfigHeadersType0",
+    "UpdateLlmIntegrationRequest",
     "UpdateOrganizationRequest",
     "UpdateProjectRequest",
     "UpdatePromptRequest",
@@ -1362,6 +1656,7 @@ __all__ = (
     "V1TrainingEnvironment",
     "V1ValidationEnvironment",
     "V1Value",
+    "VertexAiConfig",
     "Webhook",
     "WebhookAuthType",
     "WebhookDeliveryAttempt",
