@@ -9,7 +9,7 @@ import attrs
 
 from ._errors import ConstMismatchError
 
-__all__ = ["UnknownVariant", "unmatched_variant"]
+__all__ = ["UnknownVariant", "check_nothing_dropped", "unmatched_variant"]
 
 
 @attrs.define(eq=True)
@@ -36,6 +36,19 @@ class UnknownVariant:
 
 
 _TAGS = frozenset({"type", "kind", "key_type", "provider", "auth_type", "experiment_type"})
+
+
+def check_nothing_dropped(data: Mapping[str, Any], parsed: Any) -> None:
+    """Raise ``ValueError`` if parsing ``data`` as a closed variant dropped some of its members.
+
+    A closed model (``additionalProperties: false``) ignores members it does not declare, so in a
+    union without a discriminator the first variant whose required members are present would
+    win and silently lose the rest; a variant that cannot hold everything is not the match.
+    """
+    lost = set(data) - set(parsed.to_dict())
+    if lost:
+        names = ", ".join(sorted(map(repr, lost)))
+        raise ValueError(f"{type(parsed).__name__} has no member {names}")
 
 
 def unmatched_variant(data: object, failures: list[Exception], polymorphic: bool) -> UnknownVariant:

@@ -9,8 +9,10 @@ else (for example a new `pattern`), so a spec change cannot silently produce inv
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import functools
+import keyword
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +36,7 @@ PATH_PARAM_VALUES = {
 DEFAULT_ID = "SWQ6MQ=="
 
 # Strings tried, in order, against a `pattern`; the first that matches is used.
-_PATTERN_CANDIDATES = ("example", "42")
+_PATTERN_CANDIDATES = ("example", "42", "A")
 # A recent RFC 3339 UTC timestamp (the v1 server only takes the last 90 days).
 RECENT_TIMESTAMP = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -81,6 +83,26 @@ def ref_name(schema: dict[str, Any] | None) -> str | None:
     return None
 
 
+def variants(schema: dict[str, Any] | None) -> tuple[dict[str, Any], ...]:
+    """The non-null branches of a `oneOf`/`anyOf` schema (refs kept); () if it is no union."""
+    if schema is None:
+        return ()
+    resolved = resolve(schema)
+    for combinator in ("oneOf", "anyOf"):
+        if combinator in resolved:
+            return tuple(v for v in resolved[combinator] if resolve(v).get("type") != "null")
+    return ()
+
+
+def model_names(schema: dict[str, Any] | None) -> tuple[str, ...]:
+    """The models a value of `schema` parses into: its own, or (flattened) its union's variants'."""
+    branches = variants(schema)
+    if not branches:
+        name = ref_name(schema)
+        return (name,) if name else ()
+    return tuple(name for branch in branches for name in model_names(branch))
+
+
 @dataclass(frozen=True)
 class Parameter:
     name: str
@@ -90,7 +112,11 @@ class Parameter:
 
     @property
     def python_name(self) -> str:
-        return snake_case(self.name)
+        """The argument's name in the generated function: `type` -> `type_`, as the generator
+        suffixes Python keywords and builtins (but not `id`)."""
+        name = snake_case(self.name)
+        reserved = (set(dir(builtins)) | {"self", "true", "false", "datetime"}) - {"id"}
+        return f"{name}_" if name in reserved or keyword.iskeyword(name) else name
 
 
 @dataclass(frozen=True)
@@ -229,7 +255,7 @@ def _string(schema: dict[str, Any]) -> str:
     fmt = schema.get("format")
     if fmt == "date-time":
         value = RECENT_TIMESTAMP
-    elif fmt is not None:
+    elif fmt not in (None, "password"):  # "password" marks a secret; any string is valid
         raise NotImplementedError(f"string format {fmt!r}")
     elif "pattern" in schema:
         matches = [c for c in _PATTERN_CANDIDATES if re.search(schema["pattern"], c)]
@@ -298,7 +324,8 @@ def _map_key(names_schema: dict[str, Any] | None) -> str:
 
 
 def parameter_value(param: Parameter) -> Any:
-    """A valid value for a path, query or header parameter (an id where the name says so)."""
+    """A valid value for a path, query or header parameter (an id where the name says so), as
+    it goes on the wire: a `date-time` is a string (the generated functions take a datetime)."""
     schema = resolve(param.schema)
     constrained = {"enum", "format", "pattern"} & set(schema)
     plain_string = schema.get("type") == "string" and not constrained

@@ -12,6 +12,7 @@ random response each time, so that run checks the models against arbitrary valid
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import inspect
 import pkgutil
@@ -91,10 +92,12 @@ class Call:
     op: spec_support.Operation
     module: ModuleType
     kwargs: dict[str, Any]
-    expected: type | None
+    expected: tuple[type, ...] | None  # the model, or a union's variant models
+    variant: int = 0  # which branch of a union request body was sent
 
 
-def prepare(op: spec_support.Operation, *, full_body: bool = False) -> Call:
+def prepare(op: spec_support.Operation, *, full_body: bool = False, variant: int = 0) -> Call:
+    """The call of `op`; a union (oneOf/anyOf) request body is built from branch `variant`."""
     module = importlib.import_module(op.module_name)
     signature = inspect.signature(module.sync_detailed)
     kwargs: dict[str, Any] = {}
@@ -103,15 +106,21 @@ def prepare(op: spec_support.Operation, *, full_body: bool = False) -> Call:
             f"{op.operation_id}: {param.location} parameter {param.name!r} has no argument "
             f"{param.python_name!r} in {module.__name__}.sync_detailed{signature}"
         )
-        kwargs[param.python_name] = spec_support.parameter_value(param)
+        value = spec_support.parameter_value(param)
+        if spec_support.resolve(param.schema).get("format") == "date-time":
+            value = dt.datetime.fromisoformat(value)  # the generated argument is a datetime
+        kwargs[param.python_name] = value
     if op.body_schema is not None:
         assert op.body_model, f"{op.operation_id}: request body schema is not a $ref"
-        model = getattr(arize_api.models, op.body_model)
+        body_schema = (spec_support.variants(op.body_schema) or (op.body_schema,))[variant]
+        model_name = spec_support.ref_name(body_schema)
+        assert model_name, f"{op.operation_id}: request body branch {variant} is not a $ref"
+        model = getattr(arize_api.models, model_name)
         hint = typing.get_type_hints(module.sync_detailed)["body"]
         assert hint is model or model in typing.get_args(hint), (
             f"{op.operation_id}: body is annotated {hint}, expected {model}"
         )
-        kwargs["body"] = model.from_dict(spec_support.build_value(op.body_schema, full=full_body))
+        kwargs["body"] = model.from_dict(spec_support.build_value(body_schema, full=full_body))
     unfilled = [
         name
         for name, p in signature.parameters.items()
@@ -121,8 +130,13 @@ def prepare(op: spec_support.Operation, *, full_body: bool = False) -> Call:
     expected = None
     if op.success_schema is not None:
         assert op.success_model, f"{op.operation_id}: success schema is not a $ref"
-        expected = getattr(arize_api.models, op.success_model)
-    return Call(op=op, module=module, kwargs=kwargs, expected=expected)
+        names = spec_support.model_names(op.success_schema)
+        expected = tuple(getattr(arize_api.models, name) for name in names)
+    return Call(op=op, module=module, kwargs=kwargs, expected=expected, variant=variant)
+
+
+def _names(expected: tuple[type, ...] | None) -> str:
+    return " | ".join(t.__name__ for t in expected) if expected else "None"
 
 
 def _where(call: Call, server: PrismServer) -> str:
@@ -151,7 +165,7 @@ def _failure(call: Call, server: PrismServer, client: ContractClient, exc: Excep
         )
     return (
         f"{_where(call, server)}: the answer did not parse into "
-        f"{getattr(call.expected, '__name__', None)}: {type(exc).__name__}: {exc}\n"
+        f"{_names(call.expected)}: {type(exc).__name__}: {exc}\n"
         f"{_describe_exchange(client.last_response)}"
     )
 
@@ -173,7 +187,7 @@ def _check_parsed(call: Call, parsed: Any, context: str) -> None:
         assert parsed is None, context
     else:
         assert isinstance(parsed, call.expected), (
-            f"{context}\n  parsed into {type(parsed).__name__}, not {call.expected.__name__}"
+            f"{context}\n  parsed into {type(parsed).__name__}, not {_names(call.expected)}"
         )
 
 
@@ -268,7 +282,47 @@ async def test_operation_async(op: spec_support.Operation, prism: PrismServer) -
     await _run_async(prepare(op), prism)
 
 
-@pytest.mark.parametrize("op", WITH_BODY, ids=[op.operation_id for op in WITH_BODY])
-def test_full_request_body_accepted(op: spec_support.Operation, prism_static: PrismServer) -> None:
-    """Bodies with every optional property set (within maxProperties) are accepted too."""
-    _run_sync(prepare(op, full_body=True), prism_static)
+# Every branch of a union request body, each with every optional property set.
+FULL_BODIES = [
+    (op, variant)
+    for op in WITH_BODY
+    for variant in range(max(1, len(spec_support.variants(op.body_schema))))
+]
+
+
+@pytest.mark.parametrize(
+    ("op", "variant"),
+    FULL_BODIES,
+    ids=[
+        op.operation_id + (f"-{spec_support.model_names(op.body_schema)[v]}" if v else "")
+        for op, v in FULL_BODIES
+    ],
+)
+def test_full_request_body_accepted(
+    op: spec_support.Operation, variant: int, prism_static: PrismServer
+) -> None:
+    """Bodies with every optional property set (within maxProperties) are accepted too, for
+    every branch of a union body."""
+    _run_sync(prepare(op, full_body=True, variant=variant), prism_static)
+
+
+OPTIONAL_BODY = [
+    op
+    for op in OPERATIONS
+    if op.body_schema is not None
+    and not spec_support.resolve(
+        spec_support.load_spec()["paths"][op.path][op.method.lower()]["requestBody"]
+    ).get("required", False)
+]
+
+
+@pytest.mark.parametrize("op", OPTIONAL_BODY, ids=[op.operation_id for op in OPTIONAL_BODY])
+def test_an_optional_body_can_be_left_out(
+    op: spec_support.Operation, prism_static: PrismServer
+) -> None:
+    """Without `body=` nothing is sent: no JSON (not even `null`) and no Content-Type."""
+    call = prepare(op)
+    kwargs = {k: v for k, v in call.kwargs.items() if k != "body"}
+    request = call.module._get_kwargs(**kwargs)
+    assert "json" not in request and "Content-Type" not in request.get("headers", {})
+    _run_sync(Call(op=op, module=call.module, kwargs=kwargs, expected=call.expected), prism_static)

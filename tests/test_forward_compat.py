@@ -204,6 +204,65 @@ def test_malformed_known_role_assignment_still_raises(role: Any, error: type) ->
         SpaceMembership.from_dict(data)
 
 
+LLM_INTEGRATION = {
+    "id": "i1",
+    "type": "LLM",
+    "name": "vertex",
+    "scopings": [],
+    "created_at": CREATED,
+    "updated_at": CREATED,
+    "created_by_user_id": "u1",
+}
+
+
+def test_a_variant_is_refused_for_its_kind_before_its_members() -> None:
+    # AnthropicConfig lists `is_function_calling_enabled` before its `provider` const; a config
+    # of another provider lacks that member, and must still be refused for its provider: a
+    # provider from the future is an UnknownVariant, not a missing-member error.
+    vertex = {
+        "provider": "VERTEX_AI",
+        "project_id": "p",
+        "location": "l",
+        "project_access_label": "x",
+    }
+    parsed = models.LlmIntegration.from_dict({**LLM_INTEGRATION, "config": vertex})
+    assert isinstance(parsed.config, models.VertexAiConfig)
+
+    future = {"provider": "MISTRAL", "api_base": "https://example.test"}
+    parsed = models.LlmIntegration.from_dict({**LLM_INTEGRATION, "config": future})
+    assert isinstance(parsed.config, UnknownVariant) and parsed.config.data == future
+    assert parsed.to_dict()["config"] == future
+
+    with pytest.raises(KeyError):  # a known provider missing a required member still raises
+        models.LlmIntegration.from_dict({**LLM_INTEGRATION, "config": {"provider": "GEMINI"}})
+
+
+@pytest.mark.parametrize(
+    ("evaluator", "variant"),
+    [
+        ({"evaluator_id": "e1", "query_filter": "x"}, models.SpanEvaluatorInput),
+        (
+            {
+                "evaluator_id": "e1",
+                "query_mappings": [{"variable_name": "v", "query_ids": [], "attribute_path": "a"}],
+            },
+            models.TraceOrSessionEvaluatorInput,
+        ),
+    ],
+)
+def test_a_closed_variant_that_would_drop_members_is_not_the_match(
+    evaluator: dict[str, Any], variant: type
+) -> None:
+    # TaskEvaluatorInput has no discriminator, and SpanEvaluatorInput needs only evaluator_id:
+    # parsed first, it would take a trace evaluator and silently drop its query_mappings.
+    body = {"name": "t", "type": "CODE_EVALUATION", "evaluators": [evaluator]}
+
+    request = models.CreateCodeEvaluationTaskRequest.from_dict(copy.deepcopy(body))
+
+    assert type(request.evaluators[0]) is variant
+    assert request.to_dict() == body
+
+
 # --------------------------------------------------------------------------------------------
 # (a') Every model a response can carry, with unknown members and enum values everywhere
 # --------------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Schemathesis against the mock: every answer conforms to openapi.yaml and none is a 5xx.
 
-Positive and negative cases for every operation, over real HTTP. Most generated ids would
-only ever meet 404s, so a deterministic three in four of them are swapped for ids of a small
-graph of real resources (rebuilt whenever the fuzzer deletes part of it): that way 2xx
-answers are checked against their schemas too.
+Positive and negative cases for every operation the mock implements (those not listed in
+``tests/mock_pending.py``), over real HTTP. Most generated ids would only ever meet 404s, so a
+deterministic three in four of them are swapped for ids of a small graph of real resources
+(rebuilt whenever the fuzzer deletes part of it): that way 2xx answers are checked against their
+schemas too.
 
 Bounded so it stays well under a minute: ``ARIZE_MOCK_FUZZ_EXAMPLES`` (default 25) per
 operation and mode, derandomized so CI runs repeat, and without schemathesis' coverage
@@ -32,6 +33,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from arize_api.mock import MockServer, serve
+from tests.mock_pending import MOCK_PENDING
 
 SPEC = Path(__file__).resolve().parent.parent / "openapi.yaml"
 CHECKS = [
@@ -47,6 +49,8 @@ _v1_coverage = {"include-path": "/v1/log", "phases": {"coverage": {"enabled": DE
 schema = schemathesis.openapi.from_path(
     SPEC, config=schemathesis.Config.from_dict({"operations": [_v1_coverage]})
 )
+if MOCK_PENDING:  # operations the mock answers 501 for now (see tests/mock_pending.py)
+    schema = schema.exclude(operation_id=sorted(MOCK_PENDING))
 schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 
 

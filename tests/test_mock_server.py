@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 
 import httpx
 import pytest
 
 from arize_api.mock import MockServer, MockState, create_app, serve
-from arize_api.mock.spec import load_spec
+from arize_api.mock.call import HANDLERS
+from arize_api.mock.spec import Spec, load_spec
+from tests import spec_support
+from tests.mock_pending import MOCK_PENDING, implemented
 
 pytest_plugins = ["arize_api.mock.pytest_plugin"]
 
 OPERATIONS = load_spec().operations
+PENDING = [op for op in spec_support.operations() if op.operation_id in MOCK_PENDING]
 
 
 def test_fixture_starts_from_the_seed(arize_mock: MockServer) -> None:
@@ -22,7 +27,7 @@ def test_fixture_starts_from_the_seed(arize_mock: MockServer) -> None:
     assert arize_mock.journal == []
 
 
-@pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: op.operation_id)
+@pytest.mark.parametrize("op", implemented(OPERATIONS), ids=lambda op: op.operation_id)
 def test_every_operation_is_served(arize_mock: MockServer, op: object) -> None:
     path = op.path.replace("{", "").replace("}", "")  # type: ignore[attr-defined]
     headers = {"Authorization": f"Bearer {arize_mock.api_key}"}
@@ -30,6 +35,60 @@ def test_every_operation_is_served(arize_mock: MockServer, op: object) -> None:
         answer = http.request(op.method, path, json={})  # type: ignore[attr-defined]
     assert answer.status_code in op.statuses, answer.text  # type: ignore[attr-defined]
     assert answer.headers["x-request-id"].startswith("req_")
+
+
+def test_pending_list_is_exactly_the_operations_without_a_handler() -> None:
+    unhandled = {op.operation_id for op in OPERATIONS if op.operation_id not in HANDLERS}
+    assert sorted(MOCK_PENDING - unhandled) == [], "handled now: take these off MOCK_PENDING"
+    assert sorted(unhandled - MOCK_PENDING) == [], "no handler: implement, or list as pending"
+
+
+def test_an_operation_without_a_handler_answers_501() -> None:
+    document = copy.deepcopy(load_spec().document)
+    document["paths"]["/v2/widgets"] = {
+        "get": {
+            "operationId": "listWidgets",
+            "summary": "List widgets",
+            "tags": ["widgets"],
+            "responses": {
+                "200": {"description": "Success."},
+                "401": {"$ref": "#/components/responses/Unauthorized"},
+            },
+        }
+    }
+
+    async def call(api_key: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=create_app(spec=Spec(document)))
+        headers = {"Authorization": f"Bearer {api_key}"}
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://mock", headers=headers
+        ) as http:
+            return await http.get("/v2/widgets")
+
+    assert asyncio.run(call("wrong-key")).status_code == 401  # authenticated like the rest
+    answer = asyncio.run(call("arize-mock-admin-key"))
+    assert answer.status_code == 501
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["detail"] == "the mock does not implement listWidgets yet"
+
+
+@pytest.mark.parametrize("op", PENDING, ids=lambda op: op.operation_id)
+def test_a_pending_operation_answers_501_saying_so(
+    arize_mock: MockServer, op: spec_support.Operation
+) -> None:
+    """A valid request to an operation without a handler: a 501 problem naming it."""
+    values = {p.name: spec_support.parameter_value(p) for p in op.parameters}
+    path = op.path.format(**{p.name: values[p.name] for p in op.parameters if p.location == "path"})
+    query = {p.name: values[p.name] for p in op.parameters if p.location == "query" and p.required}
+    body = None if op.body_schema is None else spec_support.build_value(op.body_schema)
+    headers = {"Authorization": f"Bearer {arize_mock.api_key}"}
+    with httpx.Client(base_url=arize_mock.base_url, headers=headers) as http:
+        answer = http.request(op.method, path, params=query, json=body)
+    assert answer.status_code == 501, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    problem = answer.json()
+    assert problem["status"] == 501 and problem["title"] == "Not Implemented"
+    assert problem["detail"] == f"the mock does not implement {op.operation_id} yet"
 
 
 def test_servers_run_side_by_side_with_their_own_state() -> None:

@@ -92,10 +92,17 @@ def inline_models(class_name: str, schema: dict[str, Any]) -> Iterator[tuple[str
     """(class name, schema) of the inline object schemas of a model that become classes.
 
     openapi-python-client names them after the owner and the property: `<Owner><Prop>` for an
-    object-valued property, `<Owner><Prop>Item` for an array of objects.
+    object-valued property, `<Owner><Prop>Item` for an array of objects, and `<Owner><Prop>Type0`
+    for a nullable object (`type: [object, 'null']`: the class is the object branch).
     """
     for prop, sub in schema.get("properties", {}).items():
-        if is_object_model(sub):
+        types = sub.get("type")
+        if isinstance(types, list) and sorted(types) == ["null", "object"]:
+            name = class_name + pascal(prop) + "Type0"
+            branch = {**sub, "type": "object"}
+            yield name, branch
+            yield from inline_models(name, branch)
+        elif is_object_model(sub):
             name = class_name + pascal(prop)
             yield name, sub
             yield from inline_models(name, sub)
@@ -312,7 +319,8 @@ def string_strategy(schema: dict[str, Any]) -> st.SearchStrategy[str]:
     if fmt == "date-time":
         assert set(schema) - ANNOTATIONS <= {"type", "format"}, schema
         return rfc3339_date_times()
-    assert fmt is None, f"no strategy for string format {fmt!r}"
+    # "password" only marks a secret for display; any string is valid.
+    assert fmt in (None, "password"), f"no strategy for string format {fmt!r}"
     low = schema.get("minLength", 0)
     high = min(schema.get("maxLength", low + EXTRA_TEXT), low + EXTRA_TEXT)
     pattern = schema.get("pattern")

@@ -59,6 +59,17 @@ def test_every_operation_is_reachable_through_a_namespace(flavour: type) -> None
     assert found["insert_experiment_runs"] == "client.experiments.runs.insert"
     assert found["get_dataset"] == "client.datasets.get"
     assert found["remove_space_user"] == "client.spaces.users.remove"
+    # Operations of one tag on other paths, and nouns of several words.
+    assert found["list_webhook_subscriptions"] == "client.webhooks.subscriptions.list"
+    assert found["get_evaluator_version"] == "client.evaluators.versions.get"
+    assert found["trigger_task_run"] == "client.tasks.runs.trigger"
+    assert found["set_prompt_version_label"] == "client.prompts.version_labels.set"
+    assert found["get_dashboard_widget"] == "client.dashboards.widgets.get"
+    assert found["list_ai_integrations"] == "client.ai_integrations.list"
+    # A lone operation whose verb is not list/get/create/update/delete stays on the tag.
+    assert found["reset_user_password"] == "client.users.reset_password"
+    assert found["resend_user_invitation"] == "client.users.resend_invitation"
+    assert found["test_webhook"] == "client.webhooks.test"
 
 
 def dataset_body(mock: MockServer, rows: int = 7, name: str = "ns") -> CreateDatasetRequest:
@@ -231,6 +242,15 @@ def test_a_new_operation_in_the_spec_appears_as_a_method(tmp_path: Path) -> None
             "responses": {"204": {"description": "Nothing."}},
         }
     }
+    spec["paths"]["/v2/datasets/{dataset_id}/polish"] = {
+        "post": {
+            "operationId": "polishDatasetSurface",
+            "summary": "Polish dataset surface",
+            "tags": ["datasets"],
+            "parameters": [{"$ref": "#/components/parameters/datasetId"}],
+            "responses": {"204": {"description": "Done."}},
+        }
+    }
     (tmp_path / "openapi.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
     bin_dir = Path(sys.executable).parent
     subprocess.run(
@@ -257,3 +277,5 @@ def test_a_new_operation_in_the_spec_appears_as_a_method(tmp_path: Path) -> None
     assert "class AsyncDatasetsDummies(AsyncResource):" in namespace
     assert "from . import list_dataset_dummies" in namespace
     assert "def dummies(self) -> DatasetsDummies:" in namespace
+    # Alone in its sub-resource and not a CRUDL verb: a method of the tag itself.
+    assert "def polish_surface(" in namespace and "DatasetsSurfaces" not in namespace

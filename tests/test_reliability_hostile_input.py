@@ -16,11 +16,11 @@ import warnings
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl, unquote, urlencode
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from arize_api import (
@@ -148,6 +148,10 @@ def test_path_values_stay_in_their_segment_of_the_built_request(
 def test_query_values_stay_in_their_parameter_of_the_built_request(
     build_clients: list[ArizeClient], space_id: str, name: str, cursor: str, limit: int
 ) -> None:
+    # Three of the long values, percent-encoded (up to 12 bytes a character), can pass httpx's
+    # 65,536-character cap on a URL component, which it refuses with InvalidURL before anything
+    # is sent: not what this property is about.
+    assume(len(urlencode({"s": space_id, "n": name, "c": cursor})) < 65_000)
     for client in build_clients:
         kwargs = list_datasets._get_kwargs(space_id=space_id, name=name, limit=limit, cursor=cursor)
         url = client.get_httpx_client().build_request(**kwargs).url

@@ -10,12 +10,31 @@ from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from .._client import ArizeClient, AsyncArizeClient
+    from .ai_integrations import AiIntegrations, AsyncAiIntegrations
+    from .annotation_configs import AnnotationConfigs, AsyncAnnotationConfigs
+    from .annotation_queues import AnnotationQueues, AsyncAnnotationQueues
+    from .api_keys import ApiKeys, AsyncApiKeys
+    from .audit_logs import AsyncAuditLogs, AuditLogs
+    from .dashboards import AsyncDashboards, Dashboards
     from .datasets import AsyncDatasets, Datasets
+    from .evaluators import AsyncEvaluators, Evaluators
     from .experiments import AsyncExperiments, Experiments
+    from .integrations import AsyncIntegrations, Integrations
+    from .monitors import AsyncMonitors, Monitors
     from .organizations import AsyncOrganizations, Organizations
     from .projects import AsyncProjects, Projects
+    from .prompts import AsyncPrompts, Prompts
+    from .resource_restrictions import AsyncResourceRestrictions, ResourceRestrictions
+    from .role_bindings import AsyncRoleBindings, RoleBindings
+    from .roles import AsyncRoles, Roles
     from .spaces import AsyncSpaces, Spaces
+    from .spans import AsyncSpans, Spans
+    from .tags import AsyncTags, Tags
+    from .tasks import AsyncTasks, Tasks
+    from .traces import AsyncTraces, Traces
+    from .users import AsyncUsers, Users
     from .v1 import V1, AsyncV1
+    from .webhooks import AsyncWebhooks, Webhooks
 
 __all__ = ["AsyncResources", "SyncResources"]
 
@@ -24,16 +43,70 @@ class SyncResources:
     """``ArizeClient``'s namespaces: ``client.<tag>.<verb>(...)`` for every operation."""
 
     @cached_property
+    def ai_integrations(self) -> AiIntegrations:
+        from .ai_integrations import AiIntegrations
+
+        return AiIntegrations(cast("ArizeClient", self))
+
+    @cached_property
+    def annotation_configs(self) -> AnnotationConfigs:
+        from .annotation_configs import AnnotationConfigs
+
+        return AnnotationConfigs(cast("ArizeClient", self))
+
+    @cached_property
+    def annotation_queues(self) -> AnnotationQueues:
+        from .annotation_queues import AnnotationQueues
+
+        return AnnotationQueues(cast("ArizeClient", self))
+
+    @cached_property
+    def api_keys(self) -> ApiKeys:
+        from .api_keys import ApiKeys
+
+        return ApiKeys(cast("ArizeClient", self))
+
+    @cached_property
+    def audit_logs(self) -> AuditLogs:
+        from .audit_logs import AuditLogs
+
+        return AuditLogs(cast("ArizeClient", self))
+
+    @cached_property
+    def dashboards(self) -> Dashboards:
+        from .dashboards import Dashboards
+
+        return Dashboards(cast("ArizeClient", self))
+
+    @cached_property
     def datasets(self) -> Datasets:
         from .datasets import Datasets
 
         return Datasets(cast("ArizeClient", self))
 
     @cached_property
+    def evaluators(self) -> Evaluators:
+        from .evaluators import Evaluators
+
+        return Evaluators(cast("ArizeClient", self))
+
+    @cached_property
     def experiments(self) -> Experiments:
         from .experiments import Experiments
 
         return Experiments(cast("ArizeClient", self))
+
+    @cached_property
+    def integrations(self) -> Integrations:
+        from .integrations import Integrations
+
+        return Integrations(cast("ArizeClient", self))
+
+    @cached_property
+    def monitors(self) -> Monitors:
+        from .monitors import Monitors
+
+        return Monitors(cast("ArizeClient", self))
 
     @cached_property
     def organizations(self) -> Organizations:
@@ -48,10 +121,64 @@ class SyncResources:
         return Projects(cast("ArizeClient", self))
 
     @cached_property
+    def prompts(self) -> Prompts:
+        from .prompts import Prompts
+
+        return Prompts(cast("ArizeClient", self))
+
+    @cached_property
+    def resource_restrictions(self) -> ResourceRestrictions:
+        from .resource_restrictions import ResourceRestrictions
+
+        return ResourceRestrictions(cast("ArizeClient", self))
+
+    @cached_property
+    def role_bindings(self) -> RoleBindings:
+        from .role_bindings import RoleBindings
+
+        return RoleBindings(cast("ArizeClient", self))
+
+    @cached_property
+    def roles(self) -> Roles:
+        from .roles import Roles
+
+        return Roles(cast("ArizeClient", self))
+
+    @cached_property
     def spaces(self) -> Spaces:
         from .spaces import Spaces
 
         return Spaces(cast("ArizeClient", self))
+
+    @cached_property
+    def spans(self) -> Spans:
+        from .spans import Spans
+
+        return Spans(cast("ArizeClient", self))
+
+    @cached_property
+    def tags(self) -> Tags:
+        from .tags import Tags
+
+        return Tags(cast("ArizeClient", self))
+
+    @cached_property
+    def tasks(self) -> Tasks:
+        from .tasks import Tasks
+
+        return Tasks(cast("ArizeClient", self))
+
+    @cached_property
+    def traces(self) -> Traces:
+        from .traces import Traces
+
+        return Traces(cast("ArizeClient", self))
+
+    @cached_property
+    def users(self) -> Users:
+        from .users import Users
+
+        return Users(cast("ArizeClient", self))
 
     @cached_property
     def v1(self) -> V1:
@@ -59,9 +186,51 @@ class SyncResources:
 
         return V1(cast("ArizeClient", self))
 
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        from .webhooks import Webhooks
+
+        return Webhooks(cast("ArizeClient", self))
+
 
 class AsyncResources:
     """``AsyncArizeClient``'s namespaces; their methods are coroutines, lists async iterators."""
+
+    @cached_property
+    def ai_integrations(self) -> AsyncAiIntegrations:
+        from .ai_integrations import AsyncAiIntegrations
+
+        return AsyncAiIntegrations(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def annotation_configs(self) -> AsyncAnnotationConfigs:
+        from .annotation_configs import AsyncAnnotationConfigs
+
+        return AsyncAnnotationConfigs(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def annotation_queues(self) -> AsyncAnnotationQueues:
+        from .annotation_queues import AsyncAnnotationQueues
+
+        return AsyncAnnotationQueues(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def api_keys(self) -> AsyncApiKeys:
+        from .api_keys import AsyncApiKeys
+
+        return AsyncApiKeys(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def audit_logs(self) -> AsyncAuditLogs:
+        from .audit_logs import AsyncAuditLogs
+
+        return AsyncAuditLogs(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def dashboards(self) -> AsyncDashboards:
+        from .dashboards import AsyncDashboards
+
+        return AsyncDashboards(cast("AsyncArizeClient", self))
 
     @cached_property
     def datasets(self) -> AsyncDatasets:
@@ -70,10 +239,28 @@ class AsyncResources:
         return AsyncDatasets(cast("AsyncArizeClient", self))
 
     @cached_property
+    def evaluators(self) -> AsyncEvaluators:
+        from .evaluators import AsyncEvaluators
+
+        return AsyncEvaluators(cast("AsyncArizeClient", self))
+
+    @cached_property
     def experiments(self) -> AsyncExperiments:
         from .experiments import AsyncExperiments
 
         return AsyncExperiments(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def integrations(self) -> AsyncIntegrations:
+        from .integrations import AsyncIntegrations
+
+        return AsyncIntegrations(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def monitors(self) -> AsyncMonitors:
+        from .monitors import AsyncMonitors
+
+        return AsyncMonitors(cast("AsyncArizeClient", self))
 
     @cached_property
     def organizations(self) -> AsyncOrganizations:
@@ -88,13 +275,73 @@ class AsyncResources:
         return AsyncProjects(cast("AsyncArizeClient", self))
 
     @cached_property
+    def prompts(self) -> AsyncPrompts:
+        from .prompts import AsyncPrompts
+
+        return AsyncPrompts(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def resource_restrictions(self) -> AsyncResourceRestrictions:
+        from .resource_restrictions import AsyncResourceRestrictions
+
+        return AsyncResourceRestrictions(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def role_bindings(self) -> AsyncRoleBindings:
+        from .role_bindings import AsyncRoleBindings
+
+        return AsyncRoleBindings(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def roles(self) -> AsyncRoles:
+        from .roles import AsyncRoles
+
+        return AsyncRoles(cast("AsyncArizeClient", self))
+
+    @cached_property
     def spaces(self) -> AsyncSpaces:
         from .spaces import AsyncSpaces
 
         return AsyncSpaces(cast("AsyncArizeClient", self))
 
     @cached_property
+    def spans(self) -> AsyncSpans:
+        from .spans import AsyncSpans
+
+        return AsyncSpans(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def tags(self) -> AsyncTags:
+        from .tags import AsyncTags
+
+        return AsyncTags(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def tasks(self) -> AsyncTasks:
+        from .tasks import AsyncTasks
+
+        return AsyncTasks(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def traces(self) -> AsyncTraces:
+        from .traces import AsyncTraces
+
+        return AsyncTraces(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def users(self) -> AsyncUsers:
+        from .users import AsyncUsers
+
+        return AsyncUsers(cast("AsyncArizeClient", self))
+
+    @cached_property
     def v1(self) -> AsyncV1:
         from .v1 import AsyncV1
 
         return AsyncV1(cast("AsyncArizeClient", self))
+
+    @cached_property
+    def webhooks(self) -> AsyncWebhooks:
+        from .webhooks import AsyncWebhooks
+
+        return AsyncWebhooks(cast("AsyncArizeClient", self))

@@ -1,8 +1,9 @@
 """An offline, in-memory Arize-compatible server for demos, tests and notebooks.
 
-Serves every operation of ``openapi.yaml`` with real behaviour (state, ids, pagination,
-validation, auth, /v1/log) plus fault injection. Needs the ``mock`` extra
-(``pip install 'arize-api[mock]'``). It never imports the client, so it tests it honestly.
+Serves the operations of ``openapi.yaml`` it has handlers for with real behaviour (state, ids,
+pagination, validation, auth, /v1/log) plus fault injection, and answers the others 501. Needs
+the ``mock`` extra (``pip install 'arize-api[mock]'``). It never imports the client, so it tests
+it honestly.
 
     from arize_api.mock import serve
 

@@ -1,8 +1,9 @@
 """The ASGI app: one route per operation in openapi.yaml, all served by one generic endpoint.
 
 Per request: faults (latency, injected status, rate limit) -> authentication -> query and
-body checked against the spec -> the operation's handler, under the state lock -> the
-success status the spec declares, or the error as a problem (v2) or grpc-gateway JSON (v1).
+body checked against the spec -> the operation's handler (a 501 problem for an operation that
+has none yet), under the state lock -> the success status the spec declares, or the error as a
+problem (v2) or grpc-gateway JSON (v1).
 In ``strict`` mode every JSON answer is checked against its response schema, so a handler
 that drifts from the spec fails loudly with a 500 instead of misleading a client.
 """
@@ -27,7 +28,7 @@ from starlette.types import Receive, Scope, Send
 from . import resources as _resources  # noqa: F401  (registers the handlers)
 from . import v1_log as _v1_log  # noqa: F401
 from .auth import authenticate
-from .call import HANDLERS, Call
+from .call import Call, handler_for
 from .control import control_routes
 from .faults import Faults, Verdict
 from .problems import ApiError, json_response
@@ -78,7 +79,7 @@ class OperationEndpoint:
     def __init__(self, op: Operation, runtime: MockRuntime) -> None:
         self.op = op
         self.runtime = runtime
-        self.handler = HANDLERS[op.operation_id]
+        self.handler = handler_for(op.operation_id)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -193,15 +194,13 @@ def create_app(
 ) -> Starlette:
     """An ASGI app serving every operation of ``spec`` (default: the project's openapi.yaml).
 
-    ``state`` and ``faults`` default to a fresh seeded state and no faults; the app keeps
-    them as ``app.state.mock`` (a ``MockRuntime``).
+    An operation without a handler is routed and validated like the others, then answered
+    with a 501 problem (``call.not_implemented``). ``state`` and ``faults`` default to a fresh
+    seeded state and no faults; the app keeps them as ``app.state.mock`` (a ``MockRuntime``).
     """
     spec = spec or load_spec()
     state = state or MockState()
     faults = faults or Faults()
-    missing = [op.operation_id for op in spec.operations if op.operation_id not in HANDLERS]
-    if missing:
-        raise RuntimeError(f"the mock has no handler for: {', '.join(missing)}")
     runtime = MockRuntime(state, faults, spec, strict)
     routes: list[Any] = [
         Route(op.path, OperationEndpoint(op, runtime), methods=[op.method])

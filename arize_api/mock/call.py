@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .models import User
+from .problems import ApiError
 from .spec import Operation
 from .state import MockState
 
-__all__ = ["HANDLERS", "Call", "Handler", "handles"]
+__all__ = ["HANDLERS", "Call", "Handler", "handler_for", "handles", "not_implemented"]
 
 
 @dataclass
@@ -50,3 +51,21 @@ def handles(*operation_ids: str) -> Callable[[Handler], Handler]:
         return handler
 
     return register
+
+
+def not_implemented(call: Call) -> Any:
+    """The answer to an operation of openapi.yaml that has no handler yet: a 501 problem.
+
+    The spec can grow ahead of the mock; routing, authentication and request validation still
+    apply (they come from the spec), so only the behaviour is missing, and the answer says so.
+    """
+    raise ApiError(
+        501,
+        f"the mock does not implement {call.op.operation_id} yet",
+        title="Not Implemented",
+    )
+
+
+def handler_for(operation_id: str) -> Handler:
+    """The handler registered for ``operation_id``, or ``not_implemented``."""
+    return HANDLERS.get(operation_id, not_implemented)

@@ -9,51 +9,343 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .add_annotation_queue_records_request import AddAnnotationQueueRecordsRequest
     from .add_organization_user_request import AddOrganizationUserRequest
     from .add_space_user_request import AddSpaceUserRequest
     from .add_tags_request import AddTagsRequest
+    from .agent_call_run_config import AgentCallRunConfig
+    from .agent_call_run_config_input_template import AgentCallRunConfigInputTemplate
+    from .agent_call_run_config_request import AgentCallRunConfigRequest
+    from .agent_call_run_config_request_input_template import (
+        AgentCallRunConfigRequestInputTemplate,
+    )
+    from .agent_config import AgentConfig
+    from .agent_config_input_schema import AgentConfigInputSchema
+    from .agent_integration import AgentIntegration
+    from .agent_request_preset import AgentRequestPreset
+    from .agent_request_preset_config import AgentRequestPresetConfig
+    from .ai_integration import AiIntegration
+    from .ai_integration_auth_type import AiIntegrationAuthType
+    from .ai_integration_headers_type_0 import AiIntegrationHeadersType0
+    from .ai_integration_provider import AiIntegrationProvider
+    from .ai_integration_scoping import AiIntegrationScoping
+    from .ai_integration_scoping_request import AiIntegrationScopingRequest
+    from .annotate_annotation_queue_record_request import (
+        AnnotateAnnotationQueueRecordRequest,
+    )
+    from .annotate_annotation_queue_record_response import (
+        AnnotateAnnotationQueueRecordResponse,
+    )
     from .annotate_dataset_examples_request import AnnotateDatasetExamplesRequest
     from .annotate_experiment_runs_request import AnnotateExperimentRunsRequest
     from .annotate_record_input import AnnotateRecordInput
+    from .annotate_spans_request import AnnotateSpansRequest
     from .annotation import Annotation
     from .annotation_input import AnnotationInput
+    from .annotation_queue import AnnotationQueue
+    from .annotation_queue_assigned_user import AnnotationQueueAssignedUser
+    from .annotation_queue_completion_status import AnnotationQueueCompletionStatus
+    from .annotation_queue_example_record_input import AnnotationQueueExampleRecordInput
+    from .annotation_queue_record import AnnotationQueueRecord
+    from .annotation_queue_record_data import AnnotationQueueRecordData
+    from .annotation_queue_session_record_input import AnnotationQueueSessionRecordInput
+    from .annotation_queue_source_type import AnnotationQueueSourceType
+    from .annotation_queue_span_record_input import AnnotationQueueSpanRecordInput
+    from .annotation_queue_trace_record_input import AnnotationQueueTraceRecordInput
     from .annotator_user import AnnotatorUser
+    from .anthropic_config import AnthropicConfig
+    from .anthropic_headers import AnthropicHeaders
+    from .anthropic_headers_request import AnthropicHeadersRequest
+    from .api_key_status import ApiKeyStatus
+    from .api_key_type import ApiKeyType
+    from .assign_annotation_queue_record_request import (
+        AssignAnnotationQueueRecordRequest,
+    )
+    from .assign_annotation_queue_record_response import (
+        AssignAnnotationQueueRecordResponse,
+    )
+    from .assignment_method import AssignmentMethod
+    from .audit_log import AuditLog
+    from .audit_log_operation_type import AuditLogOperationType
+    from .aws_bedrock_bearer_token_auth import AwsBedrockBearerTokenAuth
+    from .aws_bedrock_config import AwsBedrockConfig
+    from .aws_bedrock_default_auth import AwsBedrockDefaultAuth
+    from .aws_bedrock_proxy_with_headers_auth import AwsBedrockProxyWithHeadersAuth
+    from .aws_provider_metadata import AwsProviderMetadata
+    from .aws_provider_metadata_kind import AwsProviderMetadataKind
+    from .aws_provider_metadata_request import AwsProviderMetadataRequest
+    from .azure_params import AzureParams
+    from .azure_params_request import AzureParamsRequest
+    from .bar_chart_widget import BarChartWidget
+    from .bedrock_options import BedrockOptions
+    from .bedrock_options_request import BedrockOptionsRequest
+    from .categorical_annotation_config import CategoricalAnnotationConfig
+    from .categorical_annotation_value import CategoricalAnnotationValue
+    from .categorical_annotation_value_request import CategoricalAnnotationValueRequest
+    from .continuous_annotation_config import ContinuousAnnotationConfig
+    from .create_agent_config import CreateAgentConfig
+    from .create_agent_config_headers import CreateAgentConfigHeaders
+    from .create_agent_config_input_schema import CreateAgentConfigInputSchema
+    from .create_agent_integration_request import CreateAgentIntegrationRequest
+    from .create_agent_request_preset_input import CreateAgentRequestPresetInput
+    from .create_agent_request_preset_input_config import (
+        CreateAgentRequestPresetInputConfig,
+    )
+    from .create_ai_integration_request import CreateAiIntegrationRequest
+    from .create_ai_integration_request_headers import CreateAiIntegrationRequestHeaders
+    from .create_annotation_queue_record_response import (
+        CreateAnnotationQueueRecordResponse,
+    )
+    from .create_annotation_queue_request import CreateAnnotationQueueRequest
+    from .create_anthropic_config import CreateAnthropicConfig
+    from .create_aws_bedrock_bearer_token_auth import CreateAwsBedrockBearerTokenAuth
+    from .create_aws_bedrock_config import CreateAwsBedrockConfig
+    from .create_aws_bedrock_default_auth import CreateAwsBedrockDefaultAuth
+    from .create_aws_bedrock_proxy_with_headers_auth import (
+        CreateAwsBedrockProxyWithHeadersAuth,
+    )
+    from .create_aws_bedrock_proxy_with_headers_auth_headers import (
+        CreateAwsBedrockProxyWithHeadersAuthHeaders,
+    )
+    from .create_categorical_annotation_config_request import (
+        CreateCategoricalAnnotationConfigRequest,
+    )
+    from .create_code_evaluation_task_request import CreateCodeEvaluationTaskRequest
+    from .create_code_evaluator_version_request import CreateCodeEvaluatorVersionRequest
+    from .create_continuous_annotation_config_request import (
+        CreateContinuousAnnotationConfigRequest,
+    )
+    from .create_custom_config import CreateCustomConfig
+    from .create_custom_config_headers import CreateCustomConfigHeaders
+    from .create_custom_default_auth import CreateCustomDefaultAuth
+    from .create_custom_oauth_2_client_credentials_auth import (
+        CreateCustomOauth2ClientCredentialsAuth,
+    )
     from .create_dataset_request import CreateDatasetRequest
     from .create_dataset_request_examples_item import CreateDatasetRequestExamplesItem
+    from .create_evaluator_integration_config_input import (
+        CreateEvaluatorIntegrationConfigInput,
+    )
+    from .create_evaluator_integration_config_input_headers import (
+        CreateEvaluatorIntegrationConfigInputHeaders,
+    )
+    from .create_evaluator_integration_config_input_input_schema import (
+        CreateEvaluatorIntegrationConfigInputInputSchema,
+    )
+    from .create_evaluator_integration_request import CreateEvaluatorIntegrationRequest
+    from .create_evaluator_request import CreateEvaluatorRequest
     from .create_experiment_request import CreateExperimentRequest
+    from .create_fireworks_config import CreateFireworksConfig
+    from .create_freeform_annotation_config_request import (
+        CreateFreeformAnnotationConfigRequest,
+    )
+    from .create_gemini_config import CreateGeminiConfig
+    from .create_lite_llm_config import CreateLiteLlmConfig
+    from .create_lite_llm_config_headers import CreateLiteLlmConfigHeaders
+    from .create_llm_integration_request import CreateLlmIntegrationRequest
+    from .create_nvidia_nim_config import CreateNvidiaNimConfig
+    from .create_nvidia_nim_config_headers import CreateNvidiaNimConfigHeaders
+    from .create_open_ai_config import CreateOpenAiConfig
     from .create_organization_request import CreateOrganizationRequest
     from .create_project_request import CreateProjectRequest
+    from .create_prompt_request import CreatePromptRequest
+    from .create_prompt_version_request import CreatePromptVersionRequest
+    from .create_remote_evaluator_version_request import (
+        CreateRemoteEvaluatorVersionRequest,
+    )
+    from .create_resource_restriction_request import CreateResourceRestrictionRequest
+    from .create_role_binding_request import CreateRoleBindingRequest
+    from .create_role_request import CreateRoleRequest
+    from .create_run_experiment_task_request import CreateRunExperimentTaskRequest
+    from .create_service_api_key_request import CreateServiceApiKeyRequest
     from .create_space_request import CreateSpaceRequest
+    from .create_tag_request import CreateTagRequest
+    from .create_template_evaluation_task_request import (
+        CreateTemplateEvaluationTaskRequest,
+    )
+    from .create_template_evaluator_version_request import (
+        CreateTemplateEvaluatorVersionRequest,
+    )
+    from .create_together_ai_config import CreateTogetherAiConfig
+    from .create_user_api_key_request import CreateUserApiKeyRequest
+    from .create_user_request import CreateUserRequest
+    from .create_user_response import CreateUserResponse
+    from .create_vertex_ai_config import CreateVertexAiConfig
+    from .create_webhook_request import CreateWebhookRequest
+    from .create_webhook_request_headers import CreateWebhookRequestHeaders
+    from .create_webhook_response import CreateWebhookResponse
+    from .create_webhook_subscription_request import CreateWebhookSubscriptionRequest
+    from .created_service_api_key import CreatedServiceApiKey
+    from .created_service_key_bot_user import CreatedServiceKeyBotUser
+    from .created_user_api_key import CreatedUserApiKey
+    from .custom_baseline_config import CustomBaselineConfig
+    from .custom_code_config import CustomCodeConfig
+    from .custom_code_config_request import CustomCodeConfigRequest
+    from .custom_config import CustomConfig
+    from .custom_default_auth import CustomDefaultAuth
+    from .custom_metric_monitor import CustomMetricMonitor
+    from .custom_oauth_2_client_credentials_auth import (
+        CustomOauth2ClientCredentialsAuth,
+    )
     from .custom_role_assignment import CustomRoleAssignment
     from .custom_role_assignment_request import CustomRoleAssignmentRequest
+    from .custom_user_role_assignment import CustomUserRoleAssignment
+    from .custom_user_role_assignment_request import CustomUserRoleAssignmentRequest
+    from .data_granularity import DataGranularity
+    from .data_quality_metric import DataQualityMetric
+    from .data_quality_monitor import DataQualityMonitor
     from .dataset import Dataset
+    from .dataset_column_source_field import DatasetColumnSourceField
     from .dataset_example import DatasetExample
+    from .dataset_source import DatasetSource
     from .dataset_version import DatasetVersion
     from .dataset_version_with_example_ids import DatasetVersionWithExampleIds
     from .default_agent_runtime import DefaultAgentRuntime
     from .default_agent_runtime_response import DefaultAgentRuntimeResponse
     from .default_llm_integration import DefaultLLMIntegration
     from .default_llm_integration_response import DefaultLLMIntegrationResponse
+    from .delete_annotation_queue_records_request import (
+        DeleteAnnotationQueueRecordsRequest,
+    )
     from .delete_dataset_examples_problem import DeleteDatasetExamplesProblem
     from .delete_dataset_examples_request import DeleteDatasetExamplesRequest
     from .delete_dataset_examples_response import DeleteDatasetExamplesResponse
+    from .delete_evaluator_versions_request import DeleteEvaluatorVersionsRequest
+    from .delete_evaluator_versions_response import DeleteEvaluatorVersionsResponse
+    from .delete_spans_problem import DeleteSpansProblem
+    from .delete_spans_request import DeleteSpansRequest
+    from .delete_spans_response import DeleteSpansResponse
+    from .dimension import Dimension
+    from .dimension_category import DimensionCategory
+    from .downtime_config import DowntimeConfig
+    from .drift_metric import DriftMetric
+    from .drift_monitor import DriftMonitor
+    from .dynamic_range_threshold import DynamicRangeThreshold
+    from .dynamic_single_threshold import DynamicSingleThreshold
+    from .dynamic_threshold_bound import DynamicThresholdBound
+    from .email_notification_config import EmailNotificationConfig
+    from .evaluation import Evaluation
+    from .evaluation_metadata import EvaluationMetadata
+    from .evaluator import Evaluator
+    from .evaluator_integration import EvaluatorIntegration
+    from .evaluator_integration_config import EvaluatorIntegrationConfig
+    from .evaluator_integration_config_input_schema import (
+        EvaluatorIntegrationConfigInputSchema,
+    )
+    from .evaluator_llm_config import EvaluatorLlmConfig
+    from .evaluator_llm_config_request import EvaluatorLlmConfigRequest
+    from .evaluator_template import EvaluatorTemplate
+    from .evaluator_template_classification_choices import (
+        EvaluatorTemplateClassificationChoices,
+    )
+    from .evaluator_type import EvaluatorType
+    from .evaluator_version_code import EvaluatorVersionCode
+    from .evaluator_version_harness import EvaluatorVersionHarness
+    from .evaluator_version_remote import EvaluatorVersionRemote
+    from .evaluator_version_template import EvaluatorVersionTemplate
+    from .evaluator_with_version import EvaluatorWithVersion
     from .experiment import Experiment
+    from .experiment_chart_widget import ExperimentChartWidget
+    from .experiment_chart_widget_plot import ExperimentChartWidgetPlot
     from .experiment_run import ExperimentRun
     from .experiment_run_input import ExperimentRunInput
     from .experiment_with_run_ids import ExperimentWithRunIds
+    from .filter_operator import FilterOperator
+    from .fireworks_config import FireworksConfig
+    from .fixed_custom_baseline_window import FixedCustomBaselineWindow
+    from .forbidden_problem import ForbiddenProblem
+    from .freeform_annotation_config import FreeformAnnotationConfig
+    from .gcp_provider_metadata import GcpProviderMetadata
+    from .gcp_provider_metadata_kind import GcpProviderMetadataKind
+    from .gcp_provider_metadata_request import GcpProviderMetadataRequest
+    from .gemini_config import GeminiConfig
+    from .input_variable_format import InputVariableFormat
     from .insert_dataset_examples_request import InsertDatasetExamplesRequest
     from .insert_dataset_examples_request_examples_item import (
         InsertDatasetExamplesRequestExamplesItem,
     )
     from .insert_experiment_runs_request import InsertExperimentRunsRequest
+    from .integration_notification_config import IntegrationNotificationConfig
+    from .integration_scoping import IntegrationScoping
+    from .integration_scoping_request import IntegrationScopingRequest
+    from .integration_type import IntegrationType
+    from .invite_mode import InviteMode
+    from .invocation_params import InvocationParams
+    from .invocation_params_request import InvocationParamsRequest
+    from .json_schema_config import JsonSchemaConfig
+    from .json_schema_config_request import JsonSchemaConfigRequest
+    from .json_schema_config_request_schema import JsonSchemaConfigRequestSchema
+    from .json_schema_config_schema import JsonSchemaConfigSchema
+    from .line_chart_type import LineChartType
+    from .line_chart_widget import LineChartWidget
+    from .list_ai_integrations_response import ListAiIntegrationsResponse
+    from .list_annotation_configs_response import ListAnnotationConfigsResponse
+    from .list_annotation_queue_records_response import (
+        ListAnnotationQueueRecordsResponse,
+    )
+    from .list_annotation_queues_response import ListAnnotationQueuesResponse
+    from .list_api_keys_response import ListApiKeysResponse
+    from .list_audit_logs_response import ListAuditLogsResponse
     from .list_dataset_examples_response import ListDatasetExamplesResponse
     from .list_datasets_response import ListDatasetsResponse
+    from .list_evaluator_templates_response import ListEvaluatorTemplatesResponse
+    from .list_evaluator_versions_response import ListEvaluatorVersionsResponse
+    from .list_evaluators_response import ListEvaluatorsResponse
     from .list_experiment_runs_response import ListExperimentRunsResponse
     from .list_experiments_response import ListExperimentsResponse
+    from .list_integrations_response import ListIntegrationsResponse
+    from .list_monitors_response import ListMonitorsResponse
     from .list_organizations_response import ListOrganizationsResponse
     from .list_projects_response import ListProjectsResponse
+    from .list_prompt_versions_response import ListPromptVersionsResponse
+    from .list_prompts_response import ListPromptsResponse
+    from .list_resource_restrictions_response import ListResourceRestrictionsResponse
+    from .list_role_bindings_response import ListRoleBindingsResponse
+    from .list_roles_response import ListRolesResponse
     from .list_spaces_response import ListSpacesResponse
+    from .list_spans_request import ListSpansRequest
+    from .list_spans_response import ListSpansResponse
     from .list_tags_response import ListTagsResponse
+    from .list_task_runs_response import ListTaskRunsResponse
+    from .list_tasks_response import ListTasksResponse
+    from .list_traces_request import ListTracesRequest
+    from .list_traces_response import ListTracesResponse
+    from .list_users_response import ListUsersResponse
+    from .list_webhook_delivery_attempts_response import (
+        ListWebhookDeliveryAttemptsResponse,
+    )
+    from .list_webhook_subscriptions_response import ListWebhookSubscriptionsResponse
+    from .list_webhooks_response import ListWebhooksResponse
+    from .lite_llm_config import LiteLlmConfig
+    from .llm_generation_run_config import LlmGenerationRunConfig
+    from .llm_generation_run_config_provider_parameters import (
+        LlmGenerationRunConfigProviderParameters,
+    )
+    from .llm_generation_run_config_request import LlmGenerationRunConfigRequest
+    from .llm_generation_run_config_request_provider_parameters import (
+        LlmGenerationRunConfigRequestProviderParameters,
+    )
+    from .llm_integration import LlmIntegration
+    from .llm_integration_provider import LlmIntegrationProvider
+    from .llm_message import LLMMessage
+    from .llm_message_request import LLMMessageRequest
+    from .llm_provider import LlmProvider
+    from .managed_code_config import ManagedCodeConfig
+    from .managed_code_config_request import ManagedCodeConfigRequest
+    from .managed_code_evaluator import ManagedCodeEvaluator
+    from .manual_range_threshold import ManualRangeThreshold
+    from .manual_single_threshold import ManualSingleThreshold
+    from .manual_threshold_bound import ManualThresholdBound
+    from .message_role import MessageRole
+    from .model_baseline_config import ModelBaselineConfig
+    from .monitor_filter import MonitorFilter
+    from .monitor_status import MonitorStatus
+    from .monitor_type import MonitorType
+    from .moving_custom_baseline_window import MovingCustomBaselineWindow
+    from .nested_json_field_source_field import NestedJsonFieldSourceField
+    from .nvidia_nim_config import NvidiaNimConfig
+    from .open_ai_config import OpenAiConfig
+    from .optimization_direction import OptimizationDirection
     from .organization import Organization
     from .organization_custom_role_assignment import OrganizationCustomRoleAssignment
     from .organization_custom_role_assignment_request import (
@@ -69,27 +361,194 @@ if TYPE_CHECKING:
     from .organization_role import OrganizationRole
     from .organization_role_assignment_type import OrganizationRoleAssignmentType
     from .pagination_metadata import PaginationMetadata
+    from .performance_metric import PerformanceMetric
+    from .performance_monitor import PerformanceMonitor
+    from .permission import Permission
+    from .pivot_table_column import PivotTableColumn
+    from .pivot_table_widget import PivotTableWidget
     from .predefined_role_assignment import PredefinedRoleAssignment
     from .predefined_role_assignment_request import PredefinedRoleAssignmentRequest
+    from .predefined_user_role_assignment import PredefinedUserRoleAssignment
+    from .predefined_user_role_assignment_request import (
+        PredefinedUserRoleAssignmentRequest,
+    )
     from .problem import Problem
     from .project import Project
     from .project_type import ProjectType
+    from .prompt import Prompt
+    from .prompt_version import PromptVersion
+    from .prompt_version_create_request import PromptVersionCreateRequest
+    from .prompt_with_version import PromptWithVersion
+    from .provider_params import ProviderParams
+    from .provider_params_request import ProviderParamsRequest
+    from .record_granularity import RecordGranularity
+    from .refresh_api_key_request import RefreshApiKeyRequest
+    from .refresh_api_key_response import RefreshApiKeyResponse
+    from .remote_config import RemoteConfig
+    from .remote_config_input import RemoteConfigInput
     from .remove_tags_request import RemoveTagsRequest
     from .remove_tags_response import RemoveTagsResponse
+    from .resource_restriction import ResourceRestriction
+    from .resource_restriction_type import ResourceRestrictionType
+    from .response_format import ResponseFormat
+    from .response_format_request import ResponseFormatRequest
+    from .response_format_type import ResponseFormatType
+    from .role import Role
+    from .role_binding import RoleBinding
+    from .role_binding_resource_type import RoleBindingResourceType
+    from .scheduled_runtime_config import ScheduledRuntimeConfig
     from .search_dataset_examples_request import SearchDatasetExamplesRequest
     from .search_experiment_runs_request import SearchExperimentRunsRequest
+    from .service_api_key import ServiceApiKey
+    from .service_key_bot_user import ServiceKeyBotUser
+    from .service_key_bot_user_org_assignment import ServiceKeyBotUserOrgAssignment
+    from .service_key_bot_user_space_assignment import ServiceKeyBotUserSpaceAssignment
+    from .service_key_org_assignment import ServiceKeyOrgAssignment
+    from .service_key_space_assignment import ServiceKeySpaceAssignment
+    from .set_prompt_version_labels_request import SetPromptVersionLabelsRequest
     from .space import Space
     from .space_membership import SpaceMembership
     from .space_role_assignment_type import SpaceRoleAssignmentType
+    from .span import Span
+    from .span_attributes import SpanAttributes
+    from .span_context import SpanContext
+    from .span_evaluator_input import SpanEvaluatorInput
+    from .span_evaluator_input_column_mappings import SpanEvaluatorInputColumnMappings
+    from .span_event import SpanEvent
+    from .span_event_attributes import SpanEventAttributes
+    from .span_kind import SpanKind
+    from .span_status_code import SpanStatusCode
+    from .static_param import StaticParam
+    from .static_param_request import StaticParamRequest
+    from .static_param_type import StaticParamType
+    from .statistic_widget import StatisticWidget
     from .tag import Tag
     from .tag_color import TagColor
+    from .task import Task
+    from .task_evaluator import TaskEvaluator
+    from .task_evaluator_column_mappings_type_0 import TaskEvaluatorColumnMappingsType0
+    from .task_query_filter import TaskQueryFilter
+    from .task_query_filter_input import TaskQueryFilterInput
+    from .task_query_filters import TaskQueryFilters
+    from .task_query_filters_input import TaskQueryFiltersInput
+    from .task_query_mapping import TaskQueryMapping
+    from .task_query_mapping_input import TaskQueryMappingInput
+    from .task_run import TaskRun
+    from .task_run_status import TaskRunStatus
+    from .task_type import TaskType
+    from .template_config import TemplateConfig
+    from .template_config_classification_choices_type_0 import (
+        TemplateConfigClassificationChoicesType0,
+    )
+    from .template_config_input import TemplateConfigInput
+    from .template_config_input_classification_choices_type_0 import (
+        TemplateConfigInputClassificationChoicesType0,
+    )
+    from .template_evaluation_run_config import TemplateEvaluationRunConfig
+    from .template_evaluation_run_config_classification_choices import (
+        TemplateEvaluationRunConfigClassificationChoices,
+    )
+    from .template_evaluation_run_config_column_mapping import (
+        TemplateEvaluationRunConfigColumnMapping,
+    )
+    from .template_evaluation_run_config_provider_parameters import (
+        TemplateEvaluationRunConfigProviderParameters,
+    )
+    from .template_evaluation_run_config_request import (
+        TemplateEvaluationRunConfigRequest,
+    )
+    from .template_evaluation_run_config_request_classification_choices import (
+        TemplateEvaluationRunConfigRequestClassificationChoices,
+    )
+    from .template_evaluation_run_config_request_column_mapping import (
+        TemplateEvaluationRunConfigRequestColumnMapping,
+    )
+    from .template_evaluation_run_config_request_provider_parameters import (
+        TemplateEvaluationRunConfigRequestProviderParameters,
+    )
+    from .test_webhook_response import TestWebhookResponse
+    from .text_widget import TextWidget
+    from .threshold_calculation import ThresholdCalculation
+    from .threshold_operator import ThresholdOperator
+    from .together_ai_config import TogetherAiConfig
+    from .tool_call import ToolCall
+    from .tool_call_function import ToolCallFunction
+    from .tool_call_function_request import ToolCallFunctionRequest
+    from .tool_call_request import ToolCallRequest
+    from .tool_call_type import ToolCallType
+    from .tool_config import ToolConfig
+    from .tool_config_request import ToolConfigRequest
+    from .tool_config_request_tools_item import ToolConfigRequestToolsItem
+    from .tool_config_tools_item import ToolConfigToolsItem
+    from .trace import Trace
+    from .trace_or_session_evaluator_input import TraceOrSessionEvaluatorInput
+    from .tracing_data_quality_metric import TracingDataQualityMetric
+    from .tracing_monitor import TracingMonitor
+    from .trigger_evaluation_task_run_request import TriggerEvaluationTaskRunRequest
+    from .trigger_run_experiment_task_run_request import (
+        TriggerRunExperimentTaskRunRequest,
+    )
+    from .trigger_run_experiment_task_run_request_tracing_metadata import (
+        TriggerRunExperimentTaskRunRequestTracingMetadata,
+    )
+    from .update_agent_config import UpdateAgentConfig
+    from .update_agent_config_headers_type_0 import UpdateAgentConfigHeadersType0
+    from .update_agent_config_input_schema import UpdateAgentConfigInputSchema
+    from .update_agent_integration_request import UpdateAgentIntegrationRequest
+    from .update_agent_request_preset_input import UpdateAgentRequestPresetInput
+    from .update_agent_request_preset_input_config import (
+        UpdateAgentRequestPresetInputConfig,
+    )
+    from .update_ai_integration_request import UpdateAiIntegrationRequest
+    from .update_ai_integration_request_headers_type_0 import (
+        UpdateAiIntegrationRequestHeadersType0,
+    )
+    from .update_annotation_queue_request import UpdateAnnotationQueueRequest
+    from .update_categorical_annotation_config_request import (
+        UpdateCategoricalAnnotationConfigRequest,
+    )
+    from .update_continuous_annotation_config_request import (
+        UpdateContinuousAnnotationConfigRequest,
+    )
     from .update_dataset_example_input import UpdateDatasetExampleInput
     from .update_dataset_examples_request import UpdateDatasetExamplesRequest
     from .update_dataset_request import UpdateDatasetRequest
+    from .update_evaluation_task_request import UpdateEvaluationTaskRequest
+    from .update_evaluator_integration_config_input import (
+        UpdateEvaluatorIntegrationConfigInput,
+    )
+    from .update_evaluator_integration_config_input_headers_type_0 import (
+        UpdateEvaluatorIntegrationConfigInputHeadersType0,
+    )
+    from .update_evaluator_integration_config_input_input_schema import (
+        UpdateEvaluatorIntegrationConfigInputInputSchema,
+    )
+    from .update_evaluator_integration_request import UpdateEvaluatorIntegrationRequest
+    from .update_evaluator_request import UpdateEvaluatorRequest
+    from .update_freeform_annotation_config_request import (
+        UpdateFreeformAnnotationConfigRequest,
+    )
+    from .update_llm_config import UpdateLlmConfig
+    from .update_llm_config_headers_type_0 import UpdateLlmConfigHeadersType0
+    from .update_llm_integration_request import UpdateLlmIntegrationRequest
     from .update_organization_request import UpdateOrganizationRequest
     from .update_project_request import UpdateProjectRequest
+    from .update_prompt_request import UpdatePromptRequest
+    from .update_role_binding_request import UpdateRoleBindingRequest
+    from .update_role_request import UpdateRoleRequest
+    from .update_run_experiment_task_request import UpdateRunExperimentTaskRequest
     from .update_space_request import UpdateSpaceRequest
+    from .update_tag_request import UpdateTagRequest
+    from .update_user_request import UpdateUserRequest
+    from .update_webhook_request import UpdateWebhookRequest
+    from .update_webhook_request_headers import UpdateWebhookRequestHeaders
+    from .upgrade_plan import UpgradePlan
+    from .user import User
+    from .user_api_key import UserApiKey
+    from .user_role import UserRole
+    from .user_role_assignment_type import UserRoleAssignmentType
     from .user_space_role import UserSpaceRole
+    from .user_status import UserStatus
     from .v1_actual import V1Actual
     from .v1_actual_bounding_box import V1ActualBoundingBox
     from .v1_actual_cv_label import V1ActualCVLabel
@@ -156,51 +615,311 @@ if TYPE_CHECKING:
     from .v1_value import V1Value
     from .v1llm_fields import V1LLMFields
     from .v1llm_fields_llm_params import V1LLMFieldsLlmParams
+    from .vertex_ai_config import VertexAiConfig
+    from .webhook import Webhook
+    from .webhook_auth_type import WebhookAuthType
+    from .webhook_delivery_attempt import WebhookDeliveryAttempt
+    from .webhook_delivery_attempt_payload import WebhookDeliveryAttemptPayload
+    from .webhook_event_type import WebhookEventType
+    from .webhook_notification_config import WebhookNotificationConfig
+    from .webhook_source_type import WebhookSourceType
+    from .webhook_subscription import WebhookSubscription
+    from .widget_creation_status import WidgetCreationStatus
+    from .widget_filter import WidgetFilter
+    from .widget_plot import WidgetPlot
+    from .widget_plot_comparison_fixed_reference_value import (
+        WidgetPlotComparisonFixedReferenceValue,
+    )
+    from .widget_plot_comparison_moving_reference_value import (
+        WidgetPlotComparisonMovingReferenceValue,
+    )
+    from .widget_plot_comparison_reference_source import (
+        WidgetPlotComparisonReferenceSource,
+    )
+    from .widget_source_data_type import WidgetSourceDataType
 
 _MODULES: dict[str, str] = {
+    "AddAnnotationQueueRecordsRequest": ".add_annotation_queue_records_request",
     "AddOrganizationUserRequest": ".add_organization_user_request",
     "AddSpaceUserRequest": ".add_space_user_request",
     "AddTagsRequest": ".add_tags_request",
+    "AgentCallRunConfig": ".agent_call_run_config",
+    "AgentCallRunConfigInputTemplate": ".agent_call_run_config_input_template",
+    "AgentCallRunConfigRequest": ".agent_call_run_config_request",
+    "AgentCallRunConfigRequestInputTemplate": ".agent_call_run_config_request_input_template",
+    "AgentConfig": ".agent_config",
+    "AgentConfigInputSchema": ".agent_config_input_schema",
+    "AgentIntegration": ".agent_integration",
+    "AgentRequestPreset": ".agent_request_preset",
+    "AgentRequestPresetConfig": ".agent_request_preset_config",
+    "AiIntegration": ".ai_integration",
+    "AiIntegrationAuthType": ".ai_integration_auth_type",
+    "AiIntegrationHeadersType0": ".ai_integration_headers_type_0",
+    "AiIntegrationProvider": ".ai_integration_provider",
+    "AiIntegrationScoping": ".ai_integration_scoping",
+    "AiIntegrationScopingRequest": ".ai_integration_scoping_request",
+    "AnnotateAnnotationQueueRecordRequest": ".annotate_annotation_queue_record_request",
+    "AnnotateAnnotationQueueRecordResponse": ".annotate_annotation_queue_record_response",
     "AnnotateDatasetExamplesRequest": ".annotate_dataset_examples_request",
     "AnnotateExperimentRunsRequest": ".annotate_experiment_runs_request",
     "AnnotateRecordInput": ".annotate_record_input",
+    "AnnotateSpansRequest": ".annotate_spans_request",
     "Annotation": ".annotation",
     "AnnotationInput": ".annotation_input",
+    "AnnotationQueue": ".annotation_queue",
+    "AnnotationQueueAssignedUser": ".annotation_queue_assigned_user",
+    "AnnotationQueueCompletionStatus": ".annotation_queue_completion_status",
+    "AnnotationQueueExampleRecordInput": ".annotation_queue_example_record_input",
+    "AnnotationQueueRecord": ".annotation_queue_record",
+    "AnnotationQueueRecordData": ".annotation_queue_record_data",
+    "AnnotationQueueSessionRecordInput": ".annotation_queue_session_record_input",
+    "AnnotationQueueSourceType": ".annotation_queue_source_type",
+    "AnnotationQueueSpanRecordInput": ".annotation_queue_span_record_input",
+    "AnnotationQueueTraceRecordInput": ".annotation_queue_trace_record_input",
     "AnnotatorUser": ".annotator_user",
+    "AnthropicConfig": ".anthropic_config",
+    "AnthropicHeaders": ".anthropic_headers",
+    "AnthropicHeadersRequest": ".anthropic_headers_request",
+    "ApiKeyStatus": ".api_key_status",
+    "ApiKeyType": ".api_key_type",
+    "AssignAnnotationQueueRecordRequest": ".assign_annotation_queue_record_request",
+    "AssignAnnotationQueueRecordResponse": ".assign_annotation_queue_record_response",
+    "AssignmentMethod": ".assignment_method",
+    "AuditLog": ".audit_log",
+    "AuditLogOperationType": ".audit_log_operation_type",
+    "AwsBedrockBearerTokenAuth": ".aws_bedrock_bearer_token_auth",
+    "AwsBedrockConfig": ".aws_bedrock_config",
+    "AwsBedrockDefaultAuth": ".aws_bedrock_default_auth",
+    "AwsBedrockProxyWithHeadersAuth": ".aws_bedrock_proxy_with_headers_auth",
+    "AwsProviderMetadata": ".aws_provider_metadata",
+    "AwsProviderMetadataKind": ".aws_provider_metadata_kind",
+    "AwsProviderMetadataRequest": ".aws_provider_metadata_request",
+    "AzureParams": ".azure_params",
+    "AzureParamsRequest": ".azure_params_request",
+    "BarChartWidget": ".bar_chart_widget",
+    "BedrockOptions": ".bedrock_options",
+    "BedrockOptionsRequest": ".bedrock_options_request",
+    "CategoricalAnnotationConfig": ".categorical_annotation_config",
+    "CategoricalAnnotationValue": ".categorical_annotation_value",
+    "CategoricalAnnotationValueRequest": ".categorical_annotation_value_request",
+    "ContinuousAnnotationConfig": ".continuous_annotation_config",
+    "CreateAgentConfig": ".create_agent_config",
+    "CreateAgentConfigHeaders": ".create_agent_config_headers",
+    "CreateAgentConfigInputSchema": ".create_agent_config_input_schema",
+    "CreateAgentIntegrationRequest": ".create_agent_integration_request",
+    "CreateAgentRequestPresetInput": ".create_agent_request_preset_input",
+    "CreateAgentRequestPresetInputConfig": ".create_agent_request_preset_input_config",
+    "CreateAiIntegrationRequest": ".create_ai_integration_request",
+    "CreateAiIntegrationRequestHeaders": ".create_ai_integration_request_headers",
+    "CreateAnnotationQueueRecordResponse": ".create_annotation_queue_record_response",
+    "CreateAnnotationQueueRequest": ".create_annotation_queue_request",
+    "CreateAnthropicConfig": ".create_anthropic_config",
+    "CreateAwsBedrockBearerTokenAuth": ".create_aws_bedrock_bearer_token_auth",
+    "CreateAwsBedrockConfig": ".create_aws_bedrock_config",
+    "CreateAwsBedrockDefaultAuth": ".create_aws_bedrock_default_auth",
+    "CreateAwsBedrockProxyWithHeadersAuth": ".create_aws_bedrock_proxy_with_headers_auth",
+    "CreateAwsBedrockProxyWithHeadersAuthHeaders": ".create_aws_bedrock_proxy_with_headers_auth_headers",
+    "CreateCategoricalAnnotationConfigRequest": ".create_categorical_annotation_config_request",
+    "CreateCodeEvaluationTaskRequest": ".create_code_evaluation_task_request",
+    "CreateCodeEvaluatorVersionRequest": ".create_code_evaluator_version_request",
+    "CreateContinuousAnnotationConfigRequest": ".create_continuous_annotation_config_request",
+    "CreateCustomConfig": ".create_custom_config",
+    "CreateCustomConfigHeaders": ".create_custom_config_headers",
+    "CreateCustomDefaultAuth": ".create_custom_default_auth",
+    "CreateCustomOauth2ClientCredentialsAuth": ".create_custom_oauth_2_client_credentials_auth",
     "CreateDatasetRequest": ".create_dataset_request",
     "CreateDatasetRequestExamplesItem": ".create_dataset_request_examples_item",
+    "CreateEvaluatorIntegrationConfigInput": ".create_evaluator_integration_config_input",
+    "CreateEvaluatorIntegrationConfigInputHeaders": ".create_evaluator_integration_config_input_headers",
+    "CreateEvaluatorIntegrationConfigInputInputSchema": ".create_evaluator_integration_config_input_input_schema",
+    "CreateEvaluatorIntegrationRequest": ".create_evaluator_integration_request",
+    "CreateEvaluatorRequest": ".create_evaluator_request",
     "CreateExperimentRequest": ".create_experiment_request",
+    "CreateFireworksConfig": ".create_fireworks_config",
+    "CreateFreeformAnnotationConfigRequest": ".create_freeform_annotation_config_request",
+    "CreateGeminiConfig": ".create_gemini_config",
+    "CreateLiteLlmConfig": ".create_lite_llm_config",
+    "CreateLiteLlmConfigHeaders": ".create_lite_llm_config_headers",
+    "CreateLlmIntegrationRequest": ".create_llm_integration_request",
+    "CreateNvidiaNimConfig": ".create_nvidia_nim_config",
+    "CreateNvidiaNimConfigHeaders": ".create_nvidia_nim_config_headers",
+    "CreateOpenAiConfig": ".create_open_ai_config",
     "CreateOrganizationRequest": ".create_organization_request",
     "CreateProjectRequest": ".create_project_request",
+    "CreatePromptRequest": ".create_prompt_request",
+    "CreatePromptVersionRequest": ".create_prompt_version_request",
+    "CreateRemoteEvaluatorVersionRequest": ".create_remote_evaluator_version_request",
+    "CreateResourceRestrictionRequest": ".create_resource_restriction_request",
+    "CreateRoleBindingRequest": ".create_role_binding_request",
+    "CreateRoleRequest": ".create_role_request",
+    "CreateRunExperimentTaskRequest": ".create_run_experiment_task_request",
+    "CreateServiceApiKeyRequest": ".create_service_api_key_request",
     "CreateSpaceRequest": ".create_space_request",
+    "CreateTagRequest": ".create_tag_request",
+    "CreateTemplateEvaluationTaskRequest": ".create_template_evaluation_task_request",
+    "CreateTemplateEvaluatorVersionRequest": ".create_template_evaluator_version_request",
+    "CreateTogetherAiConfig": ".create_together_ai_config",
+    "CreateUserApiKeyRequest": ".create_user_api_key_request",
+    "CreateUserRequest": ".create_user_request",
+    "CreateUserResponse": ".create_user_response",
+    "CreateVertexAiConfig": ".create_vertex_ai_config",
+    "CreateWebhookRequest": ".create_webhook_request",
+    "CreateWebhookRequestHeaders": ".create_webhook_request_headers",
+    "CreateWebhookResponse": ".create_webhook_response",
+    "CreateWebhookSubscriptionRequest": ".create_webhook_subscription_request",
+    "CreatedServiceApiKey": ".created_service_api_key",
+    "CreatedServiceKeyBotUser": ".created_service_key_bot_user",
+    "CreatedUserApiKey": ".created_user_api_key",
+    "CustomBaselineConfig": ".custom_baseline_config",
+    "CustomCodeConfig": ".custom_code_config",
+    "CustomCodeConfigRequest": ".custom_code_config_request",
+    "CustomConfig": ".custom_config",
+    "CustomDefaultAuth": ".custom_default_auth",
+    "CustomMetricMonitor": ".custom_metric_monitor",
+    "CustomOauth2ClientCredentialsAuth": ".custom_oauth_2_client_credentials_auth",
     "CustomRoleAssignment": ".custom_role_assignment",
     "CustomRoleAssignmentRequest": ".custom_role_assignment_request",
+    "CustomUserRoleAssignment": ".custom_user_role_assignment",
+    "CustomUserRoleAssignmentRequest": ".custom_user_role_assignment_request",
+    "DataGranularity": ".data_granularity",
+    "DataQualityMetric": ".data_quality_metric",
+    "DataQualityMonitor": ".data_quality_monitor",
     "Dataset": ".dataset",
+    "DatasetColumnSourceField": ".dataset_column_source_field",
     "DatasetExample": ".dataset_example",
+    "DatasetSource": ".dataset_source",
     "DatasetVersion": ".dataset_version",
     "DatasetVersionWithExampleIds": ".dataset_version_with_example_ids",
     "DefaultAgentRuntime": ".default_agent_runtime",
     "DefaultAgentRuntimeResponse": ".default_agent_runtime_response",
     "DefaultLLMIntegration": ".default_llm_integration",
     "DefaultLLMIntegrationResponse": ".default_llm_integration_response",
+    "DeleteAnnotationQueueRecordsRequest": ".delete_annotation_queue_records_request",
     "DeleteDatasetExamplesProblem": ".delete_dataset_examples_problem",
     "DeleteDatasetExamplesRequest": ".delete_dataset_examples_request",
     "DeleteDatasetExamplesResponse": ".delete_dataset_examples_response",
+    "DeleteEvaluatorVersionsRequest": ".delete_evaluator_versions_request",
+    "DeleteEvaluatorVersionsResponse": ".delete_evaluator_versions_response",
+    "DeleteSpansProblem": ".delete_spans_problem",
+    "DeleteSpansRequest": ".delete_spans_request",
+    "DeleteSpansResponse": ".delete_spans_response",
+    "Dimension": ".dimension",
+    "DimensionCategory": ".dimension_category",
+    "DowntimeConfig": ".downtime_config",
+    "DriftMetric": ".drift_metric",
+    "DriftMonitor": ".drift_monitor",
+    "DynamicRangeThreshold": ".dynamic_range_threshold",
+    "DynamicSingleThreshold": ".dynamic_single_threshold",
+    "DynamicThresholdBound": ".dynamic_threshold_bound",
+    "EmailNotificationConfig": ".email_notification_config",
+    "Evaluation": ".evaluation",
+    "EvaluationMetadata": ".evaluation_metadata",
+    "Evaluator": ".evaluator",
+    "EvaluatorIntegration": ".evaluator_integration",
+    "EvaluatorIntegrationConfig": ".evaluator_integration_config",
+    "EvaluatorIntegrationConfigInputSchema": ".evaluator_integration_config_input_schema",
+    "EvaluatorLlmConfig": ".evaluator_llm_config",
+    "EvaluatorLlmConfigRequest": ".evaluator_llm_config_request",
+    "EvaluatorTemplate": ".evaluator_template",
+    "EvaluatorTemplateClassificationChoices": ".evaluator_template_classification_choices",
+    "EvaluatorType": ".evaluator_type",
+    "EvaluatorVersionCode": ".evaluator_version_code",
+    "EvaluatorVersionHarness": ".evaluator_version_harness",
+    "EvaluatorVersionRemote": ".evaluator_version_remote",
+    "EvaluatorVersionTemplate": ".evaluator_version_template",
+    "EvaluatorWithVersion": ".evaluator_with_version",
     "Experiment": ".experiment",
+    "ExperimentChartWidget": ".experiment_chart_widget",
+    "ExperimentChartWidgetPlot": ".experiment_chart_widget_plot",
     "ExperimentRun": ".experiment_run",
     "ExperimentRunInput": ".experiment_run_input",
     "ExperimentWithRunIds": ".experiment_with_run_ids",
+    "FilterOperator": ".filter_operator",
+    "FireworksConfig": ".fireworks_config",
+    "FixedCustomBaselineWindow": ".fixed_custom_baseline_window",
+    "ForbiddenProblem": ".forbidden_problem",
+    "FreeformAnnotationConfig": ".freeform_annotation_config",
+    "GcpProviderMetadata": ".gcp_provider_metadata",
+    "GcpProviderMetadataKind": ".gcp_provider_metadata_kind",
+    "GcpProviderMetadataRequest": ".gcp_provider_metadata_request",
+    "GeminiConfig": ".gemini_config",
+    "InputVariableFormat": ".input_variable_format",
     "InsertDatasetExamplesRequest": ".insert_dataset_examples_request",
     "InsertDatasetExamplesRequestExamplesItem": ".insert_dataset_examples_request_examples_item",
     "InsertExperimentRunsRequest": ".insert_experiment_runs_request",
+    "IntegrationNotificationConfig": ".integration_notification_config",
+    "IntegrationScoping": ".integration_scoping",
+    "IntegrationScopingRequest": ".integration_scoping_request",
+    "IntegrationType": ".integration_type",
+    "InviteMode": ".invite_mode",
+    "InvocationParams": ".invocation_params",
+    "InvocationParamsRequest": ".invocation_params_request",
+    "JsonSchemaConfig": ".json_schema_config",
+    "JsonSchemaConfigRequest": ".json_schema_config_request",
+    "JsonSchemaConfigRequestSchema": ".json_schema_config_request_schema",
+    "JsonSchemaConfigSchema": ".json_schema_config_schema",
+    "LineChartType": ".line_chart_type",
+    "LineChartWidget": ".line_chart_widget",
+    "ListAiIntegrationsResponse": ".list_ai_integrations_response",
+    "ListAnnotationConfigsResponse": ".list_annotation_configs_response",
+    "ListAnnotationQueueRecordsResponse": ".list_annotation_queue_records_response",
+    "ListAnnotationQueuesResponse": ".list_annotation_queues_response",
+    "ListApiKeysResponse": ".list_api_keys_response",
+    "ListAuditLogsResponse": ".list_audit_logs_response",
     "ListDatasetExamplesResponse": ".list_dataset_examples_response",
     "ListDatasetsResponse": ".list_datasets_response",
+    "ListEvaluatorTemplatesResponse": ".list_evaluator_templates_response",
+    "ListEvaluatorVersionsResponse": ".list_evaluator_versions_response",
+    "ListEvaluatorsResponse": ".list_evaluators_response",
     "ListExperimentRunsResponse": ".list_experiment_runs_response",
     "ListExperimentsResponse": ".list_experiments_response",
+    "ListIntegrationsResponse": ".list_integrations_response",
+    "ListMonitorsResponse": ".list_monitors_response",
     "ListOrganizationsResponse": ".list_organizations_response",
     "ListProjectsResponse": ".list_projects_response",
+    "ListPromptVersionsResponse": ".list_prompt_versions_response",
+    "ListPromptsResponse": ".list_prompts_response",
+    "ListResourceRestrictionsResponse": ".list_resource_restrictions_response",
+    "ListRoleBindingsResponse": ".list_role_bindings_response",
+    "ListRolesResponse": ".list_roles_response",
     "ListSpacesResponse": ".list_spaces_response",
+    "ListSpansRequest": ".list_spans_request",
+    "ListSpansResponse": ".list_spans_response",
     "ListTagsResponse": ".list_tags_response",
+    "ListTaskRunsResponse": ".list_task_runs_response",
+    "ListTasksResponse": ".list_tasks_response",
+    "ListTracesRequest": ".list_traces_request",
+    "ListTracesResponse": ".list_traces_response",
+    "ListUsersResponse": ".list_users_response",
+    "ListWebhookDeliveryAttemptsResponse": ".list_webhook_delivery_attempts_response",
+    "ListWebhookSubscriptionsResponse": ".list_webhook_subscriptions_response",
+    "ListWebhooksResponse": ".list_webhooks_response",
+    "LiteLlmConfig": ".lite_llm_config",
+    "LlmGenerationRunConfig": ".llm_generation_run_config",
+    "LlmGenerationRunConfigProviderParameters": ".llm_generation_run_config_provider_parameters",
+    "LlmGenerationRunConfigRequest": ".llm_generation_run_config_request",
+    "LlmGenerationRunConfigRequestProviderParameters": ".llm_generation_run_config_request_provider_parameters",
+    "LlmIntegration": ".llm_integration",
+    "LlmIntegrationProvider": ".llm_integration_provider",
+    "LLMMessage": ".llm_message",
+    "LLMMessageRequest": ".llm_message_request",
+    "LlmProvider": ".llm_provider",
+    "ManagedCodeConfig": ".managed_code_config",
+    "ManagedCodeConfigRequest": ".managed_code_config_request",
+    "ManagedCodeEvaluator": ".managed_code_evaluator",
+    "ManualRangeThreshold": ".manual_range_threshold",
+    "ManualSingleThreshold": ".manual_single_threshold",
+    "ManualThresholdBound": ".manual_threshold_bound",
+    "MessageRole": ".message_role",
+    "ModelBaselineConfig": ".model_baseline_config",
+    "MonitorFilter": ".monitor_filter",
+    "MonitorStatus": ".monitor_status",
+    "MonitorType": ".monitor_type",
+    "MovingCustomBaselineWindow": ".moving_custom_baseline_window",
+    "NestedJsonFieldSourceField": ".nested_json_field_source_field",
+    "NvidiaNimConfig": ".nvidia_nim_config",
+    "OpenAiConfig": ".open_ai_config",
+    "OptimizationDirection": ".optimization_direction",
     "Organization": ".organization",
     "OrganizationCustomRoleAssignment": ".organization_custom_role_assignment",
     "OrganizationCustomRoleAssignmentRequest": ".organization_custom_role_assignment_request",
@@ -210,27 +929,154 @@ _MODULES: dict[str, str] = {
     "OrganizationRole": ".organization_role",
     "OrganizationRoleAssignmentType": ".organization_role_assignment_type",
     "PaginationMetadata": ".pagination_metadata",
+    "PerformanceMetric": ".performance_metric",
+    "PerformanceMonitor": ".performance_monitor",
+    "Permission": ".permission",
+    "PivotTableColumn": ".pivot_table_column",
+    "PivotTableWidget": ".pivot_table_widget",
     "PredefinedRoleAssignment": ".predefined_role_assignment",
     "PredefinedRoleAssignmentRequest": ".predefined_role_assignment_request",
+    "PredefinedUserRoleAssignment": ".predefined_user_role_assignment",
+    "PredefinedUserRoleAssignmentRequest": ".predefined_user_role_assignment_request",
     "Problem": ".problem",
     "Project": ".project",
     "ProjectType": ".project_type",
+    "Prompt": ".prompt",
+    "PromptVersion": ".prompt_version",
+    "PromptVersionCreateRequest": ".prompt_version_create_request",
+    "PromptWithVersion": ".prompt_with_version",
+    "ProviderParams": ".provider_params",
+    "ProviderParamsRequest": ".provider_params_request",
+    "RecordGranularity": ".record_granularity",
+    "RefreshApiKeyRequest": ".refresh_api_key_request",
+    "RefreshApiKeyResponse": ".refresh_api_key_response",
+    "RemoteConfig": ".remote_config",
+    "RemoteConfigInput": ".remote_config_input",
     "RemoveTagsRequest": ".remove_tags_request",
     "RemoveTagsResponse": ".remove_tags_response",
+    "ResourceRestriction": ".resource_restriction",
+    "ResourceRestrictionType": ".resource_restriction_type",
+    "ResponseFormat": ".response_format",
+    "ResponseFormatRequest": ".response_format_request",
+    "ResponseFormatType": ".response_format_type",
+    "Role": ".role",
+    "RoleBinding": ".role_binding",
+    "RoleBindingResourceType": ".role_binding_resource_type",
+    "ScheduledRuntimeConfig": ".scheduled_runtime_config",
     "SearchDatasetExamplesRequest": ".search_dataset_examples_request",
     "SearchExperimentRunsRequest": ".search_experiment_runs_request",
+    "ServiceApiKey": ".service_api_key",
+    "ServiceKeyBotUser": ".service_key_bot_user",
+    "ServiceKeyBotUserOrgAssignment": ".service_key_bot_user_org_assignment",
+    "ServiceKeyBotUserSpaceAssignment": ".service_key_bot_user_space_assignment",
+    "ServiceKeyOrgAssignment": ".service_key_org_assignment",
+    "ServiceKeySpaceAssignment": ".service_key_space_assignment",
+    "SetPromptVersionLabelsRequest": ".set_prompt_version_labels_request",
     "Space": ".space",
     "SpaceMembership": ".space_membership",
     "SpaceRoleAssignmentType": ".space_role_assignment_type",
+    "Span": ".span",
+    "SpanAttributes": ".span_attributes",
+    "SpanContext": ".span_context",
+    "SpanEvaluatorInput": ".span_evaluator_input",
+    "SpanEvaluatorInputColumnMappings": ".span_evaluator_input_column_mappings",
+    "SpanEvent": ".span_event",
+    "SpanEventAttributes": ".span_event_attributes",
+    "SpanKind": ".span_kind",
+    "SpanStatusCode": ".span_status_code",
+    "StaticParam": ".static_param",
+    "StaticParamRequest": ".static_param_request",
+    "StaticParamType": ".static_param_type",
+    "StatisticWidget": ".statistic_widget",
     "Tag": ".tag",
     "TagColor": ".tag_color",
+    "Task": ".task",
+    "TaskEvaluator": ".task_evaluator",
+    "TaskEvaluatorColumnMappingsType0": ".task_evaluator_column_mappings_type_0",
+    "TaskQueryFilter": ".task_query_filter",
+    "TaskQueryFilterInput": ".task_query_filter_input",
+    "TaskQueryFilters": ".task_query_filters",
+    "TaskQueryFiltersInput": ".task_query_filters_input",
+    "TaskQueryMapping": ".task_query_mapping",
+    "TaskQueryMappingInput": ".task_query_mapping_input",
+    "TaskRun": ".task_run",
+    "TaskRunStatus": ".task_run_status",
+    "TaskType": ".task_type",
+    "TemplateConfig": ".template_config",
+    "TemplateConfigClassificationChoicesType0": ".template_config_classification_choices_type_0",
+    "TemplateConfigInput": ".template_config_input",
+    "TemplateConfigInputClassificationChoicesType0": ".template_config_input_classification_choices_type_0",
+    "TemplateEvaluationRunConfig": ".template_evaluation_run_config",
+    "TemplateEvaluationRunConfigClassificationChoices": ".template_evaluation_run_config_classification_choices",
+    "TemplateEvaluationRunConfigColumnMapping": ".template_evaluation_run_config_column_mapping",
+    "TemplateEvaluationRunConfigProviderParameters": ".template_evaluation_run_config_provider_parameters",
+    "TemplateEvaluationRunConfigRequest": ".template_evaluation_run_config_request",
+    "TemplateEvaluationRunConfigRequestClassificationChoices": ".template_evaluation_run_config_request_classification_choices",
+    "TemplateEvaluationRunConfigRequestColumnMapping": ".template_evaluation_run_config_request_column_mapping",
+    "TemplateEvaluationRunConfigRequestProviderParameters": ".template_evaluation_run_config_request_provider_parameters",
+    "TestWebhookResponse": ".test_webhook_response",
+    "TextWidget": ".text_widget",
+    "ThresholdCalculation": ".threshold_calculation",
+    "ThresholdOperator": ".threshold_operator",
+    "TogetherAiConfig": ".together_ai_config",
+    "ToolCall": ".tool_call",
+    "ToolCallFunction": ".tool_call_function",
+    "ToolCallFunctionRequest": ".tool_call_function_request",
+    "ToolCallRequest": ".tool_call_request",
+    "ToolCallType": ".tool_call_type",
+    "ToolConfig": ".tool_config",
+    "ToolConfigRequest": ".tool_config_request",
+    "ToolConfigRequestToolsItem": ".tool_config_request_tools_item",
+    "ToolConfigToolsItem": ".tool_config_tools_item",
+    "Trace": ".trace",
+    "TraceOrSessionEvaluatorInput": ".trace_or_session_evaluator_input",
+    "TracingDataQualityMetric": ".tracing_data_quality_metric",
+    "TracingMonitor": ".tracing_monitor",
+    "TriggerEvaluationTaskRunRequest": ".trigger_evaluation_task_run_request",
+    "TriggerRunExperimentTaskRunRequest": ".trigger_run_experiment_task_run_request",
+    "TriggerRunExperimentTaskRunRequestTracingMetadata": ".trigger_run_experiment_task_run_request_tracing_metadata",
+    "UpdateAgentConfig": ".update_agent_config",
+    "UpdateAgentConfigHeadersType0": ".update_agent_config_headers_type_0",
+    "UpdateAgentConfigInputSchema": ".update_agent_config_input_schema",
+    "UpdateAgentIntegrationRequest": ".update_agent_integration_request",
+    "UpdateAgentRequestPresetInput": ".update_agent_request_preset_input",
+    "UpdateAgentRequestPresetInputConfig": ".update_agent_request_preset_input_config",
+    "UpdateAiIntegrationRequest": ".update_ai_integration_request",
+    "UpdateAiIntegrationRequestHeadersType0": ".update_ai_integration_request_headers_type_0",
+    "UpdateAnnotationQueueRequest": ".update_annotation_queue_request",
+    "UpdateCategoricalAnnotationConfigRequest": ".update_categorical_annotation_config_request",
+    "UpdateContinuousAnnotationConfigRequest": ".update_continuous_annotation_config_request",
     "UpdateDatasetExampleInput": ".update_dataset_example_input",
     "UpdateDatasetExamplesRequest": ".update_dataset_examples_request",
     "UpdateDatasetRequest": ".update_dataset_request",
+    "UpdateEvaluationTaskRequest": ".update_evaluation_task_request",
+    "UpdateEvaluatorIntegrationConfigInput": ".update_evaluator_integration_config_input",
+    "UpdateEvaluatorIntegrationConfigInputHeadersType0": ".update_evaluator_integration_config_input_headers_type_0",
+    "UpdateEvaluatorIntegrationConfigInputInputSchema": ".update_evaluator_integration_config_input_input_schema",
+    "UpdateEvaluatorIntegrationRequest": ".update_evaluator_integration_request",
+    "UpdateEvaluatorRequest": ".update_evaluator_request",
+    "UpdateFreeformAnnotationConfigRequest": ".update_freeform_annotation_config_request",
+    "UpdateLlmConfig": ".update_llm_config",
+    "UpdateLlmConfigHeadersType0": ".update_llm_config_headers_type_0",
+    "UpdateLlmIntegrationRequest": ".update_llm_integration_request",
     "UpdateOrganizationRequest": ".update_organization_request",
     "UpdateProjectRequest": ".update_project_request",
+    "UpdatePromptRequest": ".update_prompt_request",
+    "UpdateRoleBindingRequest": ".update_role_binding_request",
+    "UpdateRoleRequest": ".update_role_request",
+    "UpdateRunExperimentTaskRequest": ".update_run_experiment_task_request",
     "UpdateSpaceRequest": ".update_space_request",
+    "UpdateTagRequest": ".update_tag_request",
+    "UpdateUserRequest": ".update_user_request",
+    "UpdateWebhookRequest": ".update_webhook_request",
+    "UpdateWebhookRequestHeaders": ".update_webhook_request_headers",
+    "UpgradePlan": ".upgrade_plan",
+    "User": ".user",
+    "UserApiKey": ".user_api_key",
+    "UserRole": ".user_role",
+    "UserRoleAssignmentType": ".user_role_assignment_type",
     "UserSpaceRole": ".user_space_role",
+    "UserStatus": ".user_status",
     "V1Actual": ".v1_actual",
     "V1ActualBoundingBox": ".v1_actual_bounding_box",
     "V1ActualCVLabel": ".v1_actual_cv_label",
@@ -285,6 +1131,22 @@ _MODULES: dict[str, str] = {
     "V1Value": ".v1_value",
     "V1LLMFields": ".v1llm_fields",
     "V1LLMFieldsLlmParams": ".v1llm_fields_llm_params",
+    "VertexAiConfig": ".vertex_ai_config",
+    "Webhook": ".webhook",
+    "WebhookAuthType": ".webhook_auth_type",
+    "WebhookDeliveryAttempt": ".webhook_delivery_attempt",
+    "WebhookDeliveryAttemptPayload": ".webhook_delivery_attempt_payload",
+    "WebhookEventType": ".webhook_event_type",
+    "WebhookNotificationConfig": ".webhook_notification_config",
+    "WebhookSourceType": ".webhook_source_type",
+    "WebhookSubscription": ".webhook_subscription",
+    "WidgetCreationStatus": ".widget_creation_status",
+    "WidgetFilter": ".widget_filter",
+    "WidgetPlot": ".widget_plot",
+    "WidgetPlotComparisonFixedReferenceValue": ".widget_plot_comparison_fixed_reference_value",
+    "WidgetPlotComparisonMovingReferenceValue": ".widget_plot_comparison_moving_reference_value",
+    "WidgetPlotComparisonReferenceSource": ".widget_plot_comparison_reference_source",
+    "WidgetSourceDataType": ".widget_source_data_type",
 }
 
 
@@ -302,49 +1164,287 @@ def __dir__() -> list[str]:
 
 
 __all__ = (
+    "AddAnnotationQueueRecordsRequest",
     "AddOrganizationUserRequest",
     "AddSpaceUserRequest",
     "AddTagsRequest",
+    "AgentCallRunConfig",
+    "AgentCallRunConfigInputTemplate",
+    "AgentCallRunConfigRequest",
+    "AgentCallRunConfigRequestInputTemplate",
+    "AgentConfig",
+    "AgentConfigInputSchema",
+    "AgentIntegration",
+    "AgentRequestPreset",
+    "AgentRequestPresetConfig",
+    "AiIntegration",
+    "AiIntegrationAuthType",
+    "AiIntegrationHeadersType0",
+    "AiIntegrationProvider",
+    "AiIntegrationScoping",
+    "AiIntegrationScopingRequest",
+    "AnnotateAnnotationQueueRecordRequest",
+    "AnnotateAnnotationQueueRecordResponse",
     "AnnotateDatasetExamplesRequest",
     "AnnotateExperimentRunsRequest",
     "AnnotateRecordInput",
+    "AnnotateSpansRequest",
     "Annotation",
     "AnnotationInput",
+    "AnnotationQueue",
+    "AnnotationQueueAssignedUser",
+    "AnnotationQueueCompletionStatus",
+    "AnnotationQueueExampleRecordInput",
+    "AnnotationQueueRecord",
+    "AnnotationQueueRecordData",
+    "AnnotationQueueSessionRecordInput",
+    "AnnotationQueueSourceType",
+    "AnnotationQueueSpanRecordInput",
+    "AnnotationQueueTraceRecordInput",
     "AnnotatorUser",
+    "AnthropicConfig",
+    "AnthropicHeaders",
+    "AnthropicHeadersRequest",
+    "ApiKeyStatus",
+    "ApiKeyType",
+    "AssignAnnotationQueueRecordRequest",
+    "AssignAnnotationQueueRecordResponse",
+    "AssignmentMethod",
+    "AuditLog",
+    "AuditLogOperationType",
+    "AwsBedrockBearerTokenAuth",
+    "AwsBedrockConfig",
+    "AwsBedrockDefaultAuth",
+    "AwsBedrockProxyWithHeadersAuth",
+    "AwsProviderMetadata",
+    "AwsProviderMetadataKind",
+    "AwsProviderMetadataRequest",
+    "AzureParams",
+    "AzureParamsRequest",
+    "BarChartWidget",
+    "BedrockOptions",
+    "BedrockOptionsRequest",
+    "CategoricalAnnotationConfig",
+    "CategoricalAnnotationValue",
+    "CategoricalAnnotationValueRequest",
+    "ContinuousAnnotationConfig",
+    "CreateAgentConfig",
+    "CreateAgentConfigHeaders",
+    "CreateAgentConfigInputSchema",
+    "CreateAgentIntegrationRequest",
+    "CreateAgentRequestPresetInput",
+    "CreateAgentRequestPresetInputConfig",
+    "CreateAiIntegrationRequest",
+    "CreateAiIntegrationRequestHeaders",
+    "CreateAnnotationQueueRecordResponse",
+    "CreateAnnotationQueueRequest",
+    "CreateAnthropicConfig",
+    "CreateAwsBedrockBearerTokenAuth",
+    "CreateAwsBedrockConfig",
+    "CreateAwsBedrockDefaultAuth",
+    "CreateAwsBedrockProxyWithHeadersAuth",
+    "CreateAwsBedrockProxyWithHeadersAuthHeaders",
+    "CreateCategoricalAnnotationConfigRequest",
+    "CreateCodeEvaluationTaskRequest",
+    "CreateCodeEvaluatorVersionRequest",
+    "CreateContinuousAnnotationConfigRequest",
+    "CreateCustomConfig",
+    "CreateCustomConfigHeaders",
+    "CreateCustomDefaultAuth",
+    "CreateCustomOauth2ClientCredentialsAuth",
     "CreateDatasetRequest",
     "CreateDatasetRequestExamplesItem",
+    "CreateEvaluatorIntegrationConfigInput",
+    "CreateEvaluatorIntegrationConfigInputHeaders",
+    "CreateEvaluatorIntegrationConfigInputInputSchema",
+    "CreateEvaluatorIntegrationRequest",
+    "CreateEvaluatorRequest",
     "CreateExperimentRequest",
+    "CreateFireworksConfig",
+    "CreateFreeformAnnotationConfigRequest",
+    "CreateGeminiConfig",
+    "CreateLiteLlmConfig",
+    "CreateLiteLlmConfigHeaders",
+    "CreateLlmIntegrationRequest",
+    "CreateNvidiaNimConfig",
+    "CreateNvidiaNimConfigHeaders",
+    "CreateOpenAiConfig",
     "CreateOrganizationRequest",
     "CreateProjectRequest",
+    "CreatePromptRequest",
+    "CreatePromptVersionRequest",
+    "CreateRemoteEvaluatorVersionRequest",
+    "CreateResourceRestrictionRequest",
+    "CreateRoleBindingRequest",
+    "CreateRoleRequest",
+    "CreateRunExperimentTaskRequest",
+    "CreateServiceApiKeyRequest",
     "CreateSpaceRequest",
+    "CreateTagRequest",
+    "CreateTemplateEvaluationTaskRequest",
+    "CreateTemplateEvaluatorVersionRequest",
+    "CreateTogetherAiConfig",
+    "CreateUserApiKeyRequest",
+    "CreateUserRequest",
+    "CreateUserResponse",
+    "CreateVertexAiConfig",
+    "CreateWebhookRequest",
+    "CreateWebhookRequestHeaders",
+    "CreateWebhookResponse",
+    "CreateWebhookSubscriptionRequest",
+    "CreatedServiceApiKey",
+    "CreatedServiceKeyBotUser",
+    "CreatedUserApiKey",
+    "CustomBaselineConfig",
+    "CustomCodeConfig",
+    "CustomCodeConfigRequest",
+    "CustomConfig",
+    "CustomDefaultAuth",
+    "CustomMetricMonitor",
+    "CustomOauth2ClientCredentialsAuth",
     "CustomRoleAssignment",
     "CustomRoleAssignmentRequest",
+    "CustomUserRoleAssignment",
+    "CustomUserRoleAssignmentRequest",
+    "DataGranularity",
+    "DataQualityMetric",
+    "DataQualityMonitor",
     "Dataset",
+    "DatasetColumnSourceField",
     "DatasetExample",
+    "DatasetSource",
     "DatasetVersion",
     "DatasetVersionWithExampleIds",
     "DefaultAgentRuntime",
     "DefaultAgentRuntimeResponse",
     "DefaultLLMIntegration",
     "DefaultLLMIntegrationResponse",
+    "DeleteAnnotationQueueRecordsRequest",
     "DeleteDatasetExamplesProblem",
     "DeleteDatasetExamplesRequest",
     "DeleteDatasetExamplesResponse",
+    "DeleteEvaluatorVersionsRequest",
+    "DeleteEvaluatorVersionsResponse",
+    "DeleteSpansProblem",
+    "DeleteSpansRequest",
+    "DeleteSpansResponse",
+    "Dimension",
+    "DimensionCategory",
+    "DowntimeConfig",
+    "DriftMetric",
+    "DriftMonitor",
+    "DynamicRangeThreshold",
+    "DynamicSingleThreshold",
+    "DynamicThresholdBound",
+    "EmailNotificationConfig",
+    "Evaluation",
+    "EvaluationMetadata",
+    "Evaluator",
+    "EvaluatorIntegration",
+    "EvaluatorIntegrationConfig",
+    "EvaluatorIntegrationConfigInputSchema",
+    "EvaluatorLlmConfig",
+    "EvaluatorLlmConfigRequest",
+    "EvaluatorTemplate",
+    "EvaluatorTemplateClassificationChoices",
+    "EvaluatorType",
+    "EvaluatorVersionCode",
+    "EvaluatorVersionHarness",
+    "EvaluatorVersionRemote",
+    "EvaluatorVersionTemplate",
+    "EvaluatorWithVersion",
     "Experiment",
+    "ExperimentChartWidget",
+    "ExperimentChartWidgetPlot",
     "ExperimentRun",
     "ExperimentRunInput",
     "ExperimentWithRunIds",
+    "FilterOperator",
+    "FireworksConfig",
+    "FixedCustomBaselineWindow",
+    "ForbiddenProblem",
+    "FreeformAnnotationConfig",
+    "GcpProviderMetadata",
+    "GcpProviderMetadataKind",
+    "GcpProviderMetadataRequest",
+    "GeminiConfig",
+    "InputVariableFormat",
     "InsertDatasetExamplesRequest",
     "InsertDatasetExamplesRequestExamplesItem",
     "InsertExperimentRunsRequest",
+    "IntegrationNotificationConfig",
+    "IntegrationScoping",
+    "IntegrationScopingRequest",
+    "IntegrationType",
+    "InviteMode",
+    "InvocationParams",
+    "InvocationParamsRequest",
+    "JsonSchemaConfig",
+    "JsonSchemaConfigRequest",
+    "JsonSchemaConfigRequestSchema",
+    "JsonSchemaConfigSchema",
+    "LLMMessage",
+    "LLMMessageRequest",
+    "LineChartType",
+    "LineChartWidget",
+    "ListAiIntegrationsResponse",
+    "ListAnnotationConfigsResponse",
+    "ListAnnotationQueueRecordsResponse",
+    "ListAnnotationQueuesResponse",
+    "ListApiKeysResponse",
+    "ListAuditLogsResponse",
     "ListDatasetExamplesResponse",
     "ListDatasetsResponse",
+    "ListEvaluatorTemplatesResponse",
+    "ListEvaluatorVersionsResponse",
+    "ListEvaluatorsResponse",
     "ListExperimentRunsResponse",
     "ListExperimentsResponse",
+    "ListIntegrationsResponse",
+    "ListMonitorsResponse",
     "ListOrganizationsResponse",
     "ListProjectsResponse",
+    "ListPromptVersionsResponse",
+    "ListPromptsResponse",
+    "ListResourceRestrictionsResponse",
+    "ListRoleBindingsResponse",
+    "ListRolesResponse",
     "ListSpacesResponse",
+    "ListSpansRequest",
+    "ListSpansResponse",
     "ListTagsResponse",
+    "ListTaskRunsResponse",
+    "ListTasksResponse",
+    "ListTracesRequest",
+    "ListTracesResponse",
+    "ListUsersResponse",
+    "ListWebhookDeliveryAttemptsResponse",
+    "ListWebhookSubscriptionsResponse",
+    "ListWebhooksResponse",
+    "LiteLlmConfig",
+    "LlmGenerationRunConfig",
+    "LlmGenerationRunConfigProviderParameters",
+    "LlmGenerationRunConfigRequest",
+    "LlmGenerationRunConfigRequestProviderParameters",
+    "LlmIntegration",
+    "LlmIntegrationProvider",
+    "LlmProvider",
+    "ManagedCodeConfig",
+    "ManagedCodeConfigRequest",
+    "ManagedCodeEvaluator",
+    "ManualRangeThreshold",
+    "ManualSingleThreshold",
+    "ManualThresholdBound",
+    "MessageRole",
+    "ModelBaselineConfig",
+    "MonitorFilter",
+    "MonitorStatus",
+    "MonitorType",
+    "MovingCustomBaselineWindow",
+    "NestedJsonFieldSourceField",
+    "NvidiaNimConfig",
+    "OpenAiConfig",
+    "OptimizationDirection",
     "Organization",
     "OrganizationCustomRoleAssignment",
     "OrganizationCustomRoleAssignmentRequest",
@@ -354,27 +1454,154 @@ __all__ = (
     "OrganizationRole",
     "OrganizationRoleAssignmentType",
     "PaginationMetadata",
+    "PerformanceMetric",
+    "PerformanceMonitor",
+    "Permission",
+    "PivotTableColumn",
+    "PivotTableWidget",
     "PredefinedRoleAssignment",
     "PredefinedRoleAssignmentRequest",
+    "PredefinedUserRoleAssignment",
+    "PredefinedUserRoleAssignmentRequest",
     "Problem",
     "Project",
     "ProjectType",
+    "Prompt",
+    "PromptVersion",
+    "PromptVersionCreateRequest",
+    "PromptWithVersion",
+    "ProviderParams",
+    "ProviderParamsRequest",
+    "RecordGranularity",
+    "RefreshApiKeyRequest",
+    "RefreshApiKeyResponse",
+    "RemoteConfig",
+    "RemoteConfigInput",
     "RemoveTagsRequest",
     "RemoveTagsResponse",
+    "ResourceRestriction",
+    "ResourceRestrictionType",
+    "ResponseFormat",
+    "ResponseFormatRequest",
+    "ResponseFormatType",
+    "Role",
+    "RoleBinding",
+    "RoleBindingResourceType",
+    "ScheduledRuntimeConfig",
     "SearchDatasetExamplesRequest",
     "SearchExperimentRunsRequest",
+    "ServiceApiKey",
+    "ServiceKeyBotUser",
+    "ServiceKeyBotUserOrgAssignment",
+    "ServiceKeyBotUserSpaceAssignment",
+    "ServiceKeyOrgAssignment",
+    "ServiceKeySpaceAssignment",
+    "SetPromptVersionLabelsRequest",
     "Space",
     "SpaceMembership",
     "SpaceRoleAssignmentType",
+    "Span",
+    "SpanAttributes",
+    "SpanContext",
+    "SpanEvaluatorInput",
+    "SpanEvaluatorInputColumnMappings",
+    "SpanEvent",
+    "SpanEventAttributes",
+    "SpanKind",
+    "SpanStatusCode",
+    "StaticParam",
+    "StaticParamRequest",
+    "StaticParamType",
+    "StatisticWidget",
     "Tag",
     "TagColor",
+    "Task",
+    "TaskEvaluator",
+    "TaskEvaluatorColumnMappingsType0",
+    "TaskQueryFilter",
+    "TaskQueryFilterInput",
+    "TaskQueryFilters",
+    "TaskQueryFiltersInput",
+    "TaskQueryMapping",
+    "TaskQueryMappingInput",
+    "TaskRun",
+    "TaskRunStatus",
+    "TaskType",
+    "TemplateConfig",
+    "TemplateConfigClassificationChoicesType0",
+    "TemplateConfigInput",
+    "TemplateConfigInputClassificationChoicesType0",
+    "TemplateEvaluationRunConfig",
+    "TemplateEvaluationRunConfigClassificationChoices",
+    "TemplateEvaluationRunConfigColumnMapping",
+    "TemplateEvaluationRunConfigProviderParameters",
+    "TemplateEvaluationRunConfigRequest",
+    "TemplateEvaluationRunConfigRequestClassificationChoices",
+    "TemplateEvaluationRunConfigRequestColumnMapping",
+    "TemplateEvaluationRunConfigRequestProviderParameters",
+    "TestWebhookResponse",
+    "TextWidget",
+    "ThresholdCalculation",
+    "ThresholdOperator",
+    "TogetherAiConfig",
+    "ToolCall",
+    "ToolCallFunction",
+    "ToolCallFunctionRequest",
+    "ToolCallRequest",
+    "ToolCallType",
+    "ToolConfig",
+    "ToolConfigRequest",
+    "ToolConfigRequestToolsItem",
+    "ToolConfigToolsItem",
+    "Trace",
+    "TraceOrSessionEvaluatorInput",
+    "TracingDataQualityMetric",
+    "TracingMonitor",
+    "TriggerEvaluationTaskRunRequest",
+    "TriggerRunExperimentTaskRunRequest",
+    "TriggerRunExperimentTaskRunRequestTracingMetadata",
+    "UpdateAgentConfig",
+    "UpdateAgentConfigHeadersType0",
+    "UpdateAgentConfigInputSchema",
+    "UpdateAgentIntegrationRequest",
+    "UpdateAgentRequestPresetInput",
+    "UpdateAgentRequestPresetInputConfig",
+    "UpdateAiIntegrationRequest",
+    "UpdateAiIntegrationRequestHeadersType0",
+    "UpdateAnnotationQueueRequest",
+    "UpdateCategoricalAnnotationConfigRequest",
+    "UpdateContinuousAnnotationConfigRequest",
     "UpdateDatasetExampleInput",
     "UpdateDatasetExamplesRequest",
     "UpdateDatasetRequest",
+    "UpdateEvaluationTaskRequest",
+    "UpdateEvaluatorIntegrationConfigInput",
+    "UpdateEvaluatorIntegrationConfigInputHeadersType0",
+    "UpdateEvaluatorIntegrationConfigInputInputSchema",
+    "UpdateEvaluatorIntegrationRequest",
+    "UpdateEvaluatorRequest",
+    "UpdateFreeformAnnotationConfigRequest",
+    "UpdateLlmConfig",
+    "UpdateLlmConfigHeadersType0",
+    "UpdateLlmIntegrationRequest",
     "UpdateOrganizationRequest",
     "UpdateProjectRequest",
+    "UpdatePromptRequest",
+    "UpdateRoleBindingRequest",
+    "UpdateRoleRequest",
+    "UpdateRunExperimentTaskRequest",
     "UpdateSpaceRequest",
+    "UpdateTagRequest",
+    "UpdateUserRequest",
+    "UpdateWebhookRequest",
+    "UpdateWebhookRequestHeaders",
+    "UpgradePlan",
+    "User",
+    "UserApiKey",
+    "UserRole",
+    "UserRoleAssignmentType",
     "UserSpaceRole",
+    "UserStatus",
     "V1Actual",
     "V1ActualBoundingBox",
     "V1ActualCVLabel",
@@ -429,4 +1656,20 @@ __all__ = (
     "V1TrainingEnvironment",
     "V1ValidationEnvironment",
     "V1Value",
+    "VertexAiConfig",
+    "Webhook",
+    "WebhookAuthType",
+    "WebhookDeliveryAttempt",
+    "WebhookDeliveryAttemptPayload",
+    "WebhookEventType",
+    "WebhookNotificationConfig",
+    "WebhookSourceType",
+    "WebhookSubscription",
+    "WidgetCreationStatus",
+    "WidgetFilter",
+    "WidgetPlot",
+    "WidgetPlotComparisonFixedReferenceValue",
+    "WidgetPlotComparisonMovingReferenceValue",
+    "WidgetPlotComparisonReferenceSource",
+    "WidgetSourceDataType",
 )

@@ -74,6 +74,11 @@ class AddOrganizationUserRequest:
                     OrganizationCustomRoleAssignmentRequest.from_dict(data)
                 )
 
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_organization_role_assignment_request_type_0
+                )
                 return componentsschemas_organization_role_assignment_request_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
@@ -84,6 +89,11 @@ class AddOrganizationUserRequest:
                     OrganizationPredefinedRoleAssignmentRequest.from_dict(data)
                 )
 
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_organization_role_assignment_request_type_1
+                )
                 return componentsschemas_organization_role_assignment_request_type_1
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)

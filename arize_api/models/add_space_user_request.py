@@ -63,6 +63,11 @@ class AddSpaceUserRequest:
                     CustomRoleAssignmentRequest.from_dict(data)
                 )
 
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_space_role_assignment_request_type_0
+                )
                 return componentsschemas_space_role_assignment_request_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
@@ -73,6 +78,11 @@ class AddSpaceUserRequest:
                     PredefinedRoleAssignmentRequest.from_dict(data)
                 )
 
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_space_role_assignment_request_type_1
+                )
                 return componentsschemas_space_role_assignment_request_type_1
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)

@@ -77,6 +77,10 @@ class OrganizationMembership:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
+                if data.get("type", "CUSTOM") != "CUSTOM":
+                    from arize_api._errors import ConstMismatchError
+
+                    raise ConstMismatchError("type is not 'CUSTOM'")
                 componentsschemas_organization_role_assignment_type_0 = (
                     OrganizationCustomRoleAssignment.from_dict(data)
                 )
@@ -87,6 +91,10 @@ class OrganizationMembership:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
+                if data.get("type", "PREDEFINED") != "PREDEFINED":
+                    from arize_api._errors import ConstMismatchError
+
+                    raise ConstMismatchError("type is not 'PREDEFINED'")
                 componentsschemas_organization_role_assignment_type_1 = (
                     OrganizationPredefinedRoleAssignment.from_dict(data)
                 )

@@ -73,6 +73,10 @@ class SpaceMembership:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
+                if data.get("type", "CUSTOM") != "CUSTOM":
+                    from arize_api._errors import ConstMismatchError
+
+                    raise ConstMismatchError("type is not 'CUSTOM'")
                 componentsschemas_space_role_assignment_type_0 = (
                     CustomRoleAssignment.from_dict(data)
                 )
@@ -83,6 +87,10 @@ class SpaceMembership:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
+                if data.get("type", "PREDEFINED") != "PREDEFINED":
+                    from arize_api._errors import ConstMismatchError
+
+                    raise ConstMismatchError("type is not 'PREDEFINED'")
                 componentsschemas_space_role_assignment_type_1 = (
                     PredefinedRoleAssignment.from_dict(data)
                 )

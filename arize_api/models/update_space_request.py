@@ -134,6 +134,9 @@ class UpdateSpaceRequest:
                     raise TypeError()
                 default_llm_integration_type_0 = DefaultLLMIntegration.from_dict(data)
 
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(data, default_llm_integration_type_0)
                 return default_llm_integration_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
@@ -162,6 +165,9 @@ class UpdateSpaceRequest:
                     raise TypeError()
                 default_agent_runtime_type_0 = DefaultAgentRuntime.from_dict(data)
 
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(data, default_agent_runtime_type_0)
                 return default_agent_runtime_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)

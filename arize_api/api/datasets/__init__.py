@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ...models.delete_dataset_examples_problem import DeleteDatasetExamplesProblem
     from ...models.delete_dataset_examples_request import DeleteDatasetExamplesRequest
     from ...models.delete_dataset_examples_response import DeleteDatasetExamplesResponse
+    from ...models.forbidden_problem import ForbiddenProblem
     from ...models.insert_dataset_examples_request import InsertDatasetExamplesRequest
     from ...models.list_dataset_examples_response import ListDatasetExamplesResponse
     from ...models.list_datasets_response import ListDatasetsResponse

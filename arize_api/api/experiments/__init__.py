@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ...models.create_experiment_request import CreateExperimentRequest
     from ...models.experiment import Experiment
     from ...models.experiment_with_run_ids import ExperimentWithRunIds
+    from ...models.forbidden_problem import ForbiddenProblem
     from ...models.insert_experiment_runs_request import InsertExperimentRunsRequest
     from ...models.list_experiment_runs_response import ListExperimentRunsResponse
     from ...models.list_experiments_response import ListExperimentsResponse

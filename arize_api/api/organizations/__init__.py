@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ...models import Organization
     from ...models.add_organization_user_request import AddOrganizationUserRequest
     from ...models.create_organization_request import CreateOrganizationRequest
+    from ...models.forbidden_problem import ForbiddenProblem
     from ...models.list_organizations_response import ListOrganizationsResponse
     from ...models.organization import Organization
     from ...models.organization_membership import OrganizationMembership

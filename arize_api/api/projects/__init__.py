@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ...models import Project
     from ...models.add_tags_request import AddTagsRequest
     from ...models.create_project_request import CreateProjectRequest
+    from ...models.forbidden_problem import ForbiddenProblem
     from ...models.list_projects_response import ListProjectsResponse
     from ...models.list_tags_response import ListTagsResponse
     from ...models.problem import Problem

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ...models import Space
     from ...models.add_space_user_request import AddSpaceUserRequest
     from ...models.create_space_request import CreateSpaceRequest
+    from ...models.forbidden_problem import ForbiddenProblem
     from ...models.list_spaces_response import ListSpacesResponse
     from ...models.problem import Problem
     from ...models.space import Space
