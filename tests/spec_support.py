@@ -76,6 +76,14 @@ def resolve(node: Any, spec: dict[str, Any] | None = None) -> Any:
     return node
 
 
+def python_name(name: str) -> str:
+    """A member's or argument's generated name: `type` -> `type_`, as the generator suffixes
+    Python keywords and builtins (but not `id`)."""
+    name = snake_case(name)
+    reserved = (set(dir(builtins)) | {"self", "true", "false", "datetime"}) - {"id"}
+    return f"{name}_" if name in reserved or keyword.iskeyword(name) else name
+
+
 def ref_name(schema: dict[str, Any] | None) -> str | None:
     """`FooBar` for a `{"$ref": "#/components/schemas/FooBar"}`, else None."""
     if isinstance(schema, dict) and "$ref" in schema:
@@ -112,11 +120,8 @@ class Parameter:
 
     @property
     def python_name(self) -> str:
-        """The argument's name in the generated function: `type` -> `type_`, as the generator
-        suffixes Python keywords and builtins (but not `id`)."""
-        name = snake_case(self.name)
-        reserved = (set(dir(builtins)) | {"self", "true", "false", "datetime"}) - {"id"}
-        return f"{name}_" if name in reserved or keyword.iskeyword(name) else name
+        """The argument's name in the generated function."""
+        return python_name(self.name)
 
 
 @dataclass(frozen=True)

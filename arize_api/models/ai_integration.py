@@ -220,7 +220,12 @@ class AiIntegration:
                 return model_names_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(list[str] | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                list[str] | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         model_names = _parse_model_names(d.pop("model_names", UNSET))
 
@@ -238,7 +243,12 @@ class AiIntegration:
                 return headers_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(AiIntegrationHeadersType0 | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                AiIntegrationHeadersType0 | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         headers = _parse_headers(d.pop("headers", UNSET))
 
@@ -278,7 +288,12 @@ class AiIntegration:
                 return componentsschemas_provider_metadata_type_1
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(AwsProviderMetadata | GcpProviderMetadata | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                AwsProviderMetadata | GcpProviderMetadata | None | Unset,
+                unmatched_variant(data, failures, polymorphic=True),
+            )
 
         provider_metadata = _parse_provider_metadata(d.pop("provider_metadata", UNSET))
 

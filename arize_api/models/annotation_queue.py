@@ -256,7 +256,12 @@ class AnnotationQueue:
                 return column_allowlist_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(list[str] | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                list[str] | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         column_allowlist = _parse_column_allowlist(d.pop("column_allowlist", UNSET))
 

@@ -84,7 +84,12 @@ class AnthropicHeaders:
                 return anthropic_beta_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(list[None | str] | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                list[None | str] | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         anthropic_beta = _parse_anthropic_beta(d.pop("anthropic_beta", UNSET))
 

@@ -110,7 +110,12 @@ class AssignAnnotationQueueRecordResponse:
                 return granularity_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(None | RecordGranularity | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                None | RecordGranularity | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         granularity = _parse_granularity(d.pop("granularity", UNSET))
 

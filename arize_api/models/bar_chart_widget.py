@@ -479,7 +479,12 @@ class BarChartWidget:
                 return custom_bins_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(list[float] | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                list[float] | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         custom_bins = _parse_custom_bins(d.pop("custom_bins", UNSET))
 
@@ -497,7 +502,12 @@ class BarChartWidget:
                 return quantiles_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(list[float] | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                list[float] | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         quantiles = _parse_quantiles(d.pop("quantiles", UNSET))
 
@@ -614,7 +624,12 @@ class BarChartWidget:
                 return start_time_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(datetime.datetime | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                datetime.datetime | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         start_time = _parse_start_time(d.pop("start_time", UNSET))
 
@@ -632,7 +647,12 @@ class BarChartWidget:
                 return end_time_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(datetime.datetime | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                datetime.datetime | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         end_time = _parse_end_time(d.pop("end_time", UNSET))
 

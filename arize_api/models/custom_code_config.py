@@ -145,7 +145,12 @@ class CustomCodeConfig:
                 return data_granularity_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(DataGranularity | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                DataGranularity | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         data_granularity = _parse_data_granularity(d.pop("data_granularity", UNSET))
 

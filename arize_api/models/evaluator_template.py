@@ -110,7 +110,12 @@ class EvaluatorTemplate:
                 return data_granularity_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(DataGranularity | None, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                DataGranularity | None,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         data_granularity = _parse_data_granularity(d.pop("data_granularity"))
 

@@ -438,7 +438,12 @@ class LineChartWidget:
                 return start_time_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(datetime.datetime | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                datetime.datetime | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         start_time = _parse_start_time(d.pop("start_time", UNSET))
 
@@ -456,7 +461,12 @@ class LineChartWidget:
                 return end_time_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(datetime.datetime | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                datetime.datetime | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         end_time = _parse_end_time(d.pop("end_time", UNSET))
 

@@ -179,7 +179,12 @@ class PivotTableColumn:
                 return dataset_source_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(DatasetSource | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                DatasetSource | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         dataset_source = _parse_dataset_source(d.pop("dataset_source", UNSET))
 

@@ -98,7 +98,12 @@ class Project:
                 return project_type_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(None | ProjectType | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                None | ProjectType | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         project_type = _parse_project_type(d.pop("project_type", UNSET))
 

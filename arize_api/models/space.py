@@ -150,7 +150,12 @@ class Space:
                 return default_llm_integration_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(DefaultLLMIntegrationResponse | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                DefaultLLMIntegrationResponse | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         default_llm_integration = _parse_default_llm_integration(
             d.pop("default_llm_integration", UNSET)
@@ -180,7 +185,12 @@ class Space:
                 return default_agent_runtime_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(DefaultAgentRuntimeResponse | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                DefaultAgentRuntimeResponse | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         default_agent_runtime = _parse_default_agent_runtime(
             d.pop("default_agent_runtime", UNSET)

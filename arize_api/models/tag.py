@@ -126,7 +126,12 @@ class Tag:
                 return color_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(None | TagColor | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                None | TagColor | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         color = _parse_color(d.pop("color", UNSET))
 

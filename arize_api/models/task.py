@@ -227,7 +227,12 @@ class Task:
                 return last_run_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(datetime.datetime | None, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                datetime.datetime | None,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         last_run_at = _parse_last_run_at(d.pop("last_run_at"))
 
@@ -283,7 +288,12 @@ class Task:
                 return query_filters_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(None | TaskQueryFilters | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                None | TaskQueryFilters | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         query_filters = _parse_query_filters(d.pop("query_filters", UNSET))
 
@@ -348,13 +358,15 @@ class Task:
                 return componentsschemas_run_configuration_type_2
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
+            from arize_api._unions import unmatched_variant
+
             return cast(
                 AgentCallRunConfig
                 | LlmGenerationRunConfig
                 | None
                 | TemplateEvaluationRunConfig
                 | Unset,
-                data,
+                unmatched_variant(data, failures, polymorphic=True),
             )
 
         run_configuration = _parse_run_configuration(d.pop("run_configuration", UNSET))

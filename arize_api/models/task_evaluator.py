@@ -128,7 +128,12 @@ class TaskEvaluator:
                 return column_mappings_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(None | TaskEvaluatorColumnMappingsType0, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                None | TaskEvaluatorColumnMappingsType0,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         column_mappings = _parse_column_mappings(d.pop("column_mappings"))
 
@@ -155,7 +160,12 @@ class TaskEvaluator:
                 return query_mappings_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(list[TaskQueryMapping] | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                list[TaskQueryMapping] | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         query_mappings = _parse_query_mappings(d.pop("query_mappings", UNSET))
 

@@ -179,7 +179,12 @@ class TaskRun:
                 return run_started_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(datetime.datetime | None, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                datetime.datetime | None,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         run_started_at = _parse_run_started_at(d.pop("run_started_at"))
 
@@ -195,7 +200,12 @@ class TaskRun:
                 return run_finished_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(datetime.datetime | None, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                datetime.datetime | None,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         run_finished_at = _parse_run_finished_at(d.pop("run_finished_at"))
 
@@ -211,7 +221,12 @@ class TaskRun:
                 return data_start_time_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(datetime.datetime | None, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                datetime.datetime | None,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         data_start_time = _parse_data_start_time(d.pop("data_start_time"))
 
@@ -227,7 +242,12 @@ class TaskRun:
                 return data_end_time_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(datetime.datetime | None, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                datetime.datetime | None,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         data_end_time = _parse_data_end_time(d.pop("data_end_time"))
 

@@ -147,7 +147,12 @@ class TemplateConfig:
                 return classification_choices_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(None | TemplateConfigClassificationChoicesType0 | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                None | TemplateConfigClassificationChoicesType0 | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         classification_choices = _parse_classification_choices(
             d.pop("classification_choices", UNSET)
@@ -174,7 +179,12 @@ class TemplateConfig:
                 return data_granularity_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(DataGranularity | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                DataGranularity | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         data_granularity = _parse_data_granularity(d.pop("data_granularity", UNSET))
 

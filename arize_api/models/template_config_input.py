@@ -137,8 +137,11 @@ class TemplateConfigInput:
                 return classification_choices_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
+            from arize_api._unions import unmatched_variant
+
             return cast(
-                None | TemplateConfigInputClassificationChoicesType0 | Unset, data
+                None | TemplateConfigInputClassificationChoicesType0 | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
             )
 
         classification_choices = _parse_classification_choices(

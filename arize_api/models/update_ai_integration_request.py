@@ -203,7 +203,12 @@ class UpdateAiIntegrationRequest:
                 return headers_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(None | Unset | UpdateAiIntegrationRequestHeadersType0, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                None | Unset | UpdateAiIntegrationRequestHeadersType0,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         headers = _parse_headers(d.pop("headers", UNSET))
 
@@ -256,9 +261,11 @@ class UpdateAiIntegrationRequest:
                 return componentsschemas_provider_metadata_request_type_1
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
+            from arize_api._unions import unmatched_variant
+
             return cast(
                 AwsProviderMetadataRequest | GcpProviderMetadataRequest | None | Unset,
-                data,
+                unmatched_variant(data, failures, polymorphic=True),
             )
 
         provider_metadata = _parse_provider_metadata(d.pop("provider_metadata", UNSET))

@@ -135,7 +135,12 @@ class UpdateEvaluationTaskRequest:
                 return query_filters_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(None | TaskQueryFiltersInput | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                None | TaskQueryFiltersInput | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         query_filters = _parse_query_filters(d.pop("query_filters", UNSET))
 

@@ -84,8 +84,11 @@ class UpdateEvaluatorIntegrationConfigInput:
                 return headers_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
+            from arize_api._unions import unmatched_variant
+
             return cast(
-                None | Unset | UpdateEvaluatorIntegrationConfigInputHeadersType0, data
+                None | Unset | UpdateEvaluatorIntegrationConfigInputHeadersType0,
+                unmatched_variant(data, failures, polymorphic=False),
             )
 
         headers = _parse_headers(d.pop("headers", UNSET))

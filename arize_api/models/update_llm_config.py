@@ -320,7 +320,12 @@ class UpdateLlmConfig:
                 return headers_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(None | Unset | UpdateLlmConfigHeadersType0, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                None | Unset | UpdateLlmConfigHeadersType0,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         headers = _parse_headers(d.pop("headers", UNSET))
 

@@ -140,7 +140,12 @@ class UpdateSpaceRequest:
                 return default_llm_integration_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(DefaultLLMIntegration | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                DefaultLLMIntegration | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         default_llm_integration = _parse_default_llm_integration(
             d.pop("default_llm_integration", UNSET)
@@ -171,7 +176,12 @@ class UpdateSpaceRequest:
                 return default_agent_runtime_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(DefaultAgentRuntime | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                DefaultAgentRuntime | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         default_agent_runtime = _parse_default_agent_runtime(
             d.pop("default_agent_runtime", UNSET)

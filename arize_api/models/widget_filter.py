@@ -197,7 +197,12 @@ class WidgetFilter:
                 return dimension_values_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(list[str] | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                list[str] | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         dimension_values = _parse_dimension_values(d.pop("dimension_values", UNSET))
 
@@ -215,7 +220,12 @@ class WidgetFilter:
                 return binary_values_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(list[str] | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                list[str] | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         binary_values = _parse_binary_values(d.pop("binary_values", UNSET))
 
@@ -233,7 +243,12 @@ class WidgetFilter:
                 return numeric_values_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(list[float] | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                list[float] | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         numeric_values = _parse_numeric_values(d.pop("numeric_values", UNSET))
 
@@ -251,7 +266,12 @@ class WidgetFilter:
                 return categorical_values_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(list[str] | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                list[str] | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         categorical_values = _parse_categorical_values(
             d.pop("categorical_values", UNSET)

@@ -672,7 +672,12 @@ class WidgetPlot:
                 return comparison_reference_source_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(None | Unset | WidgetPlotComparisonReferenceSource, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                None | Unset | WidgetPlotComparisonReferenceSource,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         comparison_reference_source = _parse_comparison_reference_source(
             d.pop("comparison_reference_source", UNSET)
@@ -719,12 +724,14 @@ class WidgetPlot:
                 return componentsschemas_widget_plot_comparison_reference_value_type_1
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
+            from arize_api._unions import unmatched_variant
+
             return cast(
                 None
                 | Unset
                 | WidgetPlotComparisonFixedReferenceValue
                 | WidgetPlotComparisonMovingReferenceValue,
-                data,
+                unmatched_variant(data, failures, polymorphic=True),
             )
 
         comparison_reference_value = _parse_comparison_reference_value(
@@ -813,7 +820,12 @@ class WidgetPlot:
                 return cohorts_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(list[str] | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                list[str] | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         cohorts = _parse_cohorts(d.pop("cohorts", UNSET))
 
@@ -831,7 +843,12 @@ class WidgetPlot:
                 return colors_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(list[str] | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                list[str] | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         colors = _parse_colors(d.pop("colors", UNSET))
 
@@ -937,7 +954,12 @@ class WidgetPlot:
                 return dataset_source_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
                 failures.append(error)
-            return cast(DatasetSource | None | Unset, data)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                DatasetSource | None | Unset,
+                unmatched_variant(data, failures, polymorphic=False),
+            )
 
         dataset_source = _parse_dataset_source(d.pop("dataset_source", UNSET))
 
