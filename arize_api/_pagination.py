@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncIterator, Iterator
 from types import ModuleType
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Literal, TypeVar, cast
 
 import attrs
 
@@ -44,7 +44,9 @@ class _Walk:
         self.name = operation.__name__.rsplit(".", 1)[-1]
         if max_items is not None and max_items < 0:
             raise ValueError(f"max_items must be >= 0, got {max_items}")
-        self.cursor_in_body = _cursor_location(operation, self.name, params)
+        self.cursor_goes = _cursor_location(operation, self.name, params)
+        if self.cursor_goes is None and cursor is not None:
+            raise TypeError(f"{self.name} takes no cursor, so a walk cannot start from one")
         self.params = params
         self.max_items = max_items
         self.cursor = cursor
@@ -56,7 +58,7 @@ class _Walk:
     def request_params(self) -> dict[str, Any]:
         if self.cursor is None:
             return self.params
-        if self.cursor_in_body:
+        if self.cursor_goes == "body":
             body = self.params["body"]
             return {
                 **self.params,
@@ -79,6 +81,13 @@ class _Walk:
         pagination = getattr(page, "pagination", None)
         if pagination is None or isinstance(pagination, Unset) or not pagination.has_more:
             self.done = True
+            return
+        if self.cursor_goes is None:
+            self.pending_error = PaginationError(
+                f"{self.name} answered has_more=true after {self.items_yielded} items, but it "
+                "takes no cursor to ask for the rest (the API does not page it yet). Narrow the "
+                "query if you can; a newer arize-api may know how to page it."
+            )
             return
         next_cursor = pagination.next_cursor
         if isinstance(next_cursor, Unset) or not next_cursor:
@@ -105,19 +114,27 @@ class _Walk:
             raise self.pending_error
 
 
-def _cursor_location(operation: ModuleType, name: str, params: dict[str, Any]) -> bool:
-    """True if the cursor goes in the JSON body, False if in the query; error if neither."""
+# A list operation whose API takes no cursor (the tag lists today) is walked as one page.
+LIST_PREFIXES = ("list_", "search_")
+
+
+def _cursor_location(
+    operation: ModuleType, name: str, params: dict[str, Any]
+) -> Literal["query", "body"] | None:
+    """Where the next page's cursor goes: the query, the JSON body, or nowhere (one page)."""
     signature = inspect.signature(operation.sync)
     if "cursor" in params:
         raise TypeError("pass the starting cursor as paginate(..., cursor=...), not as a parameter")
     if "cursor" in signature.parameters:
-        return False
+        return "query"
     body = params.get("body")
     if "body" in signature.parameters and body is not None and _has_field(body, "cursor"):
-        return True
+        return "body"
     if "body" in signature.parameters and body is None:
         raise TypeError(f"{name} takes its filters and cursor in a body: pass body=...")
-    raise TypeError(f"{name} is not a list operation (it takes no cursor); call it directly")
+    if name.startswith(LIST_PREFIXES):
+        return None
+    raise TypeError(f"{name} is not a list operation; call it directly")
 
 
 def _has_field(model: Any, name: str) -> bool:

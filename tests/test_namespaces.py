@@ -121,8 +121,8 @@ def test_alpha_operations_warn_once_per_process_and_can_be_silenced(
         created = client.datasets.create(body=dataset_body(arize_mock))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            client.datasets.tags.list(created.id)  # alpha
-            client.datasets.tags.list(created.id)
+            list(client.datasets.tags.list(created.id))  # alpha
+            list(client.datasets.tags.list(created.id))
             client.datasets.get(created.id)  # beta: no notice
         notices = [w for w in caught if issubclass(w.category, arize_api.AlphaOperationWarning)]
         assert len(notices) == 1 and "list_dataset_tags is an alpha operation" in str(
@@ -133,7 +133,7 @@ def test_alpha_operations_warn_once_per_process_and_can_be_silenced(
         quiet = client.with_options(warn_alpha=False)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            quiet.datasets.tags.list(created.id)
+            list(quiet.datasets.tags.list(created.id))
         assert not caught
 
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         CategoricalAnnotationConfig,
         ContinuousAnnotationConfig,
         FreeformAnnotationConfig,
+        Tag,
     )
     from ...models.add_tags_request import AddTagsRequest
     from ...models.categorical_annotation_config import CategoricalAnnotationConfig
@@ -78,12 +79,18 @@ class AnnotationConfigsTags(SyncResource):
     def list(
         self,
         annotation_config_id: str,
-    ) -> ListTagsResponse:
-        """List annotation config tags (GET /v2/annotation-configs/{annotation_config_id}/tags)."""
+        *,
+        max_items: int | None = None,
+    ) -> SyncPaginator[Tag, ListTagsResponse]:
+        """List annotation config tags, page by page (GET /v2/annotation-configs/{annotation_config_id}/tags).
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        """
         from . import list_annotation_config_tags
 
-        return list_annotation_config_tags.sync(
-            client=self._client,
+        return self._paginate(
+            list_annotation_config_tags,
+            max_items=max_items,
             annotation_config_id=annotation_config_id,
         )
 
@@ -213,15 +220,21 @@ class AsyncAnnotationConfigsTags(AsyncResource):
             body=body,
         )
 
-    async def list(
+    def list(
         self,
         annotation_config_id: str,
-    ) -> ListTagsResponse:
-        """List annotation config tags (GET /v2/annotation-configs/{annotation_config_id}/tags)."""
+        *,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[Tag, ListTagsResponse]:
+        """List annotation config tags, page by page (GET /v2/annotation-configs/{annotation_config_id}/tags).
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        """
         from . import list_annotation_config_tags
 
-        return await list_annotation_config_tags.asyncio(
-            client=self._client,
+        return self._paginate(
+            list_annotation_config_tags,
+            max_items=max_items,
             annotation_config_id=annotation_config_id,
         )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from typing import cast
 
     from ..._pagination import AsyncPaginator, SyncPaginator
-    from ...models import AnnotationQueue, AnnotationQueueRecord
+    from ...models import AnnotationQueue, AnnotationQueueRecord, Tag
     from ...models.add_annotation_queue_records_request import (
         AddAnnotationQueueRecordsRequest,
     )
@@ -82,12 +82,18 @@ class AnnotationQueuesTags(SyncResource):
     def list(
         self,
         annotation_queue_id: str,
-    ) -> ListTagsResponse:
-        """List annotation queue tags (GET /v2/annotation-queues/{annotation_queue_id}/tags)."""
+        *,
+        max_items: int | None = None,
+    ) -> SyncPaginator[Tag, ListTagsResponse]:
+        """List annotation queue tags, page by page (GET /v2/annotation-queues/{annotation_queue_id}/tags).
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        """
         from . import list_annotation_queue_tags
 
-        return list_annotation_queue_tags.sync(
-            client=self._client,
+        return self._paginate(
+            list_annotation_queue_tags,
+            max_items=max_items,
             annotation_queue_id=annotation_queue_id,
         )
 
@@ -290,15 +296,21 @@ class AsyncAnnotationQueuesTags(AsyncResource):
             body=body,
         )
 
-    async def list(
+    def list(
         self,
         annotation_queue_id: str,
-    ) -> ListTagsResponse:
-        """List annotation queue tags (GET /v2/annotation-queues/{annotation_queue_id}/tags)."""
+        *,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[Tag, ListTagsResponse]:
+        """List annotation queue tags, page by page (GET /v2/annotation-queues/{annotation_queue_id}/tags).
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        """
         from . import list_annotation_queue_tags
 
-        return await list_annotation_queue_tags.asyncio(
-            client=self._client,
+        return self._paginate(
+            list_annotation_queue_tags,
+            max_items=max_items,
             annotation_queue_id=annotation_queue_id,
         )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from typing import cast
 
     from ..._pagination import AsyncPaginator, SyncPaginator
-    from ...models import Dataset, DatasetExample
+    from ...models import Dataset, DatasetExample, Tag
     from ...models.add_tags_request import AddTagsRequest
     from ...models.annotate_dataset_examples_request import (
         AnnotateDatasetExamplesRequest,
@@ -71,12 +71,18 @@ class DatasetsTags(SyncResource):
     def list(
         self,
         dataset_id: str,
-    ) -> ListTagsResponse:
-        """List dataset tags (GET /v2/datasets/{dataset_id}/tags)."""
+        *,
+        max_items: int | None = None,
+    ) -> SyncPaginator[Tag, ListTagsResponse]:
+        """List dataset tags, page by page (GET /v2/datasets/{dataset_id}/tags).
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        """
         from . import list_dataset_tags
 
-        return list_dataset_tags.sync(
-            client=self._client,
+        return self._paginate(
+            list_dataset_tags,
+            max_items=max_items,
             dataset_id=dataset_id,
         )
 
@@ -316,15 +322,21 @@ class AsyncDatasetsTags(AsyncResource):
             body=body,
         )
 
-    async def list(
+    def list(
         self,
         dataset_id: str,
-    ) -> ListTagsResponse:
-        """List dataset tags (GET /v2/datasets/{dataset_id}/tags)."""
+        *,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[Tag, ListTagsResponse]:
+        """List dataset tags, page by page (GET /v2/datasets/{dataset_id}/tags).
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        """
         from . import list_dataset_tags
 
-        return await list_dataset_tags.asyncio(
-            client=self._client,
+        return self._paginate(
+            list_dataset_tags,
+            max_items=max_items,
             dataset_id=dataset_id,
         )
 

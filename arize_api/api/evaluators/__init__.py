@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         EvaluatorVersionHarness,
         EvaluatorVersionRemote,
         EvaluatorVersionTemplate,
+        Tag,
     )
     from ...models.add_tags_request import AddTagsRequest
     from ...models.create_code_evaluator_version_request import (
@@ -192,12 +193,18 @@ class EvaluatorsTags(SyncResource):
     def list(
         self,
         evaluator_id: str,
-    ) -> ListTagsResponse:
-        """List evaluator tags (GET /v2/evaluators/{evaluator_id}/tags)."""
+        *,
+        max_items: int | None = None,
+    ) -> SyncPaginator[Tag, ListTagsResponse]:
+        """List evaluator tags, page by page (GET /v2/evaluators/{evaluator_id}/tags).
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        """
         from . import list_evaluator_tags
 
-        return list_evaluator_tags.sync(
-            client=self._client,
+        return self._paginate(
+            list_evaluator_tags,
+            max_items=max_items,
             evaluator_id=evaluator_id,
         )
 
@@ -432,15 +439,21 @@ class AsyncEvaluatorsTags(AsyncResource):
             body=body,
         )
 
-    async def list(
+    def list(
         self,
         evaluator_id: str,
-    ) -> ListTagsResponse:
-        """List evaluator tags (GET /v2/evaluators/{evaluator_id}/tags)."""
+        *,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[Tag, ListTagsResponse]:
+        """List evaluator tags, page by page (GET /v2/evaluators/{evaluator_id}/tags).
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        """
         from . import list_evaluator_tags
 
-        return await list_evaluator_tags.asyncio(
-            client=self._client,
+        return self._paginate(
+            list_evaluator_tags,
+            max_items=max_items,
             evaluator_id=evaluator_id,
         )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from typing import cast
 
     from ..._pagination import AsyncPaginator, SyncPaginator
-    from ...models import Experiment, ExperimentRun
+    from ...models import Experiment, ExperimentRun, Tag
     from ...models.add_tags_request import AddTagsRequest
     from ...models.annotate_experiment_runs_request import AnnotateExperimentRunsRequest
     from ...models.create_experiment_request import CreateExperimentRequest
@@ -62,12 +62,18 @@ class ExperimentsTags(SyncResource):
     def list(
         self,
         experiment_id: str,
-    ) -> ListTagsResponse:
-        """List experiment tags (GET /v2/experiments/{experiment_id}/tags)."""
+        *,
+        max_items: int | None = None,
+    ) -> SyncPaginator[Tag, ListTagsResponse]:
+        """List experiment tags, page by page (GET /v2/experiments/{experiment_id}/tags).
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        """
         from . import list_experiment_tags
 
-        return list_experiment_tags.sync(
-            client=self._client,
+        return self._paginate(
+            list_experiment_tags,
+            max_items=max_items,
             experiment_id=experiment_id,
         )
 
@@ -241,15 +247,21 @@ class AsyncExperimentsTags(AsyncResource):
             body=body,
         )
 
-    async def list(
+    def list(
         self,
         experiment_id: str,
-    ) -> ListTagsResponse:
-        """List experiment tags (GET /v2/experiments/{experiment_id}/tags)."""
+        *,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[Tag, ListTagsResponse]:
+        """List experiment tags, page by page (GET /v2/experiments/{experiment_id}/tags).
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        """
         from . import list_experiment_tags
 
-        return await list_experiment_tags.asyncio(
-            client=self._client,
+        return self._paginate(
+            list_experiment_tags,
+            max_items=max_items,
             experiment_id=experiment_id,
         )
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         DataQualityMonitor,
         DriftMonitor,
         PerformanceMonitor,
+        Tag,
         TracingMonitor,
     )
     from ...models.add_tags_request import AddTagsRequest
@@ -70,12 +71,18 @@ class MonitorsTags(SyncResource):
     def list(
         self,
         monitor_id: str,
-    ) -> ListTagsResponse:
-        """List monitor tags (GET /v2/monitors/{monitor_id}/tags)."""
+        *,
+        max_items: int | None = None,
+    ) -> SyncPaginator[Tag, ListTagsResponse]:
+        """List monitor tags, page by page (GET /v2/monitors/{monitor_id}/tags).
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        """
         from . import list_monitor_tags
 
-        return list_monitor_tags.sync(
-            client=self._client,
+        return self._paginate(
+            list_monitor_tags,
+            max_items=max_items,
             monitor_id=monitor_id,
         )
 
@@ -194,15 +201,21 @@ class AsyncMonitorsTags(AsyncResource):
             body=body,
         )
 
-    async def list(
+    def list(
         self,
         monitor_id: str,
-    ) -> ListTagsResponse:
-        """List monitor tags (GET /v2/monitors/{monitor_id}/tags)."""
+        *,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[Tag, ListTagsResponse]:
+        """List monitor tags, page by page (GET /v2/monitors/{monitor_id}/tags).
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        """
         from . import list_monitor_tags
 
-        return await list_monitor_tags.asyncio(
-            client=self._client,
+        return self._paginate(
+            list_monitor_tags,
+            max_items=max_items,
             monitor_id=monitor_id,
         )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from typing import cast
 
     from ..._pagination import AsyncPaginator, SyncPaginator
-    from ...models import Project
+    from ...models import Project, Tag
     from ...models.add_tags_request import AddTagsRequest
     from ...models.create_project_request import CreateProjectRequest
     from ...models.forbidden_problem import ForbiddenProblem
@@ -54,12 +54,18 @@ class ProjectsTags(SyncResource):
     def list(
         self,
         project_id: str,
-    ) -> ListTagsResponse:
-        """List project tags (GET /v2/projects/{project_id}/tags)."""
+        *,
+        max_items: int | None = None,
+    ) -> SyncPaginator[Tag, ListTagsResponse]:
+        """List project tags, page by page (GET /v2/projects/{project_id}/tags).
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        """
         from . import list_project_tags
 
-        return list_project_tags.sync(
-            client=self._client,
+        return self._paginate(
+            list_project_tags,
+            max_items=max_items,
             project_id=project_id,
         )
 
@@ -185,15 +191,21 @@ class AsyncProjectsTags(AsyncResource):
             body=body,
         )
 
-    async def list(
+    def list(
         self,
         project_id: str,
-    ) -> ListTagsResponse:
-        """List project tags (GET /v2/projects/{project_id}/tags)."""
+        *,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[Tag, ListTagsResponse]:
+        """List project tags, page by page (GET /v2/projects/{project_id}/tags).
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        """
         from . import list_project_tags
 
-        return await list_project_tags.asyncio(
-            client=self._client,
+        return self._paginate(
+            list_project_tags,
+            max_items=max_items,
             project_id=project_id,
         )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from typing import cast
 
     from ..._pagination import AsyncPaginator, SyncPaginator
-    from ...models import Prompt, PromptVersion
+    from ...models import Prompt, PromptVersion, Tag
     from ...models.add_tags_request import AddTagsRequest
     from ...models.create_prompt_request import CreatePromptRequest
     from ...models.create_prompt_version_request import CreatePromptVersionRequest
@@ -157,12 +157,18 @@ class PromptsTags(SyncResource):
     def list(
         self,
         prompt_id: str,
-    ) -> ListTagsResponse:
-        """List prompt tags (GET /v2/prompts/{prompt_id}/tags)."""
+        *,
+        max_items: int | None = None,
+    ) -> SyncPaginator[Tag, ListTagsResponse]:
+        """List prompt tags, page by page (GET /v2/prompts/{prompt_id}/tags).
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        """
         from . import list_prompt_tags
 
-        return list_prompt_tags.sync(
-            client=self._client,
+        return self._paginate(
+            list_prompt_tags,
+            max_items=max_items,
             prompt_id=prompt_id,
         )
 
@@ -407,15 +413,21 @@ class AsyncPromptsTags(AsyncResource):
             body=body,
         )
 
-    async def list(
+    def list(
         self,
         prompt_id: str,
-    ) -> ListTagsResponse:
-        """List prompt tags (GET /v2/prompts/{prompt_id}/tags)."""
+        *,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[Tag, ListTagsResponse]:
+        """List prompt tags, page by page (GET /v2/prompts/{prompt_id}/tags).
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        """
         from . import list_prompt_tags
 
-        return await list_prompt_tags.asyncio(
-            client=self._client,
+        return self._paginate(
+            list_prompt_tags,
+            max_items=max_items,
             prompt_id=prompt_id,
         )
 
