@@ -23,6 +23,7 @@ import httpx
 
 from ._errors import APIConnectionError, APITimeoutError, ArizeError
 from ._release_stage import notice_release_stage
+from .api._stages import RETRY_WHOLE_ON_503
 
 __all__ = [
     "AsyncClientTransport",
@@ -50,6 +51,8 @@ class RetryPolicy:
     on connection errors, timeouts, 429 and 500/502/503/504. Requests that create or change
     something (POST, PATCH) are retried only when the server cannot have acted on them: a 429,
     or a connection that failed before the request was sent. A write is never duplicated.
+    The exception: operations whose spec declares a 503 use it for "partly done, send the whole
+    request again" (``POST /v2/webhooks/{id}/test``), so it is retried on 503.
     """
 
     max_retries: int = 2
@@ -60,8 +63,7 @@ class RetryPolicy:
     def is_idempotent(self, request: httpx.Request) -> bool:
         if request.method in IDEMPOTENT_METHODS:
             return True
-        operation = request.extensions.get("arize_operation", "")
-        return isinstance(operation, str) and operation.startswith(READ_ONLY_OPERATION_PREFIXES)
+        return _operation(request).startswith(READ_ONLY_OPERATION_PREFIXES)
 
     def backoff(self, retry: int) -> float:
         """Exponential backoff with full jitter in its upper half, capped at ``max_delay``."""
@@ -74,12 +76,18 @@ class RetryPolicy:
         """Seconds to wait before retry number ``retry + 1``, or None to accept ``response``."""
         if retry >= self.max_retries or response.status_code not in RETRYABLE_STATUSES:
             return None
-        if response.status_code != 429 and not self.is_idempotent(request):
+        if not self._may_repeat(request, response.status_code):
             return None
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         if retry_after is not None:
             return min(retry_after, self.max_retry_after)
         return self.backoff(retry)
+
+    def _may_repeat(self, request: httpx.Request, status: int) -> bool:
+        """Whether a request answered ``status`` (retryable) may be sent again."""
+        if status == 429 or self.is_idempotent(request):
+            return True  # a 429 was refused before it was acted on
+        return status == 503 and _operation(request) in RETRY_WHOLE_ON_503
 
     def delay_after_error(
         self, request: httpx.Request, error: httpx.TransportError, retry: int
@@ -90,6 +98,12 @@ class RetryPolicy:
         if isinstance(error, NOT_SENT_ERRORS) or self.is_idempotent(request):
             return self.backoff(retry)
         return None
+
+
+def _operation(request: httpx.Request) -> str:
+    """The generated operation that built ``request`` (``""`` for any other request)."""
+    operation = request.extensions.get("arize_operation", "")
+    return operation if isinstance(operation, str) else ""
 
 
 def parse_retry_after(value: str | None) -> float | None:

@@ -29,6 +29,7 @@ from arize_api.api.datasets import (
     update_dataset,
 )
 from arize_api.api.v1 import log_record
+from arize_api.api.webhooks import test_webhook as webhook_test
 from arize_api.models import (
     CreateDatasetRequest,
     Dataset,
@@ -37,7 +38,7 @@ from arize_api.models import (
     UpdateDatasetRequest,
     V1Record,
 )
-from tests import client_support
+from tests import client_support, spec_support
 from tests.client_support import (
     SPACE_ID,
     Flavour,
@@ -283,6 +284,24 @@ def test_v1_log_is_not_resent_after_a_server_error(
     client = flavour.client(base_url=server.url)
     with pytest.raises(InternalServerError):
         flavour.call(log_record, client=client, body=V1Record(model_id="m"))
+    assert len(server.requests) == 1
+
+
+def test_a_post_whose_spec_declares_503_is_retried_on_it(
+    flavour: Flavour, server: ScriptedServer, log: pytest.LogCaptureFixture
+) -> None:
+    # POST /v2/webhooks/{id}/test answers 503 for "partly done, send the whole request again".
+    answer = spec_support.build_value({"$ref": "#/components/schemas/TestWebhookResponse"})
+    server.add("POST", "/v2/webhooks/w1/test", problem_reply(503), Reply(200, json=answer))
+    client = flavour.client(base_url=server.url)
+    flavour.call(webhook_test, "w1", client=client)
+    assert len(server.requests) == 2
+    (record,) = retry_records(log)
+    assert "status 503; retry 1 of 2" in record.getMessage()
+    server.reset()
+    server.add("POST", "/v2/webhooks/w1/test", problem_reply(500))  # only 503 means "again"
+    with pytest.raises(InternalServerError):
+        flavour.call(webhook_test, "w1", client=client)
     assert len(server.requests) == 1
 
 

@@ -56,18 +56,37 @@ def run_generator(out: Path) -> Path:
 
 
 def write_release_stages(target: Path) -> None:
-    """``api/_stages.py``: each operation's x-release-stage, which the generator does not expose."""
+    """``api/_stages.py``: facts about operations the generator does not expose.
+
+    Each operation's ``x-release-stage``, and the operations that declare a 503: the API uses
+    it for "partly done, send the whole request again", so even a POST among them may be
+    retried on it.
+    """
     spec = yaml.safe_load((ROOT / "openapi.yaml").read_text())
-    stages = {
-        snake_case(operation["operationId"]): operation["x-release-stage"]
+    operations = [
+        operation
         for path in spec["paths"].values()
         for operation in path.values()
-        if isinstance(operation, dict) and operation.get("x-release-stage")
+        if isinstance(operation, dict) and "operationId" in operation
+    ]
+    stages = {
+        snake_case(op["operationId"]): op["x-release-stage"]
+        for op in operations
+        if op.get("x-release-stage")
     }
+    retry_503 = sorted(
+        snake_case(op["operationId"]) for op in operations if "503" in op.get("responses", {})
+    )
     lines = [f"    {json.dumps(op)}: {json.dumps(stage)}," for op, stage in sorted(stages.items())]
+    retry_lines = [f"        {json.dumps(op)}," for op in retry_503]
     target.write_text(
-        '"""Release stage of each operation, from x-release-stage in openapi.yaml."""\n\n'
-        "RELEASE_STAGES: dict[str, str] = {\n" + "\n".join(lines) + "\n}\n"
+        '"""Facts about each operation from openapi.yaml that the generator does not expose."""\n\n'
+        "# x-release-stage of each operation that has one.\n"
+        "RELEASE_STAGES: dict[str, str] = {\n" + "\n".join(lines) + "\n}\n\n"
+        "# Operations that declare a 503: partly done, the whole request may be sent again.\n"
+        "RETRY_WHOLE_ON_503: frozenset[str] = frozenset(\n    {\n"
+        + "\n".join(retry_lines)
+        + "\n    }\n)\n"
     )
 
 
