@@ -43,6 +43,7 @@ __all__ = [
     "in_account",
     "in_org",
     "in_parent",
+    "in_scopings",
     "in_space",
     "list_key",
     "members_at",
