@@ -215,7 +215,7 @@ def create_app(
         Route(op.path, OperationEndpoint(op, runtime), methods=[op.method])
         for op in spec.operations
     ]
-    routes.extend(control_routes(state, faults))
+    routes.extend(control_routes(state, faults, spec))
     app = Starlette(routes=routes, exception_handlers={HTTPException: _unrouted})
     app.router.redirect_slashes = False
     app.state.mock = runtime
