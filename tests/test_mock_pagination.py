@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import httpx
 import pytest
 
@@ -15,7 +17,7 @@ from arize_api.api.datasets import (
 )
 from arize_api.api.experiments import create_experiment, list_experiment_runs
 from arize_api.mock import FaultRule, MockServer
-from arize_api.mock.spec import load_spec
+from arize_api.mock.spec import Operation, load_spec
 from arize_api.models import (
     CreateDatasetRequest,
     CreateExperimentRequest,
@@ -128,17 +130,17 @@ def test_search_pages_with_the_cursor_in_the_body(connect: Connect, arize_mock: 
 
 
 @pytest.mark.parametrize("op", LIST_OPERATIONS, ids=lambda op: op.operation_id)
-def test_limit_bounds_come_from_the_spec(arize_mock: MockServer, op: object) -> None:
-    (limit,) = [p for p in op.query() if p.name == "limit"]  # type: ignore[attr-defined]
-    path = op.path.format(  # type: ignore[attr-defined]
-        dataset_id="x", experiment_id="x", space_id=arize_mock.space_id
-    )
+def test_limit_bounds_come_from_the_spec(arize_mock: MockServer, op: Operation) -> None:
+    (limit,) = [p for p in op.query() if p.name == "limit"]
+    path = op.path.format_map(defaultdict(lambda: "x", space_id=arize_mock.space_id))
+    body = {} if op.method == "POST" else None  # searches: filters in the body, paging in the query
     with raw(arize_mock) as http:
         for bad in (limit.schema["minimum"] - 1, limit.schema["maximum"] + 1, "ten", "1.5"):
-            answer = http.get(path, params={"limit": bad})
+            answer = http.request(op.method, path, params={"limit": bad}, json=body)
             assert answer.status_code == 400, (bad, answer.text)
             assert answer.headers["content-type"] == "application/problem+json"
             assert answer.json()["type"].endswith("#invalid-request")
+            assert "limit" in answer.json()["detail"]
 
 
 def test_bad_cursors_are_400(connect: Connect, arize_mock: MockServer) -> None:

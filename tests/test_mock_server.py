@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from typing import Any
 
 import httpx
 import pytest
@@ -17,7 +18,9 @@ from tests.mock_pending import MOCK_PENDING, implemented
 pytest_plugins = ["arize_api.mock.pytest_plugin"]
 
 OPERATIONS = load_spec().operations
-PENDING = [op for op in spec_support.operations() if op.operation_id in MOCK_PENDING]
+PENDING: list[Any] = [
+    op for op in spec_support.operations() if op.operation_id in MOCK_PENDING
+] or [pytest.param(None, marks=pytest.mark.skip(reason="MOCK_PENDING is empty: all implemented"))]
 
 
 def test_fixture_starts_from_the_seed(arize_mock: MockServer) -> None:
@@ -72,7 +75,7 @@ def test_an_operation_without_a_handler_answers_501() -> None:
     assert answer.json()["detail"] == "the mock does not implement listWidgets yet"
 
 
-@pytest.mark.parametrize("op", PENDING, ids=lambda op: op.operation_id)
+@pytest.mark.parametrize("op", PENDING, ids=lambda op: getattr(op, "operation_id", "none"))
 def test_a_pending_operation_answers_501_saying_so(
     arize_mock: MockServer, op: spec_support.Operation
 ) -> None:

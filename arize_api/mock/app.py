@@ -2,8 +2,9 @@
 
 Per request: faults (latency, injected status, rate limit) -> authentication -> query and
 body checked against the spec -> the operation's handler (a 501 problem for an operation that
-has none yet), under the state lock -> the success status the spec declares, or the error as a
-problem (v2) or grpc-gateway JSON (v1).
+has none), under the state lock -> an audit-log entry -> the success status the spec declares
+(or the one the handler chose among two), or the error as a problem (v2) or grpc-gateway JSON
+(v1).
 In ``strict`` mode every JSON answer is checked against its response schema, so a handler
 that drifts from the spec fails loudly with a 500 instead of misleading a client.
 """
@@ -28,7 +29,7 @@ from starlette.types import Receive, Scope, Send
 from . import resources as _resources  # noqa: F401  (registers the handlers)
 from . import v1_log as _v1_log  # noqa: F401
 from .auth import authenticate
-from .call import Call, handler_for
+from .call import Answer, Call, handler_for
 from .control import control_routes
 from .faults import Faults, Verdict
 from .problems import ApiError, json_response
@@ -132,17 +133,25 @@ class OperationEndpoint:
                     raw_body=raw,
                     headers=request.headers,
                     cursorless=verdict.has_more_without_cursor,
+                    partial=verdict.partial,
+                    spec=self.runtime.spec,
+                    client_ip=request.client.host if request.client else "",
                 )
                 result = self.handler(call)
+                if call.user is not None:
+                    state.audit(call.user, op, call.client_ip, call.path)
         except ApiError as error:
             return self._render(error, error.declared_status(op.statuses), request, request_id)
         except Exception:  # a bug in the mock: say so, never hang or crash the server
             logger.exception("%s failed", op.operation_id)
             bug = ApiError(500, f"the mock failed handling {op.operation_id}; see its log")
             return self._render(bug, 500, request, request_id)
+        status = op.success_status
+        if isinstance(result, Answer):
+            status, result = result.status, result.body
         if result is None:
-            return Response(status_code=op.success_status)
-        response = json_response(result, op.success_status)
+            return Response(status_code=status)
+        response = json_response(result, status)
         return self._checked(response, request, request_id)
 
     def _render(self, error: ApiError, status: int, request: Request, request_id: str) -> Response:
@@ -206,7 +215,7 @@ def create_app(
         Route(op.path, OperationEndpoint(op, runtime), methods=[op.method])
         for op in spec.operations
     ]
-    routes.extend(control_routes(state, faults))
+    routes.extend(control_routes(state, faults, spec))
     app = Starlette(routes=routes, exception_handlers={HTTPException: _unrouted})
     app.router.redirect_slashes = False
     app.state.mock = runtime

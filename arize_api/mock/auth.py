@@ -4,6 +4,9 @@ A key belongs to a user; a user holds a predefined role per space and per organi
 A space role comes from the user's membership of the space; failing that, organization
 admins are admins of every space and other organization members may read its public spaces.
 An organization is readable by its members and by members of any of its spaces.
+Account-wide resources (users, roles, role bindings, unscoped integrations) are readable by
+every user of the (single) mock account and changed by its admins (account role ``ADMIN``).
+A document scoped to several spaces or organizations takes the best role over them.
 
 The seed's decision logic: may act -> proceed; may read but not act -> 403; may not read
 (or it does not exist) -> 404, with the same body either way.
@@ -14,7 +17,7 @@ from __future__ import annotations
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING
 
-from .models import Organization, Resource, Space, User
+from .models import Document, Organization, Resource, Space, User
 from .problems import ApiError, forbidden, not_found
 
 if TYPE_CHECKING:
@@ -23,12 +26,14 @@ if TYPE_CHECKING:
 __all__ = [
     "Action",
     "Role",
+    "account_role",
     "authenticate",
     "authorize",
     "can",
     "org_role",
     "parse_role",
     "role_for",
+    "scope_role",
     "space_role",
 ]
 
@@ -79,7 +84,7 @@ def authenticate(state: MockState, header: str | None) -> User:
         raise ApiError(401, "missing Authorization header; send 'Authorization: Bearer <key>'")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, "the Authorization header must be 'Bearer <api key>'")
-    user_id = state.keys.get(token.strip())
+    user_id = state.key_user(token.strip())
     if user_id is None:
         raise ApiError(401, "the API key is not valid")
     return state.users[user_id]
@@ -108,17 +113,57 @@ def space_role(state: MockState, user: User, space: Space) -> Role:
     return Role.NONE if space.is_private else Role.READ_ONLY
 
 
-def role_for(state: MockState, user: User, resource: Resource) -> Role:
-    """The user's role over ``resource``: its own for spaces/orgs, else its space's."""
+def account_role(user: User) -> Role:
+    """Over account-wide resources: admins manage them, every other user reads them."""
+    return Role.ADMIN if user.role == Role.ADMIN else Role.READ_ONLY
+
+
+_RANK = (Role.NONE, Role.READ_ONLY, Role.ANNOTATOR, Role.MEMBER, Role.ADMIN)
+
+
+def scope_role(state: MockState, user: User, scope_id: str) -> Role:
+    """The user's role in one space or organization (NONE if it does not exist)."""
+    if (space := state.spaces.get(scope_id)) is not None:
+        return space_role(state, user, space)
+    if (org := state.orgs.get(scope_id)) is not None:
+        return org_role(state, user, org)
+    return Role.NONE
+
+
+def role_for(state: MockState, user: User, resource: Resource | Document) -> Role:
+    """The user's role over ``resource``: its own for spaces/orgs, else its scope's.
+
+    A restricted resource (``POST /v2/resource-restrictions``), and what it owns, is seen by
+    the admins of its space only.
+    """
     if isinstance(resource, Organization):
         return org_role(state, user, resource)
     if isinstance(resource, Space):
         return space_role(state, user, resource)
-    space = state.spaces.get(getattr(resource, "space_id", ""))
-    return space_role(state, user, space) if space else Role.NONE
+    if isinstance(resource, Document):
+        if not resource.scope:
+            return account_role(user)
+        roles = [scope_role(state, user, scope_id) for scope_id in resource.scope]
+        role = max(roles, key=_RANK.index)
+    else:
+        space = state.spaces.get(getattr(resource, "space_id", ""))
+        role = space_role(state, user, space) if space else Role.NONE
+    if role is not Role.ADMIN and _restricted(state, resource):
+        return Role.NONE
+    return role
 
 
-def authorize(state: MockState, user: User, resource: Resource, action: Action, what: str) -> None:
+def _restricted(state: MockState, resource: Resource | Document) -> bool:
+    restrictions = state.docs.get("resource_restriction")
+    if not restrictions:
+        return False
+    owners = resource.owners if isinstance(resource, Document) else ()
+    return any(key in restrictions for key in (resource.id, *owners))
+
+
+def authorize(
+    state: MockState, user: User, resource: Resource | Document, action: Action, what: str
+) -> None:
     """Raise 404 if ``user`` cannot read ``resource``, 403 if it can but may not act."""
     role = role_for(state, user, resource)
     if not can(role, Action.READ):

@@ -8,10 +8,27 @@ from typing import Any
 
 from .models import User
 from .problems import ApiError
-from .spec import Operation
+from .spec import Operation, Spec
 from .state import MockState
 
-__all__ = ["HANDLERS", "Call", "Handler", "handler_for", "handles", "not_implemented"]
+__all__ = [
+    "HANDLERS",
+    "Answer",
+    "Call",
+    "Handler",
+    "handler_for",
+    "handles",
+    "not_implemented",
+]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A success body with a status of the handler's choosing, for operations that declare
+    two (``POST /v2/users``: 200 for an existing invitation, 201 for a new user)."""
+
+    status: int
+    body: Any
 
 
 @dataclass
@@ -27,6 +44,9 @@ class Call:
     raw_body: bytes
     headers: Mapping[str, str]
     cursorless: bool = False  # a fault asked lists to omit next_cursor
+    partial: bool = False  # a fault asked a bulk delete to stop half-way (503 + what was done)
+    spec: Spec | None = None  # to render stored documents through the response schemas
+    client_ip: str = ""
 
     @property
     def principal(self) -> User:
@@ -34,8 +54,24 @@ class Call:
             raise RuntimeError(f"{self.op.operation_id} has no authenticated user")
         return self.user
 
+    def render(self, value: Any, status: int | None = None) -> Any:
+        """``value`` in the shape of this operation's response schema (``render.py``)."""
+        schema = self.op.schemas.get(status or self.op.success_status)
+        if schema is None or self.spec is None:
+            return value
+        return self.spec.renderer.render(schema, value)
 
-# A handler returns the success body (JSON-able), or None for operations without one.
+    def render_item(self, key: str, value: Any) -> Any:
+        """``value`` in the shape of an item of the response's array member ``key``."""
+        schema = self.op.schemas.get(self.op.success_status)
+        if schema is None or self.spec is None:
+            return value
+        renderer = self.spec.renderer
+        return renderer.render(renderer.item_schema(schema, key), value)
+
+
+# A handler returns the success body (JSON-able), None for operations without one, or an
+# Answer when it picks between two success statuses.
 Handler = Callable[[Call], Any]
 HANDLERS: dict[str, Handler] = {}
 

@@ -9,6 +9,9 @@ No authentication (it is a test fixture's remote control); faults never apply to
     DELETE /_mock/faults        remove every fault and the rate limit
     POST   /_mock/keys          {"roles": {space_or_org_id: role}, "email"?} -> a new user's key
     POST   /_mock/tags          {"space_id", "name", "color"?, "description"?} -> a Tag
+    POST   /_mock/spans         {"project_id", "spans": [Span, ...]} -> {"added": n}
+    POST   /_mock/monitors      {"project_id", ...Monitor members} -> a Monitor
+    POST   /_mock/dashboards    {"space_id", "name"?, "widgets"?: [...]} -> the dashboard
     GET    /_mock/v1/records    {"records": [...]}: what /v1/log accepted, oldest first
     DELETE /_mock/v1/records    forget them
 """
@@ -23,8 +26,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from . import seeding
 from .faults import FaultRule, Faults, RateLimit
 from .problems import ApiError, bad_request, json_response, not_found, parse_json, unprocessable
+from .spec import Spec
 from .state import MockState
 
 __all__ = ["control_routes"]
@@ -64,7 +69,7 @@ def _guard(handler: Callable[[Request], Awaitable[Any]], status: int = 200) -> E
     return endpoint
 
 
-def control_routes(state: MockState, faults: Faults) -> list[Route]:
+def control_routes(state: MockState, faults: Faults, spec: Spec) -> list[Route]:
     """The ``/_mock`` routes for one state and fault set."""
 
     def info() -> dict[str, Any]:
@@ -125,6 +130,26 @@ def control_routes(state: MockState, faults: Faults) -> list[Route]:
             )
             return tag.to_wire()
 
+    async def add_spans(request: Request) -> Any:
+        body = await _body(request)
+        items = body.get("spans")
+        if not isinstance(items, list):
+            raise unprocessable("spans must be a list of Span objects")
+        return {"added": seeding.add_spans(state, spec, str(body.get("project_id")), items)}
+
+    async def add_monitor(request: Request) -> Any:
+        body = await _body(request)
+        project_id = str(body.pop("project_id", None))
+        return seeding.add_monitor(state, spec, project_id, **body)
+
+    async def add_dashboard(request: Request) -> Any:
+        body = await _body(request)
+        widgets = body.get("widgets", [{}])
+        if not isinstance(widgets, list):
+            raise unprocessable("widgets must be a list")
+        name = str(body.get("name", "Dashboard"))
+        return seeding.add_dashboard(state, spec, str(body.get("space_id")), name, widgets)
+
     async def records(request: Request) -> Any:
         return {"records": state.records()}
 
@@ -140,6 +165,9 @@ def control_routes(state: MockState, faults: Faults) -> list[Route]:
         Route("/_mock/faults", _guard(clear_faults), methods=["DELETE"]),
         Route("/_mock/keys", _guard(create_key, 201), methods=["POST"]),
         Route("/_mock/tags", _guard(create_tag, 201), methods=["POST"]),
+        Route("/_mock/spans", _guard(add_spans, 201), methods=["POST"]),
+        Route("/_mock/monitors", _guard(add_monitor, 201), methods=["POST"]),
+        Route("/_mock/dashboards", _guard(add_dashboard, 201), methods=["POST"]),
         Route("/_mock/v1/records", _guard(records), methods=["GET"]),
         Route("/_mock/v1/records", _guard(clear_records), methods=["DELETE"]),
     ]

@@ -12,7 +12,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from .auth import Action, authorize, can, role_for
 from .call import Call, handles
-from .models import Resource, Space, Taggable
+from .models import Resource, Space
 from .pagination import fingerprint, paginate
 from .problems import conflict, not_found, unprocessable
 from .state import MockState
@@ -28,8 +28,27 @@ __all__ = [
 ]
 
 R = TypeVar("R", bound=Resource)
-TR = TypeVar("TR", bound=Taggable)
 T = TypeVar("T")
+
+
+class Tagged(Protocol):
+    """Anything tags of its space attach to (a ``Taggable`` resource, a document)."""
+
+    @property
+    def space_id(self) -> str: ...
+
+    @property
+    def tags(self) -> list[str]: ...
+
+
+TR = TypeVar("TR", bound=Tagged)
+TR_co = TypeVar("TR_co", bound=Tagged, covariant=True)
+
+
+class Fetches(Protocol[TR_co]):
+    """A collection that fetches the item a request names, authorized for ``action``."""
+
+    def get(self, call: Call, action: Action = ...) -> TR_co: ...
 
 
 def check_name(name: str, what: str) -> str:
@@ -173,7 +192,7 @@ class Collection(Generic[R]):
 
 
 def register_tags(
-    collection: Collection[TR], list_op: str, add_op: str, remove_op: str | None = None
+    collection: Fetches[Tagged], list_op: str, add_op: str, remove_op: str | None = None
 ) -> None:
     """Tag handlers: list, attach (tags of the same space only) and detach (partial-tolerant)."""
     handles(list_op)(lambda call: _tag_list(call, collection.get(call)))
@@ -205,7 +224,7 @@ def _space_of_tag(call: Call, tag_id: str) -> str | None:
     return tag.space_id if tag else None
 
 
-def _tag_list(call: Call, item: Taggable) -> dict[str, Any]:
+def _tag_list(call: Call, item: Tagged) -> dict[str, Any]:
     """Tag lists are not paged yet: every attached tag, ``has_more`` false."""
     tags = [call.state.tags[t].to_wire() for t in item.tags if t in call.state.tags]
     return {"tags": tags, "pagination": {"has_more": False}}

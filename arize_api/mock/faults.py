@@ -1,8 +1,9 @@
 """Misbehaviour on demand, for testing clients: errors, rate limits, latency, dropped connections.
 
 A ``FaultRule`` says which requests it applies to (operation, path pattern, method), what it
-does (answer ``status``, add ``latency``, ``drop`` the connection mid-response, or answer
-lists with ``has_more`` but no cursor) and how often (the next ``times`` matches, and/or a
+does (answer ``status``, add ``latency``, ``drop`` the connection mid-response, answer
+lists with ``has_more`` but no cursor, or make a bulk delete that declares a 503 stop
+``partial``-way and say what it did) and how often (the next ``times`` matches, and/or a
 ``rate`` rolled on a seeded random source, so runs repeat). ``RateLimit`` is a real
 fixed-window limiter per API key that answers 429 with ``Retry-After``.
 
@@ -41,6 +42,7 @@ class FaultRule:
     latency: float = 0.0  # seconds added before answering
     drop: bool = False  # send part of the response, then close the connection
     has_more_without_cursor: bool = False  # list answers: has_more kept, next_cursor left out
+    partial: bool = False  # bulk deletes declaring 503: delete half, answer 503 + deleted_*
     times: int | None = None  # fire on the next N matching requests only
     rate: float = 1.0  # probability of firing on a matching request
 
@@ -57,10 +59,10 @@ class FaultRule:
             raise ValueError(f"times must be at least 1, got {self.times}")
         if self.latency < 0 or (self.retry_after is not None and self.retry_after < 0):
             raise ValueError("latency and retry_after must not be negative")
-        effects = (self.status, self.latency, self.drop, self.has_more_without_cursor)
+        effects = (self.status, self.latency, self.drop, self.has_more_without_cursor, self.partial)
         if not any(effects):
             raise ValueError(
-                "a fault needs an effect: status, latency, drop or has_more_without_cursor"
+                "a fault needs an effect: status, latency, drop, has_more_without_cursor or partial"
             )
 
     @classmethod
@@ -113,6 +115,7 @@ class Verdict:
     latency: float = 0.0
     drop: bool = False
     has_more_without_cursor: bool = False
+    partial: bool = False
     reasons: list[str] = field(default_factory=list)
 
 
@@ -186,6 +189,7 @@ class Faults:
         verdict.has_more_without_cursor = (
             verdict.has_more_without_cursor or rule.has_more_without_cursor
         )
+        verdict.partial = verdict.partial or rule.partial
         if rule.status is not None and verdict.status is None:
             verdict.status = rule.status
             verdict.retry_after = rule.retry_after

@@ -3,6 +3,7 @@
     filter   := cond ( AND cond )*
     cond     := field op literal
     field    := name ( "." name )*              a (nested) member of the returned item
+                                                (span attributes: attributes.llm.model_name)
     op       := = | == | != | < | <= | > | >= | contains
     literal  := 'text' | "text" | number | true | false | null
 
@@ -48,13 +49,21 @@ def _literal(text: str) -> Any:
     return json.loads(text.lower() if text.isalpha() else text)
 
 
-def _lookup(item: Mapping[str, Any], path: str) -> Any:
-    value: Any = item
-    for part in path.split("."):
-        if not isinstance(value, Mapping) or part not in value:
-            return _MISSING
-        value = value[part]
-    return value
+def _lookup(item: Any, path: str) -> Any:
+    """The member at a dotted ``path``; a member whose own name has dots (span attributes
+    such as ``llm.model_name``) matches too: ``attributes.llm.model_name``."""
+    if not isinstance(item, Mapping):
+        return _MISSING
+    parts = path.split(".")
+    for cut in range(len(parts), 0, -1):
+        key = ".".join(parts[:cut])
+        if key in item:
+            if cut == len(parts):
+                return item[key]
+            found = _lookup(item[key], ".".join(parts[cut:]))
+            if found is not _MISSING:
+                return found
+    return _MISSING
 
 
 def _condition(path: str, op: str, expected: Any) -> Predicate:

@@ -31,6 +31,14 @@ class IdMinter:
         """A version-4 UUID string (dataset example ids, experiment run ids)."""
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
 
+    def hex(self, length: int = 40) -> str:
+        """Lower-case hex digits, e.g. a commit hash."""
+        return "".join(self._rng.choices("0123456789abcdef", k=length))
+
+    def choice(self, options: list[str]) -> str:
+        """One of ``options``, from the seeded source."""
+        return self._rng.choice(options)
+
     def token(self, prefix: str) -> str:
         """An opaque secret such as an API key."""
         return prefix + "".join(self._rng.choices(_SUFFIX_ALPHABET, k=32))

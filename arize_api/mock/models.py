@@ -9,6 +9,7 @@ from typing import Any
 __all__ = [
     "Dataset",
     "DatasetVersion",
+    "Document",
     "Example",
     "Experiment",
     "LoggedRecord",
@@ -35,8 +36,28 @@ def rfc3339(moment: datetime) -> str:
 
 @dataclass(kw_only=True)
 class User:
+    """A user of the (single) mock account; API keys act as one."""
+
     id: str
     email: str
+    name: str = ""
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    status: str = "ACTIVE"  # UserStatus: ACTIVE, INVITED, EXPIRED
+    role: str = "MEMBER"  # the account role (UserRole): ADMIN, MEMBER, MEMBER_UI_ONLY, ANNOTATOR
+    is_developer: bool = False
+    custom_role: JSON | None = None  # {"type": "CUSTOM", "id", "name"} instead of ``role``
+    seq: int = 0  # orders the user list
+
+    def to_wire(self) -> JSON:
+        return {
+            "id": self.id,
+            "name": self.name or self.email.partition("@")[0],
+            "email": self.email,
+            "created_at": rfc3339(self.created_at),
+            "status": self.status,
+            "role": self.custom_role or {"type": "PREDEFINED", "name": self.role},
+            "is_developer": self.is_developer,
+        }
 
 
 @dataclass(kw_only=True)
@@ -288,3 +309,31 @@ class LoggedRecord:
             "received_at": rfc3339(self.received_at),
             "record": self.record,
         }
+
+
+@dataclass(kw_only=True)
+class Document:
+    """A resource kept as its wire form: the create body plus server-set members.
+
+    The resources added with the whole v2 surface (prompts, evaluators, tasks, webhooks, ...)
+    are stored this way and rendered through the response schema of the operation answering
+    (``render.py``), so their shape comes from the spec rather than from a class per resource.
+    """
+
+    kind: str  # "prompt": its table entry in resources/catalog.py
+    id: str
+    seq: int
+    data: JSON  # snake_case members, as stored (secrets included; rendering drops them)
+    scope: tuple[str, ...] = ()  # spaces/organizations that govern access; () = the account
+    owners: tuple[str, ...] = ()  # resources it cannot outlive (its parent, project, dataset)
+    tags: list[str] = field(default_factory=list)
+    private: JSON = field(default_factory=dict)  # bookkeeping never rendered
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("name") or "")
+
+    @property
+    def space_id(self) -> str:
+        """The space it lives in ("" when it is not scoped to exactly one space)."""
+        return self.scope[0] if len(self.scope) == 1 else ""

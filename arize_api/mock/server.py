@@ -11,7 +11,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +20,7 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 
+from . import seeding
 from .app import Exchange, MockRuntime, create_app
 from .faults import Faults
 from .state import MockState
@@ -66,6 +67,20 @@ class MockServer:
         self.state.reset()
         self.faults.reset()
         self.runtime.journal.clear()
+
+    def add_spans(self, project_id: str, spans: Iterable[Mapping[str, Any]]) -> int:
+        """Store spans (``Span`` objects of the spec) in a project, as if traced."""
+        return seeding.add_spans(self.state, self.runtime.spec, project_id, spans)
+
+    def add_monitor(self, project_id: str, **fields: Any) -> dict[str, Any]:
+        """A monitor of a project (a PERFORMANCE monitor unless ``fields`` say otherwise)."""
+        return seeding.add_monitor(self.state, self.runtime.spec, project_id, **fields)
+
+    def add_dashboard(
+        self, space_id: str, name: str = "Dashboard", widgets: Iterable[Mapping[str, Any]] = ({},)
+    ) -> dict[str, Any]:
+        """A dashboard of a space with widgets (one TEXT widget unless told otherwise)."""
+        return seeding.add_dashboard(self.state, self.runtime.spec, space_id, name, widgets)
 
     def control(self) -> httpx.Client:
         """An httpx client for the ``/_mock`` control plane (close it, or use ``with``)."""

@@ -21,6 +21,8 @@ from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from .render import Renderer
+
 __all__ = ["SPEC_ENV", "Operation", "Parameter", "Spec", "load_spec", "snake_case"]
 
 SPEC_ENV = "ARIZE_MOCK_SPEC"
@@ -62,6 +64,8 @@ class Operation:
     statuses: frozenset[int]
     responses: Mapping[int, Validator | None] = field(repr=False)
     legacy: bool  # /v1 style: raw API key, grpc-gateway error bodies
+    # the JSON Schema (unresolved) of each response body, for rendering stored documents
+    schemas: Mapping[int, Mapping[str, Any]] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -81,6 +85,7 @@ class Spec:
         self._registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
         self.operations = tuple(self._operations())
         self.by_id = {op.operation_id: op for op in self.operations}
+        self.renderer = Renderer(self.resolve)
 
     def validator(self, *pointer: str, formats: bool = False) -> Validator:
         """A validator for the schema at ``pointer`` (a path of keys into the document)."""
@@ -121,6 +126,7 @@ class Spec:
                         statuses=frozenset(int(s) for s in raw["responses"]),
                         responses=self._responses(where, raw),
                         legacy=any("v1ApiKey" in scheme for scheme in security),
+                        schemas=self._schemas(raw),
                     )
                 )
         return ops
@@ -150,6 +156,15 @@ class Spec:
             ref = str(raw["requestBody"]["$ref"]).removeprefix("#/").split("/")
             return self.validator(*ref, "content", "application/json", "schema")
         return self.validator(*where, "requestBody", "content", "application/json", "schema")
+
+    def _schemas(self, raw: Mapping[str, Any]) -> dict[int, Mapping[str, Any]]:
+        out: dict[int, Mapping[str, Any]] = {}
+        for status, ref in raw["responses"].items():
+            content = self.resolve(ref).get("content", {})
+            media = next(iter(content), None)
+            if media is not None and "schema" in content[media]:
+                out[int(status)] = content[media]["schema"]
+        return out
 
     def _responses(
         self, where: tuple[str, ...], raw: Mapping[str, Any]

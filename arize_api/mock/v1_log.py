@@ -44,7 +44,7 @@ def _space(call: Call, record: Any) -> Space:
     key = call.headers.get("authorization")
     if not key:
         raise _forbidden("must provide authorization header")
-    user_id = call.state.keys.get(key.strip())
+    user_id = call.state.key_user(key.strip())
     if user_id is None:
         raise _forbidden("invalid api-key")
     space = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
@@ -17,7 +18,7 @@ from jsonschema.exceptions import ValidationError
 from .problems import ApiError, bad_request, errors_member, parse_json, unprocessable
 from .spec import Operation
 
-__all__ = ["describe", "parse_body", "parse_query", "pointer"]
+__all__ = ["describe", "parse_body", "parse_datetime", "parse_query", "pointer"]
 
 # Keywords whose failure means "not the right type/shape", hence 400.
 STRUCTURAL = frozenset({"type", "required", "enum", "const", "oneOf", "anyOf", "allOf", "$ref"})
@@ -77,10 +78,28 @@ def _report(errors: Iterable[ValidationError], *, what: str) -> ApiError:
     return make(detail, errors=errors_member(items))
 
 
+def _query_value(name: str, raw: str, schema: Mapping[str, Any]) -> tuple[Any, str | None]:
+    """A query string value typed by its schema: ``(value, problem or None)``."""
+    kind = schema.get("type")
+    if kind == "integer":
+        if not _INTEGER.fullmatch(raw.strip()):
+            return raw, f"query parameter {name} must be an integer"
+        return int(raw), None
+    if kind == "boolean":
+        if raw not in ("true", "false"):
+            return raw, f"query parameter {name} must be true or false"
+        return raw == "true", None
+    return raw, None
+
+
 def parse_query(op: Operation, params: Mapping[str, str]) -> dict[str, Any]:
-    """Typed query values (spec defaults filled in); 400 for any bad one."""
+    """Typed query values (spec defaults filled in); 400 for any bad one.
+
+    An array parameter is sent as repeated keys (``?status=ACTIVE&status=INVITED``).
+    """
     values: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
+    getlist = getattr(params, "getlist", None)
     for param in op.query():
         raw = params.get(param.name)
         if raw is None:
@@ -89,12 +108,19 @@ def parse_query(op: Operation, params: Mapping[str, str]) -> dict[str, Any]:
             elif param.required:
                 problems.append((param.name, f"query parameter {param.name} is required"))
             continue
-        value: Any = raw
-        if param.schema.get("type") == "integer":
-            if not _INTEGER.fullmatch(raw.strip()):
-                problems.append((param.name, f"query parameter {param.name} must be an integer"))
-                continue
-            value = int(raw)
+        value: Any
+        problem: str | None = None
+        if param.schema.get("type") == "array":
+            items = param.schema.get("items", {})
+            raws = getlist(param.name) if getlist is not None else [raw]
+            typed = [_query_value(param.name, text, items) for text in raws]
+            value = [item for item, _ in typed]
+            problem = next((p for _, p in typed if p is not None), None)
+        else:
+            value, problem = _query_value(param.name, raw, param.schema)
+        if problem is not None:
+            problems.append((param.name, problem))
+            continue
         for error in param.validator.iter_errors(value):
             problems.append((param.name, describe(error, f"query parameter {param.name}")))
         values[param.name] = value
@@ -120,3 +146,17 @@ def parse_body(op: Operation, raw: bytes) -> Any:
     if errors:
         raise _report(errors, what="invalid request body")
     return value
+
+
+def parse_datetime(value: Any, member: str) -> datetime:
+    """An RFC 3339 date-time with a time zone from a body or query member; 400 otherwise.
+
+    (Request bodies are validated without format checks, so handlers parse what they use.)
+    """
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise bad_request(f"{member} is not an RFC 3339 date-time: {_short(str(value))}") from None
+    if moment.tzinfo is None:
+        raise bad_request(f"{member} needs a time zone (e.g. Z)")
+    return moment

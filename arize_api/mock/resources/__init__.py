@@ -1,5 +1,50 @@
-"""Handlers per resource; importing this package registers every one of them."""
+"""Handlers per resource; importing this package registers every one of them.
 
-from . import datasets, examples, experiments, organizations, projects, spaces
+The original resources (datasets, examples, experiments, projects, spaces, organizations)
+have typed models and handlers; the rest are documents declared in ``catalog.py`` and served
+by the generic engine, with their own modules for what differs.
+"""
 
-__all__ = ["datasets", "examples", "experiments", "organizations", "projects", "spaces"]
+from . import (
+    access,
+    annotation,
+    api_keys,
+    audit_logs,
+    catalog,
+    datasets,
+    evaluators,
+    examples,
+    experiments,
+    monitors,
+    organizations,
+    projects,
+    prompts,
+    spaces,
+    spans,
+    tags,
+    tasks,
+    users,
+    webhooks,
+)
+
+__all__ = [
+    "access",
+    "annotation",
+    "api_keys",
+    "audit_logs",
+    "catalog",
+    "datasets",
+    "evaluators",
+    "examples",
+    "experiments",
+    "monitors",
+    "organizations",
+    "projects",
+    "prompts",
+    "spaces",
+    "spans",
+    "tags",
+    "tasks",
+    "users",
+    "webhooks",
+]

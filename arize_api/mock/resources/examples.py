@@ -12,7 +12,7 @@ from ..call import Call, handles
 from ..crud import check_name, page_of
 from ..filters import compile_filter
 from ..models import Dataset, DatasetVersion, Example, rfc3339
-from ..problems import conflict, not_found, unprocessable
+from ..problems import ApiError, conflict, not_found, unprocessable
 from .datasets import DATASETS, add_examples, check_rows, new_version
 
 JSON = dict[str, Any]
@@ -115,14 +115,25 @@ def update_examples(call: Call) -> Any:
 
 @handles("deleteDatasetExamples")
 def delete_examples(call: Call) -> Any:
-    """Idempotent and partial-tolerant: ids not in the version are reported, not an error."""
+    """Idempotent and partial-tolerant: ids not in the version are reported, not an error.
+    A ``partial`` fault stops half-way and answers 503 with what was and was not deleted."""
     dataset = DATASETS.get(call, Action.WRITE)
     version = _version(dataset, call.body["dataset_version_id"])
     wanted = list(dict.fromkeys(call.body["example_ids"]))
-    deleted = [key for key in wanted if version.examples.pop(key, None) is not None]
+    present = [key for key in wanted if key in version.examples]
+    deleted = present[: len(present) // 2] if call.partial else present
+    for key in deleted:
+        del version.examples[key]
     if deleted:
         _touch(call, dataset, version)
     not_deleted = [key for key in wanted if key not in deleted]
+    if call.partial:
+        raise ApiError(
+            503,
+            "some examples were deleted before the request was cut short; retry it whole",
+            deleted_example_ids=deleted,
+            not_deleted_example_ids=not_deleted,
+        )
     return {
         "completed": True,
         "deleted_example_ids": deleted,

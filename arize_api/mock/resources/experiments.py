@@ -11,7 +11,7 @@ from ..auth import Action, authorize
 from ..call import Call, handles
 from ..crud import Collection, check_name, page_of, register_tags, space_for
 from ..filters import compile_filter
-from ..models import Dataset, Experiment, Run
+from ..models import Dataset, Experiment, Run, Space
 from ..problems import errors_member, not_found, unprocessable
 from ..state import MockState
 
@@ -96,7 +96,7 @@ def _add_runs(
 
 @handles("createExperiment")
 def create_experiment(call: Call) -> Any:
-    state, body = call.state, call.body
+    body = call.body
     dataset_id, space_id = body.get("dataset_id"), body.get("space_id")
     if dataset_id is None and space_id is None:
         raise unprocessable("an experiment needs a dataset_id or a space_id")
@@ -104,7 +104,20 @@ def create_experiment(call: Call) -> Any:
     space = space_for(call, dataset.space_id if dataset else space_id, Action.WRITE)
     if dataset is not None and space_id is not None and space_id != dataset.space_id:
         raise unprocessable("space_id is not the space of the dataset")
-    name = check_name(body["name"], EXPERIMENTS.what)
+    return start_experiment(call, space, dataset, body["name"], body["experiment_runs"]).to_wire()
+
+
+def start_experiment(
+    call: Call,
+    space: Space,
+    dataset: Dataset | None,
+    name: str,
+    runs: Sequence[Mapping[str, Any]],
+    version_id: str | None = None,
+) -> Experiment:
+    """A new experiment (name unique: 409) with its traces project and ``runs``."""
+    state = call.state
+    check_name(name, EXPERIMENTS.what)
     now = state.now()
     experiment = Experiment(
         id=state.ids.global_id("Experiment"),
@@ -114,15 +127,15 @@ def create_experiment(call: Call) -> Any:
         updated_at=now,
         space_id=space.id,
         dataset_id=dataset.id if dataset else None,
-        dataset_version_id=dataset.latest.id if dataset else None,
+        dataset_version_id=(version_id or dataset.latest.id) if dataset else None,
     )
-    _check_runs(call, experiment, body["experiment_runs"])
+    _check_runs(call, experiment, runs)
     EXPERIMENTS.ensure_unique(state, EXPERIMENTS.unique_within(experiment), name)
     project_name = f"{name} (experiment {experiment.id})"
     experiment.traces_project_id = state.create_project(space, project_name, TRACES_PROJECT_TYPE).id
-    _add_runs(state, experiment, body["experiment_runs"])
+    _add_runs(state, experiment, runs)
     state.experiments[experiment.id] = experiment
-    return experiment.to_wire()
+    return experiment
 
 
 EXPERIMENTS.register_get("getExperiment", Experiment.to_wire)

@@ -14,14 +14,17 @@ __all__ = ["requested_role", "requested_user"]
 
 
 def requested_role(assignment: Mapping[str, Any]) -> Role:
-    """The predefined role of an assignment request; custom roles do not exist in the mock."""
+    """The predefined role of an assignment request (memberships take no custom roles)."""
     kind = assignment.get("type")
     if kind == "CUSTOM" or "id" in assignment:
         if kind == "PREDEFINED":
             raise unprocessable("a PREDEFINED role assignment names the role with name, not id")
         if "id" not in assignment:
             raise unprocessable("a CUSTOM role assignment needs the custom role's id")
-        raise unprocessable(f"custom role {str(assignment['id'])[:64]!r} does not exist")
+        raise unprocessable(
+            f"custom role {str(assignment['id'])[:64]!r} cannot be assigned here: "
+            "memberships in the mock take PREDEFINED roles"
+        )
     return Role(assignment["name"])
 
 

@@ -1,0 +1,108 @@
+"""Roles, role bindings and resource restrictions: who may do what, account-wide.
+
+Roles are account-wide: the predefined ones (seeded, ``is_predefined``) cannot change (403);
+a custom role bound anywhere cannot be deleted (409). A role binding gives a user a role on
+a space or project; its resource governs who sees and manages it. A restricted project,
+dashboard or prompt (and what it owns) is seen by the admins of its space only (``auth``).
+Bindings are recorded and listed; access in the mock comes from memberships and
+restrictions, not from bindings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..auth import Action, authorize
+from ..call import Call, handles
+from ..crud import space_for
+from ..engine import KINDS, Behaviour, Placement
+from ..models import Document, Project
+from ..problems import conflict, forbidden, not_found
+from . import spans
+
+__all__ = ["Bindings", "Roles", "on_bound_resource", "on_restricted_resource"]
+
+JSON = dict[str, Any]
+
+
+class Roles(Behaviour):
+    """Predefined roles are fixed; permissions are a set."""
+
+    def prepare(self, call: Call, data: JSON, doc: Document | None, where: Placement) -> None:
+        if doc is not None and doc.data.get("is_predefined"):
+            raise forbidden("predefined roles cannot be changed")
+        data["is_predefined"] = False
+        data["permissions"] = list(dict.fromkeys(data["permissions"]))
+
+    def deleting(self, call: Call, doc: Document) -> None:
+        if doc.data.get("is_predefined"):
+            raise forbidden("predefined roles cannot be deleted")
+
+
+def on_bound_resource(call: Call, body: Mapping[str, Any], action: Action) -> Placement:
+    """A binding lives with the space or project it is on (``action`` needed there)."""
+    if body["resource_type"] == "SPACE":
+        return Placement((space_for(call, str(body["resource_id"]), action).id,))
+    project = spans.project_for(call, str(body["resource_id"]), action)
+    return Placement((project.space_id,), (project.id,))
+
+
+class Bindings(Behaviour):
+    """An existing role and user; one binding per user and resource (409)."""
+
+    def prepare(self, call: Call, data: JSON, doc: Document | None, where: Placement) -> None:
+        if call.state.document("role", str(data["role_id"])) is None:
+            raise not_found("role")
+        if doc is not None:
+            return
+        if data["user_id"] not in call.state.users:
+            raise not_found("user")
+        for other in call.state.store("role_binding").values():
+            if (other.data["user_id"], other.data["resource_id"]) == (
+                data["user_id"],
+                data["resource_id"],
+            ):
+                raise conflict("the user already has a role binding on this resource")
+
+
+def _restrictable(call: Call, resource_id: str) -> tuple[str, Project | Document]:
+    """The project, dashboard or prompt ``resource_id`` names, with its restriction type."""
+    if (project := call.state.projects.get(resource_id)) is not None:
+        return "PROJECT", project
+    for kind, restriction_type in (("dashboard", "DASHBOARD"), ("prompt", "PROMPT")):
+        if (doc := call.state.document(kind, resource_id)) is not None:
+            return restriction_type, doc
+    raise not_found("resource")
+
+
+def on_restricted_resource(call: Call, body: Mapping[str, Any], action: Action) -> Placement:
+    """A restriction lives with the resource it restricts (``action`` needed there)."""
+    _type, resource = _restrictable(call, str(body["resource_id"]))
+    authorize(call.state, call.principal, resource, action, "resource")
+    return Placement((resource.space_id,), (resource.id,))
+
+
+@handles("createResourceRestriction")
+def restrict(call: Call) -> Any:
+    """Idempotent: restricting a restricted resource answers its restriction (200 always)."""
+    kind = KINDS["resource_restriction"]
+    resource_id = str(call.body["resource_id"])
+    resource_type, _resource = _restrictable(call, resource_id)
+    placement = on_restricted_resource(call, call.body, kind.manage)
+    doc = call.state.document(kind.name, resource_id)
+    if doc is None:
+        doc = call.state.add_document(
+            kind.name,
+            {"resource_type": resource_type, "resource_id": resource_id},
+            doc_id=resource_id,
+            scope=placement.scope,
+            owners=placement.owners,
+        )
+    return call.render(kind.view(call, doc))
+
+
+@handles("deleteResourceRestriction")
+def lift(call: Call) -> None:
+    kind = KINDS["resource_restriction"]
+    call.state.delete_document(kind.get(call, kind.manage))

@@ -1,0 +1,255 @@
+"""Spans and traces of a project: search (filters in the body, paging in the query), delete,
+annotate. Nothing in the API creates spans (they arrive through OpenTelemetry): the mock takes
+them from ``add_spans`` (``POST /_mock/spans``, ``MockServer.add_spans``).
+
+Spans are documents owned by their project, kept in the order they were added; the time
+window applies to a span's ``start_time``. A trace is the spans sharing a ``trace_id``; its
+root is the span without a parent in it, and the ``filter`` of a trace search applies to the
+root. Annotations are kept per span, trace or session and shown on the spans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from ..annotations import annotate
+from ..auth import Action, authorize
+from ..call import Call, handles
+from ..crud import page_of
+from ..filters import compile_filter
+from ..models import Document, Project
+from ..problems import ApiError, not_found, unprocessable
+from ..state import MockState
+from ..validation import parse_datetime
+
+__all__ = ["add_spans", "in_window", "sessions_of", "traces_of", "wire"]
+
+JSON = dict[str, Any]
+KIND = "span"
+REQUIRED = ("name", "context", "kind", "start_time", "end_time")
+ATTRIBUTES = "attributes."
+SESSION_ATTRIBUTE = "session.id"
+MAX_TRACE_SPANS = 100  # a trace shows at most this many spans (then spans_truncated)
+
+
+def add_spans(state: MockState, project: Project, spans: Iterable[Mapping[str, Any]]) -> int:
+    """Store ``spans`` (``Span`` objects of the spec) in ``project``; a span id already
+    there is replaced. Returns how many were stored."""
+    count = 0
+    with state.lock:
+        for span in spans:
+            span_id = str(span["context"]["span_id"])
+            doc_id = f"{project.id}:{span_id}"
+            old = state.document(KIND, doc_id)
+            if old is not None:
+                state.delete_document(old)
+            doc = state.add_document(
+                KIND,
+                dict(span),
+                doc_id=doc_id,
+                scope=(project.space_id,),
+                owners=(project.id,),
+                stamp=False,  # a span is named by its context and timed by itself
+            )
+            doc.private["start"] = parse_datetime(span["start_time"], "start_time")
+            count += 1
+    return count
+
+
+def project_for(call: Call, project_id: str, action: Action) -> Project:
+    """The project a body names, authorized for ``action`` (404 when unreadable)."""
+    project = call.state.projects.get(project_id)
+    if project is None:
+        raise not_found("project")
+    authorize(call.state, call.principal, project, action, "project")
+    return project
+
+
+def in_window(call: Call, project_id: str, start: Any, end: Any) -> list[Document]:
+    """The project's spans starting within [start, end) (either bound optional)."""
+    low = parse_datetime(start, "start_time") if start is not None else None
+    high = parse_datetime(end, "end_time") if end is not None else None
+    if low is not None and high is not None and low >= high:
+        raise unprocessable("start_time must be before end_time")
+    return [
+        doc
+        for doc in call.state.store(KIND).values()
+        if project_id in doc.owners
+        and (low is None or doc.private["start"] >= low)
+        and (high is None or doc.private["start"] < high)
+    ]
+
+
+def _target(call: Call, project_id: str, granularity: str, record_id: str) -> JSON:
+    """The annotations of one span, trace or session (by name)."""
+    doc_id = f"{granularity}:{project_id}:{record_id}"
+    target = call.state.document("annotation_target", doc_id)
+    if target is None:
+        target = call.state.add_document(
+            "annotation_target", {}, doc_id=doc_id, owners=(project_id,), stamp=False
+        )
+    annotations: JSON = target.private.setdefault("annotations", {})
+    return annotations
+
+
+def _annotations(call: Call, project_id: str, granularity: str, record_id: str) -> list[JSON]:
+    target = call.state.document("annotation_target", f"{granularity}:{project_id}:{record_id}")
+    return list(target.private.get("annotations", {}).values()) if target else []
+
+
+def wire(call: Call, span: Document) -> JSON:
+    """A stored span with its span and trace annotations."""
+    project_id = span.owners[0]
+    context = span.data["context"]
+    return {
+        **span.data,
+        "annotations": _annotations(call, project_id, "SPAN", context["span_id"]),
+        "trace_annotations": _annotations(call, project_id, "TRACE", context["trace_id"]),
+    }
+
+
+def traces_of(spans: Iterable[Document]) -> dict[str, list[Document]]:
+    """Spans grouped by trace id, in the order their traces first appear."""
+    traces: dict[str, list[Document]] = {}
+    for span in spans:
+        traces.setdefault(span.data["context"]["trace_id"], []).append(span)
+    return traces
+
+
+def sessions_of(spans: Iterable[Document]) -> dict[str, set[str]]:
+    """Session id (the ``session.id`` attribute) -> its trace ids."""
+    sessions: dict[str, set[str]] = {}
+    for span in spans:
+        session = (span.data.get("attributes") or {}).get(SESSION_ATTRIBUTE)
+        if isinstance(session, str):
+            sessions.setdefault(session, set()).add(span.data["context"]["trace_id"])
+    return sessions
+
+
+def _root(spans: Sequence[Document]) -> Document:
+    ids = {s.data["context"]["span_id"] for s in spans}
+    roots = [s for s in spans if s.data.get("parent_id") not in ids]
+    return min(roots or spans, key=lambda s: (s.private["start"], s.seq))
+
+
+def _shaped(body: Mapping[str, Any], span: JSON) -> JSON:
+    """``included_columns``/``excluded_columns`` (members, or ``attributes.<key>``) and
+    ``truncate_string_length`` applied; the required members always stay."""
+    included, excluded = body.get("included_columns"), body.get("excluded_columns")
+    out = dict(span)
+    attributes = dict(out.get("attributes") or {})
+    if included:
+        keys = {c[len(ATTRIBUTES) :] for c in included if c.startswith(ATTRIBUTES)}
+        out = {k: v for k, v in out.items() if k in REQUIRED or k in included}
+        if keys and "attributes" not in included:
+            out["attributes"] = {k: v for k, v in attributes.items() if k in keys}
+    if excluded:
+        keys = {c[len(ATTRIBUTES) :] for c in excluded if c.startswith(ATTRIBUTES)}
+        out = {k: v for k, v in out.items() if k in REQUIRED or k not in excluded}
+        if keys and "attributes" in out:
+            out["attributes"] = {k: v for k, v in attributes.items() if k not in keys}
+    if (length := body.get("truncate_string_length")) is not None:
+        if isinstance(out.get("attributes"), dict):
+            out["attributes"] = {
+                k: v[:length] if isinstance(v, str) else v for k, v in out["attributes"].items()
+            }
+        if isinstance(out.get("status_message"), str):
+            out["status_message"] = out["status_message"][:length]
+    return out
+
+
+@handles("listSpans")
+def list_spans(call: Call) -> Any:
+    body: JSON = call.body
+    if body.get("included_columns") and body.get("excluded_columns"):
+        raise unprocessable("give included_columns or excluded_columns, not both")
+    project = project_for(call, str(body["project_id"]), Action.READ)
+    keep = compile_filter(body.get("filter"))
+    found = in_window(call, project.id, body.get("start_time"), body.get("end_time"))
+    views = [(span.seq, view) for span in found if keep(view := wire(call, span))]
+    return page_of(
+        call,
+        "spans",
+        views,
+        seq=lambda pair: pair[0],
+        render=lambda pair: call.render_item("spans", _shaped(body, pair[1])),
+        filters=body,
+    )
+
+
+@handles("listTraces")
+def list_traces(call: Call) -> Any:
+    body: JSON = call.body
+    project = project_for(call, str(body["project_id"]), Action.READ)
+    keep = compile_filter(body.get("filter"))
+    found = in_window(call, project.id, body.get("start_time"), body.get("end_time"))
+    traces = []
+    for trace_id, spans in traces_of(found).items():
+        root = _root(spans)
+        if not keep(wire(call, root)):
+            continue
+        shown = spans[:MAX_TRACE_SPANS]
+        trace = {
+            "trace_id": trace_id,
+            "root_span_id": root.data["context"]["span_id"],
+            "start_time": min(spans, key=lambda s: s.private["start"]).data["start_time"],
+            "end_time": max(str(s.data["end_time"]) for s in spans),
+            "spans_truncated": len(spans) > len(shown),
+            "spans": [wire(call, span) for span in shown],
+        }
+        traces.append((min(s.seq for s in spans), trace))
+    return page_of(
+        call,
+        "traces",
+        traces,
+        seq=lambda pair: pair[0],
+        render=lambda pair: call.render_item("traces", pair[1]),
+        filters=body,
+    )
+
+
+@handles("deleteSpans")
+def delete_spans(call: Call) -> Any:
+    """Deletes the listed spans found in the window; reports the others. A ``partial`` fault
+    stops half-way and answers 503 with what was and was not deleted."""
+    body: JSON = call.body
+    project = project_for(call, str(body["project_id"]), Action.WRITE)
+    found = in_window(call, project.id, body.get("start_time"), body.get("end_time"))
+    by_id = {span.data["context"]["span_id"]: span for span in found}
+    wanted = list(dict.fromkeys(body["span_ids"]))
+    present = [span_id for span_id in wanted if span_id in by_id]
+    done = present[: len(present) // 2] if call.partial else present
+    for span_id in done:
+        call.state.delete_document(by_id[span_id])
+    not_done = [span_id for span_id in wanted if span_id not in done]
+    if call.partial:
+        raise ApiError(
+            503,
+            "some spans were deleted before the request was cut short; retry the whole request",
+            deleted_span_ids=done,
+            not_deleted_span_ids=not_done,
+        )
+    return {"completed": True, "deleted_span_ids": done, "not_deleted_span_ids": not_done}
+
+
+@handles("annotateSpans")
+def annotate_spans(call: Call) -> None:
+    """Upsert annotations on spans, traces or sessions (``granularity``) of the project."""
+    body: JSON = call.body
+    project = project_for(call, str(body["project_id"]), Action.ANNOTATE)
+    granularity = str(body.get("granularity") or "SPAN")
+    found = in_window(call, project.id, body.get("start_time"), body.get("end_time"))
+    if granularity == "SPAN":
+        known = {span.data["context"]["span_id"] for span in found}
+    elif granularity == "TRACE":
+        known = set(traces_of(found))
+    else:
+        known = set(sessions_of(found))
+
+    def annotations_of(record_id: str) -> JSON | None:
+        if record_id not in known:
+            return None
+        return _target(call, project.id, granularity, record_id)
+
+    annotate(call, annotations_of, granularity.lower())

@@ -1,0 +1,201 @@
+"""Tasks (online evaluations and experiment runs) and their runs.
+
+A task runs on a project (its spans) or a dataset (its experiments, or new ones), never
+both. Evaluation tasks name evaluators of their space; RUN_EXPERIMENT tasks carry a run
+configuration instead. Triggering starts a run (409 while another is in progress); a
+RUN_EXPERIMENT trigger also creates the experiment it names (409 if the dataset has one of
+that name), with a run per example. A run is RUNNING until ``MockState.task_run_seconds``
+of mock time have passed, then COMPLETED with every item a success; cancelling an unfinished
+run makes it CANCELLED, and cancelling a finished one changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..auth import Action, authorize
+from ..call import Call, handles
+from ..engine import KINDS, Behaviour, Placement
+from ..models import Dataset, Document, rfc3339
+from ..problems import conflict, errors_member, not_found, unprocessable
+from . import spans
+from .experiments import start_experiment
+
+__all__ = ["Runs", "Tasks", "in_project_or_dataset"]
+
+JSON = dict[str, Any]
+RUN_EXPERIMENT = "RUN_EXPERIMENT"
+UNFINISHED = ("PENDING", "RUNNING")
+
+
+def _dataset(call: Call, dataset_id: str, action: Action) -> Dataset:
+    dataset = call.state.datasets.get(dataset_id)
+    if dataset is None:
+        raise not_found("dataset")
+    authorize(call.state, call.principal, dataset, action, "dataset")
+    return dataset
+
+
+def in_project_or_dataset(call: Call, body: Mapping[str, Any], action: Action) -> Placement:
+    """In the space of the body's ``project_id`` or ``dataset_id`` (exactly one), owned by it."""
+    project_id, dataset_id = body.get("project_id"), body.get("dataset_id")
+    if (project_id is None) == (dataset_id is None):
+        raise unprocessable("a task runs on a project_id or on a dataset_id: give exactly one")
+    if project_id is not None:
+        project = spans.project_for(call, str(project_id), action)
+        return Placement((project.space_id,), (project.id,))
+    dataset = _dataset(call, str(dataset_id), action)
+    return Placement((dataset.space_id,), (dataset.id,))
+
+
+class Tasks(Behaviour):
+    """Evaluators of the task's space; the members each task type has; its last run."""
+
+    def prepare(self, call: Call, data: JSON, doc: Document | None, where: Placement) -> None:
+        if data["type"] == RUN_EXPERIMENT:
+            if data.get("evaluators"):
+                raise unprocessable("RUN_EXPERIMENT tasks have a run_configuration, not evaluators")
+        elif data.get("run_configuration") is not None:
+            raise unprocessable("only RUN_EXPERIMENT tasks have a run_configuration")
+        problems = []
+        for index, item in enumerate(data.get("evaluators") or []):
+            evaluator = call.state.document("evaluator", str(item["evaluator_id"]))
+            if evaluator is None or evaluator.scope != where.scope:
+                problems.append((f"/evaluators/{index}/evaluator_id", "no such evaluator here"))
+            elif (version_id := item.get("evaluator_version_id")) is not None:
+                version = call.state.document("evaluator_version", str(version_id))
+                if version is None or evaluator.id not in version.owners:
+                    where_ = f"/evaluators/{index}/evaluator_version_id"
+                    problems.append((where_, "no such version of the evaluator"))
+        owner = where.owners[0]
+        for index, experiment_id in enumerate(data.get("experiment_ids") or []):
+            experiment = call.state.experiments.get(str(experiment_id))
+            if experiment is None or experiment.dataset_id != owner:
+                problems.append((f"/experiment_ids/{index}", "no such experiment of the dataset"))
+        if problems:
+            detail = "; ".join(f"{p}: {m}" for p, m in problems[:3])
+            raise unprocessable(detail, errors=errors_member(problems[:10]))
+        if doc is None:
+            data.setdefault("is_continuous", False)
+            data.setdefault("query_filter", None)
+            data.setdefault("experiment_ids", [])
+            data.setdefault("evaluators", [])
+
+    def view(self, call: Call, doc: Document) -> JSON:
+        evaluators = call.state.store("evaluator")
+        shown = []
+        for item in doc.data.get("evaluators") or []:
+            evaluator = evaluators.get(item["evaluator_id"])
+            shown.append(
+                {
+                    "evaluator_version_id": None,
+                    "query_filter": None,
+                    "column_mappings": None,
+                    **item,
+                    "evaluator_name": evaluator.name if evaluator else "",
+                }
+            )
+        runs = _runs(call, doc)
+        return {
+            "evaluators": shown,
+            "last_run_at": runs[-1].data["run_started_at"] if runs else None,
+        }
+
+
+def _runs(call: Call, task: Document) -> list[Document]:
+    return [r for r in call.state.store("task_run").values() if task.id in r.owners]
+
+
+class Runs(Behaviour):
+    """A run's status moves with the mock clock (see the module docstring)."""
+
+    def view(self, call: Call, doc: Document) -> JSON:
+        if doc.data["status"] != "RUNNING":
+            return {}
+        started = datetime.fromisoformat(doc.data["run_started_at"])
+        finished = started + timedelta(seconds=call.state.task_run_seconds)
+        if call.state.now() < finished:
+            return {}
+        return {
+            "status": "COMPLETED",
+            "run_finished_at": rfc3339(finished),
+            "num_successes": doc.private.get("items", 0),
+        }
+
+
+def _status(call: Call, run: Document) -> str:
+    return str(KINDS["task_run"].view(call, run)["status"])
+
+
+@handles("triggerTaskRun")
+def trigger(call: Call) -> Any:
+    task = KINDS["task"].get(call, Action.WRITE)
+    if any(_status(call, run) in UNFINISHED for run in _runs(call, task)):
+        raise conflict("a run of this task is in progress; wait for it or cancel it")
+    body: JSON = call.body or {}
+    experiment_id, items = None, 0
+    if task.data["type"] == RUN_EXPERIMENT:
+        experiment_id, items = _experiment(call, task, body)
+    elif task.data.get("project_id"):
+        found = spans.in_window(
+            call, task.data["project_id"], body.get("data_start_time"), body.get("data_end_time")
+        )
+        items = min(len(found), body.get("max_spans") or len(found))
+    else:
+        chosen = body.get("experiment_ids") or task.data.get("experiment_ids") or []
+        items = sum(
+            len(e.runs) for key in chosen if (e := call.state.experiments.get(key)) is not None
+        )
+    run = call.state.add_document(
+        "task_run",
+        {
+            "task_id": task.id,
+            "experiment_id": experiment_id,
+            "status": "RUNNING",
+            "run_started_at": rfc3339(call.state.now()),
+            "run_finished_at": None,
+            "data_start_time": body.get("data_start_time"),
+            "data_end_time": body.get("data_end_time"),
+            "num_successes": 0,
+            "num_errors": 0,
+            "num_skipped": 0,
+            "created_by_user_id": call.principal.id,
+            "failure_reason": None,
+        },
+        type_name="TaskRun",
+        scope=task.scope,
+        owners=(task.id,),
+    )
+    run.private["items"] = items
+    return call.render(KINDS["task_run"].view(call, run))
+
+
+def _experiment(call: Call, task: Document, body: JSON) -> tuple[str, int]:
+    """The experiment a RUN_EXPERIMENT trigger creates: a run per chosen example."""
+    if "experiment_name" not in body:
+        raise unprocessable("a RUN_EXPERIMENT task run needs an experiment_name")
+    dataset = _dataset(call, task.data["dataset_id"], Action.WRITE)
+    version = dataset.version(body.get("dataset_version_id"))
+    if version is None:
+        raise not_found("dataset version")
+    wanted = list(body.get("example_ids") or version.examples)
+    if missing := [key for key in wanted if key not in version.examples]:
+        raise unprocessable(f"no such example(s) in the dataset version: {missing[:10]}")
+    wanted = wanted[: body.get("max_examples") or len(wanted)]
+    runs = [{"example_id": key, "output": f"(mock output for {key})"} for key in wanted]
+    space = call.state.spaces[dataset.space_id]
+    experiment = start_experiment(
+        call, space, dataset, body["experiment_name"], runs, version_id=version.id
+    )
+    return experiment.id, len(runs)
+
+
+@handles("cancelTaskRun")
+def cancel(call: Call) -> Any:
+    run = KINDS["task_run"].get(call, Action.WRITE)
+    if _status(call, run) in UNFINISHED:
+        run.data["status"] = "CANCELLED"
+        run.data["run_finished_at"] = rfc3339(call.state.now())
+    return call.render(KINDS["task_run"].view(call, run))
