@@ -22,19 +22,20 @@ from arize_api.api.prompts import (
     get_prompt,
     set_prompt_version_label,
 )
-from arize_api.api.spans import list_spans
+from arize_api.api.spans import delete_spans, list_spans
 from arize_api.api.webhooks import (
     create_webhook,
     create_webhook_subscription,
     list_webhook_delivery_attempts,
 )
-from arize_api.mock import MockServer, resources
+from arize_api.mock import FaultRule, MockServer, resources
 from arize_api.mock.engine import KINDS, Kind
 from arize_api.mock.spec import Operation, load_spec
 from arize_api.models import (
     CreatePromptRequest,
     CreateWebhookRequest,
     CreateWebhookSubscriptionRequest,
+    DeleteSpansRequest,
     ListSpansRequest,
     PromptVersionCreateRequest,
     SetPromptVersionLabelsRequest,
@@ -227,3 +228,22 @@ def test_spans_page_with_filters_in_the_body(connect: Connect, arize_mock: MockS
     names = {span.name for span in found}
     assert {f"step-{i}" for i in range(7)} <= names
     assert len(found) == len(names)
+
+
+def test_a_partial_span_delete_is_sent_again_until_whole(
+    connect: Connect, arize_mock: MockServer
+) -> None:
+    project = mock_world.build(arize_mock)["project_id"]
+    arize_mock.add_spans(project, _spans(6))
+    arize_mock.faults.add(FaultRule(operation="delete_spans", partial=True, times=1))
+    client = connect(warn_alpha=False)
+    ids = [f"span-{i}" for i in range(6)]
+    body = DeleteSpansRequest.from_dict({"project_id": project, "span_ids": ids})
+    done = delete_spans.sync(client=client, body=body)
+    statuses = [e.status for e in arize_mock.journal if e.operation == "delete_spans"]
+    assert statuses == [503, 200]
+    assert done.deleted_span_ids == ids[3:]  # the first send deleted the other half
+    left = list(
+        client.paginate(list_spans, body=ListSpansRequest.from_dict({"project_id": project}))
+    )
+    assert not {span.context.span_id for span in left} & set(ids)
