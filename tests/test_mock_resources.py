@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from arize_api import ArizeClient
 from arize_api.api.prompts import (
     create_prompt,
     create_prompt_version,
@@ -38,6 +39,7 @@ from arize_api.models import (
     DeleteSpansRequest,
     ListSpansRequest,
     PromptVersionCreateRequest,
+    PromptWithVersion,
     SetPromptVersionLabelsRequest,
 )
 from tests import mock_world
@@ -151,14 +153,18 @@ def _version(message: str) -> PromptVersionCreateRequest:
     )
 
 
+def _prompt(client: ArizeClient, mock: MockServer) -> PromptWithVersion:
+    body = CreatePromptRequest.from_dict(
+        {"name": "qa", "space_id": mock.space_id, "version": _version("v1").to_dict()}
+    )
+    return create_prompt.sync(client=client, body=body)
+
+
 def test_a_label_moves_to_the_version_it_is_set_on(
     connect: Connect, arize_mock: MockServer
 ) -> None:
     client = connect(warn_alpha=False)
-    body = CreatePromptRequest.from_dict(
-        {"name": "qa", "space_id": arize_mock.space_id, "version": _version("v1").to_dict()}
-    )
-    prompt = create_prompt.sync(client=client, body=body)
+    prompt = _prompt(client, arize_mock)
     first = prompt.version
     second = create_prompt_version.sync(client=client, prompt_id=prompt.id, body=_version("v2"))
     label = SetPromptVersionLabelsRequest(labels=["production"])
@@ -177,10 +183,7 @@ def test_a_subscribed_event_is_delivered_and_recorded(
     connect: Connect, arize_mock: MockServer
 ) -> None:
     client = connect(warn_alpha=False)
-    body = CreatePromptRequest.from_dict(
-        {"name": "qa", "space_id": arize_mock.space_id, "version": _version("v1").to_dict()}
-    )
-    prompt = create_prompt.sync(client=client, body=body)
+    prompt = _prompt(client, arize_mock)
     webhook = create_webhook.sync(
         client=client,
         body=CreateWebhookRequest.from_dict(

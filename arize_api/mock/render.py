@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["EPOCH", "Renderer"]
+__all__ = ["EPOCH", "Renderer", "json_type"]
 
 Schema = Mapping[str, Any]
 Resolve = Callable[[Schema], Schema]
@@ -42,7 +42,8 @@ def _types(schema: Schema) -> tuple[str, ...]:
     return ()
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of a decoded JSON value."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -125,7 +126,7 @@ class Renderer:
 
     def _choose(self, schema: Schema, branches: list[Schema], value: Any) -> Schema:
         if not isinstance(value, Mapping):
-            actual = _json_type(value)
+            actual = json_type(value)
             for branch in branches:
                 types = _types(self.resolve(branch))
                 if actual in types or (actual == "integer" and "number" in types):

@@ -16,6 +16,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError
 
 from .problems import ApiError, bad_request, errors_member, parse_json, unprocessable
+from .render import json_type
 from .spec import Operation
 
 __all__ = ["describe", "parse_body", "parse_datetime", "parse_query", "pointer"]
@@ -32,20 +33,6 @@ def pointer(error: ValidationError) -> str:
     return "".join(f"/{part}" for part in error.absolute_path)
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
-
-
 def _short(text: str) -> str:
     return text if len(text) <= _MAX_TEXT else text[:_MAX_TEXT] + "..."
 
@@ -55,7 +42,7 @@ def describe(error: ValidationError, where: str | None = None) -> str:
     where = where or pointer(error) or "the body"
     keyword, limit, value = error.validator, error.validator_value, error.instance
     if keyword == "type":
-        return f"{where}: expected {limit}, got {_json_type(value)}"
+        return f"{where}: expected {limit}, got {json_type(value)}"
     if keyword in ("minItems", "maxItems") and isinstance(value, list):
         bound = "at least" if keyword == "minItems" else "at most"
         return f"{where}: {bound} {limit} items allowed, got {len(value)}"

@@ -29,7 +29,8 @@ RESERVED = ("id", "annotations")  # system-managed members of a run
 JSON = dict[str, Any]
 
 
-def _dataset(call: Call, dataset_id: str, action: Action) -> Dataset:
+def dataset_for(call: Call, dataset_id: str, action: Action) -> Dataset:
+    """The dataset ``dataset_id``, authorized for ``action`` (404/403 otherwise)."""
     dataset = call.state.datasets.get(dataset_id)
     if dataset is None:
         raise not_found("dataset")
@@ -45,7 +46,7 @@ def list_experiments(call: Call) -> Any:
         raise unprocessable("filter by dataset_id or by space_id, not both")
     experiments: Sequence[Experiment] = list(call.state.experiments.values())
     if dataset_id is not None:
-        _dataset(call, dataset_id, Action.READ)
+        dataset_for(call, dataset_id, Action.READ)
         experiments = [e for e in experiments if e.dataset_id == dataset_id]
     if space_id is not None:
         space_for(call, space_id, Action.READ)
@@ -100,7 +101,7 @@ def create_experiment(call: Call) -> Any:
     dataset_id, space_id = body.get("dataset_id"), body.get("space_id")
     if dataset_id is None and space_id is None:
         raise unprocessable("an experiment needs a dataset_id or a space_id")
-    dataset = _dataset(call, dataset_id, Action.WRITE) if dataset_id is not None else None
+    dataset = dataset_for(call, dataset_id, Action.WRITE) if dataset_id is not None else None
     space = space_for(call, dataset.space_id if dataset else space_id, Action.WRITE)
     if dataset is not None and space_id is not None and space_id != dataset.space_id:
         raise unprocessable("space_id is not the space of the dataset")

@@ -15,27 +15,19 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..auth import Action, authorize
+from ..auth import Action
 from ..call import Call, handles
 from ..engine import KINDS, Behaviour, Placement
-from ..models import Dataset, Document, rfc3339
+from ..models import Document, rfc3339
 from ..problems import conflict, errors_member, not_found, unprocessable
 from . import spans
-from .experiments import start_experiment
+from .experiments import dataset_for, start_experiment
 
 __all__ = ["Runs", "Tasks", "in_project_or_dataset"]
 
 JSON = dict[str, Any]
 RUN_EXPERIMENT = "RUN_EXPERIMENT"
 UNFINISHED = ("PENDING", "RUNNING")
-
-
-def _dataset(call: Call, dataset_id: str, action: Action) -> Dataset:
-    dataset = call.state.datasets.get(dataset_id)
-    if dataset is None:
-        raise not_found("dataset")
-    authorize(call.state, call.principal, dataset, action, "dataset")
-    return dataset
 
 
 def in_project_or_dataset(call: Call, body: Mapping[str, Any], action: Action) -> Placement:
@@ -46,7 +38,7 @@ def in_project_or_dataset(call: Call, body: Mapping[str, Any], action: Action) -
     if project_id is not None:
         project = spans.project_for(call, str(project_id), action)
         return Placement((project.space_id,), (project.id,))
-    dataset = _dataset(call, str(dataset_id), action)
+    dataset = dataset_for(call, str(dataset_id), action)
     return Placement((dataset.space_id,), (dataset.id,))
 
 
@@ -176,7 +168,7 @@ def _experiment(call: Call, task: Document, body: JSON) -> tuple[str, int]:
     """The experiment a RUN_EXPERIMENT trigger creates: a run per chosen example."""
     if "experiment_name" not in body:
         raise unprocessable("a RUN_EXPERIMENT task run needs an experiment_name")
-    dataset = _dataset(call, task.data["dataset_id"], Action.WRITE)
+    dataset = dataset_for(call, task.data["dataset_id"], Action.WRITE)
     version = dataset.version(body.get("dataset_version_id"))
     if version is None:
         raise not_found("dataset version")
