@@ -51,6 +51,10 @@ class ConfigurationError(ArizeError, ValueError):
     """The client was given settings it cannot work with."""
 
 
+class InvalidRequestError(ArizeError, ValueError):
+    """A call whose arguments make a request that cannot be sent (nothing was sent)."""
+
+
 class ConstMismatchError(ValueError):
     """A field that the spec fixes to one value (a discriminator) held another.
 

@@ -25,12 +25,15 @@ import datetime
 import logging
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
 from httpx._client import USE_CLIENT_DEFAULT, ClientState
 
 from ._auth import ArizeAuth
+from ._errors import InvalidRequestError
 
 __all__ = ["FastAsyncClient", "FastClient"]
 
@@ -224,6 +227,21 @@ def _content_can_be_taken() -> bool:
     return response.read() == b'{"a": 1}' and response.json() == {"a": 1}
 
 
+@contextmanager
+def _sendable() -> Iterator[None]:
+    """Turn httpx's refusal to build a URL (a component over 64 KiB) into a typed error."""
+    try:
+        yield
+    except httpx.InvalidURL as error:
+        advice = (
+            "; a URL component may be at most 65,536 characters once percent-encoded: "
+            "pass shorter or fewer query values"
+            if "too long" in str(error)
+            else ""
+        )
+        raise InvalidRequestError(f"cannot send this request: {error}{advice}") from None
+
+
 class FastClient(httpx.Client):
     """An ``httpx.Client`` whose plain requests skip the machinery they do not use."""
 
@@ -260,23 +278,25 @@ class FastClient(httpx.Client):
             and shortcut.usable(url, params, headers)
         ):
             assert isinstance(url, str)
-            request = shortcut.request(method, url, params, headers, json, content, extensions)
+            with _sendable():
+                request = shortcut.request(method, url, params, headers, json, content, extensions)
         if request is None:
-            return super().request(
-                method,
-                url,
-                content=content,
-                data=data,
-                files=files,
-                json=json,
-                params=params,
-                headers=headers,
-                cookies=cookies,
-                auth=auth,
-                follow_redirects=follow_redirects,
-                timeout=timeout,
-                extensions=extensions,
-            )
+            with _sendable():
+                return super().request(
+                    method,
+                    url,
+                    content=content,
+                    data=data,
+                    files=files,
+                    json=json,
+                    params=params,
+                    headers=headers,
+                    cookies=cookies,
+                    auth=auth,
+                    follow_redirects=follow_redirects,
+                    timeout=timeout,
+                    extensions=extensions,
+                )
         self._state = ClientState.OPENED
         started = time.perf_counter()
         try:
@@ -329,23 +349,25 @@ class FastAsyncClient(httpx.AsyncClient):
             and shortcut.usable(url, params, headers)
         ):
             assert isinstance(url, str)
-            request = shortcut.request(method, url, params, headers, json, content, extensions)
+            with _sendable():
+                request = shortcut.request(method, url, params, headers, json, content, extensions)
         if request is None:
-            return await super().request(
-                method,
-                url,
-                content=content,
-                data=data,
-                files=files,
-                json=json,
-                params=params,
-                headers=headers,
-                cookies=cookies,
-                auth=auth,
-                follow_redirects=follow_redirects,
-                timeout=timeout,
-                extensions=extensions,
-            )
+            with _sendable():
+                return await super().request(
+                    method,
+                    url,
+                    content=content,
+                    data=data,
+                    files=files,
+                    json=json,
+                    params=params,
+                    headers=headers,
+                    cookies=cookies,
+                    auth=auth,
+                    follow_redirects=follow_redirects,
+                    timeout=timeout,
+                    extensions=extensions,
+                )
         self._state = ClientState.OPENED
         started = time.perf_counter()
         try:

@@ -16,16 +16,18 @@ from arize_api import (
     BadRequestError,
     ConflictError,
     InternalServerError,
+    InvalidRequestError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
 )
-from arize_api.api.datasets import get_dataset
+from arize_api.api.datasets import get_dataset, list_datasets
 from arize_api.api.v1 import log_record
 from arize_api.models import V1Record
 from tests import client_support
 from tests.client_support import (
+    API_KEY,
     DATASET_ID,
     Flavour,
     dataset_json,
@@ -307,3 +309,16 @@ def test_problem_body_is_kept_verbatim(flavour: Flavour, server: ScriptedServer)
     error = _get_error(flavour, server, Reply(409, body=json.dumps(problem)))
     assert error.body == problem
     assert error.extra == {"deleted_example_ids": ["e1"]}
+
+
+def test_a_query_too_long_to_send_is_a_typed_error_and_nothing_is_sent(
+    flavour: Flavour, server: ScriptedServer
+) -> None:
+    client = flavour.client(base_url=server.url)
+    with pytest.raises(InvalidRequestError) as info:
+        flavour.call(list_datasets, client=client, space_id="s1", name="日本" * 12_000)
+    assert isinstance(info.value, ValueError)
+    assert "'query' too long" in str(info.value)
+    assert "pass shorter or fewer query values" in str(info.value)
+    assert API_KEY not in str(info.value)
+    assert server.requests == []
