@@ -321,3 +321,52 @@ def test_v1_accepts_and_stores_verbatim(arize_mock: MockServer) -> None:
         assert stored[0]["space_id"] == arize_mock.space_id
         control.delete("/_mock/v1/records").raise_for_status()
         assert control.get("/_mock/v1/records").json() == {"records": []}
+
+
+def _annotation_config(mock: MockServer, **members: Any) -> httpx.Response:
+    with raw(mock) as http:
+        return http.post(
+            "/v2/annotation-configs", json={"name": "q", "space_id": mock.space_id, **members}
+        )
+
+
+@pytest.mark.parametrize(
+    ("members", "status", "pointer", "detail"),
+    [
+        (
+            {"annotation_config_type": "NOPE"},
+            400,
+            "/annotation_config_type",
+            "must be one of 'CATEGORICAL', 'CONTINUOUS', 'FREEFORM', got 'NOPE'",
+        ),
+        ({}, 400, "", "'annotation_config_type' is a required property"),
+        (
+            {"annotation_config_type": "CONTINUOUS", "minimum_score": 0},
+            400,
+            "",
+            "'maximum_score' is a required property",
+        ),
+        (
+            {"annotation_config_type": "CATEGORICAL", "values": "good"},
+            400,
+            "/values",
+            "expected array, got string",
+        ),
+        (
+            {"annotation_config_type": "FREEFORM", "colour": "red"},
+            422,
+            "",
+            "'colour' was unexpected",
+        ),
+    ],
+    ids=["unknown-kind", "no-kind", "named-kind-missing-member", "named-kind-wrong-type", "extra"],
+)
+def test_a_union_body_is_judged_against_the_kind_it_names(
+    arize_mock: MockServer, members: dict[str, Any], status: int, pointer: str, detail: str
+) -> None:
+    answer = _annotation_config(arize_mock, **members)
+    slug = "invalid-request" if status == 400 else "validation-error"
+    problem = _problem(answer, status, slug)
+    assert detail in problem["detail"]
+    assert problem["errors"][0]["pointer"] == pointer
+    assert "allowed shape" not in problem["detail"]

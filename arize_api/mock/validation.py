@@ -3,7 +3,9 @@
 Status choice follows the reference: 400 when the body cannot be parsed or a value has the
 wrong type or shape (including a missing required member); 422 when it parses but breaks a
 rule (item counts, lengths, patterns, ranges, unknown members of a closed object). Query
-parameters are all-or-nothing typing, so every query problem is a 400.
+parameters are all-or-nothing typing, so every query problem is a 400. A body that fails a
+union is judged against the variant it names (by its constant kind member), so the problem
+says what that variant misses, or which kinds there are when it names none of them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import ValidationError, best_match
 
 from .problems import ApiError, bad_request, errors_member, parse_json, unprocessable
 from .render import json_type
@@ -52,14 +54,60 @@ def describe(error: ValidationError, where: str | None = None) -> str:
     if keyword == "maxProperties":
         return f"{where}: set at most {limit} of these members (a protobuf oneof)"
     if keyword in ("oneOf", "anyOf"):
-        return f"{where}: does not match any allowed shape"
+        return _describe_union(error, where)
     return f"{where}: {_short(error.message)}"
 
 
+def _describe_union(error: ValidationError, where: str) -> str:
+    narrowed = _narrow(error)
+    if narrowed is not error:
+        return describe(narrowed)
+    if kinds := _refused_kinds(error):
+        allowed = ", ".join(repr(e.validator_value) for e in kinds)
+        return f"{pointer(kinds[0])}: must be one of {allowed}, got {kinds[0].instance!r}"
+    if not error.context:  # valid under several variants
+        return f"{where}: does not match exactly one allowed shape"
+    return f"{where}: does not match any allowed shape"
+
+
+def _branches(error: ValidationError) -> list[list[ValidationError]]:
+    by_branch: dict[int, list[ValidationError]] = {}
+    for sub in error.context or ():
+        by_branch.setdefault(int(sub.relative_schema_path[0]), []).append(sub)
+    return list(by_branch.values())
+
+
+def _refused_kinds(error: ValidationError) -> list[ValidationError]:
+    """The const failures on one member, one per variant, when every variant refused the
+    kind the body names (the spec's unions tell variants apart by a constant member)."""
+    branches = _branches(error)
+    kinds = [e for errors in branches for e in errors if e.validator == "const" and e.path]
+    if branches and len(kinds) == len(branches) and len({tuple(e.path) for e in kinds}) == 1:
+        return kinds
+    return []
+
+
+def _narrow(error: ValidationError) -> ValidationError:
+    """The violation that explains a union's failure: against the variant the body names
+    when it names one, else the most relevant; the error itself when there is none."""
+    if error.validator not in ("oneOf", "anyOf") or _refused_kinds(error):
+        return error
+    branches = _branches(error)
+    named = [errors for errors in branches if not any(e.validator == "const" for e in errors)]
+    candidates = named[0] if len(named) == 1 else [e for errors in branches for e in errors]
+    best = best_match(candidates) if candidates else None
+    return error if best is None else _narrow(best)
+
+
+def _where(error: ValidationError) -> str:
+    kinds = _refused_kinds(error)
+    return pointer(kinds[0]) if kinds else pointer(error)
+
+
 def _report(errors: Iterable[ValidationError], *, what: str) -> ApiError:
-    errors = list(errors)
+    errors = [_narrow(e) for e in errors]
     status = 400 if any(e.validator in STRUCTURAL for e in errors) else 422
-    items = [(pointer(e), describe(e)) for e in errors[:_MAX_REPORTED]]
+    items = [(_where(e), describe(e)) for e in errors[:_MAX_REPORTED]]
     detail = f"{what}: " + "; ".join(message for _, message in items[:3])
     make = bad_request if status == 400 else unprocessable
     return make(detail, errors=errors_member(items))
