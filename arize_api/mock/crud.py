@@ -6,21 +6,24 @@ generic handlers it can use; only what differs (create bodies, cascades) is writ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from .auth import Action, authorize, can, role_for
 from .call import Call, handles
-from .models import Resource, Space
+from .models import Organization, Resource, Space
 from .pagination import fingerprint, paginate
-from .problems import conflict, not_found, unprocessable
+from .problems import ApiError, conflict, not_found, unprocessable
 from .state import MockState
 
 __all__ = [
     "Collection",
+    "authorized",
+    "bulk_delete",
     "check_name",
     "in_spaces",
+    "org_for",
     "page_of",
     "readable",
     "register_tags",
@@ -70,13 +73,53 @@ def contains(text: str, needle: str | None) -> bool:
     return needle is None or needle.casefold() in text.casefold()
 
 
+def authorized(call: Call, store: Mapping[str, R], key: str, what: str, action: Action) -> R:
+    """``store[key]`` authorized for ``action``: 404 if missing or unreadable, 403 if the
+    caller may read it but not act on it."""
+    item = store.get(key)
+    if item is None:
+        raise not_found(what)
+    authorize(call.state, call.principal, item, action, what)
+    return item
+
+
+def bulk_delete(
+    call: Call,
+    noun: str,
+    listed: Iterable[str],
+    present: Container[str],
+    delete: Callable[[list[str]], None],
+) -> dict[str, Any]:
+    """A partial-tolerant bulk delete: ``delete`` gets the listed ids found in ``present``
+    (once each, in the order listed), and the answer reports ``deleted_<noun>_ids`` and
+    ``not_deleted_<noun>_ids``. A ``partial`` fault deletes the first half only and
+    answers 503 with the same two lists."""
+    listed = list(dict.fromkeys(listed))
+    found = [key for key in listed if key in present]
+    deleted = found[: len(found) // 2] if call.partial else found
+    delete(deleted)
+    gone = set(deleted)
+    members: dict[str, Any] = {
+        f"deleted_{noun}_ids": deleted,
+        f"not_deleted_{noun}_ids": [key for key in listed if key not in gone],
+    }
+    if call.partial:
+        raise ApiError(
+            503,
+            f"some {noun}s were deleted before the request was cut short; retry the whole request",
+            **members,
+        )
+    return {"completed": True, **members}
+
+
 def space_for(call: Call, space_id: str, action: Action) -> Space:
     """The space a request names (query or body), authorized for ``action``."""
-    space = call.state.spaces.get(space_id)
-    if space is None:
-        raise not_found("space")
-    authorize(call.state, call.principal, space, action, "space")
-    return space
+    return authorized(call, call.state.spaces, space_id, "space", action)
+
+
+def org_for(call: Call, org_id: str, action: Action) -> Organization:
+    """The organization a request names (query or body), authorized for ``action``."""
+    return authorized(call, call.state.orgs, org_id, "organization", action)
 
 
 class InSpace(Protocol):
@@ -135,11 +178,7 @@ class Collection(Generic[R]):
 
     def get(self, call: Call, action: Action = Action.READ) -> R:
         """The resource named by the path, or 404/403 as the caller's role dictates."""
-        item = self.store(call.state).get(call.path[self.id_param])
-        if item is None:
-            raise not_found(self.what)
-        authorize(call.state, call.principal, item, action, self.what)
-        return item
+        return authorized(call, self.store(call.state), call.path[self.id_param], self.what, action)
 
     def ensure_unique(
         self, state: MockState, scope: str, name: str, exclude: R | None = None

@@ -28,8 +28,8 @@ from typing import Any
 
 from .auth import Action, account_role, authorize, can, role_for
 from .call import Call, handles
-from .crud import check_name, contains, page_of, register_tags, space_for
-from .models import Document, Organization, rfc3339
+from .crud import check_name, contains, org_for, page_of, register_tags, space_for
+from .models import Document, rfc3339
 from .problems import conflict, forbidden, not_found, unprocessable
 from .spec import Operation, Spec
 
@@ -306,17 +306,9 @@ def in_org(member: str = "organization_id") -> Placer:
     """In the organization the body names."""
 
     def place(call: Call, body: Mapping[str, Any], action: Action) -> Placement:
-        return Placement((_org(call, str(body[member]), action).id,))
+        return Placement((org_for(call, str(body[member]), action).id,))
 
     return place
-
-
-def _org(call: Call, org_id: str, action: Action) -> Organization:
-    org = call.state.orgs.get(org_id)
-    if org is None:
-        raise not_found("organization")
-    authorize(call.state, call.principal, org, action, "organization")
-    return org
 
 
 def in_parent(parent: str, member: str | None = None) -> Placer:
@@ -346,7 +338,7 @@ def in_scopings(call: Call, body: Mapping[str, Any], action: Action) -> Placemen
         if space_id := scoping.get("space_id"):
             scope.append(space_for(call, str(space_id), action).id)
         elif org_id := scoping.get("organization_id"):
-            scope.append(_org(call, str(org_id), action).id)
+            scope.append(org_for(call, str(org_id), action).id)
     return Placement(tuple(dict.fromkeys(scope))) if scope else in_account(call, body, action)
 
 
@@ -371,7 +363,7 @@ def _space_id(call: Call, doc: Document, item: JSON, value: Any) -> bool:
 
 
 def _org_id(call: Call, doc: Document, item: JSON, value: Any) -> bool:
-    _org(call, str(value), Action.READ)
+    org_for(call, str(value), Action.READ)
     return value in doc.scope
 
 

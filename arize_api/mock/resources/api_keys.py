@@ -15,6 +15,7 @@ from typing import Any
 
 from ..auth import Action, Role, account_role, authorize, space_role
 from ..call import Call, handles
+from ..crud import space_for
 from ..engine import KINDS, Behaviour, in_account
 from ..models import Document, User, rfc3339
 from ..problems import not_found, unprocessable
@@ -46,10 +47,7 @@ class OwnKeys(Behaviour):
 
 def reaches_space(call: Call, doc: Document, view: JSON, value: Any) -> bool:
     """The ``space_id`` filter: keys whose user has a role in the space."""
-    space = call.state.spaces.get(str(value))
-    if space is None:
-        raise not_found("space")
-    authorize(call.state, call.principal, space, Action.READ, "space")
+    space = space_for(call, str(value), Action.READ)
     user = call.state.users.get(str(doc.data.get("user_id")))
     return user is not None and space_role(call.state, user, space) is not Role.NONE
 

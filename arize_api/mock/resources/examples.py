@@ -9,10 +9,10 @@ from typing import Any
 from ..annotations import annotate
 from ..auth import Action
 from ..call import Call, handles
-from ..crud import check_name, page_of
+from ..crud import bulk_delete, check_name, page_of
 from ..filters import compile_filter
 from ..models import Dataset, DatasetVersion, Example, rfc3339
-from ..problems import ApiError, conflict, not_found, unprocessable
+from ..problems import conflict, not_found, unprocessable
 from .datasets import DATASETS, add_examples, check_rows, new_version
 
 JSON = dict[str, Any]
@@ -119,26 +119,14 @@ def delete_examples(call: Call) -> Any:
     A ``partial`` fault stops half-way and answers 503 with what was and was not deleted."""
     dataset = DATASETS.get(call, Action.WRITE)
     version = _version(dataset, call.body["dataset_version_id"])
-    wanted = list(dict.fromkeys(call.body["example_ids"]))
-    present = [key for key in wanted if key in version.examples]
-    deleted = present[: len(present) // 2] if call.partial else present
-    for key in deleted:
-        del version.examples[key]
-    if deleted:
-        _touch(call, dataset, version)
-    not_deleted = [key for key in wanted if key not in deleted]
-    if call.partial:
-        raise ApiError(
-            503,
-            "some examples were deleted before the request was cut short; retry it whole",
-            deleted_example_ids=deleted,
-            not_deleted_example_ids=not_deleted,
-        )
-    return {
-        "completed": True,
-        "deleted_example_ids": deleted,
-        "not_deleted_example_ids": not_deleted,
-    }
+
+    def delete(keys: list[str]) -> None:
+        for key in keys:
+            del version.examples[key]
+        if keys:
+            _touch(call, dataset, version)
+
+    return bulk_delete(call, "example", call.body["example_ids"], version.examples, delete)
 
 
 @handles("annotateDatasetExamples")

@@ -7,12 +7,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..annotations import annotate
-from ..auth import Action, authorize
+from ..auth import Action
 from ..call import Call, handles
-from ..crud import Collection, check_name, page_of, register_tags, space_for
+from ..crud import Collection, authorized, check_name, page_of, register_tags, space_for
 from ..filters import compile_filter
 from ..models import Dataset, Experiment, Run, Space
-from ..problems import errors_member, not_found, unprocessable
+from ..problems import errors_member, unprocessable
 from ..state import MockState
 
 EXPERIMENTS: Collection[Experiment] = Collection(
@@ -31,11 +31,7 @@ JSON = dict[str, Any]
 
 def dataset_for(call: Call, dataset_id: str, action: Action) -> Dataset:
     """The dataset ``dataset_id``, authorized for ``action`` (404/403 otherwise)."""
-    dataset = call.state.datasets.get(dataset_id)
-    if dataset is None:
-        raise not_found("dataset")
-    authorize(call.state, call.principal, dataset, action, "dataset")
-    return dataset
+    return authorized(call, call.state.datasets, dataset_id, "dataset", action)
 
 
 @handles("listExperiments")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..auth import Action, authorize
+from ..auth import Action
 from ..call import Call, handles
-from ..crud import Collection, check_name
+from ..crud import Collection, check_name, org_for
 from ..models import Space
 from ..problems import not_found
 from ..state import MockState
@@ -34,20 +34,14 @@ SETTINGS = (
 def list_spaces(call: Call) -> Any:
     spaces = list(call.state.spaces.values())
     if (org_id := call.query.get("org_id")) is not None:
-        org = call.state.orgs.get(org_id)
-        if org is None:
-            raise not_found("organization")
-        authorize(call.state, call.principal, org, Action.READ, "organization")
+        org = org_for(call, org_id, Action.READ)
         spaces = [s for s in spaces if s.org_id == org.id]
     return SPACES.list(call, spaces, Space.to_wire)
 
 
 @handles("createSpace")
 def create_space(call: Call) -> Any:
-    org = call.state.orgs.get(call.body["organization_id"])
-    if org is None:
-        raise not_found("organization")
-    authorize(call.state, call.principal, org, Action.WRITE, "organization")
+    org = org_for(call, call.body["organization_id"], Action.WRITE)
     name = check_name(call.body["name"], SPACES.what)
     SPACES.ensure_unique(call.state, org.id, name)
     space = call.state.create_space(

@@ -14,12 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..annotations import annotate
-from ..auth import Action, authorize
+from ..auth import Action
 from ..call import Call, handles
-from ..crud import page_of
+from ..crud import authorized, bulk_delete, page_of
 from ..filters import compile_filter
 from ..models import Document, Project
-from ..problems import ApiError, not_found, unprocessable
+from ..problems import unprocessable
 from ..state import MockState
 from ..validation import parse_datetime
 
@@ -59,11 +59,7 @@ def add_spans(state: MockState, project: Project, spans: Iterable[Mapping[str, A
 
 def project_for(call: Call, project_id: str, action: Action) -> Project:
     """The project a body names, authorized for ``action`` (404 when unreadable)."""
-    project = call.state.projects.get(project_id)
-    if project is None:
-        raise not_found("project")
-    authorize(call.state, call.principal, project, action, "project")
-    return project
+    return authorized(call, call.state.projects, project_id, "project", action)
 
 
 def in_window(call: Call, project_id: str, start: Any, end: Any) -> list[Document]:
@@ -217,20 +213,12 @@ def delete_spans(call: Call) -> Any:
     project = project_for(call, str(body["project_id"]), Action.WRITE)
     found = in_window(call, project.id, body.get("start_time"), body.get("end_time"))
     by_id = {span.data["context"]["span_id"]: span for span in found}
-    wanted = list(dict.fromkeys(body["span_ids"]))
-    present = [span_id for span_id in wanted if span_id in by_id]
-    done = present[: len(present) // 2] if call.partial else present
-    for span_id in done:
-        call.state.delete_document(by_id[span_id])
-    not_done = [span_id for span_id in wanted if span_id not in done]
-    if call.partial:
-        raise ApiError(
-            503,
-            "some spans were deleted before the request was cut short; retry the whole request",
-            deleted_span_ids=done,
-            not_deleted_span_ids=not_done,
-        )
-    return {"completed": True, "deleted_span_ids": done, "not_deleted_span_ids": not_done}
+
+    def delete(span_ids: list[str]) -> None:
+        for span_id in span_ids:
+            call.state.delete_document(by_id[span_id])
+
+    return bulk_delete(call, "span", body["span_ids"], by_id, delete)
 
 
 @handles("annotateSpans")
