@@ -14,9 +14,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
-
 from arize_api.mock import MockServer
+from tests.mock_fixtures import dataset_body, raw
 
 RECENT = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 # The document kinds whose loss means the world must be rebuilt, and their id parameter.
@@ -25,16 +24,13 @@ KEY_DOCUMENTS = ("prompt", "evaluator", "task", "webhook", "annotation_queue", "
 
 def build(mock: MockServer) -> dict[str, str]:
     """Create the world in ``mock`` (as its admin); its ids by path parameter name."""
-    headers = {"Authorization": f"Bearer {mock.api_key}"}
-    with httpx.Client(base_url=mock.base_url, headers=headers, trust_env=False) as http:
+    with raw(mock) as http:
 
         def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
             answer: dict[str, Any] = http.post(path, json=body).raise_for_status().json()
             return answer
 
-        rows = [{"question": f"q{i}", "answer": str(i)} for i in range(3)]
-        body: dict[str, Any] = {"name": "fuzz", "space_id": mock.space_id, "examples": rows}
-        dataset = post("/v2/datasets", body)
+        dataset = post("/v2/datasets", dataset_body(mock, name="fuzz"))
         examples = http.get(f"/v2/datasets/{dataset['id']}/examples").json()["examples"]
         runs = [{"example_id": e["id"], "output": "out"} for e in examples]
         body = {"name": "fuzz", "dataset_id": dataset["id"], "experiment_runs": runs}

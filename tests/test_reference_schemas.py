@@ -25,6 +25,7 @@ all, so the spec has no use for them); `OUT_OF_SCOPE` names what that leaves out
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -78,14 +79,7 @@ def reachable_from_operations() -> set[str]:
             continue
         roots |= {op["body"], *op["success"].values(), *op["errors"].values()} - {None}
         roots |= {q.get("$ref") or q.get("items", {}).get("$ref") for q in op["query"]} - {None}
-    seen: set[str] = set()
-    todo = list(roots)
-    while todo:
-        name = todo.pop()
-        if name not in seen:
-            seen.add(name)
-            todo.extend(_reference_refs(REFERENCE[name]))
-    return seen
+    return _closure(roots, lambda name: _reference_refs(REFERENCE[name]))
 
 
 def const_only_enums(names: set[str]) -> set[str]:
@@ -117,13 +111,18 @@ def response_schemas() -> set[str]:
         for operation in item.values()
         for response in operation["responses"].values()
     ]
-    todo = _spec_refs(responses)
+    return _closure(_spec_refs(responses), lambda name: _spec_refs(COMPONENTS[name]))
+
+
+def _closure(roots: Iterable[str], refs_of: Callable[[str], Iterable[str]]) -> set[str]:
+    """The schema names ``roots`` reach, following ``refs_of`` until nothing new appears."""
     seen: set[str] = set()
+    todo = list(roots)
     while todo:
         name = todo.pop()
         if name not in seen:
             seen.add(name)
-            todo.extend(_spec_refs(COMPONENTS[name]))
+            todo.extend(refs_of(name))
     return seen
 
 

@@ -130,18 +130,21 @@ def test_prediction_only_and_actual_only_records_use_their_own_keys(
     }
 
 
+# One feature of each value kind: string, int, float, bool, string list, float list, embedding.
+FEATURES: dict[str, object] = {
+    "s": "text",
+    "i": 7,
+    "f": 0.5,
+    "b": False,
+    "words": ["a", "b"],
+    "vec": [0.1, 0.2],
+    "emb": Embedding(vector=[1.0, 2.0], data=["hello", "world"], link_to_data="s3://x"),
+}
+
+
 def test_feature_values_map_to_the_right_value_kinds(arize_mock: MockServer) -> None:
-    features = {
-        "s": "text",
-        "i": 7,
-        "f": 0.5,
-        "b": False,
-        "words": ["a", "b"],
-        "vec": [0.1, 0.2],
-        "emb": Embedding(vector=[1.0, 2.0], data=["hello", "world"], link_to_data="s3://x"),
-    }
     with sync_client(arize_mock) as client:
-        client.log(record("m", prediction_label=1.0, features=features))
+        client.log(record("m", prediction_label=1.0, features=FEATURES))
     assert stored(arize_mock)[0]["prediction"]["features"] == {
         "s": {"string": "text"},
         "i": {"int": "7"},

@@ -12,19 +12,11 @@ from typing import Any
 import pytest
 
 from arize_api.models import V1Record
-from arize_api.v1 import Embedding, ScoreCategorical, record
+from arize_api.v1 import ScoreCategorical, record
 from arize_api.v1._bulk import _body
+from tests.test_v1_logging import FEATURES
 
 WHEN = datetime.now(UTC) - timedelta(hours=2)
-FEATURES: dict[str, object] = {
-    "s": "text",
-    "i": 7,
-    "f": 0.5,
-    "b": False,
-    "words": ["a", "b"],
-    "vec": [0.1, 0.2],
-    "emb": Embedding(vector=[1.0, 2.0], data=["hello", "world"], link_to_data="s3://x"),
-}
 CASES: dict[str, dict[str, Any]] = {
     "numeric prediction": {"prediction_label": 1.5, "features": FEATURES, "tags": {"t": 1}},
     "score categorical": {"prediction_label": ("fraud", 0.87), "model_version": "v3"},
