@@ -4,7 +4,6 @@
 """Contains some shared types for properties"""
 
 from collections.abc import Mapping, MutableMapping
-from http import HTTPStatus
 from typing import IO, BinaryIO, Generic, Literal, TypeVar
 from urllib.parse import quote
 
@@ -59,7 +58,9 @@ T = TypeVar("T")
 class Response(Generic[T]):
     """A response from an endpoint"""
 
-    status_code: HTTPStatus
+    status_code: (
+        int  # any code the server sent, standard or not (a 2XX range admits 299)
+    )
     content: bytes
     headers: MutableMapping[str, str]
     parsed: T | None

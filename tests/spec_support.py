@@ -184,10 +184,12 @@ def operations() -> tuple[Operation, ...]:
             body = None
             if "requestBody" in op:
                 body = _json_schema(resolve(op["requestBody"], spec).get("content"), where)
-            codes = sorted(int(c) for c in op["responses"] if str(c).startswith("2"))
+            # A range key such as "2XX" stands for its first code.
+            keys = {int(str(c).upper().replace("X", "0")): c for c in op["responses"]}
+            codes = sorted(code for code in keys if 200 <= code < 300)
             if not codes:
                 raise NotImplementedError(f"{where}: no 2xx response")
-            success = resolve(op["responses"][str(codes[0])], spec)
+            success = resolve(op["responses"][keys[codes[0]]], spec)
             security = op.get("security", global_security)
             result.append(
                 Operation(

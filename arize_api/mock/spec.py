@@ -35,6 +35,11 @@ def snake_case(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
+def status_code(key: str) -> int:
+    """A response key as a status: ``"201"`` is 201, a range such as ``"2XX"`` its first code."""
+    return int(key.upper().replace("X", "0"))
+
+
 def _pointer(*parts: str) -> str:
     return "/".join(part.replace("~", "~0").replace("/", "~1") for part in parts)
 
@@ -122,8 +127,10 @@ class Spec:
                         body_required=bool(
                             self.resolve(raw.get("requestBody", {})).get("required")
                         ),
-                        success_status=min(int(s) for s in raw["responses"] if s.startswith("2")),
-                        statuses=frozenset(int(s) for s in raw["responses"]),
+                        success_status=min(
+                            status_code(s) for s in raw["responses"] if s.startswith("2")
+                        ),
+                        statuses=frozenset(status_code(s) for s in raw["responses"]),
                         responses=self._responses(where, raw),
                         legacy=any("v1ApiKey" in scheme for scheme in security),
                         schemas=self._schemas(raw),
@@ -163,7 +170,7 @@ class Spec:
             content = self.resolve(ref).get("content", {})
             media = next(iter(content), None)
             if media is not None and "schema" in content[media]:
-                out[int(status)] = content[media]["schema"]
+                out[status_code(status)] = content[media]["schema"]
         return out
 
     def _responses(
@@ -175,13 +182,15 @@ class Spec:
             content = response.get("content", {})
             media = next(iter(content), None)
             if media is None or "schema" not in content[media]:
-                out[int(status)] = None
+                out[status_code(status)] = None
                 continue
             if "$ref" in ref:
                 base = str(ref["$ref"]).removeprefix("#/").split("/")
             else:
                 base = [*where, "responses", status]
-            out[int(status)] = self.validator(*base, "content", media, "schema", formats=True)
+            out[status_code(status)] = self.validator(
+                *base, "content", media, "schema", formats=True
+            )
         return out
 
 

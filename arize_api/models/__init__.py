@@ -570,7 +570,6 @@ if TYPE_CHECKING:
         V1FeatureImportancesFeatureImportances,
     )
     from .v1_label import V1Label
-    from .v1_log_response import V1LogResponse
     from .v1_multi_class_actual import V1MultiClassActual
     from .v1_multi_class_multi_label import V1MultiClassMultiLabel
     from .v1_multi_class_multi_label_prediction_threshold_scores import (
@@ -1094,7 +1093,6 @@ _MODULES: dict[str, str] = {
     "V1FeatureImportances": ".v1_feature_importances",
     "V1FeatureImportancesFeatureImportances": ".v1_feature_importances_feature_importances",
     "V1Label": ".v1_label",
-    "V1LogResponse": ".v1_log_response",
     "V1MultiClassActual": ".v1_multi_class_actual",
     "V1MultiClassMultiLabel": ".v1_multi_class_multi_label",
     "V1MultiClassMultiLabelPredictionThresholdScores": ".v1_multi_class_multi_label_prediction_threshold_scores",
@@ -1621,7 +1619,6 @@ __all__ = (
     "V1LLMFields",
     "V1LLMFieldsLlmParams",
     "V1Label",
-    "V1LogResponse",
     "V1MultiClassActual",
     "V1MultiClassMultiLabel",
     "V1MultiClassMultiLabelPredictionThresholdScores",

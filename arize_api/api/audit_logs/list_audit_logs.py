@@ -2,16 +2,13 @@
 # Do not edit by hand: change the spec, generator-config.yaml or templates/,
 # then run `make generate`.
 import datetime
-from http import HTTPStatus
 from typing import Any
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.audit_log_operation_type import (
-    AuditLogOperationType,
-)
+from ...models.audit_log_operation_type import AuditLogOperationType
 from ...models.list_audit_logs_response import ListAuditLogsResponse
 from ...types import UNSET, Response, Unset
 
@@ -92,7 +89,7 @@ def _build_response(
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise errors.APIResponseValidationError(response, error) from error
     return Response(
-        status_code=HTTPStatus(response.status_code),
+        status_code=response.status_code,
         content=response.content,
         headers=response.headers,
         parsed=parsed,

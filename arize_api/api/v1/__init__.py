@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models.v1_error_response import V1ErrorResponse
-    from ...models.v1_log_response import V1LogResponse
     from ...models.v1_record import V1Record
     from ...types import Unset
 
@@ -36,7 +35,7 @@ class V1(SyncResource):
         body: V1Record,
         grpc_metadata_space_id: str | Unset = UNSET,
         grpc_metadata_sdk_language: str | Unset = UNSET,
-    ) -> V1LogResponse:
+    ) -> None:
         """Log one ML record (legacy v1 ingestion) (POST /v1/log)."""
         from . import log_record
 
@@ -57,7 +56,7 @@ class AsyncV1(AsyncResource):
         body: V1Record,
         grpc_metadata_space_id: str | Unset = UNSET,
         grpc_metadata_sdk_language: str | Unset = UNSET,
-    ) -> V1LogResponse:
+    ) -> None:
         """Log one ML record (legacy v1 ingestion) (POST /v1/log)."""
         from . import log_record
 
