@@ -8,9 +8,12 @@ subclass chosen by status, carrying whatever the body said.
 from __future__ import annotations
 
 import json
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, Final, overload
 
 import httpx
+
+if TYPE_CHECKING:
+    from .v1._bulk import LogSummary
 
 __all__ = [
     "APIConnectionError",
@@ -43,6 +46,10 @@ _MASK = "****"
 JSON_ERRORS = (ValueError, UnicodeDecodeError, RecursionError)
 
 
+# The response extension where the pipeline says why a compressed body could not be decoded.
+UNDECODABLE_BODY: Final = "arize_undecodable_body"
+
+
 class ArizeError(Exception):
     """Base class of every error this package raises."""
 
@@ -69,7 +76,10 @@ class APIResponseValidationError(ArizeError):
         self.response = response
         self.status = response.status_code
         request = response.request
-        if isinstance(error, RecursionError):
+        undecodable = response.extensions.get(UNDECODABLE_BODY)
+        if undecodable:
+            what, reason = "cannot be read", str(undecodable)
+        elif isinstance(error, RecursionError):
             what, reason = "cannot be read", "JSON nested too deeply"
         elif isinstance(error, json.JSONDecodeError):
             what, reason = "is not valid JSON", str(error)
@@ -82,6 +92,26 @@ class APIResponseValidationError(ArizeError):
             f"{reason or type(error).__name__} (body starts {_excerpt(response)!r})"
         )
         super().__init__(redact(message, request))
+
+
+class LogManyError(ArizeError):
+    """``log_many`` stopped early because its input or its progress callback raised.
+
+    The requests in flight were let finish and nothing was sent after; ``summary`` (a
+    ``LogSummary``) accounts for every item taken, so the input's next item, if any, is the
+    one at index ``summary.total``. The original exception is ``__cause__``.
+    """
+
+    def __init__(self, what: str, error: BaseException, summary: LogSummary) -> None:
+        self.summary = summary
+        reason = f"{type(error).__name__}: {error}"
+        if len(reason) > _EXCERPT * 2:
+            reason = reason[: _EXCERPT * 2] + "..."
+        super().__init__(
+            f"log_many stopped: {what} raised {reason} after {summary.total} records "
+            f"({summary.sent} sent, {summary.failed} failed, nothing sent after that); "
+            f"the full account is on this error's .summary"
+        )
 
 
 class PaginationError(ArizeError):
@@ -124,7 +154,9 @@ class APIStatusError(ArizeError):
         problem = body if isinstance(body, dict) else {}
         request = response.request
         self.title = redact(_str_or_none(problem.get("title")), request)
-        self.detail = redact(_str_or_none(problem.get("detail") or problem.get("message")), request)
+        # RFC 9457 says `detail`; grpc-gateway (/v1/log) says `message`; other gateways `error`.
+        detail = problem.get("detail") or problem.get("message") or problem.get("error")
+        self.detail = redact(_str_or_none(detail), request)
         self.type = _str_or_none(problem.get("type"))
         self.instance = _str_or_none(problem.get("instance"))
         self.extra = {k: v for k, v in problem.items() if k not in _PROBLEM_MEMBERS}

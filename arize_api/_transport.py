@@ -21,7 +21,7 @@ from typing import Final
 import attrs
 import httpx
 
-from ._errors import APIConnectionError, APITimeoutError, ArizeError
+from ._errors import UNDECODABLE_BODY, APIConnectionError, APITimeoutError, ArizeError
 from ._release_stage import notice_release_stage
 from .api._stages import RETRY_WHOLE_ON_503
 
@@ -183,13 +183,42 @@ class _Attempts:
         )
 
 
+_ENCODING_HEADERS: Final = frozenset({"content-encoding", "content-length"})
+
+
 def _buffered(response: httpx.Response, raw: bytes) -> httpx.Response:
-    """``response`` with its (still encoded) body held in memory."""
+    """``response`` with its body held in memory, decoded here when it is compressed.
+
+    Decoding inside the pipeline keeps a body that cannot be decoded (``hello`` labelled gzip)
+    from raising a bare httpx error later: the answer keeps its status, with an empty body and
+    the reason in ``extensions[UNDECODABLE_BODY]``. An operation with nothing to read in its
+    answer (a 2xx of ``/v1/log``) then still succeeds; one with a body to parse raises
+    ``APIResponseValidationError`` saying so.
+    """
+    if "content-encoding" not in response.headers:
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            stream=httpx.ByteStream(raw),
+            extensions=response.extensions,
+        )
+    encoded = httpx.Response(
+        response.status_code, headers=response.headers, stream=httpx.ByteStream(raw)
+    )
+    extensions = dict(response.extensions)
+    try:
+        body = encoded.read()
+    except httpx.DecodingError as error:
+        body = b""
+        encoding = response.headers["content-encoding"]
+        extensions[UNDECODABLE_BODY] = (
+            f"its body is labelled {encoding} but does not decode: {error}"
+        )
+    headers = [
+        (k, v) for k, v in response.headers.multi_items() if k.lower() not in _ENCODING_HEADERS
+    ]
     return httpx.Response(
-        response.status_code,
-        headers=response.headers,
-        stream=httpx.ByteStream(raw),
-        extensions=response.extensions,
+        response.status_code, headers=headers, content=body, extensions=extensions
     )
 
 

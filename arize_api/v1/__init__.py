@@ -5,9 +5,17 @@ rec = record("fraud-model", prediction_label=("fraud", 0.87), features={"age": 4
 client.log(rec)
 """
 
-from ._bulk import LogFailure, LogSummary
+from ._bulk import LogFailure, LogManyError, LogSummary
 from ._labels import ScoreCategorical
 from ._records import LogRecord, record
 from ._values import Embedding
 
-__all__ = ["Embedding", "LogFailure", "LogRecord", "LogSummary", "ScoreCategorical", "record"]
+__all__ = [
+    "Embedding",
+    "LogFailure",
+    "LogManyError",
+    "LogRecord",
+    "LogSummary",
+    "ScoreCategorical",
+    "record",
+]
