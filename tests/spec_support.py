@@ -297,7 +297,10 @@ def _number(schema: dict[str, Any], *, integer: bool) -> int | float:
 def _object(schema: dict[str, Any], *, full: bool, depth: int) -> dict[str, Any]:
     properties: dict[str, Any] = schema.get("properties", {})
     required: list[str] = list(schema.get("required", []))
-    names = required + [n for n in properties if n not in required] if full else required
+    optional = [n for n in properties if n not in required]
+    # "at least N members" (minProperties): the first optional ones make up the count.
+    least = max(schema.get("minProperties", 0) - len(required), 0)
+    names = required + optional if full else required + optional[:least]
     limit = schema.get("maxProperties")
     if limit is not None:
         if len(required) > limit:

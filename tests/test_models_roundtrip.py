@@ -178,7 +178,8 @@ def make_validator(schema: dict[str, Any] | bool) -> Draft202012Validator:
 KNOWN_KEYWORDS = ANNOTATIONS | {
     "$ref", "type", "const", "enum", "anyOf", "oneOf", "not", "format", "pattern",
     "minLength", "maxLength", "minimum", "maximum", "items", "minItems", "maxItems",
-    "properties", "required", "additionalProperties", "maxProperties", "propertyNames",
+    "properties", "required", "additionalProperties", "maxProperties", "minProperties",
+    "propertyNames", "default",
 }  # fmt: skip
 # Bounds that keep examples small: a test of parsing, not of size.
 EXTRA_TEXT = 12
@@ -351,8 +352,11 @@ def object_strategy(schema: dict[str, Any], seen: tuple[str, ...]) -> st.SearchS
         room -= len(required)
         assert room >= 0, schema
         chosen: list[str] = []
+        least = max(schema.get("minProperties", 0) - len(required), 0)
         if optional:
-            chosen = draw(st.lists(st.sampled_from(optional), unique=True, max_size=room))
+            chosen = draw(
+                st.lists(st.sampled_from(optional), unique=True, min_size=least, max_size=room)
+            )
         out = {p: draw(member[p]) for p in [*required, *chosen]}
         room -= len(chosen)
         if extra_value is not None and room > 0:

@@ -19,7 +19,8 @@ class AddAnnotationQueueRecordsRequest:
 
     Attributes:
         record_sources (list[AnnotationQueueExampleRecordInput | AnnotationQueueSessionRecordInput |
-            AnnotationQueueSpanRecordInput | AnnotationQueueTraceRecordInput]):
+            AnnotationQueueSpanRecordInput | AnnotationQueueTraceRecordInput]): One or two sources of records. Together they
+            may resolve to at most 500 records, of which at most 100 session records.
     """
 
     record_sources: list[

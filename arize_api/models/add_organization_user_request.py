@@ -15,12 +15,13 @@ T = TypeVar("T", bound="AddOrganizationUserRequest")
 
 @_attrs_define
 class AddOrganizationUserRequest:
-    """Add an existing user to an organization with a role.
+    """Body of `addOrganizationUser`: an existing account user and the organization role to give them.
 
     Attributes:
-        user_id (str):
+        user_id (str): ID of an existing user of the account.
         role (OrganizationCustomRoleAssignmentRequest | OrganizationPredefinedRoleAssignmentRequest): An organization
-            role to grant: built-in or custom.
+            role to grant, in a request: `{type: PREDEFINED, name: ADMIN | MEMBER | READ_ONLY | ANNOTATOR}` or `{type:
+            CUSTOM, id: <role ID>}`.
     """
 
     user_id: str

@@ -15,10 +15,10 @@ T = TypeVar("T", bound="AddTagsRequest")
 
 @_attrs_define
 class AddTagsRequest:
-    """Tags to attach to a resource; attaching one already present is a no-op.
+    """The tags to attach to a resource; attaching one that is already attached changes nothing.
 
     Attributes:
-        tag_ids (list[str]):
+        tag_ids (list[str]): IDs of existing tags of the resource's space, 1 to 100 per request.
     """
 
     tag_ids: list[str]

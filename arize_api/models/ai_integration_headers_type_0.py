@@ -16,6 +16,8 @@ T = TypeVar("T", bound="AiIntegrationHeadersType0")
 
 @_attrs_define
 class AiIntegrationHeadersType0:
+    """Custom headers sent with each request to the provider."""
+
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -22,14 +22,16 @@ T = TypeVar("T", bound="AnnotateAnnotationQueueRecordResponse")
 
 @_attrs_define
 class AnnotateAnnotationQueueRecordResponse:
-    """A queue record with its annotations after the write.
+    """The record after an annotate call: its identity and the annotations just sent. Evaluations and assignees are not
+    included; list the queue's records for those.
 
-    Attributes:
-        id (str):
-        annotation_queue_id (str):
-        source_type (AnnotationQueueSourceType): Where a queue record comes from.
-        annotations (list[Annotation]):
-        granularity (None | RecordGranularity | Unset):
+        Attributes:
+            id (str):
+            annotation_queue_id (str): The queue the record belongs to.
+            source_type (AnnotationQueueSourceType): Where a queue record comes from: `SPANS` for traced span data,
+                `DATASET` for a dataset example.
+            annotations (list[Annotation]): The annotations written by this request.
+            granularity (None | RecordGranularity | Unset): Span, trace or session, when the record comes from spans.
     """
 
     id: str

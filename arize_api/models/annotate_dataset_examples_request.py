@@ -15,10 +15,10 @@ T = TypeVar("T", bound="AnnotateDatasetExamplesRequest")
 
 @_attrs_define
 class AnnotateDatasetExamplesRequest:
-    """Annotations to upsert on dataset examples, one entry per example.
+    """Annotations to upsert on examples of a dataset, one entry per example.
 
     Attributes:
-        annotations (list[AnnotateRecordInput]):
+        annotations (list[AnnotateRecordInput]): One entry per example, 1 to 1000; each `record_id` is an example id.
     """
 
     annotations: list[AnnotateRecordInput]

@@ -15,10 +15,10 @@ T = TypeVar("T", bound="AnnotateExperimentRunsRequest")
 
 @_attrs_define
 class AnnotateExperimentRunsRequest:
-    """Annotations to upsert on experiment runs, one entry per run.
+    """Annotations to upsert on runs of an experiment, one entry per run.
 
     Attributes:
-        annotations (list[AnnotateRecordInput]):
+        annotations (list[AnnotateRecordInput]): One entry per run, 1 to 1000; each `record_id` is a run id.
     """
 
     annotations: list[AnnotateRecordInput]

@@ -15,11 +15,12 @@ T = TypeVar("T", bound="AnnotateRecordInput")
 
 @_attrs_define
 class AnnotateRecordInput:
-    """The annotations for one record (example or run), keyed by its id.
+    """The annotations to set on one record, named by its id.
 
     Attributes:
-        record_id (str):
-        values (list[AnnotationInput]):
+        record_id (str): The record to annotate: an example id, a run id, or for spans a span, root span or session id
+            as `granularity` says.
+        values (list[AnnotationInput]): At least one value; each names a different annotation config.
     """
 
     record_id: str

@@ -16,13 +16,13 @@ T = TypeVar("T", bound="AnnotationInput")
 
 @_attrs_define
 class AnnotationInput:
-    """One annotation to write: a config name plus a score, label or text.
+    """One annotation value to write, named by its config; an omitted `score`, `label` or `text` keeps its stored value.
 
     Attributes:
-        name (str):
-        score (float | Unset):
-        label (str | Unset):
-        text (str | Unset):
+        name (str): Name of an annotation config of the record's space.
+        score (float | Unset): Numeric value; omit to keep the stored one.
+        label (str | Unset): Label value; omit to keep the stored one.
+        text (str | Unset): Free-text note; omit to keep the stored one.
     """
 
     name: str

@@ -23,8 +23,9 @@ class AnnotationQueueAssignedUser:
     """A user a queue record is assigned to, and whether they finished it.
 
     Attributes:
-        user (AnnotatorUser): The user who wrote an annotation.
-        completion_status (AnnotationQueueCompletionStatus): Whether an assigned annotator has finished a record.
+        user (AnnotatorUser): The user who wrote an annotation, by ID and email.
+        completion_status (AnnotationQueueCompletionStatus): Whether an assigned annotator has finished a record:
+            `PENDING` when nothing is submitted yet, `COMPLETED` once annotations are submitted.
     """
 
     user: AnnotatorUser

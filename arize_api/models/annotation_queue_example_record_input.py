@@ -25,10 +25,11 @@ class AnnotationQueueExampleRecordInput:
     """Queue records from dataset examples (all of a version, or the ids given).
 
     Attributes:
-        record_type (Literal['EXAMPLE']):
-        dataset_id (str):
-        dataset_version_id (str | Unset):
-        example_ids (list[str] | Unset):
+        record_type (Literal['EXAMPLE']): Discriminator, always `EXAMPLE`.
+        dataset_id (str): Dataset the examples belong to.
+        dataset_version_id (str | Unset): Dataset version to read; the latest version when absent.
+        example_ids (list[str] | Unset): Examples to add, at most 500. When absent, every example of the dataset (or
+            version) is added, provided the request's total stays within 500 records.
     """
 
     record_type: Literal["EXAMPLE"]

@@ -16,11 +16,11 @@ T = TypeVar("T", bound="AnnotatorUser")
 
 @_attrs_define
 class AnnotatorUser:
-    """The user who wrote an annotation.
+    """The user who wrote an annotation, by ID and email.
 
     Attributes:
-        id (str):
-        email (str):
+        id (str): The user's ID (base64).
+        email (str): The user's email address.
     """
 
     id: str

@@ -17,10 +17,10 @@ T = TypeVar("T", bound="AnthropicHeaders")
 
 @_attrs_define
 class AnthropicHeaders:
-    """Extra Anthropic headers sent with requests.
+    """Extra headers sent with Anthropic calls.
 
     Attributes:
-        anthropic_beta (list[None | str] | None | Unset):
+        anthropic_beta (list[None | str] | None | Unset): Anthropic beta feature flags to turn on; entries may be null.
     """
 
     anthropic_beta: list[None | str] | None | Unset = UNSET

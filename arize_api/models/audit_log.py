@@ -23,17 +23,19 @@ T = TypeVar("T", bound="AuditLog")
 
 @_attrs_define
 class AuditLog:
-    """One audited API call, who made it and when.
+    """One audited action of an authenticated user: who, from where, what and when.
 
     Attributes:
-        id (str):
-        user_id (str):
-        ip (str):
-        operation_type (AuditLogOperationType): The kind of GraphQL operation an audit log entry records.
-        created_at (datetime.datetime):
-        operation_name (None | str | Unset):
-        operation_text (None | str | Unset):
-        variables (None | str | Unset):
+        id (str): The entry's ID (an opaque base64 string).
+        user_id (str): The acting user's ID (base64).
+        ip (str): IP address the request came from.
+        operation_type (AuditLogOperationType): The kind of operation an audit log entry records: `QUERY` reads,
+            `MUTATION` writes, `SUBSCRIPTION` subscribes to updates.
+        created_at (datetime.datetime): When the action was recorded.
+        operation_name (None | str | Unset): Name of the GraphQL operation or REST endpoint called.
+        operation_text (None | str | Unset): Full text of the operation: the query or mutation, or the REST request
+            body.
+        variables (None | str | Unset): The operation's variables, serialized as a JSON string.
     """
 
     id: str

@@ -23,12 +23,12 @@ T = TypeVar("T", bound="AwsProviderMetadata")
 
 @_attrs_define
 class AwsProviderMetadata:
-    """AWS details of an AI integration (the IAM role to assume).
+    """AWS settings of an AWS Bedrock AI integration.
 
     Attributes:
         kind (Literal['AWS']): Always `AWS` (a `AwsProviderMetadataKind` value).
-        role_arn (str):
-        external_id (None | str | Unset):
+        role_arn (str): ARN of the IAM role Arize assumes to reach the customer's AWS account.
+        external_id (None | str | Unset): External ID required by the role's trust policy; null when not set.
     """
 
     kind: Literal["AWS"]

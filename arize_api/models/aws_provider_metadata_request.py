@@ -20,12 +20,12 @@ T = TypeVar("T", bound="AwsProviderMetadataRequest")
 
 @_attrs_define
 class AwsProviderMetadataRequest:
-    """AWS details for an AI integration (the IAM role to assume).
+    """AWS settings for an AWS Bedrock AI integration.
 
     Attributes:
-        kind (AwsProviderMetadataKind): Marks AWS provider metadata.
-        role_arn (str):
-        external_id (None | str | Unset):
+        kind (AwsProviderMetadataKind): Marks AWS provider metadata; the only value is `AWS`.
+        role_arn (str): ARN of the IAM role Arize assumes to reach the customer's AWS account.
+        external_id (None | str | Unset): External ID required by the role's trust policy.
     """
 
     kind: AwsProviderMetadataKind

@@ -16,12 +16,12 @@ T = TypeVar("T", bound="AzureParamsRequest")
 
 @_attrs_define
 class AzureParamsRequest:
-    """Azure OpenAI deployment settings to use.
+    """Azure OpenAI deployment settings (write form of AzureParams).
 
     Attributes:
-        azure_deployment_name (str | Unset):
-        azure_openai_endpoint (str | Unset):
-        azure_openai_version (str | Unset):
+        azure_deployment_name (str | Unset): Name of the Azure OpenAI deployment to call.
+        azure_openai_endpoint (str | Unset): Endpoint URL of the Azure OpenAI resource.
+        azure_openai_version (str | Unset): Azure OpenAI API version to request.
     """
 
     azure_deployment_name: str | Unset = UNSET

@@ -16,10 +16,10 @@ T = TypeVar("T", bound="BedrockOptionsRequest")
 
 @_attrs_define
 class BedrockOptionsRequest:
-    """AWS Bedrock call options to use.
+    """AWS Bedrock call options (write form of BedrockOptions).
 
     Attributes:
-        use_converse_endpoint (bool | Unset):
+        use_converse_endpoint (bool | Unset): When true, calls use the Bedrock Converse endpoint; `false` when omitted.
     """
 
     use_converse_endpoint: bool | Unset = UNSET

@@ -29,16 +29,17 @@ T = TypeVar("T", bound="CategoricalAnnotationConfig")
 
 @_attrs_define
 class CategoricalAnnotationConfig:
-    """An annotation config whose values are labels from a fixed list.
+    """An annotation config whose values are labels from a fixed list, each with an optional score.
 
     Attributes:
         id (str):
         name (str):
         created_at (datetime.datetime):
-        space_id (str):
-        type_ (Literal['CATEGORICAL']):
-        values (list[CategoricalAnnotationValue]):
-        optimization_direction (OptimizationDirection | Unset): Whether higher or lower values are better.
+        space_id (str): The space the config belongs to.
+        type_ (Literal['CATEGORICAL']): Always `CATEGORICAL`.
+        values (list[CategoricalAnnotationValue]): The labels an annotator may choose from.
+        optimization_direction (OptimizationDirection | Unset): Which scores are better: `MAXIMIZE` (higher), `MINIMIZE`
+            (lower) or `NONE` (neither, the default).
     """
 
     id: str

@@ -17,11 +17,11 @@ T = TypeVar("T", bound="CategoricalAnnotationValue")
 
 @_attrs_define
 class CategoricalAnnotationValue:
-    """One allowed label of a categorical annotation config, with an optional score.
+    """One label a categorical annotation config offers, with an optional score.
 
     Attributes:
-        label (str):
-        score (float | Unset):
+        label (str): The label text.
+        score (float | Unset): Number tied to the label, used when scoring.
     """
 
     label: str

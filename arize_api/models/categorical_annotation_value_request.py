@@ -16,11 +16,11 @@ T = TypeVar("T", bound="CategoricalAnnotationValueRequest")
 
 @_attrs_define
 class CategoricalAnnotationValueRequest:
-    """One allowed label of a categorical annotation config, with an optional score.
+    """One label of a categorical annotation config, with an optional score.
 
     Attributes:
-        label (str):
-        score (float | Unset):
+        label (str): The label annotators pick, e.g. `good`.
+        score (float | Unset): Optional number tied to the label, e.g. 1 for `good` and 0 for `bad`.
     """
 
     label: str

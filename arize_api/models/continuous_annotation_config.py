@@ -29,17 +29,18 @@ T = TypeVar("T", bound="ContinuousAnnotationConfig")
 
 @_attrs_define
 class ContinuousAnnotationConfig:
-    """An annotation config whose values are scores in a range.
+    """An annotation config whose values are numeric scores within a range.
 
     Attributes:
         id (str):
         name (str):
         created_at (datetime.datetime):
-        space_id (str):
-        type_ (Literal['CONTINUOUS']):
-        minimum_score (float):
-        maximum_score (float):
-        optimization_direction (OptimizationDirection | Unset): Whether higher or lower values are better.
+        space_id (str): The space the config belongs to.
+        type_ (Literal['CONTINUOUS']): Always `CONTINUOUS`.
+        minimum_score (float): Lowest allowed score.
+        maximum_score (float): Highest allowed score.
+        optimization_direction (OptimizationDirection | Unset): Which scores are better: `MAXIMIZE` (higher), `MINIMIZE`
+            (lower) or `NONE` (neither, the default).
     """
 
     id: str

@@ -16,6 +16,8 @@ T = TypeVar("T", bound="CreateAgentConfigHeaders")
 
 @_attrs_define
 class CreateAgentConfigHeaders:
+    """Headers to send, name to value; stored encrypted and never returned."""
+
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -22,14 +22,15 @@ T = TypeVar("T", bound="CreateAgentIntegrationRequest")
 
 @_attrs_define
 class CreateAgentIntegrationRequest:
-    """A new agent integration.
+    """A new agent integration (`type: AGENT`).
 
     Attributes:
-        type_ (Literal['AGENT']):
-        name (str):
+        type_ (Literal['AGENT']): Must be `AGENT`.
+        name (str): Integration name, unique among the account's active `AGENT` and `EVALUATOR` integrations.
         config (CreateAgentConfig): How Arize should call a new agent integration's endpoint.
-        description (None | str | Unset):
-        scopings (list[IntegrationScopingRequest] | Unset):
+        description (None | str | Unset): Free-text description.
+        scopings (list[IntegrationScopingRequest] | Unset): Where the integration may be used; account-wide when left
+            out or empty. A scoping with `space_id` must also give `organization_id`.
     """
 
     type_: Literal["AGENT"]

@@ -16,12 +16,13 @@ T = TypeVar("T", bound="CreateAgentRequestPresetInput")
 
 @_attrs_define
 class CreateAgentRequestPresetInput:
-    """A saved request to store with an agent integration.
+    """A saved request body for a new agent integration; `id` and timestamps are set by the server.
 
     Attributes:
-        name (str):
-        config (CreateAgentRequestPresetInputConfig):
-        description (None | str | Unset):
+        name (str): Preset name, unique in the integration, 1 to 255 characters.
+        config (CreateAgentRequestPresetInputConfig): Partial request body, checked against `input_schema` with its
+            `required` list ignored.
+        description (None | str | Unset): Free-text description, at most 1024 characters.
     """
 
     name: str

@@ -20,15 +20,19 @@ class CreateAnnotationQueueRequest:
     """A new annotation queue, its configs, annotators and first records.
 
     Attributes:
-        name (str):
-        space_id (str):
-        annotation_config_ids (list[str]):
-        annotator_emails (list[str]):
-        instructions (str | Unset):
-        assignment_method (AssignmentMethod | Unset): How new queue records are shared out among annotators.
+        name (str): Queue name, up to 255 characters, unique among the space's active queues.
+        space_id (str): The space the queue is created in.
+        annotation_config_ids (list[str]): Annotation configs of the queue, at least one, all from the same space.
+        annotator_emails (list[str]): Emails of the annotators, at least one; the server resolves them to users.
+        instructions (str | Unset): Guidance for annotators, up to 5000 characters.
+        assignment_method (AssignmentMethod | Unset): How new queue records are shared out: `ALL` gives every record to
+            every annotator, `RANDOM` gives each record to one annotator picked at random.
         record_sources (list[AnnotationQueueExampleRecordInput | AnnotationQueueSessionRecordInput |
-            AnnotationQueueSpanRecordInput | AnnotationQueueTraceRecordInput] | Unset):
-        column_allowlist (list[str] | Unset):
+            AnnotationQueueSpanRecordInput | AnnotationQueueTraceRecordInput] | Unset): Up to two sources of first records,
+            together at most 500 records and 100 session records. More can be added later.
+        column_allowlist (list[str] | Unset): Record columns annotators may see, up to 1000 names of up to 512
+            characters. Omit it or send an empty list for no restriction. Columns that later records bring stay hidden until
+            allowed.
     """
 
     name: str

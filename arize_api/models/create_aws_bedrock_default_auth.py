@@ -22,13 +22,13 @@ T = TypeVar("T", bound="CreateAwsBedrockDefaultAuth")
 
 @_attrs_define
 class CreateAwsBedrockDefaultAuth:
-    """Authenticate to AWS Bedrock by assuming an IAM role.
+    """Reach AWS Bedrock by assuming an IAM role; `role_arn` is required.
 
     Attributes:
-        auth_type (Literal['DEFAULT']):
-        role_arn (str):
-        external_id (str | Unset):
-        base_url (str | Unset):
+        auth_type (Literal['DEFAULT']): Must be `DEFAULT`.
+        role_arn (str): ARN of the IAM role Arize assumes for cross-account access.
+        external_id (str | Unset): External ID of the assume-role policy; none when left out.
+        base_url (str | Unset): Custom Bedrock endpoint URL; the provider default when left out.
     """
 
     auth_type: Literal["DEFAULT"]

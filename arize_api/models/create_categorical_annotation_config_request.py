@@ -26,14 +26,16 @@ T = TypeVar("T", bound="CreateCategoricalAnnotationConfigRequest")
 
 @_attrs_define
 class CreateCategoricalAnnotationConfigRequest:
-    """A new categorical annotation config (labels from a list).
+    """A new categorical annotation config: annotators pick one label from `values`.
 
     Attributes:
-        name (str):
-        space_id (str):
-        annotation_config_type (Literal['CATEGORICAL']):
-        values (list[CategoricalAnnotationValueRequest]):
-        optimization_direction (OptimizationDirection | Unset): Whether higher or lower values are better.
+        name (str): Name of the config; unique in the space (409 otherwise).
+        space_id (str): Space the config is created in.
+        annotation_config_type (Literal['CATEGORICAL']): Always `CATEGORICAL` for this variant.
+        values (list[CategoricalAnnotationValueRequest]): The labels annotators choose from, each with an optional
+            score.
+        optimization_direction (OptimizationDirection | Unset): Which scores are better: `MAXIMIZE` (higher), `MINIMIZE`
+            (lower) or `NONE` (neither, the default).
     """
 
     name: str

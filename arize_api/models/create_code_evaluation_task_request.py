@@ -25,15 +25,20 @@ class CreateCodeEvaluationTaskRequest:
     """A new task that runs code evaluators over spans or experiments.
 
     Attributes:
-        name (str):
-        evaluators (list[SpanEvaluatorInput | TraceOrSessionEvaluatorInput]):
-        type_ (Literal['CODE_EVALUATION']):
-        project_id (str | Unset):
-        dataset_id (str | Unset):
-        experiment_ids (list[str] | Unset):
-        sampling_rate (float | Unset):
-        is_continuous (bool | Unset):
-        query_filter (str | Unset):
+        name (str): Task name, at least one character.
+        evaluators (list[SpanEvaluatorInput | TraceOrSessionEvaluatorInput]): Evaluators to run, at least one, each
+            evaluator at most once. All of them take the span shape or all the trace/session shape; mixing the shapes
+            returns 400.
+        type_ (Literal['CODE_EVALUATION']): Discriminator, always `CODE_EVALUATION`.
+        project_id (str | Unset): Project to evaluate. Give this or `dataset_id`, not both.
+        dataset_id (str | Unset): Dataset whose experiments are evaluated. Give this or `project_id`, not both.
+        experiment_ids (list[str] | Unset): Experiments of the dataset to evaluate; at least one is required with
+            `dataset_id`, and it must be empty or absent for a project task.
+        sampling_rate (float | Unset): Share of the data to evaluate, from 0 to 1. Project tasks only.
+        is_continuous (bool | Unset): Whether the task keeps evaluating new data as it arrives. Project tasks only; must
+            be `false` or absent for dataset tasks.
+        query_filter (str | Unset): Filter on the data to evaluate, for span evaluators. Cannot be sent together with
+            `query_filters`.
         query_filters (TaskQueryFiltersInput | Unset): The filters a task should select data with, and how they combine.
     """
 

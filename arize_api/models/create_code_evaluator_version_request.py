@@ -15,12 +15,12 @@ T = TypeVar("T", bound="CreateCodeEvaluatorVersionRequest")
 
 @_attrs_define
 class CreateCodeEvaluatorVersionRequest:
-    """A new code evaluator version.
+    """A new version of a `CODE` evaluator.
 
     Attributes:
-        commit_message (str):
-        code_config (CustomCodeConfigRequest | ManagedCodeConfigRequest): The code a code evaluator version runs - a
-            managed check or custom code.
+        commit_message (str): What changed in this version; 1 to 1000 characters.
+        code_config (CustomCodeConfigRequest | ManagedCodeConfigRequest): What a code evaluator version should run: a
+            built-in check (`type` `MANAGED`) or your own Python (`type` `CUSTOM`). Write form of CodeConfig.
     """
 
     commit_message: str

@@ -26,15 +26,16 @@ T = TypeVar("T", bound="CreateContinuousAnnotationConfigRequest")
 
 @_attrs_define
 class CreateContinuousAnnotationConfigRequest:
-    """A new continuous annotation config (scores in a range).
+    """A new continuous annotation config: annotators give a number between `minimum_score` and `maximum_score`.
 
     Attributes:
-        name (str):
-        space_id (str):
-        annotation_config_type (Literal['CONTINUOUS']):
-        minimum_score (float):
-        maximum_score (float):
-        optimization_direction (OptimizationDirection | Unset): Whether higher or lower values are better.
+        name (str): Name of the config; unique in the space (409 otherwise).
+        space_id (str): Space the config is created in.
+        annotation_config_type (Literal['CONTINUOUS']): Always `CONTINUOUS` for this variant.
+        minimum_score (float): Lowest score an annotator may give.
+        maximum_score (float): Highest score an annotator may give.
+        optimization_direction (OptimizationDirection | Unset): Which scores are better: `MAXIMIZE` (higher), `MINIMIZE`
+            (lower) or `NONE` (neither, the default).
     """
 
     name: str

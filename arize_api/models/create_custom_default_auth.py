@@ -22,11 +22,12 @@ T = TypeVar("T", bound="CreateCustomDefaultAuth")
 
 @_attrs_define
 class CreateCustomDefaultAuth:
-    """Authenticate to a custom provider with an API key, or not at all.
+    """Authenticate a custom endpoint with an API key, or with none. On update this block replaces the stored auth, so
+    leaving `api_key` out deletes the stored key: send it again to keep it.
 
-    Attributes:
-        auth_type (Literal['DEFAULT']):
-        api_key (str | Unset):
+        Attributes:
+            auth_type (Literal['DEFAULT']): Must be `DEFAULT`.
+            api_key (str | Unset): API key of the endpoint; optional, write-only, never returned.
     """
 
     auth_type: Literal["DEFAULT"]

@@ -17,16 +17,20 @@ T = TypeVar("T", bound="CreateEvaluatorRequest")
 
 @_attrs_define
 class CreateEvaluatorRequest:
-    """A new evaluator with its first version.
+    """Body of createEvaluator: the evaluator and its first version.
 
     Attributes:
-        space_id (str):
-        name (str):
-        type_ (EvaluatorType): The kinds of evaluator.
+        space_id (str): Space the evaluator is created in.
+        name (str): Evaluator name, 1 to 255 characters; unique in the space (409 otherwise).
+        type_ (EvaluatorType): Kind of evaluator: `TEMPLATE` an LLM judge driven by a prompt template; `CODE` a built-in
+            check or custom Python (see the inner `type` of CodeConfig); `HARNESS` a test-harness evaluator, which cannot be
+            created through this API; `REMOTE` an evaluator served by an `EVALUATOR` integration. A version's `type` always
+            equals its evaluator's.
         version (CreateCodeEvaluatorVersionRequest | CreateRemoteEvaluatorVersionRequest |
-            CreateTemplateEvaluatorVersionRequest): A new evaluator version - code, remote or template, by which config it
-            carries.
-        description (str | Unset):
+            CreateTemplateEvaluatorVersionRequest): An evaluator version to create: a commit message plus exactly one of
+            `template_config`, `code_config` or `remote_config`, matching the evaluator's `type`. Used as `version` in
+            createEvaluator and as the body of createEvaluatorVersion.
+        description (str | Unset): Optional free-text description.
     """
 
     space_id: str

@@ -22,12 +22,13 @@ T = TypeVar("T", bound="CreateGeminiConfig")
 
 @_attrs_define
 class CreateGeminiConfig:
-    """Settings for a new Gemini LLM integration.
+    """Settings for a new Google Gemini integration; `api_key` is required.
 
     Attributes:
-        provider (Literal['GEMINI']):
-        api_key (str):
-        is_function_calling_enabled (bool | Unset):
+        provider (Literal['GEMINI']): Must be `GEMINI`.
+        api_key (str): API key of the provider; write-only, never returned.
+        is_function_calling_enabled (bool | Unset): Let the model call functions (tools); treated as `true` when left
+            out.
     """
 
     provider: Literal["GEMINI"]

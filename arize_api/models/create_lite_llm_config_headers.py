@@ -16,6 +16,11 @@ T = TypeVar("T", bound="CreateLiteLlmConfigHeaders")
 
 @_attrs_define
 class CreateLiteLlmConfigHeaders:
+    """Custom request headers, name to value. Write-only (reads show `header_names`); none when left out. The serialized
+    map may not exceed 8,175 bytes.
+
+    """
+
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -22,15 +22,16 @@ T = TypeVar("T", bound="CreateLlmIntegrationRequest")
 
 @_attrs_define
 class CreateLlmIntegrationRequest:
-    """A new LLM integration.
+    """A new LLM integration (`type: LLM`).
 
     Attributes:
-        type_ (Literal['LLM']):
-        name (str):
+        type_ (Literal['LLM']): Must be `LLM`.
+        name (str): Integration name, unique among the account's `LLM` integrations.
         config (CreateAnthropicConfig | CreateAwsBedrockConfig | CreateCustomConfig | CreateFireworksConfig |
             CreateGeminiConfig | CreateLiteLlmConfig | CreateNvidiaNimConfig | CreateOpenAiConfig | CreateTogetherAiConfig |
-            CreateVertexAiConfig): Provider settings for a new LLM integration; `provider` says which.
-        scopings (list[IntegrationScopingRequest] | Unset):
+            CreateVertexAiConfig): Provider settings for a new LLM integration; `provider` is required and picks the shape.
+        scopings (list[IntegrationScopingRequest] | Unset): Where the integration may be used; account-wide when left
+            out.
     """
 
     type_: Literal["LLM"]

@@ -22,12 +22,13 @@ T = TypeVar("T", bound="CreateOpenAiConfig")
 
 @_attrs_define
 class CreateOpenAiConfig:
-    """Settings for a new OpenAI LLM integration.
+    """Settings for a new OpenAI integration; `api_key` is required.
 
     Attributes:
-        provider (Literal['OPEN_AI']):
-        api_key (str):
-        is_function_calling_enabled (bool | Unset):
+        provider (Literal['OPEN_AI']): Must be `OPEN_AI`.
+        api_key (str): API key of the provider; write-only, never returned.
+        is_function_calling_enabled (bool | Unset): Let the model call functions (tools); treated as `true` when left
+            out.
     """
 
     provider: Literal["OPEN_AI"]

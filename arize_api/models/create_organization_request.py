@@ -16,11 +16,12 @@ T = TypeVar("T", bound="CreateOrganizationRequest")
 
 @_attrs_define
 class CreateOrganizationRequest:
-    """A new organization.
+    """Body of `createOrganization`.
 
     Attributes:
-        name (str):
-        description (str | Unset):
+        name (str): Organization name, unique in the account (1 to 255 characters).
+        description (str | Unset): What the organization is for, at most 1000 characters; stored as an empty string when
+            left out.
     """
 
     name: str

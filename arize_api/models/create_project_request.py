@@ -15,11 +15,11 @@ T = TypeVar("T", bound="CreateProjectRequest")
 
 @_attrs_define
 class CreateProjectRequest:
-    """A new project in a space.
+    """Body of `createProject`.
 
     Attributes:
-        name (str):
-        space_id (str):
+        name (str): Project name, unique in the space.
+        space_id (str): ID of the space to create the project in.
     """
 
     name: str

@@ -16,13 +16,13 @@ T = TypeVar("T", bound="CreatePromptRequest")
 
 @_attrs_define
 class CreatePromptRequest:
-    """A new prompt in a space with its first version.
+    """Body of createPrompt: the prompt and its first version.
 
     Attributes:
-        space_id (str):
-        name (str):
-        version (PromptVersionCreateRequest): The first version of a new prompt.
-        description (str | Unset):
+        space_id (str): Space the prompt is created in.
+        name (str): Prompt name; unique in the space (409 otherwise) and fixed after creation.
+        version (PromptVersionCreateRequest): The first version of a new prompt, as `version` in createPrompt.
+        description (str | Unset): Optional; the prompt has no description when omitted.
     """
 
     space_id: str

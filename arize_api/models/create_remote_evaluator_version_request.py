@@ -15,11 +15,12 @@ T = TypeVar("T", bound="CreateRemoteEvaluatorVersionRequest")
 
 @_attrs_define
 class CreateRemoteEvaluatorVersionRequest:
-    """A new remote evaluator version, served by an evaluator integration.
+    """A new version of a `REMOTE` evaluator, served by an `EVALUATOR` integration.
 
     Attributes:
-        commit_message (str):
-        remote_config (RemoteConfigInput): The evaluator integration a remote evaluator should call.
+        commit_message (str): What changed in this version; 1 to 1000 characters.
+        remote_config (RemoteConfigInput): The `EVALUATOR` integration a remote evaluator version should call. Other
+            versions may use the same integration; editing it changes them all.
     """
 
     commit_message: str

@@ -15,10 +15,10 @@ T = TypeVar("T", bound="CreateResourceRestrictionRequest")
 
 @_attrs_define
 class CreateResourceRestrictionRequest:
-    """The resource to restrict to its role bindings.
+    """Body of `createResourceRestriction`.
 
     Attributes:
-        resource_id (str):
+        resource_id (str): Global ID of the project, dashboard or prompt to restrict.
     """
 
     resource_id: str

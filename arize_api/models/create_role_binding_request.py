@@ -19,13 +19,15 @@ T = TypeVar("T", bound="CreateRoleBindingRequest")
 
 @_attrs_define
 class CreateRoleBindingRequest:
-    """Grant a role to a user on a space or project.
+    """Body of `createRoleBinding`. Server-set members (`id`, timestamps) are refused.
 
     Attributes:
-        role_id (str):
-        user_id (str):
-        resource_type (RoleBindingResourceType): The kinds of resource a role can be bound on.
-        resource_id (str):
+        role_id (str): ID of the role to grant.
+        user_id (str): ID of the user to grant it to. For a service key, the ID of its bot user (`bot_user.id` from
+            creating or listing API keys), not of the person who made the key.
+        resource_type (RoleBindingResourceType): Kinds of resource a role can be bound on: `SPACE` or `PROJECT`. A
+            `resource_id` must be of the same kind.
+        resource_id (str): ID of the space or project; it must be of the kind `resource_type` names.
     """
 
     role_id: str

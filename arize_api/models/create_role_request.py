@@ -17,12 +17,12 @@ T = TypeVar("T", bound="CreateRoleRequest")
 
 @_attrs_define
 class CreateRoleRequest:
-    """A new custom role and its permissions.
+    """Body of `createRole`.
 
     Attributes:
-        name (str):
-        permissions (list[Permission]):
-        description (str | Unset):
+        name (str): Role name, unique in the account: 1 to 255 letters, digits, spaces and common punctuation.
+        permissions (list[Permission]): Permissions to grant; at least one, each a valid permission identifier.
+        description (str | Unset): What the role is for, at most 1000 characters.
     """
 
     name: str

@@ -24,12 +24,12 @@ class CreateRunExperimentTaskRequest:
     """A new task that runs experiments over a dataset.
 
     Attributes:
-        name (str):
-        type_ (Literal['RUN_EXPERIMENT']):
-        dataset_id (str):
+        name (str): Task name, at least one character.
+        type_ (Literal['RUN_EXPERIMENT']): Discriminator, always `RUN_EXPERIMENT`.
+        dataset_id (str): The dataset whose examples each run uses.
         run_configuration (AgentCallRunConfigRequest | LlmGenerationRunConfigRequest |
-            TemplateEvaluationRunConfigRequest): How a run-experiment task should produce outputs - LLM generation, agent
-            call or template evaluation.
+            TemplateEvaluationRunConfigRequest): How a run-experiment task should produce outputs; exactly one way, named by
+            `experiment_type`: `LLM_GENERATION`, `TEMPLATE_EVALUATION` or `AGENT_CALL`.
     """
 
     name: str

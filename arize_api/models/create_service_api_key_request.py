@@ -24,16 +24,18 @@ T = TypeVar("T", bound="CreateServiceApiKeyRequest")
 
 @_attrs_define
 class CreateServiceApiKeyRequest:
-    """A new service key, acting as a bot user with its own roles.
+    """A new service key, acting as a new bot user with the roles given here.
 
     Attributes:
-        key_type (Literal['SERVICE']):
-        name (str):
-        organizations (list[ServiceKeyOrgAssignment]):
-        description (str | Unset):
-        expires_at (datetime.datetime | Unset):
+        key_type (Literal['SERVICE']): Must be `SERVICE`.
+        name (str): Name of the key, at most 256 characters.
+        organizations (list[ServiceKeyOrgAssignment]): Organizations the bot user gets access to, 1 to 100, each with at
+            least one of its spaces. Every space must belong to the organization it is listed under.
+        description (str | Unset): Free-text description, at most 1000 characters.
+        expires_at (datetime.datetime | Unset): When the key should stop working. Left out: never, unless the account
+            caps key lifetime, in which case the longest allowed lifetime; a date past the cap returns 422.
         account_role (CustomUserRoleAssignmentRequest | PredefinedUserRoleAssignmentRequest | Unset): An account role to
-            grant - built-in or custom.
+            grant, in a request: `{type: PREDEFINED, name: ADMIN | MEMBER | ANNOTATOR}` or `{type: CUSTOM, id: <role ID>}`.
     """
 
     key_type: Literal["SERVICE"]

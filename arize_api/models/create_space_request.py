@@ -16,13 +16,15 @@ T = TypeVar("T", bound="CreateSpaceRequest")
 
 @_attrs_define
 class CreateSpaceRequest:
-    """A new space in an organization.
+    """Body of `createSpace`.
 
     Attributes:
-        name (str):
-        organization_id (str):
-        description (str | Unset):
-        is_private (bool | Unset):
+        name (str): Space name, unique in the organization (at most 255 characters).
+        organization_id (str): ID of the organization to create the space in.
+        description (str | Unset): What the space is for, at most 1000 characters; stored as an empty string when left
+            out.
+        is_private (bool | Unset): Create the space as private, visible only to its members and to account, organization
+            and space admins. Treated as `false` (public) when left out.
     """
 
     name: str

@@ -17,13 +17,13 @@ T = TypeVar("T", bound="CreateTagRequest")
 
 @_attrs_define
 class CreateTagRequest:
-    """A new tag in a space.
+    """A new tag of a space; unknown members are rejected with 400.
 
     Attributes:
-        name (str):
-        space_id (str):
-        description (None | str | Unset):
-        color (None | TagColor | Unset):
+        name (str): 1 to 100 characters, not blank after trimming; unique within the space ignoring case (else 409).
+        space_id (str): The space to create the tag in; the caller must be allowed to create tags there.
+        description (None | str | Unset): What the tag is for; stored as `null` when omitted.
+        color (None | TagColor | Unset): Display color; stored as `null` (no color) when omitted.
     """
 
     name: str

@@ -15,11 +15,12 @@ T = TypeVar("T", bound="CreateTemplateEvaluatorVersionRequest")
 
 @_attrs_define
 class CreateTemplateEvaluatorVersionRequest:
-    """A new LLM template evaluator version.
+    """A new version of a `TEMPLATE` (LLM judge) evaluator.
 
     Attributes:
-        commit_message (str):
-        template_config (TemplateConfigInput): An LLM template evaluator - the template, answer choices and model.
+        commit_message (str): What changed in this version; 1 to 1000 characters.
+        template_config (TemplateConfigInput): An LLM judge to create: the prompt template, its answer choices and the
+            model that runs it.
     """
 
     commit_message: str

@@ -16,14 +16,16 @@ T = TypeVar("T", bound="CreateUserRequest")
 
 @_attrs_define
 class CreateUserRequest:
-    """A user to invite to the account.
+    """Body of `createUser`. The account role decides the user's developer permissions.
 
     Attributes:
-        name (str):
-        email (str):
-        role (CustomUserRoleAssignmentRequest | PredefinedUserRoleAssignmentRequest): An account role to grant - built-
-            in or custom.
-        invite_mode (InviteMode): How a new user is invited.
+        name (str): Full name of the user, 1 to 255 characters.
+        email (str): A valid email address; with an invitation mode it also keys repeated calls.
+        role (CustomUserRoleAssignmentRequest | PredefinedUserRoleAssignmentRequest): An account role to grant, in a
+            request: `{type: PREDEFINED, name: ADMIN | MEMBER | ANNOTATOR}` or `{type: CUSTOM, id: <role ID>}`.
+        invite_mode (InviteMode): How a new user is invited: `NONE` adds the user with no email (SSO-only accounts),
+            `EMAIL_LINK` emails a link to finish registration, `TEMPORARY_PASSWORD` returns a one-time password in the
+            response that the user must change at first login (treat it as a secret).
     """
 
     name: str

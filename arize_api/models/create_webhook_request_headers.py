@@ -16,6 +16,11 @@ T = TypeVar("T", bound="CreateWebhookRequestHeaders")
 
 @_attrs_define
 class CreateWebhookRequestHeaders:
+    """Extra HTTP headers for each delivery, at most 20. Names must be valid header names; connection-management headers
+    such as `Host` or `Content-Length` are rejected. Write-only.
+
+    """
+
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -26,20 +26,21 @@ T = TypeVar("T", bound="CreatedUserApiKey")
 
 @_attrs_define
 class CreatedUserApiKey:
-    """A new user key with its secret.
+    """A user key just created, with its secret.
 
     Attributes:
         id (str):
         name (str):
-        key_type (Literal['USER']):
-        status (ApiKeyStatus): Whether an API key can still be used.
-        redacted_key (str):
+        key_type (Literal['USER']): Always `USER`.
+        status (ApiKeyStatus): Whether an API key works: `ACTIVE` keys authenticate, `REVOKED` keys no longer do.
+        redacted_key (str): Shortened form of the key for display (e.g. `ak-abc...xyz`).
         created_at (datetime.datetime):
-        created_by_user_id (str):
-        key (str):
-        description (str | Unset):
-        expires_at (datetime.datetime | Unset):
-        last_used_at (datetime.datetime | Unset):
+        created_by_user_id (str): ID of the user who created the key.
+        key (str): The full secret. Returned only in this answer and never again: store it safely.
+        description (str | Unset): Free-text description given at creation.
+        expires_at (datetime.datetime | Unset): When the key stops working; absent for a key that never expires.
+        last_used_at (datetime.datetime | Unset): Roughly when the key last authenticated; updated from time to time, so
+            it may lag.
     """
 
     id: str

@@ -22,11 +22,11 @@ T = TypeVar("T", bound="CustomDefaultAuth")
 
 @_attrs_define
 class CustomDefaultAuth:
-    """A custom provider reached with an optional API key.
+    """A custom endpoint with an API key, or with no credential at all (then `has_api_key` is false).
 
     Attributes:
-        auth_type (Literal['DEFAULT']):
-        has_api_key (bool):
+        auth_type (Literal['DEFAULT']): Always `DEFAULT`.
+        has_api_key (bool): Whether an API key is stored; the key itself is never returned.
     """
 
     auth_type: Literal["DEFAULT"]

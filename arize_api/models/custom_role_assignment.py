@@ -23,12 +23,12 @@ T = TypeVar("T", bound="CustomRoleAssignment")
 
 @_attrs_define
 class CustomRoleAssignment:
-    """A space role granted through a custom role.
+    """A space role held through a custom role.
 
     Attributes:
         type_ (Literal['CUSTOM']): Always `CUSTOM` (a `SpaceRoleAssignmentType` value).
-        id (str):
-        name (str | Unset):
+        id (str): ID of the custom role.
+        name (str | Unset): Name of the custom role; only in responses.
     """
 
     type_: Literal["CUSTOM"]

@@ -19,11 +19,12 @@ T = TypeVar("T", bound="CustomRoleAssignmentRequest")
 
 @_attrs_define
 class CustomRoleAssignmentRequest:
-    """Grant a space role through a custom role id.
+    """Grant a space role through a custom role, named by its ID.
 
     Attributes:
-        type_ (SpaceRoleAssignmentType): Whether a role assignment uses a built-in or a custom role.
-        id (str):
+        type_ (SpaceRoleAssignmentType): Kind of space role assignment: `PREDEFINED` (a built-in role) or `CUSTOM` (a
+            custom role).
+        id (str): ID of the custom role.
     """
 
     type_: SpaceRoleAssignmentType

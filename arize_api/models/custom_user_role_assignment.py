@@ -23,12 +23,12 @@ T = TypeVar("T", bound="CustomUserRoleAssignment")
 
 @_attrs_define
 class CustomUserRoleAssignment:
-    """An account role granted through a custom role.
+    """An account role held through a custom role (not yet in use).
 
     Attributes:
         type_ (Literal['CUSTOM']): Always `CUSTOM` (a `UserRoleAssignmentType` value).
-        id (str):
-        name (str | Unset):
+        id (str): ID of the custom role.
+        name (str | Unset): Name of the custom role; only in responses.
     """
 
     type_: Literal["CUSTOM"]

@@ -19,11 +19,12 @@ T = TypeVar("T", bound="CustomUserRoleAssignmentRequest")
 
 @_attrs_define
 class CustomUserRoleAssignmentRequest:
-    """Grant an account role through a custom role id.
+    """Grant an account role through a custom role, named by its ID.
 
     Attributes:
-        type_ (UserRoleAssignmentType): Whether a role assignment uses a built-in or a custom role.
-        id (str):
+        type_ (UserRoleAssignmentType): Kind of account role assignment: `PREDEFINED` (a built-in role) or `CUSTOM` (a
+            custom role).
+        id (str): ID of the custom role.
     """
 
     type_: UserRoleAssignmentType

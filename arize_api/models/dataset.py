@@ -19,15 +19,16 @@ T = TypeVar("T", bound="Dataset")
 
 @_attrs_define
 class Dataset:
-    """A named collection of examples in a space, with its versions.
+    """A named, versioned collection of examples in a space, used to test and evaluate LLM applications.
 
     Attributes:
         id (str):
         name (str):
-        space_id (str):
+        space_id (str): The space the dataset belongs to.
         created_at (datetime.datetime):
-        updated_at (datetime.datetime):
-        versions (list[DatasetVersion] | Unset):
+        updated_at (datetime.datetime): When the dataset last changed.
+        versions (list[DatasetVersion] | Unset): The dataset's versions, most recently created first; only Get dataset
+            fills it (lists leave it out).
     """
 
     id: str

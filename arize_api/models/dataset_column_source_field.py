@@ -26,12 +26,12 @@ T = TypeVar("T", bound="DatasetColumnSourceField")
 
 @_attrs_define
 class DatasetColumnSourceField:
-    """A widget field taken from a dataset column.
+    """A widget source field that is a top-level dataset column.
 
     Attributes:
         kind (Literal['DATASET_COLUMN']): Always `DATASET_COLUMN` (a `WidgetSourceFieldKind` value).
-        data_type (WidgetSourceDataType): The data types of a widget source field.
-        column_name (str):
+        data_type (WidgetSourceDataType): The data type of a dataset field a widget reads.
+        column_name (str): Name of the dataset column.
     """
 
     kind: Literal["DATASET_COLUMN"]

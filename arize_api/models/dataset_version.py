@@ -18,14 +18,14 @@ T = TypeVar("T", bound="DatasetVersion")
 
 @_attrs_define
 class DatasetVersion:
-    """An immutable snapshot of a dataset's examples.
+    """A saved snapshot of a dataset's examples; an update can change a version in place or produce a new one.
 
     Attributes:
         id (str):
-        name (str):
-        dataset_id (str):
+        name (str): Name of the version.
+        dataset_id (str): The dataset this version belongs to.
         created_at (datetime.datetime):
-        updated_at (datetime.datetime):
+        updated_at (datetime.datetime): When the version last changed.
     """
 
     id: str

@@ -18,16 +18,16 @@ T = TypeVar("T", bound="DatasetVersionWithExampleIds")
 
 @_attrs_define
 class DatasetVersionWithExampleIds:
-    """The dataset version a write produced, and the ids of the examples written.
+    """The dataset a write went to, the version written and the ids of the examples inserted or updated.
 
     Attributes:
-        id (str):
-        name (str):
-        space_id (str):
-        created_at (datetime.datetime):
-        updated_at (datetime.datetime):
-        dataset_version_id (str):
-        example_ids (list[str]):
+        id (str): The dataset's ID.
+        name (str): The dataset's name.
+        space_id (str): The space the dataset belongs to.
+        created_at (datetime.datetime): When the dataset was created.
+        updated_at (datetime.datetime): When the dataset last changed.
+        dataset_version_id (str): The version the examples were written to (a new one when `new_version` was given).
+        example_ids (list[str]): IDs of the examples inserted or updated.
     """
 
     id: str

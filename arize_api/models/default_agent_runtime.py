@@ -15,10 +15,10 @@ T = TypeVar("T", bound="DefaultAgentRuntime")
 
 @_attrs_define
 class DefaultAgentRuntime:
-    """The agent runtime a space uses by default.
+    """The agent integration a space should use by default.
 
     Attributes:
-        integration_id (str):
+        integration_id (str): ID of the agent integration.
     """
 
     integration_id: str

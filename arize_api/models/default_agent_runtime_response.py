@@ -16,10 +16,10 @@ T = TypeVar("T", bound="DefaultAgentRuntimeResponse")
 
 @_attrs_define
 class DefaultAgentRuntimeResponse:
-    """The agent runtime a space uses by default, as returned.
+    """The agent integration a space uses by default.
 
     Attributes:
-        integration_id (str):
+        integration_id (str): ID of the agent integration.
     """
 
     integration_id: str

@@ -15,11 +15,11 @@ T = TypeVar("T", bound="DefaultLLMIntegration")
 
 @_attrs_define
 class DefaultLLMIntegration:
-    """The LLM integration and model a space uses by default.
+    """The LLM integration and model a space should use by default.
 
     Attributes:
-        integration_id (str):
-        model_name (str):
+        integration_id (str): ID of the LLM integration.
+        model_name (str): Model of that integration to use.
     """
 
     integration_id: str

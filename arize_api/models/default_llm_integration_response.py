@@ -16,11 +16,11 @@ T = TypeVar("T", bound="DefaultLLMIntegrationResponse")
 
 @_attrs_define
 class DefaultLLMIntegrationResponse:
-    """The LLM integration and model a space uses by default, as returned.
+    """The LLM integration and model a space uses by default.
 
     Attributes:
-        integration_id (str):
-        model_name (str):
+        integration_id (str): ID of the LLM integration.
+        model_name (str): Model of that integration in use.
     """
 
     integration_id: str

@@ -15,11 +15,12 @@ T = TypeVar("T", bound="DeleteDatasetExamplesRequest")
 
 @_attrs_define
 class DeleteDatasetExamplesRequest:
-    """Ids of the examples to delete.
+    """The examples to delete and the version to delete them from.
 
     Attributes:
-        dataset_version_id (str):
-        example_ids (list[str]):
+        dataset_version_id (str): The version to delete from; examples are removed from it in place and no new version
+            is made.
+        example_ids (list[str]): 1 to 1000 distinct, non-empty example ids.
     """
 
     dataset_version_id: str

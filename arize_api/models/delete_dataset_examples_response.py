@@ -16,12 +16,14 @@ T = TypeVar("T", bound="DeleteDatasetExamplesResponse")
 
 @_attrs_define
 class DeleteDatasetExamplesResponse:
-    """Ids of the examples that were deleted.
+    """The outcome of a delete of examples: every requested id is reported as deleted or not.
 
     Attributes:
-        completed (bool):
-        deleted_example_ids (list[str]):
-        not_deleted_example_ids (list[str]):
+        completed (bool): `true` when the work finished and no retry is needed; `false` when it stopped early (resend
+            the whole request).
+        deleted_example_ids (list[str]): Ids deleted by this request.
+        not_deleted_example_ids (list[str]): Requested ids not deleted: not in the version (never added or already
+            deleted), or not reached when `completed` is `false`.
     """
 
     completed: bool

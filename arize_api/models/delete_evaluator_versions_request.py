@@ -15,10 +15,11 @@ T = TypeVar("T", bound="DeleteEvaluatorVersionsRequest")
 
 @_attrs_define
 class DeleteEvaluatorVersionsRequest:
-    """Ids of the evaluator versions to delete.
+    """Body of deleteEvaluatorVersions: the versions to delete from the evaluator in the path.
 
     Attributes:
-        version_ids (list[str]):
+        version_ids (list[str]): 1 to 100 version IDs (400 otherwise); duplicates count once, and IDs of other
+            evaluators come back as not deleted.
     """
 
     version_ids: list[str]

@@ -17,16 +17,19 @@ T = TypeVar("T", bound="DeleteSpansProblem")
 
 @_attrs_define
 class DeleteSpansProblem:
-    """A partial delete (503) - which spans went and which remain; retry the whole request.
+    """The 503 problem of a span delete that failed part way: which span ids were deleted and which were not. Resending the
+    whole request is safe.
 
-    Attributes:
-        title (str):
-        status (int):
-        type_ (str | Unset):
-        detail (str | Unset):
-        instance (str | Unset):
-        deleted_span_ids (list[str] | Unset):
-        not_deleted_span_ids (list[str] | Unset):
+        Attributes:
+            title (str): Short summary of the problem type.
+            status (int): The HTTP status, 503.
+            type_ (str | Unset): URI naming the problem type.
+            detail (str | Unset): Explanation of this occurrence.
+            instance (str | Unset): URI naming this occurrence.
+            deleted_span_ids (list[str] | Unset): Span ids deleted before the failure; keeping them in the retry is
+                harmless.
+            not_deleted_span_ids (list[str] | Unset): Span ids not deleted before the failure; resend the request to delete
+                them.
     """
 
     title: str

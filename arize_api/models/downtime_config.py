@@ -21,9 +21,9 @@ class DowntimeConfig:
     """A recurring window in which a monitor does not alert.
 
     Attributes:
-        start (datetime.datetime):
-        duration_seconds (int):
-        frequency_days (int):
+        start (datetime.datetime): When the first downtime window begins.
+        duration_seconds (int): Length of each downtime window, in seconds.
+        frequency_days (int): Days between the starts of two downtime windows.
     """
 
     start: datetime.datetime

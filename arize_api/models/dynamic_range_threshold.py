@@ -29,9 +29,9 @@ class DynamicRangeThreshold:
     """Alert outside a band computed from recent history.
 
     Attributes:
-        type_ (Literal['DYNAMIC_RANGE']):
-        calculation (ThresholdCalculation): How a dynamic threshold measures spread - standard deviation or median
-            absolute deviation.
+        type_ (Literal['DYNAMIC_RANGE']): Discriminator, always `DYNAMIC_RANGE`.
+        calculation (ThresholdCalculation): How a dynamic threshold measures the metric's spread over the baseline:
+            `STDEV` for standard deviation, `MAD` for median absolute deviation.
         lower (DynamicThresholdBound): One side of a dynamic threshold - a comparison and a multiplier of the deviation.
         upper (DynamicThresholdBound): One side of a dynamic threshold - a comparison and a multiplier of the deviation.
     """

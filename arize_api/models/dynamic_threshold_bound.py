@@ -20,8 +20,8 @@ class DynamicThresholdBound:
     """One side of a dynamic threshold - a comparison and a multiplier of the deviation.
 
     Attributes:
-        operator (ThresholdOperator): How a value is compared with a threshold.
-        multiplier (float):
+        operator (ThresholdOperator): How a computed metric value is compared with a threshold or bound.
+        multiplier (float): How many units of the spread (e.g. standard deviations) set this bound.
     """
 
     operator: ThresholdOperator

@@ -25,8 +25,8 @@ class EmailNotificationConfig:
     """Send monitor alerts to an email address.
 
     Attributes:
-        type_ (Literal['EMAIL']):
-        email_address (str):
+        type_ (Literal['EMAIL']): Discriminator, always `EMAIL`.
+        email_address (str): Address that receives the alert when the monitor triggers.
     """
 
     type_: Literal["EMAIL"]

@@ -17,14 +17,15 @@ T = TypeVar("T", bound="Evaluation")
 
 @_attrs_define
 class Evaluation:
-    """One evaluation result on a record - a score, label and explanation.
+    """An evaluation result on a record: a score, label and explanation from an evaluator.
 
     Attributes:
-        name (str):
-        score (float | Unset):
-        label (str | Unset):
-        explanation (str | Unset):
-        metadata (EvaluationMetadata | Unset):
+        name (str): Name of the evaluation.
+        score (float | Unset): Numeric result.
+        label (str | Unset): Categorical result.
+        explanation (str | Unset): Why the evaluator gave this result.
+        metadata (EvaluationMetadata | Unset): Extra data about the evaluation, such as task and run ids; absent when
+            there is none.
     """
 
     name: str

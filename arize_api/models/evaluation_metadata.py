@@ -16,6 +16,8 @@ T = TypeVar("T", bound="EvaluationMetadata")
 
 @_attrs_define
 class EvaluationMetadata:
+    """Extra data about the evaluation, such as task and run ids; absent when there is none."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

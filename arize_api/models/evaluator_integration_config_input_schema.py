@@ -16,6 +16,8 @@ T = TypeVar("T", bound="EvaluatorIntegrationConfigInputSchema")
 
 @_attrs_define
 class EvaluatorIntegrationConfigInputSchema:
+    """JSON Schema (Draft-07) the endpoint's request body follows."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -16,13 +16,15 @@ T = TypeVar("T", bound="EvaluatorLlmConfig")
 
 @_attrs_define
 class EvaluatorLlmConfig:
-    """The model an LLM evaluator calls, and how.
+    """The model an LLM judge calls, and through which AI integration.
 
     Attributes:
-        ai_integration_id (str):
-        model_name (str):
-        invocation_parameters (InvocationParams): Model call parameters (temperature, token limits, tools, ...).
-        provider_parameters (ProviderParams): Provider-specific settings of a prompt version.
+        ai_integration_id (str): AI integration (provider credentials) used to call the model.
+        model_name (str): Model to call, e.g. `gpt-4o`.
+        invocation_parameters (InvocationParams): Parameters for calling an LLM; which ones apply depends on the
+            provider and model.
+        provider_parameters (ProviderParams): Settings of a prompt version or LLM judge that only one provider uses. The
+            server may add members not listed here.
     """
 
     ai_integration_id: str

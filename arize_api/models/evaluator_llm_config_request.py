@@ -15,14 +15,16 @@ T = TypeVar("T", bound="EvaluatorLlmConfigRequest")
 
 @_attrs_define
 class EvaluatorLlmConfigRequest:
-    """The model an LLM evaluator should call, and how.
+    """The model an LLM judge should call, and through which AI integration (write form of EvaluatorLlmConfig).
 
     Attributes:
-        ai_integration_id (str):
-        model_name (str):
-        invocation_parameters (InvocationParamsRequest): Model call parameters to use (temperature, token limits, tools,
-            ...).
-        provider_parameters (ProviderParamsRequest): Provider-specific settings for a prompt version.
+        ai_integration_id (str): AI integration (provider credentials) used to call the model; it must exist and be open
+            to the evaluator's space (404 otherwise).
+        model_name (str): Model to call, e.g. `gpt-4o`.
+        invocation_parameters (InvocationParamsRequest): Parameters for calling an LLM, as sent in a write; unknown
+            members are rejected.
+        provider_parameters (ProviderParamsRequest): Settings that only one provider uses (write form of ProviderParams;
+            unknown members are refused).
     """
 
     ai_integration_id: str

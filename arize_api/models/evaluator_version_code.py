@@ -24,18 +24,19 @@ T = TypeVar("T", bound="EvaluatorVersionCode")
 
 @_attrs_define
 class EvaluatorVersionCode:
-    """A version of a code evaluator.
+    """A version of a `CODE` evaluator.
 
     Attributes:
         id (str):
-        evaluator_id (str):
-        commit_hash (str):
-        commit_message (None | str):
+        evaluator_id (str): The evaluator this version belongs to.
+        commit_hash (str): Unique hash that identifies this version.
+        commit_message (None | str): What changed in this version; up to 1000 characters, may be null.
         created_at (datetime.datetime):
-        created_by_user_id (None | str):
-        type_ (Literal['CODE']):
-        code_config (CustomCodeConfig | ManagedCodeConfig): The code a code evaluator runs; `type` says managed or
-            custom.
+        created_by_user_id (None | str): User who created the version; may be null.
+        type_ (Literal['CODE']): Always `CODE` for this variant; equals the evaluator's `type`.
+        code_config (CustomCodeConfig | ManagedCodeConfig): What a code evaluator version runs. The inner `type` picks
+            `MANAGED` (a built-in check) or `CUSTOM` (your own Python); it is separate from the version's `type`, which is
+            always `CODE`.
     """
 
     id: str

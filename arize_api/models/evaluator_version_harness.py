@@ -24,16 +24,17 @@ T = TypeVar("T", bound="EvaluatorVersionHarness")
 
 @_attrs_define
 class EvaluatorVersionHarness:
-    """A version of a harness evaluator.
+    """A version of a `HARNESS` evaluator. Only the common version metadata is returned; the harness configuration is not
+    exposed yet.
 
-    Attributes:
-        id (str):
-        evaluator_id (str):
-        commit_hash (str):
-        commit_message (None | str):
-        created_at (datetime.datetime):
-        created_by_user_id (None | str):
-        type_ (Literal['HARNESS']):
+        Attributes:
+            id (str):
+            evaluator_id (str): The evaluator this version belongs to.
+            commit_hash (str): Unique hash that identifies this version.
+            commit_message (None | str): What changed in this version; up to 1000 characters, may be null.
+            created_at (datetime.datetime):
+            created_by_user_id (None | str): User who created the version; may be null.
+            type_ (Literal['HARNESS']): Always `HARNESS` for this variant; equals the evaluator's `type`.
     """
 
     id: str

@@ -24,17 +24,18 @@ T = TypeVar("T", bound="EvaluatorVersionRemote")
 
 @_attrs_define
 class EvaluatorVersionRemote:
-    """A version of a remote evaluator.
+    """A version of a `REMOTE` evaluator.
 
     Attributes:
         id (str):
-        evaluator_id (str):
-        commit_hash (str):
-        commit_message (None | str):
+        evaluator_id (str): The evaluator this version belongs to.
+        commit_hash (str): Unique hash that identifies this version.
+        commit_message (None | str): What changed in this version; up to 1000 characters, may be null.
         created_at (datetime.datetime):
-        created_by_user_id (None | str):
-        type_ (Literal['REMOTE']):
-        remote_config (RemoteConfig): The evaluator integration a remote evaluator calls.
+        created_by_user_id (None | str): User who created the version; may be null.
+        type_ (Literal['REMOTE']): Always `REMOTE` for this variant; equals the evaluator's `type`.
+        remote_config (RemoteConfig): The `EVALUATOR` integration a remote evaluator version calls. Several versions can
+            share one integration, and a change to it affects them all.
     """
 
     id: str

@@ -24,17 +24,18 @@ T = TypeVar("T", bound="EvaluatorVersionTemplate")
 
 @_attrs_define
 class EvaluatorVersionTemplate:
-    """A version of an LLM template evaluator.
+    """A version of a `TEMPLATE` (LLM judge) evaluator.
 
     Attributes:
         id (str):
-        evaluator_id (str):
-        commit_hash (str):
-        commit_message (None | str):
+        evaluator_id (str): The evaluator this version belongs to.
+        commit_hash (str): Unique hash that identifies this version.
+        commit_message (None | str): What changed in this version; up to 1000 characters, may be null.
         created_at (datetime.datetime):
-        created_by_user_id (None | str):
-        type_ (Literal['TEMPLATE']):
-        template_config (TemplateConfig): An LLM template evaluator - the template, answer choices and model.
+        created_by_user_id (None | str): User who created the version; may be null.
+        type_ (Literal['TEMPLATE']): Always `TEMPLATE` for this variant; equals the evaluator's `type`.
+        template_config (TemplateConfig): An LLM judge: the prompt template, its answer choices and the model that runs
+            it.
     """
 
     id: str

@@ -17,14 +17,14 @@ T = TypeVar("T", bound="ExperimentChartWidgetPlot")
 
 @_attrs_define
 class ExperimentChartWidgetPlot:
-    """One plotted series of an experiment chart.
+    """One experiment metric series of an experiment chart.
 
     Attributes:
         id (str):
-        dataset_id (str):
-        position (int):
+        dataset_id (str): The dataset whose experiments the series covers.
+        position (int): Display order within the widget.
         title (str):
-        performance_metric (None | str | Unset):
+        performance_metric (None | str | Unset): The performance metric plotted.
     """
 
     id: str

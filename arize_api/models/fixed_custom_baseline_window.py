@@ -27,9 +27,9 @@ class FixedCustomBaselineWindow:
     """A baseline over a fixed time range.
 
     Attributes:
-        type_ (Literal['FIXED']):
-        fixed_start_date (datetime.datetime):
-        fixed_end_date (datetime.datetime):
+        type_ (Literal['FIXED']): Discriminator, always `FIXED`.
+        fixed_start_date (datetime.datetime): Start of the comparison range.
+        fixed_end_date (datetime.datetime): End of the comparison range.
     """
 
     type_: Literal["FIXED"]

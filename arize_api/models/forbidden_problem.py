@@ -18,18 +18,22 @@ T = TypeVar("T", bound="ForbiddenProblem")
 
 @_attrs_define
 class ForbiddenProblem:
-    """A 403 problem; refusals for plan or entitlement reasons also say which limit was hit.
+    """A 403 problem. For a missing permission only the `Problem` members appear; when the plan lacks the capability or a
+    count limit is reached, `entitlement` and `required_plan` say which, and count limits add `limit` and
+    `current_count`.
 
-    Attributes:
-        title (str):
-        status (int):
-        type_ (str | Unset):
-        detail (str | Unset):
-        instance (str | Unset):
-        entitlement (str | Unset):
-        limit (int | Unset):
-        current_count (int | Unset):
-        required_plan (UpgradePlan | Unset): The plans that lift an entitlement limit.
+        Attributes:
+            title (str): Short summary of the problem type.
+            status (int): The HTTP status, 403.
+            type_ (str | Unset): URI naming the problem type.
+            detail (str | Unset): Explanation of this occurrence.
+            instance (str | Unset): URI naming this occurrence.
+            entitlement (str | Unset): Upper-case key of the missing capability or reached limit, such as
+                `DASHBOARD_CUSTOMIZATION` or `SPACES`.
+            limit (int | Unset): For a count limit: how many the plan allows.
+            current_count (int | Unset): For a count limit: how many the account has now.
+            required_plan (UpgradePlan | Unset): The lowest plan that lifts a restriction: `PRO` can be bought in the
+                product, `ENTERPRISE` needs Arize sales.
     """
 
     title: str

@@ -30,8 +30,8 @@ class FreeformAnnotationConfig:
         id (str):
         name (str):
         created_at (datetime.datetime):
-        space_id (str):
-        type_ (Literal['FREEFORM']):
+        space_id (str): The space the config belongs to.
+        type_ (Literal['FREEFORM']): Always `FREEFORM`.
     """
 
     id: str

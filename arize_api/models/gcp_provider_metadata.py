@@ -22,13 +22,13 @@ T = TypeVar("T", bound="GcpProviderMetadata")
 
 @_attrs_define
 class GcpProviderMetadata:
-    """Google Cloud details of an AI integration.
+    """Google Cloud settings of a Vertex AI integration.
 
     Attributes:
         kind (Literal['GCP']): Always `GCP` (a `GcpProviderMetadataKind` value).
-        project_id (str):
-        location (str):
-        project_access_label (str):
+        project_id (str): ID of the GCP project.
+        location (str): GCP region, e.g. `us-central1`.
+        project_access_label (str): Display label of the project.
     """
 
     kind: Literal["GCP"]

@@ -19,13 +19,13 @@ T = TypeVar("T", bound="GcpProviderMetadataRequest")
 
 @_attrs_define
 class GcpProviderMetadataRequest:
-    """Google Cloud details for an AI integration.
+    """Google Cloud settings for a Vertex AI integration.
 
     Attributes:
-        kind (GcpProviderMetadataKind): Marks Google Cloud provider metadata.
-        project_id (str):
-        location (str):
-        project_access_label (str):
+        kind (GcpProviderMetadataKind): Marks Google Cloud provider metadata; the only value is `GCP`.
+        project_id (str): ID of the GCP project.
+        location (str): GCP region, e.g. `us-central1`.
+        project_access_label (str): Display label of the project.
     """
 
     kind: GcpProviderMetadataKind

@@ -22,12 +22,12 @@ T = TypeVar("T", bound="GeminiConfig")
 
 @_attrs_define
 class GeminiConfig:
-    """Settings of a Gemini LLM integration.
+    """Settings of a Google Gemini integration.
 
     Attributes:
-        is_function_calling_enabled (bool):
-        provider (Literal['GEMINI']):
-        has_api_key (bool):
+        is_function_calling_enabled (bool): Whether the model may call functions (tools).
+        provider (Literal['GEMINI']): Always `GEMINI`.
+        has_api_key (bool): Whether an API key is stored; the key itself is never returned.
     """
 
     is_function_calling_enabled: bool

@@ -15,10 +15,11 @@ T = TypeVar("T", bound="InsertDatasetExamplesRequest")
 
 @_attrs_define
 class InsertDatasetExamplesRequest:
-    """Examples to add to a dataset (1 to 1000).
+    """New examples to append to a dataset version; the server assigns their ids.
 
     Attributes:
-        examples (list[InsertDatasetExamplesRequestExamplesItem]):
+        examples (list[InsertDatasetExamplesRequestExamplesItem]): 1 to 1000 examples; each needs at least one member
+            and must not carry `id`, `created_at` or `updated_at`.
     """
 
     examples: list[InsertDatasetExamplesRequestExamplesItem]

@@ -15,10 +15,10 @@ T = TypeVar("T", bound="InsertExperimentRunsRequest")
 
 @_attrs_define
 class InsertExperimentRunsRequest:
-    """Runs to add to an experiment (1 to 1000).
+    """New runs to append to an experiment.
 
     Attributes:
-        experiment_runs (list[ExperimentRunInput]):
+        experiment_runs (list[ExperimentRunInput]): 1 to 1000 runs; with a dataset every run needs `example_id`.
     """
 
     experiment_runs: list[ExperimentRunInput]

@@ -25,8 +25,8 @@ class IntegrationNotificationConfig:
     """Send monitor alerts through an integration (such as Slack or PagerDuty).
 
     Attributes:
-        type_ (Literal['INTEGRATION']):
-        integration_id (str):
+        type_ (Literal['INTEGRATION']): Discriminator, always `INTEGRATION`.
+        integration_id (str): The connected integration that receives the alert.
     """
 
     type_: Literal["INTEGRATION"]

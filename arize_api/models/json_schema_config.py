@@ -17,13 +17,13 @@ T = TypeVar("T", bound="JsonSchemaConfig")
 
 @_attrs_define
 class JsonSchemaConfig:
-    """A JSON schema the model's answer must follow.
+    """The JSON schema a model's answer must follow, used when the response format is `JSON_SCHEMA`.
 
     Attributes:
-        name (str | Unset):
-        description (str | Unset):
-        schema (JsonSchemaConfigSchema | Unset):
-        strict (bool | Unset):
+        name (str | Unset): Name of the schema.
+        description (str | Unset): What the schema describes.
+        schema (JsonSchemaConfigSchema | Unset): The JSON Schema document itself.
+        strict (bool | Unset): Whether the schema is enforced strictly; `false` when absent.
     """
 
     name: str | Unset = UNSET

@@ -16,6 +16,8 @@ T = TypeVar("T", bound="JsonSchemaConfigSchema")
 
 @_attrs_define
 class JsonSchemaConfigSchema:
+    """The JSON Schema document itself."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -17,11 +17,11 @@ T = TypeVar("T", bound="ListAiIntegrationsResponse")
 
 @_attrs_define
 class ListAiIntegrationsResponse:
-    """A page of AI integrations.
+    """One page of AI integrations.
 
     Attributes:
-        ai_integrations (list[AiIntegration]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        ai_integrations (list[AiIntegration]): The AI integrations on this page.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     ai_integrations: list[AiIntegration]

@@ -17,11 +17,12 @@ T = TypeVar("T", bound="ListAnnotationConfigsResponse")
 
 @_attrs_define
 class ListAnnotationConfigsResponse:
-    """A page of annotation configs.
+    """One page of annotation configs.
 
     Attributes:
         annotation_configs (list[CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+            The annotation configs on this page.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     annotation_configs: list[

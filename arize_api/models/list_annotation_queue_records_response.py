@@ -20,8 +20,8 @@ class ListAnnotationQueueRecordsResponse:
     """A page of records.
 
     Attributes:
-        records (list[AnnotationQueueRecord]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        records (list[AnnotationQueueRecord]): This page's records.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     records: list[AnnotationQueueRecord]

@@ -20,8 +20,8 @@ class ListAnnotationQueuesResponse:
     """A page of annotation queues.
 
     Attributes:
-        annotation_queues (list[AnnotationQueue]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        annotation_queues (list[AnnotationQueue]): This page's annotation queues.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     annotation_queues: list[AnnotationQueue]

@@ -17,11 +17,12 @@ T = TypeVar("T", bound="ListApiKeysResponse")
 
 @_attrs_define
 class ListApiKeysResponse:
-    """A page of API keys.
+    """One page of API keys (metadata only, never secrets).
 
     Attributes:
-        api_keys (list[ServiceApiKey | UserApiKey]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        api_keys (list[ServiceApiKey | UserApiKey]): The keys matching the filters; `key_type` tells user and service
+            keys apart.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     api_keys: list[ServiceApiKey | UserApiKey]

@@ -17,11 +17,11 @@ T = TypeVar("T", bound="ListAuditLogsResponse")
 
 @_attrs_define
 class ListAuditLogsResponse:
-    """A page of logs.
+    """A page of audit log entries.
 
     Attributes:
-        logs (list[AuditLog]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        logs (list[AuditLog]): The entries, newest first.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     logs: list[AuditLog]

@@ -20,8 +20,8 @@ class ListDatasetExamplesResponse:
     """A page of dataset examples.
 
     Attributes:
-        examples (list[DatasetExample]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        examples (list[DatasetExample]): The examples, oldest first by `created_at`, ties broken by `id`.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     examples: list[DatasetExample]

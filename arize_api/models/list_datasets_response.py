@@ -20,8 +20,8 @@ class ListDatasetsResponse:
     """A page of datasets.
 
     Attributes:
-        datasets (list[Dataset]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        datasets (list[Dataset]): The datasets, most recently created first, without `versions`.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     datasets: list[Dataset]

@@ -16,10 +16,11 @@ T = TypeVar("T", bound="ListEvaluatorTemplatesResponse")
 
 @_attrs_define
 class ListEvaluatorTemplatesResponse:
-    """Every evaluator template (a single unpaged list).
+    """The whole built-in evaluator template catalog, in one unpaged list.
 
     Attributes:
-        evaluator_templates (list[EvaluatorTemplate]):
+        evaluator_templates (list[EvaluatorTemplate]): Every built-in template, grouped by category in product order:
+            response quality, code quality, trajectory, RAG, security, session.
     """
 
     evaluator_templates: list[EvaluatorTemplate]

@@ -17,12 +17,12 @@ T = TypeVar("T", bound="ListEvaluatorVersionsResponse")
 
 @_attrs_define
 class ListEvaluatorVersionsResponse:
-    """A page of evaluator versions.
+    """One page of an evaluator's versions.
 
     Attributes:
         evaluator_versions (list[EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote |
-            EvaluatorVersionTemplate]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+            EvaluatorVersionTemplate]): The versions on this page, each shaped by its `type`.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     evaluator_versions: list[

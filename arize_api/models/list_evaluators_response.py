@@ -17,11 +17,11 @@ T = TypeVar("T", bound="ListEvaluatorsResponse")
 
 @_attrs_define
 class ListEvaluatorsResponse:
-    """A page of evaluators.
+    """One page of evaluators, most recently updated first.
 
     Attributes:
-        evaluators (list[Evaluator]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        evaluators (list[Evaluator]): The evaluators on this page, without their versions.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     evaluators: list[Evaluator]

@@ -20,8 +20,8 @@ class ListExperimentsResponse:
     """A page of experiments.
 
     Attributes:
-        experiments (list[Experiment]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        experiments (list[Experiment]): The experiments.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     experiments: list[Experiment]

@@ -17,11 +17,12 @@ T = TypeVar("T", bound="ListIntegrationsResponse")
 
 @_attrs_define
 class ListIntegrationsResponse:
-    """A page of integrations.
+    """One page of integrations, newest first.
 
     Attributes:
-        integrations (list[AgentIntegration | EvaluatorIntegration | LlmIntegration]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        integrations (list[AgentIntegration | EvaluatorIntegration | LlmIntegration]): The integrations on this page;
+            `type` tells their shapes apart.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     integrations: list[AgentIntegration | EvaluatorIntegration | LlmIntegration]

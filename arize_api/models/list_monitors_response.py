@@ -21,7 +21,8 @@ class ListMonitorsResponse:
 
     Attributes:
         monitors (list[CustomMetricMonitor | DataQualityMonitor | DriftMonitor | PerformanceMonitor | TracingMonitor]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+            This page's monitors, newest first; each item's `type` says its kind.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     monitors: list[

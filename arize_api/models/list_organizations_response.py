@@ -17,11 +17,11 @@ T = TypeVar("T", bound="ListOrganizationsResponse")
 
 @_attrs_define
 class ListOrganizationsResponse:
-    """A page of organizations.
+    """One page of organizations.
 
     Attributes:
-        organizations (list[Organization]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        organizations (list[Organization]): The organizations on this page.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     organizations: list[Organization]

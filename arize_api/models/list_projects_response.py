@@ -17,11 +17,11 @@ T = TypeVar("T", bound="ListProjectsResponse")
 
 @_attrs_define
 class ListProjectsResponse:
-    """A page of projects.
+    """One page of projects.
 
     Attributes:
-        projects (list[Project]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        projects (list[Project]): The projects on this page.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     projects: list[Project]

@@ -17,11 +17,11 @@ T = TypeVar("T", bound="ListPromptVersionsResponse")
 
 @_attrs_define
 class ListPromptVersionsResponse:
-    """A page of prompt versions.
+    """One page of a prompt's versions, newest first.
 
     Attributes:
-        prompt_versions (list[PromptVersion]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        prompt_versions (list[PromptVersion]): The versions on this page.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     prompt_versions: list[PromptVersion]

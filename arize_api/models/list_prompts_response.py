@@ -17,11 +17,11 @@ T = TypeVar("T", bound="ListPromptsResponse")
 
 @_attrs_define
 class ListPromptsResponse:
-    """A page of prompts.
+    """One page of prompts, most recently updated first.
 
     Attributes:
-        prompts (list[Prompt]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        prompts (list[Prompt]): The prompts on this page, without their versions.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     prompts: list[Prompt]

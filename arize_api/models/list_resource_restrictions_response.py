@@ -17,11 +17,11 @@ T = TypeVar("T", bound="ListResourceRestrictionsResponse")
 
 @_attrs_define
 class ListResourceRestrictionsResponse:
-    """A page of resource restrictions.
+    """One page of resource restrictions; a page can be short or empty while more follow.
 
     Attributes:
-        resource_restrictions (list[ResourceRestriction]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        resource_restrictions (list[ResourceRestriction]): The restrictions on this page, possibly fewer than `limit`.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     resource_restrictions: list[ResourceRestriction]

@@ -17,11 +17,11 @@ T = TypeVar("T", bound="ListRoleBindingsResponse")
 
 @_attrs_define
 class ListRoleBindingsResponse:
-    """A page of role bindings.
+    """One page of role bindings.
 
     Attributes:
-        role_bindings (list[RoleBinding]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        role_bindings (list[RoleBinding]): The bindings on this page.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     role_bindings: list[RoleBinding]

@@ -17,11 +17,11 @@ T = TypeVar("T", bound="ListRolesResponse")
 
 @_attrs_define
 class ListRolesResponse:
-    """A page of roles.
+    """One page of roles, built-in and custom.
 
     Attributes:
-        roles (list[Role]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        roles (list[Role]): The roles on this page.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     roles: list[Role]

@@ -17,11 +17,11 @@ T = TypeVar("T", bound="ListSpacesResponse")
 
 @_attrs_define
 class ListSpacesResponse:
-    """A page of spaces.
+    """One page of spaces.
 
     Attributes:
-        spaces (list[Space]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        spaces (list[Space]): The spaces on this page.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     spaces: list[Space]

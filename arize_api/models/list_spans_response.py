@@ -20,8 +20,8 @@ class ListSpansResponse:
     """A page of spans.
 
     Attributes:
-        spans (list[Span]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        spans (list[Span]): The spans, newest first by `start_time`; equal times ordered by trace and span id.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     spans: list[Span]

@@ -17,11 +17,11 @@ T = TypeVar("T", bound="ListTagsResponse")
 
 @_attrs_define
 class ListTagsResponse:
-    """The tags on a resource.
+    """The tags attached to a resource.
 
     Attributes:
-        tags (list[Tag]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        tags (list[Tag]): The tags, most recently updated first; empty when the resource has none.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     tags: list[Tag]

@@ -20,8 +20,8 @@ class ListTaskRunsResponse:
     """A page of task runs.
 
     Attributes:
-        task_runs (list[TaskRun]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        task_runs (list[TaskRun]): This page's runs.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     task_runs: list[TaskRun]

@@ -20,8 +20,8 @@ class ListTasksResponse:
     """A page of tasks.
 
     Attributes:
-        tasks (list[Task]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        tasks (list[Task]): This page's tasks.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     tasks: list[Task]

@@ -20,8 +20,9 @@ class ListTracesResponse:
     """A page of traces.
 
     Attributes:
-        traces (list[Trace]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        traces (list[Trace]): One entry per root span, newest first by root `start_time`; equal times ordered by root
+            trace and span id.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     traces: list[Trace]

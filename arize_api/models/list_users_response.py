@@ -17,11 +17,11 @@ T = TypeVar("T", bound="ListUsersResponse")
 
 @_attrs_define
 class ListUsersResponse:
-    """A page of users.
+    """One page of account users, oldest first.
 
     Attributes:
-        users (list[User]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        users (list[User]): The users on this page.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     users: list[User]

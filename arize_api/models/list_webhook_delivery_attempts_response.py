@@ -20,8 +20,8 @@ class ListWebhookDeliveryAttemptsResponse:
     """A page of delivery attempts.
 
     Attributes:
-        delivery_attempts (list[WebhookDeliveryAttempt]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        delivery_attempts (list[WebhookDeliveryAttempt]): This page's delivery attempts, most recent first.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     delivery_attempts: list[WebhookDeliveryAttempt]

@@ -20,8 +20,9 @@ class ListWebhookSubscriptionsResponse:
     """A page of subscriptions.
 
     Attributes:
-        subscriptions (list[WebhookSubscription]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        subscriptions (list[WebhookSubscription]): This page's subscriptions, newest first; may hold fewer than `limit`
+            even when more follow.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     subscriptions: list[WebhookSubscription]

@@ -20,8 +20,8 @@ class ListWebhooksResponse:
     """A page of webhooks.
 
     Attributes:
-        webhooks (list[Webhook]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        webhooks (list[Webhook]): This page's webhooks, newest first.
+        pagination (PaginationMetadata): Cursor paging state of a list response.
     """
 
     webhooks: list[Webhook]

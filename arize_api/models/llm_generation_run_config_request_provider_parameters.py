@@ -16,6 +16,8 @@ T = TypeVar("T", bound="LlmGenerationRunConfigRequestProviderParameters")
 
 @_attrs_define
 class LlmGenerationRunConfigRequestProviderParameters:
+    """Provider-specific settings; none (`{}`) when absent."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

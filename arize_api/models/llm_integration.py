@@ -24,19 +24,19 @@ T = TypeVar("T", bound="LlmIntegration")
 
 @_attrs_define
 class LlmIntegration:
-    """An integration with an LLM provider.
+    """An integration with an LLM provider (`type: LLM`).
 
     Attributes:
         id (str):
-        type_ (Literal['LLM']):
-        name (str):
-        scopings (list[IntegrationScoping]):
+        type_ (Literal['LLM']): Always `LLM`.
+        name (str): Integration name, unique among the account's `LLM` integrations.
+        scopings (list[IntegrationScoping]): Where the integration may be used; account-wide when empty.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        created_by_user_id (str):
+        created_by_user_id (str): ID of the user who created the integration.
         config (AnthropicConfig | AwsBedrockConfig | CustomConfig | FireworksConfig | GeminiConfig | LiteLlmConfig |
             NvidiaNimConfig | OpenAiConfig | TogetherAiConfig | VertexAiConfig): Provider settings of an LLM integration;
-            `provider` says which.
+            `provider` picks the shape.
     """
 
     id: str

@@ -25,7 +25,7 @@ class ManualRangeThreshold:
     """Alert outside a fixed band.
 
     Attributes:
-        type_ (Literal['MANUAL_RANGE']):
+        type_ (Literal['MANUAL_RANGE']): Discriminator, always `MANUAL_RANGE`.
         lower (ManualThresholdBound): One side of a fixed band - a comparison and a value.
         upper (ManualThresholdBound): One side of a fixed band - a comparison and a value.
     """

@@ -26,9 +26,9 @@ class ManualSingleThreshold:
     """Alert past a fixed value.
 
     Attributes:
-        type_ (Literal['MANUAL_SINGLE']):
-        operator (ThresholdOperator): How a value is compared with a threshold.
-        value (float):
+        type_ (Literal['MANUAL_SINGLE']): Discriminator, always `MANUAL_SINGLE`.
+        operator (ThresholdOperator): How a computed metric value is compared with a threshold or bound.
+        value (float): The fixed threshold.
     """
 
     type_: Literal["MANUAL_SINGLE"]

@@ -20,8 +20,8 @@ class ManualThresholdBound:
     """One side of a fixed band - a comparison and a value.
 
     Attributes:
-        operator (ThresholdOperator): How a value is compared with a threshold.
-        value (float):
+        operator (ThresholdOperator): How a computed metric value is compared with a threshold or bound.
+        value (float): The fixed bound.
     """
 
     operator: ThresholdOperator

@@ -21,8 +21,10 @@ class MonitorFilter:
 
     Attributes:
         dimension (Dimension): A model or tracing dimension, by category and name.
-        operator (FilterOperator): How a monitor filter compares a dimension with its values.
-        values (list[str]):
+        operator (FilterOperator): How a monitor filter compares a dimension with its `values`: numeric comparisons
+            (`GREATER_THAN`, `GREATER_THAN_OR_EQUAL`, `LESS_THAN`, `LESS_THAN_OR_EQUAL`), `EQUALS`, `NOT_EQUALS`, and the
+            string and set operators `TOP_N`, `CONTAINS`, `CONTAINS_STRING` and `SIMILAR_TO`.
+        values (list[str]): The values the field is compared with.
     """
 
     dimension: Dimension

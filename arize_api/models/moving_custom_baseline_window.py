@@ -25,9 +25,9 @@ class MovingCustomBaselineWindow:
     """A baseline over a window that moves with time.
 
     Attributes:
-        type_ (Literal['MOVING']):
-        moving_window_seconds (int):
-        moving_window_delay_seconds (int):
+        type_ (Literal['MOVING']): Discriminator, always `MOVING`.
+        moving_window_seconds (int): Length of the comparison window, in seconds.
+        moving_window_delay_seconds (int): How far the comparison window lags behind now, in seconds.
     """
 
     type_: Literal["MOVING"]

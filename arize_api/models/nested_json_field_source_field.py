@@ -26,12 +26,12 @@ T = TypeVar("T", bound="NestedJsonFieldSourceField")
 
 @_attrs_define
 class NestedJsonFieldSourceField:
-    """A widget field taken from a path inside a JSON column.
+    """A widget source field found at a path inside a JSON dataset column.
 
     Attributes:
         kind (Literal['NESTED_JSON_FIELD']): Always `NESTED_JSON_FIELD` (a `WidgetSourceFieldKind` value).
-        data_type (WidgetSourceDataType): The data types of a widget source field.
-        path (str):
+        data_type (WidgetSourceDataType): The data type of a dataset field a widget reads.
+        path (str): Saved path to the nested value.
     """
 
     kind: Literal["NESTED_JSON_FIELD"]

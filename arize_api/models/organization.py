@@ -18,12 +18,12 @@ T = TypeVar("T", bound="Organization")
 
 @_attrs_define
 class Organization:
-    """An organization: the top of the account hierarchy, holding spaces.
+    """An organization: a group of spaces inside the account, with its own members and roles.
 
     Attributes:
         id (str):
         name (str):
-        description (str):
+        description (str): What the organization is for; an empty string when none was given.
         created_at (datetime.datetime):
     """
 

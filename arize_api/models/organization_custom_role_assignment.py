@@ -23,12 +23,12 @@ T = TypeVar("T", bound="OrganizationCustomRoleAssignment")
 
 @_attrs_define
 class OrganizationCustomRoleAssignment:
-    """An organization role granted through a custom role.
+    """An organization role held through a custom role.
 
     Attributes:
         type_ (Literal['CUSTOM']): Always `CUSTOM` (a `OrganizationRoleAssignmentType` value).
-        id (str):
-        name (str | Unset):
+        id (str): ID of the custom role.
+        name (str | Unset): Name of the custom role; only in responses.
     """
 
     type_: Literal["CUSTOM"]

@@ -19,11 +19,12 @@ T = TypeVar("T", bound="OrganizationCustomRoleAssignmentRequest")
 
 @_attrs_define
 class OrganizationCustomRoleAssignmentRequest:
-    """Grant an organization role through a custom role id.
+    """Grant an organization role through a custom role, named by its ID.
 
     Attributes:
-        type_ (OrganizationRoleAssignmentType): Whether a role assignment uses a built-in or a custom role.
-        id (str):
+        type_ (OrganizationRoleAssignmentType): Kind of organization role assignment: `PREDEFINED` (a built-in role) or
+            `CUSTOM` (a custom role).
+        id (str): ID of the custom role.
     """
 
     type_: OrganizationRoleAssignmentType

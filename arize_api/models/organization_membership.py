@@ -19,11 +19,11 @@ class OrganizationMembership:
     """A user's membership of an organization and the role it carries.
 
     Attributes:
-        id (str):
-        user_id (str):
-        organization_id (str):
-        role (OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment): How a user holds an organization
-            role; `type` says which kind.
+        id (str): ID of the membership record.
+        user_id (str): ID of the member.
+        organization_id (str): ID of the organization.
+        role (OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment): An organization role as
+            returned: `type` `PREDEFINED` names a built-in role in `name`, `CUSTOM` gives a custom role's `id`.
     """
 
     id: str

@@ -23,11 +23,12 @@ T = TypeVar("T", bound="OrganizationPredefinedRoleAssignment")
 
 @_attrs_define
 class OrganizationPredefinedRoleAssignment:
-    """An organization role granted through a built-in role.
+    """An organization role held through a built-in role.
 
     Attributes:
         type_ (Literal['PREDEFINED']): Always `PREDEFINED` (a `OrganizationRoleAssignmentType` value).
-        name (OrganizationRole): The built-in organization roles.
+        name (OrganizationRole): Built-in organization roles: `ADMIN` may do everything in the organization, `MEMBER`
+            has normal access, `READ_ONLY` can only read, `ANNOTATOR` can only annotate.
     """
 
     type_: Literal["PREDEFINED"]

@@ -23,8 +23,10 @@ class OrganizationPredefinedRoleAssignmentRequest:
     """Grant a built-in organization role.
 
     Attributes:
-        type_ (OrganizationRoleAssignmentType): Whether a role assignment uses a built-in or a custom role.
-        name (OrganizationRole): The built-in organization roles.
+        type_ (OrganizationRoleAssignmentType): Kind of organization role assignment: `PREDEFINED` (a built-in role) or
+            `CUSTOM` (a custom role).
+        name (OrganizationRole): Built-in organization roles: `ADMIN` may do everything in the organization, `MEMBER`
+            has normal access, `READ_ONLY` can only read, `ANNOTATOR` can only annotate.
     """
 
     type_: OrganizationRoleAssignmentType

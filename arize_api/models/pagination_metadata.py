@@ -17,11 +17,12 @@ T = TypeVar("T", bound="PaginationMetadata")
 
 @_attrs_define
 class PaginationMetadata:
-    """Where a page sits: `next_cursor` is present only while `has_more` is true.
+    """Cursor paging state of a list response.
 
     Attributes:
-        has_more (bool):
-        next_cursor (str | Unset):
+        has_more (bool): Whether another page exists; a page may hold fewer items than `limit` and still have more.
+        next_cursor (str | Unset): Opaque cursor for the next page, sent back as `cursor`; present only when `has_more`
+            is true.
     """
 
     has_more: bool

@@ -17,16 +17,17 @@ T = TypeVar("T", bound="PivotTableColumn")
 
 @_attrs_define
 class PivotTableColumn:
-    """One column of a pivot table widget.
+    """One saved column of a pivot table widget.
 
     Attributes:
         id (str):
-        position (int | None):
-        dimension (None | str | Unset):
-        dimension_category (None | str | Unset):
-        aggregation (None | str | Unset):
+        position (int | None): Display order; `null` when none is saved.
+        dimension (None | str | Unset): The dimension or metric the column shows.
+        dimension_category (None | str | Unset): Category of that dimension.
+        aggregation (None | str | Unset): How the column's values are aggregated.
         title (None | str | Unset):
-        dataset_source (DatasetSource | None | Unset):
+        dataset_source (DatasetSource | None | Unset): Where the column's values come from when the table reads a
+            dataset.
     """
 
     id: str

@@ -23,8 +23,10 @@ class PredefinedRoleAssignmentRequest:
     """Grant a built-in space role.
 
     Attributes:
-        type_ (SpaceRoleAssignmentType): Whether a role assignment uses a built-in or a custom role.
-        name (UserSpaceRole): The built-in space roles.
+        type_ (SpaceRoleAssignmentType): Kind of space role assignment: `PREDEFINED` (a built-in role) or `CUSTOM` (a
+            custom role).
+        name (UserSpaceRole): Built-in space roles: `ADMIN` may do everything in the space, `MEMBER` has normal access,
+            `READ_ONLY` can only read, `ANNOTATOR` can only annotate.
     """
 
     type_: SpaceRoleAssignmentType

@@ -23,11 +23,12 @@ T = TypeVar("T", bound="PredefinedUserRoleAssignment")
 
 @_attrs_define
 class PredefinedUserRoleAssignment:
-    """An account role granted through a built-in role.
+    """An account role held through a built-in role.
 
     Attributes:
         type_ (Literal['PREDEFINED']): Always `PREDEFINED` (a `UserRoleAssignmentType` value).
-        name (UserRole): The built-in account roles.
+        name (UserRole): Built-in account roles: `ADMIN`, `MEMBER`, `MEMBER_UI_ONLY` and `ANNOTATOR`. Service keys
+            cannot hold `MEMBER_UI_ONLY` or `ANNOTATOR`.
     """
 
     type_: Literal["PREDEFINED"]

@@ -23,8 +23,10 @@ class PredefinedUserRoleAssignmentRequest:
     """Grant a built-in account role.
 
     Attributes:
-        type_ (UserRoleAssignmentType): Whether a role assignment uses a built-in or a custom role.
-        name (UserRole): The built-in account roles.
+        type_ (UserRoleAssignmentType): Kind of account role assignment: `PREDEFINED` (a built-in role) or `CUSTOM` (a
+            custom role).
+        name (UserRole): Built-in account roles: `ADMIN`, `MEMBER`, `MEMBER_UI_ONLY` and `ANNOTATOR`. Service keys
+            cannot hold `MEMBER_UI_ONLY` or `ANNOTATOR`.
     """
 
     type_: UserRoleAssignmentType

@@ -21,17 +21,21 @@ T = TypeVar("T", bound="PromptVersionCreateRequest")
 
 @_attrs_define
 class PromptVersionCreateRequest:
-    """The first version of a new prompt.
+    """The first version of a new prompt, as `version` in createPrompt.
 
     Attributes:
-        commit_message (str):
-        provider (LlmProvider): The providers a prompt version can target.
-        messages (list[LLMMessageRequest]):
-        input_variable_format (InputVariableFormat | Unset): How variables are written in prompt templates.
-        model (str | Unset):
-        invocation_params (InvocationParamsRequest | Unset): Model call parameters to use (temperature, token limits,
-            tools, ...).
-        provider_params (ProviderParamsRequest | Unset): Provider-specific settings for a prompt version.
+        commit_message (str): What changed in this version (required).
+        provider (LlmProvider): The LLM provider a prompt version is written for: `OPEN_AI`, `AZURE_OPEN_AI` (Azure
+            OpenAI deployments), `AWS_BEDROCK`, `VERTEX_AI` (Google Vertex AI), `ANTHROPIC`, or `CUSTOM` for any other
+            provider.
+        messages (list[LLMMessageRequest]): The prompt's messages in order; at least one.
+        input_variable_format (InputVariableFormat | Unset): How variables are written in prompt messages: `F_STRING`
+            uses `{name}` (the default), `MUSTACHE` uses `{{name}}`, and the deprecated `NONE` is treated as `F_STRING`.
+        model (str | Unset): Model name to call; when omitted the version has no model set.
+        invocation_params (InvocationParamsRequest | Unset): Parameters for calling an LLM, as sent in a write; unknown
+            members are rejected.
+        provider_params (ProviderParamsRequest | Unset): Settings that only one provider uses (write form of
+            ProviderParams; unknown members are refused).
     """
 
     commit_message: str

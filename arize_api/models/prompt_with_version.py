@@ -19,17 +19,18 @@ T = TypeVar("T", bound="PromptWithVersion")
 
 @_attrs_define
 class PromptWithVersion:
-    """A prompt together with one of its versions (the latest unless one was asked for).
+    """A prompt together with one resolved version.
 
     Attributes:
         id (str):
         name (str):
-        space_id (str):
+        space_id (str): Space the prompt belongs to.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        created_by_user_id (str):
-        version (PromptVersion): One immutable version of a prompt - messages, model and parameters - with its labels.
-        description (None | str | Unset):
+        created_by_user_id (str): User who created the prompt.
+        version (PromptVersion): One immutable snapshot of a prompt's messages, model and parameters, identified by a
+            commit hash, with the labels that point to it now.
+        description (None | str | Unset): Free-text description; null when there is none.
     """
 
     id: str

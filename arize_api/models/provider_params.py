@@ -17,14 +17,14 @@ T = TypeVar("T", bound="ProviderParams")
 
 @_attrs_define
 class ProviderParams:
-    """Provider-specific settings of a prompt version.
+    """Settings of a prompt version or LLM judge that only one provider uses. The server may add members not listed here.
 
     Attributes:
         azure_params (AzureParams | Unset): Azure OpenAI deployment settings.
-        anthropic_headers (AnthropicHeaders | Unset): Extra Anthropic headers sent with requests.
-        anthropic_version (str | Unset):
+        anthropic_headers (AnthropicHeaders | Unset): Extra headers sent with Anthropic calls.
+        anthropic_version (str | Unset): Anthropic API version to send.
         bedrock_options (BedrockOptions | Unset): AWS Bedrock call options.
-        region (str | Unset):
+        region (str | Unset): Region where the model is deployed.
     """
 
     azure_params: AzureParams | Unset = UNSET

@@ -16,14 +16,15 @@ T = TypeVar("T", bound="ProviderParamsRequest")
 
 @_attrs_define
 class ProviderParamsRequest:
-    """Provider-specific settings for a prompt version.
+    """Settings that only one provider uses (write form of ProviderParams; unknown members are refused).
 
     Attributes:
-        azure_params (AzureParamsRequest | Unset): Azure OpenAI deployment settings to use.
-        anthropic_headers (AnthropicHeadersRequest | Unset): Extra Anthropic headers to send with requests.
-        anthropic_version (str | Unset):
-        bedrock_options (BedrockOptionsRequest | Unset): AWS Bedrock call options to use.
-        region (str | Unset):
+        azure_params (AzureParamsRequest | Unset): Azure OpenAI deployment settings (write form of AzureParams).
+        anthropic_headers (AnthropicHeadersRequest | Unset): Extra headers to send with Anthropic calls (write form of
+            AnthropicHeaders).
+        anthropic_version (str | Unset): Anthropic API version to send.
+        bedrock_options (BedrockOptionsRequest | Unset): AWS Bedrock call options (write form of BedrockOptions).
+        region (str | Unset): Region where the model is deployed.
     """
 
     azure_params: AzureParamsRequest | Unset = UNSET

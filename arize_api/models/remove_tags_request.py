@@ -15,10 +15,11 @@ T = TypeVar("T", bound="RemoveTagsRequest")
 
 @_attrs_define
 class RemoveTagsRequest:
-    """Tags to detach from a resource.
+    """The tags to detach from a resource.
 
     Attributes:
-        tag_ids (list[str]):
+        tag_ids (list[str]): 1 to 100 tag ids; ids that are not attached are reported in `not_deleted`, not treated as
+            errors.
     """
 
     tag_ids: list[str]

@@ -22,12 +22,13 @@ T = TypeVar("T", bound="ResourceRestriction")
 
 @_attrs_define
 class ResourceRestriction:
-    """A resource visible only through its role bindings.
+    """A restricted resource: only role bindings on the resource itself grant access to it.
 
     Attributes:
-        resource_type (ResourceRestrictionType): The kinds of resource that can be restricted.
-        resource_id (str):
-        created_at (datetime.datetime):
+        resource_type (ResourceRestrictionType): Kinds of resource that can be restricted: a `PROJECT`, `DASHBOARD` or
+            `PROMPT` of a space.
+        resource_id (str): Global ID of the restricted resource.
+        created_at (datetime.datetime): When the restriction was created.
     """
 
     resource_type: ResourceRestrictionType

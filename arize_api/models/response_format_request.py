@@ -17,11 +17,13 @@ T = TypeVar("T", bound="ResponseFormatRequest")
 
 @_attrs_define
 class ResponseFormatRequest:
-    """The format a model must answer in.
+    """The format a model must answer in, as sent in a write.
 
     Attributes:
-        type_ (ResponseFormatType | Unset): Answer formats - plain text, any JSON object, or JSON following a schema.
-        json_schema (JsonSchemaConfigRequest | Unset): A JSON schema the model's answer must follow.
+        type_ (ResponseFormatType | Unset): The answer format: `TEXT` (plain text), `JSON_OBJECT` (any JSON object) or
+            `JSON_SCHEMA` (JSON that follows `json_schema`).
+        json_schema (JsonSchemaConfigRequest | Unset): The JSON schema a model's answer must follow, as sent in a write
+            (response format `JSON_SCHEMA`).
     """
 
     type_: ResponseFormatType | Unset = UNSET

@@ -20,16 +20,16 @@ T = TypeVar("T", bound="Role")
 
 @_attrs_define
 class Role:
-    """A role - a named set of permissions, built in or custom.
+    """A role: a named set of permissions, built in or defined by the account.
 
     Attributes:
         id (str):
         name (str):
-        permissions (list[Permission]):
-        is_predefined (bool):
+        permissions (list[Permission]): Permissions the role grants; returned to callers who hold `ROLE_READ`.
+        is_predefined (bool): True for built-in roles, which cannot be changed or deleted.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        description (str | Unset):
+        description (str | Unset): What the role is for; left out when empty.
     """
 
     id: str

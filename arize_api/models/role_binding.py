@@ -22,14 +22,15 @@ T = TypeVar("T", bound="RoleBinding")
 
 @_attrs_define
 class RoleBinding:
-    """A role granted to a user on a space or project.
+    """A role granted to one user on one space or project.
 
     Attributes:
         id (str):
-        role_id (str):
-        user_id (str):
-        resource_type (RoleBindingResourceType): The kinds of resource a role can be bound on.
-        resource_id (str):
+        role_id (str): ID of the role granted.
+        user_id (str): ID of the user holding the role; for a service key, the ID of its bot user.
+        resource_type (RoleBindingResourceType): Kinds of resource a role can be bound on: `SPACE` or `PROJECT`. A
+            `resource_id` must be of the same kind.
+        resource_id (str): ID of the space or project, of the kind `resource_type` names.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
     """

@@ -16,14 +16,16 @@ T = TypeVar("T", bound="ServiceKeyBotUser")
 
 @_attrs_define
 class ServiceKeyBotUser:
-    """The bot user a service key acts as, and its roles.
+    """The bot user a service key acts as, and its roles, as listed.
 
     Attributes:
-        id (str):
-        name (str):
-        account_role (CustomUserRoleAssignment | PredefinedUserRoleAssignment): How a user holds their account role;
-            `type` says which kind.
-        organizations (list[ServiceKeyBotUserOrgAssignment]):
+        id (str): ID of the bot user; use it as `user_id` in role bindings.
+        name (str): Display name of the bot user; empty when it could not be resolved.
+        account_role (CustomUserRoleAssignment | PredefinedUserRoleAssignment): An account role as returned: `type`
+            `PREDEFINED` names a built-in role in `name`, `CUSTOM` gives a custom role's `id` (custom account roles are
+            reserved for later use).
+        organizations (list[ServiceKeyBotUserOrgAssignment]): The bot user's organization and space roles. Empty in a
+            listing filtered by `space_id`, and when the bot user could not be resolved.
     """
 
     id: str

@@ -16,13 +16,13 @@ T = TypeVar("T", bound="ServiceKeyBotUserOrgAssignment")
 
 @_attrs_define
 class ServiceKeyBotUserOrgAssignment:
-    """A bot user's role in an organization and its spaces.
+    """A bot user's role in one organization and in spaces of it.
 
     Attributes:
-        org_id (str):
-        role (OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment): How a user holds an organization
-            role; `type` says which kind.
-        spaces (list[ServiceKeyBotUserSpaceAssignment]):
+        org_id (str): ID of the organization.
+        role (OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment): An organization role as
+            returned: `type` `PREDEFINED` names a built-in role in `name`, `CUSTOM` gives a custom role's `id`.
+        spaces (list[ServiceKeyBotUserSpaceAssignment]): The bot user's roles in spaces of this organization.
     """
 
     org_id: str

@@ -16,11 +16,12 @@ T = TypeVar("T", bound="ServiceKeyBotUserSpaceAssignment")
 
 @_attrs_define
 class ServiceKeyBotUserSpaceAssignment:
-    """A bot user's role in a space.
+    """A bot user's role in one space.
 
     Attributes:
-        space_id (str):
-        role (CustomRoleAssignment | PredefinedRoleAssignment): How a user holds a space role; `type` says which kind.
+        space_id (str): ID of the space.
+        role (CustomRoleAssignment | PredefinedRoleAssignment): A space role as returned: `type` `PREDEFINED` names a
+            built-in role in `name`, `CUSTOM` gives a custom role's `id`. Used by memberships and service key bindings.
     """
 
     space_id: str

@@ -16,13 +16,14 @@ T = TypeVar("T", bound="ServiceKeyOrgAssignment")
 
 @_attrs_define
 class ServiceKeyOrgAssignment:
-    """A new service key's role in an organization and its spaces.
+    """An organization a new service key's bot user gets access to, with spaces in it.
 
     Attributes:
-        org_id (str):
-        spaces (list[ServiceKeySpaceAssignment]):
+        org_id (str): ID of the organization.
+        spaces (list[ServiceKeySpaceAssignment]): Spaces of this organization to grant access to, 1 to 100.
         role (OrganizationCustomRoleAssignmentRequest | OrganizationPredefinedRoleAssignmentRequest | Unset): An
-            organization role to grant: built-in or custom.
+            organization role to grant, in a request: `{type: PREDEFINED, name: ADMIN | MEMBER | READ_ONLY | ANNOTATOR}` or
+            `{type: CUSTOM, id: <role ID>}`.
     """
 
     org_id: str

@@ -16,12 +16,12 @@ T = TypeVar("T", bound="ServiceKeySpaceAssignment")
 
 @_attrs_define
 class ServiceKeySpaceAssignment:
-    """A new service key's role in a space.
+    """A space a new service key's bot user gets access to, and the role it holds there.
 
     Attributes:
-        space_id (str):
-        role (CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest | Unset): A space role to grant: built-in or
-            custom.
+        space_id (str): ID of the space; it must belong to the organization it is listed under.
+        role (CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest | Unset): A space role to grant, in a
+            request: `{type: PREDEFINED, name: ADMIN | MEMBER | READ_ONLY | ANNOTATOR}` or `{type: CUSTOM, id: <role ID>}`.
     """
 
     space_id: str

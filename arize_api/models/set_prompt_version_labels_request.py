@@ -15,10 +15,11 @@ T = TypeVar("T", bound="SetPromptVersionLabelsRequest")
 
 @_attrs_define
 class SetPromptVersionLabelsRequest:
-    """The labels a prompt version should carry; each label moves here from any other version.
+    """Body of setPromptVersionLabel: the complete label set the version should carry.
 
     Attributes:
-        labels (list[str]):
+        labels (list[str]): Label names for the version. Labels left out are removed from it and `[]` removes all; a
+            label now on another version of the prompt moves here.
     """
 
     labels: list[str]

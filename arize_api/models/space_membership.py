@@ -19,10 +19,11 @@ class SpaceMembership:
     """A user's membership of a space and the role it carries.
 
     Attributes:
-        id (str):
-        user_id (str):
-        space_id (str):
-        role (CustomRoleAssignment | PredefinedRoleAssignment): How a user holds a space role; `type` says which kind.
+        id (str): ID of the membership record.
+        user_id (str): ID of the member.
+        space_id (str): ID of the space.
+        role (CustomRoleAssignment | PredefinedRoleAssignment): A space role as returned: `type` `PREDEFINED` names a
+            built-in role in `name`, `CUSTOM` gives a custom role's `id`. Used by memberships and service key bindings.
     """
 
     id: str

@@ -16,6 +16,8 @@ T = TypeVar("T", bound="SpanAttributes")
 
 @_attrs_define
 class SpanAttributes:
+    """The span's attributes as a nested JSON object; column selection and truncation on List spans apply here."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -16,6 +16,8 @@ T = TypeVar("T", bound="SpanEvaluatorInputColumnMappings")
 
 @_attrs_define
 class SpanEvaluatorInputColumnMappings:
+    """Evaluator template variable mapped to the span column that fills it."""
+
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

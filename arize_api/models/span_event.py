@@ -19,12 +19,12 @@ T = TypeVar("T", bound="SpanEvent")
 
 @_attrs_define
 class SpanEvent:
-    """A timestamped event recorded during a span.
+    """An event recorded at a point in time during a span.
 
     Attributes:
         name (str):
-        timestamp (datetime.datetime):
-        attributes (SpanEventAttributes | Unset):
+        timestamp (datetime.datetime): When the event happened.
+        attributes (SpanEventAttributes | Unset): The event's attributes as a JSON object.
     """
 
     name: str

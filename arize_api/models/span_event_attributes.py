@@ -16,6 +16,8 @@ T = TypeVar("T", bound="SpanEventAttributes")
 
 @_attrs_define
 class SpanEventAttributes:
+    """The event's attributes as a JSON object."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -17,12 +17,14 @@ T = TypeVar("T", bound="StaticParam")
 
 @_attrs_define
 class StaticParam:
-    """A fixed parameter of a code evaluator, with its default.
+    """A named, typed value passed to a code evaluator.
 
     Attributes:
-        name (str):
-        type_ (StaticParamType): The types a code evaluator parameter can have.
-        default_value (list[str] | str): The default of a code evaluator parameter - a string or a list of strings.
+        name (str): Argument name; for a built-in check, the name of the check's argument.
+        type_ (StaticParamType): Type of a static parameter: `STRING` one string, `STRING_ARRAY` a list of strings,
+            `REGEX` a regular expression written as a string.
+        default_value (list[str] | str): Value of a static parameter: a string when its `type` is `STRING` or `REGEX`, a
+            list of strings when it is `STRING_ARRAY`. A value of the wrong shape returns 400.
     """
 
     name: str

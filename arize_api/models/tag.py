@@ -20,16 +20,17 @@ T = TypeVar("T", bound="Tag")
 
 @_attrs_define
 class Tag:
-    """A label that can be attached to resources in a space.
+    """A label defined once per space and attached to any number of its resources. Renaming a tag shows everywhere;
+    deleting it detaches it everywhere.
 
-    Attributes:
-        id (str):
-        name (str):
-        space_id (str):
-        created_at (datetime.datetime):
-        updated_at (datetime.datetime):
-        description (None | str | Unset):
-        color (None | TagColor | Unset):
+        Attributes:
+            id (str):
+            name (str): Unique within the space, ignoring case.
+            space_id (str): The space the tag belongs to.
+            created_at (datetime.datetime):
+            updated_at (datetime.datetime): When the tag last changed; equals `created_at` until the first update.
+            description (None | str | Unset): What the tag is for; `null` when not set.
+            color (None | TagColor | Unset): Display color; `null` when none is set (shown neutral).
     """
 
     id: str

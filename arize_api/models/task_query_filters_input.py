@@ -19,8 +19,9 @@ class TaskQueryFiltersInput:
     """The filters a task should select data with, and how they combine.
 
     Attributes:
-        filters (list[TaskQueryFilterInput]):
-        expression (str | Unset):
+        filters (list[TaskQueryFilterInput]): One to five lettered filters with distinct letters.
+        expression (str | Unset): Boolean combination of the filter letters, e.g. `A AND B`, up to 512 characters;
+            required with two or more filters, optional with one.
     """
 
     filters: list[TaskQueryFilterInput]

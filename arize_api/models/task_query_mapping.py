@@ -19,9 +19,10 @@ class TaskQueryMapping:
     """Feeds an evaluator variable from attributes of the queried data.
 
     Attributes:
-        variable_name (str):
-        query_ids (list[str]):
-        attribute_path (str):
+        variable_name (str): The evaluator variable this mapping fills.
+        query_ids (list[str]): Letters of the filters whose matches feed the variable; an empty list means any declared
+            filter.
+        attribute_path (str): Span attribute read from each match, such as `attributes.input.value`.
     """
 
     variable_name: str

@@ -16,6 +16,11 @@ T = TypeVar("T", bound="TemplateConfigInputClassificationChoicesType0")
 
 @_attrs_define
 class TemplateConfigInputClassificationChoicesType0:
+    """Numeric score per label, e.g. `{"yes": 1, "no": 0}`; the labels must be the ones the template asks for. When
+    omitted, the evaluator gives free-form output.
+
+    """
+
     additional_properties: dict[str, float] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -16,6 +16,8 @@ T = TypeVar("T", bound="TemplateEvaluationRunConfigClassificationChoices")
 
 @_attrs_define
 class TemplateEvaluationRunConfigClassificationChoices:
+    """Label each judgement may take, mapped to its numeric score (e.g. relevant 1, irrelevant 0)."""
+
     additional_properties: dict[str, float] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

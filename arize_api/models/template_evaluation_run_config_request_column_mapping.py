@@ -16,6 +16,8 @@ T = TypeVar("T", bound="TemplateEvaluationRunConfigRequestColumnMapping")
 
 @_attrs_define
 class TemplateEvaluationRunConfigRequestColumnMapping:
+    """Template variable name mapped to the dataset column path that fills it."""
+
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -28,18 +28,19 @@ T = TypeVar("T", bound="TextWidget")
 
 @_attrs_define
 class TextWidget:
-    """A block of text on a dashboard.
+    """A dashboard widget that shows formatted text.
 
     Attributes:
         id (str):
         type_ (Literal['TEXT']): Always `TEXT` (a `WidgetType` value).
-        dashboard_id (str):
+        dashboard_id (str): The dashboard holding the widget.
         title (str):
-        grid_position (list[int]):
-        creation_status (WidgetCreationStatus): Whether a widget is a draft or published.
+        grid_position (list[int]): Place and size in the dashboard grid: four non-negative integers.
+        creation_status (WidgetCreationStatus): Whether a widget is still a draft being edited or is published on the
+            dashboard.
         created_at (datetime.datetime):
-        creator_user_id (str):
-        content (str):
+        creator_user_id (str): The user who created the widget.
+        content (str): The saved text shown.
     """
 
     id: str

@@ -18,12 +18,12 @@ T = TypeVar("T", bound="ToolCall")
 
 @_attrs_define
 class ToolCall:
-    """A tool call made by the assistant in a message.
+    """A tool call the model made in a message.
 
     Attributes:
-        type_ (ToolCallType): The kinds of tool call.
-        function (ToolCallFunction): The function a tool call invokes and its JSON arguments.
-        id (str | Unset):
+        type_ (ToolCallType): The kinds of tool call; only `FUNCTION` exists.
+        function (ToolCallFunction): The function a tool call invokes, with its arguments as JSON text.
+        id (str | Unset): The call's id; a `TOOL` message answers it through `tool_call_id`.
     """
 
     type_: ToolCallType

@@ -16,11 +16,11 @@ T = TypeVar("T", bound="ToolCallFunction")
 
 @_attrs_define
 class ToolCallFunction:
-    """The function a tool call invokes and its JSON arguments.
+    """The function a tool call invokes, with its arguments as JSON text.
 
     Attributes:
         name (str):
-        arguments (str):
+        arguments (str): The arguments, as a JSON-encoded string.
     """
 
     name: str

@@ -15,11 +15,11 @@ T = TypeVar("T", bound="ToolCallFunctionRequest")
 
 @_attrs_define
 class ToolCallFunctionRequest:
-    """The function a tool call invokes and its JSON arguments.
+    """The function a tool call invokes, with its arguments as JSON text, as sent in a write.
 
     Attributes:
         name (str):
-        arguments (str):
+        arguments (str): The arguments, as a JSON-encoded string.
     """
 
     name: str

@@ -17,12 +17,13 @@ T = TypeVar("T", bound="ToolCallRequest")
 
 @_attrs_define
 class ToolCallRequest:
-    """A tool call made by the assistant in a message.
+    """A tool call the model made in a message, as sent in a write.
 
     Attributes:
-        type_ (ToolCallType): The kinds of tool call.
-        function (ToolCallFunctionRequest): The function a tool call invokes and its JSON arguments.
-        id (str | Unset):
+        type_ (ToolCallType): The kinds of tool call; only `FUNCTION` exists.
+        function (ToolCallFunctionRequest): The function a tool call invokes, with its arguments as JSON text, as sent
+            in a write.
+        id (str | Unset): The call's id; a `TOOL` message answers it through `tool_call_id`.
     """
 
     type_: ToolCallType

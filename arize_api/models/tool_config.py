@@ -17,11 +17,11 @@ T = TypeVar("T", bound="ToolConfig")
 
 @_attrs_define
 class ToolConfig:
-    """The tools a model may call, and how it must choose.
+    """The tools a model may call and how it chooses among them.
 
     Attributes:
-        tools (list[ToolConfigToolsItem] | Unset):
-        tool_choice (Any | Unset): Any JSON value.
+        tools (list[ToolConfigToolsItem] | Unset): Tool definitions offered to the model, in the provider's format.
+        tool_choice (Any | Unset): How the model picks a tool; any JSON value, in the provider's format.
     """
 
     tools: list[ToolConfigToolsItem] | Unset = UNSET

@@ -16,6 +16,8 @@ T = TypeVar("T", bound="TriggerRunExperimentTaskRunRequestTracingMetadata")
 
 @_attrs_define
 class TriggerRunExperimentTaskRunRequestTracingMetadata:
+    """Key-value metadata for the run; sending it turns tracing on."""
+
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

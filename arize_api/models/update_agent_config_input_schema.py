@@ -16,6 +16,8 @@ T = TypeVar("T", bound="UpdateAgentConfigInputSchema")
 
 @_attrs_define
 class UpdateAgentConfigInputSchema:
+    """New JSON Schema of the request body."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -16,14 +16,18 @@ T = TypeVar("T", bound="UpdateAnnotationQueueRequest")
 
 @_attrs_define
 class UpdateAnnotationQueueRequest:
-    """Changes to an annotation queue; null clears a nullable field.
+    """Changes to an annotation queue; send at least one member. Members left out keep their values, and null clears a
+    nullable one.
 
-    Attributes:
-        name (str | Unset):
-        instructions (None | str | Unset):
-        annotation_config_ids (list[str] | Unset):
-        annotator_emails (list[str] | Unset):
-        column_allowlist (list[str] | None | Unset):
+        Attributes:
+            name (str | Unset): New queue name, 1 to 255 characters, unique in the space (409 otherwise).
+            instructions (None | str | Unset): New annotator guidance, 1 to 5000 characters; null clears it.
+            annotation_config_ids (list[str] | Unset): The complete new list of annotation configs; it replaces the current
+                one. All must be in the queue's space.
+            annotator_emails (list[str] | Unset): The complete new list of annotator emails; it replaces the current
+                assignment. Each user needs an active account with access to the space.
+            column_allowlist (list[str] | None | Unset): The complete new list of visible columns, up to 1000 names of up to
+                512 characters. Null removes the restriction; omit it to keep the current list.
     """
 
     name: str | Unset = UNSET

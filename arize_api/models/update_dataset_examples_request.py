@@ -16,11 +16,12 @@ T = TypeVar("T", bound="UpdateDatasetExamplesRequest")
 
 @_attrs_define
 class UpdateDatasetExamplesRequest:
-    """Examples to change (1 to 1000), optionally as a new version.
+    """Existing examples to change, matched by id, in place or into a new version.
 
     Attributes:
-        examples (list[UpdateDatasetExampleInput]):
-        new_version (str | Unset):
+        examples (list[UpdateDatasetExampleInput]): 1 to 1000 examples, each with its `id`.
+        new_version (str | Unset): Name for a new version to hold the changes; when left out or empty the version is
+            changed in place.
     """
 
     examples: list[UpdateDatasetExampleInput]

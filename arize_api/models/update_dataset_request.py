@@ -15,10 +15,10 @@ T = TypeVar("T", bound="UpdateDatasetRequest")
 
 @_attrs_define
 class UpdateDatasetRequest:
-    """Changes to a dataset's own fields.
+    """The new name of a dataset.
 
     Attributes:
-        name (str):
+        name (str): Not empty or blank, and unique within the space (else 409).
     """
 
     name: str

@@ -16,15 +16,19 @@ T = TypeVar("T", bound="UpdateEvaluationTaskRequest")
 
 @_attrs_define
 class UpdateEvaluationTaskRequest:
-    """Changes to an evaluation task.
+    """Changes to a `TEMPLATE_EVALUATION` or `CODE_EVALUATION` task; send at least one member. Span and trace/session
+    evaluator shapes cannot be mixed (400).
 
-    Attributes:
-        name (str | Unset):
-        sampling_rate (float | Unset):
-        is_continuous (bool | Unset):
-        query_filter (None | str | Unset):
-        query_filters (None | TaskQueryFiltersInput | Unset):
-        evaluators (list[SpanEvaluatorInput | TraceOrSessionEvaluatorInput] | Unset):
+        Attributes:
+            name (str | Unset): New task name, at least one character.
+            sampling_rate (float | Unset): New share of data to evaluate, 0 to 1; project tasks only.
+            is_continuous (bool | Unset): Whether the task keeps evaluating new data; project tasks only.
+            query_filter (None | str | Unset): New task-level filter for span evaluators; null clears it. Not together with
+                `query_filters`.
+            query_filters (None | TaskQueryFiltersInput | Unset): New lettered filters for trace/session evaluators; null
+                clears the filters and expression together. Not together with `query_filter`.
+            evaluators (list[SpanEvaluatorInput | TraceOrSessionEvaluatorInput] | Unset): The complete new evaluator list,
+                at least one; omit it to keep the current evaluators.
     """
 
     name: str | Unset = UNSET

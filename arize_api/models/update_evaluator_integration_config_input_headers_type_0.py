@@ -16,6 +16,8 @@ T = TypeVar("T", bound="UpdateEvaluatorIntegrationConfigInputHeadersType0")
 
 @_attrs_define
 class UpdateEvaluatorIntegrationConfigInputHeadersType0:
+    """New headers, replacing the stored ones; `null` or `{}` clears them. Never returned."""
+
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -16,6 +16,11 @@ T = TypeVar("T", bound="UpdateEvaluatorIntegrationConfigInputInputSchema")
 
 @_attrs_define
 class UpdateEvaluatorIntegrationConfigInputInputSchema:
+    """JSON Schema (Draft-07) of the endpoint's request body. The root needs `type: object`, may be at most 64 KiB, and may
+    not declare `arize_metadata` at the top level (a reserved name).
+
+    """
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

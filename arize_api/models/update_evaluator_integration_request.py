@@ -22,14 +22,16 @@ T = TypeVar("T", bound="UpdateEvaluatorIntegrationRequest")
 
 @_attrs_define
 class UpdateEvaluatorIntegrationRequest:
-    """Changes to an evaluator integration.
+    """Changes to an evaluator integration: `type` plus at least one other member. Members left out keep their value.
 
     Attributes:
-        type_ (Literal['EVALUATOR']):
-        name (str | Unset):
-        description (None | str | Unset):
-        scopings (list[IntegrationScopingRequest] | Unset):
-        config (UpdateEvaluatorIntegrationConfigInput | Unset): Changes to how Arize calls an evaluator integration.
+        type_ (Literal['EVALUATOR']): Must be `EVALUATOR`, the stored type (422 otherwise).
+        name (str | Unset): New name, unique among the account's active `AGENT` and `EVALUATOR` integrations.
+        description (None | str | Unset): New description; `null` clears it.
+        scopings (list[IntegrationScopingRequest] | Unset): New visibility rules, replacing the stored ones; an empty
+            list means account-wide.
+        config (UpdateEvaluatorIntegrationConfigInput | Unset): Changes to how Arize calls an evaluator endpoint.
+            Members left out keep their value.
     """
 
     type_: Literal["EVALUATOR"]

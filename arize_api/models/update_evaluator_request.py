@@ -16,11 +16,12 @@ T = TypeVar("T", bound="UpdateEvaluatorRequest")
 
 @_attrs_define
 class UpdateEvaluatorRequest:
-    """Changes to an evaluator's name or description.
+    """Body of updateEvaluator: send `name`, `description` or both. An empty body is refused; omitted members keep their
+    values.
 
-    Attributes:
-        name (str | Unset):
-        description (None | str | Unset):
+        Attributes:
+            name (str | Unset): New name, 1 to 255 characters; unique in the space (409 otherwise).
+            description (None | str | Unset): New description.
     """
 
     name: str | Unset = UNSET

@@ -22,11 +22,11 @@ T = TypeVar("T", bound="UpdateFreeformAnnotationConfigRequest")
 
 @_attrs_define
 class UpdateFreeformAnnotationConfigRequest:
-    """Changes to a free-form annotation config.
+    """Changes to a free-form annotation config; only the name can change.
 
     Attributes:
-        annotation_config_type (Literal['FREEFORM']):
-        name (str | Unset):
+        annotation_config_type (Literal['FREEFORM']): Must be `FREEFORM`, the stored type; the type cannot change.
+        name (str | Unset): New name; must be unique in the space (409 otherwise).
     """
 
     annotation_config_type: Literal["FREEFORM"]

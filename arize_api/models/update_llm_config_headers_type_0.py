@@ -16,6 +16,11 @@ T = TypeVar("T", bound="UpdateLlmConfigHeadersType0")
 
 @_attrs_define
 class UpdateLlmConfigHeadersType0:
+    """New custom headers (`CUSTOM`, `LITELLM`, `NVIDIA_NIM` only): the map becomes the whole set; `null` clears them.
+    Write-only; the serialized map may not exceed 8,175 bytes.
+
+    """
+
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

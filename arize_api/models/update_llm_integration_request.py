@@ -22,14 +22,16 @@ T = TypeVar("T", bound="UpdateLlmIntegrationRequest")
 
 @_attrs_define
 class UpdateLlmIntegrationRequest:
-    """Changes to an LLM integration.
+    """Changes to an LLM integration: `type` plus at least one of `name`, `scopings` or `config`. `description` is refused
+    for `LLM`.
 
-    Attributes:
-        type_ (Literal['LLM']):
-        name (str | Unset):
-        scopings (list[IntegrationScopingRequest] | Unset):
-        config (UpdateLlmConfig | Unset): Changes to an LLM integration's provider settings; null clears a nullable
-            field.
+        Attributes:
+            type_ (Literal['LLM']): Must be `LLM`, the stored type.
+            name (str | Unset): New integration name.
+            scopings (list[IntegrationScopingRequest] | Unset): New visibility rules; replace the stored ones.
+            config (UpdateLlmConfig | Unset): Changes to an LLM integration's provider settings. Members left out keep their
+                value, `null` clears a nullable one, lists and maps replace. A member that does not apply to the stored provider
+                returns 422.
     """
 
     type_: Literal["LLM"]

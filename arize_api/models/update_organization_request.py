@@ -16,11 +16,11 @@ T = TypeVar("T", bound="UpdateOrganizationRequest")
 
 @_attrs_define
 class UpdateOrganizationRequest:
-    """Changes to an organization; null clears a nullable field.
+    """Body of `updateOrganization`: send at least one member; members left out keep their value.
 
     Attributes:
-        name (str | Unset):
-        description (None | str | Unset):
+        name (str | Unset): New name, unique in the account (1 to 255 characters).
+        description (None | str | Unset): New description, at most 1000 characters; `null` clears it.
     """
 
     name: str | Unset = UNSET

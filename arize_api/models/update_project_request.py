@@ -15,10 +15,10 @@ T = TypeVar("T", bound="UpdateProjectRequest")
 
 @_attrs_define
 class UpdateProjectRequest:
-    """Changes to a project.
+    """Body of `updateProject`: the new name.
 
     Attributes:
-        name (str):
+        name (str): New project name, unique in the space.
     """
 
     name: str

@@ -16,10 +16,10 @@ T = TypeVar("T", bound="UpdatePromptRequest")
 
 @_attrs_define
 class UpdatePromptRequest:
-    """Changes to a prompt.
+    """Body of updatePrompt. Only the description can change (the name is fixed), and the body must not be empty.
 
     Attributes:
-        description (None | str | Unset):
+        description (None | str | Unset): New description of the prompt.
     """
 
     description: None | str | Unset = UNSET

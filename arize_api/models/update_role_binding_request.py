@@ -15,10 +15,10 @@ T = TypeVar("T", bound="UpdateRoleBindingRequest")
 
 @_attrs_define
 class UpdateRoleBindingRequest:
-    """The role a binding should grant instead.
+    """Body of `updateRoleBinding`: only the role can change.
 
     Attributes:
-        role_id (str):
+        role_id (str): ID of the role the binding should grant from now on.
     """
 
     role_id: str

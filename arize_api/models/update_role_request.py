@@ -17,12 +17,12 @@ T = TypeVar("T", bound="UpdateRoleRequest")
 
 @_attrs_define
 class UpdateRoleRequest:
-    """Changes to a custom role.
+    """Body of `updateRole`: send at least one member; members left out keep their value.
 
     Attributes:
-        name (str | Unset):
-        description (None | str | Unset):
-        permissions (list[Permission] | Unset):
+        name (str | Unset): New name, unique in the account (same character rules as on create).
+        description (None | str | Unset): New description, at most 1000 characters; `null` clears it.
+        permissions (list[Permission] | Unset): New permission set, at least one; replaces the stored set whole.
     """
 
     name: str | Unset = UNSET

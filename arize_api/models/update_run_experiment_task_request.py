@@ -16,13 +16,13 @@ T = TypeVar("T", bound="UpdateRunExperimentTaskRequest")
 
 @_attrs_define
 class UpdateRunExperimentTaskRequest:
-    """Changes to a run-experiment task.
+    """Changes to a `RUN_EXPERIMENT` task; send `name`, `run_configuration` or both.
 
     Attributes:
-        name (str | Unset):
+        name (str | Unset): New task name, at least one character.
         run_configuration (AgentCallRunConfigRequest | LlmGenerationRunConfigRequest |
-            TemplateEvaluationRunConfigRequest | Unset): How a run-experiment task should produce outputs - LLM generation,
-            agent call or template evaluation.
+            TemplateEvaluationRunConfigRequest | Unset): How a run-experiment task should produce outputs; exactly one way,
+            named by `experiment_type`: `LLM_GENERATION`, `TEMPLATE_EVALUATION` or `AGENT_CALL`.
     """
 
     name: str | Unset = UNSET

@@ -16,15 +16,17 @@ T = TypeVar("T", bound="UpdateWebhookRequest")
 
 @_attrs_define
 class UpdateWebhookRequest:
-    """Changes to a webhook.
+    """Changes to a webhook; send at least one member. Members left out keep their values.
 
     Attributes:
-        name (str | Unset):
-        description (None | str | Unset):
-        url (str | Unset):
-        auth_token (str | Unset):
-        timeout_ms (int | Unset):
-        headers (UpdateWebhookRequestHeaders | Unset):
+        name (str | Unset): New webhook name, up to 255 characters, unique in the organization (409 otherwise).
+        description (None | str | Unset): New description; null clears it.
+        url (str | Unset): New HTTPS endpoint for deliveries.
+        auth_token (str | Unset): New full `Authorization` header value, sent as given; only for `BEARER` webhooks.
+            Write-only.
+        timeout_ms (int | Unset): New delivery timeout in milliseconds, 1000 to 60000.
+        headers (UpdateWebhookRequestHeaders | Unset): The complete new header map, at most 20 entries; headers not
+            included are removed. Write-only.
     """
 
     name: str | Unset = UNSET

@@ -22,12 +22,12 @@ class WebhookDeliveryAttempt:
     """One attempt to deliver an event to a webhook, and how it went.
 
     Attributes:
-        event_id (str):
-        attempt_number (int):
-        payload (WebhookDeliveryAttemptPayload):
-        created_at (datetime.datetime):
-        status_code (int | None | Unset):
-        error_message (None | str | Unset):
+        event_id (str): The event this attempt delivered.
+        attempt_number (int): Which try this was for the event, counting from 1; failed deliveries are retried.
+        payload (WebhookDeliveryAttemptPayload): The JSON body that was posted.
+        created_at (datetime.datetime): When the attempt was made.
+        status_code (int | None | Unset): HTTP status the endpoint answered; null when no answer came.
+        error_message (None | str | Unset): Why the delivery failed; null when it succeeded.
     """
 
     event_id: str

@@ -16,6 +16,8 @@ T = TypeVar("T", bound="WebhookDeliveryAttemptPayload")
 
 @_attrs_define
 class WebhookDeliveryAttemptPayload:
+    """The JSON body that was posted."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -26,9 +26,9 @@ class WebhookNotificationConfig:
     """Send monitor alerts to a webhook.
 
     Attributes:
-        type_ (Literal['WEBHOOK']):
-        id (str):
-        url (None | str | Unset):
+        type_ (Literal['WEBHOOK']): Discriminator, always `WEBHOOK`.
+        id (str): The webhook that receives the alert.
+        url (None | str | Unset): The webhook's endpoint URL.
     """
 
     type_: Literal["WEBHOOK"]

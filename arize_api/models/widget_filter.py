@@ -17,17 +17,17 @@ T = TypeVar("T", bound="WidgetFilter")
 
 @_attrs_define
 class WidgetFilter:
-    """A filter applied to a widget's data.
+    """A saved condition that limits the data a widget uses.
 
     Attributes:
-        filter_type (str):
-        dimension_name (None | str | Unset):
-        dimension_data_type (None | str | Unset):
-        operator (None | str | Unset):
-        dimension_values (list[str] | None | Unset):
-        binary_values (list[str] | None | Unset):
-        numeric_values (list[float] | None | Unset):
-        categorical_values (list[str] | None | Unset):
+        filter_type (str): Kind of filter, which decides which value list is used.
+        dimension_name (None | str | Unset): The dimension filtered on.
+        dimension_data_type (None | str | Unset): Data type of that dimension.
+        operator (None | str | Unset): The comparison applied.
+        dimension_values (list[str] | None | Unset): General dimension values to compare with.
+        binary_values (list[str] | None | Unset): Binary values to compare with.
+        numeric_values (list[float] | None | Unset): Numeric values to compare with.
+        categorical_values (list[str] | None | Unset): Categorical values to compare with.
     """
 
     filter_type: str

@@ -25,16 +25,17 @@ T = TypeVar("T", bound="WidgetPlotComparisonFixedReferenceValue")
 
 @_attrs_define
 class WidgetPlotComparisonFixedReferenceValue:
-    """Compare a plot with a fixed time range of a reference.
+    """A comparison reference over a fixed time range.
 
     Attributes:
-        type_ (Literal['FIXED']):
-        environment_name (str):
-        external_batch_ids (list[str]):
-        external_model_version_ids (list[str]):
-        start_time (datetime.datetime):
-        end_time (datetime.datetime):
-        model_version_environment_metadata_id (None | str | Unset):
+        type_ (Literal['FIXED']): Always `FIXED`.
+        environment_name (str): Model environment holding the reference data.
+        external_batch_ids (list[str]): Batches in the reference.
+        external_model_version_ids (list[str]): Model versions in the reference.
+        start_time (datetime.datetime): Start of the range (inclusive).
+        end_time (datetime.datetime): End of the range (exclusive).
+        model_version_environment_metadata_id (None | str | Unset): Model lineage record that defines the reference,
+            when there is one.
     """
 
     type_: Literal["FIXED"]

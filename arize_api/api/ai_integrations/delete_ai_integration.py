@@ -53,6 +53,9 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete AI integration (DELETE /v2/ai-integrations/{integration_id}).
 
+    Deletes an AI integration for good and answers 204 with no body. Returns 404 when it does
+    not exist or is not visible to the caller, which is also what a second delete gets.
+
     Args:
         integration_id (str):
 
@@ -77,6 +80,9 @@ def sync(
 ) -> None:
     """Delete AI integration (DELETE /v2/ai-integrations/{integration_id}).
 
+    Deletes an AI integration for good and answers 204 with no body. Returns 404 when it does
+    not exist or is not visible to the caller, which is also what a second delete gets.
+
     Args:
         integration_id (str):
 
@@ -99,6 +105,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Delete AI integration (DELETE /v2/ai-integrations/{integration_id}).
+
+    Deletes an AI integration for good and answers 204 with no body. Returns 404 when it does
+    not exist or is not visible to the caller, which is also what a second delete gets.
 
     Args:
         integration_id (str):
@@ -123,6 +132,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Delete AI integration (DELETE /v2/ai-integrations/{integration_id}).
+
+    Deletes an AI integration for good and answers 204 with no body. Returns 404 when it does
+    not exist or is not visible to the caller, which is also what a second delete gets.
 
     Args:
         integration_id (str):

@@ -59,6 +59,10 @@ def sync_detailed(
 ) -> Response[AiIntegration]:
     """Get AI integration (GET /v2/ai-integrations/{integration_id}).
 
+    Returns one AI integration by its ID. Secrets never come back: `has_api_key` only says
+    whether a key is stored. Returns 404 when the integration does not exist or the caller
+    cannot read it.
+
     Args:
         integration_id (str):
 
@@ -83,6 +87,10 @@ def sync(
 ) -> AiIntegration:
     """Get AI integration (GET /v2/ai-integrations/{integration_id}).
 
+    Returns one AI integration by its ID. Secrets never come back: `has_api_key` only says
+    whether a key is stored. Returns 404 when the integration does not exist or the caller
+    cannot read it.
+
     Args:
         integration_id (str):
 
@@ -105,6 +113,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[AiIntegration]:
     """Get AI integration (GET /v2/ai-integrations/{integration_id}).
+
+    Returns one AI integration by its ID. Secrets never come back: `has_api_key` only says
+    whether a key is stored. Returns 404 when the integration does not exist or the caller
+    cannot read it.
 
     Args:
         integration_id (str):
@@ -129,6 +141,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> AiIntegration:
     """Get AI integration (GET /v2/ai-integrations/{integration_id}).
+
+    Returns one AI integration by its ID. Secrets never come back: `has_api_key` only says
+    whether a key is stored. Returns 404 when the integration does not exist or the caller
+    cannot read it.
 
     Args:
         integration_id (str):

@@ -85,6 +85,11 @@ def sync_detailed(
 ) -> Response[ListAiIntegrationsResponse]:
     """List AI integrations (GET /v2/ai-integrations).
 
+    Lists the AI integrations the caller can see, one page at a time. Filter by `space_id`
+    (exact), `space_name` or `name` (both case-insensitive substrings). Each item says whether
+    an API key is stored (`has_api_key`) but never returns the key. Returns 404 when the
+    `space_id` given is missing or not readable. Read-only, so safe to repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
@@ -121,6 +126,11 @@ def sync(
 ) -> ListAiIntegrationsResponse:
     """List AI integrations (GET /v2/ai-integrations).
 
+    Lists the AI integrations the caller can see, one page at a time. Filter by `space_id`
+    (exact), `space_name` or `name` (both case-insensitive substrings). Each item says whether
+    an API key is stored (`has_api_key`) but never returns the key. Returns 404 when the
+    `space_id` given is missing or not readable. Read-only, so safe to repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
@@ -155,6 +165,11 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
 ) -> Response[ListAiIntegrationsResponse]:
     """List AI integrations (GET /v2/ai-integrations).
+
+    Lists the AI integrations the caller can see, one page at a time. Filter by `space_id`
+    (exact), `space_name` or `name` (both case-insensitive substrings). Each item says whether
+    an API key is stored (`has_api_key`) but never returns the key. Returns 404 when the
+    `space_id` given is missing or not readable. Read-only, so safe to repeat.
 
     Args:
         space_id (str | Unset):
@@ -191,6 +206,11 @@ async def asyncio(
     cursor: str | Unset = UNSET,
 ) -> ListAiIntegrationsResponse:
     """List AI integrations (GET /v2/ai-integrations).
+
+    Lists the AI integrations the caller can see, one page at a time. Filter by `space_id`
+    (exact), `space_name` or `name` (both case-insensitive substrings). Each item says whether
+    an API key is stored (`has_api_key`) but never returns the key. Returns 404 when the
+    `space_id` given is missing or not readable. Read-only, so safe to repeat.
 
     Args:
         space_id (str | Unset):

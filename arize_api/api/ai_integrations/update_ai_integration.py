@@ -69,10 +69,16 @@ def sync_detailed(
 ) -> Response[AiIntegration]:
     """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
 
+    Changes an AI integration and returns the result. Send at least one member; members left
+    out keep their stored value. A new `name` must still be unique in the account (409).
+    `api_key: null` deletes the stored key and `provider_metadata: null` deletes the metadata.
+    `scopings` and `model_names`, when sent, replace the whole stored list. Sending the same
+    body twice gives the same result.
+
     Args:
         integration_id (str):
-        body (UpdateAiIntegrationRequest): Changes to an AI integration; null clears a nullable
-            field.
+        body (UpdateAiIntegrationRequest): Body of `updateAiIntegration`: send at least one
+            member. Members left out keep their value; `null` clears a nullable one.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -97,10 +103,16 @@ def sync(
 ) -> AiIntegration:
     """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
 
+    Changes an AI integration and returns the result. Send at least one member; members left
+    out keep their stored value. A new `name` must still be unique in the account (409).
+    `api_key: null` deletes the stored key and `provider_metadata: null` deletes the metadata.
+    `scopings` and `model_names`, when sent, replace the whole stored list. Sending the same
+    body twice gives the same result.
+
     Args:
         integration_id (str):
-        body (UpdateAiIntegrationRequest): Changes to an AI integration; null clears a nullable
-            field.
+        body (UpdateAiIntegrationRequest): Body of `updateAiIntegration`: send at least one
+            member. Members left out keep their value; `null` clears a nullable one.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -124,10 +136,16 @@ async def asyncio_detailed(
 ) -> Response[AiIntegration]:
     """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
 
+    Changes an AI integration and returns the result. Send at least one member; members left
+    out keep their stored value. A new `name` must still be unique in the account (409).
+    `api_key: null` deletes the stored key and `provider_metadata: null` deletes the metadata.
+    `scopings` and `model_names`, when sent, replace the whole stored list. Sending the same
+    body twice gives the same result.
+
     Args:
         integration_id (str):
-        body (UpdateAiIntegrationRequest): Changes to an AI integration; null clears a nullable
-            field.
+        body (UpdateAiIntegrationRequest): Body of `updateAiIntegration`: send at least one
+            member. Members left out keep their value; `null` clears a nullable one.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -152,10 +170,16 @@ async def asyncio(
 ) -> AiIntegration:
     """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
 
+    Changes an AI integration and returns the result. Send at least one member; members left
+    out keep their stored value. A new `name` must still be unique in the account (409).
+    `api_key: null` deletes the stored key and `provider_metadata: null` deletes the metadata.
+    `scopings` and `model_names`, when sent, replace the whole stored list. Sending the same
+    body twice gives the same result.
+
     Args:
         integration_id (str):
-        body (UpdateAiIntegrationRequest): Changes to an AI integration; null clears a nullable
-            field.
+        body (UpdateAiIntegrationRequest): Body of `updateAiIntegration`: send at least one
+            member. Members left out keep their value; `null` clears a nullable one.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

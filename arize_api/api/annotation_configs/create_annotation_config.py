@@ -159,10 +159,18 @@ def sync_detailed(
 ]:
     """Create annotation config (POST /v2/annotation-configs).
 
+    Creates an annotation config in a space and returns it with 201. `annotation_config_type`
+    picks the kind: `CATEGORICAL` (annotators pick one of `values`), `CONTINUOUS` (a number
+    between `minimum_score` and `maximum_score`) or `FREEFORM` (free text). The name must be
+    unique in the space; a clash returns 409, so repeating the same request fails.
+    `optimization_direction` is `NONE` when omitted. Returns 404 when the space does not exist
+    or is not readable, 403 when the caller may not create configs there, and 422 when the
+    body is well-formed but invalid.
+
     Args:
         body (CreateCategoricalAnnotationConfigRequest | CreateContinuousAnnotationConfigRequest |
-            CreateFreeformAnnotationConfigRequest): A new annotation config; `annotation_config_type`
-            says which kind.
+            CreateFreeformAnnotationConfigRequest): Body of createAnnotationConfig.
+            `annotation_config_type` picks the variant: `CATEGORICAL`, `CONTINUOUS` or `FREEFORM`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -189,10 +197,18 @@ def sync(
 ):
     """Create annotation config (POST /v2/annotation-configs).
 
+    Creates an annotation config in a space and returns it with 201. `annotation_config_type`
+    picks the kind: `CATEGORICAL` (annotators pick one of `values`), `CONTINUOUS` (a number
+    between `minimum_score` and `maximum_score`) or `FREEFORM` (free text). The name must be
+    unique in the space; a clash returns 409, so repeating the same request fails.
+    `optimization_direction` is `NONE` when omitted. Returns 404 when the space does not exist
+    or is not readable, 403 when the caller may not create configs there, and 422 when the
+    body is well-formed but invalid.
+
     Args:
         body (CreateCategoricalAnnotationConfigRequest | CreateContinuousAnnotationConfigRequest |
-            CreateFreeformAnnotationConfigRequest): A new annotation config; `annotation_config_type`
-            says which kind.
+            CreateFreeformAnnotationConfigRequest): Body of createAnnotationConfig.
+            `annotation_config_type` picks the variant: `CATEGORICAL`, `CONTINUOUS` or `FREEFORM`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -218,10 +234,18 @@ async def asyncio_detailed(
 ]:
     """Create annotation config (POST /v2/annotation-configs).
 
+    Creates an annotation config in a space and returns it with 201. `annotation_config_type`
+    picks the kind: `CATEGORICAL` (annotators pick one of `values`), `CONTINUOUS` (a number
+    between `minimum_score` and `maximum_score`) or `FREEFORM` (free text). The name must be
+    unique in the space; a clash returns 409, so repeating the same request fails.
+    `optimization_direction` is `NONE` when omitted. Returns 404 when the space does not exist
+    or is not readable, 403 when the caller may not create configs there, and 422 when the
+    body is well-formed but invalid.
+
     Args:
         body (CreateCategoricalAnnotationConfigRequest | CreateContinuousAnnotationConfigRequest |
-            CreateFreeformAnnotationConfigRequest): A new annotation config; `annotation_config_type`
-            says which kind.
+            CreateFreeformAnnotationConfigRequest): Body of createAnnotationConfig.
+            `annotation_config_type` picks the variant: `CATEGORICAL`, `CONTINUOUS` or `FREEFORM`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -248,10 +272,18 @@ async def asyncio(
 ):
     """Create annotation config (POST /v2/annotation-configs).
 
+    Creates an annotation config in a space and returns it with 201. `annotation_config_type`
+    picks the kind: `CATEGORICAL` (annotators pick one of `values`), `CONTINUOUS` (a number
+    between `minimum_score` and `maximum_score`) or `FREEFORM` (free text). The name must be
+    unique in the space; a clash returns 409, so repeating the same request fails.
+    `optimization_direction` is `NONE` when omitted. Returns 404 when the space does not exist
+    or is not readable, 403 when the caller may not create configs there, and 422 when the
+    body is well-formed but invalid.
+
     Args:
         body (CreateCategoricalAnnotationConfigRequest | CreateContinuousAnnotationConfigRequest |
-            CreateFreeformAnnotationConfigRequest): A new annotation config; `annotation_config_type`
-            says which kind.
+            CreateFreeformAnnotationConfigRequest): Body of createAnnotationConfig.
+            `annotation_config_type` picks the variant: `CATEGORICAL`, `CONTINUOUS` or `FREEFORM`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -53,6 +53,11 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id}).
 
+    Deletes an annotation config for good and answers 204 with no body. A config still
+    attached to an active annotation queue returns 409: take it off those queues first.
+    Returns 403 when the caller can read the config but may not delete it, and 404 when it
+    does not exist or is not readable (also on a repeat after a successful delete).
+
     Args:
         annotation_config_id (str):
 
@@ -77,6 +82,11 @@ def sync(
 ) -> None:
     """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id}).
 
+    Deletes an annotation config for good and answers 204 with no body. A config still
+    attached to an active annotation queue returns 409: take it off those queues first.
+    Returns 403 when the caller can read the config but may not delete it, and 404 when it
+    does not exist or is not readable (also on a repeat after a successful delete).
+
     Args:
         annotation_config_id (str):
 
@@ -99,6 +109,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id}).
+
+    Deletes an annotation config for good and answers 204 with no body. A config still
+    attached to an active annotation queue returns 409: take it off those queues first.
+    Returns 403 when the caller can read the config but may not delete it, and 404 when it
+    does not exist or is not readable (also on a repeat after a successful delete).
 
     Args:
         annotation_config_id (str):
@@ -123,6 +138,11 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id}).
+
+    Deletes an annotation config for good and answers 204 with no body. A config still
+    attached to an active annotation queue returns 409: take it off those queues first.
+    Returns 403 when the caller can read the config but may not delete it, and 404 when it
+    does not exist or is not readable (also on a repeat after a successful delete).
 
     Args:
         annotation_config_id (str):

@@ -129,6 +129,10 @@ def sync_detailed(
 ]:
     """Get annotation config (GET /v2/annotation-configs/{annotation_config_id}).
 
+    Returns one annotation config by its ID, as the variant its `type` names (categorical,
+    continuous or free-form). Returns 404 when the config does not exist or the caller cannot
+    read it. Read-only.
+
     Args:
         annotation_config_id (str):
 
@@ -155,6 +159,10 @@ def sync(
 ):
     """Get annotation config (GET /v2/annotation-configs/{annotation_config_id}).
 
+    Returns one annotation config by its ID, as the variant its `type` names (categorical,
+    continuous or free-form). Returns 404 when the config does not exist or the caller cannot
+    read it. Read-only.
+
     Args:
         annotation_config_id (str):
 
@@ -179,6 +187,10 @@ async def asyncio_detailed(
     CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
 ]:
     """Get annotation config (GET /v2/annotation-configs/{annotation_config_id}).
+
+    Returns one annotation config by its ID, as the variant its `type` names (categorical,
+    continuous or free-form). Returns 404 when the config does not exist or the caller cannot
+    read it. Read-only.
 
     Args:
         annotation_config_id (str):
@@ -205,6 +217,10 @@ async def asyncio(
     CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
 ):
     """Get annotation config (GET /v2/annotation-configs/{annotation_config_id}).
+
+    Returns one annotation config by its ID, as the variant its `type` names (categorical,
+    continuous or free-form). Returns 404 when the config does not exist or the caller cannot
+    read it. Read-only.
 
     Args:
         annotation_config_id (str):

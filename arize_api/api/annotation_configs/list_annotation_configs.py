@@ -85,6 +85,13 @@ def sync_detailed(
 ) -> Response[ListAnnotationConfigsResponse]:
     """List annotation configs (GET /v2/annotation-configs).
 
+    Returns a page of the annotation configs the caller can read, each shaped as the kind its
+    `type` names. `space_id` keeps one space; `space_name` and `name` narrow by case-
+    insensitive substring. Returns 404 when the space given by `space_id` does not exist or is
+    not readable. Pages follow the cursor: pass `pagination.next_cursor` back as `cursor`
+    until `has_more` is false; a page can hold fewer than `limit` items. Read-only and safe to
+    repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
@@ -121,6 +128,13 @@ def sync(
 ) -> ListAnnotationConfigsResponse:
     """List annotation configs (GET /v2/annotation-configs).
 
+    Returns a page of the annotation configs the caller can read, each shaped as the kind its
+    `type` names. `space_id` keeps one space; `space_name` and `name` narrow by case-
+    insensitive substring. Returns 404 when the space given by `space_id` does not exist or is
+    not readable. Pages follow the cursor: pass `pagination.next_cursor` back as `cursor`
+    until `has_more` is false; a page can hold fewer than `limit` items. Read-only and safe to
+    repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
@@ -155,6 +169,13 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
 ) -> Response[ListAnnotationConfigsResponse]:
     """List annotation configs (GET /v2/annotation-configs).
+
+    Returns a page of the annotation configs the caller can read, each shaped as the kind its
+    `type` names. `space_id` keeps one space; `space_name` and `name` narrow by case-
+    insensitive substring. Returns 404 when the space given by `space_id` does not exist or is
+    not readable. Pages follow the cursor: pass `pagination.next_cursor` back as `cursor`
+    until `has_more` is false; a page can hold fewer than `limit` items. Read-only and safe to
+    repeat.
 
     Args:
         space_id (str | Unset):
@@ -191,6 +212,13 @@ async def asyncio(
     cursor: str | Unset = UNSET,
 ) -> ListAnnotationConfigsResponse:
     """List annotation configs (GET /v2/annotation-configs).
+
+    Returns a page of the annotation configs the caller can read, each shaped as the kind its
+    `type` names. `space_id` keeps one space; `space_name` and `name` narrow by case-
+    insensitive substring. Returns 404 when the space given by `space_id` does not exist or is
+    not readable. Pages follow the cursor: pass `pagination.next_cursor` back as `cursor`
+    until `has_more` is false; a page can hold fewer than `limit` items. Read-only and safe to
+    repeat.
 
     Args:
         space_id (str | Unset):

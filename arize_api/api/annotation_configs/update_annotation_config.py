@@ -161,11 +161,21 @@ def sync_detailed(
 ]:
     """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id}).
 
+    Changes an annotation config in place and returns the updated config.
+    `annotation_config_type` is required and must equal the stored type; the kind of a config
+    never changes. What can change depends on the kind: `name`, `values` and
+    `optimization_direction` for `CATEGORICAL`; `name`, `minimum_score`, `maximum_score` and
+    `optimization_direction` for `CONTINUOUS`; only `name` for `FREEFORM`. Omitted members
+    keep their stored values. `values` replaces the whole label set and must hold 2 to 500
+    labels. A `name` already used in the space returns 409. `id`, `space_id` and `created_at`
+    cannot be set. Sending the same body again leaves the same result.
+
     Args:
         annotation_config_id (str):
         body (UpdateCategoricalAnnotationConfigRequest | UpdateContinuousAnnotationConfigRequest |
-            UpdateFreeformAnnotationConfigRequest): Changes to an annotation config;
-            `annotation_config_type` must match its kind.
+            UpdateFreeformAnnotationConfigRequest): Body of updateAnnotationConfig.
+            `annotation_config_type` is required and must equal the stored type; every other member is
+            optional and left unchanged when omitted.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -194,11 +204,21 @@ def sync(
 ):
     """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id}).
 
+    Changes an annotation config in place and returns the updated config.
+    `annotation_config_type` is required and must equal the stored type; the kind of a config
+    never changes. What can change depends on the kind: `name`, `values` and
+    `optimization_direction` for `CATEGORICAL`; `name`, `minimum_score`, `maximum_score` and
+    `optimization_direction` for `CONTINUOUS`; only `name` for `FREEFORM`. Omitted members
+    keep their stored values. `values` replaces the whole label set and must hold 2 to 500
+    labels. A `name` already used in the space returns 409. `id`, `space_id` and `created_at`
+    cannot be set. Sending the same body again leaves the same result.
+
     Args:
         annotation_config_id (str):
         body (UpdateCategoricalAnnotationConfigRequest | UpdateContinuousAnnotationConfigRequest |
-            UpdateFreeformAnnotationConfigRequest): Changes to an annotation config;
-            `annotation_config_type` must match its kind.
+            UpdateFreeformAnnotationConfigRequest): Body of updateAnnotationConfig.
+            `annotation_config_type` is required and must equal the stored type; every other member is
+            optional and left unchanged when omitted.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -226,11 +246,21 @@ async def asyncio_detailed(
 ]:
     """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id}).
 
+    Changes an annotation config in place and returns the updated config.
+    `annotation_config_type` is required and must equal the stored type; the kind of a config
+    never changes. What can change depends on the kind: `name`, `values` and
+    `optimization_direction` for `CATEGORICAL`; `name`, `minimum_score`, `maximum_score` and
+    `optimization_direction` for `CONTINUOUS`; only `name` for `FREEFORM`. Omitted members
+    keep their stored values. `values` replaces the whole label set and must hold 2 to 500
+    labels. A `name` already used in the space returns 409. `id`, `space_id` and `created_at`
+    cannot be set. Sending the same body again leaves the same result.
+
     Args:
         annotation_config_id (str):
         body (UpdateCategoricalAnnotationConfigRequest | UpdateContinuousAnnotationConfigRequest |
-            UpdateFreeformAnnotationConfigRequest): Changes to an annotation config;
-            `annotation_config_type` must match its kind.
+            UpdateFreeformAnnotationConfigRequest): Body of updateAnnotationConfig.
+            `annotation_config_type` is required and must equal the stored type; every other member is
+            optional and left unchanged when omitted.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -259,11 +289,21 @@ async def asyncio(
 ):
     """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id}).
 
+    Changes an annotation config in place and returns the updated config.
+    `annotation_config_type` is required and must equal the stored type; the kind of a config
+    never changes. What can change depends on the kind: `name`, `values` and
+    `optimization_direction` for `CATEGORICAL`; `name`, `minimum_score`, `maximum_score` and
+    `optimization_direction` for `CONTINUOUS`; only `name` for `FREEFORM`. Omitted members
+    keep their stored values. `values` replaces the whole label set and must hold 2 to 500
+    labels. A `name` already used in the space returns 409. `id`, `space_id` and `created_at`
+    cannot be set. Sending the same body again leaves the same result.
+
     Args:
         annotation_config_id (str):
         body (UpdateCategoricalAnnotationConfigRequest | UpdateContinuousAnnotationConfigRequest |
-            UpdateFreeformAnnotationConfigRequest): Changes to an annotation config;
-            `annotation_config_type` must match its kind.
+            UpdateFreeformAnnotationConfigRequest): Body of updateAnnotationConfig.
+            `annotation_config_type` is required and must equal the stored type; every other member is
+            optional and left unchanged when omitted.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

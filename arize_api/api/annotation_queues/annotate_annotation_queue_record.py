@@ -77,6 +77,14 @@ def sync_detailed(
 ) -> Response[AnnotateAnnotationQueueRecordResponse]:
     """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate).
 
+    Writes annotations on one queue record. Each entry names an annotation config of the queue
+    and is upserted under that name into the record's underlying span or example; configs not
+    named stay as they are. Send 1 to 500 entries. Leaving out `label`, `score` or `text`
+    keeps the stored value; a value cannot be set to null and a written annotation cannot be
+    removed. A name that is not a config of the queue is rejected (422). The answer holds the
+    record's identity and the annotations just sent, not its evaluations or assignees; list
+    the records to see everything. Sending the same annotations again leaves the same result.
+
     Args:
         annotation_queue_id (str):
         annotation_queue_record_id (str):
@@ -108,6 +116,14 @@ def sync(
 ) -> AnnotateAnnotationQueueRecordResponse:
     """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate).
 
+    Writes annotations on one queue record. Each entry names an annotation config of the queue
+    and is upserted under that name into the record's underlying span or example; configs not
+    named stay as they are. Send 1 to 500 entries. Leaving out `label`, `score` or `text`
+    keeps the stored value; a value cannot be set to null and a written annotation cannot be
+    removed. A name that is not a config of the queue is rejected (422). The answer holds the
+    record's identity and the annotations just sent, not its evaluations or assignees; list
+    the records to see everything. Sending the same annotations again leaves the same result.
+
     Args:
         annotation_queue_id (str):
         annotation_queue_record_id (str):
@@ -137,6 +153,14 @@ async def asyncio_detailed(
     body: AnnotateAnnotationQueueRecordRequest,
 ) -> Response[AnnotateAnnotationQueueRecordResponse]:
     """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate).
+
+    Writes annotations on one queue record. Each entry names an annotation config of the queue
+    and is upserted under that name into the record's underlying span or example; configs not
+    named stay as they are. Send 1 to 500 entries. Leaving out `label`, `score` or `text`
+    keeps the stored value; a value cannot be set to null and a written annotation cannot be
+    removed. A name that is not a config of the queue is rejected (422). The answer holds the
+    record's identity and the annotations just sent, not its evaluations or assignees; list
+    the records to see everything. Sending the same annotations again leaves the same result.
 
     Args:
         annotation_queue_id (str):
@@ -168,6 +192,14 @@ async def asyncio(
     body: AnnotateAnnotationQueueRecordRequest,
 ) -> AnnotateAnnotationQueueRecordResponse:
     """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate).
+
+    Writes annotations on one queue record. Each entry names an annotation config of the queue
+    and is upserted under that name into the record's underlying span or example; configs not
+    named stay as they are. Send 1 to 500 entries. Leaving out `label`, `score` or `text`
+    keeps the stored value; a value cannot be set to null and a written annotation cannot be
+    removed. A name that is not a config of the queue is rejected (422). The answer holds the
+    record's identity and the annotations just sent, not its evaluations or assignees; list
+    the records to see everything. Sending the same annotations again leaves the same result.
 
     Args:
         annotation_queue_id (str):

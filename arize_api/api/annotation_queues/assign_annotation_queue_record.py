@@ -77,6 +77,13 @@ def sync_detailed(
 ) -> Response[AssignAnnotationQueueRecordResponse]:
     """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
 
+    Sets who is assigned to one queue record, replacing the current record-level assignment,
+    and returns the record's identity with its assignees. Send up to 100 emails; an empty
+    array removes every record-level assignment. Every email must belong to an existing user
+    with access to the queue's space (422 otherwise). Assigning a user who already completed
+    the record again resets them to `PENDING`, so a repeat is not always without effect.
+    Annotations and evaluations are not in the answer; list the records for the full state.
+
     Args:
         annotation_queue_id (str):
         annotation_queue_record_id (str):
@@ -108,6 +115,13 @@ def sync(
 ) -> AssignAnnotationQueueRecordResponse:
     """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
 
+    Sets who is assigned to one queue record, replacing the current record-level assignment,
+    and returns the record's identity with its assignees. Send up to 100 emails; an empty
+    array removes every record-level assignment. Every email must belong to an existing user
+    with access to the queue's space (422 otherwise). Assigning a user who already completed
+    the record again resets them to `PENDING`, so a repeat is not always without effect.
+    Annotations and evaluations are not in the answer; list the records for the full state.
+
     Args:
         annotation_queue_id (str):
         annotation_queue_record_id (str):
@@ -137,6 +151,13 @@ async def asyncio_detailed(
     body: AssignAnnotationQueueRecordRequest,
 ) -> Response[AssignAnnotationQueueRecordResponse]:
     """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
+
+    Sets who is assigned to one queue record, replacing the current record-level assignment,
+    and returns the record's identity with its assignees. Send up to 100 emails; an empty
+    array removes every record-level assignment. Every email must belong to an existing user
+    with access to the queue's space (422 otherwise). Assigning a user who already completed
+    the record again resets them to `PENDING`, so a repeat is not always without effect.
+    Annotations and evaluations are not in the answer; list the records for the full state.
 
     Args:
         annotation_queue_id (str):
@@ -168,6 +189,13 @@ async def asyncio(
     body: AssignAnnotationQueueRecordRequest,
 ) -> AssignAnnotationQueueRecordResponse:
     """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
+
+    Sets who is assigned to one queue record, replacing the current record-level assignment,
+    and returns the record's identity with its assignees. Send up to 100 emails; an empty
+    array removes every record-level assignment. Every email must belong to an existing user
+    with access to the queue's space (422 otherwise). Assigning a user who already completed
+    the record again resets them to `PENDING`, so a repeat is not always without effect.
+    Annotations and evaluations are not in the answer; list the records for the full state.
 
     Args:
         annotation_queue_id (str):

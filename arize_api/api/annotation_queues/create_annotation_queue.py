@@ -67,6 +67,16 @@ def sync_detailed(
 ) -> Response[AnnotationQueue]:
     """Create annotation queue (POST /v2/annotation-queues).
 
+    Creates an annotation queue in a space and returns it with 201. The `name` must be unique
+    among the active queues of the space; a clash returns 409, so repeating a successful
+    request fails rather than creating a second queue. At least one annotation config is
+    required and every config must belong to the same space (422 otherwise). Annotators are
+    given by email and resolved to users by the server. `assignment_method` is `ALL` when
+    omitted. Up to two `record_sources` can seed the queue, resolving to at most 500 records
+    and at most 100 session records; more can be added later. `id`, `created_at` and
+    `updated_at` are set by the server and are not accepted. Returns 404 when the space cannot
+    be read.
+
     Args:
         body (CreateAnnotationQueueRequest): A new annotation queue, its configs, annotators and
             first records.
@@ -92,6 +102,16 @@ def sync(
 ) -> AnnotationQueue:
     """Create annotation queue (POST /v2/annotation-queues).
 
+    Creates an annotation queue in a space and returns it with 201. The `name` must be unique
+    among the active queues of the space; a clash returns 409, so repeating a successful
+    request fails rather than creating a second queue. At least one annotation config is
+    required and every config must belong to the same space (422 otherwise). Annotators are
+    given by email and resolved to users by the server. `assignment_method` is `ALL` when
+    omitted. Up to two `record_sources` can seed the queue, resolving to at most 500 records
+    and at most 100 session records; more can be added later. `id`, `created_at` and
+    `updated_at` are set by the server and are not accepted. Returns 404 when the space cannot
+    be read.
+
     Args:
         body (CreateAnnotationQueueRequest): A new annotation queue, its configs, annotators and
             first records.
@@ -115,6 +135,16 @@ async def asyncio_detailed(
     body: CreateAnnotationQueueRequest,
 ) -> Response[AnnotationQueue]:
     """Create annotation queue (POST /v2/annotation-queues).
+
+    Creates an annotation queue in a space and returns it with 201. The `name` must be unique
+    among the active queues of the space; a clash returns 409, so repeating a successful
+    request fails rather than creating a second queue. At least one annotation config is
+    required and every config must belong to the same space (422 otherwise). Annotators are
+    given by email and resolved to users by the server. `assignment_method` is `ALL` when
+    omitted. Up to two `record_sources` can seed the queue, resolving to at most 500 records
+    and at most 100 session records; more can be added later. `id`, `created_at` and
+    `updated_at` are set by the server and are not accepted. Returns 404 when the space cannot
+    be read.
 
     Args:
         body (CreateAnnotationQueueRequest): A new annotation queue, its configs, annotators and
@@ -140,6 +170,16 @@ async def asyncio(
     body: CreateAnnotationQueueRequest,
 ) -> AnnotationQueue:
     """Create annotation queue (POST /v2/annotation-queues).
+
+    Creates an annotation queue in a space and returns it with 201. The `name` must be unique
+    among the active queues of the space; a clash returns 409, so repeating a successful
+    request fails rather than creating a second queue. At least one annotation config is
+    required and every config must belong to the same space (422 otherwise). Annotators are
+    given by email and resolved to users by the server. `assignment_method` is `ALL` when
+    omitted. Up to two `record_sources` can seed the queue, resolving to at most 500 records
+    and at most 100 session records; more can be added later. `id`, `created_at` and
+    `updated_at` are set by the server and are not accepted. Returns 404 when the space cannot
+    be read.
 
     Args:
         body (CreateAnnotationQueueRequest): A new annotation queue, its configs, annotators and

@@ -53,6 +53,10 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id}).
 
+    Deletes an annotation queue for good; it cannot be restored. Returns 204 with no body.
+    Returns 404 when the queue does not exist or cannot be read, and 403 when the caller can
+    read it but may not delete it. Repeating a successful delete returns 404.
+
     Args:
         annotation_queue_id (str):
 
@@ -77,6 +81,10 @@ def sync(
 ) -> None:
     """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id}).
 
+    Deletes an annotation queue for good; it cannot be restored. Returns 204 with no body.
+    Returns 404 when the queue does not exist or cannot be read, and 403 when the caller can
+    read it but may not delete it. Repeating a successful delete returns 404.
+
     Args:
         annotation_queue_id (str):
 
@@ -99,6 +107,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id}).
+
+    Deletes an annotation queue for good; it cannot be restored. Returns 204 with no body.
+    Returns 404 when the queue does not exist or cannot be read, and 403 when the caller can
+    read it but may not delete it. Repeating a successful delete returns 404.
 
     Args:
         annotation_queue_id (str):
@@ -123,6 +135,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id}).
+
+    Deletes an annotation queue for good; it cannot be restored. Returns 204 with no body.
+    Returns 404 when the queue does not exist or cannot be read, and 403 when the caller can
+    read it but may not delete it. Repeating a successful delete returns 404.
 
     Args:
         annotation_queue_id (str):

@@ -65,6 +65,11 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
 
+    Removes records from a queue by id, 1 to 100 `record_ids` per request. Ids that are
+    unknown or belong to another queue are skipped without an error, so a 204 does not prove
+    every id was removed, and repeating the request is harmless. Returns 404 only when the
+    queue itself does not exist or cannot be read, never for a single missing record.
+
     Args:
         annotation_queue_id (str):
         body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records to delete.
@@ -92,6 +97,11 @@ def sync(
 ) -> None:
     """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
 
+    Removes records from a queue by id, 1 to 100 `record_ids` per request. Ids that are
+    unknown or belong to another queue are skipped without an error, so a 204 does not prove
+    every id was removed, and repeating the request is harmless. Returns 404 only when the
+    queue itself does not exist or cannot be read, never for a single missing record.
+
     Args:
         annotation_queue_id (str):
         body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records to delete.
@@ -117,6 +127,11 @@ async def asyncio_detailed(
     body: DeleteAnnotationQueueRecordsRequest,
 ) -> Response[None]:
     """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
+
+    Removes records from a queue by id, 1 to 100 `record_ids` per request. Ids that are
+    unknown or belong to another queue are skipped without an error, so a 204 does not prove
+    every id was removed, and repeating the request is harmless. Returns 404 only when the
+    queue itself does not exist or cannot be read, never for a single missing record.
 
     Args:
         annotation_queue_id (str):
@@ -144,6 +159,11 @@ async def asyncio(
     body: DeleteAnnotationQueueRecordsRequest,
 ) -> None:
     """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
+
+    Removes records from a queue by id, 1 to 100 `record_ids` per request. Ids that are
+    unknown or belong to another queue are skipped without an error, so a 204 does not prove
+    every id was removed, and repeating the request is harmless. Returns 404 only when the
+    queue itself does not exist or cannot be read, never for a single missing record.
 
     Args:
         annotation_queue_id (str):

@@ -59,6 +59,11 @@ def sync_detailed(
 ) -> Response[AnnotationQueue]:
     """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id}).
 
+    Returns one annotation queue with its annotators and its annotation configs, which define
+    what can be recorded in it. Records and annotation progress are not part of the answer;
+    list them with `GET /v2/annotation-queues/{annotation_queue_id}/records`. Returns 404 when
+    the queue does not exist or the caller cannot read it. Read-only.
+
     Args:
         annotation_queue_id (str):
 
@@ -83,6 +88,11 @@ def sync(
 ) -> AnnotationQueue:
     """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id}).
 
+    Returns one annotation queue with its annotators and its annotation configs, which define
+    what can be recorded in it. Records and annotation progress are not part of the answer;
+    list them with `GET /v2/annotation-queues/{annotation_queue_id}/records`. Returns 404 when
+    the queue does not exist or the caller cannot read it. Read-only.
+
     Args:
         annotation_queue_id (str):
 
@@ -105,6 +115,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[AnnotationQueue]:
     """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id}).
+
+    Returns one annotation queue with its annotators and its annotation configs, which define
+    what can be recorded in it. Records and annotation progress are not part of the answer;
+    list them with `GET /v2/annotation-queues/{annotation_queue_id}/records`. Returns 404 when
+    the queue does not exist or the caller cannot read it. Read-only.
 
     Args:
         annotation_queue_id (str):
@@ -129,6 +144,11 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> AnnotationQueue:
     """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id}).
+
+    Returns one annotation queue with its annotators and its annotation configs, which define
+    what can be recorded in it. Records and annotation progress are not part of the answer;
+    list them with `GET /v2/annotation-queues/{annotation_queue_id}/records`. Returns 404 when
+    the queue does not exist or the caller cannot read it. Read-only.
 
     Args:
         annotation_queue_id (str):

@@ -77,6 +77,12 @@ def sync_detailed(
 ) -> Response[ListAnnotationQueueRecordsResponse]:
     """List annotation queue records (GET /v2/annotation-queues/{annotation_queue_id}/records).
 
+    Returns a page of the records in a queue. Each record carries its data as flat key-value
+    pairs, the annotations written so far (also on its trace and session where they apply),
+    evaluation results, the users assigned to it with their completion status and, for span
+    sources, its granularity. `limit` is 1 to 500 (default 50). No sort order is documented.
+    Returns 404 when the queue does not exist or cannot be read. Read-only and safe to repeat.
+
     Args:
         annotation_queue_id (str):
         cursor (str | Unset):
@@ -107,6 +113,12 @@ def sync(
 ) -> ListAnnotationQueueRecordsResponse:
     """List annotation queue records (GET /v2/annotation-queues/{annotation_queue_id}/records).
 
+    Returns a page of the records in a queue. Each record carries its data as flat key-value
+    pairs, the annotations written so far (also on its trace and session where they apply),
+    evaluation results, the users assigned to it with their completion status and, for span
+    sources, its granularity. `limit` is 1 to 500 (default 50). No sort order is documented.
+    Returns 404 when the queue does not exist or cannot be read. Read-only and safe to repeat.
+
     Args:
         annotation_queue_id (str):
         cursor (str | Unset):
@@ -135,6 +147,12 @@ async def asyncio_detailed(
     limit: int | Unset = 50,
 ) -> Response[ListAnnotationQueueRecordsResponse]:
     """List annotation queue records (GET /v2/annotation-queues/{annotation_queue_id}/records).
+
+    Returns a page of the records in a queue. Each record carries its data as flat key-value
+    pairs, the annotations written so far (also on its trace and session where they apply),
+    evaluation results, the users assigned to it with their completion status and, for span
+    sources, its granularity. `limit` is 1 to 500 (default 50). No sort order is documented.
+    Returns 404 when the queue does not exist or cannot be read. Read-only and safe to repeat.
 
     Args:
         annotation_queue_id (str):
@@ -165,6 +183,12 @@ async def asyncio(
     limit: int | Unset = 50,
 ) -> ListAnnotationQueueRecordsResponse:
     """List annotation queue records (GET /v2/annotation-queues/{annotation_queue_id}/records).
+
+    Returns a page of the records in a queue. Each record carries its data as flat key-value
+    pairs, the annotations written so far (also on its trace and session where they apply),
+    evaluation results, the users assigned to it with their completion status and, for span
+    sources, its granularity. `limit` is 1 to 500 (default 50). No sort order is documented.
+    Returns 404 when the queue does not exist or cannot be read. Read-only and safe to repeat.
 
     Args:
         annotation_queue_id (str):

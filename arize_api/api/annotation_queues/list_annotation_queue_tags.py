@@ -59,6 +59,11 @@ def sync_detailed(
 ) -> Response[ListTagsResponse]:
     """List annotation queue tags (GET /v2/annotation-queues/{annotation_queue_id}/tags).
 
+    Returns every tag attached to the queue. Tags belong to the space and one tag can sit on
+    many resources. A queue without tags gives an empty list, not 404. Returns 404 when the
+    queue does not exist or the caller cannot read it; the two cases cannot be told apart.
+    `pagination.has_more` is always false at present.
+
     Args:
         annotation_queue_id (str):
 
@@ -83,6 +88,11 @@ def sync(
 ) -> ListTagsResponse:
     """List annotation queue tags (GET /v2/annotation-queues/{annotation_queue_id}/tags).
 
+    Returns every tag attached to the queue. Tags belong to the space and one tag can sit on
+    many resources. A queue without tags gives an empty list, not 404. Returns 404 when the
+    queue does not exist or the caller cannot read it; the two cases cannot be told apart.
+    `pagination.has_more` is always false at present.
+
     Args:
         annotation_queue_id (str):
 
@@ -105,6 +115,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[ListTagsResponse]:
     """List annotation queue tags (GET /v2/annotation-queues/{annotation_queue_id}/tags).
+
+    Returns every tag attached to the queue. Tags belong to the space and one tag can sit on
+    many resources. A queue without tags gives an empty list, not 404. Returns 404 when the
+    queue does not exist or the caller cannot read it; the two cases cannot be told apart.
+    `pagination.has_more` is always false at present.
 
     Args:
         annotation_queue_id (str):
@@ -129,6 +144,11 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> ListTagsResponse:
     """List annotation queue tags (GET /v2/annotation-queues/{annotation_queue_id}/tags).
+
+    Returns every tag attached to the queue. Tags belong to the space and one tag can sit on
+    many resources. A queue without tags gives an empty list, not 404. Returns 404 when the
+    queue does not exist or the caller cannot read it; the two cases cannot be told apart.
+    `pagination.has_more` is always false at present.
 
     Args:
         annotation_queue_id (str):

@@ -85,6 +85,12 @@ def sync_detailed(
 ) -> Response[ListAnnotationQueuesResponse]:
     """List annotation queues (GET /v2/annotation-queues).
 
+    Returns a page of the annotation queues the caller can read. `space_id` narrows the list
+    to one space; `space_name` and `name` keep queues whose space name or own name contains
+    the text, ignoring case. Returns 404 when the given `space_id` does not exist or cannot be
+    read. No sort order is documented. Follow `pagination.next_cursor` until `has_more` is
+    false. Read-only and safe to repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
@@ -121,6 +127,12 @@ def sync(
 ) -> ListAnnotationQueuesResponse:
     """List annotation queues (GET /v2/annotation-queues).
 
+    Returns a page of the annotation queues the caller can read. `space_id` narrows the list
+    to one space; `space_name` and `name` keep queues whose space name or own name contains
+    the text, ignoring case. Returns 404 when the given `space_id` does not exist or cannot be
+    read. No sort order is documented. Follow `pagination.next_cursor` until `has_more` is
+    false. Read-only and safe to repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
@@ -155,6 +167,12 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
 ) -> Response[ListAnnotationQueuesResponse]:
     """List annotation queues (GET /v2/annotation-queues).
+
+    Returns a page of the annotation queues the caller can read. `space_id` narrows the list
+    to one space; `space_name` and `name` keep queues whose space name or own name contains
+    the text, ignoring case. Returns 404 when the given `space_id` does not exist or cannot be
+    read. No sort order is documented. Follow `pagination.next_cursor` until `has_more` is
+    false. Read-only and safe to repeat.
 
     Args:
         space_id (str | Unset):
@@ -191,6 +209,12 @@ async def asyncio(
     cursor: str | Unset = UNSET,
 ) -> ListAnnotationQueuesResponse:
     """List annotation queues (GET /v2/annotation-queues).
+
+    Returns a page of the annotation queues the caller can read. `space_id` narrows the list
+    to one space; `space_name` and `name` keep queues whose space name or own name contains
+    the text, ignoring case. Returns 404 when the given `space_id` does not exist or cannot be
+    read. No sort order is documented. Follow `pagination.next_cursor` until `has_more` is
+    false. Read-only and safe to repeat.
 
     Args:
         space_id (str | Unset):

@@ -97,9 +97,22 @@ def sync_detailed(
 ) -> Response[ListApiKeysResponse]:
     """List API keys (GET /v2/api-keys).
 
+    Lists API keys as metadata (name, type, status, `redacted_key`, dates, creator); the
+    secret itself is never returned after creation. Without `space_id` the list holds user
+    keys; `user_id` picks another user's keys, which only account admins may do (403
+    otherwise). With `space_id` the list holds that space's service keys, even when `key_type`
+    is omitted, and needs `SERVICE_KEY_READ` in the space (or admin); `user_id` then keeps the
+    keys that user created. `status` defaults to `ACTIVE`. Each service key carries
+    `bot_user`; use `bot_user.id` as the `user_id` of a role binding. Here
+    `bot_user.organizations` is empty whenever `space_id` is set. When the bot user cannot be
+    resolved, its `name` is empty and `account_role` is only a `MEMBER` placeholder: do not
+    base role decisions on it.
+
     Args:
-        key_type (ApiKeyType | Unset): Who an API key acts as - a user, or a service (bot) user.
-        status (ApiKeyStatus | Unset): Whether an API key can still be used.
+        key_type (ApiKeyType | Unset): Kinds of API key: `USER` acts as the user who created it;
+            `SERVICE` acts as a service account (a bot user) with access granted to it explicitly.
+        status (ApiKeyStatus | Unset): Whether an API key works: `ACTIVE` keys authenticate,
+            `REVOKED` keys no longer do.
         space_id (str | Unset):
         user_id (str | Unset):
         limit (int | Unset):  Default: 50.
@@ -136,9 +149,22 @@ def sync(
 ) -> ListApiKeysResponse:
     """List API keys (GET /v2/api-keys).
 
+    Lists API keys as metadata (name, type, status, `redacted_key`, dates, creator); the
+    secret itself is never returned after creation. Without `space_id` the list holds user
+    keys; `user_id` picks another user's keys, which only account admins may do (403
+    otherwise). With `space_id` the list holds that space's service keys, even when `key_type`
+    is omitted, and needs `SERVICE_KEY_READ` in the space (or admin); `user_id` then keeps the
+    keys that user created. `status` defaults to `ACTIVE`. Each service key carries
+    `bot_user`; use `bot_user.id` as the `user_id` of a role binding. Here
+    `bot_user.organizations` is empty whenever `space_id` is set. When the bot user cannot be
+    resolved, its `name` is empty and `account_role` is only a `MEMBER` placeholder: do not
+    base role decisions on it.
+
     Args:
-        key_type (ApiKeyType | Unset): Who an API key acts as - a user, or a service (bot) user.
-        status (ApiKeyStatus | Unset): Whether an API key can still be used.
+        key_type (ApiKeyType | Unset): Kinds of API key: `USER` acts as the user who created it;
+            `SERVICE` acts as a service account (a bot user) with access granted to it explicitly.
+        status (ApiKeyStatus | Unset): Whether an API key works: `ACTIVE` keys authenticate,
+            `REVOKED` keys no longer do.
         space_id (str | Unset):
         user_id (str | Unset):
         limit (int | Unset):  Default: 50.
@@ -174,9 +200,22 @@ async def asyncio_detailed(
 ) -> Response[ListApiKeysResponse]:
     """List API keys (GET /v2/api-keys).
 
+    Lists API keys as metadata (name, type, status, `redacted_key`, dates, creator); the
+    secret itself is never returned after creation. Without `space_id` the list holds user
+    keys; `user_id` picks another user's keys, which only account admins may do (403
+    otherwise). With `space_id` the list holds that space's service keys, even when `key_type`
+    is omitted, and needs `SERVICE_KEY_READ` in the space (or admin); `user_id` then keeps the
+    keys that user created. `status` defaults to `ACTIVE`. Each service key carries
+    `bot_user`; use `bot_user.id` as the `user_id` of a role binding. Here
+    `bot_user.organizations` is empty whenever `space_id` is set. When the bot user cannot be
+    resolved, its `name` is empty and `account_role` is only a `MEMBER` placeholder: do not
+    base role decisions on it.
+
     Args:
-        key_type (ApiKeyType | Unset): Who an API key acts as - a user, or a service (bot) user.
-        status (ApiKeyStatus | Unset): Whether an API key can still be used.
+        key_type (ApiKeyType | Unset): Kinds of API key: `USER` acts as the user who created it;
+            `SERVICE` acts as a service account (a bot user) with access granted to it explicitly.
+        status (ApiKeyStatus | Unset): Whether an API key works: `ACTIVE` keys authenticate,
+            `REVOKED` keys no longer do.
         space_id (str | Unset):
         user_id (str | Unset):
         limit (int | Unset):  Default: 50.
@@ -213,9 +252,22 @@ async def asyncio(
 ) -> ListApiKeysResponse:
     """List API keys (GET /v2/api-keys).
 
+    Lists API keys as metadata (name, type, status, `redacted_key`, dates, creator); the
+    secret itself is never returned after creation. Without `space_id` the list holds user
+    keys; `user_id` picks another user's keys, which only account admins may do (403
+    otherwise). With `space_id` the list holds that space's service keys, even when `key_type`
+    is omitted, and needs `SERVICE_KEY_READ` in the space (or admin); `user_id` then keeps the
+    keys that user created. `status` defaults to `ACTIVE`. Each service key carries
+    `bot_user`; use `bot_user.id` as the `user_id` of a role binding. Here
+    `bot_user.organizations` is empty whenever `space_id` is set. When the bot user cannot be
+    resolved, its `name` is empty and `account_role` is only a `MEMBER` placeholder: do not
+    base role decisions on it.
+
     Args:
-        key_type (ApiKeyType | Unset): Who an API key acts as - a user, or a service (bot) user.
-        status (ApiKeyStatus | Unset): Whether an API key can still be used.
+        key_type (ApiKeyType | Unset): Kinds of API key: `USER` acts as the user who created it;
+            `SERVICE` acts as a service account (a bot user) with access granted to it explicitly.
+        status (ApiKeyStatus | Unset): Whether an API key works: `ACTIVE` keys authenticate,
+            `REVOKED` keys no longer do.
         space_id (str | Unset):
         user_id (str | Unset):
         limit (int | Unset):  Default: 50.

@@ -53,6 +53,13 @@ def sync_detailed(
 ) -> Response[None]:
     """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke).
 
+    Revokes an API key, which stops authenticating at once, and answers 204. Revoking a key
+    that is already revoked changes nothing and also answers 204, so the call is safe to
+    repeat. A user key may be revoked by its creator or an account admin. A service key may be
+    revoked by an account admin, by a user who is admin of every space the key is bound to, or
+    by its creator holding `SERVICE_KEY_REVOKE` in all of those spaces. A caller who cannot
+    read the key gets 404, so key IDs cannot be probed.
+
     Args:
         api_key_id (str):
 
@@ -77,6 +84,13 @@ def sync(
 ) -> None:
     """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke).
 
+    Revokes an API key, which stops authenticating at once, and answers 204. Revoking a key
+    that is already revoked changes nothing and also answers 204, so the call is safe to
+    repeat. A user key may be revoked by its creator or an account admin. A service key may be
+    revoked by an account admin, by a user who is admin of every space the key is bound to, or
+    by its creator holding `SERVICE_KEY_REVOKE` in all of those spaces. A caller who cannot
+    read the key gets 404, so key IDs cannot be probed.
+
     Args:
         api_key_id (str):
 
@@ -99,6 +113,13 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke).
+
+    Revokes an API key, which stops authenticating at once, and answers 204. Revoking a key
+    that is already revoked changes nothing and also answers 204, so the call is safe to
+    repeat. A user key may be revoked by its creator or an account admin. A service key may be
+    revoked by an account admin, by a user who is admin of every space the key is bound to, or
+    by its creator holding `SERVICE_KEY_REVOKE` in all of those spaces. A caller who cannot
+    read the key gets 404, so key IDs cannot be probed.
 
     Args:
         api_key_id (str):
@@ -123,6 +144,13 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke).
+
+    Revokes an API key, which stops authenticating at once, and answers 204. Revoking a key
+    that is already revoked changes nothing and also answers 204, so the call is safe to
+    repeat. A user key may be revoked by its creator or an account admin. A service key may be
+    revoked by an account admin, by a user who is admin of every space the key is bound to, or
+    by its creator holding `SERVICE_KEY_REVOKE` in all of those spaces. A caller who cannot
+    read the key gets 404, so key IDs cannot be probed.
 
     Args:
         api_key_id (str):

@@ -109,13 +109,20 @@ def sync_detailed(
 ) -> Response[ListAuditLogsResponse]:
     """List audit logs (GET /v2/audit-logs).
 
+    Returns the account's audit log, one entry per authenticated API call, newest first, in
+    pages of `limit` (default 50, at most 100). Only account admins may call it, and only when
+    audit logging is enabled for the account; otherwise it returns 403. `start_time` and
+    `end_time` are inclusive bounds on `created_at`; with neither, the window is the 30 days
+    up to now. The filters (user, operation names, operation type) combine, and must stay the
+    same while you follow `pagination.next_cursor`. Read-only and safe to repeat.
+
     Args:
         start_time (datetime.datetime | Unset):
         end_time (datetime.datetime | Unset):
         user_id (str | Unset):
         operation_name (list[str] | Unset):
-        operation_type (AuditLogOperationType | Unset): The kind of GraphQL operation an audit log
-            entry records.
+        operation_type (AuditLogOperationType | Unset): The kind of operation an audit log entry
+            records: `QUERY` reads, `MUTATION` writes, `SUBSCRIPTION` subscribes to updates.
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
 
@@ -152,13 +159,20 @@ def sync(
 ) -> ListAuditLogsResponse:
     """List audit logs (GET /v2/audit-logs).
 
+    Returns the account's audit log, one entry per authenticated API call, newest first, in
+    pages of `limit` (default 50, at most 100). Only account admins may call it, and only when
+    audit logging is enabled for the account; otherwise it returns 403. `start_time` and
+    `end_time` are inclusive bounds on `created_at`; with neither, the window is the 30 days
+    up to now. The filters (user, operation names, operation type) combine, and must stay the
+    same while you follow `pagination.next_cursor`. Read-only and safe to repeat.
+
     Args:
         start_time (datetime.datetime | Unset):
         end_time (datetime.datetime | Unset):
         user_id (str | Unset):
         operation_name (list[str] | Unset):
-        operation_type (AuditLogOperationType | Unset): The kind of GraphQL operation an audit log
-            entry records.
+        operation_type (AuditLogOperationType | Unset): The kind of operation an audit log entry
+            records: `QUERY` reads, `MUTATION` writes, `SUBSCRIPTION` subscribes to updates.
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
 
@@ -194,13 +208,20 @@ async def asyncio_detailed(
 ) -> Response[ListAuditLogsResponse]:
     """List audit logs (GET /v2/audit-logs).
 
+    Returns the account's audit log, one entry per authenticated API call, newest first, in
+    pages of `limit` (default 50, at most 100). Only account admins may call it, and only when
+    audit logging is enabled for the account; otherwise it returns 403. `start_time` and
+    `end_time` are inclusive bounds on `created_at`; with neither, the window is the 30 days
+    up to now. The filters (user, operation names, operation type) combine, and must stay the
+    same while you follow `pagination.next_cursor`. Read-only and safe to repeat.
+
     Args:
         start_time (datetime.datetime | Unset):
         end_time (datetime.datetime | Unset):
         user_id (str | Unset):
         operation_name (list[str] | Unset):
-        operation_type (AuditLogOperationType | Unset): The kind of GraphQL operation an audit log
-            entry records.
+        operation_type (AuditLogOperationType | Unset): The kind of operation an audit log entry
+            records: `QUERY` reads, `MUTATION` writes, `SUBSCRIPTION` subscribes to updates.
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
 
@@ -237,13 +258,20 @@ async def asyncio(
 ) -> ListAuditLogsResponse:
     """List audit logs (GET /v2/audit-logs).
 
+    Returns the account's audit log, one entry per authenticated API call, newest first, in
+    pages of `limit` (default 50, at most 100). Only account admins may call it, and only when
+    audit logging is enabled for the account; otherwise it returns 403. `start_time` and
+    `end_time` are inclusive bounds on `created_at`; with neither, the window is the 30 days
+    up to now. The filters (user, operation names, operation type) combine, and must stay the
+    same while you follow `pagination.next_cursor`. Read-only and safe to repeat.
+
     Args:
         start_time (datetime.datetime | Unset):
         end_time (datetime.datetime | Unset):
         user_id (str | Unset):
         operation_name (list[str] | Unset):
-        operation_type (AuditLogOperationType | Unset): The kind of GraphQL operation an audit log
-            entry records.
+        operation_type (AuditLogOperationType | Unset): The kind of operation an audit log entry
+            records: `QUERY` reads, `MUTATION` writes, `SUBSCRIPTION` subscribes to updates.
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
 

@@ -185,6 +185,11 @@ def sync_detailed(
 ]:
     """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id}).
 
+    Returns one widget of a dashboard with its saved configuration; `type` names the widget
+    kind and so the shape of the body. Draft and published widgets can both be read. The
+    widget must belong to the dashboard named in the path and the caller must be able to read
+    that dashboard; otherwise the answer is 404. Read-only and safe to repeat.
+
     Args:
         dashboard_id (str):
         widget_id (str):
@@ -219,6 +224,11 @@ def sync(
 ):
     """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id}).
 
+    Returns one widget of a dashboard with its saved configuration; `type` names the widget
+    kind and so the shape of the body. Draft and published widgets can both be read. The
+    widget must belong to the dashboard named in the path and the caller must be able to read
+    that dashboard; otherwise the answer is 404. Read-only and safe to repeat.
+
     Args:
         dashboard_id (str):
         widget_id (str):
@@ -251,6 +261,11 @@ async def asyncio_detailed(
     | TextWidget
 ]:
     """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id}).
+
+    Returns one widget of a dashboard with its saved configuration; `type` names the widget
+    kind and so the shape of the body. Draft and published widgets can both be read. The
+    widget must belong to the dashboard named in the path and the caller must be able to read
+    that dashboard; otherwise the answer is 404. Read-only and safe to repeat.
 
     Args:
         dashboard_id (str):
@@ -285,6 +300,11 @@ async def asyncio(
     | TextWidget
 ):
     """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id}).
+
+    Returns one widget of a dashboard with its saved configuration; `type` names the widget
+    kind and so the shape of the body. Draft and published widgets can both be read. The
+    widget must belong to the dashboard named in the path and the caller must be able to read
+    that dashboard; otherwise the answer is 404. Read-only and safe to repeat.
 
     Args:
         dashboard_id (str):

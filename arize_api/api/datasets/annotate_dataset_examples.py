@@ -63,9 +63,16 @@ def sync_detailed(
 ) -> Response[None]:
     """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
 
+    Writes human annotations on up to 1000 examples of a dataset, one entry per example, with
+    the example id as `record_id`. Every value names an annotation config of the dataset's
+    space. Writes are upserts per example and config name, so a retry overwrites with the same
+    values and creates no duplicates. Answers 202 with no body; reads may show the change
+    after a short delay. A `record_id` that matches no example of the dataset is skipped
+    without an error.
+
     Args:
         dataset_id (str):
-        body (AnnotateDatasetExamplesRequest): Annotations to upsert on dataset examples, one
+        body (AnnotateDatasetExamplesRequest): Annotations to upsert on examples of a dataset, one
             entry per example.
 
     Raises:
@@ -91,9 +98,16 @@ def sync(
 ) -> None:
     """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
 
+    Writes human annotations on up to 1000 examples of a dataset, one entry per example, with
+    the example id as `record_id`. Every value names an annotation config of the dataset's
+    space. Writes are upserts per example and config name, so a retry overwrites with the same
+    values and creates no duplicates. Answers 202 with no body; reads may show the change
+    after a short delay. A `record_id` that matches no example of the dataset is skipped
+    without an error.
+
     Args:
         dataset_id (str):
-        body (AnnotateDatasetExamplesRequest): Annotations to upsert on dataset examples, one
+        body (AnnotateDatasetExamplesRequest): Annotations to upsert on examples of a dataset, one
             entry per example.
 
     Raises:
@@ -118,9 +132,16 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
 
+    Writes human annotations on up to 1000 examples of a dataset, one entry per example, with
+    the example id as `record_id`. Every value names an annotation config of the dataset's
+    space. Writes are upserts per example and config name, so a retry overwrites with the same
+    values and creates no duplicates. Answers 202 with no body; reads may show the change
+    after a short delay. A `record_id` that matches no example of the dataset is skipped
+    without an error.
+
     Args:
         dataset_id (str):
-        body (AnnotateDatasetExamplesRequest): Annotations to upsert on dataset examples, one
+        body (AnnotateDatasetExamplesRequest): Annotations to upsert on examples of a dataset, one
             entry per example.
 
     Raises:
@@ -146,9 +167,16 @@ async def asyncio(
 ) -> None:
     """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
 
+    Writes human annotations on up to 1000 examples of a dataset, one entry per example, with
+    the example id as `record_id`. Every value names an annotation config of the dataset's
+    space. Writes are upserts per example and config name, so a retry overwrites with the same
+    values and creates no duplicates. Answers 202 with no body; reads may show the change
+    after a short delay. A `record_id` that matches no example of the dataset is skipped
+    without an error.
+
     Args:
         dataset_id (str):
-        body (AnnotateDatasetExamplesRequest): Annotations to upsert on dataset examples, one
+        body (AnnotateDatasetExamplesRequest): Annotations to upsert on examples of a dataset, one
             entry per example.
 
     Raises:

@@ -53,6 +53,10 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete dataset (DELETE /v2/datasets/{dataset_id}).
 
+    Deletes a dataset for good; there is no undo. Answers 204 with no body. Returns 404 when
+    the dataset does not exist or cannot be read, so repeating a successful delete returns
+    404.
+
     Args:
         dataset_id (str):
 
@@ -77,6 +81,10 @@ def sync(
 ) -> None:
     """Delete dataset (DELETE /v2/datasets/{dataset_id}).
 
+    Deletes a dataset for good; there is no undo. Answers 204 with no body. Returns 404 when
+    the dataset does not exist or cannot be read, so repeating a successful delete returns
+    404.
+
     Args:
         dataset_id (str):
 
@@ -99,6 +107,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Delete dataset (DELETE /v2/datasets/{dataset_id}).
+
+    Deletes a dataset for good; there is no undo. Answers 204 with no body. Returns 404 when
+    the dataset does not exist or cannot be read, so repeating a successful delete returns
+    404.
 
     Args:
         dataset_id (str):
@@ -123,6 +135,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Delete dataset (DELETE /v2/datasets/{dataset_id}).
+
+    Deletes a dataset for good; there is no undo. Answers 204 with no body. Returns 404 when
+    the dataset does not exist or cannot be read, so repeating a successful delete returns
+    404.
 
     Args:
         dataset_id (str):

@@ -57,6 +57,11 @@ def sync_detailed(
 ) -> Response[Dataset]:
     """Get dataset (GET /v2/datasets/{dataset_id}).
 
+    Returns one dataset with its versions, the most recently created version first. Examples
+    are not included; List dataset examples reads them, one version at a time. Returns 404
+    when the dataset does not exist or the caller cannot read it. Read-only and safe to
+    repeat.
+
     Args:
         dataset_id (str):
 
@@ -81,6 +86,11 @@ def sync(
 ) -> Dataset:
     """Get dataset (GET /v2/datasets/{dataset_id}).
 
+    Returns one dataset with its versions, the most recently created version first. Examples
+    are not included; List dataset examples reads them, one version at a time. Returns 404
+    when the dataset does not exist or the caller cannot read it. Read-only and safe to
+    repeat.
+
     Args:
         dataset_id (str):
 
@@ -103,6 +113,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Dataset]:
     """Get dataset (GET /v2/datasets/{dataset_id}).
+
+    Returns one dataset with its versions, the most recently created version first. Examples
+    are not included; List dataset examples reads them, one version at a time. Returns 404
+    when the dataset does not exist or the caller cannot read it. Read-only and safe to
+    repeat.
 
     Args:
         dataset_id (str):
@@ -127,6 +142,11 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Dataset:
     """Get dataset (GET /v2/datasets/{dataset_id}).
+
+    Returns one dataset with its versions, the most recently created version first. Examples
+    are not included; List dataset examples reads them, one version at a time. Returns 404
+    when the dataset does not exist or the caller cannot read it. Read-only and safe to
+    repeat.
 
     Args:
         dataset_id (str):

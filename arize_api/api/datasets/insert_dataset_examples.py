@@ -80,10 +80,17 @@ def sync_detailed(
 ) -> Response[DatasetVersionWithExampleIds]:
     """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples).
 
+    Appends 1 to 1000 new examples to a dataset version (the latest unless
+    `dataset_version_id` is given) and returns 201 with that version's id and the ids given to
+    the new examples. The server assigns each example a unique id, so an example that carries
+    `id`, `created_at` or `updated_at`, or has no member at all, is rejected. Not idempotent:
+    every call adds rows, so retrying after a lost answer stores the examples twice.
+
     Args:
         dataset_id (str):
         dataset_version_id (str | Unset):
-        body (InsertDatasetExamplesRequest): Examples to add to a dataset (1 to 1000).
+        body (InsertDatasetExamplesRequest): New examples to append to a dataset version; the
+            server assigns their ids.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -110,10 +117,17 @@ def sync(
 ) -> DatasetVersionWithExampleIds:
     """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples).
 
+    Appends 1 to 1000 new examples to a dataset version (the latest unless
+    `dataset_version_id` is given) and returns 201 with that version's id and the ids given to
+    the new examples. The server assigns each example a unique id, so an example that carries
+    `id`, `created_at` or `updated_at`, or has no member at all, is rejected. Not idempotent:
+    every call adds rows, so retrying after a lost answer stores the examples twice.
+
     Args:
         dataset_id (str):
         dataset_version_id (str | Unset):
-        body (InsertDatasetExamplesRequest): Examples to add to a dataset (1 to 1000).
+        body (InsertDatasetExamplesRequest): New examples to append to a dataset version; the
+            server assigns their ids.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -139,10 +153,17 @@ async def asyncio_detailed(
 ) -> Response[DatasetVersionWithExampleIds]:
     """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples).
 
+    Appends 1 to 1000 new examples to a dataset version (the latest unless
+    `dataset_version_id` is given) and returns 201 with that version's id and the ids given to
+    the new examples. The server assigns each example a unique id, so an example that carries
+    `id`, `created_at` or `updated_at`, or has no member at all, is rejected. Not idempotent:
+    every call adds rows, so retrying after a lost answer stores the examples twice.
+
     Args:
         dataset_id (str):
         dataset_version_id (str | Unset):
-        body (InsertDatasetExamplesRequest): Examples to add to a dataset (1 to 1000).
+        body (InsertDatasetExamplesRequest): New examples to append to a dataset version; the
+            server assigns their ids.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -169,10 +190,17 @@ async def asyncio(
 ) -> DatasetVersionWithExampleIds:
     """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples).
 
+    Appends 1 to 1000 new examples to a dataset version (the latest unless
+    `dataset_version_id` is given) and returns 201 with that version's id and the ids given to
+    the new examples. The server assigns each example a unique id, so an example that carries
+    `id`, `created_at` or `updated_at`, or has no member at all, is rejected. Not idempotent:
+    every call adds rows, so retrying after a lost answer stores the examples twice.
+
     Args:
         dataset_id (str):
         dataset_version_id (str | Unset):
-        body (InsertDatasetExamplesRequest): Examples to add to a dataset (1 to 1000).
+        body (InsertDatasetExamplesRequest): New examples to append to a dataset version; the
+            server assigns their ids.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

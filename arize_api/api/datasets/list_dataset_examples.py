@@ -79,6 +79,13 @@ def sync_detailed(
 ) -> Response[ListDatasetExamplesResponse]:
     """List dataset examples (GET /v2/datasets/{dataset_id}/examples).
 
+    Returns the examples of one dataset version (the latest unless `dataset_version_id` is
+    given), in pages of `limit` (default 50, at most 500). Examples come oldest first by
+    `created_at`, ties broken by `id`; the order is stable, so paging never skips or repeats
+    an example. Each example carries its own columns plus the human annotations in
+    `annotations`: name, optional label, score, text and `updated_at`, and for per-user
+    annotations the `annotator`. Read-only and safe to repeat.
+
     Args:
         dataset_id (str):
         dataset_version_id (str | Unset):
@@ -112,6 +119,13 @@ def sync(
 ) -> ListDatasetExamplesResponse:
     """List dataset examples (GET /v2/datasets/{dataset_id}/examples).
 
+    Returns the examples of one dataset version (the latest unless `dataset_version_id` is
+    given), in pages of `limit` (default 50, at most 500). Examples come oldest first by
+    `created_at`, ties broken by `id`; the order is stable, so paging never skips or repeats
+    an example. Each example carries its own columns plus the human annotations in
+    `annotations`: name, optional label, score, text and `updated_at`, and for per-user
+    annotations the `annotator`. Read-only and safe to repeat.
+
     Args:
         dataset_id (str):
         dataset_version_id (str | Unset):
@@ -143,6 +157,13 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
 ) -> Response[ListDatasetExamplesResponse]:
     """List dataset examples (GET /v2/datasets/{dataset_id}/examples).
+
+    Returns the examples of one dataset version (the latest unless `dataset_version_id` is
+    given), in pages of `limit` (default 50, at most 500). Examples come oldest first by
+    `created_at`, ties broken by `id`; the order is stable, so paging never skips or repeats
+    an example. Each example carries its own columns plus the human annotations in
+    `annotations`: name, optional label, score, text and `updated_at`, and for per-user
+    annotations the `annotator`. Read-only and safe to repeat.
 
     Args:
         dataset_id (str):
@@ -176,6 +197,13 @@ async def asyncio(
     cursor: str | Unset = UNSET,
 ) -> ListDatasetExamplesResponse:
     """List dataset examples (GET /v2/datasets/{dataset_id}/examples).
+
+    Returns the examples of one dataset version (the latest unless `dataset_version_id` is
+    given), in pages of `limit` (default 50, at most 500). Examples come oldest first by
+    `created_at`, ties broken by `id`; the order is stable, so paging never skips or repeats
+    an example. Each example carries its own columns plus the human annotations in
+    `annotations`: name, optional label, score, text and `updated_at`, and for per-user
+    annotations the `annotator`. Read-only and safe to repeat.
 
     Args:
         dataset_id (str):

@@ -85,6 +85,12 @@ def sync_detailed(
 ) -> Response[ListDatasetsResponse]:
     """List datasets (GET /v2/datasets).
 
+    Returns the datasets the caller can read, most recently created first, in pages of `limit`
+    (default 50, at most 100). Narrow the list with `space_id` (exact) or with `space_name`
+    and `name` (case-insensitive substrings). Items come without `versions`; Get dataset
+    returns those. Returns 404 when the given space does not exist or cannot be read. Read-
+    only and safe to repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
@@ -121,6 +127,12 @@ def sync(
 ) -> ListDatasetsResponse:
     """List datasets (GET /v2/datasets).
 
+    Returns the datasets the caller can read, most recently created first, in pages of `limit`
+    (default 50, at most 100). Narrow the list with `space_id` (exact) or with `space_name`
+    and `name` (case-insensitive substrings). Items come without `versions`; Get dataset
+    returns those. Returns 404 when the given space does not exist or cannot be read. Read-
+    only and safe to repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
@@ -155,6 +167,12 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
 ) -> Response[ListDatasetsResponse]:
     """List datasets (GET /v2/datasets).
+
+    Returns the datasets the caller can read, most recently created first, in pages of `limit`
+    (default 50, at most 100). Narrow the list with `space_id` (exact) or with `space_name`
+    and `name` (case-insensitive substrings). Items come without `versions`; Get dataset
+    returns those. Returns 404 when the given space does not exist or cannot be read. Read-
+    only and safe to repeat.
 
     Args:
         space_id (str | Unset):
@@ -191,6 +209,12 @@ async def asyncio(
     cursor: str | Unset = UNSET,
 ) -> ListDatasetsResponse:
     """List datasets (GET /v2/datasets).
+
+    Returns the datasets the caller can read, most recently created first, in pages of `limit`
+    (default 50, at most 100). Narrow the list with `space_id` (exact) or with `space_name`
+    and `name` (case-insensitive substrings). Items come without `versions`; Get dataset
+    returns those. Returns 404 when the given space does not exist or cannot be read. Read-
+    only and safe to repeat.
 
     Args:
         space_id (str | Unset):

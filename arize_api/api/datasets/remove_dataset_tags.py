@@ -69,9 +69,14 @@ def sync_detailed(
 ) -> Response[RemoveTagsResponse]:
     """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags).
 
+    Detaches 1 to 100 tags from a dataset; the tags themselves stay in the space. The 200 body
+    lists the ids detached now in `deleted` and the ids that were not attached in
+    `not_deleted`; `completed` is true only when every id was detached. An id that is not
+    attached does not fail the call, so retrying is safe. An unknown body member returns 400.
+
     Args:
         dataset_id (str):
-        body (RemoveTagsRequest): Tags to detach from a resource.
+        body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -96,9 +101,14 @@ def sync(
 ) -> RemoveTagsResponse:
     """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags).
 
+    Detaches 1 to 100 tags from a dataset; the tags themselves stay in the space. The 200 body
+    lists the ids detached now in `deleted` and the ids that were not attached in
+    `not_deleted`; `completed` is true only when every id was detached. An id that is not
+    attached does not fail the call, so retrying is safe. An unknown body member returns 400.
+
     Args:
         dataset_id (str):
-        body (RemoveTagsRequest): Tags to detach from a resource.
+        body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -122,9 +132,14 @@ async def asyncio_detailed(
 ) -> Response[RemoveTagsResponse]:
     """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags).
 
+    Detaches 1 to 100 tags from a dataset; the tags themselves stay in the space. The 200 body
+    lists the ids detached now in `deleted` and the ids that were not attached in
+    `not_deleted`; `completed` is true only when every id was detached. An id that is not
+    attached does not fail the call, so retrying is safe. An unknown body member returns 400.
+
     Args:
         dataset_id (str):
-        body (RemoveTagsRequest): Tags to detach from a resource.
+        body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -149,9 +164,14 @@ async def asyncio(
 ) -> RemoveTagsResponse:
     """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags).
 
+    Detaches 1 to 100 tags from a dataset; the tags themselves stay in the space. The 200 body
+    lists the ids detached now in `deleted` and the ids that were not attached in
+    `not_deleted`; `completed` is true only when every id was detached. An id that is not
+    attached does not fail the call, so retrying is safe. An unknown body member returns 400.
+
     Args:
         dataset_id (str):
-        body (RemoveTagsRequest): Tags to detach from a resource.
+        body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -71,10 +71,18 @@ def sync_detailed(
 ) -> Response[ListDatasetExamplesResponse]:
     """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search).
 
+    Returns the examples that match an optional SQL-like `filter`, with `limit` (1 to 500,
+    default 50) and `cursor` sent in the body rather than the query. Without `filter` every
+    example matches; a `filter` that is present but empty or blank is invalid. The filter may
+    use plain example columns, `id`, and `annotation.<name>.*` when those columns exist.
+    `dataset_version_id` picks the version (default: the latest). Examples come oldest first
+    by `created_at`, ties broken by `id`, stable across pages; send the same filter with every
+    cursor. Read-only and safe to repeat.
+
     Args:
         dataset_id (str):
-        body (SearchDatasetExamplesRequest): A filter over a dataset's examples, with paging in
-            the body.
+        body (SearchDatasetExamplesRequest): Optional search criteria for a dataset's examples; an
+            empty object returns the first page of all examples.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -99,10 +107,18 @@ def sync(
 ) -> ListDatasetExamplesResponse:
     """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search).
 
+    Returns the examples that match an optional SQL-like `filter`, with `limit` (1 to 500,
+    default 50) and `cursor` sent in the body rather than the query. Without `filter` every
+    example matches; a `filter` that is present but empty or blank is invalid. The filter may
+    use plain example columns, `id`, and `annotation.<name>.*` when those columns exist.
+    `dataset_version_id` picks the version (default: the latest). Examples come oldest first
+    by `created_at`, ties broken by `id`, stable across pages; send the same filter with every
+    cursor. Read-only and safe to repeat.
+
     Args:
         dataset_id (str):
-        body (SearchDatasetExamplesRequest): A filter over a dataset's examples, with paging in
-            the body.
+        body (SearchDatasetExamplesRequest): Optional search criteria for a dataset's examples; an
+            empty object returns the first page of all examples.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -126,10 +142,18 @@ async def asyncio_detailed(
 ) -> Response[ListDatasetExamplesResponse]:
     """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search).
 
+    Returns the examples that match an optional SQL-like `filter`, with `limit` (1 to 500,
+    default 50) and `cursor` sent in the body rather than the query. Without `filter` every
+    example matches; a `filter` that is present but empty or blank is invalid. The filter may
+    use plain example columns, `id`, and `annotation.<name>.*` when those columns exist.
+    `dataset_version_id` picks the version (default: the latest). Examples come oldest first
+    by `created_at`, ties broken by `id`, stable across pages; send the same filter with every
+    cursor. Read-only and safe to repeat.
+
     Args:
         dataset_id (str):
-        body (SearchDatasetExamplesRequest): A filter over a dataset's examples, with paging in
-            the body.
+        body (SearchDatasetExamplesRequest): Optional search criteria for a dataset's examples; an
+            empty object returns the first page of all examples.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -154,10 +178,18 @@ async def asyncio(
 ) -> ListDatasetExamplesResponse:
     """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search).
 
+    Returns the examples that match an optional SQL-like `filter`, with `limit` (1 to 500,
+    default 50) and `cursor` sent in the body rather than the query. Without `filter` every
+    example matches; a `filter` that is present but empty or blank is invalid. The filter may
+    use plain example columns, `id`, and `annotation.<name>.*` when those columns exist.
+    `dataset_version_id` picks the version (default: the latest). Examples come oldest first
+    by `created_at`, ties broken by `id`, stable across pages; send the same filter with every
+    cursor. Read-only and safe to repeat.
+
     Args:
         dataset_id (str):
-        body (SearchDatasetExamplesRequest): A filter over a dataset's examples, with paging in
-            the body.
+        body (SearchDatasetExamplesRequest): Optional search criteria for a dataset's examples; an
+            empty object returns the first page of all examples.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

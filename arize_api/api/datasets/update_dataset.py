@@ -67,9 +67,13 @@ def sync_detailed(
 ) -> Response[Dataset]:
     """Update dataset (PATCH /v2/datasets/{dataset_id}).
 
+    Renames a dataset and returns the updated dataset; the name is the only field that can
+    change. `name` is required (an empty body is rejected), must not be empty or only
+    whitespace, and must be unique in the space, else 409.
+
     Args:
         dataset_id (str):
-        body (UpdateDatasetRequest): Changes to a dataset's own fields.
+        body (UpdateDatasetRequest): The new name of a dataset.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -94,9 +98,13 @@ def sync(
 ) -> Dataset:
     """Update dataset (PATCH /v2/datasets/{dataset_id}).
 
+    Renames a dataset and returns the updated dataset; the name is the only field that can
+    change. `name` is required (an empty body is rejected), must not be empty or only
+    whitespace, and must be unique in the space, else 409.
+
     Args:
         dataset_id (str):
-        body (UpdateDatasetRequest): Changes to a dataset's own fields.
+        body (UpdateDatasetRequest): The new name of a dataset.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -120,9 +128,13 @@ async def asyncio_detailed(
 ) -> Response[Dataset]:
     """Update dataset (PATCH /v2/datasets/{dataset_id}).
 
+    Renames a dataset and returns the updated dataset; the name is the only field that can
+    change. `name` is required (an empty body is rejected), must not be empty or only
+    whitespace, and must be unique in the space, else 409.
+
     Args:
         dataset_id (str):
-        body (UpdateDatasetRequest): Changes to a dataset's own fields.
+        body (UpdateDatasetRequest): The new name of a dataset.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -147,9 +159,13 @@ async def asyncio(
 ) -> Dataset:
     """Update dataset (PATCH /v2/datasets/{dataset_id}).
 
+    Renames a dataset and returns the updated dataset; the name is the only field that can
+    change. `name` is required (an empty body is rejected), must not be empty or only
+    whitespace, and must be unique in the space, else 409.
+
     Args:
         dataset_id (str):
-        body (UpdateDatasetRequest): Changes to a dataset's own fields.
+        body (UpdateDatasetRequest): The new name of a dataset.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -80,11 +80,18 @@ def sync_detailed(
 ) -> Response[DatasetVersionWithExampleIds]:
     """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples).
 
+    Changes existing examples, matched by `id`, and returns the version written to with the
+    ids of the examples updated. An `id` that matches no example of the version is ignored;
+    Insert dataset examples adds new rows. New columns may be added, existing columns cannot
+    be removed. With `new_version` the changes land in a new version of that name and the old
+    version stays as it was; without it the version is changed in place. Each of the 1 to 1000
+    examples must carry `id` and must not carry `created_at` or `updated_at`.
+
     Args:
         dataset_id (str):
         dataset_version_id (str | Unset):
-        body (UpdateDatasetExamplesRequest): Examples to change (1 to 1000), optionally as a new
-            version.
+        body (UpdateDatasetExamplesRequest): Existing examples to change, matched by id, in place
+            or into a new version.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -111,11 +118,18 @@ def sync(
 ) -> DatasetVersionWithExampleIds:
     """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples).
 
+    Changes existing examples, matched by `id`, and returns the version written to with the
+    ids of the examples updated. An `id` that matches no example of the version is ignored;
+    Insert dataset examples adds new rows. New columns may be added, existing columns cannot
+    be removed. With `new_version` the changes land in a new version of that name and the old
+    version stays as it was; without it the version is changed in place. Each of the 1 to 1000
+    examples must carry `id` and must not carry `created_at` or `updated_at`.
+
     Args:
         dataset_id (str):
         dataset_version_id (str | Unset):
-        body (UpdateDatasetExamplesRequest): Examples to change (1 to 1000), optionally as a new
-            version.
+        body (UpdateDatasetExamplesRequest): Existing examples to change, matched by id, in place
+            or into a new version.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -141,11 +155,18 @@ async def asyncio_detailed(
 ) -> Response[DatasetVersionWithExampleIds]:
     """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples).
 
+    Changes existing examples, matched by `id`, and returns the version written to with the
+    ids of the examples updated. An `id` that matches no example of the version is ignored;
+    Insert dataset examples adds new rows. New columns may be added, existing columns cannot
+    be removed. With `new_version` the changes land in a new version of that name and the old
+    version stays as it was; without it the version is changed in place. Each of the 1 to 1000
+    examples must carry `id` and must not carry `created_at` or `updated_at`.
+
     Args:
         dataset_id (str):
         dataset_version_id (str | Unset):
-        body (UpdateDatasetExamplesRequest): Examples to change (1 to 1000), optionally as a new
-            version.
+        body (UpdateDatasetExamplesRequest): Existing examples to change, matched by id, in place
+            or into a new version.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -172,11 +193,18 @@ async def asyncio(
 ) -> DatasetVersionWithExampleIds:
     """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples).
 
+    Changes existing examples, matched by `id`, and returns the version written to with the
+    ids of the examples updated. An `id` that matches no example of the version is ignored;
+    Insert dataset examples adds new rows. New columns may be added, existing columns cannot
+    be removed. With `new_version` the changes land in a new version of that name and the old
+    version stays as it was; without it the version is changed in place. Each of the 1 to 1000
+    examples must carry `id` and must not carry `created_at` or `updated_at`.
+
     Args:
         dataset_id (str):
         dataset_version_id (str | Unset):
-        body (UpdateDatasetExamplesRequest): Examples to change (1 to 1000), optionally as a new
-            version.
+        body (UpdateDatasetExamplesRequest): Existing examples to change, matched by id, in place
+            or into a new version.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

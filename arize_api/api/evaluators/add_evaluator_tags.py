@@ -69,10 +69,16 @@ def sync_detailed(
 ) -> Response[ListTagsResponse]:
     """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags).
 
+    Attaches existing tags to an evaluator and returns 200 with the evaluator's full tag list.
+    `tag_ids` holds 1 to 100 IDs; each tag must exist in the evaluator's own space, otherwise
+    the request fails with 422, as it does for unknown body members. A tag that is already
+    attached is left as it is, so the call is idempotent and safe to retry. Returns 403 when
+    the caller may not tag the evaluator, 404 when it cannot be read.
+
     Args:
         evaluator_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
+            attached changes nothing.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -97,10 +103,16 @@ def sync(
 ) -> ListTagsResponse:
     """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags).
 
+    Attaches existing tags to an evaluator and returns 200 with the evaluator's full tag list.
+    `tag_ids` holds 1 to 100 IDs; each tag must exist in the evaluator's own space, otherwise
+    the request fails with 422, as it does for unknown body members. A tag that is already
+    attached is left as it is, so the call is idempotent and safe to retry. Returns 403 when
+    the caller may not tag the evaluator, 404 when it cannot be read.
+
     Args:
         evaluator_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
+            attached changes nothing.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -124,10 +136,16 @@ async def asyncio_detailed(
 ) -> Response[ListTagsResponse]:
     """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags).
 
+    Attaches existing tags to an evaluator and returns 200 with the evaluator's full tag list.
+    `tag_ids` holds 1 to 100 IDs; each tag must exist in the evaluator's own space, otherwise
+    the request fails with 422, as it does for unknown body members. A tag that is already
+    attached is left as it is, so the call is idempotent and safe to retry. Returns 403 when
+    the caller may not tag the evaluator, 404 when it cannot be read.
+
     Args:
         evaluator_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
+            attached changes nothing.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -152,10 +170,16 @@ async def asyncio(
 ) -> ListTagsResponse:
     """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags).
 
+    Attaches existing tags to an evaluator and returns 200 with the evaluator's full tag list.
+    `tag_ids` holds 1 to 100 IDs; each tag must exist in the evaluator's own space, otherwise
+    the request fails with 422, as it does for unknown body members. A tag that is already
+    attached is left as it is, so the call is idempotent and safe to retry. Returns 403 when
+    the caller may not tag the evaluator, 404 when it cannot be read.
+
     Args:
         evaluator_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
+            attached changes nothing.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

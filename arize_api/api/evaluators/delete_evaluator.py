@@ -53,6 +53,11 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete evaluator (DELETE /v2/evaluators/{evaluator_id}).
 
+    Deletes an evaluator and every one of its versions for good; answers 204 with no body.
+    While an online task still uses the evaluator the call returns 409, and the problem names
+    those tasks: remove the evaluator from them or delete them first. Returns 403 when the
+    caller may not delete it, 404 when it does not exist or is not readable.
+
     Args:
         evaluator_id (str):
 
@@ -77,6 +82,11 @@ def sync(
 ) -> None:
     """Delete evaluator (DELETE /v2/evaluators/{evaluator_id}).
 
+    Deletes an evaluator and every one of its versions for good; answers 204 with no body.
+    While an online task still uses the evaluator the call returns 409, and the problem names
+    those tasks: remove the evaluator from them or delete them first. Returns 403 when the
+    caller may not delete it, 404 when it does not exist or is not readable.
+
     Args:
         evaluator_id (str):
 
@@ -99,6 +109,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Delete evaluator (DELETE /v2/evaluators/{evaluator_id}).
+
+    Deletes an evaluator and every one of its versions for good; answers 204 with no body.
+    While an online task still uses the evaluator the call returns 409, and the problem names
+    those tasks: remove the evaluator from them or delete them first. Returns 403 when the
+    caller may not delete it, 404 when it does not exist or is not readable.
 
     Args:
         evaluator_id (str):
@@ -123,6 +138,11 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Delete evaluator (DELETE /v2/evaluators/{evaluator_id}).
+
+    Deletes an evaluator and every one of its versions for good; answers 204 with no body.
+    While an online task still uses the evaluator the call returns 409, and the problem names
+    those tasks: remove the evaluator from them or delete them first. Returns 403 when the
+    caller may not delete it, 404 when it does not exist or is not readable.
 
     Args:
         evaluator_id (str):

@@ -71,9 +71,20 @@ def sync_detailed(
 ) -> Response[DeleteEvaluatorVersionsResponse]:
     """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
 
+    Deletes up to 100 versions of one evaluator for good and returns 200 with the outcome per
+    ID. The call is partial-tolerant: an ID that is unknown, already gone or of another
+    evaluator is listed in `not_deleted_version_ids` instead of failing the request, so
+    repeating it is safe. Duplicate IDs count once. An online task pinned to a deleted version
+    is unpinned and falls back to the latest version. A request that would leave an evaluator
+    still used by an online task with no version at all returns 409, deletes nothing and names
+    the tasks. A missing, empty, non-array or over-long `version_ids`, or an ill-formed ID,
+    returns 400 (not 422). Returns 403 when the caller may not delete versions, 404 when the
+    evaluator cannot be read.
+
     Args:
         evaluator_id (str):
-        body (DeleteEvaluatorVersionsRequest): Ids of the evaluator versions to delete.
+        body (DeleteEvaluatorVersionsRequest): Body of deleteEvaluatorVersions: the versions to
+            delete from the evaluator in the path.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -98,9 +109,20 @@ def sync(
 ) -> DeleteEvaluatorVersionsResponse:
     """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
 
+    Deletes up to 100 versions of one evaluator for good and returns 200 with the outcome per
+    ID. The call is partial-tolerant: an ID that is unknown, already gone or of another
+    evaluator is listed in `not_deleted_version_ids` instead of failing the request, so
+    repeating it is safe. Duplicate IDs count once. An online task pinned to a deleted version
+    is unpinned and falls back to the latest version. A request that would leave an evaluator
+    still used by an online task with no version at all returns 409, deletes nothing and names
+    the tasks. A missing, empty, non-array or over-long `version_ids`, or an ill-formed ID,
+    returns 400 (not 422). Returns 403 when the caller may not delete versions, 404 when the
+    evaluator cannot be read.
+
     Args:
         evaluator_id (str):
-        body (DeleteEvaluatorVersionsRequest): Ids of the evaluator versions to delete.
+        body (DeleteEvaluatorVersionsRequest): Body of deleteEvaluatorVersions: the versions to
+            delete from the evaluator in the path.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -124,9 +146,20 @@ async def asyncio_detailed(
 ) -> Response[DeleteEvaluatorVersionsResponse]:
     """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
 
+    Deletes up to 100 versions of one evaluator for good and returns 200 with the outcome per
+    ID. The call is partial-tolerant: an ID that is unknown, already gone or of another
+    evaluator is listed in `not_deleted_version_ids` instead of failing the request, so
+    repeating it is safe. Duplicate IDs count once. An online task pinned to a deleted version
+    is unpinned and falls back to the latest version. A request that would leave an evaluator
+    still used by an online task with no version at all returns 409, deletes nothing and names
+    the tasks. A missing, empty, non-array or over-long `version_ids`, or an ill-formed ID,
+    returns 400 (not 422). Returns 403 when the caller may not delete versions, 404 when the
+    evaluator cannot be read.
+
     Args:
         evaluator_id (str):
-        body (DeleteEvaluatorVersionsRequest): Ids of the evaluator versions to delete.
+        body (DeleteEvaluatorVersionsRequest): Body of deleteEvaluatorVersions: the versions to
+            delete from the evaluator in the path.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -151,9 +184,20 @@ async def asyncio(
 ) -> DeleteEvaluatorVersionsResponse:
     """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
 
+    Deletes up to 100 versions of one evaluator for good and returns 200 with the outcome per
+    ID. The call is partial-tolerant: an ID that is unknown, already gone or of another
+    evaluator is listed in `not_deleted_version_ids` instead of failing the request, so
+    repeating it is safe. Duplicate IDs count once. An online task pinned to a deleted version
+    is unpinned and falls back to the latest version. A request that would leave an evaluator
+    still used by an online task with no version at all returns 409, deletes nothing and names
+    the tasks. A missing, empty, non-array or over-long `version_ids`, or an ill-formed ID,
+    returns 400 (not 422). Returns 403 when the caller may not delete versions, 404 when the
+    evaluator cannot be read.
+
     Args:
         evaluator_id (str):
-        body (DeleteEvaluatorVersionsRequest): Ids of the evaluator versions to delete.
+        body (DeleteEvaluatorVersionsRequest): Body of deleteEvaluatorVersions: the versions to
+            delete from the evaluator in the path.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -71,6 +71,10 @@ def sync_detailed(
 ) -> Response[EvaluatorWithVersion]:
     """Get evaluator with a version (GET /v2/evaluators/{evaluator_id}).
 
+    Returns an evaluator with one resolved version in `version`. That is the latest version
+    unless `version_id` names another one. Returns 404 when the evaluator does not exist or
+    the caller cannot read it. Read-only.
+
     Args:
         evaluator_id (str):
         version_id (str | Unset):
@@ -98,6 +102,10 @@ def sync(
 ) -> EvaluatorWithVersion:
     """Get evaluator with a version (GET /v2/evaluators/{evaluator_id}).
 
+    Returns an evaluator with one resolved version in `version`. That is the latest version
+    unless `version_id` names another one. Returns 404 when the evaluator does not exist or
+    the caller cannot read it. Read-only.
+
     Args:
         evaluator_id (str):
         version_id (str | Unset):
@@ -123,6 +131,10 @@ async def asyncio_detailed(
     version_id: str | Unset = UNSET,
 ) -> Response[EvaluatorWithVersion]:
     """Get evaluator with a version (GET /v2/evaluators/{evaluator_id}).
+
+    Returns an evaluator with one resolved version in `version`. That is the latest version
+    unless `version_id` names another one. Returns 404 when the evaluator does not exist or
+    the caller cannot read it. Read-only.
 
     Args:
         evaluator_id (str):
@@ -150,6 +162,10 @@ async def asyncio(
     version_id: str | Unset = UNSET,
 ) -> EvaluatorWithVersion:
     """Get evaluator with a version (GET /v2/evaluators/{evaluator_id}).
+
+    Returns an evaluator with one resolved version in `version`. That is the latest version
+    unless `version_id` names another one. Returns 404 when the evaluator does not exist or
+    the caller cannot read it. Read-only.
 
     Args:
         evaluator_id (str):

@@ -155,6 +155,10 @@ def sync_detailed(
 ]:
     """Get evaluator version (GET /v2/evaluator-versions/{version_id}).
 
+    Returns one evaluator version by its ID, shaped as the variant its `type` names. A
+    `HARNESS` version carries only the common metadata. Returns 404 when the version does not
+    exist or the caller cannot read it. Read-only.
+
     Args:
         version_id (str):
 
@@ -184,6 +188,10 @@ def sync(
 ):
     """Get evaluator version (GET /v2/evaluator-versions/{version_id}).
 
+    Returns one evaluator version by its ID, shaped as the variant its `type` names. A
+    `HARNESS` version carries only the common metadata. Returns 404 when the version does not
+    exist or the caller cannot read it. Read-only.
+
     Args:
         version_id (str):
 
@@ -211,6 +219,10 @@ async def asyncio_detailed(
     | EvaluatorVersionTemplate
 ]:
     """Get evaluator version (GET /v2/evaluator-versions/{version_id}).
+
+    Returns one evaluator version by its ID, shaped as the variant its `type` names. A
+    `HARNESS` version carries only the common metadata. Returns 404 when the version does not
+    exist or the caller cannot read it. Read-only.
 
     Args:
         version_id (str):
@@ -240,6 +252,10 @@ async def asyncio(
     | EvaluatorVersionTemplate
 ):
     """Get evaluator version (GET /v2/evaluator-versions/{version_id}).
+
+    Returns one evaluator version by its ID, shaped as the variant its `type` names. A
+    `HARNESS` version carries only the common metadata. Returns 404 when the version does not
+    exist or the caller cannot read it. Read-only.
 
     Args:
         version_id (str):

@@ -75,6 +75,11 @@ def sync_detailed(
 ) -> Response[ListEvaluatorVersionsResponse]:
     """List evaluator versions (GET /v2/evaluators/{evaluator_id}/versions).
 
+    Returns a page of the versions of one evaluator, each shaped as the variant its `type`
+    names. Returns 404 when the evaluator does not exist or the caller cannot read it. Pages
+    follow the cursor: pass `pagination.next_cursor` back as `cursor` until `has_more` is
+    false; a page can hold fewer than `limit` items. Read-only and safe to repeat.
+
     Args:
         evaluator_id (str):
         limit (int | Unset):  Default: 50.
@@ -105,6 +110,11 @@ def sync(
 ) -> ListEvaluatorVersionsResponse:
     """List evaluator versions (GET /v2/evaluators/{evaluator_id}/versions).
 
+    Returns a page of the versions of one evaluator, each shaped as the variant its `type`
+    names. Returns 404 when the evaluator does not exist or the caller cannot read it. Pages
+    follow the cursor: pass `pagination.next_cursor` back as `cursor` until `has_more` is
+    false; a page can hold fewer than `limit` items. Read-only and safe to repeat.
+
     Args:
         evaluator_id (str):
         limit (int | Unset):  Default: 50.
@@ -133,6 +143,11 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
 ) -> Response[ListEvaluatorVersionsResponse]:
     """List evaluator versions (GET /v2/evaluators/{evaluator_id}/versions).
+
+    Returns a page of the versions of one evaluator, each shaped as the variant its `type`
+    names. Returns 404 when the evaluator does not exist or the caller cannot read it. Pages
+    follow the cursor: pass `pagination.next_cursor` back as `cursor` until `has_more` is
+    false; a page can hold fewer than `limit` items. Read-only and safe to repeat.
 
     Args:
         evaluator_id (str):
@@ -163,6 +178,11 @@ async def asyncio(
     cursor: str | Unset = UNSET,
 ) -> ListEvaluatorVersionsResponse:
     """List evaluator versions (GET /v2/evaluators/{evaluator_id}/versions).
+
+    Returns a page of the versions of one evaluator, each shaped as the variant its `type`
+    names. Returns 404 when the evaluator does not exist or the caller cannot read it. Pages
+    follow the cursor: pass `pagination.next_cursor` back as `cursor` until `has_more` is
+    false; a page can hold fewer than `limit` items. Read-only and safe to repeat.
 
     Args:
         evaluator_id (str):

@@ -85,6 +85,14 @@ def sync_detailed(
 ) -> Response[ListEvaluatorsResponse]:
     """List evaluators (GET /v2/evaluators).
 
+    Returns a page of the evaluators the caller can read, most recently updated first. With
+    `space_id` only that space is searched; without it, every space the caller may read.
+    `space_name` and `name` narrow by case-insensitive substring. Items carry no version; use
+    getEvaluator or listEvaluatorVersions for the configuration. Returns 404 when the space
+    given by `space_id` does not exist or is not readable. Pages follow the cursor: pass
+    `pagination.next_cursor` back as `cursor` until `has_more` is false; a page can hold fewer
+    than `limit` items. Read-only and safe to repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
@@ -121,6 +129,14 @@ def sync(
 ) -> ListEvaluatorsResponse:
     """List evaluators (GET /v2/evaluators).
 
+    Returns a page of the evaluators the caller can read, most recently updated first. With
+    `space_id` only that space is searched; without it, every space the caller may read.
+    `space_name` and `name` narrow by case-insensitive substring. Items carry no version; use
+    getEvaluator or listEvaluatorVersions for the configuration. Returns 404 when the space
+    given by `space_id` does not exist or is not readable. Pages follow the cursor: pass
+    `pagination.next_cursor` back as `cursor` until `has_more` is false; a page can hold fewer
+    than `limit` items. Read-only and safe to repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
@@ -155,6 +171,14 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
 ) -> Response[ListEvaluatorsResponse]:
     """List evaluators (GET /v2/evaluators).
+
+    Returns a page of the evaluators the caller can read, most recently updated first. With
+    `space_id` only that space is searched; without it, every space the caller may read.
+    `space_name` and `name` narrow by case-insensitive substring. Items carry no version; use
+    getEvaluator or listEvaluatorVersions for the configuration. Returns 404 when the space
+    given by `space_id` does not exist or is not readable. Pages follow the cursor: pass
+    `pagination.next_cursor` back as `cursor` until `has_more` is false; a page can hold fewer
+    than `limit` items. Read-only and safe to repeat.
 
     Args:
         space_id (str | Unset):
@@ -191,6 +215,14 @@ async def asyncio(
     cursor: str | Unset = UNSET,
 ) -> ListEvaluatorsResponse:
     """List evaluators (GET /v2/evaluators).
+
+    Returns a page of the evaluators the caller can read, most recently updated first. With
+    `space_id` only that space is searched; without it, every space the caller may read.
+    `space_name` and `name` narrow by case-insensitive substring. Items carry no version; use
+    getEvaluator or listEvaluatorVersions for the configuration. Returns 404 when the space
+    given by `space_id` does not exist or is not readable. Pages follow the cursor: pass
+    `pagination.next_cursor` back as `cursor` until `has_more` is false; a page can hold fewer
+    than `limit` items. Read-only and safe to repeat.
 
     Args:
         space_id (str | Unset):

@@ -69,9 +69,15 @@ def sync_detailed(
 ) -> Response[RemoveTagsResponse]:
     """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags).
 
+    Detaches tags from an evaluator and returns 200 with `completed`, `deleted` and
+    `not_deleted`. `tag_ids` holds 1 to 100 IDs. A tag that is not attached does not fail the
+    request; it is listed in `not_deleted`, so a repeat is harmless. Unknown body members are
+    refused (400). The tags themselves stay in the space. Returns 403 when the caller may not
+    change the evaluator's tags, 404 when it cannot be read.
+
     Args:
         evaluator_id (str):
-        body (RemoveTagsRequest): Tags to detach from a resource.
+        body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -96,9 +102,15 @@ def sync(
 ) -> RemoveTagsResponse:
     """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags).
 
+    Detaches tags from an evaluator and returns 200 with `completed`, `deleted` and
+    `not_deleted`. `tag_ids` holds 1 to 100 IDs. A tag that is not attached does not fail the
+    request; it is listed in `not_deleted`, so a repeat is harmless. Unknown body members are
+    refused (400). The tags themselves stay in the space. Returns 403 when the caller may not
+    change the evaluator's tags, 404 when it cannot be read.
+
     Args:
         evaluator_id (str):
-        body (RemoveTagsRequest): Tags to detach from a resource.
+        body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -122,9 +134,15 @@ async def asyncio_detailed(
 ) -> Response[RemoveTagsResponse]:
     """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags).
 
+    Detaches tags from an evaluator and returns 200 with `completed`, `deleted` and
+    `not_deleted`. `tag_ids` holds 1 to 100 IDs. A tag that is not attached does not fail the
+    request; it is listed in `not_deleted`, so a repeat is harmless. Unknown body members are
+    refused (400). The tags themselves stay in the space. Returns 403 when the caller may not
+    change the evaluator's tags, 404 when it cannot be read.
+
     Args:
         evaluator_id (str):
-        body (RemoveTagsRequest): Tags to detach from a resource.
+        body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -149,9 +167,15 @@ async def asyncio(
 ) -> RemoveTagsResponse:
     """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags).
 
+    Detaches tags from an evaluator and returns 200 with `completed`, `deleted` and
+    `not_deleted`. `tag_ids` holds 1 to 100 IDs. A tag that is not attached does not fail the
+    request; it is listed in `not_deleted`, so a repeat is harmless. Unknown body members are
+    refused (400). The tags themselves stay in the space. Returns 403 when the caller may not
+    change the evaluator's tags, 404 when it cannot be read.
+
     Args:
         evaluator_id (str):
-        body (RemoveTagsRequest): Tags to detach from a resource.
+        body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

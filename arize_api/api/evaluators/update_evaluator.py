@@ -67,9 +67,16 @@ def sync_detailed(
 ) -> Response[Evaluator]:
     """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
 
+    Changes an evaluator's `name` and/or `description` and returns the evaluator without a
+    version. At least one of the two must be sent; omitted members keep their values. A `name`
+    already used in the space returns 409. `id`, `type`, `space_id`, timestamps and the
+    creator are fixed; to change what the evaluator does, add a version with
+    createEvaluatorVersion. Sending the same body again leaves the same result.
+
     Args:
         evaluator_id (str):
-        body (UpdateEvaluatorRequest): Changes to an evaluator's name or description.
+        body (UpdateEvaluatorRequest): Body of updateEvaluator: send `name`, `description` or
+            both. An empty body is refused; omitted members keep their values.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -94,9 +101,16 @@ def sync(
 ) -> Evaluator:
     """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
 
+    Changes an evaluator's `name` and/or `description` and returns the evaluator without a
+    version. At least one of the two must be sent; omitted members keep their values. A `name`
+    already used in the space returns 409. `id`, `type`, `space_id`, timestamps and the
+    creator are fixed; to change what the evaluator does, add a version with
+    createEvaluatorVersion. Sending the same body again leaves the same result.
+
     Args:
         evaluator_id (str):
-        body (UpdateEvaluatorRequest): Changes to an evaluator's name or description.
+        body (UpdateEvaluatorRequest): Body of updateEvaluator: send `name`, `description` or
+            both. An empty body is refused; omitted members keep their values.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -120,9 +134,16 @@ async def asyncio_detailed(
 ) -> Response[Evaluator]:
     """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
 
+    Changes an evaluator's `name` and/or `description` and returns the evaluator without a
+    version. At least one of the two must be sent; omitted members keep their values. A `name`
+    already used in the space returns 409. `id`, `type`, `space_id`, timestamps and the
+    creator are fixed; to change what the evaluator does, add a version with
+    createEvaluatorVersion. Sending the same body again leaves the same result.
+
     Args:
         evaluator_id (str):
-        body (UpdateEvaluatorRequest): Changes to an evaluator's name or description.
+        body (UpdateEvaluatorRequest): Body of updateEvaluator: send `name`, `description` or
+            both. An empty body is refused; omitted members keep their values.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -147,9 +168,16 @@ async def asyncio(
 ) -> Evaluator:
     """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
 
+    Changes an evaluator's `name` and/or `description` and returns the evaluator without a
+    version. At least one of the two must be sent; omitted members keep their values. A `name`
+    already used in the space returns 409. `id`, `type`, `space_id`, timestamps and the
+    creator are fixed; to change what the evaluator does, add a version with
+    createEvaluatorVersion. Sending the same body again leaves the same result.
+
     Args:
         evaluator_id (str):
-        body (UpdateEvaluatorRequest): Changes to an evaluator's name or description.
+        body (UpdateEvaluatorRequest): Body of updateEvaluator: send `name`, `description` or
+            both. An empty body is refused; omitted members keep their values.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -69,10 +69,15 @@ def sync_detailed(
 ) -> Response[ListTagsResponse]:
     """Add experiment tags (POST /v2/experiments/{experiment_id}/tags).
 
+    Attaches 1 to 100 existing tags to an experiment and returns the experiment's complete tag
+    list with 200 (not 201: no resource is created). Every tag must belong to the experiment's
+    space; a tag of another space returns 422, and so does an unknown body member. Attaching a
+    tag that is already attached changes nothing, so the call is idempotent and safe to retry.
+
     Args:
         experiment_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
+            attached changes nothing.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -97,10 +102,15 @@ def sync(
 ) -> ListTagsResponse:
     """Add experiment tags (POST /v2/experiments/{experiment_id}/tags).
 
+    Attaches 1 to 100 existing tags to an experiment and returns the experiment's complete tag
+    list with 200 (not 201: no resource is created). Every tag must belong to the experiment's
+    space; a tag of another space returns 422, and so does an unknown body member. Attaching a
+    tag that is already attached changes nothing, so the call is idempotent and safe to retry.
+
     Args:
         experiment_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
+            attached changes nothing.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -124,10 +134,15 @@ async def asyncio_detailed(
 ) -> Response[ListTagsResponse]:
     """Add experiment tags (POST /v2/experiments/{experiment_id}/tags).
 
+    Attaches 1 to 100 existing tags to an experiment and returns the experiment's complete tag
+    list with 200 (not 201: no resource is created). Every tag must belong to the experiment's
+    space; a tag of another space returns 422, and so does an unknown body member. Attaching a
+    tag that is already attached changes nothing, so the call is idempotent and safe to retry.
+
     Args:
         experiment_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
+            attached changes nothing.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -152,10 +167,15 @@ async def asyncio(
 ) -> ListTagsResponse:
     """Add experiment tags (POST /v2/experiments/{experiment_id}/tags).
 
+    Attaches 1 to 100 existing tags to an experiment and returns the experiment's complete tag
+    list with 200 (not 201: no resource is created). Every tag must belong to the experiment's
+    space; a tag of another space returns 422, and so does an unknown body member. Attaching a
+    tag that is already attached changes nothing, so the call is idempotent and safe to retry.
+
     Args:
         experiment_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
+            attached changes nothing.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -63,10 +63,16 @@ def sync_detailed(
 ) -> Response[None]:
     """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
 
+    Writes human annotations on up to 1000 runs of an experiment, one entry per run, with the
+    run id as `record_id`. Every value names an annotation config of the experiment's space.
+    Writes are upserts per run and config name, so a retry overwrites with the same values and
+    creates no duplicates. Answers 202 with no body; reads may show the change after a short
+    delay. A `record_id` that matches no run of the experiment is skipped without an error.
+
     Args:
         experiment_id (str):
-        body (AnnotateExperimentRunsRequest): Annotations to upsert on experiment runs, one entry
-            per run.
+        body (AnnotateExperimentRunsRequest): Annotations to upsert on runs of an experiment, one
+            entry per run.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -91,10 +97,16 @@ def sync(
 ) -> None:
     """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
 
+    Writes human annotations on up to 1000 runs of an experiment, one entry per run, with the
+    run id as `record_id`. Every value names an annotation config of the experiment's space.
+    Writes are upserts per run and config name, so a retry overwrites with the same values and
+    creates no duplicates. Answers 202 with no body; reads may show the change after a short
+    delay. A `record_id` that matches no run of the experiment is skipped without an error.
+
     Args:
         experiment_id (str):
-        body (AnnotateExperimentRunsRequest): Annotations to upsert on experiment runs, one entry
-            per run.
+        body (AnnotateExperimentRunsRequest): Annotations to upsert on runs of an experiment, one
+            entry per run.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -118,10 +130,16 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
 
+    Writes human annotations on up to 1000 runs of an experiment, one entry per run, with the
+    run id as `record_id`. Every value names an annotation config of the experiment's space.
+    Writes are upserts per run and config name, so a retry overwrites with the same values and
+    creates no duplicates. Answers 202 with no body; reads may show the change after a short
+    delay. A `record_id` that matches no run of the experiment is skipped without an error.
+
     Args:
         experiment_id (str):
-        body (AnnotateExperimentRunsRequest): Annotations to upsert on experiment runs, one entry
-            per run.
+        body (AnnotateExperimentRunsRequest): Annotations to upsert on runs of an experiment, one
+            entry per run.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -146,10 +164,16 @@ async def asyncio(
 ) -> None:
     """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
 
+    Writes human annotations on up to 1000 runs of an experiment, one entry per run, with the
+    run id as `record_id`. Every value names an annotation config of the experiment's space.
+    Writes are upserts per run and config name, so a retry overwrites with the same values and
+    creates no duplicates. Answers 202 with no body; reads may show the change after a short
+    delay. A `record_id` that matches no run of the experiment is skipped without an error.
+
     Args:
         experiment_id (str):
-        body (AnnotateExperimentRunsRequest): Annotations to upsert on experiment runs, one entry
-            per run.
+        body (AnnotateExperimentRunsRequest): Annotations to upsert on runs of an experiment, one
+            entry per run.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -59,6 +59,10 @@ def sync_detailed(
 ) -> Response[Experiment]:
     """Get experiment (GET /v2/experiments/{experiment_id}).
 
+    Returns one experiment without its runs; List experiment runs reads those. Returns 404
+    when the experiment does not exist or the caller cannot read it. Read-only and safe to
+    repeat.
+
     Args:
         experiment_id (str):
 
@@ -83,6 +87,10 @@ def sync(
 ) -> Experiment:
     """Get experiment (GET /v2/experiments/{experiment_id}).
 
+    Returns one experiment without its runs; List experiment runs reads those. Returns 404
+    when the experiment does not exist or the caller cannot read it. Read-only and safe to
+    repeat.
+
     Args:
         experiment_id (str):
 
@@ -105,6 +113,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Experiment]:
     """Get experiment (GET /v2/experiments/{experiment_id}).
+
+    Returns one experiment without its runs; List experiment runs reads those. Returns 404
+    when the experiment does not exist or the caller cannot read it. Read-only and safe to
+    repeat.
 
     Args:
         experiment_id (str):
@@ -129,6 +141,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Experiment:
     """Get experiment (GET /v2/experiments/{experiment_id}).
+
+    Returns one experiment without its runs; List experiment runs reads those. Returns 404
+    when the experiment does not exist or the caller cannot read it. Read-only and safe to
+    repeat.
 
     Args:
         experiment_id (str):

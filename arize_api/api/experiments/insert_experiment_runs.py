@@ -71,9 +71,15 @@ def sync_detailed(
 ) -> Response[ExperimentWithRunIds]:
     """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
 
+    Appends 1 to 1000 runs to an existing experiment and returns 201 with the experiment and
+    the new `run_ids` in input order. Every run needs `output`; when the experiment has a
+    dataset each run also needs `example_id`, which is never checked against the dataset.
+    Extra columns per run are stored for analysis and filtering. Not idempotent: a retry
+    appends the runs a second time.
+
     Args:
         experiment_id (str):
-        body (InsertExperimentRunsRequest): Runs to add to an experiment (1 to 1000).
+        body (InsertExperimentRunsRequest): New runs to append to an experiment.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -98,9 +104,15 @@ def sync(
 ) -> ExperimentWithRunIds:
     """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
 
+    Appends 1 to 1000 runs to an existing experiment and returns 201 with the experiment and
+    the new `run_ids` in input order. Every run needs `output`; when the experiment has a
+    dataset each run also needs `example_id`, which is never checked against the dataset.
+    Extra columns per run are stored for analysis and filtering. Not idempotent: a retry
+    appends the runs a second time.
+
     Args:
         experiment_id (str):
-        body (InsertExperimentRunsRequest): Runs to add to an experiment (1 to 1000).
+        body (InsertExperimentRunsRequest): New runs to append to an experiment.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -124,9 +136,15 @@ async def asyncio_detailed(
 ) -> Response[ExperimentWithRunIds]:
     """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
 
+    Appends 1 to 1000 runs to an existing experiment and returns 201 with the experiment and
+    the new `run_ids` in input order. Every run needs `output`; when the experiment has a
+    dataset each run also needs `example_id`, which is never checked against the dataset.
+    Extra columns per run are stored for analysis and filtering. Not idempotent: a retry
+    appends the runs a second time.
+
     Args:
         experiment_id (str):
-        body (InsertExperimentRunsRequest): Runs to add to an experiment (1 to 1000).
+        body (InsertExperimentRunsRequest): New runs to append to an experiment.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -151,9 +169,15 @@ async def asyncio(
 ) -> ExperimentWithRunIds:
     """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
 
+    Appends 1 to 1000 runs to an existing experiment and returns 201 with the experiment and
+    the new `run_ids` in input order. Every run needs `output`; when the experiment has a
+    dataset each run also needs `example_id`, which is never checked against the dataset.
+    Extra columns per run are stored for analysis and filtering. Not idempotent: a retry
+    appends the runs a second time.
+
     Args:
         experiment_id (str):
-        body (InsertExperimentRunsRequest): Runs to add to an experiment (1 to 1000).
+        body (InsertExperimentRunsRequest): New runs to append to an experiment.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

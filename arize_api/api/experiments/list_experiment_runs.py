@@ -75,6 +75,12 @@ def sync_detailed(
 ) -> Response[ListExperimentRunsResponse]:
     """List experiment runs (GET /v2/experiments/{experiment_id}/runs).
 
+    Returns the runs of an experiment in their stable insertion order, in pages of `limit`
+    (default 50, at most 500). Each run carries its output or error, its extra columns, and
+    the human annotations in `annotations`: name, optional label, score, text and
+    `updated_at`, and for per-user annotations the `annotator`. Pass `pagination.next_cursor`
+    back as `cursor` for the next page. Read-only and safe to repeat.
+
     Args:
         experiment_id (str):
         limit (int | Unset):  Default: 50.
@@ -105,6 +111,12 @@ def sync(
 ) -> ListExperimentRunsResponse:
     """List experiment runs (GET /v2/experiments/{experiment_id}/runs).
 
+    Returns the runs of an experiment in their stable insertion order, in pages of `limit`
+    (default 50, at most 500). Each run carries its output or error, its extra columns, and
+    the human annotations in `annotations`: name, optional label, score, text and
+    `updated_at`, and for per-user annotations the `annotator`. Pass `pagination.next_cursor`
+    back as `cursor` for the next page. Read-only and safe to repeat.
+
     Args:
         experiment_id (str):
         limit (int | Unset):  Default: 50.
@@ -133,6 +145,12 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
 ) -> Response[ListExperimentRunsResponse]:
     """List experiment runs (GET /v2/experiments/{experiment_id}/runs).
+
+    Returns the runs of an experiment in their stable insertion order, in pages of `limit`
+    (default 50, at most 500). Each run carries its output or error, its extra columns, and
+    the human annotations in `annotations`: name, optional label, score, text and
+    `updated_at`, and for per-user annotations the `annotator`. Pass `pagination.next_cursor`
+    back as `cursor` for the next page. Read-only and safe to repeat.
 
     Args:
         experiment_id (str):
@@ -163,6 +181,12 @@ async def asyncio(
     cursor: str | Unset = UNSET,
 ) -> ListExperimentRunsResponse:
     """List experiment runs (GET /v2/experiments/{experiment_id}/runs).
+
+    Returns the runs of an experiment in their stable insertion order, in pages of `limit`
+    (default 50, at most 500). Each run carries its output or error, its extra columns, and
+    the human annotations in `annotations`: name, optional label, score, text and
+    `updated_at`, and for per-user annotations the `annotator`. Pass `pagination.next_cursor`
+    back as `cursor` for the next page. Read-only and safe to repeat.
 
     Args:
         experiment_id (str):

@@ -59,6 +59,11 @@ def sync_detailed(
 ) -> Response[ListTagsResponse]:
     """List experiment tags (GET /v2/experiments/{experiment_id}/tags).
 
+    Returns all tags attached to an experiment, most recently updated first. An experiment
+    without tags gives an empty list, not 404. The list is not paged yet:
+    `pagination.has_more` is always false. Returns 404 when the experiment does not exist or
+    the caller cannot read it. Read-only and safe to repeat.
+
     Args:
         experiment_id (str):
 
@@ -83,6 +88,11 @@ def sync(
 ) -> ListTagsResponse:
     """List experiment tags (GET /v2/experiments/{experiment_id}/tags).
 
+    Returns all tags attached to an experiment, most recently updated first. An experiment
+    without tags gives an empty list, not 404. The list is not paged yet:
+    `pagination.has_more` is always false. Returns 404 when the experiment does not exist or
+    the caller cannot read it. Read-only and safe to repeat.
+
     Args:
         experiment_id (str):
 
@@ -105,6 +115,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[ListTagsResponse]:
     """List experiment tags (GET /v2/experiments/{experiment_id}/tags).
+
+    Returns all tags attached to an experiment, most recently updated first. An experiment
+    without tags gives an empty list, not 404. The list is not paged yet:
+    `pagination.has_more` is always false. Returns 404 when the experiment does not exist or
+    the caller cannot read it. Read-only and safe to repeat.
 
     Args:
         experiment_id (str):
@@ -129,6 +144,11 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> ListTagsResponse:
     """List experiment tags (GET /v2/experiments/{experiment_id}/tags).
+
+    Returns all tags attached to an experiment, most recently updated first. An experiment
+    without tags gives an empty list, not 404. The list is not paged yet:
+    `pagination.has_more` is always false. Returns 404 when the experiment does not exist or
+    the caller cannot read it. Read-only and safe to repeat.
 
     Args:
         experiment_id (str):

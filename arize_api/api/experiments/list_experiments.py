@@ -85,6 +85,13 @@ def sync_detailed(
 ) -> Response[ListExperimentsResponse]:
     """List experiments (GET /v2/experiments).
 
+    Returns the experiments the caller can read, in pages of `limit` (default 50, at most
+    100). By default the list spans every readable space and includes experiments without a
+    dataset. Narrow it with at most one of `dataset_id` (experiments on that dataset) and
+    `space_id` (experiments in that space, with or without a dataset); sending both is
+    rejected as invalid. `name` is a case-insensitive substring filter. Returns 404 when the
+    given dataset or space does not exist or cannot be read. Read-only and safe to repeat.
+
     Args:
         dataset_id (str | Unset):
         space_id (str | Unset):
@@ -121,6 +128,13 @@ def sync(
 ) -> ListExperimentsResponse:
     """List experiments (GET /v2/experiments).
 
+    Returns the experiments the caller can read, in pages of `limit` (default 50, at most
+    100). By default the list spans every readable space and includes experiments without a
+    dataset. Narrow it with at most one of `dataset_id` (experiments on that dataset) and
+    `space_id` (experiments in that space, with or without a dataset); sending both is
+    rejected as invalid. `name` is a case-insensitive substring filter. Returns 404 when the
+    given dataset or space does not exist or cannot be read. Read-only and safe to repeat.
+
     Args:
         dataset_id (str | Unset):
         space_id (str | Unset):
@@ -155,6 +169,13 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
 ) -> Response[ListExperimentsResponse]:
     """List experiments (GET /v2/experiments).
+
+    Returns the experiments the caller can read, in pages of `limit` (default 50, at most
+    100). By default the list spans every readable space and includes experiments without a
+    dataset. Narrow it with at most one of `dataset_id` (experiments on that dataset) and
+    `space_id` (experiments in that space, with or without a dataset); sending both is
+    rejected as invalid. `name` is a case-insensitive substring filter. Returns 404 when the
+    given dataset or space does not exist or cannot be read. Read-only and safe to repeat.
 
     Args:
         dataset_id (str | Unset):
@@ -191,6 +212,13 @@ async def asyncio(
     cursor: str | Unset = UNSET,
 ) -> ListExperimentsResponse:
     """List experiments (GET /v2/experiments).
+
+    Returns the experiments the caller can read, in pages of `limit` (default 50, at most
+    100). By default the list spans every readable space and includes experiments without a
+    dataset. Narrow it with at most one of `dataset_id` (experiments on that dataset) and
+    `space_id` (experiments in that space, with or without a dataset); sending both is
+    rejected as invalid. `name` is a case-insensitive substring filter. Returns 404 when the
+    given dataset or space does not exist or cannot be read. Read-only and safe to repeat.
 
     Args:
         dataset_id (str | Unset):

@@ -71,10 +71,19 @@ def sync_detailed(
 ) -> Response[ListExperimentRunsResponse]:
     """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search).
 
+    Returns the runs that match an optional SQL-like `filter`, with `limit` (1 to 500, default
+    50) and `cursor` sent in the body rather than the query. Without `filter` every run
+    matches; a `filter` that is present but empty or blank is invalid, and unknown body
+    members are rejected. Filters can reach the run's `id`, `output` and `example_id`, its own
+    columns, the evaluation columns `eval.<name>.score`, `.label`, `.explanation` and
+    `.metadata.*`, and `annotation.<name>.*`, where present. Runs come in ascending `id`
+    order, stable across pages; send the same filter with every cursor. Read-only and safe to
+    repeat.
+
     Args:
         experiment_id (str):
-        body (SearchExperimentRunsRequest): A filter over an experiment's runs, with paging in the
-            body.
+        body (SearchExperimentRunsRequest): Optional search criteria for an experiment's runs; an
+            empty object returns the first page of all runs. Unknown members are rejected.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -99,10 +108,19 @@ def sync(
 ) -> ListExperimentRunsResponse:
     """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search).
 
+    Returns the runs that match an optional SQL-like `filter`, with `limit` (1 to 500, default
+    50) and `cursor` sent in the body rather than the query. Without `filter` every run
+    matches; a `filter` that is present but empty or blank is invalid, and unknown body
+    members are rejected. Filters can reach the run's `id`, `output` and `example_id`, its own
+    columns, the evaluation columns `eval.<name>.score`, `.label`, `.explanation` and
+    `.metadata.*`, and `annotation.<name>.*`, where present. Runs come in ascending `id`
+    order, stable across pages; send the same filter with every cursor. Read-only and safe to
+    repeat.
+
     Args:
         experiment_id (str):
-        body (SearchExperimentRunsRequest): A filter over an experiment's runs, with paging in the
-            body.
+        body (SearchExperimentRunsRequest): Optional search criteria for an experiment's runs; an
+            empty object returns the first page of all runs. Unknown members are rejected.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -126,10 +144,19 @@ async def asyncio_detailed(
 ) -> Response[ListExperimentRunsResponse]:
     """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search).
 
+    Returns the runs that match an optional SQL-like `filter`, with `limit` (1 to 500, default
+    50) and `cursor` sent in the body rather than the query. Without `filter` every run
+    matches; a `filter` that is present but empty or blank is invalid, and unknown body
+    members are rejected. Filters can reach the run's `id`, `output` and `example_id`, its own
+    columns, the evaluation columns `eval.<name>.score`, `.label`, `.explanation` and
+    `.metadata.*`, and `annotation.<name>.*`, where present. Runs come in ascending `id`
+    order, stable across pages; send the same filter with every cursor. Read-only and safe to
+    repeat.
+
     Args:
         experiment_id (str):
-        body (SearchExperimentRunsRequest): A filter over an experiment's runs, with paging in the
-            body.
+        body (SearchExperimentRunsRequest): Optional search criteria for an experiment's runs; an
+            empty object returns the first page of all runs. Unknown members are rejected.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -154,10 +181,19 @@ async def asyncio(
 ) -> ListExperimentRunsResponse:
     """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search).
 
+    Returns the runs that match an optional SQL-like `filter`, with `limit` (1 to 500, default
+    50) and `cursor` sent in the body rather than the query. Without `filter` every run
+    matches; a `filter` that is present but empty or blank is invalid, and unknown body
+    members are rejected. Filters can reach the run's `id`, `output` and `example_id`, its own
+    columns, the evaluation columns `eval.<name>.score`, `.label`, `.explanation` and
+    `.metadata.*`, and `annotation.<name>.*`, where present. Runs come in ascending `id`
+    order, stable across pages; send the same filter with every cursor. Read-only and safe to
+    repeat.
+
     Args:
         experiment_id (str):
-        body (SearchExperimentRunsRequest): A filter over an experiment's runs, with paging in the
-            body.
+        body (SearchExperimentRunsRequest): Optional search criteria for an experiment's runs; an
+            empty object returns the first page of all runs. Unknown members are rejected.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -139,9 +139,20 @@ def sync_detailed(
 ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
     """Create integration (POST /v2/integrations).
 
+    Creates an integration and returns it with 201. `type` (`LLM`, `AGENT` or `EVALUATOR`)
+    picks the shape of the body and of `config`; for `LLM`, `config.provider` picks the
+    provider's settings. `name` must be unique in the account: among `LLM` integrations, or
+    among `AGENT` and `EVALUATOR` integrations taken together (409 on a clash, so a repeated
+    call fails). Without `scopings` the integration is visible account-wide. An `EVALUATOR`
+    needs `config.endpoint` and `config.input_schema`, and the remote evaluators feature on
+    the account (403 otherwise). API keys, secrets and header values are write-only: reads
+    show only whether they are set. `id`, `created_at` and `updated_at` are set by the server
+    and refused in the body.
+
     Args:
         body (CreateAgentIntegrationRequest | CreateEvaluatorIntegrationRequest |
-            CreateLlmIntegrationRequest): A new integration; `type` says which kind.
+            CreateLlmIntegrationRequest): Body of `createIntegration`; `type` picks the shape (`LLM`,
+            `AGENT` or `EVALUATOR`). Server-set members are refused.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -166,9 +177,20 @@ def sync(
 ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
     """Create integration (POST /v2/integrations).
 
+    Creates an integration and returns it with 201. `type` (`LLM`, `AGENT` or `EVALUATOR`)
+    picks the shape of the body and of `config`; for `LLM`, `config.provider` picks the
+    provider's settings. `name` must be unique in the account: among `LLM` integrations, or
+    among `AGENT` and `EVALUATOR` integrations taken together (409 on a clash, so a repeated
+    call fails). Without `scopings` the integration is visible account-wide. An `EVALUATOR`
+    needs `config.endpoint` and `config.input_schema`, and the remote evaluators feature on
+    the account (403 otherwise). API keys, secrets and header values are write-only: reads
+    show only whether they are set. `id`, `created_at` and `updated_at` are set by the server
+    and refused in the body.
+
     Args:
         body (CreateAgentIntegrationRequest | CreateEvaluatorIntegrationRequest |
-            CreateLlmIntegrationRequest): A new integration; `type` says which kind.
+            CreateLlmIntegrationRequest): Body of `createIntegration`; `type` picks the shape (`LLM`,
+            `AGENT` or `EVALUATOR`). Server-set members are refused.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -192,9 +214,20 @@ async def asyncio_detailed(
 ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
     """Create integration (POST /v2/integrations).
 
+    Creates an integration and returns it with 201. `type` (`LLM`, `AGENT` or `EVALUATOR`)
+    picks the shape of the body and of `config`; for `LLM`, `config.provider` picks the
+    provider's settings. `name` must be unique in the account: among `LLM` integrations, or
+    among `AGENT` and `EVALUATOR` integrations taken together (409 on a clash, so a repeated
+    call fails). Without `scopings` the integration is visible account-wide. An `EVALUATOR`
+    needs `config.endpoint` and `config.input_schema`, and the remote evaluators feature on
+    the account (403 otherwise). API keys, secrets and header values are write-only: reads
+    show only whether they are set. `id`, `created_at` and `updated_at` are set by the server
+    and refused in the body.
+
     Args:
         body (CreateAgentIntegrationRequest | CreateEvaluatorIntegrationRequest |
-            CreateLlmIntegrationRequest): A new integration; `type` says which kind.
+            CreateLlmIntegrationRequest): Body of `createIntegration`; `type` picks the shape (`LLM`,
+            `AGENT` or `EVALUATOR`). Server-set members are refused.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -219,9 +252,20 @@ async def asyncio(
 ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
     """Create integration (POST /v2/integrations).
 
+    Creates an integration and returns it with 201. `type` (`LLM`, `AGENT` or `EVALUATOR`)
+    picks the shape of the body and of `config`; for `LLM`, `config.provider` picks the
+    provider's settings. `name` must be unique in the account: among `LLM` integrations, or
+    among `AGENT` and `EVALUATOR` integrations taken together (409 on a clash, so a repeated
+    call fails). Without `scopings` the integration is visible account-wide. An `EVALUATOR`
+    needs `config.endpoint` and `config.input_schema`, and the remote evaluators feature on
+    the account (403 otherwise). API keys, secrets and header values are write-only: reads
+    show only whether they are set. `id`, `created_at` and `updated_at` are set by the server
+    and refused in the body.
+
     Args:
         body (CreateAgentIntegrationRequest | CreateEvaluatorIntegrationRequest |
-            CreateLlmIntegrationRequest): A new integration; `type` says which kind.
+            CreateLlmIntegrationRequest): Body of `createIntegration`; `type` picks the shape (`LLM`,
+            `AGENT` or `EVALUATOR`). Server-set members are refused.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

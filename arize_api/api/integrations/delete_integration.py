@@ -53,6 +53,11 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete integration (DELETE /v2/integrations/{integration_id}).
 
+    Deletes an integration for good and answers 204. An `EVALUATOR` integration that an active
+    remote evaluator still uses returns 409: delete those evaluators or point them elsewhere
+    first. Returns 404 when the integration does not exist or is not visible, which is also
+    what a second delete gets.
+
     Args:
         integration_id (str):
 
@@ -77,6 +82,11 @@ def sync(
 ) -> None:
     """Delete integration (DELETE /v2/integrations/{integration_id}).
 
+    Deletes an integration for good and answers 204. An `EVALUATOR` integration that an active
+    remote evaluator still uses returns 409: delete those evaluators or point them elsewhere
+    first. Returns 404 when the integration does not exist or is not visible, which is also
+    what a second delete gets.
+
     Args:
         integration_id (str):
 
@@ -99,6 +109,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Delete integration (DELETE /v2/integrations/{integration_id}).
+
+    Deletes an integration for good and answers 204. An `EVALUATOR` integration that an active
+    remote evaluator still uses returns 409: delete those evaluators or point them elsewhere
+    first. Returns 404 when the integration does not exist or is not visible, which is also
+    what a second delete gets.
 
     Args:
         integration_id (str):
@@ -123,6 +138,11 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Delete integration (DELETE /v2/integrations/{integration_id}).
+
+    Deletes an integration for good and answers 204. An `EVALUATOR` integration that an active
+    remote evaluator still uses returns 409: delete those evaluators or point them elsewhere
+    first. Returns 404 when the integration does not exist or is not visible, which is also
+    what a second delete gets.
 
     Args:
         integration_id (str):

@@ -113,6 +113,11 @@ def sync_detailed(
 ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
     """Get integration (GET /v2/integrations/{integration_id}).
 
+    Returns one integration by its ID, in the shape its `type` (and, for `LLM`,
+    `config.provider`) names. Secrets never come back: keys show as `has_api_key`, headers as
+    `header_names` or `has_headers`. Returns 404 when the integration does not exist or the
+    caller cannot read it.
+
     Args:
         integration_id (str):
 
@@ -137,6 +142,11 @@ def sync(
 ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
     """Get integration (GET /v2/integrations/{integration_id}).
 
+    Returns one integration by its ID, in the shape its `type` (and, for `LLM`,
+    `config.provider`) names. Secrets never come back: keys show as `has_api_key`, headers as
+    `header_names` or `has_headers`. Returns 404 when the integration does not exist or the
+    caller cannot read it.
+
     Args:
         integration_id (str):
 
@@ -159,6 +169,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
     """Get integration (GET /v2/integrations/{integration_id}).
+
+    Returns one integration by its ID, in the shape its `type` (and, for `LLM`,
+    `config.provider`) names. Secrets never come back: keys show as `has_api_key`, headers as
+    `header_names` or `has_headers`. Returns 404 when the integration does not exist or the
+    caller cannot read it.
 
     Args:
         integration_id (str):
@@ -183,6 +198,11 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
     """Get integration (GET /v2/integrations/{integration_id}).
+
+    Returns one integration by its ID, in the shape its `type` (and, for `LLM`,
+    `config.provider`) names. Secrets never come back: keys show as `has_api_key`, headers as
+    `header_names` or `has_headers`. Returns 404 when the integration does not exist or the
+    caller cannot read it.
 
     Args:
         integration_id (str):

@@ -94,8 +94,20 @@ def sync_detailed(
 ) -> Response[ListIntegrationsResponse]:
     """List integrations (GET /v2/integrations).
 
+    Lists integrations, newest first. Without `type` the list holds `LLM` and `AGENT`
+    integrations only; `EVALUATOR` integrations come back only for `type=EVALUATOR`. Each item
+    carries `type` (and, for `LLM`, `config.provider`) to tell the shapes apart. Integrations
+    belong to the account but are visible account-wide, in an organization or in a space;
+    `space_id` and `space_name` keep those visible in a space. Only the types the caller may
+    read are listed: 403 when none is readable, 404 when `space_id` names a space the caller
+    cannot see. An unknown `type` or a bad `cursor` returns 400; a cursor is only valid with
+    the same query parameters.
+
     Args:
-        type_ (IntegrationType | Unset): The kinds of integration.
+        type_ (IntegrationType | Unset): Kinds of integration, each with its own `config`: `LLM` a
+            model provider such as OpenAI, `AGENT` an agent of yours behind an HTTP endpoint,
+            `EVALUATOR` a remote evaluator endpoint. `EVALUATOR` needs the remote evaluators feature
+            and is listed only when asked for. More kinds may be added.
         space_id (str | Unset):
         space_name (str | Unset):
         name (str | Unset):
@@ -133,8 +145,20 @@ def sync(
 ) -> ListIntegrationsResponse:
     """List integrations (GET /v2/integrations).
 
+    Lists integrations, newest first. Without `type` the list holds `LLM` and `AGENT`
+    integrations only; `EVALUATOR` integrations come back only for `type=EVALUATOR`. Each item
+    carries `type` (and, for `LLM`, `config.provider`) to tell the shapes apart. Integrations
+    belong to the account but are visible account-wide, in an organization or in a space;
+    `space_id` and `space_name` keep those visible in a space. Only the types the caller may
+    read are listed: 403 when none is readable, 404 when `space_id` names a space the caller
+    cannot see. An unknown `type` or a bad `cursor` returns 400; a cursor is only valid with
+    the same query parameters.
+
     Args:
-        type_ (IntegrationType | Unset): The kinds of integration.
+        type_ (IntegrationType | Unset): Kinds of integration, each with its own `config`: `LLM` a
+            model provider such as OpenAI, `AGENT` an agent of yours behind an HTTP endpoint,
+            `EVALUATOR` a remote evaluator endpoint. `EVALUATOR` needs the remote evaluators feature
+            and is listed only when asked for. More kinds may be added.
         space_id (str | Unset):
         space_name (str | Unset):
         name (str | Unset):
@@ -171,8 +195,20 @@ async def asyncio_detailed(
 ) -> Response[ListIntegrationsResponse]:
     """List integrations (GET /v2/integrations).
 
+    Lists integrations, newest first. Without `type` the list holds `LLM` and `AGENT`
+    integrations only; `EVALUATOR` integrations come back only for `type=EVALUATOR`. Each item
+    carries `type` (and, for `LLM`, `config.provider`) to tell the shapes apart. Integrations
+    belong to the account but are visible account-wide, in an organization or in a space;
+    `space_id` and `space_name` keep those visible in a space. Only the types the caller may
+    read are listed: 403 when none is readable, 404 when `space_id` names a space the caller
+    cannot see. An unknown `type` or a bad `cursor` returns 400; a cursor is only valid with
+    the same query parameters.
+
     Args:
-        type_ (IntegrationType | Unset): The kinds of integration.
+        type_ (IntegrationType | Unset): Kinds of integration, each with its own `config`: `LLM` a
+            model provider such as OpenAI, `AGENT` an agent of yours behind an HTTP endpoint,
+            `EVALUATOR` a remote evaluator endpoint. `EVALUATOR` needs the remote evaluators feature
+            and is listed only when asked for. More kinds may be added.
         space_id (str | Unset):
         space_name (str | Unset):
         name (str | Unset):
@@ -210,8 +246,20 @@ async def asyncio(
 ) -> ListIntegrationsResponse:
     """List integrations (GET /v2/integrations).
 
+    Lists integrations, newest first. Without `type` the list holds `LLM` and `AGENT`
+    integrations only; `EVALUATOR` integrations come back only for `type=EVALUATOR`. Each item
+    carries `type` (and, for `LLM`, `config.provider`) to tell the shapes apart. Integrations
+    belong to the account but are visible account-wide, in an organization or in a space;
+    `space_id` and `space_name` keep those visible in a space. Only the types the caller may
+    read are listed: 403 when none is readable, 404 when `space_id` names a space the caller
+    cannot see. An unknown `type` or a bad `cursor` returns 400; a cursor is only valid with
+    the same query parameters.
+
     Args:
-        type_ (IntegrationType | Unset): The kinds of integration.
+        type_ (IntegrationType | Unset): Kinds of integration, each with its own `config`: `LLM` a
+            model provider such as OpenAI, `AGENT` an agent of yours behind an HTTP endpoint,
+            `EVALUATOR` a remote evaluator endpoint. `EVALUATOR` needs the remote evaluators feature
+            and is listed only when asked for. More kinds may be added.
         space_id (str | Unset):
         space_name (str | Unset):
         name (str | Unset):

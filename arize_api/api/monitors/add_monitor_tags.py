@@ -69,10 +69,16 @@ def sync_detailed(
 ) -> Response[ListTagsResponse]:
     """Add monitor tags (POST /v2/monitors/{monitor_id}/tags).
 
+    Attaches existing tags to the monitor and returns 200 with the monitor's complete tag
+    list; 200 rather than 201, since no resource is created. Send 1 to 100 `tag_ids`. Each tag
+    must already exist in the monitor's space: a tag of another space returns 422, and so do
+    unknown body members. A tag that is already attached stays attached, so the call is
+    idempotent and safe to retry.
+
     Args:
         monitor_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
+            attached changes nothing.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -97,10 +103,16 @@ def sync(
 ) -> ListTagsResponse:
     """Add monitor tags (POST /v2/monitors/{monitor_id}/tags).
 
+    Attaches existing tags to the monitor and returns 200 with the monitor's complete tag
+    list; 200 rather than 201, since no resource is created. Send 1 to 100 `tag_ids`. Each tag
+    must already exist in the monitor's space: a tag of another space returns 422, and so do
+    unknown body members. A tag that is already attached stays attached, so the call is
+    idempotent and safe to retry.
+
     Args:
         monitor_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
+            attached changes nothing.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -124,10 +136,16 @@ async def asyncio_detailed(
 ) -> Response[ListTagsResponse]:
     """Add monitor tags (POST /v2/monitors/{monitor_id}/tags).
 
+    Attaches existing tags to the monitor and returns 200 with the monitor's complete tag
+    list; 200 rather than 201, since no resource is created. Send 1 to 100 `tag_ids`. Each tag
+    must already exist in the monitor's space: a tag of another space returns 422, and so do
+    unknown body members. A tag that is already attached stays attached, so the call is
+    idempotent and safe to retry.
+
     Args:
         monitor_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
+            attached changes nothing.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -152,10 +170,16 @@ async def asyncio(
 ) -> ListTagsResponse:
     """Add monitor tags (POST /v2/monitors/{monitor_id}/tags).
 
+    Attaches existing tags to the monitor and returns 200 with the monitor's complete tag
+    list; 200 rather than 201, since no resource is created. Send 1 to 100 `tag_ids`. Each tag
+    must already exist in the monitor's space: a tag of another space returns 422, and so do
+    unknown body members. A tag that is already attached stays attached, so the call is
+    idempotent and safe to retry.
+
     Args:
         monitor_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
+            attached changes nothing.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -165,6 +165,10 @@ def sync_detailed(
 ]:
     """Get monitor (GET /v2/monitors/{monitor_id}).
 
+    Returns one monitor. Its members depend on `type`: `DATA_QUALITY`, `PERFORMANCE`, `DRIFT`,
+    `CUSTOM_METRIC` or `TRACING`, each with the metric members of its kind. Returns 404 when
+    the monitor does not exist or the caller cannot read it. Read-only.
+
     Args:
         monitor_id (str):
 
@@ -195,6 +199,10 @@ def sync(
 ):
     """Get monitor (GET /v2/monitors/{monitor_id}).
 
+    Returns one monitor. Its members depend on `type`: `DATA_QUALITY`, `PERFORMANCE`, `DRIFT`,
+    `CUSTOM_METRIC` or `TRACING`, each with the metric members of its kind. Returns 404 when
+    the monitor does not exist or the caller cannot read it. Read-only.
+
     Args:
         monitor_id (str):
 
@@ -223,6 +231,10 @@ async def asyncio_detailed(
     | TracingMonitor
 ]:
     """Get monitor (GET /v2/monitors/{monitor_id}).
+
+    Returns one monitor. Its members depend on `type`: `DATA_QUALITY`, `PERFORMANCE`, `DRIFT`,
+    `CUSTOM_METRIC` or `TRACING`, each with the metric members of its kind. Returns 404 when
+    the monitor does not exist or the caller cannot read it. Read-only.
 
     Args:
         monitor_id (str):
@@ -253,6 +265,10 @@ async def asyncio(
     | TracingMonitor
 ):
     """Get monitor (GET /v2/monitors/{monitor_id}).
+
+    Returns one monitor. Its members depend on `type`: `DATA_QUALITY`, `PERFORMANCE`, `DRIFT`,
+    `CUSTOM_METRIC` or `TRACING`, each with the metric members of its kind. Returns 404 when
+    the monitor does not exist or the caller cannot read it. Read-only.
 
     Args:
         monitor_id (str):

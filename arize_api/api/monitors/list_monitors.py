@@ -159,23 +159,47 @@ def sync_detailed(
 ) -> Response[ListMonitorsResponse]:
     """List monitors (GET /v2/monitors).
 
+    Returns a page of the monitors the caller can read, newest first; deleted and draft
+    monitors are left out. Each item is one monitor kind, told apart by `type`. All filters
+    are optional and a monitor must match every one given. `name` and `space_name` match part
+    of the name, ignoring case; `project_name` and `dimension_name` must equal the stored name
+    exactly, case included. Filters that cannot hold together, such as a drift metric with
+    `type=PERFORMANCE`, are accepted and give an empty list. A malformed id returns 400. A
+    well-formed `space_id`, `project_id` or `custom_metric_id` that does not exist or cannot
+    be read returns 404. A caller with monitor read access in no space at all gets 403.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
         name (str | Unset):
         project_id (str | Unset):
         project_name (str | Unset):
-        type_ (MonitorType | Unset): The kinds of monitor.
-        status (MonitorStatus | Unset): A monitor's last verdict.
+        type_ (MonitorType | Unset): The kinds of monitor: `DATA_QUALITY` (a data-quality metric
+            of a dimension), `PERFORMANCE` (a model performance metric such as accuracy or RMSE),
+            `DRIFT` (how far a distribution moved from a baseline), `CUSTOM_METRIC` (a user-defined
+            metric) and `TRACING` (a metric over spans and traces).
+        status (MonitorStatus | Unset): A monitor's state after its latest evaluation: `TRIGGERED`
+            when the metric broke the threshold, `CLEARED` when it is within bounds, `NO_DATA` when
+            there was nothing to evaluate.
         notifications_enabled (bool | Unset):
-        dimension_category (DimensionCategory | Unset): The kinds of dimension a monitor can
-            watch.
+        dimension_category (DimensionCategory | Unset): The kinds of field a monitor metric can be
+            computed over: model features (`FEATURE_LABEL`), `TAG`, `MODEL_VERSION`, `BATCH_ID`,
+            tracing fields (`SPAN_ATTRIBUTE`, `LLM_EVAL`, `USER_ANNOTATION`), and ground truth or
+            model output as a whole, as a score or as a class (`ACTUALS`, `ACTUALS_SCORE`,
+            `ACTUALS_CLASS`, `PREDICTIONS`, `PREDICTIONS_SCORE`, `PREDICTIONS_CLASS`).
         dimension_name (str | Unset):
         data_quality_metric (DataQualityMetric | Unset): The data-quality metrics a monitor can
-            watch.
+            watch: `COUNT`, `PERCENT_EMPTY`, `CARDINALITY` (distinct values), the baseline comparisons
+            `NEW_VALUES` and `MISSING_VALUES`, the aggregates `AVG`, `SUM` and `STANDARD_DEVIATION`,
+            the percentiles `P50` to `P99_9`, and `AVERAGE_STRING_LIST_LENGTH`.
         performance_metric (PerformanceMetric | Unset): The performance metrics a monitor can
-            watch.
-        drift_metric (DriftMetric | Unset): The drift metrics a monitor can watch.
+            watch, for classification (`ACCURACY`, `PRECISION`, `RECALL`, `F_1`, `AUC`, ...),
+            regression (`MAE`, `MSE`, `RMSE`, `MAPE`, ...), ranking (`NDCG`, `MRR`, `RANKING_MAP`,
+            ...) and fairness (`DISPARATE_IMPACT`, `RECALL_PARITY`, ...).
+        drift_metric (DriftMetric | Unset): The drift statistics a monitor can watch. `PSI`
+            (population stability index), `KL` (Kullback-Leibler), `JS` (Jensen-Shannon) and `KS`
+            (Kolmogorov-Smirnov) are for structured data; `EUCLIDEAN_DISTANCE` and `COSINE_SIMILARITY`
+            are for embeddings.
         custom_metric_id (str | Unset):
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
@@ -231,23 +255,47 @@ def sync(
 ) -> ListMonitorsResponse:
     """List monitors (GET /v2/monitors).
 
+    Returns a page of the monitors the caller can read, newest first; deleted and draft
+    monitors are left out. Each item is one monitor kind, told apart by `type`. All filters
+    are optional and a monitor must match every one given. `name` and `space_name` match part
+    of the name, ignoring case; `project_name` and `dimension_name` must equal the stored name
+    exactly, case included. Filters that cannot hold together, such as a drift metric with
+    `type=PERFORMANCE`, are accepted and give an empty list. A malformed id returns 400. A
+    well-formed `space_id`, `project_id` or `custom_metric_id` that does not exist or cannot
+    be read returns 404. A caller with monitor read access in no space at all gets 403.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
         name (str | Unset):
         project_id (str | Unset):
         project_name (str | Unset):
-        type_ (MonitorType | Unset): The kinds of monitor.
-        status (MonitorStatus | Unset): A monitor's last verdict.
+        type_ (MonitorType | Unset): The kinds of monitor: `DATA_QUALITY` (a data-quality metric
+            of a dimension), `PERFORMANCE` (a model performance metric such as accuracy or RMSE),
+            `DRIFT` (how far a distribution moved from a baseline), `CUSTOM_METRIC` (a user-defined
+            metric) and `TRACING` (a metric over spans and traces).
+        status (MonitorStatus | Unset): A monitor's state after its latest evaluation: `TRIGGERED`
+            when the metric broke the threshold, `CLEARED` when it is within bounds, `NO_DATA` when
+            there was nothing to evaluate.
         notifications_enabled (bool | Unset):
-        dimension_category (DimensionCategory | Unset): The kinds of dimension a monitor can
-            watch.
+        dimension_category (DimensionCategory | Unset): The kinds of field a monitor metric can be
+            computed over: model features (`FEATURE_LABEL`), `TAG`, `MODEL_VERSION`, `BATCH_ID`,
+            tracing fields (`SPAN_ATTRIBUTE`, `LLM_EVAL`, `USER_ANNOTATION`), and ground truth or
+            model output as a whole, as a score or as a class (`ACTUALS`, `ACTUALS_SCORE`,
+            `ACTUALS_CLASS`, `PREDICTIONS`, `PREDICTIONS_SCORE`, `PREDICTIONS_CLASS`).
         dimension_name (str | Unset):
         data_quality_metric (DataQualityMetric | Unset): The data-quality metrics a monitor can
-            watch.
+            watch: `COUNT`, `PERCENT_EMPTY`, `CARDINALITY` (distinct values), the baseline comparisons
+            `NEW_VALUES` and `MISSING_VALUES`, the aggregates `AVG`, `SUM` and `STANDARD_DEVIATION`,
+            the percentiles `P50` to `P99_9`, and `AVERAGE_STRING_LIST_LENGTH`.
         performance_metric (PerformanceMetric | Unset): The performance metrics a monitor can
-            watch.
-        drift_metric (DriftMetric | Unset): The drift metrics a monitor can watch.
+            watch, for classification (`ACCURACY`, `PRECISION`, `RECALL`, `F_1`, `AUC`, ...),
+            regression (`MAE`, `MSE`, `RMSE`, `MAPE`, ...), ranking (`NDCG`, `MRR`, `RANKING_MAP`,
+            ...) and fairness (`DISPARATE_IMPACT`, `RECALL_PARITY`, ...).
+        drift_metric (DriftMetric | Unset): The drift statistics a monitor can watch. `PSI`
+            (population stability index), `KL` (Kullback-Leibler), `JS` (Jensen-Shannon) and `KS`
+            (Kolmogorov-Smirnov) are for structured data; `EUCLIDEAN_DISTANCE` and `COSINE_SIMILARITY`
+            are for embeddings.
         custom_metric_id (str | Unset):
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
@@ -302,23 +350,47 @@ async def asyncio_detailed(
 ) -> Response[ListMonitorsResponse]:
     """List monitors (GET /v2/monitors).
 
+    Returns a page of the monitors the caller can read, newest first; deleted and draft
+    monitors are left out. Each item is one monitor kind, told apart by `type`. All filters
+    are optional and a monitor must match every one given. `name` and `space_name` match part
+    of the name, ignoring case; `project_name` and `dimension_name` must equal the stored name
+    exactly, case included. Filters that cannot hold together, such as a drift metric with
+    `type=PERFORMANCE`, are accepted and give an empty list. A malformed id returns 400. A
+    well-formed `space_id`, `project_id` or `custom_metric_id` that does not exist or cannot
+    be read returns 404. A caller with monitor read access in no space at all gets 403.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
         name (str | Unset):
         project_id (str | Unset):
         project_name (str | Unset):
-        type_ (MonitorType | Unset): The kinds of monitor.
-        status (MonitorStatus | Unset): A monitor's last verdict.
+        type_ (MonitorType | Unset): The kinds of monitor: `DATA_QUALITY` (a data-quality metric
+            of a dimension), `PERFORMANCE` (a model performance metric such as accuracy or RMSE),
+            `DRIFT` (how far a distribution moved from a baseline), `CUSTOM_METRIC` (a user-defined
+            metric) and `TRACING` (a metric over spans and traces).
+        status (MonitorStatus | Unset): A monitor's state after its latest evaluation: `TRIGGERED`
+            when the metric broke the threshold, `CLEARED` when it is within bounds, `NO_DATA` when
+            there was nothing to evaluate.
         notifications_enabled (bool | Unset):
-        dimension_category (DimensionCategory | Unset): The kinds of dimension a monitor can
-            watch.
+        dimension_category (DimensionCategory | Unset): The kinds of field a monitor metric can be
+            computed over: model features (`FEATURE_LABEL`), `TAG`, `MODEL_VERSION`, `BATCH_ID`,
+            tracing fields (`SPAN_ATTRIBUTE`, `LLM_EVAL`, `USER_ANNOTATION`), and ground truth or
+            model output as a whole, as a score or as a class (`ACTUALS`, `ACTUALS_SCORE`,
+            `ACTUALS_CLASS`, `PREDICTIONS`, `PREDICTIONS_SCORE`, `PREDICTIONS_CLASS`).
         dimension_name (str | Unset):
         data_quality_metric (DataQualityMetric | Unset): The data-quality metrics a monitor can
-            watch.
+            watch: `COUNT`, `PERCENT_EMPTY`, `CARDINALITY` (distinct values), the baseline comparisons
+            `NEW_VALUES` and `MISSING_VALUES`, the aggregates `AVG`, `SUM` and `STANDARD_DEVIATION`,
+            the percentiles `P50` to `P99_9`, and `AVERAGE_STRING_LIST_LENGTH`.
         performance_metric (PerformanceMetric | Unset): The performance metrics a monitor can
-            watch.
-        drift_metric (DriftMetric | Unset): The drift metrics a monitor can watch.
+            watch, for classification (`ACCURACY`, `PRECISION`, `RECALL`, `F_1`, `AUC`, ...),
+            regression (`MAE`, `MSE`, `RMSE`, `MAPE`, ...), ranking (`NDCG`, `MRR`, `RANKING_MAP`,
+            ...) and fairness (`DISPARATE_IMPACT`, `RECALL_PARITY`, ...).
+        drift_metric (DriftMetric | Unset): The drift statistics a monitor can watch. `PSI`
+            (population stability index), `KL` (Kullback-Leibler), `JS` (Jensen-Shannon) and `KS`
+            (Kolmogorov-Smirnov) are for structured data; `EUCLIDEAN_DISTANCE` and `COSINE_SIMILARITY`
+            are for embeddings.
         custom_metric_id (str | Unset):
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
@@ -374,23 +446,47 @@ async def asyncio(
 ) -> ListMonitorsResponse:
     """List monitors (GET /v2/monitors).
 
+    Returns a page of the monitors the caller can read, newest first; deleted and draft
+    monitors are left out. Each item is one monitor kind, told apart by `type`. All filters
+    are optional and a monitor must match every one given. `name` and `space_name` match part
+    of the name, ignoring case; `project_name` and `dimension_name` must equal the stored name
+    exactly, case included. Filters that cannot hold together, such as a drift metric with
+    `type=PERFORMANCE`, are accepted and give an empty list. A malformed id returns 400. A
+    well-formed `space_id`, `project_id` or `custom_metric_id` that does not exist or cannot
+    be read returns 404. A caller with monitor read access in no space at all gets 403.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
         name (str | Unset):
         project_id (str | Unset):
         project_name (str | Unset):
-        type_ (MonitorType | Unset): The kinds of monitor.
-        status (MonitorStatus | Unset): A monitor's last verdict.
+        type_ (MonitorType | Unset): The kinds of monitor: `DATA_QUALITY` (a data-quality metric
+            of a dimension), `PERFORMANCE` (a model performance metric such as accuracy or RMSE),
+            `DRIFT` (how far a distribution moved from a baseline), `CUSTOM_METRIC` (a user-defined
+            metric) and `TRACING` (a metric over spans and traces).
+        status (MonitorStatus | Unset): A monitor's state after its latest evaluation: `TRIGGERED`
+            when the metric broke the threshold, `CLEARED` when it is within bounds, `NO_DATA` when
+            there was nothing to evaluate.
         notifications_enabled (bool | Unset):
-        dimension_category (DimensionCategory | Unset): The kinds of dimension a monitor can
-            watch.
+        dimension_category (DimensionCategory | Unset): The kinds of field a monitor metric can be
+            computed over: model features (`FEATURE_LABEL`), `TAG`, `MODEL_VERSION`, `BATCH_ID`,
+            tracing fields (`SPAN_ATTRIBUTE`, `LLM_EVAL`, `USER_ANNOTATION`), and ground truth or
+            model output as a whole, as a score or as a class (`ACTUALS`, `ACTUALS_SCORE`,
+            `ACTUALS_CLASS`, `PREDICTIONS`, `PREDICTIONS_SCORE`, `PREDICTIONS_CLASS`).
         dimension_name (str | Unset):
         data_quality_metric (DataQualityMetric | Unset): The data-quality metrics a monitor can
-            watch.
+            watch: `COUNT`, `PERCENT_EMPTY`, `CARDINALITY` (distinct values), the baseline comparisons
+            `NEW_VALUES` and `MISSING_VALUES`, the aggregates `AVG`, `SUM` and `STANDARD_DEVIATION`,
+            the percentiles `P50` to `P99_9`, and `AVERAGE_STRING_LIST_LENGTH`.
         performance_metric (PerformanceMetric | Unset): The performance metrics a monitor can
-            watch.
-        drift_metric (DriftMetric | Unset): The drift metrics a monitor can watch.
+            watch, for classification (`ACCURACY`, `PRECISION`, `RECALL`, `F_1`, `AUC`, ...),
+            regression (`MAE`, `MSE`, `RMSE`, `MAPE`, ...), ranking (`NDCG`, `MRR`, `RANKING_MAP`,
+            ...) and fairness (`DISPARATE_IMPACT`, `RECALL_PARITY`, ...).
+        drift_metric (DriftMetric | Unset): The drift statistics a monitor can watch. `PSI`
+            (population stability index), `KL` (Kullback-Leibler), `JS` (Jensen-Shannon) and `KS`
+            (Kolmogorov-Smirnov) are for structured data; `EUCLIDEAN_DISTANCE` and `COSINE_SIMILARITY`
+            are for embeddings.
         custom_metric_id (str | Unset):
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):

@@ -69,9 +69,14 @@ def sync_detailed(
 ) -> Response[RemoveTagsResponse]:
     """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags).
 
+    Detaches tags from the monitor and returns 200 with `completed`, `deleted` and
+    `not_deleted` for the ids sent. Send 1 to 100 `tag_ids`. An id that is not attached is
+    reported in `not_deleted` instead of failing the request, so repeating the call is safe.
+    Unknown body members return 400. The tags themselves stay in the space.
+
     Args:
         monitor_id (str):
-        body (RemoveTagsRequest): Tags to detach from a resource.
+        body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -96,9 +101,14 @@ def sync(
 ) -> RemoveTagsResponse:
     """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags).
 
+    Detaches tags from the monitor and returns 200 with `completed`, `deleted` and
+    `not_deleted` for the ids sent. Send 1 to 100 `tag_ids`. An id that is not attached is
+    reported in `not_deleted` instead of failing the request, so repeating the call is safe.
+    Unknown body members return 400. The tags themselves stay in the space.
+
     Args:
         monitor_id (str):
-        body (RemoveTagsRequest): Tags to detach from a resource.
+        body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -122,9 +132,14 @@ async def asyncio_detailed(
 ) -> Response[RemoveTagsResponse]:
     """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags).
 
+    Detaches tags from the monitor and returns 200 with `completed`, `deleted` and
+    `not_deleted` for the ids sent. Send 1 to 100 `tag_ids`. An id that is not attached is
+    reported in `not_deleted` instead of failing the request, so repeating the call is safe.
+    Unknown body members return 400. The tags themselves stay in the space.
+
     Args:
         monitor_id (str):
-        body (RemoveTagsRequest): Tags to detach from a resource.
+        body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -149,9 +164,14 @@ async def asyncio(
 ) -> RemoveTagsResponse:
     """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags).
 
+    Detaches tags from the monitor and returns 200 with `completed`, `deleted` and
+    `not_deleted` for the ids sent. Send 1 to 100 `tag_ids`. An id that is not attached is
+    reported in `not_deleted` instead of failing the request, so repeating the call is safe.
+    Unknown body members return 400. The tags themselves stay in the space.
+
     Args:
         monitor_id (str):
-        body (RemoveTagsRequest): Tags to detach from a resource.
+        body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

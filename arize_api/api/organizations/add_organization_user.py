@@ -71,9 +71,16 @@ def sync_detailed(
 ) -> Response[OrganizationMembership]:
     """Add organization user (POST /v2/organizations/{org_id}/users).
 
+    Makes an existing account user a member of the organization with the given role and
+    returns the membership with 200. For a user who is already a member, the role is replaced
+    instead, so the call is safe to repeat. The `ANNOTATOR` organization role is for users
+    whose account role is annotator, and such users can hold only that role; other pairings
+    return 400. Needs organization admin.
+
     Args:
         org_id (str):
-        body (AddOrganizationUserRequest): Add an existing user to an organization with a role.
+        body (AddOrganizationUserRequest): Body of `addOrganizationUser`: an existing account user
+            and the organization role to give them.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -98,9 +105,16 @@ def sync(
 ) -> OrganizationMembership:
     """Add organization user (POST /v2/organizations/{org_id}/users).
 
+    Makes an existing account user a member of the organization with the given role and
+    returns the membership with 200. For a user who is already a member, the role is replaced
+    instead, so the call is safe to repeat. The `ANNOTATOR` organization role is for users
+    whose account role is annotator, and such users can hold only that role; other pairings
+    return 400. Needs organization admin.
+
     Args:
         org_id (str):
-        body (AddOrganizationUserRequest): Add an existing user to an organization with a role.
+        body (AddOrganizationUserRequest): Body of `addOrganizationUser`: an existing account user
+            and the organization role to give them.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -124,9 +138,16 @@ async def asyncio_detailed(
 ) -> Response[OrganizationMembership]:
     """Add organization user (POST /v2/organizations/{org_id}/users).
 
+    Makes an existing account user a member of the organization with the given role and
+    returns the membership with 200. For a user who is already a member, the role is replaced
+    instead, so the call is safe to repeat. The `ANNOTATOR` organization role is for users
+    whose account role is annotator, and such users can hold only that role; other pairings
+    return 400. Needs organization admin.
+
     Args:
         org_id (str):
-        body (AddOrganizationUserRequest): Add an existing user to an organization with a role.
+        body (AddOrganizationUserRequest): Body of `addOrganizationUser`: an existing account user
+            and the organization role to give them.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -151,9 +172,16 @@ async def asyncio(
 ) -> OrganizationMembership:
     """Add organization user (POST /v2/organizations/{org_id}/users).
 
+    Makes an existing account user a member of the organization with the given role and
+    returns the membership with 200. For a user who is already a member, the role is replaced
+    instead, so the call is safe to repeat. The `ANNOTATOR` organization role is for users
+    whose account role is annotator, and such users can hold only that role; other pairings
+    return 400. Needs organization admin.
+
     Args:
         org_id (str):
-        body (AddOrganizationUserRequest): Add an existing user to an organization with a role.
+        body (AddOrganizationUserRequest): Body of `addOrganizationUser`: an existing account user
+            and the organization role to give them.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -67,8 +67,13 @@ def sync_detailed(
 ) -> Response[Organization]:
     """Create organization (POST /v2/organizations).
 
+    Creates an organization in the caller's account and returns it with 201. `name` is
+    required and must be unique in the account (409 on a clash, so a repeated call fails).
+    `description` is stored as an empty string when left out. `id` and `created_at` are set by
+    the server and refused in the body.
+
     Args:
-        body (CreateOrganizationRequest): A new organization.
+        body (CreateOrganizationRequest): Body of `createOrganization`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -91,8 +96,13 @@ def sync(
 ) -> Organization:
     """Create organization (POST /v2/organizations).
 
+    Creates an organization in the caller's account and returns it with 201. `name` is
+    required and must be unique in the account (409 on a clash, so a repeated call fails).
+    `description` is stored as an empty string when left out. `id` and `created_at` are set by
+    the server and refused in the body.
+
     Args:
-        body (CreateOrganizationRequest): A new organization.
+        body (CreateOrganizationRequest): Body of `createOrganization`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -114,8 +124,13 @@ async def asyncio_detailed(
 ) -> Response[Organization]:
     """Create organization (POST /v2/organizations).
 
+    Creates an organization in the caller's account and returns it with 201. `name` is
+    required and must be unique in the account (409 on a clash, so a repeated call fails).
+    `description` is stored as an empty string when left out. `id` and `created_at` are set by
+    the server and refused in the body.
+
     Args:
-        body (CreateOrganizationRequest): A new organization.
+        body (CreateOrganizationRequest): Body of `createOrganization`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -138,8 +153,13 @@ async def asyncio(
 ) -> Organization:
     """Create organization (POST /v2/organizations).
 
+    Creates an organization in the caller's account and returns it with 201. `name` is
+    required and must be unique in the account (409 on a clash, so a repeated call fails).
+    `description` is stored as an empty string when left out. `id` and `created_at` are set by
+    the server and refused in the body.
+
     Args:
-        body (CreateOrganizationRequest): A new organization.
+        body (CreateOrganizationRequest): Body of `createOrganization`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -53,6 +53,12 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete organization (DELETE /v2/organizations/{org_id}).
 
+    Deletes an organization and everything it holds, for good: all its spaces with their
+    content (projects, experiments, evaluators, models, monitors, dashboards, datasets,
+    annotation configs and queues, custom metrics and more) and its own integrations, cost
+    configurations, SAML identity providers and API keys. Answers 204. Returns 404 when the
+    organization does not exist or is not visible.
+
     Args:
         org_id (str):
 
@@ -77,6 +83,12 @@ def sync(
 ) -> None:
     """Delete organization (DELETE /v2/organizations/{org_id}).
 
+    Deletes an organization and everything it holds, for good: all its spaces with their
+    content (projects, experiments, evaluators, models, monitors, dashboards, datasets,
+    annotation configs and queues, custom metrics and more) and its own integrations, cost
+    configurations, SAML identity providers and API keys. Answers 204. Returns 404 when the
+    organization does not exist or is not visible.
+
     Args:
         org_id (str):
 
@@ -99,6 +111,12 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Delete organization (DELETE /v2/organizations/{org_id}).
+
+    Deletes an organization and everything it holds, for good: all its spaces with their
+    content (projects, experiments, evaluators, models, monitors, dashboards, datasets,
+    annotation configs and queues, custom metrics and more) and its own integrations, cost
+    configurations, SAML identity providers and API keys. Answers 204. Returns 404 when the
+    organization does not exist or is not visible.
 
     Args:
         org_id (str):
@@ -123,6 +141,12 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Delete organization (DELETE /v2/organizations/{org_id}).
+
+    Deletes an organization and everything it holds, for good: all its spaces with their
+    content (projects, experiments, evaluators, models, monitors, dashboards, datasets,
+    annotation configs and queues, custom metrics and more) and its own integrations, cost
+    configurations, SAML identity providers and API keys. Answers 204. Returns 404 when the
+    organization does not exist or is not visible.
 
     Args:
         org_id (str):

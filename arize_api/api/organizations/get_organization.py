@@ -59,6 +59,9 @@ def sync_detailed(
 ) -> Response[Organization]:
     """Get organization (GET /v2/organizations/{org_id}).
 
+    Returns one organization by its ID. Returns 404 when it does not exist or the caller
+    cannot read it.
+
     Args:
         org_id (str):
 
@@ -83,6 +86,9 @@ def sync(
 ) -> Organization:
     """Get organization (GET /v2/organizations/{org_id}).
 
+    Returns one organization by its ID. Returns 404 when it does not exist or the caller
+    cannot read it.
+
     Args:
         org_id (str):
 
@@ -105,6 +111,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Organization]:
     """Get organization (GET /v2/organizations/{org_id}).
+
+    Returns one organization by its ID. Returns 404 when it does not exist or the caller
+    cannot read it.
 
     Args:
         org_id (str):
@@ -129,6 +138,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Organization:
     """Get organization (GET /v2/organizations/{org_id}).
+
+    Returns one organization by its ID. Returns 404 when it does not exist or the caller
+    cannot read it.
 
     Args:
         org_id (str):

@@ -77,6 +77,9 @@ def sync_detailed(
 ) -> Response[ListOrganizationsResponse]:
     """List organizations (GET /v2/organizations).
 
+    Lists the organizations the caller can access, one page at a time. `name` keeps those
+    whose name contains the text, ignoring case. Read-only, so safe to repeat.
+
     Args:
         name (str | Unset):
         limit (int | Unset):  Default: 50.
@@ -107,6 +110,9 @@ def sync(
 ) -> ListOrganizationsResponse:
     """List organizations (GET /v2/organizations).
 
+    Lists the organizations the caller can access, one page at a time. `name` keeps those
+    whose name contains the text, ignoring case. Read-only, so safe to repeat.
+
     Args:
         name (str | Unset):
         limit (int | Unset):  Default: 50.
@@ -135,6 +141,9 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
 ) -> Response[ListOrganizationsResponse]:
     """List organizations (GET /v2/organizations).
+
+    Lists the organizations the caller can access, one page at a time. `name` keeps those
+    whose name contains the text, ignoring case. Read-only, so safe to repeat.
 
     Args:
         name (str | Unset):
@@ -165,6 +174,9 @@ async def asyncio(
     cursor: str | Unset = UNSET,
 ) -> ListOrganizationsResponse:
     """List organizations (GET /v2/organizations).
+
+    Lists the organizations the caller can access, one page at a time. `name` keeps those
+    whose name contains the text, ignoring case. Read-only, so safe to repeat.
 
     Args:
         name (str | Unset):

@@ -55,6 +55,9 @@ def sync_detailed(
 ) -> Response[None]:
     """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
 
+    Removes a user from the organization and from every space in it, and answers 204. Needs
+    organization admin. Returns 404 when the organization or the user is not found.
+
     Args:
         org_id (str):
         user_id (str):
@@ -82,6 +85,9 @@ def sync(
 ) -> None:
     """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
 
+    Removes a user from the organization and from every space in it, and answers 204. Needs
+    organization admin. Returns 404 when the organization or the user is not found.
+
     Args:
         org_id (str):
         user_id (str):
@@ -107,6 +113,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
+
+    Removes a user from the organization and from every space in it, and answers 204. Needs
+    organization admin. Returns 404 when the organization or the user is not found.
 
     Args:
         org_id (str):
@@ -134,6 +143,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
+
+    Removes a user from the organization and from every space in it, and answers 204. Needs
+    organization admin. Returns 404 when the organization or the user is not found.
 
     Args:
         org_id (str):

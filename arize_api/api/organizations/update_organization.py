@@ -69,10 +69,15 @@ def sync_detailed(
 ) -> Response[Organization]:
     """Update organization (PATCH /v2/organizations/{org_id}).
 
+    Changes an organization's `name` or `description` (send at least one) and returns the
+    result. `description: null` clears the description. A new name must be unique in the
+    account (409). `id` and `created_at` cannot change. Sending the same body twice gives the
+    same result.
+
     Args:
         org_id (str):
-        body (UpdateOrganizationRequest): Changes to an organization; null clears a nullable
-            field.
+        body (UpdateOrganizationRequest): Body of `updateOrganization`: send at least one member;
+            members left out keep their value.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -97,10 +102,15 @@ def sync(
 ) -> Organization:
     """Update organization (PATCH /v2/organizations/{org_id}).
 
+    Changes an organization's `name` or `description` (send at least one) and returns the
+    result. `description: null` clears the description. A new name must be unique in the
+    account (409). `id` and `created_at` cannot change. Sending the same body twice gives the
+    same result.
+
     Args:
         org_id (str):
-        body (UpdateOrganizationRequest): Changes to an organization; null clears a nullable
-            field.
+        body (UpdateOrganizationRequest): Body of `updateOrganization`: send at least one member;
+            members left out keep their value.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -124,10 +134,15 @@ async def asyncio_detailed(
 ) -> Response[Organization]:
     """Update organization (PATCH /v2/organizations/{org_id}).
 
+    Changes an organization's `name` or `description` (send at least one) and returns the
+    result. `description: null` clears the description. A new name must be unique in the
+    account (409). `id` and `created_at` cannot change. Sending the same body twice gives the
+    same result.
+
     Args:
         org_id (str):
-        body (UpdateOrganizationRequest): Changes to an organization; null clears a nullable
-            field.
+        body (UpdateOrganizationRequest): Body of `updateOrganization`: send at least one member;
+            members left out keep their value.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -152,10 +167,15 @@ async def asyncio(
 ) -> Organization:
     """Update organization (PATCH /v2/organizations/{org_id}).
 
+    Changes an organization's `name` or `description` (send at least one) and returns the
+    result. `description: null` clears the description. A new name must be unique in the
+    account (409). `id` and `created_at` cannot change. Sending the same body twice gives the
+    same result.
+
     Args:
         org_id (str):
-        body (UpdateOrganizationRequest): Changes to an organization; null clears a nullable
-            field.
+        body (UpdateOrganizationRequest): Body of `updateOrganization`: send at least one member;
+            members left out keep their value.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

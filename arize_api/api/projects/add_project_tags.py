@@ -69,10 +69,15 @@ def sync_detailed(
 ) -> Response[ListTagsResponse]:
     """Add project tags (POST /v2/projects/{project_id}/tags).
 
+    Attaches existing tags to a project and returns the project's whole tag list with 200, not
+    201, since nothing new is created. `tag_ids` holds 1 to 100 tag IDs; every tag must exist
+    in the project's space, and a tag from another space returns 422. A tag that is already
+    attached stays as it is, so a retry is safe. Unknown body members return 422.
+
     Args:
         project_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
+            attached changes nothing.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -97,10 +102,15 @@ def sync(
 ) -> ListTagsResponse:
     """Add project tags (POST /v2/projects/{project_id}/tags).
 
+    Attaches existing tags to a project and returns the project's whole tag list with 200, not
+    201, since nothing new is created. `tag_ids` holds 1 to 100 tag IDs; every tag must exist
+    in the project's space, and a tag from another space returns 422. A tag that is already
+    attached stays as it is, so a retry is safe. Unknown body members return 422.
+
     Args:
         project_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
+            attached changes nothing.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -124,10 +134,15 @@ async def asyncio_detailed(
 ) -> Response[ListTagsResponse]:
     """Add project tags (POST /v2/projects/{project_id}/tags).
 
+    Attaches existing tags to a project and returns the project's whole tag list with 200, not
+    201, since nothing new is created. `tag_ids` holds 1 to 100 tag IDs; every tag must exist
+    in the project's space, and a tag from another space returns 422. A tag that is already
+    attached stays as it is, so a retry is safe. Unknown body members return 422.
+
     Args:
         project_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
+            attached changes nothing.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -152,10 +167,15 @@ async def asyncio(
 ) -> ListTagsResponse:
     """Add project tags (POST /v2/projects/{project_id}/tags).
 
+    Attaches existing tags to a project and returns the project's whole tag list with 200, not
+    201, since nothing new is created. `tag_ids` holds 1 to 100 tag IDs; every tag must exist
+    in the project's space, and a tag from another space returns 422. A tag that is already
+    attached stays as it is, so a retry is safe. Unknown body members return 422.
+
     Args:
         project_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
+            attached changes nothing.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

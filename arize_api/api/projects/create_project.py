@@ -65,8 +65,13 @@ def sync_detailed(
 ) -> Response[Project]:
     """Create project (POST /v2/projects).
 
+    Creates a project in a space and returns it with 201. The name must be unique in the space
+    (409 on a clash, so a repeated call fails). A new project is an `APPLICATION` project. In
+    a space that does not allow sending trace data, the project may refuse traces until that
+    permission is granted.
+
     Args:
-        body (CreateProjectRequest): A new project in a space.
+        body (CreateProjectRequest): Body of `createProject`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -89,8 +94,13 @@ def sync(
 ) -> Project:
     """Create project (POST /v2/projects).
 
+    Creates a project in a space and returns it with 201. The name must be unique in the space
+    (409 on a clash, so a repeated call fails). A new project is an `APPLICATION` project. In
+    a space that does not allow sending trace data, the project may refuse traces until that
+    permission is granted.
+
     Args:
-        body (CreateProjectRequest): A new project in a space.
+        body (CreateProjectRequest): Body of `createProject`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -112,8 +122,13 @@ async def asyncio_detailed(
 ) -> Response[Project]:
     """Create project (POST /v2/projects).
 
+    Creates a project in a space and returns it with 201. The name must be unique in the space
+    (409 on a clash, so a repeated call fails). A new project is an `APPLICATION` project. In
+    a space that does not allow sending trace data, the project may refuse traces until that
+    permission is granted.
+
     Args:
-        body (CreateProjectRequest): A new project in a space.
+        body (CreateProjectRequest): Body of `createProject`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -136,8 +151,13 @@ async def asyncio(
 ) -> Project:
     """Create project (POST /v2/projects).
 
+    Creates a project in a space and returns it with 201. The name must be unique in the space
+    (409 on a clash, so a repeated call fails). A new project is an `APPLICATION` project. In
+    a space that does not allow sending trace data, the project may refuse traces until that
+    permission is granted.
+
     Args:
-        body (CreateProjectRequest): A new project in a space.
+        body (CreateProjectRequest): Body of `createProject`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -53,6 +53,9 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete project (DELETE /v2/projects/{project_id}).
 
+    Deletes a project for good and answers 204. Returns 404 when it does not exist or is not
+    visible, which is also what a second delete gets.
+
     Args:
         project_id (str):
 
@@ -77,6 +80,9 @@ def sync(
 ) -> None:
     """Delete project (DELETE /v2/projects/{project_id}).
 
+    Deletes a project for good and answers 204. Returns 404 when it does not exist or is not
+    visible, which is also what a second delete gets.
+
     Args:
         project_id (str):
 
@@ -99,6 +105,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Delete project (DELETE /v2/projects/{project_id}).
+
+    Deletes a project for good and answers 204. Returns 404 when it does not exist or is not
+    visible, which is also what a second delete gets.
 
     Args:
         project_id (str):
@@ -123,6 +132,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Delete project (DELETE /v2/projects/{project_id}).
+
+    Deletes a project for good and answers 204. Returns 404 when it does not exist or is not
+    visible, which is also what a second delete gets.
 
     Args:
         project_id (str):

@@ -57,6 +57,9 @@ def sync_detailed(
 ) -> Response[Project]:
     """Get project (GET /v2/projects/{project_id}).
 
+    Returns one project by its ID. Returns 404 when it does not exist or the caller cannot
+    read it.
+
     Args:
         project_id (str):
 
@@ -81,6 +84,9 @@ def sync(
 ) -> Project:
     """Get project (GET /v2/projects/{project_id}).
 
+    Returns one project by its ID. Returns 404 when it does not exist or the caller cannot
+    read it.
+
     Args:
         project_id (str):
 
@@ -103,6 +109,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Project]:
     """Get project (GET /v2/projects/{project_id}).
+
+    Returns one project by its ID. Returns 404 when it does not exist or the caller cannot
+    read it.
 
     Args:
         project_id (str):
@@ -127,6 +136,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Project:
     """Get project (GET /v2/projects/{project_id}).
+
+    Returns one project by its ID. Returns 404 when it does not exist or the caller cannot
+    read it.
 
     Args:
         project_id (str):

@@ -59,6 +59,11 @@ def sync_detailed(
 ) -> Response[ListTagsResponse]:
     """List project tags (GET /v2/projects/{project_id}/tags).
 
+    Returns the tags attached to a project. Tags belong to the space, so one tag can label
+    many resources. A project without tags gives an empty list, not 404. Needs read access to
+    the project; a caller without it gets 404, exactly as for a project that does not exist.
+    `pagination.has_more` is always false at present.
+
     Args:
         project_id (str):
 
@@ -83,6 +88,11 @@ def sync(
 ) -> ListTagsResponse:
     """List project tags (GET /v2/projects/{project_id}/tags).
 
+    Returns the tags attached to a project. Tags belong to the space, so one tag can label
+    many resources. A project without tags gives an empty list, not 404. Needs read access to
+    the project; a caller without it gets 404, exactly as for a project that does not exist.
+    `pagination.has_more` is always false at present.
+
     Args:
         project_id (str):
 
@@ -105,6 +115,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[ListTagsResponse]:
     """List project tags (GET /v2/projects/{project_id}/tags).
+
+    Returns the tags attached to a project. Tags belong to the space, so one tag can label
+    many resources. A project without tags gives an empty list, not 404. Needs read access to
+    the project; a caller without it gets 404, exactly as for a project that does not exist.
+    `pagination.has_more` is always false at present.
 
     Args:
         project_id (str):
@@ -129,6 +144,11 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> ListTagsResponse:
     """List project tags (GET /v2/projects/{project_id}/tags).
+
+    Returns the tags attached to a project. Tags belong to the space, so one tag can label
+    many resources. A project without tags gives an empty list, not 404. Needs read access to
+    the project; a caller without it gets 404, exactly as for a project that does not exist.
+    `pagination.has_more` is always false at present.
 
     Args:
         project_id (str):

@@ -94,13 +94,18 @@ def sync_detailed(
 ) -> Response[ListProjectsResponse]:
     """List projects (GET /v2/projects).
 
+    Lists the projects the caller can access, one page at a time. Filter by `space_id`
+    (exact), `space_name` or `name` (case-insensitive substrings) and `project_type`. Returns
+    404 when the `space_id` given is missing or not readable. Read-only, so safe to repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
         name (str | Unset):
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
-        project_type (ProjectType | Unset): What a project holds.
+        project_type (ProjectType | Unset): Kinds of LLM project: `APPLICATION` a user-facing LLM
+            application, `HARNESS` an agent harness session, `EXPERIMENT` the traces of an experiment.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -133,13 +138,18 @@ def sync(
 ) -> ListProjectsResponse:
     """List projects (GET /v2/projects).
 
+    Lists the projects the caller can access, one page at a time. Filter by `space_id`
+    (exact), `space_name` or `name` (case-insensitive substrings) and `project_type`. Returns
+    404 when the `space_id` given is missing or not readable. Read-only, so safe to repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
         name (str | Unset):
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
-        project_type (ProjectType | Unset): What a project holds.
+        project_type (ProjectType | Unset): Kinds of LLM project: `APPLICATION` a user-facing LLM
+            application, `HARNESS` an agent harness session, `EXPERIMENT` the traces of an experiment.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -171,13 +181,18 @@ async def asyncio_detailed(
 ) -> Response[ListProjectsResponse]:
     """List projects (GET /v2/projects).
 
+    Lists the projects the caller can access, one page at a time. Filter by `space_id`
+    (exact), `space_name` or `name` (case-insensitive substrings) and `project_type`. Returns
+    404 when the `space_id` given is missing or not readable. Read-only, so safe to repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
         name (str | Unset):
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
-        project_type (ProjectType | Unset): What a project holds.
+        project_type (ProjectType | Unset): Kinds of LLM project: `APPLICATION` a user-facing LLM
+            application, `HARNESS` an agent harness session, `EXPERIMENT` the traces of an experiment.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -210,13 +225,18 @@ async def asyncio(
 ) -> ListProjectsResponse:
     """List projects (GET /v2/projects).
 
+    Lists the projects the caller can access, one page at a time. Filter by `space_id`
+    (exact), `space_name` or `name` (case-insensitive substrings) and `project_type`. Returns
+    404 when the `space_id` given is missing or not readable. Read-only, so safe to repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
         name (str | Unset):
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
-        project_type (ProjectType | Unset): What a project holds.
+        project_type (ProjectType | Unset): Kinds of LLM project: `APPLICATION` a user-facing LLM
+            application, `HARNESS` an agent harness session, `EXPERIMENT` the traces of an experiment.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -69,9 +69,14 @@ def sync_detailed(
 ) -> Response[RemoveTagsResponse]:
     """Remove project tags (DELETE /v2/projects/{project_id}/tags).
 
+    Detaches tags from a project and returns 200 with `completed`, `deleted` and
+    `not_deleted`. `tag_ids` holds 1 to 100 tag IDs. An ID that is not attached is listed in
+    `not_deleted` instead of failing the request, so a retry is safe. Unknown body members
+    return 400.
+
     Args:
         project_id (str):
-        body (RemoveTagsRequest): Tags to detach from a resource.
+        body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -96,9 +101,14 @@ def sync(
 ) -> RemoveTagsResponse:
     """Remove project tags (DELETE /v2/projects/{project_id}/tags).
 
+    Detaches tags from a project and returns 200 with `completed`, `deleted` and
+    `not_deleted`. `tag_ids` holds 1 to 100 tag IDs. An ID that is not attached is listed in
+    `not_deleted` instead of failing the request, so a retry is safe. Unknown body members
+    return 400.
+
     Args:
         project_id (str):
-        body (RemoveTagsRequest): Tags to detach from a resource.
+        body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -122,9 +132,14 @@ async def asyncio_detailed(
 ) -> Response[RemoveTagsResponse]:
     """Remove project tags (DELETE /v2/projects/{project_id}/tags).
 
+    Detaches tags from a project and returns 200 with `completed`, `deleted` and
+    `not_deleted`. `tag_ids` holds 1 to 100 tag IDs. An ID that is not attached is listed in
+    `not_deleted` instead of failing the request, so a retry is safe. Unknown body members
+    return 400.
+
     Args:
         project_id (str):
-        body (RemoveTagsRequest): Tags to detach from a resource.
+        body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -149,9 +164,14 @@ async def asyncio(
 ) -> RemoveTagsResponse:
     """Remove project tags (DELETE /v2/projects/{project_id}/tags).
 
+    Detaches tags from a project and returns 200 with `completed`, `deleted` and
+    `not_deleted`. `tag_ids` holds 1 to 100 tag IDs. An ID that is not attached is listed in
+    `not_deleted` instead of failing the request, so a retry is safe. Unknown body members
+    return 400.
+
     Args:
         project_id (str):
-        body (RemoveTagsRequest): Tags to detach from a resource.
+        body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -67,9 +67,12 @@ def sync_detailed(
 ) -> Response[Project]:
     """Update project (PATCH /v2/projects/{project_id}).
 
+    Renames a project and returns it. `name` is required and must be unique in the space; `id`
+    and the timestamps cannot change. Sending the same body twice gives the same result.
+
     Args:
         project_id (str):
-        body (UpdateProjectRequest): Changes to a project.
+        body (UpdateProjectRequest): Body of `updateProject`: the new name.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -94,9 +97,12 @@ def sync(
 ) -> Project:
     """Update project (PATCH /v2/projects/{project_id}).
 
+    Renames a project and returns it. `name` is required and must be unique in the space; `id`
+    and the timestamps cannot change. Sending the same body twice gives the same result.
+
     Args:
         project_id (str):
-        body (UpdateProjectRequest): Changes to a project.
+        body (UpdateProjectRequest): Body of `updateProject`: the new name.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -120,9 +126,12 @@ async def asyncio_detailed(
 ) -> Response[Project]:
     """Update project (PATCH /v2/projects/{project_id}).
 
+    Renames a project and returns it. `name` is required and must be unique in the space; `id`
+    and the timestamps cannot change. Sending the same body twice gives the same result.
+
     Args:
         project_id (str):
-        body (UpdateProjectRequest): Changes to a project.
+        body (UpdateProjectRequest): Body of `updateProject`: the new name.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -147,9 +156,12 @@ async def asyncio(
 ) -> Project:
     """Update project (PATCH /v2/projects/{project_id}).
 
+    Renames a project and returns it. `name` is required and must be unique in the space; `id`
+    and the timestamps cannot change. Sending the same body twice gives the same result.
+
     Args:
         project_id (str):
-        body (UpdateProjectRequest): Changes to a project.
+        body (UpdateProjectRequest): Body of `updateProject`: the new name.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

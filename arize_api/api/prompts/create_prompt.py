@@ -67,8 +67,15 @@ def sync_detailed(
 ) -> Response[PromptWithVersion]:
     """Create prompt (POST /v2/prompts).
 
+    Creates a prompt with its first version and returns both with 201. The name must be unique
+    in the space (409 otherwise) and cannot be changed later; a repeated request therefore
+    fails. `version` needs a `commit_message`, a `provider` and at least one message;
+    `input_variable_format` is `F_STRING` when omitted and `model` stays unset when omitted.
+    Returns 403 when the caller may not create prompts in the space and 422 when the body is
+    well-formed but invalid.
+
     Args:
-        body (CreatePromptRequest): A new prompt in a space with its first version.
+        body (CreatePromptRequest): Body of createPrompt: the prompt and its first version.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -91,8 +98,15 @@ def sync(
 ) -> PromptWithVersion:
     """Create prompt (POST /v2/prompts).
 
+    Creates a prompt with its first version and returns both with 201. The name must be unique
+    in the space (409 otherwise) and cannot be changed later; a repeated request therefore
+    fails. `version` needs a `commit_message`, a `provider` and at least one message;
+    `input_variable_format` is `F_STRING` when omitted and `model` stays unset when omitted.
+    Returns 403 when the caller may not create prompts in the space and 422 when the body is
+    well-formed but invalid.
+
     Args:
-        body (CreatePromptRequest): A new prompt in a space with its first version.
+        body (CreatePromptRequest): Body of createPrompt: the prompt and its first version.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -114,8 +128,15 @@ async def asyncio_detailed(
 ) -> Response[PromptWithVersion]:
     """Create prompt (POST /v2/prompts).
 
+    Creates a prompt with its first version and returns both with 201. The name must be unique
+    in the space (409 otherwise) and cannot be changed later; a repeated request therefore
+    fails. `version` needs a `commit_message`, a `provider` and at least one message;
+    `input_variable_format` is `F_STRING` when omitted and `model` stays unset when omitted.
+    Returns 403 when the caller may not create prompts in the space and 422 when the body is
+    well-formed but invalid.
+
     Args:
-        body (CreatePromptRequest): A new prompt in a space with its first version.
+        body (CreatePromptRequest): Body of createPrompt: the prompt and its first version.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -138,8 +159,15 @@ async def asyncio(
 ) -> PromptWithVersion:
     """Create prompt (POST /v2/prompts).
 
+    Creates a prompt with its first version and returns both with 201. The name must be unique
+    in the space (409 otherwise) and cannot be changed later; a repeated request therefore
+    fails. `version` needs a `commit_message`, a `provider` and at least one message;
+    `input_variable_format` is `F_STRING` when omitted and `model` stays unset when omitted.
+    Returns 403 when the caller may not create prompts in the space and 422 when the body is
+    well-formed but invalid.
+
     Args:
-        body (CreatePromptRequest): A new prompt in a space with its first version.
+        body (CreatePromptRequest): Body of createPrompt: the prompt and its first version.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

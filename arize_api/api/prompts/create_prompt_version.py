@@ -69,9 +69,17 @@ def sync_detailed(
 ) -> Response[PromptVersion]:
     """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
 
+    Adds a version to an existing prompt and returns it with 201; getPrompt then returns it by
+    default. Every call adds one more version, so repeating it is not idempotent.
+    `commit_message`, `provider` and at least one message are required;
+    `input_variable_format` is `F_STRING` when omitted. System-managed members (`id`,
+    `commit_hash`, `created_at`, `created_by_user_id`) are rejected. Returns 404 when the
+    prompt cannot be read, 403 when the caller may not change it, and 422 when the body is
+    well-formed but invalid.
+
     Args:
         prompt_id (str):
-        body (CreatePromptVersionRequest): A new version of a prompt.
+        body (CreatePromptVersionRequest): Body of createPromptVersion: a new version of a prompt.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -96,9 +104,17 @@ def sync(
 ) -> PromptVersion:
     """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
 
+    Adds a version to an existing prompt and returns it with 201; getPrompt then returns it by
+    default. Every call adds one more version, so repeating it is not idempotent.
+    `commit_message`, `provider` and at least one message are required;
+    `input_variable_format` is `F_STRING` when omitted. System-managed members (`id`,
+    `commit_hash`, `created_at`, `created_by_user_id`) are rejected. Returns 404 when the
+    prompt cannot be read, 403 when the caller may not change it, and 422 when the body is
+    well-formed but invalid.
+
     Args:
         prompt_id (str):
-        body (CreatePromptVersionRequest): A new version of a prompt.
+        body (CreatePromptVersionRequest): Body of createPromptVersion: a new version of a prompt.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -122,9 +138,17 @@ async def asyncio_detailed(
 ) -> Response[PromptVersion]:
     """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
 
+    Adds a version to an existing prompt and returns it with 201; getPrompt then returns it by
+    default. Every call adds one more version, so repeating it is not idempotent.
+    `commit_message`, `provider` and at least one message are required;
+    `input_variable_format` is `F_STRING` when omitted. System-managed members (`id`,
+    `commit_hash`, `created_at`, `created_by_user_id`) are rejected. Returns 404 when the
+    prompt cannot be read, 403 when the caller may not change it, and 422 when the body is
+    well-formed but invalid.
+
     Args:
         prompt_id (str):
-        body (CreatePromptVersionRequest): A new version of a prompt.
+        body (CreatePromptVersionRequest): Body of createPromptVersion: a new version of a prompt.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -149,9 +173,17 @@ async def asyncio(
 ) -> PromptVersion:
     """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
 
+    Adds a version to an existing prompt and returns it with 201; getPrompt then returns it by
+    default. Every call adds one more version, so repeating it is not idempotent.
+    `commit_message`, `provider` and at least one message are required;
+    `input_variable_format` is `F_STRING` when omitted. System-managed members (`id`,
+    `commit_hash`, `created_at`, `created_by_user_id`) are rejected. Returns 404 when the
+    prompt cannot be read, 403 when the caller may not change it, and 422 when the body is
+    well-formed but invalid.
+
     Args:
         prompt_id (str):
-        body (CreatePromptVersionRequest): A new version of a prompt.
+        body (CreatePromptVersionRequest): Body of createPromptVersion: a new version of a prompt.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -53,6 +53,10 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete prompt (DELETE /v2/prompts/{prompt_id}).
 
+    Deletes a prompt for good, with its version history and labels; answers 204 with no body.
+    Returns 403 when the caller can read the prompt but may not delete it, and 404 when it
+    does not exist or is not readable (also on a repeat after a successful delete).
+
     Args:
         prompt_id (str):
 
@@ -77,6 +81,10 @@ def sync(
 ) -> None:
     """Delete prompt (DELETE /v2/prompts/{prompt_id}).
 
+    Deletes a prompt for good, with its version history and labels; answers 204 with no body.
+    Returns 403 when the caller can read the prompt but may not delete it, and 404 when it
+    does not exist or is not readable (also on a repeat after a successful delete).
+
     Args:
         prompt_id (str):
 
@@ -99,6 +107,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Delete prompt (DELETE /v2/prompts/{prompt_id}).
+
+    Deletes a prompt for good, with its version history and labels; answers 204 with no body.
+    Returns 403 when the caller can read the prompt but may not delete it, and 404 when it
+    does not exist or is not readable (also on a repeat after a successful delete).
 
     Args:
         prompt_id (str):
@@ -123,6 +135,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Delete prompt (DELETE /v2/prompts/{prompt_id}).
+
+    Deletes a prompt for good, with its version history and labels; answers 204 with no body.
+    Returns 403 when the caller can read the prompt but may not delete it, and 404 when it
+    does not exist or is not readable (also on a repeat after a successful delete).
 
     Args:
         prompt_id (str):

@@ -55,6 +55,11 @@ def sync_detailed(
 ) -> Response[None]:
     """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
 
+    Removes one label from a prompt version and answers 204 with no body; its other labels
+    stay. Afterwards the label no longer resolves for that prompt until it is set again.
+    Returns 403 when the caller may not change the prompt, 404 when the version cannot be
+    read.
+
     Args:
         version_id (str):
         label_name (str):
@@ -82,6 +87,11 @@ def sync(
 ) -> None:
     """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
 
+    Removes one label from a prompt version and answers 204 with no body; its other labels
+    stay. Afterwards the label no longer resolves for that prompt until it is set again.
+    Returns 403 when the caller may not change the prompt, 404 when the version cannot be
+    read.
+
     Args:
         version_id (str):
         label_name (str):
@@ -107,6 +117,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
+
+    Removes one label from a prompt version and answers 204 with no body; its other labels
+    stay. Afterwards the label no longer resolves for that prompt until it is set again.
+    Returns 403 when the caller may not change the prompt, 404 when the version cannot be
+    read.
 
     Args:
         version_id (str):
@@ -134,6 +149,11 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
+
+    Removes one label from a prompt version and answers 204 with no body; its other labels
+    stay. Afterwards the label no longer resolves for that prompt until it is set again.
+    Returns 403 when the caller may not change the prompt, 404 when the version cannot be
+    read.
 
     Args:
         version_id (str):

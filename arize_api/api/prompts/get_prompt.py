@@ -73,6 +73,11 @@ def sync_detailed(
 ) -> Response[PromptWithVersion]:
     """Get prompt with a version (GET /v2/prompts/{prompt_id}).
 
+    Returns a prompt with one resolved version in `version`. That is the latest version,
+    unless `version_id` names a version or `label` names a label; the two query parameters
+    cannot be combined. Returns 404 when the prompt does not exist or the caller cannot read
+    it. Read-only.
+
     Args:
         prompt_id (str):
         version_id (str | Unset):
@@ -103,6 +108,11 @@ def sync(
 ) -> PromptWithVersion:
     """Get prompt with a version (GET /v2/prompts/{prompt_id}).
 
+    Returns a prompt with one resolved version in `version`. That is the latest version,
+    unless `version_id` names a version or `label` names a label; the two query parameters
+    cannot be combined. Returns 404 when the prompt does not exist or the caller cannot read
+    it. Read-only.
+
     Args:
         prompt_id (str):
         version_id (str | Unset):
@@ -131,6 +141,11 @@ async def asyncio_detailed(
     label: str | Unset = UNSET,
 ) -> Response[PromptWithVersion]:
     """Get prompt with a version (GET /v2/prompts/{prompt_id}).
+
+    Returns a prompt with one resolved version in `version`. That is the latest version,
+    unless `version_id` names a version or `label` names a label; the two query parameters
+    cannot be combined. Returns 404 when the prompt does not exist or the caller cannot read
+    it. Read-only.
 
     Args:
         prompt_id (str):
@@ -161,6 +176,11 @@ async def asyncio(
     label: str | Unset = UNSET,
 ) -> PromptWithVersion:
     """Get prompt with a version (GET /v2/prompts/{prompt_id}).
+
+    Returns a prompt with one resolved version in `version`. That is the latest version,
+    unless `version_id` names a version or `label` names a label; the two query parameters
+    cannot be combined. Returns 404 when the prompt does not exist or the caller cannot read
+    it. Read-only.
 
     Args:
         prompt_id (str):

@@ -61,6 +61,10 @@ def sync_detailed(
 ) -> Response[PromptVersion]:
     """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
 
+    Resolves a label of a prompt, such as `production`, and returns the full version it points
+    to now. Labels are case-sensitive and sit on at most one version of a prompt. Returns 404
+    when the prompt does not exist or the caller cannot read it. Read-only.
+
     Args:
         prompt_id (str):
         label_name (str):
@@ -88,6 +92,10 @@ def sync(
 ) -> PromptVersion:
     """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
 
+    Resolves a label of a prompt, such as `production`, and returns the full version it points
+    to now. Labels are case-sensitive and sit on at most one version of a prompt. Returns 404
+    when the prompt does not exist or the caller cannot read it. Read-only.
+
     Args:
         prompt_id (str):
         label_name (str):
@@ -113,6 +121,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[PromptVersion]:
     """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
+
+    Resolves a label of a prompt, such as `production`, and returns the full version it points
+    to now. Labels are case-sensitive and sit on at most one version of a prompt. Returns 404
+    when the prompt does not exist or the caller cannot read it. Read-only.
 
     Args:
         prompt_id (str):
@@ -140,6 +152,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> PromptVersion:
     """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
+
+    Resolves a label of a prompt, such as `production`, and returns the full version it points
+    to now. Labels are case-sensitive and sit on at most one version of a prompt. Returns 404
+    when the prompt does not exist or the caller cannot read it. Read-only.
 
     Args:
         prompt_id (str):

@@ -59,6 +59,10 @@ def sync_detailed(
 ) -> Response[PromptVersion]:
     """Get prompt version (GET /v2/prompt-versions/{version_id}).
 
+    Returns one prompt version by its ID, with its messages, model settings and current
+    labels. Returns 404 when the version does not exist or the caller cannot read it. Read-
+    only.
+
     Args:
         version_id (str):
 
@@ -83,6 +87,10 @@ def sync(
 ) -> PromptVersion:
     """Get prompt version (GET /v2/prompt-versions/{version_id}).
 
+    Returns one prompt version by its ID, with its messages, model settings and current
+    labels. Returns 404 when the version does not exist or the caller cannot read it. Read-
+    only.
+
     Args:
         version_id (str):
 
@@ -105,6 +113,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[PromptVersion]:
     """Get prompt version (GET /v2/prompt-versions/{version_id}).
+
+    Returns one prompt version by its ID, with its messages, model settings and current
+    labels. Returns 404 when the version does not exist or the caller cannot read it. Read-
+    only.
 
     Args:
         version_id (str):
@@ -129,6 +141,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> PromptVersion:
     """Get prompt version (GET /v2/prompt-versions/{version_id}).
+
+    Returns one prompt version by its ID, with its messages, model settings and current
+    labels. Returns 404 when the version does not exist or the caller cannot read it. Read-
+    only.
 
     Args:
         version_id (str):

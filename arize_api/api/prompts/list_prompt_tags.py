@@ -59,6 +59,11 @@ def sync_detailed(
 ) -> Response[ListTagsResponse]:
     """List prompt tags (GET /v2/prompts/{prompt_id}/tags).
 
+    Returns the tags attached to a prompt. Tags belong to the space and can sit on many
+    resources at once. A prompt without tags gives an empty `tags` list, not 404;
+    `pagination.has_more` is currently always false. Returns 404 when the prompt does not
+    exist or the caller cannot read it. Read-only.
+
     Args:
         prompt_id (str):
 
@@ -83,6 +88,11 @@ def sync(
 ) -> ListTagsResponse:
     """List prompt tags (GET /v2/prompts/{prompt_id}/tags).
 
+    Returns the tags attached to a prompt. Tags belong to the space and can sit on many
+    resources at once. A prompt without tags gives an empty `tags` list, not 404;
+    `pagination.has_more` is currently always false. Returns 404 when the prompt does not
+    exist or the caller cannot read it. Read-only.
+
     Args:
         prompt_id (str):
 
@@ -105,6 +115,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[ListTagsResponse]:
     """List prompt tags (GET /v2/prompts/{prompt_id}/tags).
+
+    Returns the tags attached to a prompt. Tags belong to the space and can sit on many
+    resources at once. A prompt without tags gives an empty `tags` list, not 404;
+    `pagination.has_more` is currently always false. Returns 404 when the prompt does not
+    exist or the caller cannot read it. Read-only.
 
     Args:
         prompt_id (str):
@@ -129,6 +144,11 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> ListTagsResponse:
     """List prompt tags (GET /v2/prompts/{prompt_id}/tags).
+
+    Returns the tags attached to a prompt. Tags belong to the space and can sit on many
+    resources at once. A prompt without tags gives an empty `tags` list, not 404;
+    `pagination.has_more` is currently always false. Returns 404 when the prompt does not
+    exist or the caller cannot read it. Read-only.
 
     Args:
         prompt_id (str):

@@ -75,6 +75,12 @@ def sync_detailed(
 ) -> Response[ListPromptVersionsResponse]:
     """List prompt versions (GET /v2/prompts/{prompt_id}/versions).
 
+    Returns a page of the versions of one prompt, newest first (by creation time). Each
+    version carries its messages, model settings and current labels. Returns 404 when the
+    prompt does not exist or the caller cannot read it. Pages follow the cursor: pass
+    `pagination.next_cursor` back as `cursor` until `has_more` is false; a page can hold fewer
+    than `limit` items. Read-only and safe to repeat.
+
     Args:
         prompt_id (str):
         limit (int | Unset):  Default: 50.
@@ -105,6 +111,12 @@ def sync(
 ) -> ListPromptVersionsResponse:
     """List prompt versions (GET /v2/prompts/{prompt_id}/versions).
 
+    Returns a page of the versions of one prompt, newest first (by creation time). Each
+    version carries its messages, model settings and current labels. Returns 404 when the
+    prompt does not exist or the caller cannot read it. Pages follow the cursor: pass
+    `pagination.next_cursor` back as `cursor` until `has_more` is false; a page can hold fewer
+    than `limit` items. Read-only and safe to repeat.
+
     Args:
         prompt_id (str):
         limit (int | Unset):  Default: 50.
@@ -133,6 +145,12 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
 ) -> Response[ListPromptVersionsResponse]:
     """List prompt versions (GET /v2/prompts/{prompt_id}/versions).
+
+    Returns a page of the versions of one prompt, newest first (by creation time). Each
+    version carries its messages, model settings and current labels. Returns 404 when the
+    prompt does not exist or the caller cannot read it. Pages follow the cursor: pass
+    `pagination.next_cursor` back as `cursor` until `has_more` is false; a page can hold fewer
+    than `limit` items. Read-only and safe to repeat.
 
     Args:
         prompt_id (str):
@@ -163,6 +181,12 @@ async def asyncio(
     cursor: str | Unset = UNSET,
 ) -> ListPromptVersionsResponse:
     """List prompt versions (GET /v2/prompts/{prompt_id}/versions).
+
+    Returns a page of the versions of one prompt, newest first (by creation time). Each
+    version carries its messages, model settings and current labels. Returns 404 when the
+    prompt does not exist or the caller cannot read it. Pages follow the cursor: pass
+    `pagination.next_cursor` back as `cursor` until `has_more` is false; a page can hold fewer
+    than `limit` items. Read-only and safe to repeat.
 
     Args:
         prompt_id (str):

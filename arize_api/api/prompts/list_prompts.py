@@ -83,6 +83,13 @@ def sync_detailed(
 ) -> Response[ListPromptsResponse]:
     """List prompts (GET /v2/prompts).
 
+    Returns a page of the prompts the caller can read, most recently updated first. `space_id`
+    keeps one space; `space_name` and `name` narrow by case-insensitive substring. Items carry
+    metadata only; use getPrompt or listPromptVersions for messages and model settings.
+    Returns 404 when the space given by `space_id` does not exist or is not readable. Pages
+    follow the cursor: pass `pagination.next_cursor` back as `cursor` until `has_more` is
+    false; a page can hold fewer than `limit` items. Read-only and safe to repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
@@ -119,6 +126,13 @@ def sync(
 ) -> ListPromptsResponse:
     """List prompts (GET /v2/prompts).
 
+    Returns a page of the prompts the caller can read, most recently updated first. `space_id`
+    keeps one space; `space_name` and `name` narrow by case-insensitive substring. Items carry
+    metadata only; use getPrompt or listPromptVersions for messages and model settings.
+    Returns 404 when the space given by `space_id` does not exist or is not readable. Pages
+    follow the cursor: pass `pagination.next_cursor` back as `cursor` until `has_more` is
+    false; a page can hold fewer than `limit` items. Read-only and safe to repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
@@ -153,6 +167,13 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
 ) -> Response[ListPromptsResponse]:
     """List prompts (GET /v2/prompts).
+
+    Returns a page of the prompts the caller can read, most recently updated first. `space_id`
+    keeps one space; `space_name` and `name` narrow by case-insensitive substring. Items carry
+    metadata only; use getPrompt or listPromptVersions for messages and model settings.
+    Returns 404 when the space given by `space_id` does not exist or is not readable. Pages
+    follow the cursor: pass `pagination.next_cursor` back as `cursor` until `has_more` is
+    false; a page can hold fewer than `limit` items. Read-only and safe to repeat.
 
     Args:
         space_id (str | Unset):
@@ -189,6 +210,13 @@ async def asyncio(
     cursor: str | Unset = UNSET,
 ) -> ListPromptsResponse:
     """List prompts (GET /v2/prompts).
+
+    Returns a page of the prompts the caller can read, most recently updated first. `space_id`
+    keeps one space; `space_name` and `name` narrow by case-insensitive substring. Items carry
+    metadata only; use getPrompt or listPromptVersions for messages and model settings.
+    Returns 404 when the space given by `space_id` does not exist or is not readable. Pages
+    follow the cursor: pass `pagination.next_cursor` back as `cursor` until `has_more` is
+    false; a page can hold fewer than `limit` items. Read-only and safe to repeat.
 
     Args:
         space_id (str | Unset):

@@ -69,10 +69,17 @@ def sync_detailed(
 ) -> Response[PromptVersion]:
     """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
 
+    Replaces the whole label set of a prompt version with `labels` and returns the version.
+    Labels this version had that are not in the list are removed; an empty list removes them
+    all. A label is unique within a prompt: one that sits on another version moves to this one
+    without error, so getPromptLabel and getPrompt with `label` resolve to this version
+    afterwards. The call is idempotent. Returns 403 when the caller may not change the prompt,
+    404 when the version cannot be read, and 422 when the body is invalid.
+
     Args:
         version_id (str):
-        body (SetPromptVersionLabelsRequest): The labels a prompt version should carry; each label
-            moves here from any other version.
+        body (SetPromptVersionLabelsRequest): Body of setPromptVersionLabel: the complete label
+            set the version should carry.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -97,10 +104,17 @@ def sync(
 ) -> PromptVersion:
     """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
 
+    Replaces the whole label set of a prompt version with `labels` and returns the version.
+    Labels this version had that are not in the list are removed; an empty list removes them
+    all. A label is unique within a prompt: one that sits on another version moves to this one
+    without error, so getPromptLabel and getPrompt with `label` resolve to this version
+    afterwards. The call is idempotent. Returns 403 when the caller may not change the prompt,
+    404 when the version cannot be read, and 422 when the body is invalid.
+
     Args:
         version_id (str):
-        body (SetPromptVersionLabelsRequest): The labels a prompt version should carry; each label
-            moves here from any other version.
+        body (SetPromptVersionLabelsRequest): Body of setPromptVersionLabel: the complete label
+            set the version should carry.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -124,10 +138,17 @@ async def asyncio_detailed(
 ) -> Response[PromptVersion]:
     """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
 
+    Replaces the whole label set of a prompt version with `labels` and returns the version.
+    Labels this version had that are not in the list are removed; an empty list removes them
+    all. A label is unique within a prompt: one that sits on another version moves to this one
+    without error, so getPromptLabel and getPrompt with `label` resolve to this version
+    afterwards. The call is idempotent. Returns 403 when the caller may not change the prompt,
+    404 when the version cannot be read, and 422 when the body is invalid.
+
     Args:
         version_id (str):
-        body (SetPromptVersionLabelsRequest): The labels a prompt version should carry; each label
-            moves here from any other version.
+        body (SetPromptVersionLabelsRequest): Body of setPromptVersionLabel: the complete label
+            set the version should carry.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -152,10 +173,17 @@ async def asyncio(
 ) -> PromptVersion:
     """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
 
+    Replaces the whole label set of a prompt version with `labels` and returns the version.
+    Labels this version had that are not in the list are removed; an empty list removes them
+    all. A label is unique within a prompt: one that sits on another version moves to this one
+    without error, so getPromptLabel and getPrompt with `label` resolve to this version
+    afterwards. The call is idempotent. Returns 403 when the caller may not change the prompt,
+    404 when the version cannot be read, and 422 when the body is invalid.
+
     Args:
         version_id (str):
-        body (SetPromptVersionLabelsRequest): The labels a prompt version should carry; each label
-            moves here from any other version.
+        body (SetPromptVersionLabelsRequest): Body of setPromptVersionLabel: the complete label
+            set the version should carry.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

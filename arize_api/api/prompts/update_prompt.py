@@ -67,9 +67,15 @@ def sync_detailed(
 ) -> Response[Prompt]:
     """Update prompt (PATCH /v2/prompts/{prompt_id}).
 
+    Changes a prompt's metadata and returns the prompt without a version. Only `description`
+    can change at present, and the body must not be empty. The name is fixed: renaming means
+    deleting and re-creating the prompt, which loses its versions. Messages and model settings
+    change through createPromptVersion. Sending the same body again leaves the same result.
+
     Args:
         prompt_id (str):
-        body (UpdatePromptRequest): Changes to a prompt.
+        body (UpdatePromptRequest): Body of updatePrompt. Only the description can change (the
+            name is fixed), and the body must not be empty.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -94,9 +100,15 @@ def sync(
 ) -> Prompt:
     """Update prompt (PATCH /v2/prompts/{prompt_id}).
 
+    Changes a prompt's metadata and returns the prompt without a version. Only `description`
+    can change at present, and the body must not be empty. The name is fixed: renaming means
+    deleting and re-creating the prompt, which loses its versions. Messages and model settings
+    change through createPromptVersion. Sending the same body again leaves the same result.
+
     Args:
         prompt_id (str):
-        body (UpdatePromptRequest): Changes to a prompt.
+        body (UpdatePromptRequest): Body of updatePrompt. Only the description can change (the
+            name is fixed), and the body must not be empty.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -120,9 +132,15 @@ async def asyncio_detailed(
 ) -> Response[Prompt]:
     """Update prompt (PATCH /v2/prompts/{prompt_id}).
 
+    Changes a prompt's metadata and returns the prompt without a version. Only `description`
+    can change at present, and the body must not be empty. The name is fixed: renaming means
+    deleting and re-creating the prompt, which loses its versions. Messages and model settings
+    change through createPromptVersion. Sending the same body again leaves the same result.
+
     Args:
         prompt_id (str):
-        body (UpdatePromptRequest): Changes to a prompt.
+        body (UpdatePromptRequest): Body of updatePrompt. Only the description can change (the
+            name is fixed), and the body must not be empty.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -147,9 +165,15 @@ async def asyncio(
 ) -> Prompt:
     """Update prompt (PATCH /v2/prompts/{prompt_id}).
 
+    Changes a prompt's metadata and returns the prompt without a version. Only `description`
+    can change at present, and the body must not be empty. The name is fixed: renaming means
+    deleting and re-creating the prompt, which loses its versions. Messages and model settings
+    change through createPromptVersion. Sending the same body again leaves the same result.
+
     Args:
         prompt_id (str):
-        body (UpdatePromptRequest): Changes to a prompt.
+        body (UpdatePromptRequest): Body of updatePrompt. Only the description can change (the
+            name is fixed), and the body must not be empty.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -69,8 +69,15 @@ def sync_detailed(
 ) -> Response[ResourceRestriction]:
     """Restrict resource (POST /v2/resource-restrictions).
 
+    Restricts a resource (a project, dashboard or prompt, named by its global ID) and returns
+    the restriction with 200. A restricted resource is reachable only through role bindings on
+    the resource itself; roles bound on its space, organization or account no longer grant
+    access. Restricting it again changes nothing, so the call is idempotent. Needs space admin
+    or the right permission on the resource. An ID that is not a valid global ID of a
+    supported type returns 400.
+
     Args:
-        body (CreateResourceRestrictionRequest): The resource to restrict to its role bindings.
+        body (CreateResourceRestrictionRequest): Body of `createResourceRestriction`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -93,8 +100,15 @@ def sync(
 ) -> ResourceRestriction:
     """Restrict resource (POST /v2/resource-restrictions).
 
+    Restricts a resource (a project, dashboard or prompt, named by its global ID) and returns
+    the restriction with 200. A restricted resource is reachable only through role bindings on
+    the resource itself; roles bound on its space, organization or account no longer grant
+    access. Restricting it again changes nothing, so the call is idempotent. Needs space admin
+    or the right permission on the resource. An ID that is not a valid global ID of a
+    supported type returns 400.
+
     Args:
-        body (CreateResourceRestrictionRequest): The resource to restrict to its role bindings.
+        body (CreateResourceRestrictionRequest): Body of `createResourceRestriction`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -116,8 +130,15 @@ async def asyncio_detailed(
 ) -> Response[ResourceRestriction]:
     """Restrict resource (POST /v2/resource-restrictions).
 
+    Restricts a resource (a project, dashboard or prompt, named by its global ID) and returns
+    the restriction with 200. A restricted resource is reachable only through role bindings on
+    the resource itself; roles bound on its space, organization or account no longer grant
+    access. Restricting it again changes nothing, so the call is idempotent. Needs space admin
+    or the right permission on the resource. An ID that is not a valid global ID of a
+    supported type returns 400.
+
     Args:
-        body (CreateResourceRestrictionRequest): The resource to restrict to its role bindings.
+        body (CreateResourceRestrictionRequest): Body of `createResourceRestriction`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -140,8 +161,15 @@ async def asyncio(
 ) -> ResourceRestriction:
     """Restrict resource (POST /v2/resource-restrictions).
 
+    Restricts a resource (a project, dashboard or prompt, named by its global ID) and returns
+    the restriction with 200. A restricted resource is reachable only through role bindings on
+    the resource itself; roles bound on its space, organization or account no longer grant
+    access. Restricting it again changes nothing, so the call is idempotent. Needs space admin
+    or the right permission on the resource. An ID that is not a valid global ID of a
+    supported type returns 400.
+
     Args:
-        body (CreateResourceRestrictionRequest): The resource to restrict to its role bindings.
+        body (CreateResourceRestrictionRequest): Body of `createResourceRestriction`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -53,6 +53,10 @@ def sync_detailed(
 ) -> Response[None]:
     """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id}).
 
+    Lifts the restriction on a resource and answers 204, so roles bound on its space,
+    organization or account grant access to it again. Returns 404 when the resource is not
+    restricted, which is also what a second call gets.
+
     Args:
         resource_id (str):
 
@@ -77,6 +81,10 @@ def sync(
 ) -> None:
     """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id}).
 
+    Lifts the restriction on a resource and answers 204, so roles bound on its space,
+    organization or account grant access to it again. Returns 404 when the resource is not
+    restricted, which is also what a second call gets.
+
     Args:
         resource_id (str):
 
@@ -99,6 +107,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id}).
+
+    Lifts the restriction on a resource and answers 204, so roles bound on its space,
+    organization or account grant access to it again. Returns 404 when the resource is not
+    restricted, which is also what a second call gets.
 
     Args:
         resource_id (str):
@@ -123,6 +135,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id}).
+
+    Lifts the restriction on a resource and answers 204, so roles bound on its space,
+    organization or account grant access to it again. Returns 404 when the resource is not
+    restricted, which is also what a second call gets.
 
     Args:
         resource_id (str):

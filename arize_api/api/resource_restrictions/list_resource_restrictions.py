@@ -86,9 +86,15 @@ def sync_detailed(
 ) -> Response[ListResourceRestrictionsResponse]:
     """List resource restrictions (GET /v2/resource-restrictions).
 
+    Lists the active resource restrictions the caller may manage: an account or organization
+    admin, or a holder of the needed permission on the parent resource or on the resource
+    itself. `resource_type` keeps one kind of resource; without it all kinds come in one
+    merged list. Access is checked after a page is read, so a short or even empty page does
+    not mean the end: keep paging until `has_more` is false.
+
     Args:
-        resource_type (ResourceRestrictionType | Unset): The kinds of resource that can be
-            restricted.
+        resource_type (ResourceRestrictionType | Unset): Kinds of resource that can be restricted:
+            a `PROJECT`, `DASHBOARD` or `PROMPT` of a space.
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
 
@@ -117,9 +123,15 @@ def sync(
 ) -> ListResourceRestrictionsResponse:
     """List resource restrictions (GET /v2/resource-restrictions).
 
+    Lists the active resource restrictions the caller may manage: an account or organization
+    admin, or a holder of the needed permission on the parent resource or on the resource
+    itself. `resource_type` keeps one kind of resource; without it all kinds come in one
+    merged list. Access is checked after a page is read, so a short or even empty page does
+    not mean the end: keep paging until `has_more` is false.
+
     Args:
-        resource_type (ResourceRestrictionType | Unset): The kinds of resource that can be
-            restricted.
+        resource_type (ResourceRestrictionType | Unset): Kinds of resource that can be restricted:
+            a `PROJECT`, `DASHBOARD` or `PROMPT` of a space.
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
 
@@ -147,9 +159,15 @@ async def asyncio_detailed(
 ) -> Response[ListResourceRestrictionsResponse]:
     """List resource restrictions (GET /v2/resource-restrictions).
 
+    Lists the active resource restrictions the caller may manage: an account or organization
+    admin, or a holder of the needed permission on the parent resource or on the resource
+    itself. `resource_type` keeps one kind of resource; without it all kinds come in one
+    merged list. Access is checked after a page is read, so a short or even empty page does
+    not mean the end: keep paging until `has_more` is false.
+
     Args:
-        resource_type (ResourceRestrictionType | Unset): The kinds of resource that can be
-            restricted.
+        resource_type (ResourceRestrictionType | Unset): Kinds of resource that can be restricted:
+            a `PROJECT`, `DASHBOARD` or `PROMPT` of a space.
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
 
@@ -178,9 +196,15 @@ async def asyncio(
 ) -> ListResourceRestrictionsResponse:
     """List resource restrictions (GET /v2/resource-restrictions).
 
+    Lists the active resource restrictions the caller may manage: an account or organization
+    admin, or a holder of the needed permission on the parent resource or on the resource
+    itself. `resource_type` keeps one kind of resource; without it all kinds come in one
+    merged list. Access is checked after a page is read, so a short or even empty page does
+    not mean the end: keep paging until `has_more` is false.
+
     Args:
-        resource_type (ResourceRestrictionType | Unset): The kinds of resource that can be
-            restricted.
+        resource_type (ResourceRestrictionType | Unset): Kinds of resource that can be restricted:
+            a `PROJECT`, `DASHBOARD` or `PROMPT` of a space.
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
 

@@ -67,8 +67,19 @@ def sync_detailed(
 ) -> Response[RoleBinding]:
     """Create role binding (POST /v2/role-bindings).
 
+    Grants a role to a user on one space or project and returns the binding with 201.
+    `resource_id` must be an ID of the kind `resource_type` names. For a service key,
+    `user_id` is the ID of its bot user (`bot_user.id`), not of the person who made the key. A
+    user holds at most one binding per resource: a second one returns 409 (use the update
+    operation to change the role), so a repeated call fails. Needs `ROLE_BINDING_CREATE` on
+    the resource, which gives admin authority there, including granting any role of the
+    account; 403 when that check fails, also for a resource that does not exist or lies
+    outside the account. A user or role outside the account returns 404. `id` and the
+    timestamps are refused in the body.
+
     Args:
-        body (CreateRoleBindingRequest): Grant a role to a user on a space or project.
+        body (CreateRoleBindingRequest): Body of `createRoleBinding`. Server-set members (`id`,
+            timestamps) are refused.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -91,8 +102,19 @@ def sync(
 ) -> RoleBinding:
     """Create role binding (POST /v2/role-bindings).
 
+    Grants a role to a user on one space or project and returns the binding with 201.
+    `resource_id` must be an ID of the kind `resource_type` names. For a service key,
+    `user_id` is the ID of its bot user (`bot_user.id`), not of the person who made the key. A
+    user holds at most one binding per resource: a second one returns 409 (use the update
+    operation to change the role), so a repeated call fails. Needs `ROLE_BINDING_CREATE` on
+    the resource, which gives admin authority there, including granting any role of the
+    account; 403 when that check fails, also for a resource that does not exist or lies
+    outside the account. A user or role outside the account returns 404. `id` and the
+    timestamps are refused in the body.
+
     Args:
-        body (CreateRoleBindingRequest): Grant a role to a user on a space or project.
+        body (CreateRoleBindingRequest): Body of `createRoleBinding`. Server-set members (`id`,
+            timestamps) are refused.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -114,8 +136,19 @@ async def asyncio_detailed(
 ) -> Response[RoleBinding]:
     """Create role binding (POST /v2/role-bindings).
 
+    Grants a role to a user on one space or project and returns the binding with 201.
+    `resource_id` must be an ID of the kind `resource_type` names. For a service key,
+    `user_id` is the ID of its bot user (`bot_user.id`), not of the person who made the key. A
+    user holds at most one binding per resource: a second one returns 409 (use the update
+    operation to change the role), so a repeated call fails. Needs `ROLE_BINDING_CREATE` on
+    the resource, which gives admin authority there, including granting any role of the
+    account; 403 when that check fails, also for a resource that does not exist or lies
+    outside the account. A user or role outside the account returns 404. `id` and the
+    timestamps are refused in the body.
+
     Args:
-        body (CreateRoleBindingRequest): Grant a role to a user on a space or project.
+        body (CreateRoleBindingRequest): Body of `createRoleBinding`. Server-set members (`id`,
+            timestamps) are refused.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -138,8 +171,19 @@ async def asyncio(
 ) -> RoleBinding:
     """Create role binding (POST /v2/role-bindings).
 
+    Grants a role to a user on one space or project and returns the binding with 201.
+    `resource_id` must be an ID of the kind `resource_type` names. For a service key,
+    `user_id` is the ID of its bot user (`bot_user.id`), not of the person who made the key. A
+    user holds at most one binding per resource: a second one returns 409 (use the update
+    operation to change the role), so a repeated call fails. Needs `ROLE_BINDING_CREATE` on
+    the resource, which gives admin authority there, including granting any role of the
+    account; 403 when that check fails, also for a resource that does not exist or lies
+    outside the account. A user or role outside the account returns 404. `id` and the
+    timestamps are refused in the body.
+
     Args:
-        body (CreateRoleBindingRequest): Grant a role to a user on a space or project.
+        body (CreateRoleBindingRequest): Body of `createRoleBinding`. Server-set members (`id`,
+            timestamps) are refused.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -53,6 +53,10 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete role binding (DELETE /v2/role-bindings/{binding_id}).
 
+    Deletes a role binding and answers 204. Needs `ROLE_BINDING_DELETE` on the binding's
+    resource. A binding that does not exist, belongs to another account, or that the caller
+    lacks the permission for returns 404, which is also what a second delete gets.
+
     Args:
         binding_id (str):
 
@@ -77,6 +81,10 @@ def sync(
 ) -> None:
     """Delete role binding (DELETE /v2/role-bindings/{binding_id}).
 
+    Deletes a role binding and answers 204. Needs `ROLE_BINDING_DELETE` on the binding's
+    resource. A binding that does not exist, belongs to another account, or that the caller
+    lacks the permission for returns 404, which is also what a second delete gets.
+
     Args:
         binding_id (str):
 
@@ -99,6 +107,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Delete role binding (DELETE /v2/role-bindings/{binding_id}).
+
+    Deletes a role binding and answers 204. Needs `ROLE_BINDING_DELETE` on the binding's
+    resource. A binding that does not exist, belongs to another account, or that the caller
+    lacks the permission for returns 404, which is also what a second delete gets.
 
     Args:
         binding_id (str):
@@ -123,6 +135,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Delete role binding (DELETE /v2/role-bindings/{binding_id}).
+
+    Deletes a role binding and answers 204. Needs `ROLE_BINDING_DELETE` on the binding's
+    resource. A binding that does not exist, belongs to another account, or that the caller
+    lacks the permission for returns 404, which is also what a second delete gets.
 
     Args:
         binding_id (str):

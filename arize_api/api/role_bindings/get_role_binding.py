@@ -59,6 +59,10 @@ def sync_detailed(
 ) -> Response[RoleBinding]:
     """Get role binding (GET /v2/role-bindings/{binding_id}).
 
+    Returns one role binding by its ID. Needs `ROLE_BINDING_READ` on the binding's resource. A
+    binding that does not exist, belongs to another account, or that the caller lacks the
+    permission for returns 404.
+
     Args:
         binding_id (str):
 
@@ -83,6 +87,10 @@ def sync(
 ) -> RoleBinding:
     """Get role binding (GET /v2/role-bindings/{binding_id}).
 
+    Returns one role binding by its ID. Needs `ROLE_BINDING_READ` on the binding's resource. A
+    binding that does not exist, belongs to another account, or that the caller lacks the
+    permission for returns 404.
+
     Args:
         binding_id (str):
 
@@ -105,6 +113,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[RoleBinding]:
     """Get role binding (GET /v2/role-bindings/{binding_id}).
+
+    Returns one role binding by its ID. Needs `ROLE_BINDING_READ` on the binding's resource. A
+    binding that does not exist, belongs to another account, or that the caller lacks the
+    permission for returns 404.
 
     Args:
         binding_id (str):
@@ -129,6 +141,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> RoleBinding:
     """Get role binding (GET /v2/role-bindings/{binding_id}).
+
+    Returns one role binding by its ID. Needs `ROLE_BINDING_READ` on the binding's resource. A
+    binding that does not exist, belongs to another account, or that the caller lacks the
+    permission for returns 404.
 
     Args:
         binding_id (str):

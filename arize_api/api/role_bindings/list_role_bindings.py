@@ -85,8 +85,15 @@ def sync_detailed(
 ) -> Response[ListRoleBindingsResponse]:
     """List role bindings (GET /v2/role-bindings).
 
+    Lists the account's role bindings on one kind of resource: `resource_type` is required,
+    `SPACE` or `PROJECT`. Only bindings in spaces where the caller has `ROLE_BINDING_READ` are
+    included; a caller with no such space gets 200 and an empty list, not 403. `user_id` keeps
+    one user's bindings, which for a service key means its bot user (`bot_user.id` from the
+    API key operations); a `user_id` not in the account returns 404.
+
     Args:
-        resource_type (RoleBindingResourceType): The kinds of resource a role can be bound on.
+        resource_type (RoleBindingResourceType): Kinds of resource a role can be bound on: `SPACE`
+            or `PROJECT`. A `resource_id` must be of the same kind.
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
         user_id (str | Unset):
@@ -118,8 +125,15 @@ def sync(
 ) -> ListRoleBindingsResponse:
     """List role bindings (GET /v2/role-bindings).
 
+    Lists the account's role bindings on one kind of resource: `resource_type` is required,
+    `SPACE` or `PROJECT`. Only bindings in spaces where the caller has `ROLE_BINDING_READ` are
+    included; a caller with no such space gets 200 and an empty list, not 403. `user_id` keeps
+    one user's bindings, which for a service key means its bot user (`bot_user.id` from the
+    API key operations); a `user_id` not in the account returns 404.
+
     Args:
-        resource_type (RoleBindingResourceType): The kinds of resource a role can be bound on.
+        resource_type (RoleBindingResourceType): Kinds of resource a role can be bound on: `SPACE`
+            or `PROJECT`. A `resource_id` must be of the same kind.
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
         user_id (str | Unset):
@@ -150,8 +164,15 @@ async def asyncio_detailed(
 ) -> Response[ListRoleBindingsResponse]:
     """List role bindings (GET /v2/role-bindings).
 
+    Lists the account's role bindings on one kind of resource: `resource_type` is required,
+    `SPACE` or `PROJECT`. Only bindings in spaces where the caller has `ROLE_BINDING_READ` are
+    included; a caller with no such space gets 200 and an empty list, not 403. `user_id` keeps
+    one user's bindings, which for a service key means its bot user (`bot_user.id` from the
+    API key operations); a `user_id` not in the account returns 404.
+
     Args:
-        resource_type (RoleBindingResourceType): The kinds of resource a role can be bound on.
+        resource_type (RoleBindingResourceType): Kinds of resource a role can be bound on: `SPACE`
+            or `PROJECT`. A `resource_id` must be of the same kind.
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
         user_id (str | Unset):
@@ -183,8 +204,15 @@ async def asyncio(
 ) -> ListRoleBindingsResponse:
     """List role bindings (GET /v2/role-bindings).
 
+    Lists the account's role bindings on one kind of resource: `resource_type` is required,
+    `SPACE` or `PROJECT`. Only bindings in spaces where the caller has `ROLE_BINDING_READ` are
+    included; a caller with no such space gets 200 and an empty list, not 403. `user_id` keeps
+    one user's bindings, which for a service key means its bot user (`bot_user.id` from the
+    API key operations); a `user_id` not in the account returns 404.
+
     Args:
-        resource_type (RoleBindingResourceType): The kinds of resource a role can be bound on.
+        resource_type (RoleBindingResourceType): Kinds of resource a role can be bound on: `SPACE`
+            or `PROJECT`. A `resource_id` must be of the same kind.
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
         user_id (str | Unset):

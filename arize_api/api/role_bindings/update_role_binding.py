@@ -69,9 +69,15 @@ def sync_detailed(
 ) -> Response[RoleBinding]:
     """Update role binding (PATCH /v2/role-bindings/{binding_id}).
 
+    Points a binding at another role and returns it. Only `role_id` can change: the user, the
+    resource, the ID and the creation time stay, and any other member in the body is refused.
+    Needs both `ROLE_BINDING_CREATE` and `ROLE_BINDING_DELETE` on the resource; without them,
+    or when the binding is missing or in another account, the answer is 404. Sending the same
+    body twice gives the same result.
+
     Args:
         binding_id (str):
-        body (UpdateRoleBindingRequest): The role a binding should grant instead.
+        body (UpdateRoleBindingRequest): Body of `updateRoleBinding`: only the role can change.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -96,9 +102,15 @@ def sync(
 ) -> RoleBinding:
     """Update role binding (PATCH /v2/role-bindings/{binding_id}).
 
+    Points a binding at another role and returns it. Only `role_id` can change: the user, the
+    resource, the ID and the creation time stay, and any other member in the body is refused.
+    Needs both `ROLE_BINDING_CREATE` and `ROLE_BINDING_DELETE` on the resource; without them,
+    or when the binding is missing or in another account, the answer is 404. Sending the same
+    body twice gives the same result.
+
     Args:
         binding_id (str):
-        body (UpdateRoleBindingRequest): The role a binding should grant instead.
+        body (UpdateRoleBindingRequest): Body of `updateRoleBinding`: only the role can change.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -122,9 +134,15 @@ async def asyncio_detailed(
 ) -> Response[RoleBinding]:
     """Update role binding (PATCH /v2/role-bindings/{binding_id}).
 
+    Points a binding at another role and returns it. Only `role_id` can change: the user, the
+    resource, the ID and the creation time stay, and any other member in the body is refused.
+    Needs both `ROLE_BINDING_CREATE` and `ROLE_BINDING_DELETE` on the resource; without them,
+    or when the binding is missing or in another account, the answer is 404. Sending the same
+    body twice gives the same result.
+
     Args:
         binding_id (str):
-        body (UpdateRoleBindingRequest): The role a binding should grant instead.
+        body (UpdateRoleBindingRequest): Body of `updateRoleBinding`: only the role can change.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -149,9 +167,15 @@ async def asyncio(
 ) -> RoleBinding:
     """Update role binding (PATCH /v2/role-bindings/{binding_id}).
 
+    Points a binding at another role and returns it. Only `role_id` can change: the user, the
+    resource, the ID and the creation time stay, and any other member in the body is refused.
+    Needs both `ROLE_BINDING_CREATE` and `ROLE_BINDING_DELETE` on the resource; without them,
+    or when the binding is missing or in another account, the answer is 404. Sending the same
+    body twice gives the same result.
+
     Args:
         binding_id (str):
-        body (UpdateRoleBindingRequest): The role a binding should grant instead.
+        body (UpdateRoleBindingRequest): Body of `updateRoleBinding`: only the role can change.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -65,8 +65,13 @@ def sync_detailed(
 ) -> Response[Role]:
     """Create role (POST /v2/roles).
 
+    Creates a custom role in the account and returns it with 201. `name` must be unique in the
+    account (409 on a clash, so a repeated call fails). `permissions` needs at least one valid
+    permission. `id`, `created_at`, `updated_at` and `is_predefined` are set by the server and
+    refused in the body.
+
     Args:
-        body (CreateRoleRequest): A new custom role and its permissions.
+        body (CreateRoleRequest): Body of `createRole`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -89,8 +94,13 @@ def sync(
 ) -> Role:
     """Create role (POST /v2/roles).
 
+    Creates a custom role in the account and returns it with 201. `name` must be unique in the
+    account (409 on a clash, so a repeated call fails). `permissions` needs at least one valid
+    permission. `id`, `created_at`, `updated_at` and `is_predefined` are set by the server and
+    refused in the body.
+
     Args:
-        body (CreateRoleRequest): A new custom role and its permissions.
+        body (CreateRoleRequest): Body of `createRole`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -112,8 +122,13 @@ async def asyncio_detailed(
 ) -> Response[Role]:
     """Create role (POST /v2/roles).
 
+    Creates a custom role in the account and returns it with 201. `name` must be unique in the
+    account (409 on a clash, so a repeated call fails). `permissions` needs at least one valid
+    permission. `id`, `created_at`, `updated_at` and `is_predefined` are set by the server and
+    refused in the body.
+
     Args:
-        body (CreateRoleRequest): A new custom role and its permissions.
+        body (CreateRoleRequest): Body of `createRole`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -136,8 +151,13 @@ async def asyncio(
 ) -> Role:
     """Create role (POST /v2/roles).
 
+    Creates a custom role in the account and returns it with 201. `name` must be unique in the
+    account (409 on a clash, so a repeated call fails). `permissions` needs at least one valid
+    permission. `id`, `created_at`, `updated_at` and `is_predefined` are set by the server and
+    refused in the body.
+
     Args:
-        body (CreateRoleRequest): A new custom role and its permissions.
+        body (CreateRoleRequest): Body of `createRole`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -53,6 +53,9 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete role (DELETE /v2/roles/{role_id}).
 
+    Deletes a custom role (a soft delete) and answers 204; built-in roles cannot be deleted.
+    While any role binding still uses the role the answer is 409: delete those bindings first.
+
     Args:
         role_id (str):
 
@@ -77,6 +80,9 @@ def sync(
 ) -> None:
     """Delete role (DELETE /v2/roles/{role_id}).
 
+    Deletes a custom role (a soft delete) and answers 204; built-in roles cannot be deleted.
+    While any role binding still uses the role the answer is 409: delete those bindings first.
+
     Args:
         role_id (str):
 
@@ -99,6 +105,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Delete role (DELETE /v2/roles/{role_id}).
+
+    Deletes a custom role (a soft delete) and answers 204; built-in roles cannot be deleted.
+    While any role binding still uses the role the answer is 409: delete those bindings first.
 
     Args:
         role_id (str):
@@ -123,6 +132,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Delete role (DELETE /v2/roles/{role_id}).
+
+    Deletes a custom role (a soft delete) and answers 204; built-in roles cannot be deleted.
+    While any role binding still uses the role the answer is 409: delete those bindings first.
 
     Args:
         role_id (str):

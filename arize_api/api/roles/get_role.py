@@ -57,6 +57,9 @@ def sync_detailed(
 ) -> Response[Role]:
     """Get role (GET /v2/roles/{role_id}).
 
+    Returns one role, built-in or custom, by its ID. Needs `ROLE_READ` (403 otherwise).
+    Returns 404 when the role does not exist.
+
     Args:
         role_id (str):
 
@@ -81,6 +84,9 @@ def sync(
 ) -> Role:
     """Get role (GET /v2/roles/{role_id}).
 
+    Returns one role, built-in or custom, by its ID. Needs `ROLE_READ` (403 otherwise).
+    Returns 404 when the role does not exist.
+
     Args:
         role_id (str):
 
@@ -103,6 +109,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Role]:
     """Get role (GET /v2/roles/{role_id}).
+
+    Returns one role, built-in or custom, by its ID. Needs `ROLE_READ` (403 otherwise).
+    Returns 404 when the role does not exist.
 
     Args:
         role_id (str):
@@ -127,6 +136,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Role:
     """Get role (GET /v2/roles/{role_id}).
+
+    Returns one role, built-in or custom, by its ID. Needs `ROLE_READ` (403 otherwise).
+    Returns 404 when the role does not exist.
 
     Args:
         role_id (str):

@@ -75,6 +75,10 @@ def sync_detailed(
 ) -> Response[ListRolesResponse]:
     """List roles (GET /v2/roles).
 
+    Lists the account's roles, built-in and custom, one page at a time; `is_predefined` keeps
+    one of the two kinds. Needs `ROLE_READ`, which account admins and members have; other
+    callers get 403. Every role comes with its full permission list.
+
     Args:
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
@@ -105,6 +109,10 @@ def sync(
 ) -> ListRolesResponse:
     """List roles (GET /v2/roles).
 
+    Lists the account's roles, built-in and custom, one page at a time; `is_predefined` keeps
+    one of the two kinds. Needs `ROLE_READ`, which account admins and members have; other
+    callers get 403. Every role comes with its full permission list.
+
     Args:
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
@@ -133,6 +141,10 @@ async def asyncio_detailed(
     is_predefined: bool | Unset = UNSET,
 ) -> Response[ListRolesResponse]:
     """List roles (GET /v2/roles).
+
+    Lists the account's roles, built-in and custom, one page at a time; `is_predefined` keeps
+    one of the two kinds. Needs `ROLE_READ`, which account admins and members have; other
+    callers get 403. Every role comes with its full permission list.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -163,6 +175,10 @@ async def asyncio(
     is_predefined: bool | Unset = UNSET,
 ) -> ListRolesResponse:
     """List roles (GET /v2/roles).
+
+    Lists the account's roles, built-in and custom, one page at a time; `is_predefined` keeps
+    one of the two kinds. Needs `ROLE_READ`, which account admins and members have; other
+    callers get 403. Every role comes with its full permission list.
 
     Args:
         limit (int | Unset):  Default: 50.

@@ -67,9 +67,15 @@ def sync_detailed(
 ) -> Response[Role]:
     """Update role (PATCH /v2/roles/{role_id}).
 
+    Changes a custom role and returns it; built-in roles cannot be changed. Send at least one
+    of `name`, `description` or `permissions`. `permissions` replaces the whole stored set. A
+    new name must be unique in the account (409). Server-set members cannot change. Sending
+    the same body twice gives the same result.
+
     Args:
         role_id (str):
-        body (UpdateRoleRequest): Changes to a custom role.
+        body (UpdateRoleRequest): Body of `updateRole`: send at least one member; members left out
+            keep their value.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -94,9 +100,15 @@ def sync(
 ) -> Role:
     """Update role (PATCH /v2/roles/{role_id}).
 
+    Changes a custom role and returns it; built-in roles cannot be changed. Send at least one
+    of `name`, `description` or `permissions`. `permissions` replaces the whole stored set. A
+    new name must be unique in the account (409). Server-set members cannot change. Sending
+    the same body twice gives the same result.
+
     Args:
         role_id (str):
-        body (UpdateRoleRequest): Changes to a custom role.
+        body (UpdateRoleRequest): Body of `updateRole`: send at least one member; members left out
+            keep their value.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -120,9 +132,15 @@ async def asyncio_detailed(
 ) -> Response[Role]:
     """Update role (PATCH /v2/roles/{role_id}).
 
+    Changes a custom role and returns it; built-in roles cannot be changed. Send at least one
+    of `name`, `description` or `permissions`. `permissions` replaces the whole stored set. A
+    new name must be unique in the account (409). Server-set members cannot change. Sending
+    the same body twice gives the same result.
+
     Args:
         role_id (str):
-        body (UpdateRoleRequest): Changes to a custom role.
+        body (UpdateRoleRequest): Body of `updateRole`: send at least one member; members left out
+            keep their value.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -147,9 +165,15 @@ async def asyncio(
 ) -> Role:
     """Update role (PATCH /v2/roles/{role_id}).
 
+    Changes a custom role and returns it; built-in roles cannot be changed. Send at least one
+    of `name`, `description` or `permissions`. `permissions` replaces the whole stored set. A
+    new name must be unique in the account (409). Server-set members cannot change. Sending
+    the same body twice gives the same result.
+
     Args:
         role_id (str):
-        body (UpdateRoleRequest): Changes to a custom role.
+        body (UpdateRoleRequest): Body of `updateRole`: send at least one member; members left out
+            keep their value.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

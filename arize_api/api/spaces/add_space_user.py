@@ -69,9 +69,19 @@ def sync_detailed(
 ) -> Response[SpaceMembership]:
     """Add space user (POST /v2/spaces/{space_id}/users).
 
+    Makes an existing account user a member of a space with a role and returns the membership
+    with 200. `role` is either `PREDEFINED` with a `name` (`ADMIN`, `MEMBER`, `READ_ONLY` or
+    `ANNOTATOR`) or `CUSTOM` with the `id` of a custom role. For a user who is already a
+    member, the role is replaced instead, so the call is safe to repeat. The user must already
+    belong to the space's organization (400 otherwise; nobody is enrolled automatically). The
+    `ANNOTATOR` role is for users whose account role is annotator, and such users can hold
+    only that role. Needs space admin for a predefined role, or `ROLE_BINDING_CREATE` for a
+    custom one.
+
     Args:
         space_id (str):
-        body (AddSpaceUserRequest): Add an existing user to a space with a role.
+        body (AddSpaceUserRequest): Body of `addSpaceUser`: an existing user of the space's
+            organization and the space role to give them.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -96,9 +106,19 @@ def sync(
 ) -> SpaceMembership:
     """Add space user (POST /v2/spaces/{space_id}/users).
 
+    Makes an existing account user a member of a space with a role and returns the membership
+    with 200. `role` is either `PREDEFINED` with a `name` (`ADMIN`, `MEMBER`, `READ_ONLY` or
+    `ANNOTATOR`) or `CUSTOM` with the `id` of a custom role. For a user who is already a
+    member, the role is replaced instead, so the call is safe to repeat. The user must already
+    belong to the space's organization (400 otherwise; nobody is enrolled automatically). The
+    `ANNOTATOR` role is for users whose account role is annotator, and such users can hold
+    only that role. Needs space admin for a predefined role, or `ROLE_BINDING_CREATE` for a
+    custom one.
+
     Args:
         space_id (str):
-        body (AddSpaceUserRequest): Add an existing user to a space with a role.
+        body (AddSpaceUserRequest): Body of `addSpaceUser`: an existing user of the space's
+            organization and the space role to give them.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -122,9 +142,19 @@ async def asyncio_detailed(
 ) -> Response[SpaceMembership]:
     """Add space user (POST /v2/spaces/{space_id}/users).
 
+    Makes an existing account user a member of a space with a role and returns the membership
+    with 200. `role` is either `PREDEFINED` with a `name` (`ADMIN`, `MEMBER`, `READ_ONLY` or
+    `ANNOTATOR`) or `CUSTOM` with the `id` of a custom role. For a user who is already a
+    member, the role is replaced instead, so the call is safe to repeat. The user must already
+    belong to the space's organization (400 otherwise; nobody is enrolled automatically). The
+    `ANNOTATOR` role is for users whose account role is annotator, and such users can hold
+    only that role. Needs space admin for a predefined role, or `ROLE_BINDING_CREATE` for a
+    custom one.
+
     Args:
         space_id (str):
-        body (AddSpaceUserRequest): Add an existing user to a space with a role.
+        body (AddSpaceUserRequest): Body of `addSpaceUser`: an existing user of the space's
+            organization and the space role to give them.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -149,9 +179,19 @@ async def asyncio(
 ) -> SpaceMembership:
     """Add space user (POST /v2/spaces/{space_id}/users).
 
+    Makes an existing account user a member of a space with a role and returns the membership
+    with 200. `role` is either `PREDEFINED` with a `name` (`ADMIN`, `MEMBER`, `READ_ONLY` or
+    `ANNOTATOR`) or `CUSTOM` with the `id` of a custom role. For a user who is already a
+    member, the role is replaced instead, so the call is safe to repeat. The user must already
+    belong to the space's organization (400 otherwise; nobody is enrolled automatically). The
+    `ANNOTATOR` role is for users whose account role is annotator, and such users can hold
+    only that role. Needs space admin for a predefined role, or `ROLE_BINDING_CREATE` for a
+    custom one.
+
     Args:
         space_id (str):
-        body (AddSpaceUserRequest): Add an existing user to a space with a role.
+        body (AddSpaceUserRequest): Body of `addSpaceUser`: an existing user of the space's
+            organization and the space role to give them.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -65,8 +65,13 @@ def sync_detailed(
 ) -> Response[Space]:
     """Create space (POST /v2/spaces).
 
+    Creates a space in an organization and returns it with 201. `name` and `organization_id`
+    are required, and the name must be unique in the organization (409 on a clash, so a
+    repeated call fails). When left out, `description` is an empty string and `is_private` is
+    false. `id` and `created_at` are set by the server and refused in the body.
+
     Args:
-        body (CreateSpaceRequest): A new space in an organization.
+        body (CreateSpaceRequest): Body of `createSpace`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -89,8 +94,13 @@ def sync(
 ) -> Space:
     """Create space (POST /v2/spaces).
 
+    Creates a space in an organization and returns it with 201. `name` and `organization_id`
+    are required, and the name must be unique in the organization (409 on a clash, so a
+    repeated call fails). When left out, `description` is an empty string and `is_private` is
+    false. `id` and `created_at` are set by the server and refused in the body.
+
     Args:
-        body (CreateSpaceRequest): A new space in an organization.
+        body (CreateSpaceRequest): Body of `createSpace`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -112,8 +122,13 @@ async def asyncio_detailed(
 ) -> Response[Space]:
     """Create space (POST /v2/spaces).
 
+    Creates a space in an organization and returns it with 201. `name` and `organization_id`
+    are required, and the name must be unique in the organization (409 on a clash, so a
+    repeated call fails). When left out, `description` is an empty string and `is_private` is
+    false. `id` and `created_at` are set by the server and refused in the body.
+
     Args:
-        body (CreateSpaceRequest): A new space in an organization.
+        body (CreateSpaceRequest): Body of `createSpace`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -136,8 +151,13 @@ async def asyncio(
 ) -> Space:
     """Create space (POST /v2/spaces).
 
+    Creates a space in an organization and returns it with 201. `name` and `organization_id`
+    are required, and the name must be unique in the organization (409 on a clash, so a
+    repeated call fails). When left out, `description` is an empty string and `is_private` is
+    false. `id` and `created_at` are set by the server and refused in the body.
+
     Args:
-        body (CreateSpaceRequest): A new space in an organization.
+        body (CreateSpaceRequest): Body of `createSpace`.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -53,6 +53,10 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete space (DELETE /v2/spaces/{space_id}).
 
+    Deletes a space and everything it holds (models, monitors, dashboards, datasets, custom
+    metrics and more), for good, and answers 204. Returns 404 when the space does not exist or
+    is not visible.
+
     Args:
         space_id (str):
 
@@ -77,6 +81,10 @@ def sync(
 ) -> None:
     """Delete space (DELETE /v2/spaces/{space_id}).
 
+    Deletes a space and everything it holds (models, monitors, dashboards, datasets, custom
+    metrics and more), for good, and answers 204. Returns 404 when the space does not exist or
+    is not visible.
+
     Args:
         space_id (str):
 
@@ -99,6 +107,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Delete space (DELETE /v2/spaces/{space_id}).
+
+    Deletes a space and everything it holds (models, monitors, dashboards, datasets, custom
+    metrics and more), for good, and answers 204. Returns 404 when the space does not exist or
+    is not visible.
 
     Args:
         space_id (str):
@@ -123,6 +135,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Delete space (DELETE /v2/spaces/{space_id}).
+
+    Deletes a space and everything it holds (models, monitors, dashboards, datasets, custom
+    metrics and more), for good, and answers 204. Returns 404 when the space does not exist or
+    is not visible.
 
     Args:
         space_id (str):

@@ -57,6 +57,9 @@ def sync_detailed(
 ) -> Response[Space]:
     """Get space (GET /v2/spaces/{space_id}).
 
+    Returns one space by its ID. Returns 404 when it does not exist or the caller cannot read
+    it.
+
     Args:
         space_id (str):
 
@@ -81,6 +84,9 @@ def sync(
 ) -> Space:
     """Get space (GET /v2/spaces/{space_id}).
 
+    Returns one space by its ID. Returns 404 when it does not exist or the caller cannot read
+    it.
+
     Args:
         space_id (str):
 
@@ -103,6 +109,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Space]:
     """Get space (GET /v2/spaces/{space_id}).
+
+    Returns one space by its ID. Returns 404 when it does not exist or the caller cannot read
+    it.
 
     Args:
         space_id (str):
@@ -127,6 +136,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Space:
     """Get space (GET /v2/spaces/{space_id}).
+
+    Returns one space by its ID. Returns 404 when it does not exist or the caller cannot read
+    it.
 
     Args:
         space_id (str):

@@ -79,6 +79,10 @@ def sync_detailed(
 ) -> Response[ListSpacesResponse]:
     """List spaces (GET /v2/spaces).
 
+    Lists the spaces the caller can access, one page at a time. `org_id` keeps the spaces of
+    one organization (404 when it is missing or not readable); `name` keeps those whose name
+    contains the text, ignoring case. Read-only, so safe to repeat.
+
     Args:
         org_id (str | Unset):
         name (str | Unset):
@@ -112,6 +116,10 @@ def sync(
 ) -> ListSpacesResponse:
     """List spaces (GET /v2/spaces).
 
+    Lists the spaces the caller can access, one page at a time. `org_id` keeps the spaces of
+    one organization (404 when it is missing or not readable); `name` keeps those whose name
+    contains the text, ignoring case. Read-only, so safe to repeat.
+
     Args:
         org_id (str | Unset):
         name (str | Unset):
@@ -143,6 +151,10 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
 ) -> Response[ListSpacesResponse]:
     """List spaces (GET /v2/spaces).
+
+    Lists the spaces the caller can access, one page at a time. `org_id` keeps the spaces of
+    one organization (404 when it is missing or not readable); `name` keeps those whose name
+    contains the text, ignoring case. Read-only, so safe to repeat.
 
     Args:
         org_id (str | Unset):
@@ -176,6 +188,10 @@ async def asyncio(
     cursor: str | Unset = UNSET,
 ) -> ListSpacesResponse:
     """List spaces (GET /v2/spaces).
+
+    Lists the spaces the caller can access, one page at a time. `org_id` keeps the spaces of
+    one organization (404 when it is missing or not readable); `name` keeps those whose name
+    contains the text, ignoring case. Read-only, so safe to repeat.
 
     Args:
         org_id (str | Unset):

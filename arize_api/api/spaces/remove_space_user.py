@@ -55,6 +55,10 @@ def sync_detailed(
 ) -> Response[None]:
     """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id}).
 
+    Removes a user from a space, including every role binding the user has on it, and answers
+    204. Returns 404 when the user is not a member, which is also what a second call gets.
+    Needs space admin or `ROLE_BINDING_DELETE`.
+
     Args:
         space_id (str):
         user_id (str):
@@ -82,6 +86,10 @@ def sync(
 ) -> None:
     """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id}).
 
+    Removes a user from a space, including every role binding the user has on it, and answers
+    204. Returns 404 when the user is not a member, which is also what a second call gets.
+    Needs space admin or `ROLE_BINDING_DELETE`.
+
     Args:
         space_id (str):
         user_id (str):
@@ -107,6 +115,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id}).
+
+    Removes a user from a space, including every role binding the user has on it, and answers
+    204. Returns 404 when the user is not a member, which is also what a second call gets.
+    Needs space admin or `ROLE_BINDING_DELETE`.
 
     Args:
         space_id (str):
@@ -134,6 +146,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id}).
+
+    Removes a user from a space, including every role binding the user has on it, and answers
+    204. Returns 404 when the user is not a member, which is also what a second call gets.
+    Needs space admin or `ROLE_BINDING_DELETE`.
 
     Args:
         space_id (str):

@@ -67,9 +67,17 @@ def sync_detailed(
 ) -> Response[Space]:
     """Update space (PATCH /v2/spaces/{space_id}).
 
+    Changes a space's settings and returns the space. Send at least one member; members left
+    out keep their value. `description`, `default_llm_integration` and `default_agent_runtime`
+    take `null` to clear them, and an object value replaces the stored setting. A new name
+    must be unique in the organization (409). `id` and `created_at` cannot change. Sending the
+    same body twice gives the same result.
+
     Args:
         space_id (str):
-        body (UpdateSpaceRequest): Changes to a space; null clears a nullable field.
+        body (UpdateSpaceRequest): Body of `updateSpace`: send at least one member. Members left
+            out keep their value, `null` clears a clearable one, and an object replaces the stored
+            setting.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -94,9 +102,17 @@ def sync(
 ) -> Space:
     """Update space (PATCH /v2/spaces/{space_id}).
 
+    Changes a space's settings and returns the space. Send at least one member; members left
+    out keep their value. `description`, `default_llm_integration` and `default_agent_runtime`
+    take `null` to clear them, and an object value replaces the stored setting. A new name
+    must be unique in the organization (409). `id` and `created_at` cannot change. Sending the
+    same body twice gives the same result.
+
     Args:
         space_id (str):
-        body (UpdateSpaceRequest): Changes to a space; null clears a nullable field.
+        body (UpdateSpaceRequest): Body of `updateSpace`: send at least one member. Members left
+            out keep their value, `null` clears a clearable one, and an object replaces the stored
+            setting.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -120,9 +136,17 @@ async def asyncio_detailed(
 ) -> Response[Space]:
     """Update space (PATCH /v2/spaces/{space_id}).
 
+    Changes a space's settings and returns the space. Send at least one member; members left
+    out keep their value. `description`, `default_llm_integration` and `default_agent_runtime`
+    take `null` to clear them, and an object value replaces the stored setting. A new name
+    must be unique in the organization (409). `id` and `created_at` cannot change. Sending the
+    same body twice gives the same result.
+
     Args:
         space_id (str):
-        body (UpdateSpaceRequest): Changes to a space; null clears a nullable field.
+        body (UpdateSpaceRequest): Body of `updateSpace`: send at least one member. Members left
+            out keep their value, `null` clears a clearable one, and an object replaces the stored
+            setting.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -147,9 +171,17 @@ async def asyncio(
 ) -> Space:
     """Update space (PATCH /v2/spaces/{space_id}).
 
+    Changes a space's settings and returns the space. Send at least one member; members left
+    out keep their value. `description`, `default_llm_integration` and `default_agent_runtime`
+    take `null` to clear them, and an object value replaces the stored setting. A new name
+    must be unique in the organization (409). `id` and `created_at` cannot change. Sending the
+    same body twice gives the same result.
+
     Args:
         space_id (str):
-        body (UpdateSpaceRequest): Changes to a space; null clears a nullable field.
+        body (UpdateSpaceRequest): Body of `updateSpace`: send at least one member. Members left
+            out keep their value, `null` clears a clearable one, and an object replaces the stored
+            setting.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

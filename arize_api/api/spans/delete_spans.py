@@ -67,9 +67,17 @@ def sync_detailed(
 ) -> Response[DeleteSpansResponse]:
     """Delete spans (DELETE /v2/spans).
 
+    Deletes 1 to 5000 spans of a project by span id; there is no undo. Only spans inside the
+    time window are searched: `start_time` defaults to two years ago and `end_time` to now,
+    and narrowing the window to the spans' approximate time makes the search much cheaper. The
+    200 body lists `deleted_span_ids` and `not_deleted_span_ids`. `completed` false means
+    processing stopped early: resend the whole request. With `completed` true, an id in
+    `not_deleted_span_ids` was not found (never ingested or already deleted). A 503 carries
+    the same lists after a partial failure. Idempotent: resending ids already deleted is safe.
+
     Args:
-        body (DeleteSpansRequest): Ids of the spans to delete from a project, optionally within a
-            time window.
+        body (DeleteSpansRequest): The spans of a project to delete, by span id, optionally within
+            a time window.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -92,9 +100,17 @@ def sync(
 ) -> DeleteSpansResponse:
     """Delete spans (DELETE /v2/spans).
 
+    Deletes 1 to 5000 spans of a project by span id; there is no undo. Only spans inside the
+    time window are searched: `start_time` defaults to two years ago and `end_time` to now,
+    and narrowing the window to the spans' approximate time makes the search much cheaper. The
+    200 body lists `deleted_span_ids` and `not_deleted_span_ids`. `completed` false means
+    processing stopped early: resend the whole request. With `completed` true, an id in
+    `not_deleted_span_ids` was not found (never ingested or already deleted). A 503 carries
+    the same lists after a partial failure. Idempotent: resending ids already deleted is safe.
+
     Args:
-        body (DeleteSpansRequest): Ids of the spans to delete from a project, optionally within a
-            time window.
+        body (DeleteSpansRequest): The spans of a project to delete, by span id, optionally within
+            a time window.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -116,9 +132,17 @@ async def asyncio_detailed(
 ) -> Response[DeleteSpansResponse]:
     """Delete spans (DELETE /v2/spans).
 
+    Deletes 1 to 5000 spans of a project by span id; there is no undo. Only spans inside the
+    time window are searched: `start_time` defaults to two years ago and `end_time` to now,
+    and narrowing the window to the spans' approximate time makes the search much cheaper. The
+    200 body lists `deleted_span_ids` and `not_deleted_span_ids`. `completed` false means
+    processing stopped early: resend the whole request. With `completed` true, an id in
+    `not_deleted_span_ids` was not found (never ingested or already deleted). A 503 carries
+    the same lists after a partial failure. Idempotent: resending ids already deleted is safe.
+
     Args:
-        body (DeleteSpansRequest): Ids of the spans to delete from a project, optionally within a
-            time window.
+        body (DeleteSpansRequest): The spans of a project to delete, by span id, optionally within
+            a time window.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -141,9 +165,17 @@ async def asyncio(
 ) -> DeleteSpansResponse:
     """Delete spans (DELETE /v2/spans).
 
+    Deletes 1 to 5000 spans of a project by span id; there is no undo. Only spans inside the
+    time window are searched: `start_time` defaults to two years ago and `end_time` to now,
+    and narrowing the window to the spans' approximate time makes the search much cheaper. The
+    200 body lists `deleted_span_ids` and `not_deleted_span_ids`. `completed` false means
+    processing stopped early: resend the whole request. With `completed` true, an id in
+    `not_deleted_span_ids` was not found (never ingested or already deleted). A 503 carries
+    the same lists after a partial failure. Idempotent: resending ids already deleted is safe.
+
     Args:
-        body (DeleteSpansRequest): Ids of the spans to delete from a project, optionally within a
-            time window.
+        body (DeleteSpansRequest): The spans of a project to delete, by span id, optionally within
+            a time window.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -65,8 +65,15 @@ def sync_detailed(
 ) -> Response[Tag]:
     """Create tag (POST /v2/tags).
 
+    Creates a tag in a space and returns it with 201; any resource of the space can then carry
+    it. `name` is required, must not be blank after trimming, has at most 100 characters, and
+    must be unique in the space ignoring case (`Production` and `production` clash), else 409.
+    `space_id` must be a space where the caller may create tags. `id`, `created_at`,
+    `updated_at` and unknown members are rejected with 400. `color`, when sent, must be a
+    `TagColor` value. Not idempotent: a repeat fails with 409 on the name.
+
     Args:
-        body (CreateTagRequest): A new tag in a space.
+        body (CreateTagRequest): A new tag of a space; unknown members are rejected with 400.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -89,8 +96,15 @@ def sync(
 ) -> Tag:
     """Create tag (POST /v2/tags).
 
+    Creates a tag in a space and returns it with 201; any resource of the space can then carry
+    it. `name` is required, must not be blank after trimming, has at most 100 characters, and
+    must be unique in the space ignoring case (`Production` and `production` clash), else 409.
+    `space_id` must be a space where the caller may create tags. `id`, `created_at`,
+    `updated_at` and unknown members are rejected with 400. `color`, when sent, must be a
+    `TagColor` value. Not idempotent: a repeat fails with 409 on the name.
+
     Args:
-        body (CreateTagRequest): A new tag in a space.
+        body (CreateTagRequest): A new tag of a space; unknown members are rejected with 400.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -112,8 +126,15 @@ async def asyncio_detailed(
 ) -> Response[Tag]:
     """Create tag (POST /v2/tags).
 
+    Creates a tag in a space and returns it with 201; any resource of the space can then carry
+    it. `name` is required, must not be blank after trimming, has at most 100 characters, and
+    must be unique in the space ignoring case (`Production` and `production` clash), else 409.
+    `space_id` must be a space where the caller may create tags. `id`, `created_at`,
+    `updated_at` and unknown members are rejected with 400. `color`, when sent, must be a
+    `TagColor` value. Not idempotent: a repeat fails with 409 on the name.
+
     Args:
-        body (CreateTagRequest): A new tag in a space.
+        body (CreateTagRequest): A new tag of a space; unknown members are rejected with 400.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -136,8 +157,15 @@ async def asyncio(
 ) -> Tag:
     """Create tag (POST /v2/tags).
 
+    Creates a tag in a space and returns it with 201; any resource of the space can then carry
+    it. `name` is required, must not be blank after trimming, has at most 100 characters, and
+    must be unique in the space ignoring case (`Production` and `production` clash), else 409.
+    `space_id` must be a space where the caller may create tags. `id`, `created_at`,
+    `updated_at` and unknown members are rejected with 400. `color`, when sent, must be a
+    `TagColor` value. Not idempotent: a repeat fails with 409 on the name.
+
     Args:
-        body (CreateTagRequest): A new tag in a space.
+        body (CreateTagRequest): A new tag of a space; unknown members are rejected with 400.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

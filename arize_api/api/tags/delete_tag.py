@@ -53,6 +53,10 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete tag (DELETE /v2/tags/{tag_id}).
 
+    Deletes a tag for good and detaches it from every resource that carried it; the resources
+    themselves are not changed. Answers 204 with no body. Returns 404 when the tag does not
+    exist or cannot be read, so repeating a successful delete returns 404.
+
     Args:
         tag_id (str):
 
@@ -77,6 +81,10 @@ def sync(
 ) -> None:
     """Delete tag (DELETE /v2/tags/{tag_id}).
 
+    Deletes a tag for good and detaches it from every resource that carried it; the resources
+    themselves are not changed. Answers 204 with no body. Returns 404 when the tag does not
+    exist or cannot be read, so repeating a successful delete returns 404.
+
     Args:
         tag_id (str):
 
@@ -99,6 +107,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Delete tag (DELETE /v2/tags/{tag_id}).
+
+    Deletes a tag for good and detaches it from every resource that carried it; the resources
+    themselves are not changed. Answers 204 with no body. Returns 404 when the tag does not
+    exist or cannot be read, so repeating a successful delete returns 404.
 
     Args:
         tag_id (str):
@@ -123,6 +135,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Delete tag (DELETE /v2/tags/{tag_id}).
+
+    Deletes a tag for good and detaches it from every resource that carried it; the resources
+    themselves are not changed. Answers 204 with no body. Returns 404 when the tag does not
+    exist or cannot be read, so repeating a successful delete returns 404.
 
     Args:
         tag_id (str):

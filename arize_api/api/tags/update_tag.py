@@ -67,9 +67,17 @@ def sync_detailed(
 ) -> Response[Tag]:
     """Update tag (PATCH /v2/tags/{tag_id}).
 
+    Changes a tag's `name`, `description` or `color` and returns the tag. Omitted members keep
+    their value, and at least one must be sent: an empty body returns 400, as does an unknown
+    member. A new `name` follows the create rules: not blank, at most 100 characters, unique
+    in the space ignoring case (else 409). `description` and `color` accept `null` to clear
+    them. `updated_at` advances on its own. The change shows on every resource that carries
+    the tag.
+
     Args:
         tag_id (str):
-        body (UpdateTagRequest): Changes to a tag; null clears a nullable field.
+        body (UpdateTagRequest): Changes to a tag: send at least one member; omitted members keep
+            their value and `null` clears a nullable one. Unknown members return 400.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -94,9 +102,17 @@ def sync(
 ) -> Tag:
     """Update tag (PATCH /v2/tags/{tag_id}).
 
+    Changes a tag's `name`, `description` or `color` and returns the tag. Omitted members keep
+    their value, and at least one must be sent: an empty body returns 400, as does an unknown
+    member. A new `name` follows the create rules: not blank, at most 100 characters, unique
+    in the space ignoring case (else 409). `description` and `color` accept `null` to clear
+    them. `updated_at` advances on its own. The change shows on every resource that carries
+    the tag.
+
     Args:
         tag_id (str):
-        body (UpdateTagRequest): Changes to a tag; null clears a nullable field.
+        body (UpdateTagRequest): Changes to a tag: send at least one member; omitted members keep
+            their value and `null` clears a nullable one. Unknown members return 400.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -120,9 +136,17 @@ async def asyncio_detailed(
 ) -> Response[Tag]:
     """Update tag (PATCH /v2/tags/{tag_id}).
 
+    Changes a tag's `name`, `description` or `color` and returns the tag. Omitted members keep
+    their value, and at least one must be sent: an empty body returns 400, as does an unknown
+    member. A new `name` follows the create rules: not blank, at most 100 characters, unique
+    in the space ignoring case (else 409). `description` and `color` accept `null` to clear
+    them. `updated_at` advances on its own. The change shows on every resource that carries
+    the tag.
+
     Args:
         tag_id (str):
-        body (UpdateTagRequest): Changes to a tag; null clears a nullable field.
+        body (UpdateTagRequest): Changes to a tag: send at least one member; omitted members keep
+            their value and `null` clears a nullable one. Unknown members return 400.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -147,9 +171,17 @@ async def asyncio(
 ) -> Tag:
     """Update tag (PATCH /v2/tags/{tag_id}).
 
+    Changes a tag's `name`, `description` or `color` and returns the tag. Omitted members keep
+    their value, and at least one must be sent: an empty body returns 400, as does an unknown
+    member. A new `name` follows the create rules: not blank, at most 100 characters, unique
+    in the space ignoring case (else 409). `description` and `color` accept `null` to clear
+    them. `updated_at` advances on its own. The change shows on every resource that carries
+    the tag.
+
     Args:
         tag_id (str):
-        body (UpdateTagRequest): Changes to a tag; null clears a nullable field.
+        body (UpdateTagRequest): Changes to a tag: send at least one member; omitted members keep
+            their value and `null` clears a nullable one. Unknown members return 400.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -57,6 +57,10 @@ def sync_detailed(
 ) -> Response[TaskRun]:
     """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
 
+    Cancels a task run and returns the run. Only a run whose status is `PENDING` or `RUNNING`
+    can be cancelled. Returns 404 when the run does not exist or cannot be read, and 403 when
+    the caller can read it but may not cancel it.
+
     Args:
         run_id (str):
 
@@ -81,6 +85,10 @@ def sync(
 ) -> TaskRun:
     """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
 
+    Cancels a task run and returns the run. Only a run whose status is `PENDING` or `RUNNING`
+    can be cancelled. Returns 404 when the run does not exist or cannot be read, and 403 when
+    the caller can read it but may not cancel it.
+
     Args:
         run_id (str):
 
@@ -103,6 +111,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[TaskRun]:
     """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
+
+    Cancels a task run and returns the run. Only a run whose status is `PENDING` or `RUNNING`
+    can be cancelled. Returns 404 when the run does not exist or cannot be read, and 403 when
+    the caller can read it but may not cancel it.
 
     Args:
         run_id (str):
@@ -127,6 +139,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> TaskRun:
     """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
+
+    Cancels a task run and returns the run. Only a run whose status is `PENDING` or `RUNNING`
+    can be cancelled. Returns 404 when the run does not exist or cannot be read, and 403 when
+    the caller can read it but may not cancel it.
 
     Args:
         run_id (str):

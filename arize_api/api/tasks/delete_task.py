@@ -53,6 +53,10 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete task (DELETE /v2/tasks/{task_id}).
 
+    Deletes a task together with what hangs off it, such as its evaluator settings and its
+    runs. The deletion cannot be undone. Returns 204 with no body; 404 when the task does not
+    exist or cannot be read, and 403 when the caller can read it but may not delete it.
+
     Args:
         task_id (str):
 
@@ -77,6 +81,10 @@ def sync(
 ) -> None:
     """Delete task (DELETE /v2/tasks/{task_id}).
 
+    Deletes a task together with what hangs off it, such as its evaluator settings and its
+    runs. The deletion cannot be undone. Returns 204 with no body; 404 when the task does not
+    exist or cannot be read, and 403 when the caller can read it but may not delete it.
+
     Args:
         task_id (str):
 
@@ -99,6 +107,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Delete task (DELETE /v2/tasks/{task_id}).
+
+    Deletes a task together with what hangs off it, such as its evaluator settings and its
+    runs. The deletion cannot be undone. Returns 204 with no body; 404 when the task does not
+    exist or cannot be read, and 403 when the caller can read it but may not delete it.
 
     Args:
         task_id (str):
@@ -123,6 +135,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Delete task (DELETE /v2/tasks/{task_id}).
+
+    Deletes a task together with what hangs off it, such as its evaluator settings and its
+    runs. The deletion cannot be undone. Returns 204 with no body; 404 when the task does not
+    exist or cannot be read, and 403 when the caller can read it but may not delete it.
 
     Args:
         task_id (str):

@@ -57,6 +57,10 @@ def sync_detailed(
 ) -> Response[Task]:
     """Get task (GET /v2/tasks/{task_id}).
 
+    Returns one task with its evaluators, its query filters and, for `RUN_EXPERIMENT` tasks,
+    the stored run configuration. Returns 404 when the task does not exist or the caller
+    cannot read it. Read-only.
+
     Args:
         task_id (str):
 
@@ -81,6 +85,10 @@ def sync(
 ) -> Task:
     """Get task (GET /v2/tasks/{task_id}).
 
+    Returns one task with its evaluators, its query filters and, for `RUN_EXPERIMENT` tasks,
+    the stored run configuration. Returns 404 when the task does not exist or the caller
+    cannot read it. Read-only.
+
     Args:
         task_id (str):
 
@@ -103,6 +111,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Task]:
     """Get task (GET /v2/tasks/{task_id}).
+
+    Returns one task with its evaluators, its query filters and, for `RUN_EXPERIMENT` tasks,
+    the stored run configuration. Returns 404 when the task does not exist or the caller
+    cannot read it. Read-only.
 
     Args:
         task_id (str):
@@ -127,6 +139,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Task:
     """Get task (GET /v2/tasks/{task_id}).
+
+    Returns one task with its evaluators, its query filters and, for `RUN_EXPERIMENT` tasks,
+    the stored run configuration. Returns 404 when the task does not exist or the caller
+    cannot read it. Read-only.
 
     Args:
         task_id (str):

@@ -57,6 +57,10 @@ def sync_detailed(
 ) -> Response[TaskRun]:
     """Get task run (GET /v2/task-runs/{run_id}).
 
+    Returns one task run with its status, counters and data window. Poll it after a trigger
+    until the status is terminal (`COMPLETED`, `FAILED` or `CANCELLED`). Returns 404 when the
+    run does not exist or the caller cannot read it. Read-only and safe to repeat.
+
     Args:
         run_id (str):
 
@@ -81,6 +85,10 @@ def sync(
 ) -> TaskRun:
     """Get task run (GET /v2/task-runs/{run_id}).
 
+    Returns one task run with its status, counters and data window. Poll it after a trigger
+    until the status is terminal (`COMPLETED`, `FAILED` or `CANCELLED`). Returns 404 when the
+    run does not exist or the caller cannot read it. Read-only and safe to repeat.
+
     Args:
         run_id (str):
 
@@ -103,6 +111,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[TaskRun]:
     """Get task run (GET /v2/task-runs/{run_id}).
+
+    Returns one task run with its status, counters and data window. Poll it after a trigger
+    until the status is terminal (`COMPLETED`, `FAILED` or `CANCELLED`). Returns 404 when the
+    run does not exist or the caller cannot read it. Read-only and safe to repeat.
 
     Args:
         run_id (str):
@@ -127,6 +139,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> TaskRun:
     """Get task run (GET /v2/task-runs/{run_id}).
+
+    Returns one task run with its status, counters and data window. Poll it after a trigger
+    until the status is terminal (`COMPLETED`, `FAILED` or `CANCELLED`). Returns 404 when the
+    run does not exist or the caller cannot read it. Read-only and safe to repeat.
 
     Args:
         run_id (str):

@@ -84,9 +84,15 @@ def sync_detailed(
 ) -> Response[ListTaskRunsResponse]:
     """List task runs (GET /v2/tasks/{task_id}/runs).
 
+    Returns a page of the runs of one task, optionally only those in one `status`. Returns 404
+    when the task does not exist or cannot be read. No sort order is documented. Read-only and
+    safe to repeat.
+
     Args:
         task_id (str):
-        status (TaskRunStatus | Unset): Where a task run is in its life.
+        status (TaskRunStatus | Unset): Where a task run is in its life: `PENDING` (created, not
+            started), `RUNNING`, and the terminal states `COMPLETED` (finished), `FAILED` (stopped on
+            an error) and `CANCELLED` (stopped before the end).
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
 
@@ -117,9 +123,15 @@ def sync(
 ) -> ListTaskRunsResponse:
     """List task runs (GET /v2/tasks/{task_id}/runs).
 
+    Returns a page of the runs of one task, optionally only those in one `status`. Returns 404
+    when the task does not exist or cannot be read. No sort order is documented. Read-only and
+    safe to repeat.
+
     Args:
         task_id (str):
-        status (TaskRunStatus | Unset): Where a task run is in its life.
+        status (TaskRunStatus | Unset): Where a task run is in its life: `PENDING` (created, not
+            started), `RUNNING`, and the terminal states `COMPLETED` (finished), `FAILED` (stopped on
+            an error) and `CANCELLED` (stopped before the end).
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
 
@@ -149,9 +161,15 @@ async def asyncio_detailed(
 ) -> Response[ListTaskRunsResponse]:
     """List task runs (GET /v2/tasks/{task_id}/runs).
 
+    Returns a page of the runs of one task, optionally only those in one `status`. Returns 404
+    when the task does not exist or cannot be read. No sort order is documented. Read-only and
+    safe to repeat.
+
     Args:
         task_id (str):
-        status (TaskRunStatus | Unset): Where a task run is in its life.
+        status (TaskRunStatus | Unset): Where a task run is in its life: `PENDING` (created, not
+            started), `RUNNING`, and the terminal states `COMPLETED` (finished), `FAILED` (stopped on
+            an error) and `CANCELLED` (stopped before the end).
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
 
@@ -182,9 +200,15 @@ async def asyncio(
 ) -> ListTaskRunsResponse:
     """List task runs (GET /v2/tasks/{task_id}/runs).
 
+    Returns a page of the runs of one task, optionally only those in one `status`. Returns 404
+    when the task does not exist or cannot be read. No sort order is documented. Read-only and
+    safe to repeat.
+
     Args:
         task_id (str):
-        status (TaskRunStatus | Unset): Where a task run is in its life.
+        status (TaskRunStatus | Unset): Where a task run is in its life: `PENDING` (created, not
+            started), `RUNNING`, and the terminal states `COMPLETED` (finished), `FAILED` (stopped on
+            an error) and `CANCELLED` (stopped before the end).
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
 

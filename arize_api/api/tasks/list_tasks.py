@@ -100,13 +100,21 @@ def sync_detailed(
 ) -> Response[ListTasksResponse]:
     """List tasks (GET /v2/tasks).
 
+    Returns a page of the tasks the caller can read. Narrow it by space (`space_id` exactly,
+    `space_name` by part of the name, ignoring case), by part of the task `name`, or by
+    `project_id`, `dataset_id` or `type`. Returns 404 when a given space, project or dataset
+    does not exist or cannot be read. No sort order is documented. Read-only and safe to
+    repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
         name (str | Unset):
         project_id (str | Unset):
         dataset_id (str | Unset):
-        type_ (TaskType | Unset): The kinds of task.
+        type_ (TaskType | Unset): The kinds of task: `TEMPLATE_EVALUATION` (LLM-judged
+            evaluators), `CODE_EVALUATION` (code evaluators) and `RUN_EXPERIMENT` (experiments over a
+            dataset).
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
 
@@ -145,13 +153,21 @@ def sync(
 ) -> ListTasksResponse:
     """List tasks (GET /v2/tasks).
 
+    Returns a page of the tasks the caller can read. Narrow it by space (`space_id` exactly,
+    `space_name` by part of the name, ignoring case), by part of the task `name`, or by
+    `project_id`, `dataset_id` or `type`. Returns 404 when a given space, project or dataset
+    does not exist or cannot be read. No sort order is documented. Read-only and safe to
+    repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
         name (str | Unset):
         project_id (str | Unset):
         dataset_id (str | Unset):
-        type_ (TaskType | Unset): The kinds of task.
+        type_ (TaskType | Unset): The kinds of task: `TEMPLATE_EVALUATION` (LLM-judged
+            evaluators), `CODE_EVALUATION` (code evaluators) and `RUN_EXPERIMENT` (experiments over a
+            dataset).
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
 
@@ -189,13 +205,21 @@ async def asyncio_detailed(
 ) -> Response[ListTasksResponse]:
     """List tasks (GET /v2/tasks).
 
+    Returns a page of the tasks the caller can read. Narrow it by space (`space_id` exactly,
+    `space_name` by part of the name, ignoring case), by part of the task `name`, or by
+    `project_id`, `dataset_id` or `type`. Returns 404 when a given space, project or dataset
+    does not exist or cannot be read. No sort order is documented. Read-only and safe to
+    repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
         name (str | Unset):
         project_id (str | Unset):
         dataset_id (str | Unset):
-        type_ (TaskType | Unset): The kinds of task.
+        type_ (TaskType | Unset): The kinds of task: `TEMPLATE_EVALUATION` (LLM-judged
+            evaluators), `CODE_EVALUATION` (code evaluators) and `RUN_EXPERIMENT` (experiments over a
+            dataset).
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
 
@@ -234,13 +258,21 @@ async def asyncio(
 ) -> ListTasksResponse:
     """List tasks (GET /v2/tasks).
 
+    Returns a page of the tasks the caller can read. Narrow it by space (`space_id` exactly,
+    `space_name` by part of the name, ignoring case), by part of the task `name`, or by
+    `project_id`, `dataset_id` or `type`. Returns 404 when a given space, project or dataset
+    does not exist or cannot be read. No sort order is documented. Read-only and safe to
+    repeat.
+
     Args:
         space_id (str | Unset):
         space_name (str | Unset):
         name (str | Unset):
         project_id (str | Unset):
         dataset_id (str | Unset):
-        type_ (TaskType | Unset): The kinds of task.
+        type_ (TaskType | Unset): The kinds of task: `TEMPLATE_EVALUATION` (LLM-judged
+            evaluators), `CODE_EVALUATION` (code evaluators) and `RUN_EXPERIMENT` (experiments over a
+            dataset).
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
 

@@ -75,8 +75,19 @@ def sync_detailed(
 ) -> Response[User | CreateUserResponse]:
     """Invite user (POST /v2/users).
 
+    Adds a user to the account; `invite_mode` says how. `NONE` adds an active user at once
+    with no invitation, for accounts that sign in through SSO. `EMAIL_LINK` creates an
+    `INVITED` user and emails a verification link. `TEMPORARY_PASSWORD` creates an `INVITED`
+    user and returns a one-time `temporary_password`, to be changed at first login. For the
+    two invitation modes the call is keyed on `email`: an unknown or `EXPIRED` address gives
+    201 and a new invitation; a pending invitation gives 200 with that user and sends nothing;
+    an active member gives 409, and so does a deactivated user, who cannot be invited again.
+    With `NONE`, an address of an active member returns 409. Needs account admin or member;
+    members may grant only `MEMBER` or `ANNOTATOR`.
+
     Args:
-        body (CreateUserRequest): A user to invite to the account.
+        body (CreateUserRequest): Body of `createUser`. The account role decides the user's
+            developer permissions.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -99,8 +110,19 @@ def sync(
 ) -> User | CreateUserResponse:
     """Invite user (POST /v2/users).
 
+    Adds a user to the account; `invite_mode` says how. `NONE` adds an active user at once
+    with no invitation, for accounts that sign in through SSO. `EMAIL_LINK` creates an
+    `INVITED` user and emails a verification link. `TEMPORARY_PASSWORD` creates an `INVITED`
+    user and returns a one-time `temporary_password`, to be changed at first login. For the
+    two invitation modes the call is keyed on `email`: an unknown or `EXPIRED` address gives
+    201 and a new invitation; a pending invitation gives 200 with that user and sends nothing;
+    an active member gives 409, and so does a deactivated user, who cannot be invited again.
+    With `NONE`, an address of an active member returns 409. Needs account admin or member;
+    members may grant only `MEMBER` or `ANNOTATOR`.
+
     Args:
-        body (CreateUserRequest): A user to invite to the account.
+        body (CreateUserRequest): Body of `createUser`. The account role decides the user's
+            developer permissions.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -122,8 +144,19 @@ async def asyncio_detailed(
 ) -> Response[User | CreateUserResponse]:
     """Invite user (POST /v2/users).
 
+    Adds a user to the account; `invite_mode` says how. `NONE` adds an active user at once
+    with no invitation, for accounts that sign in through SSO. `EMAIL_LINK` creates an
+    `INVITED` user and emails a verification link. `TEMPORARY_PASSWORD` creates an `INVITED`
+    user and returns a one-time `temporary_password`, to be changed at first login. For the
+    two invitation modes the call is keyed on `email`: an unknown or `EXPIRED` address gives
+    201 and a new invitation; a pending invitation gives 200 with that user and sends nothing;
+    an active member gives 409, and so does a deactivated user, who cannot be invited again.
+    With `NONE`, an address of an active member returns 409. Needs account admin or member;
+    members may grant only `MEMBER` or `ANNOTATOR`.
+
     Args:
-        body (CreateUserRequest): A user to invite to the account.
+        body (CreateUserRequest): Body of `createUser`. The account role decides the user's
+            developer permissions.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
@@ -146,8 +179,19 @@ async def asyncio(
 ) -> User | CreateUserResponse:
     """Invite user (POST /v2/users).
 
+    Adds a user to the account; `invite_mode` says how. `NONE` adds an active user at once
+    with no invitation, for accounts that sign in through SSO. `EMAIL_LINK` creates an
+    `INVITED` user and emails a verification link. `TEMPORARY_PASSWORD` creates an `INVITED`
+    user and returns a one-time `temporary_password`, to be changed at first login. For the
+    two invitation modes the call is keyed on `email`: an unknown or `EXPIRED` address gives
+    201 and a new invitation; a pending invitation gives 200 with that user and sends nothing;
+    an active member gives 409, and so does a deactivated user, who cannot be invited again.
+    With `NONE`, an address of an active member returns 409. Needs account admin or member;
+    members may grant only `MEMBER` or `ANNOTATOR`.
+
     Args:
-        body (CreateUserRequest): A user to invite to the account.
+        body (CreateUserRequest): Body of `createUser`. The account role decides the user's
+            developer permissions.
 
     Raises:
         arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).

@@ -53,6 +53,12 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete user (DELETE /v2/users/{user_id}).
 
+    Blocks a user from the account for good and answers 204: the user is marked inactive and
+    can no longer log in. Their organization and space memberships, user API keys and role
+    bindings are removed. A blocked user cannot be invited again. Callers cannot delete
+    themselves. Idempotent: deleting a blocked user again also answers 204. Needs account
+    admin or `USER_DELETE`.
+
     Args:
         user_id (str):
 
@@ -77,6 +83,12 @@ def sync(
 ) -> None:
     """Delete user (DELETE /v2/users/{user_id}).
 
+    Blocks a user from the account for good and answers 204: the user is marked inactive and
+    can no longer log in. Their organization and space memberships, user API keys and role
+    bindings are removed. A blocked user cannot be invited again. Callers cannot delete
+    themselves. Idempotent: deleting a blocked user again also answers 204. Needs account
+    admin or `USER_DELETE`.
+
     Args:
         user_id (str):
 
@@ -99,6 +111,12 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Delete user (DELETE /v2/users/{user_id}).
+
+    Blocks a user from the account for good and answers 204: the user is marked inactive and
+    can no longer log in. Their organization and space memberships, user API keys and role
+    bindings are removed. A blocked user cannot be invited again. Callers cannot delete
+    themselves. Idempotent: deleting a blocked user again also answers 204. Needs account
+    admin or `USER_DELETE`.
 
     Args:
         user_id (str):
@@ -123,6 +141,12 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Delete user (DELETE /v2/users/{user_id}).
+
+    Blocks a user from the account for good and answers 204: the user is marked inactive and
+    can no longer log in. Their organization and space memberships, user API keys and role
+    bindings are removed. A blocked user cannot be invited again. Callers cannot delete
+    themselves. Idempotent: deleting a blocked user again also answers 204. Needs account
+    admin or `USER_DELETE`.
 
     Args:
         user_id (str):

@@ -57,6 +57,10 @@ def sync_detailed(
 ) -> Response[User]:
     """Get user (GET /v2/users/{user_id}).
 
+    Returns one user of the account by ID. Needs account admin, account member, or `USER_READ`
+    on the account. Returns 404 when the user does not exist, belongs to another account, or
+    may not be read by the caller.
+
     Args:
         user_id (str):
 
@@ -81,6 +85,10 @@ def sync(
 ) -> User:
     """Get user (GET /v2/users/{user_id}).
 
+    Returns one user of the account by ID. Needs account admin, account member, or `USER_READ`
+    on the account. Returns 404 when the user does not exist, belongs to another account, or
+    may not be read by the caller.
+
     Args:
         user_id (str):
 
@@ -103,6 +111,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[User]:
     """Get user (GET /v2/users/{user_id}).
+
+    Returns one user of the account by ID. Needs account admin, account member, or `USER_READ`
+    on the account. Returns 404 when the user does not exist, belongs to another account, or
+    may not be read by the caller.
 
     Args:
         user_id (str):
@@ -127,6 +139,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> User:
     """Get user (GET /v2/users/{user_id}).
+
+    Returns one user of the account by ID. Needs account admin, account member, or `USER_READ`
+    on the account. Returns 404 when the user does not exist, belongs to another account, or
+    may not be read by the caller.
 
     Args:
         user_id (str):

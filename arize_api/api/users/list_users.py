@@ -87,6 +87,11 @@ def sync_detailed(
 ) -> Response[ListUsersResponse]:
     """List users (GET /v2/users).
 
+    Lists the account's users, oldest first. `email` keeps users whose address contains the
+    text, ignoring case. `status` can repeat to keep several statuses; without it `ACTIVE`,
+    `INVITED` and `EXPIRED` users are listed. Needs account admin, account member, or
+    `USER_READ` on the account.
+
     Args:
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
@@ -120,6 +125,11 @@ def sync(
 ) -> ListUsersResponse:
     """List users (GET /v2/users).
 
+    Lists the account's users, oldest first. `email` keeps users whose address contains the
+    text, ignoring case. `status` can repeat to keep several statuses; without it `ACTIVE`,
+    `INVITED` and `EXPIRED` users are listed. Needs account admin, account member, or
+    `USER_READ` on the account.
+
     Args:
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
@@ -151,6 +161,11 @@ async def asyncio_detailed(
     status: list[UserStatus] | Unset = UNSET,
 ) -> Response[ListUsersResponse]:
     """List users (GET /v2/users).
+
+    Lists the account's users, oldest first. `email` keeps users whose address contains the
+    text, ignoring case. `status` can repeat to keep several statuses; without it `ACTIVE`,
+    `INVITED` and `EXPIRED` users are listed. Needs account admin, account member, or
+    `USER_READ` on the account.
 
     Args:
         limit (int | Unset):  Default: 50.
@@ -184,6 +199,11 @@ async def asyncio(
     status: list[UserStatus] | Unset = UNSET,
 ) -> ListUsersResponse:
     """List users (GET /v2/users).
+
+    Lists the account's users, oldest first. `email` keeps users whose address contains the
+    text, ignoring case. `status` can repeat to keep several statuses; without it `ACTIVE`,
+    `INVITED` and `EXPIRED` users are listed. Needs account admin, account member, or
+    `USER_READ` on the account.
 
     Args:
         limit (int | Unset):  Default: 50.

@@ -53,6 +53,12 @@ def sync_detailed(
 ) -> Response[None]:
     """Resend user invitation (POST /v2/users/{user_id}/resend-invitation).
 
+    Sends a new invitation email, with a new verification token, to a user whose invitation is
+    still pending (`INVITED`). Returns 400 when the user has already verified the account or
+    the account enforces SAML or IdP login. A 204 means the token was renewed and the email
+    handed off for sending; a failed send still answers 204. Needs account admin or
+    `USER_CREATE`. Every call sends another email.
+
     Args:
         user_id (str):
 
@@ -77,6 +83,12 @@ def sync(
 ) -> None:
     """Resend user invitation (POST /v2/users/{user_id}/resend-invitation).
 
+    Sends a new invitation email, with a new verification token, to a user whose invitation is
+    still pending (`INVITED`). Returns 400 when the user has already verified the account or
+    the account enforces SAML or IdP login. A 204 means the token was renewed and the email
+    handed off for sending; a failed send still answers 204. Needs account admin or
+    `USER_CREATE`. Every call sends another email.
+
     Args:
         user_id (str):
 
@@ -99,6 +111,12 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Resend user invitation (POST /v2/users/{user_id}/resend-invitation).
+
+    Sends a new invitation email, with a new verification token, to a user whose invitation is
+    still pending (`INVITED`). Returns 400 when the user has already verified the account or
+    the account enforces SAML or IdP login. A 204 means the token was renewed and the email
+    handed off for sending; a failed send still answers 204. Needs account admin or
+    `USER_CREATE`. Every call sends another email.
 
     Args:
         user_id (str):
@@ -123,6 +141,12 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Resend user invitation (POST /v2/users/{user_id}/resend-invitation).
+
+    Sends a new invitation email, with a new verification token, to a user whose invitation is
+    still pending (`INVITED`). Returns 400 when the user has already verified the account or
+    the account enforces SAML or IdP login. A 204 means the token was renewed and the email
+    handed off for sending; a failed send still answers 204. Needs account admin or
+    `USER_CREATE`. Every call sends another email.
 
     Args:
         user_id (str):

@@ -53,6 +53,11 @@ def sync_detailed(
 ) -> Response[None]:
     """Reset user password (POST /v2/users/{user_id}/reset-password).
 
+    Emails the user a link to reset the password; the link is valid for 30 minutes. Answers
+    204. Returns 400 when the user signs in through SSO or SAML, or has not verified the
+    account yet (there is no password to reset). Needs account admin or `USER_UPDATE`. Every
+    call sends another email.
+
     Args:
         user_id (str):
 
@@ -77,6 +82,11 @@ def sync(
 ) -> None:
     """Reset user password (POST /v2/users/{user_id}/reset-password).
 
+    Emails the user a link to reset the password; the link is valid for 30 minutes. Answers
+    204. Returns 400 when the user signs in through SSO or SAML, or has not verified the
+    account yet (there is no password to reset). Needs account admin or `USER_UPDATE`. Every
+    call sends another email.
+
     Args:
         user_id (str):
 
@@ -99,6 +109,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Reset user password (POST /v2/users/{user_id}/reset-password).
+
+    Emails the user a link to reset the password; the link is valid for 30 minutes. Answers
+    204. Returns 400 when the user signs in through SSO or SAML, or has not verified the
+    account yet (there is no password to reset). Needs account admin or `USER_UPDATE`. Every
+    call sends another email.
 
     Args:
         user_id (str):
@@ -123,6 +138,11 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Reset user password (POST /v2/users/{user_id}/reset-password).
+
+    Emails the user a link to reset the password; the link is valid for 30 minutes. Answers
+    204. Returns 400 when the user signs in through SSO or SAML, or has not verified the
+    account yet (there is no password to reset). Needs account admin or `USER_UPDATE`. Every
+    call sends another email.
 
     Args:
         user_id (str):

@@ -69,6 +69,17 @@ def sync_detailed(
 ) -> Response[CreateWebhookResponse]:
     """Create webhook (POST /v2/webhooks).
 
+    Creates a webhook in an organization and returns it with 201. `organization_id`, `name`
+    and `url` are required, and `name` must be unique in the organization (409), so a repeat
+    fails instead of creating a duplicate. `auth_type` is `BEARER` when omitted and cannot
+    change later; `auth_token` is accepted only with `BEARER`. `timeout_ms` is 1000 to 60000,
+    30000 when omitted. `headers` holds at most 20 entries with valid HTTP header names;
+    connection-management headers such as `Host` are rejected. The token and the header values
+    are write-only. An `HMAC_SHA256` webhook gets a generated `signing_secret` that appears in
+    this response only; afterwards just `signing_secret_hint` can be read, and a lost secret
+    means deleting and recreating the webhook. `id`, `created_at` and `updated_at` are
+    rejected.
+
     Args:
         body (CreateWebhookRequest): A new webhook in an organization.
 
@@ -93,6 +104,17 @@ def sync(
 ) -> CreateWebhookResponse:
     """Create webhook (POST /v2/webhooks).
 
+    Creates a webhook in an organization and returns it with 201. `organization_id`, `name`
+    and `url` are required, and `name` must be unique in the organization (409), so a repeat
+    fails instead of creating a duplicate. `auth_type` is `BEARER` when omitted and cannot
+    change later; `auth_token` is accepted only with `BEARER`. `timeout_ms` is 1000 to 60000,
+    30000 when omitted. `headers` holds at most 20 entries with valid HTTP header names;
+    connection-management headers such as `Host` are rejected. The token and the header values
+    are write-only. An `HMAC_SHA256` webhook gets a generated `signing_secret` that appears in
+    this response only; afterwards just `signing_secret_hint` can be read, and a lost secret
+    means deleting and recreating the webhook. `id`, `created_at` and `updated_at` are
+    rejected.
+
     Args:
         body (CreateWebhookRequest): A new webhook in an organization.
 
@@ -115,6 +137,17 @@ async def asyncio_detailed(
     body: CreateWebhookRequest,
 ) -> Response[CreateWebhookResponse]:
     """Create webhook (POST /v2/webhooks).
+
+    Creates a webhook in an organization and returns it with 201. `organization_id`, `name`
+    and `url` are required, and `name` must be unique in the organization (409), so a repeat
+    fails instead of creating a duplicate. `auth_type` is `BEARER` when omitted and cannot
+    change later; `auth_token` is accepted only with `BEARER`. `timeout_ms` is 1000 to 60000,
+    30000 when omitted. `headers` holds at most 20 entries with valid HTTP header names;
+    connection-management headers such as `Host` are rejected. The token and the header values
+    are write-only. An `HMAC_SHA256` webhook gets a generated `signing_secret` that appears in
+    this response only; afterwards just `signing_secret_hint` can be read, and a lost secret
+    means deleting and recreating the webhook. `id`, `created_at` and `updated_at` are
+    rejected.
 
     Args:
         body (CreateWebhookRequest): A new webhook in an organization.
@@ -139,6 +172,17 @@ async def asyncio(
     body: CreateWebhookRequest,
 ) -> CreateWebhookResponse:
     """Create webhook (POST /v2/webhooks).
+
+    Creates a webhook in an organization and returns it with 201. `organization_id`, `name`
+    and `url` are required, and `name` must be unique in the organization (409), so a repeat
+    fails instead of creating a duplicate. `auth_type` is `BEARER` when omitted and cannot
+    change later; `auth_token` is accepted only with `BEARER`. `timeout_ms` is 1000 to 60000,
+    30000 when omitted. `headers` holds at most 20 entries with valid HTTP header names;
+    connection-management headers such as `Host` are rejected. The token and the header values
+    are write-only. An `HMAC_SHA256` webhook gets a generated `signing_secret` that appears in
+    this response only; afterwards just `signing_secret_hint` can be read, and a lost secret
+    means deleting and recreating the webhook. `id`, `created_at` and `updated_at` are
+    rejected.
 
     Args:
         body (CreateWebhookRequest): A new webhook in an organization.

@@ -53,6 +53,11 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete webhook (DELETE /v2/webhooks/{webhook_id}).
 
+    Deletes a webhook for good. From then on no events reach it, its links to prompts,
+    evaluators and monitors are removed, and its subscriptions no longer show up. Returns 204
+    with no body; 404 when the webhook does not exist or cannot be read, and 403 when the
+    caller can read it but may not delete it.
+
     Args:
         webhook_id (str):
 
@@ -77,6 +82,11 @@ def sync(
 ) -> None:
     """Delete webhook (DELETE /v2/webhooks/{webhook_id}).
 
+    Deletes a webhook for good. From then on no events reach it, its links to prompts,
+    evaluators and monitors are removed, and its subscriptions no longer show up. Returns 204
+    with no body; 404 when the webhook does not exist or cannot be read, and 403 when the
+    caller can read it but may not delete it.
+
     Args:
         webhook_id (str):
 
@@ -99,6 +109,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Delete webhook (DELETE /v2/webhooks/{webhook_id}).
+
+    Deletes a webhook for good. From then on no events reach it, its links to prompts,
+    evaluators and monitors are removed, and its subscriptions no longer show up. Returns 204
+    with no body; 404 when the webhook does not exist or cannot be read, and 403 when the
+    caller can read it but may not delete it.
 
     Args:
         webhook_id (str):
@@ -123,6 +138,11 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Delete webhook (DELETE /v2/webhooks/{webhook_id}).
+
+    Deletes a webhook for good. From then on no events reach it, its links to prompts,
+    evaluators and monitors are removed, and its subscriptions no longer show up. Returns 204
+    with no body; 404 when the webhook does not exist or cannot be read, and 403 when the
+    caller can read it but may not delete it.
 
     Args:
         webhook_id (str):

@@ -53,6 +53,11 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id}).
 
+    Deletes a subscription: the webhook stops receiving that event from the source, while the
+    webhook and the source's other subscriptions stay. The rights needed are those for
+    creating one (update rights on the source, or an admin role for a space source); read
+    access alone gives 403 and no read access 404. Returns 204 with no body.
+
     Args:
         subscription_id (str):
 
@@ -77,6 +82,11 @@ def sync(
 ) -> None:
     """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id}).
 
+    Deletes a subscription: the webhook stops receiving that event from the source, while the
+    webhook and the source's other subscriptions stay. The rights needed are those for
+    creating one (update rights on the source, or an admin role for a space source); read
+    access alone gives 403 and no read access 404. Returns 204 with no body.
+
     Args:
         subscription_id (str):
 
@@ -99,6 +109,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[None]:
     """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id}).
+
+    Deletes a subscription: the webhook stops receiving that event from the source, while the
+    webhook and the source's other subscriptions stay. The rights needed are those for
+    creating one (update rights on the source, or an admin role for a space source); read
+    access alone gives 403 and no read access 404. Returns 204 with no body.
 
     Args:
         subscription_id (str):
@@ -123,6 +138,11 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> None:
     """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id}).
+
+    Deletes a subscription: the webhook stops receiving that event from the source, while the
+    webhook and the source's other subscriptions stay. The rights needed are those for
+    creating one (update rights on the source, or an admin role for a space source); read
+    access alone gives 403 and no read access 404. Returns 204 with no body.
 
     Args:
         subscription_id (str):

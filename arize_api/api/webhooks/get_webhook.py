@@ -57,6 +57,10 @@ def sync_detailed(
 ) -> Response[Webhook]:
     """Get webhook (GET /v2/webhooks/{webhook_id}).
 
+    Returns one webhook. The bearer token, the header values and the signing secret are never
+    included; an `HMAC_SHA256` webhook shows only `signing_secret_hint`. Returns 404 when the
+    webhook does not exist or the caller cannot read it. Read-only.
+
     Args:
         webhook_id (str):
 
@@ -81,6 +85,10 @@ def sync(
 ) -> Webhook:
     """Get webhook (GET /v2/webhooks/{webhook_id}).
 
+    Returns one webhook. The bearer token, the header values and the signing secret are never
+    included; an `HMAC_SHA256` webhook shows only `signing_secret_hint`. Returns 404 when the
+    webhook does not exist or the caller cannot read it. Read-only.
+
     Args:
         webhook_id (str):
 
@@ -103,6 +111,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Webhook]:
     """Get webhook (GET /v2/webhooks/{webhook_id}).
+
+    Returns one webhook. The bearer token, the header values and the signing secret are never
+    included; an `HMAC_SHA256` webhook shows only `signing_secret_hint`. Returns 404 when the
+    webhook does not exist or the caller cannot read it. Read-only.
 
     Args:
         webhook_id (str):
@@ -127,6 +139,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Webhook:
     """Get webhook (GET /v2/webhooks/{webhook_id}).
+
+    Returns one webhook. The bearer token, the header values and the signing secret are never
+    included; an `HMAC_SHA256` webhook shows only `signing_secret_hint`. Returns 404 when the
+    webhook does not exist or the caller cannot read it. Read-only.
 
     Args:
         webhook_id (str):

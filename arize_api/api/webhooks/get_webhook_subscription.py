@@ -59,6 +59,9 @@ def sync_detailed(
 ) -> Response[WebhookSubscription]:
     """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
 
+    Returns one webhook subscription. Returns 404 when it does not exist, when its source
+    cannot be read, or when its webhook has been deleted. Read-only.
+
     Args:
         subscription_id (str):
 
@@ -83,6 +86,9 @@ def sync(
 ) -> WebhookSubscription:
     """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
 
+    Returns one webhook subscription. Returns 404 when it does not exist, when its source
+    cannot be read, or when its webhook has been deleted. Read-only.
+
     Args:
         subscription_id (str):
 
@@ -105,6 +111,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[WebhookSubscription]:
     """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
+
+    Returns one webhook subscription. Returns 404 when it does not exist, when its source
+    cannot be read, or when its webhook has been deleted. Read-only.
 
     Args:
         subscription_id (str):
@@ -129,6 +138,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> WebhookSubscription:
     """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
+
+    Returns one webhook subscription. Returns 404 when it does not exist, when its source
+    cannot be read, or when its webhook has been deleted. Read-only.
 
     Args:
         subscription_id (str):

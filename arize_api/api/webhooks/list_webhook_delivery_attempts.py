@@ -77,6 +77,11 @@ def sync_detailed(
 ) -> Response[ListWebhookDeliveryAttemptsResponse]:
     """List webhook delivery attempts (GET /v2/webhooks/{webhook_id}/delivery-attempts).
 
+    Returns a page of the webhook's delivery attempts, most recent first. Failed deliveries
+    are retried, so one event can have several attempts, told apart by `attempt_number`.
+    `limit` is 1 to 500 (default 50). Returns 404 when the webhook does not exist or cannot be
+    read. Read-only.
+
     Args:
         webhook_id (str):
         limit (int | Unset):  Default: 50.
@@ -107,6 +112,11 @@ def sync(
 ) -> ListWebhookDeliveryAttemptsResponse:
     """List webhook delivery attempts (GET /v2/webhooks/{webhook_id}/delivery-attempts).
 
+    Returns a page of the webhook's delivery attempts, most recent first. Failed deliveries
+    are retried, so one event can have several attempts, told apart by `attempt_number`.
+    `limit` is 1 to 500 (default 50). Returns 404 when the webhook does not exist or cannot be
+    read. Read-only.
+
     Args:
         webhook_id (str):
         limit (int | Unset):  Default: 50.
@@ -135,6 +145,11 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
 ) -> Response[ListWebhookDeliveryAttemptsResponse]:
     """List webhook delivery attempts (GET /v2/webhooks/{webhook_id}/delivery-attempts).
+
+    Returns a page of the webhook's delivery attempts, most recent first. Failed deliveries
+    are retried, so one event can have several attempts, told apart by `attempt_number`.
+    `limit` is 1 to 500 (default 50). Returns 404 when the webhook does not exist or cannot be
+    read. Read-only.
 
     Args:
         webhook_id (str):
@@ -165,6 +180,11 @@ async def asyncio(
     cursor: str | Unset = UNSET,
 ) -> ListWebhookDeliveryAttemptsResponse:
     """List webhook delivery attempts (GET /v2/webhooks/{webhook_id}/delivery-attempts).
+
+    Returns a page of the webhook's delivery attempts, most recent first. Failed deliveries
+    are retried, so one event can have several attempts, told apart by `attempt_number`.
+    `limit` is 1 to 500 (default 50). Returns 404 when the webhook does not exist or cannot be
+    read. Read-only.
 
     Args:
         webhook_id (str):

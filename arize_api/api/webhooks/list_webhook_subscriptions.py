@@ -88,9 +88,20 @@ def sync_detailed(
 ) -> Response[ListWebhookSubscriptionsResponse]:
     """List webhook subscriptions (GET /v2/webhook-subscriptions).
 
+    Returns a page of the webhook subscriptions on prompts, evaluators, tasks and spaces the
+    caller can read, newest first. To list one source give both `source_type` and `source_id`;
+    one without the other returns 400, and a source that does not exist or cannot be read
+    returns 404. Without filters, a caller who can read no prompt, evaluator or task gets 403.
+    A webhook that gets several events from one source appears once per event. Subscriptions
+    of deleted webhooks and of tasks the caller cannot read are dropped after the page is
+    fetched, so a page may be short or even empty while `has_more` is still true; keep paging
+    until it is false.
+
     Args:
-        source_type (WebhookSourceType | Unset): The kinds of resource whose events can be
-            subscribed to.
+        source_type (WebhookSourceType | Unset): The kinds of resource a subscription can watch;
+            `source_id` names one of them. `PROMPT` and `EVALUATOR` take their own version events.
+            `ONLINE_TASK` is an evaluation task and `SPACE` covers every evaluation task of the space,
+            including later ones; both take task run events.
         source_id (str | Unset):
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
@@ -122,9 +133,20 @@ def sync(
 ) -> ListWebhookSubscriptionsResponse:
     """List webhook subscriptions (GET /v2/webhook-subscriptions).
 
+    Returns a page of the webhook subscriptions on prompts, evaluators, tasks and spaces the
+    caller can read, newest first. To list one source give both `source_type` and `source_id`;
+    one without the other returns 400, and a source that does not exist or cannot be read
+    returns 404. Without filters, a caller who can read no prompt, evaluator or task gets 403.
+    A webhook that gets several events from one source appears once per event. Subscriptions
+    of deleted webhooks and of tasks the caller cannot read are dropped after the page is
+    fetched, so a page may be short or even empty while `has_more` is still true; keep paging
+    until it is false.
+
     Args:
-        source_type (WebhookSourceType | Unset): The kinds of resource whose events can be
-            subscribed to.
+        source_type (WebhookSourceType | Unset): The kinds of resource a subscription can watch;
+            `source_id` names one of them. `PROMPT` and `EVALUATOR` take their own version events.
+            `ONLINE_TASK` is an evaluation task and `SPACE` covers every evaluation task of the space,
+            including later ones; both take task run events.
         source_id (str | Unset):
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
@@ -155,9 +177,20 @@ async def asyncio_detailed(
 ) -> Response[ListWebhookSubscriptionsResponse]:
     """List webhook subscriptions (GET /v2/webhook-subscriptions).
 
+    Returns a page of the webhook subscriptions on prompts, evaluators, tasks and spaces the
+    caller can read, newest first. To list one source give both `source_type` and `source_id`;
+    one without the other returns 400, and a source that does not exist or cannot be read
+    returns 404. Without filters, a caller who can read no prompt, evaluator or task gets 403.
+    A webhook that gets several events from one source appears once per event. Subscriptions
+    of deleted webhooks and of tasks the caller cannot read are dropped after the page is
+    fetched, so a page may be short or even empty while `has_more` is still true; keep paging
+    until it is false.
+
     Args:
-        source_type (WebhookSourceType | Unset): The kinds of resource whose events can be
-            subscribed to.
+        source_type (WebhookSourceType | Unset): The kinds of resource a subscription can watch;
+            `source_id` names one of them. `PROMPT` and `EVALUATOR` take their own version events.
+            `ONLINE_TASK` is an evaluation task and `SPACE` covers every evaluation task of the space,
+            including later ones; both take task run events.
         source_id (str | Unset):
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
@@ -189,9 +222,20 @@ async def asyncio(
 ) -> ListWebhookSubscriptionsResponse:
     """List webhook subscriptions (GET /v2/webhook-subscriptions).
 
+    Returns a page of the webhook subscriptions on prompts, evaluators, tasks and spaces the
+    caller can read, newest first. To list one source give both `source_type` and `source_id`;
+    one without the other returns 400, and a source that does not exist or cannot be read
+    returns 404. Without filters, a caller who can read no prompt, evaluator or task gets 403.
+    A webhook that gets several events from one source appears once per event. Subscriptions
+    of deleted webhooks and of tasks the caller cannot read are dropped after the page is
+    fetched, so a page may be short or even empty while `has_more` is still true; keep paging
+    until it is false.
+
     Args:
-        source_type (WebhookSourceType | Unset): The kinds of resource whose events can be
-            subscribed to.
+        source_type (WebhookSourceType | Unset): The kinds of resource a subscription can watch;
+            `source_id` names one of them. `PROMPT` and `EVALUATOR` take their own version events.
+            `ONLINE_TASK` is an evaluation task and `SPACE` covers every evaluation task of the space,
+            including later ones; both take task run events.
         source_id (str | Unset):
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):

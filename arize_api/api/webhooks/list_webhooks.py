@@ -81,6 +81,13 @@ def sync_detailed(
 ) -> Response[ListWebhooksResponse]:
     """List webhooks (GET /v2/webhooks).
 
+    Returns a page of the webhooks in the organizations the caller can access, newest first.
+    `org_id` keeps one organization and `name` keeps webhooks whose name contains the text,
+    ignoring case. The list also holds webhooks that serve as monitor alert channels, since a
+    webhook belongs to its organization whatever it is attached to. Returns 404 only when the
+    given `org_id` does not exist or cannot be accessed. Tokens, header values and signing
+    secrets are never returned.
+
     Args:
         org_id (str | Unset):
         name (str | Unset):
@@ -114,6 +121,13 @@ def sync(
 ) -> ListWebhooksResponse:
     """List webhooks (GET /v2/webhooks).
 
+    Returns a page of the webhooks in the organizations the caller can access, newest first.
+    `org_id` keeps one organization and `name` keeps webhooks whose name contains the text,
+    ignoring case. The list also holds webhooks that serve as monitor alert channels, since a
+    webhook belongs to its organization whatever it is attached to. Returns 404 only when the
+    given `org_id` does not exist or cannot be accessed. Tokens, header values and signing
+    secrets are never returned.
+
     Args:
         org_id (str | Unset):
         name (str | Unset):
@@ -145,6 +159,13 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
 ) -> Response[ListWebhooksResponse]:
     """List webhooks (GET /v2/webhooks).
+
+    Returns a page of the webhooks in the organizations the caller can access, newest first.
+    `org_id` keeps one organization and `name` keeps webhooks whose name contains the text,
+    ignoring case. The list also holds webhooks that serve as monitor alert channels, since a
+    webhook belongs to its organization whatever it is attached to. Returns 404 only when the
+    given `org_id` does not exist or cannot be accessed. Tokens, header values and signing
+    secrets are never returned.
 
     Args:
         org_id (str | Unset):
@@ -178,6 +199,13 @@ async def asyncio(
     cursor: str | Unset = UNSET,
 ) -> ListWebhooksResponse:
     """List webhooks (GET /v2/webhooks).
+
+    Returns a page of the webhooks in the organizations the caller can access, newest first.
+    `org_id` keeps one organization and `name` keeps webhooks whose name contains the text,
+    ignoring case. The list also holds webhooks that serve as monitor alert channels, since a
+    webhook belongs to its organization whatever it is attached to. Returns 404 only when the
+    given `org_id` does not exist or cannot be accessed. Tokens, header values and signing
+    secrets are never returned.
 
     Args:
         org_id (str | Unset):

@@ -59,6 +59,13 @@ def sync_detailed(
 ) -> Response[TestWebhookResponse]:
     """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test).
 
+    Sends a test event to the webhook's URL and reports how the endpoint answered; use it to
+    check the endpoint before subscribing the webhook to real events. A 200 means the test
+    ran, and `status_code` and `error_message` tell the endpoint's outcome. Returns 400 for
+    `HMAC_SHA256` webhooks, which do not support test deliveries, 404 when the destination was
+    not available for a test, and 503 when the test could not be sent (try again later). Every
+    call sends another test event.
+
     Args:
         webhook_id (str):
 
@@ -83,6 +90,13 @@ def sync(
 ) -> TestWebhookResponse:
     """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test).
 
+    Sends a test event to the webhook's URL and reports how the endpoint answered; use it to
+    check the endpoint before subscribing the webhook to real events. A 200 means the test
+    ran, and `status_code` and `error_message` tell the endpoint's outcome. Returns 400 for
+    `HMAC_SHA256` webhooks, which do not support test deliveries, 404 when the destination was
+    not available for a test, and 503 when the test could not be sent (try again later). Every
+    call sends another test event.
+
     Args:
         webhook_id (str):
 
@@ -105,6 +119,13 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[TestWebhookResponse]:
     """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test).
+
+    Sends a test event to the webhook's URL and reports how the endpoint answered; use it to
+    check the endpoint before subscribing the webhook to real events. A 200 means the test
+    ran, and `status_code` and `error_message` tell the endpoint's outcome. Returns 400 for
+    `HMAC_SHA256` webhooks, which do not support test deliveries, 404 when the destination was
+    not available for a test, and 503 when the test could not be sent (try again later). Every
+    call sends another test event.
 
     Args:
         webhook_id (str):
@@ -129,6 +150,13 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> TestWebhookResponse:
     """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test).
+
+    Sends a test event to the webhook's URL and reports how the endpoint answered; use it to
+    check the endpoint before subscribing the webhook to real events. A 200 means the test
+    ran, and `status_code` and `error_message` tell the endpoint's outcome. Returns 400 for
+    `HMAC_SHA256` webhooks, which do not support test deliveries, 404 when the destination was
+    not available for a test, and 503 when the test could not be sent (try again later). Every
+    call sends another test event.
 
     Args:
         webhook_id (str):
