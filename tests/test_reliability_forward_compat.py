@@ -108,7 +108,9 @@ def test_walk_over_pages_with_unknowns_at_every_level(
     assert [(p.id, p.project_type) for p in items] == [("p1", "NEW_KIND"), ("p2", "APPLICATION")]
 
 
-def test_v1_answer_with_unknown_fields_is_accepted(flavour: Flavour, server: ScriptedServer) -> None:
+def test_v1_answer_with_unknown_fields_is_accepted(
+    flavour: Flavour, server: ScriptedServer
+) -> None:
     """A 2xx of /v1/log promises no body: whatever it holds, the record was taken."""
     server.add("POST", "/v1/log", json={"accepted": 1, "trace": {"id": "t"}})
     client = make_client(flavour, server.url)
