@@ -27,7 +27,7 @@ __all__ = [
 
 REGIONS: Final = ("us-central-1a", "us-east-1b", "ca-central-1a", "eu-west-1a")
 GLOBAL_BASE_URL: Final = "https://api.arize.com"
-DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
+DEFAULT_TIMEOUT: Final = 60.0  # seconds an attempt may take, connecting to reading the answer
 DEFAULT_MAX_RETRIES: Final = 2
 
 ENV_API_KEY: Final = "ARIZE_API_KEY"
@@ -63,7 +63,7 @@ class ClientConfig:
     region: str | None
     space_id: str | None
     space_key: str | None = attrs.field(repr=_mask)
-    timeout: httpx.Timeout
+    timeout: float
     max_retries: int
     default_headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     warn_alpha: bool = True
@@ -178,29 +178,35 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _resolve_timeout(timeout: float | httpx.Timeout | NotGiven | None) -> httpx.Timeout:
-    if isinstance(timeout, NotGiven):
-        return DEFAULT_TIMEOUT
+def attempt_seconds(timeout: object) -> float:
+    """A ``timeout=`` value as the seconds one attempt may take, all phases together.
+
+    A number is that many seconds; an ``httpx.Timeout`` its longest phase. ``None``, or a
+    phase without a limit, is refused: a stalled server must not hang a call forever.
+    """
     if timeout is None:
         raise ConfigurationError(
             "timeout=None would let a stalled server hang a call forever; pass a number of "
             "seconds (or an httpx.Timeout)"
         )
     if isinstance(timeout, httpx.Timeout):
-        unbounded = [
-            name for name in ("connect", "read", "write", "pool") if getattr(timeout, name) is None
-        ]
+        phases = {name: getattr(timeout, name) for name in ("connect", "read", "write", "pool")}
+        unbounded = [name for name, value in phases.items() if value is None]
         if unbounded:
             raise ConfigurationError(
                 f"httpx.Timeout with no {'/'.join(unbounded)} limit would let a stalled server "
                 "hang a call forever; give every phase a number of seconds"
             )
-        return timeout
+        return float(max(phases.values()))
     if isinstance(timeout, bool) or not isinstance(timeout, int | float):
         raise ConfigurationError(f"timeout must be a number of seconds, got {timeout!r}")
     if not math.isfinite(timeout) or timeout <= 0:
         raise ConfigurationError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    return httpx.Timeout(float(timeout))
+    return float(timeout)
+
+
+def _resolve_timeout(timeout: float | httpx.Timeout | NotGiven | None) -> float:
+    return DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else attempt_seconds(timeout)
 
 
 def _resolve_max_retries(max_retries: int | NotGiven) -> int:

@@ -8,11 +8,10 @@ subclass chosen by status, carrying whatever the body said.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Final, overload
-
-import httpx
+from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
+    from ._response import RawResponse, RequestInfo
     from .v1._bulk import LogSummary
 
 __all__ = [
@@ -31,6 +30,7 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
     "error_for_response",
     "redact",
@@ -38,16 +38,8 @@ __all__ = [
 
 _EXCERPT = 200
 _PROBLEM_MEMBERS = ("type", "title", "status", "detail", "instance")
-# Request headers whose values are credentials: a server or proxy that echoes one back in an
-# error body must not get it into an exception message (and so into logs and tracebacks).
-_SECRET_HEADERS = ("authorization", "grpc-metadata-space")
-_MASK = "****"
 # What json.loads raises on bodies it cannot read: bad syntax or bytes, or absurd nesting.
 JSON_ERRORS = (ValueError, UnicodeDecodeError, RecursionError)
-
-
-# The response extension where the pipeline says why a compressed body could not be decoded.
-UNDECODABLE_BODY: Final = "arize_undecodable_body"
 
 
 class ArizeError(Exception):
@@ -72,11 +64,11 @@ class ConstMismatchError(ValueError):
 class APIResponseValidationError(ArizeError):
     """A 2xx answer whose body does not have the shape the spec promises."""
 
-    def __init__(self, response: httpx.Response, error: Exception) -> None:
+    def __init__(self, response: RawResponse, error: Exception) -> None:
         self.response = response
         self.status = response.status_code
         request = response.request
-        undecodable = response.extensions.get(UNDECODABLE_BODY)
+        undecodable = response.undecodable
         if undecodable:
             what, reason = "cannot be read", str(undecodable)
         elif isinstance(error, RecursionError):
@@ -88,7 +80,7 @@ class APIResponseValidationError(ArizeError):
         else:
             what, reason = "does not match the spec", str(error)
         message = (
-            f"the {response.status_code} answer to {request.method} {request.url.path} {what}: "
+            f"the {response.status_code} answer to {request.method} {request.path} {what}: "
             f"{reason or type(error).__name__} (body starts {_excerpt(response)!r})"
         )
         super().__init__(redact(message, request))
@@ -121,9 +113,17 @@ class PaginationError(ArizeError):
 class APIConnectionError(ArizeError):
     """The request did not get an HTTP answer: connection refused, reset, or unreadable."""
 
-    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+    def __init__(self, message: str, *, request: RequestInfo | None = None) -> None:
         super().__init__(message)
         self.request = request
+
+
+class ResponseTooLargeError(APIConnectionError):
+    """The answer's body grew past the client's ``max_response_bytes``; reading stopped there."""
+
+    def __init__(self, message: str, *, limit: int, request: RequestInfo | None = None) -> None:
+        super().__init__(message, request=request)
+        self.limit = limit
 
 
 class APITimeoutError(APIConnectionError):
@@ -145,9 +145,9 @@ class APIStatusError(ArizeError):
     request_id: str | None
     extra: dict[str, Any]
     body: object
-    response: httpx.Response
+    response: RawResponse
 
-    def __init__(self, response: httpx.Response, body: object = None) -> None:
+    def __init__(self, response: RawResponse, body: object = None) -> None:
         self.response = response
         self.status = response.status_code
         self.body = body
@@ -172,7 +172,7 @@ class APIStatusError(ArizeError):
 
     def _message(self) -> str:
         request = self.response.request
-        where = f"{request.method} {request.url.path}"
+        where = f"{request.method} {request.path}"
         summary = " - ".join(part for part in (self.title, self.detail) if part)
         if not summary:
             summary = _excerpt(self.response) or self.response.reason_phrase or "no body"
@@ -238,7 +238,7 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 
-def error_for_response(response: httpx.Response) -> APIStatusError:
+def error_for_response(response: RawResponse) -> APIStatusError:
     """Build the exception for a non-2xx ``response`` (its body must already be read)."""
     if response.status_code >= 500:
         cls: type[APIStatusError] = InternalServerError
@@ -247,7 +247,7 @@ def error_for_response(response: httpx.Response) -> APIStatusError:
     return cls(response, _decode(response))
 
 
-def _decode(response: httpx.Response) -> object:
+def _decode(response: RawResponse) -> object:
     try:
         return json.loads(response.content) if response.content else None
     except JSON_ERRORS:
@@ -255,24 +255,17 @@ def _decode(response: httpx.Response) -> object:
 
 
 @overload
-def redact(text: str, request: httpx.Request) -> str: ...
+def redact(text: str, request: RequestInfo) -> str: ...
 @overload
-def redact(text: None, request: httpx.Request) -> None: ...
-def redact(text: str | None, request: httpx.Request) -> str | None:
+def redact(text: None, request: RequestInfo) -> None: ...
+def redact(text: str | None, request: RequestInfo) -> str | None:
     """``text`` with every credential the request carried replaced by ``****``."""
     if not text:
         return text
-    for name in _SECRET_HEADERS:
-        value = request.headers.get(name)
-        if not value:
-            continue
-        for secret in {value, value.removeprefix("Bearer ").strip()}:
-            if len(secret) >= 4:
-                text = text.replace(secret, _MASK)
-    return text
+    return request.redact(text)
 
 
-def _excerpt(response: httpx.Response) -> str:
+def _excerpt(response: RawResponse) -> str:
     text = response.content[: _EXCERPT * 4].decode("utf-8", errors="replace")
     text = " ".join(text.split())
     return text if len(text) <= _EXCERPT else text[:_EXCERPT] + "..."

@@ -1,16 +1,18 @@
 """Cursor walking for any list operation in the spec, sync and async, one page in memory at a time.
 
-A list operation is a generated module whose response has ``pagination`` (``has_more``,
-``next_cursor``) beside one array of items. The cursor goes back either as the ``cursor``
-query parameter or, for search operations, as the ``cursor`` member of the JSON body.
+A list operation is a generated module whose ``OP`` says where its cursor goes back (the
+``cursor`` query parameter, or the ``cursor`` member of a search's JSON body, or nowhere for a
+list that answers one page) and which member of a page holds its items. Every walk ends: a
+repeated cursor, ``has_more`` without a cursor, or a long run of empty pages stops it with a
+``PaginationError``.
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import AsyncIterator, Iterator
+from collections import deque
+from collections.abc import AsyncIterator, Iterator, Mapping
 from types import ModuleType
-from typing import Any, Generic, Literal, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 import attrs
 
@@ -19,7 +21,13 @@ from ._display import data_frame
 from ._errors import PaginationError
 from .types import Unset
 
-__all__ = ["AsyncPaginator", "SyncPaginator", "page_to_pandas"]
+__all__ = ["MAX_EMPTY_PAGES", "AsyncPaginator", "SyncPaginator", "page_to_pandas"]
+
+# A walk stops after this many pages in a row with no items while has_more stays true: a
+# server that pages nothing for ever must not hold a caller for ever.
+MAX_EMPTY_PAGES = 20
+# Cursors remembered to detect a cycle: the most recent ones, so memory stays bounded.
+REMEMBERED_CURSORS = 1_000
 
 ItemT = TypeVar("ItemT")
 PageT = TypeVar("PageT")
@@ -35,23 +43,35 @@ class _Walk:
         *,
         max_items: int | None,
         cursor: str | None,
+        max_empty_pages: int = MAX_EMPTY_PAGES,
     ) -> None:
-        if not isinstance(operation, ModuleType) or not hasattr(operation, "sync"):
+        op = getattr(operation, "OP", None)
+        if not isinstance(operation, ModuleType) or op is None:
             raise TypeError(
                 "paginate() takes a generated operation module such as "
                 f"arize_api.api.datasets.list_datasets, got {operation!r}"
             )
-        self.name = operation.__name__.rsplit(".", 1)[-1]
+        self.name = op.name
+        if op.cursor is None:
+            raise TypeError(f"{self.name} is not a list operation; call it directly")
         if max_items is not None and max_items < 0:
             raise ValueError(f"max_items must be >= 0, got {max_items}")
-        self.cursor_goes = _cursor_location(operation, self.name, params)
+        if "cursor" in params:
+            raise TypeError("pass the starting cursor as paginate(..., cursor=...), not as a parameter")
+        if op.cursor == "body" and params.get("body") is None:
+            raise TypeError(f"{self.name} takes its filters and cursor in a body: pass body=...")
+        self.cursor_goes = None if op.cursor == "none" else op.cursor
         if self.cursor_goes is None and cursor is not None:
             raise TypeError(f"{self.name} takes no cursor, so a walk cannot start from one")
+        self.items_member: str = op.items
         self.params = params
         self.max_items = max_items
+        self.max_empty_pages = max_empty_pages
         self.cursor = cursor
         self.seen_cursors: set[str] = set()
+        self._cursor_order: deque[str] = deque()
         self.items_yielded = 0
+        self.empty_pages = 0
         self.done = max_items == 0
         self.pending_error: PaginationError | None = None
 
@@ -68,7 +88,8 @@ class _Walk:
 
     def accept(self, page: Any) -> list[Any]:
         """Record ``page``; return the items of it to hand out (trimmed to ``max_items``)."""
-        items = _items_of(page, self.name)
+        items = _items_of(page, self.name, self.items_member)
+        self.empty_pages = 0 if items else self.empty_pages + 1
         if self.max_items is not None:
             items = items[: self.max_items - self.items_yielded]
         self.items_yielded += len(items)
@@ -79,8 +100,24 @@ class _Walk:
 
     def _advance(self, page: Any) -> None:
         pagination = getattr(page, "pagination", None)
-        if pagination is None or isinstance(pagination, Unset) or not pagination.has_more:
+        if pagination is None or isinstance(pagination, Unset):
             self.done = True
+            return
+        has_more = pagination.has_more
+        if not isinstance(has_more, bool):
+            self.pending_error = PaginationError(
+                f"{self.name} answered has_more={has_more!r} (a {type(has_more).__name__}, not "
+                "a boolean): the answer does not follow the API's paging contract"
+            )
+            return
+        if not has_more:
+            self.done = True
+            return
+        if self.empty_pages >= self.max_empty_pages:
+            self.pending_error = PaginationError(
+                f"{self.name} answered {self.empty_pages} pages in a row without items while "
+                "saying has_more=true; stopping rather than walking for ever"
+            )
             return
         if self.cursor_goes is None:
             self.pending_error = PaginationError(
@@ -90,6 +127,12 @@ class _Walk:
             )
             return
         next_cursor = pagination.next_cursor
+        if not isinstance(next_cursor, str | Unset | None):
+            self.pending_error = PaginationError(
+                f"{self.name} answered next_cursor={next_cursor!r} (a "
+                f"{type(next_cursor).__name__}, not a string)"
+            )
+            return
         if isinstance(next_cursor, Unset) or not next_cursor:
             self.pending_error = PaginationError(
                 f"{self.name} answered has_more=true without a next_cursor after "
@@ -105,8 +148,14 @@ class _Walk:
             )
             return
         if self.cursor is not None:
-            self.seen_cursors.add(self.cursor)
+            self._remember(self.cursor)
         self.cursor = next_cursor
+
+    def _remember(self, cursor: str) -> None:
+        self.seen_cursors.add(cursor)
+        self._cursor_order.append(cursor)
+        if len(self._cursor_order) > REMEMBERED_CURSORS:
+            self.seen_cursors.discard(self._cursor_order.popleft())
 
     def check(self) -> None:
         """Raise the error found on the previous page, if any, before asking for the next."""
@@ -114,34 +163,15 @@ class _Walk:
             raise self.pending_error
 
 
-# A list operation whose API takes no cursor (the tag lists today) is walked as one page.
-LIST_PREFIXES = ("list_", "search_")
+def _items_of(page: Any, name: str, member: str) -> list[Any]:
+    items = getattr(page, member, None)
+    if not isinstance(items, list):
+        raise PaginationError(f"{name} answered a page whose {member!r} is not a list of items")
+    return items
 
 
-def _cursor_location(
-    operation: ModuleType, name: str, params: dict[str, Any]
-) -> Literal["query", "body"] | None:
-    """Where the next page's cursor goes: the query, the JSON body, or nowhere (one page)."""
-    signature = inspect.signature(operation.sync)
-    if "cursor" in params:
-        raise TypeError("pass the starting cursor as paginate(..., cursor=...), not as a parameter")
-    if "cursor" in signature.parameters:
-        return "query"
-    body = params.get("body")
-    if "body" in signature.parameters and body is not None and _has_field(body, "cursor"):
-        return "body"
-    if "body" in signature.parameters and body is None:
-        raise TypeError(f"{name} takes its filters and cursor in a body: pass body=...")
-    if name.startswith(LIST_PREFIXES):
-        return None
-    raise TypeError(f"{name} is not a list operation; call it directly")
-
-
-def _has_field(model: Any, name: str) -> bool:
-    return attrs.has(type(model)) and name in attrs.fields_dict(type(model))
-
-
-def _items_of(page: Any, name: str) -> list[Any]:
+def _only_list(page: Any) -> list[Any]:
+    """The one list member of a page model (for ``to_pandas()`` on a page)."""
     lists = [
         value
         for field in attrs.fields(type(page))
@@ -149,13 +179,13 @@ def _items_of(page: Any, name: str) -> list[Any]:
         and isinstance(value := getattr(page, field.name), list)
     ]
     if len(lists) != 1:
-        raise PaginationError(f"{name} answered a page without exactly one list of items")
+        raise PaginationError(f"{type(page).__name__} is not a page with one list of items")
     return lists[0]
 
 
 def page_to_pandas(page: Any) -> Any:
     """The items of one list page as a ``pandas.DataFrame`` (the models' ``to_pandas()``)."""
-    return data_frame(_items_of(page, type(page).__name__))
+    return data_frame(_only_list(page))
 
 
 class _Paginator(Generic[ItemT, PageT]):
@@ -170,9 +200,13 @@ class _Paginator(Generic[ItemT, PageT]):
         max_items: int | None = None,
         cursor: str | None = None,
         pages: bool = False,
+        max_empty_pages: int = MAX_EMPTY_PAGES,
+        options: Mapping[str, Any] | None = None,
     ) -> None:
         self._client = client
         self._operation = operation
+        self._options = dict(options or {})  # per-request options, for every page
+        self._max_empty_pages = max_empty_pages
         self._params = params
         self._max_items = max_items
         self._cursor = cursor
@@ -184,7 +218,13 @@ class _Paginator(Generic[ItemT, PageT]):
         return f"<{type(self).__name__} {name} {self._params}>"
 
     def _new_walk(self) -> _Walk:
-        return _Walk(self._operation, self._params, max_items=self._max_items, cursor=self._cursor)
+        return _Walk(
+            self._operation,
+            self._params,
+            max_items=self._max_items,
+            cursor=self._cursor,
+            max_empty_pages=self._max_empty_pages,
+        )
 
 
 class SyncPaginator(_Paginator[ItemT, PageT]):
@@ -212,7 +252,9 @@ class SyncPaginator(_Paginator[ItemT, PageT]):
         walk = self._new_walk()
         while not walk.done:
             walk.check()
-            page = self._operation.sync(client=self._client, **walk.request_params())
+            page = self._operation.sync(
+                client=self._client, **walk.request_params(), **self._options
+            )
             yield page, walk.accept(page)
 
 
@@ -242,5 +284,7 @@ class AsyncPaginator(_Paginator[ItemT, PageT]):
         walk = self._new_walk()
         while not walk.done:
             walk.check()
-            page = await self._operation.asyncio(client=self._client, **walk.request_params())
+            page = await self._operation.asyncio(
+                client=self._client, **walk.request_params(), **self._options
+            )
             yield page, walk.accept(page)

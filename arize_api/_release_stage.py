@@ -7,9 +7,10 @@ import sys
 import threading
 import warnings
 
-import httpx
+from typing import TYPE_CHECKING
 
-from .api._stages import RELEASE_STAGES
+if TYPE_CHECKING:
+    from ._operation import Operation
 
 __all__ = ["AlphaOperationWarning", "notice_release_stage"]
 
@@ -17,7 +18,7 @@ _warned: set[str] = set()
 # Frames in these packages are the call's machinery, not the line that made the call.
 _INTERNAL = tuple(
     os.path.dirname(path) + os.sep
-    for path in (os.path.dirname(__file__) + os.sep + "x", httpx.__file__)
+    for path in (os.path.dirname(__file__) + os.sep + "x",)
 )
 _lock = threading.Lock()
 
@@ -26,11 +27,11 @@ class AlphaOperationWarning(FutureWarning):
     """The operation is in Arize's alpha stage: breaking changes are expected."""
 
 
-def notice_release_stage(request: httpx.Request) -> None:
+def notice_release_stage(op: Operation) -> None:
     """Warn once per process per alpha operation; silence with ``warn_alpha=False``."""
-    operation = request.extensions.get("arize_operation")
-    if not isinstance(operation, str) or RELEASE_STAGES.get(operation) != "alpha":
+    if op.stage != "alpha":
         return
+    operation = op.name
     with _lock:
         if operation in _warned:
             return
@@ -44,7 +45,7 @@ def notice_release_stage(request: httpx.Request) -> None:
 
 
 def _caller_stacklevel() -> int:
-    """The ``stacklevel`` of the first frame outside arize_api and httpx: the user's call."""
+    """The ``stacklevel`` of the first frame outside arize_api: the user's call."""
     frame = sys._getframe(1)
     level = 1
     while frame.f_back is not None and frame.f_code.co_filename.startswith(_INTERNAL):

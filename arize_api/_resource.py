@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -34,10 +35,16 @@ class SyncResource:
         *,
         max_items: int | None,
         cursor: str | Unset | None = None,
+        options: Mapping[str, Any],
         **params: Any,
     ) -> SyncPaginator[Any, Any]:
         return SyncPaginator(
-            self._client, operation, params, max_items=max_items, cursor=_start(cursor)
+            self._client,
+            operation,
+            params,
+            max_items=max_items,
+            cursor=_start(cursor),
+            options=options,
         )
 
 
@@ -57,8 +64,14 @@ class AsyncResource:
         *,
         max_items: int | None,
         cursor: str | Unset | None = None,
+        options: Mapping[str, Any],
         **params: Any,
     ) -> AsyncPaginator[Any, Any]:
         return AsyncPaginator(
-            self._client, operation, params, max_items=max_items, cursor=_start(cursor)
+            self._client,
+            operation,
+            params,
+            max_items=max_items,
+            cursor=_start(cursor),
+            options=options,
         )
