@@ -12,6 +12,7 @@ Nothing here imports the rest of ``arize_api``: the wires are a room of their ow
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import os
 import ssl
@@ -34,6 +35,7 @@ __all__ = [
     "WireResponse",
     "WireTLSError",
     "WireTimeout",
+    "proxy_authorization",
     "proxy_for",
     "split_proxy_credentials",
     "ssl_context_for",
@@ -270,6 +272,12 @@ def split_proxy_credentials(proxy: str) -> tuple[str, tuple[str, str] | None]:
     netloc = parts.netloc.rpartition("@")[2]
     bare = parts._replace(netloc=netloc).geturl()
     return bare, (unquote(parts.username or ""), unquote(parts.password or ""))
+
+
+def proxy_authorization(credentials: tuple[str, str]) -> str:
+    """The ``Proxy-Authorization`` value for (user, password): ``Basic <base64>``."""
+    token = base64.b64encode(":".join(credentials).encode("utf-8")).decode("ascii")
+    return f"Basic {token}"
 
 
 # --- TLS -------------------------------------------------------------------------------------

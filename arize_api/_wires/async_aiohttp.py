@@ -59,6 +59,7 @@ from ._types import (
     WireRequest,
     WireResponse,
     WireTimeout,
+    proxy_authorization,
     proxy_for,
     split_proxy_credentials,
     ssl_context_for,
@@ -237,18 +238,23 @@ class AiohttpWire:
             raise WireInvalidRequest("the URL is not http:// or https://")
         session = await self._session()
         options: dict[str, Any] = {}
+        headers = request.headers
         proxy = proxy_for(url, self._settings)
         if proxy is not None:
             bare, credentials = split_proxy_credentials(proxy)
             options["proxy"] = bare
             if credentials is not None:
-                options["proxy_auth"] = aiohttp.BasicAuth(*credentials)
+                value = proxy_authorization(credentials)
+                if url.startswith("https://"):  # for the CONNECT only, never for the origin
+                    options["proxy_headers"] = {"Proxy-Authorization": value}
+                else:  # an http target: the request itself goes to the proxy
+                    headers = {**headers, "Proxy-Authorization": value}
         async with session.request(
             request.method,
             # already percent-encoded: yarl must not re-normalise it (it would resolve an
             # encoded "%2E%2E" path segment into "..")
             yarl.URL(url, encoded=True),
-            headers=request.headers,
+            headers=headers,
             data=request.body,
             allow_redirects=False,
             timeout=aiohttp.ClientTimeout(total=left),

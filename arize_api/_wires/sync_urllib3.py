@@ -20,7 +20,6 @@ makes its own; it never reads an answer meant for the parent.
 
 from __future__ import annotations
 
-import base64
 import http.client
 import io
 import os
@@ -69,6 +68,7 @@ from ._types import (
     WireRequest,
     WireResponse,
     WireTimeout,
+    proxy_authorization,
     proxy_for,
     split_proxy_credentials,
     ssl_context_for,
@@ -253,8 +253,7 @@ class Urllib3Wire:
                 bare, credentials = split_proxy_credentials(proxy)
                 headers = {}
                 if credentials is not None:
-                    token = base64.b64encode(":".join(credentials).encode()).decode("ascii")
-                    headers["Proxy-Authorization"] = f"Basic {token}"
+                    headers["Proxy-Authorization"] = proxy_authorization(credentials)
                 manager = urllib3.ProxyManager(
                     bare,
                     proxy_headers=headers,
