@@ -28,6 +28,7 @@ from ._common import (
     find_ssl_error,
     framing_problem,
     header_values,
+    is_refused_handshake,
     joined_headers,
     tls_error,
     too_large,
@@ -97,16 +98,19 @@ def _classify(exc: Exception, request: WireRequest) -> WireError:
     secrets = header_values(request.headers)
     what = describe(exc, secrets)
     late = time.monotonic() >= request.deadline
+    ssl_error = find_ssl_error(exc)
     error: WireError
     if isinstance(exc, httpx.PoolTimeout):
         error = WireTimeout(f"no pooled connection came free before the deadline: {what}")
         error.sent = False
     elif isinstance(exc, httpx.ConnectTimeout):
         error = WireTimeout(f"the deadline passed while connecting: {what}", sent=False)
+    elif isinstance(ssl_error, ssl.SSLError) and not late and (
+        isinstance(exc, httpx.ConnectError) or is_refused_handshake(ssl_error)
+    ):
+        # a handshake that failed, or a TLS alert (a client certificate the server wanted)
+        return tls_error(ssl_error, sent=False, secrets=secrets)
     elif isinstance(exc, httpx.ConnectError):
-        ssl_error = find_ssl_error(exc)
-        if isinstance(ssl_error, ssl.SSLError):
-            return tls_error(ssl_error, sent=False, secrets=secrets)
         text = str(exc)
         if "CERTIFICATE_VERIFY_FAILED" in text:
             return WireTLSError(

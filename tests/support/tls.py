@@ -9,6 +9,8 @@ requiring a client certificate from the same CA.
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import ssl
 import tempfile
 from pathlib import Path
@@ -29,7 +31,20 @@ class _TLSHTTPServer(_EchoHTTPServer):
     def finish_request(self, request: Any, client_address: Any) -> None:
         # the handshake happens here, in the request's own thread, never in the accept loop
         request.settimeout(10)
-        tls = self.context.wrap_socket(request, server_side=True)
+        tls = self.context.wrap_socket(request, server_side=True, do_handshake_on_connect=False)
+        try:
+            tls.do_handshake()
+        except (ssl.SSLError, OSError):
+            # Drain what the client already sent before closing: closing with unread data
+            # would answer with a TCP reset, which can overtake the TLS alert just sent (the
+            # client would see "connection reset" instead of "certificate required").
+            with contextlib.suppress(OSError):
+                plain = socket.socket(fileno=tls.detach())
+                plain.settimeout(2)
+                with plain:
+                    while plain.recv(65536):
+                        pass
+            return
         super().finish_request(tls, client_address)
 
 
