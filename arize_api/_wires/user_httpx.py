@@ -50,6 +50,8 @@ from ._types import (
 
 __all__ = ["AsyncHttpxWire", "HttpxWire"]
 
+_GRACE_S = 0.1
+
 
 def _build(client: httpx.Client | httpx.AsyncClient, request: WireRequest, left: float) -> Any:
     return client.build_request(
@@ -197,7 +199,9 @@ class AsyncHttpxWire:
                 asyncio.get_running_loop()
             except RuntimeError:  # not asyncio (trio, through anyio): httpx's timeouts only
                 return await self._send(request, started, left)
-            async with asyncio.timeout(left):
+            # a little after the deadline: httpx's own connect and pool timeouts (which know
+            # that nothing was sent) fire first when they apply; this bounds everything else
+            async with asyncio.timeout(left + _GRACE_S):
                 return await self._send(request, started, left)
         except WireError:
             raise
