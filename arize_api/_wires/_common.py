@@ -13,6 +13,7 @@ from ._types import (
     WireBodyTooLarge,
     WireDecodeError,
     WireError,
+    WireInvalidRequest,
     WireTLSError,
 )
 
@@ -89,14 +90,39 @@ def clean(text: str, secrets: Iterable[str] = ()) -> str:
 
 
 def header_values(headers: Mapping[str, str]) -> list[str]:
+    """Every request header value, its token after a scheme ("Bearer s3cret" -> "s3cret"),
+    and their escaped forms (as a library's repr of the bytes would show them)."""
     values = []
     for value in headers.values():
-        values.append(value)
-        # "Bearer s3cret": the token alone may be echoed too
+        forms = [value]
         token = value.partition(" ")[2]
         if token:
-            values.append(token)
-    return values
+            forms.append(token)
+        for form in forms:
+            values.append(form)
+            escaped = form.encode("unicode_escape").decode("ascii")
+            if escaped != form:
+                values.append(escaped)
+    return sorted(values, key=len, reverse=True)
+
+
+_INVALID_HEADER_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]|[^\x00-\xff]")
+_VALID_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+def invalid_header(headers: Mapping[str, str]) -> WireInvalidRequest | None:
+    """A header the wire will not send (CR, LF, NUL or another control character, a character
+    beyond latin-1, a name that is not an HTTP token), as an error naming only the header."""
+    for name, value in headers.items():
+        if not _VALID_HEADER_NAME.fullmatch(name):
+            return WireInvalidRequest("a request header name is not a valid HTTP token")
+        if _INVALID_HEADER_VALUE.search(value):
+            return WireInvalidRequest(
+                f"the value of request header {name!r} holds a character that cannot be sent "
+                "(CR, LF, NUL, another control character, or one beyond latin-1); the value "
+                "is not shown"
+            )
+    return None
 
 
 def describe(exc: BaseException, secrets: Iterable[str] = ()) -> str:

@@ -44,6 +44,7 @@ from ._common import (
     find_ssl_error,
     framing_problem,
     header_values,
+    invalid_header,
     is_refused_handshake,
     joined_headers,
     tls_error,
@@ -236,6 +237,8 @@ class AiohttpWire:
         url = request.url
         if not url.startswith(("http://", "https://")):
             raise WireInvalidRequest("the URL is not http:// or https://")
+        if bad := invalid_header(request.headers):
+            raise bad
         session = await self._session()
         options: dict[str, Any] = {}
         headers = request.headers

@@ -53,6 +53,7 @@ from ._common import (
     find_ssl_error,
     framing_problem,
     header_values,
+    invalid_header,
     is_refused_handshake,
     tls_error,
     too_large,
@@ -289,6 +290,8 @@ class Urllib3Wire:
         url = request.url
         if not url.startswith(("http://", "https://")):
             raise WireInvalidRequest("the URL is not http:// or https://")
+        if bad := invalid_header(request.headers):
+            raise bad
         manager = self._manager(proxy_for(url, self._settings))
         headers = request.headers
         keys = {key.lower() for key in headers}

@@ -28,6 +28,7 @@ from ._common import (
     find_ssl_error,
     framing_problem,
     header_values,
+    invalid_header,
     is_refused_handshake,
     joined_headers,
     tls_error,
@@ -68,6 +69,8 @@ def _start(request: WireRequest) -> tuple[float, float]:
     left = request.deadline - started
     if left <= 0:
         raise WireTimeout("the deadline passed before the request was sent", sent=False)
+    if bad := invalid_header(request.headers):
+        raise bad
     return started, left
 
 
@@ -107,8 +110,10 @@ def _classify(exc: Exception, request: WireRequest) -> WireError:
         error.sent = False
     elif isinstance(exc, httpx.ConnectTimeout):
         error = WireTimeout(f"the deadline passed while connecting: {what}", sent=False)
-    elif isinstance(ssl_error, ssl.SSLError) and not late and (
-        isinstance(exc, httpx.ConnectError) or is_refused_handshake(ssl_error)
+    elif (
+        isinstance(ssl_error, ssl.SSLError)
+        and not late
+        and (isinstance(exc, httpx.ConnectError) or is_refused_handshake(ssl_error))
     ):
         # a handshake that failed, or a TLS alert (a client certificate the server wanted)
         return tls_error(ssl_error, sent=False, secrets=secrets)
