@@ -158,4 +158,3 @@ class EchoServer:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-

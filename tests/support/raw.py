@@ -51,9 +51,7 @@ def read_request(conn: socket.socket) -> bytes:
     return head + b"\r\n\r\n" + body
 
 
-def response(
-    status: int = 200, body: bytes = b"", headers: dict[str, str] | None = None
-) -> bytes:
+def response(status: int = 200, body: bytes = b"", headers: dict[str, str] | None = None) -> bytes:
     lines = [f"HTTP/1.1 {status} X"]
     all_headers = {"Content-Length": str(len(body))}
     all_headers.update(headers or {})

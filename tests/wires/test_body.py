@@ -65,9 +65,8 @@ def test_a_chunked_body_over_the_cap(kind: str, make_wire: Callable[..., Caller]
             conn.sendall(b"400\r\n" + b"z" * 0x400 + b"\r\n")
         conn.sendall(b"0\r\n\r\n")
 
-    with RawServer(chunked) as server:
-        with pytest.raises(WireBodyTooLarge):
-            make_wire(kind, max_response_bytes=4096).send(f"{server.url}/c")
+    with RawServer(chunked) as server, pytest.raises(WireBodyTooLarge):
+        make_wire(kind, max_response_bytes=4096).send(f"{server.url}/c")
 
 
 @pytest.mark.parametrize("kind", ALL_WIRES)
@@ -79,9 +78,7 @@ def test_a_body_at_the_cap_is_fine(kind: str, make_wire: Callable[..., Caller]) 
 
 
 @pytest.mark.parametrize("kind", ALL_WIRES)
-def test_hello_labelled_gzip_is_a_decode_error(
-    kind: str, make_wire: Callable[..., Caller]
-) -> None:
+def test_hello_labelled_gzip_is_a_decode_error(kind: str, make_wire: Callable[..., Caller]) -> None:
     with RawServer(_serve(b"hello", GZIP)) as server:
         with pytest.raises(WireDecodeError) as caught:
             make_wire(kind).send(f"{server.url}/liar")

@@ -158,9 +158,7 @@ def _wait_connections(server: RawServer, count: int) -> bool:
 
 
 @pytest.mark.parametrize("kind", ALL_WIRES)
-def test_a_deadline_already_past_sends_nothing(
-    kind: str, make_wire: Callable[..., Caller]
-) -> None:
+def test_a_deadline_already_past_sends_nothing(kind: str, make_wire: Callable[..., Caller]) -> None:
     with RawServer(lambda conn: None) as server:
         wire = make_wire(kind)
         past = request(f"{server.url}/x")
