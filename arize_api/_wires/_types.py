@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "ConnectionSettings",
+    "ProxyChooser",
     "WireBodyTooLarge",
     "WireConnectError",
     "WireDecodeError",
@@ -193,7 +194,9 @@ class WireInvalidRequest(WireError):
 # --- proxies ---------------------------------------------------------------------------------
 
 
-def proxy_for(url: str, settings: ConnectionSettings) -> str | None:
+def proxy_for(
+    url: str, settings: ConnectionSettings, environ: Mapping[str, str] | None = None
+) -> str | None:
     """The proxy URL to reach ``url`` through, or None for a direct connection.
 
     As httpx: ``settings.proxy`` wins; else, when ``trust_env``, ``HTTPS_PROXY`` for https
@@ -218,6 +221,36 @@ def proxy_for(url: str, settings: ConnectionSettings) -> str | None:
     if _bypassed(parts.hostname or "", parts.port, proxies.get("no", "")):
         return None
     return _with_scheme(proxy)
+
+
+class ProxyChooser:
+    """``proxy_for`` for one wire: the environment read once, when the wire is made (as an
+    httpx client reads it), and the choice remembered per origin."""
+
+    __slots__ = ("_cache", "_environ", "_settings")
+
+    def __init__(self, settings: ConnectionSettings) -> None:
+        self._settings = settings
+        self._environ: dict[str, str] = (
+            urllib.request.getproxies_environment()
+            if settings.trust_env and not settings.proxy
+            else {}
+        )
+        self._cache: dict[str, str | None] = {}
+
+    def __call__(self, url: str) -> str | None:
+        if not self._environ and not self._settings.proxy:
+            return None
+        end = url.find("/", url.find("//") + 2)
+        origin = url if end < 0 else url[:end]
+        try:
+            return self._cache[origin]
+        except KeyError:
+            pass
+        proxy = proxy_for(url, self._settings, self._environ)
+        if len(self._cache) < 1024:
+            self._cache[origin] = proxy
+        return proxy
 
 
 def _with_scheme(proxy: str) -> str:

@@ -53,6 +53,7 @@ from ._common import (
 )
 from ._types import (
     ConnectionSettings,
+    ProxyChooser,
     WireConnectError,
     WireError,
     WireInvalidRequest,
@@ -61,7 +62,6 @@ from ._types import (
     WireResponse,
     WireTimeout,
     proxy_authorization,
-    proxy_for,
     split_proxy_credentials,
     ssl_context_for,
 )
@@ -123,6 +123,7 @@ class AiohttpWire:
 
     def __init__(self, settings: ConnectionSettings | None = None) -> None:
         self._settings = settings or ConnectionSettings()
+        self._proxy_for = ProxyChooser(self._settings)
         self._lock = threading.Lock()
         self._sessions: dict[asyncio.AbstractEventLoop, _LoopSession] = {}
         self._ssl_context: ssl.SSLContext | None = None
@@ -242,7 +243,7 @@ class AiohttpWire:
         session = await self._session()
         options: dict[str, Any] = {}
         headers = request.headers
-        proxy = proxy_for(url, self._settings)
+        proxy = self._proxy_for(url)
         if proxy is not None:
             bare, credentials = split_proxy_credentials(proxy)
             options["proxy"] = bare

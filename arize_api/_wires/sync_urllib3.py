@@ -61,6 +61,7 @@ from ._common import (
 )
 from ._types import (
     ConnectionSettings,
+    ProxyChooser,
     WireConnectError,
     WireDecodeError,
     WireError,
@@ -70,7 +71,6 @@ from ._types import (
     WireResponse,
     WireTimeout,
     proxy_authorization,
-    proxy_for,
     split_proxy_credentials,
     ssl_context_for,
 )
@@ -210,6 +210,7 @@ class Urllib3Wire:
 
     def __init__(self, settings: ConnectionSettings | None = None) -> None:
         self._settings = settings or ConnectionSettings()
+        self._proxy_for = ProxyChooser(self._settings)
         self._lock = threading.Lock()
         self._managers: dict[str | None, urllib3.PoolManager] = {}
         self._ssl_context: ssl.SSLContext | None = None
@@ -292,7 +293,7 @@ class Urllib3Wire:
             raise WireInvalidRequest("the URL is not http:// or https://")
         if bad := invalid_header(request.headers):
             raise bad
-        manager = self._manager(proxy_for(url, self._settings))
+        manager = self._manager(self._proxy_for(url))
         headers = request.headers
         keys = {key.lower() for key in headers}
         if "user-agent" not in keys or "accept-encoding" not in keys:
