@@ -2,6 +2,7 @@
 
 from ._client import ArizeClient, AsyncArizeClient
 from ._config import REGIONS
+from ._engine import RetryPolicy
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -23,7 +24,6 @@ from ._errors import (
 )
 from ._pagination import AsyncPaginator, SyncPaginator
 from ._release_stage import AlphaOperationWarning
-from ._transport import RetryPolicy
 from ._version import __version__
 from .types import UNSET, Unset
 

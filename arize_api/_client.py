@@ -1,64 +1,79 @@
-"""The two clients: configuration, auth, the retrying transport and lifecycle.
+"""The two clients: configuration, the engine and its wire, and lifecycle.
 
-Both are accepted as ``client=`` by every generated operation. A client owns one connection
-pool; ``with_options()`` copies share it, and only the original closes it.
+Both are accepted as ``client=`` by every generated operation. A client owns one wire (its
+connection pool); ``with_options()`` copies share it, and only the original closes it.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import AsyncIterable, Iterable, Mapping
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from types import ModuleType, TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import attrs
 import httpx
 
-from ._auth import ArizeAuth
 from ._base_client import BaseClient
 from ._config import NOT_GIVEN, ClientConfig, NotGiven, resolve_config
-from ._errors import ArizeError
-from ._fast_httpx import FastAsyncClient, FastClient
+from ._engine import AsyncEngine, EngineSettings, RetryPolicy, SyncEngine
+from ._errors import ArizeError, ConfigurationError
 from ._pagination import AsyncPaginator, SyncPaginator
-from ._transport import (
-    AsyncClientTransport,
-    AsyncRetryTransport,
-    ClientTransport,
-    RetryPolicy,
-    RetryTransport,
-)
 from ._version import __version__
+from ._wires import DEFAULT_MAX_RESPONSE_BYTES, ConnectionSettings
 from .api import AsyncResources, SyncResources
 
 if TYPE_CHECKING:  # v1 logging (and its models) loads on the first log() / log_many()
+    from ._engine import AsyncWire, SyncWire
+    from ._operation import Operation
+    from ._response import RawResponse, Response
     from .v1._bulk import LogSummary, Progress, RecordLike
 
-__all__ = ["DEFAULT_LIMITS", "ArizeClient", "AsyncArizeClient"]
+__all__ = ["ArizeClient", "AsyncArizeClient"]
 
-DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+T = TypeVar("T")
 # sys.version's first word is platform.python_version(), without importing platform (8 ms)
-USER_AGENT = f"arize-api/{__version__} Python/{sys.version.split()[0]} httpx/{httpx.__version__}"
+USER_AGENT = f"arize-api/{__version__} Python/{sys.version.split()[0]}"
+VerifyTypes = bool | str | Any  # bool, a CA bundle path, or an ssl.SSLContext
+CertTypes = str | tuple[str, str] | tuple[str, str, str]
 
 
-def _urllib3_transport(limits: httpx.Limits) -> httpx.BaseTransport:
-    # Imported here: async users never need urllib3 (20 ms of import).
-    from ._urllib3_transport import Urllib3Transport
-
-    return Urllib3Transport(limits=limits)
-
-
-def _aiohttp_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
-    # Imported here: aiohttp takes a quarter of a second to import, and sync users never need it.
-    from ._aiohttp_transport import AiohttpTransport
-
-    return AiohttpTransport(limits=limits)
+def _connection_settings(
+    *,
+    proxy: str | None,
+    trust_env: bool,
+    verify: VerifyTypes,
+    cert: CertTypes | None,
+    limits: httpx.Limits | None,
+    max_response_bytes: int,
+) -> ConnectionSettings:
+    """The wire's settings, as httpx names them; a ``ConfigurationError`` when one is wrong."""
+    extra: dict[str, Any] = {}
+    if limits is not None:
+        if limits.max_connections is not None:
+            extra["max_connections"] = limits.max_connections
+        if limits.max_keepalive_connections is not None:
+            extra["max_keepalive_connections"] = limits.max_keepalive_connections
+        if limits.keepalive_expiry is not None:
+            extra["keepalive_expiry"] = limits.keepalive_expiry
+    try:
+        return ConnectionSettings(
+            proxy=proxy,
+            trust_env=trust_env,
+            verify=verify,
+            cert=cert,
+            max_response_bytes=max_response_bytes,
+            **extra,
+        )
+    except (TypeError, ValueError) as error:
+        raise ConfigurationError(f"bad connection setting: {error}") from None
 
 
 class _Pool:
-    """The wire transport a client and its copies share, and whether its owner closed it."""
+    """The wire a client and its copies share, and whether its owner closed it."""
 
-    def __init__(self, transport: Any) -> None:
-        self.transport = transport  # a user-supplied client's adapter never closes it
+    def __init__(self, wire: Any) -> None:
+        self.wire = wire  # a user-supplied client's wire never closes that client
         self.closed = False
 
 
@@ -97,6 +112,21 @@ class _ClientBase(BaseClient):
         policy = retry_policy or RetryPolicy()
         self._retry_policy = attrs.evolve(policy, max_retries=self._config.max_retries)
 
+    def _engine_settings(self) -> EngineSettings:
+        config = self._config
+        return EngineSettings(
+            base_url=config.base_url,
+            api_key=config.api_key,
+            space_id=config.space_id,
+            space_key=config.space_key,
+            timeout=config.timeout,
+            max_retries=config.max_retries,
+            default_headers=config.default_headers,
+            user_agent=USER_AGENT,
+            retry_policy=self._retry_policy,
+            warn_alpha=config.warn_alpha,
+        )
+
     def __repr__(self) -> str:
         config = self._config
         where = f"region={config.region!r}" if config.region else f"base_url={config.base_url!r}"
@@ -115,13 +145,13 @@ class _ClientBase(BaseClient):
     def is_closed(self) -> bool:
         return self._closed or self._pool.closed
 
-    def _adopt_pool(self, pool: _Pool | None, fresh: Any) -> None:
-        """Use ``pool`` (a copy's shared one) or, for a new client, one around ``fresh``."""
+    def _adopt_pool(self, pool: _Pool | None, fresh: Callable[[], Any]) -> None:
+        """Use ``pool`` (a copy's shared one) or, for a new client, a fresh wire."""
         self._owns_pool = pool is None
-        self._pool = pool if pool is not None else fresh()
+        self._pool = pool if pool is not None else _Pool(fresh())
 
     def _mark_closed(self) -> bool:
-        """Mark this client closed; True if the shared pool should be closed too."""
+        """Mark this client closed; True if the shared wire should be closed too."""
         if self.is_closed:
             return False
         self._closed = True
@@ -129,22 +159,8 @@ class _ClientBase(BaseClient):
             self._pool.closed = True
         return self._owns_pool
 
-    def _client_kwargs(self) -> dict[str, Any]:
-        config = self._config
-        return {
-            "base_url": config.base_url,
-            "headers": {"User-Agent": USER_AGENT, **config.default_headers},
-            "auth": ArizeAuth(
-                config.api_key,
-                base_url=config.base_url,
-                space_id=config.space_id,
-                space_key=config.space_key,
-            ),
-            "timeout": config.timeout,
-            "follow_redirects": False,
-        }
-
-    def _options(self, changes: dict[str, Any]) -> dict[str, Any]:
+    def _changed(self, changes: dict[str, Any]) -> dict[str, Any]:
+        """This client's settings with ``changes`` (given options only) applied."""
         config = self._config
         current: dict[str, Any] = {
             "api_key": config.api_key,
@@ -158,9 +174,7 @@ class _ClientBase(BaseClient):
             "retry_policy": self._retry_policy,
             "warn_alpha": config.warn_alpha,
         }
-        unknown = set(changes) - set(current)
-        if unknown:
-            raise TypeError(f"with_options() got unknown option(s): {', '.join(sorted(unknown))}")
+        changes = {k: v for k, v in changes.items() if not isinstance(v, NotGiven)}
         if "region" in changes and "base_url" not in changes:
             current["base_url"] = None
         if "base_url" in changes and "region" not in changes:
@@ -185,13 +199,25 @@ class ArizeClient(SyncResources, _ClientBase):
         region: one of ``REGIONS`` (default: ``ARIZE_REGION``, else the global host).
         base_url: a private or on-premise host (default: ``ARIZE_BASE_URL``); not with region.
         space_id, space_key: space identification for ``/v1/log`` (``ARIZE_SPACE_ID``/``_KEY``).
-        timeout: seconds or an ``httpx.Timeout`` (default 60 s, 10 s to connect).
+        timeout: seconds one attempt may take, connecting to reading the whole answer
+            (default 60); an ``httpx.Timeout`` counts as its longest phase.
         max_retries: retries of a failed request that is safe to repeat (default 2).
         default_headers: extra headers sent on every request.
-        http_client: your own ``httpx.Client`` to send through (its pool, proxies and TLS).
+        proxy: a proxy URL (``http://user:pass@proxy:3128``); else, with ``trust_env``,
+            ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``ALL_PROXY`` and ``NO_PROXY``.
+        trust_env: read proxies and ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` from the environment.
+        verify: True (certifi's CAs), False, a CA bundle file or directory, or an
+            ``ssl.SSLContext``.
+        cert: a client certificate: a file, ``(cert, key)`` or ``(cert, key, password)``.
+        limits: ``httpx.Limits`` for the connection pool.
+        max_response_bytes: the largest decoded answer accepted (default 64 MiB).
+        http_client: your own ``httpx.Client`` to send through instead (its pool, proxies and
+            TLS; the connection settings above then do not apply).
         retry_policy: backoff settings; ``max_retries`` takes precedence for the count.
         warn_alpha: warn once per process on each alpha-stage operation (default True).
     """
+
+    _engine: SyncEngine
 
     def __init__(
         self,
@@ -204,6 +230,12 @@ class ArizeClient(SyncResources, _ClientBase):
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
+        proxy: str | None = None,
+        trust_env: bool = True,
+        verify: VerifyTypes = True,
+        cert: CertTypes | None = None,
+        limits: httpx.Limits | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.Client | None = None,
         retry_policy: RetryPolicy | None = None,
         warn_alpha: bool = True,
@@ -221,29 +253,69 @@ class ArizeClient(SyncResources, _ClientBase):
             retry_policy=retry_policy,
             warn_alpha=warn_alpha,
         )
-        self._adopt_pool(
-            _pool,
-            lambda: (
-                _Pool(ClientTransport(http_client))
-                if http_client is not None
-                else _Pool(_urllib3_transport(DEFAULT_LIMITS))
-            ),
-        )
-        self._http = FastClient(
-            transport=RetryTransport(
-                self._pool.transport, self._retry_policy, warn_alpha=self._config.warn_alpha
-            ),
-            **self._client_kwargs(),
-        )
 
-    def get_httpx_client(self) -> httpx.Client:
+        def fresh() -> SyncWire:
+            if http_client is not None:
+                from ._wires.user_httpx import HttpxWire
+
+                return HttpxWire(http_client, max_response_bytes=max_response_bytes)
+            # Imported here: async users never need urllib3 (20 ms of import).
+            from ._wires.sync_urllib3 import Urllib3Wire
+
+            settings = _connection_settings(
+                proxy=proxy,
+                trust_env=trust_env,
+                verify=verify,
+                cert=cert,
+                limits=limits,
+                max_response_bytes=max_response_bytes,
+            )
+            return Urllib3Wire(settings)
+
+        self._adopt_pool(_pool, fresh)
+        self._engine = SyncEngine(self._engine_settings(), self._pool.wire)
+
+    def _request(
+        self,
+        op: Operation,
+        parts: Mapping[str, Any],
+        parse: Callable[[RawResponse], T],
+        options: Mapping[str, Any],
+    ) -> Response[T]:
         self._check_open()
-        return self._http
+        return self._engine.request(op, parts, parse, options)
 
-    def with_options(self, **changes: Any) -> ArizeClient:
+    def with_options(
+        self,
+        *,
+        api_key: str | NotGiven = NOT_GIVEN,
+        region: str | NotGiven | None = NOT_GIVEN,
+        base_url: str | NotGiven | None = NOT_GIVEN,
+        space_id: str | NotGiven | None = NOT_GIVEN,
+        space_key: str | NotGiven | None = NOT_GIVEN,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        retry_policy: RetryPolicy | NotGiven = NOT_GIVEN,
+        warn_alpha: bool | NotGiven = NOT_GIVEN,
+    ) -> ArizeClient:
         """A copy with some settings changed, sharing this client's connection pool."""
         self._check_open()
-        return ArizeClient(**self._options(changes), _pool=self._pool)
+        changed = self._changed(
+            {
+                "api_key": api_key,
+                "region": region,
+                "base_url": base_url,
+                "space_id": space_id,
+                "space_key": space_key,
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "default_headers": default_headers,
+                "retry_policy": retry_policy,
+                "warn_alpha": warn_alpha,
+            }
+        )
+        return ArizeClient(**changed, _pool=self._pool)
 
     def paginate(
         self,
@@ -284,7 +356,7 @@ class ArizeClient(SyncResources, _ClientBase):
     def close(self) -> None:
         """Close the connection pool (copies from ``with_options`` leave it to the original)."""
         if self._mark_closed():
-            self._http.close()
+            self._engine.close()
 
     def __enter__(self) -> Self:
         self._check_open()
@@ -305,6 +377,8 @@ class AsyncArizeClient(AsyncResources, _ClientBase):
     Takes the same arguments as ``ArizeClient``; ``http_client`` is an ``httpx.AsyncClient``.
     """
 
+    _engine: AsyncEngine
+
     def __init__(
         self,
         api_key: str | None = None,
@@ -316,6 +390,12 @@ class AsyncArizeClient(AsyncResources, _ClientBase):
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
+        proxy: str | None = None,
+        trust_env: bool = True,
+        verify: VerifyTypes = True,
+        cert: CertTypes | None = None,
+        limits: httpx.Limits | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.AsyncClient | None = None,
         retry_policy: RetryPolicy | None = None,
         warn_alpha: bool = True,
@@ -333,29 +413,70 @@ class AsyncArizeClient(AsyncResources, _ClientBase):
             retry_policy=retry_policy,
             warn_alpha=warn_alpha,
         )
-        self._adopt_pool(
-            _pool,
-            lambda: (
-                _Pool(AsyncClientTransport(http_client))
-                if http_client is not None
-                else _Pool(_aiohttp_transport(DEFAULT_LIMITS))
-            ),
-        )
-        self._http = FastAsyncClient(
-            transport=AsyncRetryTransport(
-                self._pool.transport, self._retry_policy, warn_alpha=self._config.warn_alpha
-            ),
-            **self._client_kwargs(),
-        )
 
-    def get_async_httpx_client(self) -> httpx.AsyncClient:
+        def fresh() -> AsyncWire:
+            if http_client is not None:
+                from ._wires.user_httpx import AsyncHttpxWire
+
+                return AsyncHttpxWire(http_client, max_response_bytes=max_response_bytes)
+            # Imported here: aiohttp takes a quarter of a second to import, and sync users
+            # never need it.
+            from ._wires.async_aiohttp import AiohttpWire
+
+            settings = _connection_settings(
+                proxy=proxy,
+                trust_env=trust_env,
+                verify=verify,
+                cert=cert,
+                limits=limits,
+                max_response_bytes=max_response_bytes,
+            )
+            return AiohttpWire(settings)
+
+        self._adopt_pool(_pool, fresh)
+        self._engine = AsyncEngine(self._engine_settings(), self._pool.wire)
+
+    async def _arequest(
+        self,
+        op: Operation,
+        parts: Mapping[str, Any],
+        parse: Callable[[RawResponse], T],
+        options: Mapping[str, Any],
+    ) -> Response[T]:
         self._check_open()
-        return self._http
+        return await self._engine.request(op, parts, parse, options)
 
-    def with_options(self, **changes: Any) -> AsyncArizeClient:
+    def with_options(
+        self,
+        *,
+        api_key: str | NotGiven = NOT_GIVEN,
+        region: str | NotGiven | None = NOT_GIVEN,
+        base_url: str | NotGiven | None = NOT_GIVEN,
+        space_id: str | NotGiven | None = NOT_GIVEN,
+        space_key: str | NotGiven | None = NOT_GIVEN,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        retry_policy: RetryPolicy | NotGiven = NOT_GIVEN,
+        warn_alpha: bool | NotGiven = NOT_GIVEN,
+    ) -> AsyncArizeClient:
         """A copy with some settings changed, sharing this client's connection pool."""
         self._check_open()
-        return AsyncArizeClient(**self._options(changes), _pool=self._pool)
+        changed = self._changed(
+            {
+                "api_key": api_key,
+                "region": region,
+                "base_url": base_url,
+                "space_id": space_id,
+                "space_key": space_key,
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "default_headers": default_headers,
+                "retry_policy": retry_policy,
+                "warn_alpha": warn_alpha,
+            }
+        )
+        return AsyncArizeClient(**changed, _pool=self._pool)
 
     def paginate(
         self,
@@ -396,7 +517,7 @@ class AsyncArizeClient(AsyncResources, _ClientBase):
     async def aclose(self) -> None:
         """Close the connection pool (copies from ``with_options`` leave it to the original)."""
         if self._mark_closed():
-            await self._http.aclose()
+            await self._engine.aclose()
 
     async def __aenter__(self) -> Self:
         self._check_open()

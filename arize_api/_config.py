@@ -103,17 +103,43 @@ def resolve_config(
     if key != key.strip() or any(ch in key for ch in "\r\n"):
         raise ConfigurationError("the API key has surrounding whitespace or a line break; strip it")
     resolved_region, resolved_base_url = _resolve_location(region, base_url, env)
+    space_id = space_id if space_id is not None else env.get(ENV_SPACE_ID)
+    space_key = space_key if space_key is not None else env.get(ENV_SPACE_KEY)
+    _check_header_value("the API key", key)
+    _check_header_value("space_id", space_id)
+    _check_header_value("space_key", space_key)
+    for name, value in (default_headers or {}).items():
+        _check_header_value(f"the header name {name!r}", name)
+        _check_header_value(f"default_headers[{name!r}]", value)
     return ClientConfig(
         api_key=key,
         base_url=resolved_base_url,
         region=resolved_region,
-        space_id=space_id if space_id is not None else env.get(ENV_SPACE_ID),
-        space_key=space_key if space_key is not None else env.get(ENV_SPACE_KEY),
+        space_id=space_id,
+        space_key=space_key,
         timeout=_resolve_timeout(timeout),
         max_retries=_resolve_max_retries(max_retries),
         default_headers=dict(default_headers or {}),
         warn_alpha=bool(warn_alpha),
     )
+
+
+def _check_header_value(what: str, value: str | None) -> None:
+    """Refuse what cannot travel in an HTTP header, without echoing it (it may be a secret)."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{what} must be a string, got a {type(value).__name__}")
+    if (
+        value != value.strip()
+        or not value.isascii()
+        or any(ord(c) < 32 or c == "\x7f" for c in value)
+    ):
+        raise ConfigurationError(
+            f"{what} holds a line break, a control character, surrounding whitespace or a "
+            "non-ASCII character, which no HTTP header can carry: check for a stray newline "
+            "or a copy-paste mistake (the value is not shown, as it may be a secret)"
+        )
 
 
 def _resolve_location(

@@ -463,9 +463,7 @@ def _asleep(delay: float) -> Awaitable[None]:
 # ---------------------------------------------------------------------- request parts
 
 
-def encode_query(
-    params: Mapping[str, Any] | None, extra: Mapping[str, object] | None
-) -> str:
+def encode_query(params: Mapping[str, Any] | None, extra: Mapping[str, object] | None) -> str:
     """``params`` then ``extra`` as a query string; lists become repeated keys, as httpx does."""
     if not params and not extra:
         return ""
@@ -510,7 +508,9 @@ def encode_body(
     try:
         return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
     except (TypeError, ValueError) as error:
-        raise InvalidRequestError(f"cannot send {op.name}: its body is not JSON ({error})") from None
+        raise InvalidRequestError(
+            f"cannot send {op.name}: its body is not JSON ({error})"
+        ) from None
 
 
 def _header_secrets(headers: Mapping[str, str], known: tuple[str, ...]) -> tuple[str, ...]:

@@ -57,7 +57,9 @@ class _Walk:
         if max_items is not None and max_items < 0:
             raise ValueError(f"max_items must be >= 0, got {max_items}")
         if "cursor" in params:
-            raise TypeError("pass the starting cursor as paginate(..., cursor=...), not as a parameter")
+            raise TypeError(
+                "pass the starting cursor as paginate(..., cursor=...), not as a parameter"
+            )
         if op.cursor == "body" and params.get("body") is None:
             raise TypeError(f"{self.name} takes its filters and cursor in a body: pass body=...")
         self.cursor_goes = None if op.cursor == "none" else op.cursor

@@ -6,7 +6,6 @@ import os
 import sys
 import threading
 import warnings
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -17,8 +16,7 @@ __all__ = ["AlphaOperationWarning", "notice_release_stage"]
 _warned: set[str] = set()
 # Frames in these packages are the call's machinery, not the line that made the call.
 _INTERNAL = tuple(
-    os.path.dirname(path) + os.sep
-    for path in (os.path.dirname(__file__) + os.sep + "x",)
+    os.path.dirname(path) + os.sep for path in (os.path.dirname(__file__) + os.sep + "x",)
 )
 _lock = threading.Lock()
 

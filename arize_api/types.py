@@ -3,11 +3,13 @@
 # then run `make generate`.
 """Contains some shared types for properties"""
 
-from collections.abc import Mapping, MutableMapping
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from collections.abc import Mapping
+from typing import IO, BinaryIO, Literal
 from urllib.parse import quote
 
 from attrs import define
+
+from ._response import Response
 
 
 class Unset:
@@ -49,21 +51,6 @@ def path_segment(value: object) -> str:
     """
     segment = quote(str(value), safe="")
     return segment.replace(".", "%2E") if segment in (".", "..") else segment
-
-
-T = TypeVar("T")
-
-
-@define
-class Response(Generic[T]):
-    """A response from an endpoint"""
-
-    status_code: (
-        int  # any code the server sent, standard or not (a 2XX range admits 299)
-    )
-    content: bytes
-    headers: MutableMapping[str, str]
-    parsed: T | None
 
 
 __all__ = [

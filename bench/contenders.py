@@ -86,7 +86,6 @@ class RawHttpx:
 def httpx_on_urllib3(base_url: str) -> RawHttpx:
     """httpx's API over arize_api's urllib3 transport: the sync wire without our other layers."""
     import httpx
-
     from arize_api._urllib3_transport import Urllib3Transport
 
     limits = httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL)
@@ -177,7 +176,6 @@ class RawHttpxAsync:
 def httpx_on_aiohttp(base_url: str) -> RawHttpxAsync:
     """httpx's API over arize_api's aiohttp transport: the wire without our other layers."""
     import httpx
-
     from arize_api._aiohttp_transport import AiohttpTransport
 
     limits = httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL)

@@ -52,10 +52,10 @@ def _limits() -> Any:
 
 def _layered_sync(base_url: str, retry: bool, model: bool) -> Callable[[], Any]:
     import httpx
-
     from arize_api._auth import ArizeAuth
     from arize_api._transport import RetryPolicy, RetryTransport
     from arize_api._urllib3_transport import Urllib3Transport
+
     from arize_api.models import Dataset
 
     wire = Urllib3Transport(limits=_limits())
@@ -90,11 +90,11 @@ def _ladder_sync(base_url: str) -> list[tuple[str, Callable[[], Any]]]:
 
 async def _ladder_async(base_url: str) -> list[tuple[str, Callable[[], Any]]]:
     import httpx
-
-    from arize_api import AsyncArizeClient
     from arize_api._aiohttp_transport import AiohttpTransport
     from arize_api._auth import ArizeAuth
     from arize_api._transport import AsyncRetryTransport, RetryPolicy
+
+    from arize_api import AsyncArizeClient
     from arize_api.api.datasets import get_dataset
     from arize_api.models import Dataset
 

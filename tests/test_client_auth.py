@@ -5,7 +5,6 @@ from __future__ import annotations
 import platform
 import re
 
-import httpx
 import pytest
 
 import arize_api
@@ -92,7 +91,7 @@ def test_v1_space_key_is_sent_when_configured(flavour: Flavour, server: Scripted
     assert v2.header("Grpc-Metadata-space") is None
 
 
-def test_user_agent_names_package_python_and_httpx(
+def test_user_agent_names_package_and_python(
     flavour: Flavour, server: ScriptedServer
 ) -> None:
     server.add("GET", "/v2/datasets/d1", json=dataset_json())
@@ -102,7 +101,6 @@ def test_user_agent_names_package_python_and_httpx(
     assert agent is not None
     assert re.search(rf"\barize-api/{re.escape(arize_api.__version__)}\b", agent)
     assert f"Python/{platform.python_version()}" in agent
-    assert f"httpx/{httpx.__version__}" in agent
 
 
 def test_default_headers_are_sent(flavour: Flavour, server: ScriptedServer) -> None:

@@ -12,9 +12,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import filecmp
-import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +21,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import yaml
+from operation_facts import operation_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "arize_api"
@@ -38,60 +37,32 @@ def run_generator(out: Path) -> Path:
     """Run openapi-python-client into ``out`` and return the generated package directory."""
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    templates = out / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    write_facts(templates / "_facts.jinja")
     cmd = [
         str(bin_dir / "openapi-python-client"),
         "generate",
         "--path", str(ROOT / "openapi.yaml"),
         "--config", str(ROOT / "generator-config.yaml"),
-        "--custom-template-path", str(ROOT / "templates"),
+        "--custom-template-path", str(templates),
         "--meta", "none",
         "--output-path", str(out / "arize_api"),
     ]  # fmt: skip
     result = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=out)
     if result.returncode != 0 or "Warning" in result.stdout or "Error" in result.stdout:
         sys.exit(f"openapi-python-client failed or warned:\n{result.stdout}\n{result.stderr}")
-    write_release_stages(out / "arize_api" / "api" / "_stages.py")
     stamp(out / "arize_api")
     return out / "arize_api"
 
 
-def write_release_stages(target: Path) -> None:
-    """``api/_stages.py``: facts about operations the generator does not expose.
-
-    Each operation's ``x-release-stage``, and the operations that declare a 503: the API uses
-    it for "partly done, send the whole request again", so even a POST among them may be
-    retried on it.
-    """
+def write_facts(target: Path) -> None:
+    """``_facts.jinja``: ``FACTS``, each operation's facts (tools/operation_facts.py) for the
+    templates, which write them into the operation modules as ``OP``."""
     spec = yaml.safe_load((ROOT / "openapi.yaml").read_text())
-    operations = [
-        operation
-        for path in spec["paths"].values()
-        for operation in path.values()
-        if isinstance(operation, dict) and "operationId" in operation
-    ]
-    stages = {
-        snake_case(op["operationId"]): op["x-release-stage"]
-        for op in operations
-        if op.get("x-release-stage")
-    }
-    retry_503 = sorted(
-        snake_case(op["operationId"]) for op in operations if "503" in op.get("responses", {})
-    )
-    lines = [f"    {json.dumps(op)}: {json.dumps(stage)}," for op, stage in sorted(stages.items())]
-    retry_lines = [f"        {json.dumps(op)}," for op in retry_503]
-    target.write_text(
-        '"""Facts about each operation from openapi.yaml that the generator does not expose."""\n\n'
-        "# x-release-stage of each operation that has one.\n"
-        "RELEASE_STAGES: dict[str, str] = {\n" + "\n".join(lines) + "\n}\n\n"
-        "# Operations that declare a 503: partly done, the whole request may be sent again.\n"
-        "RETRY_WHOLE_ON_503: frozenset[str] = frozenset(\n    {\n"
-        + "\n".join(retry_lines)
-        + "\n    }\n)\n"
-    )
-
-
-def snake_case(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    facts = operation_facts(spec)
+    lines = [f"  {name!r}: {facts[name]!r}," for name in sorted(facts)]
+    target.write_text("{% set FACTS = {\n" + "\n".join(lines) + "\n} %}\n")
 
 
 def stamp(package: Path) -> None:

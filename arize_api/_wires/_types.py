@@ -173,7 +173,18 @@ class WireProtocolError(WireError):
 
 
 class WireDecodeError(WireError):
-    """The body does not decode as its ``Content-Encoding`` says (or names one not supported)."""
+    """The body does not decode as its ``Content-Encoding`` says (or names one not supported).
+
+    ``status`` and ``headers`` are the answer's, when its head was read: an answer that
+    promises no body can still be taken for what its status says.
+    """
+
+    status: int | None = None
+    headers: Mapping[str, str] | None = None
+
+    def of_answer(self, status: int, headers: Mapping[str, str]) -> WireDecodeError:
+        self.status, self.headers = status, headers
+        return self
 
 
 class WireBodyTooLarge(WireError):

@@ -55,6 +55,7 @@ from ._types import (
     ConnectionSettings,
     ProxyChooser,
     WireConnectError,
+    WireDecodeError,
     WireError,
     WireInvalidRequest,
     WireProtocolError,
@@ -286,10 +287,13 @@ class AiohttpWire:
                 raise too_large(limit)
             body = await response.read() if length else b""
             return WireResponse(status, headers, body)
-        reader = BodyReader(headers, limit)
-        async for chunk in response.content.iter_any():
-            reader.feed(chunk)
-        return WireResponse(status, headers, reader.finish())
+        try:
+            reader = BodyReader(headers, limit)
+            async for chunk in response.content.iter_any():
+                reader.feed(chunk)
+            return WireResponse(status, headers, reader.finish())
+        except WireDecodeError as error:
+            raise error.of_answer(status, headers) from None
 
     def _classify(self, exc: Exception, request: WireRequest, attempt: _Attempt) -> WireError:
         secrets = header_values(request.headers)

@@ -336,6 +336,14 @@ class Urllib3Wire:
         problem = framing_problem(request.method, status, headers)
         if problem is not None:
             raise WireProtocolError(problem)
+        try:
+            return self._read_body(response, status, headers)
+        except WireDecodeError as error:
+            raise error.of_answer(status, headers) from None
+
+    def _read_body(
+        self, response: urllib3.BaseHTTPResponse, status: int, headers: dict[str, str]
+    ) -> WireResponse:
         limit = self._settings.max_response_bytes
         length = content_length(headers)
         encoding = headers.get("content-encoding", "identity").strip().lower()

@@ -99,6 +99,14 @@ class _Collector:
         return self._chunks[0] if len(self._chunks) == 1 else b"".join(self._chunks)
 
 
+def _undecodable(
+    exc: httpx.DecodingError, request: WireRequest, response: httpx.Response, collector: _Collector
+) -> WireDecodeError:
+    what = describe(exc, header_values(request.headers))
+    error = WireDecodeError(f"the response body does not decode: {what}")
+    return error.of_answer(response.status_code, collector.headers)
+
+
 def _classify(exc: Exception, request: WireRequest) -> WireError:
     secrets = header_values(request.headers)
     what = describe(exc, secrets)
@@ -172,8 +180,11 @@ class HttpxWire:
         response = client.send(_build(client, request, left), stream=True, follow_redirects=False)
         try:
             collector = _Collector(request, response, self._limit)
-            for chunk in response.iter_bytes():
-                collector.feed(chunk)
+            try:
+                for chunk in response.iter_bytes():
+                    collector.feed(chunk)
+            except httpx.DecodingError as exc:
+                raise _undecodable(exc, request, response, collector) from None
         finally:
             response.close()
         return WireResponse(
@@ -221,8 +232,11 @@ class AsyncHttpxWire:
         )
         try:
             collector = _Collector(request, response, self._limit)
-            async for chunk in response.aiter_bytes():
-                collector.feed(chunk)
+            try:
+                async for chunk in response.aiter_bytes():
+                    collector.feed(chunk)
+            except httpx.DecodingError as exc:
+                raise _undecodable(exc, request, response, collector) from None
         finally:
             await response.aclose()
         return WireResponse(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import AiIntegration
     from ...models.ai_integration import AiIntegration
@@ -38,6 +39,7 @@ class AiIntegrations(SyncResource):
         self,
         *,
         body: CreateAiIntegrationRequest,
+        **options: Unpack[RequestOptions],
     ) -> AiIntegration:
         """Create AI integration (POST /v2/ai-integrations)."""
         from . import create_ai_integration
@@ -45,11 +47,13 @@ class AiIntegrations(SyncResource):
         return create_ai_integration.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         integration_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete AI integration (DELETE /v2/ai-integrations/{integration_id})."""
         from . import delete_ai_integration
@@ -57,11 +61,13 @@ class AiIntegrations(SyncResource):
         return delete_ai_integration.sync(
             client=self._client,
             integration_id=integration_id,
+            **options,
         )
 
     def get(
         self,
         integration_id: str,
+        **options: Unpack[RequestOptions],
     ) -> AiIntegration:
         """Get AI integration (GET /v2/ai-integrations/{integration_id})."""
         from . import get_ai_integration
@@ -69,6 +75,7 @@ class AiIntegrations(SyncResource):
         return get_ai_integration.sync(
             client=self._client,
             integration_id=integration_id,
+            **options,
         )
 
     def list(
@@ -80,6 +87,7 @@ class AiIntegrations(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[AiIntegration, ListAiIntegrationsResponse]:
         """List AI integrations, page by page (GET /v2/ai-integrations).
 
@@ -90,6 +98,7 @@ class AiIntegrations(SyncResource):
         return self._paginate(
             list_ai_integrations,
             max_items=max_items,
+            options=options,
             space_id=space_id,
             space_name=space_name,
             name=name,
@@ -102,6 +111,7 @@ class AiIntegrations(SyncResource):
         integration_id: str,
         *,
         body: UpdateAiIntegrationRequest,
+        **options: Unpack[RequestOptions],
     ) -> AiIntegration:
         """Update AI integration (PATCH /v2/ai-integrations/{integration_id})."""
         from . import update_ai_integration
@@ -110,6 +120,7 @@ class AiIntegrations(SyncResource):
             client=self._client,
             integration_id=integration_id,
             body=body,
+            **options,
         )
 
 
@@ -120,6 +131,7 @@ class AsyncAiIntegrations(AsyncResource):
         self,
         *,
         body: CreateAiIntegrationRequest,
+        **options: Unpack[RequestOptions],
     ) -> AiIntegration:
         """Create AI integration (POST /v2/ai-integrations)."""
         from . import create_ai_integration
@@ -127,11 +139,13 @@ class AsyncAiIntegrations(AsyncResource):
         return await create_ai_integration.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         integration_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete AI integration (DELETE /v2/ai-integrations/{integration_id})."""
         from . import delete_ai_integration
@@ -139,11 +153,13 @@ class AsyncAiIntegrations(AsyncResource):
         return await delete_ai_integration.asyncio(
             client=self._client,
             integration_id=integration_id,
+            **options,
         )
 
     async def get(
         self,
         integration_id: str,
+        **options: Unpack[RequestOptions],
     ) -> AiIntegration:
         """Get AI integration (GET /v2/ai-integrations/{integration_id})."""
         from . import get_ai_integration
@@ -151,6 +167,7 @@ class AsyncAiIntegrations(AsyncResource):
         return await get_ai_integration.asyncio(
             client=self._client,
             integration_id=integration_id,
+            **options,
         )
 
     def list(
@@ -162,6 +179,7 @@ class AsyncAiIntegrations(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[AiIntegration, ListAiIntegrationsResponse]:
         """List AI integrations, page by page (GET /v2/ai-integrations).
 
@@ -172,6 +190,7 @@ class AsyncAiIntegrations(AsyncResource):
         return self._paginate(
             list_ai_integrations,
             max_items=max_items,
+            options=options,
             space_id=space_id,
             space_name=space_name,
             name=name,
@@ -184,6 +203,7 @@ class AsyncAiIntegrations(AsyncResource):
         integration_id: str,
         *,
         body: UpdateAiIntegrationRequest,
+        **options: Unpack[RequestOptions],
     ) -> AiIntegration:
         """Update AI integration (PATCH /v2/ai-integrations/{integration_id})."""
         from . import update_ai_integration
@@ -192,4 +212,5 @@ class AsyncAiIntegrations(AsyncResource):
             client=self._client,
             integration_id=integration_id,
             body=body,
+            **options,
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import (
         CategoricalAnnotationConfig,
@@ -66,6 +67,7 @@ class AnnotationConfigsTags(SyncResource):
         annotation_config_id: str,
         *,
         body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add annotation config tags (POST /v2/annotation-configs/{annotation_config_id}/tags)."""
         from . import add_annotation_config_tags
@@ -74,6 +76,7 @@ class AnnotationConfigsTags(SyncResource):
             client=self._client,
             annotation_config_id=annotation_config_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -81,6 +84,7 @@ class AnnotationConfigsTags(SyncResource):
         annotation_config_id: str,
         *,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List annotation config tags, page by page (GET /v2/annotation-configs/{annotation_config_id}/tags).
 
@@ -91,6 +95,7 @@ class AnnotationConfigsTags(SyncResource):
         return self._paginate(
             list_annotation_config_tags,
             max_items=max_items,
+            options=options,
             annotation_config_id=annotation_config_id,
         )
 
@@ -108,6 +113,7 @@ class AnnotationConfigs(SyncResource):
         body: CreateCategoricalAnnotationConfigRequest
         | CreateContinuousAnnotationConfigRequest
         | CreateFreeformAnnotationConfigRequest,
+        **options: Unpack[RequestOptions],
     ) -> (
         CategoricalAnnotationConfig
         | ContinuousAnnotationConfig
@@ -119,11 +125,13 @@ class AnnotationConfigs(SyncResource):
         return create_annotation_config.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         annotation_config_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id})."""
         from . import delete_annotation_config
@@ -131,11 +139,13 @@ class AnnotationConfigs(SyncResource):
         return delete_annotation_config.sync(
             client=self._client,
             annotation_config_id=annotation_config_id,
+            **options,
         )
 
     def get(
         self,
         annotation_config_id: str,
+        **options: Unpack[RequestOptions],
     ) -> (
         CategoricalAnnotationConfig
         | ContinuousAnnotationConfig
@@ -147,6 +157,7 @@ class AnnotationConfigs(SyncResource):
         return get_annotation_config.sync(
             client=self._client,
             annotation_config_id=annotation_config_id,
+            **options,
         )
 
     def list(
@@ -158,6 +169,7 @@ class AnnotationConfigs(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[
         CategoricalAnnotationConfig
         | ContinuousAnnotationConfig
@@ -173,6 +185,7 @@ class AnnotationConfigs(SyncResource):
         return self._paginate(
             list_annotation_configs,
             max_items=max_items,
+            options=options,
             space_id=space_id,
             space_name=space_name,
             name=name,
@@ -187,6 +200,7 @@ class AnnotationConfigs(SyncResource):
         body: UpdateCategoricalAnnotationConfigRequest
         | UpdateContinuousAnnotationConfigRequest
         | UpdateFreeformAnnotationConfigRequest,
+        **options: Unpack[RequestOptions],
     ) -> (
         CategoricalAnnotationConfig
         | ContinuousAnnotationConfig
@@ -199,6 +213,7 @@ class AnnotationConfigs(SyncResource):
             client=self._client,
             annotation_config_id=annotation_config_id,
             body=body,
+            **options,
         )
 
 
@@ -210,6 +225,7 @@ class AsyncAnnotationConfigsTags(AsyncResource):
         annotation_config_id: str,
         *,
         body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add annotation config tags (POST /v2/annotation-configs/{annotation_config_id}/tags)."""
         from . import add_annotation_config_tags
@@ -218,6 +234,7 @@ class AsyncAnnotationConfigsTags(AsyncResource):
             client=self._client,
             annotation_config_id=annotation_config_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -225,6 +242,7 @@ class AsyncAnnotationConfigsTags(AsyncResource):
         annotation_config_id: str,
         *,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List annotation config tags, page by page (GET /v2/annotation-configs/{annotation_config_id}/tags).
 
@@ -235,6 +253,7 @@ class AsyncAnnotationConfigsTags(AsyncResource):
         return self._paginate(
             list_annotation_config_tags,
             max_items=max_items,
+            options=options,
             annotation_config_id=annotation_config_id,
         )
 
@@ -252,6 +271,7 @@ class AsyncAnnotationConfigs(AsyncResource):
         body: CreateCategoricalAnnotationConfigRequest
         | CreateContinuousAnnotationConfigRequest
         | CreateFreeformAnnotationConfigRequest,
+        **options: Unpack[RequestOptions],
     ) -> (
         CategoricalAnnotationConfig
         | ContinuousAnnotationConfig
@@ -263,11 +283,13 @@ class AsyncAnnotationConfigs(AsyncResource):
         return await create_annotation_config.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         annotation_config_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id})."""
         from . import delete_annotation_config
@@ -275,11 +297,13 @@ class AsyncAnnotationConfigs(AsyncResource):
         return await delete_annotation_config.asyncio(
             client=self._client,
             annotation_config_id=annotation_config_id,
+            **options,
         )
 
     async def get(
         self,
         annotation_config_id: str,
+        **options: Unpack[RequestOptions],
     ) -> (
         CategoricalAnnotationConfig
         | ContinuousAnnotationConfig
@@ -291,6 +315,7 @@ class AsyncAnnotationConfigs(AsyncResource):
         return await get_annotation_config.asyncio(
             client=self._client,
             annotation_config_id=annotation_config_id,
+            **options,
         )
 
     def list(
@@ -302,6 +327,7 @@ class AsyncAnnotationConfigs(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[
         CategoricalAnnotationConfig
         | ContinuousAnnotationConfig
@@ -317,6 +343,7 @@ class AsyncAnnotationConfigs(AsyncResource):
         return self._paginate(
             list_annotation_configs,
             max_items=max_items,
+            options=options,
             space_id=space_id,
             space_name=space_name,
             name=name,
@@ -331,6 +358,7 @@ class AsyncAnnotationConfigs(AsyncResource):
         body: UpdateCategoricalAnnotationConfigRequest
         | UpdateContinuousAnnotationConfigRequest
         | UpdateFreeformAnnotationConfigRequest,
+        **options: Unpack[RequestOptions],
     ) -> (
         CategoricalAnnotationConfig
         | ContinuousAnnotationConfig
@@ -343,4 +371,5 @@ class AsyncAnnotationConfigs(AsyncResource):
             client=self._client,
             annotation_config_id=annotation_config_id,
             body=body,
+            **options,
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import AnnotationQueue, AnnotationQueueRecord, Tag
     from ...models.add_annotation_queue_records_request import (
@@ -69,6 +70,7 @@ class AnnotationQueuesTags(SyncResource):
         annotation_queue_id: str,
         *,
         body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags)."""
         from . import add_annotation_queue_tags
@@ -77,6 +79,7 @@ class AnnotationQueuesTags(SyncResource):
             client=self._client,
             annotation_queue_id=annotation_queue_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -84,6 +87,7 @@ class AnnotationQueuesTags(SyncResource):
         annotation_queue_id: str,
         *,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List annotation queue tags, page by page (GET /v2/annotation-queues/{annotation_queue_id}/tags).
 
@@ -94,6 +98,7 @@ class AnnotationQueuesTags(SyncResource):
         return self._paginate(
             list_annotation_queue_tags,
             max_items=max_items,
+            options=options,
             annotation_queue_id=annotation_queue_id,
         )
 
@@ -107,6 +112,7 @@ class AnnotationQueuesRecords(SyncResource):
         annotation_queue_record_id: str,
         *,
         body: AnnotateAnnotationQueueRecordRequest,
+        **options: Unpack[RequestOptions],
     ) -> AnnotateAnnotationQueueRecordResponse:
         """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate)."""
         from . import annotate_annotation_queue_record
@@ -116,6 +122,7 @@ class AnnotationQueuesRecords(SyncResource):
             annotation_queue_id=annotation_queue_id,
             annotation_queue_record_id=annotation_queue_record_id,
             body=body,
+            **options,
         )
 
     def assign(
@@ -124,6 +131,7 @@ class AnnotationQueuesRecords(SyncResource):
         annotation_queue_record_id: str,
         *,
         body: AssignAnnotationQueueRecordRequest,
+        **options: Unpack[RequestOptions],
     ) -> AssignAnnotationQueueRecordResponse:
         """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign)."""
         from . import assign_annotation_queue_record
@@ -133,6 +141,7 @@ class AnnotationQueuesRecords(SyncResource):
             annotation_queue_id=annotation_queue_id,
             annotation_queue_record_id=annotation_queue_record_id,
             body=body,
+            **options,
         )
 
     def create(
@@ -140,6 +149,7 @@ class AnnotationQueuesRecords(SyncResource):
         annotation_queue_id: str,
         *,
         body: AddAnnotationQueueRecordsRequest,
+        **options: Unpack[RequestOptions],
     ) -> CreateAnnotationQueueRecordResponse:
         """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records)."""
         from . import create_annotation_queue_record
@@ -148,6 +158,7 @@ class AnnotationQueuesRecords(SyncResource):
             client=self._client,
             annotation_queue_id=annotation_queue_id,
             body=body,
+            **options,
         )
 
     def delete(
@@ -155,6 +166,7 @@ class AnnotationQueuesRecords(SyncResource):
         annotation_queue_id: str,
         *,
         body: DeleteAnnotationQueueRecordsRequest,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records)."""
         from . import delete_annotation_queue_record
@@ -163,6 +175,7 @@ class AnnotationQueuesRecords(SyncResource):
             client=self._client,
             annotation_queue_id=annotation_queue_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -172,6 +185,7 @@ class AnnotationQueuesRecords(SyncResource):
         cursor: str | Unset = UNSET,
         limit: int | Unset = 50,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[AnnotationQueueRecord, ListAnnotationQueueRecordsResponse]:
         """List annotation queue records, page by page (GET /v2/annotation-queues/{annotation_queue_id}/records).
 
@@ -182,6 +196,7 @@ class AnnotationQueuesRecords(SyncResource):
         return self._paginate(
             list_annotation_queue_records,
             max_items=max_items,
+            options=options,
             annotation_queue_id=annotation_queue_id,
             cursor=cursor,
             limit=limit,
@@ -203,6 +218,7 @@ class AnnotationQueues(SyncResource):
         self,
         *,
         body: CreateAnnotationQueueRequest,
+        **options: Unpack[RequestOptions],
     ) -> AnnotationQueue:
         """Create annotation queue (POST /v2/annotation-queues)."""
         from . import create_annotation_queue
@@ -210,11 +226,13 @@ class AnnotationQueues(SyncResource):
         return create_annotation_queue.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         annotation_queue_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id})."""
         from . import delete_annotation_queue
@@ -222,11 +240,13 @@ class AnnotationQueues(SyncResource):
         return delete_annotation_queue.sync(
             client=self._client,
             annotation_queue_id=annotation_queue_id,
+            **options,
         )
 
     def get(
         self,
         annotation_queue_id: str,
+        **options: Unpack[RequestOptions],
     ) -> AnnotationQueue:
         """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id})."""
         from . import get_annotation_queue
@@ -234,6 +254,7 @@ class AnnotationQueues(SyncResource):
         return get_annotation_queue.sync(
             client=self._client,
             annotation_queue_id=annotation_queue_id,
+            **options,
         )
 
     def list(
@@ -245,6 +266,7 @@ class AnnotationQueues(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[AnnotationQueue, ListAnnotationQueuesResponse]:
         """List annotation queues, page by page (GET /v2/annotation-queues).
 
@@ -255,6 +277,7 @@ class AnnotationQueues(SyncResource):
         return self._paginate(
             list_annotation_queues,
             max_items=max_items,
+            options=options,
             space_id=space_id,
             space_name=space_name,
             name=name,
@@ -267,6 +290,7 @@ class AnnotationQueues(SyncResource):
         annotation_queue_id: str,
         *,
         body: UpdateAnnotationQueueRequest,
+        **options: Unpack[RequestOptions],
     ) -> AnnotationQueue:
         """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id})."""
         from . import update_annotation_queue
@@ -275,6 +299,7 @@ class AnnotationQueues(SyncResource):
             client=self._client,
             annotation_queue_id=annotation_queue_id,
             body=body,
+            **options,
         )
 
 
@@ -286,6 +311,7 @@ class AsyncAnnotationQueuesTags(AsyncResource):
         annotation_queue_id: str,
         *,
         body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags)."""
         from . import add_annotation_queue_tags
@@ -294,6 +320,7 @@ class AsyncAnnotationQueuesTags(AsyncResource):
             client=self._client,
             annotation_queue_id=annotation_queue_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -301,6 +328,7 @@ class AsyncAnnotationQueuesTags(AsyncResource):
         annotation_queue_id: str,
         *,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List annotation queue tags, page by page (GET /v2/annotation-queues/{annotation_queue_id}/tags).
 
@@ -311,6 +339,7 @@ class AsyncAnnotationQueuesTags(AsyncResource):
         return self._paginate(
             list_annotation_queue_tags,
             max_items=max_items,
+            options=options,
             annotation_queue_id=annotation_queue_id,
         )
 
@@ -324,6 +353,7 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         annotation_queue_record_id: str,
         *,
         body: AnnotateAnnotationQueueRecordRequest,
+        **options: Unpack[RequestOptions],
     ) -> AnnotateAnnotationQueueRecordResponse:
         """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate)."""
         from . import annotate_annotation_queue_record
@@ -333,6 +363,7 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
             annotation_queue_id=annotation_queue_id,
             annotation_queue_record_id=annotation_queue_record_id,
             body=body,
+            **options,
         )
 
     async def assign(
@@ -341,6 +372,7 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         annotation_queue_record_id: str,
         *,
         body: AssignAnnotationQueueRecordRequest,
+        **options: Unpack[RequestOptions],
     ) -> AssignAnnotationQueueRecordResponse:
         """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign)."""
         from . import assign_annotation_queue_record
@@ -350,6 +382,7 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
             annotation_queue_id=annotation_queue_id,
             annotation_queue_record_id=annotation_queue_record_id,
             body=body,
+            **options,
         )
 
     async def create(
@@ -357,6 +390,7 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         annotation_queue_id: str,
         *,
         body: AddAnnotationQueueRecordsRequest,
+        **options: Unpack[RequestOptions],
     ) -> CreateAnnotationQueueRecordResponse:
         """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records)."""
         from . import create_annotation_queue_record
@@ -365,6 +399,7 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
             client=self._client,
             annotation_queue_id=annotation_queue_id,
             body=body,
+            **options,
         )
 
     async def delete(
@@ -372,6 +407,7 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         annotation_queue_id: str,
         *,
         body: DeleteAnnotationQueueRecordsRequest,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records)."""
         from . import delete_annotation_queue_record
@@ -380,6 +416,7 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
             client=self._client,
             annotation_queue_id=annotation_queue_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -389,6 +426,7 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         cursor: str | Unset = UNSET,
         limit: int | Unset = 50,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[AnnotationQueueRecord, ListAnnotationQueueRecordsResponse]:
         """List annotation queue records, page by page (GET /v2/annotation-queues/{annotation_queue_id}/records).
 
@@ -399,6 +437,7 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         return self._paginate(
             list_annotation_queue_records,
             max_items=max_items,
+            options=options,
             annotation_queue_id=annotation_queue_id,
             cursor=cursor,
             limit=limit,
@@ -420,6 +459,7 @@ class AsyncAnnotationQueues(AsyncResource):
         self,
         *,
         body: CreateAnnotationQueueRequest,
+        **options: Unpack[RequestOptions],
     ) -> AnnotationQueue:
         """Create annotation queue (POST /v2/annotation-queues)."""
         from . import create_annotation_queue
@@ -427,11 +467,13 @@ class AsyncAnnotationQueues(AsyncResource):
         return await create_annotation_queue.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         annotation_queue_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id})."""
         from . import delete_annotation_queue
@@ -439,11 +481,13 @@ class AsyncAnnotationQueues(AsyncResource):
         return await delete_annotation_queue.asyncio(
             client=self._client,
             annotation_queue_id=annotation_queue_id,
+            **options,
         )
 
     async def get(
         self,
         annotation_queue_id: str,
+        **options: Unpack[RequestOptions],
     ) -> AnnotationQueue:
         """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id})."""
         from . import get_annotation_queue
@@ -451,6 +495,7 @@ class AsyncAnnotationQueues(AsyncResource):
         return await get_annotation_queue.asyncio(
             client=self._client,
             annotation_queue_id=annotation_queue_id,
+            **options,
         )
 
     def list(
@@ -462,6 +507,7 @@ class AsyncAnnotationQueues(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[AnnotationQueue, ListAnnotationQueuesResponse]:
         """List annotation queues, page by page (GET /v2/annotation-queues).
 
@@ -472,6 +518,7 @@ class AsyncAnnotationQueues(AsyncResource):
         return self._paginate(
             list_annotation_queues,
             max_items=max_items,
+            options=options,
             space_id=space_id,
             space_name=space_name,
             name=name,
@@ -484,6 +531,7 @@ class AsyncAnnotationQueues(AsyncResource):
         annotation_queue_id: str,
         *,
         body: UpdateAnnotationQueueRequest,
+        **options: Unpack[RequestOptions],
     ) -> AnnotationQueue:
         """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id})."""
         from . import update_annotation_queue
@@ -492,4 +540,5 @@ class AsyncAnnotationQueues(AsyncResource):
             client=self._client,
             annotation_queue_id=annotation_queue_id,
             body=body,
+            **options,
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import ServiceApiKey, UserApiKey
     from ...models.api_key_status import ApiKeyStatus, check_api_key_status
@@ -43,6 +44,7 @@ class ApiKeys(SyncResource):
         self,
         *,
         body: CreateServiceApiKeyRequest | CreateUserApiKeyRequest,
+        **options: Unpack[RequestOptions],
     ) -> CreatedServiceApiKey | CreatedUserApiKey:
         """Create API key (POST /v2/api-keys)."""
         from . import create_api_key
@@ -50,6 +52,7 @@ class ApiKeys(SyncResource):
         return create_api_key.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def list(
@@ -62,6 +65,7 @@ class ApiKeys(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[ServiceApiKey | UserApiKey, ListApiKeysResponse]:
         """List API keys, page by page (GET /v2/api-keys).
 
@@ -72,6 +76,7 @@ class ApiKeys(SyncResource):
         return self._paginate(
             list_api_keys,
             max_items=max_items,
+            options=options,
             key_type=key_type,
             status=status,
             space_id=space_id,
@@ -85,6 +90,7 @@ class ApiKeys(SyncResource):
         api_key_id: str,
         *,
         body: RefreshApiKeyRequest | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> RefreshApiKeyResponse:
         """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh)."""
         from . import refresh_api_key
@@ -93,11 +99,13 @@ class ApiKeys(SyncResource):
             client=self._client,
             api_key_id=api_key_id,
             body=body,
+            **options,
         )
 
     def revoke(
         self,
         api_key_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke)."""
         from . import revoke_api_key
@@ -105,6 +113,7 @@ class ApiKeys(SyncResource):
         return revoke_api_key.sync(
             client=self._client,
             api_key_id=api_key_id,
+            **options,
         )
 
 
@@ -115,6 +124,7 @@ class AsyncApiKeys(AsyncResource):
         self,
         *,
         body: CreateServiceApiKeyRequest | CreateUserApiKeyRequest,
+        **options: Unpack[RequestOptions],
     ) -> CreatedServiceApiKey | CreatedUserApiKey:
         """Create API key (POST /v2/api-keys)."""
         from . import create_api_key
@@ -122,6 +132,7 @@ class AsyncApiKeys(AsyncResource):
         return await create_api_key.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     def list(
@@ -134,6 +145,7 @@ class AsyncApiKeys(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ServiceApiKey | UserApiKey, ListApiKeysResponse]:
         """List API keys, page by page (GET /v2/api-keys).
 
@@ -144,6 +156,7 @@ class AsyncApiKeys(AsyncResource):
         return self._paginate(
             list_api_keys,
             max_items=max_items,
+            options=options,
             key_type=key_type,
             status=status,
             space_id=space_id,
@@ -157,6 +170,7 @@ class AsyncApiKeys(AsyncResource):
         api_key_id: str,
         *,
         body: RefreshApiKeyRequest | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> RefreshApiKeyResponse:
         """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh)."""
         from . import refresh_api_key
@@ -165,11 +179,13 @@ class AsyncApiKeys(AsyncResource):
             client=self._client,
             api_key_id=api_key_id,
             body=body,
+            **options,
         )
 
     async def revoke(
         self,
         api_key_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke)."""
         from . import revoke_api_key
@@ -177,4 +193,5 @@ class AsyncApiKeys(AsyncResource):
         return await revoke_api_key.asyncio(
             client=self._client,
             api_key_id=api_key_id,
+            **options,
         )

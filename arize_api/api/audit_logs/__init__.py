@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import datetime
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import AuditLog
     from ...models.audit_log_operation_type import (
@@ -44,6 +45,7 @@ class AuditLogs(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[AuditLog, ListAuditLogsResponse]:
         """List audit logs, page by page (GET /v2/audit-logs).
 
@@ -54,6 +56,7 @@ class AuditLogs(SyncResource):
         return self._paginate(
             list_audit_logs,
             max_items=max_items,
+            options=options,
             start_time=start_time,
             end_time=end_time,
             user_id=user_id,
@@ -78,6 +81,7 @@ class AsyncAuditLogs(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[AuditLog, ListAuditLogsResponse]:
         """List audit logs, page by page (GET /v2/audit-logs).
 
@@ -88,6 +92,7 @@ class AsyncAuditLogs(AsyncResource):
         return self._paginate(
             list_audit_logs,
             max_items=max_items,
+            options=options,
             start_time=start_time,
             end_time=end_time,
             user_id=user_id,

@@ -2,19 +2,30 @@
 # Do not edit by hand: change the spec, generator-config.yaml or templates/,
 # then run `make generate`.
 import datetime
-from typing import Any
-
-import httpx
+from typing import Any, Unpack
 
 from ... import errors
+from ..._engine import RequestOptions
+from ..._operation import Operation
+from ..._response import RawResponse
 from ...client import AuthenticatedClient, Client
 from ...models.audit_log_operation_type import AuditLogOperationType
 from ...models.list_audit_logs_response import ListAuditLogsResponse
 from ...types import UNSET, Response, Unset
 
-OPERATION = "list_audit_logs"
-METHOD = "GET"
-PATH = "/v2/audit-logs"
+OP = Operation(
+    name="list_audit_logs",
+    method="GET",
+    path="/v2/audit-logs",
+    success=(200, 200),
+    errors=frozenset({400, 401, 403, 429}),
+    idempotent=True,
+    retry_whole_on_503=False,
+    stage="beta",
+    cursor="query",
+    items="logs",
+    legacy_auth=False,
+)
 
 
 def _get_kwargs(
@@ -64,36 +75,18 @@ def _get_kwargs(
         "method": "get",
         "url": "/v2/audit-logs",
         "params": params,
-        "extensions": {"arize_operation": OPERATION},
     }
 
     return _kwargs
 
 
-def _parse_response(
-    *, client: Client, response: httpx.Response
-) -> ListAuditLogsResponse:
+def _parse_response(response: RawResponse) -> ListAuditLogsResponse:
     if response.status_code == 200:
         response_200 = ListAuditLogsResponse.from_dict(response.json())
 
         return response_200
 
     raise errors.error_for_response(response)
-
-
-def _build_response(
-    *, client: Client, response: httpx.Response
-) -> Response[ListAuditLogsResponse]:
-    try:
-        parsed = _parse_response(client=client, response=response)
-    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
-        raise errors.APIResponseValidationError(response, error) from error
-    return Response(
-        status_code=response.status_code,
-        content=response.content,
-        headers=response.headers,
-        parsed=parsed,
-    )
 
 
 def sync_detailed(
@@ -106,6 +99,7 @@ def sync_detailed(
     operation_type: AuditLogOperationType | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
+    **options: Unpack[RequestOptions],
 ) -> Response[ListAuditLogsResponse]:
     """List audit logs (GET /v2/audit-logs).
 
@@ -142,8 +136,7 @@ def sync_detailed(
         limit=limit,
         cursor=cursor,
     )
-    response = client.get_httpx_client().request(**kwargs)
-    return _build_response(client=client, response=response)
+    return client._request(OP, kwargs, _parse_response, options)
 
 
 def sync(
@@ -156,6 +149,7 @@ def sync(
     operation_type: AuditLogOperationType | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
+    **options: Unpack[RequestOptions],
 ) -> ListAuditLogsResponse:
     """List audit logs (GET /v2/audit-logs).
 
@@ -192,6 +186,7 @@ def sync(
         operation_type=operation_type,
         limit=limit,
         cursor=cursor,
+        **options,
     ).parsed
 
 
@@ -205,6 +200,7 @@ async def asyncio_detailed(
     operation_type: AuditLogOperationType | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
+    **options: Unpack[RequestOptions],
 ) -> Response[ListAuditLogsResponse]:
     """List audit logs (GET /v2/audit-logs).
 
@@ -241,8 +237,7 @@ async def asyncio_detailed(
         limit=limit,
         cursor=cursor,
     )
-    response = await client.get_async_httpx_client().request(**kwargs)
-    return _build_response(client=client, response=response)
+    return await client._arequest(OP, kwargs, _parse_response, options)
 
 
 async def asyncio(
@@ -255,6 +250,7 @@ async def asyncio(
     operation_type: AuditLogOperationType | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
+    **options: Unpack[RequestOptions],
 ) -> ListAuditLogsResponse:
     """List audit logs (GET /v2/audit-logs).
 
@@ -292,5 +288,6 @@ async def asyncio(
             operation_type=operation_type,
             limit=limit,
             cursor=cursor,
+            **options,
         )
     ).parsed

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models.bar_chart_widget import BarChartWidget
     from ...models.experiment_chart_widget import ExperimentChartWidget
@@ -40,6 +41,7 @@ class DashboardsWidgets(SyncResource):
         self,
         dashboard_id: str,
         widget_id: str,
+        **options: Unpack[RequestOptions],
     ) -> (
         BarChartWidget
         | ExperimentChartWidget
@@ -55,6 +57,7 @@ class DashboardsWidgets(SyncResource):
             client=self._client,
             dashboard_id=dashboard_id,
             widget_id=widget_id,
+            **options,
         )
 
 
@@ -73,6 +76,7 @@ class AsyncDashboardsWidgets(AsyncResource):
         self,
         dashboard_id: str,
         widget_id: str,
+        **options: Unpack[RequestOptions],
     ) -> (
         BarChartWidget
         | ExperimentChartWidget
@@ -88,6 +92,7 @@ class AsyncDashboardsWidgets(AsyncResource):
             client=self._client,
             dashboard_id=dashboard_id,
             widget_id=widget_id,
+            **options,
         )
 
 

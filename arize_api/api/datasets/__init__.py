@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import Dataset, DatasetExample, Tag
     from ...models.add_tags_request import AddTagsRequest
@@ -58,6 +59,7 @@ class DatasetsTags(SyncResource):
         dataset_id: str,
         *,
         body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add dataset tags (POST /v2/datasets/{dataset_id}/tags)."""
         from . import add_dataset_tags
@@ -66,6 +68,7 @@ class DatasetsTags(SyncResource):
             client=self._client,
             dataset_id=dataset_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -73,6 +76,7 @@ class DatasetsTags(SyncResource):
         dataset_id: str,
         *,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List dataset tags, page by page (GET /v2/datasets/{dataset_id}/tags).
 
@@ -83,6 +87,7 @@ class DatasetsTags(SyncResource):
         return self._paginate(
             list_dataset_tags,
             max_items=max_items,
+            options=options,
             dataset_id=dataset_id,
         )
 
@@ -91,6 +96,7 @@ class DatasetsTags(SyncResource):
         dataset_id: str,
         *,
         body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags)."""
         from . import remove_dataset_tags
@@ -99,6 +105,7 @@ class DatasetsTags(SyncResource):
             client=self._client,
             dataset_id=dataset_id,
             body=body,
+            **options,
         )
 
 
@@ -110,6 +117,7 @@ class DatasetsExamples(SyncResource):
         dataset_id: str,
         *,
         body: AnnotateDatasetExamplesRequest,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate)."""
         from . import annotate_dataset_examples
@@ -118,6 +126,7 @@ class DatasetsExamples(SyncResource):
             client=self._client,
             dataset_id=dataset_id,
             body=body,
+            **options,
         )
 
     def delete(
@@ -125,6 +134,7 @@ class DatasetsExamples(SyncResource):
         dataset_id: str,
         *,
         body: DeleteDatasetExamplesRequest,
+        **options: Unpack[RequestOptions],
     ) -> DeleteDatasetExamplesResponse:
         """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples)."""
         from . import delete_dataset_examples
@@ -133,6 +143,7 @@ class DatasetsExamples(SyncResource):
             client=self._client,
             dataset_id=dataset_id,
             body=body,
+            **options,
         )
 
     def insert(
@@ -141,6 +152,7 @@ class DatasetsExamples(SyncResource):
         *,
         body: InsertDatasetExamplesRequest,
         dataset_version_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> DatasetVersionWithExampleIds:
         """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples)."""
         from . import insert_dataset_examples
@@ -150,6 +162,7 @@ class DatasetsExamples(SyncResource):
             dataset_id=dataset_id,
             body=body,
             dataset_version_id=dataset_version_id,
+            **options,
         )
 
     def list(
@@ -160,6 +173,7 @@ class DatasetsExamples(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[DatasetExample, ListDatasetExamplesResponse]:
         """List dataset examples, page by page (GET /v2/datasets/{dataset_id}/examples).
 
@@ -170,6 +184,7 @@ class DatasetsExamples(SyncResource):
         return self._paginate(
             list_dataset_examples,
             max_items=max_items,
+            options=options,
             dataset_id=dataset_id,
             dataset_version_id=dataset_version_id,
             limit=limit,
@@ -182,6 +197,7 @@ class DatasetsExamples(SyncResource):
         *,
         body: SearchDatasetExamplesRequest,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[DatasetExample, ListDatasetExamplesResponse]:
         """Search dataset examples, page by page (POST /v2/datasets/{dataset_id}/examples/search).
 
@@ -192,6 +208,7 @@ class DatasetsExamples(SyncResource):
         return self._paginate(
             search_dataset_examples,
             max_items=max_items,
+            options=options,
             dataset_id=dataset_id,
             body=body,
         )
@@ -202,6 +219,7 @@ class DatasetsExamples(SyncResource):
         *,
         body: UpdateDatasetExamplesRequest,
         dataset_version_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> DatasetVersionWithExampleIds:
         """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples)."""
         from . import update_dataset_examples
@@ -211,6 +229,7 @@ class DatasetsExamples(SyncResource):
             dataset_id=dataset_id,
             body=body,
             dataset_version_id=dataset_version_id,
+            **options,
         )
 
 
@@ -229,6 +248,7 @@ class Datasets(SyncResource):
         self,
         *,
         body: CreateDatasetRequest,
+        **options: Unpack[RequestOptions],
     ) -> Dataset:
         """Create dataset (POST /v2/datasets)."""
         from . import create_dataset
@@ -236,11 +256,13 @@ class Datasets(SyncResource):
         return create_dataset.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         dataset_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete dataset (DELETE /v2/datasets/{dataset_id})."""
         from . import delete_dataset
@@ -248,11 +270,13 @@ class Datasets(SyncResource):
         return delete_dataset.sync(
             client=self._client,
             dataset_id=dataset_id,
+            **options,
         )
 
     def get(
         self,
         dataset_id: str,
+        **options: Unpack[RequestOptions],
     ) -> Dataset:
         """Get dataset (GET /v2/datasets/{dataset_id})."""
         from . import get_dataset
@@ -260,6 +284,7 @@ class Datasets(SyncResource):
         return get_dataset.sync(
             client=self._client,
             dataset_id=dataset_id,
+            **options,
         )
 
     def list(
@@ -271,6 +296,7 @@ class Datasets(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Dataset, ListDatasetsResponse]:
         """List datasets, page by page (GET /v2/datasets).
 
@@ -281,6 +307,7 @@ class Datasets(SyncResource):
         return self._paginate(
             list_datasets,
             max_items=max_items,
+            options=options,
             space_id=space_id,
             space_name=space_name,
             name=name,
@@ -293,6 +320,7 @@ class Datasets(SyncResource):
         dataset_id: str,
         *,
         body: UpdateDatasetRequest,
+        **options: Unpack[RequestOptions],
     ) -> Dataset:
         """Update dataset (PATCH /v2/datasets/{dataset_id})."""
         from . import update_dataset
@@ -301,6 +329,7 @@ class Datasets(SyncResource):
             client=self._client,
             dataset_id=dataset_id,
             body=body,
+            **options,
         )
 
 
@@ -312,6 +341,7 @@ class AsyncDatasetsTags(AsyncResource):
         dataset_id: str,
         *,
         body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add dataset tags (POST /v2/datasets/{dataset_id}/tags)."""
         from . import add_dataset_tags
@@ -320,6 +350,7 @@ class AsyncDatasetsTags(AsyncResource):
             client=self._client,
             dataset_id=dataset_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -327,6 +358,7 @@ class AsyncDatasetsTags(AsyncResource):
         dataset_id: str,
         *,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List dataset tags, page by page (GET /v2/datasets/{dataset_id}/tags).
 
@@ -337,6 +369,7 @@ class AsyncDatasetsTags(AsyncResource):
         return self._paginate(
             list_dataset_tags,
             max_items=max_items,
+            options=options,
             dataset_id=dataset_id,
         )
 
@@ -345,6 +378,7 @@ class AsyncDatasetsTags(AsyncResource):
         dataset_id: str,
         *,
         body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags)."""
         from . import remove_dataset_tags
@@ -353,6 +387,7 @@ class AsyncDatasetsTags(AsyncResource):
             client=self._client,
             dataset_id=dataset_id,
             body=body,
+            **options,
         )
 
 
@@ -364,6 +399,7 @@ class AsyncDatasetsExamples(AsyncResource):
         dataset_id: str,
         *,
         body: AnnotateDatasetExamplesRequest,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate)."""
         from . import annotate_dataset_examples
@@ -372,6 +408,7 @@ class AsyncDatasetsExamples(AsyncResource):
             client=self._client,
             dataset_id=dataset_id,
             body=body,
+            **options,
         )
 
     async def delete(
@@ -379,6 +416,7 @@ class AsyncDatasetsExamples(AsyncResource):
         dataset_id: str,
         *,
         body: DeleteDatasetExamplesRequest,
+        **options: Unpack[RequestOptions],
     ) -> DeleteDatasetExamplesResponse:
         """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples)."""
         from . import delete_dataset_examples
@@ -387,6 +425,7 @@ class AsyncDatasetsExamples(AsyncResource):
             client=self._client,
             dataset_id=dataset_id,
             body=body,
+            **options,
         )
 
     async def insert(
@@ -395,6 +434,7 @@ class AsyncDatasetsExamples(AsyncResource):
         *,
         body: InsertDatasetExamplesRequest,
         dataset_version_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> DatasetVersionWithExampleIds:
         """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples)."""
         from . import insert_dataset_examples
@@ -404,6 +444,7 @@ class AsyncDatasetsExamples(AsyncResource):
             dataset_id=dataset_id,
             body=body,
             dataset_version_id=dataset_version_id,
+            **options,
         )
 
     def list(
@@ -414,6 +455,7 @@ class AsyncDatasetsExamples(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[DatasetExample, ListDatasetExamplesResponse]:
         """List dataset examples, page by page (GET /v2/datasets/{dataset_id}/examples).
 
@@ -424,6 +466,7 @@ class AsyncDatasetsExamples(AsyncResource):
         return self._paginate(
             list_dataset_examples,
             max_items=max_items,
+            options=options,
             dataset_id=dataset_id,
             dataset_version_id=dataset_version_id,
             limit=limit,
@@ -436,6 +479,7 @@ class AsyncDatasetsExamples(AsyncResource):
         *,
         body: SearchDatasetExamplesRequest,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[DatasetExample, ListDatasetExamplesResponse]:
         """Search dataset examples, page by page (POST /v2/datasets/{dataset_id}/examples/search).
 
@@ -446,6 +490,7 @@ class AsyncDatasetsExamples(AsyncResource):
         return self._paginate(
             search_dataset_examples,
             max_items=max_items,
+            options=options,
             dataset_id=dataset_id,
             body=body,
         )
@@ -456,6 +501,7 @@ class AsyncDatasetsExamples(AsyncResource):
         *,
         body: UpdateDatasetExamplesRequest,
         dataset_version_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> DatasetVersionWithExampleIds:
         """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples)."""
         from . import update_dataset_examples
@@ -465,6 +511,7 @@ class AsyncDatasetsExamples(AsyncResource):
             dataset_id=dataset_id,
             body=body,
             dataset_version_id=dataset_version_id,
+            **options,
         )
 
 
@@ -483,6 +530,7 @@ class AsyncDatasets(AsyncResource):
         self,
         *,
         body: CreateDatasetRequest,
+        **options: Unpack[RequestOptions],
     ) -> Dataset:
         """Create dataset (POST /v2/datasets)."""
         from . import create_dataset
@@ -490,11 +538,13 @@ class AsyncDatasets(AsyncResource):
         return await create_dataset.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         dataset_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete dataset (DELETE /v2/datasets/{dataset_id})."""
         from . import delete_dataset
@@ -502,11 +552,13 @@ class AsyncDatasets(AsyncResource):
         return await delete_dataset.asyncio(
             client=self._client,
             dataset_id=dataset_id,
+            **options,
         )
 
     async def get(
         self,
         dataset_id: str,
+        **options: Unpack[RequestOptions],
     ) -> Dataset:
         """Get dataset (GET /v2/datasets/{dataset_id})."""
         from . import get_dataset
@@ -514,6 +566,7 @@ class AsyncDatasets(AsyncResource):
         return await get_dataset.asyncio(
             client=self._client,
             dataset_id=dataset_id,
+            **options,
         )
 
     def list(
@@ -525,6 +578,7 @@ class AsyncDatasets(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Dataset, ListDatasetsResponse]:
         """List datasets, page by page (GET /v2/datasets).
 
@@ -535,6 +589,7 @@ class AsyncDatasets(AsyncResource):
         return self._paginate(
             list_datasets,
             max_items=max_items,
+            options=options,
             space_id=space_id,
             space_name=space_name,
             name=name,
@@ -547,6 +602,7 @@ class AsyncDatasets(AsyncResource):
         dataset_id: str,
         *,
         body: UpdateDatasetRequest,
+        **options: Unpack[RequestOptions],
     ) -> Dataset:
         """Update dataset (PATCH /v2/datasets/{dataset_id})."""
         from . import update_dataset
@@ -555,4 +611,5 @@ class AsyncDatasets(AsyncResource):
             client=self._client,
             dataset_id=dataset_id,
             body=body,
+            **options,
         )

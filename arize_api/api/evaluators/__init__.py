@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import (
         Evaluator,
@@ -82,6 +83,7 @@ class EvaluatorsVersions(SyncResource):
         body: CreateCodeEvaluatorVersionRequest
         | CreateRemoteEvaluatorVersionRequest
         | CreateTemplateEvaluatorVersionRequest,
+        **options: Unpack[RequestOptions],
     ) -> (
         EvaluatorVersionCode
         | EvaluatorVersionHarness
@@ -95,6 +97,7 @@ class EvaluatorsVersions(SyncResource):
             client=self._client,
             evaluator_id=evaluator_id,
             body=body,
+            **options,
         )
 
     def delete(
@@ -102,6 +105,7 @@ class EvaluatorsVersions(SyncResource):
         evaluator_id: str,
         *,
         body: DeleteEvaluatorVersionsRequest,
+        **options: Unpack[RequestOptions],
     ) -> DeleteEvaluatorVersionsResponse:
         """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions)."""
         from . import delete_evaluator_versions
@@ -110,11 +114,13 @@ class EvaluatorsVersions(SyncResource):
             client=self._client,
             evaluator_id=evaluator_id,
             body=body,
+            **options,
         )
 
     def get(
         self,
         version_id: str,
+        **options: Unpack[RequestOptions],
     ) -> (
         EvaluatorVersionCode
         | EvaluatorVersionHarness
@@ -127,6 +133,7 @@ class EvaluatorsVersions(SyncResource):
         return get_evaluator_version.sync(
             client=self._client,
             version_id=version_id,
+            **options,
         )
 
     def list(
@@ -136,6 +143,7 @@ class EvaluatorsVersions(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[
         EvaluatorVersionCode
         | EvaluatorVersionHarness
@@ -152,6 +160,7 @@ class EvaluatorsVersions(SyncResource):
         return self._paginate(
             list_evaluator_versions,
             max_items=max_items,
+            options=options,
             evaluator_id=evaluator_id,
             limit=limit,
             cursor=cursor,
@@ -163,12 +172,14 @@ class EvaluatorsTemplates(SyncResource):
 
     def list(
         self,
+        **options: Unpack[RequestOptions],
     ) -> ListEvaluatorTemplatesResponse:
         """List evaluator templates (GET /v2/evaluator-templates)."""
         from . import list_evaluator_templates
 
         return list_evaluator_templates.sync(
             client=self._client,
+            **options,
         )
 
 
@@ -180,6 +191,7 @@ class EvaluatorsTags(SyncResource):
         evaluator_id: str,
         *,
         body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags)."""
         from . import add_evaluator_tags
@@ -188,6 +200,7 @@ class EvaluatorsTags(SyncResource):
             client=self._client,
             evaluator_id=evaluator_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -195,6 +208,7 @@ class EvaluatorsTags(SyncResource):
         evaluator_id: str,
         *,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List evaluator tags, page by page (GET /v2/evaluators/{evaluator_id}/tags).
 
@@ -205,6 +219,7 @@ class EvaluatorsTags(SyncResource):
         return self._paginate(
             list_evaluator_tags,
             max_items=max_items,
+            options=options,
             evaluator_id=evaluator_id,
         )
 
@@ -213,6 +228,7 @@ class EvaluatorsTags(SyncResource):
         evaluator_id: str,
         *,
         body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags)."""
         from . import remove_evaluator_tags
@@ -221,6 +237,7 @@ class EvaluatorsTags(SyncResource):
             client=self._client,
             evaluator_id=evaluator_id,
             body=body,
+            **options,
         )
 
 
@@ -243,6 +260,7 @@ class Evaluators(SyncResource):
         self,
         *,
         body: CreateEvaluatorRequest,
+        **options: Unpack[RequestOptions],
     ) -> EvaluatorWithVersion:
         """Create evaluator (POST /v2/evaluators)."""
         from . import create_evaluator
@@ -250,11 +268,13 @@ class Evaluators(SyncResource):
         return create_evaluator.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         evaluator_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete evaluator (DELETE /v2/evaluators/{evaluator_id})."""
         from . import delete_evaluator
@@ -262,6 +282,7 @@ class Evaluators(SyncResource):
         return delete_evaluator.sync(
             client=self._client,
             evaluator_id=evaluator_id,
+            **options,
         )
 
     def get(
@@ -269,6 +290,7 @@ class Evaluators(SyncResource):
         evaluator_id: str,
         *,
         version_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> EvaluatorWithVersion:
         """Get evaluator with a version (GET /v2/evaluators/{evaluator_id})."""
         from . import get_evaluator
@@ -277,6 +299,7 @@ class Evaluators(SyncResource):
             client=self._client,
             evaluator_id=evaluator_id,
             version_id=version_id,
+            **options,
         )
 
     def list(
@@ -288,6 +311,7 @@ class Evaluators(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Evaluator, ListEvaluatorsResponse]:
         """List evaluators, page by page (GET /v2/evaluators).
 
@@ -298,6 +322,7 @@ class Evaluators(SyncResource):
         return self._paginate(
             list_evaluators,
             max_items=max_items,
+            options=options,
             space_id=space_id,
             space_name=space_name,
             name=name,
@@ -310,6 +335,7 @@ class Evaluators(SyncResource):
         evaluator_id: str,
         *,
         body: UpdateEvaluatorRequest,
+        **options: Unpack[RequestOptions],
     ) -> Evaluator:
         """Update evaluator (PATCH /v2/evaluators/{evaluator_id})."""
         from . import update_evaluator
@@ -318,6 +344,7 @@ class Evaluators(SyncResource):
             client=self._client,
             evaluator_id=evaluator_id,
             body=body,
+            **options,
         )
 
 
@@ -331,6 +358,7 @@ class AsyncEvaluatorsVersions(AsyncResource):
         body: CreateCodeEvaluatorVersionRequest
         | CreateRemoteEvaluatorVersionRequest
         | CreateTemplateEvaluatorVersionRequest,
+        **options: Unpack[RequestOptions],
     ) -> (
         EvaluatorVersionCode
         | EvaluatorVersionHarness
@@ -344,6 +372,7 @@ class AsyncEvaluatorsVersions(AsyncResource):
             client=self._client,
             evaluator_id=evaluator_id,
             body=body,
+            **options,
         )
 
     async def delete(
@@ -351,6 +380,7 @@ class AsyncEvaluatorsVersions(AsyncResource):
         evaluator_id: str,
         *,
         body: DeleteEvaluatorVersionsRequest,
+        **options: Unpack[RequestOptions],
     ) -> DeleteEvaluatorVersionsResponse:
         """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions)."""
         from . import delete_evaluator_versions
@@ -359,11 +389,13 @@ class AsyncEvaluatorsVersions(AsyncResource):
             client=self._client,
             evaluator_id=evaluator_id,
             body=body,
+            **options,
         )
 
     async def get(
         self,
         version_id: str,
+        **options: Unpack[RequestOptions],
     ) -> (
         EvaluatorVersionCode
         | EvaluatorVersionHarness
@@ -376,6 +408,7 @@ class AsyncEvaluatorsVersions(AsyncResource):
         return await get_evaluator_version.asyncio(
             client=self._client,
             version_id=version_id,
+            **options,
         )
 
     def list(
@@ -385,6 +418,7 @@ class AsyncEvaluatorsVersions(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[
         EvaluatorVersionCode
         | EvaluatorVersionHarness
@@ -401,6 +435,7 @@ class AsyncEvaluatorsVersions(AsyncResource):
         return self._paginate(
             list_evaluator_versions,
             max_items=max_items,
+            options=options,
             evaluator_id=evaluator_id,
             limit=limit,
             cursor=cursor,
@@ -412,12 +447,14 @@ class AsyncEvaluatorsTemplates(AsyncResource):
 
     async def list(
         self,
+        **options: Unpack[RequestOptions],
     ) -> ListEvaluatorTemplatesResponse:
         """List evaluator templates (GET /v2/evaluator-templates)."""
         from . import list_evaluator_templates
 
         return await list_evaluator_templates.asyncio(
             client=self._client,
+            **options,
         )
 
 
@@ -429,6 +466,7 @@ class AsyncEvaluatorsTags(AsyncResource):
         evaluator_id: str,
         *,
         body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags)."""
         from . import add_evaluator_tags
@@ -437,6 +475,7 @@ class AsyncEvaluatorsTags(AsyncResource):
             client=self._client,
             evaluator_id=evaluator_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -444,6 +483,7 @@ class AsyncEvaluatorsTags(AsyncResource):
         evaluator_id: str,
         *,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List evaluator tags, page by page (GET /v2/evaluators/{evaluator_id}/tags).
 
@@ -454,6 +494,7 @@ class AsyncEvaluatorsTags(AsyncResource):
         return self._paginate(
             list_evaluator_tags,
             max_items=max_items,
+            options=options,
             evaluator_id=evaluator_id,
         )
 
@@ -462,6 +503,7 @@ class AsyncEvaluatorsTags(AsyncResource):
         evaluator_id: str,
         *,
         body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags)."""
         from . import remove_evaluator_tags
@@ -470,6 +512,7 @@ class AsyncEvaluatorsTags(AsyncResource):
             client=self._client,
             evaluator_id=evaluator_id,
             body=body,
+            **options,
         )
 
 
@@ -492,6 +535,7 @@ class AsyncEvaluators(AsyncResource):
         self,
         *,
         body: CreateEvaluatorRequest,
+        **options: Unpack[RequestOptions],
     ) -> EvaluatorWithVersion:
         """Create evaluator (POST /v2/evaluators)."""
         from . import create_evaluator
@@ -499,11 +543,13 @@ class AsyncEvaluators(AsyncResource):
         return await create_evaluator.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         evaluator_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete evaluator (DELETE /v2/evaluators/{evaluator_id})."""
         from . import delete_evaluator
@@ -511,6 +557,7 @@ class AsyncEvaluators(AsyncResource):
         return await delete_evaluator.asyncio(
             client=self._client,
             evaluator_id=evaluator_id,
+            **options,
         )
 
     async def get(
@@ -518,6 +565,7 @@ class AsyncEvaluators(AsyncResource):
         evaluator_id: str,
         *,
         version_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> EvaluatorWithVersion:
         """Get evaluator with a version (GET /v2/evaluators/{evaluator_id})."""
         from . import get_evaluator
@@ -526,6 +574,7 @@ class AsyncEvaluators(AsyncResource):
             client=self._client,
             evaluator_id=evaluator_id,
             version_id=version_id,
+            **options,
         )
 
     def list(
@@ -537,6 +586,7 @@ class AsyncEvaluators(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Evaluator, ListEvaluatorsResponse]:
         """List evaluators, page by page (GET /v2/evaluators).
 
@@ -547,6 +597,7 @@ class AsyncEvaluators(AsyncResource):
         return self._paginate(
             list_evaluators,
             max_items=max_items,
+            options=options,
             space_id=space_id,
             space_name=space_name,
             name=name,
@@ -559,6 +610,7 @@ class AsyncEvaluators(AsyncResource):
         evaluator_id: str,
         *,
         body: UpdateEvaluatorRequest,
+        **options: Unpack[RequestOptions],
     ) -> Evaluator:
         """Update evaluator (PATCH /v2/evaluators/{evaluator_id})."""
         from . import update_evaluator
@@ -567,4 +619,5 @@ class AsyncEvaluators(AsyncResource):
             client=self._client,
             evaluator_id=evaluator_id,
             body=body,
+            **options,
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import Experiment, ExperimentRun, Tag
     from ...models.add_tags_request import AddTagsRequest
@@ -49,6 +50,7 @@ class ExperimentsTags(SyncResource):
         experiment_id: str,
         *,
         body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add experiment tags (POST /v2/experiments/{experiment_id}/tags)."""
         from . import add_experiment_tags
@@ -57,6 +59,7 @@ class ExperimentsTags(SyncResource):
             client=self._client,
             experiment_id=experiment_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -64,6 +67,7 @@ class ExperimentsTags(SyncResource):
         experiment_id: str,
         *,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List experiment tags, page by page (GET /v2/experiments/{experiment_id}/tags).
 
@@ -74,6 +78,7 @@ class ExperimentsTags(SyncResource):
         return self._paginate(
             list_experiment_tags,
             max_items=max_items,
+            options=options,
             experiment_id=experiment_id,
         )
 
@@ -86,6 +91,7 @@ class ExperimentsRuns(SyncResource):
         experiment_id: str,
         *,
         body: AnnotateExperimentRunsRequest,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate)."""
         from . import annotate_experiment_runs
@@ -94,6 +100,7 @@ class ExperimentsRuns(SyncResource):
             client=self._client,
             experiment_id=experiment_id,
             body=body,
+            **options,
         )
 
     def insert(
@@ -101,6 +108,7 @@ class ExperimentsRuns(SyncResource):
         experiment_id: str,
         *,
         body: InsertExperimentRunsRequest,
+        **options: Unpack[RequestOptions],
     ) -> ExperimentWithRunIds:
         """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs)."""
         from . import insert_experiment_runs
@@ -109,6 +117,7 @@ class ExperimentsRuns(SyncResource):
             client=self._client,
             experiment_id=experiment_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -118,6 +127,7 @@ class ExperimentsRuns(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[ExperimentRun, ListExperimentRunsResponse]:
         """List experiment runs, page by page (GET /v2/experiments/{experiment_id}/runs).
 
@@ -128,6 +138,7 @@ class ExperimentsRuns(SyncResource):
         return self._paginate(
             list_experiment_runs,
             max_items=max_items,
+            options=options,
             experiment_id=experiment_id,
             limit=limit,
             cursor=cursor,
@@ -139,6 +150,7 @@ class ExperimentsRuns(SyncResource):
         *,
         body: SearchExperimentRunsRequest,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[ExperimentRun, ListExperimentRunsResponse]:
         """Search experiment runs, page by page (POST /v2/experiments/{experiment_id}/runs/search).
 
@@ -149,6 +161,7 @@ class ExperimentsRuns(SyncResource):
         return self._paginate(
             search_experiment_runs,
             max_items=max_items,
+            options=options,
             experiment_id=experiment_id,
             body=body,
         )
@@ -169,6 +182,7 @@ class Experiments(SyncResource):
         self,
         *,
         body: CreateExperimentRequest,
+        **options: Unpack[RequestOptions],
     ) -> Experiment:
         """Create experiment (POST /v2/experiments)."""
         from . import create_experiment
@@ -176,11 +190,13 @@ class Experiments(SyncResource):
         return create_experiment.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         experiment_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete experiment (DELETE /v2/experiments/{experiment_id})."""
         from . import delete_experiment
@@ -188,11 +204,13 @@ class Experiments(SyncResource):
         return delete_experiment.sync(
             client=self._client,
             experiment_id=experiment_id,
+            **options,
         )
 
     def get(
         self,
         experiment_id: str,
+        **options: Unpack[RequestOptions],
     ) -> Experiment:
         """Get experiment (GET /v2/experiments/{experiment_id})."""
         from . import get_experiment
@@ -200,6 +218,7 @@ class Experiments(SyncResource):
         return get_experiment.sync(
             client=self._client,
             experiment_id=experiment_id,
+            **options,
         )
 
     def list(
@@ -211,6 +230,7 @@ class Experiments(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Experiment, ListExperimentsResponse]:
         """List experiments, page by page (GET /v2/experiments).
 
@@ -221,6 +241,7 @@ class Experiments(SyncResource):
         return self._paginate(
             list_experiments,
             max_items=max_items,
+            options=options,
             dataset_id=dataset_id,
             space_id=space_id,
             name=name,
@@ -237,6 +258,7 @@ class AsyncExperimentsTags(AsyncResource):
         experiment_id: str,
         *,
         body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add experiment tags (POST /v2/experiments/{experiment_id}/tags)."""
         from . import add_experiment_tags
@@ -245,6 +267,7 @@ class AsyncExperimentsTags(AsyncResource):
             client=self._client,
             experiment_id=experiment_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -252,6 +275,7 @@ class AsyncExperimentsTags(AsyncResource):
         experiment_id: str,
         *,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List experiment tags, page by page (GET /v2/experiments/{experiment_id}/tags).
 
@@ -262,6 +286,7 @@ class AsyncExperimentsTags(AsyncResource):
         return self._paginate(
             list_experiment_tags,
             max_items=max_items,
+            options=options,
             experiment_id=experiment_id,
         )
 
@@ -274,6 +299,7 @@ class AsyncExperimentsRuns(AsyncResource):
         experiment_id: str,
         *,
         body: AnnotateExperimentRunsRequest,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate)."""
         from . import annotate_experiment_runs
@@ -282,6 +308,7 @@ class AsyncExperimentsRuns(AsyncResource):
             client=self._client,
             experiment_id=experiment_id,
             body=body,
+            **options,
         )
 
     async def insert(
@@ -289,6 +316,7 @@ class AsyncExperimentsRuns(AsyncResource):
         experiment_id: str,
         *,
         body: InsertExperimentRunsRequest,
+        **options: Unpack[RequestOptions],
     ) -> ExperimentWithRunIds:
         """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs)."""
         from . import insert_experiment_runs
@@ -297,6 +325,7 @@ class AsyncExperimentsRuns(AsyncResource):
             client=self._client,
             experiment_id=experiment_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -306,6 +335,7 @@ class AsyncExperimentsRuns(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ExperimentRun, ListExperimentRunsResponse]:
         """List experiment runs, page by page (GET /v2/experiments/{experiment_id}/runs).
 
@@ -316,6 +346,7 @@ class AsyncExperimentsRuns(AsyncResource):
         return self._paginate(
             list_experiment_runs,
             max_items=max_items,
+            options=options,
             experiment_id=experiment_id,
             limit=limit,
             cursor=cursor,
@@ -327,6 +358,7 @@ class AsyncExperimentsRuns(AsyncResource):
         *,
         body: SearchExperimentRunsRequest,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ExperimentRun, ListExperimentRunsResponse]:
         """Search experiment runs, page by page (POST /v2/experiments/{experiment_id}/runs/search).
 
@@ -337,6 +369,7 @@ class AsyncExperimentsRuns(AsyncResource):
         return self._paginate(
             search_experiment_runs,
             max_items=max_items,
+            options=options,
             experiment_id=experiment_id,
             body=body,
         )
@@ -357,6 +390,7 @@ class AsyncExperiments(AsyncResource):
         self,
         *,
         body: CreateExperimentRequest,
+        **options: Unpack[RequestOptions],
     ) -> Experiment:
         """Create experiment (POST /v2/experiments)."""
         from . import create_experiment
@@ -364,11 +398,13 @@ class AsyncExperiments(AsyncResource):
         return await create_experiment.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         experiment_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete experiment (DELETE /v2/experiments/{experiment_id})."""
         from . import delete_experiment
@@ -376,11 +412,13 @@ class AsyncExperiments(AsyncResource):
         return await delete_experiment.asyncio(
             client=self._client,
             experiment_id=experiment_id,
+            **options,
         )
 
     async def get(
         self,
         experiment_id: str,
+        **options: Unpack[RequestOptions],
     ) -> Experiment:
         """Get experiment (GET /v2/experiments/{experiment_id})."""
         from . import get_experiment
@@ -388,6 +426,7 @@ class AsyncExperiments(AsyncResource):
         return await get_experiment.asyncio(
             client=self._client,
             experiment_id=experiment_id,
+            **options,
         )
 
     def list(
@@ -399,6 +438,7 @@ class AsyncExperiments(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Experiment, ListExperimentsResponse]:
         """List experiments, page by page (GET /v2/experiments).
 
@@ -409,6 +449,7 @@ class AsyncExperiments(AsyncResource):
         return self._paginate(
             list_experiments,
             max_items=max_items,
+            options=options,
             dataset_id=dataset_id,
             space_id=space_id,
             name=name,

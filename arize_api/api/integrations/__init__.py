@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import AgentIntegration, EvaluatorIntegration, LlmIntegration
     from ...models.agent_integration import AgentIntegration
@@ -48,6 +49,7 @@ class Integrations(SyncResource):
         body: CreateAgentIntegrationRequest
         | CreateEvaluatorIntegrationRequest
         | CreateLlmIntegrationRequest,
+        **options: Unpack[RequestOptions],
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
         """Create integration (POST /v2/integrations)."""
         from . import create_integration
@@ -55,11 +57,13 @@ class Integrations(SyncResource):
         return create_integration.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         integration_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete integration (DELETE /v2/integrations/{integration_id})."""
         from . import delete_integration
@@ -67,11 +71,13 @@ class Integrations(SyncResource):
         return delete_integration.sync(
             client=self._client,
             integration_id=integration_id,
+            **options,
         )
 
     def get(
         self,
         integration_id: str,
+        **options: Unpack[RequestOptions],
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
         """Get integration (GET /v2/integrations/{integration_id})."""
         from . import get_integration
@@ -79,6 +85,7 @@ class Integrations(SyncResource):
         return get_integration.sync(
             client=self._client,
             integration_id=integration_id,
+            **options,
         )
 
     def list(
@@ -91,6 +98,7 @@ class Integrations(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[
         AgentIntegration | EvaluatorIntegration | LlmIntegration,
         ListIntegrationsResponse,
@@ -104,6 +112,7 @@ class Integrations(SyncResource):
         return self._paginate(
             list_integrations,
             max_items=max_items,
+            options=options,
             type_=type_,
             space_id=space_id,
             space_name=space_name,
@@ -119,6 +128,7 @@ class Integrations(SyncResource):
         body: UpdateAgentIntegrationRequest
         | UpdateEvaluatorIntegrationRequest
         | UpdateLlmIntegrationRequest,
+        **options: Unpack[RequestOptions],
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
         """Update integration (PATCH /v2/integrations/{integration_id})."""
         from . import update_integration
@@ -127,6 +137,7 @@ class Integrations(SyncResource):
             client=self._client,
             integration_id=integration_id,
             body=body,
+            **options,
         )
 
 
@@ -139,6 +150,7 @@ class AsyncIntegrations(AsyncResource):
         body: CreateAgentIntegrationRequest
         | CreateEvaluatorIntegrationRequest
         | CreateLlmIntegrationRequest,
+        **options: Unpack[RequestOptions],
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
         """Create integration (POST /v2/integrations)."""
         from . import create_integration
@@ -146,11 +158,13 @@ class AsyncIntegrations(AsyncResource):
         return await create_integration.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         integration_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete integration (DELETE /v2/integrations/{integration_id})."""
         from . import delete_integration
@@ -158,11 +172,13 @@ class AsyncIntegrations(AsyncResource):
         return await delete_integration.asyncio(
             client=self._client,
             integration_id=integration_id,
+            **options,
         )
 
     async def get(
         self,
         integration_id: str,
+        **options: Unpack[RequestOptions],
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
         """Get integration (GET /v2/integrations/{integration_id})."""
         from . import get_integration
@@ -170,6 +186,7 @@ class AsyncIntegrations(AsyncResource):
         return await get_integration.asyncio(
             client=self._client,
             integration_id=integration_id,
+            **options,
         )
 
     def list(
@@ -182,6 +199,7 @@ class AsyncIntegrations(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[
         AgentIntegration | EvaluatorIntegration | LlmIntegration,
         ListIntegrationsResponse,
@@ -195,6 +213,7 @@ class AsyncIntegrations(AsyncResource):
         return self._paginate(
             list_integrations,
             max_items=max_items,
+            options=options,
             type_=type_,
             space_id=space_id,
             space_name=space_name,
@@ -210,6 +229,7 @@ class AsyncIntegrations(AsyncResource):
         body: UpdateAgentIntegrationRequest
         | UpdateEvaluatorIntegrationRequest
         | UpdateLlmIntegrationRequest,
+        **options: Unpack[RequestOptions],
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
         """Update integration (PATCH /v2/integrations/{integration_id})."""
         from . import update_integration
@@ -218,4 +238,5 @@ class AsyncIntegrations(AsyncResource):
             client=self._client,
             integration_id=integration_id,
             body=body,
+            **options,
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import (
         CustomMetricMonitor,
@@ -58,6 +59,7 @@ class MonitorsTags(SyncResource):
         monitor_id: str,
         *,
         body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add monitor tags (POST /v2/monitors/{monitor_id}/tags)."""
         from . import add_monitor_tags
@@ -66,6 +68,7 @@ class MonitorsTags(SyncResource):
             client=self._client,
             monitor_id=monitor_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -73,6 +76,7 @@ class MonitorsTags(SyncResource):
         monitor_id: str,
         *,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List monitor tags, page by page (GET /v2/monitors/{monitor_id}/tags).
 
@@ -83,6 +87,7 @@ class MonitorsTags(SyncResource):
         return self._paginate(
             list_monitor_tags,
             max_items=max_items,
+            options=options,
             monitor_id=monitor_id,
         )
 
@@ -91,6 +96,7 @@ class MonitorsTags(SyncResource):
         monitor_id: str,
         *,
         body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags)."""
         from . import remove_monitor_tags
@@ -99,6 +105,7 @@ class MonitorsTags(SyncResource):
             client=self._client,
             monitor_id=monitor_id,
             body=body,
+            **options,
         )
 
 
@@ -112,6 +119,7 @@ class Monitors(SyncResource):
     def get(
         self,
         monitor_id: str,
+        **options: Unpack[RequestOptions],
     ) -> (
         CustomMetricMonitor
         | DataQualityMonitor
@@ -125,6 +133,7 @@ class Monitors(SyncResource):
         return get_monitor.sync(
             client=self._client,
             monitor_id=monitor_id,
+            **options,
         )
 
     def list(
@@ -147,6 +156,7 @@ class Monitors(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[
         CustomMetricMonitor
         | DataQualityMonitor
@@ -164,6 +174,7 @@ class Monitors(SyncResource):
         return self._paginate(
             list_monitors,
             max_items=max_items,
+            options=options,
             space_id=space_id,
             space_name=space_name,
             name=name,
@@ -191,6 +202,7 @@ class AsyncMonitorsTags(AsyncResource):
         monitor_id: str,
         *,
         body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add monitor tags (POST /v2/monitors/{monitor_id}/tags)."""
         from . import add_monitor_tags
@@ -199,6 +211,7 @@ class AsyncMonitorsTags(AsyncResource):
             client=self._client,
             monitor_id=monitor_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -206,6 +219,7 @@ class AsyncMonitorsTags(AsyncResource):
         monitor_id: str,
         *,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List monitor tags, page by page (GET /v2/monitors/{monitor_id}/tags).
 
@@ -216,6 +230,7 @@ class AsyncMonitorsTags(AsyncResource):
         return self._paginate(
             list_monitor_tags,
             max_items=max_items,
+            options=options,
             monitor_id=monitor_id,
         )
 
@@ -224,6 +239,7 @@ class AsyncMonitorsTags(AsyncResource):
         monitor_id: str,
         *,
         body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags)."""
         from . import remove_monitor_tags
@@ -232,6 +248,7 @@ class AsyncMonitorsTags(AsyncResource):
             client=self._client,
             monitor_id=monitor_id,
             body=body,
+            **options,
         )
 
 
@@ -245,6 +262,7 @@ class AsyncMonitors(AsyncResource):
     async def get(
         self,
         monitor_id: str,
+        **options: Unpack[RequestOptions],
     ) -> (
         CustomMetricMonitor
         | DataQualityMonitor
@@ -258,6 +276,7 @@ class AsyncMonitors(AsyncResource):
         return await get_monitor.asyncio(
             client=self._client,
             monitor_id=monitor_id,
+            **options,
         )
 
     def list(
@@ -280,6 +299,7 @@ class AsyncMonitors(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[
         CustomMetricMonitor
         | DataQualityMonitor
@@ -297,6 +317,7 @@ class AsyncMonitors(AsyncResource):
         return self._paginate(
             list_monitors,
             max_items=max_items,
+            options=options,
             space_id=space_id,
             space_name=space_name,
             name=name,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import Organization
     from ...models.add_organization_user_request import AddOrganizationUserRequest
@@ -43,6 +44,7 @@ class OrganizationsUsers(SyncResource):
         org_id: str,
         *,
         body: AddOrganizationUserRequest,
+        **options: Unpack[RequestOptions],
     ) -> OrganizationMembership:
         """Add organization user (POST /v2/organizations/{org_id}/users)."""
         from . import add_organization_user
@@ -51,12 +53,14 @@ class OrganizationsUsers(SyncResource):
             client=self._client,
             org_id=org_id,
             body=body,
+            **options,
         )
 
     def remove(
         self,
         org_id: str,
         user_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id})."""
         from . import remove_organization_user
@@ -65,6 +69,7 @@ class OrganizationsUsers(SyncResource):
             client=self._client,
             org_id=org_id,
             user_id=user_id,
+            **options,
         )
 
 
@@ -79,6 +84,7 @@ class Organizations(SyncResource):
         self,
         *,
         body: CreateOrganizationRequest,
+        **options: Unpack[RequestOptions],
     ) -> Organization:
         """Create organization (POST /v2/organizations)."""
         from . import create_organization
@@ -86,11 +92,13 @@ class Organizations(SyncResource):
         return create_organization.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         org_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete organization (DELETE /v2/organizations/{org_id})."""
         from . import delete_organization
@@ -98,11 +106,13 @@ class Organizations(SyncResource):
         return delete_organization.sync(
             client=self._client,
             org_id=org_id,
+            **options,
         )
 
     def get(
         self,
         org_id: str,
+        **options: Unpack[RequestOptions],
     ) -> Organization:
         """Get organization (GET /v2/organizations/{org_id})."""
         from . import get_organization
@@ -110,6 +120,7 @@ class Organizations(SyncResource):
         return get_organization.sync(
             client=self._client,
             org_id=org_id,
+            **options,
         )
 
     def list(
@@ -119,6 +130,7 @@ class Organizations(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Organization, ListOrganizationsResponse]:
         """List organizations, page by page (GET /v2/organizations).
 
@@ -129,6 +141,7 @@ class Organizations(SyncResource):
         return self._paginate(
             list_organizations,
             max_items=max_items,
+            options=options,
             name=name,
             limit=limit,
             cursor=cursor,
@@ -139,6 +152,7 @@ class Organizations(SyncResource):
         org_id: str,
         *,
         body: UpdateOrganizationRequest,
+        **options: Unpack[RequestOptions],
     ) -> Organization:
         """Update organization (PATCH /v2/organizations/{org_id})."""
         from . import update_organization
@@ -147,6 +161,7 @@ class Organizations(SyncResource):
             client=self._client,
             org_id=org_id,
             body=body,
+            **options,
         )
 
 
@@ -158,6 +173,7 @@ class AsyncOrganizationsUsers(AsyncResource):
         org_id: str,
         *,
         body: AddOrganizationUserRequest,
+        **options: Unpack[RequestOptions],
     ) -> OrganizationMembership:
         """Add organization user (POST /v2/organizations/{org_id}/users)."""
         from . import add_organization_user
@@ -166,12 +182,14 @@ class AsyncOrganizationsUsers(AsyncResource):
             client=self._client,
             org_id=org_id,
             body=body,
+            **options,
         )
 
     async def remove(
         self,
         org_id: str,
         user_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id})."""
         from . import remove_organization_user
@@ -180,6 +198,7 @@ class AsyncOrganizationsUsers(AsyncResource):
             client=self._client,
             org_id=org_id,
             user_id=user_id,
+            **options,
         )
 
 
@@ -194,6 +213,7 @@ class AsyncOrganizations(AsyncResource):
         self,
         *,
         body: CreateOrganizationRequest,
+        **options: Unpack[RequestOptions],
     ) -> Organization:
         """Create organization (POST /v2/organizations)."""
         from . import create_organization
@@ -201,11 +221,13 @@ class AsyncOrganizations(AsyncResource):
         return await create_organization.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         org_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete organization (DELETE /v2/organizations/{org_id})."""
         from . import delete_organization
@@ -213,11 +235,13 @@ class AsyncOrganizations(AsyncResource):
         return await delete_organization.asyncio(
             client=self._client,
             org_id=org_id,
+            **options,
         )
 
     async def get(
         self,
         org_id: str,
+        **options: Unpack[RequestOptions],
     ) -> Organization:
         """Get organization (GET /v2/organizations/{org_id})."""
         from . import get_organization
@@ -225,6 +249,7 @@ class AsyncOrganizations(AsyncResource):
         return await get_organization.asyncio(
             client=self._client,
             org_id=org_id,
+            **options,
         )
 
     def list(
@@ -234,6 +259,7 @@ class AsyncOrganizations(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Organization, ListOrganizationsResponse]:
         """List organizations, page by page (GET /v2/organizations).
 
@@ -244,6 +270,7 @@ class AsyncOrganizations(AsyncResource):
         return self._paginate(
             list_organizations,
             max_items=max_items,
+            options=options,
             name=name,
             limit=limit,
             cursor=cursor,
@@ -254,6 +281,7 @@ class AsyncOrganizations(AsyncResource):
         org_id: str,
         *,
         body: UpdateOrganizationRequest,
+        **options: Unpack[RequestOptions],
     ) -> Organization:
         """Update organization (PATCH /v2/organizations/{org_id})."""
         from . import update_organization
@@ -262,4 +290,5 @@ class AsyncOrganizations(AsyncResource):
             client=self._client,
             org_id=org_id,
             body=body,
+            **options,
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import Project, Tag
     from ...models.add_tags_request import AddTagsRequest
@@ -41,6 +42,7 @@ class ProjectsTags(SyncResource):
         project_id: str,
         *,
         body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add project tags (POST /v2/projects/{project_id}/tags)."""
         from . import add_project_tags
@@ -49,6 +51,7 @@ class ProjectsTags(SyncResource):
             client=self._client,
             project_id=project_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -56,6 +59,7 @@ class ProjectsTags(SyncResource):
         project_id: str,
         *,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List project tags, page by page (GET /v2/projects/{project_id}/tags).
 
@@ -66,6 +70,7 @@ class ProjectsTags(SyncResource):
         return self._paginate(
             list_project_tags,
             max_items=max_items,
+            options=options,
             project_id=project_id,
         )
 
@@ -74,6 +79,7 @@ class ProjectsTags(SyncResource):
         project_id: str,
         *,
         body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove project tags (DELETE /v2/projects/{project_id}/tags)."""
         from . import remove_project_tags
@@ -82,6 +88,7 @@ class ProjectsTags(SyncResource):
             client=self._client,
             project_id=project_id,
             body=body,
+            **options,
         )
 
 
@@ -96,6 +103,7 @@ class Projects(SyncResource):
         self,
         *,
         body: CreateProjectRequest,
+        **options: Unpack[RequestOptions],
     ) -> Project:
         """Create project (POST /v2/projects)."""
         from . import create_project
@@ -103,11 +111,13 @@ class Projects(SyncResource):
         return create_project.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         project_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete project (DELETE /v2/projects/{project_id})."""
         from . import delete_project
@@ -115,11 +125,13 @@ class Projects(SyncResource):
         return delete_project.sync(
             client=self._client,
             project_id=project_id,
+            **options,
         )
 
     def get(
         self,
         project_id: str,
+        **options: Unpack[RequestOptions],
     ) -> Project:
         """Get project (GET /v2/projects/{project_id})."""
         from . import get_project
@@ -127,6 +139,7 @@ class Projects(SyncResource):
         return get_project.sync(
             client=self._client,
             project_id=project_id,
+            **options,
         )
 
     def list(
@@ -139,6 +152,7 @@ class Projects(SyncResource):
         cursor: str | Unset = UNSET,
         project_type: ProjectType | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Project, ListProjectsResponse]:
         """List projects, page by page (GET /v2/projects).
 
@@ -149,6 +163,7 @@ class Projects(SyncResource):
         return self._paginate(
             list_projects,
             max_items=max_items,
+            options=options,
             space_id=space_id,
             space_name=space_name,
             name=name,
@@ -162,6 +177,7 @@ class Projects(SyncResource):
         project_id: str,
         *,
         body: UpdateProjectRequest,
+        **options: Unpack[RequestOptions],
     ) -> Project:
         """Update project (PATCH /v2/projects/{project_id})."""
         from . import update_project
@@ -170,6 +186,7 @@ class Projects(SyncResource):
             client=self._client,
             project_id=project_id,
             body=body,
+            **options,
         )
 
 
@@ -181,6 +198,7 @@ class AsyncProjectsTags(AsyncResource):
         project_id: str,
         *,
         body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add project tags (POST /v2/projects/{project_id}/tags)."""
         from . import add_project_tags
@@ -189,6 +207,7 @@ class AsyncProjectsTags(AsyncResource):
             client=self._client,
             project_id=project_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -196,6 +215,7 @@ class AsyncProjectsTags(AsyncResource):
         project_id: str,
         *,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List project tags, page by page (GET /v2/projects/{project_id}/tags).
 
@@ -206,6 +226,7 @@ class AsyncProjectsTags(AsyncResource):
         return self._paginate(
             list_project_tags,
             max_items=max_items,
+            options=options,
             project_id=project_id,
         )
 
@@ -214,6 +235,7 @@ class AsyncProjectsTags(AsyncResource):
         project_id: str,
         *,
         body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove project tags (DELETE /v2/projects/{project_id}/tags)."""
         from . import remove_project_tags
@@ -222,6 +244,7 @@ class AsyncProjectsTags(AsyncResource):
             client=self._client,
             project_id=project_id,
             body=body,
+            **options,
         )
 
 
@@ -236,6 +259,7 @@ class AsyncProjects(AsyncResource):
         self,
         *,
         body: CreateProjectRequest,
+        **options: Unpack[RequestOptions],
     ) -> Project:
         """Create project (POST /v2/projects)."""
         from . import create_project
@@ -243,11 +267,13 @@ class AsyncProjects(AsyncResource):
         return await create_project.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         project_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete project (DELETE /v2/projects/{project_id})."""
         from . import delete_project
@@ -255,11 +281,13 @@ class AsyncProjects(AsyncResource):
         return await delete_project.asyncio(
             client=self._client,
             project_id=project_id,
+            **options,
         )
 
     async def get(
         self,
         project_id: str,
+        **options: Unpack[RequestOptions],
     ) -> Project:
         """Get project (GET /v2/projects/{project_id})."""
         from . import get_project
@@ -267,6 +295,7 @@ class AsyncProjects(AsyncResource):
         return await get_project.asyncio(
             client=self._client,
             project_id=project_id,
+            **options,
         )
 
     def list(
@@ -279,6 +308,7 @@ class AsyncProjects(AsyncResource):
         cursor: str | Unset = UNSET,
         project_type: ProjectType | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Project, ListProjectsResponse]:
         """List projects, page by page (GET /v2/projects).
 
@@ -289,6 +319,7 @@ class AsyncProjects(AsyncResource):
         return self._paginate(
             list_projects,
             max_items=max_items,
+            options=options,
             space_id=space_id,
             space_name=space_name,
             name=name,
@@ -302,6 +333,7 @@ class AsyncProjects(AsyncResource):
         project_id: str,
         *,
         body: UpdateProjectRequest,
+        **options: Unpack[RequestOptions],
     ) -> Project:
         """Update project (PATCH /v2/projects/{project_id})."""
         from . import update_project
@@ -310,4 +342,5 @@ class AsyncProjects(AsyncResource):
             client=self._client,
             project_id=project_id,
             body=body,
+            **options,
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import Prompt, PromptVersion, Tag
     from ...models.add_tags_request import AddTagsRequest
@@ -58,6 +59,7 @@ class PromptsVersions(SyncResource):
         prompt_id: str,
         *,
         body: CreatePromptVersionRequest,
+        **options: Unpack[RequestOptions],
     ) -> PromptVersion:
         """Create prompt version (POST /v2/prompts/{prompt_id}/versions)."""
         from . import create_prompt_version
@@ -66,11 +68,13 @@ class PromptsVersions(SyncResource):
             client=self._client,
             prompt_id=prompt_id,
             body=body,
+            **options,
         )
 
     def get(
         self,
         version_id: str,
+        **options: Unpack[RequestOptions],
     ) -> PromptVersion:
         """Get prompt version (GET /v2/prompt-versions/{version_id})."""
         from . import get_prompt_version
@@ -78,6 +82,7 @@ class PromptsVersions(SyncResource):
         return get_prompt_version.sync(
             client=self._client,
             version_id=version_id,
+            **options,
         )
 
     def list(
@@ -87,6 +92,7 @@ class PromptsVersions(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[PromptVersion, ListPromptVersionsResponse]:
         """List prompt versions, page by page (GET /v2/prompts/{prompt_id}/versions).
 
@@ -97,6 +103,7 @@ class PromptsVersions(SyncResource):
         return self._paginate(
             list_prompt_versions,
             max_items=max_items,
+            options=options,
             prompt_id=prompt_id,
             limit=limit,
             cursor=cursor,
@@ -110,6 +117,7 @@ class PromptsVersionLabels(SyncResource):
         self,
         version_id: str,
         label_name: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name})."""
         from . import delete_prompt_version_label
@@ -118,6 +126,7 @@ class PromptsVersionLabels(SyncResource):
             client=self._client,
             version_id=version_id,
             label_name=label_name,
+            **options,
         )
 
     def set(
@@ -125,6 +134,7 @@ class PromptsVersionLabels(SyncResource):
         version_id: str,
         *,
         body: SetPromptVersionLabelsRequest,
+        **options: Unpack[RequestOptions],
     ) -> PromptVersion:
         """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels)."""
         from . import set_prompt_version_label
@@ -133,6 +143,7 @@ class PromptsVersionLabels(SyncResource):
             client=self._client,
             version_id=version_id,
             body=body,
+            **options,
         )
 
 
@@ -144,6 +155,7 @@ class PromptsTags(SyncResource):
         prompt_id: str,
         *,
         body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add prompt tags (POST /v2/prompts/{prompt_id}/tags)."""
         from . import add_prompt_tags
@@ -152,6 +164,7 @@ class PromptsTags(SyncResource):
             client=self._client,
             prompt_id=prompt_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -159,6 +172,7 @@ class PromptsTags(SyncResource):
         prompt_id: str,
         *,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List prompt tags, page by page (GET /v2/prompts/{prompt_id}/tags).
 
@@ -169,6 +183,7 @@ class PromptsTags(SyncResource):
         return self._paginate(
             list_prompt_tags,
             max_items=max_items,
+            options=options,
             prompt_id=prompt_id,
         )
 
@@ -177,6 +192,7 @@ class PromptsTags(SyncResource):
         prompt_id: str,
         *,
         body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove prompt tags (DELETE /v2/prompts/{prompt_id}/tags)."""
         from . import remove_prompt_tags
@@ -185,6 +201,7 @@ class PromptsTags(SyncResource):
             client=self._client,
             prompt_id=prompt_id,
             body=body,
+            **options,
         )
 
 
@@ -195,6 +212,7 @@ class PromptsLabels(SyncResource):
         self,
         prompt_id: str,
         label_name: str,
+        **options: Unpack[RequestOptions],
     ) -> PromptVersion:
         """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name})."""
         from . import get_prompt_label
@@ -203,6 +221,7 @@ class PromptsLabels(SyncResource):
             client=self._client,
             prompt_id=prompt_id,
             label_name=label_name,
+            **options,
         )
 
 
@@ -229,6 +248,7 @@ class Prompts(SyncResource):
         self,
         *,
         body: CreatePromptRequest,
+        **options: Unpack[RequestOptions],
     ) -> PromptWithVersion:
         """Create prompt (POST /v2/prompts)."""
         from . import create_prompt
@@ -236,11 +256,13 @@ class Prompts(SyncResource):
         return create_prompt.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         prompt_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete prompt (DELETE /v2/prompts/{prompt_id})."""
         from . import delete_prompt
@@ -248,6 +270,7 @@ class Prompts(SyncResource):
         return delete_prompt.sync(
             client=self._client,
             prompt_id=prompt_id,
+            **options,
         )
 
     def get(
@@ -256,6 +279,7 @@ class Prompts(SyncResource):
         *,
         version_id: str | Unset = UNSET,
         label: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> PromptWithVersion:
         """Get prompt with a version (GET /v2/prompts/{prompt_id})."""
         from . import get_prompt
@@ -265,6 +289,7 @@ class Prompts(SyncResource):
             prompt_id=prompt_id,
             version_id=version_id,
             label=label,
+            **options,
         )
 
     def list(
@@ -276,6 +301,7 @@ class Prompts(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Prompt, ListPromptsResponse]:
         """List prompts, page by page (GET /v2/prompts).
 
@@ -286,6 +312,7 @@ class Prompts(SyncResource):
         return self._paginate(
             list_prompts,
             max_items=max_items,
+            options=options,
             space_id=space_id,
             space_name=space_name,
             name=name,
@@ -298,6 +325,7 @@ class Prompts(SyncResource):
         prompt_id: str,
         *,
         body: UpdatePromptRequest,
+        **options: Unpack[RequestOptions],
     ) -> Prompt:
         """Update prompt (PATCH /v2/prompts/{prompt_id})."""
         from . import update_prompt
@@ -306,6 +334,7 @@ class Prompts(SyncResource):
             client=self._client,
             prompt_id=prompt_id,
             body=body,
+            **options,
         )
 
 
@@ -317,6 +346,7 @@ class AsyncPromptsVersions(AsyncResource):
         prompt_id: str,
         *,
         body: CreatePromptVersionRequest,
+        **options: Unpack[RequestOptions],
     ) -> PromptVersion:
         """Create prompt version (POST /v2/prompts/{prompt_id}/versions)."""
         from . import create_prompt_version
@@ -325,11 +355,13 @@ class AsyncPromptsVersions(AsyncResource):
             client=self._client,
             prompt_id=prompt_id,
             body=body,
+            **options,
         )
 
     async def get(
         self,
         version_id: str,
+        **options: Unpack[RequestOptions],
     ) -> PromptVersion:
         """Get prompt version (GET /v2/prompt-versions/{version_id})."""
         from . import get_prompt_version
@@ -337,6 +369,7 @@ class AsyncPromptsVersions(AsyncResource):
         return await get_prompt_version.asyncio(
             client=self._client,
             version_id=version_id,
+            **options,
         )
 
     def list(
@@ -346,6 +379,7 @@ class AsyncPromptsVersions(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[PromptVersion, ListPromptVersionsResponse]:
         """List prompt versions, page by page (GET /v2/prompts/{prompt_id}/versions).
 
@@ -356,6 +390,7 @@ class AsyncPromptsVersions(AsyncResource):
         return self._paginate(
             list_prompt_versions,
             max_items=max_items,
+            options=options,
             prompt_id=prompt_id,
             limit=limit,
             cursor=cursor,
@@ -369,6 +404,7 @@ class AsyncPromptsVersionLabels(AsyncResource):
         self,
         version_id: str,
         label_name: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name})."""
         from . import delete_prompt_version_label
@@ -377,6 +413,7 @@ class AsyncPromptsVersionLabels(AsyncResource):
             client=self._client,
             version_id=version_id,
             label_name=label_name,
+            **options,
         )
 
     async def set(
@@ -384,6 +421,7 @@ class AsyncPromptsVersionLabels(AsyncResource):
         version_id: str,
         *,
         body: SetPromptVersionLabelsRequest,
+        **options: Unpack[RequestOptions],
     ) -> PromptVersion:
         """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels)."""
         from . import set_prompt_version_label
@@ -392,6 +430,7 @@ class AsyncPromptsVersionLabels(AsyncResource):
             client=self._client,
             version_id=version_id,
             body=body,
+            **options,
         )
 
 
@@ -403,6 +442,7 @@ class AsyncPromptsTags(AsyncResource):
         prompt_id: str,
         *,
         body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add prompt tags (POST /v2/prompts/{prompt_id}/tags)."""
         from . import add_prompt_tags
@@ -411,6 +451,7 @@ class AsyncPromptsTags(AsyncResource):
             client=self._client,
             prompt_id=prompt_id,
             body=body,
+            **options,
         )
 
     def list(
@@ -418,6 +459,7 @@ class AsyncPromptsTags(AsyncResource):
         prompt_id: str,
         *,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List prompt tags, page by page (GET /v2/prompts/{prompt_id}/tags).
 
@@ -428,6 +470,7 @@ class AsyncPromptsTags(AsyncResource):
         return self._paginate(
             list_prompt_tags,
             max_items=max_items,
+            options=options,
             prompt_id=prompt_id,
         )
 
@@ -436,6 +479,7 @@ class AsyncPromptsTags(AsyncResource):
         prompt_id: str,
         *,
         body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove prompt tags (DELETE /v2/prompts/{prompt_id}/tags)."""
         from . import remove_prompt_tags
@@ -444,6 +488,7 @@ class AsyncPromptsTags(AsyncResource):
             client=self._client,
             prompt_id=prompt_id,
             body=body,
+            **options,
         )
 
 
@@ -454,6 +499,7 @@ class AsyncPromptsLabels(AsyncResource):
         self,
         prompt_id: str,
         label_name: str,
+        **options: Unpack[RequestOptions],
     ) -> PromptVersion:
         """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name})."""
         from . import get_prompt_label
@@ -462,6 +508,7 @@ class AsyncPromptsLabels(AsyncResource):
             client=self._client,
             prompt_id=prompt_id,
             label_name=label_name,
+            **options,
         )
 
 
@@ -488,6 +535,7 @@ class AsyncPrompts(AsyncResource):
         self,
         *,
         body: CreatePromptRequest,
+        **options: Unpack[RequestOptions],
     ) -> PromptWithVersion:
         """Create prompt (POST /v2/prompts)."""
         from . import create_prompt
@@ -495,11 +543,13 @@ class AsyncPrompts(AsyncResource):
         return await create_prompt.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         prompt_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete prompt (DELETE /v2/prompts/{prompt_id})."""
         from . import delete_prompt
@@ -507,6 +557,7 @@ class AsyncPrompts(AsyncResource):
         return await delete_prompt.asyncio(
             client=self._client,
             prompt_id=prompt_id,
+            **options,
         )
 
     async def get(
@@ -515,6 +566,7 @@ class AsyncPrompts(AsyncResource):
         *,
         version_id: str | Unset = UNSET,
         label: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> PromptWithVersion:
         """Get prompt with a version (GET /v2/prompts/{prompt_id})."""
         from . import get_prompt
@@ -524,6 +576,7 @@ class AsyncPrompts(AsyncResource):
             prompt_id=prompt_id,
             version_id=version_id,
             label=label,
+            **options,
         )
 
     def list(
@@ -535,6 +588,7 @@ class AsyncPrompts(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Prompt, ListPromptsResponse]:
         """List prompts, page by page (GET /v2/prompts).
 
@@ -545,6 +599,7 @@ class AsyncPrompts(AsyncResource):
         return self._paginate(
             list_prompts,
             max_items=max_items,
+            options=options,
             space_id=space_id,
             space_name=space_name,
             name=name,
@@ -557,6 +612,7 @@ class AsyncPrompts(AsyncResource):
         prompt_id: str,
         *,
         body: UpdatePromptRequest,
+        **options: Unpack[RequestOptions],
     ) -> Prompt:
         """Update prompt (PATCH /v2/prompts/{prompt_id})."""
         from . import update_prompt
@@ -565,4 +621,5 @@ class AsyncPrompts(AsyncResource):
             client=self._client,
             prompt_id=prompt_id,
             body=body,
+            **options,
         )

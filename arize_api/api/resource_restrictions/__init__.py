@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import ResourceRestriction
     from ...models.create_resource_restriction_request import (
@@ -42,6 +43,7 @@ class ResourceRestrictions(SyncResource):
         self,
         *,
         body: CreateResourceRestrictionRequest,
+        **options: Unpack[RequestOptions],
     ) -> ResourceRestriction:
         """Restrict resource (POST /v2/resource-restrictions)."""
         from . import create_resource_restriction
@@ -49,11 +51,13 @@ class ResourceRestrictions(SyncResource):
         return create_resource_restriction.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         resource_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id})."""
         from . import delete_resource_restriction
@@ -61,6 +65,7 @@ class ResourceRestrictions(SyncResource):
         return delete_resource_restriction.sync(
             client=self._client,
             resource_id=resource_id,
+            **options,
         )
 
     def list(
@@ -70,6 +75,7 @@ class ResourceRestrictions(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[ResourceRestriction, ListResourceRestrictionsResponse]:
         """List resource restrictions, page by page (GET /v2/resource-restrictions).
 
@@ -80,6 +86,7 @@ class ResourceRestrictions(SyncResource):
         return self._paginate(
             list_resource_restrictions,
             max_items=max_items,
+            options=options,
             resource_type=resource_type,
             limit=limit,
             cursor=cursor,
@@ -93,6 +100,7 @@ class AsyncResourceRestrictions(AsyncResource):
         self,
         *,
         body: CreateResourceRestrictionRequest,
+        **options: Unpack[RequestOptions],
     ) -> ResourceRestriction:
         """Restrict resource (POST /v2/resource-restrictions)."""
         from . import create_resource_restriction
@@ -100,11 +108,13 @@ class AsyncResourceRestrictions(AsyncResource):
         return await create_resource_restriction.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         resource_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id})."""
         from . import delete_resource_restriction
@@ -112,6 +122,7 @@ class AsyncResourceRestrictions(AsyncResource):
         return await delete_resource_restriction.asyncio(
             client=self._client,
             resource_id=resource_id,
+            **options,
         )
 
     def list(
@@ -121,6 +132,7 @@ class AsyncResourceRestrictions(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ResourceRestriction, ListResourceRestrictionsResponse]:
         """List resource restrictions, page by page (GET /v2/resource-restrictions).
 
@@ -131,6 +143,7 @@ class AsyncResourceRestrictions(AsyncResource):
         return self._paginate(
             list_resource_restrictions,
             max_items=max_items,
+            options=options,
             resource_type=resource_type,
             limit=limit,
             cursor=cursor,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import RoleBinding
     from ...models.create_role_binding_request import CreateRoleBindingRequest
@@ -39,6 +40,7 @@ class RoleBindings(SyncResource):
         self,
         *,
         body: CreateRoleBindingRequest,
+        **options: Unpack[RequestOptions],
     ) -> RoleBinding:
         """Create role binding (POST /v2/role-bindings)."""
         from . import create_role_binding
@@ -46,11 +48,13 @@ class RoleBindings(SyncResource):
         return create_role_binding.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         binding_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete role binding (DELETE /v2/role-bindings/{binding_id})."""
         from . import delete_role_binding
@@ -58,11 +62,13 @@ class RoleBindings(SyncResource):
         return delete_role_binding.sync(
             client=self._client,
             binding_id=binding_id,
+            **options,
         )
 
     def get(
         self,
         binding_id: str,
+        **options: Unpack[RequestOptions],
     ) -> RoleBinding:
         """Get role binding (GET /v2/role-bindings/{binding_id})."""
         from . import get_role_binding
@@ -70,6 +76,7 @@ class RoleBindings(SyncResource):
         return get_role_binding.sync(
             client=self._client,
             binding_id=binding_id,
+            **options,
         )
 
     def list(
@@ -80,6 +87,7 @@ class RoleBindings(SyncResource):
         cursor: str | Unset = UNSET,
         user_id: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[RoleBinding, ListRoleBindingsResponse]:
         """List role bindings, page by page (GET /v2/role-bindings).
 
@@ -90,6 +98,7 @@ class RoleBindings(SyncResource):
         return self._paginate(
             list_role_bindings,
             max_items=max_items,
+            options=options,
             resource_type=resource_type,
             limit=limit,
             cursor=cursor,
@@ -101,6 +110,7 @@ class RoleBindings(SyncResource):
         binding_id: str,
         *,
         body: UpdateRoleBindingRequest,
+        **options: Unpack[RequestOptions],
     ) -> RoleBinding:
         """Update role binding (PATCH /v2/role-bindings/{binding_id})."""
         from . import update_role_binding
@@ -109,6 +119,7 @@ class RoleBindings(SyncResource):
             client=self._client,
             binding_id=binding_id,
             body=body,
+            **options,
         )
 
 
@@ -119,6 +130,7 @@ class AsyncRoleBindings(AsyncResource):
         self,
         *,
         body: CreateRoleBindingRequest,
+        **options: Unpack[RequestOptions],
     ) -> RoleBinding:
         """Create role binding (POST /v2/role-bindings)."""
         from . import create_role_binding
@@ -126,11 +138,13 @@ class AsyncRoleBindings(AsyncResource):
         return await create_role_binding.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         binding_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete role binding (DELETE /v2/role-bindings/{binding_id})."""
         from . import delete_role_binding
@@ -138,11 +152,13 @@ class AsyncRoleBindings(AsyncResource):
         return await delete_role_binding.asyncio(
             client=self._client,
             binding_id=binding_id,
+            **options,
         )
 
     async def get(
         self,
         binding_id: str,
+        **options: Unpack[RequestOptions],
     ) -> RoleBinding:
         """Get role binding (GET /v2/role-bindings/{binding_id})."""
         from . import get_role_binding
@@ -150,6 +166,7 @@ class AsyncRoleBindings(AsyncResource):
         return await get_role_binding.asyncio(
             client=self._client,
             binding_id=binding_id,
+            **options,
         )
 
     def list(
@@ -160,6 +177,7 @@ class AsyncRoleBindings(AsyncResource):
         cursor: str | Unset = UNSET,
         user_id: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[RoleBinding, ListRoleBindingsResponse]:
         """List role bindings, page by page (GET /v2/role-bindings).
 
@@ -170,6 +188,7 @@ class AsyncRoleBindings(AsyncResource):
         return self._paginate(
             list_role_bindings,
             max_items=max_items,
+            options=options,
             resource_type=resource_type,
             limit=limit,
             cursor=cursor,
@@ -181,6 +200,7 @@ class AsyncRoleBindings(AsyncResource):
         binding_id: str,
         *,
         body: UpdateRoleBindingRequest,
+        **options: Unpack[RequestOptions],
     ) -> RoleBinding:
         """Update role binding (PATCH /v2/role-bindings/{binding_id})."""
         from . import update_role_binding
@@ -189,4 +209,5 @@ class AsyncRoleBindings(AsyncResource):
             client=self._client,
             binding_id=binding_id,
             body=body,
+            **options,
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import Role
     from ...models.create_role_request import CreateRoleRequest
@@ -35,6 +36,7 @@ class Roles(SyncResource):
         self,
         *,
         body: CreateRoleRequest,
+        **options: Unpack[RequestOptions],
     ) -> Role:
         """Create role (POST /v2/roles)."""
         from . import create_role
@@ -42,11 +44,13 @@ class Roles(SyncResource):
         return create_role.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         role_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete role (DELETE /v2/roles/{role_id})."""
         from . import delete_role
@@ -54,11 +58,13 @@ class Roles(SyncResource):
         return delete_role.sync(
             client=self._client,
             role_id=role_id,
+            **options,
         )
 
     def get(
         self,
         role_id: str,
+        **options: Unpack[RequestOptions],
     ) -> Role:
         """Get role (GET /v2/roles/{role_id})."""
         from . import get_role
@@ -66,6 +72,7 @@ class Roles(SyncResource):
         return get_role.sync(
             client=self._client,
             role_id=role_id,
+            **options,
         )
 
     def list(
@@ -75,6 +82,7 @@ class Roles(SyncResource):
         cursor: str | Unset = UNSET,
         is_predefined: bool | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Role, ListRolesResponse]:
         """List roles, page by page (GET /v2/roles).
 
@@ -85,6 +93,7 @@ class Roles(SyncResource):
         return self._paginate(
             list_roles,
             max_items=max_items,
+            options=options,
             limit=limit,
             cursor=cursor,
             is_predefined=is_predefined,
@@ -95,6 +104,7 @@ class Roles(SyncResource):
         role_id: str,
         *,
         body: UpdateRoleRequest,
+        **options: Unpack[RequestOptions],
     ) -> Role:
         """Update role (PATCH /v2/roles/{role_id})."""
         from . import update_role
@@ -103,6 +113,7 @@ class Roles(SyncResource):
             client=self._client,
             role_id=role_id,
             body=body,
+            **options,
         )
 
 
@@ -113,6 +124,7 @@ class AsyncRoles(AsyncResource):
         self,
         *,
         body: CreateRoleRequest,
+        **options: Unpack[RequestOptions],
     ) -> Role:
         """Create role (POST /v2/roles)."""
         from . import create_role
@@ -120,11 +132,13 @@ class AsyncRoles(AsyncResource):
         return await create_role.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         role_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete role (DELETE /v2/roles/{role_id})."""
         from . import delete_role
@@ -132,11 +146,13 @@ class AsyncRoles(AsyncResource):
         return await delete_role.asyncio(
             client=self._client,
             role_id=role_id,
+            **options,
         )
 
     async def get(
         self,
         role_id: str,
+        **options: Unpack[RequestOptions],
     ) -> Role:
         """Get role (GET /v2/roles/{role_id})."""
         from . import get_role
@@ -144,6 +160,7 @@ class AsyncRoles(AsyncResource):
         return await get_role.asyncio(
             client=self._client,
             role_id=role_id,
+            **options,
         )
 
     def list(
@@ -153,6 +170,7 @@ class AsyncRoles(AsyncResource):
         cursor: str | Unset = UNSET,
         is_predefined: bool | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Role, ListRolesResponse]:
         """List roles, page by page (GET /v2/roles).
 
@@ -163,6 +181,7 @@ class AsyncRoles(AsyncResource):
         return self._paginate(
             list_roles,
             max_items=max_items,
+            options=options,
             limit=limit,
             cursor=cursor,
             is_predefined=is_predefined,
@@ -173,6 +192,7 @@ class AsyncRoles(AsyncResource):
         role_id: str,
         *,
         body: UpdateRoleRequest,
+        **options: Unpack[RequestOptions],
     ) -> Role:
         """Update role (PATCH /v2/roles/{role_id})."""
         from . import update_role
@@ -181,4 +201,5 @@ class AsyncRoles(AsyncResource):
             client=self._client,
             role_id=role_id,
             body=body,
+            **options,
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import Space
     from ...models.add_space_user_request import AddSpaceUserRequest
@@ -38,6 +39,7 @@ class SpacesUsers(SyncResource):
         space_id: str,
         *,
         body: AddSpaceUserRequest,
+        **options: Unpack[RequestOptions],
     ) -> SpaceMembership:
         """Add space user (POST /v2/spaces/{space_id}/users)."""
         from . import add_space_user
@@ -46,12 +48,14 @@ class SpacesUsers(SyncResource):
             client=self._client,
             space_id=space_id,
             body=body,
+            **options,
         )
 
     def remove(
         self,
         space_id: str,
         user_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id})."""
         from . import remove_space_user
@@ -60,6 +64,7 @@ class SpacesUsers(SyncResource):
             client=self._client,
             space_id=space_id,
             user_id=user_id,
+            **options,
         )
 
 
@@ -74,6 +79,7 @@ class Spaces(SyncResource):
         self,
         *,
         body: CreateSpaceRequest,
+        **options: Unpack[RequestOptions],
     ) -> Space:
         """Create space (POST /v2/spaces)."""
         from . import create_space
@@ -81,11 +87,13 @@ class Spaces(SyncResource):
         return create_space.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         space_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete space (DELETE /v2/spaces/{space_id})."""
         from . import delete_space
@@ -93,11 +101,13 @@ class Spaces(SyncResource):
         return delete_space.sync(
             client=self._client,
             space_id=space_id,
+            **options,
         )
 
     def get(
         self,
         space_id: str,
+        **options: Unpack[RequestOptions],
     ) -> Space:
         """Get space (GET /v2/spaces/{space_id})."""
         from . import get_space
@@ -105,6 +115,7 @@ class Spaces(SyncResource):
         return get_space.sync(
             client=self._client,
             space_id=space_id,
+            **options,
         )
 
     def list(
@@ -115,6 +126,7 @@ class Spaces(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Space, ListSpacesResponse]:
         """List spaces, page by page (GET /v2/spaces).
 
@@ -125,6 +137,7 @@ class Spaces(SyncResource):
         return self._paginate(
             list_spaces,
             max_items=max_items,
+            options=options,
             org_id=org_id,
             name=name,
             limit=limit,
@@ -136,6 +149,7 @@ class Spaces(SyncResource):
         space_id: str,
         *,
         body: UpdateSpaceRequest,
+        **options: Unpack[RequestOptions],
     ) -> Space:
         """Update space (PATCH /v2/spaces/{space_id})."""
         from . import update_space
@@ -144,6 +158,7 @@ class Spaces(SyncResource):
             client=self._client,
             space_id=space_id,
             body=body,
+            **options,
         )
 
 
@@ -155,6 +170,7 @@ class AsyncSpacesUsers(AsyncResource):
         space_id: str,
         *,
         body: AddSpaceUserRequest,
+        **options: Unpack[RequestOptions],
     ) -> SpaceMembership:
         """Add space user (POST /v2/spaces/{space_id}/users)."""
         from . import add_space_user
@@ -163,12 +179,14 @@ class AsyncSpacesUsers(AsyncResource):
             client=self._client,
             space_id=space_id,
             body=body,
+            **options,
         )
 
     async def remove(
         self,
         space_id: str,
         user_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id})."""
         from . import remove_space_user
@@ -177,6 +195,7 @@ class AsyncSpacesUsers(AsyncResource):
             client=self._client,
             space_id=space_id,
             user_id=user_id,
+            **options,
         )
 
 
@@ -191,6 +210,7 @@ class AsyncSpaces(AsyncResource):
         self,
         *,
         body: CreateSpaceRequest,
+        **options: Unpack[RequestOptions],
     ) -> Space:
         """Create space (POST /v2/spaces)."""
         from . import create_space
@@ -198,11 +218,13 @@ class AsyncSpaces(AsyncResource):
         return await create_space.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         space_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete space (DELETE /v2/spaces/{space_id})."""
         from . import delete_space
@@ -210,11 +232,13 @@ class AsyncSpaces(AsyncResource):
         return await delete_space.asyncio(
             client=self._client,
             space_id=space_id,
+            **options,
         )
 
     async def get(
         self,
         space_id: str,
+        **options: Unpack[RequestOptions],
     ) -> Space:
         """Get space (GET /v2/spaces/{space_id})."""
         from . import get_space
@@ -222,6 +246,7 @@ class AsyncSpaces(AsyncResource):
         return await get_space.asyncio(
             client=self._client,
             space_id=space_id,
+            **options,
         )
 
     def list(
@@ -232,6 +257,7 @@ class AsyncSpaces(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Space, ListSpacesResponse]:
         """List spaces, page by page (GET /v2/spaces).
 
@@ -242,6 +268,7 @@ class AsyncSpaces(AsyncResource):
         return self._paginate(
             list_spaces,
             max_items=max_items,
+            options=options,
             org_id=org_id,
             name=name,
             limit=limit,
@@ -253,6 +280,7 @@ class AsyncSpaces(AsyncResource):
         space_id: str,
         *,
         body: UpdateSpaceRequest,
+        **options: Unpack[RequestOptions],
     ) -> Space:
         """Update space (PATCH /v2/spaces/{space_id})."""
         from . import update_space
@@ -261,4 +289,5 @@ class AsyncSpaces(AsyncResource):
             client=self._client,
             space_id=space_id,
             body=body,
+            **options,
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import Span
     from ...models.annotate_spans_request import AnnotateSpansRequest
@@ -37,6 +38,7 @@ class Spans(SyncResource):
         self,
         *,
         body: AnnotateSpansRequest,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Annotate spans (POST /v2/spans/annotate)."""
         from . import annotate_spans
@@ -44,12 +46,14 @@ class Spans(SyncResource):
         return annotate_spans.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         *,
         body: DeleteSpansRequest,
+        **options: Unpack[RequestOptions],
     ) -> DeleteSpansResponse:
         """Delete spans (DELETE /v2/spans)."""
         from . import delete_spans
@@ -57,6 +61,7 @@ class Spans(SyncResource):
         return delete_spans.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def list(
@@ -66,6 +71,7 @@ class Spans(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Span, ListSpansResponse]:
         """List spans of a project, page by page (POST /v2/spans).
 
@@ -76,6 +82,7 @@ class Spans(SyncResource):
         return self._paginate(
             list_spans,
             max_items=max_items,
+            options=options,
             body=body,
             limit=limit,
             cursor=cursor,
@@ -89,6 +96,7 @@ class AsyncSpans(AsyncResource):
         self,
         *,
         body: AnnotateSpansRequest,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Annotate spans (POST /v2/spans/annotate)."""
         from . import annotate_spans
@@ -96,12 +104,14 @@ class AsyncSpans(AsyncResource):
         return await annotate_spans.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         *,
         body: DeleteSpansRequest,
+        **options: Unpack[RequestOptions],
     ) -> DeleteSpansResponse:
         """Delete spans (DELETE /v2/spans)."""
         from . import delete_spans
@@ -109,6 +119,7 @@ class AsyncSpans(AsyncResource):
         return await delete_spans.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     def list(
@@ -118,6 +129,7 @@ class AsyncSpans(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Span, ListSpansResponse]:
         """List spans of a project, page by page (POST /v2/spans).
 
@@ -128,6 +140,7 @@ class AsyncSpans(AsyncResource):
         return self._paginate(
             list_spans,
             max_items=max_items,
+            options=options,
             body=body,
             limit=limit,
             cursor=cursor,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models.create_tag_request import CreateTagRequest
     from ...models.forbidden_problem import ForbiddenProblem
@@ -32,6 +33,7 @@ class Tags(SyncResource):
         self,
         *,
         body: CreateTagRequest,
+        **options: Unpack[RequestOptions],
     ) -> Tag:
         """Create tag (POST /v2/tags)."""
         from . import create_tag
@@ -39,11 +41,13 @@ class Tags(SyncResource):
         return create_tag.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         tag_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete tag (DELETE /v2/tags/{tag_id})."""
         from . import delete_tag
@@ -51,6 +55,7 @@ class Tags(SyncResource):
         return delete_tag.sync(
             client=self._client,
             tag_id=tag_id,
+            **options,
         )
 
     def update(
@@ -58,6 +63,7 @@ class Tags(SyncResource):
         tag_id: str,
         *,
         body: UpdateTagRequest,
+        **options: Unpack[RequestOptions],
     ) -> Tag:
         """Update tag (PATCH /v2/tags/{tag_id})."""
         from . import update_tag
@@ -66,6 +72,7 @@ class Tags(SyncResource):
             client=self._client,
             tag_id=tag_id,
             body=body,
+            **options,
         )
 
 
@@ -76,6 +83,7 @@ class AsyncTags(AsyncResource):
         self,
         *,
         body: CreateTagRequest,
+        **options: Unpack[RequestOptions],
     ) -> Tag:
         """Create tag (POST /v2/tags)."""
         from . import create_tag
@@ -83,11 +91,13 @@ class AsyncTags(AsyncResource):
         return await create_tag.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         tag_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete tag (DELETE /v2/tags/{tag_id})."""
         from . import delete_tag
@@ -95,6 +105,7 @@ class AsyncTags(AsyncResource):
         return await delete_tag.asyncio(
             client=self._client,
             tag_id=tag_id,
+            **options,
         )
 
     async def update(
@@ -102,6 +113,7 @@ class AsyncTags(AsyncResource):
         tag_id: str,
         *,
         body: UpdateTagRequest,
+        **options: Unpack[RequestOptions],
     ) -> Tag:
         """Update tag (PATCH /v2/tags/{tag_id})."""
         from . import update_tag
@@ -110,4 +122,5 @@ class AsyncTags(AsyncResource):
             client=self._client,
             tag_id=tag_id,
             body=body,
+            **options,
         )

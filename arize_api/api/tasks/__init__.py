@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import Task, TaskRun
     from ...models.create_code_evaluation_task_request import (
@@ -55,6 +56,7 @@ class TasksRuns(SyncResource):
     def cancel(
         self,
         run_id: str,
+        **options: Unpack[RequestOptions],
     ) -> TaskRun:
         """Cancel task run (POST /v2/task-runs/{run_id}/cancel)."""
         from . import cancel_task_run
@@ -62,11 +64,13 @@ class TasksRuns(SyncResource):
         return cancel_task_run.sync(
             client=self._client,
             run_id=run_id,
+            **options,
         )
 
     def get(
         self,
         run_id: str,
+        **options: Unpack[RequestOptions],
     ) -> TaskRun:
         """Get task run (GET /v2/task-runs/{run_id})."""
         from . import get_task_run
@@ -74,6 +78,7 @@ class TasksRuns(SyncResource):
         return get_task_run.sync(
             client=self._client,
             run_id=run_id,
+            **options,
         )
 
     def list(
@@ -84,6 +89,7 @@ class TasksRuns(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[TaskRun, ListTaskRunsResponse]:
         """List task runs, page by page (GET /v2/tasks/{task_id}/runs).
 
@@ -94,6 +100,7 @@ class TasksRuns(SyncResource):
         return self._paginate(
             list_task_runs,
             max_items=max_items,
+            options=options,
             task_id=task_id,
             status=status,
             limit=limit,
@@ -107,6 +114,7 @@ class TasksRuns(SyncResource):
         body: TriggerEvaluationTaskRunRequest
         | TriggerRunExperimentTaskRunRequest
         | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> TaskRun:
         """Trigger task run (POST /v2/tasks/{task_id}/trigger)."""
         from . import trigger_task_run
@@ -115,6 +123,7 @@ class TasksRuns(SyncResource):
             client=self._client,
             task_id=task_id,
             body=body,
+            **options,
         )
 
 
@@ -131,6 +140,7 @@ class Tasks(SyncResource):
         body: CreateCodeEvaluationTaskRequest
         | CreateRunExperimentTaskRequest
         | CreateTemplateEvaluationTaskRequest,
+        **options: Unpack[RequestOptions],
     ) -> Task:
         """Create task (POST /v2/tasks)."""
         from . import create_task
@@ -138,11 +148,13 @@ class Tasks(SyncResource):
         return create_task.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         task_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete task (DELETE /v2/tasks/{task_id})."""
         from . import delete_task
@@ -150,11 +162,13 @@ class Tasks(SyncResource):
         return delete_task.sync(
             client=self._client,
             task_id=task_id,
+            **options,
         )
 
     def get(
         self,
         task_id: str,
+        **options: Unpack[RequestOptions],
     ) -> Task:
         """Get task (GET /v2/tasks/{task_id})."""
         from . import get_task
@@ -162,6 +176,7 @@ class Tasks(SyncResource):
         return get_task.sync(
             client=self._client,
             task_id=task_id,
+            **options,
         )
 
     def list(
@@ -176,6 +191,7 @@ class Tasks(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Task, ListTasksResponse]:
         """List tasks, page by page (GET /v2/tasks).
 
@@ -186,6 +202,7 @@ class Tasks(SyncResource):
         return self._paginate(
             list_tasks,
             max_items=max_items,
+            options=options,
             space_id=space_id,
             space_name=space_name,
             name=name,
@@ -201,6 +218,7 @@ class Tasks(SyncResource):
         task_id: str,
         *,
         body: UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest,
+        **options: Unpack[RequestOptions],
     ) -> Task:
         """Update task (PATCH /v2/tasks/{task_id})."""
         from . import update_task
@@ -209,6 +227,7 @@ class Tasks(SyncResource):
             client=self._client,
             task_id=task_id,
             body=body,
+            **options,
         )
 
 
@@ -218,6 +237,7 @@ class AsyncTasksRuns(AsyncResource):
     async def cancel(
         self,
         run_id: str,
+        **options: Unpack[RequestOptions],
     ) -> TaskRun:
         """Cancel task run (POST /v2/task-runs/{run_id}/cancel)."""
         from . import cancel_task_run
@@ -225,11 +245,13 @@ class AsyncTasksRuns(AsyncResource):
         return await cancel_task_run.asyncio(
             client=self._client,
             run_id=run_id,
+            **options,
         )
 
     async def get(
         self,
         run_id: str,
+        **options: Unpack[RequestOptions],
     ) -> TaskRun:
         """Get task run (GET /v2/task-runs/{run_id})."""
         from . import get_task_run
@@ -237,6 +259,7 @@ class AsyncTasksRuns(AsyncResource):
         return await get_task_run.asyncio(
             client=self._client,
             run_id=run_id,
+            **options,
         )
 
     def list(
@@ -247,6 +270,7 @@ class AsyncTasksRuns(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[TaskRun, ListTaskRunsResponse]:
         """List task runs, page by page (GET /v2/tasks/{task_id}/runs).
 
@@ -257,6 +281,7 @@ class AsyncTasksRuns(AsyncResource):
         return self._paginate(
             list_task_runs,
             max_items=max_items,
+            options=options,
             task_id=task_id,
             status=status,
             limit=limit,
@@ -270,6 +295,7 @@ class AsyncTasksRuns(AsyncResource):
         body: TriggerEvaluationTaskRunRequest
         | TriggerRunExperimentTaskRunRequest
         | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> TaskRun:
         """Trigger task run (POST /v2/tasks/{task_id}/trigger)."""
         from . import trigger_task_run
@@ -278,6 +304,7 @@ class AsyncTasksRuns(AsyncResource):
             client=self._client,
             task_id=task_id,
             body=body,
+            **options,
         )
 
 
@@ -294,6 +321,7 @@ class AsyncTasks(AsyncResource):
         body: CreateCodeEvaluationTaskRequest
         | CreateRunExperimentTaskRequest
         | CreateTemplateEvaluationTaskRequest,
+        **options: Unpack[RequestOptions],
     ) -> Task:
         """Create task (POST /v2/tasks)."""
         from . import create_task
@@ -301,11 +329,13 @@ class AsyncTasks(AsyncResource):
         return await create_task.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         task_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete task (DELETE /v2/tasks/{task_id})."""
         from . import delete_task
@@ -313,11 +343,13 @@ class AsyncTasks(AsyncResource):
         return await delete_task.asyncio(
             client=self._client,
             task_id=task_id,
+            **options,
         )
 
     async def get(
         self,
         task_id: str,
+        **options: Unpack[RequestOptions],
     ) -> Task:
         """Get task (GET /v2/tasks/{task_id})."""
         from . import get_task
@@ -325,6 +357,7 @@ class AsyncTasks(AsyncResource):
         return await get_task.asyncio(
             client=self._client,
             task_id=task_id,
+            **options,
         )
 
     def list(
@@ -339,6 +372,7 @@ class AsyncTasks(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Task, ListTasksResponse]:
         """List tasks, page by page (GET /v2/tasks).
 
@@ -349,6 +383,7 @@ class AsyncTasks(AsyncResource):
         return self._paginate(
             list_tasks,
             max_items=max_items,
+            options=options,
             space_id=space_id,
             space_name=space_name,
             name=name,
@@ -364,6 +399,7 @@ class AsyncTasks(AsyncResource):
         task_id: str,
         *,
         body: UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest,
+        **options: Unpack[RequestOptions],
     ) -> Task:
         """Update task (PATCH /v2/tasks/{task_id})."""
         from . import update_task
@@ -372,4 +408,5 @@ class AsyncTasks(AsyncResource):
             client=self._client,
             task_id=task_id,
             body=body,
+            **options,
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import Trace
     from ...models.forbidden_problem import ForbiddenProblem
@@ -36,6 +37,7 @@ class Traces(SyncResource):
         limit: int | Unset = 25,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Trace, ListTracesResponse]:
         """List traces of a project, page by page (POST /v2/traces).
 
@@ -46,6 +48,7 @@ class Traces(SyncResource):
         return self._paginate(
             list_traces,
             max_items=max_items,
+            options=options,
             body=body,
             limit=limit,
             cursor=cursor,
@@ -62,6 +65,7 @@ class AsyncTraces(AsyncResource):
         limit: int | Unset = 25,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Trace, ListTracesResponse]:
         """List traces of a project, page by page (POST /v2/traces).
 
@@ -72,6 +76,7 @@ class AsyncTraces(AsyncResource):
         return self._paginate(
             list_traces,
             max_items=max_items,
+            options=options,
             body=body,
             limit=limit,
             cursor=cursor,

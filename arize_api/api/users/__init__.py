@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import User
     from ...models.create_user_request import CreateUserRequest
@@ -37,6 +38,7 @@ class Users(SyncResource):
         self,
         *,
         body: CreateUserRequest,
+        **options: Unpack[RequestOptions],
     ) -> User | CreateUserResponse:
         """Invite user (POST /v2/users)."""
         from . import create_user
@@ -44,11 +46,13 @@ class Users(SyncResource):
         return create_user.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         user_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete user (DELETE /v2/users/{user_id})."""
         from . import delete_user
@@ -56,11 +60,13 @@ class Users(SyncResource):
         return delete_user.sync(
             client=self._client,
             user_id=user_id,
+            **options,
         )
 
     def get(
         self,
         user_id: str,
+        **options: Unpack[RequestOptions],
     ) -> User:
         """Get user (GET /v2/users/{user_id})."""
         from . import get_user
@@ -68,6 +74,7 @@ class Users(SyncResource):
         return get_user.sync(
             client=self._client,
             user_id=user_id,
+            **options,
         )
 
     def list(
@@ -78,6 +85,7 @@ class Users(SyncResource):
         email: str | Unset = UNSET,
         status: builtins.list[UserStatus] | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[User, ListUsersResponse]:
         """List users, page by page (GET /v2/users).
 
@@ -88,6 +96,7 @@ class Users(SyncResource):
         return self._paginate(
             list_users,
             max_items=max_items,
+            options=options,
             limit=limit,
             cursor=cursor,
             email=email,
@@ -97,6 +106,7 @@ class Users(SyncResource):
     def resend_invitation(
         self,
         user_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Resend user invitation (POST /v2/users/{user_id}/resend-invitation)."""
         from . import resend_user_invitation
@@ -104,11 +114,13 @@ class Users(SyncResource):
         return resend_user_invitation.sync(
             client=self._client,
             user_id=user_id,
+            **options,
         )
 
     def reset_password(
         self,
         user_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Reset user password (POST /v2/users/{user_id}/reset-password)."""
         from . import reset_user_password
@@ -116,6 +128,7 @@ class Users(SyncResource):
         return reset_user_password.sync(
             client=self._client,
             user_id=user_id,
+            **options,
         )
 
     def update(
@@ -123,6 +136,7 @@ class Users(SyncResource):
         user_id: str,
         *,
         body: UpdateUserRequest,
+        **options: Unpack[RequestOptions],
     ) -> User:
         """Update user (PATCH /v2/users/{user_id})."""
         from . import update_user
@@ -131,6 +145,7 @@ class Users(SyncResource):
             client=self._client,
             user_id=user_id,
             body=body,
+            **options,
         )
 
 
@@ -141,6 +156,7 @@ class AsyncUsers(AsyncResource):
         self,
         *,
         body: CreateUserRequest,
+        **options: Unpack[RequestOptions],
     ) -> User | CreateUserResponse:
         """Invite user (POST /v2/users)."""
         from . import create_user
@@ -148,11 +164,13 @@ class AsyncUsers(AsyncResource):
         return await create_user.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         user_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete user (DELETE /v2/users/{user_id})."""
         from . import delete_user
@@ -160,11 +178,13 @@ class AsyncUsers(AsyncResource):
         return await delete_user.asyncio(
             client=self._client,
             user_id=user_id,
+            **options,
         )
 
     async def get(
         self,
         user_id: str,
+        **options: Unpack[RequestOptions],
     ) -> User:
         """Get user (GET /v2/users/{user_id})."""
         from . import get_user
@@ -172,6 +192,7 @@ class AsyncUsers(AsyncResource):
         return await get_user.asyncio(
             client=self._client,
             user_id=user_id,
+            **options,
         )
 
     def list(
@@ -182,6 +203,7 @@ class AsyncUsers(AsyncResource):
         email: str | Unset = UNSET,
         status: builtins.list[UserStatus] | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[User, ListUsersResponse]:
         """List users, page by page (GET /v2/users).
 
@@ -192,6 +214,7 @@ class AsyncUsers(AsyncResource):
         return self._paginate(
             list_users,
             max_items=max_items,
+            options=options,
             limit=limit,
             cursor=cursor,
             email=email,
@@ -201,6 +224,7 @@ class AsyncUsers(AsyncResource):
     async def resend_invitation(
         self,
         user_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Resend user invitation (POST /v2/users/{user_id}/resend-invitation)."""
         from . import resend_user_invitation
@@ -208,11 +232,13 @@ class AsyncUsers(AsyncResource):
         return await resend_user_invitation.asyncio(
             client=self._client,
             user_id=user_id,
+            **options,
         )
 
     async def reset_password(
         self,
         user_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Reset user password (POST /v2/users/{user_id}/reset-password)."""
         from . import reset_user_password
@@ -220,6 +246,7 @@ class AsyncUsers(AsyncResource):
         return await reset_user_password.asyncio(
             client=self._client,
             user_id=user_id,
+            **options,
         )
 
     async def update(
@@ -227,6 +254,7 @@ class AsyncUsers(AsyncResource):
         user_id: str,
         *,
         body: UpdateUserRequest,
+        **options: Unpack[RequestOptions],
     ) -> User:
         """Update user (PATCH /v2/users/{user_id})."""
         from . import update_user
@@ -235,4 +263,5 @@ class AsyncUsers(AsyncResource):
             client=self._client,
             user_id=user_id,
             body=body,
+            **options,
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models.v1_error_response import V1ErrorResponse
     from ...models.v1_record import V1Record
@@ -35,6 +36,7 @@ class V1(SyncResource):
         body: V1Record,
         grpc_metadata_space_id: str | Unset = UNSET,
         grpc_metadata_sdk_language: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Log one ML record (legacy v1 ingestion) (POST /v1/log)."""
         from . import log_record
@@ -44,6 +46,7 @@ class V1(SyncResource):
             body=body,
             grpc_metadata_space_id=grpc_metadata_space_id,
             grpc_metadata_sdk_language=grpc_metadata_sdk_language,
+            **options,
         )
 
 
@@ -56,6 +59,7 @@ class AsyncV1(AsyncResource):
         body: V1Record,
         grpc_metadata_space_id: str | Unset = UNSET,
         grpc_metadata_sdk_language: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Log one ML record (legacy v1 ingestion) (POST /v1/log)."""
         from . import log_record
@@ -65,4 +69,5 @@ class AsyncV1(AsyncResource):
             body=body,
             grpc_metadata_space_id=grpc_metadata_space_id,
             grpc_metadata_sdk_language=grpc_metadata_sdk_language,
+            **options,
         )

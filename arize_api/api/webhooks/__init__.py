@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._resource import AsyncResource, SyncResource
 from ...types import UNSET, Unset
@@ -15,6 +15,7 @@ from ...types import UNSET, Unset
 if TYPE_CHECKING:
     from typing import cast
 
+    from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ...models import Webhook, WebhookDeliveryAttempt, WebhookSubscription
     from ...models.create_webhook_request import CreateWebhookRequest
@@ -58,6 +59,7 @@ class WebhooksSubscriptions(SyncResource):
         self,
         *,
         body: CreateWebhookSubscriptionRequest,
+        **options: Unpack[RequestOptions],
     ) -> WebhookSubscription:
         """Create webhook subscription (POST /v2/webhook-subscriptions)."""
         from . import create_webhook_subscription
@@ -65,11 +67,13 @@ class WebhooksSubscriptions(SyncResource):
         return create_webhook_subscription.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         subscription_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id})."""
         from . import delete_webhook_subscription
@@ -77,11 +81,13 @@ class WebhooksSubscriptions(SyncResource):
         return delete_webhook_subscription.sync(
             client=self._client,
             subscription_id=subscription_id,
+            **options,
         )
 
     def get(
         self,
         subscription_id: str,
+        **options: Unpack[RequestOptions],
     ) -> WebhookSubscription:
         """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id})."""
         from . import get_webhook_subscription
@@ -89,6 +95,7 @@ class WebhooksSubscriptions(SyncResource):
         return get_webhook_subscription.sync(
             client=self._client,
             subscription_id=subscription_id,
+            **options,
         )
 
     def list(
@@ -99,6 +106,7 @@ class WebhooksSubscriptions(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[WebhookSubscription, ListWebhookSubscriptionsResponse]:
         """List webhook subscriptions, page by page (GET /v2/webhook-subscriptions).
 
@@ -109,6 +117,7 @@ class WebhooksSubscriptions(SyncResource):
         return self._paginate(
             list_webhook_subscriptions,
             max_items=max_items,
+            options=options,
             source_type=source_type,
             source_id=source_id,
             limit=limit,
@@ -126,6 +135,7 @@ class WebhooksDeliveryAttempts(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[WebhookDeliveryAttempt, ListWebhookDeliveryAttemptsResponse]:
         """List webhook delivery attempts, page by page (GET /v2/webhooks/{webhook_id}/delivery-attempts).
 
@@ -136,6 +146,7 @@ class WebhooksDeliveryAttempts(SyncResource):
         return self._paginate(
             list_webhook_delivery_attempts,
             max_items=max_items,
+            options=options,
             webhook_id=webhook_id,
             limit=limit,
             cursor=cursor,
@@ -157,6 +168,7 @@ class Webhooks(SyncResource):
         self,
         *,
         body: CreateWebhookRequest,
+        **options: Unpack[RequestOptions],
     ) -> CreateWebhookResponse:
         """Create webhook (POST /v2/webhooks)."""
         from . import create_webhook
@@ -164,11 +176,13 @@ class Webhooks(SyncResource):
         return create_webhook.sync(
             client=self._client,
             body=body,
+            **options,
         )
 
     def delete(
         self,
         webhook_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete webhook (DELETE /v2/webhooks/{webhook_id})."""
         from . import delete_webhook
@@ -176,11 +190,13 @@ class Webhooks(SyncResource):
         return delete_webhook.sync(
             client=self._client,
             webhook_id=webhook_id,
+            **options,
         )
 
     def get(
         self,
         webhook_id: str,
+        **options: Unpack[RequestOptions],
     ) -> Webhook:
         """Get webhook (GET /v2/webhooks/{webhook_id})."""
         from . import get_webhook
@@ -188,6 +204,7 @@ class Webhooks(SyncResource):
         return get_webhook.sync(
             client=self._client,
             webhook_id=webhook_id,
+            **options,
         )
 
     def list(
@@ -198,6 +215,7 @@ class Webhooks(SyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> SyncPaginator[Webhook, ListWebhooksResponse]:
         """List webhooks, page by page (GET /v2/webhooks).
 
@@ -208,6 +226,7 @@ class Webhooks(SyncResource):
         return self._paginate(
             list_webhooks,
             max_items=max_items,
+            options=options,
             org_id=org_id,
             name=name,
             limit=limit,
@@ -217,6 +236,7 @@ class Webhooks(SyncResource):
     def test(
         self,
         webhook_id: str,
+        **options: Unpack[RequestOptions],
     ) -> TestWebhookResponse:
         """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test)."""
         from . import test_webhook
@@ -224,6 +244,7 @@ class Webhooks(SyncResource):
         return test_webhook.sync(
             client=self._client,
             webhook_id=webhook_id,
+            **options,
         )
 
     def update(
@@ -231,6 +252,7 @@ class Webhooks(SyncResource):
         webhook_id: str,
         *,
         body: UpdateWebhookRequest,
+        **options: Unpack[RequestOptions],
     ) -> Webhook:
         """Update webhook (PATCH /v2/webhooks/{webhook_id})."""
         from . import update_webhook
@@ -239,6 +261,7 @@ class Webhooks(SyncResource):
             client=self._client,
             webhook_id=webhook_id,
             body=body,
+            **options,
         )
 
 
@@ -249,6 +272,7 @@ class AsyncWebhooksSubscriptions(AsyncResource):
         self,
         *,
         body: CreateWebhookSubscriptionRequest,
+        **options: Unpack[RequestOptions],
     ) -> WebhookSubscription:
         """Create webhook subscription (POST /v2/webhook-subscriptions)."""
         from . import create_webhook_subscription
@@ -256,11 +280,13 @@ class AsyncWebhooksSubscriptions(AsyncResource):
         return await create_webhook_subscription.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         subscription_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id})."""
         from . import delete_webhook_subscription
@@ -268,11 +294,13 @@ class AsyncWebhooksSubscriptions(AsyncResource):
         return await delete_webhook_subscription.asyncio(
             client=self._client,
             subscription_id=subscription_id,
+            **options,
         )
 
     async def get(
         self,
         subscription_id: str,
+        **options: Unpack[RequestOptions],
     ) -> WebhookSubscription:
         """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id})."""
         from . import get_webhook_subscription
@@ -280,6 +308,7 @@ class AsyncWebhooksSubscriptions(AsyncResource):
         return await get_webhook_subscription.asyncio(
             client=self._client,
             subscription_id=subscription_id,
+            **options,
         )
 
     def list(
@@ -290,6 +319,7 @@ class AsyncWebhooksSubscriptions(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[WebhookSubscription, ListWebhookSubscriptionsResponse]:
         """List webhook subscriptions, page by page (GET /v2/webhook-subscriptions).
 
@@ -300,6 +330,7 @@ class AsyncWebhooksSubscriptions(AsyncResource):
         return self._paginate(
             list_webhook_subscriptions,
             max_items=max_items,
+            options=options,
             source_type=source_type,
             source_id=source_id,
             limit=limit,
@@ -317,6 +348,7 @@ class AsyncWebhooksDeliveryAttempts(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[WebhookDeliveryAttempt, ListWebhookDeliveryAttemptsResponse]:
         """List webhook delivery attempts, page by page (GET /v2/webhooks/{webhook_id}/delivery-attempts).
 
@@ -327,6 +359,7 @@ class AsyncWebhooksDeliveryAttempts(AsyncResource):
         return self._paginate(
             list_webhook_delivery_attempts,
             max_items=max_items,
+            options=options,
             webhook_id=webhook_id,
             limit=limit,
             cursor=cursor,
@@ -348,6 +381,7 @@ class AsyncWebhooks(AsyncResource):
         self,
         *,
         body: CreateWebhookRequest,
+        **options: Unpack[RequestOptions],
     ) -> CreateWebhookResponse:
         """Create webhook (POST /v2/webhooks)."""
         from . import create_webhook
@@ -355,11 +389,13 @@ class AsyncWebhooks(AsyncResource):
         return await create_webhook.asyncio(
             client=self._client,
             body=body,
+            **options,
         )
 
     async def delete(
         self,
         webhook_id: str,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete webhook (DELETE /v2/webhooks/{webhook_id})."""
         from . import delete_webhook
@@ -367,11 +403,13 @@ class AsyncWebhooks(AsyncResource):
         return await delete_webhook.asyncio(
             client=self._client,
             webhook_id=webhook_id,
+            **options,
         )
 
     async def get(
         self,
         webhook_id: str,
+        **options: Unpack[RequestOptions],
     ) -> Webhook:
         """Get webhook (GET /v2/webhooks/{webhook_id})."""
         from . import get_webhook
@@ -379,6 +417,7 @@ class AsyncWebhooks(AsyncResource):
         return await get_webhook.asyncio(
             client=self._client,
             webhook_id=webhook_id,
+            **options,
         )
 
     def list(
@@ -389,6 +428,7 @@ class AsyncWebhooks(AsyncResource):
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Webhook, ListWebhooksResponse]:
         """List webhooks, page by page (GET /v2/webhooks).
 
@@ -399,6 +439,7 @@ class AsyncWebhooks(AsyncResource):
         return self._paginate(
             list_webhooks,
             max_items=max_items,
+            options=options,
             org_id=org_id,
             name=name,
             limit=limit,
@@ -408,6 +449,7 @@ class AsyncWebhooks(AsyncResource):
     async def test(
         self,
         webhook_id: str,
+        **options: Unpack[RequestOptions],
     ) -> TestWebhookResponse:
         """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test)."""
         from . import test_webhook
@@ -415,6 +457,7 @@ class AsyncWebhooks(AsyncResource):
         return await test_webhook.asyncio(
             client=self._client,
             webhook_id=webhook_id,
+            **options,
         )
 
     async def update(
@@ -422,6 +465,7 @@ class AsyncWebhooks(AsyncResource):
         webhook_id: str,
         *,
         body: UpdateWebhookRequest,
+        **options: Unpack[RequestOptions],
     ) -> Webhook:
         """Update webhook (PATCH /v2/webhooks/{webhook_id})."""
         from . import update_webhook
@@ -430,4 +474,5 @@ class AsyncWebhooks(AsyncResource):
             client=self._client,
             webhook_id=webhook_id,
             body=body,
+            **options,
         )
