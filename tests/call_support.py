@@ -54,7 +54,10 @@ def prepare(op: spec_support.Operation, *, full_body: bool = False, variant: int
     unfilled = [
         name
         for name, p in signature.parameters.items()
-        if name != "client" and p.default is inspect.Parameter.empty and name not in kwargs
+        if name != "client"
+        and p.default is inspect.Parameter.empty
+        and p.kind is not inspect.Parameter.VAR_KEYWORD  # **options: per-request options
+        and name not in kwargs
     ]
     assert not unfilled, f"{op.operation_id}: no value for required arguments {unfilled}"
     expected = None

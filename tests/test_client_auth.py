@@ -91,9 +91,7 @@ def test_v1_space_key_is_sent_when_configured(flavour: Flavour, server: Scripted
     assert v2.header("Grpc-Metadata-space") is None
 
 
-def test_user_agent_names_package_and_python(
-    flavour: Flavour, server: ScriptedServer
-) -> None:
+def test_user_agent_names_package_and_python(flavour: Flavour, server: ScriptedServer) -> None:
     server.add("GET", "/v2/datasets/d1", json=dataset_json())
     client = flavour.client(base_url=server.url)
     flavour.call(get_dataset, client=client, dataset_id="d1")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import anyio
@@ -126,7 +127,7 @@ def test_sync_user_http_client_is_used_and_left_open(server: ScriptedServer) -> 
 def test_sync_client_refuses_async_calls() -> None:
     client = ArizeClient(api_key=API_KEY)
     with pytest.raises(TypeError, match="ArizeClient is synchronous"):
-        client.get_async_httpx_client()
+        asyncio.run(get_dataset.asyncio("d1", client=client))
     client.close()
 
 

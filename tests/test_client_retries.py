@@ -12,7 +12,6 @@ import math
 import time
 
 import pytest
-from arize_api._transport import parse_retry_after
 
 from arize_api import (
     APIConnectionError,
@@ -21,6 +20,7 @@ from arize_api import (
     RateLimitError,
     RetryPolicy,
 )
+from arize_api._engine import parse_retry_after
 from arize_api.api.datasets import (
     create_dataset,
     delete_dataset,

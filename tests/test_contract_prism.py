@@ -54,9 +54,6 @@ class ContractClient(PlainClient):
         super().__init__(base_url, api_key=API_KEY)
         self.last_response: httpx.Response | None = None
         sync_client, async_client = self.get_httpx_client(), self.get_async_httpx_client()
-        if _wants_raw_key(operation):
-            sync_client.headers["Authorization"] = API_KEY
-            async_client.headers["Authorization"] = API_KEY
         sync_client.event_hooks = {"response": [self._remember]}
         async_client.event_hooks = {"response": [self._aremember]}
 
@@ -184,15 +181,15 @@ def test_spec_operations_match_generated_modules() -> None:
     for info in pkgutil.walk_packages(arize_api.api.__path__, prefix="arize_api.api."):
         if info.ispkg:
             continue
-        # Private helpers (`_stages`) are not operations, unless they look like one.
+        # Private helpers are not operations, unless they look like one.
         private = any(part.startswith("_") for part in info.name.split("."))
-        if not private or hasattr(importlib.import_module(info.name), "OPERATION"):
+        if not private or hasattr(importlib.import_module(info.name), "OP"):
             generated.add(info.name)
     assert sorted(from_spec - generated) == [], "operations without a generated module"
     assert sorted(generated - from_spec) == [], "generated modules without an operation"
     for op in OPERATIONS:
         module = importlib.import_module(op.module_name)
-        constants = (module.OPERATION, module.METHOD, module.PATH)
+        constants = (module.OP.name, module.OP.method, module.OP.path)
         assert constants == (spec_support.snake_case(op.operation_id), op.method, op.path)
         for name in ("sync", "sync_detailed", "asyncio", "asyncio_detailed"):
             assert callable(getattr(module, name, None)), f"{op.module_name}.{name}"

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from arize_api import AsyncArizeClient
-from arize_api._client import DEFAULT_LIMITS
+from arize_api._wires import ConnectionSettings
 from arize_api.api.datasets import get_dataset, list_datasets
 from tests.reliability_support import (
     API_KEY,
@@ -36,7 +36,7 @@ from tests.scripted_server import Reply, ScriptedServer
 pytest_plugins = ["tests.client_support", "tests.reliability_support"]
 pytestmark = [pytest.mark.usefixtures("clean_env", "leak_guard"), pytest.mark.timeout(90)]
 
-POOL = DEFAULT_LIMITS.max_connections
+POOL = ConnectionSettings().max_connections
 assert POOL == 100
 # Measured: 101 (the pool plus the test's control connection). A little slack for a server
 # that has not yet noticed a connection the client just closed when its replacement opens;

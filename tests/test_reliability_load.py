@@ -15,14 +15,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from arize_api import ArizeClient, AsyncArizeClient
-from arize_api._client import DEFAULT_LIMITS
+from arize_api._wires import ConnectionSettings
 from arize_api.api.datasets import get_dataset, list_datasets
 from tests.reliability_support import API_KEY, FAST, PAGE_SIZE, PAGES, AioServer, run_bounded
 
 pytest_plugins = ["tests.client_support", "tests.reliability_support"]
 pytestmark = [pytest.mark.usefixtures("clean_env", "leak_guard"), pytest.mark.timeout(90)]
 
-POOL = DEFAULT_LIMITS.max_connections
+POOL = ConnectionSettings().max_connections
 ASYNC_CALLS = 5_000
 THREADS = 16
 CALLS_PER_THREAD = 100

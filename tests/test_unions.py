@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import copy
 import importlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
 
 from arize_api import models
+from arize_api._response import RawResponse, RequestInfo
 from arize_api._unions import UnknownVariant
 
 from . import spec_support
@@ -51,9 +52,11 @@ class OperationHost:
 
     def parse(self, value: Any) -> Any:
         module = importlib.import_module(self.operation.module_name)
-        request = httpx.Request(self.operation.method, "https://arize.test" + self.operation.path)
-        response = httpx.Response(self.operation.success_status, json=value, request=request)
-        return module._parse_response(client=None, response=response)
+        path = self.operation.path
+        request = RequestInfo(self.operation.method, "https://arize.test" + path, path, {})
+        content = json.dumps(value).encode()
+        response = RawResponse(self.operation.success_status, {}, content, request)
+        return module._parse_response(response)
 
 
 def _refers_to(schema: Any, union: str) -> bool:
