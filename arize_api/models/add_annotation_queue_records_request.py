@@ -18,8 +18,9 @@ class AddAnnotationQueueRecordsRequest:
     """Where to take new queue records from (one or two sources per request).
 
     Attributes:
-        record_sources (list[AnnotationQueueExampleRecordInput | AnnotationQueueSessionRecordInput |
-            AnnotationQueueSpanRecordInput | AnnotationQueueTraceRecordInput]):
+        record_sources (list[AnnotationQueueExampleRecordInput |
+            AnnotationQueueSessionRecordInput | AnnotationQueueSpanRecordInput |
+            AnnotationQueueTraceRecordInput]): 1 to 2 items.
     """
 
     record_sources: list[

@@ -19,8 +19,9 @@ class AddOrganizationUserRequest:
 
     Attributes:
         user_id (str):
-        role (OrganizationCustomRoleAssignmentRequest | OrganizationPredefinedRoleAssignmentRequest): An organization
-            role to grant: built-in or custom.
+        role (OrganizationCustomRoleAssignmentRequest |
+            OrganizationPredefinedRoleAssignmentRequest): An organization role
+            to grant: built-in or custom.
     """
 
     user_id: str

@@ -19,7 +19,9 @@ class AddSpaceUserRequest:
 
     Attributes:
         user_id (str):
-        role (CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest): A space role to grant: built-in or custom.
+        role (CustomRoleAssignmentRequest |
+            PredefinedRoleAssignmentRequest): A space role to grant: built-in or
+            custom.
     """
 
     user_id: str

@@ -18,7 +18,7 @@ class AddTagsRequest:
     """Tags to attach to a resource; attaching one already present is a no-op.
 
     Attributes:
-        tag_ids (list[str]):
+        tag_ids (list[str]): 1 to 100 items.
     """
 
     tag_ids: list[str]

@@ -22,7 +22,8 @@ T = TypeVar("T", bound="AgentCallRunConfig")
 
 @_attrs_define
 class AgentCallRunConfig:
-    """Run an experiment by calling an agent integration with a templated input.
+    """Run an experiment by calling an agent integration with a templated
+    input.
 
     Attributes:
         experiment_type (Literal['AGENT_CALL']):

@@ -16,10 +16,11 @@ T = TypeVar("T", bound="AgentConfig")
 
 @_attrs_define
 class AgentConfig:
-    """How Arize calls an agent integration's endpoint (header values are never returned).
+    """How Arize calls an agent integration's endpoint (header values are never
+    returned).
 
     Attributes:
-        endpoint (str):
+        endpoint (str): At most 2048 characters.
         has_headers (bool):
         input_schema (AgentConfigInputSchema):
         request_presets (list[AgentRequestPreset]):

@@ -35,7 +35,8 @@ class AgentIntegration:
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
         created_by_user_id (None | str):
-        config (AgentConfig): How Arize calls an agent integration's endpoint (header values are never returned).
+        config (AgentConfig): How Arize calls an agent integration's
+            endpoint (header values are never returned).
         description (None | str | Unset):
     """
 

@@ -22,10 +22,10 @@ class AgentRequestPreset:
     """A saved request for an agent integration.
 
     Attributes:
-        name (str):
+        name (str): 1 to 255 characters.
         config (AgentRequestPresetConfig):
         id (str | Unset):
-        description (None | str | Unset):
+        description (None | str | Unset): At most 1024 characters.
         created_at (datetime.datetime | Unset):
         updated_at (datetime.datetime | Unset):
     """

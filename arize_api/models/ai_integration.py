@@ -27,16 +27,19 @@ T = TypeVar("T", bound="AiIntegration")
 
 @_attrs_define
 class AiIntegration:
-    """A connection to an LLM provider used by playgrounds, evaluators and tasks.
+    """A connection to an LLM provider used by playgrounds, evaluators and
+    tasks.
 
     Attributes:
         id (str):
         name (str):
-        provider (AiIntegrationProvider): The LLM providers an AI integration can connect to.
+        provider (AiIntegrationProvider): The LLM providers an AI
+            integration can connect to.
         has_api_key (bool):
         enable_default_models (bool):
         function_calling_enabled (bool):
-        auth_type (AiIntegrationAuthType): How Arize authenticates to an AI provider.
+        auth_type (AiIntegrationAuthType): How Arize authenticates to an AI
+            provider.
         scopings (list[AiIntegrationScoping]):
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
@@ -44,7 +47,8 @@ class AiIntegration:
         base_url (None | str | Unset):
         model_names (list[str] | None | Unset):
         headers (AiIntegrationHeadersType0 | None | Unset):
-        provider_metadata (AwsProviderMetadata | GcpProviderMetadata | None | Unset):
+        provider_metadata (AwsProviderMetadata | GcpProviderMetadata | None
+            | Unset):
     """
 
     id: str

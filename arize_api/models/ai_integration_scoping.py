@@ -17,7 +17,8 @@ T = TypeVar("T", bound="AiIntegrationScoping")
 
 @_attrs_define
 class AiIntegrationScoping:
-    """Where an AI integration may be used (an organization, a space, or both unset for the account).
+    """Where an AI integration may be used (an organization, a space, or both
+    unset for the account).
 
     Attributes:
         organization_id (None | str | Unset):

@@ -16,7 +16,8 @@ T = TypeVar("T", bound="AiIntegrationScopingRequest")
 
 @_attrs_define
 class AiIntegrationScopingRequest:
-    """Where an AI integration may be used; leave both unset for the whole account.
+    """Where an AI integration may be used; leave both unset for the whole
+    account.
 
     Attributes:
         organization_id (None | str | Unset):

@@ -18,7 +18,7 @@ class AnnotateAnnotationQueueRecordRequest:
     """Annotations to write on one queue record, one per annotation config.
 
     Attributes:
-        annotations (list[AnnotationInput]):
+        annotations (list[AnnotationInput]): 1 to 500 items.
     """
 
     annotations: list[AnnotationInput]

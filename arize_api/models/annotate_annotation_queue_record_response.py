@@ -27,7 +27,8 @@ class AnnotateAnnotationQueueRecordResponse:
     Attributes:
         id (str):
         annotation_queue_id (str):
-        source_type (AnnotationQueueSourceType): Where a queue record comes from.
+        source_type (AnnotationQueueSourceType): Where a queue record comes
+            from.
         annotations (list[Annotation]):
         granularity (None | RecordGranularity | Unset):
     """

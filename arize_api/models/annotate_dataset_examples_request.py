@@ -18,7 +18,7 @@ class AnnotateDatasetExamplesRequest:
     """Annotations to upsert on dataset examples, one entry per example.
 
     Attributes:
-        annotations (list[AnnotateRecordInput]):
+        annotations (list[AnnotateRecordInput]): 1 to 1000 items.
     """
 
     annotations: list[AnnotateRecordInput]

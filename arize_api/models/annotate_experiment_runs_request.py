@@ -18,7 +18,7 @@ class AnnotateExperimentRunsRequest:
     """Annotations to upsert on experiment runs, one entry per run.
 
     Attributes:
-        annotations (list[AnnotateRecordInput]):
+        annotations (list[AnnotateRecordInput]): 1 to 1000 items.
     """
 
     annotations: list[AnnotateRecordInput]

@@ -19,7 +19,7 @@ class AnnotateRecordInput:
 
     Attributes:
         record_id (str):
-        values (list[AnnotationInput]):
+        values (list[AnnotationInput]): At least 1 item.
     """
 
     record_id: str

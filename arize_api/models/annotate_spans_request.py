@@ -23,10 +23,11 @@ class AnnotateSpansRequest:
 
     Attributes:
         project_id (str):
-        annotations (list[AnnotateRecordInput]):
+        annotations (list[AnnotateRecordInput]): 1 to 1000 items.
         start_time (datetime.datetime | Unset):
         end_time (datetime.datetime | Unset):
-        granularity (RecordGranularity | Unset): Whether a record is a span, a trace or a session.
+        granularity (RecordGranularity | Unset): Whether a record is a span,
+            a trace or a session.
     """
 
     project_id: str

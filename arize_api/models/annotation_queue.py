@@ -19,7 +19,8 @@ T = TypeVar("T", bound="AnnotationQueue")
 
 @_attrs_define
 class AnnotationQueue:
-    """A queue of records for people to annotate against a set of annotation configs.
+    """A queue of records for people to annotate against a set of annotation
+    configs.
 
     Attributes:
         id (str):
@@ -29,8 +30,8 @@ class AnnotationQueue:
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
         instructions (None | str | Unset):
-        annotation_configs (list[CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig] |
-            Unset):
+        annotation_configs (list[CategoricalAnnotationConfig |
+            ContinuousAnnotationConfig | FreeformAnnotationConfig] | Unset):
         column_allowlist (list[str] | None | Unset):
     """
 

@@ -24,7 +24,8 @@ class AnnotationQueueAssignedUser:
 
     Attributes:
         user (AnnotatorUser): The user who wrote an annotation.
-        completion_status (AnnotationQueueCompletionStatus): Whether an assigned annotator has finished a record.
+        completion_status (AnnotationQueueCompletionStatus): Whether an
+            assigned annotator has finished a record.
     """
 
     user: AnnotatorUser

@@ -22,13 +22,14 @@ T = TypeVar("T", bound="AnnotationQueueExampleRecordInput")
 
 @_attrs_define
 class AnnotationQueueExampleRecordInput:
-    """Queue records from dataset examples (all of a version, or the ids given).
+    """Queue records from dataset examples (all of a version, or the ids
+    given).
 
     Attributes:
         record_type (Literal['EXAMPLE']):
         dataset_id (str):
         dataset_version_id (str | Unset):
-        example_ids (list[str] | Unset):
+        example_ids (list[str] | Unset): At most 500 items.
     """
 
     record_type: Literal["EXAMPLE"]

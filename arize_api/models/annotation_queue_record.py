@@ -22,12 +22,14 @@ T = TypeVar("T", bound="AnnotationQueueRecord")
 
 @_attrs_define
 class AnnotationQueueRecord:
-    """One record in an annotation queue, with its data, annotations and evaluations.
+    """One record in an annotation queue, with its data, annotations and
+    evaluations.
 
     Attributes:
         id (str):
         annotation_queue_id (str):
-        source_type (AnnotationQueueSourceType): Where a queue record comes from.
+        source_type (AnnotationQueueSourceType): Where a queue record comes
+            from.
         data (AnnotationQueueRecordData):
         annotations (list[Annotation]):
         trace_annotations (list[Annotation]):

@@ -30,7 +30,7 @@ class AnnotationQueueSessionRecordInput:
         project_id (str):
         start_time (datetime.datetime):
         end_time (datetime.datetime):
-        session_ids (list[str]):
+        session_ids (list[str]): 1 to 100 items.
     """
 
     record_type: Literal["SESSION"]

@@ -30,7 +30,7 @@ class AnnotationQueueSpanRecordInput:
         project_id (str):
         start_time (datetime.datetime):
         end_time (datetime.datetime):
-        span_ids (list[str]):
+        span_ids (list[str]): 1 to 500 items.
     """
 
     record_type: Literal["SPAN"]

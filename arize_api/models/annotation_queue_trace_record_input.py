@@ -30,7 +30,7 @@ class AnnotationQueueTraceRecordInput:
         project_id (str):
         start_time (datetime.datetime):
         end_time (datetime.datetime):
-        trace_ids (list[str]):
+        trace_ids (list[str]): 1 to 500 items.
     """
 
     record_type: Literal["TRACE"]

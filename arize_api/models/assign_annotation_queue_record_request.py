@@ -18,7 +18,7 @@ class AssignAnnotationQueueRecordRequest:
     """The users to assign a queue record to (replaces the current assignees).
 
     Attributes:
-        assigned_user_emails (list[str]):
+        assigned_user_emails (list[str]): At most 100 items.
     """
 
     assigned_user_emails: list[str]

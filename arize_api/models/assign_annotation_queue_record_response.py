@@ -27,7 +27,8 @@ class AssignAnnotationQueueRecordResponse:
     Attributes:
         id (str):
         annotation_queue_id (str):
-        source_type (AnnotationQueueSourceType): Where a queue record comes from.
+        source_type (AnnotationQueueSourceType): Where a queue record comes
+            from.
         assigned_users (list[AnnotationQueueAssignedUser]):
         granularity (None | RecordGranularity | Unset):
     """

@@ -29,7 +29,8 @@ class AuditLog:
         id (str):
         user_id (str):
         ip (str):
-        operation_type (AuditLogOperationType): The kind of GraphQL operation an audit log entry records.
+        operation_type (AuditLogOperationType): The kind of GraphQL
+            operation an audit log entry records.
         created_at (datetime.datetime):
         operation_name (None | str | Unset):
         operation_text (None | str | Unset):

@@ -28,8 +28,9 @@ class AwsBedrockConfig:
         provider (Literal['AWS_BEDROCK']):
         is_default_models_enabled (bool):
         model_names (list[str]):
-        auth (AwsBedrockBearerTokenAuth | AwsBedrockDefaultAuth | AwsBedrockProxyWithHeadersAuth): How an AWS Bedrock
-            integration authenticates; `auth_type` says which way.
+        auth (AwsBedrockBearerTokenAuth | AwsBedrockDefaultAuth |
+            AwsBedrockProxyWithHeadersAuth): How an AWS Bedrock integration
+            authenticates; `auth_type` says which way.
     """
 
     provider: Literal["AWS_BEDROCK"]

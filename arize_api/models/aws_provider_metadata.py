@@ -26,7 +26,8 @@ class AwsProviderMetadata:
     """AWS details of an AI integration (the IAM role to assume).
 
     Attributes:
-        kind (Literal['AWS']): Always `AWS` (a `AwsProviderMetadataKind` value).
+        kind (Literal['AWS']): Always `AWS` (a `AwsProviderMetadataKind`
+            value).
         role_arn (str):
         external_id (None | str | Unset):
     """

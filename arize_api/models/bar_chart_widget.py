@@ -33,11 +33,13 @@ class BarChartWidget:
 
     Attributes:
         id (str):
-        type_ (Literal['BAR_CHART']): Always `BAR_CHART` (a `WidgetType` value).
+        type_ (Literal['BAR_CHART']): Always `BAR_CHART` (a `WidgetType`
+            value).
         dashboard_id (str):
         title (str):
-        grid_position (list[int]):
-        creation_status (WidgetCreationStatus): Whether a widget is a draft or published.
+        grid_position (list[int]): Exactly 4 items. Each item: at least 0.
+        creation_status (WidgetCreationStatus): Whether a widget is a draft
+            or published.
         created_at (datetime.datetime):
         creator_user_id (str):
         is_normalized (bool):

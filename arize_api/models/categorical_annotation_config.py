@@ -38,7 +38,8 @@ class CategoricalAnnotationConfig:
         space_id (str):
         type_ (Literal['CATEGORICAL']):
         values (list[CategoricalAnnotationValue]):
-        optimization_direction (OptimizationDirection | Unset): Whether higher or lower values are better.
+        optimization_direction (OptimizationDirection | Unset): Whether
+            higher or lower values are better.
     """
 
     id: str

@@ -17,7 +17,8 @@ T = TypeVar("T", bound="CategoricalAnnotationValue")
 
 @_attrs_define
 class CategoricalAnnotationValue:
-    """One allowed label of a categorical annotation config, with an optional score.
+    """One allowed label of a categorical annotation config, with an optional
+    score.
 
     Attributes:
         label (str):

@@ -16,7 +16,8 @@ T = TypeVar("T", bound="CategoricalAnnotationValueRequest")
 
 @_attrs_define
 class CategoricalAnnotationValueRequest:
-    """One allowed label of a categorical annotation config, with an optional score.
+    """One allowed label of a categorical annotation config, with an optional
+    score.
 
     Attributes:
         label (str):

@@ -39,7 +39,8 @@ class ContinuousAnnotationConfig:
         type_ (Literal['CONTINUOUS']):
         minimum_score (float):
         maximum_score (float):
-        optimization_direction (OptimizationDirection | Unset): Whether higher or lower values are better.
+        optimization_direction (OptimizationDirection | Unset): Whether
+            higher or lower values are better.
     """
 
     id: str

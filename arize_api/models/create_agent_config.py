@@ -19,7 +19,7 @@ class CreateAgentConfig:
     """How Arize should call a new agent integration's endpoint.
 
     Attributes:
-        endpoint (str):
+        endpoint (str): At most 2048 characters.
         input_schema (CreateAgentConfigInputSchema):
         headers (CreateAgentConfigHeaders | Unset):
         request_presets (list[CreateAgentRequestPresetInput] | Unset):

@@ -27,7 +27,8 @@ class CreateAgentIntegrationRequest:
     Attributes:
         type_ (Literal['AGENT']):
         name (str):
-        config (CreateAgentConfig): How Arize should call a new agent integration's endpoint.
+        config (CreateAgentConfig): How Arize should call a new agent
+            integration's endpoint.
         description (None | str | Unset):
         scopings (list[IntegrationScopingRequest] | Unset):
     """

@@ -19,9 +19,9 @@ class CreateAgentRequestPresetInput:
     """A saved request to store with an agent integration.
 
     Attributes:
-        name (str):
+        name (str): 1 to 255 characters.
         config (CreateAgentRequestPresetInputConfig):
-        description (None | str | Unset):
+        description (None | str | Unset): At most 1024 characters.
     """
 
     name: str

@@ -28,15 +28,18 @@ class CreateAiIntegrationRequest:
 
     Attributes:
         name (str):
-        provider (AiIntegrationProvider): The LLM providers an AI integration can connect to.
+        provider (AiIntegrationProvider): The LLM providers an AI
+            integration can connect to.
         api_key (str | Unset):
         base_url (str | Unset):
         model_names (list[str] | Unset):
         headers (CreateAiIntegrationRequestHeaders | Unset):
         enable_default_models (bool | Unset):
         function_calling_enabled (bool | Unset):
-        auth_type (AiIntegrationAuthType | Unset): How Arize authenticates to an AI provider.
-        provider_metadata (AwsProviderMetadataRequest | GcpProviderMetadataRequest | Unset): Cloud details for an AI
+        auth_type (AiIntegrationAuthType | Unset): How Arize authenticates
+            to an AI provider.
+        provider_metadata (AwsProviderMetadataRequest |
+            GcpProviderMetadataRequest | Unset): Cloud details for an AI
             integration - AWS or Google Cloud.
         scopings (list[AiIntegrationScopingRequest] | Unset):
     """

@@ -20,15 +20,18 @@ class CreateAnnotationQueueRequest:
     """A new annotation queue, its configs, annotators and first records.
 
     Attributes:
-        name (str):
+        name (str): At most 255 characters.
         space_id (str):
-        annotation_config_ids (list[str]):
-        annotator_emails (list[str]):
-        instructions (str | Unset):
-        assignment_method (AssignmentMethod | Unset): How new queue records are shared out among annotators.
-        record_sources (list[AnnotationQueueExampleRecordInput | AnnotationQueueSessionRecordInput |
-            AnnotationQueueSpanRecordInput | AnnotationQueueTraceRecordInput] | Unset):
-        column_allowlist (list[str] | Unset):
+        annotation_config_ids (list[str]): At least 1 item.
+        annotator_emails (list[str]): At least 1 item.
+        instructions (str | Unset): At most 5000 characters.
+        assignment_method (AssignmentMethod | Unset): How new queue records
+            are shared out among annotators.
+        record_sources (list[AnnotationQueueExampleRecordInput |
+            AnnotationQueueSessionRecordInput | AnnotationQueueSpanRecordInput |
+            AnnotationQueueTraceRecordInput] | Unset): At most 2 items.
+        column_allowlist (list[str] | Unset): At most 1000 items. Each item:
+            at most 512 characters.
     """
 
     name: str

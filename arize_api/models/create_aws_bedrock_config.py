@@ -26,8 +26,9 @@ class CreateAwsBedrockConfig:
 
     Attributes:
         provider (Literal['AWS_BEDROCK']):
-        auth (CreateAwsBedrockBearerTokenAuth | CreateAwsBedrockDefaultAuth | CreateAwsBedrockProxyWithHeadersAuth): How
-            a new AWS Bedrock integration should authenticate.
+        auth (CreateAwsBedrockBearerTokenAuth | CreateAwsBedrockDefaultAuth
+            | CreateAwsBedrockProxyWithHeadersAuth): How a new AWS Bedrock
+            integration should authenticate.
         is_default_models_enabled (bool | Unset):
         model_names (list[str] | Unset):
     """

@@ -33,7 +33,8 @@ class CreateCategoricalAnnotationConfigRequest:
         space_id (str):
         annotation_config_type (Literal['CATEGORICAL']):
         values (list[CategoricalAnnotationValueRequest]):
-        optimization_direction (OptimizationDirection | Unset): Whether higher or lower values are better.
+        optimization_direction (OptimizationDirection | Unset): Whether
+            higher or lower values are better.
     """
 
     name: str

@@ -18,9 +18,10 @@ class CreateCodeEvaluatorVersionRequest:
     """A new code evaluator version.
 
     Attributes:
-        commit_message (str):
-        code_config (CustomCodeConfigRequest | ManagedCodeConfigRequest): The code a code evaluator version runs - a
-            managed check or custom code.
+        commit_message (str): 1 to 1000 characters.
+        code_config (CustomCodeConfigRequest | ManagedCodeConfigRequest):
+            The code a code evaluator version runs - a managed check or custom
+            code.
     """
 
     commit_message: str

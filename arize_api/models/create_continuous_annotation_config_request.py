@@ -34,7 +34,8 @@ class CreateContinuousAnnotationConfigRequest:
         annotation_config_type (Literal['CONTINUOUS']):
         minimum_score (float):
         maximum_score (float):
-        optimization_direction (OptimizationDirection | Unset): Whether higher or lower values are better.
+        optimization_direction (OptimizationDirection | Unset): Whether
+            higher or lower values are better.
     """
 
     name: str

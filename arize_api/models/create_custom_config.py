@@ -32,8 +32,9 @@ class CreateCustomConfig:
         headers (CreateCustomConfigHeaders | Unset):
         is_default_models_enabled (bool | Unset):
         model_names (list[str] | Unset):
-        auth (CreateCustomDefaultAuth | CreateCustomOauth2ClientCredentialsAuth | Unset): How a new custom LLM
-            integration should authenticate.
+        auth (CreateCustomDefaultAuth |
+            CreateCustomOauth2ClientCredentialsAuth | Unset): How a new custom
+            LLM integration should authenticate.
     """
 
     provider: Literal["CUSTOM"]

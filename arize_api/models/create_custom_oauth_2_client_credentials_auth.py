@@ -22,7 +22,8 @@ T = TypeVar("T", bound="CreateCustomOauth2ClientCredentialsAuth")
 
 @_attrs_define
 class CreateCustomOauth2ClientCredentialsAuth:
-    """Authenticate to a custom provider with the OAuth 2 client-credentials flow.
+    """Authenticate to a custom provider with the OAuth 2 client-credentials
+    flow.
 
     Attributes:
         auth_type (Literal['OAUTH2_CLIENT_CREDENTIALS']):

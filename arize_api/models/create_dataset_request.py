@@ -20,7 +20,7 @@ class CreateDatasetRequest:
     Attributes:
         name (str):
         space_id (str):
-        examples (list[CreateDatasetRequestExamplesItem]):
+        examples (list[CreateDatasetRequestExamplesItem]): 1 to 1000 items.
     """
 
     name: str

@@ -19,7 +19,7 @@ class CreateEvaluatorIntegrationConfigInput:
     """How Arize should call a new evaluator integration's endpoint.
 
     Attributes:
-        endpoint (str):
+        endpoint (str): At most 2048 characters.
         input_schema (CreateEvaluatorIntegrationConfigInputInputSchema):
         headers (CreateEvaluatorIntegrationConfigInputHeaders | Unset):
     """

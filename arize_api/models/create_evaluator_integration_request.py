@@ -27,7 +27,8 @@ class CreateEvaluatorIntegrationRequest:
     Attributes:
         type_ (Literal['EVALUATOR']):
         name (str):
-        config (CreateEvaluatorIntegrationConfigInput): How Arize should call a new evaluator integration's endpoint.
+        config (CreateEvaluatorIntegrationConfigInput): How Arize should
+            call a new evaluator integration's endpoint.
         description (None | str | Unset):
         scopings (list[IntegrationScopingRequest] | Unset):
     """

@@ -21,11 +21,12 @@ class CreateEvaluatorRequest:
 
     Attributes:
         space_id (str):
-        name (str):
+        name (str): 1 to 255 characters.
         type_ (EvaluatorType): The kinds of evaluator.
-        version (CreateCodeEvaluatorVersionRequest | CreateRemoteEvaluatorVersionRequest |
-            CreateTemplateEvaluatorVersionRequest): A new evaluator version - code, remote or template, by which config it
-            carries.
+        version (CreateCodeEvaluatorVersionRequest |
+            CreateRemoteEvaluatorVersionRequest |
+            CreateTemplateEvaluatorVersionRequest): A new evaluator version -
+            code, remote or template, by which config it carries.
         description (str | Unset):
     """
 

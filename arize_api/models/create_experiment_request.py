@@ -19,8 +19,8 @@ class CreateExperimentRequest:
     """A new experiment over a dataset version, with its first runs.
 
     Attributes:
-        name (str):
-        experiment_runs (list[ExperimentRunInput]):
+        name (str): 1 to 255 characters.
+        experiment_runs (list[ExperimentRunInput]): 1 to 1000 items.
         dataset_id (None | str | Unset):
         space_id (None | str | Unset):
     """

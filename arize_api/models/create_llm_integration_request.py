@@ -27,9 +27,11 @@ class CreateLlmIntegrationRequest:
     Attributes:
         type_ (Literal['LLM']):
         name (str):
-        config (CreateAnthropicConfig | CreateAwsBedrockConfig | CreateCustomConfig | CreateFireworksConfig |
-            CreateGeminiConfig | CreateLiteLlmConfig | CreateNvidiaNimConfig | CreateOpenAiConfig | CreateTogetherAiConfig |
-            CreateVertexAiConfig): Provider settings for a new LLM integration; `provider` says which.
+        config (CreateAnthropicConfig | CreateAwsBedrockConfig |
+            CreateCustomConfig | CreateFireworksConfig | CreateGeminiConfig |
+            CreateLiteLlmConfig | CreateNvidiaNimConfig | CreateOpenAiConfig |
+            CreateTogetherAiConfig | CreateVertexAiConfig): Provider settings
+            for a new LLM integration; `provider` says which.
         scopings (list[IntegrationScopingRequest] | Unset):
     """
 

@@ -19,8 +19,8 @@ class CreateOrganizationRequest:
     """A new organization.
 
     Attributes:
-        name (str):
-        description (str | Unset):
+        name (str): 1 to 255 characters.
+        description (str | Unset): At most 1000 characters.
     """
 
     name: str

@@ -21,7 +21,8 @@ class CreatePromptRequest:
     Attributes:
         space_id (str):
         name (str):
-        version (PromptVersionCreateRequest): The first version of a new prompt.
+        version (PromptVersionCreateRequest): The first version of a new
+            prompt.
         description (str | Unset):
     """
 

@@ -26,12 +26,14 @@ class CreatePromptVersionRequest:
     Attributes:
         commit_message (str):
         provider (LlmProvider): The providers a prompt version can target.
-        messages (list[LLMMessageRequest]):
-        input_variable_format (InputVariableFormat | Unset): How variables are written in prompt templates.
+        messages (list[LLMMessageRequest]): At least 1 item.
+        input_variable_format (InputVariableFormat | Unset): How variables
+            are written in prompt templates.
         model (str | Unset):
-        invocation_params (InvocationParamsRequest | Unset): Model call parameters to use (temperature, token limits,
-            tools, ...).
-        provider_params (ProviderParamsRequest | Unset): Provider-specific settings for a prompt version.
+        invocation_params (InvocationParamsRequest | Unset): Model call
+            parameters to use (temperature, token limits, tools, ...).
+        provider_params (ProviderParamsRequest | Unset): Provider-specific
+            settings for a prompt version.
     """
 
     commit_message: str

@@ -18,8 +18,9 @@ class CreateRemoteEvaluatorVersionRequest:
     """A new remote evaluator version, served by an evaluator integration.
 
     Attributes:
-        commit_message (str):
-        remote_config (RemoteConfigInput): The evaluator integration a remote evaluator should call.
+        commit_message (str): 1 to 1000 characters.
+        remote_config (RemoteConfigInput): The evaluator integration a
+            remote evaluator should call.
     """
 
     commit_message: str

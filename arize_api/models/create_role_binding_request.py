@@ -24,7 +24,8 @@ class CreateRoleBindingRequest:
     Attributes:
         role_id (str):
         user_id (str):
-        resource_type (RoleBindingResourceType): The kinds of resource a role can be bound on.
+        resource_type (RoleBindingResourceType): The kinds of resource a
+            role can be bound on.
         resource_id (str):
     """
 

@@ -20,9 +20,9 @@ class CreateRoleRequest:
     """A new custom role and its permissions.
 
     Attributes:
-        name (str):
-        permissions (list[Permission]):
-        description (str | Unset):
+        name (str): 1 to 255 characters.
+        permissions (list[Permission]): At least 1 item.
+        description (str | Unset): At most 1000 characters.
     """
 
     name: str

@@ -24,12 +24,13 @@ class CreateRunExperimentTaskRequest:
     """A new task that runs experiments over a dataset.
 
     Attributes:
-        name (str):
+        name (str): At least 1 character.
         type_ (Literal['RUN_EXPERIMENT']):
         dataset_id (str):
-        run_configuration (AgentCallRunConfigRequest | LlmGenerationRunConfigRequest |
-            TemplateEvaluationRunConfigRequest): How a run-experiment task should produce outputs - LLM generation, agent
-            call or template evaluation.
+        run_configuration (AgentCallRunConfigRequest |
+            LlmGenerationRunConfigRequest | TemplateEvaluationRunConfigRequest):
+            How a run-experiment task should produce outputs - LLM generation,
+            agent call or template evaluation.
     """
 
     name: str

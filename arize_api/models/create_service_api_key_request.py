@@ -28,11 +28,12 @@ class CreateServiceApiKeyRequest:
 
     Attributes:
         key_type (Literal['SERVICE']):
-        name (str):
-        organizations (list[ServiceKeyOrgAssignment]):
-        description (str | Unset):
+        name (str): At most 256 characters.
+        organizations (list[ServiceKeyOrgAssignment]): 1 to 100 items.
+        description (str | Unset): At most 1000 characters.
         expires_at (datetime.datetime | Unset):
-        account_role (CustomUserRoleAssignmentRequest | PredefinedUserRoleAssignmentRequest | Unset): An account role to
+        account_role (CustomUserRoleAssignmentRequest |
+            PredefinedUserRoleAssignmentRequest | Unset): An account role to
             grant - built-in or custom.
     """
 

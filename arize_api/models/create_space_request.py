@@ -19,9 +19,9 @@ class CreateSpaceRequest:
     """A new space in an organization.
 
     Attributes:
-        name (str):
+        name (str): At most 255 characters.
         organization_id (str):
-        description (str | Unset):
+        description (str | Unset): At most 1000 characters.
         is_private (bool | Unset):
     """
 

@@ -20,7 +20,7 @@ class CreateTagRequest:
     """A new tag in a space.
 
     Attributes:
-        name (str):
+        name (str): 1 to 100 characters.
         space_id (str):
         description (None | str | Unset):
         color (None | TagColor | Unset):

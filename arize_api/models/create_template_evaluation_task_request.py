@@ -25,16 +25,18 @@ class CreateTemplateEvaluationTaskRequest:
     """A new task that runs LLM template evaluators over spans or experiments.
 
     Attributes:
-        name (str):
-        evaluators (list[SpanEvaluatorInput | TraceOrSessionEvaluatorInput]):
+        name (str): At least 1 character.
+        evaluators (list[SpanEvaluatorInput |
+            TraceOrSessionEvaluatorInput]): At least 1 item.
         type_ (Literal['TEMPLATE_EVALUATION']):
         project_id (str | Unset):
         dataset_id (str | Unset):
         experiment_ids (list[str] | Unset):
-        sampling_rate (float | Unset):
+        sampling_rate (float | Unset): From 0 to 1.
         is_continuous (bool | Unset):
         query_filter (str | Unset):
-        query_filters (TaskQueryFiltersInput | Unset): The filters a task should select data with, and how they combine.
+        query_filters (TaskQueryFiltersInput | Unset): The filters a task
+            should select data with, and how they combine.
     """
 
     name: str

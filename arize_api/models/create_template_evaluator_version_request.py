@@ -18,8 +18,9 @@ class CreateTemplateEvaluatorVersionRequest:
     """A new LLM template evaluator version.
 
     Attributes:
-        commit_message (str):
-        template_config (TemplateConfigInput): An LLM template evaluator - the template, answer choices and model.
+        commit_message (str): 1 to 1000 characters.
+        template_config (TemplateConfigInput): An LLM template evaluator -
+            the template, answer choices and model.
     """
 
     commit_message: str

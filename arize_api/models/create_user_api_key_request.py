@@ -28,8 +28,8 @@ class CreateUserApiKeyRequest:
 
     Attributes:
         key_type (Literal['USER']):
-        name (str):
-        description (str | Unset):
+        name (str): At most 256 characters.
+        description (str | Unset): At most 1000 characters.
         expires_at (datetime.datetime | Unset):
     """
 

@@ -19,10 +19,11 @@ class CreateUserRequest:
     """A user to invite to the account.
 
     Attributes:
-        name (str):
+        name (str): 1 to 255 characters.
         email (str):
-        role (CustomUserRoleAssignmentRequest | PredefinedUserRoleAssignmentRequest): An account role to grant - built-
-            in or custom.
+        role (CustomUserRoleAssignmentRequest |
+            PredefinedUserRoleAssignmentRequest): An account role to grant -
+            built-in or custom.
         invite_mode (InviteMode): How a new user is invited.
     """
 

@@ -21,14 +21,15 @@ T = TypeVar("T", bound="CreateUserResponse")
 
 @_attrs_define
 class CreateUserResponse:
-    """A newly invited user; `temporary_password` is shown this once when that invite mode is used.
+    """A newly invited user; `temporary_password` is shown this once when that
+    invite mode is used.
 
     Attributes:
         id (str):
         name (str):
         email (str):
-        role (CustomUserRoleAssignment | PredefinedUserRoleAssignment): How a user holds their account role; `type` says
-            which kind.
+        role (CustomUserRoleAssignment | PredefinedUserRoleAssignment): How
+            a user holds their account role; `type` says which kind.
         created_at (datetime.datetime):
         status (UserStatus): Where a user is in the invitation life cycle.
         is_developer (bool):

@@ -21,12 +21,13 @@ class CreateWebhookRequest:
 
     Attributes:
         organization_id (str):
-        name (str):
+        name (str): At most 255 characters.
         url (str):
         description (str | Unset):
-        auth_type (WebhookAuthType | Unset): How a webhook proves deliveries come from Arize.
+        auth_type (WebhookAuthType | Unset): How a webhook proves deliveries
+            come from Arize.
         auth_token (str | Unset):
-        timeout_ms (int | Unset):
+        timeout_ms (int | Unset): From 1000 to 60000.
         headers (CreateWebhookRequestHeaders | Unset):
     """
 

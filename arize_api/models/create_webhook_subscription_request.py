@@ -21,9 +21,11 @@ class CreateWebhookSubscriptionRequest:
 
     Attributes:
         webhook_id (str):
-        source_type (WebhookSourceType): The kinds of resource whose events can be subscribed to.
+        source_type (WebhookSourceType): The kinds of resource whose events
+            can be subscribed to.
         source_id (str):
-        event (WebhookEventType): The events a webhook subscription can carry.
+        event (WebhookEventType): The events a webhook subscription can
+            carry.
     """
 
     webhook_id: str

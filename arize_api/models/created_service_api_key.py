@@ -36,7 +36,8 @@ class CreatedServiceApiKey:
         redacted_key (str):
         created_at (datetime.datetime):
         created_by_user_id (str):
-        bot_user (CreatedServiceKeyBotUser): The bot user a new service key acts as, and its roles.
+        bot_user (CreatedServiceKeyBotUser): The bot user a new service key
+            acts as, and its roles.
         key (str):
         description (str | Unset):
         expires_at (datetime.datetime | Unset):

@@ -21,9 +21,11 @@ class CreatedServiceKeyBotUser:
     Attributes:
         id (str):
         name (str):
-        account_role (CustomUserRoleAssignment | PredefinedUserRoleAssignment): How a user holds their account role;
+        account_role (CustomUserRoleAssignment |
+            PredefinedUserRoleAssignment): How a user holds their account role;
             `type` says which kind.
-        organizations (list[ServiceKeyBotUserOrgAssignment]):
+        organizations (list[ServiceKeyBotUserOrgAssignment]): At least 1
+            item.
     """
 
     id: str

@@ -22,14 +22,15 @@ T = TypeVar("T", bound="CustomBaselineConfig")
 
 @_attrs_define
 class CustomBaselineConfig:
-    """Compare a monitor against chosen model versions and filters over a window.
+    """Compare a monitor against chosen model versions and filters over a
+    window.
 
     Attributes:
         type_ (Literal['CUSTOM_BASELINE']):
         filters (list[MonitorFilter]):
         model_versions (list[str]):
-        window (FixedCustomBaselineWindow | MovingCustomBaselineWindow): The time window of a custom baseline; `type`
-            says fixed or moving.
+        window (FixedCustomBaselineWindow | MovingCustomBaselineWindow): The
+            time window of a custom baseline; `type` says fixed or moving.
     """
 
     type_: Literal["CUSTOM_BASELINE"]

@@ -33,8 +33,9 @@ class CustomConfig:
         header_names (list[str]):
         is_default_models_enabled (bool):
         model_names (list[str]):
-        auth (CustomDefaultAuth | CustomOauth2ClientCredentialsAuth | Unset): How a custom LLM integration
-            authenticates; `auth_type` says which way.
+        auth (CustomDefaultAuth | CustomOauth2ClientCredentialsAuth |
+            Unset): How a custom LLM integration authenticates; `auth_type` says
+            which way.
     """
 
     is_function_calling_enabled: bool

@@ -35,8 +35,9 @@ class CustomMetricMonitor:
         project_id (str):
         uri (str):
         status (MonitorStatus): A monitor's last verdict.
-        threshold (DynamicRangeThreshold | DynamicSingleThreshold | ManualRangeThreshold | ManualSingleThreshold): When
-            a monitor triggers; `type` says which kind of threshold.
+        threshold (DynamicRangeThreshold | DynamicSingleThreshold |
+            ManualRangeThreshold | ManualSingleThreshold): When a monitor
+            triggers; `type` says which kind of threshold.
         notifications_enabled (bool):
         manual_evaluation_enabled (bool):
         created_by_user_id (str):
@@ -45,10 +46,12 @@ class CustomMetricMonitor:
         custom_metric_id (str):
         model_versions (list[str]):
         filters (list[MonitorFilter] | Unset):
-        notification_configs (list[EmailNotificationConfig | IntegrationNotificationConfig | WebhookNotificationConfig]
-            | Unset):
-        downtime (DowntimeConfig | Unset): A recurring window in which a monitor does not alert.
-        scheduled_runtime (ScheduledRuntimeConfig | Unset): When a monitor evaluates on a schedule.
+        notification_configs (list[EmailNotificationConfig |
+            IntegrationNotificationConfig | WebhookNotificationConfig] | Unset):
+        downtime (DowntimeConfig | Unset): A recurring window in which a
+            monitor does not alert.
+        scheduled_runtime (ScheduledRuntimeConfig | Unset): When a monitor
+            evaluates on a schedule.
         evaluation_window_length_seconds (int | Unset):
         delay_seconds (int | Unset):
         evaluated_at (datetime.datetime | Unset):

@@ -26,7 +26,8 @@ class CustomRoleAssignment:
     """A space role granted through a custom role.
 
     Attributes:
-        type_ (Literal['CUSTOM']): Always `CUSTOM` (a `SpaceRoleAssignmentType` value).
+        type_ (Literal['CUSTOM']): Always `CUSTOM` (a
+            `SpaceRoleAssignmentType` value).
         id (str):
         name (str | Unset):
     """

@@ -22,7 +22,8 @@ class CustomRoleAssignmentRequest:
     """Grant a space role through a custom role id.
 
     Attributes:
-        type_ (SpaceRoleAssignmentType): Whether a role assignment uses a built-in or a custom role.
+        type_ (SpaceRoleAssignmentType): Whether a role assignment uses a
+            built-in or a custom role.
         id (str):
     """
 

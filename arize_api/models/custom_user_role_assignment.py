@@ -26,7 +26,8 @@ class CustomUserRoleAssignment:
     """An account role granted through a custom role.
 
     Attributes:
-        type_ (Literal['CUSTOM']): Always `CUSTOM` (a `UserRoleAssignmentType` value).
+        type_ (Literal['CUSTOM']): Always `CUSTOM` (a
+            `UserRoleAssignmentType` value).
         id (str):
         name (str | Unset):
     """

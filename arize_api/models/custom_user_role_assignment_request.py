@@ -22,7 +22,8 @@ class CustomUserRoleAssignmentRequest:
     """Grant an account role through a custom role id.
 
     Attributes:
-        type_ (UserRoleAssignmentType): Whether a role assignment uses a built-in or a custom role.
+        type_ (UserRoleAssignmentType): Whether a role assignment uses a
+            built-in or a custom role.
         id (str):
     """
 

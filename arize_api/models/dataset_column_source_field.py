@@ -29,8 +29,10 @@ class DatasetColumnSourceField:
     """A widget field taken from a dataset column.
 
     Attributes:
-        kind (Literal['DATASET_COLUMN']): Always `DATASET_COLUMN` (a `WidgetSourceFieldKind` value).
-        data_type (WidgetSourceDataType): The data types of a widget source field.
+        kind (Literal['DATASET_COLUMN']): Always `DATASET_COLUMN` (a
+            `WidgetSourceFieldKind` value).
+        data_type (WidgetSourceDataType): The data types of a widget source
+            field.
         column_name (str):
     """
 

@@ -22,7 +22,8 @@ class DatasetSource:
         dataset_id (None | str):
         dataset_version_id (None | str):
         experiment_id (None | str):
-        source_fields (list[DatasetColumnSourceField | NestedJsonFieldSourceField]):
+        source_fields (list[DatasetColumnSourceField |
+            NestedJsonFieldSourceField]): 1 to 2 items.
     """
 
     dataset_id: None | str

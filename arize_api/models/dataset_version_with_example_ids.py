@@ -18,7 +18,8 @@ T = TypeVar("T", bound="DatasetVersionWithExampleIds")
 
 @_attrs_define
 class DatasetVersionWithExampleIds:
-    """The dataset version a write produced, and the ids of the examples written.
+    """The dataset version a write produced, and the ids of the examples
+    written.
 
     Attributes:
         id (str):

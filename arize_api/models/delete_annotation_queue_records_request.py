@@ -18,7 +18,7 @@ class DeleteAnnotationQueueRecordsRequest:
     """Ids of the queue records to delete.
 
     Attributes:
-        record_ids (list[str]):
+        record_ids (list[str]): 1 to 100 items.
     """
 
     record_ids: list[str]

@@ -17,7 +17,8 @@ T = TypeVar("T", bound="DeleteDatasetExamplesProblem")
 
 @_attrs_define
 class DeleteDatasetExamplesProblem:
-    """A partial delete (503): which examples went and which remain; retry the whole request.
+    """A partial delete (503): which examples went and which remain; retry the
+    whole request.
 
     Attributes:
         title (str):

@@ -19,7 +19,7 @@ class DeleteDatasetExamplesRequest:
 
     Attributes:
         dataset_version_id (str):
-        example_ids (list[str]):
+        example_ids (list[str]): 1 to 1000 items.
     """
 
     dataset_version_id: str

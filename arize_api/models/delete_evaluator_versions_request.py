@@ -18,7 +18,7 @@ class DeleteEvaluatorVersionsRequest:
     """Ids of the evaluator versions to delete.
 
     Attributes:
-        version_ids (list[str]):
+        version_ids (list[str]): 1 to 100 items.
     """
 
     version_ids: list[str]

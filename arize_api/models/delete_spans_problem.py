@@ -17,7 +17,8 @@ T = TypeVar("T", bound="DeleteSpansProblem")
 
 @_attrs_define
 class DeleteSpansProblem:
-    """A partial delete (503) - which spans went and which remain; retry the whole request.
+    """A partial delete (503) - which spans went and which remain; retry the
+    whole request.
 
     Attributes:
         title (str):

@@ -18,11 +18,12 @@ T = TypeVar("T", bound="DeleteSpansRequest")
 
 @_attrs_define
 class DeleteSpansRequest:
-    """Ids of the spans to delete from a project, optionally within a time window.
+    """Ids of the spans to delete from a project, optionally within a time
+    window.
 
     Attributes:
         project_id (str):
-        span_ids (list[str]):
+        span_ids (list[str]): 1 to 5000 items.
         start_time (datetime.datetime | Unset):
         end_time (datetime.datetime | Unset):
     """

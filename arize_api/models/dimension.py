@@ -21,7 +21,8 @@ class Dimension:
     """A model or tracing dimension, by category and name.
 
     Attributes:
-        category (DimensionCategory): The kinds of dimension a monitor can watch.
+        category (DimensionCategory): The kinds of dimension a monitor can
+            watch.
         name (str | Unset):
     """
 

@@ -36,23 +36,27 @@ class DriftMonitor:
         project_id (str):
         uri (str):
         status (MonitorStatus): A monitor's last verdict.
-        threshold (DynamicRangeThreshold | DynamicSingleThreshold | ManualRangeThreshold | ManualSingleThreshold): When
-            a monitor triggers; `type` says which kind of threshold.
+        threshold (DynamicRangeThreshold | DynamicSingleThreshold |
+            ManualRangeThreshold | ManualSingleThreshold): When a monitor
+            triggers; `type` says which kind of threshold.
         notifications_enabled (bool):
         manual_evaluation_enabled (bool):
         created_by_user_id (str):
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
         metric (DriftMetric): The drift metrics a monitor can watch.
-        dimension (Dimension): A model or tracing dimension, by category and name.
-        baseline_config (CustomBaselineConfig | ModelBaselineConfig): What a monitor compares against; `type` says which
-            baseline.
+        dimension (Dimension): A model or tracing dimension, by category and
+            name.
+        baseline_config (CustomBaselineConfig | ModelBaselineConfig): What a
+            monitor compares against; `type` says which baseline.
         model_versions (list[str]):
         filters (list[MonitorFilter] | Unset):
-        notification_configs (list[EmailNotificationConfig | IntegrationNotificationConfig | WebhookNotificationConfig]
-            | Unset):
-        downtime (DowntimeConfig | Unset): A recurring window in which a monitor does not alert.
-        scheduled_runtime (ScheduledRuntimeConfig | Unset): When a monitor evaluates on a schedule.
+        notification_configs (list[EmailNotificationConfig |
+            IntegrationNotificationConfig | WebhookNotificationConfig] | Unset):
+        downtime (DowntimeConfig | Unset): A recurring window in which a
+            monitor does not alert.
+        scheduled_runtime (ScheduledRuntimeConfig | Unset): When a monitor
+            evaluates on a schedule.
         evaluation_window_length_seconds (int | Unset):
         delay_seconds (int | Unset):
         evaluated_at (datetime.datetime | Unset):

@@ -30,10 +30,12 @@ class DynamicRangeThreshold:
 
     Attributes:
         type_ (Literal['DYNAMIC_RANGE']):
-        calculation (ThresholdCalculation): How a dynamic threshold measures spread - standard deviation or median
-            absolute deviation.
-        lower (DynamicThresholdBound): One side of a dynamic threshold - a comparison and a multiplier of the deviation.
-        upper (DynamicThresholdBound): One side of a dynamic threshold - a comparison and a multiplier of the deviation.
+        calculation (ThresholdCalculation): How a dynamic threshold measures
+            spread - standard deviation or median absolute deviation.
+        lower (DynamicThresholdBound): One side of a dynamic threshold - a
+            comparison and a multiplier of the deviation.
+        upper (DynamicThresholdBound): One side of a dynamic threshold - a
+            comparison and a multiplier of the deviation.
     """
 
     type_: Literal["DYNAMIC_RANGE"]

@@ -31,9 +31,10 @@ class DynamicSingleThreshold:
 
     Attributes:
         type_ (Literal['DYNAMIC_SINGLE']):
-        calculation (ThresholdCalculation): How a dynamic threshold measures spread - standard deviation or median
-            absolute deviation.
-        operator (ThresholdOperator): How a value is compared with a threshold.
+        calculation (ThresholdCalculation): How a dynamic threshold measures
+            spread - standard deviation or median absolute deviation.
+        operator (ThresholdOperator): How a value is compared with a
+            threshold.
         multiplier (float):
     """
 

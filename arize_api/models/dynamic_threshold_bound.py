@@ -17,10 +17,12 @@ T = TypeVar("T", bound="DynamicThresholdBound")
 
 @_attrs_define
 class DynamicThresholdBound:
-    """One side of a dynamic threshold - a comparison and a multiplier of the deviation.
+    """One side of a dynamic threshold - a comparison and a multiplier of the
+    deviation.
 
     Attributes:
-        operator (ThresholdOperator): How a value is compared with a threshold.
+        operator (ThresholdOperator): How a value is compared with a
+            threshold.
         multiplier (float):
     """
 

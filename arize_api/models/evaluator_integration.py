@@ -35,8 +35,8 @@ class EvaluatorIntegration:
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
         created_by_user_id (None | str):
-        config (EvaluatorIntegrationConfig): How Arize calls an evaluator integration's endpoint (header values are
-            never returned).
+        config (EvaluatorIntegrationConfig): How Arize calls an evaluator
+            integration's endpoint (header values are never returned).
         description (None | str | Unset):
     """
 

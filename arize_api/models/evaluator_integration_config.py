@@ -16,10 +16,11 @@ T = TypeVar("T", bound="EvaluatorIntegrationConfig")
 
 @_attrs_define
 class EvaluatorIntegrationConfig:
-    """How Arize calls an evaluator integration's endpoint (header values are never returned).
+    """How Arize calls an evaluator integration's endpoint (header values are
+    never returned).
 
     Attributes:
-        endpoint (str):
+        endpoint (str): At most 2048 characters.
         has_headers (bool):
         input_schema (EvaluatorIntegrationConfigInputSchema):
     """

@@ -21,8 +21,10 @@ class EvaluatorLlmConfig:
     Attributes:
         ai_integration_id (str):
         model_name (str):
-        invocation_parameters (InvocationParams): Model call parameters (temperature, token limits, tools, ...).
-        provider_parameters (ProviderParams): Provider-specific settings of a prompt version.
+        invocation_parameters (InvocationParams): Model call parameters
+            (temperature, token limits, tools, ...).
+        provider_parameters (ProviderParams): Provider-specific settings of
+            a prompt version.
     """
 
     ai_integration_id: str

@@ -20,9 +20,10 @@ class EvaluatorLlmConfigRequest:
     Attributes:
         ai_integration_id (str):
         model_name (str):
-        invocation_parameters (InvocationParamsRequest): Model call parameters to use (temperature, token limits, tools,
-            ...).
-        provider_parameters (ProviderParamsRequest): Provider-specific settings for a prompt version.
+        invocation_parameters (InvocationParamsRequest): Model call
+            parameters to use (temperature, token limits, tools, ...).
+        provider_parameters (ProviderParamsRequest): Provider-specific
+            settings for a prompt version.
     """
 
     ai_integration_id: str

@@ -29,7 +29,8 @@ class EvaluatorTemplate:
         template (str):
         rails (list[str]):
         classification_choices (EvaluatorTemplateClassificationChoices):
-        direction (OptimizationDirection): Whether higher or lower values are better.
+        direction (OptimizationDirection): Whether higher or lower values
+            are better.
         data_granularity (DataGranularity | None):
     """
 

@@ -30,12 +30,12 @@ class EvaluatorVersionCode:
         id (str):
         evaluator_id (str):
         commit_hash (str):
-        commit_message (None | str):
+        commit_message (None | str): At most 1000 characters.
         created_at (datetime.datetime):
         created_by_user_id (None | str):
         type_ (Literal['CODE']):
-        code_config (CustomCodeConfig | ManagedCodeConfig): The code a code evaluator runs; `type` says managed or
-            custom.
+        code_config (CustomCodeConfig | ManagedCodeConfig): The code a code
+            evaluator runs; `type` says managed or custom.
     """
 
     id: str

@@ -30,7 +30,7 @@ class EvaluatorVersionHarness:
         id (str):
         evaluator_id (str):
         commit_hash (str):
-        commit_message (None | str):
+        commit_message (None | str): At most 1000 characters.
         created_at (datetime.datetime):
         created_by_user_id (None | str):
         type_ (Literal['HARNESS']):

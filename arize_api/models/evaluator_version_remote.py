@@ -30,11 +30,12 @@ class EvaluatorVersionRemote:
         id (str):
         evaluator_id (str):
         commit_hash (str):
-        commit_message (None | str):
+        commit_message (None | str): At most 1000 characters.
         created_at (datetime.datetime):
         created_by_user_id (None | str):
         type_ (Literal['REMOTE']):
-        remote_config (RemoteConfig): The evaluator integration a remote evaluator calls.
+        remote_config (RemoteConfig): The evaluator integration a remote
+            evaluator calls.
     """
 
     id: str

@@ -30,11 +30,12 @@ class EvaluatorVersionTemplate:
         id (str):
         evaluator_id (str):
         commit_hash (str):
-        commit_message (None | str):
+        commit_message (None | str): At most 1000 characters.
         created_at (datetime.datetime):
         created_by_user_id (None | str):
         type_ (Literal['TEMPLATE']):
-        template_config (TemplateConfig): An LLM template evaluator - the template, answer choices and model.
+        template_config (TemplateConfig): An LLM template evaluator - the
+            template, answer choices and model.
     """
 
     id: str

@@ -20,7 +20,8 @@ T = TypeVar("T", bound="EvaluatorWithVersion")
 
 @_attrs_define
 class EvaluatorWithVersion:
-    """An evaluator together with one of its versions (the latest unless one was asked for).
+    """An evaluator together with one of its versions (the latest unless one
+    was asked for).
 
     Attributes:
         id (str):
@@ -30,8 +31,9 @@ class EvaluatorWithVersion:
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
         created_by_user_id (None | str):
-        version (EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote | EvaluatorVersionTemplate): An
-            evaluator version; `type` says which kind.
+        version (EvaluatorVersionCode | EvaluatorVersionHarness |
+            EvaluatorVersionRemote | EvaluatorVersionTemplate): An evaluator
+            version; `type` says which kind.
         description (None | str | Unset):
     """
 

@@ -18,7 +18,8 @@ T = TypeVar("T", bound="ForbiddenProblem")
 
 @_attrs_define
 class ForbiddenProblem:
-    """A 403 problem; refusals for plan or entitlement reasons also say which limit was hit.
+    """A 403 problem; refusals for plan or entitlement reasons also say which
+    limit was hit.
 
     Attributes:
         title (str):
@@ -29,7 +30,8 @@ class ForbiddenProblem:
         entitlement (str | Unset):
         limit (int | Unset):
         current_count (int | Unset):
-        required_plan (UpgradePlan | Unset): The plans that lift an entitlement limit.
+        required_plan (UpgradePlan | Unset): The plans that lift an
+            entitlement limit.
     """
 
     title: str

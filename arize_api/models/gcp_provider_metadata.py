@@ -25,7 +25,8 @@ class GcpProviderMetadata:
     """Google Cloud details of an AI integration.
 
     Attributes:
-        kind (Literal['GCP']): Always `GCP` (a `GcpProviderMetadataKind` value).
+        kind (Literal['GCP']): Always `GCP` (a `GcpProviderMetadataKind`
+            value).
         project_id (str):
         location (str):
         project_access_label (str):

@@ -22,7 +22,8 @@ class GcpProviderMetadataRequest:
     """Google Cloud details for an AI integration.
 
     Attributes:
-        kind (GcpProviderMetadataKind): Marks Google Cloud provider metadata.
+        kind (GcpProviderMetadataKind): Marks Google Cloud provider
+            metadata.
         project_id (str):
         location (str):
         project_access_label (str):

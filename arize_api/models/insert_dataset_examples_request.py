@@ -18,7 +18,8 @@ class InsertDatasetExamplesRequest:
     """Examples to add to a dataset (1 to 1000).
 
     Attributes:
-        examples (list[InsertDatasetExamplesRequestExamplesItem]):
+        examples (list[InsertDatasetExamplesRequestExamplesItem]): 1 to 1000
+            items.
     """
 
     examples: list[InsertDatasetExamplesRequestExamplesItem]

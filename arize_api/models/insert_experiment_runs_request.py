@@ -18,7 +18,7 @@ class InsertExperimentRunsRequest:
     """Runs to add to an experiment (1 to 1000).
 
     Attributes:
-        experiment_runs (list[ExperimentRunInput]):
+        experiment_runs (list[ExperimentRunInput]): 1 to 1000 items.
     """
 
     experiment_runs: list[ExperimentRunInput]

@@ -26,8 +26,10 @@ class InvocationParamsRequest:
         frequency_penalty (float | Unset):
         presence_penalty (float | Unset):
         stop (list[str] | Unset):
-        response_format (ResponseFormatRequest | Unset): The format a model must answer in.
-        tool_config (ToolConfigRequest | Unset): The tools a model may call, and how it must choose.
+        response_format (ResponseFormatRequest | Unset): The format a model
+            must answer in.
+        tool_config (ToolConfigRequest | Unset): The tools a model may call,
+            and how it must choose.
         top_k (int | Unset):
         thinking_level (str | Unset):
         thinking_budget (int | Unset):

@@ -21,7 +21,8 @@ class ListAiIntegrationsResponse:
 
     Attributes:
         ai_integrations (list[AiIntegration]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     ai_integrations: list[AiIntegration]

@@ -20,8 +20,10 @@ class ListAnnotationConfigsResponse:
     """A page of annotation configs.
 
     Attributes:
-        annotation_configs (list[CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        annotation_configs (list[CategoricalAnnotationConfig |
+            ContinuousAnnotationConfig | FreeformAnnotationConfig]):
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     annotation_configs: list[

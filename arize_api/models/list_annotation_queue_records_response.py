@@ -21,7 +21,8 @@ class ListAnnotationQueueRecordsResponse:
 
     Attributes:
         records (list[AnnotationQueueRecord]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     records: list[AnnotationQueueRecord]

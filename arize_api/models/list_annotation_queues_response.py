@@ -21,7 +21,8 @@ class ListAnnotationQueuesResponse:
 
     Attributes:
         annotation_queues (list[AnnotationQueue]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     annotation_queues: list[AnnotationQueue]

@@ -21,7 +21,8 @@ class ListApiKeysResponse:
 
     Attributes:
         api_keys (list[ServiceApiKey | UserApiKey]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     api_keys: list[ServiceApiKey | UserApiKey]

@@ -21,7 +21,8 @@ class ListAuditLogsResponse:
 
     Attributes:
         logs (list[AuditLog]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     logs: list[AuditLog]

@@ -21,7 +21,8 @@ class ListDatasetExamplesResponse:
 
     Attributes:
         examples (list[DatasetExample]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     examples: list[DatasetExample]

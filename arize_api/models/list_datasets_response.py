@@ -21,7 +21,8 @@ class ListDatasetsResponse:
 
     Attributes:
         datasets (list[Dataset]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     datasets: list[Dataset]

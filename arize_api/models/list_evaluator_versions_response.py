@@ -20,9 +20,11 @@ class ListEvaluatorVersionsResponse:
     """A page of evaluator versions.
 
     Attributes:
-        evaluator_versions (list[EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote |
+        evaluator_versions (list[EvaluatorVersionCode |
+            EvaluatorVersionHarness | EvaluatorVersionRemote |
             EvaluatorVersionTemplate]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     evaluator_versions: list[

@@ -21,7 +21,8 @@ class ListEvaluatorsResponse:
 
     Attributes:
         evaluators (list[Evaluator]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     evaluators: list[Evaluator]

@@ -21,7 +21,8 @@ class ListExperimentRunsResponse:
 
     Attributes:
         experiment_runs (list[ExperimentRun]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     experiment_runs: list[ExperimentRun]

@@ -21,7 +21,8 @@ class ListExperimentsResponse:
 
     Attributes:
         experiments (list[Experiment]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     experiments: list[Experiment]

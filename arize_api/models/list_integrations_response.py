@@ -20,8 +20,10 @@ class ListIntegrationsResponse:
     """A page of integrations.
 
     Attributes:
-        integrations (list[AgentIntegration | EvaluatorIntegration | LlmIntegration]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        integrations (list[AgentIntegration | EvaluatorIntegration |
+            LlmIntegration]):
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     integrations: list[AgentIntegration | EvaluatorIntegration | LlmIntegration]

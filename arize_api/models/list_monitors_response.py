@@ -20,8 +20,10 @@ class ListMonitorsResponse:
     """A page of monitors.
 
     Attributes:
-        monitors (list[CustomMetricMonitor | DataQualityMonitor | DriftMonitor | PerformanceMonitor | TracingMonitor]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        monitors (list[CustomMetricMonitor | DataQualityMonitor |
+            DriftMonitor | PerformanceMonitor | TracingMonitor]):
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     monitors: list[

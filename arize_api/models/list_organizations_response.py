@@ -21,7 +21,8 @@ class ListOrganizationsResponse:
 
     Attributes:
         organizations (list[Organization]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     organizations: list[Organization]

@@ -21,7 +21,8 @@ class ListProjectsResponse:
 
     Attributes:
         projects (list[Project]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     projects: list[Project]

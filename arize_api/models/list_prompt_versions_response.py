@@ -21,7 +21,8 @@ class ListPromptVersionsResponse:
 
     Attributes:
         prompt_versions (list[PromptVersion]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     prompt_versions: list[PromptVersion]

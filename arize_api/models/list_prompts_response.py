@@ -21,7 +21,8 @@ class ListPromptsResponse:
 
     Attributes:
         prompts (list[Prompt]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     prompts: list[Prompt]

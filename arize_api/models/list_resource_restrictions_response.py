@@ -21,7 +21,8 @@ class ListResourceRestrictionsResponse:
 
     Attributes:
         resource_restrictions (list[ResourceRestriction]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     resource_restrictions: list[ResourceRestriction]

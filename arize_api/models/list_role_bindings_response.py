@@ -21,7 +21,8 @@ class ListRoleBindingsResponse:
 
     Attributes:
         role_bindings (list[RoleBinding]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     role_bindings: list[RoleBinding]

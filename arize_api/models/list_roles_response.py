@@ -21,7 +21,8 @@ class ListRolesResponse:
 
     Attributes:
         roles (list[Role]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     roles: list[Role]

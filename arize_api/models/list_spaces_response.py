@@ -21,7 +21,8 @@ class ListSpacesResponse:
 
     Attributes:
         spaces (list[Space]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     spaces: list[Space]

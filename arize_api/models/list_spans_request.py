@@ -25,9 +25,11 @@ class ListSpansRequest:
         start_time (datetime.datetime | Unset):
         end_time (datetime.datetime | Unset):
         filter_ (str | Unset):
-        included_columns (list[str] | Unset):
-        excluded_columns (list[str] | Unset):
-        truncate_string_length (int | Unset):
+        included_columns (list[str] | Unset): 1 to 1000 items. Each item: at
+            least 1 character.
+        excluded_columns (list[str] | Unset): 1 to 1000 items. Each item: at
+            least 1 character.
+        truncate_string_length (int | Unset): At least 1.
     """
 
     project_id: str

@@ -21,7 +21,8 @@ class ListSpansResponse:
 
     Attributes:
         spans (list[Span]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     spans: list[Span]

@@ -21,7 +21,8 @@ class ListTagsResponse:
 
     Attributes:
         tags (list[Tag]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     tags: list[Tag]

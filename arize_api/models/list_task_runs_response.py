@@ -21,7 +21,8 @@ class ListTaskRunsResponse:
 
     Attributes:
         task_runs (list[TaskRun]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     task_runs: list[TaskRun]

@@ -21,7 +21,8 @@ class ListTasksResponse:
 
     Attributes:
         tasks (list[Task]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     tasks: list[Task]

@@ -21,7 +21,8 @@ class ListTracesResponse:
 
     Attributes:
         traces (list[Trace]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     traces: list[Trace]

@@ -21,7 +21,8 @@ class ListUsersResponse:
 
     Attributes:
         users (list[User]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     users: list[User]

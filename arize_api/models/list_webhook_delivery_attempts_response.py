@@ -21,7 +21,8 @@ class ListWebhookDeliveryAttemptsResponse:
 
     Attributes:
         delivery_attempts (list[WebhookDeliveryAttempt]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     delivery_attempts: list[WebhookDeliveryAttempt]

@@ -21,7 +21,8 @@ class ListWebhookSubscriptionsResponse:
 
     Attributes:
         subscriptions (list[WebhookSubscription]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     subscriptions: list[WebhookSubscription]

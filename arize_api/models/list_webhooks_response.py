@@ -21,7 +21,8 @@ class ListWebhooksResponse:
 
     Attributes:
         webhooks (list[Webhook]):
-        pagination (PaginationMetadata): Where a page sits: `next_cursor` is present only while `has_more` is true.
+        pagination (PaginationMetadata): Where a page sits: `next_cursor` is
+            present only while `has_more` is true.
     """
 
     webhooks: list[Webhook]

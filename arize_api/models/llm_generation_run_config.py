@@ -32,12 +32,16 @@ class LlmGenerationRunConfig:
     Attributes:
         experiment_type (Literal['LLM_GENERATION']):
         ai_integration_id (str):
-        messages (list[LLMMessage]):
-        input_variable_format (InputVariableFormat): How variables are written in prompt templates.
+        messages (list[LLMMessage]): At least 1 item.
+        input_variable_format (InputVariableFormat): How variables are
+            written in prompt templates.
         model_name (str | Unset):
-        invocation_parameters (InvocationParams | Unset): Model call parameters (temperature, token limits, tools, ...).
-        provider_parameters (LlmGenerationRunConfigProviderParameters | Unset):
-        tool_config (ToolConfig | Unset): The tools a model may call, and how it must choose.
+        invocation_parameters (InvocationParams | Unset): Model call
+            parameters (temperature, token limits, tools, ...).
+        provider_parameters (LlmGenerationRunConfigProviderParameters |
+            Unset):
+        tool_config (ToolConfig | Unset): The tools a model may call, and
+            how it must choose.
         prompt_version_id (None | str | Unset):
     """
 

@@ -31,13 +31,16 @@ class LlmGenerationRunConfigRequest:
     Attributes:
         experiment_type (Literal['LLM_GENERATION']):
         ai_integration_id (str):
-        messages (list[LLMMessageRequest]):
-        input_variable_format (InputVariableFormat): How variables are written in prompt templates.
+        messages (list[LLMMessageRequest]): At least 1 item.
+        input_variable_format (InputVariableFormat): How variables are
+            written in prompt templates.
         model_name (str | Unset):
-        invocation_parameters (InvocationParamsRequest | Unset): Model call parameters to use (temperature, token
-            limits, tools, ...).
-        provider_parameters (LlmGenerationRunConfigRequestProviderParameters | Unset):
-        tool_config (ToolConfigRequest | Unset): The tools a model may call, and how it must choose.
+        invocation_parameters (InvocationParamsRequest | Unset): Model call
+            parameters to use (temperature, token limits, tools, ...).
+        provider_parameters (LlmGenerationRunConfigRequestProviderParameters
+            | Unset):
+        tool_config (ToolConfigRequest | Unset): The tools a model may call,
+            and how it must choose.
         prompt_version_id (None | str | Unset):
     """
 

@@ -34,9 +34,10 @@ class LlmIntegration:
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
         created_by_user_id (str):
-        config (AnthropicConfig | AwsBedrockConfig | CustomConfig | FireworksConfig | GeminiConfig | LiteLlmConfig |
-            NvidiaNimConfig | OpenAiConfig | TogetherAiConfig | VertexAiConfig): Provider settings of an LLM integration;
-            `provider` says which.
+        config (AnthropicConfig | AwsBedrockConfig | CustomConfig |
+            FireworksConfig | GeminiConfig | LiteLlmConfig | NvidiaNimConfig |
+            OpenAiConfig | TogetherAiConfig | VertexAiConfig): Provider settings
+            of an LLM integration; `provider` says which.
     """
 
     id: str

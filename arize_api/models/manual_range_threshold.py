@@ -26,8 +26,10 @@ class ManualRangeThreshold:
 
     Attributes:
         type_ (Literal['MANUAL_RANGE']):
-        lower (ManualThresholdBound): One side of a fixed band - a comparison and a value.
-        upper (ManualThresholdBound): One side of a fixed band - a comparison and a value.
+        lower (ManualThresholdBound): One side of a fixed band - a
+            comparison and a value.
+        upper (ManualThresholdBound): One side of a fixed band - a
+            comparison and a value.
     """
 
     type_: Literal["MANUAL_RANGE"]

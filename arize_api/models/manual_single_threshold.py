@@ -27,7 +27,8 @@ class ManualSingleThreshold:
 
     Attributes:
         type_ (Literal['MANUAL_SINGLE']):
-        operator (ThresholdOperator): How a value is compared with a threshold.
+        operator (ThresholdOperator): How a value is compared with a
+            threshold.
         value (float):
     """
 

@@ -20,7 +20,8 @@ class ManualThresholdBound:
     """One side of a fixed band - a comparison and a value.
 
     Attributes:
-        operator (ThresholdOperator): How a value is compared with a threshold.
+        operator (ThresholdOperator): How a value is compared with a
+            threshold.
         value (float):
     """
 

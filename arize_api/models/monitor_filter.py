@@ -20,8 +20,10 @@ class MonitorFilter:
     """Restrict a monitor to records whose dimension matches values.
 
     Attributes:
-        dimension (Dimension): A model or tracing dimension, by category and name.
-        operator (FilterOperator): How a monitor filter compares a dimension with its values.
+        dimension (Dimension): A model or tracing dimension, by category and
+            name.
+        operator (FilterOperator): How a monitor filter compares a dimension
+            with its values.
         values (list[str]):
     """
 

@@ -29,8 +29,10 @@ class NestedJsonFieldSourceField:
     """A widget field taken from a path inside a JSON column.
 
     Attributes:
-        kind (Literal['NESTED_JSON_FIELD']): Always `NESTED_JSON_FIELD` (a `WidgetSourceFieldKind` value).
-        data_type (WidgetSourceDataType): The data types of a widget source field.
+        kind (Literal['NESTED_JSON_FIELD']): Always `NESTED_JSON_FIELD` (a
+            `WidgetSourceFieldKind` value).
+        data_type (WidgetSourceDataType): The data types of a widget source
+            field.
         path (str):
     """
 

@@ -26,7 +26,8 @@ class OrganizationCustomRoleAssignment:
     """An organization role granted through a custom role.
 
     Attributes:
-        type_ (Literal['CUSTOM']): Always `CUSTOM` (a `OrganizationRoleAssignmentType` value).
+        type_ (Literal['CUSTOM']): Always `CUSTOM` (a
+            `OrganizationRoleAssignmentType` value).
         id (str):
         name (str | Unset):
     """

@@ -22,7 +22,8 @@ class OrganizationCustomRoleAssignmentRequest:
     """Grant an organization role through a custom role id.
 
     Attributes:
-        type_ (OrganizationRoleAssignmentType): Whether a role assignment uses a built-in or a custom role.
+        type_ (OrganizationRoleAssignmentType): Whether a role assignment
+            uses a built-in or a custom role.
         id (str):
     """
 

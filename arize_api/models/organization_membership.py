@@ -22,8 +22,9 @@ class OrganizationMembership:
         id (str):
         user_id (str):
         organization_id (str):
-        role (OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment): How a user holds an organization
-            role; `type` says which kind.
+        role (OrganizationCustomRoleAssignment |
+            OrganizationPredefinedRoleAssignment): How a user holds an
+            organization role; `type` says which kind.
     """
 
     id: str

@@ -26,7 +26,8 @@ class OrganizationPredefinedRoleAssignment:
     """An organization role granted through a built-in role.
 
     Attributes:
-        type_ (Literal['PREDEFINED']): Always `PREDEFINED` (a `OrganizationRoleAssignmentType` value).
+        type_ (Literal['PREDEFINED']): Always `PREDEFINED` (a
+            `OrganizationRoleAssignmentType` value).
         name (OrganizationRole): The built-in organization roles.
     """
 

@@ -23,7 +23,8 @@ class OrganizationPredefinedRoleAssignmentRequest:
     """Grant a built-in organization role.
 
     Attributes:
-        type_ (OrganizationRoleAssignmentType): Whether a role assignment uses a built-in or a custom role.
+        type_ (OrganizationRoleAssignmentType): Whether a role assignment
+            uses a built-in or a custom role.
         name (OrganizationRole): The built-in organization roles.
     """
 

@@ -17,7 +17,8 @@ T = TypeVar("T", bound="PaginationMetadata")
 
 @_attrs_define
 class PaginationMetadata:
-    """Where a page sits: `next_cursor` is present only while `has_more` is true.
+    """Where a page sits: `next_cursor` is present only while `has_more` is
+    true.
 
     Attributes:
         has_more (bool):

@@ -26,7 +26,8 @@ class PredefinedRoleAssignment:
     """A space role granted through a built-in role.
 
     Attributes:
-        type_ (Literal['PREDEFINED']): Always `PREDEFINED` (a `SpaceRoleAssignmentType` value).
+        type_ (Literal['PREDEFINED']): Always `PREDEFINED` (a
+            `SpaceRoleAssignmentType` value).
         name (UserSpaceRole): The built-in space roles.
     """
 

@@ -23,7 +23,8 @@ class PredefinedRoleAssignmentRequest:
     """Grant a built-in space role.
 
     Attributes:
-        type_ (SpaceRoleAssignmentType): Whether a role assignment uses a built-in or a custom role.
+        type_ (SpaceRoleAssignmentType): Whether a role assignment uses a
+            built-in or a custom role.
         name (UserSpaceRole): The built-in space roles.
     """
 

@@ -26,7 +26,8 @@ class PredefinedUserRoleAssignment:
     """An account role granted through a built-in role.
 
     Attributes:
-        type_ (Literal['PREDEFINED']): Always `PREDEFINED` (a `UserRoleAssignmentType` value).
+        type_ (Literal['PREDEFINED']): Always `PREDEFINED` (a
+            `UserRoleAssignmentType` value).
         name (UserRole): The built-in account roles.
     """
 

@@ -23,7 +23,8 @@ class PredefinedUserRoleAssignmentRequest:
     """Grant a built-in account role.
 
     Attributes:
-        type_ (UserRoleAssignmentType): Whether a role assignment uses a built-in or a custom role.
+        type_ (UserRoleAssignmentType): Whether a role assignment uses a
+            built-in or a custom role.
         name (UserRole): The built-in account roles.
     """
 

@@ -24,7 +24,8 @@ T = TypeVar("T", bound="PromptVersion")
 
 @_attrs_define
 class PromptVersion:
-    """One immutable version of a prompt - messages, model and parameters - with its labels.
+    """One immutable version of a prompt - messages, model and parameters -
+    with its labels.
 
     Attributes:
         id (str):
@@ -32,13 +33,16 @@ class PromptVersion:
         commit_hash (str):
         commit_message (str):
         messages (list[LLMMessage]):
-        input_variable_format (InputVariableFormat): How variables are written in prompt templates.
+        input_variable_format (InputVariableFormat): How variables are
+            written in prompt templates.
         provider (LlmProvider): The providers a prompt version can target.
         model (str):
         created_at (datetime.datetime):
         created_by_user_id (str):
-        invocation_params (InvocationParams | Unset): Model call parameters (temperature, token limits, tools, ...).
-        provider_params (ProviderParams | Unset): Provider-specific settings of a prompt version.
+        invocation_params (InvocationParams | Unset): Model call parameters
+            (temperature, token limits, tools, ...).
+        provider_params (ProviderParams | Unset): Provider-specific settings
+            of a prompt version.
         labels (list[str] | Unset):
     """
 

@@ -19,7 +19,8 @@ T = TypeVar("T", bound="PromptWithVersion")
 
 @_attrs_define
 class PromptWithVersion:
-    """A prompt together with one of its versions (the latest unless one was asked for).
+    """A prompt together with one of its versions (the latest unless one was
+    asked for).
 
     Attributes:
         id (str):
@@ -28,7 +29,8 @@ class PromptWithVersion:
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
         created_by_user_id (str):
-        version (PromptVersion): One immutable version of a prompt - messages, model and parameters - with its labels.
+        version (PromptVersion): One immutable version of a prompt -
+            messages, model and parameters - with its labels.
         description (None | str | Unset):
     """
 

@@ -20,8 +20,10 @@ class ProviderParams:
     """Provider-specific settings of a prompt version.
 
     Attributes:
-        azure_params (AzureParams | Unset): Azure OpenAI deployment settings.
-        anthropic_headers (AnthropicHeaders | Unset): Extra Anthropic headers sent with requests.
+        azure_params (AzureParams | Unset): Azure OpenAI deployment
+            settings.
+        anthropic_headers (AnthropicHeaders | Unset): Extra Anthropic
+            headers sent with requests.
         anthropic_version (str | Unset):
         bedrock_options (BedrockOptions | Unset): AWS Bedrock call options.
         region (str | Unset):

@@ -19,10 +19,13 @@ class ProviderParamsRequest:
     """Provider-specific settings for a prompt version.
 
     Attributes:
-        azure_params (AzureParamsRequest | Unset): Azure OpenAI deployment settings to use.
-        anthropic_headers (AnthropicHeadersRequest | Unset): Extra Anthropic headers to send with requests.
+        azure_params (AzureParamsRequest | Unset): Azure OpenAI deployment
+            settings to use.
+        anthropic_headers (AnthropicHeadersRequest | Unset): Extra Anthropic
+            headers to send with requests.
         anthropic_version (str | Unset):
-        bedrock_options (BedrockOptionsRequest | Unset): AWS Bedrock call options to use.
+        bedrock_options (BedrockOptionsRequest | Unset): AWS Bedrock call
+            options to use.
         region (str | Unset):
     """
 

@@ -22,7 +22,7 @@ class RefreshApiKeyRequest:
 
     Attributes:
         expires_at (datetime.datetime | Unset):
-        grace_period_seconds (int | Unset):
+        grace_period_seconds (int | Unset): From 0 to 86400.
     """
 
     expires_at: datetime.datetime | Unset = UNSET

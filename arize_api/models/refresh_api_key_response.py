@@ -26,7 +26,8 @@ class RefreshApiKeyResponse:
     Attributes:
         id (str):
         name (str):
-        key_type (ApiKeyType): Who an API key acts as - a user, or a service (bot) user.
+        key_type (ApiKeyType): Who an API key acts as - a user, or a service
+            (bot) user.
         status (ApiKeyStatus): Whether an API key can still be used.
         redacted_key (str):
         created_at (datetime.datetime):

@@ -18,7 +18,7 @@ class RemoveTagsRequest:
     """Tags to detach from a resource.
 
     Attributes:
-        tag_ids (list[str]):
+        tag_ids (list[str]): 1 to 100 items.
     """
 
     tag_ids: list[str]

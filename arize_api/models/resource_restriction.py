@@ -25,7 +25,8 @@ class ResourceRestriction:
     """A resource visible only through its role bindings.
 
     Attributes:
-        resource_type (ResourceRestrictionType): The kinds of resource that can be restricted.
+        resource_type (ResourceRestrictionType): The kinds of resource that
+            can be restricted.
         resource_id (str):
         created_at (datetime.datetime):
     """

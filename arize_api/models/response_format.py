@@ -21,8 +21,10 @@ class ResponseFormat:
     """The format a model must answer in.
 
     Attributes:
-        type_ (ResponseFormatType | Unset): Answer formats - plain text, any JSON object, or JSON following a schema.
-        json_schema (JsonSchemaConfig | Unset): A JSON schema the model's answer must follow.
+        type_ (ResponseFormatType | Unset): Answer formats - plain text, any
+            JSON object, or JSON following a schema.
+        json_schema (JsonSchemaConfig | Unset): A JSON schema the model's
+            answer must follow.
     """
 
     type_: ResponseFormatType | Unset = UNSET

@@ -20,8 +20,10 @@ class ResponseFormatRequest:
     """The format a model must answer in.
 
     Attributes:
-        type_ (ResponseFormatType | Unset): Answer formats - plain text, any JSON object, or JSON following a schema.
-        json_schema (JsonSchemaConfigRequest | Unset): A JSON schema the model's answer must follow.
+        type_ (ResponseFormatType | Unset): Answer formats - plain text, any
+            JSON object, or JSON following a schema.
+        json_schema (JsonSchemaConfigRequest | Unset): A JSON schema the
+            model's answer must follow.
     """
 
     type_: ResponseFormatType | Unset = UNSET

@@ -28,7 +28,8 @@ class RoleBinding:
         id (str):
         role_id (str):
         user_id (str):
-        resource_type (RoleBindingResourceType): The kinds of resource a role can be bound on.
+        resource_type (RoleBindingResourceType): The kinds of resource a
+            role can be bound on.
         resource_id (str):
         created_at (datetime.datetime):
         updated_at (datetime.datetime):

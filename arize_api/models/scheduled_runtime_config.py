@@ -22,7 +22,7 @@ class ScheduledRuntimeConfig:
     Attributes:
         enabled (bool):
         cadence_seconds (int | Unset):
-        days_of_week (list[int] | Unset):
+        days_of_week (list[int] | Unset): Each item: from 0 to 6.
     """
 
     enabled: bool

@@ -20,7 +20,7 @@ class SearchDatasetExamplesRequest:
 
     Attributes:
         filter_ (str | Unset):
-        limit (int | Unset):
+        limit (int | Unset): From 1 to 500.
         cursor (str | Unset):
         dataset_version_id (str | Unset):
     """

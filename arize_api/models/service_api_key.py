@@ -36,7 +36,8 @@ class ServiceApiKey:
         redacted_key (str):
         created_at (datetime.datetime):
         created_by_user_id (str):
-        bot_user (ServiceKeyBotUser): The bot user a service key acts as, and its roles.
+        bot_user (ServiceKeyBotUser): The bot user a service key acts as,
+            and its roles.
         description (str | Unset):
         expires_at (datetime.datetime | Unset):
         last_used_at (datetime.datetime | Unset):

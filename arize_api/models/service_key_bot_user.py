@@ -21,7 +21,8 @@ class ServiceKeyBotUser:
     Attributes:
         id (str):
         name (str):
-        account_role (CustomUserRoleAssignment | PredefinedUserRoleAssignment): How a user holds their account role;
+        account_role (CustomUserRoleAssignment |
+            PredefinedUserRoleAssignment): How a user holds their account role;
             `type` says which kind.
         organizations (list[ServiceKeyBotUserOrgAssignment]):
     """

@@ -20,8 +20,9 @@ class ServiceKeyBotUserOrgAssignment:
 
     Attributes:
         org_id (str):
-        role (OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment): How a user holds an organization
-            role; `type` says which kind.
+        role (OrganizationCustomRoleAssignment |
+            OrganizationPredefinedRoleAssignment): How a user holds an
+            organization role; `type` says which kind.
         spaces (list[ServiceKeyBotUserSpaceAssignment]):
     """
 

@@ -20,7 +20,8 @@ class ServiceKeyBotUserSpaceAssignment:
 
     Attributes:
         space_id (str):
-        role (CustomRoleAssignment | PredefinedRoleAssignment): How a user holds a space role; `type` says which kind.
+        role (CustomRoleAssignment | PredefinedRoleAssignment): How a user
+            holds a space role; `type` says which kind.
     """
 
     space_id: str

@@ -20,8 +20,9 @@ class ServiceKeyOrgAssignment:
 
     Attributes:
         org_id (str):
-        spaces (list[ServiceKeySpaceAssignment]):
-        role (OrganizationCustomRoleAssignmentRequest | OrganizationPredefinedRoleAssignmentRequest | Unset): An
+        spaces (list[ServiceKeySpaceAssignment]): 1 to 100 items.
+        role (OrganizationCustomRoleAssignmentRequest |
+            OrganizationPredefinedRoleAssignmentRequest | Unset): An
             organization role to grant: built-in or custom.
     """
 

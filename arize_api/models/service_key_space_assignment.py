@@ -20,8 +20,8 @@ class ServiceKeySpaceAssignment:
 
     Attributes:
         space_id (str):
-        role (CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest | Unset): A space role to grant: built-in or
-            custom.
+        role (CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest
+            | Unset): A space role to grant: built-in or custom.
     """
 
     space_id: str

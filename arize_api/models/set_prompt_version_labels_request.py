@@ -15,10 +15,11 @@ T = TypeVar("T", bound="SetPromptVersionLabelsRequest")
 
 @_attrs_define
 class SetPromptVersionLabelsRequest:
-    """The labels a prompt version should carry; each label moves here from any other version.
+    """The labels a prompt version should carry; each label moves here from any
+    other version.
 
     Attributes:
-        labels (list[str]):
+        labels (list[str]): At least 0 items.
     """
 
     labels: list[str]

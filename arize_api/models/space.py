@@ -19,7 +19,8 @@ T = TypeVar("T", bound="Space")
 
 @_attrs_define
 class Space:
-    """A space: a workspace inside an organization that owns datasets, projects and more.
+    """A space: a workspace inside an organization that owns datasets, projects
+    and more.
 
     Attributes:
         id (str):
@@ -28,7 +29,8 @@ class Space:
         created_at (datetime.datetime):
         is_private (bool):
         organization_id (str | Unset):
-        default_llm_integration (DefaultLLMIntegrationResponse | None | Unset):
+        default_llm_integration (DefaultLLMIntegrationResponse | None |
+            Unset):
         ml_models_enabled (bool | Unset):
         gradient_start_color (str | Unset):
         gradient_end_color (str | Unset):

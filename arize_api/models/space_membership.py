@@ -22,7 +22,8 @@ class SpaceMembership:
         id (str):
         user_id (str):
         space_id (str):
-        role (CustomRoleAssignment | PredefinedRoleAssignment): How a user holds a space role; `type` says which kind.
+        role (CustomRoleAssignment | PredefinedRoleAssignment): How a user
+            holds a space role; `type` says which kind.
     """
 
     id: str

@@ -21,7 +21,8 @@ T = TypeVar("T", bound="Span")
 
 @_attrs_define
 class Span:
-    """One span of a trace, with its attributes, annotations, evaluations and events.
+    """One span of a trace, with its attributes, annotations, evaluations and
+    events.
 
     Attributes:
         name (str):
@@ -30,7 +31,8 @@ class Span:
         start_time (datetime.datetime):
         end_time (datetime.datetime):
         parent_id (str | Unset):
-        status_code (SpanStatusCode | Unset): The OpenTelemetry status of a span.
+        status_code (SpanStatusCode | Unset): The OpenTelemetry status of a
+            span.
         status_message (str | Unset):
         attributes (SpanAttributes | Unset):
         annotations (list[Annotation] | Unset):

@@ -16,7 +16,8 @@ T = TypeVar("T", bound="SpanEvaluatorInput")
 
 @_attrs_define
 class SpanEvaluatorInput:
-    """An evaluator a task runs on single spans, with how columns feed its variables.
+    """An evaluator a task runs on single spans, with how columns feed its
+    variables.
 
     Attributes:
         evaluator_id (str):

@@ -21,8 +21,10 @@ class StaticParam:
 
     Attributes:
         name (str):
-        type_ (StaticParamType): The types a code evaluator parameter can have.
-        default_value (list[str] | str): The default of a code evaluator parameter - a string or a list of strings.
+        type_ (StaticParamType): The types a code evaluator parameter can
+            have.
+        default_value (list[str] | str): The default of a code evaluator
+            parameter - a string or a list of strings.
     """
 
     name: str

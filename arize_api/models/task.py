@@ -36,9 +36,10 @@ class Task:
         created_by_user_id (None | str):
         project_id (None | str | Unset):
         dataset_id (None | str | Unset):
-        sampling_rate (float | None | Unset):
+        sampling_rate (float | None | Unset): From 0 to 1.
         query_filters (None | TaskQueryFilters | Unset):
-        run_configuration (AgentCallRunConfig | LlmGenerationRunConfig | None | TemplateEvaluationRunConfig | Unset):
+        run_configuration (AgentCallRunConfig | LlmGenerationRunConfig |
+            None | TemplateEvaluationRunConfig | Unset):
     """
 
     id: str

@@ -19,7 +19,7 @@ class TaskQueryFilterInput:
 
     Attributes:
         id (str):
-        filter_ (str):
+        filter_ (str): At most 2000 characters.
     """
 
     id: str

@@ -20,7 +20,7 @@ class TaskQueryFilters:
     """The filters a task selects data with, and how they combine.
 
     Attributes:
-        filters (list[TaskQueryFilter]):
+        filters (list[TaskQueryFilter]): 1 to 5 items.
         expression (str | Unset):
     """
 

@@ -19,8 +19,8 @@ class TaskQueryFiltersInput:
     """The filters a task should select data with, and how they combine.
 
     Attributes:
-        filters (list[TaskQueryFilterInput]):
-        expression (str | Unset):
+        filters (list[TaskQueryFilterInput]): 1 to 5 items.
+        expression (str | Unset): At most 512 characters.
     """
 
     filters: list[TaskQueryFilterInput]

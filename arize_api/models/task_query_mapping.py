@@ -20,7 +20,7 @@ class TaskQueryMapping:
 
     Attributes:
         variable_name (str):
-        query_ids (list[str]):
+        query_ids (list[str]): At least 0 items.
         attribute_path (str):
     """
 

@@ -18,9 +18,9 @@ class TaskQueryMappingInput:
     """Feeds an evaluator variable from attributes of the queried data.
 
     Attributes:
-        variable_name (str):
-        query_ids (list[str]):
-        attribute_path (str):
+        variable_name (str): At most 256 characters.
+        query_ids (list[str]): 0 to 5 items.
+        attribute_path (str): At most 1024 characters.
     """
 
     variable_name: str

@@ -29,10 +29,13 @@ class TemplateConfig:
         template (str):
         include_explanations (bool):
         use_function_calling (bool):
-        llm_config (EvaluatorLlmConfig): The model an LLM evaluator calls, and how.
+        llm_config (EvaluatorLlmConfig): The model an LLM evaluator calls,
+            and how.
         use_structured_output (bool | Unset):
-        classification_choices (None | TemplateConfigClassificationChoicesType0 | Unset):
-        direction (OptimizationDirection | Unset): Whether higher or lower values are better.
+        classification_choices (None |
+            TemplateConfigClassificationChoicesType0 | Unset):
+        direction (OptimizationDirection | Unset): Whether higher or lower
+            values are better.
         data_granularity (DataGranularity | None | Unset):
     """
 

@@ -28,11 +28,15 @@ class TemplateConfigInput:
         template (str):
         include_explanations (bool):
         use_function_calling (bool):
-        llm_config (EvaluatorLlmConfigRequest): The model an LLM evaluator should call, and how.
+        llm_config (EvaluatorLlmConfigRequest): The model an LLM evaluator
+            should call, and how.
         use_structured_output (bool | Unset):
-        classification_choices (None | TemplateConfigInputClassificationChoicesType0 | Unset):
-        direction (OptimizationDirection | Unset): Whether higher or lower values are better.
-        data_granularity (DataGranularity | Unset): What an evaluator looks at - single spans, whole traces or sessions.
+        classification_choices (None |
+            TemplateConfigInputClassificationChoicesType0 | Unset):
+        direction (OptimizationDirection | Unset): Whether higher or lower
+            values are better.
+        data_granularity (DataGranularity | Unset): What an evaluator looks
+            at - single spans, whole traces or sessions.
     """
 
     name: str

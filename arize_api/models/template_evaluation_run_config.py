@@ -28,14 +28,17 @@ class TemplateEvaluationRunConfig:
     Attributes:
         experiment_type (Literal['TEMPLATE_EVALUATION']):
         ai_integration_id (str):
-        template (str):
+        template (str): At least 1 character.
         provide_explanation (bool):
         model_name (str | Unset):
-        classification_choices (TemplateEvaluationRunConfigClassificationChoices | Unset):
+        classification_choices
+            (TemplateEvaluationRunConfigClassificationChoices | Unset):
         column_mapping (TemplateEvaluationRunConfigColumnMapping | Unset):
         evaluator_version_id (None | str | Unset):
-        invocation_parameters (InvocationParams | Unset): Model call parameters (temperature, token limits, tools, ...).
-        provider_parameters (TemplateEvaluationRunConfigProviderParameters | Unset):
+        invocation_parameters (InvocationParams | Unset): Model call
+            parameters (temperature, token limits, tools, ...).
+        provider_parameters (TemplateEvaluationRunConfigProviderParameters |
+            Unset):
     """
 
     experiment_type: Literal["TEMPLATE_EVALUATION"]

@@ -27,15 +27,18 @@ class TemplateEvaluationRunConfigRequest:
     Attributes:
         experiment_type (Literal['TEMPLATE_EVALUATION']):
         ai_integration_id (str):
-        template (str):
+        template (str): At least 1 character.
         provide_explanation (bool):
         model_name (str | Unset):
-        classification_choices (TemplateEvaluationRunConfigRequestClassificationChoices | Unset):
-        column_mapping (TemplateEvaluationRunConfigRequestColumnMapping | Unset):
+        classification_choices
+            (TemplateEvaluationRunConfigRequestClassificationChoices | Unset):
+        column_mapping (TemplateEvaluationRunConfigRequestColumnMapping |
+            Unset):
         evaluator_version_id (None | str | Unset):
-        invocation_parameters (InvocationParamsRequest | Unset): Model call parameters to use (temperature, token
-            limits, tools, ...).
-        provider_parameters (TemplateEvaluationRunConfigRequestProviderParameters | Unset):
+        invocation_parameters (InvocationParamsRequest | Unset): Model call
+            parameters to use (temperature, token limits, tools, ...).
+        provider_parameters
+            (TemplateEvaluationRunConfigRequestProviderParameters | Unset):
     """
 
     experiment_type: Literal["TEMPLATE_EVALUATION"]

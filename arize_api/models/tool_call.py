@@ -22,7 +22,8 @@ class ToolCall:
 
     Attributes:
         type_ (ToolCallType): The kinds of tool call.
-        function (ToolCallFunction): The function a tool call invokes and its JSON arguments.
+        function (ToolCallFunction): The function a tool call invokes and
+            its JSON arguments.
         id (str | Unset):
     """
 

@@ -21,7 +21,8 @@ class ToolCallRequest:
 
     Attributes:
         type_ (ToolCallType): The kinds of tool call.
-        function (ToolCallFunctionRequest): The function a tool call invokes and its JSON arguments.
+        function (ToolCallFunctionRequest): The function a tool call invokes
+            and its JSON arguments.
         id (str | Unset):
     """
 

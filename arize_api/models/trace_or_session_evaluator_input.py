@@ -16,11 +16,12 @@ T = TypeVar("T", bound="TraceOrSessionEvaluatorInput")
 
 @_attrs_define
 class TraceOrSessionEvaluatorInput:
-    """An evaluator a task runs on whole traces or sessions, with query mappings for its variables.
+    """An evaluator a task runs on whole traces or sessions, with query
+    mappings for its variables.
 
     Attributes:
         evaluator_id (str):
-        query_mappings (list[TaskQueryMappingInput]):
+        query_mappings (list[TaskQueryMappingInput]): 1 to 50 items.
         evaluator_version_id (None | str | Unset):
     """
 

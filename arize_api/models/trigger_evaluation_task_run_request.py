@@ -23,7 +23,7 @@ class TriggerEvaluationTaskRunRequest:
     Attributes:
         data_start_time (datetime.datetime | Unset):
         data_end_time (datetime.datetime | Unset):
-        max_spans (int | Unset):
+        max_spans (int | Unset): At least 1.
         override_evaluations (bool | Unset):
         experiment_ids (list[str] | Unset):
     """

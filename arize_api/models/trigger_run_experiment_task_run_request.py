@@ -16,15 +16,17 @@ T = TypeVar("T", bound="TriggerRunExperimentTaskRunRequest")
 
 @_attrs_define
 class TriggerRunExperimentTaskRunRequest:
-    """Options for a run of a run-experiment task; names the experiment it creates.
+    """Options for a run of a run-experiment task; names the experiment it
+    creates.
 
     Attributes:
-        experiment_name (str):
+        experiment_name (str): 1 to 255 characters.
         dataset_version_id (str | Unset):
         example_ids (list[str] | Unset):
-        max_examples (int | Unset):
+        max_examples (int | Unset): At least 1.
         query_filter (str | Unset):
-        tracing_metadata (TriggerRunExperimentTaskRunRequestTracingMetadata | Unset):
+        tracing_metadata (TriggerRunExperimentTaskRunRequestTracingMetadata
+            | Unset):
         evaluation_task_ids (list[str] | Unset):
     """
 

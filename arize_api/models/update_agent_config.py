@@ -19,7 +19,7 @@ class UpdateAgentConfig:
     """Changes to how Arize calls an agent integration.
 
     Attributes:
-        endpoint (str | Unset):
+        endpoint (str | Unset): At most 2048 characters.
         headers (None | Unset | UpdateAgentConfigHeadersType0):
         input_schema (UpdateAgentConfigInputSchema | Unset):
         request_presets (list[UpdateAgentRequestPresetInput] | Unset):

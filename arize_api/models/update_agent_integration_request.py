@@ -29,7 +29,8 @@ class UpdateAgentIntegrationRequest:
         name (str | Unset):
         description (None | str | Unset):
         scopings (list[IntegrationScopingRequest] | Unset):
-        config (UpdateAgentConfig | Unset): Changes to how Arize calls an agent integration.
+        config (UpdateAgentConfig | Unset): Changes to how Arize calls an
+            agent integration.
     """
 
     type_: Literal["AGENT"]

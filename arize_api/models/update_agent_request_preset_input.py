@@ -19,9 +19,9 @@ class UpdateAgentRequestPresetInput:
     """A saved request for an agent integration (replaces the list).
 
     Attributes:
-        name (str):
+        name (str): 1 to 255 characters.
         config (UpdateAgentRequestPresetInputConfig):
-        description (None | str | Unset):
+        description (None | str | Unset): At most 1024 characters.
     """
 
     name: str

@@ -28,15 +28,18 @@ class UpdateAiIntegrationRequest:
 
     Attributes:
         name (str | Unset):
-        provider (AiIntegrationProvider | Unset): The LLM providers an AI integration can connect to.
+        provider (AiIntegrationProvider | Unset): The LLM providers an AI
+            integration can connect to.
         api_key (None | str | Unset):
         base_url (None | str | Unset):
         model_names (list[str] | Unset):
         headers (None | Unset | UpdateAiIntegrationRequestHeadersType0):
         enable_default_models (bool | Unset):
         function_calling_enabled (bool | Unset):
-        auth_type (AiIntegrationAuthType | Unset): How Arize authenticates to an AI provider.
-        provider_metadata (AwsProviderMetadataRequest | GcpProviderMetadataRequest | None | Unset):
+        auth_type (AiIntegrationAuthType | Unset): How Arize authenticates
+            to an AI provider.
+        provider_metadata (AwsProviderMetadataRequest |
+            GcpProviderMetadataRequest | None | Unset):
         scopings (list[AiIntegrationScopingRequest] | Unset):
     """
 

@@ -19,11 +19,12 @@ class UpdateAnnotationQueueRequest:
     """Changes to an annotation queue; null clears a nullable field.
 
     Attributes:
-        name (str | Unset):
-        instructions (None | str | Unset):
+        name (str | Unset): 1 to 255 characters.
+        instructions (None | str | Unset): 1 to 5000 characters.
         annotation_config_ids (list[str] | Unset):
         annotator_emails (list[str] | Unset):
-        column_allowlist (list[str] | None | Unset):
+        column_allowlist (list[str] | None | Unset): At most 1000 items.
+            Each item: at most 512 characters.
     """
 
     name: str | Unset = UNSET

@@ -32,7 +32,8 @@ class UpdateCategoricalAnnotationConfigRequest:
         annotation_config_type (Literal['CATEGORICAL']):
         name (str | Unset):
         values (list[CategoricalAnnotationValueRequest] | Unset):
-        optimization_direction (OptimizationDirection | Unset): Whether higher or lower values are better.
+        optimization_direction (OptimizationDirection | Unset): Whether
+            higher or lower values are better.
     """
 
     annotation_config_type: Literal["CATEGORICAL"]

@@ -33,7 +33,8 @@ class UpdateContinuousAnnotationConfigRequest:
         name (str | Unset):
         minimum_score (float | Unset):
         maximum_score (float | Unset):
-        optimization_direction (OptimizationDirection | Unset): Whether higher or lower values are better.
+        optimization_direction (OptimizationDirection | Unset): Whether
+            higher or lower values are better.
     """
 
     annotation_config_type: Literal["CONTINUOUS"]

@@ -19,7 +19,7 @@ class UpdateDatasetExamplesRequest:
     """Examples to change (1 to 1000), optionally as a new version.
 
     Attributes:
-        examples (list[UpdateDatasetExampleInput]):
+        examples (list[UpdateDatasetExampleInput]): 1 to 1000 items.
         new_version (str | Unset):
     """
 

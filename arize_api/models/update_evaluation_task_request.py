@@ -19,12 +19,13 @@ class UpdateEvaluationTaskRequest:
     """Changes to an evaluation task.
 
     Attributes:
-        name (str | Unset):
-        sampling_rate (float | Unset):
+        name (str | Unset): At least 1 character.
+        sampling_rate (float | Unset): From 0 to 1.
         is_continuous (bool | Unset):
         query_filter (None | str | Unset):
         query_filters (None | TaskQueryFiltersInput | Unset):
-        evaluators (list[SpanEvaluatorInput | TraceOrSessionEvaluatorInput] | Unset):
+        evaluators (list[SpanEvaluatorInput | TraceOrSessionEvaluatorInput]
+            | Unset): At least 1 item.
     """
 
     name: str | Unset = UNSET

@@ -19,9 +19,11 @@ class UpdateEvaluatorIntegrationConfigInput:
     """Changes to how Arize calls an evaluator integration.
 
     Attributes:
-        endpoint (str | Unset):
-        headers (None | Unset | UpdateEvaluatorIntegrationConfigInputHeadersType0):
-        input_schema (UpdateEvaluatorIntegrationConfigInputInputSchema | Unset):
+        endpoint (str | Unset): At most 2048 characters.
+        headers (None | Unset |
+            UpdateEvaluatorIntegrationConfigInputHeadersType0):
+        input_schema (UpdateEvaluatorIntegrationConfigInputInputSchema |
+            Unset):
     """
 
     endpoint: str | Unset = UNSET

@@ -29,7 +29,8 @@ class UpdateEvaluatorIntegrationRequest:
         name (str | Unset):
         description (None | str | Unset):
         scopings (list[IntegrationScopingRequest] | Unset):
-        config (UpdateEvaluatorIntegrationConfigInput | Unset): Changes to how Arize calls an evaluator integration.
+        config (UpdateEvaluatorIntegrationConfigInput | Unset): Changes to
+            how Arize calls an evaluator integration.
     """
 
     type_: Literal["EVALUATOR"]

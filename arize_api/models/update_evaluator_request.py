@@ -19,7 +19,7 @@ class UpdateEvaluatorRequest:
     """Changes to an evaluator's name or description.
 
     Attributes:
-        name (str | Unset):
+        name (str | Unset): 1 to 255 characters.
         description (None | str | Unset):
     """
 

@@ -20,15 +20,18 @@ T = TypeVar("T", bound="UpdateLlmConfig")
 
 @_attrs_define
 class UpdateLlmConfig:
-    """Changes to an LLM integration's provider settings; null clears a nullable field.
+    """Changes to an LLM integration's provider settings; null clears a
+    nullable field.
 
     Attributes:
-        provider (LlmIntegrationProvider | Unset): The providers an LLM integration can connect to.
+        provider (LlmIntegrationProvider | Unset): The providers an LLM
+            integration can connect to.
         api_key (None | str | Unset):
         is_function_calling_enabled (bool | Unset):
-        auth (CreateAwsBedrockBearerTokenAuth | CreateAwsBedrockDefaultAuth | CreateAwsBedrockProxyWithHeadersAuth |
-            CreateCustomDefaultAuth | CreateCustomOauth2ClientCredentialsAuth | Unset): New authentication for an LLM
-            integration - AWS Bedrock or custom.
+        auth (CreateAwsBedrockBearerTokenAuth | CreateAwsBedrockDefaultAuth
+            | CreateAwsBedrockProxyWithHeadersAuth | CreateCustomDefaultAuth |
+            CreateCustomOauth2ClientCredentialsAuth | Unset): New authentication
+            for an LLM integration - AWS Bedrock or custom.
         base_url (None | str | Unset):
         headers (None | Unset | UpdateLlmConfigHeadersType0):
         is_default_models_enabled (bool | Unset):

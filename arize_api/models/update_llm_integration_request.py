@@ -28,8 +28,8 @@ class UpdateLlmIntegrationRequest:
         type_ (Literal['LLM']):
         name (str | Unset):
         scopings (list[IntegrationScopingRequest] | Unset):
-        config (UpdateLlmConfig | Unset): Changes to an LLM integration's provider settings; null clears a nullable
-            field.
+        config (UpdateLlmConfig | Unset): Changes to an LLM integration's
+            provider settings; null clears a nullable field.
     """
 
     type_: Literal["LLM"]

@@ -19,8 +19,8 @@ class UpdateOrganizationRequest:
     """Changes to an organization; null clears a nullable field.
 
     Attributes:
-        name (str | Unset):
-        description (None | str | Unset):
+        name (str | Unset): 1 to 255 characters.
+        description (None | str | Unset): At most 1000 characters.
     """
 
     name: str | Unset = UNSET

@@ -20,9 +20,9 @@ class UpdateRoleRequest:
     """Changes to a custom role.
 
     Attributes:
-        name (str | Unset):
-        description (None | str | Unset):
-        permissions (list[Permission] | Unset):
+        name (str | Unset): 1 to 255 characters.
+        description (None | str | Unset): At most 1000 characters.
+        permissions (list[Permission] | Unset): At least 1 item.
     """
 
     name: str | Unset = UNSET

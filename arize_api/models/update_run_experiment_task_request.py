@@ -19,10 +19,11 @@ class UpdateRunExperimentTaskRequest:
     """Changes to a run-experiment task.
 
     Attributes:
-        name (str | Unset):
-        run_configuration (AgentCallRunConfigRequest | LlmGenerationRunConfigRequest |
-            TemplateEvaluationRunConfigRequest | Unset): How a run-experiment task should produce outputs - LLM generation,
-            agent call or template evaluation.
+        name (str | Unset): At least 1 character.
+        run_configuration (AgentCallRunConfigRequest |
+            LlmGenerationRunConfigRequest | TemplateEvaluationRunConfigRequest |
+            Unset): How a run-experiment task should produce outputs - LLM
+            generation, agent call or template evaluation.
     """
 
     name: str | Unset = UNSET

@@ -19,8 +19,8 @@ class UpdateSpaceRequest:
     """Changes to a space; null clears a nullable field.
 
     Attributes:
-        name (str | Unset):
-        description (None | str | Unset):
+        name (str | Unset): At most 255 characters.
+        description (None | str | Unset): At most 1000 characters.
         is_private (bool | Unset):
         default_llm_integration (DefaultLLMIntegration | None | Unset):
         ml_models_enabled (bool | Unset):

@@ -20,7 +20,7 @@ class UpdateTagRequest:
     """Changes to a tag; null clears a nullable field.
 
     Attributes:
-        name (str | Unset):
+        name (str | Unset): 1 to 100 characters.
         description (None | str | Unset):
         color (None | TagColor | Unset):
     """

@@ -19,7 +19,7 @@ class UpdateUserRequest:
     """Changes to a user.
 
     Attributes:
-        name (str | Unset):
+        name (str | Unset): 1 to 255 characters.
         is_developer (bool | Unset):
     """
 

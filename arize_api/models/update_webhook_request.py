@@ -19,11 +19,11 @@ class UpdateWebhookRequest:
     """Changes to a webhook.
 
     Attributes:
-        name (str | Unset):
+        name (str | Unset): At most 255 characters.
         description (None | str | Unset):
         url (str | Unset):
         auth_token (str | Unset):
-        timeout_ms (int | Unset):
+        timeout_ms (int | Unset): From 1000 to 60000.
         headers (UpdateWebhookRequestHeaders | Unset):
     """
 

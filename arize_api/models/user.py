@@ -27,8 +27,8 @@ class User:
         email (str):
         created_at (datetime.datetime):
         status (UserStatus): Where a user is in the invitation life cycle.
-        role (CustomUserRoleAssignment | PredefinedUserRoleAssignment): How a user holds their account role; `type` says
-            which kind.
+        role (CustomUserRoleAssignment | PredefinedUserRoleAssignment): How
+            a user holds their account role; `type` says which kind.
         is_developer (bool):
     """
 

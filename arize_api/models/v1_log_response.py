@@ -16,7 +16,10 @@ T = TypeVar("T", bound="V1LogResponse")
 
 @_attrs_define
 class V1LogResponse:
-    """Success body of /v1/log; its shape is undocumented, so any JSON object is accepted."""
+    """Success body of /v1/log; its shape is undocumented, so any JSON object
+    is accepted.
+
+    """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -19,11 +19,12 @@ class V1PredictionCVLabel:
     """Computer-vision prediction; protobuf oneof, so set at most one key.
 
     Attributes:
-        prediction_object_detection_label (V1PredictionObjectDetectionLabel | Unset): Predicted boxes for object
-            detection.
-        semantic_segmentation_label (V1SemanticSegmentationLabel | Unset): Polygons of a semantic-segmentation label
-            (prediction or actual).
-        prediction_instance_segmentation_label (V1PredictionInstanceSegmentationLabel | Unset): Predicted instance
+        prediction_object_detection_label (V1PredictionObjectDetectionLabel
+            | Unset): Predicted boxes for object detection.
+        semantic_segmentation_label (V1SemanticSegmentationLabel | Unset):
+            Polygons of a semantic-segmentation label (prediction or actual).
+        prediction_instance_segmentation_label
+            (V1PredictionInstanceSegmentationLabel | Unset): Predicted instance
             masks.
     """
 

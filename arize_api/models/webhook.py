@@ -25,11 +25,12 @@ class Webhook:
     Attributes:
         id (str):
         organization_id (str):
-        name (str):
+        name (str): At most 255 characters.
         description (str):
         url (str):
-        auth_type (WebhookAuthType): How a webhook proves deliveries come from Arize.
-        timeout_ms (int):
+        auth_type (WebhookAuthType): How a webhook proves deliveries come
+            from Arize.
+        timeout_ms (int): From 1000 to 60000.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
         signing_secret_hint (str | Unset):

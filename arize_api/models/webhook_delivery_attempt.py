@@ -23,7 +23,7 @@ class WebhookDeliveryAttempt:
 
     Attributes:
         event_id (str):
-        attempt_number (int):
+        attempt_number (int): At least 1.
         payload (WebhookDeliveryAttemptPayload):
         created_at (datetime.datetime):
         status_code (int | None | Unset):

@@ -25,9 +25,11 @@ class WebhookSubscription:
     Attributes:
         id (str):
         webhook_id (str):
-        source_type (WebhookSourceType): The kinds of resource whose events can be subscribed to.
+        source_type (WebhookSourceType): The kinds of resource whose events
+            can be subscribed to.
         source_id (str):
-        event (WebhookEventType): The events a webhook subscription can carry.
+        event (WebhookEventType): The events a webhook subscription can
+            carry.
         created_at (datetime.datetime):
     """
 

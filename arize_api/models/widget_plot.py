@@ -41,8 +41,10 @@ class WidgetPlot:
         custom_metric_id (None | str | Unset):
         ranking_at_k (int | None | Unset):
         comparison_model_baseline_id (None | str | Unset):
-        comparison_reference_source (None | Unset | WidgetPlotComparisonReferenceSource):
-        comparison_reference_value (None | Unset | WidgetPlotComparisonFixedReferenceValue |
+        comparison_reference_source (None | Unset |
+            WidgetPlotComparisonReferenceSource):
+        comparison_reference_value (None | Unset |
+            WidgetPlotComparisonFixedReferenceValue |
             WidgetPlotComparisonMovingReferenceValue):
         metric_aggregation_type (None | str | Unset):
         split_by_enabled (bool | None | Unset):

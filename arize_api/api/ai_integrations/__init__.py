@@ -39,7 +39,21 @@ class AiIntegrations(SyncResource):
         *,
         body: CreateAiIntegrationRequest,
     ) -> AiIntegration:
-        """Create AI integration (POST /v2/ai-integrations)."""
+        """Create AI integration (POST /v2/ai-integrations).
+
+        Args:
+            body (CreateAiIntegrationRequest): A new AI integration; secrets are
+                write-only.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AiIntegration
+        """
         from . import create_ai_integration
 
         return create_ai_integration.sync(
@@ -51,7 +65,20 @@ class AiIntegrations(SyncResource):
         self,
         integration_id: str,
     ) -> None:
-        """Delete AI integration (DELETE /v2/ai-integrations/{integration_id})."""
+        """Delete AI integration (DELETE /v2/ai-integrations/{integration_id}).
+
+        Args:
+            integration_id (str): The integration ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_ai_integration
 
         return delete_ai_integration.sync(
@@ -63,7 +90,20 @@ class AiIntegrations(SyncResource):
         self,
         integration_id: str,
     ) -> AiIntegration:
-        """Get AI integration (GET /v2/ai-integrations/{integration_id})."""
+        """Get AI integration (GET /v2/ai-integrations/{integration_id}).
+
+        Args:
+            integration_id (str): The integration ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AiIntegration
+        """
         from . import get_ai_integration
 
         return get_ai_integration.sync(
@@ -83,7 +123,27 @@ class AiIntegrations(SyncResource):
     ) -> SyncPaginator[AiIntegration, ListAiIntegrationsResponse]:
         """List AI integrations, page by page (GET /v2/ai-integrations).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[AiIntegration, ListAiIntegrationsResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_ai_integrations
 
@@ -103,7 +163,22 @@ class AiIntegrations(SyncResource):
         *,
         body: UpdateAiIntegrationRequest,
     ) -> AiIntegration:
-        """Update AI integration (PATCH /v2/ai-integrations/{integration_id})."""
+        """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
+
+        Args:
+            integration_id (str): The integration ID.
+            body (UpdateAiIntegrationRequest): Changes to an AI integration;
+                null clears a nullable field.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AiIntegration
+        """
         from . import update_ai_integration
 
         return update_ai_integration.sync(
@@ -121,7 +196,21 @@ class AsyncAiIntegrations(AsyncResource):
         *,
         body: CreateAiIntegrationRequest,
     ) -> AiIntegration:
-        """Create AI integration (POST /v2/ai-integrations)."""
+        """Create AI integration (POST /v2/ai-integrations).
+
+        Args:
+            body (CreateAiIntegrationRequest): A new AI integration; secrets are
+                write-only.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AiIntegration
+        """
         from . import create_ai_integration
 
         return await create_ai_integration.asyncio(
@@ -133,7 +222,20 @@ class AsyncAiIntegrations(AsyncResource):
         self,
         integration_id: str,
     ) -> None:
-        """Delete AI integration (DELETE /v2/ai-integrations/{integration_id})."""
+        """Delete AI integration (DELETE /v2/ai-integrations/{integration_id}).
+
+        Args:
+            integration_id (str): The integration ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_ai_integration
 
         return await delete_ai_integration.asyncio(
@@ -145,7 +247,20 @@ class AsyncAiIntegrations(AsyncResource):
         self,
         integration_id: str,
     ) -> AiIntegration:
-        """Get AI integration (GET /v2/ai-integrations/{integration_id})."""
+        """Get AI integration (GET /v2/ai-integrations/{integration_id}).
+
+        Args:
+            integration_id (str): The integration ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AiIntegration
+        """
         from . import get_ai_integration
 
         return await get_ai_integration.asyncio(
@@ -165,7 +280,27 @@ class AsyncAiIntegrations(AsyncResource):
     ) -> AsyncPaginator[AiIntegration, ListAiIntegrationsResponse]:
         """List AI integrations, page by page (GET /v2/ai-integrations).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[AiIntegration, ListAiIntegrationsResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_ai_integrations
 
@@ -185,7 +320,22 @@ class AsyncAiIntegrations(AsyncResource):
         *,
         body: UpdateAiIntegrationRequest,
     ) -> AiIntegration:
-        """Update AI integration (PATCH /v2/ai-integrations/{integration_id})."""
+        """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
+
+        Args:
+            integration_id (str): The integration ID.
+            body (UpdateAiIntegrationRequest): Changes to an AI integration;
+                null clears a nullable field.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AiIntegration
+        """
         from . import update_ai_integration
 
         return await update_ai_integration.asyncio(

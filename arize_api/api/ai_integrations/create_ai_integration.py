@@ -69,14 +69,18 @@ def sync_detailed(
     """Create AI integration (POST /v2/ai-integrations).
 
     Args:
-        body (CreateAiIntegrationRequest): A new AI integration; secrets are write-only.
+        body (CreateAiIntegrationRequest): A new AI integration; secrets are
+            write-only.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AiIntegration]: status, headers, raw content and the parsed body.
+        Response[AiIntegration]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -93,11 +97,14 @@ def sync(
     """Create AI integration (POST /v2/ai-integrations).
 
     Args:
-        body (CreateAiIntegrationRequest): A new AI integration; secrets are write-only.
+        body (CreateAiIntegrationRequest): A new AI integration; secrets are
+            write-only.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AiIntegration
@@ -116,14 +123,18 @@ async def asyncio_detailed(
     """Create AI integration (POST /v2/ai-integrations).
 
     Args:
-        body (CreateAiIntegrationRequest): A new AI integration; secrets are write-only.
+        body (CreateAiIntegrationRequest): A new AI integration; secrets are
+            write-only.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AiIntegration]: status, headers, raw content and the parsed body.
+        Response[AiIntegration]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -140,11 +151,14 @@ async def asyncio(
     """Create AI integration (POST /v2/ai-integrations).
 
     Args:
-        body (CreateAiIntegrationRequest): A new AI integration; secrets are write-only.
+        body (CreateAiIntegrationRequest): A new AI integration; secrets are
+            write-only.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AiIntegration

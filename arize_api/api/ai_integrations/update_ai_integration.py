@@ -71,16 +71,19 @@ def sync_detailed(
     """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
 
     Args:
-        integration_id (str):
-        body (UpdateAiIntegrationRequest): Changes to an AI integration; null clears a nullable
-            field.
+        integration_id (str): The integration ID.
+        body (UpdateAiIntegrationRequest): Changes to an AI integration;
+            null clears a nullable field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AiIntegration]: status, headers, raw content and the parsed body.
+        Response[AiIntegration]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         integration_id=integration_id,
@@ -99,13 +102,15 @@ def sync(
     """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
 
     Args:
-        integration_id (str):
-        body (UpdateAiIntegrationRequest): Changes to an AI integration; null clears a nullable
-            field.
+        integration_id (str): The integration ID.
+        body (UpdateAiIntegrationRequest): Changes to an AI integration;
+            null clears a nullable field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AiIntegration
@@ -126,16 +131,19 @@ async def asyncio_detailed(
     """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
 
     Args:
-        integration_id (str):
-        body (UpdateAiIntegrationRequest): Changes to an AI integration; null clears a nullable
-            field.
+        integration_id (str): The integration ID.
+        body (UpdateAiIntegrationRequest): Changes to an AI integration;
+            null clears a nullable field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AiIntegration]: status, headers, raw content and the parsed body.
+        Response[AiIntegration]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         integration_id=integration_id,
@@ -154,13 +162,15 @@ async def asyncio(
     """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
 
     Args:
-        integration_id (str):
-        body (UpdateAiIntegrationRequest): Changes to an AI integration; null clears a nullable
-            field.
+        integration_id (str): The integration ID.
+        body (UpdateAiIntegrationRequest): Changes to an AI integration;
+            null clears a nullable field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AiIntegration

@@ -67,7 +67,22 @@ class AnnotationConfigsTags(SyncResource):
         *,
         body: AddTagsRequest,
     ) -> ListTagsResponse:
-        """Add annotation config tags (POST /v2/annotation-configs/{annotation_config_id}/tags)."""
+        """Add annotation config tags (POST /v2/annotation-configs/{annotation_config_id}/tags).
+
+        Args:
+            annotation_config_id (str): The annotation config ID.
+            body (AddTagsRequest): Tags to attach to a resource; attaching one
+                already present is a no-op.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_annotation_config_tags
 
         return add_annotation_config_tags.sync(
@@ -84,7 +99,23 @@ class AnnotationConfigsTags(SyncResource):
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List annotation config tags, page by page (GET /v2/annotation-configs/{annotation_config_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            annotation_config_id (str): The annotation config ID.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_annotation_config_tags
 
@@ -113,7 +144,24 @@ class AnnotationConfigs(SyncResource):
         | ContinuousAnnotationConfig
         | FreeformAnnotationConfig
     ):
-        """Create annotation config (POST /v2/annotation-configs)."""
+        """Create annotation config (POST /v2/annotation-configs).
+
+        Args:
+            body (CreateCategoricalAnnotationConfigRequest |
+                CreateContinuousAnnotationConfigRequest |
+                CreateFreeformAnnotationConfigRequest): A new annotation config;
+                `annotation_config_type` says which kind.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+                FreeformAnnotationConfig
+        """
         from . import create_annotation_config
 
         return create_annotation_config.sync(
@@ -125,7 +173,20 @@ class AnnotationConfigs(SyncResource):
         self,
         annotation_config_id: str,
     ) -> None:
-        """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id})."""
+        """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id}).
+
+        Args:
+            annotation_config_id (str): The annotation config ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_annotation_config
 
         return delete_annotation_config.sync(
@@ -141,7 +202,21 @@ class AnnotationConfigs(SyncResource):
         | ContinuousAnnotationConfig
         | FreeformAnnotationConfig
     ):
-        """Get annotation config (GET /v2/annotation-configs/{annotation_config_id})."""
+        """Get annotation config (GET /v2/annotation-configs/{annotation_config_id}).
+
+        Args:
+            annotation_config_id (str): The annotation config ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+                FreeformAnnotationConfig
+        """
         from . import get_annotation_config
 
         return get_annotation_config.sync(
@@ -166,7 +241,29 @@ class AnnotationConfigs(SyncResource):
     ]:
         """List annotation configs, page by page (GET /v2/annotation-configs).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[CategoricalAnnotationConfig |
+                ContinuousAnnotationConfig | FreeformAnnotationConfig,
+                ListAnnotationConfigsResponse]: every item, fetched page by page as
+                you iterate.
         """
         from . import list_annotation_configs
 
@@ -192,7 +289,25 @@ class AnnotationConfigs(SyncResource):
         | ContinuousAnnotationConfig
         | FreeformAnnotationConfig
     ):
-        """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id})."""
+        """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id}).
+
+        Args:
+            annotation_config_id (str): The annotation config ID.
+            body (UpdateCategoricalAnnotationConfigRequest |
+                UpdateContinuousAnnotationConfigRequest |
+                UpdateFreeformAnnotationConfigRequest): Changes to an annotation
+                config; `annotation_config_type` must match its kind.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+                FreeformAnnotationConfig
+        """
         from . import update_annotation_config
 
         return update_annotation_config.sync(
@@ -211,7 +326,22 @@ class AsyncAnnotationConfigsTags(AsyncResource):
         *,
         body: AddTagsRequest,
     ) -> ListTagsResponse:
-        """Add annotation config tags (POST /v2/annotation-configs/{annotation_config_id}/tags)."""
+        """Add annotation config tags (POST /v2/annotation-configs/{annotation_config_id}/tags).
+
+        Args:
+            annotation_config_id (str): The annotation config ID.
+            body (AddTagsRequest): Tags to attach to a resource; attaching one
+                already present is a no-op.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_annotation_config_tags
 
         return await add_annotation_config_tags.asyncio(
@@ -228,7 +358,23 @@ class AsyncAnnotationConfigsTags(AsyncResource):
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List annotation config tags, page by page (GET /v2/annotation-configs/{annotation_config_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            annotation_config_id (str): The annotation config ID.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_annotation_config_tags
 
@@ -257,7 +403,24 @@ class AsyncAnnotationConfigs(AsyncResource):
         | ContinuousAnnotationConfig
         | FreeformAnnotationConfig
     ):
-        """Create annotation config (POST /v2/annotation-configs)."""
+        """Create annotation config (POST /v2/annotation-configs).
+
+        Args:
+            body (CreateCategoricalAnnotationConfigRequest |
+                CreateContinuousAnnotationConfigRequest |
+                CreateFreeformAnnotationConfigRequest): A new annotation config;
+                `annotation_config_type` says which kind.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+                FreeformAnnotationConfig
+        """
         from . import create_annotation_config
 
         return await create_annotation_config.asyncio(
@@ -269,7 +432,20 @@ class AsyncAnnotationConfigs(AsyncResource):
         self,
         annotation_config_id: str,
     ) -> None:
-        """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id})."""
+        """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id}).
+
+        Args:
+            annotation_config_id (str): The annotation config ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_annotation_config
 
         return await delete_annotation_config.asyncio(
@@ -285,7 +461,21 @@ class AsyncAnnotationConfigs(AsyncResource):
         | ContinuousAnnotationConfig
         | FreeformAnnotationConfig
     ):
-        """Get annotation config (GET /v2/annotation-configs/{annotation_config_id})."""
+        """Get annotation config (GET /v2/annotation-configs/{annotation_config_id}).
+
+        Args:
+            annotation_config_id (str): The annotation config ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+                FreeformAnnotationConfig
+        """
         from . import get_annotation_config
 
         return await get_annotation_config.asyncio(
@@ -310,7 +500,29 @@ class AsyncAnnotationConfigs(AsyncResource):
     ]:
         """List annotation configs, page by page (GET /v2/annotation-configs).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[CategoricalAnnotationConfig |
+                ContinuousAnnotationConfig | FreeformAnnotationConfig,
+                ListAnnotationConfigsResponse]: every item, fetched page by page as
+                you iterate.
         """
         from . import list_annotation_configs
 
@@ -336,7 +548,25 @@ class AsyncAnnotationConfigs(AsyncResource):
         | ContinuousAnnotationConfig
         | FreeformAnnotationConfig
     ):
-        """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id})."""
+        """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id}).
+
+        Args:
+            annotation_config_id (str): The annotation config ID.
+            body (UpdateCategoricalAnnotationConfigRequest |
+                UpdateContinuousAnnotationConfigRequest |
+                UpdateFreeformAnnotationConfigRequest): Changes to an annotation
+                config; `annotation_config_type` must match its kind.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+                FreeformAnnotationConfig
+        """
         from . import update_annotation_config
 
         return await update_annotation_config.asyncio(

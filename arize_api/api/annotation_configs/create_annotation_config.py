@@ -161,16 +161,21 @@ def sync_detailed(
     """Create annotation config (POST /v2/annotation-configs).
 
     Args:
-        body (CreateCategoricalAnnotationConfigRequest | CreateContinuousAnnotationConfigRequest |
-            CreateFreeformAnnotationConfigRequest): A new annotation config; `annotation_config_type`
-            says which kind.
+        body (CreateCategoricalAnnotationConfigRequest |
+            CreateContinuousAnnotationConfigRequest |
+            CreateFreeformAnnotationConfigRequest): A new annotation config;
+            `annotation_config_type` says which kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig]: status, headers, raw content and the parsed body.
+        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -191,16 +196,20 @@ def sync(
     """Create annotation config (POST /v2/annotation-configs).
 
     Args:
-        body (CreateCategoricalAnnotationConfigRequest | CreateContinuousAnnotationConfigRequest |
-            CreateFreeformAnnotationConfigRequest): A new annotation config; `annotation_config_type`
-            says which kind.
+        body (CreateCategoricalAnnotationConfigRequest |
+            CreateContinuousAnnotationConfigRequest |
+            CreateFreeformAnnotationConfigRequest): A new annotation config;
+            `annotation_config_type` says which kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
+        CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig
     """
     return sync_detailed(
         client=client,
@@ -220,16 +229,21 @@ async def asyncio_detailed(
     """Create annotation config (POST /v2/annotation-configs).
 
     Args:
-        body (CreateCategoricalAnnotationConfigRequest | CreateContinuousAnnotationConfigRequest |
-            CreateFreeformAnnotationConfigRequest): A new annotation config; `annotation_config_type`
-            says which kind.
+        body (CreateCategoricalAnnotationConfigRequest |
+            CreateContinuousAnnotationConfigRequest |
+            CreateFreeformAnnotationConfigRequest): A new annotation config;
+            `annotation_config_type` says which kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig]: status, headers, raw content and the parsed body.
+        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -250,16 +264,20 @@ async def asyncio(
     """Create annotation config (POST /v2/annotation-configs).
 
     Args:
-        body (CreateCategoricalAnnotationConfigRequest | CreateContinuousAnnotationConfigRequest |
-            CreateFreeformAnnotationConfigRequest): A new annotation config; `annotation_config_type`
-            says which kind.
+        body (CreateCategoricalAnnotationConfigRequest |
+            CreateContinuousAnnotationConfigRequest |
+            CreateFreeformAnnotationConfigRequest): A new annotation config;
+            `annotation_config_type` says which kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
+        CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig
     """
     return (
         await asyncio_detailed(

@@ -131,14 +131,18 @@ def sync_detailed(
     """Get annotation config (GET /v2/annotation-configs/{annotation_config_id}).
 
     Args:
-        annotation_config_id (str):
+        annotation_config_id (str): The annotation config ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig]: status, headers, raw content and the parsed body.
+        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_config_id=annotation_config_id,
@@ -157,14 +161,17 @@ def sync(
     """Get annotation config (GET /v2/annotation-configs/{annotation_config_id}).
 
     Args:
-        annotation_config_id (str):
+        annotation_config_id (str): The annotation config ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
+        CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig
     """
     return sync_detailed(
         annotation_config_id=annotation_config_id,
@@ -182,14 +189,18 @@ async def asyncio_detailed(
     """Get annotation config (GET /v2/annotation-configs/{annotation_config_id}).
 
     Args:
-        annotation_config_id (str):
+        annotation_config_id (str): The annotation config ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig]: status, headers, raw content and the parsed body.
+        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_config_id=annotation_config_id,
@@ -208,14 +219,17 @@ async def asyncio(
     """Get annotation config (GET /v2/annotation-configs/{annotation_config_id}).
 
     Args:
-        annotation_config_id (str):
+        annotation_config_id (str): The annotation config ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
+        CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig
     """
     return (
         await asyncio_detailed(

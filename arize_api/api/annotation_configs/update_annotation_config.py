@@ -163,17 +163,22 @@ def sync_detailed(
     """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id}).
 
     Args:
-        annotation_config_id (str):
-        body (UpdateCategoricalAnnotationConfigRequest | UpdateContinuousAnnotationConfigRequest |
-            UpdateFreeformAnnotationConfigRequest): Changes to an annotation config;
-            `annotation_config_type` must match its kind.
+        annotation_config_id (str): The annotation config ID.
+        body (UpdateCategoricalAnnotationConfigRequest |
+            UpdateContinuousAnnotationConfigRequest |
+            UpdateFreeformAnnotationConfigRequest): Changes to an annotation
+            config; `annotation_config_type` must match its kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig]: status, headers, raw content and the parsed body.
+        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_config_id=annotation_config_id,
@@ -196,17 +201,21 @@ def sync(
     """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id}).
 
     Args:
-        annotation_config_id (str):
-        body (UpdateCategoricalAnnotationConfigRequest | UpdateContinuousAnnotationConfigRequest |
-            UpdateFreeformAnnotationConfigRequest): Changes to an annotation config;
-            `annotation_config_type` must match its kind.
+        annotation_config_id (str): The annotation config ID.
+        body (UpdateCategoricalAnnotationConfigRequest |
+            UpdateContinuousAnnotationConfigRequest |
+            UpdateFreeformAnnotationConfigRequest): Changes to an annotation
+            config; `annotation_config_type` must match its kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
+        CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig
     """
     return sync_detailed(
         annotation_config_id=annotation_config_id,
@@ -228,17 +237,22 @@ async def asyncio_detailed(
     """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id}).
 
     Args:
-        annotation_config_id (str):
-        body (UpdateCategoricalAnnotationConfigRequest | UpdateContinuousAnnotationConfigRequest |
-            UpdateFreeformAnnotationConfigRequest): Changes to an annotation config;
-            `annotation_config_type` must match its kind.
+        annotation_config_id (str): The annotation config ID.
+        body (UpdateCategoricalAnnotationConfigRequest |
+            UpdateContinuousAnnotationConfigRequest |
+            UpdateFreeformAnnotationConfigRequest): Changes to an annotation
+            config; `annotation_config_type` must match its kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig]: status, headers, raw content and the parsed body.
+        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_config_id=annotation_config_id,
@@ -261,17 +275,21 @@ async def asyncio(
     """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id}).
 
     Args:
-        annotation_config_id (str):
-        body (UpdateCategoricalAnnotationConfigRequest | UpdateContinuousAnnotationConfigRequest |
-            UpdateFreeformAnnotationConfigRequest): Changes to an annotation config;
-            `annotation_config_type` must match its kind.
+        annotation_config_id (str): The annotation config ID.
+        body (UpdateCategoricalAnnotationConfigRequest |
+            UpdateContinuousAnnotationConfigRequest |
+            UpdateFreeformAnnotationConfigRequest): Changes to an annotation
+            config; `annotation_config_type` must match its kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
+        CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig
     """
     return (
         await asyncio_detailed(

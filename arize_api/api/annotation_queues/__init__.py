@@ -70,7 +70,22 @@ class AnnotationQueuesTags(SyncResource):
         *,
         body: AddTagsRequest,
     ) -> ListTagsResponse:
-        """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags)."""
+        """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags).
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+            body (AddTagsRequest): Tags to attach to a resource; attaching one
+                already present is a no-op.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_annotation_queue_tags
 
         return add_annotation_queue_tags.sync(
@@ -87,7 +102,23 @@ class AnnotationQueuesTags(SyncResource):
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List annotation queue tags, page by page (GET /v2/annotation-queues/{annotation_queue_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_annotation_queue_tags
 
@@ -108,7 +139,23 @@ class AnnotationQueuesRecords(SyncResource):
         *,
         body: AnnotateAnnotationQueueRecordRequest,
     ) -> AnnotateAnnotationQueueRecordResponse:
-        """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate)."""
+        """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate).
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+            annotation_queue_record_id (str): The annotation queue record ID.
+            body (AnnotateAnnotationQueueRecordRequest): Annotations to write on
+                one queue record, one per annotation config.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AnnotateAnnotationQueueRecordResponse
+        """
         from . import annotate_annotation_queue_record
 
         return annotate_annotation_queue_record.sync(
@@ -125,7 +172,23 @@ class AnnotationQueuesRecords(SyncResource):
         *,
         body: AssignAnnotationQueueRecordRequest,
     ) -> AssignAnnotationQueueRecordResponse:
-        """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign)."""
+        """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+            annotation_queue_record_id (str): The annotation queue record ID.
+            body (AssignAnnotationQueueRecordRequest): The users to assign a
+                queue record to (replaces the current assignees).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AssignAnnotationQueueRecordResponse
+        """
         from . import assign_annotation_queue_record
 
         return assign_annotation_queue_record.sync(
@@ -141,7 +204,22 @@ class AnnotationQueuesRecords(SyncResource):
         *,
         body: AddAnnotationQueueRecordsRequest,
     ) -> CreateAnnotationQueueRecordResponse:
-        """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records)."""
+        """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records).
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+            body (AddAnnotationQueueRecordsRequest): Where to take new queue
+                records from (one or two sources per request).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CreateAnnotationQueueRecordResponse
+        """
         from . import create_annotation_queue_record
 
         return create_annotation_queue_record.sync(
@@ -156,7 +234,22 @@ class AnnotationQueuesRecords(SyncResource):
         *,
         body: DeleteAnnotationQueueRecordsRequest,
     ) -> None:
-        """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records)."""
+        """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+            body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records
+                to delete.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_annotation_queue_record
 
         return delete_annotation_queue_record.sync(
@@ -175,7 +268,26 @@ class AnnotationQueuesRecords(SyncResource):
     ) -> SyncPaginator[AnnotationQueueRecord, ListAnnotationQueueRecordsResponse]:
         """List annotation queue records, page by page (GET /v2/annotation-queues/{annotation_queue_id}/records).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+            cursor (str | Unset):
+            limit (int | Unset): From 1 to 500. Default: 50.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[AnnotationQueueRecord,
+                ListAnnotationQueueRecordsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_annotation_queue_records
 
@@ -204,7 +316,21 @@ class AnnotationQueues(SyncResource):
         *,
         body: CreateAnnotationQueueRequest,
     ) -> AnnotationQueue:
-        """Create annotation queue (POST /v2/annotation-queues)."""
+        """Create annotation queue (POST /v2/annotation-queues).
+
+        Args:
+            body (CreateAnnotationQueueRequest): A new annotation queue, its
+                configs, annotators and first records.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AnnotationQueue
+        """
         from . import create_annotation_queue
 
         return create_annotation_queue.sync(
@@ -216,7 +342,20 @@ class AnnotationQueues(SyncResource):
         self,
         annotation_queue_id: str,
     ) -> None:
-        """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id})."""
+        """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id}).
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_annotation_queue
 
         return delete_annotation_queue.sync(
@@ -228,7 +367,20 @@ class AnnotationQueues(SyncResource):
         self,
         annotation_queue_id: str,
     ) -> AnnotationQueue:
-        """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id})."""
+        """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id}).
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AnnotationQueue
+        """
         from . import get_annotation_queue
 
         return get_annotation_queue.sync(
@@ -248,7 +400,27 @@ class AnnotationQueues(SyncResource):
     ) -> SyncPaginator[AnnotationQueue, ListAnnotationQueuesResponse]:
         """List annotation queues, page by page (GET /v2/annotation-queues).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[AnnotationQueue, ListAnnotationQueuesResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_annotation_queues
 
@@ -268,7 +440,22 @@ class AnnotationQueues(SyncResource):
         *,
         body: UpdateAnnotationQueueRequest,
     ) -> AnnotationQueue:
-        """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id})."""
+        """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}).
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+            body (UpdateAnnotationQueueRequest): Changes to an annotation queue;
+                null clears a nullable field.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AnnotationQueue
+        """
         from . import update_annotation_queue
 
         return update_annotation_queue.sync(
@@ -287,7 +474,22 @@ class AsyncAnnotationQueuesTags(AsyncResource):
         *,
         body: AddTagsRequest,
     ) -> ListTagsResponse:
-        """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags)."""
+        """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags).
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+            body (AddTagsRequest): Tags to attach to a resource; attaching one
+                already present is a no-op.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_annotation_queue_tags
 
         return await add_annotation_queue_tags.asyncio(
@@ -304,7 +506,23 @@ class AsyncAnnotationQueuesTags(AsyncResource):
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List annotation queue tags, page by page (GET /v2/annotation-queues/{annotation_queue_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_annotation_queue_tags
 
@@ -325,7 +543,23 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         *,
         body: AnnotateAnnotationQueueRecordRequest,
     ) -> AnnotateAnnotationQueueRecordResponse:
-        """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate)."""
+        """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate).
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+            annotation_queue_record_id (str): The annotation queue record ID.
+            body (AnnotateAnnotationQueueRecordRequest): Annotations to write on
+                one queue record, one per annotation config.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AnnotateAnnotationQueueRecordResponse
+        """
         from . import annotate_annotation_queue_record
 
         return await annotate_annotation_queue_record.asyncio(
@@ -342,7 +576,23 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         *,
         body: AssignAnnotationQueueRecordRequest,
     ) -> AssignAnnotationQueueRecordResponse:
-        """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign)."""
+        """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+            annotation_queue_record_id (str): The annotation queue record ID.
+            body (AssignAnnotationQueueRecordRequest): The users to assign a
+                queue record to (replaces the current assignees).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AssignAnnotationQueueRecordResponse
+        """
         from . import assign_annotation_queue_record
 
         return await assign_annotation_queue_record.asyncio(
@@ -358,7 +608,22 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         *,
         body: AddAnnotationQueueRecordsRequest,
     ) -> CreateAnnotationQueueRecordResponse:
-        """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records)."""
+        """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records).
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+            body (AddAnnotationQueueRecordsRequest): Where to take new queue
+                records from (one or two sources per request).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CreateAnnotationQueueRecordResponse
+        """
         from . import create_annotation_queue_record
 
         return await create_annotation_queue_record.asyncio(
@@ -373,7 +638,22 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         *,
         body: DeleteAnnotationQueueRecordsRequest,
     ) -> None:
-        """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records)."""
+        """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+            body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records
+                to delete.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_annotation_queue_record
 
         return await delete_annotation_queue_record.asyncio(
@@ -392,7 +672,26 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
     ) -> AsyncPaginator[AnnotationQueueRecord, ListAnnotationQueueRecordsResponse]:
         """List annotation queue records, page by page (GET /v2/annotation-queues/{annotation_queue_id}/records).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+            cursor (str | Unset):
+            limit (int | Unset): From 1 to 500. Default: 50.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[AnnotationQueueRecord,
+                ListAnnotationQueueRecordsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_annotation_queue_records
 
@@ -421,7 +720,21 @@ class AsyncAnnotationQueues(AsyncResource):
         *,
         body: CreateAnnotationQueueRequest,
     ) -> AnnotationQueue:
-        """Create annotation queue (POST /v2/annotation-queues)."""
+        """Create annotation queue (POST /v2/annotation-queues).
+
+        Args:
+            body (CreateAnnotationQueueRequest): A new annotation queue, its
+                configs, annotators and first records.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AnnotationQueue
+        """
         from . import create_annotation_queue
 
         return await create_annotation_queue.asyncio(
@@ -433,7 +746,20 @@ class AsyncAnnotationQueues(AsyncResource):
         self,
         annotation_queue_id: str,
     ) -> None:
-        """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id})."""
+        """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id}).
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_annotation_queue
 
         return await delete_annotation_queue.asyncio(
@@ -445,7 +771,20 @@ class AsyncAnnotationQueues(AsyncResource):
         self,
         annotation_queue_id: str,
     ) -> AnnotationQueue:
-        """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id})."""
+        """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id}).
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AnnotationQueue
+        """
         from . import get_annotation_queue
 
         return await get_annotation_queue.asyncio(
@@ -465,7 +804,27 @@ class AsyncAnnotationQueues(AsyncResource):
     ) -> AsyncPaginator[AnnotationQueue, ListAnnotationQueuesResponse]:
         """List annotation queues, page by page (GET /v2/annotation-queues).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[AnnotationQueue, ListAnnotationQueuesResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_annotation_queues
 
@@ -485,7 +844,22 @@ class AsyncAnnotationQueues(AsyncResource):
         *,
         body: UpdateAnnotationQueueRequest,
     ) -> AnnotationQueue:
-        """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id})."""
+        """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}).
+
+        Args:
+            annotation_queue_id (str): The annotation queue ID.
+            body (UpdateAnnotationQueueRequest): Changes to an annotation queue;
+                null clears a nullable field.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AnnotationQueue
+        """
         from . import update_annotation_queue
 
         return await update_annotation_queue.asyncio(

@@ -79,17 +79,20 @@ def sync_detailed(
     """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
 
     Args:
-        annotation_queue_id (str):
-        annotation_queue_record_id (str):
-        body (AssignAnnotationQueueRecordRequest): The users to assign a queue record to (replaces
-            the current assignees).
+        annotation_queue_id (str): The annotation queue ID.
+        annotation_queue_record_id (str): The annotation queue record ID.
+        body (AssignAnnotationQueueRecordRequest): The users to assign a
+            queue record to (replaces the current assignees).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AssignAnnotationQueueRecordResponse]: status, headers, raw content and the parsed body.
+        Response[AssignAnnotationQueueRecordResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -110,14 +113,16 @@ def sync(
     """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
 
     Args:
-        annotation_queue_id (str):
-        annotation_queue_record_id (str):
-        body (AssignAnnotationQueueRecordRequest): The users to assign a queue record to (replaces
-            the current assignees).
+        annotation_queue_id (str): The annotation queue ID.
+        annotation_queue_record_id (str): The annotation queue record ID.
+        body (AssignAnnotationQueueRecordRequest): The users to assign a
+            queue record to (replaces the current assignees).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AssignAnnotationQueueRecordResponse
@@ -140,17 +145,20 @@ async def asyncio_detailed(
     """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
 
     Args:
-        annotation_queue_id (str):
-        annotation_queue_record_id (str):
-        body (AssignAnnotationQueueRecordRequest): The users to assign a queue record to (replaces
-            the current assignees).
+        annotation_queue_id (str): The annotation queue ID.
+        annotation_queue_record_id (str): The annotation queue record ID.
+        body (AssignAnnotationQueueRecordRequest): The users to assign a
+            queue record to (replaces the current assignees).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AssignAnnotationQueueRecordResponse]: status, headers, raw content and the parsed body.
+        Response[AssignAnnotationQueueRecordResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -171,14 +179,16 @@ async def asyncio(
     """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
 
     Args:
-        annotation_queue_id (str):
-        annotation_queue_record_id (str):
-        body (AssignAnnotationQueueRecordRequest): The users to assign a queue record to (replaces
-            the current assignees).
+        annotation_queue_id (str): The annotation queue ID.
+        annotation_queue_record_id (str): The annotation queue record ID.
+        body (AssignAnnotationQueueRecordRequest): The users to assign a
+            queue record to (replaces the current assignees).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AssignAnnotationQueueRecordResponse

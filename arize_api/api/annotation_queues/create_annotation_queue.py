@@ -69,15 +69,18 @@ def sync_detailed(
     """Create annotation queue (POST /v2/annotation-queues).
 
     Args:
-        body (CreateAnnotationQueueRequest): A new annotation queue, its configs, annotators and
-            first records.
+        body (CreateAnnotationQueueRequest): A new annotation queue, its
+            configs, annotators and first records.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AnnotationQueue]: status, headers, raw content and the parsed body.
+        Response[AnnotationQueue]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -94,12 +97,14 @@ def sync(
     """Create annotation queue (POST /v2/annotation-queues).
 
     Args:
-        body (CreateAnnotationQueueRequest): A new annotation queue, its configs, annotators and
-            first records.
+        body (CreateAnnotationQueueRequest): A new annotation queue, its
+            configs, annotators and first records.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AnnotationQueue
@@ -118,15 +123,18 @@ async def asyncio_detailed(
     """Create annotation queue (POST /v2/annotation-queues).
 
     Args:
-        body (CreateAnnotationQueueRequest): A new annotation queue, its configs, annotators and
-            first records.
+        body (CreateAnnotationQueueRequest): A new annotation queue, its
+            configs, annotators and first records.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AnnotationQueue]: status, headers, raw content and the parsed body.
+        Response[AnnotationQueue]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -143,12 +151,14 @@ async def asyncio(
     """Create annotation queue (POST /v2/annotation-queues).
 
     Args:
-        body (CreateAnnotationQueueRequest): A new annotation queue, its configs, annotators and
-            first records.
+        body (CreateAnnotationQueueRequest): A new annotation queue, its
+            configs, annotators and first records.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AnnotationQueue

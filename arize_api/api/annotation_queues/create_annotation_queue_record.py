@@ -82,16 +82,19 @@ def sync_detailed(
     """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records).
 
     Args:
-        annotation_queue_id (str):
-        body (AddAnnotationQueueRecordsRequest): Where to take new queue records from (one or two
-            sources per request).
+        annotation_queue_id (str): The annotation queue ID.
+        body (AddAnnotationQueueRecordsRequest): Where to take new queue
+            records from (one or two sources per request).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CreateAnnotationQueueRecordResponse]: status, headers, raw content and the parsed body.
+        Response[CreateAnnotationQueueRecordResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -110,13 +113,15 @@ def sync(
     """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records).
 
     Args:
-        annotation_queue_id (str):
-        body (AddAnnotationQueueRecordsRequest): Where to take new queue records from (one or two
-            sources per request).
+        annotation_queue_id (str): The annotation queue ID.
+        body (AddAnnotationQueueRecordsRequest): Where to take new queue
+            records from (one or two sources per request).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         CreateAnnotationQueueRecordResponse
@@ -137,16 +142,19 @@ async def asyncio_detailed(
     """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records).
 
     Args:
-        annotation_queue_id (str):
-        body (AddAnnotationQueueRecordsRequest): Where to take new queue records from (one or two
-            sources per request).
+        annotation_queue_id (str): The annotation queue ID.
+        body (AddAnnotationQueueRecordsRequest): Where to take new queue
+            records from (one or two sources per request).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CreateAnnotationQueueRecordResponse]: status, headers, raw content and the parsed body.
+        Response[CreateAnnotationQueueRecordResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -165,13 +173,15 @@ async def asyncio(
     """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records).
 
     Args:
-        annotation_queue_id (str):
-        body (AddAnnotationQueueRecordsRequest): Where to take new queue records from (one or two
-            sources per request).
+        annotation_queue_id (str): The annotation queue ID.
+        body (AddAnnotationQueueRecordsRequest): Where to take new queue
+            records from (one or two sources per request).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         CreateAnnotationQueueRecordResponse

@@ -67,12 +67,15 @@ def sync_detailed(
     """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
 
     Args:
-        annotation_queue_id (str):
-        body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records to delete.
+        annotation_queue_id (str): The annotation queue ID.
+        body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records
+            to delete.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -94,12 +97,15 @@ def sync(
     """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
 
     Args:
-        annotation_queue_id (str):
-        body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records to delete.
+        annotation_queue_id (str): The annotation queue ID.
+        body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records
+            to delete.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -120,12 +126,15 @@ async def asyncio_detailed(
     """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
 
     Args:
-        annotation_queue_id (str):
-        body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records to delete.
+        annotation_queue_id (str): The annotation queue ID.
+        body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records
+            to delete.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -147,12 +156,15 @@ async def asyncio(
     """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
 
     Args:
-        annotation_queue_id (str):
-        body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records to delete.
+        annotation_queue_id (str): The annotation queue ID.
+        body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records
+            to delete.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -79,16 +79,19 @@ def sync_detailed(
     """List annotation queue records (GET /v2/annotation-queues/{annotation_queue_id}/records).
 
     Args:
-        annotation_queue_id (str):
+        annotation_queue_id (str): The annotation queue ID.
         cursor (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 500. Default: 50.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListAnnotationQueueRecordsResponse]: status, headers, raw content and the parsed body.
+        Response[ListAnnotationQueueRecordsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -109,13 +112,15 @@ def sync(
     """List annotation queue records (GET /v2/annotation-queues/{annotation_queue_id}/records).
 
     Args:
-        annotation_queue_id (str):
+        annotation_queue_id (str): The annotation queue ID.
         cursor (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 500. Default: 50.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListAnnotationQueueRecordsResponse
@@ -138,16 +143,19 @@ async def asyncio_detailed(
     """List annotation queue records (GET /v2/annotation-queues/{annotation_queue_id}/records).
 
     Args:
-        annotation_queue_id (str):
+        annotation_queue_id (str): The annotation queue ID.
         cursor (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 500. Default: 50.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListAnnotationQueueRecordsResponse]: status, headers, raw content and the parsed body.
+        Response[ListAnnotationQueueRecordsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -168,13 +176,15 @@ async def asyncio(
     """List annotation queue records (GET /v2/annotation-queues/{annotation_queue_id}/records).
 
     Args:
-        annotation_queue_id (str):
+        annotation_queue_id (str): The annotation queue ID.
         cursor (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 500. Default: 50.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListAnnotationQueueRecordsResponse

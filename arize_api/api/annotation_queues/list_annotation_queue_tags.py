@@ -61,14 +61,17 @@ def sync_detailed(
     """List annotation queue tags (GET /v2/annotation-queues/{annotation_queue_id}/tags).
 
     Args:
-        annotation_queue_id (str):
+        annotation_queue_id (str): The annotation queue ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -85,11 +88,13 @@ def sync(
     """List annotation queue tags (GET /v2/annotation-queues/{annotation_queue_id}/tags).
 
     Args:
-        annotation_queue_id (str):
+        annotation_queue_id (str): The annotation queue ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse
@@ -108,14 +113,17 @@ async def asyncio_detailed(
     """List annotation queue tags (GET /v2/annotation-queues/{annotation_queue_id}/tags).
 
     Args:
-        annotation_queue_id (str):
+        annotation_queue_id (str): The annotation queue ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -132,11 +140,13 @@ async def asyncio(
     """List annotation queue tags (GET /v2/annotation-queues/{annotation_queue_id}/tags).
 
     Args:
-        annotation_queue_id (str):
+        annotation_queue_id (str): The annotation queue ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse

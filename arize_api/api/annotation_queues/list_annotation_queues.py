@@ -88,17 +88,20 @@ def sync_detailed(
 
     Args:
         space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        space_name (str | Unset): At most 255 characters.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListAnnotationQueuesResponse]: status, headers, raw content and the parsed body.
+        Response[ListAnnotationQueuesResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -124,14 +127,16 @@ def sync(
 
     Args:
         space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        space_name (str | Unset): At most 255 characters.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListAnnotationQueuesResponse
@@ -159,17 +164,20 @@ async def asyncio_detailed(
 
     Args:
         space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        space_name (str | Unset): At most 255 characters.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListAnnotationQueuesResponse]: status, headers, raw content and the parsed body.
+        Response[ListAnnotationQueuesResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -195,14 +203,16 @@ async def asyncio(
 
     Args:
         space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        space_name (str | Unset): At most 255 characters.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListAnnotationQueuesResponse

@@ -71,16 +71,19 @@ def sync_detailed(
     """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}).
 
     Args:
-        annotation_queue_id (str):
-        body (UpdateAnnotationQueueRequest): Changes to an annotation queue; null clears a
-            nullable field.
+        annotation_queue_id (str): The annotation queue ID.
+        body (UpdateAnnotationQueueRequest): Changes to an annotation queue;
+            null clears a nullable field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AnnotationQueue]: status, headers, raw content and the parsed body.
+        Response[AnnotationQueue]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -99,13 +102,15 @@ def sync(
     """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}).
 
     Args:
-        annotation_queue_id (str):
-        body (UpdateAnnotationQueueRequest): Changes to an annotation queue; null clears a
-            nullable field.
+        annotation_queue_id (str): The annotation queue ID.
+        body (UpdateAnnotationQueueRequest): Changes to an annotation queue;
+            null clears a nullable field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AnnotationQueue
@@ -126,16 +131,19 @@ async def asyncio_detailed(
     """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}).
 
     Args:
-        annotation_queue_id (str):
-        body (UpdateAnnotationQueueRequest): Changes to an annotation queue; null clears a
-            nullable field.
+        annotation_queue_id (str): The annotation queue ID.
+        body (UpdateAnnotationQueueRequest): Changes to an annotation queue;
+            null clears a nullable field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AnnotationQueue]: status, headers, raw content and the parsed body.
+        Response[AnnotationQueue]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -154,13 +162,15 @@ async def asyncio(
     """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}).
 
     Args:
-        annotation_queue_id (str):
-        body (UpdateAnnotationQueueRequest): Changes to an annotation queue; null clears a
-            nullable field.
+        annotation_queue_id (str): The annotation queue ID.
+        body (UpdateAnnotationQueueRequest): Changes to an annotation queue;
+            null clears a nullable field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AnnotationQueue

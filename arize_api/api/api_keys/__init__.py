@@ -44,7 +44,21 @@ class ApiKeys(SyncResource):
         *,
         body: CreateServiceApiKeyRequest | CreateUserApiKeyRequest,
     ) -> CreatedServiceApiKey | CreatedUserApiKey:
-        """Create API key (POST /v2/api-keys)."""
+        """Create API key (POST /v2/api-keys).
+
+        Args:
+            body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): A new
+                API key; `key_type` says user or service key.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CreatedServiceApiKey | CreatedUserApiKey
+        """
         from . import create_api_key
 
         return create_api_key.sync(
@@ -65,7 +79,28 @@ class ApiKeys(SyncResource):
     ) -> SyncPaginator[ServiceApiKey | UserApiKey, ListApiKeysResponse]:
         """List API keys, page by page (GET /v2/api-keys).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            key_type (ApiKeyType | Unset):
+            status (ApiKeyStatus | Unset):
+            space_id (str | Unset):
+            user_id (str | Unset):
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[ServiceApiKey | UserApiKey, ListApiKeysResponse]:
+                every item, fetched page by page as you iterate.
         """
         from . import list_api_keys
 
@@ -86,7 +121,22 @@ class ApiKeys(SyncResource):
         *,
         body: RefreshApiKeyRequest | Unset = UNSET,
     ) -> RefreshApiKeyResponse:
-        """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh)."""
+        """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh).
+
+        Args:
+            api_key_id (str): The API key ID.
+            body (RefreshApiKeyRequest | Unset): When the new key expires, and
+                how long the old one keeps working.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RefreshApiKeyResponse
+        """
         from . import refresh_api_key
 
         return refresh_api_key.sync(
@@ -99,7 +149,20 @@ class ApiKeys(SyncResource):
         self,
         api_key_id: str,
     ) -> None:
-        """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke)."""
+        """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke).
+
+        Args:
+            api_key_id (str): The API key ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import revoke_api_key
 
         return revoke_api_key.sync(
@@ -116,7 +179,21 @@ class AsyncApiKeys(AsyncResource):
         *,
         body: CreateServiceApiKeyRequest | CreateUserApiKeyRequest,
     ) -> CreatedServiceApiKey | CreatedUserApiKey:
-        """Create API key (POST /v2/api-keys)."""
+        """Create API key (POST /v2/api-keys).
+
+        Args:
+            body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): A new
+                API key; `key_type` says user or service key.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CreatedServiceApiKey | CreatedUserApiKey
+        """
         from . import create_api_key
 
         return await create_api_key.asyncio(
@@ -137,7 +214,28 @@ class AsyncApiKeys(AsyncResource):
     ) -> AsyncPaginator[ServiceApiKey | UserApiKey, ListApiKeysResponse]:
         """List API keys, page by page (GET /v2/api-keys).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            key_type (ApiKeyType | Unset):
+            status (ApiKeyStatus | Unset):
+            space_id (str | Unset):
+            user_id (str | Unset):
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[ServiceApiKey | UserApiKey, ListApiKeysResponse]:
+                every item, fetched page by page as you iterate.
         """
         from . import list_api_keys
 
@@ -158,7 +256,22 @@ class AsyncApiKeys(AsyncResource):
         *,
         body: RefreshApiKeyRequest | Unset = UNSET,
     ) -> RefreshApiKeyResponse:
-        """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh)."""
+        """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh).
+
+        Args:
+            api_key_id (str): The API key ID.
+            body (RefreshApiKeyRequest | Unset): When the new key expires, and
+                how long the old one keeps working.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RefreshApiKeyResponse
+        """
         from . import refresh_api_key
 
         return await refresh_api_key.asyncio(
@@ -171,7 +284,20 @@ class AsyncApiKeys(AsyncResource):
         self,
         api_key_id: str,
     ) -> None:
-        """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke)."""
+        """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke).
+
+        Args:
+            api_key_id (str): The API key ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import revoke_api_key
 
         return await revoke_api_key.asyncio(

@@ -116,15 +116,18 @@ def sync_detailed(
     """Create API key (POST /v2/api-keys).
 
     Args:
-        body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): A new API key; `key_type`
-            says user or service key.
+        body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): A new
+            API key; `key_type` says user or service key.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CreatedServiceApiKey | CreatedUserApiKey]: status, headers, raw content and the parsed body.
+        Response[CreatedServiceApiKey | CreatedUserApiKey]: status, headers,
+            raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -141,12 +144,14 @@ def sync(
     """Create API key (POST /v2/api-keys).
 
     Args:
-        body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): A new API key; `key_type`
-            says user or service key.
+        body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): A new
+            API key; `key_type` says user or service key.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         CreatedServiceApiKey | CreatedUserApiKey
@@ -165,15 +170,18 @@ async def asyncio_detailed(
     """Create API key (POST /v2/api-keys).
 
     Args:
-        body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): A new API key; `key_type`
-            says user or service key.
+        body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): A new
+            API key; `key_type` says user or service key.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CreatedServiceApiKey | CreatedUserApiKey]: status, headers, raw content and the parsed body.
+        Response[CreatedServiceApiKey | CreatedUserApiKey]: status, headers,
+            raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -190,12 +198,14 @@ async def asyncio(
     """Create API key (POST /v2/api-keys).
 
     Args:
-        body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): A new API key; `key_type`
-            says user or service key.
+        body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): A new
+            API key; `key_type` says user or service key.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         CreatedServiceApiKey | CreatedUserApiKey

@@ -99,19 +99,22 @@ def sync_detailed(
     """List API keys (GET /v2/api-keys).
 
     Args:
-        key_type (ApiKeyType | Unset): Who an API key acts as - a user, or a service (bot) user.
-        status (ApiKeyStatus | Unset): Whether an API key can still be used.
+        key_type (ApiKeyType | Unset):
+        status (ApiKeyStatus | Unset):
         space_id (str | Unset):
         user_id (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListApiKeysResponse]: status, headers, raw content and the parsed body.
+        Response[ListApiKeysResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         key_type=key_type,
@@ -138,16 +141,18 @@ def sync(
     """List API keys (GET /v2/api-keys).
 
     Args:
-        key_type (ApiKeyType | Unset): Who an API key acts as - a user, or a service (bot) user.
-        status (ApiKeyStatus | Unset): Whether an API key can still be used.
+        key_type (ApiKeyType | Unset):
+        status (ApiKeyStatus | Unset):
         space_id (str | Unset):
         user_id (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListApiKeysResponse
@@ -176,19 +181,22 @@ async def asyncio_detailed(
     """List API keys (GET /v2/api-keys).
 
     Args:
-        key_type (ApiKeyType | Unset): Who an API key acts as - a user, or a service (bot) user.
-        status (ApiKeyStatus | Unset): Whether an API key can still be used.
+        key_type (ApiKeyType | Unset):
+        status (ApiKeyStatus | Unset):
         space_id (str | Unset):
         user_id (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListApiKeysResponse]: status, headers, raw content and the parsed body.
+        Response[ListApiKeysResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         key_type=key_type,
@@ -215,16 +223,18 @@ async def asyncio(
     """List API keys (GET /v2/api-keys).
 
     Args:
-        key_type (ApiKeyType | Unset): Who an API key acts as - a user, or a service (bot) user.
-        status (ApiKeyStatus | Unset): Whether an API key can still be used.
+        key_type (ApiKeyType | Unset):
+        status (ApiKeyStatus | Unset):
         space_id (str | Unset):
         user_id (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListApiKeysResponse

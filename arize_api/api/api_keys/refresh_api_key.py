@@ -75,16 +75,19 @@ def sync_detailed(
     """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh).
 
     Args:
-        api_key_id (str):
-        body (RefreshApiKeyRequest | Unset): When the new key expires, and how long the old one
-            keeps working.
+        api_key_id (str): The API key ID.
+        body (RefreshApiKeyRequest | Unset): When the new key expires, and
+            how long the old one keeps working.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RefreshApiKeyResponse]: status, headers, raw content and the parsed body.
+        Response[RefreshApiKeyResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         api_key_id=api_key_id,
@@ -103,13 +106,15 @@ def sync(
     """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh).
 
     Args:
-        api_key_id (str):
-        body (RefreshApiKeyRequest | Unset): When the new key expires, and how long the old one
-            keeps working.
+        api_key_id (str): The API key ID.
+        body (RefreshApiKeyRequest | Unset): When the new key expires, and
+            how long the old one keeps working.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RefreshApiKeyResponse
@@ -130,16 +135,19 @@ async def asyncio_detailed(
     """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh).
 
     Args:
-        api_key_id (str):
-        body (RefreshApiKeyRequest | Unset): When the new key expires, and how long the old one
-            keeps working.
+        api_key_id (str): The API key ID.
+        body (RefreshApiKeyRequest | Unset): When the new key expires, and
+            how long the old one keeps working.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RefreshApiKeyResponse]: status, headers, raw content and the parsed body.
+        Response[RefreshApiKeyResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         api_key_id=api_key_id,
@@ -158,13 +166,15 @@ async def asyncio(
     """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh).
 
     Args:
-        api_key_id (str):
-        body (RefreshApiKeyRequest | Unset): When the new key expires, and how long the old one
-            keeps working.
+        api_key_id (str): The API key ID.
+        body (RefreshApiKeyRequest | Unset): When the new key expires, and
+            how long the old one keeps working.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RefreshApiKeyResponse

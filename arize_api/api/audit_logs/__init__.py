@@ -47,7 +47,30 @@ class AuditLogs(SyncResource):
     ) -> SyncPaginator[AuditLog, ListAuditLogsResponse]:
         """List audit logs, page by page (GET /v2/audit-logs).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            start_time (datetime.datetime | Unset):
+            end_time (datetime.datetime | Unset):
+            user_id (str | Unset):
+            operation_name (list[str] | Unset): 1 to 20 items. Each item: 1 to
+                255 characters.
+            operation_type (AuditLogOperationType | Unset):
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[AuditLog, ListAuditLogsResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_audit_logs
 
@@ -81,7 +104,30 @@ class AsyncAuditLogs(AsyncResource):
     ) -> AsyncPaginator[AuditLog, ListAuditLogsResponse]:
         """List audit logs, page by page (GET /v2/audit-logs).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            start_time (datetime.datetime | Unset):
+            end_time (datetime.datetime | Unset):
+            user_id (str | Unset):
+            operation_name (list[str] | Unset): 1 to 20 items. Each item: 1 to
+                255 characters.
+            operation_type (AuditLogOperationType | Unset):
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[AuditLog, ListAuditLogsResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_audit_logs
 

@@ -116,18 +116,21 @@ def sync_detailed(
         start_time (datetime.datetime | Unset):
         end_time (datetime.datetime | Unset):
         user_id (str | Unset):
-        operation_name (list[str] | Unset):
-        operation_type (AuditLogOperationType | Unset): The kind of GraphQL operation an audit log
-            entry records.
-        limit (int | Unset):  Default: 50.
+        operation_name (list[str] | Unset): 1 to 20 items. Each item: 1 to
+            255 characters.
+        operation_type (AuditLogOperationType | Unset):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListAuditLogsResponse]: status, headers, raw content and the parsed body.
+        Response[ListAuditLogsResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         start_time=start_time,
@@ -159,15 +162,17 @@ def sync(
         start_time (datetime.datetime | Unset):
         end_time (datetime.datetime | Unset):
         user_id (str | Unset):
-        operation_name (list[str] | Unset):
-        operation_type (AuditLogOperationType | Unset): The kind of GraphQL operation an audit log
-            entry records.
-        limit (int | Unset):  Default: 50.
+        operation_name (list[str] | Unset): 1 to 20 items. Each item: 1 to
+            255 characters.
+        operation_type (AuditLogOperationType | Unset):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListAuditLogsResponse
@@ -201,18 +206,21 @@ async def asyncio_detailed(
         start_time (datetime.datetime | Unset):
         end_time (datetime.datetime | Unset):
         user_id (str | Unset):
-        operation_name (list[str] | Unset):
-        operation_type (AuditLogOperationType | Unset): The kind of GraphQL operation an audit log
-            entry records.
-        limit (int | Unset):  Default: 50.
+        operation_name (list[str] | Unset): 1 to 20 items. Each item: 1 to
+            255 characters.
+        operation_type (AuditLogOperationType | Unset):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListAuditLogsResponse]: status, headers, raw content and the parsed body.
+        Response[ListAuditLogsResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         start_time=start_time,
@@ -244,15 +252,17 @@ async def asyncio(
         start_time (datetime.datetime | Unset):
         end_time (datetime.datetime | Unset):
         user_id (str | Unset):
-        operation_name (list[str] | Unset):
-        operation_type (AuditLogOperationType | Unset): The kind of GraphQL operation an audit log
-            entry records.
-        limit (int | Unset):  Default: 50.
+        operation_name (list[str] | Unset): 1 to 20 items. Each item: 1 to
+            255 characters.
+        operation_type (AuditLogOperationType | Unset):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListAuditLogsResponse

@@ -48,7 +48,22 @@ class DashboardsWidgets(SyncResource):
         | StatisticWidget
         | TextWidget
     ):
-        """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id})."""
+        """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id}).
+
+        Args:
+            dashboard_id (str): The dashboard ID.
+            widget_id (str): The widget ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            BarChartWidget | ExperimentChartWidget | LineChartWidget |
+                PivotTableWidget | StatisticWidget | TextWidget
+        """
         from . import get_dashboard_widget
 
         return get_dashboard_widget.sync(
@@ -81,7 +96,22 @@ class AsyncDashboardsWidgets(AsyncResource):
         | StatisticWidget
         | TextWidget
     ):
-        """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id})."""
+        """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id}).
+
+        Args:
+            dashboard_id (str): The dashboard ID.
+            widget_id (str): The widget ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            BarChartWidget | ExperimentChartWidget | LineChartWidget |
+                PivotTableWidget | StatisticWidget | TextWidget
+        """
         from . import get_dashboard_widget
 
         return await get_dashboard_widget.asyncio(

@@ -187,15 +187,19 @@ def sync_detailed(
     """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id}).
 
     Args:
-        dashboard_id (str):
-        widget_id (str):
+        dashboard_id (str): The dashboard ID.
+        widget_id (str): The widget ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[BarChartWidget | ExperimentChartWidget | LineChartWidget | PivotTableWidget | StatisticWidget | TextWidget]: status, headers, raw content and the parsed body.
+        Response[BarChartWidget | ExperimentChartWidget | LineChartWidget |
+            PivotTableWidget | StatisticWidget | TextWidget]: status, headers,
+            raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         dashboard_id=dashboard_id,
@@ -221,15 +225,18 @@ def sync(
     """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id}).
 
     Args:
-        dashboard_id (str):
-        widget_id (str):
+        dashboard_id (str): The dashboard ID.
+        widget_id (str): The widget ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        BarChartWidget | ExperimentChartWidget | LineChartWidget | PivotTableWidget | StatisticWidget | TextWidget
+        BarChartWidget | ExperimentChartWidget | LineChartWidget |
+            PivotTableWidget | StatisticWidget | TextWidget
     """
     return sync_detailed(
         dashboard_id=dashboard_id,
@@ -254,15 +261,19 @@ async def asyncio_detailed(
     """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id}).
 
     Args:
-        dashboard_id (str):
-        widget_id (str):
+        dashboard_id (str): The dashboard ID.
+        widget_id (str): The widget ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[BarChartWidget | ExperimentChartWidget | LineChartWidget | PivotTableWidget | StatisticWidget | TextWidget]: status, headers, raw content and the parsed body.
+        Response[BarChartWidget | ExperimentChartWidget | LineChartWidget |
+            PivotTableWidget | StatisticWidget | TextWidget]: status, headers,
+            raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         dashboard_id=dashboard_id,
@@ -288,15 +299,18 @@ async def asyncio(
     """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id}).
 
     Args:
-        dashboard_id (str):
-        widget_id (str):
+        dashboard_id (str): The dashboard ID.
+        widget_id (str): The widget ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        BarChartWidget | ExperimentChartWidget | LineChartWidget | PivotTableWidget | StatisticWidget | TextWidget
+        BarChartWidget | ExperimentChartWidget | LineChartWidget |
+            PivotTableWidget | StatisticWidget | TextWidget
     """
     return (
         await asyncio_detailed(

@@ -59,7 +59,22 @@ class DatasetsTags(SyncResource):
         *,
         body: AddTagsRequest,
     ) -> ListTagsResponse:
-        """Add dataset tags (POST /v2/datasets/{dataset_id}/tags)."""
+        """Add dataset tags (POST /v2/datasets/{dataset_id}/tags).
+
+        Args:
+            dataset_id (str): The dataset ID.
+            body (AddTagsRequest): Tags to attach to a resource; attaching one
+                already present is a no-op.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_dataset_tags
 
         return add_dataset_tags.sync(
@@ -76,7 +91,23 @@ class DatasetsTags(SyncResource):
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List dataset tags, page by page (GET /v2/datasets/{dataset_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            dataset_id (str): The dataset ID.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_dataset_tags
 
@@ -92,7 +123,21 @@ class DatasetsTags(SyncResource):
         *,
         body: RemoveTagsRequest,
     ) -> RemoveTagsResponse:
-        """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags)."""
+        """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags).
+
+        Args:
+            dataset_id (str): The dataset ID.
+            body (RemoveTagsRequest): Tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_dataset_tags
 
         return remove_dataset_tags.sync(
@@ -111,7 +156,22 @@ class DatasetsExamples(SyncResource):
         *,
         body: AnnotateDatasetExamplesRequest,
     ) -> None:
-        """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate)."""
+        """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
+
+        Args:
+            dataset_id (str): The dataset ID.
+            body (AnnotateDatasetExamplesRequest): Annotations to upsert on
+                dataset examples, one entry per example.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import annotate_dataset_examples
 
         return annotate_dataset_examples.sync(
@@ -126,7 +186,21 @@ class DatasetsExamples(SyncResource):
         *,
         body: DeleteDatasetExamplesRequest,
     ) -> DeleteDatasetExamplesResponse:
-        """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples)."""
+        """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples).
+
+        Args:
+            dataset_id (str): The dataset ID.
+            body (DeleteDatasetExamplesRequest): Ids of the examples to delete.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DeleteDatasetExamplesResponse
+        """
         from . import delete_dataset_examples
 
         return delete_dataset_examples.sync(
@@ -142,7 +216,23 @@ class DatasetsExamples(SyncResource):
         body: InsertDatasetExamplesRequest,
         dataset_version_id: str | Unset = UNSET,
     ) -> DatasetVersionWithExampleIds:
-        """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples)."""
+        """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples).
+
+        Args:
+            dataset_id (str): The dataset ID.
+            dataset_version_id (str | Unset):
+            body (InsertDatasetExamplesRequest): Examples to add to a dataset (1
+                to 1000).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DatasetVersionWithExampleIds
+        """
         from . import insert_dataset_examples
 
         return insert_dataset_examples.sync(
@@ -163,7 +253,26 @@ class DatasetsExamples(SyncResource):
     ) -> SyncPaginator[DatasetExample, ListDatasetExamplesResponse]:
         """List dataset examples, page by page (GET /v2/datasets/{dataset_id}/examples).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            dataset_id (str): The dataset ID.
+            dataset_version_id (str | Unset):
+            limit (int | Unset): From 1 to 500. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[DatasetExample, ListDatasetExamplesResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_dataset_examples
 
@@ -185,7 +294,25 @@ class DatasetsExamples(SyncResource):
     ) -> SyncPaginator[DatasetExample, ListDatasetExamplesResponse]:
         """Search dataset examples, page by page (POST /v2/datasets/{dataset_id}/examples/search).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            dataset_id (str): The dataset ID.
+            body (SearchDatasetExamplesRequest): A filter over a dataset's
+                examples, with paging in the body.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[DatasetExample, ListDatasetExamplesResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import search_dataset_examples
 
@@ -203,7 +330,23 @@ class DatasetsExamples(SyncResource):
         body: UpdateDatasetExamplesRequest,
         dataset_version_id: str | Unset = UNSET,
     ) -> DatasetVersionWithExampleIds:
-        """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples)."""
+        """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples).
+
+        Args:
+            dataset_id (str): The dataset ID.
+            dataset_version_id (str | Unset):
+            body (UpdateDatasetExamplesRequest): Examples to change (1 to 1000),
+                optionally as a new version.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DatasetVersionWithExampleIds
+        """
         from . import update_dataset_examples
 
         return update_dataset_examples.sync(
@@ -230,7 +373,21 @@ class Datasets(SyncResource):
         *,
         body: CreateDatasetRequest,
     ) -> Dataset:
-        """Create dataset (POST /v2/datasets)."""
+        """Create dataset (POST /v2/datasets).
+
+        Args:
+            body (CreateDatasetRequest): A new dataset and its first examples
+                (free-form JSON rows).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Dataset
+        """
         from . import create_dataset
 
         return create_dataset.sync(
@@ -242,7 +399,20 @@ class Datasets(SyncResource):
         self,
         dataset_id: str,
     ) -> None:
-        """Delete dataset (DELETE /v2/datasets/{dataset_id})."""
+        """Delete dataset (DELETE /v2/datasets/{dataset_id}).
+
+        Args:
+            dataset_id (str): The dataset ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_dataset
 
         return delete_dataset.sync(
@@ -254,7 +424,20 @@ class Datasets(SyncResource):
         self,
         dataset_id: str,
     ) -> Dataset:
-        """Get dataset (GET /v2/datasets/{dataset_id})."""
+        """Get dataset (GET /v2/datasets/{dataset_id}).
+
+        Args:
+            dataset_id (str): The dataset ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Dataset
+        """
         from . import get_dataset
 
         return get_dataset.sync(
@@ -274,7 +457,27 @@ class Datasets(SyncResource):
     ) -> SyncPaginator[Dataset, ListDatasetsResponse]:
         """List datasets, page by page (GET /v2/datasets).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Dataset, ListDatasetsResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_datasets
 
@@ -294,7 +497,21 @@ class Datasets(SyncResource):
         *,
         body: UpdateDatasetRequest,
     ) -> Dataset:
-        """Update dataset (PATCH /v2/datasets/{dataset_id})."""
+        """Update dataset (PATCH /v2/datasets/{dataset_id}).
+
+        Args:
+            dataset_id (str): The dataset ID.
+            body (UpdateDatasetRequest): Changes to a dataset's own fields.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Dataset
+        """
         from . import update_dataset
 
         return update_dataset.sync(
@@ -313,7 +530,22 @@ class AsyncDatasetsTags(AsyncResource):
         *,
         body: AddTagsRequest,
     ) -> ListTagsResponse:
-        """Add dataset tags (POST /v2/datasets/{dataset_id}/tags)."""
+        """Add dataset tags (POST /v2/datasets/{dataset_id}/tags).
+
+        Args:
+            dataset_id (str): The dataset ID.
+            body (AddTagsRequest): Tags to attach to a resource; attaching one
+                already present is a no-op.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_dataset_tags
 
         return await add_dataset_tags.asyncio(
@@ -330,7 +562,23 @@ class AsyncDatasetsTags(AsyncResource):
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List dataset tags, page by page (GET /v2/datasets/{dataset_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            dataset_id (str): The dataset ID.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_dataset_tags
 
@@ -346,7 +594,21 @@ class AsyncDatasetsTags(AsyncResource):
         *,
         body: RemoveTagsRequest,
     ) -> RemoveTagsResponse:
-        """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags)."""
+        """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags).
+
+        Args:
+            dataset_id (str): The dataset ID.
+            body (RemoveTagsRequest): Tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_dataset_tags
 
         return await remove_dataset_tags.asyncio(
@@ -365,7 +627,22 @@ class AsyncDatasetsExamples(AsyncResource):
         *,
         body: AnnotateDatasetExamplesRequest,
     ) -> None:
-        """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate)."""
+        """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
+
+        Args:
+            dataset_id (str): The dataset ID.
+            body (AnnotateDatasetExamplesRequest): Annotations to upsert on
+                dataset examples, one entry per example.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import annotate_dataset_examples
 
         return await annotate_dataset_examples.asyncio(
@@ -380,7 +657,21 @@ class AsyncDatasetsExamples(AsyncResource):
         *,
         body: DeleteDatasetExamplesRequest,
     ) -> DeleteDatasetExamplesResponse:
-        """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples)."""
+        """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples).
+
+        Args:
+            dataset_id (str): The dataset ID.
+            body (DeleteDatasetExamplesRequest): Ids of the examples to delete.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DeleteDatasetExamplesResponse
+        """
         from . import delete_dataset_examples
 
         return await delete_dataset_examples.asyncio(
@@ -396,7 +687,23 @@ class AsyncDatasetsExamples(AsyncResource):
         body: InsertDatasetExamplesRequest,
         dataset_version_id: str | Unset = UNSET,
     ) -> DatasetVersionWithExampleIds:
-        """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples)."""
+        """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples).
+
+        Args:
+            dataset_id (str): The dataset ID.
+            dataset_version_id (str | Unset):
+            body (InsertDatasetExamplesRequest): Examples to add to a dataset (1
+                to 1000).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DatasetVersionWithExampleIds
+        """
         from . import insert_dataset_examples
 
         return await insert_dataset_examples.asyncio(
@@ -417,7 +724,26 @@ class AsyncDatasetsExamples(AsyncResource):
     ) -> AsyncPaginator[DatasetExample, ListDatasetExamplesResponse]:
         """List dataset examples, page by page (GET /v2/datasets/{dataset_id}/examples).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            dataset_id (str): The dataset ID.
+            dataset_version_id (str | Unset):
+            limit (int | Unset): From 1 to 500. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[DatasetExample, ListDatasetExamplesResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_dataset_examples
 
@@ -439,7 +765,25 @@ class AsyncDatasetsExamples(AsyncResource):
     ) -> AsyncPaginator[DatasetExample, ListDatasetExamplesResponse]:
         """Search dataset examples, page by page (POST /v2/datasets/{dataset_id}/examples/search).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            dataset_id (str): The dataset ID.
+            body (SearchDatasetExamplesRequest): A filter over a dataset's
+                examples, with paging in the body.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[DatasetExample, ListDatasetExamplesResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import search_dataset_examples
 
@@ -457,7 +801,23 @@ class AsyncDatasetsExamples(AsyncResource):
         body: UpdateDatasetExamplesRequest,
         dataset_version_id: str | Unset = UNSET,
     ) -> DatasetVersionWithExampleIds:
-        """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples)."""
+        """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples).
+
+        Args:
+            dataset_id (str): The dataset ID.
+            dataset_version_id (str | Unset):
+            body (UpdateDatasetExamplesRequest): Examples to change (1 to 1000),
+                optionally as a new version.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DatasetVersionWithExampleIds
+        """
         from . import update_dataset_examples
 
         return await update_dataset_examples.asyncio(
@@ -484,7 +844,21 @@ class AsyncDatasets(AsyncResource):
         *,
         body: CreateDatasetRequest,
     ) -> Dataset:
-        """Create dataset (POST /v2/datasets)."""
+        """Create dataset (POST /v2/datasets).
+
+        Args:
+            body (CreateDatasetRequest): A new dataset and its first examples
+                (free-form JSON rows).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Dataset
+        """
         from . import create_dataset
 
         return await create_dataset.asyncio(
@@ -496,7 +870,20 @@ class AsyncDatasets(AsyncResource):
         self,
         dataset_id: str,
     ) -> None:
-        """Delete dataset (DELETE /v2/datasets/{dataset_id})."""
+        """Delete dataset (DELETE /v2/datasets/{dataset_id}).
+
+        Args:
+            dataset_id (str): The dataset ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_dataset
 
         return await delete_dataset.asyncio(
@@ -508,7 +895,20 @@ class AsyncDatasets(AsyncResource):
         self,
         dataset_id: str,
     ) -> Dataset:
-        """Get dataset (GET /v2/datasets/{dataset_id})."""
+        """Get dataset (GET /v2/datasets/{dataset_id}).
+
+        Args:
+            dataset_id (str): The dataset ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Dataset
+        """
         from . import get_dataset
 
         return await get_dataset.asyncio(
@@ -528,7 +928,27 @@ class AsyncDatasets(AsyncResource):
     ) -> AsyncPaginator[Dataset, ListDatasetsResponse]:
         """List datasets, page by page (GET /v2/datasets).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Dataset, ListDatasetsResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_datasets
 
@@ -548,7 +968,21 @@ class AsyncDatasets(AsyncResource):
         *,
         body: UpdateDatasetRequest,
     ) -> Dataset:
-        """Update dataset (PATCH /v2/datasets/{dataset_id})."""
+        """Update dataset (PATCH /v2/datasets/{dataset_id}).
+
+        Args:
+            dataset_id (str): The dataset ID.
+            body (UpdateDatasetRequest): Changes to a dataset's own fields.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Dataset
+        """
         from . import update_dataset
 
         return await update_dataset.asyncio(

@@ -71,16 +71,19 @@ def sync_detailed(
     """Add dataset tags (POST /v2/datasets/{dataset_id}/tags).
 
     Args:
-        dataset_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        dataset_id (str): The dataset ID.
+        body (AddTagsRequest): Tags to attach to a resource; attaching one
+            already present is a no-op.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -99,13 +102,15 @@ def sync(
     """Add dataset tags (POST /v2/datasets/{dataset_id}/tags).
 
     Args:
-        dataset_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        dataset_id (str): The dataset ID.
+        body (AddTagsRequest): Tags to attach to a resource; attaching one
+            already present is a no-op.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse
@@ -126,16 +131,19 @@ async def asyncio_detailed(
     """Add dataset tags (POST /v2/datasets/{dataset_id}/tags).
 
     Args:
-        dataset_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        dataset_id (str): The dataset ID.
+        body (AddTagsRequest): Tags to attach to a resource; attaching one
+            already present is a no-op.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -154,13 +162,15 @@ async def asyncio(
     """Add dataset tags (POST /v2/datasets/{dataset_id}/tags).
 
     Args:
-        dataset_id (str):
-        body (AddTagsRequest): Tags to attach to a resource; attaching one already present is a
-            no-op.
+        dataset_id (str): The dataset ID.
+        body (AddTagsRequest): Tags to attach to a resource; attaching one
+            already present is a no-op.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse

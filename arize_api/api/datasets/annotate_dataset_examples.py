@@ -65,13 +65,15 @@ def sync_detailed(
     """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
 
     Args:
-        dataset_id (str):
-        body (AnnotateDatasetExamplesRequest): Annotations to upsert on dataset examples, one
-            entry per example.
+        dataset_id (str): The dataset ID.
+        body (AnnotateDatasetExamplesRequest): Annotations to upsert on
+            dataset examples, one entry per example.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -93,13 +95,15 @@ def sync(
     """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
 
     Args:
-        dataset_id (str):
-        body (AnnotateDatasetExamplesRequest): Annotations to upsert on dataset examples, one
-            entry per example.
+        dataset_id (str): The dataset ID.
+        body (AnnotateDatasetExamplesRequest): Annotations to upsert on
+            dataset examples, one entry per example.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -120,13 +124,15 @@ async def asyncio_detailed(
     """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
 
     Args:
-        dataset_id (str):
-        body (AnnotateDatasetExamplesRequest): Annotations to upsert on dataset examples, one
-            entry per example.
+        dataset_id (str): The dataset ID.
+        body (AnnotateDatasetExamplesRequest): Annotations to upsert on
+            dataset examples, one entry per example.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -148,13 +154,15 @@ async def asyncio(
     """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
 
     Args:
-        dataset_id (str):
-        body (AnnotateDatasetExamplesRequest): Annotations to upsert on dataset examples, one
-            entry per example.
+        dataset_id (str): The dataset ID.
+        body (AnnotateDatasetExamplesRequest): Annotations to upsert on
+            dataset examples, one entry per example.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -67,11 +67,14 @@ def sync_detailed(
     """Create dataset (POST /v2/datasets).
 
     Args:
-        body (CreateDatasetRequest): A new dataset and its first examples (free-form JSON rows).
+        body (CreateDatasetRequest): A new dataset and its first examples
+            (free-form JSON rows).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Dataset]: status, headers, raw content and the parsed body.
@@ -91,11 +94,14 @@ def sync(
     """Create dataset (POST /v2/datasets).
 
     Args:
-        body (CreateDatasetRequest): A new dataset and its first examples (free-form JSON rows).
+        body (CreateDatasetRequest): A new dataset and its first examples
+            (free-form JSON rows).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Dataset
@@ -114,11 +120,14 @@ async def asyncio_detailed(
     """Create dataset (POST /v2/datasets).
 
     Args:
-        body (CreateDatasetRequest): A new dataset and its first examples (free-form JSON rows).
+        body (CreateDatasetRequest): A new dataset and its first examples
+            (free-form JSON rows).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Dataset]: status, headers, raw content and the parsed body.
@@ -138,11 +147,14 @@ async def asyncio(
     """Create dataset (POST /v2/datasets).
 
     Args:
-        body (CreateDatasetRequest): A new dataset and its first examples (free-form JSON rows).
+        body (CreateDatasetRequest): A new dataset and its first examples
+            (free-form JSON rows).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Dataset

@@ -73,15 +73,18 @@ def sync_detailed(
     """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         body (DeleteDatasetExamplesRequest): Ids of the examples to delete.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DeleteDatasetExamplesResponse]: status, headers, raw content and the parsed body.
+        Response[DeleteDatasetExamplesResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -100,12 +103,14 @@ def sync(
     """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         body (DeleteDatasetExamplesRequest): Ids of the examples to delete.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DeleteDatasetExamplesResponse
@@ -126,15 +131,18 @@ async def asyncio_detailed(
     """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         body (DeleteDatasetExamplesRequest): Ids of the examples to delete.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DeleteDatasetExamplesResponse]: status, headers, raw content and the parsed body.
+        Response[DeleteDatasetExamplesResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -153,12 +161,14 @@ async def asyncio(
     """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         body (DeleteDatasetExamplesRequest): Ids of the examples to delete.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DeleteDatasetExamplesResponse

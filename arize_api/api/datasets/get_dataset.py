@@ -59,11 +59,13 @@ def sync_detailed(
     """Get dataset (GET /v2/datasets/{dataset_id}).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Dataset]: status, headers, raw content and the parsed body.
@@ -83,11 +85,13 @@ def sync(
     """Get dataset (GET /v2/datasets/{dataset_id}).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Dataset
@@ -106,11 +110,13 @@ async def asyncio_detailed(
     """Get dataset (GET /v2/datasets/{dataset_id}).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Dataset]: status, headers, raw content and the parsed body.
@@ -130,11 +136,13 @@ async def asyncio(
     """Get dataset (GET /v2/datasets/{dataset_id}).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Dataset

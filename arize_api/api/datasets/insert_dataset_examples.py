@@ -82,16 +82,20 @@ def sync_detailed(
     """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         dataset_version_id (str | Unset):
-        body (InsertDatasetExamplesRequest): Examples to add to a dataset (1 to 1000).
+        body (InsertDatasetExamplesRequest): Examples to add to a dataset (1
+            to 1000).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DatasetVersionWithExampleIds]: status, headers, raw content and the parsed body.
+        Response[DatasetVersionWithExampleIds]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -112,13 +116,16 @@ def sync(
     """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         dataset_version_id (str | Unset):
-        body (InsertDatasetExamplesRequest): Examples to add to a dataset (1 to 1000).
+        body (InsertDatasetExamplesRequest): Examples to add to a dataset (1
+            to 1000).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DatasetVersionWithExampleIds
@@ -141,16 +148,20 @@ async def asyncio_detailed(
     """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         dataset_version_id (str | Unset):
-        body (InsertDatasetExamplesRequest): Examples to add to a dataset (1 to 1000).
+        body (InsertDatasetExamplesRequest): Examples to add to a dataset (1
+            to 1000).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DatasetVersionWithExampleIds]: status, headers, raw content and the parsed body.
+        Response[DatasetVersionWithExampleIds]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -171,13 +182,16 @@ async def asyncio(
     """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         dataset_version_id (str | Unset):
-        body (InsertDatasetExamplesRequest): Examples to add to a dataset (1 to 1000).
+        body (InsertDatasetExamplesRequest): Examples to add to a dataset (1
+            to 1000).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DatasetVersionWithExampleIds

@@ -81,17 +81,20 @@ def sync_detailed(
     """List dataset examples (GET /v2/datasets/{dataset_id}/examples).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         dataset_version_id (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 500. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListDatasetExamplesResponse]: status, headers, raw content and the parsed body.
+        Response[ListDatasetExamplesResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -114,14 +117,16 @@ def sync(
     """List dataset examples (GET /v2/datasets/{dataset_id}/examples).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         dataset_version_id (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 500. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListDatasetExamplesResponse
@@ -146,17 +151,20 @@ async def asyncio_detailed(
     """List dataset examples (GET /v2/datasets/{dataset_id}/examples).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         dataset_version_id (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 500. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListDatasetExamplesResponse]: status, headers, raw content and the parsed body.
+        Response[ListDatasetExamplesResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -179,14 +187,16 @@ async def asyncio(
     """List dataset examples (GET /v2/datasets/{dataset_id}/examples).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         dataset_version_id (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 500. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListDatasetExamplesResponse

@@ -73,16 +73,19 @@ def sync_detailed(
     """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search).
 
     Args:
-        dataset_id (str):
-        body (SearchDatasetExamplesRequest): A filter over a dataset's examples, with paging in
-            the body.
+        dataset_id (str): The dataset ID.
+        body (SearchDatasetExamplesRequest): A filter over a dataset's
+            examples, with paging in the body.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListDatasetExamplesResponse]: status, headers, raw content and the parsed body.
+        Response[ListDatasetExamplesResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -101,13 +104,15 @@ def sync(
     """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search).
 
     Args:
-        dataset_id (str):
-        body (SearchDatasetExamplesRequest): A filter over a dataset's examples, with paging in
-            the body.
+        dataset_id (str): The dataset ID.
+        body (SearchDatasetExamplesRequest): A filter over a dataset's
+            examples, with paging in the body.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListDatasetExamplesResponse
@@ -128,16 +133,19 @@ async def asyncio_detailed(
     """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search).
 
     Args:
-        dataset_id (str):
-        body (SearchDatasetExamplesRequest): A filter over a dataset's examples, with paging in
-            the body.
+        dataset_id (str): The dataset ID.
+        body (SearchDatasetExamplesRequest): A filter over a dataset's
+            examples, with paging in the body.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListDatasetExamplesResponse]: status, headers, raw content and the parsed body.
+        Response[ListDatasetExamplesResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -156,13 +164,15 @@ async def asyncio(
     """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search).
 
     Args:
-        dataset_id (str):
-        body (SearchDatasetExamplesRequest): A filter over a dataset's examples, with paging in
-            the body.
+        dataset_id (str): The dataset ID.
+        body (SearchDatasetExamplesRequest): A filter over a dataset's
+            examples, with paging in the body.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListDatasetExamplesResponse

@@ -69,12 +69,14 @@ def sync_detailed(
     """Update dataset (PATCH /v2/datasets/{dataset_id}).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         body (UpdateDatasetRequest): Changes to a dataset's own fields.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Dataset]: status, headers, raw content and the parsed body.
@@ -96,12 +98,14 @@ def sync(
     """Update dataset (PATCH /v2/datasets/{dataset_id}).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         body (UpdateDatasetRequest): Changes to a dataset's own fields.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Dataset
@@ -122,12 +126,14 @@ async def asyncio_detailed(
     """Update dataset (PATCH /v2/datasets/{dataset_id}).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         body (UpdateDatasetRequest): Changes to a dataset's own fields.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Dataset]: status, headers, raw content and the parsed body.
@@ -149,12 +155,14 @@ async def asyncio(
     """Update dataset (PATCH /v2/datasets/{dataset_id}).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         body (UpdateDatasetRequest): Changes to a dataset's own fields.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Dataset

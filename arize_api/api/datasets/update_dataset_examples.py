@@ -82,17 +82,20 @@ def sync_detailed(
     """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         dataset_version_id (str | Unset):
-        body (UpdateDatasetExamplesRequest): Examples to change (1 to 1000), optionally as a new
-            version.
+        body (UpdateDatasetExamplesRequest): Examples to change (1 to 1000),
+            optionally as a new version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DatasetVersionWithExampleIds]: status, headers, raw content and the parsed body.
+        Response[DatasetVersionWithExampleIds]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -113,14 +116,16 @@ def sync(
     """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         dataset_version_id (str | Unset):
-        body (UpdateDatasetExamplesRequest): Examples to change (1 to 1000), optionally as a new
-            version.
+        body (UpdateDatasetExamplesRequest): Examples to change (1 to 1000),
+            optionally as a new version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DatasetVersionWithExampleIds
@@ -143,17 +148,20 @@ async def asyncio_detailed(
     """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         dataset_version_id (str | Unset):
-        body (UpdateDatasetExamplesRequest): Examples to change (1 to 1000), optionally as a new
-            version.
+        body (UpdateDatasetExamplesRequest): Examples to change (1 to 1000),
+            optionally as a new version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DatasetVersionWithExampleIds]: status, headers, raw content and the parsed body.
+        Response[DatasetVersionWithExampleIds]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -174,14 +182,16 @@ async def asyncio(
     """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples).
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset ID.
         dataset_version_id (str | Unset):
-        body (UpdateDatasetExamplesRequest): Examples to change (1 to 1000), optionally as a new
-            version.
+        body (UpdateDatasetExamplesRequest): Examples to change (1 to 1000),
+            optionally as a new version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DatasetVersionWithExampleIds

@@ -88,7 +88,25 @@ class EvaluatorsVersions(SyncResource):
         | EvaluatorVersionRemote
         | EvaluatorVersionTemplate
     ):
-        """Create evaluator version (POST /v2/evaluators/{evaluator_id}/versions)."""
+        """Create evaluator version (POST /v2/evaluators/{evaluator_id}/versions).
+
+        Args:
+            evaluator_id (str): The evaluator ID.
+            body (CreateCodeEvaluatorVersionRequest |
+                CreateRemoteEvaluatorVersionRequest |
+                CreateTemplateEvaluatorVersionRequest): A new evaluator version -
+                code, remote or template, by which config it carries.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            EvaluatorVersionCode | EvaluatorVersionHarness |
+                EvaluatorVersionRemote | EvaluatorVersionTemplate
+        """
         from . import create_evaluator_version
 
         return create_evaluator_version.sync(
@@ -103,7 +121,22 @@ class EvaluatorsVersions(SyncResource):
         *,
         body: DeleteEvaluatorVersionsRequest,
     ) -> DeleteEvaluatorVersionsResponse:
-        """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions)."""
+        """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
+
+        Args:
+            evaluator_id (str): The evaluator ID.
+            body (DeleteEvaluatorVersionsRequest): Ids of the evaluator versions
+                to delete.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DeleteEvaluatorVersionsResponse
+        """
         from . import delete_evaluator_versions
 
         return delete_evaluator_versions.sync(
@@ -121,7 +154,21 @@ class EvaluatorsVersions(SyncResource):
         | EvaluatorVersionRemote
         | EvaluatorVersionTemplate
     ):
-        """Get evaluator version (GET /v2/evaluator-versions/{version_id})."""
+        """Get evaluator version (GET /v2/evaluator-versions/{version_id}).
+
+        Args:
+            version_id (str): The version ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            EvaluatorVersionCode | EvaluatorVersionHarness |
+                EvaluatorVersionRemote | EvaluatorVersionTemplate
+        """
         from . import get_evaluator_version
 
         return get_evaluator_version.sync(
@@ -145,7 +192,27 @@ class EvaluatorsVersions(SyncResource):
     ]:
         """List evaluator versions, page by page (GET /v2/evaluators/{evaluator_id}/versions).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            evaluator_id (str): The evaluator ID.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[EvaluatorVersionCode | EvaluatorVersionHarness |
+                EvaluatorVersionRemote | EvaluatorVersionTemplate,
+                ListEvaluatorVersionsResponse]: every item, fetched page by page as
+                you iterate.
         """
         from . import list_evaluator_versions
 
@@ -164,7 +231,17 @@ class EvaluatorsTemplates(SyncResource):
     def list(
         self,
     ) -> ListEvaluatorTemplatesResponse:
-        """List evaluator templates (GET /v2/evaluator-templates)."""
+        """List evaluator templates (GET /v2/evaluator-templates).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListEvaluatorTemplatesResponse
+        """
         from . import list_evaluator_templates
 
         return list_evaluator_templates.sync(
@@ -181,7 +258,22 @@ class EvaluatorsTags(SyncResource):
         *,
         body: AddTagsRequest,
     ) -> ListTagsResponse:
-        """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags)."""
+        """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags).
+
+        Args:
+            evaluator_id (str): The evaluator ID.
+            body (AddTagsRequest): Tags to attach to a resource; attaching one
+                already present is a no-op.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_evaluator_tags
 
         return add_evaluator_tags.sync(
@@ -198,7 +290,23 @@ class EvaluatorsTags(SyncResource):
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List evaluator tags, page by page (GET /v2/evaluators/{evaluator_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            evaluator_id (str): The evaluator ID.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_evaluator_tags
 
@@ -214,7 +322,21 @@ class EvaluatorsTags(SyncResource):
         *,
         body: RemoveTagsRequest,
     ) -> RemoveTagsResponse:
-        """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags)."""
+        """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags).
+
+        Args:
+            evaluator_id (str): The evaluator ID.
+            body (RemoveTagsRequest): Tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_evaluator_tags
 
         return remove_evaluator_tags.sync(
@@ -244,7 +366,21 @@ class Evaluators(SyncResource):
         *,
         body: CreateEvaluatorRequest,
     ) -> EvaluatorWithVersion:
-        """Create evaluator (POST /v2/evaluators)."""
+        """Create evaluator (POST /v2/evaluators).
+
+        Args:
+            body (CreateEvaluatorRequest): A new evaluator with its first
+                version.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            EvaluatorWithVersion
+        """
         from . import create_evaluator
 
         return create_evaluator.sync(
@@ -256,7 +392,20 @@ class Evaluators(SyncResource):
         self,
         evaluator_id: str,
     ) -> None:
-        """Delete evaluator (DELETE /v2/evaluators/{evaluator_id})."""
+        """Delete evaluator (DELETE /v2/evaluators/{evaluator_id}).
+
+        Args:
+            evaluator_id (str): The evaluator ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_evaluator
 
         return delete_evaluator.sync(
@@ -270,7 +419,21 @@ class Evaluators(SyncResource):
         *,
         version_id: str | Unset = UNSET,
     ) -> EvaluatorWithVersion:
-        """Get evaluator with a version (GET /v2/evaluators/{evaluator_id})."""
+        """Get evaluator with a version (GET /v2/evaluators/{evaluator_id}).
+
+        Args:
+            evaluator_id (str): The evaluator ID.
+            version_id (str | Unset):
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            EvaluatorWithVersion
+        """
         from . import get_evaluator
 
         return get_evaluator.sync(
@@ -291,7 +454,27 @@ class Evaluators(SyncResource):
     ) -> SyncPaginator[Evaluator, ListEvaluatorsResponse]:
         """List evaluators, page by page (GET /v2/evaluators).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Evaluator, ListEvaluatorsResponse]: every item,
+                fetched page by page as you iterate.
         """
         from . import list_evaluators
 
@@ -311,7 +494,22 @@ class Evaluators(SyncResource):
         *,
         body: UpdateEvaluatorRequest,
     ) -> Evaluator:
-        """Update evaluator (PATCH /v2/evaluators/{evaluator_id})."""
+        """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
+
+        Args:
+            evaluator_id (str): The evaluator ID.
+            body (UpdateEvaluatorRequest): Changes to an evaluator's name or
+                description.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Evaluator
+        """
         from . import update_evaluator
 
         return update_evaluator.sync(
@@ -337,7 +535,25 @@ class AsyncEvaluatorsVersions(AsyncResource):
         | EvaluatorVersionRemote
         | EvaluatorVersionTemplate
     ):
-        """Create evaluator version (POST /v2/evaluators/{evaluator_id}/versions)."""
+        """Create evaluator version (POST /v2/evaluators/{evaluator_id}/versions).
+
+        Args:
+            evaluator_id (str): The evaluator ID.
+            body (CreateCodeEvaluatorVersionRequest |
+                CreateRemoteEvaluatorVersionRequest |
+                CreateTemplateEvaluatorVersionRequest): A new evaluator version -
+                code, remote or template, by which config it carries.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            EvaluatorVersionCode | EvaluatorVersionHarness |
+                EvaluatorVersionRemote | EvaluatorVersionTemplate
+        """
         from . import create_evaluator_version
 
         return await create_evaluator_version.asyncio(
@@ -352,7 +568,22 @@ class AsyncEvaluatorsVersions(AsyncResource):
         *,
         body: DeleteEvaluatorVersionsRequest,
     ) -> DeleteEvaluatorVersionsResponse:
-        """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions)."""
+        """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
+
+        Args:
+            evaluator_id (str): The evaluator ID.
+            body (DeleteEvaluatorVersionsRequest): Ids of the evaluator versions
+                to delete.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DeleteEvaluatorVersionsResponse
+        """
         from . import delete_evaluator_versions
 
         return await delete_evaluator_versions.asyncio(
@@ -370,7 +601,21 @@ class AsyncEvaluatorsVersions(AsyncResource):
         | EvaluatorVersionRemote
         | EvaluatorVersionTemplate
     ):
-        """Get evaluator version (GET /v2/evaluator-versions/{version_id})."""
+        """Get evaluator version (GET /v2/evaluator-versions/{version_id}).
+
+        Args:
+            version_id (str): The version ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            EvaluatorVersionCode | EvaluatorVersionHarness |
+                EvaluatorVersionRemote | EvaluatorVersionTemplate
+        """
         from . import get_evaluator_version
 
         return await get_evaluator_version.asyncio(
@@ -394,7 +639,27 @@ class AsyncEvaluatorsVersions(AsyncResource):
     ]:
         """List evaluator versions, page by page (GET /v2/evaluators/{evaluator_id}/versions).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            evaluator_id (str): The evaluator ID.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[EvaluatorVersionCode | EvaluatorVersionHarness |
+                EvaluatorVersionRemote | EvaluatorVersionTemplate,
+                ListEvaluatorVersionsResponse]: every item, fetched page by page as
+                you iterate.
         """
         from . import list_evaluator_versions
 
@@ -413,7 +678,17 @@ class AsyncEvaluatorsTemplates(AsyncResource):
     async def list(
         self,
     ) -> ListEvaluatorTemplatesResponse:
-        """List evaluator templates (GET /v2/evaluator-templates)."""
+        """List evaluator templates (GET /v2/evaluator-templates).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListEvaluatorTemplatesResponse
+        """
         from . import list_evaluator_templates
 
         return await list_evaluator_templates.asyncio(
@@ -430,7 +705,22 @@ class AsyncEvaluatorsTags(AsyncResource):
         *,
         body: AddTagsRequest,
     ) -> ListTagsResponse:
-        """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags)."""
+        """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags).
+
+        Args:
+            evaluator_id (str): The evaluator ID.
+            body (AddTagsRequest): Tags to attach to a resource; attaching one
+                already present is a no-op.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_evaluator_tags
 
         return await add_evaluator_tags.asyncio(
@@ -447,7 +737,23 @@ class AsyncEvaluatorsTags(AsyncResource):
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List evaluator tags, page by page (GET /v2/evaluators/{evaluator_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            evaluator_id (str): The evaluator ID.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_evaluator_tags
 
@@ -463,7 +769,21 @@ class AsyncEvaluatorsTags(AsyncResource):
         *,
         body: RemoveTagsRequest,
     ) -> RemoveTagsResponse:
-        """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags)."""
+        """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags).
+
+        Args:
+            evaluator_id (str): The evaluator ID.
+            body (RemoveTagsRequest): Tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_evaluator_tags
 
         return await remove_evaluator_tags.asyncio(
@@ -493,7 +813,21 @@ class AsyncEvaluators(AsyncResource):
         *,
         body: CreateEvaluatorRequest,
     ) -> EvaluatorWithVersion:
-        """Create evaluator (POST /v2/evaluators)."""
+        """Create evaluator (POST /v2/evaluators).
+
+        Args:
+            body (CreateEvaluatorRequest): A new evaluator with its first
+                version.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            EvaluatorWithVersion
+        """
         from . import create_evaluator
 
         return await create_evaluator.asyncio(
@@ -505,7 +839,20 @@ class AsyncEvaluators(AsyncResource):
         self,
         evaluator_id: str,
     ) -> None:
-        """Delete evaluator (DELETE /v2/evaluators/{evaluator_id})."""
+        """Delete evaluator (DELETE /v2/evaluators/{evaluator_id}).
+
+        Args:
+            evaluator_id (str): The evaluator ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_evaluator
 
         return await delete_evaluator.asyncio(
@@ -519,7 +866,21 @@ class AsyncEvaluators(AsyncResource):
         *,
         version_id: str | Unset = UNSET,
     ) -> EvaluatorWithVersion:
-        """Get evaluator with a version (GET /v2/evaluators/{evaluator_id})."""
+        """Get evaluator with a version (GET /v2/evaluators/{evaluator_id}).
+
+        Args:
+            evaluator_id (str): The evaluator ID.
+            version_id (str | Unset):
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            EvaluatorWithVersion
+        """
         from . import get_evaluator
 
         return await get_evaluator.asyncio(
@@ -540,7 +901,27 @@ class AsyncEvaluators(AsyncResource):
     ) -> AsyncPaginator[Evaluator, ListEvaluatorsResponse]:
         """List evaluators, page by page (GET /v2/evaluators).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Evaluator, ListEvaluatorsResponse]: every item,
+                fetched page by page as you iterate.
         """
         from . import list_evaluators
 
@@ -560,7 +941,22 @@ class AsyncEvaluators(AsyncResource):
         *,
         body: UpdateEvaluatorRequest,
     ) -> Evaluator:
-        """Update evaluator (PATCH /v2/evaluators/{evaluator_id})."""
+        """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
+
+        Args:
+            evaluator_id (str): The evaluator ID.
+            body (UpdateEvaluatorRequest): Changes to an evaluator's name or
+                description.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Evaluator
+        """
         from . import update_evaluator
 
         return await update_evaluator.asyncio(

@@ -71,14 +71,18 @@ def sync_detailed(
     """Create evaluator (POST /v2/evaluators).
 
     Args:
-        body (CreateEvaluatorRequest): A new evaluator with its first version.
+        body (CreateEvaluatorRequest): A new evaluator with its first
+            version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[EvaluatorWithVersion]: status, headers, raw content and the parsed body.
+        Response[EvaluatorWithVersion]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -95,11 +99,14 @@ def sync(
     """Create evaluator (POST /v2/evaluators).
 
     Args:
-        body (CreateEvaluatorRequest): A new evaluator with its first version.
+        body (CreateEvaluatorRequest): A new evaluator with its first
+            version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         EvaluatorWithVersion
@@ -118,14 +125,18 @@ async def asyncio_detailed(
     """Create evaluator (POST /v2/evaluators).
 
     Args:
-        body (CreateEvaluatorRequest): A new evaluator with its first version.
+        body (CreateEvaluatorRequest): A new evaluator with its first
+            version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[EvaluatorWithVersion]: status, headers, raw content and the parsed body.
+        Response[EvaluatorWithVersion]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -142,11 +153,14 @@ async def asyncio(
     """Create evaluator (POST /v2/evaluators).
 
     Args:
-        body (CreateEvaluatorRequest): A new evaluator with its first version.
+        body (CreateEvaluatorRequest): A new evaluator with its first
+            version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         EvaluatorWithVersion

@@ -189,17 +189,22 @@ def sync_detailed(
     """Create evaluator version (POST /v2/evaluators/{evaluator_id}/versions).
 
     Args:
-        evaluator_id (str):
-        body (CreateCodeEvaluatorVersionRequest | CreateRemoteEvaluatorVersionRequest |
-            CreateTemplateEvaluatorVersionRequest): A new evaluator version - code, remote or
-            template, by which config it carries.
+        evaluator_id (str): The evaluator ID.
+        body (CreateCodeEvaluatorVersionRequest |
+            CreateRemoteEvaluatorVersionRequest |
+            CreateTemplateEvaluatorVersionRequest): A new evaluator version -
+            code, remote or template, by which config it carries.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote | EvaluatorVersionTemplate]: status, headers, raw content and the parsed body.
+        Response[EvaluatorVersionCode | EvaluatorVersionHarness |
+            EvaluatorVersionRemote | EvaluatorVersionTemplate]: status, headers,
+            raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -225,17 +230,21 @@ def sync(
     """Create evaluator version (POST /v2/evaluators/{evaluator_id}/versions).
 
     Args:
-        evaluator_id (str):
-        body (CreateCodeEvaluatorVersionRequest | CreateRemoteEvaluatorVersionRequest |
-            CreateTemplateEvaluatorVersionRequest): A new evaluator version - code, remote or
-            template, by which config it carries.
+        evaluator_id (str): The evaluator ID.
+        body (CreateCodeEvaluatorVersionRequest |
+            CreateRemoteEvaluatorVersionRequest |
+            CreateTemplateEvaluatorVersionRequest): A new evaluator version -
+            code, remote or template, by which config it carries.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote | EvaluatorVersionTemplate
+        EvaluatorVersionCode | EvaluatorVersionHarness |
+            EvaluatorVersionRemote | EvaluatorVersionTemplate
     """
     return sync_detailed(
         evaluator_id=evaluator_id,
@@ -260,17 +269,22 @@ async def asyncio_detailed(
     """Create evaluator version (POST /v2/evaluators/{evaluator_id}/versions).
 
     Args:
-        evaluator_id (str):
-        body (CreateCodeEvaluatorVersionRequest | CreateRemoteEvaluatorVersionRequest |
-            CreateTemplateEvaluatorVersionRequest): A new evaluator version - code, remote or
-            template, by which config it carries.
+        evaluator_id (str): The evaluator ID.
+        body (CreateCodeEvaluatorVersionRequest |
+            CreateRemoteEvaluatorVersionRequest |
+            CreateTemplateEvaluatorVersionRequest): A new evaluator version -
+            code, remote or template, by which config it carries.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote | EvaluatorVersionTemplate]: status, headers, raw content and the parsed body.
+        Response[EvaluatorVersionCode | EvaluatorVersionHarness |
+            EvaluatorVersionRemote | EvaluatorVersionTemplate]: status, headers,
+            raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -296,17 +310,21 @@ async def asyncio(
     """Create evaluator version (POST /v2/evaluators/{evaluator_id}/versions).
 
     Args:
-        evaluator_id (str):
-        body (CreateCodeEvaluatorVersionRequest | CreateRemoteEvaluatorVersionRequest |
-            CreateTemplateEvaluatorVersionRequest): A new evaluator version - code, remote or
-            template, by which config it carries.
+        evaluator_id (str): The evaluator ID.
+        body (CreateCodeEvaluatorVersionRequest |
+            CreateRemoteEvaluatorVersionRequest |
+            CreateTemplateEvaluatorVersionRequest): A new evaluator version -
+            code, remote or template, by which config it carries.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote | EvaluatorVersionTemplate
+        EvaluatorVersionCode | EvaluatorVersionHarness |
+            EvaluatorVersionRemote | EvaluatorVersionTemplate
     """
     return (
         await asyncio_detailed(

@@ -73,15 +73,19 @@ def sync_detailed(
     """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
 
     Args:
-        evaluator_id (str):
-        body (DeleteEvaluatorVersionsRequest): Ids of the evaluator versions to delete.
+        evaluator_id (str): The evaluator ID.
+        body (DeleteEvaluatorVersionsRequest): Ids of the evaluator versions
+            to delete.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DeleteEvaluatorVersionsResponse]: status, headers, raw content and the parsed body.
+        Response[DeleteEvaluatorVersionsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -100,12 +104,15 @@ def sync(
     """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
 
     Args:
-        evaluator_id (str):
-        body (DeleteEvaluatorVersionsRequest): Ids of the evaluator versions to delete.
+        evaluator_id (str): The evaluator ID.
+        body (DeleteEvaluatorVersionsRequest): Ids of the evaluator versions
+            to delete.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DeleteEvaluatorVersionsResponse
@@ -126,15 +133,19 @@ async def asyncio_detailed(
     """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
 
     Args:
-        evaluator_id (str):
-        body (DeleteEvaluatorVersionsRequest): Ids of the evaluator versions to delete.
+        evaluator_id (str): The evaluator ID.
+        body (DeleteEvaluatorVersionsRequest): Ids of the evaluator versions
+            to delete.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DeleteEvaluatorVersionsResponse]: status, headers, raw content and the parsed body.
+        Response[DeleteEvaluatorVersionsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -153,12 +164,15 @@ async def asyncio(
     """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
 
     Args:
-        evaluator_id (str):
-        body (DeleteEvaluatorVersionsRequest): Ids of the evaluator versions to delete.
+        evaluator_id (str): The evaluator ID.
+        body (DeleteEvaluatorVersionsRequest): Ids of the evaluator versions
+            to delete.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DeleteEvaluatorVersionsResponse

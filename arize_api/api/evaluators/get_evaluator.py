@@ -73,15 +73,18 @@ def sync_detailed(
     """Get evaluator with a version (GET /v2/evaluators/{evaluator_id}).
 
     Args:
-        evaluator_id (str):
+        evaluator_id (str): The evaluator ID.
         version_id (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[EvaluatorWithVersion]: status, headers, raw content and the parsed body.
+        Response[EvaluatorWithVersion]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -100,12 +103,14 @@ def sync(
     """Get evaluator with a version (GET /v2/evaluators/{evaluator_id}).
 
     Args:
-        evaluator_id (str):
+        evaluator_id (str): The evaluator ID.
         version_id (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         EvaluatorWithVersion
@@ -126,15 +131,18 @@ async def asyncio_detailed(
     """Get evaluator with a version (GET /v2/evaluators/{evaluator_id}).
 
     Args:
-        evaluator_id (str):
+        evaluator_id (str): The evaluator ID.
         version_id (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[EvaluatorWithVersion]: status, headers, raw content and the parsed body.
+        Response[EvaluatorWithVersion]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -153,12 +161,14 @@ async def asyncio(
     """Get evaluator with a version (GET /v2/evaluators/{evaluator_id}).
 
     Args:
-        evaluator_id (str):
+        evaluator_id (str): The evaluator ID.
         version_id (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         EvaluatorWithVersion

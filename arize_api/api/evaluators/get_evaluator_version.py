@@ -157,14 +157,18 @@ def sync_detailed(
     """Get evaluator version (GET /v2/evaluator-versions/{version_id}).
 
     Args:
-        version_id (str):
+        version_id (str): The version ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote | EvaluatorVersionTemplate]: status, headers, raw content and the parsed body.
+        Response[EvaluatorVersionCode | EvaluatorVersionHarness |
+            EvaluatorVersionRemote | EvaluatorVersionTemplate]: status, headers,
+            raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         version_id=version_id,
@@ -186,14 +190,17 @@ def sync(
     """Get evaluator version (GET /v2/evaluator-versions/{version_id}).
 
     Args:
-        version_id (str):
+        version_id (str): The version ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote | EvaluatorVersionTemplate
+        EvaluatorVersionCode | EvaluatorVersionHarness |
+            EvaluatorVersionRemote | EvaluatorVersionTemplate
     """
     return sync_detailed(
         version_id=version_id,
@@ -214,14 +221,18 @@ async def asyncio_detailed(
     """Get evaluator version (GET /v2/evaluator-versions/{version_id}).
 
     Args:
-        version_id (str):
+        version_id (str): The version ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote | EvaluatorVersionTemplate]: status, headers, raw content and the parsed body.
+        Response[EvaluatorVersionCode | EvaluatorVersionHarness |
+            EvaluatorVersionRemote | EvaluatorVersionTemplate]: status, headers,
+            raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         version_id=version_id,
@@ -243,14 +254,17 @@ async def asyncio(
     """Get evaluator version (GET /v2/evaluator-versions/{version_id}).
 
     Args:
-        version_id (str):
+        version_id (str): The version ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote | EvaluatorVersionTemplate
+        EvaluatorVersionCode | EvaluatorVersionHarness |
+            EvaluatorVersionRemote | EvaluatorVersionTemplate
     """
     return (
         await asyncio_detailed(

@@ -60,11 +60,14 @@ def sync_detailed(
     """List evaluator templates (GET /v2/evaluator-templates).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListEvaluatorTemplatesResponse]: status, headers, raw content and the parsed body.
+        Response[ListEvaluatorTemplatesResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs()
     response = client.get_httpx_client().request(**kwargs)
@@ -78,8 +81,10 @@ def sync(
     """List evaluator templates (GET /v2/evaluator-templates).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListEvaluatorTemplatesResponse
@@ -96,11 +101,14 @@ async def asyncio_detailed(
     """List evaluator templates (GET /v2/evaluator-templates).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListEvaluatorTemplatesResponse]: status, headers, raw content and the parsed body.
+        Response[ListEvaluatorTemplatesResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs()
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -114,8 +122,10 @@ async def asyncio(
     """List evaluator templates (GET /v2/evaluator-templates).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListEvaluatorTemplatesResponse

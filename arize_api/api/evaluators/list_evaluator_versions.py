@@ -77,16 +77,19 @@ def sync_detailed(
     """List evaluator versions (GET /v2/evaluators/{evaluator_id}/versions).
 
     Args:
-        evaluator_id (str):
-        limit (int | Unset):  Default: 50.
+        evaluator_id (str): The evaluator ID.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListEvaluatorVersionsResponse]: status, headers, raw content and the parsed body.
+        Response[ListEvaluatorVersionsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -107,13 +110,15 @@ def sync(
     """List evaluator versions (GET /v2/evaluators/{evaluator_id}/versions).
 
     Args:
-        evaluator_id (str):
-        limit (int | Unset):  Default: 50.
+        evaluator_id (str): The evaluator ID.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListEvaluatorVersionsResponse
@@ -136,16 +141,19 @@ async def asyncio_detailed(
     """List evaluator versions (GET /v2/evaluators/{evaluator_id}/versions).
 
     Args:
-        evaluator_id (str):
-        limit (int | Unset):  Default: 50.
+        evaluator_id (str): The evaluator ID.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListEvaluatorVersionsResponse]: status, headers, raw content and the parsed body.
+        Response[ListEvaluatorVersionsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -166,13 +174,15 @@ async def asyncio(
     """List evaluator versions (GET /v2/evaluators/{evaluator_id}/versions).
 
     Args:
-        evaluator_id (str):
-        limit (int | Unset):  Default: 50.
+        evaluator_id (str): The evaluator ID.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListEvaluatorVersionsResponse

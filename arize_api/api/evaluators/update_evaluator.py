@@ -69,15 +69,19 @@ def sync_detailed(
     """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
 
     Args:
-        evaluator_id (str):
-        body (UpdateEvaluatorRequest): Changes to an evaluator's name or description.
+        evaluator_id (str): The evaluator ID.
+        body (UpdateEvaluatorRequest): Changes to an evaluator's name or
+            description.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Evaluator]: status, headers, raw content and the parsed body.
+        Response[Evaluator]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -96,12 +100,15 @@ def sync(
     """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
 
     Args:
-        evaluator_id (str):
-        body (UpdateEvaluatorRequest): Changes to an evaluator's name or description.
+        evaluator_id (str): The evaluator ID.
+        body (UpdateEvaluatorRequest): Changes to an evaluator's name or
+            description.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Evaluator
@@ -122,15 +129,19 @@ async def asyncio_detailed(
     """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
 
     Args:
-        evaluator_id (str):
-        body (UpdateEvaluatorRequest): Changes to an evaluator's name or description.
+        evaluator_id (str): The evaluator ID.
+        body (UpdateEvaluatorRequest): Changes to an evaluator's name or
+            description.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Evaluator]: status, headers, raw content and the parsed body.
+        Response[Evaluator]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -149,12 +160,15 @@ async def asyncio(
     """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
 
     Args:
-        evaluator_id (str):
-        body (UpdateEvaluatorRequest): Changes to an evaluator's name or description.
+        evaluator_id (str): The evaluator ID.
+        body (UpdateEvaluatorRequest): Changes to an evaluator's name or
+            description.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Evaluator

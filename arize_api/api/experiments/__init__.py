@@ -50,7 +50,22 @@ class ExperimentsTags(SyncResource):
         *,
         body: AddTagsRequest,
     ) -> ListTagsResponse:
-        """Add experiment tags (POST /v2/experiments/{experiment_id}/tags)."""
+        """Add experiment tags (POST /v2/experiments/{experiment_id}/tags).
+
+        Args:
+            experiment_id (str): The experiment ID.
+            body (AddTagsRequest): Tags to attach to a resource; attaching one
+                already present is a no-op.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_experiment_tags
 
         return add_experiment_tags.sync(
@@ -67,7 +82,23 @@ class ExperimentsTags(SyncResource):
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List experiment tags, page by page (GET /v2/experiments/{experiment_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            experiment_id (str): The experiment ID.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_experiment_tags
 
@@ -87,7 +118,22 @@ class ExperimentsRuns(SyncResource):
         *,
         body: AnnotateExperimentRunsRequest,
     ) -> None:
-        """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate)."""
+        """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
+
+        Args:
+            experiment_id (str): The experiment ID.
+            body (AnnotateExperimentRunsRequest): Annotations to upsert on
+                experiment runs, one entry per run.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import annotate_experiment_runs
 
         return annotate_experiment_runs.sync(
@@ -102,7 +148,22 @@ class ExperimentsRuns(SyncResource):
         *,
         body: InsertExperimentRunsRequest,
     ) -> ExperimentWithRunIds:
-        """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs)."""
+        """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
+
+        Args:
+            experiment_id (str): The experiment ID.
+            body (InsertExperimentRunsRequest): Runs to add to an experiment (1
+                to 1000).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ExperimentWithRunIds
+        """
         from . import insert_experiment_runs
 
         return insert_experiment_runs.sync(
@@ -121,7 +182,25 @@ class ExperimentsRuns(SyncResource):
     ) -> SyncPaginator[ExperimentRun, ListExperimentRunsResponse]:
         """List experiment runs, page by page (GET /v2/experiments/{experiment_id}/runs).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            experiment_id (str): The experiment ID.
+            limit (int | Unset): From 1 to 500. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[ExperimentRun, ListExperimentRunsResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_experiment_runs
 
@@ -142,7 +221,25 @@ class ExperimentsRuns(SyncResource):
     ) -> SyncPaginator[ExperimentRun, ListExperimentRunsResponse]:
         """Search experiment runs, page by page (POST /v2/experiments/{experiment_id}/runs/search).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            experiment_id (str): The experiment ID.
+            body (SearchExperimentRunsRequest): A filter over an experiment's
+                runs, with paging in the body.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[ExperimentRun, ListExperimentRunsResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import search_experiment_runs
 
@@ -170,7 +267,21 @@ class Experiments(SyncResource):
         *,
         body: CreateExperimentRequest,
     ) -> Experiment:
-        """Create experiment (POST /v2/experiments)."""
+        """Create experiment (POST /v2/experiments).
+
+        Args:
+            body (CreateExperimentRequest): A new experiment over a dataset
+                version, with its first runs.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Experiment
+        """
         from . import create_experiment
 
         return create_experiment.sync(
@@ -182,7 +293,20 @@ class Experiments(SyncResource):
         self,
         experiment_id: str,
     ) -> None:
-        """Delete experiment (DELETE /v2/experiments/{experiment_id})."""
+        """Delete experiment (DELETE /v2/experiments/{experiment_id}).
+
+        Args:
+            experiment_id (str): The experiment ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_experiment
 
         return delete_experiment.sync(
@@ -194,7 +318,20 @@ class Experiments(SyncResource):
         self,
         experiment_id: str,
     ) -> Experiment:
-        """Get experiment (GET /v2/experiments/{experiment_id})."""
+        """Get experiment (GET /v2/experiments/{experiment_id}).
+
+        Args:
+            experiment_id (str): The experiment ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Experiment
+        """
         from . import get_experiment
 
         return get_experiment.sync(
@@ -214,7 +351,27 @@ class Experiments(SyncResource):
     ) -> SyncPaginator[Experiment, ListExperimentsResponse]:
         """List experiments, page by page (GET /v2/experiments).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            dataset_id (str | Unset):
+            space_id (str | Unset):
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Experiment, ListExperimentsResponse]: every item,
+                fetched page by page as you iterate.
         """
         from . import list_experiments
 
@@ -238,7 +395,22 @@ class AsyncExperimentsTags(AsyncResource):
         *,
         body: AddTagsRequest,
     ) -> ListTagsResponse:
-        """Add experiment tags (POST /v2/experiments/{experiment_id}/tags)."""
+        """Add experiment tags (POST /v2/experiments/{experiment_id}/tags).
+
+        Args:
+            experiment_id (str): The experiment ID.
+            body (AddTagsRequest): Tags to attach to a resource; attaching one
+                already present is a no-op.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_experiment_tags
 
         return await add_experiment_tags.asyncio(
@@ -255,7 +427,23 @@ class AsyncExperimentsTags(AsyncResource):
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List experiment tags, page by page (GET /v2/experiments/{experiment_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            experiment_id (str): The experiment ID.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_experiment_tags
 
@@ -275,7 +463,22 @@ class AsyncExperimentsRuns(AsyncResource):
         *,
         body: AnnotateExperimentRunsRequest,
     ) -> None:
-        """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate)."""
+        """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
+
+        Args:
+            experiment_id (str): The experiment ID.
+            body (AnnotateExperimentRunsRequest): Annotations to upsert on
+                experiment runs, one entry per run.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import annotate_experiment_runs
 
         return await annotate_experiment_runs.asyncio(
@@ -290,7 +493,22 @@ class AsyncExperimentsRuns(AsyncResource):
         *,
         body: InsertExperimentRunsRequest,
     ) -> ExperimentWithRunIds:
-        """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs)."""
+        """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
+
+        Args:
+            experiment_id (str): The experiment ID.
+            body (InsertExperimentRunsRequest): Runs to add to an experiment (1
+                to 1000).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ExperimentWithRunIds
+        """
         from . import insert_experiment_runs
 
         return await insert_experiment_runs.asyncio(
@@ -309,7 +527,25 @@ class AsyncExperimentsRuns(AsyncResource):
     ) -> AsyncPaginator[ExperimentRun, ListExperimentRunsResponse]:
         """List experiment runs, page by page (GET /v2/experiments/{experiment_id}/runs).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            experiment_id (str): The experiment ID.
+            limit (int | Unset): From 1 to 500. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[ExperimentRun, ListExperimentRunsResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_experiment_runs
 
@@ -330,7 +566,25 @@ class AsyncExperimentsRuns(AsyncResource):
     ) -> AsyncPaginator[ExperimentRun, ListExperimentRunsResponse]:
         """Search experiment runs, page by page (POST /v2/experiments/{experiment_id}/runs/search).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            experiment_id (str): The experiment ID.
+            body (SearchExperimentRunsRequest): A filter over an experiment's
+                runs, with paging in the body.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[ExperimentRun, ListExperimentRunsResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import search_experiment_runs
 
@@ -358,7 +612,21 @@ class AsyncExperiments(AsyncResource):
         *,
         body: CreateExperimentRequest,
     ) -> Experiment:
-        """Create experiment (POST /v2/experiments)."""
+        """Create experiment (POST /v2/experiments).
+
+        Args:
+            body (CreateExperimentRequest): A new experiment over a dataset
+                version, with its first runs.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Experiment
+        """
         from . import create_experiment
 
         return await create_experiment.asyncio(
@@ -370,7 +638,20 @@ class AsyncExperiments(AsyncResource):
         self,
         experiment_id: str,
     ) -> None:
-        """Delete experiment (DELETE /v2/experiments/{experiment_id})."""
+        """Delete experiment (DELETE /v2/experiments/{experiment_id}).
+
+        Args:
+            experiment_id (str): The experiment ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_experiment
 
         return await delete_experiment.asyncio(
@@ -382,7 +663,20 @@ class AsyncExperiments(AsyncResource):
         self,
         experiment_id: str,
     ) -> Experiment:
-        """Get experiment (GET /v2/experiments/{experiment_id})."""
+        """Get experiment (GET /v2/experiments/{experiment_id}).
+
+        Args:
+            experiment_id (str): The experiment ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Experiment
+        """
         from . import get_experiment
 
         return await get_experiment.asyncio(
@@ -402,7 +696,27 @@ class AsyncExperiments(AsyncResource):
     ) -> AsyncPaginator[Experiment, ListExperimentsResponse]:
         """List experiments, page by page (GET /v2/experiments).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            dataset_id (str | Unset):
+            space_id (str | Unset):
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Experiment, ListExperimentsResponse]: every item,
+                fetched page by page as you iterate.
         """
         from . import list_experiments
 

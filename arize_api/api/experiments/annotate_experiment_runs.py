@@ -65,13 +65,15 @@ def sync_detailed(
     """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
 
     Args:
-        experiment_id (str):
-        body (AnnotateExperimentRunsRequest): Annotations to upsert on experiment runs, one entry
-            per run.
+        experiment_id (str): The experiment ID.
+        body (AnnotateExperimentRunsRequest): Annotations to upsert on
+            experiment runs, one entry per run.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -93,13 +95,15 @@ def sync(
     """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
 
     Args:
-        experiment_id (str):
-        body (AnnotateExperimentRunsRequest): Annotations to upsert on experiment runs, one entry
-            per run.
+        experiment_id (str): The experiment ID.
+        body (AnnotateExperimentRunsRequest): Annotations to upsert on
+            experiment runs, one entry per run.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -120,13 +124,15 @@ async def asyncio_detailed(
     """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
 
     Args:
-        experiment_id (str):
-        body (AnnotateExperimentRunsRequest): Annotations to upsert on experiment runs, one entry
-            per run.
+        experiment_id (str): The experiment ID.
+        body (AnnotateExperimentRunsRequest): Annotations to upsert on
+            experiment runs, one entry per run.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -148,13 +154,15 @@ async def asyncio(
     """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
 
     Args:
-        experiment_id (str):
-        body (AnnotateExperimentRunsRequest): Annotations to upsert on experiment runs, one entry
-            per run.
+        experiment_id (str): The experiment ID.
+        body (AnnotateExperimentRunsRequest): Annotations to upsert on
+            experiment runs, one entry per run.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -69,15 +69,18 @@ def sync_detailed(
     """Create experiment (POST /v2/experiments).
 
     Args:
-        body (CreateExperimentRequest): A new experiment over a dataset version, with its first
-            runs.
+        body (CreateExperimentRequest): A new experiment over a dataset
+            version, with its first runs.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Experiment]: status, headers, raw content and the parsed body.
+        Response[Experiment]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -94,12 +97,14 @@ def sync(
     """Create experiment (POST /v2/experiments).
 
     Args:
-        body (CreateExperimentRequest): A new experiment over a dataset version, with its first
-            runs.
+        body (CreateExperimentRequest): A new experiment over a dataset
+            version, with its first runs.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Experiment
@@ -118,15 +123,18 @@ async def asyncio_detailed(
     """Create experiment (POST /v2/experiments).
 
     Args:
-        body (CreateExperimentRequest): A new experiment over a dataset version, with its first
-            runs.
+        body (CreateExperimentRequest): A new experiment over a dataset
+            version, with its first runs.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Experiment]: status, headers, raw content and the parsed body.
+        Response[Experiment]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -143,12 +151,14 @@ async def asyncio(
     """Create experiment (POST /v2/experiments).
 
     Args:
-        body (CreateExperimentRequest): A new experiment over a dataset version, with its first
-            runs.
+        body (CreateExperimentRequest): A new experiment over a dataset
+            version, with its first runs.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Experiment

@@ -61,14 +61,17 @@ def sync_detailed(
     """Get experiment (GET /v2/experiments/{experiment_id}).
 
     Args:
-        experiment_id (str):
+        experiment_id (str): The experiment ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Experiment]: status, headers, raw content and the parsed body.
+        Response[Experiment]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -85,11 +88,13 @@ def sync(
     """Get experiment (GET /v2/experiments/{experiment_id}).
 
     Args:
-        experiment_id (str):
+        experiment_id (str): The experiment ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Experiment
@@ -108,14 +113,17 @@ async def asyncio_detailed(
     """Get experiment (GET /v2/experiments/{experiment_id}).
 
     Args:
-        experiment_id (str):
+        experiment_id (str): The experiment ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Experiment]: status, headers, raw content and the parsed body.
+        Response[Experiment]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -132,11 +140,13 @@ async def asyncio(
     """Get experiment (GET /v2/experiments/{experiment_id}).
 
     Args:
-        experiment_id (str):
+        experiment_id (str): The experiment ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Experiment

@@ -73,15 +73,19 @@ def sync_detailed(
     """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
 
     Args:
-        experiment_id (str):
-        body (InsertExperimentRunsRequest): Runs to add to an experiment (1 to 1000).
+        experiment_id (str): The experiment ID.
+        body (InsertExperimentRunsRequest): Runs to add to an experiment (1
+            to 1000).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ExperimentWithRunIds]: status, headers, raw content and the parsed body.
+        Response[ExperimentWithRunIds]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -100,12 +104,15 @@ def sync(
     """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
 
     Args:
-        experiment_id (str):
-        body (InsertExperimentRunsRequest): Runs to add to an experiment (1 to 1000).
+        experiment_id (str): The experiment ID.
+        body (InsertExperimentRunsRequest): Runs to add to an experiment (1
+            to 1000).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ExperimentWithRunIds
@@ -126,15 +133,19 @@ async def asyncio_detailed(
     """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
 
     Args:
-        experiment_id (str):
-        body (InsertExperimentRunsRequest): Runs to add to an experiment (1 to 1000).
+        experiment_id (str): The experiment ID.
+        body (InsertExperimentRunsRequest): Runs to add to an experiment (1
+            to 1000).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ExperimentWithRunIds]: status, headers, raw content and the parsed body.
+        Response[ExperimentWithRunIds]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -153,12 +164,15 @@ async def asyncio(
     """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
 
     Args:
-        experiment_id (str):
-        body (InsertExperimentRunsRequest): Runs to add to an experiment (1 to 1000).
+        experiment_id (str): The experiment ID.
+        body (InsertExperimentRunsRequest): Runs to add to an experiment (1
+            to 1000).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ExperimentWithRunIds

@@ -77,16 +77,19 @@ def sync_detailed(
     """List experiment runs (GET /v2/experiments/{experiment_id}/runs).
 
     Args:
-        experiment_id (str):
-        limit (int | Unset):  Default: 50.
+        experiment_id (str): The experiment ID.
+        limit (int | Unset): From 1 to 500. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListExperimentRunsResponse]: status, headers, raw content and the parsed body.
+        Response[ListExperimentRunsResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -107,13 +110,15 @@ def sync(
     """List experiment runs (GET /v2/experiments/{experiment_id}/runs).
 
     Args:
-        experiment_id (str):
-        limit (int | Unset):  Default: 50.
+        experiment_id (str): The experiment ID.
+        limit (int | Unset): From 1 to 500. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListExperimentRunsResponse
@@ -136,16 +141,19 @@ async def asyncio_detailed(
     """List experiment runs (GET /v2/experiments/{experiment_id}/runs).
 
     Args:
-        experiment_id (str):
-        limit (int | Unset):  Default: 50.
+        experiment_id (str): The experiment ID.
+        limit (int | Unset): From 1 to 500. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListExperimentRunsResponse]: status, headers, raw content and the parsed body.
+        Response[ListExperimentRunsResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -166,13 +174,15 @@ async def asyncio(
     """List experiment runs (GET /v2/experiments/{experiment_id}/runs).
 
     Args:
-        experiment_id (str):
-        limit (int | Unset):  Default: 50.
+        experiment_id (str): The experiment ID.
+        limit (int | Unset): From 1 to 500. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListExperimentRunsResponse

@@ -89,16 +89,19 @@ def sync_detailed(
     Args:
         dataset_id (str | Unset):
         space_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListExperimentsResponse]: status, headers, raw content and the parsed body.
+        Response[ListExperimentsResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -125,13 +128,15 @@ def sync(
     Args:
         dataset_id (str | Unset):
         space_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListExperimentsResponse
@@ -160,16 +165,19 @@ async def asyncio_detailed(
     Args:
         dataset_id (str | Unset):
         space_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListExperimentsResponse]: status, headers, raw content and the parsed body.
+        Response[ListExperimentsResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -196,13 +204,15 @@ async def asyncio(
     Args:
         dataset_id (str | Unset):
         space_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListExperimentsResponse

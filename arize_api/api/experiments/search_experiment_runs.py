@@ -73,16 +73,19 @@ def sync_detailed(
     """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search).
 
     Args:
-        experiment_id (str):
-        body (SearchExperimentRunsRequest): A filter over an experiment's runs, with paging in the
-            body.
+        experiment_id (str): The experiment ID.
+        body (SearchExperimentRunsRequest): A filter over an experiment's
+            runs, with paging in the body.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListExperimentRunsResponse]: status, headers, raw content and the parsed body.
+        Response[ListExperimentRunsResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -101,13 +104,15 @@ def sync(
     """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search).
 
     Args:
-        experiment_id (str):
-        body (SearchExperimentRunsRequest): A filter over an experiment's runs, with paging in the
-            body.
+        experiment_id (str): The experiment ID.
+        body (SearchExperimentRunsRequest): A filter over an experiment's
+            runs, with paging in the body.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListExperimentRunsResponse
@@ -128,16 +133,19 @@ async def asyncio_detailed(
     """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search).
 
     Args:
-        experiment_id (str):
-        body (SearchExperimentRunsRequest): A filter over an experiment's runs, with paging in the
-            body.
+        experiment_id (str): The experiment ID.
+        body (SearchExperimentRunsRequest): A filter over an experiment's
+            runs, with paging in the body.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListExperimentRunsResponse]: status, headers, raw content and the parsed body.
+        Response[ListExperimentRunsResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -156,13 +164,15 @@ async def asyncio(
     """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search).
 
     Args:
-        experiment_id (str):
-        body (SearchExperimentRunsRequest): A filter over an experiment's runs, with paging in the
-            body.
+        experiment_id (str): The experiment ID.
+        body (SearchExperimentRunsRequest): A filter over an experiment's
+            runs, with paging in the body.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListExperimentRunsResponse

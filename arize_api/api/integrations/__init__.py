@@ -49,7 +49,22 @@ class Integrations(SyncResource):
         | CreateEvaluatorIntegrationRequest
         | CreateLlmIntegrationRequest,
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
-        """Create integration (POST /v2/integrations)."""
+        """Create integration (POST /v2/integrations).
+
+        Args:
+            body (CreateAgentIntegrationRequest |
+                CreateEvaluatorIntegrationRequest | CreateLlmIntegrationRequest): A
+                new integration; `type` says which kind.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AgentIntegration | EvaluatorIntegration | LlmIntegration
+        """
         from . import create_integration
 
         return create_integration.sync(
@@ -61,7 +76,20 @@ class Integrations(SyncResource):
         self,
         integration_id: str,
     ) -> None:
-        """Delete integration (DELETE /v2/integrations/{integration_id})."""
+        """Delete integration (DELETE /v2/integrations/{integration_id}).
+
+        Args:
+            integration_id (str): The integration ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_integration
 
         return delete_integration.sync(
@@ -73,7 +101,20 @@ class Integrations(SyncResource):
         self,
         integration_id: str,
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
-        """Get integration (GET /v2/integrations/{integration_id})."""
+        """Get integration (GET /v2/integrations/{integration_id}).
+
+        Args:
+            integration_id (str): The integration ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AgentIntegration | EvaluatorIntegration | LlmIntegration
+        """
         from . import get_integration
 
         return get_integration.sync(
@@ -97,7 +138,29 @@ class Integrations(SyncResource):
     ]:
         """List integrations, page by page (GET /v2/integrations).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            type_ (IntegrationType | Unset):
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[AgentIntegration | EvaluatorIntegration |
+                LlmIntegration, ListIntegrationsResponse]: every item, fetched page
+                by page as you iterate.
         """
         from . import list_integrations
 
@@ -120,7 +183,23 @@ class Integrations(SyncResource):
         | UpdateEvaluatorIntegrationRequest
         | UpdateLlmIntegrationRequest,
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
-        """Update integration (PATCH /v2/integrations/{integration_id})."""
+        """Update integration (PATCH /v2/integrations/{integration_id}).
+
+        Args:
+            integration_id (str): The integration ID.
+            body (UpdateAgentIntegrationRequest |
+                UpdateEvaluatorIntegrationRequest | UpdateLlmIntegrationRequest):
+                Changes to an integration; `type` must match its kind.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AgentIntegration | EvaluatorIntegration | LlmIntegration
+        """
         from . import update_integration
 
         return update_integration.sync(
@@ -140,7 +219,22 @@ class AsyncIntegrations(AsyncResource):
         | CreateEvaluatorIntegrationRequest
         | CreateLlmIntegrationRequest,
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
-        """Create integration (POST /v2/integrations)."""
+        """Create integration (POST /v2/integrations).
+
+        Args:
+            body (CreateAgentIntegrationRequest |
+                CreateEvaluatorIntegrationRequest | CreateLlmIntegrationRequest): A
+                new integration; `type` says which kind.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AgentIntegration | EvaluatorIntegration | LlmIntegration
+        """
         from . import create_integration
 
         return await create_integration.asyncio(
@@ -152,7 +246,20 @@ class AsyncIntegrations(AsyncResource):
         self,
         integration_id: str,
     ) -> None:
-        """Delete integration (DELETE /v2/integrations/{integration_id})."""
+        """Delete integration (DELETE /v2/integrations/{integration_id}).
+
+        Args:
+            integration_id (str): The integration ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_integration
 
         return await delete_integration.asyncio(
@@ -164,7 +271,20 @@ class AsyncIntegrations(AsyncResource):
         self,
         integration_id: str,
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
-        """Get integration (GET /v2/integrations/{integration_id})."""
+        """Get integration (GET /v2/integrations/{integration_id}).
+
+        Args:
+            integration_id (str): The integration ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AgentIntegration | EvaluatorIntegration | LlmIntegration
+        """
         from . import get_integration
 
         return await get_integration.asyncio(
@@ -188,7 +308,29 @@ class AsyncIntegrations(AsyncResource):
     ]:
         """List integrations, page by page (GET /v2/integrations).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            type_ (IntegrationType | Unset):
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[AgentIntegration | EvaluatorIntegration |
+                LlmIntegration, ListIntegrationsResponse]: every item, fetched page
+                by page as you iterate.
         """
         from . import list_integrations
 
@@ -211,7 +353,23 @@ class AsyncIntegrations(AsyncResource):
         | UpdateEvaluatorIntegrationRequest
         | UpdateLlmIntegrationRequest,
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
-        """Update integration (PATCH /v2/integrations/{integration_id})."""
+        """Update integration (PATCH /v2/integrations/{integration_id}).
+
+        Args:
+            integration_id (str): The integration ID.
+            body (UpdateAgentIntegrationRequest |
+                UpdateEvaluatorIntegrationRequest | UpdateLlmIntegrationRequest):
+                Changes to an integration; `type` must match its kind.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AgentIntegration | EvaluatorIntegration | LlmIntegration
+        """
         from . import update_integration
 
         return await update_integration.asyncio(

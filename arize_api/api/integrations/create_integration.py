@@ -141,15 +141,19 @@ def sync_detailed(
     """Create integration (POST /v2/integrations).
 
     Args:
-        body (CreateAgentIntegrationRequest | CreateEvaluatorIntegrationRequest |
-            CreateLlmIntegrationRequest): A new integration; `type` says which kind.
+        body (CreateAgentIntegrationRequest |
+            CreateEvaluatorIntegrationRequest | CreateLlmIntegrationRequest): A
+            new integration; `type` says which kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]: status, headers, raw content and the parsed body.
+        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
+            status, headers, raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -168,12 +172,15 @@ def sync(
     """Create integration (POST /v2/integrations).
 
     Args:
-        body (CreateAgentIntegrationRequest | CreateEvaluatorIntegrationRequest |
-            CreateLlmIntegrationRequest): A new integration; `type` says which kind.
+        body (CreateAgentIntegrationRequest |
+            CreateEvaluatorIntegrationRequest | CreateLlmIntegrationRequest): A
+            new integration; `type` says which kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AgentIntegration | EvaluatorIntegration | LlmIntegration
@@ -194,15 +201,19 @@ async def asyncio_detailed(
     """Create integration (POST /v2/integrations).
 
     Args:
-        body (CreateAgentIntegrationRequest | CreateEvaluatorIntegrationRequest |
-            CreateLlmIntegrationRequest): A new integration; `type` says which kind.
+        body (CreateAgentIntegrationRequest |
+            CreateEvaluatorIntegrationRequest | CreateLlmIntegrationRequest): A
+            new integration; `type` says which kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]: status, headers, raw content and the parsed body.
+        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
+            status, headers, raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -221,12 +232,15 @@ async def asyncio(
     """Create integration (POST /v2/integrations).
 
     Args:
-        body (CreateAgentIntegrationRequest | CreateEvaluatorIntegrationRequest |
-            CreateLlmIntegrationRequest): A new integration; `type` says which kind.
+        body (CreateAgentIntegrationRequest |
+            CreateEvaluatorIntegrationRequest | CreateLlmIntegrationRequest): A
+            new integration; `type` says which kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AgentIntegration | EvaluatorIntegration | LlmIntegration

@@ -115,14 +115,17 @@ def sync_detailed(
     """Get integration (GET /v2/integrations/{integration_id}).
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]: status, headers, raw content and the parsed body.
+        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
+            status, headers, raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         integration_id=integration_id,
@@ -139,11 +142,13 @@ def sync(
     """Get integration (GET /v2/integrations/{integration_id}).
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AgentIntegration | EvaluatorIntegration | LlmIntegration
@@ -162,14 +167,17 @@ async def asyncio_detailed(
     """Get integration (GET /v2/integrations/{integration_id}).
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]: status, headers, raw content and the parsed body.
+        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
+            status, headers, raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         integration_id=integration_id,
@@ -186,11 +194,13 @@ async def asyncio(
     """Get integration (GET /v2/integrations/{integration_id}).
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AgentIntegration | EvaluatorIntegration | LlmIntegration

@@ -96,19 +96,22 @@ def sync_detailed(
     """List integrations (GET /v2/integrations).
 
     Args:
-        type_ (IntegrationType | Unset): The kinds of integration.
+        type_ (IntegrationType | Unset):
         space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        space_name (str | Unset): At most 255 characters.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListIntegrationsResponse]: status, headers, raw content and the parsed body.
+        Response[ListIntegrationsResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         type_=type_,
@@ -135,16 +138,18 @@ def sync(
     """List integrations (GET /v2/integrations).
 
     Args:
-        type_ (IntegrationType | Unset): The kinds of integration.
+        type_ (IntegrationType | Unset):
         space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        space_name (str | Unset): At most 255 characters.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListIntegrationsResponse
@@ -173,19 +178,22 @@ async def asyncio_detailed(
     """List integrations (GET /v2/integrations).
 
     Args:
-        type_ (IntegrationType | Unset): The kinds of integration.
+        type_ (IntegrationType | Unset):
         space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        space_name (str | Unset): At most 255 characters.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListIntegrationsResponse]: status, headers, raw content and the parsed body.
+        Response[ListIntegrationsResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         type_=type_,
@@ -212,16 +220,18 @@ async def asyncio(
     """List integrations (GET /v2/integrations).
 
     Args:
-        type_ (IntegrationType | Unset): The kinds of integration.
+        type_ (IntegrationType | Unset):
         space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        space_name (str | Unset): At most 255 characters.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListIntegrationsResponse

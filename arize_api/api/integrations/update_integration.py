@@ -143,16 +143,20 @@ def sync_detailed(
     """Update integration (PATCH /v2/integrations/{integration_id}).
 
     Args:
-        integration_id (str):
-        body (UpdateAgentIntegrationRequest | UpdateEvaluatorIntegrationRequest |
-            UpdateLlmIntegrationRequest): Changes to an integration; `type` must match its kind.
+        integration_id (str): The integration ID.
+        body (UpdateAgentIntegrationRequest |
+            UpdateEvaluatorIntegrationRequest | UpdateLlmIntegrationRequest):
+            Changes to an integration; `type` must match its kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]: status, headers, raw content and the parsed body.
+        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
+            status, headers, raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         integration_id=integration_id,
@@ -173,13 +177,16 @@ def sync(
     """Update integration (PATCH /v2/integrations/{integration_id}).
 
     Args:
-        integration_id (str):
-        body (UpdateAgentIntegrationRequest | UpdateEvaluatorIntegrationRequest |
-            UpdateLlmIntegrationRequest): Changes to an integration; `type` must match its kind.
+        integration_id (str): The integration ID.
+        body (UpdateAgentIntegrationRequest |
+            UpdateEvaluatorIntegrationRequest | UpdateLlmIntegrationRequest):
+            Changes to an integration; `type` must match its kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AgentIntegration | EvaluatorIntegration | LlmIntegration
@@ -202,16 +209,20 @@ async def asyncio_detailed(
     """Update integration (PATCH /v2/integrations/{integration_id}).
 
     Args:
-        integration_id (str):
-        body (UpdateAgentIntegrationRequest | UpdateEvaluatorIntegrationRequest |
-            UpdateLlmIntegrationRequest): Changes to an integration; `type` must match its kind.
+        integration_id (str): The integration ID.
+        body (UpdateAgentIntegrationRequest |
+            UpdateEvaluatorIntegrationRequest | UpdateLlmIntegrationRequest):
+            Changes to an integration; `type` must match its kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]: status, headers, raw content and the parsed body.
+        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
+            status, headers, raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         integration_id=integration_id,
@@ -232,13 +243,16 @@ async def asyncio(
     """Update integration (PATCH /v2/integrations/{integration_id}).
 
     Args:
-        integration_id (str):
-        body (UpdateAgentIntegrationRequest | UpdateEvaluatorIntegrationRequest |
-            UpdateLlmIntegrationRequest): Changes to an integration; `type` must match its kind.
+        integration_id (str): The integration ID.
+        body (UpdateAgentIntegrationRequest |
+            UpdateEvaluatorIntegrationRequest | UpdateLlmIntegrationRequest):
+            Changes to an integration; `type` must match its kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AgentIntegration | EvaluatorIntegration | LlmIntegration

@@ -59,7 +59,22 @@ class MonitorsTags(SyncResource):
         *,
         body: AddTagsRequest,
     ) -> ListTagsResponse:
-        """Add monitor tags (POST /v2/monitors/{monitor_id}/tags)."""
+        """Add monitor tags (POST /v2/monitors/{monitor_id}/tags).
+
+        Args:
+            monitor_id (str): The monitor ID.
+            body (AddTagsRequest): Tags to attach to a resource; attaching one
+                already present is a no-op.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_monitor_tags
 
         return add_monitor_tags.sync(
@@ -76,7 +91,23 @@ class MonitorsTags(SyncResource):
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List monitor tags, page by page (GET /v2/monitors/{monitor_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            monitor_id (str): The monitor ID.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_monitor_tags
 
@@ -92,7 +123,21 @@ class MonitorsTags(SyncResource):
         *,
         body: RemoveTagsRequest,
     ) -> RemoveTagsResponse:
-        """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags)."""
+        """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags).
+
+        Args:
+            monitor_id (str): The monitor ID.
+            body (RemoveTagsRequest): Tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_monitor_tags
 
         return remove_monitor_tags.sync(
@@ -119,7 +164,21 @@ class Monitors(SyncResource):
         | PerformanceMonitor
         | TracingMonitor
     ):
-        """Get monitor (GET /v2/monitors/{monitor_id})."""
+        """Get monitor (GET /v2/monitors/{monitor_id}).
+
+        Args:
+            monitor_id (str): The monitor ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CustomMetricMonitor | DataQualityMonitor | DriftMonitor |
+                PerformanceMonitor | TracingMonitor
+        """
         from . import get_monitor
 
         return get_monitor.sync(
@@ -157,7 +216,40 @@ class Monitors(SyncResource):
     ]:
         """List monitors, page by page (GET /v2/monitors).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            project_id (str | Unset):
+            project_name (str | Unset): At most 255 characters.
+            type_ (MonitorType | Unset):
+            status (MonitorStatus | Unset):
+            notifications_enabled (bool | Unset):
+            dimension_category (DimensionCategory | Unset):
+            dimension_name (str | Unset): At most 255 characters.
+            data_quality_metric (DataQualityMetric | Unset):
+            performance_metric (PerformanceMetric | Unset):
+            drift_metric (DriftMetric | Unset):
+            custom_metric_id (str | Unset):
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[CustomMetricMonitor | DataQualityMonitor |
+                DriftMonitor | PerformanceMonitor | TracingMonitor,
+                ListMonitorsResponse]: every item, fetched page by page as you
+                iterate.
         """
         from . import list_monitors
 
@@ -192,7 +284,22 @@ class AsyncMonitorsTags(AsyncResource):
         *,
         body: AddTagsRequest,
     ) -> ListTagsResponse:
-        """Add monitor tags (POST /v2/monitors/{monitor_id}/tags)."""
+        """Add monitor tags (POST /v2/monitors/{monitor_id}/tags).
+
+        Args:
+            monitor_id (str): The monitor ID.
+            body (AddTagsRequest): Tags to attach to a resource; attaching one
+                already present is a no-op.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_monitor_tags
 
         return await add_monitor_tags.asyncio(
@@ -209,7 +316,23 @@ class AsyncMonitorsTags(AsyncResource):
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List monitor tags, page by page (GET /v2/monitors/{monitor_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            monitor_id (str): The monitor ID.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_monitor_tags
 
@@ -225,7 +348,21 @@ class AsyncMonitorsTags(AsyncResource):
         *,
         body: RemoveTagsRequest,
     ) -> RemoveTagsResponse:
-        """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags)."""
+        """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags).
+
+        Args:
+            monitor_id (str): The monitor ID.
+            body (RemoveTagsRequest): Tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_monitor_tags
 
         return await remove_monitor_tags.asyncio(
@@ -252,7 +389,21 @@ class AsyncMonitors(AsyncResource):
         | PerformanceMonitor
         | TracingMonitor
     ):
-        """Get monitor (GET /v2/monitors/{monitor_id})."""
+        """Get monitor (GET /v2/monitors/{monitor_id}).
+
+        Args:
+            monitor_id (str): The monitor ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CustomMetricMonitor | DataQualityMonitor | DriftMonitor |
+                PerformanceMonitor | TracingMonitor
+        """
         from . import get_monitor
 
         return await get_monitor.asyncio(
@@ -290,7 +441,40 @@ class AsyncMonitors(AsyncResource):
     ]:
         """List monitors, page by page (GET /v2/monitors).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            project_id (str | Unset):
+            project_name (str | Unset): At most 255 characters.
+            type_ (MonitorType | Unset):
+            status (MonitorStatus | Unset):
+            notifications_enabled (bool | Unset):
+            dimension_category (DimensionCategory | Unset):
+            dimension_name (str | Unset): At most 255 characters.
+            data_quality_metric (DataQualityMetric | Unset):
+            performance_metric (PerformanceMetric | Unset):
+            drift_metric (DriftMetric | Unset):
+            custom_metric_id (str | Unset):
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[CustomMetricMonitor | DataQualityMonitor |
+                DriftMonitor | PerformanceMonitor | TracingMonitor,
+                ListMonitorsResponse]: every item, fetched page by page as you
+                iterate.
         """
         from . import list_monitors
 

@@ -167,14 +167,18 @@ def sync_detailed(
     """Get monitor (GET /v2/monitors/{monitor_id}).
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CustomMetricMonitor | DataQualityMonitor | DriftMonitor | PerformanceMonitor | TracingMonitor]: status, headers, raw content and the parsed body.
+        Response[CustomMetricMonitor | DataQualityMonitor | DriftMonitor |
+            PerformanceMonitor | TracingMonitor]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         monitor_id=monitor_id,
@@ -197,14 +201,17 @@ def sync(
     """Get monitor (GET /v2/monitors/{monitor_id}).
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        CustomMetricMonitor | DataQualityMonitor | DriftMonitor | PerformanceMonitor | TracingMonitor
+        CustomMetricMonitor | DataQualityMonitor | DriftMonitor |
+            PerformanceMonitor | TracingMonitor
     """
     return sync_detailed(
         monitor_id=monitor_id,
@@ -226,14 +233,18 @@ async def asyncio_detailed(
     """Get monitor (GET /v2/monitors/{monitor_id}).
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CustomMetricMonitor | DataQualityMonitor | DriftMonitor | PerformanceMonitor | TracingMonitor]: status, headers, raw content and the parsed body.
+        Response[CustomMetricMonitor | DataQualityMonitor | DriftMonitor |
+            PerformanceMonitor | TracingMonitor]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         monitor_id=monitor_id,
@@ -256,14 +267,17 @@ async def asyncio(
     """Get monitor (GET /v2/monitors/{monitor_id}).
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        CustomMetricMonitor | DataQualityMonitor | DriftMonitor | PerformanceMonitor | TracingMonitor
+        CustomMetricMonitor | DataQualityMonitor | DriftMonitor |
+            PerformanceMonitor | TracingMonitor
     """
     return (
         await asyncio_detailed(

@@ -61,14 +61,17 @@ def sync_detailed(
     """List monitor tags (GET /v2/monitors/{monitor_id}/tags).
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         monitor_id=monitor_id,
@@ -85,11 +88,13 @@ def sync(
     """List monitor tags (GET /v2/monitors/{monitor_id}/tags).
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse
@@ -108,14 +113,17 @@ async def asyncio_detailed(
     """List monitor tags (GET /v2/monitors/{monitor_id}/tags).
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         monitor_id=monitor_id,
@@ -132,11 +140,13 @@ async def asyncio(
     """List monitor tags (GET /v2/monitors/{monitor_id}/tags).
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse

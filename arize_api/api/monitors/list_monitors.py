@@ -162,31 +162,31 @@ def sync_detailed(
 
     Args:
         space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
+        space_name (str | Unset): At most 255 characters.
+        name (str | Unset): At most 255 characters.
         project_id (str | Unset):
-        project_name (str | Unset):
-        type_ (MonitorType | Unset): The kinds of monitor.
-        status (MonitorStatus | Unset): A monitor's last verdict.
+        project_name (str | Unset): At most 255 characters.
+        type_ (MonitorType | Unset):
+        status (MonitorStatus | Unset):
         notifications_enabled (bool | Unset):
-        dimension_category (DimensionCategory | Unset): The kinds of dimension a monitor can
-            watch.
-        dimension_name (str | Unset):
-        data_quality_metric (DataQualityMetric | Unset): The data-quality metrics a monitor can
-            watch.
-        performance_metric (PerformanceMetric | Unset): The performance metrics a monitor can
-            watch.
-        drift_metric (DriftMetric | Unset): The drift metrics a monitor can watch.
+        dimension_category (DimensionCategory | Unset):
+        dimension_name (str | Unset): At most 255 characters.
+        data_quality_metric (DataQualityMetric | Unset):
+        performance_metric (PerformanceMetric | Unset):
+        drift_metric (DriftMetric | Unset):
         custom_metric_id (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListMonitorsResponse]: status, headers, raw content and the parsed body.
+        Response[ListMonitorsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -234,28 +234,27 @@ def sync(
 
     Args:
         space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
+        space_name (str | Unset): At most 255 characters.
+        name (str | Unset): At most 255 characters.
         project_id (str | Unset):
-        project_name (str | Unset):
-        type_ (MonitorType | Unset): The kinds of monitor.
-        status (MonitorStatus | Unset): A monitor's last verdict.
+        project_name (str | Unset): At most 255 characters.
+        type_ (MonitorType | Unset):
+        status (MonitorStatus | Unset):
         notifications_enabled (bool | Unset):
-        dimension_category (DimensionCategory | Unset): The kinds of dimension a monitor can
-            watch.
-        dimension_name (str | Unset):
-        data_quality_metric (DataQualityMetric | Unset): The data-quality metrics a monitor can
-            watch.
-        performance_metric (PerformanceMetric | Unset): The performance metrics a monitor can
-            watch.
-        drift_metric (DriftMetric | Unset): The drift metrics a monitor can watch.
+        dimension_category (DimensionCategory | Unset):
+        dimension_name (str | Unset): At most 255 characters.
+        data_quality_metric (DataQualityMetric | Unset):
+        performance_metric (PerformanceMetric | Unset):
+        drift_metric (DriftMetric | Unset):
         custom_metric_id (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListMonitorsResponse
@@ -305,31 +304,31 @@ async def asyncio_detailed(
 
     Args:
         space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
+        space_name (str | Unset): At most 255 characters.
+        name (str | Unset): At most 255 characters.
         project_id (str | Unset):
-        project_name (str | Unset):
-        type_ (MonitorType | Unset): The kinds of monitor.
-        status (MonitorStatus | Unset): A monitor's last verdict.
+        project_name (str | Unset): At most 255 characters.
+        type_ (MonitorType | Unset):
+        status (MonitorStatus | Unset):
         notifications_enabled (bool | Unset):
-        dimension_category (DimensionCategory | Unset): The kinds of dimension a monitor can
-            watch.
-        dimension_name (str | Unset):
-        data_quality_metric (DataQualityMetric | Unset): The data-quality metrics a monitor can
-            watch.
-        performance_metric (PerformanceMetric | Unset): The performance metrics a monitor can
-            watch.
-        drift_metric (DriftMetric | Unset): The drift metrics a monitor can watch.
+        dimension_category (DimensionCategory | Unset):
+        dimension_name (str | Unset): At most 255 characters.
+        data_quality_metric (DataQualityMetric | Unset):
+        performance_metric (PerformanceMetric | Unset):
+        drift_metric (DriftMetric | Unset):
         custom_metric_id (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListMonitorsResponse]: status, headers, raw content and the parsed body.
+        Response[ListMonitorsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -377,28 +376,27 @@ async def asyncio(
 
     Args:
         space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
+        space_name (str | Unset): At most 255 characters.
+        name (str | Unset): At most 255 characters.
         project_id (str | Unset):
-        project_name (str | Unset):
-        type_ (MonitorType | Unset): The kinds of monitor.
-        status (MonitorStatus | Unset): A monitor's last verdict.
+        project_name (str | Unset): At most 255 characters.
+        type_ (MonitorType | Unset):
+        status (MonitorStatus | Unset):
         notifications_enabled (bool | Unset):
-        dimension_category (DimensionCategory | Unset): The kinds of dimension a monitor can
-            watch.
-        dimension_name (str | Unset):
-        data_quality_metric (DataQualityMetric | Unset): The data-quality metrics a monitor can
-            watch.
-        performance_metric (PerformanceMetric | Unset): The performance metrics a monitor can
-            watch.
-        drift_metric (DriftMetric | Unset): The drift metrics a monitor can watch.
+        dimension_category (DimensionCategory | Unset):
+        dimension_name (str | Unset): At most 255 characters.
+        data_quality_metric (DataQualityMetric | Unset):
+        performance_metric (PerformanceMetric | Unset):
+        drift_metric (DriftMetric | Unset):
         custom_metric_id (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListMonitorsResponse

@@ -71,15 +71,18 @@ def sync_detailed(
     """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags).
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor ID.
         body (RemoveTagsRequest): Tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RemoveTagsResponse]: status, headers, raw content and the parsed body.
+        Response[RemoveTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         monitor_id=monitor_id,
@@ -98,12 +101,14 @@ def sync(
     """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags).
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor ID.
         body (RemoveTagsRequest): Tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RemoveTagsResponse
@@ -124,15 +129,18 @@ async def asyncio_detailed(
     """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags).
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor ID.
         body (RemoveTagsRequest): Tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RemoveTagsResponse]: status, headers, raw content and the parsed body.
+        Response[RemoveTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         monitor_id=monitor_id,
@@ -151,12 +159,14 @@ async def asyncio(
     """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags).
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor ID.
         body (RemoveTagsRequest): Tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RemoveTagsResponse

@@ -44,7 +44,22 @@ class OrganizationsUsers(SyncResource):
         *,
         body: AddOrganizationUserRequest,
     ) -> OrganizationMembership:
-        """Add organization user (POST /v2/organizations/{org_id}/users)."""
+        """Add organization user (POST /v2/organizations/{org_id}/users).
+
+        Args:
+            org_id (str): The org ID.
+            body (AddOrganizationUserRequest): Add an existing user to an
+                organization with a role.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            OrganizationMembership
+        """
         from . import add_organization_user
 
         return add_organization_user.sync(
@@ -58,7 +73,21 @@ class OrganizationsUsers(SyncResource):
         org_id: str,
         user_id: str,
     ) -> None:
-        """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id})."""
+        """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
+
+        Args:
+            org_id (str): The org ID.
+            user_id (str): The user ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import remove_organization_user
 
         return remove_organization_user.sync(
@@ -80,7 +109,20 @@ class Organizations(SyncResource):
         *,
         body: CreateOrganizationRequest,
     ) -> Organization:
-        """Create organization (POST /v2/organizations)."""
+        """Create organization (POST /v2/organizations).
+
+        Args:
+            body (CreateOrganizationRequest): A new organization.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Organization
+        """
         from . import create_organization
 
         return create_organization.sync(
@@ -92,7 +134,20 @@ class Organizations(SyncResource):
         self,
         org_id: str,
     ) -> None:
-        """Delete organization (DELETE /v2/organizations/{org_id})."""
+        """Delete organization (DELETE /v2/organizations/{org_id}).
+
+        Args:
+            org_id (str): The org ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_organization
 
         return delete_organization.sync(
@@ -104,7 +159,20 @@ class Organizations(SyncResource):
         self,
         org_id: str,
     ) -> Organization:
-        """Get organization (GET /v2/organizations/{org_id})."""
+        """Get organization (GET /v2/organizations/{org_id}).
+
+        Args:
+            org_id (str): The org ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Organization
+        """
         from . import get_organization
 
         return get_organization.sync(
@@ -122,7 +190,25 @@ class Organizations(SyncResource):
     ) -> SyncPaginator[Organization, ListOrganizationsResponse]:
         """List organizations, page by page (GET /v2/organizations).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Organization, ListOrganizationsResponse]: every item,
+                fetched page by page as you iterate.
         """
         from . import list_organizations
 
@@ -140,7 +226,22 @@ class Organizations(SyncResource):
         *,
         body: UpdateOrganizationRequest,
     ) -> Organization:
-        """Update organization (PATCH /v2/organizations/{org_id})."""
+        """Update organization (PATCH /v2/organizations/{org_id}).
+
+        Args:
+            org_id (str): The org ID.
+            body (UpdateOrganizationRequest): Changes to an organization; null
+                clears a nullable field.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Organization
+        """
         from . import update_organization
 
         return update_organization.sync(
@@ -159,7 +260,22 @@ class AsyncOrganizationsUsers(AsyncResource):
         *,
         body: AddOrganizationUserRequest,
     ) -> OrganizationMembership:
-        """Add organization user (POST /v2/organizations/{org_id}/users)."""
+        """Add organization user (POST /v2/organizations/{org_id}/users).
+
+        Args:
+            org_id (str): The org ID.
+            body (AddOrganizationUserRequest): Add an existing user to an
+                organization with a role.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            OrganizationMembership
+        """
         from . import add_organization_user
 
         return await add_organization_user.asyncio(
@@ -173,7 +289,21 @@ class AsyncOrganizationsUsers(AsyncResource):
         org_id: str,
         user_id: str,
     ) -> None:
-        """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id})."""
+        """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
+
+        Args:
+            org_id (str): The org ID.
+            user_id (str): The user ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import remove_organization_user
 
         return await remove_organization_user.asyncio(
@@ -195,7 +325,20 @@ class AsyncOrganizations(AsyncResource):
         *,
         body: CreateOrganizationRequest,
     ) -> Organization:
-        """Create organization (POST /v2/organizations)."""
+        """Create organization (POST /v2/organizations).
+
+        Args:
+            body (CreateOrganizationRequest): A new organization.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Organization
+        """
         from . import create_organization
 
         return await create_organization.asyncio(
@@ -207,7 +350,20 @@ class AsyncOrganizations(AsyncResource):
         self,
         org_id: str,
     ) -> None:
-        """Delete organization (DELETE /v2/organizations/{org_id})."""
+        """Delete organization (DELETE /v2/organizations/{org_id}).
+
+        Args:
+            org_id (str): The org ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_organization
 
         return await delete_organization.asyncio(
@@ -219,7 +375,20 @@ class AsyncOrganizations(AsyncResource):
         self,
         org_id: str,
     ) -> Organization:
-        """Get organization (GET /v2/organizations/{org_id})."""
+        """Get organization (GET /v2/organizations/{org_id}).
+
+        Args:
+            org_id (str): The org ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Organization
+        """
         from . import get_organization
 
         return await get_organization.asyncio(
@@ -237,7 +406,25 @@ class AsyncOrganizations(AsyncResource):
     ) -> AsyncPaginator[Organization, ListOrganizationsResponse]:
         """List organizations, page by page (GET /v2/organizations).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Organization, ListOrganizationsResponse]: every item,
+                fetched page by page as you iterate.
         """
         from . import list_organizations
 
@@ -255,7 +442,22 @@ class AsyncOrganizations(AsyncResource):
         *,
         body: UpdateOrganizationRequest,
     ) -> Organization:
-        """Update organization (PATCH /v2/organizations/{org_id})."""
+        """Update organization (PATCH /v2/organizations/{org_id}).
+
+        Args:
+            org_id (str): The org ID.
+            body (UpdateOrganizationRequest): Changes to an organization; null
+                clears a nullable field.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Organization
+        """
         from . import update_organization
 
         return await update_organization.asyncio(

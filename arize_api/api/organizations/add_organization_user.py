@@ -73,15 +73,19 @@ def sync_detailed(
     """Add organization user (POST /v2/organizations/{org_id}/users).
 
     Args:
-        org_id (str):
-        body (AddOrganizationUserRequest): Add an existing user to an organization with a role.
+        org_id (str): The org ID.
+        body (AddOrganizationUserRequest): Add an existing user to an
+            organization with a role.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[OrganizationMembership]: status, headers, raw content and the parsed body.
+        Response[OrganizationMembership]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         org_id=org_id,
@@ -100,12 +104,15 @@ def sync(
     """Add organization user (POST /v2/organizations/{org_id}/users).
 
     Args:
-        org_id (str):
-        body (AddOrganizationUserRequest): Add an existing user to an organization with a role.
+        org_id (str): The org ID.
+        body (AddOrganizationUserRequest): Add an existing user to an
+            organization with a role.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         OrganizationMembership
@@ -126,15 +133,19 @@ async def asyncio_detailed(
     """Add organization user (POST /v2/organizations/{org_id}/users).
 
     Args:
-        org_id (str):
-        body (AddOrganizationUserRequest): Add an existing user to an organization with a role.
+        org_id (str): The org ID.
+        body (AddOrganizationUserRequest): Add an existing user to an
+            organization with a role.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[OrganizationMembership]: status, headers, raw content and the parsed body.
+        Response[OrganizationMembership]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         org_id=org_id,
@@ -153,12 +164,15 @@ async def asyncio(
     """Add organization user (POST /v2/organizations/{org_id}/users).
 
     Args:
-        org_id (str):
-        body (AddOrganizationUserRequest): Add an existing user to an organization with a role.
+        org_id (str): The org ID.
+        body (AddOrganizationUserRequest): Add an existing user to an
+            organization with a role.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         OrganizationMembership

@@ -61,14 +61,17 @@ def sync_detailed(
     """Get organization (GET /v2/organizations/{org_id}).
 
     Args:
-        org_id (str):
+        org_id (str): The org ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Organization]: status, headers, raw content and the parsed body.
+        Response[Organization]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         org_id=org_id,
@@ -85,11 +88,13 @@ def sync(
     """Get organization (GET /v2/organizations/{org_id}).
 
     Args:
-        org_id (str):
+        org_id (str): The org ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Organization
@@ -108,14 +113,17 @@ async def asyncio_detailed(
     """Get organization (GET /v2/organizations/{org_id}).
 
     Args:
-        org_id (str):
+        org_id (str): The org ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Organization]: status, headers, raw content and the parsed body.
+        Response[Organization]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         org_id=org_id,
@@ -132,11 +140,13 @@ async def asyncio(
     """Get organization (GET /v2/organizations/{org_id}).
 
     Args:
-        org_id (str):
+        org_id (str): The org ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Organization

@@ -79,16 +79,19 @@ def sync_detailed(
     """List organizations (GET /v2/organizations).
 
     Args:
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListOrganizationsResponse]: status, headers, raw content and the parsed body.
+        Response[ListOrganizationsResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         name=name,
@@ -109,13 +112,15 @@ def sync(
     """List organizations (GET /v2/organizations).
 
     Args:
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListOrganizationsResponse
@@ -138,16 +143,19 @@ async def asyncio_detailed(
     """List organizations (GET /v2/organizations).
 
     Args:
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListOrganizationsResponse]: status, headers, raw content and the parsed body.
+        Response[ListOrganizationsResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         name=name,
@@ -168,13 +176,15 @@ async def asyncio(
     """List organizations (GET /v2/organizations).
 
     Args:
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListOrganizationsResponse

@@ -57,12 +57,14 @@ def sync_detailed(
     """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
 
     Args:
-        org_id (str):
-        user_id (str):
+        org_id (str): The org ID.
+        user_id (str): The user ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -84,12 +86,14 @@ def sync(
     """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
 
     Args:
-        org_id (str):
-        user_id (str):
+        org_id (str): The org ID.
+        user_id (str): The user ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -110,12 +114,14 @@ async def asyncio_detailed(
     """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
 
     Args:
-        org_id (str):
-        user_id (str):
+        org_id (str): The org ID.
+        user_id (str): The user ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -137,12 +143,14 @@ async def asyncio(
     """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
 
     Args:
-        org_id (str):
-        user_id (str):
+        org_id (str): The org ID.
+        user_id (str): The user ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

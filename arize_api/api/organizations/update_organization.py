@@ -71,16 +71,19 @@ def sync_detailed(
     """Update organization (PATCH /v2/organizations/{org_id}).
 
     Args:
-        org_id (str):
-        body (UpdateOrganizationRequest): Changes to an organization; null clears a nullable
-            field.
+        org_id (str): The org ID.
+        body (UpdateOrganizationRequest): Changes to an organization; null
+            clears a nullable field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Organization]: status, headers, raw content and the parsed body.
+        Response[Organization]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         org_id=org_id,
@@ -99,13 +102,15 @@ def sync(
     """Update organization (PATCH /v2/organizations/{org_id}).
 
     Args:
-        org_id (str):
-        body (UpdateOrganizationRequest): Changes to an organization; null clears a nullable
-            field.
+        org_id (str): The org ID.
+        body (UpdateOrganizationRequest): Changes to an organization; null
+            clears a nullable field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Organization
@@ -126,16 +131,19 @@ async def asyncio_detailed(
     """Update organization (PATCH /v2/organizations/{org_id}).
 
     Args:
-        org_id (str):
-        body (UpdateOrganizationRequest): Changes to an organization; null clears a nullable
-            field.
+        org_id (str): The org ID.
+        body (UpdateOrganizationRequest): Changes to an organization; null
+            clears a nullable field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Organization]: status, headers, raw content and the parsed body.
+        Response[Organization]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         org_id=org_id,
@@ -154,13 +162,15 @@ async def asyncio(
     """Update organization (PATCH /v2/organizations/{org_id}).
 
     Args:
-        org_id (str):
-        body (UpdateOrganizationRequest): Changes to an organization; null clears a nullable
-            field.
+        org_id (str): The org ID.
+        body (UpdateOrganizationRequest): Changes to an organization; null
+            clears a nullable field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Organization

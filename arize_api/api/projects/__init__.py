@@ -42,7 +42,22 @@ class ProjectsTags(SyncResource):
         *,
         body: AddTagsRequest,
     ) -> ListTagsResponse:
-        """Add project tags (POST /v2/projects/{project_id}/tags)."""
+        """Add project tags (POST /v2/projects/{project_id}/tags).
+
+        Args:
+            project_id (str): The project ID.
+            body (AddTagsRequest): Tags to attach to a resource; attaching one
+                already present is a no-op.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_project_tags
 
         return add_project_tags.sync(
@@ -59,7 +74,23 @@ class ProjectsTags(SyncResource):
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List project tags, page by page (GET /v2/projects/{project_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            project_id (str): The project ID.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_project_tags
 
@@ -75,7 +106,21 @@ class ProjectsTags(SyncResource):
         *,
         body: RemoveTagsRequest,
     ) -> RemoveTagsResponse:
-        """Remove project tags (DELETE /v2/projects/{project_id}/tags)."""
+        """Remove project tags (DELETE /v2/projects/{project_id}/tags).
+
+        Args:
+            project_id (str): The project ID.
+            body (RemoveTagsRequest): Tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_project_tags
 
         return remove_project_tags.sync(
@@ -97,7 +142,20 @@ class Projects(SyncResource):
         *,
         body: CreateProjectRequest,
     ) -> Project:
-        """Create project (POST /v2/projects)."""
+        """Create project (POST /v2/projects).
+
+        Args:
+            body (CreateProjectRequest): A new project in a space.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Project
+        """
         from . import create_project
 
         return create_project.sync(
@@ -109,7 +167,20 @@ class Projects(SyncResource):
         self,
         project_id: str,
     ) -> None:
-        """Delete project (DELETE /v2/projects/{project_id})."""
+        """Delete project (DELETE /v2/projects/{project_id}).
+
+        Args:
+            project_id (str): The project ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_project
 
         return delete_project.sync(
@@ -121,7 +192,20 @@ class Projects(SyncResource):
         self,
         project_id: str,
     ) -> Project:
-        """Get project (GET /v2/projects/{project_id})."""
+        """Get project (GET /v2/projects/{project_id}).
+
+        Args:
+            project_id (str): The project ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Project
+        """
         from . import get_project
 
         return get_project.sync(
@@ -142,7 +226,28 @@ class Projects(SyncResource):
     ) -> SyncPaginator[Project, ListProjectsResponse]:
         """List projects, page by page (GET /v2/projects).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            project_type (ProjectType | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Project, ListProjectsResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_projects
 
@@ -163,7 +268,21 @@ class Projects(SyncResource):
         *,
         body: UpdateProjectRequest,
     ) -> Project:
-        """Update project (PATCH /v2/projects/{project_id})."""
+        """Update project (PATCH /v2/projects/{project_id}).
+
+        Args:
+            project_id (str): The project ID.
+            body (UpdateProjectRequest): Changes to a project.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Project
+        """
         from . import update_project
 
         return update_project.sync(
@@ -182,7 +301,22 @@ class AsyncProjectsTags(AsyncResource):
         *,
         body: AddTagsRequest,
     ) -> ListTagsResponse:
-        """Add project tags (POST /v2/projects/{project_id}/tags)."""
+        """Add project tags (POST /v2/projects/{project_id}/tags).
+
+        Args:
+            project_id (str): The project ID.
+            body (AddTagsRequest): Tags to attach to a resource; attaching one
+                already present is a no-op.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_project_tags
 
         return await add_project_tags.asyncio(
@@ -199,7 +333,23 @@ class AsyncProjectsTags(AsyncResource):
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List project tags, page by page (GET /v2/projects/{project_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            project_id (str): The project ID.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_project_tags
 
@@ -215,7 +365,21 @@ class AsyncProjectsTags(AsyncResource):
         *,
         body: RemoveTagsRequest,
     ) -> RemoveTagsResponse:
-        """Remove project tags (DELETE /v2/projects/{project_id}/tags)."""
+        """Remove project tags (DELETE /v2/projects/{project_id}/tags).
+
+        Args:
+            project_id (str): The project ID.
+            body (RemoveTagsRequest): Tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_project_tags
 
         return await remove_project_tags.asyncio(
@@ -237,7 +401,20 @@ class AsyncProjects(AsyncResource):
         *,
         body: CreateProjectRequest,
     ) -> Project:
-        """Create project (POST /v2/projects)."""
+        """Create project (POST /v2/projects).
+
+        Args:
+            body (CreateProjectRequest): A new project in a space.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Project
+        """
         from . import create_project
 
         return await create_project.asyncio(
@@ -249,7 +426,20 @@ class AsyncProjects(AsyncResource):
         self,
         project_id: str,
     ) -> None:
-        """Delete project (DELETE /v2/projects/{project_id})."""
+        """Delete project (DELETE /v2/projects/{project_id}).
+
+        Args:
+            project_id (str): The project ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_project
 
         return await delete_project.asyncio(
@@ -261,7 +451,20 @@ class AsyncProjects(AsyncResource):
         self,
         project_id: str,
     ) -> Project:
-        """Get project (GET /v2/projects/{project_id})."""
+        """Get project (GET /v2/projects/{project_id}).
+
+        Args:
+            project_id (str): The project ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Project
+        """
         from . import get_project
 
         return await get_project.asyncio(
@@ -282,7 +485,28 @@ class AsyncProjects(AsyncResource):
     ) -> AsyncPaginator[Project, ListProjectsResponse]:
         """List projects, page by page (GET /v2/projects).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            project_type (ProjectType | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Project, ListProjectsResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_projects
 
@@ -303,7 +527,21 @@ class AsyncProjects(AsyncResource):
         *,
         body: UpdateProjectRequest,
     ) -> Project:
-        """Update project (PATCH /v2/projects/{project_id})."""
+        """Update project (PATCH /v2/projects/{project_id}).
+
+        Args:
+            project_id (str): The project ID.
+            body (UpdateProjectRequest): Changes to a project.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Project
+        """
         from . import update_project
 
         return await update_project.asyncio(

@@ -59,11 +59,13 @@ def sync_detailed(
     """Get project (GET /v2/projects/{project_id}).
 
     Args:
-        project_id (str):
+        project_id (str): The project ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Project]: status, headers, raw content and the parsed body.
@@ -83,11 +85,13 @@ def sync(
     """Get project (GET /v2/projects/{project_id}).
 
     Args:
-        project_id (str):
+        project_id (str): The project ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Project
@@ -106,11 +110,13 @@ async def asyncio_detailed(
     """Get project (GET /v2/projects/{project_id}).
 
     Args:
-        project_id (str):
+        project_id (str): The project ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Project]: status, headers, raw content and the parsed body.
@@ -130,11 +136,13 @@ async def asyncio(
     """Get project (GET /v2/projects/{project_id}).
 
     Args:
-        project_id (str):
+        project_id (str): The project ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Project

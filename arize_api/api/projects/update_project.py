@@ -69,12 +69,14 @@ def sync_detailed(
     """Update project (PATCH /v2/projects/{project_id}).
 
     Args:
-        project_id (str):
+        project_id (str): The project ID.
         body (UpdateProjectRequest): Changes to a project.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Project]: status, headers, raw content and the parsed body.
@@ -96,12 +98,14 @@ def sync(
     """Update project (PATCH /v2/projects/{project_id}).
 
     Args:
-        project_id (str):
+        project_id (str): The project ID.
         body (UpdateProjectRequest): Changes to a project.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Project
@@ -122,12 +126,14 @@ async def asyncio_detailed(
     """Update project (PATCH /v2/projects/{project_id}).
 
     Args:
-        project_id (str):
+        project_id (str): The project ID.
         body (UpdateProjectRequest): Changes to a project.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Project]: status, headers, raw content and the parsed body.
@@ -149,12 +155,14 @@ async def asyncio(
     """Update project (PATCH /v2/projects/{project_id}).
 
     Args:
-        project_id (str):
+        project_id (str): The project ID.
         body (UpdateProjectRequest): Changes to a project.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Project

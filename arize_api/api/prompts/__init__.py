@@ -59,7 +59,21 @@ class PromptsVersions(SyncResource):
         *,
         body: CreatePromptVersionRequest,
     ) -> PromptVersion:
-        """Create prompt version (POST /v2/prompts/{prompt_id}/versions)."""
+        """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
+
+        Args:
+            prompt_id (str): The prompt ID.
+            body (CreatePromptVersionRequest): A new version of a prompt.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptVersion
+        """
         from . import create_prompt_version
 
         return create_prompt_version.sync(
@@ -72,7 +86,20 @@ class PromptsVersions(SyncResource):
         self,
         version_id: str,
     ) -> PromptVersion:
-        """Get prompt version (GET /v2/prompt-versions/{version_id})."""
+        """Get prompt version (GET /v2/prompt-versions/{version_id}).
+
+        Args:
+            version_id (str): The version ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptVersion
+        """
         from . import get_prompt_version
 
         return get_prompt_version.sync(
@@ -90,7 +117,25 @@ class PromptsVersions(SyncResource):
     ) -> SyncPaginator[PromptVersion, ListPromptVersionsResponse]:
         """List prompt versions, page by page (GET /v2/prompts/{prompt_id}/versions).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            prompt_id (str): The prompt ID.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[PromptVersion, ListPromptVersionsResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_prompt_versions
 
@@ -111,7 +156,21 @@ class PromptsVersionLabels(SyncResource):
         version_id: str,
         label_name: str,
     ) -> None:
-        """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name})."""
+        """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
+
+        Args:
+            version_id (str): The version ID.
+            label_name (str): The label name.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_prompt_version_label
 
         return delete_prompt_version_label.sync(
@@ -126,7 +185,22 @@ class PromptsVersionLabels(SyncResource):
         *,
         body: SetPromptVersionLabelsRequest,
     ) -> PromptVersion:
-        """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels)."""
+        """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
+
+        Args:
+            version_id (str): The version ID.
+            body (SetPromptVersionLabelsRequest): The labels a prompt version
+                should carry; each label moves here from any other version.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptVersion
+        """
         from . import set_prompt_version_label
 
         return set_prompt_version_label.sync(
@@ -145,7 +219,22 @@ class PromptsTags(SyncResource):
         *,
         body: AddTagsRequest,
     ) -> ListTagsResponse:
-        """Add prompt tags (POST /v2/prompts/{prompt_id}/tags)."""
+        """Add prompt tags (POST /v2/prompts/{prompt_id}/tags).
+
+        Args:
+            prompt_id (str): The prompt ID.
+            body (AddTagsRequest): Tags to attach to a resource; attaching one
+                already present is a no-op.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_prompt_tags
 
         return add_prompt_tags.sync(
@@ -162,7 +251,23 @@ class PromptsTags(SyncResource):
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List prompt tags, page by page (GET /v2/prompts/{prompt_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            prompt_id (str): The prompt ID.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_prompt_tags
 
@@ -178,7 +283,21 @@ class PromptsTags(SyncResource):
         *,
         body: RemoveTagsRequest,
     ) -> RemoveTagsResponse:
-        """Remove prompt tags (DELETE /v2/prompts/{prompt_id}/tags)."""
+        """Remove prompt tags (DELETE /v2/prompts/{prompt_id}/tags).
+
+        Args:
+            prompt_id (str): The prompt ID.
+            body (RemoveTagsRequest): Tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_prompt_tags
 
         return remove_prompt_tags.sync(
@@ -196,7 +315,21 @@ class PromptsLabels(SyncResource):
         prompt_id: str,
         label_name: str,
     ) -> PromptVersion:
-        """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name})."""
+        """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
+
+        Args:
+            prompt_id (str): The prompt ID.
+            label_name (str): The label name.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptVersion
+        """
         from . import get_prompt_label
 
         return get_prompt_label.sync(
@@ -230,7 +363,21 @@ class Prompts(SyncResource):
         *,
         body: CreatePromptRequest,
     ) -> PromptWithVersion:
-        """Create prompt (POST /v2/prompts)."""
+        """Create prompt (POST /v2/prompts).
+
+        Args:
+            body (CreatePromptRequest): A new prompt in a space with its first
+                version.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptWithVersion
+        """
         from . import create_prompt
 
         return create_prompt.sync(
@@ -242,7 +389,20 @@ class Prompts(SyncResource):
         self,
         prompt_id: str,
     ) -> None:
-        """Delete prompt (DELETE /v2/prompts/{prompt_id})."""
+        """Delete prompt (DELETE /v2/prompts/{prompt_id}).
+
+        Args:
+            prompt_id (str): The prompt ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_prompt
 
         return delete_prompt.sync(
@@ -257,7 +417,22 @@ class Prompts(SyncResource):
         version_id: str | Unset = UNSET,
         label: str | Unset = UNSET,
     ) -> PromptWithVersion:
-        """Get prompt with a version (GET /v2/prompts/{prompt_id})."""
+        """Get prompt with a version (GET /v2/prompts/{prompt_id}).
+
+        Args:
+            prompt_id (str): The prompt ID.
+            version_id (str | Unset):
+            label (str | Unset):
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptWithVersion
+        """
         from . import get_prompt
 
         return get_prompt.sync(
@@ -279,7 +454,27 @@ class Prompts(SyncResource):
     ) -> SyncPaginator[Prompt, ListPromptsResponse]:
         """List prompts, page by page (GET /v2/prompts).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Prompt, ListPromptsResponse]: every item, fetched page
+                by page as you iterate.
         """
         from . import list_prompts
 
@@ -299,7 +494,21 @@ class Prompts(SyncResource):
         *,
         body: UpdatePromptRequest,
     ) -> Prompt:
-        """Update prompt (PATCH /v2/prompts/{prompt_id})."""
+        """Update prompt (PATCH /v2/prompts/{prompt_id}).
+
+        Args:
+            prompt_id (str): The prompt ID.
+            body (UpdatePromptRequest): Changes to a prompt.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Prompt
+        """
         from . import update_prompt
 
         return update_prompt.sync(
@@ -318,7 +527,21 @@ class AsyncPromptsVersions(AsyncResource):
         *,
         body: CreatePromptVersionRequest,
     ) -> PromptVersion:
-        """Create prompt version (POST /v2/prompts/{prompt_id}/versions)."""
+        """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
+
+        Args:
+            prompt_id (str): The prompt ID.
+            body (CreatePromptVersionRequest): A new version of a prompt.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptVersion
+        """
         from . import create_prompt_version
 
         return await create_prompt_version.asyncio(
@@ -331,7 +554,20 @@ class AsyncPromptsVersions(AsyncResource):
         self,
         version_id: str,
     ) -> PromptVersion:
-        """Get prompt version (GET /v2/prompt-versions/{version_id})."""
+        """Get prompt version (GET /v2/prompt-versions/{version_id}).
+
+        Args:
+            version_id (str): The version ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptVersion
+        """
         from . import get_prompt_version
 
         return await get_prompt_version.asyncio(
@@ -349,7 +585,25 @@ class AsyncPromptsVersions(AsyncResource):
     ) -> AsyncPaginator[PromptVersion, ListPromptVersionsResponse]:
         """List prompt versions, page by page (GET /v2/prompts/{prompt_id}/versions).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            prompt_id (str): The prompt ID.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[PromptVersion, ListPromptVersionsResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_prompt_versions
 
@@ -370,7 +624,21 @@ class AsyncPromptsVersionLabels(AsyncResource):
         version_id: str,
         label_name: str,
     ) -> None:
-        """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name})."""
+        """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
+
+        Args:
+            version_id (str): The version ID.
+            label_name (str): The label name.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_prompt_version_label
 
         return await delete_prompt_version_label.asyncio(
@@ -385,7 +653,22 @@ class AsyncPromptsVersionLabels(AsyncResource):
         *,
         body: SetPromptVersionLabelsRequest,
     ) -> PromptVersion:
-        """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels)."""
+        """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
+
+        Args:
+            version_id (str): The version ID.
+            body (SetPromptVersionLabelsRequest): The labels a prompt version
+                should carry; each label moves here from any other version.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptVersion
+        """
         from . import set_prompt_version_label
 
         return await set_prompt_version_label.asyncio(
@@ -404,7 +687,22 @@ class AsyncPromptsTags(AsyncResource):
         *,
         body: AddTagsRequest,
     ) -> ListTagsResponse:
-        """Add prompt tags (POST /v2/prompts/{prompt_id}/tags)."""
+        """Add prompt tags (POST /v2/prompts/{prompt_id}/tags).
+
+        Args:
+            prompt_id (str): The prompt ID.
+            body (AddTagsRequest): Tags to attach to a resource; attaching one
+                already present is a no-op.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_prompt_tags
 
         return await add_prompt_tags.asyncio(
@@ -421,7 +719,23 @@ class AsyncPromptsTags(AsyncResource):
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List prompt tags, page by page (GET /v2/prompts/{prompt_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            prompt_id (str): The prompt ID.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_prompt_tags
 
@@ -437,7 +751,21 @@ class AsyncPromptsTags(AsyncResource):
         *,
         body: RemoveTagsRequest,
     ) -> RemoveTagsResponse:
-        """Remove prompt tags (DELETE /v2/prompts/{prompt_id}/tags)."""
+        """Remove prompt tags (DELETE /v2/prompts/{prompt_id}/tags).
+
+        Args:
+            prompt_id (str): The prompt ID.
+            body (RemoveTagsRequest): Tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_prompt_tags
 
         return await remove_prompt_tags.asyncio(
@@ -455,7 +783,21 @@ class AsyncPromptsLabels(AsyncResource):
         prompt_id: str,
         label_name: str,
     ) -> PromptVersion:
-        """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name})."""
+        """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
+
+        Args:
+            prompt_id (str): The prompt ID.
+            label_name (str): The label name.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptVersion
+        """
         from . import get_prompt_label
 
         return await get_prompt_label.asyncio(
@@ -489,7 +831,21 @@ class AsyncPrompts(AsyncResource):
         *,
         body: CreatePromptRequest,
     ) -> PromptWithVersion:
-        """Create prompt (POST /v2/prompts)."""
+        """Create prompt (POST /v2/prompts).
+
+        Args:
+            body (CreatePromptRequest): A new prompt in a space with its first
+                version.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptWithVersion
+        """
         from . import create_prompt
 
         return await create_prompt.asyncio(
@@ -501,7 +857,20 @@ class AsyncPrompts(AsyncResource):
         self,
         prompt_id: str,
     ) -> None:
-        """Delete prompt (DELETE /v2/prompts/{prompt_id})."""
+        """Delete prompt (DELETE /v2/prompts/{prompt_id}).
+
+        Args:
+            prompt_id (str): The prompt ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_prompt
 
         return await delete_prompt.asyncio(
@@ -516,7 +885,22 @@ class AsyncPrompts(AsyncResource):
         version_id: str | Unset = UNSET,
         label: str | Unset = UNSET,
     ) -> PromptWithVersion:
-        """Get prompt with a version (GET /v2/prompts/{prompt_id})."""
+        """Get prompt with a version (GET /v2/prompts/{prompt_id}).
+
+        Args:
+            prompt_id (str): The prompt ID.
+            version_id (str | Unset):
+            label (str | Unset):
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptWithVersion
+        """
         from . import get_prompt
 
         return await get_prompt.asyncio(
@@ -538,7 +922,27 @@ class AsyncPrompts(AsyncResource):
     ) -> AsyncPaginator[Prompt, ListPromptsResponse]:
         """List prompts, page by page (GET /v2/prompts).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Prompt, ListPromptsResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_prompts
 
@@ -558,7 +962,21 @@ class AsyncPrompts(AsyncResource):
         *,
         body: UpdatePromptRequest,
     ) -> Prompt:
-        """Update prompt (PATCH /v2/prompts/{prompt_id})."""
+        """Update prompt (PATCH /v2/prompts/{prompt_id}).
+
+        Args:
+            prompt_id (str): The prompt ID.
+            body (UpdatePromptRequest): Changes to a prompt.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Prompt
+        """
         from . import update_prompt
 
         return await update_prompt.asyncio(

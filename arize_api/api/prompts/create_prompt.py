@@ -69,14 +69,18 @@ def sync_detailed(
     """Create prompt (POST /v2/prompts).
 
     Args:
-        body (CreatePromptRequest): A new prompt in a space with its first version.
+        body (CreatePromptRequest): A new prompt in a space with its first
+            version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptWithVersion]: status, headers, raw content and the parsed body.
+        Response[PromptWithVersion]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -93,11 +97,14 @@ def sync(
     """Create prompt (POST /v2/prompts).
 
     Args:
-        body (CreatePromptRequest): A new prompt in a space with its first version.
+        body (CreatePromptRequest): A new prompt in a space with its first
+            version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptWithVersion
@@ -116,14 +123,18 @@ async def asyncio_detailed(
     """Create prompt (POST /v2/prompts).
 
     Args:
-        body (CreatePromptRequest): A new prompt in a space with its first version.
+        body (CreatePromptRequest): A new prompt in a space with its first
+            version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptWithVersion]: status, headers, raw content and the parsed body.
+        Response[PromptWithVersion]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -140,11 +151,14 @@ async def asyncio(
     """Create prompt (POST /v2/prompts).
 
     Args:
-        body (CreatePromptRequest): A new prompt in a space with its first version.
+        body (CreatePromptRequest): A new prompt in a space with its first
+            version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptWithVersion

@@ -71,15 +71,18 @@ def sync_detailed(
     """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
 
     Args:
-        prompt_id (str):
+        prompt_id (str): The prompt ID.
         body (CreatePromptVersionRequest): A new version of a prompt.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptVersion]: status, headers, raw content and the parsed body.
+        Response[PromptVersion]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
@@ -98,12 +101,14 @@ def sync(
     """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
 
     Args:
-        prompt_id (str):
+        prompt_id (str): The prompt ID.
         body (CreatePromptVersionRequest): A new version of a prompt.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptVersion
@@ -124,15 +129,18 @@ async def asyncio_detailed(
     """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
 
     Args:
-        prompt_id (str):
+        prompt_id (str): The prompt ID.
         body (CreatePromptVersionRequest): A new version of a prompt.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptVersion]: status, headers, raw content and the parsed body.
+        Response[PromptVersion]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
@@ -151,12 +159,14 @@ async def asyncio(
     """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
 
     Args:
-        prompt_id (str):
+        prompt_id (str): The prompt ID.
         body (CreatePromptVersionRequest): A new version of a prompt.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptVersion

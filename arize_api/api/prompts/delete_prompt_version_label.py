@@ -57,12 +57,14 @@ def sync_detailed(
     """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
 
     Args:
-        version_id (str):
-        label_name (str):
+        version_id (str): The version ID.
+        label_name (str): The label name.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -84,12 +86,14 @@ def sync(
     """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
 
     Args:
-        version_id (str):
-        label_name (str):
+        version_id (str): The version ID.
+        label_name (str): The label name.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -110,12 +114,14 @@ async def asyncio_detailed(
     """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
 
     Args:
-        version_id (str):
-        label_name (str):
+        version_id (str): The version ID.
+        label_name (str): The label name.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -137,12 +143,14 @@ async def asyncio(
     """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
 
     Args:
-        version_id (str):
-        label_name (str):
+        version_id (str): The version ID.
+        label_name (str): The label name.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

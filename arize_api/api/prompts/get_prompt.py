@@ -75,16 +75,19 @@ def sync_detailed(
     """Get prompt with a version (GET /v2/prompts/{prompt_id}).
 
     Args:
-        prompt_id (str):
+        prompt_id (str): The prompt ID.
         version_id (str | Unset):
         label (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptWithVersion]: status, headers, raw content and the parsed body.
+        Response[PromptWithVersion]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
@@ -105,13 +108,15 @@ def sync(
     """Get prompt with a version (GET /v2/prompts/{prompt_id}).
 
     Args:
-        prompt_id (str):
+        prompt_id (str): The prompt ID.
         version_id (str | Unset):
         label (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptWithVersion
@@ -134,16 +139,19 @@ async def asyncio_detailed(
     """Get prompt with a version (GET /v2/prompts/{prompt_id}).
 
     Args:
-        prompt_id (str):
+        prompt_id (str): The prompt ID.
         version_id (str | Unset):
         label (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptWithVersion]: status, headers, raw content and the parsed body.
+        Response[PromptWithVersion]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
@@ -164,13 +172,15 @@ async def asyncio(
     """Get prompt with a version (GET /v2/prompts/{prompt_id}).
 
     Args:
-        prompt_id (str):
+        prompt_id (str): The prompt ID.
         version_id (str | Unset):
         label (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptWithVersion

@@ -63,15 +63,18 @@ def sync_detailed(
     """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
 
     Args:
-        prompt_id (str):
-        label_name (str):
+        prompt_id (str): The prompt ID.
+        label_name (str): The label name.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptVersion]: status, headers, raw content and the parsed body.
+        Response[PromptVersion]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
@@ -90,12 +93,14 @@ def sync(
     """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
 
     Args:
-        prompt_id (str):
-        label_name (str):
+        prompt_id (str): The prompt ID.
+        label_name (str): The label name.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptVersion
@@ -116,15 +121,18 @@ async def asyncio_detailed(
     """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
 
     Args:
-        prompt_id (str):
-        label_name (str):
+        prompt_id (str): The prompt ID.
+        label_name (str): The label name.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptVersion]: status, headers, raw content and the parsed body.
+        Response[PromptVersion]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
@@ -143,12 +151,14 @@ async def asyncio(
     """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
 
     Args:
-        prompt_id (str):
-        label_name (str):
+        prompt_id (str): The prompt ID.
+        label_name (str): The label name.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptVersion

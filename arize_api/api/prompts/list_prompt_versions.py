@@ -77,16 +77,19 @@ def sync_detailed(
     """List prompt versions (GET /v2/prompts/{prompt_id}/versions).
 
     Args:
-        prompt_id (str):
-        limit (int | Unset):  Default: 50.
+        prompt_id (str): The prompt ID.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListPromptVersionsResponse]: status, headers, raw content and the parsed body.
+        Response[ListPromptVersionsResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
@@ -107,13 +110,15 @@ def sync(
     """List prompt versions (GET /v2/prompts/{prompt_id}/versions).
 
     Args:
-        prompt_id (str):
-        limit (int | Unset):  Default: 50.
+        prompt_id (str): The prompt ID.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListPromptVersionsResponse
@@ -136,16 +141,19 @@ async def asyncio_detailed(
     """List prompt versions (GET /v2/prompts/{prompt_id}/versions).
 
     Args:
-        prompt_id (str):
-        limit (int | Unset):  Default: 50.
+        prompt_id (str): The prompt ID.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListPromptVersionsResponse]: status, headers, raw content and the parsed body.
+        Response[ListPromptVersionsResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
@@ -166,13 +174,15 @@ async def asyncio(
     """List prompt versions (GET /v2/prompts/{prompt_id}/versions).
 
     Args:
-        prompt_id (str):
-        limit (int | Unset):  Default: 50.
+        prompt_id (str): The prompt ID.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListPromptVersionsResponse

@@ -71,16 +71,19 @@ def sync_detailed(
     """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
 
     Args:
-        version_id (str):
-        body (SetPromptVersionLabelsRequest): The labels a prompt version should carry; each label
-            moves here from any other version.
+        version_id (str): The version ID.
+        body (SetPromptVersionLabelsRequest): The labels a prompt version
+            should carry; each label moves here from any other version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptVersion]: status, headers, raw content and the parsed body.
+        Response[PromptVersion]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         version_id=version_id,
@@ -99,13 +102,15 @@ def sync(
     """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
 
     Args:
-        version_id (str):
-        body (SetPromptVersionLabelsRequest): The labels a prompt version should carry; each label
-            moves here from any other version.
+        version_id (str): The version ID.
+        body (SetPromptVersionLabelsRequest): The labels a prompt version
+            should carry; each label moves here from any other version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptVersion
@@ -126,16 +131,19 @@ async def asyncio_detailed(
     """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
 
     Args:
-        version_id (str):
-        body (SetPromptVersionLabelsRequest): The labels a prompt version should carry; each label
-            moves here from any other version.
+        version_id (str): The version ID.
+        body (SetPromptVersionLabelsRequest): The labels a prompt version
+            should carry; each label moves here from any other version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptVersion]: status, headers, raw content and the parsed body.
+        Response[PromptVersion]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         version_id=version_id,
@@ -154,13 +162,15 @@ async def asyncio(
     """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
 
     Args:
-        version_id (str):
-        body (SetPromptVersionLabelsRequest): The labels a prompt version should carry; each label
-            moves here from any other version.
+        version_id (str): The version ID.
+        body (SetPromptVersionLabelsRequest): The labels a prompt version
+            should carry; each label moves here from any other version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptVersion

@@ -69,12 +69,14 @@ def sync_detailed(
     """Update prompt (PATCH /v2/prompts/{prompt_id}).
 
     Args:
-        prompt_id (str):
+        prompt_id (str): The prompt ID.
         body (UpdatePromptRequest): Changes to a prompt.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Prompt]: status, headers, raw content and the parsed body.
@@ -96,12 +98,14 @@ def sync(
     """Update prompt (PATCH /v2/prompts/{prompt_id}).
 
     Args:
-        prompt_id (str):
+        prompt_id (str): The prompt ID.
         body (UpdatePromptRequest): Changes to a prompt.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Prompt
@@ -122,12 +126,14 @@ async def asyncio_detailed(
     """Update prompt (PATCH /v2/prompts/{prompt_id}).
 
     Args:
-        prompt_id (str):
+        prompt_id (str): The prompt ID.
         body (UpdatePromptRequest): Changes to a prompt.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Prompt]: status, headers, raw content and the parsed body.
@@ -149,12 +155,14 @@ async def asyncio(
     """Update prompt (PATCH /v2/prompts/{prompt_id}).
 
     Args:
-        prompt_id (str):
+        prompt_id (str): The prompt ID.
         body (UpdatePromptRequest): Changes to a prompt.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Prompt

@@ -43,7 +43,21 @@ class ResourceRestrictions(SyncResource):
         *,
         body: CreateResourceRestrictionRequest,
     ) -> ResourceRestriction:
-        """Restrict resource (POST /v2/resource-restrictions)."""
+        """Restrict resource (POST /v2/resource-restrictions).
+
+        Args:
+            body (CreateResourceRestrictionRequest): The resource to restrict to
+                its role bindings.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ResourceRestriction
+        """
         from . import create_resource_restriction
 
         return create_resource_restriction.sync(
@@ -55,7 +69,20 @@ class ResourceRestrictions(SyncResource):
         self,
         resource_id: str,
     ) -> None:
-        """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id})."""
+        """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id}).
+
+        Args:
+            resource_id (str): The resource ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_resource_restriction
 
         return delete_resource_restriction.sync(
@@ -73,7 +100,26 @@ class ResourceRestrictions(SyncResource):
     ) -> SyncPaginator[ResourceRestriction, ListResourceRestrictionsResponse]:
         """List resource restrictions, page by page (GET /v2/resource-restrictions).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            resource_type (ResourceRestrictionType | Unset):
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[ResourceRestriction,
+                ListResourceRestrictionsResponse]: every item, fetched page by page
+                as you iterate.
         """
         from . import list_resource_restrictions
 
@@ -94,7 +140,21 @@ class AsyncResourceRestrictions(AsyncResource):
         *,
         body: CreateResourceRestrictionRequest,
     ) -> ResourceRestriction:
-        """Restrict resource (POST /v2/resource-restrictions)."""
+        """Restrict resource (POST /v2/resource-restrictions).
+
+        Args:
+            body (CreateResourceRestrictionRequest): The resource to restrict to
+                its role bindings.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ResourceRestriction
+        """
         from . import create_resource_restriction
 
         return await create_resource_restriction.asyncio(
@@ -106,7 +166,20 @@ class AsyncResourceRestrictions(AsyncResource):
         self,
         resource_id: str,
     ) -> None:
-        """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id})."""
+        """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id}).
+
+        Args:
+            resource_id (str): The resource ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_resource_restriction
 
         return await delete_resource_restriction.asyncio(
@@ -124,7 +197,26 @@ class AsyncResourceRestrictions(AsyncResource):
     ) -> AsyncPaginator[ResourceRestriction, ListResourceRestrictionsResponse]:
         """List resource restrictions, page by page (GET /v2/resource-restrictions).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            resource_type (ResourceRestrictionType | Unset):
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[ResourceRestriction,
+                ListResourceRestrictionsResponse]: every item, fetched page by page
+                as you iterate.
         """
         from . import list_resource_restrictions
 

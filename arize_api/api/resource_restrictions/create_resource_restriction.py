@@ -71,14 +71,18 @@ def sync_detailed(
     """Restrict resource (POST /v2/resource-restrictions).
 
     Args:
-        body (CreateResourceRestrictionRequest): The resource to restrict to its role bindings.
+        body (CreateResourceRestrictionRequest): The resource to restrict to
+            its role bindings.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ResourceRestriction]: status, headers, raw content and the parsed body.
+        Response[ResourceRestriction]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -95,11 +99,14 @@ def sync(
     """Restrict resource (POST /v2/resource-restrictions).
 
     Args:
-        body (CreateResourceRestrictionRequest): The resource to restrict to its role bindings.
+        body (CreateResourceRestrictionRequest): The resource to restrict to
+            its role bindings.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ResourceRestriction
@@ -118,14 +125,18 @@ async def asyncio_detailed(
     """Restrict resource (POST /v2/resource-restrictions).
 
     Args:
-        body (CreateResourceRestrictionRequest): The resource to restrict to its role bindings.
+        body (CreateResourceRestrictionRequest): The resource to restrict to
+            its role bindings.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ResourceRestriction]: status, headers, raw content and the parsed body.
+        Response[ResourceRestriction]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -142,11 +153,14 @@ async def asyncio(
     """Restrict resource (POST /v2/resource-restrictions).
 
     Args:
-        body (CreateResourceRestrictionRequest): The resource to restrict to its role bindings.
+        body (CreateResourceRestrictionRequest): The resource to restrict to
+            its role bindings.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ResourceRestriction

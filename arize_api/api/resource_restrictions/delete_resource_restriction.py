@@ -55,11 +55,13 @@ def sync_detailed(
     """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id}).
 
     Args:
-        resource_id (str):
+        resource_id (str): The resource ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -79,11 +81,13 @@ def sync(
     """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id}).
 
     Args:
-        resource_id (str):
+        resource_id (str): The resource ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -102,11 +106,13 @@ async def asyncio_detailed(
     """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id}).
 
     Args:
-        resource_id (str):
+        resource_id (str): The resource ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -126,11 +132,13 @@ async def asyncio(
     """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id}).
 
     Args:
-        resource_id (str):
+        resource_id (str): The resource ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -88,17 +88,19 @@ def sync_detailed(
     """List resource restrictions (GET /v2/resource-restrictions).
 
     Args:
-        resource_type (ResourceRestrictionType | Unset): The kinds of resource that can be
-            restricted.
-        limit (int | Unset):  Default: 50.
+        resource_type (ResourceRestrictionType | Unset):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListResourceRestrictionsResponse]: status, headers, raw content and the parsed body.
+        Response[ListResourceRestrictionsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         resource_type=resource_type,
@@ -119,14 +121,15 @@ def sync(
     """List resource restrictions (GET /v2/resource-restrictions).
 
     Args:
-        resource_type (ResourceRestrictionType | Unset): The kinds of resource that can be
-            restricted.
-        limit (int | Unset):  Default: 50.
+        resource_type (ResourceRestrictionType | Unset):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListResourceRestrictionsResponse
@@ -149,17 +152,19 @@ async def asyncio_detailed(
     """List resource restrictions (GET /v2/resource-restrictions).
 
     Args:
-        resource_type (ResourceRestrictionType | Unset): The kinds of resource that can be
-            restricted.
-        limit (int | Unset):  Default: 50.
+        resource_type (ResourceRestrictionType | Unset):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListResourceRestrictionsResponse]: status, headers, raw content and the parsed body.
+        Response[ListResourceRestrictionsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         resource_type=resource_type,
@@ -180,14 +185,15 @@ async def asyncio(
     """List resource restrictions (GET /v2/resource-restrictions).
 
     Args:
-        resource_type (ResourceRestrictionType | Unset): The kinds of resource that can be
-            restricted.
-        limit (int | Unset):  Default: 50.
+        resource_type (ResourceRestrictionType | Unset):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListResourceRestrictionsResponse

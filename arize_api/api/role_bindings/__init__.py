@@ -40,7 +40,21 @@ class RoleBindings(SyncResource):
         *,
         body: CreateRoleBindingRequest,
     ) -> RoleBinding:
-        """Create role binding (POST /v2/role-bindings)."""
+        """Create role binding (POST /v2/role-bindings).
+
+        Args:
+            body (CreateRoleBindingRequest): Grant a role to a user on a space
+                or project.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RoleBinding
+        """
         from . import create_role_binding
 
         return create_role_binding.sync(
@@ -52,7 +66,20 @@ class RoleBindings(SyncResource):
         self,
         binding_id: str,
     ) -> None:
-        """Delete role binding (DELETE /v2/role-bindings/{binding_id})."""
+        """Delete role binding (DELETE /v2/role-bindings/{binding_id}).
+
+        Args:
+            binding_id (str): The binding ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_role_binding
 
         return delete_role_binding.sync(
@@ -64,7 +91,20 @@ class RoleBindings(SyncResource):
         self,
         binding_id: str,
     ) -> RoleBinding:
-        """Get role binding (GET /v2/role-bindings/{binding_id})."""
+        """Get role binding (GET /v2/role-bindings/{binding_id}).
+
+        Args:
+            binding_id (str): The binding ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RoleBinding
+        """
         from . import get_role_binding
 
         return get_role_binding.sync(
@@ -83,7 +123,26 @@ class RoleBindings(SyncResource):
     ) -> SyncPaginator[RoleBinding, ListRoleBindingsResponse]:
         """List role bindings, page by page (GET /v2/role-bindings).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            resource_type (RoleBindingResourceType):
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            user_id (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[RoleBinding, ListRoleBindingsResponse]: every item,
+                fetched page by page as you iterate.
         """
         from . import list_role_bindings
 
@@ -102,7 +161,22 @@ class RoleBindings(SyncResource):
         *,
         body: UpdateRoleBindingRequest,
     ) -> RoleBinding:
-        """Update role binding (PATCH /v2/role-bindings/{binding_id})."""
+        """Update role binding (PATCH /v2/role-bindings/{binding_id}).
+
+        Args:
+            binding_id (str): The binding ID.
+            body (UpdateRoleBindingRequest): The role a binding should grant
+                instead.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RoleBinding
+        """
         from . import update_role_binding
 
         return update_role_binding.sync(
@@ -120,7 +194,21 @@ class AsyncRoleBindings(AsyncResource):
         *,
         body: CreateRoleBindingRequest,
     ) -> RoleBinding:
-        """Create role binding (POST /v2/role-bindings)."""
+        """Create role binding (POST /v2/role-bindings).
+
+        Args:
+            body (CreateRoleBindingRequest): Grant a role to a user on a space
+                or project.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RoleBinding
+        """
         from . import create_role_binding
 
         return await create_role_binding.asyncio(
@@ -132,7 +220,20 @@ class AsyncRoleBindings(AsyncResource):
         self,
         binding_id: str,
     ) -> None:
-        """Delete role binding (DELETE /v2/role-bindings/{binding_id})."""
+        """Delete role binding (DELETE /v2/role-bindings/{binding_id}).
+
+        Args:
+            binding_id (str): The binding ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_role_binding
 
         return await delete_role_binding.asyncio(
@@ -144,7 +245,20 @@ class AsyncRoleBindings(AsyncResource):
         self,
         binding_id: str,
     ) -> RoleBinding:
-        """Get role binding (GET /v2/role-bindings/{binding_id})."""
+        """Get role binding (GET /v2/role-bindings/{binding_id}).
+
+        Args:
+            binding_id (str): The binding ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RoleBinding
+        """
         from . import get_role_binding
 
         return await get_role_binding.asyncio(
@@ -163,7 +277,26 @@ class AsyncRoleBindings(AsyncResource):
     ) -> AsyncPaginator[RoleBinding, ListRoleBindingsResponse]:
         """List role bindings, page by page (GET /v2/role-bindings).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            resource_type (RoleBindingResourceType):
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            user_id (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[RoleBinding, ListRoleBindingsResponse]: every item,
+                fetched page by page as you iterate.
         """
         from . import list_role_bindings
 
@@ -182,7 +315,22 @@ class AsyncRoleBindings(AsyncResource):
         *,
         body: UpdateRoleBindingRequest,
     ) -> RoleBinding:
-        """Update role binding (PATCH /v2/role-bindings/{binding_id})."""
+        """Update role binding (PATCH /v2/role-bindings/{binding_id}).
+
+        Args:
+            binding_id (str): The binding ID.
+            body (UpdateRoleBindingRequest): The role a binding should grant
+                instead.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RoleBinding
+        """
         from . import update_role_binding
 
         return await update_role_binding.asyncio(

@@ -69,14 +69,18 @@ def sync_detailed(
     """Create role binding (POST /v2/role-bindings).
 
     Args:
-        body (CreateRoleBindingRequest): Grant a role to a user on a space or project.
+        body (CreateRoleBindingRequest): Grant a role to a user on a space
+            or project.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RoleBinding]: status, headers, raw content and the parsed body.
+        Response[RoleBinding]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -93,11 +97,14 @@ def sync(
     """Create role binding (POST /v2/role-bindings).
 
     Args:
-        body (CreateRoleBindingRequest): Grant a role to a user on a space or project.
+        body (CreateRoleBindingRequest): Grant a role to a user on a space
+            or project.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RoleBinding
@@ -116,14 +123,18 @@ async def asyncio_detailed(
     """Create role binding (POST /v2/role-bindings).
 
     Args:
-        body (CreateRoleBindingRequest): Grant a role to a user on a space or project.
+        body (CreateRoleBindingRequest): Grant a role to a user on a space
+            or project.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RoleBinding]: status, headers, raw content and the parsed body.
+        Response[RoleBinding]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -140,11 +151,14 @@ async def asyncio(
     """Create role binding (POST /v2/role-bindings).
 
     Args:
-        body (CreateRoleBindingRequest): Grant a role to a user on a space or project.
+        body (CreateRoleBindingRequest): Grant a role to a user on a space
+            or project.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RoleBinding

@@ -61,14 +61,17 @@ def sync_detailed(
     """Get role binding (GET /v2/role-bindings/{binding_id}).
 
     Args:
-        binding_id (str):
+        binding_id (str): The binding ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RoleBinding]: status, headers, raw content and the parsed body.
+        Response[RoleBinding]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         binding_id=binding_id,
@@ -85,11 +88,13 @@ def sync(
     """Get role binding (GET /v2/role-bindings/{binding_id}).
 
     Args:
-        binding_id (str):
+        binding_id (str): The binding ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RoleBinding
@@ -108,14 +113,17 @@ async def asyncio_detailed(
     """Get role binding (GET /v2/role-bindings/{binding_id}).
 
     Args:
-        binding_id (str):
+        binding_id (str): The binding ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RoleBinding]: status, headers, raw content and the parsed body.
+        Response[RoleBinding]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         binding_id=binding_id,
@@ -132,11 +140,13 @@ async def asyncio(
     """Get role binding (GET /v2/role-bindings/{binding_id}).
 
     Args:
-        binding_id (str):
+        binding_id (str): The binding ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RoleBinding

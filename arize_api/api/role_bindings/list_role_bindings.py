@@ -87,17 +87,20 @@ def sync_detailed(
     """List role bindings (GET /v2/role-bindings).
 
     Args:
-        resource_type (RoleBindingResourceType): The kinds of resource a role can be bound on.
-        limit (int | Unset):  Default: 50.
+        resource_type (RoleBindingResourceType):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
         user_id (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListRoleBindingsResponse]: status, headers, raw content and the parsed body.
+        Response[ListRoleBindingsResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         resource_type=resource_type,
@@ -120,14 +123,16 @@ def sync(
     """List role bindings (GET /v2/role-bindings).
 
     Args:
-        resource_type (RoleBindingResourceType): The kinds of resource a role can be bound on.
-        limit (int | Unset):  Default: 50.
+        resource_type (RoleBindingResourceType):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
         user_id (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListRoleBindingsResponse
@@ -152,17 +157,20 @@ async def asyncio_detailed(
     """List role bindings (GET /v2/role-bindings).
 
     Args:
-        resource_type (RoleBindingResourceType): The kinds of resource a role can be bound on.
-        limit (int | Unset):  Default: 50.
+        resource_type (RoleBindingResourceType):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
         user_id (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListRoleBindingsResponse]: status, headers, raw content and the parsed body.
+        Response[ListRoleBindingsResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         resource_type=resource_type,
@@ -185,14 +193,16 @@ async def asyncio(
     """List role bindings (GET /v2/role-bindings).
 
     Args:
-        resource_type (RoleBindingResourceType): The kinds of resource a role can be bound on.
-        limit (int | Unset):  Default: 50.
+        resource_type (RoleBindingResourceType):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
         user_id (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListRoleBindingsResponse

@@ -71,15 +71,19 @@ def sync_detailed(
     """Update role binding (PATCH /v2/role-bindings/{binding_id}).
 
     Args:
-        binding_id (str):
-        body (UpdateRoleBindingRequest): The role a binding should grant instead.
+        binding_id (str): The binding ID.
+        body (UpdateRoleBindingRequest): The role a binding should grant
+            instead.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RoleBinding]: status, headers, raw content and the parsed body.
+        Response[RoleBinding]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         binding_id=binding_id,
@@ -98,12 +102,15 @@ def sync(
     """Update role binding (PATCH /v2/role-bindings/{binding_id}).
 
     Args:
-        binding_id (str):
-        body (UpdateRoleBindingRequest): The role a binding should grant instead.
+        binding_id (str): The binding ID.
+        body (UpdateRoleBindingRequest): The role a binding should grant
+            instead.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RoleBinding
@@ -124,15 +131,19 @@ async def asyncio_detailed(
     """Update role binding (PATCH /v2/role-bindings/{binding_id}).
 
     Args:
-        binding_id (str):
-        body (UpdateRoleBindingRequest): The role a binding should grant instead.
+        binding_id (str): The binding ID.
+        body (UpdateRoleBindingRequest): The role a binding should grant
+            instead.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RoleBinding]: status, headers, raw content and the parsed body.
+        Response[RoleBinding]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         binding_id=binding_id,
@@ -151,12 +162,15 @@ async def asyncio(
     """Update role binding (PATCH /v2/role-bindings/{binding_id}).
 
     Args:
-        binding_id (str):
-        body (UpdateRoleBindingRequest): The role a binding should grant instead.
+        binding_id (str): The binding ID.
+        body (UpdateRoleBindingRequest): The role a binding should grant
+            instead.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RoleBinding

@@ -36,7 +36,20 @@ class Roles(SyncResource):
         *,
         body: CreateRoleRequest,
     ) -> Role:
-        """Create role (POST /v2/roles)."""
+        """Create role (POST /v2/roles).
+
+        Args:
+            body (CreateRoleRequest): A new custom role and its permissions.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Role
+        """
         from . import create_role
 
         return create_role.sync(
@@ -48,7 +61,20 @@ class Roles(SyncResource):
         self,
         role_id: str,
     ) -> None:
-        """Delete role (DELETE /v2/roles/{role_id})."""
+        """Delete role (DELETE /v2/roles/{role_id}).
+
+        Args:
+            role_id (str): The role ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_role
 
         return delete_role.sync(
@@ -60,7 +86,20 @@ class Roles(SyncResource):
         self,
         role_id: str,
     ) -> Role:
-        """Get role (GET /v2/roles/{role_id})."""
+        """Get role (GET /v2/roles/{role_id}).
+
+        Args:
+            role_id (str): The role ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Role
+        """
         from . import get_role
 
         return get_role.sync(
@@ -78,7 +117,25 @@ class Roles(SyncResource):
     ) -> SyncPaginator[Role, ListRolesResponse]:
         """List roles, page by page (GET /v2/roles).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            is_predefined (bool | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Role, ListRolesResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_roles
 
@@ -96,7 +153,21 @@ class Roles(SyncResource):
         *,
         body: UpdateRoleRequest,
     ) -> Role:
-        """Update role (PATCH /v2/roles/{role_id})."""
+        """Update role (PATCH /v2/roles/{role_id}).
+
+        Args:
+            role_id (str): The role ID.
+            body (UpdateRoleRequest): Changes to a custom role.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Role
+        """
         from . import update_role
 
         return update_role.sync(
@@ -114,7 +185,20 @@ class AsyncRoles(AsyncResource):
         *,
         body: CreateRoleRequest,
     ) -> Role:
-        """Create role (POST /v2/roles)."""
+        """Create role (POST /v2/roles).
+
+        Args:
+            body (CreateRoleRequest): A new custom role and its permissions.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Role
+        """
         from . import create_role
 
         return await create_role.asyncio(
@@ -126,7 +210,20 @@ class AsyncRoles(AsyncResource):
         self,
         role_id: str,
     ) -> None:
-        """Delete role (DELETE /v2/roles/{role_id})."""
+        """Delete role (DELETE /v2/roles/{role_id}).
+
+        Args:
+            role_id (str): The role ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_role
 
         return await delete_role.asyncio(
@@ -138,7 +235,20 @@ class AsyncRoles(AsyncResource):
         self,
         role_id: str,
     ) -> Role:
-        """Get role (GET /v2/roles/{role_id})."""
+        """Get role (GET /v2/roles/{role_id}).
+
+        Args:
+            role_id (str): The role ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Role
+        """
         from . import get_role
 
         return await get_role.asyncio(
@@ -156,7 +266,25 @@ class AsyncRoles(AsyncResource):
     ) -> AsyncPaginator[Role, ListRolesResponse]:
         """List roles, page by page (GET /v2/roles).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            is_predefined (bool | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Role, ListRolesResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_roles
 
@@ -174,7 +302,21 @@ class AsyncRoles(AsyncResource):
         *,
         body: UpdateRoleRequest,
     ) -> Role:
-        """Update role (PATCH /v2/roles/{role_id})."""
+        """Update role (PATCH /v2/roles/{role_id}).
+
+        Args:
+            role_id (str): The role ID.
+            body (UpdateRoleRequest): Changes to a custom role.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Role
+        """
         from . import update_role
 
         return await update_role.asyncio(

@@ -77,16 +77,19 @@ def sync_detailed(
     """List roles (GET /v2/roles).
 
     Args:
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
         is_predefined (bool | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListRolesResponse]: status, headers, raw content and the parsed body.
+        Response[ListRolesResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         limit=limit,
@@ -107,13 +110,15 @@ def sync(
     """List roles (GET /v2/roles).
 
     Args:
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
         is_predefined (bool | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListRolesResponse
@@ -136,16 +141,19 @@ async def asyncio_detailed(
     """List roles (GET /v2/roles).
 
     Args:
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
         is_predefined (bool | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListRolesResponse]: status, headers, raw content and the parsed body.
+        Response[ListRolesResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         limit=limit,
@@ -166,13 +174,15 @@ async def asyncio(
     """List roles (GET /v2/roles).
 
     Args:
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
         is_predefined (bool | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListRolesResponse

@@ -69,12 +69,14 @@ def sync_detailed(
     """Update role (PATCH /v2/roles/{role_id}).
 
     Args:
-        role_id (str):
+        role_id (str): The role ID.
         body (UpdateRoleRequest): Changes to a custom role.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Role]: status, headers, raw content and the parsed body.
@@ -96,12 +98,14 @@ def sync(
     """Update role (PATCH /v2/roles/{role_id}).
 
     Args:
-        role_id (str):
+        role_id (str): The role ID.
         body (UpdateRoleRequest): Changes to a custom role.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Role
@@ -122,12 +126,14 @@ async def asyncio_detailed(
     """Update role (PATCH /v2/roles/{role_id}).
 
     Args:
-        role_id (str):
+        role_id (str): The role ID.
         body (UpdateRoleRequest): Changes to a custom role.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Role]: status, headers, raw content and the parsed body.
@@ -149,12 +155,14 @@ async def asyncio(
     """Update role (PATCH /v2/roles/{role_id}).
 
     Args:
-        role_id (str):
+        role_id (str): The role ID.
         body (UpdateRoleRequest): Changes to a custom role.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Role

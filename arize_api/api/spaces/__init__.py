@@ -39,7 +39,22 @@ class SpacesUsers(SyncResource):
         *,
         body: AddSpaceUserRequest,
     ) -> SpaceMembership:
-        """Add space user (POST /v2/spaces/{space_id}/users)."""
+        """Add space user (POST /v2/spaces/{space_id}/users).
+
+        Args:
+            space_id (str): The space ID.
+            body (AddSpaceUserRequest): Add an existing user to a space with a
+                role.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SpaceMembership
+        """
         from . import add_space_user
 
         return add_space_user.sync(
@@ -53,7 +68,21 @@ class SpacesUsers(SyncResource):
         space_id: str,
         user_id: str,
     ) -> None:
-        """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id})."""
+        """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id}).
+
+        Args:
+            space_id (str): The space ID.
+            user_id (str): The user ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import remove_space_user
 
         return remove_space_user.sync(
@@ -75,7 +104,20 @@ class Spaces(SyncResource):
         *,
         body: CreateSpaceRequest,
     ) -> Space:
-        """Create space (POST /v2/spaces)."""
+        """Create space (POST /v2/spaces).
+
+        Args:
+            body (CreateSpaceRequest): A new space in an organization.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Space
+        """
         from . import create_space
 
         return create_space.sync(
@@ -87,7 +129,20 @@ class Spaces(SyncResource):
         self,
         space_id: str,
     ) -> None:
-        """Delete space (DELETE /v2/spaces/{space_id})."""
+        """Delete space (DELETE /v2/spaces/{space_id}).
+
+        Args:
+            space_id (str): The space ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_space
 
         return delete_space.sync(
@@ -99,7 +154,20 @@ class Spaces(SyncResource):
         self,
         space_id: str,
     ) -> Space:
-        """Get space (GET /v2/spaces/{space_id})."""
+        """Get space (GET /v2/spaces/{space_id}).
+
+        Args:
+            space_id (str): The space ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Space
+        """
         from . import get_space
 
         return get_space.sync(
@@ -118,7 +186,26 @@ class Spaces(SyncResource):
     ) -> SyncPaginator[Space, ListSpacesResponse]:
         """List spaces, page by page (GET /v2/spaces).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            org_id (str | Unset):
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Space, ListSpacesResponse]: every item, fetched page
+                by page as you iterate.
         """
         from . import list_spaces
 
@@ -137,7 +224,22 @@ class Spaces(SyncResource):
         *,
         body: UpdateSpaceRequest,
     ) -> Space:
-        """Update space (PATCH /v2/spaces/{space_id})."""
+        """Update space (PATCH /v2/spaces/{space_id}).
+
+        Args:
+            space_id (str): The space ID.
+            body (UpdateSpaceRequest): Changes to a space; null clears a
+                nullable field.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Space
+        """
         from . import update_space
 
         return update_space.sync(
@@ -156,7 +258,22 @@ class AsyncSpacesUsers(AsyncResource):
         *,
         body: AddSpaceUserRequest,
     ) -> SpaceMembership:
-        """Add space user (POST /v2/spaces/{space_id}/users)."""
+        """Add space user (POST /v2/spaces/{space_id}/users).
+
+        Args:
+            space_id (str): The space ID.
+            body (AddSpaceUserRequest): Add an existing user to a space with a
+                role.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SpaceMembership
+        """
         from . import add_space_user
 
         return await add_space_user.asyncio(
@@ -170,7 +287,21 @@ class AsyncSpacesUsers(AsyncResource):
         space_id: str,
         user_id: str,
     ) -> None:
-        """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id})."""
+        """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id}).
+
+        Args:
+            space_id (str): The space ID.
+            user_id (str): The user ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import remove_space_user
 
         return await remove_space_user.asyncio(
@@ -192,7 +323,20 @@ class AsyncSpaces(AsyncResource):
         *,
         body: CreateSpaceRequest,
     ) -> Space:
-        """Create space (POST /v2/spaces)."""
+        """Create space (POST /v2/spaces).
+
+        Args:
+            body (CreateSpaceRequest): A new space in an organization.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Space
+        """
         from . import create_space
 
         return await create_space.asyncio(
@@ -204,7 +348,20 @@ class AsyncSpaces(AsyncResource):
         self,
         space_id: str,
     ) -> None:
-        """Delete space (DELETE /v2/spaces/{space_id})."""
+        """Delete space (DELETE /v2/spaces/{space_id}).
+
+        Args:
+            space_id (str): The space ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_space
 
         return await delete_space.asyncio(
@@ -216,7 +373,20 @@ class AsyncSpaces(AsyncResource):
         self,
         space_id: str,
     ) -> Space:
-        """Get space (GET /v2/spaces/{space_id})."""
+        """Get space (GET /v2/spaces/{space_id}).
+
+        Args:
+            space_id (str): The space ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Space
+        """
         from . import get_space
 
         return await get_space.asyncio(
@@ -235,7 +405,26 @@ class AsyncSpaces(AsyncResource):
     ) -> AsyncPaginator[Space, ListSpacesResponse]:
         """List spaces, page by page (GET /v2/spaces).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            org_id (str | Unset):
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Space, ListSpacesResponse]: every item, fetched page
+                by page as you iterate.
         """
         from . import list_spaces
 
@@ -254,7 +443,22 @@ class AsyncSpaces(AsyncResource):
         *,
         body: UpdateSpaceRequest,
     ) -> Space:
-        """Update space (PATCH /v2/spaces/{space_id})."""
+        """Update space (PATCH /v2/spaces/{space_id}).
+
+        Args:
+            space_id (str): The space ID.
+            body (UpdateSpaceRequest): Changes to a space; null clears a
+                nullable field.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Space
+        """
         from . import update_space
 
         return await update_space.asyncio(

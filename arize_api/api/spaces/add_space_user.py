@@ -71,15 +71,19 @@ def sync_detailed(
     """Add space user (POST /v2/spaces/{space_id}/users).
 
     Args:
-        space_id (str):
-        body (AddSpaceUserRequest): Add an existing user to a space with a role.
+        space_id (str): The space ID.
+        body (AddSpaceUserRequest): Add an existing user to a space with a
+            role.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[SpaceMembership]: status, headers, raw content and the parsed body.
+        Response[SpaceMembership]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -98,12 +102,15 @@ def sync(
     """Add space user (POST /v2/spaces/{space_id}/users).
 
     Args:
-        space_id (str):
-        body (AddSpaceUserRequest): Add an existing user to a space with a role.
+        space_id (str): The space ID.
+        body (AddSpaceUserRequest): Add an existing user to a space with a
+            role.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         SpaceMembership
@@ -124,15 +131,19 @@ async def asyncio_detailed(
     """Add space user (POST /v2/spaces/{space_id}/users).
 
     Args:
-        space_id (str):
-        body (AddSpaceUserRequest): Add an existing user to a space with a role.
+        space_id (str): The space ID.
+        body (AddSpaceUserRequest): Add an existing user to a space with a
+            role.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[SpaceMembership]: status, headers, raw content and the parsed body.
+        Response[SpaceMembership]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -151,12 +162,15 @@ async def asyncio(
     """Add space user (POST /v2/spaces/{space_id}/users).
 
     Args:
-        space_id (str):
-        body (AddSpaceUserRequest): Add an existing user to a space with a role.
+        space_id (str): The space ID.
+        body (AddSpaceUserRequest): Add an existing user to a space with a
+            role.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         SpaceMembership

@@ -69,12 +69,15 @@ def sync_detailed(
     """Update space (PATCH /v2/spaces/{space_id}).
 
     Args:
-        space_id (str):
-        body (UpdateSpaceRequest): Changes to a space; null clears a nullable field.
+        space_id (str): The space ID.
+        body (UpdateSpaceRequest): Changes to a space; null clears a
+            nullable field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Space]: status, headers, raw content and the parsed body.
@@ -96,12 +99,15 @@ def sync(
     """Update space (PATCH /v2/spaces/{space_id}).
 
     Args:
-        space_id (str):
-        body (UpdateSpaceRequest): Changes to a space; null clears a nullable field.
+        space_id (str): The space ID.
+        body (UpdateSpaceRequest): Changes to a space; null clears a
+            nullable field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Space
@@ -122,12 +128,15 @@ async def asyncio_detailed(
     """Update space (PATCH /v2/spaces/{space_id}).
 
     Args:
-        space_id (str):
-        body (UpdateSpaceRequest): Changes to a space; null clears a nullable field.
+        space_id (str): The space ID.
+        body (UpdateSpaceRequest): Changes to a space; null clears a
+            nullable field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Space]: status, headers, raw content and the parsed body.
@@ -149,12 +158,15 @@ async def asyncio(
     """Update space (PATCH /v2/spaces/{space_id}).
 
     Args:
-        space_id (str):
-        body (UpdateSpaceRequest): Changes to a space; null clears a nullable field.
+        space_id (str): The space ID.
+        body (UpdateSpaceRequest): Changes to a space; null clears a
+            nullable field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Space

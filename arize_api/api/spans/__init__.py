@@ -38,7 +38,21 @@ class Spans(SyncResource):
         *,
         body: AnnotateSpansRequest,
     ) -> None:
-        """Annotate spans (POST /v2/spans/annotate)."""
+        """Annotate spans (POST /v2/spans/annotate).
+
+        Args:
+            body (AnnotateSpansRequest): Annotations to upsert on spans (or
+                traces or sessions) of a project.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import annotate_spans
 
         return annotate_spans.sync(
@@ -51,7 +65,21 @@ class Spans(SyncResource):
         *,
         body: DeleteSpansRequest,
     ) -> DeleteSpansResponse:
-        """Delete spans (DELETE /v2/spans)."""
+        """Delete spans (DELETE /v2/spans).
+
+        Args:
+            body (DeleteSpansRequest): Ids of the spans to delete from a
+                project, optionally within a time window.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DeleteSpansResponse
+        """
         from . import delete_spans
 
         return delete_spans.sync(
@@ -69,7 +97,26 @@ class Spans(SyncResource):
     ) -> SyncPaginator[Span, ListSpansResponse]:
         """List spans of a project, page by page (POST /v2/spans).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            limit (int | Unset): From 1 to 500. Default: 50.
+            cursor (str | Unset):
+            body (ListSpansRequest): Which spans of a project to return, and
+                which of their columns.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Span, ListSpansResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_spans
 
@@ -90,7 +137,21 @@ class AsyncSpans(AsyncResource):
         *,
         body: AnnotateSpansRequest,
     ) -> None:
-        """Annotate spans (POST /v2/spans/annotate)."""
+        """Annotate spans (POST /v2/spans/annotate).
+
+        Args:
+            body (AnnotateSpansRequest): Annotations to upsert on spans (or
+                traces or sessions) of a project.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import annotate_spans
 
         return await annotate_spans.asyncio(
@@ -103,7 +164,21 @@ class AsyncSpans(AsyncResource):
         *,
         body: DeleteSpansRequest,
     ) -> DeleteSpansResponse:
-        """Delete spans (DELETE /v2/spans)."""
+        """Delete spans (DELETE /v2/spans).
+
+        Args:
+            body (DeleteSpansRequest): Ids of the spans to delete from a
+                project, optionally within a time window.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DeleteSpansResponse
+        """
         from . import delete_spans
 
         return await delete_spans.asyncio(
@@ -121,7 +196,26 @@ class AsyncSpans(AsyncResource):
     ) -> AsyncPaginator[Span, ListSpansResponse]:
         """List spans of a project, page by page (POST /v2/spans).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            limit (int | Unset): From 1 to 500. Default: 50.
+            cursor (str | Unset):
+            body (ListSpansRequest): Which spans of a project to return, and
+                which of their columns.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Span, ListSpansResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_spans
 

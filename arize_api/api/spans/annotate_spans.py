@@ -63,12 +63,14 @@ def sync_detailed(
     """Annotate spans (POST /v2/spans/annotate).
 
     Args:
-        body (AnnotateSpansRequest): Annotations to upsert on spans (or traces or sessions) of a
-            project.
+        body (AnnotateSpansRequest): Annotations to upsert on spans (or
+            traces or sessions) of a project.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -88,12 +90,14 @@ def sync(
     """Annotate spans (POST /v2/spans/annotate).
 
     Args:
-        body (AnnotateSpansRequest): Annotations to upsert on spans (or traces or sessions) of a
-            project.
+        body (AnnotateSpansRequest): Annotations to upsert on spans (or
+            traces or sessions) of a project.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -112,12 +116,14 @@ async def asyncio_detailed(
     """Annotate spans (POST /v2/spans/annotate).
 
     Args:
-        body (AnnotateSpansRequest): Annotations to upsert on spans (or traces or sessions) of a
-            project.
+        body (AnnotateSpansRequest): Annotations to upsert on spans (or
+            traces or sessions) of a project.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -137,12 +143,14 @@ async def asyncio(
     """Annotate spans (POST /v2/spans/annotate).
 
     Args:
-        body (AnnotateSpansRequest): Annotations to upsert on spans (or traces or sessions) of a
-            project.
+        body (AnnotateSpansRequest): Annotations to upsert on spans (or
+            traces or sessions) of a project.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

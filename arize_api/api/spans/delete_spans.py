@@ -69,15 +69,18 @@ def sync_detailed(
     """Delete spans (DELETE /v2/spans).
 
     Args:
-        body (DeleteSpansRequest): Ids of the spans to delete from a project, optionally within a
-            time window.
+        body (DeleteSpansRequest): Ids of the spans to delete from a
+            project, optionally within a time window.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DeleteSpansResponse]: status, headers, raw content and the parsed body.
+        Response[DeleteSpansResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -94,12 +97,14 @@ def sync(
     """Delete spans (DELETE /v2/spans).
 
     Args:
-        body (DeleteSpansRequest): Ids of the spans to delete from a project, optionally within a
-            time window.
+        body (DeleteSpansRequest): Ids of the spans to delete from a
+            project, optionally within a time window.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DeleteSpansResponse
@@ -118,15 +123,18 @@ async def asyncio_detailed(
     """Delete spans (DELETE /v2/spans).
 
     Args:
-        body (DeleteSpansRequest): Ids of the spans to delete from a project, optionally within a
-            time window.
+        body (DeleteSpansRequest): Ids of the spans to delete from a
+            project, optionally within a time window.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DeleteSpansResponse]: status, headers, raw content and the parsed body.
+        Response[DeleteSpansResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -143,12 +151,14 @@ async def asyncio(
     """Delete spans (DELETE /v2/spans).
 
     Args:
-        body (DeleteSpansRequest): Ids of the spans to delete from a project, optionally within a
-            time window.
+        body (DeleteSpansRequest): Ids of the spans to delete from a
+            project, optionally within a time window.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DeleteSpansResponse

@@ -82,16 +82,20 @@ def sync_detailed(
     """List spans of a project (POST /v2/spans).
 
     Args:
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 500. Default: 50.
         cursor (str | Unset):
-        body (ListSpansRequest): Which spans of a project to return, and which of their columns.
+        body (ListSpansRequest): Which spans of a project to return, and
+            which of their columns.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListSpansResponse]: status, headers, raw content and the parsed body.
+        Response[ListSpansResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -112,13 +116,16 @@ def sync(
     """List spans of a project (POST /v2/spans).
 
     Args:
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 500. Default: 50.
         cursor (str | Unset):
-        body (ListSpansRequest): Which spans of a project to return, and which of their columns.
+        body (ListSpansRequest): Which spans of a project to return, and
+            which of their columns.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListSpansResponse
@@ -141,16 +148,20 @@ async def asyncio_detailed(
     """List spans of a project (POST /v2/spans).
 
     Args:
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 500. Default: 50.
         cursor (str | Unset):
-        body (ListSpansRequest): Which spans of a project to return, and which of their columns.
+        body (ListSpansRequest): Which spans of a project to return, and
+            which of their columns.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListSpansResponse]: status, headers, raw content and the parsed body.
+        Response[ListSpansResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -171,13 +182,16 @@ async def asyncio(
     """List spans of a project (POST /v2/spans).
 
     Args:
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 500. Default: 50.
         cursor (str | Unset):
-        body (ListSpansRequest): Which spans of a project to return, and which of their columns.
+        body (ListSpansRequest): Which spans of a project to return, and
+            which of their columns.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListSpansResponse

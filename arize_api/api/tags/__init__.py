@@ -33,7 +33,20 @@ class Tags(SyncResource):
         *,
         body: CreateTagRequest,
     ) -> Tag:
-        """Create tag (POST /v2/tags)."""
+        """Create tag (POST /v2/tags).
+
+        Args:
+            body (CreateTagRequest): A new tag in a space.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Tag
+        """
         from . import create_tag
 
         return create_tag.sync(
@@ -45,7 +58,20 @@ class Tags(SyncResource):
         self,
         tag_id: str,
     ) -> None:
-        """Delete tag (DELETE /v2/tags/{tag_id})."""
+        """Delete tag (DELETE /v2/tags/{tag_id}).
+
+        Args:
+            tag_id (str): The tag ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_tag
 
         return delete_tag.sync(
@@ -59,7 +85,22 @@ class Tags(SyncResource):
         *,
         body: UpdateTagRequest,
     ) -> Tag:
-        """Update tag (PATCH /v2/tags/{tag_id})."""
+        """Update tag (PATCH /v2/tags/{tag_id}).
+
+        Args:
+            tag_id (str): The tag ID.
+            body (UpdateTagRequest): Changes to a tag; null clears a nullable
+                field.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Tag
+        """
         from . import update_tag
 
         return update_tag.sync(
@@ -77,7 +118,20 @@ class AsyncTags(AsyncResource):
         *,
         body: CreateTagRequest,
     ) -> Tag:
-        """Create tag (POST /v2/tags)."""
+        """Create tag (POST /v2/tags).
+
+        Args:
+            body (CreateTagRequest): A new tag in a space.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Tag
+        """
         from . import create_tag
 
         return await create_tag.asyncio(
@@ -89,7 +143,20 @@ class AsyncTags(AsyncResource):
         self,
         tag_id: str,
     ) -> None:
-        """Delete tag (DELETE /v2/tags/{tag_id})."""
+        """Delete tag (DELETE /v2/tags/{tag_id}).
+
+        Args:
+            tag_id (str): The tag ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_tag
 
         return await delete_tag.asyncio(
@@ -103,7 +170,22 @@ class AsyncTags(AsyncResource):
         *,
         body: UpdateTagRequest,
     ) -> Tag:
-        """Update tag (PATCH /v2/tags/{tag_id})."""
+        """Update tag (PATCH /v2/tags/{tag_id}).
+
+        Args:
+            tag_id (str): The tag ID.
+            body (UpdateTagRequest): Changes to a tag; null clears a nullable
+                field.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Tag
+        """
         from . import update_tag
 
         return await update_tag.asyncio(

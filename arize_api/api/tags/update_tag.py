@@ -69,12 +69,15 @@ def sync_detailed(
     """Update tag (PATCH /v2/tags/{tag_id}).
 
     Args:
-        tag_id (str):
-        body (UpdateTagRequest): Changes to a tag; null clears a nullable field.
+        tag_id (str): The tag ID.
+        body (UpdateTagRequest): Changes to a tag; null clears a nullable
+            field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Tag]: status, headers, raw content and the parsed body.
@@ -96,12 +99,15 @@ def sync(
     """Update tag (PATCH /v2/tags/{tag_id}).
 
     Args:
-        tag_id (str):
-        body (UpdateTagRequest): Changes to a tag; null clears a nullable field.
+        tag_id (str): The tag ID.
+        body (UpdateTagRequest): Changes to a tag; null clears a nullable
+            field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Tag
@@ -122,12 +128,15 @@ async def asyncio_detailed(
     """Update tag (PATCH /v2/tags/{tag_id}).
 
     Args:
-        tag_id (str):
-        body (UpdateTagRequest): Changes to a tag; null clears a nullable field.
+        tag_id (str): The tag ID.
+        body (UpdateTagRequest): Changes to a tag; null clears a nullable
+            field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Tag]: status, headers, raw content and the parsed body.
@@ -149,12 +158,15 @@ async def asyncio(
     """Update tag (PATCH /v2/tags/{tag_id}).
 
     Args:
-        tag_id (str):
-        body (UpdateTagRequest): Changes to a tag; null clears a nullable field.
+        tag_id (str): The tag ID.
+        body (UpdateTagRequest): Changes to a tag; null clears a nullable
+            field.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Tag

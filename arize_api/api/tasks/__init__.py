@@ -56,7 +56,20 @@ class TasksRuns(SyncResource):
         self,
         run_id: str,
     ) -> TaskRun:
-        """Cancel task run (POST /v2/task-runs/{run_id}/cancel)."""
+        """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
+
+        Args:
+            run_id (str): The run ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            TaskRun
+        """
         from . import cancel_task_run
 
         return cancel_task_run.sync(
@@ -68,7 +81,20 @@ class TasksRuns(SyncResource):
         self,
         run_id: str,
     ) -> TaskRun:
-        """Get task run (GET /v2/task-runs/{run_id})."""
+        """Get task run (GET /v2/task-runs/{run_id}).
+
+        Args:
+            run_id (str): The run ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            TaskRun
+        """
         from . import get_task_run
 
         return get_task_run.sync(
@@ -87,7 +113,26 @@ class TasksRuns(SyncResource):
     ) -> SyncPaginator[TaskRun, ListTaskRunsResponse]:
         """List task runs, page by page (GET /v2/tasks/{task_id}/runs).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            task_id (str): The task ID.
+            status (TaskRunStatus | Unset):
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[TaskRun, ListTaskRunsResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_task_runs
 
@@ -108,7 +153,23 @@ class TasksRuns(SyncResource):
         | TriggerRunExperimentTaskRunRequest
         | Unset = UNSET,
     ) -> TaskRun:
-        """Trigger task run (POST /v2/tasks/{task_id}/trigger)."""
+        """Trigger task run (POST /v2/tasks/{task_id}/trigger).
+
+        Args:
+            task_id (str): The task ID.
+            body (TriggerEvaluationTaskRunRequest |
+                TriggerRunExperimentTaskRunRequest | Unset): Options for triggering
+                a task run - evaluation or run-experiment options.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            TaskRun
+        """
         from . import trigger_task_run
 
         return trigger_task_run.sync(
@@ -132,7 +193,23 @@ class Tasks(SyncResource):
         | CreateRunExperimentTaskRequest
         | CreateTemplateEvaluationTaskRequest,
     ) -> Task:
-        """Create task (POST /v2/tasks)."""
+        """Create task (POST /v2/tasks).
+
+        Args:
+            body (CreateCodeEvaluationTaskRequest |
+                CreateRunExperimentTaskRequest |
+                CreateTemplateEvaluationTaskRequest): A new task; `type` says which
+                kind.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Task
+        """
         from . import create_task
 
         return create_task.sync(
@@ -144,7 +221,20 @@ class Tasks(SyncResource):
         self,
         task_id: str,
     ) -> None:
-        """Delete task (DELETE /v2/tasks/{task_id})."""
+        """Delete task (DELETE /v2/tasks/{task_id}).
+
+        Args:
+            task_id (str): The task ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_task
 
         return delete_task.sync(
@@ -156,7 +246,20 @@ class Tasks(SyncResource):
         self,
         task_id: str,
     ) -> Task:
-        """Get task (GET /v2/tasks/{task_id})."""
+        """Get task (GET /v2/tasks/{task_id}).
+
+        Args:
+            task_id (str): The task ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Task
+        """
         from . import get_task
 
         return get_task.sync(
@@ -179,7 +282,30 @@ class Tasks(SyncResource):
     ) -> SyncPaginator[Task, ListTasksResponse]:
         """List tasks, page by page (GET /v2/tasks).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            project_id (str | Unset):
+            dataset_id (str | Unset):
+            type_ (TaskType | Unset):
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Task, ListTasksResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_tasks
 
@@ -202,7 +328,22 @@ class Tasks(SyncResource):
         *,
         body: UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest,
     ) -> Task:
-        """Update task (PATCH /v2/tasks/{task_id})."""
+        """Update task (PATCH /v2/tasks/{task_id}).
+
+        Args:
+            task_id (str): The task ID.
+            body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest):
+                Changes to a task - evaluation-task or run-experiment-task changes.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Task
+        """
         from . import update_task
 
         return update_task.sync(
@@ -219,7 +360,20 @@ class AsyncTasksRuns(AsyncResource):
         self,
         run_id: str,
     ) -> TaskRun:
-        """Cancel task run (POST /v2/task-runs/{run_id}/cancel)."""
+        """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
+
+        Args:
+            run_id (str): The run ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            TaskRun
+        """
         from . import cancel_task_run
 
         return await cancel_task_run.asyncio(
@@ -231,7 +385,20 @@ class AsyncTasksRuns(AsyncResource):
         self,
         run_id: str,
     ) -> TaskRun:
-        """Get task run (GET /v2/task-runs/{run_id})."""
+        """Get task run (GET /v2/task-runs/{run_id}).
+
+        Args:
+            run_id (str): The run ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            TaskRun
+        """
         from . import get_task_run
 
         return await get_task_run.asyncio(
@@ -250,7 +417,26 @@ class AsyncTasksRuns(AsyncResource):
     ) -> AsyncPaginator[TaskRun, ListTaskRunsResponse]:
         """List task runs, page by page (GET /v2/tasks/{task_id}/runs).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            task_id (str): The task ID.
+            status (TaskRunStatus | Unset):
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[TaskRun, ListTaskRunsResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_task_runs
 
@@ -271,7 +457,23 @@ class AsyncTasksRuns(AsyncResource):
         | TriggerRunExperimentTaskRunRequest
         | Unset = UNSET,
     ) -> TaskRun:
-        """Trigger task run (POST /v2/tasks/{task_id}/trigger)."""
+        """Trigger task run (POST /v2/tasks/{task_id}/trigger).
+
+        Args:
+            task_id (str): The task ID.
+            body (TriggerEvaluationTaskRunRequest |
+                TriggerRunExperimentTaskRunRequest | Unset): Options for triggering
+                a task run - evaluation or run-experiment options.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            TaskRun
+        """
         from . import trigger_task_run
 
         return await trigger_task_run.asyncio(
@@ -295,7 +497,23 @@ class AsyncTasks(AsyncResource):
         | CreateRunExperimentTaskRequest
         | CreateTemplateEvaluationTaskRequest,
     ) -> Task:
-        """Create task (POST /v2/tasks)."""
+        """Create task (POST /v2/tasks).
+
+        Args:
+            body (CreateCodeEvaluationTaskRequest |
+                CreateRunExperimentTaskRequest |
+                CreateTemplateEvaluationTaskRequest): A new task; `type` says which
+                kind.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Task
+        """
         from . import create_task
 
         return await create_task.asyncio(
@@ -307,7 +525,20 @@ class AsyncTasks(AsyncResource):
         self,
         task_id: str,
     ) -> None:
-        """Delete task (DELETE /v2/tasks/{task_id})."""
+        """Delete task (DELETE /v2/tasks/{task_id}).
+
+        Args:
+            task_id (str): The task ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_task
 
         return await delete_task.asyncio(
@@ -319,7 +550,20 @@ class AsyncTasks(AsyncResource):
         self,
         task_id: str,
     ) -> Task:
-        """Get task (GET /v2/tasks/{task_id})."""
+        """Get task (GET /v2/tasks/{task_id}).
+
+        Args:
+            task_id (str): The task ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Task
+        """
         from . import get_task
 
         return await get_task.asyncio(
@@ -342,7 +586,30 @@ class AsyncTasks(AsyncResource):
     ) -> AsyncPaginator[Task, ListTasksResponse]:
         """List tasks, page by page (GET /v2/tasks).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset):
+            space_name (str | Unset): At most 255 characters.
+            name (str | Unset): At most 255 characters.
+            project_id (str | Unset):
+            dataset_id (str | Unset):
+            type_ (TaskType | Unset):
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Task, ListTasksResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_tasks
 
@@ -365,7 +632,22 @@ class AsyncTasks(AsyncResource):
         *,
         body: UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest,
     ) -> Task:
-        """Update task (PATCH /v2/tasks/{task_id})."""
+        """Update task (PATCH /v2/tasks/{task_id}).
+
+        Args:
+            task_id (str): The task ID.
+            body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest):
+                Changes to a task - evaluation-task or run-experiment-task changes.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Task
+        """
         from . import update_task
 
         return await update_task.asyncio(

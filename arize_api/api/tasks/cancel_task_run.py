@@ -59,11 +59,13 @@ def sync_detailed(
     """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
 
     Args:
-        run_id (str):
+        run_id (str): The run ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[TaskRun]: status, headers, raw content and the parsed body.
@@ -83,11 +85,13 @@ def sync(
     """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
 
     Args:
-        run_id (str):
+        run_id (str): The run ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         TaskRun
@@ -106,11 +110,13 @@ async def asyncio_detailed(
     """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
 
     Args:
-        run_id (str):
+        run_id (str): The run ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[TaskRun]: status, headers, raw content and the parsed body.
@@ -130,11 +136,13 @@ async def asyncio(
     """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
 
     Args:
-        run_id (str):
+        run_id (str): The run ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         TaskRun

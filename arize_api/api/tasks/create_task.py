@@ -87,12 +87,16 @@ def sync_detailed(
     """Create task (POST /v2/tasks).
 
     Args:
-        body (CreateCodeEvaluationTaskRequest | CreateRunExperimentTaskRequest |
-            CreateTemplateEvaluationTaskRequest): A new task; `type` says which kind.
+        body (CreateCodeEvaluationTaskRequest |
+            CreateRunExperimentTaskRequest |
+            CreateTemplateEvaluationTaskRequest): A new task; `type` says which
+            kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Task]: status, headers, raw content and the parsed body.
@@ -114,12 +118,16 @@ def sync(
     """Create task (POST /v2/tasks).
 
     Args:
-        body (CreateCodeEvaluationTaskRequest | CreateRunExperimentTaskRequest |
-            CreateTemplateEvaluationTaskRequest): A new task; `type` says which kind.
+        body (CreateCodeEvaluationTaskRequest |
+            CreateRunExperimentTaskRequest |
+            CreateTemplateEvaluationTaskRequest): A new task; `type` says which
+            kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Task
@@ -140,12 +148,16 @@ async def asyncio_detailed(
     """Create task (POST /v2/tasks).
 
     Args:
-        body (CreateCodeEvaluationTaskRequest | CreateRunExperimentTaskRequest |
-            CreateTemplateEvaluationTaskRequest): A new task; `type` says which kind.
+        body (CreateCodeEvaluationTaskRequest |
+            CreateRunExperimentTaskRequest |
+            CreateTemplateEvaluationTaskRequest): A new task; `type` says which
+            kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Task]: status, headers, raw content and the parsed body.
@@ -167,12 +179,16 @@ async def asyncio(
     """Create task (POST /v2/tasks).
 
     Args:
-        body (CreateCodeEvaluationTaskRequest | CreateRunExperimentTaskRequest |
-            CreateTemplateEvaluationTaskRequest): A new task; `type` says which kind.
+        body (CreateCodeEvaluationTaskRequest |
+            CreateRunExperimentTaskRequest |
+            CreateTemplateEvaluationTaskRequest): A new task; `type` says which
+            kind.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Task

@@ -86,17 +86,20 @@ def sync_detailed(
     """List task runs (GET /v2/tasks/{task_id}/runs).
 
     Args:
-        task_id (str):
-        status (TaskRunStatus | Unset): Where a task run is in its life.
-        limit (int | Unset):  Default: 50.
+        task_id (str): The task ID.
+        status (TaskRunStatus | Unset):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTaskRunsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTaskRunsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         task_id=task_id,
@@ -119,14 +122,16 @@ def sync(
     """List task runs (GET /v2/tasks/{task_id}/runs).
 
     Args:
-        task_id (str):
-        status (TaskRunStatus | Unset): Where a task run is in its life.
-        limit (int | Unset):  Default: 50.
+        task_id (str): The task ID.
+        status (TaskRunStatus | Unset):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTaskRunsResponse
@@ -151,17 +156,20 @@ async def asyncio_detailed(
     """List task runs (GET /v2/tasks/{task_id}/runs).
 
     Args:
-        task_id (str):
-        status (TaskRunStatus | Unset): Where a task run is in its life.
-        limit (int | Unset):  Default: 50.
+        task_id (str): The task ID.
+        status (TaskRunStatus | Unset):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTaskRunsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTaskRunsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         task_id=task_id,
@@ -184,14 +192,16 @@ async def asyncio(
     """List task runs (GET /v2/tasks/{task_id}/runs).
 
     Args:
-        task_id (str):
-        status (TaskRunStatus | Unset): Where a task run is in its life.
-        limit (int | Unset):  Default: 50.
+        task_id (str): The task ID.
+        status (TaskRunStatus | Unset):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTaskRunsResponse

@@ -103,20 +103,23 @@ def sync_detailed(
 
     Args:
         space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
+        space_name (str | Unset): At most 255 characters.
+        name (str | Unset): At most 255 characters.
         project_id (str | Unset):
         dataset_id (str | Unset):
-        type_ (TaskType | Unset): The kinds of task.
-        limit (int | Unset):  Default: 50.
+        type_ (TaskType | Unset):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTasksResponse]: status, headers, raw content and the parsed body.
+        Response[ListTasksResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -148,17 +151,19 @@ def sync(
 
     Args:
         space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
+        space_name (str | Unset): At most 255 characters.
+        name (str | Unset): At most 255 characters.
         project_id (str | Unset):
         dataset_id (str | Unset):
-        type_ (TaskType | Unset): The kinds of task.
-        limit (int | Unset):  Default: 50.
+        type_ (TaskType | Unset):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTasksResponse
@@ -192,20 +197,23 @@ async def asyncio_detailed(
 
     Args:
         space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
+        space_name (str | Unset): At most 255 characters.
+        name (str | Unset): At most 255 characters.
         project_id (str | Unset):
         dataset_id (str | Unset):
-        type_ (TaskType | Unset): The kinds of task.
-        limit (int | Unset):  Default: 50.
+        type_ (TaskType | Unset):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTasksResponse]: status, headers, raw content and the parsed body.
+        Response[ListTasksResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -237,17 +245,19 @@ async def asyncio(
 
     Args:
         space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
+        space_name (str | Unset): At most 255 characters.
+        name (str | Unset): At most 255 characters.
         project_id (str | Unset):
         dataset_id (str | Unset):
-        type_ (TaskType | Unset): The kinds of task.
-        limit (int | Unset):  Default: 50.
+        type_ (TaskType | Unset):
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTasksResponse

@@ -85,13 +85,16 @@ def sync_detailed(
     """Trigger task run (POST /v2/tasks/{task_id}/trigger).
 
     Args:
-        task_id (str):
-        body (TriggerEvaluationTaskRunRequest | TriggerRunExperimentTaskRunRequest | Unset):
-            Options for triggering a task run - evaluation or run-experiment options.
+        task_id (str): The task ID.
+        body (TriggerEvaluationTaskRunRequest |
+            TriggerRunExperimentTaskRunRequest | Unset): Options for triggering
+            a task run - evaluation or run-experiment options.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[TaskRun]: status, headers, raw content and the parsed body.
@@ -115,13 +118,16 @@ def sync(
     """Trigger task run (POST /v2/tasks/{task_id}/trigger).
 
     Args:
-        task_id (str):
-        body (TriggerEvaluationTaskRunRequest | TriggerRunExperimentTaskRunRequest | Unset):
-            Options for triggering a task run - evaluation or run-experiment options.
+        task_id (str): The task ID.
+        body (TriggerEvaluationTaskRunRequest |
+            TriggerRunExperimentTaskRunRequest | Unset): Options for triggering
+            a task run - evaluation or run-experiment options.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         TaskRun
@@ -144,13 +150,16 @@ async def asyncio_detailed(
     """Trigger task run (POST /v2/tasks/{task_id}/trigger).
 
     Args:
-        task_id (str):
-        body (TriggerEvaluationTaskRunRequest | TriggerRunExperimentTaskRunRequest | Unset):
-            Options for triggering a task run - evaluation or run-experiment options.
+        task_id (str): The task ID.
+        body (TriggerEvaluationTaskRunRequest |
+            TriggerRunExperimentTaskRunRequest | Unset): Options for triggering
+            a task run - evaluation or run-experiment options.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[TaskRun]: status, headers, raw content and the parsed body.
@@ -174,13 +183,16 @@ async def asyncio(
     """Trigger task run (POST /v2/tasks/{task_id}/trigger).
 
     Args:
-        task_id (str):
-        body (TriggerEvaluationTaskRunRequest | TriggerRunExperimentTaskRunRequest | Unset):
-            Options for triggering a task run - evaluation or run-experiment options.
+        task_id (str): The task ID.
+        body (TriggerEvaluationTaskRunRequest |
+            TriggerRunExperimentTaskRunRequest | Unset): Options for triggering
+            a task run - evaluation or run-experiment options.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         TaskRun

@@ -73,13 +73,15 @@ def sync_detailed(
     """Update task (PATCH /v2/tasks/{task_id}).
 
     Args:
-        task_id (str):
-        body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest): Changes to a task -
-            evaluation-task or run-experiment-task changes.
+        task_id (str): The task ID.
+        body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest):
+            Changes to a task - evaluation-task or run-experiment-task changes.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Task]: status, headers, raw content and the parsed body.
@@ -101,13 +103,15 @@ def sync(
     """Update task (PATCH /v2/tasks/{task_id}).
 
     Args:
-        task_id (str):
-        body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest): Changes to a task -
-            evaluation-task or run-experiment-task changes.
+        task_id (str): The task ID.
+        body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest):
+            Changes to a task - evaluation-task or run-experiment-task changes.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Task
@@ -128,13 +132,15 @@ async def asyncio_detailed(
     """Update task (PATCH /v2/tasks/{task_id}).
 
     Args:
-        task_id (str):
-        body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest): Changes to a task -
-            evaluation-task or run-experiment-task changes.
+        task_id (str): The task ID.
+        body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest):
+            Changes to a task - evaluation-task or run-experiment-task changes.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Task]: status, headers, raw content and the parsed body.
@@ -156,13 +162,15 @@ async def asyncio(
     """Update task (PATCH /v2/tasks/{task_id}).
 
     Args:
-        task_id (str):
-        body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest): Changes to a task -
-            evaluation-task or run-experiment-task changes.
+        task_id (str): The task ID.
+        body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest):
+            Changes to a task - evaluation-task or run-experiment-task changes.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Task

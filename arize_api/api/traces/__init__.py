@@ -39,7 +39,25 @@ class Traces(SyncResource):
     ) -> SyncPaginator[Trace, ListTracesResponse]:
         """List traces of a project, page by page (POST /v2/traces).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            limit (int | Unset): From 1 to 50. Default: 25.
+            cursor (str | Unset):
+            body (ListTracesRequest): Which traces of a project to return.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Trace, ListTracesResponse]: every item, fetched page
+                by page as you iterate.
         """
         from . import list_traces
 
@@ -65,7 +83,25 @@ class AsyncTraces(AsyncResource):
     ) -> AsyncPaginator[Trace, ListTracesResponse]:
         """List traces of a project, page by page (POST /v2/traces).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            limit (int | Unset): From 1 to 50. Default: 25.
+            cursor (str | Unset):
+            body (ListTracesRequest): Which traces of a project to return.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Trace, ListTracesResponse]: every item, fetched page
+                by page as you iterate.
         """
         from . import list_traces
 

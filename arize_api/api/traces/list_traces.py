@@ -82,16 +82,19 @@ def sync_detailed(
     """List traces of a project (POST /v2/traces).
 
     Args:
-        limit (int | Unset):  Default: 25.
+        limit (int | Unset): From 1 to 50. Default: 25.
         cursor (str | Unset):
         body (ListTracesRequest): Which traces of a project to return.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTracesResponse]: status, headers, raw content and the parsed body.
+        Response[ListTracesResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -112,13 +115,15 @@ def sync(
     """List traces of a project (POST /v2/traces).
 
     Args:
-        limit (int | Unset):  Default: 25.
+        limit (int | Unset): From 1 to 50. Default: 25.
         cursor (str | Unset):
         body (ListTracesRequest): Which traces of a project to return.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTracesResponse
@@ -141,16 +146,19 @@ async def asyncio_detailed(
     """List traces of a project (POST /v2/traces).
 
     Args:
-        limit (int | Unset):  Default: 25.
+        limit (int | Unset): From 1 to 50. Default: 25.
         cursor (str | Unset):
         body (ListTracesRequest): Which traces of a project to return.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTracesResponse]: status, headers, raw content and the parsed body.
+        Response[ListTracesResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -171,13 +179,15 @@ async def asyncio(
     """List traces of a project (POST /v2/traces).
 
     Args:
-        limit (int | Unset):  Default: 25.
+        limit (int | Unset): From 1 to 50. Default: 25.
         cursor (str | Unset):
         body (ListTracesRequest): Which traces of a project to return.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTracesResponse

@@ -38,7 +38,20 @@ class Users(SyncResource):
         *,
         body: CreateUserRequest,
     ) -> User | CreateUserResponse:
-        """Invite user (POST /v2/users)."""
+        """Invite user (POST /v2/users).
+
+        Args:
+            body (CreateUserRequest): A user to invite to the account.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            User | CreateUserResponse
+        """
         from . import create_user
 
         return create_user.sync(
@@ -50,7 +63,20 @@ class Users(SyncResource):
         self,
         user_id: str,
     ) -> None:
-        """Delete user (DELETE /v2/users/{user_id})."""
+        """Delete user (DELETE /v2/users/{user_id}).
+
+        Args:
+            user_id (str): The user ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_user
 
         return delete_user.sync(
@@ -62,7 +88,20 @@ class Users(SyncResource):
         self,
         user_id: str,
     ) -> User:
-        """Get user (GET /v2/users/{user_id})."""
+        """Get user (GET /v2/users/{user_id}).
+
+        Args:
+            user_id (str): The user ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            User
+        """
         from . import get_user
 
         return get_user.sync(
@@ -81,7 +120,26 @@ class Users(SyncResource):
     ) -> SyncPaginator[User, ListUsersResponse]:
         """List users, page by page (GET /v2/users).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            email (str | Unset): At most 255 characters.
+            status (list[UserStatus] | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[User, ListUsersResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_users
 
@@ -98,7 +156,20 @@ class Users(SyncResource):
         self,
         user_id: str,
     ) -> None:
-        """Resend user invitation (POST /v2/users/{user_id}/resend-invitation)."""
+        """Resend user invitation (POST /v2/users/{user_id}/resend-invitation).
+
+        Args:
+            user_id (str): The user ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import resend_user_invitation
 
         return resend_user_invitation.sync(
@@ -110,7 +181,20 @@ class Users(SyncResource):
         self,
         user_id: str,
     ) -> None:
-        """Reset user password (POST /v2/users/{user_id}/reset-password)."""
+        """Reset user password (POST /v2/users/{user_id}/reset-password).
+
+        Args:
+            user_id (str): The user ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import reset_user_password
 
         return reset_user_password.sync(
@@ -124,7 +208,21 @@ class Users(SyncResource):
         *,
         body: UpdateUserRequest,
     ) -> User:
-        """Update user (PATCH /v2/users/{user_id})."""
+        """Update user (PATCH /v2/users/{user_id}).
+
+        Args:
+            user_id (str): The user ID.
+            body (UpdateUserRequest): Changes to a user.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            User
+        """
         from . import update_user
 
         return update_user.sync(
@@ -142,7 +240,20 @@ class AsyncUsers(AsyncResource):
         *,
         body: CreateUserRequest,
     ) -> User | CreateUserResponse:
-        """Invite user (POST /v2/users)."""
+        """Invite user (POST /v2/users).
+
+        Args:
+            body (CreateUserRequest): A user to invite to the account.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            User | CreateUserResponse
+        """
         from . import create_user
 
         return await create_user.asyncio(
@@ -154,7 +265,20 @@ class AsyncUsers(AsyncResource):
         self,
         user_id: str,
     ) -> None:
-        """Delete user (DELETE /v2/users/{user_id})."""
+        """Delete user (DELETE /v2/users/{user_id}).
+
+        Args:
+            user_id (str): The user ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_user
 
         return await delete_user.asyncio(
@@ -166,7 +290,20 @@ class AsyncUsers(AsyncResource):
         self,
         user_id: str,
     ) -> User:
-        """Get user (GET /v2/users/{user_id})."""
+        """Get user (GET /v2/users/{user_id}).
+
+        Args:
+            user_id (str): The user ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            User
+        """
         from . import get_user
 
         return await get_user.asyncio(
@@ -185,7 +322,26 @@ class AsyncUsers(AsyncResource):
     ) -> AsyncPaginator[User, ListUsersResponse]:
         """List users, page by page (GET /v2/users).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            email (str | Unset): At most 255 characters.
+            status (list[UserStatus] | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[User, ListUsersResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_users
 
@@ -202,7 +358,20 @@ class AsyncUsers(AsyncResource):
         self,
         user_id: str,
     ) -> None:
-        """Resend user invitation (POST /v2/users/{user_id}/resend-invitation)."""
+        """Resend user invitation (POST /v2/users/{user_id}/resend-invitation).
+
+        Args:
+            user_id (str): The user ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import resend_user_invitation
 
         return await resend_user_invitation.asyncio(
@@ -214,7 +383,20 @@ class AsyncUsers(AsyncResource):
         self,
         user_id: str,
     ) -> None:
-        """Reset user password (POST /v2/users/{user_id}/reset-password)."""
+        """Reset user password (POST /v2/users/{user_id}/reset-password).
+
+        Args:
+            user_id (str): The user ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import reset_user_password
 
         return await reset_user_password.asyncio(
@@ -228,7 +410,21 @@ class AsyncUsers(AsyncResource):
         *,
         body: UpdateUserRequest,
     ) -> User:
-        """Update user (PATCH /v2/users/{user_id})."""
+        """Update user (PATCH /v2/users/{user_id}).
+
+        Args:
+            user_id (str): The user ID.
+            body (UpdateUserRequest): Changes to a user.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            User
+        """
         from . import update_user
 
         return await update_user.asyncio(

@@ -80,11 +80,14 @@ def sync_detailed(
         body (CreateUserRequest): A user to invite to the account.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[User | CreateUserResponse]: status, headers, raw content and the parsed body.
+        Response[User | CreateUserResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -104,8 +107,10 @@ def sync(
         body (CreateUserRequest): A user to invite to the account.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         User | CreateUserResponse
@@ -127,11 +132,14 @@ async def asyncio_detailed(
         body (CreateUserRequest): A user to invite to the account.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[User | CreateUserResponse]: status, headers, raw content and the parsed body.
+        Response[User | CreateUserResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -151,8 +159,10 @@ async def asyncio(
         body (CreateUserRequest): A user to invite to the account.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         User | CreateUserResponse

@@ -89,17 +89,20 @@ def sync_detailed(
     """List users (GET /v2/users).
 
     Args:
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
-        email (str | Unset):
+        email (str | Unset): At most 255 characters.
         status (list[UserStatus] | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListUsersResponse]: status, headers, raw content and the parsed body.
+        Response[ListUsersResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         limit=limit,
@@ -122,14 +125,16 @@ def sync(
     """List users (GET /v2/users).
 
     Args:
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
-        email (str | Unset):
+        email (str | Unset): At most 255 characters.
         status (list[UserStatus] | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListUsersResponse
@@ -154,17 +159,20 @@ async def asyncio_detailed(
     """List users (GET /v2/users).
 
     Args:
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
-        email (str | Unset):
+        email (str | Unset): At most 255 characters.
         status (list[UserStatus] | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListUsersResponse]: status, headers, raw content and the parsed body.
+        Response[ListUsersResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         limit=limit,
@@ -187,14 +195,16 @@ async def asyncio(
     """List users (GET /v2/users).
 
     Args:
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
-        email (str | Unset):
+        email (str | Unset): At most 255 characters.
         status (list[UserStatus] | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListUsersResponse

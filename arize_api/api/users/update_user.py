@@ -69,12 +69,14 @@ def sync_detailed(
     """Update user (PATCH /v2/users/{user_id}).
 
     Args:
-        user_id (str):
+        user_id (str): The user ID.
         body (UpdateUserRequest): Changes to a user.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[User]: status, headers, raw content and the parsed body.
@@ -96,12 +98,14 @@ def sync(
     """Update user (PATCH /v2/users/{user_id}).
 
     Args:
-        user_id (str):
+        user_id (str): The user ID.
         body (UpdateUserRequest): Changes to a user.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         User
@@ -122,12 +126,14 @@ async def asyncio_detailed(
     """Update user (PATCH /v2/users/{user_id}).
 
     Args:
-        user_id (str):
+        user_id (str): The user ID.
         body (UpdateUserRequest): Changes to a user.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[User]: status, headers, raw content and the parsed body.
@@ -149,12 +155,14 @@ async def asyncio(
     """Update user (PATCH /v2/users/{user_id}).
 
     Args:
-        user_id (str):
+        user_id (str): The user ID.
         body (UpdateUserRequest): Changes to a user.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         User

@@ -59,7 +59,21 @@ class WebhooksSubscriptions(SyncResource):
         *,
         body: CreateWebhookSubscriptionRequest,
     ) -> WebhookSubscription:
-        """Create webhook subscription (POST /v2/webhook-subscriptions)."""
+        """Create webhook subscription (POST /v2/webhook-subscriptions).
+
+        Args:
+            body (CreateWebhookSubscriptionRequest): Send one event of one
+                source to a webhook.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            WebhookSubscription
+        """
         from . import create_webhook_subscription
 
         return create_webhook_subscription.sync(
@@ -71,7 +85,20 @@ class WebhooksSubscriptions(SyncResource):
         self,
         subscription_id: str,
     ) -> None:
-        """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id})."""
+        """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id}).
+
+        Args:
+            subscription_id (str): The subscription ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_webhook_subscription
 
         return delete_webhook_subscription.sync(
@@ -83,7 +110,20 @@ class WebhooksSubscriptions(SyncResource):
         self,
         subscription_id: str,
     ) -> WebhookSubscription:
-        """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id})."""
+        """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
+
+        Args:
+            subscription_id (str): The subscription ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            WebhookSubscription
+        """
         from . import get_webhook_subscription
 
         return get_webhook_subscription.sync(
@@ -102,7 +142,27 @@ class WebhooksSubscriptions(SyncResource):
     ) -> SyncPaginator[WebhookSubscription, ListWebhookSubscriptionsResponse]:
         """List webhook subscriptions, page by page (GET /v2/webhook-subscriptions).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            source_type (WebhookSourceType | Unset):
+            source_id (str | Unset):
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[WebhookSubscription,
+                ListWebhookSubscriptionsResponse]: every item, fetched page by page
+                as you iterate.
         """
         from . import list_webhook_subscriptions
 
@@ -129,7 +189,26 @@ class WebhooksDeliveryAttempts(SyncResource):
     ) -> SyncPaginator[WebhookDeliveryAttempt, ListWebhookDeliveryAttemptsResponse]:
         """List webhook delivery attempts, page by page (GET /v2/webhooks/{webhook_id}/delivery-attempts).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            webhook_id (str): The webhook ID.
+            limit (int | Unset): From 1 to 500. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[WebhookDeliveryAttempt,
+                ListWebhookDeliveryAttemptsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_webhook_delivery_attempts
 
@@ -158,7 +237,20 @@ class Webhooks(SyncResource):
         *,
         body: CreateWebhookRequest,
     ) -> CreateWebhookResponse:
-        """Create webhook (POST /v2/webhooks)."""
+        """Create webhook (POST /v2/webhooks).
+
+        Args:
+            body (CreateWebhookRequest): A new webhook in an organization.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CreateWebhookResponse
+        """
         from . import create_webhook
 
         return create_webhook.sync(
@@ -170,7 +262,20 @@ class Webhooks(SyncResource):
         self,
         webhook_id: str,
     ) -> None:
-        """Delete webhook (DELETE /v2/webhooks/{webhook_id})."""
+        """Delete webhook (DELETE /v2/webhooks/{webhook_id}).
+
+        Args:
+            webhook_id (str): The webhook ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_webhook
 
         return delete_webhook.sync(
@@ -182,7 +287,20 @@ class Webhooks(SyncResource):
         self,
         webhook_id: str,
     ) -> Webhook:
-        """Get webhook (GET /v2/webhooks/{webhook_id})."""
+        """Get webhook (GET /v2/webhooks/{webhook_id}).
+
+        Args:
+            webhook_id (str): The webhook ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Webhook
+        """
         from . import get_webhook
 
         return get_webhook.sync(
@@ -201,7 +319,26 @@ class Webhooks(SyncResource):
     ) -> SyncPaginator[Webhook, ListWebhooksResponse]:
         """List webhooks, page by page (GET /v2/webhooks).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            org_id (str | Unset):
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Webhook, ListWebhooksResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_webhooks
 
@@ -218,7 +355,20 @@ class Webhooks(SyncResource):
         self,
         webhook_id: str,
     ) -> TestWebhookResponse:
-        """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test)."""
+        """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test).
+
+        Args:
+            webhook_id (str): The webhook ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            TestWebhookResponse
+        """
         from . import test_webhook
 
         return test_webhook.sync(
@@ -232,7 +382,21 @@ class Webhooks(SyncResource):
         *,
         body: UpdateWebhookRequest,
     ) -> Webhook:
-        """Update webhook (PATCH /v2/webhooks/{webhook_id})."""
+        """Update webhook (PATCH /v2/webhooks/{webhook_id}).
+
+        Args:
+            webhook_id (str): The webhook ID.
+            body (UpdateWebhookRequest): Changes to a webhook.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Webhook
+        """
         from . import update_webhook
 
         return update_webhook.sync(
@@ -250,7 +414,21 @@ class AsyncWebhooksSubscriptions(AsyncResource):
         *,
         body: CreateWebhookSubscriptionRequest,
     ) -> WebhookSubscription:
-        """Create webhook subscription (POST /v2/webhook-subscriptions)."""
+        """Create webhook subscription (POST /v2/webhook-subscriptions).
+
+        Args:
+            body (CreateWebhookSubscriptionRequest): Send one event of one
+                source to a webhook.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            WebhookSubscription
+        """
         from . import create_webhook_subscription
 
         return await create_webhook_subscription.asyncio(
@@ -262,7 +440,20 @@ class AsyncWebhooksSubscriptions(AsyncResource):
         self,
         subscription_id: str,
     ) -> None:
-        """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id})."""
+        """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id}).
+
+        Args:
+            subscription_id (str): The subscription ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_webhook_subscription
 
         return await delete_webhook_subscription.asyncio(
@@ -274,7 +465,20 @@ class AsyncWebhooksSubscriptions(AsyncResource):
         self,
         subscription_id: str,
     ) -> WebhookSubscription:
-        """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id})."""
+        """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
+
+        Args:
+            subscription_id (str): The subscription ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            WebhookSubscription
+        """
         from . import get_webhook_subscription
 
         return await get_webhook_subscription.asyncio(
@@ -293,7 +497,27 @@ class AsyncWebhooksSubscriptions(AsyncResource):
     ) -> AsyncPaginator[WebhookSubscription, ListWebhookSubscriptionsResponse]:
         """List webhook subscriptions, page by page (GET /v2/webhook-subscriptions).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            source_type (WebhookSourceType | Unset):
+            source_id (str | Unset):
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[WebhookSubscription,
+                ListWebhookSubscriptionsResponse]: every item, fetched page by page
+                as you iterate.
         """
         from . import list_webhook_subscriptions
 
@@ -320,7 +544,26 @@ class AsyncWebhooksDeliveryAttempts(AsyncResource):
     ) -> AsyncPaginator[WebhookDeliveryAttempt, ListWebhookDeliveryAttemptsResponse]:
         """List webhook delivery attempts, page by page (GET /v2/webhooks/{webhook_id}/delivery-attempts).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            webhook_id (str): The webhook ID.
+            limit (int | Unset): From 1 to 500. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[WebhookDeliveryAttempt,
+                ListWebhookDeliveryAttemptsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_webhook_delivery_attempts
 
@@ -349,7 +592,20 @@ class AsyncWebhooks(AsyncResource):
         *,
         body: CreateWebhookRequest,
     ) -> CreateWebhookResponse:
-        """Create webhook (POST /v2/webhooks)."""
+        """Create webhook (POST /v2/webhooks).
+
+        Args:
+            body (CreateWebhookRequest): A new webhook in an organization.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CreateWebhookResponse
+        """
         from . import create_webhook
 
         return await create_webhook.asyncio(
@@ -361,7 +617,20 @@ class AsyncWebhooks(AsyncResource):
         self,
         webhook_id: str,
     ) -> None:
-        """Delete webhook (DELETE /v2/webhooks/{webhook_id})."""
+        """Delete webhook (DELETE /v2/webhooks/{webhook_id}).
+
+        Args:
+            webhook_id (str): The webhook ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_webhook
 
         return await delete_webhook.asyncio(
@@ -373,7 +642,20 @@ class AsyncWebhooks(AsyncResource):
         self,
         webhook_id: str,
     ) -> Webhook:
-        """Get webhook (GET /v2/webhooks/{webhook_id})."""
+        """Get webhook (GET /v2/webhooks/{webhook_id}).
+
+        Args:
+            webhook_id (str): The webhook ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Webhook
+        """
         from . import get_webhook
 
         return await get_webhook.asyncio(
@@ -392,7 +674,26 @@ class AsyncWebhooks(AsyncResource):
     ) -> AsyncPaginator[Webhook, ListWebhooksResponse]:
         """List webhooks, page by page (GET /v2/webhooks).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            org_id (str | Unset):
+            name (str | Unset): At most 255 characters.
+            limit (int | Unset): From 1 to 100. Default: 50.
+            cursor (str | Unset):
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Webhook, ListWebhooksResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_webhooks
 
@@ -409,7 +710,20 @@ class AsyncWebhooks(AsyncResource):
         self,
         webhook_id: str,
     ) -> TestWebhookResponse:
-        """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test)."""
+        """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test).
+
+        Args:
+            webhook_id (str): The webhook ID.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            TestWebhookResponse
+        """
         from . import test_webhook
 
         return await test_webhook.asyncio(
@@ -423,7 +737,21 @@ class AsyncWebhooks(AsyncResource):
         *,
         body: UpdateWebhookRequest,
     ) -> Webhook:
-        """Update webhook (PATCH /v2/webhooks/{webhook_id})."""
+        """Update webhook (PATCH /v2/webhooks/{webhook_id}).
+
+        Args:
+            webhook_id (str): The webhook ID.
+            body (UpdateWebhookRequest): Changes to a webhook.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Webhook
+        """
         from . import update_webhook
 
         return await update_webhook.asyncio(

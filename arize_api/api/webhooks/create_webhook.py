@@ -74,11 +74,14 @@ def sync_detailed(
         body (CreateWebhookRequest): A new webhook in an organization.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CreateWebhookResponse]: status, headers, raw content and the parsed body.
+        Response[CreateWebhookResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -98,8 +101,10 @@ def sync(
         body (CreateWebhookRequest): A new webhook in an organization.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         CreateWebhookResponse
@@ -121,11 +126,14 @@ async def asyncio_detailed(
         body (CreateWebhookRequest): A new webhook in an organization.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CreateWebhookResponse]: status, headers, raw content and the parsed body.
+        Response[CreateWebhookResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -145,8 +153,10 @@ async def asyncio(
         body (CreateWebhookRequest): A new webhook in an organization.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         CreateWebhookResponse

@@ -71,14 +71,18 @@ def sync_detailed(
     """Create webhook subscription (POST /v2/webhook-subscriptions).
 
     Args:
-        body (CreateWebhookSubscriptionRequest): Send one event of one source to a webhook.
+        body (CreateWebhookSubscriptionRequest): Send one event of one
+            source to a webhook.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[WebhookSubscription]: status, headers, raw content and the parsed body.
+        Response[WebhookSubscription]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -95,11 +99,14 @@ def sync(
     """Create webhook subscription (POST /v2/webhook-subscriptions).
 
     Args:
-        body (CreateWebhookSubscriptionRequest): Send one event of one source to a webhook.
+        body (CreateWebhookSubscriptionRequest): Send one event of one
+            source to a webhook.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         WebhookSubscription
@@ -118,14 +125,18 @@ async def asyncio_detailed(
     """Create webhook subscription (POST /v2/webhook-subscriptions).
 
     Args:
-        body (CreateWebhookSubscriptionRequest): Send one event of one source to a webhook.
+        body (CreateWebhookSubscriptionRequest): Send one event of one
+            source to a webhook.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[WebhookSubscription]: status, headers, raw content and the parsed body.
+        Response[WebhookSubscription]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -142,11 +153,14 @@ async def asyncio(
     """Create webhook subscription (POST /v2/webhook-subscriptions).
 
     Args:
-        body (CreateWebhookSubscriptionRequest): Send one event of one source to a webhook.
+        body (CreateWebhookSubscriptionRequest): Send one event of one
+            source to a webhook.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         WebhookSubscription

@@ -61,14 +61,17 @@ def sync_detailed(
     """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
 
     Args:
-        subscription_id (str):
+        subscription_id (str): The subscription ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[WebhookSubscription]: status, headers, raw content and the parsed body.
+        Response[WebhookSubscription]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         subscription_id=subscription_id,
@@ -85,11 +88,13 @@ def sync(
     """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
 
     Args:
-        subscription_id (str):
+        subscription_id (str): The subscription ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         WebhookSubscription
@@ -108,14 +113,17 @@ async def asyncio_detailed(
     """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
 
     Args:
-        subscription_id (str):
+        subscription_id (str): The subscription ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[WebhookSubscription]: status, headers, raw content and the parsed body.
+        Response[WebhookSubscription]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         subscription_id=subscription_id,
@@ -132,11 +140,13 @@ async def asyncio(
     """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
 
     Args:
-        subscription_id (str):
+        subscription_id (str): The subscription ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         WebhookSubscription

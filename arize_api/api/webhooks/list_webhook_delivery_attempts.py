@@ -79,16 +79,19 @@ def sync_detailed(
     """List webhook delivery attempts (GET /v2/webhooks/{webhook_id}/delivery-attempts).
 
     Args:
-        webhook_id (str):
-        limit (int | Unset):  Default: 50.
+        webhook_id (str): The webhook ID.
+        limit (int | Unset): From 1 to 500. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListWebhookDeliveryAttemptsResponse]: status, headers, raw content and the parsed body.
+        Response[ListWebhookDeliveryAttemptsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         webhook_id=webhook_id,
@@ -109,13 +112,15 @@ def sync(
     """List webhook delivery attempts (GET /v2/webhooks/{webhook_id}/delivery-attempts).
 
     Args:
-        webhook_id (str):
-        limit (int | Unset):  Default: 50.
+        webhook_id (str): The webhook ID.
+        limit (int | Unset): From 1 to 500. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListWebhookDeliveryAttemptsResponse
@@ -138,16 +143,19 @@ async def asyncio_detailed(
     """List webhook delivery attempts (GET /v2/webhooks/{webhook_id}/delivery-attempts).
 
     Args:
-        webhook_id (str):
-        limit (int | Unset):  Default: 50.
+        webhook_id (str): The webhook ID.
+        limit (int | Unset): From 1 to 500. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListWebhookDeliveryAttemptsResponse]: status, headers, raw content and the parsed body.
+        Response[ListWebhookDeliveryAttemptsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         webhook_id=webhook_id,
@@ -168,13 +176,15 @@ async def asyncio(
     """List webhook delivery attempts (GET /v2/webhooks/{webhook_id}/delivery-attempts).
 
     Args:
-        webhook_id (str):
-        limit (int | Unset):  Default: 50.
+        webhook_id (str): The webhook ID.
+        limit (int | Unset): From 1 to 500. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListWebhookDeliveryAttemptsResponse

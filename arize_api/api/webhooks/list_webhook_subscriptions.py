@@ -90,18 +90,20 @@ def sync_detailed(
     """List webhook subscriptions (GET /v2/webhook-subscriptions).
 
     Args:
-        source_type (WebhookSourceType | Unset): The kinds of resource whose events can be
-            subscribed to.
+        source_type (WebhookSourceType | Unset):
         source_id (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListWebhookSubscriptionsResponse]: status, headers, raw content and the parsed body.
+        Response[ListWebhookSubscriptionsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         source_type=source_type,
@@ -124,15 +126,16 @@ def sync(
     """List webhook subscriptions (GET /v2/webhook-subscriptions).
 
     Args:
-        source_type (WebhookSourceType | Unset): The kinds of resource whose events can be
-            subscribed to.
+        source_type (WebhookSourceType | Unset):
         source_id (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListWebhookSubscriptionsResponse
@@ -157,18 +160,20 @@ async def asyncio_detailed(
     """List webhook subscriptions (GET /v2/webhook-subscriptions).
 
     Args:
-        source_type (WebhookSourceType | Unset): The kinds of resource whose events can be
-            subscribed to.
+        source_type (WebhookSourceType | Unset):
         source_id (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListWebhookSubscriptionsResponse]: status, headers, raw content and the parsed body.
+        Response[ListWebhookSubscriptionsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         source_type=source_type,
@@ -191,15 +196,16 @@ async def asyncio(
     """List webhook subscriptions (GET /v2/webhook-subscriptions).
 
     Args:
-        source_type (WebhookSourceType | Unset): The kinds of resource whose events can be
-            subscribed to.
+        source_type (WebhookSourceType | Unset):
         source_id (str | Unset):
-        limit (int | Unset):  Default: 50.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListWebhookSubscriptionsResponse

@@ -84,16 +84,19 @@ def sync_detailed(
 
     Args:
         org_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListWebhooksResponse]: status, headers, raw content and the parsed body.
+        Response[ListWebhooksResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         org_id=org_id,
@@ -117,13 +120,15 @@ def sync(
 
     Args:
         org_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListWebhooksResponse
@@ -149,16 +154,19 @@ async def asyncio_detailed(
 
     Args:
         org_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListWebhooksResponse]: status, headers, raw content and the parsed body.
+        Response[ListWebhooksResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         org_id=org_id,
@@ -182,13 +190,15 @@ async def asyncio(
 
     Args:
         org_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
+        name (str | Unset): At most 255 characters.
+        limit (int | Unset): From 1 to 100. Default: 50.
         cursor (str | Unset):
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListWebhooksResponse

@@ -61,14 +61,17 @@ def sync_detailed(
     """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test).
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[TestWebhookResponse]: status, headers, raw content and the parsed body.
+        Response[TestWebhookResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         webhook_id=webhook_id,
@@ -85,11 +88,13 @@ def sync(
     """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test).
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         TestWebhookResponse
@@ -108,14 +113,17 @@ async def asyncio_detailed(
     """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test).
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[TestWebhookResponse]: status, headers, raw content and the parsed body.
+        Response[TestWebhookResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         webhook_id=webhook_id,
@@ -132,11 +140,13 @@ async def asyncio(
     """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test).
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook ID.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         TestWebhookResponse

@@ -69,12 +69,14 @@ def sync_detailed(
     """Update webhook (PATCH /v2/webhooks/{webhook_id}).
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook ID.
         body (UpdateWebhookRequest): Changes to a webhook.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Webhook]: status, headers, raw content and the parsed body.
@@ -96,12 +98,14 @@ def sync(
     """Update webhook (PATCH /v2/webhooks/{webhook_id}).
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook ID.
         body (UpdateWebhookRequest): Changes to a webhook.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Webhook
@@ -122,12 +126,14 @@ async def asyncio_detailed(
     """Update webhook (PATCH /v2/webhooks/{webhook_id}).
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook ID.
         body (UpdateWebhookRequest): Changes to a webhook.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Webhook]: status, headers, raw content and the parsed body.
@@ -149,12 +155,14 @@ async def asyncio(
     """Update webhook (PATCH /v2/webhooks/{webhook_id}).
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook ID.
         body (UpdateWebhookRequest): Changes to a webhook.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Webhook
