@@ -48,10 +48,10 @@ def plain_text(text: str) -> str:
     """``text`` as plain paragraphs for a terminal: no markdown markup, tables or HTML.
 
     Paragraphs are separated by one blank line, and each is one line (the templates wrap it);
-    a list item or a table row keeps a line of its own (``- ...``), a fenced code block keeps
-    its lines, indented by four spaces. A blank line separates paragraphs; when the text has
-    none (a folded YAML scalar, where a blank line became a single newline), a newline after
-    the end of a sentence does.
+    a list item or a table row keeps a line of its own (``- ...``), a code block (fenced, or
+    indented by four spaces) keeps its lines, indented by four spaces. A blank line separates
+    paragraphs; when the text has none (a folded YAML scalar, where a blank line became a
+    single newline), a newline after the end of a sentence does.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
@@ -86,6 +86,10 @@ def _prose_blocks(lines: list[str], whole: str) -> Iterator[str]:
     """Markdown (outside code fences) to plain blocks: see ``plain_text``."""
     source = _strip_html("\n".join(lines))
     for chunk in re.split(r"\n\s*\n", source):
+        lines = [line for line in chunk.split("\n") if line.strip()]
+        if lines and all(line.startswith("    ") for line in lines):  # an indented code block
+            yield "\n".join(f"    {code}" for code in _dedent(lines))
+            continue
         paragraph = _Chunk(folded="\n\n" not in whole).render(chunk)
         if paragraph:
             yield paragraph
