@@ -1,4 +1,4 @@
-"""Regenerate arize_api's generated room from openapi.yaml, or check that it is current.
+"""Regenerate arize_api's generated room and api.md from openapi.yaml, or check they are current.
 
     python tools/generate.py          # regenerate in place
     python tools/generate.py --check  # regenerate into a temporary tree; exit 1 on any difference
@@ -7,7 +7,8 @@ The generator writes a whole package; only the paths in GENERATED are taken from
 handwritten layer (arize_api/_*.py, arize_api/__init__.py, mock/, ...) is never touched.
 
 The generator reads a copy of openapi.yaml whose descriptions are plain text, and templates/
-with spec_docs.jinja filled in (tools/spec_docs.py): only docstrings depend on either.
+with spec_docs.jinja filled in (tools/spec_docs.py): only docstrings depend on either. api.md is
+read off the generated namespace classes (tools/api_reference.py, in a subprocess).
 
 ``--check`` also lists the operations and parameters without a description, and the schema
 members without one whose name is not in SELF_EXPLAINING_MEMBERS; it fails on them once
@@ -40,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "arize_api"
 SPEC = ROOT / "openapi.yaml"
 TEMPLATES = ROOT / "templates"
+API_REFERENCE = ROOT / "api.md"
 GENERATED = ("api", "models", "client.py", "errors.py", "types.py")
 
 # Whether a missing description fails --check. False until the spec's prose has landed (issue
@@ -166,6 +168,30 @@ def install(fresh: Path, package: Path = PACKAGE) -> None:
             shutil.copy2(source, target)
 
 
+def overlay(fresh: Path, where: Path) -> Path:
+    """An importable ``arize_api`` in ``where``: the handwritten layer with ``fresh``'s room."""
+
+    def generated_or_cache(directory: str, names: list[str]) -> set[str]:
+        top = Path(directory) == PACKAGE
+        return {n for n in names if n == "__pycache__" or (top and n in GENERATED)}
+
+    shutil.copytree(PACKAGE, where / "arize_api", ignore=generated_or_cache)
+    install(fresh, where / "arize_api")
+    return where
+
+
+def api_reference(package_parent: Path, spec_path: Path = SPEC) -> str:
+    """api.md's text, from the ``arize_api`` in ``package_parent`` (tools/api_reference.py)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ARIZE_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(package_parent), env.get("PYTHONPATH")]))
+    script = ROOT / "tools" / "api_reference.py"
+    cmd = [sys.executable, str(script), str(spec_path), str(package_parent)]
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=package_parent)
+    if result.returncode != 0:
+        sys.exit(f"tools/api_reference.py failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
 _KINDS = ("operations", "parameters", "members")
 
 
@@ -267,7 +293,7 @@ def check_descriptions(report: DescriptionReport, *, required: bool) -> int:
     return 0
 
 
-def check(fresh: Path) -> int:
+def check(fresh: Path, reference: str) -> int:
     expected, actual = generated_files(fresh), generated_files(PACKAGE)
     problems = [f"missing: arize_api/{f}" for f in sorted(expected - actual)]
     problems += [f"stale (no longer generated): arize_api/{f}" for f in sorted(actual - expected)]
@@ -280,12 +306,21 @@ def check(fresh: Path) -> int:
                 f"regenerated/arize_api/{name}",
             )
             problems.append("".join(list(diff)[:40]))
+    committed = API_REFERENCE.read_text() if API_REFERENCE.exists() else ""
+    if committed != reference:
+        diff = difflib.unified_diff(
+            committed.splitlines(keepends=True),
+            reference.splitlines(keepends=True),
+            "committed/api.md",
+            "regenerated/api.md",
+        )
+        problems.append("".join(list(diff)[:40]))
     if problems:
         print("Generated code differs from openapi.yaml + generator-config.yaml + templates/:")
         print("\n".join(problems))
         print("Run `make generate` and commit the result.")
         return 1
-    print(f"generated code is current ({len(expected)} files)")
+    print(f"generated code and api.md are current ({len(expected)} files)")
     return 0
 
 
@@ -299,10 +334,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="arize-api-gen-") as tmp:
         fresh = run_generator(Path(tmp))
         if args.check:
-            current = check(fresh)
+            reference = api_reference(overlay(fresh, Path(tmp) / "overlay"))
+            current = check(fresh, reference)
             return check_descriptions(report, required=REQUIRE_DESCRIPTIONS) or current
         install(fresh)
-        print(f"regenerated {len(generated_files(PACKAGE))} files in arize_api/")
+        API_REFERENCE.write_text(api_reference(ROOT))
+        print(f"regenerated {len(generated_files(PACKAGE))} files in arize_api/, and api.md")
     check_descriptions(report, required=False)
     return 0
 
