@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
+import check_verbatim  # noqa: E402
 import generate  # noqa: E402
 import spec_docs  # noqa: E402
 
@@ -258,3 +259,52 @@ def test_a_parameter_line_has_its_meaning_limits_and_default() -> None:
     facts = spec_docs.template_facts(spec)["parameter_docs"]
     assert facts["get_thing"] == {"path": {"thing_id": "The thing."}}  # from the path item
     assert facts["list_things"]["query"]["cursor"] == "Where to start."
+
+
+def test_check_verbatim_finds_runs_of_ten_words_shared_with_the_sdk(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """tools/check_verbatim.py on a made-up SDK (the real one is for humans and the merger)."""
+    sdk = tmp_path / "unpacked" / "arize" / "_generated" / "api_client"
+    (sdk / "api").mkdir(parents=True)
+    (sdk / "models").mkdir()
+    (sdk / "api" / "things_api.py").write_text(
+        'def create_thing():\n    """Create a thing\n\n    The thing is stored in the space and'
+        ' can be shared with every member of it.\n    """\n'
+    )
+    (sdk / "models" / "thing.py").write_text(
+        "from pydantic import Field\n"
+        'size = Field(description="Size of the thing in whole millimetres, rounded down by the'
+        ' server")\n'
+        "# Code is not prose: one two three four five six seven eight nine ten eleven\n"
+    )
+    spec = {
+        "paths": {
+            "/v2/things": {
+                "post": {
+                    "summary": "Create a thing",
+                    "description": "Ours. The thing is stored in the space and can be shared"
+                    " with every member of it, we say.",
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "Thing": {
+                    "properties": {
+                        "size": {"description": "Size of the thing in whole millimetres."},
+                        "code": {"description": "one two three four five six seven eight nine ten"},
+                    },
+                    "example": {"description": "The thing is stored in the space and can be"},
+                }
+            }
+        },
+    }
+    hits = check_verbatim.find_hits(spec, tmp_path / "unpacked")
+    assert [(hit.pointer, len(hit.run), hit.source) for hit in hits] == [
+        ("/paths/~1v2~1things/post/description", 16, "api/things_api.py:2"),
+    ]
+    assert check_verbatim.report(hits, 10) == 1
+    assert "1 description(s) or summary(ies) share a run of 10+ words" in capsys.readouterr().out
+    assert check_verbatim.find_hits(spec, sdk, size=17) == []  # --words 17: the run is 16
+    assert check_verbatim.report([], 10) == 0
