@@ -58,23 +58,28 @@ def sync_detailed(
 ) -> Response[ListEvaluatorTemplatesResponse]:
     """List evaluator templates (GET /v2/evaluator-templates).
 
-    Returns Arize's built-in LLM-as-a-judge templates: the same fixed catalog for every
-    caller, with no space or account data and none of your own evaluators (see
-    listEvaluators). The list is not paged and has no `limit` or `cursor`; it is small (about
-    28 templates) and always whole. Templates come grouped by category in product order. To
-    build an evaluator from one, call createEvaluator with `type` `TEMPLATE` and copy
-    `column_name` to `template_config.name`, and `template`, `classification_choices`,
-    `direction` and `data_granularity` to the members of the same name (send `SPAN` or nothing
-    when `data_granularity` is null). Add `space_id`, `name`, a `commit_message`,
-    `include_explanations`, `use_function_calling` and `llm_config` yourself. Read-only; only
-    401, 403 and 429 are declared.
+    Returns Arize's built-in LLM-as-a-judge templates: the same fixed
+    catalog for every caller, with no space or account data and none of your
+    own evaluators (see listEvaluators). The list is not paged and has no
+    `limit` or `cursor`; it is small (about 28 templates) and always whole.
+    Templates come grouped by category in product order. To build an
+    evaluator from one, call createEvaluator with `type` `TEMPLATE` and copy
+    `column_name` to `template_config.name`, and `template`,
+    `classification_choices`, `direction` and `data_granularity` to the
+    members of the same name (send `SPAN` or nothing when `data_granularity`
+    is null). Add `space_id`, `name`, a `commit_message`,
+    `include_explanations`, `use_function_calling` and `llm_config`
+    yourself. Read-only; only 401, 403 and 429 are declared.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListEvaluatorTemplatesResponse]: status, headers, raw content and the parsed body.
+        Response[ListEvaluatorTemplatesResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs()
     response = client.get_httpx_client().request(**kwargs)
@@ -87,20 +92,24 @@ def sync(
 ) -> ListEvaluatorTemplatesResponse:
     """List evaluator templates (GET /v2/evaluator-templates).
 
-    Returns Arize's built-in LLM-as-a-judge templates: the same fixed catalog for every
-    caller, with no space or account data and none of your own evaluators (see
-    listEvaluators). The list is not paged and has no `limit` or `cursor`; it is small (about
-    28 templates) and always whole. Templates come grouped by category in product order. To
-    build an evaluator from one, call createEvaluator with `type` `TEMPLATE` and copy
-    `column_name` to `template_config.name`, and `template`, `classification_choices`,
-    `direction` and `data_granularity` to the members of the same name (send `SPAN` or nothing
-    when `data_granularity` is null). Add `space_id`, `name`, a `commit_message`,
-    `include_explanations`, `use_function_calling` and `llm_config` yourself. Read-only; only
-    401, 403 and 429 are declared.
+    Returns Arize's built-in LLM-as-a-judge templates: the same fixed
+    catalog for every caller, with no space or account data and none of your
+    own evaluators (see listEvaluators). The list is not paged and has no
+    `limit` or `cursor`; it is small (about 28 templates) and always whole.
+    Templates come grouped by category in product order. To build an
+    evaluator from one, call createEvaluator with `type` `TEMPLATE` and copy
+    `column_name` to `template_config.name`, and `template`,
+    `classification_choices`, `direction` and `data_granularity` to the
+    members of the same name (send `SPAN` or nothing when `data_granularity`
+    is null). Add `space_id`, `name`, a `commit_message`,
+    `include_explanations`, `use_function_calling` and `llm_config`
+    yourself. Read-only; only 401, 403 and 429 are declared.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListEvaluatorTemplatesResponse
@@ -116,23 +125,28 @@ async def asyncio_detailed(
 ) -> Response[ListEvaluatorTemplatesResponse]:
     """List evaluator templates (GET /v2/evaluator-templates).
 
-    Returns Arize's built-in LLM-as-a-judge templates: the same fixed catalog for every
-    caller, with no space or account data and none of your own evaluators (see
-    listEvaluators). The list is not paged and has no `limit` or `cursor`; it is small (about
-    28 templates) and always whole. Templates come grouped by category in product order. To
-    build an evaluator from one, call createEvaluator with `type` `TEMPLATE` and copy
-    `column_name` to `template_config.name`, and `template`, `classification_choices`,
-    `direction` and `data_granularity` to the members of the same name (send `SPAN` or nothing
-    when `data_granularity` is null). Add `space_id`, `name`, a `commit_message`,
-    `include_explanations`, `use_function_calling` and `llm_config` yourself. Read-only; only
-    401, 403 and 429 are declared.
+    Returns Arize's built-in LLM-as-a-judge templates: the same fixed
+    catalog for every caller, with no space or account data and none of your
+    own evaluators (see listEvaluators). The list is not paged and has no
+    `limit` or `cursor`; it is small (about 28 templates) and always whole.
+    Templates come grouped by category in product order. To build an
+    evaluator from one, call createEvaluator with `type` `TEMPLATE` and copy
+    `column_name` to `template_config.name`, and `template`,
+    `classification_choices`, `direction` and `data_granularity` to the
+    members of the same name (send `SPAN` or nothing when `data_granularity`
+    is null). Add `space_id`, `name`, a `commit_message`,
+    `include_explanations`, `use_function_calling` and `llm_config`
+    yourself. Read-only; only 401, 403 and 429 are declared.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListEvaluatorTemplatesResponse]: status, headers, raw content and the parsed body.
+        Response[ListEvaluatorTemplatesResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs()
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -145,20 +159,24 @@ async def asyncio(
 ) -> ListEvaluatorTemplatesResponse:
     """List evaluator templates (GET /v2/evaluator-templates).
 
-    Returns Arize's built-in LLM-as-a-judge templates: the same fixed catalog for every
-    caller, with no space or account data and none of your own evaluators (see
-    listEvaluators). The list is not paged and has no `limit` or `cursor`; it is small (about
-    28 templates) and always whole. Templates come grouped by category in product order. To
-    build an evaluator from one, call createEvaluator with `type` `TEMPLATE` and copy
-    `column_name` to `template_config.name`, and `template`, `classification_choices`,
-    `direction` and `data_granularity` to the members of the same name (send `SPAN` or nothing
-    when `data_granularity` is null). Add `space_id`, `name`, a `commit_message`,
-    `include_explanations`, `use_function_calling` and `llm_config` yourself. Read-only; only
-    401, 403 and 429 are declared.
+    Returns Arize's built-in LLM-as-a-judge templates: the same fixed
+    catalog for every caller, with no space or account data and none of your
+    own evaluators (see listEvaluators). The list is not paged and has no
+    `limit` or `cursor`; it is small (about 28 templates) and always whole.
+    Templates come grouped by category in product order. To build an
+    evaluator from one, call createEvaluator with `type` `TEMPLATE` and copy
+    `column_name` to `template_config.name`, and `template`,
+    `classification_choices`, `direction` and `data_granularity` to the
+    members of the same name (send `SPAN` or nothing when `data_granularity`
+    is null). Add `space_id`, `name`, a `commit_message`,
+    `include_explanations`, `use_function_calling` and `llm_config`
+    yourself. Read-only; only 401, 403 and 429 are declared.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListEvaluatorTemplatesResponse

@@ -59,19 +59,22 @@ def sync_detailed(
 ) -> Response[Experiment]:
     """Get experiment (GET /v2/experiments/{experiment_id}).
 
-    Returns one experiment without its runs; List experiment runs reads those. Returns 404
-    when the experiment does not exist or the caller cannot read it. Read-only and safe to
-    repeat.
+    Returns one experiment without its runs; List experiment runs reads
+    those. Returns 404 when the experiment does not exist or the caller
+    cannot read it. Read-only and safe to repeat.
 
     Args:
-        experiment_id (str):
+        experiment_id (str): The experiment's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Experiment]: status, headers, raw content and the parsed body.
+        Response[Experiment]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -87,16 +90,18 @@ def sync(
 ) -> Experiment:
     """Get experiment (GET /v2/experiments/{experiment_id}).
 
-    Returns one experiment without its runs; List experiment runs reads those. Returns 404
-    when the experiment does not exist or the caller cannot read it. Read-only and safe to
-    repeat.
+    Returns one experiment without its runs; List experiment runs reads
+    those. Returns 404 when the experiment does not exist or the caller
+    cannot read it. Read-only and safe to repeat.
 
     Args:
-        experiment_id (str):
+        experiment_id (str): The experiment's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Experiment
@@ -114,19 +119,22 @@ async def asyncio_detailed(
 ) -> Response[Experiment]:
     """Get experiment (GET /v2/experiments/{experiment_id}).
 
-    Returns one experiment without its runs; List experiment runs reads those. Returns 404
-    when the experiment does not exist or the caller cannot read it. Read-only and safe to
-    repeat.
+    Returns one experiment without its runs; List experiment runs reads
+    those. Returns 404 when the experiment does not exist or the caller
+    cannot read it. Read-only and safe to repeat.
 
     Args:
-        experiment_id (str):
+        experiment_id (str): The experiment's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Experiment]: status, headers, raw content and the parsed body.
+        Response[Experiment]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -142,16 +150,18 @@ async def asyncio(
 ) -> Experiment:
     """Get experiment (GET /v2/experiments/{experiment_id}).
 
-    Returns one experiment without its runs; List experiment runs reads those. Returns 404
-    when the experiment does not exist or the caller cannot read it. Read-only and safe to
-    repeat.
+    Returns one experiment without its runs; List experiment runs reads
+    those. Returns 404 when the experiment does not exist or the caller
+    cannot read it. Read-only and safe to repeat.
 
     Args:
-        experiment_id (str):
+        experiment_id (str): The experiment's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Experiment
