@@ -18,9 +18,11 @@ class AddAnnotationQueueRecordsRequest:
     """Where to take new queue records from (one or two sources per request).
 
     Attributes:
-        record_sources (list[AnnotationQueueExampleRecordInput | AnnotationQueueSessionRecordInput |
-            AnnotationQueueSpanRecordInput | AnnotationQueueTraceRecordInput]): One or two sources of records. Together they
-            may resolve to at most 500 records, of which at most 100 session records.
+        record_sources (list[AnnotationQueueExampleRecordInput |
+            AnnotationQueueSessionRecordInput | AnnotationQueueSpanRecordInput |
+            AnnotationQueueTraceRecordInput]): One or two sources of records.
+            Together they may resolve to at most 500 records, of which at most
+            100 session records. 1 to 2 items.
     """
 
     record_sources: list[

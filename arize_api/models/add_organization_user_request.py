@@ -15,13 +15,14 @@ T = TypeVar("T", bound="AddOrganizationUserRequest")
 
 @_attrs_define
 class AddOrganizationUserRequest:
-    """Body of `addOrganizationUser`: an existing account user and the organization role to give them.
+    """Body of `addOrganizationUser`: an existing account user and the
+    organization role to give them.
 
     Attributes:
         user_id (str): ID of an existing user of the account.
-        role (OrganizationCustomRoleAssignmentRequest | OrganizationPredefinedRoleAssignmentRequest): An organization
-            role to grant, in a request: `{type: PREDEFINED, name: ADMIN | MEMBER | READ_ONLY | ANNOTATOR}` or `{type:
-            CUSTOM, id: <role ID>}`.
+        role (OrganizationCustomRoleAssignmentRequest |
+            OrganizationPredefinedRoleAssignmentRequest): Organization role to
+            grant; replaces the current one if the user is already a member.
     """
 
     user_id: str

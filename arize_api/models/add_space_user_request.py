@@ -15,12 +15,15 @@ T = TypeVar("T", bound="AddSpaceUserRequest")
 
 @_attrs_define
 class AddSpaceUserRequest:
-    """Body of `addSpaceUser`: an existing user of the space's organization and the space role to give them.
+    """Body of `addSpaceUser`: an existing user of the space's organization and
+    the space role to give them.
 
     Attributes:
-        user_id (str): ID (base64) of a user who already belongs to the space's organization.
-        role (CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest): A space role to grant, in a request:
-            `{type: PREDEFINED, name: ADMIN | MEMBER | READ_ONLY | ANNOTATOR}` or `{type: CUSTOM, id: <role ID>}`.
+        user_id (str): ID (base64) of a user who already belongs to the
+            space's organization.
+        role (CustomRoleAssignmentRequest |
+            PredefinedRoleAssignmentRequest): Space role to grant, built-in or
+            custom; replaces the current one if the user is already a member.
     """
 
     user_id: str

@@ -15,10 +15,12 @@ T = TypeVar("T", bound="AddTagsRequest")
 
 @_attrs_define
 class AddTagsRequest:
-    """The tags to attach to a resource; attaching one that is already attached changes nothing.
+    """The tags to attach to a resource; attaching one that is already attached
+    changes nothing.
 
     Attributes:
-        tag_ids (list[str]): IDs of existing tags of the resource's space, 1 to 100 per request.
+        tag_ids (list[str]): IDs of existing tags of the resource's space, 1
+            to 100 per request. 1 to 100 items.
     """
 
     tag_ids: list[str]

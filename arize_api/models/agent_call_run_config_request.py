@@ -24,15 +24,20 @@ class AgentCallRunConfigRequest:
     """How a run-experiment task calls an agent integration.
 
     Attributes:
-        experiment_type (Literal['AGENT_CALL']): Discriminator, always `AGENT_CALL`.
-        integration_id (str): The agent called for each example; it must be an integration of type `AGENT`, other types
-            are rejected.
-        input_template (AgentCallRunConfigRequestInputTemplate): JSON object sent to the agent for each example, shaped
-            by the agent's input schema. Mustache placeholders such as `{{column}}` (or `{{dataset.column}}`) are replaced
-            with the row's values; write each placeholder inside a JSON string. A string that is one placeholder alone takes
-            the type the input schema gives that field (number, boolean, object or array), and becomes `null` when the cell
-            is empty or the column missing; a placeholder inside other text is inserted as text. A value that cannot be
-            converted fails that run only, naming the column, value and type.
+        experiment_type (Literal['AGENT_CALL']): Discriminator, always
+            `AGENT_CALL`.
+        integration_id (str): The agent called for each example; it must be
+            an integration of type `AGENT`, other types are rejected.
+        input_template (AgentCallRunConfigRequestInputTemplate): JSON object
+            sent to the agent for each example, shaped by the agent's input
+            schema. Mustache placeholders such as `{{column}}` (or
+            `{{dataset.column}}`) are replaced with the row's values; write each
+            placeholder inside a JSON string. A string that is one placeholder
+            alone takes the type the input schema gives that field (number,
+            boolean, object or array), and becomes `null` when the cell is empty
+            or the column missing; a placeholder inside other text is inserted
+            as text. A value that cannot be converted fails that run only,
+            naming the column, value and type.
     """
 
     experiment_type: Literal["AGENT_CALL"]

@@ -16,11 +16,15 @@ T = TypeVar("T", bound="AgentCallRunConfigRequestInputTemplate")
 
 @_attrs_define
 class AgentCallRunConfigRequestInputTemplate:
-    """JSON object sent to the agent for each example, shaped by the agent's input schema. Mustache placeholders such as
-    `{{column}}` (or `{{dataset.column}}`) are replaced with the row's values; write each placeholder inside a JSON
-    string. A string that is one placeholder alone takes the type the input schema gives that field (number, boolean,
-    object or array), and becomes `null` when the cell is empty or the column missing; a placeholder inside other text
-    is inserted as text. A value that cannot be converted fails that run only, naming the column, value and type.
+    """JSON object sent to the agent for each example, shaped by the agent's
+    input schema. Mustache placeholders such as `{{column}}` (or
+    `{{dataset.column}}`) are replaced with the row's values; write each
+    placeholder inside a JSON string. A string that is one placeholder alone
+    takes the type the input schema gives that field (number, boolean,
+    object or array), and becomes `null` when the cell is empty or the
+    column missing; a placeholder inside other text is inserted as text. A
+    value that cannot be converted fails that run only, naming the column,
+    value and type.
 
     """
 

@@ -16,13 +16,19 @@ T = TypeVar("T", bound="AgentConfig")
 
 @_attrs_define
 class AgentConfig:
-    """How Arize calls an agent integration's endpoint. Header values are never returned.
+    """How Arize calls an agent integration's endpoint. Header values are never
+    returned.
 
     Attributes:
-        endpoint (str): HTTPS URL Arize calls for replays, at most 2048 characters; it must resolve to a public address.
-        has_headers (bool): Whether headers are set; derived from `headers` on write, whose values are never returned.
-        input_schema (AgentConfigInputSchema): JSON Schema (Draft-07) the endpoint's request body follows.
-        request_presets (list[AgentRequestPreset]): Saved request bodies of this integration; `[]` when there are none.
+        endpoint (str): HTTPS URL Arize calls for replays, at most 2048
+            characters; it must resolve to a public address. At most 2048
+            characters.
+        has_headers (bool): Whether headers are set; derived from `headers`
+            on write, whose values are never returned.
+        input_schema (AgentConfigInputSchema): JSON Schema (Draft-07) the
+            endpoint's request body follows.
+        request_presets (list[AgentRequestPreset]): Saved request bodies of
+            this integration; `[]` when there are none.
     """
 
     endpoint: str

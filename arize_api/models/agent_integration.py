@@ -25,18 +25,23 @@ T = TypeVar("T", bound="AgentIntegration")
 
 @_attrs_define
 class AgentIntegration:
-    """An agent integration (`type: AGENT`): an HTTPS endpoint you host, plus a JSON Schema of the requests it takes.
+    """An agent integration (`type: AGENT`): an HTTPS endpoint you host, plus a
+    JSON Schema of the requests it takes.
 
     Attributes:
         id (str):
         type_ (Literal['AGENT']): Always `AGENT`.
-        name (str): Integration name, unique among the account's active `AGENT` and `EVALUATOR` integrations.
-        scopings (list[IntegrationScoping]): Where the integration may be used; account-wide when empty.
+        name (str): Integration name, unique among the account's active
+            `AGENT` and `EVALUATOR` integrations.
+        scopings (list[IntegrationScoping]): Where the integration may be
+            used; account-wide when empty.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        created_by_user_id (None | str): ID of the user who created the integration; null when that user was deleted.
-        config (AgentConfig): How Arize calls an agent integration's endpoint. Header values are never returned.
-        description (None | str | Unset): Free-text description; null when not set.
+        created_by_user_id (None | str): ID of the user who created the
+            integration; null when that user was deleted.
+        config (AgentConfig): How Arize calls the endpoint.
+        description (None | str | Unset): Free-text description; null when
+            not set.
     """
 
     id: str

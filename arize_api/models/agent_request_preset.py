@@ -19,17 +19,22 @@ T = TypeVar("T", bound="AgentRequestPreset")
 
 @_attrs_define
 class AgentRequestPreset:
-    """A named, saved request body of an agent integration. Presets exist only inside `config.request_presets` and are
-    managed through the integration.
+    """A named, saved request body of an agent integration. Presets exist only
+    inside `config.request_presets` and are managed through the integration.
 
-        Attributes:
-            name (str): Preset name, unique in the integration (case-sensitive), 1 to 255 characters.
-            config (AgentRequestPresetConfig): Partial request body, checked against the integration's `input_schema` with
-                its `required` list ignored.
-            id (str | Unset): Server-made ID of the preset; read-only.
-            description (None | str | Unset): Free-text description, at most 1024 characters.
-            created_at (datetime.datetime | Unset): When the preset was created; read-only.
-            updated_at (datetime.datetime | Unset): When the preset last changed; read-only.
+    Attributes:
+        name (str): Preset name, unique in the integration (case-sensitive),
+            1 to 255 characters. 1 to 255 characters.
+        config (AgentRequestPresetConfig): Partial request body, checked
+            against the integration's `input_schema` with its `required` list
+            ignored.
+        id (str | Unset): Server-made ID of the preset; read-only.
+        description (None | str | Unset): Free-text description, at most
+            1024 characters. At most 1024 characters.
+        created_at (datetime.datetime | Unset): When the preset was created;
+            read-only.
+        updated_at (datetime.datetime | Unset): When the preset last
+            changed; read-only.
     """
 
     name: str

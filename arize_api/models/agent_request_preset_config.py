@@ -16,7 +16,10 @@ T = TypeVar("T", bound="AgentRequestPresetConfig")
 
 @_attrs_define
 class AgentRequestPresetConfig:
-    """Partial request body, checked against the integration's `input_schema` with its `required` list ignored."""
+    """Partial request body, checked against the integration's `input_schema`
+    with its `required` list ignored.
+
+    """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -27,28 +27,38 @@ T = TypeVar("T", bound="AiIntegration")
 
 @_attrs_define
 class AiIntegration:
-    """A connection to an external LLM provider (OpenAI, Azure OpenAI, AWS Bedrock, Vertex AI and others), visible account-
-    wide, in an organization or in a space.
+    """A connection to an external LLM provider (OpenAI, Azure OpenAI, AWS
+    Bedrock, Vertex AI and others), visible account-wide, in an organization
+    or in a space.
 
-        Attributes:
-            id (str):
-            name (str):
-            provider (AiIntegrationProvider): The LLM providers an AI integration can connect to.
-            has_api_key (bool): Whether an API key is stored; the key itself is never returned.
-            enable_default_models (bool): Whether the provider's default model list is offered.
-            function_calling_enabled (bool): Whether the model may call functions (tools).
-            auth_type (AiIntegrationAuthType): How Arize authenticates to an AI provider: `DEFAULT`, `PROXY_WITH_HEADERS`,
-                `BEARER_TOKEN` or `OAUTH2_CLIENT_CREDENTIALS`. The last one is returned for integrations set up with OAuth 2.0
-                in the Arize UI, but cannot be set through the API yet.
-            scopings (list[AiIntegrationScoping]): Where the integration may be used; account-wide when empty.
-            created_at (datetime.datetime):
-            updated_at (datetime.datetime):
-            created_by_user_id (str): ID of the user who created the integration.
-            base_url (None | str | Unset): Custom base URL of the provider; null when the provider's default is used.
-            model_names (list[str] | None | Unset): Model names offered through this integration.
-            headers (AiIntegrationHeadersType0 | None | Unset): Custom headers sent with each request to the provider.
-            provider_metadata (AwsProviderMetadata | GcpProviderMetadata | None | Unset): Cloud settings: the IAM role for
-                `AWS_BEDROCK`, the GCP project for `VERTEX_AI`; null for other providers.
+    Attributes:
+        id (str):
+        name (str):
+        provider (AiIntegrationProvider): The LLM provider this integration
+            connects to.
+        has_api_key (bool): Whether an API key is stored; the key itself is
+            never returned.
+        enable_default_models (bool): Whether the provider's default model
+            list is offered.
+        function_calling_enabled (bool): Whether the model may call
+            functions (tools).
+        auth_type (AiIntegrationAuthType): How Arize authenticates to the
+            provider.
+        scopings (list[AiIntegrationScoping]): Where the integration may be
+            used; account-wide when empty.
+        created_at (datetime.datetime):
+        updated_at (datetime.datetime):
+        created_by_user_id (str): ID of the user who created the
+            integration.
+        base_url (None | str | Unset): Custom base URL of the provider; null
+            when the provider's default is used.
+        model_names (list[str] | None | Unset): Model names offered through
+            this integration.
+        headers (AiIntegrationHeadersType0 | None | Unset): Custom headers
+            sent with each request to the provider.
+        provider_metadata (AwsProviderMetadata | GcpProviderMetadata | None
+            | Unset): Cloud settings: the IAM role for `AWS_BEDROCK`, the GCP
+            project for `VERTEX_AI`; null for other providers.
     """
 
     id: str

@@ -17,12 +17,14 @@ T = TypeVar("T", bound="AiIntegrationScoping")
 
 @_attrs_define
 class AiIntegrationScoping:
-    """Where an AI integration may be used: both members null means the whole account.
+    """Where an AI integration may be used: both members null means the whole
+    account.
 
     Attributes:
-        organization_id (None | str | Unset): ID of the organization; null means account-wide.
-        space_id (None | str | Unset): ID of the space; null means the whole organization (or account, if
-            `organization_id` is null too).
+        organization_id (None | str | Unset): ID of the organization; null
+            means account-wide.
+        space_id (None | str | Unset): ID of the space; null means the whole
+            organization (or account, if `organization_id` is null too).
     """
 
     organization_id: None | str | Unset = UNSET

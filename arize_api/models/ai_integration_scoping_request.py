@@ -16,12 +16,14 @@ T = TypeVar("T", bound="AiIntegrationScopingRequest")
 
 @_attrs_define
 class AiIntegrationScopingRequest:
-    """Where an AI integration may be used: leave both members null for the whole account.
+    """Where an AI integration may be used: leave both members null for the
+    whole account.
 
     Attributes:
-        organization_id (None | str | Unset): ID of the organization; null means account-wide.
-        space_id (None | str | Unset): ID of the space; null means the whole organization (or account, if
-            `organization_id` is null too).
+        organization_id (None | str | Unset): ID of the organization; null
+            means account-wide.
+        space_id (None | str | Unset): ID of the space; null means the whole
+            organization (or account, if `organization_id` is null too).
     """
 
     organization_id: None | str | Unset = UNSET

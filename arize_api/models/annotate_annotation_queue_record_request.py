@@ -18,8 +18,9 @@ class AnnotateAnnotationQueueRecordRequest:
     """Annotations to write on one queue record, one per annotation config.
 
     Attributes:
-        annotations (list[AnnotationInput]): 1 to 500 annotations, each named after an annotation config of the queue;
-            one per config.
+        annotations (list[AnnotationInput]): 1 to 500 annotations, each
+            named after an annotation config of the queue; one per config. 1 to
+            500 items.
     """
 
     annotations: list[AnnotationInput]

@@ -22,16 +22,19 @@ T = TypeVar("T", bound="AnnotateAnnotationQueueRecordResponse")
 
 @_attrs_define
 class AnnotateAnnotationQueueRecordResponse:
-    """The record after an annotate call: its identity and the annotations just sent. Evaluations and assignees are not
-    included; list the queue's records for those.
+    """The record after an annotate call: its identity and the annotations just
+    sent. Evaluations and assignees are not included; list the queue's
+    records for those.
 
-        Attributes:
-            id (str):
-            annotation_queue_id (str): The queue the record belongs to.
-            source_type (AnnotationQueueSourceType): Where a queue record comes from: `SPANS` for traced span data,
-                `DATASET` for a dataset example.
-            annotations (list[Annotation]): The annotations written by this request.
-            granularity (None | RecordGranularity | Unset): Span, trace or session, when the record comes from spans.
+    Attributes:
+        id (str):
+        annotation_queue_id (str): The queue the record belongs to.
+        source_type (AnnotationQueueSourceType): Whether the record comes
+            from spans or from a dataset.
+        annotations (list[Annotation]): The annotations written by this
+            request.
+        granularity (None | RecordGranularity | Unset): Span, trace or
+            session, when the record comes from spans.
     """
 
     id: str

@@ -18,7 +18,8 @@ class AnnotateDatasetExamplesRequest:
     """Annotations to upsert on examples of a dataset, one entry per example.
 
     Attributes:
-        annotations (list[AnnotateRecordInput]): One entry per example, 1 to 1000; each `record_id` is an example id.
+        annotations (list[AnnotateRecordInput]): One entry per example, 1 to
+            1000; each `record_id` is an example id. 1 to 1000 items.
     """
 
     annotations: list[AnnotateRecordInput]

@@ -18,7 +18,8 @@ class AnnotateExperimentRunsRequest:
     """Annotations to upsert on runs of an experiment, one entry per run.
 
     Attributes:
-        annotations (list[AnnotateRecordInput]): One entry per run, 1 to 1000; each `record_id` is a run id.
+        annotations (list[AnnotateRecordInput]): One entry per run, 1 to
+            1000; each `record_id` is a run id. 1 to 1000 items.
     """
 
     annotations: list[AnnotateRecordInput]

@@ -18,9 +18,10 @@ class AnnotateRecordInput:
     """The annotations to set on one record, named by its id.
 
     Attributes:
-        record_id (str): The record to annotate: an example id, a run id, or for spans a span, root span or session id
-            as `granularity` says.
-        values (list[AnnotationInput]): At least one value; each names a different annotation config.
+        record_id (str): The record to annotate: an example id, a run id, or
+            for spans a span, root span or session id as `granularity` says.
+        values (list[AnnotationInput]): At least one value; each names a
+            different annotation config. At least 1 item.
     """
 
     record_id: str

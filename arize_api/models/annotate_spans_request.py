@@ -19,18 +19,25 @@ T = TypeVar("T", bound="AnnotateSpansRequest")
 
 @_attrs_define
 class AnnotateSpansRequest:
-    """Annotations to upsert on spans, traces or sessions of one project, and the window to find them in.
+    """Annotations to upsert on spans, traces or sessions of one project, and
+    the window to find them in.
 
     Attributes:
-        project_id (str): The project whose spans are annotated; the caller needs span annotation access to it.
-        annotations (list[AnnotateRecordInput]): One entry per record, 1 to 1000 (at most 100 for `SESSION`); record ids
-            must not repeat.
-        start_time (datetime.datetime | Unset): Start of the lookup window; when absent, `end_time` minus 31 days (minus
-            7 for `SESSION`). May not be in the future.
-        end_time (datetime.datetime | Unset): End of the lookup window; defaults to now and may not be in the future.
-            The window spans at most 31 days (7 for `SESSION`).
-        granularity (RecordGranularity | Unset): What a record stands for: a single span (`SPAN`), a whole trace via its
-            root span (`TRACE`), or a session (`SESSION`).
+        project_id (str): The project whose spans are annotated; the caller
+            needs span annotation access to it.
+        annotations (list[AnnotateRecordInput]): One entry per record, 1 to
+            1000 (at most 100 for `SESSION`); record ids must not repeat. 1 to
+            1000 items.
+        start_time (datetime.datetime | Unset): Start of the lookup window;
+            when absent, `end_time` minus 31 days (minus 7 for `SESSION`). May
+            not be in the future.
+        end_time (datetime.datetime | Unset): End of the lookup window;
+            defaults to now and may not be in the future. The window spans at
+            most 31 days (7 for `SESSION`).
+        granularity (RecordGranularity | Unset): What each `record_id`
+            names: `SPAN` (a span, the default), `TRACE` (a trace's root span)
+            or `SESSION` (a session). Trace annotations on a non-root span are
+            rejected.
     """
 
     project_id: str

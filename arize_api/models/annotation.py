@@ -19,15 +19,18 @@ T = TypeVar("T", bound="Annotation")
 
 @_attrs_define
 class Annotation:
-    """A human annotation on a record: a config name with a score, label or text, and who wrote it when.
+    """A human annotation on a record: a config name with a score, label or
+    text, and who wrote it when.
 
     Attributes:
         name (str): The annotation config the value belongs to.
         score (float | Unset): Numeric value, for continuous configs.
         label (str | Unset): Chosen label, for categorical configs.
         text (str | Unset): Free-text note, for freeform configs.
-        updated_at (datetime.datetime | Unset): When the value was last written.
-        annotator (AnnotatorUser | Unset): The user who wrote an annotation, by ID and email.
+        updated_at (datetime.datetime | Unset): When the value was last
+            written.
+        annotator (AnnotatorUser | Unset): The user who wrote it; present on
+            per-user annotations.
     """
 
     name: str

@@ -16,7 +16,8 @@ T = TypeVar("T", bound="AnnotationInput")
 
 @_attrs_define
 class AnnotationInput:
-    """One annotation value to write, named by its config; an omitted `score`, `label` or `text` keeps its stored value.
+    """One annotation value to write, named by its config; an omitted `score`,
+    `label` or `text` keeps its stored value.
 
     Attributes:
         name (str): Name of an annotation config of the record's space.

@@ -19,20 +19,25 @@ T = TypeVar("T", bound="AnnotationQueue")
 
 @_attrs_define
 class AnnotationQueue:
-    """A queue of records for people to annotate against a set of annotation configs.
+    """A queue of records for people to annotate against a set of annotation
+    configs.
 
     Attributes:
         id (str):
         name (str):
         space_id (str): The space the queue belongs to.
-        annotators (list[AnnotatorUser]): Users assigned to annotate in this queue.
+        annotators (list[AnnotatorUser]): Users assigned to annotate in this
+            queue.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        instructions (None | str | Unset): Guidance shown to annotators; null when none.
-        annotation_configs (list[CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig] |
-            Unset): The annotation configs annotators fill in for each record.
-        column_allowlist (list[str] | None | Unset): Record columns annotators may see. Null or absent means no
-            restriction: every column is visible.
+        instructions (None | str | Unset): Guidance shown to annotators;
+            null when none.
+        annotation_configs (list[CategoricalAnnotationConfig |
+            ContinuousAnnotationConfig | FreeformAnnotationConfig] | Unset): The
+            annotation configs annotators fill in for each record.
+        column_allowlist (list[str] | None | Unset): Record columns
+            annotators may see. Null or absent means no restriction: every
+            column is visible.
     """
 
     id: str

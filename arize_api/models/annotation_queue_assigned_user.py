@@ -23,9 +23,9 @@ class AnnotationQueueAssignedUser:
     """A user a queue record is assigned to, and whether they finished it.
 
     Attributes:
-        user (AnnotatorUser): The user who wrote an annotation, by ID and email.
-        completion_status (AnnotationQueueCompletionStatus): Whether an assigned annotator has finished a record:
-            `PENDING` when nothing is submitted yet, `COMPLETED` once annotations are submitted.
+        user (AnnotatorUser): The assigned user.
+        completion_status (AnnotationQueueCompletionStatus): Whether this
+            user has submitted annotations for the record.
     """
 
     user: AnnotatorUser

@@ -22,14 +22,17 @@ T = TypeVar("T", bound="AnnotationQueueExampleRecordInput")
 
 @_attrs_define
 class AnnotationQueueExampleRecordInput:
-    """Queue records from dataset examples (all of a version, or the ids given).
+    """Queue records from dataset examples (all of a version, or the ids
+    given).
 
     Attributes:
         record_type (Literal['EXAMPLE']): Discriminator, always `EXAMPLE`.
         dataset_id (str): Dataset the examples belong to.
-        dataset_version_id (str | Unset): Dataset version to read; the latest version when absent.
-        example_ids (list[str] | Unset): Examples to add, at most 500. When absent, every example of the dataset (or
-            version) is added, provided the request's total stays within 500 records.
+        dataset_version_id (str | Unset): Dataset version to read; the
+            latest version when absent.
+        example_ids (list[str] | Unset): Examples to add, at most 500. When
+            absent, every example of the dataset (or version) is added, provided
+            the request's total stays within 500 records. At most 500 items.
     """
 
     record_type: Literal["EXAMPLE"]

@@ -22,21 +22,27 @@ T = TypeVar("T", bound="AnnotationQueueRecord")
 
 @_attrs_define
 class AnnotationQueueRecord:
-    """One record in an annotation queue, with its data, annotations and evaluations.
+    """One record in an annotation queue, with its data, annotations and
+    evaluations.
 
     Attributes:
         id (str):
         annotation_queue_id (str): The queue the record belongs to.
-        source_type (AnnotationQueueSourceType): Where a queue record comes from: `SPANS` for traced span data,
-            `DATASET` for a dataset example.
-        data (AnnotationQueueRecordData): The record's span or example fields as flat key-value pairs, without
-            annotation or evaluation columns.
+        source_type (AnnotationQueueSourceType): Whether the record comes
+            from spans or from a dataset.
+        data (AnnotationQueueRecordData): The record's span or example
+            fields as flat key-value pairs, without annotation or evaluation
+            columns.
         annotations (list[Annotation]): Annotations on the record itself.
-        trace_annotations (list[Annotation]): Annotations on the trace the record belongs to.
+        trace_annotations (list[Annotation]): Annotations on the trace the
+            record belongs to.
         evaluations (list[Evaluation]): Evaluation results on the record.
-        assigned_users (list[AnnotationQueueAssignedUser]): Users assigned to the record, each with a completion status.
-        granularity (None | RecordGranularity | Unset): Span, trace or session, when the record comes from spans.
-        session_annotations (list[Annotation] | Unset): Annotations on the session the record belongs to.
+        assigned_users (list[AnnotationQueueAssignedUser]): Users assigned
+            to the record, each with a completion status.
+        granularity (None | RecordGranularity | Unset): Span, trace or
+            session, when the record comes from spans.
+        session_annotations (list[Annotation] | Unset): Annotations on the
+            session the record belongs to.
     """
 
     id: str

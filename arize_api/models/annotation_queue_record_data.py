@@ -16,7 +16,10 @@ T = TypeVar("T", bound="AnnotationQueueRecordData")
 
 @_attrs_define
 class AnnotationQueueRecordData:
-    """The record's span or example fields as flat key-value pairs, without annotation or evaluation columns."""
+    """The record's span or example fields as flat key-value pairs, without
+    annotation or evaluation columns.
+
+    """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -28,10 +28,12 @@ class AnnotationQueueSessionRecordInput:
     Attributes:
         record_type (Literal['SESSION']): Discriminator, always `SESSION`.
         project_id (str): Project the sessions belong to.
-        start_time (datetime.datetime): Start of the time range used to find each session's first trace; the range may
-            span at most 7 days.
-        end_time (datetime.datetime): End of the time range; must be later than `start_time`.
-        session_ids (list[str]): Sessions to add, 1 to 100; at most 100 session ids in a request across all sources.
+        start_time (datetime.datetime): Start of the time range used to find
+            each session's first trace; the range may span at most 7 days.
+        end_time (datetime.datetime): End of the time range; must be later
+            than `start_time`.
+        session_ids (list[str]): Sessions to add, 1 to 100; at most 100
+            session ids in a request across all sources. 1 to 100 items.
     """
 
     record_type: Literal["SESSION"]

@@ -28,10 +28,12 @@ class AnnotationQueueSpanRecordInput:
     Attributes:
         record_type (Literal['SPAN']): Discriminator, always `SPAN`.
         project_id (str): Project the spans belong to.
-        start_time (datetime.datetime): Start of the time range searched for the spans; the range may span at most 7
-            days.
-        end_time (datetime.datetime): End of the time range; must be later than `start_time`.
-        span_ids (list[str]): Spans to add, 1 to 500, each a non-empty string.
+        start_time (datetime.datetime): Start of the time range searched for
+            the spans; the range may span at most 7 days.
+        end_time (datetime.datetime): End of the time range; must be later
+            than `start_time`.
+        span_ids (list[str]): Spans to add, 1 to 500, each a non-empty
+            string. 1 to 500 items.
     """
 
     record_type: Literal["SPAN"]

@@ -28,10 +28,12 @@ class AnnotationQueueTraceRecordInput:
     Attributes:
         record_type (Literal['TRACE']): Discriminator, always `TRACE`.
         project_id (str): Project the traces belong to.
-        start_time (datetime.datetime): Start of the time range used to find each trace's root span; the range may span
-            at most 7 days.
-        end_time (datetime.datetime): End of the time range; must be later than `start_time`.
-        trace_ids (list[str]): Traces to add, 1 to 500, each a non-empty string.
+        start_time (datetime.datetime): Start of the time range used to find
+            each trace's root span; the range may span at most 7 days.
+        end_time (datetime.datetime): End of the time range; must be later
+            than `start_time`.
+        trace_ids (list[str]): Traces to add, 1 to 500, each a non-empty
+            string. 1 to 500 items.
     """
 
     record_type: Literal["TRACE"]

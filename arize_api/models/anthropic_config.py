@@ -25,11 +25,13 @@ class AnthropicConfig:
     """Settings of an Anthropic integration.
 
     Attributes:
-        is_function_calling_enabled (bool): Whether the model may call functions (tools).
+        is_function_calling_enabled (bool): Whether the model may call
+            functions (tools).
         provider (Literal['ANTHROPIC']): Always `ANTHROPIC`.
-        has_api_key (bool): Whether an API key is stored; the key itself is never returned.
-        base_url (None | str): URL serving the Anthropic Messages API, version path included; null when the public API
-            is used.
+        has_api_key (bool): Whether an API key is stored; the key itself is
+            never returned.
+        base_url (None | str): URL serving the Anthropic Messages API,
+            version path included; null when the public API is used.
     """
 
     is_function_calling_enabled: bool

@@ -16,10 +16,12 @@ T = TypeVar("T", bound="AnthropicHeadersRequest")
 
 @_attrs_define
 class AnthropicHeadersRequest:
-    """Extra headers to send with Anthropic calls (write form of AnthropicHeaders).
+    """Extra headers to send with Anthropic calls (write form of
+    AnthropicHeaders).
 
     Attributes:
-        anthropic_beta (list[None | str] | None | Unset): Anthropic beta feature flags to turn on; entries may be null.
+        anthropic_beta (list[None | str] | None | Unset): Anthropic beta
+            feature flags to turn on; entries may be null.
     """
 
     anthropic_beta: list[None | str] | None | Unset = UNSET

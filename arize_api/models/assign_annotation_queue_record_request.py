@@ -18,8 +18,10 @@ class AssignAnnotationQueueRecordRequest:
     """The users to assign a queue record to (replaces the current assignees).
 
     Attributes:
-        assigned_user_emails (list[str]): Emails of the users to assign, at most 100; they replace the current
-            assignment and an empty array removes it. Each must be an existing user with access to the queue's space.
+        assigned_user_emails (list[str]): Emails of the users to assign, at
+            most 100; they replace the current assignment and an empty array
+            removes it. Each must be an existing user with access to the queue's
+            space. At most 100 items.
     """
 
     assigned_user_emails: list[str]

@@ -22,16 +22,19 @@ T = TypeVar("T", bound="AssignAnnotationQueueRecordResponse")
 
 @_attrs_define
 class AssignAnnotationQueueRecordResponse:
-    """The record after an assign call: its identity and its assignees. Annotations and evaluations are not included; list
-    the queue's records for those.
+    """The record after an assign call: its identity and its assignees.
+    Annotations and evaluations are not included; list the queue's records
+    for those.
 
-        Attributes:
-            id (str):
-            annotation_queue_id (str): The queue the record belongs to.
-            source_type (AnnotationQueueSourceType): Where a queue record comes from: `SPANS` for traced span data,
-                `DATASET` for a dataset example.
-            assigned_users (list[AnnotationQueueAssignedUser]): Everyone assigned to the record after the change.
-            granularity (None | RecordGranularity | Unset): Span, trace or session, when the record comes from spans.
+    Attributes:
+        id (str):
+        annotation_queue_id (str): The queue the record belongs to.
+        source_type (AnnotationQueueSourceType): Whether the record comes
+            from spans or from a dataset.
+        assigned_users (list[AnnotationQueueAssignedUser]): Everyone
+            assigned to the record after the change.
+        granularity (None | RecordGranularity | Unset): Span, trace or
+            session, when the record comes from spans.
     """
 
     id: str

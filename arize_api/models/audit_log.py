@@ -23,19 +23,22 @@ T = TypeVar("T", bound="AuditLog")
 
 @_attrs_define
 class AuditLog:
-    """One audited action of an authenticated user: who, from where, what and when.
+    """One audited action of an authenticated user: who, from where, what and
+    when.
 
     Attributes:
         id (str): The entry's ID (an opaque base64 string).
         user_id (str): The acting user's ID (base64).
         ip (str): IP address the request came from.
-        operation_type (AuditLogOperationType): The kind of operation an audit log entry records: `QUERY` reads,
-            `MUTATION` writes, `SUBSCRIPTION` subscribes to updates.
+        operation_type (AuditLogOperationType): Whether the action was a
+            query, a mutation or a subscription.
         created_at (datetime.datetime): When the action was recorded.
-        operation_name (None | str | Unset): Name of the GraphQL operation or REST endpoint called.
-        operation_text (None | str | Unset): Full text of the operation: the query or mutation, or the REST request
-            body.
-        variables (None | str | Unset): The operation's variables, serialized as a JSON string.
+        operation_name (None | str | Unset): Name of the GraphQL operation
+            or REST endpoint called.
+        operation_text (None | str | Unset): Full text of the operation: the
+            query or mutation, or the REST request body.
+        variables (None | str | Unset): The operation's variables,
+            serialized as a JSON string.
     """
 
     id: str

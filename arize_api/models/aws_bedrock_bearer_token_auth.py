@@ -22,13 +22,16 @@ T = TypeVar("T", bound="AwsBedrockBearerTokenAuth")
 
 @_attrs_define
 class AwsBedrockBearerTokenAuth:
-    """AWS Bedrock through a bearer token; the token shows only as `has_api_key`.
+    """AWS Bedrock through a bearer token; the token shows only as
+    `has_api_key`.
 
     Attributes:
         auth_type (Literal['BEARER_TOKEN']): Always `BEARER_TOKEN`.
-        has_api_key (bool): Whether a token is stored; always true when created through the API, possibly false when
-            made in the Arize UI without one.
-        base_url (None | str): Custom Bedrock endpoint URL; null when not set.
+        has_api_key (bool): Whether a token is stored; always true when
+            created through the API, possibly false when made in the Arize UI
+            without one.
+        base_url (None | str): Custom Bedrock endpoint URL; null when not
+            set.
     """
 
     auth_type: Literal["BEARER_TOKEN"]

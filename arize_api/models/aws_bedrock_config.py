@@ -22,16 +22,19 @@ T = TypeVar("T", bound="AwsBedrockConfig")
 
 @_attrs_define
 class AwsBedrockConfig:
-    """Settings of an AWS Bedrock integration. The models offered come from `is_default_models_enabled` and `model_names`;
-    function calling settings do not apply.
+    """Settings of an AWS Bedrock integration. The models offered come from
+    `is_default_models_enabled` and `model_names`; function calling settings
+    do not apply.
 
-        Attributes:
-            provider (Literal['AWS_BEDROCK']): Always `AWS_BEDROCK`.
-            is_default_models_enabled (bool): Whether Arize's default Bedrock model catalog is offered.
-            model_names (list[str]): Model names added on this integration; empty when none.
-            auth (AwsBedrockBearerTokenAuth | AwsBedrockDefaultAuth | AwsBedrockProxyWithHeadersAuth): How an AWS Bedrock
-                integration authenticates: `auth_type` `DEFAULT` assumes an IAM role, `BEARER_TOKEN` uses a token,
-                `PROXY_WITH_HEADERS` goes through a proxy.
+    Attributes:
+        provider (Literal['AWS_BEDROCK']): Always `AWS_BEDROCK`.
+        is_default_models_enabled (bool): Whether Arize's default Bedrock
+            model catalog is offered.
+        model_names (list[str]): Model names added on this integration;
+            empty when none.
+        auth (AwsBedrockBearerTokenAuth | AwsBedrockDefaultAuth |
+            AwsBedrockProxyWithHeadersAuth): How Arize authenticates to Bedrock;
+            `auth_type` says which way.
     """
 
     provider: Literal["AWS_BEDROCK"]

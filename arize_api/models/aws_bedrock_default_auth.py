@@ -23,13 +23,17 @@ T = TypeVar("T", bound="AwsBedrockDefaultAuth")
 
 @_attrs_define
 class AwsBedrockDefaultAuth:
-    """AWS Bedrock through an IAM role Arize assumes. The role ARN and external ID are not secret and are returned.
+    """AWS Bedrock through an IAM role Arize assumes. The role ARN and external
+    ID are not secret and are returned.
 
     Attributes:
         auth_type (Literal['DEFAULT']): Always `DEFAULT`.
-        role_arn (str): ARN of the IAM role Arize assumes for cross-account access.
-        external_id (None | str): External ID of the assume-role policy; null when not set.
-        base_url (None | str | Unset): Custom Bedrock endpoint URL; null when not set.
+        role_arn (str): ARN of the IAM role Arize assumes for cross-account
+            access.
+        external_id (None | str): External ID of the assume-role policy;
+            null when not set.
+        base_url (None | str | Unset): Custom Bedrock endpoint URL; null
+            when not set.
     """
 
     auth_type: Literal["DEFAULT"]

@@ -22,13 +22,15 @@ T = TypeVar("T", bound="AwsBedrockProxyWithHeadersAuth")
 
 @_attrs_define
 class AwsBedrockProxyWithHeadersAuth:
-    """AWS Bedrock through a proxy that gets custom headers; header values are write-only.
+    """AWS Bedrock through a proxy that gets custom headers; header values are
+    write-only.
 
     Attributes:
-        auth_type (Literal['PROXY_WITH_HEADERS']): Always `PROXY_WITH_HEADERS`.
+        auth_type (Literal['PROXY_WITH_HEADERS']): Always
+            `PROXY_WITH_HEADERS`.
         base_url (str): URL of the proxy requests go to.
-        header_names (list[str]): Names of the custom request headers set; empty when none. Header values are never
-            returned.
+        header_names (list[str]): Names of the custom request headers set;
+            empty when none. Header values are never returned.
     """
 
     auth_type: Literal["PROXY_WITH_HEADERS"]

@@ -26,9 +26,12 @@ class AwsProviderMetadata:
     """AWS settings of an AWS Bedrock AI integration.
 
     Attributes:
-        kind (Literal['AWS']): Always `AWS` (a `AwsProviderMetadataKind` value).
-        role_arn (str): ARN of the IAM role Arize assumes to reach the customer's AWS account.
-        external_id (None | str | Unset): External ID required by the role's trust policy; null when not set.
+        kind (Literal['AWS']): Always `AWS` (a `AwsProviderMetadataKind`
+            value).
+        role_arn (str): ARN of the IAM role Arize assumes to reach the
+            customer's AWS account.
+        external_id (None | str | Unset): External ID required by the role's
+            trust policy; null when not set.
     """
 
     kind: Literal["AWS"]

@@ -23,9 +23,11 @@ class AwsProviderMetadataRequest:
     """AWS settings for an AWS Bedrock AI integration.
 
     Attributes:
-        kind (AwsProviderMetadataKind): Marks AWS provider metadata; the only value is `AWS`.
-        role_arn (str): ARN of the IAM role Arize assumes to reach the customer's AWS account.
-        external_id (None | str | Unset): External ID required by the role's trust policy.
+        kind (AwsProviderMetadataKind): Must be `AWS`.
+        role_arn (str): ARN of the IAM role Arize assumes to reach the
+            customer's AWS account.
+        external_id (None | str | Unset): External ID required by the role's
+            trust policy.
     """
 
     kind: AwsProviderMetadataKind

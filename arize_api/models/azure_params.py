@@ -20,9 +20,12 @@ class AzureParams:
     """Azure OpenAI deployment settings.
 
     Attributes:
-        azure_deployment_name (str | Unset): Name of the Azure OpenAI deployment to call.
-        azure_openai_endpoint (str | Unset): Endpoint URL of the Azure OpenAI resource.
-        azure_openai_version (str | Unset): Azure OpenAI API version to request.
+        azure_deployment_name (str | Unset): Name of the Azure OpenAI
+            deployment to call.
+        azure_openai_endpoint (str | Unset): Endpoint URL of the Azure
+            OpenAI resource.
+        azure_openai_version (str | Unset): Azure OpenAI API version to
+            request.
     """
 
     azure_deployment_name: str | Unset = UNSET

@@ -19,9 +19,12 @@ class AzureParamsRequest:
     """Azure OpenAI deployment settings (write form of AzureParams).
 
     Attributes:
-        azure_deployment_name (str | Unset): Name of the Azure OpenAI deployment to call.
-        azure_openai_endpoint (str | Unset): Endpoint URL of the Azure OpenAI resource.
-        azure_openai_version (str | Unset): Azure OpenAI API version to request.
+        azure_deployment_name (str | Unset): Name of the Azure OpenAI
+            deployment to call.
+        azure_openai_endpoint (str | Unset): Endpoint URL of the Azure
+            OpenAI resource.
+        azure_openai_version (str | Unset): Azure OpenAI API version to
+            request.
     """
 
     azure_deployment_name: str | Unset = UNSET

@@ -33,39 +33,54 @@ class BarChartWidget:
 
     Attributes:
         id (str):
-        type_ (Literal['BAR_CHART']): Always `BAR_CHART` (a `WidgetType` value).
+        type_ (Literal['BAR_CHART']): Always `BAR_CHART` (a `WidgetType`
+            value).
         dashboard_id (str): The dashboard holding the widget.
         title (str):
-        grid_position (list[int]): Place and size in the dashboard grid: four non-negative integers.
-        creation_status (WidgetCreationStatus): Whether a widget is still a draft being edited or is published on the
-            dashboard.
+        grid_position (list[int]): Place and size in the dashboard grid:
+            four non-negative integers. Exactly 4 items. Each item: at least 0.
+        creation_status (WidgetCreationStatus): Whether the widget is a
+            draft or published.
         created_at (datetime.datetime):
         creator_user_id (str): The user who created the widget.
         is_normalized (bool): Whether values are normalized before display.
         is_stacked (bool): Whether the series are stacked per category.
         plots (list[WidgetPlot]): The metric series shown.
-        performance_metric (None | str | Unset): The performance metric shown.
-        bin_option (None | str | Unset): Saved binning strategy for numeric values.
-        num_bins (int | None | Unset): Number of bins when numeric values are grouped.
+        performance_metric (None | str | Unset): The performance metric
+            shown.
+        bin_option (None | str | Unset): Saved binning strategy for numeric
+            values.
+        num_bins (int | None | Unset): Number of bins when numeric values
+            are grouped.
         custom_bins (list[float] | None | Unset): Custom bin boundaries.
-        quantiles (list[float] | None | Unset): Quantile boundaries used to group values.
+        quantiles (list[float] | None | Unset): Quantile boundaries used to
+            group values.
         sort_order (None | str | Unset): Saved order of the categories.
         top_n (int | None | Unset): Most categories shown.
-        y_min (float | None | Unset): Lowest y-axis value shown; `null` scales automatically.
-        y_max (float | None | Unset): Highest y-axis value shown; `null` scales automatically.
-        y_axis_label (None | str | Unset): Custom y-axis label; `null` for the default.
-        x_axis_label (None | str | Unset): Custom x-axis label; `null` for the default.
-        x_axis_tilt (None | str | Unset): Saved rotation of the x-axis labels.
+        y_min (float | None | Unset): Lowest y-axis value shown; `null`
+            scales automatically.
+        y_max (float | None | Unset): Highest y-axis value shown; `null`
+            scales automatically.
+        y_axis_label (None | str | Unset): Custom y-axis label; `null` for
+            the default.
+        x_axis_label (None | str | Unset): Custom x-axis label; `null` for
+            the default.
+        x_axis_tilt (None | str | Unset): Saved rotation of the x-axis
+            labels.
         font_size (None | str | Unset): Saved font-size setting.
-        show_legend (bool | None | Unset): Whether the legend is shown; `null` for the default.
+        show_legend (bool | None | Unset): Whether the legend is shown;
+            `null` for the default.
         legend_placement (None | str | Unset): Saved legend position.
-        timezone (None | str | Unset): Timezone time-series values are shown in.
-        start_time (datetime.datetime | None | Unset): Start of the widget's own time range; `null` when the dashboard's
-            range applies.
-        end_time (datetime.datetime | None | Unset): End of the widget's own time range; `null` when the dashboard's
-            range applies.
-        time_series_data_granularity (None | str | Unset): Saved aggregation interval of time-series values.
-        overwrite_global_time (bool | None | Unset): Whether the widget's own time range replaces the dashboard's.
+        timezone (None | str | Unset): Timezone time-series values are shown
+            in.
+        start_time (datetime.datetime | None | Unset): Start of the widget's
+            own time range; `null` when the dashboard's range applies.
+        end_time (datetime.datetime | None | Unset): End of the widget's own
+            time range; `null` when the dashboard's range applies.
+        time_series_data_granularity (None | str | Unset): Saved aggregation
+            interval of time-series values.
+        overwrite_global_time (bool | None | Unset): Whether the widget's
+            own time range replaces the dashboard's.
         time_range_key (None | str | Unset): Saved relative time range.
     """
 

@@ -20,7 +20,8 @@ class BedrockOptions:
     """AWS Bedrock call options.
 
     Attributes:
-        use_converse_endpoint (bool | Unset): When true, calls use the Bedrock Converse endpoint; `false` when omitted.
+        use_converse_endpoint (bool | Unset): When true, calls use the
+            Bedrock Converse endpoint; `false` when omitted.
     """
 
     use_converse_endpoint: bool | Unset = UNSET

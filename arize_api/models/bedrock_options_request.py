@@ -19,7 +19,8 @@ class BedrockOptionsRequest:
     """AWS Bedrock call options (write form of BedrockOptions).
 
     Attributes:
-        use_converse_endpoint (bool | Unset): When true, calls use the Bedrock Converse endpoint; `false` when omitted.
+        use_converse_endpoint (bool | Unset): When true, calls use the
+            Bedrock Converse endpoint; `false` when omitted.
     """
 
     use_converse_endpoint: bool | Unset = UNSET

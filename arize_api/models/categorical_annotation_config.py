@@ -29,7 +29,8 @@ T = TypeVar("T", bound="CategoricalAnnotationConfig")
 
 @_attrs_define
 class CategoricalAnnotationConfig:
-    """An annotation config whose values are labels from a fixed list, each with an optional score.
+    """An annotation config whose values are labels from a fixed list, each
+    with an optional score.
 
     Attributes:
         id (str):
@@ -37,9 +38,10 @@ class CategoricalAnnotationConfig:
         created_at (datetime.datetime):
         space_id (str): The space the config belongs to.
         type_ (Literal['CATEGORICAL']): Always `CATEGORICAL`.
-        values (list[CategoricalAnnotationValue]): The labels an annotator may choose from.
-        optimization_direction (OptimizationDirection | Unset): Which scores are better: `MAXIMIZE` (higher), `MINIMIZE`
-            (lower) or `NONE` (neither, the default).
+        values (list[CategoricalAnnotationValue]): The labels an annotator
+            may choose from.
+        optimization_direction (OptimizationDirection | Unset): Whether
+            higher scores are better; `NONE` when absent.
     """
 
     id: str

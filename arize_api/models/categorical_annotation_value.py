@@ -17,7 +17,8 @@ T = TypeVar("T", bound="CategoricalAnnotationValue")
 
 @_attrs_define
 class CategoricalAnnotationValue:
-    """One label a categorical annotation config offers, with an optional score.
+    """One label a categorical annotation config offers, with an optional
+    score.
 
     Attributes:
         label (str): The label text.

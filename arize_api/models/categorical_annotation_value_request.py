@@ -20,7 +20,8 @@ class CategoricalAnnotationValueRequest:
 
     Attributes:
         label (str): The label annotators pick, e.g. `good`.
-        score (float | Unset): Optional number tied to the label, e.g. 1 for `good` and 0 for `bad`.
+        score (float | Unset): Optional number tied to the label, e.g. 1 for
+            `good` and 0 for `bad`.
     """
 
     label: str

@@ -39,8 +39,8 @@ class ContinuousAnnotationConfig:
         type_ (Literal['CONTINUOUS']): Always `CONTINUOUS`.
         minimum_score (float): Lowest allowed score.
         maximum_score (float): Highest allowed score.
-        optimization_direction (OptimizationDirection | Unset): Which scores are better: `MAXIMIZE` (higher), `MINIMIZE`
-            (lower) or `NONE` (neither, the default).
+        optimization_direction (OptimizationDirection | Unset): Whether
+            higher scores are better; `NONE` when absent.
     """
 
     id: str

@@ -19,10 +19,14 @@ class CreateAgentConfig:
     """How Arize should call a new agent integration's endpoint.
 
     Attributes:
-        endpoint (str): HTTPS URL to call, at most 2048 characters; checked to resolve to a public address.
-        input_schema (CreateAgentConfigInputSchema): JSON Schema (Draft-07) the endpoint's request body follows.
-        headers (CreateAgentConfigHeaders | Unset): Headers to send, name to value; stored encrypted and never returned.
-        request_presets (list[CreateAgentRequestPresetInput] | Unset): Saved request bodies to start with.
+        endpoint (str): HTTPS URL to call, at most 2048 characters; checked
+            to resolve to a public address. At most 2048 characters.
+        input_schema (CreateAgentConfigInputSchema): JSON Schema (Draft-07)
+            the endpoint's request body follows.
+        headers (CreateAgentConfigHeaders | Unset): Headers to send, name to
+            value; stored encrypted and never returned.
+        request_presets (list[CreateAgentRequestPresetInput] | Unset): Saved
+            request bodies to start with.
     """
 
     endpoint: str

@@ -26,11 +26,13 @@ class CreateAgentIntegrationRequest:
 
     Attributes:
         type_ (Literal['AGENT']): Must be `AGENT`.
-        name (str): Integration name, unique among the account's active `AGENT` and `EVALUATOR` integrations.
-        config (CreateAgentConfig): How Arize should call a new agent integration's endpoint.
+        name (str): Integration name, unique among the account's active
+            `AGENT` and `EVALUATOR` integrations.
+        config (CreateAgentConfig): How Arize should call the endpoint.
         description (None | str | Unset): Free-text description.
-        scopings (list[IntegrationScopingRequest] | Unset): Where the integration may be used; account-wide when left
-            out or empty. A scoping with `space_id` must also give `organization_id`.
+        scopings (list[IntegrationScopingRequest] | Unset): Where the
+            integration may be used; account-wide when left out or empty. A
+            scoping with `space_id` must also give `organization_id`.
     """
 
     type_: Literal["AGENT"]

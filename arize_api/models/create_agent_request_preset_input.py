@@ -16,13 +16,16 @@ T = TypeVar("T", bound="CreateAgentRequestPresetInput")
 
 @_attrs_define
 class CreateAgentRequestPresetInput:
-    """A saved request body for a new agent integration; `id` and timestamps are set by the server.
+    """A saved request body for a new agent integration; `id` and timestamps
+    are set by the server.
 
     Attributes:
-        name (str): Preset name, unique in the integration, 1 to 255 characters.
-        config (CreateAgentRequestPresetInputConfig): Partial request body, checked against `input_schema` with its
-            `required` list ignored.
-        description (None | str | Unset): Free-text description, at most 1024 characters.
+        name (str): Preset name, unique in the integration, 1 to 255
+            characters. 1 to 255 characters.
+        config (CreateAgentRequestPresetInputConfig): Partial request body,
+            checked against `input_schema` with its `required` list ignored.
+        description (None | str | Unset): Free-text description, at most
+            1024 characters. At most 1024 characters.
     """
 
     name: str

@@ -28,22 +28,26 @@ class CreateAiIntegrationRequest:
 
     Attributes:
         name (str): Integration name, unique in the account.
-        provider (AiIntegrationProvider): The LLM providers an AI integration can connect to.
-        api_key (str | Unset): API key of the provider; write-only, never returned.
+        provider (AiIntegrationProvider): The LLM provider to connect to.
+        api_key (str | Unset): API key of the provider; write-only, never
+            returned.
         base_url (str | Unset): Custom base URL of the provider.
         model_names (list[str] | Unset): Model names to offer.
-        headers (CreateAiIntegrationRequestHeaders | Unset): Custom headers for each request; the serialized map may not
-            exceed 8,175 bytes.
-        enable_default_models (bool | Unset): Offer the provider's default model list; treated as `false` when left out.
-        function_calling_enabled (bool | Unset): Let the model call functions (tools); treated as `true` when left out.
-        auth_type (AiIntegrationAuthType | Unset): How Arize authenticates to an AI provider: `DEFAULT`,
-            `PROXY_WITH_HEADERS`, `BEARER_TOKEN` or `OAUTH2_CLIENT_CREDENTIALS`. The last one is returned for integrations
-            set up with OAuth 2.0 in the Arize UI, but cannot be set through the API yet.
-        provider_metadata (AwsProviderMetadataRequest | GcpProviderMetadataRequest | Unset): Cloud settings for an AI
-            integration: `AWS` with `role_arn` for `AWS_BEDROCK`, `GCP` with `project_id`, `location` and
-            `project_access_label` for `VERTEX_AI`.
-        scopings (list[AiIntegrationScopingRequest] | Unset): Where the integration may be used; account-wide when left
-            out.
+        headers (CreateAiIntegrationRequestHeaders | Unset): Custom headers
+            for each request; the serialized map may not exceed 8,175 bytes.
+        enable_default_models (bool | Unset): Offer the provider's default
+            model list; treated as `false` when left out.
+        function_calling_enabled (bool | Unset): Let the model call
+            functions (tools); treated as `true` when left out.
+        auth_type (AiIntegrationAuthType | Unset): How Arize authenticates;
+            treated as `DEFAULT` when left out. `OAUTH2_CLIENT_CREDENTIALS`
+            cannot be set through the API.
+        provider_metadata (AwsProviderMetadataRequest |
+            GcpProviderMetadataRequest | Unset): Cloud settings: required for
+            `AWS_BEDROCK` (`role_arn`) and `VERTEX_AI` (`project_id`,
+            `location`, `project_access_label`).
+        scopings (list[AiIntegrationScopingRequest] | Unset): Where the
+            integration may be used; account-wide when left out.
     """
 
     name: str

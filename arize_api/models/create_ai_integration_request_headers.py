@@ -16,7 +16,10 @@ T = TypeVar("T", bound="CreateAiIntegrationRequestHeaders")
 
 @_attrs_define
 class CreateAiIntegrationRequestHeaders:
-    """Custom headers for each request; the serialized map may not exceed 8,175 bytes."""
+    """Custom headers for each request; the serialized map may not exceed 8,175
+    bytes.
+
+    """
 
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 

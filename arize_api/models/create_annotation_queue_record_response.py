@@ -19,8 +19,8 @@ class CreateAnnotationQueueRecordResponse:
     """The queue records just added.
 
     Attributes:
-        record_sources (list[AnnotationQueueRecord]): The records added by the request; empty when all of them were
-            already in the queue.
+        record_sources (list[AnnotationQueueRecord]): The records added by
+            the request; empty when all of them were already in the queue.
     """
 
     record_sources: list[AnnotationQueueRecord]

@@ -20,19 +20,27 @@ class CreateAnnotationQueueRequest:
     """A new annotation queue, its configs, annotators and first records.
 
     Attributes:
-        name (str): Queue name, up to 255 characters, unique among the space's active queues.
+        name (str): Queue name, up to 255 characters, unique among the
+            space's active queues. At most 255 characters.
         space_id (str): The space the queue is created in.
-        annotation_config_ids (list[str]): Annotation configs of the queue, at least one, all from the same space.
-        annotator_emails (list[str]): Emails of the annotators, at least one; the server resolves them to users.
-        instructions (str | Unset): Guidance for annotators, up to 5000 characters.
-        assignment_method (AssignmentMethod | Unset): How new queue records are shared out: `ALL` gives every record to
-            every annotator, `RANDOM` gives each record to one annotator picked at random.
-        record_sources (list[AnnotationQueueExampleRecordInput | AnnotationQueueSessionRecordInput |
-            AnnotationQueueSpanRecordInput | AnnotationQueueTraceRecordInput] | Unset): Up to two sources of first records,
-            together at most 500 records and 100 session records. More can be added later.
-        column_allowlist (list[str] | Unset): Record columns annotators may see, up to 1000 names of up to 512
-            characters. Omit it or send an empty list for no restriction. Columns that later records bring stay hidden until
-            allowed.
+        annotation_config_ids (list[str]): Annotation configs of the queue,
+            at least one, all from the same space. At least 1 item.
+        annotator_emails (list[str]): Emails of the annotators, at least
+            one; the server resolves them to users. At least 1 item.
+        instructions (str | Unset): Guidance for annotators, up to 5000
+            characters. At most 5000 characters.
+        assignment_method (AssignmentMethod | Unset): How records are shared
+            out among annotators; `ALL` when omitted.
+        record_sources (list[AnnotationQueueExampleRecordInput |
+            AnnotationQueueSessionRecordInput | AnnotationQueueSpanRecordInput |
+            AnnotationQueueTraceRecordInput] | Unset): Up to two sources of
+            first records, together at most 500 records and 100 session records.
+            More can be added later. At most 2 items.
+        column_allowlist (list[str] | Unset): Record columns annotators may
+            see, up to 1000 names of up to 512 characters. Omit it or send an
+            empty list for no restriction. Columns that later records bring stay
+            hidden until allowed. At most 1000 items. Each item: at most 512
+            characters.
     """
 
     name: str

@@ -22,15 +22,17 @@ T = TypeVar("T", bound="CreateAnthropicConfig")
 
 @_attrs_define
 class CreateAnthropicConfig:
-    """Settings for a new Anthropic integration; `api_key` is required, `base_url` optional.
+    """Settings for a new Anthropic integration; `api_key` is required,
+    `base_url` optional.
 
     Attributes:
         provider (Literal['ANTHROPIC']): Must be `ANTHROPIC`.
         api_key (str): API key of the provider; write-only, never returned.
-        is_function_calling_enabled (bool | Unset): Let the model call functions (tools); treated as `true` when left
-            out.
-        base_url (str | Unset): HTTPS URL serving the Messages API, version path included (e.g.
-            `https://api.anthropic.com/v1`), without `/messages`, which Arize adds. The public API when left out.
+        is_function_calling_enabled (bool | Unset): Let the model call
+            functions (tools); treated as `true` when left out.
+        base_url (str | Unset): HTTPS URL serving the Messages API, version
+            path included (e.g. `https://api.anthropic.com/v1`), without
+            `/messages`, which Arize adds. The public API when left out.
     """
 
     provider: Literal["ANTHROPIC"]

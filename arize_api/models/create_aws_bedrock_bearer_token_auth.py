@@ -22,12 +22,14 @@ T = TypeVar("T", bound="CreateAwsBedrockBearerTokenAuth")
 
 @_attrs_define
 class CreateAwsBedrockBearerTokenAuth:
-    """Reach AWS Bedrock with a bearer token; the token is write-only and reads show `has_api_key`.
+    """Reach AWS Bedrock with a bearer token; the token is write-only and reads
+    show `has_api_key`.
 
     Attributes:
         auth_type (Literal['BEARER_TOKEN']): Must be `BEARER_TOKEN`.
         api_key (str): Bedrock bearer token; write-only, never returned.
-        base_url (str | Unset): Custom Bedrock endpoint URL; the provider default when left out.
+        base_url (str | Unset): Custom Bedrock endpoint URL; the provider
+            default when left out.
     """
 
     auth_type: Literal["BEARER_TOKEN"]

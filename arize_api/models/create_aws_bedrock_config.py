@@ -22,18 +22,19 @@ T = TypeVar("T", bound="CreateAwsBedrockConfig")
 
 @_attrs_define
 class CreateAwsBedrockConfig:
-    """Settings for a new AWS Bedrock integration. At least one model must be offered: enable `is_default_models_enabled`
-    or list `model_names` (422 otherwise).
+    """Settings for a new AWS Bedrock integration. At least one model must be
+    offered: enable `is_default_models_enabled` or list `model_names` (422
+    otherwise).
 
-        Attributes:
-            provider (Literal['AWS_BEDROCK']): Must be `AWS_BEDROCK`.
-            auth (CreateAwsBedrockBearerTokenAuth | CreateAwsBedrockDefaultAuth | CreateAwsBedrockProxyWithHeadersAuth): How
-                an AWS Bedrock integration should authenticate; `auth_type` picks `DEFAULT`, `BEARER_TOKEN` or
-                `PROXY_WITH_HEADERS`. On update it replaces the stored auth whole: the type may change, and members of the old
-                way that are left out are cleared.
-            is_default_models_enabled (bool | Unset): Offer Arize's default Bedrock model catalog; treated as `false` when
-                left out.
-            model_names (list[str] | Unset): Model names to offer; none when left out.
+    Attributes:
+        provider (Literal['AWS_BEDROCK']): Must be `AWS_BEDROCK`.
+        auth (CreateAwsBedrockBearerTokenAuth | CreateAwsBedrockDefaultAuth
+            | CreateAwsBedrockProxyWithHeadersAuth): How Arize should
+            authenticate; `auth_type` picks one of three ways.
+        is_default_models_enabled (bool | Unset): Offer Arize's default
+            Bedrock model catalog; treated as `false` when left out.
+        model_names (list[str] | Unset): Model names to offer; none when
+            left out.
     """
 
     provider: Literal["AWS_BEDROCK"]

@@ -26,9 +26,12 @@ class CreateAwsBedrockDefaultAuth:
 
     Attributes:
         auth_type (Literal['DEFAULT']): Must be `DEFAULT`.
-        role_arn (str): ARN of the IAM role Arize assumes for cross-account access.
-        external_id (str | Unset): External ID of the assume-role policy; none when left out.
-        base_url (str | Unset): Custom Bedrock endpoint URL; the provider default when left out.
+        role_arn (str): ARN of the IAM role Arize assumes for cross-account
+            access.
+        external_id (str | Unset): External ID of the assume-role policy;
+            none when left out.
+        base_url (str | Unset): Custom Bedrock endpoint URL; the provider
+            default when left out.
     """
 
     auth_type: Literal["DEFAULT"]

@@ -22,13 +22,17 @@ T = TypeVar("T", bound="CreateAwsBedrockProxyWithHeadersAuth")
 
 @_attrs_define
 class CreateAwsBedrockProxyWithHeadersAuth:
-    """Reach AWS Bedrock through a proxy; `base_url` is required and header values are write-only.
+    """Reach AWS Bedrock through a proxy; `base_url` is required and header
+    values are write-only.
 
     Attributes:
-        auth_type (Literal['PROXY_WITH_HEADERS']): Must be `PROXY_WITH_HEADERS`.
+        auth_type (Literal['PROXY_WITH_HEADERS']): Must be
+            `PROXY_WITH_HEADERS`.
         base_url (str): HTTPS URL of the proxy requests are sent to.
-        headers (CreateAwsBedrockProxyWithHeadersAuthHeaders | Unset): Headers sent to the proxy, name to value. Write-
-            only (reads show `header_names`); none when left out. The serialized map may not exceed 8,175 bytes.
+        headers (CreateAwsBedrockProxyWithHeadersAuthHeaders | Unset):
+            Headers sent to the proxy, name to value. Write-only (reads show
+            `header_names`); none when left out. The serialized map may not
+            exceed 8,175 bytes.
     """
 
     auth_type: Literal["PROXY_WITH_HEADERS"]

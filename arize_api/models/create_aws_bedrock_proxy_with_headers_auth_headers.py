@@ -16,8 +16,9 @@ T = TypeVar("T", bound="CreateAwsBedrockProxyWithHeadersAuthHeaders")
 
 @_attrs_define
 class CreateAwsBedrockProxyWithHeadersAuthHeaders:
-    """Headers sent to the proxy, name to value. Write-only (reads show `header_names`); none when left out. The serialized
-    map may not exceed 8,175 bytes.
+    """Headers sent to the proxy, name to value. Write-only (reads show
+    `header_names`); none when left out. The serialized map may not exceed
+    8,175 bytes.
 
     """
 

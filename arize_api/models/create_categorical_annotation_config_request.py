@@ -26,16 +26,18 @@ T = TypeVar("T", bound="CreateCategoricalAnnotationConfigRequest")
 
 @_attrs_define
 class CreateCategoricalAnnotationConfigRequest:
-    """A new categorical annotation config: annotators pick one label from `values`.
+    """A new categorical annotation config: annotators pick one label from
+    `values`.
 
     Attributes:
         name (str): Name of the config; unique in the space (409 otherwise).
         space_id (str): Space the config is created in.
-        annotation_config_type (Literal['CATEGORICAL']): Always `CATEGORICAL` for this variant.
-        values (list[CategoricalAnnotationValueRequest]): The labels annotators choose from, each with an optional
-            score.
-        optimization_direction (OptimizationDirection | Unset): Which scores are better: `MAXIMIZE` (higher), `MINIMIZE`
-            (lower) or `NONE` (neither, the default).
+        annotation_config_type (Literal['CATEGORICAL']): Always
+            `CATEGORICAL` for this variant.
+        values (list[CategoricalAnnotationValueRequest]): The labels
+            annotators choose from, each with an optional score.
+        optimization_direction (OptimizationDirection | Unset): Whether
+            higher scores are better; `NONE` when omitted.
     """
 
     name: str

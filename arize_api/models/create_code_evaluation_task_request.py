@@ -25,21 +25,31 @@ class CreateCodeEvaluationTaskRequest:
     """A new task that runs code evaluators over spans or experiments.
 
     Attributes:
-        name (str): Task name, at least one character.
-        evaluators (list[SpanEvaluatorInput | TraceOrSessionEvaluatorInput]): Evaluators to run, at least one, each
-            evaluator at most once. All of them take the span shape or all the trace/session shape; mixing the shapes
-            returns 400.
-        type_ (Literal['CODE_EVALUATION']): Discriminator, always `CODE_EVALUATION`.
-        project_id (str | Unset): Project to evaluate. Give this or `dataset_id`, not both.
-        dataset_id (str | Unset): Dataset whose experiments are evaluated. Give this or `project_id`, not both.
-        experiment_ids (list[str] | Unset): Experiments of the dataset to evaluate; at least one is required with
-            `dataset_id`, and it must be empty or absent for a project task.
-        sampling_rate (float | Unset): Share of the data to evaluate, from 0 to 1. Project tasks only.
-        is_continuous (bool | Unset): Whether the task keeps evaluating new data as it arrives. Project tasks only; must
-            be `false` or absent for dataset tasks.
-        query_filter (str | Unset): Filter on the data to evaluate, for span evaluators. Cannot be sent together with
-            `query_filters`.
-        query_filters (TaskQueryFiltersInput | Unset): The filters a task should select data with, and how they combine.
+        name (str): Task name, at least one character. At least 1 character.
+        evaluators (list[SpanEvaluatorInput |
+            TraceOrSessionEvaluatorInput]): Evaluators to run, at least one,
+            each evaluator at most once. All of them take the span shape or all
+            the trace/session shape; mixing the shapes returns 400. At least 1
+            item.
+        type_ (Literal['CODE_EVALUATION']): Discriminator, always
+            `CODE_EVALUATION`.
+        project_id (str | Unset): Project to evaluate. Give this or
+            `dataset_id`, not both.
+        dataset_id (str | Unset): Dataset whose experiments are evaluated.
+            Give this or `project_id`, not both.
+        experiment_ids (list[str] | Unset): Experiments of the dataset to
+            evaluate; at least one is required with `dataset_id`, and it must be
+            empty or absent for a project task.
+        sampling_rate (float | Unset): Share of the data to evaluate, from 0
+            to 1. Project tasks only. From 0 to 1.
+        is_continuous (bool | Unset): Whether the task keeps evaluating new
+            data as it arrives. Project tasks only; must be `false` or absent
+            for dataset tasks.
+        query_filter (str | Unset): Filter on the data to evaluate, for span
+            evaluators. Cannot be sent together with `query_filters`.
+        query_filters (TaskQueryFiltersInput | Unset): Lettered filters and
+            their combining expression, for trace or session evaluators. Cannot
+            be sent together with `query_filter`.
     """
 
     name: str

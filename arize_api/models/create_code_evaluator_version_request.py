@@ -18,9 +18,10 @@ class CreateCodeEvaluatorVersionRequest:
     """A new version of a `CODE` evaluator.
 
     Attributes:
-        commit_message (str): What changed in this version; 1 to 1000 characters.
-        code_config (CustomCodeConfigRequest | ManagedCodeConfigRequest): What a code evaluator version should run: a
-            built-in check (`type` `MANAGED`) or your own Python (`type` `CUSTOM`). Write form of CodeConfig.
+        commit_message (str): What changed in this version; 1 to 1000
+            characters. 1 to 1000 characters.
+        code_config (CustomCodeConfigRequest | ManagedCodeConfigRequest):
+            The built-in check or custom code to run.
     """
 
     commit_message: str

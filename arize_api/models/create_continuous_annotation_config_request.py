@@ -26,16 +26,18 @@ T = TypeVar("T", bound="CreateContinuousAnnotationConfigRequest")
 
 @_attrs_define
 class CreateContinuousAnnotationConfigRequest:
-    """A new continuous annotation config: annotators give a number between `minimum_score` and `maximum_score`.
+    """A new continuous annotation config: annotators give a number between
+    `minimum_score` and `maximum_score`.
 
     Attributes:
         name (str): Name of the config; unique in the space (409 otherwise).
         space_id (str): Space the config is created in.
-        annotation_config_type (Literal['CONTINUOUS']): Always `CONTINUOUS` for this variant.
+        annotation_config_type (Literal['CONTINUOUS']): Always `CONTINUOUS`
+            for this variant.
         minimum_score (float): Lowest score an annotator may give.
         maximum_score (float): Highest score an annotator may give.
-        optimization_direction (OptimizationDirection | Unset): Which scores are better: `MAXIMIZE` (higher), `MINIMIZE`
-            (lower) or `NONE` (neither, the default).
+        optimization_direction (OptimizationDirection | Unset): Whether
+            higher scores are better; `NONE` when omitted.
     """
 
     name: str

@@ -22,23 +22,28 @@ T = TypeVar("T", bound="CreateCustomConfig")
 
 @_attrs_define
 class CreateCustomConfig:
-    """Settings for a new custom endpoint that speaks the OpenAI API. At least one model must be offered: enable
-    `is_default_models_enabled` or list `model_names` (422 otherwise).
+    """Settings for a new custom endpoint that speaks the OpenAI API. At least
+    one model must be offered: enable `is_default_models_enabled` or list
+    `model_names` (422 otherwise).
 
-        Attributes:
-            provider (Literal['CUSTOM']): Must be `CUSTOM`.
-            base_url (str): HTTPS URL to send requests to; checked to resolve to a public address.
-            is_function_calling_enabled (bool | Unset): Let the model call functions (tools); treated as `true` when left
-                out.
-            api_key (str | Unset): API key of the endpoint, write-only. The same as `auth` with `auth_type: DEFAULT`;
-                sending both returns 422.
-            headers (CreateCustomConfigHeaders | Unset): Custom request headers, name to value. Write-only (reads show
-                `header_names`); none when left out. The serialized map may not exceed 8,175 bytes.
-            is_default_models_enabled (bool | Unset): Offer Arize's default model catalog; treated as `false` when left out.
-            model_names (list[str] | Unset): Model names to offer; none when left out.
-            auth (CreateCustomDefaultAuth | CreateCustomOauth2ClientCredentialsAuth | Unset): How a custom endpoint should
-                be authenticated; `auth_type` picks `DEFAULT` or `OAUTH2_CLIENT_CREDENTIALS`. On update it replaces the stored
-                auth whole, and credentials of the way switched away from are cleared.
+    Attributes:
+        provider (Literal['CUSTOM']): Must be `CUSTOM`.
+        base_url (str): HTTPS URL to send requests to; checked to resolve to
+            a public address.
+        is_function_calling_enabled (bool | Unset): Let the model call
+            functions (tools); treated as `true` when left out.
+        api_key (str | Unset): API key of the endpoint, write-only. The same
+            as `auth` with `auth_type: DEFAULT`; sending both returns 422.
+        headers (CreateCustomConfigHeaders | Unset): Custom request headers,
+            name to value. Write-only (reads show `header_names`); none when
+            left out. The serialized map may not exceed 8,175 bytes.
+        is_default_models_enabled (bool | Unset): Offer Arize's default
+            model catalog; treated as `false` when left out.
+        model_names (list[str] | Unset): Model names to offer; none when
+            left out.
+        auth (CreateCustomDefaultAuth |
+            CreateCustomOauth2ClientCredentialsAuth | Unset): How the endpoint
+            is authenticated; an alternative to `api_key`.
     """
 
     provider: Literal["CUSTOM"]

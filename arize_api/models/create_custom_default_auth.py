@@ -22,12 +22,14 @@ T = TypeVar("T", bound="CreateCustomDefaultAuth")
 
 @_attrs_define
 class CreateCustomDefaultAuth:
-    """Authenticate a custom endpoint with an API key, or with none. On update this block replaces the stored auth, so
-    leaving `api_key` out deletes the stored key: send it again to keep it.
+    """Authenticate a custom endpoint with an API key, or with none. On update
+    this block replaces the stored auth, so leaving `api_key` out deletes
+    the stored key: send it again to keep it.
 
-        Attributes:
-            auth_type (Literal['DEFAULT']): Must be `DEFAULT`.
-            api_key (str | Unset): API key of the endpoint; optional, write-only, never returned.
+    Attributes:
+        auth_type (Literal['DEFAULT']): Must be `DEFAULT`.
+        api_key (str | Unset): API key of the endpoint; optional,
+            write-only, never returned.
     """
 
     auth_type: Literal["DEFAULT"]

@@ -22,17 +22,24 @@ T = TypeVar("T", bound="CreateCustomOauth2ClientCredentialsAuth")
 
 @_attrs_define
 class CreateCustomOauth2ClientCredentialsAuth:
-    """Authenticate a custom endpoint with OAuth 2.0 client credentials (RFC 6749, section 4.4): Arize trades them at
-    `token_url` for a short-lived token on each request. It excludes a static key: any stored `api_key` is cleared.
+    """Authenticate a custom endpoint with OAuth 2.0 client credentials (RFC
+    6749, section 4.4): Arize trades them at `token_url` for a short-lived
+    token on each request. It excludes a static key: any stored `api_key` is
+    cleared.
 
-        Attributes:
-            auth_type (Literal['OAUTH2_CLIENT_CREDENTIALS']): Must be `OAUTH2_CLIENT_CREDENTIALS`.
-            token_url (str): HTTPS token endpoint; checked to resolve to a public address.
-            client_id (str): OAuth client ID, returned on read; it may not contain a colon (ambiguous in HTTP Basic auth).
-            client_secret (str): OAuth client secret; write-only, never returned.
-            scopes (str | Unset): Space-separated scopes to ask for at the token endpoint; none when left out.
-            audience (str | Unset): Audience to ask for at the token endpoint, which some servers require; none when left
-                out.
+    Attributes:
+        auth_type (Literal['OAUTH2_CLIENT_CREDENTIALS']): Must be
+            `OAUTH2_CLIENT_CREDENTIALS`.
+        token_url (str): HTTPS token endpoint; checked to resolve to a
+            public address.
+        client_id (str): OAuth client ID, returned on read; it may not
+            contain a colon (ambiguous in HTTP Basic auth).
+        client_secret (str): OAuth client secret; write-only, never
+            returned.
+        scopes (str | Unset): Space-separated scopes to ask for at the token
+            endpoint; none when left out.
+        audience (str | Unset): Audience to ask for at the token endpoint,
+            which some servers require; none when left out.
     """
 
     auth_type: Literal["OAUTH2_CLIENT_CREDENTIALS"]

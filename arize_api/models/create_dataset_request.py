@@ -15,13 +15,15 @@ T = TypeVar("T", bound="CreateDatasetRequest")
 
 @_attrs_define
 class CreateDatasetRequest:
-    """A new dataset and its first examples; each example is a free-form JSON object.
+    """A new dataset and its first examples; each example is a free-form JSON
+    object.
 
     Attributes:
         name (str): Dataset name, unique within the space (else 409).
         space_id (str): The space that will hold the dataset.
-        examples (list[CreateDatasetRequestExamplesItem]): 1 to 1000 examples; each needs at least one member and must
-            not carry `id`, `created_at` or `updated_at`.
+        examples (list[CreateDatasetRequestExamplesItem]): 1 to 1000
+            examples; each needs at least one member and must not carry `id`,
+            `created_at` or `updated_at`. 1 to 1000 items.
     """
 
     name: str

@@ -19,12 +19,15 @@ class CreateEvaluatorIntegrationConfigInput:
     """How Arize should call a new evaluator integration's endpoint.
 
     Attributes:
-        endpoint (str): HTTPS URL to call, at most 2048 characters; checked to resolve to a public address.
-        input_schema (CreateEvaluatorIntegrationConfigInputInputSchema): JSON Schema (Draft-07) of the endpoint's
-            request body. The root needs `type: object`, may be at most 64 KiB, and may not declare `arize_metadata` at the
-            top level (a reserved name).
-        headers (CreateEvaluatorIntegrationConfigInputHeaders | Unset): Headers to send, name to value; stored encrypted
-            and never returned (reads show `has_headers`).
+        endpoint (str): HTTPS URL to call, at most 2048 characters; checked
+            to resolve to a public address. At most 2048 characters.
+        input_schema (CreateEvaluatorIntegrationConfigInputInputSchema):
+            JSON Schema (Draft-07) of the endpoint's request body. The root
+            needs `type: object`, may be at most 64 KiB, and may not declare
+            `arize_metadata` at the top level (a reserved name).
+        headers (CreateEvaluatorIntegrationConfigInputHeaders | Unset):
+            Headers to send, name to value; stored encrypted and never returned
+            (reads show `has_headers`).
     """
 
     endpoint: str

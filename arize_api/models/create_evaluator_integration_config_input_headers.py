@@ -16,7 +16,10 @@ T = TypeVar("T", bound="CreateEvaluatorIntegrationConfigInputHeaders")
 
 @_attrs_define
 class CreateEvaluatorIntegrationConfigInputHeaders:
-    """Headers to send, name to value; stored encrypted and never returned (reads show `has_headers`)."""
+    """Headers to send, name to value; stored encrypted and never returned
+    (reads show `has_headers`).
+
+    """
 
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 

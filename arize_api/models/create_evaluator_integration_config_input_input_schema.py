@@ -16,8 +16,9 @@ T = TypeVar("T", bound="CreateEvaluatorIntegrationConfigInputInputSchema")
 
 @_attrs_define
 class CreateEvaluatorIntegrationConfigInputInputSchema:
-    """JSON Schema (Draft-07) of the endpoint's request body. The root needs `type: object`, may be at most 64 KiB, and may
-    not declare `arize_metadata` at the top level (a reserved name).
+    """JSON Schema (Draft-07) of the endpoint's request body. The root needs
+    `type: object`, may be at most 64 KiB, and may not declare
+    `arize_metadata` at the top level (a reserved name).
 
     """
 

@@ -22,15 +22,19 @@ T = TypeVar("T", bound="CreateEvaluatorIntegrationRequest")
 
 @_attrs_define
 class CreateEvaluatorIntegrationRequest:
-    """A new evaluator integration (`type: EVALUATOR`); needs the remote evaluators feature (403 otherwise).
+    """A new evaluator integration (`type: EVALUATOR`); needs the remote
+    evaluators feature (403 otherwise).
 
     Attributes:
         type_ (Literal['EVALUATOR']): Must be `EVALUATOR`.
-        name (str): Integration name, unique among the account's active `AGENT` and `EVALUATOR` integrations.
-        config (CreateEvaluatorIntegrationConfigInput): How Arize should call a new evaluator integration's endpoint.
+        name (str): Integration name, unique among the account's active
+            `AGENT` and `EVALUATOR` integrations.
+        config (CreateEvaluatorIntegrationConfigInput): How Arize should
+            call the endpoint; `endpoint` and `input_schema` are required.
         description (None | str | Unset): Free-text description.
-        scopings (list[IntegrationScopingRequest] | Unset): Where the integration may be used; account-wide when left
-            out or empty. A scoping with `space_id` must also give `organization_id`.
+        scopings (list[IntegrationScopingRequest] | Unset): Where the
+            integration may be used; account-wide when left out or empty. A
+            scoping with `space_id` must also give `organization_id`.
     """
 
     type_: Literal["EVALUATOR"]

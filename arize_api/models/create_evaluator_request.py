@@ -21,15 +21,15 @@ class CreateEvaluatorRequest:
 
     Attributes:
         space_id (str): Space the evaluator is created in.
-        name (str): Evaluator name, 1 to 255 characters; unique in the space (409 otherwise).
-        type_ (EvaluatorType): Kind of evaluator: `TEMPLATE` an LLM judge driven by a prompt template; `CODE` a built-in
-            check or custom Python (see the inner `type` of CodeConfig); `HARNESS` a test-harness evaluator, which cannot be
-            created through this API; `REMOTE` an evaluator served by an `EVALUATOR` integration. A version's `type` always
-            equals its evaluator's.
-        version (CreateCodeEvaluatorVersionRequest | CreateRemoteEvaluatorVersionRequest |
-            CreateTemplateEvaluatorVersionRequest): An evaluator version to create: a commit message plus exactly one of
-            `template_config`, `code_config` or `remote_config`, matching the evaluator's `type`. Used as `version` in
-            createEvaluator and as the body of createEvaluatorVersion.
+        name (str): Evaluator name, 1 to 255 characters; unique in the space
+            (409 otherwise). 1 to 255 characters.
+        type_ (EvaluatorType): `TEMPLATE`, `CODE` or `REMOTE` (`HARNESS`
+            cannot be created); `version` must carry the matching config.
+            `REMOTE` needs the remote evaluators feature (403 without it).
+        version (CreateCodeEvaluatorVersionRequest |
+            CreateRemoteEvaluatorVersionRequest |
+            CreateTemplateEvaluatorVersionRequest): The first version; its
+            config must match `type` (422 otherwise).
         description (str | Unset): Optional free-text description.
     """
 

@@ -16,16 +16,19 @@ T = TypeVar("T", bound="CreateExperimentRequest")
 
 @_attrs_define
 class CreateExperimentRequest:
-    """A new experiment and its first runs; send exactly one of `dataset_id` and `space_id`.
+    """A new experiment and its first runs; send exactly one of `dataset_id`
+    and `space_id`.
 
     Attributes:
-        name (str): 1 to 255 characters without `"` or `\\`; unique within the dataset, or within the space when there
-            is no dataset.
-        experiment_runs (list[ExperimentRunInput]): 1 to 1000 runs; with a dataset every run needs `example_id`.
-        dataset_id (None | str | Unset): The dataset the experiment runs on; the experiment joins its space. Leave out
-            when sending `space_id`.
-        space_id (None | str | Unset): The space for an experiment without a dataset. Leave out when sending
-            `dataset_id`.
+        name (str): 1 to 255 characters without `"` or `\\`; unique within
+            the dataset, or within the space when there is no dataset. 1 to 255
+            characters.
+        experiment_runs (list[ExperimentRunInput]): 1 to 1000 runs; with a
+            dataset every run needs `example_id`. 1 to 1000 items.
+        dataset_id (None | str | Unset): The dataset the experiment runs on;
+            the experiment joins its space. Leave out when sending `space_id`.
+        space_id (None | str | Unset): The space for an experiment without a
+            dataset. Leave out when sending `dataset_id`.
     """
 
     name: str

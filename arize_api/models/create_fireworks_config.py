@@ -22,16 +22,19 @@ T = TypeVar("T", bound="CreateFireworksConfig")
 
 @_attrs_define
 class CreateFireworksConfig:
-    """Settings for a new Fireworks AI integration; `api_key` is required. Models are found from the Fireworks account, so
-    neither model member is needed.
+    """Settings for a new Fireworks AI integration; `api_key` is required.
+    Models are found from the Fireworks account, so neither model member is
+    needed.
 
-        Attributes:
-            provider (Literal['FIREWORKS']): Must be `FIREWORKS`.
-            api_key (str): Fireworks AI API key; write-only, never returned.
-            is_function_calling_enabled (bool | Unset): Let the model call functions (tools); treated as `true` when left
-                out.
-            is_default_models_enabled (bool | Unset): Offer Arize's default model catalog; treated as `false` when left out.
-            model_names (list[str] | Unset): Model names to offer; an empty list when left out.
+    Attributes:
+        provider (Literal['FIREWORKS']): Must be `FIREWORKS`.
+        api_key (str): Fireworks AI API key; write-only, never returned.
+        is_function_calling_enabled (bool | Unset): Let the model call
+            functions (tools); treated as `true` when left out.
+        is_default_models_enabled (bool | Unset): Offer Arize's default
+            model catalog; treated as `false` when left out.
+        model_names (list[str] | Unset): Model names to offer; an empty list
+            when left out.
     """
 
     provider: Literal["FIREWORKS"]

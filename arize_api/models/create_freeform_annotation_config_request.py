@@ -21,12 +21,14 @@ T = TypeVar("T", bound="CreateFreeformAnnotationConfigRequest")
 
 @_attrs_define
 class CreateFreeformAnnotationConfigRequest:
-    """A new free-form annotation config: annotators write text, with no labels or scores.
+    """A new free-form annotation config: annotators write text, with no labels
+    or scores.
 
     Attributes:
         name (str): Name of the config; unique in the space (409 otherwise).
         space_id (str): Space the config is created in.
-        annotation_config_type (Literal['FREEFORM']): Always `FREEFORM` for this variant.
+        annotation_config_type (Literal['FREEFORM']): Always `FREEFORM` for
+            this variant.
     """
 
     name: str

@@ -27,8 +27,8 @@ class CreateGeminiConfig:
     Attributes:
         provider (Literal['GEMINI']): Must be `GEMINI`.
         api_key (str): API key of the provider; write-only, never returned.
-        is_function_calling_enabled (bool | Unset): Let the model call functions (tools); treated as `true` when left
-            out.
+        is_function_calling_enabled (bool | Unset): Let the model call
+            functions (tools); treated as `true` when left out.
     """
 
     provider: Literal["GEMINI"]

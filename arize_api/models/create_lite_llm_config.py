@@ -22,18 +22,21 @@ T = TypeVar("T", bound="CreateLiteLlmConfig")
 
 @_attrs_define
 class CreateLiteLlmConfig:
-    """Settings for a new LiteLLM integration. LiteLLM is self-hosted, so `base_url` is required; so is the virtual key,
-    which decides the models Arize can reach.
+    """Settings for a new LiteLLM integration. LiteLLM is self-hosted, so
+    `base_url` is required; so is the virtual key, which decides the models
+    Arize can reach.
 
-        Attributes:
-            provider (Literal['LITELLM']): Must be `LITELLM`.
-            base_url (str): HTTPS URL of the LiteLLM deployment.
-            api_key (str): LiteLLM virtual key; write-only, never returned.
-            is_function_calling_enabled (bool | Unset): Let the model call functions (tools); treated as `true` when left
-                out.
-            headers (CreateLiteLlmConfigHeaders | Unset): Custom request headers, name to value. Write-only (reads show
-                `header_names`); none when left out. The serialized map may not exceed 8,175 bytes.
-            model_names (list[str] | Unset): Model names to offer; an empty list when left out.
+    Attributes:
+        provider (Literal['LITELLM']): Must be `LITELLM`.
+        base_url (str): HTTPS URL of the LiteLLM deployment.
+        api_key (str): LiteLLM virtual key; write-only, never returned.
+        is_function_calling_enabled (bool | Unset): Let the model call
+            functions (tools); treated as `true` when left out.
+        headers (CreateLiteLlmConfigHeaders | Unset): Custom request
+            headers, name to value. Write-only (reads show `header_names`); none
+            when left out. The serialized map may not exceed 8,175 bytes.
+        model_names (list[str] | Unset): Model names to offer; an empty list
+            when left out.
     """
 
     provider: Literal["LITELLM"]

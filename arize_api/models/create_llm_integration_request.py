@@ -26,12 +26,15 @@ class CreateLlmIntegrationRequest:
 
     Attributes:
         type_ (Literal['LLM']): Must be `LLM`.
-        name (str): Integration name, unique among the account's `LLM` integrations.
-        config (CreateAnthropicConfig | CreateAwsBedrockConfig | CreateCustomConfig | CreateFireworksConfig |
-            CreateGeminiConfig | CreateLiteLlmConfig | CreateNvidiaNimConfig | CreateOpenAiConfig | CreateTogetherAiConfig |
-            CreateVertexAiConfig): Provider settings for a new LLM integration; `provider` is required and picks the shape.
-        scopings (list[IntegrationScopingRequest] | Unset): Where the integration may be used; account-wide when left
-            out.
+        name (str): Integration name, unique among the account's `LLM`
+            integrations.
+        config (CreateAnthropicConfig | CreateAwsBedrockConfig |
+            CreateCustomConfig | CreateFireworksConfig | CreateGeminiConfig |
+            CreateLiteLlmConfig | CreateNvidiaNimConfig | CreateOpenAiConfig |
+            CreateTogetherAiConfig | CreateVertexAiConfig): Provider settings;
+            `provider` is required and picks the shape.
+        scopings (list[IntegrationScopingRequest] | Unset): Where the
+            integration may be used; account-wide when left out.
     """
 
     type_: Literal["LLM"]

@@ -22,19 +22,25 @@ T = TypeVar("T", bound="CreateNvidiaNimConfig")
 
 @_attrs_define
 class CreateNvidiaNimConfig:
-    """Settings for a new NVIDIA NIM integration; every connection member is optional. At least one model must be offered:
-    enable `is_default_models_enabled` or list `model_names` (422 otherwise).
+    """Settings for a new NVIDIA NIM integration; every connection member is
+    optional. At least one model must be offered: enable
+    `is_default_models_enabled` or list `model_names` (422 otherwise).
 
-        Attributes:
-            provider (Literal['NVIDIA_NIM']): Must be `NVIDIA_NIM`.
-            is_function_calling_enabled (bool | Unset): Let the model call functions (tools); treated as `true` when left
-                out.
-            base_url (str | Unset): HTTPS URL of a self-hosted NIM endpoint; the provider default when left out.
-            api_key (str | Unset): API key of the endpoint; write-only, never returned.
-            headers (CreateNvidiaNimConfigHeaders | Unset): Custom request headers, name to value. Write-only (reads show
-                `header_names`); none when left out. The serialized map may not exceed 8,175 bytes.
-            is_default_models_enabled (bool | Unset): Offer Arize's default model catalog; treated as `false` when left out.
-            model_names (list[str] | Unset): Model names to offer; none when left out.
+    Attributes:
+        provider (Literal['NVIDIA_NIM']): Must be `NVIDIA_NIM`.
+        is_function_calling_enabled (bool | Unset): Let the model call
+            functions (tools); treated as `true` when left out.
+        base_url (str | Unset): HTTPS URL of a self-hosted NIM endpoint; the
+            provider default when left out.
+        api_key (str | Unset): API key of the endpoint; write-only, never
+            returned.
+        headers (CreateNvidiaNimConfigHeaders | Unset): Custom request
+            headers, name to value. Write-only (reads show `header_names`); none
+            when left out. The serialized map may not exceed 8,175 bytes.
+        is_default_models_enabled (bool | Unset): Offer Arize's default
+            model catalog; treated as `false` when left out.
+        model_names (list[str] | Unset): Model names to offer; none when
+            left out.
     """
 
     provider: Literal["NVIDIA_NIM"]

@@ -16,8 +16,9 @@ T = TypeVar("T", bound="CreateNvidiaNimConfigHeaders")
 
 @_attrs_define
 class CreateNvidiaNimConfigHeaders:
-    """Custom request headers, name to value. Write-only (reads show `header_names`); none when left out. The serialized
-    map may not exceed 8,175 bytes.
+    """Custom request headers, name to value. Write-only (reads show
+    `header_names`); none when left out. The serialized map may not exceed
+    8,175 bytes.
 
     """
 

@@ -27,8 +27,8 @@ class CreateOpenAiConfig:
     Attributes:
         provider (Literal['OPEN_AI']): Must be `OPEN_AI`.
         api_key (str): API key of the provider; write-only, never returned.
-        is_function_calling_enabled (bool | Unset): Let the model call functions (tools); treated as `true` when left
-            out.
+        is_function_calling_enabled (bool | Unset): Let the model call
+            functions (tools); treated as `true` when left out.
     """
 
     provider: Literal["OPEN_AI"]

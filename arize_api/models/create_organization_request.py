@@ -19,9 +19,11 @@ class CreateOrganizationRequest:
     """Body of `createOrganization`.
 
     Attributes:
-        name (str): Organization name, unique in the account (1 to 255 characters).
-        description (str | Unset): What the organization is for, at most 1000 characters; stored as an empty string when
-            left out.
+        name (str): Organization name, unique in the account (1 to 255
+            characters). 1 to 255 characters.
+        description (str | Unset): What the organization is for, at most
+            1000 characters; stored as an empty string when left out. At most
+            1000 characters.
     """
 
     name: str

@@ -20,9 +20,12 @@ class CreatePromptRequest:
 
     Attributes:
         space_id (str): Space the prompt is created in.
-        name (str): Prompt name; unique in the space (409 otherwise) and fixed after creation.
-        version (PromptVersionCreateRequest): The first version of a new prompt, as `version` in createPrompt.
-        description (str | Unset): Optional; the prompt has no description when omitted.
+        name (str): Prompt name; unique in the space (409 otherwise) and
+            fixed after creation.
+        version (PromptVersionCreateRequest): The first version of the
+            prompt.
+        description (str | Unset): Optional; the prompt has no description
+            when omitted.
     """
 
     space_id: str

@@ -15,12 +15,14 @@ T = TypeVar("T", bound="CreateRemoteEvaluatorVersionRequest")
 
 @_attrs_define
 class CreateRemoteEvaluatorVersionRequest:
-    """A new version of a `REMOTE` evaluator, served by an `EVALUATOR` integration.
+    """A new version of a `REMOTE` evaluator, served by an `EVALUATOR`
+    integration.
 
     Attributes:
-        commit_message (str): What changed in this version; 1 to 1000 characters.
-        remote_config (RemoteConfigInput): The `EVALUATOR` integration a remote evaluator version should call. Other
-            versions may use the same integration; editing it changes them all.
+        commit_message (str): What changed in this version; 1 to 1000
+            characters. 1 to 1000 characters.
+        remote_config (RemoteConfigInput): The `EVALUATOR` integration that
+            runs this version.
     """
 
     commit_message: str

@@ -18,7 +18,8 @@ class CreateResourceRestrictionRequest:
     """Body of `createResourceRestriction`.
 
     Attributes:
-        resource_id (str): Global ID of the project, dashboard or prompt to restrict.
+        resource_id (str): Global ID of the project, dashboard or prompt to
+            restrict.
     """
 
     resource_id: str

@@ -19,15 +19,18 @@ T = TypeVar("T", bound="CreateRoleBindingRequest")
 
 @_attrs_define
 class CreateRoleBindingRequest:
-    """Body of `createRoleBinding`. Server-set members (`id`, timestamps) are refused.
+    """Body of `createRoleBinding`. Server-set members (`id`, timestamps) are
+    refused.
 
     Attributes:
         role_id (str): ID of the role to grant.
-        user_id (str): ID of the user to grant it to. For a service key, the ID of its bot user (`bot_user.id` from
-            creating or listing API keys), not of the person who made the key.
-        resource_type (RoleBindingResourceType): Kinds of resource a role can be bound on: `SPACE` or `PROJECT`. A
-            `resource_id` must be of the same kind.
-        resource_id (str): ID of the space or project; it must be of the kind `resource_type` names.
+        user_id (str): ID of the user to grant it to. For a service key, the
+            ID of its bot user (`bot_user.id` from creating or listing API
+            keys), not of the person who made the key.
+        resource_type (RoleBindingResourceType): Kind of resource: `SPACE`
+            or `PROJECT`.
+        resource_id (str): ID of the space or project; it must be of the
+            kind `resource_type` names.
     """
 
     role_id: str

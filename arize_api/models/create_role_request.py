@@ -20,9 +20,12 @@ class CreateRoleRequest:
     """Body of `createRole`.
 
     Attributes:
-        name (str): Role name, unique in the account: 1 to 255 letters, digits, spaces and common punctuation.
-        permissions (list[Permission]): Permissions to grant; at least one, each a valid permission identifier.
-        description (str | Unset): What the role is for, at most 1000 characters.
+        name (str): Role name, unique in the account: 1 to 255 letters,
+            digits, spaces and common punctuation. 1 to 255 characters.
+        permissions (list[Permission]): Permissions to grant; at least one,
+            each a valid permission identifier. At least 1 item.
+        description (str | Unset): What the role is for, at most 1000
+            characters. At most 1000 characters.
     """
 
     name: str

@@ -24,12 +24,14 @@ class CreateRunExperimentTaskRequest:
     """A new task that runs experiments over a dataset.
 
     Attributes:
-        name (str): Task name, at least one character.
-        type_ (Literal['RUN_EXPERIMENT']): Discriminator, always `RUN_EXPERIMENT`.
+        name (str): Task name, at least one character. At least 1 character.
+        type_ (Literal['RUN_EXPERIMENT']): Discriminator, always
+            `RUN_EXPERIMENT`.
         dataset_id (str): The dataset whose examples each run uses.
-        run_configuration (AgentCallRunConfigRequest | LlmGenerationRunConfigRequest |
-            TemplateEvaluationRunConfigRequest): How a run-experiment task should produce outputs; exactly one way, named by
-            `experiment_type`: `LLM_GENERATION`, `TEMPLATE_EVALUATION` or `AGENT_CALL`.
+        run_configuration (AgentCallRunConfigRequest |
+            LlmGenerationRunConfigRequest | TemplateEvaluationRunConfigRequest):
+            How each run produces its outputs; stored on the task and used by
+            every trigger.
     """
 
     name: str

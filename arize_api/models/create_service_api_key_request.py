@@ -28,14 +28,23 @@ class CreateServiceApiKeyRequest:
 
     Attributes:
         key_type (Literal['SERVICE']): Must be `SERVICE`.
-        name (str): Name of the key, at most 256 characters.
-        organizations (list[ServiceKeyOrgAssignment]): Organizations the bot user gets access to, 1 to 100, each with at
-            least one of its spaces. Every space must belong to the organization it is listed under.
-        description (str | Unset): Free-text description, at most 1000 characters.
-        expires_at (datetime.datetime | Unset): When the key should stop working. Left out: never, unless the account
-            caps key lifetime, in which case the longest allowed lifetime; a date past the cap returns 422.
-        account_role (CustomUserRoleAssignmentRequest | PredefinedUserRoleAssignmentRequest | Unset): An account role to
-            grant, in a request: `{type: PREDEFINED, name: ADMIN | MEMBER | ANNOTATOR}` or `{type: CUSTOM, id: <role ID>}`.
+        name (str): Name of the key, at most 256 characters. At most 256
+            characters.
+        organizations (list[ServiceKeyOrgAssignment]): Organizations the bot
+            user gets access to, 1 to 100, each with at least one of its spaces.
+            Every space must belong to the organization it is listed under. 1 to
+            100 items.
+        description (str | Unset): Free-text description, at most 1000
+            characters. At most 1000 characters.
+        expires_at (datetime.datetime | Unset): When the key should stop
+            working. Left out: never, unless the account caps key lifetime, in
+            which case the longest allowed lifetime; a date past the cap returns
+            422.
+        account_role (CustomUserRoleAssignmentRequest |
+            PredefinedUserRoleAssignmentRequest | Unset): Account role of the
+            bot user; built-in roles only (a custom one returns 422). Taken as
+            `MEMBER` when left out. It may not exceed the caller's own account
+            role; `MEMBER_UI_ONLY` and `ANNOTATOR` return 400.
     """
 
     key_type: Literal["SERVICE"]

@@ -19,12 +19,16 @@ class CreateSpaceRequest:
     """Body of `createSpace`.
 
     Attributes:
-        name (str): Space name, unique in the organization (at most 255 characters).
-        organization_id (str): ID of the organization to create the space in.
-        description (str | Unset): What the space is for, at most 1000 characters; stored as an empty string when left
-            out.
-        is_private (bool | Unset): Create the space as private, visible only to its members and to account, organization
-            and space admins. Treated as `false` (public) when left out.
+        name (str): Space name, unique in the organization (at most 255
+            characters). At most 255 characters.
+        organization_id (str): ID of the organization to create the space
+            in.
+        description (str | Unset): What the space is for, at most 1000
+            characters; stored as an empty string when left out. At most 1000
+            characters.
+        is_private (bool | Unset): Create the space as private, visible only
+            to its members and to account, organization and space admins.
+            Treated as `false` (public) when left out.
     """
 
     name: str

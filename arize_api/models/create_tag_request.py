@@ -20,10 +20,14 @@ class CreateTagRequest:
     """A new tag of a space; unknown members are rejected with 400.
 
     Attributes:
-        name (str): 1 to 100 characters, not blank after trimming; unique within the space ignoring case (else 409).
-        space_id (str): The space to create the tag in; the caller must be allowed to create tags there.
-        description (None | str | Unset): What the tag is for; stored as `null` when omitted.
-        color (None | TagColor | Unset): Display color; stored as `null` (no color) when omitted.
+        name (str): 1 to 100 characters, not blank after trimming; unique
+            within the space ignoring case (else 409). 1 to 100 characters.
+        space_id (str): The space to create the tag in; the caller must be
+            allowed to create tags there.
+        description (None | str | Unset): What the tag is for; stored as
+            `null` when omitted.
+        color (None | TagColor | Unset): Display color; stored as `null` (no
+            color) when omitted.
     """
 
     name: str

@@ -18,9 +18,10 @@ class CreateTemplateEvaluatorVersionRequest:
     """A new version of a `TEMPLATE` (LLM judge) evaluator.
 
     Attributes:
-        commit_message (str): What changed in this version; 1 to 1000 characters.
-        template_config (TemplateConfigInput): An LLM judge to create: the prompt template, its answer choices and the
-            model that runs it.
+        commit_message (str): What changed in this version; 1 to 1000
+            characters. 1 to 1000 characters.
+        template_config (TemplateConfigInput): The judge prompt, its choices
+            and the model that runs it.
     """
 
     commit_message: str

@@ -22,16 +22,19 @@ T = TypeVar("T", bound="CreateTogetherAiConfig")
 
 @_attrs_define
 class CreateTogetherAiConfig:
-    """Settings for a new Together AI integration; `api_key` is required. Models are found from the Together AI account, so
-    neither model member is needed.
+    """Settings for a new Together AI integration; `api_key` is required.
+    Models are found from the Together AI account, so neither model member
+    is needed.
 
-        Attributes:
-            provider (Literal['TOGETHER_AI']): Must be `TOGETHER_AI`.
-            api_key (str): Together AI API key; write-only, never returned.
-            is_function_calling_enabled (bool | Unset): Let the model call functions (tools); treated as `true` when left
-                out.
-            is_default_models_enabled (bool | Unset): Offer Arize's default model catalog; treated as `false` when left out.
-            model_names (list[str] | Unset): Model names to offer; an empty list when left out.
+    Attributes:
+        provider (Literal['TOGETHER_AI']): Must be `TOGETHER_AI`.
+        api_key (str): Together AI API key; write-only, never returned.
+        is_function_calling_enabled (bool | Unset): Let the model call
+            functions (tools); treated as `true` when left out.
+        is_default_models_enabled (bool | Unset): Offer Arize's default
+            model catalog; treated as `false` when left out.
+        model_names (list[str] | Unset): Model names to offer; an empty list
+            when left out.
     """
 
     provider: Literal["TOGETHER_AI"]

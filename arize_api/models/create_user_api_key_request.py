@@ -28,10 +28,14 @@ class CreateUserApiKeyRequest:
 
     Attributes:
         key_type (Literal['USER']): Must be `USER`.
-        name (str): Name of the key, at most 256 characters.
-        description (str | Unset): Free-text description, at most 1000 characters.
-        expires_at (datetime.datetime | Unset): When the key should stop working. Left out: never, unless the account
-            caps key lifetime, in which case the longest allowed lifetime; a date past the cap returns 422.
+        name (str): Name of the key, at most 256 characters. At most 256
+            characters.
+        description (str | Unset): Free-text description, at most 1000
+            characters. At most 1000 characters.
+        expires_at (datetime.datetime | Unset): When the key should stop
+            working. Left out: never, unless the account caps key lifetime, in
+            which case the longest allowed lifetime; a date past the cap returns
+            422.
     """
 
     key_type: Literal["USER"]

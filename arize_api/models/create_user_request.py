@@ -16,16 +16,19 @@ T = TypeVar("T", bound="CreateUserRequest")
 
 @_attrs_define
 class CreateUserRequest:
-    """Body of `createUser`. The account role decides the user's developer permissions.
+    """Body of `createUser`. The account role decides the user's developer
+    permissions.
 
     Attributes:
-        name (str): Full name of the user, 1 to 255 characters.
-        email (str): A valid email address; with an invitation mode it also keys repeated calls.
-        role (CustomUserRoleAssignmentRequest | PredefinedUserRoleAssignmentRequest): An account role to grant, in a
-            request: `{type: PREDEFINED, name: ADMIN | MEMBER | ANNOTATOR}` or `{type: CUSTOM, id: <role ID>}`.
-        invite_mode (InviteMode): How a new user is invited: `NONE` adds the user with no email (SSO-only accounts),
-            `EMAIL_LINK` emails a link to finish registration, `TEMPORARY_PASSWORD` returns a one-time password in the
-            response that the user must change at first login (treat it as a secret).
+        name (str): Full name of the user, 1 to 255 characters. 1 to 255
+            characters.
+        email (str): A valid email address; with an invitation mode it also
+            keys repeated calls.
+        role (CustomUserRoleAssignmentRequest |
+            PredefinedUserRoleAssignmentRequest): Account role: a built-in
+            `ADMIN`, `MEMBER` or `ANNOTATOR`. Members may grant only `MEMBER` or
+            `ANNOTATOR`.
+        invite_mode (InviteMode): Whether and how the user is invited.
     """
 
     name: str

@@ -21,26 +21,25 @@ T = TypeVar("T", bound="CreateUserResponse")
 
 @_attrs_define
 class CreateUserResponse:
-    """A user just added with 201. `temporary_password` is present only for the `TEMPORARY_PASSWORD` mode, and only in this
-    answer.
+    """A user just added with 201. `temporary_password` is present only for the
+    `TEMPORARY_PASSWORD` mode, and only in this answer.
 
-        Attributes:
-            id (str):
-            name (str):
-            email (str): The user's email address.
-            role (CustomUserRoleAssignment | PredefinedUserRoleAssignment): An account role as returned: `type` `PREDEFINED`
-                names a built-in role in `name`, `CUSTOM` gives a custom role's `id` (custom account roles are reserved for
-                later use).
-            created_at (datetime.datetime):
-            status (UserStatus): Where a user is in the invitation cycle: `ACTIVE` has verified the email and can sign in,
-                `INVITED` has a verification token that is still valid, `EXPIRED` was invited but the token is gone or expired,
-                so a new invitation is needed.
-            is_developer (bool): Whether the user has developer permissions, i.e. may use the Arize API.
-            invite_mode (InviteMode): How a new user is invited: `NONE` adds the user with no email (SSO-only accounts),
-                `EMAIL_LINK` emails a link to finish registration, `TEMPORARY_PASSWORD` returns a one-time password in the
-                response that the user must change at first login (treat it as a secret).
-            temporary_password (str | Unset): One-time password for the `TEMPORARY_PASSWORD` mode, returned in this body
-                only. It is a secret: do not log the response, use TLS, and have the user change it at first login.
+    Attributes:
+        id (str):
+        name (str):
+        email (str): The user's email address.
+        role (CustomUserRoleAssignment | PredefinedUserRoleAssignment): The
+            user's account-level role.
+        created_at (datetime.datetime):
+        status (UserStatus): `ACTIVE` for `NONE`, `INVITED` for the two
+            invitation modes.
+        is_developer (bool): Whether the user has developer permissions,
+            i.e. may use the Arize API.
+        invite_mode (InviteMode): The invite mode the user was created with.
+        temporary_password (str | Unset): One-time password for the
+            `TEMPORARY_PASSWORD` mode, returned in this body only. It is a
+            secret: do not log the response, use TLS, and have the user change
+            it at first login.
     """
 
     id: str

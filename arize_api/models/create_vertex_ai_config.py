@@ -21,13 +21,16 @@ T = TypeVar("T", bound="CreateVertexAiConfig")
 
 @_attrs_define
 class CreateVertexAiConfig:
-    """Settings for a new Google Vertex AI integration. No credentials are stored; all three GCP members are required.
+    """Settings for a new Google Vertex AI integration. No credentials are
+    stored; all three GCP members are required.
 
     Attributes:
         provider (Literal['VERTEX_AI']): Must be `VERTEX_AI`.
-        project_id (str): ID of the GCP project Arize reaches Vertex through.
+        project_id (str): ID of the GCP project Arize reaches Vertex
+            through.
         location (str): GCP region, e.g. `us-central1`.
-        project_access_label (str): Label used to check Arize's access to the GCP project.
+        project_access_label (str): Label used to check Arize's access to
+            the GCP project.
     """
 
     provider: Literal["VERTEX_AI"]

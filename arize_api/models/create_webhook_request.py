@@ -21,21 +21,23 @@ class CreateWebhookRequest:
 
     Attributes:
         organization_id (str): The organization the webhook is created in.
-        name (str): Webhook name, up to 255 characters, unique in the organization.
+        name (str): Webhook name, up to 255 characters, unique in the
+            organization. At most 255 characters.
         url (str): The HTTPS endpoint deliveries are posted to.
-        description (str | Unset): What the webhook is for; an empty string when omitted.
-        auth_type (WebhookAuthType | Unset): How a webhook proves deliveries come from Arize. `BEARER` sends the stored
-            `auth_token` unchanged as the `Authorization` header. `HMAC_SHA256` signs each delivery: `X-Arize-Webhook-
-            Signature` holds `v1=` and the hex HMAC-SHA256, keyed with the signing secret, of `<timestamp>.<raw body>`,
-            where the timestamp is the Unix-seconds value of `X-Arize-Webhook-Timestamp`. Deliveries also carry `X-Arize-
-            Webhook-Id` (the event id) and `X-Arize-Webhook-Event` (the event type). To verify, compute the HMAC over the
-            received timestamp and exact body bytes and compare.
-        auth_token (str | Unset): Full `Authorization` header value for each delivery, sent as given, so include any
-            `Bearer ` prefix. Only with `BEARER`; write-only, never returned.
-        timeout_ms (int | Unset): How long a delivery may take before it is abandoned, in milliseconds, 1000 to 60000;
-            30000 when omitted.
-        headers (CreateWebhookRequestHeaders | Unset): Extra HTTP headers for each delivery, at most 20. Names must be
-            valid header names; connection-management headers such as `Host` or `Content-Length` are rejected. Write-only.
+        description (str | Unset): What the webhook is for; an empty string
+            when omitted.
+        auth_type (WebhookAuthType | Unset): How deliveries are
+            authenticated; `BEARER` when omitted. Fixed after creation.
+        auth_token (str | Unset): Full `Authorization` header value for each
+            delivery, sent as given, so include any `Bearer ` prefix. Only with
+            `BEARER`; write-only, never returned.
+        timeout_ms (int | Unset): How long a delivery may take before it is
+            abandoned, in milliseconds, 1000 to 60000; 30000 when omitted. From
+            1000 to 60000.
+        headers (CreateWebhookRequestHeaders | Unset): Extra HTTP headers
+            for each delivery, at most 20. Names must be valid header names;
+            connection-management headers such as `Host` or `Content-Length` are
+            rejected. Write-only.
     """
 
     organization_id: str

@@ -16,8 +16,9 @@ T = TypeVar("T", bound="CreateWebhookRequestHeaders")
 
 @_attrs_define
 class CreateWebhookRequestHeaders:
-    """Extra HTTP headers for each delivery, at most 20. Names must be valid header names; connection-management headers
-    such as `Host` or `Content-Length` are rejected. Write-only.
+    """Extra HTTP headers for each delivery, at most 20. Names must be valid
+    header names; connection-management headers such as `Host` or
+    `Content-Length` are rejected. Write-only.
 
     """
 

@@ -20,16 +20,14 @@ class CreateWebhookSubscriptionRequest:
     """Send one event of one source to a webhook.
 
     Attributes:
-        webhook_id (str): The webhook that receives the event; it must be in the source's organization.
-        source_type (WebhookSourceType): The kinds of resource a subscription can watch; `source_id` names one of them.
-            `PROMPT` and `EVALUATOR` take their own version events. `ONLINE_TASK` is an evaluation task and `SPACE` covers
-            every evaluation task of the space, including later ones; both take task run events.
-        source_id (str): The prompt, evaluator, evaluation task or space whose event is delivered.
-        event (WebhookEventType): The events a subscription can deliver. `PROMPT_VERSION_CREATED`,
-            `PROMPT_VERSION_LABELED` and `PROMPT_VERSION_UNLABELED` concern a prompt's versions and their labels, for
-            `PROMPT` sources. `EVALUATOR_VERSION_CREATED` is a new evaluator version, for `EVALUATOR` sources.
-            `ONLINE_TASK_RUN_FAILED` means an evaluation task run failed, possibly after writing some results, for
-            `ONLINE_TASK` and `SPACE` sources; it is sent when failures start and again whenever the cause changes.
+        webhook_id (str): The webhook that receives the event; it must be in
+            the source's organization.
+        source_type (WebhookSourceType): The kind of resource `source_id`
+            names.
+        source_id (str): The prompt, evaluator, evaluation task or space
+            whose event is delivered.
+        event (WebhookEventType): The event to deliver; it must fit
+            `source_type`.
     """
 
     webhook_id: str

@@ -32,16 +32,20 @@ class CreatedServiceApiKey:
         id (str):
         name (str):
         key_type (Literal['SERVICE']): Always `SERVICE`.
-        status (ApiKeyStatus): Whether an API key works: `ACTIVE` keys authenticate, `REVOKED` keys no longer do.
-        redacted_key (str): Shortened form of the key for display (e.g. `ak-abc...xyz`).
+        status (ApiKeyStatus): Whether the key still works.
+        redacted_key (str): Shortened form of the key for display (e.g.
+            `ak-abc...xyz`).
         created_at (datetime.datetime):
         created_by_user_id (str): ID of the user who created the key.
-        bot_user (CreatedServiceKeyBotUser): The bot user created for a new service key, and the roles it received.
-        key (str): The full secret. Returned only in this answer and never again: store it safely.
+        bot_user (CreatedServiceKeyBotUser): The new bot user and the roles
+            it received; use its `id` as `user_id` in role bindings.
+        key (str): The full secret. Returned only in this answer and never
+            again: store it safely.
         description (str | Unset): Free-text description given at creation.
-        expires_at (datetime.datetime | Unset): When the key stops working; absent for a key that never expires.
-        last_used_at (datetime.datetime | Unset): Roughly when the key last authenticated; updated from time to time, so
-            it may lag.
+        expires_at (datetime.datetime | Unset): When the key stops working;
+            absent for a key that never expires.
+        last_used_at (datetime.datetime | Unset): Roughly when the key last
+            authenticated; updated from time to time, so it may lag.
     """
 
     id: str

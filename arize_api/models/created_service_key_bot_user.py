@@ -21,11 +21,12 @@ class CreatedServiceKeyBotUser:
     Attributes:
         id (str): ID of the bot user; use it as `user_id` in role bindings.
         name (str): Display name of the bot user.
-        account_role (CustomUserRoleAssignment | PredefinedUserRoleAssignment): An account role as returned: `type`
-            `PREDEFINED` names a built-in role in `name`, `CUSTOM` gives a custom role's `id` (custom account roles are
-            reserved for later use).
-        organizations (list[ServiceKeyBotUserOrgAssignment]): The bot user's organization and space roles; at least one
-            organization.
+        account_role (CustomUserRoleAssignment |
+            PredefinedUserRoleAssignment): Account role of the bot user, with
+            defaults filled in.
+        organizations (list[ServiceKeyBotUserOrgAssignment]): The bot user's
+            organization and space roles; at least one organization. At least 1
+            item.
     """
 
     id: str

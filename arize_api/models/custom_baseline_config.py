@@ -22,14 +22,18 @@ T = TypeVar("T", bound="CustomBaselineConfig")
 
 @_attrs_define
 class CustomBaselineConfig:
-    """Compare a monitor against chosen model versions and filters over a window.
+    """Compare a monitor against chosen model versions and filters over a
+    window.
 
     Attributes:
-        type_ (Literal['CUSTOM_BASELINE']): Discriminator, always `CUSTOM_BASELINE`.
-        filters (list[MonitorFilter]): Filters on the comparison data; an empty array means none.
-        model_versions (list[str]): Model versions in the comparison data; an empty array means every version.
-        window (FixedCustomBaselineWindow | MovingCustomBaselineWindow): The time window of a custom baseline; `type`
-            says which: `FIXED` dates or a `MOVING` window.
+        type_ (Literal['CUSTOM_BASELINE']): Discriminator, always
+            `CUSTOM_BASELINE`.
+        filters (list[MonitorFilter]): Filters on the comparison data; an
+            empty array means none.
+        model_versions (list[str]): Model versions in the comparison data;
+            an empty array means every version.
+        window (FixedCustomBaselineWindow | MovingCustomBaselineWindow): The
+            time window of the comparison data, fixed or moving.
     """
 
     type_: Literal["CUSTOM_BASELINE"]

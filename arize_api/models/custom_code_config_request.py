@@ -23,21 +23,26 @@ T = TypeVar("T", bound="CustomCodeConfigRequest")
 
 @_attrs_define
 class CustomCodeConfigRequest:
-    """A code evaluator that runs your own Python class (write form of CustomCodeConfig).
+    """A code evaluator that runs your own Python class (write form of
+    CustomCodeConfig).
 
     Attributes:
         type_ (Literal['CUSTOM']): Always `CUSTOM` for this variant.
-        name (str): Eval column the results are written to: letters, digits, whitespace, `_`, `-`, `&` and parentheses
-            only.
+        name (str): Eval column the results are written to: letters, digits,
+            whitespace, `_`, `-`, `&` and parentheses only.
         code (str): Python source that defines the evaluator class.
-        variables (list[str]): Dataset columns or span attributes mapped onto the arguments of `evaluate()`.
-        data_granularity (DataGranularity | None | Unset): Unit evaluated: `SPAN`, `TRACE` or `SESSION`. Null or omitted
-            sets no granularity, and the server then evaluates spans.
-        query_filter (None | str | Unset): Filter over the data at the chosen granularity; null or omitted means no
-            filter.
-        imports (None | str | Unset): Optional block of import statements put before `code` when it runs.
-        static_params (list[StaticParamRequest] | Unset): Typed values the evaluator instance can read; omit it or send
-            an empty list when the class reads none.
+        variables (list[str]): Dataset columns or span attributes mapped
+            onto the arguments of `evaluate()`.
+        data_granularity (DataGranularity | None | Unset): Unit evaluated:
+            `SPAN`, `TRACE` or `SESSION`. Null or omitted sets no granularity,
+            and the server then evaluates spans.
+        query_filter (None | str | Unset): Filter over the data at the
+            chosen granularity; null or omitted means no filter.
+        imports (None | str | Unset): Optional block of import statements
+            put before `code` when it runs.
+        static_params (list[StaticParamRequest] | Unset): Typed values the
+            evaluator instance can read; omit it or send an empty list when the
+            class reads none.
     """
 
     type_: Literal["CUSTOM"]

@@ -23,21 +23,26 @@ T = TypeVar("T", bound="CustomConfig")
 
 @_attrs_define
 class CustomConfig:
-    """Settings of a custom endpoint that speaks the OpenAI API. Secrets are write-only: the key shows as `has_api_key`,
-    headers as `header_names`.
+    """Settings of a custom endpoint that speaks the OpenAI API. Secrets are
+    write-only: the key shows as `has_api_key`, headers as `header_names`.
 
-        Attributes:
-            is_function_calling_enabled (bool): Whether the model may call functions (tools).
-            provider (Literal['CUSTOM']): Always `CUSTOM`.
-            has_api_key (bool): Whether an API key is stored. An API key and OAuth credentials exclude each other, so this
-                is false under `OAUTH2_CLIENT_CREDENTIALS`.
-            base_url (str): URL Arize sends requests to.
-            header_names (list[str]): Names of the custom request headers set; empty when none. Header values are never
-                returned.
-            is_default_models_enabled (bool): Whether Arize's default model catalog is offered.
-            model_names (list[str]): Model names added on this integration; empty when none.
-            auth (CustomDefaultAuth | CustomOauth2ClientCredentialsAuth | Unset): How a custom endpoint is authenticated:
-                `auth_type` `DEFAULT` is an optional API key, `OAUTH2_CLIENT_CREDENTIALS` the OAuth 2.0 client-credentials flow.
+    Attributes:
+        is_function_calling_enabled (bool): Whether the model may call
+            functions (tools).
+        provider (Literal['CUSTOM']): Always `CUSTOM`.
+        has_api_key (bool): Whether an API key is stored. An API key and
+            OAuth credentials exclude each other, so this is false under
+            `OAUTH2_CLIENT_CREDENTIALS`.
+        base_url (str): URL Arize sends requests to.
+        header_names (list[str]): Names of the custom request headers set;
+            empty when none. Header values are never returned.
+        is_default_models_enabled (bool): Whether Arize's default model
+            catalog is offered.
+        model_names (list[str]): Model names added on this integration;
+            empty when none.
+        auth (CustomDefaultAuth | CustomOauth2ClientCredentialsAuth |
+            Unset): How the endpoint is authenticated; `auth_type` says which
+            way.
     """
 
     is_function_calling_enabled: bool

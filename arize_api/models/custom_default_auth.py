@@ -22,11 +22,13 @@ T = TypeVar("T", bound="CustomDefaultAuth")
 
 @_attrs_define
 class CustomDefaultAuth:
-    """A custom endpoint with an API key, or with no credential at all (then `has_api_key` is false).
+    """A custom endpoint with an API key, or with no credential at all (then
+    `has_api_key` is false).
 
     Attributes:
         auth_type (Literal['DEFAULT']): Always `DEFAULT`.
-        has_api_key (bool): Whether an API key is stored; the key itself is never returned.
+        has_api_key (bool): Whether an API key is stored; the key itself is
+            never returned.
     """
 
     auth_type: Literal["DEFAULT"]

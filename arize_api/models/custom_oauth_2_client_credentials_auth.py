@@ -22,16 +22,23 @@ T = TypeVar("T", bound="CustomOauth2ClientCredentialsAuth")
 
 @_attrs_define
 class CustomOauth2ClientCredentialsAuth:
-    """A custom endpoint reached with OAuth 2.0 client credentials (RFC 6749, section 4.4): Arize trades them at
-    `token_url` for a short-lived token sent as `Authorization: Bearer` on each request.
+    """A custom endpoint reached with OAuth 2.0 client credentials (RFC 6749,
+    section 4.4): Arize trades them at `token_url` for a short-lived token
+    sent as `Authorization: Bearer` on each request.
 
-        Attributes:
-            auth_type (Literal['OAUTH2_CLIENT_CREDENTIALS']): Always `OAUTH2_CLIENT_CREDENTIALS`.
-            token_url (str): Token endpoint where Arize exchanges the client credentials.
-            client_id (str): OAuth client ID; returned on read, as it is no secret.
-            has_client_secret (bool): Whether a client secret is stored; the secret itself is never returned.
-            scopes (None | str): Space-separated scopes asked for at the token endpoint; null when not set.
-            audience (None | str): Audience asked for at the token endpoint; null when not set.
+    Attributes:
+        auth_type (Literal['OAUTH2_CLIENT_CREDENTIALS']): Always
+            `OAUTH2_CLIENT_CREDENTIALS`.
+        token_url (str): Token endpoint where Arize exchanges the client
+            credentials.
+        client_id (str): OAuth client ID; returned on read, as it is no
+            secret.
+        has_client_secret (bool): Whether a client secret is stored; the
+            secret itself is never returned.
+        scopes (None | str): Space-separated scopes asked for at the token
+            endpoint; null when not set.
+        audience (None | str): Audience asked for at the token endpoint;
+            null when not set.
     """
 
     auth_type: Literal["OAUTH2_CLIENT_CREDENTIALS"]

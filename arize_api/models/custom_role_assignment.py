@@ -26,7 +26,8 @@ class CustomRoleAssignment:
     """A space role held through a custom role.
 
     Attributes:
-        type_ (Literal['CUSTOM']): Always `CUSTOM` (a `SpaceRoleAssignmentType` value).
+        type_ (Literal['CUSTOM']): Always `CUSTOM` (a
+            `SpaceRoleAssignmentType` value).
         id (str): ID of the custom role.
         name (str | Unset): Name of the custom role; only in responses.
     """

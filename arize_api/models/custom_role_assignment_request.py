@@ -22,8 +22,7 @@ class CustomRoleAssignmentRequest:
     """Grant a space role through a custom role, named by its ID.
 
     Attributes:
-        type_ (SpaceRoleAssignmentType): Kind of space role assignment: `PREDEFINED` (a built-in role) or `CUSTOM` (a
-            custom role).
+        type_ (SpaceRoleAssignmentType): Must be `CUSTOM`.
         id (str): ID of the custom role.
     """
 

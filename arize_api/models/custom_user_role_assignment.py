@@ -26,7 +26,8 @@ class CustomUserRoleAssignment:
     """An account role held through a custom role (not yet in use).
 
     Attributes:
-        type_ (Literal['CUSTOM']): Always `CUSTOM` (a `UserRoleAssignmentType` value).
+        type_ (Literal['CUSTOM']): Always `CUSTOM` (a
+            `UserRoleAssignmentType` value).
         id (str): ID of the custom role.
         name (str | Unset): Name of the custom role; only in responses.
     """

@@ -22,8 +22,7 @@ class CustomUserRoleAssignmentRequest:
     """Grant an account role through a custom role, named by its ID.
 
     Attributes:
-        type_ (UserRoleAssignmentType): Kind of account role assignment: `PREDEFINED` (a built-in role) or `CUSTOM` (a
-            custom role).
+        type_ (UserRoleAssignmentType): Must be `CUSTOM`.
         id (str): ID of the custom role.
     """
 

@@ -32,41 +32,50 @@ class DataQualityMonitor:
     Attributes:
         id (str):
         name (str):
-        type_ (Literal['DATA_QUALITY']): Discriminator, always `DATA_QUALITY`.
+        type_ (Literal['DATA_QUALITY']): Discriminator, always
+            `DATA_QUALITY`.
         project_id (str): The project the monitor belongs to.
         uri (str): Link to the monitor in the Arize UI.
-        status (MonitorStatus): A monitor's state after its latest evaluation: `TRIGGERED` when the metric broke the
-            threshold, `CLEARED` when it is within bounds, `NO_DATA` when there was nothing to evaluate.
-        threshold (DynamicRangeThreshold | DynamicSingleThreshold | ManualRangeThreshold | ManualSingleThreshold): When
-            a monitor triggers; `type` says which threshold: `MANUAL_SINGLE` or `DYNAMIC_SINGLE` for one bound,
-            `MANUAL_RANGE` or `DYNAMIC_RANGE` for a band. Manual ones use fixed values, dynamic ones a multiple of the
-            metric's spread.
-        notifications_enabled (bool): Whether a switch to `TRIGGERED` sends notifications.
-        manual_evaluation_enabled (bool): Whether the monitor is evaluated only on demand instead of on its automatic
-            cadence.
+        status (MonitorStatus): Verdict of the latest evaluation; set by
+            Arize, read-only.
+        threshold (DynamicRangeThreshold | DynamicSingleThreshold |
+            ManualRangeThreshold | ManualSingleThreshold): The condition that
+            makes the monitor trigger.
+        notifications_enabled (bool): Whether a switch to `TRIGGERED` sends
+            notifications.
+        manual_evaluation_enabled (bool): Whether the monitor is evaluated
+            only on demand instead of on its automatic cadence.
         created_by_user_id (str): The user who created the monitor.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        metric (DataQualityMetric): The data-quality metrics a monitor can watch: `COUNT`, `PERCENT_EMPTY`,
-            `CARDINALITY` (distinct values), the baseline comparisons `NEW_VALUES` and `MISSING_VALUES`, the aggregates
-            `AVG`, `SUM` and `STANDARD_DEVIATION`, the percentiles `P50` to `P99_9`, and `AVERAGE_STRING_LIST_LENGTH`.
-        dimension (Dimension): A model or tracing dimension, by category and name.
-        model_versions (list[str]): Model versions the metric is computed on; an empty array means every version.
-        filters (list[MonitorFilter] | Unset): Data filters on the monitored metric; absent when the metric covers all
-            data.
-        notification_configs (list[EmailNotificationConfig | IntegrationNotificationConfig | WebhookNotificationConfig]
-            | Unset): Channels (email, integration or webhook) alerted when the monitor triggers; absent when none are set.
-        downtime (DowntimeConfig | Unset): A recurring window in which a monitor does not alert.
-        scheduled_runtime (ScheduledRuntimeConfig | Unset): When a monitor evaluates on a schedule.
-        evaluation_window_length_seconds (int | Unset): Length of the evaluated time window, in seconds; absent when
-            unset.
-        delay_seconds (int | Unset): Delay before a window is evaluated, in seconds; absent when unset.
-        evaluated_at (datetime.datetime | Unset): When the metric was last computed; absent if it never was.
-        latest_computed_value (float | Unset): The metric value from the latest evaluation; absent if it never ran.
-        notes (str | Unset): Free-text notes on the monitor; absent when empty.
-        baseline_config (CustomBaselineConfig | ModelBaselineConfig | Unset): The comparison data of a drift or
-            comparison-based data-quality monitor; `type` says which: `MODEL_BASELINE` for the model's own baseline,
-            `CUSTOM_BASELINE` for a chosen window.
+        metric (DataQualityMetric): The data-quality metric computed over
+            `dimension`.
+        dimension (Dimension): The field the metric is computed over.
+        model_versions (list[str]): Model versions the metric is computed
+            on; an empty array means every version.
+        filters (list[MonitorFilter] | Unset): Data filters on the monitored
+            metric; absent when the metric covers all data.
+        notification_configs (list[EmailNotificationConfig |
+            IntegrationNotificationConfig | WebhookNotificationConfig] | Unset):
+            Channels (email, integration or webhook) alerted when the monitor
+            triggers; absent when none are set.
+        downtime (DowntimeConfig | Unset): A recurring window without
+            alerts, when one is set.
+        scheduled_runtime (ScheduledRuntimeConfig | Unset): The evaluation
+            schedule, when one is set.
+        evaluation_window_length_seconds (int | Unset): Length of the
+            evaluated time window, in seconds; absent when unset.
+        delay_seconds (int | Unset): Delay before a window is evaluated, in
+            seconds; absent when unset.
+        evaluated_at (datetime.datetime | Unset): When the metric was last
+            computed; absent if it never was.
+        latest_computed_value (float | Unset): The metric value from the
+            latest evaluation; absent if it never ran.
+        notes (str | Unset): Free-text notes on the monitor; absent when
+            empty.
+        baseline_config (CustomBaselineConfig | ModelBaselineConfig |
+            Unset): The comparison data, for metrics that compare with a
+            baseline.
     """
 
     id: str

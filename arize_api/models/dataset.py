@@ -19,7 +19,8 @@ T = TypeVar("T", bound="Dataset")
 
 @_attrs_define
 class Dataset:
-    """A named, versioned collection of examples in a space, used to test and evaluate LLM applications.
+    """A named, versioned collection of examples in a space, used to test and
+    evaluate LLM applications.
 
     Attributes:
         id (str):
@@ -27,8 +28,9 @@ class Dataset:
         space_id (str): The space the dataset belongs to.
         created_at (datetime.datetime):
         updated_at (datetime.datetime): When the dataset last changed.
-        versions (list[DatasetVersion] | Unset): The dataset's versions, most recently created first; only Get dataset
-            fills it (lists leave it out).
+        versions (list[DatasetVersion] | Unset): The dataset's versions,
+            most recently created first; only Get dataset fills it (lists leave
+            it out).
     """
 
     id: str

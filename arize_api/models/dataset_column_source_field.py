@@ -29,8 +29,9 @@ class DatasetColumnSourceField:
     """A widget source field that is a top-level dataset column.
 
     Attributes:
-        kind (Literal['DATASET_COLUMN']): Always `DATASET_COLUMN` (a `WidgetSourceFieldKind` value).
-        data_type (WidgetSourceDataType): The data type of a dataset field a widget reads.
+        kind (Literal['DATASET_COLUMN']): Always `DATASET_COLUMN` (a
+            `WidgetSourceFieldKind` value).
+        data_type (WidgetSourceDataType): Data type of the column.
         column_name (str): Name of the dataset column.
     """
 

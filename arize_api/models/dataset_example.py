@@ -19,13 +19,15 @@ T = TypeVar("T", bound="DatasetExample")
 
 @_attrs_define
 class DatasetExample:
-    """One example (row) of a dataset: the server's fields plus any user-defined columns as extra members.
+    """One example (row) of a dataset: the server's fields plus any
+    user-defined columns as extra members.
 
     Attributes:
         id (str): Server-assigned example ID (UUID-style, not base64).
         created_at (datetime.datetime):
         updated_at (datetime.datetime): When the example last changed.
-        annotations (list[Annotation] | Unset): Human annotations on the example.
+        annotations (list[Annotation] | Unset): Human annotations on the
+            example.
     """
 
     id: str

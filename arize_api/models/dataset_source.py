@@ -16,14 +16,19 @@ T = TypeVar("T", bound="DatasetSource")
 
 @_attrs_define
 class DatasetSource:
-    """The dataset, version, experiment and fields a widget takes its values from.
+    """The dataset, version, experiment and fields a widget takes its values
+    from.
 
     Attributes:
-        dataset_id (None | str): The dataset supplying the values; `null` when it follows from `experiment_id`.
-        dataset_version_id (None | str): The dataset version supplying the values; `null` when none is chosen.
-        experiment_id (None | str): The experiment supplying evaluation values; `null` when none is chosen.
-        source_fields (list[DatasetColumnSourceField | NestedJsonFieldSourceField]): One or two dataset fields the
-            widget value is computed from.
+        dataset_id (None | str): The dataset supplying the values; `null`
+            when it follows from `experiment_id`.
+        dataset_version_id (None | str): The dataset version supplying the
+            values; `null` when none is chosen.
+        experiment_id (None | str): The experiment supplying evaluation
+            values; `null` when none is chosen.
+        source_fields (list[DatasetColumnSourceField |
+            NestedJsonFieldSourceField]): One or two dataset fields the widget
+            value is computed from. 1 to 2 items.
     """
 
     dataset_id: None | str

@@ -18,7 +18,8 @@ T = TypeVar("T", bound="DatasetVersion")
 
 @_attrs_define
 class DatasetVersion:
-    """A saved snapshot of a dataset's examples; an update can change a version in place or produce a new one.
+    """A saved snapshot of a dataset's examples; an update can change a version
+    in place or produce a new one.
 
     Attributes:
         id (str):

@@ -18,7 +18,8 @@ T = TypeVar("T", bound="DatasetVersionWithExampleIds")
 
 @_attrs_define
 class DatasetVersionWithExampleIds:
-    """The dataset a write went to, the version written and the ids of the examples inserted or updated.
+    """The dataset a write went to, the version written and the ids of the
+    examples inserted or updated.
 
     Attributes:
         id (str): The dataset's ID.
@@ -26,7 +27,8 @@ class DatasetVersionWithExampleIds:
         space_id (str): The space the dataset belongs to.
         created_at (datetime.datetime): When the dataset was created.
         updated_at (datetime.datetime): When the dataset last changed.
-        dataset_version_id (str): The version the examples were written to (a new one when `new_version` was given).
+        dataset_version_id (str): The version the examples were written to
+            (a new one when `new_version` was given).
         example_ids (list[str]): IDs of the examples inserted or updated.
     """
 

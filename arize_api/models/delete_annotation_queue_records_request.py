@@ -18,7 +18,8 @@ class DeleteAnnotationQueueRecordsRequest:
     """Ids of the queue records to delete.
 
     Attributes:
-        record_ids (list[str]): Ids of the queue records to remove, 1 to 100. Unknown ids are ignored.
+        record_ids (list[str]): Ids of the queue records to remove, 1 to
+            100. Unknown ids are ignored. 1 to 100 items.
     """
 
     record_ids: list[str]

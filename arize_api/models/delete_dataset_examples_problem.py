@@ -17,18 +17,19 @@ T = TypeVar("T", bound="DeleteDatasetExamplesProblem")
 
 @_attrs_define
 class DeleteDatasetExamplesProblem:
-    """The 503 problem of a delete that failed part way: which example ids were deleted and which were not. Resending the
-    whole request is safe.
+    """The 503 problem of a delete that failed part way: which example ids were
+    deleted and which were not. Resending the whole request is safe.
 
-        Attributes:
-            title (str): Short summary of the problem type.
-            status (int): The HTTP status, 503.
-            type_ (str | Unset): URI naming the problem type.
-            detail (str | Unset): Explanation of this occurrence.
-            instance (str | Unset): URI naming this occurrence.
-            deleted_example_ids (list[str] | Unset): Ids deleted before the failure; keeping them in the retry is harmless.
-            not_deleted_example_ids (list[str] | Unset): Ids not deleted before the failure; resend the request to delete
-                them.
+    Attributes:
+        title (str): Short summary of the problem type.
+        status (int): The HTTP status, 503.
+        type_ (str | Unset): URI naming the problem type.
+        detail (str | Unset): Explanation of this occurrence.
+        instance (str | Unset): URI naming this occurrence.
+        deleted_example_ids (list[str] | Unset): Ids deleted before the
+            failure; keeping them in the retry is harmless.
+        not_deleted_example_ids (list[str] | Unset): Ids not deleted before
+            the failure; resend the request to delete them.
     """
 
     title: str

@@ -18,9 +18,10 @@ class DeleteDatasetExamplesRequest:
     """The examples to delete and the version to delete them from.
 
     Attributes:
-        dataset_version_id (str): The version to delete from; examples are removed from it in place and no new version
-            is made.
+        dataset_version_id (str): The version to delete from; examples are
+            removed from it in place and no new version is made.
         example_ids (list[str]): 1 to 1000 distinct, non-empty example ids.
+            1 to 1000 items.
     """
 
     dataset_version_id: str

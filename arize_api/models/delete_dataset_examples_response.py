@@ -16,14 +16,16 @@ T = TypeVar("T", bound="DeleteDatasetExamplesResponse")
 
 @_attrs_define
 class DeleteDatasetExamplesResponse:
-    """The outcome of a delete of examples: every requested id is reported as deleted or not.
+    """The outcome of a delete of examples: every requested id is reported as
+    deleted or not.
 
     Attributes:
-        completed (bool): `true` when the work finished and no retry is needed; `false` when it stopped early (resend
-            the whole request).
+        completed (bool): `true` when the work finished and no retry is
+            needed; `false` when it stopped early (resend the whole request).
         deleted_example_ids (list[str]): Ids deleted by this request.
-        not_deleted_example_ids (list[str]): Requested ids not deleted: not in the version (never added or already
-            deleted), or not reached when `completed` is `false`.
+        not_deleted_example_ids (list[str]): Requested ids not deleted: not
+            in the version (never added or already deleted), or not reached when
+            `completed` is `false`.
     """
 
     completed: bool

@@ -15,11 +15,13 @@ T = TypeVar("T", bound="DeleteEvaluatorVersionsRequest")
 
 @_attrs_define
 class DeleteEvaluatorVersionsRequest:
-    """Body of deleteEvaluatorVersions: the versions to delete from the evaluator in the path.
+    """Body of deleteEvaluatorVersions: the versions to delete from the
+    evaluator in the path.
 
     Attributes:
-        version_ids (list[str]): 1 to 100 version IDs (400 otherwise); duplicates count once, and IDs of other
-            evaluators come back as not deleted.
+        version_ids (list[str]): 1 to 100 version IDs (400 otherwise);
+            duplicates count once, and IDs of other evaluators come back as not
+            deleted. 1 to 100 items.
     """
 
     version_ids: list[str]

@@ -16,13 +16,15 @@ T = TypeVar("T", bound="DeleteEvaluatorVersionsResponse")
 
 @_attrs_define
 class DeleteEvaluatorVersionsResponse:
-    """Outcome of deleteEvaluatorVersions: every requested ID appears in exactly one of the two lists.
+    """Outcome of deleteEvaluatorVersions: every requested ID appears in
+    exactly one of the two lists.
 
     Attributes:
-        completed (bool): Always `true` on success, meaning both lists are final; it does not mean every ID was deleted.
+        completed (bool): Always `true` on success, meaning both lists are
+            final; it does not mean every ID was deleted.
         deleted_version_ids (list[str]): Versions this request deleted.
-        not_deleted_version_ids (list[str]): Requested IDs that were not deleted: unknown, already gone or of another
-            evaluator.
+        not_deleted_version_ids (list[str]): Requested IDs that were not
+            deleted: unknown, already gone or of another evaluator.
     """
 
     completed: bool

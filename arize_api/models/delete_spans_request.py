@@ -18,14 +18,16 @@ T = TypeVar("T", bound="DeleteSpansRequest")
 
 @_attrs_define
 class DeleteSpansRequest:
-    """The spans of a project to delete, by span id, optionally within a time window.
+    """The spans of a project to delete, by span id, optionally within a time
+    window.
 
     Attributes:
         project_id (str): The project holding the spans.
-        span_ids (list[str]): 1 to 5000 span ids.
-        start_time (datetime.datetime | Unset): Only spans starting at or after this time (inclusive); defaults to two
-            years ago.
-        end_time (datetime.datetime | Unset): Only spans starting before this time (exclusive); defaults to now.
+        span_ids (list[str]): 1 to 5000 span ids. 1 to 5000 items.
+        start_time (datetime.datetime | Unset): Only spans starting at or
+            after this time (inclusive); defaults to two years ago.
+        end_time (datetime.datetime | Unset): Only spans starting before
+            this time (exclusive); defaults to now.
     """
 
     project_id: str

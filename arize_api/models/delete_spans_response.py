@@ -16,14 +16,17 @@ T = TypeVar("T", bound="DeleteSpansResponse")
 
 @_attrs_define
 class DeleteSpansResponse:
-    """The outcome of a span delete: every requested id is reported as deleted or not.
+    """The outcome of a span delete: every requested id is reported as deleted
+    or not.
 
     Attributes:
-        completed (bool): `true` when all data was processed and both lists are final; `false` when processing stopped
-            early (resend the whole request). It does not say that every span existed.
+        completed (bool): `true` when all data was processed and both lists
+            are final; `false` when processing stopped early (resend the whole
+            request). It does not say that every span existed.
         deleted_span_ids (list[str]): Span ids deleted by this request.
-        not_deleted_span_ids (list[str]): Requested ids not deleted: not found (never ingested or already deleted) when
-            `completed` is `true`, possibly not reached when it is `false`.
+        not_deleted_span_ids (list[str]): Requested ids not deleted: not
+            found (never ingested or already deleted) when `completed` is
+            `true`, possibly not reached when it is `false`.
     """
 
     completed: bool

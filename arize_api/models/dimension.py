@@ -21,11 +21,9 @@ class Dimension:
     """A model or tracing dimension, by category and name.
 
     Attributes:
-        category (DimensionCategory): The kinds of field a monitor metric can be computed over: model features
-            (`FEATURE_LABEL`), `TAG`, `MODEL_VERSION`, `BATCH_ID`, tracing fields (`SPAN_ATTRIBUTE`, `LLM_EVAL`,
-            `USER_ANNOTATION`), and ground truth or model output as a whole, as a score or as a class (`ACTUALS`,
-            `ACTUALS_SCORE`, `ACTUALS_CLASS`, `PREDICTIONS`, `PREDICTIONS_SCORE`, `PREDICTIONS_CLASS`).
-        name (str | Unset): Name of the field; absent when the category has no concrete field name.
+        category (DimensionCategory): What kind of field this is.
+        name (str | Unset): Name of the field; absent when the category has
+            no concrete field name.
     """
 
     category: DimensionCategory

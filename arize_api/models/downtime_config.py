@@ -23,7 +23,8 @@ class DowntimeConfig:
     Attributes:
         start (datetime.datetime): When the first downtime window begins.
         duration_seconds (int): Length of each downtime window, in seconds.
-        frequency_days (int): Days between the starts of two downtime windows.
+        frequency_days (int): Days between the starts of two downtime
+            windows.
     """
 
     start: datetime.datetime

@@ -35,38 +35,45 @@ class DriftMonitor:
         type_ (Literal['DRIFT']): Discriminator, always `DRIFT`.
         project_id (str): The project the monitor belongs to.
         uri (str): Link to the monitor in the Arize UI.
-        status (MonitorStatus): A monitor's state after its latest evaluation: `TRIGGERED` when the metric broke the
-            threshold, `CLEARED` when it is within bounds, `NO_DATA` when there was nothing to evaluate.
-        threshold (DynamicRangeThreshold | DynamicSingleThreshold | ManualRangeThreshold | ManualSingleThreshold): When
-            a monitor triggers; `type` says which threshold: `MANUAL_SINGLE` or `DYNAMIC_SINGLE` for one bound,
-            `MANUAL_RANGE` or `DYNAMIC_RANGE` for a band. Manual ones use fixed values, dynamic ones a multiple of the
-            metric's spread.
-        notifications_enabled (bool): Whether a switch to `TRIGGERED` sends notifications.
-        manual_evaluation_enabled (bool): Whether the monitor is evaluated only on demand instead of on its automatic
-            cadence.
+        status (MonitorStatus): Verdict of the latest evaluation; set by
+            Arize, read-only.
+        threshold (DynamicRangeThreshold | DynamicSingleThreshold |
+            ManualRangeThreshold | ManualSingleThreshold): The condition that
+            makes the monitor trigger.
+        notifications_enabled (bool): Whether a switch to `TRIGGERED` sends
+            notifications.
+        manual_evaluation_enabled (bool): Whether the monitor is evaluated
+            only on demand instead of on its automatic cadence.
         created_by_user_id (str): The user who created the monitor.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        metric (DriftMetric): The drift statistics a monitor can watch. `PSI` (population stability index), `KL`
-            (Kullback-Leibler), `JS` (Jensen-Shannon) and `KS` (Kolmogorov-Smirnov) are for structured data;
-            `EUCLIDEAN_DISTANCE` and `COSINE_SIMILARITY` are for embeddings.
-        dimension (Dimension): A model or tracing dimension, by category and name.
-        baseline_config (CustomBaselineConfig | ModelBaselineConfig): The comparison data of a drift or comparison-based
-            data-quality monitor; `type` says which: `MODEL_BASELINE` for the model's own baseline, `CUSTOM_BASELINE` for a
-            chosen window.
-        model_versions (list[str]): Model versions the metric is computed on; an empty array means every version.
-        filters (list[MonitorFilter] | Unset): Data filters on the monitored metric; absent when the metric covers all
-            data.
-        notification_configs (list[EmailNotificationConfig | IntegrationNotificationConfig | WebhookNotificationConfig]
-            | Unset): Channels (email, integration or webhook) alerted when the monitor triggers; absent when none are set.
-        downtime (DowntimeConfig | Unset): A recurring window in which a monitor does not alert.
-        scheduled_runtime (ScheduledRuntimeConfig | Unset): When a monitor evaluates on a schedule.
-        evaluation_window_length_seconds (int | Unset): Length of the evaluated time window, in seconds; absent when
-            unset.
-        delay_seconds (int | Unset): Delay before a window is evaluated, in seconds; absent when unset.
-        evaluated_at (datetime.datetime | Unset): When the metric was last computed; absent if it never was.
-        latest_computed_value (float | Unset): The metric value from the latest evaluation; absent if it never ran.
-        notes (str | Unset): Free-text notes on the monitor; absent when empty.
+        metric (DriftMetric): The drift statistic computed for `dimension`.
+        dimension (Dimension): The feature or output whose distribution is
+            watched.
+        baseline_config (CustomBaselineConfig | ModelBaselineConfig): The
+            comparison data the drift is measured against.
+        model_versions (list[str]): Model versions the metric is computed
+            on; an empty array means every version.
+        filters (list[MonitorFilter] | Unset): Data filters on the monitored
+            metric; absent when the metric covers all data.
+        notification_configs (list[EmailNotificationConfig |
+            IntegrationNotificationConfig | WebhookNotificationConfig] | Unset):
+            Channels (email, integration or webhook) alerted when the monitor
+            triggers; absent when none are set.
+        downtime (DowntimeConfig | Unset): A recurring window without
+            alerts, when one is set.
+        scheduled_runtime (ScheduledRuntimeConfig | Unset): The evaluation
+            schedule, when one is set.
+        evaluation_window_length_seconds (int | Unset): Length of the
+            evaluated time window, in seconds; absent when unset.
+        delay_seconds (int | Unset): Delay before a window is evaluated, in
+            seconds; absent when unset.
+        evaluated_at (datetime.datetime | Unset): When the metric was last
+            computed; absent if it never was.
+        latest_computed_value (float | Unset): The metric value from the
+            latest evaluation; absent if it never ran.
+        notes (str | Unset): Free-text notes on the monitor; absent when
+            empty.
     """
 
     id: str

@@ -29,11 +29,14 @@ class DynamicRangeThreshold:
     """Alert outside a band computed from recent history.
 
     Attributes:
-        type_ (Literal['DYNAMIC_RANGE']): Discriminator, always `DYNAMIC_RANGE`.
-        calculation (ThresholdCalculation): How a dynamic threshold measures the metric's spread over the baseline:
-            `STDEV` for standard deviation, `MAD` for median absolute deviation.
-        lower (DynamicThresholdBound): One side of a dynamic threshold - a comparison and a multiplier of the deviation.
-        upper (DynamicThresholdBound): One side of a dynamic threshold - a comparison and a multiplier of the deviation.
+        type_ (Literal['DYNAMIC_RANGE']): Discriminator, always
+            `DYNAMIC_RANGE`.
+        calculation (ThresholdCalculation): How the spread of the metric is
+            measured.
+        lower (DynamicThresholdBound): Lower side of the band; its operator
+            is `GREATER_THAN` or `GREATER_THAN_OR_EQUAL`.
+        upper (DynamicThresholdBound): Upper side of the band; its operator
+            is `LESS_THAN` or `LESS_THAN_OR_EQUAL`.
     """
 
     type_: Literal["DYNAMIC_RANGE"]

@@ -30,11 +30,14 @@ class DynamicSingleThreshold:
     """Alert past a bound computed from recent history.
 
     Attributes:
-        type_ (Literal['DYNAMIC_SINGLE']): Discriminator, always `DYNAMIC_SINGLE`.
-        calculation (ThresholdCalculation): How a dynamic threshold measures the metric's spread over the baseline:
-            `STDEV` for standard deviation, `MAD` for median absolute deviation.
-        operator (ThresholdOperator): How a computed metric value is compared with a threshold or bound.
-        multiplier (float): How many units of the spread (e.g. standard deviations) set the threshold.
+        type_ (Literal['DYNAMIC_SINGLE']): Discriminator, always
+            `DYNAMIC_SINGLE`.
+        calculation (ThresholdCalculation): How the spread of the metric is
+            measured.
+        operator (ThresholdOperator): How the computed value is compared
+            with the derived threshold.
+        multiplier (float): How many units of the spread (e.g. standard
+            deviations) set the threshold.
     """
 
     type_: Literal["DYNAMIC_SINGLE"]

@@ -17,11 +17,14 @@ T = TypeVar("T", bound="DynamicThresholdBound")
 
 @_attrs_define
 class DynamicThresholdBound:
-    """One side of a dynamic threshold - a comparison and a multiplier of the deviation.
+    """One side of a dynamic threshold - a comparison and a multiplier of the
+    deviation.
 
     Attributes:
-        operator (ThresholdOperator): How a computed metric value is compared with a threshold or bound.
-        multiplier (float): How many units of the spread (e.g. standard deviations) set this bound.
+        operator (ThresholdOperator): How the computed value is compared
+            with this bound.
+        multiplier (float): How many units of the spread (e.g. standard
+            deviations) set this bound.
     """
 
     operator: ThresholdOperator

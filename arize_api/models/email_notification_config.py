@@ -26,7 +26,8 @@ class EmailNotificationConfig:
 
     Attributes:
         type_ (Literal['EMAIL']): Discriminator, always `EMAIL`.
-        email_address (str): Address that receives the alert when the monitor triggers.
+        email_address (str): Address that receives the alert when the
+            monitor triggers.
     """
 
     type_: Literal["EMAIL"]

@@ -17,15 +17,16 @@ T = TypeVar("T", bound="Evaluation")
 
 @_attrs_define
 class Evaluation:
-    """An evaluation result on a record: a score, label and explanation from an evaluator.
+    """An evaluation result on a record: a score, label and explanation from an
+    evaluator.
 
     Attributes:
         name (str): Name of the evaluation.
         score (float | Unset): Numeric result.
         label (str | Unset): Categorical result.
         explanation (str | Unset): Why the evaluator gave this result.
-        metadata (EvaluationMetadata | Unset): Extra data about the evaluation, such as task and run ids; absent when
-            there is none.
+        metadata (EvaluationMetadata | Unset): Extra data about the
+            evaluation, such as task and run ids; absent when there is none.
     """
 
     name: str

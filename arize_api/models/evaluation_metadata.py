@@ -16,7 +16,10 @@ T = TypeVar("T", bound="EvaluationMetadata")
 
 @_attrs_define
 class EvaluationMetadata:
-    """Extra data about the evaluation, such as task and run ids; absent when there is none."""
+    """Extra data about the evaluation, such as task and run ids; absent when
+    there is none.
+
+    """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

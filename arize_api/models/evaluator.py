@@ -20,21 +20,22 @@ T = TypeVar("T", bound="Evaluator")
 
 @_attrs_define
 class Evaluator:
-    """An evaluator: reusable scoring logic that tasks run on spans, traces, sessions or experiment runs. `type` is its
-    kind; its configuration lives in its versions.
+    """An evaluator: reusable scoring logic that tasks run on spans, traces,
+    sessions or experiment runs. `type` is its kind; its configuration lives
+    in its versions.
 
-        Attributes:
-            id (str):
-            name (str):
-            type_ (EvaluatorType): Kind of evaluator: `TEMPLATE` an LLM judge driven by a prompt template; `CODE` a built-in
-                check or custom Python (see the inner `type` of CodeConfig); `HARNESS` a test-harness evaluator, which cannot be
-                created through this API; `REMOTE` an evaluator served by an `EVALUATOR` integration. A version's `type` always
-                equals its evaluator's.
-            space_id (str): Space the evaluator belongs to.
-            created_at (datetime.datetime):
-            updated_at (datetime.datetime):
-            created_by_user_id (None | str): User who created the evaluator; may be null.
-            description (None | str | Unset): Free-text description; null when there is none.
+    Attributes:
+        id (str):
+        name (str):
+        type_ (EvaluatorType): Kind of evaluator; every version has the same
+            `type`.
+        space_id (str): Space the evaluator belongs to.
+        created_at (datetime.datetime):
+        updated_at (datetime.datetime):
+        created_by_user_id (None | str): User who created the evaluator; may
+            be null.
+        description (None | str | Unset): Free-text description; null when
+            there is none.
     """
 
     id: str

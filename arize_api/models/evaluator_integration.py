@@ -25,20 +25,23 @@ T = TypeVar("T", bound="EvaluatorIntegration")
 
 @_attrs_define
 class EvaluatorIntegration:
-    """An evaluator integration (`type: EVALUATOR`): an HTTPS endpoint you host that evaluates LLM outputs, plus a JSON
-    Schema of the requests it takes.
+    """An evaluator integration (`type: EVALUATOR`): an HTTPS endpoint you host
+    that evaluates LLM outputs, plus a JSON Schema of the requests it takes.
 
-        Attributes:
-            id (str):
-            type_ (Literal['EVALUATOR']): Always `EVALUATOR`.
-            name (str): Integration name, unique among the account's active `AGENT` and `EVALUATOR` integrations.
-            scopings (list[IntegrationScoping]): Where the integration may be used; account-wide when empty.
-            created_at (datetime.datetime):
-            updated_at (datetime.datetime):
-            created_by_user_id (None | str): ID of the user who created the integration; null when that user was deleted.
-            config (EvaluatorIntegrationConfig): How Arize calls an evaluator integration's endpoint. Header values are
-                never returned.
-            description (None | str | Unset): Free-text description; null when not set.
+    Attributes:
+        id (str):
+        type_ (Literal['EVALUATOR']): Always `EVALUATOR`.
+        name (str): Integration name, unique among the account's active
+            `AGENT` and `EVALUATOR` integrations.
+        scopings (list[IntegrationScoping]): Where the integration may be
+            used; account-wide when empty.
+        created_at (datetime.datetime):
+        updated_at (datetime.datetime):
+        created_by_user_id (None | str): ID of the user who created the
+            integration; null when that user was deleted.
+        config (EvaluatorIntegrationConfig): How Arize calls the endpoint.
+        description (None | str | Unset): Free-text description; null when
+            not set.
     """
 
     id: str

@@ -16,13 +16,17 @@ T = TypeVar("T", bound="EvaluatorIntegrationConfig")
 
 @_attrs_define
 class EvaluatorIntegrationConfig:
-    """How Arize calls an evaluator integration's endpoint. Header values are never returned.
+    """How Arize calls an evaluator integration's endpoint. Header values are
+    never returned.
 
     Attributes:
-        endpoint (str): HTTPS URL Arize calls to evaluate, at most 2048 characters; it must resolve to a public address.
-        has_headers (bool): Whether headers are set; derived from `headers` on write, whose values are never returned.
-        input_schema (EvaluatorIntegrationConfigInputSchema): JSON Schema (Draft-07) the endpoint's request body
-            follows.
+        endpoint (str): HTTPS URL Arize calls to evaluate, at most 2048
+            characters; it must resolve to a public address. At most 2048
+            characters.
+        has_headers (bool): Whether headers are set; derived from `headers`
+            on write, whose values are never returned.
+        input_schema (EvaluatorIntegrationConfigInputSchema): JSON Schema
+            (Draft-07) the endpoint's request body follows.
     """
 
     endpoint: str

@@ -19,12 +19,13 @@ class EvaluatorLlmConfig:
     """The model an LLM judge calls, and through which AI integration.
 
     Attributes:
-        ai_integration_id (str): AI integration (provider credentials) used to call the model.
+        ai_integration_id (str): AI integration (provider credentials) used
+            to call the model.
         model_name (str): Model to call, e.g. `gpt-4o`.
-        invocation_parameters (InvocationParams): Parameters for calling an LLM; which ones apply depends on the
-            provider and model.
-        provider_parameters (ProviderParams): Settings of a prompt version or LLM judge that only one provider uses. The
-            server may add members not listed here.
+        invocation_parameters (InvocationParams): Call settings such as
+            temperature.
+        provider_parameters (ProviderParams): Provider-specific settings;
+            may be empty.
     """
 
     ai_integration_id: str

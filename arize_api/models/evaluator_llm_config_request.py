@@ -15,16 +15,18 @@ T = TypeVar("T", bound="EvaluatorLlmConfigRequest")
 
 @_attrs_define
 class EvaluatorLlmConfigRequest:
-    """The model an LLM judge should call, and through which AI integration (write form of EvaluatorLlmConfig).
+    """The model an LLM judge should call, and through which AI integration
+    (write form of EvaluatorLlmConfig).
 
     Attributes:
-        ai_integration_id (str): AI integration (provider credentials) used to call the model; it must exist and be open
-            to the evaluator's space (404 otherwise).
+        ai_integration_id (str): AI integration (provider credentials) used
+            to call the model; it must exist and be open to the evaluator's
+            space (404 otherwise).
         model_name (str): Model to call, e.g. `gpt-4o`.
-        invocation_parameters (InvocationParamsRequest): Parameters for calling an LLM, as sent in a write; unknown
-            members are rejected.
-        provider_parameters (ProviderParamsRequest): Settings that only one provider uses (write form of ProviderParams;
-            unknown members are refused).
+        invocation_parameters (InvocationParamsRequest): Call settings such
+            as temperature; `{}` for none.
+        provider_parameters (ProviderParamsRequest): Provider-specific
+            settings; `{}` for none.
     """
 
     ai_integration_id: str

@@ -21,22 +21,29 @@ T = TypeVar("T", bound="EvaluatorTemplate")
 
 @_attrs_define
 class EvaluatorTemplate:
-    """A built-in LLM judge template, the same for every caller. Copy its members into a createEvaluator request to make an
-    evaluator from it.
+    """A built-in LLM judge template, the same for every caller. Copy its
+    members into a createEvaluator request to make an evaluator from it.
 
-        Attributes:
-            column_name (str): Stable ID of the template, unique in the catalog, and its default eval column name (e.g.
-                `hallucination`); goes to `template_config.name`.
-            display_name (str): Human-readable name shown in the Arize UI.
-            template (str): The judge prompt, with single-brace variables such as `{input}` and `{output}` that a task's
-                column mappings fill at run time. Explanations are switched on with `include_explanations`, not by editing it.
-            rails (list[str]): Labels the judge may return, in display order; `classification_choices` has the same labels.
-            classification_choices (EvaluatorTemplateClassificationChoices): Score of each label; pass it on unchanged,
-                since the labels must match the template.
-            direction (OptimizationDirection): Which scores are better: `MAXIMIZE` (higher), `MINIMIZE` (lower) or `NONE`
-                (neither, the default).
-            data_granularity (DataGranularity | None): Unit the template scores; null means span level. `SESSION` templates
-                score a whole conversation and need spans that carry a session ID.
+    Attributes:
+        column_name (str): Stable ID of the template, unique in the catalog,
+            and its default eval column name (e.g. `hallucination`); goes to
+            `template_config.name`.
+        display_name (str): Human-readable name shown in the Arize UI.
+        template (str): The judge prompt, with single-brace variables such
+            as `{input}` and `{output}` that a task's column mappings fill at
+            run time. Explanations are switched on with `include_explanations`,
+            not by editing it.
+        rails (list[str]): Labels the judge may return, in display order;
+            `classification_choices` has the same labels.
+        classification_choices (EvaluatorTemplateClassificationChoices):
+            Score of each label; pass it on unchanged, since the labels must
+            match the template.
+        direction (OptimizationDirection): `MAXIMIZE` when higher scores are
+            better, `MINIMIZE` when lower ones are, `NONE` otherwise; keep it
+            consistent with `classification_choices`.
+        data_granularity (DataGranularity | None): Unit the template scores;
+            null means span level. `SESSION` templates score a whole
+            conversation and need spans that carry a session ID.
     """
 
     column_name: str

@@ -16,7 +16,10 @@ T = TypeVar("T", bound="EvaluatorTemplateClassificationChoices")
 
 @_attrs_define
 class EvaluatorTemplateClassificationChoices:
-    """Score of each label; pass it on unchanged, since the labels must match the template."""
+    """Score of each label; pass it on unchanged, since the labels must match
+    the template.
+
+    """
 
     additional_properties: dict[str, float] = _attrs_field(init=False, factory=dict)
 

@@ -30,13 +30,15 @@ class EvaluatorVersionCode:
         id (str):
         evaluator_id (str): The evaluator this version belongs to.
         commit_hash (str): Unique hash that identifies this version.
-        commit_message (None | str): What changed in this version; up to 1000 characters, may be null.
+        commit_message (None | str): What changed in this version; up to
+            1000 characters, may be null. At most 1000 characters.
         created_at (datetime.datetime):
-        created_by_user_id (None | str): User who created the version; may be null.
-        type_ (Literal['CODE']): Always `CODE` for this variant; equals the evaluator's `type`.
-        code_config (CustomCodeConfig | ManagedCodeConfig): What a code evaluator version runs. The inner `type` picks
-            `MANAGED` (a built-in check) or `CUSTOM` (your own Python); it is separate from the version's `type`, which is
-            always `CODE`.
+        created_by_user_id (None | str): User who created the version; may
+            be null.
+        type_ (Literal['CODE']): Always `CODE` for this variant; equals the
+            evaluator's `type`.
+        code_config (CustomCodeConfig | ManagedCodeConfig): The built-in
+            check or custom code this version runs.
     """
 
     id: str

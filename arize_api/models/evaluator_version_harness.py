@@ -24,17 +24,20 @@ T = TypeVar("T", bound="EvaluatorVersionHarness")
 
 @_attrs_define
 class EvaluatorVersionHarness:
-    """A version of a `HARNESS` evaluator. Only the common version metadata is returned; the harness configuration is not
-    exposed yet.
+    """A version of a `HARNESS` evaluator. Only the common version metadata is
+    returned; the harness configuration is not exposed yet.
 
-        Attributes:
-            id (str):
-            evaluator_id (str): The evaluator this version belongs to.
-            commit_hash (str): Unique hash that identifies this version.
-            commit_message (None | str): What changed in this version; up to 1000 characters, may be null.
-            created_at (datetime.datetime):
-            created_by_user_id (None | str): User who created the version; may be null.
-            type_ (Literal['HARNESS']): Always `HARNESS` for this variant; equals the evaluator's `type`.
+    Attributes:
+        id (str):
+        evaluator_id (str): The evaluator this version belongs to.
+        commit_hash (str): Unique hash that identifies this version.
+        commit_message (None | str): What changed in this version; up to
+            1000 characters, may be null. At most 1000 characters.
+        created_at (datetime.datetime):
+        created_by_user_id (None | str): User who created the version; may
+            be null.
+        type_ (Literal['HARNESS']): Always `HARNESS` for this variant;
+            equals the evaluator's `type`.
     """
 
     id: str

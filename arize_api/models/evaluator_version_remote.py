@@ -30,12 +30,15 @@ class EvaluatorVersionRemote:
         id (str):
         evaluator_id (str): The evaluator this version belongs to.
         commit_hash (str): Unique hash that identifies this version.
-        commit_message (None | str): What changed in this version; up to 1000 characters, may be null.
+        commit_message (None | str): What changed in this version; up to
+            1000 characters, may be null. At most 1000 characters.
         created_at (datetime.datetime):
-        created_by_user_id (None | str): User who created the version; may be null.
-        type_ (Literal['REMOTE']): Always `REMOTE` for this variant; equals the evaluator's `type`.
-        remote_config (RemoteConfig): The `EVALUATOR` integration a remote evaluator version calls. Several versions can
-            share one integration, and a change to it affects them all.
+        created_by_user_id (None | str): User who created the version; may
+            be null.
+        type_ (Literal['REMOTE']): Always `REMOTE` for this variant; equals
+            the evaluator's `type`.
+        remote_config (RemoteConfig): The `EVALUATOR` integration this
+            version calls.
     """
 
     id: str

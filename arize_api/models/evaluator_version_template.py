@@ -30,12 +30,15 @@ class EvaluatorVersionTemplate:
         id (str):
         evaluator_id (str): The evaluator this version belongs to.
         commit_hash (str): Unique hash that identifies this version.
-        commit_message (None | str): What changed in this version; up to 1000 characters, may be null.
+        commit_message (None | str): What changed in this version; up to
+            1000 characters, may be null. At most 1000 characters.
         created_at (datetime.datetime):
-        created_by_user_id (None | str): User who created the version; may be null.
-        type_ (Literal['TEMPLATE']): Always `TEMPLATE` for this variant; equals the evaluator's `type`.
-        template_config (TemplateConfig): An LLM judge: the prompt template, its answer choices and the model that runs
-            it.
+        created_by_user_id (None | str): User who created the version; may
+            be null.
+        type_ (Literal['TEMPLATE']): Always `TEMPLATE` for this variant;
+            equals the evaluator's `type`.
+        template_config (TemplateConfig): The judge prompt, its choices and
+            the model that runs it.
     """
 
     id: str

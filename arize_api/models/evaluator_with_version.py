@@ -25,18 +25,19 @@ class EvaluatorWithVersion:
     Attributes:
         id (str):
         name (str):
-        type_ (EvaluatorType): Kind of evaluator: `TEMPLATE` an LLM judge driven by a prompt template; `CODE` a built-in
-            check or custom Python (see the inner `type` of CodeConfig); `HARNESS` a test-harness evaluator, which cannot be
-            created through this API; `REMOTE` an evaluator served by an `EVALUATOR` integration. A version's `type` always
-            equals its evaluator's.
+        type_ (EvaluatorType): Kind of evaluator; `version.type` is the
+            same.
         space_id (str): Space the evaluator belongs to.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        created_by_user_id (None | str): User who created the evaluator; may be null.
-        version (EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote | EvaluatorVersionTemplate):
-            One immutable version of an evaluator, shaped as the variant its `type` names; `type` equals the evaluator's
-            own.
-        description (None | str | Unset): Free-text description; null when there is none.
+        created_by_user_id (None | str): User who created the evaluator; may
+            be null.
+        version (EvaluatorVersionCode | EvaluatorVersionHarness |
+            EvaluatorVersionRemote | EvaluatorVersionTemplate): The resolved
+            version: the first one after createEvaluator; on getEvaluator the
+            latest, or the one `version_id` names.
+        description (None | str | Unset): Free-text description; null when
+            there is none.
     """
 
     id: str

@@ -19,7 +19,8 @@ T = TypeVar("T", bound="Experiment")
 
 @_attrs_define
 class Experiment:
-    """The results of running a task over a dataset (or over nothing, in a space), stored as runs.
+    """The results of running a task over a dataset (or over nothing, in a
+    space), stored as runs.
 
     Attributes:
         id (str):
@@ -27,12 +28,15 @@ class Experiment:
         space_id (str): The space the experiment belongs to.
         created_at (datetime.datetime):
         updated_at (datetime.datetime): When the experiment last changed.
-        dataset_id (None | str | Unset): The dataset the experiment ran on; `null` when it has none.
-        dataset_version_id (None | str | Unset): The dataset version the experiment ran on; `null` when it has no
-            dataset.
-        experiment_traces_project_id (str | Unset): The project holding the experiment's traces, when there is one.
-        integration_id (None | str | Unset): The agent integration (base64 ID) behind the experiment; `null` for other
-            experiments, such as SDK or playground ones.
+        dataset_id (None | str | Unset): The dataset the experiment ran on;
+            `null` when it has none.
+        dataset_version_id (None | str | Unset): The dataset version the
+            experiment ran on; `null` when it has no dataset.
+        experiment_traces_project_id (str | Unset): The project holding the
+            experiment's traces, when there is one.
+        integration_id (None | str | Unset): The agent integration (base64
+            ID) behind the experiment; `null` for other experiments, such as SDK
+            or playground ones.
     """
 
     id: str

@@ -33,22 +33,30 @@ class ExperimentChartWidget:
 
     Attributes:
         id (str):
-        type_ (Literal['EXPERIMENT_CHART']): Always `EXPERIMENT_CHART` (a `WidgetType` value).
+        type_ (Literal['EXPERIMENT_CHART']): Always `EXPERIMENT_CHART` (a
+            `WidgetType` value).
         dashboard_id (str): The dashboard holding the widget.
         title (str):
-        grid_position (list[int]): Place and size in the dashboard grid: four non-negative integers.
-        creation_status (WidgetCreationStatus): Whether a widget is still a draft being edited or is published on the
-            dashboard.
+        grid_position (list[int]): Place and size in the dashboard grid:
+            four non-negative integers. Exactly 4 items. Each item: at least 0.
+        creation_status (WidgetCreationStatus): Whether the widget is a
+            draft or published.
         created_at (datetime.datetime):
         creator_user_id (str): The user who created the widget.
-        plots (list[ExperimentChartWidgetPlot]): The experiment metric series shown.
+        plots (list[ExperimentChartWidgetPlot]): The experiment metric
+            series shown.
         font_size (None | str | Unset): Saved font-size setting.
-        show_legend (bool | None | Unset): Whether the legend is shown; `null` for the default.
+        show_legend (bool | None | Unset): Whether the legend is shown;
+            `null` for the default.
         legend_placement (None | str | Unset): Saved legend position.
-        x_axis_label (None | str | Unset): Custom x-axis label; `null` for the default.
-        x_axis_tilt (None | str | Unset): Saved rotation of the x-axis labels.
-        y_min (float | None | Unset): Lowest y-axis value shown; `null` scales automatically.
-        y_max (float | None | Unset): Highest y-axis value shown; `null` scales automatically.
+        x_axis_label (None | str | Unset): Custom x-axis label; `null` for
+            the default.
+        x_axis_tilt (None | str | Unset): Saved rotation of the x-axis
+            labels.
+        y_min (float | None | Unset): Lowest y-axis value shown; `null`
+            scales automatically.
+        y_max (float | None | Unset): Highest y-axis value shown; `null`
+            scales automatically.
     """
 
     id: str

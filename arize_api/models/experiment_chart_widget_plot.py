@@ -24,7 +24,8 @@ class ExperimentChartWidgetPlot:
         dataset_id (str): The dataset whose experiments the series covers.
         position (int): Display order within the widget.
         title (str):
-        performance_metric (None | str | Unset): The performance metric plotted.
+        performance_metric (None | str | Unset): The performance metric
+            plotted.
     """
 
     id: str

@@ -17,14 +17,19 @@ T = TypeVar("T", bound="ExperimentRun")
 
 @_attrs_define
 class ExperimentRun:
-    """One result of an experiment: the task's output (or error) for one example, plus any extra columns as extra members.
+    """One result of an experiment: the task's output (or error) for one
+    example, plus any extra columns as extra members.
 
     Attributes:
         id (str): Server-assigned run ID (UUID-style, not base64).
-        example_id (None | str): The dataset example the run belongs to; `null` when the experiment has no dataset.
-        output (None | str | Unset): The task's output; `null` when the task failed.
-        error (None | str | Unset): The task's error message; `null` when it succeeded.
-        annotations (list[Annotation] | Unset): Human annotations on the run.
+        example_id (None | str): The dataset example the run belongs to;
+            `null` when the experiment has no dataset.
+        output (None | str | Unset): The task's output; `null` when the task
+            failed.
+        error (None | str | Unset): The task's error message; `null` when it
+            succeeded.
+        annotations (list[Annotation] | Unset): Human annotations on the
+            run.
     """
 
     id: str

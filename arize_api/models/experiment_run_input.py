@@ -17,12 +17,14 @@ T = TypeVar("T", bound="ExperimentRunInput")
 
 @_attrs_define
 class ExperimentRunInput:
-    """One run to record: the task's output, the example it answers, and any extra columns as extra members.
+    """One run to record: the task's output, the example it answers, and any
+    extra columns as extra members.
 
     Attributes:
         output (str): The task's output for the example.
-        example_id (None | str | Unset): The dataset example the run answers; required when the experiment has a
-            dataset, never checked against it.
+        example_id (None | str | Unset): The dataset example the run
+            answers; required when the experiment has a dataset, never checked
+            against it.
     """
 
     output: str

@@ -18,22 +18,24 @@ T = TypeVar("T", bound="ForbiddenProblem")
 
 @_attrs_define
 class ForbiddenProblem:
-    """A 403 problem. For a missing permission only the `Problem` members appear; when the plan lacks the capability or a
-    count limit is reached, `entitlement` and `required_plan` say which, and count limits add `limit` and
-    `current_count`.
+    """A 403 problem. For a missing permission only the `Problem` members
+    appear; when the plan lacks the capability or a count limit is reached,
+    `entitlement` and `required_plan` say which, and count limits add
+    `limit` and `current_count`.
 
-        Attributes:
-            title (str): Short summary of the problem type.
-            status (int): The HTTP status, 403.
-            type_ (str | Unset): URI naming the problem type.
-            detail (str | Unset): Explanation of this occurrence.
-            instance (str | Unset): URI naming this occurrence.
-            entitlement (str | Unset): Upper-case key of the missing capability or reached limit, such as
-                `DASHBOARD_CUSTOMIZATION` or `SPACES`.
-            limit (int | Unset): For a count limit: how many the plan allows.
-            current_count (int | Unset): For a count limit: how many the account has now.
-            required_plan (UpgradePlan | Unset): The lowest plan that lifts a restriction: `PRO` can be bought in the
-                product, `ENTERPRISE` needs Arize sales.
+    Attributes:
+        title (str): Short summary of the problem type.
+        status (int): The HTTP status, 403.
+        type_ (str | Unset): URI naming the problem type.
+        detail (str | Unset): Explanation of this occurrence.
+        instance (str | Unset): URI naming this occurrence.
+        entitlement (str | Unset): Upper-case key of the missing capability
+            or reached limit, such as `DASHBOARD_CUSTOMIZATION` or `SPACES`.
+        limit (int | Unset): For a count limit: how many the plan allows.
+        current_count (int | Unset): For a count limit: how many the account
+            has now.
+        required_plan (UpgradePlan | Unset): The lowest plan that includes
+            the capability or raises the limit.
     """
 
     title: str

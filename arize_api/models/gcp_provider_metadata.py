@@ -25,7 +25,8 @@ class GcpProviderMetadata:
     """Google Cloud settings of a Vertex AI integration.
 
     Attributes:
-        kind (Literal['GCP']): Always `GCP` (a `GcpProviderMetadataKind` value).
+        kind (Literal['GCP']): Always `GCP` (a `GcpProviderMetadataKind`
+            value).
         project_id (str): ID of the GCP project.
         location (str): GCP region, e.g. `us-central1`.
         project_access_label (str): Display label of the project.

@@ -22,7 +22,7 @@ class GcpProviderMetadataRequest:
     """Google Cloud settings for a Vertex AI integration.
 
     Attributes:
-        kind (GcpProviderMetadataKind): Marks Google Cloud provider metadata; the only value is `GCP`.
+        kind (GcpProviderMetadataKind): Must be `GCP`.
         project_id (str): ID of the GCP project.
         location (str): GCP region, e.g. `us-central1`.
         project_access_label (str): Display label of the project.

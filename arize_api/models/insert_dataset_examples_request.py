@@ -15,11 +15,13 @@ T = TypeVar("T", bound="InsertDatasetExamplesRequest")
 
 @_attrs_define
 class InsertDatasetExamplesRequest:
-    """New examples to append to a dataset version; the server assigns their ids.
+    """New examples to append to a dataset version; the server assigns their
+    ids.
 
     Attributes:
-        examples (list[InsertDatasetExamplesRequestExamplesItem]): 1 to 1000 examples; each needs at least one member
-            and must not carry `id`, `created_at` or `updated_at`.
+        examples (list[InsertDatasetExamplesRequestExamplesItem]): 1 to 1000
+            examples; each needs at least one member and must not carry `id`,
+            `created_at` or `updated_at`. 1 to 1000 items.
     """
 
     examples: list[InsertDatasetExamplesRequestExamplesItem]

@@ -18,7 +18,8 @@ class InsertExperimentRunsRequest:
     """New runs to append to an experiment.
 
     Attributes:
-        experiment_runs (list[ExperimentRunInput]): 1 to 1000 runs; with a dataset every run needs `example_id`.
+        experiment_runs (list[ExperimentRunInput]): 1 to 1000 runs; with a
+            dataset every run needs `example_id`. 1 to 1000 items.
     """
 
     experiment_runs: list[ExperimentRunInput]

@@ -26,7 +26,8 @@ class IntegrationNotificationConfig:
 
     Attributes:
         type_ (Literal['INTEGRATION']): Discriminator, always `INTEGRATION`.
-        integration_id (str): The connected integration that receives the alert.
+        integration_id (str): The connected integration that receives the
+            alert.
     """
 
     type_: Literal["INTEGRATION"]

@@ -16,12 +16,14 @@ T = TypeVar("T", bound="IntegrationScopingRequest")
 
 @_attrs_define
 class IntegrationScopingRequest:
-    """Where an integration may be used. A scoping with `space_id` must also give `organization_id`.
+    """Where an integration may be used. A scoping with `space_id` must also
+    give `organization_id`.
 
     Attributes:
-        organization_id (None | str | Unset): ID of the organization; null means account-wide.
-        space_id (None | str | Unset): ID of a space of that organization; null means the whole organization (or
-            account).
+        organization_id (None | str | Unset): ID of the organization; null
+            means account-wide.
+        space_id (None | str | Unset): ID of a space of that organization;
+            null means the whole organization (or account).
     """
 
     organization_id: None | str | Unset = UNSET

@@ -17,27 +17,40 @@ T = TypeVar("T", bound="InvocationParams")
 
 @_attrs_define
 class InvocationParams:
-    """Parameters for calling an LLM; which ones apply depends on the provider and model.
+    """Parameters for calling an LLM; which ones apply depends on the provider
+    and model.
 
     Attributes:
-        temperature (float | Unset): Sampling temperature; higher is more random.
+        temperature (float | Unset): Sampling temperature; higher is more
+            random.
         max_tokens (int | Unset): Most tokens to generate.
-        max_completion_tokens (int | Unset): Most completion tokens to generate.
-        top_p (float | Unset): Nucleus sampling: the probability mass to sample from.
-        frequency_penalty (float | Unset): Penalty on frequent tokens, -2.0 to 2.0.
-        presence_penalty (float | Unset): Penalty on tokens already present, -2.0 to 2.0.
+        max_completion_tokens (int | Unset): Most completion tokens to
+            generate.
+        top_p (float | Unset): Nucleus sampling: the probability mass to
+            sample from.
+        frequency_penalty (float | Unset): Penalty on frequent tokens, -2.0
+            to 2.0.
+        presence_penalty (float | Unset): Penalty on tokens already present,
+            -2.0 to 2.0.
         stop (list[str] | Unset): Sequences that end generation.
-        response_format (ResponseFormat | Unset): The format a model must answer in.
-        tool_config (ToolConfig | Unset): The tools a model may call and how it chooses among them.
-        top_k (int | Unset): Sample only from the k most likely tokens; 1 is greedy decoding.
-        thinking_level (str | Unset): Reasoning depth for Gemini 3.x models: `low` or `high`.
-        thinking_budget (int | Unset): Token budget for reasoning on Gemini 2.5 models: 0 to 24576 for Flash and Flash-
-            Lite (0 turns it off), 128 to 32768 for Pro.
-        reasoning_effort (str | Unset): Reasoning effort for OpenAI o-series (`low`, `medium`, `high`) and GPT-5 models
-            (also `none` and `xhigh`).
-        verbosity (str | Unset): Output verbosity for OpenAI GPT-5 models: `low`, `medium` or `high`.
-        service_tier (str | Unset): OpenAI processing tier: `priority`, for models that support it; absent means the
-            project default.
+        response_format (ResponseFormat | Unset): Structured output to
+            require; when absent the provider's plain-text default applies.
+        tool_config (ToolConfig | Unset): Tools the model may call; when
+            absent no tools are offered.
+        top_k (int | Unset): Sample only from the k most likely tokens; 1 is
+            greedy decoding.
+        thinking_level (str | Unset): Reasoning depth for Gemini 3.x models:
+            `low` or `high`.
+        thinking_budget (int | Unset): Token budget for reasoning on Gemini
+            2.5 models: 0 to 24576 for Flash and Flash-Lite (0 turns it off),
+            128 to 32768 for Pro.
+        reasoning_effort (str | Unset): Reasoning effort for OpenAI o-series
+            (`low`, `medium`, `high`) and GPT-5 models (also `none` and
+            `xhigh`).
+        verbosity (str | Unset): Output verbosity for OpenAI GPT-5 models:
+            `low`, `medium` or `high`.
+        service_tier (str | Unset): OpenAI processing tier: `priority`, for
+            models that support it; absent means the project default.
     """
 
     temperature: float | Unset = UNSET

@@ -16,26 +16,38 @@ T = TypeVar("T", bound="InvocationParamsRequest")
 
 @_attrs_define
 class InvocationParamsRequest:
-    """Parameters for calling an LLM, as sent in a write; unknown members are rejected.
+    """Parameters for calling an LLM, as sent in a write; unknown members are
+    rejected.
 
     Attributes:
-        temperature (float | Unset): Sampling temperature; higher is more random.
+        temperature (float | Unset): Sampling temperature; higher is more
+            random.
         max_tokens (int | Unset): Most tokens to generate.
-        max_completion_tokens (int | Unset): Most completion tokens to generate.
-        top_p (float | Unset): Nucleus sampling: the probability mass to sample from.
-        frequency_penalty (float | Unset): Penalty on frequent tokens, -2.0 to 2.0.
-        presence_penalty (float | Unset): Penalty on tokens already present, -2.0 to 2.0.
+        max_completion_tokens (int | Unset): Most completion tokens to
+            generate.
+        top_p (float | Unset): Nucleus sampling: the probability mass to
+            sample from.
+        frequency_penalty (float | Unset): Penalty on frequent tokens, -2.0
+            to 2.0.
+        presence_penalty (float | Unset): Penalty on tokens already present,
+            -2.0 to 2.0.
         stop (list[str] | Unset): Sequences that end generation.
-        response_format (ResponseFormatRequest | Unset): The format a model must answer in, as sent in a write.
-        tool_config (ToolConfigRequest | Unset): The tools a model may call and how it chooses among them, as sent in a
-            write.
-        top_k (int | Unset): Sample only from the k most likely tokens; 1 is greedy decoding.
-        thinking_level (str | Unset): Reasoning depth for Gemini 3.x models: `low` or `high`.
-        thinking_budget (int | Unset): Token budget for reasoning on Gemini 2.5 models: 0 to 24576 for Flash and Flash-
-            Lite (0 turns it off), 128 to 32768 for Pro.
-        reasoning_effort (str | Unset): Reasoning effort for OpenAI o-series (`low`, `medium`, `high`) and GPT-5 models
-            (also `none` and `xhigh`).
-        verbosity (str | Unset): Output verbosity for OpenAI GPT-5 models: `low`, `medium` or `high`.
+        response_format (ResponseFormatRequest | Unset): Structured output
+            to require; leave out for the provider's plain-text default.
+        tool_config (ToolConfigRequest | Unset): Tools the model may call;
+            leave out to offer none.
+        top_k (int | Unset): Sample only from the k most likely tokens; 1 is
+            greedy decoding.
+        thinking_level (str | Unset): Reasoning depth for Gemini 3.x models:
+            `low` or `high`.
+        thinking_budget (int | Unset): Token budget for reasoning on Gemini
+            2.5 models: 0 to 24576 for Flash and Flash-Lite (0 turns it off),
+            128 to 32768 for Pro.
+        reasoning_effort (str | Unset): Reasoning effort for OpenAI o-series
+            (`low`, `medium`, `high`) and GPT-5 models (also `none` and
+            `xhigh`).
+        verbosity (str | Unset): Output verbosity for OpenAI GPT-5 models:
+            `low`, `medium` or `high`.
     """
 
     temperature: float | Unset = UNSET

@@ -17,13 +17,16 @@ T = TypeVar("T", bound="JsonSchemaConfig")
 
 @_attrs_define
 class JsonSchemaConfig:
-    """The JSON schema a model's answer must follow, used when the response format is `JSON_SCHEMA`.
+    """The JSON schema a model's answer must follow, used when the response
+    format is `JSON_SCHEMA`.
 
     Attributes:
         name (str | Unset): Name of the schema.
         description (str | Unset): What the schema describes.
-        schema (JsonSchemaConfigSchema | Unset): The JSON Schema document itself.
-        strict (bool | Unset): Whether the schema is enforced strictly; `false` when absent.
+        schema (JsonSchemaConfigSchema | Unset): The JSON Schema document
+            itself.
+        strict (bool | Unset): Whether the schema is enforced strictly;
+            `false` when absent.
     """
 
     name: str | Unset = UNSET

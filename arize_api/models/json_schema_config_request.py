@@ -16,13 +16,16 @@ T = TypeVar("T", bound="JsonSchemaConfigRequest")
 
 @_attrs_define
 class JsonSchemaConfigRequest:
-    """The JSON schema a model's answer must follow, as sent in a write (response format `JSON_SCHEMA`).
+    """The JSON schema a model's answer must follow, as sent in a write
+    (response format `JSON_SCHEMA`).
 
     Attributes:
         name (str | Unset): Name of the schema.
         description (str | Unset): What the schema describes.
-        schema (JsonSchemaConfigRequestSchema | Unset): The JSON Schema document itself.
-        strict (bool | Unset): Whether to enforce the schema strictly; treated as `false` when left out.
+        schema (JsonSchemaConfigRequestSchema | Unset): The JSON Schema
+            document itself.
+        strict (bool | Unset): Whether to enforce the schema strictly;
+            treated as `false` when left out.
     """
 
     name: str | Unset = UNSET

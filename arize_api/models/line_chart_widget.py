@@ -34,35 +34,46 @@ class LineChartWidget:
 
     Attributes:
         id (str):
-        type_ (Literal['LINE_CHART']): Always `LINE_CHART` (a `WidgetType` value).
+        type_ (Literal['LINE_CHART']): Always `LINE_CHART` (a `WidgetType`
+            value).
         dashboard_id (str): The dashboard holding the widget.
         title (str):
-        grid_position (list[int]): Place and size in the dashboard grid: four non-negative integers.
-        creation_status (WidgetCreationStatus): Whether a widget is still a draft being edited or is published on the
-            dashboard.
+        grid_position (list[int]): Place and size in the dashboard grid:
+            four non-negative integers. Exactly 4 items. Each item: at least 0.
+        creation_status (WidgetCreationStatus): Whether the widget is a
+            draft or published.
         created_at (datetime.datetime):
         creator_user_id (str): The user who created the widget.
-        widget_type (LineChartType): The display mode of a line chart widget; in `MONITOR` mode the chart shows the
-            monitor named by `monitor_id`.
+        widget_type (LineChartType): The chart mode.
         plots (list[WidgetPlot]): The metric series shown.
-        time_series_metric_type (str): The metric the time series is computed from.
+        time_series_metric_type (str): The metric the time series is
+            computed from.
         monitor_id (str | Unset): The monitor shown, in `MONITOR` mode.
-        y_min (float | None | Unset): Lowest y-axis value shown; `null` scales automatically.
-        y_max (float | None | Unset): Highest y-axis value shown; `null` scales automatically.
-        y_axis_label (None | str | Unset): Custom y-axis label; `null` for the default.
-        x_axis_label (None | str | Unset): Custom x-axis label; `null` for the default.
-        x_axis_tilt (None | str | Unset): Saved rotation of the x-axis labels.
+        y_min (float | None | Unset): Lowest y-axis value shown; `null`
+            scales automatically.
+        y_max (float | None | Unset): Highest y-axis value shown; `null`
+            scales automatically.
+        y_axis_label (None | str | Unset): Custom y-axis label; `null` for
+            the default.
+        x_axis_label (None | str | Unset): Custom x-axis label; `null` for
+            the default.
+        x_axis_tilt (None | str | Unset): Saved rotation of the x-axis
+            labels.
         font_size (None | str | Unset): Saved font-size setting.
-        show_legend (bool | None | Unset): Whether the legend is shown; `null` for the default.
+        show_legend (bool | None | Unset): Whether the legend is shown;
+            `null` for the default.
         legend_placement (None | str | Unset): Saved legend position.
         timezone (None | str | Unset): Timezone the time series is shown in.
-        start_time (datetime.datetime | None | Unset): Start of the widget's own time range; `null` when the dashboard's
-            range applies.
-        end_time (datetime.datetime | None | Unset): End of the widget's own time range; `null` when the dashboard's
-            range applies.
-        time_series_data_granularity (None | str | Unset): Saved aggregation interval of the time series.
-        overwrite_global_time (bool | None | Unset): Whether the widget's own time range replaces the dashboard's.
-        time_range_key (None | str | Unset): Saved relative time range, such as a last-N-days choice.
+        start_time (datetime.datetime | None | Unset): Start of the widget's
+            own time range; `null` when the dashboard's range applies.
+        end_time (datetime.datetime | None | Unset): End of the widget's own
+            time range; `null` when the dashboard's range applies.
+        time_series_data_granularity (None | str | Unset): Saved aggregation
+            interval of the time series.
+        overwrite_global_time (bool | None | Unset): Whether the widget's
+            own time range replaces the dashboard's.
+        time_range_key (None | str | Unset): Saved relative time range, such
+            as a last-N-days choice.
     """
 
     id: str

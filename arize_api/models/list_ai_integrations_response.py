@@ -20,8 +20,10 @@ class ListAiIntegrationsResponse:
     """One page of AI integrations.
 
     Attributes:
-        ai_integrations (list[AiIntegration]): The AI integrations on this page.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        ai_integrations (list[AiIntegration]): The AI integrations on this
+            page.
+        pagination (PaginationMetadata): Whether more pages follow, and the
+            cursor for the next one.
     """
 
     ai_integrations: list[AiIntegration]

@@ -20,9 +20,11 @@ class ListAnnotationConfigsResponse:
     """One page of annotation configs.
 
     Attributes:
-        annotation_configs (list[CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig]):
-            The annotation configs on this page.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        annotation_configs (list[CategoricalAnnotationConfig |
+            ContinuousAnnotationConfig | FreeformAnnotationConfig]): The
+            annotation configs on this page.
+        pagination (PaginationMetadata): Send `next_cursor` back as `cursor`
+            while `has_more` is true.
     """
 
     annotation_configs: list[

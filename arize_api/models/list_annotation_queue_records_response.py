@@ -21,7 +21,8 @@ class ListAnnotationQueueRecordsResponse:
 
     Attributes:
         records (list[AnnotationQueueRecord]): This page's records.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        pagination (PaginationMetadata): Whether more pages follow and the
+            cursor for the next one.
     """
 
     records: list[AnnotationQueueRecord]

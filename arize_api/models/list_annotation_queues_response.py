@@ -20,8 +20,10 @@ class ListAnnotationQueuesResponse:
     """A page of annotation queues.
 
     Attributes:
-        annotation_queues (list[AnnotationQueue]): This page's annotation queues.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        annotation_queues (list[AnnotationQueue]): This page's annotation
+            queues.
+        pagination (PaginationMetadata): Whether more pages follow and the
+            cursor for the next one.
     """
 
     annotation_queues: list[AnnotationQueue]

@@ -20,9 +20,10 @@ class ListApiKeysResponse:
     """One page of API keys (metadata only, never secrets).
 
     Attributes:
-        api_keys (list[ServiceApiKey | UserApiKey]): The keys matching the filters; `key_type` tells user and service
-            keys apart.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        api_keys (list[ServiceApiKey | UserApiKey]): The keys matching the
+            filters; `key_type` tells user and service keys apart.
+        pagination (PaginationMetadata): Whether more pages follow, and the
+            cursor for the next one.
     """
 
     api_keys: list[ServiceApiKey | UserApiKey]

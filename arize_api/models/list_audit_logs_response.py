@@ -21,7 +21,8 @@ class ListAuditLogsResponse:
 
     Attributes:
         logs (list[AuditLog]): The entries, newest first.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        pagination (PaginationMetadata): Where this page sits; follow
+            `next_cursor` while `has_more` is true.
     """
 
     logs: list[AuditLog]

@@ -20,8 +20,10 @@ class ListDatasetExamplesResponse:
     """A page of dataset examples.
 
     Attributes:
-        examples (list[DatasetExample]): The examples, oldest first by `created_at`, ties broken by `id`.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        examples (list[DatasetExample]): The examples, oldest first by
+            `created_at`, ties broken by `id`.
+        pagination (PaginationMetadata): Where this page sits; follow
+            `next_cursor` while `has_more` is true.
     """
 
     examples: list[DatasetExample]

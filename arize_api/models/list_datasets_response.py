@@ -20,8 +20,10 @@ class ListDatasetsResponse:
     """A page of datasets.
 
     Attributes:
-        datasets (list[Dataset]): The datasets, most recently created first, without `versions`.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        datasets (list[Dataset]): The datasets, most recently created first,
+            without `versions`.
+        pagination (PaginationMetadata): Where this page sits; follow
+            `next_cursor` while `has_more` is true.
     """
 
     datasets: list[Dataset]

@@ -19,8 +19,9 @@ class ListEvaluatorTemplatesResponse:
     """The whole built-in evaluator template catalog, in one unpaged list.
 
     Attributes:
-        evaluator_templates (list[EvaluatorTemplate]): Every built-in template, grouped by category in product order:
-            response quality, code quality, trajectory, RAG, security, session.
+        evaluator_templates (list[EvaluatorTemplate]): Every built-in
+            template, grouped by category in product order: response quality,
+            code quality, trajectory, RAG, security, session.
     """
 
     evaluator_templates: list[EvaluatorTemplate]

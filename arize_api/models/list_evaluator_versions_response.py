@@ -20,9 +20,12 @@ class ListEvaluatorVersionsResponse:
     """One page of an evaluator's versions.
 
     Attributes:
-        evaluator_versions (list[EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote |
-            EvaluatorVersionTemplate]): The versions on this page, each shaped by its `type`.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        evaluator_versions (list[EvaluatorVersionCode |
+            EvaluatorVersionHarness | EvaluatorVersionRemote |
+            EvaluatorVersionTemplate]): The versions on this page, each shaped
+            by its `type`.
+        pagination (PaginationMetadata): Send `next_cursor` back as `cursor`
+            while `has_more` is true.
     """
 
     evaluator_versions: list[

@@ -20,8 +20,10 @@ class ListEvaluatorsResponse:
     """One page of evaluators, most recently updated first.
 
     Attributes:
-        evaluators (list[Evaluator]): The evaluators on this page, without their versions.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        evaluators (list[Evaluator]): The evaluators on this page, without
+            their versions.
+        pagination (PaginationMetadata): Send `next_cursor` back as `cursor`
+            while `has_more` is true.
     """
 
     evaluators: list[Evaluator]

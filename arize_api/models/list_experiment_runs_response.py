@@ -20,8 +20,10 @@ class ListExperimentRunsResponse:
     """A page of experiment runs.
 
     Attributes:
-        experiment_runs (list[ExperimentRun]): The runs, with their outputs, extra columns and annotations.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        experiment_runs (list[ExperimentRun]): The runs, with their outputs,
+            extra columns and annotations.
+        pagination (PaginationMetadata): Where this page sits; follow
+            `next_cursor` while `has_more` is true.
     """
 
     experiment_runs: list[ExperimentRun]

@@ -21,7 +21,8 @@ class ListExperimentsResponse:
 
     Attributes:
         experiments (list[Experiment]): The experiments.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        pagination (PaginationMetadata): Where this page sits; follow
+            `next_cursor` while `has_more` is true.
     """
 
     experiments: list[Experiment]

@@ -20,9 +20,11 @@ class ListIntegrationsResponse:
     """One page of integrations, newest first.
 
     Attributes:
-        integrations (list[AgentIntegration | EvaluatorIntegration | LlmIntegration]): The integrations on this page;
-            `type` tells their shapes apart.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        integrations (list[AgentIntegration | EvaluatorIntegration |
+            LlmIntegration]): The integrations on this page; `type` tells their
+            shapes apart.
+        pagination (PaginationMetadata): Whether more pages follow, and the
+            cursor for the next one.
     """
 
     integrations: list[AgentIntegration | EvaluatorIntegration | LlmIntegration]

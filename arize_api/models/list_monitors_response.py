@@ -20,9 +20,11 @@ class ListMonitorsResponse:
     """A page of monitors.
 
     Attributes:
-        monitors (list[CustomMetricMonitor | DataQualityMonitor | DriftMonitor | PerformanceMonitor | TracingMonitor]):
-            This page's monitors, newest first; each item's `type` says its kind.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        monitors (list[CustomMetricMonitor | DataQualityMonitor |
+            DriftMonitor | PerformanceMonitor | TracingMonitor]): This page's
+            monitors, newest first; each item's `type` says its kind.
+        pagination (PaginationMetadata): Whether more pages follow and the
+            cursor for the next one.
     """
 
     monitors: list[

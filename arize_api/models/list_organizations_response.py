@@ -21,7 +21,8 @@ class ListOrganizationsResponse:
 
     Attributes:
         organizations (list[Organization]): The organizations on this page.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        pagination (PaginationMetadata): Whether more pages follow, and the
+            cursor for the next one.
     """
 
     organizations: list[Organization]

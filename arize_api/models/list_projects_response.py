@@ -21,7 +21,8 @@ class ListProjectsResponse:
 
     Attributes:
         projects (list[Project]): The projects on this page.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        pagination (PaginationMetadata): Whether more pages follow, and the
+            cursor for the next one.
     """
 
     projects: list[Project]

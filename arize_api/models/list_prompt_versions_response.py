@@ -21,7 +21,8 @@ class ListPromptVersionsResponse:
 
     Attributes:
         prompt_versions (list[PromptVersion]): The versions on this page.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        pagination (PaginationMetadata): Send `next_cursor` back as `cursor`
+            while `has_more` is true.
     """
 
     prompt_versions: list[PromptVersion]

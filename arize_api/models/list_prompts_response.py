@@ -20,8 +20,10 @@ class ListPromptsResponse:
     """One page of prompts, most recently updated first.
 
     Attributes:
-        prompts (list[Prompt]): The prompts on this page, without their versions.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        prompts (list[Prompt]): The prompts on this page, without their
+            versions.
+        pagination (PaginationMetadata): Send `next_cursor` back as `cursor`
+            while `has_more` is true.
     """
 
     prompts: list[Prompt]

@@ -17,11 +17,14 @@ T = TypeVar("T", bound="ListResourceRestrictionsResponse")
 
 @_attrs_define
 class ListResourceRestrictionsResponse:
-    """One page of resource restrictions; a page can be short or empty while more follow.
+    """One page of resource restrictions; a page can be short or empty while
+    more follow.
 
     Attributes:
-        resource_restrictions (list[ResourceRestriction]): The restrictions on this page, possibly fewer than `limit`.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        resource_restrictions (list[ResourceRestriction]): The restrictions
+            on this page, possibly fewer than `limit`.
+        pagination (PaginationMetadata): Keep paging while `has_more` is
+            true, even after an empty page.
     """
 
     resource_restrictions: list[ResourceRestriction]

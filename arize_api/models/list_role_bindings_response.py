@@ -21,7 +21,8 @@ class ListRoleBindingsResponse:
 
     Attributes:
         role_bindings (list[RoleBinding]): The bindings on this page.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        pagination (PaginationMetadata): Whether more pages follow, and the
+            cursor for the next one.
     """
 
     role_bindings: list[RoleBinding]

@@ -21,7 +21,8 @@ class ListRolesResponse:
 
     Attributes:
         roles (list[Role]): The roles on this page.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        pagination (PaginationMetadata): Whether more pages follow, and the
+            cursor for the next one.
     """
 
     roles: list[Role]

@@ -21,7 +21,8 @@ class ListSpacesResponse:
 
     Attributes:
         spaces (list[Space]): The spaces on this page.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        pagination (PaginationMetadata): Whether more pages follow, and the
+            cursor for the next one.
     """
 
     spaces: list[Space]

@@ -18,22 +18,31 @@ T = TypeVar("T", bound="ListSpansRequest")
 
 @_attrs_define
 class ListSpansRequest:
-    """Which spans of a project to return, and which of their columns; unknown members are rejected.
+    """Which spans of a project to return, and which of their columns; unknown
+    members are rejected.
 
     Attributes:
         project_id (str): The project to read spans from.
-        start_time (datetime.datetime | Unset): Only spans starting at or after this time (inclusive); defaults to one
-            week ago.
-        end_time (datetime.datetime | Unset): Only spans starting at or before this time (inclusive); defaults to now.
-        filter_ (str | Unset): SQL-like filter on span columns, such as `status_code = 'ERROR'`; omit for none, and do
-            not send it empty or blank.
-        included_columns (list[str] | Unset): Return only these columns (full dotted paths such as
-            `attributes.llm.model_name`), plus the fixed span fields; unknown names are ignored. Not with `excluded_columns`
-            (422).
-        excluded_columns (list[str] | Unset): Return every column but these (full dotted paths); unknown names and fixed
-            span fields are ignored. Not with `included_columns` (422).
-        truncate_string_length (int | Unset): Cut every string inside `attributes`, at any depth, to at most this many
-            code points, ending in `…`; other members are never cut. Absent means no cutting; 0 or less returns 422.
+        start_time (datetime.datetime | Unset): Only spans starting at or
+            after this time (inclusive); defaults to one week ago.
+        end_time (datetime.datetime | Unset): Only spans starting at or
+            before this time (inclusive); defaults to now.
+        filter_ (str | Unset): SQL-like filter on span columns, such as
+            `status_code = 'ERROR'`; omit for none, and do not send it empty or
+            blank.
+        included_columns (list[str] | Unset): Return only these columns
+            (full dotted paths such as `attributes.llm.model_name`), plus the
+            fixed span fields; unknown names are ignored. Not with
+            `excluded_columns` (422). 1 to 1000 items. Each item: at least 1
+            character.
+        excluded_columns (list[str] | Unset): Return every column but these
+            (full dotted paths); unknown names and fixed span fields are
+            ignored. Not with `included_columns` (422). 1 to 1000 items. Each
+            item: at least 1 character.
+        truncate_string_length (int | Unset): Cut every string inside
+            `attributes`, at any depth, to at most this many code points, ending
+            in `…`; other members are never cut. Absent means no cutting; 0 or
+            less returns 422. At least 1.
     """
 
     project_id: str

@@ -20,8 +20,10 @@ class ListSpansResponse:
     """A page of spans.
 
     Attributes:
-        spans (list[Span]): The spans, newest first by `start_time`; equal times ordered by trace and span id.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        spans (list[Span]): The spans, newest first by `start_time`; equal
+            times ordered by trace and span id.
+        pagination (PaginationMetadata): Where this page sits; follow
+            `next_cursor` while `has_more` is true.
     """
 
     spans: list[Span]

@@ -20,8 +20,10 @@ class ListTagsResponse:
     """The tags attached to a resource.
 
     Attributes:
-        tags (list[Tag]): The tags, most recently updated first; empty when the resource has none.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        tags (list[Tag]): The tags, most recently updated first; empty when
+            the resource has none.
+        pagination (PaginationMetadata): Always `has_more` false and no
+            `next_cursor`: tag lists are not paged yet.
     """
 
     tags: list[Tag]

@@ -21,7 +21,8 @@ class ListTaskRunsResponse:
 
     Attributes:
         task_runs (list[TaskRun]): This page's runs.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        pagination (PaginationMetadata): Whether more pages follow and the
+            cursor for the next one.
     """
 
     task_runs: list[TaskRun]

@@ -21,7 +21,8 @@ class ListTasksResponse:
 
     Attributes:
         tasks (list[Task]): This page's tasks.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        pagination (PaginationMetadata): Whether more pages follow and the
+            cursor for the next one.
     """
 
     tasks: list[Task]

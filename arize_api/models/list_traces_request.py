@@ -22,12 +22,14 @@ class ListTracesRequest:
 
     Attributes:
         project_id (str): The project to read traces from.
-        start_time (datetime.datetime | Unset): Only traces with spans starting at or after this time (inclusive);
-            defaults to one week ago.
-        end_time (datetime.datetime | Unset): Only traces with spans starting at or before this time (inclusive);
-            defaults to now.
-        filter_ (str | Unset): SQL-like span filter, same syntax as for spans; a trace matches when any of its spans
-            matches. Omit for none, and do not send it empty or blank.
+        start_time (datetime.datetime | Unset): Only traces with spans
+            starting at or after this time (inclusive); defaults to one week
+            ago.
+        end_time (datetime.datetime | Unset): Only traces with spans
+            starting at or before this time (inclusive); defaults to now.
+        filter_ (str | Unset): SQL-like span filter, same syntax as for
+            spans; a trace matches when any of its spans matches. Omit for none,
+            and do not send it empty or blank.
     """
 
     project_id: str

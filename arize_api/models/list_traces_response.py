@@ -20,9 +20,10 @@ class ListTracesResponse:
     """A page of traces.
 
     Attributes:
-        traces (list[Trace]): One entry per root span, newest first by root `start_time`; equal times ordered by root
-            trace and span id.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        traces (list[Trace]): One entry per root span, newest first by root
+            `start_time`; equal times ordered by root trace and span id.
+        pagination (PaginationMetadata): Where this page sits; follow
+            `next_cursor` while `has_more` is true.
     """
 
     traces: list[Trace]

@@ -21,7 +21,8 @@ class ListUsersResponse:
 
     Attributes:
         users (list[User]): The users on this page.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        pagination (PaginationMetadata): Whether more pages follow, and the
+            cursor for the next one.
     """
 
     users: list[User]

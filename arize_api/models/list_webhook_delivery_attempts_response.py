@@ -20,8 +20,10 @@ class ListWebhookDeliveryAttemptsResponse:
     """A page of delivery attempts.
 
     Attributes:
-        delivery_attempts (list[WebhookDeliveryAttempt]): This page's delivery attempts, most recent first.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        delivery_attempts (list[WebhookDeliveryAttempt]): This page's
+            delivery attempts, most recent first.
+        pagination (PaginationMetadata): Whether more pages follow and the
+            cursor for the next one.
     """
 
     delivery_attempts: list[WebhookDeliveryAttempt]

@@ -20,9 +20,11 @@ class ListWebhookSubscriptionsResponse:
     """A page of subscriptions.
 
     Attributes:
-        subscriptions (list[WebhookSubscription]): This page's subscriptions, newest first; may hold fewer than `limit`
-            even when more follow.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        subscriptions (list[WebhookSubscription]): This page's
+            subscriptions, newest first; may hold fewer than `limit` even when
+            more follow.
+        pagination (PaginationMetadata): Whether more pages follow and the
+            cursor for the next one.
     """
 
     subscriptions: list[WebhookSubscription]

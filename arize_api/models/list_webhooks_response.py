@@ -21,7 +21,8 @@ class ListWebhooksResponse:
 
     Attributes:
         webhooks (list[Webhook]): This page's webhooks, newest first.
-        pagination (PaginationMetadata): Cursor paging state of a list response.
+        pagination (PaginationMetadata): Whether more pages follow and the
+            cursor for the next one.
     """
 
     webhooks: list[Webhook]

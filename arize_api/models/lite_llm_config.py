@@ -22,18 +22,23 @@ T = TypeVar("T", bound="LiteLlmConfig")
 
 @_attrs_define
 class LiteLlmConfig:
-    """Settings of a LiteLLM integration (always self-hosted). Secrets are write-only: the virtual key shows as
-    `has_api_key`, headers as `header_names`.
+    """Settings of a LiteLLM integration (always self-hosted). Secrets are
+    write-only: the virtual key shows as `has_api_key`, headers as
+    `header_names`.
 
-        Attributes:
-            is_function_calling_enabled (bool): Whether the model may call functions (tools).
-            provider (Literal['LITELLM']): Always `LITELLM`.
-            has_api_key (bool): Whether an API key is stored; the key itself is never returned.
-            base_url (str): URL of the LiteLLM deployment; always set, as there is no default.
-            header_names (list[str]): Names of the custom request headers set; empty when none. Header values are never
-                returned.
-            model_names (list[str]): Model names added on this integration; empty when none. Models found live in the
-                deployment are not listed here.
+    Attributes:
+        is_function_calling_enabled (bool): Whether the model may call
+            functions (tools).
+        provider (Literal['LITELLM']): Always `LITELLM`.
+        has_api_key (bool): Whether an API key is stored; the key itself is
+            never returned.
+        base_url (str): URL of the LiteLLM deployment; always set, as there
+            is no default.
+        header_names (list[str]): Names of the custom request headers set;
+            empty when none. Header values are never returned.
+        model_names (list[str]): Model names added on this integration;
+            empty when none. Models found live in the deployment are not listed
+            here.
     """
 
     is_function_calling_enabled: bool

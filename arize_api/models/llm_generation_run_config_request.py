@@ -29,21 +29,23 @@ class LlmGenerationRunConfigRequest:
     """How a run-experiment task prompts an LLM for each example.
 
     Attributes:
-        experiment_type (Literal['LLM_GENERATION']): Discriminator, always `LLM_GENERATION`.
+        experiment_type (Literal['LLM_GENERATION']): Discriminator, always
+            `LLM_GENERATION`.
         ai_integration_id (str): The AI integration whose model is prompted.
-        messages (list[LLMMessageRequest]): The prompt's messages, at least one; variables in them are filled from each
-            example.
-        input_variable_format (InputVariableFormat): How variables are written in prompt messages: `F_STRING` uses
-            `{name}` (the default), `MUSTACHE` uses `{{name}}`, and the deprecated `NONE` is treated as `F_STRING`.
-        model_name (str | Unset): Model to call, such as `gpt-4o`; the integration's default model when absent.
-        invocation_parameters (InvocationParamsRequest | Unset): Parameters for calling an LLM, as sent in a write;
-            unknown members are rejected.
-        provider_parameters (LlmGenerationRunConfigRequestProviderParameters | Unset): Provider-specific settings; none
-            (`{}`) when absent.
-        tool_config (ToolConfigRequest | Unset): The tools a model may call and how it chooses among them, as sent in a
-            write.
-        prompt_version_id (None | str | Unset): The Prompt Hub version this configuration came from, kept for
-            traceability.
+        messages (list[LLMMessageRequest]): The prompt's messages, at least
+            one; variables in them are filled from each example. At least 1
+            item.
+        input_variable_format (InputVariableFormat): How variables are
+            written in `messages`.
+        model_name (str | Unset): Model to call, such as `gpt-4o`; the
+            integration's default model when absent.
+        invocation_parameters (InvocationParamsRequest | Unset): Model call
+            settings such as temperature.
+        provider_parameters (LlmGenerationRunConfigRequestProviderParameters
+            | Unset): Provider-specific settings; none (`{}`) when absent.
+        tool_config (ToolConfigRequest | Unset): Tools the model may call.
+        prompt_version_id (None | str | Unset): The Prompt Hub version this
+            configuration came from, kept for traceability.
     """
 
     experiment_type: Literal["LLM_GENERATION"]

@@ -29,14 +29,18 @@ class LlmIntegration:
     Attributes:
         id (str):
         type_ (Literal['LLM']): Always `LLM`.
-        name (str): Integration name, unique among the account's `LLM` integrations.
-        scopings (list[IntegrationScoping]): Where the integration may be used; account-wide when empty.
+        name (str): Integration name, unique among the account's `LLM`
+            integrations.
+        scopings (list[IntegrationScoping]): Where the integration may be
+            used; account-wide when empty.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        created_by_user_id (str): ID of the user who created the integration.
-        config (AnthropicConfig | AwsBedrockConfig | CustomConfig | FireworksConfig | GeminiConfig | LiteLlmConfig |
-            NvidiaNimConfig | OpenAiConfig | TogetherAiConfig | VertexAiConfig): Provider settings of an LLM integration;
-            `provider` picks the shape.
+        created_by_user_id (str): ID of the user who created the
+            integration.
+        config (AnthropicConfig | AwsBedrockConfig | CustomConfig |
+            FireworksConfig | GeminiConfig | LiteLlmConfig | NvidiaNimConfig |
+            OpenAiConfig | TogetherAiConfig | VertexAiConfig): Provider
+            settings; `provider` says which shape.
     """
 
     id: str

@@ -21,11 +21,13 @@ class LLMMessage:
     """One chat message of a prompt template.
 
     Attributes:
-        role (MessageRole): Who speaks in a chat message: the user, the assistant (model), the system prompt, or a tool
-            answering a call.
-        content (None | str | Unset): The message text; may hold template variables.
-        tool_call_id (str | Unset): For a `TOOL` message: the tool call it answers.
-        tool_calls (list[ToolCall] | Unset): Tool calls the model made in this message.
+        role (MessageRole): Who speaks.
+        content (None | str | Unset): The message text; may hold template
+            variables.
+        tool_call_id (str | Unset): For a `TOOL` message: the tool call it
+            answers.
+        tool_calls (list[ToolCall] | Unset): Tool calls the model made in
+            this message.
     """
 
     role: MessageRole

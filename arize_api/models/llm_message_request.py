@@ -17,14 +17,17 @@ T = TypeVar("T", bound="LLMMessageRequest")
 
 @_attrs_define
 class LLMMessageRequest:
-    """One chat message of a prompt, as sent in a write; unknown members are rejected.
+    """One chat message of a prompt, as sent in a write; unknown members are
+    rejected.
 
     Attributes:
-        role (MessageRole): Who speaks in a chat message: the user, the assistant (model), the system prompt, or a tool
-            answering a call.
-        content (None | str | Unset): The message text; may hold template variables.
-        tool_call_id (str | Unset): For a `TOOL` message: the tool call it answers.
-        tool_calls (list[ToolCallRequest] | Unset): Tool calls the model made in this message.
+        role (MessageRole): Who speaks.
+        content (None | str | Unset): The message text; may hold template
+            variables.
+        tool_call_id (str | Unset): For a `TOOL` message: the tool call it
+            answers.
+        tool_calls (list[ToolCallRequest] | Unset): Tool calls the model
+            made in this message.
     """
 
     role: MessageRole

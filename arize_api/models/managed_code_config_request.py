@@ -27,23 +27,25 @@ T = TypeVar("T", bound="ManagedCodeConfigRequest")
 
 @_attrs_define
 class ManagedCodeConfigRequest:
-    """A code evaluator that runs one of Arize's built-in checks (write form of ManagedCodeConfig).
+    """A code evaluator that runs one of Arize's built-in checks (write form of
+    ManagedCodeConfig).
 
     Attributes:
         type_ (Literal['MANAGED']): Always `MANAGED` for this variant.
-        name (str): Eval column the results are written to: letters, digits, whitespace, `_`, `-`, `&` and parentheses
-            only.
-        managed_evaluator (ManagedCodeEvaluator): Built-in code checks: `MATCHES_REGEX` (the value matches a pattern),
-            `JSON_PARSEABLE` (it parses as JSON), `CONTAINS_ANY_KEYWORD` (it holds at least one keyword),
-            `CONTAINS_ALL_KEYWORDS` (it holds every keyword), `EXACT_MATCH` (it equals the expected value).
-        variables (list[str]): Dataset columns or span attributes handed to the check; their number and order must fit
-            what the check expects.
-        data_granularity (DataGranularity | None | Unset): Unit evaluated: `SPAN`, `TRACE` or `SESSION`. Null or omitted
-            sets no granularity, and the server then evaluates spans.
-        query_filter (None | str | Unset): Filter over the data at the chosen granularity; null or omitted means no
-            filter.
-        static_params (list[StaticParamRequest] | Unset): Arguments of the built-in check. When omitted, the check's own
-            defaults must cover its required arguments, or the request fails with 400; a check without arguments needs none.
+        name (str): Eval column the results are written to: letters, digits,
+            whitespace, `_`, `-`, `&` and parentheses only.
+        managed_evaluator (ManagedCodeEvaluator): Which built-in check runs.
+        variables (list[str]): Dataset columns or span attributes handed to
+            the check; their number and order must fit what the check expects.
+        data_granularity (DataGranularity | None | Unset): Unit evaluated:
+            `SPAN`, `TRACE` or `SESSION`. Null or omitted sets no granularity,
+            and the server then evaluates spans.
+        query_filter (None | str | Unset): Filter over the data at the
+            chosen granularity; null or omitted means no filter.
+        static_params (list[StaticParamRequest] | Unset): Arguments of the
+            built-in check. When omitted, the check's own defaults must cover
+            its required arguments, or the request fails with 400; a check
+            without arguments needs none.
     """
 
     type_: Literal["MANAGED"]

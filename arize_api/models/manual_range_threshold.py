@@ -25,9 +25,12 @@ class ManualRangeThreshold:
     """Alert outside a fixed band.
 
     Attributes:
-        type_ (Literal['MANUAL_RANGE']): Discriminator, always `MANUAL_RANGE`.
-        lower (ManualThresholdBound): One side of a fixed band - a comparison and a value.
-        upper (ManualThresholdBound): One side of a fixed band - a comparison and a value.
+        type_ (Literal['MANUAL_RANGE']): Discriminator, always
+            `MANUAL_RANGE`.
+        lower (ManualThresholdBound): Lower side of the band; its operator
+            is `GREATER_THAN` or `GREATER_THAN_OR_EQUAL`.
+        upper (ManualThresholdBound): Upper side of the band; its operator
+            is `LESS_THAN` or `LESS_THAN_OR_EQUAL`.
     """
 
     type_: Literal["MANUAL_RANGE"]

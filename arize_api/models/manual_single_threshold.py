@@ -26,8 +26,10 @@ class ManualSingleThreshold:
     """Alert past a fixed value.
 
     Attributes:
-        type_ (Literal['MANUAL_SINGLE']): Discriminator, always `MANUAL_SINGLE`.
-        operator (ThresholdOperator): How a computed metric value is compared with a threshold or bound.
+        type_ (Literal['MANUAL_SINGLE']): Discriminator, always
+            `MANUAL_SINGLE`.
+        operator (ThresholdOperator): How the computed value is compared
+            with `value`.
         value (float): The fixed threshold.
     """
 

@@ -20,7 +20,8 @@ class ManualThresholdBound:
     """One side of a fixed band - a comparison and a value.
 
     Attributes:
-        operator (ThresholdOperator): How a computed metric value is compared with a threshold or bound.
+        operator (ThresholdOperator): How the computed value is compared
+            with `value`.
         value (float): The fixed bound.
     """
 

@@ -25,8 +25,10 @@ class ModelBaselineConfig:
     """Compare a monitor against the model's own baseline, with filters.
 
     Attributes:
-        type_ (Literal['MODEL_BASELINE']): Discriminator, always `MODEL_BASELINE`.
-        filters (list[MonitorFilter]): Filters on the comparison data; an empty array means none.
+        type_ (Literal['MODEL_BASELINE']): Discriminator, always
+            `MODEL_BASELINE`.
+        filters (list[MonitorFilter]): Filters on the comparison data; an
+            empty array means none.
     """
 
     type_: Literal["MODEL_BASELINE"]

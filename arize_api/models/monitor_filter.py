@@ -20,10 +20,8 @@ class MonitorFilter:
     """Restrict a monitor to records whose dimension matches values.
 
     Attributes:
-        dimension (Dimension): A model or tracing dimension, by category and name.
-        operator (FilterOperator): How a monitor filter compares a dimension with its `values`: numeric comparisons
-            (`GREATER_THAN`, `GREATER_THAN_OR_EQUAL`, `LESS_THAN`, `LESS_THAN_OR_EQUAL`), `EQUALS`, `NOT_EQUALS`, and the
-            string and set operators `TOP_N`, `CONTAINS`, `CONTAINS_STRING` and `SIMILAR_TO`.
+        dimension (Dimension): The field the filter tests.
+        operator (FilterOperator): How the field is compared with `values`.
         values (list[str]): The values the field is compared with.
     """
 

@@ -26,8 +26,10 @@ class MovingCustomBaselineWindow:
 
     Attributes:
         type_ (Literal['MOVING']): Discriminator, always `MOVING`.
-        moving_window_seconds (int): Length of the comparison window, in seconds.
-        moving_window_delay_seconds (int): How far the comparison window lags behind now, in seconds.
+        moving_window_seconds (int): Length of the comparison window, in
+            seconds.
+        moving_window_delay_seconds (int): How far the comparison window
+            lags behind now, in seconds.
     """
 
     type_: Literal["MOVING"]

@@ -29,8 +29,9 @@ class NestedJsonFieldSourceField:
     """A widget source field found at a path inside a JSON dataset column.
 
     Attributes:
-        kind (Literal['NESTED_JSON_FIELD']): Always `NESTED_JSON_FIELD` (a `WidgetSourceFieldKind` value).
-        data_type (WidgetSourceDataType): The data type of a dataset field a widget reads.
+        kind (Literal['NESTED_JSON_FIELD']): Always `NESTED_JSON_FIELD` (a
+            `WidgetSourceFieldKind` value).
+        data_type (WidgetSourceDataType): Data type of the nested value.
         path (str): Saved path to the nested value.
     """
 

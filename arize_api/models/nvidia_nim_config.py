@@ -22,18 +22,23 @@ T = TypeVar("T", bound="NvidiaNimConfig")
 
 @_attrs_define
 class NvidiaNimConfig:
-    """Settings of an NVIDIA NIM integration. Secrets are write-only: the key shows as `has_api_key`, headers as
-    `header_names`.
+    """Settings of an NVIDIA NIM integration. Secrets are write-only: the key
+    shows as `has_api_key`, headers as `header_names`.
 
-        Attributes:
-            is_function_calling_enabled (bool): Whether the model may call functions (tools).
-            provider (Literal['NVIDIA_NIM']): Always `NVIDIA_NIM`.
-            has_api_key (bool): Whether an API key is stored; the key itself is never returned.
-            base_url (None | str): URL of a self-hosted NIM endpoint; null when the provider default is used.
-            header_names (list[str]): Names of the custom request headers set; empty when none. Header values are never
-                returned.
-            is_default_models_enabled (bool): Whether Arize's default model catalog is offered.
-            model_names (list[str]): Model names added on this integration; empty when none.
+    Attributes:
+        is_function_calling_enabled (bool): Whether the model may call
+            functions (tools).
+        provider (Literal['NVIDIA_NIM']): Always `NVIDIA_NIM`.
+        has_api_key (bool): Whether an API key is stored; the key itself is
+            never returned.
+        base_url (None | str): URL of a self-hosted NIM endpoint; null when
+            the provider default is used.
+        header_names (list[str]): Names of the custom request headers set;
+            empty when none. Header values are never returned.
+        is_default_models_enabled (bool): Whether Arize's default model
+            catalog is offered.
+        model_names (list[str]): Model names added on this integration;
+            empty when none.
     """
 
     is_function_calling_enabled: bool

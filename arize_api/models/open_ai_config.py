@@ -25,9 +25,11 @@ class OpenAiConfig:
     """Settings of an OpenAI integration.
 
     Attributes:
-        is_function_calling_enabled (bool): Whether the model may call functions (tools).
+        is_function_calling_enabled (bool): Whether the model may call
+            functions (tools).
         provider (Literal['OPEN_AI']): Always `OPEN_AI`.
-        has_api_key (bool): Whether an API key is stored; the key itself is never returned.
+        has_api_key (bool): Whether an API key is stored; the key itself is
+            never returned.
     """
 
     is_function_calling_enabled: bool

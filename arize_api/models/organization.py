@@ -18,12 +18,14 @@ T = TypeVar("T", bound="Organization")
 
 @_attrs_define
 class Organization:
-    """An organization: a group of spaces inside the account, with its own members and roles.
+    """An organization: a group of spaces inside the account, with its own
+    members and roles.
 
     Attributes:
         id (str):
         name (str):
-        description (str): What the organization is for; an empty string when none was given.
+        description (str): What the organization is for; an empty string
+            when none was given.
         created_at (datetime.datetime):
     """
 

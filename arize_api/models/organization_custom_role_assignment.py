@@ -26,7 +26,8 @@ class OrganizationCustomRoleAssignment:
     """An organization role held through a custom role.
 
     Attributes:
-        type_ (Literal['CUSTOM']): Always `CUSTOM` (a `OrganizationRoleAssignmentType` value).
+        type_ (Literal['CUSTOM']): Always `CUSTOM` (a
+            `OrganizationRoleAssignmentType` value).
         id (str): ID of the custom role.
         name (str | Unset): Name of the custom role; only in responses.
     """

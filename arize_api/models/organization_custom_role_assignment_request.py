@@ -22,8 +22,7 @@ class OrganizationCustomRoleAssignmentRequest:
     """Grant an organization role through a custom role, named by its ID.
 
     Attributes:
-        type_ (OrganizationRoleAssignmentType): Kind of organization role assignment: `PREDEFINED` (a built-in role) or
-            `CUSTOM` (a custom role).
+        type_ (OrganizationRoleAssignmentType): Must be `CUSTOM`.
         id (str): ID of the custom role.
     """
 

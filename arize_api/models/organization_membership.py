@@ -22,8 +22,9 @@ class OrganizationMembership:
         id (str): ID of the membership record.
         user_id (str): ID of the member.
         organization_id (str): ID of the organization.
-        role (OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment): An organization role as
-            returned: `type` `PREDEFINED` names a built-in role in `name`, `CUSTOM` gives a custom role's `id`.
+        role (OrganizationCustomRoleAssignment |
+            OrganizationPredefinedRoleAssignment): The member's organization
+            role, built-in or custom.
     """
 
     id: str

@@ -26,9 +26,9 @@ class OrganizationPredefinedRoleAssignment:
     """An organization role held through a built-in role.
 
     Attributes:
-        type_ (Literal['PREDEFINED']): Always `PREDEFINED` (a `OrganizationRoleAssignmentType` value).
-        name (OrganizationRole): Built-in organization roles: `ADMIN` may do everything in the organization, `MEMBER`
-            has normal access, `READ_ONLY` can only read, `ANNOTATOR` can only annotate.
+        type_ (Literal['PREDEFINED']): Always `PREDEFINED` (a
+            `OrganizationRoleAssignmentType` value).
+        name (OrganizationRole): The built-in organization role.
     """
 
     type_: Literal["PREDEFINED"]

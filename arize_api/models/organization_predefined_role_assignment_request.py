@@ -23,10 +23,8 @@ class OrganizationPredefinedRoleAssignmentRequest:
     """Grant a built-in organization role.
 
     Attributes:
-        type_ (OrganizationRoleAssignmentType): Kind of organization role assignment: `PREDEFINED` (a built-in role) or
-            `CUSTOM` (a custom role).
-        name (OrganizationRole): Built-in organization roles: `ADMIN` may do everything in the organization, `MEMBER`
-            has normal access, `READ_ONLY` can only read, `ANNOTATOR` can only annotate.
+        type_ (OrganizationRoleAssignmentType): Must be `PREDEFINED`.
+        name (OrganizationRole): The built-in organization role to grant.
     """
 
     type_: OrganizationRoleAssignmentType

@@ -20,9 +20,10 @@ class PaginationMetadata:
     """Cursor paging state of a list response.
 
     Attributes:
-        has_more (bool): Whether another page exists; a page may hold fewer items than `limit` and still have more.
-        next_cursor (str | Unset): Opaque cursor for the next page, sent back as `cursor`; present only when `has_more`
-            is true.
+        has_more (bool): Whether another page exists; a page may hold fewer
+            items than `limit` and still have more.
+        next_cursor (str | Unset): Opaque cursor for the next page, sent
+            back as `cursor`; present only when `has_more` is true.
     """
 
     has_more: bool

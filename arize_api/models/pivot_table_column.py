@@ -22,12 +22,14 @@ class PivotTableColumn:
     Attributes:
         id (str):
         position (int | None): Display order; `null` when none is saved.
-        dimension (None | str | Unset): The dimension or metric the column shows.
+        dimension (None | str | Unset): The dimension or metric the column
+            shows.
         dimension_category (None | str | Unset): Category of that dimension.
-        aggregation (None | str | Unset): How the column's values are aggregated.
+        aggregation (None | str | Unset): How the column's values are
+            aggregated.
         title (None | str | Unset):
-        dataset_source (DatasetSource | None | Unset): Where the column's values come from when the table reads a
-            dataset.
+        dataset_source (DatasetSource | None | Unset): Where the column's
+            values come from when the table reads a dataset.
     """
 
     id: str

@@ -33,31 +33,40 @@ class PivotTableWidget:
 
     Attributes:
         id (str):
-        type_ (Literal['PIVOT_TABLE']): Always `PIVOT_TABLE` (a `WidgetType` value).
+        type_ (Literal['PIVOT_TABLE']): Always `PIVOT_TABLE` (a `WidgetType`
+            value).
         dashboard_id (str): The dashboard holding the widget.
         title (str):
-        grid_position (list[int]): Place and size in the dashboard grid: four non-negative integers.
-        creation_status (WidgetCreationStatus): Whether a widget is still a draft being edited or is published on the
-            dashboard.
+        grid_position (list[int]): Place and size in the dashboard grid:
+            four non-negative integers. Exactly 4 items. Each item: at least 0.
+        creation_status (WidgetCreationStatus): Whether the widget is a
+            draft or published.
         created_at (datetime.datetime):
         creator_user_id (str): The user who created the widget.
         model_version_ids (list[str]): Model versions included.
-        model_version_environment_metadata_ids (list[str]): Model lineage records included.
+        model_version_environment_metadata_ids (list[str]): Model lineage
+            records included.
         columns (list[PivotTableColumn]): The table's columns, in order.
         filters (list[WidgetFilter]): Filters applied to the table's data.
-        model_id (None | str | Unset): The model the table reads; `null` when it reads a dataset.
+        model_id (None | str | Unset): The model the table reads; `null`
+            when it reads a dataset.
         model_environment_name (None | str | Unset): Model environment read.
-        grouped_dimension (None | str | Unset): Dimension the rows are grouped by.
-        grouped_dimension_category (None | str | Unset): Category of the grouping dimension.
-        grouped_dimension_title (None | str | Unset): Display title of the grouping dimension.
-        query_filter (None | str | Unset): Saved query expression applied to the table.
+        grouped_dimension (None | str | Unset): Dimension the rows are
+            grouped by.
+        grouped_dimension_category (None | str | Unset): Category of the
+            grouping dimension.
+        grouped_dimension_title (None | str | Unset): Display title of the
+            grouping dimension.
+        query_filter (None | str | Unset): Saved query expression applied to
+            the table.
         timezone (None | str | Unset): Timezone times are shown in.
-        start_time (datetime.datetime | None | Unset): Start of the widget's own time range; `null` when the dashboard's
-            range applies.
-        end_time (datetime.datetime | None | Unset): End of the widget's own time range; `null` when the dashboard's
-            range applies.
+        start_time (datetime.datetime | None | Unset): Start of the widget's
+            own time range; `null` when the dashboard's range applies.
+        end_time (datetime.datetime | None | Unset): End of the widget's own
+            time range; `null` when the dashboard's range applies.
         time_range_key (None | str | Unset): Saved relative time range.
-        overwrite_global_time (bool | None | Unset): Whether the widget's own time range replaces the dashboard's.
+        overwrite_global_time (bool | None | Unset): Whether the widget's
+            own time range replaces the dashboard's.
     """
 
     id: str

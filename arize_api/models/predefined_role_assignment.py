@@ -26,9 +26,9 @@ class PredefinedRoleAssignment:
     """A space role held through a built-in role.
 
     Attributes:
-        type_ (Literal['PREDEFINED']): Always `PREDEFINED` (a `SpaceRoleAssignmentType` value).
-        name (UserSpaceRole): Built-in space roles: `ADMIN` may do everything in the space, `MEMBER` has normal access,
-            `READ_ONLY` can only read, `ANNOTATOR` can only annotate.
+        type_ (Literal['PREDEFINED']): Always `PREDEFINED` (a
+            `SpaceRoleAssignmentType` value).
+        name (UserSpaceRole): The built-in space role.
     """
 
     type_: Literal["PREDEFINED"]

@@ -23,10 +23,8 @@ class PredefinedRoleAssignmentRequest:
     """Grant a built-in space role.
 
     Attributes:
-        type_ (SpaceRoleAssignmentType): Kind of space role assignment: `PREDEFINED` (a built-in role) or `CUSTOM` (a
-            custom role).
-        name (UserSpaceRole): Built-in space roles: `ADMIN` may do everything in the space, `MEMBER` has normal access,
-            `READ_ONLY` can only read, `ANNOTATOR` can only annotate.
+        type_ (SpaceRoleAssignmentType): Must be `PREDEFINED`.
+        name (UserSpaceRole): The built-in space role to grant.
     """
 
     type_: SpaceRoleAssignmentType

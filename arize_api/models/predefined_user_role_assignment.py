@@ -26,9 +26,9 @@ class PredefinedUserRoleAssignment:
     """An account role held through a built-in role.
 
     Attributes:
-        type_ (Literal['PREDEFINED']): Always `PREDEFINED` (a `UserRoleAssignmentType` value).
-        name (UserRole): Built-in account roles: `ADMIN`, `MEMBER`, `MEMBER_UI_ONLY` and `ANNOTATOR`. Service keys
-            cannot hold `MEMBER_UI_ONLY` or `ANNOTATOR`.
+        type_ (Literal['PREDEFINED']): Always `PREDEFINED` (a
+            `UserRoleAssignmentType` value).
+        name (UserRole): The built-in account role.
     """
 
     type_: Literal["PREDEFINED"]

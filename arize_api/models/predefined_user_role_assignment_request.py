@@ -23,10 +23,8 @@ class PredefinedUserRoleAssignmentRequest:
     """Grant a built-in account role.
 
     Attributes:
-        type_ (UserRoleAssignmentType): Kind of account role assignment: `PREDEFINED` (a built-in role) or `CUSTOM` (a
-            custom role).
-        name (UserRole): Built-in account roles: `ADMIN`, `MEMBER`, `MEMBER_UI_ONLY` and `ANNOTATOR`. Service keys
-            cannot hold `MEMBER_UI_ONLY` or `ANNOTATOR`.
+        type_ (UserRoleAssignmentType): Must be `PREDEFINED`.
+        name (UserRole): The built-in account role to grant.
     """
 
     type_: UserRoleAssignmentType

@@ -17,16 +17,16 @@ T = TypeVar("T", bound="Problem")
 
 @_attrs_define
 class Problem:
-    """An RFC 9457 problem: the body of every v2 error. Extension members (for example `error_code`, `request_id`) may
-    appear and should be accepted.
+    """An RFC 9457 problem: the body of every v2 error. Extension members (for
+    example `error_code`, `request_id`) may appear and should be accepted.
 
-        Attributes:
-            title (str): Short summary of the problem type.
-            status (int): The HTTP status of this response.
-            type_ (str | Unset): URI naming the problem type; Arize's end in a slug such as `#validation-error` or
-                `#resource-not-found`.
-            detail (str | Unset): Explanation of this occurrence.
-            instance (str | Unset): URI naming this occurrence.
+    Attributes:
+        title (str): Short summary of the problem type.
+        status (int): The HTTP status of this response.
+        type_ (str | Unset): URI naming the problem type; Arize's end in a
+            slug such as `#validation-error` or `#resource-not-found`.
+        detail (str | Unset): Explanation of this occurrence.
+        instance (str | Unset): URI naming this occurrence.
     """
 
     title: str

@@ -20,14 +20,16 @@ T = TypeVar("T", bound="Project")
 
 @_attrs_define
 class Project:
-    """A project: the container in a space for an LLM application's traces and spans.
+    """A project: the container in a space for an LLM application's traces and
+    spans.
 
     Attributes:
         id (str):
         name (str):
         space_id (str): ID of the space the project belongs to.
         created_at (datetime.datetime):
-        project_type (None | ProjectType | Unset): What kind of LLM project this is; null when no type was assigned.
+        project_type (None | ProjectType | Unset): What kind of LLM project
+            this is; null when no type was assigned.
     """
 
     id: str

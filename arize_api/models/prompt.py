@@ -19,17 +19,19 @@ T = TypeVar("T", bound="Prompt")
 
 @_attrs_define
 class Prompt:
-    """A prompt: a named, versioned template for LLM calls in a space. The prompt holds only metadata; its messages and
-    model settings live in its versions.
+    """A prompt: a named, versioned template for LLM calls in a space. The
+    prompt holds only metadata; its messages and model settings live in its
+    versions.
 
-        Attributes:
-            id (str):
-            name (str):
-            space_id (str): Space the prompt belongs to.
-            created_at (datetime.datetime):
-            updated_at (datetime.datetime):
-            created_by_user_id (str): User who created the prompt.
-            description (None | str | Unset): Free-text description; null when there is none.
+    Attributes:
+        id (str):
+        name (str):
+        space_id (str): Space the prompt belongs to.
+        created_at (datetime.datetime):
+        updated_at (datetime.datetime):
+        created_by_user_id (str): User who created the prompt.
+        description (None | str | Unset): Free-text description; null when
+            there is none.
     """
 
     id: str

@@ -24,29 +24,28 @@ T = TypeVar("T", bound="PromptVersion")
 
 @_attrs_define
 class PromptVersion:
-    """One immutable snapshot of a prompt's messages, model and parameters, identified by a commit hash, with the labels
-    that point to it now.
+    """One immutable snapshot of a prompt's messages, model and parameters,
+    identified by a commit hash, with the labels that point to it now.
 
-        Attributes:
-            id (str):
-            prompt_id (str): The prompt this version belongs to.
-            commit_hash (str): Hash that identifies this version.
-            commit_message (str): What changed in this version.
-            messages (list[LLMMessage]): The prompt's messages in order.
-            input_variable_format (InputVariableFormat): How variables are written in prompt messages: `F_STRING` uses
-                `{name}` (the default), `MUSTACHE` uses `{{name}}`, and the deprecated `NONE` is treated as `F_STRING`.
-            provider (LlmProvider): The LLM provider a prompt version is written for: `OPEN_AI`, `AZURE_OPEN_AI` (Azure
-                OpenAI deployments), `AWS_BEDROCK`, `VERTEX_AI` (Google Vertex AI), `ANTHROPIC`, or `CUSTOM` for any other
-                provider.
-            model (str): Model the version calls.
-            created_at (datetime.datetime):
-            created_by_user_id (str): User who created the version.
-            invocation_params (InvocationParams | Unset): Parameters for calling an LLM; which ones apply depends on the
-                provider and model.
-            provider_params (ProviderParams | Unset): Settings of a prompt version or LLM judge that only one provider uses.
-                The server may add members not listed here.
-            labels (list[str] | Unset): Labels that point to this version now (e.g. `production`); case-sensitive, and each
-                sits on at most one version of the prompt.
+    Attributes:
+        id (str):
+        prompt_id (str): The prompt this version belongs to.
+        commit_hash (str): Hash that identifies this version.
+        commit_message (str): What changed in this version.
+        messages (list[LLMMessage]): The prompt's messages in order.
+        input_variable_format (InputVariableFormat): How variables are
+            written in the messages.
+        provider (LlmProvider): The LLM provider the version is written for.
+        model (str): Model the version calls.
+        created_at (datetime.datetime):
+        created_by_user_id (str): User who created the version.
+        invocation_params (InvocationParams | Unset): Call settings such as
+            temperature; absent when none were set.
+        provider_params (ProviderParams | Unset): Provider-specific
+            settings; absent when none were set.
+        labels (list[str] | Unset): Labels that point to this version now
+            (e.g. `production`); case-sensitive, and each sits on at most one
+            version of the prompt.
     """
 
     id: str

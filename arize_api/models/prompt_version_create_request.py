@@ -25,17 +25,17 @@ class PromptVersionCreateRequest:
 
     Attributes:
         commit_message (str): What changed in this version (required).
-        provider (LlmProvider): The LLM provider a prompt version is written for: `OPEN_AI`, `AZURE_OPEN_AI` (Azure
-            OpenAI deployments), `AWS_BEDROCK`, `VERTEX_AI` (Google Vertex AI), `ANTHROPIC`, or `CUSTOM` for any other
-            provider.
-        messages (list[LLMMessageRequest]): The prompt's messages in order; at least one.
-        input_variable_format (InputVariableFormat | Unset): How variables are written in prompt messages: `F_STRING`
-            uses `{name}` (the default), `MUSTACHE` uses `{{name}}`, and the deprecated `NONE` is treated as `F_STRING`.
-        model (str | Unset): Model name to call; when omitted the version has no model set.
-        invocation_params (InvocationParamsRequest | Unset): Parameters for calling an LLM, as sent in a write; unknown
-            members are rejected.
-        provider_params (ProviderParamsRequest | Unset): Settings that only one provider uses (write form of
-            ProviderParams; unknown members are refused).
+        provider (LlmProvider): The LLM provider the version is written for.
+        messages (list[LLMMessageRequest]): The prompt's messages in order;
+            at least one. At least 1 item.
+        input_variable_format (InputVariableFormat | Unset): How variables
+            are written in the messages; `F_STRING` when omitted.
+        model (str | Unset): Model name to call; when omitted the version
+            has no model set.
+        invocation_params (InvocationParamsRequest | Unset): Optional call
+            settings such as temperature or max tokens.
+        provider_params (ProviderParamsRequest | Unset): Optional settings
+            that only the chosen provider uses.
     """
 
     commit_message: str

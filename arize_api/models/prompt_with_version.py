@@ -28,9 +28,11 @@ class PromptWithVersion:
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
         created_by_user_id (str): User who created the prompt.
-        version (PromptVersion): One immutable snapshot of a prompt's messages, model and parameters, identified by a
-            commit hash, with the labels that point to it now.
-        description (None | str | Unset): Free-text description; null when there is none.
+        version (PromptVersion): The resolved version: the first one after
+            createPrompt; on getPrompt the latest, or the one `version_id` or
+            `label` names.
+        description (None | str | Unset): Free-text description; null when
+            there is none.
     """
 
     id: str

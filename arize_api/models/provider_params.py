@@ -17,13 +17,17 @@ T = TypeVar("T", bound="ProviderParams")
 
 @_attrs_define
 class ProviderParams:
-    """Settings of a prompt version or LLM judge that only one provider uses. The server may add members not listed here.
+    """Settings of a prompt version or LLM judge that only one provider uses.
+    The server may add members not listed here.
 
     Attributes:
-        azure_params (AzureParams | Unset): Azure OpenAI deployment settings.
-        anthropic_headers (AnthropicHeaders | Unset): Extra headers sent with Anthropic calls.
+        azure_params (AzureParams | Unset): Deployment details for
+            `AZURE_OPEN_AI`.
+        anthropic_headers (AnthropicHeaders | Unset): Extra headers for
+            `ANTHROPIC`.
         anthropic_version (str | Unset): Anthropic API version to send.
-        bedrock_options (BedrockOptions | Unset): AWS Bedrock call options.
+        bedrock_options (BedrockOptions | Unset): Call options for
+            `AWS_BEDROCK`.
         region (str | Unset): Region where the model is deployed.
     """
 

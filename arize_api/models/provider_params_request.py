@@ -16,14 +16,17 @@ T = TypeVar("T", bound="ProviderParamsRequest")
 
 @_attrs_define
 class ProviderParamsRequest:
-    """Settings that only one provider uses (write form of ProviderParams; unknown members are refused).
+    """Settings that only one provider uses (write form of ProviderParams;
+    unknown members are refused).
 
     Attributes:
-        azure_params (AzureParamsRequest | Unset): Azure OpenAI deployment settings (write form of AzureParams).
-        anthropic_headers (AnthropicHeadersRequest | Unset): Extra headers to send with Anthropic calls (write form of
-            AnthropicHeaders).
+        azure_params (AzureParamsRequest | Unset): Deployment details for
+            `AZURE_OPEN_AI`.
+        anthropic_headers (AnthropicHeadersRequest | Unset): Extra headers
+            for `ANTHROPIC`.
         anthropic_version (str | Unset): Anthropic API version to send.
-        bedrock_options (BedrockOptionsRequest | Unset): AWS Bedrock call options (write form of BedrockOptions).
+        bedrock_options (BedrockOptionsRequest | Unset): Call options for
+            `AWS_BEDROCK`.
         region (str | Unset): Region where the model is deployed.
     """
 

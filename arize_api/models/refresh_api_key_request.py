@@ -18,15 +18,18 @@ T = TypeVar("T", bound="RefreshApiKeyRequest")
 
 @_attrs_define
 class RefreshApiKeyRequest:
-    """Optional body of `refreshApiKey`. A refresh cannot lengthen a key's life: with no body the new secret keeps the old
-    expiry.
+    """Optional body of `refreshApiKey`. A refresh cannot lengthen a key's
+    life: with no body the new secret keeps the old expiry.
 
-        Attributes:
-            expires_at (datetime.datetime | Unset): Expiry of the refreshed key, no later than the current one (422
-                otherwise). Required when the key has an expiry. For a key without one it may be left out (no expiry, or the
-                account's lifetime cap from now when one is set); a value past that cap returns 422.
-            grace_period_seconds (int | Unset): Seconds the old secret keeps working, 0 to 86400; 0 (revoke at once) when
-                left out. It never outlasts the old key's own expiry.
+    Attributes:
+        expires_at (datetime.datetime | Unset): Expiry of the refreshed key,
+            no later than the current one (422 otherwise). Required when the key
+            has an expiry. For a key without one it may be left out (no expiry,
+            or the account's lifetime cap from now when one is set); a value
+            past that cap returns 422.
+        grace_period_seconds (int | Unset): Seconds the old secret keeps
+            working, 0 to 86400; 0 (revoke at once) when left out. It never
+            outlasts the old key's own expiry. From 0 to 86400.
     """
 
     expires_at: datetime.datetime | Unset = UNSET

@@ -21,23 +21,25 @@ T = TypeVar("T", bound="RefreshApiKeyResponse")
 
 @_attrs_define
 class RefreshApiKeyResponse:
-    """A refreshed API key with its new secret. The key keeps its ID, name, type and bindings; unlike creation, no
-    `bot_user` is returned.
+    """A refreshed API key with its new secret. The key keeps its ID, name,
+    type and bindings; unlike creation, no `bot_user` is returned.
 
-        Attributes:
-            id (str):
-            name (str):
-            key_type (ApiKeyType): Kinds of API key: `USER` acts as the user who created it; `SERVICE` acts as a service
-                account (a bot user) with access granted to it explicitly.
-            status (ApiKeyStatus): Whether an API key works: `ACTIVE` keys authenticate, `REVOKED` keys no longer do.
-            redacted_key (str): Shortened form of the key for display (e.g. `ak-abc...xyz`).
-            created_at (datetime.datetime):
-            created_by_user_id (str): ID of the user who created the key.
-            key (str): The new full secret. Returned only in this answer and never again: store it safely.
-            description (str | Unset): Free-text description given at creation.
-            expires_at (datetime.datetime | Unset): When the key stops working; absent for a key that never expires.
-            last_used_at (datetime.datetime | Unset): Roughly when the key last authenticated; updated from time to time, so
-                it may lag.
+    Attributes:
+        id (str):
+        name (str):
+        key_type (ApiKeyType): Whether this is a user or a service key.
+        status (ApiKeyStatus): Whether the key still works.
+        redacted_key (str): Shortened form of the key for display (e.g.
+            `ak-abc...xyz`).
+        created_at (datetime.datetime):
+        created_by_user_id (str): ID of the user who created the key.
+        key (str): The new full secret. Returned only in this answer and
+            never again: store it safely.
+        description (str | Unset): Free-text description given at creation.
+        expires_at (datetime.datetime | Unset): When the key stops working;
+            absent for a key that never expires.
+        last_used_at (datetime.datetime | Unset): Roughly when the key last
+            authenticated; updated from time to time, so it may lag.
     """
 
     id: str

@@ -17,12 +17,12 @@ T = TypeVar("T", bound="RemoteConfig")
 
 @_attrs_define
 class RemoteConfig:
-    """The `EVALUATOR` integration a remote evaluator version calls. Several versions can share one integration, and a
-    change to it affects them all.
+    """The `EVALUATOR` integration a remote evaluator version calls. Several
+    versions can share one integration, and a change to it affects them all.
 
-        Attributes:
-            integration_id (str | Unset): ID of the `EVALUATOR` integration; left out when the caller may not read that
-                integration.
+    Attributes:
+        integration_id (str | Unset): ID of the `EVALUATOR` integration;
+            left out when the caller may not read that integration.
     """
 
     integration_id: str | Unset = UNSET

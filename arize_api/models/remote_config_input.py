@@ -15,12 +15,14 @@ T = TypeVar("T", bound="RemoteConfigInput")
 
 @_attrs_define
 class RemoteConfigInput:
-    """The `EVALUATOR` integration a remote evaluator version should call. Other versions may use the same integration;
-    editing it changes them all.
+    """The `EVALUATOR` integration a remote evaluator version should call.
+    Other versions may use the same integration; editing it changes them
+    all.
 
-        Attributes:
-            integration_id (str): ID of an integration of type `EVALUATOR` (see createIntegration). Another type returns
-                422; an unknown or inaccessible one returns 404.
+    Attributes:
+        integration_id (str): ID of an integration of type `EVALUATOR` (see
+            createIntegration). Another type returns 422; an unknown or
+            inaccessible one returns 404.
     """
 
     integration_id: str

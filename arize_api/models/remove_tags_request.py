@@ -18,8 +18,8 @@ class RemoveTagsRequest:
     """The tags to detach from a resource.
 
     Attributes:
-        tag_ids (list[str]): 1 to 100 tag ids; ids that are not attached are reported in `not_deleted`, not treated as
-            errors.
+        tag_ids (list[str]): 1 to 100 tag ids; ids that are not attached are
+            reported in `not_deleted`, not treated as errors. 1 to 100 items.
     """
 
     tag_ids: list[str]

@@ -19,10 +19,11 @@ class RemoveTagsResponse:
     """The outcome of detaching tags from a resource.
 
     Attributes:
-        completed (bool): `true` when every requested tag was attached and is now detached; `false` when any id is in
-            `not_deleted`.
+        completed (bool): `true` when every requested tag was attached and
+            is now detached; `false` when any id is in `not_deleted`.
         deleted (list[str]): Ids of the tags detached by this request.
-        not_deleted (list[str]): Requested ids that were not attached; detaching them is a no-op, not an error.
+        not_deleted (list[str]): Requested ids that were not attached;
+            detaching them is a no-op, not an error.
     """
 
     completed: bool

@@ -22,11 +22,12 @@ T = TypeVar("T", bound="ResourceRestriction")
 
 @_attrs_define
 class ResourceRestriction:
-    """A restricted resource: only role bindings on the resource itself grant access to it.
+    """A restricted resource: only role bindings on the resource itself grant
+    access to it.
 
     Attributes:
-        resource_type (ResourceRestrictionType): Kinds of resource that can be restricted: a `PROJECT`, `DASHBOARD` or
-            `PROMPT` of a space.
+        resource_type (ResourceRestrictionType): Kind of the restricted
+            resource.
         resource_id (str): Global ID of the restricted resource.
         created_at (datetime.datetime): When the restriction was created.
     """

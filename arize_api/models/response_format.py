@@ -21,10 +21,10 @@ class ResponseFormat:
     """The format a model must answer in.
 
     Attributes:
-        type_ (ResponseFormatType | Unset): The answer format: `TEXT` (plain text), `JSON_OBJECT` (any JSON object) or
-            `JSON_SCHEMA` (JSON that follows `json_schema`).
-        json_schema (JsonSchemaConfig | Unset): The JSON schema a model's answer must follow, used when the response
-            format is `JSON_SCHEMA`.
+        type_ (ResponseFormatType | Unset): The answer format; `TEXT` when
+            absent.
+        json_schema (JsonSchemaConfig | Unset): The schema to follow when
+            `type` is `JSON_SCHEMA`.
     """
 
     type_: ResponseFormatType | Unset = UNSET

@@ -20,10 +20,10 @@ class ResponseFormatRequest:
     """The format a model must answer in, as sent in a write.
 
     Attributes:
-        type_ (ResponseFormatType | Unset): The answer format: `TEXT` (plain text), `JSON_OBJECT` (any JSON object) or
-            `JSON_SCHEMA` (JSON that follows `json_schema`).
-        json_schema (JsonSchemaConfigRequest | Unset): The JSON schema a model's answer must follow, as sent in a write
-            (response format `JSON_SCHEMA`).
+        type_ (ResponseFormatType | Unset): The answer format; treated as
+            `TEXT` when left out.
+        json_schema (JsonSchemaConfigRequest | Unset): The schema to follow
+            when `type` is `JSON_SCHEMA`.
     """
 
     type_: ResponseFormatType | Unset = UNSET

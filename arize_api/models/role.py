@@ -25,11 +25,14 @@ class Role:
     Attributes:
         id (str):
         name (str):
-        permissions (list[Permission]): Permissions the role grants; returned to callers who hold `ROLE_READ`.
-        is_predefined (bool): True for built-in roles, which cannot be changed or deleted.
+        permissions (list[Permission]): Permissions the role grants;
+            returned to callers who hold `ROLE_READ`.
+        is_predefined (bool): True for built-in roles, which cannot be
+            changed or deleted.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        description (str | Unset): What the role is for; left out when empty.
+        description (str | Unset): What the role is for; left out when
+            empty.
     """
 
     id: str

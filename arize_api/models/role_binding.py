@@ -27,10 +27,12 @@ class RoleBinding:
     Attributes:
         id (str):
         role_id (str): ID of the role granted.
-        user_id (str): ID of the user holding the role; for a service key, the ID of its bot user.
-        resource_type (RoleBindingResourceType): Kinds of resource a role can be bound on: `SPACE` or `PROJECT`. A
-            `resource_id` must be of the same kind.
-        resource_id (str): ID of the space or project, of the kind `resource_type` names.
+        user_id (str): ID of the user holding the role; for a service key,
+            the ID of its bot user.
+        resource_type (RoleBindingResourceType): Kind of resource the role
+            is granted on.
+        resource_id (str): ID of the space or project, of the kind
+            `resource_type` names.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
     """

@@ -20,9 +20,12 @@ class ScheduledRuntimeConfig:
     """When a monitor evaluates on a schedule.
 
     Attributes:
-        enabled (bool): Whether scheduled evaluation is on; `false` turns it off.
-        cadence_seconds (int | Unset): Time between two evaluations, in seconds.
-        days_of_week (list[int] | Unset): Weekdays on which the monitor runs, `0` (Sunday) to `6` (Saturday).
+        enabled (bool): Whether scheduled evaluation is on; `false` turns it
+            off.
+        cadence_seconds (int | Unset): Time between two evaluations, in
+            seconds.
+        days_of_week (list[int] | Unset): Weekdays on which the monitor
+            runs, `0` (Sunday) to `6` (Saturday). Each item: from 0 to 6.
     """
 
     enabled: bool

@@ -16,15 +16,19 @@ T = TypeVar("T", bound="SearchDatasetExamplesRequest")
 
 @_attrs_define
 class SearchDatasetExamplesRequest:
-    """Optional search criteria for a dataset's examples; an empty object returns the first page of all examples.
+    """Optional search criteria for a dataset's examples; an empty object
+    returns the first page of all examples.
 
     Attributes:
-        filter_ (str | Unset): SQL-like filter over example columns, `id` and `annotation.<name>.*`; omit to match all,
-            and do not send it empty or blank.
-        limit (int | Unset): Page size, 1 to 500; treated as 50 when left out.
-        cursor (str | Unset): The previous page's `pagination.next_cursor`; omit for the first page, and keep `filter`
-            unchanged while paging.
-        dataset_version_id (str | Unset): The version to search; the latest when left out.
+        filter_ (str | Unset): SQL-like filter over example columns, `id`
+            and `annotation.<name>.*`; omit to match all, and do not send it
+            empty or blank.
+        limit (int | Unset): Page size, 1 to 500; treated as 50 when left
+            out. From 1 to 500.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            omit for the first page, and keep `filter` unchanged while paging.
+        dataset_version_id (str | Unset): The version to search; the latest
+            when left out.
     """
 
     filter_: str | Unset = UNSET

@@ -16,15 +16,17 @@ T = TypeVar("T", bound="SearchExperimentRunsRequest")
 
 @_attrs_define
 class SearchExperimentRunsRequest:
-    """Optional search criteria for an experiment's runs; an empty object returns the first page of all runs. Unknown
-    members are rejected.
+    """Optional search criteria for an experiment's runs; an empty object
+    returns the first page of all runs. Unknown members are rejected.
 
-        Attributes:
-            filter_ (str | Unset): SQL-like filter over run columns, `eval.<name>.*` and `annotation.<name>.*`; omit to
-                match all, and do not send it empty or blank.
-            limit (int | Unset): Page size, 1 to 500; treated as 50 when left out.
-            cursor (str | Unset): The previous page's `pagination.next_cursor`; omit for the first page, and keep `filter`
-                unchanged while paging.
+    Attributes:
+        filter_ (str | Unset): SQL-like filter over run columns,
+            `eval.<name>.*` and `annotation.<name>.*`; omit to match all, and do
+            not send it empty or blank.
+        limit (int | Unset): Page size, 1 to 500; treated as 50 when left
+            out. From 1 to 500.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            omit for the first page, and keep `filter` unchanged while paging.
     """
 
     filter_: str | Unset = UNSET

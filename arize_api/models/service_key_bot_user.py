@@ -20,12 +20,15 @@ class ServiceKeyBotUser:
 
     Attributes:
         id (str): ID of the bot user; use it as `user_id` in role bindings.
-        name (str): Display name of the bot user; empty when it could not be resolved.
-        account_role (CustomUserRoleAssignment | PredefinedUserRoleAssignment): An account role as returned: `type`
-            `PREDEFINED` names a built-in role in `name`, `CUSTOM` gives a custom role's `id` (custom account roles are
-            reserved for later use).
-        organizations (list[ServiceKeyBotUserOrgAssignment]): The bot user's organization and space roles. Empty in a
-            listing filtered by `space_id`, and when the bot user could not be resolved.
+        name (str): Display name of the bot user; empty when it could not be
+            resolved.
+        account_role (CustomUserRoleAssignment |
+            PredefinedUserRoleAssignment): Account role of the bot user. When
+            the bot user could not be resolved (empty `name`), this is only a
+            `MEMBER` placeholder.
+        organizations (list[ServiceKeyBotUserOrgAssignment]): The bot user's
+            organization and space roles. Empty in a listing filtered by
+            `space_id`, and when the bot user could not be resolved.
     """
 
     id: str

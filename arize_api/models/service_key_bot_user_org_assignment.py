@@ -20,9 +20,11 @@ class ServiceKeyBotUserOrgAssignment:
 
     Attributes:
         org_id (str): ID of the organization.
-        role (OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment): An organization role as
-            returned: `type` `PREDEFINED` names a built-in role in `name`, `CUSTOM` gives a custom role's `id`.
-        spaces (list[ServiceKeyBotUserSpaceAssignment]): The bot user's roles in spaces of this organization.
+        role (OrganizationCustomRoleAssignment |
+            OrganizationPredefinedRoleAssignment): The bot user's organization
+            role, with defaults filled in.
+        spaces (list[ServiceKeyBotUserSpaceAssignment]): The bot user's
+            roles in spaces of this organization.
     """
 
     org_id: str

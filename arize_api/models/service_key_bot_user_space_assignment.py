@@ -20,8 +20,8 @@ class ServiceKeyBotUserSpaceAssignment:
 
     Attributes:
         space_id (str): ID of the space.
-        role (CustomRoleAssignment | PredefinedRoleAssignment): A space role as returned: `type` `PREDEFINED` names a
-            built-in role in `name`, `CUSTOM` gives a custom role's `id`. Used by memberships and service key bindings.
+        role (CustomRoleAssignment | PredefinedRoleAssignment): The bot
+            user's space role, with defaults filled in.
     """
 
     space_id: str

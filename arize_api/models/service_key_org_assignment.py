@@ -16,14 +16,18 @@ T = TypeVar("T", bound="ServiceKeyOrgAssignment")
 
 @_attrs_define
 class ServiceKeyOrgAssignment:
-    """An organization a new service key's bot user gets access to, with spaces in it.
+    """An organization a new service key's bot user gets access to, with spaces
+    in it.
 
     Attributes:
         org_id (str): ID of the organization.
-        spaces (list[ServiceKeySpaceAssignment]): Spaces of this organization to grant access to, 1 to 100.
-        role (OrganizationCustomRoleAssignmentRequest | OrganizationPredefinedRoleAssignmentRequest | Unset): An
-            organization role to grant, in a request: `{type: PREDEFINED, name: ADMIN | MEMBER | READ_ONLY | ANNOTATOR}` or
-            `{type: CUSTOM, id: <role ID>}`.
+        spaces (list[ServiceKeySpaceAssignment]): Spaces of this
+            organization to grant access to, 1 to 100. 1 to 100 items.
+        role (OrganizationCustomRoleAssignmentRequest |
+            OrganizationPredefinedRoleAssignmentRequest | Unset): Organization
+            role of the bot user; built-in roles only (a custom one returns
+            422). Taken as `READ_ONLY` when left out. It may not exceed the
+            caller's own role there; `ANNOTATOR` returns 422.
     """
 
     org_id: str

@@ -16,12 +16,16 @@ T = TypeVar("T", bound="ServiceKeySpaceAssignment")
 
 @_attrs_define
 class ServiceKeySpaceAssignment:
-    """A space a new service key's bot user gets access to, and the role it holds there.
+    """A space a new service key's bot user gets access to, and the role it
+    holds there.
 
     Attributes:
-        space_id (str): ID of the space; it must belong to the organization it is listed under.
-        role (CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest | Unset): A space role to grant, in a
-            request: `{type: PREDEFINED, name: ADMIN | MEMBER | READ_ONLY | ANNOTATOR}` or `{type: CUSTOM, id: <role ID>}`.
+        space_id (str): ID of the space; it must belong to the organization
+            it is listed under.
+        role (CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest
+            | Unset): Space role of the bot user: built-in `ADMIN`, `MEMBER` or
+            `READ_ONLY`, or a custom role. Taken as `MEMBER` when left out. It
+            may not exceed the caller's own role there; `ANNOTATOR` returns 422.
     """
 
     space_id: str

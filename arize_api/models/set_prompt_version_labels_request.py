@@ -15,11 +15,13 @@ T = TypeVar("T", bound="SetPromptVersionLabelsRequest")
 
 @_attrs_define
 class SetPromptVersionLabelsRequest:
-    """Body of setPromptVersionLabel: the complete label set the version should carry.
+    """Body of setPromptVersionLabel: the complete label set the version should
+    carry.
 
     Attributes:
-        labels (list[str]): Label names for the version. Labels left out are removed from it and `[]` removes all; a
-            label now on another version of the prompt moves here.
+        labels (list[str]): Label names for the version. Labels left out are
+            removed from it and `[]` removes all; a label now on another version
+            of the prompt moves here. At least 0 items.
     """
 
     labels: list[str]

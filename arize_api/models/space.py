@@ -19,23 +19,31 @@ T = TypeVar("T", bound="Space")
 
 @_attrs_define
 class Space:
-    """A space: a workspace inside an organization that holds projects, datasets, experiments and more.
+    """A space: a workspace inside an organization that holds projects,
+    datasets, experiments and more.
 
     Attributes:
         id (str):
         name (str):
-        description (str): What the space is for; an empty string when none was given.
+        description (str): What the space is for; an empty string when none
+            was given.
         created_at (datetime.datetime):
-        is_private (bool): Private spaces are visible only to their members and to account, organization and space
-            admins.
-        organization_id (str | Unset): ID of the organization that holds the space; older servers may leave it out.
-        default_llm_integration (DefaultLLMIntegrationResponse | None | Unset): The LLM integration and model the space
-            uses by default; null when none is set.
-        ml_models_enabled (bool | Unset): Whether machine-learning models are enabled in the space.
-        gradient_start_color (str | Unset): First color of the gradient of the space's avatar.
-        gradient_end_color (str | Unset): Second color of the gradient of the space's avatar.
-        default_agent_runtime (DefaultAgentRuntimeResponse | None | Unset): The agent integration the space uses by
-            default; null when none is set.
+        is_private (bool): Private spaces are visible only to their members
+            and to account, organization and space admins.
+        organization_id (str | Unset): ID of the organization that holds the
+            space; older servers may leave it out.
+        default_llm_integration (DefaultLLMIntegrationResponse | None |
+            Unset): The LLM integration and model the space uses by default;
+            null when none is set.
+        ml_models_enabled (bool | Unset): Whether machine-learning models
+            are enabled in the space.
+        gradient_start_color (str | Unset): First color of the gradient of
+            the space's avatar.
+        gradient_end_color (str | Unset): Second color of the gradient of
+            the space's avatar.
+        default_agent_runtime (DefaultAgentRuntimeResponse | None | Unset):
+            The agent integration the space uses by default; null when none is
+            set.
     """
 
     id: str

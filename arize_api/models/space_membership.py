@@ -22,8 +22,8 @@ class SpaceMembership:
         id (str): ID of the membership record.
         user_id (str): ID of the member.
         space_id (str): ID of the space.
-        role (CustomRoleAssignment | PredefinedRoleAssignment): A space role as returned: `type` `PREDEFINED` names a
-            built-in role in `name`, `CUSTOM` gives a custom role's `id`. Used by memberships and service key bindings.
+        role (CustomRoleAssignment | PredefinedRoleAssignment): The member's
+            space role, built-in or custom.
     """
 
     id: str

@@ -21,26 +21,32 @@ T = TypeVar("T", bound="Span")
 
 @_attrs_define
 class Span:
-    """One unit of work in a trace: its kind, timing, status, attributes, and the annotations, evaluations and events on
-    it.
+    """One unit of work in a trace: its kind, timing, status, attributes, and
+    the annotations, evaluations and events on it.
 
-        Attributes:
-            name (str): Name of the operation the span records.
-            context (SpanContext): The ids that place a span in its trace.
-            kind (SpanKind): The OpenInference kind of a span, naming its role: an LLM call, a chain step, a retriever, an
-                embedding, an agent, a tool, a reranker, a guardrail, an evaluator, a prompt, a decision, or `UNKNOWN`.
-            start_time (datetime.datetime): When the span started, as recorded by the application.
-            end_time (datetime.datetime): When the span ended.
-            parent_id (str | Unset): The parent span's id; absent on a root span.
-            status_code (SpanStatusCode | Unset): The OpenTelemetry status of a span: `OK` succeeded, `ERROR` failed,
-                `UNSET` not set (the default, treated as OK).
-            status_message (str | Unset): Message that goes with the status.
-            attributes (SpanAttributes | Unset): The span's attributes as a nested JSON object; column selection and
-                truncation on List spans apply here.
-            annotations (list[Annotation] | Unset): Span-level human annotations.
-            trace_annotations (list[Annotation] | Unset): Trace-level human annotations, carried on this span.
-            evaluations (list[Evaluation] | Unset): Evaluation results on the span.
-            events (list[SpanEvent] | Unset): Events recorded during the span.
+    Attributes:
+        name (str): Name of the operation the span records.
+        context (SpanContext): The span's own id and its trace's id.
+        kind (SpanKind): The span's role, such as `LLM`, `TOOL` or
+            `RETRIEVER`.
+        start_time (datetime.datetime): When the span started, as recorded
+            by the application.
+        end_time (datetime.datetime): When the span ended.
+        parent_id (str | Unset): The parent span's id; absent on a root
+            span.
+        status_code (SpanStatusCode | Unset): The span's status; `UNSET`
+            (same as OK) when absent.
+        status_message (str | Unset): Message that goes with the status.
+        attributes (SpanAttributes | Unset): The span's attributes as a
+            nested JSON object; column selection and truncation on List spans
+            apply here.
+        annotations (list[Annotation] | Unset): Span-level human
+            annotations.
+        trace_annotations (list[Annotation] | Unset): Trace-level human
+            annotations, carried on this span.
+        evaluations (list[Evaluation] | Unset): Evaluation results on the
+            span.
+        events (list[SpanEvent] | Unset): Events recorded during the span.
     """
 
     name: str

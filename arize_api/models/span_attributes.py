@@ -16,7 +16,10 @@ T = TypeVar("T", bound="SpanAttributes")
 
 @_attrs_define
 class SpanAttributes:
-    """The span's attributes as a nested JSON object; column selection and truncation on List spans apply here."""
+    """The span's attributes as a nested JSON object; column selection and
+    truncation on List spans apply here.
+
+    """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -19,7 +19,8 @@ class SpanContext:
     """The ids that place a span in its trace.
 
     Attributes:
-        trace_id (str): The trace the span belongs to (OTel hex or UUID string).
+        trace_id (str): The trace the span belongs to (OTel hex or UUID
+            string).
         span_id (str): The span's own id (OTel hex or UUID string).
     """
 

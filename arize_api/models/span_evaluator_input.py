@@ -16,16 +16,19 @@ T = TypeVar("T", bound="SpanEvaluatorInput")
 
 @_attrs_define
 class SpanEvaluatorInput:
-    """An evaluator a task runs on single spans, with how columns feed its variables.
+    """An evaluator a task runs on single spans, with how columns feed its
+    variables.
 
     Attributes:
-        evaluator_id (str): The evaluator to run; the same evaluator may appear only once per task.
-        evaluator_version_id (None | str | Unset): Version to pin the evaluator to. Null or absent runs the latest
-            version. A version of another evaluator returns 422.
-        query_filter (str | Unset): Extra filter for this evaluator, applied together (AND) with the task's
-            `query_filter`.
-        column_mappings (SpanEvaluatorInputColumnMappings | Unset): Evaluator template variable mapped to the span
-            column that fills it.
+        evaluator_id (str): The evaluator to run; the same evaluator may
+            appear only once per task.
+        evaluator_version_id (None | str | Unset): Version to pin the
+            evaluator to. Null or absent runs the latest version. A version of
+            another evaluator returns 422.
+        query_filter (str | Unset): Extra filter for this evaluator, applied
+            together (AND) with the task's `query_filter`.
+        column_mappings (SpanEvaluatorInputColumnMappings | Unset):
+            Evaluator template variable mapped to the span column that fills it.
     """
 
     evaluator_id: str

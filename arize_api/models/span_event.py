@@ -24,7 +24,8 @@ class SpanEvent:
     Attributes:
         name (str):
         timestamp (datetime.datetime): When the event happened.
-        attributes (SpanEventAttributes | Unset): The event's attributes as a JSON object.
+        attributes (SpanEventAttributes | Unset): The event's attributes as
+            a JSON object.
     """
 
     name: str

@@ -16,14 +16,16 @@ T = TypeVar("T", bound="StaticParamRequest")
 
 @_attrs_define
 class StaticParamRequest:
-    """A named, typed value passed to a code evaluator (write form of StaticParam).
+    """A named, typed value passed to a code evaluator (write form of
+    StaticParam).
 
     Attributes:
-        name (str): Argument name; for a built-in check, the name of the check's argument.
-        type_ (StaticParamType): Type of a static parameter: `STRING` one string, `STRING_ARRAY` a list of strings,
-            `REGEX` a regular expression written as a string.
-        default_value (list[str] | str): Value of a static parameter: a string when its `type` is `STRING` or `REGEX`, a
-            list of strings when it is `STRING_ARRAY`. A value of the wrong shape returns 400.
+        name (str): Argument name; for a built-in check, the name of the
+            check's argument.
+        type_ (StaticParamType): Value type: `STRING`, `STRING_ARRAY` or
+            `REGEX`.
+        default_value (list[str] | str): The value: a string for `STRING`
+            and `REGEX`, a list of strings for `STRING_ARRAY` (400 otherwise).
     """
 
     name: str

@@ -33,30 +33,42 @@ class StatisticWidget:
 
     Attributes:
         id (str):
-        type_ (Literal['STATISTIC']): Always `STATISTIC` (a `WidgetType` value).
+        type_ (Literal['STATISTIC']): Always `STATISTIC` (a `WidgetType`
+            value).
         dashboard_id (str): The dashboard holding the widget.
         title (str):
-        grid_position (list[int]): Place and size in the dashboard grid: four non-negative integers.
-        creation_status (WidgetCreationStatus): Whether a widget is still a draft being edited or is published on the
-            dashboard.
+        grid_position (list[int]): Place and size in the dashboard grid:
+            four non-negative integers. Exactly 4 items. Each item: at least 0.
+        creation_status (WidgetCreationStatus): Whether the widget is a
+            draft or published.
         created_at (datetime.datetime):
         creator_user_id (str): The user who created the widget.
         model_version_ids (list[str]): Model versions included.
-        model_version_environment_metadata_ids (list[str]): Model lineage records included.
+        model_version_environment_metadata_ids (list[str]): Model lineage
+            records included.
         aggregation (str): How the metric is aggregated.
-        time_series_metric_type (str): The metric the value is computed from.
-        filters (list[WidgetFilter]): Filters applied before the value is computed.
-        model_id (None | str | Unset): The model read; `null` when the source is a dataset.
+        time_series_metric_type (str): The metric the value is computed
+            from.
+        filters (list[WidgetFilter]): Filters applied before the value is
+            computed.
+        model_id (None | str | Unset): The model read; `null` when the
+            source is a dataset.
         model_environment_name (None | str | Unset): Model environment read.
-        dimension_category (None | str | Unset): Category of the chosen dimension.
+        dimension_category (None | str | Unset): Category of the chosen
+            dimension.
         dimension_name (None | str | Unset): Name of the chosen dimension.
-        dimension_data_type (None | str | Unset): Data type of the chosen dimension.
-        performance_metric (None | str | Unset): The performance metric used.
-        prediction_value_class (None | str | Unset): Prediction class for class-specific metrics.
+        dimension_data_type (None | str | Unset): Data type of the chosen
+            dimension.
+        performance_metric (None | str | Unset): The performance metric
+            used.
+        prediction_value_class (None | str | Unset): Prediction class for
+            class-specific metrics.
         custom_metric_id (None | str | Unset): The custom metric used.
         ranking_at_k (int | None | Unset): Cutoff k for ranking metrics.
-        custom_statistic_text (None | str | Unset): Custom text shown with the value.
-        dataset_source (DatasetSource | None | Unset): Where the value comes from when the widget reads a dataset.
+        custom_statistic_text (None | str | Unset): Custom text shown with
+            the value.
+        dataset_source (DatasetSource | None | Unset): Where the value comes
+            from when the widget reads a dataset.
     """
 
     id: str

@@ -20,17 +20,21 @@ T = TypeVar("T", bound="Tag")
 
 @_attrs_define
 class Tag:
-    """A label defined once per space and attached to any number of its resources. Renaming a tag shows everywhere;
-    deleting it detaches it everywhere.
+    """A label defined once per space and attached to any number of its
+    resources. Renaming a tag shows everywhere; deleting it detaches it
+    everywhere.
 
-        Attributes:
-            id (str):
-            name (str): Unique within the space, ignoring case.
-            space_id (str): The space the tag belongs to.
-            created_at (datetime.datetime):
-            updated_at (datetime.datetime): When the tag last changed; equals `created_at` until the first update.
-            description (None | str | Unset): What the tag is for; `null` when not set.
-            color (None | TagColor | Unset): Display color; `null` when none is set (shown neutral).
+    Attributes:
+        id (str):
+        name (str): Unique within the space, ignoring case.
+        space_id (str): The space the tag belongs to.
+        created_at (datetime.datetime):
+        updated_at (datetime.datetime): When the tag last changed; equals
+            `created_at` until the first update.
+        description (None | str | Unset): What the tag is for; `null` when
+            not set.
+        color (None | TagColor | Unset): Display color; `null` when none is
+            set (shown neutral).
     """
 
     id: str

@@ -20,30 +20,40 @@ T = TypeVar("T", bound="Task")
 
 @_attrs_define
 class Task:
-    """A task that runs evaluators or experiments, once or continuously. Evaluation tasks take one of two shapes: span
-    tasks use `query_filter` and per-evaluator `column_mappings`, trace/session tasks use `query_filters` and per-
-    evaluator `query_mappings`; the member of the other shape is null.
+    """A task that runs evaluators or experiments, once or continuously.
+    Evaluation tasks take one of two shapes: span tasks use `query_filter`
+    and per-evaluator `column_mappings`, trace/session tasks use
+    `query_filters` and per-evaluator `query_mappings`; the member of the
+    other shape is null.
 
-        Attributes:
-            id (str):
-            name (str):
-            type_ (TaskType): The kinds of task: `TEMPLATE_EVALUATION` (LLM-judged evaluators), `CODE_EVALUATION` (code
-                evaluators) and `RUN_EXPERIMENT` (experiments over a dataset).
-            is_continuous (bool): Whether the task keeps running on data as it arrives.
-            query_filter (None | str): Filter on all evaluated data, for span tasks; null for trace/session tasks.
-            evaluators (list[TaskEvaluator]): The evaluators the task runs; empty for `RUN_EXPERIMENT` tasks.
-            experiment_ids (list[str]): The experiments evaluated by a dataset task.
-            last_run_at (datetime.datetime | None): When the task last ran; null if it never did.
-            created_at (datetime.datetime):
-            updated_at (datetime.datetime):
-            created_by_user_id (None | str): The user who created the task.
-            project_id (None | str | Unset): The project evaluated; set for project tasks, null otherwise.
-            dataset_id (None | str | Unset): The dataset used; set for dataset tasks, null otherwise.
-            sampling_rate (float | None | Unset): Share of the data evaluated, 0 to 1; project tasks only.
-            query_filters (None | TaskQueryFilters | Unset): Lettered filters and their expression, for trace/session tasks;
-                null for span tasks.
-            run_configuration (AgentCallRunConfig | LlmGenerationRunConfig | None | TemplateEvaluationRunConfig | Unset):
-                How each run creates its experiment; set only for `RUN_EXPERIMENT` tasks, null otherwise.
+    Attributes:
+        id (str):
+        name (str):
+        type_ (TaskType): The kind of task.
+        is_continuous (bool): Whether the task keeps running on data as it
+            arrives.
+        query_filter (None | str): Filter on all evaluated data, for span
+            tasks; null for trace/session tasks.
+        evaluators (list[TaskEvaluator]): The evaluators the task runs;
+            empty for `RUN_EXPERIMENT` tasks.
+        experiment_ids (list[str]): The experiments evaluated by a dataset
+            task.
+        last_run_at (datetime.datetime | None): When the task last ran; null
+            if it never did.
+        created_at (datetime.datetime):
+        updated_at (datetime.datetime):
+        created_by_user_id (None | str): The user who created the task.
+        project_id (None | str | Unset): The project evaluated; set for
+            project tasks, null otherwise.
+        dataset_id (None | str | Unset): The dataset used; set for dataset
+            tasks, null otherwise.
+        sampling_rate (float | None | Unset): Share of the data evaluated, 0
+            to 1; project tasks only. From 0 to 1.
+        query_filters (None | TaskQueryFilters | Unset): Lettered filters
+            and their expression, for trace/session tasks; null for span tasks.
+        run_configuration (AgentCallRunConfig | LlmGenerationRunConfig |
+            None | TemplateEvaluationRunConfig | Unset): How each run creates
+            its experiment; set only for `RUN_EXPERIMENT` tasks, null otherwise.
     """
 
     id: str

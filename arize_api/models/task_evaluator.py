@@ -22,14 +22,17 @@ class TaskEvaluator:
     Attributes:
         evaluator_id (str): The attached evaluator.
         evaluator_name (str): Name of the evaluator.
-        evaluator_version_id (None | str): The version the evaluator is pinned to; null means it runs its latest
-            version.
-        query_filter (None | str): Extra filter for this evaluator, applied together (AND) with the task's filter; span
-            tasks only, null otherwise.
-        column_mappings (None | TaskEvaluatorColumnMappingsType0): Evaluator template variable mapped to the column that
-            fills it; span tasks only, null otherwise.
-        query_mappings (list[TaskQueryMapping] | None | Unset): How each evaluator variable is filled from the lettered
-            queries; trace/session tasks only, null otherwise.
+        evaluator_version_id (None | str): The version the evaluator is
+            pinned to; null means it runs its latest version.
+        query_filter (None | str): Extra filter for this evaluator, applied
+            together (AND) with the task's filter; span tasks only, null
+            otherwise.
+        column_mappings (None | TaskEvaluatorColumnMappingsType0): Evaluator
+            template variable mapped to the column that fills it; span tasks
+            only, null otherwise.
+        query_mappings (list[TaskQueryMapping] | None | Unset): How each
+            evaluator variable is filled from the lettered queries;
+            trace/session tasks only, null otherwise.
     """
 
     evaluator_id: str

@@ -16,7 +16,10 @@ T = TypeVar("T", bound="TaskEvaluatorColumnMappingsType0")
 
 @_attrs_define
 class TaskEvaluatorColumnMappingsType0:
-    """Evaluator template variable mapped to the column that fills it; span tasks only, null otherwise."""
+    """Evaluator template variable mapped to the column that fills it; span
+    tasks only, null otherwise.
+
+    """
 
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 

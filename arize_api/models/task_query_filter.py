@@ -19,7 +19,8 @@ class TaskQueryFilter:
     """One lettered filter of a task's query.
 
     Attributes:
-        id (str): Letter `A` to `E` naming this filter, unique in the task; used by `expression` and `query_mappings`.
+        id (str): Letter `A` to `E` naming this filter, unique in the task;
+            used by `expression` and `query_mappings`.
         filter_ (str): The filter expression of this query.
     """
 

@@ -18,8 +18,10 @@ class TaskQueryFilterInput:
     """One lettered filter (A to E) of a task's query.
 
     Attributes:
-        id (str): Letter `A` to `E` naming this filter, unique in the task; used by `expression` and `query_mappings`.
-        filter_ (str): The filter expression of this query, up to 2000 characters.
+        id (str): Letter `A` to `E` naming this filter, unique in the task;
+            used by `expression` and `query_mappings`.
+        filter_ (str): The filter expression of this query, up to 2000
+            characters. At most 2000 characters.
     """
 
     id: str

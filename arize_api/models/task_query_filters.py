@@ -20,9 +20,11 @@ class TaskQueryFilters:
     """The filters a task selects data with, and how they combine.
 
     Attributes:
-        filters (list[TaskQueryFilter]): One to five lettered filters with distinct letters.
-        expression (str | Unset): Boolean combination of the filter letters, e.g. `A AND B`. When a single filter was
-            created without one, this echoes that filter's letter.
+        filters (list[TaskQueryFilter]): One to five lettered filters with
+            distinct letters. 1 to 5 items.
+        expression (str | Unset): Boolean combination of the filter letters,
+            e.g. `A AND B`. When a single filter was created without one, this
+            echoes that filter's letter.
     """
 
     filters: list[TaskQueryFilter]

@@ -19,9 +19,11 @@ class TaskQueryFiltersInput:
     """The filters a task should select data with, and how they combine.
 
     Attributes:
-        filters (list[TaskQueryFilterInput]): One to five lettered filters with distinct letters.
-        expression (str | Unset): Boolean combination of the filter letters, e.g. `A AND B`, up to 512 characters;
-            required with two or more filters, optional with one.
+        filters (list[TaskQueryFilterInput]): One to five lettered filters
+            with distinct letters. 1 to 5 items.
+        expression (str | Unset): Boolean combination of the filter letters,
+            e.g. `A AND B`, up to 512 characters; required with two or more
+            filters, optional with one. At most 512 characters.
     """
 
     filters: list[TaskQueryFilterInput]

@@ -20,9 +20,10 @@ class TaskQueryMapping:
 
     Attributes:
         variable_name (str): The evaluator variable this mapping fills.
-        query_ids (list[str]): Letters of the filters whose matches feed the variable; an empty list means any declared
-            filter.
-        attribute_path (str): Span attribute read from each match, such as `attributes.input.value`.
+        query_ids (list[str]): Letters of the filters whose matches feed the
+            variable; an empty list means any declared filter. At least 0 items.
+        attribute_path (str): Span attribute read from each match, such as
+            `attributes.input.value`.
     """
 
     variable_name: str

@@ -18,10 +18,14 @@ class TaskQueryMappingInput:
     """Feeds an evaluator variable from attributes of the queried data.
 
     Attributes:
-        variable_name (str): The evaluator variable this mapping fills, up to 256 characters.
-        query_ids (list[str]): Up to five filter letters whose matches feed the variable, each declared in
-            `query_filters.filters`; an empty list means any declared filter, as for session-wide variables.
-        attribute_path (str): Span attribute read from each match, such as `attributes.input.value`; up to 1024
+        variable_name (str): The evaluator variable this mapping fills, up
+            to 256 characters. At most 256 characters.
+        query_ids (list[str]): Up to five filter letters whose matches feed
+            the variable, each declared in `query_filters.filters`; an empty
+            list means any declared filter, as for session-wide variables. 0 to
+            5 items.
+        attribute_path (str): Span attribute read from each match, such as
+            `attributes.input.value`; up to 1024 characters. At most 1024
             characters.
     """
 

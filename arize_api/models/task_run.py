@@ -20,28 +20,34 @@ T = TypeVar("T", bound="TaskRun")
 
 @_attrs_define
 class TaskRun:
-    """One run of a task: a background job started by a trigger, with its status, counters and data window. Poll it until
-    the status is `COMPLETED`, `FAILED` or `CANCELLED`.
+    """One run of a task: a background job started by a trigger, with its
+    status, counters and data window. Poll it until the status is
+    `COMPLETED`, `FAILED` or `CANCELLED`.
 
-        Attributes:
-            id (str):
-            task_id (str): The task this run belongs to.
-            status (TaskRunStatus): Where a task run is in its life: `PENDING` (created, not started), `RUNNING`, and the
-                terminal states `COMPLETED` (finished), `FAILED` (stopped on an error) and `CANCELLED` (stopped before the end).
-            run_started_at (datetime.datetime | None): When processing began; null before that.
-            run_finished_at (datetime.datetime | None): When processing ended; null before that.
-            data_start_time (datetime.datetime | None): Start of the evaluated data window; null for run-experiment runs.
-            data_end_time (datetime.datetime | None): End of the evaluated data window; null for run-experiment runs.
-            num_successes (int): Items evaluated successfully.
-            num_errors (int): Items whose evaluation failed.
-            num_skipped (int): Items skipped.
-            created_at (datetime.datetime):
-            created_by_user_id (None | str): The user who triggered the run.
-            experiment_id (None | str | Unset): The experiment the run created; only for `RUN_EXPERIMENT` runs, and only
-                once it exists. Null otherwise.
-            failure_reason (None | str | Unset): Explains a failure or cancellation; null when the run succeeded. A run that
-                finds all matching data already evaluated cancels with zero counts and says to trigger again with
-                `override_evaluations`.
+    Attributes:
+        id (str):
+        task_id (str): The task this run belongs to.
+        status (TaskRunStatus): Where the run is in its life.
+        run_started_at (datetime.datetime | None): When processing began;
+            null before that.
+        run_finished_at (datetime.datetime | None): When processing ended;
+            null before that.
+        data_start_time (datetime.datetime | None): Start of the evaluated
+            data window; null for run-experiment runs.
+        data_end_time (datetime.datetime | None): End of the evaluated data
+            window; null for run-experiment runs.
+        num_successes (int): Items evaluated successfully.
+        num_errors (int): Items whose evaluation failed.
+        num_skipped (int): Items skipped.
+        created_at (datetime.datetime):
+        created_by_user_id (None | str): The user who triggered the run.
+        experiment_id (None | str | Unset): The experiment the run created;
+            only for `RUN_EXPERIMENT` runs, and only once it exists. Null
+            otherwise.
+        failure_reason (None | str | Unset): Explains a failure or
+            cancellation; null when the run succeeded. A run that finds all
+            matching data already evaluated cancels with zero counts and says to
+            trigger again with `override_evaluations`.
     """
 
     id: str

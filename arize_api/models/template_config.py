@@ -22,22 +22,30 @@ T = TypeVar("T", bound="TemplateConfig")
 
 @_attrs_define
 class TemplateConfig:
-    """An LLM judge: the prompt template, its answer choices and the model that runs it.
+    """An LLM judge: the prompt template, its answer choices and the model that
+    runs it.
 
     Attributes:
-        name (str): Eval column the results are written to: letters, digits, whitespace, `_`, `-`, `&` and parentheses
-            only.
-        template (str): The judge prompt, with single-brace placeholders such as `{input}` and `{output}`.
-        include_explanations (bool): Whether the judge also explains each label it gives.
-        use_function_calling (bool): Whether function calling is used when the model supports it.
-        llm_config (EvaluatorLlmConfig): The model an LLM judge calls, and through which AI integration.
-        use_structured_output (bool | Unset): Whether structured output is used when the model supports it; `true` when
-            not set.
-        classification_choices (None | TemplateConfigClassificationChoicesType0 | Unset): Score of each label the judge
-            may return, e.g. `{"yes": 1, "no": 0}`; null for older free-form evaluators made before choices were required.
-        direction (OptimizationDirection | Unset): Which scores are better: `MAXIMIZE` (higher), `MINIMIZE` (lower) or
-            `NONE` (neither, the default).
-        data_granularity (DataGranularity | None | Unset): Unit evaluated; null for older evaluators that stored none.
+        name (str): Eval column the results are written to: letters, digits,
+            whitespace, `_`, `-`, `&` and parentheses only.
+        template (str): The judge prompt, with single-brace placeholders
+            such as `{input}` and `{output}`.
+        include_explanations (bool): Whether the judge also explains each
+            label it gives.
+        use_function_calling (bool): Whether function calling is used when
+            the model supports it.
+        llm_config (EvaluatorLlmConfig): The model, and the integration,
+            that run the judge.
+        use_structured_output (bool | Unset): Whether structured output is
+            used when the model supports it; `true` when not set.
+        classification_choices (None |
+            TemplateConfigClassificationChoicesType0 | Unset): Score of each
+            label the judge may return, e.g. `{"yes": 1, "no": 0}`; null for
+            older free-form evaluators made before choices were required.
+        direction (OptimizationDirection | Unset): Whether higher scores are
+            better; `MAXIMIZE` when not set.
+        data_granularity (DataGranularity | None | Unset): Unit evaluated;
+            null for older evaluators that stored none.
     """
 
     name: str

@@ -16,8 +16,8 @@ T = TypeVar("T", bound="TemplateConfigClassificationChoicesType0")
 
 @_attrs_define
 class TemplateConfigClassificationChoicesType0:
-    """Score of each label the judge may return, e.g. `{"yes": 1, "no": 0}`; null for older free-form evaluators made
-    before choices were required.
+    """Score of each label the judge may return, e.g. `{"yes": 1, "no": 0}`;
+    null for older free-form evaluators made before choices were required.
 
     """
 

@@ -21,25 +21,32 @@ T = TypeVar("T", bound="TemplateConfigInput")
 
 @_attrs_define
 class TemplateConfigInput:
-    """An LLM judge to create: the prompt template, its answer choices and the model that runs it.
+    """An LLM judge to create: the prompt template, its answer choices and the
+    model that runs it.
 
     Attributes:
-        name (str): Eval column the results are written to: letters, digits, whitespace, `_`, `-`, `&` and parentheses
-            only.
-        template (str): The judge prompt, with single-brace placeholders such as `{input}` and `{output}`.
-        include_explanations (bool): Whether the judge also explains each label it gives.
-        use_function_calling (bool): Whether function calling is used when the model supports it.
-        llm_config (EvaluatorLlmConfigRequest): The model an LLM judge should call, and through which AI integration
-            (write form of EvaluatorLlmConfig).
-        use_structured_output (bool | Unset): Whether structured output is used when the model supports it; the server
-            assumes `true` when omitted.
-        classification_choices (None | TemplateConfigInputClassificationChoicesType0 | Unset): Numeric score per label,
-            e.g. `{"yes": 1, "no": 0}`; the labels must be the ones the template asks for. When omitted, the evaluator gives
+        name (str): Eval column the results are written to: letters, digits,
+            whitespace, `_`, `-`, `&` and parentheses only.
+        template (str): The judge prompt, with single-brace placeholders
+            such as `{input}` and `{output}`.
+        include_explanations (bool): Whether the judge also explains each
+            label it gives.
+        use_function_calling (bool): Whether function calling is used when
+            the model supports it.
+        llm_config (EvaluatorLlmConfigRequest): The model, and the AI
+            integration, that run the judge.
+        use_structured_output (bool | Unset): Whether structured output is
+            used when the model supports it; the server assumes `true` when
+            omitted.
+        classification_choices (None |
+            TemplateConfigInputClassificationChoicesType0 | Unset): Numeric
+            score per label, e.g. `{"yes": 1, "no": 0}`; the labels must be the
+            ones the template asks for. When omitted, the evaluator gives
             free-form output.
-        direction (OptimizationDirection | Unset): Which scores are better: `MAXIMIZE` (higher), `MINIMIZE` (lower) or
-            `NONE` (neither, the default).
-        data_granularity (DataGranularity | Unset): The unit an evaluator scores: `SPAN` one span, `TRACE` a whole
-            trace, `SESSION` a whole session.
+        direction (OptimizationDirection | Unset): Whether higher scores are
+            better; `MAXIMIZE` when omitted.
+        data_granularity (DataGranularity | Unset): Unit evaluated: `SPAN`,
+            `TRACE` or `SESSION`; `SPAN` when omitted.
     """
 
     name: str

@@ -16,8 +16,9 @@ T = TypeVar("T", bound="TemplateConfigInputClassificationChoicesType0")
 
 @_attrs_define
 class TemplateConfigInputClassificationChoicesType0:
-    """Numeric score per label, e.g. `{"yes": 1, "no": 0}`; the labels must be the ones the template asks for. When
-    omitted, the evaluator gives free-form output.
+    """Numeric score per label, e.g. `{"yes": 1, "no": 0}`; the labels must be
+    the ones the template asks for. When omitted, the evaluator gives
+    free-form output.
 
     """
 

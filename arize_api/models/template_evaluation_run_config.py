@@ -26,21 +26,30 @@ class TemplateEvaluationRunConfig:
     """Run an experiment by evaluating each example with an LLM template.
 
     Attributes:
-        experiment_type (Literal['TEMPLATE_EVALUATION']): Discriminator, always `TEMPLATE_EVALUATION`.
-        ai_integration_id (str): The AI integration whose model acts as the judge.
-        template (str): The evaluation prompt, at least one character; `{{variable}}` placeholders are filled via
-            `column_mapping`.
-        provide_explanation (bool): Whether the judge also writes an explanation next to its label or score.
-        model_name (str | Unset): Model to call, such as `gpt-4o`; the integration's default model when absent.
-        classification_choices (TemplateEvaluationRunConfigClassificationChoices | Unset): Label each judgement may
-            take, mapped to its numeric score (e.g. relevant 1, irrelevant 0).
-        column_mapping (TemplateEvaluationRunConfigColumnMapping | Unset): Template variable name mapped to the dataset
-            column path that fills it.
-        evaluator_version_id (None | str | Unset): The Eval Hub evaluator version this run is linked to.
-        invocation_parameters (InvocationParams | Unset): Parameters for calling an LLM; which ones apply depends on the
-            provider and model.
-        provider_parameters (TemplateEvaluationRunConfigProviderParameters | Unset): Provider-specific settings; none
-            (`{}`) when absent.
+        experiment_type (Literal['TEMPLATE_EVALUATION']): Discriminator,
+            always `TEMPLATE_EVALUATION`.
+        ai_integration_id (str): The AI integration whose model acts as the
+            judge.
+        template (str): The evaluation prompt, at least one character;
+            `{{variable}}` placeholders are filled via `column_mapping`. At
+            least 1 character.
+        provide_explanation (bool): Whether the judge also writes an
+            explanation next to its label or score.
+        model_name (str | Unset): Model to call, such as `gpt-4o`; the
+            integration's default model when absent.
+        classification_choices
+            (TemplateEvaluationRunConfigClassificationChoices | Unset): Label
+            each judgement may take, mapped to its numeric score (e.g. relevant
+            1, irrelevant 0).
+        column_mapping (TemplateEvaluationRunConfigColumnMapping | Unset):
+            Template variable name mapped to the dataset column path that fills
+            it.
+        evaluator_version_id (None | str | Unset): The Eval Hub evaluator
+            version this run is linked to.
+        invocation_parameters (InvocationParams | Unset): Model call
+            settings such as temperature.
+        provider_parameters (TemplateEvaluationRunConfigProviderParameters |
+            Unset): Provider-specific settings; none (`{}`) when absent.
     """
 
     experiment_type: Literal["TEMPLATE_EVALUATION"]

@@ -16,7 +16,10 @@ T = TypeVar("T", bound="TemplateEvaluationRunConfigRequestClassificationChoices"
 
 @_attrs_define
 class TemplateEvaluationRunConfigRequestClassificationChoices:
-    """Label each judgement may take, mapped to its numeric score (e.g. relevant 1, irrelevant 0)."""
+    """Label each judgement may take, mapped to its numeric score (e.g.
+    relevant 1, irrelevant 0).
+
+    """
 
     additional_properties: dict[str, float] = _attrs_field(init=False, factory=dict)
 

@@ -19,8 +19,10 @@ class TestWebhookResponse:
     """What the webhook endpoint answered to a test delivery.
 
     Attributes:
-        status_code (int): HTTP status the endpoint answered; `502` when no answer came, e.g. unreachable or timed out.
-        error_message (None | str): Why the test delivery failed; null when it succeeded.
+        status_code (int): HTTP status the endpoint answered; `502` when no
+            answer came, e.g. unreachable or timed out.
+        error_message (None | str): Why the test delivery failed; null when
+            it succeeded.
     """
 
     status_code: int

@@ -35,9 +35,10 @@ class TextWidget:
         type_ (Literal['TEXT']): Always `TEXT` (a `WidgetType` value).
         dashboard_id (str): The dashboard holding the widget.
         title (str):
-        grid_position (list[int]): Place and size in the dashboard grid: four non-negative integers.
-        creation_status (WidgetCreationStatus): Whether a widget is still a draft being edited or is published on the
-            dashboard.
+        grid_position (list[int]): Place and size in the dashboard grid:
+            four non-negative integers. Exactly 4 items. Each item: at least 0.
+        creation_status (WidgetCreationStatus): Whether the widget is a
+            draft or published.
         created_at (datetime.datetime):
         creator_user_id (str): The user who created the widget.
         content (str): The saved text shown.

@@ -22,15 +22,20 @@ T = TypeVar("T", bound="TogetherAiConfig")
 
 @_attrs_define
 class TogetherAiConfig:
-    """Settings of a Together AI integration: a hosted service, so no endpoint and no custom headers.
+    """Settings of a Together AI integration: a hosted service, so no endpoint
+    and no custom headers.
 
     Attributes:
-        is_function_calling_enabled (bool): Whether the model may call functions (tools).
+        is_function_calling_enabled (bool): Whether the model may call
+            functions (tools).
         provider (Literal['TOGETHER_AI']): Always `TOGETHER_AI`.
-        has_api_key (bool): Whether an API key is stored; the key itself is never returned.
-        is_default_models_enabled (bool): Whether Arize's default model catalog is offered.
-        model_names (list[str]): Model names added on this integration; empty when none. Models found live in the
-            Together AI account are not listed here.
+        has_api_key (bool): Whether an API key is stored; the key itself is
+            never returned.
+        is_default_models_enabled (bool): Whether Arize's default model
+            catalog is offered.
+        model_names (list[str]): Model names added on this integration;
+            empty when none. Models found live in the Together AI account are
+            not listed here.
     """
 
     is_function_calling_enabled: bool

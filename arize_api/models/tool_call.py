@@ -21,9 +21,10 @@ class ToolCall:
     """A tool call the model made in a message.
 
     Attributes:
-        type_ (ToolCallType): The kinds of tool call; only `FUNCTION` exists.
-        function (ToolCallFunction): The function a tool call invokes, with its arguments as JSON text.
-        id (str | Unset): The call's id; a `TOOL` message answers it through `tool_call_id`.
+        type_ (ToolCallType): Kind of tool call; only `FUNCTION` exists.
+        function (ToolCallFunction): The function called and its arguments.
+        id (str | Unset): The call's id; a `TOOL` message answers it through
+            `tool_call_id`.
     """
 
     type_: ToolCallType

@@ -15,7 +15,8 @@ T = TypeVar("T", bound="ToolCallFunctionRequest")
 
 @_attrs_define
 class ToolCallFunctionRequest:
-    """The function a tool call invokes, with its arguments as JSON text, as sent in a write.
+    """The function a tool call invokes, with its arguments as JSON text, as
+    sent in a write.
 
     Attributes:
         name (str):

@@ -20,10 +20,11 @@ class ToolCallRequest:
     """A tool call the model made in a message, as sent in a write.
 
     Attributes:
-        type_ (ToolCallType): The kinds of tool call; only `FUNCTION` exists.
-        function (ToolCallFunctionRequest): The function a tool call invokes, with its arguments as JSON text, as sent
-            in a write.
-        id (str | Unset): The call's id; a `TOOL` message answers it through `tool_call_id`.
+        type_ (ToolCallType): Kind of tool call; only `FUNCTION` exists.
+        function (ToolCallFunctionRequest): The function called and its
+            arguments.
+        id (str | Unset): The call's id; a `TOOL` message answers it through
+            `tool_call_id`.
     """
 
     type_: ToolCallType

@@ -20,8 +20,10 @@ class ToolConfig:
     """The tools a model may call and how it chooses among them.
 
     Attributes:
-        tools (list[ToolConfigToolsItem] | Unset): Tool definitions offered to the model, in the provider's format.
-        tool_choice (Any | Unset): How the model picks a tool; any JSON value, in the provider's format.
+        tools (list[ToolConfigToolsItem] | Unset): Tool definitions offered
+            to the model, in the provider's format.
+        tool_choice (Any | Unset): How the model picks a tool; any JSON
+            value, in the provider's format.
     """
 
     tools: list[ToolConfigToolsItem] | Unset = UNSET

@@ -16,12 +16,14 @@ T = TypeVar("T", bound="ToolConfigRequest")
 
 @_attrs_define
 class ToolConfigRequest:
-    """The tools a model may call and how it chooses among them, as sent in a write.
+    """The tools a model may call and how it chooses among them, as sent in a
+    write.
 
     Attributes:
-        tools (list[ToolConfigRequestToolsItem] | Unset): Tool definitions offered to the model, in the provider's
-            format.
-        tool_choice (Any | Unset): How the model picks a tool; any JSON value, in the provider's format.
+        tools (list[ToolConfigRequestToolsItem] | Unset): Tool definitions
+            offered to the model, in the provider's format.
+        tool_choice (Any | Unset): How the model picks a tool; any JSON
+            value, in the provider's format.
     """
 
     tools: list[ToolConfigRequestToolsItem] | Unset = UNSET

@@ -19,19 +19,24 @@ T = TypeVar("T", bound="Trace")
 
 @_attrs_define
 class Trace:
-    """One trace entry: the spans sharing a `trace_id`, anchored on one root span, with a few roll-up fields.
+    """One trace entry: the spans sharing a `trace_id`, anchored on one root
+    span, with a few roll-up fields.
 
     Attributes:
         trace_id (str): The trace's id.
-        root_span_id (str): The root span (the span without parent) this entry is anchored on; a trace with several
-            roots gives one entry per root.
-        spans_truncated (bool): `true` when more than 1000 spans were found and the list was capped. `false` does not
-            promise completeness: a page's shared fetch budget can run out. For every span, page through List spans filtered
-            on the `trace_id`.
-        spans (list[Span]): The trace's spans as a flat list, shaped as in List spans; rebuild the tree from each
-            `parent_id`.
-        start_time (datetime.datetime | Unset): Earliest start time among the returned spans.
-        end_time (datetime.datetime | Unset): Latest end time among the returned spans.
+        root_span_id (str): The root span (the span without parent) this
+            entry is anchored on; a trace with several roots gives one entry per
+            root.
+        spans_truncated (bool): `true` when more than 1000 spans were found
+            and the list was capped. `false` does not promise completeness: a
+            page's shared fetch budget can run out. For every span, page through
+            List spans filtered on the `trace_id`.
+        spans (list[Span]): The trace's spans as a flat list, shaped as in
+            List spans; rebuild the tree from each `parent_id`.
+        start_time (datetime.datetime | Unset): Earliest start time among
+            the returned spans.
+        end_time (datetime.datetime | Unset): Latest end time among the
+            returned spans.
     """
 
     trace_id: str

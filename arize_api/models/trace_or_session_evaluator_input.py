@@ -16,14 +16,18 @@ T = TypeVar("T", bound="TraceOrSessionEvaluatorInput")
 
 @_attrs_define
 class TraceOrSessionEvaluatorInput:
-    """An evaluator a task runs on whole traces or sessions, with query mappings for its variables.
+    """An evaluator a task runs on whole traces or sessions, with query
+    mappings for its variables.
 
     Attributes:
-        evaluator_id (str): The evaluator to run; the same evaluator may appear only once per task.
-        query_mappings (list[TaskQueryMappingInput]): How each evaluator variable is filled from the task's lettered
-            queries; 1 to 50 mappings.
-        evaluator_version_id (None | str | Unset): Version to pin the evaluator to. Null or absent runs the latest
-            version. A version of another evaluator returns 422.
+        evaluator_id (str): The evaluator to run; the same evaluator may
+            appear only once per task.
+        query_mappings (list[TaskQueryMappingInput]): How each evaluator
+            variable is filled from the task's lettered queries; 1 to 50
+            mappings. 1 to 50 items.
+        evaluator_version_id (None | str | Unset): Version to pin the
+            evaluator to. Null or absent runs the latest version. A version of
+            another evaluator returns 422.
     """
 
     evaluator_id: str

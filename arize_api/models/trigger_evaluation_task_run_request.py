@@ -18,17 +18,22 @@ T = TypeVar("T", bound="TriggerEvaluationTaskRunRequest")
 
 @_attrs_define
 class TriggerEvaluationTaskRunRequest:
-    """Options for a run of an evaluation task; all optional. The data window may span at most 30 days, and
-    `data_start_time` must come before `data_end_time`.
+    """Options for a run of an evaluation task; all optional. The data window
+    may span at most 30 days, and `data_start_time` must come before
+    `data_end_time`.
 
-        Attributes:
-            data_start_time (datetime.datetime | Unset): Start of the data to evaluate. For project tasks it defaults to the
-                last run's time and is required on the first run. Not for dataset tasks.
-            data_end_time (datetime.datetime | Unset): End of the data to evaluate; now when omitted. Not for dataset tasks.
-            max_spans (int | Unset): Most spans to process, at least 1; 10000 when omitted.
-            override_evaluations (bool | Unset): Whether data that already has evaluation labels is evaluated again; `false`
-                when omitted.
-            experiment_ids (list[str] | Unset): Experiments to evaluate; dataset tasks only.
+    Attributes:
+        data_start_time (datetime.datetime | Unset): Start of the data to
+            evaluate. For project tasks it defaults to the last run's time and
+            is required on the first run. Not for dataset tasks.
+        data_end_time (datetime.datetime | Unset): End of the data to
+            evaluate; now when omitted. Not for dataset tasks.
+        max_spans (int | Unset): Most spans to process, at least 1; 10000
+            when omitted. At least 1.
+        override_evaluations (bool | Unset): Whether data that already has
+            evaluation labels is evaluated again; `false` when omitted.
+        experiment_ids (list[str] | Unset): Experiments to evaluate; dataset
+            tasks only.
     """
 
     data_start_time: datetime.datetime | Unset = UNSET

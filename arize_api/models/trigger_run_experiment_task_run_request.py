@@ -16,22 +16,28 @@ T = TypeVar("T", bound="TriggerRunExperimentTaskRunRequest")
 
 @_attrs_define
 class TriggerRunExperimentTaskRunRequest:
-    """Options for a run of a run-experiment task; names the experiment it creates. Send at most one of `example_ids` and
-    `max_examples`; `query_filter` can go with either.
+    """Options for a run of a run-experiment task; names the experiment it
+    creates. Send at most one of `example_ids` and `max_examples`;
+    `query_filter` can go with either.
 
-        Attributes:
-            experiment_name (str): Name of the experiment to create: 1 to 255 characters, no double quote or backslash,
-                unique in the dataset.
-            dataset_version_id (str | Unset): Dataset version to run on; the latest version when omitted.
-            example_ids (list[str] | Unset): Examples to run on; cannot go with `max_examples`. With `query_filter`, only
-                the listed examples that match run. All examples when neither is sent.
-            max_examples (int | Unset): Most examples to run, taken in dataset order, at least 1; cannot go with
-                `example_ids`.
-            query_filter (str | Unset): Filter on the dataset examples; only matches run, in the experiment and in any
-                chained evaluation task.
-            tracing_metadata (TriggerRunExperimentTaskRunRequestTracingMetadata | Unset): Key-value metadata for the run;
-                sending it turns tracing on.
-            evaluation_task_ids (list[str] | Unset): Evaluation tasks to trigger once the experiment run is done.
+    Attributes:
+        experiment_name (str): Name of the experiment to create: 1 to 255
+            characters, no double quote or backslash, unique in the dataset. 1
+            to 255 characters.
+        dataset_version_id (str | Unset): Dataset version to run on; the
+            latest version when omitted.
+        example_ids (list[str] | Unset): Examples to run on; cannot go with
+            `max_examples`. With `query_filter`, only the listed examples that
+            match run. All examples when neither is sent.
+        max_examples (int | Unset): Most examples to run, taken in dataset
+            order, at least 1; cannot go with `example_ids`. At least 1.
+        query_filter (str | Unset): Filter on the dataset examples; only
+            matches run, in the experiment and in any chained evaluation task.
+        tracing_metadata (TriggerRunExperimentTaskRunRequestTracingMetadata
+            | Unset): Key-value metadata for the run; sending it turns tracing
+            on.
+        evaluation_task_ids (list[str] | Unset): Evaluation tasks to trigger
+            once the experiment run is done.
     """
 
     experiment_name: str

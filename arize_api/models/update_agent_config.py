@@ -16,15 +16,20 @@ T = TypeVar("T", bound="UpdateAgentConfig")
 
 @_attrs_define
 class UpdateAgentConfig:
-    """Changes to how Arize calls an agent endpoint. Members left out keep their value; lists and maps replace.
+    """Changes to how Arize calls an agent endpoint. Members left out keep
+    their value; lists and maps replace.
 
     Attributes:
-        endpoint (str | Unset): New HTTPS URL, at most 2048 characters; checked to resolve to a public address.
-        headers (None | Unset | UpdateAgentConfigHeadersType0): New headers, replacing the stored ones; `null` or `{}`
-            clears them. Never returned.
-        input_schema (UpdateAgentConfigInputSchema | Unset): New JSON Schema of the request body.
-        request_presets (list[UpdateAgentRequestPresetInput] | Unset): New preset list, matched by `name`: known names
-            are updated in place (keeping ID and timestamps), new names added, missing names deleted.
+        endpoint (str | Unset): New HTTPS URL, at most 2048 characters;
+            checked to resolve to a public address. At most 2048 characters.
+        headers (None | Unset | UpdateAgentConfigHeadersType0): New headers,
+            replacing the stored ones; `null` or `{}` clears them. Never
+            returned.
+        input_schema (UpdateAgentConfigInputSchema | Unset): New JSON Schema
+            of the request body.
+        request_presets (list[UpdateAgentRequestPresetInput] | Unset): New
+            preset list, matched by `name`: known names are updated in place
+            (keeping ID and timestamps), new names added, missing names deleted.
     """
 
     endpoint: str | Unset = UNSET

@@ -16,7 +16,10 @@ T = TypeVar("T", bound="UpdateAgentConfigHeadersType0")
 
 @_attrs_define
 class UpdateAgentConfigHeadersType0:
-    """New headers, replacing the stored ones; `null` or `{}` clears them. Never returned."""
+    """New headers, replacing the stored ones; `null` or `{}` clears them.
+    Never returned.
+
+    """
 
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 

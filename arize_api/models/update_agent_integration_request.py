@@ -22,16 +22,19 @@ T = TypeVar("T", bound="UpdateAgentIntegrationRequest")
 
 @_attrs_define
 class UpdateAgentIntegrationRequest:
-    """Changes to an agent integration: `type` plus at least one other member. Members left out keep their value.
+    """Changes to an agent integration: `type` plus at least one other member.
+    Members left out keep their value.
 
     Attributes:
-        type_ (Literal['AGENT']): Must be `AGENT`, the stored type (422 otherwise).
-        name (str | Unset): New name, unique among the account's active `AGENT` and `EVALUATOR` integrations.
+        type_ (Literal['AGENT']): Must be `AGENT`, the stored type (422
+            otherwise).
+        name (str | Unset): New name, unique among the account's active
+            `AGENT` and `EVALUATOR` integrations.
         description (None | str | Unset): New description; `null` clears it.
-        scopings (list[IntegrationScopingRequest] | Unset): New visibility rules, replacing the stored ones; an empty
-            list means account-wide.
-        config (UpdateAgentConfig | Unset): Changes to how Arize calls an agent endpoint. Members left out keep their
-            value; lists and maps replace.
+        scopings (list[IntegrationScopingRequest] | Unset): New visibility
+            rules, replacing the stored ones; an empty list means account-wide.
+        config (UpdateAgentConfig | Unset): Changes to how Arize calls the
+            endpoint.
     """
 
     type_: Literal["AGENT"]

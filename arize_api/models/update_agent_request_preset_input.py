@@ -16,13 +16,16 @@ T = TypeVar("T", bound="UpdateAgentRequestPresetInput")
 
 @_attrs_define
 class UpdateAgentRequestPresetInput:
-    """One preset of a new preset list, matched to stored presets by `name`; `id` and timestamps are set by the server.
+    """One preset of a new preset list, matched to stored presets by `name`;
+    `id` and timestamps are set by the server.
 
     Attributes:
-        name (str): Preset name, unique in the integration, 1 to 255 characters.
-        config (UpdateAgentRequestPresetInputConfig): Partial request body, checked against `input_schema` with its
-            `required` list ignored.
-        description (None | str | Unset): Free-text description, at most 1024 characters.
+        name (str): Preset name, unique in the integration, 1 to 255
+            characters. 1 to 255 characters.
+        config (UpdateAgentRequestPresetInputConfig): Partial request body,
+            checked against `input_schema` with its `required` list ignored.
+        description (None | str | Unset): Free-text description, at most
+            1024 characters. At most 1024 characters.
     """
 
     name: str

@@ -16,7 +16,10 @@ T = TypeVar("T", bound="UpdateAgentRequestPresetInputConfig")
 
 @_attrs_define
 class UpdateAgentRequestPresetInputConfig:
-    """Partial request body, checked against `input_schema` with its `required` list ignored."""
+    """Partial request body, checked against `input_schema` with its `required`
+    list ignored.
+
+    """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

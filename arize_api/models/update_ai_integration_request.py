@@ -24,25 +24,32 @@ T = TypeVar("T", bound="UpdateAiIntegrationRequest")
 
 @_attrs_define
 class UpdateAiIntegrationRequest:
-    """Body of `updateAiIntegration`: send at least one member. Members left out keep their value; `null` clears a nullable
-    one.
+    """Body of `updateAiIntegration`: send at least one member. Members left
+    out keep their value; `null` clears a nullable one.
 
-        Attributes:
-            name (str | Unset): New name, unique in the account.
-            provider (AiIntegrationProvider | Unset): The LLM providers an AI integration can connect to.
-            api_key (None | str | Unset): New API key; `null` deletes the stored key, left out keeps it.
-            base_url (None | str | Unset): New base URL; `null` removes it.
-            model_names (list[str] | Unset): New model names; replaces the stored list.
-            headers (None | Unset | UpdateAiIntegrationRequestHeadersType0): New custom headers; `null` removes them. The
-                serialized map may not exceed 8,175 bytes.
-            enable_default_models (bool | Unset): Offer the provider's default model list, or stop offering it.
-            function_calling_enabled (bool | Unset): Let the model call functions (tools), or stop it.
-            auth_type (AiIntegrationAuthType | Unset): How Arize authenticates to an AI provider: `DEFAULT`,
-                `PROXY_WITH_HEADERS`, `BEARER_TOKEN` or `OAUTH2_CLIENT_CREDENTIALS`. The last one is returned for integrations
-                set up with OAuth 2.0 in the Arize UI, but cannot be set through the API yet.
-            provider_metadata (AwsProviderMetadataRequest | GcpProviderMetadataRequest | None | Unset): New cloud settings,
-                replacing the stored ones; `null` removes them. Same rules as on create.
-            scopings (list[AiIntegrationScopingRequest] | Unset): New visibility rules; replaces all stored scopings.
+    Attributes:
+        name (str | Unset): New name, unique in the account.
+        provider (AiIntegrationProvider | Unset): New LLM provider.
+        api_key (None | str | Unset): New API key; `null` deletes the stored
+            key, left out keeps it.
+        base_url (None | str | Unset): New base URL; `null` removes it.
+        model_names (list[str] | Unset): New model names; replaces the
+            stored list.
+        headers (None | Unset | UpdateAiIntegrationRequestHeadersType0): New
+            custom headers; `null` removes them. The serialized map may not
+            exceed 8,175 bytes.
+        enable_default_models (bool | Unset): Offer the provider's default
+            model list, or stop offering it.
+        function_calling_enabled (bool | Unset): Let the model call
+            functions (tools), or stop it.
+        auth_type (AiIntegrationAuthType | Unset): New way for Arize to
+            authenticate.
+        provider_metadata (AwsProviderMetadataRequest |
+            GcpProviderMetadataRequest | None | Unset): New cloud settings,
+            replacing the stored ones; `null` removes them. Same rules as on
+            create.
+        scopings (list[AiIntegrationScopingRequest] | Unset): New visibility
+            rules; replaces all stored scopings.
     """
 
     name: str | Unset = UNSET

@@ -16,7 +16,10 @@ T = TypeVar("T", bound="UpdateAiIntegrationRequestHeadersType0")
 
 @_attrs_define
 class UpdateAiIntegrationRequestHeadersType0:
-    """New custom headers; `null` removes them. The serialized map may not exceed 8,175 bytes."""
+    """New custom headers; `null` removes them. The serialized map may not
+    exceed 8,175 bytes.
+
+    """
 
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 

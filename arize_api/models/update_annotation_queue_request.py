@@ -16,18 +16,24 @@ T = TypeVar("T", bound="UpdateAnnotationQueueRequest")
 
 @_attrs_define
 class UpdateAnnotationQueueRequest:
-    """Changes to an annotation queue; send at least one member. Members left out keep their values, and null clears a
-    nullable one.
+    """Changes to an annotation queue; send at least one member. Members left
+    out keep their values, and null clears a nullable one.
 
-        Attributes:
-            name (str | Unset): New queue name, 1 to 255 characters, unique in the space (409 otherwise).
-            instructions (None | str | Unset): New annotator guidance, 1 to 5000 characters; null clears it.
-            annotation_config_ids (list[str] | Unset): The complete new list of annotation configs; it replaces the current
-                one. All must be in the queue's space.
-            annotator_emails (list[str] | Unset): The complete new list of annotator emails; it replaces the current
-                assignment. Each user needs an active account with access to the space.
-            column_allowlist (list[str] | None | Unset): The complete new list of visible columns, up to 1000 names of up to
-                512 characters. Null removes the restriction; omit it to keep the current list.
+    Attributes:
+        name (str | Unset): New queue name, 1 to 255 characters, unique in
+            the space (409 otherwise). 1 to 255 characters.
+        instructions (None | str | Unset): New annotator guidance, 1 to 5000
+            characters; null clears it. 1 to 5000 characters.
+        annotation_config_ids (list[str] | Unset): The complete new list of
+            annotation configs; it replaces the current one. All must be in the
+            queue's space.
+        annotator_emails (list[str] | Unset): The complete new list of
+            annotator emails; it replaces the current assignment. Each user
+            needs an active account with access to the space.
+        column_allowlist (list[str] | None | Unset): The complete new list
+            of visible columns, up to 1000 names of up to 512 characters. Null
+            removes the restriction; omit it to keep the current list. At most
+            1000 items. Each item: at most 512 characters.
     """
 
     name: str | Unset = UNSET

@@ -29,12 +29,14 @@ class UpdateCategoricalAnnotationConfigRequest:
     """Changes to a categorical annotation config.
 
     Attributes:
-        annotation_config_type (Literal['CATEGORICAL']): Must be `CATEGORICAL`, the stored type; the type cannot change.
-        name (str | Unset): New name; must be unique in the space (409 otherwise).
-        values (list[CategoricalAnnotationValueRequest] | Unset): The new, complete label set; 2 to 500 labels,
-            replacing the old ones.
-        optimization_direction (OptimizationDirection | Unset): Which scores are better: `MAXIMIZE` (higher), `MINIMIZE`
-            (lower) or `NONE` (neither, the default).
+        annotation_config_type (Literal['CATEGORICAL']): Must be
+            `CATEGORICAL`, the stored type; the type cannot change.
+        name (str | Unset): New name; must be unique in the space (409
+            otherwise).
+        values (list[CategoricalAnnotationValueRequest] | Unset): The new,
+            complete label set; 2 to 500 labels, replacing the old ones.
+        optimization_direction (OptimizationDirection | Unset): New
+            optimization direction.
     """
 
     annotation_config_type: Literal["CATEGORICAL"]

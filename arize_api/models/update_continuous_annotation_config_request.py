@@ -29,12 +29,14 @@ class UpdateContinuousAnnotationConfigRequest:
     """Changes to a continuous annotation config.
 
     Attributes:
-        annotation_config_type (Literal['CONTINUOUS']): Must be `CONTINUOUS`, the stored type; the type cannot change.
-        name (str | Unset): New name; must be unique in the space (409 otherwise).
+        annotation_config_type (Literal['CONTINUOUS']): Must be
+            `CONTINUOUS`, the stored type; the type cannot change.
+        name (str | Unset): New name; must be unique in the space (409
+            otherwise).
         minimum_score (float | Unset): New lowest allowed score.
         maximum_score (float | Unset): New highest allowed score.
-        optimization_direction (OptimizationDirection | Unset): Which scores are better: `MAXIMIZE` (higher), `MINIMIZE`
-            (lower) or `NONE` (neither, the default).
+        optimization_direction (OptimizationDirection | Unset): New
+            optimization direction.
     """
 
     annotation_config_type: Literal["CONTINUOUS"]

@@ -16,11 +16,12 @@ T = TypeVar("T", bound="UpdateDatasetExampleInput")
 
 @_attrs_define
 class UpdateDatasetExampleInput:
-    """New contents for one existing example, found by `id`; other members are its columns. `created_at` and `updated_at`
-    are not allowed.
+    """New contents for one existing example, found by `id`; other members are
+    its columns. `created_at` and `updated_at` are not allowed.
 
-        Attributes:
-            id (str): The example to change; an id not in the version is ignored.
+    Attributes:
+        id (str): The example to change; an id not in the version is
+            ignored.
     """
 
     id: str

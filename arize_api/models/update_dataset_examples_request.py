@@ -16,12 +16,14 @@ T = TypeVar("T", bound="UpdateDatasetExamplesRequest")
 
 @_attrs_define
 class UpdateDatasetExamplesRequest:
-    """Existing examples to change, matched by id, in place or into a new version.
+    """Existing examples to change, matched by id, in place or into a new
+    version.
 
     Attributes:
-        examples (list[UpdateDatasetExampleInput]): 1 to 1000 examples, each with its `id`.
-        new_version (str | Unset): Name for a new version to hold the changes; when left out or empty the version is
-            changed in place.
+        examples (list[UpdateDatasetExampleInput]): 1 to 1000 examples, each
+            with its `id`. 1 to 1000 items.
+        new_version (str | Unset): Name for a new version to hold the
+            changes; when left out or empty the version is changed in place.
     """
 
     examples: list[UpdateDatasetExampleInput]

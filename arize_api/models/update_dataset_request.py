@@ -18,7 +18,8 @@ class UpdateDatasetRequest:
     """The new name of a dataset.
 
     Attributes:
-        name (str): Not empty or blank, and unique within the space (else 409).
+        name (str): Not empty or blank, and unique within the space (else
+            409).
     """
 
     name: str

@@ -16,19 +16,25 @@ T = TypeVar("T", bound="UpdateEvaluationTaskRequest")
 
 @_attrs_define
 class UpdateEvaluationTaskRequest:
-    """Changes to a `TEMPLATE_EVALUATION` or `CODE_EVALUATION` task; send at least one member. Span and trace/session
-    evaluator shapes cannot be mixed (400).
+    """Changes to a `TEMPLATE_EVALUATION` or `CODE_EVALUATION` task; send at
+    least one member. Span and trace/session evaluator shapes cannot be
+    mixed (400).
 
-        Attributes:
-            name (str | Unset): New task name, at least one character.
-            sampling_rate (float | Unset): New share of data to evaluate, 0 to 1; project tasks only.
-            is_continuous (bool | Unset): Whether the task keeps evaluating new data; project tasks only.
-            query_filter (None | str | Unset): New task-level filter for span evaluators; null clears it. Not together with
-                `query_filters`.
-            query_filters (None | TaskQueryFiltersInput | Unset): New lettered filters for trace/session evaluators; null
-                clears the filters and expression together. Not together with `query_filter`.
-            evaluators (list[SpanEvaluatorInput | TraceOrSessionEvaluatorInput] | Unset): The complete new evaluator list,
-                at least one; omit it to keep the current evaluators.
+    Attributes:
+        name (str | Unset): New task name, at least one character. At least
+            1 character.
+        sampling_rate (float | Unset): New share of data to evaluate, 0 to
+            1; project tasks only. From 0 to 1.
+        is_continuous (bool | Unset): Whether the task keeps evaluating new
+            data; project tasks only.
+        query_filter (None | str | Unset): New task-level filter for span
+            evaluators; null clears it. Not together with `query_filters`.
+        query_filters (None | TaskQueryFiltersInput | Unset): New lettered
+            filters for trace/session evaluators; null clears the filters and
+            expression together. Not together with `query_filter`.
+        evaluators (list[SpanEvaluatorInput | TraceOrSessionEvaluatorInput]
+            | Unset): The complete new evaluator list, at least one; omit it to
+            keep the current evaluators. At least 1 item.
     """
 
     name: str | Unset = UNSET

@@ -16,15 +16,20 @@ T = TypeVar("T", bound="UpdateEvaluatorIntegrationConfigInput")
 
 @_attrs_define
 class UpdateEvaluatorIntegrationConfigInput:
-    """Changes to how Arize calls an evaluator endpoint. Members left out keep their value.
+    """Changes to how Arize calls an evaluator endpoint. Members left out keep
+    their value.
 
     Attributes:
-        endpoint (str | Unset): New HTTPS URL, at most 2048 characters.
-        headers (None | Unset | UpdateEvaluatorIntegrationConfigInputHeadersType0): New headers, replacing the stored
-            ones; `null` or `{}` clears them. Never returned.
-        input_schema (UpdateEvaluatorIntegrationConfigInputInputSchema | Unset): JSON Schema (Draft-07) of the
-            endpoint's request body. The root needs `type: object`, may be at most 64 KiB, and may not declare
-            `arize_metadata` at the top level (a reserved name).
+        endpoint (str | Unset): New HTTPS URL, at most 2048 characters. At
+            most 2048 characters.
+        headers (None | Unset |
+            UpdateEvaluatorIntegrationConfigInputHeadersType0): New headers,
+            replacing the stored ones; `null` or `{}` clears them. Never
+            returned.
+        input_schema (UpdateEvaluatorIntegrationConfigInputInputSchema |
+            Unset): JSON Schema (Draft-07) of the endpoint's request body. The
+            root needs `type: object`, may be at most 64 KiB, and may not
+            declare `arize_metadata` at the top level (a reserved name).
     """
 
     endpoint: str | Unset = UNSET

@@ -22,16 +22,19 @@ T = TypeVar("T", bound="UpdateEvaluatorIntegrationRequest")
 
 @_attrs_define
 class UpdateEvaluatorIntegrationRequest:
-    """Changes to an evaluator integration: `type` plus at least one other member. Members left out keep their value.
+    """Changes to an evaluator integration: `type` plus at least one other
+    member. Members left out keep their value.
 
     Attributes:
-        type_ (Literal['EVALUATOR']): Must be `EVALUATOR`, the stored type (422 otherwise).
-        name (str | Unset): New name, unique among the account's active `AGENT` and `EVALUATOR` integrations.
+        type_ (Literal['EVALUATOR']): Must be `EVALUATOR`, the stored type
+            (422 otherwise).
+        name (str | Unset): New name, unique among the account's active
+            `AGENT` and `EVALUATOR` integrations.
         description (None | str | Unset): New description; `null` clears it.
-        scopings (list[IntegrationScopingRequest] | Unset): New visibility rules, replacing the stored ones; an empty
-            list means account-wide.
-        config (UpdateEvaluatorIntegrationConfigInput | Unset): Changes to how Arize calls an evaluator endpoint.
-            Members left out keep their value.
+        scopings (list[IntegrationScopingRequest] | Unset): New visibility
+            rules, replacing the stored ones; an empty list means account-wide.
+        config (UpdateEvaluatorIntegrationConfigInput | Unset): Changes to
+            how Arize calls the endpoint.
     """
 
     type_: Literal["EVALUATOR"]

@@ -16,12 +16,13 @@ T = TypeVar("T", bound="UpdateEvaluatorRequest")
 
 @_attrs_define
 class UpdateEvaluatorRequest:
-    """Body of updateEvaluator: send `name`, `description` or both. An empty body is refused; omitted members keep their
-    values.
+    """Body of updateEvaluator: send `name`, `description` or both. An empty
+    body is refused; omitted members keep their values.
 
-        Attributes:
-            name (str | Unset): New name, 1 to 255 characters; unique in the space (409 otherwise).
-            description (None | str | Unset): New description.
+    Attributes:
+        name (str | Unset): New name, 1 to 255 characters; unique in the
+            space (409 otherwise). 1 to 255 characters.
+        description (None | str | Unset): New description.
     """
 
     name: str | Unset = UNSET

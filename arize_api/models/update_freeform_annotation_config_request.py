@@ -25,8 +25,10 @@ class UpdateFreeformAnnotationConfigRequest:
     """Changes to a free-form annotation config; only the name can change.
 
     Attributes:
-        annotation_config_type (Literal['FREEFORM']): Must be `FREEFORM`, the stored type; the type cannot change.
-        name (str | Unset): New name; must be unique in the space (409 otherwise).
+        annotation_config_type (Literal['FREEFORM']): Must be `FREEFORM`,
+            the stored type; the type cannot change.
+        name (str | Unset): New name; must be unique in the space (409
+            otherwise).
     """
 
     annotation_config_type: Literal["FREEFORM"]

@@ -20,36 +20,44 @@ T = TypeVar("T", bound="UpdateLlmConfig")
 
 @_attrs_define
 class UpdateLlmConfig:
-    """Changes to an LLM integration's provider settings. Members left out keep their value, `null` clears a nullable one,
-    lists and maps replace. A member that does not apply to the stored provider returns 422.
+    """Changes to an LLM integration's provider settings. Members left out keep
+    their value, `null` clears a nullable one, lists and maps replace. A
+    member that does not apply to the stored provider returns 422.
 
-        Attributes:
-            provider (LlmIntegrationProvider | Unset): The vendors an `LLM` integration can connect to; the value picks the
-                `config` shape. More may be added later.
-            api_key (None | str | Unset): New API key; `null` clears it. Not for `AWS_BEDROCK` (its token goes in `auth`) or
-                `VERTEX_AI`; for `CUSTOM`, not together with `auth`.
-            is_function_calling_enabled (bool | Unset): Let the model call functions (tools), or stop it. Not for
-                `AWS_BEDROCK` or `VERTEX_AI`.
-            auth (CreateAwsBedrockBearerTokenAuth | CreateAwsBedrockDefaultAuth | CreateAwsBedrockProxyWithHeadersAuth |
-                CreateCustomDefaultAuth | CreateCustomOauth2ClientCredentialsAuth | Unset): New auth settings for the providers
-                that use an auth block, `AWS_BEDROCK` and `CUSTOM`. The block must fit the stored provider (422 otherwise).
-                There is no discriminator because `auth_type: DEFAULT` means role assumption for Bedrock but an API key for a
-                custom endpoint: the stored provider decides.
-            base_url (None | str | Unset): New endpoint URL (`ANTHROPIC`, `CUSTOM`, `LITELLM`, `NVIDIA_NIM` only). `null`
-                falls back to the default for `ANTHROPIC` and `NVIDIA_NIM`, and returns 422 for `CUSTOM` and `LITELLM`.
-            headers (None | Unset | UpdateLlmConfigHeadersType0): New custom headers (`CUSTOM`, `LITELLM`, `NVIDIA_NIM`
-                only): the map becomes the whole set; `null` clears them. Write-only; the serialized map may not exceed 8,175
-                bytes.
-            is_default_models_enabled (bool | Unset): Offer Arize's default model catalog, or stop (`AWS_BEDROCK`, `CUSTOM`,
-                `FIREWORKS`, `NVIDIA_NIM`, `TOGETHER_AI` only). Bedrock, custom and NIM must keep at least one model source (422
-                otherwise).
-            model_names (list[str] | Unset): New model list, replacing the stored one (not for `ANTHROPIC`, `GEMINI`,
-                `OPEN_AI`, `VERTEX_AI`). Bedrock, custom and NIM must keep at least one model source (422 otherwise); Fireworks,
-                LiteLLM and Together AI may empty it.
-            project_id (str | Unset): New GCP project ID (`VERTEX_AI` only); it can change but not be cleared.
-            location (str | Unset): New GCP region (`VERTEX_AI` only); it can change but not be cleared.
-            project_access_label (str | Unset): New project-access label (`VERTEX_AI` only); it can change but not be
-                cleared.
+    Attributes:
+        provider (LlmIntegrationProvider | Unset): If sent, must equal the
+            stored provider; it cannot change.
+        api_key (None | str | Unset): New API key; `null` clears it. Not for
+            `AWS_BEDROCK` (its token goes in `auth`) or `VERTEX_AI`; for
+            `CUSTOM`, not together with `auth`.
+        is_function_calling_enabled (bool | Unset): Let the model call
+            functions (tools), or stop it. Not for `AWS_BEDROCK` or `VERTEX_AI`.
+        auth (CreateAwsBedrockBearerTokenAuth | CreateAwsBedrockDefaultAuth
+            | CreateAwsBedrockProxyWithHeadersAuth | CreateCustomDefaultAuth |
+            CreateCustomOauth2ClientCredentialsAuth | Unset): New auth block
+            (`AWS_BEDROCK` and `CUSTOM` only), replacing the stored one.
+        base_url (None | str | Unset): New endpoint URL (`ANTHROPIC`,
+            `CUSTOM`, `LITELLM`, `NVIDIA_NIM` only). `null` falls back to the
+            default for `ANTHROPIC` and `NVIDIA_NIM`, and returns 422 for
+            `CUSTOM` and `LITELLM`.
+        headers (None | Unset | UpdateLlmConfigHeadersType0): New custom
+            headers (`CUSTOM`, `LITELLM`, `NVIDIA_NIM` only): the map becomes
+            the whole set; `null` clears them. Write-only; the serialized map
+            may not exceed 8,175 bytes.
+        is_default_models_enabled (bool | Unset): Offer Arize's default
+            model catalog, or stop (`AWS_BEDROCK`, `CUSTOM`, `FIREWORKS`,
+            `NVIDIA_NIM`, `TOGETHER_AI` only). Bedrock, custom and NIM must keep
+            at least one model source (422 otherwise).
+        model_names (list[str] | Unset): New model list, replacing the
+            stored one (not for `ANTHROPIC`, `GEMINI`, `OPEN_AI`, `VERTEX_AI`).
+            Bedrock, custom and NIM must keep at least one model source (422
+            otherwise); Fireworks, LiteLLM and Together AI may empty it.
+        project_id (str | Unset): New GCP project ID (`VERTEX_AI` only); it
+            can change but not be cleared.
+        location (str | Unset): New GCP region (`VERTEX_AI` only); it can
+            change but not be cleared.
+        project_access_label (str | Unset): New project-access label
+            (`VERTEX_AI` only); it can change but not be cleared.
     """
 
     provider: LlmIntegrationProvider | Unset = UNSET

@@ -16,8 +16,9 @@ T = TypeVar("T", bound="UpdateLlmConfigHeadersType0")
 
 @_attrs_define
 class UpdateLlmConfigHeadersType0:
-    """New custom headers (`CUSTOM`, `LITELLM`, `NVIDIA_NIM` only): the map becomes the whole set; `null` clears them.
-    Write-only; the serialized map may not exceed 8,175 bytes.
+    """New custom headers (`CUSTOM`, `LITELLM`, `NVIDIA_NIM` only): the map
+    becomes the whole set; `null` clears them. Write-only; the serialized
+    map may not exceed 8,175 bytes.
 
     """
 

@@ -22,16 +22,15 @@ T = TypeVar("T", bound="UpdateLlmIntegrationRequest")
 
 @_attrs_define
 class UpdateLlmIntegrationRequest:
-    """Changes to an LLM integration: `type` plus at least one of `name`, `scopings` or `config`. `description` is refused
-    for `LLM`.
+    """Changes to an LLM integration: `type` plus at least one of `name`,
+    `scopings` or `config`. `description` is refused for `LLM`.
 
-        Attributes:
-            type_ (Literal['LLM']): Must be `LLM`, the stored type.
-            name (str | Unset): New integration name.
-            scopings (list[IntegrationScopingRequest] | Unset): New visibility rules; replace the stored ones.
-            config (UpdateLlmConfig | Unset): Changes to an LLM integration's provider settings. Members left out keep their
-                value, `null` clears a nullable one, lists and maps replace. A member that does not apply to the stored provider
-                returns 422.
+    Attributes:
+        type_ (Literal['LLM']): Must be `LLM`, the stored type.
+        name (str | Unset): New integration name.
+        scopings (list[IntegrationScopingRequest] | Unset): New visibility
+            rules; replace the stored ones.
+        config (UpdateLlmConfig | Unset): Changes to the provider settings.
     """
 
     type_: Literal["LLM"]

@@ -16,11 +16,14 @@ T = TypeVar("T", bound="UpdateOrganizationRequest")
 
 @_attrs_define
 class UpdateOrganizationRequest:
-    """Body of `updateOrganization`: send at least one member; members left out keep their value.
+    """Body of `updateOrganization`: send at least one member; members left out
+    keep their value.
 
     Attributes:
-        name (str | Unset): New name, unique in the account (1 to 255 characters).
-        description (None | str | Unset): New description, at most 1000 characters; `null` clears it.
+        name (str | Unset): New name, unique in the account (1 to 255
+            characters). 1 to 255 characters.
+        description (None | str | Unset): New description, at most 1000
+            characters; `null` clears it. At most 1000 characters.
     """
 
     name: str | Unset = UNSET

@@ -16,7 +16,8 @@ T = TypeVar("T", bound="UpdatePromptRequest")
 
 @_attrs_define
 class UpdatePromptRequest:
-    """Body of updatePrompt. Only the description can change (the name is fixed), and the body must not be empty.
+    """Body of updatePrompt. Only the description can change (the name is
+    fixed), and the body must not be empty.
 
     Attributes:
         description (None | str | Unset): New description of the prompt.

@@ -17,12 +17,16 @@ T = TypeVar("T", bound="UpdateRoleRequest")
 
 @_attrs_define
 class UpdateRoleRequest:
-    """Body of `updateRole`: send at least one member; members left out keep their value.
+    """Body of `updateRole`: send at least one member; members left out keep
+    their value.
 
     Attributes:
-        name (str | Unset): New name, unique in the account (same character rules as on create).
-        description (None | str | Unset): New description, at most 1000 characters; `null` clears it.
-        permissions (list[Permission] | Unset): New permission set, at least one; replaces the stored set whole.
+        name (str | Unset): New name, unique in the account (same character
+            rules as on create). 1 to 255 characters.
+        description (None | str | Unset): New description, at most 1000
+            characters; `null` clears it. At most 1000 characters.
+        permissions (list[Permission] | Unset): New permission set, at least
+            one; replaces the stored set whole. At least 1 item.
     """
 
     name: str | Unset = UNSET

@@ -16,13 +16,16 @@ T = TypeVar("T", bound="UpdateRunExperimentTaskRequest")
 
 @_attrs_define
 class UpdateRunExperimentTaskRequest:
-    """Changes to a `RUN_EXPERIMENT` task; send `name`, `run_configuration` or both.
+    """Changes to a `RUN_EXPERIMENT` task; send `name`, `run_configuration` or
+    both.
 
     Attributes:
-        name (str | Unset): New task name, at least one character.
-        run_configuration (AgentCallRunConfigRequest | LlmGenerationRunConfigRequest |
-            TemplateEvaluationRunConfigRequest | Unset): How a run-experiment task should produce outputs; exactly one way,
-            named by `experiment_type`: `LLM_GENERATION`, `TEMPLATE_EVALUATION` or `AGENT_CALL`.
+        name (str | Unset): New task name, at least one character. At least
+            1 character.
+        run_configuration (AgentCallRunConfigRequest |
+            LlmGenerationRunConfigRequest | TemplateEvaluationRunConfigRequest |
+            Unset): A new run configuration; it replaces the stored one as a
+            whole, in one step.
     """
 
     name: str | Unset = UNSET

@@ -16,21 +16,28 @@ T = TypeVar("T", bound="UpdateSpaceRequest")
 
 @_attrs_define
 class UpdateSpaceRequest:
-    """Body of `updateSpace`: send at least one member. Members left out keep their value, `null` clears a clearable one,
-    and an object replaces the stored setting.
+    """Body of `updateSpace`: send at least one member. Members left out keep
+    their value, `null` clears a clearable one, and an object replaces the
+    stored setting.
 
-        Attributes:
-            name (str | Unset): New name, unique in the organization (at most 255 characters).
-            description (None | str | Unset): New description, at most 1000 characters; `null` clears it and an empty string
-                is refused.
-            is_private (bool | Unset): `true` makes the space private (members and admins only), `false` public; left out
-                keeps it.
-            default_llm_integration (DefaultLLMIntegration | None | Unset): New default LLM integration and model; `null`
-                clears it.
-            ml_models_enabled (bool | Unset): Turn machine-learning models in the space on or off.
-            gradient_start_color (str | Unset): New first color of the avatar gradient.
-            gradient_end_color (str | Unset): New second color of the avatar gradient.
-            default_agent_runtime (DefaultAgentRuntime | None | Unset): New default agent integration; `null` clears it.
+    Attributes:
+        name (str | Unset): New name, unique in the organization (at most
+            255 characters). At most 255 characters.
+        description (None | str | Unset): New description, at most 1000
+            characters; `null` clears it and an empty string is refused. At most
+            1000 characters.
+        is_private (bool | Unset): `true` makes the space private (members
+            and admins only), `false` public; left out keeps it.
+        default_llm_integration (DefaultLLMIntegration | None | Unset): New
+            default LLM integration and model; `null` clears it.
+        ml_models_enabled (bool | Unset): Turn machine-learning models in
+            the space on or off.
+        gradient_start_color (str | Unset): New first color of the avatar
+            gradient.
+        gradient_end_color (str | Unset): New second color of the avatar
+            gradient.
+        default_agent_runtime (DefaultAgentRuntime | None | Unset): New
+            default agent integration; `null` clears it.
     """
 
     name: str | Unset = UNSET

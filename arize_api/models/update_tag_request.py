@@ -17,13 +17,15 @@ T = TypeVar("T", bound="UpdateTagRequest")
 
 @_attrs_define
 class UpdateTagRequest:
-    """Changes to a tag: send at least one member; omitted members keep their value and `null` clears a nullable one.
-    Unknown members return 400.
+    """Changes to a tag: send at least one member; omitted members keep their
+    value and `null` clears a nullable one. Unknown members return 400.
 
-        Attributes:
-            name (str | Unset): New name: 1 to 100 characters, not blank, unique within the space ignoring case (else 409).
-            description (None | str | Unset): New description; `null` clears it.
-            color (None | TagColor | Unset): New display color; `null` clears it.
+    Attributes:
+        name (str | Unset): New name: 1 to 100 characters, not blank, unique
+            within the space ignoring case (else 409). 1 to 100 characters.
+        description (None | str | Unset): New description; `null` clears it.
+        color (None | TagColor | Unset): New display color; `null` clears
+            it.
     """
 
     name: str | Unset = UNSET

@@ -16,13 +16,16 @@ T = TypeVar("T", bound="UpdateUserRequest")
 
 @_attrs_define
 class UpdateUserRequest:
-    """Body of `updateUser`: send at least one member; members left out keep their value.
+    """Body of `updateUser`: send at least one member; members left out keep
+    their value.
 
     Attributes:
-        name (str | Unset): New display name; trimmed first, then 1 to 255 characters. Needs account admin or
-            `USER_UPDATE`.
-        is_developer (bool | Unset): `true` grants developer permissions, `false` takes them away; left out keeps the
-            current value. Needs account admin.
+        name (str | Unset): New display name; trimmed first, then 1 to 255
+            characters. Needs account admin or `USER_UPDATE`. 1 to 255
+            characters.
+        is_developer (bool | Unset): `true` grants developer permissions,
+            `false` takes them away; left out keeps the current value. Needs
+            account admin.
     """
 
     name: str | Unset = UNSET

@@ -16,17 +16,21 @@ T = TypeVar("T", bound="UpdateWebhookRequest")
 
 @_attrs_define
 class UpdateWebhookRequest:
-    """Changes to a webhook; send at least one member. Members left out keep their values.
+    """Changes to a webhook; send at least one member. Members left out keep
+    their values.
 
     Attributes:
-        name (str | Unset): New webhook name, up to 255 characters, unique in the organization (409 otherwise).
+        name (str | Unset): New webhook name, up to 255 characters, unique
+            in the organization (409 otherwise). At most 255 characters.
         description (None | str | Unset): New description; null clears it.
         url (str | Unset): New HTTPS endpoint for deliveries.
-        auth_token (str | Unset): New full `Authorization` header value, sent as given; only for `BEARER` webhooks.
+        auth_token (str | Unset): New full `Authorization` header value,
+            sent as given; only for `BEARER` webhooks. Write-only.
+        timeout_ms (int | Unset): New delivery timeout in milliseconds, 1000
+            to 60000. From 1000 to 60000.
+        headers (UpdateWebhookRequestHeaders | Unset): The complete new
+            header map, at most 20 entries; headers not included are removed.
             Write-only.
-        timeout_ms (int | Unset): New delivery timeout in milliseconds, 1000 to 60000.
-        headers (UpdateWebhookRequestHeaders | Unset): The complete new header map, at most 20 entries; headers not
-            included are removed. Write-only.
     """
 
     name: str | Unset = UNSET

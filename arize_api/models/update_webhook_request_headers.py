@@ -16,7 +16,10 @@ T = TypeVar("T", bound="UpdateWebhookRequestHeaders")
 
 @_attrs_define
 class UpdateWebhookRequestHeaders:
-    """The complete new header map, at most 20 entries; headers not included are removed. Write-only."""
+    """The complete new header map, at most 20 entries; headers not included
+    are removed. Write-only.
+
+    """
 
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 

@@ -19,20 +19,19 @@ T = TypeVar("T", bound="User")
 
 @_attrs_define
 class User:
-    """A user of the account: who they are, where they stand in the invitation cycle, and their account role.
+    """A user of the account: who they are, where they stand in the invitation
+    cycle, and their account role.
 
     Attributes:
         id (str):
         name (str):
         email (str): The user's email address.
         created_at (datetime.datetime):
-        status (UserStatus): Where a user is in the invitation cycle: `ACTIVE` has verified the email and can sign in,
-            `INVITED` has a verification token that is still valid, `EXPIRED` was invited but the token is gone or expired,
-            so a new invitation is needed.
-        role (CustomUserRoleAssignment | PredefinedUserRoleAssignment): An account role as returned: `type` `PREDEFINED`
-            names a built-in role in `name`, `CUSTOM` gives a custom role's `id` (custom account roles are reserved for
-            later use).
-        is_developer (bool): Whether the user has developer permissions, i.e. may use the Arize API.
+        status (UserStatus): Where the user is in the invitation cycle.
+        role (CustomUserRoleAssignment | PredefinedUserRoleAssignment): The
+            user's account-level role.
+        is_developer (bool): Whether the user has developer permissions,
+            i.e. may use the Arize API.
     """
 
     id: str

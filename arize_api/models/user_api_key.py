@@ -26,20 +26,23 @@ T = TypeVar("T", bound="UserApiKey")
 
 @_attrs_define
 class UserApiKey:
-    """A user key: it acts as the user who created it, with that user's permissions.
+    """A user key: it acts as the user who created it, with that user's
+    permissions.
 
     Attributes:
         id (str):
         name (str):
         key_type (Literal['USER']): Always `USER`.
-        status (ApiKeyStatus): Whether an API key works: `ACTIVE` keys authenticate, `REVOKED` keys no longer do.
-        redacted_key (str): Shortened form of the key for display (e.g. `ak-abc...xyz`).
+        status (ApiKeyStatus): Whether the key still works.
+        redacted_key (str): Shortened form of the key for display (e.g.
+            `ak-abc...xyz`).
         created_at (datetime.datetime):
         created_by_user_id (str): ID of the user who created the key.
         description (str | Unset): Free-text description given at creation.
-        expires_at (datetime.datetime | Unset): When the key stops working; absent for a key that never expires.
-        last_used_at (datetime.datetime | Unset): Roughly when the key last authenticated; updated from time to time, so
-            it may lag.
+        expires_at (datetime.datetime | Unset): When the key stops working;
+            absent for a key that never expires.
+        last_used_at (datetime.datetime | Unset): Roughly when the key last
+            authenticated; updated from time to time, so it may lag.
     """
 
     id: str

@@ -21,10 +21,13 @@ class V1Actual:
     """Ground truth for a prediction, possibly sent later than the prediction.
 
     Attributes:
-        timestamp (datetime.datetime | Unset): When the actual was observed (RFC 3339).
-        actual_label (V1ActualLabel | Unset): Ground-truth label; protobuf oneof, so set at most one key.
-        tags (V1ActualTags | Unset): Tag name to value; tags may arrive with the actual.
-        label (V1Label | Unset): Superseded label message kept for old clients; protobuf oneof, so set at most one key.
+        timestamp (datetime.datetime | Unset): When the actual was observed
+            (RFC 3339).
+        actual_label (V1ActualLabel | Unset): The ground-truth label; use
+            the same alternative as the prediction's label.
+        tags (V1ActualTags | Unset): Tag name to value; tags may arrive with
+            the actual.
+        label (V1Label | Unset): Old-style label; use actual_label.
     """
 
     timestamp: datetime.datetime | Unset = UNSET

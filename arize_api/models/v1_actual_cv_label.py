@@ -19,10 +19,13 @@ class V1ActualCVLabel:
     """Computer-vision ground truth; protobuf oneof, so set at most one key.
 
     Attributes:
-        actual_object_detection_label (V1ActualObjectDetectionLabel | Unset): True boxes for object detection.
-        semantic_segmentation_label (V1SemanticSegmentationLabel | Unset): Polygons of a semantic-segmentation label
-            (prediction or actual).
-        actual_instance_segmentation_label (V1ActualInstanceSegmentationLabel | Unset): True instance masks.
+        actual_object_detection_label (V1ActualObjectDetectionLabel |
+            Unset): True boxes, for object detection.
+        semantic_segmentation_label (V1SemanticSegmentationLabel | Unset):
+            True regions, for semantic segmentation.
+        actual_instance_segmentation_label
+            (V1ActualInstanceSegmentationLabel | Unset): True instance outlines,
+            for instance segmentation.
     """
 
     actual_object_detection_label: V1ActualObjectDetectionLabel | Unset = UNSET

@@ -19,7 +19,8 @@ class V1ActualInstanceSegmentationLabel:
     """True instance masks.
 
     Attributes:
-        polygons (list[V1ActualInstanceSegmentationPolygon] | Unset): One entry per labelled instance.
+        polygons (list[V1ActualInstanceSegmentationPolygon] | Unset): One
+            entry per labelled instance.
     """
 
     polygons: list[V1ActualInstanceSegmentationPolygon] | Unset = UNSET

@@ -20,7 +20,8 @@ class V1ActualInstanceSegmentationPolygon:
 
     Attributes:
         coordinates (list[float] | Unset): Polygon vertex coordinates.
-        bbox_coordinates (list[float] | Unset): Coordinates of the enclosing box.
+        bbox_coordinates (list[float] | Unset): Coordinates of the enclosing
+            box.
         category (str | Unset): Class of the instance.
     """
 

@@ -22,12 +22,14 @@ class V1ActualLabel:
         binary (bool | Unset): Binary ground truth.
         categorical (str | Unset): True class name.
         numeric (float | Unset): True numeric value.
-        score_categorical (V1ScoreCategorical | Unset): Class and/or score label; protobuf oneof, so set at most one
-            key.
-        ranking (V1RankingActual | Unset): Ground truth for a ranked item.
-        multi_class (V1MultiClassActual | Unset): True classes of a multi-class record.
-        cv_label (V1ActualCVLabel | Unset): Computer-vision ground truth; protobuf oneof, so set at most one key.
-        object_detection (V1ObjectDetection | Unset): Superseded object-detection label kept for old clients.
+        score_categorical (V1ScoreCategorical | Unset): True class, score,
+            or both.
+        ranking (V1RankingActual | Unset): Ground truth of a ranked item.
+        multi_class (V1MultiClassActual | Unset): True classes of a
+            multi-class record.
+        cv_label (V1ActualCVLabel | Unset): Computer-vision ground truth.
+        object_detection (V1ObjectDetection | Unset): Old object-detection
+            label; use cv_label.
     """
 
     binary: bool | Unset = UNSET

@@ -19,7 +19,8 @@ class V1ActualObjectDetectionLabel:
     """True boxes for object detection.
 
     Attributes:
-        actual_bounding_boxes (list[V1ActualBoundingBox] | Unset): One entry per labelled object.
+        actual_bounding_boxes (list[V1ActualBoundingBox] | Unset): One entry
+            per labelled object.
     """
 
     actual_bounding_boxes: list[V1ActualBoundingBox] | Unset = UNSET

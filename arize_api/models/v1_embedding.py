@@ -19,9 +19,12 @@ class V1Embedding:
     """An embedding vector with optional link and raw source data.
 
     Attributes:
-        vector (list[float] | Unset): The embedding vector (the SDK caps the dimension at 20,000).
-        link_to_data (str | Unset): URL of the data the vector was computed from, such as an image.
-        raw_data (V1EmbeddingRawData | Unset): Raw input behind an embedding.
+        vector (list[float] | Unset): The embedding vector (the SDK caps the
+            dimension at 20,000).
+        link_to_data (str | Unset): URL of the data the vector was computed
+            from, such as an image.
+        raw_data (V1EmbeddingRawData | Unset): The tokens the vector was
+            computed from.
     """
 
     vector: list[float] | Unset = UNSET

@@ -19,7 +19,8 @@ class V1EmbeddingRawData:
     """Raw input behind an embedding.
 
     Attributes:
-        token_array (V1TokenArray | Unset): The tokens the embedding was computed from.
+        token_array (V1TokenArray | Unset): The tokens, in order; the one
+            camelCase key of the record, as in the protobuf.
     """
 
     token_array: V1TokenArray | Unset = UNSET

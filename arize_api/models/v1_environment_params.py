@@ -16,12 +16,17 @@ T = TypeVar("T", bound="V1EnvironmentParams")
 
 @_attrs_define
 class V1EnvironmentParams:
-    """Which environment the record belongs to; protobuf oneof, so set at most one key.
+    """Which environment the record belongs to; protobuf oneof, so set at most
+    one key.
 
     Attributes:
-        production (V1ProductionEnvironment | Unset): Empty marker selecting the production environment.
-        training (V1TrainingEnvironment | Unset): Empty marker selecting the training environment.
-        validation (V1ValidationEnvironment | Unset): Selects the validation environment and names the batch.
+        production (V1ProductionEnvironment | Unset): Send `{}` to mark a
+            production record.
+        training (V1TrainingEnvironment | Unset): Send `{}` to mark a
+            training record; it must carry a prediction and an actual.
+        validation (V1ValidationEnvironment | Unset): Marks a validation
+            record and names its batch; it must carry a prediction and an
+            actual.
     """
 
     production: V1ProductionEnvironment | Unset = UNSET

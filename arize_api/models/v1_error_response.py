@@ -17,7 +17,8 @@ T = TypeVar("T", bound="V1ErrorResponse")
 
 @_attrs_define
 class V1ErrorResponse:
-    """Error body of /v1/log in grpc-gateway style; undocumented, so unknown members are allowed.
+    """Error body of /v1/log in grpc-gateway style; undocumented, so unknown
+    members are allowed.
 
     Attributes:
         message (str | Unset): Human-readable error text.

@@ -21,10 +21,12 @@ class V1FeatureImportances:
     """Per-feature importance (e.g. SHAP) values for a prediction.
 
     Attributes:
-        timestamp (datetime.datetime | Unset): Time the importances refer to (RFC 3339).
-        model_version (str | Unset): Model version the importances were computed for.
-        feature_importances (V1FeatureImportancesFeatureImportances | Unset): Feature name to importance; names must not
-            end in "_shap".
+        timestamp (datetime.datetime | Unset): Time the importances refer to
+            (RFC 3339).
+        model_version (str | Unset): Model version the importances were
+            computed for.
+        feature_importances (V1FeatureImportancesFeatureImportances |
+            Unset): Feature name to importance; names must not end in "_shap".
     """
 
     timestamp: datetime.datetime | Unset = UNSET

@@ -16,14 +16,15 @@ T = TypeVar("T", bound="V1Label")
 
 @_attrs_define
 class V1Label:
-    """Superseded label message kept for old clients; protobuf oneof, so set at most one key.
+    """Superseded label message kept for old clients; protobuf oneof, so set at
+    most one key.
 
     Attributes:
         binary (bool | Unset): Binary label.
         categorical (str | Unset): Class name.
         numeric (float | Unset): Numeric label.
-        score_categorical (V1ScoreCategorical | Unset): Class and/or score label; protobuf oneof, so set at most one
-            key.
+        score_categorical (V1ScoreCategorical | Unset): Class, score, or
+            both.
     """
 
     binary: bool | Unset = UNSET

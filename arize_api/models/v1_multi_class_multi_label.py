@@ -19,8 +19,9 @@ class V1MultiClassMultiLabel:
     """Scores and thresholds per class when several classes may apply.
 
     Attributes:
-        prediction_threshold_scores (V1MultiClassMultiLabelPredictionThresholdScores | Unset): Class name to score and
-            threshold.
+        prediction_threshold_scores
+            (V1MultiClassMultiLabelPredictionThresholdScores | Unset): Class
+            name to score and threshold.
     """
 
     prediction_threshold_scores: (

@@ -19,8 +19,10 @@ class V1MultiClassPrediction:
     """Multi-class prediction; protobuf oneof, so set at most one key.
 
     Attributes:
-        single_label (V1MultiClassSingleLabel | Unset): Scores per class when exactly one class applies.
-        multi_label (V1MultiClassMultiLabel | Unset): Scores and thresholds per class when several classes may apply.
+        single_label (V1MultiClassSingleLabel | Unset): Per-class scores
+            when exactly one class applies.
+        multi_label (V1MultiClassMultiLabel | Unset): Per-class scores and
+            thresholds when several classes may apply.
     """
 
     single_label: V1MultiClassSingleLabel | Unset = UNSET

@@ -19,7 +19,8 @@ class V1MultiClassSingleLabel:
     """Scores per class when exactly one class applies.
 
     Attributes:
-        prediction_scores (V1MultiClassSingleLabelPredictionScores | Unset): Class name to score.
+        prediction_scores (V1MultiClassSingleLabelPredictionScores | Unset):
+            Class name to score.
     """
 
     prediction_scores: V1MultiClassSingleLabelPredictionScores | Unset = UNSET

@@ -20,7 +20,8 @@ class V1MultiClassThresholdScore:
 
     Attributes:
         prediction_score (float | Unset): Score for the class.
-        threshold_score (float | Unset): Threshold above which the class counts as predicted.
+        threshold_score (float | Unset): Threshold above which the class
+            counts as predicted.
     """
 
     prediction_score: float | Unset = UNSET

@@ -19,7 +19,8 @@ class V1ObjectDetection:
     """Superseded object-detection label kept for old clients.
 
     Attributes:
-        bounding_boxes (list[V1PredictionBoundingBox] | Unset): One entry per object.
+        bounding_boxes (list[V1PredictionBoundingBox] | Unset): One entry
+            per object.
     """
 
     bounding_boxes: list[V1PredictionBoundingBox] | Unset = UNSET

@@ -21,16 +21,20 @@ class V1Prediction:
     """Model output plus the inputs and metadata that go with it.
 
     Attributes:
-        timestamp (datetime.datetime | Unset): When the prediction happened (RFC 3339); the server uses the current time
-            when omitted.
-        model_version (str | Unset): Version of the model that made the prediction.
-        prediction_label (V1PredictionLabel | Unset): Predicted label; protobuf oneof, so set at most one key, which
-            also fixes the model type.
-        features (V1PredictionFeatures | Unset): Feature name to value, embedding features included.
+        timestamp (datetime.datetime | Unset): When the prediction happened
+            (RFC 3339); the server uses the current time when omitted.
+        model_version (str | Unset): Version of the model that made the
+            prediction.
+        prediction_label (V1PredictionLabel | Unset): The predicted label;
+            which alternative is set decides the model type.
+        features (V1PredictionFeatures | Unset): Feature name to value,
+            embedding features included.
         tags (V1PredictionTags | Unset): Tag name to value.
-        llm_fields (V1LLMFields | Unset): LLM-specific details attached to a prediction.
-        retrieved_document_ids (list[str] | Unset): IDs of documents retrieved for this prediction.
-        label (V1Label | Unset): Superseded label message kept for old clients; protobuf oneof, so set at most one key.
+        llm_fields (V1LLMFields | Unset): Model name, parameters and prompt
+            template of an LLM prediction.
+        retrieved_document_ids (list[str] | Unset): IDs of documents
+            retrieved for this prediction.
+        label (V1Label | Unset): Old-style label; use prediction_label.
     """
 
     timestamp: datetime.datetime | Unset = UNSET

@@ -19,8 +19,8 @@ class V1PredictionAndActual:
     """A prediction and its actual sent together in one record.
 
     Attributes:
-        prediction (V1Prediction | Unset): Model output plus the inputs and metadata that go with it.
-        actual (V1Actual | Unset): Ground truth for a prediction, possibly sent later than the prediction.
+        prediction (V1Prediction | Unset): The prediction half.
+        actual (V1Actual | Unset): The ground-truth half.
     """
 
     prediction: V1Prediction | Unset = UNSET

@@ -19,12 +19,13 @@ class V1PredictionCVLabel:
     """Computer-vision prediction; protobuf oneof, so set at most one key.
 
     Attributes:
-        prediction_object_detection_label (V1PredictionObjectDetectionLabel | Unset): Predicted boxes for object
-            detection.
-        semantic_segmentation_label (V1SemanticSegmentationLabel | Unset): Polygons of a semantic-segmentation label
-            (prediction or actual).
-        prediction_instance_segmentation_label (V1PredictionInstanceSegmentationLabel | Unset): Predicted instance
-            masks.
+        prediction_object_detection_label (V1PredictionObjectDetectionLabel
+            | Unset): Predicted boxes, for object detection.
+        semantic_segmentation_label (V1SemanticSegmentationLabel | Unset):
+            Predicted regions, for semantic segmentation.
+        prediction_instance_segmentation_label
+            (V1PredictionInstanceSegmentationLabel | Unset): Predicted instance
+            outlines, for instance segmentation.
     """
 
     prediction_object_detection_label: V1PredictionObjectDetectionLabel | Unset = UNSET

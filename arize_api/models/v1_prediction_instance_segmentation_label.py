@@ -19,7 +19,8 @@ class V1PredictionInstanceSegmentationLabel:
     """Predicted instance masks.
 
     Attributes:
-        polygons (list[V1PredictionInstanceSegmentationPolygon] | Unset): One entry per predicted instance.
+        polygons (list[V1PredictionInstanceSegmentationPolygon] | Unset):
+            One entry per predicted instance.
     """
 
     polygons: list[V1PredictionInstanceSegmentationPolygon] | Unset = UNSET

@@ -16,18 +16,22 @@ T = TypeVar("T", bound="V1PredictionLabel")
 
 @_attrs_define
 class V1PredictionLabel:
-    """Predicted label; protobuf oneof, so set at most one key, which also fixes the model type.
+    """Predicted label; protobuf oneof, so set at most one key, which also
+    fixes the model type.
 
     Attributes:
         binary (bool | Unset): Binary class prediction.
         categorical (str | Unset): Predicted class name.
         numeric (float | Unset): Regression output.
-        score_categorical (V1ScoreCategorical | Unset): Class and/or score label; protobuf oneof, so set at most one
-            key.
-        ranking (V1RankingPrediction | Unset): Ranking-model output for one item in a group.
-        multi_class (V1MultiClassPrediction | Unset): Multi-class prediction; protobuf oneof, so set at most one key.
-        cv_label (V1PredictionCVLabel | Unset): Computer-vision prediction; protobuf oneof, so set at most one key.
-        object_detection (V1ObjectDetection | Unset): Superseded object-detection label kept for old clients.
+        score_categorical (V1ScoreCategorical | Unset): Predicted class,
+            score, or both.
+        ranking (V1RankingPrediction | Unset): Output of a ranking model for
+            one item.
+        multi_class (V1MultiClassPrediction | Unset): Per-class scores of a
+            multi-class model.
+        cv_label (V1PredictionCVLabel | Unset): Computer-vision prediction.
+        object_detection (V1ObjectDetection | Unset): Old object-detection
+            label; use cv_label.
     """
 
     binary: bool | Unset = UNSET

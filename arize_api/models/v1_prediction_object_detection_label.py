@@ -19,7 +19,8 @@ class V1PredictionObjectDetectionLabel:
     """Predicted boxes for object detection.
 
     Attributes:
-        prediction_bounding_boxes (list[V1PredictionBoundingBox] | Unset): One entry per detected object.
+        prediction_bounding_boxes (list[V1PredictionBoundingBox] | Unset):
+            One entry per detected object.
     """
 
     prediction_bounding_boxes: list[V1PredictionBoundingBox] | Unset = UNSET

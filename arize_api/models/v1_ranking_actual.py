@@ -19,7 +19,8 @@ class V1RankingActual:
     """Ground truth for a ranked item.
 
     Attributes:
-        category (V1RankingCategory | Unset): Relevance categories of a ranked item.
+        category (V1RankingCategory | Unset): Relevance categories of the
+            item.
         relevance_score (float | Unset): True relevance of the item.
     """
 

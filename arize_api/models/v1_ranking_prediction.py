@@ -20,7 +20,8 @@ class V1RankingPrediction:
 
     Attributes:
         prediction_group_id (str | Unset): Groups the items ranked together.
-        rank (str | Unset): Position of the item; protobuf int64, so serialized as a decimal string.
+        rank (str | Unset): Position of the item; protobuf int64, so
+            serialized as a decimal string.
         prediction_score (float | Unset): Score the model gave the item.
         label (str | Unset): Predicted label of the item.
     """

@@ -16,23 +16,30 @@ T = TypeVar("T", bound="V1Record")
 
 @_attrs_define
 class V1Record:
-    """One ML record (public.Record); it should carry a prediction, an actual, or both, and training or validation records
-    need both.
+    """One ML record (public.Record); it should carry a prediction, an actual,
+    or both, and training or validation records need both.
 
-        Attributes:
-            model_id (str | Unset): Name of the model the record belongs to.
-            prediction_id (str | Unset): Joins predictions with later actuals; the server may fill it for non-delayed
-                production records when omitted.
-            prediction (V1Prediction | Unset): Model output plus the inputs and metadata that go with it.
-            actual (V1Actual | Unset): Ground truth for a prediction, possibly sent later than the prediction.
-            feature_importances (V1FeatureImportances | Unset): Per-feature importance (e.g. SHAP) values for a prediction.
-            prediction_and_actual (V1PredictionAndActual | Unset): A prediction and its actual sent together in one record.
-            environment_params (V1EnvironmentParams | Unset): Which environment the record belongs to; protobuf oneof, so
-                set at most one key.
-            is_generative_llm_record (bool | Unset): Marks a generative-LLM record (newer SDKs send those through OTLP
-                instead of this route).
-            space_key (str | Unset): Legacy space credential sent in the body.
-            organization_key (str | Unset): Superseded organization credential from the earliest API version.
+    Attributes:
+        model_id (str | Unset): Name of the model the record belongs to.
+        prediction_id (str | Unset): Joins predictions with later actuals;
+            the server may fill it for non-delayed production records when
+            omitted. 1 to 512 characters.
+        prediction (V1Prediction | Unset): The prediction; a record carries
+            a prediction, an actual, or both.
+        actual (V1Actual | Unset): The ground truth, possibly sent later
+            under the same `prediction_id`.
+        feature_importances (V1FeatureImportances | Unset): Per-feature
+            importance values for the prediction.
+        prediction_and_actual (V1PredictionAndActual | Unset): A prediction
+            and its actual sent together.
+        environment_params (V1EnvironmentParams | Unset): Production,
+            training or validation; the record has no separate environment
+            string.
+        is_generative_llm_record (bool | Unset): Marks a generative-LLM
+            record (newer SDKs send those through OTLP instead of this route).
+        space_key (str | Unset): Legacy space credential sent in the body.
+        organization_key (str | Unset): Superseded organization credential
+            from the earliest API version.
     """
 
     model_id: str | Unset = UNSET

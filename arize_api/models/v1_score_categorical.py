@@ -21,7 +21,8 @@ class V1ScoreCategorical:
     Attributes:
         category (V1ScoreCategoricalCategory | Unset): Class name only.
         score_value (V1ScoreCategoricalScore | Unset): Score only.
-        score_category (V1ScoreCategory | Unset): Class name together with its probability or score.
+        score_category (V1ScoreCategory | Unset): Class name with its
+            probability or score.
     """
 
     category: V1ScoreCategoricalCategory | Unset = UNSET

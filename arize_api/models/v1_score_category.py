@@ -21,7 +21,8 @@ class V1ScoreCategory:
     Attributes:
         category (str | Unset): Class name.
         score (float | Unset): Probability or score for the class.
-        numeric_sequence (list[float] | Unset): Unused legacy list of numbers.
+        numeric_sequence (list[float] | Unset): Unused legacy list of
+            numbers.
     """
 
     category: str | Unset = UNSET

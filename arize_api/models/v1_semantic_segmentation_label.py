@@ -19,7 +19,8 @@ class V1SemanticSegmentationLabel:
     """Polygons of a semantic-segmentation label (prediction or actual).
 
     Attributes:
-        polygons (list[V1SemanticSegmentationPolygon] | Unset): One entry per region.
+        polygons (list[V1SemanticSegmentationPolygon] | Unset): One entry
+            per region.
     """
 
     polygons: list[V1SemanticSegmentationPolygon] | Unset = UNSET

@@ -16,15 +16,19 @@ T = TypeVar("T", bound="V1Value")
 
 @_attrs_define
 class V1Value:
-    """A feature, tag or parameter value; protobuf oneof, so set at most one key.
+    """A feature, tag or parameter value; protobuf oneof, so set at most one
+    key.
 
     Attributes:
-        string (str | Unset): Text value (the SDK also sends booleans this way, e.g. "True").
-        int_ (str | Unset): Integer value; protobuf int64, so serialized as a decimal string.
+        string (str | Unset): Text value (the SDK also sends booleans this
+            way, e.g. "True").
+        int_ (str | Unset): Integer value; protobuf int64, so serialized as
+            a decimal string.
         double (float | Unset): Floating-point value.
-        multi_value (V1MultiValue | Unset): A list of strings used as one value.
-        embedding (V1Embedding | Unset): An embedding vector with optional link and raw source data.
-        dictionary (V1Dictionary | Unset): A string-to-number mapping used as one value.
+        multi_value (V1MultiValue | Unset): A list of strings.
+        embedding (V1Embedding | Unset): An embedding vector (the SDK allows
+            at most 30 embedding features per record).
+        dictionary (V1Dictionary | Unset): A string-to-number map.
     """
 
     string: str | Unset = UNSET

@@ -19,8 +19,10 @@ class V1LLMFields:
     """LLM-specific details attached to a prediction.
 
     Attributes:
-        llm_model_name (str | Unset): Name of the LLM that produced the output.
-        llm_params (V1LLMFieldsLlmParams | Unset): Invocation parameter name to value.
+        llm_model_name (str | Unset): Name of the LLM that produced the
+            output.
+        llm_params (V1LLMFieldsLlmParams | Unset): Invocation parameter name
+            to value.
         prompt_template (str | Unset): Text of the prompt template.
         prompt_template_name (str | Unset): Name of the prompt template.
     """

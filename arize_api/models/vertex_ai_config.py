@@ -22,13 +22,16 @@ T = TypeVar("T", bound="VertexAiConfig")
 
 @_attrs_define
 class VertexAiConfig:
-    """Settings of a Google Vertex AI integration. Arize reaches Vertex through the GCP project and keeps no credentials.
+    """Settings of a Google Vertex AI integration. Arize reaches Vertex through
+    the GCP project and keeps no credentials.
 
     Attributes:
         provider (Literal['VERTEX_AI']): Always `VERTEX_AI`.
-        project_id (str): ID of the GCP project Arize reaches Vertex through.
+        project_id (str): ID of the GCP project Arize reaches Vertex
+            through.
         location (str): GCP region, e.g. `us-central1`.
-        project_access_label (str): Label used to check Arize's access to the GCP project.
+        project_access_label (str): Label used to check Arize's access to
+            the GCP project.
     """
 
     provider: Literal["VERTEX_AI"]

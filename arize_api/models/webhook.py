@@ -20,29 +20,31 @@ T = TypeVar("T", bound="Webhook")
 
 @_attrs_define
 class Webhook:
-    """A webhook: an organization-owned HTTPS endpoint that receives event deliveries, chosen through webhook
-    subscriptions. The bearer token and header values are never returned, and the signing secret only once, when the
-    webhook is created.
+    """A webhook: an organization-owned HTTPS endpoint that receives event
+    deliveries, chosen through webhook subscriptions. The bearer token and
+    header values are never returned, and the signing secret only once, when
+    the webhook is created.
 
-        Attributes:
-            id (str):
-            organization_id (str): The organization that owns the webhook.
-            name (str): Webhook name, unique in the organization.
-            description (str): What the webhook is for; an empty string when none was given.
-            url (str): The HTTPS endpoint deliveries are posted to.
-            auth_type (WebhookAuthType): How a webhook proves deliveries come from Arize. `BEARER` sends the stored
-                `auth_token` unchanged as the `Authorization` header. `HMAC_SHA256` signs each delivery: `X-Arize-Webhook-
-                Signature` holds `v1=` and the hex HMAC-SHA256, keyed with the signing secret, of `<timestamp>.<raw body>`,
-                where the timestamp is the Unix-seconds value of `X-Arize-Webhook-Timestamp`. Deliveries also carry `X-Arize-
-                Webhook-Id` (the event id) and `X-Arize-Webhook-Event` (the event type). To verify, compute the HMAC over the
-                received timestamp and exact body bytes and compare.
-            timeout_ms (int): How long a delivery may take before it is abandoned, in milliseconds; 30000 unless set
-                otherwise.
-            created_at (datetime.datetime):
-            updated_at (datetime.datetime):
-            signing_secret_hint (str | Unset): Redacted form of the signing secret, such as `whsec_…abcd`; `HMAC_SHA256`
-                webhooks only. The full secret is only in the create response.
-            created_by_user_id (str | Unset): The user who created the webhook; absent once that user has left the account.
+    Attributes:
+        id (str):
+        organization_id (str): The organization that owns the webhook.
+        name (str): Webhook name, unique in the organization. At most 255
+            characters.
+        description (str): What the webhook is for; an empty string when
+            none was given.
+        url (str): The HTTPS endpoint deliveries are posted to.
+        auth_type (WebhookAuthType): How deliveries are authenticated; fixed
+            at creation.
+        timeout_ms (int): How long a delivery may take before it is
+            abandoned, in milliseconds; 30000 unless set otherwise. From 1000 to
+            60000.
+        created_at (datetime.datetime):
+        updated_at (datetime.datetime):
+        signing_secret_hint (str | Unset): Redacted form of the signing
+            secret, such as `whsec_…abcd`; `HMAC_SHA256` webhooks only. The full
+            secret is only in the create response.
+        created_by_user_id (str | Unset): The user who created the webhook;
+            absent once that user has left the account.
     """
 
     id: str

@@ -23,11 +23,15 @@ class WebhookDeliveryAttempt:
 
     Attributes:
         event_id (str): The event this attempt delivered.
-        attempt_number (int): Which try this was for the event, counting from 1; failed deliveries are retried.
-        payload (WebhookDeliveryAttemptPayload): The JSON body that was posted.
+        attempt_number (int): Which try this was for the event, counting
+            from 1; failed deliveries are retried. At least 1.
+        payload (WebhookDeliveryAttemptPayload): The JSON body that was
+            posted.
         created_at (datetime.datetime): When the attempt was made.
-        status_code (int | None | Unset): HTTP status the endpoint answered; null when no answer came.
-        error_message (None | str | Unset): Why the delivery failed; null when it succeeded.
+        status_code (int | None | Unset): HTTP status the endpoint answered;
+            null when no answer came.
+        error_message (None | str | Unset): Why the delivery failed; null
+            when it succeeded.
     """
 
     event_id: str

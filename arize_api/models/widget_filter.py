@@ -20,14 +20,20 @@ class WidgetFilter:
     """A saved condition that limits the data a widget uses.
 
     Attributes:
-        filter_type (str): Kind of filter, which decides which value list is used.
+        filter_type (str): Kind of filter, which decides which value list is
+            used.
         dimension_name (None | str | Unset): The dimension filtered on.
-        dimension_data_type (None | str | Unset): Data type of that dimension.
+        dimension_data_type (None | str | Unset): Data type of that
+            dimension.
         operator (None | str | Unset): The comparison applied.
-        dimension_values (list[str] | None | Unset): General dimension values to compare with.
-        binary_values (list[str] | None | Unset): Binary values to compare with.
-        numeric_values (list[float] | None | Unset): Numeric values to compare with.
-        categorical_values (list[str] | None | Unset): Categorical values to compare with.
+        dimension_values (list[str] | None | Unset): General dimension
+            values to compare with.
+        binary_values (list[str] | None | Unset): Binary values to compare
+            with.
+        numeric_values (list[float] | None | Unset): Numeric values to
+            compare with.
+        categorical_values (list[str] | None | Unset): Categorical values to
+            compare with.
     """
 
     filter_type: str

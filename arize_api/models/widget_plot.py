@@ -28,41 +28,65 @@ class WidgetPlot:
         position (int): Display order within the widget.
         title (str):
         model_version_ids (list[str]): Model versions included.
-        model_version_environment_metadata_ids (list[str]): Model lineage records included.
-        filters (list[WidgetFilter]): Filters applied before the plot is computed.
-        model_id (None | str | Unset): The model plotted; `null` when the source is a dataset.
+        model_version_environment_metadata_ids (list[str]): Model lineage
+            records included.
+        filters (list[WidgetFilter]): Filters applied before the plot is
+            computed.
+        model_id (None | str | Unset): The model plotted; `null` when the
+            source is a dataset.
         model_environment_name (None | str | Unset): Model environment read.
-        dimension_category (None | str | Unset): Category of the chosen dimension.
+        dimension_category (None | str | Unset): Category of the chosen
+            dimension.
         dimension_name (None | str | Unset): Name of the chosen dimension.
-        dimension_data_type (None | str | Unset): Data type of the chosen dimension.
-        prediction_value_class (None | str | Unset): Prediction class for class-specific metrics.
-        metric_id (int | None | Unset): Saved numeric id of the built-in metric.
-        metric (None | str | Unset): The built-in metric, such as accuracy or count.
+        dimension_data_type (None | str | Unset): Data type of the chosen
+            dimension.
+        prediction_value_class (None | str | Unset): Prediction class for
+            class-specific metrics.
+        metric_id (int | None | Unset): Saved numeric id of the built-in
+            metric.
+        metric (None | str | Unset): The built-in metric, such as accuracy
+            or count.
         custom_metric_id (None | str | Unset): The custom metric plotted.
         ranking_at_k (int | None | Unset): Cutoff k for ranking metrics.
-        comparison_model_baseline_id (None | str | Unset): Model baseline compared against.
-        comparison_reference_source (None | Unset | WidgetPlotComparisonReferenceSource): Baseline the comparison uses:
+        comparison_model_baseline_id (None | str | Unset): Model baseline
+            compared against.
+        comparison_reference_source (None | Unset |
+            WidgetPlotComparisonReferenceSource): Baseline the comparison uses:
             the model's primary one or a custom one.
-        comparison_reference_value (None | Unset | WidgetPlotComparisonFixedReferenceValue |
-            WidgetPlotComparisonMovingReferenceValue): The fixed or moving reference window of the comparison.
-        metric_aggregation_type (None | str | Unset): How the metric is aggregated.
-        split_by_enabled (bool | None | Unset): Whether the plot is split into several series.
-        split_by_dimension (None | str | Unset): Dimension that splits the series.
-        split_by_dimension_category (None | str | Unset): Category of the splitting dimension.
-        split_by_overall_metric_enabled (bool | None | Unset): Whether an overall series is shown beside the split ones.
-        split_by_all_values_live_update_enabled (bool | None | Unset): Whether new values of the splitting dimension
-            join automatically.
+        comparison_reference_value (None | Unset |
+            WidgetPlotComparisonFixedReferenceValue |
+            WidgetPlotComparisonMovingReferenceValue): The fixed or moving
+            reference window of the comparison.
+        metric_aggregation_type (None | str | Unset): How the metric is
+            aggregated.
+        split_by_enabled (bool | None | Unset): Whether the plot is split
+            into several series.
+        split_by_dimension (None | str | Unset): Dimension that splits the
+            series.
+        split_by_dimension_category (None | str | Unset): Category of the
+            splitting dimension.
+        split_by_overall_metric_enabled (bool | None | Unset): Whether an
+            overall series is shown beside the split ones.
+        split_by_all_values_live_update_enabled (bool | None | Unset):
+            Whether new values of the splitting dimension join automatically.
         cohorts (list[str] | None | Unset): Cohort ids plotted.
         colors (list[str] | None | Unset): Saved series colors.
-        stack_dimension_name (None | str | Unset): Dimension values are stacked by.
-        stack_dimension_category (None | str | Unset): Category of the stacking dimension.
+        stack_dimension_name (None | str | Unset): Dimension values are
+            stacked by.
+        stack_dimension_category (None | str | Unset): Category of the
+            stacking dimension.
         x_axis_dimension_name (None | str | Unset): Dimension on the x-axis.
-        x_axis_dimension_category (None | str | Unset): Category of the x-axis dimension.
+        x_axis_dimension_category (None | str | Unset): Category of the
+            x-axis dimension.
         y_axis_dimension_name (None | str | Unset): Dimension on the y-axis.
-        y_axis_dimension_category (None | str | Unset): Category of the y-axis dimension.
-        color_by_dimension_name (None | str | Unset): Dimension that picks series colors.
-        color_by_dimension_category (None | str | Unset): Category of the coloring dimension.
-        dataset_source (DatasetSource | None | Unset): Where the values come from when the plot reads a dataset.
+        y_axis_dimension_category (None | str | Unset): Category of the
+            y-axis dimension.
+        color_by_dimension_name (None | str | Unset): Dimension that picks
+            series colors.
+        color_by_dimension_category (None | str | Unset): Category of the
+            coloring dimension.
+        dataset_source (DatasetSource | None | Unset): Where the values come
+            from when the plot reads a dataset.
     """
 
     id: str

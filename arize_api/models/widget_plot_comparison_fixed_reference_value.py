@@ -29,13 +29,15 @@ class WidgetPlotComparisonFixedReferenceValue:
 
     Attributes:
         type_ (Literal['FIXED']): Always `FIXED`.
-        environment_name (str): Model environment holding the reference data.
+        environment_name (str): Model environment holding the reference
+            data.
         external_batch_ids (list[str]): Batches in the reference.
-        external_model_version_ids (list[str]): Model versions in the reference.
+        external_model_version_ids (list[str]): Model versions in the
+            reference.
         start_time (datetime.datetime): Start of the range (inclusive).
         end_time (datetime.datetime): End of the range (exclusive).
-        model_version_environment_metadata_id (None | str | Unset): Model lineage record that defines the reference,
-            when there is one.
+        model_version_environment_metadata_id (None | str | Unset): Model
+            lineage record that defines the reference, when there is one.
     """
 
     type_: Literal["FIXED"]

@@ -27,13 +27,16 @@ class WidgetPlotComparisonMovingReferenceValue:
 
     Attributes:
         type_ (Literal['MOVING']): Always `MOVING`.
-        environment_name (str): Model environment holding the reference data.
+        environment_name (str): Model environment holding the reference
+            data.
         external_batch_ids (list[str]): Batches in the reference.
-        external_model_version_ids (list[str]): Model versions in the reference.
+        external_model_version_ids (list[str]): Model versions in the
+            reference.
         moving_window_ms (float): Length of the window, in milliseconds.
-        moving_window_delay_ms (float): How far the window ends before the current time, in milliseconds.
-        model_version_environment_metadata_id (None | str | Unset): Model lineage record that defines the reference,
-            when there is one.
+        moving_window_delay_ms (float): How far the window ends before the
+            current time, in milliseconds.
+        model_version_environment_metadata_id (None | str | Unset): Model
+            lineage record that defines the reference, when there is one.
     """
 
     type_: Literal["MOVING"]

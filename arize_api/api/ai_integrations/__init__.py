@@ -41,7 +41,30 @@ class AiIntegrations(SyncResource):
         body: CreateAiIntegrationRequest,
         **options: Unpack[RequestOptions],
     ) -> AiIntegration:
-        """Create AI integration (POST /v2/ai-integrations)."""
+        """Create AI integration (POST /v2/ai-integrations).
+
+        Creates a connection to an external LLM provider and returns it with
+        201. `name` and `provider` are required, and the name must be unique in
+        the account (409 on a clash, so a repeated call fails). When left out,
+        `scopings` makes the integration visible account-wide,
+        `enable_default_models` is false, `function_calling_enabled` is true and
+        `auth_type` is `DEFAULT`. `AWS_BEDROCK` needs `role_arn` in
+        `provider_metadata`; `VERTEX_AI` needs `project_id`, `location` and
+        `project_access_label` there. The API key is write-only.
+
+        Args:
+            body (CreateAiIntegrationRequest): Body of `createAiIntegration`.
+                Secrets are write-only.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AiIntegration
+        """
         from . import create_ai_integration
 
         return create_ai_integration.sync(
@@ -55,7 +78,25 @@ class AiIntegrations(SyncResource):
         integration_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete AI integration (DELETE /v2/ai-integrations/{integration_id})."""
+        """Delete AI integration (DELETE /v2/ai-integrations/{integration_id}).
+
+        Deletes an AI integration for good and answers 204 with no body. Returns
+        404 when it does not exist or is not visible to the caller, which is
+        also what a second delete gets.
+
+        Args:
+            integration_id (str): The integration's ID (base64 for AI
+                integrations).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_ai_integration
 
         return delete_ai_integration.sync(
@@ -69,7 +110,25 @@ class AiIntegrations(SyncResource):
         integration_id: str,
         **options: Unpack[RequestOptions],
     ) -> AiIntegration:
-        """Get AI integration (GET /v2/ai-integrations/{integration_id})."""
+        """Get AI integration (GET /v2/ai-integrations/{integration_id}).
+
+        Returns one AI integration by its ID. Secrets never come back:
+        `has_api_key` only says whether a key is stored. Returns 404 when the
+        integration does not exist or the caller cannot read it.
+
+        Args:
+            integration_id (str): The integration's ID (base64 for AI
+                integrations).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AiIntegration
+        """
         from . import get_ai_integration
 
         return get_ai_integration.sync(
@@ -91,7 +150,38 @@ class AiIntegrations(SyncResource):
     ) -> SyncPaginator[AiIntegration, ListAiIntegrationsResponse]:
         """List AI integrations, page by page (GET /v2/ai-integrations).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists the AI integrations the caller can see, one page at a time. Filter
+        by `space_id` (exact), `space_name` or `name` (both case-insensitive
+        substrings). Each item says whether an API key is stored (`has_api_key`)
+        but never returns the key. Returns 404 when the `space_id` given is
+        missing or not readable. Read-only, so safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset): Only items of this space (exact space ID).
+            space_name (str | Unset): Only items in spaces whose name contains
+                this text, ignoring case (at most 255 characters). At most 255
+                characters.
+            name (str | Unset): Only items whose name contains this text,
+                ignoring case (at most 255 characters). At most 255 characters.
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[AiIntegration, ListAiIntegrationsResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_ai_integrations
 
@@ -113,7 +203,31 @@ class AiIntegrations(SyncResource):
         body: UpdateAiIntegrationRequest,
         **options: Unpack[RequestOptions],
     ) -> AiIntegration:
-        """Update AI integration (PATCH /v2/ai-integrations/{integration_id})."""
+        """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
+
+        Changes an AI integration and returns the result. Send at least one
+        member; members left out keep their stored value. A new `name` must
+        still be unique in the account (409). `api_key: null` deletes the stored
+        key and `provider_metadata: null` deletes the metadata. `scopings` and
+        `model_names`, when sent, replace the whole stored list. Sending the
+        same body twice gives the same result.
+
+        Args:
+            integration_id (str): The integration's ID (base64 for AI
+                integrations).
+            body (UpdateAiIntegrationRequest): Body of `updateAiIntegration`:
+                send at least one member. Members left out keep their value; `null`
+                clears a nullable one.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AiIntegration
+        """
         from . import update_ai_integration
 
         return update_ai_integration.sync(
@@ -133,7 +247,30 @@ class AsyncAiIntegrations(AsyncResource):
         body: CreateAiIntegrationRequest,
         **options: Unpack[RequestOptions],
     ) -> AiIntegration:
-        """Create AI integration (POST /v2/ai-integrations)."""
+        """Create AI integration (POST /v2/ai-integrations).
+
+        Creates a connection to an external LLM provider and returns it with
+        201. `name` and `provider` are required, and the name must be unique in
+        the account (409 on a clash, so a repeated call fails). When left out,
+        `scopings` makes the integration visible account-wide,
+        `enable_default_models` is false, `function_calling_enabled` is true and
+        `auth_type` is `DEFAULT`. `AWS_BEDROCK` needs `role_arn` in
+        `provider_metadata`; `VERTEX_AI` needs `project_id`, `location` and
+        `project_access_label` there. The API key is write-only.
+
+        Args:
+            body (CreateAiIntegrationRequest): Body of `createAiIntegration`.
+                Secrets are write-only.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AiIntegration
+        """
         from . import create_ai_integration
 
         return await create_ai_integration.asyncio(
@@ -147,7 +284,25 @@ class AsyncAiIntegrations(AsyncResource):
         integration_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete AI integration (DELETE /v2/ai-integrations/{integration_id})."""
+        """Delete AI integration (DELETE /v2/ai-integrations/{integration_id}).
+
+        Deletes an AI integration for good and answers 204 with no body. Returns
+        404 when it does not exist or is not visible to the caller, which is
+        also what a second delete gets.
+
+        Args:
+            integration_id (str): The integration's ID (base64 for AI
+                integrations).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_ai_integration
 
         return await delete_ai_integration.asyncio(
@@ -161,7 +316,25 @@ class AsyncAiIntegrations(AsyncResource):
         integration_id: str,
         **options: Unpack[RequestOptions],
     ) -> AiIntegration:
-        """Get AI integration (GET /v2/ai-integrations/{integration_id})."""
+        """Get AI integration (GET /v2/ai-integrations/{integration_id}).
+
+        Returns one AI integration by its ID. Secrets never come back:
+        `has_api_key` only says whether a key is stored. Returns 404 when the
+        integration does not exist or the caller cannot read it.
+
+        Args:
+            integration_id (str): The integration's ID (base64 for AI
+                integrations).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AiIntegration
+        """
         from . import get_ai_integration
 
         return await get_ai_integration.asyncio(
@@ -183,7 +356,38 @@ class AsyncAiIntegrations(AsyncResource):
     ) -> AsyncPaginator[AiIntegration, ListAiIntegrationsResponse]:
         """List AI integrations, page by page (GET /v2/ai-integrations).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists the AI integrations the caller can see, one page at a time. Filter
+        by `space_id` (exact), `space_name` or `name` (both case-insensitive
+        substrings). Each item says whether an API key is stored (`has_api_key`)
+        but never returns the key. Returns 404 when the `space_id` given is
+        missing or not readable. Read-only, so safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset): Only items of this space (exact space ID).
+            space_name (str | Unset): Only items in spaces whose name contains
+                this text, ignoring case (at most 255 characters). At most 255
+                characters.
+            name (str | Unset): Only items whose name contains this text,
+                ignoring case (at most 255 characters). At most 255 characters.
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[AiIntegration, ListAiIntegrationsResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_ai_integrations
 
@@ -205,7 +409,31 @@ class AsyncAiIntegrations(AsyncResource):
         body: UpdateAiIntegrationRequest,
         **options: Unpack[RequestOptions],
     ) -> AiIntegration:
-        """Update AI integration (PATCH /v2/ai-integrations/{integration_id})."""
+        """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
+
+        Changes an AI integration and returns the result. Send at least one
+        member; members left out keep their stored value. A new `name` must
+        still be unique in the account (409). `api_key: null` deletes the stored
+        key and `provider_metadata: null` deletes the metadata. `scopings` and
+        `model_names`, when sent, replace the whole stored list. Sending the
+        same body twice gives the same result.
+
+        Args:
+            integration_id (str): The integration's ID (base64 for AI
+                integrations).
+            body (UpdateAiIntegrationRequest): Body of `updateAiIntegration`:
+                send at least one member. Members left out keep their value; `null`
+                clears a nullable one.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AiIntegration
+        """
         from . import update_ai_integration
 
         return await update_ai_integration.asyncio(

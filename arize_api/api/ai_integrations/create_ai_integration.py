@@ -63,22 +63,28 @@ def sync_detailed(
 ) -> Response[AiIntegration]:
     """Create AI integration (POST /v2/ai-integrations).
 
-    Creates a connection to an external LLM provider and returns it with 201. `name` and
-    `provider` are required, and the name must be unique in the account (409 on a clash, so a
-    repeated call fails). When left out, `scopings` makes the integration visible account-
-    wide, `enable_default_models` is false, `function_calling_enabled` is true and `auth_type`
-    is `DEFAULT`. `AWS_BEDROCK` needs `role_arn` in `provider_metadata`; `VERTEX_AI` needs
-    `project_id`, `location` and `project_access_label` there. The API key is write-only.
+    Creates a connection to an external LLM provider and returns it with
+    201. `name` and `provider` are required, and the name must be unique in
+    the account (409 on a clash, so a repeated call fails). When left out,
+    `scopings` makes the integration visible account-wide,
+    `enable_default_models` is false, `function_calling_enabled` is true and
+    `auth_type` is `DEFAULT`. `AWS_BEDROCK` needs `role_arn` in
+    `provider_metadata`; `VERTEX_AI` needs `project_id`, `location` and
+    `project_access_label` there. The API key is write-only.
 
     Args:
-        body (CreateAiIntegrationRequest): Body of `createAiIntegration`. Secrets are write-only.
+        body (CreateAiIntegrationRequest): Body of `createAiIntegration`.
+            Secrets are write-only.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AiIntegration]: status, headers, raw content and the parsed body.
+        Response[AiIntegration]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -94,19 +100,24 @@ def sync(
 ) -> AiIntegration:
     """Create AI integration (POST /v2/ai-integrations).
 
-    Creates a connection to an external LLM provider and returns it with 201. `name` and
-    `provider` are required, and the name must be unique in the account (409 on a clash, so a
-    repeated call fails). When left out, `scopings` makes the integration visible account-
-    wide, `enable_default_models` is false, `function_calling_enabled` is true and `auth_type`
-    is `DEFAULT`. `AWS_BEDROCK` needs `role_arn` in `provider_metadata`; `VERTEX_AI` needs
-    `project_id`, `location` and `project_access_label` there. The API key is write-only.
+    Creates a connection to an external LLM provider and returns it with
+    201. `name` and `provider` are required, and the name must be unique in
+    the account (409 on a clash, so a repeated call fails). When left out,
+    `scopings` makes the integration visible account-wide,
+    `enable_default_models` is false, `function_calling_enabled` is true and
+    `auth_type` is `DEFAULT`. `AWS_BEDROCK` needs `role_arn` in
+    `provider_metadata`; `VERTEX_AI` needs `project_id`, `location` and
+    `project_access_label` there. The API key is write-only.
 
     Args:
-        body (CreateAiIntegrationRequest): Body of `createAiIntegration`. Secrets are write-only.
+        body (CreateAiIntegrationRequest): Body of `createAiIntegration`.
+            Secrets are write-only.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AiIntegration
@@ -126,22 +137,28 @@ async def asyncio_detailed(
 ) -> Response[AiIntegration]:
     """Create AI integration (POST /v2/ai-integrations).
 
-    Creates a connection to an external LLM provider and returns it with 201. `name` and
-    `provider` are required, and the name must be unique in the account (409 on a clash, so a
-    repeated call fails). When left out, `scopings` makes the integration visible account-
-    wide, `enable_default_models` is false, `function_calling_enabled` is true and `auth_type`
-    is `DEFAULT`. `AWS_BEDROCK` needs `role_arn` in `provider_metadata`; `VERTEX_AI` needs
-    `project_id`, `location` and `project_access_label` there. The API key is write-only.
+    Creates a connection to an external LLM provider and returns it with
+    201. `name` and `provider` are required, and the name must be unique in
+    the account (409 on a clash, so a repeated call fails). When left out,
+    `scopings` makes the integration visible account-wide,
+    `enable_default_models` is false, `function_calling_enabled` is true and
+    `auth_type` is `DEFAULT`. `AWS_BEDROCK` needs `role_arn` in
+    `provider_metadata`; `VERTEX_AI` needs `project_id`, `location` and
+    `project_access_label` there. The API key is write-only.
 
     Args:
-        body (CreateAiIntegrationRequest): Body of `createAiIntegration`. Secrets are write-only.
+        body (CreateAiIntegrationRequest): Body of `createAiIntegration`.
+            Secrets are write-only.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AiIntegration]: status, headers, raw content and the parsed body.
+        Response[AiIntegration]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -157,19 +174,24 @@ async def asyncio(
 ) -> AiIntegration:
     """Create AI integration (POST /v2/ai-integrations).
 
-    Creates a connection to an external LLM provider and returns it with 201. `name` and
-    `provider` are required, and the name must be unique in the account (409 on a clash, so a
-    repeated call fails). When left out, `scopings` makes the integration visible account-
-    wide, `enable_default_models` is false, `function_calling_enabled` is true and `auth_type`
-    is `DEFAULT`. `AWS_BEDROCK` needs `role_arn` in `provider_metadata`; `VERTEX_AI` needs
-    `project_id`, `location` and `project_access_label` there. The API key is write-only.
+    Creates a connection to an external LLM provider and returns it with
+    201. `name` and `provider` are required, and the name must be unique in
+    the account (409 on a clash, so a repeated call fails). When left out,
+    `scopings` makes the integration visible account-wide,
+    `enable_default_models` is false, `function_calling_enabled` is true and
+    `auth_type` is `DEFAULT`. `AWS_BEDROCK` needs `role_arn` in
+    `provider_metadata`; `VERTEX_AI` needs `project_id`, `location` and
+    `project_access_label` there. The API key is write-only.
 
     Args:
-        body (CreateAiIntegrationRequest): Body of `createAiIntegration`. Secrets are write-only.
+        body (CreateAiIntegrationRequest): Body of `createAiIntegration`.
+            Secrets are write-only.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AiIntegration

@@ -51,15 +51,19 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete AI integration (DELETE /v2/ai-integrations/{integration_id}).
 
-    Deletes an AI integration for good and answers 204 with no body. Returns 404 when it does
-    not exist or is not visible to the caller, which is also what a second delete gets.
+    Deletes an AI integration for good and answers 204 with no body. Returns
+    404 when it does not exist or is not visible to the caller, which is
+    also what a second delete gets.
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -78,15 +82,19 @@ def sync(
 ) -> None:
     """Delete AI integration (DELETE /v2/ai-integrations/{integration_id}).
 
-    Deletes an AI integration for good and answers 204 with no body. Returns 404 when it does
-    not exist or is not visible to the caller, which is also what a second delete gets.
+    Deletes an AI integration for good and answers 204 with no body. Returns
+    404 when it does not exist or is not visible to the caller, which is
+    also what a second delete gets.
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -106,15 +114,19 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Delete AI integration (DELETE /v2/ai-integrations/{integration_id}).
 
-    Deletes an AI integration for good and answers 204 with no body. Returns 404 when it does
-    not exist or is not visible to the caller, which is also what a second delete gets.
+    Deletes an AI integration for good and answers 204 with no body. Returns
+    404 when it does not exist or is not visible to the caller, which is
+    also what a second delete gets.
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -133,15 +145,19 @@ async def asyncio(
 ) -> None:
     """Delete AI integration (DELETE /v2/ai-integrations/{integration_id}).
 
-    Deletes an AI integration for good and answers 204 with no body. Returns 404 when it does
-    not exist or is not visible to the caller, which is also what a second delete gets.
+    Deletes an AI integration for good and answers 204 with no body. Returns
+    404 when it does not exist or is not visible to the caller, which is
+    also what a second delete gets.
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

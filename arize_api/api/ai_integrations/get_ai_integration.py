@@ -55,19 +55,23 @@ def sync_detailed(
 ) -> Response[AiIntegration]:
     """Get AI integration (GET /v2/ai-integrations/{integration_id}).
 
-    Returns one AI integration by its ID. Secrets never come back: `has_api_key` only says
-    whether a key is stored. Returns 404 when the integration does not exist or the caller
-    cannot read it.
+    Returns one AI integration by its ID. Secrets never come back:
+    `has_api_key` only says whether a key is stored. Returns 404 when the
+    integration does not exist or the caller cannot read it.
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AiIntegration]: status, headers, raw content and the parsed body.
+        Response[AiIntegration]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         integration_id=integration_id,
@@ -83,16 +87,19 @@ def sync(
 ) -> AiIntegration:
     """Get AI integration (GET /v2/ai-integrations/{integration_id}).
 
-    Returns one AI integration by its ID. Secrets never come back: `has_api_key` only says
-    whether a key is stored. Returns 404 when the integration does not exist or the caller
-    cannot read it.
+    Returns one AI integration by its ID. Secrets never come back:
+    `has_api_key` only says whether a key is stored. Returns 404 when the
+    integration does not exist or the caller cannot read it.
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AiIntegration
@@ -112,19 +119,23 @@ async def asyncio_detailed(
 ) -> Response[AiIntegration]:
     """Get AI integration (GET /v2/ai-integrations/{integration_id}).
 
-    Returns one AI integration by its ID. Secrets never come back: `has_api_key` only says
-    whether a key is stored. Returns 404 when the integration does not exist or the caller
-    cannot read it.
+    Returns one AI integration by its ID. Secrets never come back:
+    `has_api_key` only says whether a key is stored. Returns 404 when the
+    integration does not exist or the caller cannot read it.
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AiIntegration]: status, headers, raw content and the parsed body.
+        Response[AiIntegration]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         integration_id=integration_id,
@@ -140,16 +151,19 @@ async def asyncio(
 ) -> AiIntegration:
     """Get AI integration (GET /v2/ai-integrations/{integration_id}).
 
-    Returns one AI integration by its ID. Secrets never come back: `has_api_key` only says
-    whether a key is stored. Returns 404 when the integration does not exist or the caller
-    cannot read it.
+    Returns one AI integration by its ID. Secrets never come back:
+    `has_api_key` only says whether a key is stored. Returns 404 when the
+    integration does not exist or the caller cannot read it.
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AiIntegration

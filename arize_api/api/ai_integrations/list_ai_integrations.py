@@ -79,24 +79,33 @@ def sync_detailed(
 ) -> Response[ListAiIntegrationsResponse]:
     """List AI integrations (GET /v2/ai-integrations).
 
-    Lists the AI integrations the caller can see, one page at a time. Filter by `space_id`
-    (exact), `space_name` or `name` (both case-insensitive substrings). Each item says whether
-    an API key is stored (`has_api_key`) but never returns the key. Returns 404 when the
-    `space_id` given is missing or not readable. Read-only, so safe to repeat.
+    Lists the AI integrations the caller can see, one page at a time. Filter
+    by `space_id` (exact), `space_name` or `name` (both case-insensitive
+    substrings). Each item says whether an API key is stored (`has_api_key`)
+    but never returns the key. Returns 404 when the `space_id` given is
+    missing or not readable. Read-only, so safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only items of this space (exact space ID).
+        space_name (str | Unset): Only items in spaces whose name contains
+            this text, ignoring case (at most 255 characters). At most 255
+            characters.
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListAiIntegrationsResponse]: status, headers, raw content and the parsed body.
+        Response[ListAiIntegrationsResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -120,21 +129,29 @@ def sync(
 ) -> ListAiIntegrationsResponse:
     """List AI integrations (GET /v2/ai-integrations).
 
-    Lists the AI integrations the caller can see, one page at a time. Filter by `space_id`
-    (exact), `space_name` or `name` (both case-insensitive substrings). Each item says whether
-    an API key is stored (`has_api_key`) but never returns the key. Returns 404 when the
-    `space_id` given is missing or not readable. Read-only, so safe to repeat.
+    Lists the AI integrations the caller can see, one page at a time. Filter
+    by `space_id` (exact), `space_name` or `name` (both case-insensitive
+    substrings). Each item says whether an API key is stored (`has_api_key`)
+    but never returns the key. Returns 404 when the `space_id` given is
+    missing or not readable. Read-only, so safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only items of this space (exact space ID).
+        space_name (str | Unset): Only items in spaces whose name contains
+            this text, ignoring case (at most 255 characters). At most 255
+            characters.
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListAiIntegrationsResponse
@@ -162,24 +179,33 @@ async def asyncio_detailed(
 ) -> Response[ListAiIntegrationsResponse]:
     """List AI integrations (GET /v2/ai-integrations).
 
-    Lists the AI integrations the caller can see, one page at a time. Filter by `space_id`
-    (exact), `space_name` or `name` (both case-insensitive substrings). Each item says whether
-    an API key is stored (`has_api_key`) but never returns the key. Returns 404 when the
-    `space_id` given is missing or not readable. Read-only, so safe to repeat.
+    Lists the AI integrations the caller can see, one page at a time. Filter
+    by `space_id` (exact), `space_name` or `name` (both case-insensitive
+    substrings). Each item says whether an API key is stored (`has_api_key`)
+    but never returns the key. Returns 404 when the `space_id` given is
+    missing or not readable. Read-only, so safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only items of this space (exact space ID).
+        space_name (str | Unset): Only items in spaces whose name contains
+            this text, ignoring case (at most 255 characters). At most 255
+            characters.
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListAiIntegrationsResponse]: status, headers, raw content and the parsed body.
+        Response[ListAiIntegrationsResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -203,21 +229,29 @@ async def asyncio(
 ) -> ListAiIntegrationsResponse:
     """List AI integrations (GET /v2/ai-integrations).
 
-    Lists the AI integrations the caller can see, one page at a time. Filter by `space_id`
-    (exact), `space_name` or `name` (both case-insensitive substrings). Each item says whether
-    an API key is stored (`has_api_key`) but never returns the key. Returns 404 when the
-    `space_id` given is missing or not readable. Read-only, so safe to repeat.
+    Lists the AI integrations the caller can see, one page at a time. Filter
+    by `space_id` (exact), `space_name` or `name` (both case-insensitive
+    substrings). Each item says whether an API key is stored (`has_api_key`)
+    but never returns the key. Returns 404 when the `space_id` given is
+    missing or not readable. Read-only, so safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only items of this space (exact space ID).
+        space_name (str | Unset): Only items in spaces whose name contains
+            this text, ignoring case (at most 255 characters). At most 255
+            characters.
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListAiIntegrationsResponse

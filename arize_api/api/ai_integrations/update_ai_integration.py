@@ -65,23 +65,29 @@ def sync_detailed(
 ) -> Response[AiIntegration]:
     """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
 
-    Changes an AI integration and returns the result. Send at least one member; members left
-    out keep their stored value. A new `name` must still be unique in the account (409).
-    `api_key: null` deletes the stored key and `provider_metadata: null` deletes the metadata.
-    `scopings` and `model_names`, when sent, replace the whole stored list. Sending the same
-    body twice gives the same result.
+    Changes an AI integration and returns the result. Send at least one
+    member; members left out keep their stored value. A new `name` must
+    still be unique in the account (409). `api_key: null` deletes the stored
+    key and `provider_metadata: null` deletes the metadata. `scopings` and
+    `model_names`, when sent, replace the whole stored list. Sending the
+    same body twice gives the same result.
 
     Args:
-        integration_id (str):
-        body (UpdateAiIntegrationRequest): Body of `updateAiIntegration`: send at least one
-            member. Members left out keep their value; `null` clears a nullable one.
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
+        body (UpdateAiIntegrationRequest): Body of `updateAiIntegration`:
+            send at least one member. Members left out keep their value; `null`
+            clears a nullable one.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AiIntegration]: status, headers, raw content and the parsed body.
+        Response[AiIntegration]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         integration_id=integration_id,
@@ -99,20 +105,25 @@ def sync(
 ) -> AiIntegration:
     """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
 
-    Changes an AI integration and returns the result. Send at least one member; members left
-    out keep their stored value. A new `name` must still be unique in the account (409).
-    `api_key: null` deletes the stored key and `provider_metadata: null` deletes the metadata.
-    `scopings` and `model_names`, when sent, replace the whole stored list. Sending the same
-    body twice gives the same result.
+    Changes an AI integration and returns the result. Send at least one
+    member; members left out keep their stored value. A new `name` must
+    still be unique in the account (409). `api_key: null` deletes the stored
+    key and `provider_metadata: null` deletes the metadata. `scopings` and
+    `model_names`, when sent, replace the whole stored list. Sending the
+    same body twice gives the same result.
 
     Args:
-        integration_id (str):
-        body (UpdateAiIntegrationRequest): Body of `updateAiIntegration`: send at least one
-            member. Members left out keep their value; `null` clears a nullable one.
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
+        body (UpdateAiIntegrationRequest): Body of `updateAiIntegration`:
+            send at least one member. Members left out keep their value; `null`
+            clears a nullable one.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AiIntegration
@@ -134,23 +145,29 @@ async def asyncio_detailed(
 ) -> Response[AiIntegration]:
     """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
 
-    Changes an AI integration and returns the result. Send at least one member; members left
-    out keep their stored value. A new `name` must still be unique in the account (409).
-    `api_key: null` deletes the stored key and `provider_metadata: null` deletes the metadata.
-    `scopings` and `model_names`, when sent, replace the whole stored list. Sending the same
-    body twice gives the same result.
+    Changes an AI integration and returns the result. Send at least one
+    member; members left out keep their stored value. A new `name` must
+    still be unique in the account (409). `api_key: null` deletes the stored
+    key and `provider_metadata: null` deletes the metadata. `scopings` and
+    `model_names`, when sent, replace the whole stored list. Sending the
+    same body twice gives the same result.
 
     Args:
-        integration_id (str):
-        body (UpdateAiIntegrationRequest): Body of `updateAiIntegration`: send at least one
-            member. Members left out keep their value; `null` clears a nullable one.
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
+        body (UpdateAiIntegrationRequest): Body of `updateAiIntegration`:
+            send at least one member. Members left out keep their value; `null`
+            clears a nullable one.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AiIntegration]: status, headers, raw content and the parsed body.
+        Response[AiIntegration]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         integration_id=integration_id,
@@ -168,20 +185,25 @@ async def asyncio(
 ) -> AiIntegration:
     """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
 
-    Changes an AI integration and returns the result. Send at least one member; members left
-    out keep their stored value. A new `name` must still be unique in the account (409).
-    `api_key: null` deletes the stored key and `provider_metadata: null` deletes the metadata.
-    `scopings` and `model_names`, when sent, replace the whole stored list. Sending the same
-    body twice gives the same result.
+    Changes an AI integration and returns the result. Send at least one
+    member; members left out keep their stored value. A new `name` must
+    still be unique in the account (409). `api_key: null` deletes the stored
+    key and `provider_metadata: null` deletes the metadata. `scopings` and
+    `model_names`, when sent, replace the whole stored list. Sending the
+    same body twice gives the same result.
 
     Args:
-        integration_id (str):
-        body (UpdateAiIntegrationRequest): Body of `updateAiIntegration`: send at least one
-            member. Members left out keep their value; `null` clears a nullable one.
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
+        body (UpdateAiIntegrationRequest): Body of `updateAiIntegration`:
+            send at least one member. Members left out keep their value; `null`
+            clears a nullable one.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AiIntegration

@@ -69,7 +69,30 @@ class AnnotationConfigsTags(SyncResource):
         body: AddTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
-        """Add annotation config tags (POST /v2/annotation-configs/{annotation_config_id}/tags)."""
+        """Add annotation config tags (POST /v2/annotation-configs/{annotation_config_id}/tags).
+
+        Attaches existing tags to an annotation config and returns 200 with the
+        config's full tag list. `tag_ids` holds 1 to 100 IDs; each tag must
+        exist in the config's own space, otherwise the request fails with 422,
+        as it does for unknown body members. A tag that is already attached is
+        left as it is, so the call is idempotent and safe to retry. Returns 403
+        when the caller may not tag the config, 404 when the config cannot be
+        read.
+
+        Args:
+            annotation_config_id (str): The annotation config's ID (base64).
+            body (AddTagsRequest): The tags to attach to a resource; attaching
+                one that is already attached changes nothing.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_annotation_config_tags
 
         return add_annotation_config_tags.sync(
@@ -88,7 +111,29 @@ class AnnotationConfigsTags(SyncResource):
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List annotation config tags, page by page (GET /v2/annotation-configs/{annotation_config_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the tags attached to an annotation config. Tags belong to the
+        space and can sit on many resources at once. A config without tags gives
+        an empty `tags` list, not 404; `pagination.has_more` is currently always
+        false. Returns 404 when the config does not exist or the caller cannot
+        read it. Read-only.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            annotation_config_id (str): The annotation config's ID (base64).
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_annotation_config_tags
 
@@ -119,7 +164,34 @@ class AnnotationConfigs(SyncResource):
         | ContinuousAnnotationConfig
         | FreeformAnnotationConfig
     ):
-        """Create annotation config (POST /v2/annotation-configs)."""
+        """Create annotation config (POST /v2/annotation-configs).
+
+        Creates an annotation config in a space and returns it with 201.
+        `annotation_config_type` picks the kind: `CATEGORICAL` (annotators pick
+        one of `values`), `CONTINUOUS` (a number between `minimum_score` and
+        `maximum_score`) or `FREEFORM` (free text). The name must be unique in
+        the space; a clash returns 409, so repeating the same request fails.
+        `optimization_direction` is `NONE` when omitted. Returns 404 when the
+        space does not exist or is not readable, 403 when the caller may not
+        create configs there, and 422 when the body is well-formed but invalid.
+
+        Args:
+            body (CreateCategoricalAnnotationConfigRequest |
+                CreateContinuousAnnotationConfigRequest |
+                CreateFreeformAnnotationConfigRequest): Body of
+                createAnnotationConfig. `annotation_config_type` picks the variant:
+                `CATEGORICAL`, `CONTINUOUS` or `FREEFORM`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+                FreeformAnnotationConfig
+        """
         from . import create_annotation_config
 
         return create_annotation_config.sync(
@@ -133,7 +205,26 @@ class AnnotationConfigs(SyncResource):
         annotation_config_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id})."""
+        """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id}).
+
+        Deletes an annotation config for good and answers 204 with no body. A
+        config still attached to an active annotation queue returns 409: take it
+        off those queues first. Returns 403 when the caller can read the config
+        but may not delete it, and 404 when it does not exist or is not readable
+        (also on a repeat after a successful delete).
+
+        Args:
+            annotation_config_id (str): The annotation config's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_annotation_config
 
         return delete_annotation_config.sync(
@@ -151,7 +242,25 @@ class AnnotationConfigs(SyncResource):
         | ContinuousAnnotationConfig
         | FreeformAnnotationConfig
     ):
-        """Get annotation config (GET /v2/annotation-configs/{annotation_config_id})."""
+        """Get annotation config (GET /v2/annotation-configs/{annotation_config_id}).
+
+        Returns one annotation config by its ID, as the variant its `type` names
+        (categorical, continuous or free-form). Returns 404 when the config does
+        not exist or the caller cannot read it. Read-only.
+
+        Args:
+            annotation_config_id (str): The annotation config's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+                FreeformAnnotationConfig
+        """
         from . import get_annotation_config
 
         return get_annotation_config.sync(
@@ -178,7 +287,43 @@ class AnnotationConfigs(SyncResource):
     ]:
         """List annotation configs, page by page (GET /v2/annotation-configs).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the annotation configs the caller can read, each
+        shaped as the kind its `type` names. `space_id` keeps one space;
+        `space_name` and `name` narrow by case-insensitive substring. Returns
+        404 when the space given by `space_id` does not exist or is not
+        readable. Pages follow the cursor: pass `pagination.next_cursor` back as
+        `cursor` until `has_more` is false; a page can hold fewer than `limit`
+        items. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset): Only annotation configs in this space (an
+                exact space ID).
+            space_name (str | Unset): Case-insensitive substring the space name
+                must contain; at most 255 characters. At most 255 characters.
+            name (str | Unset): Case-insensitive substring the name must contain
+                (`prod` finds `production`); at most 255 characters. At most 255
+                characters.
+            limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+                100. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`;
+                opaque, send it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[CategoricalAnnotationConfig |
+                ContinuousAnnotationConfig | FreeformAnnotationConfig,
+                ListAnnotationConfigsResponse]: every item, fetched page by page as
+                you iterate.
         """
         from . import list_annotation_configs
 
@@ -206,7 +351,38 @@ class AnnotationConfigs(SyncResource):
         | ContinuousAnnotationConfig
         | FreeformAnnotationConfig
     ):
-        """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id})."""
+        """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id}).
+
+        Changes an annotation config in place and returns the updated config.
+        `annotation_config_type` is required and must equal the stored type; the
+        kind of a config never changes. What can change depends on the kind:
+        `name`, `values` and `optimization_direction` for `CATEGORICAL`; `name`,
+        `minimum_score`, `maximum_score` and `optimization_direction` for
+        `CONTINUOUS`; only `name` for `FREEFORM`. Omitted members keep their
+        stored values. `values` replaces the whole label set and must hold 2 to
+        500 labels. A `name` already used in the space returns 409. `id`,
+        `space_id` and `created_at` cannot be set. Sending the same body again
+        leaves the same result.
+
+        Args:
+            annotation_config_id (str): The annotation config's ID (base64).
+            body (UpdateCategoricalAnnotationConfigRequest |
+                UpdateContinuousAnnotationConfigRequest |
+                UpdateFreeformAnnotationConfigRequest): Body of
+                updateAnnotationConfig. `annotation_config_type` is required and
+                must equal the stored type; every other member is optional and left
+                unchanged when omitted.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+                FreeformAnnotationConfig
+        """
         from . import update_annotation_config
 
         return update_annotation_config.sync(
@@ -227,7 +403,30 @@ class AsyncAnnotationConfigsTags(AsyncResource):
         body: AddTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
-        """Add annotation config tags (POST /v2/annotation-configs/{annotation_config_id}/tags)."""
+        """Add annotation config tags (POST /v2/annotation-configs/{annotation_config_id}/tags).
+
+        Attaches existing tags to an annotation config and returns 200 with the
+        config's full tag list. `tag_ids` holds 1 to 100 IDs; each tag must
+        exist in the config's own space, otherwise the request fails with 422,
+        as it does for unknown body members. A tag that is already attached is
+        left as it is, so the call is idempotent and safe to retry. Returns 403
+        when the caller may not tag the config, 404 when the config cannot be
+        read.
+
+        Args:
+            annotation_config_id (str): The annotation config's ID (base64).
+            body (AddTagsRequest): The tags to attach to a resource; attaching
+                one that is already attached changes nothing.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_annotation_config_tags
 
         return await add_annotation_config_tags.asyncio(
@@ -246,7 +445,29 @@ class AsyncAnnotationConfigsTags(AsyncResource):
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List annotation config tags, page by page (GET /v2/annotation-configs/{annotation_config_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the tags attached to an annotation config. Tags belong to the
+        space and can sit on many resources at once. A config without tags gives
+        an empty `tags` list, not 404; `pagination.has_more` is currently always
+        false. Returns 404 when the config does not exist or the caller cannot
+        read it. Read-only.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            annotation_config_id (str): The annotation config's ID (base64).
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_annotation_config_tags
 
@@ -277,7 +498,34 @@ class AsyncAnnotationConfigs(AsyncResource):
         | ContinuousAnnotationConfig
         | FreeformAnnotationConfig
     ):
-        """Create annotation config (POST /v2/annotation-configs)."""
+        """Create annotation config (POST /v2/annotation-configs).
+
+        Creates an annotation config in a space and returns it with 201.
+        `annotation_config_type` picks the kind: `CATEGORICAL` (annotators pick
+        one of `values`), `CONTINUOUS` (a number between `minimum_score` and
+        `maximum_score`) or `FREEFORM` (free text). The name must be unique in
+        the space; a clash returns 409, so repeating the same request fails.
+        `optimization_direction` is `NONE` when omitted. Returns 404 when the
+        space does not exist or is not readable, 403 when the caller may not
+        create configs there, and 422 when the body is well-formed but invalid.
+
+        Args:
+            body (CreateCategoricalAnnotationConfigRequest |
+                CreateContinuousAnnotationConfigRequest |
+                CreateFreeformAnnotationConfigRequest): Body of
+                createAnnotationConfig. `annotation_config_type` picks the variant:
+                `CATEGORICAL`, `CONTINUOUS` or `FREEFORM`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+                FreeformAnnotationConfig
+        """
         from . import create_annotation_config
 
         return await create_annotation_config.asyncio(
@@ -291,7 +539,26 @@ class AsyncAnnotationConfigs(AsyncResource):
         annotation_config_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id})."""
+        """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id}).
+
+        Deletes an annotation config for good and answers 204 with no body. A
+        config still attached to an active annotation queue returns 409: take it
+        off those queues first. Returns 403 when the caller can read the config
+        but may not delete it, and 404 when it does not exist or is not readable
+        (also on a repeat after a successful delete).
+
+        Args:
+            annotation_config_id (str): The annotation config's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_annotation_config
 
         return await delete_annotation_config.asyncio(
@@ -309,7 +576,25 @@ class AsyncAnnotationConfigs(AsyncResource):
         | ContinuousAnnotationConfig
         | FreeformAnnotationConfig
     ):
-        """Get annotation config (GET /v2/annotation-configs/{annotation_config_id})."""
+        """Get annotation config (GET /v2/annotation-configs/{annotation_config_id}).
+
+        Returns one annotation config by its ID, as the variant its `type` names
+        (categorical, continuous or free-form). Returns 404 when the config does
+        not exist or the caller cannot read it. Read-only.
+
+        Args:
+            annotation_config_id (str): The annotation config's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+                FreeformAnnotationConfig
+        """
         from . import get_annotation_config
 
         return await get_annotation_config.asyncio(
@@ -336,7 +621,43 @@ class AsyncAnnotationConfigs(AsyncResource):
     ]:
         """List annotation configs, page by page (GET /v2/annotation-configs).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the annotation configs the caller can read, each
+        shaped as the kind its `type` names. `space_id` keeps one space;
+        `space_name` and `name` narrow by case-insensitive substring. Returns
+        404 when the space given by `space_id` does not exist or is not
+        readable. Pages follow the cursor: pass `pagination.next_cursor` back as
+        `cursor` until `has_more` is false; a page can hold fewer than `limit`
+        items. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset): Only annotation configs in this space (an
+                exact space ID).
+            space_name (str | Unset): Case-insensitive substring the space name
+                must contain; at most 255 characters. At most 255 characters.
+            name (str | Unset): Case-insensitive substring the name must contain
+                (`prod` finds `production`); at most 255 characters. At most 255
+                characters.
+            limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+                100. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`;
+                opaque, send it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[CategoricalAnnotationConfig |
+                ContinuousAnnotationConfig | FreeformAnnotationConfig,
+                ListAnnotationConfigsResponse]: every item, fetched page by page as
+                you iterate.
         """
         from . import list_annotation_configs
 
@@ -364,7 +685,38 @@ class AsyncAnnotationConfigs(AsyncResource):
         | ContinuousAnnotationConfig
         | FreeformAnnotationConfig
     ):
-        """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id})."""
+        """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id}).
+
+        Changes an annotation config in place and returns the updated config.
+        `annotation_config_type` is required and must equal the stored type; the
+        kind of a config never changes. What can change depends on the kind:
+        `name`, `values` and `optimization_direction` for `CATEGORICAL`; `name`,
+        `minimum_score`, `maximum_score` and `optimization_direction` for
+        `CONTINUOUS`; only `name` for `FREEFORM`. Omitted members keep their
+        stored values. `values` replaces the whole label set and must hold 2 to
+        500 labels. A `name` already used in the space returns 409. `id`,
+        `space_id` and `created_at` cannot be set. Sending the same body again
+        leaves the same result.
+
+        Args:
+            annotation_config_id (str): The annotation config's ID (base64).
+            body (UpdateCategoricalAnnotationConfigRequest |
+                UpdateContinuousAnnotationConfigRequest |
+                UpdateFreeformAnnotationConfigRequest): Body of
+                updateAnnotationConfig. `annotation_config_type` is required and
+                must equal the stored type; every other member is optional and left
+                unchanged when omitted.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+                FreeformAnnotationConfig
+        """
         from . import update_annotation_config
 
         return await update_annotation_config.asyncio(

@@ -153,25 +153,32 @@ def sync_detailed(
 ]:
     """Create annotation config (POST /v2/annotation-configs).
 
-    Creates an annotation config in a space and returns it with 201. `annotation_config_type`
-    picks the kind: `CATEGORICAL` (annotators pick one of `values`), `CONTINUOUS` (a number
-    between `minimum_score` and `maximum_score`) or `FREEFORM` (free text). The name must be
-    unique in the space; a clash returns 409, so repeating the same request fails.
-    `optimization_direction` is `NONE` when omitted. Returns 404 when the space does not exist
-    or is not readable, 403 when the caller may not create configs there, and 422 when the
-    body is well-formed but invalid.
+    Creates an annotation config in a space and returns it with 201.
+    `annotation_config_type` picks the kind: `CATEGORICAL` (annotators pick
+    one of `values`), `CONTINUOUS` (a number between `minimum_score` and
+    `maximum_score`) or `FREEFORM` (free text). The name must be unique in
+    the space; a clash returns 409, so repeating the same request fails.
+    `optimization_direction` is `NONE` when omitted. Returns 404 when the
+    space does not exist or is not readable, 403 when the caller may not
+    create configs there, and 422 when the body is well-formed but invalid.
 
     Args:
-        body (CreateCategoricalAnnotationConfigRequest | CreateContinuousAnnotationConfigRequest |
-            CreateFreeformAnnotationConfigRequest): Body of createAnnotationConfig.
-            `annotation_config_type` picks the variant: `CATEGORICAL`, `CONTINUOUS` or `FREEFORM`.
+        body (CreateCategoricalAnnotationConfigRequest |
+            CreateContinuousAnnotationConfigRequest |
+            CreateFreeformAnnotationConfigRequest): Body of
+            createAnnotationConfig. `annotation_config_type` picks the variant:
+            `CATEGORICAL`, `CONTINUOUS` or `FREEFORM`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig]: status, headers, raw content and the parsed body.
+        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -191,25 +198,31 @@ def sync(
 ):
     """Create annotation config (POST /v2/annotation-configs).
 
-    Creates an annotation config in a space and returns it with 201. `annotation_config_type`
-    picks the kind: `CATEGORICAL` (annotators pick one of `values`), `CONTINUOUS` (a number
-    between `minimum_score` and `maximum_score`) or `FREEFORM` (free text). The name must be
-    unique in the space; a clash returns 409, so repeating the same request fails.
-    `optimization_direction` is `NONE` when omitted. Returns 404 when the space does not exist
-    or is not readable, 403 when the caller may not create configs there, and 422 when the
-    body is well-formed but invalid.
+    Creates an annotation config in a space and returns it with 201.
+    `annotation_config_type` picks the kind: `CATEGORICAL` (annotators pick
+    one of `values`), `CONTINUOUS` (a number between `minimum_score` and
+    `maximum_score`) or `FREEFORM` (free text). The name must be unique in
+    the space; a clash returns 409, so repeating the same request fails.
+    `optimization_direction` is `NONE` when omitted. Returns 404 when the
+    space does not exist or is not readable, 403 when the caller may not
+    create configs there, and 422 when the body is well-formed but invalid.
 
     Args:
-        body (CreateCategoricalAnnotationConfigRequest | CreateContinuousAnnotationConfigRequest |
-            CreateFreeformAnnotationConfigRequest): Body of createAnnotationConfig.
-            `annotation_config_type` picks the variant: `CATEGORICAL`, `CONTINUOUS` or `FREEFORM`.
+        body (CreateCategoricalAnnotationConfigRequest |
+            CreateContinuousAnnotationConfigRequest |
+            CreateFreeformAnnotationConfigRequest): Body of
+            createAnnotationConfig. `annotation_config_type` picks the variant:
+            `CATEGORICAL`, `CONTINUOUS` or `FREEFORM`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
+        CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig
     """
     return sync_detailed(
         client=client,
@@ -230,25 +243,32 @@ async def asyncio_detailed(
 ]:
     """Create annotation config (POST /v2/annotation-configs).
 
-    Creates an annotation config in a space and returns it with 201. `annotation_config_type`
-    picks the kind: `CATEGORICAL` (annotators pick one of `values`), `CONTINUOUS` (a number
-    between `minimum_score` and `maximum_score`) or `FREEFORM` (free text). The name must be
-    unique in the space; a clash returns 409, so repeating the same request fails.
-    `optimization_direction` is `NONE` when omitted. Returns 404 when the space does not exist
-    or is not readable, 403 when the caller may not create configs there, and 422 when the
-    body is well-formed but invalid.
+    Creates an annotation config in a space and returns it with 201.
+    `annotation_config_type` picks the kind: `CATEGORICAL` (annotators pick
+    one of `values`), `CONTINUOUS` (a number between `minimum_score` and
+    `maximum_score`) or `FREEFORM` (free text). The name must be unique in
+    the space; a clash returns 409, so repeating the same request fails.
+    `optimization_direction` is `NONE` when omitted. Returns 404 when the
+    space does not exist or is not readable, 403 when the caller may not
+    create configs there, and 422 when the body is well-formed but invalid.
 
     Args:
-        body (CreateCategoricalAnnotationConfigRequest | CreateContinuousAnnotationConfigRequest |
-            CreateFreeformAnnotationConfigRequest): Body of createAnnotationConfig.
-            `annotation_config_type` picks the variant: `CATEGORICAL`, `CONTINUOUS` or `FREEFORM`.
+        body (CreateCategoricalAnnotationConfigRequest |
+            CreateContinuousAnnotationConfigRequest |
+            CreateFreeformAnnotationConfigRequest): Body of
+            createAnnotationConfig. `annotation_config_type` picks the variant:
+            `CATEGORICAL`, `CONTINUOUS` or `FREEFORM`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig]: status, headers, raw content and the parsed body.
+        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -268,25 +288,31 @@ async def asyncio(
 ):
     """Create annotation config (POST /v2/annotation-configs).
 
-    Creates an annotation config in a space and returns it with 201. `annotation_config_type`
-    picks the kind: `CATEGORICAL` (annotators pick one of `values`), `CONTINUOUS` (a number
-    between `minimum_score` and `maximum_score`) or `FREEFORM` (free text). The name must be
-    unique in the space; a clash returns 409, so repeating the same request fails.
-    `optimization_direction` is `NONE` when omitted. Returns 404 when the space does not exist
-    or is not readable, 403 when the caller may not create configs there, and 422 when the
-    body is well-formed but invalid.
+    Creates an annotation config in a space and returns it with 201.
+    `annotation_config_type` picks the kind: `CATEGORICAL` (annotators pick
+    one of `values`), `CONTINUOUS` (a number between `minimum_score` and
+    `maximum_score`) or `FREEFORM` (free text). The name must be unique in
+    the space; a clash returns 409, so repeating the same request fails.
+    `optimization_direction` is `NONE` when omitted. Returns 404 when the
+    space does not exist or is not readable, 403 when the caller may not
+    create configs there, and 422 when the body is well-formed but invalid.
 
     Args:
-        body (CreateCategoricalAnnotationConfigRequest | CreateContinuousAnnotationConfigRequest |
-            CreateFreeformAnnotationConfigRequest): Body of createAnnotationConfig.
-            `annotation_config_type` picks the variant: `CATEGORICAL`, `CONTINUOUS` or `FREEFORM`.
+        body (CreateCategoricalAnnotationConfigRequest |
+            CreateContinuousAnnotationConfigRequest |
+            CreateFreeformAnnotationConfigRequest): Body of
+            createAnnotationConfig. `annotation_config_type` picks the variant:
+            `CATEGORICAL`, `CONTINUOUS` or `FREEFORM`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
+        CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig
     """
     return (
         await asyncio_detailed(

@@ -51,17 +51,20 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id}).
 
-    Deletes an annotation config for good and answers 204 with no body. A config still
-    attached to an active annotation queue returns 409: take it off those queues first.
-    Returns 403 when the caller can read the config but may not delete it, and 404 when it
-    does not exist or is not readable (also on a repeat after a successful delete).
+    Deletes an annotation config for good and answers 204 with no body. A
+    config still attached to an active annotation queue returns 409: take it
+    off those queues first. Returns 403 when the caller can read the config
+    but may not delete it, and 404 when it does not exist or is not readable
+    (also on a repeat after a successful delete).
 
     Args:
-        annotation_config_id (str):
+        annotation_config_id (str): The annotation config's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -80,17 +83,20 @@ def sync(
 ) -> None:
     """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id}).
 
-    Deletes an annotation config for good and answers 204 with no body. A config still
-    attached to an active annotation queue returns 409: take it off those queues first.
-    Returns 403 when the caller can read the config but may not delete it, and 404 when it
-    does not exist or is not readable (also on a repeat after a successful delete).
+    Deletes an annotation config for good and answers 204 with no body. A
+    config still attached to an active annotation queue returns 409: take it
+    off those queues first. Returns 403 when the caller can read the config
+    but may not delete it, and 404 when it does not exist or is not readable
+    (also on a repeat after a successful delete).
 
     Args:
-        annotation_config_id (str):
+        annotation_config_id (str): The annotation config's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -110,17 +116,20 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id}).
 
-    Deletes an annotation config for good and answers 204 with no body. A config still
-    attached to an active annotation queue returns 409: take it off those queues first.
-    Returns 403 when the caller can read the config but may not delete it, and 404 when it
-    does not exist or is not readable (also on a repeat after a successful delete).
+    Deletes an annotation config for good and answers 204 with no body. A
+    config still attached to an active annotation queue returns 409: take it
+    off those queues first. Returns 403 when the caller can read the config
+    but may not delete it, and 404 when it does not exist or is not readable
+    (also on a repeat after a successful delete).
 
     Args:
-        annotation_config_id (str):
+        annotation_config_id (str): The annotation config's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -139,17 +148,20 @@ async def asyncio(
 ) -> None:
     """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id}).
 
-    Deletes an annotation config for good and answers 204 with no body. A config still
-    attached to an active annotation queue returns 409: take it off those queues first.
-    Returns 403 when the caller can read the config but may not delete it, and 404 when it
-    does not exist or is not readable (also on a repeat after a successful delete).
+    Deletes an annotation config for good and answers 204 with no body. A
+    config still attached to an active annotation queue returns 409: take it
+    off those queues first. Returns 403 when the caller can read the config
+    but may not delete it, and 404 when it does not exist or is not readable
+    (also on a repeat after a successful delete).
 
     Args:
-        annotation_config_id (str):
+        annotation_config_id (str): The annotation config's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -123,19 +123,23 @@ def sync_detailed(
 ]:
     """Get annotation config (GET /v2/annotation-configs/{annotation_config_id}).
 
-    Returns one annotation config by its ID, as the variant its `type` names (categorical,
-    continuous or free-form). Returns 404 when the config does not exist or the caller cannot
-    read it. Read-only.
+    Returns one annotation config by its ID, as the variant its `type` names
+    (categorical, continuous or free-form). Returns 404 when the config does
+    not exist or the caller cannot read it. Read-only.
 
     Args:
-        annotation_config_id (str):
+        annotation_config_id (str): The annotation config's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig]: status, headers, raw content and the parsed body.
+        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_config_id=annotation_config_id,
@@ -153,19 +157,22 @@ def sync(
 ):
     """Get annotation config (GET /v2/annotation-configs/{annotation_config_id}).
 
-    Returns one annotation config by its ID, as the variant its `type` names (categorical,
-    continuous or free-form). Returns 404 when the config does not exist or the caller cannot
-    read it. Read-only.
+    Returns one annotation config by its ID, as the variant its `type` names
+    (categorical, continuous or free-form). Returns 404 when the config does
+    not exist or the caller cannot read it. Read-only.
 
     Args:
-        annotation_config_id (str):
+        annotation_config_id (str): The annotation config's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
+        CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig
     """
     return sync_detailed(
         annotation_config_id=annotation_config_id,
@@ -184,19 +191,23 @@ async def asyncio_detailed(
 ]:
     """Get annotation config (GET /v2/annotation-configs/{annotation_config_id}).
 
-    Returns one annotation config by its ID, as the variant its `type` names (categorical,
-    continuous or free-form). Returns 404 when the config does not exist or the caller cannot
-    read it. Read-only.
+    Returns one annotation config by its ID, as the variant its `type` names
+    (categorical, continuous or free-form). Returns 404 when the config does
+    not exist or the caller cannot read it. Read-only.
 
     Args:
-        annotation_config_id (str):
+        annotation_config_id (str): The annotation config's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig]: status, headers, raw content and the parsed body.
+        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_config_id=annotation_config_id,
@@ -214,19 +225,22 @@ async def asyncio(
 ):
     """Get annotation config (GET /v2/annotation-configs/{annotation_config_id}).
 
-    Returns one annotation config by its ID, as the variant its `type` names (categorical,
-    continuous or free-form). Returns 404 when the config does not exist or the caller cannot
-    read it. Read-only.
+    Returns one annotation config by its ID, as the variant its `type` names
+    (categorical, continuous or free-form). Returns 404 when the config does
+    not exist or the caller cannot read it. Read-only.
 
     Args:
-        annotation_config_id (str):
+        annotation_config_id (str): The annotation config's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
+        CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig
     """
     return (
         await asyncio_detailed(

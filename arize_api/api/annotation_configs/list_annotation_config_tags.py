@@ -55,20 +55,24 @@ def sync_detailed(
 ) -> Response[ListTagsResponse]:
     """List annotation config tags (GET /v2/annotation-configs/{annotation_config_id}/tags).
 
-    Returns the tags attached to an annotation config. Tags belong to the space and can sit on
-    many resources at once. A config without tags gives an empty `tags` list, not 404;
-    `pagination.has_more` is currently always false. Returns 404 when the config does not
-    exist or the caller cannot read it. Read-only.
+    Returns the tags attached to an annotation config. Tags belong to the
+    space and can sit on many resources at once. A config without tags gives
+    an empty `tags` list, not 404; `pagination.has_more` is currently always
+    false. Returns 404 when the config does not exist or the caller cannot
+    read it. Read-only.
 
     Args:
-        annotation_config_id (str):
+        annotation_config_id (str): The annotation config's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_config_id=annotation_config_id,
@@ -84,17 +88,20 @@ def sync(
 ) -> ListTagsResponse:
     """List annotation config tags (GET /v2/annotation-configs/{annotation_config_id}/tags).
 
-    Returns the tags attached to an annotation config. Tags belong to the space and can sit on
-    many resources at once. A config without tags gives an empty `tags` list, not 404;
-    `pagination.has_more` is currently always false. Returns 404 when the config does not
-    exist or the caller cannot read it. Read-only.
+    Returns the tags attached to an annotation config. Tags belong to the
+    space and can sit on many resources at once. A config without tags gives
+    an empty `tags` list, not 404; `pagination.has_more` is currently always
+    false. Returns 404 when the config does not exist or the caller cannot
+    read it. Read-only.
 
     Args:
-        annotation_config_id (str):
+        annotation_config_id (str): The annotation config's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse
@@ -114,20 +121,24 @@ async def asyncio_detailed(
 ) -> Response[ListTagsResponse]:
     """List annotation config tags (GET /v2/annotation-configs/{annotation_config_id}/tags).
 
-    Returns the tags attached to an annotation config. Tags belong to the space and can sit on
-    many resources at once. A config without tags gives an empty `tags` list, not 404;
-    `pagination.has_more` is currently always false. Returns 404 when the config does not
-    exist or the caller cannot read it. Read-only.
+    Returns the tags attached to an annotation config. Tags belong to the
+    space and can sit on many resources at once. A config without tags gives
+    an empty `tags` list, not 404; `pagination.has_more` is currently always
+    false. Returns 404 when the config does not exist or the caller cannot
+    read it. Read-only.
 
     Args:
-        annotation_config_id (str):
+        annotation_config_id (str): The annotation config's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_config_id=annotation_config_id,
@@ -143,17 +154,20 @@ async def asyncio(
 ) -> ListTagsResponse:
     """List annotation config tags (GET /v2/annotation-configs/{annotation_config_id}/tags).
 
-    Returns the tags attached to an annotation config. Tags belong to the space and can sit on
-    many resources at once. A config without tags gives an empty `tags` list, not 404;
-    `pagination.has_more` is currently always false. Returns 404 when the config does not
-    exist or the caller cannot read it. Read-only.
+    Returns the tags attached to an annotation config. Tags belong to the
+    space and can sit on many resources at once. A config without tags gives
+    an empty `tags` list, not 404; `pagination.has_more` is currently always
+    false. Returns 404 when the config does not exist or the caller cannot
+    read it. Read-only.
 
     Args:
-        annotation_config_id (str):
+        annotation_config_id (str): The annotation config's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse

@@ -156,27 +156,35 @@ def sync_detailed(
     """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id}).
 
     Changes an annotation config in place and returns the updated config.
-    `annotation_config_type` is required and must equal the stored type; the kind of a config
-    never changes. What can change depends on the kind: `name`, `values` and
-    `optimization_direction` for `CATEGORICAL`; `name`, `minimum_score`, `maximum_score` and
-    `optimization_direction` for `CONTINUOUS`; only `name` for `FREEFORM`. Omitted members
-    keep their stored values. `values` replaces the whole label set and must hold 2 to 500
-    labels. A `name` already used in the space returns 409. `id`, `space_id` and `created_at`
-    cannot be set. Sending the same body again leaves the same result.
+    `annotation_config_type` is required and must equal the stored type; the
+    kind of a config never changes. What can change depends on the kind:
+    `name`, `values` and `optimization_direction` for `CATEGORICAL`; `name`,
+    `minimum_score`, `maximum_score` and `optimization_direction` for
+    `CONTINUOUS`; only `name` for `FREEFORM`. Omitted members keep their
+    stored values. `values` replaces the whole label set and must hold 2 to
+    500 labels. A `name` already used in the space returns 409. `id`,
+    `space_id` and `created_at` cannot be set. Sending the same body again
+    leaves the same result.
 
     Args:
-        annotation_config_id (str):
-        body (UpdateCategoricalAnnotationConfigRequest | UpdateContinuousAnnotationConfigRequest |
-            UpdateFreeformAnnotationConfigRequest): Body of updateAnnotationConfig.
-            `annotation_config_type` is required and must equal the stored type; every other member is
-            optional and left unchanged when omitted.
+        annotation_config_id (str): The annotation config's ID (base64).
+        body (UpdateCategoricalAnnotationConfigRequest |
+            UpdateContinuousAnnotationConfigRequest |
+            UpdateFreeformAnnotationConfigRequest): Body of
+            updateAnnotationConfig. `annotation_config_type` is required and
+            must equal the stored type; every other member is optional and left
+            unchanged when omitted.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig]: status, headers, raw content and the parsed body.
+        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_config_id=annotation_config_id,
@@ -199,27 +207,34 @@ def sync(
     """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id}).
 
     Changes an annotation config in place and returns the updated config.
-    `annotation_config_type` is required and must equal the stored type; the kind of a config
-    never changes. What can change depends on the kind: `name`, `values` and
-    `optimization_direction` for `CATEGORICAL`; `name`, `minimum_score`, `maximum_score` and
-    `optimization_direction` for `CONTINUOUS`; only `name` for `FREEFORM`. Omitted members
-    keep their stored values. `values` replaces the whole label set and must hold 2 to 500
-    labels. A `name` already used in the space returns 409. `id`, `space_id` and `created_at`
-    cannot be set. Sending the same body again leaves the same result.
+    `annotation_config_type` is required and must equal the stored type; the
+    kind of a config never changes. What can change depends on the kind:
+    `name`, `values` and `optimization_direction` for `CATEGORICAL`; `name`,
+    `minimum_score`, `maximum_score` and `optimization_direction` for
+    `CONTINUOUS`; only `name` for `FREEFORM`. Omitted members keep their
+    stored values. `values` replaces the whole label set and must hold 2 to
+    500 labels. A `name` already used in the space returns 409. `id`,
+    `space_id` and `created_at` cannot be set. Sending the same body again
+    leaves the same result.
 
     Args:
-        annotation_config_id (str):
-        body (UpdateCategoricalAnnotationConfigRequest | UpdateContinuousAnnotationConfigRequest |
-            UpdateFreeformAnnotationConfigRequest): Body of updateAnnotationConfig.
-            `annotation_config_type` is required and must equal the stored type; every other member is
-            optional and left unchanged when omitted.
+        annotation_config_id (str): The annotation config's ID (base64).
+        body (UpdateCategoricalAnnotationConfigRequest |
+            UpdateContinuousAnnotationConfigRequest |
+            UpdateFreeformAnnotationConfigRequest): Body of
+            updateAnnotationConfig. `annotation_config_type` is required and
+            must equal the stored type; every other member is optional and left
+            unchanged when omitted.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
+        CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig
     """
     return sync_detailed(
         annotation_config_id=annotation_config_id,
@@ -243,27 +258,35 @@ async def asyncio_detailed(
     """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id}).
 
     Changes an annotation config in place and returns the updated config.
-    `annotation_config_type` is required and must equal the stored type; the kind of a config
-    never changes. What can change depends on the kind: `name`, `values` and
-    `optimization_direction` for `CATEGORICAL`; `name`, `minimum_score`, `maximum_score` and
-    `optimization_direction` for `CONTINUOUS`; only `name` for `FREEFORM`. Omitted members
-    keep their stored values. `values` replaces the whole label set and must hold 2 to 500
-    labels. A `name` already used in the space returns 409. `id`, `space_id` and `created_at`
-    cannot be set. Sending the same body again leaves the same result.
+    `annotation_config_type` is required and must equal the stored type; the
+    kind of a config never changes. What can change depends on the kind:
+    `name`, `values` and `optimization_direction` for `CATEGORICAL`; `name`,
+    `minimum_score`, `maximum_score` and `optimization_direction` for
+    `CONTINUOUS`; only `name` for `FREEFORM`. Omitted members keep their
+    stored values. `values` replaces the whole label set and must hold 2 to
+    500 labels. A `name` already used in the space returns 409. `id`,
+    `space_id` and `created_at` cannot be set. Sending the same body again
+    leaves the same result.
 
     Args:
-        annotation_config_id (str):
-        body (UpdateCategoricalAnnotationConfigRequest | UpdateContinuousAnnotationConfigRequest |
-            UpdateFreeformAnnotationConfigRequest): Body of updateAnnotationConfig.
-            `annotation_config_type` is required and must equal the stored type; every other member is
-            optional and left unchanged when omitted.
+        annotation_config_id (str): The annotation config's ID (base64).
+        body (UpdateCategoricalAnnotationConfigRequest |
+            UpdateContinuousAnnotationConfigRequest |
+            UpdateFreeformAnnotationConfigRequest): Body of
+            updateAnnotationConfig. `annotation_config_type` is required and
+            must equal the stored type; every other member is optional and left
+            unchanged when omitted.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig]: status, headers, raw content and the parsed body.
+        Response[CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_config_id=annotation_config_id,
@@ -286,27 +309,34 @@ async def asyncio(
     """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id}).
 
     Changes an annotation config in place and returns the updated config.
-    `annotation_config_type` is required and must equal the stored type; the kind of a config
-    never changes. What can change depends on the kind: `name`, `values` and
-    `optimization_direction` for `CATEGORICAL`; `name`, `minimum_score`, `maximum_score` and
-    `optimization_direction` for `CONTINUOUS`; only `name` for `FREEFORM`. Omitted members
-    keep their stored values. `values` replaces the whole label set and must hold 2 to 500
-    labels. A `name` already used in the space returns 409. `id`, `space_id` and `created_at`
-    cannot be set. Sending the same body again leaves the same result.
+    `annotation_config_type` is required and must equal the stored type; the
+    kind of a config never changes. What can change depends on the kind:
+    `name`, `values` and `optimization_direction` for `CATEGORICAL`; `name`,
+    `minimum_score`, `maximum_score` and `optimization_direction` for
+    `CONTINUOUS`; only `name` for `FREEFORM`. Omitted members keep their
+    stored values. `values` replaces the whole label set and must hold 2 to
+    500 labels. A `name` already used in the space returns 409. `id`,
+    `space_id` and `created_at` cannot be set. Sending the same body again
+    leaves the same result.
 
     Args:
-        annotation_config_id (str):
-        body (UpdateCategoricalAnnotationConfigRequest | UpdateContinuousAnnotationConfigRequest |
-            UpdateFreeformAnnotationConfigRequest): Body of updateAnnotationConfig.
-            `annotation_config_type` is required and must equal the stored type; every other member is
-            optional and left unchanged when omitted.
+        annotation_config_id (str): The annotation config's ID (base64).
+        body (UpdateCategoricalAnnotationConfigRequest |
+            UpdateContinuousAnnotationConfigRequest |
+            UpdateFreeformAnnotationConfigRequest): Body of
+            updateAnnotationConfig. `annotation_config_type` is required and
+            must equal the stored type; every other member is optional and left
+            unchanged when omitted.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
+        CategoricalAnnotationConfig | ContinuousAnnotationConfig |
+            FreeformAnnotationConfig
     """
     return (
         await asyncio_detailed(

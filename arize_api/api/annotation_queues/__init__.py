@@ -72,7 +72,29 @@ class AnnotationQueuesTags(SyncResource):
         body: AddTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
-        """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags)."""
+        """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags).
+
+        Attaches existing tags to the queue and returns 200 with the queue's
+        complete tag list; 200 rather than 201, since no resource is created.
+        Send 1 to 100 `tag_ids`. Each tag must already exist in the queue's
+        space: a tag of another space returns 422, and so do unknown body
+        members. A tag that is already attached stays attached, so the call is
+        idempotent and safe to retry.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+            body (AddTagsRequest): The tags to attach to a resource; attaching
+                one that is already attached changes nothing.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_annotation_queue_tags
 
         return add_annotation_queue_tags.sync(
@@ -91,7 +113,29 @@ class AnnotationQueuesTags(SyncResource):
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List annotation queue tags, page by page (GET /v2/annotation-queues/{annotation_queue_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns every tag attached to the queue. Tags belong to the space and
+        one tag can sit on many resources. A queue without tags gives an empty
+        list, not 404. Returns 404 when the queue does not exist or the caller
+        cannot read it; the two cases cannot be told apart.
+        `pagination.has_more` is always false at present.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_annotation_queue_tags
 
@@ -114,7 +158,34 @@ class AnnotationQueuesRecords(SyncResource):
         body: AnnotateAnnotationQueueRecordRequest,
         **options: Unpack[RequestOptions],
     ) -> AnnotateAnnotationQueueRecordResponse:
-        """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate)."""
+        """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate).
+
+        Writes annotations on one queue record. Each entry names an annotation
+        config of the queue and is upserted under that name into the record's
+        underlying span or example; configs not named stay as they are. Send 1
+        to 500 entries. Leaving out `label`, `score` or `text` keeps the stored
+        value; a value cannot be set to null and a written annotation cannot be
+        removed. A name that is not a config of the queue is rejected (422). The
+        answer holds the record's identity and the annotations just sent, not
+        its evaluations or assignees; list the records to see everything.
+        Sending the same annotations again leaves the same result.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+            annotation_queue_record_id (str): The ID (base64) of a record in the
+                annotation queue.
+            body (AnnotateAnnotationQueueRecordRequest): Annotations to write on
+                one queue record, one per annotation config.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AnnotateAnnotationQueueRecordResponse
+        """
         from . import annotate_annotation_queue_record
 
         return annotate_annotation_queue_record.sync(
@@ -133,7 +204,33 @@ class AnnotationQueuesRecords(SyncResource):
         body: AssignAnnotationQueueRecordRequest,
         **options: Unpack[RequestOptions],
     ) -> AssignAnnotationQueueRecordResponse:
-        """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign)."""
+        """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
+
+        Sets who is assigned to one queue record, replacing the current
+        record-level assignment, and returns the record's identity with its
+        assignees. Send up to 100 emails; an empty array removes every
+        record-level assignment. Every email must belong to an existing user
+        with access to the queue's space (422 otherwise). Assigning a user who
+        already completed the record again resets them to `PENDING`, so a repeat
+        is not always without effect. Annotations and evaluations are not in the
+        answer; list the records for the full state.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+            annotation_queue_record_id (str): The ID (base64) of a record in the
+                annotation queue.
+            body (AssignAnnotationQueueRecordRequest): The users to assign a
+                queue record to (replaces the current assignees).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AssignAnnotationQueueRecordResponse
+        """
         from . import assign_annotation_queue_record
 
         return assign_annotation_queue_record.sync(
@@ -151,7 +248,35 @@ class AnnotationQueuesRecords(SyncResource):
         body: AddAnnotationQueueRecordsRequest,
         **options: Unpack[RequestOptions],
     ) -> CreateAnnotationQueueRecordResponse:
-        """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records)."""
+        """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records).
+
+        Adds records to a queue from spans, traces or sessions of a project, or
+        from dataset examples. Send one or two `record_sources`. A project
+        source needs `start_time` before `end_time`, at most 7 days apart, and
+        its ids must be non-empty strings. A dataset source without
+        `example_ids` adds every example of the dataset (or of the given
+        version), but only if the request stays within its limits. One request
+        adds at most 500 records in total, of which at most 100 session records;
+        breaking these rules returns 422. Returns 201 with the new records when
+        at least one was added, and 200 with an empty `record_sources` array
+        when all of them were already in the queue, so a repeated request adds
+        nothing twice. Returns 404 when the queue does not exist or cannot be
+        read.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+            body (AddAnnotationQueueRecordsRequest): Where to take new queue
+                records from (one or two sources per request).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CreateAnnotationQueueRecordResponse
+        """
         from . import create_annotation_queue_record
 
         return create_annotation_queue_record.sync(
@@ -168,7 +293,28 @@ class AnnotationQueuesRecords(SyncResource):
         body: DeleteAnnotationQueueRecordsRequest,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records)."""
+        """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
+
+        Removes records from a queue by id, 1 to 100 `record_ids` per request.
+        Ids that are unknown or belong to another queue are skipped without an
+        error, so a 204 does not prove every id was removed, and repeating the
+        request is harmless. Returns 404 only when the queue itself does not
+        exist or cannot be read, never for a single missing record.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+            body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records
+                to delete.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_annotation_queue_record
 
         return delete_annotation_queue_record.sync(
@@ -189,7 +335,36 @@ class AnnotationQueuesRecords(SyncResource):
     ) -> SyncPaginator[AnnotationQueueRecord, ListAnnotationQueueRecordsResponse]:
         """List annotation queue records, page by page (GET /v2/annotation-queues/{annotation_queue_id}/records).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the records in a queue. Each record carries its data
+        as flat key-value pairs, the annotations written so far (also on its
+        trace and session where they apply), evaluation results, the users
+        assigned to it with their completion status and, for span sources, its
+        granularity. `limit` is 1 to 500 (default 50). No sort order is
+        documented. Returns 404 when the queue does not exist or cannot be read.
+        Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+            cursor (str | Unset): Opaque `pagination.next_cursor` of the
+                previous page; pass it back unchanged.
+            limit (int | Unset): Most items per page, 1 to 500; 50 when omitted.
+                From 1 to 500. Default: 50.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[AnnotationQueueRecord,
+                ListAnnotationQueueRecordsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_annotation_queue_records
 
@@ -220,7 +395,33 @@ class AnnotationQueues(SyncResource):
         body: CreateAnnotationQueueRequest,
         **options: Unpack[RequestOptions],
     ) -> AnnotationQueue:
-        """Create annotation queue (POST /v2/annotation-queues)."""
+        """Create annotation queue (POST /v2/annotation-queues).
+
+        Creates an annotation queue in a space and returns it with 201. The
+        `name` must be unique among the active queues of the space; a clash
+        returns 409, so repeating a successful request fails rather than
+        creating a second queue. At least one annotation config is required and
+        every config must belong to the same space (422 otherwise). Annotators
+        are given by email and resolved to users by the server.
+        `assignment_method` is `ALL` when omitted. Up to two `record_sources`
+        can seed the queue, resolving to at most 500 records and at most 100
+        session records; more can be added later. `id`, `created_at` and
+        `updated_at` are set by the server and are not accepted. Returns 404
+        when the space cannot be read.
+
+        Args:
+            body (CreateAnnotationQueueRequest): A new annotation queue, its
+                configs, annotators and first records.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AnnotationQueue
+        """
         from . import create_annotation_queue
 
         return create_annotation_queue.sync(
@@ -234,7 +435,25 @@ class AnnotationQueues(SyncResource):
         annotation_queue_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id})."""
+        """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id}).
+
+        Deletes an annotation queue for good; it cannot be restored. Returns 204
+        with no body. Returns 404 when the queue does not exist or cannot be
+        read, and 403 when the caller can read it but may not delete it.
+        Repeating a successful delete returns 404.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_annotation_queue
 
         return delete_annotation_queue.sync(
@@ -248,7 +467,26 @@ class AnnotationQueues(SyncResource):
         annotation_queue_id: str,
         **options: Unpack[RequestOptions],
     ) -> AnnotationQueue:
-        """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id})."""
+        """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id}).
+
+        Returns one annotation queue with its annotators and its annotation
+        configs, which define what can be recorded in it. Records and annotation
+        progress are not part of the answer; list them with `GET
+        /v2/annotation-queues/{annotation_queue_id}/records`. Returns 404 when
+        the queue does not exist or the caller cannot read it. Read-only.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AnnotationQueue
+        """
         from . import get_annotation_queue
 
         return get_annotation_queue.sync(
@@ -270,7 +508,39 @@ class AnnotationQueues(SyncResource):
     ) -> SyncPaginator[AnnotationQueue, ListAnnotationQueuesResponse]:
         """List annotation queues, page by page (GET /v2/annotation-queues).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the annotation queues the caller can read. `space_id`
+        narrows the list to one space; `space_name` and `name` keep queues whose
+        space name or own name contains the text, ignoring case. Returns 404
+        when the given `space_id` does not exist or cannot be read. No sort
+        order is documented. Follow `pagination.next_cursor` until `has_more` is
+        false. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset): Only queues in this space (exact id).
+            space_name (str | Unset): Only queues in spaces whose name contains
+                this text, ignoring case; at most 255 characters. At most 255
+                characters.
+            name (str | Unset): Only queues whose name contains this text,
+                ignoring case; at most 255 characters. At most 255 characters.
+            limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): Opaque `pagination.next_cursor` of the
+                previous page; pass it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[AnnotationQueue, ListAnnotationQueuesResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_annotation_queues
 
@@ -292,7 +562,33 @@ class AnnotationQueues(SyncResource):
         body: UpdateAnnotationQueueRequest,
         **options: Unpack[RequestOptions],
     ) -> AnnotationQueue:
-        """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id})."""
+        """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}).
+
+        Changes a queue's name, instructions, annotation configs, annotators or
+        column allowlist and returns the updated queue. Send at least one
+        member; members left out keep their values. `annotation_config_ids` and
+        `annotator_emails` replace the whole current list: configs must belong
+        to the queue's space and users need active accounts with access to it
+        (422). A `name` already used in the space returns 409. `instructions:
+        null` clears the instructions and `column_allowlist: null` lifts the
+        column restriction. Sending the same body again leaves the queue as it
+        is.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+            body (UpdateAnnotationQueueRequest): Changes to an annotation queue;
+                send at least one member. Members left out keep their values, and
+                null clears a nullable one.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AnnotationQueue
+        """
         from . import update_annotation_queue
 
         return update_annotation_queue.sync(
@@ -313,7 +609,29 @@ class AsyncAnnotationQueuesTags(AsyncResource):
         body: AddTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
-        """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags)."""
+        """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags).
+
+        Attaches existing tags to the queue and returns 200 with the queue's
+        complete tag list; 200 rather than 201, since no resource is created.
+        Send 1 to 100 `tag_ids`. Each tag must already exist in the queue's
+        space: a tag of another space returns 422, and so do unknown body
+        members. A tag that is already attached stays attached, so the call is
+        idempotent and safe to retry.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+            body (AddTagsRequest): The tags to attach to a resource; attaching
+                one that is already attached changes nothing.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_annotation_queue_tags
 
         return await add_annotation_queue_tags.asyncio(
@@ -332,7 +650,29 @@ class AsyncAnnotationQueuesTags(AsyncResource):
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List annotation queue tags, page by page (GET /v2/annotation-queues/{annotation_queue_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns every tag attached to the queue. Tags belong to the space and
+        one tag can sit on many resources. A queue without tags gives an empty
+        list, not 404. Returns 404 when the queue does not exist or the caller
+        cannot read it; the two cases cannot be told apart.
+        `pagination.has_more` is always false at present.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_annotation_queue_tags
 
@@ -355,7 +695,34 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         body: AnnotateAnnotationQueueRecordRequest,
         **options: Unpack[RequestOptions],
     ) -> AnnotateAnnotationQueueRecordResponse:
-        """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate)."""
+        """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate).
+
+        Writes annotations on one queue record. Each entry names an annotation
+        config of the queue and is upserted under that name into the record's
+        underlying span or example; configs not named stay as they are. Send 1
+        to 500 entries. Leaving out `label`, `score` or `text` keeps the stored
+        value; a value cannot be set to null and a written annotation cannot be
+        removed. A name that is not a config of the queue is rejected (422). The
+        answer holds the record's identity and the annotations just sent, not
+        its evaluations or assignees; list the records to see everything.
+        Sending the same annotations again leaves the same result.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+            annotation_queue_record_id (str): The ID (base64) of a record in the
+                annotation queue.
+            body (AnnotateAnnotationQueueRecordRequest): Annotations to write on
+                one queue record, one per annotation config.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AnnotateAnnotationQueueRecordResponse
+        """
         from . import annotate_annotation_queue_record
 
         return await annotate_annotation_queue_record.asyncio(
@@ -374,7 +741,33 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         body: AssignAnnotationQueueRecordRequest,
         **options: Unpack[RequestOptions],
     ) -> AssignAnnotationQueueRecordResponse:
-        """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign)."""
+        """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
+
+        Sets who is assigned to one queue record, replacing the current
+        record-level assignment, and returns the record's identity with its
+        assignees. Send up to 100 emails; an empty array removes every
+        record-level assignment. Every email must belong to an existing user
+        with access to the queue's space (422 otherwise). Assigning a user who
+        already completed the record again resets them to `PENDING`, so a repeat
+        is not always without effect. Annotations and evaluations are not in the
+        answer; list the records for the full state.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+            annotation_queue_record_id (str): The ID (base64) of a record in the
+                annotation queue.
+            body (AssignAnnotationQueueRecordRequest): The users to assign a
+                queue record to (replaces the current assignees).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AssignAnnotationQueueRecordResponse
+        """
         from . import assign_annotation_queue_record
 
         return await assign_annotation_queue_record.asyncio(
@@ -392,7 +785,35 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         body: AddAnnotationQueueRecordsRequest,
         **options: Unpack[RequestOptions],
     ) -> CreateAnnotationQueueRecordResponse:
-        """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records)."""
+        """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records).
+
+        Adds records to a queue from spans, traces or sessions of a project, or
+        from dataset examples. Send one or two `record_sources`. A project
+        source needs `start_time` before `end_time`, at most 7 days apart, and
+        its ids must be non-empty strings. A dataset source without
+        `example_ids` adds every example of the dataset (or of the given
+        version), but only if the request stays within its limits. One request
+        adds at most 500 records in total, of which at most 100 session records;
+        breaking these rules returns 422. Returns 201 with the new records when
+        at least one was added, and 200 with an empty `record_sources` array
+        when all of them were already in the queue, so a repeated request adds
+        nothing twice. Returns 404 when the queue does not exist or cannot be
+        read.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+            body (AddAnnotationQueueRecordsRequest): Where to take new queue
+                records from (one or two sources per request).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CreateAnnotationQueueRecordResponse
+        """
         from . import create_annotation_queue_record
 
         return await create_annotation_queue_record.asyncio(
@@ -409,7 +830,28 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         body: DeleteAnnotationQueueRecordsRequest,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records)."""
+        """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
+
+        Removes records from a queue by id, 1 to 100 `record_ids` per request.
+        Ids that are unknown or belong to another queue are skipped without an
+        error, so a 204 does not prove every id was removed, and repeating the
+        request is harmless. Returns 404 only when the queue itself does not
+        exist or cannot be read, never for a single missing record.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+            body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records
+                to delete.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_annotation_queue_record
 
         return await delete_annotation_queue_record.asyncio(
@@ -430,7 +872,36 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
     ) -> AsyncPaginator[AnnotationQueueRecord, ListAnnotationQueueRecordsResponse]:
         """List annotation queue records, page by page (GET /v2/annotation-queues/{annotation_queue_id}/records).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the records in a queue. Each record carries its data
+        as flat key-value pairs, the annotations written so far (also on its
+        trace and session where they apply), evaluation results, the users
+        assigned to it with their completion status and, for span sources, its
+        granularity. `limit` is 1 to 500 (default 50). No sort order is
+        documented. Returns 404 when the queue does not exist or cannot be read.
+        Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+            cursor (str | Unset): Opaque `pagination.next_cursor` of the
+                previous page; pass it back unchanged.
+            limit (int | Unset): Most items per page, 1 to 500; 50 when omitted.
+                From 1 to 500. Default: 50.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[AnnotationQueueRecord,
+                ListAnnotationQueueRecordsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_annotation_queue_records
 
@@ -461,7 +932,33 @@ class AsyncAnnotationQueues(AsyncResource):
         body: CreateAnnotationQueueRequest,
         **options: Unpack[RequestOptions],
     ) -> AnnotationQueue:
-        """Create annotation queue (POST /v2/annotation-queues)."""
+        """Create annotation queue (POST /v2/annotation-queues).
+
+        Creates an annotation queue in a space and returns it with 201. The
+        `name` must be unique among the active queues of the space; a clash
+        returns 409, so repeating a successful request fails rather than
+        creating a second queue. At least one annotation config is required and
+        every config must belong to the same space (422 otherwise). Annotators
+        are given by email and resolved to users by the server.
+        `assignment_method` is `ALL` when omitted. Up to two `record_sources`
+        can seed the queue, resolving to at most 500 records and at most 100
+        session records; more can be added later. `id`, `created_at` and
+        `updated_at` are set by the server and are not accepted. Returns 404
+        when the space cannot be read.
+
+        Args:
+            body (CreateAnnotationQueueRequest): A new annotation queue, its
+                configs, annotators and first records.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AnnotationQueue
+        """
         from . import create_annotation_queue
 
         return await create_annotation_queue.asyncio(
@@ -475,7 +972,25 @@ class AsyncAnnotationQueues(AsyncResource):
         annotation_queue_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id})."""
+        """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id}).
+
+        Deletes an annotation queue for good; it cannot be restored. Returns 204
+        with no body. Returns 404 when the queue does not exist or cannot be
+        read, and 403 when the caller can read it but may not delete it.
+        Repeating a successful delete returns 404.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_annotation_queue
 
         return await delete_annotation_queue.asyncio(
@@ -489,7 +1004,26 @@ class AsyncAnnotationQueues(AsyncResource):
         annotation_queue_id: str,
         **options: Unpack[RequestOptions],
     ) -> AnnotationQueue:
-        """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id})."""
+        """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id}).
+
+        Returns one annotation queue with its annotators and its annotation
+        configs, which define what can be recorded in it. Records and annotation
+        progress are not part of the answer; list them with `GET
+        /v2/annotation-queues/{annotation_queue_id}/records`. Returns 404 when
+        the queue does not exist or the caller cannot read it. Read-only.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AnnotationQueue
+        """
         from . import get_annotation_queue
 
         return await get_annotation_queue.asyncio(
@@ -511,7 +1045,39 @@ class AsyncAnnotationQueues(AsyncResource):
     ) -> AsyncPaginator[AnnotationQueue, ListAnnotationQueuesResponse]:
         """List annotation queues, page by page (GET /v2/annotation-queues).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the annotation queues the caller can read. `space_id`
+        narrows the list to one space; `space_name` and `name` keep queues whose
+        space name or own name contains the text, ignoring case. Returns 404
+        when the given `space_id` does not exist or cannot be read. No sort
+        order is documented. Follow `pagination.next_cursor` until `has_more` is
+        false. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset): Only queues in this space (exact id).
+            space_name (str | Unset): Only queues in spaces whose name contains
+                this text, ignoring case; at most 255 characters. At most 255
+                characters.
+            name (str | Unset): Only queues whose name contains this text,
+                ignoring case; at most 255 characters. At most 255 characters.
+            limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): Opaque `pagination.next_cursor` of the
+                previous page; pass it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[AnnotationQueue, ListAnnotationQueuesResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_annotation_queues
 
@@ -533,7 +1099,33 @@ class AsyncAnnotationQueues(AsyncResource):
         body: UpdateAnnotationQueueRequest,
         **options: Unpack[RequestOptions],
     ) -> AnnotationQueue:
-        """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id})."""
+        """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}).
+
+        Changes a queue's name, instructions, annotation configs, annotators or
+        column allowlist and returns the updated queue. Send at least one
+        member; members left out keep their values. `annotation_config_ids` and
+        `annotator_emails` replace the whole current list: configs must belong
+        to the queue's space and users need active accounts with access to it
+        (422). A `name` already used in the space returns 409. `instructions:
+        null` clears the instructions and `column_allowlist: null` lifts the
+        column restriction. Sending the same body again leaves the queue as it
+        is.
+
+        Args:
+            annotation_queue_id (str): The annotation queue's ID (base64).
+            body (UpdateAnnotationQueueRequest): Changes to an annotation queue;
+                send at least one member. Members left out keep their values, and
+                null clears a nullable one.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AnnotationQueue
+        """
         from . import update_annotation_queue
 
         return await update_annotation_queue.asyncio(

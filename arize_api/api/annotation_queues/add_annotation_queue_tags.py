@@ -65,23 +65,27 @@ def sync_detailed(
 ) -> Response[ListTagsResponse]:
     """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags).
 
-    Attaches existing tags to the queue and returns 200 with the queue's complete tag list;
-    200 rather than 201, since no resource is created. Send 1 to 100 `tag_ids`. Each tag must
-    already exist in the queue's space: a tag of another space returns 422, and so do unknown
-    body members. A tag that is already attached stays attached, so the call is idempotent and
-    safe to retry.
+    Attaches existing tags to the queue and returns 200 with the queue's
+    complete tag list; 200 rather than 201, since no resource is created.
+    Send 1 to 100 `tag_ids`. Each tag must already exist in the queue's
+    space: a tag of another space returns 422, and so do unknown body
+    members. A tag that is already attached stays attached, so the call is
+    idempotent and safe to retry.
 
     Args:
-        annotation_queue_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -99,20 +103,23 @@ def sync(
 ) -> ListTagsResponse:
     """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags).
 
-    Attaches existing tags to the queue and returns 200 with the queue's complete tag list;
-    200 rather than 201, since no resource is created. Send 1 to 100 `tag_ids`. Each tag must
-    already exist in the queue's space: a tag of another space returns 422, and so do unknown
-    body members. A tag that is already attached stays attached, so the call is idempotent and
-    safe to retry.
+    Attaches existing tags to the queue and returns 200 with the queue's
+    complete tag list; 200 rather than 201, since no resource is created.
+    Send 1 to 100 `tag_ids`. Each tag must already exist in the queue's
+    space: a tag of another space returns 422, and so do unknown body
+    members. A tag that is already attached stays attached, so the call is
+    idempotent and safe to retry.
 
     Args:
-        annotation_queue_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse
@@ -134,23 +141,27 @@ async def asyncio_detailed(
 ) -> Response[ListTagsResponse]:
     """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags).
 
-    Attaches existing tags to the queue and returns 200 with the queue's complete tag list;
-    200 rather than 201, since no resource is created. Send 1 to 100 `tag_ids`. Each tag must
-    already exist in the queue's space: a tag of another space returns 422, and so do unknown
-    body members. A tag that is already attached stays attached, so the call is idempotent and
-    safe to retry.
+    Attaches existing tags to the queue and returns 200 with the queue's
+    complete tag list; 200 rather than 201, since no resource is created.
+    Send 1 to 100 `tag_ids`. Each tag must already exist in the queue's
+    space: a tag of another space returns 422, and so do unknown body
+    members. A tag that is already attached stays attached, so the call is
+    idempotent and safe to retry.
 
     Args:
-        annotation_queue_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -168,20 +179,23 @@ async def asyncio(
 ) -> ListTagsResponse:
     """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags).
 
-    Attaches existing tags to the queue and returns 200 with the queue's complete tag list;
-    200 rather than 201, since no resource is created. Send 1 to 100 `tag_ids`. Each tag must
-    already exist in the queue's space: a tag of another space returns 422, and so do unknown
-    body members. A tag that is already attached stays attached, so the call is idempotent and
-    safe to retry.
+    Attaches existing tags to the queue and returns 200 with the queue's
+    complete tag list; 200 rather than 201, since no resource is created.
+    Send 1 to 100 `tag_ids`. Each tag must already exist in the queue's
+    space: a tag of another space returns 422, and so do unknown body
+    members. A tag that is already attached stays attached, so the call is
+    idempotent and safe to retry.
 
     Args:
-        annotation_queue_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse

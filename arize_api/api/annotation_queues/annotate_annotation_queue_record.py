@@ -71,26 +71,32 @@ def sync_detailed(
 ) -> Response[AnnotateAnnotationQueueRecordResponse]:
     """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate).
 
-    Writes annotations on one queue record. Each entry names an annotation config of the queue
-    and is upserted under that name into the record's underlying span or example; configs not
-    named stay as they are. Send 1 to 500 entries. Leaving out `label`, `score` or `text`
-    keeps the stored value; a value cannot be set to null and a written annotation cannot be
-    removed. A name that is not a config of the queue is rejected (422). The answer holds the
-    record's identity and the annotations just sent, not its evaluations or assignees; list
-    the records to see everything. Sending the same annotations again leaves the same result.
+    Writes annotations on one queue record. Each entry names an annotation
+    config of the queue and is upserted under that name into the record's
+    underlying span or example; configs not named stay as they are. Send 1
+    to 500 entries. Leaving out `label`, `score` or `text` keeps the stored
+    value; a value cannot be set to null and a written annotation cannot be
+    removed. A name that is not a config of the queue is rejected (422). The
+    answer holds the record's identity and the annotations just sent, not
+    its evaluations or assignees; list the records to see everything.
+    Sending the same annotations again leaves the same result.
 
     Args:
-        annotation_queue_id (str):
-        annotation_queue_record_id (str):
-        body (AnnotateAnnotationQueueRecordRequest): Annotations to write on one queue record, one
-            per annotation config.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        annotation_queue_record_id (str): The ID (base64) of a record in the
+            annotation queue.
+        body (AnnotateAnnotationQueueRecordRequest): Annotations to write on
+            one queue record, one per annotation config.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AnnotateAnnotationQueueRecordResponse]: status, headers, raw content and the parsed body.
+        Response[AnnotateAnnotationQueueRecordResponse]: status, headers,
+            raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -110,23 +116,28 @@ def sync(
 ) -> AnnotateAnnotationQueueRecordResponse:
     """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate).
 
-    Writes annotations on one queue record. Each entry names an annotation config of the queue
-    and is upserted under that name into the record's underlying span or example; configs not
-    named stay as they are. Send 1 to 500 entries. Leaving out `label`, `score` or `text`
-    keeps the stored value; a value cannot be set to null and a written annotation cannot be
-    removed. A name that is not a config of the queue is rejected (422). The answer holds the
-    record's identity and the annotations just sent, not its evaluations or assignees; list
-    the records to see everything. Sending the same annotations again leaves the same result.
+    Writes annotations on one queue record. Each entry names an annotation
+    config of the queue and is upserted under that name into the record's
+    underlying span or example; configs not named stay as they are. Send 1
+    to 500 entries. Leaving out `label`, `score` or `text` keeps the stored
+    value; a value cannot be set to null and a written annotation cannot be
+    removed. A name that is not a config of the queue is rejected (422). The
+    answer holds the record's identity and the annotations just sent, not
+    its evaluations or assignees; list the records to see everything.
+    Sending the same annotations again leaves the same result.
 
     Args:
-        annotation_queue_id (str):
-        annotation_queue_record_id (str):
-        body (AnnotateAnnotationQueueRecordRequest): Annotations to write on one queue record, one
-            per annotation config.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        annotation_queue_record_id (str): The ID (base64) of a record in the
+            annotation queue.
+        body (AnnotateAnnotationQueueRecordRequest): Annotations to write on
+            one queue record, one per annotation config.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AnnotateAnnotationQueueRecordResponse
@@ -150,26 +161,32 @@ async def asyncio_detailed(
 ) -> Response[AnnotateAnnotationQueueRecordResponse]:
     """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate).
 
-    Writes annotations on one queue record. Each entry names an annotation config of the queue
-    and is upserted under that name into the record's underlying span or example; configs not
-    named stay as they are. Send 1 to 500 entries. Leaving out `label`, `score` or `text`
-    keeps the stored value; a value cannot be set to null and a written annotation cannot be
-    removed. A name that is not a config of the queue is rejected (422). The answer holds the
-    record's identity and the annotations just sent, not its evaluations or assignees; list
-    the records to see everything. Sending the same annotations again leaves the same result.
+    Writes annotations on one queue record. Each entry names an annotation
+    config of the queue and is upserted under that name into the record's
+    underlying span or example; configs not named stay as they are. Send 1
+    to 500 entries. Leaving out `label`, `score` or `text` keeps the stored
+    value; a value cannot be set to null and a written annotation cannot be
+    removed. A name that is not a config of the queue is rejected (422). The
+    answer holds the record's identity and the annotations just sent, not
+    its evaluations or assignees; list the records to see everything.
+    Sending the same annotations again leaves the same result.
 
     Args:
-        annotation_queue_id (str):
-        annotation_queue_record_id (str):
-        body (AnnotateAnnotationQueueRecordRequest): Annotations to write on one queue record, one
-            per annotation config.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        annotation_queue_record_id (str): The ID (base64) of a record in the
+            annotation queue.
+        body (AnnotateAnnotationQueueRecordRequest): Annotations to write on
+            one queue record, one per annotation config.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AnnotateAnnotationQueueRecordResponse]: status, headers, raw content and the parsed body.
+        Response[AnnotateAnnotationQueueRecordResponse]: status, headers,
+            raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -189,23 +206,28 @@ async def asyncio(
 ) -> AnnotateAnnotationQueueRecordResponse:
     """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate).
 
-    Writes annotations on one queue record. Each entry names an annotation config of the queue
-    and is upserted under that name into the record's underlying span or example; configs not
-    named stay as they are. Send 1 to 500 entries. Leaving out `label`, `score` or `text`
-    keeps the stored value; a value cannot be set to null and a written annotation cannot be
-    removed. A name that is not a config of the queue is rejected (422). The answer holds the
-    record's identity and the annotations just sent, not its evaluations or assignees; list
-    the records to see everything. Sending the same annotations again leaves the same result.
+    Writes annotations on one queue record. Each entry names an annotation
+    config of the queue and is upserted under that name into the record's
+    underlying span or example; configs not named stay as they are. Send 1
+    to 500 entries. Leaving out `label`, `score` or `text` keeps the stored
+    value; a value cannot be set to null and a written annotation cannot be
+    removed. A name that is not a config of the queue is rejected (422). The
+    answer holds the record's identity and the annotations just sent, not
+    its evaluations or assignees; list the records to see everything.
+    Sending the same annotations again leaves the same result.
 
     Args:
-        annotation_queue_id (str):
-        annotation_queue_record_id (str):
-        body (AnnotateAnnotationQueueRecordRequest): Annotations to write on one queue record, one
-            per annotation config.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        annotation_queue_record_id (str): The ID (base64) of a record in the
+            annotation queue.
+        body (AnnotateAnnotationQueueRecordRequest): Annotations to write on
+            one queue record, one per annotation config.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AnnotateAnnotationQueueRecordResponse

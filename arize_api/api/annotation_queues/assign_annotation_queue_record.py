@@ -71,25 +71,31 @@ def sync_detailed(
 ) -> Response[AssignAnnotationQueueRecordResponse]:
     """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
 
-    Sets who is assigned to one queue record, replacing the current record-level assignment,
-    and returns the record's identity with its assignees. Send up to 100 emails; an empty
-    array removes every record-level assignment. Every email must belong to an existing user
-    with access to the queue's space (422 otherwise). Assigning a user who already completed
-    the record again resets them to `PENDING`, so a repeat is not always without effect.
-    Annotations and evaluations are not in the answer; list the records for the full state.
+    Sets who is assigned to one queue record, replacing the current
+    record-level assignment, and returns the record's identity with its
+    assignees. Send up to 100 emails; an empty array removes every
+    record-level assignment. Every email must belong to an existing user
+    with access to the queue's space (422 otherwise). Assigning a user who
+    already completed the record again resets them to `PENDING`, so a repeat
+    is not always without effect. Annotations and evaluations are not in the
+    answer; list the records for the full state.
 
     Args:
-        annotation_queue_id (str):
-        annotation_queue_record_id (str):
-        body (AssignAnnotationQueueRecordRequest): The users to assign a queue record to (replaces
-            the current assignees).
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        annotation_queue_record_id (str): The ID (base64) of a record in the
+            annotation queue.
+        body (AssignAnnotationQueueRecordRequest): The users to assign a
+            queue record to (replaces the current assignees).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AssignAnnotationQueueRecordResponse]: status, headers, raw content and the parsed body.
+        Response[AssignAnnotationQueueRecordResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -109,22 +115,27 @@ def sync(
 ) -> AssignAnnotationQueueRecordResponse:
     """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
 
-    Sets who is assigned to one queue record, replacing the current record-level assignment,
-    and returns the record's identity with its assignees. Send up to 100 emails; an empty
-    array removes every record-level assignment. Every email must belong to an existing user
-    with access to the queue's space (422 otherwise). Assigning a user who already completed
-    the record again resets them to `PENDING`, so a repeat is not always without effect.
-    Annotations and evaluations are not in the answer; list the records for the full state.
+    Sets who is assigned to one queue record, replacing the current
+    record-level assignment, and returns the record's identity with its
+    assignees. Send up to 100 emails; an empty array removes every
+    record-level assignment. Every email must belong to an existing user
+    with access to the queue's space (422 otherwise). Assigning a user who
+    already completed the record again resets them to `PENDING`, so a repeat
+    is not always without effect. Annotations and evaluations are not in the
+    answer; list the records for the full state.
 
     Args:
-        annotation_queue_id (str):
-        annotation_queue_record_id (str):
-        body (AssignAnnotationQueueRecordRequest): The users to assign a queue record to (replaces
-            the current assignees).
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        annotation_queue_record_id (str): The ID (base64) of a record in the
+            annotation queue.
+        body (AssignAnnotationQueueRecordRequest): The users to assign a
+            queue record to (replaces the current assignees).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AssignAnnotationQueueRecordResponse
@@ -148,25 +159,31 @@ async def asyncio_detailed(
 ) -> Response[AssignAnnotationQueueRecordResponse]:
     """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
 
-    Sets who is assigned to one queue record, replacing the current record-level assignment,
-    and returns the record's identity with its assignees. Send up to 100 emails; an empty
-    array removes every record-level assignment. Every email must belong to an existing user
-    with access to the queue's space (422 otherwise). Assigning a user who already completed
-    the record again resets them to `PENDING`, so a repeat is not always without effect.
-    Annotations and evaluations are not in the answer; list the records for the full state.
+    Sets who is assigned to one queue record, replacing the current
+    record-level assignment, and returns the record's identity with its
+    assignees. Send up to 100 emails; an empty array removes every
+    record-level assignment. Every email must belong to an existing user
+    with access to the queue's space (422 otherwise). Assigning a user who
+    already completed the record again resets them to `PENDING`, so a repeat
+    is not always without effect. Annotations and evaluations are not in the
+    answer; list the records for the full state.
 
     Args:
-        annotation_queue_id (str):
-        annotation_queue_record_id (str):
-        body (AssignAnnotationQueueRecordRequest): The users to assign a queue record to (replaces
-            the current assignees).
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        annotation_queue_record_id (str): The ID (base64) of a record in the
+            annotation queue.
+        body (AssignAnnotationQueueRecordRequest): The users to assign a
+            queue record to (replaces the current assignees).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AssignAnnotationQueueRecordResponse]: status, headers, raw content and the parsed body.
+        Response[AssignAnnotationQueueRecordResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -186,22 +203,27 @@ async def asyncio(
 ) -> AssignAnnotationQueueRecordResponse:
     """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
 
-    Sets who is assigned to one queue record, replacing the current record-level assignment,
-    and returns the record's identity with its assignees. Send up to 100 emails; an empty
-    array removes every record-level assignment. Every email must belong to an existing user
-    with access to the queue's space (422 otherwise). Assigning a user who already completed
-    the record again resets them to `PENDING`, so a repeat is not always without effect.
-    Annotations and evaluations are not in the answer; list the records for the full state.
+    Sets who is assigned to one queue record, replacing the current
+    record-level assignment, and returns the record's identity with its
+    assignees. Send up to 100 emails; an empty array removes every
+    record-level assignment. Every email must belong to an existing user
+    with access to the queue's space (422 otherwise). Assigning a user who
+    already completed the record again resets them to `PENDING`, so a repeat
+    is not always without effect. Annotations and evaluations are not in the
+    answer; list the records for the full state.
 
     Args:
-        annotation_queue_id (str):
-        annotation_queue_record_id (str):
-        body (AssignAnnotationQueueRecordRequest): The users to assign a queue record to (replaces
-            the current assignees).
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        annotation_queue_record_id (str): The ID (base64) of a record in the
+            annotation queue.
+        body (AssignAnnotationQueueRecordRequest): The users to assign a
+            queue record to (replaces the current assignees).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AssignAnnotationQueueRecordResponse

@@ -63,26 +63,31 @@ def sync_detailed(
 ) -> Response[AnnotationQueue]:
     """Create annotation queue (POST /v2/annotation-queues).
 
-    Creates an annotation queue in a space and returns it with 201. The `name` must be unique
-    among the active queues of the space; a clash returns 409, so repeating a successful
-    request fails rather than creating a second queue. At least one annotation config is
-    required and every config must belong to the same space (422 otherwise). Annotators are
-    given by email and resolved to users by the server. `assignment_method` is `ALL` when
-    omitted. Up to two `record_sources` can seed the queue, resolving to at most 500 records
-    and at most 100 session records; more can be added later. `id`, `created_at` and
-    `updated_at` are set by the server and are not accepted. Returns 404 when the space cannot
-    be read.
+    Creates an annotation queue in a space and returns it with 201. The
+    `name` must be unique among the active queues of the space; a clash
+    returns 409, so repeating a successful request fails rather than
+    creating a second queue. At least one annotation config is required and
+    every config must belong to the same space (422 otherwise). Annotators
+    are given by email and resolved to users by the server.
+    `assignment_method` is `ALL` when omitted. Up to two `record_sources`
+    can seed the queue, resolving to at most 500 records and at most 100
+    session records; more can be added later. `id`, `created_at` and
+    `updated_at` are set by the server and are not accepted. Returns 404
+    when the space cannot be read.
 
     Args:
-        body (CreateAnnotationQueueRequest): A new annotation queue, its configs, annotators and
-            first records.
+        body (CreateAnnotationQueueRequest): A new annotation queue, its
+            configs, annotators and first records.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AnnotationQueue]: status, headers, raw content and the parsed body.
+        Response[AnnotationQueue]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -98,23 +103,27 @@ def sync(
 ) -> AnnotationQueue:
     """Create annotation queue (POST /v2/annotation-queues).
 
-    Creates an annotation queue in a space and returns it with 201. The `name` must be unique
-    among the active queues of the space; a clash returns 409, so repeating a successful
-    request fails rather than creating a second queue. At least one annotation config is
-    required and every config must belong to the same space (422 otherwise). Annotators are
-    given by email and resolved to users by the server. `assignment_method` is `ALL` when
-    omitted. Up to two `record_sources` can seed the queue, resolving to at most 500 records
-    and at most 100 session records; more can be added later. `id`, `created_at` and
-    `updated_at` are set by the server and are not accepted. Returns 404 when the space cannot
-    be read.
+    Creates an annotation queue in a space and returns it with 201. The
+    `name` must be unique among the active queues of the space; a clash
+    returns 409, so repeating a successful request fails rather than
+    creating a second queue. At least one annotation config is required and
+    every config must belong to the same space (422 otherwise). Annotators
+    are given by email and resolved to users by the server.
+    `assignment_method` is `ALL` when omitted. Up to two `record_sources`
+    can seed the queue, resolving to at most 500 records and at most 100
+    session records; more can be added later. `id`, `created_at` and
+    `updated_at` are set by the server and are not accepted. Returns 404
+    when the space cannot be read.
 
     Args:
-        body (CreateAnnotationQueueRequest): A new annotation queue, its configs, annotators and
-            first records.
+        body (CreateAnnotationQueueRequest): A new annotation queue, its
+            configs, annotators and first records.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AnnotationQueue
@@ -134,26 +143,31 @@ async def asyncio_detailed(
 ) -> Response[AnnotationQueue]:
     """Create annotation queue (POST /v2/annotation-queues).
 
-    Creates an annotation queue in a space and returns it with 201. The `name` must be unique
-    among the active queues of the space; a clash returns 409, so repeating a successful
-    request fails rather than creating a second queue. At least one annotation config is
-    required and every config must belong to the same space (422 otherwise). Annotators are
-    given by email and resolved to users by the server. `assignment_method` is `ALL` when
-    omitted. Up to two `record_sources` can seed the queue, resolving to at most 500 records
-    and at most 100 session records; more can be added later. `id`, `created_at` and
-    `updated_at` are set by the server and are not accepted. Returns 404 when the space cannot
-    be read.
+    Creates an annotation queue in a space and returns it with 201. The
+    `name` must be unique among the active queues of the space; a clash
+    returns 409, so repeating a successful request fails rather than
+    creating a second queue. At least one annotation config is required and
+    every config must belong to the same space (422 otherwise). Annotators
+    are given by email and resolved to users by the server.
+    `assignment_method` is `ALL` when omitted. Up to two `record_sources`
+    can seed the queue, resolving to at most 500 records and at most 100
+    session records; more can be added later. `id`, `created_at` and
+    `updated_at` are set by the server and are not accepted. Returns 404
+    when the space cannot be read.
 
     Args:
-        body (CreateAnnotationQueueRequest): A new annotation queue, its configs, annotators and
-            first records.
+        body (CreateAnnotationQueueRequest): A new annotation queue, its
+            configs, annotators and first records.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AnnotationQueue]: status, headers, raw content and the parsed body.
+        Response[AnnotationQueue]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -169,23 +183,27 @@ async def asyncio(
 ) -> AnnotationQueue:
     """Create annotation queue (POST /v2/annotation-queues).
 
-    Creates an annotation queue in a space and returns it with 201. The `name` must be unique
-    among the active queues of the space; a clash returns 409, so repeating a successful
-    request fails rather than creating a second queue. At least one annotation config is
-    required and every config must belong to the same space (422 otherwise). Annotators are
-    given by email and resolved to users by the server. `assignment_method` is `ALL` when
-    omitted. Up to two `record_sources` can seed the queue, resolving to at most 500 records
-    and at most 100 session records; more can be added later. `id`, `created_at` and
-    `updated_at` are set by the server and are not accepted. Returns 404 when the space cannot
-    be read.
+    Creates an annotation queue in a space and returns it with 201. The
+    `name` must be unique among the active queues of the space; a clash
+    returns 409, so repeating a successful request fails rather than
+    creating a second queue. At least one annotation config is required and
+    every config must belong to the same space (422 otherwise). Annotators
+    are given by email and resolved to users by the server.
+    `assignment_method` is `ALL` when omitted. Up to two `record_sources`
+    can seed the queue, resolving to at most 500 records and at most 100
+    session records; more can be added later. `id`, `created_at` and
+    `updated_at` are set by the server and are not accepted. Returns 404
+    when the space cannot be read.
 
     Args:
-        body (CreateAnnotationQueueRequest): A new annotation queue, its configs, annotators and
-            first records.
+        body (CreateAnnotationQueueRequest): A new annotation queue, its
+            configs, annotators and first records.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AnnotationQueue

@@ -74,27 +74,33 @@ def sync_detailed(
 ) -> Response[CreateAnnotationQueueRecordResponse]:
     """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records).
 
-    Adds records to a queue from spans, traces or sessions of a project, or from dataset
-    examples. Send one or two `record_sources`. A project source needs `start_time` before
-    `end_time`, at most 7 days apart, and its ids must be non-empty strings. A dataset source
-    without `example_ids` adds every example of the dataset (or of the given version), but
-    only if the request stays within its limits. One request adds at most 500 records in
-    total, of which at most 100 session records; breaking these rules returns 422. Returns 201
-    with the new records when at least one was added, and 200 with an empty `record_sources`
-    array when all of them were already in the queue, so a repeated request adds nothing
-    twice. Returns 404 when the queue does not exist or cannot be read.
+    Adds records to a queue from spans, traces or sessions of a project, or
+    from dataset examples. Send one or two `record_sources`. A project
+    source needs `start_time` before `end_time`, at most 7 days apart, and
+    its ids must be non-empty strings. A dataset source without
+    `example_ids` adds every example of the dataset (or of the given
+    version), but only if the request stays within its limits. One request
+    adds at most 500 records in total, of which at most 100 session records;
+    breaking these rules returns 422. Returns 201 with the new records when
+    at least one was added, and 200 with an empty `record_sources` array
+    when all of them were already in the queue, so a repeated request adds
+    nothing twice. Returns 404 when the queue does not exist or cannot be
+    read.
 
     Args:
-        annotation_queue_id (str):
-        body (AddAnnotationQueueRecordsRequest): Where to take new queue records from (one or two
-            sources per request).
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        body (AddAnnotationQueueRecordsRequest): Where to take new queue
+            records from (one or two sources per request).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CreateAnnotationQueueRecordResponse]: status, headers, raw content and the parsed body.
+        Response[CreateAnnotationQueueRecordResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -112,24 +118,29 @@ def sync(
 ) -> CreateAnnotationQueueRecordResponse:
     """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records).
 
-    Adds records to a queue from spans, traces or sessions of a project, or from dataset
-    examples. Send one or two `record_sources`. A project source needs `start_time` before
-    `end_time`, at most 7 days apart, and its ids must be non-empty strings. A dataset source
-    without `example_ids` adds every example of the dataset (or of the given version), but
-    only if the request stays within its limits. One request adds at most 500 records in
-    total, of which at most 100 session records; breaking these rules returns 422. Returns 201
-    with the new records when at least one was added, and 200 with an empty `record_sources`
-    array when all of them were already in the queue, so a repeated request adds nothing
-    twice. Returns 404 when the queue does not exist or cannot be read.
+    Adds records to a queue from spans, traces or sessions of a project, or
+    from dataset examples. Send one or two `record_sources`. A project
+    source needs `start_time` before `end_time`, at most 7 days apart, and
+    its ids must be non-empty strings. A dataset source without
+    `example_ids` adds every example of the dataset (or of the given
+    version), but only if the request stays within its limits. One request
+    adds at most 500 records in total, of which at most 100 session records;
+    breaking these rules returns 422. Returns 201 with the new records when
+    at least one was added, and 200 with an empty `record_sources` array
+    when all of them were already in the queue, so a repeated request adds
+    nothing twice. Returns 404 when the queue does not exist or cannot be
+    read.
 
     Args:
-        annotation_queue_id (str):
-        body (AddAnnotationQueueRecordsRequest): Where to take new queue records from (one or two
-            sources per request).
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        body (AddAnnotationQueueRecordsRequest): Where to take new queue
+            records from (one or two sources per request).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         CreateAnnotationQueueRecordResponse
@@ -151,27 +162,33 @@ async def asyncio_detailed(
 ) -> Response[CreateAnnotationQueueRecordResponse]:
     """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records).
 
-    Adds records to a queue from spans, traces or sessions of a project, or from dataset
-    examples. Send one or two `record_sources`. A project source needs `start_time` before
-    `end_time`, at most 7 days apart, and its ids must be non-empty strings. A dataset source
-    without `example_ids` adds every example of the dataset (or of the given version), but
-    only if the request stays within its limits. One request adds at most 500 records in
-    total, of which at most 100 session records; breaking these rules returns 422. Returns 201
-    with the new records when at least one was added, and 200 with an empty `record_sources`
-    array when all of them were already in the queue, so a repeated request adds nothing
-    twice. Returns 404 when the queue does not exist or cannot be read.
+    Adds records to a queue from spans, traces or sessions of a project, or
+    from dataset examples. Send one or two `record_sources`. A project
+    source needs `start_time` before `end_time`, at most 7 days apart, and
+    its ids must be non-empty strings. A dataset source without
+    `example_ids` adds every example of the dataset (or of the given
+    version), but only if the request stays within its limits. One request
+    adds at most 500 records in total, of which at most 100 session records;
+    breaking these rules returns 422. Returns 201 with the new records when
+    at least one was added, and 200 with an empty `record_sources` array
+    when all of them were already in the queue, so a repeated request adds
+    nothing twice. Returns 404 when the queue does not exist or cannot be
+    read.
 
     Args:
-        annotation_queue_id (str):
-        body (AddAnnotationQueueRecordsRequest): Where to take new queue records from (one or two
-            sources per request).
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        body (AddAnnotationQueueRecordsRequest): Where to take new queue
+            records from (one or two sources per request).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CreateAnnotationQueueRecordResponse]: status, headers, raw content and the parsed body.
+        Response[CreateAnnotationQueueRecordResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -189,24 +206,29 @@ async def asyncio(
 ) -> CreateAnnotationQueueRecordResponse:
     """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records).
 
-    Adds records to a queue from spans, traces or sessions of a project, or from dataset
-    examples. Send one or two `record_sources`. A project source needs `start_time` before
-    `end_time`, at most 7 days apart, and its ids must be non-empty strings. A dataset source
-    without `example_ids` adds every example of the dataset (or of the given version), but
-    only if the request stays within its limits. One request adds at most 500 records in
-    total, of which at most 100 session records; breaking these rules returns 422. Returns 201
-    with the new records when at least one was added, and 200 with an empty `record_sources`
-    array when all of them were already in the queue, so a repeated request adds nothing
-    twice. Returns 404 when the queue does not exist or cannot be read.
+    Adds records to a queue from spans, traces or sessions of a project, or
+    from dataset examples. Send one or two `record_sources`. A project
+    source needs `start_time` before `end_time`, at most 7 days apart, and
+    its ids must be non-empty strings. A dataset source without
+    `example_ids` adds every example of the dataset (or of the given
+    version), but only if the request stays within its limits. One request
+    adds at most 500 records in total, of which at most 100 session records;
+    breaking these rules returns 422. Returns 201 with the new records when
+    at least one was added, and 200 with an empty `record_sources` array
+    when all of them were already in the queue, so a repeated request adds
+    nothing twice. Returns 404 when the queue does not exist or cannot be
+    read.
 
     Args:
-        annotation_queue_id (str):
-        body (AddAnnotationQueueRecordsRequest): Where to take new queue records from (one or two
-            sources per request).
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        body (AddAnnotationQueueRecordsRequest): Where to take new queue
+            records from (one or two sources per request).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         CreateAnnotationQueueRecordResponse

@@ -51,16 +51,19 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id}).
 
-    Deletes an annotation queue for good; it cannot be restored. Returns 204 with no body.
-    Returns 404 when the queue does not exist or cannot be read, and 403 when the caller can
-    read it but may not delete it. Repeating a successful delete returns 404.
+    Deletes an annotation queue for good; it cannot be restored. Returns 204
+    with no body. Returns 404 when the queue does not exist or cannot be
+    read, and 403 when the caller can read it but may not delete it.
+    Repeating a successful delete returns 404.
 
     Args:
-        annotation_queue_id (str):
+        annotation_queue_id (str): The annotation queue's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -79,16 +82,19 @@ def sync(
 ) -> None:
     """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id}).
 
-    Deletes an annotation queue for good; it cannot be restored. Returns 204 with no body.
-    Returns 404 when the queue does not exist or cannot be read, and 403 when the caller can
-    read it but may not delete it. Repeating a successful delete returns 404.
+    Deletes an annotation queue for good; it cannot be restored. Returns 204
+    with no body. Returns 404 when the queue does not exist or cannot be
+    read, and 403 when the caller can read it but may not delete it.
+    Repeating a successful delete returns 404.
 
     Args:
-        annotation_queue_id (str):
+        annotation_queue_id (str): The annotation queue's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -108,16 +114,19 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id}).
 
-    Deletes an annotation queue for good; it cannot be restored. Returns 204 with no body.
-    Returns 404 when the queue does not exist or cannot be read, and 403 when the caller can
-    read it but may not delete it. Repeating a successful delete returns 404.
+    Deletes an annotation queue for good; it cannot be restored. Returns 204
+    with no body. Returns 404 when the queue does not exist or cannot be
+    read, and 403 when the caller can read it but may not delete it.
+    Repeating a successful delete returns 404.
 
     Args:
-        annotation_queue_id (str):
+        annotation_queue_id (str): The annotation queue's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -136,16 +145,19 @@ async def asyncio(
 ) -> None:
     """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id}).
 
-    Deletes an annotation queue for good; it cannot be restored. Returns 204 with no body.
-    Returns 404 when the queue does not exist or cannot be read, and 403 when the caller can
-    read it but may not delete it. Repeating a successful delete returns 404.
+    Deletes an annotation queue for good; it cannot be restored. Returns 204
+    with no body. Returns 404 when the queue does not exist or cannot be
+    read, and 403 when the caller can read it but may not delete it.
+    Repeating a successful delete returns 404.
 
     Args:
-        annotation_queue_id (str):
+        annotation_queue_id (str): The annotation queue's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

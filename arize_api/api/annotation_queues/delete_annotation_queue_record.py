@@ -63,18 +63,22 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
 
-    Removes records from a queue by id, 1 to 100 `record_ids` per request. Ids that are
-    unknown or belong to another queue are skipped without an error, so a 204 does not prove
-    every id was removed, and repeating the request is harmless. Returns 404 only when the
-    queue itself does not exist or cannot be read, never for a single missing record.
+    Removes records from a queue by id, 1 to 100 `record_ids` per request.
+    Ids that are unknown or belong to another queue are skipped without an
+    error, so a 204 does not prove every id was removed, and repeating the
+    request is harmless. Returns 404 only when the queue itself does not
+    exist or cannot be read, never for a single missing record.
 
     Args:
-        annotation_queue_id (str):
-        body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records to delete.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records
+            to delete.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -95,18 +99,22 @@ def sync(
 ) -> None:
     """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
 
-    Removes records from a queue by id, 1 to 100 `record_ids` per request. Ids that are
-    unknown or belong to another queue are skipped without an error, so a 204 does not prove
-    every id was removed, and repeating the request is harmless. Returns 404 only when the
-    queue itself does not exist or cannot be read, never for a single missing record.
+    Removes records from a queue by id, 1 to 100 `record_ids` per request.
+    Ids that are unknown or belong to another queue are skipped without an
+    error, so a 204 does not prove every id was removed, and repeating the
+    request is harmless. Returns 404 only when the queue itself does not
+    exist or cannot be read, never for a single missing record.
 
     Args:
-        annotation_queue_id (str):
-        body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records to delete.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records
+            to delete.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -128,18 +136,22 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
 
-    Removes records from a queue by id, 1 to 100 `record_ids` per request. Ids that are
-    unknown or belong to another queue are skipped without an error, so a 204 does not prove
-    every id was removed, and repeating the request is harmless. Returns 404 only when the
-    queue itself does not exist or cannot be read, never for a single missing record.
+    Removes records from a queue by id, 1 to 100 `record_ids` per request.
+    Ids that are unknown or belong to another queue are skipped without an
+    error, so a 204 does not prove every id was removed, and repeating the
+    request is harmless. Returns 404 only when the queue itself does not
+    exist or cannot be read, never for a single missing record.
 
     Args:
-        annotation_queue_id (str):
-        body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records to delete.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records
+            to delete.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -160,18 +172,22 @@ async def asyncio(
 ) -> None:
     """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
 
-    Removes records from a queue by id, 1 to 100 `record_ids` per request. Ids that are
-    unknown or belong to another queue are skipped without an error, so a 204 does not prove
-    every id was removed, and repeating the request is harmless. Returns 404 only when the
-    queue itself does not exist or cannot be read, never for a single missing record.
+    Removes records from a queue by id, 1 to 100 `record_ids` per request.
+    Ids that are unknown or belong to another queue are skipped without an
+    error, so a 204 does not prove every id was removed, and repeating the
+    request is harmless. Returns 404 only when the queue itself does not
+    exist or cannot be read, never for a single missing record.
 
     Args:
-        annotation_queue_id (str):
-        body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records to delete.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        body (DeleteAnnotationQueueRecordsRequest): Ids of the queue records
+            to delete.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -55,20 +55,24 @@ def sync_detailed(
 ) -> Response[AnnotationQueue]:
     """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id}).
 
-    Returns one annotation queue with its annotators and its annotation configs, which define
-    what can be recorded in it. Records and annotation progress are not part of the answer;
-    list them with `GET /v2/annotation-queues/{annotation_queue_id}/records`. Returns 404 when
+    Returns one annotation queue with its annotators and its annotation
+    configs, which define what can be recorded in it. Records and annotation
+    progress are not part of the answer; list them with `GET
+    /v2/annotation-queues/{annotation_queue_id}/records`. Returns 404 when
     the queue does not exist or the caller cannot read it. Read-only.
 
     Args:
-        annotation_queue_id (str):
+        annotation_queue_id (str): The annotation queue's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AnnotationQueue]: status, headers, raw content and the parsed body.
+        Response[AnnotationQueue]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -84,17 +88,20 @@ def sync(
 ) -> AnnotationQueue:
     """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id}).
 
-    Returns one annotation queue with its annotators and its annotation configs, which define
-    what can be recorded in it. Records and annotation progress are not part of the answer;
-    list them with `GET /v2/annotation-queues/{annotation_queue_id}/records`. Returns 404 when
+    Returns one annotation queue with its annotators and its annotation
+    configs, which define what can be recorded in it. Records and annotation
+    progress are not part of the answer; list them with `GET
+    /v2/annotation-queues/{annotation_queue_id}/records`. Returns 404 when
     the queue does not exist or the caller cannot read it. Read-only.
 
     Args:
-        annotation_queue_id (str):
+        annotation_queue_id (str): The annotation queue's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AnnotationQueue
@@ -114,20 +121,24 @@ async def asyncio_detailed(
 ) -> Response[AnnotationQueue]:
     """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id}).
 
-    Returns one annotation queue with its annotators and its annotation configs, which define
-    what can be recorded in it. Records and annotation progress are not part of the answer;
-    list them with `GET /v2/annotation-queues/{annotation_queue_id}/records`. Returns 404 when
+    Returns one annotation queue with its annotators and its annotation
+    configs, which define what can be recorded in it. Records and annotation
+    progress are not part of the answer; list them with `GET
+    /v2/annotation-queues/{annotation_queue_id}/records`. Returns 404 when
     the queue does not exist or the caller cannot read it. Read-only.
 
     Args:
-        annotation_queue_id (str):
+        annotation_queue_id (str): The annotation queue's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AnnotationQueue]: status, headers, raw content and the parsed body.
+        Response[AnnotationQueue]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -143,17 +154,20 @@ async def asyncio(
 ) -> AnnotationQueue:
     """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id}).
 
-    Returns one annotation queue with its annotators and its annotation configs, which define
-    what can be recorded in it. Records and annotation progress are not part of the answer;
-    list them with `GET /v2/annotation-queues/{annotation_queue_id}/records`. Returns 404 when
+    Returns one annotation queue with its annotators and its annotation
+    configs, which define what can be recorded in it. Records and annotation
+    progress are not part of the answer; list them with `GET
+    /v2/annotation-queues/{annotation_queue_id}/records`. Returns 404 when
     the queue does not exist or the caller cannot read it. Read-only.
 
     Args:
-        annotation_queue_id (str):
+        annotation_queue_id (str): The annotation queue's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AnnotationQueue

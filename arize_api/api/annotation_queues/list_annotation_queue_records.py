@@ -71,23 +71,30 @@ def sync_detailed(
 ) -> Response[ListAnnotationQueueRecordsResponse]:
     """List annotation queue records (GET /v2/annotation-queues/{annotation_queue_id}/records).
 
-    Returns a page of the records in a queue. Each record carries its data as flat key-value
-    pairs, the annotations written so far (also on its trace and session where they apply),
-    evaluation results, the users assigned to it with their completion status and, for span
-    sources, its granularity. `limit` is 1 to 500 (default 50). No sort order is documented.
-    Returns 404 when the queue does not exist or cannot be read. Read-only and safe to repeat.
+    Returns a page of the records in a queue. Each record carries its data
+    as flat key-value pairs, the annotations written so far (also on its
+    trace and session where they apply), evaluation results, the users
+    assigned to it with their completion status and, for span sources, its
+    granularity. `limit` is 1 to 500 (default 50). No sort order is
+    documented. Returns 404 when the queue does not exist or cannot be read.
+    Read-only and safe to repeat.
 
     Args:
-        annotation_queue_id (str):
-        cursor (str | Unset):
-        limit (int | Unset):  Default: 50.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
+        limit (int | Unset): Most items per page, 1 to 500; 50 when omitted.
+            From 1 to 500. Default: 50.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListAnnotationQueueRecordsResponse]: status, headers, raw content and the parsed body.
+        Response[ListAnnotationQueueRecordsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -107,20 +114,26 @@ def sync(
 ) -> ListAnnotationQueueRecordsResponse:
     """List annotation queue records (GET /v2/annotation-queues/{annotation_queue_id}/records).
 
-    Returns a page of the records in a queue. Each record carries its data as flat key-value
-    pairs, the annotations written so far (also on its trace and session where they apply),
-    evaluation results, the users assigned to it with their completion status and, for span
-    sources, its granularity. `limit` is 1 to 500 (default 50). No sort order is documented.
-    Returns 404 when the queue does not exist or cannot be read. Read-only and safe to repeat.
+    Returns a page of the records in a queue. Each record carries its data
+    as flat key-value pairs, the annotations written so far (also on its
+    trace and session where they apply), evaluation results, the users
+    assigned to it with their completion status and, for span sources, its
+    granularity. `limit` is 1 to 500 (default 50). No sort order is
+    documented. Returns 404 when the queue does not exist or cannot be read.
+    Read-only and safe to repeat.
 
     Args:
-        annotation_queue_id (str):
-        cursor (str | Unset):
-        limit (int | Unset):  Default: 50.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
+        limit (int | Unset): Most items per page, 1 to 500; 50 when omitted.
+            From 1 to 500. Default: 50.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListAnnotationQueueRecordsResponse
@@ -144,23 +157,30 @@ async def asyncio_detailed(
 ) -> Response[ListAnnotationQueueRecordsResponse]:
     """List annotation queue records (GET /v2/annotation-queues/{annotation_queue_id}/records).
 
-    Returns a page of the records in a queue. Each record carries its data as flat key-value
-    pairs, the annotations written so far (also on its trace and session where they apply),
-    evaluation results, the users assigned to it with their completion status and, for span
-    sources, its granularity. `limit` is 1 to 500 (default 50). No sort order is documented.
-    Returns 404 when the queue does not exist or cannot be read. Read-only and safe to repeat.
+    Returns a page of the records in a queue. Each record carries its data
+    as flat key-value pairs, the annotations written so far (also on its
+    trace and session where they apply), evaluation results, the users
+    assigned to it with their completion status and, for span sources, its
+    granularity. `limit` is 1 to 500 (default 50). No sort order is
+    documented. Returns 404 when the queue does not exist or cannot be read.
+    Read-only and safe to repeat.
 
     Args:
-        annotation_queue_id (str):
-        cursor (str | Unset):
-        limit (int | Unset):  Default: 50.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
+        limit (int | Unset): Most items per page, 1 to 500; 50 when omitted.
+            From 1 to 500. Default: 50.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListAnnotationQueueRecordsResponse]: status, headers, raw content and the parsed body.
+        Response[ListAnnotationQueueRecordsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -180,20 +200,26 @@ async def asyncio(
 ) -> ListAnnotationQueueRecordsResponse:
     """List annotation queue records (GET /v2/annotation-queues/{annotation_queue_id}/records).
 
-    Returns a page of the records in a queue. Each record carries its data as flat key-value
-    pairs, the annotations written so far (also on its trace and session where they apply),
-    evaluation results, the users assigned to it with their completion status and, for span
-    sources, its granularity. `limit` is 1 to 500 (default 50). No sort order is documented.
-    Returns 404 when the queue does not exist or cannot be read. Read-only and safe to repeat.
+    Returns a page of the records in a queue. Each record carries its data
+    as flat key-value pairs, the annotations written so far (also on its
+    trace and session where they apply), evaluation results, the users
+    assigned to it with their completion status and, for span sources, its
+    granularity. `limit` is 1 to 500 (default 50). No sort order is
+    documented. Returns 404 when the queue does not exist or cannot be read.
+    Read-only and safe to repeat.
 
     Args:
-        annotation_queue_id (str):
-        cursor (str | Unset):
-        limit (int | Unset):  Default: 50.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
+        limit (int | Unset): Most items per page, 1 to 500; 50 when omitted.
+            From 1 to 500. Default: 50.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListAnnotationQueueRecordsResponse

@@ -79,25 +79,34 @@ def sync_detailed(
 ) -> Response[ListAnnotationQueuesResponse]:
     """List annotation queues (GET /v2/annotation-queues).
 
-    Returns a page of the annotation queues the caller can read. `space_id` narrows the list
-    to one space; `space_name` and `name` keep queues whose space name or own name contains
-    the text, ignoring case. Returns 404 when the given `space_id` does not exist or cannot be
-    read. No sort order is documented. Follow `pagination.next_cursor` until `has_more` is
+    Returns a page of the annotation queues the caller can read. `space_id`
+    narrows the list to one space; `space_name` and `name` keep queues whose
+    space name or own name contains the text, ignoring case. Returns 404
+    when the given `space_id` does not exist or cannot be read. No sort
+    order is documented. Follow `pagination.next_cursor` until `has_more` is
     false. Read-only and safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only queues in this space (exact id).
+        space_name (str | Unset): Only queues in spaces whose name contains
+            this text, ignoring case; at most 255 characters. At most 255
+            characters.
+        name (str | Unset): Only queues whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListAnnotationQueuesResponse]: status, headers, raw content and the parsed body.
+        Response[ListAnnotationQueuesResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -121,22 +130,30 @@ def sync(
 ) -> ListAnnotationQueuesResponse:
     """List annotation queues (GET /v2/annotation-queues).
 
-    Returns a page of the annotation queues the caller can read. `space_id` narrows the list
-    to one space; `space_name` and `name` keep queues whose space name or own name contains
-    the text, ignoring case. Returns 404 when the given `space_id` does not exist or cannot be
-    read. No sort order is documented. Follow `pagination.next_cursor` until `has_more` is
+    Returns a page of the annotation queues the caller can read. `space_id`
+    narrows the list to one space; `space_name` and `name` keep queues whose
+    space name or own name contains the text, ignoring case. Returns 404
+    when the given `space_id` does not exist or cannot be read. No sort
+    order is documented. Follow `pagination.next_cursor` until `has_more` is
     false. Read-only and safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only queues in this space (exact id).
+        space_name (str | Unset): Only queues in spaces whose name contains
+            this text, ignoring case; at most 255 characters. At most 255
+            characters.
+        name (str | Unset): Only queues whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListAnnotationQueuesResponse
@@ -164,25 +181,34 @@ async def asyncio_detailed(
 ) -> Response[ListAnnotationQueuesResponse]:
     """List annotation queues (GET /v2/annotation-queues).
 
-    Returns a page of the annotation queues the caller can read. `space_id` narrows the list
-    to one space; `space_name` and `name` keep queues whose space name or own name contains
-    the text, ignoring case. Returns 404 when the given `space_id` does not exist or cannot be
-    read. No sort order is documented. Follow `pagination.next_cursor` until `has_more` is
+    Returns a page of the annotation queues the caller can read. `space_id`
+    narrows the list to one space; `space_name` and `name` keep queues whose
+    space name or own name contains the text, ignoring case. Returns 404
+    when the given `space_id` does not exist or cannot be read. No sort
+    order is documented. Follow `pagination.next_cursor` until `has_more` is
     false. Read-only and safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only queues in this space (exact id).
+        space_name (str | Unset): Only queues in spaces whose name contains
+            this text, ignoring case; at most 255 characters. At most 255
+            characters.
+        name (str | Unset): Only queues whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListAnnotationQueuesResponse]: status, headers, raw content and the parsed body.
+        Response[ListAnnotationQueuesResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -206,22 +232,30 @@ async def asyncio(
 ) -> ListAnnotationQueuesResponse:
     """List annotation queues (GET /v2/annotation-queues).
 
-    Returns a page of the annotation queues the caller can read. `space_id` narrows the list
-    to one space; `space_name` and `name` keep queues whose space name or own name contains
-    the text, ignoring case. Returns 404 when the given `space_id` does not exist or cannot be
-    read. No sort order is documented. Follow `pagination.next_cursor` until `has_more` is
+    Returns a page of the annotation queues the caller can read. `space_id`
+    narrows the list to one space; `space_name` and `name` keep queues whose
+    space name or own name contains the text, ignoring case. Returns 404
+    when the given `space_id` does not exist or cannot be read. No sort
+    order is documented. Follow `pagination.next_cursor` until `has_more` is
     false. Read-only and safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only queues in this space (exact id).
+        space_name (str | Unset): Only queues in spaces whose name contains
+            this text, ignoring case; at most 255 characters. At most 255
+            characters.
+        name (str | Unset): Only queues whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListAnnotationQueuesResponse

@@ -65,25 +65,31 @@ def sync_detailed(
 ) -> Response[AnnotationQueue]:
     """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}).
 
-    Changes a queue's name, instructions, annotation configs, annotators or column allowlist
-    and returns the updated queue. Send at least one member; members left out keep their
-    values. `annotation_config_ids` and `annotator_emails` replace the whole current list:
-    configs must belong to the queue's space and users need active accounts with access to it
-    (422). A `name` already used in the space returns 409. `instructions: null` clears the
-    instructions and `column_allowlist: null` lifts the column restriction. Sending the same
-    body again leaves the queue as it is.
+    Changes a queue's name, instructions, annotation configs, annotators or
+    column allowlist and returns the updated queue. Send at least one
+    member; members left out keep their values. `annotation_config_ids` and
+    `annotator_emails` replace the whole current list: configs must belong
+    to the queue's space and users need active accounts with access to it
+    (422). A `name` already used in the space returns 409. `instructions:
+    null` clears the instructions and `column_allowlist: null` lifts the
+    column restriction. Sending the same body again leaves the queue as it
+    is.
 
     Args:
-        annotation_queue_id (str):
-        body (UpdateAnnotationQueueRequest): Changes to an annotation queue; send at least one
-            member. Members left out keep their values, and null clears a nullable one.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        body (UpdateAnnotationQueueRequest): Changes to an annotation queue;
+            send at least one member. Members left out keep their values, and
+            null clears a nullable one.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AnnotationQueue]: status, headers, raw content and the parsed body.
+        Response[AnnotationQueue]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -101,22 +107,27 @@ def sync(
 ) -> AnnotationQueue:
     """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}).
 
-    Changes a queue's name, instructions, annotation configs, annotators or column allowlist
-    and returns the updated queue. Send at least one member; members left out keep their
-    values. `annotation_config_ids` and `annotator_emails` replace the whole current list:
-    configs must belong to the queue's space and users need active accounts with access to it
-    (422). A `name` already used in the space returns 409. `instructions: null` clears the
-    instructions and `column_allowlist: null` lifts the column restriction. Sending the same
-    body again leaves the queue as it is.
+    Changes a queue's name, instructions, annotation configs, annotators or
+    column allowlist and returns the updated queue. Send at least one
+    member; members left out keep their values. `annotation_config_ids` and
+    `annotator_emails` replace the whole current list: configs must belong
+    to the queue's space and users need active accounts with access to it
+    (422). A `name` already used in the space returns 409. `instructions:
+    null` clears the instructions and `column_allowlist: null` lifts the
+    column restriction. Sending the same body again leaves the queue as it
+    is.
 
     Args:
-        annotation_queue_id (str):
-        body (UpdateAnnotationQueueRequest): Changes to an annotation queue; send at least one
-            member. Members left out keep their values, and null clears a nullable one.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        body (UpdateAnnotationQueueRequest): Changes to an annotation queue;
+            send at least one member. Members left out keep their values, and
+            null clears a nullable one.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AnnotationQueue
@@ -138,25 +149,31 @@ async def asyncio_detailed(
 ) -> Response[AnnotationQueue]:
     """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}).
 
-    Changes a queue's name, instructions, annotation configs, annotators or column allowlist
-    and returns the updated queue. Send at least one member; members left out keep their
-    values. `annotation_config_ids` and `annotator_emails` replace the whole current list:
-    configs must belong to the queue's space and users need active accounts with access to it
-    (422). A `name` already used in the space returns 409. `instructions: null` clears the
-    instructions and `column_allowlist: null` lifts the column restriction. Sending the same
-    body again leaves the queue as it is.
+    Changes a queue's name, instructions, annotation configs, annotators or
+    column allowlist and returns the updated queue. Send at least one
+    member; members left out keep their values. `annotation_config_ids` and
+    `annotator_emails` replace the whole current list: configs must belong
+    to the queue's space and users need active accounts with access to it
+    (422). A `name` already used in the space returns 409. `instructions:
+    null` clears the instructions and `column_allowlist: null` lifts the
+    column restriction. Sending the same body again leaves the queue as it
+    is.
 
     Args:
-        annotation_queue_id (str):
-        body (UpdateAnnotationQueueRequest): Changes to an annotation queue; send at least one
-            member. Members left out keep their values, and null clears a nullable one.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        body (UpdateAnnotationQueueRequest): Changes to an annotation queue;
+            send at least one member. Members left out keep their values, and
+            null clears a nullable one.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AnnotationQueue]: status, headers, raw content and the parsed body.
+        Response[AnnotationQueue]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         annotation_queue_id=annotation_queue_id,
@@ -174,22 +191,27 @@ async def asyncio(
 ) -> AnnotationQueue:
     """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}).
 
-    Changes a queue's name, instructions, annotation configs, annotators or column allowlist
-    and returns the updated queue. Send at least one member; members left out keep their
-    values. `annotation_config_ids` and `annotator_emails` replace the whole current list:
-    configs must belong to the queue's space and users need active accounts with access to it
-    (422). A `name` already used in the space returns 409. `instructions: null` clears the
-    instructions and `column_allowlist: null` lifts the column restriction. Sending the same
-    body again leaves the queue as it is.
+    Changes a queue's name, instructions, annotation configs, annotators or
+    column allowlist and returns the updated queue. Send at least one
+    member; members left out keep their values. `annotation_config_ids` and
+    `annotator_emails` replace the whole current list: configs must belong
+    to the queue's space and users need active accounts with access to it
+    (422). A `name` already used in the space returns 409. `instructions:
+    null` clears the instructions and `column_allowlist: null` lifts the
+    column restriction. Sending the same body again leaves the queue as it
+    is.
 
     Args:
-        annotation_queue_id (str):
-        body (UpdateAnnotationQueueRequest): Changes to an annotation queue; send at least one
-            member. Members left out keep their values, and null clears a nullable one.
+        annotation_queue_id (str): The annotation queue's ID (base64).
+        body (UpdateAnnotationQueueRequest): Changes to an annotation queue;
+            send at least one member. Members left out keep their values, and
+            null clears a nullable one.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AnnotationQueue

@@ -46,7 +46,37 @@ class ApiKeys(SyncResource):
         body: CreateServiceApiKeyRequest | CreateUserApiKeyRequest,
         **options: Unpack[RequestOptions],
     ) -> CreatedServiceApiKey | CreatedUserApiKey:
-        """Create API key (POST /v2/api-keys)."""
+        """Create API key (POST /v2/api-keys).
+
+        Creates an API key and returns it with 201; the full secret is in `key`
+        and is shown this one time only (later reads give `redacted_key`).
+        `key_type: USER` makes a personal key that acts with the caller's own
+        permissions. `key_type: SERVICE` makes a key for a new bot user, which
+        becomes a member of every space listed under `organizations` (at least
+        one); it needs `SERVICE_KEY_CREATE` in each of those spaces. Roles left
+        out get the least privilege: `MEMBER` for the account and for spaces,
+        `READ_ONLY` for organizations. Granting a role above the caller's own
+        returns 422. If the account caps key lifetime, an omitted `expires_at`
+        means the longest lifetime allowed and a later one returns 422. No keys
+        can be created while developer access is off for the account. Not
+        idempotent: every call makes another key.
+
+        Args:
+            body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): Body of
+                `createApiKey`; `key_type` picks the kind. `USER` acts as the caller
+                with the caller's current permissions. `SERVICE` acts as a new
+                service account with roles set in the spaces listed, for automation
+                and CI that should not depend on one person.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CreatedServiceApiKey | CreatedUserApiKey
+        """
         from . import create_api_key
 
         return create_api_key.sync(
@@ -69,7 +99,47 @@ class ApiKeys(SyncResource):
     ) -> SyncPaginator[ServiceApiKey | UserApiKey, ListApiKeysResponse]:
         """List API keys, page by page (GET /v2/api-keys).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists API keys as metadata (name, type, status, `redacted_key`, dates,
+        creator); the secret itself is never returned after creation. Without
+        `space_id` the list holds user keys; `user_id` picks another user's
+        keys, which only account admins may do (403 otherwise). With `space_id`
+        the list holds that space's service keys, even when `key_type` is
+        omitted, and needs `SERVICE_KEY_READ` in the space (or admin); `user_id`
+        then keeps the keys that user created. `status` defaults to `ACTIVE`.
+        Each service key carries `bot_user`; use `bot_user.id` as the `user_id`
+        of a role binding. Here `bot_user.organizations` is empty whenever
+        `space_id` is set. When the bot user cannot be resolved, its `name` is
+        empty and `account_role` is only a `MEMBER` placeholder: do not base
+        role decisions on it.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            key_type (ApiKeyType | Unset): Only user keys (`USER`) or only
+                service keys (`SERVICE`).
+            status (ApiKeyStatus | Unset): Only keys with this status; `ACTIVE`
+                when omitted. Default: 'ACTIVE'.
+            space_id (str | Unset): List this space's service keys (needs
+                `SERVICE_KEY_READ` there).
+            user_id (str | Unset): Only this user's keys (user keys; account
+                admins only) or, with `space_id`, service keys this user created.
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[ServiceApiKey | UserApiKey, ListApiKeysResponse]:
+                every item, fetched page by page as you iterate.
         """
         from . import list_api_keys
 
@@ -92,7 +162,38 @@ class ApiKeys(SyncResource):
         body: RefreshApiKeyRequest | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> RefreshApiKeyResponse:
-        """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh)."""
+        """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh).
+
+        Swaps an API key's secret in one step: the old secret stops working and
+        the new one starts, with no gap between. The key keeps its ID, name,
+        description, type and role bindings. Returns 200 with the new secret in
+        `key`, shown only this once; `bot_user` is not part of the answer. The
+        body is optional. A refresh never makes a key live longer: if the key
+        has an expiry, `expires_at` is required and may not be later than it
+        (422). A key without an expiry stays without one unless `expires_at` is
+        sent, except that under an account lifetime cap it then gets the cap
+        from now; a value past the cap returns 422. `grace_period_seconds` keeps
+        the old secret working that many seconds (default 0). User keys may be
+        refreshed by their creator or an account admin; service keys by admins
+        of their space, or by their creator holding `SERVICE_KEY_CREATE`.
+        Returns 403 while developer access is off for the account. Not
+        idempotent: each call issues a new secret.
+
+        Args:
+            api_key_id (str): The API key's ID (base64).
+            body (RefreshApiKeyRequest | Unset): Optional body of
+                `refreshApiKey`. A refresh cannot lengthen a key's life: with no
+                body the new secret keeps the old expiry.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RefreshApiKeyResponse
+        """
         from . import refresh_api_key
 
         return refresh_api_key.sync(
@@ -107,7 +208,28 @@ class ApiKeys(SyncResource):
         api_key_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke)."""
+        """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke).
+
+        Revokes an API key, which stops authenticating at once, and answers 204.
+        Revoking a key that is already revoked changes nothing and also answers
+        204, so the call is safe to repeat. A user key may be revoked by its
+        creator or an account admin. A service key may be revoked by an account
+        admin, by a user who is admin of every space the key is bound to, or by
+        its creator holding `SERVICE_KEY_REVOKE` in all of those spaces. A
+        caller who cannot read the key gets 404, so key IDs cannot be probed.
+
+        Args:
+            api_key_id (str): The API key's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import revoke_api_key
 
         return revoke_api_key.sync(
@@ -126,7 +248,37 @@ class AsyncApiKeys(AsyncResource):
         body: CreateServiceApiKeyRequest | CreateUserApiKeyRequest,
         **options: Unpack[RequestOptions],
     ) -> CreatedServiceApiKey | CreatedUserApiKey:
-        """Create API key (POST /v2/api-keys)."""
+        """Create API key (POST /v2/api-keys).
+
+        Creates an API key and returns it with 201; the full secret is in `key`
+        and is shown this one time only (later reads give `redacted_key`).
+        `key_type: USER` makes a personal key that acts with the caller's own
+        permissions. `key_type: SERVICE` makes a key for a new bot user, which
+        becomes a member of every space listed under `organizations` (at least
+        one); it needs `SERVICE_KEY_CREATE` in each of those spaces. Roles left
+        out get the least privilege: `MEMBER` for the account and for spaces,
+        `READ_ONLY` for organizations. Granting a role above the caller's own
+        returns 422. If the account caps key lifetime, an omitted `expires_at`
+        means the longest lifetime allowed and a later one returns 422. No keys
+        can be created while developer access is off for the account. Not
+        idempotent: every call makes another key.
+
+        Args:
+            body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): Body of
+                `createApiKey`; `key_type` picks the kind. `USER` acts as the caller
+                with the caller's current permissions. `SERVICE` acts as a new
+                service account with roles set in the spaces listed, for automation
+                and CI that should not depend on one person.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CreatedServiceApiKey | CreatedUserApiKey
+        """
         from . import create_api_key
 
         return await create_api_key.asyncio(
@@ -149,7 +301,47 @@ class AsyncApiKeys(AsyncResource):
     ) -> AsyncPaginator[ServiceApiKey | UserApiKey, ListApiKeysResponse]:
         """List API keys, page by page (GET /v2/api-keys).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists API keys as metadata (name, type, status, `redacted_key`, dates,
+        creator); the secret itself is never returned after creation. Without
+        `space_id` the list holds user keys; `user_id` picks another user's
+        keys, which only account admins may do (403 otherwise). With `space_id`
+        the list holds that space's service keys, even when `key_type` is
+        omitted, and needs `SERVICE_KEY_READ` in the space (or admin); `user_id`
+        then keeps the keys that user created. `status` defaults to `ACTIVE`.
+        Each service key carries `bot_user`; use `bot_user.id` as the `user_id`
+        of a role binding. Here `bot_user.organizations` is empty whenever
+        `space_id` is set. When the bot user cannot be resolved, its `name` is
+        empty and `account_role` is only a `MEMBER` placeholder: do not base
+        role decisions on it.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            key_type (ApiKeyType | Unset): Only user keys (`USER`) or only
+                service keys (`SERVICE`).
+            status (ApiKeyStatus | Unset): Only keys with this status; `ACTIVE`
+                when omitted. Default: 'ACTIVE'.
+            space_id (str | Unset): List this space's service keys (needs
+                `SERVICE_KEY_READ` there).
+            user_id (str | Unset): Only this user's keys (user keys; account
+                admins only) or, with `space_id`, service keys this user created.
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[ServiceApiKey | UserApiKey, ListApiKeysResponse]:
+                every item, fetched page by page as you iterate.
         """
         from . import list_api_keys
 
@@ -172,7 +364,38 @@ class AsyncApiKeys(AsyncResource):
         body: RefreshApiKeyRequest | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> RefreshApiKeyResponse:
-        """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh)."""
+        """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh).
+
+        Swaps an API key's secret in one step: the old secret stops working and
+        the new one starts, with no gap between. The key keeps its ID, name,
+        description, type and role bindings. Returns 200 with the new secret in
+        `key`, shown only this once; `bot_user` is not part of the answer. The
+        body is optional. A refresh never makes a key live longer: if the key
+        has an expiry, `expires_at` is required and may not be later than it
+        (422). A key without an expiry stays without one unless `expires_at` is
+        sent, except that under an account lifetime cap it then gets the cap
+        from now; a value past the cap returns 422. `grace_period_seconds` keeps
+        the old secret working that many seconds (default 0). User keys may be
+        refreshed by their creator or an account admin; service keys by admins
+        of their space, or by their creator holding `SERVICE_KEY_CREATE`.
+        Returns 403 while developer access is off for the account. Not
+        idempotent: each call issues a new secret.
+
+        Args:
+            api_key_id (str): The API key's ID (base64).
+            body (RefreshApiKeyRequest | Unset): Optional body of
+                `refreshApiKey`. A refresh cannot lengthen a key's life: with no
+                body the new secret keeps the old expiry.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RefreshApiKeyResponse
+        """
         from . import refresh_api_key
 
         return await refresh_api_key.asyncio(
@@ -187,7 +410,28 @@ class AsyncApiKeys(AsyncResource):
         api_key_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke)."""
+        """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke).
+
+        Revokes an API key, which stops authenticating at once, and answers 204.
+        Revoking a key that is already revoked changes nothing and also answers
+        204, so the call is safe to repeat. A user key may be revoked by its
+        creator or an account admin. A service key may be revoked by an account
+        admin, by a user who is admin of every space the key is bound to, or by
+        its creator holding `SERVICE_KEY_REVOKE` in all of those spaces. A
+        caller who cannot read the key gets 404, so key IDs cannot be probed.
+
+        Args:
+            api_key_id (str): The API key's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import revoke_api_key
 
         return await revoke_api_key.asyncio(

@@ -108,29 +108,35 @@ def sync_detailed(
 ) -> Response[CreatedServiceApiKey | CreatedUserApiKey]:
     """Create API key (POST /v2/api-keys).
 
-    Creates an API key and returns it with 201; the full secret is in `key` and is shown this
-    one time only (later reads give `redacted_key`). `key_type: USER` makes a personal key
-    that acts with the caller's own permissions. `key_type: SERVICE` makes a key for a new bot
-    user, which becomes a member of every space listed under `organizations` (at least one);
-    it needs `SERVICE_KEY_CREATE` in each of those spaces. Roles left out get the least
-    privilege: `MEMBER` for the account and for spaces, `READ_ONLY` for organizations.
-    Granting a role above the caller's own returns 422. If the account caps key lifetime, an
-    omitted `expires_at` means the longest lifetime allowed and a later one returns 422. No
-    keys can be created while developer access is off for the account. Not idempotent: every
-    call makes another key.
+    Creates an API key and returns it with 201; the full secret is in `key`
+    and is shown this one time only (later reads give `redacted_key`).
+    `key_type: USER` makes a personal key that acts with the caller's own
+    permissions. `key_type: SERVICE` makes a key for a new bot user, which
+    becomes a member of every space listed under `organizations` (at least
+    one); it needs `SERVICE_KEY_CREATE` in each of those spaces. Roles left
+    out get the least privilege: `MEMBER` for the account and for spaces,
+    `READ_ONLY` for organizations. Granting a role above the caller's own
+    returns 422. If the account caps key lifetime, an omitted `expires_at`
+    means the longest lifetime allowed and a later one returns 422. No keys
+    can be created while developer access is off for the account. Not
+    idempotent: every call makes another key.
 
     Args:
-        body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): Body of `createApiKey`;
-            `key_type` picks the kind. `USER` acts as the caller with the caller's current
-            permissions. `SERVICE` acts as a new service account with roles set in the spaces listed,
-            for automation and CI that should not depend on one person.
+        body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): Body of
+            `createApiKey`; `key_type` picks the kind. `USER` acts as the caller
+            with the caller's current permissions. `SERVICE` acts as a new
+            service account with roles set in the spaces listed, for automation
+            and CI that should not depend on one person.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CreatedServiceApiKey | CreatedUserApiKey]: status, headers, raw content and the parsed body.
+        Response[CreatedServiceApiKey | CreatedUserApiKey]: status, headers,
+            raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -146,26 +152,31 @@ def sync(
 ) -> CreatedServiceApiKey | CreatedUserApiKey:
     """Create API key (POST /v2/api-keys).
 
-    Creates an API key and returns it with 201; the full secret is in `key` and is shown this
-    one time only (later reads give `redacted_key`). `key_type: USER` makes a personal key
-    that acts with the caller's own permissions. `key_type: SERVICE` makes a key for a new bot
-    user, which becomes a member of every space listed under `organizations` (at least one);
-    it needs `SERVICE_KEY_CREATE` in each of those spaces. Roles left out get the least
-    privilege: `MEMBER` for the account and for spaces, `READ_ONLY` for organizations.
-    Granting a role above the caller's own returns 422. If the account caps key lifetime, an
-    omitted `expires_at` means the longest lifetime allowed and a later one returns 422. No
-    keys can be created while developer access is off for the account. Not idempotent: every
-    call makes another key.
+    Creates an API key and returns it with 201; the full secret is in `key`
+    and is shown this one time only (later reads give `redacted_key`).
+    `key_type: USER` makes a personal key that acts with the caller's own
+    permissions. `key_type: SERVICE` makes a key for a new bot user, which
+    becomes a member of every space listed under `organizations` (at least
+    one); it needs `SERVICE_KEY_CREATE` in each of those spaces. Roles left
+    out get the least privilege: `MEMBER` for the account and for spaces,
+    `READ_ONLY` for organizations. Granting a role above the caller's own
+    returns 422. If the account caps key lifetime, an omitted `expires_at`
+    means the longest lifetime allowed and a later one returns 422. No keys
+    can be created while developer access is off for the account. Not
+    idempotent: every call makes another key.
 
     Args:
-        body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): Body of `createApiKey`;
-            `key_type` picks the kind. `USER` acts as the caller with the caller's current
-            permissions. `SERVICE` acts as a new service account with roles set in the spaces listed,
-            for automation and CI that should not depend on one person.
+        body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): Body of
+            `createApiKey`; `key_type` picks the kind. `USER` acts as the caller
+            with the caller's current permissions. `SERVICE` acts as a new
+            service account with roles set in the spaces listed, for automation
+            and CI that should not depend on one person.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         CreatedServiceApiKey | CreatedUserApiKey
@@ -185,29 +196,35 @@ async def asyncio_detailed(
 ) -> Response[CreatedServiceApiKey | CreatedUserApiKey]:
     """Create API key (POST /v2/api-keys).
 
-    Creates an API key and returns it with 201; the full secret is in `key` and is shown this
-    one time only (later reads give `redacted_key`). `key_type: USER` makes a personal key
-    that acts with the caller's own permissions. `key_type: SERVICE` makes a key for a new bot
-    user, which becomes a member of every space listed under `organizations` (at least one);
-    it needs `SERVICE_KEY_CREATE` in each of those spaces. Roles left out get the least
-    privilege: `MEMBER` for the account and for spaces, `READ_ONLY` for organizations.
-    Granting a role above the caller's own returns 422. If the account caps key lifetime, an
-    omitted `expires_at` means the longest lifetime allowed and a later one returns 422. No
-    keys can be created while developer access is off for the account. Not idempotent: every
-    call makes another key.
+    Creates an API key and returns it with 201; the full secret is in `key`
+    and is shown this one time only (later reads give `redacted_key`).
+    `key_type: USER` makes a personal key that acts with the caller's own
+    permissions. `key_type: SERVICE` makes a key for a new bot user, which
+    becomes a member of every space listed under `organizations` (at least
+    one); it needs `SERVICE_KEY_CREATE` in each of those spaces. Roles left
+    out get the least privilege: `MEMBER` for the account and for spaces,
+    `READ_ONLY` for organizations. Granting a role above the caller's own
+    returns 422. If the account caps key lifetime, an omitted `expires_at`
+    means the longest lifetime allowed and a later one returns 422. No keys
+    can be created while developer access is off for the account. Not
+    idempotent: every call makes another key.
 
     Args:
-        body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): Body of `createApiKey`;
-            `key_type` picks the kind. `USER` acts as the caller with the caller's current
-            permissions. `SERVICE` acts as a new service account with roles set in the spaces listed,
-            for automation and CI that should not depend on one person.
+        body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): Body of
+            `createApiKey`; `key_type` picks the kind. `USER` acts as the caller
+            with the caller's current permissions. `SERVICE` acts as a new
+            service account with roles set in the spaces listed, for automation
+            and CI that should not depend on one person.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CreatedServiceApiKey | CreatedUserApiKey]: status, headers, raw content and the parsed body.
+        Response[CreatedServiceApiKey | CreatedUserApiKey]: status, headers,
+            raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -223,26 +240,31 @@ async def asyncio(
 ) -> CreatedServiceApiKey | CreatedUserApiKey:
     """Create API key (POST /v2/api-keys).
 
-    Creates an API key and returns it with 201; the full secret is in `key` and is shown this
-    one time only (later reads give `redacted_key`). `key_type: USER` makes a personal key
-    that acts with the caller's own permissions. `key_type: SERVICE` makes a key for a new bot
-    user, which becomes a member of every space listed under `organizations` (at least one);
-    it needs `SERVICE_KEY_CREATE` in each of those spaces. Roles left out get the least
-    privilege: `MEMBER` for the account and for spaces, `READ_ONLY` for organizations.
-    Granting a role above the caller's own returns 422. If the account caps key lifetime, an
-    omitted `expires_at` means the longest lifetime allowed and a later one returns 422. No
-    keys can be created while developer access is off for the account. Not idempotent: every
-    call makes another key.
+    Creates an API key and returns it with 201; the full secret is in `key`
+    and is shown this one time only (later reads give `redacted_key`).
+    `key_type: USER` makes a personal key that acts with the caller's own
+    permissions. `key_type: SERVICE` makes a key for a new bot user, which
+    becomes a member of every space listed under `organizations` (at least
+    one); it needs `SERVICE_KEY_CREATE` in each of those spaces. Roles left
+    out get the least privilege: `MEMBER` for the account and for spaces,
+    `READ_ONLY` for organizations. Granting a role above the caller's own
+    returns 422. If the account caps key lifetime, an omitted `expires_at`
+    means the longest lifetime allowed and a later one returns 422. No keys
+    can be created while developer access is off for the account. Not
+    idempotent: every call makes another key.
 
     Args:
-        body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): Body of `createApiKey`;
-            `key_type` picks the kind. `USER` acts as the caller with the caller's current
-            permissions. `SERVICE` acts as a new service account with roles set in the spaces listed,
-            for automation and CI that should not depend on one person.
+        body (CreateServiceApiKeyRequest | CreateUserApiKeyRequest): Body of
+            `createApiKey`; `key_type` picks the kind. `USER` acts as the caller
+            with the caller's current permissions. `SERVICE` acts as a new
+            service account with roles set in the spaces listed, for automation
+            and CI that should not depend on one person.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         CreatedServiceApiKey | CreatedUserApiKey

@@ -93,33 +93,42 @@ def sync_detailed(
 ) -> Response[ListApiKeysResponse]:
     """List API keys (GET /v2/api-keys).
 
-    Lists API keys as metadata (name, type, status, `redacted_key`, dates, creator); the
-    secret itself is never returned after creation. Without `space_id` the list holds user
-    keys; `user_id` picks another user's keys, which only account admins may do (403
-    otherwise). With `space_id` the list holds that space's service keys, even when `key_type`
-    is omitted, and needs `SERVICE_KEY_READ` in the space (or admin); `user_id` then keeps the
-    keys that user created. `status` defaults to `ACTIVE`. Each service key carries
-    `bot_user`; use `bot_user.id` as the `user_id` of a role binding. Here
-    `bot_user.organizations` is empty whenever `space_id` is set. When the bot user cannot be
-    resolved, its `name` is empty and `account_role` is only a `MEMBER` placeholder: do not
-    base role decisions on it.
+    Lists API keys as metadata (name, type, status, `redacted_key`, dates,
+    creator); the secret itself is never returned after creation. Without
+    `space_id` the list holds user keys; `user_id` picks another user's
+    keys, which only account admins may do (403 otherwise). With `space_id`
+    the list holds that space's service keys, even when `key_type` is
+    omitted, and needs `SERVICE_KEY_READ` in the space (or admin); `user_id`
+    then keeps the keys that user created. `status` defaults to `ACTIVE`.
+    Each service key carries `bot_user`; use `bot_user.id` as the `user_id`
+    of a role binding. Here `bot_user.organizations` is empty whenever
+    `space_id` is set. When the bot user cannot be resolved, its `name` is
+    empty and `account_role` is only a `MEMBER` placeholder: do not base
+    role decisions on it.
 
     Args:
-        key_type (ApiKeyType | Unset): Kinds of API key: `USER` acts as the user who created it;
-            `SERVICE` acts as a service account (a bot user) with access granted to it explicitly.
-        status (ApiKeyStatus | Unset): Whether an API key works: `ACTIVE` keys authenticate,
-            `REVOKED` keys no longer do.
-        space_id (str | Unset):
-        user_id (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        key_type (ApiKeyType | Unset): Only user keys (`USER`) or only
+            service keys (`SERVICE`).
+        status (ApiKeyStatus | Unset): Only keys with this status; `ACTIVE`
+            when omitted. Default: 'ACTIVE'.
+        space_id (str | Unset): List this space's service keys (needs
+            `SERVICE_KEY_READ` there).
+        user_id (str | Unset): Only this user's keys (user keys; account
+            admins only) or, with `space_id`, service keys this user created.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListApiKeysResponse]: status, headers, raw content and the parsed body.
+        Response[ListApiKeysResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         key_type=key_type,
@@ -145,30 +154,38 @@ def sync(
 ) -> ListApiKeysResponse:
     """List API keys (GET /v2/api-keys).
 
-    Lists API keys as metadata (name, type, status, `redacted_key`, dates, creator); the
-    secret itself is never returned after creation. Without `space_id` the list holds user
-    keys; `user_id` picks another user's keys, which only account admins may do (403
-    otherwise). With `space_id` the list holds that space's service keys, even when `key_type`
-    is omitted, and needs `SERVICE_KEY_READ` in the space (or admin); `user_id` then keeps the
-    keys that user created. `status` defaults to `ACTIVE`. Each service key carries
-    `bot_user`; use `bot_user.id` as the `user_id` of a role binding. Here
-    `bot_user.organizations` is empty whenever `space_id` is set. When the bot user cannot be
-    resolved, its `name` is empty and `account_role` is only a `MEMBER` placeholder: do not
-    base role decisions on it.
+    Lists API keys as metadata (name, type, status, `redacted_key`, dates,
+    creator); the secret itself is never returned after creation. Without
+    `space_id` the list holds user keys; `user_id` picks another user's
+    keys, which only account admins may do (403 otherwise). With `space_id`
+    the list holds that space's service keys, even when `key_type` is
+    omitted, and needs `SERVICE_KEY_READ` in the space (or admin); `user_id`
+    then keeps the keys that user created. `status` defaults to `ACTIVE`.
+    Each service key carries `bot_user`; use `bot_user.id` as the `user_id`
+    of a role binding. Here `bot_user.organizations` is empty whenever
+    `space_id` is set. When the bot user cannot be resolved, its `name` is
+    empty and `account_role` is only a `MEMBER` placeholder: do not base
+    role decisions on it.
 
     Args:
-        key_type (ApiKeyType | Unset): Kinds of API key: `USER` acts as the user who created it;
-            `SERVICE` acts as a service account (a bot user) with access granted to it explicitly.
-        status (ApiKeyStatus | Unset): Whether an API key works: `ACTIVE` keys authenticate,
-            `REVOKED` keys no longer do.
-        space_id (str | Unset):
-        user_id (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        key_type (ApiKeyType | Unset): Only user keys (`USER`) or only
+            service keys (`SERVICE`).
+        status (ApiKeyStatus | Unset): Only keys with this status; `ACTIVE`
+            when omitted. Default: 'ACTIVE'.
+        space_id (str | Unset): List this space's service keys (needs
+            `SERVICE_KEY_READ` there).
+        user_id (str | Unset): Only this user's keys (user keys; account
+            admins only) or, with `space_id`, service keys this user created.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListApiKeysResponse
@@ -198,33 +215,42 @@ async def asyncio_detailed(
 ) -> Response[ListApiKeysResponse]:
     """List API keys (GET /v2/api-keys).
 
-    Lists API keys as metadata (name, type, status, `redacted_key`, dates, creator); the
-    secret itself is never returned after creation. Without `space_id` the list holds user
-    keys; `user_id` picks another user's keys, which only account admins may do (403
-    otherwise). With `space_id` the list holds that space's service keys, even when `key_type`
-    is omitted, and needs `SERVICE_KEY_READ` in the space (or admin); `user_id` then keeps the
-    keys that user created. `status` defaults to `ACTIVE`. Each service key carries
-    `bot_user`; use `bot_user.id` as the `user_id` of a role binding. Here
-    `bot_user.organizations` is empty whenever `space_id` is set. When the bot user cannot be
-    resolved, its `name` is empty and `account_role` is only a `MEMBER` placeholder: do not
-    base role decisions on it.
+    Lists API keys as metadata (name, type, status, `redacted_key`, dates,
+    creator); the secret itself is never returned after creation. Without
+    `space_id` the list holds user keys; `user_id` picks another user's
+    keys, which only account admins may do (403 otherwise). With `space_id`
+    the list holds that space's service keys, even when `key_type` is
+    omitted, and needs `SERVICE_KEY_READ` in the space (or admin); `user_id`
+    then keeps the keys that user created. `status` defaults to `ACTIVE`.
+    Each service key carries `bot_user`; use `bot_user.id` as the `user_id`
+    of a role binding. Here `bot_user.organizations` is empty whenever
+    `space_id` is set. When the bot user cannot be resolved, its `name` is
+    empty and `account_role` is only a `MEMBER` placeholder: do not base
+    role decisions on it.
 
     Args:
-        key_type (ApiKeyType | Unset): Kinds of API key: `USER` acts as the user who created it;
-            `SERVICE` acts as a service account (a bot user) with access granted to it explicitly.
-        status (ApiKeyStatus | Unset): Whether an API key works: `ACTIVE` keys authenticate,
-            `REVOKED` keys no longer do.
-        space_id (str | Unset):
-        user_id (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        key_type (ApiKeyType | Unset): Only user keys (`USER`) or only
+            service keys (`SERVICE`).
+        status (ApiKeyStatus | Unset): Only keys with this status; `ACTIVE`
+            when omitted. Default: 'ACTIVE'.
+        space_id (str | Unset): List this space's service keys (needs
+            `SERVICE_KEY_READ` there).
+        user_id (str | Unset): Only this user's keys (user keys; account
+            admins only) or, with `space_id`, service keys this user created.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListApiKeysResponse]: status, headers, raw content and the parsed body.
+        Response[ListApiKeysResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         key_type=key_type,
@@ -250,30 +276,38 @@ async def asyncio(
 ) -> ListApiKeysResponse:
     """List API keys (GET /v2/api-keys).
 
-    Lists API keys as metadata (name, type, status, `redacted_key`, dates, creator); the
-    secret itself is never returned after creation. Without `space_id` the list holds user
-    keys; `user_id` picks another user's keys, which only account admins may do (403
-    otherwise). With `space_id` the list holds that space's service keys, even when `key_type`
-    is omitted, and needs `SERVICE_KEY_READ` in the space (or admin); `user_id` then keeps the
-    keys that user created. `status` defaults to `ACTIVE`. Each service key carries
-    `bot_user`; use `bot_user.id` as the `user_id` of a role binding. Here
-    `bot_user.organizations` is empty whenever `space_id` is set. When the bot user cannot be
-    resolved, its `name` is empty and `account_role` is only a `MEMBER` placeholder: do not
-    base role decisions on it.
+    Lists API keys as metadata (name, type, status, `redacted_key`, dates,
+    creator); the secret itself is never returned after creation. Without
+    `space_id` the list holds user keys; `user_id` picks another user's
+    keys, which only account admins may do (403 otherwise). With `space_id`
+    the list holds that space's service keys, even when `key_type` is
+    omitted, and needs `SERVICE_KEY_READ` in the space (or admin); `user_id`
+    then keeps the keys that user created. `status` defaults to `ACTIVE`.
+    Each service key carries `bot_user`; use `bot_user.id` as the `user_id`
+    of a role binding. Here `bot_user.organizations` is empty whenever
+    `space_id` is set. When the bot user cannot be resolved, its `name` is
+    empty and `account_role` is only a `MEMBER` placeholder: do not base
+    role decisions on it.
 
     Args:
-        key_type (ApiKeyType | Unset): Kinds of API key: `USER` acts as the user who created it;
-            `SERVICE` acts as a service account (a bot user) with access granted to it explicitly.
-        status (ApiKeyStatus | Unset): Whether an API key works: `ACTIVE` keys authenticate,
-            `REVOKED` keys no longer do.
-        space_id (str | Unset):
-        user_id (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        key_type (ApiKeyType | Unset): Only user keys (`USER`) or only
+            service keys (`SERVICE`).
+        status (ApiKeyStatus | Unset): Only keys with this status; `ACTIVE`
+            when omitted. Default: 'ACTIVE'.
+        space_id (str | Unset): List this space's service keys (needs
+            `SERVICE_KEY_READ` there).
+        user_id (str | Unset): Only this user's keys (user keys; account
+            admins only) or, with `space_id`, service keys this user created.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListApiKeysResponse

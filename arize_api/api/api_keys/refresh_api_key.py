@@ -67,29 +67,36 @@ def sync_detailed(
 ) -> Response[RefreshApiKeyResponse]:
     """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh).
 
-    Swaps an API key's secret in one step: the old secret stops working and the new one
-    starts, with no gap between. The key keeps its ID, name, description, type and role
-    bindings. Returns 200 with the new secret in `key`, shown only this once; `bot_user` is
-    not part of the answer. The body is optional. A refresh never makes a key live longer: if
-    the key has an expiry, `expires_at` is required and may not be later than it (422). A key
-    without an expiry stays without one unless `expires_at` is sent, except that under an
-    account lifetime cap it then gets the cap from now; a value past the cap returns 422.
-    `grace_period_seconds` keeps the old secret working that many seconds (default 0). User
-    keys may be refreshed by their creator or an account admin; service keys by admins of
-    their space, or by their creator holding `SERVICE_KEY_CREATE`. Returns 403 while developer
-    access is off for the account. Not idempotent: each call issues a new secret.
+    Swaps an API key's secret in one step: the old secret stops working and
+    the new one starts, with no gap between. The key keeps its ID, name,
+    description, type and role bindings. Returns 200 with the new secret in
+    `key`, shown only this once; `bot_user` is not part of the answer. The
+    body is optional. A refresh never makes a key live longer: if the key
+    has an expiry, `expires_at` is required and may not be later than it
+    (422). A key without an expiry stays without one unless `expires_at` is
+    sent, except that under an account lifetime cap it then gets the cap
+    from now; a value past the cap returns 422. `grace_period_seconds` keeps
+    the old secret working that many seconds (default 0). User keys may be
+    refreshed by their creator or an account admin; service keys by admins
+    of their space, or by their creator holding `SERVICE_KEY_CREATE`.
+    Returns 403 while developer access is off for the account. Not
+    idempotent: each call issues a new secret.
 
     Args:
-        api_key_id (str):
-        body (RefreshApiKeyRequest | Unset): Optional body of `refreshApiKey`. A refresh cannot
-            lengthen a key's life: with no body the new secret keeps the old expiry.
+        api_key_id (str): The API key's ID (base64).
+        body (RefreshApiKeyRequest | Unset): Optional body of
+            `refreshApiKey`. A refresh cannot lengthen a key's life: with no
+            body the new secret keeps the old expiry.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RefreshApiKeyResponse]: status, headers, raw content and the parsed body.
+        Response[RefreshApiKeyResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         api_key_id=api_key_id,
@@ -107,26 +114,32 @@ def sync(
 ) -> RefreshApiKeyResponse:
     """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh).
 
-    Swaps an API key's secret in one step: the old secret stops working and the new one
-    starts, with no gap between. The key keeps its ID, name, description, type and role
-    bindings. Returns 200 with the new secret in `key`, shown only this once; `bot_user` is
-    not part of the answer. The body is optional. A refresh never makes a key live longer: if
-    the key has an expiry, `expires_at` is required and may not be later than it (422). A key
-    without an expiry stays without one unless `expires_at` is sent, except that under an
-    account lifetime cap it then gets the cap from now; a value past the cap returns 422.
-    `grace_period_seconds` keeps the old secret working that many seconds (default 0). User
-    keys may be refreshed by their creator or an account admin; service keys by admins of
-    their space, or by their creator holding `SERVICE_KEY_CREATE`. Returns 403 while developer
-    access is off for the account. Not idempotent: each call issues a new secret.
+    Swaps an API key's secret in one step: the old secret stops working and
+    the new one starts, with no gap between. The key keeps its ID, name,
+    description, type and role bindings. Returns 200 with the new secret in
+    `key`, shown only this once; `bot_user` is not part of the answer. The
+    body is optional. A refresh never makes a key live longer: if the key
+    has an expiry, `expires_at` is required and may not be later than it
+    (422). A key without an expiry stays without one unless `expires_at` is
+    sent, except that under an account lifetime cap it then gets the cap
+    from now; a value past the cap returns 422. `grace_period_seconds` keeps
+    the old secret working that many seconds (default 0). User keys may be
+    refreshed by their creator or an account admin; service keys by admins
+    of their space, or by their creator holding `SERVICE_KEY_CREATE`.
+    Returns 403 while developer access is off for the account. Not
+    idempotent: each call issues a new secret.
 
     Args:
-        api_key_id (str):
-        body (RefreshApiKeyRequest | Unset): Optional body of `refreshApiKey`. A refresh cannot
-            lengthen a key's life: with no body the new secret keeps the old expiry.
+        api_key_id (str): The API key's ID (base64).
+        body (RefreshApiKeyRequest | Unset): Optional body of
+            `refreshApiKey`. A refresh cannot lengthen a key's life: with no
+            body the new secret keeps the old expiry.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RefreshApiKeyResponse
@@ -148,29 +161,36 @@ async def asyncio_detailed(
 ) -> Response[RefreshApiKeyResponse]:
     """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh).
 
-    Swaps an API key's secret in one step: the old secret stops working and the new one
-    starts, with no gap between. The key keeps its ID, name, description, type and role
-    bindings. Returns 200 with the new secret in `key`, shown only this once; `bot_user` is
-    not part of the answer. The body is optional. A refresh never makes a key live longer: if
-    the key has an expiry, `expires_at` is required and may not be later than it (422). A key
-    without an expiry stays without one unless `expires_at` is sent, except that under an
-    account lifetime cap it then gets the cap from now; a value past the cap returns 422.
-    `grace_period_seconds` keeps the old secret working that many seconds (default 0). User
-    keys may be refreshed by their creator or an account admin; service keys by admins of
-    their space, or by their creator holding `SERVICE_KEY_CREATE`. Returns 403 while developer
-    access is off for the account. Not idempotent: each call issues a new secret.
+    Swaps an API key's secret in one step: the old secret stops working and
+    the new one starts, with no gap between. The key keeps its ID, name,
+    description, type and role bindings. Returns 200 with the new secret in
+    `key`, shown only this once; `bot_user` is not part of the answer. The
+    body is optional. A refresh never makes a key live longer: if the key
+    has an expiry, `expires_at` is required and may not be later than it
+    (422). A key without an expiry stays without one unless `expires_at` is
+    sent, except that under an account lifetime cap it then gets the cap
+    from now; a value past the cap returns 422. `grace_period_seconds` keeps
+    the old secret working that many seconds (default 0). User keys may be
+    refreshed by their creator or an account admin; service keys by admins
+    of their space, or by their creator holding `SERVICE_KEY_CREATE`.
+    Returns 403 while developer access is off for the account. Not
+    idempotent: each call issues a new secret.
 
     Args:
-        api_key_id (str):
-        body (RefreshApiKeyRequest | Unset): Optional body of `refreshApiKey`. A refresh cannot
-            lengthen a key's life: with no body the new secret keeps the old expiry.
+        api_key_id (str): The API key's ID (base64).
+        body (RefreshApiKeyRequest | Unset): Optional body of
+            `refreshApiKey`. A refresh cannot lengthen a key's life: with no
+            body the new secret keeps the old expiry.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RefreshApiKeyResponse]: status, headers, raw content and the parsed body.
+        Response[RefreshApiKeyResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         api_key_id=api_key_id,
@@ -188,26 +208,32 @@ async def asyncio(
 ) -> RefreshApiKeyResponse:
     """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh).
 
-    Swaps an API key's secret in one step: the old secret stops working and the new one
-    starts, with no gap between. The key keeps its ID, name, description, type and role
-    bindings. Returns 200 with the new secret in `key`, shown only this once; `bot_user` is
-    not part of the answer. The body is optional. A refresh never makes a key live longer: if
-    the key has an expiry, `expires_at` is required and may not be later than it (422). A key
-    without an expiry stays without one unless `expires_at` is sent, except that under an
-    account lifetime cap it then gets the cap from now; a value past the cap returns 422.
-    `grace_period_seconds` keeps the old secret working that many seconds (default 0). User
-    keys may be refreshed by their creator or an account admin; service keys by admins of
-    their space, or by their creator holding `SERVICE_KEY_CREATE`. Returns 403 while developer
-    access is off for the account. Not idempotent: each call issues a new secret.
+    Swaps an API key's secret in one step: the old secret stops working and
+    the new one starts, with no gap between. The key keeps its ID, name,
+    description, type and role bindings. Returns 200 with the new secret in
+    `key`, shown only this once; `bot_user` is not part of the answer. The
+    body is optional. A refresh never makes a key live longer: if the key
+    has an expiry, `expires_at` is required and may not be later than it
+    (422). A key without an expiry stays without one unless `expires_at` is
+    sent, except that under an account lifetime cap it then gets the cap
+    from now; a value past the cap returns 422. `grace_period_seconds` keeps
+    the old secret working that many seconds (default 0). User keys may be
+    refreshed by their creator or an account admin; service keys by admins
+    of their space, or by their creator holding `SERVICE_KEY_CREATE`.
+    Returns 403 while developer access is off for the account. Not
+    idempotent: each call issues a new secret.
 
     Args:
-        api_key_id (str):
-        body (RefreshApiKeyRequest | Unset): Optional body of `refreshApiKey`. A refresh cannot
-            lengthen a key's life: with no body the new secret keeps the old expiry.
+        api_key_id (str): The API key's ID (base64).
+        body (RefreshApiKeyRequest | Unset): Optional body of
+            `refreshApiKey`. A refresh cannot lengthen a key's life: with no
+            body the new secret keeps the old expiry.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RefreshApiKeyResponse

@@ -51,19 +51,22 @@ def sync_detailed(
 ) -> Response[None]:
     """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke).
 
-    Revokes an API key, which stops authenticating at once, and answers 204. Revoking a key
-    that is already revoked changes nothing and also answers 204, so the call is safe to
-    repeat. A user key may be revoked by its creator or an account admin. A service key may be
-    revoked by an account admin, by a user who is admin of every space the key is bound to, or
-    by its creator holding `SERVICE_KEY_REVOKE` in all of those spaces. A caller who cannot
-    read the key gets 404, so key IDs cannot be probed.
+    Revokes an API key, which stops authenticating at once, and answers 204.
+    Revoking a key that is already revoked changes nothing and also answers
+    204, so the call is safe to repeat. A user key may be revoked by its
+    creator or an account admin. A service key may be revoked by an account
+    admin, by a user who is admin of every space the key is bound to, or by
+    its creator holding `SERVICE_KEY_REVOKE` in all of those spaces. A
+    caller who cannot read the key gets 404, so key IDs cannot be probed.
 
     Args:
-        api_key_id (str):
+        api_key_id (str): The API key's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -82,19 +85,22 @@ def sync(
 ) -> None:
     """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke).
 
-    Revokes an API key, which stops authenticating at once, and answers 204. Revoking a key
-    that is already revoked changes nothing and also answers 204, so the call is safe to
-    repeat. A user key may be revoked by its creator or an account admin. A service key may be
-    revoked by an account admin, by a user who is admin of every space the key is bound to, or
-    by its creator holding `SERVICE_KEY_REVOKE` in all of those spaces. A caller who cannot
-    read the key gets 404, so key IDs cannot be probed.
+    Revokes an API key, which stops authenticating at once, and answers 204.
+    Revoking a key that is already revoked changes nothing and also answers
+    204, so the call is safe to repeat. A user key may be revoked by its
+    creator or an account admin. A service key may be revoked by an account
+    admin, by a user who is admin of every space the key is bound to, or by
+    its creator holding `SERVICE_KEY_REVOKE` in all of those spaces. A
+    caller who cannot read the key gets 404, so key IDs cannot be probed.
 
     Args:
-        api_key_id (str):
+        api_key_id (str): The API key's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -114,19 +120,22 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke).
 
-    Revokes an API key, which stops authenticating at once, and answers 204. Revoking a key
-    that is already revoked changes nothing and also answers 204, so the call is safe to
-    repeat. A user key may be revoked by its creator or an account admin. A service key may be
-    revoked by an account admin, by a user who is admin of every space the key is bound to, or
-    by its creator holding `SERVICE_KEY_REVOKE` in all of those spaces. A caller who cannot
-    read the key gets 404, so key IDs cannot be probed.
+    Revokes an API key, which stops authenticating at once, and answers 204.
+    Revoking a key that is already revoked changes nothing and also answers
+    204, so the call is safe to repeat. A user key may be revoked by its
+    creator or an account admin. A service key may be revoked by an account
+    admin, by a user who is admin of every space the key is bound to, or by
+    its creator holding `SERVICE_KEY_REVOKE` in all of those spaces. A
+    caller who cannot read the key gets 404, so key IDs cannot be probed.
 
     Args:
-        api_key_id (str):
+        api_key_id (str): The API key's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -145,19 +154,22 @@ async def asyncio(
 ) -> None:
     """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke).
 
-    Revokes an API key, which stops authenticating at once, and answers 204. Revoking a key
-    that is already revoked changes nothing and also answers 204, so the call is safe to
-    repeat. A user key may be revoked by its creator or an account admin. A service key may be
-    revoked by an account admin, by a user who is admin of every space the key is bound to, or
-    by its creator holding `SERVICE_KEY_REVOKE` in all of those spaces. A caller who cannot
-    read the key gets 404, so key IDs cannot be probed.
+    Revokes an API key, which stops authenticating at once, and answers 204.
+    Revoking a key that is already revoked changes nothing and also answers
+    204, so the call is safe to repeat. A user key may be revoked by its
+    creator or an account admin. A service key may be revoked by an account
+    admin, by a user who is admin of every space the key is bound to, or by
+    its creator holding `SERVICE_KEY_REVOKE` in all of those spaces. A
+    caller who cannot read the key gets 404, so key IDs cannot be probed.
 
     Args:
-        api_key_id (str):
+        api_key_id (str): The API key's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -49,7 +49,47 @@ class AuditLogs(SyncResource):
     ) -> SyncPaginator[AuditLog, ListAuditLogsResponse]:
         """List audit logs, page by page (GET /v2/audit-logs).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the account's audit log, one entry per authenticated API call,
+        newest first, in pages of `limit` (default 50, at most 100). Only
+        account admins may call it, and only when audit logging is enabled for
+        the account; otherwise it returns 403. `start_time` and `end_time` are
+        inclusive bounds on `created_at`; with neither, the window is the 30
+        days up to now. The filters (user, operation names, operation type)
+        combine, and must stay the same while you follow
+        `pagination.next_cursor`. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            start_time (datetime.datetime | Unset): Inclusive lower bound on
+                `created_at` (ISO 8601); defaults to 30 days before `end_time`.
+            end_time (datetime.datetime | Unset): Inclusive upper bound on
+                `created_at` (ISO 8601); defaults to now.
+            user_id (str | Unset): Only entries of this user (base64 global user
+                ID).
+            operation_name (list[str] | Unset): Only entries with one of these
+                exact, case-sensitive operation names; repeat the key for each (1 to
+                20 names of 1 to 255 characters). 1 to 20 items. Each item: 1 to 255
+                characters.
+            operation_type (AuditLogOperationType | Unset): Only entries of this
+                kind of operation.
+            limit (int | Unset): Page size, 1 to 100; defaults to 50. From 1 to
+                100. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`,
+                passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[AuditLog, ListAuditLogsResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_audit_logs
 
@@ -85,7 +125,47 @@ class AsyncAuditLogs(AsyncResource):
     ) -> AsyncPaginator[AuditLog, ListAuditLogsResponse]:
         """List audit logs, page by page (GET /v2/audit-logs).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the account's audit log, one entry per authenticated API call,
+        newest first, in pages of `limit` (default 50, at most 100). Only
+        account admins may call it, and only when audit logging is enabled for
+        the account; otherwise it returns 403. `start_time` and `end_time` are
+        inclusive bounds on `created_at`; with neither, the window is the 30
+        days up to now. The filters (user, operation names, operation type)
+        combine, and must stay the same while you follow
+        `pagination.next_cursor`. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            start_time (datetime.datetime | Unset): Inclusive lower bound on
+                `created_at` (ISO 8601); defaults to 30 days before `end_time`.
+            end_time (datetime.datetime | Unset): Inclusive upper bound on
+                `created_at` (ISO 8601); defaults to now.
+            user_id (str | Unset): Only entries of this user (base64 global user
+                ID).
+            operation_name (list[str] | Unset): Only entries with one of these
+                exact, case-sensitive operation names; repeat the key for each (1 to
+                20 names of 1 to 255 characters). 1 to 20 items. Each item: 1 to 255
+                characters.
+            operation_type (AuditLogOperationType | Unset): Only entries of this
+                kind of operation.
+            limit (int | Unset): Page size, 1 to 100; defaults to 50. From 1 to
+                100. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`,
+                passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[AuditLog, ListAuditLogsResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_audit_logs
 

@@ -103,29 +103,42 @@ def sync_detailed(
 ) -> Response[ListAuditLogsResponse]:
     """List audit logs (GET /v2/audit-logs).
 
-    Returns the account's audit log, one entry per authenticated API call, newest first, in
-    pages of `limit` (default 50, at most 100). Only account admins may call it, and only when
-    audit logging is enabled for the account; otherwise it returns 403. `start_time` and
-    `end_time` are inclusive bounds on `created_at`; with neither, the window is the 30 days
-    up to now. The filters (user, operation names, operation type) combine, and must stay the
-    same while you follow `pagination.next_cursor`. Read-only and safe to repeat.
+    Returns the account's audit log, one entry per authenticated API call,
+    newest first, in pages of `limit` (default 50, at most 100). Only
+    account admins may call it, and only when audit logging is enabled for
+    the account; otherwise it returns 403. `start_time` and `end_time` are
+    inclusive bounds on `created_at`; with neither, the window is the 30
+    days up to now. The filters (user, operation names, operation type)
+    combine, and must stay the same while you follow
+    `pagination.next_cursor`. Read-only and safe to repeat.
 
     Args:
-        start_time (datetime.datetime | Unset):
-        end_time (datetime.datetime | Unset):
-        user_id (str | Unset):
-        operation_name (list[str] | Unset):
-        operation_type (AuditLogOperationType | Unset): The kind of operation an audit log entry
-            records: `QUERY` reads, `MUTATION` writes, `SUBSCRIPTION` subscribes to updates.
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        start_time (datetime.datetime | Unset): Inclusive lower bound on
+            `created_at` (ISO 8601); defaults to 30 days before `end_time`.
+        end_time (datetime.datetime | Unset): Inclusive upper bound on
+            `created_at` (ISO 8601); defaults to now.
+        user_id (str | Unset): Only entries of this user (base64 global user
+            ID).
+        operation_name (list[str] | Unset): Only entries with one of these
+            exact, case-sensitive operation names; repeat the key for each (1 to
+            20 names of 1 to 255 characters). 1 to 20 items. Each item: 1 to 255
+            characters.
+        operation_type (AuditLogOperationType | Unset): Only entries of this
+            kind of operation.
+        limit (int | Unset): Page size, 1 to 100; defaults to 50. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListAuditLogsResponse]: status, headers, raw content and the parsed body.
+        Response[ListAuditLogsResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         start_time=start_time,
@@ -153,26 +166,38 @@ def sync(
 ) -> ListAuditLogsResponse:
     """List audit logs (GET /v2/audit-logs).
 
-    Returns the account's audit log, one entry per authenticated API call, newest first, in
-    pages of `limit` (default 50, at most 100). Only account admins may call it, and only when
-    audit logging is enabled for the account; otherwise it returns 403. `start_time` and
-    `end_time` are inclusive bounds on `created_at`; with neither, the window is the 30 days
-    up to now. The filters (user, operation names, operation type) combine, and must stay the
-    same while you follow `pagination.next_cursor`. Read-only and safe to repeat.
+    Returns the account's audit log, one entry per authenticated API call,
+    newest first, in pages of `limit` (default 50, at most 100). Only
+    account admins may call it, and only when audit logging is enabled for
+    the account; otherwise it returns 403. `start_time` and `end_time` are
+    inclusive bounds on `created_at`; with neither, the window is the 30
+    days up to now. The filters (user, operation names, operation type)
+    combine, and must stay the same while you follow
+    `pagination.next_cursor`. Read-only and safe to repeat.
 
     Args:
-        start_time (datetime.datetime | Unset):
-        end_time (datetime.datetime | Unset):
-        user_id (str | Unset):
-        operation_name (list[str] | Unset):
-        operation_type (AuditLogOperationType | Unset): The kind of operation an audit log entry
-            records: `QUERY` reads, `MUTATION` writes, `SUBSCRIPTION` subscribes to updates.
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        start_time (datetime.datetime | Unset): Inclusive lower bound on
+            `created_at` (ISO 8601); defaults to 30 days before `end_time`.
+        end_time (datetime.datetime | Unset): Inclusive upper bound on
+            `created_at` (ISO 8601); defaults to now.
+        user_id (str | Unset): Only entries of this user (base64 global user
+            ID).
+        operation_name (list[str] | Unset): Only entries with one of these
+            exact, case-sensitive operation names; repeat the key for each (1 to
+            20 names of 1 to 255 characters). 1 to 20 items. Each item: 1 to 255
+            characters.
+        operation_type (AuditLogOperationType | Unset): Only entries of this
+            kind of operation.
+        limit (int | Unset): Page size, 1 to 100; defaults to 50. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListAuditLogsResponse
@@ -204,29 +229,42 @@ async def asyncio_detailed(
 ) -> Response[ListAuditLogsResponse]:
     """List audit logs (GET /v2/audit-logs).
 
-    Returns the account's audit log, one entry per authenticated API call, newest first, in
-    pages of `limit` (default 50, at most 100). Only account admins may call it, and only when
-    audit logging is enabled for the account; otherwise it returns 403. `start_time` and
-    `end_time` are inclusive bounds on `created_at`; with neither, the window is the 30 days
-    up to now. The filters (user, operation names, operation type) combine, and must stay the
-    same while you follow `pagination.next_cursor`. Read-only and safe to repeat.
+    Returns the account's audit log, one entry per authenticated API call,
+    newest first, in pages of `limit` (default 50, at most 100). Only
+    account admins may call it, and only when audit logging is enabled for
+    the account; otherwise it returns 403. `start_time` and `end_time` are
+    inclusive bounds on `created_at`; with neither, the window is the 30
+    days up to now. The filters (user, operation names, operation type)
+    combine, and must stay the same while you follow
+    `pagination.next_cursor`. Read-only and safe to repeat.
 
     Args:
-        start_time (datetime.datetime | Unset):
-        end_time (datetime.datetime | Unset):
-        user_id (str | Unset):
-        operation_name (list[str] | Unset):
-        operation_type (AuditLogOperationType | Unset): The kind of operation an audit log entry
-            records: `QUERY` reads, `MUTATION` writes, `SUBSCRIPTION` subscribes to updates.
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        start_time (datetime.datetime | Unset): Inclusive lower bound on
+            `created_at` (ISO 8601); defaults to 30 days before `end_time`.
+        end_time (datetime.datetime | Unset): Inclusive upper bound on
+            `created_at` (ISO 8601); defaults to now.
+        user_id (str | Unset): Only entries of this user (base64 global user
+            ID).
+        operation_name (list[str] | Unset): Only entries with one of these
+            exact, case-sensitive operation names; repeat the key for each (1 to
+            20 names of 1 to 255 characters). 1 to 20 items. Each item: 1 to 255
+            characters.
+        operation_type (AuditLogOperationType | Unset): Only entries of this
+            kind of operation.
+        limit (int | Unset): Page size, 1 to 100; defaults to 50. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListAuditLogsResponse]: status, headers, raw content and the parsed body.
+        Response[ListAuditLogsResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         start_time=start_time,
@@ -254,26 +292,38 @@ async def asyncio(
 ) -> ListAuditLogsResponse:
     """List audit logs (GET /v2/audit-logs).
 
-    Returns the account's audit log, one entry per authenticated API call, newest first, in
-    pages of `limit` (default 50, at most 100). Only account admins may call it, and only when
-    audit logging is enabled for the account; otherwise it returns 403. `start_time` and
-    `end_time` are inclusive bounds on `created_at`; with neither, the window is the 30 days
-    up to now. The filters (user, operation names, operation type) combine, and must stay the
-    same while you follow `pagination.next_cursor`. Read-only and safe to repeat.
+    Returns the account's audit log, one entry per authenticated API call,
+    newest first, in pages of `limit` (default 50, at most 100). Only
+    account admins may call it, and only when audit logging is enabled for
+    the account; otherwise it returns 403. `start_time` and `end_time` are
+    inclusive bounds on `created_at`; with neither, the window is the 30
+    days up to now. The filters (user, operation names, operation type)
+    combine, and must stay the same while you follow
+    `pagination.next_cursor`. Read-only and safe to repeat.
 
     Args:
-        start_time (datetime.datetime | Unset):
-        end_time (datetime.datetime | Unset):
-        user_id (str | Unset):
-        operation_name (list[str] | Unset):
-        operation_type (AuditLogOperationType | Unset): The kind of operation an audit log entry
-            records: `QUERY` reads, `MUTATION` writes, `SUBSCRIPTION` subscribes to updates.
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        start_time (datetime.datetime | Unset): Inclusive lower bound on
+            `created_at` (ISO 8601); defaults to 30 days before `end_time`.
+        end_time (datetime.datetime | Unset): Inclusive upper bound on
+            `created_at` (ISO 8601); defaults to now.
+        user_id (str | Unset): Only entries of this user (base64 global user
+            ID).
+        operation_name (list[str] | Unset): Only entries with one of these
+            exact, case-sensitive operation names; repeat the key for each (1 to
+            20 names of 1 to 255 characters). 1 to 20 items. Each item: 1 to 255
+            characters.
+        operation_type (AuditLogOperationType | Unset): Only entries of this
+            kind of operation.
+        limit (int | Unset): Page size, 1 to 100; defaults to 50. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListAuditLogsResponse

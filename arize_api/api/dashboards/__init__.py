@@ -50,7 +50,29 @@ class DashboardsWidgets(SyncResource):
         | StatisticWidget
         | TextWidget
     ):
-        """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id})."""
+        """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id}).
+
+        Returns one widget of a dashboard with its saved configuration; `type`
+        names the widget kind and so the shape of the body. Draft and published
+        widgets can both be read. The widget must belong to the dashboard named
+        in the path and the caller must be able to read that dashboard;
+        otherwise the answer is 404. Read-only and safe to repeat.
+
+        Args:
+            dashboard_id (str): The dashboard's ID (a base64 global ID).
+            widget_id (str): The widget's ID (a base64 global ID); the widget
+                must belong to the dashboard in the path.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            BarChartWidget | ExperimentChartWidget | LineChartWidget |
+                PivotTableWidget | StatisticWidget | TextWidget
+        """
         from . import get_dashboard_widget
 
         return get_dashboard_widget.sync(
@@ -85,7 +107,29 @@ class AsyncDashboardsWidgets(AsyncResource):
         | StatisticWidget
         | TextWidget
     ):
-        """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id})."""
+        """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id}).
+
+        Returns one widget of a dashboard with its saved configuration; `type`
+        names the widget kind and so the shape of the body. Draft and published
+        widgets can both be read. The widget must belong to the dashboard named
+        in the path and the caller must be able to read that dashboard;
+        otherwise the answer is 404. Read-only and safe to repeat.
+
+        Args:
+            dashboard_id (str): The dashboard's ID (a base64 global ID).
+            widget_id (str): The widget's ID (a base64 global ID); the widget
+                must belong to the dashboard in the path.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            BarChartWidget | ExperimentChartWidget | LineChartWidget |
+                PivotTableWidget | StatisticWidget | TextWidget
+        """
         from . import get_dashboard_widget
 
         return await get_dashboard_widget.asyncio(

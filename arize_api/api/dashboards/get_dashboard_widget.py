@@ -174,21 +174,27 @@ def sync_detailed(
 ]:
     """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id}).
 
-    Returns one widget of a dashboard with its saved configuration; `type` names the widget
-    kind and so the shape of the body. Draft and published widgets can both be read. The
-    widget must belong to the dashboard named in the path and the caller must be able to read
-    that dashboard; otherwise the answer is 404. Read-only and safe to repeat.
+    Returns one widget of a dashboard with its saved configuration; `type`
+    names the widget kind and so the shape of the body. Draft and published
+    widgets can both be read. The widget must belong to the dashboard named
+    in the path and the caller must be able to read that dashboard;
+    otherwise the answer is 404. Read-only and safe to repeat.
 
     Args:
-        dashboard_id (str):
-        widget_id (str):
+        dashboard_id (str): The dashboard's ID (a base64 global ID).
+        widget_id (str): The widget's ID (a base64 global ID); the widget
+            must belong to the dashboard in the path.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[BarChartWidget | ExperimentChartWidget | LineChartWidget | PivotTableWidget | StatisticWidget | TextWidget]: status, headers, raw content and the parsed body.
+        Response[BarChartWidget | ExperimentChartWidget | LineChartWidget |
+            PivotTableWidget | StatisticWidget | TextWidget]: status, headers,
+            raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         dashboard_id=dashboard_id,
@@ -213,21 +219,26 @@ def sync(
 ):
     """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id}).
 
-    Returns one widget of a dashboard with its saved configuration; `type` names the widget
-    kind and so the shape of the body. Draft and published widgets can both be read. The
-    widget must belong to the dashboard named in the path and the caller must be able to read
-    that dashboard; otherwise the answer is 404. Read-only and safe to repeat.
+    Returns one widget of a dashboard with its saved configuration; `type`
+    names the widget kind and so the shape of the body. Draft and published
+    widgets can both be read. The widget must belong to the dashboard named
+    in the path and the caller must be able to read that dashboard;
+    otherwise the answer is 404. Read-only and safe to repeat.
 
     Args:
-        dashboard_id (str):
-        widget_id (str):
+        dashboard_id (str): The dashboard's ID (a base64 global ID).
+        widget_id (str): The widget's ID (a base64 global ID); the widget
+            must belong to the dashboard in the path.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        BarChartWidget | ExperimentChartWidget | LineChartWidget | PivotTableWidget | StatisticWidget | TextWidget
+        BarChartWidget | ExperimentChartWidget | LineChartWidget |
+            PivotTableWidget | StatisticWidget | TextWidget
     """
     return sync_detailed(
         dashboard_id=dashboard_id,
@@ -253,21 +264,27 @@ async def asyncio_detailed(
 ]:
     """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id}).
 
-    Returns one widget of a dashboard with its saved configuration; `type` names the widget
-    kind and so the shape of the body. Draft and published widgets can both be read. The
-    widget must belong to the dashboard named in the path and the caller must be able to read
-    that dashboard; otherwise the answer is 404. Read-only and safe to repeat.
+    Returns one widget of a dashboard with its saved configuration; `type`
+    names the widget kind and so the shape of the body. Draft and published
+    widgets can both be read. The widget must belong to the dashboard named
+    in the path and the caller must be able to read that dashboard;
+    otherwise the answer is 404. Read-only and safe to repeat.
 
     Args:
-        dashboard_id (str):
-        widget_id (str):
+        dashboard_id (str): The dashboard's ID (a base64 global ID).
+        widget_id (str): The widget's ID (a base64 global ID); the widget
+            must belong to the dashboard in the path.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[BarChartWidget | ExperimentChartWidget | LineChartWidget | PivotTableWidget | StatisticWidget | TextWidget]: status, headers, raw content and the parsed body.
+        Response[BarChartWidget | ExperimentChartWidget | LineChartWidget |
+            PivotTableWidget | StatisticWidget | TextWidget]: status, headers,
+            raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         dashboard_id=dashboard_id,
@@ -292,21 +309,26 @@ async def asyncio(
 ):
     """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id}).
 
-    Returns one widget of a dashboard with its saved configuration; `type` names the widget
-    kind and so the shape of the body. Draft and published widgets can both be read. The
-    widget must belong to the dashboard named in the path and the caller must be able to read
-    that dashboard; otherwise the answer is 404. Read-only and safe to repeat.
+    Returns one widget of a dashboard with its saved configuration; `type`
+    names the widget kind and so the shape of the body. Draft and published
+    widgets can both be read. The widget must belong to the dashboard named
+    in the path and the caller must be able to read that dashboard;
+    otherwise the answer is 404. Read-only and safe to repeat.
 
     Args:
-        dashboard_id (str):
-        widget_id (str):
+        dashboard_id (str): The dashboard's ID (a base64 global ID).
+        widget_id (str): The widget's ID (a base64 global ID); the widget
+            must belong to the dashboard in the path.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        BarChartWidget | ExperimentChartWidget | LineChartWidget | PivotTableWidget | StatisticWidget | TextWidget
+        BarChartWidget | ExperimentChartWidget | LineChartWidget |
+            PivotTableWidget | StatisticWidget | TextWidget
     """
     return (
         await asyncio_detailed(

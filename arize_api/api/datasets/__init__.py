@@ -61,7 +61,28 @@ class DatasetsTags(SyncResource):
         body: AddTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
-        """Add dataset tags (POST /v2/datasets/{dataset_id}/tags)."""
+        """Add dataset tags (POST /v2/datasets/{dataset_id}/tags).
+
+        Attaches 1 to 100 existing tags to a dataset and returns the dataset's
+        complete tag list with 200 (not 201: no resource is created). Every tag
+        must belong to the dataset's space; a tag of another space returns 422,
+        and so does an unknown body member. Attaching a tag that is already
+        attached changes nothing, so the call is idempotent and safe to retry.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            body (AddTagsRequest): The tags to attach to a resource; attaching
+                one that is already attached changes nothing.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_dataset_tags
 
         return add_dataset_tags.sync(
@@ -80,7 +101,29 @@ class DatasetsTags(SyncResource):
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List dataset tags, page by page (GET /v2/datasets/{dataset_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns all tags attached to a dataset, most recently updated first. A
+        dataset without tags gives an empty list, not 404. The list is not paged
+        yet: `pagination.has_more` is always false. Returns 404 when the dataset
+        does not exist or the caller cannot read it. Read-only and safe to
+        repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_dataset_tags
 
@@ -98,7 +141,27 @@ class DatasetsTags(SyncResource):
         body: RemoveTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
-        """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags)."""
+        """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags).
+
+        Detaches 1 to 100 tags from a dataset; the tags themselves stay in the
+        space. The 200 body lists the ids detached now in `deleted` and the ids
+        that were not attached in `not_deleted`; `completed` is true only when
+        every id was detached. An id that is not attached does not fail the
+        call, so retrying is safe. An unknown body member returns 400.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            body (RemoveTagsRequest): The tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_dataset_tags
 
         return remove_dataset_tags.sync(
@@ -119,7 +182,30 @@ class DatasetsExamples(SyncResource):
         body: AnnotateDatasetExamplesRequest,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate)."""
+        """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
+
+        Writes human annotations on up to 1000 examples of a dataset, one entry
+        per example, with the example id as `record_id`. Every value names an
+        annotation config of the dataset's space. Writes are upserts per example
+        and config name, so a retry overwrites with the same values and creates
+        no duplicates. Answers 202 with no body; reads may show the change after
+        a short delay. A `record_id` that matches no example of the dataset is
+        skipped without an error.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            body (AnnotateDatasetExamplesRequest): Annotations to upsert on
+                examples of a dataset, one entry per example.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import annotate_dataset_examples
 
         return annotate_dataset_examples.sync(
@@ -136,7 +222,31 @@ class DatasetsExamples(SyncResource):
         body: DeleteDatasetExamplesRequest,
         **options: Unpack[RequestOptions],
     ) -> DeleteDatasetExamplesResponse:
-        """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples)."""
+        """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples).
+
+        Deletes examples by id from one dataset version, in place (no new
+        version is made). The body names `dataset_version_id` and 1 to 1000
+        distinct, non-empty `example_ids`. Misses do not fail the call: the 200
+        body lists `deleted_example_ids` and `not_deleted_example_ids` (ids not
+        in that version, already deleted, or not reached), and `completed` is
+        false when the work stopped early, in which case you resend the whole
+        request. A 503 means a partial failure and carries the same two lists.
+        Idempotent: resending deleted ids is safe.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            body (DeleteDatasetExamplesRequest): The examples to delete and the
+                version to delete them from.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DeleteDatasetExamplesResponse
+        """
         from . import delete_dataset_examples
 
         return delete_dataset_examples.sync(
@@ -154,7 +264,32 @@ class DatasetsExamples(SyncResource):
         dataset_version_id: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> DatasetVersionWithExampleIds:
-        """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples)."""
+        """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples).
+
+        Appends 1 to 1000 new examples to a dataset version (the latest unless
+        `dataset_version_id` is given) and returns 201 with that version's id
+        and the ids given to the new examples. The server assigns each example a
+        unique id, so an example that carries `id`, `created_at` or
+        `updated_at`, or has no member at all, is rejected. Not idempotent:
+        every call adds rows, so retrying after a lost answer stores the
+        examples twice.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            dataset_version_id (str | Unset): The version to append to; defaults
+                to the dataset's latest version.
+            body (InsertDatasetExamplesRequest): New examples to append to a
+                dataset version; the server assigns their ids.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DatasetVersionWithExampleIds
+        """
         from . import insert_dataset_examples
 
         return insert_dataset_examples.sync(
@@ -177,7 +312,37 @@ class DatasetsExamples(SyncResource):
     ) -> SyncPaginator[DatasetExample, ListDatasetExamplesResponse]:
         """List dataset examples, page by page (GET /v2/datasets/{dataset_id}/examples).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the examples of one dataset version (the latest unless
+        `dataset_version_id` is given), in pages of `limit` (default 50, at most
+        500). Examples come oldest first by `created_at`, ties broken by `id`;
+        the order is stable, so paging never skips or repeats an example. Each
+        example carries its own columns plus the human annotations in
+        `annotations`: name, optional label, score, text and `updated_at`, and
+        for per-user annotations the `annotator`. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            dataset_version_id (str | Unset): The version to read; defaults to
+                the dataset's latest version.
+            limit (int | Unset): Page size, 1 to 500; defaults to 50. From 1 to
+                500. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`,
+                passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[DatasetExample, ListDatasetExamplesResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_dataset_examples
 
@@ -201,7 +366,36 @@ class DatasetsExamples(SyncResource):
     ) -> SyncPaginator[DatasetExample, ListDatasetExamplesResponse]:
         """Search dataset examples, page by page (POST /v2/datasets/{dataset_id}/examples/search).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the examples that match an optional SQL-like `filter`, with
+        `limit` (1 to 500, default 50) and `cursor` sent in the body rather than
+        the query. Without `filter` every example matches; a `filter` that is
+        present but empty or blank is invalid. The filter may use plain example
+        columns, `id`, and `annotation.<name>.*` when those columns exist.
+        `dataset_version_id` picks the version (default: the latest). Examples
+        come oldest first by `created_at`, ties broken by `id`, stable across
+        pages; send the same filter with every cursor. Read-only and safe to
+        repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            body (SearchDatasetExamplesRequest): Optional search criteria for a
+                dataset's examples; an empty object returns the first page of all
+                examples.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[DatasetExample, ListDatasetExamplesResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import search_dataset_examples
 
@@ -221,7 +415,33 @@ class DatasetsExamples(SyncResource):
         dataset_version_id: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> DatasetVersionWithExampleIds:
-        """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples)."""
+        """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples).
+
+        Changes existing examples, matched by `id`, and returns the version
+        written to with the ids of the examples updated. An `id` that matches no
+        example of the version is ignored; Insert dataset examples adds new
+        rows. New columns may be added, existing columns cannot be removed. With
+        `new_version` the changes land in a new version of that name and the old
+        version stays as it was; without it the version is changed in place.
+        Each of the 1 to 1000 examples must carry `id` and must not carry
+        `created_at` or `updated_at`.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            dataset_version_id (str | Unset): The version whose examples are
+                changed; defaults to the dataset's latest version.
+            body (UpdateDatasetExamplesRequest): Existing examples to change,
+                matched by id, in place or into a new version.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DatasetVersionWithExampleIds
+        """
         from . import update_dataset_examples
 
         return update_dataset_examples.sync(
@@ -250,7 +470,28 @@ class Datasets(SyncResource):
         body: CreateDatasetRequest,
         **options: Unpack[RequestOptions],
     ) -> Dataset:
-        """Create dataset (POST /v2/datasets)."""
+        """Create dataset (POST /v2/datasets).
+
+        Creates a dataset in a space from its first 1 to 1000 examples and
+        returns it with 201; an empty dataset is not allowed. Each example is a
+        JSON object of your own columns with at least one member. The server
+        owns `id`, `created_at` and `updated_at`: an example that carries any of
+        them is rejected. The name must be unique in the space, else 409, so
+        repeating a successful call fails with 409 instead of creating a copy.
+
+        Args:
+            body (CreateDatasetRequest): A new dataset and its first examples;
+                each example is a free-form JSON object.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Dataset
+        """
         from . import create_dataset
 
         return create_dataset.sync(
@@ -264,7 +505,24 @@ class Datasets(SyncResource):
         dataset_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete dataset (DELETE /v2/datasets/{dataset_id})."""
+        """Delete dataset (DELETE /v2/datasets/{dataset_id}).
+
+        Deletes a dataset for good; there is no undo. Answers 204 with no body.
+        Returns 404 when the dataset does not exist or cannot be read, so
+        repeating a successful delete returns 404.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_dataset
 
         return delete_dataset.sync(
@@ -278,7 +536,25 @@ class Datasets(SyncResource):
         dataset_id: str,
         **options: Unpack[RequestOptions],
     ) -> Dataset:
-        """Get dataset (GET /v2/datasets/{dataset_id})."""
+        """Get dataset (GET /v2/datasets/{dataset_id}).
+
+        Returns one dataset with its versions, the most recently created version
+        first. Examples are not included; List dataset examples reads them, one
+        version at a time. Returns 404 when the dataset does not exist or the
+        caller cannot read it. Read-only and safe to repeat.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Dataset
+        """
         from . import get_dataset
 
         return get_dataset.sync(
@@ -300,7 +576,39 @@ class Datasets(SyncResource):
     ) -> SyncPaginator[Dataset, ListDatasetsResponse]:
         """List datasets, page by page (GET /v2/datasets).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the datasets the caller can read, most recently created first,
+        in pages of `limit` (default 50, at most 100). Narrow the list with
+        `space_id` (exact) or with `space_name` and `name` (case-insensitive
+        substrings). Items come without `versions`; Get dataset returns those.
+        Returns 404 when the given space does not exist or cannot be read.
+        Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset): Only datasets of this space (exact ID).
+            space_name (str | Unset): Only datasets in spaces whose name
+                contains this text, ignoring case; at most 255 characters. At most
+                255 characters.
+            name (str | Unset): Only datasets whose name contains this text,
+                ignoring case; at most 255 characters. At most 255 characters.
+            limit (int | Unset): Page size, 1 to 100; defaults to 50. From 1 to
+                100. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`,
+                passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Dataset, ListDatasetsResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_datasets
 
@@ -322,7 +630,26 @@ class Datasets(SyncResource):
         body: UpdateDatasetRequest,
         **options: Unpack[RequestOptions],
     ) -> Dataset:
-        """Update dataset (PATCH /v2/datasets/{dataset_id})."""
+        """Update dataset (PATCH /v2/datasets/{dataset_id}).
+
+        Renames a dataset and returns the updated dataset; the name is the only
+        field that can change. `name` is required (an empty body is rejected),
+        must not be empty or only whitespace, and must be unique in the space,
+        else 409.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            body (UpdateDatasetRequest): The new name of a dataset.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Dataset
+        """
         from . import update_dataset
 
         return update_dataset.sync(
@@ -343,7 +670,28 @@ class AsyncDatasetsTags(AsyncResource):
         body: AddTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
-        """Add dataset tags (POST /v2/datasets/{dataset_id}/tags)."""
+        """Add dataset tags (POST /v2/datasets/{dataset_id}/tags).
+
+        Attaches 1 to 100 existing tags to a dataset and returns the dataset's
+        complete tag list with 200 (not 201: no resource is created). Every tag
+        must belong to the dataset's space; a tag of another space returns 422,
+        and so does an unknown body member. Attaching a tag that is already
+        attached changes nothing, so the call is idempotent and safe to retry.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            body (AddTagsRequest): The tags to attach to a resource; attaching
+                one that is already attached changes nothing.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_dataset_tags
 
         return await add_dataset_tags.asyncio(
@@ -362,7 +710,29 @@ class AsyncDatasetsTags(AsyncResource):
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List dataset tags, page by page (GET /v2/datasets/{dataset_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns all tags attached to a dataset, most recently updated first. A
+        dataset without tags gives an empty list, not 404. The list is not paged
+        yet: `pagination.has_more` is always false. Returns 404 when the dataset
+        does not exist or the caller cannot read it. Read-only and safe to
+        repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_dataset_tags
 
@@ -380,7 +750,27 @@ class AsyncDatasetsTags(AsyncResource):
         body: RemoveTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
-        """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags)."""
+        """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags).
+
+        Detaches 1 to 100 tags from a dataset; the tags themselves stay in the
+        space. The 200 body lists the ids detached now in `deleted` and the ids
+        that were not attached in `not_deleted`; `completed` is true only when
+        every id was detached. An id that is not attached does not fail the
+        call, so retrying is safe. An unknown body member returns 400.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            body (RemoveTagsRequest): The tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_dataset_tags
 
         return await remove_dataset_tags.asyncio(
@@ -401,7 +791,30 @@ class AsyncDatasetsExamples(AsyncResource):
         body: AnnotateDatasetExamplesRequest,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate)."""
+        """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
+
+        Writes human annotations on up to 1000 examples of a dataset, one entry
+        per example, with the example id as `record_id`. Every value names an
+        annotation config of the dataset's space. Writes are upserts per example
+        and config name, so a retry overwrites with the same values and creates
+        no duplicates. Answers 202 with no body; reads may show the change after
+        a short delay. A `record_id` that matches no example of the dataset is
+        skipped without an error.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            body (AnnotateDatasetExamplesRequest): Annotations to upsert on
+                examples of a dataset, one entry per example.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import annotate_dataset_examples
 
         return await annotate_dataset_examples.asyncio(
@@ -418,7 +831,31 @@ class AsyncDatasetsExamples(AsyncResource):
         body: DeleteDatasetExamplesRequest,
         **options: Unpack[RequestOptions],
     ) -> DeleteDatasetExamplesResponse:
-        """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples)."""
+        """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples).
+
+        Deletes examples by id from one dataset version, in place (no new
+        version is made). The body names `dataset_version_id` and 1 to 1000
+        distinct, non-empty `example_ids`. Misses do not fail the call: the 200
+        body lists `deleted_example_ids` and `not_deleted_example_ids` (ids not
+        in that version, already deleted, or not reached), and `completed` is
+        false when the work stopped early, in which case you resend the whole
+        request. A 503 means a partial failure and carries the same two lists.
+        Idempotent: resending deleted ids is safe.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            body (DeleteDatasetExamplesRequest): The examples to delete and the
+                version to delete them from.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DeleteDatasetExamplesResponse
+        """
         from . import delete_dataset_examples
 
         return await delete_dataset_examples.asyncio(
@@ -436,7 +873,32 @@ class AsyncDatasetsExamples(AsyncResource):
         dataset_version_id: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> DatasetVersionWithExampleIds:
-        """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples)."""
+        """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples).
+
+        Appends 1 to 1000 new examples to a dataset version (the latest unless
+        `dataset_version_id` is given) and returns 201 with that version's id
+        and the ids given to the new examples. The server assigns each example a
+        unique id, so an example that carries `id`, `created_at` or
+        `updated_at`, or has no member at all, is rejected. Not idempotent:
+        every call adds rows, so retrying after a lost answer stores the
+        examples twice.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            dataset_version_id (str | Unset): The version to append to; defaults
+                to the dataset's latest version.
+            body (InsertDatasetExamplesRequest): New examples to append to a
+                dataset version; the server assigns their ids.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DatasetVersionWithExampleIds
+        """
         from . import insert_dataset_examples
 
         return await insert_dataset_examples.asyncio(
@@ -459,7 +921,37 @@ class AsyncDatasetsExamples(AsyncResource):
     ) -> AsyncPaginator[DatasetExample, ListDatasetExamplesResponse]:
         """List dataset examples, page by page (GET /v2/datasets/{dataset_id}/examples).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the examples of one dataset version (the latest unless
+        `dataset_version_id` is given), in pages of `limit` (default 50, at most
+        500). Examples come oldest first by `created_at`, ties broken by `id`;
+        the order is stable, so paging never skips or repeats an example. Each
+        example carries its own columns plus the human annotations in
+        `annotations`: name, optional label, score, text and `updated_at`, and
+        for per-user annotations the `annotator`. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            dataset_version_id (str | Unset): The version to read; defaults to
+                the dataset's latest version.
+            limit (int | Unset): Page size, 1 to 500; defaults to 50. From 1 to
+                500. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`,
+                passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[DatasetExample, ListDatasetExamplesResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_dataset_examples
 
@@ -483,7 +975,36 @@ class AsyncDatasetsExamples(AsyncResource):
     ) -> AsyncPaginator[DatasetExample, ListDatasetExamplesResponse]:
         """Search dataset examples, page by page (POST /v2/datasets/{dataset_id}/examples/search).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the examples that match an optional SQL-like `filter`, with
+        `limit` (1 to 500, default 50) and `cursor` sent in the body rather than
+        the query. Without `filter` every example matches; a `filter` that is
+        present but empty or blank is invalid. The filter may use plain example
+        columns, `id`, and `annotation.<name>.*` when those columns exist.
+        `dataset_version_id` picks the version (default: the latest). Examples
+        come oldest first by `created_at`, ties broken by `id`, stable across
+        pages; send the same filter with every cursor. Read-only and safe to
+        repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            body (SearchDatasetExamplesRequest): Optional search criteria for a
+                dataset's examples; an empty object returns the first page of all
+                examples.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[DatasetExample, ListDatasetExamplesResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import search_dataset_examples
 
@@ -503,7 +1024,33 @@ class AsyncDatasetsExamples(AsyncResource):
         dataset_version_id: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> DatasetVersionWithExampleIds:
-        """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples)."""
+        """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples).
+
+        Changes existing examples, matched by `id`, and returns the version
+        written to with the ids of the examples updated. An `id` that matches no
+        example of the version is ignored; Insert dataset examples adds new
+        rows. New columns may be added, existing columns cannot be removed. With
+        `new_version` the changes land in a new version of that name and the old
+        version stays as it was; without it the version is changed in place.
+        Each of the 1 to 1000 examples must carry `id` and must not carry
+        `created_at` or `updated_at`.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            dataset_version_id (str | Unset): The version whose examples are
+                changed; defaults to the dataset's latest version.
+            body (UpdateDatasetExamplesRequest): Existing examples to change,
+                matched by id, in place or into a new version.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DatasetVersionWithExampleIds
+        """
         from . import update_dataset_examples
 
         return await update_dataset_examples.asyncio(
@@ -532,7 +1079,28 @@ class AsyncDatasets(AsyncResource):
         body: CreateDatasetRequest,
         **options: Unpack[RequestOptions],
     ) -> Dataset:
-        """Create dataset (POST /v2/datasets)."""
+        """Create dataset (POST /v2/datasets).
+
+        Creates a dataset in a space from its first 1 to 1000 examples and
+        returns it with 201; an empty dataset is not allowed. Each example is a
+        JSON object of your own columns with at least one member. The server
+        owns `id`, `created_at` and `updated_at`: an example that carries any of
+        them is rejected. The name must be unique in the space, else 409, so
+        repeating a successful call fails with 409 instead of creating a copy.
+
+        Args:
+            body (CreateDatasetRequest): A new dataset and its first examples;
+                each example is a free-form JSON object.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Dataset
+        """
         from . import create_dataset
 
         return await create_dataset.asyncio(
@@ -546,7 +1114,24 @@ class AsyncDatasets(AsyncResource):
         dataset_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete dataset (DELETE /v2/datasets/{dataset_id})."""
+        """Delete dataset (DELETE /v2/datasets/{dataset_id}).
+
+        Deletes a dataset for good; there is no undo. Answers 204 with no body.
+        Returns 404 when the dataset does not exist or cannot be read, so
+        repeating a successful delete returns 404.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_dataset
 
         return await delete_dataset.asyncio(
@@ -560,7 +1145,25 @@ class AsyncDatasets(AsyncResource):
         dataset_id: str,
         **options: Unpack[RequestOptions],
     ) -> Dataset:
-        """Get dataset (GET /v2/datasets/{dataset_id})."""
+        """Get dataset (GET /v2/datasets/{dataset_id}).
+
+        Returns one dataset with its versions, the most recently created version
+        first. Examples are not included; List dataset examples reads them, one
+        version at a time. Returns 404 when the dataset does not exist or the
+        caller cannot read it. Read-only and safe to repeat.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Dataset
+        """
         from . import get_dataset
 
         return await get_dataset.asyncio(
@@ -582,7 +1185,39 @@ class AsyncDatasets(AsyncResource):
     ) -> AsyncPaginator[Dataset, ListDatasetsResponse]:
         """List datasets, page by page (GET /v2/datasets).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the datasets the caller can read, most recently created first,
+        in pages of `limit` (default 50, at most 100). Narrow the list with
+        `space_id` (exact) or with `space_name` and `name` (case-insensitive
+        substrings). Items come without `versions`; Get dataset returns those.
+        Returns 404 when the given space does not exist or cannot be read.
+        Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset): Only datasets of this space (exact ID).
+            space_name (str | Unset): Only datasets in spaces whose name
+                contains this text, ignoring case; at most 255 characters. At most
+                255 characters.
+            name (str | Unset): Only datasets whose name contains this text,
+                ignoring case; at most 255 characters. At most 255 characters.
+            limit (int | Unset): Page size, 1 to 100; defaults to 50. From 1 to
+                100. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`,
+                passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Dataset, ListDatasetsResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_datasets
 
@@ -604,7 +1239,26 @@ class AsyncDatasets(AsyncResource):
         body: UpdateDatasetRequest,
         **options: Unpack[RequestOptions],
     ) -> Dataset:
-        """Update dataset (PATCH /v2/datasets/{dataset_id})."""
+        """Update dataset (PATCH /v2/datasets/{dataset_id}).
+
+        Renames a dataset and returns the updated dataset; the name is the only
+        field that can change. `name` is required (an empty body is rejected),
+        must not be empty or only whitespace, and must be unique in the space,
+        else 409.
+
+        Args:
+            dataset_id (str): The dataset's ID (base64).
+            body (UpdateDatasetRequest): The new name of a dataset.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Dataset
+        """
         from . import update_dataset
 
         return await update_dataset.asyncio(

@@ -65,22 +65,26 @@ def sync_detailed(
 ) -> Response[ListTagsResponse]:
     """Add dataset tags (POST /v2/datasets/{dataset_id}/tags).
 
-    Attaches 1 to 100 existing tags to a dataset and returns the dataset's complete tag list
-    with 200 (not 201: no resource is created). Every tag must belong to the dataset's space;
-    a tag of another space returns 422, and so does an unknown body member. Attaching a tag
-    that is already attached changes nothing, so the call is idempotent and safe to retry.
+    Attaches 1 to 100 existing tags to a dataset and returns the dataset's
+    complete tag list with 200 (not 201: no resource is created). Every tag
+    must belong to the dataset's space; a tag of another space returns 422,
+    and so does an unknown body member. Attaching a tag that is already
+    attached changes nothing, so the call is idempotent and safe to retry.
 
     Args:
-        dataset_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        dataset_id (str): The dataset's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -98,19 +102,22 @@ def sync(
 ) -> ListTagsResponse:
     """Add dataset tags (POST /v2/datasets/{dataset_id}/tags).
 
-    Attaches 1 to 100 existing tags to a dataset and returns the dataset's complete tag list
-    with 200 (not 201: no resource is created). Every tag must belong to the dataset's space;
-    a tag of another space returns 422, and so does an unknown body member. Attaching a tag
-    that is already attached changes nothing, so the call is idempotent and safe to retry.
+    Attaches 1 to 100 existing tags to a dataset and returns the dataset's
+    complete tag list with 200 (not 201: no resource is created). Every tag
+    must belong to the dataset's space; a tag of another space returns 422,
+    and so does an unknown body member. Attaching a tag that is already
+    attached changes nothing, so the call is idempotent and safe to retry.
 
     Args:
-        dataset_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        dataset_id (str): The dataset's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse
@@ -132,22 +139,26 @@ async def asyncio_detailed(
 ) -> Response[ListTagsResponse]:
     """Add dataset tags (POST /v2/datasets/{dataset_id}/tags).
 
-    Attaches 1 to 100 existing tags to a dataset and returns the dataset's complete tag list
-    with 200 (not 201: no resource is created). Every tag must belong to the dataset's space;
-    a tag of another space returns 422, and so does an unknown body member. Attaching a tag
-    that is already attached changes nothing, so the call is idempotent and safe to retry.
+    Attaches 1 to 100 existing tags to a dataset and returns the dataset's
+    complete tag list with 200 (not 201: no resource is created). Every tag
+    must belong to the dataset's space; a tag of another space returns 422,
+    and so does an unknown body member. Attaching a tag that is already
+    attached changes nothing, so the call is idempotent and safe to retry.
 
     Args:
-        dataset_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        dataset_id (str): The dataset's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -165,19 +176,22 @@ async def asyncio(
 ) -> ListTagsResponse:
     """Add dataset tags (POST /v2/datasets/{dataset_id}/tags).
 
-    Attaches 1 to 100 existing tags to a dataset and returns the dataset's complete tag list
-    with 200 (not 201: no resource is created). Every tag must belong to the dataset's space;
-    a tag of another space returns 422, and so does an unknown body member. Attaching a tag
-    that is already attached changes nothing, so the call is idempotent and safe to retry.
+    Attaches 1 to 100 existing tags to a dataset and returns the dataset's
+    complete tag list with 200 (not 201: no resource is created). Every tag
+    must belong to the dataset's space; a tag of another space returns 422,
+    and so does an unknown body member. Attaching a tag that is already
+    attached changes nothing, so the call is idempotent and safe to retry.
 
     Args:
-        dataset_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        dataset_id (str): The dataset's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse

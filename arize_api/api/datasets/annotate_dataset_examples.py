@@ -61,21 +61,24 @@ def sync_detailed(
 ) -> Response[None]:
     """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
 
-    Writes human annotations on up to 1000 examples of a dataset, one entry per example, with
-    the example id as `record_id`. Every value names an annotation config of the dataset's
-    space. Writes are upserts per example and config name, so a retry overwrites with the same
-    values and creates no duplicates. Answers 202 with no body; reads may show the change
-    after a short delay. A `record_id` that matches no example of the dataset is skipped
-    without an error.
+    Writes human annotations on up to 1000 examples of a dataset, one entry
+    per example, with the example id as `record_id`. Every value names an
+    annotation config of the dataset's space. Writes are upserts per example
+    and config name, so a retry overwrites with the same values and creates
+    no duplicates. Answers 202 with no body; reads may show the change after
+    a short delay. A `record_id` that matches no example of the dataset is
+    skipped without an error.
 
     Args:
-        dataset_id (str):
-        body (AnnotateDatasetExamplesRequest): Annotations to upsert on examples of a dataset, one
-            entry per example.
+        dataset_id (str): The dataset's ID (base64).
+        body (AnnotateDatasetExamplesRequest): Annotations to upsert on
+            examples of a dataset, one entry per example.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -96,21 +99,24 @@ def sync(
 ) -> None:
     """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
 
-    Writes human annotations on up to 1000 examples of a dataset, one entry per example, with
-    the example id as `record_id`. Every value names an annotation config of the dataset's
-    space. Writes are upserts per example and config name, so a retry overwrites with the same
-    values and creates no duplicates. Answers 202 with no body; reads may show the change
-    after a short delay. A `record_id` that matches no example of the dataset is skipped
-    without an error.
+    Writes human annotations on up to 1000 examples of a dataset, one entry
+    per example, with the example id as `record_id`. Every value names an
+    annotation config of the dataset's space. Writes are upserts per example
+    and config name, so a retry overwrites with the same values and creates
+    no duplicates. Answers 202 with no body; reads may show the change after
+    a short delay. A `record_id` that matches no example of the dataset is
+    skipped without an error.
 
     Args:
-        dataset_id (str):
-        body (AnnotateDatasetExamplesRequest): Annotations to upsert on examples of a dataset, one
-            entry per example.
+        dataset_id (str): The dataset's ID (base64).
+        body (AnnotateDatasetExamplesRequest): Annotations to upsert on
+            examples of a dataset, one entry per example.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -132,21 +138,24 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
 
-    Writes human annotations on up to 1000 examples of a dataset, one entry per example, with
-    the example id as `record_id`. Every value names an annotation config of the dataset's
-    space. Writes are upserts per example and config name, so a retry overwrites with the same
-    values and creates no duplicates. Answers 202 with no body; reads may show the change
-    after a short delay. A `record_id` that matches no example of the dataset is skipped
-    without an error.
+    Writes human annotations on up to 1000 examples of a dataset, one entry
+    per example, with the example id as `record_id`. Every value names an
+    annotation config of the dataset's space. Writes are upserts per example
+    and config name, so a retry overwrites with the same values and creates
+    no duplicates. Answers 202 with no body; reads may show the change after
+    a short delay. A `record_id` that matches no example of the dataset is
+    skipped without an error.
 
     Args:
-        dataset_id (str):
-        body (AnnotateDatasetExamplesRequest): Annotations to upsert on examples of a dataset, one
-            entry per example.
+        dataset_id (str): The dataset's ID (base64).
+        body (AnnotateDatasetExamplesRequest): Annotations to upsert on
+            examples of a dataset, one entry per example.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -167,21 +176,24 @@ async def asyncio(
 ) -> None:
     """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
 
-    Writes human annotations on up to 1000 examples of a dataset, one entry per example, with
-    the example id as `record_id`. Every value names an annotation config of the dataset's
-    space. Writes are upserts per example and config name, so a retry overwrites with the same
-    values and creates no duplicates. Answers 202 with no body; reads may show the change
-    after a short delay. A `record_id` that matches no example of the dataset is skipped
-    without an error.
+    Writes human annotations on up to 1000 examples of a dataset, one entry
+    per example, with the example id as `record_id`. Every value names an
+    annotation config of the dataset's space. Writes are upserts per example
+    and config name, so a retry overwrites with the same values and creates
+    no duplicates. Answers 202 with no body; reads may show the change after
+    a short delay. A `record_id` that matches no example of the dataset is
+    skipped without an error.
 
     Args:
-        dataset_id (str):
-        body (AnnotateDatasetExamplesRequest): Annotations to upsert on examples of a dataset, one
-            entry per example.
+        dataset_id (str): The dataset's ID (base64).
+        body (AnnotateDatasetExamplesRequest): Annotations to upsert on
+            examples of a dataset, one entry per example.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -63,19 +63,22 @@ def sync_detailed(
 ) -> Response[Dataset]:
     """Create dataset (POST /v2/datasets).
 
-    Creates a dataset in a space from its first 1 to 1000 examples and returns it with 201; an
-    empty dataset is not allowed. Each example is a JSON object of your own columns with at
-    least one member. The server owns `id`, `created_at` and `updated_at`: an example that
-    carries any of them is rejected. The name must be unique in the space, else 409, so
+    Creates a dataset in a space from its first 1 to 1000 examples and
+    returns it with 201; an empty dataset is not allowed. Each example is a
+    JSON object of your own columns with at least one member. The server
+    owns `id`, `created_at` and `updated_at`: an example that carries any of
+    them is rejected. The name must be unique in the space, else 409, so
     repeating a successful call fails with 409 instead of creating a copy.
 
     Args:
-        body (CreateDatasetRequest): A new dataset and its first examples; each example is a free-
-            form JSON object.
+        body (CreateDatasetRequest): A new dataset and its first examples;
+            each example is a free-form JSON object.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Dataset]: status, headers, raw content and the parsed body.
@@ -94,19 +97,22 @@ def sync(
 ) -> Dataset:
     """Create dataset (POST /v2/datasets).
 
-    Creates a dataset in a space from its first 1 to 1000 examples and returns it with 201; an
-    empty dataset is not allowed. Each example is a JSON object of your own columns with at
-    least one member. The server owns `id`, `created_at` and `updated_at`: an example that
-    carries any of them is rejected. The name must be unique in the space, else 409, so
+    Creates a dataset in a space from its first 1 to 1000 examples and
+    returns it with 201; an empty dataset is not allowed. Each example is a
+    JSON object of your own columns with at least one member. The server
+    owns `id`, `created_at` and `updated_at`: an example that carries any of
+    them is rejected. The name must be unique in the space, else 409, so
     repeating a successful call fails with 409 instead of creating a copy.
 
     Args:
-        body (CreateDatasetRequest): A new dataset and its first examples; each example is a free-
-            form JSON object.
+        body (CreateDatasetRequest): A new dataset and its first examples;
+            each example is a free-form JSON object.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Dataset
@@ -126,19 +132,22 @@ async def asyncio_detailed(
 ) -> Response[Dataset]:
     """Create dataset (POST /v2/datasets).
 
-    Creates a dataset in a space from its first 1 to 1000 examples and returns it with 201; an
-    empty dataset is not allowed. Each example is a JSON object of your own columns with at
-    least one member. The server owns `id`, `created_at` and `updated_at`: an example that
-    carries any of them is rejected. The name must be unique in the space, else 409, so
+    Creates a dataset in a space from its first 1 to 1000 examples and
+    returns it with 201; an empty dataset is not allowed. Each example is a
+    JSON object of your own columns with at least one member. The server
+    owns `id`, `created_at` and `updated_at`: an example that carries any of
+    them is rejected. The name must be unique in the space, else 409, so
     repeating a successful call fails with 409 instead of creating a copy.
 
     Args:
-        body (CreateDatasetRequest): A new dataset and its first examples; each example is a free-
-            form JSON object.
+        body (CreateDatasetRequest): A new dataset and its first examples;
+            each example is a free-form JSON object.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Dataset]: status, headers, raw content and the parsed body.
@@ -157,19 +166,22 @@ async def asyncio(
 ) -> Dataset:
     """Create dataset (POST /v2/datasets).
 
-    Creates a dataset in a space from its first 1 to 1000 examples and returns it with 201; an
-    empty dataset is not allowed. Each example is a JSON object of your own columns with at
-    least one member. The server owns `id`, `created_at` and `updated_at`: an example that
-    carries any of them is rejected. The name must be unique in the space, else 409, so
+    Creates a dataset in a space from its first 1 to 1000 examples and
+    returns it with 201; an empty dataset is not allowed. Each example is a
+    JSON object of your own columns with at least one member. The server
+    owns `id`, `created_at` and `updated_at`: an example that carries any of
+    them is rejected. The name must be unique in the space, else 409, so
     repeating a successful call fails with 409 instead of creating a copy.
 
     Args:
-        body (CreateDatasetRequest): A new dataset and its first examples; each example is a free-
-            form JSON object.
+        body (CreateDatasetRequest): A new dataset and its first examples;
+            each example is a free-form JSON object.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Dataset

@@ -51,16 +51,18 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete dataset (DELETE /v2/datasets/{dataset_id}).
 
-    Deletes a dataset for good; there is no undo. Answers 204 with no body. Returns 404 when
-    the dataset does not exist or cannot be read, so repeating a successful delete returns
-    404.
+    Deletes a dataset for good; there is no undo. Answers 204 with no body.
+    Returns 404 when the dataset does not exist or cannot be read, so
+    repeating a successful delete returns 404.
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -79,16 +81,18 @@ def sync(
 ) -> None:
     """Delete dataset (DELETE /v2/datasets/{dataset_id}).
 
-    Deletes a dataset for good; there is no undo. Answers 204 with no body. Returns 404 when
-    the dataset does not exist or cannot be read, so repeating a successful delete returns
-    404.
+    Deletes a dataset for good; there is no undo. Answers 204 with no body.
+    Returns 404 when the dataset does not exist or cannot be read, so
+    repeating a successful delete returns 404.
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -108,16 +112,18 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Delete dataset (DELETE /v2/datasets/{dataset_id}).
 
-    Deletes a dataset for good; there is no undo. Answers 204 with no body. Returns 404 when
-    the dataset does not exist or cannot be read, so repeating a successful delete returns
-    404.
+    Deletes a dataset for good; there is no undo. Answers 204 with no body.
+    Returns 404 when the dataset does not exist or cannot be read, so
+    repeating a successful delete returns 404.
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -136,16 +142,18 @@ async def asyncio(
 ) -> None:
     """Delete dataset (DELETE /v2/datasets/{dataset_id}).
 
-    Deletes a dataset for good; there is no undo. Answers 204 with no body. Returns 404 when
-    the dataset does not exist or cannot be read, so repeating a successful delete returns
-    404.
+    Deletes a dataset for good; there is no undo. Answers 204 with no body.
+    Returns 404 when the dataset does not exist or cannot be read, so
+    repeating a successful delete returns 404.
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -65,24 +65,29 @@ def sync_detailed(
 ) -> Response[DeleteDatasetExamplesResponse]:
     """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples).
 
-    Deletes examples by id from one dataset version, in place (no new version is made). The
-    body names `dataset_version_id` and 1 to 1000 distinct, non-empty `example_ids`. Misses do
-    not fail the call: the 200 body lists `deleted_example_ids` and `not_deleted_example_ids`
-    (ids not in that version, already deleted, or not reached), and `completed` is false when
-    the work stopped early, in which case you resend the whole request. A 503 means a partial
-    failure and carries the same two lists. Idempotent: resending deleted ids is safe.
+    Deletes examples by id from one dataset version, in place (no new
+    version is made). The body names `dataset_version_id` and 1 to 1000
+    distinct, non-empty `example_ids`. Misses do not fail the call: the 200
+    body lists `deleted_example_ids` and `not_deleted_example_ids` (ids not
+    in that version, already deleted, or not reached), and `completed` is
+    false when the work stopped early, in which case you resend the whole
+    request. A 503 means a partial failure and carries the same two lists.
+    Idempotent: resending deleted ids is safe.
 
     Args:
-        dataset_id (str):
-        body (DeleteDatasetExamplesRequest): The examples to delete and the version to delete them
-            from.
+        dataset_id (str): The dataset's ID (base64).
+        body (DeleteDatasetExamplesRequest): The examples to delete and the
+            version to delete them from.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DeleteDatasetExamplesResponse]: status, headers, raw content and the parsed body.
+        Response[DeleteDatasetExamplesResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -100,21 +105,25 @@ def sync(
 ) -> DeleteDatasetExamplesResponse:
     """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples).
 
-    Deletes examples by id from one dataset version, in place (no new version is made). The
-    body names `dataset_version_id` and 1 to 1000 distinct, non-empty `example_ids`. Misses do
-    not fail the call: the 200 body lists `deleted_example_ids` and `not_deleted_example_ids`
-    (ids not in that version, already deleted, or not reached), and `completed` is false when
-    the work stopped early, in which case you resend the whole request. A 503 means a partial
-    failure and carries the same two lists. Idempotent: resending deleted ids is safe.
+    Deletes examples by id from one dataset version, in place (no new
+    version is made). The body names `dataset_version_id` and 1 to 1000
+    distinct, non-empty `example_ids`. Misses do not fail the call: the 200
+    body lists `deleted_example_ids` and `not_deleted_example_ids` (ids not
+    in that version, already deleted, or not reached), and `completed` is
+    false when the work stopped early, in which case you resend the whole
+    request. A 503 means a partial failure and carries the same two lists.
+    Idempotent: resending deleted ids is safe.
 
     Args:
-        dataset_id (str):
-        body (DeleteDatasetExamplesRequest): The examples to delete and the version to delete them
-            from.
+        dataset_id (str): The dataset's ID (base64).
+        body (DeleteDatasetExamplesRequest): The examples to delete and the
+            version to delete them from.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DeleteDatasetExamplesResponse
@@ -136,24 +145,29 @@ async def asyncio_detailed(
 ) -> Response[DeleteDatasetExamplesResponse]:
     """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples).
 
-    Deletes examples by id from one dataset version, in place (no new version is made). The
-    body names `dataset_version_id` and 1 to 1000 distinct, non-empty `example_ids`. Misses do
-    not fail the call: the 200 body lists `deleted_example_ids` and `not_deleted_example_ids`
-    (ids not in that version, already deleted, or not reached), and `completed` is false when
-    the work stopped early, in which case you resend the whole request. A 503 means a partial
-    failure and carries the same two lists. Idempotent: resending deleted ids is safe.
+    Deletes examples by id from one dataset version, in place (no new
+    version is made). The body names `dataset_version_id` and 1 to 1000
+    distinct, non-empty `example_ids`. Misses do not fail the call: the 200
+    body lists `deleted_example_ids` and `not_deleted_example_ids` (ids not
+    in that version, already deleted, or not reached), and `completed` is
+    false when the work stopped early, in which case you resend the whole
+    request. A 503 means a partial failure and carries the same two lists.
+    Idempotent: resending deleted ids is safe.
 
     Args:
-        dataset_id (str):
-        body (DeleteDatasetExamplesRequest): The examples to delete and the version to delete them
-            from.
+        dataset_id (str): The dataset's ID (base64).
+        body (DeleteDatasetExamplesRequest): The examples to delete and the
+            version to delete them from.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DeleteDatasetExamplesResponse]: status, headers, raw content and the parsed body.
+        Response[DeleteDatasetExamplesResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -171,21 +185,25 @@ async def asyncio(
 ) -> DeleteDatasetExamplesResponse:
     """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples).
 
-    Deletes examples by id from one dataset version, in place (no new version is made). The
-    body names `dataset_version_id` and 1 to 1000 distinct, non-empty `example_ids`. Misses do
-    not fail the call: the 200 body lists `deleted_example_ids` and `not_deleted_example_ids`
-    (ids not in that version, already deleted, or not reached), and `completed` is false when
-    the work stopped early, in which case you resend the whole request. A 503 means a partial
-    failure and carries the same two lists. Idempotent: resending deleted ids is safe.
+    Deletes examples by id from one dataset version, in place (no new
+    version is made). The body names `dataset_version_id` and 1 to 1000
+    distinct, non-empty `example_ids`. Misses do not fail the call: the 200
+    body lists `deleted_example_ids` and `not_deleted_example_ids` (ids not
+    in that version, already deleted, or not reached), and `completed` is
+    false when the work stopped early, in which case you resend the whole
+    request. A 503 means a partial failure and carries the same two lists.
+    Idempotent: resending deleted ids is safe.
 
     Args:
-        dataset_id (str):
-        body (DeleteDatasetExamplesRequest): The examples to delete and the version to delete them
-            from.
+        dataset_id (str): The dataset's ID (base64).
+        body (DeleteDatasetExamplesRequest): The examples to delete and the
+            version to delete them from.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DeleteDatasetExamplesResponse

@@ -55,17 +55,19 @@ def sync_detailed(
 ) -> Response[Dataset]:
     """Get dataset (GET /v2/datasets/{dataset_id}).
 
-    Returns one dataset with its versions, the most recently created version first. Examples
-    are not included; List dataset examples reads them, one version at a time. Returns 404
-    when the dataset does not exist or the caller cannot read it. Read-only and safe to
-    repeat.
+    Returns one dataset with its versions, the most recently created version
+    first. Examples are not included; List dataset examples reads them, one
+    version at a time. Returns 404 when the dataset does not exist or the
+    caller cannot read it. Read-only and safe to repeat.
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Dataset]: status, headers, raw content and the parsed body.
@@ -84,17 +86,19 @@ def sync(
 ) -> Dataset:
     """Get dataset (GET /v2/datasets/{dataset_id}).
 
-    Returns one dataset with its versions, the most recently created version first. Examples
-    are not included; List dataset examples reads them, one version at a time. Returns 404
-    when the dataset does not exist or the caller cannot read it. Read-only and safe to
-    repeat.
+    Returns one dataset with its versions, the most recently created version
+    first. Examples are not included; List dataset examples reads them, one
+    version at a time. Returns 404 when the dataset does not exist or the
+    caller cannot read it. Read-only and safe to repeat.
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Dataset
@@ -114,17 +118,19 @@ async def asyncio_detailed(
 ) -> Response[Dataset]:
     """Get dataset (GET /v2/datasets/{dataset_id}).
 
-    Returns one dataset with its versions, the most recently created version first. Examples
-    are not included; List dataset examples reads them, one version at a time. Returns 404
-    when the dataset does not exist or the caller cannot read it. Read-only and safe to
-    repeat.
+    Returns one dataset with its versions, the most recently created version
+    first. Examples are not included; List dataset examples reads them, one
+    version at a time. Returns 404 when the dataset does not exist or the
+    caller cannot read it. Read-only and safe to repeat.
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Dataset]: status, headers, raw content and the parsed body.
@@ -143,17 +149,19 @@ async def asyncio(
 ) -> Dataset:
     """Get dataset (GET /v2/datasets/{dataset_id}).
 
-    Returns one dataset with its versions, the most recently created version first. Examples
-    are not included; List dataset examples reads them, one version at a time. Returns 404
-    when the dataset does not exist or the caller cannot read it. Read-only and safe to
-    repeat.
+    Returns one dataset with its versions, the most recently created version
+    first. Examples are not included; List dataset examples reads them, one
+    version at a time. Returns 404 when the dataset does not exist or the
+    caller cannot read it. Read-only and safe to repeat.
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Dataset

@@ -75,23 +75,29 @@ def sync_detailed(
     """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples).
 
     Appends 1 to 1000 new examples to a dataset version (the latest unless
-    `dataset_version_id` is given) and returns 201 with that version's id and the ids given to
-    the new examples. The server assigns each example a unique id, so an example that carries
-    `id`, `created_at` or `updated_at`, or has no member at all, is rejected. Not idempotent:
-    every call adds rows, so retrying after a lost answer stores the examples twice.
+    `dataset_version_id` is given) and returns 201 with that version's id
+    and the ids given to the new examples. The server assigns each example a
+    unique id, so an example that carries `id`, `created_at` or
+    `updated_at`, or has no member at all, is rejected. Not idempotent:
+    every call adds rows, so retrying after a lost answer stores the
+    examples twice.
 
     Args:
-        dataset_id (str):
-        dataset_version_id (str | Unset):
-        body (InsertDatasetExamplesRequest): New examples to append to a dataset version; the
-            server assigns their ids.
+        dataset_id (str): The dataset's ID (base64).
+        dataset_version_id (str | Unset): The version to append to; defaults
+            to the dataset's latest version.
+        body (InsertDatasetExamplesRequest): New examples to append to a
+            dataset version; the server assigns their ids.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DatasetVersionWithExampleIds]: status, headers, raw content and the parsed body.
+        Response[DatasetVersionWithExampleIds]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -112,20 +118,25 @@ def sync(
     """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples).
 
     Appends 1 to 1000 new examples to a dataset version (the latest unless
-    `dataset_version_id` is given) and returns 201 with that version's id and the ids given to
-    the new examples. The server assigns each example a unique id, so an example that carries
-    `id`, `created_at` or `updated_at`, or has no member at all, is rejected. Not idempotent:
-    every call adds rows, so retrying after a lost answer stores the examples twice.
+    `dataset_version_id` is given) and returns 201 with that version's id
+    and the ids given to the new examples. The server assigns each example a
+    unique id, so an example that carries `id`, `created_at` or
+    `updated_at`, or has no member at all, is rejected. Not idempotent:
+    every call adds rows, so retrying after a lost answer stores the
+    examples twice.
 
     Args:
-        dataset_id (str):
-        dataset_version_id (str | Unset):
-        body (InsertDatasetExamplesRequest): New examples to append to a dataset version; the
-            server assigns their ids.
+        dataset_id (str): The dataset's ID (base64).
+        dataset_version_id (str | Unset): The version to append to; defaults
+            to the dataset's latest version.
+        body (InsertDatasetExamplesRequest): New examples to append to a
+            dataset version; the server assigns their ids.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DatasetVersionWithExampleIds
@@ -150,23 +161,29 @@ async def asyncio_detailed(
     """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples).
 
     Appends 1 to 1000 new examples to a dataset version (the latest unless
-    `dataset_version_id` is given) and returns 201 with that version's id and the ids given to
-    the new examples. The server assigns each example a unique id, so an example that carries
-    `id`, `created_at` or `updated_at`, or has no member at all, is rejected. Not idempotent:
-    every call adds rows, so retrying after a lost answer stores the examples twice.
+    `dataset_version_id` is given) and returns 201 with that version's id
+    and the ids given to the new examples. The server assigns each example a
+    unique id, so an example that carries `id`, `created_at` or
+    `updated_at`, or has no member at all, is rejected. Not idempotent:
+    every call adds rows, so retrying after a lost answer stores the
+    examples twice.
 
     Args:
-        dataset_id (str):
-        dataset_version_id (str | Unset):
-        body (InsertDatasetExamplesRequest): New examples to append to a dataset version; the
-            server assigns their ids.
+        dataset_id (str): The dataset's ID (base64).
+        dataset_version_id (str | Unset): The version to append to; defaults
+            to the dataset's latest version.
+        body (InsertDatasetExamplesRequest): New examples to append to a
+            dataset version; the server assigns their ids.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DatasetVersionWithExampleIds]: status, headers, raw content and the parsed body.
+        Response[DatasetVersionWithExampleIds]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -187,20 +204,25 @@ async def asyncio(
     """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples).
 
     Appends 1 to 1000 new examples to a dataset version (the latest unless
-    `dataset_version_id` is given) and returns 201 with that version's id and the ids given to
-    the new examples. The server assigns each example a unique id, so an example that carries
-    `id`, `created_at` or `updated_at`, or has no member at all, is rejected. Not idempotent:
-    every call adds rows, so retrying after a lost answer stores the examples twice.
+    `dataset_version_id` is given) and returns 201 with that version's id
+    and the ids given to the new examples. The server assigns each example a
+    unique id, so an example that carries `id`, `created_at` or
+    `updated_at`, or has no member at all, is rejected. Not idempotent:
+    every call adds rows, so retrying after a lost answer stores the
+    examples twice.
 
     Args:
-        dataset_id (str):
-        dataset_version_id (str | Unset):
-        body (InsertDatasetExamplesRequest): New examples to append to a dataset version; the
-            server assigns their ids.
+        dataset_id (str): The dataset's ID (base64).
+        dataset_version_id (str | Unset): The version to append to; defaults
+            to the dataset's latest version.
+        body (InsertDatasetExamplesRequest): New examples to append to a
+            dataset version; the server assigns their ids.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DatasetVersionWithExampleIds

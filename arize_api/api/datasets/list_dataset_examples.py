@@ -73,25 +73,32 @@ def sync_detailed(
 ) -> Response[ListDatasetExamplesResponse]:
     """List dataset examples (GET /v2/datasets/{dataset_id}/examples).
 
-    Returns the examples of one dataset version (the latest unless `dataset_version_id` is
-    given), in pages of `limit` (default 50, at most 500). Examples come oldest first by
-    `created_at`, ties broken by `id`; the order is stable, so paging never skips or repeats
-    an example. Each example carries its own columns plus the human annotations in
-    `annotations`: name, optional label, score, text and `updated_at`, and for per-user
-    annotations the `annotator`. Read-only and safe to repeat.
+    Returns the examples of one dataset version (the latest unless
+    `dataset_version_id` is given), in pages of `limit` (default 50, at most
+    500). Examples come oldest first by `created_at`, ties broken by `id`;
+    the order is stable, so paging never skips or repeats an example. Each
+    example carries its own columns plus the human annotations in
+    `annotations`: name, optional label, score, text and `updated_at`, and
+    for per-user annotations the `annotator`. Read-only and safe to repeat.
 
     Args:
-        dataset_id (str):
-        dataset_version_id (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        dataset_id (str): The dataset's ID (base64).
+        dataset_version_id (str | Unset): The version to read; defaults to
+            the dataset's latest version.
+        limit (int | Unset): Page size, 1 to 500; defaults to 50. From 1 to
+            500. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListDatasetExamplesResponse]: status, headers, raw content and the parsed body.
+        Response[ListDatasetExamplesResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -113,22 +120,28 @@ def sync(
 ) -> ListDatasetExamplesResponse:
     """List dataset examples (GET /v2/datasets/{dataset_id}/examples).
 
-    Returns the examples of one dataset version (the latest unless `dataset_version_id` is
-    given), in pages of `limit` (default 50, at most 500). Examples come oldest first by
-    `created_at`, ties broken by `id`; the order is stable, so paging never skips or repeats
-    an example. Each example carries its own columns plus the human annotations in
-    `annotations`: name, optional label, score, text and `updated_at`, and for per-user
-    annotations the `annotator`. Read-only and safe to repeat.
+    Returns the examples of one dataset version (the latest unless
+    `dataset_version_id` is given), in pages of `limit` (default 50, at most
+    500). Examples come oldest first by `created_at`, ties broken by `id`;
+    the order is stable, so paging never skips or repeats an example. Each
+    example carries its own columns plus the human annotations in
+    `annotations`: name, optional label, score, text and `updated_at`, and
+    for per-user annotations the `annotator`. Read-only and safe to repeat.
 
     Args:
-        dataset_id (str):
-        dataset_version_id (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        dataset_id (str): The dataset's ID (base64).
+        dataset_version_id (str | Unset): The version to read; defaults to
+            the dataset's latest version.
+        limit (int | Unset): Page size, 1 to 500; defaults to 50. From 1 to
+            500. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListDatasetExamplesResponse
@@ -154,25 +167,32 @@ async def asyncio_detailed(
 ) -> Response[ListDatasetExamplesResponse]:
     """List dataset examples (GET /v2/datasets/{dataset_id}/examples).
 
-    Returns the examples of one dataset version (the latest unless `dataset_version_id` is
-    given), in pages of `limit` (default 50, at most 500). Examples come oldest first by
-    `created_at`, ties broken by `id`; the order is stable, so paging never skips or repeats
-    an example. Each example carries its own columns plus the human annotations in
-    `annotations`: name, optional label, score, text and `updated_at`, and for per-user
-    annotations the `annotator`. Read-only and safe to repeat.
+    Returns the examples of one dataset version (the latest unless
+    `dataset_version_id` is given), in pages of `limit` (default 50, at most
+    500). Examples come oldest first by `created_at`, ties broken by `id`;
+    the order is stable, so paging never skips or repeats an example. Each
+    example carries its own columns plus the human annotations in
+    `annotations`: name, optional label, score, text and `updated_at`, and
+    for per-user annotations the `annotator`. Read-only and safe to repeat.
 
     Args:
-        dataset_id (str):
-        dataset_version_id (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        dataset_id (str): The dataset's ID (base64).
+        dataset_version_id (str | Unset): The version to read; defaults to
+            the dataset's latest version.
+        limit (int | Unset): Page size, 1 to 500; defaults to 50. From 1 to
+            500. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListDatasetExamplesResponse]: status, headers, raw content and the parsed body.
+        Response[ListDatasetExamplesResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -194,22 +214,28 @@ async def asyncio(
 ) -> ListDatasetExamplesResponse:
     """List dataset examples (GET /v2/datasets/{dataset_id}/examples).
 
-    Returns the examples of one dataset version (the latest unless `dataset_version_id` is
-    given), in pages of `limit` (default 50, at most 500). Examples come oldest first by
-    `created_at`, ties broken by `id`; the order is stable, so paging never skips or repeats
-    an example. Each example carries its own columns plus the human annotations in
-    `annotations`: name, optional label, score, text and `updated_at`, and for per-user
-    annotations the `annotator`. Read-only and safe to repeat.
+    Returns the examples of one dataset version (the latest unless
+    `dataset_version_id` is given), in pages of `limit` (default 50, at most
+    500). Examples come oldest first by `created_at`, ties broken by `id`;
+    the order is stable, so paging never skips or repeats an example. Each
+    example carries its own columns plus the human annotations in
+    `annotations`: name, optional label, score, text and `updated_at`, and
+    for per-user annotations the `annotator`. Read-only and safe to repeat.
 
     Args:
-        dataset_id (str):
-        dataset_version_id (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        dataset_id (str): The dataset's ID (base64).
+        dataset_version_id (str | Unset): The version to read; defaults to
+            the dataset's latest version.
+        limit (int | Unset): Page size, 1 to 500; defaults to 50. From 1 to
+            500. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListDatasetExamplesResponse

@@ -79,25 +79,34 @@ def sync_detailed(
 ) -> Response[ListDatasetsResponse]:
     """List datasets (GET /v2/datasets).
 
-    Returns the datasets the caller can read, most recently created first, in pages of `limit`
-    (default 50, at most 100). Narrow the list with `space_id` (exact) or with `space_name`
-    and `name` (case-insensitive substrings). Items come without `versions`; Get dataset
-    returns those. Returns 404 when the given space does not exist or cannot be read. Read-
-    only and safe to repeat.
+    Returns the datasets the caller can read, most recently created first,
+    in pages of `limit` (default 50, at most 100). Narrow the list with
+    `space_id` (exact) or with `space_name` and `name` (case-insensitive
+    substrings). Items come without `versions`; Get dataset returns those.
+    Returns 404 when the given space does not exist or cannot be read.
+    Read-only and safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only datasets of this space (exact ID).
+        space_name (str | Unset): Only datasets in spaces whose name
+            contains this text, ignoring case; at most 255 characters. At most
+            255 characters.
+        name (str | Unset): Only datasets whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        limit (int | Unset): Page size, 1 to 100; defaults to 50. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListDatasetsResponse]: status, headers, raw content and the parsed body.
+        Response[ListDatasetsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -121,22 +130,30 @@ def sync(
 ) -> ListDatasetsResponse:
     """List datasets (GET /v2/datasets).
 
-    Returns the datasets the caller can read, most recently created first, in pages of `limit`
-    (default 50, at most 100). Narrow the list with `space_id` (exact) or with `space_name`
-    and `name` (case-insensitive substrings). Items come without `versions`; Get dataset
-    returns those. Returns 404 when the given space does not exist or cannot be read. Read-
-    only and safe to repeat.
+    Returns the datasets the caller can read, most recently created first,
+    in pages of `limit` (default 50, at most 100). Narrow the list with
+    `space_id` (exact) or with `space_name` and `name` (case-insensitive
+    substrings). Items come without `versions`; Get dataset returns those.
+    Returns 404 when the given space does not exist or cannot be read.
+    Read-only and safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only datasets of this space (exact ID).
+        space_name (str | Unset): Only datasets in spaces whose name
+            contains this text, ignoring case; at most 255 characters. At most
+            255 characters.
+        name (str | Unset): Only datasets whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        limit (int | Unset): Page size, 1 to 100; defaults to 50. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListDatasetsResponse
@@ -164,25 +181,34 @@ async def asyncio_detailed(
 ) -> Response[ListDatasetsResponse]:
     """List datasets (GET /v2/datasets).
 
-    Returns the datasets the caller can read, most recently created first, in pages of `limit`
-    (default 50, at most 100). Narrow the list with `space_id` (exact) or with `space_name`
-    and `name` (case-insensitive substrings). Items come without `versions`; Get dataset
-    returns those. Returns 404 when the given space does not exist or cannot be read. Read-
-    only and safe to repeat.
+    Returns the datasets the caller can read, most recently created first,
+    in pages of `limit` (default 50, at most 100). Narrow the list with
+    `space_id` (exact) or with `space_name` and `name` (case-insensitive
+    substrings). Items come without `versions`; Get dataset returns those.
+    Returns 404 when the given space does not exist or cannot be read.
+    Read-only and safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only datasets of this space (exact ID).
+        space_name (str | Unset): Only datasets in spaces whose name
+            contains this text, ignoring case; at most 255 characters. At most
+            255 characters.
+        name (str | Unset): Only datasets whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        limit (int | Unset): Page size, 1 to 100; defaults to 50. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListDatasetsResponse]: status, headers, raw content and the parsed body.
+        Response[ListDatasetsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -206,22 +232,30 @@ async def asyncio(
 ) -> ListDatasetsResponse:
     """List datasets (GET /v2/datasets).
 
-    Returns the datasets the caller can read, most recently created first, in pages of `limit`
-    (default 50, at most 100). Narrow the list with `space_id` (exact) or with `space_name`
-    and `name` (case-insensitive substrings). Items come without `versions`; Get dataset
-    returns those. Returns 404 when the given space does not exist or cannot be read. Read-
-    only and safe to repeat.
+    Returns the datasets the caller can read, most recently created first,
+    in pages of `limit` (default 50, at most 100). Narrow the list with
+    `space_id` (exact) or with `space_name` and `name` (case-insensitive
+    substrings). Items come without `versions`; Get dataset returns those.
+    Returns 404 when the given space does not exist or cannot be read.
+    Read-only and safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only datasets of this space (exact ID).
+        space_name (str | Unset): Only datasets in spaces whose name
+            contains this text, ignoring case; at most 255 characters. At most
+            255 characters.
+        name (str | Unset): Only datasets whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        limit (int | Unset): Page size, 1 to 100; defaults to 50. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListDatasetsResponse

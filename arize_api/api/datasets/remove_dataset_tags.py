@@ -65,21 +65,25 @@ def sync_detailed(
 ) -> Response[RemoveTagsResponse]:
     """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags).
 
-    Detaches 1 to 100 tags from a dataset; the tags themselves stay in the space. The 200 body
-    lists the ids detached now in `deleted` and the ids that were not attached in
-    `not_deleted`; `completed` is true only when every id was detached. An id that is not
-    attached does not fail the call, so retrying is safe. An unknown body member returns 400.
+    Detaches 1 to 100 tags from a dataset; the tags themselves stay in the
+    space. The 200 body lists the ids detached now in `deleted` and the ids
+    that were not attached in `not_deleted`; `completed` is true only when
+    every id was detached. An id that is not attached does not fail the
+    call, so retrying is safe. An unknown body member returns 400.
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset's ID (base64).
         body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RemoveTagsResponse]: status, headers, raw content and the parsed body.
+        Response[RemoveTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -97,18 +101,21 @@ def sync(
 ) -> RemoveTagsResponse:
     """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags).
 
-    Detaches 1 to 100 tags from a dataset; the tags themselves stay in the space. The 200 body
-    lists the ids detached now in `deleted` and the ids that were not attached in
-    `not_deleted`; `completed` is true only when every id was detached. An id that is not
-    attached does not fail the call, so retrying is safe. An unknown body member returns 400.
+    Detaches 1 to 100 tags from a dataset; the tags themselves stay in the
+    space. The 200 body lists the ids detached now in `deleted` and the ids
+    that were not attached in `not_deleted`; `completed` is true only when
+    every id was detached. An id that is not attached does not fail the
+    call, so retrying is safe. An unknown body member returns 400.
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset's ID (base64).
         body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RemoveTagsResponse
@@ -130,21 +137,25 @@ async def asyncio_detailed(
 ) -> Response[RemoveTagsResponse]:
     """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags).
 
-    Detaches 1 to 100 tags from a dataset; the tags themselves stay in the space. The 200 body
-    lists the ids detached now in `deleted` and the ids that were not attached in
-    `not_deleted`; `completed` is true only when every id was detached. An id that is not
-    attached does not fail the call, so retrying is safe. An unknown body member returns 400.
+    Detaches 1 to 100 tags from a dataset; the tags themselves stay in the
+    space. The 200 body lists the ids detached now in `deleted` and the ids
+    that were not attached in `not_deleted`; `completed` is true only when
+    every id was detached. An id that is not attached does not fail the
+    call, so retrying is safe. An unknown body member returns 400.
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset's ID (base64).
         body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RemoveTagsResponse]: status, headers, raw content and the parsed body.
+        Response[RemoveTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -162,18 +173,21 @@ async def asyncio(
 ) -> RemoveTagsResponse:
     """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags).
 
-    Detaches 1 to 100 tags from a dataset; the tags themselves stay in the space. The 200 body
-    lists the ids detached now in `deleted` and the ids that were not attached in
-    `not_deleted`; `completed` is true only when every id was detached. An id that is not
-    attached does not fail the call, so retrying is safe. An unknown body member returns 400.
+    Detaches 1 to 100 tags from a dataset; the tags themselves stay in the
+    space. The 200 body lists the ids detached now in `deleted` and the ids
+    that were not attached in `not_deleted`; `completed` is true only when
+    every id was detached. An id that is not attached does not fail the
+    call, so retrying is safe. An unknown body member returns 400.
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset's ID (base64).
         body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RemoveTagsResponse

@@ -65,25 +65,31 @@ def sync_detailed(
 ) -> Response[ListDatasetExamplesResponse]:
     """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search).
 
-    Returns the examples that match an optional SQL-like `filter`, with `limit` (1 to 500,
-    default 50) and `cursor` sent in the body rather than the query. Without `filter` every
-    example matches; a `filter` that is present but empty or blank is invalid. The filter may
-    use plain example columns, `id`, and `annotation.<name>.*` when those columns exist.
-    `dataset_version_id` picks the version (default: the latest). Examples come oldest first
-    by `created_at`, ties broken by `id`, stable across pages; send the same filter with every
-    cursor. Read-only and safe to repeat.
+    Returns the examples that match an optional SQL-like `filter`, with
+    `limit` (1 to 500, default 50) and `cursor` sent in the body rather than
+    the query. Without `filter` every example matches; a `filter` that is
+    present but empty or blank is invalid. The filter may use plain example
+    columns, `id`, and `annotation.<name>.*` when those columns exist.
+    `dataset_version_id` picks the version (default: the latest). Examples
+    come oldest first by `created_at`, ties broken by `id`, stable across
+    pages; send the same filter with every cursor. Read-only and safe to
+    repeat.
 
     Args:
-        dataset_id (str):
-        body (SearchDatasetExamplesRequest): Optional search criteria for a dataset's examples; an
-            empty object returns the first page of all examples.
+        dataset_id (str): The dataset's ID (base64).
+        body (SearchDatasetExamplesRequest): Optional search criteria for a
+            dataset's examples; an empty object returns the first page of all
+            examples.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListDatasetExamplesResponse]: status, headers, raw content and the parsed body.
+        Response[ListDatasetExamplesResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -101,22 +107,27 @@ def sync(
 ) -> ListDatasetExamplesResponse:
     """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search).
 
-    Returns the examples that match an optional SQL-like `filter`, with `limit` (1 to 500,
-    default 50) and `cursor` sent in the body rather than the query. Without `filter` every
-    example matches; a `filter` that is present but empty or blank is invalid. The filter may
-    use plain example columns, `id`, and `annotation.<name>.*` when those columns exist.
-    `dataset_version_id` picks the version (default: the latest). Examples come oldest first
-    by `created_at`, ties broken by `id`, stable across pages; send the same filter with every
-    cursor. Read-only and safe to repeat.
+    Returns the examples that match an optional SQL-like `filter`, with
+    `limit` (1 to 500, default 50) and `cursor` sent in the body rather than
+    the query. Without `filter` every example matches; a `filter` that is
+    present but empty or blank is invalid. The filter may use plain example
+    columns, `id`, and `annotation.<name>.*` when those columns exist.
+    `dataset_version_id` picks the version (default: the latest). Examples
+    come oldest first by `created_at`, ties broken by `id`, stable across
+    pages; send the same filter with every cursor. Read-only and safe to
+    repeat.
 
     Args:
-        dataset_id (str):
-        body (SearchDatasetExamplesRequest): Optional search criteria for a dataset's examples; an
-            empty object returns the first page of all examples.
+        dataset_id (str): The dataset's ID (base64).
+        body (SearchDatasetExamplesRequest): Optional search criteria for a
+            dataset's examples; an empty object returns the first page of all
+            examples.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListDatasetExamplesResponse
@@ -138,25 +149,31 @@ async def asyncio_detailed(
 ) -> Response[ListDatasetExamplesResponse]:
     """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search).
 
-    Returns the examples that match an optional SQL-like `filter`, with `limit` (1 to 500,
-    default 50) and `cursor` sent in the body rather than the query. Without `filter` every
-    example matches; a `filter` that is present but empty or blank is invalid. The filter may
-    use plain example columns, `id`, and `annotation.<name>.*` when those columns exist.
-    `dataset_version_id` picks the version (default: the latest). Examples come oldest first
-    by `created_at`, ties broken by `id`, stable across pages; send the same filter with every
-    cursor. Read-only and safe to repeat.
+    Returns the examples that match an optional SQL-like `filter`, with
+    `limit` (1 to 500, default 50) and `cursor` sent in the body rather than
+    the query. Without `filter` every example matches; a `filter` that is
+    present but empty or blank is invalid. The filter may use plain example
+    columns, `id`, and `annotation.<name>.*` when those columns exist.
+    `dataset_version_id` picks the version (default: the latest). Examples
+    come oldest first by `created_at`, ties broken by `id`, stable across
+    pages; send the same filter with every cursor. Read-only and safe to
+    repeat.
 
     Args:
-        dataset_id (str):
-        body (SearchDatasetExamplesRequest): Optional search criteria for a dataset's examples; an
-            empty object returns the first page of all examples.
+        dataset_id (str): The dataset's ID (base64).
+        body (SearchDatasetExamplesRequest): Optional search criteria for a
+            dataset's examples; an empty object returns the first page of all
+            examples.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListDatasetExamplesResponse]: status, headers, raw content and the parsed body.
+        Response[ListDatasetExamplesResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -174,22 +191,27 @@ async def asyncio(
 ) -> ListDatasetExamplesResponse:
     """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search).
 
-    Returns the examples that match an optional SQL-like `filter`, with `limit` (1 to 500,
-    default 50) and `cursor` sent in the body rather than the query. Without `filter` every
-    example matches; a `filter` that is present but empty or blank is invalid. The filter may
-    use plain example columns, `id`, and `annotation.<name>.*` when those columns exist.
-    `dataset_version_id` picks the version (default: the latest). Examples come oldest first
-    by `created_at`, ties broken by `id`, stable across pages; send the same filter with every
-    cursor. Read-only and safe to repeat.
+    Returns the examples that match an optional SQL-like `filter`, with
+    `limit` (1 to 500, default 50) and `cursor` sent in the body rather than
+    the query. Without `filter` every example matches; a `filter` that is
+    present but empty or blank is invalid. The filter may use plain example
+    columns, `id`, and `annotation.<name>.*` when those columns exist.
+    `dataset_version_id` picks the version (default: the latest). Examples
+    come oldest first by `created_at`, ties broken by `id`, stable across
+    pages; send the same filter with every cursor. Read-only and safe to
+    repeat.
 
     Args:
-        dataset_id (str):
-        body (SearchDatasetExamplesRequest): Optional search criteria for a dataset's examples; an
-            empty object returns the first page of all examples.
+        dataset_id (str): The dataset's ID (base64).
+        body (SearchDatasetExamplesRequest): Optional search criteria for a
+            dataset's examples; an empty object returns the first page of all
+            examples.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListDatasetExamplesResponse

@@ -65,17 +65,20 @@ def sync_detailed(
 ) -> Response[Dataset]:
     """Update dataset (PATCH /v2/datasets/{dataset_id}).
 
-    Renames a dataset and returns the updated dataset; the name is the only field that can
-    change. `name` is required (an empty body is rejected), must not be empty or only
-    whitespace, and must be unique in the space, else 409.
+    Renames a dataset and returns the updated dataset; the name is the only
+    field that can change. `name` is required (an empty body is rejected),
+    must not be empty or only whitespace, and must be unique in the space,
+    else 409.
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset's ID (base64).
         body (UpdateDatasetRequest): The new name of a dataset.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Dataset]: status, headers, raw content and the parsed body.
@@ -96,17 +99,20 @@ def sync(
 ) -> Dataset:
     """Update dataset (PATCH /v2/datasets/{dataset_id}).
 
-    Renames a dataset and returns the updated dataset; the name is the only field that can
-    change. `name` is required (an empty body is rejected), must not be empty or only
-    whitespace, and must be unique in the space, else 409.
+    Renames a dataset and returns the updated dataset; the name is the only
+    field that can change. `name` is required (an empty body is rejected),
+    must not be empty or only whitespace, and must be unique in the space,
+    else 409.
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset's ID (base64).
         body (UpdateDatasetRequest): The new name of a dataset.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Dataset
@@ -128,17 +134,20 @@ async def asyncio_detailed(
 ) -> Response[Dataset]:
     """Update dataset (PATCH /v2/datasets/{dataset_id}).
 
-    Renames a dataset and returns the updated dataset; the name is the only field that can
-    change. `name` is required (an empty body is rejected), must not be empty or only
-    whitespace, and must be unique in the space, else 409.
+    Renames a dataset and returns the updated dataset; the name is the only
+    field that can change. `name` is required (an empty body is rejected),
+    must not be empty or only whitespace, and must be unique in the space,
+    else 409.
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset's ID (base64).
         body (UpdateDatasetRequest): The new name of a dataset.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Dataset]: status, headers, raw content and the parsed body.
@@ -159,17 +168,20 @@ async def asyncio(
 ) -> Dataset:
     """Update dataset (PATCH /v2/datasets/{dataset_id}).
 
-    Renames a dataset and returns the updated dataset; the name is the only field that can
-    change. `name` is required (an empty body is rejected), must not be empty or only
-    whitespace, and must be unique in the space, else 409.
+    Renames a dataset and returns the updated dataset; the name is the only
+    field that can change. `name` is required (an empty body is rejected),
+    must not be empty or only whitespace, and must be unique in the space,
+    else 409.
 
     Args:
-        dataset_id (str):
+        dataset_id (str): The dataset's ID (base64).
         body (UpdateDatasetRequest): The new name of a dataset.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Dataset

@@ -74,25 +74,31 @@ def sync_detailed(
 ) -> Response[DatasetVersionWithExampleIds]:
     """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples).
 
-    Changes existing examples, matched by `id`, and returns the version written to with the
-    ids of the examples updated. An `id` that matches no example of the version is ignored;
-    Insert dataset examples adds new rows. New columns may be added, existing columns cannot
-    be removed. With `new_version` the changes land in a new version of that name and the old
-    version stays as it was; without it the version is changed in place. Each of the 1 to 1000
-    examples must carry `id` and must not carry `created_at` or `updated_at`.
+    Changes existing examples, matched by `id`, and returns the version
+    written to with the ids of the examples updated. An `id` that matches no
+    example of the version is ignored; Insert dataset examples adds new
+    rows. New columns may be added, existing columns cannot be removed. With
+    `new_version` the changes land in a new version of that name and the old
+    version stays as it was; without it the version is changed in place.
+    Each of the 1 to 1000 examples must carry `id` and must not carry
+    `created_at` or `updated_at`.
 
     Args:
-        dataset_id (str):
-        dataset_version_id (str | Unset):
-        body (UpdateDatasetExamplesRequest): Existing examples to change, matched by id, in place
-            or into a new version.
+        dataset_id (str): The dataset's ID (base64).
+        dataset_version_id (str | Unset): The version whose examples are
+            changed; defaults to the dataset's latest version.
+        body (UpdateDatasetExamplesRequest): Existing examples to change,
+            matched by id, in place or into a new version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DatasetVersionWithExampleIds]: status, headers, raw content and the parsed body.
+        Response[DatasetVersionWithExampleIds]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -112,22 +118,27 @@ def sync(
 ) -> DatasetVersionWithExampleIds:
     """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples).
 
-    Changes existing examples, matched by `id`, and returns the version written to with the
-    ids of the examples updated. An `id` that matches no example of the version is ignored;
-    Insert dataset examples adds new rows. New columns may be added, existing columns cannot
-    be removed. With `new_version` the changes land in a new version of that name and the old
-    version stays as it was; without it the version is changed in place. Each of the 1 to 1000
-    examples must carry `id` and must not carry `created_at` or `updated_at`.
+    Changes existing examples, matched by `id`, and returns the version
+    written to with the ids of the examples updated. An `id` that matches no
+    example of the version is ignored; Insert dataset examples adds new
+    rows. New columns may be added, existing columns cannot be removed. With
+    `new_version` the changes land in a new version of that name and the old
+    version stays as it was; without it the version is changed in place.
+    Each of the 1 to 1000 examples must carry `id` and must not carry
+    `created_at` or `updated_at`.
 
     Args:
-        dataset_id (str):
-        dataset_version_id (str | Unset):
-        body (UpdateDatasetExamplesRequest): Existing examples to change, matched by id, in place
-            or into a new version.
+        dataset_id (str): The dataset's ID (base64).
+        dataset_version_id (str | Unset): The version whose examples are
+            changed; defaults to the dataset's latest version.
+        body (UpdateDatasetExamplesRequest): Existing examples to change,
+            matched by id, in place or into a new version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DatasetVersionWithExampleIds
@@ -151,25 +162,31 @@ async def asyncio_detailed(
 ) -> Response[DatasetVersionWithExampleIds]:
     """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples).
 
-    Changes existing examples, matched by `id`, and returns the version written to with the
-    ids of the examples updated. An `id` that matches no example of the version is ignored;
-    Insert dataset examples adds new rows. New columns may be added, existing columns cannot
-    be removed. With `new_version` the changes land in a new version of that name and the old
-    version stays as it was; without it the version is changed in place. Each of the 1 to 1000
-    examples must carry `id` and must not carry `created_at` or `updated_at`.
+    Changes existing examples, matched by `id`, and returns the version
+    written to with the ids of the examples updated. An `id` that matches no
+    example of the version is ignored; Insert dataset examples adds new
+    rows. New columns may be added, existing columns cannot be removed. With
+    `new_version` the changes land in a new version of that name and the old
+    version stays as it was; without it the version is changed in place.
+    Each of the 1 to 1000 examples must carry `id` and must not carry
+    `created_at` or `updated_at`.
 
     Args:
-        dataset_id (str):
-        dataset_version_id (str | Unset):
-        body (UpdateDatasetExamplesRequest): Existing examples to change, matched by id, in place
-            or into a new version.
+        dataset_id (str): The dataset's ID (base64).
+        dataset_version_id (str | Unset): The version whose examples are
+            changed; defaults to the dataset's latest version.
+        body (UpdateDatasetExamplesRequest): Existing examples to change,
+            matched by id, in place or into a new version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DatasetVersionWithExampleIds]: status, headers, raw content and the parsed body.
+        Response[DatasetVersionWithExampleIds]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -189,22 +206,27 @@ async def asyncio(
 ) -> DatasetVersionWithExampleIds:
     """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples).
 
-    Changes existing examples, matched by `id`, and returns the version written to with the
-    ids of the examples updated. An `id` that matches no example of the version is ignored;
-    Insert dataset examples adds new rows. New columns may be added, existing columns cannot
-    be removed. With `new_version` the changes land in a new version of that name and the old
-    version stays as it was; without it the version is changed in place. Each of the 1 to 1000
-    examples must carry `id` and must not carry `created_at` or `updated_at`.
+    Changes existing examples, matched by `id`, and returns the version
+    written to with the ids of the examples updated. An `id` that matches no
+    example of the version is ignored; Insert dataset examples adds new
+    rows. New columns may be added, existing columns cannot be removed. With
+    `new_version` the changes land in a new version of that name and the old
+    version stays as it was; without it the version is changed in place.
+    Each of the 1 to 1000 examples must carry `id` and must not carry
+    `created_at` or `updated_at`.
 
     Args:
-        dataset_id (str):
-        dataset_version_id (str | Unset):
-        body (UpdateDatasetExamplesRequest): Existing examples to change, matched by id, in place
-            or into a new version.
+        dataset_id (str): The dataset's ID (base64).
+        dataset_version_id (str | Unset): The version whose examples are
+            changed; defaults to the dataset's latest version.
+        body (UpdateDatasetExamplesRequest): Existing examples to change,
+            matched by id, in place or into a new version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DatasetVersionWithExampleIds

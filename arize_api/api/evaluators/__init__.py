@@ -90,7 +90,42 @@ class EvaluatorsVersions(SyncResource):
         | EvaluatorVersionRemote
         | EvaluatorVersionTemplate
     ):
-        """Create evaluator version (POST /v2/evaluators/{evaluator_id}/versions)."""
+        """Create evaluator version (POST /v2/evaluators/{evaluator_id}/versions).
+
+        Adds a version to an evaluator and returns it with 201; it becomes the
+        latest version at once. Versions are append-only: existing ones never
+        change, and every call adds one more. The body has a `commit_message` (1
+        to 1000 characters) and exactly one config matching the evaluator's
+        `type`, with the same rules as in createEvaluator. Returns 404 when the
+        evaluator, the `llm_config.ai_integration_id` or the
+        `remote_config.integration_id` is unknown or not open to the evaluator's
+        space. Returns 422 for a body that fails validation, such as a missing
+        `commit_message`, a config of the wrong kind, a bad column name or an
+        integration that is not of type `EVALUATOR`. Returns 400 for malformed
+        JSON or an ill-formed ID, and 403 when the caller can read the evaluator
+        but may not add versions. Versions can point at different integrations;
+        editing an integration changes every version that uses it.
+
+        Args:
+            evaluator_id (str): The evaluator's ID (base64).
+            body (CreateCodeEvaluatorVersionRequest |
+                CreateRemoteEvaluatorVersionRequest |
+                CreateTemplateEvaluatorVersionRequest): An evaluator version to
+                create: a commit message plus exactly one of `template_config`,
+                `code_config` or `remote_config`, matching the evaluator's `type`.
+                Used as `version` in createEvaluator and as the body of
+                createEvaluatorVersion.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            EvaluatorVersionCode | EvaluatorVersionHarness |
+                EvaluatorVersionRemote | EvaluatorVersionTemplate
+        """
         from . import create_evaluator_version
 
         return create_evaluator_version.sync(
@@ -107,7 +142,35 @@ class EvaluatorsVersions(SyncResource):
         body: DeleteEvaluatorVersionsRequest,
         **options: Unpack[RequestOptions],
     ) -> DeleteEvaluatorVersionsResponse:
-        """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions)."""
+        """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
+
+        Deletes up to 100 versions of one evaluator for good and returns 200
+        with the outcome per ID. The call is partial-tolerant: an ID that is
+        unknown, already gone or of another evaluator is listed in
+        `not_deleted_version_ids` instead of failing the request, so repeating
+        it is safe. Duplicate IDs count once. An online task pinned to a deleted
+        version is unpinned and falls back to the latest version. A request that
+        would leave an evaluator still used by an online task with no version at
+        all returns 409, deletes nothing and names the tasks. A missing, empty,
+        non-array or over-long `version_ids`, or an ill-formed ID, returns 400
+        (not 422). Returns 403 when the caller may not delete versions, 404 when
+        the evaluator cannot be read.
+
+        Args:
+            evaluator_id (str): The evaluator's ID (base64).
+            body (DeleteEvaluatorVersionsRequest): Body of
+                deleteEvaluatorVersions: the versions to delete from the evaluator
+                in the path.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DeleteEvaluatorVersionsResponse
+        """
         from . import delete_evaluator_versions
 
         return delete_evaluator_versions.sync(
@@ -127,7 +190,27 @@ class EvaluatorsVersions(SyncResource):
         | EvaluatorVersionRemote
         | EvaluatorVersionTemplate
     ):
-        """Get evaluator version (GET /v2/evaluator-versions/{version_id})."""
+        """Get evaluator version (GET /v2/evaluator-versions/{version_id}).
+
+        Returns one evaluator version by its ID, shaped as the variant its
+        `type` names. A `HARNESS` version carries only the common metadata.
+        Returns 404 when the version does not exist or the caller cannot read
+        it. Read-only.
+
+        Args:
+            version_id (str): The prompt version's or evaluator version's ID
+                (base64), depending on the path.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            EvaluatorVersionCode | EvaluatorVersionHarness |
+                EvaluatorVersionRemote | EvaluatorVersionTemplate
+        """
         from . import get_evaluator_version
 
         return get_evaluator_version.sync(
@@ -153,7 +236,35 @@ class EvaluatorsVersions(SyncResource):
     ]:
         """List evaluator versions, page by page (GET /v2/evaluators/{evaluator_id}/versions).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the versions of one evaluator, each shaped as the
+        variant its `type` names. Returns 404 when the evaluator does not exist
+        or the caller cannot read it. Pages follow the cursor: pass
+        `pagination.next_cursor` back as `cursor` until `has_more` is false; a
+        page can hold fewer than `limit` items. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            evaluator_id (str): The evaluator's ID (base64).
+            limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+                100. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`;
+                opaque, send it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[EvaluatorVersionCode | EvaluatorVersionHarness |
+                EvaluatorVersionRemote | EvaluatorVersionTemplate,
+                ListEvaluatorVersionsResponse]: every item, fetched page by page as
+                you iterate.
         """
         from . import list_evaluator_versions
 
@@ -174,7 +285,30 @@ class EvaluatorsTemplates(SyncResource):
         self,
         **options: Unpack[RequestOptions],
     ) -> ListEvaluatorTemplatesResponse:
-        """List evaluator templates (GET /v2/evaluator-templates)."""
+        """List evaluator templates (GET /v2/evaluator-templates).
+
+        Returns Arize's built-in LLM-as-a-judge templates: the same fixed
+        catalog for every caller, with no space or account data and none of your
+        own evaluators (see listEvaluators). The list is not paged and has no
+        `limit` or `cursor`; it is small (about 28 templates) and always whole.
+        Templates come grouped by category in product order. To build an
+        evaluator from one, call createEvaluator with `type` `TEMPLATE` and copy
+        `column_name` to `template_config.name`, and `template`,
+        `classification_choices`, `direction` and `data_granularity` to the
+        members of the same name (send `SPAN` or nothing when `data_granularity`
+        is null). Add `space_id`, `name`, a `commit_message`,
+        `include_explanations`, `use_function_calling` and `llm_config`
+        yourself. Read-only; only 401, 403 and 429 are declared.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListEvaluatorTemplatesResponse
+        """
         from . import list_evaluator_templates
 
         return list_evaluator_templates.sync(
@@ -193,7 +327,30 @@ class EvaluatorsTags(SyncResource):
         body: AddTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
-        """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags)."""
+        """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags).
+
+        Attaches existing tags to an evaluator and returns 200 with the
+        evaluator's full tag list. `tag_ids` holds 1 to 100 IDs; each tag must
+        exist in the evaluator's own space, otherwise the request fails with
+        422, as it does for unknown body members. A tag that is already attached
+        is left as it is, so the call is idempotent and safe to retry. Returns
+        403 when the caller may not tag the evaluator, 404 when it cannot be
+        read.
+
+        Args:
+            evaluator_id (str): The evaluator's ID (base64).
+            body (AddTagsRequest): The tags to attach to a resource; attaching
+                one that is already attached changes nothing.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_evaluator_tags
 
         return add_evaluator_tags.sync(
@@ -212,7 +369,29 @@ class EvaluatorsTags(SyncResource):
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List evaluator tags, page by page (GET /v2/evaluators/{evaluator_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the tags attached to an evaluator. Tags belong to the space and
+        can sit on many resources at once. An evaluator without tags gives an
+        empty `tags` list, not 404; `pagination.has_more` is currently always
+        false. Returns 404 when the evaluator does not exist or the caller
+        cannot read it. Read-only.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            evaluator_id (str): The evaluator's ID (base64).
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_evaluator_tags
 
@@ -230,7 +409,28 @@ class EvaluatorsTags(SyncResource):
         body: RemoveTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
-        """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags)."""
+        """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags).
+
+        Detaches tags from an evaluator and returns 200 with `completed`,
+        `deleted` and `not_deleted`. `tag_ids` holds 1 to 100 IDs. A tag that is
+        not attached does not fail the request; it is listed in `not_deleted`,
+        so a repeat is harmless. Unknown body members are refused (400). The
+        tags themselves stay in the space. Returns 403 when the caller may not
+        change the evaluator's tags, 404 when it cannot be read.
+
+        Args:
+            evaluator_id (str): The evaluator's ID (base64).
+            body (RemoveTagsRequest): The tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_evaluator_tags
 
         return remove_evaluator_tags.sync(
@@ -262,7 +462,32 @@ class Evaluators(SyncResource):
         body: CreateEvaluatorRequest,
         **options: Unpack[RequestOptions],
     ) -> EvaluatorWithVersion:
-        """Create evaluator (POST /v2/evaluators)."""
+        """Create evaluator (POST /v2/evaluators).
+
+        Creates an evaluator together with its first version and returns both
+        with 201. `type` is `TEMPLATE`, `CODE` or `REMOTE`, and `version` must
+        carry the matching config: `template_config`, `code_config` (whose own
+        `type` is `MANAGED` or `CUSTOM`) or `remote_config`; a mismatch returns
+        422. The name must be unique in the space (409 otherwise), so a repeated
+        request fails. A `REMOTE` evaluator needs the remote evaluators feature
+        on the account (403 without it) and an integration of type `EVALUATOR`.
+        A referenced AI integration or evaluator integration that is unknown or
+        not open to the space returns 404. System-managed members (`id`,
+        timestamps, `created_by_user_id`) are rejected.
+
+        Args:
+            body (CreateEvaluatorRequest): Body of createEvaluator: the
+                evaluator and its first version.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            EvaluatorWithVersion
+        """
         from . import create_evaluator
 
         return create_evaluator.sync(
@@ -276,7 +501,26 @@ class Evaluators(SyncResource):
         evaluator_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete evaluator (DELETE /v2/evaluators/{evaluator_id})."""
+        """Delete evaluator (DELETE /v2/evaluators/{evaluator_id}).
+
+        Deletes an evaluator and every one of its versions for good; answers 204
+        with no body. While an online task still uses the evaluator the call
+        returns 409, and the problem names those tasks: remove the evaluator
+        from them or delete them first. Returns 403 when the caller may not
+        delete it, 404 when it does not exist or is not readable.
+
+        Args:
+            evaluator_id (str): The evaluator's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_evaluator
 
         return delete_evaluator.sync(
@@ -292,7 +536,26 @@ class Evaluators(SyncResource):
         version_id: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> EvaluatorWithVersion:
-        """Get evaluator with a version (GET /v2/evaluators/{evaluator_id})."""
+        """Get evaluator with a version (GET /v2/evaluators/{evaluator_id}).
+
+        Returns an evaluator with one resolved version in `version`. That is the
+        latest version unless `version_id` names another one. Returns 404 when
+        the evaluator does not exist or the caller cannot read it. Read-only.
+
+        Args:
+            evaluator_id (str): The evaluator's ID (base64).
+            version_id (str | Unset): A version of this evaluator to return
+                instead of the latest one.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            EvaluatorWithVersion
+        """
         from . import get_evaluator
 
         return get_evaluator.sync(
@@ -315,7 +578,43 @@ class Evaluators(SyncResource):
     ) -> SyncPaginator[Evaluator, ListEvaluatorsResponse]:
         """List evaluators, page by page (GET /v2/evaluators).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the evaluators the caller can read, most recently
+        updated first. With `space_id` only that space is searched; without it,
+        every space the caller may read. `space_name` and `name` narrow by
+        case-insensitive substring. Items carry no version; use getEvaluator or
+        listEvaluatorVersions for the configuration. Returns 404 when the space
+        given by `space_id` does not exist or is not readable. Pages follow the
+        cursor: pass `pagination.next_cursor` back as `cursor` until `has_more`
+        is false; a page can hold fewer than `limit` items. Read-only and safe
+        to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset): Only evaluators in this space (an exact
+                space ID).
+            space_name (str | Unset): Case-insensitive substring the space name
+                must contain; at most 255 characters. At most 255 characters.
+            name (str | Unset): Case-insensitive substring the name must contain
+                (`prod` finds `production`); at most 255 characters. At most 255
+                characters.
+            limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+                100. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`;
+                opaque, send it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Evaluator, ListEvaluatorsResponse]: every item,
+                fetched page by page as you iterate.
         """
         from . import list_evaluators
 
@@ -337,7 +636,31 @@ class Evaluators(SyncResource):
         body: UpdateEvaluatorRequest,
         **options: Unpack[RequestOptions],
     ) -> Evaluator:
-        """Update evaluator (PATCH /v2/evaluators/{evaluator_id})."""
+        """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
+
+        Changes an evaluator's `name` and/or `description` and returns the
+        evaluator without a version. At least one of the two must be sent;
+        omitted members keep their values. A `name` already used in the space
+        returns 409. `id`, `type`, `space_id`, timestamps and the creator are
+        fixed; to change what the evaluator does, add a version with
+        createEvaluatorVersion. Sending the same body again leaves the same
+        result.
+
+        Args:
+            evaluator_id (str): The evaluator's ID (base64).
+            body (UpdateEvaluatorRequest): Body of updateEvaluator: send `name`,
+                `description` or both. An empty body is refused; omitted members
+                keep their values.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Evaluator
+        """
         from . import update_evaluator
 
         return update_evaluator.sync(
@@ -365,7 +688,42 @@ class AsyncEvaluatorsVersions(AsyncResource):
         | EvaluatorVersionRemote
         | EvaluatorVersionTemplate
     ):
-        """Create evaluator version (POST /v2/evaluators/{evaluator_id}/versions)."""
+        """Create evaluator version (POST /v2/evaluators/{evaluator_id}/versions).
+
+        Adds a version to an evaluator and returns it with 201; it becomes the
+        latest version at once. Versions are append-only: existing ones never
+        change, and every call adds one more. The body has a `commit_message` (1
+        to 1000 characters) and exactly one config matching the evaluator's
+        `type`, with the same rules as in createEvaluator. Returns 404 when the
+        evaluator, the `llm_config.ai_integration_id` or the
+        `remote_config.integration_id` is unknown or not open to the evaluator's
+        space. Returns 422 for a body that fails validation, such as a missing
+        `commit_message`, a config of the wrong kind, a bad column name or an
+        integration that is not of type `EVALUATOR`. Returns 400 for malformed
+        JSON or an ill-formed ID, and 403 when the caller can read the evaluator
+        but may not add versions. Versions can point at different integrations;
+        editing an integration changes every version that uses it.
+
+        Args:
+            evaluator_id (str): The evaluator's ID (base64).
+            body (CreateCodeEvaluatorVersionRequest |
+                CreateRemoteEvaluatorVersionRequest |
+                CreateTemplateEvaluatorVersionRequest): An evaluator version to
+                create: a commit message plus exactly one of `template_config`,
+                `code_config` or `remote_config`, matching the evaluator's `type`.
+                Used as `version` in createEvaluator and as the body of
+                createEvaluatorVersion.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            EvaluatorVersionCode | EvaluatorVersionHarness |
+                EvaluatorVersionRemote | EvaluatorVersionTemplate
+        """
         from . import create_evaluator_version
 
         return await create_evaluator_version.asyncio(
@@ -382,7 +740,35 @@ class AsyncEvaluatorsVersions(AsyncResource):
         body: DeleteEvaluatorVersionsRequest,
         **options: Unpack[RequestOptions],
     ) -> DeleteEvaluatorVersionsResponse:
-        """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions)."""
+        """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
+
+        Deletes up to 100 versions of one evaluator for good and returns 200
+        with the outcome per ID. The call is partial-tolerant: an ID that is
+        unknown, already gone or of another evaluator is listed in
+        `not_deleted_version_ids` instead of failing the request, so repeating
+        it is safe. Duplicate IDs count once. An online task pinned to a deleted
+        version is unpinned and falls back to the latest version. A request that
+        would leave an evaluator still used by an online task with no version at
+        all returns 409, deletes nothing and names the tasks. A missing, empty,
+        non-array or over-long `version_ids`, or an ill-formed ID, returns 400
+        (not 422). Returns 403 when the caller may not delete versions, 404 when
+        the evaluator cannot be read.
+
+        Args:
+            evaluator_id (str): The evaluator's ID (base64).
+            body (DeleteEvaluatorVersionsRequest): Body of
+                deleteEvaluatorVersions: the versions to delete from the evaluator
+                in the path.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DeleteEvaluatorVersionsResponse
+        """
         from . import delete_evaluator_versions
 
         return await delete_evaluator_versions.asyncio(
@@ -402,7 +788,27 @@ class AsyncEvaluatorsVersions(AsyncResource):
         | EvaluatorVersionRemote
         | EvaluatorVersionTemplate
     ):
-        """Get evaluator version (GET /v2/evaluator-versions/{version_id})."""
+        """Get evaluator version (GET /v2/evaluator-versions/{version_id}).
+
+        Returns one evaluator version by its ID, shaped as the variant its
+        `type` names. A `HARNESS` version carries only the common metadata.
+        Returns 404 when the version does not exist or the caller cannot read
+        it. Read-only.
+
+        Args:
+            version_id (str): The prompt version's or evaluator version's ID
+                (base64), depending on the path.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            EvaluatorVersionCode | EvaluatorVersionHarness |
+                EvaluatorVersionRemote | EvaluatorVersionTemplate
+        """
         from . import get_evaluator_version
 
         return await get_evaluator_version.asyncio(
@@ -428,7 +834,35 @@ class AsyncEvaluatorsVersions(AsyncResource):
     ]:
         """List evaluator versions, page by page (GET /v2/evaluators/{evaluator_id}/versions).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the versions of one evaluator, each shaped as the
+        variant its `type` names. Returns 404 when the evaluator does not exist
+        or the caller cannot read it. Pages follow the cursor: pass
+        `pagination.next_cursor` back as `cursor` until `has_more` is false; a
+        page can hold fewer than `limit` items. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            evaluator_id (str): The evaluator's ID (base64).
+            limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+                100. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`;
+                opaque, send it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[EvaluatorVersionCode | EvaluatorVersionHarness |
+                EvaluatorVersionRemote | EvaluatorVersionTemplate,
+                ListEvaluatorVersionsResponse]: every item, fetched page by page as
+                you iterate.
         """
         from . import list_evaluator_versions
 
@@ -449,7 +883,30 @@ class AsyncEvaluatorsTemplates(AsyncResource):
         self,
         **options: Unpack[RequestOptions],
     ) -> ListEvaluatorTemplatesResponse:
-        """List evaluator templates (GET /v2/evaluator-templates)."""
+        """List evaluator templates (GET /v2/evaluator-templates).
+
+        Returns Arize's built-in LLM-as-a-judge templates: the same fixed
+        catalog for every caller, with no space or account data and none of your
+        own evaluators (see listEvaluators). The list is not paged and has no
+        `limit` or `cursor`; it is small (about 28 templates) and always whole.
+        Templates come grouped by category in product order. To build an
+        evaluator from one, call createEvaluator with `type` `TEMPLATE` and copy
+        `column_name` to `template_config.name`, and `template`,
+        `classification_choices`, `direction` and `data_granularity` to the
+        members of the same name (send `SPAN` or nothing when `data_granularity`
+        is null). Add `space_id`, `name`, a `commit_message`,
+        `include_explanations`, `use_function_calling` and `llm_config`
+        yourself. Read-only; only 401, 403 and 429 are declared.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListEvaluatorTemplatesResponse
+        """
         from . import list_evaluator_templates
 
         return await list_evaluator_templates.asyncio(
@@ -468,7 +925,30 @@ class AsyncEvaluatorsTags(AsyncResource):
         body: AddTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
-        """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags)."""
+        """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags).
+
+        Attaches existing tags to an evaluator and returns 200 with the
+        evaluator's full tag list. `tag_ids` holds 1 to 100 IDs; each tag must
+        exist in the evaluator's own space, otherwise the request fails with
+        422, as it does for unknown body members. A tag that is already attached
+        is left as it is, so the call is idempotent and safe to retry. Returns
+        403 when the caller may not tag the evaluator, 404 when it cannot be
+        read.
+
+        Args:
+            evaluator_id (str): The evaluator's ID (base64).
+            body (AddTagsRequest): The tags to attach to a resource; attaching
+                one that is already attached changes nothing.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_evaluator_tags
 
         return await add_evaluator_tags.asyncio(
@@ -487,7 +967,29 @@ class AsyncEvaluatorsTags(AsyncResource):
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List evaluator tags, page by page (GET /v2/evaluators/{evaluator_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the tags attached to an evaluator. Tags belong to the space and
+        can sit on many resources at once. An evaluator without tags gives an
+        empty `tags` list, not 404; `pagination.has_more` is currently always
+        false. Returns 404 when the evaluator does not exist or the caller
+        cannot read it. Read-only.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            evaluator_id (str): The evaluator's ID (base64).
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_evaluator_tags
 
@@ -505,7 +1007,28 @@ class AsyncEvaluatorsTags(AsyncResource):
         body: RemoveTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
-        """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags)."""
+        """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags).
+
+        Detaches tags from an evaluator and returns 200 with `completed`,
+        `deleted` and `not_deleted`. `tag_ids` holds 1 to 100 IDs. A tag that is
+        not attached does not fail the request; it is listed in `not_deleted`,
+        so a repeat is harmless. Unknown body members are refused (400). The
+        tags themselves stay in the space. Returns 403 when the caller may not
+        change the evaluator's tags, 404 when it cannot be read.
+
+        Args:
+            evaluator_id (str): The evaluator's ID (base64).
+            body (RemoveTagsRequest): The tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_evaluator_tags
 
         return await remove_evaluator_tags.asyncio(
@@ -537,7 +1060,32 @@ class AsyncEvaluators(AsyncResource):
         body: CreateEvaluatorRequest,
         **options: Unpack[RequestOptions],
     ) -> EvaluatorWithVersion:
-        """Create evaluator (POST /v2/evaluators)."""
+        """Create evaluator (POST /v2/evaluators).
+
+        Creates an evaluator together with its first version and returns both
+        with 201. `type` is `TEMPLATE`, `CODE` or `REMOTE`, and `version` must
+        carry the matching config: `template_config`, `code_config` (whose own
+        `type` is `MANAGED` or `CUSTOM`) or `remote_config`; a mismatch returns
+        422. The name must be unique in the space (409 otherwise), so a repeated
+        request fails. A `REMOTE` evaluator needs the remote evaluators feature
+        on the account (403 without it) and an integration of type `EVALUATOR`.
+        A referenced AI integration or evaluator integration that is unknown or
+        not open to the space returns 404. System-managed members (`id`,
+        timestamps, `created_by_user_id`) are rejected.
+
+        Args:
+            body (CreateEvaluatorRequest): Body of createEvaluator: the
+                evaluator and its first version.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            EvaluatorWithVersion
+        """
         from . import create_evaluator
 
         return await create_evaluator.asyncio(
@@ -551,7 +1099,26 @@ class AsyncEvaluators(AsyncResource):
         evaluator_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete evaluator (DELETE /v2/evaluators/{evaluator_id})."""
+        """Delete evaluator (DELETE /v2/evaluators/{evaluator_id}).
+
+        Deletes an evaluator and every one of its versions for good; answers 204
+        with no body. While an online task still uses the evaluator the call
+        returns 409, and the problem names those tasks: remove the evaluator
+        from them or delete them first. Returns 403 when the caller may not
+        delete it, 404 when it does not exist or is not readable.
+
+        Args:
+            evaluator_id (str): The evaluator's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_evaluator
 
         return await delete_evaluator.asyncio(
@@ -567,7 +1134,26 @@ class AsyncEvaluators(AsyncResource):
         version_id: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> EvaluatorWithVersion:
-        """Get evaluator with a version (GET /v2/evaluators/{evaluator_id})."""
+        """Get evaluator with a version (GET /v2/evaluators/{evaluator_id}).
+
+        Returns an evaluator with one resolved version in `version`. That is the
+        latest version unless `version_id` names another one. Returns 404 when
+        the evaluator does not exist or the caller cannot read it. Read-only.
+
+        Args:
+            evaluator_id (str): The evaluator's ID (base64).
+            version_id (str | Unset): A version of this evaluator to return
+                instead of the latest one.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            EvaluatorWithVersion
+        """
         from . import get_evaluator
 
         return await get_evaluator.asyncio(
@@ -590,7 +1176,43 @@ class AsyncEvaluators(AsyncResource):
     ) -> AsyncPaginator[Evaluator, ListEvaluatorsResponse]:
         """List evaluators, page by page (GET /v2/evaluators).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the evaluators the caller can read, most recently
+        updated first. With `space_id` only that space is searched; without it,
+        every space the caller may read. `space_name` and `name` narrow by
+        case-insensitive substring. Items carry no version; use getEvaluator or
+        listEvaluatorVersions for the configuration. Returns 404 when the space
+        given by `space_id` does not exist or is not readable. Pages follow the
+        cursor: pass `pagination.next_cursor` back as `cursor` until `has_more`
+        is false; a page can hold fewer than `limit` items. Read-only and safe
+        to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset): Only evaluators in this space (an exact
+                space ID).
+            space_name (str | Unset): Case-insensitive substring the space name
+                must contain; at most 255 characters. At most 255 characters.
+            name (str | Unset): Case-insensitive substring the name must contain
+                (`prod` finds `production`); at most 255 characters. At most 255
+                characters.
+            limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+                100. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`;
+                opaque, send it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Evaluator, ListEvaluatorsResponse]: every item,
+                fetched page by page as you iterate.
         """
         from . import list_evaluators
 
@@ -612,7 +1234,31 @@ class AsyncEvaluators(AsyncResource):
         body: UpdateEvaluatorRequest,
         **options: Unpack[RequestOptions],
     ) -> Evaluator:
-        """Update evaluator (PATCH /v2/evaluators/{evaluator_id})."""
+        """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
+
+        Changes an evaluator's `name` and/or `description` and returns the
+        evaluator without a version. At least one of the two must be sent;
+        omitted members keep their values. A `name` already used in the space
+        returns 409. `id`, `type`, `space_id`, timestamps and the creator are
+        fixed; to change what the evaluator does, add a version with
+        createEvaluatorVersion. Sending the same body again leaves the same
+        result.
+
+        Args:
+            evaluator_id (str): The evaluator's ID (base64).
+            body (UpdateEvaluatorRequest): Body of updateEvaluator: send `name`,
+                `description` or both. An empty body is refused; omitted members
+                keep their values.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Evaluator
+        """
         from . import update_evaluator
 
         return await update_evaluator.asyncio(

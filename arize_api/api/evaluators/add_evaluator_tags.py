@@ -65,23 +65,28 @@ def sync_detailed(
 ) -> Response[ListTagsResponse]:
     """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags).
 
-    Attaches existing tags to an evaluator and returns 200 with the evaluator's full tag list.
-    `tag_ids` holds 1 to 100 IDs; each tag must exist in the evaluator's own space, otherwise
-    the request fails with 422, as it does for unknown body members. A tag that is already
-    attached is left as it is, so the call is idempotent and safe to retry. Returns 403 when
-    the caller may not tag the evaluator, 404 when it cannot be read.
+    Attaches existing tags to an evaluator and returns 200 with the
+    evaluator's full tag list. `tag_ids` holds 1 to 100 IDs; each tag must
+    exist in the evaluator's own space, otherwise the request fails with
+    422, as it does for unknown body members. A tag that is already attached
+    is left as it is, so the call is idempotent and safe to retry. Returns
+    403 when the caller may not tag the evaluator, 404 when it cannot be
+    read.
 
     Args:
-        evaluator_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        evaluator_id (str): The evaluator's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -99,20 +104,24 @@ def sync(
 ) -> ListTagsResponse:
     """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags).
 
-    Attaches existing tags to an evaluator and returns 200 with the evaluator's full tag list.
-    `tag_ids` holds 1 to 100 IDs; each tag must exist in the evaluator's own space, otherwise
-    the request fails with 422, as it does for unknown body members. A tag that is already
-    attached is left as it is, so the call is idempotent and safe to retry. Returns 403 when
-    the caller may not tag the evaluator, 404 when it cannot be read.
+    Attaches existing tags to an evaluator and returns 200 with the
+    evaluator's full tag list. `tag_ids` holds 1 to 100 IDs; each tag must
+    exist in the evaluator's own space, otherwise the request fails with
+    422, as it does for unknown body members. A tag that is already attached
+    is left as it is, so the call is idempotent and safe to retry. Returns
+    403 when the caller may not tag the evaluator, 404 when it cannot be
+    read.
 
     Args:
-        evaluator_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        evaluator_id (str): The evaluator's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse
@@ -134,23 +143,28 @@ async def asyncio_detailed(
 ) -> Response[ListTagsResponse]:
     """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags).
 
-    Attaches existing tags to an evaluator and returns 200 with the evaluator's full tag list.
-    `tag_ids` holds 1 to 100 IDs; each tag must exist in the evaluator's own space, otherwise
-    the request fails with 422, as it does for unknown body members. A tag that is already
-    attached is left as it is, so the call is idempotent and safe to retry. Returns 403 when
-    the caller may not tag the evaluator, 404 when it cannot be read.
+    Attaches existing tags to an evaluator and returns 200 with the
+    evaluator's full tag list. `tag_ids` holds 1 to 100 IDs; each tag must
+    exist in the evaluator's own space, otherwise the request fails with
+    422, as it does for unknown body members. A tag that is already attached
+    is left as it is, so the call is idempotent and safe to retry. Returns
+    403 when the caller may not tag the evaluator, 404 when it cannot be
+    read.
 
     Args:
-        evaluator_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        evaluator_id (str): The evaluator's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -168,20 +182,24 @@ async def asyncio(
 ) -> ListTagsResponse:
     """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags).
 
-    Attaches existing tags to an evaluator and returns 200 with the evaluator's full tag list.
-    `tag_ids` holds 1 to 100 IDs; each tag must exist in the evaluator's own space, otherwise
-    the request fails with 422, as it does for unknown body members. A tag that is already
-    attached is left as it is, so the call is idempotent and safe to retry. Returns 403 when
-    the caller may not tag the evaluator, 404 when it cannot be read.
+    Attaches existing tags to an evaluator and returns 200 with the
+    evaluator's full tag list. `tag_ids` holds 1 to 100 IDs; each tag must
+    exist in the evaluator's own space, otherwise the request fails with
+    422, as it does for unknown body members. A tag that is already attached
+    is left as it is, so the call is idempotent and safe to retry. Returns
+    403 when the caller may not tag the evaluator, 404 when it cannot be
+    read.
 
     Args:
-        evaluator_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        evaluator_id (str): The evaluator's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse

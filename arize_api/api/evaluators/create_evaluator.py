@@ -63,26 +63,30 @@ def sync_detailed(
 ) -> Response[EvaluatorWithVersion]:
     """Create evaluator (POST /v2/evaluators).
 
-    Creates an evaluator together with its first version and returns both with 201. `type` is
-    `TEMPLATE`, `CODE` or `REMOTE`, and `version` must carry the matching config:
-    `template_config`, `code_config` (whose own `type` is `MANAGED` or `CUSTOM`) or
-    `remote_config`; a mismatch returns 422. The name must be unique in the space (409
-    otherwise), so a repeated request fails. A `REMOTE` evaluator needs the remote evaluators
-    feature on the account (403 without it) and an integration of type `EVALUATOR`. A
-    referenced AI integration or evaluator integration that is unknown or not open to the
-    space returns 404. System-managed members (`id`, timestamps, `created_by_user_id`) are
-    rejected.
+    Creates an evaluator together with its first version and returns both
+    with 201. `type` is `TEMPLATE`, `CODE` or `REMOTE`, and `version` must
+    carry the matching config: `template_config`, `code_config` (whose own
+    `type` is `MANAGED` or `CUSTOM`) or `remote_config`; a mismatch returns
+    422. The name must be unique in the space (409 otherwise), so a repeated
+    request fails. A `REMOTE` evaluator needs the remote evaluators feature
+    on the account (403 without it) and an integration of type `EVALUATOR`.
+    A referenced AI integration or evaluator integration that is unknown or
+    not open to the space returns 404. System-managed members (`id`,
+    timestamps, `created_by_user_id`) are rejected.
 
     Args:
-        body (CreateEvaluatorRequest): Body of createEvaluator: the evaluator and its first
-            version.
+        body (CreateEvaluatorRequest): Body of createEvaluator: the
+            evaluator and its first version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[EvaluatorWithVersion]: status, headers, raw content and the parsed body.
+        Response[EvaluatorWithVersion]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -98,23 +102,26 @@ def sync(
 ) -> EvaluatorWithVersion:
     """Create evaluator (POST /v2/evaluators).
 
-    Creates an evaluator together with its first version and returns both with 201. `type` is
-    `TEMPLATE`, `CODE` or `REMOTE`, and `version` must carry the matching config:
-    `template_config`, `code_config` (whose own `type` is `MANAGED` or `CUSTOM`) or
-    `remote_config`; a mismatch returns 422. The name must be unique in the space (409
-    otherwise), so a repeated request fails. A `REMOTE` evaluator needs the remote evaluators
-    feature on the account (403 without it) and an integration of type `EVALUATOR`. A
-    referenced AI integration or evaluator integration that is unknown or not open to the
-    space returns 404. System-managed members (`id`, timestamps, `created_by_user_id`) are
-    rejected.
+    Creates an evaluator together with its first version and returns both
+    with 201. `type` is `TEMPLATE`, `CODE` or `REMOTE`, and `version` must
+    carry the matching config: `template_config`, `code_config` (whose own
+    `type` is `MANAGED` or `CUSTOM`) or `remote_config`; a mismatch returns
+    422. The name must be unique in the space (409 otherwise), so a repeated
+    request fails. A `REMOTE` evaluator needs the remote evaluators feature
+    on the account (403 without it) and an integration of type `EVALUATOR`.
+    A referenced AI integration or evaluator integration that is unknown or
+    not open to the space returns 404. System-managed members (`id`,
+    timestamps, `created_by_user_id`) are rejected.
 
     Args:
-        body (CreateEvaluatorRequest): Body of createEvaluator: the evaluator and its first
-            version.
+        body (CreateEvaluatorRequest): Body of createEvaluator: the
+            evaluator and its first version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         EvaluatorWithVersion
@@ -134,26 +141,30 @@ async def asyncio_detailed(
 ) -> Response[EvaluatorWithVersion]:
     """Create evaluator (POST /v2/evaluators).
 
-    Creates an evaluator together with its first version and returns both with 201. `type` is
-    `TEMPLATE`, `CODE` or `REMOTE`, and `version` must carry the matching config:
-    `template_config`, `code_config` (whose own `type` is `MANAGED` or `CUSTOM`) or
-    `remote_config`; a mismatch returns 422. The name must be unique in the space (409
-    otherwise), so a repeated request fails. A `REMOTE` evaluator needs the remote evaluators
-    feature on the account (403 without it) and an integration of type `EVALUATOR`. A
-    referenced AI integration or evaluator integration that is unknown or not open to the
-    space returns 404. System-managed members (`id`, timestamps, `created_by_user_id`) are
-    rejected.
+    Creates an evaluator together with its first version and returns both
+    with 201. `type` is `TEMPLATE`, `CODE` or `REMOTE`, and `version` must
+    carry the matching config: `template_config`, `code_config` (whose own
+    `type` is `MANAGED` or `CUSTOM`) or `remote_config`; a mismatch returns
+    422. The name must be unique in the space (409 otherwise), so a repeated
+    request fails. A `REMOTE` evaluator needs the remote evaluators feature
+    on the account (403 without it) and an integration of type `EVALUATOR`.
+    A referenced AI integration or evaluator integration that is unknown or
+    not open to the space returns 404. System-managed members (`id`,
+    timestamps, `created_by_user_id`) are rejected.
 
     Args:
-        body (CreateEvaluatorRequest): Body of createEvaluator: the evaluator and its first
-            version.
+        body (CreateEvaluatorRequest): Body of createEvaluator: the
+            evaluator and its first version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[EvaluatorWithVersion]: status, headers, raw content and the parsed body.
+        Response[EvaluatorWithVersion]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -169,23 +180,26 @@ async def asyncio(
 ) -> EvaluatorWithVersion:
     """Create evaluator (POST /v2/evaluators).
 
-    Creates an evaluator together with its first version and returns both with 201. `type` is
-    `TEMPLATE`, `CODE` or `REMOTE`, and `version` must carry the matching config:
-    `template_config`, `code_config` (whose own `type` is `MANAGED` or `CUSTOM`) or
-    `remote_config`; a mismatch returns 422. The name must be unique in the space (409
-    otherwise), so a repeated request fails. A `REMOTE` evaluator needs the remote evaluators
-    feature on the account (403 without it) and an integration of type `EVALUATOR`. A
-    referenced AI integration or evaluator integration that is unknown or not open to the
-    space returns 404. System-managed members (`id`, timestamps, `created_by_user_id`) are
-    rejected.
+    Creates an evaluator together with its first version and returns both
+    with 201. `type` is `TEMPLATE`, `CODE` or `REMOTE`, and `version` must
+    carry the matching config: `template_config`, `code_config` (whose own
+    `type` is `MANAGED` or `CUSTOM`) or `remote_config`; a mismatch returns
+    422. The name must be unique in the space (409 otherwise), so a repeated
+    request fails. A `REMOTE` evaluator needs the remote evaluators feature
+    on the account (403 without it) and an integration of type `EVALUATOR`.
+    A referenced AI integration or evaluator integration that is unknown or
+    not open to the space returns 404. System-managed members (`id`,
+    timestamps, `created_by_user_id`) are rejected.
 
     Args:
-        body (CreateEvaluatorRequest): Body of createEvaluator: the evaluator and its first
-            version.
+        body (CreateEvaluatorRequest): Body of createEvaluator: the
+            evaluator and its first version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         EvaluatorWithVersion

@@ -178,32 +178,40 @@ def sync_detailed(
 ]:
     """Create evaluator version (POST /v2/evaluators/{evaluator_id}/versions).
 
-    Adds a version to an evaluator and returns it with 201; it becomes the latest version at
-    once. Versions are append-only: existing ones never change, and every call adds one more.
-    The body has a `commit_message` (1 to 1000 characters) and exactly one config matching the
-    evaluator's `type`, with the same rules as in createEvaluator. Returns 404 when the
-    evaluator, the `llm_config.ai_integration_id` or the `remote_config.integration_id` is
-    unknown or not open to the evaluator's space. Returns 422 for a body that fails
-    validation, such as a missing `commit_message`, a config of the wrong kind, a bad column
-    name or an integration that is not of type `EVALUATOR`. Returns 400 for malformed JSON or
-    an ill-formed ID, and 403 when the caller can read the evaluator but may not add versions.
-    Versions can point at different integrations; editing an integration changes every version
-    that uses it.
+    Adds a version to an evaluator and returns it with 201; it becomes the
+    latest version at once. Versions are append-only: existing ones never
+    change, and every call adds one more. The body has a `commit_message` (1
+    to 1000 characters) and exactly one config matching the evaluator's
+    `type`, with the same rules as in createEvaluator. Returns 404 when the
+    evaluator, the `llm_config.ai_integration_id` or the
+    `remote_config.integration_id` is unknown or not open to the evaluator's
+    space. Returns 422 for a body that fails validation, such as a missing
+    `commit_message`, a config of the wrong kind, a bad column name or an
+    integration that is not of type `EVALUATOR`. Returns 400 for malformed
+    JSON or an ill-formed ID, and 403 when the caller can read the evaluator
+    but may not add versions. Versions can point at different integrations;
+    editing an integration changes every version that uses it.
 
     Args:
-        evaluator_id (str):
-        body (CreateCodeEvaluatorVersionRequest | CreateRemoteEvaluatorVersionRequest |
-            CreateTemplateEvaluatorVersionRequest): An evaluator version to create: a commit message
-            plus exactly one of `template_config`, `code_config` or `remote_config`, matching the
-            evaluator's `type`. Used as `version` in createEvaluator and as the body of
+        evaluator_id (str): The evaluator's ID (base64).
+        body (CreateCodeEvaluatorVersionRequest |
+            CreateRemoteEvaluatorVersionRequest |
+            CreateTemplateEvaluatorVersionRequest): An evaluator version to
+            create: a commit message plus exactly one of `template_config`,
+            `code_config` or `remote_config`, matching the evaluator's `type`.
+            Used as `version` in createEvaluator and as the body of
             createEvaluatorVersion.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote | EvaluatorVersionTemplate]: status, headers, raw content and the parsed body.
+        Response[EvaluatorVersionCode | EvaluatorVersionHarness |
+            EvaluatorVersionRemote | EvaluatorVersionTemplate]: status, headers,
+            raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -228,32 +236,39 @@ def sync(
 ):
     """Create evaluator version (POST /v2/evaluators/{evaluator_id}/versions).
 
-    Adds a version to an evaluator and returns it with 201; it becomes the latest version at
-    once. Versions are append-only: existing ones never change, and every call adds one more.
-    The body has a `commit_message` (1 to 1000 characters) and exactly one config matching the
-    evaluator's `type`, with the same rules as in createEvaluator. Returns 404 when the
-    evaluator, the `llm_config.ai_integration_id` or the `remote_config.integration_id` is
-    unknown or not open to the evaluator's space. Returns 422 for a body that fails
-    validation, such as a missing `commit_message`, a config of the wrong kind, a bad column
-    name or an integration that is not of type `EVALUATOR`. Returns 400 for malformed JSON or
-    an ill-formed ID, and 403 when the caller can read the evaluator but may not add versions.
-    Versions can point at different integrations; editing an integration changes every version
-    that uses it.
+    Adds a version to an evaluator and returns it with 201; it becomes the
+    latest version at once. Versions are append-only: existing ones never
+    change, and every call adds one more. The body has a `commit_message` (1
+    to 1000 characters) and exactly one config matching the evaluator's
+    `type`, with the same rules as in createEvaluator. Returns 404 when the
+    evaluator, the `llm_config.ai_integration_id` or the
+    `remote_config.integration_id` is unknown or not open to the evaluator's
+    space. Returns 422 for a body that fails validation, such as a missing
+    `commit_message`, a config of the wrong kind, a bad column name or an
+    integration that is not of type `EVALUATOR`. Returns 400 for malformed
+    JSON or an ill-formed ID, and 403 when the caller can read the evaluator
+    but may not add versions. Versions can point at different integrations;
+    editing an integration changes every version that uses it.
 
     Args:
-        evaluator_id (str):
-        body (CreateCodeEvaluatorVersionRequest | CreateRemoteEvaluatorVersionRequest |
-            CreateTemplateEvaluatorVersionRequest): An evaluator version to create: a commit message
-            plus exactly one of `template_config`, `code_config` or `remote_config`, matching the
-            evaluator's `type`. Used as `version` in createEvaluator and as the body of
+        evaluator_id (str): The evaluator's ID (base64).
+        body (CreateCodeEvaluatorVersionRequest |
+            CreateRemoteEvaluatorVersionRequest |
+            CreateTemplateEvaluatorVersionRequest): An evaluator version to
+            create: a commit message plus exactly one of `template_config`,
+            `code_config` or `remote_config`, matching the evaluator's `type`.
+            Used as `version` in createEvaluator and as the body of
             createEvaluatorVersion.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote | EvaluatorVersionTemplate
+        EvaluatorVersionCode | EvaluatorVersionHarness |
+            EvaluatorVersionRemote | EvaluatorVersionTemplate
     """
     return sync_detailed(
         evaluator_id=evaluator_id,
@@ -279,32 +294,40 @@ async def asyncio_detailed(
 ]:
     """Create evaluator version (POST /v2/evaluators/{evaluator_id}/versions).
 
-    Adds a version to an evaluator and returns it with 201; it becomes the latest version at
-    once. Versions are append-only: existing ones never change, and every call adds one more.
-    The body has a `commit_message` (1 to 1000 characters) and exactly one config matching the
-    evaluator's `type`, with the same rules as in createEvaluator. Returns 404 when the
-    evaluator, the `llm_config.ai_integration_id` or the `remote_config.integration_id` is
-    unknown or not open to the evaluator's space. Returns 422 for a body that fails
-    validation, such as a missing `commit_message`, a config of the wrong kind, a bad column
-    name or an integration that is not of type `EVALUATOR`. Returns 400 for malformed JSON or
-    an ill-formed ID, and 403 when the caller can read the evaluator but may not add versions.
-    Versions can point at different integrations; editing an integration changes every version
-    that uses it.
+    Adds a version to an evaluator and returns it with 201; it becomes the
+    latest version at once. Versions are append-only: existing ones never
+    change, and every call adds one more. The body has a `commit_message` (1
+    to 1000 characters) and exactly one config matching the evaluator's
+    `type`, with the same rules as in createEvaluator. Returns 404 when the
+    evaluator, the `llm_config.ai_integration_id` or the
+    `remote_config.integration_id` is unknown or not open to the evaluator's
+    space. Returns 422 for a body that fails validation, such as a missing
+    `commit_message`, a config of the wrong kind, a bad column name or an
+    integration that is not of type `EVALUATOR`. Returns 400 for malformed
+    JSON or an ill-formed ID, and 403 when the caller can read the evaluator
+    but may not add versions. Versions can point at different integrations;
+    editing an integration changes every version that uses it.
 
     Args:
-        evaluator_id (str):
-        body (CreateCodeEvaluatorVersionRequest | CreateRemoteEvaluatorVersionRequest |
-            CreateTemplateEvaluatorVersionRequest): An evaluator version to create: a commit message
-            plus exactly one of `template_config`, `code_config` or `remote_config`, matching the
-            evaluator's `type`. Used as `version` in createEvaluator and as the body of
+        evaluator_id (str): The evaluator's ID (base64).
+        body (CreateCodeEvaluatorVersionRequest |
+            CreateRemoteEvaluatorVersionRequest |
+            CreateTemplateEvaluatorVersionRequest): An evaluator version to
+            create: a commit message plus exactly one of `template_config`,
+            `code_config` or `remote_config`, matching the evaluator's `type`.
+            Used as `version` in createEvaluator and as the body of
             createEvaluatorVersion.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote | EvaluatorVersionTemplate]: status, headers, raw content and the parsed body.
+        Response[EvaluatorVersionCode | EvaluatorVersionHarness |
+            EvaluatorVersionRemote | EvaluatorVersionTemplate]: status, headers,
+            raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -329,32 +352,39 @@ async def asyncio(
 ):
     """Create evaluator version (POST /v2/evaluators/{evaluator_id}/versions).
 
-    Adds a version to an evaluator and returns it with 201; it becomes the latest version at
-    once. Versions are append-only: existing ones never change, and every call adds one more.
-    The body has a `commit_message` (1 to 1000 characters) and exactly one config matching the
-    evaluator's `type`, with the same rules as in createEvaluator. Returns 404 when the
-    evaluator, the `llm_config.ai_integration_id` or the `remote_config.integration_id` is
-    unknown or not open to the evaluator's space. Returns 422 for a body that fails
-    validation, such as a missing `commit_message`, a config of the wrong kind, a bad column
-    name or an integration that is not of type `EVALUATOR`. Returns 400 for malformed JSON or
-    an ill-formed ID, and 403 when the caller can read the evaluator but may not add versions.
-    Versions can point at different integrations; editing an integration changes every version
-    that uses it.
+    Adds a version to an evaluator and returns it with 201; it becomes the
+    latest version at once. Versions are append-only: existing ones never
+    change, and every call adds one more. The body has a `commit_message` (1
+    to 1000 characters) and exactly one config matching the evaluator's
+    `type`, with the same rules as in createEvaluator. Returns 404 when the
+    evaluator, the `llm_config.ai_integration_id` or the
+    `remote_config.integration_id` is unknown or not open to the evaluator's
+    space. Returns 422 for a body that fails validation, such as a missing
+    `commit_message`, a config of the wrong kind, a bad column name or an
+    integration that is not of type `EVALUATOR`. Returns 400 for malformed
+    JSON or an ill-formed ID, and 403 when the caller can read the evaluator
+    but may not add versions. Versions can point at different integrations;
+    editing an integration changes every version that uses it.
 
     Args:
-        evaluator_id (str):
-        body (CreateCodeEvaluatorVersionRequest | CreateRemoteEvaluatorVersionRequest |
-            CreateTemplateEvaluatorVersionRequest): An evaluator version to create: a commit message
-            plus exactly one of `template_config`, `code_config` or `remote_config`, matching the
-            evaluator's `type`. Used as `version` in createEvaluator and as the body of
+        evaluator_id (str): The evaluator's ID (base64).
+        body (CreateCodeEvaluatorVersionRequest |
+            CreateRemoteEvaluatorVersionRequest |
+            CreateTemplateEvaluatorVersionRequest): An evaluator version to
+            create: a commit message plus exactly one of `template_config`,
+            `code_config` or `remote_config`, matching the evaluator's `type`.
+            Used as `version` in createEvaluator and as the body of
             createEvaluatorVersion.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote | EvaluatorVersionTemplate
+        EvaluatorVersionCode | EvaluatorVersionHarness |
+            EvaluatorVersionRemote | EvaluatorVersionTemplate
     """
     return (
         await asyncio_detailed(

@@ -51,17 +51,20 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete evaluator (DELETE /v2/evaluators/{evaluator_id}).
 
-    Deletes an evaluator and every one of its versions for good; answers 204 with no body.
-    While an online task still uses the evaluator the call returns 409, and the problem names
-    those tasks: remove the evaluator from them or delete them first. Returns 403 when the
-    caller may not delete it, 404 when it does not exist or is not readable.
+    Deletes an evaluator and every one of its versions for good; answers 204
+    with no body. While an online task still uses the evaluator the call
+    returns 409, and the problem names those tasks: remove the evaluator
+    from them or delete them first. Returns 403 when the caller may not
+    delete it, 404 when it does not exist or is not readable.
 
     Args:
-        evaluator_id (str):
+        evaluator_id (str): The evaluator's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -80,17 +83,20 @@ def sync(
 ) -> None:
     """Delete evaluator (DELETE /v2/evaluators/{evaluator_id}).
 
-    Deletes an evaluator and every one of its versions for good; answers 204 with no body.
-    While an online task still uses the evaluator the call returns 409, and the problem names
-    those tasks: remove the evaluator from them or delete them first. Returns 403 when the
-    caller may not delete it, 404 when it does not exist or is not readable.
+    Deletes an evaluator and every one of its versions for good; answers 204
+    with no body. While an online task still uses the evaluator the call
+    returns 409, and the problem names those tasks: remove the evaluator
+    from them or delete them first. Returns 403 when the caller may not
+    delete it, 404 when it does not exist or is not readable.
 
     Args:
-        evaluator_id (str):
+        evaluator_id (str): The evaluator's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -110,17 +116,20 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Delete evaluator (DELETE /v2/evaluators/{evaluator_id}).
 
-    Deletes an evaluator and every one of its versions for good; answers 204 with no body.
-    While an online task still uses the evaluator the call returns 409, and the problem names
-    those tasks: remove the evaluator from them or delete them first. Returns 403 when the
-    caller may not delete it, 404 when it does not exist or is not readable.
+    Deletes an evaluator and every one of its versions for good; answers 204
+    with no body. While an online task still uses the evaluator the call
+    returns 409, and the problem names those tasks: remove the evaluator
+    from them or delete them first. Returns 403 when the caller may not
+    delete it, 404 when it does not exist or is not readable.
 
     Args:
-        evaluator_id (str):
+        evaluator_id (str): The evaluator's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -139,17 +148,20 @@ async def asyncio(
 ) -> None:
     """Delete evaluator (DELETE /v2/evaluators/{evaluator_id}).
 
-    Deletes an evaluator and every one of its versions for good; answers 204 with no body.
-    While an online task still uses the evaluator the call returns 409, and the problem names
-    those tasks: remove the evaluator from them or delete them first. Returns 403 when the
-    caller may not delete it, 404 when it does not exist or is not readable.
+    Deletes an evaluator and every one of its versions for good; answers 204
+    with no body. While an online task still uses the evaluator the call
+    returns 409, and the problem names those tasks: remove the evaluator
+    from them or delete them first. Returns 403 when the caller may not
+    delete it, 404 when it does not exist or is not readable.
 
     Args:
-        evaluator_id (str):
+        evaluator_id (str): The evaluator's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -65,27 +65,33 @@ def sync_detailed(
 ) -> Response[DeleteEvaluatorVersionsResponse]:
     """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
 
-    Deletes up to 100 versions of one evaluator for good and returns 200 with the outcome per
-    ID. The call is partial-tolerant: an ID that is unknown, already gone or of another
-    evaluator is listed in `not_deleted_version_ids` instead of failing the request, so
-    repeating it is safe. Duplicate IDs count once. An online task pinned to a deleted version
-    is unpinned and falls back to the latest version. A request that would leave an evaluator
-    still used by an online task with no version at all returns 409, deletes nothing and names
-    the tasks. A missing, empty, non-array or over-long `version_ids`, or an ill-formed ID,
-    returns 400 (not 422). Returns 403 when the caller may not delete versions, 404 when the
-    evaluator cannot be read.
+    Deletes up to 100 versions of one evaluator for good and returns 200
+    with the outcome per ID. The call is partial-tolerant: an ID that is
+    unknown, already gone or of another evaluator is listed in
+    `not_deleted_version_ids` instead of failing the request, so repeating
+    it is safe. Duplicate IDs count once. An online task pinned to a deleted
+    version is unpinned and falls back to the latest version. A request that
+    would leave an evaluator still used by an online task with no version at
+    all returns 409, deletes nothing and names the tasks. A missing, empty,
+    non-array or over-long `version_ids`, or an ill-formed ID, returns 400
+    (not 422). Returns 403 when the caller may not delete versions, 404 when
+    the evaluator cannot be read.
 
     Args:
-        evaluator_id (str):
-        body (DeleteEvaluatorVersionsRequest): Body of deleteEvaluatorVersions: the versions to
-            delete from the evaluator in the path.
+        evaluator_id (str): The evaluator's ID (base64).
+        body (DeleteEvaluatorVersionsRequest): Body of
+            deleteEvaluatorVersions: the versions to delete from the evaluator
+            in the path.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DeleteEvaluatorVersionsResponse]: status, headers, raw content and the parsed body.
+        Response[DeleteEvaluatorVersionsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -103,24 +109,29 @@ def sync(
 ) -> DeleteEvaluatorVersionsResponse:
     """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
 
-    Deletes up to 100 versions of one evaluator for good and returns 200 with the outcome per
-    ID. The call is partial-tolerant: an ID that is unknown, already gone or of another
-    evaluator is listed in `not_deleted_version_ids` instead of failing the request, so
-    repeating it is safe. Duplicate IDs count once. An online task pinned to a deleted version
-    is unpinned and falls back to the latest version. A request that would leave an evaluator
-    still used by an online task with no version at all returns 409, deletes nothing and names
-    the tasks. A missing, empty, non-array or over-long `version_ids`, or an ill-formed ID,
-    returns 400 (not 422). Returns 403 when the caller may not delete versions, 404 when the
-    evaluator cannot be read.
+    Deletes up to 100 versions of one evaluator for good and returns 200
+    with the outcome per ID. The call is partial-tolerant: an ID that is
+    unknown, already gone or of another evaluator is listed in
+    `not_deleted_version_ids` instead of failing the request, so repeating
+    it is safe. Duplicate IDs count once. An online task pinned to a deleted
+    version is unpinned and falls back to the latest version. A request that
+    would leave an evaluator still used by an online task with no version at
+    all returns 409, deletes nothing and names the tasks. A missing, empty,
+    non-array or over-long `version_ids`, or an ill-formed ID, returns 400
+    (not 422). Returns 403 when the caller may not delete versions, 404 when
+    the evaluator cannot be read.
 
     Args:
-        evaluator_id (str):
-        body (DeleteEvaluatorVersionsRequest): Body of deleteEvaluatorVersions: the versions to
-            delete from the evaluator in the path.
+        evaluator_id (str): The evaluator's ID (base64).
+        body (DeleteEvaluatorVersionsRequest): Body of
+            deleteEvaluatorVersions: the versions to delete from the evaluator
+            in the path.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DeleteEvaluatorVersionsResponse
@@ -142,27 +153,33 @@ async def asyncio_detailed(
 ) -> Response[DeleteEvaluatorVersionsResponse]:
     """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
 
-    Deletes up to 100 versions of one evaluator for good and returns 200 with the outcome per
-    ID. The call is partial-tolerant: an ID that is unknown, already gone or of another
-    evaluator is listed in `not_deleted_version_ids` instead of failing the request, so
-    repeating it is safe. Duplicate IDs count once. An online task pinned to a deleted version
-    is unpinned and falls back to the latest version. A request that would leave an evaluator
-    still used by an online task with no version at all returns 409, deletes nothing and names
-    the tasks. A missing, empty, non-array or over-long `version_ids`, or an ill-formed ID,
-    returns 400 (not 422). Returns 403 when the caller may not delete versions, 404 when the
-    evaluator cannot be read.
+    Deletes up to 100 versions of one evaluator for good and returns 200
+    with the outcome per ID. The call is partial-tolerant: an ID that is
+    unknown, already gone or of another evaluator is listed in
+    `not_deleted_version_ids` instead of failing the request, so repeating
+    it is safe. Duplicate IDs count once. An online task pinned to a deleted
+    version is unpinned and falls back to the latest version. A request that
+    would leave an evaluator still used by an online task with no version at
+    all returns 409, deletes nothing and names the tasks. A missing, empty,
+    non-array or over-long `version_ids`, or an ill-formed ID, returns 400
+    (not 422). Returns 403 when the caller may not delete versions, 404 when
+    the evaluator cannot be read.
 
     Args:
-        evaluator_id (str):
-        body (DeleteEvaluatorVersionsRequest): Body of deleteEvaluatorVersions: the versions to
-            delete from the evaluator in the path.
+        evaluator_id (str): The evaluator's ID (base64).
+        body (DeleteEvaluatorVersionsRequest): Body of
+            deleteEvaluatorVersions: the versions to delete from the evaluator
+            in the path.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DeleteEvaluatorVersionsResponse]: status, headers, raw content and the parsed body.
+        Response[DeleteEvaluatorVersionsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -180,24 +197,29 @@ async def asyncio(
 ) -> DeleteEvaluatorVersionsResponse:
     """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
 
-    Deletes up to 100 versions of one evaluator for good and returns 200 with the outcome per
-    ID. The call is partial-tolerant: an ID that is unknown, already gone or of another
-    evaluator is listed in `not_deleted_version_ids` instead of failing the request, so
-    repeating it is safe. Duplicate IDs count once. An online task pinned to a deleted version
-    is unpinned and falls back to the latest version. A request that would leave an evaluator
-    still used by an online task with no version at all returns 409, deletes nothing and names
-    the tasks. A missing, empty, non-array or over-long `version_ids`, or an ill-formed ID,
-    returns 400 (not 422). Returns 403 when the caller may not delete versions, 404 when the
-    evaluator cannot be read.
+    Deletes up to 100 versions of one evaluator for good and returns 200
+    with the outcome per ID. The call is partial-tolerant: an ID that is
+    unknown, already gone or of another evaluator is listed in
+    `not_deleted_version_ids` instead of failing the request, so repeating
+    it is safe. Duplicate IDs count once. An online task pinned to a deleted
+    version is unpinned and falls back to the latest version. A request that
+    would leave an evaluator still used by an online task with no version at
+    all returns 409, deletes nothing and names the tasks. A missing, empty,
+    non-array or over-long `version_ids`, or an ill-formed ID, returns 400
+    (not 422). Returns 403 when the caller may not delete versions, 404 when
+    the evaluator cannot be read.
 
     Args:
-        evaluator_id (str):
-        body (DeleteEvaluatorVersionsRequest): Body of deleteEvaluatorVersions: the versions to
-            delete from the evaluator in the path.
+        evaluator_id (str): The evaluator's ID (base64).
+        body (DeleteEvaluatorVersionsRequest): Body of
+            deleteEvaluatorVersions: the versions to delete from the evaluator
+            in the path.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DeleteEvaluatorVersionsResponse

@@ -65,20 +65,24 @@ def sync_detailed(
 ) -> Response[EvaluatorWithVersion]:
     """Get evaluator with a version (GET /v2/evaluators/{evaluator_id}).
 
-    Returns an evaluator with one resolved version in `version`. That is the latest version
-    unless `version_id` names another one. Returns 404 when the evaluator does not exist or
-    the caller cannot read it. Read-only.
+    Returns an evaluator with one resolved version in `version`. That is the
+    latest version unless `version_id` names another one. Returns 404 when
+    the evaluator does not exist or the caller cannot read it. Read-only.
 
     Args:
-        evaluator_id (str):
-        version_id (str | Unset):
+        evaluator_id (str): The evaluator's ID (base64).
+        version_id (str | Unset): A version of this evaluator to return
+            instead of the latest one.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[EvaluatorWithVersion]: status, headers, raw content and the parsed body.
+        Response[EvaluatorWithVersion]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -96,17 +100,20 @@ def sync(
 ) -> EvaluatorWithVersion:
     """Get evaluator with a version (GET /v2/evaluators/{evaluator_id}).
 
-    Returns an evaluator with one resolved version in `version`. That is the latest version
-    unless `version_id` names another one. Returns 404 when the evaluator does not exist or
-    the caller cannot read it. Read-only.
+    Returns an evaluator with one resolved version in `version`. That is the
+    latest version unless `version_id` names another one. Returns 404 when
+    the evaluator does not exist or the caller cannot read it. Read-only.
 
     Args:
-        evaluator_id (str):
-        version_id (str | Unset):
+        evaluator_id (str): The evaluator's ID (base64).
+        version_id (str | Unset): A version of this evaluator to return
+            instead of the latest one.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         EvaluatorWithVersion
@@ -128,20 +135,24 @@ async def asyncio_detailed(
 ) -> Response[EvaluatorWithVersion]:
     """Get evaluator with a version (GET /v2/evaluators/{evaluator_id}).
 
-    Returns an evaluator with one resolved version in `version`. That is the latest version
-    unless `version_id` names another one. Returns 404 when the evaluator does not exist or
-    the caller cannot read it. Read-only.
+    Returns an evaluator with one resolved version in `version`. That is the
+    latest version unless `version_id` names another one. Returns 404 when
+    the evaluator does not exist or the caller cannot read it. Read-only.
 
     Args:
-        evaluator_id (str):
-        version_id (str | Unset):
+        evaluator_id (str): The evaluator's ID (base64).
+        version_id (str | Unset): A version of this evaluator to return
+            instead of the latest one.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[EvaluatorWithVersion]: status, headers, raw content and the parsed body.
+        Response[EvaluatorWithVersion]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -159,17 +170,20 @@ async def asyncio(
 ) -> EvaluatorWithVersion:
     """Get evaluator with a version (GET /v2/evaluators/{evaluator_id}).
 
-    Returns an evaluator with one resolved version in `version`. That is the latest version
-    unless `version_id` names another one. Returns 404 when the evaluator does not exist or
-    the caller cannot read it. Read-only.
+    Returns an evaluator with one resolved version in `version`. That is the
+    latest version unless `version_id` names another one. Returns 404 when
+    the evaluator does not exist or the caller cannot read it. Read-only.
 
     Args:
-        evaluator_id (str):
-        version_id (str | Unset):
+        evaluator_id (str): The evaluator's ID (base64).
+        version_id (str | Unset): A version of this evaluator to return
+            instead of the latest one.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         EvaluatorWithVersion

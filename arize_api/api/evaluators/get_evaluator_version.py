@@ -146,19 +146,25 @@ def sync_detailed(
 ]:
     """Get evaluator version (GET /v2/evaluator-versions/{version_id}).
 
-    Returns one evaluator version by its ID, shaped as the variant its `type` names. A
-    `HARNESS` version carries only the common metadata. Returns 404 when the version does not
-    exist or the caller cannot read it. Read-only.
+    Returns one evaluator version by its ID, shaped as the variant its
+    `type` names. A `HARNESS` version carries only the common metadata.
+    Returns 404 when the version does not exist or the caller cannot read
+    it. Read-only.
 
     Args:
-        version_id (str):
+        version_id (str): The prompt version's or evaluator version's ID
+            (base64), depending on the path.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote | EvaluatorVersionTemplate]: status, headers, raw content and the parsed body.
+        Response[EvaluatorVersionCode | EvaluatorVersionHarness |
+            EvaluatorVersionRemote | EvaluatorVersionTemplate]: status, headers,
+            raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         version_id=version_id,
@@ -179,19 +185,24 @@ def sync(
 ):
     """Get evaluator version (GET /v2/evaluator-versions/{version_id}).
 
-    Returns one evaluator version by its ID, shaped as the variant its `type` names. A
-    `HARNESS` version carries only the common metadata. Returns 404 when the version does not
-    exist or the caller cannot read it. Read-only.
+    Returns one evaluator version by its ID, shaped as the variant its
+    `type` names. A `HARNESS` version carries only the common metadata.
+    Returns 404 when the version does not exist or the caller cannot read
+    it. Read-only.
 
     Args:
-        version_id (str):
+        version_id (str): The prompt version's or evaluator version's ID
+            (base64), depending on the path.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote | EvaluatorVersionTemplate
+        EvaluatorVersionCode | EvaluatorVersionHarness |
+            EvaluatorVersionRemote | EvaluatorVersionTemplate
     """
     return sync_detailed(
         version_id=version_id,
@@ -213,19 +224,25 @@ async def asyncio_detailed(
 ]:
     """Get evaluator version (GET /v2/evaluator-versions/{version_id}).
 
-    Returns one evaluator version by its ID, shaped as the variant its `type` names. A
-    `HARNESS` version carries only the common metadata. Returns 404 when the version does not
-    exist or the caller cannot read it. Read-only.
+    Returns one evaluator version by its ID, shaped as the variant its
+    `type` names. A `HARNESS` version carries only the common metadata.
+    Returns 404 when the version does not exist or the caller cannot read
+    it. Read-only.
 
     Args:
-        version_id (str):
+        version_id (str): The prompt version's or evaluator version's ID
+            (base64), depending on the path.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote | EvaluatorVersionTemplate]: status, headers, raw content and the parsed body.
+        Response[EvaluatorVersionCode | EvaluatorVersionHarness |
+            EvaluatorVersionRemote | EvaluatorVersionTemplate]: status, headers,
+            raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         version_id=version_id,
@@ -246,19 +263,24 @@ async def asyncio(
 ):
     """Get evaluator version (GET /v2/evaluator-versions/{version_id}).
 
-    Returns one evaluator version by its ID, shaped as the variant its `type` names. A
-    `HARNESS` version carries only the common metadata. Returns 404 when the version does not
-    exist or the caller cannot read it. Read-only.
+    Returns one evaluator version by its ID, shaped as the variant its
+    `type` names. A `HARNESS` version carries only the common metadata.
+    Returns 404 when the version does not exist or the caller cannot read
+    it. Read-only.
 
     Args:
-        version_id (str):
+        version_id (str): The prompt version's or evaluator version's ID
+            (base64), depending on the path.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        EvaluatorVersionCode | EvaluatorVersionHarness | EvaluatorVersionRemote | EvaluatorVersionTemplate
+        EvaluatorVersionCode | EvaluatorVersionHarness |
+            EvaluatorVersionRemote | EvaluatorVersionTemplate
     """
     return (
         await asyncio_detailed(

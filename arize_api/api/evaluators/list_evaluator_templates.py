@@ -52,23 +52,28 @@ def sync_detailed(
 ) -> Response[ListEvaluatorTemplatesResponse]:
     """List evaluator templates (GET /v2/evaluator-templates).
 
-    Returns Arize's built-in LLM-as-a-judge templates: the same fixed catalog for every
-    caller, with no space or account data and none of your own evaluators (see
-    listEvaluators). The list is not paged and has no `limit` or `cursor`; it is small (about
-    28 templates) and always whole. Templates come grouped by category in product order. To
-    build an evaluator from one, call createEvaluator with `type` `TEMPLATE` and copy
-    `column_name` to `template_config.name`, and `template`, `classification_choices`,
-    `direction` and `data_granularity` to the members of the same name (send `SPAN` or nothing
-    when `data_granularity` is null). Add `space_id`, `name`, a `commit_message`,
-    `include_explanations`, `use_function_calling` and `llm_config` yourself. Read-only; only
-    401, 403 and 429 are declared.
+    Returns Arize's built-in LLM-as-a-judge templates: the same fixed
+    catalog for every caller, with no space or account data and none of your
+    own evaluators (see listEvaluators). The list is not paged and has no
+    `limit` or `cursor`; it is small (about 28 templates) and always whole.
+    Templates come grouped by category in product order. To build an
+    evaluator from one, call createEvaluator with `type` `TEMPLATE` and copy
+    `column_name` to `template_config.name`, and `template`,
+    `classification_choices`, `direction` and `data_granularity` to the
+    members of the same name (send `SPAN` or nothing when `data_granularity`
+    is null). Add `space_id`, `name`, a `commit_message`,
+    `include_explanations`, `use_function_calling` and `llm_config`
+    yourself. Read-only; only 401, 403 and 429 are declared.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListEvaluatorTemplatesResponse]: status, headers, raw content and the parsed body.
+        Response[ListEvaluatorTemplatesResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs()
     return client._request(OP, kwargs, _parse_response, options)
@@ -81,20 +86,24 @@ def sync(
 ) -> ListEvaluatorTemplatesResponse:
     """List evaluator templates (GET /v2/evaluator-templates).
 
-    Returns Arize's built-in LLM-as-a-judge templates: the same fixed catalog for every
-    caller, with no space or account data and none of your own evaluators (see
-    listEvaluators). The list is not paged and has no `limit` or `cursor`; it is small (about
-    28 templates) and always whole. Templates come grouped by category in product order. To
-    build an evaluator from one, call createEvaluator with `type` `TEMPLATE` and copy
-    `column_name` to `template_config.name`, and `template`, `classification_choices`,
-    `direction` and `data_granularity` to the members of the same name (send `SPAN` or nothing
-    when `data_granularity` is null). Add `space_id`, `name`, a `commit_message`,
-    `include_explanations`, `use_function_calling` and `llm_config` yourself. Read-only; only
-    401, 403 and 429 are declared.
+    Returns Arize's built-in LLM-as-a-judge templates: the same fixed
+    catalog for every caller, with no space or account data and none of your
+    own evaluators (see listEvaluators). The list is not paged and has no
+    `limit` or `cursor`; it is small (about 28 templates) and always whole.
+    Templates come grouped by category in product order. To build an
+    evaluator from one, call createEvaluator with `type` `TEMPLATE` and copy
+    `column_name` to `template_config.name`, and `template`,
+    `classification_choices`, `direction` and `data_granularity` to the
+    members of the same name (send `SPAN` or nothing when `data_granularity`
+    is null). Add `space_id`, `name`, a `commit_message`,
+    `include_explanations`, `use_function_calling` and `llm_config`
+    yourself. Read-only; only 401, 403 and 429 are declared.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListEvaluatorTemplatesResponse
@@ -112,23 +121,28 @@ async def asyncio_detailed(
 ) -> Response[ListEvaluatorTemplatesResponse]:
     """List evaluator templates (GET /v2/evaluator-templates).
 
-    Returns Arize's built-in LLM-as-a-judge templates: the same fixed catalog for every
-    caller, with no space or account data and none of your own evaluators (see
-    listEvaluators). The list is not paged and has no `limit` or `cursor`; it is small (about
-    28 templates) and always whole. Templates come grouped by category in product order. To
-    build an evaluator from one, call createEvaluator with `type` `TEMPLATE` and copy
-    `column_name` to `template_config.name`, and `template`, `classification_choices`,
-    `direction` and `data_granularity` to the members of the same name (send `SPAN` or nothing
-    when `data_granularity` is null). Add `space_id`, `name`, a `commit_message`,
-    `include_explanations`, `use_function_calling` and `llm_config` yourself. Read-only; only
-    401, 403 and 429 are declared.
+    Returns Arize's built-in LLM-as-a-judge templates: the same fixed
+    catalog for every caller, with no space or account data and none of your
+    own evaluators (see listEvaluators). The list is not paged and has no
+    `limit` or `cursor`; it is small (about 28 templates) and always whole.
+    Templates come grouped by category in product order. To build an
+    evaluator from one, call createEvaluator with `type` `TEMPLATE` and copy
+    `column_name` to `template_config.name`, and `template`,
+    `classification_choices`, `direction` and `data_granularity` to the
+    members of the same name (send `SPAN` or nothing when `data_granularity`
+    is null). Add `space_id`, `name`, a `commit_message`,
+    `include_explanations`, `use_function_calling` and `llm_config`
+    yourself. Read-only; only 401, 403 and 429 are declared.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListEvaluatorTemplatesResponse]: status, headers, raw content and the parsed body.
+        Response[ListEvaluatorTemplatesResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs()
     return await client._arequest(OP, kwargs, _parse_response, options)
@@ -141,20 +155,24 @@ async def asyncio(
 ) -> ListEvaluatorTemplatesResponse:
     """List evaluator templates (GET /v2/evaluator-templates).
 
-    Returns Arize's built-in LLM-as-a-judge templates: the same fixed catalog for every
-    caller, with no space or account data and none of your own evaluators (see
-    listEvaluators). The list is not paged and has no `limit` or `cursor`; it is small (about
-    28 templates) and always whole. Templates come grouped by category in product order. To
-    build an evaluator from one, call createEvaluator with `type` `TEMPLATE` and copy
-    `column_name` to `template_config.name`, and `template`, `classification_choices`,
-    `direction` and `data_granularity` to the members of the same name (send `SPAN` or nothing
-    when `data_granularity` is null). Add `space_id`, `name`, a `commit_message`,
-    `include_explanations`, `use_function_calling` and `llm_config` yourself. Read-only; only
-    401, 403 and 429 are declared.
+    Returns Arize's built-in LLM-as-a-judge templates: the same fixed
+    catalog for every caller, with no space or account data and none of your
+    own evaluators (see listEvaluators). The list is not paged and has no
+    `limit` or `cursor`; it is small (about 28 templates) and always whole.
+    Templates come grouped by category in product order. To build an
+    evaluator from one, call createEvaluator with `type` `TEMPLATE` and copy
+    `column_name` to `template_config.name`, and `template`,
+    `classification_choices`, `direction` and `data_granularity` to the
+    members of the same name (send `SPAN` or nothing when `data_granularity`
+    is null). Add `space_id`, `name`, a `commit_message`,
+    `include_explanations`, `use_function_calling` and `llm_config`
+    yourself. Read-only; only 401, 403 and 429 are declared.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListEvaluatorTemplatesResponse

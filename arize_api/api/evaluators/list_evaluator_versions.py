@@ -69,22 +69,28 @@ def sync_detailed(
 ) -> Response[ListEvaluatorVersionsResponse]:
     """List evaluator versions (GET /v2/evaluators/{evaluator_id}/versions).
 
-    Returns a page of the versions of one evaluator, each shaped as the variant its `type`
-    names. Returns 404 when the evaluator does not exist or the caller cannot read it. Pages
-    follow the cursor: pass `pagination.next_cursor` back as `cursor` until `has_more` is
-    false; a page can hold fewer than `limit` items. Read-only and safe to repeat.
+    Returns a page of the versions of one evaluator, each shaped as the
+    variant its `type` names. Returns 404 when the evaluator does not exist
+    or the caller cannot read it. Pages follow the cursor: pass
+    `pagination.next_cursor` back as `cursor` until `has_more` is false; a
+    page can hold fewer than `limit` items. Read-only and safe to repeat.
 
     Args:
-        evaluator_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        evaluator_id (str): The evaluator's ID (base64).
+        limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            opaque, send it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListEvaluatorVersionsResponse]: status, headers, raw content and the parsed body.
+        Response[ListEvaluatorVersionsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -104,19 +110,24 @@ def sync(
 ) -> ListEvaluatorVersionsResponse:
     """List evaluator versions (GET /v2/evaluators/{evaluator_id}/versions).
 
-    Returns a page of the versions of one evaluator, each shaped as the variant its `type`
-    names. Returns 404 when the evaluator does not exist or the caller cannot read it. Pages
-    follow the cursor: pass `pagination.next_cursor` back as `cursor` until `has_more` is
-    false; a page can hold fewer than `limit` items. Read-only and safe to repeat.
+    Returns a page of the versions of one evaluator, each shaped as the
+    variant its `type` names. Returns 404 when the evaluator does not exist
+    or the caller cannot read it. Pages follow the cursor: pass
+    `pagination.next_cursor` back as `cursor` until `has_more` is false; a
+    page can hold fewer than `limit` items. Read-only and safe to repeat.
 
     Args:
-        evaluator_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        evaluator_id (str): The evaluator's ID (base64).
+        limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            opaque, send it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListEvaluatorVersionsResponse
@@ -140,22 +151,28 @@ async def asyncio_detailed(
 ) -> Response[ListEvaluatorVersionsResponse]:
     """List evaluator versions (GET /v2/evaluators/{evaluator_id}/versions).
 
-    Returns a page of the versions of one evaluator, each shaped as the variant its `type`
-    names. Returns 404 when the evaluator does not exist or the caller cannot read it. Pages
-    follow the cursor: pass `pagination.next_cursor` back as `cursor` until `has_more` is
-    false; a page can hold fewer than `limit` items. Read-only and safe to repeat.
+    Returns a page of the versions of one evaluator, each shaped as the
+    variant its `type` names. Returns 404 when the evaluator does not exist
+    or the caller cannot read it. Pages follow the cursor: pass
+    `pagination.next_cursor` back as `cursor` until `has_more` is false; a
+    page can hold fewer than `limit` items. Read-only and safe to repeat.
 
     Args:
-        evaluator_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        evaluator_id (str): The evaluator's ID (base64).
+        limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            opaque, send it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListEvaluatorVersionsResponse]: status, headers, raw content and the parsed body.
+        Response[ListEvaluatorVersionsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -175,19 +192,24 @@ async def asyncio(
 ) -> ListEvaluatorVersionsResponse:
     """List evaluator versions (GET /v2/evaluators/{evaluator_id}/versions).
 
-    Returns a page of the versions of one evaluator, each shaped as the variant its `type`
-    names. Returns 404 when the evaluator does not exist or the caller cannot read it. Pages
-    follow the cursor: pass `pagination.next_cursor` back as `cursor` until `has_more` is
-    false; a page can hold fewer than `limit` items. Read-only and safe to repeat.
+    Returns a page of the versions of one evaluator, each shaped as the
+    variant its `type` names. Returns 404 when the evaluator does not exist
+    or the caller cannot read it. Pages follow the cursor: pass
+    `pagination.next_cursor` back as `cursor` until `has_more` is false; a
+    page can hold fewer than `limit` items. Read-only and safe to repeat.
 
     Args:
-        evaluator_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        evaluator_id (str): The evaluator's ID (base64).
+        limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            opaque, send it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListEvaluatorVersionsResponse

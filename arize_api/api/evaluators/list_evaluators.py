@@ -79,27 +79,38 @@ def sync_detailed(
 ) -> Response[ListEvaluatorsResponse]:
     """List evaluators (GET /v2/evaluators).
 
-    Returns a page of the evaluators the caller can read, most recently updated first. With
-    `space_id` only that space is searched; without it, every space the caller may read.
-    `space_name` and `name` narrow by case-insensitive substring. Items carry no version; use
-    getEvaluator or listEvaluatorVersions for the configuration. Returns 404 when the space
-    given by `space_id` does not exist or is not readable. Pages follow the cursor: pass
-    `pagination.next_cursor` back as `cursor` until `has_more` is false; a page can hold fewer
-    than `limit` items. Read-only and safe to repeat.
+    Returns a page of the evaluators the caller can read, most recently
+    updated first. With `space_id` only that space is searched; without it,
+    every space the caller may read. `space_name` and `name` narrow by
+    case-insensitive substring. Items carry no version; use getEvaluator or
+    listEvaluatorVersions for the configuration. Returns 404 when the space
+    given by `space_id` does not exist or is not readable. Pages follow the
+    cursor: pass `pagination.next_cursor` back as `cursor` until `has_more`
+    is false; a page can hold fewer than `limit` items. Read-only and safe
+    to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only evaluators in this space (an exact
+            space ID).
+        space_name (str | Unset): Case-insensitive substring the space name
+            must contain; at most 255 characters. At most 255 characters.
+        name (str | Unset): Case-insensitive substring the name must contain
+            (`prod` finds `production`); at most 255 characters. At most 255
+            characters.
+        limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            opaque, send it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListEvaluatorsResponse]: status, headers, raw content and the parsed body.
+        Response[ListEvaluatorsResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -123,24 +134,34 @@ def sync(
 ) -> ListEvaluatorsResponse:
     """List evaluators (GET /v2/evaluators).
 
-    Returns a page of the evaluators the caller can read, most recently updated first. With
-    `space_id` only that space is searched; without it, every space the caller may read.
-    `space_name` and `name` narrow by case-insensitive substring. Items carry no version; use
-    getEvaluator or listEvaluatorVersions for the configuration. Returns 404 when the space
-    given by `space_id` does not exist or is not readable. Pages follow the cursor: pass
-    `pagination.next_cursor` back as `cursor` until `has_more` is false; a page can hold fewer
-    than `limit` items. Read-only and safe to repeat.
+    Returns a page of the evaluators the caller can read, most recently
+    updated first. With `space_id` only that space is searched; without it,
+    every space the caller may read. `space_name` and `name` narrow by
+    case-insensitive substring. Items carry no version; use getEvaluator or
+    listEvaluatorVersions for the configuration. Returns 404 when the space
+    given by `space_id` does not exist or is not readable. Pages follow the
+    cursor: pass `pagination.next_cursor` back as `cursor` until `has_more`
+    is false; a page can hold fewer than `limit` items. Read-only and safe
+    to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only evaluators in this space (an exact
+            space ID).
+        space_name (str | Unset): Case-insensitive substring the space name
+            must contain; at most 255 characters. At most 255 characters.
+        name (str | Unset): Case-insensitive substring the name must contain
+            (`prod` finds `production`); at most 255 characters. At most 255
+            characters.
+        limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            opaque, send it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListEvaluatorsResponse
@@ -168,27 +189,38 @@ async def asyncio_detailed(
 ) -> Response[ListEvaluatorsResponse]:
     """List evaluators (GET /v2/evaluators).
 
-    Returns a page of the evaluators the caller can read, most recently updated first. With
-    `space_id` only that space is searched; without it, every space the caller may read.
-    `space_name` and `name` narrow by case-insensitive substring. Items carry no version; use
-    getEvaluator or listEvaluatorVersions for the configuration. Returns 404 when the space
-    given by `space_id` does not exist or is not readable. Pages follow the cursor: pass
-    `pagination.next_cursor` back as `cursor` until `has_more` is false; a page can hold fewer
-    than `limit` items. Read-only and safe to repeat.
+    Returns a page of the evaluators the caller can read, most recently
+    updated first. With `space_id` only that space is searched; without it,
+    every space the caller may read. `space_name` and `name` narrow by
+    case-insensitive substring. Items carry no version; use getEvaluator or
+    listEvaluatorVersions for the configuration. Returns 404 when the space
+    given by `space_id` does not exist or is not readable. Pages follow the
+    cursor: pass `pagination.next_cursor` back as `cursor` until `has_more`
+    is false; a page can hold fewer than `limit` items. Read-only and safe
+    to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only evaluators in this space (an exact
+            space ID).
+        space_name (str | Unset): Case-insensitive substring the space name
+            must contain; at most 255 characters. At most 255 characters.
+        name (str | Unset): Case-insensitive substring the name must contain
+            (`prod` finds `production`); at most 255 characters. At most 255
+            characters.
+        limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            opaque, send it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListEvaluatorsResponse]: status, headers, raw content and the parsed body.
+        Response[ListEvaluatorsResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -212,24 +244,34 @@ async def asyncio(
 ) -> ListEvaluatorsResponse:
     """List evaluators (GET /v2/evaluators).
 
-    Returns a page of the evaluators the caller can read, most recently updated first. With
-    `space_id` only that space is searched; without it, every space the caller may read.
-    `space_name` and `name` narrow by case-insensitive substring. Items carry no version; use
-    getEvaluator or listEvaluatorVersions for the configuration. Returns 404 when the space
-    given by `space_id` does not exist or is not readable. Pages follow the cursor: pass
-    `pagination.next_cursor` back as `cursor` until `has_more` is false; a page can hold fewer
-    than `limit` items. Read-only and safe to repeat.
+    Returns a page of the evaluators the caller can read, most recently
+    updated first. With `space_id` only that space is searched; without it,
+    every space the caller may read. `space_name` and `name` narrow by
+    case-insensitive substring. Items carry no version; use getEvaluator or
+    listEvaluatorVersions for the configuration. Returns 404 when the space
+    given by `space_id` does not exist or is not readable. Pages follow the
+    cursor: pass `pagination.next_cursor` back as `cursor` until `has_more`
+    is false; a page can hold fewer than `limit` items. Read-only and safe
+    to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only evaluators in this space (an exact
+            space ID).
+        space_name (str | Unset): Case-insensitive substring the space name
+            must contain; at most 255 characters. At most 255 characters.
+        name (str | Unset): Case-insensitive substring the name must contain
+            (`prod` finds `production`); at most 255 characters. At most 255
+            characters.
+        limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            opaque, send it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListEvaluatorsResponse

@@ -65,22 +65,26 @@ def sync_detailed(
 ) -> Response[RemoveTagsResponse]:
     """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags).
 
-    Detaches tags from an evaluator and returns 200 with `completed`, `deleted` and
-    `not_deleted`. `tag_ids` holds 1 to 100 IDs. A tag that is not attached does not fail the
-    request; it is listed in `not_deleted`, so a repeat is harmless. Unknown body members are
-    refused (400). The tags themselves stay in the space. Returns 403 when the caller may not
+    Detaches tags from an evaluator and returns 200 with `completed`,
+    `deleted` and `not_deleted`. `tag_ids` holds 1 to 100 IDs. A tag that is
+    not attached does not fail the request; it is listed in `not_deleted`,
+    so a repeat is harmless. Unknown body members are refused (400). The
+    tags themselves stay in the space. Returns 403 when the caller may not
     change the evaluator's tags, 404 when it cannot be read.
 
     Args:
-        evaluator_id (str):
+        evaluator_id (str): The evaluator's ID (base64).
         body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RemoveTagsResponse]: status, headers, raw content and the parsed body.
+        Response[RemoveTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -98,19 +102,22 @@ def sync(
 ) -> RemoveTagsResponse:
     """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags).
 
-    Detaches tags from an evaluator and returns 200 with `completed`, `deleted` and
-    `not_deleted`. `tag_ids` holds 1 to 100 IDs. A tag that is not attached does not fail the
-    request; it is listed in `not_deleted`, so a repeat is harmless. Unknown body members are
-    refused (400). The tags themselves stay in the space. Returns 403 when the caller may not
+    Detaches tags from an evaluator and returns 200 with `completed`,
+    `deleted` and `not_deleted`. `tag_ids` holds 1 to 100 IDs. A tag that is
+    not attached does not fail the request; it is listed in `not_deleted`,
+    so a repeat is harmless. Unknown body members are refused (400). The
+    tags themselves stay in the space. Returns 403 when the caller may not
     change the evaluator's tags, 404 when it cannot be read.
 
     Args:
-        evaluator_id (str):
+        evaluator_id (str): The evaluator's ID (base64).
         body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RemoveTagsResponse
@@ -132,22 +139,26 @@ async def asyncio_detailed(
 ) -> Response[RemoveTagsResponse]:
     """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags).
 
-    Detaches tags from an evaluator and returns 200 with `completed`, `deleted` and
-    `not_deleted`. `tag_ids` holds 1 to 100 IDs. A tag that is not attached does not fail the
-    request; it is listed in `not_deleted`, so a repeat is harmless. Unknown body members are
-    refused (400). The tags themselves stay in the space. Returns 403 when the caller may not
+    Detaches tags from an evaluator and returns 200 with `completed`,
+    `deleted` and `not_deleted`. `tag_ids` holds 1 to 100 IDs. A tag that is
+    not attached does not fail the request; it is listed in `not_deleted`,
+    so a repeat is harmless. Unknown body members are refused (400). The
+    tags themselves stay in the space. Returns 403 when the caller may not
     change the evaluator's tags, 404 when it cannot be read.
 
     Args:
-        evaluator_id (str):
+        evaluator_id (str): The evaluator's ID (base64).
         body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RemoveTagsResponse]: status, headers, raw content and the parsed body.
+        Response[RemoveTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -165,19 +176,22 @@ async def asyncio(
 ) -> RemoveTagsResponse:
     """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags).
 
-    Detaches tags from an evaluator and returns 200 with `completed`, `deleted` and
-    `not_deleted`. `tag_ids` holds 1 to 100 IDs. A tag that is not attached does not fail the
-    request; it is listed in `not_deleted`, so a repeat is harmless. Unknown body members are
-    refused (400). The tags themselves stay in the space. Returns 403 when the caller may not
+    Detaches tags from an evaluator and returns 200 with `completed`,
+    `deleted` and `not_deleted`. `tag_ids` holds 1 to 100 IDs. A tag that is
+    not attached does not fail the request; it is listed in `not_deleted`,
+    so a repeat is harmless. Unknown body members are refused (400). The
+    tags themselves stay in the space. Returns 403 when the caller may not
     change the evaluator's tags, 404 when it cannot be read.
 
     Args:
-        evaluator_id (str):
+        evaluator_id (str): The evaluator's ID (base64).
         body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RemoveTagsResponse

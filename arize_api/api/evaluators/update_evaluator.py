@@ -65,23 +65,29 @@ def sync_detailed(
 ) -> Response[Evaluator]:
     """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
 
-    Changes an evaluator's `name` and/or `description` and returns the evaluator without a
-    version. At least one of the two must be sent; omitted members keep their values. A `name`
-    already used in the space returns 409. `id`, `type`, `space_id`, timestamps and the
-    creator are fixed; to change what the evaluator does, add a version with
-    createEvaluatorVersion. Sending the same body again leaves the same result.
+    Changes an evaluator's `name` and/or `description` and returns the
+    evaluator without a version. At least one of the two must be sent;
+    omitted members keep their values. A `name` already used in the space
+    returns 409. `id`, `type`, `space_id`, timestamps and the creator are
+    fixed; to change what the evaluator does, add a version with
+    createEvaluatorVersion. Sending the same body again leaves the same
+    result.
 
     Args:
-        evaluator_id (str):
-        body (UpdateEvaluatorRequest): Body of updateEvaluator: send `name`, `description` or
-            both. An empty body is refused; omitted members keep their values.
+        evaluator_id (str): The evaluator's ID (base64).
+        body (UpdateEvaluatorRequest): Body of updateEvaluator: send `name`,
+            `description` or both. An empty body is refused; omitted members
+            keep their values.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Evaluator]: status, headers, raw content and the parsed body.
+        Response[Evaluator]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -99,20 +105,25 @@ def sync(
 ) -> Evaluator:
     """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
 
-    Changes an evaluator's `name` and/or `description` and returns the evaluator without a
-    version. At least one of the two must be sent; omitted members keep their values. A `name`
-    already used in the space returns 409. `id`, `type`, `space_id`, timestamps and the
-    creator are fixed; to change what the evaluator does, add a version with
-    createEvaluatorVersion. Sending the same body again leaves the same result.
+    Changes an evaluator's `name` and/or `description` and returns the
+    evaluator without a version. At least one of the two must be sent;
+    omitted members keep their values. A `name` already used in the space
+    returns 409. `id`, `type`, `space_id`, timestamps and the creator are
+    fixed; to change what the evaluator does, add a version with
+    createEvaluatorVersion. Sending the same body again leaves the same
+    result.
 
     Args:
-        evaluator_id (str):
-        body (UpdateEvaluatorRequest): Body of updateEvaluator: send `name`, `description` or
-            both. An empty body is refused; omitted members keep their values.
+        evaluator_id (str): The evaluator's ID (base64).
+        body (UpdateEvaluatorRequest): Body of updateEvaluator: send `name`,
+            `description` or both. An empty body is refused; omitted members
+            keep their values.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Evaluator
@@ -134,23 +145,29 @@ async def asyncio_detailed(
 ) -> Response[Evaluator]:
     """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
 
-    Changes an evaluator's `name` and/or `description` and returns the evaluator without a
-    version. At least one of the two must be sent; omitted members keep their values. A `name`
-    already used in the space returns 409. `id`, `type`, `space_id`, timestamps and the
-    creator are fixed; to change what the evaluator does, add a version with
-    createEvaluatorVersion. Sending the same body again leaves the same result.
+    Changes an evaluator's `name` and/or `description` and returns the
+    evaluator without a version. At least one of the two must be sent;
+    omitted members keep their values. A `name` already used in the space
+    returns 409. `id`, `type`, `space_id`, timestamps and the creator are
+    fixed; to change what the evaluator does, add a version with
+    createEvaluatorVersion. Sending the same body again leaves the same
+    result.
 
     Args:
-        evaluator_id (str):
-        body (UpdateEvaluatorRequest): Body of updateEvaluator: send `name`, `description` or
-            both. An empty body is refused; omitted members keep their values.
+        evaluator_id (str): The evaluator's ID (base64).
+        body (UpdateEvaluatorRequest): Body of updateEvaluator: send `name`,
+            `description` or both. An empty body is refused; omitted members
+            keep their values.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Evaluator]: status, headers, raw content and the parsed body.
+        Response[Evaluator]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         evaluator_id=evaluator_id,
@@ -168,20 +185,25 @@ async def asyncio(
 ) -> Evaluator:
     """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
 
-    Changes an evaluator's `name` and/or `description` and returns the evaluator without a
-    version. At least one of the two must be sent; omitted members keep their values. A `name`
-    already used in the space returns 409. `id`, `type`, `space_id`, timestamps and the
-    creator are fixed; to change what the evaluator does, add a version with
-    createEvaluatorVersion. Sending the same body again leaves the same result.
+    Changes an evaluator's `name` and/or `description` and returns the
+    evaluator without a version. At least one of the two must be sent;
+    omitted members keep their values. A `name` already used in the space
+    returns 409. `id`, `type`, `space_id`, timestamps and the creator are
+    fixed; to change what the evaluator does, add a version with
+    createEvaluatorVersion. Sending the same body again leaves the same
+    result.
 
     Args:
-        evaluator_id (str):
-        body (UpdateEvaluatorRequest): Body of updateEvaluator: send `name`, `description` or
-            both. An empty body is refused; omitted members keep their values.
+        evaluator_id (str): The evaluator's ID (base64).
+        body (UpdateEvaluatorRequest): Body of updateEvaluator: send `name`,
+            `description` or both. An empty body is refused; omitted members
+            keep their values.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Evaluator

@@ -52,7 +52,29 @@ class ExperimentsTags(SyncResource):
         body: AddTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
-        """Add experiment tags (POST /v2/experiments/{experiment_id}/tags)."""
+        """Add experiment tags (POST /v2/experiments/{experiment_id}/tags).
+
+        Attaches 1 to 100 existing tags to an experiment and returns the
+        experiment's complete tag list with 200 (not 201: no resource is
+        created). Every tag must belong to the experiment's space; a tag of
+        another space returns 422, and so does an unknown body member. Attaching
+        a tag that is already attached changes nothing, so the call is
+        idempotent and safe to retry.
+
+        Args:
+            experiment_id (str): The experiment's ID (base64).
+            body (AddTagsRequest): The tags to attach to a resource; attaching
+                one that is already attached changes nothing.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_experiment_tags
 
         return add_experiment_tags.sync(
@@ -71,7 +93,29 @@ class ExperimentsTags(SyncResource):
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List experiment tags, page by page (GET /v2/experiments/{experiment_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns all tags attached to an experiment, most recently updated first.
+        An experiment without tags gives an empty list, not 404. The list is not
+        paged yet: `pagination.has_more` is always false. Returns 404 when the
+        experiment does not exist or the caller cannot read it. Read-only and
+        safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            experiment_id (str): The experiment's ID (base64).
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_experiment_tags
 
@@ -93,7 +137,30 @@ class ExperimentsRuns(SyncResource):
         body: AnnotateExperimentRunsRequest,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate)."""
+        """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
+
+        Writes human annotations on up to 1000 runs of an experiment, one entry
+        per run, with the run id as `record_id`. Every value names an annotation
+        config of the experiment's space. Writes are upserts per run and config
+        name, so a retry overwrites with the same values and creates no
+        duplicates. Answers 202 with no body; reads may show the change after a
+        short delay. A `record_id` that matches no run of the experiment is
+        skipped without an error.
+
+        Args:
+            experiment_id (str): The experiment's ID (base64).
+            body (AnnotateExperimentRunsRequest): Annotations to upsert on runs
+                of an experiment, one entry per run.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import annotate_experiment_runs
 
         return annotate_experiment_runs.sync(
@@ -110,7 +177,29 @@ class ExperimentsRuns(SyncResource):
         body: InsertExperimentRunsRequest,
         **options: Unpack[RequestOptions],
     ) -> ExperimentWithRunIds:
-        """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs)."""
+        """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
+
+        Appends 1 to 1000 runs to an existing experiment and returns 201 with
+        the experiment and the new `run_ids` in input order. Every run needs
+        `output`; when the experiment has a dataset each run also needs
+        `example_id`, which is never checked against the dataset. Extra columns
+        per run are stored for analysis and filtering. Not idempotent: a retry
+        appends the runs a second time.
+
+        Args:
+            experiment_id (str): The experiment's ID (base64).
+            body (InsertExperimentRunsRequest): New runs to append to an
+                experiment.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ExperimentWithRunIds
+        """
         from . import insert_experiment_runs
 
         return insert_experiment_runs.sync(
@@ -131,7 +220,34 @@ class ExperimentsRuns(SyncResource):
     ) -> SyncPaginator[ExperimentRun, ListExperimentRunsResponse]:
         """List experiment runs, page by page (GET /v2/experiments/{experiment_id}/runs).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the runs of an experiment in their stable insertion order, in
+        pages of `limit` (default 50, at most 500). Each run carries its output
+        or error, its extra columns, and the human annotations in `annotations`:
+        name, optional label, score, text and `updated_at`, and for per-user
+        annotations the `annotator`. Pass `pagination.next_cursor` back as
+        `cursor` for the next page. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            experiment_id (str): The experiment's ID (base64).
+            limit (int | Unset): Page size, 1 to 500; defaults to 50. From 1 to
+                500. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`,
+                passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[ExperimentRun, ListExperimentRunsResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_experiment_runs
 
@@ -154,7 +270,36 @@ class ExperimentsRuns(SyncResource):
     ) -> SyncPaginator[ExperimentRun, ListExperimentRunsResponse]:
         """Search experiment runs, page by page (POST /v2/experiments/{experiment_id}/runs/search).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the runs that match an optional SQL-like `filter`, with `limit`
+        (1 to 500, default 50) and `cursor` sent in the body rather than the
+        query. Without `filter` every run matches; a `filter` that is present
+        but empty or blank is invalid, and unknown body members are rejected.
+        Filters can reach the run's `id`, `output` and `example_id`, its own
+        columns, the evaluation columns `eval.<name>.score`, `.label`,
+        `.explanation` and `.metadata.*`, and `annotation.<name>.*`, where
+        present. Runs come in ascending `id` order, stable across pages; send
+        the same filter with every cursor. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            experiment_id (str): The experiment's ID (base64).
+            body (SearchExperimentRunsRequest): Optional search criteria for an
+                experiment's runs; an empty object returns the first page of all
+                runs. Unknown members are rejected.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[ExperimentRun, ListExperimentRunsResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import search_experiment_runs
 
@@ -184,7 +329,31 @@ class Experiments(SyncResource):
         body: CreateExperimentRequest,
         **options: Unpack[RequestOptions],
     ) -> Experiment:
-        """Create experiment (POST /v2/experiments)."""
+        """Create experiment (POST /v2/experiments).
+
+        Creates an experiment with its first 1 to 1000 runs and returns it with
+        201; an empty experiment is not allowed. Send exactly one of
+        `dataset_id` (the experiment belongs to that dataset and its space) and
+        `space_id` (an experiment without a dataset). The name must be unique
+        within the dataset, or within the space when there is no dataset (else
+        409), and must not contain `"` or `\\`. Every run needs `output`; with a
+        dataset each run also needs `example_id`, which is never checked against
+        the dataset. Runs may carry extra columns of your own (model, latency,
+        prompt, ...) for analysis and filtering.
+
+        Args:
+            body (CreateExperimentRequest): A new experiment and its first runs;
+                send exactly one of `dataset_id` and `space_id`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Experiment
+        """
         from . import create_experiment
 
         return create_experiment.sync(
@@ -198,7 +367,24 @@ class Experiments(SyncResource):
         experiment_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete experiment (DELETE /v2/experiments/{experiment_id})."""
+        """Delete experiment (DELETE /v2/experiments/{experiment_id}).
+
+        Deletes an experiment for good; there is no undo. Answers 204 with no
+        body. Returns 404 when the experiment does not exist or cannot be read,
+        so repeating a successful delete returns 404.
+
+        Args:
+            experiment_id (str): The experiment's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_experiment
 
         return delete_experiment.sync(
@@ -212,7 +398,24 @@ class Experiments(SyncResource):
         experiment_id: str,
         **options: Unpack[RequestOptions],
     ) -> Experiment:
-        """Get experiment (GET /v2/experiments/{experiment_id})."""
+        """Get experiment (GET /v2/experiments/{experiment_id}).
+
+        Returns one experiment without its runs; List experiment runs reads
+        those. Returns 404 when the experiment does not exist or the caller
+        cannot read it. Read-only and safe to repeat.
+
+        Args:
+            experiment_id (str): The experiment's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Experiment
+        """
         from . import get_experiment
 
         return get_experiment.sync(
@@ -234,7 +437,41 @@ class Experiments(SyncResource):
     ) -> SyncPaginator[Experiment, ListExperimentsResponse]:
         """List experiments, page by page (GET /v2/experiments).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the experiments the caller can read, in pages of `limit`
+        (default 50, at most 100). By default the list spans every readable
+        space and includes experiments without a dataset. Narrow it with at most
+        one of `dataset_id` (experiments on that dataset) and `space_id`
+        (experiments in that space, with or without a dataset); sending both is
+        rejected as invalid. `name` is a case-insensitive substring filter.
+        Returns 404 when the given dataset or space does not exist or cannot be
+        read. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            dataset_id (str | Unset): Only experiments run on this dataset;
+                cannot be combined with `space_id`.
+            space_id (str | Unset): Only experiments of this space, with or
+                without a dataset; cannot be combined with `dataset_id`.
+            name (str | Unset): Only experiments whose name contains this text,
+                ignoring case; at most 255 characters. At most 255 characters.
+            limit (int | Unset): Page size, 1 to 100; defaults to 50. From 1 to
+                100. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`,
+                passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Experiment, ListExperimentsResponse]: every item,
+                fetched page by page as you iterate.
         """
         from . import list_experiments
 
@@ -260,7 +497,29 @@ class AsyncExperimentsTags(AsyncResource):
         body: AddTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
-        """Add experiment tags (POST /v2/experiments/{experiment_id}/tags)."""
+        """Add experiment tags (POST /v2/experiments/{experiment_id}/tags).
+
+        Attaches 1 to 100 existing tags to an experiment and returns the
+        experiment's complete tag list with 200 (not 201: no resource is
+        created). Every tag must belong to the experiment's space; a tag of
+        another space returns 422, and so does an unknown body member. Attaching
+        a tag that is already attached changes nothing, so the call is
+        idempotent and safe to retry.
+
+        Args:
+            experiment_id (str): The experiment's ID (base64).
+            body (AddTagsRequest): The tags to attach to a resource; attaching
+                one that is already attached changes nothing.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_experiment_tags
 
         return await add_experiment_tags.asyncio(
@@ -279,7 +538,29 @@ class AsyncExperimentsTags(AsyncResource):
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List experiment tags, page by page (GET /v2/experiments/{experiment_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns all tags attached to an experiment, most recently updated first.
+        An experiment without tags gives an empty list, not 404. The list is not
+        paged yet: `pagination.has_more` is always false. Returns 404 when the
+        experiment does not exist or the caller cannot read it. Read-only and
+        safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            experiment_id (str): The experiment's ID (base64).
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_experiment_tags
 
@@ -301,7 +582,30 @@ class AsyncExperimentsRuns(AsyncResource):
         body: AnnotateExperimentRunsRequest,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate)."""
+        """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
+
+        Writes human annotations on up to 1000 runs of an experiment, one entry
+        per run, with the run id as `record_id`. Every value names an annotation
+        config of the experiment's space. Writes are upserts per run and config
+        name, so a retry overwrites with the same values and creates no
+        duplicates. Answers 202 with no body; reads may show the change after a
+        short delay. A `record_id` that matches no run of the experiment is
+        skipped without an error.
+
+        Args:
+            experiment_id (str): The experiment's ID (base64).
+            body (AnnotateExperimentRunsRequest): Annotations to upsert on runs
+                of an experiment, one entry per run.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import annotate_experiment_runs
 
         return await annotate_experiment_runs.asyncio(
@@ -318,7 +622,29 @@ class AsyncExperimentsRuns(AsyncResource):
         body: InsertExperimentRunsRequest,
         **options: Unpack[RequestOptions],
     ) -> ExperimentWithRunIds:
-        """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs)."""
+        """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
+
+        Appends 1 to 1000 runs to an existing experiment and returns 201 with
+        the experiment and the new `run_ids` in input order. Every run needs
+        `output`; when the experiment has a dataset each run also needs
+        `example_id`, which is never checked against the dataset. Extra columns
+        per run are stored for analysis and filtering. Not idempotent: a retry
+        appends the runs a second time.
+
+        Args:
+            experiment_id (str): The experiment's ID (base64).
+            body (InsertExperimentRunsRequest): New runs to append to an
+                experiment.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ExperimentWithRunIds
+        """
         from . import insert_experiment_runs
 
         return await insert_experiment_runs.asyncio(
@@ -339,7 +665,34 @@ class AsyncExperimentsRuns(AsyncResource):
     ) -> AsyncPaginator[ExperimentRun, ListExperimentRunsResponse]:
         """List experiment runs, page by page (GET /v2/experiments/{experiment_id}/runs).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the runs of an experiment in their stable insertion order, in
+        pages of `limit` (default 50, at most 500). Each run carries its output
+        or error, its extra columns, and the human annotations in `annotations`:
+        name, optional label, score, text and `updated_at`, and for per-user
+        annotations the `annotator`. Pass `pagination.next_cursor` back as
+        `cursor` for the next page. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            experiment_id (str): The experiment's ID (base64).
+            limit (int | Unset): Page size, 1 to 500; defaults to 50. From 1 to
+                500. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`,
+                passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[ExperimentRun, ListExperimentRunsResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_experiment_runs
 
@@ -362,7 +715,36 @@ class AsyncExperimentsRuns(AsyncResource):
     ) -> AsyncPaginator[ExperimentRun, ListExperimentRunsResponse]:
         """Search experiment runs, page by page (POST /v2/experiments/{experiment_id}/runs/search).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the runs that match an optional SQL-like `filter`, with `limit`
+        (1 to 500, default 50) and `cursor` sent in the body rather than the
+        query. Without `filter` every run matches; a `filter` that is present
+        but empty or blank is invalid, and unknown body members are rejected.
+        Filters can reach the run's `id`, `output` and `example_id`, its own
+        columns, the evaluation columns `eval.<name>.score`, `.label`,
+        `.explanation` and `.metadata.*`, and `annotation.<name>.*`, where
+        present. Runs come in ascending `id` order, stable across pages; send
+        the same filter with every cursor. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            experiment_id (str): The experiment's ID (base64).
+            body (SearchExperimentRunsRequest): Optional search criteria for an
+                experiment's runs; an empty object returns the first page of all
+                runs. Unknown members are rejected.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[ExperimentRun, ListExperimentRunsResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import search_experiment_runs
 
@@ -392,7 +774,31 @@ class AsyncExperiments(AsyncResource):
         body: CreateExperimentRequest,
         **options: Unpack[RequestOptions],
     ) -> Experiment:
-        """Create experiment (POST /v2/experiments)."""
+        """Create experiment (POST /v2/experiments).
+
+        Creates an experiment with its first 1 to 1000 runs and returns it with
+        201; an empty experiment is not allowed. Send exactly one of
+        `dataset_id` (the experiment belongs to that dataset and its space) and
+        `space_id` (an experiment without a dataset). The name must be unique
+        within the dataset, or within the space when there is no dataset (else
+        409), and must not contain `"` or `\\`. Every run needs `output`; with a
+        dataset each run also needs `example_id`, which is never checked against
+        the dataset. Runs may carry extra columns of your own (model, latency,
+        prompt, ...) for analysis and filtering.
+
+        Args:
+            body (CreateExperimentRequest): A new experiment and its first runs;
+                send exactly one of `dataset_id` and `space_id`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Experiment
+        """
         from . import create_experiment
 
         return await create_experiment.asyncio(
@@ -406,7 +812,24 @@ class AsyncExperiments(AsyncResource):
         experiment_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete experiment (DELETE /v2/experiments/{experiment_id})."""
+        """Delete experiment (DELETE /v2/experiments/{experiment_id}).
+
+        Deletes an experiment for good; there is no undo. Answers 204 with no
+        body. Returns 404 when the experiment does not exist or cannot be read,
+        so repeating a successful delete returns 404.
+
+        Args:
+            experiment_id (str): The experiment's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_experiment
 
         return await delete_experiment.asyncio(
@@ -420,7 +843,24 @@ class AsyncExperiments(AsyncResource):
         experiment_id: str,
         **options: Unpack[RequestOptions],
     ) -> Experiment:
-        """Get experiment (GET /v2/experiments/{experiment_id})."""
+        """Get experiment (GET /v2/experiments/{experiment_id}).
+
+        Returns one experiment without its runs; List experiment runs reads
+        those. Returns 404 when the experiment does not exist or the caller
+        cannot read it. Read-only and safe to repeat.
+
+        Args:
+            experiment_id (str): The experiment's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Experiment
+        """
         from . import get_experiment
 
         return await get_experiment.asyncio(
@@ -442,7 +882,41 @@ class AsyncExperiments(AsyncResource):
     ) -> AsyncPaginator[Experiment, ListExperimentsResponse]:
         """List experiments, page by page (GET /v2/experiments).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the experiments the caller can read, in pages of `limit`
+        (default 50, at most 100). By default the list spans every readable
+        space and includes experiments without a dataset. Narrow it with at most
+        one of `dataset_id` (experiments on that dataset) and `space_id`
+        (experiments in that space, with or without a dataset); sending both is
+        rejected as invalid. `name` is a case-insensitive substring filter.
+        Returns 404 when the given dataset or space does not exist or cannot be
+        read. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            dataset_id (str | Unset): Only experiments run on this dataset;
+                cannot be combined with `space_id`.
+            space_id (str | Unset): Only experiments of this space, with or
+                without a dataset; cannot be combined with `dataset_id`.
+            name (str | Unset): Only experiments whose name contains this text,
+                ignoring case; at most 255 characters. At most 255 characters.
+            limit (int | Unset): Page size, 1 to 100; defaults to 50. From 1 to
+                100. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`,
+                passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Experiment, ListExperimentsResponse]: every item,
+                fetched page by page as you iterate.
         """
         from . import list_experiments
 

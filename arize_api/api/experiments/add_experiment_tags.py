@@ -65,22 +65,27 @@ def sync_detailed(
 ) -> Response[ListTagsResponse]:
     """Add experiment tags (POST /v2/experiments/{experiment_id}/tags).
 
-    Attaches 1 to 100 existing tags to an experiment and returns the experiment's complete tag
-    list with 200 (not 201: no resource is created). Every tag must belong to the experiment's
-    space; a tag of another space returns 422, and so does an unknown body member. Attaching a
-    tag that is already attached changes nothing, so the call is idempotent and safe to retry.
+    Attaches 1 to 100 existing tags to an experiment and returns the
+    experiment's complete tag list with 200 (not 201: no resource is
+    created). Every tag must belong to the experiment's space; a tag of
+    another space returns 422, and so does an unknown body member. Attaching
+    a tag that is already attached changes nothing, so the call is
+    idempotent and safe to retry.
 
     Args:
-        experiment_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        experiment_id (str): The experiment's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -98,19 +103,23 @@ def sync(
 ) -> ListTagsResponse:
     """Add experiment tags (POST /v2/experiments/{experiment_id}/tags).
 
-    Attaches 1 to 100 existing tags to an experiment and returns the experiment's complete tag
-    list with 200 (not 201: no resource is created). Every tag must belong to the experiment's
-    space; a tag of another space returns 422, and so does an unknown body member. Attaching a
-    tag that is already attached changes nothing, so the call is idempotent and safe to retry.
+    Attaches 1 to 100 existing tags to an experiment and returns the
+    experiment's complete tag list with 200 (not 201: no resource is
+    created). Every tag must belong to the experiment's space; a tag of
+    another space returns 422, and so does an unknown body member. Attaching
+    a tag that is already attached changes nothing, so the call is
+    idempotent and safe to retry.
 
     Args:
-        experiment_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        experiment_id (str): The experiment's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse
@@ -132,22 +141,27 @@ async def asyncio_detailed(
 ) -> Response[ListTagsResponse]:
     """Add experiment tags (POST /v2/experiments/{experiment_id}/tags).
 
-    Attaches 1 to 100 existing tags to an experiment and returns the experiment's complete tag
-    list with 200 (not 201: no resource is created). Every tag must belong to the experiment's
-    space; a tag of another space returns 422, and so does an unknown body member. Attaching a
-    tag that is already attached changes nothing, so the call is idempotent and safe to retry.
+    Attaches 1 to 100 existing tags to an experiment and returns the
+    experiment's complete tag list with 200 (not 201: no resource is
+    created). Every tag must belong to the experiment's space; a tag of
+    another space returns 422, and so does an unknown body member. Attaching
+    a tag that is already attached changes nothing, so the call is
+    idempotent and safe to retry.
 
     Args:
-        experiment_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        experiment_id (str): The experiment's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -165,19 +179,23 @@ async def asyncio(
 ) -> ListTagsResponse:
     """Add experiment tags (POST /v2/experiments/{experiment_id}/tags).
 
-    Attaches 1 to 100 existing tags to an experiment and returns the experiment's complete tag
-    list with 200 (not 201: no resource is created). Every tag must belong to the experiment's
-    space; a tag of another space returns 422, and so does an unknown body member. Attaching a
-    tag that is already attached changes nothing, so the call is idempotent and safe to retry.
+    Attaches 1 to 100 existing tags to an experiment and returns the
+    experiment's complete tag list with 200 (not 201: no resource is
+    created). Every tag must belong to the experiment's space; a tag of
+    another space returns 422, and so does an unknown body member. Attaching
+    a tag that is already attached changes nothing, so the call is
+    idempotent and safe to retry.
 
     Args:
-        experiment_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        experiment_id (str): The experiment's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse

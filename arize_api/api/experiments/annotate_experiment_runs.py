@@ -61,20 +61,24 @@ def sync_detailed(
 ) -> Response[None]:
     """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
 
-    Writes human annotations on up to 1000 runs of an experiment, one entry per run, with the
-    run id as `record_id`. Every value names an annotation config of the experiment's space.
-    Writes are upserts per run and config name, so a retry overwrites with the same values and
-    creates no duplicates. Answers 202 with no body; reads may show the change after a short
-    delay. A `record_id` that matches no run of the experiment is skipped without an error.
+    Writes human annotations on up to 1000 runs of an experiment, one entry
+    per run, with the run id as `record_id`. Every value names an annotation
+    config of the experiment's space. Writes are upserts per run and config
+    name, so a retry overwrites with the same values and creates no
+    duplicates. Answers 202 with no body; reads may show the change after a
+    short delay. A `record_id` that matches no run of the experiment is
+    skipped without an error.
 
     Args:
-        experiment_id (str):
-        body (AnnotateExperimentRunsRequest): Annotations to upsert on runs of an experiment, one
-            entry per run.
+        experiment_id (str): The experiment's ID (base64).
+        body (AnnotateExperimentRunsRequest): Annotations to upsert on runs
+            of an experiment, one entry per run.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -95,20 +99,24 @@ def sync(
 ) -> None:
     """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
 
-    Writes human annotations on up to 1000 runs of an experiment, one entry per run, with the
-    run id as `record_id`. Every value names an annotation config of the experiment's space.
-    Writes are upserts per run and config name, so a retry overwrites with the same values and
-    creates no duplicates. Answers 202 with no body; reads may show the change after a short
-    delay. A `record_id` that matches no run of the experiment is skipped without an error.
+    Writes human annotations on up to 1000 runs of an experiment, one entry
+    per run, with the run id as `record_id`. Every value names an annotation
+    config of the experiment's space. Writes are upserts per run and config
+    name, so a retry overwrites with the same values and creates no
+    duplicates. Answers 202 with no body; reads may show the change after a
+    short delay. A `record_id` that matches no run of the experiment is
+    skipped without an error.
 
     Args:
-        experiment_id (str):
-        body (AnnotateExperimentRunsRequest): Annotations to upsert on runs of an experiment, one
-            entry per run.
+        experiment_id (str): The experiment's ID (base64).
+        body (AnnotateExperimentRunsRequest): Annotations to upsert on runs
+            of an experiment, one entry per run.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -130,20 +138,24 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
 
-    Writes human annotations on up to 1000 runs of an experiment, one entry per run, with the
-    run id as `record_id`. Every value names an annotation config of the experiment's space.
-    Writes are upserts per run and config name, so a retry overwrites with the same values and
-    creates no duplicates. Answers 202 with no body; reads may show the change after a short
-    delay. A `record_id` that matches no run of the experiment is skipped without an error.
+    Writes human annotations on up to 1000 runs of an experiment, one entry
+    per run, with the run id as `record_id`. Every value names an annotation
+    config of the experiment's space. Writes are upserts per run and config
+    name, so a retry overwrites with the same values and creates no
+    duplicates. Answers 202 with no body; reads may show the change after a
+    short delay. A `record_id` that matches no run of the experiment is
+    skipped without an error.
 
     Args:
-        experiment_id (str):
-        body (AnnotateExperimentRunsRequest): Annotations to upsert on runs of an experiment, one
-            entry per run.
+        experiment_id (str): The experiment's ID (base64).
+        body (AnnotateExperimentRunsRequest): Annotations to upsert on runs
+            of an experiment, one entry per run.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -164,20 +176,24 @@ async def asyncio(
 ) -> None:
     """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
 
-    Writes human annotations on up to 1000 runs of an experiment, one entry per run, with the
-    run id as `record_id`. Every value names an annotation config of the experiment's space.
-    Writes are upserts per run and config name, so a retry overwrites with the same values and
-    creates no duplicates. Answers 202 with no body; reads may show the change after a short
-    delay. A `record_id` that matches no run of the experiment is skipped without an error.
+    Writes human annotations on up to 1000 runs of an experiment, one entry
+    per run, with the run id as `record_id`. Every value names an annotation
+    config of the experiment's space. Writes are upserts per run and config
+    name, so a retry overwrites with the same values and creates no
+    duplicates. Answers 202 with no body; reads may show the change after a
+    short delay. A `record_id` that matches no run of the experiment is
+    skipped without an error.
 
     Args:
-        experiment_id (str):
-        body (AnnotateExperimentRunsRequest): Annotations to upsert on runs of an experiment, one
-            entry per run.
+        experiment_id (str): The experiment's ID (base64).
+        body (AnnotateExperimentRunsRequest): Annotations to upsert on runs
+            of an experiment, one entry per run.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

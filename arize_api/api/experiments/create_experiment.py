@@ -63,24 +63,29 @@ def sync_detailed(
 ) -> Response[Experiment]:
     """Create experiment (POST /v2/experiments).
 
-    Creates an experiment with its first 1 to 1000 runs and returns it with 201; an empty
-    experiment is not allowed. Send exactly one of `dataset_id` (the experiment belongs to
-    that dataset and its space) and `space_id` (an experiment without a dataset). The name
-    must be unique within the dataset, or within the space when there is no dataset (else
-    409), and must not contain `"` or `\\`. Every run needs `output`; with a dataset each run
-    also needs `example_id`, which is never checked against the dataset. Runs may carry extra
-    columns of your own (model, latency, prompt, ...) for analysis and filtering.
+    Creates an experiment with its first 1 to 1000 runs and returns it with
+    201; an empty experiment is not allowed. Send exactly one of
+    `dataset_id` (the experiment belongs to that dataset and its space) and
+    `space_id` (an experiment without a dataset). The name must be unique
+    within the dataset, or within the space when there is no dataset (else
+    409), and must not contain `"` or `\\`. Every run needs `output`; with a
+    dataset each run also needs `example_id`, which is never checked against
+    the dataset. Runs may carry extra columns of your own (model, latency,
+    prompt, ...) for analysis and filtering.
 
     Args:
-        body (CreateExperimentRequest): A new experiment and its first runs; send exactly one of
-            `dataset_id` and `space_id`.
+        body (CreateExperimentRequest): A new experiment and its first runs;
+            send exactly one of `dataset_id` and `space_id`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Experiment]: status, headers, raw content and the parsed body.
+        Response[Experiment]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -96,21 +101,25 @@ def sync(
 ) -> Experiment:
     """Create experiment (POST /v2/experiments).
 
-    Creates an experiment with its first 1 to 1000 runs and returns it with 201; an empty
-    experiment is not allowed. Send exactly one of `dataset_id` (the experiment belongs to
-    that dataset and its space) and `space_id` (an experiment without a dataset). The name
-    must be unique within the dataset, or within the space when there is no dataset (else
-    409), and must not contain `"` or `\\`. Every run needs `output`; with a dataset each run
-    also needs `example_id`, which is never checked against the dataset. Runs may carry extra
-    columns of your own (model, latency, prompt, ...) for analysis and filtering.
+    Creates an experiment with its first 1 to 1000 runs and returns it with
+    201; an empty experiment is not allowed. Send exactly one of
+    `dataset_id` (the experiment belongs to that dataset and its space) and
+    `space_id` (an experiment without a dataset). The name must be unique
+    within the dataset, or within the space when there is no dataset (else
+    409), and must not contain `"` or `\\`. Every run needs `output`; with a
+    dataset each run also needs `example_id`, which is never checked against
+    the dataset. Runs may carry extra columns of your own (model, latency,
+    prompt, ...) for analysis and filtering.
 
     Args:
-        body (CreateExperimentRequest): A new experiment and its first runs; send exactly one of
-            `dataset_id` and `space_id`.
+        body (CreateExperimentRequest): A new experiment and its first runs;
+            send exactly one of `dataset_id` and `space_id`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Experiment
@@ -130,24 +139,29 @@ async def asyncio_detailed(
 ) -> Response[Experiment]:
     """Create experiment (POST /v2/experiments).
 
-    Creates an experiment with its first 1 to 1000 runs and returns it with 201; an empty
-    experiment is not allowed. Send exactly one of `dataset_id` (the experiment belongs to
-    that dataset and its space) and `space_id` (an experiment without a dataset). The name
-    must be unique within the dataset, or within the space when there is no dataset (else
-    409), and must not contain `"` or `\\`. Every run needs `output`; with a dataset each run
-    also needs `example_id`, which is never checked against the dataset. Runs may carry extra
-    columns of your own (model, latency, prompt, ...) for analysis and filtering.
+    Creates an experiment with its first 1 to 1000 runs and returns it with
+    201; an empty experiment is not allowed. Send exactly one of
+    `dataset_id` (the experiment belongs to that dataset and its space) and
+    `space_id` (an experiment without a dataset). The name must be unique
+    within the dataset, or within the space when there is no dataset (else
+    409), and must not contain `"` or `\\`. Every run needs `output`; with a
+    dataset each run also needs `example_id`, which is never checked against
+    the dataset. Runs may carry extra columns of your own (model, latency,
+    prompt, ...) for analysis and filtering.
 
     Args:
-        body (CreateExperimentRequest): A new experiment and its first runs; send exactly one of
-            `dataset_id` and `space_id`.
+        body (CreateExperimentRequest): A new experiment and its first runs;
+            send exactly one of `dataset_id` and `space_id`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Experiment]: status, headers, raw content and the parsed body.
+        Response[Experiment]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -163,21 +177,25 @@ async def asyncio(
 ) -> Experiment:
     """Create experiment (POST /v2/experiments).
 
-    Creates an experiment with its first 1 to 1000 runs and returns it with 201; an empty
-    experiment is not allowed. Send exactly one of `dataset_id` (the experiment belongs to
-    that dataset and its space) and `space_id` (an experiment without a dataset). The name
-    must be unique within the dataset, or within the space when there is no dataset (else
-    409), and must not contain `"` or `\\`. Every run needs `output`; with a dataset each run
-    also needs `example_id`, which is never checked against the dataset. Runs may carry extra
-    columns of your own (model, latency, prompt, ...) for analysis and filtering.
+    Creates an experiment with its first 1 to 1000 runs and returns it with
+    201; an empty experiment is not allowed. Send exactly one of
+    `dataset_id` (the experiment belongs to that dataset and its space) and
+    `space_id` (an experiment without a dataset). The name must be unique
+    within the dataset, or within the space when there is no dataset (else
+    409), and must not contain `"` or `\\`. Every run needs `output`; with a
+    dataset each run also needs `example_id`, which is never checked against
+    the dataset. Runs may carry extra columns of your own (model, latency,
+    prompt, ...) for analysis and filtering.
 
     Args:
-        body (CreateExperimentRequest): A new experiment and its first runs; send exactly one of
-            `dataset_id` and `space_id`.
+        body (CreateExperimentRequest): A new experiment and its first runs;
+            send exactly one of `dataset_id` and `space_id`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Experiment

@@ -55,19 +55,22 @@ def sync_detailed(
 ) -> Response[Experiment]:
     """Get experiment (GET /v2/experiments/{experiment_id}).
 
-    Returns one experiment without its runs; List experiment runs reads those. Returns 404
-    when the experiment does not exist or the caller cannot read it. Read-only and safe to
-    repeat.
+    Returns one experiment without its runs; List experiment runs reads
+    those. Returns 404 when the experiment does not exist or the caller
+    cannot read it. Read-only and safe to repeat.
 
     Args:
-        experiment_id (str):
+        experiment_id (str): The experiment's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Experiment]: status, headers, raw content and the parsed body.
+        Response[Experiment]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -83,16 +86,18 @@ def sync(
 ) -> Experiment:
     """Get experiment (GET /v2/experiments/{experiment_id}).
 
-    Returns one experiment without its runs; List experiment runs reads those. Returns 404
-    when the experiment does not exist or the caller cannot read it. Read-only and safe to
-    repeat.
+    Returns one experiment without its runs; List experiment runs reads
+    those. Returns 404 when the experiment does not exist or the caller
+    cannot read it. Read-only and safe to repeat.
 
     Args:
-        experiment_id (str):
+        experiment_id (str): The experiment's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Experiment
@@ -112,19 +117,22 @@ async def asyncio_detailed(
 ) -> Response[Experiment]:
     """Get experiment (GET /v2/experiments/{experiment_id}).
 
-    Returns one experiment without its runs; List experiment runs reads those. Returns 404
-    when the experiment does not exist or the caller cannot read it. Read-only and safe to
-    repeat.
+    Returns one experiment without its runs; List experiment runs reads
+    those. Returns 404 when the experiment does not exist or the caller
+    cannot read it. Read-only and safe to repeat.
 
     Args:
-        experiment_id (str):
+        experiment_id (str): The experiment's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Experiment]: status, headers, raw content and the parsed body.
+        Response[Experiment]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -140,16 +148,18 @@ async def asyncio(
 ) -> Experiment:
     """Get experiment (GET /v2/experiments/{experiment_id}).
 
-    Returns one experiment without its runs; List experiment runs reads those. Returns 404
-    when the experiment does not exist or the caller cannot read it. Read-only and safe to
-    repeat.
+    Returns one experiment without its runs; List experiment runs reads
+    those. Returns 404 when the experiment does not exist or the caller
+    cannot read it. Read-only and safe to repeat.
 
     Args:
-        experiment_id (str):
+        experiment_id (str): The experiment's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Experiment

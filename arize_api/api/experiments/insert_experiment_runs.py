@@ -65,22 +65,27 @@ def sync_detailed(
 ) -> Response[ExperimentWithRunIds]:
     """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
 
-    Appends 1 to 1000 runs to an existing experiment and returns 201 with the experiment and
-    the new `run_ids` in input order. Every run needs `output`; when the experiment has a
-    dataset each run also needs `example_id`, which is never checked against the dataset.
-    Extra columns per run are stored for analysis and filtering. Not idempotent: a retry
+    Appends 1 to 1000 runs to an existing experiment and returns 201 with
+    the experiment and the new `run_ids` in input order. Every run needs
+    `output`; when the experiment has a dataset each run also needs
+    `example_id`, which is never checked against the dataset. Extra columns
+    per run are stored for analysis and filtering. Not idempotent: a retry
     appends the runs a second time.
 
     Args:
-        experiment_id (str):
-        body (InsertExperimentRunsRequest): New runs to append to an experiment.
+        experiment_id (str): The experiment's ID (base64).
+        body (InsertExperimentRunsRequest): New runs to append to an
+            experiment.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ExperimentWithRunIds]: status, headers, raw content and the parsed body.
+        Response[ExperimentWithRunIds]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -98,19 +103,23 @@ def sync(
 ) -> ExperimentWithRunIds:
     """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
 
-    Appends 1 to 1000 runs to an existing experiment and returns 201 with the experiment and
-    the new `run_ids` in input order. Every run needs `output`; when the experiment has a
-    dataset each run also needs `example_id`, which is never checked against the dataset.
-    Extra columns per run are stored for analysis and filtering. Not idempotent: a retry
+    Appends 1 to 1000 runs to an existing experiment and returns 201 with
+    the experiment and the new `run_ids` in input order. Every run needs
+    `output`; when the experiment has a dataset each run also needs
+    `example_id`, which is never checked against the dataset. Extra columns
+    per run are stored for analysis and filtering. Not idempotent: a retry
     appends the runs a second time.
 
     Args:
-        experiment_id (str):
-        body (InsertExperimentRunsRequest): New runs to append to an experiment.
+        experiment_id (str): The experiment's ID (base64).
+        body (InsertExperimentRunsRequest): New runs to append to an
+            experiment.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ExperimentWithRunIds
@@ -132,22 +141,27 @@ async def asyncio_detailed(
 ) -> Response[ExperimentWithRunIds]:
     """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
 
-    Appends 1 to 1000 runs to an existing experiment and returns 201 with the experiment and
-    the new `run_ids` in input order. Every run needs `output`; when the experiment has a
-    dataset each run also needs `example_id`, which is never checked against the dataset.
-    Extra columns per run are stored for analysis and filtering. Not idempotent: a retry
+    Appends 1 to 1000 runs to an existing experiment and returns 201 with
+    the experiment and the new `run_ids` in input order. Every run needs
+    `output`; when the experiment has a dataset each run also needs
+    `example_id`, which is never checked against the dataset. Extra columns
+    per run are stored for analysis and filtering. Not idempotent: a retry
     appends the runs a second time.
 
     Args:
-        experiment_id (str):
-        body (InsertExperimentRunsRequest): New runs to append to an experiment.
+        experiment_id (str): The experiment's ID (base64).
+        body (InsertExperimentRunsRequest): New runs to append to an
+            experiment.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ExperimentWithRunIds]: status, headers, raw content and the parsed body.
+        Response[ExperimentWithRunIds]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -165,19 +179,23 @@ async def asyncio(
 ) -> ExperimentWithRunIds:
     """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
 
-    Appends 1 to 1000 runs to an existing experiment and returns 201 with the experiment and
-    the new `run_ids` in input order. Every run needs `output`; when the experiment has a
-    dataset each run also needs `example_id`, which is never checked against the dataset.
-    Extra columns per run are stored for analysis and filtering. Not idempotent: a retry
+    Appends 1 to 1000 runs to an existing experiment and returns 201 with
+    the experiment and the new `run_ids` in input order. Every run needs
+    `output`; when the experiment has a dataset each run also needs
+    `example_id`, which is never checked against the dataset. Extra columns
+    per run are stored for analysis and filtering. Not idempotent: a retry
     appends the runs a second time.
 
     Args:
-        experiment_id (str):
-        body (InsertExperimentRunsRequest): New runs to append to an experiment.
+        experiment_id (str): The experiment's ID (base64).
+        body (InsertExperimentRunsRequest): New runs to append to an
+            experiment.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ExperimentWithRunIds

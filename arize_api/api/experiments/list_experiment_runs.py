@@ -69,23 +69,29 @@ def sync_detailed(
 ) -> Response[ListExperimentRunsResponse]:
     """List experiment runs (GET /v2/experiments/{experiment_id}/runs).
 
-    Returns the runs of an experiment in their stable insertion order, in pages of `limit`
-    (default 50, at most 500). Each run carries its output or error, its extra columns, and
-    the human annotations in `annotations`: name, optional label, score, text and
-    `updated_at`, and for per-user annotations the `annotator`. Pass `pagination.next_cursor`
-    back as `cursor` for the next page. Read-only and safe to repeat.
+    Returns the runs of an experiment in their stable insertion order, in
+    pages of `limit` (default 50, at most 500). Each run carries its output
+    or error, its extra columns, and the human annotations in `annotations`:
+    name, optional label, score, text and `updated_at`, and for per-user
+    annotations the `annotator`. Pass `pagination.next_cursor` back as
+    `cursor` for the next page. Read-only and safe to repeat.
 
     Args:
-        experiment_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        experiment_id (str): The experiment's ID (base64).
+        limit (int | Unset): Page size, 1 to 500; defaults to 50. From 1 to
+            500. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListExperimentRunsResponse]: status, headers, raw content and the parsed body.
+        Response[ListExperimentRunsResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -105,20 +111,25 @@ def sync(
 ) -> ListExperimentRunsResponse:
     """List experiment runs (GET /v2/experiments/{experiment_id}/runs).
 
-    Returns the runs of an experiment in their stable insertion order, in pages of `limit`
-    (default 50, at most 500). Each run carries its output or error, its extra columns, and
-    the human annotations in `annotations`: name, optional label, score, text and
-    `updated_at`, and for per-user annotations the `annotator`. Pass `pagination.next_cursor`
-    back as `cursor` for the next page. Read-only and safe to repeat.
+    Returns the runs of an experiment in their stable insertion order, in
+    pages of `limit` (default 50, at most 500). Each run carries its output
+    or error, its extra columns, and the human annotations in `annotations`:
+    name, optional label, score, text and `updated_at`, and for per-user
+    annotations the `annotator`. Pass `pagination.next_cursor` back as
+    `cursor` for the next page. Read-only and safe to repeat.
 
     Args:
-        experiment_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        experiment_id (str): The experiment's ID (base64).
+        limit (int | Unset): Page size, 1 to 500; defaults to 50. From 1 to
+            500. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListExperimentRunsResponse
@@ -142,23 +153,29 @@ async def asyncio_detailed(
 ) -> Response[ListExperimentRunsResponse]:
     """List experiment runs (GET /v2/experiments/{experiment_id}/runs).
 
-    Returns the runs of an experiment in their stable insertion order, in pages of `limit`
-    (default 50, at most 500). Each run carries its output or error, its extra columns, and
-    the human annotations in `annotations`: name, optional label, score, text and
-    `updated_at`, and for per-user annotations the `annotator`. Pass `pagination.next_cursor`
-    back as `cursor` for the next page. Read-only and safe to repeat.
+    Returns the runs of an experiment in their stable insertion order, in
+    pages of `limit` (default 50, at most 500). Each run carries its output
+    or error, its extra columns, and the human annotations in `annotations`:
+    name, optional label, score, text and `updated_at`, and for per-user
+    annotations the `annotator`. Pass `pagination.next_cursor` back as
+    `cursor` for the next page. Read-only and safe to repeat.
 
     Args:
-        experiment_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        experiment_id (str): The experiment's ID (base64).
+        limit (int | Unset): Page size, 1 to 500; defaults to 50. From 1 to
+            500. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListExperimentRunsResponse]: status, headers, raw content and the parsed body.
+        Response[ListExperimentRunsResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -178,20 +195,25 @@ async def asyncio(
 ) -> ListExperimentRunsResponse:
     """List experiment runs (GET /v2/experiments/{experiment_id}/runs).
 
-    Returns the runs of an experiment in their stable insertion order, in pages of `limit`
-    (default 50, at most 500). Each run carries its output or error, its extra columns, and
-    the human annotations in `annotations`: name, optional label, score, text and
-    `updated_at`, and for per-user annotations the `annotator`. Pass `pagination.next_cursor`
-    back as `cursor` for the next page. Read-only and safe to repeat.
+    Returns the runs of an experiment in their stable insertion order, in
+    pages of `limit` (default 50, at most 500). Each run carries its output
+    or error, its extra columns, and the human annotations in `annotations`:
+    name, optional label, score, text and `updated_at`, and for per-user
+    annotations the `annotator`. Pass `pagination.next_cursor` back as
+    `cursor` for the next page. Read-only and safe to repeat.
 
     Args:
-        experiment_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        experiment_id (str): The experiment's ID (base64).
+        limit (int | Unset): Page size, 1 to 500; defaults to 50. From 1 to
+            500. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListExperimentRunsResponse

@@ -55,20 +55,24 @@ def sync_detailed(
 ) -> Response[ListTagsResponse]:
     """List experiment tags (GET /v2/experiments/{experiment_id}/tags).
 
-    Returns all tags attached to an experiment, most recently updated first. An experiment
-    without tags gives an empty list, not 404. The list is not paged yet:
-    `pagination.has_more` is always false. Returns 404 when the experiment does not exist or
-    the caller cannot read it. Read-only and safe to repeat.
+    Returns all tags attached to an experiment, most recently updated first.
+    An experiment without tags gives an empty list, not 404. The list is not
+    paged yet: `pagination.has_more` is always false. Returns 404 when the
+    experiment does not exist or the caller cannot read it. Read-only and
+    safe to repeat.
 
     Args:
-        experiment_id (str):
+        experiment_id (str): The experiment's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -84,17 +88,20 @@ def sync(
 ) -> ListTagsResponse:
     """List experiment tags (GET /v2/experiments/{experiment_id}/tags).
 
-    Returns all tags attached to an experiment, most recently updated first. An experiment
-    without tags gives an empty list, not 404. The list is not paged yet:
-    `pagination.has_more` is always false. Returns 404 when the experiment does not exist or
-    the caller cannot read it. Read-only and safe to repeat.
+    Returns all tags attached to an experiment, most recently updated first.
+    An experiment without tags gives an empty list, not 404. The list is not
+    paged yet: `pagination.has_more` is always false. Returns 404 when the
+    experiment does not exist or the caller cannot read it. Read-only and
+    safe to repeat.
 
     Args:
-        experiment_id (str):
+        experiment_id (str): The experiment's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse
@@ -114,20 +121,24 @@ async def asyncio_detailed(
 ) -> Response[ListTagsResponse]:
     """List experiment tags (GET /v2/experiments/{experiment_id}/tags).
 
-    Returns all tags attached to an experiment, most recently updated first. An experiment
-    without tags gives an empty list, not 404. The list is not paged yet:
-    `pagination.has_more` is always false. Returns 404 when the experiment does not exist or
-    the caller cannot read it. Read-only and safe to repeat.
+    Returns all tags attached to an experiment, most recently updated first.
+    An experiment without tags gives an empty list, not 404. The list is not
+    paged yet: `pagination.has_more` is always false. Returns 404 when the
+    experiment does not exist or the caller cannot read it. Read-only and
+    safe to repeat.
 
     Args:
-        experiment_id (str):
+        experiment_id (str): The experiment's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -143,17 +154,20 @@ async def asyncio(
 ) -> ListTagsResponse:
     """List experiment tags (GET /v2/experiments/{experiment_id}/tags).
 
-    Returns all tags attached to an experiment, most recently updated first. An experiment
-    without tags gives an empty list, not 404. The list is not paged yet:
-    `pagination.has_more` is always false. Returns 404 when the experiment does not exist or
-    the caller cannot read it. Read-only and safe to repeat.
+    Returns all tags attached to an experiment, most recently updated first.
+    An experiment without tags gives an empty list, not 404. The list is not
+    paged yet: `pagination.has_more` is always false. Returns 404 when the
+    experiment does not exist or the caller cannot read it. Read-only and
+    safe to repeat.
 
     Args:
-        experiment_id (str):
+        experiment_id (str): The experiment's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse

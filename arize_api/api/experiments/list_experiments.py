@@ -79,26 +79,36 @@ def sync_detailed(
 ) -> Response[ListExperimentsResponse]:
     """List experiments (GET /v2/experiments).
 
-    Returns the experiments the caller can read, in pages of `limit` (default 50, at most
-    100). By default the list spans every readable space and includes experiments without a
-    dataset. Narrow it with at most one of `dataset_id` (experiments on that dataset) and
-    `space_id` (experiments in that space, with or without a dataset); sending both is
-    rejected as invalid. `name` is a case-insensitive substring filter. Returns 404 when the
-    given dataset or space does not exist or cannot be read. Read-only and safe to repeat.
+    Returns the experiments the caller can read, in pages of `limit`
+    (default 50, at most 100). By default the list spans every readable
+    space and includes experiments without a dataset. Narrow it with at most
+    one of `dataset_id` (experiments on that dataset) and `space_id`
+    (experiments in that space, with or without a dataset); sending both is
+    rejected as invalid. `name` is a case-insensitive substring filter.
+    Returns 404 when the given dataset or space does not exist or cannot be
+    read. Read-only and safe to repeat.
 
     Args:
-        dataset_id (str | Unset):
-        space_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        dataset_id (str | Unset): Only experiments run on this dataset;
+            cannot be combined with `space_id`.
+        space_id (str | Unset): Only experiments of this space, with or
+            without a dataset; cannot be combined with `dataset_id`.
+        name (str | Unset): Only experiments whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        limit (int | Unset): Page size, 1 to 100; defaults to 50. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListExperimentsResponse]: status, headers, raw content and the parsed body.
+        Response[ListExperimentsResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -122,23 +132,32 @@ def sync(
 ) -> ListExperimentsResponse:
     """List experiments (GET /v2/experiments).
 
-    Returns the experiments the caller can read, in pages of `limit` (default 50, at most
-    100). By default the list spans every readable space and includes experiments without a
-    dataset. Narrow it with at most one of `dataset_id` (experiments on that dataset) and
-    `space_id` (experiments in that space, with or without a dataset); sending both is
-    rejected as invalid. `name` is a case-insensitive substring filter. Returns 404 when the
-    given dataset or space does not exist or cannot be read. Read-only and safe to repeat.
+    Returns the experiments the caller can read, in pages of `limit`
+    (default 50, at most 100). By default the list spans every readable
+    space and includes experiments without a dataset. Narrow it with at most
+    one of `dataset_id` (experiments on that dataset) and `space_id`
+    (experiments in that space, with or without a dataset); sending both is
+    rejected as invalid. `name` is a case-insensitive substring filter.
+    Returns 404 when the given dataset or space does not exist or cannot be
+    read. Read-only and safe to repeat.
 
     Args:
-        dataset_id (str | Unset):
-        space_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        dataset_id (str | Unset): Only experiments run on this dataset;
+            cannot be combined with `space_id`.
+        space_id (str | Unset): Only experiments of this space, with or
+            without a dataset; cannot be combined with `dataset_id`.
+        name (str | Unset): Only experiments whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        limit (int | Unset): Page size, 1 to 100; defaults to 50. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListExperimentsResponse
@@ -166,26 +185,36 @@ async def asyncio_detailed(
 ) -> Response[ListExperimentsResponse]:
     """List experiments (GET /v2/experiments).
 
-    Returns the experiments the caller can read, in pages of `limit` (default 50, at most
-    100). By default the list spans every readable space and includes experiments without a
-    dataset. Narrow it with at most one of `dataset_id` (experiments on that dataset) and
-    `space_id` (experiments in that space, with or without a dataset); sending both is
-    rejected as invalid. `name` is a case-insensitive substring filter. Returns 404 when the
-    given dataset or space does not exist or cannot be read. Read-only and safe to repeat.
+    Returns the experiments the caller can read, in pages of `limit`
+    (default 50, at most 100). By default the list spans every readable
+    space and includes experiments without a dataset. Narrow it with at most
+    one of `dataset_id` (experiments on that dataset) and `space_id`
+    (experiments in that space, with or without a dataset); sending both is
+    rejected as invalid. `name` is a case-insensitive substring filter.
+    Returns 404 when the given dataset or space does not exist or cannot be
+    read. Read-only and safe to repeat.
 
     Args:
-        dataset_id (str | Unset):
-        space_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        dataset_id (str | Unset): Only experiments run on this dataset;
+            cannot be combined with `space_id`.
+        space_id (str | Unset): Only experiments of this space, with or
+            without a dataset; cannot be combined with `dataset_id`.
+        name (str | Unset): Only experiments whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        limit (int | Unset): Page size, 1 to 100; defaults to 50. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListExperimentsResponse]: status, headers, raw content and the parsed body.
+        Response[ListExperimentsResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
@@ -209,23 +238,32 @@ async def asyncio(
 ) -> ListExperimentsResponse:
     """List experiments (GET /v2/experiments).
 
-    Returns the experiments the caller can read, in pages of `limit` (default 50, at most
-    100). By default the list spans every readable space and includes experiments without a
-    dataset. Narrow it with at most one of `dataset_id` (experiments on that dataset) and
-    `space_id` (experiments in that space, with or without a dataset); sending both is
-    rejected as invalid. `name` is a case-insensitive substring filter. Returns 404 when the
-    given dataset or space does not exist or cannot be read. Read-only and safe to repeat.
+    Returns the experiments the caller can read, in pages of `limit`
+    (default 50, at most 100). By default the list spans every readable
+    space and includes experiments without a dataset. Narrow it with at most
+    one of `dataset_id` (experiments on that dataset) and `space_id`
+    (experiments in that space, with or without a dataset); sending both is
+    rejected as invalid. `name` is a case-insensitive substring filter.
+    Returns 404 when the given dataset or space does not exist or cannot be
+    read. Read-only and safe to repeat.
 
     Args:
-        dataset_id (str | Unset):
-        space_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        dataset_id (str | Unset): Only experiments run on this dataset;
+            cannot be combined with `space_id`.
+        space_id (str | Unset): Only experiments of this space, with or
+            without a dataset; cannot be combined with `dataset_id`.
+        name (str | Unset): Only experiments whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        limit (int | Unset): Page size, 1 to 100; defaults to 50. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`,
+            passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListExperimentsResponse

@@ -65,26 +65,31 @@ def sync_detailed(
 ) -> Response[ListExperimentRunsResponse]:
     """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search).
 
-    Returns the runs that match an optional SQL-like `filter`, with `limit` (1 to 500, default
-    50) and `cursor` sent in the body rather than the query. Without `filter` every run
-    matches; a `filter` that is present but empty or blank is invalid, and unknown body
-    members are rejected. Filters can reach the run's `id`, `output` and `example_id`, its own
-    columns, the evaluation columns `eval.<name>.score`, `.label`, `.explanation` and
-    `.metadata.*`, and `annotation.<name>.*`, where present. Runs come in ascending `id`
-    order, stable across pages; send the same filter with every cursor. Read-only and safe to
-    repeat.
+    Returns the runs that match an optional SQL-like `filter`, with `limit`
+    (1 to 500, default 50) and `cursor` sent in the body rather than the
+    query. Without `filter` every run matches; a `filter` that is present
+    but empty or blank is invalid, and unknown body members are rejected.
+    Filters can reach the run's `id`, `output` and `example_id`, its own
+    columns, the evaluation columns `eval.<name>.score`, `.label`,
+    `.explanation` and `.metadata.*`, and `annotation.<name>.*`, where
+    present. Runs come in ascending `id` order, stable across pages; send
+    the same filter with every cursor. Read-only and safe to repeat.
 
     Args:
-        experiment_id (str):
-        body (SearchExperimentRunsRequest): Optional search criteria for an experiment's runs; an
-            empty object returns the first page of all runs. Unknown members are rejected.
+        experiment_id (str): The experiment's ID (base64).
+        body (SearchExperimentRunsRequest): Optional search criteria for an
+            experiment's runs; an empty object returns the first page of all
+            runs. Unknown members are rejected.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListExperimentRunsResponse]: status, headers, raw content and the parsed body.
+        Response[ListExperimentRunsResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -102,23 +107,27 @@ def sync(
 ) -> ListExperimentRunsResponse:
     """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search).
 
-    Returns the runs that match an optional SQL-like `filter`, with `limit` (1 to 500, default
-    50) and `cursor` sent in the body rather than the query. Without `filter` every run
-    matches; a `filter` that is present but empty or blank is invalid, and unknown body
-    members are rejected. Filters can reach the run's `id`, `output` and `example_id`, its own
-    columns, the evaluation columns `eval.<name>.score`, `.label`, `.explanation` and
-    `.metadata.*`, and `annotation.<name>.*`, where present. Runs come in ascending `id`
-    order, stable across pages; send the same filter with every cursor. Read-only and safe to
-    repeat.
+    Returns the runs that match an optional SQL-like `filter`, with `limit`
+    (1 to 500, default 50) and `cursor` sent in the body rather than the
+    query. Without `filter` every run matches; a `filter` that is present
+    but empty or blank is invalid, and unknown body members are rejected.
+    Filters can reach the run's `id`, `output` and `example_id`, its own
+    columns, the evaluation columns `eval.<name>.score`, `.label`,
+    `.explanation` and `.metadata.*`, and `annotation.<name>.*`, where
+    present. Runs come in ascending `id` order, stable across pages; send
+    the same filter with every cursor. Read-only and safe to repeat.
 
     Args:
-        experiment_id (str):
-        body (SearchExperimentRunsRequest): Optional search criteria for an experiment's runs; an
-            empty object returns the first page of all runs. Unknown members are rejected.
+        experiment_id (str): The experiment's ID (base64).
+        body (SearchExperimentRunsRequest): Optional search criteria for an
+            experiment's runs; an empty object returns the first page of all
+            runs. Unknown members are rejected.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListExperimentRunsResponse
@@ -140,26 +149,31 @@ async def asyncio_detailed(
 ) -> Response[ListExperimentRunsResponse]:
     """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search).
 
-    Returns the runs that match an optional SQL-like `filter`, with `limit` (1 to 500, default
-    50) and `cursor` sent in the body rather than the query. Without `filter` every run
-    matches; a `filter` that is present but empty or blank is invalid, and unknown body
-    members are rejected. Filters can reach the run's `id`, `output` and `example_id`, its own
-    columns, the evaluation columns `eval.<name>.score`, `.label`, `.explanation` and
-    `.metadata.*`, and `annotation.<name>.*`, where present. Runs come in ascending `id`
-    order, stable across pages; send the same filter with every cursor. Read-only and safe to
-    repeat.
+    Returns the runs that match an optional SQL-like `filter`, with `limit`
+    (1 to 500, default 50) and `cursor` sent in the body rather than the
+    query. Without `filter` every run matches; a `filter` that is present
+    but empty or blank is invalid, and unknown body members are rejected.
+    Filters can reach the run's `id`, `output` and `example_id`, its own
+    columns, the evaluation columns `eval.<name>.score`, `.label`,
+    `.explanation` and `.metadata.*`, and `annotation.<name>.*`, where
+    present. Runs come in ascending `id` order, stable across pages; send
+    the same filter with every cursor. Read-only and safe to repeat.
 
     Args:
-        experiment_id (str):
-        body (SearchExperimentRunsRequest): Optional search criteria for an experiment's runs; an
-            empty object returns the first page of all runs. Unknown members are rejected.
+        experiment_id (str): The experiment's ID (base64).
+        body (SearchExperimentRunsRequest): Optional search criteria for an
+            experiment's runs; an empty object returns the first page of all
+            runs. Unknown members are rejected.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListExperimentRunsResponse]: status, headers, raw content and the parsed body.
+        Response[ListExperimentRunsResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         experiment_id=experiment_id,
@@ -177,23 +191,27 @@ async def asyncio(
 ) -> ListExperimentRunsResponse:
     """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search).
 
-    Returns the runs that match an optional SQL-like `filter`, with `limit` (1 to 500, default
-    50) and `cursor` sent in the body rather than the query. Without `filter` every run
-    matches; a `filter` that is present but empty or blank is invalid, and unknown body
-    members are rejected. Filters can reach the run's `id`, `output` and `example_id`, its own
-    columns, the evaluation columns `eval.<name>.score`, `.label`, `.explanation` and
-    `.metadata.*`, and `annotation.<name>.*`, where present. Runs come in ascending `id`
-    order, stable across pages; send the same filter with every cursor. Read-only and safe to
-    repeat.
+    Returns the runs that match an optional SQL-like `filter`, with `limit`
+    (1 to 500, default 50) and `cursor` sent in the body rather than the
+    query. Without `filter` every run matches; a `filter` that is present
+    but empty or blank is invalid, and unknown body members are rejected.
+    Filters can reach the run's `id`, `output` and `example_id`, its own
+    columns, the evaluation columns `eval.<name>.score`, `.label`,
+    `.explanation` and `.metadata.*`, and `annotation.<name>.*`, where
+    present. Runs come in ascending `id` order, stable across pages; send
+    the same filter with every cursor. Read-only and safe to repeat.
 
     Args:
-        experiment_id (str):
-        body (SearchExperimentRunsRequest): Optional search criteria for an experiment's runs; an
-            empty object returns the first page of all runs. Unknown members are rejected.
+        experiment_id (str): The experiment's ID (base64).
+        body (SearchExperimentRunsRequest): Optional search criteria for an
+            experiment's runs; an empty object returns the first page of all
+            runs. Unknown members are rejected.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListExperimentRunsResponse

@@ -51,7 +51,35 @@ class Integrations(SyncResource):
         | CreateLlmIntegrationRequest,
         **options: Unpack[RequestOptions],
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
-        """Create integration (POST /v2/integrations)."""
+        """Create integration (POST /v2/integrations).
+
+        Creates an integration and returns it with 201. `type` (`LLM`, `AGENT`
+        or `EVALUATOR`) picks the shape of the body and of `config`; for `LLM`,
+        `config.provider` picks the provider's settings. `name` must be unique
+        in the account: among `LLM` integrations, or among `AGENT` and
+        `EVALUATOR` integrations taken together (409 on a clash, so a repeated
+        call fails). Without `scopings` the integration is visible account-wide.
+        An `EVALUATOR` needs `config.endpoint` and `config.input_schema`, and
+        the remote evaluators feature on the account (403 otherwise). API keys,
+        secrets and header values are write-only: reads show only whether they
+        are set. `id`, `created_at` and `updated_at` are set by the server and
+        refused in the body.
+
+        Args:
+            body (CreateAgentIntegrationRequest |
+                CreateEvaluatorIntegrationRequest | CreateLlmIntegrationRequest):
+                Body of `createIntegration`; `type` picks the shape (`LLM`, `AGENT`
+                or `EVALUATOR`). Server-set members are refused.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AgentIntegration | EvaluatorIntegration | LlmIntegration
+        """
         from . import create_integration
 
         return create_integration.sync(
@@ -65,7 +93,27 @@ class Integrations(SyncResource):
         integration_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete integration (DELETE /v2/integrations/{integration_id})."""
+        """Delete integration (DELETE /v2/integrations/{integration_id}).
+
+        Deletes an integration for good and answers 204. An `EVALUATOR`
+        integration that an active remote evaluator still uses returns 409:
+        delete those evaluators or point them elsewhere first. Returns 404 when
+        the integration does not exist or is not visible, which is also what a
+        second delete gets.
+
+        Args:
+            integration_id (str): The integration's ID (base64 for AI
+                integrations).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_integration
 
         return delete_integration.sync(
@@ -79,7 +127,26 @@ class Integrations(SyncResource):
         integration_id: str,
         **options: Unpack[RequestOptions],
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
-        """Get integration (GET /v2/integrations/{integration_id})."""
+        """Get integration (GET /v2/integrations/{integration_id}).
+
+        Returns one integration by its ID, in the shape its `type` (and, for
+        `LLM`, `config.provider`) names. Secrets never come back: keys show as
+        `has_api_key`, headers as `header_names` or `has_headers`. Returns 404
+        when the integration does not exist or the caller cannot read it.
+
+        Args:
+            integration_id (str): The integration's ID (base64 for AI
+                integrations).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AgentIntegration | EvaluatorIntegration | LlmIntegration
+        """
         from . import get_integration
 
         return get_integration.sync(
@@ -105,7 +172,46 @@ class Integrations(SyncResource):
     ]:
         """List integrations, page by page (GET /v2/integrations).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists integrations, newest first. Without `type` the list holds `LLM`
+        and `AGENT` integrations only; `EVALUATOR` integrations come back only
+        for `type=EVALUATOR`. Each item carries `type` (and, for `LLM`,
+        `config.provider`) to tell the shapes apart. Integrations belong to the
+        account but are visible account-wide, in an organization or in a space;
+        `space_id` and `space_name` keep those visible in a space. Only the
+        types the caller may read are listed: 403 when none is readable, 404
+        when `space_id` names a space the caller cannot see. An unknown `type`
+        or a bad `cursor` returns 400; a cursor is only valid with the same
+        query parameters.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            type_ (IntegrationType | Unset): Only integrations of this type;
+                when omitted, `LLM` and `AGENT` but never `EVALUATOR`.
+            space_id (str | Unset): Only items of this space (exact space ID).
+            space_name (str | Unset): Only items in spaces whose name contains
+                this text, ignoring case (at most 255 characters). At most 255
+                characters.
+            name (str | Unset): Only items whose name contains this text,
+                ignoring case (at most 255 characters). At most 255 characters.
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[AgentIntegration | EvaluatorIntegration |
+                LlmIntegration, ListIntegrationsResponse]: every item, fetched page
+                by page as you iterate.
         """
         from . import list_integrations
 
@@ -130,7 +236,38 @@ class Integrations(SyncResource):
         | UpdateLlmIntegrationRequest,
         **options: Unpack[RequestOptions],
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
-        """Update integration (PATCH /v2/integrations/{integration_id})."""
+        """Update integration (PATCH /v2/integrations/{integration_id}).
+
+        Changes an integration and returns the result. `type` is required and
+        must equal the stored type, else 422 (to change it, delete and create
+        again); for `LLM`, `config.provider` cannot change either. Besides
+        `type`, send at least one of `name`, `scopings`, `config`, or
+        `description` (not for `LLM`). Members left out keep their value and
+        `null` clears a nullable one. Lists and maps (`scopings`,
+        `config.model_names`, `config.headers`, `config.request_presets`)
+        replace the stored value whole when sent. A config member that does not
+        apply to the provider returns 422, and a new `name` must stay unique
+        (409). `EVALUATOR` needs the remote evaluators feature. Sending the same
+        body twice gives the same result.
+
+        Args:
+            integration_id (str): The integration's ID (base64 for AI
+                integrations).
+            body (UpdateAgentIntegrationRequest |
+                UpdateEvaluatorIntegrationRequest | UpdateLlmIntegrationRequest):
+                Body of `updateIntegration`; `type` is required, must equal the
+                stored type, and picks the shape. Send at least one other member
+                besides it.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AgentIntegration | EvaluatorIntegration | LlmIntegration
+        """
         from . import update_integration
 
         return update_integration.sync(
@@ -152,7 +289,35 @@ class AsyncIntegrations(AsyncResource):
         | CreateLlmIntegrationRequest,
         **options: Unpack[RequestOptions],
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
-        """Create integration (POST /v2/integrations)."""
+        """Create integration (POST /v2/integrations).
+
+        Creates an integration and returns it with 201. `type` (`LLM`, `AGENT`
+        or `EVALUATOR`) picks the shape of the body and of `config`; for `LLM`,
+        `config.provider` picks the provider's settings. `name` must be unique
+        in the account: among `LLM` integrations, or among `AGENT` and
+        `EVALUATOR` integrations taken together (409 on a clash, so a repeated
+        call fails). Without `scopings` the integration is visible account-wide.
+        An `EVALUATOR` needs `config.endpoint` and `config.input_schema`, and
+        the remote evaluators feature on the account (403 otherwise). API keys,
+        secrets and header values are write-only: reads show only whether they
+        are set. `id`, `created_at` and `updated_at` are set by the server and
+        refused in the body.
+
+        Args:
+            body (CreateAgentIntegrationRequest |
+                CreateEvaluatorIntegrationRequest | CreateLlmIntegrationRequest):
+                Body of `createIntegration`; `type` picks the shape (`LLM`, `AGENT`
+                or `EVALUATOR`). Server-set members are refused.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AgentIntegration | EvaluatorIntegration | LlmIntegration
+        """
         from . import create_integration
 
         return await create_integration.asyncio(
@@ -166,7 +331,27 @@ class AsyncIntegrations(AsyncResource):
         integration_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete integration (DELETE /v2/integrations/{integration_id})."""
+        """Delete integration (DELETE /v2/integrations/{integration_id}).
+
+        Deletes an integration for good and answers 204. An `EVALUATOR`
+        integration that an active remote evaluator still uses returns 409:
+        delete those evaluators or point them elsewhere first. Returns 404 when
+        the integration does not exist or is not visible, which is also what a
+        second delete gets.
+
+        Args:
+            integration_id (str): The integration's ID (base64 for AI
+                integrations).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_integration
 
         return await delete_integration.asyncio(
@@ -180,7 +365,26 @@ class AsyncIntegrations(AsyncResource):
         integration_id: str,
         **options: Unpack[RequestOptions],
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
-        """Get integration (GET /v2/integrations/{integration_id})."""
+        """Get integration (GET /v2/integrations/{integration_id}).
+
+        Returns one integration by its ID, in the shape its `type` (and, for
+        `LLM`, `config.provider`) names. Secrets never come back: keys show as
+        `has_api_key`, headers as `header_names` or `has_headers`. Returns 404
+        when the integration does not exist or the caller cannot read it.
+
+        Args:
+            integration_id (str): The integration's ID (base64 for AI
+                integrations).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AgentIntegration | EvaluatorIntegration | LlmIntegration
+        """
         from . import get_integration
 
         return await get_integration.asyncio(
@@ -206,7 +410,46 @@ class AsyncIntegrations(AsyncResource):
     ]:
         """List integrations, page by page (GET /v2/integrations).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists integrations, newest first. Without `type` the list holds `LLM`
+        and `AGENT` integrations only; `EVALUATOR` integrations come back only
+        for `type=EVALUATOR`. Each item carries `type` (and, for `LLM`,
+        `config.provider`) to tell the shapes apart. Integrations belong to the
+        account but are visible account-wide, in an organization or in a space;
+        `space_id` and `space_name` keep those visible in a space. Only the
+        types the caller may read are listed: 403 when none is readable, 404
+        when `space_id` names a space the caller cannot see. An unknown `type`
+        or a bad `cursor` returns 400; a cursor is only valid with the same
+        query parameters.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            type_ (IntegrationType | Unset): Only integrations of this type;
+                when omitted, `LLM` and `AGENT` but never `EVALUATOR`.
+            space_id (str | Unset): Only items of this space (exact space ID).
+            space_name (str | Unset): Only items in spaces whose name contains
+                this text, ignoring case (at most 255 characters). At most 255
+                characters.
+            name (str | Unset): Only items whose name contains this text,
+                ignoring case (at most 255 characters). At most 255 characters.
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[AgentIntegration | EvaluatorIntegration |
+                LlmIntegration, ListIntegrationsResponse]: every item, fetched page
+                by page as you iterate.
         """
         from . import list_integrations
 
@@ -231,7 +474,38 @@ class AsyncIntegrations(AsyncResource):
         | UpdateLlmIntegrationRequest,
         **options: Unpack[RequestOptions],
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
-        """Update integration (PATCH /v2/integrations/{integration_id})."""
+        """Update integration (PATCH /v2/integrations/{integration_id}).
+
+        Changes an integration and returns the result. `type` is required and
+        must equal the stored type, else 422 (to change it, delete and create
+        again); for `LLM`, `config.provider` cannot change either. Besides
+        `type`, send at least one of `name`, `scopings`, `config`, or
+        `description` (not for `LLM`). Members left out keep their value and
+        `null` clears a nullable one. Lists and maps (`scopings`,
+        `config.model_names`, `config.headers`, `config.request_presets`)
+        replace the stored value whole when sent. A config member that does not
+        apply to the provider returns 422, and a new `name` must stay unique
+        (409). `EVALUATOR` needs the remote evaluators feature. Sending the same
+        body twice gives the same result.
+
+        Args:
+            integration_id (str): The integration's ID (base64 for AI
+                integrations).
+            body (UpdateAgentIntegrationRequest |
+                UpdateEvaluatorIntegrationRequest | UpdateLlmIntegrationRequest):
+                Body of `updateIntegration`; `type` is required, must equal the
+                stored type, and picks the shape. Send at least one other member
+                besides it.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AgentIntegration | EvaluatorIntegration | LlmIntegration
+        """
         from . import update_integration
 
         return await update_integration.asyncio(

@@ -135,27 +135,33 @@ def sync_detailed(
 ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
     """Create integration (POST /v2/integrations).
 
-    Creates an integration and returns it with 201. `type` (`LLM`, `AGENT` or `EVALUATOR`)
-    picks the shape of the body and of `config`; for `LLM`, `config.provider` picks the
-    provider's settings. `name` must be unique in the account: among `LLM` integrations, or
-    among `AGENT` and `EVALUATOR` integrations taken together (409 on a clash, so a repeated
-    call fails). Without `scopings` the integration is visible account-wide. An `EVALUATOR`
-    needs `config.endpoint` and `config.input_schema`, and the remote evaluators feature on
-    the account (403 otherwise). API keys, secrets and header values are write-only: reads
-    show only whether they are set. `id`, `created_at` and `updated_at` are set by the server
-    and refused in the body.
+    Creates an integration and returns it with 201. `type` (`LLM`, `AGENT`
+    or `EVALUATOR`) picks the shape of the body and of `config`; for `LLM`,
+    `config.provider` picks the provider's settings. `name` must be unique
+    in the account: among `LLM` integrations, or among `AGENT` and
+    `EVALUATOR` integrations taken together (409 on a clash, so a repeated
+    call fails). Without `scopings` the integration is visible account-wide.
+    An `EVALUATOR` needs `config.endpoint` and `config.input_schema`, and
+    the remote evaluators feature on the account (403 otherwise). API keys,
+    secrets and header values are write-only: reads show only whether they
+    are set. `id`, `created_at` and `updated_at` are set by the server and
+    refused in the body.
 
     Args:
-        body (CreateAgentIntegrationRequest | CreateEvaluatorIntegrationRequest |
-            CreateLlmIntegrationRequest): Body of `createIntegration`; `type` picks the shape (`LLM`,
-            `AGENT` or `EVALUATOR`). Server-set members are refused.
+        body (CreateAgentIntegrationRequest |
+            CreateEvaluatorIntegrationRequest | CreateLlmIntegrationRequest):
+            Body of `createIntegration`; `type` picks the shape (`LLM`, `AGENT`
+            or `EVALUATOR`). Server-set members are refused.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]: status, headers, raw content and the parsed body.
+        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
+            status, headers, raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -173,24 +179,29 @@ def sync(
 ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
     """Create integration (POST /v2/integrations).
 
-    Creates an integration and returns it with 201. `type` (`LLM`, `AGENT` or `EVALUATOR`)
-    picks the shape of the body and of `config`; for `LLM`, `config.provider` picks the
-    provider's settings. `name` must be unique in the account: among `LLM` integrations, or
-    among `AGENT` and `EVALUATOR` integrations taken together (409 on a clash, so a repeated
-    call fails). Without `scopings` the integration is visible account-wide. An `EVALUATOR`
-    needs `config.endpoint` and `config.input_schema`, and the remote evaluators feature on
-    the account (403 otherwise). API keys, secrets and header values are write-only: reads
-    show only whether they are set. `id`, `created_at` and `updated_at` are set by the server
-    and refused in the body.
+    Creates an integration and returns it with 201. `type` (`LLM`, `AGENT`
+    or `EVALUATOR`) picks the shape of the body and of `config`; for `LLM`,
+    `config.provider` picks the provider's settings. `name` must be unique
+    in the account: among `LLM` integrations, or among `AGENT` and
+    `EVALUATOR` integrations taken together (409 on a clash, so a repeated
+    call fails). Without `scopings` the integration is visible account-wide.
+    An `EVALUATOR` needs `config.endpoint` and `config.input_schema`, and
+    the remote evaluators feature on the account (403 otherwise). API keys,
+    secrets and header values are write-only: reads show only whether they
+    are set. `id`, `created_at` and `updated_at` are set by the server and
+    refused in the body.
 
     Args:
-        body (CreateAgentIntegrationRequest | CreateEvaluatorIntegrationRequest |
-            CreateLlmIntegrationRequest): Body of `createIntegration`; `type` picks the shape (`LLM`,
-            `AGENT` or `EVALUATOR`). Server-set members are refused.
+        body (CreateAgentIntegrationRequest |
+            CreateEvaluatorIntegrationRequest | CreateLlmIntegrationRequest):
+            Body of `createIntegration`; `type` picks the shape (`LLM`, `AGENT`
+            or `EVALUATOR`). Server-set members are refused.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AgentIntegration | EvaluatorIntegration | LlmIntegration
@@ -212,27 +223,33 @@ async def asyncio_detailed(
 ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
     """Create integration (POST /v2/integrations).
 
-    Creates an integration and returns it with 201. `type` (`LLM`, `AGENT` or `EVALUATOR`)
-    picks the shape of the body and of `config`; for `LLM`, `config.provider` picks the
-    provider's settings. `name` must be unique in the account: among `LLM` integrations, or
-    among `AGENT` and `EVALUATOR` integrations taken together (409 on a clash, so a repeated
-    call fails). Without `scopings` the integration is visible account-wide. An `EVALUATOR`
-    needs `config.endpoint` and `config.input_schema`, and the remote evaluators feature on
-    the account (403 otherwise). API keys, secrets and header values are write-only: reads
-    show only whether they are set. `id`, `created_at` and `updated_at` are set by the server
-    and refused in the body.
+    Creates an integration and returns it with 201. `type` (`LLM`, `AGENT`
+    or `EVALUATOR`) picks the shape of the body and of `config`; for `LLM`,
+    `config.provider` picks the provider's settings. `name` must be unique
+    in the account: among `LLM` integrations, or among `AGENT` and
+    `EVALUATOR` integrations taken together (409 on a clash, so a repeated
+    call fails). Without `scopings` the integration is visible account-wide.
+    An `EVALUATOR` needs `config.endpoint` and `config.input_schema`, and
+    the remote evaluators feature on the account (403 otherwise). API keys,
+    secrets and header values are write-only: reads show only whether they
+    are set. `id`, `created_at` and `updated_at` are set by the server and
+    refused in the body.
 
     Args:
-        body (CreateAgentIntegrationRequest | CreateEvaluatorIntegrationRequest |
-            CreateLlmIntegrationRequest): Body of `createIntegration`; `type` picks the shape (`LLM`,
-            `AGENT` or `EVALUATOR`). Server-set members are refused.
+        body (CreateAgentIntegrationRequest |
+            CreateEvaluatorIntegrationRequest | CreateLlmIntegrationRequest):
+            Body of `createIntegration`; `type` picks the shape (`LLM`, `AGENT`
+            or `EVALUATOR`). Server-set members are refused.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]: status, headers, raw content and the parsed body.
+        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
+            status, headers, raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -250,24 +267,29 @@ async def asyncio(
 ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
     """Create integration (POST /v2/integrations).
 
-    Creates an integration and returns it with 201. `type` (`LLM`, `AGENT` or `EVALUATOR`)
-    picks the shape of the body and of `config`; for `LLM`, `config.provider` picks the
-    provider's settings. `name` must be unique in the account: among `LLM` integrations, or
-    among `AGENT` and `EVALUATOR` integrations taken together (409 on a clash, so a repeated
-    call fails). Without `scopings` the integration is visible account-wide. An `EVALUATOR`
-    needs `config.endpoint` and `config.input_schema`, and the remote evaluators feature on
-    the account (403 otherwise). API keys, secrets and header values are write-only: reads
-    show only whether they are set. `id`, `created_at` and `updated_at` are set by the server
-    and refused in the body.
+    Creates an integration and returns it with 201. `type` (`LLM`, `AGENT`
+    or `EVALUATOR`) picks the shape of the body and of `config`; for `LLM`,
+    `config.provider` picks the provider's settings. `name` must be unique
+    in the account: among `LLM` integrations, or among `AGENT` and
+    `EVALUATOR` integrations taken together (409 on a clash, so a repeated
+    call fails). Without `scopings` the integration is visible account-wide.
+    An `EVALUATOR` needs `config.endpoint` and `config.input_schema`, and
+    the remote evaluators feature on the account (403 otherwise). API keys,
+    secrets and header values are write-only: reads show only whether they
+    are set. `id`, `created_at` and `updated_at` are set by the server and
+    refused in the body.
 
     Args:
-        body (CreateAgentIntegrationRequest | CreateEvaluatorIntegrationRequest |
-            CreateLlmIntegrationRequest): Body of `createIntegration`; `type` picks the shape (`LLM`,
-            `AGENT` or `EVALUATOR`). Server-set members are refused.
+        body (CreateAgentIntegrationRequest |
+            CreateEvaluatorIntegrationRequest | CreateLlmIntegrationRequest):
+            Body of `createIntegration`; `type` picks the shape (`LLM`, `AGENT`
+            or `EVALUATOR`). Server-set members are refused.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AgentIntegration | EvaluatorIntegration | LlmIntegration

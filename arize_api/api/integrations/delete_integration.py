@@ -51,17 +51,21 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete integration (DELETE /v2/integrations/{integration_id}).
 
-    Deletes an integration for good and answers 204. An `EVALUATOR` integration that an active
-    remote evaluator still uses returns 409: delete those evaluators or point them elsewhere
-    first. Returns 404 when the integration does not exist or is not visible, which is also
-    what a second delete gets.
+    Deletes an integration for good and answers 204. An `EVALUATOR`
+    integration that an active remote evaluator still uses returns 409:
+    delete those evaluators or point them elsewhere first. Returns 404 when
+    the integration does not exist or is not visible, which is also what a
+    second delete gets.
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -80,17 +84,21 @@ def sync(
 ) -> None:
     """Delete integration (DELETE /v2/integrations/{integration_id}).
 
-    Deletes an integration for good and answers 204. An `EVALUATOR` integration that an active
-    remote evaluator still uses returns 409: delete those evaluators or point them elsewhere
-    first. Returns 404 when the integration does not exist or is not visible, which is also
-    what a second delete gets.
+    Deletes an integration for good and answers 204. An `EVALUATOR`
+    integration that an active remote evaluator still uses returns 409:
+    delete those evaluators or point them elsewhere first. Returns 404 when
+    the integration does not exist or is not visible, which is also what a
+    second delete gets.
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -110,17 +118,21 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Delete integration (DELETE /v2/integrations/{integration_id}).
 
-    Deletes an integration for good and answers 204. An `EVALUATOR` integration that an active
-    remote evaluator still uses returns 409: delete those evaluators or point them elsewhere
-    first. Returns 404 when the integration does not exist or is not visible, which is also
-    what a second delete gets.
+    Deletes an integration for good and answers 204. An `EVALUATOR`
+    integration that an active remote evaluator still uses returns 409:
+    delete those evaluators or point them elsewhere first. Returns 404 when
+    the integration does not exist or is not visible, which is also what a
+    second delete gets.
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -139,17 +151,21 @@ async def asyncio(
 ) -> None:
     """Delete integration (DELETE /v2/integrations/{integration_id}).
 
-    Deletes an integration for good and answers 204. An `EVALUATOR` integration that an active
-    remote evaluator still uses returns 409: delete those evaluators or point them elsewhere
-    first. Returns 404 when the integration does not exist or is not visible, which is also
-    what a second delete gets.
+    Deletes an integration for good and answers 204. An `EVALUATOR`
+    integration that an active remote evaluator still uses returns 409:
+    delete those evaluators or point them elsewhere first. Returns 404 when
+    the integration does not exist or is not visible, which is also what a
+    second delete gets.
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -109,20 +109,24 @@ def sync_detailed(
 ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
     """Get integration (GET /v2/integrations/{integration_id}).
 
-    Returns one integration by its ID, in the shape its `type` (and, for `LLM`,
-    `config.provider`) names. Secrets never come back: keys show as `has_api_key`, headers as
-    `header_names` or `has_headers`. Returns 404 when the integration does not exist or the
-    caller cannot read it.
+    Returns one integration by its ID, in the shape its `type` (and, for
+    `LLM`, `config.provider`) names. Secrets never come back: keys show as
+    `has_api_key`, headers as `header_names` or `has_headers`. Returns 404
+    when the integration does not exist or the caller cannot read it.
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]: status, headers, raw content and the parsed body.
+        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
+            status, headers, raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         integration_id=integration_id,
@@ -138,17 +142,20 @@ def sync(
 ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
     """Get integration (GET /v2/integrations/{integration_id}).
 
-    Returns one integration by its ID, in the shape its `type` (and, for `LLM`,
-    `config.provider`) names. Secrets never come back: keys show as `has_api_key`, headers as
-    `header_names` or `has_headers`. Returns 404 when the integration does not exist or the
-    caller cannot read it.
+    Returns one integration by its ID, in the shape its `type` (and, for
+    `LLM`, `config.provider`) names. Secrets never come back: keys show as
+    `has_api_key`, headers as `header_names` or `has_headers`. Returns 404
+    when the integration does not exist or the caller cannot read it.
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AgentIntegration | EvaluatorIntegration | LlmIntegration
@@ -168,20 +175,24 @@ async def asyncio_detailed(
 ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
     """Get integration (GET /v2/integrations/{integration_id}).
 
-    Returns one integration by its ID, in the shape its `type` (and, for `LLM`,
-    `config.provider`) names. Secrets never come back: keys show as `has_api_key`, headers as
-    `header_names` or `has_headers`. Returns 404 when the integration does not exist or the
-    caller cannot read it.
+    Returns one integration by its ID, in the shape its `type` (and, for
+    `LLM`, `config.provider`) names. Secrets never come back: keys show as
+    `has_api_key`, headers as `header_names` or `has_headers`. Returns 404
+    when the integration does not exist or the caller cannot read it.
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]: status, headers, raw content and the parsed body.
+        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
+            status, headers, raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         integration_id=integration_id,
@@ -197,17 +208,20 @@ async def asyncio(
 ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
     """Get integration (GET /v2/integrations/{integration_id}).
 
-    Returns one integration by its ID, in the shape its `type` (and, for `LLM`,
-    `config.provider`) names. Secrets never come back: keys show as `has_api_key`, headers as
-    `header_names` or `has_headers`. Returns 404 when the integration does not exist or the
-    caller cannot read it.
+    Returns one integration by its ID, in the shape its `type` (and, for
+    `LLM`, `config.provider`) names. Secrets never come back: keys show as
+    `has_api_key`, headers as `header_names` or `has_headers`. Returns 404
+    when the integration does not exist or the caller cannot read it.
 
     Args:
-        integration_id (str):
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AgentIntegration | EvaluatorIntegration | LlmIntegration

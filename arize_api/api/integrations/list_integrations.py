@@ -88,32 +88,40 @@ def sync_detailed(
 ) -> Response[ListIntegrationsResponse]:
     """List integrations (GET /v2/integrations).
 
-    Lists integrations, newest first. Without `type` the list holds `LLM` and `AGENT`
-    integrations only; `EVALUATOR` integrations come back only for `type=EVALUATOR`. Each item
-    carries `type` (and, for `LLM`, `config.provider`) to tell the shapes apart. Integrations
-    belong to the account but are visible account-wide, in an organization or in a space;
-    `space_id` and `space_name` keep those visible in a space. Only the types the caller may
-    read are listed: 403 when none is readable, 404 when `space_id` names a space the caller
-    cannot see. An unknown `type` or a bad `cursor` returns 400; a cursor is only valid with
-    the same query parameters.
+    Lists integrations, newest first. Without `type` the list holds `LLM`
+    and `AGENT` integrations only; `EVALUATOR` integrations come back only
+    for `type=EVALUATOR`. Each item carries `type` (and, for `LLM`,
+    `config.provider`) to tell the shapes apart. Integrations belong to the
+    account but are visible account-wide, in an organization or in a space;
+    `space_id` and `space_name` keep those visible in a space. Only the
+    types the caller may read are listed: 403 when none is readable, 404
+    when `space_id` names a space the caller cannot see. An unknown `type`
+    or a bad `cursor` returns 400; a cursor is only valid with the same
+    query parameters.
 
     Args:
-        type_ (IntegrationType | Unset): Kinds of integration, each with its own `config`: `LLM` a
-            model provider such as OpenAI, `AGENT` an agent of yours behind an HTTP endpoint,
-            `EVALUATOR` a remote evaluator endpoint. `EVALUATOR` needs the remote evaluators feature
-            and is listed only when asked for. More kinds may be added.
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        type_ (IntegrationType | Unset): Only integrations of this type;
+            when omitted, `LLM` and `AGENT` but never `EVALUATOR`.
+        space_id (str | Unset): Only items of this space (exact space ID).
+        space_name (str | Unset): Only items in spaces whose name contains
+            this text, ignoring case (at most 255 characters). At most 255
+            characters.
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListIntegrationsResponse]: status, headers, raw content and the parsed body.
+        Response[ListIntegrationsResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         type_=type_,
@@ -139,29 +147,36 @@ def sync(
 ) -> ListIntegrationsResponse:
     """List integrations (GET /v2/integrations).
 
-    Lists integrations, newest first. Without `type` the list holds `LLM` and `AGENT`
-    integrations only; `EVALUATOR` integrations come back only for `type=EVALUATOR`. Each item
-    carries `type` (and, for `LLM`, `config.provider`) to tell the shapes apart. Integrations
-    belong to the account but are visible account-wide, in an organization or in a space;
-    `space_id` and `space_name` keep those visible in a space. Only the types the caller may
-    read are listed: 403 when none is readable, 404 when `space_id` names a space the caller
-    cannot see. An unknown `type` or a bad `cursor` returns 400; a cursor is only valid with
-    the same query parameters.
+    Lists integrations, newest first. Without `type` the list holds `LLM`
+    and `AGENT` integrations only; `EVALUATOR` integrations come back only
+    for `type=EVALUATOR`. Each item carries `type` (and, for `LLM`,
+    `config.provider`) to tell the shapes apart. Integrations belong to the
+    account but are visible account-wide, in an organization or in a space;
+    `space_id` and `space_name` keep those visible in a space. Only the
+    types the caller may read are listed: 403 when none is readable, 404
+    when `space_id` names a space the caller cannot see. An unknown `type`
+    or a bad `cursor` returns 400; a cursor is only valid with the same
+    query parameters.
 
     Args:
-        type_ (IntegrationType | Unset): Kinds of integration, each with its own `config`: `LLM` a
-            model provider such as OpenAI, `AGENT` an agent of yours behind an HTTP endpoint,
-            `EVALUATOR` a remote evaluator endpoint. `EVALUATOR` needs the remote evaluators feature
-            and is listed only when asked for. More kinds may be added.
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        type_ (IntegrationType | Unset): Only integrations of this type;
+            when omitted, `LLM` and `AGENT` but never `EVALUATOR`.
+        space_id (str | Unset): Only items of this space (exact space ID).
+        space_name (str | Unset): Only items in spaces whose name contains
+            this text, ignoring case (at most 255 characters). At most 255
+            characters.
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListIntegrationsResponse
@@ -191,32 +206,40 @@ async def asyncio_detailed(
 ) -> Response[ListIntegrationsResponse]:
     """List integrations (GET /v2/integrations).
 
-    Lists integrations, newest first. Without `type` the list holds `LLM` and `AGENT`
-    integrations only; `EVALUATOR` integrations come back only for `type=EVALUATOR`. Each item
-    carries `type` (and, for `LLM`, `config.provider`) to tell the shapes apart. Integrations
-    belong to the account but are visible account-wide, in an organization or in a space;
-    `space_id` and `space_name` keep those visible in a space. Only the types the caller may
-    read are listed: 403 when none is readable, 404 when `space_id` names a space the caller
-    cannot see. An unknown `type` or a bad `cursor` returns 400; a cursor is only valid with
-    the same query parameters.
+    Lists integrations, newest first. Without `type` the list holds `LLM`
+    and `AGENT` integrations only; `EVALUATOR` integrations come back only
+    for `type=EVALUATOR`. Each item carries `type` (and, for `LLM`,
+    `config.provider`) to tell the shapes apart. Integrations belong to the
+    account but are visible account-wide, in an organization or in a space;
+    `space_id` and `space_name` keep those visible in a space. Only the
+    types the caller may read are listed: 403 when none is readable, 404
+    when `space_id` names a space the caller cannot see. An unknown `type`
+    or a bad `cursor` returns 400; a cursor is only valid with the same
+    query parameters.
 
     Args:
-        type_ (IntegrationType | Unset): Kinds of integration, each with its own `config`: `LLM` a
-            model provider such as OpenAI, `AGENT` an agent of yours behind an HTTP endpoint,
-            `EVALUATOR` a remote evaluator endpoint. `EVALUATOR` needs the remote evaluators feature
-            and is listed only when asked for. More kinds may be added.
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        type_ (IntegrationType | Unset): Only integrations of this type;
+            when omitted, `LLM` and `AGENT` but never `EVALUATOR`.
+        space_id (str | Unset): Only items of this space (exact space ID).
+        space_name (str | Unset): Only items in spaces whose name contains
+            this text, ignoring case (at most 255 characters). At most 255
+            characters.
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListIntegrationsResponse]: status, headers, raw content and the parsed body.
+        Response[ListIntegrationsResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         type_=type_,
@@ -242,29 +265,36 @@ async def asyncio(
 ) -> ListIntegrationsResponse:
     """List integrations (GET /v2/integrations).
 
-    Lists integrations, newest first. Without `type` the list holds `LLM` and `AGENT`
-    integrations only; `EVALUATOR` integrations come back only for `type=EVALUATOR`. Each item
-    carries `type` (and, for `LLM`, `config.provider`) to tell the shapes apart. Integrations
-    belong to the account but are visible account-wide, in an organization or in a space;
-    `space_id` and `space_name` keep those visible in a space. Only the types the caller may
-    read are listed: 403 when none is readable, 404 when `space_id` names a space the caller
-    cannot see. An unknown `type` or a bad `cursor` returns 400; a cursor is only valid with
-    the same query parameters.
+    Lists integrations, newest first. Without `type` the list holds `LLM`
+    and `AGENT` integrations only; `EVALUATOR` integrations come back only
+    for `type=EVALUATOR`. Each item carries `type` (and, for `LLM`,
+    `config.provider`) to tell the shapes apart. Integrations belong to the
+    account but are visible account-wide, in an organization or in a space;
+    `space_id` and `space_name` keep those visible in a space. Only the
+    types the caller may read are listed: 403 when none is readable, 404
+    when `space_id` names a space the caller cannot see. An unknown `type`
+    or a bad `cursor` returns 400; a cursor is only valid with the same
+    query parameters.
 
     Args:
-        type_ (IntegrationType | Unset): Kinds of integration, each with its own `config`: `LLM` a
-            model provider such as OpenAI, `AGENT` an agent of yours behind an HTTP endpoint,
-            `EVALUATOR` a remote evaluator endpoint. `EVALUATOR` needs the remote evaluators feature
-            and is listed only when asked for. More kinds may be added.
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        type_ (IntegrationType | Unset): Only integrations of this type;
+            when omitted, `LLM` and `AGENT` but never `EVALUATOR`.
+        space_id (str | Unset): Only items of this space (exact space ID).
+        space_name (str | Unset): Only items in spaces whose name contains
+            this text, ignoring case (at most 255 characters). At most 255
+            characters.
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListIntegrationsResponse

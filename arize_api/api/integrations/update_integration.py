@@ -137,28 +137,36 @@ def sync_detailed(
 ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
     """Update integration (PATCH /v2/integrations/{integration_id}).
 
-    Changes an integration and returns the result. `type` is required and must equal the
-    stored type, else 422 (to change it, delete and create again); for `LLM`,
-    `config.provider` cannot change either. Besides `type`, send at least one of `name`,
-    `scopings`, `config`, or `description` (not for `LLM`). Members left out keep their value
-    and `null` clears a nullable one. Lists and maps (`scopings`, `config.model_names`,
-    `config.headers`, `config.request_presets`) replace the stored value whole when sent. A
-    config member that does not apply to the provider returns 422, and a new `name` must stay
-    unique (409). `EVALUATOR` needs the remote evaluators feature. Sending the same body twice
-    gives the same result.
+    Changes an integration and returns the result. `type` is required and
+    must equal the stored type, else 422 (to change it, delete and create
+    again); for `LLM`, `config.provider` cannot change either. Besides
+    `type`, send at least one of `name`, `scopings`, `config`, or
+    `description` (not for `LLM`). Members left out keep their value and
+    `null` clears a nullable one. Lists and maps (`scopings`,
+    `config.model_names`, `config.headers`, `config.request_presets`)
+    replace the stored value whole when sent. A config member that does not
+    apply to the provider returns 422, and a new `name` must stay unique
+    (409). `EVALUATOR` needs the remote evaluators feature. Sending the same
+    body twice gives the same result.
 
     Args:
-        integration_id (str):
-        body (UpdateAgentIntegrationRequest | UpdateEvaluatorIntegrationRequest |
-            UpdateLlmIntegrationRequest): Body of `updateIntegration`; `type` is required, must equal
-            the stored type, and picks the shape. Send at least one other member besides it.
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
+        body (UpdateAgentIntegrationRequest |
+            UpdateEvaluatorIntegrationRequest | UpdateLlmIntegrationRequest):
+            Body of `updateIntegration`; `type` is required, must equal the
+            stored type, and picks the shape. Send at least one other member
+            besides it.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]: status, headers, raw content and the parsed body.
+        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
+            status, headers, raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         integration_id=integration_id,
@@ -178,25 +186,32 @@ def sync(
 ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
     """Update integration (PATCH /v2/integrations/{integration_id}).
 
-    Changes an integration and returns the result. `type` is required and must equal the
-    stored type, else 422 (to change it, delete and create again); for `LLM`,
-    `config.provider` cannot change either. Besides `type`, send at least one of `name`,
-    `scopings`, `config`, or `description` (not for `LLM`). Members left out keep their value
-    and `null` clears a nullable one. Lists and maps (`scopings`, `config.model_names`,
-    `config.headers`, `config.request_presets`) replace the stored value whole when sent. A
-    config member that does not apply to the provider returns 422, and a new `name` must stay
-    unique (409). `EVALUATOR` needs the remote evaluators feature. Sending the same body twice
-    gives the same result.
+    Changes an integration and returns the result. `type` is required and
+    must equal the stored type, else 422 (to change it, delete and create
+    again); for `LLM`, `config.provider` cannot change either. Besides
+    `type`, send at least one of `name`, `scopings`, `config`, or
+    `description` (not for `LLM`). Members left out keep their value and
+    `null` clears a nullable one. Lists and maps (`scopings`,
+    `config.model_names`, `config.headers`, `config.request_presets`)
+    replace the stored value whole when sent. A config member that does not
+    apply to the provider returns 422, and a new `name` must stay unique
+    (409). `EVALUATOR` needs the remote evaluators feature. Sending the same
+    body twice gives the same result.
 
     Args:
-        integration_id (str):
-        body (UpdateAgentIntegrationRequest | UpdateEvaluatorIntegrationRequest |
-            UpdateLlmIntegrationRequest): Body of `updateIntegration`; `type` is required, must equal
-            the stored type, and picks the shape. Send at least one other member besides it.
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
+        body (UpdateAgentIntegrationRequest |
+            UpdateEvaluatorIntegrationRequest | UpdateLlmIntegrationRequest):
+            Body of `updateIntegration`; `type` is required, must equal the
+            stored type, and picks the shape. Send at least one other member
+            besides it.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AgentIntegration | EvaluatorIntegration | LlmIntegration
@@ -220,28 +235,36 @@ async def asyncio_detailed(
 ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
     """Update integration (PATCH /v2/integrations/{integration_id}).
 
-    Changes an integration and returns the result. `type` is required and must equal the
-    stored type, else 422 (to change it, delete and create again); for `LLM`,
-    `config.provider` cannot change either. Besides `type`, send at least one of `name`,
-    `scopings`, `config`, or `description` (not for `LLM`). Members left out keep their value
-    and `null` clears a nullable one. Lists and maps (`scopings`, `config.model_names`,
-    `config.headers`, `config.request_presets`) replace the stored value whole when sent. A
-    config member that does not apply to the provider returns 422, and a new `name` must stay
-    unique (409). `EVALUATOR` needs the remote evaluators feature. Sending the same body twice
-    gives the same result.
+    Changes an integration and returns the result. `type` is required and
+    must equal the stored type, else 422 (to change it, delete and create
+    again); for `LLM`, `config.provider` cannot change either. Besides
+    `type`, send at least one of `name`, `scopings`, `config`, or
+    `description` (not for `LLM`). Members left out keep their value and
+    `null` clears a nullable one. Lists and maps (`scopings`,
+    `config.model_names`, `config.headers`, `config.request_presets`)
+    replace the stored value whole when sent. A config member that does not
+    apply to the provider returns 422, and a new `name` must stay unique
+    (409). `EVALUATOR` needs the remote evaluators feature. Sending the same
+    body twice gives the same result.
 
     Args:
-        integration_id (str):
-        body (UpdateAgentIntegrationRequest | UpdateEvaluatorIntegrationRequest |
-            UpdateLlmIntegrationRequest): Body of `updateIntegration`; `type` is required, must equal
-            the stored type, and picks the shape. Send at least one other member besides it.
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
+        body (UpdateAgentIntegrationRequest |
+            UpdateEvaluatorIntegrationRequest | UpdateLlmIntegrationRequest):
+            Body of `updateIntegration`; `type` is required, must equal the
+            stored type, and picks the shape. Send at least one other member
+            besides it.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]: status, headers, raw content and the parsed body.
+        Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
+            status, headers, raw content and the parsed body.
     """
     kwargs = _get_kwargs(
         integration_id=integration_id,
@@ -261,25 +284,32 @@ async def asyncio(
 ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
     """Update integration (PATCH /v2/integrations/{integration_id}).
 
-    Changes an integration and returns the result. `type` is required and must equal the
-    stored type, else 422 (to change it, delete and create again); for `LLM`,
-    `config.provider` cannot change either. Besides `type`, send at least one of `name`,
-    `scopings`, `config`, or `description` (not for `LLM`). Members left out keep their value
-    and `null` clears a nullable one. Lists and maps (`scopings`, `config.model_names`,
-    `config.headers`, `config.request_presets`) replace the stored value whole when sent. A
-    config member that does not apply to the provider returns 422, and a new `name` must stay
-    unique (409). `EVALUATOR` needs the remote evaluators feature. Sending the same body twice
-    gives the same result.
+    Changes an integration and returns the result. `type` is required and
+    must equal the stored type, else 422 (to change it, delete and create
+    again); for `LLM`, `config.provider` cannot change either. Besides
+    `type`, send at least one of `name`, `scopings`, `config`, or
+    `description` (not for `LLM`). Members left out keep their value and
+    `null` clears a nullable one. Lists and maps (`scopings`,
+    `config.model_names`, `config.headers`, `config.request_presets`)
+    replace the stored value whole when sent. A config member that does not
+    apply to the provider returns 422, and a new `name` must stay unique
+    (409). `EVALUATOR` needs the remote evaluators feature. Sending the same
+    body twice gives the same result.
 
     Args:
-        integration_id (str):
-        body (UpdateAgentIntegrationRequest | UpdateEvaluatorIntegrationRequest |
-            UpdateLlmIntegrationRequest): Body of `updateIntegration`; `type` is required, must equal
-            the stored type, and picks the shape. Send at least one other member besides it.
+        integration_id (str): The integration's ID (base64 for AI
+            integrations).
+        body (UpdateAgentIntegrationRequest |
+            UpdateEvaluatorIntegrationRequest | UpdateLlmIntegrationRequest):
+            Body of `updateIntegration`; `type` is required, must equal the
+            stored type, and picks the shape. Send at least one other member
+            besides it.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         AgentIntegration | EvaluatorIntegration | LlmIntegration

@@ -61,7 +61,29 @@ class MonitorsTags(SyncResource):
         body: AddTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
-        """Add monitor tags (POST /v2/monitors/{monitor_id}/tags)."""
+        """Add monitor tags (POST /v2/monitors/{monitor_id}/tags).
+
+        Attaches existing tags to the monitor and returns 200 with the monitor's
+        complete tag list; 200 rather than 201, since no resource is created.
+        Send 1 to 100 `tag_ids`. Each tag must already exist in the monitor's
+        space: a tag of another space returns 422, and so do unknown body
+        members. A tag that is already attached stays attached, so the call is
+        idempotent and safe to retry.
+
+        Args:
+            monitor_id (str): The monitor's ID (base64).
+            body (AddTagsRequest): The tags to attach to a resource; attaching
+                one that is already attached changes nothing.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_monitor_tags
 
         return add_monitor_tags.sync(
@@ -80,7 +102,29 @@ class MonitorsTags(SyncResource):
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List monitor tags, page by page (GET /v2/monitors/{monitor_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns every tag attached to the monitor. Tags belong to the space and
+        one tag can sit on many resources. A monitor without tags gives an empty
+        list, not 404. Returns 404 when the monitor does not exist or the caller
+        cannot read it; the two cases cannot be told apart.
+        `pagination.has_more` is always false at present.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            monitor_id (str): The monitor's ID (base64).
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_monitor_tags
 
@@ -98,7 +142,27 @@ class MonitorsTags(SyncResource):
         body: RemoveTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
-        """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags)."""
+        """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags).
+
+        Detaches tags from the monitor and returns 200 with `completed`,
+        `deleted` and `not_deleted` for the ids sent. Send 1 to 100 `tag_ids`.
+        An id that is not attached is reported in `not_deleted` instead of
+        failing the request, so repeating the call is safe. Unknown body members
+        return 400. The tags themselves stay in the space.
+
+        Args:
+            monitor_id (str): The monitor's ID (base64).
+            body (RemoveTagsRequest): The tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_monitor_tags
 
         return remove_monitor_tags.sync(
@@ -127,7 +191,26 @@ class Monitors(SyncResource):
         | PerformanceMonitor
         | TracingMonitor
     ):
-        """Get monitor (GET /v2/monitors/{monitor_id})."""
+        """Get monitor (GET /v2/monitors/{monitor_id}).
+
+        Returns one monitor. Its members depend on `type`: `DATA_QUALITY`,
+        `PERFORMANCE`, `DRIFT`, `CUSTOM_METRIC` or `TRACING`, each with the
+        metric members of its kind. Returns 404 when the monitor does not exist
+        or the caller cannot read it. Read-only.
+
+        Args:
+            monitor_id (str): The monitor's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CustomMetricMonitor | DataQualityMonitor | DriftMonitor |
+                PerformanceMonitor | TracingMonitor
+        """
         from . import get_monitor
 
         return get_monitor.sync(
@@ -167,7 +250,72 @@ class Monitors(SyncResource):
     ]:
         """List monitors, page by page (GET /v2/monitors).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the monitors the caller can read, newest first;
+        deleted and draft monitors are left out. Each item is one monitor kind,
+        told apart by `type`. All filters are optional and a monitor must match
+        every one given. `name` and `space_name` match part of the name,
+        ignoring case; `project_name` and `dimension_name` must equal the stored
+        name exactly, case included. Filters that cannot hold together, such as
+        a drift metric with `type=PERFORMANCE`, are accepted and give an empty
+        list. A malformed id returns 400. A well-formed `space_id`, `project_id`
+        or `custom_metric_id` that does not exist or cannot be read returns 404.
+        A caller with monitor read access in no space at all gets 403.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset): Only monitors in this space (exact id).
+            space_name (str | Unset): Only monitors in spaces whose name
+                contains this text, ignoring case; at most 255 characters. At most
+                255 characters.
+            name (str | Unset): Only monitors whose name contains this text,
+                ignoring case; at most 255 characters. At most 255 characters.
+            project_id (str | Unset): Only monitors of this project.
+            project_name (str | Unset): Only monitors whose project has exactly
+                this name (case-sensitive, no substring); at most 255 characters. At
+                most 255 characters.
+            type_ (MonitorType | Unset): Only monitors of this kind;
+                `DATA_QUALITY` excludes `TRACING` and `PERFORMANCE` excludes
+                `CUSTOM_METRIC`.
+            status (MonitorStatus | Unset): Only monitors whose latest
+                evaluation is in this state.
+            notifications_enabled (bool | Unset): Only monitors whose
+                notifications are on (`true`) or off (`false`).
+            dimension_category (DimensionCategory | Unset): Only monitors whose
+                metric is over a dimension of this category, as in
+                `dimension.category`.
+            dimension_name (str | Unset): Only monitors over the dimension named
+                exactly this (case-sensitive), as in `dimension.name`; at most 255
+                characters. At most 255 characters.
+            data_quality_metric (DataQualityMetric | Unset): Only monitors
+                computing this data-quality metric, both `DATA_QUALITY` and
+                `TRACING` ones.
+            performance_metric (PerformanceMetric | Unset): Only `PERFORMANCE`
+                monitors computing this metric; `CUSTOM_METRIC` monitors never
+                match.
+            drift_metric (DriftMetric | Unset): Only `DRIFT` monitors computing
+                this drift metric.
+            custom_metric_id (str | Unset): Only `CUSTOM_METRIC` monitors
+                evaluating this custom metric.
+            limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): Opaque `pagination.next_cursor` of the
+                previous page; pass it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[CustomMetricMonitor | DataQualityMonitor |
+                DriftMonitor | PerformanceMonitor | TracingMonitor,
+                ListMonitorsResponse]: every item, fetched page by page as you
+                iterate.
         """
         from . import list_monitors
 
@@ -204,7 +352,29 @@ class AsyncMonitorsTags(AsyncResource):
         body: AddTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
-        """Add monitor tags (POST /v2/monitors/{monitor_id}/tags)."""
+        """Add monitor tags (POST /v2/monitors/{monitor_id}/tags).
+
+        Attaches existing tags to the monitor and returns 200 with the monitor's
+        complete tag list; 200 rather than 201, since no resource is created.
+        Send 1 to 100 `tag_ids`. Each tag must already exist in the monitor's
+        space: a tag of another space returns 422, and so do unknown body
+        members. A tag that is already attached stays attached, so the call is
+        idempotent and safe to retry.
+
+        Args:
+            monitor_id (str): The monitor's ID (base64).
+            body (AddTagsRequest): The tags to attach to a resource; attaching
+                one that is already attached changes nothing.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_monitor_tags
 
         return await add_monitor_tags.asyncio(
@@ -223,7 +393,29 @@ class AsyncMonitorsTags(AsyncResource):
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List monitor tags, page by page (GET /v2/monitors/{monitor_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns every tag attached to the monitor. Tags belong to the space and
+        one tag can sit on many resources. A monitor without tags gives an empty
+        list, not 404. Returns 404 when the monitor does not exist or the caller
+        cannot read it; the two cases cannot be told apart.
+        `pagination.has_more` is always false at present.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            monitor_id (str): The monitor's ID (base64).
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_monitor_tags
 
@@ -241,7 +433,27 @@ class AsyncMonitorsTags(AsyncResource):
         body: RemoveTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
-        """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags)."""
+        """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags).
+
+        Detaches tags from the monitor and returns 200 with `completed`,
+        `deleted` and `not_deleted` for the ids sent. Send 1 to 100 `tag_ids`.
+        An id that is not attached is reported in `not_deleted` instead of
+        failing the request, so repeating the call is safe. Unknown body members
+        return 400. The tags themselves stay in the space.
+
+        Args:
+            monitor_id (str): The monitor's ID (base64).
+            body (RemoveTagsRequest): The tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_monitor_tags
 
         return await remove_monitor_tags.asyncio(
@@ -270,7 +482,26 @@ class AsyncMonitors(AsyncResource):
         | PerformanceMonitor
         | TracingMonitor
     ):
-        """Get monitor (GET /v2/monitors/{monitor_id})."""
+        """Get monitor (GET /v2/monitors/{monitor_id}).
+
+        Returns one monitor. Its members depend on `type`: `DATA_QUALITY`,
+        `PERFORMANCE`, `DRIFT`, `CUSTOM_METRIC` or `TRACING`, each with the
+        metric members of its kind. Returns 404 when the monitor does not exist
+        or the caller cannot read it. Read-only.
+
+        Args:
+            monitor_id (str): The monitor's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CustomMetricMonitor | DataQualityMonitor | DriftMonitor |
+                PerformanceMonitor | TracingMonitor
+        """
         from . import get_monitor
 
         return await get_monitor.asyncio(
@@ -310,7 +541,72 @@ class AsyncMonitors(AsyncResource):
     ]:
         """List monitors, page by page (GET /v2/monitors).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the monitors the caller can read, newest first;
+        deleted and draft monitors are left out. Each item is one monitor kind,
+        told apart by `type`. All filters are optional and a monitor must match
+        every one given. `name` and `space_name` match part of the name,
+        ignoring case; `project_name` and `dimension_name` must equal the stored
+        name exactly, case included. Filters that cannot hold together, such as
+        a drift metric with `type=PERFORMANCE`, are accepted and give an empty
+        list. A malformed id returns 400. A well-formed `space_id`, `project_id`
+        or `custom_metric_id` that does not exist or cannot be read returns 404.
+        A caller with monitor read access in no space at all gets 403.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset): Only monitors in this space (exact id).
+            space_name (str | Unset): Only monitors in spaces whose name
+                contains this text, ignoring case; at most 255 characters. At most
+                255 characters.
+            name (str | Unset): Only monitors whose name contains this text,
+                ignoring case; at most 255 characters. At most 255 characters.
+            project_id (str | Unset): Only monitors of this project.
+            project_name (str | Unset): Only monitors whose project has exactly
+                this name (case-sensitive, no substring); at most 255 characters. At
+                most 255 characters.
+            type_ (MonitorType | Unset): Only monitors of this kind;
+                `DATA_QUALITY` excludes `TRACING` and `PERFORMANCE` excludes
+                `CUSTOM_METRIC`.
+            status (MonitorStatus | Unset): Only monitors whose latest
+                evaluation is in this state.
+            notifications_enabled (bool | Unset): Only monitors whose
+                notifications are on (`true`) or off (`false`).
+            dimension_category (DimensionCategory | Unset): Only monitors whose
+                metric is over a dimension of this category, as in
+                `dimension.category`.
+            dimension_name (str | Unset): Only monitors over the dimension named
+                exactly this (case-sensitive), as in `dimension.name`; at most 255
+                characters. At most 255 characters.
+            data_quality_metric (DataQualityMetric | Unset): Only monitors
+                computing this data-quality metric, both `DATA_QUALITY` and
+                `TRACING` ones.
+            performance_metric (PerformanceMetric | Unset): Only `PERFORMANCE`
+                monitors computing this metric; `CUSTOM_METRIC` monitors never
+                match.
+            drift_metric (DriftMetric | Unset): Only `DRIFT` monitors computing
+                this drift metric.
+            custom_metric_id (str | Unset): Only `CUSTOM_METRIC` monitors
+                evaluating this custom metric.
+            limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): Opaque `pagination.next_cursor` of the
+                previous page; pass it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[CustomMetricMonitor | DataQualityMonitor |
+                DriftMonitor | PerformanceMonitor | TracingMonitor,
+                ListMonitorsResponse]: every item, fetched page by page as you
+                iterate.
         """
         from . import list_monitors
 

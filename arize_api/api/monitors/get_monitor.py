@@ -155,19 +155,24 @@ def sync_detailed(
 ]:
     """Get monitor (GET /v2/monitors/{monitor_id}).
 
-    Returns one monitor. Its members depend on `type`: `DATA_QUALITY`, `PERFORMANCE`, `DRIFT`,
-    `CUSTOM_METRIC` or `TRACING`, each with the metric members of its kind. Returns 404 when
-    the monitor does not exist or the caller cannot read it. Read-only.
+    Returns one monitor. Its members depend on `type`: `DATA_QUALITY`,
+    `PERFORMANCE`, `DRIFT`, `CUSTOM_METRIC` or `TRACING`, each with the
+    metric members of its kind. Returns 404 when the monitor does not exist
+    or the caller cannot read it. Read-only.
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CustomMetricMonitor | DataQualityMonitor | DriftMonitor | PerformanceMonitor | TracingMonitor]: status, headers, raw content and the parsed body.
+        Response[CustomMetricMonitor | DataQualityMonitor | DriftMonitor |
+            PerformanceMonitor | TracingMonitor]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         monitor_id=monitor_id,
@@ -189,19 +194,23 @@ def sync(
 ):
     """Get monitor (GET /v2/monitors/{monitor_id}).
 
-    Returns one monitor. Its members depend on `type`: `DATA_QUALITY`, `PERFORMANCE`, `DRIFT`,
-    `CUSTOM_METRIC` or `TRACING`, each with the metric members of its kind. Returns 404 when
-    the monitor does not exist or the caller cannot read it. Read-only.
+    Returns one monitor. Its members depend on `type`: `DATA_QUALITY`,
+    `PERFORMANCE`, `DRIFT`, `CUSTOM_METRIC` or `TRACING`, each with the
+    metric members of its kind. Returns 404 when the monitor does not exist
+    or the caller cannot read it. Read-only.
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        CustomMetricMonitor | DataQualityMonitor | DriftMonitor | PerformanceMonitor | TracingMonitor
+        CustomMetricMonitor | DataQualityMonitor | DriftMonitor |
+            PerformanceMonitor | TracingMonitor
     """
     return sync_detailed(
         monitor_id=monitor_id,
@@ -224,19 +233,24 @@ async def asyncio_detailed(
 ]:
     """Get monitor (GET /v2/monitors/{monitor_id}).
 
-    Returns one monitor. Its members depend on `type`: `DATA_QUALITY`, `PERFORMANCE`, `DRIFT`,
-    `CUSTOM_METRIC` or `TRACING`, each with the metric members of its kind. Returns 404 when
-    the monitor does not exist or the caller cannot read it. Read-only.
+    Returns one monitor. Its members depend on `type`: `DATA_QUALITY`,
+    `PERFORMANCE`, `DRIFT`, `CUSTOM_METRIC` or `TRACING`, each with the
+    metric members of its kind. Returns 404 when the monitor does not exist
+    or the caller cannot read it. Read-only.
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CustomMetricMonitor | DataQualityMonitor | DriftMonitor | PerformanceMonitor | TracingMonitor]: status, headers, raw content and the parsed body.
+        Response[CustomMetricMonitor | DataQualityMonitor | DriftMonitor |
+            PerformanceMonitor | TracingMonitor]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         monitor_id=monitor_id,
@@ -258,19 +272,23 @@ async def asyncio(
 ):
     """Get monitor (GET /v2/monitors/{monitor_id}).
 
-    Returns one monitor. Its members depend on `type`: `DATA_QUALITY`, `PERFORMANCE`, `DRIFT`,
-    `CUSTOM_METRIC` or `TRACING`, each with the metric members of its kind. Returns 404 when
-    the monitor does not exist or the caller cannot read it. Read-only.
+    Returns one monitor. Its members depend on `type`: `DATA_QUALITY`,
+    `PERFORMANCE`, `DRIFT`, `CUSTOM_METRIC` or `TRACING`, each with the
+    metric members of its kind. Returns 404 when the monitor does not exist
+    or the caller cannot read it. Read-only.
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        CustomMetricMonitor | DataQualityMonitor | DriftMonitor | PerformanceMonitor | TracingMonitor
+        CustomMetricMonitor | DataQualityMonitor | DriftMonitor |
+            PerformanceMonitor | TracingMonitor
     """
     return (
         await asyncio_detailed(

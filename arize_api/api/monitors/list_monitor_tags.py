@@ -55,20 +55,24 @@ def sync_detailed(
 ) -> Response[ListTagsResponse]:
     """List monitor tags (GET /v2/monitors/{monitor_id}/tags).
 
-    Returns every tag attached to the monitor. Tags belong to the space and one tag can sit on
-    many resources. A monitor without tags gives an empty list, not 404. Returns 404 when the
-    monitor does not exist or the caller cannot read it; the two cases cannot be told apart.
+    Returns every tag attached to the monitor. Tags belong to the space and
+    one tag can sit on many resources. A monitor without tags gives an empty
+    list, not 404. Returns 404 when the monitor does not exist or the caller
+    cannot read it; the two cases cannot be told apart.
     `pagination.has_more` is always false at present.
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         monitor_id=monitor_id,
@@ -84,17 +88,20 @@ def sync(
 ) -> ListTagsResponse:
     """List monitor tags (GET /v2/monitors/{monitor_id}/tags).
 
-    Returns every tag attached to the monitor. Tags belong to the space and one tag can sit on
-    many resources. A monitor without tags gives an empty list, not 404. Returns 404 when the
-    monitor does not exist or the caller cannot read it; the two cases cannot be told apart.
+    Returns every tag attached to the monitor. Tags belong to the space and
+    one tag can sit on many resources. A monitor without tags gives an empty
+    list, not 404. Returns 404 when the monitor does not exist or the caller
+    cannot read it; the two cases cannot be told apart.
     `pagination.has_more` is always false at present.
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse
@@ -114,20 +121,24 @@ async def asyncio_detailed(
 ) -> Response[ListTagsResponse]:
     """List monitor tags (GET /v2/monitors/{monitor_id}/tags).
 
-    Returns every tag attached to the monitor. Tags belong to the space and one tag can sit on
-    many resources. A monitor without tags gives an empty list, not 404. Returns 404 when the
-    monitor does not exist or the caller cannot read it; the two cases cannot be told apart.
+    Returns every tag attached to the monitor. Tags belong to the space and
+    one tag can sit on many resources. A monitor without tags gives an empty
+    list, not 404. Returns 404 when the monitor does not exist or the caller
+    cannot read it; the two cases cannot be told apart.
     `pagination.has_more` is always false at present.
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         monitor_id=monitor_id,
@@ -143,17 +154,20 @@ async def asyncio(
 ) -> ListTagsResponse:
     """List monitor tags (GET /v2/monitors/{monitor_id}/tags).
 
-    Returns every tag attached to the monitor. Tags belong to the space and one tag can sit on
-    many resources. A monitor without tags gives an empty list, not 404. Returns 404 when the
-    monitor does not exist or the caller cannot read it; the two cases cannot be told apart.
+    Returns every tag attached to the monitor. Tags belong to the space and
+    one tag can sit on many resources. A monitor without tags gives an empty
+    list, not 404. Returns 404 when the monitor does not exist or the caller
+    cannot read it; the two cases cannot be told apart.
     `pagination.has_more` is always false at present.
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse

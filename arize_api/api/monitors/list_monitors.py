@@ -153,57 +153,65 @@ def sync_detailed(
 ) -> Response[ListMonitorsResponse]:
     """List monitors (GET /v2/monitors).
 
-    Returns a page of the monitors the caller can read, newest first; deleted and draft
-    monitors are left out. Each item is one monitor kind, told apart by `type`. All filters
-    are optional and a monitor must match every one given. `name` and `space_name` match part
-    of the name, ignoring case; `project_name` and `dimension_name` must equal the stored name
-    exactly, case included. Filters that cannot hold together, such as a drift metric with
-    `type=PERFORMANCE`, are accepted and give an empty list. A malformed id returns 400. A
-    well-formed `space_id`, `project_id` or `custom_metric_id` that does not exist or cannot
-    be read returns 404. A caller with monitor read access in no space at all gets 403.
+    Returns a page of the monitors the caller can read, newest first;
+    deleted and draft monitors are left out. Each item is one monitor kind,
+    told apart by `type`. All filters are optional and a monitor must match
+    every one given. `name` and `space_name` match part of the name,
+    ignoring case; `project_name` and `dimension_name` must equal the stored
+    name exactly, case included. Filters that cannot hold together, such as
+    a drift metric with `type=PERFORMANCE`, are accepted and give an empty
+    list. A malformed id returns 400. A well-formed `space_id`, `project_id`
+    or `custom_metric_id` that does not exist or cannot be read returns 404.
+    A caller with monitor read access in no space at all gets 403.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        project_id (str | Unset):
-        project_name (str | Unset):
-        type_ (MonitorType | Unset): The kinds of monitor: `DATA_QUALITY` (a data-quality metric
-            of a dimension), `PERFORMANCE` (a model performance metric such as accuracy or RMSE),
-            `DRIFT` (how far a distribution moved from a baseline), `CUSTOM_METRIC` (a user-defined
-            metric) and `TRACING` (a metric over spans and traces).
-        status (MonitorStatus | Unset): A monitor's state after its latest evaluation: `TRIGGERED`
-            when the metric broke the threshold, `CLEARED` when it is within bounds, `NO_DATA` when
-            there was nothing to evaluate.
-        notifications_enabled (bool | Unset):
-        dimension_category (DimensionCategory | Unset): The kinds of field a monitor metric can be
-            computed over: model features (`FEATURE_LABEL`), `TAG`, `MODEL_VERSION`, `BATCH_ID`,
-            tracing fields (`SPAN_ATTRIBUTE`, `LLM_EVAL`, `USER_ANNOTATION`), and ground truth or
-            model output as a whole, as a score or as a class (`ACTUALS`, `ACTUALS_SCORE`,
-            `ACTUALS_CLASS`, `PREDICTIONS`, `PREDICTIONS_SCORE`, `PREDICTIONS_CLASS`).
-        dimension_name (str | Unset):
-        data_quality_metric (DataQualityMetric | Unset): The data-quality metrics a monitor can
-            watch: `COUNT`, `PERCENT_EMPTY`, `CARDINALITY` (distinct values), the baseline comparisons
-            `NEW_VALUES` and `MISSING_VALUES`, the aggregates `AVG`, `SUM` and `STANDARD_DEVIATION`,
-            the percentiles `P50` to `P99_9`, and `AVERAGE_STRING_LIST_LENGTH`.
-        performance_metric (PerformanceMetric | Unset): The performance metrics a monitor can
-            watch, for classification (`ACCURACY`, `PRECISION`, `RECALL`, `F_1`, `AUC`, ...),
-            regression (`MAE`, `MSE`, `RMSE`, `MAPE`, ...), ranking (`NDCG`, `MRR`, `RANKING_MAP`,
-            ...) and fairness (`DISPARATE_IMPACT`, `RECALL_PARITY`, ...).
-        drift_metric (DriftMetric | Unset): The drift statistics a monitor can watch. `PSI`
-            (population stability index), `KL` (Kullback-Leibler), `JS` (Jensen-Shannon) and `KS`
-            (Kolmogorov-Smirnov) are for structured data; `EUCLIDEAN_DISTANCE` and `COSINE_SIMILARITY`
-            are for embeddings.
-        custom_metric_id (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only monitors in this space (exact id).
+        space_name (str | Unset): Only monitors in spaces whose name
+            contains this text, ignoring case; at most 255 characters. At most
+            255 characters.
+        name (str | Unset): Only monitors whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        project_id (str | Unset): Only monitors of this project.
+        project_name (str | Unset): Only monitors whose project has exactly
+            this name (case-sensitive, no substring); at most 255 characters. At
+            most 255 characters.
+        type_ (MonitorType | Unset): Only monitors of this kind;
+            `DATA_QUALITY` excludes `TRACING` and `PERFORMANCE` excludes
+            `CUSTOM_METRIC`.
+        status (MonitorStatus | Unset): Only monitors whose latest
+            evaluation is in this state.
+        notifications_enabled (bool | Unset): Only monitors whose
+            notifications are on (`true`) or off (`false`).
+        dimension_category (DimensionCategory | Unset): Only monitors whose
+            metric is over a dimension of this category, as in
+            `dimension.category`.
+        dimension_name (str | Unset): Only monitors over the dimension named
+            exactly this (case-sensitive), as in `dimension.name`; at most 255
+            characters. At most 255 characters.
+        data_quality_metric (DataQualityMetric | Unset): Only monitors
+            computing this data-quality metric, both `DATA_QUALITY` and
+            `TRACING` ones.
+        performance_metric (PerformanceMetric | Unset): Only `PERFORMANCE`
+            monitors computing this metric; `CUSTOM_METRIC` monitors never
+            match.
+        drift_metric (DriftMetric | Unset): Only `DRIFT` monitors computing
+            this drift metric.
+        custom_metric_id (str | Unset): Only `CUSTOM_METRIC` monitors
+            evaluating this custom metric.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListMonitorsResponse]: status, headers, raw content and the parsed body.
+        Response[ListMonitorsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -249,54 +257,61 @@ def sync(
 ) -> ListMonitorsResponse:
     """List monitors (GET /v2/monitors).
 
-    Returns a page of the monitors the caller can read, newest first; deleted and draft
-    monitors are left out. Each item is one monitor kind, told apart by `type`. All filters
-    are optional and a monitor must match every one given. `name` and `space_name` match part
-    of the name, ignoring case; `project_name` and `dimension_name` must equal the stored name
-    exactly, case included. Filters that cannot hold together, such as a drift metric with
-    `type=PERFORMANCE`, are accepted and give an empty list. A malformed id returns 400. A
-    well-formed `space_id`, `project_id` or `custom_metric_id` that does not exist or cannot
-    be read returns 404. A caller with monitor read access in no space at all gets 403.
+    Returns a page of the monitors the caller can read, newest first;
+    deleted and draft monitors are left out. Each item is one monitor kind,
+    told apart by `type`. All filters are optional and a monitor must match
+    every one given. `name` and `space_name` match part of the name,
+    ignoring case; `project_name` and `dimension_name` must equal the stored
+    name exactly, case included. Filters that cannot hold together, such as
+    a drift metric with `type=PERFORMANCE`, are accepted and give an empty
+    list. A malformed id returns 400. A well-formed `space_id`, `project_id`
+    or `custom_metric_id` that does not exist or cannot be read returns 404.
+    A caller with monitor read access in no space at all gets 403.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        project_id (str | Unset):
-        project_name (str | Unset):
-        type_ (MonitorType | Unset): The kinds of monitor: `DATA_QUALITY` (a data-quality metric
-            of a dimension), `PERFORMANCE` (a model performance metric such as accuracy or RMSE),
-            `DRIFT` (how far a distribution moved from a baseline), `CUSTOM_METRIC` (a user-defined
-            metric) and `TRACING` (a metric over spans and traces).
-        status (MonitorStatus | Unset): A monitor's state after its latest evaluation: `TRIGGERED`
-            when the metric broke the threshold, `CLEARED` when it is within bounds, `NO_DATA` when
-            there was nothing to evaluate.
-        notifications_enabled (bool | Unset):
-        dimension_category (DimensionCategory | Unset): The kinds of field a monitor metric can be
-            computed over: model features (`FEATURE_LABEL`), `TAG`, `MODEL_VERSION`, `BATCH_ID`,
-            tracing fields (`SPAN_ATTRIBUTE`, `LLM_EVAL`, `USER_ANNOTATION`), and ground truth or
-            model output as a whole, as a score or as a class (`ACTUALS`, `ACTUALS_SCORE`,
-            `ACTUALS_CLASS`, `PREDICTIONS`, `PREDICTIONS_SCORE`, `PREDICTIONS_CLASS`).
-        dimension_name (str | Unset):
-        data_quality_metric (DataQualityMetric | Unset): The data-quality metrics a monitor can
-            watch: `COUNT`, `PERCENT_EMPTY`, `CARDINALITY` (distinct values), the baseline comparisons
-            `NEW_VALUES` and `MISSING_VALUES`, the aggregates `AVG`, `SUM` and `STANDARD_DEVIATION`,
-            the percentiles `P50` to `P99_9`, and `AVERAGE_STRING_LIST_LENGTH`.
-        performance_metric (PerformanceMetric | Unset): The performance metrics a monitor can
-            watch, for classification (`ACCURACY`, `PRECISION`, `RECALL`, `F_1`, `AUC`, ...),
-            regression (`MAE`, `MSE`, `RMSE`, `MAPE`, ...), ranking (`NDCG`, `MRR`, `RANKING_MAP`,
-            ...) and fairness (`DISPARATE_IMPACT`, `RECALL_PARITY`, ...).
-        drift_metric (DriftMetric | Unset): The drift statistics a monitor can watch. `PSI`
-            (population stability index), `KL` (Kullback-Leibler), `JS` (Jensen-Shannon) and `KS`
-            (Kolmogorov-Smirnov) are for structured data; `EUCLIDEAN_DISTANCE` and `COSINE_SIMILARITY`
-            are for embeddings.
-        custom_metric_id (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only monitors in this space (exact id).
+        space_name (str | Unset): Only monitors in spaces whose name
+            contains this text, ignoring case; at most 255 characters. At most
+            255 characters.
+        name (str | Unset): Only monitors whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        project_id (str | Unset): Only monitors of this project.
+        project_name (str | Unset): Only monitors whose project has exactly
+            this name (case-sensitive, no substring); at most 255 characters. At
+            most 255 characters.
+        type_ (MonitorType | Unset): Only monitors of this kind;
+            `DATA_QUALITY` excludes `TRACING` and `PERFORMANCE` excludes
+            `CUSTOM_METRIC`.
+        status (MonitorStatus | Unset): Only monitors whose latest
+            evaluation is in this state.
+        notifications_enabled (bool | Unset): Only monitors whose
+            notifications are on (`true`) or off (`false`).
+        dimension_category (DimensionCategory | Unset): Only monitors whose
+            metric is over a dimension of this category, as in
+            `dimension.category`.
+        dimension_name (str | Unset): Only monitors over the dimension named
+            exactly this (case-sensitive), as in `dimension.name`; at most 255
+            characters. At most 255 characters.
+        data_quality_metric (DataQualityMetric | Unset): Only monitors
+            computing this data-quality metric, both `DATA_QUALITY` and
+            `TRACING` ones.
+        performance_metric (PerformanceMetric | Unset): Only `PERFORMANCE`
+            monitors computing this metric; `CUSTOM_METRIC` monitors never
+            match.
+        drift_metric (DriftMetric | Unset): Only `DRIFT` monitors computing
+            this drift metric.
+        custom_metric_id (str | Unset): Only `CUSTOM_METRIC` monitors
+            evaluating this custom metric.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListMonitorsResponse
@@ -346,57 +361,65 @@ async def asyncio_detailed(
 ) -> Response[ListMonitorsResponse]:
     """List monitors (GET /v2/monitors).
 
-    Returns a page of the monitors the caller can read, newest first; deleted and draft
-    monitors are left out. Each item is one monitor kind, told apart by `type`. All filters
-    are optional and a monitor must match every one given. `name` and `space_name` match part
-    of the name, ignoring case; `project_name` and `dimension_name` must equal the stored name
-    exactly, case included. Filters that cannot hold together, such as a drift metric with
-    `type=PERFORMANCE`, are accepted and give an empty list. A malformed id returns 400. A
-    well-formed `space_id`, `project_id` or `custom_metric_id` that does not exist or cannot
-    be read returns 404. A caller with monitor read access in no space at all gets 403.
+    Returns a page of the monitors the caller can read, newest first;
+    deleted and draft monitors are left out. Each item is one monitor kind,
+    told apart by `type`. All filters are optional and a monitor must match
+    every one given. `name` and `space_name` match part of the name,
+    ignoring case; `project_name` and `dimension_name` must equal the stored
+    name exactly, case included. Filters that cannot hold together, such as
+    a drift metric with `type=PERFORMANCE`, are accepted and give an empty
+    list. A malformed id returns 400. A well-formed `space_id`, `project_id`
+    or `custom_metric_id` that does not exist or cannot be read returns 404.
+    A caller with monitor read access in no space at all gets 403.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        project_id (str | Unset):
-        project_name (str | Unset):
-        type_ (MonitorType | Unset): The kinds of monitor: `DATA_QUALITY` (a data-quality metric
-            of a dimension), `PERFORMANCE` (a model performance metric such as accuracy or RMSE),
-            `DRIFT` (how far a distribution moved from a baseline), `CUSTOM_METRIC` (a user-defined
-            metric) and `TRACING` (a metric over spans and traces).
-        status (MonitorStatus | Unset): A monitor's state after its latest evaluation: `TRIGGERED`
-            when the metric broke the threshold, `CLEARED` when it is within bounds, `NO_DATA` when
-            there was nothing to evaluate.
-        notifications_enabled (bool | Unset):
-        dimension_category (DimensionCategory | Unset): The kinds of field a monitor metric can be
-            computed over: model features (`FEATURE_LABEL`), `TAG`, `MODEL_VERSION`, `BATCH_ID`,
-            tracing fields (`SPAN_ATTRIBUTE`, `LLM_EVAL`, `USER_ANNOTATION`), and ground truth or
-            model output as a whole, as a score or as a class (`ACTUALS`, `ACTUALS_SCORE`,
-            `ACTUALS_CLASS`, `PREDICTIONS`, `PREDICTIONS_SCORE`, `PREDICTIONS_CLASS`).
-        dimension_name (str | Unset):
-        data_quality_metric (DataQualityMetric | Unset): The data-quality metrics a monitor can
-            watch: `COUNT`, `PERCENT_EMPTY`, `CARDINALITY` (distinct values), the baseline comparisons
-            `NEW_VALUES` and `MISSING_VALUES`, the aggregates `AVG`, `SUM` and `STANDARD_DEVIATION`,
-            the percentiles `P50` to `P99_9`, and `AVERAGE_STRING_LIST_LENGTH`.
-        performance_metric (PerformanceMetric | Unset): The performance metrics a monitor can
-            watch, for classification (`ACCURACY`, `PRECISION`, `RECALL`, `F_1`, `AUC`, ...),
-            regression (`MAE`, `MSE`, `RMSE`, `MAPE`, ...), ranking (`NDCG`, `MRR`, `RANKING_MAP`,
-            ...) and fairness (`DISPARATE_IMPACT`, `RECALL_PARITY`, ...).
-        drift_metric (DriftMetric | Unset): The drift statistics a monitor can watch. `PSI`
-            (population stability index), `KL` (Kullback-Leibler), `JS` (Jensen-Shannon) and `KS`
-            (Kolmogorov-Smirnov) are for structured data; `EUCLIDEAN_DISTANCE` and `COSINE_SIMILARITY`
-            are for embeddings.
-        custom_metric_id (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only monitors in this space (exact id).
+        space_name (str | Unset): Only monitors in spaces whose name
+            contains this text, ignoring case; at most 255 characters. At most
+            255 characters.
+        name (str | Unset): Only monitors whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        project_id (str | Unset): Only monitors of this project.
+        project_name (str | Unset): Only monitors whose project has exactly
+            this name (case-sensitive, no substring); at most 255 characters. At
+            most 255 characters.
+        type_ (MonitorType | Unset): Only monitors of this kind;
+            `DATA_QUALITY` excludes `TRACING` and `PERFORMANCE` excludes
+            `CUSTOM_METRIC`.
+        status (MonitorStatus | Unset): Only monitors whose latest
+            evaluation is in this state.
+        notifications_enabled (bool | Unset): Only monitors whose
+            notifications are on (`true`) or off (`false`).
+        dimension_category (DimensionCategory | Unset): Only monitors whose
+            metric is over a dimension of this category, as in
+            `dimension.category`.
+        dimension_name (str | Unset): Only monitors over the dimension named
+            exactly this (case-sensitive), as in `dimension.name`; at most 255
+            characters. At most 255 characters.
+        data_quality_metric (DataQualityMetric | Unset): Only monitors
+            computing this data-quality metric, both `DATA_QUALITY` and
+            `TRACING` ones.
+        performance_metric (PerformanceMetric | Unset): Only `PERFORMANCE`
+            monitors computing this metric; `CUSTOM_METRIC` monitors never
+            match.
+        drift_metric (DriftMetric | Unset): Only `DRIFT` monitors computing
+            this drift metric.
+        custom_metric_id (str | Unset): Only `CUSTOM_METRIC` monitors
+            evaluating this custom metric.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListMonitorsResponse]: status, headers, raw content and the parsed body.
+        Response[ListMonitorsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -442,54 +465,61 @@ async def asyncio(
 ) -> ListMonitorsResponse:
     """List monitors (GET /v2/monitors).
 
-    Returns a page of the monitors the caller can read, newest first; deleted and draft
-    monitors are left out. Each item is one monitor kind, told apart by `type`. All filters
-    are optional and a monitor must match every one given. `name` and `space_name` match part
-    of the name, ignoring case; `project_name` and `dimension_name` must equal the stored name
-    exactly, case included. Filters that cannot hold together, such as a drift metric with
-    `type=PERFORMANCE`, are accepted and give an empty list. A malformed id returns 400. A
-    well-formed `space_id`, `project_id` or `custom_metric_id` that does not exist or cannot
-    be read returns 404. A caller with monitor read access in no space at all gets 403.
+    Returns a page of the monitors the caller can read, newest first;
+    deleted and draft monitors are left out. Each item is one monitor kind,
+    told apart by `type`. All filters are optional and a monitor must match
+    every one given. `name` and `space_name` match part of the name,
+    ignoring case; `project_name` and `dimension_name` must equal the stored
+    name exactly, case included. Filters that cannot hold together, such as
+    a drift metric with `type=PERFORMANCE`, are accepted and give an empty
+    list. A malformed id returns 400. A well-formed `space_id`, `project_id`
+    or `custom_metric_id` that does not exist or cannot be read returns 404.
+    A caller with monitor read access in no space at all gets 403.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        project_id (str | Unset):
-        project_name (str | Unset):
-        type_ (MonitorType | Unset): The kinds of monitor: `DATA_QUALITY` (a data-quality metric
-            of a dimension), `PERFORMANCE` (a model performance metric such as accuracy or RMSE),
-            `DRIFT` (how far a distribution moved from a baseline), `CUSTOM_METRIC` (a user-defined
-            metric) and `TRACING` (a metric over spans and traces).
-        status (MonitorStatus | Unset): A monitor's state after its latest evaluation: `TRIGGERED`
-            when the metric broke the threshold, `CLEARED` when it is within bounds, `NO_DATA` when
-            there was nothing to evaluate.
-        notifications_enabled (bool | Unset):
-        dimension_category (DimensionCategory | Unset): The kinds of field a monitor metric can be
-            computed over: model features (`FEATURE_LABEL`), `TAG`, `MODEL_VERSION`, `BATCH_ID`,
-            tracing fields (`SPAN_ATTRIBUTE`, `LLM_EVAL`, `USER_ANNOTATION`), and ground truth or
-            model output as a whole, as a score or as a class (`ACTUALS`, `ACTUALS_SCORE`,
-            `ACTUALS_CLASS`, `PREDICTIONS`, `PREDICTIONS_SCORE`, `PREDICTIONS_CLASS`).
-        dimension_name (str | Unset):
-        data_quality_metric (DataQualityMetric | Unset): The data-quality metrics a monitor can
-            watch: `COUNT`, `PERCENT_EMPTY`, `CARDINALITY` (distinct values), the baseline comparisons
-            `NEW_VALUES` and `MISSING_VALUES`, the aggregates `AVG`, `SUM` and `STANDARD_DEVIATION`,
-            the percentiles `P50` to `P99_9`, and `AVERAGE_STRING_LIST_LENGTH`.
-        performance_metric (PerformanceMetric | Unset): The performance metrics a monitor can
-            watch, for classification (`ACCURACY`, `PRECISION`, `RECALL`, `F_1`, `AUC`, ...),
-            regression (`MAE`, `MSE`, `RMSE`, `MAPE`, ...), ranking (`NDCG`, `MRR`, `RANKING_MAP`,
-            ...) and fairness (`DISPARATE_IMPACT`, `RECALL_PARITY`, ...).
-        drift_metric (DriftMetric | Unset): The drift statistics a monitor can watch. `PSI`
-            (population stability index), `KL` (Kullback-Leibler), `JS` (Jensen-Shannon) and `KS`
-            (Kolmogorov-Smirnov) are for structured data; `EUCLIDEAN_DISTANCE` and `COSINE_SIMILARITY`
-            are for embeddings.
-        custom_metric_id (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only monitors in this space (exact id).
+        space_name (str | Unset): Only monitors in spaces whose name
+            contains this text, ignoring case; at most 255 characters. At most
+            255 characters.
+        name (str | Unset): Only monitors whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        project_id (str | Unset): Only monitors of this project.
+        project_name (str | Unset): Only monitors whose project has exactly
+            this name (case-sensitive, no substring); at most 255 characters. At
+            most 255 characters.
+        type_ (MonitorType | Unset): Only monitors of this kind;
+            `DATA_QUALITY` excludes `TRACING` and `PERFORMANCE` excludes
+            `CUSTOM_METRIC`.
+        status (MonitorStatus | Unset): Only monitors whose latest
+            evaluation is in this state.
+        notifications_enabled (bool | Unset): Only monitors whose
+            notifications are on (`true`) or off (`false`).
+        dimension_category (DimensionCategory | Unset): Only monitors whose
+            metric is over a dimension of this category, as in
+            `dimension.category`.
+        dimension_name (str | Unset): Only monitors over the dimension named
+            exactly this (case-sensitive), as in `dimension.name`; at most 255
+            characters. At most 255 characters.
+        data_quality_metric (DataQualityMetric | Unset): Only monitors
+            computing this data-quality metric, both `DATA_QUALITY` and
+            `TRACING` ones.
+        performance_metric (PerformanceMetric | Unset): Only `PERFORMANCE`
+            monitors computing this metric; `CUSTOM_METRIC` monitors never
+            match.
+        drift_metric (DriftMetric | Unset): Only `DRIFT` monitors computing
+            this drift metric.
+        custom_metric_id (str | Unset): Only `CUSTOM_METRIC` monitors
+            evaluating this custom metric.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListMonitorsResponse

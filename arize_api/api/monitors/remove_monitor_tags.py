@@ -65,21 +65,25 @@ def sync_detailed(
 ) -> Response[RemoveTagsResponse]:
     """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags).
 
-    Detaches tags from the monitor and returns 200 with `completed`, `deleted` and
-    `not_deleted` for the ids sent. Send 1 to 100 `tag_ids`. An id that is not attached is
-    reported in `not_deleted` instead of failing the request, so repeating the call is safe.
-    Unknown body members return 400. The tags themselves stay in the space.
+    Detaches tags from the monitor and returns 200 with `completed`,
+    `deleted` and `not_deleted` for the ids sent. Send 1 to 100 `tag_ids`.
+    An id that is not attached is reported in `not_deleted` instead of
+    failing the request, so repeating the call is safe. Unknown body members
+    return 400. The tags themselves stay in the space.
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor's ID (base64).
         body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RemoveTagsResponse]: status, headers, raw content and the parsed body.
+        Response[RemoveTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         monitor_id=monitor_id,
@@ -97,18 +101,21 @@ def sync(
 ) -> RemoveTagsResponse:
     """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags).
 
-    Detaches tags from the monitor and returns 200 with `completed`, `deleted` and
-    `not_deleted` for the ids sent. Send 1 to 100 `tag_ids`. An id that is not attached is
-    reported in `not_deleted` instead of failing the request, so repeating the call is safe.
-    Unknown body members return 400. The tags themselves stay in the space.
+    Detaches tags from the monitor and returns 200 with `completed`,
+    `deleted` and `not_deleted` for the ids sent. Send 1 to 100 `tag_ids`.
+    An id that is not attached is reported in `not_deleted` instead of
+    failing the request, so repeating the call is safe. Unknown body members
+    return 400. The tags themselves stay in the space.
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor's ID (base64).
         body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RemoveTagsResponse
@@ -130,21 +137,25 @@ async def asyncio_detailed(
 ) -> Response[RemoveTagsResponse]:
     """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags).
 
-    Detaches tags from the monitor and returns 200 with `completed`, `deleted` and
-    `not_deleted` for the ids sent. Send 1 to 100 `tag_ids`. An id that is not attached is
-    reported in `not_deleted` instead of failing the request, so repeating the call is safe.
-    Unknown body members return 400. The tags themselves stay in the space.
+    Detaches tags from the monitor and returns 200 with `completed`,
+    `deleted` and `not_deleted` for the ids sent. Send 1 to 100 `tag_ids`.
+    An id that is not attached is reported in `not_deleted` instead of
+    failing the request, so repeating the call is safe. Unknown body members
+    return 400. The tags themselves stay in the space.
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor's ID (base64).
         body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RemoveTagsResponse]: status, headers, raw content and the parsed body.
+        Response[RemoveTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         monitor_id=monitor_id,
@@ -162,18 +173,21 @@ async def asyncio(
 ) -> RemoveTagsResponse:
     """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags).
 
-    Detaches tags from the monitor and returns 200 with `completed`, `deleted` and
-    `not_deleted` for the ids sent. Send 1 to 100 `tag_ids`. An id that is not attached is
-    reported in `not_deleted` instead of failing the request, so repeating the call is safe.
-    Unknown body members return 400. The tags themselves stay in the space.
+    Detaches tags from the monitor and returns 200 with `completed`,
+    `deleted` and `not_deleted` for the ids sent. Send 1 to 100 `tag_ids`.
+    An id that is not attached is reported in `not_deleted` instead of
+    failing the request, so repeating the call is safe. Unknown body members
+    return 400. The tags themselves stay in the space.
 
     Args:
-        monitor_id (str):
+        monitor_id (str): The monitor's ID (base64).
         body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RemoveTagsResponse

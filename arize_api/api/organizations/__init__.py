@@ -46,7 +46,29 @@ class OrganizationsUsers(SyncResource):
         body: AddOrganizationUserRequest,
         **options: Unpack[RequestOptions],
     ) -> OrganizationMembership:
-        """Add organization user (POST /v2/organizations/{org_id}/users)."""
+        """Add organization user (POST /v2/organizations/{org_id}/users).
+
+        Makes an existing account user a member of the organization with the
+        given role and returns the membership with 200. For a user who is
+        already a member, the role is replaced instead, so the call is safe to
+        repeat. The `ANNOTATOR` organization role is for users whose account
+        role is annotator, and such users can hold only that role; other
+        pairings return 400. Needs organization admin.
+
+        Args:
+            org_id (str): The organization's ID (base64).
+            body (AddOrganizationUserRequest): Body of `addOrganizationUser`: an
+                existing account user and the organization role to give them.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            OrganizationMembership
+        """
         from . import add_organization_user
 
         return add_organization_user.sync(
@@ -62,7 +84,25 @@ class OrganizationsUsers(SyncResource):
         user_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id})."""
+        """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
+
+        Removes a user from the organization and from every space in it, and
+        answers 204. Needs organization admin. Returns 404 when the organization
+        or the user is not found.
+
+        Args:
+            org_id (str): The organization's ID (base64).
+            user_id (str): The user's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import remove_organization_user
 
         return remove_organization_user.sync(
@@ -86,7 +126,26 @@ class Organizations(SyncResource):
         body: CreateOrganizationRequest,
         **options: Unpack[RequestOptions],
     ) -> Organization:
-        """Create organization (POST /v2/organizations)."""
+        """Create organization (POST /v2/organizations).
+
+        Creates an organization in the caller's account and returns it with 201.
+        `name` is required and must be unique in the account (409 on a clash, so
+        a repeated call fails). `description` is stored as an empty string when
+        left out. `id` and `created_at` are set by the server and refused in the
+        body.
+
+        Args:
+            body (CreateOrganizationRequest): Body of `createOrganization`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Organization
+        """
         from . import create_organization
 
         return create_organization.sync(
@@ -100,7 +159,27 @@ class Organizations(SyncResource):
         org_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete organization (DELETE /v2/organizations/{org_id})."""
+        """Delete organization (DELETE /v2/organizations/{org_id}).
+
+        Deletes an organization and everything it holds, for good: all its
+        spaces with their content (projects, experiments, evaluators, models,
+        monitors, dashboards, datasets, annotation configs and queues, custom
+        metrics and more) and its own integrations, cost configurations, SAML
+        identity providers and API keys. Answers 204. Returns 404 when the
+        organization does not exist or is not visible.
+
+        Args:
+            org_id (str): The organization's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_organization
 
         return delete_organization.sync(
@@ -114,7 +193,23 @@ class Organizations(SyncResource):
         org_id: str,
         **options: Unpack[RequestOptions],
     ) -> Organization:
-        """Get organization (GET /v2/organizations/{org_id})."""
+        """Get organization (GET /v2/organizations/{org_id}).
+
+        Returns one organization by its ID. Returns 404 when it does not exist
+        or the caller cannot read it.
+
+        Args:
+            org_id (str): The organization's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Organization
+        """
         from . import get_organization
 
         return get_organization.sync(
@@ -134,7 +229,32 @@ class Organizations(SyncResource):
     ) -> SyncPaginator[Organization, ListOrganizationsResponse]:
         """List organizations, page by page (GET /v2/organizations).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists the organizations the caller can access, one page at a time.
+        `name` keeps those whose name contains the text, ignoring case.
+        Read-only, so safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            name (str | Unset): Only items whose name contains this text,
+                ignoring case (at most 255 characters). At most 255 characters.
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Organization, ListOrganizationsResponse]: every item,
+                fetched page by page as you iterate.
         """
         from . import list_organizations
 
@@ -154,7 +274,27 @@ class Organizations(SyncResource):
         body: UpdateOrganizationRequest,
         **options: Unpack[RequestOptions],
     ) -> Organization:
-        """Update organization (PATCH /v2/organizations/{org_id})."""
+        """Update organization (PATCH /v2/organizations/{org_id}).
+
+        Changes an organization's `name` or `description` (send at least one)
+        and returns the result. `description: null` clears the description. A
+        new name must be unique in the account (409). `id` and `created_at`
+        cannot change. Sending the same body twice gives the same result.
+
+        Args:
+            org_id (str): The organization's ID (base64).
+            body (UpdateOrganizationRequest): Body of `updateOrganization`: send
+                at least one member; members left out keep their value.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Organization
+        """
         from . import update_organization
 
         return update_organization.sync(
@@ -175,7 +315,29 @@ class AsyncOrganizationsUsers(AsyncResource):
         body: AddOrganizationUserRequest,
         **options: Unpack[RequestOptions],
     ) -> OrganizationMembership:
-        """Add organization user (POST /v2/organizations/{org_id}/users)."""
+        """Add organization user (POST /v2/organizations/{org_id}/users).
+
+        Makes an existing account user a member of the organization with the
+        given role and returns the membership with 200. For a user who is
+        already a member, the role is replaced instead, so the call is safe to
+        repeat. The `ANNOTATOR` organization role is for users whose account
+        role is annotator, and such users can hold only that role; other
+        pairings return 400. Needs organization admin.
+
+        Args:
+            org_id (str): The organization's ID (base64).
+            body (AddOrganizationUserRequest): Body of `addOrganizationUser`: an
+                existing account user and the organization role to give them.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            OrganizationMembership
+        """
         from . import add_organization_user
 
         return await add_organization_user.asyncio(
@@ -191,7 +353,25 @@ class AsyncOrganizationsUsers(AsyncResource):
         user_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id})."""
+        """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
+
+        Removes a user from the organization and from every space in it, and
+        answers 204. Needs organization admin. Returns 404 when the organization
+        or the user is not found.
+
+        Args:
+            org_id (str): The organization's ID (base64).
+            user_id (str): The user's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import remove_organization_user
 
         return await remove_organization_user.asyncio(
@@ -215,7 +395,26 @@ class AsyncOrganizations(AsyncResource):
         body: CreateOrganizationRequest,
         **options: Unpack[RequestOptions],
     ) -> Organization:
-        """Create organization (POST /v2/organizations)."""
+        """Create organization (POST /v2/organizations).
+
+        Creates an organization in the caller's account and returns it with 201.
+        `name` is required and must be unique in the account (409 on a clash, so
+        a repeated call fails). `description` is stored as an empty string when
+        left out. `id` and `created_at` are set by the server and refused in the
+        body.
+
+        Args:
+            body (CreateOrganizationRequest): Body of `createOrganization`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Organization
+        """
         from . import create_organization
 
         return await create_organization.asyncio(
@@ -229,7 +428,27 @@ class AsyncOrganizations(AsyncResource):
         org_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete organization (DELETE /v2/organizations/{org_id})."""
+        """Delete organization (DELETE /v2/organizations/{org_id}).
+
+        Deletes an organization and everything it holds, for good: all its
+        spaces with their content (projects, experiments, evaluators, models,
+        monitors, dashboards, datasets, annotation configs and queues, custom
+        metrics and more) and its own integrations, cost configurations, SAML
+        identity providers and API keys. Answers 204. Returns 404 when the
+        organization does not exist or is not visible.
+
+        Args:
+            org_id (str): The organization's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_organization
 
         return await delete_organization.asyncio(
@@ -243,7 +462,23 @@ class AsyncOrganizations(AsyncResource):
         org_id: str,
         **options: Unpack[RequestOptions],
     ) -> Organization:
-        """Get organization (GET /v2/organizations/{org_id})."""
+        """Get organization (GET /v2/organizations/{org_id}).
+
+        Returns one organization by its ID. Returns 404 when it does not exist
+        or the caller cannot read it.
+
+        Args:
+            org_id (str): The organization's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Organization
+        """
         from . import get_organization
 
         return await get_organization.asyncio(
@@ -263,7 +498,32 @@ class AsyncOrganizations(AsyncResource):
     ) -> AsyncPaginator[Organization, ListOrganizationsResponse]:
         """List organizations, page by page (GET /v2/organizations).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists the organizations the caller can access, one page at a time.
+        `name` keeps those whose name contains the text, ignoring case.
+        Read-only, so safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            name (str | Unset): Only items whose name contains this text,
+                ignoring case (at most 255 characters). At most 255 characters.
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Organization, ListOrganizationsResponse]: every item,
+                fetched page by page as you iterate.
         """
         from . import list_organizations
 
@@ -283,7 +543,27 @@ class AsyncOrganizations(AsyncResource):
         body: UpdateOrganizationRequest,
         **options: Unpack[RequestOptions],
     ) -> Organization:
-        """Update organization (PATCH /v2/organizations/{org_id})."""
+        """Update organization (PATCH /v2/organizations/{org_id}).
+
+        Changes an organization's `name` or `description` (send at least one)
+        and returns the result. `description: null` clears the description. A
+        new name must be unique in the account (409). `id` and `created_at`
+        cannot change. Sending the same body twice gives the same result.
+
+        Args:
+            org_id (str): The organization's ID (base64).
+            body (UpdateOrganizationRequest): Body of `updateOrganization`: send
+                at least one member; members left out keep their value.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Organization
+        """
         from . import update_organization
 
         return await update_organization.asyncio(

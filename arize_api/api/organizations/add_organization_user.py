@@ -65,23 +65,27 @@ def sync_detailed(
 ) -> Response[OrganizationMembership]:
     """Add organization user (POST /v2/organizations/{org_id}/users).
 
-    Makes an existing account user a member of the organization with the given role and
-    returns the membership with 200. For a user who is already a member, the role is replaced
-    instead, so the call is safe to repeat. The `ANNOTATOR` organization role is for users
-    whose account role is annotator, and such users can hold only that role; other pairings
-    return 400. Needs organization admin.
+    Makes an existing account user a member of the organization with the
+    given role and returns the membership with 200. For a user who is
+    already a member, the role is replaced instead, so the call is safe to
+    repeat. The `ANNOTATOR` organization role is for users whose account
+    role is annotator, and such users can hold only that role; other
+    pairings return 400. Needs organization admin.
 
     Args:
-        org_id (str):
-        body (AddOrganizationUserRequest): Body of `addOrganizationUser`: an existing account user
-            and the organization role to give them.
+        org_id (str): The organization's ID (base64).
+        body (AddOrganizationUserRequest): Body of `addOrganizationUser`: an
+            existing account user and the organization role to give them.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[OrganizationMembership]: status, headers, raw content and the parsed body.
+        Response[OrganizationMembership]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         org_id=org_id,
@@ -99,20 +103,23 @@ def sync(
 ) -> OrganizationMembership:
     """Add organization user (POST /v2/organizations/{org_id}/users).
 
-    Makes an existing account user a member of the organization with the given role and
-    returns the membership with 200. For a user who is already a member, the role is replaced
-    instead, so the call is safe to repeat. The `ANNOTATOR` organization role is for users
-    whose account role is annotator, and such users can hold only that role; other pairings
-    return 400. Needs organization admin.
+    Makes an existing account user a member of the organization with the
+    given role and returns the membership with 200. For a user who is
+    already a member, the role is replaced instead, so the call is safe to
+    repeat. The `ANNOTATOR` organization role is for users whose account
+    role is annotator, and such users can hold only that role; other
+    pairings return 400. Needs organization admin.
 
     Args:
-        org_id (str):
-        body (AddOrganizationUserRequest): Body of `addOrganizationUser`: an existing account user
-            and the organization role to give them.
+        org_id (str): The organization's ID (base64).
+        body (AddOrganizationUserRequest): Body of `addOrganizationUser`: an
+            existing account user and the organization role to give them.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         OrganizationMembership
@@ -134,23 +141,27 @@ async def asyncio_detailed(
 ) -> Response[OrganizationMembership]:
     """Add organization user (POST /v2/organizations/{org_id}/users).
 
-    Makes an existing account user a member of the organization with the given role and
-    returns the membership with 200. For a user who is already a member, the role is replaced
-    instead, so the call is safe to repeat. The `ANNOTATOR` organization role is for users
-    whose account role is annotator, and such users can hold only that role; other pairings
-    return 400. Needs organization admin.
+    Makes an existing account user a member of the organization with the
+    given role and returns the membership with 200. For a user who is
+    already a member, the role is replaced instead, so the call is safe to
+    repeat. The `ANNOTATOR` organization role is for users whose account
+    role is annotator, and such users can hold only that role; other
+    pairings return 400. Needs organization admin.
 
     Args:
-        org_id (str):
-        body (AddOrganizationUserRequest): Body of `addOrganizationUser`: an existing account user
-            and the organization role to give them.
+        org_id (str): The organization's ID (base64).
+        body (AddOrganizationUserRequest): Body of `addOrganizationUser`: an
+            existing account user and the organization role to give them.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[OrganizationMembership]: status, headers, raw content and the parsed body.
+        Response[OrganizationMembership]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         org_id=org_id,
@@ -168,20 +179,23 @@ async def asyncio(
 ) -> OrganizationMembership:
     """Add organization user (POST /v2/organizations/{org_id}/users).
 
-    Makes an existing account user a member of the organization with the given role and
-    returns the membership with 200. For a user who is already a member, the role is replaced
-    instead, so the call is safe to repeat. The `ANNOTATOR` organization role is for users
-    whose account role is annotator, and such users can hold only that role; other pairings
-    return 400. Needs organization admin.
+    Makes an existing account user a member of the organization with the
+    given role and returns the membership with 200. For a user who is
+    already a member, the role is replaced instead, so the call is safe to
+    repeat. The `ANNOTATOR` organization role is for users whose account
+    role is annotator, and such users can hold only that role; other
+    pairings return 400. Needs organization admin.
 
     Args:
-        org_id (str):
-        body (AddOrganizationUserRequest): Body of `addOrganizationUser`: an existing account user
-            and the organization role to give them.
+        org_id (str): The organization's ID (base64).
+        body (AddOrganizationUserRequest): Body of `addOrganizationUser`: an
+            existing account user and the organization role to give them.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         OrganizationMembership

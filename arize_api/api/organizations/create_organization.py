@@ -63,20 +63,24 @@ def sync_detailed(
 ) -> Response[Organization]:
     """Create organization (POST /v2/organizations).
 
-    Creates an organization in the caller's account and returns it with 201. `name` is
-    required and must be unique in the account (409 on a clash, so a repeated call fails).
-    `description` is stored as an empty string when left out. `id` and `created_at` are set by
-    the server and refused in the body.
+    Creates an organization in the caller's account and returns it with 201.
+    `name` is required and must be unique in the account (409 on a clash, so
+    a repeated call fails). `description` is stored as an empty string when
+    left out. `id` and `created_at` are set by the server and refused in the
+    body.
 
     Args:
         body (CreateOrganizationRequest): Body of `createOrganization`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Organization]: status, headers, raw content and the parsed body.
+        Response[Organization]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -92,17 +96,20 @@ def sync(
 ) -> Organization:
     """Create organization (POST /v2/organizations).
 
-    Creates an organization in the caller's account and returns it with 201. `name` is
-    required and must be unique in the account (409 on a clash, so a repeated call fails).
-    `description` is stored as an empty string when left out. `id` and `created_at` are set by
-    the server and refused in the body.
+    Creates an organization in the caller's account and returns it with 201.
+    `name` is required and must be unique in the account (409 on a clash, so
+    a repeated call fails). `description` is stored as an empty string when
+    left out. `id` and `created_at` are set by the server and refused in the
+    body.
 
     Args:
         body (CreateOrganizationRequest): Body of `createOrganization`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Organization
@@ -122,20 +129,24 @@ async def asyncio_detailed(
 ) -> Response[Organization]:
     """Create organization (POST /v2/organizations).
 
-    Creates an organization in the caller's account and returns it with 201. `name` is
-    required and must be unique in the account (409 on a clash, so a repeated call fails).
-    `description` is stored as an empty string when left out. `id` and `created_at` are set by
-    the server and refused in the body.
+    Creates an organization in the caller's account and returns it with 201.
+    `name` is required and must be unique in the account (409 on a clash, so
+    a repeated call fails). `description` is stored as an empty string when
+    left out. `id` and `created_at` are set by the server and refused in the
+    body.
 
     Args:
         body (CreateOrganizationRequest): Body of `createOrganization`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Organization]: status, headers, raw content and the parsed body.
+        Response[Organization]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -151,17 +162,20 @@ async def asyncio(
 ) -> Organization:
     """Create organization (POST /v2/organizations).
 
-    Creates an organization in the caller's account and returns it with 201. `name` is
-    required and must be unique in the account (409 on a clash, so a repeated call fails).
-    `description` is stored as an empty string when left out. `id` and `created_at` are set by
-    the server and refused in the body.
+    Creates an organization in the caller's account and returns it with 201.
+    `name` is required and must be unique in the account (409 on a clash, so
+    a repeated call fails). `description` is stored as an empty string when
+    left out. `id` and `created_at` are set by the server and refused in the
+    body.
 
     Args:
         body (CreateOrganizationRequest): Body of `createOrganization`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Organization

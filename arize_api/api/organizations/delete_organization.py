@@ -51,18 +51,21 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete organization (DELETE /v2/organizations/{org_id}).
 
-    Deletes an organization and everything it holds, for good: all its spaces with their
-    content (projects, experiments, evaluators, models, monitors, dashboards, datasets,
-    annotation configs and queues, custom metrics and more) and its own integrations, cost
-    configurations, SAML identity providers and API keys. Answers 204. Returns 404 when the
+    Deletes an organization and everything it holds, for good: all its
+    spaces with their content (projects, experiments, evaluators, models,
+    monitors, dashboards, datasets, annotation configs and queues, custom
+    metrics and more) and its own integrations, cost configurations, SAML
+    identity providers and API keys. Answers 204. Returns 404 when the
     organization does not exist or is not visible.
 
     Args:
-        org_id (str):
+        org_id (str): The organization's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -81,18 +84,21 @@ def sync(
 ) -> None:
     """Delete organization (DELETE /v2/organizations/{org_id}).
 
-    Deletes an organization and everything it holds, for good: all its spaces with their
-    content (projects, experiments, evaluators, models, monitors, dashboards, datasets,
-    annotation configs and queues, custom metrics and more) and its own integrations, cost
-    configurations, SAML identity providers and API keys. Answers 204. Returns 404 when the
+    Deletes an organization and everything it holds, for good: all its
+    spaces with their content (projects, experiments, evaluators, models,
+    monitors, dashboards, datasets, annotation configs and queues, custom
+    metrics and more) and its own integrations, cost configurations, SAML
+    identity providers and API keys. Answers 204. Returns 404 when the
     organization does not exist or is not visible.
 
     Args:
-        org_id (str):
+        org_id (str): The organization's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -112,18 +118,21 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Delete organization (DELETE /v2/organizations/{org_id}).
 
-    Deletes an organization and everything it holds, for good: all its spaces with their
-    content (projects, experiments, evaluators, models, monitors, dashboards, datasets,
-    annotation configs and queues, custom metrics and more) and its own integrations, cost
-    configurations, SAML identity providers and API keys. Answers 204. Returns 404 when the
+    Deletes an organization and everything it holds, for good: all its
+    spaces with their content (projects, experiments, evaluators, models,
+    monitors, dashboards, datasets, annotation configs and queues, custom
+    metrics and more) and its own integrations, cost configurations, SAML
+    identity providers and API keys. Answers 204. Returns 404 when the
     organization does not exist or is not visible.
 
     Args:
-        org_id (str):
+        org_id (str): The organization's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -142,18 +151,21 @@ async def asyncio(
 ) -> None:
     """Delete organization (DELETE /v2/organizations/{org_id}).
 
-    Deletes an organization and everything it holds, for good: all its spaces with their
-    content (projects, experiments, evaluators, models, monitors, dashboards, datasets,
-    annotation configs and queues, custom metrics and more) and its own integrations, cost
-    configurations, SAML identity providers and API keys. Answers 204. Returns 404 when the
+    Deletes an organization and everything it holds, for good: all its
+    spaces with their content (projects, experiments, evaluators, models,
+    monitors, dashboards, datasets, annotation configs and queues, custom
+    metrics and more) and its own integrations, cost configurations, SAML
+    identity providers and API keys. Answers 204. Returns 404 when the
     organization does not exist or is not visible.
 
     Args:
-        org_id (str):
+        org_id (str): The organization's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -55,18 +55,21 @@ def sync_detailed(
 ) -> Response[Organization]:
     """Get organization (GET /v2/organizations/{org_id}).
 
-    Returns one organization by its ID. Returns 404 when it does not exist or the caller
-    cannot read it.
+    Returns one organization by its ID. Returns 404 when it does not exist
+    or the caller cannot read it.
 
     Args:
-        org_id (str):
+        org_id (str): The organization's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Organization]: status, headers, raw content and the parsed body.
+        Response[Organization]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         org_id=org_id,
@@ -82,15 +85,17 @@ def sync(
 ) -> Organization:
     """Get organization (GET /v2/organizations/{org_id}).
 
-    Returns one organization by its ID. Returns 404 when it does not exist or the caller
-    cannot read it.
+    Returns one organization by its ID. Returns 404 when it does not exist
+    or the caller cannot read it.
 
     Args:
-        org_id (str):
+        org_id (str): The organization's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Organization
@@ -110,18 +115,21 @@ async def asyncio_detailed(
 ) -> Response[Organization]:
     """Get organization (GET /v2/organizations/{org_id}).
 
-    Returns one organization by its ID. Returns 404 when it does not exist or the caller
-    cannot read it.
+    Returns one organization by its ID. Returns 404 when it does not exist
+    or the caller cannot read it.
 
     Args:
-        org_id (str):
+        org_id (str): The organization's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Organization]: status, headers, raw content and the parsed body.
+        Response[Organization]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         org_id=org_id,
@@ -137,15 +145,17 @@ async def asyncio(
 ) -> Organization:
     """Get organization (GET /v2/organizations/{org_id}).
 
-    Returns one organization by its ID. Returns 404 when it does not exist or the caller
-    cannot read it.
+    Returns one organization by its ID. Returns 404 when it does not exist
+    or the caller cannot read it.
 
     Args:
-        org_id (str):
+        org_id (str): The organization's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Organization

@@ -71,20 +71,27 @@ def sync_detailed(
 ) -> Response[ListOrganizationsResponse]:
     """List organizations (GET /v2/organizations).
 
-    Lists the organizations the caller can access, one page at a time. `name` keeps those
-    whose name contains the text, ignoring case. Read-only, so safe to repeat.
+    Lists the organizations the caller can access, one page at a time.
+    `name` keeps those whose name contains the text, ignoring case.
+    Read-only, so safe to repeat.
 
     Args:
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListOrganizationsResponse]: status, headers, raw content and the parsed body.
+        Response[ListOrganizationsResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         name=name,
@@ -104,17 +111,23 @@ def sync(
 ) -> ListOrganizationsResponse:
     """List organizations (GET /v2/organizations).
 
-    Lists the organizations the caller can access, one page at a time. `name` keeps those
-    whose name contains the text, ignoring case. Read-only, so safe to repeat.
+    Lists the organizations the caller can access, one page at a time.
+    `name` keeps those whose name contains the text, ignoring case.
+    Read-only, so safe to repeat.
 
     Args:
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListOrganizationsResponse
@@ -138,20 +151,27 @@ async def asyncio_detailed(
 ) -> Response[ListOrganizationsResponse]:
     """List organizations (GET /v2/organizations).
 
-    Lists the organizations the caller can access, one page at a time. `name` keeps those
-    whose name contains the text, ignoring case. Read-only, so safe to repeat.
+    Lists the organizations the caller can access, one page at a time.
+    `name` keeps those whose name contains the text, ignoring case.
+    Read-only, so safe to repeat.
 
     Args:
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListOrganizationsResponse]: status, headers, raw content and the parsed body.
+        Response[ListOrganizationsResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         name=name,
@@ -171,17 +191,23 @@ async def asyncio(
 ) -> ListOrganizationsResponse:
     """List organizations (GET /v2/organizations).
 
-    Lists the organizations the caller can access, one page at a time. `name` keeps those
-    whose name contains the text, ignoring case. Read-only, so safe to repeat.
+    Lists the organizations the caller can access, one page at a time.
+    `name` keeps those whose name contains the text, ignoring case.
+    Read-only, so safe to repeat.
 
     Args:
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListOrganizationsResponse

@@ -53,16 +53,19 @@ def sync_detailed(
 ) -> Response[None]:
     """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
 
-    Removes a user from the organization and from every space in it, and answers 204. Needs
-    organization admin. Returns 404 when the organization or the user is not found.
+    Removes a user from the organization and from every space in it, and
+    answers 204. Needs organization admin. Returns 404 when the organization
+    or the user is not found.
 
     Args:
-        org_id (str):
-        user_id (str):
+        org_id (str): The organization's ID (base64).
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -83,16 +86,19 @@ def sync(
 ) -> None:
     """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
 
-    Removes a user from the organization and from every space in it, and answers 204. Needs
-    organization admin. Returns 404 when the organization or the user is not found.
+    Removes a user from the organization and from every space in it, and
+    answers 204. Needs organization admin. Returns 404 when the organization
+    or the user is not found.
 
     Args:
-        org_id (str):
-        user_id (str):
+        org_id (str): The organization's ID (base64).
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -114,16 +120,19 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
 
-    Removes a user from the organization and from every space in it, and answers 204. Needs
-    organization admin. Returns 404 when the organization or the user is not found.
+    Removes a user from the organization and from every space in it, and
+    answers 204. Needs organization admin. Returns 404 when the organization
+    or the user is not found.
 
     Args:
-        org_id (str):
-        user_id (str):
+        org_id (str): The organization's ID (base64).
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -144,16 +153,19 @@ async def asyncio(
 ) -> None:
     """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
 
-    Removes a user from the organization and from every space in it, and answers 204. Needs
-    organization admin. Returns 404 when the organization or the user is not found.
+    Removes a user from the organization and from every space in it, and
+    answers 204. Needs organization admin. Returns 404 when the organization
+    or the user is not found.
 
     Args:
-        org_id (str):
-        user_id (str):
+        org_id (str): The organization's ID (base64).
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

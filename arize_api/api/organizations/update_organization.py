@@ -65,22 +65,25 @@ def sync_detailed(
 ) -> Response[Organization]:
     """Update organization (PATCH /v2/organizations/{org_id}).
 
-    Changes an organization's `name` or `description` (send at least one) and returns the
-    result. `description: null` clears the description. A new name must be unique in the
-    account (409). `id` and `created_at` cannot change. Sending the same body twice gives the
-    same result.
+    Changes an organization's `name` or `description` (send at least one)
+    and returns the result. `description: null` clears the description. A
+    new name must be unique in the account (409). `id` and `created_at`
+    cannot change. Sending the same body twice gives the same result.
 
     Args:
-        org_id (str):
-        body (UpdateOrganizationRequest): Body of `updateOrganization`: send at least one member;
-            members left out keep their value.
+        org_id (str): The organization's ID (base64).
+        body (UpdateOrganizationRequest): Body of `updateOrganization`: send
+            at least one member; members left out keep their value.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Organization]: status, headers, raw content and the parsed body.
+        Response[Organization]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         org_id=org_id,
@@ -98,19 +101,21 @@ def sync(
 ) -> Organization:
     """Update organization (PATCH /v2/organizations/{org_id}).
 
-    Changes an organization's `name` or `description` (send at least one) and returns the
-    result. `description: null` clears the description. A new name must be unique in the
-    account (409). `id` and `created_at` cannot change. Sending the same body twice gives the
-    same result.
+    Changes an organization's `name` or `description` (send at least one)
+    and returns the result. `description: null` clears the description. A
+    new name must be unique in the account (409). `id` and `created_at`
+    cannot change. Sending the same body twice gives the same result.
 
     Args:
-        org_id (str):
-        body (UpdateOrganizationRequest): Body of `updateOrganization`: send at least one member;
-            members left out keep their value.
+        org_id (str): The organization's ID (base64).
+        body (UpdateOrganizationRequest): Body of `updateOrganization`: send
+            at least one member; members left out keep their value.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Organization
@@ -132,22 +137,25 @@ async def asyncio_detailed(
 ) -> Response[Organization]:
     """Update organization (PATCH /v2/organizations/{org_id}).
 
-    Changes an organization's `name` or `description` (send at least one) and returns the
-    result. `description: null` clears the description. A new name must be unique in the
-    account (409). `id` and `created_at` cannot change. Sending the same body twice gives the
-    same result.
+    Changes an organization's `name` or `description` (send at least one)
+    and returns the result. `description: null` clears the description. A
+    new name must be unique in the account (409). `id` and `created_at`
+    cannot change. Sending the same body twice gives the same result.
 
     Args:
-        org_id (str):
-        body (UpdateOrganizationRequest): Body of `updateOrganization`: send at least one member;
-            members left out keep their value.
+        org_id (str): The organization's ID (base64).
+        body (UpdateOrganizationRequest): Body of `updateOrganization`: send
+            at least one member; members left out keep their value.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[Organization]: status, headers, raw content and the parsed body.
+        Response[Organization]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         org_id=org_id,
@@ -165,19 +173,21 @@ async def asyncio(
 ) -> Organization:
     """Update organization (PATCH /v2/organizations/{org_id}).
 
-    Changes an organization's `name` or `description` (send at least one) and returns the
-    result. `description: null` clears the description. A new name must be unique in the
-    account (409). `id` and `created_at` cannot change. Sending the same body twice gives the
-    same result.
+    Changes an organization's `name` or `description` (send at least one)
+    and returns the result. `description: null` clears the description. A
+    new name must be unique in the account (409). `id` and `created_at`
+    cannot change. Sending the same body twice gives the same result.
 
     Args:
-        org_id (str):
-        body (UpdateOrganizationRequest): Body of `updateOrganization`: send at least one member;
-            members left out keep their value.
+        org_id (str): The organization's ID (base64).
+        body (UpdateOrganizationRequest): Body of `updateOrganization`: send
+            at least one member; members left out keep their value.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Organization

@@ -44,7 +44,28 @@ class ProjectsTags(SyncResource):
         body: AddTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
-        """Add project tags (POST /v2/projects/{project_id}/tags)."""
+        """Add project tags (POST /v2/projects/{project_id}/tags).
+
+        Attaches existing tags to a project and returns the project's whole tag
+        list with 200, not 201, since nothing new is created. `tag_ids` holds 1
+        to 100 tag IDs; every tag must exist in the project's space, and a tag
+        from another space returns 422. A tag that is already attached stays as
+        it is, so a retry is safe. Unknown body members return 422.
+
+        Args:
+            project_id (str): The project's ID (base64).
+            body (AddTagsRequest): The tags to attach to a resource; attaching
+                one that is already attached changes nothing.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_project_tags
 
         return add_project_tags.sync(
@@ -63,7 +84,29 @@ class ProjectsTags(SyncResource):
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List project tags, page by page (GET /v2/projects/{project_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the tags attached to a project. Tags belong to the space, so one
+        tag can label many resources. A project without tags gives an empty
+        list, not 404. Needs read access to the project; a caller without it
+        gets 404, exactly as for a project that does not exist.
+        `pagination.has_more` is always false at present.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            project_id (str): The project's ID (base64).
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_project_tags
 
@@ -81,7 +124,26 @@ class ProjectsTags(SyncResource):
         body: RemoveTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
-        """Remove project tags (DELETE /v2/projects/{project_id}/tags)."""
+        """Remove project tags (DELETE /v2/projects/{project_id}/tags).
+
+        Detaches tags from a project and returns 200 with `completed`, `deleted`
+        and `not_deleted`. `tag_ids` holds 1 to 100 tag IDs. An ID that is not
+        attached is listed in `not_deleted` instead of failing the request, so a
+        retry is safe. Unknown body members return 400.
+
+        Args:
+            project_id (str): The project's ID (base64).
+            body (RemoveTagsRequest): The tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_project_tags
 
         return remove_project_tags.sync(
@@ -105,7 +167,26 @@ class Projects(SyncResource):
         body: CreateProjectRequest,
         **options: Unpack[RequestOptions],
     ) -> Project:
-        """Create project (POST /v2/projects)."""
+        """Create project (POST /v2/projects).
+
+        Creates a project in a space and returns it with 201. The name must be
+        unique in the space (409 on a clash, so a repeated call fails). A new
+        project is an `APPLICATION` project. In a space that does not allow
+        sending trace data, the project may refuse traces until that permission
+        is granted.
+
+        Args:
+            body (CreateProjectRequest): Body of `createProject`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Project
+        """
         from . import create_project
 
         return create_project.sync(
@@ -119,7 +200,23 @@ class Projects(SyncResource):
         project_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete project (DELETE /v2/projects/{project_id})."""
+        """Delete project (DELETE /v2/projects/{project_id}).
+
+        Deletes a project for good and answers 204. Returns 404 when it does not
+        exist or is not visible, which is also what a second delete gets.
+
+        Args:
+            project_id (str): The project's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_project
 
         return delete_project.sync(
@@ -133,7 +230,23 @@ class Projects(SyncResource):
         project_id: str,
         **options: Unpack[RequestOptions],
     ) -> Project:
-        """Get project (GET /v2/projects/{project_id})."""
+        """Get project (GET /v2/projects/{project_id}).
+
+        Returns one project by its ID. Returns 404 when it does not exist or the
+        caller cannot read it.
+
+        Args:
+            project_id (str): The project's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Project
+        """
         from . import get_project
 
         return get_project.sync(
@@ -156,7 +269,39 @@ class Projects(SyncResource):
     ) -> SyncPaginator[Project, ListProjectsResponse]:
         """List projects, page by page (GET /v2/projects).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists the projects the caller can access, one page at a time. Filter by
+        `space_id` (exact), `space_name` or `name` (case-insensitive substrings)
+        and `project_type`. Returns 404 when the `space_id` given is missing or
+        not readable. Read-only, so safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset): Only items of this space (exact space ID).
+            space_name (str | Unset): Only items in spaces whose name contains
+                this text, ignoring case (at most 255 characters). At most 255
+                characters.
+            name (str | Unset): Only items whose name contains this text,
+                ignoring case (at most 255 characters). At most 255 characters.
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            project_type (ProjectType | Unset): Only projects of this type, e.g.
+                `HARNESS` for harness sessions; all types when omitted.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Project, ListProjectsResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_projects
 
@@ -179,7 +324,25 @@ class Projects(SyncResource):
         body: UpdateProjectRequest,
         **options: Unpack[RequestOptions],
     ) -> Project:
-        """Update project (PATCH /v2/projects/{project_id})."""
+        """Update project (PATCH /v2/projects/{project_id}).
+
+        Renames a project and returns it. `name` is required and must be unique
+        in the space; `id` and the timestamps cannot change. Sending the same
+        body twice gives the same result.
+
+        Args:
+            project_id (str): The project's ID (base64).
+            body (UpdateProjectRequest): Body of `updateProject`: the new name.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Project
+        """
         from . import update_project
 
         return update_project.sync(
@@ -200,7 +363,28 @@ class AsyncProjectsTags(AsyncResource):
         body: AddTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
-        """Add project tags (POST /v2/projects/{project_id}/tags)."""
+        """Add project tags (POST /v2/projects/{project_id}/tags).
+
+        Attaches existing tags to a project and returns the project's whole tag
+        list with 200, not 201, since nothing new is created. `tag_ids` holds 1
+        to 100 tag IDs; every tag must exist in the project's space, and a tag
+        from another space returns 422. A tag that is already attached stays as
+        it is, so a retry is safe. Unknown body members return 422.
+
+        Args:
+            project_id (str): The project's ID (base64).
+            body (AddTagsRequest): The tags to attach to a resource; attaching
+                one that is already attached changes nothing.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_project_tags
 
         return await add_project_tags.asyncio(
@@ -219,7 +403,29 @@ class AsyncProjectsTags(AsyncResource):
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List project tags, page by page (GET /v2/projects/{project_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the tags attached to a project. Tags belong to the space, so one
+        tag can label many resources. A project without tags gives an empty
+        list, not 404. Needs read access to the project; a caller without it
+        gets 404, exactly as for a project that does not exist.
+        `pagination.has_more` is always false at present.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            project_id (str): The project's ID (base64).
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_project_tags
 
@@ -237,7 +443,26 @@ class AsyncProjectsTags(AsyncResource):
         body: RemoveTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
-        """Remove project tags (DELETE /v2/projects/{project_id}/tags)."""
+        """Remove project tags (DELETE /v2/projects/{project_id}/tags).
+
+        Detaches tags from a project and returns 200 with `completed`, `deleted`
+        and `not_deleted`. `tag_ids` holds 1 to 100 tag IDs. An ID that is not
+        attached is listed in `not_deleted` instead of failing the request, so a
+        retry is safe. Unknown body members return 400.
+
+        Args:
+            project_id (str): The project's ID (base64).
+            body (RemoveTagsRequest): The tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_project_tags
 
         return await remove_project_tags.asyncio(
@@ -261,7 +486,26 @@ class AsyncProjects(AsyncResource):
         body: CreateProjectRequest,
         **options: Unpack[RequestOptions],
     ) -> Project:
-        """Create project (POST /v2/projects)."""
+        """Create project (POST /v2/projects).
+
+        Creates a project in a space and returns it with 201. The name must be
+        unique in the space (409 on a clash, so a repeated call fails). A new
+        project is an `APPLICATION` project. In a space that does not allow
+        sending trace data, the project may refuse traces until that permission
+        is granted.
+
+        Args:
+            body (CreateProjectRequest): Body of `createProject`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Project
+        """
         from . import create_project
 
         return await create_project.asyncio(
@@ -275,7 +519,23 @@ class AsyncProjects(AsyncResource):
         project_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete project (DELETE /v2/projects/{project_id})."""
+        """Delete project (DELETE /v2/projects/{project_id}).
+
+        Deletes a project for good and answers 204. Returns 404 when it does not
+        exist or is not visible, which is also what a second delete gets.
+
+        Args:
+            project_id (str): The project's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_project
 
         return await delete_project.asyncio(
@@ -289,7 +549,23 @@ class AsyncProjects(AsyncResource):
         project_id: str,
         **options: Unpack[RequestOptions],
     ) -> Project:
-        """Get project (GET /v2/projects/{project_id})."""
+        """Get project (GET /v2/projects/{project_id}).
+
+        Returns one project by its ID. Returns 404 when it does not exist or the
+        caller cannot read it.
+
+        Args:
+            project_id (str): The project's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Project
+        """
         from . import get_project
 
         return await get_project.asyncio(
@@ -312,7 +588,39 @@ class AsyncProjects(AsyncResource):
     ) -> AsyncPaginator[Project, ListProjectsResponse]:
         """List projects, page by page (GET /v2/projects).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists the projects the caller can access, one page at a time. Filter by
+        `space_id` (exact), `space_name` or `name` (case-insensitive substrings)
+        and `project_type`. Returns 404 when the `space_id` given is missing or
+        not readable. Read-only, so safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset): Only items of this space (exact space ID).
+            space_name (str | Unset): Only items in spaces whose name contains
+                this text, ignoring case (at most 255 characters). At most 255
+                characters.
+            name (str | Unset): Only items whose name contains this text,
+                ignoring case (at most 255 characters). At most 255 characters.
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            project_type (ProjectType | Unset): Only projects of this type, e.g.
+                `HARNESS` for harness sessions; all types when omitted.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Project, ListProjectsResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_projects
 
@@ -335,7 +643,25 @@ class AsyncProjects(AsyncResource):
         body: UpdateProjectRequest,
         **options: Unpack[RequestOptions],
     ) -> Project:
-        """Update project (PATCH /v2/projects/{project_id})."""
+        """Update project (PATCH /v2/projects/{project_id}).
+
+        Renames a project and returns it. `name` is required and must be unique
+        in the space; `id` and the timestamps cannot change. Sending the same
+        body twice gives the same result.
+
+        Args:
+            project_id (str): The project's ID (base64).
+            body (UpdateProjectRequest): Body of `updateProject`: the new name.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Project
+        """
         from . import update_project
 
         return await update_project.asyncio(

@@ -65,22 +65,26 @@ def sync_detailed(
 ) -> Response[ListTagsResponse]:
     """Add project tags (POST /v2/projects/{project_id}/tags).
 
-    Attaches existing tags to a project and returns the project's whole tag list with 200, not
-    201, since nothing new is created. `tag_ids` holds 1 to 100 tag IDs; every tag must exist
-    in the project's space, and a tag from another space returns 422. A tag that is already
-    attached stays as it is, so a retry is safe. Unknown body members return 422.
+    Attaches existing tags to a project and returns the project's whole tag
+    list with 200, not 201, since nothing new is created. `tag_ids` holds 1
+    to 100 tag IDs; every tag must exist in the project's space, and a tag
+    from another space returns 422. A tag that is already attached stays as
+    it is, so a retry is safe. Unknown body members return 422.
 
     Args:
-        project_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        project_id (str): The project's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         project_id=project_id,
@@ -98,19 +102,22 @@ def sync(
 ) -> ListTagsResponse:
     """Add project tags (POST /v2/projects/{project_id}/tags).
 
-    Attaches existing tags to a project and returns the project's whole tag list with 200, not
-    201, since nothing new is created. `tag_ids` holds 1 to 100 tag IDs; every tag must exist
-    in the project's space, and a tag from another space returns 422. A tag that is already
-    attached stays as it is, so a retry is safe. Unknown body members return 422.
+    Attaches existing tags to a project and returns the project's whole tag
+    list with 200, not 201, since nothing new is created. `tag_ids` holds 1
+    to 100 tag IDs; every tag must exist in the project's space, and a tag
+    from another space returns 422. A tag that is already attached stays as
+    it is, so a retry is safe. Unknown body members return 422.
 
     Args:
-        project_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        project_id (str): The project's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse
@@ -132,22 +139,26 @@ async def asyncio_detailed(
 ) -> Response[ListTagsResponse]:
     """Add project tags (POST /v2/projects/{project_id}/tags).
 
-    Attaches existing tags to a project and returns the project's whole tag list with 200, not
-    201, since nothing new is created. `tag_ids` holds 1 to 100 tag IDs; every tag must exist
-    in the project's space, and a tag from another space returns 422. A tag that is already
-    attached stays as it is, so a retry is safe. Unknown body members return 422.
+    Attaches existing tags to a project and returns the project's whole tag
+    list with 200, not 201, since nothing new is created. `tag_ids` holds 1
+    to 100 tag IDs; every tag must exist in the project's space, and a tag
+    from another space returns 422. A tag that is already attached stays as
+    it is, so a retry is safe. Unknown body members return 422.
 
     Args:
-        project_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        project_id (str): The project's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         project_id=project_id,
@@ -165,19 +176,22 @@ async def asyncio(
 ) -> ListTagsResponse:
     """Add project tags (POST /v2/projects/{project_id}/tags).
 
-    Attaches existing tags to a project and returns the project's whole tag list with 200, not
-    201, since nothing new is created. `tag_ids` holds 1 to 100 tag IDs; every tag must exist
-    in the project's space, and a tag from another space returns 422. A tag that is already
-    attached stays as it is, so a retry is safe. Unknown body members return 422.
+    Attaches existing tags to a project and returns the project's whole tag
+    list with 200, not 201, since nothing new is created. `tag_ids` holds 1
+    to 100 tag IDs; every tag must exist in the project's space, and a tag
+    from another space returns 422. A tag that is already attached stays as
+    it is, so a retry is safe. Unknown body members return 422.
 
     Args:
-        project_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        project_id (str): The project's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse

@@ -63,17 +63,20 @@ def sync_detailed(
 ) -> Response[Project]:
     """Create project (POST /v2/projects).
 
-    Creates a project in a space and returns it with 201. The name must be unique in the space
-    (409 on a clash, so a repeated call fails). A new project is an `APPLICATION` project. In
-    a space that does not allow sending trace data, the project may refuse traces until that
-    permission is granted.
+    Creates a project in a space and returns it with 201. The name must be
+    unique in the space (409 on a clash, so a repeated call fails). A new
+    project is an `APPLICATION` project. In a space that does not allow
+    sending trace data, the project may refuse traces until that permission
+    is granted.
 
     Args:
         body (CreateProjectRequest): Body of `createProject`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Project]: status, headers, raw content and the parsed body.
@@ -92,17 +95,20 @@ def sync(
 ) -> Project:
     """Create project (POST /v2/projects).
 
-    Creates a project in a space and returns it with 201. The name must be unique in the space
-    (409 on a clash, so a repeated call fails). A new project is an `APPLICATION` project. In
-    a space that does not allow sending trace data, the project may refuse traces until that
-    permission is granted.
+    Creates a project in a space and returns it with 201. The name must be
+    unique in the space (409 on a clash, so a repeated call fails). A new
+    project is an `APPLICATION` project. In a space that does not allow
+    sending trace data, the project may refuse traces until that permission
+    is granted.
 
     Args:
         body (CreateProjectRequest): Body of `createProject`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Project
@@ -122,17 +128,20 @@ async def asyncio_detailed(
 ) -> Response[Project]:
     """Create project (POST /v2/projects).
 
-    Creates a project in a space and returns it with 201. The name must be unique in the space
-    (409 on a clash, so a repeated call fails). A new project is an `APPLICATION` project. In
-    a space that does not allow sending trace data, the project may refuse traces until that
-    permission is granted.
+    Creates a project in a space and returns it with 201. The name must be
+    unique in the space (409 on a clash, so a repeated call fails). A new
+    project is an `APPLICATION` project. In a space that does not allow
+    sending trace data, the project may refuse traces until that permission
+    is granted.
 
     Args:
         body (CreateProjectRequest): Body of `createProject`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Project]: status, headers, raw content and the parsed body.
@@ -151,17 +160,20 @@ async def asyncio(
 ) -> Project:
     """Create project (POST /v2/projects).
 
-    Creates a project in a space and returns it with 201. The name must be unique in the space
-    (409 on a clash, so a repeated call fails). A new project is an `APPLICATION` project. In
-    a space that does not allow sending trace data, the project may refuse traces until that
-    permission is granted.
+    Creates a project in a space and returns it with 201. The name must be
+    unique in the space (409 on a clash, so a repeated call fails). A new
+    project is an `APPLICATION` project. In a space that does not allow
+    sending trace data, the project may refuse traces until that permission
+    is granted.
 
     Args:
         body (CreateProjectRequest): Body of `createProject`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Project

@@ -51,15 +51,17 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete project (DELETE /v2/projects/{project_id}).
 
-    Deletes a project for good and answers 204. Returns 404 when it does not exist or is not
-    visible, which is also what a second delete gets.
+    Deletes a project for good and answers 204. Returns 404 when it does not
+    exist or is not visible, which is also what a second delete gets.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -78,15 +80,17 @@ def sync(
 ) -> None:
     """Delete project (DELETE /v2/projects/{project_id}).
 
-    Deletes a project for good and answers 204. Returns 404 when it does not exist or is not
-    visible, which is also what a second delete gets.
+    Deletes a project for good and answers 204. Returns 404 when it does not
+    exist or is not visible, which is also what a second delete gets.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -106,15 +110,17 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Delete project (DELETE /v2/projects/{project_id}).
 
-    Deletes a project for good and answers 204. Returns 404 when it does not exist or is not
-    visible, which is also what a second delete gets.
+    Deletes a project for good and answers 204. Returns 404 when it does not
+    exist or is not visible, which is also what a second delete gets.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -133,15 +139,17 @@ async def asyncio(
 ) -> None:
     """Delete project (DELETE /v2/projects/{project_id}).
 
-    Deletes a project for good and answers 204. Returns 404 when it does not exist or is not
-    visible, which is also what a second delete gets.
+    Deletes a project for good and answers 204. Returns 404 when it does not
+    exist or is not visible, which is also what a second delete gets.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -55,15 +55,17 @@ def sync_detailed(
 ) -> Response[Project]:
     """Get project (GET /v2/projects/{project_id}).
 
-    Returns one project by its ID. Returns 404 when it does not exist or the caller cannot
-    read it.
+    Returns one project by its ID. Returns 404 when it does not exist or the
+    caller cannot read it.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Project]: status, headers, raw content and the parsed body.
@@ -82,15 +84,17 @@ def sync(
 ) -> Project:
     """Get project (GET /v2/projects/{project_id}).
 
-    Returns one project by its ID. Returns 404 when it does not exist or the caller cannot
-    read it.
+    Returns one project by its ID. Returns 404 when it does not exist or the
+    caller cannot read it.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Project
@@ -110,15 +114,17 @@ async def asyncio_detailed(
 ) -> Response[Project]:
     """Get project (GET /v2/projects/{project_id}).
 
-    Returns one project by its ID. Returns 404 when it does not exist or the caller cannot
-    read it.
+    Returns one project by its ID. Returns 404 when it does not exist or the
+    caller cannot read it.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Project]: status, headers, raw content and the parsed body.
@@ -137,15 +143,17 @@ async def asyncio(
 ) -> Project:
     """Get project (GET /v2/projects/{project_id}).
 
-    Returns one project by its ID. Returns 404 when it does not exist or the caller cannot
-    read it.
+    Returns one project by its ID. Returns 404 when it does not exist or the
+    caller cannot read it.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Project

@@ -55,20 +55,24 @@ def sync_detailed(
 ) -> Response[ListTagsResponse]:
     """List project tags (GET /v2/projects/{project_id}/tags).
 
-    Returns the tags attached to a project. Tags belong to the space, so one tag can label
-    many resources. A project without tags gives an empty list, not 404. Needs read access to
-    the project; a caller without it gets 404, exactly as for a project that does not exist.
+    Returns the tags attached to a project. Tags belong to the space, so one
+    tag can label many resources. A project without tags gives an empty
+    list, not 404. Needs read access to the project; a caller without it
+    gets 404, exactly as for a project that does not exist.
     `pagination.has_more` is always false at present.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         project_id=project_id,
@@ -84,17 +88,20 @@ def sync(
 ) -> ListTagsResponse:
     """List project tags (GET /v2/projects/{project_id}/tags).
 
-    Returns the tags attached to a project. Tags belong to the space, so one tag can label
-    many resources. A project without tags gives an empty list, not 404. Needs read access to
-    the project; a caller without it gets 404, exactly as for a project that does not exist.
+    Returns the tags attached to a project. Tags belong to the space, so one
+    tag can label many resources. A project without tags gives an empty
+    list, not 404. Needs read access to the project; a caller without it
+    gets 404, exactly as for a project that does not exist.
     `pagination.has_more` is always false at present.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse
@@ -114,20 +121,24 @@ async def asyncio_detailed(
 ) -> Response[ListTagsResponse]:
     """List project tags (GET /v2/projects/{project_id}/tags).
 
-    Returns the tags attached to a project. Tags belong to the space, so one tag can label
-    many resources. A project without tags gives an empty list, not 404. Needs read access to
-    the project; a caller without it gets 404, exactly as for a project that does not exist.
+    Returns the tags attached to a project. Tags belong to the space, so one
+    tag can label many resources. A project without tags gives an empty
+    list, not 404. Needs read access to the project; a caller without it
+    gets 404, exactly as for a project that does not exist.
     `pagination.has_more` is always false at present.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         project_id=project_id,
@@ -143,17 +154,20 @@ async def asyncio(
 ) -> ListTagsResponse:
     """List project tags (GET /v2/projects/{project_id}/tags).
 
-    Returns the tags attached to a project. Tags belong to the space, so one tag can label
-    many resources. A project without tags gives an empty list, not 404. Needs read access to
-    the project; a caller without it gets 404, exactly as for a project that does not exist.
+    Returns the tags attached to a project. Tags belong to the space, so one
+    tag can label many resources. A project without tags gives an empty
+    list, not 404. Needs read access to the project; a caller without it
+    gets 404, exactly as for a project that does not exist.
     `pagination.has_more` is always false at present.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse

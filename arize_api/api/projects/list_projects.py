@@ -88,25 +88,34 @@ def sync_detailed(
 ) -> Response[ListProjectsResponse]:
     """List projects (GET /v2/projects).
 
-    Lists the projects the caller can access, one page at a time. Filter by `space_id`
-    (exact), `space_name` or `name` (case-insensitive substrings) and `project_type`. Returns
-    404 when the `space_id` given is missing or not readable. Read-only, so safe to repeat.
+    Lists the projects the caller can access, one page at a time. Filter by
+    `space_id` (exact), `space_name` or `name` (case-insensitive substrings)
+    and `project_type`. Returns 404 when the `space_id` given is missing or
+    not readable. Read-only, so safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        project_type (ProjectType | Unset): Kinds of LLM project: `APPLICATION` a user-facing LLM
-            application, `HARNESS` an agent harness session, `EXPERIMENT` the traces of an experiment.
+        space_id (str | Unset): Only items of this space (exact space ID).
+        space_name (str | Unset): Only items in spaces whose name contains
+            this text, ignoring case (at most 255 characters). At most 255
+            characters.
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
+        project_type (ProjectType | Unset): Only projects of this type, e.g.
+            `HARNESS` for harness sessions; all types when omitted.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListProjectsResponse]: status, headers, raw content and the parsed body.
+        Response[ListProjectsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -132,22 +141,30 @@ def sync(
 ) -> ListProjectsResponse:
     """List projects (GET /v2/projects).
 
-    Lists the projects the caller can access, one page at a time. Filter by `space_id`
-    (exact), `space_name` or `name` (case-insensitive substrings) and `project_type`. Returns
-    404 when the `space_id` given is missing or not readable. Read-only, so safe to repeat.
+    Lists the projects the caller can access, one page at a time. Filter by
+    `space_id` (exact), `space_name` or `name` (case-insensitive substrings)
+    and `project_type`. Returns 404 when the `space_id` given is missing or
+    not readable. Read-only, so safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        project_type (ProjectType | Unset): Kinds of LLM project: `APPLICATION` a user-facing LLM
-            application, `HARNESS` an agent harness session, `EXPERIMENT` the traces of an experiment.
+        space_id (str | Unset): Only items of this space (exact space ID).
+        space_name (str | Unset): Only items in spaces whose name contains
+            this text, ignoring case (at most 255 characters). At most 255
+            characters.
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
+        project_type (ProjectType | Unset): Only projects of this type, e.g.
+            `HARNESS` for harness sessions; all types when omitted.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListProjectsResponse
@@ -177,25 +194,34 @@ async def asyncio_detailed(
 ) -> Response[ListProjectsResponse]:
     """List projects (GET /v2/projects).
 
-    Lists the projects the caller can access, one page at a time. Filter by `space_id`
-    (exact), `space_name` or `name` (case-insensitive substrings) and `project_type`. Returns
-    404 when the `space_id` given is missing or not readable. Read-only, so safe to repeat.
+    Lists the projects the caller can access, one page at a time. Filter by
+    `space_id` (exact), `space_name` or `name` (case-insensitive substrings)
+    and `project_type`. Returns 404 when the `space_id` given is missing or
+    not readable. Read-only, so safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        project_type (ProjectType | Unset): Kinds of LLM project: `APPLICATION` a user-facing LLM
-            application, `HARNESS` an agent harness session, `EXPERIMENT` the traces of an experiment.
+        space_id (str | Unset): Only items of this space (exact space ID).
+        space_name (str | Unset): Only items in spaces whose name contains
+            this text, ignoring case (at most 255 characters). At most 255
+            characters.
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
+        project_type (ProjectType | Unset): Only projects of this type, e.g.
+            `HARNESS` for harness sessions; all types when omitted.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListProjectsResponse]: status, headers, raw content and the parsed body.
+        Response[ListProjectsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -221,22 +247,30 @@ async def asyncio(
 ) -> ListProjectsResponse:
     """List projects (GET /v2/projects).
 
-    Lists the projects the caller can access, one page at a time. Filter by `space_id`
-    (exact), `space_name` or `name` (case-insensitive substrings) and `project_type`. Returns
-    404 when the `space_id` given is missing or not readable. Read-only, so safe to repeat.
+    Lists the projects the caller can access, one page at a time. Filter by
+    `space_id` (exact), `space_name` or `name` (case-insensitive substrings)
+    and `project_type`. Returns 404 when the `space_id` given is missing or
+    not readable. Read-only, so safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        project_type (ProjectType | Unset): Kinds of LLM project: `APPLICATION` a user-facing LLM
-            application, `HARNESS` an agent harness session, `EXPERIMENT` the traces of an experiment.
+        space_id (str | Unset): Only items of this space (exact space ID).
+        space_name (str | Unset): Only items in spaces whose name contains
+            this text, ignoring case (at most 255 characters). At most 255
+            characters.
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
+        project_type (ProjectType | Unset): Only projects of this type, e.g.
+            `HARNESS` for harness sessions; all types when omitted.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListProjectsResponse

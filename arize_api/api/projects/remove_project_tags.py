@@ -65,21 +65,24 @@ def sync_detailed(
 ) -> Response[RemoveTagsResponse]:
     """Remove project tags (DELETE /v2/projects/{project_id}/tags).
 
-    Detaches tags from a project and returns 200 with `completed`, `deleted` and
-    `not_deleted`. `tag_ids` holds 1 to 100 tag IDs. An ID that is not attached is listed in
-    `not_deleted` instead of failing the request, so a retry is safe. Unknown body members
-    return 400.
+    Detaches tags from a project and returns 200 with `completed`, `deleted`
+    and `not_deleted`. `tag_ids` holds 1 to 100 tag IDs. An ID that is not
+    attached is listed in `not_deleted` instead of failing the request, so a
+    retry is safe. Unknown body members return 400.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
         body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RemoveTagsResponse]: status, headers, raw content and the parsed body.
+        Response[RemoveTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         project_id=project_id,
@@ -97,18 +100,20 @@ def sync(
 ) -> RemoveTagsResponse:
     """Remove project tags (DELETE /v2/projects/{project_id}/tags).
 
-    Detaches tags from a project and returns 200 with `completed`, `deleted` and
-    `not_deleted`. `tag_ids` holds 1 to 100 tag IDs. An ID that is not attached is listed in
-    `not_deleted` instead of failing the request, so a retry is safe. Unknown body members
-    return 400.
+    Detaches tags from a project and returns 200 with `completed`, `deleted`
+    and `not_deleted`. `tag_ids` holds 1 to 100 tag IDs. An ID that is not
+    attached is listed in `not_deleted` instead of failing the request, so a
+    retry is safe. Unknown body members return 400.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
         body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RemoveTagsResponse
@@ -130,21 +135,24 @@ async def asyncio_detailed(
 ) -> Response[RemoveTagsResponse]:
     """Remove project tags (DELETE /v2/projects/{project_id}/tags).
 
-    Detaches tags from a project and returns 200 with `completed`, `deleted` and
-    `not_deleted`. `tag_ids` holds 1 to 100 tag IDs. An ID that is not attached is listed in
-    `not_deleted` instead of failing the request, so a retry is safe. Unknown body members
-    return 400.
+    Detaches tags from a project and returns 200 with `completed`, `deleted`
+    and `not_deleted`. `tag_ids` holds 1 to 100 tag IDs. An ID that is not
+    attached is listed in `not_deleted` instead of failing the request, so a
+    retry is safe. Unknown body members return 400.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
         body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RemoveTagsResponse]: status, headers, raw content and the parsed body.
+        Response[RemoveTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         project_id=project_id,
@@ -162,18 +170,20 @@ async def asyncio(
 ) -> RemoveTagsResponse:
     """Remove project tags (DELETE /v2/projects/{project_id}/tags).
 
-    Detaches tags from a project and returns 200 with `completed`, `deleted` and
-    `not_deleted`. `tag_ids` holds 1 to 100 tag IDs. An ID that is not attached is listed in
-    `not_deleted` instead of failing the request, so a retry is safe. Unknown body members
-    return 400.
+    Detaches tags from a project and returns 200 with `completed`, `deleted`
+    and `not_deleted`. `tag_ids` holds 1 to 100 tag IDs. An ID that is not
+    attached is listed in `not_deleted` instead of failing the request, so a
+    retry is safe. Unknown body members return 400.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
         body (RemoveTagsRequest): The tags to detach from a resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RemoveTagsResponse

@@ -65,16 +65,19 @@ def sync_detailed(
 ) -> Response[Project]:
     """Update project (PATCH /v2/projects/{project_id}).
 
-    Renames a project and returns it. `name` is required and must be unique in the space; `id`
-    and the timestamps cannot change. Sending the same body twice gives the same result.
+    Renames a project and returns it. `name` is required and must be unique
+    in the space; `id` and the timestamps cannot change. Sending the same
+    body twice gives the same result.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
         body (UpdateProjectRequest): Body of `updateProject`: the new name.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Project]: status, headers, raw content and the parsed body.
@@ -95,16 +98,19 @@ def sync(
 ) -> Project:
     """Update project (PATCH /v2/projects/{project_id}).
 
-    Renames a project and returns it. `name` is required and must be unique in the space; `id`
-    and the timestamps cannot change. Sending the same body twice gives the same result.
+    Renames a project and returns it. `name` is required and must be unique
+    in the space; `id` and the timestamps cannot change. Sending the same
+    body twice gives the same result.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
         body (UpdateProjectRequest): Body of `updateProject`: the new name.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Project
@@ -126,16 +132,19 @@ async def asyncio_detailed(
 ) -> Response[Project]:
     """Update project (PATCH /v2/projects/{project_id}).
 
-    Renames a project and returns it. `name` is required and must be unique in the space; `id`
-    and the timestamps cannot change. Sending the same body twice gives the same result.
+    Renames a project and returns it. `name` is required and must be unique
+    in the space; `id` and the timestamps cannot change. Sending the same
+    body twice gives the same result.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
         body (UpdateProjectRequest): Body of `updateProject`: the new name.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Project]: status, headers, raw content and the parsed body.
@@ -156,16 +165,19 @@ async def asyncio(
 ) -> Project:
     """Update project (PATCH /v2/projects/{project_id}).
 
-    Renames a project and returns it. `name` is required and must be unique in the space; `id`
-    and the timestamps cannot change. Sending the same body twice gives the same result.
+    Renames a project and returns it. `name` is required and must be unique
+    in the space; `id` and the timestamps cannot change. Sending the same
+    body twice gives the same result.
 
     Args:
-        project_id (str):
+        project_id (str): The project's ID (base64).
         body (UpdateProjectRequest): Body of `updateProject`: the new name.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Project

@@ -61,7 +61,31 @@ class PromptsVersions(SyncResource):
         body: CreatePromptVersionRequest,
         **options: Unpack[RequestOptions],
     ) -> PromptVersion:
-        """Create prompt version (POST /v2/prompts/{prompt_id}/versions)."""
+        """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
+
+        Adds a version to an existing prompt and returns it with 201; getPrompt
+        then returns it by default. Every call adds one more version, so
+        repeating it is not idempotent. `commit_message`, `provider` and at
+        least one message are required; `input_variable_format` is `F_STRING`
+        when omitted. System-managed members (`id`, `commit_hash`, `created_at`,
+        `created_by_user_id`) are rejected. Returns 404 when the prompt cannot
+        be read, 403 when the caller may not change it, and 422 when the body is
+        well-formed but invalid.
+
+        Args:
+            prompt_id (str): The prompt's ID (base64).
+            body (CreatePromptVersionRequest): Body of createPromptVersion: a
+                new version of a prompt.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptVersion
+        """
         from . import create_prompt_version
 
         return create_prompt_version.sync(
@@ -76,7 +100,25 @@ class PromptsVersions(SyncResource):
         version_id: str,
         **options: Unpack[RequestOptions],
     ) -> PromptVersion:
-        """Get prompt version (GET /v2/prompt-versions/{version_id})."""
+        """Get prompt version (GET /v2/prompt-versions/{version_id}).
+
+        Returns one prompt version by its ID, with its messages, model settings
+        and current labels. Returns 404 when the version does not exist or the
+        caller cannot read it. Read-only.
+
+        Args:
+            version_id (str): The prompt version's or evaluator version's ID
+                (base64), depending on the path.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptVersion
+        """
         from . import get_prompt_version
 
         return get_prompt_version.sync(
@@ -96,7 +138,34 @@ class PromptsVersions(SyncResource):
     ) -> SyncPaginator[PromptVersion, ListPromptVersionsResponse]:
         """List prompt versions, page by page (GET /v2/prompts/{prompt_id}/versions).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the versions of one prompt, newest first (by creation
+        time). Each version carries its messages, model settings and current
+        labels. Returns 404 when the prompt does not exist or the caller cannot
+        read it. Pages follow the cursor: pass `pagination.next_cursor` back as
+        `cursor` until `has_more` is false; a page can hold fewer than `limit`
+        items. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            prompt_id (str): The prompt's ID (base64).
+            limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+                100. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`;
+                opaque, send it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[PromptVersion, ListPromptVersionsResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_prompt_versions
 
@@ -119,7 +188,28 @@ class PromptsVersionLabels(SyncResource):
         label_name: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name})."""
+        """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
+
+        Removes one label from a prompt version and answers 204 with no body;
+        its other labels stay. Afterwards the label no longer resolves for that
+        prompt until it is set again. Returns 403 when the caller may not change
+        the prompt, 404 when the version cannot be read.
+
+        Args:
+            version_id (str): The prompt version's or evaluator version's ID
+                (base64), depending on the path.
+            label_name (str): The version label's name, such as `production` or
+                `staging`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_prompt_version_label
 
         return delete_prompt_version_label.sync(
@@ -136,7 +226,32 @@ class PromptsVersionLabels(SyncResource):
         body: SetPromptVersionLabelsRequest,
         **options: Unpack[RequestOptions],
     ) -> PromptVersion:
-        """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels)."""
+        """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
+
+        Replaces the whole label set of a prompt version with `labels` and
+        returns the version. Labels this version had that are not in the list
+        are removed; an empty list removes them all. A label is unique within a
+        prompt: one that sits on another version moves to this one without
+        error, so getPromptLabel and getPrompt with `label` resolve to this
+        version afterwards. The call is idempotent. Returns 403 when the caller
+        may not change the prompt, 404 when the version cannot be read, and 422
+        when the body is invalid.
+
+        Args:
+            version_id (str): The prompt version's or evaluator version's ID
+                (base64), depending on the path.
+            body (SetPromptVersionLabelsRequest): Body of setPromptVersionLabel:
+                the complete label set the version should carry.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptVersion
+        """
         from . import set_prompt_version_label
 
         return set_prompt_version_label.sync(
@@ -157,7 +272,29 @@ class PromptsTags(SyncResource):
         body: AddTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
-        """Add prompt tags (POST /v2/prompts/{prompt_id}/tags)."""
+        """Add prompt tags (POST /v2/prompts/{prompt_id}/tags).
+
+        Attaches existing tags to a prompt and returns 200 with the prompt's
+        full tag list. `tag_ids` holds 1 to 100 IDs; each tag must exist in the
+        prompt's own space, otherwise the request fails with 422, as it does for
+        unknown body members. A tag that is already attached is left as it is,
+        so the call is idempotent and safe to retry. Returns 403 when the caller
+        may not tag the prompt, 404 when it cannot be read.
+
+        Args:
+            prompt_id (str): The prompt's ID (base64).
+            body (AddTagsRequest): The tags to attach to a resource; attaching
+                one that is already attached changes nothing.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_prompt_tags
 
         return add_prompt_tags.sync(
@@ -176,7 +313,29 @@ class PromptsTags(SyncResource):
     ) -> SyncPaginator[Tag, ListTagsResponse]:
         """List prompt tags, page by page (GET /v2/prompts/{prompt_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the tags attached to a prompt. Tags belong to the space and can
+        sit on many resources at once. A prompt without tags gives an empty
+        `tags` list, not 404; `pagination.has_more` is currently always false.
+        Returns 404 when the prompt does not exist or the caller cannot read it.
+        Read-only.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            prompt_id (str): The prompt's ID (base64).
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_prompt_tags
 
@@ -194,7 +353,28 @@ class PromptsTags(SyncResource):
         body: RemoveTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
-        """Remove prompt tags (DELETE /v2/prompts/{prompt_id}/tags)."""
+        """Remove prompt tags (DELETE /v2/prompts/{prompt_id}/tags).
+
+        Detaches tags from a prompt and returns 200 with `completed`, `deleted`
+        and `not_deleted`. `tag_ids` holds 1 to 100 IDs. A tag that is not
+        attached does not fail the request; it is listed in `not_deleted`, so a
+        repeat is harmless. Unknown body members are refused (400). The tags
+        themselves stay in the space. Returns 403 when the caller may not change
+        the prompt's tags, 404 when it cannot be read.
+
+        Args:
+            prompt_id (str): The prompt's ID (base64).
+            body (RemoveTagsRequest): The tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_prompt_tags
 
         return remove_prompt_tags.sync(
@@ -214,7 +394,27 @@ class PromptsLabels(SyncResource):
         label_name: str,
         **options: Unpack[RequestOptions],
     ) -> PromptVersion:
-        """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name})."""
+        """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
+
+        Resolves a label of a prompt, such as `production`, and returns the full
+        version it points to now. Labels are case-sensitive and sit on at most
+        one version of a prompt. Returns 404 when the prompt does not exist or
+        the caller cannot read it. Read-only.
+
+        Args:
+            prompt_id (str): The prompt's ID (base64).
+            label_name (str): The version label's name, such as `production` or
+                `staging`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptVersion
+        """
         from . import get_prompt_label
 
         return get_prompt_label.sync(
@@ -250,7 +450,29 @@ class Prompts(SyncResource):
         body: CreatePromptRequest,
         **options: Unpack[RequestOptions],
     ) -> PromptWithVersion:
-        """Create prompt (POST /v2/prompts)."""
+        """Create prompt (POST /v2/prompts).
+
+        Creates a prompt with its first version and returns both with 201. The
+        name must be unique in the space (409 otherwise) and cannot be changed
+        later; a repeated request therefore fails. `version` needs a
+        `commit_message`, a `provider` and at least one message;
+        `input_variable_format` is `F_STRING` when omitted and `model` stays
+        unset when omitted. Returns 403 when the caller may not create prompts
+        in the space and 422 when the body is well-formed but invalid.
+
+        Args:
+            body (CreatePromptRequest): Body of createPrompt: the prompt and its
+                first version.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptWithVersion
+        """
         from . import create_prompt
 
         return create_prompt.sync(
@@ -264,7 +486,25 @@ class Prompts(SyncResource):
         prompt_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete prompt (DELETE /v2/prompts/{prompt_id})."""
+        """Delete prompt (DELETE /v2/prompts/{prompt_id}).
+
+        Deletes a prompt for good, with its version history and labels; answers
+        204 with no body. Returns 403 when the caller can read the prompt but
+        may not delete it, and 404 when it does not exist or is not readable
+        (also on a repeat after a successful delete).
+
+        Args:
+            prompt_id (str): The prompt's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_prompt
 
         return delete_prompt.sync(
@@ -281,7 +521,29 @@ class Prompts(SyncResource):
         label: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> PromptWithVersion:
-        """Get prompt with a version (GET /v2/prompts/{prompt_id})."""
+        """Get prompt with a version (GET /v2/prompts/{prompt_id}).
+
+        Returns a prompt with one resolved version in `version`. That is the
+        latest version, unless `version_id` names a version or `label` names a
+        label; the two query parameters cannot be combined. Returns 404 when the
+        prompt does not exist or the caller cannot read it. Read-only.
+
+        Args:
+            prompt_id (str): The prompt's ID (base64).
+            version_id (str | Unset): A version of this prompt to return instead
+                of the latest; not with `label`.
+            label (str | Unset): Return the version this label points to (e.g.
+                `production`); not with `version_id`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptWithVersion
+        """
         from . import get_prompt
 
         return get_prompt.sync(
@@ -305,7 +567,42 @@ class Prompts(SyncResource):
     ) -> SyncPaginator[Prompt, ListPromptsResponse]:
         """List prompts, page by page (GET /v2/prompts).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the prompts the caller can read, most recently updated
+        first. `space_id` keeps one space; `space_name` and `name` narrow by
+        case-insensitive substring. Items carry metadata only; use getPrompt or
+        listPromptVersions for messages and model settings. Returns 404 when the
+        space given by `space_id` does not exist or is not readable. Pages
+        follow the cursor: pass `pagination.next_cursor` back as `cursor` until
+        `has_more` is false; a page can hold fewer than `limit` items. Read-only
+        and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset): Only prompts in this space (an exact space
+                ID).
+            space_name (str | Unset): Case-insensitive substring the space name
+                must contain; at most 255 characters. At most 255 characters.
+            name (str | Unset): Case-insensitive substring the name must contain
+                (`prod` finds `production`); at most 255 characters. At most 255
+                characters.
+            limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+                100. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`;
+                opaque, send it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Prompt, ListPromptsResponse]: every item, fetched page
+                by page as you iterate.
         """
         from . import list_prompts
 
@@ -327,7 +624,30 @@ class Prompts(SyncResource):
         body: UpdatePromptRequest,
         **options: Unpack[RequestOptions],
     ) -> Prompt:
-        """Update prompt (PATCH /v2/prompts/{prompt_id})."""
+        """Update prompt (PATCH /v2/prompts/{prompt_id}).
+
+        Changes a prompt's metadata and returns the prompt without a version.
+        Only `description` can change at present, and the body must not be
+        empty. The name is fixed: renaming means deleting and re-creating the
+        prompt, which loses its versions. Messages and model settings change
+        through createPromptVersion. Sending the same body again leaves the same
+        result.
+
+        Args:
+            prompt_id (str): The prompt's ID (base64).
+            body (UpdatePromptRequest): Body of updatePrompt. Only the
+                description can change (the name is fixed), and the body must not be
+                empty.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Prompt
+        """
         from . import update_prompt
 
         return update_prompt.sync(
@@ -348,7 +668,31 @@ class AsyncPromptsVersions(AsyncResource):
         body: CreatePromptVersionRequest,
         **options: Unpack[RequestOptions],
     ) -> PromptVersion:
-        """Create prompt version (POST /v2/prompts/{prompt_id}/versions)."""
+        """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
+
+        Adds a version to an existing prompt and returns it with 201; getPrompt
+        then returns it by default. Every call adds one more version, so
+        repeating it is not idempotent. `commit_message`, `provider` and at
+        least one message are required; `input_variable_format` is `F_STRING`
+        when omitted. System-managed members (`id`, `commit_hash`, `created_at`,
+        `created_by_user_id`) are rejected. Returns 404 when the prompt cannot
+        be read, 403 when the caller may not change it, and 422 when the body is
+        well-formed but invalid.
+
+        Args:
+            prompt_id (str): The prompt's ID (base64).
+            body (CreatePromptVersionRequest): Body of createPromptVersion: a
+                new version of a prompt.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptVersion
+        """
         from . import create_prompt_version
 
         return await create_prompt_version.asyncio(
@@ -363,7 +707,25 @@ class AsyncPromptsVersions(AsyncResource):
         version_id: str,
         **options: Unpack[RequestOptions],
     ) -> PromptVersion:
-        """Get prompt version (GET /v2/prompt-versions/{version_id})."""
+        """Get prompt version (GET /v2/prompt-versions/{version_id}).
+
+        Returns one prompt version by its ID, with its messages, model settings
+        and current labels. Returns 404 when the version does not exist or the
+        caller cannot read it. Read-only.
+
+        Args:
+            version_id (str): The prompt version's or evaluator version's ID
+                (base64), depending on the path.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptVersion
+        """
         from . import get_prompt_version
 
         return await get_prompt_version.asyncio(
@@ -383,7 +745,34 @@ class AsyncPromptsVersions(AsyncResource):
     ) -> AsyncPaginator[PromptVersion, ListPromptVersionsResponse]:
         """List prompt versions, page by page (GET /v2/prompts/{prompt_id}/versions).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the versions of one prompt, newest first (by creation
+        time). Each version carries its messages, model settings and current
+        labels. Returns 404 when the prompt does not exist or the caller cannot
+        read it. Pages follow the cursor: pass `pagination.next_cursor` back as
+        `cursor` until `has_more` is false; a page can hold fewer than `limit`
+        items. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            prompt_id (str): The prompt's ID (base64).
+            limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+                100. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`;
+                opaque, send it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[PromptVersion, ListPromptVersionsResponse]: every
+                item, fetched page by page as you iterate.
         """
         from . import list_prompt_versions
 
@@ -406,7 +795,28 @@ class AsyncPromptsVersionLabels(AsyncResource):
         label_name: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name})."""
+        """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
+
+        Removes one label from a prompt version and answers 204 with no body;
+        its other labels stay. Afterwards the label no longer resolves for that
+        prompt until it is set again. Returns 403 when the caller may not change
+        the prompt, 404 when the version cannot be read.
+
+        Args:
+            version_id (str): The prompt version's or evaluator version's ID
+                (base64), depending on the path.
+            label_name (str): The version label's name, such as `production` or
+                `staging`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_prompt_version_label
 
         return await delete_prompt_version_label.asyncio(
@@ -423,7 +833,32 @@ class AsyncPromptsVersionLabels(AsyncResource):
         body: SetPromptVersionLabelsRequest,
         **options: Unpack[RequestOptions],
     ) -> PromptVersion:
-        """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels)."""
+        """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
+
+        Replaces the whole label set of a prompt version with `labels` and
+        returns the version. Labels this version had that are not in the list
+        are removed; an empty list removes them all. A label is unique within a
+        prompt: one that sits on another version moves to this one without
+        error, so getPromptLabel and getPrompt with `label` resolve to this
+        version afterwards. The call is idempotent. Returns 403 when the caller
+        may not change the prompt, 404 when the version cannot be read, and 422
+        when the body is invalid.
+
+        Args:
+            version_id (str): The prompt version's or evaluator version's ID
+                (base64), depending on the path.
+            body (SetPromptVersionLabelsRequest): Body of setPromptVersionLabel:
+                the complete label set the version should carry.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptVersion
+        """
         from . import set_prompt_version_label
 
         return await set_prompt_version_label.asyncio(
@@ -444,7 +879,29 @@ class AsyncPromptsTags(AsyncResource):
         body: AddTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
-        """Add prompt tags (POST /v2/prompts/{prompt_id}/tags)."""
+        """Add prompt tags (POST /v2/prompts/{prompt_id}/tags).
+
+        Attaches existing tags to a prompt and returns 200 with the prompt's
+        full tag list. `tag_ids` holds 1 to 100 IDs; each tag must exist in the
+        prompt's own space, otherwise the request fails with 422, as it does for
+        unknown body members. A tag that is already attached is left as it is,
+        so the call is idempotent and safe to retry. Returns 403 when the caller
+        may not tag the prompt, 404 when it cannot be read.
+
+        Args:
+            prompt_id (str): The prompt's ID (base64).
+            body (AddTagsRequest): The tags to attach to a resource; attaching
+                one that is already attached changes nothing.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ListTagsResponse
+        """
         from . import add_prompt_tags
 
         return await add_prompt_tags.asyncio(
@@ -463,7 +920,29 @@ class AsyncPromptsTags(AsyncResource):
     ) -> AsyncPaginator[Tag, ListTagsResponse]:
         """List prompt tags, page by page (GET /v2/prompts/{prompt_id}/tags).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns the tags attached to a prompt. Tags belong to the space and can
+        sit on many resources at once. A prompt without tags gives an empty
+        `tags` list, not 404; `pagination.has_more` is currently always false.
+        Returns 404 when the prompt does not exist or the caller cannot read it.
+        Read-only.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            prompt_id (str): The prompt's ID (base64).
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Tag, ListTagsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_prompt_tags
 
@@ -481,7 +960,28 @@ class AsyncPromptsTags(AsyncResource):
         body: RemoveTagsRequest,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
-        """Remove prompt tags (DELETE /v2/prompts/{prompt_id}/tags)."""
+        """Remove prompt tags (DELETE /v2/prompts/{prompt_id}/tags).
+
+        Detaches tags from a prompt and returns 200 with `completed`, `deleted`
+        and `not_deleted`. `tag_ids` holds 1 to 100 IDs. A tag that is not
+        attached does not fail the request; it is listed in `not_deleted`, so a
+        repeat is harmless. Unknown body members are refused (400). The tags
+        themselves stay in the space. Returns 403 when the caller may not change
+        the prompt's tags, 404 when it cannot be read.
+
+        Args:
+            prompt_id (str): The prompt's ID (base64).
+            body (RemoveTagsRequest): The tags to detach from a resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RemoveTagsResponse
+        """
         from . import remove_prompt_tags
 
         return await remove_prompt_tags.asyncio(
@@ -501,7 +1001,27 @@ class AsyncPromptsLabels(AsyncResource):
         label_name: str,
         **options: Unpack[RequestOptions],
     ) -> PromptVersion:
-        """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name})."""
+        """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
+
+        Resolves a label of a prompt, such as `production`, and returns the full
+        version it points to now. Labels are case-sensitive and sit on at most
+        one version of a prompt. Returns 404 when the prompt does not exist or
+        the caller cannot read it. Read-only.
+
+        Args:
+            prompt_id (str): The prompt's ID (base64).
+            label_name (str): The version label's name, such as `production` or
+                `staging`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptVersion
+        """
         from . import get_prompt_label
 
         return await get_prompt_label.asyncio(
@@ -537,7 +1057,29 @@ class AsyncPrompts(AsyncResource):
         body: CreatePromptRequest,
         **options: Unpack[RequestOptions],
     ) -> PromptWithVersion:
-        """Create prompt (POST /v2/prompts)."""
+        """Create prompt (POST /v2/prompts).
+
+        Creates a prompt with its first version and returns both with 201. The
+        name must be unique in the space (409 otherwise) and cannot be changed
+        later; a repeated request therefore fails. `version` needs a
+        `commit_message`, a `provider` and at least one message;
+        `input_variable_format` is `F_STRING` when omitted and `model` stays
+        unset when omitted. Returns 403 when the caller may not create prompts
+        in the space and 422 when the body is well-formed but invalid.
+
+        Args:
+            body (CreatePromptRequest): Body of createPrompt: the prompt and its
+                first version.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptWithVersion
+        """
         from . import create_prompt
 
         return await create_prompt.asyncio(
@@ -551,7 +1093,25 @@ class AsyncPrompts(AsyncResource):
         prompt_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete prompt (DELETE /v2/prompts/{prompt_id})."""
+        """Delete prompt (DELETE /v2/prompts/{prompt_id}).
+
+        Deletes a prompt for good, with its version history and labels; answers
+        204 with no body. Returns 403 when the caller can read the prompt but
+        may not delete it, and 404 when it does not exist or is not readable
+        (also on a repeat after a successful delete).
+
+        Args:
+            prompt_id (str): The prompt's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_prompt
 
         return await delete_prompt.asyncio(
@@ -568,7 +1128,29 @@ class AsyncPrompts(AsyncResource):
         label: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> PromptWithVersion:
-        """Get prompt with a version (GET /v2/prompts/{prompt_id})."""
+        """Get prompt with a version (GET /v2/prompts/{prompt_id}).
+
+        Returns a prompt with one resolved version in `version`. That is the
+        latest version, unless `version_id` names a version or `label` names a
+        label; the two query parameters cannot be combined. Returns 404 when the
+        prompt does not exist or the caller cannot read it. Read-only.
+
+        Args:
+            prompt_id (str): The prompt's ID (base64).
+            version_id (str | Unset): A version of this prompt to return instead
+                of the latest; not with `label`.
+            label (str | Unset): Return the version this label points to (e.g.
+                `production`); not with `version_id`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            PromptWithVersion
+        """
         from . import get_prompt
 
         return await get_prompt.asyncio(
@@ -592,7 +1174,42 @@ class AsyncPrompts(AsyncResource):
     ) -> AsyncPaginator[Prompt, ListPromptsResponse]:
         """List prompts, page by page (GET /v2/prompts).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the prompts the caller can read, most recently updated
+        first. `space_id` keeps one space; `space_name` and `name` narrow by
+        case-insensitive substring. Items carry metadata only; use getPrompt or
+        listPromptVersions for messages and model settings. Returns 404 when the
+        space given by `space_id` does not exist or is not readable. Pages
+        follow the cursor: pass `pagination.next_cursor` back as `cursor` until
+        `has_more` is false; a page can hold fewer than `limit` items. Read-only
+        and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset): Only prompts in this space (an exact space
+                ID).
+            space_name (str | Unset): Case-insensitive substring the space name
+                must contain; at most 255 characters. At most 255 characters.
+            name (str | Unset): Case-insensitive substring the name must contain
+                (`prod` finds `production`); at most 255 characters. At most 255
+                characters.
+            limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+                100. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`;
+                opaque, send it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Prompt, ListPromptsResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_prompts
 
@@ -614,7 +1231,30 @@ class AsyncPrompts(AsyncResource):
         body: UpdatePromptRequest,
         **options: Unpack[RequestOptions],
     ) -> Prompt:
-        """Update prompt (PATCH /v2/prompts/{prompt_id})."""
+        """Update prompt (PATCH /v2/prompts/{prompt_id}).
+
+        Changes a prompt's metadata and returns the prompt without a version.
+        Only `description` can change at present, and the body must not be
+        empty. The name is fixed: renaming means deleting and re-creating the
+        prompt, which loses its versions. Messages and model settings change
+        through createPromptVersion. Sending the same body again leaves the same
+        result.
+
+        Args:
+            prompt_id (str): The prompt's ID (base64).
+            body (UpdatePromptRequest): Body of updatePrompt. Only the
+                description can change (the name is fixed), and the body must not be
+                empty.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Prompt
+        """
         from . import update_prompt
 
         return await update_prompt.asyncio(

@@ -65,23 +65,27 @@ def sync_detailed(
 ) -> Response[ListTagsResponse]:
     """Add prompt tags (POST /v2/prompts/{prompt_id}/tags).
 
-    Attaches existing tags to a prompt and returns 200 with the prompt's full tag list.
-    `tag_ids` holds 1 to 100 IDs; each tag must exist in the prompt's own space, otherwise the
-    request fails with 422, as it does for unknown body members. A tag that is already
-    attached is left as it is, so the call is idempotent and safe to retry. Returns 403 when
-    the caller may not tag the prompt, 404 when it cannot be read.
+    Attaches existing tags to a prompt and returns 200 with the prompt's
+    full tag list. `tag_ids` holds 1 to 100 IDs; each tag must exist in the
+    prompt's own space, otherwise the request fails with 422, as it does for
+    unknown body members. A tag that is already attached is left as it is,
+    so the call is idempotent and safe to retry. Returns 403 when the caller
+    may not tag the prompt, 404 when it cannot be read.
 
     Args:
-        prompt_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        prompt_id (str): The prompt's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
@@ -99,20 +103,23 @@ def sync(
 ) -> ListTagsResponse:
     """Add prompt tags (POST /v2/prompts/{prompt_id}/tags).
 
-    Attaches existing tags to a prompt and returns 200 with the prompt's full tag list.
-    `tag_ids` holds 1 to 100 IDs; each tag must exist in the prompt's own space, otherwise the
-    request fails with 422, as it does for unknown body members. A tag that is already
-    attached is left as it is, so the call is idempotent and safe to retry. Returns 403 when
-    the caller may not tag the prompt, 404 when it cannot be read.
+    Attaches existing tags to a prompt and returns 200 with the prompt's
+    full tag list. `tag_ids` holds 1 to 100 IDs; each tag must exist in the
+    prompt's own space, otherwise the request fails with 422, as it does for
+    unknown body members. A tag that is already attached is left as it is,
+    so the call is idempotent and safe to retry. Returns 403 when the caller
+    may not tag the prompt, 404 when it cannot be read.
 
     Args:
-        prompt_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        prompt_id (str): The prompt's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse
@@ -134,23 +141,27 @@ async def asyncio_detailed(
 ) -> Response[ListTagsResponse]:
     """Add prompt tags (POST /v2/prompts/{prompt_id}/tags).
 
-    Attaches existing tags to a prompt and returns 200 with the prompt's full tag list.
-    `tag_ids` holds 1 to 100 IDs; each tag must exist in the prompt's own space, otherwise the
-    request fails with 422, as it does for unknown body members. A tag that is already
-    attached is left as it is, so the call is idempotent and safe to retry. Returns 403 when
-    the caller may not tag the prompt, 404 when it cannot be read.
+    Attaches existing tags to a prompt and returns 200 with the prompt's
+    full tag list. `tag_ids` holds 1 to 100 IDs; each tag must exist in the
+    prompt's own space, otherwise the request fails with 422, as it does for
+    unknown body members. A tag that is already attached is left as it is,
+    so the call is idempotent and safe to retry. Returns 403 when the caller
+    may not tag the prompt, 404 when it cannot be read.
 
     Args:
-        prompt_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        prompt_id (str): The prompt's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTagsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTagsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
@@ -168,20 +179,23 @@ async def asyncio(
 ) -> ListTagsResponse:
     """Add prompt tags (POST /v2/prompts/{prompt_id}/tags).
 
-    Attaches existing tags to a prompt and returns 200 with the prompt's full tag list.
-    `tag_ids` holds 1 to 100 IDs; each tag must exist in the prompt's own space, otherwise the
-    request fails with 422, as it does for unknown body members. A tag that is already
-    attached is left as it is, so the call is idempotent and safe to retry. Returns 403 when
-    the caller may not tag the prompt, 404 when it cannot be read.
+    Attaches existing tags to a prompt and returns 200 with the prompt's
+    full tag list. `tag_ids` holds 1 to 100 IDs; each tag must exist in the
+    prompt's own space, otherwise the request fails with 422, as it does for
+    unknown body members. A tag that is already attached is left as it is,
+    so the call is idempotent and safe to retry. Returns 403 when the caller
+    may not tag the prompt, 404 when it cannot be read.
 
     Args:
-        prompt_id (str):
-        body (AddTagsRequest): The tags to attach to a resource; attaching one that is already
-            attached changes nothing.
+        prompt_id (str): The prompt's ID (base64).
+        body (AddTagsRequest): The tags to attach to a resource; attaching
+            one that is already attached changes nothing.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTagsResponse

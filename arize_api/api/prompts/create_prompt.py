@@ -63,22 +63,27 @@ def sync_detailed(
 ) -> Response[PromptWithVersion]:
     """Create prompt (POST /v2/prompts).
 
-    Creates a prompt with its first version and returns both with 201. The name must be unique
-    in the space (409 otherwise) and cannot be changed later; a repeated request therefore
-    fails. `version` needs a `commit_message`, a `provider` and at least one message;
-    `input_variable_format` is `F_STRING` when omitted and `model` stays unset when omitted.
-    Returns 403 when the caller may not create prompts in the space and 422 when the body is
-    well-formed but invalid.
+    Creates a prompt with its first version and returns both with 201. The
+    name must be unique in the space (409 otherwise) and cannot be changed
+    later; a repeated request therefore fails. `version` needs a
+    `commit_message`, a `provider` and at least one message;
+    `input_variable_format` is `F_STRING` when omitted and `model` stays
+    unset when omitted. Returns 403 when the caller may not create prompts
+    in the space and 422 when the body is well-formed but invalid.
 
     Args:
-        body (CreatePromptRequest): Body of createPrompt: the prompt and its first version.
+        body (CreatePromptRequest): Body of createPrompt: the prompt and its
+            first version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptWithVersion]: status, headers, raw content and the parsed body.
+        Response[PromptWithVersion]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -94,19 +99,23 @@ def sync(
 ) -> PromptWithVersion:
     """Create prompt (POST /v2/prompts).
 
-    Creates a prompt with its first version and returns both with 201. The name must be unique
-    in the space (409 otherwise) and cannot be changed later; a repeated request therefore
-    fails. `version` needs a `commit_message`, a `provider` and at least one message;
-    `input_variable_format` is `F_STRING` when omitted and `model` stays unset when omitted.
-    Returns 403 when the caller may not create prompts in the space and 422 when the body is
-    well-formed but invalid.
+    Creates a prompt with its first version and returns both with 201. The
+    name must be unique in the space (409 otherwise) and cannot be changed
+    later; a repeated request therefore fails. `version` needs a
+    `commit_message`, a `provider` and at least one message;
+    `input_variable_format` is `F_STRING` when omitted and `model` stays
+    unset when omitted. Returns 403 when the caller may not create prompts
+    in the space and 422 when the body is well-formed but invalid.
 
     Args:
-        body (CreatePromptRequest): Body of createPrompt: the prompt and its first version.
+        body (CreatePromptRequest): Body of createPrompt: the prompt and its
+            first version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptWithVersion
@@ -126,22 +135,27 @@ async def asyncio_detailed(
 ) -> Response[PromptWithVersion]:
     """Create prompt (POST /v2/prompts).
 
-    Creates a prompt with its first version and returns both with 201. The name must be unique
-    in the space (409 otherwise) and cannot be changed later; a repeated request therefore
-    fails. `version` needs a `commit_message`, a `provider` and at least one message;
-    `input_variable_format` is `F_STRING` when omitted and `model` stays unset when omitted.
-    Returns 403 when the caller may not create prompts in the space and 422 when the body is
-    well-formed but invalid.
+    Creates a prompt with its first version and returns both with 201. The
+    name must be unique in the space (409 otherwise) and cannot be changed
+    later; a repeated request therefore fails. `version` needs a
+    `commit_message`, a `provider` and at least one message;
+    `input_variable_format` is `F_STRING` when omitted and `model` stays
+    unset when omitted. Returns 403 when the caller may not create prompts
+    in the space and 422 when the body is well-formed but invalid.
 
     Args:
-        body (CreatePromptRequest): Body of createPrompt: the prompt and its first version.
+        body (CreatePromptRequest): Body of createPrompt: the prompt and its
+            first version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptWithVersion]: status, headers, raw content and the parsed body.
+        Response[PromptWithVersion]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -157,19 +171,23 @@ async def asyncio(
 ) -> PromptWithVersion:
     """Create prompt (POST /v2/prompts).
 
-    Creates a prompt with its first version and returns both with 201. The name must be unique
-    in the space (409 otherwise) and cannot be changed later; a repeated request therefore
-    fails. `version` needs a `commit_message`, a `provider` and at least one message;
-    `input_variable_format` is `F_STRING` when omitted and `model` stays unset when omitted.
-    Returns 403 when the caller may not create prompts in the space and 422 when the body is
-    well-formed but invalid.
+    Creates a prompt with its first version and returns both with 201. The
+    name must be unique in the space (409 otherwise) and cannot be changed
+    later; a repeated request therefore fails. `version` needs a
+    `commit_message`, a `provider` and at least one message;
+    `input_variable_format` is `F_STRING` when omitted and `model` stays
+    unset when omitted. Returns 403 when the caller may not create prompts
+    in the space and 422 when the body is well-formed but invalid.
 
     Args:
-        body (CreatePromptRequest): Body of createPrompt: the prompt and its first version.
+        body (CreatePromptRequest): Body of createPrompt: the prompt and its
+            first version.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptWithVersion

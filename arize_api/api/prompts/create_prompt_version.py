@@ -65,24 +65,29 @@ def sync_detailed(
 ) -> Response[PromptVersion]:
     """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
 
-    Adds a version to an existing prompt and returns it with 201; getPrompt then returns it by
-    default. Every call adds one more version, so repeating it is not idempotent.
-    `commit_message`, `provider` and at least one message are required;
-    `input_variable_format` is `F_STRING` when omitted. System-managed members (`id`,
-    `commit_hash`, `created_at`, `created_by_user_id`) are rejected. Returns 404 when the
-    prompt cannot be read, 403 when the caller may not change it, and 422 when the body is
+    Adds a version to an existing prompt and returns it with 201; getPrompt
+    then returns it by default. Every call adds one more version, so
+    repeating it is not idempotent. `commit_message`, `provider` and at
+    least one message are required; `input_variable_format` is `F_STRING`
+    when omitted. System-managed members (`id`, `commit_hash`, `created_at`,
+    `created_by_user_id`) are rejected. Returns 404 when the prompt cannot
+    be read, 403 when the caller may not change it, and 422 when the body is
     well-formed but invalid.
 
     Args:
-        prompt_id (str):
-        body (CreatePromptVersionRequest): Body of createPromptVersion: a new version of a prompt.
+        prompt_id (str): The prompt's ID (base64).
+        body (CreatePromptVersionRequest): Body of createPromptVersion: a
+            new version of a prompt.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptVersion]: status, headers, raw content and the parsed body.
+        Response[PromptVersion]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
@@ -100,21 +105,25 @@ def sync(
 ) -> PromptVersion:
     """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
 
-    Adds a version to an existing prompt and returns it with 201; getPrompt then returns it by
-    default. Every call adds one more version, so repeating it is not idempotent.
-    `commit_message`, `provider` and at least one message are required;
-    `input_variable_format` is `F_STRING` when omitted. System-managed members (`id`,
-    `commit_hash`, `created_at`, `created_by_user_id`) are rejected. Returns 404 when the
-    prompt cannot be read, 403 when the caller may not change it, and 422 when the body is
+    Adds a version to an existing prompt and returns it with 201; getPrompt
+    then returns it by default. Every call adds one more version, so
+    repeating it is not idempotent. `commit_message`, `provider` and at
+    least one message are required; `input_variable_format` is `F_STRING`
+    when omitted. System-managed members (`id`, `commit_hash`, `created_at`,
+    `created_by_user_id`) are rejected. Returns 404 when the prompt cannot
+    be read, 403 when the caller may not change it, and 422 when the body is
     well-formed but invalid.
 
     Args:
-        prompt_id (str):
-        body (CreatePromptVersionRequest): Body of createPromptVersion: a new version of a prompt.
+        prompt_id (str): The prompt's ID (base64).
+        body (CreatePromptVersionRequest): Body of createPromptVersion: a
+            new version of a prompt.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptVersion
@@ -136,24 +145,29 @@ async def asyncio_detailed(
 ) -> Response[PromptVersion]:
     """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
 
-    Adds a version to an existing prompt and returns it with 201; getPrompt then returns it by
-    default. Every call adds one more version, so repeating it is not idempotent.
-    `commit_message`, `provider` and at least one message are required;
-    `input_variable_format` is `F_STRING` when omitted. System-managed members (`id`,
-    `commit_hash`, `created_at`, `created_by_user_id`) are rejected. Returns 404 when the
-    prompt cannot be read, 403 when the caller may not change it, and 422 when the body is
+    Adds a version to an existing prompt and returns it with 201; getPrompt
+    then returns it by default. Every call adds one more version, so
+    repeating it is not idempotent. `commit_message`, `provider` and at
+    least one message are required; `input_variable_format` is `F_STRING`
+    when omitted. System-managed members (`id`, `commit_hash`, `created_at`,
+    `created_by_user_id`) are rejected. Returns 404 when the prompt cannot
+    be read, 403 when the caller may not change it, and 422 when the body is
     well-formed but invalid.
 
     Args:
-        prompt_id (str):
-        body (CreatePromptVersionRequest): Body of createPromptVersion: a new version of a prompt.
+        prompt_id (str): The prompt's ID (base64).
+        body (CreatePromptVersionRequest): Body of createPromptVersion: a
+            new version of a prompt.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptVersion]: status, headers, raw content and the parsed body.
+        Response[PromptVersion]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
@@ -171,21 +185,25 @@ async def asyncio(
 ) -> PromptVersion:
     """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
 
-    Adds a version to an existing prompt and returns it with 201; getPrompt then returns it by
-    default. Every call adds one more version, so repeating it is not idempotent.
-    `commit_message`, `provider` and at least one message are required;
-    `input_variable_format` is `F_STRING` when omitted. System-managed members (`id`,
-    `commit_hash`, `created_at`, `created_by_user_id`) are rejected. Returns 404 when the
-    prompt cannot be read, 403 when the caller may not change it, and 422 when the body is
+    Adds a version to an existing prompt and returns it with 201; getPrompt
+    then returns it by default. Every call adds one more version, so
+    repeating it is not idempotent. `commit_message`, `provider` and at
+    least one message are required; `input_variable_format` is `F_STRING`
+    when omitted. System-managed members (`id`, `commit_hash`, `created_at`,
+    `created_by_user_id`) are rejected. Returns 404 when the prompt cannot
+    be read, 403 when the caller may not change it, and 422 when the body is
     well-formed but invalid.
 
     Args:
-        prompt_id (str):
-        body (CreatePromptVersionRequest): Body of createPromptVersion: a new version of a prompt.
+        prompt_id (str): The prompt's ID (base64).
+        body (CreatePromptVersionRequest): Body of createPromptVersion: a
+            new version of a prompt.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptVersion

@@ -51,16 +51,19 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete prompt (DELETE /v2/prompts/{prompt_id}).
 
-    Deletes a prompt for good, with its version history and labels; answers 204 with no body.
-    Returns 403 when the caller can read the prompt but may not delete it, and 404 when it
-    does not exist or is not readable (also on a repeat after a successful delete).
+    Deletes a prompt for good, with its version history and labels; answers
+    204 with no body. Returns 403 when the caller can read the prompt but
+    may not delete it, and 404 when it does not exist or is not readable
+    (also on a repeat after a successful delete).
 
     Args:
-        prompt_id (str):
+        prompt_id (str): The prompt's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -79,16 +82,19 @@ def sync(
 ) -> None:
     """Delete prompt (DELETE /v2/prompts/{prompt_id}).
 
-    Deletes a prompt for good, with its version history and labels; answers 204 with no body.
-    Returns 403 when the caller can read the prompt but may not delete it, and 404 when it
-    does not exist or is not readable (also on a repeat after a successful delete).
+    Deletes a prompt for good, with its version history and labels; answers
+    204 with no body. Returns 403 when the caller can read the prompt but
+    may not delete it, and 404 when it does not exist or is not readable
+    (also on a repeat after a successful delete).
 
     Args:
-        prompt_id (str):
+        prompt_id (str): The prompt's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -108,16 +114,19 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Delete prompt (DELETE /v2/prompts/{prompt_id}).
 
-    Deletes a prompt for good, with its version history and labels; answers 204 with no body.
-    Returns 403 when the caller can read the prompt but may not delete it, and 404 when it
-    does not exist or is not readable (also on a repeat after a successful delete).
+    Deletes a prompt for good, with its version history and labels; answers
+    204 with no body. Returns 403 when the caller can read the prompt but
+    may not delete it, and 404 when it does not exist or is not readable
+    (also on a repeat after a successful delete).
 
     Args:
-        prompt_id (str):
+        prompt_id (str): The prompt's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -136,16 +145,19 @@ async def asyncio(
 ) -> None:
     """Delete prompt (DELETE /v2/prompts/{prompt_id}).
 
-    Deletes a prompt for good, with its version history and labels; answers 204 with no body.
-    Returns 403 when the caller can read the prompt but may not delete it, and 404 when it
-    does not exist or is not readable (also on a repeat after a successful delete).
+    Deletes a prompt for good, with its version history and labels; answers
+    204 with no body. Returns 403 when the caller can read the prompt but
+    may not delete it, and 404 when it does not exist or is not readable
+    (also on a repeat after a successful delete).
 
     Args:
-        prompt_id (str):
+        prompt_id (str): The prompt's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -53,18 +53,22 @@ def sync_detailed(
 ) -> Response[None]:
     """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
 
-    Removes one label from a prompt version and answers 204 with no body; its other labels
-    stay. Afterwards the label no longer resolves for that prompt until it is set again.
-    Returns 403 when the caller may not change the prompt, 404 when the version cannot be
-    read.
+    Removes one label from a prompt version and answers 204 with no body;
+    its other labels stay. Afterwards the label no longer resolves for that
+    prompt until it is set again. Returns 403 when the caller may not change
+    the prompt, 404 when the version cannot be read.
 
     Args:
-        version_id (str):
-        label_name (str):
+        version_id (str): The prompt version's or evaluator version's ID
+            (base64), depending on the path.
+        label_name (str): The version label's name, such as `production` or
+            `staging`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -85,18 +89,22 @@ def sync(
 ) -> None:
     """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
 
-    Removes one label from a prompt version and answers 204 with no body; its other labels
-    stay. Afterwards the label no longer resolves for that prompt until it is set again.
-    Returns 403 when the caller may not change the prompt, 404 when the version cannot be
-    read.
+    Removes one label from a prompt version and answers 204 with no body;
+    its other labels stay. Afterwards the label no longer resolves for that
+    prompt until it is set again. Returns 403 when the caller may not change
+    the prompt, 404 when the version cannot be read.
 
     Args:
-        version_id (str):
-        label_name (str):
+        version_id (str): The prompt version's or evaluator version's ID
+            (base64), depending on the path.
+        label_name (str): The version label's name, such as `production` or
+            `staging`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -118,18 +126,22 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
 
-    Removes one label from a prompt version and answers 204 with no body; its other labels
-    stay. Afterwards the label no longer resolves for that prompt until it is set again.
-    Returns 403 when the caller may not change the prompt, 404 when the version cannot be
-    read.
+    Removes one label from a prompt version and answers 204 with no body;
+    its other labels stay. Afterwards the label no longer resolves for that
+    prompt until it is set again. Returns 403 when the caller may not change
+    the prompt, 404 when the version cannot be read.
 
     Args:
-        version_id (str):
-        label_name (str):
+        version_id (str): The prompt version's or evaluator version's ID
+            (base64), depending on the path.
+        label_name (str): The version label's name, such as `production` or
+            `staging`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -150,18 +162,22 @@ async def asyncio(
 ) -> None:
     """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
 
-    Removes one label from a prompt version and answers 204 with no body; its other labels
-    stay. Afterwards the label no longer resolves for that prompt until it is set again.
-    Returns 403 when the caller may not change the prompt, 404 when the version cannot be
-    read.
+    Removes one label from a prompt version and answers 204 with no body;
+    its other labels stay. Afterwards the label no longer resolves for that
+    prompt until it is set again. Returns 403 when the caller may not change
+    the prompt, 404 when the version cannot be read.
 
     Args:
-        version_id (str):
-        label_name (str):
+        version_id (str): The prompt version's or evaluator version's ID
+            (base64), depending on the path.
+        label_name (str): The version label's name, such as `production` or
+            `staging`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

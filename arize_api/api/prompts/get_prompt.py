@@ -69,22 +69,27 @@ def sync_detailed(
 ) -> Response[PromptWithVersion]:
     """Get prompt with a version (GET /v2/prompts/{prompt_id}).
 
-    Returns a prompt with one resolved version in `version`. That is the latest version,
-    unless `version_id` names a version or `label` names a label; the two query parameters
-    cannot be combined. Returns 404 when the prompt does not exist or the caller cannot read
-    it. Read-only.
+    Returns a prompt with one resolved version in `version`. That is the
+    latest version, unless `version_id` names a version or `label` names a
+    label; the two query parameters cannot be combined. Returns 404 when the
+    prompt does not exist or the caller cannot read it. Read-only.
 
     Args:
-        prompt_id (str):
-        version_id (str | Unset):
-        label (str | Unset):
+        prompt_id (str): The prompt's ID (base64).
+        version_id (str | Unset): A version of this prompt to return instead
+            of the latest; not with `label`.
+        label (str | Unset): Return the version this label points to (e.g.
+            `production`); not with `version_id`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptWithVersion]: status, headers, raw content and the parsed body.
+        Response[PromptWithVersion]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
@@ -104,19 +109,23 @@ def sync(
 ) -> PromptWithVersion:
     """Get prompt with a version (GET /v2/prompts/{prompt_id}).
 
-    Returns a prompt with one resolved version in `version`. That is the latest version,
-    unless `version_id` names a version or `label` names a label; the two query parameters
-    cannot be combined. Returns 404 when the prompt does not exist or the caller cannot read
-    it. Read-only.
+    Returns a prompt with one resolved version in `version`. That is the
+    latest version, unless `version_id` names a version or `label` names a
+    label; the two query parameters cannot be combined. Returns 404 when the
+    prompt does not exist or the caller cannot read it. Read-only.
 
     Args:
-        prompt_id (str):
-        version_id (str | Unset):
-        label (str | Unset):
+        prompt_id (str): The prompt's ID (base64).
+        version_id (str | Unset): A version of this prompt to return instead
+            of the latest; not with `label`.
+        label (str | Unset): Return the version this label points to (e.g.
+            `production`); not with `version_id`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptWithVersion
@@ -140,22 +149,27 @@ async def asyncio_detailed(
 ) -> Response[PromptWithVersion]:
     """Get prompt with a version (GET /v2/prompts/{prompt_id}).
 
-    Returns a prompt with one resolved version in `version`. That is the latest version,
-    unless `version_id` names a version or `label` names a label; the two query parameters
-    cannot be combined. Returns 404 when the prompt does not exist or the caller cannot read
-    it. Read-only.
+    Returns a prompt with one resolved version in `version`. That is the
+    latest version, unless `version_id` names a version or `label` names a
+    label; the two query parameters cannot be combined. Returns 404 when the
+    prompt does not exist or the caller cannot read it. Read-only.
 
     Args:
-        prompt_id (str):
-        version_id (str | Unset):
-        label (str | Unset):
+        prompt_id (str): The prompt's ID (base64).
+        version_id (str | Unset): A version of this prompt to return instead
+            of the latest; not with `label`.
+        label (str | Unset): Return the version this label points to (e.g.
+            `production`); not with `version_id`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptWithVersion]: status, headers, raw content and the parsed body.
+        Response[PromptWithVersion]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
@@ -175,19 +189,23 @@ async def asyncio(
 ) -> PromptWithVersion:
     """Get prompt with a version (GET /v2/prompts/{prompt_id}).
 
-    Returns a prompt with one resolved version in `version`. That is the latest version,
-    unless `version_id` names a version or `label` names a label; the two query parameters
-    cannot be combined. Returns 404 when the prompt does not exist or the caller cannot read
-    it. Read-only.
+    Returns a prompt with one resolved version in `version`. That is the
+    latest version, unless `version_id` names a version or `label` names a
+    label; the two query parameters cannot be combined. Returns 404 when the
+    prompt does not exist or the caller cannot read it. Read-only.
 
     Args:
-        prompt_id (str):
-        version_id (str | Unset):
-        label (str | Unset):
+        prompt_id (str): The prompt's ID (base64).
+        version_id (str | Unset): A version of this prompt to return instead
+            of the latest; not with `label`.
+        label (str | Unset): Return the version this label points to (e.g.
+            `production`); not with `version_id`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptWithVersion

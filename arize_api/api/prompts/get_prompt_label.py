@@ -57,20 +57,25 @@ def sync_detailed(
 ) -> Response[PromptVersion]:
     """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
 
-    Resolves a label of a prompt, such as `production`, and returns the full version it points
-    to now. Labels are case-sensitive and sit on at most one version of a prompt. Returns 404
-    when the prompt does not exist or the caller cannot read it. Read-only.
+    Resolves a label of a prompt, such as `production`, and returns the full
+    version it points to now. Labels are case-sensitive and sit on at most
+    one version of a prompt. Returns 404 when the prompt does not exist or
+    the caller cannot read it. Read-only.
 
     Args:
-        prompt_id (str):
-        label_name (str):
+        prompt_id (str): The prompt's ID (base64).
+        label_name (str): The version label's name, such as `production` or
+            `staging`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptVersion]: status, headers, raw content and the parsed body.
+        Response[PromptVersion]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
@@ -88,17 +93,21 @@ def sync(
 ) -> PromptVersion:
     """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
 
-    Resolves a label of a prompt, such as `production`, and returns the full version it points
-    to now. Labels are case-sensitive and sit on at most one version of a prompt. Returns 404
-    when the prompt does not exist or the caller cannot read it. Read-only.
+    Resolves a label of a prompt, such as `production`, and returns the full
+    version it points to now. Labels are case-sensitive and sit on at most
+    one version of a prompt. Returns 404 when the prompt does not exist or
+    the caller cannot read it. Read-only.
 
     Args:
-        prompt_id (str):
-        label_name (str):
+        prompt_id (str): The prompt's ID (base64).
+        label_name (str): The version label's name, such as `production` or
+            `staging`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptVersion
@@ -120,20 +129,25 @@ async def asyncio_detailed(
 ) -> Response[PromptVersion]:
     """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
 
-    Resolves a label of a prompt, such as `production`, and returns the full version it points
-    to now. Labels are case-sensitive and sit on at most one version of a prompt. Returns 404
-    when the prompt does not exist or the caller cannot read it. Read-only.
+    Resolves a label of a prompt, such as `production`, and returns the full
+    version it points to now. Labels are case-sensitive and sit on at most
+    one version of a prompt. Returns 404 when the prompt does not exist or
+    the caller cannot read it. Read-only.
 
     Args:
-        prompt_id (str):
-        label_name (str):
+        prompt_id (str): The prompt's ID (base64).
+        label_name (str): The version label's name, such as `production` or
+            `staging`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptVersion]: status, headers, raw content and the parsed body.
+        Response[PromptVersion]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
@@ -151,17 +165,21 @@ async def asyncio(
 ) -> PromptVersion:
     """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
 
-    Resolves a label of a prompt, such as `production`, and returns the full version it points
-    to now. Labels are case-sensitive and sit on at most one version of a prompt. Returns 404
-    when the prompt does not exist or the caller cannot read it. Read-only.
+    Resolves a label of a prompt, such as `production`, and returns the full
+    version it points to now. Labels are case-sensitive and sit on at most
+    one version of a prompt. Returns 404 when the prompt does not exist or
+    the caller cannot read it. Read-only.
 
     Args:
-        prompt_id (str):
-        label_name (str):
+        prompt_id (str): The prompt's ID (base64).
+        label_name (str): The version label's name, such as `production` or
+            `staging`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptVersion

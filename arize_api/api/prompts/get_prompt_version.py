@@ -55,19 +55,23 @@ def sync_detailed(
 ) -> Response[PromptVersion]:
     """Get prompt version (GET /v2/prompt-versions/{version_id}).
 
-    Returns one prompt version by its ID, with its messages, model settings and current
-    labels. Returns 404 when the version does not exist or the caller cannot read it. Read-
-    only.
+    Returns one prompt version by its ID, with its messages, model settings
+    and current labels. Returns 404 when the version does not exist or the
+    caller cannot read it. Read-only.
 
     Args:
-        version_id (str):
+        version_id (str): The prompt version's or evaluator version's ID
+            (base64), depending on the path.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptVersion]: status, headers, raw content and the parsed body.
+        Response[PromptVersion]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         version_id=version_id,
@@ -83,16 +87,19 @@ def sync(
 ) -> PromptVersion:
     """Get prompt version (GET /v2/prompt-versions/{version_id}).
 
-    Returns one prompt version by its ID, with its messages, model settings and current
-    labels. Returns 404 when the version does not exist or the caller cannot read it. Read-
-    only.
+    Returns one prompt version by its ID, with its messages, model settings
+    and current labels. Returns 404 when the version does not exist or the
+    caller cannot read it. Read-only.
 
     Args:
-        version_id (str):
+        version_id (str): The prompt version's or evaluator version's ID
+            (base64), depending on the path.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptVersion
@@ -112,19 +119,23 @@ async def asyncio_detailed(
 ) -> Response[PromptVersion]:
     """Get prompt version (GET /v2/prompt-versions/{version_id}).
 
-    Returns one prompt version by its ID, with its messages, model settings and current
-    labels. Returns 404 when the version does not exist or the caller cannot read it. Read-
-    only.
+    Returns one prompt version by its ID, with its messages, model settings
+    and current labels. Returns 404 when the version does not exist or the
+    caller cannot read it. Read-only.
 
     Args:
-        version_id (str):
+        version_id (str): The prompt version's or evaluator version's ID
+            (base64), depending on the path.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptVersion]: status, headers, raw content and the parsed body.
+        Response[PromptVersion]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         version_id=version_id,
@@ -140,16 +151,19 @@ async def asyncio(
 ) -> PromptVersion:
     """Get prompt version (GET /v2/prompt-versions/{version_id}).
 
-    Returns one prompt version by its ID, with its messages, model settings and current
-    labels. Returns 404 when the version does not exist or the caller cannot read it. Read-
-    only.
+    Returns one prompt version by its ID, with its messages, model settings
+    and current labels. Returns 404 when the version does not exist or the
+    caller cannot read it. Read-only.
 
     Args:
-        version_id (str):
+        version_id (str): The prompt version's or evaluator version's ID
+            (base64), depending on the path.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptVersion

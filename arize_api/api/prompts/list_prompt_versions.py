@@ -69,23 +69,29 @@ def sync_detailed(
 ) -> Response[ListPromptVersionsResponse]:
     """List prompt versions (GET /v2/prompts/{prompt_id}/versions).
 
-    Returns a page of the versions of one prompt, newest first (by creation time). Each
-    version carries its messages, model settings and current labels. Returns 404 when the
-    prompt does not exist or the caller cannot read it. Pages follow the cursor: pass
-    `pagination.next_cursor` back as `cursor` until `has_more` is false; a page can hold fewer
-    than `limit` items. Read-only and safe to repeat.
+    Returns a page of the versions of one prompt, newest first (by creation
+    time). Each version carries its messages, model settings and current
+    labels. Returns 404 when the prompt does not exist or the caller cannot
+    read it. Pages follow the cursor: pass `pagination.next_cursor` back as
+    `cursor` until `has_more` is false; a page can hold fewer than `limit`
+    items. Read-only and safe to repeat.
 
     Args:
-        prompt_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        prompt_id (str): The prompt's ID (base64).
+        limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            opaque, send it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListPromptVersionsResponse]: status, headers, raw content and the parsed body.
+        Response[ListPromptVersionsResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
@@ -105,20 +111,25 @@ def sync(
 ) -> ListPromptVersionsResponse:
     """List prompt versions (GET /v2/prompts/{prompt_id}/versions).
 
-    Returns a page of the versions of one prompt, newest first (by creation time). Each
-    version carries its messages, model settings and current labels. Returns 404 when the
-    prompt does not exist or the caller cannot read it. Pages follow the cursor: pass
-    `pagination.next_cursor` back as `cursor` until `has_more` is false; a page can hold fewer
-    than `limit` items. Read-only and safe to repeat.
+    Returns a page of the versions of one prompt, newest first (by creation
+    time). Each version carries its messages, model settings and current
+    labels. Returns 404 when the prompt does not exist or the caller cannot
+    read it. Pages follow the cursor: pass `pagination.next_cursor` back as
+    `cursor` until `has_more` is false; a page can hold fewer than `limit`
+    items. Read-only and safe to repeat.
 
     Args:
-        prompt_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        prompt_id (str): The prompt's ID (base64).
+        limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            opaque, send it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListPromptVersionsResponse
@@ -142,23 +153,29 @@ async def asyncio_detailed(
 ) -> Response[ListPromptVersionsResponse]:
     """List prompt versions (GET /v2/prompts/{prompt_id}/versions).
 
-    Returns a page of the versions of one prompt, newest first (by creation time). Each
-    version carries its messages, model settings and current labels. Returns 404 when the
-    prompt does not exist or the caller cannot read it. Pages follow the cursor: pass
-    `pagination.next_cursor` back as `cursor` until `has_more` is false; a page can hold fewer
-    than `limit` items. Read-only and safe to repeat.
+    Returns a page of the versions of one prompt, newest first (by creation
+    time). Each version carries its messages, model settings and current
+    labels. Returns 404 when the prompt does not exist or the caller cannot
+    read it. Pages follow the cursor: pass `pagination.next_cursor` back as
+    `cursor` until `has_more` is false; a page can hold fewer than `limit`
+    items. Read-only and safe to repeat.
 
     Args:
-        prompt_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        prompt_id (str): The prompt's ID (base64).
+        limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            opaque, send it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListPromptVersionsResponse]: status, headers, raw content and the parsed body.
+        Response[ListPromptVersionsResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
@@ -178,20 +195,25 @@ async def asyncio(
 ) -> ListPromptVersionsResponse:
     """List prompt versions (GET /v2/prompts/{prompt_id}/versions).
 
-    Returns a page of the versions of one prompt, newest first (by creation time). Each
-    version carries its messages, model settings and current labels. Returns 404 when the
-    prompt does not exist or the caller cannot read it. Pages follow the cursor: pass
-    `pagination.next_cursor` back as `cursor` until `has_more` is false; a page can hold fewer
-    than `limit` items. Read-only and safe to repeat.
+    Returns a page of the versions of one prompt, newest first (by creation
+    time). Each version carries its messages, model settings and current
+    labels. Returns 404 when the prompt does not exist or the caller cannot
+    read it. Pages follow the cursor: pass `pagination.next_cursor` back as
+    `cursor` until `has_more` is false; a page can hold fewer than `limit`
+    items. Read-only and safe to repeat.
 
     Args:
-        prompt_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        prompt_id (str): The prompt's ID (base64).
+        limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            opaque, send it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListPromptVersionsResponse

@@ -79,26 +79,37 @@ def sync_detailed(
 ) -> Response[ListPromptsResponse]:
     """List prompts (GET /v2/prompts).
 
-    Returns a page of the prompts the caller can read, most recently updated first. `space_id`
-    keeps one space; `space_name` and `name` narrow by case-insensitive substring. Items carry
-    metadata only; use getPrompt or listPromptVersions for messages and model settings.
-    Returns 404 when the space given by `space_id` does not exist or is not readable. Pages
-    follow the cursor: pass `pagination.next_cursor` back as `cursor` until `has_more` is
-    false; a page can hold fewer than `limit` items. Read-only and safe to repeat.
+    Returns a page of the prompts the caller can read, most recently updated
+    first. `space_id` keeps one space; `space_name` and `name` narrow by
+    case-insensitive substring. Items carry metadata only; use getPrompt or
+    listPromptVersions for messages and model settings. Returns 404 when the
+    space given by `space_id` does not exist or is not readable. Pages
+    follow the cursor: pass `pagination.next_cursor` back as `cursor` until
+    `has_more` is false; a page can hold fewer than `limit` items. Read-only
+    and safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only prompts in this space (an exact space
+            ID).
+        space_name (str | Unset): Case-insensitive substring the space name
+            must contain; at most 255 characters. At most 255 characters.
+        name (str | Unset): Case-insensitive substring the name must contain
+            (`prod` finds `production`); at most 255 characters. At most 255
+            characters.
+        limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            opaque, send it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListPromptsResponse]: status, headers, raw content and the parsed body.
+        Response[ListPromptsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -122,23 +133,33 @@ def sync(
 ) -> ListPromptsResponse:
     """List prompts (GET /v2/prompts).
 
-    Returns a page of the prompts the caller can read, most recently updated first. `space_id`
-    keeps one space; `space_name` and `name` narrow by case-insensitive substring. Items carry
-    metadata only; use getPrompt or listPromptVersions for messages and model settings.
-    Returns 404 when the space given by `space_id` does not exist or is not readable. Pages
-    follow the cursor: pass `pagination.next_cursor` back as `cursor` until `has_more` is
-    false; a page can hold fewer than `limit` items. Read-only and safe to repeat.
+    Returns a page of the prompts the caller can read, most recently updated
+    first. `space_id` keeps one space; `space_name` and `name` narrow by
+    case-insensitive substring. Items carry metadata only; use getPrompt or
+    listPromptVersions for messages and model settings. Returns 404 when the
+    space given by `space_id` does not exist or is not readable. Pages
+    follow the cursor: pass `pagination.next_cursor` back as `cursor` until
+    `has_more` is false; a page can hold fewer than `limit` items. Read-only
+    and safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only prompts in this space (an exact space
+            ID).
+        space_name (str | Unset): Case-insensitive substring the space name
+            must contain; at most 255 characters. At most 255 characters.
+        name (str | Unset): Case-insensitive substring the name must contain
+            (`prod` finds `production`); at most 255 characters. At most 255
+            characters.
+        limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            opaque, send it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListPromptsResponse
@@ -166,26 +187,37 @@ async def asyncio_detailed(
 ) -> Response[ListPromptsResponse]:
     """List prompts (GET /v2/prompts).
 
-    Returns a page of the prompts the caller can read, most recently updated first. `space_id`
-    keeps one space; `space_name` and `name` narrow by case-insensitive substring. Items carry
-    metadata only; use getPrompt or listPromptVersions for messages and model settings.
-    Returns 404 when the space given by `space_id` does not exist or is not readable. Pages
-    follow the cursor: pass `pagination.next_cursor` back as `cursor` until `has_more` is
-    false; a page can hold fewer than `limit` items. Read-only and safe to repeat.
+    Returns a page of the prompts the caller can read, most recently updated
+    first. `space_id` keeps one space; `space_name` and `name` narrow by
+    case-insensitive substring. Items carry metadata only; use getPrompt or
+    listPromptVersions for messages and model settings. Returns 404 when the
+    space given by `space_id` does not exist or is not readable. Pages
+    follow the cursor: pass `pagination.next_cursor` back as `cursor` until
+    `has_more` is false; a page can hold fewer than `limit` items. Read-only
+    and safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only prompts in this space (an exact space
+            ID).
+        space_name (str | Unset): Case-insensitive substring the space name
+            must contain; at most 255 characters. At most 255 characters.
+        name (str | Unset): Case-insensitive substring the name must contain
+            (`prod` finds `production`); at most 255 characters. At most 255
+            characters.
+        limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            opaque, send it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListPromptsResponse]: status, headers, raw content and the parsed body.
+        Response[ListPromptsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -209,23 +241,33 @@ async def asyncio(
 ) -> ListPromptsResponse:
     """List prompts (GET /v2/prompts).
 
-    Returns a page of the prompts the caller can read, most recently updated first. `space_id`
-    keeps one space; `space_name` and `name` narrow by case-insensitive substring. Items carry
-    metadata only; use getPrompt or listPromptVersions for messages and model settings.
-    Returns 404 when the space given by `space_id` does not exist or is not readable. Pages
-    follow the cursor: pass `pagination.next_cursor` back as `cursor` until `has_more` is
-    false; a page can hold fewer than `limit` items. Read-only and safe to repeat.
+    Returns a page of the prompts the caller can read, most recently updated
+    first. `space_id` keeps one space; `space_name` and `name` narrow by
+    case-insensitive substring. Items carry metadata only; use getPrompt or
+    listPromptVersions for messages and model settings. Returns 404 when the
+    space given by `space_id` does not exist or is not readable. Pages
+    follow the cursor: pass `pagination.next_cursor` back as `cursor` until
+    `has_more` is false; a page can hold fewer than `limit` items. Read-only
+    and safe to repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only prompts in this space (an exact space
+            ID).
+        space_name (str | Unset): Case-insensitive substring the space name
+            must contain; at most 255 characters. At most 255 characters.
+        name (str | Unset): Case-insensitive substring the name must contain
+            (`prod` finds `production`); at most 255 characters. At most 255
+            characters.
+        limit (int | Unset): Page size, 1 to 100; 50 when omitted. From 1 to
+            100. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            opaque, send it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListPromptsResponse

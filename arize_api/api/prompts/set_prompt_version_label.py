@@ -65,24 +65,30 @@ def sync_detailed(
 ) -> Response[PromptVersion]:
     """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
 
-    Replaces the whole label set of a prompt version with `labels` and returns the version.
-    Labels this version had that are not in the list are removed; an empty list removes them
-    all. A label is unique within a prompt: one that sits on another version moves to this one
-    without error, so getPromptLabel and getPrompt with `label` resolve to this version
-    afterwards. The call is idempotent. Returns 403 when the caller may not change the prompt,
-    404 when the version cannot be read, and 422 when the body is invalid.
+    Replaces the whole label set of a prompt version with `labels` and
+    returns the version. Labels this version had that are not in the list
+    are removed; an empty list removes them all. A label is unique within a
+    prompt: one that sits on another version moves to this one without
+    error, so getPromptLabel and getPrompt with `label` resolve to this
+    version afterwards. The call is idempotent. Returns 403 when the caller
+    may not change the prompt, 404 when the version cannot be read, and 422
+    when the body is invalid.
 
     Args:
-        version_id (str):
-        body (SetPromptVersionLabelsRequest): Body of setPromptVersionLabel: the complete label
-            set the version should carry.
+        version_id (str): The prompt version's or evaluator version's ID
+            (base64), depending on the path.
+        body (SetPromptVersionLabelsRequest): Body of setPromptVersionLabel:
+            the complete label set the version should carry.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptVersion]: status, headers, raw content and the parsed body.
+        Response[PromptVersion]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         version_id=version_id,
@@ -100,21 +106,26 @@ def sync(
 ) -> PromptVersion:
     """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
 
-    Replaces the whole label set of a prompt version with `labels` and returns the version.
-    Labels this version had that are not in the list are removed; an empty list removes them
-    all. A label is unique within a prompt: one that sits on another version moves to this one
-    without error, so getPromptLabel and getPrompt with `label` resolve to this version
-    afterwards. The call is idempotent. Returns 403 when the caller may not change the prompt,
-    404 when the version cannot be read, and 422 when the body is invalid.
+    Replaces the whole label set of a prompt version with `labels` and
+    returns the version. Labels this version had that are not in the list
+    are removed; an empty list removes them all. A label is unique within a
+    prompt: one that sits on another version moves to this one without
+    error, so getPromptLabel and getPrompt with `label` resolve to this
+    version afterwards. The call is idempotent. Returns 403 when the caller
+    may not change the prompt, 404 when the version cannot be read, and 422
+    when the body is invalid.
 
     Args:
-        version_id (str):
-        body (SetPromptVersionLabelsRequest): Body of setPromptVersionLabel: the complete label
-            set the version should carry.
+        version_id (str): The prompt version's or evaluator version's ID
+            (base64), depending on the path.
+        body (SetPromptVersionLabelsRequest): Body of setPromptVersionLabel:
+            the complete label set the version should carry.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptVersion
@@ -136,24 +147,30 @@ async def asyncio_detailed(
 ) -> Response[PromptVersion]:
     """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
 
-    Replaces the whole label set of a prompt version with `labels` and returns the version.
-    Labels this version had that are not in the list are removed; an empty list removes them
-    all. A label is unique within a prompt: one that sits on another version moves to this one
-    without error, so getPromptLabel and getPrompt with `label` resolve to this version
-    afterwards. The call is idempotent. Returns 403 when the caller may not change the prompt,
-    404 when the version cannot be read, and 422 when the body is invalid.
+    Replaces the whole label set of a prompt version with `labels` and
+    returns the version. Labels this version had that are not in the list
+    are removed; an empty list removes them all. A label is unique within a
+    prompt: one that sits on another version moves to this one without
+    error, so getPromptLabel and getPrompt with `label` resolve to this
+    version afterwards. The call is idempotent. Returns 403 when the caller
+    may not change the prompt, 404 when the version cannot be read, and 422
+    when the body is invalid.
 
     Args:
-        version_id (str):
-        body (SetPromptVersionLabelsRequest): Body of setPromptVersionLabel: the complete label
-            set the version should carry.
+        version_id (str): The prompt version's or evaluator version's ID
+            (base64), depending on the path.
+        body (SetPromptVersionLabelsRequest): Body of setPromptVersionLabel:
+            the complete label set the version should carry.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[PromptVersion]: status, headers, raw content and the parsed body.
+        Response[PromptVersion]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         version_id=version_id,
@@ -171,21 +188,26 @@ async def asyncio(
 ) -> PromptVersion:
     """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
 
-    Replaces the whole label set of a prompt version with `labels` and returns the version.
-    Labels this version had that are not in the list are removed; an empty list removes them
-    all. A label is unique within a prompt: one that sits on another version moves to this one
-    without error, so getPromptLabel and getPrompt with `label` resolve to this version
-    afterwards. The call is idempotent. Returns 403 when the caller may not change the prompt,
-    404 when the version cannot be read, and 422 when the body is invalid.
+    Replaces the whole label set of a prompt version with `labels` and
+    returns the version. Labels this version had that are not in the list
+    are removed; an empty list removes them all. A label is unique within a
+    prompt: one that sits on another version moves to this one without
+    error, so getPromptLabel and getPrompt with `label` resolve to this
+    version afterwards. The call is idempotent. Returns 403 when the caller
+    may not change the prompt, 404 when the version cannot be read, and 422
+    when the body is invalid.
 
     Args:
-        version_id (str):
-        body (SetPromptVersionLabelsRequest): Body of setPromptVersionLabel: the complete label
-            set the version should carry.
+        version_id (str): The prompt version's or evaluator version's ID
+            (base64), depending on the path.
+        body (SetPromptVersionLabelsRequest): Body of setPromptVersionLabel:
+            the complete label set the version should carry.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         PromptVersion

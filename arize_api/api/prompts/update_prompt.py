@@ -65,19 +65,24 @@ def sync_detailed(
 ) -> Response[Prompt]:
     """Update prompt (PATCH /v2/prompts/{prompt_id}).
 
-    Changes a prompt's metadata and returns the prompt without a version. Only `description`
-    can change at present, and the body must not be empty. The name is fixed: renaming means
-    deleting and re-creating the prompt, which loses its versions. Messages and model settings
-    change through createPromptVersion. Sending the same body again leaves the same result.
+    Changes a prompt's metadata and returns the prompt without a version.
+    Only `description` can change at present, and the body must not be
+    empty. The name is fixed: renaming means deleting and re-creating the
+    prompt, which loses its versions. Messages and model settings change
+    through createPromptVersion. Sending the same body again leaves the same
+    result.
 
     Args:
-        prompt_id (str):
-        body (UpdatePromptRequest): Body of updatePrompt. Only the description can change (the
-            name is fixed), and the body must not be empty.
+        prompt_id (str): The prompt's ID (base64).
+        body (UpdatePromptRequest): Body of updatePrompt. Only the
+            description can change (the name is fixed), and the body must not be
+            empty.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Prompt]: status, headers, raw content and the parsed body.
@@ -98,19 +103,24 @@ def sync(
 ) -> Prompt:
     """Update prompt (PATCH /v2/prompts/{prompt_id}).
 
-    Changes a prompt's metadata and returns the prompt without a version. Only `description`
-    can change at present, and the body must not be empty. The name is fixed: renaming means
-    deleting and re-creating the prompt, which loses its versions. Messages and model settings
-    change through createPromptVersion. Sending the same body again leaves the same result.
+    Changes a prompt's metadata and returns the prompt without a version.
+    Only `description` can change at present, and the body must not be
+    empty. The name is fixed: renaming means deleting and re-creating the
+    prompt, which loses its versions. Messages and model settings change
+    through createPromptVersion. Sending the same body again leaves the same
+    result.
 
     Args:
-        prompt_id (str):
-        body (UpdatePromptRequest): Body of updatePrompt. Only the description can change (the
-            name is fixed), and the body must not be empty.
+        prompt_id (str): The prompt's ID (base64).
+        body (UpdatePromptRequest): Body of updatePrompt. Only the
+            description can change (the name is fixed), and the body must not be
+            empty.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Prompt
@@ -132,19 +142,24 @@ async def asyncio_detailed(
 ) -> Response[Prompt]:
     """Update prompt (PATCH /v2/prompts/{prompt_id}).
 
-    Changes a prompt's metadata and returns the prompt without a version. Only `description`
-    can change at present, and the body must not be empty. The name is fixed: renaming means
-    deleting and re-creating the prompt, which loses its versions. Messages and model settings
-    change through createPromptVersion. Sending the same body again leaves the same result.
+    Changes a prompt's metadata and returns the prompt without a version.
+    Only `description` can change at present, and the body must not be
+    empty. The name is fixed: renaming means deleting and re-creating the
+    prompt, which loses its versions. Messages and model settings change
+    through createPromptVersion. Sending the same body again leaves the same
+    result.
 
     Args:
-        prompt_id (str):
-        body (UpdatePromptRequest): Body of updatePrompt. Only the description can change (the
-            name is fixed), and the body must not be empty.
+        prompt_id (str): The prompt's ID (base64).
+        body (UpdatePromptRequest): Body of updatePrompt. Only the
+            description can change (the name is fixed), and the body must not be
+            empty.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Prompt]: status, headers, raw content and the parsed body.
@@ -165,19 +180,24 @@ async def asyncio(
 ) -> Prompt:
     """Update prompt (PATCH /v2/prompts/{prompt_id}).
 
-    Changes a prompt's metadata and returns the prompt without a version. Only `description`
-    can change at present, and the body must not be empty. The name is fixed: renaming means
-    deleting and re-creating the prompt, which loses its versions. Messages and model settings
-    change through createPromptVersion. Sending the same body again leaves the same result.
+    Changes a prompt's metadata and returns the prompt without a version.
+    Only `description` can change at present, and the body must not be
+    empty. The name is fixed: renaming means deleting and re-creating the
+    prompt, which loses its versions. Messages and model settings change
+    through createPromptVersion. Sending the same body again leaves the same
+    result.
 
     Args:
-        prompt_id (str):
-        body (UpdatePromptRequest): Body of updatePrompt. Only the description can change (the
-            name is fixed), and the body must not be empty.
+        prompt_id (str): The prompt's ID (base64).
+        body (UpdatePromptRequest): Body of updatePrompt. Only the
+            description can change (the name is fixed), and the body must not be
+            empty.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Prompt

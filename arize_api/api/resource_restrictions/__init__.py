@@ -45,7 +45,29 @@ class ResourceRestrictions(SyncResource):
         body: CreateResourceRestrictionRequest,
         **options: Unpack[RequestOptions],
     ) -> ResourceRestriction:
-        """Restrict resource (POST /v2/resource-restrictions)."""
+        """Restrict resource (POST /v2/resource-restrictions).
+
+        Restricts a resource (a project, dashboard or prompt, named by its
+        global ID) and returns the restriction with 200. A restricted resource
+        is reachable only through role bindings on the resource itself; roles
+        bound on its space, organization or account no longer grant access.
+        Restricting it again changes nothing, so the call is idempotent. Needs
+        space admin or the right permission on the resource. An ID that is not a
+        valid global ID of a supported type returns 400.
+
+        Args:
+            body (CreateResourceRestrictionRequest): Body of
+                `createResourceRestriction`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ResourceRestriction
+        """
         from . import create_resource_restriction
 
         return create_resource_restriction.sync(
@@ -59,7 +81,25 @@ class ResourceRestrictions(SyncResource):
         resource_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id})."""
+        """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id}).
+
+        Lifts the restriction on a resource and answers 204, so roles bound on
+        its space, organization or account grant access to it again. Returns 404
+        when the resource is not restricted, which is also what a second call
+        gets.
+
+        Args:
+            resource_id (str): The ID (base64) of the restricted resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_resource_restriction
 
         return delete_resource_restriction.sync(
@@ -79,7 +119,36 @@ class ResourceRestrictions(SyncResource):
     ) -> SyncPaginator[ResourceRestriction, ListResourceRestrictionsResponse]:
         """List resource restrictions, page by page (GET /v2/resource-restrictions).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists the active resource restrictions the caller may manage: an account
+        or organization admin, or a holder of the needed permission on the
+        parent resource or on the resource itself. `resource_type` keeps one
+        kind of resource; without it all kinds come in one merged list. Access
+        is checked after a page is read, so a short or even empty page does not
+        mean the end: keep paging until `has_more` is false.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            resource_type (ResourceRestrictionType | Unset): Only restrictions
+                on this kind of resource; every kind when omitted.
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[ResourceRestriction,
+                ListResourceRestrictionsResponse]: every item, fetched page by page
+                as you iterate.
         """
         from . import list_resource_restrictions
 
@@ -102,7 +171,29 @@ class AsyncResourceRestrictions(AsyncResource):
         body: CreateResourceRestrictionRequest,
         **options: Unpack[RequestOptions],
     ) -> ResourceRestriction:
-        """Restrict resource (POST /v2/resource-restrictions)."""
+        """Restrict resource (POST /v2/resource-restrictions).
+
+        Restricts a resource (a project, dashboard or prompt, named by its
+        global ID) and returns the restriction with 200. A restricted resource
+        is reachable only through role bindings on the resource itself; roles
+        bound on its space, organization or account no longer grant access.
+        Restricting it again changes nothing, so the call is idempotent. Needs
+        space admin or the right permission on the resource. An ID that is not a
+        valid global ID of a supported type returns 400.
+
+        Args:
+            body (CreateResourceRestrictionRequest): Body of
+                `createResourceRestriction`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            ResourceRestriction
+        """
         from . import create_resource_restriction
 
         return await create_resource_restriction.asyncio(
@@ -116,7 +207,25 @@ class AsyncResourceRestrictions(AsyncResource):
         resource_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id})."""
+        """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id}).
+
+        Lifts the restriction on a resource and answers 204, so roles bound on
+        its space, organization or account grant access to it again. Returns 404
+        when the resource is not restricted, which is also what a second call
+        gets.
+
+        Args:
+            resource_id (str): The ID (base64) of the restricted resource.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_resource_restriction
 
         return await delete_resource_restriction.asyncio(
@@ -136,7 +245,36 @@ class AsyncResourceRestrictions(AsyncResource):
     ) -> AsyncPaginator[ResourceRestriction, ListResourceRestrictionsResponse]:
         """List resource restrictions, page by page (GET /v2/resource-restrictions).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists the active resource restrictions the caller may manage: an account
+        or organization admin, or a holder of the needed permission on the
+        parent resource or on the resource itself. `resource_type` keeps one
+        kind of resource; without it all kinds come in one merged list. Access
+        is checked after a page is read, so a short or even empty page does not
+        mean the end: keep paging until `has_more` is false.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            resource_type (ResourceRestrictionType | Unset): Only restrictions
+                on this kind of resource; every kind when omitted.
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[ResourceRestriction,
+                ListResourceRestrictionsResponse]: every item, fetched page by page
+                as you iterate.
         """
         from . import list_resource_restrictions
 

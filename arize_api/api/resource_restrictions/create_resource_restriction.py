@@ -65,22 +65,27 @@ def sync_detailed(
 ) -> Response[ResourceRestriction]:
     """Restrict resource (POST /v2/resource-restrictions).
 
-    Restricts a resource (a project, dashboard or prompt, named by its global ID) and returns
-    the restriction with 200. A restricted resource is reachable only through role bindings on
-    the resource itself; roles bound on its space, organization or account no longer grant
-    access. Restricting it again changes nothing, so the call is idempotent. Needs space admin
-    or the right permission on the resource. An ID that is not a valid global ID of a
-    supported type returns 400.
+    Restricts a resource (a project, dashboard or prompt, named by its
+    global ID) and returns the restriction with 200. A restricted resource
+    is reachable only through role bindings on the resource itself; roles
+    bound on its space, organization or account no longer grant access.
+    Restricting it again changes nothing, so the call is idempotent. Needs
+    space admin or the right permission on the resource. An ID that is not a
+    valid global ID of a supported type returns 400.
 
     Args:
-        body (CreateResourceRestrictionRequest): Body of `createResourceRestriction`.
+        body (CreateResourceRestrictionRequest): Body of
+            `createResourceRestriction`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ResourceRestriction]: status, headers, raw content and the parsed body.
+        Response[ResourceRestriction]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -96,19 +101,23 @@ def sync(
 ) -> ResourceRestriction:
     """Restrict resource (POST /v2/resource-restrictions).
 
-    Restricts a resource (a project, dashboard or prompt, named by its global ID) and returns
-    the restriction with 200. A restricted resource is reachable only through role bindings on
-    the resource itself; roles bound on its space, organization or account no longer grant
-    access. Restricting it again changes nothing, so the call is idempotent. Needs space admin
-    or the right permission on the resource. An ID that is not a valid global ID of a
-    supported type returns 400.
+    Restricts a resource (a project, dashboard or prompt, named by its
+    global ID) and returns the restriction with 200. A restricted resource
+    is reachable only through role bindings on the resource itself; roles
+    bound on its space, organization or account no longer grant access.
+    Restricting it again changes nothing, so the call is idempotent. Needs
+    space admin or the right permission on the resource. An ID that is not a
+    valid global ID of a supported type returns 400.
 
     Args:
-        body (CreateResourceRestrictionRequest): Body of `createResourceRestriction`.
+        body (CreateResourceRestrictionRequest): Body of
+            `createResourceRestriction`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ResourceRestriction
@@ -128,22 +137,27 @@ async def asyncio_detailed(
 ) -> Response[ResourceRestriction]:
     """Restrict resource (POST /v2/resource-restrictions).
 
-    Restricts a resource (a project, dashboard or prompt, named by its global ID) and returns
-    the restriction with 200. A restricted resource is reachable only through role bindings on
-    the resource itself; roles bound on its space, organization or account no longer grant
-    access. Restricting it again changes nothing, so the call is idempotent. Needs space admin
-    or the right permission on the resource. An ID that is not a valid global ID of a
-    supported type returns 400.
+    Restricts a resource (a project, dashboard or prompt, named by its
+    global ID) and returns the restriction with 200. A restricted resource
+    is reachable only through role bindings on the resource itself; roles
+    bound on its space, organization or account no longer grant access.
+    Restricting it again changes nothing, so the call is idempotent. Needs
+    space admin or the right permission on the resource. An ID that is not a
+    valid global ID of a supported type returns 400.
 
     Args:
-        body (CreateResourceRestrictionRequest): Body of `createResourceRestriction`.
+        body (CreateResourceRestrictionRequest): Body of
+            `createResourceRestriction`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ResourceRestriction]: status, headers, raw content and the parsed body.
+        Response[ResourceRestriction]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -159,19 +173,23 @@ async def asyncio(
 ) -> ResourceRestriction:
     """Restrict resource (POST /v2/resource-restrictions).
 
-    Restricts a resource (a project, dashboard or prompt, named by its global ID) and returns
-    the restriction with 200. A restricted resource is reachable only through role bindings on
-    the resource itself; roles bound on its space, organization or account no longer grant
-    access. Restricting it again changes nothing, so the call is idempotent. Needs space admin
-    or the right permission on the resource. An ID that is not a valid global ID of a
-    supported type returns 400.
+    Restricts a resource (a project, dashboard or prompt, named by its
+    global ID) and returns the restriction with 200. A restricted resource
+    is reachable only through role bindings on the resource itself; roles
+    bound on its space, organization or account no longer grant access.
+    Restricting it again changes nothing, so the call is idempotent. Needs
+    space admin or the right permission on the resource. An ID that is not a
+    valid global ID of a supported type returns 400.
 
     Args:
-        body (CreateResourceRestrictionRequest): Body of `createResourceRestriction`.
+        body (CreateResourceRestrictionRequest): Body of
+            `createResourceRestriction`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ResourceRestriction

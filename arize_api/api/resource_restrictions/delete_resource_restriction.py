@@ -51,16 +51,19 @@ def sync_detailed(
 ) -> Response[None]:
     """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id}).
 
-    Lifts the restriction on a resource and answers 204, so roles bound on its space,
-    organization or account grant access to it again. Returns 404 when the resource is not
-    restricted, which is also what a second call gets.
+    Lifts the restriction on a resource and answers 204, so roles bound on
+    its space, organization or account grant access to it again. Returns 404
+    when the resource is not restricted, which is also what a second call
+    gets.
 
     Args:
-        resource_id (str):
+        resource_id (str): The ID (base64) of the restricted resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -79,16 +82,19 @@ def sync(
 ) -> None:
     """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id}).
 
-    Lifts the restriction on a resource and answers 204, so roles bound on its space,
-    organization or account grant access to it again. Returns 404 when the resource is not
-    restricted, which is also what a second call gets.
+    Lifts the restriction on a resource and answers 204, so roles bound on
+    its space, organization or account grant access to it again. Returns 404
+    when the resource is not restricted, which is also what a second call
+    gets.
 
     Args:
-        resource_id (str):
+        resource_id (str): The ID (base64) of the restricted resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -108,16 +114,19 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id}).
 
-    Lifts the restriction on a resource and answers 204, so roles bound on its space,
-    organization or account grant access to it again. Returns 404 when the resource is not
-    restricted, which is also what a second call gets.
+    Lifts the restriction on a resource and answers 204, so roles bound on
+    its space, organization or account grant access to it again. Returns 404
+    when the resource is not restricted, which is also what a second call
+    gets.
 
     Args:
-        resource_id (str):
+        resource_id (str): The ID (base64) of the restricted resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -136,16 +145,19 @@ async def asyncio(
 ) -> None:
     """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id}).
 
-    Lifts the restriction on a resource and answers 204, so roles bound on its space,
-    organization or account grant access to it again. Returns 404 when the resource is not
-    restricted, which is also what a second call gets.
+    Lifts the restriction on a resource and answers 204, so roles bound on
+    its space, organization or account grant access to it again. Returns 404
+    when the resource is not restricted, which is also what a second call
+    gets.
 
     Args:
-        resource_id (str):
+        resource_id (str): The ID (base64) of the restricted resource.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

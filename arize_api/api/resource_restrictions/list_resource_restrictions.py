@@ -80,24 +80,30 @@ def sync_detailed(
 ) -> Response[ListResourceRestrictionsResponse]:
     """List resource restrictions (GET /v2/resource-restrictions).
 
-    Lists the active resource restrictions the caller may manage: an account or organization
-    admin, or a holder of the needed permission on the parent resource or on the resource
-    itself. `resource_type` keeps one kind of resource; without it all kinds come in one
-    merged list. Access is checked after a page is read, so a short or even empty page does
-    not mean the end: keep paging until `has_more` is false.
+    Lists the active resource restrictions the caller may manage: an account
+    or organization admin, or a holder of the needed permission on the
+    parent resource or on the resource itself. `resource_type` keeps one
+    kind of resource; without it all kinds come in one merged list. Access
+    is checked after a page is read, so a short or even empty page does not
+    mean the end: keep paging until `has_more` is false.
 
     Args:
-        resource_type (ResourceRestrictionType | Unset): Kinds of resource that can be restricted:
-            a `PROJECT`, `DASHBOARD` or `PROMPT` of a space.
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        resource_type (ResourceRestrictionType | Unset): Only restrictions
+            on this kind of resource; every kind when omitted.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListResourceRestrictionsResponse]: status, headers, raw content and the parsed body.
+        Response[ListResourceRestrictionsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         resource_type=resource_type,
@@ -117,21 +123,26 @@ def sync(
 ) -> ListResourceRestrictionsResponse:
     """List resource restrictions (GET /v2/resource-restrictions).
 
-    Lists the active resource restrictions the caller may manage: an account or organization
-    admin, or a holder of the needed permission on the parent resource or on the resource
-    itself. `resource_type` keeps one kind of resource; without it all kinds come in one
-    merged list. Access is checked after a page is read, so a short or even empty page does
-    not mean the end: keep paging until `has_more` is false.
+    Lists the active resource restrictions the caller may manage: an account
+    or organization admin, or a holder of the needed permission on the
+    parent resource or on the resource itself. `resource_type` keeps one
+    kind of resource; without it all kinds come in one merged list. Access
+    is checked after a page is read, so a short or even empty page does not
+    mean the end: keep paging until `has_more` is false.
 
     Args:
-        resource_type (ResourceRestrictionType | Unset): Kinds of resource that can be restricted:
-            a `PROJECT`, `DASHBOARD` or `PROMPT` of a space.
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        resource_type (ResourceRestrictionType | Unset): Only restrictions
+            on this kind of resource; every kind when omitted.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListResourceRestrictionsResponse
@@ -155,24 +166,30 @@ async def asyncio_detailed(
 ) -> Response[ListResourceRestrictionsResponse]:
     """List resource restrictions (GET /v2/resource-restrictions).
 
-    Lists the active resource restrictions the caller may manage: an account or organization
-    admin, or a holder of the needed permission on the parent resource or on the resource
-    itself. `resource_type` keeps one kind of resource; without it all kinds come in one
-    merged list. Access is checked after a page is read, so a short or even empty page does
-    not mean the end: keep paging until `has_more` is false.
+    Lists the active resource restrictions the caller may manage: an account
+    or organization admin, or a holder of the needed permission on the
+    parent resource or on the resource itself. `resource_type` keeps one
+    kind of resource; without it all kinds come in one merged list. Access
+    is checked after a page is read, so a short or even empty page does not
+    mean the end: keep paging until `has_more` is false.
 
     Args:
-        resource_type (ResourceRestrictionType | Unset): Kinds of resource that can be restricted:
-            a `PROJECT`, `DASHBOARD` or `PROMPT` of a space.
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        resource_type (ResourceRestrictionType | Unset): Only restrictions
+            on this kind of resource; every kind when omitted.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListResourceRestrictionsResponse]: status, headers, raw content and the parsed body.
+        Response[ListResourceRestrictionsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         resource_type=resource_type,
@@ -192,21 +209,26 @@ async def asyncio(
 ) -> ListResourceRestrictionsResponse:
     """List resource restrictions (GET /v2/resource-restrictions).
 
-    Lists the active resource restrictions the caller may manage: an account or organization
-    admin, or a holder of the needed permission on the parent resource or on the resource
-    itself. `resource_type` keeps one kind of resource; without it all kinds come in one
-    merged list. Access is checked after a page is read, so a short or even empty page does
-    not mean the end: keep paging until `has_more` is false.
+    Lists the active resource restrictions the caller may manage: an account
+    or organization admin, or a holder of the needed permission on the
+    parent resource or on the resource itself. `resource_type` keeps one
+    kind of resource; without it all kinds come in one merged list. Access
+    is checked after a page is read, so a short or even empty page does not
+    mean the end: keep paging until `has_more` is false.
 
     Args:
-        resource_type (ResourceRestrictionType | Unset): Kinds of resource that can be restricted:
-            a `PROJECT`, `DASHBOARD` or `PROMPT` of a space.
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        resource_type (ResourceRestrictionType | Unset): Only restrictions
+            on this kind of resource; every kind when omitted.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListResourceRestrictionsResponse

@@ -42,7 +42,32 @@ class RoleBindings(SyncResource):
         body: CreateRoleBindingRequest,
         **options: Unpack[RequestOptions],
     ) -> RoleBinding:
-        """Create role binding (POST /v2/role-bindings)."""
+        """Create role binding (POST /v2/role-bindings).
+
+        Grants a role to a user on one space or project and returns the binding
+        with 201. `resource_id` must be an ID of the kind `resource_type` names.
+        For a service key, `user_id` is the ID of its bot user (`bot_user.id`),
+        not of the person who made the key. A user holds at most one binding per
+        resource: a second one returns 409 (use the update operation to change
+        the role), so a repeated call fails. Needs `ROLE_BINDING_CREATE` on the
+        resource, which gives admin authority there, including granting any role
+        of the account; 403 when that check fails, also for a resource that does
+        not exist or lies outside the account. A user or role outside the
+        account returns 404. `id` and the timestamps are refused in the body.
+
+        Args:
+            body (CreateRoleBindingRequest): Body of `createRoleBinding`.
+                Server-set members (`id`, timestamps) are refused.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RoleBinding
+        """
         from . import create_role_binding
 
         return create_role_binding.sync(
@@ -56,7 +81,25 @@ class RoleBindings(SyncResource):
         binding_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete role binding (DELETE /v2/role-bindings/{binding_id})."""
+        """Delete role binding (DELETE /v2/role-bindings/{binding_id}).
+
+        Deletes a role binding and answers 204. Needs `ROLE_BINDING_DELETE` on
+        the binding's resource. A binding that does not exist, belongs to
+        another account, or that the caller lacks the permission for returns
+        404, which is also what a second delete gets.
+
+        Args:
+            binding_id (str): The role binding's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_role_binding
 
         return delete_role_binding.sync(
@@ -70,7 +113,24 @@ class RoleBindings(SyncResource):
         binding_id: str,
         **options: Unpack[RequestOptions],
     ) -> RoleBinding:
-        """Get role binding (GET /v2/role-bindings/{binding_id})."""
+        """Get role binding (GET /v2/role-bindings/{binding_id}).
+
+        Returns one role binding by its ID. Needs `ROLE_BINDING_READ` on the
+        binding's resource. A binding that does not exist, belongs to another
+        account, or that the caller lacks the permission for returns 404.
+
+        Args:
+            binding_id (str): The role binding's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RoleBinding
+        """
         from . import get_role_binding
 
         return get_role_binding.sync(
@@ -91,7 +151,38 @@ class RoleBindings(SyncResource):
     ) -> SyncPaginator[RoleBinding, ListRoleBindingsResponse]:
         """List role bindings, page by page (GET /v2/role-bindings).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists the account's role bindings on one kind of resource:
+        `resource_type` is required, `SPACE` or `PROJECT`. Only bindings in
+        spaces where the caller has `ROLE_BINDING_READ` are included; a caller
+        with no such space gets 200 and an empty list, not 403. `user_id` keeps
+        one user's bindings, which for a service key means its bot user
+        (`bot_user.id` from the API key operations); a `user_id` not in the
+        account returns 404.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            resource_type (RoleBindingResourceType): Required: list bindings on
+                spaces (`SPACE`) or on projects (`PROJECT`).
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            user_id (str | Unset): Only this user's bindings; for a service key,
+                its `bot_user.id`. Unknown users give 404.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[RoleBinding, ListRoleBindingsResponse]: every item,
+                fetched page by page as you iterate.
         """
         from . import list_role_bindings
 
@@ -112,7 +203,29 @@ class RoleBindings(SyncResource):
         body: UpdateRoleBindingRequest,
         **options: Unpack[RequestOptions],
     ) -> RoleBinding:
-        """Update role binding (PATCH /v2/role-bindings/{binding_id})."""
+        """Update role binding (PATCH /v2/role-bindings/{binding_id}).
+
+        Points a binding at another role and returns it. Only `role_id` can
+        change: the user, the resource, the ID and the creation time stay, and
+        any other member in the body is refused. Needs both
+        `ROLE_BINDING_CREATE` and `ROLE_BINDING_DELETE` on the resource; without
+        them, or when the binding is missing or in another account, the answer
+        is 404. Sending the same body twice gives the same result.
+
+        Args:
+            binding_id (str): The role binding's ID (base64).
+            body (UpdateRoleBindingRequest): Body of `updateRoleBinding`: only
+                the role can change.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RoleBinding
+        """
         from . import update_role_binding
 
         return update_role_binding.sync(
@@ -132,7 +245,32 @@ class AsyncRoleBindings(AsyncResource):
         body: CreateRoleBindingRequest,
         **options: Unpack[RequestOptions],
     ) -> RoleBinding:
-        """Create role binding (POST /v2/role-bindings)."""
+        """Create role binding (POST /v2/role-bindings).
+
+        Grants a role to a user on one space or project and returns the binding
+        with 201. `resource_id` must be an ID of the kind `resource_type` names.
+        For a service key, `user_id` is the ID of its bot user (`bot_user.id`),
+        not of the person who made the key. A user holds at most one binding per
+        resource: a second one returns 409 (use the update operation to change
+        the role), so a repeated call fails. Needs `ROLE_BINDING_CREATE` on the
+        resource, which gives admin authority there, including granting any role
+        of the account; 403 when that check fails, also for a resource that does
+        not exist or lies outside the account. A user or role outside the
+        account returns 404. `id` and the timestamps are refused in the body.
+
+        Args:
+            body (CreateRoleBindingRequest): Body of `createRoleBinding`.
+                Server-set members (`id`, timestamps) are refused.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RoleBinding
+        """
         from . import create_role_binding
 
         return await create_role_binding.asyncio(
@@ -146,7 +284,25 @@ class AsyncRoleBindings(AsyncResource):
         binding_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete role binding (DELETE /v2/role-bindings/{binding_id})."""
+        """Delete role binding (DELETE /v2/role-bindings/{binding_id}).
+
+        Deletes a role binding and answers 204. Needs `ROLE_BINDING_DELETE` on
+        the binding's resource. A binding that does not exist, belongs to
+        another account, or that the caller lacks the permission for returns
+        404, which is also what a second delete gets.
+
+        Args:
+            binding_id (str): The role binding's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_role_binding
 
         return await delete_role_binding.asyncio(
@@ -160,7 +316,24 @@ class AsyncRoleBindings(AsyncResource):
         binding_id: str,
         **options: Unpack[RequestOptions],
     ) -> RoleBinding:
-        """Get role binding (GET /v2/role-bindings/{binding_id})."""
+        """Get role binding (GET /v2/role-bindings/{binding_id}).
+
+        Returns one role binding by its ID. Needs `ROLE_BINDING_READ` on the
+        binding's resource. A binding that does not exist, belongs to another
+        account, or that the caller lacks the permission for returns 404.
+
+        Args:
+            binding_id (str): The role binding's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RoleBinding
+        """
         from . import get_role_binding
 
         return await get_role_binding.asyncio(
@@ -181,7 +354,38 @@ class AsyncRoleBindings(AsyncResource):
     ) -> AsyncPaginator[RoleBinding, ListRoleBindingsResponse]:
         """List role bindings, page by page (GET /v2/role-bindings).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists the account's role bindings on one kind of resource:
+        `resource_type` is required, `SPACE` or `PROJECT`. Only bindings in
+        spaces where the caller has `ROLE_BINDING_READ` are included; a caller
+        with no such space gets 200 and an empty list, not 403. `user_id` keeps
+        one user's bindings, which for a service key means its bot user
+        (`bot_user.id` from the API key operations); a `user_id` not in the
+        account returns 404.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            resource_type (RoleBindingResourceType): Required: list bindings on
+                spaces (`SPACE`) or on projects (`PROJECT`).
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            user_id (str | Unset): Only this user's bindings; for a service key,
+                its `bot_user.id`. Unknown users give 404.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[RoleBinding, ListRoleBindingsResponse]: every item,
+                fetched page by page as you iterate.
         """
         from . import list_role_bindings
 
@@ -202,7 +406,29 @@ class AsyncRoleBindings(AsyncResource):
         body: UpdateRoleBindingRequest,
         **options: Unpack[RequestOptions],
     ) -> RoleBinding:
-        """Update role binding (PATCH /v2/role-bindings/{binding_id})."""
+        """Update role binding (PATCH /v2/role-bindings/{binding_id}).
+
+        Points a binding at another role and returns it. Only `role_id` can
+        change: the user, the resource, the ID and the creation time stay, and
+        any other member in the body is refused. Needs both
+        `ROLE_BINDING_CREATE` and `ROLE_BINDING_DELETE` on the resource; without
+        them, or when the binding is missing or in another account, the answer
+        is 404. Sending the same body twice gives the same result.
+
+        Args:
+            binding_id (str): The role binding's ID (base64).
+            body (UpdateRoleBindingRequest): Body of `updateRoleBinding`: only
+                the role can change.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            RoleBinding
+        """
         from . import update_role_binding
 
         return await update_role_binding.asyncio(

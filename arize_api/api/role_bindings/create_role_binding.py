@@ -63,26 +63,30 @@ def sync_detailed(
 ) -> Response[RoleBinding]:
     """Create role binding (POST /v2/role-bindings).
 
-    Grants a role to a user on one space or project and returns the binding with 201.
-    `resource_id` must be an ID of the kind `resource_type` names. For a service key,
-    `user_id` is the ID of its bot user (`bot_user.id`), not of the person who made the key. A
-    user holds at most one binding per resource: a second one returns 409 (use the update
-    operation to change the role), so a repeated call fails. Needs `ROLE_BINDING_CREATE` on
-    the resource, which gives admin authority there, including granting any role of the
-    account; 403 when that check fails, also for a resource that does not exist or lies
-    outside the account. A user or role outside the account returns 404. `id` and the
-    timestamps are refused in the body.
+    Grants a role to a user on one space or project and returns the binding
+    with 201. `resource_id` must be an ID of the kind `resource_type` names.
+    For a service key, `user_id` is the ID of its bot user (`bot_user.id`),
+    not of the person who made the key. A user holds at most one binding per
+    resource: a second one returns 409 (use the update operation to change
+    the role), so a repeated call fails. Needs `ROLE_BINDING_CREATE` on the
+    resource, which gives admin authority there, including granting any role
+    of the account; 403 when that check fails, also for a resource that does
+    not exist or lies outside the account. A user or role outside the
+    account returns 404. `id` and the timestamps are refused in the body.
 
     Args:
-        body (CreateRoleBindingRequest): Body of `createRoleBinding`. Server-set members (`id`,
-            timestamps) are refused.
+        body (CreateRoleBindingRequest): Body of `createRoleBinding`.
+            Server-set members (`id`, timestamps) are refused.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RoleBinding]: status, headers, raw content and the parsed body.
+        Response[RoleBinding]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -98,23 +102,26 @@ def sync(
 ) -> RoleBinding:
     """Create role binding (POST /v2/role-bindings).
 
-    Grants a role to a user on one space or project and returns the binding with 201.
-    `resource_id` must be an ID of the kind `resource_type` names. For a service key,
-    `user_id` is the ID of its bot user (`bot_user.id`), not of the person who made the key. A
-    user holds at most one binding per resource: a second one returns 409 (use the update
-    operation to change the role), so a repeated call fails. Needs `ROLE_BINDING_CREATE` on
-    the resource, which gives admin authority there, including granting any role of the
-    account; 403 when that check fails, also for a resource that does not exist or lies
-    outside the account. A user or role outside the account returns 404. `id` and the
-    timestamps are refused in the body.
+    Grants a role to a user on one space or project and returns the binding
+    with 201. `resource_id` must be an ID of the kind `resource_type` names.
+    For a service key, `user_id` is the ID of its bot user (`bot_user.id`),
+    not of the person who made the key. A user holds at most one binding per
+    resource: a second one returns 409 (use the update operation to change
+    the role), so a repeated call fails. Needs `ROLE_BINDING_CREATE` on the
+    resource, which gives admin authority there, including granting any role
+    of the account; 403 when that check fails, also for a resource that does
+    not exist or lies outside the account. A user or role outside the
+    account returns 404. `id` and the timestamps are refused in the body.
 
     Args:
-        body (CreateRoleBindingRequest): Body of `createRoleBinding`. Server-set members (`id`,
-            timestamps) are refused.
+        body (CreateRoleBindingRequest): Body of `createRoleBinding`.
+            Server-set members (`id`, timestamps) are refused.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RoleBinding
@@ -134,26 +141,30 @@ async def asyncio_detailed(
 ) -> Response[RoleBinding]:
     """Create role binding (POST /v2/role-bindings).
 
-    Grants a role to a user on one space or project and returns the binding with 201.
-    `resource_id` must be an ID of the kind `resource_type` names. For a service key,
-    `user_id` is the ID of its bot user (`bot_user.id`), not of the person who made the key. A
-    user holds at most one binding per resource: a second one returns 409 (use the update
-    operation to change the role), so a repeated call fails. Needs `ROLE_BINDING_CREATE` on
-    the resource, which gives admin authority there, including granting any role of the
-    account; 403 when that check fails, also for a resource that does not exist or lies
-    outside the account. A user or role outside the account returns 404. `id` and the
-    timestamps are refused in the body.
+    Grants a role to a user on one space or project and returns the binding
+    with 201. `resource_id` must be an ID of the kind `resource_type` names.
+    For a service key, `user_id` is the ID of its bot user (`bot_user.id`),
+    not of the person who made the key. A user holds at most one binding per
+    resource: a second one returns 409 (use the update operation to change
+    the role), so a repeated call fails. Needs `ROLE_BINDING_CREATE` on the
+    resource, which gives admin authority there, including granting any role
+    of the account; 403 when that check fails, also for a resource that does
+    not exist or lies outside the account. A user or role outside the
+    account returns 404. `id` and the timestamps are refused in the body.
 
     Args:
-        body (CreateRoleBindingRequest): Body of `createRoleBinding`. Server-set members (`id`,
-            timestamps) are refused.
+        body (CreateRoleBindingRequest): Body of `createRoleBinding`.
+            Server-set members (`id`, timestamps) are refused.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RoleBinding]: status, headers, raw content and the parsed body.
+        Response[RoleBinding]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -169,23 +180,26 @@ async def asyncio(
 ) -> RoleBinding:
     """Create role binding (POST /v2/role-bindings).
 
-    Grants a role to a user on one space or project and returns the binding with 201.
-    `resource_id` must be an ID of the kind `resource_type` names. For a service key,
-    `user_id` is the ID of its bot user (`bot_user.id`), not of the person who made the key. A
-    user holds at most one binding per resource: a second one returns 409 (use the update
-    operation to change the role), so a repeated call fails. Needs `ROLE_BINDING_CREATE` on
-    the resource, which gives admin authority there, including granting any role of the
-    account; 403 when that check fails, also for a resource that does not exist or lies
-    outside the account. A user or role outside the account returns 404. `id` and the
-    timestamps are refused in the body.
+    Grants a role to a user on one space or project and returns the binding
+    with 201. `resource_id` must be an ID of the kind `resource_type` names.
+    For a service key, `user_id` is the ID of its bot user (`bot_user.id`),
+    not of the person who made the key. A user holds at most one binding per
+    resource: a second one returns 409 (use the update operation to change
+    the role), so a repeated call fails. Needs `ROLE_BINDING_CREATE` on the
+    resource, which gives admin authority there, including granting any role
+    of the account; 403 when that check fails, also for a resource that does
+    not exist or lies outside the account. A user or role outside the
+    account returns 404. `id` and the timestamps are refused in the body.
 
     Args:
-        body (CreateRoleBindingRequest): Body of `createRoleBinding`. Server-set members (`id`,
-            timestamps) are refused.
+        body (CreateRoleBindingRequest): Body of `createRoleBinding`.
+            Server-set members (`id`, timestamps) are refused.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RoleBinding

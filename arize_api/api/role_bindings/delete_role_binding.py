@@ -51,16 +51,19 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete role binding (DELETE /v2/role-bindings/{binding_id}).
 
-    Deletes a role binding and answers 204. Needs `ROLE_BINDING_DELETE` on the binding's
-    resource. A binding that does not exist, belongs to another account, or that the caller
-    lacks the permission for returns 404, which is also what a second delete gets.
+    Deletes a role binding and answers 204. Needs `ROLE_BINDING_DELETE` on
+    the binding's resource. A binding that does not exist, belongs to
+    another account, or that the caller lacks the permission for returns
+    404, which is also what a second delete gets.
 
     Args:
-        binding_id (str):
+        binding_id (str): The role binding's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -79,16 +82,19 @@ def sync(
 ) -> None:
     """Delete role binding (DELETE /v2/role-bindings/{binding_id}).
 
-    Deletes a role binding and answers 204. Needs `ROLE_BINDING_DELETE` on the binding's
-    resource. A binding that does not exist, belongs to another account, or that the caller
-    lacks the permission for returns 404, which is also what a second delete gets.
+    Deletes a role binding and answers 204. Needs `ROLE_BINDING_DELETE` on
+    the binding's resource. A binding that does not exist, belongs to
+    another account, or that the caller lacks the permission for returns
+    404, which is also what a second delete gets.
 
     Args:
-        binding_id (str):
+        binding_id (str): The role binding's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -108,16 +114,19 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Delete role binding (DELETE /v2/role-bindings/{binding_id}).
 
-    Deletes a role binding and answers 204. Needs `ROLE_BINDING_DELETE` on the binding's
-    resource. A binding that does not exist, belongs to another account, or that the caller
-    lacks the permission for returns 404, which is also what a second delete gets.
+    Deletes a role binding and answers 204. Needs `ROLE_BINDING_DELETE` on
+    the binding's resource. A binding that does not exist, belongs to
+    another account, or that the caller lacks the permission for returns
+    404, which is also what a second delete gets.
 
     Args:
-        binding_id (str):
+        binding_id (str): The role binding's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -136,16 +145,19 @@ async def asyncio(
 ) -> None:
     """Delete role binding (DELETE /v2/role-bindings/{binding_id}).
 
-    Deletes a role binding and answers 204. Needs `ROLE_BINDING_DELETE` on the binding's
-    resource. A binding that does not exist, belongs to another account, or that the caller
-    lacks the permission for returns 404, which is also what a second delete gets.
+    Deletes a role binding and answers 204. Needs `ROLE_BINDING_DELETE` on
+    the binding's resource. A binding that does not exist, belongs to
+    another account, or that the caller lacks the permission for returns
+    404, which is also what a second delete gets.
 
     Args:
-        binding_id (str):
+        binding_id (str): The role binding's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -55,19 +55,22 @@ def sync_detailed(
 ) -> Response[RoleBinding]:
     """Get role binding (GET /v2/role-bindings/{binding_id}).
 
-    Returns one role binding by its ID. Needs `ROLE_BINDING_READ` on the binding's resource. A
-    binding that does not exist, belongs to another account, or that the caller lacks the
-    permission for returns 404.
+    Returns one role binding by its ID. Needs `ROLE_BINDING_READ` on the
+    binding's resource. A binding that does not exist, belongs to another
+    account, or that the caller lacks the permission for returns 404.
 
     Args:
-        binding_id (str):
+        binding_id (str): The role binding's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RoleBinding]: status, headers, raw content and the parsed body.
+        Response[RoleBinding]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         binding_id=binding_id,
@@ -83,16 +86,18 @@ def sync(
 ) -> RoleBinding:
     """Get role binding (GET /v2/role-bindings/{binding_id}).
 
-    Returns one role binding by its ID. Needs `ROLE_BINDING_READ` on the binding's resource. A
-    binding that does not exist, belongs to another account, or that the caller lacks the
-    permission for returns 404.
+    Returns one role binding by its ID. Needs `ROLE_BINDING_READ` on the
+    binding's resource. A binding that does not exist, belongs to another
+    account, or that the caller lacks the permission for returns 404.
 
     Args:
-        binding_id (str):
+        binding_id (str): The role binding's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RoleBinding
@@ -112,19 +117,22 @@ async def asyncio_detailed(
 ) -> Response[RoleBinding]:
     """Get role binding (GET /v2/role-bindings/{binding_id}).
 
-    Returns one role binding by its ID. Needs `ROLE_BINDING_READ` on the binding's resource. A
-    binding that does not exist, belongs to another account, or that the caller lacks the
-    permission for returns 404.
+    Returns one role binding by its ID. Needs `ROLE_BINDING_READ` on the
+    binding's resource. A binding that does not exist, belongs to another
+    account, or that the caller lacks the permission for returns 404.
 
     Args:
-        binding_id (str):
+        binding_id (str): The role binding's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RoleBinding]: status, headers, raw content and the parsed body.
+        Response[RoleBinding]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         binding_id=binding_id,
@@ -140,16 +148,18 @@ async def asyncio(
 ) -> RoleBinding:
     """Get role binding (GET /v2/role-bindings/{binding_id}).
 
-    Returns one role binding by its ID. Needs `ROLE_BINDING_READ` on the binding's resource. A
-    binding that does not exist, belongs to another account, or that the caller lacks the
-    permission for returns 404.
+    Returns one role binding by its ID. Needs `ROLE_BINDING_READ` on the
+    binding's resource. A binding that does not exist, belongs to another
+    account, or that the caller lacks the permission for returns 404.
 
     Args:
-        binding_id (str):
+        binding_id (str): The role binding's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RoleBinding

@@ -79,25 +79,33 @@ def sync_detailed(
 ) -> Response[ListRoleBindingsResponse]:
     """List role bindings (GET /v2/role-bindings).
 
-    Lists the account's role bindings on one kind of resource: `resource_type` is required,
-    `SPACE` or `PROJECT`. Only bindings in spaces where the caller has `ROLE_BINDING_READ` are
-    included; a caller with no such space gets 200 and an empty list, not 403. `user_id` keeps
-    one user's bindings, which for a service key means its bot user (`bot_user.id` from the
-    API key operations); a `user_id` not in the account returns 404.
+    Lists the account's role bindings on one kind of resource:
+    `resource_type` is required, `SPACE` or `PROJECT`. Only bindings in
+    spaces where the caller has `ROLE_BINDING_READ` are included; a caller
+    with no such space gets 200 and an empty list, not 403. `user_id` keeps
+    one user's bindings, which for a service key means its bot user
+    (`bot_user.id` from the API key operations); a `user_id` not in the
+    account returns 404.
 
     Args:
-        resource_type (RoleBindingResourceType): Kinds of resource a role can be bound on: `SPACE`
-            or `PROJECT`. A `resource_id` must be of the same kind.
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        user_id (str | Unset):
+        resource_type (RoleBindingResourceType): Required: list bindings on
+            spaces (`SPACE`) or on projects (`PROJECT`).
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
+        user_id (str | Unset): Only this user's bindings; for a service key,
+            its `bot_user.id`. Unknown users give 404.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListRoleBindingsResponse]: status, headers, raw content and the parsed body.
+        Response[ListRoleBindingsResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         resource_type=resource_type,
@@ -119,22 +127,29 @@ def sync(
 ) -> ListRoleBindingsResponse:
     """List role bindings (GET /v2/role-bindings).
 
-    Lists the account's role bindings on one kind of resource: `resource_type` is required,
-    `SPACE` or `PROJECT`. Only bindings in spaces where the caller has `ROLE_BINDING_READ` are
-    included; a caller with no such space gets 200 and an empty list, not 403. `user_id` keeps
-    one user's bindings, which for a service key means its bot user (`bot_user.id` from the
-    API key operations); a `user_id` not in the account returns 404.
+    Lists the account's role bindings on one kind of resource:
+    `resource_type` is required, `SPACE` or `PROJECT`. Only bindings in
+    spaces where the caller has `ROLE_BINDING_READ` are included; a caller
+    with no such space gets 200 and an empty list, not 403. `user_id` keeps
+    one user's bindings, which for a service key means its bot user
+    (`bot_user.id` from the API key operations); a `user_id` not in the
+    account returns 404.
 
     Args:
-        resource_type (RoleBindingResourceType): Kinds of resource a role can be bound on: `SPACE`
-            or `PROJECT`. A `resource_id` must be of the same kind.
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        user_id (str | Unset):
+        resource_type (RoleBindingResourceType): Required: list bindings on
+            spaces (`SPACE`) or on projects (`PROJECT`).
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
+        user_id (str | Unset): Only this user's bindings; for a service key,
+            its `bot_user.id`. Unknown users give 404.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListRoleBindingsResponse
@@ -160,25 +175,33 @@ async def asyncio_detailed(
 ) -> Response[ListRoleBindingsResponse]:
     """List role bindings (GET /v2/role-bindings).
 
-    Lists the account's role bindings on one kind of resource: `resource_type` is required,
-    `SPACE` or `PROJECT`. Only bindings in spaces where the caller has `ROLE_BINDING_READ` are
-    included; a caller with no such space gets 200 and an empty list, not 403. `user_id` keeps
-    one user's bindings, which for a service key means its bot user (`bot_user.id` from the
-    API key operations); a `user_id` not in the account returns 404.
+    Lists the account's role bindings on one kind of resource:
+    `resource_type` is required, `SPACE` or `PROJECT`. Only bindings in
+    spaces where the caller has `ROLE_BINDING_READ` are included; a caller
+    with no such space gets 200 and an empty list, not 403. `user_id` keeps
+    one user's bindings, which for a service key means its bot user
+    (`bot_user.id` from the API key operations); a `user_id` not in the
+    account returns 404.
 
     Args:
-        resource_type (RoleBindingResourceType): Kinds of resource a role can be bound on: `SPACE`
-            or `PROJECT`. A `resource_id` must be of the same kind.
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        user_id (str | Unset):
+        resource_type (RoleBindingResourceType): Required: list bindings on
+            spaces (`SPACE`) or on projects (`PROJECT`).
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
+        user_id (str | Unset): Only this user's bindings; for a service key,
+            its `bot_user.id`. Unknown users give 404.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListRoleBindingsResponse]: status, headers, raw content and the parsed body.
+        Response[ListRoleBindingsResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         resource_type=resource_type,
@@ -200,22 +223,29 @@ async def asyncio(
 ) -> ListRoleBindingsResponse:
     """List role bindings (GET /v2/role-bindings).
 
-    Lists the account's role bindings on one kind of resource: `resource_type` is required,
-    `SPACE` or `PROJECT`. Only bindings in spaces where the caller has `ROLE_BINDING_READ` are
-    included; a caller with no such space gets 200 and an empty list, not 403. `user_id` keeps
-    one user's bindings, which for a service key means its bot user (`bot_user.id` from the
-    API key operations); a `user_id` not in the account returns 404.
+    Lists the account's role bindings on one kind of resource:
+    `resource_type` is required, `SPACE` or `PROJECT`. Only bindings in
+    spaces where the caller has `ROLE_BINDING_READ` are included; a caller
+    with no such space gets 200 and an empty list, not 403. `user_id` keeps
+    one user's bindings, which for a service key means its bot user
+    (`bot_user.id` from the API key operations); a `user_id` not in the
+    account returns 404.
 
     Args:
-        resource_type (RoleBindingResourceType): Kinds of resource a role can be bound on: `SPACE`
-            or `PROJECT`. A `resource_id` must be of the same kind.
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        user_id (str | Unset):
+        resource_type (RoleBindingResourceType): Required: list bindings on
+            spaces (`SPACE`) or on projects (`PROJECT`).
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
+        user_id (str | Unset): Only this user's bindings; for a service key,
+            its `bot_user.id`. Unknown users give 404.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListRoleBindingsResponse

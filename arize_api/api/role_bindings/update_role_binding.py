@@ -65,22 +65,27 @@ def sync_detailed(
 ) -> Response[RoleBinding]:
     """Update role binding (PATCH /v2/role-bindings/{binding_id}).
 
-    Points a binding at another role and returns it. Only `role_id` can change: the user, the
-    resource, the ID and the creation time stay, and any other member in the body is refused.
-    Needs both `ROLE_BINDING_CREATE` and `ROLE_BINDING_DELETE` on the resource; without them,
-    or when the binding is missing or in another account, the answer is 404. Sending the same
-    body twice gives the same result.
+    Points a binding at another role and returns it. Only `role_id` can
+    change: the user, the resource, the ID and the creation time stay, and
+    any other member in the body is refused. Needs both
+    `ROLE_BINDING_CREATE` and `ROLE_BINDING_DELETE` on the resource; without
+    them, or when the binding is missing or in another account, the answer
+    is 404. Sending the same body twice gives the same result.
 
     Args:
-        binding_id (str):
-        body (UpdateRoleBindingRequest): Body of `updateRoleBinding`: only the role can change.
+        binding_id (str): The role binding's ID (base64).
+        body (UpdateRoleBindingRequest): Body of `updateRoleBinding`: only
+            the role can change.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RoleBinding]: status, headers, raw content and the parsed body.
+        Response[RoleBinding]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         binding_id=binding_id,
@@ -98,19 +103,23 @@ def sync(
 ) -> RoleBinding:
     """Update role binding (PATCH /v2/role-bindings/{binding_id}).
 
-    Points a binding at another role and returns it. Only `role_id` can change: the user, the
-    resource, the ID and the creation time stay, and any other member in the body is refused.
-    Needs both `ROLE_BINDING_CREATE` and `ROLE_BINDING_DELETE` on the resource; without them,
-    or when the binding is missing or in another account, the answer is 404. Sending the same
-    body twice gives the same result.
+    Points a binding at another role and returns it. Only `role_id` can
+    change: the user, the resource, the ID and the creation time stay, and
+    any other member in the body is refused. Needs both
+    `ROLE_BINDING_CREATE` and `ROLE_BINDING_DELETE` on the resource; without
+    them, or when the binding is missing or in another account, the answer
+    is 404. Sending the same body twice gives the same result.
 
     Args:
-        binding_id (str):
-        body (UpdateRoleBindingRequest): Body of `updateRoleBinding`: only the role can change.
+        binding_id (str): The role binding's ID (base64).
+        body (UpdateRoleBindingRequest): Body of `updateRoleBinding`: only
+            the role can change.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RoleBinding
@@ -132,22 +141,27 @@ async def asyncio_detailed(
 ) -> Response[RoleBinding]:
     """Update role binding (PATCH /v2/role-bindings/{binding_id}).
 
-    Points a binding at another role and returns it. Only `role_id` can change: the user, the
-    resource, the ID and the creation time stay, and any other member in the body is refused.
-    Needs both `ROLE_BINDING_CREATE` and `ROLE_BINDING_DELETE` on the resource; without them,
-    or when the binding is missing or in another account, the answer is 404. Sending the same
-    body twice gives the same result.
+    Points a binding at another role and returns it. Only `role_id` can
+    change: the user, the resource, the ID and the creation time stay, and
+    any other member in the body is refused. Needs both
+    `ROLE_BINDING_CREATE` and `ROLE_BINDING_DELETE` on the resource; without
+    them, or when the binding is missing or in another account, the answer
+    is 404. Sending the same body twice gives the same result.
 
     Args:
-        binding_id (str):
-        body (UpdateRoleBindingRequest): Body of `updateRoleBinding`: only the role can change.
+        binding_id (str): The role binding's ID (base64).
+        body (UpdateRoleBindingRequest): Body of `updateRoleBinding`: only
+            the role can change.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[RoleBinding]: status, headers, raw content and the parsed body.
+        Response[RoleBinding]: status, headers, raw content and the parsed
+            body.
     """
     kwargs = _get_kwargs(
         binding_id=binding_id,
@@ -165,19 +179,23 @@ async def asyncio(
 ) -> RoleBinding:
     """Update role binding (PATCH /v2/role-bindings/{binding_id}).
 
-    Points a binding at another role and returns it. Only `role_id` can change: the user, the
-    resource, the ID and the creation time stay, and any other member in the body is refused.
-    Needs both `ROLE_BINDING_CREATE` and `ROLE_BINDING_DELETE` on the resource; without them,
-    or when the binding is missing or in another account, the answer is 404. Sending the same
-    body twice gives the same result.
+    Points a binding at another role and returns it. Only `role_id` can
+    change: the user, the resource, the ID and the creation time stay, and
+    any other member in the body is refused. Needs both
+    `ROLE_BINDING_CREATE` and `ROLE_BINDING_DELETE` on the resource; without
+    them, or when the binding is missing or in another account, the answer
+    is 404. Sending the same body twice gives the same result.
 
     Args:
-        binding_id (str):
-        body (UpdateRoleBindingRequest): Body of `updateRoleBinding`: only the role can change.
+        binding_id (str): The role binding's ID (base64).
+        body (UpdateRoleBindingRequest): Body of `updateRoleBinding`: only
+            the role can change.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         RoleBinding

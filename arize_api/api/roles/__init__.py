@@ -38,7 +38,26 @@ class Roles(SyncResource):
         body: CreateRoleRequest,
         **options: Unpack[RequestOptions],
     ) -> Role:
-        """Create role (POST /v2/roles)."""
+        """Create role (POST /v2/roles).
+
+        Creates a custom role in the account and returns it with 201. `name`
+        must be unique in the account (409 on a clash, so a repeated call
+        fails). `permissions` needs at least one valid permission. `id`,
+        `created_at`, `updated_at` and `is_predefined` are set by the server and
+        refused in the body.
+
+        Args:
+            body (CreateRoleRequest): Body of `createRole`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Role
+        """
         from . import create_role
 
         return create_role.sync(
@@ -52,7 +71,24 @@ class Roles(SyncResource):
         role_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete role (DELETE /v2/roles/{role_id})."""
+        """Delete role (DELETE /v2/roles/{role_id}).
+
+        Deletes a custom role (a soft delete) and answers 204; built-in roles
+        cannot be deleted. While any role binding still uses the role the answer
+        is 409: delete those bindings first.
+
+        Args:
+            role_id (str): The role's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_role
 
         return delete_role.sync(
@@ -66,7 +102,23 @@ class Roles(SyncResource):
         role_id: str,
         **options: Unpack[RequestOptions],
     ) -> Role:
-        """Get role (GET /v2/roles/{role_id})."""
+        """Get role (GET /v2/roles/{role_id}).
+
+        Returns one role, built-in or custom, by its ID. Needs `ROLE_READ` (403
+        otherwise). Returns 404 when the role does not exist.
+
+        Args:
+            role_id (str): The role's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Role
+        """
         from . import get_role
 
         return get_role.sync(
@@ -86,7 +138,33 @@ class Roles(SyncResource):
     ) -> SyncPaginator[Role, ListRolesResponse]:
         """List roles, page by page (GET /v2/roles).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists the account's roles, built-in and custom, one page at a time;
+        `is_predefined` keeps one of the two kinds. Needs `ROLE_READ`, which
+        account admins and members have; other callers get 403. Every role comes
+        with its full permission list.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            is_predefined (bool | Unset): `true` keeps built-in roles, `false`
+                custom roles; both kinds when omitted.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Role, ListRolesResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_roles
 
@@ -106,7 +184,28 @@ class Roles(SyncResource):
         body: UpdateRoleRequest,
         **options: Unpack[RequestOptions],
     ) -> Role:
-        """Update role (PATCH /v2/roles/{role_id})."""
+        """Update role (PATCH /v2/roles/{role_id}).
+
+        Changes a custom role and returns it; built-in roles cannot be changed.
+        Send at least one of `name`, `description` or `permissions`.
+        `permissions` replaces the whole stored set. A new name must be unique
+        in the account (409). Server-set members cannot change. Sending the same
+        body twice gives the same result.
+
+        Args:
+            role_id (str): The role's ID (base64).
+            body (UpdateRoleRequest): Body of `updateRole`: send at least one
+                member; members left out keep their value.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Role
+        """
         from . import update_role
 
         return update_role.sync(
@@ -126,7 +225,26 @@ class AsyncRoles(AsyncResource):
         body: CreateRoleRequest,
         **options: Unpack[RequestOptions],
     ) -> Role:
-        """Create role (POST /v2/roles)."""
+        """Create role (POST /v2/roles).
+
+        Creates a custom role in the account and returns it with 201. `name`
+        must be unique in the account (409 on a clash, so a repeated call
+        fails). `permissions` needs at least one valid permission. `id`,
+        `created_at`, `updated_at` and `is_predefined` are set by the server and
+        refused in the body.
+
+        Args:
+            body (CreateRoleRequest): Body of `createRole`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Role
+        """
         from . import create_role
 
         return await create_role.asyncio(
@@ -140,7 +258,24 @@ class AsyncRoles(AsyncResource):
         role_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete role (DELETE /v2/roles/{role_id})."""
+        """Delete role (DELETE /v2/roles/{role_id}).
+
+        Deletes a custom role (a soft delete) and answers 204; built-in roles
+        cannot be deleted. While any role binding still uses the role the answer
+        is 409: delete those bindings first.
+
+        Args:
+            role_id (str): The role's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_role
 
         return await delete_role.asyncio(
@@ -154,7 +289,23 @@ class AsyncRoles(AsyncResource):
         role_id: str,
         **options: Unpack[RequestOptions],
     ) -> Role:
-        """Get role (GET /v2/roles/{role_id})."""
+        """Get role (GET /v2/roles/{role_id}).
+
+        Returns one role, built-in or custom, by its ID. Needs `ROLE_READ` (403
+        otherwise). Returns 404 when the role does not exist.
+
+        Args:
+            role_id (str): The role's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Role
+        """
         from . import get_role
 
         return await get_role.asyncio(
@@ -174,7 +325,33 @@ class AsyncRoles(AsyncResource):
     ) -> AsyncPaginator[Role, ListRolesResponse]:
         """List roles, page by page (GET /v2/roles).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists the account's roles, built-in and custom, one page at a time;
+        `is_predefined` keeps one of the two kinds. Needs `ROLE_READ`, which
+        account admins and members have; other callers get 403. Every role comes
+        with its full permission list.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            is_predefined (bool | Unset): `true` keeps built-in roles, `false`
+                custom roles; both kinds when omitted.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Role, ListRolesResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_roles
 
@@ -194,7 +371,28 @@ class AsyncRoles(AsyncResource):
         body: UpdateRoleRequest,
         **options: Unpack[RequestOptions],
     ) -> Role:
-        """Update role (PATCH /v2/roles/{role_id})."""
+        """Update role (PATCH /v2/roles/{role_id}).
+
+        Changes a custom role and returns it; built-in roles cannot be changed.
+        Send at least one of `name`, `description` or `permissions`.
+        `permissions` replaces the whole stored set. A new name must be unique
+        in the account (409). Server-set members cannot change. Sending the same
+        body twice gives the same result.
+
+        Args:
+            role_id (str): The role's ID (base64).
+            body (UpdateRoleRequest): Body of `updateRole`: send at least one
+                member; members left out keep their value.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Role
+        """
         from . import update_role
 
         return await update_role.asyncio(

@@ -63,17 +63,20 @@ def sync_detailed(
 ) -> Response[Role]:
     """Create role (POST /v2/roles).
 
-    Creates a custom role in the account and returns it with 201. `name` must be unique in the
-    account (409 on a clash, so a repeated call fails). `permissions` needs at least one valid
-    permission. `id`, `created_at`, `updated_at` and `is_predefined` are set by the server and
+    Creates a custom role in the account and returns it with 201. `name`
+    must be unique in the account (409 on a clash, so a repeated call
+    fails). `permissions` needs at least one valid permission. `id`,
+    `created_at`, `updated_at` and `is_predefined` are set by the server and
     refused in the body.
 
     Args:
         body (CreateRoleRequest): Body of `createRole`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Role]: status, headers, raw content and the parsed body.
@@ -92,17 +95,20 @@ def sync(
 ) -> Role:
     """Create role (POST /v2/roles).
 
-    Creates a custom role in the account and returns it with 201. `name` must be unique in the
-    account (409 on a clash, so a repeated call fails). `permissions` needs at least one valid
-    permission. `id`, `created_at`, `updated_at` and `is_predefined` are set by the server and
+    Creates a custom role in the account and returns it with 201. `name`
+    must be unique in the account (409 on a clash, so a repeated call
+    fails). `permissions` needs at least one valid permission. `id`,
+    `created_at`, `updated_at` and `is_predefined` are set by the server and
     refused in the body.
 
     Args:
         body (CreateRoleRequest): Body of `createRole`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Role
@@ -122,17 +128,20 @@ async def asyncio_detailed(
 ) -> Response[Role]:
     """Create role (POST /v2/roles).
 
-    Creates a custom role in the account and returns it with 201. `name` must be unique in the
-    account (409 on a clash, so a repeated call fails). `permissions` needs at least one valid
-    permission. `id`, `created_at`, `updated_at` and `is_predefined` are set by the server and
+    Creates a custom role in the account and returns it with 201. `name`
+    must be unique in the account (409 on a clash, so a repeated call
+    fails). `permissions` needs at least one valid permission. `id`,
+    `created_at`, `updated_at` and `is_predefined` are set by the server and
     refused in the body.
 
     Args:
         body (CreateRoleRequest): Body of `createRole`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Role]: status, headers, raw content and the parsed body.
@@ -151,17 +160,20 @@ async def asyncio(
 ) -> Role:
     """Create role (POST /v2/roles).
 
-    Creates a custom role in the account and returns it with 201. `name` must be unique in the
-    account (409 on a clash, so a repeated call fails). `permissions` needs at least one valid
-    permission. `id`, `created_at`, `updated_at` and `is_predefined` are set by the server and
+    Creates a custom role in the account and returns it with 201. `name`
+    must be unique in the account (409 on a clash, so a repeated call
+    fails). `permissions` needs at least one valid permission. `id`,
+    `created_at`, `updated_at` and `is_predefined` are set by the server and
     refused in the body.
 
     Args:
         body (CreateRoleRequest): Body of `createRole`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Role

@@ -51,15 +51,18 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete role (DELETE /v2/roles/{role_id}).
 
-    Deletes a custom role (a soft delete) and answers 204; built-in roles cannot be deleted.
-    While any role binding still uses the role the answer is 409: delete those bindings first.
+    Deletes a custom role (a soft delete) and answers 204; built-in roles
+    cannot be deleted. While any role binding still uses the role the answer
+    is 409: delete those bindings first.
 
     Args:
-        role_id (str):
+        role_id (str): The role's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -78,15 +81,18 @@ def sync(
 ) -> None:
     """Delete role (DELETE /v2/roles/{role_id}).
 
-    Deletes a custom role (a soft delete) and answers 204; built-in roles cannot be deleted.
-    While any role binding still uses the role the answer is 409: delete those bindings first.
+    Deletes a custom role (a soft delete) and answers 204; built-in roles
+    cannot be deleted. While any role binding still uses the role the answer
+    is 409: delete those bindings first.
 
     Args:
-        role_id (str):
+        role_id (str): The role's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -106,15 +112,18 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Delete role (DELETE /v2/roles/{role_id}).
 
-    Deletes a custom role (a soft delete) and answers 204; built-in roles cannot be deleted.
-    While any role binding still uses the role the answer is 409: delete those bindings first.
+    Deletes a custom role (a soft delete) and answers 204; built-in roles
+    cannot be deleted. While any role binding still uses the role the answer
+    is 409: delete those bindings first.
 
     Args:
-        role_id (str):
+        role_id (str): The role's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -133,15 +142,18 @@ async def asyncio(
 ) -> None:
     """Delete role (DELETE /v2/roles/{role_id}).
 
-    Deletes a custom role (a soft delete) and answers 204; built-in roles cannot be deleted.
-    While any role binding still uses the role the answer is 409: delete those bindings first.
+    Deletes a custom role (a soft delete) and answers 204; built-in roles
+    cannot be deleted. While any role binding still uses the role the answer
+    is 409: delete those bindings first.
 
     Args:
-        role_id (str):
+        role_id (str): The role's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -55,15 +55,17 @@ def sync_detailed(
 ) -> Response[Role]:
     """Get role (GET /v2/roles/{role_id}).
 
-    Returns one role, built-in or custom, by its ID. Needs `ROLE_READ` (403 otherwise).
-    Returns 404 when the role does not exist.
+    Returns one role, built-in or custom, by its ID. Needs `ROLE_READ` (403
+    otherwise). Returns 404 when the role does not exist.
 
     Args:
-        role_id (str):
+        role_id (str): The role's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Role]: status, headers, raw content and the parsed body.
@@ -82,15 +84,17 @@ def sync(
 ) -> Role:
     """Get role (GET /v2/roles/{role_id}).
 
-    Returns one role, built-in or custom, by its ID. Needs `ROLE_READ` (403 otherwise).
-    Returns 404 when the role does not exist.
+    Returns one role, built-in or custom, by its ID. Needs `ROLE_READ` (403
+    otherwise). Returns 404 when the role does not exist.
 
     Args:
-        role_id (str):
+        role_id (str): The role's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Role
@@ -110,15 +114,17 @@ async def asyncio_detailed(
 ) -> Response[Role]:
     """Get role (GET /v2/roles/{role_id}).
 
-    Returns one role, built-in or custom, by its ID. Needs `ROLE_READ` (403 otherwise).
-    Returns 404 when the role does not exist.
+    Returns one role, built-in or custom, by its ID. Needs `ROLE_READ` (403
+    otherwise). Returns 404 when the role does not exist.
 
     Args:
-        role_id (str):
+        role_id (str): The role's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Role]: status, headers, raw content and the parsed body.
@@ -137,15 +143,17 @@ async def asyncio(
 ) -> Role:
     """Get role (GET /v2/roles/{role_id}).
 
-    Returns one role, built-in or custom, by its ID. Needs `ROLE_READ` (403 otherwise).
-    Returns 404 when the role does not exist.
+    Returns one role, built-in or custom, by its ID. Needs `ROLE_READ` (403
+    otherwise). Returns 404 when the role does not exist.
 
     Args:
-        role_id (str):
+        role_id (str): The role's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Role

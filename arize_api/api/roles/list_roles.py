@@ -71,21 +71,28 @@ def sync_detailed(
 ) -> Response[ListRolesResponse]:
     """List roles (GET /v2/roles).
 
-    Lists the account's roles, built-in and custom, one page at a time; `is_predefined` keeps
-    one of the two kinds. Needs `ROLE_READ`, which account admins and members have; other
-    callers get 403. Every role comes with its full permission list.
+    Lists the account's roles, built-in and custom, one page at a time;
+    `is_predefined` keeps one of the two kinds. Needs `ROLE_READ`, which
+    account admins and members have; other callers get 403. Every role comes
+    with its full permission list.
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        is_predefined (bool | Unset):
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
+        is_predefined (bool | Unset): `true` keeps built-in roles, `false`
+            custom roles; both kinds when omitted.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListRolesResponse]: status, headers, raw content and the parsed body.
+        Response[ListRolesResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         limit=limit,
@@ -105,18 +112,24 @@ def sync(
 ) -> ListRolesResponse:
     """List roles (GET /v2/roles).
 
-    Lists the account's roles, built-in and custom, one page at a time; `is_predefined` keeps
-    one of the two kinds. Needs `ROLE_READ`, which account admins and members have; other
-    callers get 403. Every role comes with its full permission list.
+    Lists the account's roles, built-in and custom, one page at a time;
+    `is_predefined` keeps one of the two kinds. Needs `ROLE_READ`, which
+    account admins and members have; other callers get 403. Every role comes
+    with its full permission list.
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        is_predefined (bool | Unset):
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
+        is_predefined (bool | Unset): `true` keeps built-in roles, `false`
+            custom roles; both kinds when omitted.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListRolesResponse
@@ -140,21 +153,28 @@ async def asyncio_detailed(
 ) -> Response[ListRolesResponse]:
     """List roles (GET /v2/roles).
 
-    Lists the account's roles, built-in and custom, one page at a time; `is_predefined` keeps
-    one of the two kinds. Needs `ROLE_READ`, which account admins and members have; other
-    callers get 403. Every role comes with its full permission list.
+    Lists the account's roles, built-in and custom, one page at a time;
+    `is_predefined` keeps one of the two kinds. Needs `ROLE_READ`, which
+    account admins and members have; other callers get 403. Every role comes
+    with its full permission list.
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        is_predefined (bool | Unset):
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
+        is_predefined (bool | Unset): `true` keeps built-in roles, `false`
+            custom roles; both kinds when omitted.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListRolesResponse]: status, headers, raw content and the parsed body.
+        Response[ListRolesResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         limit=limit,
@@ -174,18 +194,24 @@ async def asyncio(
 ) -> ListRolesResponse:
     """List roles (GET /v2/roles).
 
-    Lists the account's roles, built-in and custom, one page at a time; `is_predefined` keeps
-    one of the two kinds. Needs `ROLE_READ`, which account admins and members have; other
-    callers get 403. Every role comes with its full permission list.
+    Lists the account's roles, built-in and custom, one page at a time;
+    `is_predefined` keeps one of the two kinds. Needs `ROLE_READ`, which
+    account admins and members have; other callers get 403. Every role comes
+    with its full permission list.
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        is_predefined (bool | Unset):
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
+        is_predefined (bool | Unset): `true` keeps built-in roles, `false`
+            custom roles; both kinds when omitted.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListRolesResponse

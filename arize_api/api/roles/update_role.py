@@ -65,19 +65,22 @@ def sync_detailed(
 ) -> Response[Role]:
     """Update role (PATCH /v2/roles/{role_id}).
 
-    Changes a custom role and returns it; built-in roles cannot be changed. Send at least one
-    of `name`, `description` or `permissions`. `permissions` replaces the whole stored set. A
-    new name must be unique in the account (409). Server-set members cannot change. Sending
-    the same body twice gives the same result.
+    Changes a custom role and returns it; built-in roles cannot be changed.
+    Send at least one of `name`, `description` or `permissions`.
+    `permissions` replaces the whole stored set. A new name must be unique
+    in the account (409). Server-set members cannot change. Sending the same
+    body twice gives the same result.
 
     Args:
-        role_id (str):
-        body (UpdateRoleRequest): Body of `updateRole`: send at least one member; members left out
-            keep their value.
+        role_id (str): The role's ID (base64).
+        body (UpdateRoleRequest): Body of `updateRole`: send at least one
+            member; members left out keep their value.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Role]: status, headers, raw content and the parsed body.
@@ -98,19 +101,22 @@ def sync(
 ) -> Role:
     """Update role (PATCH /v2/roles/{role_id}).
 
-    Changes a custom role and returns it; built-in roles cannot be changed. Send at least one
-    of `name`, `description` or `permissions`. `permissions` replaces the whole stored set. A
-    new name must be unique in the account (409). Server-set members cannot change. Sending
-    the same body twice gives the same result.
+    Changes a custom role and returns it; built-in roles cannot be changed.
+    Send at least one of `name`, `description` or `permissions`.
+    `permissions` replaces the whole stored set. A new name must be unique
+    in the account (409). Server-set members cannot change. Sending the same
+    body twice gives the same result.
 
     Args:
-        role_id (str):
-        body (UpdateRoleRequest): Body of `updateRole`: send at least one member; members left out
-            keep their value.
+        role_id (str): The role's ID (base64).
+        body (UpdateRoleRequest): Body of `updateRole`: send at least one
+            member; members left out keep their value.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Role
@@ -132,19 +138,22 @@ async def asyncio_detailed(
 ) -> Response[Role]:
     """Update role (PATCH /v2/roles/{role_id}).
 
-    Changes a custom role and returns it; built-in roles cannot be changed. Send at least one
-    of `name`, `description` or `permissions`. `permissions` replaces the whole stored set. A
-    new name must be unique in the account (409). Server-set members cannot change. Sending
-    the same body twice gives the same result.
+    Changes a custom role and returns it; built-in roles cannot be changed.
+    Send at least one of `name`, `description` or `permissions`.
+    `permissions` replaces the whole stored set. A new name must be unique
+    in the account (409). Server-set members cannot change. Sending the same
+    body twice gives the same result.
 
     Args:
-        role_id (str):
-        body (UpdateRoleRequest): Body of `updateRole`: send at least one member; members left out
-            keep their value.
+        role_id (str): The role's ID (base64).
+        body (UpdateRoleRequest): Body of `updateRole`: send at least one
+            member; members left out keep their value.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Role]: status, headers, raw content and the parsed body.
@@ -165,19 +174,22 @@ async def asyncio(
 ) -> Role:
     """Update role (PATCH /v2/roles/{role_id}).
 
-    Changes a custom role and returns it; built-in roles cannot be changed. Send at least one
-    of `name`, `description` or `permissions`. `permissions` replaces the whole stored set. A
-    new name must be unique in the account (409). Server-set members cannot change. Sending
-    the same body twice gives the same result.
+    Changes a custom role and returns it; built-in roles cannot be changed.
+    Send at least one of `name`, `description` or `permissions`.
+    `permissions` replaces the whole stored set. A new name must be unique
+    in the account (409). Server-set members cannot change. Sending the same
+    body twice gives the same result.
 
     Args:
-        role_id (str):
-        body (UpdateRoleRequest): Body of `updateRole`: send at least one member; members left out
-            keep their value.
+        role_id (str): The role's ID (base64).
+        body (UpdateRoleRequest): Body of `updateRole`: send at least one
+            member; members left out keep their value.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Role

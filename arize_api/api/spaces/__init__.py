@@ -41,7 +41,32 @@ class SpacesUsers(SyncResource):
         body: AddSpaceUserRequest,
         **options: Unpack[RequestOptions],
     ) -> SpaceMembership:
-        """Add space user (POST /v2/spaces/{space_id}/users)."""
+        """Add space user (POST /v2/spaces/{space_id}/users).
+
+        Makes an existing account user a member of a space with a role and
+        returns the membership with 200. `role` is either `PREDEFINED` with a
+        `name` (`ADMIN`, `MEMBER`, `READ_ONLY` or `ANNOTATOR`) or `CUSTOM` with
+        the `id` of a custom role. For a user who is already a member, the role
+        is replaced instead, so the call is safe to repeat. The user must
+        already belong to the space's organization (400 otherwise; nobody is
+        enrolled automatically). The `ANNOTATOR` role is for users whose account
+        role is annotator, and such users can hold only that role. Needs space
+        admin for a predefined role, or `ROLE_BINDING_CREATE` for a custom one.
+
+        Args:
+            space_id (str): The space's ID (base64).
+            body (AddSpaceUserRequest): Body of `addSpaceUser`: an existing user
+                of the space's organization and the space role to give them.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SpaceMembership
+        """
         from . import add_space_user
 
         return add_space_user.sync(
@@ -57,7 +82,26 @@ class SpacesUsers(SyncResource):
         user_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id})."""
+        """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id}).
+
+        Removes a user from a space, including every role binding the user has
+        on it, and answers 204. Returns 404 when the user is not a member, which
+        is also what a second call gets. Needs space admin or
+        `ROLE_BINDING_DELETE`.
+
+        Args:
+            space_id (str): The space's ID (base64).
+            user_id (str): The user's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import remove_space_user
 
         return remove_space_user.sync(
@@ -81,7 +125,26 @@ class Spaces(SyncResource):
         body: CreateSpaceRequest,
         **options: Unpack[RequestOptions],
     ) -> Space:
-        """Create space (POST /v2/spaces)."""
+        """Create space (POST /v2/spaces).
+
+        Creates a space in an organization and returns it with 201. `name` and
+        `organization_id` are required, and the name must be unique in the
+        organization (409 on a clash, so a repeated call fails). When left out,
+        `description` is an empty string and `is_private` is false. `id` and
+        `created_at` are set by the server and refused in the body.
+
+        Args:
+            body (CreateSpaceRequest): Body of `createSpace`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Space
+        """
         from . import create_space
 
         return create_space.sync(
@@ -95,7 +158,24 @@ class Spaces(SyncResource):
         space_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete space (DELETE /v2/spaces/{space_id})."""
+        """Delete space (DELETE /v2/spaces/{space_id}).
+
+        Deletes a space and everything it holds (models, monitors, dashboards,
+        datasets, custom metrics and more), for good, and answers 204. Returns
+        404 when the space does not exist or is not visible.
+
+        Args:
+            space_id (str): The space's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_space
 
         return delete_space.sync(
@@ -109,7 +189,23 @@ class Spaces(SyncResource):
         space_id: str,
         **options: Unpack[RequestOptions],
     ) -> Space:
-        """Get space (GET /v2/spaces/{space_id})."""
+        """Get space (GET /v2/spaces/{space_id}).
+
+        Returns one space by its ID. Returns 404 when it does not exist or the
+        caller cannot read it.
+
+        Args:
+            space_id (str): The space's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Space
+        """
         from . import get_space
 
         return get_space.sync(
@@ -130,7 +226,34 @@ class Spaces(SyncResource):
     ) -> SyncPaginator[Space, ListSpacesResponse]:
         """List spaces, page by page (GET /v2/spaces).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists the spaces the caller can access, one page at a time. `org_id`
+        keeps the spaces of one organization (404 when it is missing or not
+        readable); `name` keeps those whose name contains the text, ignoring
+        case. Read-only, so safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            org_id (str | Unset): Only spaces of this organization.
+            name (str | Unset): Only items whose name contains this text,
+                ignoring case (at most 255 characters). At most 255 characters.
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Space, ListSpacesResponse]: every item, fetched page
+                by page as you iterate.
         """
         from . import list_spaces
 
@@ -151,7 +274,30 @@ class Spaces(SyncResource):
         body: UpdateSpaceRequest,
         **options: Unpack[RequestOptions],
     ) -> Space:
-        """Update space (PATCH /v2/spaces/{space_id})."""
+        """Update space (PATCH /v2/spaces/{space_id}).
+
+        Changes a space's settings and returns the space. Send at least one
+        member; members left out keep their value. `description`,
+        `default_llm_integration` and `default_agent_runtime` take `null` to
+        clear them, and an object value replaces the stored setting. A new name
+        must be unique in the organization (409). `id` and `created_at` cannot
+        change. Sending the same body twice gives the same result.
+
+        Args:
+            space_id (str): The space's ID (base64).
+            body (UpdateSpaceRequest): Body of `updateSpace`: send at least one
+                member. Members left out keep their value, `null` clears a clearable
+                one, and an object replaces the stored setting.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Space
+        """
         from . import update_space
 
         return update_space.sync(
@@ -172,7 +318,32 @@ class AsyncSpacesUsers(AsyncResource):
         body: AddSpaceUserRequest,
         **options: Unpack[RequestOptions],
     ) -> SpaceMembership:
-        """Add space user (POST /v2/spaces/{space_id}/users)."""
+        """Add space user (POST /v2/spaces/{space_id}/users).
+
+        Makes an existing account user a member of a space with a role and
+        returns the membership with 200. `role` is either `PREDEFINED` with a
+        `name` (`ADMIN`, `MEMBER`, `READ_ONLY` or `ANNOTATOR`) or `CUSTOM` with
+        the `id` of a custom role. For a user who is already a member, the role
+        is replaced instead, so the call is safe to repeat. The user must
+        already belong to the space's organization (400 otherwise; nobody is
+        enrolled automatically). The `ANNOTATOR` role is for users whose account
+        role is annotator, and such users can hold only that role. Needs space
+        admin for a predefined role, or `ROLE_BINDING_CREATE` for a custom one.
+
+        Args:
+            space_id (str): The space's ID (base64).
+            body (AddSpaceUserRequest): Body of `addSpaceUser`: an existing user
+                of the space's organization and the space role to give them.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SpaceMembership
+        """
         from . import add_space_user
 
         return await add_space_user.asyncio(
@@ -188,7 +359,26 @@ class AsyncSpacesUsers(AsyncResource):
         user_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id})."""
+        """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id}).
+
+        Removes a user from a space, including every role binding the user has
+        on it, and answers 204. Returns 404 when the user is not a member, which
+        is also what a second call gets. Needs space admin or
+        `ROLE_BINDING_DELETE`.
+
+        Args:
+            space_id (str): The space's ID (base64).
+            user_id (str): The user's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import remove_space_user
 
         return await remove_space_user.asyncio(
@@ -212,7 +402,26 @@ class AsyncSpaces(AsyncResource):
         body: CreateSpaceRequest,
         **options: Unpack[RequestOptions],
     ) -> Space:
-        """Create space (POST /v2/spaces)."""
+        """Create space (POST /v2/spaces).
+
+        Creates a space in an organization and returns it with 201. `name` and
+        `organization_id` are required, and the name must be unique in the
+        organization (409 on a clash, so a repeated call fails). When left out,
+        `description` is an empty string and `is_private` is false. `id` and
+        `created_at` are set by the server and refused in the body.
+
+        Args:
+            body (CreateSpaceRequest): Body of `createSpace`.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Space
+        """
         from . import create_space
 
         return await create_space.asyncio(
@@ -226,7 +435,24 @@ class AsyncSpaces(AsyncResource):
         space_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete space (DELETE /v2/spaces/{space_id})."""
+        """Delete space (DELETE /v2/spaces/{space_id}).
+
+        Deletes a space and everything it holds (models, monitors, dashboards,
+        datasets, custom metrics and more), for good, and answers 204. Returns
+        404 when the space does not exist or is not visible.
+
+        Args:
+            space_id (str): The space's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_space
 
         return await delete_space.asyncio(
@@ -240,7 +466,23 @@ class AsyncSpaces(AsyncResource):
         space_id: str,
         **options: Unpack[RequestOptions],
     ) -> Space:
-        """Get space (GET /v2/spaces/{space_id})."""
+        """Get space (GET /v2/spaces/{space_id}).
+
+        Returns one space by its ID. Returns 404 when it does not exist or the
+        caller cannot read it.
+
+        Args:
+            space_id (str): The space's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Space
+        """
         from . import get_space
 
         return await get_space.asyncio(
@@ -261,7 +503,34 @@ class AsyncSpaces(AsyncResource):
     ) -> AsyncPaginator[Space, ListSpacesResponse]:
         """List spaces, page by page (GET /v2/spaces).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists the spaces the caller can access, one page at a time. `org_id`
+        keeps the spaces of one organization (404 when it is missing or not
+        readable); `name` keeps those whose name contains the text, ignoring
+        case. Read-only, so safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            org_id (str | Unset): Only spaces of this organization.
+            name (str | Unset): Only items whose name contains this text,
+                ignoring case (at most 255 characters). At most 255 characters.
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Space, ListSpacesResponse]: every item, fetched page
+                by page as you iterate.
         """
         from . import list_spaces
 
@@ -282,7 +551,30 @@ class AsyncSpaces(AsyncResource):
         body: UpdateSpaceRequest,
         **options: Unpack[RequestOptions],
     ) -> Space:
-        """Update space (PATCH /v2/spaces/{space_id})."""
+        """Update space (PATCH /v2/spaces/{space_id}).
+
+        Changes a space's settings and returns the space. Send at least one
+        member; members left out keep their value. `description`,
+        `default_llm_integration` and `default_agent_runtime` take `null` to
+        clear them, and an object value replaces the stored setting. A new name
+        must be unique in the organization (409). `id` and `created_at` cannot
+        change. Sending the same body twice gives the same result.
+
+        Args:
+            space_id (str): The space's ID (base64).
+            body (UpdateSpaceRequest): Body of `updateSpace`: send at least one
+                member. Members left out keep their value, `null` clears a clearable
+                one, and an object replaces the stored setting.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Space
+        """
         from . import update_space
 
         return await update_space.asyncio(

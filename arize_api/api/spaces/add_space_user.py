@@ -65,26 +65,30 @@ def sync_detailed(
 ) -> Response[SpaceMembership]:
     """Add space user (POST /v2/spaces/{space_id}/users).
 
-    Makes an existing account user a member of a space with a role and returns the membership
-    with 200. `role` is either `PREDEFINED` with a `name` (`ADMIN`, `MEMBER`, `READ_ONLY` or
-    `ANNOTATOR`) or `CUSTOM` with the `id` of a custom role. For a user who is already a
-    member, the role is replaced instead, so the call is safe to repeat. The user must already
-    belong to the space's organization (400 otherwise; nobody is enrolled automatically). The
-    `ANNOTATOR` role is for users whose account role is annotator, and such users can hold
-    only that role. Needs space admin for a predefined role, or `ROLE_BINDING_CREATE` for a
-    custom one.
+    Makes an existing account user a member of a space with a role and
+    returns the membership with 200. `role` is either `PREDEFINED` with a
+    `name` (`ADMIN`, `MEMBER`, `READ_ONLY` or `ANNOTATOR`) or `CUSTOM` with
+    the `id` of a custom role. For a user who is already a member, the role
+    is replaced instead, so the call is safe to repeat. The user must
+    already belong to the space's organization (400 otherwise; nobody is
+    enrolled automatically). The `ANNOTATOR` role is for users whose account
+    role is annotator, and such users can hold only that role. Needs space
+    admin for a predefined role, or `ROLE_BINDING_CREATE` for a custom one.
 
     Args:
-        space_id (str):
-        body (AddSpaceUserRequest): Body of `addSpaceUser`: an existing user of the space's
-            organization and the space role to give them.
+        space_id (str): The space's ID (base64).
+        body (AddSpaceUserRequest): Body of `addSpaceUser`: an existing user
+            of the space's organization and the space role to give them.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[SpaceMembership]: status, headers, raw content and the parsed body.
+        Response[SpaceMembership]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -102,23 +106,26 @@ def sync(
 ) -> SpaceMembership:
     """Add space user (POST /v2/spaces/{space_id}/users).
 
-    Makes an existing account user a member of a space with a role and returns the membership
-    with 200. `role` is either `PREDEFINED` with a `name` (`ADMIN`, `MEMBER`, `READ_ONLY` or
-    `ANNOTATOR`) or `CUSTOM` with the `id` of a custom role. For a user who is already a
-    member, the role is replaced instead, so the call is safe to repeat. The user must already
-    belong to the space's organization (400 otherwise; nobody is enrolled automatically). The
-    `ANNOTATOR` role is for users whose account role is annotator, and such users can hold
-    only that role. Needs space admin for a predefined role, or `ROLE_BINDING_CREATE` for a
-    custom one.
+    Makes an existing account user a member of a space with a role and
+    returns the membership with 200. `role` is either `PREDEFINED` with a
+    `name` (`ADMIN`, `MEMBER`, `READ_ONLY` or `ANNOTATOR`) or `CUSTOM` with
+    the `id` of a custom role. For a user who is already a member, the role
+    is replaced instead, so the call is safe to repeat. The user must
+    already belong to the space's organization (400 otherwise; nobody is
+    enrolled automatically). The `ANNOTATOR` role is for users whose account
+    role is annotator, and such users can hold only that role. Needs space
+    admin for a predefined role, or `ROLE_BINDING_CREATE` for a custom one.
 
     Args:
-        space_id (str):
-        body (AddSpaceUserRequest): Body of `addSpaceUser`: an existing user of the space's
-            organization and the space role to give them.
+        space_id (str): The space's ID (base64).
+        body (AddSpaceUserRequest): Body of `addSpaceUser`: an existing user
+            of the space's organization and the space role to give them.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         SpaceMembership
@@ -140,26 +147,30 @@ async def asyncio_detailed(
 ) -> Response[SpaceMembership]:
     """Add space user (POST /v2/spaces/{space_id}/users).
 
-    Makes an existing account user a member of a space with a role and returns the membership
-    with 200. `role` is either `PREDEFINED` with a `name` (`ADMIN`, `MEMBER`, `READ_ONLY` or
-    `ANNOTATOR`) or `CUSTOM` with the `id` of a custom role. For a user who is already a
-    member, the role is replaced instead, so the call is safe to repeat. The user must already
-    belong to the space's organization (400 otherwise; nobody is enrolled automatically). The
-    `ANNOTATOR` role is for users whose account role is annotator, and such users can hold
-    only that role. Needs space admin for a predefined role, or `ROLE_BINDING_CREATE` for a
-    custom one.
+    Makes an existing account user a member of a space with a role and
+    returns the membership with 200. `role` is either `PREDEFINED` with a
+    `name` (`ADMIN`, `MEMBER`, `READ_ONLY` or `ANNOTATOR`) or `CUSTOM` with
+    the `id` of a custom role. For a user who is already a member, the role
+    is replaced instead, so the call is safe to repeat. The user must
+    already belong to the space's organization (400 otherwise; nobody is
+    enrolled automatically). The `ANNOTATOR` role is for users whose account
+    role is annotator, and such users can hold only that role. Needs space
+    admin for a predefined role, or `ROLE_BINDING_CREATE` for a custom one.
 
     Args:
-        space_id (str):
-        body (AddSpaceUserRequest): Body of `addSpaceUser`: an existing user of the space's
-            organization and the space role to give them.
+        space_id (str): The space's ID (base64).
+        body (AddSpaceUserRequest): Body of `addSpaceUser`: an existing user
+            of the space's organization and the space role to give them.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[SpaceMembership]: status, headers, raw content and the parsed body.
+        Response[SpaceMembership]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -177,23 +188,26 @@ async def asyncio(
 ) -> SpaceMembership:
     """Add space user (POST /v2/spaces/{space_id}/users).
 
-    Makes an existing account user a member of a space with a role and returns the membership
-    with 200. `role` is either `PREDEFINED` with a `name` (`ADMIN`, `MEMBER`, `READ_ONLY` or
-    `ANNOTATOR`) or `CUSTOM` with the `id` of a custom role. For a user who is already a
-    member, the role is replaced instead, so the call is safe to repeat. The user must already
-    belong to the space's organization (400 otherwise; nobody is enrolled automatically). The
-    `ANNOTATOR` role is for users whose account role is annotator, and such users can hold
-    only that role. Needs space admin for a predefined role, or `ROLE_BINDING_CREATE` for a
-    custom one.
+    Makes an existing account user a member of a space with a role and
+    returns the membership with 200. `role` is either `PREDEFINED` with a
+    `name` (`ADMIN`, `MEMBER`, `READ_ONLY` or `ANNOTATOR`) or `CUSTOM` with
+    the `id` of a custom role. For a user who is already a member, the role
+    is replaced instead, so the call is safe to repeat. The user must
+    already belong to the space's organization (400 otherwise; nobody is
+    enrolled automatically). The `ANNOTATOR` role is for users whose account
+    role is annotator, and such users can hold only that role. Needs space
+    admin for a predefined role, or `ROLE_BINDING_CREATE` for a custom one.
 
     Args:
-        space_id (str):
-        body (AddSpaceUserRequest): Body of `addSpaceUser`: an existing user of the space's
-            organization and the space role to give them.
+        space_id (str): The space's ID (base64).
+        body (AddSpaceUserRequest): Body of `addSpaceUser`: an existing user
+            of the space's organization and the space role to give them.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         SpaceMembership

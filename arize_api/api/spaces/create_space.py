@@ -63,17 +63,20 @@ def sync_detailed(
 ) -> Response[Space]:
     """Create space (POST /v2/spaces).
 
-    Creates a space in an organization and returns it with 201. `name` and `organization_id`
-    are required, and the name must be unique in the organization (409 on a clash, so a
-    repeated call fails). When left out, `description` is an empty string and `is_private` is
-    false. `id` and `created_at` are set by the server and refused in the body.
+    Creates a space in an organization and returns it with 201. `name` and
+    `organization_id` are required, and the name must be unique in the
+    organization (409 on a clash, so a repeated call fails). When left out,
+    `description` is an empty string and `is_private` is false. `id` and
+    `created_at` are set by the server and refused in the body.
 
     Args:
         body (CreateSpaceRequest): Body of `createSpace`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Space]: status, headers, raw content and the parsed body.
@@ -92,17 +95,20 @@ def sync(
 ) -> Space:
     """Create space (POST /v2/spaces).
 
-    Creates a space in an organization and returns it with 201. `name` and `organization_id`
-    are required, and the name must be unique in the organization (409 on a clash, so a
-    repeated call fails). When left out, `description` is an empty string and `is_private` is
-    false. `id` and `created_at` are set by the server and refused in the body.
+    Creates a space in an organization and returns it with 201. `name` and
+    `organization_id` are required, and the name must be unique in the
+    organization (409 on a clash, so a repeated call fails). When left out,
+    `description` is an empty string and `is_private` is false. `id` and
+    `created_at` are set by the server and refused in the body.
 
     Args:
         body (CreateSpaceRequest): Body of `createSpace`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Space
@@ -122,17 +128,20 @@ async def asyncio_detailed(
 ) -> Response[Space]:
     """Create space (POST /v2/spaces).
 
-    Creates a space in an organization and returns it with 201. `name` and `organization_id`
-    are required, and the name must be unique in the organization (409 on a clash, so a
-    repeated call fails). When left out, `description` is an empty string and `is_private` is
-    false. `id` and `created_at` are set by the server and refused in the body.
+    Creates a space in an organization and returns it with 201. `name` and
+    `organization_id` are required, and the name must be unique in the
+    organization (409 on a clash, so a repeated call fails). When left out,
+    `description` is an empty string and `is_private` is false. `id` and
+    `created_at` are set by the server and refused in the body.
 
     Args:
         body (CreateSpaceRequest): Body of `createSpace`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Space]: status, headers, raw content and the parsed body.
@@ -151,17 +160,20 @@ async def asyncio(
 ) -> Space:
     """Create space (POST /v2/spaces).
 
-    Creates a space in an organization and returns it with 201. `name` and `organization_id`
-    are required, and the name must be unique in the organization (409 on a clash, so a
-    repeated call fails). When left out, `description` is an empty string and `is_private` is
-    false. `id` and `created_at` are set by the server and refused in the body.
+    Creates a space in an organization and returns it with 201. `name` and
+    `organization_id` are required, and the name must be unique in the
+    organization (409 on a clash, so a repeated call fails). When left out,
+    `description` is an empty string and `is_private` is false. `id` and
+    `created_at` are set by the server and refused in the body.
 
     Args:
         body (CreateSpaceRequest): Body of `createSpace`.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Space

@@ -51,16 +51,18 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete space (DELETE /v2/spaces/{space_id}).
 
-    Deletes a space and everything it holds (models, monitors, dashboards, datasets, custom
-    metrics and more), for good, and answers 204. Returns 404 when the space does not exist or
-    is not visible.
+    Deletes a space and everything it holds (models, monitors, dashboards,
+    datasets, custom metrics and more), for good, and answers 204. Returns
+    404 when the space does not exist or is not visible.
 
     Args:
-        space_id (str):
+        space_id (str): The space's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -79,16 +81,18 @@ def sync(
 ) -> None:
     """Delete space (DELETE /v2/spaces/{space_id}).
 
-    Deletes a space and everything it holds (models, monitors, dashboards, datasets, custom
-    metrics and more), for good, and answers 204. Returns 404 when the space does not exist or
-    is not visible.
+    Deletes a space and everything it holds (models, monitors, dashboards,
+    datasets, custom metrics and more), for good, and answers 204. Returns
+    404 when the space does not exist or is not visible.
 
     Args:
-        space_id (str):
+        space_id (str): The space's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -108,16 +112,18 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Delete space (DELETE /v2/spaces/{space_id}).
 
-    Deletes a space and everything it holds (models, monitors, dashboards, datasets, custom
-    metrics and more), for good, and answers 204. Returns 404 when the space does not exist or
-    is not visible.
+    Deletes a space and everything it holds (models, monitors, dashboards,
+    datasets, custom metrics and more), for good, and answers 204. Returns
+    404 when the space does not exist or is not visible.
 
     Args:
-        space_id (str):
+        space_id (str): The space's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -136,16 +142,18 @@ async def asyncio(
 ) -> None:
     """Delete space (DELETE /v2/spaces/{space_id}).
 
-    Deletes a space and everything it holds (models, monitors, dashboards, datasets, custom
-    metrics and more), for good, and answers 204. Returns 404 when the space does not exist or
-    is not visible.
+    Deletes a space and everything it holds (models, monitors, dashboards,
+    datasets, custom metrics and more), for good, and answers 204. Returns
+    404 when the space does not exist or is not visible.
 
     Args:
-        space_id (str):
+        space_id (str): The space's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -55,15 +55,17 @@ def sync_detailed(
 ) -> Response[Space]:
     """Get space (GET /v2/spaces/{space_id}).
 
-    Returns one space by its ID. Returns 404 when it does not exist or the caller cannot read
-    it.
+    Returns one space by its ID. Returns 404 when it does not exist or the
+    caller cannot read it.
 
     Args:
-        space_id (str):
+        space_id (str): The space's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Space]: status, headers, raw content and the parsed body.
@@ -82,15 +84,17 @@ def sync(
 ) -> Space:
     """Get space (GET /v2/spaces/{space_id}).
 
-    Returns one space by its ID. Returns 404 when it does not exist or the caller cannot read
-    it.
+    Returns one space by its ID. Returns 404 when it does not exist or the
+    caller cannot read it.
 
     Args:
-        space_id (str):
+        space_id (str): The space's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Space
@@ -110,15 +114,17 @@ async def asyncio_detailed(
 ) -> Response[Space]:
     """Get space (GET /v2/spaces/{space_id}).
 
-    Returns one space by its ID. Returns 404 when it does not exist or the caller cannot read
-    it.
+    Returns one space by its ID. Returns 404 when it does not exist or the
+    caller cannot read it.
 
     Args:
-        space_id (str):
+        space_id (str): The space's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Space]: status, headers, raw content and the parsed body.
@@ -137,15 +143,17 @@ async def asyncio(
 ) -> Space:
     """Get space (GET /v2/spaces/{space_id}).
 
-    Returns one space by its ID. Returns 404 when it does not exist or the caller cannot read
-    it.
+    Returns one space by its ID. Returns 404 when it does not exist or the
+    caller cannot read it.
 
     Args:
-        space_id (str):
+        space_id (str): The space's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Space

@@ -75,22 +75,29 @@ def sync_detailed(
 ) -> Response[ListSpacesResponse]:
     """List spaces (GET /v2/spaces).
 
-    Lists the spaces the caller can access, one page at a time. `org_id` keeps the spaces of
-    one organization (404 when it is missing or not readable); `name` keeps those whose name
-    contains the text, ignoring case. Read-only, so safe to repeat.
+    Lists the spaces the caller can access, one page at a time. `org_id`
+    keeps the spaces of one organization (404 when it is missing or not
+    readable); `name` keeps those whose name contains the text, ignoring
+    case. Read-only, so safe to repeat.
 
     Args:
-        org_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        org_id (str | Unset): Only spaces of this organization.
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListSpacesResponse]: status, headers, raw content and the parsed body.
+        Response[ListSpacesResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         org_id=org_id,
@@ -112,19 +119,25 @@ def sync(
 ) -> ListSpacesResponse:
     """List spaces (GET /v2/spaces).
 
-    Lists the spaces the caller can access, one page at a time. `org_id` keeps the spaces of
-    one organization (404 when it is missing or not readable); `name` keeps those whose name
-    contains the text, ignoring case. Read-only, so safe to repeat.
+    Lists the spaces the caller can access, one page at a time. `org_id`
+    keeps the spaces of one organization (404 when it is missing or not
+    readable); `name` keeps those whose name contains the text, ignoring
+    case. Read-only, so safe to repeat.
 
     Args:
-        org_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        org_id (str | Unset): Only spaces of this organization.
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListSpacesResponse
@@ -150,22 +163,29 @@ async def asyncio_detailed(
 ) -> Response[ListSpacesResponse]:
     """List spaces (GET /v2/spaces).
 
-    Lists the spaces the caller can access, one page at a time. `org_id` keeps the spaces of
-    one organization (404 when it is missing or not readable); `name` keeps those whose name
-    contains the text, ignoring case. Read-only, so safe to repeat.
+    Lists the spaces the caller can access, one page at a time. `org_id`
+    keeps the spaces of one organization (404 when it is missing or not
+    readable); `name` keeps those whose name contains the text, ignoring
+    case. Read-only, so safe to repeat.
 
     Args:
-        org_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        org_id (str | Unset): Only spaces of this organization.
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListSpacesResponse]: status, headers, raw content and the parsed body.
+        Response[ListSpacesResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         org_id=org_id,
@@ -187,19 +207,25 @@ async def asyncio(
 ) -> ListSpacesResponse:
     """List spaces (GET /v2/spaces).
 
-    Lists the spaces the caller can access, one page at a time. `org_id` keeps the spaces of
-    one organization (404 when it is missing or not readable); `name` keeps those whose name
-    contains the text, ignoring case. Read-only, so safe to repeat.
+    Lists the spaces the caller can access, one page at a time. `org_id`
+    keeps the spaces of one organization (404 when it is missing or not
+    readable); `name` keeps those whose name contains the text, ignoring
+    case. Read-only, so safe to repeat.
 
     Args:
-        org_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        org_id (str | Unset): Only spaces of this organization.
+        name (str | Unset): Only items whose name contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListSpacesResponse

@@ -53,17 +53,20 @@ def sync_detailed(
 ) -> Response[None]:
     """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id}).
 
-    Removes a user from a space, including every role binding the user has on it, and answers
-    204. Returns 404 when the user is not a member, which is also what a second call gets.
-    Needs space admin or `ROLE_BINDING_DELETE`.
+    Removes a user from a space, including every role binding the user has
+    on it, and answers 204. Returns 404 when the user is not a member, which
+    is also what a second call gets. Needs space admin or
+    `ROLE_BINDING_DELETE`.
 
     Args:
-        space_id (str):
-        user_id (str):
+        space_id (str): The space's ID (base64).
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -84,17 +87,20 @@ def sync(
 ) -> None:
     """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id}).
 
-    Removes a user from a space, including every role binding the user has on it, and answers
-    204. Returns 404 when the user is not a member, which is also what a second call gets.
-    Needs space admin or `ROLE_BINDING_DELETE`.
+    Removes a user from a space, including every role binding the user has
+    on it, and answers 204. Returns 404 when the user is not a member, which
+    is also what a second call gets. Needs space admin or
+    `ROLE_BINDING_DELETE`.
 
     Args:
-        space_id (str):
-        user_id (str):
+        space_id (str): The space's ID (base64).
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -116,17 +122,20 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id}).
 
-    Removes a user from a space, including every role binding the user has on it, and answers
-    204. Returns 404 when the user is not a member, which is also what a second call gets.
-    Needs space admin or `ROLE_BINDING_DELETE`.
+    Removes a user from a space, including every role binding the user has
+    on it, and answers 204. Returns 404 when the user is not a member, which
+    is also what a second call gets. Needs space admin or
+    `ROLE_BINDING_DELETE`.
 
     Args:
-        space_id (str):
-        user_id (str):
+        space_id (str): The space's ID (base64).
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -147,17 +156,20 @@ async def asyncio(
 ) -> None:
     """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id}).
 
-    Removes a user from a space, including every role binding the user has on it, and answers
-    204. Returns 404 when the user is not a member, which is also what a second call gets.
-    Needs space admin or `ROLE_BINDING_DELETE`.
+    Removes a user from a space, including every role binding the user has
+    on it, and answers 204. Returns 404 when the user is not a member, which
+    is also what a second call gets. Needs space admin or
+    `ROLE_BINDING_DELETE`.
 
     Args:
-        space_id (str):
-        user_id (str):
+        space_id (str): The space's ID (base64).
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

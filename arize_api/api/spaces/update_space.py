@@ -65,21 +65,24 @@ def sync_detailed(
 ) -> Response[Space]:
     """Update space (PATCH /v2/spaces/{space_id}).
 
-    Changes a space's settings and returns the space. Send at least one member; members left
-    out keep their value. `description`, `default_llm_integration` and `default_agent_runtime`
-    take `null` to clear them, and an object value replaces the stored setting. A new name
-    must be unique in the organization (409). `id` and `created_at` cannot change. Sending the
-    same body twice gives the same result.
+    Changes a space's settings and returns the space. Send at least one
+    member; members left out keep their value. `description`,
+    `default_llm_integration` and `default_agent_runtime` take `null` to
+    clear them, and an object value replaces the stored setting. A new name
+    must be unique in the organization (409). `id` and `created_at` cannot
+    change. Sending the same body twice gives the same result.
 
     Args:
-        space_id (str):
-        body (UpdateSpaceRequest): Body of `updateSpace`: send at least one member. Members left
-            out keep their value, `null` clears a clearable one, and an object replaces the stored
-            setting.
+        space_id (str): The space's ID (base64).
+        body (UpdateSpaceRequest): Body of `updateSpace`: send at least one
+            member. Members left out keep their value, `null` clears a clearable
+            one, and an object replaces the stored setting.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Space]: status, headers, raw content and the parsed body.
@@ -100,21 +103,24 @@ def sync(
 ) -> Space:
     """Update space (PATCH /v2/spaces/{space_id}).
 
-    Changes a space's settings and returns the space. Send at least one member; members left
-    out keep their value. `description`, `default_llm_integration` and `default_agent_runtime`
-    take `null` to clear them, and an object value replaces the stored setting. A new name
-    must be unique in the organization (409). `id` and `created_at` cannot change. Sending the
-    same body twice gives the same result.
+    Changes a space's settings and returns the space. Send at least one
+    member; members left out keep their value. `description`,
+    `default_llm_integration` and `default_agent_runtime` take `null` to
+    clear them, and an object value replaces the stored setting. A new name
+    must be unique in the organization (409). `id` and `created_at` cannot
+    change. Sending the same body twice gives the same result.
 
     Args:
-        space_id (str):
-        body (UpdateSpaceRequest): Body of `updateSpace`: send at least one member. Members left
-            out keep their value, `null` clears a clearable one, and an object replaces the stored
-            setting.
+        space_id (str): The space's ID (base64).
+        body (UpdateSpaceRequest): Body of `updateSpace`: send at least one
+            member. Members left out keep their value, `null` clears a clearable
+            one, and an object replaces the stored setting.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Space
@@ -136,21 +142,24 @@ async def asyncio_detailed(
 ) -> Response[Space]:
     """Update space (PATCH /v2/spaces/{space_id}).
 
-    Changes a space's settings and returns the space. Send at least one member; members left
-    out keep their value. `description`, `default_llm_integration` and `default_agent_runtime`
-    take `null` to clear them, and an object value replaces the stored setting. A new name
-    must be unique in the organization (409). `id` and `created_at` cannot change. Sending the
-    same body twice gives the same result.
+    Changes a space's settings and returns the space. Send at least one
+    member; members left out keep their value. `description`,
+    `default_llm_integration` and `default_agent_runtime` take `null` to
+    clear them, and an object value replaces the stored setting. A new name
+    must be unique in the organization (409). `id` and `created_at` cannot
+    change. Sending the same body twice gives the same result.
 
     Args:
-        space_id (str):
-        body (UpdateSpaceRequest): Body of `updateSpace`: send at least one member. Members left
-            out keep their value, `null` clears a clearable one, and an object replaces the stored
-            setting.
+        space_id (str): The space's ID (base64).
+        body (UpdateSpaceRequest): Body of `updateSpace`: send at least one
+            member. Members left out keep their value, `null` clears a clearable
+            one, and an object replaces the stored setting.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Space]: status, headers, raw content and the parsed body.
@@ -171,21 +180,24 @@ async def asyncio(
 ) -> Space:
     """Update space (PATCH /v2/spaces/{space_id}).
 
-    Changes a space's settings and returns the space. Send at least one member; members left
-    out keep their value. `description`, `default_llm_integration` and `default_agent_runtime`
-    take `null` to clear them, and an object value replaces the stored setting. A new name
-    must be unique in the organization (409). `id` and `created_at` cannot change. Sending the
-    same body twice gives the same result.
+    Changes a space's settings and returns the space. Send at least one
+    member; members left out keep their value. `description`,
+    `default_llm_integration` and `default_agent_runtime` take `null` to
+    clear them, and an object value replaces the stored setting. A new name
+    must be unique in the organization (409). `id` and `created_at` cannot
+    change. Sending the same body twice gives the same result.
 
     Args:
-        space_id (str):
-        body (UpdateSpaceRequest): Body of `updateSpace`: send at least one member. Members left
-            out keep their value, `null` clears a clearable one, and an object replaces the stored
-            setting.
+        space_id (str): The space's ID (base64).
+        body (UpdateSpaceRequest): Body of `updateSpace`: send at least one
+            member. Members left out keep their value, `null` clears a clearable
+            one, and an object replaces the stored setting.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Space

@@ -40,7 +40,38 @@ class Spans(SyncResource):
         body: AnnotateSpansRequest,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Annotate spans (POST /v2/spans/annotate)."""
+        """Annotate spans (POST /v2/spans/annotate).
+
+        Writes human annotations on spans of a project, one entry per
+        `record_id`: up to 1000 entries, or 100 when `granularity` is `SESSION`.
+        `granularity` says what `record_id` holds: a span id (`SPAN`, the
+        default), a trace's root span id (`TRACE`), or a session id (`SESSION`;
+        the value goes on the root span of the session's earliest trace in the
+        window). Records are looked up between `start_time` and `end_time`: the
+        end defaults to now and the start to 31 days earlier (7 for sessions);
+        neither may lie in the future, and the window may not be longer than 31
+        days (7 for sessions). The check is all-or-nothing: when any record is
+        missing from the window the call returns 404 and writes nothing. A
+        repeated `record_id`, or a config name repeated in one record's
+        `values`, returns 400; every name must be an annotation config of the
+        project's space. Answers 202; reads may lag briefly. Writes are upserts
+        done one calendar day at a time, so a failure while writing can leave
+        earlier days saved; resending the whole request is safe and creates no
+        duplicates.
+
+        Args:
+            body (AnnotateSpansRequest): Annotations to upsert on spans, traces
+                or sessions of one project, and the window to find them in.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import annotate_spans
 
         return annotate_spans.sync(
@@ -55,7 +86,31 @@ class Spans(SyncResource):
         body: DeleteSpansRequest,
         **options: Unpack[RequestOptions],
     ) -> DeleteSpansResponse:
-        """Delete spans (DELETE /v2/spans)."""
+        """Delete spans (DELETE /v2/spans).
+
+        Deletes 1 to 5000 spans of a project by span id; there is no undo. Only
+        spans inside the time window are searched: `start_time` defaults to two
+        years ago and `end_time` to now, and narrowing the window to the spans'
+        approximate time makes the search much cheaper. The 200 body lists
+        `deleted_span_ids` and `not_deleted_span_ids`. `completed` false means
+        processing stopped early: resend the whole request. With `completed`
+        true, an id in `not_deleted_span_ids` was not found (never ingested or
+        already deleted). A 503 carries the same lists after a partial failure.
+        Idempotent: resending ids already deleted is safe.
+
+        Args:
+            body (DeleteSpansRequest): The spans of a project to delete, by span
+                id, optionally within a time window.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DeleteSpansResponse
+        """
         from . import delete_spans
 
         return delete_spans.sync(
@@ -75,7 +130,43 @@ class Spans(SyncResource):
     ) -> SyncPaginator[Span, ListSpansResponse]:
         """List spans of a project, page by page (POST /v2/spans).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns spans of one project, newest first by `start_time` (equal start
+        times ordered by trace and span id), in pages of `limit` (default 50, at
+        most 500). The project, time window, `filter` and column choice go in
+        the body; `limit` and `cursor` go in the query. Both time bounds are
+        inclusive, and the window defaults to the last week. Reuse a cursor only
+        with the same body (the limit may change); if the server refuses a
+        cursor after an update, start again without one. Paging holds the window
+        fixed but is no snapshot of changing data, and adjacent polling windows
+        share their boundary, so drop duplicate trace and span id pairs and let
+        windows overlap to catch late data. The search reads the time Arize
+        received a span only a few hours around the requested `start_time`
+        range, so spans sent long after they started (backfills, replays) appear
+        only when the window also covers the time they were sent. Read-only and
+        safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            limit (int | Unset): Page size, 1 to 500; defaults to 50 and may
+                change from page to page. From 1 to 500. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`;
+                valid only with the same request body. Omit it for the first page.
+            body (ListSpansRequest): Which spans of a project to return, and
+                which of their columns; unknown members are rejected.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Span, ListSpansResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_spans
 
@@ -98,7 +189,38 @@ class AsyncSpans(AsyncResource):
         body: AnnotateSpansRequest,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Annotate spans (POST /v2/spans/annotate)."""
+        """Annotate spans (POST /v2/spans/annotate).
+
+        Writes human annotations on spans of a project, one entry per
+        `record_id`: up to 1000 entries, or 100 when `granularity` is `SESSION`.
+        `granularity` says what `record_id` holds: a span id (`SPAN`, the
+        default), a trace's root span id (`TRACE`), or a session id (`SESSION`;
+        the value goes on the root span of the session's earliest trace in the
+        window). Records are looked up between `start_time` and `end_time`: the
+        end defaults to now and the start to 31 days earlier (7 for sessions);
+        neither may lie in the future, and the window may not be longer than 31
+        days (7 for sessions). The check is all-or-nothing: when any record is
+        missing from the window the call returns 404 and writes nothing. A
+        repeated `record_id`, or a config name repeated in one record's
+        `values`, returns 400; every name must be an annotation config of the
+        project's space. Answers 202; reads may lag briefly. Writes are upserts
+        done one calendar day at a time, so a failure while writing can leave
+        earlier days saved; resending the whole request is safe and creates no
+        duplicates.
+
+        Args:
+            body (AnnotateSpansRequest): Annotations to upsert on spans, traces
+                or sessions of one project, and the window to find them in.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import annotate_spans
 
         return await annotate_spans.asyncio(
@@ -113,7 +235,31 @@ class AsyncSpans(AsyncResource):
         body: DeleteSpansRequest,
         **options: Unpack[RequestOptions],
     ) -> DeleteSpansResponse:
-        """Delete spans (DELETE /v2/spans)."""
+        """Delete spans (DELETE /v2/spans).
+
+        Deletes 1 to 5000 spans of a project by span id; there is no undo. Only
+        spans inside the time window are searched: `start_time` defaults to two
+        years ago and `end_time` to now, and narrowing the window to the spans'
+        approximate time makes the search much cheaper. The 200 body lists
+        `deleted_span_ids` and `not_deleted_span_ids`. `completed` false means
+        processing stopped early: resend the whole request. With `completed`
+        true, an id in `not_deleted_span_ids` was not found (never ingested or
+        already deleted). A 503 carries the same lists after a partial failure.
+        Idempotent: resending ids already deleted is safe.
+
+        Args:
+            body (DeleteSpansRequest): The spans of a project to delete, by span
+                id, optionally within a time window.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            DeleteSpansResponse
+        """
         from . import delete_spans
 
         return await delete_spans.asyncio(
@@ -133,7 +279,43 @@ class AsyncSpans(AsyncResource):
     ) -> AsyncPaginator[Span, ListSpansResponse]:
         """List spans of a project, page by page (POST /v2/spans).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns spans of one project, newest first by `start_time` (equal start
+        times ordered by trace and span id), in pages of `limit` (default 50, at
+        most 500). The project, time window, `filter` and column choice go in
+        the body; `limit` and `cursor` go in the query. Both time bounds are
+        inclusive, and the window defaults to the last week. Reuse a cursor only
+        with the same body (the limit may change); if the server refuses a
+        cursor after an update, start again without one. Paging holds the window
+        fixed but is no snapshot of changing data, and adjacent polling windows
+        share their boundary, so drop duplicate trace and span id pairs and let
+        windows overlap to catch late data. The search reads the time Arize
+        received a span only a few hours around the requested `start_time`
+        range, so spans sent long after they started (backfills, replays) appear
+        only when the window also covers the time they were sent. Read-only and
+        safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            limit (int | Unset): Page size, 1 to 500; defaults to 50 and may
+                change from page to page. From 1 to 500. Default: 50.
+            cursor (str | Unset): The previous page's `pagination.next_cursor`;
+                valid only with the same request body. Omit it for the first page.
+            body (ListSpansRequest): Which spans of a project to return, and
+                which of their columns; unknown members are rejected.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Span, ListSpansResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_spans
 

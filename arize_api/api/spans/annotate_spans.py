@@ -59,27 +59,32 @@ def sync_detailed(
 ) -> Response[None]:
     """Annotate spans (POST /v2/spans/annotate).
 
-    Writes human annotations on spans of a project, one entry per `record_id`: up to 1000
-    entries, or 100 when `granularity` is `SESSION`. `granularity` says what `record_id`
-    holds: a span id (`SPAN`, the default), a trace's root span id (`TRACE`), or a session id
-    (`SESSION`; the value goes on the root span of the session's earliest trace in the
-    window). Records are looked up between `start_time` and `end_time`: the end defaults to
-    now and the start to 31 days earlier (7 for sessions); neither may lie in the future, and
-    the window may not be longer than 31 days (7 for sessions). The check is all-or-nothing:
-    when any record is missing from the window the call returns 404 and writes nothing. A
-    repeated `record_id`, or a config name repeated in one record's `values`, returns 400;
-    every name must be an annotation config of the project's space. Answers 202; reads may lag
-    briefly. Writes are upserts done one calendar day at a time, so a failure while writing
-    can leave earlier days saved; resending the whole request is safe and creates no
+    Writes human annotations on spans of a project, one entry per
+    `record_id`: up to 1000 entries, or 100 when `granularity` is `SESSION`.
+    `granularity` says what `record_id` holds: a span id (`SPAN`, the
+    default), a trace's root span id (`TRACE`), or a session id (`SESSION`;
+    the value goes on the root span of the session's earliest trace in the
+    window). Records are looked up between `start_time` and `end_time`: the
+    end defaults to now and the start to 31 days earlier (7 for sessions);
+    neither may lie in the future, and the window may not be longer than 31
+    days (7 for sessions). The check is all-or-nothing: when any record is
+    missing from the window the call returns 404 and writes nothing. A
+    repeated `record_id`, or a config name repeated in one record's
+    `values`, returns 400; every name must be an annotation config of the
+    project's space. Answers 202; reads may lag briefly. Writes are upserts
+    done one calendar day at a time, so a failure while writing can leave
+    earlier days saved; resending the whole request is safe and creates no
     duplicates.
 
     Args:
-        body (AnnotateSpansRequest): Annotations to upsert on spans, traces or sessions of one
-            project, and the window to find them in.
+        body (AnnotateSpansRequest): Annotations to upsert on spans, traces
+            or sessions of one project, and the window to find them in.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -98,27 +103,32 @@ def sync(
 ) -> None:
     """Annotate spans (POST /v2/spans/annotate).
 
-    Writes human annotations on spans of a project, one entry per `record_id`: up to 1000
-    entries, or 100 when `granularity` is `SESSION`. `granularity` says what `record_id`
-    holds: a span id (`SPAN`, the default), a trace's root span id (`TRACE`), or a session id
-    (`SESSION`; the value goes on the root span of the session's earliest trace in the
-    window). Records are looked up between `start_time` and `end_time`: the end defaults to
-    now and the start to 31 days earlier (7 for sessions); neither may lie in the future, and
-    the window may not be longer than 31 days (7 for sessions). The check is all-or-nothing:
-    when any record is missing from the window the call returns 404 and writes nothing. A
-    repeated `record_id`, or a config name repeated in one record's `values`, returns 400;
-    every name must be an annotation config of the project's space. Answers 202; reads may lag
-    briefly. Writes are upserts done one calendar day at a time, so a failure while writing
-    can leave earlier days saved; resending the whole request is safe and creates no
+    Writes human annotations on spans of a project, one entry per
+    `record_id`: up to 1000 entries, or 100 when `granularity` is `SESSION`.
+    `granularity` says what `record_id` holds: a span id (`SPAN`, the
+    default), a trace's root span id (`TRACE`), or a session id (`SESSION`;
+    the value goes on the root span of the session's earliest trace in the
+    window). Records are looked up between `start_time` and `end_time`: the
+    end defaults to now and the start to 31 days earlier (7 for sessions);
+    neither may lie in the future, and the window may not be longer than 31
+    days (7 for sessions). The check is all-or-nothing: when any record is
+    missing from the window the call returns 404 and writes nothing. A
+    repeated `record_id`, or a config name repeated in one record's
+    `values`, returns 400; every name must be an annotation config of the
+    project's space. Answers 202; reads may lag briefly. Writes are upserts
+    done one calendar day at a time, so a failure while writing can leave
+    earlier days saved; resending the whole request is safe and creates no
     duplicates.
 
     Args:
-        body (AnnotateSpansRequest): Annotations to upsert on spans, traces or sessions of one
-            project, and the window to find them in.
+        body (AnnotateSpansRequest): Annotations to upsert on spans, traces
+            or sessions of one project, and the window to find them in.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -138,27 +148,32 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Annotate spans (POST /v2/spans/annotate).
 
-    Writes human annotations on spans of a project, one entry per `record_id`: up to 1000
-    entries, or 100 when `granularity` is `SESSION`. `granularity` says what `record_id`
-    holds: a span id (`SPAN`, the default), a trace's root span id (`TRACE`), or a session id
-    (`SESSION`; the value goes on the root span of the session's earliest trace in the
-    window). Records are looked up between `start_time` and `end_time`: the end defaults to
-    now and the start to 31 days earlier (7 for sessions); neither may lie in the future, and
-    the window may not be longer than 31 days (7 for sessions). The check is all-or-nothing:
-    when any record is missing from the window the call returns 404 and writes nothing. A
-    repeated `record_id`, or a config name repeated in one record's `values`, returns 400;
-    every name must be an annotation config of the project's space. Answers 202; reads may lag
-    briefly. Writes are upserts done one calendar day at a time, so a failure while writing
-    can leave earlier days saved; resending the whole request is safe and creates no
+    Writes human annotations on spans of a project, one entry per
+    `record_id`: up to 1000 entries, or 100 when `granularity` is `SESSION`.
+    `granularity` says what `record_id` holds: a span id (`SPAN`, the
+    default), a trace's root span id (`TRACE`), or a session id (`SESSION`;
+    the value goes on the root span of the session's earliest trace in the
+    window). Records are looked up between `start_time` and `end_time`: the
+    end defaults to now and the start to 31 days earlier (7 for sessions);
+    neither may lie in the future, and the window may not be longer than 31
+    days (7 for sessions). The check is all-or-nothing: when any record is
+    missing from the window the call returns 404 and writes nothing. A
+    repeated `record_id`, or a config name repeated in one record's
+    `values`, returns 400; every name must be an annotation config of the
+    project's space. Answers 202; reads may lag briefly. Writes are upserts
+    done one calendar day at a time, so a failure while writing can leave
+    earlier days saved; resending the whole request is safe and creates no
     duplicates.
 
     Args:
-        body (AnnotateSpansRequest): Annotations to upsert on spans, traces or sessions of one
-            project, and the window to find them in.
+        body (AnnotateSpansRequest): Annotations to upsert on spans, traces
+            or sessions of one project, and the window to find them in.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -177,27 +192,32 @@ async def asyncio(
 ) -> None:
     """Annotate spans (POST /v2/spans/annotate).
 
-    Writes human annotations on spans of a project, one entry per `record_id`: up to 1000
-    entries, or 100 when `granularity` is `SESSION`. `granularity` says what `record_id`
-    holds: a span id (`SPAN`, the default), a trace's root span id (`TRACE`), or a session id
-    (`SESSION`; the value goes on the root span of the session's earliest trace in the
-    window). Records are looked up between `start_time` and `end_time`: the end defaults to
-    now and the start to 31 days earlier (7 for sessions); neither may lie in the future, and
-    the window may not be longer than 31 days (7 for sessions). The check is all-or-nothing:
-    when any record is missing from the window the call returns 404 and writes nothing. A
-    repeated `record_id`, or a config name repeated in one record's `values`, returns 400;
-    every name must be an annotation config of the project's space. Answers 202; reads may lag
-    briefly. Writes are upserts done one calendar day at a time, so a failure while writing
-    can leave earlier days saved; resending the whole request is safe and creates no
+    Writes human annotations on spans of a project, one entry per
+    `record_id`: up to 1000 entries, or 100 when `granularity` is `SESSION`.
+    `granularity` says what `record_id` holds: a span id (`SPAN`, the
+    default), a trace's root span id (`TRACE`), or a session id (`SESSION`;
+    the value goes on the root span of the session's earliest trace in the
+    window). Records are looked up between `start_time` and `end_time`: the
+    end defaults to now and the start to 31 days earlier (7 for sessions);
+    neither may lie in the future, and the window may not be longer than 31
+    days (7 for sessions). The check is all-or-nothing: when any record is
+    missing from the window the call returns 404 and writes nothing. A
+    repeated `record_id`, or a config name repeated in one record's
+    `values`, returns 400; every name must be an annotation config of the
+    project's space. Answers 202; reads may lag briefly. Writes are upserts
+    done one calendar day at a time, so a failure while writing can leave
+    earlier days saved; resending the whole request is safe and creates no
     duplicates.
 
     Args:
-        body (AnnotateSpansRequest): Annotations to upsert on spans, traces or sessions of one
-            project, and the window to find them in.
+        body (AnnotateSpansRequest): Annotations to upsert on spans, traces
+            or sessions of one project, and the window to find them in.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -63,24 +63,29 @@ def sync_detailed(
 ) -> Response[DeleteSpansResponse]:
     """Delete spans (DELETE /v2/spans).
 
-    Deletes 1 to 5000 spans of a project by span id; there is no undo. Only spans inside the
-    time window are searched: `start_time` defaults to two years ago and `end_time` to now,
-    and narrowing the window to the spans' approximate time makes the search much cheaper. The
-    200 body lists `deleted_span_ids` and `not_deleted_span_ids`. `completed` false means
-    processing stopped early: resend the whole request. With `completed` true, an id in
-    `not_deleted_span_ids` was not found (never ingested or already deleted). A 503 carries
-    the same lists after a partial failure. Idempotent: resending ids already deleted is safe.
+    Deletes 1 to 5000 spans of a project by span id; there is no undo. Only
+    spans inside the time window are searched: `start_time` defaults to two
+    years ago and `end_time` to now, and narrowing the window to the spans'
+    approximate time makes the search much cheaper. The 200 body lists
+    `deleted_span_ids` and `not_deleted_span_ids`. `completed` false means
+    processing stopped early: resend the whole request. With `completed`
+    true, an id in `not_deleted_span_ids` was not found (never ingested or
+    already deleted). A 503 carries the same lists after a partial failure.
+    Idempotent: resending ids already deleted is safe.
 
     Args:
-        body (DeleteSpansRequest): The spans of a project to delete, by span id, optionally within
-            a time window.
+        body (DeleteSpansRequest): The spans of a project to delete, by span
+            id, optionally within a time window.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DeleteSpansResponse]: status, headers, raw content and the parsed body.
+        Response[DeleteSpansResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -96,21 +101,25 @@ def sync(
 ) -> DeleteSpansResponse:
     """Delete spans (DELETE /v2/spans).
 
-    Deletes 1 to 5000 spans of a project by span id; there is no undo. Only spans inside the
-    time window are searched: `start_time` defaults to two years ago and `end_time` to now,
-    and narrowing the window to the spans' approximate time makes the search much cheaper. The
-    200 body lists `deleted_span_ids` and `not_deleted_span_ids`. `completed` false means
-    processing stopped early: resend the whole request. With `completed` true, an id in
-    `not_deleted_span_ids` was not found (never ingested or already deleted). A 503 carries
-    the same lists after a partial failure. Idempotent: resending ids already deleted is safe.
+    Deletes 1 to 5000 spans of a project by span id; there is no undo. Only
+    spans inside the time window are searched: `start_time` defaults to two
+    years ago and `end_time` to now, and narrowing the window to the spans'
+    approximate time makes the search much cheaper. The 200 body lists
+    `deleted_span_ids` and `not_deleted_span_ids`. `completed` false means
+    processing stopped early: resend the whole request. With `completed`
+    true, an id in `not_deleted_span_ids` was not found (never ingested or
+    already deleted). A 503 carries the same lists after a partial failure.
+    Idempotent: resending ids already deleted is safe.
 
     Args:
-        body (DeleteSpansRequest): The spans of a project to delete, by span id, optionally within
-            a time window.
+        body (DeleteSpansRequest): The spans of a project to delete, by span
+            id, optionally within a time window.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DeleteSpansResponse
@@ -130,24 +139,29 @@ async def asyncio_detailed(
 ) -> Response[DeleteSpansResponse]:
     """Delete spans (DELETE /v2/spans).
 
-    Deletes 1 to 5000 spans of a project by span id; there is no undo. Only spans inside the
-    time window are searched: `start_time` defaults to two years ago and `end_time` to now,
-    and narrowing the window to the spans' approximate time makes the search much cheaper. The
-    200 body lists `deleted_span_ids` and `not_deleted_span_ids`. `completed` false means
-    processing stopped early: resend the whole request. With `completed` true, an id in
-    `not_deleted_span_ids` was not found (never ingested or already deleted). A 503 carries
-    the same lists after a partial failure. Idempotent: resending ids already deleted is safe.
+    Deletes 1 to 5000 spans of a project by span id; there is no undo. Only
+    spans inside the time window are searched: `start_time` defaults to two
+    years ago and `end_time` to now, and narrowing the window to the spans'
+    approximate time makes the search much cheaper. The 200 body lists
+    `deleted_span_ids` and `not_deleted_span_ids`. `completed` false means
+    processing stopped early: resend the whole request. With `completed`
+    true, an id in `not_deleted_span_ids` was not found (never ingested or
+    already deleted). A 503 carries the same lists after a partial failure.
+    Idempotent: resending ids already deleted is safe.
 
     Args:
-        body (DeleteSpansRequest): The spans of a project to delete, by span id, optionally within
-            a time window.
+        body (DeleteSpansRequest): The spans of a project to delete, by span
+            id, optionally within a time window.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[DeleteSpansResponse]: status, headers, raw content and the parsed body.
+        Response[DeleteSpansResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -163,21 +177,25 @@ async def asyncio(
 ) -> DeleteSpansResponse:
     """Delete spans (DELETE /v2/spans).
 
-    Deletes 1 to 5000 spans of a project by span id; there is no undo. Only spans inside the
-    time window are searched: `start_time` defaults to two years ago and `end_time` to now,
-    and narrowing the window to the spans' approximate time makes the search much cheaper. The
-    200 body lists `deleted_span_ids` and `not_deleted_span_ids`. `completed` false means
-    processing stopped early: resend the whole request. With `completed` true, an id in
-    `not_deleted_span_ids` was not found (never ingested or already deleted). A 503 carries
-    the same lists after a partial failure. Idempotent: resending ids already deleted is safe.
+    Deletes 1 to 5000 spans of a project by span id; there is no undo. Only
+    spans inside the time window are searched: `start_time` defaults to two
+    years ago and `end_time` to now, and narrowing the window to the spans'
+    approximate time makes the search much cheaper. The 200 body lists
+    `deleted_span_ids` and `not_deleted_span_ids`. `completed` false means
+    processing stopped early: resend the whole request. With `completed`
+    true, an id in `not_deleted_span_ids` was not found (never ingested or
+    already deleted). A 503 carries the same lists after a partial failure.
+    Idempotent: resending ids already deleted is safe.
 
     Args:
-        body (DeleteSpansRequest): The spans of a project to delete, by span id, optionally within
-            a time window.
+        body (DeleteSpansRequest): The spans of a project to delete, by span
+            id, optionally within a time window.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         DeleteSpansResponse

@@ -76,30 +76,38 @@ def sync_detailed(
 ) -> Response[ListSpansResponse]:
     """List spans of a project (POST /v2/spans).
 
-    Returns spans of one project, newest first by `start_time` (equal start times ordered by
-    trace and span id), in pages of `limit` (default 50, at most 500). The project, time
-    window, `filter` and column choice go in the body; `limit` and `cursor` go in the query.
-    Both time bounds are inclusive, and the window defaults to the last week. Reuse a cursor
-    only with the same body (the limit may change); if the server refuses a cursor after an
-    update, start again without one. Paging holds the window fixed but is no snapshot of
-    changing data, and adjacent polling windows share their boundary, so drop duplicate trace
-    and span id pairs and let windows overlap to catch late data. The search reads the time
-    Arize received a span only a few hours around the requested `start_time` range, so spans
-    sent long after they started (backfills, replays) appear only when the window also covers
-    the time they were sent. Read-only and safe to repeat.
+    Returns spans of one project, newest first by `start_time` (equal start
+    times ordered by trace and span id), in pages of `limit` (default 50, at
+    most 500). The project, time window, `filter` and column choice go in
+    the body; `limit` and `cursor` go in the query. Both time bounds are
+    inclusive, and the window defaults to the last week. Reuse a cursor only
+    with the same body (the limit may change); if the server refuses a
+    cursor after an update, start again without one. Paging holds the window
+    fixed but is no snapshot of changing data, and adjacent polling windows
+    share their boundary, so drop duplicate trace and span id pairs and let
+    windows overlap to catch late data. The search reads the time Arize
+    received a span only a few hours around the requested `start_time`
+    range, so spans sent long after they started (backfills, replays) appear
+    only when the window also covers the time they were sent. Read-only and
+    safe to repeat.
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        body (ListSpansRequest): Which spans of a project to return, and which of their columns;
-            unknown members are rejected.
+        limit (int | Unset): Page size, 1 to 500; defaults to 50 and may
+            change from page to page. From 1 to 500. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            valid only with the same request body. Omit it for the first page.
+        body (ListSpansRequest): Which spans of a project to return, and
+            which of their columns; unknown members are rejected.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListSpansResponse]: status, headers, raw content and the parsed body.
+        Response[ListSpansResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -119,27 +127,34 @@ def sync(
 ) -> ListSpansResponse:
     """List spans of a project (POST /v2/spans).
 
-    Returns spans of one project, newest first by `start_time` (equal start times ordered by
-    trace and span id), in pages of `limit` (default 50, at most 500). The project, time
-    window, `filter` and column choice go in the body; `limit` and `cursor` go in the query.
-    Both time bounds are inclusive, and the window defaults to the last week. Reuse a cursor
-    only with the same body (the limit may change); if the server refuses a cursor after an
-    update, start again without one. Paging holds the window fixed but is no snapshot of
-    changing data, and adjacent polling windows share their boundary, so drop duplicate trace
-    and span id pairs and let windows overlap to catch late data. The search reads the time
-    Arize received a span only a few hours around the requested `start_time` range, so spans
-    sent long after they started (backfills, replays) appear only when the window also covers
-    the time they were sent. Read-only and safe to repeat.
+    Returns spans of one project, newest first by `start_time` (equal start
+    times ordered by trace and span id), in pages of `limit` (default 50, at
+    most 500). The project, time window, `filter` and column choice go in
+    the body; `limit` and `cursor` go in the query. Both time bounds are
+    inclusive, and the window defaults to the last week. Reuse a cursor only
+    with the same body (the limit may change); if the server refuses a
+    cursor after an update, start again without one. Paging holds the window
+    fixed but is no snapshot of changing data, and adjacent polling windows
+    share their boundary, so drop duplicate trace and span id pairs and let
+    windows overlap to catch late data. The search reads the time Arize
+    received a span only a few hours around the requested `start_time`
+    range, so spans sent long after they started (backfills, replays) appear
+    only when the window also covers the time they were sent. Read-only and
+    safe to repeat.
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        body (ListSpansRequest): Which spans of a project to return, and which of their columns;
-            unknown members are rejected.
+        limit (int | Unset): Page size, 1 to 500; defaults to 50 and may
+            change from page to page. From 1 to 500. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            valid only with the same request body. Omit it for the first page.
+        body (ListSpansRequest): Which spans of a project to return, and
+            which of their columns; unknown members are rejected.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListSpansResponse
@@ -163,30 +178,38 @@ async def asyncio_detailed(
 ) -> Response[ListSpansResponse]:
     """List spans of a project (POST /v2/spans).
 
-    Returns spans of one project, newest first by `start_time` (equal start times ordered by
-    trace and span id), in pages of `limit` (default 50, at most 500). The project, time
-    window, `filter` and column choice go in the body; `limit` and `cursor` go in the query.
-    Both time bounds are inclusive, and the window defaults to the last week. Reuse a cursor
-    only with the same body (the limit may change); if the server refuses a cursor after an
-    update, start again without one. Paging holds the window fixed but is no snapshot of
-    changing data, and adjacent polling windows share their boundary, so drop duplicate trace
-    and span id pairs and let windows overlap to catch late data. The search reads the time
-    Arize received a span only a few hours around the requested `start_time` range, so spans
-    sent long after they started (backfills, replays) appear only when the window also covers
-    the time they were sent. Read-only and safe to repeat.
+    Returns spans of one project, newest first by `start_time` (equal start
+    times ordered by trace and span id), in pages of `limit` (default 50, at
+    most 500). The project, time window, `filter` and column choice go in
+    the body; `limit` and `cursor` go in the query. Both time bounds are
+    inclusive, and the window defaults to the last week. Reuse a cursor only
+    with the same body (the limit may change); if the server refuses a
+    cursor after an update, start again without one. Paging holds the window
+    fixed but is no snapshot of changing data, and adjacent polling windows
+    share their boundary, so drop duplicate trace and span id pairs and let
+    windows overlap to catch late data. The search reads the time Arize
+    received a span only a few hours around the requested `start_time`
+    range, so spans sent long after they started (backfills, replays) appear
+    only when the window also covers the time they were sent. Read-only and
+    safe to repeat.
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        body (ListSpansRequest): Which spans of a project to return, and which of their columns;
-            unknown members are rejected.
+        limit (int | Unset): Page size, 1 to 500; defaults to 50 and may
+            change from page to page. From 1 to 500. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            valid only with the same request body. Omit it for the first page.
+        body (ListSpansRequest): Which spans of a project to return, and
+            which of their columns; unknown members are rejected.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListSpansResponse]: status, headers, raw content and the parsed body.
+        Response[ListSpansResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -206,27 +229,34 @@ async def asyncio(
 ) -> ListSpansResponse:
     """List spans of a project (POST /v2/spans).
 
-    Returns spans of one project, newest first by `start_time` (equal start times ordered by
-    trace and span id), in pages of `limit` (default 50, at most 500). The project, time
-    window, `filter` and column choice go in the body; `limit` and `cursor` go in the query.
-    Both time bounds are inclusive, and the window defaults to the last week. Reuse a cursor
-    only with the same body (the limit may change); if the server refuses a cursor after an
-    update, start again without one. Paging holds the window fixed but is no snapshot of
-    changing data, and adjacent polling windows share their boundary, so drop duplicate trace
-    and span id pairs and let windows overlap to catch late data. The search reads the time
-    Arize received a span only a few hours around the requested `start_time` range, so spans
-    sent long after they started (backfills, replays) appear only when the window also covers
-    the time they were sent. Read-only and safe to repeat.
+    Returns spans of one project, newest first by `start_time` (equal start
+    times ordered by trace and span id), in pages of `limit` (default 50, at
+    most 500). The project, time window, `filter` and column choice go in
+    the body; `limit` and `cursor` go in the query. Both time bounds are
+    inclusive, and the window defaults to the last week. Reuse a cursor only
+    with the same body (the limit may change); if the server refuses a
+    cursor after an update, start again without one. Paging holds the window
+    fixed but is no snapshot of changing data, and adjacent polling windows
+    share their boundary, so drop duplicate trace and span id pairs and let
+    windows overlap to catch late data. The search reads the time Arize
+    received a span only a few hours around the requested `start_time`
+    range, so spans sent long after they started (backfills, replays) appear
+    only when the window also covers the time they were sent. Read-only and
+    safe to repeat.
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        body (ListSpansRequest): Which spans of a project to return, and which of their columns;
-            unknown members are rejected.
+        limit (int | Unset): Page size, 1 to 500; defaults to 50 and may
+            change from page to page. From 1 to 500. Default: 50.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            valid only with the same request body. Omit it for the first page.
+        body (ListSpansRequest): Which spans of a project to return, and
+            which of their columns; unknown members are rejected.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListSpansResponse

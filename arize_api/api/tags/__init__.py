@@ -35,7 +35,30 @@ class Tags(SyncResource):
         body: CreateTagRequest,
         **options: Unpack[RequestOptions],
     ) -> Tag:
-        """Create tag (POST /v2/tags)."""
+        """Create tag (POST /v2/tags).
+
+        Creates a tag in a space and returns it with 201; any resource of the
+        space can then carry it. `name` is required, must not be blank after
+        trimming, has at most 100 characters, and must be unique in the space
+        ignoring case (`Production` and `production` clash), else 409.
+        `space_id` must be a space where the caller may create tags. `id`,
+        `created_at`, `updated_at` and unknown members are rejected with 400.
+        `color`, when sent, must be a `TagColor` value. Not idempotent: a repeat
+        fails with 409 on the name.
+
+        Args:
+            body (CreateTagRequest): A new tag of a space; unknown members are
+                rejected with 400.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Tag
+        """
         from . import create_tag
 
         return create_tag.sync(
@@ -49,7 +72,25 @@ class Tags(SyncResource):
         tag_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete tag (DELETE /v2/tags/{tag_id})."""
+        """Delete tag (DELETE /v2/tags/{tag_id}).
+
+        Deletes a tag for good and detaches it from every resource that carried
+        it; the resources themselves are not changed. Answers 204 with no body.
+        Returns 404 when the tag does not exist or cannot be read, so repeating
+        a successful delete returns 404.
+
+        Args:
+            tag_id (str): The tag's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_tag
 
         return delete_tag.sync(
@@ -65,7 +106,31 @@ class Tags(SyncResource):
         body: UpdateTagRequest,
         **options: Unpack[RequestOptions],
     ) -> Tag:
-        """Update tag (PATCH /v2/tags/{tag_id})."""
+        """Update tag (PATCH /v2/tags/{tag_id}).
+
+        Changes a tag's `name`, `description` or `color` and returns the tag.
+        Omitted members keep their value, and at least one must be sent: an
+        empty body returns 400, as does an unknown member. A new `name` follows
+        the create rules: not blank, at most 100 characters, unique in the space
+        ignoring case (else 409). `description` and `color` accept `null` to
+        clear them. `updated_at` advances on its own. The change shows on every
+        resource that carries the tag.
+
+        Args:
+            tag_id (str): The tag's ID (base64).
+            body (UpdateTagRequest): Changes to a tag: send at least one member;
+                omitted members keep their value and `null` clears a nullable one.
+                Unknown members return 400.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Tag
+        """
         from . import update_tag
 
         return update_tag.sync(
@@ -85,7 +150,30 @@ class AsyncTags(AsyncResource):
         body: CreateTagRequest,
         **options: Unpack[RequestOptions],
     ) -> Tag:
-        """Create tag (POST /v2/tags)."""
+        """Create tag (POST /v2/tags).
+
+        Creates a tag in a space and returns it with 201; any resource of the
+        space can then carry it. `name` is required, must not be blank after
+        trimming, has at most 100 characters, and must be unique in the space
+        ignoring case (`Production` and `production` clash), else 409.
+        `space_id` must be a space where the caller may create tags. `id`,
+        `created_at`, `updated_at` and unknown members are rejected with 400.
+        `color`, when sent, must be a `TagColor` value. Not idempotent: a repeat
+        fails with 409 on the name.
+
+        Args:
+            body (CreateTagRequest): A new tag of a space; unknown members are
+                rejected with 400.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Tag
+        """
         from . import create_tag
 
         return await create_tag.asyncio(
@@ -99,7 +187,25 @@ class AsyncTags(AsyncResource):
         tag_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete tag (DELETE /v2/tags/{tag_id})."""
+        """Delete tag (DELETE /v2/tags/{tag_id}).
+
+        Deletes a tag for good and detaches it from every resource that carried
+        it; the resources themselves are not changed. Answers 204 with no body.
+        Returns 404 when the tag does not exist or cannot be read, so repeating
+        a successful delete returns 404.
+
+        Args:
+            tag_id (str): The tag's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_tag
 
         return await delete_tag.asyncio(
@@ -115,7 +221,31 @@ class AsyncTags(AsyncResource):
         body: UpdateTagRequest,
         **options: Unpack[RequestOptions],
     ) -> Tag:
-        """Update tag (PATCH /v2/tags/{tag_id})."""
+        """Update tag (PATCH /v2/tags/{tag_id}).
+
+        Changes a tag's `name`, `description` or `color` and returns the tag.
+        Omitted members keep their value, and at least one must be sent: an
+        empty body returns 400, as does an unknown member. A new `name` follows
+        the create rules: not blank, at most 100 characters, unique in the space
+        ignoring case (else 409). `description` and `color` accept `null` to
+        clear them. `updated_at` advances on its own. The change shows on every
+        resource that carries the tag.
+
+        Args:
+            tag_id (str): The tag's ID (base64).
+            body (UpdateTagRequest): Changes to a tag: send at least one member;
+                omitted members keep their value and `null` clears a nullable one.
+                Unknown members return 400.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Tag
+        """
         from . import update_tag
 
         return await update_tag.asyncio(

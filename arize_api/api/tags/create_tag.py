@@ -63,19 +63,24 @@ def sync_detailed(
 ) -> Response[Tag]:
     """Create tag (POST /v2/tags).
 
-    Creates a tag in a space and returns it with 201; any resource of the space can then carry
-    it. `name` is required, must not be blank after trimming, has at most 100 characters, and
-    must be unique in the space ignoring case (`Production` and `production` clash), else 409.
-    `space_id` must be a space where the caller may create tags. `id`, `created_at`,
-    `updated_at` and unknown members are rejected with 400. `color`, when sent, must be a
-    `TagColor` value. Not idempotent: a repeat fails with 409 on the name.
+    Creates a tag in a space and returns it with 201; any resource of the
+    space can then carry it. `name` is required, must not be blank after
+    trimming, has at most 100 characters, and must be unique in the space
+    ignoring case (`Production` and `production` clash), else 409.
+    `space_id` must be a space where the caller may create tags. `id`,
+    `created_at`, `updated_at` and unknown members are rejected with 400.
+    `color`, when sent, must be a `TagColor` value. Not idempotent: a repeat
+    fails with 409 on the name.
 
     Args:
-        body (CreateTagRequest): A new tag of a space; unknown members are rejected with 400.
+        body (CreateTagRequest): A new tag of a space; unknown members are
+            rejected with 400.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Tag]: status, headers, raw content and the parsed body.
@@ -94,19 +99,24 @@ def sync(
 ) -> Tag:
     """Create tag (POST /v2/tags).
 
-    Creates a tag in a space and returns it with 201; any resource of the space can then carry
-    it. `name` is required, must not be blank after trimming, has at most 100 characters, and
-    must be unique in the space ignoring case (`Production` and `production` clash), else 409.
-    `space_id` must be a space where the caller may create tags. `id`, `created_at`,
-    `updated_at` and unknown members are rejected with 400. `color`, when sent, must be a
-    `TagColor` value. Not idempotent: a repeat fails with 409 on the name.
+    Creates a tag in a space and returns it with 201; any resource of the
+    space can then carry it. `name` is required, must not be blank after
+    trimming, has at most 100 characters, and must be unique in the space
+    ignoring case (`Production` and `production` clash), else 409.
+    `space_id` must be a space where the caller may create tags. `id`,
+    `created_at`, `updated_at` and unknown members are rejected with 400.
+    `color`, when sent, must be a `TagColor` value. Not idempotent: a repeat
+    fails with 409 on the name.
 
     Args:
-        body (CreateTagRequest): A new tag of a space; unknown members are rejected with 400.
+        body (CreateTagRequest): A new tag of a space; unknown members are
+            rejected with 400.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Tag
@@ -126,19 +136,24 @@ async def asyncio_detailed(
 ) -> Response[Tag]:
     """Create tag (POST /v2/tags).
 
-    Creates a tag in a space and returns it with 201; any resource of the space can then carry
-    it. `name` is required, must not be blank after trimming, has at most 100 characters, and
-    must be unique in the space ignoring case (`Production` and `production` clash), else 409.
-    `space_id` must be a space where the caller may create tags. `id`, `created_at`,
-    `updated_at` and unknown members are rejected with 400. `color`, when sent, must be a
-    `TagColor` value. Not idempotent: a repeat fails with 409 on the name.
+    Creates a tag in a space and returns it with 201; any resource of the
+    space can then carry it. `name` is required, must not be blank after
+    trimming, has at most 100 characters, and must be unique in the space
+    ignoring case (`Production` and `production` clash), else 409.
+    `space_id` must be a space where the caller may create tags. `id`,
+    `created_at`, `updated_at` and unknown members are rejected with 400.
+    `color`, when sent, must be a `TagColor` value. Not idempotent: a repeat
+    fails with 409 on the name.
 
     Args:
-        body (CreateTagRequest): A new tag of a space; unknown members are rejected with 400.
+        body (CreateTagRequest): A new tag of a space; unknown members are
+            rejected with 400.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Tag]: status, headers, raw content and the parsed body.
@@ -157,19 +172,24 @@ async def asyncio(
 ) -> Tag:
     """Create tag (POST /v2/tags).
 
-    Creates a tag in a space and returns it with 201; any resource of the space can then carry
-    it. `name` is required, must not be blank after trimming, has at most 100 characters, and
-    must be unique in the space ignoring case (`Production` and `production` clash), else 409.
-    `space_id` must be a space where the caller may create tags. `id`, `created_at`,
-    `updated_at` and unknown members are rejected with 400. `color`, when sent, must be a
-    `TagColor` value. Not idempotent: a repeat fails with 409 on the name.
+    Creates a tag in a space and returns it with 201; any resource of the
+    space can then carry it. `name` is required, must not be blank after
+    trimming, has at most 100 characters, and must be unique in the space
+    ignoring case (`Production` and `production` clash), else 409.
+    `space_id` must be a space where the caller may create tags. `id`,
+    `created_at`, `updated_at` and unknown members are rejected with 400.
+    `color`, when sent, must be a `TagColor` value. Not idempotent: a repeat
+    fails with 409 on the name.
 
     Args:
-        body (CreateTagRequest): A new tag of a space; unknown members are rejected with 400.
+        body (CreateTagRequest): A new tag of a space; unknown members are
+            rejected with 400.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Tag

@@ -51,16 +51,19 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete tag (DELETE /v2/tags/{tag_id}).
 
-    Deletes a tag for good and detaches it from every resource that carried it; the resources
-    themselves are not changed. Answers 204 with no body. Returns 404 when the tag does not
-    exist or cannot be read, so repeating a successful delete returns 404.
+    Deletes a tag for good and detaches it from every resource that carried
+    it; the resources themselves are not changed. Answers 204 with no body.
+    Returns 404 when the tag does not exist or cannot be read, so repeating
+    a successful delete returns 404.
 
     Args:
-        tag_id (str):
+        tag_id (str): The tag's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -79,16 +82,19 @@ def sync(
 ) -> None:
     """Delete tag (DELETE /v2/tags/{tag_id}).
 
-    Deletes a tag for good and detaches it from every resource that carried it; the resources
-    themselves are not changed. Answers 204 with no body. Returns 404 when the tag does not
-    exist or cannot be read, so repeating a successful delete returns 404.
+    Deletes a tag for good and detaches it from every resource that carried
+    it; the resources themselves are not changed. Answers 204 with no body.
+    Returns 404 when the tag does not exist or cannot be read, so repeating
+    a successful delete returns 404.
 
     Args:
-        tag_id (str):
+        tag_id (str): The tag's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -108,16 +114,19 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Delete tag (DELETE /v2/tags/{tag_id}).
 
-    Deletes a tag for good and detaches it from every resource that carried it; the resources
-    themselves are not changed. Answers 204 with no body. Returns 404 when the tag does not
-    exist or cannot be read, so repeating a successful delete returns 404.
+    Deletes a tag for good and detaches it from every resource that carried
+    it; the resources themselves are not changed. Answers 204 with no body.
+    Returns 404 when the tag does not exist or cannot be read, so repeating
+    a successful delete returns 404.
 
     Args:
-        tag_id (str):
+        tag_id (str): The tag's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -136,16 +145,19 @@ async def asyncio(
 ) -> None:
     """Delete tag (DELETE /v2/tags/{tag_id}).
 
-    Deletes a tag for good and detaches it from every resource that carried it; the resources
-    themselves are not changed. Answers 204 with no body. Returns 404 when the tag does not
-    exist or cannot be read, so repeating a successful delete returns 404.
+    Deletes a tag for good and detaches it from every resource that carried
+    it; the resources themselves are not changed. Answers 204 with no body.
+    Returns 404 when the tag does not exist or cannot be read, so repeating
+    a successful delete returns 404.
 
     Args:
-        tag_id (str):
+        tag_id (str): The tag's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -65,21 +65,25 @@ def sync_detailed(
 ) -> Response[Tag]:
     """Update tag (PATCH /v2/tags/{tag_id}).
 
-    Changes a tag's `name`, `description` or `color` and returns the tag. Omitted members keep
-    their value, and at least one must be sent: an empty body returns 400, as does an unknown
-    member. A new `name` follows the create rules: not blank, at most 100 characters, unique
-    in the space ignoring case (else 409). `description` and `color` accept `null` to clear
-    them. `updated_at` advances on its own. The change shows on every resource that carries
-    the tag.
+    Changes a tag's `name`, `description` or `color` and returns the tag.
+    Omitted members keep their value, and at least one must be sent: an
+    empty body returns 400, as does an unknown member. A new `name` follows
+    the create rules: not blank, at most 100 characters, unique in the space
+    ignoring case (else 409). `description` and `color` accept `null` to
+    clear them. `updated_at` advances on its own. The change shows on every
+    resource that carries the tag.
 
     Args:
-        tag_id (str):
-        body (UpdateTagRequest): Changes to a tag: send at least one member; omitted members keep
-            their value and `null` clears a nullable one. Unknown members return 400.
+        tag_id (str): The tag's ID (base64).
+        body (UpdateTagRequest): Changes to a tag: send at least one member;
+            omitted members keep their value and `null` clears a nullable one.
+            Unknown members return 400.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Tag]: status, headers, raw content and the parsed body.
@@ -100,21 +104,25 @@ def sync(
 ) -> Tag:
     """Update tag (PATCH /v2/tags/{tag_id}).
 
-    Changes a tag's `name`, `description` or `color` and returns the tag. Omitted members keep
-    their value, and at least one must be sent: an empty body returns 400, as does an unknown
-    member. A new `name` follows the create rules: not blank, at most 100 characters, unique
-    in the space ignoring case (else 409). `description` and `color` accept `null` to clear
-    them. `updated_at` advances on its own. The change shows on every resource that carries
-    the tag.
+    Changes a tag's `name`, `description` or `color` and returns the tag.
+    Omitted members keep their value, and at least one must be sent: an
+    empty body returns 400, as does an unknown member. A new `name` follows
+    the create rules: not blank, at most 100 characters, unique in the space
+    ignoring case (else 409). `description` and `color` accept `null` to
+    clear them. `updated_at` advances on its own. The change shows on every
+    resource that carries the tag.
 
     Args:
-        tag_id (str):
-        body (UpdateTagRequest): Changes to a tag: send at least one member; omitted members keep
-            their value and `null` clears a nullable one. Unknown members return 400.
+        tag_id (str): The tag's ID (base64).
+        body (UpdateTagRequest): Changes to a tag: send at least one member;
+            omitted members keep their value and `null` clears a nullable one.
+            Unknown members return 400.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Tag
@@ -136,21 +144,25 @@ async def asyncio_detailed(
 ) -> Response[Tag]:
     """Update tag (PATCH /v2/tags/{tag_id}).
 
-    Changes a tag's `name`, `description` or `color` and returns the tag. Omitted members keep
-    their value, and at least one must be sent: an empty body returns 400, as does an unknown
-    member. A new `name` follows the create rules: not blank, at most 100 characters, unique
-    in the space ignoring case (else 409). `description` and `color` accept `null` to clear
-    them. `updated_at` advances on its own. The change shows on every resource that carries
-    the tag.
+    Changes a tag's `name`, `description` or `color` and returns the tag.
+    Omitted members keep their value, and at least one must be sent: an
+    empty body returns 400, as does an unknown member. A new `name` follows
+    the create rules: not blank, at most 100 characters, unique in the space
+    ignoring case (else 409). `description` and `color` accept `null` to
+    clear them. `updated_at` advances on its own. The change shows on every
+    resource that carries the tag.
 
     Args:
-        tag_id (str):
-        body (UpdateTagRequest): Changes to a tag: send at least one member; omitted members keep
-            their value and `null` clears a nullable one. Unknown members return 400.
+        tag_id (str): The tag's ID (base64).
+        body (UpdateTagRequest): Changes to a tag: send at least one member;
+            omitted members keep their value and `null` clears a nullable one.
+            Unknown members return 400.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Tag]: status, headers, raw content and the parsed body.
@@ -171,21 +183,25 @@ async def asyncio(
 ) -> Tag:
     """Update tag (PATCH /v2/tags/{tag_id}).
 
-    Changes a tag's `name`, `description` or `color` and returns the tag. Omitted members keep
-    their value, and at least one must be sent: an empty body returns 400, as does an unknown
-    member. A new `name` follows the create rules: not blank, at most 100 characters, unique
-    in the space ignoring case (else 409). `description` and `color` accept `null` to clear
-    them. `updated_at` advances on its own. The change shows on every resource that carries
-    the tag.
+    Changes a tag's `name`, `description` or `color` and returns the tag.
+    Omitted members keep their value, and at least one must be sent: an
+    empty body returns 400, as does an unknown member. A new `name` follows
+    the create rules: not blank, at most 100 characters, unique in the space
+    ignoring case (else 409). `description` and `color` accept `null` to
+    clear them. `updated_at` advances on its own. The change shows on every
+    resource that carries the tag.
 
     Args:
-        tag_id (str):
-        body (UpdateTagRequest): Changes to a tag: send at least one member; omitted members keep
-            their value and `null` clears a nullable one. Unknown members return 400.
+        tag_id (str): The tag's ID (base64).
+        body (UpdateTagRequest): Changes to a tag: send at least one member;
+            omitted members keep their value and `null` clears a nullable one.
+            Unknown members return 400.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Tag

@@ -58,7 +58,25 @@ class TasksRuns(SyncResource):
         run_id: str,
         **options: Unpack[RequestOptions],
     ) -> TaskRun:
-        """Cancel task run (POST /v2/task-runs/{run_id}/cancel)."""
+        """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
+
+        Cancels a task run and returns the run. Only a run whose status is
+        `PENDING` or `RUNNING` can be cancelled. Returns 404 when the run does
+        not exist or cannot be read, and 403 when the caller can read it but may
+        not cancel it.
+
+        Args:
+            run_id (str): The task run's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            TaskRun
+        """
         from . import cancel_task_run
 
         return cancel_task_run.sync(
@@ -72,7 +90,25 @@ class TasksRuns(SyncResource):
         run_id: str,
         **options: Unpack[RequestOptions],
     ) -> TaskRun:
-        """Get task run (GET /v2/task-runs/{run_id})."""
+        """Get task run (GET /v2/task-runs/{run_id}).
+
+        Returns one task run with its status, counters and data window. Poll it
+        after a trigger until the status is terminal (`COMPLETED`, `FAILED` or
+        `CANCELLED`). Returns 404 when the run does not exist or the caller
+        cannot read it. Read-only and safe to repeat.
+
+        Args:
+            run_id (str): The task run's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            TaskRun
+        """
         from . import get_task_run
 
         return get_task_run.sync(
@@ -93,7 +129,32 @@ class TasksRuns(SyncResource):
     ) -> SyncPaginator[TaskRun, ListTaskRunsResponse]:
         """List task runs, page by page (GET /v2/tasks/{task_id}/runs).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the runs of one task, optionally only those in one
+        `status`. Returns 404 when the task does not exist or cannot be read. No
+        sort order is documented. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            task_id (str): The task's ID (base64).
+            status (TaskRunStatus | Unset): Only runs in this status.
+            limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): Opaque `pagination.next_cursor` of the
+                previous page; pass it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[TaskRun, ListTaskRunsResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_task_runs
 
@@ -116,7 +177,39 @@ class TasksRuns(SyncResource):
         | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> TaskRun:
-        """Trigger task run (POST /v2/tasks/{task_id}/trigger)."""
+        """Trigger task run (POST /v2/tasks/{task_id}/trigger).
+
+        Starts a new run of a task and returns it with 201; every call starts
+        another run. The run is queued and executed in the background: poll `GET
+        /v2/task-runs/{run_id}` until its status is `COMPLETED`, `FAILED` or
+        `CANCELLED`. The body is optional and its members depend on the task's
+        type; a member that does not fit returns 400. For evaluation tasks
+        everything is optional and an empty body uses the server's defaults: a
+        data window for project tasks, `max_spans`, `override_evaluations`, and
+        `experiment_ids` for dataset tasks. For `RUN_EXPERIMENT` tasks
+        `experiment_name` is required; a dataset version, an example subset, a
+        filter, tracing metadata and evaluation tasks to chain are optional. The
+        run shows `experiment_id` once the experiment has been created.
+
+        Args:
+            task_id (str): The task's ID (base64).
+            body (TriggerEvaluationTaskRunRequest |
+                TriggerRunExperimentTaskRunRequest | Unset): Options for triggering
+                a task run. The server picks the shape from the stored task, as the
+                body has no type member: evaluation options for
+                `TEMPLATE_EVALUATION` and `CODE_EVALUATION` tasks, run-experiment
+                options for `RUN_EXPERIMENT` tasks. A member of the other shape
+                returns 400.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            TaskRun
+        """
         from . import trigger_task_run
 
         return trigger_task_run.sync(
@@ -142,7 +235,40 @@ class Tasks(SyncResource):
         | CreateTemplateEvaluationTaskRequest,
         **options: Unpack[RequestOptions],
     ) -> Task:
-        """Create task (POST /v2/tasks)."""
+        """Create task (POST /v2/tasks).
+
+        Creates a task and returns it with 201; each call creates a new task.
+        `type` selects the body. `TEMPLATE_EVALUATION` and `CODE_EVALUATION`
+        tasks run evaluators either over a project (`project_id`) or over
+        experiments of a dataset (`dataset_id` plus at least one entry in
+        `experiment_ids`); give exactly one of the two. They need at least one
+        evaluator, each listed once, and only project tasks take `sampling_rate`
+        and `is_continuous`. An evaluator runs its latest version unless
+        `evaluator_version_id` pins one; a version of another evaluator, or
+        evaluators that resolve to different data scopes, return 422. Span
+        evaluators and trace/session evaluators cannot be mixed on one task
+        (400). `RUN_EXPERIMENT` tasks need `dataset_id` and `run_configuration`,
+        take no evaluators, filters, sampling or continuous mode, and never run
+        by themselves: start each run with `POST /v2/tasks/{task_id}/trigger`.
+        Server-set members (`id`, `created_at`, `updated_at`) are rejected.
+
+        Args:
+            body (CreateCodeEvaluationTaskRequest |
+                CreateRunExperimentTaskRequest |
+                CreateTemplateEvaluationTaskRequest): A new task; `type` says which
+                kind: `TEMPLATE_EVALUATION` or `CODE_EVALUATION` (evaluators over a
+                project or over a dataset's experiments) or `RUN_EXPERIMENT`
+                (experiments over a dataset, run only when triggered).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Task
+        """
         from . import create_task
 
         return create_task.sync(
@@ -156,7 +282,25 @@ class Tasks(SyncResource):
         task_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete task (DELETE /v2/tasks/{task_id})."""
+        """Delete task (DELETE /v2/tasks/{task_id}).
+
+        Deletes a task together with what hangs off it, such as its evaluator
+        settings and its runs. The deletion cannot be undone. Returns 204 with
+        no body; 404 when the task does not exist or cannot be read, and 403
+        when the caller can read it but may not delete it.
+
+        Args:
+            task_id (str): The task's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_task
 
         return delete_task.sync(
@@ -170,7 +314,24 @@ class Tasks(SyncResource):
         task_id: str,
         **options: Unpack[RequestOptions],
     ) -> Task:
-        """Get task (GET /v2/tasks/{task_id})."""
+        """Get task (GET /v2/tasks/{task_id}).
+
+        Returns one task with its evaluators, its query filters and, for
+        `RUN_EXPERIMENT` tasks, the stored run configuration. Returns 404 when
+        the task does not exist or the caller cannot read it. Read-only.
+
+        Args:
+            task_id (str): The task's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Task
+        """
         from . import get_task
 
         return get_task.sync(
@@ -195,7 +356,42 @@ class Tasks(SyncResource):
     ) -> SyncPaginator[Task, ListTasksResponse]:
         """List tasks, page by page (GET /v2/tasks).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the tasks the caller can read. Narrow it by space
+        (`space_id` exactly, `space_name` by part of the name, ignoring case),
+        by part of the task `name`, or by `project_id`, `dataset_id` or `type`.
+        Returns 404 when a given space, project or dataset does not exist or
+        cannot be read. No sort order is documented. Read-only and safe to
+        repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset): Only tasks in this space (exact id).
+            space_name (str | Unset): Only tasks in spaces whose name contains
+                this text, ignoring case; at most 255 characters. At most 255
+                characters.
+            name (str | Unset): Only tasks whose name contains this text,
+                ignoring case; at most 255 characters. At most 255 characters.
+            project_id (str | Unset): Only tasks that run on this project.
+            dataset_id (str | Unset): Only tasks that run on this dataset.
+            type_ (TaskType | Unset): Only tasks of this type.
+            limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): Opaque `pagination.next_cursor` of the
+                previous page; pass it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Task, ListTasksResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_tasks
 
@@ -220,7 +416,39 @@ class Tasks(SyncResource):
         body: UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest,
         **options: Unpack[RequestOptions],
     ) -> Task:
-        """Update task (PATCH /v2/tasks/{task_id})."""
+        """Update task (PATCH /v2/tasks/{task_id}).
+
+        Changes a task and returns the updated task. The body follows the stored
+        task's type: evaluation tasks take `name`, `sampling_rate`,
+        `is_continuous`, `query_filter`, `query_filters` and `evaluators`;
+        `RUN_EXPERIMENT` tasks take `name` and `run_configuration`. Send at
+        least one member; members left out keep their values. A member that does
+        not fit the task's type returns 400, for example `run_configuration` on
+        an evaluation task. `evaluators` replaces the whole list, so every entry
+        states its own version pin (omit `evaluator_version_id` or send null for
+        the latest version); leave `evaluators` out to keep the current ones and
+        their pins. A pinned version of another evaluator, or evaluators on
+        different data scopes, return 422. A new `run_configuration` replaces
+        the stored one as a whole. `id`, `type`, `created_at` and `updated_at`
+        cannot be changed.
+
+        Args:
+            task_id (str): The task's ID (base64).
+            body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest):
+                Changes to a task. The server picks the shape from the stored task,
+                as the body has no type member: evaluation-task changes or
+                run-experiment-task changes. A member of the other shape returns
+                400.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Task
+        """
         from . import update_task
 
         return update_task.sync(
@@ -239,7 +467,25 @@ class AsyncTasksRuns(AsyncResource):
         run_id: str,
         **options: Unpack[RequestOptions],
     ) -> TaskRun:
-        """Cancel task run (POST /v2/task-runs/{run_id}/cancel)."""
+        """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
+
+        Cancels a task run and returns the run. Only a run whose status is
+        `PENDING` or `RUNNING` can be cancelled. Returns 404 when the run does
+        not exist or cannot be read, and 403 when the caller can read it but may
+        not cancel it.
+
+        Args:
+            run_id (str): The task run's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            TaskRun
+        """
         from . import cancel_task_run
 
         return await cancel_task_run.asyncio(
@@ -253,7 +499,25 @@ class AsyncTasksRuns(AsyncResource):
         run_id: str,
         **options: Unpack[RequestOptions],
     ) -> TaskRun:
-        """Get task run (GET /v2/task-runs/{run_id})."""
+        """Get task run (GET /v2/task-runs/{run_id}).
+
+        Returns one task run with its status, counters and data window. Poll it
+        after a trigger until the status is terminal (`COMPLETED`, `FAILED` or
+        `CANCELLED`). Returns 404 when the run does not exist or the caller
+        cannot read it. Read-only and safe to repeat.
+
+        Args:
+            run_id (str): The task run's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            TaskRun
+        """
         from . import get_task_run
 
         return await get_task_run.asyncio(
@@ -274,7 +538,32 @@ class AsyncTasksRuns(AsyncResource):
     ) -> AsyncPaginator[TaskRun, ListTaskRunsResponse]:
         """List task runs, page by page (GET /v2/tasks/{task_id}/runs).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the runs of one task, optionally only those in one
+        `status`. Returns 404 when the task does not exist or cannot be read. No
+        sort order is documented. Read-only and safe to repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            task_id (str): The task's ID (base64).
+            status (TaskRunStatus | Unset): Only runs in this status.
+            limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): Opaque `pagination.next_cursor` of the
+                previous page; pass it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[TaskRun, ListTaskRunsResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_task_runs
 
@@ -297,7 +586,39 @@ class AsyncTasksRuns(AsyncResource):
         | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> TaskRun:
-        """Trigger task run (POST /v2/tasks/{task_id}/trigger)."""
+        """Trigger task run (POST /v2/tasks/{task_id}/trigger).
+
+        Starts a new run of a task and returns it with 201; every call starts
+        another run. The run is queued and executed in the background: poll `GET
+        /v2/task-runs/{run_id}` until its status is `COMPLETED`, `FAILED` or
+        `CANCELLED`. The body is optional and its members depend on the task's
+        type; a member that does not fit returns 400. For evaluation tasks
+        everything is optional and an empty body uses the server's defaults: a
+        data window for project tasks, `max_spans`, `override_evaluations`, and
+        `experiment_ids` for dataset tasks. For `RUN_EXPERIMENT` tasks
+        `experiment_name` is required; a dataset version, an example subset, a
+        filter, tracing metadata and evaluation tasks to chain are optional. The
+        run shows `experiment_id` once the experiment has been created.
+
+        Args:
+            task_id (str): The task's ID (base64).
+            body (TriggerEvaluationTaskRunRequest |
+                TriggerRunExperimentTaskRunRequest | Unset): Options for triggering
+                a task run. The server picks the shape from the stored task, as the
+                body has no type member: evaluation options for
+                `TEMPLATE_EVALUATION` and `CODE_EVALUATION` tasks, run-experiment
+                options for `RUN_EXPERIMENT` tasks. A member of the other shape
+                returns 400.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            TaskRun
+        """
         from . import trigger_task_run
 
         return await trigger_task_run.asyncio(
@@ -323,7 +644,40 @@ class AsyncTasks(AsyncResource):
         | CreateTemplateEvaluationTaskRequest,
         **options: Unpack[RequestOptions],
     ) -> Task:
-        """Create task (POST /v2/tasks)."""
+        """Create task (POST /v2/tasks).
+
+        Creates a task and returns it with 201; each call creates a new task.
+        `type` selects the body. `TEMPLATE_EVALUATION` and `CODE_EVALUATION`
+        tasks run evaluators either over a project (`project_id`) or over
+        experiments of a dataset (`dataset_id` plus at least one entry in
+        `experiment_ids`); give exactly one of the two. They need at least one
+        evaluator, each listed once, and only project tasks take `sampling_rate`
+        and `is_continuous`. An evaluator runs its latest version unless
+        `evaluator_version_id` pins one; a version of another evaluator, or
+        evaluators that resolve to different data scopes, return 422. Span
+        evaluators and trace/session evaluators cannot be mixed on one task
+        (400). `RUN_EXPERIMENT` tasks need `dataset_id` and `run_configuration`,
+        take no evaluators, filters, sampling or continuous mode, and never run
+        by themselves: start each run with `POST /v2/tasks/{task_id}/trigger`.
+        Server-set members (`id`, `created_at`, `updated_at`) are rejected.
+
+        Args:
+            body (CreateCodeEvaluationTaskRequest |
+                CreateRunExperimentTaskRequest |
+                CreateTemplateEvaluationTaskRequest): A new task; `type` says which
+                kind: `TEMPLATE_EVALUATION` or `CODE_EVALUATION` (evaluators over a
+                project or over a dataset's experiments) or `RUN_EXPERIMENT`
+                (experiments over a dataset, run only when triggered).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Task
+        """
         from . import create_task
 
         return await create_task.asyncio(
@@ -337,7 +691,25 @@ class AsyncTasks(AsyncResource):
         task_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete task (DELETE /v2/tasks/{task_id})."""
+        """Delete task (DELETE /v2/tasks/{task_id}).
+
+        Deletes a task together with what hangs off it, such as its evaluator
+        settings and its runs. The deletion cannot be undone. Returns 204 with
+        no body; 404 when the task does not exist or cannot be read, and 403
+        when the caller can read it but may not delete it.
+
+        Args:
+            task_id (str): The task's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_task
 
         return await delete_task.asyncio(
@@ -351,7 +723,24 @@ class AsyncTasks(AsyncResource):
         task_id: str,
         **options: Unpack[RequestOptions],
     ) -> Task:
-        """Get task (GET /v2/tasks/{task_id})."""
+        """Get task (GET /v2/tasks/{task_id}).
+
+        Returns one task with its evaluators, its query filters and, for
+        `RUN_EXPERIMENT` tasks, the stored run configuration. Returns 404 when
+        the task does not exist or the caller cannot read it. Read-only.
+
+        Args:
+            task_id (str): The task's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Task
+        """
         from . import get_task
 
         return await get_task.asyncio(
@@ -376,7 +765,42 @@ class AsyncTasks(AsyncResource):
     ) -> AsyncPaginator[Task, ListTasksResponse]:
         """List tasks, page by page (GET /v2/tasks).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the tasks the caller can read. Narrow it by space
+        (`space_id` exactly, `space_name` by part of the name, ignoring case),
+        by part of the task `name`, or by `project_id`, `dataset_id` or `type`.
+        Returns 404 when a given space, project or dataset does not exist or
+        cannot be read. No sort order is documented. Read-only and safe to
+        repeat.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            space_id (str | Unset): Only tasks in this space (exact id).
+            space_name (str | Unset): Only tasks in spaces whose name contains
+                this text, ignoring case; at most 255 characters. At most 255
+                characters.
+            name (str | Unset): Only tasks whose name contains this text,
+                ignoring case; at most 255 characters. At most 255 characters.
+            project_id (str | Unset): Only tasks that run on this project.
+            dataset_id (str | Unset): Only tasks that run on this dataset.
+            type_ (TaskType | Unset): Only tasks of this type.
+            limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): Opaque `pagination.next_cursor` of the
+                previous page; pass it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Task, ListTasksResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_tasks
 
@@ -401,7 +825,39 @@ class AsyncTasks(AsyncResource):
         body: UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest,
         **options: Unpack[RequestOptions],
     ) -> Task:
-        """Update task (PATCH /v2/tasks/{task_id})."""
+        """Update task (PATCH /v2/tasks/{task_id}).
+
+        Changes a task and returns the updated task. The body follows the stored
+        task's type: evaluation tasks take `name`, `sampling_rate`,
+        `is_continuous`, `query_filter`, `query_filters` and `evaluators`;
+        `RUN_EXPERIMENT` tasks take `name` and `run_configuration`. Send at
+        least one member; members left out keep their values. A member that does
+        not fit the task's type returns 400, for example `run_configuration` on
+        an evaluation task. `evaluators` replaces the whole list, so every entry
+        states its own version pin (omit `evaluator_version_id` or send null for
+        the latest version); leave `evaluators` out to keep the current ones and
+        their pins. A pinned version of another evaluator, or evaluators on
+        different data scopes, return 422. A new `run_configuration` replaces
+        the stored one as a whole. `id`, `type`, `created_at` and `updated_at`
+        cannot be changed.
+
+        Args:
+            task_id (str): The task's ID (base64).
+            body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest):
+                Changes to a task. The server picks the shape from the stored task,
+                as the body has no type member: evaluation-task changes or
+                run-experiment-task changes. A member of the other shape returns
+                400.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Task
+        """
         from . import update_task
 
         return await update_task.asyncio(

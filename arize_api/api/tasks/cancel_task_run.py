@@ -55,16 +55,19 @@ def sync_detailed(
 ) -> Response[TaskRun]:
     """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
 
-    Cancels a task run and returns the run. Only a run whose status is `PENDING` or `RUNNING`
-    can be cancelled. Returns 404 when the run does not exist or cannot be read, and 403 when
-    the caller can read it but may not cancel it.
+    Cancels a task run and returns the run. Only a run whose status is
+    `PENDING` or `RUNNING` can be cancelled. Returns 404 when the run does
+    not exist or cannot be read, and 403 when the caller can read it but may
+    not cancel it.
 
     Args:
-        run_id (str):
+        run_id (str): The task run's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[TaskRun]: status, headers, raw content and the parsed body.
@@ -83,16 +86,19 @@ def sync(
 ) -> TaskRun:
     """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
 
-    Cancels a task run and returns the run. Only a run whose status is `PENDING` or `RUNNING`
-    can be cancelled. Returns 404 when the run does not exist or cannot be read, and 403 when
-    the caller can read it but may not cancel it.
+    Cancels a task run and returns the run. Only a run whose status is
+    `PENDING` or `RUNNING` can be cancelled. Returns 404 when the run does
+    not exist or cannot be read, and 403 when the caller can read it but may
+    not cancel it.
 
     Args:
-        run_id (str):
+        run_id (str): The task run's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         TaskRun
@@ -112,16 +118,19 @@ async def asyncio_detailed(
 ) -> Response[TaskRun]:
     """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
 
-    Cancels a task run and returns the run. Only a run whose status is `PENDING` or `RUNNING`
-    can be cancelled. Returns 404 when the run does not exist or cannot be read, and 403 when
-    the caller can read it but may not cancel it.
+    Cancels a task run and returns the run. Only a run whose status is
+    `PENDING` or `RUNNING` can be cancelled. Returns 404 when the run does
+    not exist or cannot be read, and 403 when the caller can read it but may
+    not cancel it.
 
     Args:
-        run_id (str):
+        run_id (str): The task run's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[TaskRun]: status, headers, raw content and the parsed body.
@@ -140,16 +149,19 @@ async def asyncio(
 ) -> TaskRun:
     """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
 
-    Cancels a task run and returns the run. Only a run whose status is `PENDING` or `RUNNING`
-    can be cancelled. Returns 404 when the run does not exist or cannot be read, and 403 when
-    the caller can read it but may not cancel it.
+    Cancels a task run and returns the run. Only a run whose status is
+    `PENDING` or `RUNNING` can be cancelled. Returns 404 when the run does
+    not exist or cannot be read, and 403 when the caller can read it but may
+    not cancel it.
 
     Args:
-        run_id (str):
+        run_id (str): The task run's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         TaskRun

@@ -83,28 +83,34 @@ def sync_detailed(
 ) -> Response[Task]:
     """Create task (POST /v2/tasks).
 
-    Creates a task and returns it with 201; each call creates a new task. `type` selects the
-    body. `TEMPLATE_EVALUATION` and `CODE_EVALUATION` tasks run evaluators either over a
-    project (`project_id`) or over experiments of a dataset (`dataset_id` plus at least one
-    entry in `experiment_ids`); give exactly one of the two. They need at least one evaluator,
-    each listed once, and only project tasks take `sampling_rate` and `is_continuous`. An
-    evaluator runs its latest version unless `evaluator_version_id` pins one; a version of
-    another evaluator, or evaluators that resolve to different data scopes, return 422. Span
-    evaluators and trace/session evaluators cannot be mixed on one task (400).
-    `RUN_EXPERIMENT` tasks need `dataset_id` and `run_configuration`, take no evaluators,
-    filters, sampling or continuous mode, and never run by themselves: start each run with
-    `POST /v2/tasks/{task_id}/trigger`. Server-set members (`id`, `created_at`, `updated_at`)
-    are rejected.
+    Creates a task and returns it with 201; each call creates a new task.
+    `type` selects the body. `TEMPLATE_EVALUATION` and `CODE_EVALUATION`
+    tasks run evaluators either over a project (`project_id`) or over
+    experiments of a dataset (`dataset_id` plus at least one entry in
+    `experiment_ids`); give exactly one of the two. They need at least one
+    evaluator, each listed once, and only project tasks take `sampling_rate`
+    and `is_continuous`. An evaluator runs its latest version unless
+    `evaluator_version_id` pins one; a version of another evaluator, or
+    evaluators that resolve to different data scopes, return 422. Span
+    evaluators and trace/session evaluators cannot be mixed on one task
+    (400). `RUN_EXPERIMENT` tasks need `dataset_id` and `run_configuration`,
+    take no evaluators, filters, sampling or continuous mode, and never run
+    by themselves: start each run with `POST /v2/tasks/{task_id}/trigger`.
+    Server-set members (`id`, `created_at`, `updated_at`) are rejected.
 
     Args:
-        body (CreateCodeEvaluationTaskRequest | CreateRunExperimentTaskRequest |
-            CreateTemplateEvaluationTaskRequest): A new task; `type` says which kind:
-            `TEMPLATE_EVALUATION` or `CODE_EVALUATION` (evaluators over a project or over a dataset's
-            experiments) or `RUN_EXPERIMENT` (experiments over a dataset, run only when triggered).
+        body (CreateCodeEvaluationTaskRequest |
+            CreateRunExperimentTaskRequest |
+            CreateTemplateEvaluationTaskRequest): A new task; `type` says which
+            kind: `TEMPLATE_EVALUATION` or `CODE_EVALUATION` (evaluators over a
+            project or over a dataset's experiments) or `RUN_EXPERIMENT`
+            (experiments over a dataset, run only when triggered).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Task]: status, headers, raw content and the parsed body.
@@ -125,28 +131,34 @@ def sync(
 ) -> Task:
     """Create task (POST /v2/tasks).
 
-    Creates a task and returns it with 201; each call creates a new task. `type` selects the
-    body. `TEMPLATE_EVALUATION` and `CODE_EVALUATION` tasks run evaluators either over a
-    project (`project_id`) or over experiments of a dataset (`dataset_id` plus at least one
-    entry in `experiment_ids`); give exactly one of the two. They need at least one evaluator,
-    each listed once, and only project tasks take `sampling_rate` and `is_continuous`. An
-    evaluator runs its latest version unless `evaluator_version_id` pins one; a version of
-    another evaluator, or evaluators that resolve to different data scopes, return 422. Span
-    evaluators and trace/session evaluators cannot be mixed on one task (400).
-    `RUN_EXPERIMENT` tasks need `dataset_id` and `run_configuration`, take no evaluators,
-    filters, sampling or continuous mode, and never run by themselves: start each run with
-    `POST /v2/tasks/{task_id}/trigger`. Server-set members (`id`, `created_at`, `updated_at`)
-    are rejected.
+    Creates a task and returns it with 201; each call creates a new task.
+    `type` selects the body. `TEMPLATE_EVALUATION` and `CODE_EVALUATION`
+    tasks run evaluators either over a project (`project_id`) or over
+    experiments of a dataset (`dataset_id` plus at least one entry in
+    `experiment_ids`); give exactly one of the two. They need at least one
+    evaluator, each listed once, and only project tasks take `sampling_rate`
+    and `is_continuous`. An evaluator runs its latest version unless
+    `evaluator_version_id` pins one; a version of another evaluator, or
+    evaluators that resolve to different data scopes, return 422. Span
+    evaluators and trace/session evaluators cannot be mixed on one task
+    (400). `RUN_EXPERIMENT` tasks need `dataset_id` and `run_configuration`,
+    take no evaluators, filters, sampling or continuous mode, and never run
+    by themselves: start each run with `POST /v2/tasks/{task_id}/trigger`.
+    Server-set members (`id`, `created_at`, `updated_at`) are rejected.
 
     Args:
-        body (CreateCodeEvaluationTaskRequest | CreateRunExperimentTaskRequest |
-            CreateTemplateEvaluationTaskRequest): A new task; `type` says which kind:
-            `TEMPLATE_EVALUATION` or `CODE_EVALUATION` (evaluators over a project or over a dataset's
-            experiments) or `RUN_EXPERIMENT` (experiments over a dataset, run only when triggered).
+        body (CreateCodeEvaluationTaskRequest |
+            CreateRunExperimentTaskRequest |
+            CreateTemplateEvaluationTaskRequest): A new task; `type` says which
+            kind: `TEMPLATE_EVALUATION` or `CODE_EVALUATION` (evaluators over a
+            project or over a dataset's experiments) or `RUN_EXPERIMENT`
+            (experiments over a dataset, run only when triggered).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Task
@@ -168,28 +180,34 @@ async def asyncio_detailed(
 ) -> Response[Task]:
     """Create task (POST /v2/tasks).
 
-    Creates a task and returns it with 201; each call creates a new task. `type` selects the
-    body. `TEMPLATE_EVALUATION` and `CODE_EVALUATION` tasks run evaluators either over a
-    project (`project_id`) or over experiments of a dataset (`dataset_id` plus at least one
-    entry in `experiment_ids`); give exactly one of the two. They need at least one evaluator,
-    each listed once, and only project tasks take `sampling_rate` and `is_continuous`. An
-    evaluator runs its latest version unless `evaluator_version_id` pins one; a version of
-    another evaluator, or evaluators that resolve to different data scopes, return 422. Span
-    evaluators and trace/session evaluators cannot be mixed on one task (400).
-    `RUN_EXPERIMENT` tasks need `dataset_id` and `run_configuration`, take no evaluators,
-    filters, sampling or continuous mode, and never run by themselves: start each run with
-    `POST /v2/tasks/{task_id}/trigger`. Server-set members (`id`, `created_at`, `updated_at`)
-    are rejected.
+    Creates a task and returns it with 201; each call creates a new task.
+    `type` selects the body. `TEMPLATE_EVALUATION` and `CODE_EVALUATION`
+    tasks run evaluators either over a project (`project_id`) or over
+    experiments of a dataset (`dataset_id` plus at least one entry in
+    `experiment_ids`); give exactly one of the two. They need at least one
+    evaluator, each listed once, and only project tasks take `sampling_rate`
+    and `is_continuous`. An evaluator runs its latest version unless
+    `evaluator_version_id` pins one; a version of another evaluator, or
+    evaluators that resolve to different data scopes, return 422. Span
+    evaluators and trace/session evaluators cannot be mixed on one task
+    (400). `RUN_EXPERIMENT` tasks need `dataset_id` and `run_configuration`,
+    take no evaluators, filters, sampling or continuous mode, and never run
+    by themselves: start each run with `POST /v2/tasks/{task_id}/trigger`.
+    Server-set members (`id`, `created_at`, `updated_at`) are rejected.
 
     Args:
-        body (CreateCodeEvaluationTaskRequest | CreateRunExperimentTaskRequest |
-            CreateTemplateEvaluationTaskRequest): A new task; `type` says which kind:
-            `TEMPLATE_EVALUATION` or `CODE_EVALUATION` (evaluators over a project or over a dataset's
-            experiments) or `RUN_EXPERIMENT` (experiments over a dataset, run only when triggered).
+        body (CreateCodeEvaluationTaskRequest |
+            CreateRunExperimentTaskRequest |
+            CreateTemplateEvaluationTaskRequest): A new task; `type` says which
+            kind: `TEMPLATE_EVALUATION` or `CODE_EVALUATION` (evaluators over a
+            project or over a dataset's experiments) or `RUN_EXPERIMENT`
+            (experiments over a dataset, run only when triggered).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Task]: status, headers, raw content and the parsed body.
@@ -210,28 +228,34 @@ async def asyncio(
 ) -> Task:
     """Create task (POST /v2/tasks).
 
-    Creates a task and returns it with 201; each call creates a new task. `type` selects the
-    body. `TEMPLATE_EVALUATION` and `CODE_EVALUATION` tasks run evaluators either over a
-    project (`project_id`) or over experiments of a dataset (`dataset_id` plus at least one
-    entry in `experiment_ids`); give exactly one of the two. They need at least one evaluator,
-    each listed once, and only project tasks take `sampling_rate` and `is_continuous`. An
-    evaluator runs its latest version unless `evaluator_version_id` pins one; a version of
-    another evaluator, or evaluators that resolve to different data scopes, return 422. Span
-    evaluators and trace/session evaluators cannot be mixed on one task (400).
-    `RUN_EXPERIMENT` tasks need `dataset_id` and `run_configuration`, take no evaluators,
-    filters, sampling or continuous mode, and never run by themselves: start each run with
-    `POST /v2/tasks/{task_id}/trigger`. Server-set members (`id`, `created_at`, `updated_at`)
-    are rejected.
+    Creates a task and returns it with 201; each call creates a new task.
+    `type` selects the body. `TEMPLATE_EVALUATION` and `CODE_EVALUATION`
+    tasks run evaluators either over a project (`project_id`) or over
+    experiments of a dataset (`dataset_id` plus at least one entry in
+    `experiment_ids`); give exactly one of the two. They need at least one
+    evaluator, each listed once, and only project tasks take `sampling_rate`
+    and `is_continuous`. An evaluator runs its latest version unless
+    `evaluator_version_id` pins one; a version of another evaluator, or
+    evaluators that resolve to different data scopes, return 422. Span
+    evaluators and trace/session evaluators cannot be mixed on one task
+    (400). `RUN_EXPERIMENT` tasks need `dataset_id` and `run_configuration`,
+    take no evaluators, filters, sampling or continuous mode, and never run
+    by themselves: start each run with `POST /v2/tasks/{task_id}/trigger`.
+    Server-set members (`id`, `created_at`, `updated_at`) are rejected.
 
     Args:
-        body (CreateCodeEvaluationTaskRequest | CreateRunExperimentTaskRequest |
-            CreateTemplateEvaluationTaskRequest): A new task; `type` says which kind:
-            `TEMPLATE_EVALUATION` or `CODE_EVALUATION` (evaluators over a project or over a dataset's
-            experiments) or `RUN_EXPERIMENT` (experiments over a dataset, run only when triggered).
+        body (CreateCodeEvaluationTaskRequest |
+            CreateRunExperimentTaskRequest |
+            CreateTemplateEvaluationTaskRequest): A new task; `type` says which
+            kind: `TEMPLATE_EVALUATION` or `CODE_EVALUATION` (evaluators over a
+            project or over a dataset's experiments) or `RUN_EXPERIMENT`
+            (experiments over a dataset, run only when triggered).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Task

@@ -51,16 +51,19 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete task (DELETE /v2/tasks/{task_id}).
 
-    Deletes a task together with what hangs off it, such as its evaluator settings and its
-    runs. The deletion cannot be undone. Returns 204 with no body; 404 when the task does not
-    exist or cannot be read, and 403 when the caller can read it but may not delete it.
+    Deletes a task together with what hangs off it, such as its evaluator
+    settings and its runs. The deletion cannot be undone. Returns 204 with
+    no body; 404 when the task does not exist or cannot be read, and 403
+    when the caller can read it but may not delete it.
 
     Args:
-        task_id (str):
+        task_id (str): The task's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -79,16 +82,19 @@ def sync(
 ) -> None:
     """Delete task (DELETE /v2/tasks/{task_id}).
 
-    Deletes a task together with what hangs off it, such as its evaluator settings and its
-    runs. The deletion cannot be undone. Returns 204 with no body; 404 when the task does not
-    exist or cannot be read, and 403 when the caller can read it but may not delete it.
+    Deletes a task together with what hangs off it, such as its evaluator
+    settings and its runs. The deletion cannot be undone. Returns 204 with
+    no body; 404 when the task does not exist or cannot be read, and 403
+    when the caller can read it but may not delete it.
 
     Args:
-        task_id (str):
+        task_id (str): The task's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -108,16 +114,19 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Delete task (DELETE /v2/tasks/{task_id}).
 
-    Deletes a task together with what hangs off it, such as its evaluator settings and its
-    runs. The deletion cannot be undone. Returns 204 with no body; 404 when the task does not
-    exist or cannot be read, and 403 when the caller can read it but may not delete it.
+    Deletes a task together with what hangs off it, such as its evaluator
+    settings and its runs. The deletion cannot be undone. Returns 204 with
+    no body; 404 when the task does not exist or cannot be read, and 403
+    when the caller can read it but may not delete it.
 
     Args:
-        task_id (str):
+        task_id (str): The task's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -136,16 +145,19 @@ async def asyncio(
 ) -> None:
     """Delete task (DELETE /v2/tasks/{task_id}).
 
-    Deletes a task together with what hangs off it, such as its evaluator settings and its
-    runs. The deletion cannot be undone. Returns 204 with no body; 404 when the task does not
-    exist or cannot be read, and 403 when the caller can read it but may not delete it.
+    Deletes a task together with what hangs off it, such as its evaluator
+    settings and its runs. The deletion cannot be undone. Returns 204 with
+    no body; 404 when the task does not exist or cannot be read, and 403
+    when the caller can read it but may not delete it.
 
     Args:
-        task_id (str):
+        task_id (str): The task's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -55,16 +55,18 @@ def sync_detailed(
 ) -> Response[Task]:
     """Get task (GET /v2/tasks/{task_id}).
 
-    Returns one task with its evaluators, its query filters and, for `RUN_EXPERIMENT` tasks,
-    the stored run configuration. Returns 404 when the task does not exist or the caller
-    cannot read it. Read-only.
+    Returns one task with its evaluators, its query filters and, for
+    `RUN_EXPERIMENT` tasks, the stored run configuration. Returns 404 when
+    the task does not exist or the caller cannot read it. Read-only.
 
     Args:
-        task_id (str):
+        task_id (str): The task's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Task]: status, headers, raw content and the parsed body.
@@ -83,16 +85,18 @@ def sync(
 ) -> Task:
     """Get task (GET /v2/tasks/{task_id}).
 
-    Returns one task with its evaluators, its query filters and, for `RUN_EXPERIMENT` tasks,
-    the stored run configuration. Returns 404 when the task does not exist or the caller
-    cannot read it. Read-only.
+    Returns one task with its evaluators, its query filters and, for
+    `RUN_EXPERIMENT` tasks, the stored run configuration. Returns 404 when
+    the task does not exist or the caller cannot read it. Read-only.
 
     Args:
-        task_id (str):
+        task_id (str): The task's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Task
@@ -112,16 +116,18 @@ async def asyncio_detailed(
 ) -> Response[Task]:
     """Get task (GET /v2/tasks/{task_id}).
 
-    Returns one task with its evaluators, its query filters and, for `RUN_EXPERIMENT` tasks,
-    the stored run configuration. Returns 404 when the task does not exist or the caller
-    cannot read it. Read-only.
+    Returns one task with its evaluators, its query filters and, for
+    `RUN_EXPERIMENT` tasks, the stored run configuration. Returns 404 when
+    the task does not exist or the caller cannot read it. Read-only.
 
     Args:
-        task_id (str):
+        task_id (str): The task's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Task]: status, headers, raw content and the parsed body.
@@ -140,16 +146,18 @@ async def asyncio(
 ) -> Task:
     """Get task (GET /v2/tasks/{task_id}).
 
-    Returns one task with its evaluators, its query filters and, for `RUN_EXPERIMENT` tasks,
-    the stored run configuration. Returns 404 when the task does not exist or the caller
-    cannot read it. Read-only.
+    Returns one task with its evaluators, its query filters and, for
+    `RUN_EXPERIMENT` tasks, the stored run configuration. Returns 404 when
+    the task does not exist or the caller cannot read it. Read-only.
 
     Args:
-        task_id (str):
+        task_id (str): The task's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Task

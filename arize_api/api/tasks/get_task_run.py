@@ -55,16 +55,19 @@ def sync_detailed(
 ) -> Response[TaskRun]:
     """Get task run (GET /v2/task-runs/{run_id}).
 
-    Returns one task run with its status, counters and data window. Poll it after a trigger
-    until the status is terminal (`COMPLETED`, `FAILED` or `CANCELLED`). Returns 404 when the
-    run does not exist or the caller cannot read it. Read-only and safe to repeat.
+    Returns one task run with its status, counters and data window. Poll it
+    after a trigger until the status is terminal (`COMPLETED`, `FAILED` or
+    `CANCELLED`). Returns 404 when the run does not exist or the caller
+    cannot read it. Read-only and safe to repeat.
 
     Args:
-        run_id (str):
+        run_id (str): The task run's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[TaskRun]: status, headers, raw content and the parsed body.
@@ -83,16 +86,19 @@ def sync(
 ) -> TaskRun:
     """Get task run (GET /v2/task-runs/{run_id}).
 
-    Returns one task run with its status, counters and data window. Poll it after a trigger
-    until the status is terminal (`COMPLETED`, `FAILED` or `CANCELLED`). Returns 404 when the
-    run does not exist or the caller cannot read it. Read-only and safe to repeat.
+    Returns one task run with its status, counters and data window. Poll it
+    after a trigger until the status is terminal (`COMPLETED`, `FAILED` or
+    `CANCELLED`). Returns 404 when the run does not exist or the caller
+    cannot read it. Read-only and safe to repeat.
 
     Args:
-        run_id (str):
+        run_id (str): The task run's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         TaskRun
@@ -112,16 +118,19 @@ async def asyncio_detailed(
 ) -> Response[TaskRun]:
     """Get task run (GET /v2/task-runs/{run_id}).
 
-    Returns one task run with its status, counters and data window. Poll it after a trigger
-    until the status is terminal (`COMPLETED`, `FAILED` or `CANCELLED`). Returns 404 when the
-    run does not exist or the caller cannot read it. Read-only and safe to repeat.
+    Returns one task run with its status, counters and data window. Poll it
+    after a trigger until the status is terminal (`COMPLETED`, `FAILED` or
+    `CANCELLED`). Returns 404 when the run does not exist or the caller
+    cannot read it. Read-only and safe to repeat.
 
     Args:
-        run_id (str):
+        run_id (str): The task run's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[TaskRun]: status, headers, raw content and the parsed body.
@@ -140,16 +149,19 @@ async def asyncio(
 ) -> TaskRun:
     """Get task run (GET /v2/task-runs/{run_id}).
 
-    Returns one task run with its status, counters and data window. Poll it after a trigger
-    until the status is terminal (`COMPLETED`, `FAILED` or `CANCELLED`). Returns 404 when the
-    run does not exist or the caller cannot read it. Read-only and safe to repeat.
+    Returns one task run with its status, counters and data window. Poll it
+    after a trigger until the status is terminal (`COMPLETED`, `FAILED` or
+    `CANCELLED`). Returns 404 when the run does not exist or the caller
+    cannot read it. Read-only and safe to repeat.
 
     Args:
-        run_id (str):
+        run_id (str): The task run's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         TaskRun

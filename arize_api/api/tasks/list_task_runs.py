@@ -78,24 +78,27 @@ def sync_detailed(
 ) -> Response[ListTaskRunsResponse]:
     """List task runs (GET /v2/tasks/{task_id}/runs).
 
-    Returns a page of the runs of one task, optionally only those in one `status`. Returns 404
-    when the task does not exist or cannot be read. No sort order is documented. Read-only and
-    safe to repeat.
+    Returns a page of the runs of one task, optionally only those in one
+    `status`. Returns 404 when the task does not exist or cannot be read. No
+    sort order is documented. Read-only and safe to repeat.
 
     Args:
-        task_id (str):
-        status (TaskRunStatus | Unset): Where a task run is in its life: `PENDING` (created, not
-            started), `RUNNING`, and the terminal states `COMPLETED` (finished), `FAILED` (stopped on
-            an error) and `CANCELLED` (stopped before the end).
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        task_id (str): The task's ID (base64).
+        status (TaskRunStatus | Unset): Only runs in this status.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTaskRunsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTaskRunsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         task_id=task_id,
@@ -117,21 +120,23 @@ def sync(
 ) -> ListTaskRunsResponse:
     """List task runs (GET /v2/tasks/{task_id}/runs).
 
-    Returns a page of the runs of one task, optionally only those in one `status`. Returns 404
-    when the task does not exist or cannot be read. No sort order is documented. Read-only and
-    safe to repeat.
+    Returns a page of the runs of one task, optionally only those in one
+    `status`. Returns 404 when the task does not exist or cannot be read. No
+    sort order is documented. Read-only and safe to repeat.
 
     Args:
-        task_id (str):
-        status (TaskRunStatus | Unset): Where a task run is in its life: `PENDING` (created, not
-            started), `RUNNING`, and the terminal states `COMPLETED` (finished), `FAILED` (stopped on
-            an error) and `CANCELLED` (stopped before the end).
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        task_id (str): The task's ID (base64).
+        status (TaskRunStatus | Unset): Only runs in this status.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTaskRunsResponse
@@ -157,24 +162,27 @@ async def asyncio_detailed(
 ) -> Response[ListTaskRunsResponse]:
     """List task runs (GET /v2/tasks/{task_id}/runs).
 
-    Returns a page of the runs of one task, optionally only those in one `status`. Returns 404
-    when the task does not exist or cannot be read. No sort order is documented. Read-only and
-    safe to repeat.
+    Returns a page of the runs of one task, optionally only those in one
+    `status`. Returns 404 when the task does not exist or cannot be read. No
+    sort order is documented. Read-only and safe to repeat.
 
     Args:
-        task_id (str):
-        status (TaskRunStatus | Unset): Where a task run is in its life: `PENDING` (created, not
-            started), `RUNNING`, and the terminal states `COMPLETED` (finished), `FAILED` (stopped on
-            an error) and `CANCELLED` (stopped before the end).
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        task_id (str): The task's ID (base64).
+        status (TaskRunStatus | Unset): Only runs in this status.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTaskRunsResponse]: status, headers, raw content and the parsed body.
+        Response[ListTaskRunsResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         task_id=task_id,
@@ -196,21 +204,23 @@ async def asyncio(
 ) -> ListTaskRunsResponse:
     """List task runs (GET /v2/tasks/{task_id}/runs).
 
-    Returns a page of the runs of one task, optionally only those in one `status`. Returns 404
-    when the task does not exist or cannot be read. No sort order is documented. Read-only and
-    safe to repeat.
+    Returns a page of the runs of one task, optionally only those in one
+    `status`. Returns 404 when the task does not exist or cannot be read. No
+    sort order is documented. Read-only and safe to repeat.
 
     Args:
-        task_id (str):
-        status (TaskRunStatus | Unset): Where a task run is in its life: `PENDING` (created, not
-            started), `RUNNING`, and the terminal states `COMPLETED` (finished), `FAILED` (stopped on
-            an error) and `CANCELLED` (stopped before the end).
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        task_id (str): The task's ID (base64).
+        status (TaskRunStatus | Unset): Only runs in this status.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTaskRunsResponse

@@ -96,30 +96,37 @@ def sync_detailed(
 ) -> Response[ListTasksResponse]:
     """List tasks (GET /v2/tasks).
 
-    Returns a page of the tasks the caller can read. Narrow it by space (`space_id` exactly,
-    `space_name` by part of the name, ignoring case), by part of the task `name`, or by
-    `project_id`, `dataset_id` or `type`. Returns 404 when a given space, project or dataset
-    does not exist or cannot be read. No sort order is documented. Read-only and safe to
+    Returns a page of the tasks the caller can read. Narrow it by space
+    (`space_id` exactly, `space_name` by part of the name, ignoring case),
+    by part of the task `name`, or by `project_id`, `dataset_id` or `type`.
+    Returns 404 when a given space, project or dataset does not exist or
+    cannot be read. No sort order is documented. Read-only and safe to
     repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        project_id (str | Unset):
-        dataset_id (str | Unset):
-        type_ (TaskType | Unset): The kinds of task: `TEMPLATE_EVALUATION` (LLM-judged
-            evaluators), `CODE_EVALUATION` (code evaluators) and `RUN_EXPERIMENT` (experiments over a
-            dataset).
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only tasks in this space (exact id).
+        space_name (str | Unset): Only tasks in spaces whose name contains
+            this text, ignoring case; at most 255 characters. At most 255
+            characters.
+        name (str | Unset): Only tasks whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        project_id (str | Unset): Only tasks that run on this project.
+        dataset_id (str | Unset): Only tasks that run on this dataset.
+        type_ (TaskType | Unset): Only tasks of this type.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTasksResponse]: status, headers, raw content and the parsed body.
+        Response[ListTasksResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -149,27 +156,33 @@ def sync(
 ) -> ListTasksResponse:
     """List tasks (GET /v2/tasks).
 
-    Returns a page of the tasks the caller can read. Narrow it by space (`space_id` exactly,
-    `space_name` by part of the name, ignoring case), by part of the task `name`, or by
-    `project_id`, `dataset_id` or `type`. Returns 404 when a given space, project or dataset
-    does not exist or cannot be read. No sort order is documented. Read-only and safe to
+    Returns a page of the tasks the caller can read. Narrow it by space
+    (`space_id` exactly, `space_name` by part of the name, ignoring case),
+    by part of the task `name`, or by `project_id`, `dataset_id` or `type`.
+    Returns 404 when a given space, project or dataset does not exist or
+    cannot be read. No sort order is documented. Read-only and safe to
     repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        project_id (str | Unset):
-        dataset_id (str | Unset):
-        type_ (TaskType | Unset): The kinds of task: `TEMPLATE_EVALUATION` (LLM-judged
-            evaluators), `CODE_EVALUATION` (code evaluators) and `RUN_EXPERIMENT` (experiments over a
-            dataset).
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only tasks in this space (exact id).
+        space_name (str | Unset): Only tasks in spaces whose name contains
+            this text, ignoring case; at most 255 characters. At most 255
+            characters.
+        name (str | Unset): Only tasks whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        project_id (str | Unset): Only tasks that run on this project.
+        dataset_id (str | Unset): Only tasks that run on this dataset.
+        type_ (TaskType | Unset): Only tasks of this type.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTasksResponse
@@ -203,30 +216,37 @@ async def asyncio_detailed(
 ) -> Response[ListTasksResponse]:
     """List tasks (GET /v2/tasks).
 
-    Returns a page of the tasks the caller can read. Narrow it by space (`space_id` exactly,
-    `space_name` by part of the name, ignoring case), by part of the task `name`, or by
-    `project_id`, `dataset_id` or `type`. Returns 404 when a given space, project or dataset
-    does not exist or cannot be read. No sort order is documented. Read-only and safe to
+    Returns a page of the tasks the caller can read. Narrow it by space
+    (`space_id` exactly, `space_name` by part of the name, ignoring case),
+    by part of the task `name`, or by `project_id`, `dataset_id` or `type`.
+    Returns 404 when a given space, project or dataset does not exist or
+    cannot be read. No sort order is documented. Read-only and safe to
     repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        project_id (str | Unset):
-        dataset_id (str | Unset):
-        type_ (TaskType | Unset): The kinds of task: `TEMPLATE_EVALUATION` (LLM-judged
-            evaluators), `CODE_EVALUATION` (code evaluators) and `RUN_EXPERIMENT` (experiments over a
-            dataset).
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only tasks in this space (exact id).
+        space_name (str | Unset): Only tasks in spaces whose name contains
+            this text, ignoring case; at most 255 characters. At most 255
+            characters.
+        name (str | Unset): Only tasks whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        project_id (str | Unset): Only tasks that run on this project.
+        dataset_id (str | Unset): Only tasks that run on this dataset.
+        type_ (TaskType | Unset): Only tasks of this type.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTasksResponse]: status, headers, raw content and the parsed body.
+        Response[ListTasksResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         space_id=space_id,
@@ -256,27 +276,33 @@ async def asyncio(
 ) -> ListTasksResponse:
     """List tasks (GET /v2/tasks).
 
-    Returns a page of the tasks the caller can read. Narrow it by space (`space_id` exactly,
-    `space_name` by part of the name, ignoring case), by part of the task `name`, or by
-    `project_id`, `dataset_id` or `type`. Returns 404 when a given space, project or dataset
-    does not exist or cannot be read. No sort order is documented. Read-only and safe to
+    Returns a page of the tasks the caller can read. Narrow it by space
+    (`space_id` exactly, `space_name` by part of the name, ignoring case),
+    by part of the task `name`, or by `project_id`, `dataset_id` or `type`.
+    Returns 404 when a given space, project or dataset does not exist or
+    cannot be read. No sort order is documented. Read-only and safe to
     repeat.
 
     Args:
-        space_id (str | Unset):
-        space_name (str | Unset):
-        name (str | Unset):
-        project_id (str | Unset):
-        dataset_id (str | Unset):
-        type_ (TaskType | Unset): The kinds of task: `TEMPLATE_EVALUATION` (LLM-judged
-            evaluators), `CODE_EVALUATION` (code evaluators) and `RUN_EXPERIMENT` (experiments over a
-            dataset).
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        space_id (str | Unset): Only tasks in this space (exact id).
+        space_name (str | Unset): Only tasks in spaces whose name contains
+            this text, ignoring case; at most 255 characters. At most 255
+            characters.
+        name (str | Unset): Only tasks whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        project_id (str | Unset): Only tasks that run on this project.
+        dataset_id (str | Unset): Only tasks that run on this dataset.
+        type_ (TaskType | Unset): Only tasks of this type.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTasksResponse

@@ -81,27 +81,33 @@ def sync_detailed(
 ) -> Response[TaskRun]:
     """Trigger task run (POST /v2/tasks/{task_id}/trigger).
 
-    Starts a new run of a task and returns it with 201; every call starts another run. The run
-    is queued and executed in the background: poll `GET /v2/task-runs/{run_id}` until its
-    status is `COMPLETED`, `FAILED` or `CANCELLED`. The body is optional and its members
-    depend on the task's type; a member that does not fit returns 400. For evaluation tasks
-    everything is optional and an empty body uses the server's defaults: a data window for
-    project tasks, `max_spans`, `override_evaluations`, and `experiment_ids` for dataset
-    tasks. For `RUN_EXPERIMENT` tasks `experiment_name` is required; a dataset version, an
-    example subset, a filter, tracing metadata and evaluation tasks to chain are optional. The
+    Starts a new run of a task and returns it with 201; every call starts
+    another run. The run is queued and executed in the background: poll `GET
+    /v2/task-runs/{run_id}` until its status is `COMPLETED`, `FAILED` or
+    `CANCELLED`. The body is optional and its members depend on the task's
+    type; a member that does not fit returns 400. For evaluation tasks
+    everything is optional and an empty body uses the server's defaults: a
+    data window for project tasks, `max_spans`, `override_evaluations`, and
+    `experiment_ids` for dataset tasks. For `RUN_EXPERIMENT` tasks
+    `experiment_name` is required; a dataset version, an example subset, a
+    filter, tracing metadata and evaluation tasks to chain are optional. The
     run shows `experiment_id` once the experiment has been created.
 
     Args:
-        task_id (str):
-        body (TriggerEvaluationTaskRunRequest | TriggerRunExperimentTaskRunRequest | Unset):
-            Options for triggering a task run. The server picks the shape from the stored task, as the
-            body has no type member: evaluation options for `TEMPLATE_EVALUATION` and
-            `CODE_EVALUATION` tasks, run-experiment options for `RUN_EXPERIMENT` tasks. A member of
-            the other shape returns 400.
+        task_id (str): The task's ID (base64).
+        body (TriggerEvaluationTaskRunRequest |
+            TriggerRunExperimentTaskRunRequest | Unset): Options for triggering
+            a task run. The server picks the shape from the stored task, as the
+            body has no type member: evaluation options for
+            `TEMPLATE_EVALUATION` and `CODE_EVALUATION` tasks, run-experiment
+            options for `RUN_EXPERIMENT` tasks. A member of the other shape
+            returns 400.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[TaskRun]: status, headers, raw content and the parsed body.
@@ -124,27 +130,33 @@ def sync(
 ) -> TaskRun:
     """Trigger task run (POST /v2/tasks/{task_id}/trigger).
 
-    Starts a new run of a task and returns it with 201; every call starts another run. The run
-    is queued and executed in the background: poll `GET /v2/task-runs/{run_id}` until its
-    status is `COMPLETED`, `FAILED` or `CANCELLED`. The body is optional and its members
-    depend on the task's type; a member that does not fit returns 400. For evaluation tasks
-    everything is optional and an empty body uses the server's defaults: a data window for
-    project tasks, `max_spans`, `override_evaluations`, and `experiment_ids` for dataset
-    tasks. For `RUN_EXPERIMENT` tasks `experiment_name` is required; a dataset version, an
-    example subset, a filter, tracing metadata and evaluation tasks to chain are optional. The
+    Starts a new run of a task and returns it with 201; every call starts
+    another run. The run is queued and executed in the background: poll `GET
+    /v2/task-runs/{run_id}` until its status is `COMPLETED`, `FAILED` or
+    `CANCELLED`. The body is optional and its members depend on the task's
+    type; a member that does not fit returns 400. For evaluation tasks
+    everything is optional and an empty body uses the server's defaults: a
+    data window for project tasks, `max_spans`, `override_evaluations`, and
+    `experiment_ids` for dataset tasks. For `RUN_EXPERIMENT` tasks
+    `experiment_name` is required; a dataset version, an example subset, a
+    filter, tracing metadata and evaluation tasks to chain are optional. The
     run shows `experiment_id` once the experiment has been created.
 
     Args:
-        task_id (str):
-        body (TriggerEvaluationTaskRunRequest | TriggerRunExperimentTaskRunRequest | Unset):
-            Options for triggering a task run. The server picks the shape from the stored task, as the
-            body has no type member: evaluation options for `TEMPLATE_EVALUATION` and
-            `CODE_EVALUATION` tasks, run-experiment options for `RUN_EXPERIMENT` tasks. A member of
-            the other shape returns 400.
+        task_id (str): The task's ID (base64).
+        body (TriggerEvaluationTaskRunRequest |
+            TriggerRunExperimentTaskRunRequest | Unset): Options for triggering
+            a task run. The server picks the shape from the stored task, as the
+            body has no type member: evaluation options for
+            `TEMPLATE_EVALUATION` and `CODE_EVALUATION` tasks, run-experiment
+            options for `RUN_EXPERIMENT` tasks. A member of the other shape
+            returns 400.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         TaskRun
@@ -168,27 +180,33 @@ async def asyncio_detailed(
 ) -> Response[TaskRun]:
     """Trigger task run (POST /v2/tasks/{task_id}/trigger).
 
-    Starts a new run of a task and returns it with 201; every call starts another run. The run
-    is queued and executed in the background: poll `GET /v2/task-runs/{run_id}` until its
-    status is `COMPLETED`, `FAILED` or `CANCELLED`. The body is optional and its members
-    depend on the task's type; a member that does not fit returns 400. For evaluation tasks
-    everything is optional and an empty body uses the server's defaults: a data window for
-    project tasks, `max_spans`, `override_evaluations`, and `experiment_ids` for dataset
-    tasks. For `RUN_EXPERIMENT` tasks `experiment_name` is required; a dataset version, an
-    example subset, a filter, tracing metadata and evaluation tasks to chain are optional. The
+    Starts a new run of a task and returns it with 201; every call starts
+    another run. The run is queued and executed in the background: poll `GET
+    /v2/task-runs/{run_id}` until its status is `COMPLETED`, `FAILED` or
+    `CANCELLED`. The body is optional and its members depend on the task's
+    type; a member that does not fit returns 400. For evaluation tasks
+    everything is optional and an empty body uses the server's defaults: a
+    data window for project tasks, `max_spans`, `override_evaluations`, and
+    `experiment_ids` for dataset tasks. For `RUN_EXPERIMENT` tasks
+    `experiment_name` is required; a dataset version, an example subset, a
+    filter, tracing metadata and evaluation tasks to chain are optional. The
     run shows `experiment_id` once the experiment has been created.
 
     Args:
-        task_id (str):
-        body (TriggerEvaluationTaskRunRequest | TriggerRunExperimentTaskRunRequest | Unset):
-            Options for triggering a task run. The server picks the shape from the stored task, as the
-            body has no type member: evaluation options for `TEMPLATE_EVALUATION` and
-            `CODE_EVALUATION` tasks, run-experiment options for `RUN_EXPERIMENT` tasks. A member of
-            the other shape returns 400.
+        task_id (str): The task's ID (base64).
+        body (TriggerEvaluationTaskRunRequest |
+            TriggerRunExperimentTaskRunRequest | Unset): Options for triggering
+            a task run. The server picks the shape from the stored task, as the
+            body has no type member: evaluation options for
+            `TEMPLATE_EVALUATION` and `CODE_EVALUATION` tasks, run-experiment
+            options for `RUN_EXPERIMENT` tasks. A member of the other shape
+            returns 400.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[TaskRun]: status, headers, raw content and the parsed body.
@@ -211,27 +229,33 @@ async def asyncio(
 ) -> TaskRun:
     """Trigger task run (POST /v2/tasks/{task_id}/trigger).
 
-    Starts a new run of a task and returns it with 201; every call starts another run. The run
-    is queued and executed in the background: poll `GET /v2/task-runs/{run_id}` until its
-    status is `COMPLETED`, `FAILED` or `CANCELLED`. The body is optional and its members
-    depend on the task's type; a member that does not fit returns 400. For evaluation tasks
-    everything is optional and an empty body uses the server's defaults: a data window for
-    project tasks, `max_spans`, `override_evaluations`, and `experiment_ids` for dataset
-    tasks. For `RUN_EXPERIMENT` tasks `experiment_name` is required; a dataset version, an
-    example subset, a filter, tracing metadata and evaluation tasks to chain are optional. The
+    Starts a new run of a task and returns it with 201; every call starts
+    another run. The run is queued and executed in the background: poll `GET
+    /v2/task-runs/{run_id}` until its status is `COMPLETED`, `FAILED` or
+    `CANCELLED`. The body is optional and its members depend on the task's
+    type; a member that does not fit returns 400. For evaluation tasks
+    everything is optional and an empty body uses the server's defaults: a
+    data window for project tasks, `max_spans`, `override_evaluations`, and
+    `experiment_ids` for dataset tasks. For `RUN_EXPERIMENT` tasks
+    `experiment_name` is required; a dataset version, an example subset, a
+    filter, tracing metadata and evaluation tasks to chain are optional. The
     run shows `experiment_id` once the experiment has been created.
 
     Args:
-        task_id (str):
-        body (TriggerEvaluationTaskRunRequest | TriggerRunExperimentTaskRunRequest | Unset):
-            Options for triggering a task run. The server picks the shape from the stored task, as the
-            body has no type member: evaluation options for `TEMPLATE_EVALUATION` and
-            `CODE_EVALUATION` tasks, run-experiment options for `RUN_EXPERIMENT` tasks. A member of
-            the other shape returns 400.
+        task_id (str): The task's ID (base64).
+        body (TriggerEvaluationTaskRunRequest |
+            TriggerRunExperimentTaskRunRequest | Unset): Options for triggering
+            a task run. The server picks the shape from the stored task, as the
+            body has no type member: evaluation options for
+            `TEMPLATE_EVALUATION` and `CODE_EVALUATION` tasks, run-experiment
+            options for `RUN_EXPERIMENT` tasks. A member of the other shape
+            returns 400.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         TaskRun

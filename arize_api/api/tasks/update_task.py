@@ -69,28 +69,33 @@ def sync_detailed(
 ) -> Response[Task]:
     """Update task (PATCH /v2/tasks/{task_id}).
 
-    Changes a task and returns the updated task. The body follows the stored task's type:
-    evaluation tasks take `name`, `sampling_rate`, `is_continuous`, `query_filter`,
-    `query_filters` and `evaluators`; `RUN_EXPERIMENT` tasks take `name` and
-    `run_configuration`. Send at least one member; members left out keep their values. A
-    member that does not fit the task's type returns 400, for example `run_configuration` on
-    an evaluation task. `evaluators` replaces the whole list, so every entry states its own
-    version pin (omit `evaluator_version_id` or send null for the latest version); leave
-    `evaluators` out to keep the current ones and their pins. A pinned version of another
-    evaluator, or evaluators on different data scopes, return 422. A new `run_configuration`
-    replaces the stored one as a whole. `id`, `type`, `created_at` and `updated_at` cannot be
-    changed.
+    Changes a task and returns the updated task. The body follows the stored
+    task's type: evaluation tasks take `name`, `sampling_rate`,
+    `is_continuous`, `query_filter`, `query_filters` and `evaluators`;
+    `RUN_EXPERIMENT` tasks take `name` and `run_configuration`. Send at
+    least one member; members left out keep their values. A member that does
+    not fit the task's type returns 400, for example `run_configuration` on
+    an evaluation task. `evaluators` replaces the whole list, so every entry
+    states its own version pin (omit `evaluator_version_id` or send null for
+    the latest version); leave `evaluators` out to keep the current ones and
+    their pins. A pinned version of another evaluator, or evaluators on
+    different data scopes, return 422. A new `run_configuration` replaces
+    the stored one as a whole. `id`, `type`, `created_at` and `updated_at`
+    cannot be changed.
 
     Args:
-        task_id (str):
-        body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest): Changes to a task.
-            The server picks the shape from the stored task, as the body has no type member:
-            evaluation-task changes or run-experiment-task changes. A member of the other shape
-            returns 400.
+        task_id (str): The task's ID (base64).
+        body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest):
+            Changes to a task. The server picks the shape from the stored task,
+            as the body has no type member: evaluation-task changes or
+            run-experiment-task changes. A member of the other shape returns
+            400.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Task]: status, headers, raw content and the parsed body.
@@ -111,28 +116,33 @@ def sync(
 ) -> Task:
     """Update task (PATCH /v2/tasks/{task_id}).
 
-    Changes a task and returns the updated task. The body follows the stored task's type:
-    evaluation tasks take `name`, `sampling_rate`, `is_continuous`, `query_filter`,
-    `query_filters` and `evaluators`; `RUN_EXPERIMENT` tasks take `name` and
-    `run_configuration`. Send at least one member; members left out keep their values. A
-    member that does not fit the task's type returns 400, for example `run_configuration` on
-    an evaluation task. `evaluators` replaces the whole list, so every entry states its own
-    version pin (omit `evaluator_version_id` or send null for the latest version); leave
-    `evaluators` out to keep the current ones and their pins. A pinned version of another
-    evaluator, or evaluators on different data scopes, return 422. A new `run_configuration`
-    replaces the stored one as a whole. `id`, `type`, `created_at` and `updated_at` cannot be
-    changed.
+    Changes a task and returns the updated task. The body follows the stored
+    task's type: evaluation tasks take `name`, `sampling_rate`,
+    `is_continuous`, `query_filter`, `query_filters` and `evaluators`;
+    `RUN_EXPERIMENT` tasks take `name` and `run_configuration`. Send at
+    least one member; members left out keep their values. A member that does
+    not fit the task's type returns 400, for example `run_configuration` on
+    an evaluation task. `evaluators` replaces the whole list, so every entry
+    states its own version pin (omit `evaluator_version_id` or send null for
+    the latest version); leave `evaluators` out to keep the current ones and
+    their pins. A pinned version of another evaluator, or evaluators on
+    different data scopes, return 422. A new `run_configuration` replaces
+    the stored one as a whole. `id`, `type`, `created_at` and `updated_at`
+    cannot be changed.
 
     Args:
-        task_id (str):
-        body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest): Changes to a task.
-            The server picks the shape from the stored task, as the body has no type member:
-            evaluation-task changes or run-experiment-task changes. A member of the other shape
-            returns 400.
+        task_id (str): The task's ID (base64).
+        body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest):
+            Changes to a task. The server picks the shape from the stored task,
+            as the body has no type member: evaluation-task changes or
+            run-experiment-task changes. A member of the other shape returns
+            400.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Task
@@ -154,28 +164,33 @@ async def asyncio_detailed(
 ) -> Response[Task]:
     """Update task (PATCH /v2/tasks/{task_id}).
 
-    Changes a task and returns the updated task. The body follows the stored task's type:
-    evaluation tasks take `name`, `sampling_rate`, `is_continuous`, `query_filter`,
-    `query_filters` and `evaluators`; `RUN_EXPERIMENT` tasks take `name` and
-    `run_configuration`. Send at least one member; members left out keep their values. A
-    member that does not fit the task's type returns 400, for example `run_configuration` on
-    an evaluation task. `evaluators` replaces the whole list, so every entry states its own
-    version pin (omit `evaluator_version_id` or send null for the latest version); leave
-    `evaluators` out to keep the current ones and their pins. A pinned version of another
-    evaluator, or evaluators on different data scopes, return 422. A new `run_configuration`
-    replaces the stored one as a whole. `id`, `type`, `created_at` and `updated_at` cannot be
-    changed.
+    Changes a task and returns the updated task. The body follows the stored
+    task's type: evaluation tasks take `name`, `sampling_rate`,
+    `is_continuous`, `query_filter`, `query_filters` and `evaluators`;
+    `RUN_EXPERIMENT` tasks take `name` and `run_configuration`. Send at
+    least one member; members left out keep their values. A member that does
+    not fit the task's type returns 400, for example `run_configuration` on
+    an evaluation task. `evaluators` replaces the whole list, so every entry
+    states its own version pin (omit `evaluator_version_id` or send null for
+    the latest version); leave `evaluators` out to keep the current ones and
+    their pins. A pinned version of another evaluator, or evaluators on
+    different data scopes, return 422. A new `run_configuration` replaces
+    the stored one as a whole. `id`, `type`, `created_at` and `updated_at`
+    cannot be changed.
 
     Args:
-        task_id (str):
-        body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest): Changes to a task.
-            The server picks the shape from the stored task, as the body has no type member:
-            evaluation-task changes or run-experiment-task changes. A member of the other shape
-            returns 400.
+        task_id (str): The task's ID (base64).
+        body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest):
+            Changes to a task. The server picks the shape from the stored task,
+            as the body has no type member: evaluation-task changes or
+            run-experiment-task changes. A member of the other shape returns
+            400.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Task]: status, headers, raw content and the parsed body.
@@ -196,28 +211,33 @@ async def asyncio(
 ) -> Task:
     """Update task (PATCH /v2/tasks/{task_id}).
 
-    Changes a task and returns the updated task. The body follows the stored task's type:
-    evaluation tasks take `name`, `sampling_rate`, `is_continuous`, `query_filter`,
-    `query_filters` and `evaluators`; `RUN_EXPERIMENT` tasks take `name` and
-    `run_configuration`. Send at least one member; members left out keep their values. A
-    member that does not fit the task's type returns 400, for example `run_configuration` on
-    an evaluation task. `evaluators` replaces the whole list, so every entry states its own
-    version pin (omit `evaluator_version_id` or send null for the latest version); leave
-    `evaluators` out to keep the current ones and their pins. A pinned version of another
-    evaluator, or evaluators on different data scopes, return 422. A new `run_configuration`
-    replaces the stored one as a whole. `id`, `type`, `created_at` and `updated_at` cannot be
-    changed.
+    Changes a task and returns the updated task. The body follows the stored
+    task's type: evaluation tasks take `name`, `sampling_rate`,
+    `is_continuous`, `query_filter`, `query_filters` and `evaluators`;
+    `RUN_EXPERIMENT` tasks take `name` and `run_configuration`. Send at
+    least one member; members left out keep their values. A member that does
+    not fit the task's type returns 400, for example `run_configuration` on
+    an evaluation task. `evaluators` replaces the whole list, so every entry
+    states its own version pin (omit `evaluator_version_id` or send null for
+    the latest version); leave `evaluators` out to keep the current ones and
+    their pins. A pinned version of another evaluator, or evaluators on
+    different data scopes, return 422. A new `run_configuration` replaces
+    the stored one as a whole. `id`, `type`, `created_at` and `updated_at`
+    cannot be changed.
 
     Args:
-        task_id (str):
-        body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest): Changes to a task.
-            The server picks the shape from the stored task, as the body has no type member:
-            evaluation-task changes or run-experiment-task changes. A member of the other shape
-            returns 400.
+        task_id (str): The task's ID (base64).
+        body (UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest):
+            Changes to a task. The server picks the shape from the stored task,
+            as the body has no type member: evaluation-task changes or
+            run-experiment-task changes. A member of the other shape returns
+            400.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Task

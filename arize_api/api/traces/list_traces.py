@@ -76,30 +76,39 @@ def sync_detailed(
 ) -> Response[ListTracesResponse]:
     """List traces of a project (POST /v2/traces).
 
-    Returns traces of one project, each with its flat list of spans and a few roll-up fields,
-    newest first by root span `start_time` (equal times ordered by root trace and span id), in
-    pages of `limit` (default 25, at most 50). It takes the same `project_id`, time window and
-    `filter` syntax as List spans, but a trace matches when any of its spans matches, which is
-    usually a child rather than the root. Both bounds are inclusive and the window defaults to
-    the last week. Each entry is anchored on a root span (a span without parent): a trace
-    whose root is outside the window is left out, spans outside the window are not included,
-    and a trace with several roots comes back once per root, with the same `trace_id` and
-    different `root_span_id`s. An entry holds at most 1000 spans, and a fetch budget shared by
-    the page can leave a trace incomplete even when `spans_truncated` is false. Cursor reuse,
-    polling and late-arrival rules are those of List spans. Read-only and safe to repeat.
+    Returns traces of one project, each with its flat list of spans and a
+    few roll-up fields, newest first by root span `start_time` (equal times
+    ordered by root trace and span id), in pages of `limit` (default 25, at
+    most 50). It takes the same `project_id`, time window and `filter`
+    syntax as List spans, but a trace matches when any of its spans matches,
+    which is usually a child rather than the root. Both bounds are inclusive
+    and the window defaults to the last week. Each entry is anchored on a
+    root span (a span without parent): a trace whose root is outside the
+    window is left out, spans outside the window are not included, and a
+    trace with several roots comes back once per root, with the same
+    `trace_id` and different `root_span_id`s. An entry holds at most 1000
+    spans, and a fetch budget shared by the page can leave a trace
+    incomplete even when `spans_truncated` is false. Cursor reuse, polling
+    and late-arrival rules are those of List spans. Read-only and safe to
+    repeat.
 
     Args:
-        limit (int | Unset):  Default: 25.
-        cursor (str | Unset):
-        body (ListTracesRequest): Which traces of a project to return; unknown members are
-            rejected.
+        limit (int | Unset): Page size, 1 to 50; defaults to 25 and may
+            change from page to page. From 1 to 50. Default: 25.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            valid only with the same request body. Omit it for the first page.
+        body (ListTracesRequest): Which traces of a project to return;
+            unknown members are rejected.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTracesResponse]: status, headers, raw content and the parsed body.
+        Response[ListTracesResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -119,27 +128,35 @@ def sync(
 ) -> ListTracesResponse:
     """List traces of a project (POST /v2/traces).
 
-    Returns traces of one project, each with its flat list of spans and a few roll-up fields,
-    newest first by root span `start_time` (equal times ordered by root trace and span id), in
-    pages of `limit` (default 25, at most 50). It takes the same `project_id`, time window and
-    `filter` syntax as List spans, but a trace matches when any of its spans matches, which is
-    usually a child rather than the root. Both bounds are inclusive and the window defaults to
-    the last week. Each entry is anchored on a root span (a span without parent): a trace
-    whose root is outside the window is left out, spans outside the window are not included,
-    and a trace with several roots comes back once per root, with the same `trace_id` and
-    different `root_span_id`s. An entry holds at most 1000 spans, and a fetch budget shared by
-    the page can leave a trace incomplete even when `spans_truncated` is false. Cursor reuse,
-    polling and late-arrival rules are those of List spans. Read-only and safe to repeat.
+    Returns traces of one project, each with its flat list of spans and a
+    few roll-up fields, newest first by root span `start_time` (equal times
+    ordered by root trace and span id), in pages of `limit` (default 25, at
+    most 50). It takes the same `project_id`, time window and `filter`
+    syntax as List spans, but a trace matches when any of its spans matches,
+    which is usually a child rather than the root. Both bounds are inclusive
+    and the window defaults to the last week. Each entry is anchored on a
+    root span (a span without parent): a trace whose root is outside the
+    window is left out, spans outside the window are not included, and a
+    trace with several roots comes back once per root, with the same
+    `trace_id` and different `root_span_id`s. An entry holds at most 1000
+    spans, and a fetch budget shared by the page can leave a trace
+    incomplete even when `spans_truncated` is false. Cursor reuse, polling
+    and late-arrival rules are those of List spans. Read-only and safe to
+    repeat.
 
     Args:
-        limit (int | Unset):  Default: 25.
-        cursor (str | Unset):
-        body (ListTracesRequest): Which traces of a project to return; unknown members are
-            rejected.
+        limit (int | Unset): Page size, 1 to 50; defaults to 25 and may
+            change from page to page. From 1 to 50. Default: 25.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            valid only with the same request body. Omit it for the first page.
+        body (ListTracesRequest): Which traces of a project to return;
+            unknown members are rejected.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTracesResponse
@@ -163,30 +180,39 @@ async def asyncio_detailed(
 ) -> Response[ListTracesResponse]:
     """List traces of a project (POST /v2/traces).
 
-    Returns traces of one project, each with its flat list of spans and a few roll-up fields,
-    newest first by root span `start_time` (equal times ordered by root trace and span id), in
-    pages of `limit` (default 25, at most 50). It takes the same `project_id`, time window and
-    `filter` syntax as List spans, but a trace matches when any of its spans matches, which is
-    usually a child rather than the root. Both bounds are inclusive and the window defaults to
-    the last week. Each entry is anchored on a root span (a span without parent): a trace
-    whose root is outside the window is left out, spans outside the window are not included,
-    and a trace with several roots comes back once per root, with the same `trace_id` and
-    different `root_span_id`s. An entry holds at most 1000 spans, and a fetch budget shared by
-    the page can leave a trace incomplete even when `spans_truncated` is false. Cursor reuse,
-    polling and late-arrival rules are those of List spans. Read-only and safe to repeat.
+    Returns traces of one project, each with its flat list of spans and a
+    few roll-up fields, newest first by root span `start_time` (equal times
+    ordered by root trace and span id), in pages of `limit` (default 25, at
+    most 50). It takes the same `project_id`, time window and `filter`
+    syntax as List spans, but a trace matches when any of its spans matches,
+    which is usually a child rather than the root. Both bounds are inclusive
+    and the window defaults to the last week. Each entry is anchored on a
+    root span (a span without parent): a trace whose root is outside the
+    window is left out, spans outside the window are not included, and a
+    trace with several roots comes back once per root, with the same
+    `trace_id` and different `root_span_id`s. An entry holds at most 1000
+    spans, and a fetch budget shared by the page can leave a trace
+    incomplete even when `spans_truncated` is false. Cursor reuse, polling
+    and late-arrival rules are those of List spans. Read-only and safe to
+    repeat.
 
     Args:
-        limit (int | Unset):  Default: 25.
-        cursor (str | Unset):
-        body (ListTracesRequest): Which traces of a project to return; unknown members are
-            rejected.
+        limit (int | Unset): Page size, 1 to 50; defaults to 25 and may
+            change from page to page. From 1 to 50. Default: 25.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            valid only with the same request body. Omit it for the first page.
+        body (ListTracesRequest): Which traces of a project to return;
+            unknown members are rejected.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListTracesResponse]: status, headers, raw content and the parsed body.
+        Response[ListTracesResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -206,27 +232,35 @@ async def asyncio(
 ) -> ListTracesResponse:
     """List traces of a project (POST /v2/traces).
 
-    Returns traces of one project, each with its flat list of spans and a few roll-up fields,
-    newest first by root span `start_time` (equal times ordered by root trace and span id), in
-    pages of `limit` (default 25, at most 50). It takes the same `project_id`, time window and
-    `filter` syntax as List spans, but a trace matches when any of its spans matches, which is
-    usually a child rather than the root. Both bounds are inclusive and the window defaults to
-    the last week. Each entry is anchored on a root span (a span without parent): a trace
-    whose root is outside the window is left out, spans outside the window are not included,
-    and a trace with several roots comes back once per root, with the same `trace_id` and
-    different `root_span_id`s. An entry holds at most 1000 spans, and a fetch budget shared by
-    the page can leave a trace incomplete even when `spans_truncated` is false. Cursor reuse,
-    polling and late-arrival rules are those of List spans. Read-only and safe to repeat.
+    Returns traces of one project, each with its flat list of spans and a
+    few roll-up fields, newest first by root span `start_time` (equal times
+    ordered by root trace and span id), in pages of `limit` (default 25, at
+    most 50). It takes the same `project_id`, time window and `filter`
+    syntax as List spans, but a trace matches when any of its spans matches,
+    which is usually a child rather than the root. Both bounds are inclusive
+    and the window defaults to the last week. Each entry is anchored on a
+    root span (a span without parent): a trace whose root is outside the
+    window is left out, spans outside the window are not included, and a
+    trace with several roots comes back once per root, with the same
+    `trace_id` and different `root_span_id`s. An entry holds at most 1000
+    spans, and a fetch budget shared by the page can leave a trace
+    incomplete even when `spans_truncated` is false. Cursor reuse, polling
+    and late-arrival rules are those of List spans. Read-only and safe to
+    repeat.
 
     Args:
-        limit (int | Unset):  Default: 25.
-        cursor (str | Unset):
-        body (ListTracesRequest): Which traces of a project to return; unknown members are
-            rejected.
+        limit (int | Unset): Page size, 1 to 50; defaults to 25 and may
+            change from page to page. From 1 to 50. Default: 25.
+        cursor (str | Unset): The previous page's `pagination.next_cursor`;
+            valid only with the same request body. Omit it for the first page.
+        body (ListTracesRequest): Which traces of a project to return;
+            unknown members are rejected.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListTracesResponse

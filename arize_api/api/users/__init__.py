@@ -40,7 +40,33 @@ class Users(SyncResource):
         body: CreateUserRequest,
         **options: Unpack[RequestOptions],
     ) -> User | CreateUserResponse:
-        """Invite user (POST /v2/users)."""
+        """Invite user (POST /v2/users).
+
+        Adds a user to the account; `invite_mode` says how. `NONE` adds an
+        active user at once with no invitation, for accounts that sign in
+        through SSO. `EMAIL_LINK` creates an `INVITED` user and emails a
+        verification link. `TEMPORARY_PASSWORD` creates an `INVITED` user and
+        returns a one-time `temporary_password`, to be changed at first login.
+        For the two invitation modes the call is keyed on `email`: an unknown or
+        `EXPIRED` address gives 201 and a new invitation; a pending invitation
+        gives 200 with that user and sends nothing; an active member gives 409,
+        and so does a deactivated user, who cannot be invited again. With
+        `NONE`, an address of an active member returns 409. Needs account admin
+        or member; members may grant only `MEMBER` or `ANNOTATOR`.
+
+        Args:
+            body (CreateUserRequest): Body of `createUser`. The account role
+                decides the user's developer permissions.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            User | CreateUserResponse
+        """
         from . import create_user
 
         return create_user.sync(
@@ -54,7 +80,27 @@ class Users(SyncResource):
         user_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete user (DELETE /v2/users/{user_id})."""
+        """Delete user (DELETE /v2/users/{user_id}).
+
+        Blocks a user from the account for good and answers 204: the user is
+        marked inactive and can no longer log in. Their organization and space
+        memberships, user API keys and role bindings are removed. A blocked user
+        cannot be invited again. Callers cannot delete themselves. Idempotent:
+        deleting a blocked user again also answers 204. Needs account admin or
+        `USER_DELETE`.
+
+        Args:
+            user_id (str): The user's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_user
 
         return delete_user.sync(
@@ -68,7 +114,24 @@ class Users(SyncResource):
         user_id: str,
         **options: Unpack[RequestOptions],
     ) -> User:
-        """Get user (GET /v2/users/{user_id})."""
+        """Get user (GET /v2/users/{user_id}).
+
+        Returns one user of the account by ID. Needs account admin, account
+        member, or `USER_READ` on the account. Returns 404 when the user does
+        not exist, belongs to another account, or may not be read by the caller.
+
+        Args:
+            user_id (str): The user's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            User
+        """
         from . import get_user
 
         return get_user.sync(
@@ -89,7 +152,37 @@ class Users(SyncResource):
     ) -> SyncPaginator[User, ListUsersResponse]:
         """List users, page by page (GET /v2/users).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists the account's users, oldest first. `email` keeps users whose
+        address contains the text, ignoring case. `status` can repeat to keep
+        several statuses; without it `ACTIVE`, `INVITED` and `EXPIRED` users are
+        listed. Needs account admin, account member, or `USER_READ` on the
+        account.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            email (str | Unset): Only users whose email contains this text,
+                ignoring case (at most 255 characters). At most 255 characters.
+            status (list[UserStatus] | Unset): Only users with one of these
+                statuses; repeat the key for several. `ACTIVE`, `INVITED` and
+                `EXPIRED` when omitted.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[User, ListUsersResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_users
 
@@ -108,7 +201,27 @@ class Users(SyncResource):
         user_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Resend user invitation (POST /v2/users/{user_id}/resend-invitation)."""
+        """Resend user invitation (POST /v2/users/{user_id}/resend-invitation).
+
+        Sends a new invitation email, with a new verification token, to a user
+        whose invitation is still pending (`INVITED`). Returns 400 when the user
+        has already verified the account or the account enforces SAML or IdP
+        login. A 204 means the token was renewed and the email handed off for
+        sending; a failed send still answers 204. Needs account admin or
+        `USER_CREATE`. Every call sends another email.
+
+        Args:
+            user_id (str): The user's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import resend_user_invitation
 
         return resend_user_invitation.sync(
@@ -122,7 +235,26 @@ class Users(SyncResource):
         user_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Reset user password (POST /v2/users/{user_id}/reset-password)."""
+        """Reset user password (POST /v2/users/{user_id}/reset-password).
+
+        Emails the user a link to reset the password; the link is valid for 30
+        minutes. Answers 204. Returns 400 when the user signs in through SSO or
+        SAML, or has not verified the account yet (there is no password to
+        reset). Needs account admin or `USER_UPDATE`. Every call sends another
+        email.
+
+        Args:
+            user_id (str): The user's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import reset_user_password
 
         return reset_user_password.sync(
@@ -138,7 +270,29 @@ class Users(SyncResource):
         body: UpdateUserRequest,
         **options: Unpack[RequestOptions],
     ) -> User:
-        """Update user (PATCH /v2/users/{user_id})."""
+        """Update user (PATCH /v2/users/{user_id}).
+
+        Changes a user's `name` or `is_developer` (send at least one) and
+        returns the user. `name` is trimmed first and must then be 1 to 255
+        characters, so a blank name returns 400. Setting `is_developer` to its
+        current value changes nothing. Changing `name` needs account admin or
+        `USER_UPDATE`; changing `is_developer` needs account admin, and other
+        callers who send it get 403.
+
+        Args:
+            user_id (str): The user's ID (base64).
+            body (UpdateUserRequest): Body of `updateUser`: send at least one
+                member; members left out keep their value.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            User
+        """
         from . import update_user
 
         return update_user.sync(
@@ -158,7 +312,33 @@ class AsyncUsers(AsyncResource):
         body: CreateUserRequest,
         **options: Unpack[RequestOptions],
     ) -> User | CreateUserResponse:
-        """Invite user (POST /v2/users)."""
+        """Invite user (POST /v2/users).
+
+        Adds a user to the account; `invite_mode` says how. `NONE` adds an
+        active user at once with no invitation, for accounts that sign in
+        through SSO. `EMAIL_LINK` creates an `INVITED` user and emails a
+        verification link. `TEMPORARY_PASSWORD` creates an `INVITED` user and
+        returns a one-time `temporary_password`, to be changed at first login.
+        For the two invitation modes the call is keyed on `email`: an unknown or
+        `EXPIRED` address gives 201 and a new invitation; a pending invitation
+        gives 200 with that user and sends nothing; an active member gives 409,
+        and so does a deactivated user, who cannot be invited again. With
+        `NONE`, an address of an active member returns 409. Needs account admin
+        or member; members may grant only `MEMBER` or `ANNOTATOR`.
+
+        Args:
+            body (CreateUserRequest): Body of `createUser`. The account role
+                decides the user's developer permissions.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            User | CreateUserResponse
+        """
         from . import create_user
 
         return await create_user.asyncio(
@@ -172,7 +352,27 @@ class AsyncUsers(AsyncResource):
         user_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete user (DELETE /v2/users/{user_id})."""
+        """Delete user (DELETE /v2/users/{user_id}).
+
+        Blocks a user from the account for good and answers 204: the user is
+        marked inactive and can no longer log in. Their organization and space
+        memberships, user API keys and role bindings are removed. A blocked user
+        cannot be invited again. Callers cannot delete themselves. Idempotent:
+        deleting a blocked user again also answers 204. Needs account admin or
+        `USER_DELETE`.
+
+        Args:
+            user_id (str): The user's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_user
 
         return await delete_user.asyncio(
@@ -186,7 +386,24 @@ class AsyncUsers(AsyncResource):
         user_id: str,
         **options: Unpack[RequestOptions],
     ) -> User:
-        """Get user (GET /v2/users/{user_id})."""
+        """Get user (GET /v2/users/{user_id}).
+
+        Returns one user of the account by ID. Needs account admin, account
+        member, or `USER_READ` on the account. Returns 404 when the user does
+        not exist, belongs to another account, or may not be read by the caller.
+
+        Args:
+            user_id (str): The user's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            User
+        """
         from . import get_user
 
         return await get_user.asyncio(
@@ -207,7 +424,37 @@ class AsyncUsers(AsyncResource):
     ) -> AsyncPaginator[User, ListUsersResponse]:
         """List users, page by page (GET /v2/users).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Lists the account's users, oldest first. `email` keeps users whose
+        address contains the text, ignoring case. `status` can repeat to keep
+        several statuses; without it `ACTIVE`, `INVITED` and `EXPIRED` users are
+        listed. Needs account admin, account member, or `USER_READ` on the
+        account.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            limit (int | Unset): Most items on one page, 1 to 100; default 50.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): The `pagination.next_cursor` of the previous
+                page, passed back unchanged; omit it for the first page.
+            email (str | Unset): Only users whose email contains this text,
+                ignoring case (at most 255 characters). At most 255 characters.
+            status (list[UserStatus] | Unset): Only users with one of these
+                statuses; repeat the key for several. `ACTIVE`, `INVITED` and
+                `EXPIRED` when omitted.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[User, ListUsersResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_users
 
@@ -226,7 +473,27 @@ class AsyncUsers(AsyncResource):
         user_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Resend user invitation (POST /v2/users/{user_id}/resend-invitation)."""
+        """Resend user invitation (POST /v2/users/{user_id}/resend-invitation).
+
+        Sends a new invitation email, with a new verification token, to a user
+        whose invitation is still pending (`INVITED`). Returns 400 when the user
+        has already verified the account or the account enforces SAML or IdP
+        login. A 204 means the token was renewed and the email handed off for
+        sending; a failed send still answers 204. Needs account admin or
+        `USER_CREATE`. Every call sends another email.
+
+        Args:
+            user_id (str): The user's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import resend_user_invitation
 
         return await resend_user_invitation.asyncio(
@@ -240,7 +507,26 @@ class AsyncUsers(AsyncResource):
         user_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Reset user password (POST /v2/users/{user_id}/reset-password)."""
+        """Reset user password (POST /v2/users/{user_id}/reset-password).
+
+        Emails the user a link to reset the password; the link is valid for 30
+        minutes. Answers 204. Returns 400 when the user signs in through SSO or
+        SAML, or has not verified the account yet (there is no password to
+        reset). Needs account admin or `USER_UPDATE`. Every call sends another
+        email.
+
+        Args:
+            user_id (str): The user's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import reset_user_password
 
         return await reset_user_password.asyncio(
@@ -256,7 +542,29 @@ class AsyncUsers(AsyncResource):
         body: UpdateUserRequest,
         **options: Unpack[RequestOptions],
     ) -> User:
-        """Update user (PATCH /v2/users/{user_id})."""
+        """Update user (PATCH /v2/users/{user_id}).
+
+        Changes a user's `name` or `is_developer` (send at least one) and
+        returns the user. `name` is trimmed first and must then be 1 to 255
+        characters, so a blank name returns 400. Setting `is_developer` to its
+        current value changes nothing. Changing `name` needs account admin or
+        `USER_UPDATE`; changing `is_developer` needs account admin, and other
+        callers who send it get 403.
+
+        Args:
+            user_id (str): The user's ID (base64).
+            body (UpdateUserRequest): Body of `updateUser`: send at least one
+                member; members left out keep their value.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            User
+        """
         from . import update_user
 
         return await update_user.asyncio(

@@ -69,26 +69,31 @@ def sync_detailed(
 ) -> Response[User | CreateUserResponse]:
     """Invite user (POST /v2/users).
 
-    Adds a user to the account; `invite_mode` says how. `NONE` adds an active user at once
-    with no invitation, for accounts that sign in through SSO. `EMAIL_LINK` creates an
-    `INVITED` user and emails a verification link. `TEMPORARY_PASSWORD` creates an `INVITED`
-    user and returns a one-time `temporary_password`, to be changed at first login. For the
-    two invitation modes the call is keyed on `email`: an unknown or `EXPIRED` address gives
-    201 and a new invitation; a pending invitation gives 200 with that user and sends nothing;
-    an active member gives 409, and so does a deactivated user, who cannot be invited again.
-    With `NONE`, an address of an active member returns 409. Needs account admin or member;
-    members may grant only `MEMBER` or `ANNOTATOR`.
+    Adds a user to the account; `invite_mode` says how. `NONE` adds an
+    active user at once with no invitation, for accounts that sign in
+    through SSO. `EMAIL_LINK` creates an `INVITED` user and emails a
+    verification link. `TEMPORARY_PASSWORD` creates an `INVITED` user and
+    returns a one-time `temporary_password`, to be changed at first login.
+    For the two invitation modes the call is keyed on `email`: an unknown or
+    `EXPIRED` address gives 201 and a new invitation; a pending invitation
+    gives 200 with that user and sends nothing; an active member gives 409,
+    and so does a deactivated user, who cannot be invited again. With
+    `NONE`, an address of an active member returns 409. Needs account admin
+    or member; members may grant only `MEMBER` or `ANNOTATOR`.
 
     Args:
-        body (CreateUserRequest): Body of `createUser`. The account role decides the user's
-            developer permissions.
+        body (CreateUserRequest): Body of `createUser`. The account role
+            decides the user's developer permissions.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[User | CreateUserResponse]: status, headers, raw content and the parsed body.
+        Response[User | CreateUserResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -104,23 +109,27 @@ def sync(
 ) -> User | CreateUserResponse:
     """Invite user (POST /v2/users).
 
-    Adds a user to the account; `invite_mode` says how. `NONE` adds an active user at once
-    with no invitation, for accounts that sign in through SSO. `EMAIL_LINK` creates an
-    `INVITED` user and emails a verification link. `TEMPORARY_PASSWORD` creates an `INVITED`
-    user and returns a one-time `temporary_password`, to be changed at first login. For the
-    two invitation modes the call is keyed on `email`: an unknown or `EXPIRED` address gives
-    201 and a new invitation; a pending invitation gives 200 with that user and sends nothing;
-    an active member gives 409, and so does a deactivated user, who cannot be invited again.
-    With `NONE`, an address of an active member returns 409. Needs account admin or member;
-    members may grant only `MEMBER` or `ANNOTATOR`.
+    Adds a user to the account; `invite_mode` says how. `NONE` adds an
+    active user at once with no invitation, for accounts that sign in
+    through SSO. `EMAIL_LINK` creates an `INVITED` user and emails a
+    verification link. `TEMPORARY_PASSWORD` creates an `INVITED` user and
+    returns a one-time `temporary_password`, to be changed at first login.
+    For the two invitation modes the call is keyed on `email`: an unknown or
+    `EXPIRED` address gives 201 and a new invitation; a pending invitation
+    gives 200 with that user and sends nothing; an active member gives 409,
+    and so does a deactivated user, who cannot be invited again. With
+    `NONE`, an address of an active member returns 409. Needs account admin
+    or member; members may grant only `MEMBER` or `ANNOTATOR`.
 
     Args:
-        body (CreateUserRequest): Body of `createUser`. The account role decides the user's
-            developer permissions.
+        body (CreateUserRequest): Body of `createUser`. The account role
+            decides the user's developer permissions.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         User | CreateUserResponse
@@ -140,26 +149,31 @@ async def asyncio_detailed(
 ) -> Response[User | CreateUserResponse]:
     """Invite user (POST /v2/users).
 
-    Adds a user to the account; `invite_mode` says how. `NONE` adds an active user at once
-    with no invitation, for accounts that sign in through SSO. `EMAIL_LINK` creates an
-    `INVITED` user and emails a verification link. `TEMPORARY_PASSWORD` creates an `INVITED`
-    user and returns a one-time `temporary_password`, to be changed at first login. For the
-    two invitation modes the call is keyed on `email`: an unknown or `EXPIRED` address gives
-    201 and a new invitation; a pending invitation gives 200 with that user and sends nothing;
-    an active member gives 409, and so does a deactivated user, who cannot be invited again.
-    With `NONE`, an address of an active member returns 409. Needs account admin or member;
-    members may grant only `MEMBER` or `ANNOTATOR`.
+    Adds a user to the account; `invite_mode` says how. `NONE` adds an
+    active user at once with no invitation, for accounts that sign in
+    through SSO. `EMAIL_LINK` creates an `INVITED` user and emails a
+    verification link. `TEMPORARY_PASSWORD` creates an `INVITED` user and
+    returns a one-time `temporary_password`, to be changed at first login.
+    For the two invitation modes the call is keyed on `email`: an unknown or
+    `EXPIRED` address gives 201 and a new invitation; a pending invitation
+    gives 200 with that user and sends nothing; an active member gives 409,
+    and so does a deactivated user, who cannot be invited again. With
+    `NONE`, an address of an active member returns 409. Needs account admin
+    or member; members may grant only `MEMBER` or `ANNOTATOR`.
 
     Args:
-        body (CreateUserRequest): Body of `createUser`. The account role decides the user's
-            developer permissions.
+        body (CreateUserRequest): Body of `createUser`. The account role
+            decides the user's developer permissions.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[User | CreateUserResponse]: status, headers, raw content and the parsed body.
+        Response[User | CreateUserResponse]: status, headers, raw content
+            and the parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -175,23 +189,27 @@ async def asyncio(
 ) -> User | CreateUserResponse:
     """Invite user (POST /v2/users).
 
-    Adds a user to the account; `invite_mode` says how. `NONE` adds an active user at once
-    with no invitation, for accounts that sign in through SSO. `EMAIL_LINK` creates an
-    `INVITED` user and emails a verification link. `TEMPORARY_PASSWORD` creates an `INVITED`
-    user and returns a one-time `temporary_password`, to be changed at first login. For the
-    two invitation modes the call is keyed on `email`: an unknown or `EXPIRED` address gives
-    201 and a new invitation; a pending invitation gives 200 with that user and sends nothing;
-    an active member gives 409, and so does a deactivated user, who cannot be invited again.
-    With `NONE`, an address of an active member returns 409. Needs account admin or member;
-    members may grant only `MEMBER` or `ANNOTATOR`.
+    Adds a user to the account; `invite_mode` says how. `NONE` adds an
+    active user at once with no invitation, for accounts that sign in
+    through SSO. `EMAIL_LINK` creates an `INVITED` user and emails a
+    verification link. `TEMPORARY_PASSWORD` creates an `INVITED` user and
+    returns a one-time `temporary_password`, to be changed at first login.
+    For the two invitation modes the call is keyed on `email`: an unknown or
+    `EXPIRED` address gives 201 and a new invitation; a pending invitation
+    gives 200 with that user and sends nothing; an active member gives 409,
+    and so does a deactivated user, who cannot be invited again. With
+    `NONE`, an address of an active member returns 409. Needs account admin
+    or member; members may grant only `MEMBER` or `ANNOTATOR`.
 
     Args:
-        body (CreateUserRequest): Body of `createUser`. The account role decides the user's
-            developer permissions.
+        body (CreateUserRequest): Body of `createUser`. The account role
+            decides the user's developer permissions.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         User | CreateUserResponse

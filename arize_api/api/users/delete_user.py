@@ -51,18 +51,21 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete user (DELETE /v2/users/{user_id}).
 
-    Blocks a user from the account for good and answers 204: the user is marked inactive and
-    can no longer log in. Their organization and space memberships, user API keys and role
-    bindings are removed. A blocked user cannot be invited again. Callers cannot delete
-    themselves. Idempotent: deleting a blocked user again also answers 204. Needs account
-    admin or `USER_DELETE`.
+    Blocks a user from the account for good and answers 204: the user is
+    marked inactive and can no longer log in. Their organization and space
+    memberships, user API keys and role bindings are removed. A blocked user
+    cannot be invited again. Callers cannot delete themselves. Idempotent:
+    deleting a blocked user again also answers 204. Needs account admin or
+    `USER_DELETE`.
 
     Args:
-        user_id (str):
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -81,18 +84,21 @@ def sync(
 ) -> None:
     """Delete user (DELETE /v2/users/{user_id}).
 
-    Blocks a user from the account for good and answers 204: the user is marked inactive and
-    can no longer log in. Their organization and space memberships, user API keys and role
-    bindings are removed. A blocked user cannot be invited again. Callers cannot delete
-    themselves. Idempotent: deleting a blocked user again also answers 204. Needs account
-    admin or `USER_DELETE`.
+    Blocks a user from the account for good and answers 204: the user is
+    marked inactive and can no longer log in. Their organization and space
+    memberships, user API keys and role bindings are removed. A blocked user
+    cannot be invited again. Callers cannot delete themselves. Idempotent:
+    deleting a blocked user again also answers 204. Needs account admin or
+    `USER_DELETE`.
 
     Args:
-        user_id (str):
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -112,18 +118,21 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Delete user (DELETE /v2/users/{user_id}).
 
-    Blocks a user from the account for good and answers 204: the user is marked inactive and
-    can no longer log in. Their organization and space memberships, user API keys and role
-    bindings are removed. A blocked user cannot be invited again. Callers cannot delete
-    themselves. Idempotent: deleting a blocked user again also answers 204. Needs account
-    admin or `USER_DELETE`.
+    Blocks a user from the account for good and answers 204: the user is
+    marked inactive and can no longer log in. Their organization and space
+    memberships, user API keys and role bindings are removed. A blocked user
+    cannot be invited again. Callers cannot delete themselves. Idempotent:
+    deleting a blocked user again also answers 204. Needs account admin or
+    `USER_DELETE`.
 
     Args:
-        user_id (str):
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -142,18 +151,21 @@ async def asyncio(
 ) -> None:
     """Delete user (DELETE /v2/users/{user_id}).
 
-    Blocks a user from the account for good and answers 204: the user is marked inactive and
-    can no longer log in. Their organization and space memberships, user API keys and role
-    bindings are removed. A blocked user cannot be invited again. Callers cannot delete
-    themselves. Idempotent: deleting a blocked user again also answers 204. Needs account
-    admin or `USER_DELETE`.
+    Blocks a user from the account for good and answers 204: the user is
+    marked inactive and can no longer log in. Their organization and space
+    memberships, user API keys and role bindings are removed. A blocked user
+    cannot be invited again. Callers cannot delete themselves. Idempotent:
+    deleting a blocked user again also answers 204. Needs account admin or
+    `USER_DELETE`.
 
     Args:
-        user_id (str):
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

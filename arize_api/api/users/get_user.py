@@ -55,16 +55,18 @@ def sync_detailed(
 ) -> Response[User]:
     """Get user (GET /v2/users/{user_id}).
 
-    Returns one user of the account by ID. Needs account admin, account member, or `USER_READ`
-    on the account. Returns 404 when the user does not exist, belongs to another account, or
-    may not be read by the caller.
+    Returns one user of the account by ID. Needs account admin, account
+    member, or `USER_READ` on the account. Returns 404 when the user does
+    not exist, belongs to another account, or may not be read by the caller.
 
     Args:
-        user_id (str):
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[User]: status, headers, raw content and the parsed body.
@@ -83,16 +85,18 @@ def sync(
 ) -> User:
     """Get user (GET /v2/users/{user_id}).
 
-    Returns one user of the account by ID. Needs account admin, account member, or `USER_READ`
-    on the account. Returns 404 when the user does not exist, belongs to another account, or
-    may not be read by the caller.
+    Returns one user of the account by ID. Needs account admin, account
+    member, or `USER_READ` on the account. Returns 404 when the user does
+    not exist, belongs to another account, or may not be read by the caller.
 
     Args:
-        user_id (str):
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         User
@@ -112,16 +116,18 @@ async def asyncio_detailed(
 ) -> Response[User]:
     """Get user (GET /v2/users/{user_id}).
 
-    Returns one user of the account by ID. Needs account admin, account member, or `USER_READ`
-    on the account. Returns 404 when the user does not exist, belongs to another account, or
-    may not be read by the caller.
+    Returns one user of the account by ID. Needs account admin, account
+    member, or `USER_READ` on the account. Returns 404 when the user does
+    not exist, belongs to another account, or may not be read by the caller.
 
     Args:
-        user_id (str):
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[User]: status, headers, raw content and the parsed body.
@@ -140,16 +146,18 @@ async def asyncio(
 ) -> User:
     """Get user (GET /v2/users/{user_id}).
 
-    Returns one user of the account by ID. Needs account admin, account member, or `USER_READ`
-    on the account. Returns 404 when the user does not exist, belongs to another account, or
-    may not be read by the caller.
+    Returns one user of the account by ID. Needs account admin, account
+    member, or `USER_READ` on the account. Returns 404 when the user does
+    not exist, belongs to another account, or may not be read by the caller.
 
     Args:
-        user_id (str):
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         User

@@ -83,23 +83,32 @@ def sync_detailed(
 ) -> Response[ListUsersResponse]:
     """List users (GET /v2/users).
 
-    Lists the account's users, oldest first. `email` keeps users whose address contains the
-    text, ignoring case. `status` can repeat to keep several statuses; without it `ACTIVE`,
-    `INVITED` and `EXPIRED` users are listed. Needs account admin, account member, or
-    `USER_READ` on the account.
+    Lists the account's users, oldest first. `email` keeps users whose
+    address contains the text, ignoring case. `status` can repeat to keep
+    several statuses; without it `ACTIVE`, `INVITED` and `EXPIRED` users are
+    listed. Needs account admin, account member, or `USER_READ` on the
+    account.
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        email (str | Unset):
-        status (list[UserStatus] | Unset):
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
+        email (str | Unset): Only users whose email contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        status (list[UserStatus] | Unset): Only users with one of these
+            statuses; repeat the key for several. `ACTIVE`, `INVITED` and
+            `EXPIRED` when omitted.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListUsersResponse]: status, headers, raw content and the parsed body.
+        Response[ListUsersResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         limit=limit,
@@ -121,20 +130,28 @@ def sync(
 ) -> ListUsersResponse:
     """List users (GET /v2/users).
 
-    Lists the account's users, oldest first. `email` keeps users whose address contains the
-    text, ignoring case. `status` can repeat to keep several statuses; without it `ACTIVE`,
-    `INVITED` and `EXPIRED` users are listed. Needs account admin, account member, or
-    `USER_READ` on the account.
+    Lists the account's users, oldest first. `email` keeps users whose
+    address contains the text, ignoring case. `status` can repeat to keep
+    several statuses; without it `ACTIVE`, `INVITED` and `EXPIRED` users are
+    listed. Needs account admin, account member, or `USER_READ` on the
+    account.
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        email (str | Unset):
-        status (list[UserStatus] | Unset):
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
+        email (str | Unset): Only users whose email contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        status (list[UserStatus] | Unset): Only users with one of these
+            statuses; repeat the key for several. `ACTIVE`, `INVITED` and
+            `EXPIRED` when omitted.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListUsersResponse
@@ -160,23 +177,32 @@ async def asyncio_detailed(
 ) -> Response[ListUsersResponse]:
     """List users (GET /v2/users).
 
-    Lists the account's users, oldest first. `email` keeps users whose address contains the
-    text, ignoring case. `status` can repeat to keep several statuses; without it `ACTIVE`,
-    `INVITED` and `EXPIRED` users are listed. Needs account admin, account member, or
-    `USER_READ` on the account.
+    Lists the account's users, oldest first. `email` keeps users whose
+    address contains the text, ignoring case. `status` can repeat to keep
+    several statuses; without it `ACTIVE`, `INVITED` and `EXPIRED` users are
+    listed. Needs account admin, account member, or `USER_READ` on the
+    account.
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        email (str | Unset):
-        status (list[UserStatus] | Unset):
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
+        email (str | Unset): Only users whose email contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        status (list[UserStatus] | Unset): Only users with one of these
+            statuses; repeat the key for several. `ACTIVE`, `INVITED` and
+            `EXPIRED` when omitted.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListUsersResponse]: status, headers, raw content and the parsed body.
+        Response[ListUsersResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         limit=limit,
@@ -198,20 +224,28 @@ async def asyncio(
 ) -> ListUsersResponse:
     """List users (GET /v2/users).
 
-    Lists the account's users, oldest first. `email` keeps users whose address contains the
-    text, ignoring case. `status` can repeat to keep several statuses; without it `ACTIVE`,
-    `INVITED` and `EXPIRED` users are listed. Needs account admin, account member, or
-    `USER_READ` on the account.
+    Lists the account's users, oldest first. `email` keeps users whose
+    address contains the text, ignoring case. `status` can repeat to keep
+    several statuses; without it `ACTIVE`, `INVITED` and `EXPIRED` users are
+    listed. Needs account admin, account member, or `USER_READ` on the
+    account.
 
     Args:
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
-        email (str | Unset):
-        status (list[UserStatus] | Unset):
+        limit (int | Unset): Most items on one page, 1 to 100; default 50.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): The `pagination.next_cursor` of the previous
+            page, passed back unchanged; omit it for the first page.
+        email (str | Unset): Only users whose email contains this text,
+            ignoring case (at most 255 characters). At most 255 characters.
+        status (list[UserStatus] | Unset): Only users with one of these
+            statuses; repeat the key for several. `ACTIVE`, `INVITED` and
+            `EXPIRED` when omitted.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListUsersResponse

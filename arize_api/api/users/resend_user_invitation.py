@@ -51,18 +51,21 @@ def sync_detailed(
 ) -> Response[None]:
     """Resend user invitation (POST /v2/users/{user_id}/resend-invitation).
 
-    Sends a new invitation email, with a new verification token, to a user whose invitation is
-    still pending (`INVITED`). Returns 400 when the user has already verified the account or
-    the account enforces SAML or IdP login. A 204 means the token was renewed and the email
-    handed off for sending; a failed send still answers 204. Needs account admin or
+    Sends a new invitation email, with a new verification token, to a user
+    whose invitation is still pending (`INVITED`). Returns 400 when the user
+    has already verified the account or the account enforces SAML or IdP
+    login. A 204 means the token was renewed and the email handed off for
+    sending; a failed send still answers 204. Needs account admin or
     `USER_CREATE`. Every call sends another email.
 
     Args:
-        user_id (str):
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -81,18 +84,21 @@ def sync(
 ) -> None:
     """Resend user invitation (POST /v2/users/{user_id}/resend-invitation).
 
-    Sends a new invitation email, with a new verification token, to a user whose invitation is
-    still pending (`INVITED`). Returns 400 when the user has already verified the account or
-    the account enforces SAML or IdP login. A 204 means the token was renewed and the email
-    handed off for sending; a failed send still answers 204. Needs account admin or
+    Sends a new invitation email, with a new verification token, to a user
+    whose invitation is still pending (`INVITED`). Returns 400 when the user
+    has already verified the account or the account enforces SAML or IdP
+    login. A 204 means the token was renewed and the email handed off for
+    sending; a failed send still answers 204. Needs account admin or
     `USER_CREATE`. Every call sends another email.
 
     Args:
-        user_id (str):
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -112,18 +118,21 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Resend user invitation (POST /v2/users/{user_id}/resend-invitation).
 
-    Sends a new invitation email, with a new verification token, to a user whose invitation is
-    still pending (`INVITED`). Returns 400 when the user has already verified the account or
-    the account enforces SAML or IdP login. A 204 means the token was renewed and the email
-    handed off for sending; a failed send still answers 204. Needs account admin or
+    Sends a new invitation email, with a new verification token, to a user
+    whose invitation is still pending (`INVITED`). Returns 400 when the user
+    has already verified the account or the account enforces SAML or IdP
+    login. A 204 means the token was renewed and the email handed off for
+    sending; a failed send still answers 204. Needs account admin or
     `USER_CREATE`. Every call sends another email.
 
     Args:
-        user_id (str):
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -142,18 +151,21 @@ async def asyncio(
 ) -> None:
     """Resend user invitation (POST /v2/users/{user_id}/resend-invitation).
 
-    Sends a new invitation email, with a new verification token, to a user whose invitation is
-    still pending (`INVITED`). Returns 400 when the user has already verified the account or
-    the account enforces SAML or IdP login. A 204 means the token was renewed and the email
-    handed off for sending; a failed send still answers 204. Needs account admin or
+    Sends a new invitation email, with a new verification token, to a user
+    whose invitation is still pending (`INVITED`). Returns 400 when the user
+    has already verified the account or the account enforces SAML or IdP
+    login. A 204 means the token was renewed and the email handed off for
+    sending; a failed send still answers 204. Needs account admin or
     `USER_CREATE`. Every call sends another email.
 
     Args:
-        user_id (str):
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

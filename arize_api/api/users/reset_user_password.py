@@ -51,17 +51,20 @@ def sync_detailed(
 ) -> Response[None]:
     """Reset user password (POST /v2/users/{user_id}/reset-password).
 
-    Emails the user a link to reset the password; the link is valid for 30 minutes. Answers
-    204. Returns 400 when the user signs in through SSO or SAML, or has not verified the
-    account yet (there is no password to reset). Needs account admin or `USER_UPDATE`. Every
-    call sends another email.
+    Emails the user a link to reset the password; the link is valid for 30
+    minutes. Answers 204. Returns 400 when the user signs in through SSO or
+    SAML, or has not verified the account yet (there is no password to
+    reset). Needs account admin or `USER_UPDATE`. Every call sends another
+    email.
 
     Args:
-        user_id (str):
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -80,17 +83,20 @@ def sync(
 ) -> None:
     """Reset user password (POST /v2/users/{user_id}/reset-password).
 
-    Emails the user a link to reset the password; the link is valid for 30 minutes. Answers
-    204. Returns 400 when the user signs in through SSO or SAML, or has not verified the
-    account yet (there is no password to reset). Needs account admin or `USER_UPDATE`. Every
-    call sends another email.
+    Emails the user a link to reset the password; the link is valid for 30
+    minutes. Answers 204. Returns 400 when the user signs in through SSO or
+    SAML, or has not verified the account yet (there is no password to
+    reset). Needs account admin or `USER_UPDATE`. Every call sends another
+    email.
 
     Args:
-        user_id (str):
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -110,17 +116,20 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Reset user password (POST /v2/users/{user_id}/reset-password).
 
-    Emails the user a link to reset the password; the link is valid for 30 minutes. Answers
-    204. Returns 400 when the user signs in through SSO or SAML, or has not verified the
-    account yet (there is no password to reset). Needs account admin or `USER_UPDATE`. Every
-    call sends another email.
+    Emails the user a link to reset the password; the link is valid for 30
+    minutes. Answers 204. Returns 400 when the user signs in through SSO or
+    SAML, or has not verified the account yet (there is no password to
+    reset). Needs account admin or `USER_UPDATE`. Every call sends another
+    email.
 
     Args:
-        user_id (str):
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -139,17 +148,20 @@ async def asyncio(
 ) -> None:
     """Reset user password (POST /v2/users/{user_id}/reset-password).
 
-    Emails the user a link to reset the password; the link is valid for 30 minutes. Answers
-    204. Returns 400 when the user signs in through SSO or SAML, or has not verified the
-    account yet (there is no password to reset). Needs account admin or `USER_UPDATE`. Every
-    call sends another email.
+    Emails the user a link to reset the password; the link is valid for 30
+    minutes. Answers 204. Returns 400 when the user signs in through SSO or
+    SAML, or has not verified the account yet (there is no password to
+    reset). Needs account admin or `USER_UPDATE`. Every call sends another
+    email.
 
     Args:
-        user_id (str):
+        user_id (str): The user's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

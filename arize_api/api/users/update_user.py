@@ -65,20 +65,23 @@ def sync_detailed(
 ) -> Response[User]:
     """Update user (PATCH /v2/users/{user_id}).
 
-    Changes a user's `name` or `is_developer` (send at least one) and returns the user. `name`
-    is trimmed first and must then be 1 to 255 characters, so a blank name returns 400.
-    Setting `is_developer` to its current value changes nothing. Changing `name` needs account
-    admin or `USER_UPDATE`; changing `is_developer` needs account admin, and other callers who
-    send it get 403.
+    Changes a user's `name` or `is_developer` (send at least one) and
+    returns the user. `name` is trimmed first and must then be 1 to 255
+    characters, so a blank name returns 400. Setting `is_developer` to its
+    current value changes nothing. Changing `name` needs account admin or
+    `USER_UPDATE`; changing `is_developer` needs account admin, and other
+    callers who send it get 403.
 
     Args:
-        user_id (str):
-        body (UpdateUserRequest): Body of `updateUser`: send at least one member; members left out
-            keep their value.
+        user_id (str): The user's ID (base64).
+        body (UpdateUserRequest): Body of `updateUser`: send at least one
+            member; members left out keep their value.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[User]: status, headers, raw content and the parsed body.
@@ -99,20 +102,23 @@ def sync(
 ) -> User:
     """Update user (PATCH /v2/users/{user_id}).
 
-    Changes a user's `name` or `is_developer` (send at least one) and returns the user. `name`
-    is trimmed first and must then be 1 to 255 characters, so a blank name returns 400.
-    Setting `is_developer` to its current value changes nothing. Changing `name` needs account
-    admin or `USER_UPDATE`; changing `is_developer` needs account admin, and other callers who
-    send it get 403.
+    Changes a user's `name` or `is_developer` (send at least one) and
+    returns the user. `name` is trimmed first and must then be 1 to 255
+    characters, so a blank name returns 400. Setting `is_developer` to its
+    current value changes nothing. Changing `name` needs account admin or
+    `USER_UPDATE`; changing `is_developer` needs account admin, and other
+    callers who send it get 403.
 
     Args:
-        user_id (str):
-        body (UpdateUserRequest): Body of `updateUser`: send at least one member; members left out
-            keep their value.
+        user_id (str): The user's ID (base64).
+        body (UpdateUserRequest): Body of `updateUser`: send at least one
+            member; members left out keep their value.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         User
@@ -134,20 +140,23 @@ async def asyncio_detailed(
 ) -> Response[User]:
     """Update user (PATCH /v2/users/{user_id}).
 
-    Changes a user's `name` or `is_developer` (send at least one) and returns the user. `name`
-    is trimmed first and must then be 1 to 255 characters, so a blank name returns 400.
-    Setting `is_developer` to its current value changes nothing. Changing `name` needs account
-    admin or `USER_UPDATE`; changing `is_developer` needs account admin, and other callers who
-    send it get 403.
+    Changes a user's `name` or `is_developer` (send at least one) and
+    returns the user. `name` is trimmed first and must then be 1 to 255
+    characters, so a blank name returns 400. Setting `is_developer` to its
+    current value changes nothing. Changing `name` needs account admin or
+    `USER_UPDATE`; changing `is_developer` needs account admin, and other
+    callers who send it get 403.
 
     Args:
-        user_id (str):
-        body (UpdateUserRequest): Body of `updateUser`: send at least one member; members left out
-            keep their value.
+        user_id (str): The user's ID (base64).
+        body (UpdateUserRequest): Body of `updateUser`: send at least one
+            member; members left out keep their value.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[User]: status, headers, raw content and the parsed body.
@@ -168,20 +177,23 @@ async def asyncio(
 ) -> User:
     """Update user (PATCH /v2/users/{user_id}).
 
-    Changes a user's `name` or `is_developer` (send at least one) and returns the user. `name`
-    is trimmed first and must then be 1 to 255 characters, so a blank name returns 400.
-    Setting `is_developer` to its current value changes nothing. Changing `name` needs account
-    admin or `USER_UPDATE`; changing `is_developer` needs account admin, and other callers who
-    send it get 403.
+    Changes a user's `name` or `is_developer` (send at least one) and
+    returns the user. `name` is trimmed first and must then be 1 to 255
+    characters, so a blank name returns 400. Setting `is_developer` to its
+    current value changes nothing. Changing `name` needs account admin or
+    `USER_UPDATE`; changing `is_developer` needs account admin, and other
+    callers who send it get 403.
 
     Args:
-        user_id (str):
-        body (UpdateUserRequest): Body of `updateUser`: send at least one member; members left out
-            keep their value.
+        user_id (str): The user's ID (base64).
+        body (UpdateUserRequest): Body of `updateUser`: send at least one
+            member; members left out keep their value.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         User

@@ -38,7 +38,30 @@ class V1(SyncResource):
         grpc_metadata_sdk_language: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Log one ML record (legacy v1 ingestion) (POST /v1/log)."""
+        """Log one ML record (legacy v1 ingestion) (POST /v1/log).
+
+        Sends a single prediction, actual and/or feature-importance record as
+        the proto-JSON form of public.Record; the raw API key goes in
+        Authorization with no Bearer prefix. Clients should rely on the status
+        code, since neither the success nor the error body format is documented.
+
+        Args:
+            grpc_metadata_space_id (str | Unset): ID of the space the record is
+                written to (the space header named by the current REST docs).
+            grpc_metadata_sdk_language (str | Unset): Identifies the calling
+                client; the REST docs use the value "rest".
+            body (V1Record): The record, as protobuf JSON using snake_case proto
+                field names.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import log_record
 
         return log_record.sync(
@@ -61,7 +84,30 @@ class AsyncV1(AsyncResource):
         grpc_metadata_sdk_language: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Log one ML record (legacy v1 ingestion) (POST /v1/log)."""
+        """Log one ML record (legacy v1 ingestion) (POST /v1/log).
+
+        Sends a single prediction, actual and/or feature-importance record as
+        the proto-JSON form of public.Record; the raw API key goes in
+        Authorization with no Bearer prefix. Clients should rely on the status
+        code, since neither the success nor the error body format is documented.
+
+        Args:
+            grpc_metadata_space_id (str | Unset): ID of the space the record is
+                written to (the space header named by the current REST docs).
+            grpc_metadata_sdk_language (str | Unset): Identifies the calling
+                client; the REST docs use the value "rest".
+            body (V1Record): The record, as protobuf JSON using snake_case proto
+                field names.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import log_record
 
         return await log_record.asyncio(

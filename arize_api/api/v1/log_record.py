@@ -68,20 +68,24 @@ def sync_detailed(
 ) -> Response[None]:
     """Log one ML record (legacy v1 ingestion) (POST /v1/log).
 
-    Sends a single prediction, actual and/or feature-importance record as the proto-JSON form
-    of public.Record; the raw API key goes in Authorization with no Bearer prefix. Clients
-    should rely on the status code, since neither the success nor the error body format is
-    documented.
+    Sends a single prediction, actual and/or feature-importance record as
+    the proto-JSON form of public.Record; the raw API key goes in
+    Authorization with no Bearer prefix. Clients should rely on the status
+    code, since neither the success nor the error body format is documented.
 
     Args:
-        grpc_metadata_space_id (str | Unset):
-        grpc_metadata_sdk_language (str | Unset):
-        body (V1Record): One ML record (public.Record); it should carry a prediction, an actual,
-            or both, and training or validation records need both.
+        grpc_metadata_space_id (str | Unset): ID of the space the record is
+            written to (the space header named by the current REST docs).
+        grpc_metadata_sdk_language (str | Unset): Identifies the calling
+            client; the REST docs use the value "rest".
+        body (V1Record): The record, as protobuf JSON using snake_case proto
+            field names.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -104,20 +108,24 @@ def sync(
 ) -> None:
     """Log one ML record (legacy v1 ingestion) (POST /v1/log).
 
-    Sends a single prediction, actual and/or feature-importance record as the proto-JSON form
-    of public.Record; the raw API key goes in Authorization with no Bearer prefix. Clients
-    should rely on the status code, since neither the success nor the error body format is
-    documented.
+    Sends a single prediction, actual and/or feature-importance record as
+    the proto-JSON form of public.Record; the raw API key goes in
+    Authorization with no Bearer prefix. Clients should rely on the status
+    code, since neither the success nor the error body format is documented.
 
     Args:
-        grpc_metadata_space_id (str | Unset):
-        grpc_metadata_sdk_language (str | Unset):
-        body (V1Record): One ML record (public.Record); it should carry a prediction, an actual,
-            or both, and training or validation records need both.
+        grpc_metadata_space_id (str | Unset): ID of the space the record is
+            written to (the space header named by the current REST docs).
+        grpc_metadata_sdk_language (str | Unset): Identifies the calling
+            client; the REST docs use the value "rest".
+        body (V1Record): The record, as protobuf JSON using snake_case proto
+            field names.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -141,20 +149,24 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Log one ML record (legacy v1 ingestion) (POST /v1/log).
 
-    Sends a single prediction, actual and/or feature-importance record as the proto-JSON form
-    of public.Record; the raw API key goes in Authorization with no Bearer prefix. Clients
-    should rely on the status code, since neither the success nor the error body format is
-    documented.
+    Sends a single prediction, actual and/or feature-importance record as
+    the proto-JSON form of public.Record; the raw API key goes in
+    Authorization with no Bearer prefix. Clients should rely on the status
+    code, since neither the success nor the error body format is documented.
 
     Args:
-        grpc_metadata_space_id (str | Unset):
-        grpc_metadata_sdk_language (str | Unset):
-        body (V1Record): One ML record (public.Record); it should carry a prediction, an actual,
-            or both, and training or validation records need both.
+        grpc_metadata_space_id (str | Unset): ID of the space the record is
+            written to (the space header named by the current REST docs).
+        grpc_metadata_sdk_language (str | Unset): Identifies the calling
+            client; the REST docs use the value "rest".
+        body (V1Record): The record, as protobuf JSON using snake_case proto
+            field names.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -177,20 +189,24 @@ async def asyncio(
 ) -> None:
     """Log one ML record (legacy v1 ingestion) (POST /v1/log).
 
-    Sends a single prediction, actual and/or feature-importance record as the proto-JSON form
-    of public.Record; the raw API key goes in Authorization with no Bearer prefix. Clients
-    should rely on the status code, since neither the success nor the error body format is
-    documented.
+    Sends a single prediction, actual and/or feature-importance record as
+    the proto-JSON form of public.Record; the raw API key goes in
+    Authorization with no Bearer prefix. Clients should rely on the status
+    code, since neither the success nor the error body format is documented.
 
     Args:
-        grpc_metadata_space_id (str | Unset):
-        grpc_metadata_sdk_language (str | Unset):
-        body (V1Record): One ML record (public.Record); it should carry a prediction, an actual,
-            or both, and training or validation records need both.
+        grpc_metadata_space_id (str | Unset): ID of the space the record is
+            written to (the space header named by the current REST docs).
+        grpc_metadata_sdk_language (str | Unset): Identifies the calling
+            client; the REST docs use the value "rest".
+        body (V1Record): The record, as protobuf JSON using snake_case proto
+            field names.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -61,7 +61,40 @@ class WebhooksSubscriptions(SyncResource):
         body: CreateWebhookSubscriptionRequest,
         **options: Unpack[RequestOptions],
     ) -> WebhookSubscription:
-        """Create webhook subscription (POST /v2/webhook-subscriptions)."""
+        """Create webhook subscription (POST /v2/webhook-subscriptions).
+
+        Subscribes a webhook to one event of one prompt, evaluator, evaluation
+        task or space and returns the subscription with 201; several events need
+        several subscriptions. A `SPACE` subscription covers every evaluation
+        task of the space, including tasks created later. The event must fit the
+        source: prompt events for `PROMPT`, evaluator events for `EVALUATOR`,
+        `ONLINE_TASK_RUN_FAILED` for `ONLINE_TASK` and `SPACE`, and an
+        `ONLINE_TASK` source must be an evaluation task (422 otherwise). The
+        webhook must be in the source's organization (404 when not found). A
+        webhook can hold one subscription per event and source (409 on a
+        repeat), and at most 200 webhooks can subscribe to one event of a source
+        (422). The caller needs update rights on the source (`PROMPT_UPDATE`,
+        `EVALUATOR_UPDATE`, `PROJECT_EVAL_TASK_UPDATE`, or
+        `EXPERIMENT_EVAL_TASK_UPDATE` for a dataset task) or, for a space, a
+        space, organization or account admin role; read access alone gives 403
+        and no read access 404. The checks are made in a fixed order and the
+        first one to fail decides the answer: body (422), source access (404 or
+        403), task type (422), webhook (404), duplicate (409), per-source limit
+        (422).
+
+        Args:
+            body (CreateWebhookSubscriptionRequest): Send one event of one
+                source to a webhook.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            WebhookSubscription
+        """
         from . import create_webhook_subscription
 
         return create_webhook_subscription.sync(
@@ -75,7 +108,26 @@ class WebhooksSubscriptions(SyncResource):
         subscription_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id})."""
+        """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id}).
+
+        Deletes a subscription: the webhook stops receiving that event from the
+        source, while the webhook and the source's other subscriptions stay. The
+        rights needed are those for creating one (update rights on the source,
+        or an admin role for a space source); read access alone gives 403 and no
+        read access 404. Returns 204 with no body.
+
+        Args:
+            subscription_id (str): The webhook subscription's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_webhook_subscription
 
         return delete_webhook_subscription.sync(
@@ -89,7 +141,24 @@ class WebhooksSubscriptions(SyncResource):
         subscription_id: str,
         **options: Unpack[RequestOptions],
     ) -> WebhookSubscription:
-        """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id})."""
+        """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
+
+        Returns one webhook subscription. Returns 404 when it does not exist,
+        when its source cannot be read, or when its webhook has been deleted.
+        Read-only.
+
+        Args:
+            subscription_id (str): The webhook subscription's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            WebhookSubscription
+        """
         from . import get_webhook_subscription
 
         return get_webhook_subscription.sync(
@@ -110,7 +179,42 @@ class WebhooksSubscriptions(SyncResource):
     ) -> SyncPaginator[WebhookSubscription, ListWebhookSubscriptionsResponse]:
         """List webhook subscriptions, page by page (GET /v2/webhook-subscriptions).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the webhook subscriptions on prompts, evaluators,
+        tasks and spaces the caller can read, newest first. To list one source
+        give both `source_type` and `source_id`; one without the other returns
+        400, and a source that does not exist or cannot be read returns 404.
+        Without filters, a caller who can read no prompt, evaluator or task gets
+        403. A webhook that gets several events from one source appears once per
+        event. Subscriptions of deleted webhooks and of tasks the caller cannot
+        read are dropped after the page is fetched, so a page may be short or
+        even empty while `has_more` is still true; keep paging until it is
+        false.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            source_type (WebhookSourceType | Unset): Only subscriptions on this
+                kind of source; requires `source_id` too (400 otherwise).
+            source_id (str | Unset): Only subscriptions on this prompt,
+                evaluator, evaluation task or space; requires `source_type` too.
+            limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): Opaque `pagination.next_cursor` of the
+                previous page; pass it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[WebhookSubscription,
+                ListWebhookSubscriptionsResponse]: every item, fetched page by page
+                as you iterate.
         """
         from . import list_webhook_subscriptions
 
@@ -139,7 +243,34 @@ class WebhooksDeliveryAttempts(SyncResource):
     ) -> SyncPaginator[WebhookDeliveryAttempt, ListWebhookDeliveryAttemptsResponse]:
         """List webhook delivery attempts, page by page (GET /v2/webhooks/{webhook_id}/delivery-attempts).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the webhook's delivery attempts, most recent first.
+        Failed deliveries are retried, so one event can have several attempts,
+        told apart by `attempt_number`. `limit` is 1 to 500 (default 50).
+        Returns 404 when the webhook does not exist or cannot be read.
+        Read-only.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            webhook_id (str): The webhook's ID (base64).
+            limit (int | Unset): Most items per page, 1 to 500; 50 when omitted.
+                From 1 to 500. Default: 50.
+            cursor (str | Unset): Opaque `pagination.next_cursor` of the
+                previous page; pass it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[WebhookDeliveryAttempt,
+                ListWebhookDeliveryAttemptsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_webhook_delivery_attempts
 
@@ -170,7 +301,33 @@ class Webhooks(SyncResource):
         body: CreateWebhookRequest,
         **options: Unpack[RequestOptions],
     ) -> CreateWebhookResponse:
-        """Create webhook (POST /v2/webhooks)."""
+        """Create webhook (POST /v2/webhooks).
+
+        Creates a webhook in an organization and returns it with 201.
+        `organization_id`, `name` and `url` are required, and `name` must be
+        unique in the organization (409), so a repeat fails instead of creating
+        a duplicate. `auth_type` is `BEARER` when omitted and cannot change
+        later; `auth_token` is accepted only with `BEARER`. `timeout_ms` is 1000
+        to 60000, 30000 when omitted. `headers` holds at most 20 entries with
+        valid HTTP header names; connection-management headers such as `Host`
+        are rejected. The token and the header values are write-only. An
+        `HMAC_SHA256` webhook gets a generated `signing_secret` that appears in
+        this response only; afterwards just `signing_secret_hint` can be read,
+        and a lost secret means deleting and recreating the webhook. `id`,
+        `created_at` and `updated_at` are rejected.
+
+        Args:
+            body (CreateWebhookRequest): A new webhook in an organization.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CreateWebhookResponse
+        """
         from . import create_webhook
 
         return create_webhook.sync(
@@ -184,7 +341,26 @@ class Webhooks(SyncResource):
         webhook_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete webhook (DELETE /v2/webhooks/{webhook_id})."""
+        """Delete webhook (DELETE /v2/webhooks/{webhook_id}).
+
+        Deletes a webhook for good. From then on no events reach it, its links
+        to prompts, evaluators and monitors are removed, and its subscriptions
+        no longer show up. Returns 204 with no body; 404 when the webhook does
+        not exist or cannot be read, and 403 when the caller can read it but may
+        not delete it.
+
+        Args:
+            webhook_id (str): The webhook's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_webhook
 
         return delete_webhook.sync(
@@ -198,7 +374,25 @@ class Webhooks(SyncResource):
         webhook_id: str,
         **options: Unpack[RequestOptions],
     ) -> Webhook:
-        """Get webhook (GET /v2/webhooks/{webhook_id})."""
+        """Get webhook (GET /v2/webhooks/{webhook_id}).
+
+        Returns one webhook. The bearer token, the header values and the signing
+        secret are never included; an `HMAC_SHA256` webhook shows only
+        `signing_secret_hint`. Returns 404 when the webhook does not exist or
+        the caller cannot read it. Read-only.
+
+        Args:
+            webhook_id (str): The webhook's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Webhook
+        """
         from . import get_webhook
 
         return get_webhook.sync(
@@ -219,7 +413,38 @@ class Webhooks(SyncResource):
     ) -> SyncPaginator[Webhook, ListWebhooksResponse]:
         """List webhooks, page by page (GET /v2/webhooks).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the webhooks in the organizations the caller can
+        access, newest first. `org_id` keeps one organization and `name` keeps
+        webhooks whose name contains the text, ignoring case. The list also
+        holds webhooks that serve as monitor alert channels, since a webhook
+        belongs to its organization whatever it is attached to. Returns 404 only
+        when the given `org_id` does not exist or cannot be accessed. Tokens,
+        header values and signing secrets are never returned.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            org_id (str | Unset): Only webhooks of this organization; 404 when
+                it does not exist or cannot be accessed.
+            name (str | Unset): Only webhooks whose name contains this text,
+                ignoring case; at most 255 characters. At most 255 characters.
+            limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): Opaque `pagination.next_cursor` of the
+                previous page; pass it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            SyncPaginator[Webhook, ListWebhooksResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_webhooks
 
@@ -238,7 +463,29 @@ class Webhooks(SyncResource):
         webhook_id: str,
         **options: Unpack[RequestOptions],
     ) -> TestWebhookResponse:
-        """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test)."""
+        """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test).
+
+        Sends a test event to the webhook's URL and reports how the endpoint
+        answered; use it to check the endpoint before subscribing the webhook to
+        real events. A 200 means the test ran, and `status_code` and
+        `error_message` tell the endpoint's outcome. Returns 400 for
+        `HMAC_SHA256` webhooks, which do not support test deliveries, 404 when
+        the destination was not available for a test, and 503 when the test
+        could not be sent (try again later). Every call sends another test
+        event.
+
+        Args:
+            webhook_id (str): The webhook's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            TestWebhookResponse
+        """
         from . import test_webhook
 
         return test_webhook.sync(
@@ -254,7 +501,31 @@ class Webhooks(SyncResource):
         body: UpdateWebhookRequest,
         **options: Unpack[RequestOptions],
     ) -> Webhook:
-        """Update webhook (PATCH /v2/webhooks/{webhook_id})."""
+        """Update webhook (PATCH /v2/webhooks/{webhook_id}).
+
+        Changes a webhook and returns it. Send at least one member of the body;
+        members left out keep their values. A `name` already used in the
+        organization returns 409. `headers` replaces the whole map, so headers
+        not sent are removed. `description: null` clears the description.
+        `auth_type` cannot change after creation, and an `HMAC_SHA256` secret
+        cannot be rotated; create a new webhook instead. `id`, `created_at` and
+        `updated_at` cannot be changed. Sending the same body again gives the
+        same result.
+
+        Args:
+            webhook_id (str): The webhook's ID (base64).
+            body (UpdateWebhookRequest): Changes to a webhook; send at least one
+                member. Members left out keep their values.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Webhook
+        """
         from . import update_webhook
 
         return update_webhook.sync(
@@ -274,7 +545,40 @@ class AsyncWebhooksSubscriptions(AsyncResource):
         body: CreateWebhookSubscriptionRequest,
         **options: Unpack[RequestOptions],
     ) -> WebhookSubscription:
-        """Create webhook subscription (POST /v2/webhook-subscriptions)."""
+        """Create webhook subscription (POST /v2/webhook-subscriptions).
+
+        Subscribes a webhook to one event of one prompt, evaluator, evaluation
+        task or space and returns the subscription with 201; several events need
+        several subscriptions. A `SPACE` subscription covers every evaluation
+        task of the space, including tasks created later. The event must fit the
+        source: prompt events for `PROMPT`, evaluator events for `EVALUATOR`,
+        `ONLINE_TASK_RUN_FAILED` for `ONLINE_TASK` and `SPACE`, and an
+        `ONLINE_TASK` source must be an evaluation task (422 otherwise). The
+        webhook must be in the source's organization (404 when not found). A
+        webhook can hold one subscription per event and source (409 on a
+        repeat), and at most 200 webhooks can subscribe to one event of a source
+        (422). The caller needs update rights on the source (`PROMPT_UPDATE`,
+        `EVALUATOR_UPDATE`, `PROJECT_EVAL_TASK_UPDATE`, or
+        `EXPERIMENT_EVAL_TASK_UPDATE` for a dataset task) or, for a space, a
+        space, organization or account admin role; read access alone gives 403
+        and no read access 404. The checks are made in a fixed order and the
+        first one to fail decides the answer: body (422), source access (404 or
+        403), task type (422), webhook (404), duplicate (409), per-source limit
+        (422).
+
+        Args:
+            body (CreateWebhookSubscriptionRequest): Send one event of one
+                source to a webhook.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            WebhookSubscription
+        """
         from . import create_webhook_subscription
 
         return await create_webhook_subscription.asyncio(
@@ -288,7 +592,26 @@ class AsyncWebhooksSubscriptions(AsyncResource):
         subscription_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id})."""
+        """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id}).
+
+        Deletes a subscription: the webhook stops receiving that event from the
+        source, while the webhook and the source's other subscriptions stay. The
+        rights needed are those for creating one (update rights on the source,
+        or an admin role for a space source); read access alone gives 403 and no
+        read access 404. Returns 204 with no body.
+
+        Args:
+            subscription_id (str): The webhook subscription's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_webhook_subscription
 
         return await delete_webhook_subscription.asyncio(
@@ -302,7 +625,24 @@ class AsyncWebhooksSubscriptions(AsyncResource):
         subscription_id: str,
         **options: Unpack[RequestOptions],
     ) -> WebhookSubscription:
-        """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id})."""
+        """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
+
+        Returns one webhook subscription. Returns 404 when it does not exist,
+        when its source cannot be read, or when its webhook has been deleted.
+        Read-only.
+
+        Args:
+            subscription_id (str): The webhook subscription's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            WebhookSubscription
+        """
         from . import get_webhook_subscription
 
         return await get_webhook_subscription.asyncio(
@@ -323,7 +663,42 @@ class AsyncWebhooksSubscriptions(AsyncResource):
     ) -> AsyncPaginator[WebhookSubscription, ListWebhookSubscriptionsResponse]:
         """List webhook subscriptions, page by page (GET /v2/webhook-subscriptions).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the webhook subscriptions on prompts, evaluators,
+        tasks and spaces the caller can read, newest first. To list one source
+        give both `source_type` and `source_id`; one without the other returns
+        400, and a source that does not exist or cannot be read returns 404.
+        Without filters, a caller who can read no prompt, evaluator or task gets
+        403. A webhook that gets several events from one source appears once per
+        event. Subscriptions of deleted webhooks and of tasks the caller cannot
+        read are dropped after the page is fetched, so a page may be short or
+        even empty while `has_more` is still true; keep paging until it is
+        false.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            source_type (WebhookSourceType | Unset): Only subscriptions on this
+                kind of source; requires `source_id` too (400 otherwise).
+            source_id (str | Unset): Only subscriptions on this prompt,
+                evaluator, evaluation task or space; requires `source_type` too.
+            limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): Opaque `pagination.next_cursor` of the
+                previous page; pass it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[WebhookSubscription,
+                ListWebhookSubscriptionsResponse]: every item, fetched page by page
+                as you iterate.
         """
         from . import list_webhook_subscriptions
 
@@ -352,7 +727,34 @@ class AsyncWebhooksDeliveryAttempts(AsyncResource):
     ) -> AsyncPaginator[WebhookDeliveryAttempt, ListWebhookDeliveryAttemptsResponse]:
         """List webhook delivery attempts, page by page (GET /v2/webhooks/{webhook_id}/delivery-attempts).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the webhook's delivery attempts, most recent first.
+        Failed deliveries are retried, so one event can have several attempts,
+        told apart by `attempt_number`. `limit` is 1 to 500 (default 50).
+        Returns 404 when the webhook does not exist or cannot be read.
+        Read-only.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            webhook_id (str): The webhook's ID (base64).
+            limit (int | Unset): Most items per page, 1 to 500; 50 when omitted.
+                From 1 to 500. Default: 50.
+            cursor (str | Unset): Opaque `pagination.next_cursor` of the
+                previous page; pass it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[WebhookDeliveryAttempt,
+                ListWebhookDeliveryAttemptsResponse]: every item, fetched page by
+                page as you iterate.
         """
         from . import list_webhook_delivery_attempts
 
@@ -383,7 +785,33 @@ class AsyncWebhooks(AsyncResource):
         body: CreateWebhookRequest,
         **options: Unpack[RequestOptions],
     ) -> CreateWebhookResponse:
-        """Create webhook (POST /v2/webhooks)."""
+        """Create webhook (POST /v2/webhooks).
+
+        Creates a webhook in an organization and returns it with 201.
+        `organization_id`, `name` and `url` are required, and `name` must be
+        unique in the organization (409), so a repeat fails instead of creating
+        a duplicate. `auth_type` is `BEARER` when omitted and cannot change
+        later; `auth_token` is accepted only with `BEARER`. `timeout_ms` is 1000
+        to 60000, 30000 when omitted. `headers` holds at most 20 entries with
+        valid HTTP header names; connection-management headers such as `Host`
+        are rejected. The token and the header values are write-only. An
+        `HMAC_SHA256` webhook gets a generated `signing_secret` that appears in
+        this response only; afterwards just `signing_secret_hint` can be read,
+        and a lost secret means deleting and recreating the webhook. `id`,
+        `created_at` and `updated_at` are rejected.
+
+        Args:
+            body (CreateWebhookRequest): A new webhook in an organization.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            CreateWebhookResponse
+        """
         from . import create_webhook
 
         return await create_webhook.asyncio(
@@ -397,7 +825,26 @@ class AsyncWebhooks(AsyncResource):
         webhook_id: str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Delete webhook (DELETE /v2/webhooks/{webhook_id})."""
+        """Delete webhook (DELETE /v2/webhooks/{webhook_id}).
+
+        Deletes a webhook for good. From then on no events reach it, its links
+        to prompts, evaluators and monitors are removed, and its subscriptions
+        no longer show up. Returns 204 with no body; 404 when the webhook does
+        not exist or cannot be read, and 403 when the caller can read it but may
+        not delete it.
+
+        Args:
+            webhook_id (str): The webhook's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            None
+        """
         from . import delete_webhook
 
         return await delete_webhook.asyncio(
@@ -411,7 +858,25 @@ class AsyncWebhooks(AsyncResource):
         webhook_id: str,
         **options: Unpack[RequestOptions],
     ) -> Webhook:
-        """Get webhook (GET /v2/webhooks/{webhook_id})."""
+        """Get webhook (GET /v2/webhooks/{webhook_id}).
+
+        Returns one webhook. The bearer token, the header values and the signing
+        secret are never included; an `HMAC_SHA256` webhook shows only
+        `signing_secret_hint`. Returns 404 when the webhook does not exist or
+        the caller cannot read it. Read-only.
+
+        Args:
+            webhook_id (str): The webhook's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Webhook
+        """
         from . import get_webhook
 
         return await get_webhook.asyncio(
@@ -432,7 +897,38 @@ class AsyncWebhooks(AsyncResource):
     ) -> AsyncPaginator[Webhook, ListWebhooksResponse]:
         """List webhooks, page by page (GET /v2/webhooks).
 
-        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops early.
+        Returns a page of the webhooks in the organizations the caller can
+        access, newest first. `org_id` keeps one organization and `name` keeps
+        webhooks whose name contains the text, ignoring case. The list also
+        holds webhooks that serve as monitor alert channels, since a webhook
+        belongs to its organization whatever it is attached to. Returns 404 only
+        when the given `org_id` does not exist or cannot be accessed. Tokens,
+        header values and signing secrets are never returned.
+
+        Iterate for items, ``.pages()`` for whole pages; ``max_items`` stops
+        early.
+
+        Args:
+            org_id (str | Unset): Only webhooks of this organization; 404 when
+                it does not exist or cannot be accessed.
+            name (str | Unset): Only webhooks whose name contains this text,
+                ignoring case; at most 255 characters. At most 255 characters.
+            limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+                From 1 to 100. Default: 50.
+            cursor (str | Unset): Opaque `pagination.next_cursor` of the
+                previous page; pass it back unchanged.
+            max_items (int | None): stop after this many items; None (the
+                default) walks every page.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            AsyncPaginator[Webhook, ListWebhooksResponse]: every item, fetched
+                page by page as you iterate.
         """
         from . import list_webhooks
 
@@ -451,7 +947,29 @@ class AsyncWebhooks(AsyncResource):
         webhook_id: str,
         **options: Unpack[RequestOptions],
     ) -> TestWebhookResponse:
-        """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test)."""
+        """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test).
+
+        Sends a test event to the webhook's URL and reports how the endpoint
+        answered; use it to check the endpoint before subscribing the webhook to
+        real events. A 200 means the test ran, and `status_code` and
+        `error_message` tell the endpoint's outcome. Returns 400 for
+        `HMAC_SHA256` webhooks, which do not support test deliveries, 404 when
+        the destination was not available for a test, and 503 when the test
+        could not be sent (try again later). Every call sends another test
+        event.
+
+        Args:
+            webhook_id (str): The webhook's ID (base64).
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            TestWebhookResponse
+        """
         from . import test_webhook
 
         return await test_webhook.asyncio(
@@ -467,7 +985,31 @@ class AsyncWebhooks(AsyncResource):
         body: UpdateWebhookRequest,
         **options: Unpack[RequestOptions],
     ) -> Webhook:
-        """Update webhook (PATCH /v2/webhooks/{webhook_id})."""
+        """Update webhook (PATCH /v2/webhooks/{webhook_id}).
+
+        Changes a webhook and returns it. Send at least one member of the body;
+        members left out keep their values. A `name` already used in the
+        organization returns 409. `headers` replaces the whole map, so headers
+        not sent are removed. `description: null` clears the description.
+        `auth_type` cannot change after creation, and an `HMAC_SHA256` secret
+        cannot be rotated; create a new webhook instead. `id`, `created_at` and
+        `updated_at` cannot be changed. Sending the same body again gives the
+        same result.
+
+        Args:
+            webhook_id (str): The webhook's ID (base64).
+            body (UpdateWebhookRequest): Changes to a webhook; send at least one
+                member. Members left out keep their values.
+
+        Raises:
+            arize_api.APIStatusError: the server answered with a non-2xx status
+                (a subclass per status family).
+            arize_api.APIConnectionError: the request could not be sent, or the
+                answer could not be read.
+
+        Returns:
+            Webhook
+        """
         from . import update_webhook
 
         return await update_webhook.asyncio(

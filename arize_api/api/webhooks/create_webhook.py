@@ -63,26 +63,31 @@ def sync_detailed(
 ) -> Response[CreateWebhookResponse]:
     """Create webhook (POST /v2/webhooks).
 
-    Creates a webhook in an organization and returns it with 201. `organization_id`, `name`
-    and `url` are required, and `name` must be unique in the organization (409), so a repeat
-    fails instead of creating a duplicate. `auth_type` is `BEARER` when omitted and cannot
-    change later; `auth_token` is accepted only with `BEARER`. `timeout_ms` is 1000 to 60000,
-    30000 when omitted. `headers` holds at most 20 entries with valid HTTP header names;
-    connection-management headers such as `Host` are rejected. The token and the header values
-    are write-only. An `HMAC_SHA256` webhook gets a generated `signing_secret` that appears in
-    this response only; afterwards just `signing_secret_hint` can be read, and a lost secret
-    means deleting and recreating the webhook. `id`, `created_at` and `updated_at` are
-    rejected.
+    Creates a webhook in an organization and returns it with 201.
+    `organization_id`, `name` and `url` are required, and `name` must be
+    unique in the organization (409), so a repeat fails instead of creating
+    a duplicate. `auth_type` is `BEARER` when omitted and cannot change
+    later; `auth_token` is accepted only with `BEARER`. `timeout_ms` is 1000
+    to 60000, 30000 when omitted. `headers` holds at most 20 entries with
+    valid HTTP header names; connection-management headers such as `Host`
+    are rejected. The token and the header values are write-only. An
+    `HMAC_SHA256` webhook gets a generated `signing_secret` that appears in
+    this response only; afterwards just `signing_secret_hint` can be read,
+    and a lost secret means deleting and recreating the webhook. `id`,
+    `created_at` and `updated_at` are rejected.
 
     Args:
         body (CreateWebhookRequest): A new webhook in an organization.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CreateWebhookResponse]: status, headers, raw content and the parsed body.
+        Response[CreateWebhookResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -98,23 +103,27 @@ def sync(
 ) -> CreateWebhookResponse:
     """Create webhook (POST /v2/webhooks).
 
-    Creates a webhook in an organization and returns it with 201. `organization_id`, `name`
-    and `url` are required, and `name` must be unique in the organization (409), so a repeat
-    fails instead of creating a duplicate. `auth_type` is `BEARER` when omitted and cannot
-    change later; `auth_token` is accepted only with `BEARER`. `timeout_ms` is 1000 to 60000,
-    30000 when omitted. `headers` holds at most 20 entries with valid HTTP header names;
-    connection-management headers such as `Host` are rejected. The token and the header values
-    are write-only. An `HMAC_SHA256` webhook gets a generated `signing_secret` that appears in
-    this response only; afterwards just `signing_secret_hint` can be read, and a lost secret
-    means deleting and recreating the webhook. `id`, `created_at` and `updated_at` are
-    rejected.
+    Creates a webhook in an organization and returns it with 201.
+    `organization_id`, `name` and `url` are required, and `name` must be
+    unique in the organization (409), so a repeat fails instead of creating
+    a duplicate. `auth_type` is `BEARER` when omitted and cannot change
+    later; `auth_token` is accepted only with `BEARER`. `timeout_ms` is 1000
+    to 60000, 30000 when omitted. `headers` holds at most 20 entries with
+    valid HTTP header names; connection-management headers such as `Host`
+    are rejected. The token and the header values are write-only. An
+    `HMAC_SHA256` webhook gets a generated `signing_secret` that appears in
+    this response only; afterwards just `signing_secret_hint` can be read,
+    and a lost secret means deleting and recreating the webhook. `id`,
+    `created_at` and `updated_at` are rejected.
 
     Args:
         body (CreateWebhookRequest): A new webhook in an organization.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         CreateWebhookResponse
@@ -134,26 +143,31 @@ async def asyncio_detailed(
 ) -> Response[CreateWebhookResponse]:
     """Create webhook (POST /v2/webhooks).
 
-    Creates a webhook in an organization and returns it with 201. `organization_id`, `name`
-    and `url` are required, and `name` must be unique in the organization (409), so a repeat
-    fails instead of creating a duplicate. `auth_type` is `BEARER` when omitted and cannot
-    change later; `auth_token` is accepted only with `BEARER`. `timeout_ms` is 1000 to 60000,
-    30000 when omitted. `headers` holds at most 20 entries with valid HTTP header names;
-    connection-management headers such as `Host` are rejected. The token and the header values
-    are write-only. An `HMAC_SHA256` webhook gets a generated `signing_secret` that appears in
-    this response only; afterwards just `signing_secret_hint` can be read, and a lost secret
-    means deleting and recreating the webhook. `id`, `created_at` and `updated_at` are
-    rejected.
+    Creates a webhook in an organization and returns it with 201.
+    `organization_id`, `name` and `url` are required, and `name` must be
+    unique in the organization (409), so a repeat fails instead of creating
+    a duplicate. `auth_type` is `BEARER` when omitted and cannot change
+    later; `auth_token` is accepted only with `BEARER`. `timeout_ms` is 1000
+    to 60000, 30000 when omitted. `headers` holds at most 20 entries with
+    valid HTTP header names; connection-management headers such as `Host`
+    are rejected. The token and the header values are write-only. An
+    `HMAC_SHA256` webhook gets a generated `signing_secret` that appears in
+    this response only; afterwards just `signing_secret_hint` can be read,
+    and a lost secret means deleting and recreating the webhook. `id`,
+    `created_at` and `updated_at` are rejected.
 
     Args:
         body (CreateWebhookRequest): A new webhook in an organization.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[CreateWebhookResponse]: status, headers, raw content and the parsed body.
+        Response[CreateWebhookResponse]: status, headers, raw content and
+            the parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -169,23 +183,27 @@ async def asyncio(
 ) -> CreateWebhookResponse:
     """Create webhook (POST /v2/webhooks).
 
-    Creates a webhook in an organization and returns it with 201. `organization_id`, `name`
-    and `url` are required, and `name` must be unique in the organization (409), so a repeat
-    fails instead of creating a duplicate. `auth_type` is `BEARER` when omitted and cannot
-    change later; `auth_token` is accepted only with `BEARER`. `timeout_ms` is 1000 to 60000,
-    30000 when omitted. `headers` holds at most 20 entries with valid HTTP header names;
-    connection-management headers such as `Host` are rejected. The token and the header values
-    are write-only. An `HMAC_SHA256` webhook gets a generated `signing_secret` that appears in
-    this response only; afterwards just `signing_secret_hint` can be read, and a lost secret
-    means deleting and recreating the webhook. `id`, `created_at` and `updated_at` are
-    rejected.
+    Creates a webhook in an organization and returns it with 201.
+    `organization_id`, `name` and `url` are required, and `name` must be
+    unique in the organization (409), so a repeat fails instead of creating
+    a duplicate. `auth_type` is `BEARER` when omitted and cannot change
+    later; `auth_token` is accepted only with `BEARER`. `timeout_ms` is 1000
+    to 60000, 30000 when omitted. `headers` holds at most 20 entries with
+    valid HTTP header names; connection-management headers such as `Host`
+    are rejected. The token and the header values are write-only. An
+    `HMAC_SHA256` webhook gets a generated `signing_secret` that appears in
+    this response only; afterwards just `signing_secret_hint` can be read,
+    and a lost secret means deleting and recreating the webhook. `id`,
+    `created_at` and `updated_at` are rejected.
 
     Args:
         body (CreateWebhookRequest): A new webhook in an organization.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         CreateWebhookResponse

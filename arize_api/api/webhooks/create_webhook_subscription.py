@@ -65,30 +65,38 @@ def sync_detailed(
 ) -> Response[WebhookSubscription]:
     """Create webhook subscription (POST /v2/webhook-subscriptions).
 
-    Subscribes a webhook to one event of one prompt, evaluator, evaluation task or space and
-    returns the subscription with 201; several events need several subscriptions. A `SPACE`
-    subscription covers every evaluation task of the space, including tasks created later. The
-    event must fit the source: prompt events for `PROMPT`, evaluator events for `EVALUATOR`,
-    `ONLINE_TASK_RUN_FAILED` for `ONLINE_TASK` and `SPACE`, and an `ONLINE_TASK` source must
-    be an evaluation task (422 otherwise). The webhook must be in the source's organization
-    (404 when not found). A webhook can hold one subscription per event and source (409 on a
-    repeat), and at most 200 webhooks can subscribe to one event of a source (422). The caller
-    needs update rights on the source (`PROMPT_UPDATE`, `EVALUATOR_UPDATE`,
-    `PROJECT_EVAL_TASK_UPDATE`, or `EXPERIMENT_EVAL_TASK_UPDATE` for a dataset task) or, for a
-    space, a space, organization or account admin role; read access alone gives 403 and no
-    read access 404. The checks are made in a fixed order and the first one to fail decides
-    the answer: body (422), source access (404 or 403), task type (422), webhook (404),
-    duplicate (409), per-source limit (422).
+    Subscribes a webhook to one event of one prompt, evaluator, evaluation
+    task or space and returns the subscription with 201; several events need
+    several subscriptions. A `SPACE` subscription covers every evaluation
+    task of the space, including tasks created later. The event must fit the
+    source: prompt events for `PROMPT`, evaluator events for `EVALUATOR`,
+    `ONLINE_TASK_RUN_FAILED` for `ONLINE_TASK` and `SPACE`, and an
+    `ONLINE_TASK` source must be an evaluation task (422 otherwise). The
+    webhook must be in the source's organization (404 when not found). A
+    webhook can hold one subscription per event and source (409 on a
+    repeat), and at most 200 webhooks can subscribe to one event of a source
+    (422). The caller needs update rights on the source (`PROMPT_UPDATE`,
+    `EVALUATOR_UPDATE`, `PROJECT_EVAL_TASK_UPDATE`, or
+    `EXPERIMENT_EVAL_TASK_UPDATE` for a dataset task) or, for a space, a
+    space, organization or account admin role; read access alone gives 403
+    and no read access 404. The checks are made in a fixed order and the
+    first one to fail decides the answer: body (422), source access (404 or
+    403), task type (422), webhook (404), duplicate (409), per-source limit
+    (422).
 
     Args:
-        body (CreateWebhookSubscriptionRequest): Send one event of one source to a webhook.
+        body (CreateWebhookSubscriptionRequest): Send one event of one
+            source to a webhook.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[WebhookSubscription]: status, headers, raw content and the parsed body.
+        Response[WebhookSubscription]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -104,27 +112,34 @@ def sync(
 ) -> WebhookSubscription:
     """Create webhook subscription (POST /v2/webhook-subscriptions).
 
-    Subscribes a webhook to one event of one prompt, evaluator, evaluation task or space and
-    returns the subscription with 201; several events need several subscriptions. A `SPACE`
-    subscription covers every evaluation task of the space, including tasks created later. The
-    event must fit the source: prompt events for `PROMPT`, evaluator events for `EVALUATOR`,
-    `ONLINE_TASK_RUN_FAILED` for `ONLINE_TASK` and `SPACE`, and an `ONLINE_TASK` source must
-    be an evaluation task (422 otherwise). The webhook must be in the source's organization
-    (404 when not found). A webhook can hold one subscription per event and source (409 on a
-    repeat), and at most 200 webhooks can subscribe to one event of a source (422). The caller
-    needs update rights on the source (`PROMPT_UPDATE`, `EVALUATOR_UPDATE`,
-    `PROJECT_EVAL_TASK_UPDATE`, or `EXPERIMENT_EVAL_TASK_UPDATE` for a dataset task) or, for a
-    space, a space, organization or account admin role; read access alone gives 403 and no
-    read access 404. The checks are made in a fixed order and the first one to fail decides
-    the answer: body (422), source access (404 or 403), task type (422), webhook (404),
-    duplicate (409), per-source limit (422).
+    Subscribes a webhook to one event of one prompt, evaluator, evaluation
+    task or space and returns the subscription with 201; several events need
+    several subscriptions. A `SPACE` subscription covers every evaluation
+    task of the space, including tasks created later. The event must fit the
+    source: prompt events for `PROMPT`, evaluator events for `EVALUATOR`,
+    `ONLINE_TASK_RUN_FAILED` for `ONLINE_TASK` and `SPACE`, and an
+    `ONLINE_TASK` source must be an evaluation task (422 otherwise). The
+    webhook must be in the source's organization (404 when not found). A
+    webhook can hold one subscription per event and source (409 on a
+    repeat), and at most 200 webhooks can subscribe to one event of a source
+    (422). The caller needs update rights on the source (`PROMPT_UPDATE`,
+    `EVALUATOR_UPDATE`, `PROJECT_EVAL_TASK_UPDATE`, or
+    `EXPERIMENT_EVAL_TASK_UPDATE` for a dataset task) or, for a space, a
+    space, organization or account admin role; read access alone gives 403
+    and no read access 404. The checks are made in a fixed order and the
+    first one to fail decides the answer: body (422), source access (404 or
+    403), task type (422), webhook (404), duplicate (409), per-source limit
+    (422).
 
     Args:
-        body (CreateWebhookSubscriptionRequest): Send one event of one source to a webhook.
+        body (CreateWebhookSubscriptionRequest): Send one event of one
+            source to a webhook.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         WebhookSubscription
@@ -144,30 +159,38 @@ async def asyncio_detailed(
 ) -> Response[WebhookSubscription]:
     """Create webhook subscription (POST /v2/webhook-subscriptions).
 
-    Subscribes a webhook to one event of one prompt, evaluator, evaluation task or space and
-    returns the subscription with 201; several events need several subscriptions. A `SPACE`
-    subscription covers every evaluation task of the space, including tasks created later. The
-    event must fit the source: prompt events for `PROMPT`, evaluator events for `EVALUATOR`,
-    `ONLINE_TASK_RUN_FAILED` for `ONLINE_TASK` and `SPACE`, and an `ONLINE_TASK` source must
-    be an evaluation task (422 otherwise). The webhook must be in the source's organization
-    (404 when not found). A webhook can hold one subscription per event and source (409 on a
-    repeat), and at most 200 webhooks can subscribe to one event of a source (422). The caller
-    needs update rights on the source (`PROMPT_UPDATE`, `EVALUATOR_UPDATE`,
-    `PROJECT_EVAL_TASK_UPDATE`, or `EXPERIMENT_EVAL_TASK_UPDATE` for a dataset task) or, for a
-    space, a space, organization or account admin role; read access alone gives 403 and no
-    read access 404. The checks are made in a fixed order and the first one to fail decides
-    the answer: body (422), source access (404 or 403), task type (422), webhook (404),
-    duplicate (409), per-source limit (422).
+    Subscribes a webhook to one event of one prompt, evaluator, evaluation
+    task or space and returns the subscription with 201; several events need
+    several subscriptions. A `SPACE` subscription covers every evaluation
+    task of the space, including tasks created later. The event must fit the
+    source: prompt events for `PROMPT`, evaluator events for `EVALUATOR`,
+    `ONLINE_TASK_RUN_FAILED` for `ONLINE_TASK` and `SPACE`, and an
+    `ONLINE_TASK` source must be an evaluation task (422 otherwise). The
+    webhook must be in the source's organization (404 when not found). A
+    webhook can hold one subscription per event and source (409 on a
+    repeat), and at most 200 webhooks can subscribe to one event of a source
+    (422). The caller needs update rights on the source (`PROMPT_UPDATE`,
+    `EVALUATOR_UPDATE`, `PROJECT_EVAL_TASK_UPDATE`, or
+    `EXPERIMENT_EVAL_TASK_UPDATE` for a dataset task) or, for a space, a
+    space, organization or account admin role; read access alone gives 403
+    and no read access 404. The checks are made in a fixed order and the
+    first one to fail decides the answer: body (422), source access (404 or
+    403), task type (422), webhook (404), duplicate (409), per-source limit
+    (422).
 
     Args:
-        body (CreateWebhookSubscriptionRequest): Send one event of one source to a webhook.
+        body (CreateWebhookSubscriptionRequest): Send one event of one
+            source to a webhook.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[WebhookSubscription]: status, headers, raw content and the parsed body.
+        Response[WebhookSubscription]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         body=body,
@@ -183,27 +206,34 @@ async def asyncio(
 ) -> WebhookSubscription:
     """Create webhook subscription (POST /v2/webhook-subscriptions).
 
-    Subscribes a webhook to one event of one prompt, evaluator, evaluation task or space and
-    returns the subscription with 201; several events need several subscriptions. A `SPACE`
-    subscription covers every evaluation task of the space, including tasks created later. The
-    event must fit the source: prompt events for `PROMPT`, evaluator events for `EVALUATOR`,
-    `ONLINE_TASK_RUN_FAILED` for `ONLINE_TASK` and `SPACE`, and an `ONLINE_TASK` source must
-    be an evaluation task (422 otherwise). The webhook must be in the source's organization
-    (404 when not found). A webhook can hold one subscription per event and source (409 on a
-    repeat), and at most 200 webhooks can subscribe to one event of a source (422). The caller
-    needs update rights on the source (`PROMPT_UPDATE`, `EVALUATOR_UPDATE`,
-    `PROJECT_EVAL_TASK_UPDATE`, or `EXPERIMENT_EVAL_TASK_UPDATE` for a dataset task) or, for a
-    space, a space, organization or account admin role; read access alone gives 403 and no
-    read access 404. The checks are made in a fixed order and the first one to fail decides
-    the answer: body (422), source access (404 or 403), task type (422), webhook (404),
-    duplicate (409), per-source limit (422).
+    Subscribes a webhook to one event of one prompt, evaluator, evaluation
+    task or space and returns the subscription with 201; several events need
+    several subscriptions. A `SPACE` subscription covers every evaluation
+    task of the space, including tasks created later. The event must fit the
+    source: prompt events for `PROMPT`, evaluator events for `EVALUATOR`,
+    `ONLINE_TASK_RUN_FAILED` for `ONLINE_TASK` and `SPACE`, and an
+    `ONLINE_TASK` source must be an evaluation task (422 otherwise). The
+    webhook must be in the source's organization (404 when not found). A
+    webhook can hold one subscription per event and source (409 on a
+    repeat), and at most 200 webhooks can subscribe to one event of a source
+    (422). The caller needs update rights on the source (`PROMPT_UPDATE`,
+    `EVALUATOR_UPDATE`, `PROJECT_EVAL_TASK_UPDATE`, or
+    `EXPERIMENT_EVAL_TASK_UPDATE` for a dataset task) or, for a space, a
+    space, organization or account admin role; read access alone gives 403
+    and no read access 404. The checks are made in a fixed order and the
+    first one to fail decides the answer: body (422), source access (404 or
+    403), task type (422), webhook (404), duplicate (409), per-source limit
+    (422).
 
     Args:
-        body (CreateWebhookSubscriptionRequest): Send one event of one source to a webhook.
+        body (CreateWebhookSubscriptionRequest): Send one event of one
+            source to a webhook.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         WebhookSubscription

@@ -51,17 +51,20 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete webhook (DELETE /v2/webhooks/{webhook_id}).
 
-    Deletes a webhook for good. From then on no events reach it, its links to prompts,
-    evaluators and monitors are removed, and its subscriptions no longer show up. Returns 204
-    with no body; 404 when the webhook does not exist or cannot be read, and 403 when the
-    caller can read it but may not delete it.
+    Deletes a webhook for good. From then on no events reach it, its links
+    to prompts, evaluators and monitors are removed, and its subscriptions
+    no longer show up. Returns 204 with no body; 404 when the webhook does
+    not exist or cannot be read, and 403 when the caller can read it but may
+    not delete it.
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -80,17 +83,20 @@ def sync(
 ) -> None:
     """Delete webhook (DELETE /v2/webhooks/{webhook_id}).
 
-    Deletes a webhook for good. From then on no events reach it, its links to prompts,
-    evaluators and monitors are removed, and its subscriptions no longer show up. Returns 204
-    with no body; 404 when the webhook does not exist or cannot be read, and 403 when the
-    caller can read it but may not delete it.
+    Deletes a webhook for good. From then on no events reach it, its links
+    to prompts, evaluators and monitors are removed, and its subscriptions
+    no longer show up. Returns 204 with no body; 404 when the webhook does
+    not exist or cannot be read, and 403 when the caller can read it but may
+    not delete it.
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -110,17 +116,20 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Delete webhook (DELETE /v2/webhooks/{webhook_id}).
 
-    Deletes a webhook for good. From then on no events reach it, its links to prompts,
-    evaluators and monitors are removed, and its subscriptions no longer show up. Returns 204
-    with no body; 404 when the webhook does not exist or cannot be read, and 403 when the
-    caller can read it but may not delete it.
+    Deletes a webhook for good. From then on no events reach it, its links
+    to prompts, evaluators and monitors are removed, and its subscriptions
+    no longer show up. Returns 204 with no body; 404 when the webhook does
+    not exist or cannot be read, and 403 when the caller can read it but may
+    not delete it.
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -139,17 +148,20 @@ async def asyncio(
 ) -> None:
     """Delete webhook (DELETE /v2/webhooks/{webhook_id}).
 
-    Deletes a webhook for good. From then on no events reach it, its links to prompts,
-    evaluators and monitors are removed, and its subscriptions no longer show up. Returns 204
-    with no body; 404 when the webhook does not exist or cannot be read, and 403 when the
-    caller can read it but may not delete it.
+    Deletes a webhook for good. From then on no events reach it, its links
+    to prompts, evaluators and monitors are removed, and its subscriptions
+    no longer show up. Returns 204 with no body; 404 when the webhook does
+    not exist or cannot be read, and 403 when the caller can read it but may
+    not delete it.
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

@@ -51,17 +51,20 @@ def sync_detailed(
 ) -> Response[None]:
     """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id}).
 
-    Deletes a subscription: the webhook stops receiving that event from the source, while the
-    webhook and the source's other subscriptions stay. The rights needed are those for
-    creating one (update rights on the source, or an admin role for a space source); read
-    access alone gives 403 and no read access 404. Returns 204 with no body.
+    Deletes a subscription: the webhook stops receiving that event from the
+    source, while the webhook and the source's other subscriptions stay. The
+    rights needed are those for creating one (update rights on the source,
+    or an admin role for a space source); read access alone gives 403 and no
+    read access 404. Returns 204 with no body.
 
     Args:
-        subscription_id (str):
+        subscription_id (str): The webhook subscription's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -80,17 +83,20 @@ def sync(
 ) -> None:
     """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id}).
 
-    Deletes a subscription: the webhook stops receiving that event from the source, while the
-    webhook and the source's other subscriptions stay. The rights needed are those for
-    creating one (update rights on the source, or an admin role for a space source); read
-    access alone gives 403 and no read access 404. Returns 204 with no body.
+    Deletes a subscription: the webhook stops receiving that event from the
+    source, while the webhook and the source's other subscriptions stay. The
+    rights needed are those for creating one (update rights on the source,
+    or an admin role for a space source); read access alone gives 403 and no
+    read access 404. Returns 204 with no body.
 
     Args:
-        subscription_id (str):
+        subscription_id (str): The webhook subscription's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None
@@ -110,17 +116,20 @@ async def asyncio_detailed(
 ) -> Response[None]:
     """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id}).
 
-    Deletes a subscription: the webhook stops receiving that event from the source, while the
-    webhook and the source's other subscriptions stay. The rights needed are those for
-    creating one (update rights on the source, or an admin role for a space source); read
-    access alone gives 403 and no read access 404. Returns 204 with no body.
+    Deletes a subscription: the webhook stops receiving that event from the
+    source, while the webhook and the source's other subscriptions stay. The
+    rights needed are those for creating one (update rights on the source,
+    or an admin role for a space source); read access alone gives 403 and no
+    read access 404. Returns 204 with no body.
 
     Args:
-        subscription_id (str):
+        subscription_id (str): The webhook subscription's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[None]: status, headers, raw content and the parsed body.
@@ -139,17 +148,20 @@ async def asyncio(
 ) -> None:
     """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id}).
 
-    Deletes a subscription: the webhook stops receiving that event from the source, while the
-    webhook and the source's other subscriptions stay. The rights needed are those for
-    creating one (update rights on the source, or an admin role for a space source); read
-    access alone gives 403 and no read access 404. Returns 204 with no body.
+    Deletes a subscription: the webhook stops receiving that event from the
+    source, while the webhook and the source's other subscriptions stay. The
+    rights needed are those for creating one (update rights on the source,
+    or an admin role for a space source); read access alone gives 403 and no
+    read access 404. Returns 204 with no body.
 
     Args:
-        subscription_id (str):
+        subscription_id (str): The webhook subscription's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         None

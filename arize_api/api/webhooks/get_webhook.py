@@ -55,16 +55,19 @@ def sync_detailed(
 ) -> Response[Webhook]:
     """Get webhook (GET /v2/webhooks/{webhook_id}).
 
-    Returns one webhook. The bearer token, the header values and the signing secret are never
-    included; an `HMAC_SHA256` webhook shows only `signing_secret_hint`. Returns 404 when the
-    webhook does not exist or the caller cannot read it. Read-only.
+    Returns one webhook. The bearer token, the header values and the signing
+    secret are never included; an `HMAC_SHA256` webhook shows only
+    `signing_secret_hint`. Returns 404 when the webhook does not exist or
+    the caller cannot read it. Read-only.
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Webhook]: status, headers, raw content and the parsed body.
@@ -83,16 +86,19 @@ def sync(
 ) -> Webhook:
     """Get webhook (GET /v2/webhooks/{webhook_id}).
 
-    Returns one webhook. The bearer token, the header values and the signing secret are never
-    included; an `HMAC_SHA256` webhook shows only `signing_secret_hint`. Returns 404 when the
-    webhook does not exist or the caller cannot read it. Read-only.
+    Returns one webhook. The bearer token, the header values and the signing
+    secret are never included; an `HMAC_SHA256` webhook shows only
+    `signing_secret_hint`. Returns 404 when the webhook does not exist or
+    the caller cannot read it. Read-only.
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Webhook
@@ -112,16 +118,19 @@ async def asyncio_detailed(
 ) -> Response[Webhook]:
     """Get webhook (GET /v2/webhooks/{webhook_id}).
 
-    Returns one webhook. The bearer token, the header values and the signing secret are never
-    included; an `HMAC_SHA256` webhook shows only `signing_secret_hint`. Returns 404 when the
-    webhook does not exist or the caller cannot read it. Read-only.
+    Returns one webhook. The bearer token, the header values and the signing
+    secret are never included; an `HMAC_SHA256` webhook shows only
+    `signing_secret_hint`. Returns 404 when the webhook does not exist or
+    the caller cannot read it. Read-only.
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Webhook]: status, headers, raw content and the parsed body.
@@ -140,16 +149,19 @@ async def asyncio(
 ) -> Webhook:
     """Get webhook (GET /v2/webhooks/{webhook_id}).
 
-    Returns one webhook. The bearer token, the header values and the signing secret are never
-    included; an `HMAC_SHA256` webhook shows only `signing_secret_hint`. Returns 404 when the
-    webhook does not exist or the caller cannot read it. Read-only.
+    Returns one webhook. The bearer token, the header values and the signing
+    secret are never included; an `HMAC_SHA256` webhook shows only
+    `signing_secret_hint`. Returns 404 when the webhook does not exist or
+    the caller cannot read it. Read-only.
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Webhook

@@ -55,18 +55,22 @@ def sync_detailed(
 ) -> Response[WebhookSubscription]:
     """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
 
-    Returns one webhook subscription. Returns 404 when it does not exist, when its source
-    cannot be read, or when its webhook has been deleted. Read-only.
+    Returns one webhook subscription. Returns 404 when it does not exist,
+    when its source cannot be read, or when its webhook has been deleted.
+    Read-only.
 
     Args:
-        subscription_id (str):
+        subscription_id (str): The webhook subscription's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[WebhookSubscription]: status, headers, raw content and the parsed body.
+        Response[WebhookSubscription]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         subscription_id=subscription_id,
@@ -82,15 +86,18 @@ def sync(
 ) -> WebhookSubscription:
     """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
 
-    Returns one webhook subscription. Returns 404 when it does not exist, when its source
-    cannot be read, or when its webhook has been deleted. Read-only.
+    Returns one webhook subscription. Returns 404 when it does not exist,
+    when its source cannot be read, or when its webhook has been deleted.
+    Read-only.
 
     Args:
-        subscription_id (str):
+        subscription_id (str): The webhook subscription's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         WebhookSubscription
@@ -110,18 +117,22 @@ async def asyncio_detailed(
 ) -> Response[WebhookSubscription]:
     """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
 
-    Returns one webhook subscription. Returns 404 when it does not exist, when its source
-    cannot be read, or when its webhook has been deleted. Read-only.
+    Returns one webhook subscription. Returns 404 when it does not exist,
+    when its source cannot be read, or when its webhook has been deleted.
+    Read-only.
 
     Args:
-        subscription_id (str):
+        subscription_id (str): The webhook subscription's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[WebhookSubscription]: status, headers, raw content and the parsed body.
+        Response[WebhookSubscription]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         subscription_id=subscription_id,
@@ -137,15 +148,18 @@ async def asyncio(
 ) -> WebhookSubscription:
     """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
 
-    Returns one webhook subscription. Returns 404 when it does not exist, when its source
-    cannot be read, or when its webhook has been deleted. Read-only.
+    Returns one webhook subscription. Returns 404 when it does not exist,
+    when its source cannot be read, or when its webhook has been deleted.
+    Read-only.
 
     Args:
-        subscription_id (str):
+        subscription_id (str): The webhook subscription's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         WebhookSubscription

@@ -71,22 +71,28 @@ def sync_detailed(
 ) -> Response[ListWebhookDeliveryAttemptsResponse]:
     """List webhook delivery attempts (GET /v2/webhooks/{webhook_id}/delivery-attempts).
 
-    Returns a page of the webhook's delivery attempts, most recent first. Failed deliveries
-    are retried, so one event can have several attempts, told apart by `attempt_number`.
-    `limit` is 1 to 500 (default 50). Returns 404 when the webhook does not exist or cannot be
-    read. Read-only.
+    Returns a page of the webhook's delivery attempts, most recent first.
+    Failed deliveries are retried, so one event can have several attempts,
+    told apart by `attempt_number`. `limit` is 1 to 500 (default 50).
+    Returns 404 when the webhook does not exist or cannot be read.
+    Read-only.
 
     Args:
-        webhook_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        webhook_id (str): The webhook's ID (base64).
+        limit (int | Unset): Most items per page, 1 to 500; 50 when omitted.
+            From 1 to 500. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListWebhookDeliveryAttemptsResponse]: status, headers, raw content and the parsed body.
+        Response[ListWebhookDeliveryAttemptsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         webhook_id=webhook_id,
@@ -106,19 +112,24 @@ def sync(
 ) -> ListWebhookDeliveryAttemptsResponse:
     """List webhook delivery attempts (GET /v2/webhooks/{webhook_id}/delivery-attempts).
 
-    Returns a page of the webhook's delivery attempts, most recent first. Failed deliveries
-    are retried, so one event can have several attempts, told apart by `attempt_number`.
-    `limit` is 1 to 500 (default 50). Returns 404 when the webhook does not exist or cannot be
-    read. Read-only.
+    Returns a page of the webhook's delivery attempts, most recent first.
+    Failed deliveries are retried, so one event can have several attempts,
+    told apart by `attempt_number`. `limit` is 1 to 500 (default 50).
+    Returns 404 when the webhook does not exist or cannot be read.
+    Read-only.
 
     Args:
-        webhook_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        webhook_id (str): The webhook's ID (base64).
+        limit (int | Unset): Most items per page, 1 to 500; 50 when omitted.
+            From 1 to 500. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListWebhookDeliveryAttemptsResponse
@@ -142,22 +153,28 @@ async def asyncio_detailed(
 ) -> Response[ListWebhookDeliveryAttemptsResponse]:
     """List webhook delivery attempts (GET /v2/webhooks/{webhook_id}/delivery-attempts).
 
-    Returns a page of the webhook's delivery attempts, most recent first. Failed deliveries
-    are retried, so one event can have several attempts, told apart by `attempt_number`.
-    `limit` is 1 to 500 (default 50). Returns 404 when the webhook does not exist or cannot be
-    read. Read-only.
+    Returns a page of the webhook's delivery attempts, most recent first.
+    Failed deliveries are retried, so one event can have several attempts,
+    told apart by `attempt_number`. `limit` is 1 to 500 (default 50).
+    Returns 404 when the webhook does not exist or cannot be read.
+    Read-only.
 
     Args:
-        webhook_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        webhook_id (str): The webhook's ID (base64).
+        limit (int | Unset): Most items per page, 1 to 500; 50 when omitted.
+            From 1 to 500. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListWebhookDeliveryAttemptsResponse]: status, headers, raw content and the parsed body.
+        Response[ListWebhookDeliveryAttemptsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         webhook_id=webhook_id,
@@ -177,19 +194,24 @@ async def asyncio(
 ) -> ListWebhookDeliveryAttemptsResponse:
     """List webhook delivery attempts (GET /v2/webhooks/{webhook_id}/delivery-attempts).
 
-    Returns a page of the webhook's delivery attempts, most recent first. Failed deliveries
-    are retried, so one event can have several attempts, told apart by `attempt_number`.
-    `limit` is 1 to 500 (default 50). Returns 404 when the webhook does not exist or cannot be
-    read. Read-only.
+    Returns a page of the webhook's delivery attempts, most recent first.
+    Failed deliveries are retried, so one event can have several attempts,
+    told apart by `attempt_number`. `limit` is 1 to 500 (default 50).
+    Returns 404 when the webhook does not exist or cannot be read.
+    Read-only.
 
     Args:
-        webhook_id (str):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        webhook_id (str): The webhook's ID (base64).
+        limit (int | Unset): Most items per page, 1 to 500; 50 when omitted.
+            From 1 to 500. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListWebhookDeliveryAttemptsResponse

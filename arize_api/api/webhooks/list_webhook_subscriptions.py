@@ -82,30 +82,36 @@ def sync_detailed(
 ) -> Response[ListWebhookSubscriptionsResponse]:
     """List webhook subscriptions (GET /v2/webhook-subscriptions).
 
-    Returns a page of the webhook subscriptions on prompts, evaluators, tasks and spaces the
-    caller can read, newest first. To list one source give both `source_type` and `source_id`;
-    one without the other returns 400, and a source that does not exist or cannot be read
-    returns 404. Without filters, a caller who can read no prompt, evaluator or task gets 403.
-    A webhook that gets several events from one source appears once per event. Subscriptions
-    of deleted webhooks and of tasks the caller cannot read are dropped after the page is
-    fetched, so a page may be short or even empty while `has_more` is still true; keep paging
-    until it is false.
+    Returns a page of the webhook subscriptions on prompts, evaluators,
+    tasks and spaces the caller can read, newest first. To list one source
+    give both `source_type` and `source_id`; one without the other returns
+    400, and a source that does not exist or cannot be read returns 404.
+    Without filters, a caller who can read no prompt, evaluator or task gets
+    403. A webhook that gets several events from one source appears once per
+    event. Subscriptions of deleted webhooks and of tasks the caller cannot
+    read are dropped after the page is fetched, so a page may be short or
+    even empty while `has_more` is still true; keep paging until it is
+    false.
 
     Args:
-        source_type (WebhookSourceType | Unset): The kinds of resource a subscription can watch;
-            `source_id` names one of them. `PROMPT` and `EVALUATOR` take their own version events.
-            `ONLINE_TASK` is an evaluation task and `SPACE` covers every evaluation task of the space,
-            including later ones; both take task run events.
-        source_id (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        source_type (WebhookSourceType | Unset): Only subscriptions on this
+            kind of source; requires `source_id` too (400 otherwise).
+        source_id (str | Unset): Only subscriptions on this prompt,
+            evaluator, evaluation task or space; requires `source_type` too.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListWebhookSubscriptionsResponse]: status, headers, raw content and the parsed body.
+        Response[ListWebhookSubscriptionsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         source_type=source_type,
@@ -127,27 +133,32 @@ def sync(
 ) -> ListWebhookSubscriptionsResponse:
     """List webhook subscriptions (GET /v2/webhook-subscriptions).
 
-    Returns a page of the webhook subscriptions on prompts, evaluators, tasks and spaces the
-    caller can read, newest first. To list one source give both `source_type` and `source_id`;
-    one without the other returns 400, and a source that does not exist or cannot be read
-    returns 404. Without filters, a caller who can read no prompt, evaluator or task gets 403.
-    A webhook that gets several events from one source appears once per event. Subscriptions
-    of deleted webhooks and of tasks the caller cannot read are dropped after the page is
-    fetched, so a page may be short or even empty while `has_more` is still true; keep paging
-    until it is false.
+    Returns a page of the webhook subscriptions on prompts, evaluators,
+    tasks and spaces the caller can read, newest first. To list one source
+    give both `source_type` and `source_id`; one without the other returns
+    400, and a source that does not exist or cannot be read returns 404.
+    Without filters, a caller who can read no prompt, evaluator or task gets
+    403. A webhook that gets several events from one source appears once per
+    event. Subscriptions of deleted webhooks and of tasks the caller cannot
+    read are dropped after the page is fetched, so a page may be short or
+    even empty while `has_more` is still true; keep paging until it is
+    false.
 
     Args:
-        source_type (WebhookSourceType | Unset): The kinds of resource a subscription can watch;
-            `source_id` names one of them. `PROMPT` and `EVALUATOR` take their own version events.
-            `ONLINE_TASK` is an evaluation task and `SPACE` covers every evaluation task of the space,
-            including later ones; both take task run events.
-        source_id (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        source_type (WebhookSourceType | Unset): Only subscriptions on this
+            kind of source; requires `source_id` too (400 otherwise).
+        source_id (str | Unset): Only subscriptions on this prompt,
+            evaluator, evaluation task or space; requires `source_type` too.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListWebhookSubscriptionsResponse
@@ -173,30 +184,36 @@ async def asyncio_detailed(
 ) -> Response[ListWebhookSubscriptionsResponse]:
     """List webhook subscriptions (GET /v2/webhook-subscriptions).
 
-    Returns a page of the webhook subscriptions on prompts, evaluators, tasks and spaces the
-    caller can read, newest first. To list one source give both `source_type` and `source_id`;
-    one without the other returns 400, and a source that does not exist or cannot be read
-    returns 404. Without filters, a caller who can read no prompt, evaluator or task gets 403.
-    A webhook that gets several events from one source appears once per event. Subscriptions
-    of deleted webhooks and of tasks the caller cannot read are dropped after the page is
-    fetched, so a page may be short or even empty while `has_more` is still true; keep paging
-    until it is false.
+    Returns a page of the webhook subscriptions on prompts, evaluators,
+    tasks and spaces the caller can read, newest first. To list one source
+    give both `source_type` and `source_id`; one without the other returns
+    400, and a source that does not exist or cannot be read returns 404.
+    Without filters, a caller who can read no prompt, evaluator or task gets
+    403. A webhook that gets several events from one source appears once per
+    event. Subscriptions of deleted webhooks and of tasks the caller cannot
+    read are dropped after the page is fetched, so a page may be short or
+    even empty while `has_more` is still true; keep paging until it is
+    false.
 
     Args:
-        source_type (WebhookSourceType | Unset): The kinds of resource a subscription can watch;
-            `source_id` names one of them. `PROMPT` and `EVALUATOR` take their own version events.
-            `ONLINE_TASK` is an evaluation task and `SPACE` covers every evaluation task of the space,
-            including later ones; both take task run events.
-        source_id (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        source_type (WebhookSourceType | Unset): Only subscriptions on this
+            kind of source; requires `source_id` too (400 otherwise).
+        source_id (str | Unset): Only subscriptions on this prompt,
+            evaluator, evaluation task or space; requires `source_type` too.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListWebhookSubscriptionsResponse]: status, headers, raw content and the parsed body.
+        Response[ListWebhookSubscriptionsResponse]: status, headers, raw
+            content and the parsed body.
     """
     kwargs = _get_kwargs(
         source_type=source_type,
@@ -218,27 +235,32 @@ async def asyncio(
 ) -> ListWebhookSubscriptionsResponse:
     """List webhook subscriptions (GET /v2/webhook-subscriptions).
 
-    Returns a page of the webhook subscriptions on prompts, evaluators, tasks and spaces the
-    caller can read, newest first. To list one source give both `source_type` and `source_id`;
-    one without the other returns 400, and a source that does not exist or cannot be read
-    returns 404. Without filters, a caller who can read no prompt, evaluator or task gets 403.
-    A webhook that gets several events from one source appears once per event. Subscriptions
-    of deleted webhooks and of tasks the caller cannot read are dropped after the page is
-    fetched, so a page may be short or even empty while `has_more` is still true; keep paging
-    until it is false.
+    Returns a page of the webhook subscriptions on prompts, evaluators,
+    tasks and spaces the caller can read, newest first. To list one source
+    give both `source_type` and `source_id`; one without the other returns
+    400, and a source that does not exist or cannot be read returns 404.
+    Without filters, a caller who can read no prompt, evaluator or task gets
+    403. A webhook that gets several events from one source appears once per
+    event. Subscriptions of deleted webhooks and of tasks the caller cannot
+    read are dropped after the page is fetched, so a page may be short or
+    even empty while `has_more` is still true; keep paging until it is
+    false.
 
     Args:
-        source_type (WebhookSourceType | Unset): The kinds of resource a subscription can watch;
-            `source_id` names one of them. `PROMPT` and `EVALUATOR` take their own version events.
-            `ONLINE_TASK` is an evaluation task and `SPACE` covers every evaluation task of the space,
-            including later ones; both take task run events.
-        source_id (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        source_type (WebhookSourceType | Unset): Only subscriptions on this
+            kind of source; requires `source_id` too (400 otherwise).
+        source_id (str | Unset): Only subscriptions on this prompt,
+            evaluator, evaluation task or space; requires `source_type` too.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListWebhookSubscriptionsResponse

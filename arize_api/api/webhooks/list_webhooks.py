@@ -75,25 +75,33 @@ def sync_detailed(
 ) -> Response[ListWebhooksResponse]:
     """List webhooks (GET /v2/webhooks).
 
-    Returns a page of the webhooks in the organizations the caller can access, newest first.
-    `org_id` keeps one organization and `name` keeps webhooks whose name contains the text,
-    ignoring case. The list also holds webhooks that serve as monitor alert channels, since a
-    webhook belongs to its organization whatever it is attached to. Returns 404 only when the
-    given `org_id` does not exist or cannot be accessed. Tokens, header values and signing
-    secrets are never returned.
+    Returns a page of the webhooks in the organizations the caller can
+    access, newest first. `org_id` keeps one organization and `name` keeps
+    webhooks whose name contains the text, ignoring case. The list also
+    holds webhooks that serve as monitor alert channels, since a webhook
+    belongs to its organization whatever it is attached to. Returns 404 only
+    when the given `org_id` does not exist or cannot be accessed. Tokens,
+    header values and signing secrets are never returned.
 
     Args:
-        org_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        org_id (str | Unset): Only webhooks of this organization; 404 when
+            it does not exist or cannot be accessed.
+        name (str | Unset): Only webhooks whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListWebhooksResponse]: status, headers, raw content and the parsed body.
+        Response[ListWebhooksResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         org_id=org_id,
@@ -115,22 +123,29 @@ def sync(
 ) -> ListWebhooksResponse:
     """List webhooks (GET /v2/webhooks).
 
-    Returns a page of the webhooks in the organizations the caller can access, newest first.
-    `org_id` keeps one organization and `name` keeps webhooks whose name contains the text,
-    ignoring case. The list also holds webhooks that serve as monitor alert channels, since a
-    webhook belongs to its organization whatever it is attached to. Returns 404 only when the
-    given `org_id` does not exist or cannot be accessed. Tokens, header values and signing
-    secrets are never returned.
+    Returns a page of the webhooks in the organizations the caller can
+    access, newest first. `org_id` keeps one organization and `name` keeps
+    webhooks whose name contains the text, ignoring case. The list also
+    holds webhooks that serve as monitor alert channels, since a webhook
+    belongs to its organization whatever it is attached to. Returns 404 only
+    when the given `org_id` does not exist or cannot be accessed. Tokens,
+    header values and signing secrets are never returned.
 
     Args:
-        org_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        org_id (str | Unset): Only webhooks of this organization; 404 when
+            it does not exist or cannot be accessed.
+        name (str | Unset): Only webhooks whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListWebhooksResponse
@@ -156,25 +171,33 @@ async def asyncio_detailed(
 ) -> Response[ListWebhooksResponse]:
     """List webhooks (GET /v2/webhooks).
 
-    Returns a page of the webhooks in the organizations the caller can access, newest first.
-    `org_id` keeps one organization and `name` keeps webhooks whose name contains the text,
-    ignoring case. The list also holds webhooks that serve as monitor alert channels, since a
-    webhook belongs to its organization whatever it is attached to. Returns 404 only when the
-    given `org_id` does not exist or cannot be accessed. Tokens, header values and signing
-    secrets are never returned.
+    Returns a page of the webhooks in the organizations the caller can
+    access, newest first. `org_id` keeps one organization and `name` keeps
+    webhooks whose name contains the text, ignoring case. The list also
+    holds webhooks that serve as monitor alert channels, since a webhook
+    belongs to its organization whatever it is attached to. Returns 404 only
+    when the given `org_id` does not exist or cannot be accessed. Tokens,
+    header values and signing secrets are never returned.
 
     Args:
-        org_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        org_id (str | Unset): Only webhooks of this organization; 404 when
+            it does not exist or cannot be accessed.
+        name (str | Unset): Only webhooks whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[ListWebhooksResponse]: status, headers, raw content and the parsed body.
+        Response[ListWebhooksResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         org_id=org_id,
@@ -196,22 +219,29 @@ async def asyncio(
 ) -> ListWebhooksResponse:
     """List webhooks (GET /v2/webhooks).
 
-    Returns a page of the webhooks in the organizations the caller can access, newest first.
-    `org_id` keeps one organization and `name` keeps webhooks whose name contains the text,
-    ignoring case. The list also holds webhooks that serve as monitor alert channels, since a
-    webhook belongs to its organization whatever it is attached to. Returns 404 only when the
-    given `org_id` does not exist or cannot be accessed. Tokens, header values and signing
-    secrets are never returned.
+    Returns a page of the webhooks in the organizations the caller can
+    access, newest first. `org_id` keeps one organization and `name` keeps
+    webhooks whose name contains the text, ignoring case. The list also
+    holds webhooks that serve as monitor alert channels, since a webhook
+    belongs to its organization whatever it is attached to. Returns 404 only
+    when the given `org_id` does not exist or cannot be accessed. Tokens,
+    header values and signing secrets are never returned.
 
     Args:
-        org_id (str | Unset):
-        name (str | Unset):
-        limit (int | Unset):  Default: 50.
-        cursor (str | Unset):
+        org_id (str | Unset): Only webhooks of this organization; 404 when
+            it does not exist or cannot be accessed.
+        name (str | Unset): Only webhooks whose name contains this text,
+            ignoring case; at most 255 characters. At most 255 characters.
+        limit (int | Unset): Most items per page, 1 to 100; 50 when omitted.
+            From 1 to 100. Default: 50.
+        cursor (str | Unset): Opaque `pagination.next_cursor` of the
+            previous page; pass it back unchanged.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         ListWebhooksResponse

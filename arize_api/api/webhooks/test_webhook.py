@@ -55,22 +55,27 @@ def sync_detailed(
 ) -> Response[TestWebhookResponse]:
     """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test).
 
-    Sends a test event to the webhook's URL and reports how the endpoint answered; use it to
-    check the endpoint before subscribing the webhook to real events. A 200 means the test
-    ran, and `status_code` and `error_message` tell the endpoint's outcome. Returns 400 for
-    `HMAC_SHA256` webhooks, which do not support test deliveries, 404 when the destination was
-    not available for a test, and 503 when the test could not be sent (try again later). Every
-    call sends another test event.
+    Sends a test event to the webhook's URL and reports how the endpoint
+    answered; use it to check the endpoint before subscribing the webhook to
+    real events. A 200 means the test ran, and `status_code` and
+    `error_message` tell the endpoint's outcome. Returns 400 for
+    `HMAC_SHA256` webhooks, which do not support test deliveries, 404 when
+    the destination was not available for a test, and 503 when the test
+    could not be sent (try again later). Every call sends another test
+    event.
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[TestWebhookResponse]: status, headers, raw content and the parsed body.
+        Response[TestWebhookResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         webhook_id=webhook_id,
@@ -86,19 +91,23 @@ def sync(
 ) -> TestWebhookResponse:
     """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test).
 
-    Sends a test event to the webhook's URL and reports how the endpoint answered; use it to
-    check the endpoint before subscribing the webhook to real events. A 200 means the test
-    ran, and `status_code` and `error_message` tell the endpoint's outcome. Returns 400 for
-    `HMAC_SHA256` webhooks, which do not support test deliveries, 404 when the destination was
-    not available for a test, and 503 when the test could not be sent (try again later). Every
-    call sends another test event.
+    Sends a test event to the webhook's URL and reports how the endpoint
+    answered; use it to check the endpoint before subscribing the webhook to
+    real events. A 200 means the test ran, and `status_code` and
+    `error_message` tell the endpoint's outcome. Returns 400 for
+    `HMAC_SHA256` webhooks, which do not support test deliveries, 404 when
+    the destination was not available for a test, and 503 when the test
+    could not be sent (try again later). Every call sends another test
+    event.
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         TestWebhookResponse
@@ -118,22 +127,27 @@ async def asyncio_detailed(
 ) -> Response[TestWebhookResponse]:
     """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test).
 
-    Sends a test event to the webhook's URL and reports how the endpoint answered; use it to
-    check the endpoint before subscribing the webhook to real events. A 200 means the test
-    ran, and `status_code` and `error_message` tell the endpoint's outcome. Returns 400 for
-    `HMAC_SHA256` webhooks, which do not support test deliveries, 404 when the destination was
-    not available for a test, and 503 when the test could not be sent (try again later). Every
-    call sends another test event.
+    Sends a test event to the webhook's URL and reports how the endpoint
+    answered; use it to check the endpoint before subscribing the webhook to
+    real events. A 200 means the test ran, and `status_code` and
+    `error_message` tell the endpoint's outcome. Returns 400 for
+    `HMAC_SHA256` webhooks, which do not support test deliveries, 404 when
+    the destination was not available for a test, and 503 when the test
+    could not be sent (try again later). Every call sends another test
+    event.
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
-        Response[TestWebhookResponse]: status, headers, raw content and the parsed body.
+        Response[TestWebhookResponse]: status, headers, raw content and the
+            parsed body.
     """
     kwargs = _get_kwargs(
         webhook_id=webhook_id,
@@ -149,19 +163,23 @@ async def asyncio(
 ) -> TestWebhookResponse:
     """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test).
 
-    Sends a test event to the webhook's URL and reports how the endpoint answered; use it to
-    check the endpoint before subscribing the webhook to real events. A 200 means the test
-    ran, and `status_code` and `error_message` tell the endpoint's outcome. Returns 400 for
-    `HMAC_SHA256` webhooks, which do not support test deliveries, 404 when the destination was
-    not available for a test, and 503 when the test could not be sent (try again later). Every
-    call sends another test event.
+    Sends a test event to the webhook's URL and reports how the endpoint
+    answered; use it to check the endpoint before subscribing the webhook to
+    real events. A 200 means the test ran, and `status_code` and
+    `error_message` tell the endpoint's outcome. Returns 400 for
+    `HMAC_SHA256` webhooks, which do not support test deliveries, 404 when
+    the destination was not available for a test, and 503 when the test
+    could not be sent (try again later). Every call sends another test
+    event.
 
     Args:
-        webhook_id (str):
+        webhook_id (str): The webhook's ID (base64).
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         TestWebhookResponse

@@ -65,21 +65,25 @@ def sync_detailed(
 ) -> Response[Webhook]:
     """Update webhook (PATCH /v2/webhooks/{webhook_id}).
 
-    Changes a webhook and returns it. Send at least one member of the body; members left out
-    keep their values. A `name` already used in the organization returns 409. `headers`
-    replaces the whole map, so headers not sent are removed. `description: null` clears the
-    description. `auth_type` cannot change after creation, and an `HMAC_SHA256` secret cannot
-    be rotated; create a new webhook instead. `id`, `created_at` and `updated_at` cannot be
-    changed. Sending the same body again gives the same result.
+    Changes a webhook and returns it. Send at least one member of the body;
+    members left out keep their values. A `name` already used in the
+    organization returns 409. `headers` replaces the whole map, so headers
+    not sent are removed. `description: null` clears the description.
+    `auth_type` cannot change after creation, and an `HMAC_SHA256` secret
+    cannot be rotated; create a new webhook instead. `id`, `created_at` and
+    `updated_at` cannot be changed. Sending the same body again gives the
+    same result.
 
     Args:
-        webhook_id (str):
-        body (UpdateWebhookRequest): Changes to a webhook; send at least one member. Members left
-            out keep their values.
+        webhook_id (str): The webhook's ID (base64).
+        body (UpdateWebhookRequest): Changes to a webhook; send at least one
+            member. Members left out keep their values.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Webhook]: status, headers, raw content and the parsed body.
@@ -100,21 +104,25 @@ def sync(
 ) -> Webhook:
     """Update webhook (PATCH /v2/webhooks/{webhook_id}).
 
-    Changes a webhook and returns it. Send at least one member of the body; members left out
-    keep their values. A `name` already used in the organization returns 409. `headers`
-    replaces the whole map, so headers not sent are removed. `description: null` clears the
-    description. `auth_type` cannot change after creation, and an `HMAC_SHA256` secret cannot
-    be rotated; create a new webhook instead. `id`, `created_at` and `updated_at` cannot be
-    changed. Sending the same body again gives the same result.
+    Changes a webhook and returns it. Send at least one member of the body;
+    members left out keep their values. A `name` already used in the
+    organization returns 409. `headers` replaces the whole map, so headers
+    not sent are removed. `description: null` clears the description.
+    `auth_type` cannot change after creation, and an `HMAC_SHA256` secret
+    cannot be rotated; create a new webhook instead. `id`, `created_at` and
+    `updated_at` cannot be changed. Sending the same body again gives the
+    same result.
 
     Args:
-        webhook_id (str):
-        body (UpdateWebhookRequest): Changes to a webhook; send at least one member. Members left
-            out keep their values.
+        webhook_id (str): The webhook's ID (base64).
+        body (UpdateWebhookRequest): Changes to a webhook; send at least one
+            member. Members left out keep their values.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Webhook
@@ -136,21 +144,25 @@ async def asyncio_detailed(
 ) -> Response[Webhook]:
     """Update webhook (PATCH /v2/webhooks/{webhook_id}).
 
-    Changes a webhook and returns it. Send at least one member of the body; members left out
-    keep their values. A `name` already used in the organization returns 409. `headers`
-    replaces the whole map, so headers not sent are removed. `description: null` clears the
-    description. `auth_type` cannot change after creation, and an `HMAC_SHA256` secret cannot
-    be rotated; create a new webhook instead. `id`, `created_at` and `updated_at` cannot be
-    changed. Sending the same body again gives the same result.
+    Changes a webhook and returns it. Send at least one member of the body;
+    members left out keep their values. A `name` already used in the
+    organization returns 409. `headers` replaces the whole map, so headers
+    not sent are removed. `description: null` clears the description.
+    `auth_type` cannot change after creation, and an `HMAC_SHA256` secret
+    cannot be rotated; create a new webhook instead. `id`, `created_at` and
+    `updated_at` cannot be changed. Sending the same body again gives the
+    same result.
 
     Args:
-        webhook_id (str):
-        body (UpdateWebhookRequest): Changes to a webhook; send at least one member. Members left
-            out keep their values.
+        webhook_id (str): The webhook's ID (base64).
+        body (UpdateWebhookRequest): Changes to a webhook; send at least one
+            member. Members left out keep their values.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Response[Webhook]: status, headers, raw content and the parsed body.
@@ -171,21 +183,25 @@ async def asyncio(
 ) -> Webhook:
     """Update webhook (PATCH /v2/webhooks/{webhook_id}).
 
-    Changes a webhook and returns it. Send at least one member of the body; members left out
-    keep their values. A `name` already used in the organization returns 409. `headers`
-    replaces the whole map, so headers not sent are removed. `description: null` clears the
-    description. `auth_type` cannot change after creation, and an `HMAC_SHA256` secret cannot
-    be rotated; create a new webhook instead. `id`, `created_at` and `updated_at` cannot be
-    changed. Sending the same body again gives the same result.
+    Changes a webhook and returns it. Send at least one member of the body;
+    members left out keep their values. A `name` already used in the
+    organization returns 409. `headers` replaces the whole map, so headers
+    not sent are removed. `description: null` clears the description.
+    `auth_type` cannot change after creation, and an `HMAC_SHA256` secret
+    cannot be rotated; create a new webhook instead. `id`, `created_at` and
+    `updated_at` cannot be changed. Sending the same body again gives the
+    same result.
 
     Args:
-        webhook_id (str):
-        body (UpdateWebhookRequest): Changes to a webhook; send at least one member. Members left
-            out keep their values.
+        webhook_id (str): The webhook's ID (base64).
+        body (UpdateWebhookRequest): Changes to a webhook; send at least one
+            member. Members left out keep their values.
 
     Raises:
-        arize_api.APIStatusError: the server answered with a non-2xx status (a subclass per status family).
-        arize_api.APIConnectionError: the request could not be sent or the answer could not be read.
+        arize_api.APIStatusError: the server answered with a non-2xx status
+            (a subclass per status family).
+        arize_api.APIConnectionError: the request could not be sent, or the
+            answer could not be read.
 
     Returns:
         Webhook
