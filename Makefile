@@ -8,7 +8,7 @@ NPX := node_modules/.bin
 BENCH_VENV := bench/.venv
 BENCH_PY := $(BENCH_VENV)/bin/python
 
-.PHONY: setup generate check-generated lint-spec lint test demo mock bench clean
+.PHONY: setup generate check-generated lint-spec lint test test-oldest-httpx demo mock bench clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -41,6 +41,24 @@ lint: setup
 test: setup lint-spec check-generated lint
 	$(PY) -m pytest
 
+# The client tests again with the oldest httpx the package supports (pyproject: httpx>=0.27),
+# in an environment of their own: a user's http_client= may be any supported httpx.
+OLDEST_HTTPX := 0.27.2
+OLD_VENV := .venv-httpx-oldest
+CLIENT_TESTS := tests/clients tests/wires tests/test_client_auth.py tests/test_client_config.py \
+	tests/test_client_errors.py tests/test_client_lifecycle.py tests/test_client_pagination.py \
+	tests/test_client_retries.py tests/test_client_secrets.py tests/test_v1_ledger.py
+
+test-oldest-httpx: $(OLD_VENV)/.installed
+	$(OLD_VENV)/bin/python -c 'import httpx; assert httpx.__version__ == "$(OLDEST_HTTPX)", httpx.__version__'
+	$(OLD_VENV)/bin/python -m pytest -q $(CLIENT_TESTS)
+
+$(OLD_VENV)/.installed: pyproject.toml
+	test -x $(OLD_VENV)/bin/python || $(PYTHON) -m venv $(OLD_VENV)
+	$(OLD_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(OLD_VENV)/bin/python -m pip install --quiet -e '.[dev]' 'httpx==$(OLDEST_HTTPX)'
+	touch $@
+
 demo: setup
 	$(PY) tools/demo.py
 
@@ -59,4 +77,4 @@ $(BENCH_VENV)/.installed: pyproject.toml bench/requirements.txt
 	touch $@
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) bench/.pycache node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(OLD_VENV) $(BENCH_VENV) bench/.pycache node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis

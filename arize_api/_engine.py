@@ -197,7 +197,7 @@ class _Core:
         self.settings = settings
         base = {
             "User-Agent": settings.user_agent,
-            "Accept": "application/json",
+            "Accept": "application/json, application/problem+json",
             "Accept-Encoding": "gzip, deflate",
             **settings.default_headers,
         }
@@ -303,7 +303,7 @@ class _Core:
         policy = self.settings.retry_policy
         delay = policy.delay_after_error(prepared.op, error, retry, prepared.max_retries)
         if delay is not None:
-            _log_retry(prepared, type(error).__name__, delay, retry, None)
+            _log_retry(prepared, type(error).__name__.removeprefix("Wire"), delay, retry, None)
         return delay
 
     def undecodable(self, prepared: _Prepared, error: WireDecodeError) -> RawResponse | None:

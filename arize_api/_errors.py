@@ -81,7 +81,8 @@ class APIResponseValidationError(ArizeError):
             what, reason = "does not match the spec", str(error)
         message = (
             f"the {response.status_code} answer to {request.method} {request.path} {what}: "
-            f"{reason or type(error).__name__} (body starts {_excerpt(response)!r})"
+            f"{printable(reason, MEMBER_LIMIT) or type(error).__name__} "
+            f"(body starts {_excerpt(response)!r})"
         )
         super().__init__(redact(message, request))
 
@@ -173,12 +174,13 @@ class APIStatusError(ArizeError):
     def _message(self) -> str:
         request = self.response.request
         where = f"{request.method} {request.path}"
-        summary = " - ".join(part for part in (self.title, self.detail) if part)
+        parts = (self.title, self.detail)
+        summary = " - ".join(printable(part, MEMBER_LIMIT) for part in parts if part)
         if not summary:
             summary = _excerpt(self.response) or self.response.reason_phrase or "no body"
         message = f"{self.status} {where}: {summary}"
         if self.request_id:
-            message += f" (request id {self.request_id})"
+            message += f" (request id {printable(self.request_id, 100)})"
         hint = self._hint()
         return redact(f"{message}. {hint}" if hint else message, request)
 
@@ -267,8 +269,25 @@ def redact(text: str | None, request: RequestInfo) -> str | None:
 
 def _excerpt(response: RawResponse) -> str:
     text = response.content[: _EXCERPT * 4].decode("utf-8", errors="replace")
-    text = " ".join(text.split())
-    return text if len(text) <= _EXCERPT else text[:_EXCERPT] + "..."
+    return printable(" ".join(text.split()), _EXCERPT)
+
+
+# A problem member is shown in str(error) up to this length; the whole stays on the error.
+MEMBER_LIMIT = 500
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(32), 127)} | {
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+}
+
+
+def printable(text: str, limit: int) -> str:
+    """``text`` safe for one log line: control characters escaped (no ANSI codes, no forged
+    lines), cut to ``limit`` characters with a note of how much more there was."""
+    text = text.translate(_CONTROL)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text) - limit:,} more characters on the error object)"
 
 
 def _str_or_none(value: object) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -83,13 +84,25 @@ class RawHttpx:
         self.client.close()
 
 
-def httpx_on_urllib3(base_url: str) -> RawHttpx:
-    """httpx's API over arize_api's urllib3 transport: the sync wire without our other layers."""
-    import httpx
-    from arize_api._urllib3_transport import Urllib3Transport
+class OurWireSync:
+    """arize_api's urllib3 wire alone: no engine, no model (what the engine adds is the gap)."""
 
-    limits = httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL)
-    return RawHttpx(base_url, transport=Urllib3Transport(limits=limits))
+    def __init__(self, base_url: str) -> None:
+        from arize_api._wires import ConnectionSettings
+        from arize_api._wires.sync_urllib3 import Urllib3Wire
+
+        self.wire = Urllib3Wire(ConnectionSettings(max_connections=POOL, trust_env=False))
+        self.url = base_url + PATH
+
+    def get(self) -> str:
+        from arize_api._wires import WireRequest
+
+        request = WireRequest("GET", self.url, HEADERS, None, time.monotonic() + 60)
+        response = self.wire.send(request)
+        return _check(response.status, json.loads(response.body)["name"])
+
+    def close(self) -> None:
+        self.wire.close()
 
 
 class OursSync:
@@ -173,13 +186,25 @@ class RawHttpxAsync:
         await self.client.aclose()
 
 
-def httpx_on_aiohttp(base_url: str) -> RawHttpxAsync:
-    """httpx's API over arize_api's aiohttp transport: the wire without our other layers."""
-    import httpx
-    from arize_api._aiohttp_transport import AiohttpTransport
+class OurWireAsync:
+    """arize_api's aiohttp wire alone: no engine, no model."""
 
-    limits = httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL)
-    return RawHttpxAsync(base_url, transport=AiohttpTransport(limits=limits))
+    def __init__(self, base_url: str) -> None:
+        from arize_api._wires import ConnectionSettings
+        from arize_api._wires.async_aiohttp import AiohttpWire
+
+        self.wire = AiohttpWire(ConnectionSettings(max_connections=POOL, trust_env=False))
+        self.url = base_url + PATH
+
+    async def get(self) -> str:
+        from arize_api._wires import WireRequest
+
+        request = WireRequest("GET", self.url, HEADERS, None, time.monotonic() + 60)
+        response = await self.wire.send(request)
+        return _check(response.status, json.loads(response.body)["name"])
+
+    async def close(self) -> None:
+        await self.wire.aclose()
 
 
 class OursAsync:
@@ -209,9 +234,7 @@ def _in_loop(factory: Callable[[str], Any]) -> Callable[[str], Awaitable[Any]]:
 SYNC = [
     Contender("urllib3", "raw urllib3", "raw", "sync", RawUrllib3),
     Contender("httpx", "raw httpx", "httpx", "sync", RawHttpx),
-    Contender(
-        "httpx_urllib3", "httpx + arize_api's urllib3 transport", "raw", "sync", httpx_on_urllib3
-    ),
+    Contender("wire_urllib3", "arize_api's urllib3 wire alone", "raw", "sync", OurWireSync),
     Contender("arize_api", "arize_api ArizeClient", "ours", "sync", OursSync),
     Contender("official", "official SDK", "sdk", "sync", OfficialSync),
 ]
@@ -219,11 +242,7 @@ ASYNC = [
     Contender("aiohttp", "raw aiohttp", "raw", "async", _in_loop(RawAiohttp)),
     Contender("httpx_async", "raw httpx.AsyncClient", "httpx", "async", _in_loop(RawHttpxAsync)),
     Contender(
-        "httpx_aiohttp",
-        "httpx + arize_api's aiohttp transport",
-        "raw",
-        "async",
-        _in_loop(httpx_on_aiohttp),
+        "wire_aiohttp", "arize_api's aiohttp wire alone", "raw", "async", _in_loop(OurWireAsync)
     ),
     Contender(
         "arize_api_async", "arize_api AsyncArizeClient", "ours", "async", _in_loop(OursAsync)

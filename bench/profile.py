@@ -28,14 +28,13 @@ from typing import Any
 
 from . import bodies
 from .contenders import (
-    HEADERS,
     PATH,
-    POOL,
+    OurWireAsync,
+    OurWireSync,
     RawAiohttp,
     RawHttpx,
     RawHttpxAsync,
-    httpx_on_aiohttp,
-    httpx_on_urllib3,
+    RawUrllib3,
 )
 from .server import BenchServer
 from .stats import rotations, timed
@@ -44,80 +43,51 @@ CALLS = 1_000
 ROUNDS = 5
 
 
-def _limits() -> Any:
-    import httpx
+def _engine_only(flavour: str, base_url: str) -> Any:
+    """The engine over its wire with a parser that stops at JSON: no typed model."""
+    from arize_api import ArizeClient, AsyncArizeClient
+    from arize_api.api.datasets import get_dataset
 
-    return httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL)
-
-
-def _layered_sync(base_url: str, retry: bool, model: bool) -> Callable[[], Any]:
-    import httpx
-    from arize_api._auth import ArizeAuth
-    from arize_api._transport import RetryPolicy, RetryTransport
-    from arize_api._urllib3_transport import Urllib3Transport
-
-    from arize_api.models import Dataset
-
-    wire = Urllib3Transport(limits=_limits())
-    client = httpx.Client(
-        base_url=base_url,
-        headers=HEADERS,
-        auth=ArizeAuth(bodies.API_KEY, base_url=base_url),
-        transport=RetryTransport(wire, RetryPolicy()) if retry else wire,
+    client = (ArizeClient if flavour == "sync" else AsyncArizeClient)(
+        api_key=bodies.API_KEY, base_url=base_url, trust_env=False
     )
-    if model:
-        return lambda: Dataset.from_dict(client.get(PATH).json())
-    return lambda: client.get(PATH).json()
+    parts = {"method": "get", "url": PATH}
+    op = get_dataset.OP
+
+    def parse(response: Any) -> Any:
+        return response.json()
+
+    if flavour == "sync":
+        return lambda: client._request(op, parts, parse, {})
+
+    async def get() -> Any:
+        return await client._arequest(op, parts, parse, {})
+
+    return get
 
 
 def _ladder_sync(base_url: str) -> list[tuple[str, Callable[[], Any]]]:
     from arize_api import ArizeClient
     from arize_api.api.datasets import get_dataset
 
-    ours = ArizeClient(api_key=bodies.API_KEY, base_url=base_url)
+    ours = ArizeClient(api_key=bodies.API_KEY, base_url=base_url, trust_env=False)
     return [
+        ("raw urllib3: request + json.loads", RawUrllib3(base_url).get),
         ("raw httpx.Client: get + .json()", RawHttpx(base_url).get),
-        ("httpx.Client on Urllib3Transport", httpx_on_urllib3(base_url).get),
-        ("+ ArizeAuth (httpx.Auth flow)", _layered_sync(base_url, retry=False, model=False)),
-        ("+ RetryTransport (retry loop, body re-buffered)", _layered_sync(base_url, True, False)),
-        ("+ Dataset.from_dict (typed model)", _layered_sync(base_url, True, True)),
+        ("arize_api's urllib3 wire alone", OurWireSync(base_url).get),
+        ("+ engine (request built once, retry loop, errors)", _engine_only("sync", base_url)),
         (
-            "arize_api get_dataset.sync (whole generated op)",
+            "+ Dataset.from_dict: get_dataset.sync (whole generated op)",
             lambda: get_dataset.sync(client=ours, dataset_id=bodies.GET_DATASET_ID),
         ),
     ]
 
 
 async def _ladder_async(base_url: str) -> list[tuple[str, Callable[[], Any]]]:
-    import httpx
-    from arize_api._aiohttp_transport import AiohttpTransport
-    from arize_api._auth import ArizeAuth
-    from arize_api._transport import AsyncRetryTransport, RetryPolicy
-
     from arize_api import AsyncArizeClient
     from arize_api.api.datasets import get_dataset
-    from arize_api.models import Dataset
 
-    def layered(retry: bool) -> httpx.AsyncClient:
-        wire = AiohttpTransport(limits=_limits())
-        return httpx.AsyncClient(
-            base_url=base_url,
-            headers=HEADERS,
-            auth=ArizeAuth(bodies.API_KEY, base_url=base_url),
-            transport=AsyncRetryTransport(wire, RetryPolicy()) if retry else wire,
-        )
-
-    with_auth, with_retry = layered(False), layered(True)
-    ours = AsyncArizeClient(api_key=bodies.API_KEY, base_url=base_url)
-
-    async def auth_get() -> Any:
-        return (await with_auth.get(PATH)).json()
-
-    async def retry_get() -> Any:
-        return (await with_retry.get(PATH)).json()
-
-    async def model_get() -> Any:
-        return Dataset.from_dict((await with_retry.get(PATH)).json())
+    ours = AsyncArizeClient(api_key=bodies.API_KEY, base_url=base_url, trust_env=False)
 
     async def op_get() -> Any:
         return await get_dataset.asyncio(client=ours, dataset_id=bodies.GET_DATASET_ID)
@@ -125,11 +95,9 @@ async def _ladder_async(base_url: str) -> list[tuple[str, Callable[[], Any]]]:
     return [
         ("raw aiohttp: get + json.loads", RawAiohttp(base_url).get),
         ("raw httpx.AsyncClient (httpcore wire)", RawHttpxAsync(base_url).get),
-        ("httpx.AsyncClient on AiohttpTransport", httpx_on_aiohttp(base_url).get),
-        ("+ ArizeAuth", auth_get),
-        ("+ AsyncRetryTransport", retry_get),
-        ("+ Dataset.from_dict", model_get),
-        ("arize_api get_dataset.asyncio (whole generated op)", op_get),
+        ("arize_api's aiohttp wire alone", OurWireAsync(base_url).get),
+        ("+ engine", _engine_only("async", base_url)),
+        ("+ Dataset.from_dict: get_dataset.asyncio (whole generated op)", op_get),
     ]
 
 
@@ -239,10 +207,11 @@ CATEGORIES = [  # (substring of the code's file, category); first match wins
     ("arize_api/types", "arize_api generated models"),
     ("arize_api/api/", "arize_api generated operations"),
     ("arize_api/_errors", "arize_api errors"),
-    ("arize_api/_transport", "arize_api retry transport"),
-    ("arize_api/_auth", "arize_api auth"),
+    ("arize_api/_engine", "arize_api engine"),
+    ("arize_api/_response", "arize_api engine"),
     ("arize_api/_release_stage", "arize_api release-stage check"),
-    ("arize_api/_aiohttp_transport", "arize_api aiohttp transport"),
+    ("arize_api/_wires", "arize_api wires"),
+    ("site-packages/urllib3/", "urllib3"),
     ("arize_api/", "arize_api other"),
     ("site-packages/httpx/", "httpx client machinery"),
     ("site-packages/httpcore/", "httpcore (httpx's wire)"),

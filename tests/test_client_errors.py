@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import httpx
 import pytest
 
 from arize_api import (
@@ -22,6 +21,7 @@ from arize_api import (
     RateLimitError,
     UnprocessableEntityError,
 )
+from arize_api._wires import WireConnectError, WireError
 from arize_api.api.datasets import get_dataset, list_datasets
 from arize_api.api.v1 import log_record
 from arize_api.models import V1Record
@@ -267,7 +267,7 @@ def test_connection_refused_is_an_api_connection_error(flavour: Flavour, max_ret
     if max_retries:
         assert "after 3 attempts" in message
     assert error.request is not None
-    assert isinstance(error.__cause__, httpx.ConnectError)
+    assert isinstance(error.__cause__, WireConnectError)
 
 
 def test_timeout_is_an_api_timeout_error(flavour: Flavour, server: ScriptedServer) -> None:
@@ -300,7 +300,7 @@ def test_truncated_body_is_an_api_connection_error(
         flavour.call(get_dataset, client=client, dataset_id="d1")
     assert not isinstance(info.value, APITimeoutError)
     assert str(info.value).startswith(f"GET {server.url}/v2/datasets/d1 failed")
-    assert isinstance(info.value.__cause__, httpx.TransportError)
+    assert isinstance(info.value.__cause__, WireError)
     assert len(server.requests) == 1
 
 

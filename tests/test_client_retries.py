@@ -394,7 +394,7 @@ def test_get_is_retried_after_a_timeout(
     assert flavour.call(get_dataset, client=client, dataset_id="d1").id == "d1"
     assert len(server.requests) == 2
     (record,) = retry_records(log)
-    assert "ReadTimeout; retry 1 of 2" in record.getMessage()
+    assert "Timeout; retry 1 of 2" in record.getMessage()
 
 
 def test_creating_post_is_not_resent_after_a_timeout(
@@ -420,7 +420,7 @@ def test_get_is_retried_when_the_body_is_cut_off(
     assert flavour.call(get_dataset, client=client, dataset_id="d1").id == "d1"
     assert len(server.requests) == 2
     (record,) = retry_records(log)
-    assert "RemoteProtocolError; retry 1 of 2" in record.getMessage()
+    assert "ProtocolError; retry 1 of 2" in record.getMessage()
 
 
 def test_creating_post_is_not_resent_when_the_body_is_cut_off(

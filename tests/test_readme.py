@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
 import pytest
+import trustme
 
 from arize_api.mock import MockServer
+from tests.support.proxy import ForwardProxy
 
 pytest_plugins = ["arize_api.mock.pytest_plugin"]
 
@@ -30,5 +33,17 @@ def test_readme_example_runs(
     monkeypatch.setenv("ARIZE_BASE_URL", arize_mock.base_url)
     monkeypatch.setenv("ARIZE_SPACE_ID", arize_mock.space_id)
     monkeypatch.delenv("ARIZE_REGION", raising=False)
-    exec(compile(source, str(README), "exec"), {"__name__": "__readme__"})
+    with contextlib.ExitStack() as stack:
+        proxy = None
+        if "CORPORATE_PROXY" in source:  # the proxies example: a real proxy and CA of its own
+            proxy = stack.enter_context(ForwardProxy())
+            ca = trustme.CA()
+            ca_path = stack.enter_context(ca.cert_pem.tempfile())
+            monkeypatch.setenv("CORPORATE_PROXY", proxy.url)
+            monkeypatch.setenv("CORPORATE_CA_BUNDLE", ca_path)
+            for name in ("NO_PROXY", "no_proxy"):
+                monkeypatch.delenv(name, raising=False)
+        exec(compile(source, str(README), "exec"), {"__name__": "__readme__"})
+        if proxy is not None:
+            assert proxy.seen, "the example's requests went through the proxy"
     assert capsys.readouterr().out.strip(), "each example prints what it did"

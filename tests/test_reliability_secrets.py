@@ -157,7 +157,9 @@ def test_the_key_appears_nowhere_after_a_broad_run(
     assert len(errors) >= 20 and all(isinstance(e, ArizeError | TimeoutError) for e in errors)
     assert len(results) >= 4
     assert any("unencrypted" in str(w.message) for w in caught)
-    assert leak_guard.scanned >= 40  # log records searched as they were emitted
+    # Log records searched as they were emitted: one DEBUG line per request of ours, plus the
+    # retries (httpx no longer carries the requests, so it logs none of its own).
+    assert leak_guard.scanned >= 25
 
     places: dict[str, str] = {"caplog.text": caplog.text}
     for i, record_ in enumerate(caplog.records):
@@ -167,6 +169,11 @@ def test_the_key_appears_nowhere_after_a_broad_run(
             places[f"error {i} {type(error).__name__} {j}"] = text
         request = getattr(error, "request", None)
         places[f"error {i} request"] = repr(request)
+        places[f"error {i} request headers"] = repr(getattr(request, "headers", None))
+        response = getattr(error, "response", None)
+        places[f"error {i} response"] = repr(response)
+        if response is not None:
+            places[f"error {i} response request headers"] = repr(response.request.headers)
     for i, result in enumerate(results):
         places[f"result {i}"] = repr(result)
     for name, obj in {
@@ -175,9 +182,7 @@ def test_the_key_appears_nowhere_after_a_broad_run(
         "insecure": insecure,
         "paginator": paginator,
         "config": client.config,
-        "auth": (
-            client.get_async_httpx_client() if flavour.is_async else client.get_httpx_client()
-        ).auth,
+        "engine settings": client._engine.core.settings,
     }.items():
         places[f"repr({name})"] = repr(obj)
         places[f"str({name})"] = str(obj)
@@ -240,20 +245,30 @@ def _user_http_client(flavour: Flavour) -> Any:
 
 
 @pytest.mark.parametrize("status", [302, 307, 308])
-def test_user_client_that_follows_redirects_drops_the_key_at_another_origin(
+def test_a_user_client_that_follows_redirects_still_never_follows_ours(
     flavour: Flavour, server: ScriptedServer, elsewhere: ScriptedServer, status: int
 ) -> None:
+    """The wire sends with follow_redirects=False whatever the client says: no host but the
+    configured one sees the key, the space key or a v1 body; the redirect is a typed error."""
     target = elsewhere.url
     server.add(
         "GET", "/v2/datasets/d1", Reply(status, headers={"Location": target + "/v2/datasets/d1"})
     )
-    # 301/302 turn a POST into a GET; 307 keeps the method and the body (and the key, if kept).
-    server.add("POST", "/v1/log", Reply(307, headers={"Location": target + "/v1/log"}))
+    server.add("POST", "/v1/log", Reply(status, headers={"Location": target + "/v1/log"}))
     user = _user_http_client(flavour)
-    client = make_client(flavour, server.url, http_client=user, space_id=SPACE_ID)
+    client = make_client(
+        flavour, server.url, http_client=user, space_id=SPACE_ID, space_key=SPACE_KEY
+    )
     try:
-        assert flavour.call(get_dataset, "d1", client=client).id == "d1"
-        flavour.call(log_record, client=client, body=V1Record(model_id="m", prediction_id="p"))
+        error = one_typed_error(
+            lambda: flavour.call(get_dataset, "d1", client=client), APIStatusError
+        )
+        assert error.status == status
+        record = V1Record(model_id="m", prediction_id="p")
+        error = one_typed_error(
+            lambda: flavour.call(log_record, client=client, body=record), APIStatusError
+        )
+        assert error.status == status
     finally:
         flavour.close(client)
         if flavour.is_async:
@@ -261,10 +276,7 @@ def test_user_client_that_follows_redirects_drops_the_key_at_another_origin(
         else:
             user.close()
     assert [r.header("Authorization") for r in server.requests] == [f"Bearer {API_KEY}", API_KEY]
-    assert [r.path for r in elsewhere.requests] == ["/v2/datasets/d1", "/v1/log"]
-    for request in elsewhere.requests:
-        assert request.header("Authorization") is None
-        assert secret_hits(str(dict(request.headers.items())), request.body) == []
+    assert elsewhere.requests == []
 
 
 @pytest.mark.parametrize("cls", [ArizeClient, AsyncArizeClient])

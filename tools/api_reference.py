@@ -41,6 +41,12 @@ carries the operation's whole description and what each parameter means; each op
 a module, `arize_api.api.<tag>.<operation>`, with `sync`, `sync_detailed`, `asyncio` and
 `asyncio_detailed`. A parameter that defaults to `UNSET` is left out of the request. Operations
 the API has not made stable say their release stage (alpha ones warn once per process).
+
+Every method also takes the per-request options `timeout=`, `max_retries=`, `extra_headers=`,
+`extra_query=` and `extra_body=` (shown as `**options` below). Each namespace has a
+`with_raw_response` twin with the same methods returning the whole `Response` (status, headers,
+request id, elapsed time and `.parsed`; a list method returns one page):
+`client.datasets.with_raw_response.get(dataset_id)`.
 """
 
 
@@ -60,7 +66,8 @@ def namespaces(namespace: object, where: str) -> Iterator[tuple[str, type]]:
     """Each namespace object's class below ``namespace`` (a client), with its place."""
     members = {k: v for klass in reversed(type(namespace).__mro__) for k, v in vars(klass).items()}
     for name, member in sorted(members.items()):
-        if isinstance(member, cached_property) and not name.startswith("_"):
+        raw_twin = name == "with_raw_response"  # said once in INTRO, not listed again
+        if isinstance(member, cached_property) and not name.startswith("_") and not raw_twin:
             child = getattr(namespace, name)
             yield f"{where}.{name}", type(child)
             yield from namespaces(child, f"{where}.{name}")

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import AiIntegration
     from ...models.ai_integration import AiIntegration
     from ...models.create_ai_integration_request import CreateAiIntegrationRequest
@@ -28,12 +29,131 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AiIntegrations",
+    "AiIntegrationsWithRawResponse",
     "AsyncAiIntegrations",
+    "AsyncAiIntegrationsWithRawResponse",
 ]
+
+
+class AiIntegrationsWithRawResponse(SyncResource):
+    """``client.ai_integrations.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateAiIntegrationRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AiIntegration]:
+        """Create AI integration (POST /v2/ai-integrations), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.ai_integrations.create``.
+        """
+        from . import create_ai_integration
+
+        return create_ai_integration.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        integration_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete AI integration (DELETE /v2/ai-integrations/{integration_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.ai_integrations.delete``.
+        """
+        from . import delete_ai_integration
+
+        return delete_ai_integration.sync_detailed(
+            client=self._client,
+            integration_id=integration_id,
+            **options,
+        )
+
+    def get(
+        self,
+        integration_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AiIntegration]:
+        """Get AI integration (GET /v2/ai-integrations/{integration_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.ai_integrations.get``.
+        """
+        from . import get_ai_integration
+
+        return get_ai_integration.sync_detailed(
+            client=self._client,
+            integration_id=integration_id,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListAiIntegrationsResponse]:
+        """List AI integrations (GET /v2/ai-integrations), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.ai_integrations.list``.
+        """
+        from . import list_ai_integrations
+
+        return list_ai_integrations.sync_detailed(
+            client=self._client,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    def update(
+        self,
+        integration_id: str,
+        *,
+        body: UpdateAiIntegrationRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AiIntegration]:
+        """Update AI integration (PATCH /v2/ai-integrations/{integration_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.ai_integrations.update``.
+        """
+        from . import update_ai_integration
+
+        return update_ai_integration.sync_detailed(
+            client=self._client,
+            integration_id=integration_id,
+            body=body,
+            **options,
+        )
 
 
 class AiIntegrations(SyncResource):
     """``client.ai_integrations``."""
+
+    @cached_property
+    def with_raw_response(self) -> AiIntegrationsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AiIntegrationsWithRawResponse(self._client)
 
     def create(
         self,
@@ -238,8 +358,125 @@ class AiIntegrations(SyncResource):
         )
 
 
+class AsyncAiIntegrationsWithRawResponse(AsyncResource):
+    """``client.ai_integrations.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateAiIntegrationRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AiIntegration]:
+        """Create AI integration (POST /v2/ai-integrations), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.ai_integrations.create``.
+        """
+        from . import create_ai_integration
+
+        return await create_ai_integration.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        integration_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete AI integration (DELETE /v2/ai-integrations/{integration_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.ai_integrations.delete``.
+        """
+        from . import delete_ai_integration
+
+        return await delete_ai_integration.asyncio_detailed(
+            client=self._client,
+            integration_id=integration_id,
+            **options,
+        )
+
+    async def get(
+        self,
+        integration_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AiIntegration]:
+        """Get AI integration (GET /v2/ai-integrations/{integration_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.ai_integrations.get``.
+        """
+        from . import get_ai_integration
+
+        return await get_ai_integration.asyncio_detailed(
+            client=self._client,
+            integration_id=integration_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListAiIntegrationsResponse]:
+        """List AI integrations (GET /v2/ai-integrations), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.ai_integrations.list``.
+        """
+        from . import list_ai_integrations
+
+        return await list_ai_integrations.asyncio_detailed(
+            client=self._client,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    async def update(
+        self,
+        integration_id: str,
+        *,
+        body: UpdateAiIntegrationRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AiIntegration]:
+        """Update AI integration (PATCH /v2/ai-integrations/{integration_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.ai_integrations.update``.
+        """
+        from . import update_ai_integration
+
+        return await update_ai_integration.asyncio_detailed(
+            client=self._client,
+            integration_id=integration_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncAiIntegrations(AsyncResource):
     """``client.ai_integrations``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncAiIntegrationsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncAiIntegrationsWithRawResponse(self._client)
 
     async def create(
         self,

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import (
         CategoricalAnnotationConfig,
         ContinuousAnnotationConfig,
@@ -54,13 +55,67 @@ if TYPE_CHECKING:
 __all__ = [
     "AnnotationConfigs",
     "AnnotationConfigsTags",
+    "AnnotationConfigsTagsWithRawResponse",
+    "AnnotationConfigsWithRawResponse",
     "AsyncAnnotationConfigs",
     "AsyncAnnotationConfigsTags",
+    "AsyncAnnotationConfigsTagsWithRawResponse",
+    "AsyncAnnotationConfigsWithRawResponse",
 ]
+
+
+class AnnotationConfigsTagsWithRawResponse(SyncResource):
+    """``client.annotation_configs.tags.with_raw_response``: each method returns the whole ``Response``."""
+
+    def add(
+        self,
+        annotation_config_id: str,
+        *,
+        body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """Add annotation config tags (POST /v2/annotation-configs/{annotation_config_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_configs.tags.add``.
+        """
+        from . import add_annotation_config_tags
+
+        return add_annotation_config_tags.sync_detailed(
+            client=self._client,
+            annotation_config_id=annotation_config_id,
+            body=body,
+            **options,
+        )
+
+    def list(
+        self,
+        annotation_config_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """List annotation config tags (GET /v2/annotation-configs/{annotation_config_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_configs.tags.list``.
+        """
+        from . import list_annotation_config_tags
+
+        return list_annotation_config_tags.sync_detailed(
+            client=self._client,
+            annotation_config_id=annotation_config_id,
+            **options,
+        )
 
 
 class AnnotationConfigsTags(SyncResource):
     """``client.annotation_configs.tags``."""
+
+    @cached_property
+    def with_raw_response(self) -> AnnotationConfigsTagsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AnnotationConfigsTagsWithRawResponse(self._client)
 
     def add(
         self,
@@ -145,8 +200,141 @@ class AnnotationConfigsTags(SyncResource):
         )
 
 
+class AnnotationConfigsWithRawResponse(SyncResource):
+    """``client.annotation_configs.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateCategoricalAnnotationConfigRequest
+        | CreateContinuousAnnotationConfigRequest
+        | CreateFreeformAnnotationConfigRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[
+        CategoricalAnnotationConfig
+        | ContinuousAnnotationConfig
+        | FreeformAnnotationConfig
+    ]:
+        """Create annotation config (POST /v2/annotation-configs), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_configs.create``.
+        """
+        from . import create_annotation_config
+
+        return create_annotation_config.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        annotation_config_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_configs.delete``.
+        """
+        from . import delete_annotation_config
+
+        return delete_annotation_config.sync_detailed(
+            client=self._client,
+            annotation_config_id=annotation_config_id,
+            **options,
+        )
+
+    def get(
+        self,
+        annotation_config_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[
+        CategoricalAnnotationConfig
+        | ContinuousAnnotationConfig
+        | FreeformAnnotationConfig
+    ]:
+        """Get annotation config (GET /v2/annotation-configs/{annotation_config_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_configs.get``.
+        """
+        from . import get_annotation_config
+
+        return get_annotation_config.sync_detailed(
+            client=self._client,
+            annotation_config_id=annotation_config_id,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListAnnotationConfigsResponse]:
+        """List annotation configs (GET /v2/annotation-configs), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.annotation_configs.list``.
+        """
+        from . import list_annotation_configs
+
+        return list_annotation_configs.sync_detailed(
+            client=self._client,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    def update(
+        self,
+        annotation_config_id: str,
+        *,
+        body: UpdateCategoricalAnnotationConfigRequest
+        | UpdateContinuousAnnotationConfigRequest
+        | UpdateFreeformAnnotationConfigRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[
+        CategoricalAnnotationConfig
+        | ContinuousAnnotationConfig
+        | FreeformAnnotationConfig
+    ]:
+        """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_configs.update``.
+        """
+        from . import update_annotation_config
+
+        return update_annotation_config.sync_detailed(
+            client=self._client,
+            annotation_config_id=annotation_config_id,
+            body=body,
+            **options,
+        )
+
+
 class AnnotationConfigs(SyncResource):
     """``client.annotation_configs``."""
+
+    @cached_property
+    def with_raw_response(self) -> AnnotationConfigsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AnnotationConfigsWithRawResponse(self._client)
 
     @cached_property
     def tags(self) -> AnnotationConfigsTags:
@@ -393,8 +581,58 @@ class AnnotationConfigs(SyncResource):
         )
 
 
+class AsyncAnnotationConfigsTagsWithRawResponse(AsyncResource):
+    """``client.annotation_configs.tags.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def add(
+        self,
+        annotation_config_id: str,
+        *,
+        body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """Add annotation config tags (POST /v2/annotation-configs/{annotation_config_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_configs.tags.add``.
+        """
+        from . import add_annotation_config_tags
+
+        return await add_annotation_config_tags.asyncio_detailed(
+            client=self._client,
+            annotation_config_id=annotation_config_id,
+            body=body,
+            **options,
+        )
+
+    async def list(
+        self,
+        annotation_config_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """List annotation config tags (GET /v2/annotation-configs/{annotation_config_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_configs.tags.list``.
+        """
+        from . import list_annotation_config_tags
+
+        return await list_annotation_config_tags.asyncio_detailed(
+            client=self._client,
+            annotation_config_id=annotation_config_id,
+            **options,
+        )
+
+
 class AsyncAnnotationConfigsTags(AsyncResource):
     """``client.annotation_configs.tags``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncAnnotationConfigsTagsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncAnnotationConfigsTagsWithRawResponse(self._client)
 
     async def add(
         self,
@@ -479,8 +717,141 @@ class AsyncAnnotationConfigsTags(AsyncResource):
         )
 
 
+class AsyncAnnotationConfigsWithRawResponse(AsyncResource):
+    """``client.annotation_configs.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateCategoricalAnnotationConfigRequest
+        | CreateContinuousAnnotationConfigRequest
+        | CreateFreeformAnnotationConfigRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[
+        CategoricalAnnotationConfig
+        | ContinuousAnnotationConfig
+        | FreeformAnnotationConfig
+    ]:
+        """Create annotation config (POST /v2/annotation-configs), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_configs.create``.
+        """
+        from . import create_annotation_config
+
+        return await create_annotation_config.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        annotation_config_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete annotation config (DELETE /v2/annotation-configs/{annotation_config_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_configs.delete``.
+        """
+        from . import delete_annotation_config
+
+        return await delete_annotation_config.asyncio_detailed(
+            client=self._client,
+            annotation_config_id=annotation_config_id,
+            **options,
+        )
+
+    async def get(
+        self,
+        annotation_config_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[
+        CategoricalAnnotationConfig
+        | ContinuousAnnotationConfig
+        | FreeformAnnotationConfig
+    ]:
+        """Get annotation config (GET /v2/annotation-configs/{annotation_config_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_configs.get``.
+        """
+        from . import get_annotation_config
+
+        return await get_annotation_config.asyncio_detailed(
+            client=self._client,
+            annotation_config_id=annotation_config_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListAnnotationConfigsResponse]:
+        """List annotation configs (GET /v2/annotation-configs), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.annotation_configs.list``.
+        """
+        from . import list_annotation_configs
+
+        return await list_annotation_configs.asyncio_detailed(
+            client=self._client,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    async def update(
+        self,
+        annotation_config_id: str,
+        *,
+        body: UpdateCategoricalAnnotationConfigRequest
+        | UpdateContinuousAnnotationConfigRequest
+        | UpdateFreeformAnnotationConfigRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[
+        CategoricalAnnotationConfig
+        | ContinuousAnnotationConfig
+        | FreeformAnnotationConfig
+    ]:
+        """Update annotation config (PATCH /v2/annotation-configs/{annotation_config_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_configs.update``.
+        """
+        from . import update_annotation_config
+
+        return await update_annotation_config.asyncio_detailed(
+            client=self._client,
+            annotation_config_id=annotation_config_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncAnnotationConfigs(AsyncResource):
     """``client.annotation_configs``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncAnnotationConfigsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncAnnotationConfigsWithRawResponse(self._client)
 
     @cached_property
     def tags(self) -> AsyncAnnotationConfigsTags:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import AnnotationQueue, AnnotationQueueRecord, Tag
     from ...models.add_annotation_queue_records_request import (
         AddAnnotationQueueRecordsRequest,
@@ -55,15 +56,71 @@ if TYPE_CHECKING:
 __all__ = [
     "AnnotationQueues",
     "AnnotationQueuesRecords",
+    "AnnotationQueuesRecordsWithRawResponse",
     "AnnotationQueuesTags",
+    "AnnotationQueuesTagsWithRawResponse",
+    "AnnotationQueuesWithRawResponse",
     "AsyncAnnotationQueues",
     "AsyncAnnotationQueuesRecords",
+    "AsyncAnnotationQueuesRecordsWithRawResponse",
     "AsyncAnnotationQueuesTags",
+    "AsyncAnnotationQueuesTagsWithRawResponse",
+    "AsyncAnnotationQueuesWithRawResponse",
 ]
+
+
+class AnnotationQueuesTagsWithRawResponse(SyncResource):
+    """``client.annotation_queues.tags.with_raw_response``: each method returns the whole ``Response``."""
+
+    def add(
+        self,
+        annotation_queue_id: str,
+        *,
+        body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.tags.add``.
+        """
+        from . import add_annotation_queue_tags
+
+        return add_annotation_queue_tags.sync_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            body=body,
+            **options,
+        )
+
+    def list(
+        self,
+        annotation_queue_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """List annotation queue tags (GET /v2/annotation-queues/{annotation_queue_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.tags.list``.
+        """
+        from . import list_annotation_queue_tags
+
+        return list_annotation_queue_tags.sync_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            **options,
+        )
 
 
 class AnnotationQueuesTags(SyncResource):
     """``client.annotation_queues.tags``."""
+
+    @cached_property
+    def with_raw_response(self) -> AnnotationQueuesTagsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AnnotationQueuesTagsWithRawResponse(self._client)
 
     def add(
         self,
@@ -147,8 +204,133 @@ class AnnotationQueuesTags(SyncResource):
         )
 
 
+class AnnotationQueuesRecordsWithRawResponse(SyncResource):
+    """``client.annotation_queues.records.with_raw_response``: each method returns the whole ``Response``."""
+
+    def annotate(
+        self,
+        annotation_queue_id: str,
+        annotation_queue_record_id: str,
+        *,
+        body: AnnotateAnnotationQueueRecordRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AnnotateAnnotationQueueRecordResponse]:
+        """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.records.annotate``.
+        """
+        from . import annotate_annotation_queue_record
+
+        return annotate_annotation_queue_record.sync_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            annotation_queue_record_id=annotation_queue_record_id,
+            body=body,
+            **options,
+        )
+
+    def assign(
+        self,
+        annotation_queue_id: str,
+        annotation_queue_record_id: str,
+        *,
+        body: AssignAnnotationQueueRecordRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AssignAnnotationQueueRecordResponse]:
+        """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.records.assign``.
+        """
+        from . import assign_annotation_queue_record
+
+        return assign_annotation_queue_record.sync_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            annotation_queue_record_id=annotation_queue_record_id,
+            body=body,
+            **options,
+        )
+
+    def create(
+        self,
+        annotation_queue_id: str,
+        *,
+        body: AddAnnotationQueueRecordsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[CreateAnnotationQueueRecordResponse]:
+        """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.records.create``.
+        """
+        from . import create_annotation_queue_record
+
+        return create_annotation_queue_record.sync_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        annotation_queue_id: str,
+        *,
+        body: DeleteAnnotationQueueRecordsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.records.delete``.
+        """
+        from . import delete_annotation_queue_record
+
+        return delete_annotation_queue_record.sync_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            body=body,
+            **options,
+        )
+
+    def list(
+        self,
+        annotation_queue_id: str,
+        *,
+        cursor: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListAnnotationQueueRecordsResponse]:
+        """List annotation queue records (GET /v2/annotation-queues/{annotation_queue_id}/records), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.annotation_queues.records.list``.
+        """
+        from . import list_annotation_queue_records
+
+        return list_annotation_queue_records.sync_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            cursor=cursor,
+            limit=limit,
+            **options,
+        )
+
+
 class AnnotationQueuesRecords(SyncResource):
     """``client.annotation_queues.records``."""
+
+    @cached_property
+    def with_raw_response(self) -> AnnotationQueuesRecordsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AnnotationQueuesRecordsWithRawResponse(self._client)
 
     def annotate(
         self,
@@ -378,8 +560,125 @@ class AnnotationQueuesRecords(SyncResource):
         )
 
 
+class AnnotationQueuesWithRawResponse(SyncResource):
+    """``client.annotation_queues.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateAnnotationQueueRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AnnotationQueue]:
+        """Create annotation queue (POST /v2/annotation-queues), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.create``.
+        """
+        from . import create_annotation_queue
+
+        return create_annotation_queue.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        annotation_queue_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.delete``.
+        """
+        from . import delete_annotation_queue
+
+        return delete_annotation_queue.sync_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            **options,
+        )
+
+    def get(
+        self,
+        annotation_queue_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AnnotationQueue]:
+        """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.get``.
+        """
+        from . import get_annotation_queue
+
+        return get_annotation_queue.sync_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListAnnotationQueuesResponse]:
+        """List annotation queues (GET /v2/annotation-queues), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.annotation_queues.list``.
+        """
+        from . import list_annotation_queues
+
+        return list_annotation_queues.sync_detailed(
+            client=self._client,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    def update(
+        self,
+        annotation_queue_id: str,
+        *,
+        body: UpdateAnnotationQueueRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AnnotationQueue]:
+        """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.update``.
+        """
+        from . import update_annotation_queue
+
+        return update_annotation_queue.sync_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            body=body,
+            **options,
+        )
+
+
 class AnnotationQueues(SyncResource):
     """``client.annotation_queues``."""
+
+    @cached_property
+    def with_raw_response(self) -> AnnotationQueuesWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AnnotationQueuesWithRawResponse(self._client)
 
     @cached_property
     def records(self) -> AnnotationQueuesRecords:
@@ -599,8 +898,58 @@ class AnnotationQueues(SyncResource):
         )
 
 
+class AsyncAnnotationQueuesTagsWithRawResponse(AsyncResource):
+    """``client.annotation_queues.tags.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def add(
+        self,
+        annotation_queue_id: str,
+        *,
+        body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.tags.add``.
+        """
+        from . import add_annotation_queue_tags
+
+        return await add_annotation_queue_tags.asyncio_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            body=body,
+            **options,
+        )
+
+    async def list(
+        self,
+        annotation_queue_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """List annotation queue tags (GET /v2/annotation-queues/{annotation_queue_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.tags.list``.
+        """
+        from . import list_annotation_queue_tags
+
+        return await list_annotation_queue_tags.asyncio_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            **options,
+        )
+
+
 class AsyncAnnotationQueuesTags(AsyncResource):
     """``client.annotation_queues.tags``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncAnnotationQueuesTagsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncAnnotationQueuesTagsWithRawResponse(self._client)
 
     async def add(
         self,
@@ -684,8 +1033,133 @@ class AsyncAnnotationQueuesTags(AsyncResource):
         )
 
 
+class AsyncAnnotationQueuesRecordsWithRawResponse(AsyncResource):
+    """``client.annotation_queues.records.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def annotate(
+        self,
+        annotation_queue_id: str,
+        annotation_queue_record_id: str,
+        *,
+        body: AnnotateAnnotationQueueRecordRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AnnotateAnnotationQueueRecordResponse]:
+        """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.records.annotate``.
+        """
+        from . import annotate_annotation_queue_record
+
+        return await annotate_annotation_queue_record.asyncio_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            annotation_queue_record_id=annotation_queue_record_id,
+            body=body,
+            **options,
+        )
+
+    async def assign(
+        self,
+        annotation_queue_id: str,
+        annotation_queue_record_id: str,
+        *,
+        body: AssignAnnotationQueueRecordRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AssignAnnotationQueueRecordResponse]:
+        """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.records.assign``.
+        """
+        from . import assign_annotation_queue_record
+
+        return await assign_annotation_queue_record.asyncio_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            annotation_queue_record_id=annotation_queue_record_id,
+            body=body,
+            **options,
+        )
+
+    async def create(
+        self,
+        annotation_queue_id: str,
+        *,
+        body: AddAnnotationQueueRecordsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[CreateAnnotationQueueRecordResponse]:
+        """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.records.create``.
+        """
+        from . import create_annotation_queue_record
+
+        return await create_annotation_queue_record.asyncio_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        annotation_queue_id: str,
+        *,
+        body: DeleteAnnotationQueueRecordsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.records.delete``.
+        """
+        from . import delete_annotation_queue_record
+
+        return await delete_annotation_queue_record.asyncio_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            body=body,
+            **options,
+        )
+
+    async def list(
+        self,
+        annotation_queue_id: str,
+        *,
+        cursor: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListAnnotationQueueRecordsResponse]:
+        """List annotation queue records (GET /v2/annotation-queues/{annotation_queue_id}/records), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.annotation_queues.records.list``.
+        """
+        from . import list_annotation_queue_records
+
+        return await list_annotation_queue_records.asyncio_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            cursor=cursor,
+            limit=limit,
+            **options,
+        )
+
+
 class AsyncAnnotationQueuesRecords(AsyncResource):
     """``client.annotation_queues.records``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncAnnotationQueuesRecordsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncAnnotationQueuesRecordsWithRawResponse(self._client)
 
     async def annotate(
         self,
@@ -915,8 +1389,125 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         )
 
 
+class AsyncAnnotationQueuesWithRawResponse(AsyncResource):
+    """``client.annotation_queues.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateAnnotationQueueRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AnnotationQueue]:
+        """Create annotation queue (POST /v2/annotation-queues), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.create``.
+        """
+        from . import create_annotation_queue
+
+        return await create_annotation_queue.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        annotation_queue_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete annotation queue (DELETE /v2/annotation-queues/{annotation_queue_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.delete``.
+        """
+        from . import delete_annotation_queue
+
+        return await delete_annotation_queue.asyncio_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            **options,
+        )
+
+    async def get(
+        self,
+        annotation_queue_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AnnotationQueue]:
+        """Get annotation queue (GET /v2/annotation-queues/{annotation_queue_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.get``.
+        """
+        from . import get_annotation_queue
+
+        return await get_annotation_queue.asyncio_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListAnnotationQueuesResponse]:
+        """List annotation queues (GET /v2/annotation-queues), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.annotation_queues.list``.
+        """
+        from . import list_annotation_queues
+
+        return await list_annotation_queues.asyncio_detailed(
+            client=self._client,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    async def update(
+        self,
+        annotation_queue_id: str,
+        *,
+        body: UpdateAnnotationQueueRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AnnotationQueue]:
+        """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.annotation_queues.update``.
+        """
+        from . import update_annotation_queue
+
+        return await update_annotation_queue.asyncio_detailed(
+            client=self._client,
+            annotation_queue_id=annotation_queue_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncAnnotationQueues(AsyncResource):
     """``client.annotation_queues``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncAnnotationQueuesWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncAnnotationQueuesWithRawResponse(self._client)
 
     @cached_property
     def records(self) -> AsyncAnnotationQueuesRecords:

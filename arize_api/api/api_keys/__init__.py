@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import ServiceApiKey, UserApiKey
     from ...models.api_key_status import ApiKeyStatus, check_api_key_status
     from ...models.api_key_type import ApiKeyType, check_api_key_type
@@ -33,12 +34,114 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ApiKeys",
+    "ApiKeysWithRawResponse",
     "AsyncApiKeys",
+    "AsyncApiKeysWithRawResponse",
 ]
+
+
+class ApiKeysWithRawResponse(SyncResource):
+    """``client.api_keys.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateServiceApiKeyRequest | CreateUserApiKeyRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[CreatedServiceApiKey | CreatedUserApiKey]:
+        """Create API key (POST /v2/api-keys), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.api_keys.create``.
+        """
+        from . import create_api_key
+
+        return create_api_key.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        key_type: ApiKeyType | Unset = UNSET,
+        status: ApiKeyStatus | Unset = UNSET,
+        space_id: str | Unset = UNSET,
+        user_id: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListApiKeysResponse]:
+        """List API keys (GET /v2/api-keys), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.api_keys.list``.
+        """
+        from . import list_api_keys
+
+        return list_api_keys.sync_detailed(
+            client=self._client,
+            key_type=key_type,
+            status=status,
+            space_id=space_id,
+            user_id=user_id,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    def refresh(
+        self,
+        api_key_id: str,
+        *,
+        body: RefreshApiKeyRequest | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[RefreshApiKeyResponse]:
+        """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.api_keys.refresh``.
+        """
+        from . import refresh_api_key
+
+        return refresh_api_key.sync_detailed(
+            client=self._client,
+            api_key_id=api_key_id,
+            body=body,
+            **options,
+        )
+
+    def revoke(
+        self,
+        api_key_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.api_keys.revoke``.
+        """
+        from . import revoke_api_key
+
+        return revoke_api_key.sync_detailed(
+            client=self._client,
+            api_key_id=api_key_id,
+            **options,
+        )
 
 
 class ApiKeys(SyncResource):
     """``client.api_keys``."""
+
+    @cached_property
+    def with_raw_response(self) -> ApiKeysWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return ApiKeysWithRawResponse(self._client)
 
     def create(
         self,
@@ -239,8 +342,108 @@ class ApiKeys(SyncResource):
         )
 
 
+class AsyncApiKeysWithRawResponse(AsyncResource):
+    """``client.api_keys.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateServiceApiKeyRequest | CreateUserApiKeyRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[CreatedServiceApiKey | CreatedUserApiKey]:
+        """Create API key (POST /v2/api-keys), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.api_keys.create``.
+        """
+        from . import create_api_key
+
+        return await create_api_key.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        key_type: ApiKeyType | Unset = UNSET,
+        status: ApiKeyStatus | Unset = UNSET,
+        space_id: str | Unset = UNSET,
+        user_id: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListApiKeysResponse]:
+        """List API keys (GET /v2/api-keys), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.api_keys.list``.
+        """
+        from . import list_api_keys
+
+        return await list_api_keys.asyncio_detailed(
+            client=self._client,
+            key_type=key_type,
+            status=status,
+            space_id=space_id,
+            user_id=user_id,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    async def refresh(
+        self,
+        api_key_id: str,
+        *,
+        body: RefreshApiKeyRequest | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[RefreshApiKeyResponse]:
+        """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.api_keys.refresh``.
+        """
+        from . import refresh_api_key
+
+        return await refresh_api_key.asyncio_detailed(
+            client=self._client,
+            api_key_id=api_key_id,
+            body=body,
+            **options,
+        )
+
+    async def revoke(
+        self,
+        api_key_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.api_keys.revoke``.
+        """
+        from . import revoke_api_key
+
+        return await revoke_api_key.asyncio_detailed(
+            client=self._client,
+            api_key_id=api_key_id,
+            **options,
+        )
+
+
 class AsyncApiKeys(AsyncResource):
     """``client.api_keys``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncApiKeysWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncApiKeysWithRawResponse(self._client)
 
     async def create(
         self,

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import AuditLog
     from ...models.audit_log_operation_type import (
         AuditLogOperationType,
@@ -28,11 +29,57 @@ if TYPE_CHECKING:
     from ...models.problem import Problem
     from ...types import Unset
 
-__all__ = ["AsyncAuditLogs", "AuditLogs"]
+__all__ = [
+    "AsyncAuditLogs",
+    "AsyncAuditLogsWithRawResponse",
+    "AuditLogs",
+    "AuditLogsWithRawResponse",
+]
+
+
+class AuditLogsWithRawResponse(SyncResource):
+    """``client.audit_logs.with_raw_response``: each method returns the whole ``Response``."""
+
+    def list(
+        self,
+        *,
+        start_time: datetime.datetime | Unset = UNSET,
+        end_time: datetime.datetime | Unset = UNSET,
+        user_id: str | Unset = UNSET,
+        operation_name: builtins.list[str] | Unset = UNSET,
+        operation_type: AuditLogOperationType | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListAuditLogsResponse]:
+        """List audit logs (GET /v2/audit-logs), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.audit_logs.list``.
+        """
+        from . import list_audit_logs
+
+        return list_audit_logs.sync_detailed(
+            client=self._client,
+            start_time=start_time,
+            end_time=end_time,
+            user_id=user_id,
+            operation_name=operation_name,
+            operation_type=operation_type,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
 
 
 class AuditLogs(SyncResource):
     """``client.audit_logs``."""
+
+    @cached_property
+    def with_raw_response(self) -> AuditLogsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AuditLogsWithRawResponse(self._client)
 
     def list(
         self,
@@ -107,8 +154,49 @@ class AuditLogs(SyncResource):
         )
 
 
+class AsyncAuditLogsWithRawResponse(AsyncResource):
+    """``client.audit_logs.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def list(
+        self,
+        *,
+        start_time: datetime.datetime | Unset = UNSET,
+        end_time: datetime.datetime | Unset = UNSET,
+        user_id: str | Unset = UNSET,
+        operation_name: builtins.list[str] | Unset = UNSET,
+        operation_type: AuditLogOperationType | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListAuditLogsResponse]:
+        """List audit logs (GET /v2/audit-logs), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.audit_logs.list``.
+        """
+        from . import list_audit_logs
+
+        return await list_audit_logs.asyncio_detailed(
+            client=self._client,
+            start_time=start_time,
+            end_time=end_time,
+            user_id=user_id,
+            operation_name=operation_name,
+            operation_type=operation_type,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+
 class AsyncAuditLogs(AsyncResource):
     """``client.audit_logs``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncAuditLogsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncAuditLogsWithRawResponse(self._client)
 
     def list(
         self,

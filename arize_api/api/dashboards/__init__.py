@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models.bar_chart_widget import BarChartWidget
     from ...models.experiment_chart_widget import ExperimentChartWidget
     from ...models.forbidden_problem import ForbiddenProblem
@@ -29,13 +30,54 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncDashboards",
     "AsyncDashboardsWidgets",
+    "AsyncDashboardsWidgetsWithRawResponse",
+    "AsyncDashboardsWithRawResponse",
     "Dashboards",
     "DashboardsWidgets",
+    "DashboardsWidgetsWithRawResponse",
+    "DashboardsWithRawResponse",
 ]
+
+
+class DashboardsWidgetsWithRawResponse(SyncResource):
+    """``client.dashboards.widgets.with_raw_response``: each method returns the whole ``Response``."""
+
+    def get(
+        self,
+        dashboard_id: str,
+        widget_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[
+        BarChartWidget
+        | ExperimentChartWidget
+        | LineChartWidget
+        | PivotTableWidget
+        | StatisticWidget
+        | TextWidget
+    ]:
+        """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.dashboards.widgets.get``.
+        """
+        from . import get_dashboard_widget
+
+        return get_dashboard_widget.sync_detailed(
+            client=self._client,
+            dashboard_id=dashboard_id,
+            widget_id=widget_id,
+            **options,
+        )
 
 
 class DashboardsWidgets(SyncResource):
     """``client.dashboards.widgets``."""
+
+    @cached_property
+    def with_raw_response(self) -> DashboardsWidgetsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return DashboardsWidgetsWithRawResponse(self._client)
 
     def get(
         self,
@@ -83,16 +125,62 @@ class DashboardsWidgets(SyncResource):
         )
 
 
+class DashboardsWithRawResponse(SyncResource):
+    """``client.dashboards.with_raw_response``: each method returns the whole ``Response``."""
+
+
 class Dashboards(SyncResource):
     """``client.dashboards``."""
+
+    @cached_property
+    def with_raw_response(self) -> DashboardsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return DashboardsWithRawResponse(self._client)
 
     @cached_property
     def widgets(self) -> DashboardsWidgets:
         return DashboardsWidgets(self._client)
 
 
+class AsyncDashboardsWidgetsWithRawResponse(AsyncResource):
+    """``client.dashboards.widgets.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def get(
+        self,
+        dashboard_id: str,
+        widget_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[
+        BarChartWidget
+        | ExperimentChartWidget
+        | LineChartWidget
+        | PivotTableWidget
+        | StatisticWidget
+        | TextWidget
+    ]:
+        """Get dashboard widget (GET /v2/dashboards/{dashboard_id}/widgets/{widget_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.dashboards.widgets.get``.
+        """
+        from . import get_dashboard_widget
+
+        return await get_dashboard_widget.asyncio_detailed(
+            client=self._client,
+            dashboard_id=dashboard_id,
+            widget_id=widget_id,
+            **options,
+        )
+
+
 class AsyncDashboardsWidgets(AsyncResource):
     """``client.dashboards.widgets``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncDashboardsWidgetsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncDashboardsWidgetsWithRawResponse(self._client)
 
     async def get(
         self,
@@ -140,8 +228,17 @@ class AsyncDashboardsWidgets(AsyncResource):
         )
 
 
+class AsyncDashboardsWithRawResponse(AsyncResource):
+    """``client.dashboards.with_raw_response``, async: each method returns the whole ``Response``."""
+
+
 class AsyncDashboards(AsyncResource):
     """``client.dashboards``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncDashboardsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncDashboardsWithRawResponse(self._client)
 
     @cached_property
     def widgets(self) -> AsyncDashboardsWidgets:

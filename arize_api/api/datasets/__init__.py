@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import Dataset, DatasetExample, Tag
     from ...models.add_tags_request import AddTagsRequest
     from ...models.annotate_dataset_examples_request import (
@@ -44,15 +45,93 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncDatasets",
     "AsyncDatasetsExamples",
+    "AsyncDatasetsExamplesWithRawResponse",
     "AsyncDatasetsTags",
+    "AsyncDatasetsTagsWithRawResponse",
+    "AsyncDatasetsWithRawResponse",
     "Datasets",
     "DatasetsExamples",
+    "DatasetsExamplesWithRawResponse",
     "DatasetsTags",
+    "DatasetsTagsWithRawResponse",
+    "DatasetsWithRawResponse",
 ]
+
+
+class DatasetsTagsWithRawResponse(SyncResource):
+    """``client.datasets.tags.with_raw_response``: each method returns the whole ``Response``."""
+
+    def add(
+        self,
+        dataset_id: str,
+        *,
+        body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """Add dataset tags (POST /v2/datasets/{dataset_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.tags.add``.
+        """
+        from . import add_dataset_tags
+
+        return add_dataset_tags.sync_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            body=body,
+            **options,
+        )
+
+    def list(
+        self,
+        dataset_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """List dataset tags (GET /v2/datasets/{dataset_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.tags.list``.
+        """
+        from . import list_dataset_tags
+
+        return list_dataset_tags.sync_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            **options,
+        )
+
+    def remove(
+        self,
+        dataset_id: str,
+        *,
+        body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[RemoveTagsResponse]:
+        """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.tags.remove``.
+        """
+        from . import remove_dataset_tags
+
+        return remove_dataset_tags.sync_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            body=body,
+            **options,
+        )
 
 
 class DatasetsTags(SyncResource):
     """``client.datasets.tags``."""
+
+    @cached_property
+    def with_raw_response(self) -> DatasetsTagsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return DatasetsTagsWithRawResponse(self._client)
 
     def add(
         self,
@@ -172,8 +251,157 @@ class DatasetsTags(SyncResource):
         )
 
 
+class DatasetsExamplesWithRawResponse(SyncResource):
+    """``client.datasets.examples.with_raw_response``: each method returns the whole ``Response``."""
+
+    def annotate(
+        self,
+        dataset_id: str,
+        *,
+        body: AnnotateDatasetExamplesRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.examples.annotate``.
+        """
+        from . import annotate_dataset_examples
+
+        return annotate_dataset_examples.sync_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        dataset_id: str,
+        *,
+        body: DeleteDatasetExamplesRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[DeleteDatasetExamplesResponse]:
+        """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.examples.delete``.
+        """
+        from . import delete_dataset_examples
+
+        return delete_dataset_examples.sync_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            body=body,
+            **options,
+        )
+
+    def insert(
+        self,
+        dataset_id: str,
+        *,
+        body: InsertDatasetExamplesRequest,
+        dataset_version_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[DatasetVersionWithExampleIds]:
+        """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.examples.insert``.
+        """
+        from . import insert_dataset_examples
+
+        return insert_dataset_examples.sync_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            body=body,
+            dataset_version_id=dataset_version_id,
+            **options,
+        )
+
+    def list(
+        self,
+        dataset_id: str,
+        *,
+        dataset_version_id: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListDatasetExamplesResponse]:
+        """List dataset examples (GET /v2/datasets/{dataset_id}/examples), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.datasets.examples.list``.
+        """
+        from . import list_dataset_examples
+
+        return list_dataset_examples.sync_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            dataset_version_id=dataset_version_id,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    def search(
+        self,
+        dataset_id: str,
+        *,
+        body: SearchDatasetExamplesRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListDatasetExamplesResponse]:
+        """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.datasets.examples.search``.
+        """
+        from . import search_dataset_examples
+
+        return search_dataset_examples.sync_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            body=body,
+            **options,
+        )
+
+    def update(
+        self,
+        dataset_id: str,
+        *,
+        body: UpdateDatasetExamplesRequest,
+        dataset_version_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[DatasetVersionWithExampleIds]:
+        """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.examples.update``.
+        """
+        from . import update_dataset_examples
+
+        return update_dataset_examples.sync_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            body=body,
+            dataset_version_id=dataset_version_id,
+            **options,
+        )
+
+
 class DatasetsExamples(SyncResource):
     """``client.datasets.examples``."""
+
+    @cached_property
+    def with_raw_response(self) -> DatasetsExamplesWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return DatasetsExamplesWithRawResponse(self._client)
 
     def annotate(
         self,
@@ -453,8 +681,125 @@ class DatasetsExamples(SyncResource):
         )
 
 
+class DatasetsWithRawResponse(SyncResource):
+    """``client.datasets.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateDatasetRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Dataset]:
+        """Create dataset (POST /v2/datasets), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.create``.
+        """
+        from . import create_dataset
+
+        return create_dataset.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        dataset_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete dataset (DELETE /v2/datasets/{dataset_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.delete``.
+        """
+        from . import delete_dataset
+
+        return delete_dataset.sync_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            **options,
+        )
+
+    def get(
+        self,
+        dataset_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Dataset]:
+        """Get dataset (GET /v2/datasets/{dataset_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.get``.
+        """
+        from . import get_dataset
+
+        return get_dataset.sync_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListDatasetsResponse]:
+        """List datasets (GET /v2/datasets), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.datasets.list``.
+        """
+        from . import list_datasets
+
+        return list_datasets.sync_detailed(
+            client=self._client,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    def update(
+        self,
+        dataset_id: str,
+        *,
+        body: UpdateDatasetRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Dataset]:
+        """Update dataset (PATCH /v2/datasets/{dataset_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.update``.
+        """
+        from . import update_dataset
+
+        return update_dataset.sync_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            body=body,
+            **options,
+        )
+
+
 class Datasets(SyncResource):
     """``client.datasets``."""
+
+    @cached_property
+    def with_raw_response(self) -> DatasetsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return DatasetsWithRawResponse(self._client)
 
     @cached_property
     def examples(self) -> DatasetsExamples:
@@ -660,8 +1005,80 @@ class Datasets(SyncResource):
         )
 
 
+class AsyncDatasetsTagsWithRawResponse(AsyncResource):
+    """``client.datasets.tags.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def add(
+        self,
+        dataset_id: str,
+        *,
+        body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """Add dataset tags (POST /v2/datasets/{dataset_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.tags.add``.
+        """
+        from . import add_dataset_tags
+
+        return await add_dataset_tags.asyncio_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            body=body,
+            **options,
+        )
+
+    async def list(
+        self,
+        dataset_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """List dataset tags (GET /v2/datasets/{dataset_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.tags.list``.
+        """
+        from . import list_dataset_tags
+
+        return await list_dataset_tags.asyncio_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            **options,
+        )
+
+    async def remove(
+        self,
+        dataset_id: str,
+        *,
+        body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[RemoveTagsResponse]:
+        """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.tags.remove``.
+        """
+        from . import remove_dataset_tags
+
+        return await remove_dataset_tags.asyncio_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncDatasetsTags(AsyncResource):
     """``client.datasets.tags``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncDatasetsTagsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncDatasetsTagsWithRawResponse(self._client)
 
     async def add(
         self,
@@ -781,8 +1198,157 @@ class AsyncDatasetsTags(AsyncResource):
         )
 
 
+class AsyncDatasetsExamplesWithRawResponse(AsyncResource):
+    """``client.datasets.examples.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def annotate(
+        self,
+        dataset_id: str,
+        *,
+        body: AnnotateDatasetExamplesRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.examples.annotate``.
+        """
+        from . import annotate_dataset_examples
+
+        return await annotate_dataset_examples.asyncio_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        dataset_id: str,
+        *,
+        body: DeleteDatasetExamplesRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[DeleteDatasetExamplesResponse]:
+        """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.examples.delete``.
+        """
+        from . import delete_dataset_examples
+
+        return await delete_dataset_examples.asyncio_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            body=body,
+            **options,
+        )
+
+    async def insert(
+        self,
+        dataset_id: str,
+        *,
+        body: InsertDatasetExamplesRequest,
+        dataset_version_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[DatasetVersionWithExampleIds]:
+        """Insert dataset examples (POST /v2/datasets/{dataset_id}/examples), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.examples.insert``.
+        """
+        from . import insert_dataset_examples
+
+        return await insert_dataset_examples.asyncio_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            body=body,
+            dataset_version_id=dataset_version_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        dataset_id: str,
+        *,
+        dataset_version_id: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListDatasetExamplesResponse]:
+        """List dataset examples (GET /v2/datasets/{dataset_id}/examples), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.datasets.examples.list``.
+        """
+        from . import list_dataset_examples
+
+        return await list_dataset_examples.asyncio_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            dataset_version_id=dataset_version_id,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    async def search(
+        self,
+        dataset_id: str,
+        *,
+        body: SearchDatasetExamplesRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListDatasetExamplesResponse]:
+        """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.datasets.examples.search``.
+        """
+        from . import search_dataset_examples
+
+        return await search_dataset_examples.asyncio_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            body=body,
+            **options,
+        )
+
+    async def update(
+        self,
+        dataset_id: str,
+        *,
+        body: UpdateDatasetExamplesRequest,
+        dataset_version_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[DatasetVersionWithExampleIds]:
+        """Update dataset examples (PATCH /v2/datasets/{dataset_id}/examples), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.examples.update``.
+        """
+        from . import update_dataset_examples
+
+        return await update_dataset_examples.asyncio_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            body=body,
+            dataset_version_id=dataset_version_id,
+            **options,
+        )
+
+
 class AsyncDatasetsExamples(AsyncResource):
     """``client.datasets.examples``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncDatasetsExamplesWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncDatasetsExamplesWithRawResponse(self._client)
 
     async def annotate(
         self,
@@ -1062,8 +1628,125 @@ class AsyncDatasetsExamples(AsyncResource):
         )
 
 
+class AsyncDatasetsWithRawResponse(AsyncResource):
+    """``client.datasets.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateDatasetRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Dataset]:
+        """Create dataset (POST /v2/datasets), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.create``.
+        """
+        from . import create_dataset
+
+        return await create_dataset.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        dataset_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete dataset (DELETE /v2/datasets/{dataset_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.delete``.
+        """
+        from . import delete_dataset
+
+        return await delete_dataset.asyncio_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            **options,
+        )
+
+    async def get(
+        self,
+        dataset_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Dataset]:
+        """Get dataset (GET /v2/datasets/{dataset_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.get``.
+        """
+        from . import get_dataset
+
+        return await get_dataset.asyncio_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListDatasetsResponse]:
+        """List datasets (GET /v2/datasets), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.datasets.list``.
+        """
+        from . import list_datasets
+
+        return await list_datasets.asyncio_detailed(
+            client=self._client,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    async def update(
+        self,
+        dataset_id: str,
+        *,
+        body: UpdateDatasetRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Dataset]:
+        """Update dataset (PATCH /v2/datasets/{dataset_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.datasets.update``.
+        """
+        from . import update_dataset
+
+        return await update_dataset.asyncio_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncDatasets(AsyncResource):
     """``client.datasets``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncDatasetsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncDatasetsWithRawResponse(self._client)
 
     @cached_property
     def examples(self) -> AsyncDatasetsExamples:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import (
         Evaluator,
         EvaluatorVersionCode,
@@ -64,17 +65,133 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncEvaluators",
     "AsyncEvaluatorsTags",
+    "AsyncEvaluatorsTagsWithRawResponse",
     "AsyncEvaluatorsTemplates",
+    "AsyncEvaluatorsTemplatesWithRawResponse",
     "AsyncEvaluatorsVersions",
+    "AsyncEvaluatorsVersionsWithRawResponse",
+    "AsyncEvaluatorsWithRawResponse",
     "Evaluators",
     "EvaluatorsTags",
+    "EvaluatorsTagsWithRawResponse",
     "EvaluatorsTemplates",
+    "EvaluatorsTemplatesWithRawResponse",
     "EvaluatorsVersions",
+    "EvaluatorsVersionsWithRawResponse",
+    "EvaluatorsWithRawResponse",
 ]
+
+
+class EvaluatorsVersionsWithRawResponse(SyncResource):
+    """``client.evaluators.versions.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        evaluator_id: str,
+        *,
+        body: CreateCodeEvaluatorVersionRequest
+        | CreateRemoteEvaluatorVersionRequest
+        | CreateTemplateEvaluatorVersionRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[
+        EvaluatorVersionCode
+        | EvaluatorVersionHarness
+        | EvaluatorVersionRemote
+        | EvaluatorVersionTemplate
+    ]:
+        """Create evaluator version (POST /v2/evaluators/{evaluator_id}/versions), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.versions.create``.
+        """
+        from . import create_evaluator_version
+
+        return create_evaluator_version.sync_detailed(
+            client=self._client,
+            evaluator_id=evaluator_id,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        evaluator_id: str,
+        *,
+        body: DeleteEvaluatorVersionsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[DeleteEvaluatorVersionsResponse]:
+        """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.versions.delete``.
+        """
+        from . import delete_evaluator_versions
+
+        return delete_evaluator_versions.sync_detailed(
+            client=self._client,
+            evaluator_id=evaluator_id,
+            body=body,
+            **options,
+        )
+
+    def get(
+        self,
+        version_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[
+        EvaluatorVersionCode
+        | EvaluatorVersionHarness
+        | EvaluatorVersionRemote
+        | EvaluatorVersionTemplate
+    ]:
+        """Get evaluator version (GET /v2/evaluator-versions/{version_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.versions.get``.
+        """
+        from . import get_evaluator_version
+
+        return get_evaluator_version.sync_detailed(
+            client=self._client,
+            version_id=version_id,
+            **options,
+        )
+
+    def list(
+        self,
+        evaluator_id: str,
+        *,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListEvaluatorVersionsResponse]:
+        """List evaluator versions (GET /v2/evaluators/{evaluator_id}/versions), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.evaluators.versions.list``.
+        """
+        from . import list_evaluator_versions
+
+        return list_evaluator_versions.sync_detailed(
+            client=self._client,
+            evaluator_id=evaluator_id,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
 
 
 class EvaluatorsVersions(SyncResource):
     """``client.evaluators.versions``."""
+
+    @cached_property
+    def with_raw_response(self) -> EvaluatorsVersionsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return EvaluatorsVersionsWithRawResponse(self._client)
 
     def create(
         self,
@@ -278,8 +395,34 @@ class EvaluatorsVersions(SyncResource):
         )
 
 
+class EvaluatorsTemplatesWithRawResponse(SyncResource):
+    """``client.evaluators.templates.with_raw_response``: each method returns the whole ``Response``."""
+
+    def list(
+        self,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListEvaluatorTemplatesResponse]:
+        """List evaluator templates (GET /v2/evaluator-templates), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.templates.list``.
+        """
+        from . import list_evaluator_templates
+
+        return list_evaluator_templates.sync_detailed(
+            client=self._client,
+            **options,
+        )
+
+
 class EvaluatorsTemplates(SyncResource):
     """``client.evaluators.templates``."""
+
+    @cached_property
+    def with_raw_response(self) -> EvaluatorsTemplatesWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return EvaluatorsTemplatesWithRawResponse(self._client)
 
     def list(
         self,
@@ -317,8 +460,80 @@ class EvaluatorsTemplates(SyncResource):
         )
 
 
+class EvaluatorsTagsWithRawResponse(SyncResource):
+    """``client.evaluators.tags.with_raw_response``: each method returns the whole ``Response``."""
+
+    def add(
+        self,
+        evaluator_id: str,
+        *,
+        body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.tags.add``.
+        """
+        from . import add_evaluator_tags
+
+        return add_evaluator_tags.sync_detailed(
+            client=self._client,
+            evaluator_id=evaluator_id,
+            body=body,
+            **options,
+        )
+
+    def list(
+        self,
+        evaluator_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """List evaluator tags (GET /v2/evaluators/{evaluator_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.tags.list``.
+        """
+        from . import list_evaluator_tags
+
+        return list_evaluator_tags.sync_detailed(
+            client=self._client,
+            evaluator_id=evaluator_id,
+            **options,
+        )
+
+    def remove(
+        self,
+        evaluator_id: str,
+        *,
+        body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[RemoveTagsResponse]:
+        """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.tags.remove``.
+        """
+        from . import remove_evaluator_tags
+
+        return remove_evaluator_tags.sync_detailed(
+            client=self._client,
+            evaluator_id=evaluator_id,
+            body=body,
+            **options,
+        )
+
+
 class EvaluatorsTags(SyncResource):
     """``client.evaluators.tags``."""
+
+    @cached_property
+    def with_raw_response(self) -> EvaluatorsTagsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return EvaluatorsTagsWithRawResponse(self._client)
 
     def add(
         self,
@@ -441,8 +656,128 @@ class EvaluatorsTags(SyncResource):
         )
 
 
+class EvaluatorsWithRawResponse(SyncResource):
+    """``client.evaluators.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateEvaluatorRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[EvaluatorWithVersion]:
+        """Create evaluator (POST /v2/evaluators), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.create``.
+        """
+        from . import create_evaluator
+
+        return create_evaluator.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        evaluator_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete evaluator (DELETE /v2/evaluators/{evaluator_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.delete``.
+        """
+        from . import delete_evaluator
+
+        return delete_evaluator.sync_detailed(
+            client=self._client,
+            evaluator_id=evaluator_id,
+            **options,
+        )
+
+    def get(
+        self,
+        evaluator_id: str,
+        *,
+        version_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[EvaluatorWithVersion]:
+        """Get evaluator with a version (GET /v2/evaluators/{evaluator_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.get``.
+        """
+        from . import get_evaluator
+
+        return get_evaluator.sync_detailed(
+            client=self._client,
+            evaluator_id=evaluator_id,
+            version_id=version_id,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListEvaluatorsResponse]:
+        """List evaluators (GET /v2/evaluators), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.evaluators.list``.
+        """
+        from . import list_evaluators
+
+        return list_evaluators.sync_detailed(
+            client=self._client,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    def update(
+        self,
+        evaluator_id: str,
+        *,
+        body: UpdateEvaluatorRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Evaluator]:
+        """Update evaluator (PATCH /v2/evaluators/{evaluator_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.update``.
+        """
+        from . import update_evaluator
+
+        return update_evaluator.sync_detailed(
+            client=self._client,
+            evaluator_id=evaluator_id,
+            body=body,
+            **options,
+        )
+
+
 class Evaluators(SyncResource):
     """``client.evaluators``."""
+
+    @cached_property
+    def with_raw_response(self) -> EvaluatorsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return EvaluatorsWithRawResponse(self._client)
 
     @cached_property
     def tags(self) -> EvaluatorsTags:
@@ -671,8 +1006,116 @@ class Evaluators(SyncResource):
         )
 
 
+class AsyncEvaluatorsVersionsWithRawResponse(AsyncResource):
+    """``client.evaluators.versions.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        evaluator_id: str,
+        *,
+        body: CreateCodeEvaluatorVersionRequest
+        | CreateRemoteEvaluatorVersionRequest
+        | CreateTemplateEvaluatorVersionRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[
+        EvaluatorVersionCode
+        | EvaluatorVersionHarness
+        | EvaluatorVersionRemote
+        | EvaluatorVersionTemplate
+    ]:
+        """Create evaluator version (POST /v2/evaluators/{evaluator_id}/versions), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.versions.create``.
+        """
+        from . import create_evaluator_version
+
+        return await create_evaluator_version.asyncio_detailed(
+            client=self._client,
+            evaluator_id=evaluator_id,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        evaluator_id: str,
+        *,
+        body: DeleteEvaluatorVersionsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[DeleteEvaluatorVersionsResponse]:
+        """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.versions.delete``.
+        """
+        from . import delete_evaluator_versions
+
+        return await delete_evaluator_versions.asyncio_detailed(
+            client=self._client,
+            evaluator_id=evaluator_id,
+            body=body,
+            **options,
+        )
+
+    async def get(
+        self,
+        version_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[
+        EvaluatorVersionCode
+        | EvaluatorVersionHarness
+        | EvaluatorVersionRemote
+        | EvaluatorVersionTemplate
+    ]:
+        """Get evaluator version (GET /v2/evaluator-versions/{version_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.versions.get``.
+        """
+        from . import get_evaluator_version
+
+        return await get_evaluator_version.asyncio_detailed(
+            client=self._client,
+            version_id=version_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        evaluator_id: str,
+        *,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListEvaluatorVersionsResponse]:
+        """List evaluator versions (GET /v2/evaluators/{evaluator_id}/versions), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.evaluators.versions.list``.
+        """
+        from . import list_evaluator_versions
+
+        return await list_evaluator_versions.asyncio_detailed(
+            client=self._client,
+            evaluator_id=evaluator_id,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+
 class AsyncEvaluatorsVersions(AsyncResource):
     """``client.evaluators.versions``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncEvaluatorsVersionsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncEvaluatorsVersionsWithRawResponse(self._client)
 
     async def create(
         self,
@@ -876,8 +1319,34 @@ class AsyncEvaluatorsVersions(AsyncResource):
         )
 
 
+class AsyncEvaluatorsTemplatesWithRawResponse(AsyncResource):
+    """``client.evaluators.templates.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def list(
+        self,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListEvaluatorTemplatesResponse]:
+        """List evaluator templates (GET /v2/evaluator-templates), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.templates.list``.
+        """
+        from . import list_evaluator_templates
+
+        return await list_evaluator_templates.asyncio_detailed(
+            client=self._client,
+            **options,
+        )
+
+
 class AsyncEvaluatorsTemplates(AsyncResource):
     """``client.evaluators.templates``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncEvaluatorsTemplatesWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncEvaluatorsTemplatesWithRawResponse(self._client)
 
     async def list(
         self,
@@ -915,8 +1384,80 @@ class AsyncEvaluatorsTemplates(AsyncResource):
         )
 
 
+class AsyncEvaluatorsTagsWithRawResponse(AsyncResource):
+    """``client.evaluators.tags.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def add(
+        self,
+        evaluator_id: str,
+        *,
+        body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.tags.add``.
+        """
+        from . import add_evaluator_tags
+
+        return await add_evaluator_tags.asyncio_detailed(
+            client=self._client,
+            evaluator_id=evaluator_id,
+            body=body,
+            **options,
+        )
+
+    async def list(
+        self,
+        evaluator_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """List evaluator tags (GET /v2/evaluators/{evaluator_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.tags.list``.
+        """
+        from . import list_evaluator_tags
+
+        return await list_evaluator_tags.asyncio_detailed(
+            client=self._client,
+            evaluator_id=evaluator_id,
+            **options,
+        )
+
+    async def remove(
+        self,
+        evaluator_id: str,
+        *,
+        body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[RemoveTagsResponse]:
+        """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.tags.remove``.
+        """
+        from . import remove_evaluator_tags
+
+        return await remove_evaluator_tags.asyncio_detailed(
+            client=self._client,
+            evaluator_id=evaluator_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncEvaluatorsTags(AsyncResource):
     """``client.evaluators.tags``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncEvaluatorsTagsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncEvaluatorsTagsWithRawResponse(self._client)
 
     async def add(
         self,
@@ -1039,8 +1580,128 @@ class AsyncEvaluatorsTags(AsyncResource):
         )
 
 
+class AsyncEvaluatorsWithRawResponse(AsyncResource):
+    """``client.evaluators.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateEvaluatorRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[EvaluatorWithVersion]:
+        """Create evaluator (POST /v2/evaluators), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.create``.
+        """
+        from . import create_evaluator
+
+        return await create_evaluator.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        evaluator_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete evaluator (DELETE /v2/evaluators/{evaluator_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.delete``.
+        """
+        from . import delete_evaluator
+
+        return await delete_evaluator.asyncio_detailed(
+            client=self._client,
+            evaluator_id=evaluator_id,
+            **options,
+        )
+
+    async def get(
+        self,
+        evaluator_id: str,
+        *,
+        version_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[EvaluatorWithVersion]:
+        """Get evaluator with a version (GET /v2/evaluators/{evaluator_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.get``.
+        """
+        from . import get_evaluator
+
+        return await get_evaluator.asyncio_detailed(
+            client=self._client,
+            evaluator_id=evaluator_id,
+            version_id=version_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListEvaluatorsResponse]:
+        """List evaluators (GET /v2/evaluators), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.evaluators.list``.
+        """
+        from . import list_evaluators
+
+        return await list_evaluators.asyncio_detailed(
+            client=self._client,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    async def update(
+        self,
+        evaluator_id: str,
+        *,
+        body: UpdateEvaluatorRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Evaluator]:
+        """Update evaluator (PATCH /v2/evaluators/{evaluator_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.evaluators.update``.
+        """
+        from . import update_evaluator
+
+        return await update_evaluator.asyncio_detailed(
+            client=self._client,
+            evaluator_id=evaluator_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncEvaluators(AsyncResource):
     """``client.evaluators``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncEvaluatorsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncEvaluatorsWithRawResponse(self._client)
 
     @cached_property
     def tags(self) -> AsyncEvaluatorsTags:

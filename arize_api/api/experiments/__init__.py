@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import Experiment, ExperimentRun, Tag
     from ...models.add_tags_request import AddTagsRequest
     from ...models.annotate_experiment_runs_request import AnnotateExperimentRunsRequest
@@ -35,15 +36,71 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncExperiments",
     "AsyncExperimentsRuns",
+    "AsyncExperimentsRunsWithRawResponse",
     "AsyncExperimentsTags",
+    "AsyncExperimentsTagsWithRawResponse",
+    "AsyncExperimentsWithRawResponse",
     "Experiments",
     "ExperimentsRuns",
+    "ExperimentsRunsWithRawResponse",
     "ExperimentsTags",
+    "ExperimentsTagsWithRawResponse",
+    "ExperimentsWithRawResponse",
 ]
+
+
+class ExperimentsTagsWithRawResponse(SyncResource):
+    """``client.experiments.tags.with_raw_response``: each method returns the whole ``Response``."""
+
+    def add(
+        self,
+        experiment_id: str,
+        *,
+        body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """Add experiment tags (POST /v2/experiments/{experiment_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.experiments.tags.add``.
+        """
+        from . import add_experiment_tags
+
+        return add_experiment_tags.sync_detailed(
+            client=self._client,
+            experiment_id=experiment_id,
+            body=body,
+            **options,
+        )
+
+    def list(
+        self,
+        experiment_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """List experiment tags (GET /v2/experiments/{experiment_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.experiments.tags.list``.
+        """
+        from . import list_experiment_tags
+
+        return list_experiment_tags.sync_detailed(
+            client=self._client,
+            experiment_id=experiment_id,
+            **options,
+        )
 
 
 class ExperimentsTags(SyncResource):
     """``client.experiments.tags``."""
+
+    @cached_property
+    def with_raw_response(self) -> ExperimentsTagsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return ExperimentsTagsWithRawResponse(self._client)
 
     def add(
         self,
@@ -127,8 +184,107 @@ class ExperimentsTags(SyncResource):
         )
 
 
+class ExperimentsRunsWithRawResponse(SyncResource):
+    """``client.experiments.runs.with_raw_response``: each method returns the whole ``Response``."""
+
+    def annotate(
+        self,
+        experiment_id: str,
+        *,
+        body: AnnotateExperimentRunsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.experiments.runs.annotate``.
+        """
+        from . import annotate_experiment_runs
+
+        return annotate_experiment_runs.sync_detailed(
+            client=self._client,
+            experiment_id=experiment_id,
+            body=body,
+            **options,
+        )
+
+    def insert(
+        self,
+        experiment_id: str,
+        *,
+        body: InsertExperimentRunsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ExperimentWithRunIds]:
+        """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.experiments.runs.insert``.
+        """
+        from . import insert_experiment_runs
+
+        return insert_experiment_runs.sync_detailed(
+            client=self._client,
+            experiment_id=experiment_id,
+            body=body,
+            **options,
+        )
+
+    def list(
+        self,
+        experiment_id: str,
+        *,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListExperimentRunsResponse]:
+        """List experiment runs (GET /v2/experiments/{experiment_id}/runs), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.experiments.runs.list``.
+        """
+        from . import list_experiment_runs
+
+        return list_experiment_runs.sync_detailed(
+            client=self._client,
+            experiment_id=experiment_id,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    def search(
+        self,
+        experiment_id: str,
+        *,
+        body: SearchExperimentRunsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListExperimentRunsResponse]:
+        """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.experiments.runs.search``.
+        """
+        from . import search_experiment_runs
+
+        return search_experiment_runs.sync_detailed(
+            client=self._client,
+            experiment_id=experiment_id,
+            body=body,
+            **options,
+        )
+
+
 class ExperimentsRuns(SyncResource):
     """``client.experiments.runs``."""
+
+    @cached_property
+    def with_raw_response(self) -> ExperimentsRunsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return ExperimentsRunsWithRawResponse(self._client)
 
     def annotate(
         self,
@@ -312,8 +468,103 @@ class ExperimentsRuns(SyncResource):
         )
 
 
+class ExperimentsWithRawResponse(SyncResource):
+    """``client.experiments.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateExperimentRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Experiment]:
+        """Create experiment (POST /v2/experiments), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.experiments.create``.
+        """
+        from . import create_experiment
+
+        return create_experiment.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        experiment_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete experiment (DELETE /v2/experiments/{experiment_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.experiments.delete``.
+        """
+        from . import delete_experiment
+
+        return delete_experiment.sync_detailed(
+            client=self._client,
+            experiment_id=experiment_id,
+            **options,
+        )
+
+    def get(
+        self,
+        experiment_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Experiment]:
+        """Get experiment (GET /v2/experiments/{experiment_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.experiments.get``.
+        """
+        from . import get_experiment
+
+        return get_experiment.sync_detailed(
+            client=self._client,
+            experiment_id=experiment_id,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        dataset_id: str | Unset = UNSET,
+        space_id: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListExperimentsResponse]:
+        """List experiments (GET /v2/experiments), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.experiments.list``.
+        """
+        from . import list_experiments
+
+        return list_experiments.sync_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            space_id=space_id,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+
 class Experiments(SyncResource):
     """``client.experiments``."""
+
+    @cached_property
+    def with_raw_response(self) -> ExperimentsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return ExperimentsWithRawResponse(self._client)
 
     @cached_property
     def runs(self) -> ExperimentsRuns:
@@ -487,8 +738,58 @@ class Experiments(SyncResource):
         )
 
 
+class AsyncExperimentsTagsWithRawResponse(AsyncResource):
+    """``client.experiments.tags.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def add(
+        self,
+        experiment_id: str,
+        *,
+        body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """Add experiment tags (POST /v2/experiments/{experiment_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.experiments.tags.add``.
+        """
+        from . import add_experiment_tags
+
+        return await add_experiment_tags.asyncio_detailed(
+            client=self._client,
+            experiment_id=experiment_id,
+            body=body,
+            **options,
+        )
+
+    async def list(
+        self,
+        experiment_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """List experiment tags (GET /v2/experiments/{experiment_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.experiments.tags.list``.
+        """
+        from . import list_experiment_tags
+
+        return await list_experiment_tags.asyncio_detailed(
+            client=self._client,
+            experiment_id=experiment_id,
+            **options,
+        )
+
+
 class AsyncExperimentsTags(AsyncResource):
     """``client.experiments.tags``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncExperimentsTagsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncExperimentsTagsWithRawResponse(self._client)
 
     async def add(
         self,
@@ -572,8 +873,107 @@ class AsyncExperimentsTags(AsyncResource):
         )
 
 
+class AsyncExperimentsRunsWithRawResponse(AsyncResource):
+    """``client.experiments.runs.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def annotate(
+        self,
+        experiment_id: str,
+        *,
+        body: AnnotateExperimentRunsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.experiments.runs.annotate``.
+        """
+        from . import annotate_experiment_runs
+
+        return await annotate_experiment_runs.asyncio_detailed(
+            client=self._client,
+            experiment_id=experiment_id,
+            body=body,
+            **options,
+        )
+
+    async def insert(
+        self,
+        experiment_id: str,
+        *,
+        body: InsertExperimentRunsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ExperimentWithRunIds]:
+        """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.experiments.runs.insert``.
+        """
+        from . import insert_experiment_runs
+
+        return await insert_experiment_runs.asyncio_detailed(
+            client=self._client,
+            experiment_id=experiment_id,
+            body=body,
+            **options,
+        )
+
+    async def list(
+        self,
+        experiment_id: str,
+        *,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListExperimentRunsResponse]:
+        """List experiment runs (GET /v2/experiments/{experiment_id}/runs), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.experiments.runs.list``.
+        """
+        from . import list_experiment_runs
+
+        return await list_experiment_runs.asyncio_detailed(
+            client=self._client,
+            experiment_id=experiment_id,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    async def search(
+        self,
+        experiment_id: str,
+        *,
+        body: SearchExperimentRunsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListExperimentRunsResponse]:
+        """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.experiments.runs.search``.
+        """
+        from . import search_experiment_runs
+
+        return await search_experiment_runs.asyncio_detailed(
+            client=self._client,
+            experiment_id=experiment_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncExperimentsRuns(AsyncResource):
     """``client.experiments.runs``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncExperimentsRunsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncExperimentsRunsWithRawResponse(self._client)
 
     async def annotate(
         self,
@@ -757,8 +1157,103 @@ class AsyncExperimentsRuns(AsyncResource):
         )
 
 
+class AsyncExperimentsWithRawResponse(AsyncResource):
+    """``client.experiments.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateExperimentRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Experiment]:
+        """Create experiment (POST /v2/experiments), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.experiments.create``.
+        """
+        from . import create_experiment
+
+        return await create_experiment.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        experiment_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete experiment (DELETE /v2/experiments/{experiment_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.experiments.delete``.
+        """
+        from . import delete_experiment
+
+        return await delete_experiment.asyncio_detailed(
+            client=self._client,
+            experiment_id=experiment_id,
+            **options,
+        )
+
+    async def get(
+        self,
+        experiment_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Experiment]:
+        """Get experiment (GET /v2/experiments/{experiment_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.experiments.get``.
+        """
+        from . import get_experiment
+
+        return await get_experiment.asyncio_detailed(
+            client=self._client,
+            experiment_id=experiment_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        dataset_id: str | Unset = UNSET,
+        space_id: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListExperimentsResponse]:
+        """List experiments (GET /v2/experiments), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.experiments.list``.
+        """
+        from . import list_experiments
+
+        return await list_experiments.asyncio_detailed(
+            client=self._client,
+            dataset_id=dataset_id,
+            space_id=space_id,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+
 class AsyncExperiments(AsyncResource):
     """``client.experiments``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncExperimentsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncExperimentsWithRawResponse(self._client)
 
     @cached_property
     def runs(self) -> AsyncExperimentsRuns:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import AgentIntegration, EvaluatorIntegration, LlmIntegration
     from ...models.agent_integration import AgentIntegration
     from ...models.create_agent_integration_request import CreateAgentIntegrationRequest
@@ -37,11 +38,139 @@ if TYPE_CHECKING:
     from ...models.update_llm_integration_request import UpdateLlmIntegrationRequest
     from ...types import Unset
 
-__all__ = ["AsyncIntegrations", "Integrations"]
+__all__ = [
+    "AsyncIntegrations",
+    "AsyncIntegrationsWithRawResponse",
+    "Integrations",
+    "IntegrationsWithRawResponse",
+]
+
+
+class IntegrationsWithRawResponse(SyncResource):
+    """``client.integrations.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateAgentIntegrationRequest
+        | CreateEvaluatorIntegrationRequest
+        | CreateLlmIntegrationRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
+        """Create integration (POST /v2/integrations), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.integrations.create``.
+        """
+        from . import create_integration
+
+        return create_integration.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        integration_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete integration (DELETE /v2/integrations/{integration_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.integrations.delete``.
+        """
+        from . import delete_integration
+
+        return delete_integration.sync_detailed(
+            client=self._client,
+            integration_id=integration_id,
+            **options,
+        )
+
+    def get(
+        self,
+        integration_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
+        """Get integration (GET /v2/integrations/{integration_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.integrations.get``.
+        """
+        from . import get_integration
+
+        return get_integration.sync_detailed(
+            client=self._client,
+            integration_id=integration_id,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        type_: IntegrationType | Unset = UNSET,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListIntegrationsResponse]:
+        """List integrations (GET /v2/integrations), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.integrations.list``.
+        """
+        from . import list_integrations
+
+        return list_integrations.sync_detailed(
+            client=self._client,
+            type_=type_,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    def update(
+        self,
+        integration_id: str,
+        *,
+        body: UpdateAgentIntegrationRequest
+        | UpdateEvaluatorIntegrationRequest
+        | UpdateLlmIntegrationRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
+        """Update integration (PATCH /v2/integrations/{integration_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.integrations.update``.
+        """
+        from . import update_integration
+
+        return update_integration.sync_detailed(
+            client=self._client,
+            integration_id=integration_id,
+            body=body,
+            **options,
+        )
 
 
 class Integrations(SyncResource):
     """``client.integrations``."""
+
+    @cached_property
+    def with_raw_response(self) -> IntegrationsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return IntegrationsWithRawResponse(self._client)
 
     def create(
         self,
@@ -278,8 +407,131 @@ class Integrations(SyncResource):
         )
 
 
+class AsyncIntegrationsWithRawResponse(AsyncResource):
+    """``client.integrations.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateAgentIntegrationRequest
+        | CreateEvaluatorIntegrationRequest
+        | CreateLlmIntegrationRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
+        """Create integration (POST /v2/integrations), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.integrations.create``.
+        """
+        from . import create_integration
+
+        return await create_integration.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        integration_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete integration (DELETE /v2/integrations/{integration_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.integrations.delete``.
+        """
+        from . import delete_integration
+
+        return await delete_integration.asyncio_detailed(
+            client=self._client,
+            integration_id=integration_id,
+            **options,
+        )
+
+    async def get(
+        self,
+        integration_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
+        """Get integration (GET /v2/integrations/{integration_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.integrations.get``.
+        """
+        from . import get_integration
+
+        return await get_integration.asyncio_detailed(
+            client=self._client,
+            integration_id=integration_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        type_: IntegrationType | Unset = UNSET,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListIntegrationsResponse]:
+        """List integrations (GET /v2/integrations), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.integrations.list``.
+        """
+        from . import list_integrations
+
+        return await list_integrations.asyncio_detailed(
+            client=self._client,
+            type_=type_,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    async def update(
+        self,
+        integration_id: str,
+        *,
+        body: UpdateAgentIntegrationRequest
+        | UpdateEvaluatorIntegrationRequest
+        | UpdateLlmIntegrationRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
+        """Update integration (PATCH /v2/integrations/{integration_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.integrations.update``.
+        """
+        from . import update_integration
+
+        return await update_integration.asyncio_detailed(
+            client=self._client,
+            integration_id=integration_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncIntegrations(AsyncResource):
     """``client.integrations``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncIntegrationsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncIntegrationsWithRawResponse(self._client)
 
     async def create(
         self,

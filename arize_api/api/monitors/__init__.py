@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import (
         CustomMetricMonitor,
         DataQualityMonitor,
@@ -48,11 +49,92 @@ if TYPE_CHECKING:
     from ...models.tracing_monitor import TracingMonitor
     from ...types import Unset
 
-__all__ = ["AsyncMonitors", "AsyncMonitorsTags", "Monitors", "MonitorsTags"]
+__all__ = [
+    "AsyncMonitors",
+    "AsyncMonitorsTags",
+    "AsyncMonitorsTagsWithRawResponse",
+    "AsyncMonitorsWithRawResponse",
+    "Monitors",
+    "MonitorsTags",
+    "MonitorsTagsWithRawResponse",
+    "MonitorsWithRawResponse",
+]
+
+
+class MonitorsTagsWithRawResponse(SyncResource):
+    """``client.monitors.tags.with_raw_response``: each method returns the whole ``Response``."""
+
+    def add(
+        self,
+        monitor_id: str,
+        *,
+        body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """Add monitor tags (POST /v2/monitors/{monitor_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.monitors.tags.add``.
+        """
+        from . import add_monitor_tags
+
+        return add_monitor_tags.sync_detailed(
+            client=self._client,
+            monitor_id=monitor_id,
+            body=body,
+            **options,
+        )
+
+    def list(
+        self,
+        monitor_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """List monitor tags (GET /v2/monitors/{monitor_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.monitors.tags.list``.
+        """
+        from . import list_monitor_tags
+
+        return list_monitor_tags.sync_detailed(
+            client=self._client,
+            monitor_id=monitor_id,
+            **options,
+        )
+
+    def remove(
+        self,
+        monitor_id: str,
+        *,
+        body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[RemoveTagsResponse]:
+        """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.monitors.tags.remove``.
+        """
+        from . import remove_monitor_tags
+
+        return remove_monitor_tags.sync_detailed(
+            client=self._client,
+            monitor_id=monitor_id,
+            body=body,
+            **options,
+        )
 
 
 class MonitorsTags(SyncResource):
     """``client.monitors.tags``."""
+
+    @cached_property
+    def with_raw_response(self) -> MonitorsTagsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return MonitorsTagsWithRawResponse(self._client)
 
     def add(
         self,
@@ -173,8 +255,92 @@ class MonitorsTags(SyncResource):
         )
 
 
+class MonitorsWithRawResponse(SyncResource):
+    """``client.monitors.with_raw_response``: each method returns the whole ``Response``."""
+
+    def get(
+        self,
+        monitor_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[
+        CustomMetricMonitor
+        | DataQualityMonitor
+        | DriftMonitor
+        | PerformanceMonitor
+        | TracingMonitor
+    ]:
+        """Get monitor (GET /v2/monitors/{monitor_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.monitors.get``.
+        """
+        from . import get_monitor
+
+        return get_monitor.sync_detailed(
+            client=self._client,
+            monitor_id=monitor_id,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        project_id: str | Unset = UNSET,
+        project_name: str | Unset = UNSET,
+        type_: MonitorType | Unset = UNSET,
+        status: MonitorStatus | Unset = UNSET,
+        notifications_enabled: bool | Unset = UNSET,
+        dimension_category: DimensionCategory | Unset = UNSET,
+        dimension_name: str | Unset = UNSET,
+        data_quality_metric: DataQualityMetric | Unset = UNSET,
+        performance_metric: PerformanceMetric | Unset = UNSET,
+        drift_metric: DriftMetric | Unset = UNSET,
+        custom_metric_id: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListMonitorsResponse]:
+        """List monitors (GET /v2/monitors), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.monitors.list``.
+        """
+        from . import list_monitors
+
+        return list_monitors.sync_detailed(
+            client=self._client,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            project_id=project_id,
+            project_name=project_name,
+            type_=type_,
+            status=status,
+            notifications_enabled=notifications_enabled,
+            dimension_category=dimension_category,
+            dimension_name=dimension_name,
+            data_quality_metric=data_quality_metric,
+            performance_metric=performance_metric,
+            drift_metric=drift_metric,
+            custom_metric_id=custom_metric_id,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+
 class Monitors(SyncResource):
     """``client.monitors``."""
+
+    @cached_property
+    def with_raw_response(self) -> MonitorsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return MonitorsWithRawResponse(self._client)
 
     @cached_property
     def tags(self) -> MonitorsTags:
@@ -342,8 +508,80 @@ class Monitors(SyncResource):
         )
 
 
+class AsyncMonitorsTagsWithRawResponse(AsyncResource):
+    """``client.monitors.tags.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def add(
+        self,
+        monitor_id: str,
+        *,
+        body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """Add monitor tags (POST /v2/monitors/{monitor_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.monitors.tags.add``.
+        """
+        from . import add_monitor_tags
+
+        return await add_monitor_tags.asyncio_detailed(
+            client=self._client,
+            monitor_id=monitor_id,
+            body=body,
+            **options,
+        )
+
+    async def list(
+        self,
+        monitor_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """List monitor tags (GET /v2/monitors/{monitor_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.monitors.tags.list``.
+        """
+        from . import list_monitor_tags
+
+        return await list_monitor_tags.asyncio_detailed(
+            client=self._client,
+            monitor_id=monitor_id,
+            **options,
+        )
+
+    async def remove(
+        self,
+        monitor_id: str,
+        *,
+        body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[RemoveTagsResponse]:
+        """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.monitors.tags.remove``.
+        """
+        from . import remove_monitor_tags
+
+        return await remove_monitor_tags.asyncio_detailed(
+            client=self._client,
+            monitor_id=monitor_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncMonitorsTags(AsyncResource):
     """``client.monitors.tags``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncMonitorsTagsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncMonitorsTagsWithRawResponse(self._client)
 
     async def add(
         self,
@@ -464,8 +702,92 @@ class AsyncMonitorsTags(AsyncResource):
         )
 
 
+class AsyncMonitorsWithRawResponse(AsyncResource):
+    """``client.monitors.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def get(
+        self,
+        monitor_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[
+        CustomMetricMonitor
+        | DataQualityMonitor
+        | DriftMonitor
+        | PerformanceMonitor
+        | TracingMonitor
+    ]:
+        """Get monitor (GET /v2/monitors/{monitor_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.monitors.get``.
+        """
+        from . import get_monitor
+
+        return await get_monitor.asyncio_detailed(
+            client=self._client,
+            monitor_id=monitor_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        project_id: str | Unset = UNSET,
+        project_name: str | Unset = UNSET,
+        type_: MonitorType | Unset = UNSET,
+        status: MonitorStatus | Unset = UNSET,
+        notifications_enabled: bool | Unset = UNSET,
+        dimension_category: DimensionCategory | Unset = UNSET,
+        dimension_name: str | Unset = UNSET,
+        data_quality_metric: DataQualityMetric | Unset = UNSET,
+        performance_metric: PerformanceMetric | Unset = UNSET,
+        drift_metric: DriftMetric | Unset = UNSET,
+        custom_metric_id: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListMonitorsResponse]:
+        """List monitors (GET /v2/monitors), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.monitors.list``.
+        """
+        from . import list_monitors
+
+        return await list_monitors.asyncio_detailed(
+            client=self._client,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            project_id=project_id,
+            project_name=project_name,
+            type_=type_,
+            status=status,
+            notifications_enabled=notifications_enabled,
+            dimension_category=dimension_category,
+            dimension_name=dimension_name,
+            data_quality_metric=data_quality_metric,
+            performance_metric=performance_metric,
+            drift_metric=drift_metric,
+            custom_metric_id=custom_metric_id,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+
 class AsyncMonitors(AsyncResource):
     """``client.monitors``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncMonitorsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncMonitorsWithRawResponse(self._client)
 
     @cached_property
     def tags(self) -> AsyncMonitorsTags:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import Organization
     from ...models.add_organization_user_request import AddOrganizationUserRequest
     from ...models.create_organization_request import CreateOrganizationRequest
@@ -31,13 +32,69 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncOrganizations",
     "AsyncOrganizationsUsers",
+    "AsyncOrganizationsUsersWithRawResponse",
+    "AsyncOrganizationsWithRawResponse",
     "Organizations",
     "OrganizationsUsers",
+    "OrganizationsUsersWithRawResponse",
+    "OrganizationsWithRawResponse",
 ]
+
+
+class OrganizationsUsersWithRawResponse(SyncResource):
+    """``client.organizations.users.with_raw_response``: each method returns the whole ``Response``."""
+
+    def add(
+        self,
+        org_id: str,
+        *,
+        body: AddOrganizationUserRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[OrganizationMembership]:
+        """Add organization user (POST /v2/organizations/{org_id}/users), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.organizations.users.add``.
+        """
+        from . import add_organization_user
+
+        return add_organization_user.sync_detailed(
+            client=self._client,
+            org_id=org_id,
+            body=body,
+            **options,
+        )
+
+    def remove(
+        self,
+        org_id: str,
+        user_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.organizations.users.remove``.
+        """
+        from . import remove_organization_user
+
+        return remove_organization_user.sync_detailed(
+            client=self._client,
+            org_id=org_id,
+            user_id=user_id,
+            **options,
+        )
 
 
 class OrganizationsUsers(SyncResource):
     """``client.organizations.users``."""
+
+    @cached_property
+    def with_raw_response(self) -> OrganizationsUsersWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return OrganizationsUsersWithRawResponse(self._client)
 
     def add(
         self,
@@ -113,8 +170,121 @@ class OrganizationsUsers(SyncResource):
         )
 
 
+class OrganizationsWithRawResponse(SyncResource):
+    """``client.organizations.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateOrganizationRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Organization]:
+        """Create organization (POST /v2/organizations), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.organizations.create``.
+        """
+        from . import create_organization
+
+        return create_organization.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        org_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete organization (DELETE /v2/organizations/{org_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.organizations.delete``.
+        """
+        from . import delete_organization
+
+        return delete_organization.sync_detailed(
+            client=self._client,
+            org_id=org_id,
+            **options,
+        )
+
+    def get(
+        self,
+        org_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Organization]:
+        """Get organization (GET /v2/organizations/{org_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.organizations.get``.
+        """
+        from . import get_organization
+
+        return get_organization.sync_detailed(
+            client=self._client,
+            org_id=org_id,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListOrganizationsResponse]:
+        """List organizations (GET /v2/organizations), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.organizations.list``.
+        """
+        from . import list_organizations
+
+        return list_organizations.sync_detailed(
+            client=self._client,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    def update(
+        self,
+        org_id: str,
+        *,
+        body: UpdateOrganizationRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Organization]:
+        """Update organization (PATCH /v2/organizations/{org_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.organizations.update``.
+        """
+        from . import update_organization
+
+        return update_organization.sync_detailed(
+            client=self._client,
+            org_id=org_id,
+            body=body,
+            **options,
+        )
+
+
 class Organizations(SyncResource):
     """``client.organizations``."""
+
+    @cached_property
+    def with_raw_response(self) -> OrganizationsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return OrganizationsWithRawResponse(self._client)
 
     @cached_property
     def users(self) -> OrganizationsUsers:
@@ -305,8 +475,60 @@ class Organizations(SyncResource):
         )
 
 
+class AsyncOrganizationsUsersWithRawResponse(AsyncResource):
+    """``client.organizations.users.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def add(
+        self,
+        org_id: str,
+        *,
+        body: AddOrganizationUserRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[OrganizationMembership]:
+        """Add organization user (POST /v2/organizations/{org_id}/users), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.organizations.users.add``.
+        """
+        from . import add_organization_user
+
+        return await add_organization_user.asyncio_detailed(
+            client=self._client,
+            org_id=org_id,
+            body=body,
+            **options,
+        )
+
+    async def remove(
+        self,
+        org_id: str,
+        user_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.organizations.users.remove``.
+        """
+        from . import remove_organization_user
+
+        return await remove_organization_user.asyncio_detailed(
+            client=self._client,
+            org_id=org_id,
+            user_id=user_id,
+            **options,
+        )
+
+
 class AsyncOrganizationsUsers(AsyncResource):
     """``client.organizations.users``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncOrganizationsUsersWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncOrganizationsUsersWithRawResponse(self._client)
 
     async def add(
         self,
@@ -382,8 +604,121 @@ class AsyncOrganizationsUsers(AsyncResource):
         )
 
 
+class AsyncOrganizationsWithRawResponse(AsyncResource):
+    """``client.organizations.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateOrganizationRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Organization]:
+        """Create organization (POST /v2/organizations), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.organizations.create``.
+        """
+        from . import create_organization
+
+        return await create_organization.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        org_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete organization (DELETE /v2/organizations/{org_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.organizations.delete``.
+        """
+        from . import delete_organization
+
+        return await delete_organization.asyncio_detailed(
+            client=self._client,
+            org_id=org_id,
+            **options,
+        )
+
+    async def get(
+        self,
+        org_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Organization]:
+        """Get organization (GET /v2/organizations/{org_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.organizations.get``.
+        """
+        from . import get_organization
+
+        return await get_organization.asyncio_detailed(
+            client=self._client,
+            org_id=org_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListOrganizationsResponse]:
+        """List organizations (GET /v2/organizations), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.organizations.list``.
+        """
+        from . import list_organizations
+
+        return await list_organizations.asyncio_detailed(
+            client=self._client,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    async def update(
+        self,
+        org_id: str,
+        *,
+        body: UpdateOrganizationRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Organization]:
+        """Update organization (PATCH /v2/organizations/{org_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.organizations.update``.
+        """
+        from . import update_organization
+
+        return await update_organization.asyncio_detailed(
+            client=self._client,
+            org_id=org_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncOrganizations(AsyncResource):
     """``client.organizations``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncOrganizationsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncOrganizationsWithRawResponse(self._client)
 
     @cached_property
     def users(self) -> AsyncOrganizationsUsers:

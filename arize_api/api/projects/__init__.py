@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import Project, Tag
     from ...models.add_tags_request import AddTagsRequest
     from ...models.create_project_request import CreateProjectRequest
@@ -31,11 +32,92 @@ if TYPE_CHECKING:
     from ...models.update_project_request import UpdateProjectRequest
     from ...types import Unset
 
-__all__ = ["AsyncProjects", "AsyncProjectsTags", "Projects", "ProjectsTags"]
+__all__ = [
+    "AsyncProjects",
+    "AsyncProjectsTags",
+    "AsyncProjectsTagsWithRawResponse",
+    "AsyncProjectsWithRawResponse",
+    "Projects",
+    "ProjectsTags",
+    "ProjectsTagsWithRawResponse",
+    "ProjectsWithRawResponse",
+]
+
+
+class ProjectsTagsWithRawResponse(SyncResource):
+    """``client.projects.tags.with_raw_response``: each method returns the whole ``Response``."""
+
+    def add(
+        self,
+        project_id: str,
+        *,
+        body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """Add project tags (POST /v2/projects/{project_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.projects.tags.add``.
+        """
+        from . import add_project_tags
+
+        return add_project_tags.sync_detailed(
+            client=self._client,
+            project_id=project_id,
+            body=body,
+            **options,
+        )
+
+    def list(
+        self,
+        project_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """List project tags (GET /v2/projects/{project_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.projects.tags.list``.
+        """
+        from . import list_project_tags
+
+        return list_project_tags.sync_detailed(
+            client=self._client,
+            project_id=project_id,
+            **options,
+        )
+
+    def remove(
+        self,
+        project_id: str,
+        *,
+        body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[RemoveTagsResponse]:
+        """Remove project tags (DELETE /v2/projects/{project_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.projects.tags.remove``.
+        """
+        from . import remove_project_tags
+
+        return remove_project_tags.sync_detailed(
+            client=self._client,
+            project_id=project_id,
+            body=body,
+            **options,
+        )
 
 
 class ProjectsTags(SyncResource):
     """``client.projects.tags``."""
+
+    @cached_property
+    def with_raw_response(self) -> ProjectsTagsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return ProjectsTagsWithRawResponse(self._client)
 
     def add(
         self,
@@ -154,8 +236,127 @@ class ProjectsTags(SyncResource):
         )
 
 
+class ProjectsWithRawResponse(SyncResource):
+    """``client.projects.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateProjectRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Project]:
+        """Create project (POST /v2/projects), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.projects.create``.
+        """
+        from . import create_project
+
+        return create_project.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        project_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete project (DELETE /v2/projects/{project_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.projects.delete``.
+        """
+        from . import delete_project
+
+        return delete_project.sync_detailed(
+            client=self._client,
+            project_id=project_id,
+            **options,
+        )
+
+    def get(
+        self,
+        project_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Project]:
+        """Get project (GET /v2/projects/{project_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.projects.get``.
+        """
+        from . import get_project
+
+        return get_project.sync_detailed(
+            client=self._client,
+            project_id=project_id,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        project_type: ProjectType | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListProjectsResponse]:
+        """List projects (GET /v2/projects), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.projects.list``.
+        """
+        from . import list_projects
+
+        return list_projects.sync_detailed(
+            client=self._client,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            project_type=project_type,
+            **options,
+        )
+
+    def update(
+        self,
+        project_id: str,
+        *,
+        body: UpdateProjectRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Project]:
+        """Update project (PATCH /v2/projects/{project_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.projects.update``.
+        """
+        from . import update_project
+
+        return update_project.sync_detailed(
+            client=self._client,
+            project_id=project_id,
+            body=body,
+            **options,
+        )
+
+
 class Projects(SyncResource):
     """``client.projects``."""
+
+    @cached_property
+    def with_raw_response(self) -> ProjectsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return ProjectsWithRawResponse(self._client)
 
     @cached_property
     def tags(self) -> ProjectsTags:
@@ -353,8 +554,80 @@ class Projects(SyncResource):
         )
 
 
+class AsyncProjectsTagsWithRawResponse(AsyncResource):
+    """``client.projects.tags.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def add(
+        self,
+        project_id: str,
+        *,
+        body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """Add project tags (POST /v2/projects/{project_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.projects.tags.add``.
+        """
+        from . import add_project_tags
+
+        return await add_project_tags.asyncio_detailed(
+            client=self._client,
+            project_id=project_id,
+            body=body,
+            **options,
+        )
+
+    async def list(
+        self,
+        project_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """List project tags (GET /v2/projects/{project_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.projects.tags.list``.
+        """
+        from . import list_project_tags
+
+        return await list_project_tags.asyncio_detailed(
+            client=self._client,
+            project_id=project_id,
+            **options,
+        )
+
+    async def remove(
+        self,
+        project_id: str,
+        *,
+        body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[RemoveTagsResponse]:
+        """Remove project tags (DELETE /v2/projects/{project_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.projects.tags.remove``.
+        """
+        from . import remove_project_tags
+
+        return await remove_project_tags.asyncio_detailed(
+            client=self._client,
+            project_id=project_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncProjectsTags(AsyncResource):
     """``client.projects.tags``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncProjectsTagsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncProjectsTagsWithRawResponse(self._client)
 
     async def add(
         self,
@@ -473,8 +746,127 @@ class AsyncProjectsTags(AsyncResource):
         )
 
 
+class AsyncProjectsWithRawResponse(AsyncResource):
+    """``client.projects.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateProjectRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Project]:
+        """Create project (POST /v2/projects), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.projects.create``.
+        """
+        from . import create_project
+
+        return await create_project.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        project_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete project (DELETE /v2/projects/{project_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.projects.delete``.
+        """
+        from . import delete_project
+
+        return await delete_project.asyncio_detailed(
+            client=self._client,
+            project_id=project_id,
+            **options,
+        )
+
+    async def get(
+        self,
+        project_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Project]:
+        """Get project (GET /v2/projects/{project_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.projects.get``.
+        """
+        from . import get_project
+
+        return await get_project.asyncio_detailed(
+            client=self._client,
+            project_id=project_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        project_type: ProjectType | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListProjectsResponse]:
+        """List projects (GET /v2/projects), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.projects.list``.
+        """
+        from . import list_projects
+
+        return await list_projects.asyncio_detailed(
+            client=self._client,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            project_type=project_type,
+            **options,
+        )
+
+    async def update(
+        self,
+        project_id: str,
+        *,
+        body: UpdateProjectRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Project]:
+        """Update project (PATCH /v2/projects/{project_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.projects.update``.
+        """
+        from . import update_project
+
+        return await update_project.asyncio_detailed(
+            client=self._client,
+            project_id=project_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncProjects(AsyncResource):
     """``client.projects``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncProjectsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncProjectsWithRawResponse(self._client)
 
     @cached_property
     def tags(self) -> AsyncProjectsTags:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import Prompt, PromptVersion, Tag
     from ...models.add_tags_request import AddTagsRequest
     from ...models.create_prompt_request import CreatePromptRequest
@@ -40,19 +41,103 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncPrompts",
     "AsyncPromptsLabels",
+    "AsyncPromptsLabelsWithRawResponse",
     "AsyncPromptsTags",
+    "AsyncPromptsTagsWithRawResponse",
     "AsyncPromptsVersionLabels",
+    "AsyncPromptsVersionLabelsWithRawResponse",
     "AsyncPromptsVersions",
+    "AsyncPromptsVersionsWithRawResponse",
+    "AsyncPromptsWithRawResponse",
     "Prompts",
     "PromptsLabels",
+    "PromptsLabelsWithRawResponse",
     "PromptsTags",
+    "PromptsTagsWithRawResponse",
     "PromptsVersionLabels",
+    "PromptsVersionLabelsWithRawResponse",
     "PromptsVersions",
+    "PromptsVersionsWithRawResponse",
+    "PromptsWithRawResponse",
 ]
+
+
+class PromptsVersionsWithRawResponse(SyncResource):
+    """``client.prompts.versions.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        prompt_id: str,
+        *,
+        body: CreatePromptVersionRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[PromptVersion]:
+        """Create prompt version (POST /v2/prompts/{prompt_id}/versions), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.versions.create``.
+        """
+        from . import create_prompt_version
+
+        return create_prompt_version.sync_detailed(
+            client=self._client,
+            prompt_id=prompt_id,
+            body=body,
+            **options,
+        )
+
+    def get(
+        self,
+        version_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[PromptVersion]:
+        """Get prompt version (GET /v2/prompt-versions/{version_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.versions.get``.
+        """
+        from . import get_prompt_version
+
+        return get_prompt_version.sync_detailed(
+            client=self._client,
+            version_id=version_id,
+            **options,
+        )
+
+    def list(
+        self,
+        prompt_id: str,
+        *,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListPromptVersionsResponse]:
+        """List prompt versions (GET /v2/prompts/{prompt_id}/versions), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.prompts.versions.list``.
+        """
+        from . import list_prompt_versions
+
+        return list_prompt_versions.sync_detailed(
+            client=self._client,
+            prompt_id=prompt_id,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
 
 
 class PromptsVersions(SyncResource):
     """``client.prompts.versions``."""
+
+    @cached_property
+    def with_raw_response(self) -> PromptsVersionsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return PromptsVersionsWithRawResponse(self._client)
 
     def create(
         self,
@@ -179,8 +264,60 @@ class PromptsVersions(SyncResource):
         )
 
 
+class PromptsVersionLabelsWithRawResponse(SyncResource):
+    """``client.prompts.version_labels.with_raw_response``: each method returns the whole ``Response``."""
+
+    def delete(
+        self,
+        version_id: str,
+        label_name: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.version_labels.delete``.
+        """
+        from . import delete_prompt_version_label
+
+        return delete_prompt_version_label.sync_detailed(
+            client=self._client,
+            version_id=version_id,
+            label_name=label_name,
+            **options,
+        )
+
+    def set(
+        self,
+        version_id: str,
+        *,
+        body: SetPromptVersionLabelsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[PromptVersion]:
+        """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.version_labels.set``.
+        """
+        from . import set_prompt_version_label
+
+        return set_prompt_version_label.sync_detailed(
+            client=self._client,
+            version_id=version_id,
+            body=body,
+            **options,
+        )
+
+
 class PromptsVersionLabels(SyncResource):
     """``client.prompts.version_labels``."""
+
+    @cached_property
+    def with_raw_response(self) -> PromptsVersionLabelsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return PromptsVersionLabelsWithRawResponse(self._client)
 
     def delete(
         self,
@@ -262,8 +399,80 @@ class PromptsVersionLabels(SyncResource):
         )
 
 
+class PromptsTagsWithRawResponse(SyncResource):
+    """``client.prompts.tags.with_raw_response``: each method returns the whole ``Response``."""
+
+    def add(
+        self,
+        prompt_id: str,
+        *,
+        body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """Add prompt tags (POST /v2/prompts/{prompt_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.tags.add``.
+        """
+        from . import add_prompt_tags
+
+        return add_prompt_tags.sync_detailed(
+            client=self._client,
+            prompt_id=prompt_id,
+            body=body,
+            **options,
+        )
+
+    def list(
+        self,
+        prompt_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """List prompt tags (GET /v2/prompts/{prompt_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.tags.list``.
+        """
+        from . import list_prompt_tags
+
+        return list_prompt_tags.sync_detailed(
+            client=self._client,
+            prompt_id=prompt_id,
+            **options,
+        )
+
+    def remove(
+        self,
+        prompt_id: str,
+        *,
+        body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[RemoveTagsResponse]:
+        """Remove prompt tags (DELETE /v2/prompts/{prompt_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.tags.remove``.
+        """
+        from . import remove_prompt_tags
+
+        return remove_prompt_tags.sync_detailed(
+            client=self._client,
+            prompt_id=prompt_id,
+            body=body,
+            **options,
+        )
+
+
 class PromptsTags(SyncResource):
     """``client.prompts.tags``."""
+
+    @cached_property
+    def with_raw_response(self) -> PromptsTagsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return PromptsTagsWithRawResponse(self._client)
 
     def add(
         self,
@@ -385,8 +594,38 @@ class PromptsTags(SyncResource):
         )
 
 
+class PromptsLabelsWithRawResponse(SyncResource):
+    """``client.prompts.labels.with_raw_response``: each method returns the whole ``Response``."""
+
+    def get(
+        self,
+        prompt_id: str,
+        label_name: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[PromptVersion]:
+        """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.labels.get``.
+        """
+        from . import get_prompt_label
+
+        return get_prompt_label.sync_detailed(
+            client=self._client,
+            prompt_id=prompt_id,
+            label_name=label_name,
+            **options,
+        )
+
+
 class PromptsLabels(SyncResource):
     """``client.prompts.labels``."""
+
+    @cached_property
+    def with_raw_response(self) -> PromptsLabelsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return PromptsLabelsWithRawResponse(self._client)
 
     def get(
         self,
@@ -425,8 +664,130 @@ class PromptsLabels(SyncResource):
         )
 
 
+class PromptsWithRawResponse(SyncResource):
+    """``client.prompts.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreatePromptRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[PromptWithVersion]:
+        """Create prompt (POST /v2/prompts), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.create``.
+        """
+        from . import create_prompt
+
+        return create_prompt.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        prompt_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete prompt (DELETE /v2/prompts/{prompt_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.delete``.
+        """
+        from . import delete_prompt
+
+        return delete_prompt.sync_detailed(
+            client=self._client,
+            prompt_id=prompt_id,
+            **options,
+        )
+
+    def get(
+        self,
+        prompt_id: str,
+        *,
+        version_id: str | Unset = UNSET,
+        label: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[PromptWithVersion]:
+        """Get prompt with a version (GET /v2/prompts/{prompt_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.get``.
+        """
+        from . import get_prompt
+
+        return get_prompt.sync_detailed(
+            client=self._client,
+            prompt_id=prompt_id,
+            version_id=version_id,
+            label=label,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListPromptsResponse]:
+        """List prompts (GET /v2/prompts), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.prompts.list``.
+        """
+        from . import list_prompts
+
+        return list_prompts.sync_detailed(
+            client=self._client,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    def update(
+        self,
+        prompt_id: str,
+        *,
+        body: UpdatePromptRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Prompt]:
+        """Update prompt (PATCH /v2/prompts/{prompt_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.update``.
+        """
+        from . import update_prompt
+
+        return update_prompt.sync_detailed(
+            client=self._client,
+            prompt_id=prompt_id,
+            body=body,
+            **options,
+        )
+
+
 class Prompts(SyncResource):
     """``client.prompts``."""
+
+    @cached_property
+    def with_raw_response(self) -> PromptsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return PromptsWithRawResponse(self._client)
 
     @cached_property
     def labels(self) -> PromptsLabels:
@@ -658,8 +1019,82 @@ class Prompts(SyncResource):
         )
 
 
+class AsyncPromptsVersionsWithRawResponse(AsyncResource):
+    """``client.prompts.versions.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        prompt_id: str,
+        *,
+        body: CreatePromptVersionRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[PromptVersion]:
+        """Create prompt version (POST /v2/prompts/{prompt_id}/versions), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.versions.create``.
+        """
+        from . import create_prompt_version
+
+        return await create_prompt_version.asyncio_detailed(
+            client=self._client,
+            prompt_id=prompt_id,
+            body=body,
+            **options,
+        )
+
+    async def get(
+        self,
+        version_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[PromptVersion]:
+        """Get prompt version (GET /v2/prompt-versions/{version_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.versions.get``.
+        """
+        from . import get_prompt_version
+
+        return await get_prompt_version.asyncio_detailed(
+            client=self._client,
+            version_id=version_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        prompt_id: str,
+        *,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListPromptVersionsResponse]:
+        """List prompt versions (GET /v2/prompts/{prompt_id}/versions), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.prompts.versions.list``.
+        """
+        from . import list_prompt_versions
+
+        return await list_prompt_versions.asyncio_detailed(
+            client=self._client,
+            prompt_id=prompt_id,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+
 class AsyncPromptsVersions(AsyncResource):
     """``client.prompts.versions``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPromptsVersionsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncPromptsVersionsWithRawResponse(self._client)
 
     async def create(
         self,
@@ -786,8 +1221,60 @@ class AsyncPromptsVersions(AsyncResource):
         )
 
 
+class AsyncPromptsVersionLabelsWithRawResponse(AsyncResource):
+    """``client.prompts.version_labels.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def delete(
+        self,
+        version_id: str,
+        label_name: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.version_labels.delete``.
+        """
+        from . import delete_prompt_version_label
+
+        return await delete_prompt_version_label.asyncio_detailed(
+            client=self._client,
+            version_id=version_id,
+            label_name=label_name,
+            **options,
+        )
+
+    async def set(
+        self,
+        version_id: str,
+        *,
+        body: SetPromptVersionLabelsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[PromptVersion]:
+        """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.version_labels.set``.
+        """
+        from . import set_prompt_version_label
+
+        return await set_prompt_version_label.asyncio_detailed(
+            client=self._client,
+            version_id=version_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncPromptsVersionLabels(AsyncResource):
     """``client.prompts.version_labels``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPromptsVersionLabelsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncPromptsVersionLabelsWithRawResponse(self._client)
 
     async def delete(
         self,
@@ -869,8 +1356,80 @@ class AsyncPromptsVersionLabels(AsyncResource):
         )
 
 
+class AsyncPromptsTagsWithRawResponse(AsyncResource):
+    """``client.prompts.tags.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def add(
+        self,
+        prompt_id: str,
+        *,
+        body: AddTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """Add prompt tags (POST /v2/prompts/{prompt_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.tags.add``.
+        """
+        from . import add_prompt_tags
+
+        return await add_prompt_tags.asyncio_detailed(
+            client=self._client,
+            prompt_id=prompt_id,
+            body=body,
+            **options,
+        )
+
+    async def list(
+        self,
+        prompt_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTagsResponse]:
+        """List prompt tags (GET /v2/prompts/{prompt_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.tags.list``.
+        """
+        from . import list_prompt_tags
+
+        return await list_prompt_tags.asyncio_detailed(
+            client=self._client,
+            prompt_id=prompt_id,
+            **options,
+        )
+
+    async def remove(
+        self,
+        prompt_id: str,
+        *,
+        body: RemoveTagsRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[RemoveTagsResponse]:
+        """Remove prompt tags (DELETE /v2/prompts/{prompt_id}/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.tags.remove``.
+        """
+        from . import remove_prompt_tags
+
+        return await remove_prompt_tags.asyncio_detailed(
+            client=self._client,
+            prompt_id=prompt_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncPromptsTags(AsyncResource):
     """``client.prompts.tags``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPromptsTagsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncPromptsTagsWithRawResponse(self._client)
 
     async def add(
         self,
@@ -992,8 +1551,38 @@ class AsyncPromptsTags(AsyncResource):
         )
 
 
+class AsyncPromptsLabelsWithRawResponse(AsyncResource):
+    """``client.prompts.labels.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def get(
+        self,
+        prompt_id: str,
+        label_name: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[PromptVersion]:
+        """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.labels.get``.
+        """
+        from . import get_prompt_label
+
+        return await get_prompt_label.asyncio_detailed(
+            client=self._client,
+            prompt_id=prompt_id,
+            label_name=label_name,
+            **options,
+        )
+
+
 class AsyncPromptsLabels(AsyncResource):
     """``client.prompts.labels``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPromptsLabelsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncPromptsLabelsWithRawResponse(self._client)
 
     async def get(
         self,
@@ -1032,8 +1621,130 @@ class AsyncPromptsLabels(AsyncResource):
         )
 
 
+class AsyncPromptsWithRawResponse(AsyncResource):
+    """``client.prompts.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreatePromptRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[PromptWithVersion]:
+        """Create prompt (POST /v2/prompts), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.create``.
+        """
+        from . import create_prompt
+
+        return await create_prompt.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        prompt_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete prompt (DELETE /v2/prompts/{prompt_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.delete``.
+        """
+        from . import delete_prompt
+
+        return await delete_prompt.asyncio_detailed(
+            client=self._client,
+            prompt_id=prompt_id,
+            **options,
+        )
+
+    async def get(
+        self,
+        prompt_id: str,
+        *,
+        version_id: str | Unset = UNSET,
+        label: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[PromptWithVersion]:
+        """Get prompt with a version (GET /v2/prompts/{prompt_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.get``.
+        """
+        from . import get_prompt
+
+        return await get_prompt.asyncio_detailed(
+            client=self._client,
+            prompt_id=prompt_id,
+            version_id=version_id,
+            label=label,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListPromptsResponse]:
+        """List prompts (GET /v2/prompts), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.prompts.list``.
+        """
+        from . import list_prompts
+
+        return await list_prompts.asyncio_detailed(
+            client=self._client,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    async def update(
+        self,
+        prompt_id: str,
+        *,
+        body: UpdatePromptRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Prompt]:
+        """Update prompt (PATCH /v2/prompts/{prompt_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.prompts.update``.
+        """
+        from . import update_prompt
+
+        return await update_prompt.asyncio_detailed(
+            client=self._client,
+            prompt_id=prompt_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncPrompts(AsyncResource):
     """``client.prompts``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPromptsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncPromptsWithRawResponse(self._client)
 
     @cached_property
     def labels(self) -> AsyncPromptsLabels:

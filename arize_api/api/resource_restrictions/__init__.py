@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import ResourceRestriction
     from ...models.create_resource_restriction_request import (
         CreateResourceRestrictionRequest,
@@ -33,11 +34,88 @@ if TYPE_CHECKING:
     )
     from ...types import Unset
 
-__all__ = ["AsyncResourceRestrictions", "ResourceRestrictions"]
+__all__ = [
+    "AsyncResourceRestrictions",
+    "AsyncResourceRestrictionsWithRawResponse",
+    "ResourceRestrictions",
+    "ResourceRestrictionsWithRawResponse",
+]
+
+
+class ResourceRestrictionsWithRawResponse(SyncResource):
+    """``client.resource_restrictions.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateResourceRestrictionRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ResourceRestriction]:
+        """Restrict resource (POST /v2/resource-restrictions), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.resource_restrictions.create``.
+        """
+        from . import create_resource_restriction
+
+        return create_resource_restriction.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        resource_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.resource_restrictions.delete``.
+        """
+        from . import delete_resource_restriction
+
+        return delete_resource_restriction.sync_detailed(
+            client=self._client,
+            resource_id=resource_id,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        resource_type: ResourceRestrictionType | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListResourceRestrictionsResponse]:
+        """List resource restrictions (GET /v2/resource-restrictions), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.resource_restrictions.list``.
+        """
+        from . import list_resource_restrictions
+
+        return list_resource_restrictions.sync_detailed(
+            client=self._client,
+            resource_type=resource_type,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
 
 
 class ResourceRestrictions(SyncResource):
     """``client.resource_restrictions``."""
+
+    @cached_property
+    def with_raw_response(self) -> ResourceRestrictionsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return ResourceRestrictionsWithRawResponse(self._client)
 
     def create(
         self,
@@ -162,8 +240,80 @@ class ResourceRestrictions(SyncResource):
         )
 
 
+class AsyncResourceRestrictionsWithRawResponse(AsyncResource):
+    """``client.resource_restrictions.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateResourceRestrictionRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ResourceRestriction]:
+        """Restrict resource (POST /v2/resource-restrictions), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.resource_restrictions.create``.
+        """
+        from . import create_resource_restriction
+
+        return await create_resource_restriction.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        resource_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Lift resource restriction (DELETE /v2/resource-restrictions/{resource_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.resource_restrictions.delete``.
+        """
+        from . import delete_resource_restriction
+
+        return await delete_resource_restriction.asyncio_detailed(
+            client=self._client,
+            resource_id=resource_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        resource_type: ResourceRestrictionType | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListResourceRestrictionsResponse]:
+        """List resource restrictions (GET /v2/resource-restrictions), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.resource_restrictions.list``.
+        """
+        from . import list_resource_restrictions
+
+        return await list_resource_restrictions.asyncio_detailed(
+            client=self._client,
+            resource_type=resource_type,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+
 class AsyncResourceRestrictions(AsyncResource):
     """``client.resource_restrictions``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncResourceRestrictionsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncResourceRestrictionsWithRawResponse(self._client)
 
     async def create(
         self,

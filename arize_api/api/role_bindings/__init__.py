@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import RoleBinding
     from ...models.create_role_binding_request import CreateRoleBindingRequest
     from ...models.forbidden_problem import ForbiddenProblem
@@ -30,11 +31,131 @@ if TYPE_CHECKING:
     from ...models.update_role_binding_request import UpdateRoleBindingRequest
     from ...types import Unset
 
-__all__ = ["AsyncRoleBindings", "RoleBindings"]
+__all__ = [
+    "AsyncRoleBindings",
+    "AsyncRoleBindingsWithRawResponse",
+    "RoleBindings",
+    "RoleBindingsWithRawResponse",
+]
+
+
+class RoleBindingsWithRawResponse(SyncResource):
+    """``client.role_bindings.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateRoleBindingRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[RoleBinding]:
+        """Create role binding (POST /v2/role-bindings), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.role_bindings.create``.
+        """
+        from . import create_role_binding
+
+        return create_role_binding.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        binding_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete role binding (DELETE /v2/role-bindings/{binding_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.role_bindings.delete``.
+        """
+        from . import delete_role_binding
+
+        return delete_role_binding.sync_detailed(
+            client=self._client,
+            binding_id=binding_id,
+            **options,
+        )
+
+    def get(
+        self,
+        binding_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[RoleBinding]:
+        """Get role binding (GET /v2/role-bindings/{binding_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.role_bindings.get``.
+        """
+        from . import get_role_binding
+
+        return get_role_binding.sync_detailed(
+            client=self._client,
+            binding_id=binding_id,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        resource_type: RoleBindingResourceType,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        user_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListRoleBindingsResponse]:
+        """List role bindings (GET /v2/role-bindings), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.role_bindings.list``.
+        """
+        from . import list_role_bindings
+
+        return list_role_bindings.sync_detailed(
+            client=self._client,
+            resource_type=resource_type,
+            limit=limit,
+            cursor=cursor,
+            user_id=user_id,
+            **options,
+        )
+
+    def update(
+        self,
+        binding_id: str,
+        *,
+        body: UpdateRoleBindingRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[RoleBinding]:
+        """Update role binding (PATCH /v2/role-bindings/{binding_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.role_bindings.update``.
+        """
+        from . import update_role_binding
+
+        return update_role_binding.sync_detailed(
+            client=self._client,
+            binding_id=binding_id,
+            body=body,
+            **options,
+        )
 
 
 class RoleBindings(SyncResource):
     """``client.role_bindings``."""
+
+    @cached_property
+    def with_raw_response(self) -> RoleBindingsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return RoleBindingsWithRawResponse(self._client)
 
     def create(
         self,
@@ -236,8 +357,123 @@ class RoleBindings(SyncResource):
         )
 
 
+class AsyncRoleBindingsWithRawResponse(AsyncResource):
+    """``client.role_bindings.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateRoleBindingRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[RoleBinding]:
+        """Create role binding (POST /v2/role-bindings), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.role_bindings.create``.
+        """
+        from . import create_role_binding
+
+        return await create_role_binding.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        binding_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete role binding (DELETE /v2/role-bindings/{binding_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.role_bindings.delete``.
+        """
+        from . import delete_role_binding
+
+        return await delete_role_binding.asyncio_detailed(
+            client=self._client,
+            binding_id=binding_id,
+            **options,
+        )
+
+    async def get(
+        self,
+        binding_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[RoleBinding]:
+        """Get role binding (GET /v2/role-bindings/{binding_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.role_bindings.get``.
+        """
+        from . import get_role_binding
+
+        return await get_role_binding.asyncio_detailed(
+            client=self._client,
+            binding_id=binding_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        resource_type: RoleBindingResourceType,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        user_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListRoleBindingsResponse]:
+        """List role bindings (GET /v2/role-bindings), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.role_bindings.list``.
+        """
+        from . import list_role_bindings
+
+        return await list_role_bindings.asyncio_detailed(
+            client=self._client,
+            resource_type=resource_type,
+            limit=limit,
+            cursor=cursor,
+            user_id=user_id,
+            **options,
+        )
+
+    async def update(
+        self,
+        binding_id: str,
+        *,
+        body: UpdateRoleBindingRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[RoleBinding]:
+        """Update role binding (PATCH /v2/role-bindings/{binding_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.role_bindings.update``.
+        """
+        from . import update_role_binding
+
+        return await update_role_binding.asyncio_detailed(
+            client=self._client,
+            binding_id=binding_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncRoleBindings(AsyncResource):
     """``client.role_bindings``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncRoleBindingsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncRoleBindingsWithRawResponse(self._client)
 
     async def create(
         self,

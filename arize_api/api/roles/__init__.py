@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import Role
     from ...models.create_role_request import CreateRoleRequest
     from ...models.forbidden_problem import ForbiddenProblem
@@ -26,11 +27,124 @@ if TYPE_CHECKING:
     from ...models.update_role_request import UpdateRoleRequest
     from ...types import Unset
 
-__all__ = ["AsyncRoles", "Roles"]
+__all__ = ["AsyncRoles", "AsyncRolesWithRawResponse", "Roles", "RolesWithRawResponse"]
+
+
+class RolesWithRawResponse(SyncResource):
+    """``client.roles.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateRoleRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Role]:
+        """Create role (POST /v2/roles), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.roles.create``.
+        """
+        from . import create_role
+
+        return create_role.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        role_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete role (DELETE /v2/roles/{role_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.roles.delete``.
+        """
+        from . import delete_role
+
+        return delete_role.sync_detailed(
+            client=self._client,
+            role_id=role_id,
+            **options,
+        )
+
+    def get(
+        self,
+        role_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Role]:
+        """Get role (GET /v2/roles/{role_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.roles.get``.
+        """
+        from . import get_role
+
+        return get_role.sync_detailed(
+            client=self._client,
+            role_id=role_id,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        is_predefined: bool | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListRolesResponse]:
+        """List roles (GET /v2/roles), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.roles.list``.
+        """
+        from . import list_roles
+
+        return list_roles.sync_detailed(
+            client=self._client,
+            limit=limit,
+            cursor=cursor,
+            is_predefined=is_predefined,
+            **options,
+        )
+
+    def update(
+        self,
+        role_id: str,
+        *,
+        body: UpdateRoleRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Role]:
+        """Update role (PATCH /v2/roles/{role_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.roles.update``.
+        """
+        from . import update_role
+
+        return update_role.sync_detailed(
+            client=self._client,
+            role_id=role_id,
+            body=body,
+            **options,
+        )
 
 
 class Roles(SyncResource):
     """``client.roles``."""
+
+    @cached_property
+    def with_raw_response(self) -> RolesWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return RolesWithRawResponse(self._client)
 
     def create(
         self,
@@ -216,8 +330,121 @@ class Roles(SyncResource):
         )
 
 
+class AsyncRolesWithRawResponse(AsyncResource):
+    """``client.roles.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateRoleRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Role]:
+        """Create role (POST /v2/roles), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.roles.create``.
+        """
+        from . import create_role
+
+        return await create_role.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        role_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete role (DELETE /v2/roles/{role_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.roles.delete``.
+        """
+        from . import delete_role
+
+        return await delete_role.asyncio_detailed(
+            client=self._client,
+            role_id=role_id,
+            **options,
+        )
+
+    async def get(
+        self,
+        role_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Role]:
+        """Get role (GET /v2/roles/{role_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.roles.get``.
+        """
+        from . import get_role
+
+        return await get_role.asyncio_detailed(
+            client=self._client,
+            role_id=role_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        is_predefined: bool | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListRolesResponse]:
+        """List roles (GET /v2/roles), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.roles.list``.
+        """
+        from . import list_roles
+
+        return await list_roles.asyncio_detailed(
+            client=self._client,
+            limit=limit,
+            cursor=cursor,
+            is_predefined=is_predefined,
+            **options,
+        )
+
+    async def update(
+        self,
+        role_id: str,
+        *,
+        body: UpdateRoleRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Role]:
+        """Update role (PATCH /v2/roles/{role_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.roles.update``.
+        """
+        from . import update_role
+
+        return await update_role.asyncio_detailed(
+            client=self._client,
+            role_id=role_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncRoles(AsyncResource):
     """``client.roles``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncRolesWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncRolesWithRawResponse(self._client)
 
     async def create(
         self,

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import Space
     from ...models.add_space_user_request import AddSpaceUserRequest
     from ...models.create_space_request import CreateSpaceRequest
@@ -28,11 +29,72 @@ if TYPE_CHECKING:
     from ...models.update_space_request import UpdateSpaceRequest
     from ...types import Unset
 
-__all__ = ["AsyncSpaces", "AsyncSpacesUsers", "Spaces", "SpacesUsers"]
+__all__ = [
+    "AsyncSpaces",
+    "AsyncSpacesUsers",
+    "AsyncSpacesUsersWithRawResponse",
+    "AsyncSpacesWithRawResponse",
+    "Spaces",
+    "SpacesUsers",
+    "SpacesUsersWithRawResponse",
+    "SpacesWithRawResponse",
+]
+
+
+class SpacesUsersWithRawResponse(SyncResource):
+    """``client.spaces.users.with_raw_response``: each method returns the whole ``Response``."""
+
+    def add(
+        self,
+        space_id: str,
+        *,
+        body: AddSpaceUserRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[SpaceMembership]:
+        """Add space user (POST /v2/spaces/{space_id}/users), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.spaces.users.add``.
+        """
+        from . import add_space_user
+
+        return add_space_user.sync_detailed(
+            client=self._client,
+            space_id=space_id,
+            body=body,
+            **options,
+        )
+
+    def remove(
+        self,
+        space_id: str,
+        user_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.spaces.users.remove``.
+        """
+        from . import remove_space_user
+
+        return remove_space_user.sync_detailed(
+            client=self._client,
+            space_id=space_id,
+            user_id=user_id,
+            **options,
+        )
 
 
 class SpacesUsers(SyncResource):
     """``client.spaces.users``."""
+
+    @cached_property
+    def with_raw_response(self) -> SpacesUsersWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return SpacesUsersWithRawResponse(self._client)
 
     def add(
         self,
@@ -112,8 +174,123 @@ class SpacesUsers(SyncResource):
         )
 
 
+class SpacesWithRawResponse(SyncResource):
+    """``client.spaces.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateSpaceRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Space]:
+        """Create space (POST /v2/spaces), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.spaces.create``.
+        """
+        from . import create_space
+
+        return create_space.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        space_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete space (DELETE /v2/spaces/{space_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.spaces.delete``.
+        """
+        from . import delete_space
+
+        return delete_space.sync_detailed(
+            client=self._client,
+            space_id=space_id,
+            **options,
+        )
+
+    def get(
+        self,
+        space_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Space]:
+        """Get space (GET /v2/spaces/{space_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.spaces.get``.
+        """
+        from . import get_space
+
+        return get_space.sync_detailed(
+            client=self._client,
+            space_id=space_id,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        org_id: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListSpacesResponse]:
+        """List spaces (GET /v2/spaces), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.spaces.list``.
+        """
+        from . import list_spaces
+
+        return list_spaces.sync_detailed(
+            client=self._client,
+            org_id=org_id,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    def update(
+        self,
+        space_id: str,
+        *,
+        body: UpdateSpaceRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Space]:
+        """Update space (PATCH /v2/spaces/{space_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.spaces.update``.
+        """
+        from . import update_space
+
+        return update_space.sync_detailed(
+            client=self._client,
+            space_id=space_id,
+            body=body,
+            **options,
+        )
+
+
 class Spaces(SyncResource):
     """``client.spaces``."""
+
+    @cached_property
+    def with_raw_response(self) -> SpacesWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return SpacesWithRawResponse(self._client)
 
     @cached_property
     def users(self) -> SpacesUsers:
@@ -308,8 +485,60 @@ class Spaces(SyncResource):
         )
 
 
+class AsyncSpacesUsersWithRawResponse(AsyncResource):
+    """``client.spaces.users.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def add(
+        self,
+        space_id: str,
+        *,
+        body: AddSpaceUserRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[SpaceMembership]:
+        """Add space user (POST /v2/spaces/{space_id}/users), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.spaces.users.add``.
+        """
+        from . import add_space_user
+
+        return await add_space_user.asyncio_detailed(
+            client=self._client,
+            space_id=space_id,
+            body=body,
+            **options,
+        )
+
+    async def remove(
+        self,
+        space_id: str,
+        user_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.spaces.users.remove``.
+        """
+        from . import remove_space_user
+
+        return await remove_space_user.asyncio_detailed(
+            client=self._client,
+            space_id=space_id,
+            user_id=user_id,
+            **options,
+        )
+
+
 class AsyncSpacesUsers(AsyncResource):
     """``client.spaces.users``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncSpacesUsersWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncSpacesUsersWithRawResponse(self._client)
 
     async def add(
         self,
@@ -389,8 +618,123 @@ class AsyncSpacesUsers(AsyncResource):
         )
 
 
+class AsyncSpacesWithRawResponse(AsyncResource):
+    """``client.spaces.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateSpaceRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Space]:
+        """Create space (POST /v2/spaces), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.spaces.create``.
+        """
+        from . import create_space
+
+        return await create_space.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        space_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete space (DELETE /v2/spaces/{space_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.spaces.delete``.
+        """
+        from . import delete_space
+
+        return await delete_space.asyncio_detailed(
+            client=self._client,
+            space_id=space_id,
+            **options,
+        )
+
+    async def get(
+        self,
+        space_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Space]:
+        """Get space (GET /v2/spaces/{space_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.spaces.get``.
+        """
+        from . import get_space
+
+        return await get_space.asyncio_detailed(
+            client=self._client,
+            space_id=space_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        org_id: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListSpacesResponse]:
+        """List spaces (GET /v2/spaces), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.spaces.list``.
+        """
+        from . import list_spaces
+
+        return await list_spaces.asyncio_detailed(
+            client=self._client,
+            org_id=org_id,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    async def update(
+        self,
+        space_id: str,
+        *,
+        body: UpdateSpaceRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Space]:
+        """Update space (PATCH /v2/spaces/{space_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.spaces.update``.
+        """
+        from . import update_space
+
+        return await update_space.asyncio_detailed(
+            client=self._client,
+            space_id=space_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncSpaces(AsyncResource):
     """``client.spaces``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncSpacesWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncSpacesWithRawResponse(self._client)
 
     @cached_property
     def users(self) -> AsyncSpacesUsers:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import Span
     from ...models.annotate_spans_request import AnnotateSpansRequest
     from ...models.delete_spans_problem import DeleteSpansProblem
@@ -28,11 +29,84 @@ if TYPE_CHECKING:
     from ...models.problem import Problem
     from ...types import Unset
 
-__all__ = ["AsyncSpans", "Spans"]
+__all__ = ["AsyncSpans", "AsyncSpansWithRawResponse", "Spans", "SpansWithRawResponse"]
+
+
+class SpansWithRawResponse(SyncResource):
+    """``client.spans.with_raw_response``: each method returns the whole ``Response``."""
+
+    def annotate(
+        self,
+        *,
+        body: AnnotateSpansRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Annotate spans (POST /v2/spans/annotate), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.spans.annotate``.
+        """
+        from . import annotate_spans
+
+        return annotate_spans.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        *,
+        body: DeleteSpansRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[DeleteSpansResponse]:
+        """Delete spans (DELETE /v2/spans), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.spans.delete``.
+        """
+        from . import delete_spans
+
+        return delete_spans.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        body: ListSpansRequest,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListSpansResponse]:
+        """List spans of a project (POST /v2/spans), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.spans.list``.
+        """
+        from . import list_spans
+
+        return list_spans.sync_detailed(
+            client=self._client,
+            body=body,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
 
 
 class Spans(SyncResource):
     """``client.spans``."""
+
+    @cached_property
+    def with_raw_response(self) -> SpansWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return SpansWithRawResponse(self._client)
 
     def annotate(
         self,
@@ -180,8 +254,81 @@ class Spans(SyncResource):
         )
 
 
+class AsyncSpansWithRawResponse(AsyncResource):
+    """``client.spans.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def annotate(
+        self,
+        *,
+        body: AnnotateSpansRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Annotate spans (POST /v2/spans/annotate), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.spans.annotate``.
+        """
+        from . import annotate_spans
+
+        return await annotate_spans.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        *,
+        body: DeleteSpansRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[DeleteSpansResponse]:
+        """Delete spans (DELETE /v2/spans), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.spans.delete``.
+        """
+        from . import delete_spans
+
+        return await delete_spans.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        body: ListSpansRequest,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListSpansResponse]:
+        """List spans of a project (POST /v2/spans), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.spans.list``.
+        """
+        from . import list_spans
+
+        return await list_spans.asyncio_detailed(
+            client=self._client,
+            body=body,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+
 class AsyncSpans(AsyncResource):
     """``client.spans``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncSpansWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncSpansWithRawResponse(self._client)
 
     async def annotate(
         self,

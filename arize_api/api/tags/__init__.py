@@ -17,17 +17,88 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models.create_tag_request import CreateTagRequest
     from ...models.forbidden_problem import ForbiddenProblem
     from ...models.problem import Problem
     from ...models.tag import Tag
     from ...models.update_tag_request import UpdateTagRequest
 
-__all__ = ["AsyncTags", "Tags"]
+__all__ = ["AsyncTags", "AsyncTagsWithRawResponse", "Tags", "TagsWithRawResponse"]
+
+
+class TagsWithRawResponse(SyncResource):
+    """``client.tags.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateTagRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Tag]:
+        """Create tag (POST /v2/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tags.create``.
+        """
+        from . import create_tag
+
+        return create_tag.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        tag_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete tag (DELETE /v2/tags/{tag_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tags.delete``.
+        """
+        from . import delete_tag
+
+        return delete_tag.sync_detailed(
+            client=self._client,
+            tag_id=tag_id,
+            **options,
+        )
+
+    def update(
+        self,
+        tag_id: str,
+        *,
+        body: UpdateTagRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Tag]:
+        """Update tag (PATCH /v2/tags/{tag_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tags.update``.
+        """
+        from . import update_tag
+
+        return update_tag.sync_detailed(
+            client=self._client,
+            tag_id=tag_id,
+            body=body,
+            **options,
+        )
 
 
 class Tags(SyncResource):
     """``client.tags``."""
+
+    @cached_property
+    def with_raw_response(self) -> TagsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return TagsWithRawResponse(self._client)
 
     def create(
         self,
@@ -141,8 +212,78 @@ class Tags(SyncResource):
         )
 
 
+class AsyncTagsWithRawResponse(AsyncResource):
+    """``client.tags.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateTagRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Tag]:
+        """Create tag (POST /v2/tags), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tags.create``.
+        """
+        from . import create_tag
+
+        return await create_tag.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        tag_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete tag (DELETE /v2/tags/{tag_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tags.delete``.
+        """
+        from . import delete_tag
+
+        return await delete_tag.asyncio_detailed(
+            client=self._client,
+            tag_id=tag_id,
+            **options,
+        )
+
+    async def update(
+        self,
+        tag_id: str,
+        *,
+        body: UpdateTagRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Tag]:
+        """Update tag (PATCH /v2/tags/{tag_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tags.update``.
+        """
+        from . import update_tag
+
+        return await update_tag.asyncio_detailed(
+            client=self._client,
+            tag_id=tag_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncTags(AsyncResource):
     """``client.tags``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTagsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncTagsWithRawResponse(self._client)
 
     async def create(
         self,

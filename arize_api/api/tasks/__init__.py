@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import Task, TaskRun
     from ...models.create_code_evaluation_task_request import (
         CreateCodeEvaluationTaskRequest,
@@ -47,11 +48,117 @@ if TYPE_CHECKING:
     )
     from ...types import Unset
 
-__all__ = ["AsyncTasks", "AsyncTasksRuns", "Tasks", "TasksRuns"]
+__all__ = [
+    "AsyncTasks",
+    "AsyncTasksRuns",
+    "AsyncTasksRunsWithRawResponse",
+    "AsyncTasksWithRawResponse",
+    "Tasks",
+    "TasksRuns",
+    "TasksRunsWithRawResponse",
+    "TasksWithRawResponse",
+]
+
+
+class TasksRunsWithRawResponse(SyncResource):
+    """``client.tasks.runs.with_raw_response``: each method returns the whole ``Response``."""
+
+    def cancel(
+        self,
+        run_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[TaskRun]:
+        """Cancel task run (POST /v2/task-runs/{run_id}/cancel), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tasks.runs.cancel``.
+        """
+        from . import cancel_task_run
+
+        return cancel_task_run.sync_detailed(
+            client=self._client,
+            run_id=run_id,
+            **options,
+        )
+
+    def get(
+        self,
+        run_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[TaskRun]:
+        """Get task run (GET /v2/task-runs/{run_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tasks.runs.get``.
+        """
+        from . import get_task_run
+
+        return get_task_run.sync_detailed(
+            client=self._client,
+            run_id=run_id,
+            **options,
+        )
+
+    def list(
+        self,
+        task_id: str,
+        *,
+        status: TaskRunStatus | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTaskRunsResponse]:
+        """List task runs (GET /v2/tasks/{task_id}/runs), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.tasks.runs.list``.
+        """
+        from . import list_task_runs
+
+        return list_task_runs.sync_detailed(
+            client=self._client,
+            task_id=task_id,
+            status=status,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    def trigger(
+        self,
+        task_id: str,
+        *,
+        body: TriggerEvaluationTaskRunRequest
+        | TriggerRunExperimentTaskRunRequest
+        | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[TaskRun]:
+        """Trigger task run (POST /v2/tasks/{task_id}/trigger), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tasks.runs.trigger``.
+        """
+        from . import trigger_task_run
+
+        return trigger_task_run.sync_detailed(
+            client=self._client,
+            task_id=task_id,
+            body=body,
+            **options,
+        )
 
 
 class TasksRuns(SyncResource):
     """``client.tasks.runs``."""
+
+    @cached_property
+    def with_raw_response(self) -> TasksRunsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return TasksRunsWithRawResponse(self._client)
 
     def cancel(
         self,
@@ -220,8 +327,133 @@ class TasksRuns(SyncResource):
         )
 
 
+class TasksWithRawResponse(SyncResource):
+    """``client.tasks.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateCodeEvaluationTaskRequest
+        | CreateRunExperimentTaskRequest
+        | CreateTemplateEvaluationTaskRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Task]:
+        """Create task (POST /v2/tasks), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tasks.create``.
+        """
+        from . import create_task
+
+        return create_task.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        task_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete task (DELETE /v2/tasks/{task_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tasks.delete``.
+        """
+        from . import delete_task
+
+        return delete_task.sync_detailed(
+            client=self._client,
+            task_id=task_id,
+            **options,
+        )
+
+    def get(
+        self,
+        task_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Task]:
+        """Get task (GET /v2/tasks/{task_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tasks.get``.
+        """
+        from . import get_task
+
+        return get_task.sync_detailed(
+            client=self._client,
+            task_id=task_id,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        project_id: str | Unset = UNSET,
+        dataset_id: str | Unset = UNSET,
+        type_: TaskType | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTasksResponse]:
+        """List tasks (GET /v2/tasks), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.tasks.list``.
+        """
+        from . import list_tasks
+
+        return list_tasks.sync_detailed(
+            client=self._client,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            project_id=project_id,
+            dataset_id=dataset_id,
+            type_=type_,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    def update(
+        self,
+        task_id: str,
+        *,
+        body: UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Task]:
+        """Update task (PATCH /v2/tasks/{task_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tasks.update``.
+        """
+        from . import update_task
+
+        return update_task.sync_detailed(
+            client=self._client,
+            task_id=task_id,
+            body=body,
+            **options,
+        )
+
+
 class Tasks(SyncResource):
     """``client.tasks``."""
+
+    @cached_property
+    def with_raw_response(self) -> TasksWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return TasksWithRawResponse(self._client)
 
     @cached_property
     def runs(self) -> TasksRuns:
@@ -459,8 +691,105 @@ class Tasks(SyncResource):
         )
 
 
+class AsyncTasksRunsWithRawResponse(AsyncResource):
+    """``client.tasks.runs.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def cancel(
+        self,
+        run_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[TaskRun]:
+        """Cancel task run (POST /v2/task-runs/{run_id}/cancel), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tasks.runs.cancel``.
+        """
+        from . import cancel_task_run
+
+        return await cancel_task_run.asyncio_detailed(
+            client=self._client,
+            run_id=run_id,
+            **options,
+        )
+
+    async def get(
+        self,
+        run_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[TaskRun]:
+        """Get task run (GET /v2/task-runs/{run_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tasks.runs.get``.
+        """
+        from . import get_task_run
+
+        return await get_task_run.asyncio_detailed(
+            client=self._client,
+            run_id=run_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        task_id: str,
+        *,
+        status: TaskRunStatus | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTaskRunsResponse]:
+        """List task runs (GET /v2/tasks/{task_id}/runs), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.tasks.runs.list``.
+        """
+        from . import list_task_runs
+
+        return await list_task_runs.asyncio_detailed(
+            client=self._client,
+            task_id=task_id,
+            status=status,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    async def trigger(
+        self,
+        task_id: str,
+        *,
+        body: TriggerEvaluationTaskRunRequest
+        | TriggerRunExperimentTaskRunRequest
+        | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[TaskRun]:
+        """Trigger task run (POST /v2/tasks/{task_id}/trigger), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tasks.runs.trigger``.
+        """
+        from . import trigger_task_run
+
+        return await trigger_task_run.asyncio_detailed(
+            client=self._client,
+            task_id=task_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncTasksRuns(AsyncResource):
     """``client.tasks.runs``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTasksRunsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncTasksRunsWithRawResponse(self._client)
 
     async def cancel(
         self,
@@ -629,8 +958,133 @@ class AsyncTasksRuns(AsyncResource):
         )
 
 
+class AsyncTasksWithRawResponse(AsyncResource):
+    """``client.tasks.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateCodeEvaluationTaskRequest
+        | CreateRunExperimentTaskRequest
+        | CreateTemplateEvaluationTaskRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Task]:
+        """Create task (POST /v2/tasks), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tasks.create``.
+        """
+        from . import create_task
+
+        return await create_task.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        task_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete task (DELETE /v2/tasks/{task_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tasks.delete``.
+        """
+        from . import delete_task
+
+        return await delete_task.asyncio_detailed(
+            client=self._client,
+            task_id=task_id,
+            **options,
+        )
+
+    async def get(
+        self,
+        task_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Task]:
+        """Get task (GET /v2/tasks/{task_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tasks.get``.
+        """
+        from . import get_task
+
+        return await get_task.asyncio_detailed(
+            client=self._client,
+            task_id=task_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        space_id: str | Unset = UNSET,
+        space_name: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        project_id: str | Unset = UNSET,
+        dataset_id: str | Unset = UNSET,
+        type_: TaskType | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTasksResponse]:
+        """List tasks (GET /v2/tasks), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.tasks.list``.
+        """
+        from . import list_tasks
+
+        return await list_tasks.asyncio_detailed(
+            client=self._client,
+            space_id=space_id,
+            space_name=space_name,
+            name=name,
+            project_id=project_id,
+            dataset_id=dataset_id,
+            type_=type_,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    async def update(
+        self,
+        task_id: str,
+        *,
+        body: UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Task]:
+        """Update task (PATCH /v2/tasks/{task_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.tasks.update``.
+        """
+        from . import update_task
+
+        return await update_task.asyncio_detailed(
+            client=self._client,
+            task_id=task_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncTasks(AsyncResource):
     """``client.tasks``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTasksWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncTasksWithRawResponse(self._client)
 
     @cached_property
     def runs(self) -> AsyncTasksRuns:

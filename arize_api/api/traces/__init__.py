@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import Trace
     from ...models.forbidden_problem import ForbiddenProblem
     from ...models.list_traces_request import ListTracesRequest
@@ -24,11 +25,49 @@ if TYPE_CHECKING:
     from ...models.problem import Problem
     from ...types import Unset
 
-__all__ = ["AsyncTraces", "Traces"]
+__all__ = [
+    "AsyncTraces",
+    "AsyncTracesWithRawResponse",
+    "Traces",
+    "TracesWithRawResponse",
+]
+
+
+class TracesWithRawResponse(SyncResource):
+    """``client.traces.with_raw_response``: each method returns the whole ``Response``."""
+
+    def list(
+        self,
+        *,
+        body: ListTracesRequest,
+        limit: int | Unset = 25,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTracesResponse]:
+        """List traces of a project (POST /v2/traces), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.traces.list``.
+        """
+        from . import list_traces
+
+        return list_traces.sync_detailed(
+            client=self._client,
+            body=body,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
 
 
 class Traces(SyncResource):
     """``client.traces``."""
+
+    @cached_property
+    def with_raw_response(self) -> TracesWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return TracesWithRawResponse(self._client)
 
     def list(
         self,
@@ -92,8 +131,41 @@ class Traces(SyncResource):
         )
 
 
+class AsyncTracesWithRawResponse(AsyncResource):
+    """``client.traces.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def list(
+        self,
+        *,
+        body: ListTracesRequest,
+        limit: int | Unset = 25,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListTracesResponse]:
+        """List traces of a project (POST /v2/traces), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.traces.list``.
+        """
+        from . import list_traces
+
+        return await list_traces.asyncio_detailed(
+            client=self._client,
+            body=body,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+
 class AsyncTraces(AsyncResource):
     """``client.traces``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTracesWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncTracesWithRawResponse(self._client)
 
     def list(
         self,

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import User
     from ...models.create_user_request import CreateUserRequest
     from ...models.create_user_response import CreateUserResponse
@@ -28,11 +29,164 @@ if TYPE_CHECKING:
     from ...models.user_status import UserStatus, check_user_status
     from ...types import Unset
 
-__all__ = ["AsyncUsers", "Users"]
+__all__ = ["AsyncUsers", "AsyncUsersWithRawResponse", "Users", "UsersWithRawResponse"]
+
+
+class UsersWithRawResponse(SyncResource):
+    """``client.users.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateUserRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[User | CreateUserResponse]:
+        """Invite user (POST /v2/users), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.users.create``.
+        """
+        from . import create_user
+
+        return create_user.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        user_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete user (DELETE /v2/users/{user_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.users.delete``.
+        """
+        from . import delete_user
+
+        return delete_user.sync_detailed(
+            client=self._client,
+            user_id=user_id,
+            **options,
+        )
+
+    def get(
+        self,
+        user_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[User]:
+        """Get user (GET /v2/users/{user_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.users.get``.
+        """
+        from . import get_user
+
+        return get_user.sync_detailed(
+            client=self._client,
+            user_id=user_id,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        email: str | Unset = UNSET,
+        status: builtins.list[UserStatus] | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListUsersResponse]:
+        """List users (GET /v2/users), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.users.list``.
+        """
+        from . import list_users
+
+        return list_users.sync_detailed(
+            client=self._client,
+            limit=limit,
+            cursor=cursor,
+            email=email,
+            status=status,
+            **options,
+        )
+
+    def resend_invitation(
+        self,
+        user_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Resend user invitation (POST /v2/users/{user_id}/resend-invitation), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.users.resend_invitation``.
+        """
+        from . import resend_user_invitation
+
+        return resend_user_invitation.sync_detailed(
+            client=self._client,
+            user_id=user_id,
+            **options,
+        )
+
+    def reset_password(
+        self,
+        user_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Reset user password (POST /v2/users/{user_id}/reset-password), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.users.reset_password``.
+        """
+        from . import reset_user_password
+
+        return reset_user_password.sync_detailed(
+            client=self._client,
+            user_id=user_id,
+            **options,
+        )
+
+    def update(
+        self,
+        user_id: str,
+        *,
+        body: UpdateUserRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[User]:
+        """Update user (PATCH /v2/users/{user_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.users.update``.
+        """
+        from . import update_user
+
+        return update_user.sync_detailed(
+            client=self._client,
+            user_id=user_id,
+            body=body,
+            **options,
+        )
 
 
 class Users(SyncResource):
     """``client.users``."""
+
+    @cached_property
+    def with_raw_response(self) -> UsersWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return UsersWithRawResponse(self._client)
 
     def create(
         self,
@@ -303,8 +457,161 @@ class Users(SyncResource):
         )
 
 
+class AsyncUsersWithRawResponse(AsyncResource):
+    """``client.users.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateUserRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[User | CreateUserResponse]:
+        """Invite user (POST /v2/users), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.users.create``.
+        """
+        from . import create_user
+
+        return await create_user.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        user_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete user (DELETE /v2/users/{user_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.users.delete``.
+        """
+        from . import delete_user
+
+        return await delete_user.asyncio_detailed(
+            client=self._client,
+            user_id=user_id,
+            **options,
+        )
+
+    async def get(
+        self,
+        user_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[User]:
+        """Get user (GET /v2/users/{user_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.users.get``.
+        """
+        from . import get_user
+
+        return await get_user.asyncio_detailed(
+            client=self._client,
+            user_id=user_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        email: str | Unset = UNSET,
+        status: builtins.list[UserStatus] | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListUsersResponse]:
+        """List users (GET /v2/users), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.users.list``.
+        """
+        from . import list_users
+
+        return await list_users.asyncio_detailed(
+            client=self._client,
+            limit=limit,
+            cursor=cursor,
+            email=email,
+            status=status,
+            **options,
+        )
+
+    async def resend_invitation(
+        self,
+        user_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Resend user invitation (POST /v2/users/{user_id}/resend-invitation), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.users.resend_invitation``.
+        """
+        from . import resend_user_invitation
+
+        return await resend_user_invitation.asyncio_detailed(
+            client=self._client,
+            user_id=user_id,
+            **options,
+        )
+
+    async def reset_password(
+        self,
+        user_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Reset user password (POST /v2/users/{user_id}/reset-password), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.users.reset_password``.
+        """
+        from . import reset_user_password
+
+        return await reset_user_password.asyncio_detailed(
+            client=self._client,
+            user_id=user_id,
+            **options,
+        )
+
+    async def update(
+        self,
+        user_id: str,
+        *,
+        body: UpdateUserRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[User]:
+        """Update user (PATCH /v2/users/{user_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.users.update``.
+        """
+        from . import update_user
+
+        return await update_user.asyncio_detailed(
+            client=self._client,
+            user_id=user_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncUsers(AsyncResource):
     """``client.users``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncUsersWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncUsersWithRawResponse(self._client)
 
     async def create(
         self,

@@ -17,18 +17,49 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models.v1_error_response import V1ErrorResponse
     from ...models.v1_record import V1Record
     from ...types import Unset
 
-__all__ = [
-    "V1",
-    "AsyncV1",
-]
+__all__ = ["V1", "AsyncV1", "AsyncV1WithRawResponse", "V1WithRawResponse"]
+
+
+class V1WithRawResponse(SyncResource):
+    """``client.v1.with_raw_response``: each method returns the whole ``Response``."""
+
+    def log_record(
+        self,
+        *,
+        body: V1Record,
+        grpc_metadata_space_id: str | Unset = UNSET,
+        grpc_metadata_sdk_language: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Log one ML record (legacy v1 ingestion) (POST /v1/log), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.v1.log_record``.
+        """
+        from . import log_record
+
+        return log_record.sync_detailed(
+            client=self._client,
+            body=body,
+            grpc_metadata_space_id=grpc_metadata_space_id,
+            grpc_metadata_sdk_language=grpc_metadata_sdk_language,
+            **options,
+        )
 
 
 class V1(SyncResource):
     """``client.v1``."""
+
+    @cached_property
+    def with_raw_response(self) -> V1WithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return V1WithRawResponse(self._client)
 
     def log_record(
         self,
@@ -73,8 +104,41 @@ class V1(SyncResource):
         )
 
 
+class AsyncV1WithRawResponse(AsyncResource):
+    """``client.v1.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def log_record(
+        self,
+        *,
+        body: V1Record,
+        grpc_metadata_space_id: str | Unset = UNSET,
+        grpc_metadata_sdk_language: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Log one ML record (legacy v1 ingestion) (POST /v1/log), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.v1.log_record``.
+        """
+        from . import log_record
+
+        return await log_record.asyncio_detailed(
+            client=self._client,
+            body=body,
+            grpc_metadata_space_id=grpc_metadata_space_id,
+            grpc_metadata_sdk_language=grpc_metadata_sdk_language,
+            **options,
+        )
+
+
 class AsyncV1(AsyncResource):
     """``client.v1``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncV1WithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncV1WithRawResponse(self._client)
 
     async def log_record(
         self,

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
+    from ..._response import Response
     from ...models import Webhook, WebhookDeliveryAttempt, WebhookSubscription
     from ...models.create_webhook_request import CreateWebhookRequest
     from ...models.create_webhook_response import CreateWebhookResponse
@@ -45,15 +46,114 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncWebhooks",
     "AsyncWebhooksDeliveryAttempts",
+    "AsyncWebhooksDeliveryAttemptsWithRawResponse",
     "AsyncWebhooksSubscriptions",
+    "AsyncWebhooksSubscriptionsWithRawResponse",
+    "AsyncWebhooksWithRawResponse",
     "Webhooks",
     "WebhooksDeliveryAttempts",
+    "WebhooksDeliveryAttemptsWithRawResponse",
     "WebhooksSubscriptions",
+    "WebhooksSubscriptionsWithRawResponse",
+    "WebhooksWithRawResponse",
 ]
+
+
+class WebhooksSubscriptionsWithRawResponse(SyncResource):
+    """``client.webhooks.subscriptions.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateWebhookSubscriptionRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[WebhookSubscription]:
+        """Create webhook subscription (POST /v2/webhook-subscriptions), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.webhooks.subscriptions.create``.
+        """
+        from . import create_webhook_subscription
+
+        return create_webhook_subscription.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        subscription_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.webhooks.subscriptions.delete``.
+        """
+        from . import delete_webhook_subscription
+
+        return delete_webhook_subscription.sync_detailed(
+            client=self._client,
+            subscription_id=subscription_id,
+            **options,
+        )
+
+    def get(
+        self,
+        subscription_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[WebhookSubscription]:
+        """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.webhooks.subscriptions.get``.
+        """
+        from . import get_webhook_subscription
+
+        return get_webhook_subscription.sync_detailed(
+            client=self._client,
+            subscription_id=subscription_id,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        source_type: WebhookSourceType | Unset = UNSET,
+        source_id: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListWebhookSubscriptionsResponse]:
+        """List webhook subscriptions (GET /v2/webhook-subscriptions), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.webhooks.subscriptions.list``.
+        """
+        from . import list_webhook_subscriptions
+
+        return list_webhook_subscriptions.sync_detailed(
+            client=self._client,
+            source_type=source_type,
+            source_id=source_id,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
 
 
 class WebhooksSubscriptions(SyncResource):
     """``client.webhooks.subscriptions``."""
+
+    @cached_property
+    def with_raw_response(self) -> WebhooksSubscriptionsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return WebhooksSubscriptionsWithRawResponse(self._client)
 
     def create(
         self,
@@ -229,8 +329,41 @@ class WebhooksSubscriptions(SyncResource):
         )
 
 
+class WebhooksDeliveryAttemptsWithRawResponse(SyncResource):
+    """``client.webhooks.delivery_attempts.with_raw_response``: each method returns the whole ``Response``."""
+
+    def list(
+        self,
+        webhook_id: str,
+        *,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListWebhookDeliveryAttemptsResponse]:
+        """List webhook delivery attempts (GET /v2/webhooks/{webhook_id}/delivery-attempts), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.webhooks.delivery_attempts.list``.
+        """
+        from . import list_webhook_delivery_attempts
+
+        return list_webhook_delivery_attempts.sync_detailed(
+            client=self._client,
+            webhook_id=webhook_id,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+
 class WebhooksDeliveryAttempts(SyncResource):
     """``client.webhooks.delivery_attempts``."""
+
+    @cached_property
+    def with_raw_response(self) -> WebhooksDeliveryAttemptsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return WebhooksDeliveryAttemptsWithRawResponse(self._client)
 
     def list(
         self,
@@ -284,8 +417,142 @@ class WebhooksDeliveryAttempts(SyncResource):
         )
 
 
+class WebhooksWithRawResponse(SyncResource):
+    """``client.webhooks.with_raw_response``: each method returns the whole ``Response``."""
+
+    def create(
+        self,
+        *,
+        body: CreateWebhookRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[CreateWebhookResponse]:
+        """Create webhook (POST /v2/webhooks), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.webhooks.create``.
+        """
+        from . import create_webhook
+
+        return create_webhook.sync_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    def delete(
+        self,
+        webhook_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete webhook (DELETE /v2/webhooks/{webhook_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.webhooks.delete``.
+        """
+        from . import delete_webhook
+
+        return delete_webhook.sync_detailed(
+            client=self._client,
+            webhook_id=webhook_id,
+            **options,
+        )
+
+    def get(
+        self,
+        webhook_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Webhook]:
+        """Get webhook (GET /v2/webhooks/{webhook_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.webhooks.get``.
+        """
+        from . import get_webhook
+
+        return get_webhook.sync_detailed(
+            client=self._client,
+            webhook_id=webhook_id,
+            **options,
+        )
+
+    def list(
+        self,
+        *,
+        org_id: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListWebhooksResponse]:
+        """List webhooks (GET /v2/webhooks), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.webhooks.list``.
+        """
+        from . import list_webhooks
+
+        return list_webhooks.sync_detailed(
+            client=self._client,
+            org_id=org_id,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    def test(
+        self,
+        webhook_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[TestWebhookResponse]:
+        """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.webhooks.test``.
+        """
+        from . import test_webhook
+
+        return test_webhook.sync_detailed(
+            client=self._client,
+            webhook_id=webhook_id,
+            **options,
+        )
+
+    def update(
+        self,
+        webhook_id: str,
+        *,
+        body: UpdateWebhookRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Webhook]:
+        """Update webhook (PATCH /v2/webhooks/{webhook_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.webhooks.update``.
+        """
+        from . import update_webhook
+
+        return update_webhook.sync_detailed(
+            client=self._client,
+            webhook_id=webhook_id,
+            body=body,
+            **options,
+        )
+
+
 class Webhooks(SyncResource):
     """``client.webhooks``."""
+
+    @cached_property
+    def with_raw_response(self) -> WebhooksWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return WebhooksWithRawResponse(self._client)
 
     @cached_property
     def delivery_attempts(self) -> WebhooksDeliveryAttempts:
@@ -536,8 +803,101 @@ class Webhooks(SyncResource):
         )
 
 
+class AsyncWebhooksSubscriptionsWithRawResponse(AsyncResource):
+    """``client.webhooks.subscriptions.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateWebhookSubscriptionRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[WebhookSubscription]:
+        """Create webhook subscription (POST /v2/webhook-subscriptions), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.webhooks.subscriptions.create``.
+        """
+        from . import create_webhook_subscription
+
+        return await create_webhook_subscription.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        subscription_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete webhook subscription (DELETE /v2/webhook-subscriptions/{subscription_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.webhooks.subscriptions.delete``.
+        """
+        from . import delete_webhook_subscription
+
+        return await delete_webhook_subscription.asyncio_detailed(
+            client=self._client,
+            subscription_id=subscription_id,
+            **options,
+        )
+
+    async def get(
+        self,
+        subscription_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[WebhookSubscription]:
+        """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.webhooks.subscriptions.get``.
+        """
+        from . import get_webhook_subscription
+
+        return await get_webhook_subscription.asyncio_detailed(
+            client=self._client,
+            subscription_id=subscription_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        source_type: WebhookSourceType | Unset = UNSET,
+        source_id: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListWebhookSubscriptionsResponse]:
+        """List webhook subscriptions (GET /v2/webhook-subscriptions), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.webhooks.subscriptions.list``.
+        """
+        from . import list_webhook_subscriptions
+
+        return await list_webhook_subscriptions.asyncio_detailed(
+            client=self._client,
+            source_type=source_type,
+            source_id=source_id,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+
 class AsyncWebhooksSubscriptions(AsyncResource):
     """``client.webhooks.subscriptions``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncWebhooksSubscriptionsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncWebhooksSubscriptionsWithRawResponse(self._client)
 
     async def create(
         self,
@@ -713,8 +1073,41 @@ class AsyncWebhooksSubscriptions(AsyncResource):
         )
 
 
+class AsyncWebhooksDeliveryAttemptsWithRawResponse(AsyncResource):
+    """``client.webhooks.delivery_attempts.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def list(
+        self,
+        webhook_id: str,
+        *,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListWebhookDeliveryAttemptsResponse]:
+        """List webhook delivery attempts (GET /v2/webhooks/{webhook_id}/delivery-attempts), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.webhooks.delivery_attempts.list``.
+        """
+        from . import list_webhook_delivery_attempts
+
+        return await list_webhook_delivery_attempts.asyncio_detailed(
+            client=self._client,
+            webhook_id=webhook_id,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+
 class AsyncWebhooksDeliveryAttempts(AsyncResource):
     """``client.webhooks.delivery_attempts``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncWebhooksDeliveryAttemptsWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncWebhooksDeliveryAttemptsWithRawResponse(self._client)
 
     def list(
         self,
@@ -768,8 +1161,142 @@ class AsyncWebhooksDeliveryAttempts(AsyncResource):
         )
 
 
+class AsyncWebhooksWithRawResponse(AsyncResource):
+    """``client.webhooks.with_raw_response``, async: each method returns the whole ``Response``."""
+
+    async def create(
+        self,
+        *,
+        body: CreateWebhookRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[CreateWebhookResponse]:
+        """Create webhook (POST /v2/webhooks), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.webhooks.create``.
+        """
+        from . import create_webhook
+
+        return await create_webhook.asyncio_detailed(
+            client=self._client,
+            body=body,
+            **options,
+        )
+
+    async def delete(
+        self,
+        webhook_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[None]:
+        """Delete webhook (DELETE /v2/webhooks/{webhook_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.webhooks.delete``.
+        """
+        from . import delete_webhook
+
+        return await delete_webhook.asyncio_detailed(
+            client=self._client,
+            webhook_id=webhook_id,
+            **options,
+        )
+
+    async def get(
+        self,
+        webhook_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Webhook]:
+        """Get webhook (GET /v2/webhooks/{webhook_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.webhooks.get``.
+        """
+        from . import get_webhook
+
+        return await get_webhook.asyncio_detailed(
+            client=self._client,
+            webhook_id=webhook_id,
+            **options,
+        )
+
+    async def list(
+        self,
+        *,
+        org_id: str | Unset = UNSET,
+        name: str | Unset = UNSET,
+        limit: int | Unset = 50,
+        cursor: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Response[ListWebhooksResponse]:
+        """List webhooks (GET /v2/webhooks), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed`` (one page: pass ``cursor=`` for the next). Arguments and
+        behaviour as ``client.webhooks.list``.
+        """
+        from . import list_webhooks
+
+        return await list_webhooks.asyncio_detailed(
+            client=self._client,
+            org_id=org_id,
+            name=name,
+            limit=limit,
+            cursor=cursor,
+            **options,
+        )
+
+    async def test(
+        self,
+        webhook_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> Response[TestWebhookResponse]:
+        """Send a test delivery to a webhook (POST /v2/webhooks/{webhook_id}/test), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.webhooks.test``.
+        """
+        from . import test_webhook
+
+        return await test_webhook.asyncio_detailed(
+            client=self._client,
+            webhook_id=webhook_id,
+            **options,
+        )
+
+    async def update(
+        self,
+        webhook_id: str,
+        *,
+        body: UpdateWebhookRequest,
+        **options: Unpack[RequestOptions],
+    ) -> Response[Webhook]:
+        """Update webhook (PATCH /v2/webhooks/{webhook_id}), as the whole answer.
+
+        The ``Response`` holds the status, headers, request id and elapsed time beside
+        ``.parsed``. Arguments and
+        behaviour as ``client.webhooks.update``.
+        """
+        from . import update_webhook
+
+        return await update_webhook.asyncio_detailed(
+            client=self._client,
+            webhook_id=webhook_id,
+            body=body,
+            **options,
+        )
+
+
 class AsyncWebhooks(AsyncResource):
     """``client.webhooks``, async."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncWebhooksWithRawResponse:
+        """The same methods, returning the whole answer (status, headers, request id)."""
+        return AsyncWebhooksWithRawResponse(self._client)
 
     @cached_property
     def delivery_attempts(self) -> AsyncWebhooksDeliveryAttempts:
