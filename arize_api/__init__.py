@@ -20,6 +20,7 @@ from ._errors import (
     PaginationError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     UnprocessableEntityError,
 )
 from ._pagination import AsyncPaginator, SyncPaginator
@@ -50,6 +51,7 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "RetryPolicy",
     "SyncPaginator",
     "UnprocessableEntityError",

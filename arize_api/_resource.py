@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncResource", "SyncResource"]
 
+RAW = "with_raw_response"  # every namespace has it: not listed in reprs
+
 
 def _start(cursor: str | Unset | None) -> str | None:
     return None if isinstance(cursor, Unset) else cursor
@@ -26,7 +28,7 @@ class SyncResource:
         self._client = client
 
     def __repr__(self) -> str:
-        methods = sorted(n for n in vars(type(self)) if not n.startswith("_"))
+        methods = sorted(n for n in vars(type(self)) if not n.startswith("_") and n != RAW)
         return f"<{type(self).__name__}: {', '.join(methods)}>"
 
     def _paginate(
@@ -55,7 +57,7 @@ class AsyncResource:
         self._client = client
 
     def __repr__(self) -> str:
-        methods = sorted(n for n in vars(type(self)) if not n.startswith("_"))
+        methods = sorted(n for n in vars(type(self)) if not n.startswith("_") and n != RAW)
         return f"<{type(self).__name__}: {', '.join(methods)}>"
 
     def _paginate(
