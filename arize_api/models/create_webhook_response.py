@@ -35,7 +35,7 @@ class CreateWebhookResponse:
             Webhook-Id` (the event id) and `X-Arize-Webhook-Event` (the event type). To verify, compute the HMAC over the
             received timestamp and exact body bytes and compare.
         timeout_ms (int): How long a delivery may take before it is abandoned, in milliseconds; 30000 unless set
-            otherwise.
+            otherwise. Default: 30000.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
         signing_secret (str | Unset): Secret for checking delivery signatures; present only for `HMAC_SHA256` webhooks
@@ -51,9 +51,9 @@ class CreateWebhookResponse:
     description: str
     url: str
     auth_type: WebhookAuthType
-    timeout_ms: int
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    timeout_ms: int = 30000
     signing_secret: str | Unset = UNSET
     signing_secret_hint: str | Unset = UNSET
     created_by_user_id: str | Unset = UNSET

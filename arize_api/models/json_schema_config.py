@@ -23,13 +23,13 @@ class JsonSchemaConfig:
         name (str | Unset): Name of the schema.
         description (str | Unset): What the schema describes.
         schema (JsonSchemaConfigSchema | Unset): The JSON Schema document itself.
-        strict (bool | Unset): Whether the schema is enforced strictly; `false` when absent.
+        strict (bool | Unset): Whether the schema is enforced strictly; `false` when absent. Default: False.
     """
 
     name: str | Unset = UNSET
     description: str | Unset = UNSET
     schema: JsonSchemaConfigSchema | Unset = UNSET
-    strict: bool | Unset = UNSET
+    strict: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -32,7 +32,7 @@ class TemplateConfig:
         use_function_calling (bool): Whether function calling is used when the model supports it.
         llm_config (EvaluatorLlmConfig): The model an LLM judge calls, and through which AI integration.
         use_structured_output (bool | Unset): Whether structured output is used when the model supports it; `true` when
-            not set.
+            not set. Default: True.
         classification_choices (None | TemplateConfigClassificationChoicesType0 | Unset): Score of each label the judge
             may return, e.g. `{"yes": 1, "no": 0}`; null for older free-form evaluators made before choices were required.
         direction (OptimizationDirection | Unset): Which scores are better: `MAXIMIZE` (higher), `MINIMIZE` (lower) or
@@ -45,7 +45,7 @@ class TemplateConfig:
     include_explanations: bool
     use_function_calling: bool
     llm_config: EvaluatorLlmConfig
-    use_structured_output: bool | Unset = UNSET
+    use_structured_output: bool | Unset = True
     classification_choices: None | TemplateConfigClassificationChoicesType0 | Unset = (
         UNSET
     )
