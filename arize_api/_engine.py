@@ -41,7 +41,7 @@ from ._errors import (
 )
 from ._operation import Operation
 from ._release_stage import notice_release_stage
-from ._response import MASK, RawResponse, RequestInfo, Response
+from ._response import RawResponse, RequestInfo, Response
 from ._wires import (
     WireBodyTooLarge,
     WireDecodeError,
@@ -70,10 +70,6 @@ Parser = Callable[[RawResponse], T]
 RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 # A URL component longer than this is refused by every HTTP stack we know of (httpx says so).
 MAX_QUERY_LENGTH: Final = 65_536
-# Header names whose values are credentials, wherever they come from.
-SECRET_HEADERS: Final = frozenset(
-    {"authorization", "proxy-authorization", "grpc-metadata-space", "x-api-key", "api-key"}
-)
 V1_SPACE_ID_HEADER: Final = "Grpc-Metadata-space_id"
 V1_SPACE_KEY_HEADER: Final = "Grpc-Metadata-space"  # the space key, as SDK 6.x-7.x send it
 
@@ -252,13 +248,7 @@ class _Core:
             isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0
         ):
             raise TypeError(f"max_retries must be an integer >= 0, got {max_retries!r}")
-        info = RequestInfo(
-            method=op.method,
-            url=url,
-            path=parts["url"],
-            headers=_masked(headers),
-            secrets=self._secrets + _header_secrets(headers, self._secrets),
-        )
+        info = RequestInfo(op.method, url, parts["url"], headers, self._secrets)
         return _Prepared(
             op=op,
             method=op.method,
@@ -511,21 +501,6 @@ def encode_body(
         raise InvalidRequestError(
             f"cannot send {op.name}: its body is not JSON ({error})"
         ) from None
-
-
-def _header_secrets(headers: Mapping[str, str], known: tuple[str, ...]) -> tuple[str, ...]:
-    """Credential values among ``headers`` (a user's own ``Authorization`` too), for masking."""
-    found: list[str] = []
-    for name, value in headers.items():
-        if name.lower() in SECRET_HEADERS and value not in known:
-            for secret in (value, value.removeprefix("Bearer ").strip()):
-                if len(secret) >= 4 and secret not in found:
-                    found.append(secret)
-    return tuple(found)
-
-
-def _masked(headers: Mapping[str, str]) -> dict[str, str]:
-    return {k: (MASK if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
 
 
 # ---------------------------------------------------------------------- logging

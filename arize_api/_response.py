@@ -21,19 +21,65 @@ T = TypeVar("T")
 MASK = "****"
 
 
-@attrs.frozen(slots=True, repr=False)
-class RequestInfo:
-    """What was sent: method, URL and headers (credentials masked)."""
+# Request header names whose values are credentials, wherever they come from.
+SECRET_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "grpc-metadata-space", "x-api-key", "api-key"}
+)
 
-    method: str
-    url: str
-    path: str
-    headers: Mapping[str, str]
-    secrets: tuple[str, ...] = attrs.field(default=(), eq=False)
-    """Credential values this request carried, for masking text that may echo them."""
+
+class RequestInfo:
+    """What was sent: method, URL and headers (credentials masked).
+
+    Built for every request, read only when something goes wrong: the masked headers and the
+    list of secrets are worked out on first use.
+    """
+
+    __slots__ = ("_headers", "_known", "_masked", "_secrets", "method", "path", "url")
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        path: str,
+        headers: Mapping[str, str],
+        secrets: tuple[str, ...] = (),
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.path = path
+        self._headers = headers
+        self._known = secrets
+        self._masked: dict[str, str] | None = None
+        self._secrets: tuple[str, ...] | None = None
 
     def __repr__(self) -> str:
         return f"<RequestInfo {self.method} {self.url}>"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # A pickled request (inside a pickled error) keeps no credential.
+        return (RequestInfo, (self.method, self.url, self.path, self.headers))
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The request's headers with every credential shown as ``****``."""
+        if self._masked is None:
+            self._masked = {
+                k: (MASK if k.lower() in SECRET_HEADERS else v) for k, v in self._headers.items()
+            }
+        return self._masked
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The credential values this request carried (the client's, and any user header's)."""
+        if self._secrets is None:
+            found = list(self._known)
+            for name, value in self._headers.items():
+                if name.lower() in SECRET_HEADERS:
+                    for secret in (value, value.removeprefix("Bearer ").strip()):
+                        if len(secret) >= 4 and secret not in found:
+                            found.append(secret)
+            self._secrets = tuple(found)
+        return self._secrets
 
     def redact(self, text: str) -> str:
         for secret in self.secrets:

@@ -110,10 +110,20 @@ _INVALID_HEADER_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]|[^\x00-\xff]")
 _VALID_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
+# Headers already found sendable: most repeat on every request (User-Agent, Authorization),
+# so each is checked once. Bounded: cleared when full.
+_CHECKED_HEADERS: set[tuple[str, str]] = set()
+_CHECKED_LIMIT = 1024
+
+
 def invalid_header(headers: Mapping[str, str]) -> WireInvalidRequest | None:
     """A header the wire will not send (CR, LF, NUL or another control character, a character
     beyond latin-1, a name that is not an HTTP token), as an error naming only the header."""
-    for name, value in headers.items():
+    checked = _CHECKED_HEADERS
+    for item in headers.items():
+        if item in checked:
+            continue
+        name, value = item
         if not _VALID_HEADER_NAME.fullmatch(name):
             return WireInvalidRequest("a request header name is not a valid HTTP token")
         if _INVALID_HEADER_VALUE.search(value):
@@ -122,6 +132,9 @@ def invalid_header(headers: Mapping[str, str]) -> WireInvalidRequest | None:
                 "(CR, LF, NUL, another control character, or one beyond latin-1); the value "
                 "is not shown"
             )
+        if len(checked) >= _CHECKED_LIMIT:
+            checked.clear()
+        checked.add(item)
     return None
 
 

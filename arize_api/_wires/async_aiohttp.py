@@ -225,8 +225,9 @@ class AiohttpWire:
         token = _current.set(attempt)
         error: WireError
         try:
-            async with asyncio.timeout(left):
-                return await self._send(request, left, started)
+            # aiohttp's total timeout (set in _send) bounds the whole attempt: pool wait,
+            # connect, the body sent, the answer read to its end
+            return await self._send(request, left, started)
         except WireError:
             raise
         except Exception as exc:

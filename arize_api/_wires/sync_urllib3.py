@@ -20,8 +20,10 @@ makes its own; it never reads an answer meant for the parent.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import io
+import math
 import os
 import socket
 import ssl
@@ -184,6 +186,24 @@ class _HTTPSPool(HTTPSConnectionPool):
 
 _POOL_CLASSES = {"http": _HTTPPool, "https": _HTTPSPool}
 
+
+@functools.lru_cache(maxsize=256)
+def _rounded_timeout(hundredths: int) -> urllib3.Timeout:
+    return urllib3.Timeout(connect=hundredths / 100, read=hundredths / 100)
+
+
+def _timeout(left: float) -> urllib3.Timeout:
+    """urllib3's per-phase bound for an attempt with ``left`` seconds, rounded up to 10 ms so
+    one object serves many requests (the exact deadline is enforced on every send and recv)."""
+    return _rounded_timeout(math.ceil(left * 100))
+
+
+def _split_origin(url: str) -> tuple[str, str]:
+    """``("http://host:port", "/path?query")`` of an absolute URL."""
+    slash = url.find("/", url.find("://") + 3)
+    return (url, "/") if slash < 0 else (url[:slash], url[slash:])
+
+
 _wires: weakref.WeakSet[Urllib3Wire] = weakref.WeakSet()
 
 
@@ -213,6 +233,9 @@ class Urllib3Wire:
         self._proxy_for = ProxyChooser(self._settings)
         self._lock = threading.Lock()
         self._managers: dict[str | None, urllib3.PoolManager] = {}
+        # Direct (unproxied) pools by origin: urlopen on the pool skips the PoolManager's
+        # parsing of the whole URL and its pool-key lookup on every request (~30 µs).
+        self._pools: dict[str, HTTPConnectionPool] = {}
         self._ssl_context: ssl.SSLContext | None = None
         self._pid = os.getpid()
         self._closed = False
@@ -227,6 +250,7 @@ class Urllib3Wire:
         locks); their sockets are closed when collected, never shut down or read."""
         self._lock = threading.Lock()
         self._managers = {}
+        self._pools = {}
         self._pid = os.getpid()
 
     def _manager(self, proxy: str | None) -> urllib3.PoolManager:
@@ -266,6 +290,12 @@ class Urllib3Wire:
             self._managers[proxy] = manager
             return manager
 
+    def _direct_pool(self, origin: str) -> HTTPConnectionPool:
+        pool: HTTPConnectionPool = self._manager(None).connection_from_url(origin)
+        with self._lock:
+            self._pools[origin] = pool
+        return pool
+
     def send(self, request: WireRequest) -> WireResponse:
         if os.getpid() != self._pid:
             self._forget_pools()
@@ -293,7 +323,7 @@ class Urllib3Wire:
             raise WireInvalidRequest("the URL is not http:// or https://")
         if bad := invalid_header(request.headers):
             raise bad
-        manager = self._manager(self._proxy_for(url))
+        proxy = self._proxy_for(url)
         headers = request.headers
         keys = {key.lower() for key in headers}
         if "user-agent" not in keys or "accept-encoding" not in keys:
@@ -302,15 +332,23 @@ class Urllib3Wire:
                 headers["User-Agent"] = SKIP_HEADER
             if "accept-encoding" not in keys:
                 headers["Accept-Encoding"] = SKIP_HEADER
-        response = manager.urlopen(
+        opener: Any
+        if proxy is None:
+            origin, target = _split_origin(url)
+            opener = self._pools.get(origin)
+            if opener is None or opener.pool is None:  # new, or closed (evicted by the manager)
+                opener = self._direct_pool(origin)
+        else:
+            opener, target = self._manager(proxy), url
+        response = opener.urlopen(
             request.method,
-            url,
+            target,
             body=request.body,
             headers=headers,
             retries=False,
             redirect=False,
             assert_same_host=False,
-            timeout=urllib3.Timeout(connect=left, read=left),
+            timeout=_timeout(left),
             pool_timeout=left,
             preload_content=False,
             decode_content=False,
@@ -422,6 +460,7 @@ class Urllib3Wire:
         with self._lock:
             self._closed = True
             managers, self._managers = list(self._managers.values()), {}
+            self._pools = {}
         for manager in managers:
             manager.clear()
 
