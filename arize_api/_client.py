@@ -18,7 +18,7 @@ from ._base_client import BaseClient
 from ._config import NOT_GIVEN, ClientConfig, NotGiven, resolve_config
 from ._engine import AsyncEngine, EngineSettings, RetryPolicy, SyncEngine
 from ._errors import ArizeError, ConfigurationError
-from ._pagination import AsyncPaginator, SyncPaginator
+from ._pagination import MAX_EMPTY_PAGES, AsyncPaginator, SyncPaginator
 from ._version import __version__
 from ._wires import DEFAULT_MAX_RESPONSE_BYTES, ConnectionSettings
 from .api import AsyncResources, SyncResources
@@ -324,11 +324,18 @@ class ArizeClient(SyncResources, _ClientBase):
         max_items: int | None = None,
         cursor: str | None = None,
         pages: bool = False,
+        max_empty_pages: int = MAX_EMPTY_PAGES,
         **params: Any,
     ) -> SyncPaginator[Any, Any]:
         """Iterate every item of a list operation, following cursors page by page."""
         return SyncPaginator(
-            self, operation, params, max_items=max_items, cursor=cursor, pages=pages
+            self,
+            operation,
+            params,
+            max_items=max_items,
+            cursor=cursor,
+            pages=pages,
+            max_empty_pages=max_empty_pages,
         )
 
     def log(self, record: RecordLike) -> str:
@@ -485,11 +492,18 @@ class AsyncArizeClient(AsyncResources, _ClientBase):
         max_items: int | None = None,
         cursor: str | None = None,
         pages: bool = False,
+        max_empty_pages: int = MAX_EMPTY_PAGES,
         **params: Any,
     ) -> AsyncPaginator[Any, Any]:
         """``async for`` over every item of a list operation, following cursors page by page."""
         return AsyncPaginator(
-            self, operation, params, max_items=max_items, cursor=cursor, pages=pages
+            self,
+            operation,
+            params,
+            max_items=max_items,
+            cursor=cursor,
+            pages=pages,
+            max_empty_pages=max_empty_pages,
         )
 
     async def log(self, record: RecordLike) -> str:
