@@ -56,3 +56,11 @@ __all__ = [
     "Unset",
     "__version__",
 ]
+
+# Tracebacks and reprs name the public exceptions where users import them from
+# (arize_api.ConflictError, not arize_api._errors.ConflictError); pickle finds them here too.
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type) and issubclass(_value, BaseException):
+        _value.__module__ = __name__
+del _name, _value

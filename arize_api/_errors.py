@@ -53,6 +53,48 @@ UNDECODABLE_BODY: Final = "arize_undecodable_body"
 class ArizeError(Exception):
     """Base class of every error this package raises."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle (multiprocessing, a task queue) would rebuild an error by calling the class
+        # with its message, which an APIStatusError (built from a response) or a LogManyError
+        # cannot take. Rebuilt without __init__ instead: the same message and attributes.
+        # The request and response on the error are pickled without credential headers.
+        state = {name: _without_secrets(value) for name, value in self.__dict__.items()}
+        return (_rebuild, (type(self), self.args, state))
+
+
+def _without_secrets(value: object) -> object:
+    if isinstance(value, httpx.Response):
+        try:
+            request: httpx.Request | None = _masked(value.request)
+        except RuntimeError:  # a response built without a request
+            request = None
+        # .content is already decoded: a copy labelled gzip would be decoded a second time.
+        headers = [
+            (k, v) for k, v in value.headers.multi_items() if k.lower() != "content-encoding"
+        ]
+        return httpx.Response(
+            value.status_code, headers=headers, content=value.content, request=request
+        )
+    if isinstance(value, httpx.Request):
+        return _masked(value)
+    return value
+
+
+def _masked(request: httpx.Request) -> httpx.Request:
+    """``request``'s method, URL and headers, credentials masked (its body is not kept)."""
+    headers = [
+        (name, _MASK if name.lower() in _SECRET_HEADERS else header)
+        for name, header in request.headers.multi_items()
+    ]
+    return httpx.Request(request.method, request.url, headers=headers)
+
+
+def _rebuild(cls: type[ArizeError], args: tuple[Any, ...], state: dict[str, Any]) -> ArizeError:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class ConfigurationError(ArizeError, ValueError):
     """The client was given settings it cannot work with."""
