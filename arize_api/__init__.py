@@ -21,6 +21,7 @@ from ._errors import (
     RateLimitError,
     UnprocessableEntityError,
 )
+from ._logs import configure_from_env
 from ._pagination import AsyncPaginator, SyncPaginator
 from ._release_stage import AlphaOperationWarning
 from ._transport import RetryPolicy
@@ -64,3 +65,5 @@ for _name in __all__:
     if isinstance(_value, type) and issubclass(_value, BaseException):
         _value.__module__ = __name__
 del _name, _value
+
+configure_from_env()  # ARIZE_LOG=debug|info: the arize_api logger's output on stderr
