@@ -23,6 +23,7 @@ from ._errors import (
     ResponseTooLargeError,
     UnprocessableEntityError,
 )
+from ._logs import configure_from_env
 from ._pagination import AsyncPaginator, SyncPaginator
 from ._release_stage import AlphaOperationWarning
 from ._version import __version__
@@ -58,3 +59,13 @@ __all__ = [
     "Unset",
     "__version__",
 ]
+
+# Tracebacks and reprs name the public exceptions where users import them from
+# (arize_api.ConflictError, not arize_api._errors.ConflictError); pickle finds them here too.
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type) and issubclass(_value, BaseException):
+        _value.__module__ = __name__
+del _name, _value
+
+configure_from_env()  # ARIZE_LOG=debug|info: the arize_api logger's output on stderr

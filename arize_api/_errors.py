@@ -45,6 +45,20 @@ JSON_ERRORS = (ValueError, UnicodeDecodeError, RecursionError)
 class ArizeError(Exception):
     """Base class of every error this package raises."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle (multiprocessing, a task queue) would rebuild an error by calling the class
+        # with its message, which an APIStatusError (built from a response) or a LogManyError
+        # cannot take. Rebuilt without __init__ instead: the same message and attributes.
+        # The request on the error (RequestInfo) pickles without its credentials.
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[ArizeError], args: tuple[Any, ...], state: dict[str, Any]) -> ArizeError:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class ConfigurationError(ArizeError, ValueError):
     """The client was given settings it cannot work with."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import time
+import uuid
 
 from arize_api import ArizeClient, AsyncArizeClient
 from arize_api.models import (
@@ -28,7 +28,9 @@ def main() -> None:
     space_id = os.environ.get("ARIZE_SPACE_ID")
     if not space_id:
         sys.exit("set ARIZE_SPACE_ID to the space to work in (make demo sets it for the mock)")
-    name = f"arize-api quickstart {int(time.time())}"
+    # Dataset names are unique in a space: a fresh one per run, so it can run again and again
+    # against one long-lived server (or while another run is in progress).
+    name = f"arize-api quickstart {uuid.uuid4().hex[:8]}"
     with ArizeClient() as client:  # key, host and space from ARIZE_* variables
         print(f"Talking to {client.base_url}")
         rows = [CreateDatasetRequestExamplesItem.from_dict({"question": q}) for q in QUESTIONS]

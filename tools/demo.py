@@ -2,7 +2,9 @@
 
 With no ARIZE_API_KEY in the environment the mock server starts in this process (background
 thread, free loopback port) and the quickstart runs against it: no network, no credentials.
-With ARIZE_API_KEY set it runs against Arize itself, and says so before touching anything.
+With ARIZE_API_KEY set it runs against ARIZE_BASE_URL (Arize itself unless that is a loopback
+address, such as a `make mock` running in another terminal), and says which before touching
+anything. The quickstart can run any number of times against the same server.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 QUICKSTART = Path(__file__).resolve().parent.parent / "examples" / "quickstart.py"
 
 
@@ -21,8 +25,12 @@ def run(env: dict[str, str]) -> int:
 
 def main() -> int:
     if os.environ.get("ARIZE_API_KEY"):
-        where = os.environ.get("ARIZE_BASE_URL") or os.environ.get("ARIZE_REGION") or "global"
-        print(f"ARIZE_API_KEY is set: running against the REAL Arize service ({where}).")
+        base_url = os.environ.get("ARIZE_BASE_URL", "")
+        if urlsplit(base_url).hostname in LOOPBACK:  # `make mock` in another terminal, say
+            print(f"ARIZE_API_KEY is set: running against the local server at {base_url}.")
+        else:
+            where = base_url or os.environ.get("ARIZE_REGION") or "global"
+            print(f"ARIZE_API_KEY is set: running against the REAL Arize service ({where}).")
         print("It creates a dataset and an experiment in ARIZE_SPACE_ID and deletes them after.")
         return run(dict(os.environ))
 

@@ -15,6 +15,7 @@ It never imports the client, so it tests it honestly.
 provides the ``arize_mock`` fixture. See README.md beside this file.
 """
 
+from . import _extra  # noqa: F401 (first: without the mock extra, says what to install)
 from .app import create_app
 from .auth import Role
 from .faults import FaultRule, Faults, RateLimit
