@@ -157,6 +157,6 @@ def test_connection_configuration_and_log_many_errors_pickle_back(arize_mock: Mo
         data = pickle.dumps(error)
         assert KEY.encode() not in data
         _same(error, pickle.loads(data))
-    assert pickle.loads(pickle.dumps(refused.value)).request.url.port == port
+    assert f":{port}/" in pickle.loads(pickle.dumps(refused.value)).request.url
     summary = pickle.loads(pickle.dumps(stopped.value)).summary
     assert (summary.total, summary.sent) == (1, 1)
