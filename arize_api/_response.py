@@ -61,11 +61,14 @@ class RequestInfo:
 
     @property
     def headers(self) -> Mapping[str, str]:
-        """The request's headers with every credential shown as ``****``."""
+        """The request's headers, names lower-cased (as a response's), every credential
+        shown as ``****``."""
         if self._masked is None:
-            self._masked = {
-                k: (MASK if k.lower() in SECRET_HEADERS else v) for k, v in self._headers.items()
-            }
+            masked = {}
+            for name, value in self._headers.items():
+                key = name.lower()
+                masked[key] = MASK if key in SECRET_HEADERS else value
+            self._masked = masked
         return self._masked
 
     @property
