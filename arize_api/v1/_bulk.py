@@ -180,11 +180,11 @@ class _Ledger:
             if what is not None and error is not None and self.stop_reason is None:
                 self.stop_reason = (what, error)
 
-    def register(self, item: object) -> int | None:
-        """Number ``item`` and mark it in flight; None once the run is stopping."""
+    def register(self, item: object) -> int:
+        """Number ``item`` and mark it in flight. An item already taken from the input is
+        always registered, even if the run began to stop meanwhile: it is then sent (or
+        abandoned) and counted like any other, never dropped."""
         with self._lock:
-            if self._stopping:
-                return None
             index = self._next_index
             self._next_index += 1
             self._in_flight[index] = item
@@ -300,8 +300,7 @@ def log_many(
             except BaseException as error:  # the input's own failure ends the run, loudly
                 ledger.stop("the records iterable", error)
                 return None
-            index = ledger.register(item)
-        return None if index is None else (index, item)
+            return ledger.register(item), item
 
     def worker() -> None:
         while (taken := take()) is not None:
@@ -363,8 +362,7 @@ async def alog_many(
             if item is _END:
                 ledger.stop()
                 return None
-            index = ledger.register(item)
-        return None if index is None else (index, item)
+            return ledger.register(item), item
 
     async def worker() -> None:
         while (taken := await take()) is not None:
