@@ -138,7 +138,7 @@ def test_list_filters_by_name_and_space_name(
     for name in ("Alpha set", "beta set", "gamma"):
         _dataset(client, arize_mock, name=name)
     names = [d.name for d in list_datasets.sync(client=client, name="SET").datasets]
-    assert names == ["Alpha set", "beta set"]
+    assert names == ["beta set", "Alpha set"]  # newest first
     assert list_datasets.sync(client=client, space_name="mock sp").datasets
     assert list_datasets.sync(client=client, space_name="elsewhere").datasets == []
 
@@ -170,7 +170,7 @@ def test_examples_keep_order_and_versions(
     v2 = updated.dataset_version_id
     assert v2 != v1
     versions = get_dataset.sync(client=client, dataset_id=dataset.id).versions
-    assert [v.name for v in versions] == ["v1", "v2"]
+    assert [v.name for v in versions] == ["v2", "v1"]  # the newest version first
 
     old = list_dataset_examples.sync(client=client, dataset_id=dataset.id, dataset_version_id=v1)
     new = list_dataset_examples.sync(client=client, dataset_id=dataset.id, dataset_version_id=v2)

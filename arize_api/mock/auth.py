@@ -158,7 +158,8 @@ def _restricted(state: MockState, resource: Resource | Document) -> bool:
     if not restrictions:
         return False
     owners = resource.owners if isinstance(resource, Document) else ()
-    return any(key in restrictions for key in (resource.id, *owners))
+    keys = {resource.id, *owners}
+    return any(r.data["resource_id"] in keys for r in restrictions.values())
 
 
 def authorize(

@@ -13,7 +13,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from .auth import Action, authorize, can, role_for
 from .call import Call, handles
 from .models import Organization, Resource, Space
-from .pagination import fingerprint, paginate
+from .pagination import Key, fingerprint, paginate
 from .problems import ApiError, conflict, not_found, unprocessable
 from .state import MockState
 
@@ -146,17 +146,20 @@ def page_of(
     key: str,
     items: Sequence[T],
     *,
-    seq: Callable[[T], int],
+    order: Callable[[T], Key],
     render: Callable[[T], Any],
+    newest_first: bool = False,
     limit: int | None = None,
     cursor: str | None = None,
     filters: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """``{key: [...], "pagination": {...}}`` for one page of ``items``."""
+    """``{key: [...], "pagination": {...}}`` for one page of ``items`` sorted by ``order``
+    (descending with ``newest_first``)."""
     query = {k: v for k, v in (filters or call.query).items() if k not in ("limit", "cursor")}
     page, pagination = paginate(
         items,
-        seq=seq,
+        key=order,
+        newest_first=newest_first,
         limit=limit if limit is not None else int(call.query.get("limit", 50)),
         cursor=cursor if cursor is not None else call.query.get("cursor"),
         query=fingerprint(call.op.name, {**query, **call.path}),
@@ -175,6 +178,7 @@ class Collection(Generic[R]):
     store: Callable[[MockState], dict[str, R]]
     unique_within: Callable[[R], str]  # names are unique among items with the same key
     manage: Action = Action.WRITE  # the action needed to change or delete one
+    newest_first: bool = False  # lists: most recently created first (else oldest first)
 
     def get(self, call: Call, action: Action = Action.READ) -> R:
         """The resource named by the path, or 404/403 as the caller's role dictates."""
@@ -196,7 +200,14 @@ class Collection(Generic[R]):
         """Readable ``items`` filtered by the ``name`` query parameter, one page of them."""
         name = call.query.get("name")
         chosen = [i for i in readable(call, items) if contains(i.name, name)]
-        return page_of(call, self.plural, chosen, seq=lambda i: i.seq, render=render)
+        return page_of(
+            call,
+            self.plural,
+            chosen,
+            order=lambda i: (i.seq,),
+            newest_first=self.newest_first,
+            render=render,
+        )
 
     # -- generic handlers -------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from .auth import Action, account_role, authorize, can, role_for
 from .call import Call, handles
 from .crud import check_name, contains, org_for, page_of, register_tags, space_for
 from .models import Document, rfc3339
+from .pagination import Key
 from .problems import conflict, forbidden, not_found, unprocessable
 from .spec import Operation, Spec
 
@@ -108,6 +109,9 @@ class Kind:
     used_by: tuple[tuple[str, str], ...] = ()  # (kind, member path): a delete answers 409
     custom: frozenset[str] = frozenset()  # verbs a resource module handles itself
     behaviour: Behaviour = field(default_factory=Behaviour)
+    # list order: by creation ("created") or by last change ("updated"), newest first or not
+    order_by: str = "created"
+    newest_first: bool = False
 
     @property
     def id_param(self) -> str:
@@ -172,9 +176,16 @@ class Kind:
             call,
             key,
             chosen,
-            seq=lambda pair: pair[0].seq,
+            order=lambda pair: self.sort_key(pair[0]),
+            newest_first=self.newest_first,
             render=lambda pair: call.render_item(key, pair[1]),
         )
+
+    def sort_key(self, doc: Document) -> Key:
+        """Where ``doc`` goes in a list: its creation, or its last change then creation."""
+        if self.order_by == "updated":
+            return (str(doc.data.get("updated_at") or ""), doc.seq)
+        return (doc.seq,)
 
     def filtered(
         self, call: Call, items: list[tuple[Document, JSON]]

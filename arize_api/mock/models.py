@@ -249,7 +249,8 @@ class Dataset(Taggable, Stamped):
             "space_id": self.space_id,
             "created_at": rfc3339(self.created_at),
             "updated_at": rfc3339(self.updated_at),
-            "versions": [v.to_wire() for v in self.versions],
+            # the most recently created version first
+            "versions": [v.to_wire() for v in reversed(self.versions)],
         }
 
 

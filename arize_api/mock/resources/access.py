@@ -83,19 +83,29 @@ def on_restricted_resource(call: Call, body: Mapping[str, Any], action: Action) 
     return Placement((resource.space_id,), (resource.id,))
 
 
+def restriction_of(call: Call, resource_id: str) -> Document | None:
+    """The restriction on ``resource_id``, if it is restricted."""
+    for doc in call.state.store(KINDS["resource_restriction"].name).values():
+        if doc.data["resource_id"] == resource_id:
+            return doc
+    return None
+
+
 @handles("createResourceRestriction")
 def restrict(call: Call) -> Any:
-    """Idempotent: restricting a restricted resource answers its restriction (200 always)."""
+    """Idempotent: restricting a restricted resource answers its restriction (200 always).
+
+    A restriction has an id of its own and is owned by the resource, so it goes with the
+    resource, and lifting it touches nothing the resource owns."""
     kind = KINDS["resource_restriction"]
     resource_id = str(call.body["resource_id"])
     resource_type, _resource = _restrictable(call, resource_id)
     placement = on_restricted_resource(call, call.body, kind.manage)
-    doc = call.state.document(kind.name, resource_id)
+    doc = restriction_of(call, resource_id)
     if doc is None:
         doc = call.state.add_document(
             kind.name,
             {"resource_type": resource_type, "resource_id": resource_id},
-            doc_id=resource_id,
             scope=placement.scope,
             owners=placement.owners,
         )
@@ -104,5 +114,10 @@ def restrict(call: Call) -> Any:
 
 @handles("deleteResourceRestriction")
 def lift(call: Call) -> None:
+    """404 unless the resource is restricted (and the caller may see it)."""
     kind = KINDS["resource_restriction"]
-    call.state.delete_document(kind.get(call, kind.manage))
+    doc = restriction_of(call, call.path["resource_id"])
+    if doc is None:
+        raise not_found("resource restriction")
+    authorize(call.state, call.principal, doc, kind.manage, "resource restriction")
+    call.state.delete_document(doc)

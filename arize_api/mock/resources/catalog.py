@@ -68,6 +68,8 @@ CATALOG: tuple[Kind, ...] = (
         immutable=("type",),
         used_by=(("task", "evaluators.*.evaluator_id"),),
         behaviour=evaluators.Evaluators(),
+        order_by="updated",
+        newest_first=True,
     ),
     Kind(
         name="evaluator_version",
@@ -86,6 +88,8 @@ CATALOG: tuple[Kind, ...] = (
         place=in_space(),
         unique_names=True,
         behaviour=prompts.Prompts(),
+        order_by="updated",
+        newest_first=True,
     ),
     Kind(
         name="prompt_version",
@@ -95,6 +99,7 @@ CATALOG: tuple[Kind, ...] = (
         place=in_parent("prompt"),
         parent="prompt",
         behaviour=prompts.Versions(),
+        newest_first=True,
     ),
     Kind(
         name="ai_integration",
@@ -116,6 +121,7 @@ CATALOG: tuple[Kind, ...] = (
             ("evaluator_version", "remote_config.integration_id"),
             ("task", "run_configuration.integration_id"),
         ),
+        newest_first=True,
     ),
     Kind(
         name="monitor",  # made by the control plane (no create operation), read through the API
@@ -124,6 +130,7 @@ CATALOG: tuple[Kind, ...] = (
         type_name="Monitor",
         place=monitors.in_project,
         filters=monitors.FILTERS,
+        newest_first=True,
     ),
     Kind(
         name="dashboard",  # made by the control plane; only its widgets have an operation
@@ -166,6 +173,7 @@ CATALOG: tuple[Kind, ...] = (
         unique_names=True,
         manage=Action.MANAGE,
         behaviour=webhooks.Webhooks(),
+        newest_first=True,
     ),
     Kind(
         name="webhook_subscription",
@@ -175,6 +183,7 @@ CATALOG: tuple[Kind, ...] = (
         place=in_parent("webhook", member="webhook_id"),
         manage=Action.MANAGE,
         behaviour=webhooks.Subscriptions(),
+        newest_first=True,
     ),
     Kind(
         name="webhook_delivery_attempt",  # recorded by tests and subscribed events
@@ -183,6 +192,7 @@ CATALOG: tuple[Kind, ...] = (
         type_name=None,
         place=in_parent("webhook"),
         parent="webhook",
+        newest_first=True,
     ),
     Kind(
         name="role",
@@ -205,7 +215,7 @@ CATALOG: tuple[Kind, ...] = (
         behaviour=access.Bindings(),
     ),
     Kind(
-        name="resource_restriction",  # keyed by the restricted resource's id: access.py
+        name="resource_restriction",  # one per restricted resource, found by it: access.py
         path="/v2/resource-restrictions",
         item="/v2/resource-restrictions/{resource_id}",
         type_name=None,
@@ -231,6 +241,7 @@ CATALOG: tuple[Kind, ...] = (
         place=in_account,
         custom=frozenset({"list"}),
         filters=audit_logs.FILTERS,
+        newest_first=True,
     ),
 )
 

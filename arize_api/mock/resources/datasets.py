@@ -18,6 +18,7 @@ DATASETS: Collection[Dataset] = Collection(
     id_param="dataset_id",
     store=lambda state: state.datasets,
     unique_within=lambda dataset: dataset.space_id,
+    newest_first=True,
 )
 FIRST_VERSION = "v1"
 # System-managed members of an example. The reference names id, created_at and updated_at;
@@ -62,7 +63,7 @@ def add_examples(
     ids = []
     for row in rows:
         example = Example(
-            id=state.ids.uuid(),
+            id=state.ids.ordered_uuid(),
             seq=state.next_seq(),
             created_at=now,
             updated_at=now,

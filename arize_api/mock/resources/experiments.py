@@ -79,7 +79,7 @@ def _add_runs(
     for data in runs:
         fields = {k: v for k, v in data.items() if k not in ("example_id", "output")}
         run = Run(
-            id=state.ids.uuid(),
+            id=state.ids.ordered_uuid(),
             seq=state.next_seq(),
             example_id=data.get("example_id"),
             output=data["output"],
@@ -144,7 +144,8 @@ register_tags(EXPERIMENTS, "listExperimentTags", "addExperimentTags")
 def list_runs(call: Call) -> Any:
     experiment = EXPERIMENTS.get(call)
     runs = list(experiment.runs.values())
-    return page_of(call, "experiment_runs", runs, seq=lambda r: r.seq, render=Run.to_wire)
+    # "a stable insertion order"
+    return page_of(call, "experiment_runs", runs, order=lambda r: (r.seq,), render=Run.to_wire)
 
 
 @handles("searchExperimentRuns")
@@ -152,13 +153,13 @@ def search_runs(call: Call) -> Any:
     experiment = EXPERIMENTS.get(call)
     body: JSON = call.body or {}
     keep = compile_filter(body.get("filter"))
-    items = [(r.seq, wire) for r in experiment.runs.values() if keep(wire := r.to_wire())]
+    items = [wire for r in experiment.runs.values() if keep(wire := r.to_wire())]
     return page_of(
         call,
         "experiment_runs",
         items,
-        seq=lambda pair: pair[0],
-        render=lambda pair: pair[1],
+        order=lambda run: (str(run["id"]),),  # "stable id ascending order"
+        render=lambda run: run,
         limit=int(body.get("limit", 50)),
         cursor=body.get("cursor") or "",
         filters={"filter": body.get("filter")},

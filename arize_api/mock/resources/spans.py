@@ -18,7 +18,7 @@ from ..auth import Action
 from ..call import Call, handles
 from ..crud import authorized, bulk_delete, page_of
 from ..filters import compile_filter
-from ..models import Document, Project
+from ..models import Document, Project, rfc3339
 from ..problems import unprocessable
 from ..state import MockState
 from ..validation import parse_datetime
@@ -129,6 +129,13 @@ def _root(spans: Sequence[Document]) -> Document:
     return min(roots or spans, key=lambda s: (s.private["start"], s.seq))
 
 
+def _position(span: Document) -> tuple[str, str, str]:
+    """Where a span (or the trace it is the root of) goes in a list: spans and traces list
+    newest ``start_time`` first, trace and span ids breaking ties."""
+    context = span.data["context"]
+    return (rfc3339(span.private["start"]), str(context["trace_id"]), str(context["span_id"]))
+
+
 def _shaped(body: Mapping[str, Any], span: JSON) -> JSON:
     """``included_columns``/``excluded_columns`` (members, or ``attributes.<key>``) and
     ``truncate_string_length`` applied; the required members always stay."""
@@ -163,12 +170,13 @@ def list_spans(call: Call) -> Any:
     project = project_for(call, str(body["project_id"]), Action.READ)
     keep = compile_filter(body.get("filter"))
     found = in_window(call, project.id, body.get("start_time"), body.get("end_time"))
-    views = [(span.seq, view) for span in found if keep(view := wire(call, span))]
+    views = [(_position(span), view) for span in found if keep(view := wire(call, span))]
     return page_of(
         call,
         "spans",
         views,
-        seq=lambda pair: pair[0],
+        order=lambda pair: pair[0],
+        newest_first=True,
         render=lambda pair: call.render_item("spans", _shaped(body, pair[1])),
         filters=body,
     )
@@ -194,12 +202,13 @@ def list_traces(call: Call) -> Any:
             "spans_truncated": len(spans) > len(shown),
             "spans": [wire(call, span) for span in shown],
         }
-        traces.append((min(s.seq for s in spans), trace))
+        traces.append((_position(root), trace))
     return page_of(
         call,
         "traces",
         traces,
-        seq=lambda pair: pair[0],
+        order=lambda pair: pair[0],
+        newest_first=True,
         render=lambda pair: call.render_item("traces", pair[1]),
         filters=body,
     )

@@ -3,8 +3,8 @@
 Every user reads the user list; account admins invite, change and delete users (a user may
 change their own name and developer flag, and reset their own password). Inviting an email
 that already has an invitation answers that user with 200; an active user's email is a 409.
-``EMAIL_LINK`` invitations start ``INVITED``; ``NONE`` and ``TEMPORARY_PASSWORD`` start
-``ACTIVE`` (the latter answers the temporary password, once).
+``NONE`` adds an ``ACTIVE`` user; ``EMAIL_LINK`` and ``TEMPORARY_PASSWORD`` invitations start
+``INVITED`` (the latter answers the temporary password, once).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def list_users(call: Call) -> Any:
         call,
         "users",
         users,
-        seq=lambda u: u.seq,
+        order=lambda u: (u.seq,),  # creation date ascending
         render=lambda u: call.render_item("users", u.to_wire()),
     )
 
@@ -76,7 +76,7 @@ def create_user(call: Call) -> Answer:
         email,
         name=str(call.body["name"]),
         role="MEMBER" if custom else str(role["name"]),
-        status="INVITED" if mode == "EMAIL_LINK" else "ACTIVE",
+        status="ACTIVE" if mode == "NONE" else "INVITED",
     )
     user.custom_role = custom
     answer = {**user.to_wire(), "invite_mode": mode}
