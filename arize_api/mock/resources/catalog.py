@@ -79,6 +79,7 @@ CATALOG: tuple[Kind, ...] = (
         place=in_parent("evaluator"),
         parent="evaluator",
         behaviour=evaluators.Versions(),
+        newest_first=True,
     ),
     Kind(
         name="prompt",
@@ -163,6 +164,7 @@ CATALOG: tuple[Kind, ...] = (
         place=in_parent("task"),
         parent="task",
         behaviour=tasks.Runs(),
+        newest_first=True,
     ),
     Kind(
         name="webhook",
