@@ -68,6 +68,11 @@ def readable(call: Call, items: Iterable[R]) -> list[R]:
     return sorted(visible, key=lambda item: item.seq)
 
 
+def same_name(a: str, b: str) -> bool:
+    """Whether two names are the same ignoring case (tags' rule of uniqueness)."""
+    return a.casefold() == b.casefold()
+
+
 def contains(text: str, needle: str | None) -> bool:
     """Case-insensitive substring match, the reference's rule for ``name`` filters."""
     return needle is None or needle.casefold() in text.casefold()
@@ -179,6 +184,7 @@ class Collection(Generic[R]):
     unique_within: Callable[[R], str]  # names are unique among items with the same key
     manage: Action = Action.WRITE  # the action needed to change or delete one
     newest_first: bool = False  # lists: most recently created first (else oldest first)
+    names_ignore_case: bool = False  # uniqueness compares names case-insensitively
 
     def get(self, call: Call, action: Action = Action.READ) -> R:
         """The resource named by the path, or 404/403 as the caller's role dictates."""
@@ -187,8 +193,13 @@ class Collection(Generic[R]):
     def ensure_unique(
         self, state: MockState, scope: str, name: str, exclude: R | None = None
     ) -> None:
+        same = same_name if self.names_ignore_case else str.__eq__
         for other in self.store(state).values():
-            if other is not exclude and self.unique_within(other) == scope and other.name == name:
+            if (
+                other is not exclude
+                and self.unique_within(other) == scope
+                and same(other.name, name)
+            ):
                 raise conflict(f"a {self.what} named {name!r} already exists here")
 
     def rename(self, call: Call, item: R, name: str) -> None:

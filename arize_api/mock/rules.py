@@ -7,17 +7,23 @@ observed on (an operationId of ``openapi.yaml``), its ``kind``, a one-line ``rul
 mock's own words and its ``source`` (the SDK operation whose documentation states it, a file
 of the shared reference, or ``mock`` for the mock's own documented choices). The tests over
 HTTP that check them are named after them (``tests/test_mock_rules_*.py``).
+
+A rule may carry ``mock`` settings the mock reads where it implements that kind of rule
+(``setting``): ``unknown_members`` (the status for unknown body members, 422 unless a rule
+says 400).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-__all__ = ["KINDS", "Rule", "rules"]
+__all__ = ["KINDS", "Rule", "rules", "setting"]
 
 CATALOGUE = Path(__file__).with_name("rules.yaml")
 KINDS = (
@@ -41,6 +47,7 @@ class Rule:
     kind: str
     rule: str
     source: str
+    mock: Mapping[str, Any] = field(default_factory=dict)  # settings the mock reads
 
 
 @cache
@@ -54,3 +61,13 @@ def rules() -> tuple[Rule, ...]:
     if unknown := [r.id for r in found if r.kind not in KINDS]:
         raise ValueError(f"rules.yaml has rules of unknown kinds: {unknown}")
     return found
+
+
+@cache
+def _settings() -> dict[tuple[str, str], Any]:
+    return {(r.operation, name): value for r in rules() for name, value in r.mock.items()}
+
+
+def setting(operation_id: str, name: str, default: Any = None) -> Any:
+    """The ``mock`` setting ``name`` a rule of ``operation_id`` gives, else ``default``."""
+    return _settings().get((operation_id, name), default)

@@ -66,6 +66,8 @@ class Operation:
     legacy: bool  # /v1 style: raw API key, grpc-gateway error bodies
     # the JSON Schema (unresolved) of each response body, for rendering stored documents
     schemas: Mapping[int, Mapping[str, Any]] = field(default_factory=dict, repr=False)
+    # a PATCH whose body is an object of optional members: an empty one changes nothing
+    partial_update: bool = False
 
     @property
     def name(self) -> str:
@@ -127,6 +129,7 @@ class Spec:
                         responses=self._responses(where, raw),
                         legacy=any("v1ApiKey" in scheme for scheme in security),
                         schemas=self._schemas(raw),
+                        partial_update=method == "patch" and self._all_optional(raw),
                     )
                 )
         return ops
@@ -145,6 +148,12 @@ class Spec:
                 )
             )
         return tuple(params)
+
+    def _all_optional(self, raw: Mapping[str, Any]) -> bool:
+        """Whether the JSON body is an object with members, none of them required."""
+        content = self.resolve(raw.get("requestBody", {})).get("content", {})
+        schema = self.resolve(content.get("application/json", {}).get("schema", {}))
+        return bool(schema.get("properties")) and not schema.get("required")
 
     def _body(self, where: tuple[str, ...], raw: Mapping[str, Any]) -> Validator | None:
         if "requestBody" not in raw:

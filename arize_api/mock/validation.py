@@ -19,6 +19,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from .problems import ApiError, bad_request, errors_member, parse_json, unprocessable
 from .render import json_type
+from .rules import setting
 from .spec import Operation
 
 __all__ = ["describe", "parse_body", "parse_datetime", "parse_query", "pointer"]
@@ -104,9 +105,12 @@ def _where(error: ValidationError) -> str:
     return pointer(kinds[0]) if kinds else pointer(error)
 
 
-def _report(errors: Iterable[ValidationError], *, what: str) -> ApiError:
+def _report(errors: Iterable[ValidationError], *, what: str, unknown: int = 422) -> ApiError:
+    """400 for a structural problem, else 422; an unknown member is ``unknown`` (the
+    operation's documented status for them)."""
     errors = [_narrow(e) for e in errors]
-    status = 400 if any(e.validator in STRUCTURAL for e in errors) else 422
+    structural = STRUCTURAL | ({"additionalProperties"} if unknown == 400 else set())
+    status = 400 if any(e.validator in structural for e in errors) else 422
     items = [(_where(e), describe(e)) for e in errors[:_MAX_REPORTED]]
     detail = f"{what}: " + "; ".join(message for _, message in items[:3])
     make = bad_request if status == 400 else unprocessable
@@ -179,7 +183,10 @@ def parse_body(op: Operation, raw: bytes) -> Any:
         raise bad_request(f"the request body is not valid JSON: {_short(str(exc))}") from None
     errors = sorted(op.body.iter_errors(value), key=lambda e: (len(e.absolute_path), str(e)))
     if errors:
-        raise _report(errors, what="invalid request body")
+        unknown = int(setting(op.operation_id, "unknown_members", 422))
+        raise _report(errors, what="invalid request body", unknown=unknown)
+    if op.partial_update and value == {}:
+        raise bad_request("an update must set at least one member")
     return value
 
 

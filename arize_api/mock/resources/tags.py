@@ -20,6 +20,7 @@ TAGS: Collection[Tag] = Collection(
     id_param="tag_id",
     store=lambda state: state.tags,
     unique_within=lambda tag: tag.space_id,
+    names_ignore_case=True,
 )
 
 
