@@ -85,7 +85,7 @@ from arize_api.models import (
     UpdateSpaceRequest,
 )
 
-from .mock_fixtures import Connect, dataset_body, decoded
+from .mock_fixtures import Connect, annotation_config, dataset_body, decoded
 
 pytest_plugins = ["arize_api.mock.pytest_plugin", "tests.mock_fixtures"]
 
@@ -223,6 +223,7 @@ def test_search_and_annotate_examples(
     )
     assert [e["answer"] for e in found.examples] == ["3", "4"]
     target = found.examples[0].id
+    annotation_config(arize_mock, "quality")
     annotate_dataset_examples.sync(
         client=client,
         dataset_id=dataset.id,
@@ -261,15 +262,19 @@ def test_experiment_with_runs(client: arize_api.ArizeClient, arize_mock: MockSer
     added = insert_experiment_runs.sync(
         client=client,
         experiment_id=experiment.id,
-        body=InsertExperimentRunsRequest.from_dict({"experiment_runs": [{"output": "no example"}]}),
+        body=InsertExperimentRunsRequest.from_dict(
+            # a correlation id: never looked up in the dataset
+            {"experiment_runs": [{"example_id": "not-an-example", "output": "no example"}]}
+        ),
     )
     assert len(added.run_ids) == 1 and UUID.match(added.run_ids[0])
     listed = list_experiment_runs.sync(client=client, experiment_id=experiment.id)
     assert [r.output for r in listed.experiment_runs] == ["out 0", "out 1", "no example"]
     assert listed.experiment_runs[0]["latency_ms"] == 0
-    assert listed.experiment_runs[2].example_id is None
+    assert listed.experiment_runs[2].example_id == "not-an-example"
 
     run_id = listed.experiment_runs[1].id
+    annotation_config(arize_mock, "ok")
     annotate_experiment_runs.sync(
         client=client,
         experiment_id=experiment.id,
@@ -304,7 +309,11 @@ def test_deleting_a_dataset_deletes_its_experiments(
     experiment = create_experiment.sync(
         client=client,
         body=CreateExperimentRequest.from_dict(
-            {"name": "e", "dataset_id": dataset.id, "experiment_runs": [{"output": "x"}]}
+            {
+                "name": "e",
+                "dataset_id": dataset.id,
+                "experiment_runs": [{"example_id": "x", "output": "x"}],
+            }
         ),
     )
     delete_dataset.sync(client=client, dataset_id=dataset.id)

@@ -107,7 +107,7 @@ def test_examples_and_runs_keep_insertion_order_across_pages(
         for e in client.paginate(list_dataset_examples, dataset_id=dataset.id, limit=4)
     ]
     assert questions == [f"q{i}" for i in range(6)]
-    runs = [{"output": str(i)} for i in range(7)]
+    runs = [{"example_id": f"e{i}", "output": str(i)} for i in range(7)]
     experiment = create_experiment.sync(
         client=client,
         body=CreateExperimentRequest.from_dict(
@@ -148,7 +148,8 @@ def test_limit_bounds_come_from_the_spec(arize_mock: MockServer, op: Operation) 
 def test_bad_cursors_are_400(connect: Connect, arize_mock: MockServer) -> None:
     client = connect()
     dataset_id = _datasets(client, arize_mock, 3)[0]
-    body = {"name": "e", "dataset_id": dataset_id, "experiment_runs": [{"output": "x"}]}
+    runs = [{"example_id": "x", "output": "x"}]
+    body = {"name": "e", "dataset_id": dataset_id, "experiment_runs": runs}
     experiment = create_experiment.sync(client=client, body=CreateExperimentRequest.from_dict(body))
     cursor = list_datasets.sync(client=client, limit=1).pagination.next_cursor
     with pytest.raises(arize_api.BadRequestError, match="cursor"):

@@ -77,7 +77,12 @@ def add_examples(
 
 @handles("listDatasets")
 def list_datasets(call: Call) -> Any:
-    return DATASETS.list(call, in_spaces(call, call.state.datasets.values()), Dataset.to_wire)
+    return DATASETS.list(call, in_spaces(call, call.state.datasets.values()), _listed)
+
+
+def _listed(dataset: Dataset) -> dict[str, Any]:
+    """A dataset as lists show it: without its versions."""
+    return {k: v for k, v in dataset.to_wire().items() if k != "versions"}
 
 
 @handles("createDataset")

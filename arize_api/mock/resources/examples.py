@@ -65,7 +65,7 @@ def search_examples(call: Call) -> Any:
     dataset = DATASETS.get(call)
     body: JSON = call.body or {}
     version = _version(dataset, body.get("dataset_version_id"))
-    keep = compile_filter(body.get("filter"))
+    keep = compile_filter(body.get("filter"), blank=False)
     items = [example for example in _rendered(dataset, version) if keep(example)]
     filters = {k: body.get(k) for k in ("filter", "dataset_version_id")}
     return page_of(
@@ -133,7 +133,10 @@ def delete_examples(call: Call) -> Any:
         if keys:
             _touch(call, dataset, version)
 
-    return bulk_delete(call, "example", call.body["example_ids"], version.examples, delete)
+    listed: list[str] = call.body["example_ids"]
+    if len(set(listed)) != len(listed) or not all(key.strip() for key in listed):
+        raise unprocessable("example_ids must not repeat an id or hold an empty one")
+    return bulk_delete(call, "example", listed, version.examples, delete)
 
 
 @handles("annotateDatasetExamples")
@@ -144,7 +147,7 @@ def annotate_examples(call: Call) -> None:
     def annotations_of(example_id: str) -> dict[str, JSON] | None:
         return dataset.annotations.setdefault(example_id, {}) if example_id in known else None
 
-    annotate(call, annotations_of, "dataset example")
+    annotate(call, annotations_of, "dataset example", dataset.space_id)
 
 
 def _same(example: JSON) -> JSON:

@@ -249,4 +249,4 @@ def annotate_spans(call: Call) -> None:
             return None
         return _target(call, project.id, granularity, record_id)
 
-    annotate(call, annotations_of, granularity.lower())
+    annotate(call, annotations_of, granularity.lower(), project.space_id, all_or_nothing=True)
