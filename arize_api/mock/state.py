@@ -106,6 +106,9 @@ class MockState:
             self.ids = IdMinter(self.rng)
             self._seq = itertools.count(1)
             self.users: dict[str, User] = {}
+            # deleted (blocked) users: out of every list and read, kept so that a repeated
+            # delete succeeds and their email cannot be invited again
+            self.blocked_users: dict[str, User] = {}
             self.keys: dict[str, str] = {}  # api key -> user id
             self.orgs: dict[str, Organization] = {}
             self.spaces: dict[str, Space] = {}
@@ -452,17 +455,30 @@ class MockState:
         del self.tags[tag.id]
 
     def delete_user(self, user: User) -> None:
-        """Delete ``user`` with their keys and memberships."""
+        """Block ``user``: their keys, memberships and role bindings go; they are kept aside
+        (``blocked_users``), no longer listed or readable."""
         for key in [k for k, v in self.keys.items() if v == user.id]:
             del self.keys[key]
         for space in self.spaces.values():
-            space.members.pop(user.id, None)
+            self.remove_member(space, user.id)
         for org in self.orgs.values():
-            org.members.pop(user.id, None)
+            self.remove_member(org, user.id)
         for doc in [d for d in self.store("api_key").values() if d.data.get("user_id") == user.id]:
             self.delete_document(doc)
         self.forget(user.id)
-        del self.users[user.id]
+        self.blocked_users[user.id] = self.users.pop(user.id)
+
+    def remove_member(self, scope: Space | Organization, user_id: str) -> None:
+        """Take ``user_id`` out of a space, or of an organization and all its spaces, with
+        their role bindings there."""
+        scope.members.pop(user_id, None)
+        bindings = self.store("role_binding")
+        for doc in [d for d in bindings.values() if d.data["user_id"] == user_id]:
+            if doc.data["resource_id"] == scope.id or scope.id in doc.scope:
+                self.delete_document(doc)
+        if isinstance(scope, Organization):
+            for space in [s for s in self.spaces.values() if s.org_id == scope.id]:
+                self.remove_member(space, user_id)
 
     # -- views for tests --------------------------------------------------------------------
 

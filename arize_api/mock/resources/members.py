@@ -1,4 +1,7 @@
-"""Role assignments in membership requests, shared by spaces and organizations."""
+"""Role assignments in membership requests, shared by spaces and organizations.
+
+Adding a member again changes their role (an upsert). Users whose account role is
+``ANNOTATOR`` take the ``ANNOTATOR`` role and no other; other users never take it (400)."""
 
 from __future__ import annotations
 
@@ -8,9 +11,9 @@ from typing import Any
 from ..auth import Role
 from ..call import Call
 from ..models import User
-from ..problems import not_found, unprocessable
+from ..problems import bad_request, not_found, unprocessable
 
-__all__ = ["requested_role", "requested_user"]
+__all__ = ["check_fits", "requested_role", "requested_user"]
 
 
 def requested_role(assignment: Mapping[str, Any]) -> Role:
@@ -35,3 +38,12 @@ def requested_user(call: Call) -> User:
     if user is None:
         raise not_found("user")
     return user
+
+
+def check_fits(user: User, role: Role) -> None:
+    """400 unless ``role`` fits the user's account role (annotators annotate, only they)."""
+    annotator = user.role == Role.ANNOTATOR.value
+    if annotator != (role is Role.ANNOTATOR):
+        raise bad_request(
+            "users with the ANNOTATOR account role take the ANNOTATOR role, and only they do"
+        )

@@ -11,7 +11,7 @@ from ..crud import Collection, check_name
 from ..models import Organization
 from ..problems import not_found
 from ..state import MockState
-from .members import requested_role, requested_user
+from .members import check_fits, requested_role, requested_user
 
 ORGS: Collection[Organization] = Collection(
     what="organization",
@@ -50,7 +50,9 @@ ORGS.register_delete("deleteOrganization", MockState.delete_org)
 def add_organization_user(call: Call) -> Any:
     org = ORGS.get(call, Action.MANAGE)
     user = requested_user(call)
-    membership = call.state.grant(user.id, org.id, requested_role(call.body["role"]))
+    role = requested_role(call.body["role"])
+    check_fits(user, role)
+    membership = call.state.grant(user.id, org.id, role)
     assert membership is not None
     return membership.to_wire("organization_id", org.id)
 
@@ -60,4 +62,4 @@ def remove_organization_user(call: Call) -> None:
     org = ORGS.get(call, Action.MANAGE)
     if call.path["user_id"] not in org.members:
         raise not_found("user")
-    org.members.pop(call.path["user_id"])
+    call.state.remove_member(org, call.path["user_id"])  # and from its spaces

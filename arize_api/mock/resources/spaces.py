@@ -9,9 +9,9 @@ from ..auth import Action
 from ..call import Call, handles
 from ..crud import Collection, check_name, org_for
 from ..models import Space
-from ..problems import not_found
+from ..problems import bad_request, not_found
 from ..state import MockState
-from .members import requested_role, requested_user
+from .members import check_fits, requested_role, requested_user
 
 SPACES: Collection[Space] = Collection(
     what="space",
@@ -71,7 +71,11 @@ SPACES.register_delete("deleteSpace", MockState.delete_space)
 def add_space_user(call: Call) -> Any:
     space = SPACES.get(call, Action.MANAGE)
     user = requested_user(call)
-    membership = call.state.grant(user.id, space.id, requested_role(call.body["role"]))
+    role = requested_role(call.body["role"])
+    if user.id not in call.state.orgs[space.org_id].members:
+        raise bad_request("the user must be a member of the space's organization first")
+    check_fits(user, role)
+    membership = call.state.grant(user.id, space.id, role)
     assert membership is not None
     return membership.to_wire("space_id", space.id)
 
@@ -81,4 +85,4 @@ def remove_space_user(call: Call) -> None:
     space = SPACES.get(call, Action.MANAGE)
     if call.path["user_id"] not in space.members:
         raise not_found("user")
-    space.members.pop(call.path["user_id"])
+    call.state.remove_member(space, call.path["user_id"])
