@@ -35,7 +35,7 @@ from .faults import Faults, Verdict
 from .problems import ApiError, json_response
 from .spec import Operation, Spec, load_spec
 from .state import MockState
-from .validation import describe, parse_body, parse_query
+from .validation import check_ids, describe, parse_body, parse_query
 
 __all__ = ["Exchange", "MockRuntime", "create_app"]
 
@@ -137,6 +137,7 @@ class OperationEndpoint:
                     spec=self.runtime.spec,
                     client_ip=request.client.host if request.client else "",
                 )
+                check_ids(op, call.path, call.query, call.body)
                 result = self.handler(call)
                 if call.user is not None:
                     state.audit(call.user, op, call.client_ip, call.path)

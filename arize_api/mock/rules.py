@@ -10,7 +10,9 @@ HTTP that check them are named after them (``tests/test_mock_rules_*.py``).
 
 A rule may carry ``mock`` settings the mock reads where it implements that kind of rule
 (``setting``): ``unknown_members`` (the status for unknown body members, 422 unless a rule
-says 400).
+says 400); ``invalid_body`` (one status for every violation of the body's schema, where an
+operation documents one); ``id_types`` (path, query or body members that must be
+well-formed global ids of a type, ``*`` for any: 400 otherwise).
 """
 
 from __future__ import annotations

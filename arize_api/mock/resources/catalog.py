@@ -66,8 +66,7 @@ CATALOG: tuple[Kind, ...] = (
         place=in_space(),
         unique_names=True,
         immutable=("type",),
-        used_by=(("task", "evaluators.*.evaluator_id"),),
-        behaviour=evaluators.Evaluators(),
+        behaviour=evaluators.Evaluators(),  # online tasks using one block its delete
         order_by="updated",
         newest_first=True,
     ),
