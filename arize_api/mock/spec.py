@@ -150,10 +150,14 @@ class Spec:
         return tuple(params)
 
     def _all_optional(self, raw: Mapping[str, Any]) -> bool:
-        """Whether the JSON body is an object with members, none of them required."""
+        """Whether the JSON body is an object with members, none of them required (or a
+        union of such objects)."""
         content = self.resolve(raw.get("requestBody", {})).get("content", {})
         schema = self.resolve(content.get("application/json", {}).get("schema", {}))
-        return bool(schema.get("properties")) and not schema.get("required")
+        branches = [self.resolve(b) for b in schema.get("oneOf", schema.get("anyOf", []))]
+        return all(
+            bool(b.get("properties")) and not b.get("required") for b in branches or [schema]
+        )
 
     def _body(self, where: tuple[str, ...], raw: Mapping[str, Any]) -> Validator | None:
         if "requestBody" not in raw:
