@@ -28,7 +28,7 @@ from typing import Any
 
 from .auth import Action, account_role, authorize, can, role_for
 from .call import Call, handles
-from .crud import check_name, contains, org_for, page_of, register_tags, space_for
+from .crud import authorized, check_name, contains, org_for, page_of, register_tags, space_for
 from .models import Document, rfc3339
 from .pagination import Key
 from .problems import conflict, forbidden, not_found, unprocessable
@@ -102,6 +102,9 @@ class Kind:
     place: Placer
     parent: str | None = None  # the kind whose id appears in ``path``, for child collections
     unique_names: bool = False  # names unique among siblings (same scope and owners): 409
+    # names unique in the whole account instead (within the namespace this gives an item)
+    unique_in_account: Callable[[Mapping[str, Any]], str] | None = None
+    replaced: tuple[str, ...] = ()  # object members (dotted) an update replaces, not merges
     renames: Mapping[str, str] = field(default_factory=dict)  # body member -> stored member
     immutable: tuple[str, ...] = ()  # stored members an update may not change (422)
     manage: Action = Action.WRITE  # needed to create, change or delete one
@@ -152,10 +155,21 @@ class Kind:
         ]
 
     def ensure_unique(
-        self, call: Call, name: str, placement: Placement, exclude: Document | None = None
+        self,
+        call: Call,
+        name: str,
+        placement: Placement,
+        exclude: Document | None = None,
+        data: Mapping[str, Any] | None = None,
     ) -> None:
-        """409 if a sibling already has ``name``."""
-        for other in self.siblings(call, placement.scope, placement.owners):
+        """409 if a sibling (or, ``unique_in_account``, another item of the namespace of
+        ``data``) already has ``name``."""
+        if (namespace := self.unique_in_account) is not None:
+            space = namespace(data or {})
+            others = [d for d in call.state.store(self.name).values() if namespace(d.data) == space]
+        else:
+            others = self.siblings(call, placement.scope, placement.owners)
+        for other in others:
             if other is not exclude and other.name == name:
                 raise conflict(f"{_a(self.noun)} named {name!r} already exists here")
 
@@ -190,7 +204,11 @@ class Kind:
     def filtered(
         self, call: Call, items: list[tuple[Document, JSON]]
     ) -> list[tuple[Document, JSON]]:
-        """``items`` narrowed by every query parameter but ``limit`` and ``cursor``."""
+        """``items`` narrowed by every query parameter but ``limit`` and ``cursor``; a
+        parameter naming a resource must name a readable one (404), whatever the items."""
+        for param, value in call.query.items():
+            if (check := _CHECKS.get(param)) is not None:
+                check(call, value)
         for param, value in call.query.items():
             if param in _PAGING:
                 continue
@@ -209,7 +227,7 @@ class Kind:
         if isinstance(name := data.get("name"), str):
             check_name(name, self.noun)
             if self.unique_names:
-                self.ensure_unique(call, name, placement)
+                self.ensure_unique(call, name, placement, data=data)
         data.setdefault("created_by_user_id", call.principal.id)
         self.behaviour.prepare(call, data, None, placement)
         doc = call.state.add_document(
@@ -237,8 +255,9 @@ class Kind:
         if isinstance(name := patch.get("name"), str):
             check_name(name, self.noun)
             if self.unique_names:
-                self.ensure_unique(call, name, Placement(doc.scope, doc.owners), exclude=doc)
-        data = merge(doc.data, patch)
+                where = Placement(doc.scope, doc.owners)
+                self.ensure_unique(call, name, where, exclude=doc, data=doc.data)
+        data = merge(doc.data, patch, self.replaced)
         self.behaviour.prepare(call, data, doc, Placement(doc.scope, doc.owners))
         data["updated_at"] = rfc3339(call.state.now())
         doc.data = data
@@ -387,6 +406,27 @@ def _name(call: Call, doc: Document, item: JSON, value: Any) -> bool:
     return contains(str(item.get("name") or ""), value)
 
 
+def _readable(kind: str) -> Callable[[Call, Any], None]:
+    """A check that a filter's id names a resource the caller can read (404 otherwise)."""
+
+    def check(call: Call, value: Any) -> None:
+        if kind == "space":
+            space_for(call, str(value), Action.READ)
+        elif kind == "organization":
+            org_for(call, str(value), Action.READ)
+        else:
+            authorized(call, call.state.projects, str(value), "project", Action.READ)
+
+    return check
+
+
+# the query parameters that name a resource, checked before any filtering
+_CHECKS: Mapping[str, Callable[[Call, Any], None]] = {
+    "space_id": _readable("space"),
+    "org_id": _readable("organization"),
+    "project_id": _readable("project"),
+}
+
 _STOCK_FILTERS: Mapping[str, Filter] = {
     "space_id": _space_id,
     "org_id": _org_id,
@@ -403,13 +443,17 @@ def _renamed(body: Mapping[str, Any], renames: Mapping[str, str]) -> JSON:
     return {renames.get(key, key): value for key, value in body.items()}
 
 
-def merge(stored: Mapping[str, Any], patch: Mapping[str, Any]) -> JSON:
-    """``stored`` with ``patch`` applied: objects merge member by member, the rest replaces."""
+def merge(
+    stored: Mapping[str, Any], patch: Mapping[str, Any], replaced: tuple[str, ...] = ()
+) -> JSON:
+    """``stored`` with ``patch`` applied: objects merge member by member, except those at the
+    dotted paths of ``replaced``; the rest replaces."""
     out = dict(stored)
     for key, value in patch.items():
         current = out.get(key)
-        if isinstance(value, Mapping) and isinstance(current, Mapping):
-            out[key] = merge(current, value)
+        if isinstance(value, Mapping) and isinstance(current, Mapping) and key not in replaced:
+            inner = tuple(p.split(".", 1)[1] for p in replaced if p.startswith(key + "."))
+            out[key] = merge(current, value, inner)
         else:
             out[key] = value
     return out

@@ -18,6 +18,7 @@ from . import (
     api_keys,
     audit_logs,
     evaluators,
+    integrations,
     monitors,
     prompts,
     tasks,
@@ -108,6 +109,9 @@ CATALOG: tuple[Kind, ...] = (
         type_name="AiIntegration",
         place=in_scopings,
         unique_names=True,
+        unique_in_account=integrations.one_namespace,
+        replaced=("provider_metadata", "headers"),
+        behaviour=integrations.AiIntegrations(),
     ),
     Kind(
         name="integration",
@@ -116,7 +120,10 @@ CATALOG: tuple[Kind, ...] = (
         type_name="Integration",
         place=in_scopings,
         unique_names=True,
+        unique_in_account=integrations.namespace,
+        replaced=("config.headers",),
         immutable=("type",),
+        behaviour=integrations.Integrations(),
         used_by=(
             ("evaluator_version", "remote_config.integration_id"),
             ("task", "run_configuration.integration_id"),
@@ -130,6 +137,7 @@ CATALOG: tuple[Kind, ...] = (
         type_name="Monitor",
         place=monitors.in_project,
         filters=monitors.FILTERS,
+        custom=frozenset({"list"}),
         newest_first=True,
     ),
     Kind(
