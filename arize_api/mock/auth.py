@@ -121,6 +121,11 @@ def account_role(user: User) -> Role:
 _RANK = (Role.NONE, Role.READ_ONLY, Role.ANNOTATOR, Role.MEMBER, Role.ADMIN)
 
 
+def at_most(role: Role, limit: Role) -> bool:
+    """Whether ``role`` grants no more than ``limit`` does."""
+    return _RANK.index(role) <= _RANK.index(limit)
+
+
 def scope_role(state: MockState, user: User, scope_id: str) -> Role:
     """The user's role in one space or organization (NONE if it does not exist)."""
     if (space := state.spaces.get(scope_id)) is not None:

@@ -109,6 +109,8 @@ class Kind:
     immutable: tuple[str, ...] = ()  # stored members an update may not change (422)
     manage: Action = Action.WRITE  # needed to create, change or delete one
     filters: Mapping[str, Filter] = field(default_factory=dict)  # query parameter -> test
+    # query parameter -> a check of its value before any filtering (404/403)
+    checks: Mapping[str, Callable[[Call, Any], None]] = field(default_factory=dict)
     used_by: tuple[tuple[str, str], ...] = ()  # (kind, member path): a delete answers 409
     custom: frozenset[str] = frozenset()  # verbs a resource module handles itself
     behaviour: Behaviour = field(default_factory=Behaviour)
@@ -206,8 +208,9 @@ class Kind:
     ) -> list[tuple[Document, JSON]]:
         """``items`` narrowed by every query parameter but ``limit`` and ``cursor``; a
         parameter naming a resource must name a readable one (404), whatever the items."""
+        checks = {**_CHECKS, **self.checks}
         for param, value in call.query.items():
-            if (check := _CHECKS.get(param)) is not None:
+            if (check := checks.get(param)) is not None:
                 check(call, value)
         for param, value in call.query.items():
             if param in _PAGING:

@@ -221,6 +221,7 @@ CATALOG: tuple[Kind, ...] = (
         type_name="RoleBinding",
         place=access.on_bound_resource,
         manage=Action.MANAGE,
+        checks={"user_id": access.known_user},
         behaviour=access.Bindings(),
     ),
     Kind(
@@ -240,7 +241,8 @@ CATALOG: tuple[Kind, ...] = (
         place=in_account,
         custom=frozenset({"create"}),
         behaviour=api_keys.OwnKeys(),
-        filters={"space_id": api_keys.reaches_space},
+        filters={"space_id": api_keys.reaches_space, "user_id": api_keys.creator_or_user},
+        checks={"user_id": api_keys.admins_filter_users},
     ),
     Kind(
         name="audit_log",  # written by MockState.audit for every request that succeeds
