@@ -1,7 +1,8 @@
 """The CRUDL pattern once: fetch-and-authorize, list-filter-paginate, rename, get, delete, tags.
 
-Each resource module describes its collection with a ``Collection`` and registers the
-generic handlers it can use; only what differs (create bodies, cascades) is written there.
+Each resource module describes its collection with a ``Collection`` and takes the generic
+handlers it can use (module-level names, marked with the operations they handle); only what
+differs (create bodies, cascades) is written there.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from .auth import Action, authorize, can, role_for
-from .call import Call, handles
+from .call import Call, Handler, handles
 from .models import Organization, Resource, Space
 from .pagination import Key, fingerprint, paginate
 from .problems import ApiError, conflict, not_found, unprocessable
@@ -26,8 +27,8 @@ __all__ = [
     "org_for",
     "page_of",
     "readable",
-    "register_tags",
     "space_for",
+    "tag_handlers",
 ]
 
 R = TypeVar("R", bound=Resource)
@@ -220,23 +221,26 @@ class Collection(Generic[R]):
             render=render,
         )
 
-    # -- generic handlers -------------------------------------------------------------------
+    # -- generic handlers (a module keeps each under a name of its own) -----------------------
 
-    def register_get(self, operation_id: str, render: Callable[[R], Any]) -> None:
-        handles(operation_id)(lambda call: render(self.get(call)))
+    def getter(self, operation_id: str, render: Callable[[R], Any]) -> Handler:
+        def get(call: Call) -> Any:
+            return render(self.get(call))
 
-    def register_delete(self, operation_id: str, remove: Callable[[MockState, R], None]) -> None:
+        return handles(operation_id)(get)
+
+    def deleter(self, operation_id: str, remove: Callable[[MockState, R], None]) -> Handler:
         def delete(call: Call) -> None:
             remove(call.state, self.get(call, self.manage))
 
-        handles(operation_id)(delete)
+        return handles(operation_id)(delete)
 
-    def register_update(
+    def updater(
         self,
         operation_id: str,
         render: Callable[[R], Any],
         apply: Callable[[Call, R, Mapping[str, Any]], None] | None = None,
-    ) -> None:
+    ) -> Handler:
         """PATCH: rename (unique, non-blank) plus whatever ``apply`` does with the rest."""
 
         def update(call: Call) -> Any:
@@ -249,14 +253,16 @@ class Collection(Generic[R]):
             item.touch(call.state.now())
             return render(item)
 
-        handles(operation_id)(update)
+        return handles(operation_id)(update)
 
 
-def register_tags(
+def tag_handlers(
     collection: Fetches[Tagged], list_op: str, add_op: str, remove_op: str | None = None
-) -> None:
+) -> tuple[Handler, ...]:
     """Tag handlers: list, attach (tags of the same space only) and detach (partial-tolerant)."""
-    handles(list_op)(lambda call: _tag_list(call, collection.get(call)))
+
+    def listing(call: Call) -> Any:
+        return _tag_list(call, collection.get(call))
 
     def add(call: Call) -> Any:
         item = collection.get(call, Action.WRITE)
@@ -275,9 +281,10 @@ def register_tags(
         not_deleted = [t for t in wanted if t not in deleted]
         return {"completed": True, "deleted": deleted, "not_deleted": not_deleted}
 
-    handles(add_op)(add)
+    handlers = [handles(list_op)(listing), handles(add_op)(add)]
     if remove_op is not None:
-        handles(remove_op)(remove)
+        handlers.append(handles(remove_op)(remove))
+    return tuple(handlers)
 
 
 def _space_of_tag(call: Call, tag_id: str) -> str | None:

@@ -4,31 +4,33 @@ A ``Kind`` says where a collection lives (its collection and item paths), how it
 (a global-id type), what governs access to a new item (its ``place``: a space, an
 organization, a parent item, the scopings of the body, the account), whether names are
 unique among siblings, and what, if anything, it does beyond storing its body (its
-``Behaviour``). ``register`` looks its operations up in the spec by path and method:
+``Behaviour``). ``generic_handlers`` looks its operations up in a spec by path and method:
 
     GET  <path>           list      POST   <path>         create
     GET  <item>           get       PATCH  <item>         update    DELETE <item>   delete
     GET  <item>/tags      tags      POST   <item>/tags    add tags  DELETE <item>/tags  remove
 
-and registers the generic handler of each one the spec has (``custom`` verbs are left to a
-resource module). Items are ``Document``s: the create body (after ``renames``) plus id,
-timestamps and creator, rendered through the answering operation's response schema, so the
-shape comes from the spec. Updates merge the PATCH body. Lists are readable items, filtered
-by the query (``space_id``/``org_id`` must be readable: 404; ``space_name`` and ``name`` are
-case-insensitive substrings; any other parameter must equal the member of the same name, or
-what ``filters`` says), one page at a time.
+and gives the generic handler of each one the spec has (``custom`` verbs are left to a
+resource module); an app takes them for the spec it serves (``handlers.py``). Items are
+``Document``s: the create body (after ``renames``) plus id, timestamps and creator, rendered
+through the answering operation's response schema, so the shape comes from the spec.
+Updates merge the PATCH body (the ``replaced`` members are replaced whole). Lists are
+readable items, filtered by the query (``space_id``/``org_id``/``project_id`` must name a
+readable resource: 404, checked first; ``space_name`` and ``name`` are case-insensitive
+substrings; any other parameter must equal the member of the same name, or what
+``filters`` says), one page at a time, in the kind's ``order_by``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .auth import Action, account_role, authorize, can, role_for
-from .call import Call, handles
-from .crud import authorized, check_name, contains, org_for, page_of, register_tags, space_for
+from .call import Call, handled_operations
+from .crud import authorized, check_name, contains, org_for, page_of, space_for, tag_handlers
 from .models import Document, rfc3339
 from .pagination import Key
 from .problems import conflict, forbidden, not_found, unprocessable
@@ -41,6 +43,7 @@ __all__ = [
     "Kind",
     "Placement",
     "Placer",
+    "generic_handlers",
     "in_account",
     "in_org",
     "in_parent",
@@ -49,7 +52,6 @@ __all__ = [
     "list_key",
     "members_at",
     "merge",
-    "register",
 ]
 
 JSON = dict[str, Any]
@@ -279,7 +281,26 @@ class Kind:
         call.state.delete_document(doc)
 
 
-KINDS: dict[str, Kind] = {}
+class _Catalog(Mapping[str, "Kind"]):
+    """The kinds of ``resources/catalog.py`` by name: a read-only view of that constant
+    table, looked up when first used (the catalog imports this module)."""
+
+    def _kinds(self) -> Mapping[str, Kind]:
+        from .resources.catalog import BY_NAME
+
+        return BY_NAME
+
+    def __getitem__(self, name: str) -> Kind:
+        return self._kinds()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kinds())
+
+    def __len__(self) -> int:
+        return len(self._kinds())
+
+
+KINDS: Mapping[str, Kind] = _Catalog()
 
 
 def _misplaced(call: Call, parent_param: str, doc: Document) -> bool:
@@ -287,11 +308,9 @@ def _misplaced(call: Call, parent_param: str, doc: Document) -> bool:
     return parent_param in call.path and call.path[parent_param] not in doc.owners
 
 
-def register(kind: Kind, spec: Spec) -> None:
-    """Register the generic handlers of ``kind`` for the operations ``spec`` has."""
-    if kind.name in KINDS:
-        raise ValueError(f"kind {kind.name!r} is already registered")
-    KINDS[kind.name] = kind
+def generic_handlers(kind: Kind, spec: Spec) -> dict[str, Callable[[Call], Any]]:
+    """The generic handlers of ``kind`` for the operations ``spec`` has, by operationId."""
+    found: dict[str, Callable[[Call], Any]] = {}
     routes = {(op.method, op.path): op for op in spec.operations}
     tags = kind.item + "/tags"
     verbs: dict[str, tuple[str, str, Callable[[Call], Any]]] = {
@@ -304,11 +323,13 @@ def register(kind: Kind, spec: Spec) -> None:
     for verb, (method, path, handler) in verbs.items():
         op = routes.get((method, path))
         if op is not None and verb not in kind.custom:
-            handles(op.operation_id)(handler)
+            found[op.operation_id] = handler
     tag_ops = [routes.get((method, tags)) for method in ("GET", "POST", "DELETE")]
     if tag_ops[0] is not None and tag_ops[1] is not None and "tags" not in kind.custom:
         remove = tag_ops[2].operation_id if tag_ops[2] is not None else None
-        register_tags(kind, tag_ops[0].operation_id, tag_ops[1].operation_id, remove)
+        for handler in tag_handlers(kind, tag_ops[0].operation_id, tag_ops[1].operation_id, remove):
+            found.update(dict.fromkeys(handled_operations(handler), handler))
+    return found
 
 
 def list_key(op: Operation, spec: Spec | None) -> str:

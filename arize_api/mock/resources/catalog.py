@@ -1,4 +1,4 @@
-"""The table of document collections: one ``Kind`` per resource, registered from the spec.
+"""The table of document collections: one ``Kind`` per resource; apps take its handlers.
 
 Everything a collection does that the engine (``engine.py``) cannot derive is named here: its
 paths, global-id type, where new items go, name uniqueness, renamed or immutable members,
@@ -9,9 +9,10 @@ tests, keys, users, spans) are handled in those modules, which find kinds in ``K
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..auth import Action
-from ..engine import Kind, in_account, in_org, in_parent, in_scopings, in_space, register
-from ..spec import load_spec
+from ..engine import Kind, in_account, in_org, in_parent, in_scopings, in_space
 from . import (
     access,
     annotation,
@@ -25,7 +26,7 @@ from . import (
     webhooks,
 )
 
-__all__ = ["CATALOG"]
+__all__ = ["BY_NAME", "CATALOG"]
 
 CATALOG: tuple[Kind, ...] = (
     Kind(
@@ -256,5 +257,4 @@ CATALOG: tuple[Kind, ...] = (
     ),
 )
 
-for _kind in CATALOG:
-    register(_kind, load_spec())
+BY_NAME: Mapping[str, Kind] = {kind.name: kind for kind in CATALOG}

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..auth import Action
 from ..call import Call, handles
-from ..crud import Collection, check_name, in_spaces, register_tags, space_for
+from ..crud import Collection, check_name, in_spaces, space_for, tag_handlers
 from ..models import Dataset, DatasetVersion, Example
 from ..problems import errors_member, unprocessable
 from ..state import MockState
@@ -106,7 +106,7 @@ def create_dataset(call: Call) -> Any:
     return dataset.to_wire()
 
 
-DATASETS.register_get("getDataset", Dataset.to_wire)
-DATASETS.register_update("updateDataset", Dataset.to_wire)
-DATASETS.register_delete("deleteDataset", MockState.delete_dataset)
-register_tags(DATASETS, "listDatasetTags", "addDatasetTags", "removeDatasetTags")
+get_dataset = DATASETS.getter("getDataset", Dataset.to_wire)
+update_dataset = DATASETS.updater("updateDataset", Dataset.to_wire)
+delete_dataset = DATASETS.deleter("deleteDataset", MockState.delete_dataset)
+dataset_tags = tag_handlers(DATASETS, "listDatasetTags", "addDatasetTags", "removeDatasetTags")

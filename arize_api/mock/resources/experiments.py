@@ -9,7 +9,7 @@ from typing import Any
 from ..annotations import annotate
 from ..auth import Action
 from ..call import Call, handles
-from ..crud import Collection, authorized, check_name, page_of, register_tags, space_for
+from ..crud import Collection, authorized, check_name, page_of, space_for, tag_handlers
 from ..filters import compile_filter
 from ..models import Dataset, Experiment, Run, Space
 from ..problems import errors_member, unprocessable
@@ -128,9 +128,9 @@ def start_experiment(
     return experiment
 
 
-EXPERIMENTS.register_get("getExperiment", Experiment.to_wire)
-EXPERIMENTS.register_delete("deleteExperiment", MockState.delete_experiment)
-register_tags(EXPERIMENTS, "listExperimentTags", "addExperimentTags")
+get_experiment = EXPERIMENTS.getter("getExperiment", Experiment.to_wire)
+delete_experiment = EXPERIMENTS.deleter("deleteExperiment", MockState.delete_experiment)
+experiment_tags = tag_handlers(EXPERIMENTS, "listExperimentTags", "addExperimentTags")
 
 
 @handles("listExperimentRuns")

@@ -41,9 +41,9 @@ def _apply(call: Call, org: Organization, body: Mapping[str, Any]) -> None:
         org.description = body["description"] or ""
 
 
-ORGS.register_get("getOrganization", Organization.to_wire)
-ORGS.register_update("updateOrganization", Organization.to_wire, _apply)
-ORGS.register_delete("deleteOrganization", MockState.delete_org)
+get_organization = ORGS.getter("getOrganization", Organization.to_wire)
+update_organization = ORGS.updater("updateOrganization", Organization.to_wire, _apply)
+delete_organization = ORGS.deleter("deleteOrganization", MockState.delete_org)
 
 
 @handles("addOrganizationUser")

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..auth import Action
 from ..call import Call, handles
-from ..crud import Collection, check_name, in_spaces, register_tags, space_for
+from ..crud import Collection, check_name, in_spaces, space_for, tag_handlers
 from ..models import Project
 from ..state import MockState
 
@@ -37,7 +37,7 @@ def create_project(call: Call) -> Any:
     return call.state.create_project(space, name, CREATED_TYPE).to_wire()
 
 
-PROJECTS.register_get("getProject", Project.to_wire)
-PROJECTS.register_update("updateProject", Project.to_wire)
-PROJECTS.register_delete("deleteProject", MockState.delete_project)
-register_tags(PROJECTS, "listProjectTags", "addProjectTags", "removeProjectTags")
+get_project = PROJECTS.getter("getProject", Project.to_wire)
+update_project = PROJECTS.updater("updateProject", Project.to_wire)
+delete_project = PROJECTS.deleter("deleteProject", MockState.delete_project)
+project_tags = tag_handlers(PROJECTS, "listProjectTags", "addProjectTags", "removeProjectTags")

@@ -62,9 +62,9 @@ def _apply(call: Call, space: Space, body: Mapping[str, Any]) -> None:
     space.settings.update({key: body[key] for key in SETTINGS if key in body})
 
 
-SPACES.register_get("getSpace", Space.to_wire)
-SPACES.register_update("updateSpace", Space.to_wire, _apply)
-SPACES.register_delete("deleteSpace", MockState.delete_space)
+get_space = SPACES.getter("getSpace", Space.to_wire)
+update_space = SPACES.updater("updateSpace", Space.to_wire, _apply)
+delete_space = SPACES.deleter("deleteSpace", MockState.delete_space)
 
 
 @handles("addSpaceUser")

@@ -42,5 +42,5 @@ def _apply(call: Call, tag: Tag, body: Mapping[str, Any]) -> None:
         tag.color = body["color"]
 
 
-TAGS.register_update("updateTag", Tag.to_wire, _apply)
-TAGS.register_delete("deleteTag", MockState.delete_tag)
+update_tag = TAGS.updater("updateTag", Tag.to_wire, _apply)
+delete_tag = TAGS.deleter("deleteTag", MockState.delete_tag)
