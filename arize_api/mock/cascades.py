@@ -3,7 +3,7 @@ memberships and role bindings, a tag's attachments, a user's keys."""
 
 from __future__ import annotations
 
-from .models import Dataset, Document, Experiment, Organization, Project, Space, Tag, User
+from .models import Dataset, Document, Experiment, Organization, Project, Space, User
 from .stores import Stores
 
 __all__ = ["Cascades"]
@@ -49,7 +49,7 @@ class Cascades(Stores):
         del self.orgs[org.id]
 
     def delete_space(self, space: Space) -> None:
-        for store in (self.experiments, self.datasets, self.projects, self.tags):
+        for store in (self.experiments, self.datasets, self.projects):
             for key in [k for k, v in store.items() if v.space_id == space.id]:
                 self.forget(key)
                 del store[key]
@@ -72,17 +72,16 @@ class Cascades(Stores):
         self.forget(experiment.id)
         del self.experiments[experiment.id]
 
-    def delete_tag(self, tag: Tag) -> None:
-        """Delete ``tag`` and detach it from everything it was attached to."""
+    def detach_tag(self, tag_id: str) -> None:
+        """Take ``tag_id`` off everything it is attached to."""
         for store in (self.datasets, self.experiments, self.projects):
             for item in store.values():
-                if tag.id in item.tags:
-                    item.tags.remove(tag.id)
+                if tag_id in item.tags:
+                    item.tags.remove(tag_id)
         for docs in self.docs.values():
             for doc in docs.values():
-                if tag.id in doc.tags:
-                    doc.tags.remove(tag.id)
-        del self.tags[tag.id]
+                if tag_id in doc.tags:
+                    doc.tags.remove(tag_id)
 
     def delete_user(self, user: User) -> None:
         """Block ``user``: their keys, memberships and role bindings go; they are kept aside

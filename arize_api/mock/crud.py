@@ -294,5 +294,7 @@ def _space_of_tag(call: Call, tag_id: str) -> str | None:
 
 def _tag_list(call: Call, item: Tagged) -> dict[str, Any]:
     """Tag lists are not paged yet: every attached tag, ``has_more`` false."""
-    tags = [call.state.tags[t].to_wire() for t in item.tags if t in call.state.tags]
+    tags = [
+        call.render_item("tags", call.state.tags[t].data) for t in item.tags if t in call.state.tags
+    ]
     return {"tags": tags, "pagination": {"has_more": False}}

@@ -30,7 +30,16 @@ from typing import Any
 
 from .auth import Action, account_role, authorize, can, role_for
 from .call import Call, handled_operations
-from .crud import authorized, check_name, contains, org_for, page_of, space_for, tag_handlers
+from .crud import (
+    authorized,
+    check_name,
+    contains,
+    org_for,
+    page_of,
+    same_name,
+    space_for,
+    tag_handlers,
+)
 from .models import Document, rfc3339
 from .pagination import Key
 from .problems import conflict, forbidden, not_found, unprocessable
@@ -107,6 +116,7 @@ class Kind:
     # names unique in the whole account instead (within the namespace this gives an item)
     unique_in_account: Callable[[Mapping[str, Any]], str] | None = None
     replaced: tuple[str, ...] = ()  # object members (dotted) an update replaces, not merges
+    names_ignore_case: bool = False  # uniqueness compares names case-insensitively
     renames: Mapping[str, str] = field(default_factory=dict)  # body member -> stored member
     immutable: tuple[str, ...] = ()  # stored members an update may not change (422)
     manage: Action = Action.WRITE  # needed to create, change or delete one
@@ -173,8 +183,9 @@ class Kind:
             others = [d for d in call.state.store(self.name).values() if namespace(d.data) == space]
         else:
             others = self.siblings(call, placement.scope, placement.owners)
+        same = same_name if self.names_ignore_case else str.__eq__
         for other in others:
-            if other is not exclude and other.name == name:
+            if other is not exclude and same(other.name, name):
                 raise conflict(f"{_a(self.noun)} named {name!r} already exists here")
 
     # -- the generic handlers -------------------------------------------------------------

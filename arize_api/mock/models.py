@@ -20,7 +20,6 @@ __all__ = [
     "Run",
     "Space",
     "Stamped",
-    "Tag",
     "Taggable",
     "User",
     "rfc3339",
@@ -140,24 +139,6 @@ class Space(Resource):
             "created_at": rfc3339(self.created_at),
             "is_private": self.is_private,
             **self.settings,
-        }
-
-
-@dataclass(kw_only=True)
-class Tag(Stamped):
-    space_id: str
-    description: str | None = None
-    color: str | None = None
-
-    def to_wire(self) -> JSON:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "color": self.color,
-            "space_id": self.space_id,
-            "created_at": rfc3339(self.created_at),
-            "updated_at": rfc3339(self.updated_at),
         }
 
 

@@ -71,7 +71,6 @@ class MockState(Cascades, Audit):
             self.orgs = {}
             self.spaces = {}
             self.projects = {}
-            self.tags = {}
             self.datasets = {}
             self.experiments = {}
             self.logged_records = []

@@ -25,7 +25,6 @@ from .models import (
     Organization,
     Project,
     Space,
-    Tag,
     User,
     rfc3339,
 )
@@ -61,7 +60,6 @@ class Stores:
     orgs: dict[str, Organization]
     spaces: dict[str, Space]
     projects: dict[str, Project]
-    tags: dict[str, Tag]
     datasets: dict[str, Dataset]
     experiments: dict[str, Experiment]
     logged_records: list[LoggedRecord]
@@ -223,21 +221,15 @@ class Stores:
 
     def create_tag(
         self, space: Space, name: str, *, color: str | None = None, description: str | None = None
-    ) -> Tag:
-        with self.lock:
-            now = self.now()
-            tag = Tag(
-                id=self.ids.global_id("Tag"),
-                seq=self.next_seq(),
-                name=name,
-                created_at=now,
-                updated_at=now,
-                space_id=space.id,
-                color=color,
-                description=description,
-            )
-            self.tags[tag.id] = tag
-            return tag
+    ) -> Document:
+        """A tag of ``space`` (a document of kind ``tag``, like the API's)."""
+        data = {"name": name, "space_id": space.id, "color": color, "description": description}
+        return self.add_document("tag", data, type_name="Tag", scope=(space.id,))
+
+    @property
+    def tags(self) -> dict[str, Document]:
+        """The tags, by id."""
+        return self.store("tag")
 
     # -- documents: the resources of resources/catalog.py ----------------------------------------
 

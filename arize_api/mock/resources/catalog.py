@@ -22,6 +22,7 @@ from . import (
     integrations,
     monitors,
     prompts,
+    tags,
     tasks,
     webhooks,
 )
@@ -130,6 +131,16 @@ CATALOG: tuple[Kind, ...] = (
             ("task", "run_configuration.integration_id"),
         ),
         newest_first=True,
+    ),
+    Kind(
+        name="tag",
+        path="/v2/tags",  # create only: tags are listed per resource (crud.tag_handlers)
+        item="/v2/tags/{tag_id}",
+        type_name="Tag",
+        place=in_space(),
+        unique_names=True,
+        names_ignore_case=True,
+        behaviour=tags.Tags(),
     ),
     Kind(
         name="monitor",  # made by the control plane (no create operation), read through the API
