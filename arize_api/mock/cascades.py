@@ -3,7 +3,7 @@ memberships and role bindings, a tag's attachments, a user's keys."""
 
 from __future__ import annotations
 
-from .models import Dataset, Document, Experiment, Organization, Project, Space, User
+from .models import Dataset, Document, Experiment, Organization, Space, User
 from .stores import Stores
 
 __all__ = ["Cascades"]
@@ -49,16 +49,12 @@ class Cascades(Stores):
         del self.orgs[org.id]
 
     def delete_space(self, space: Space) -> None:
-        for store in (self.experiments, self.datasets, self.projects):
+        for store in (self.experiments, self.datasets):
             for key in [k for k, v in store.items() if v.space_id == space.id]:
                 self.forget(key)
                 del store[key]
         self.forget_scope(space.id)
         del self.spaces[space.id]
-
-    def delete_project(self, project: Project) -> None:
-        self.forget(project.id)
-        del self.projects[project.id]
 
     def delete_dataset(self, dataset: Dataset) -> None:
         for experiment in [e for e in self.experiments.values() if e.dataset_id == dataset.id]:
@@ -67,14 +63,14 @@ class Cascades(Stores):
         del self.datasets[dataset.id]
 
     def delete_experiment(self, experiment: Experiment) -> None:
-        if self.projects.pop(experiment.traces_project_id, None) is not None:
-            self.forget(experiment.traces_project_id)
+        if (project := self.projects.get(experiment.traces_project_id)) is not None:
+            self.delete_document(project)
         self.forget(experiment.id)
         del self.experiments[experiment.id]
 
     def detach_tag(self, tag_id: str) -> None:
         """Take ``tag_id`` off everything it is attached to."""
-        for store in (self.datasets, self.experiments, self.projects):
+        for store in (self.datasets, self.experiments):
             for item in store.values():
                 if tag_id in item.tags:
                     item.tags.remove(tag_id)

@@ -13,7 +13,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from .auth import Action, authorize, can, role_for
 from .call import Call, Handler, handles
-from .models import Organization, Resource, Space
+from .models import Document, Organization, Resource, Space
 from .pagination import Key, fingerprint, paginate
 from .problems import ApiError, conflict, not_found, unprocessable
 from .state import MockState
@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 R = TypeVar("R", bound=Resource)
+A = TypeVar("A", bound=Resource | Document)  # what access is checked on
 T = TypeVar("T")
 
 
@@ -79,7 +80,7 @@ def contains(text: str, needle: str | None) -> bool:
     return needle is None or needle.casefold() in text.casefold()
 
 
-def authorized(call: Call, store: Mapping[str, R], key: str, what: str, action: Action) -> R:
+def authorized(call: Call, store: Mapping[str, A], key: str, what: str, action: Action) -> A:
     """``store[key]`` authorized for ``action``: 404 if missing or unreadable, 403 if the
     caller may read it but not act on it."""
     item = store.get(key)

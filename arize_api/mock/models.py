@@ -15,7 +15,6 @@ __all__ = [
     "LoggedRecord",
     "Membership",
     "Organization",
-    "Project",
     "Resource",
     "Run",
     "Space",
@@ -139,20 +138,6 @@ class Space(Resource):
             "created_at": rfc3339(self.created_at),
             "is_private": self.is_private,
             **self.settings,
-        }
-
-
-@dataclass(kw_only=True)
-class Project(Taggable):
-    project_type: str | None = None
-
-    def to_wire(self) -> JSON:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "space_id": self.space_id,
-            "created_at": rfc3339(self.created_at),
-            "project_type": self.project_type,
         }
 
 

@@ -70,7 +70,6 @@ class MockState(Cascades, Audit):
             self.keys = {}
             self.orgs = {}
             self.spaces = {}
-            self.projects = {}
             self.datasets = {}
             self.experiments = {}
             self.logged_records = []

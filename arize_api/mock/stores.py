@@ -23,7 +23,6 @@ from .models import (
     LoggedRecord,
     Membership,
     Organization,
-    Project,
     Space,
     User,
     rfc3339,
@@ -59,7 +58,6 @@ class Stores:
     key_expiry: dict[str, datetime]  # api key -> when it stops working
     orgs: dict[str, Organization]
     spaces: dict[str, Space]
-    projects: dict[str, Project]
     datasets: dict[str, Dataset]
     experiments: dict[str, Experiment]
     logged_records: list[LoggedRecord]
@@ -206,18 +204,15 @@ class Stores:
             self.grant(creator.id, space.id, Role.ADMIN)
             return space
 
-    def create_project(self, space: Space, name: str, project_type: str | None) -> Project:
-        with self.lock:
-            project = Project(
-                id=self.ids.global_id("Model"),
-                seq=self.next_seq(),
-                name=name,
-                created_at=self.now(),
-                space_id=space.id,
-                project_type=project_type,
-            )
-            self.projects[project.id] = project
-            return project
+    def create_project(self, space: Space, name: str, project_type: str | None) -> Document:
+        """A project of ``space`` (a document of kind ``project``; ids are ``Model:`` ids)."""
+        data = {"name": name, "space_id": space.id, "project_type": project_type}
+        return self.add_document("project", data, type_name="Model", scope=(space.id,))
+
+    @property
+    def projects(self) -> dict[str, Document]:
+        """The projects, by id."""
+        return self.store("project")
 
     def create_tag(
         self, space: Space, name: str, *, color: str | None = None, description: str | None = None

@@ -19,7 +19,7 @@ from ..auth import Action, Role, authorize, can, role_for
 from ..call import Call, handles
 from ..engine import KINDS, Behaviour, Placement
 from ..ids import decode_global_id
-from ..models import Document, Project
+from ..models import Document
 from ..problems import bad_request, conflict, forbidden, not_found
 
 __all__ = ["Bindings", "Roles", "known_user", "on_bound_resource", "on_restricted_resource"]
@@ -97,7 +97,7 @@ class Bindings(Behaviour):
 RESTRICTABLE = ("Model", "Dashboard", "Prompt")  # the global-id types a restriction takes
 
 
-def _restrictable(call: Call, resource_id: str) -> tuple[str, Project | Document]:
+def _restrictable(call: Call, resource_id: str) -> tuple[str, Document]:
     """The project, dashboard or prompt ``resource_id`` names, with its restriction type
     (400 for an id of another type)."""
     decoded = decode_global_id(resource_id)

@@ -21,6 +21,7 @@ from . import (
     evaluators,
     integrations,
     monitors,
+    projects,
     prompts,
     tags,
     tasks,
@@ -131,6 +132,15 @@ CATALOG: tuple[Kind, ...] = (
             ("task", "run_configuration.integration_id"),
         ),
         newest_first=True,
+    ),
+    Kind(
+        name="project",
+        path="/v2/projects",
+        item="/v2/projects/{project_id}",
+        type_name="Model",
+        place=in_space(),
+        unique_names=True,
+        behaviour=projects.Projects(),
     ),
     Kind(
         name="tag",

@@ -23,7 +23,7 @@ from ..auth import Action
 from ..call import Call, handles
 from ..crud import authorized, bulk_delete, page_of
 from ..filters import compile_filter
-from ..models import Document, Project, rfc3339
+from ..models import Document, rfc3339
 from ..problems import bad_request, unprocessable
 from ..state import MockState
 from ..validation import parse_datetime
@@ -42,7 +42,7 @@ SESSION_WINDOW = timedelta(days=7)
 MAX_SESSION_RECORDS = 100
 
 
-def add_spans(state: MockState, project: Project, spans: Iterable[Mapping[str, Any]]) -> int:
+def add_spans(state: MockState, project: Document, spans: Iterable[Mapping[str, Any]]) -> int:
     """Store ``spans`` (``Span`` objects of the spec) in ``project``; a span id already
     there is replaced. Returns how many were stored."""
     count = 0
@@ -66,7 +66,7 @@ def add_spans(state: MockState, project: Project, spans: Iterable[Mapping[str, A
     return count
 
 
-def project_for(call: Call, project_id: str, action: Action) -> Project:
+def project_for(call: Call, project_id: str, action: Action) -> Document:
     """The project a body names, authorized for ``action`` (404 when unreadable)."""
     return authorized(call, call.state.projects, project_id, "project", action)
 
