@@ -1,5 +1,5 @@
-"""Rules of monitors, webhooks (and their subscriptions), integrations and AI integrations,
-one test each over HTTP."""
+"""Rules of monitors, webhooks (and their subscriptions), integrations, AI integrations and
+dashboard widgets, one test each over HTTP."""
 
 from __future__ import annotations
 
@@ -430,3 +430,72 @@ def test_ai_integrations__update__name_unique_in_account(ctx: Ctx) -> None:
     ctx.ok("POST", "/v2/ai-integrations", _ai("taken"))
     mine = ctx.ok("POST", "/v2/ai-integrations", _ai("mine"))["id"]
     assert ctx.status("PATCH", f"/v2/ai-integrations/{mine}", {"name": "taken"}) == 409
+
+
+@covers("webhooks.create-subscription.source-updaters-only")
+def test_webhooks__create_subscription__source_updaters_only(ctx: Ctx) -> None:
+    member, reader = ctx.key("member"), ctx.key("read-only")
+    body = {
+        "webhook_id": ctx.world["webhook_id"],
+        "source_type": "PROMPT",
+        "source_id": ctx.world["prompt_id"],
+        "event": "PROMPT_VERSION_LABELED",
+    }
+    assert ctx.status("POST", "/v2/webhook-subscriptions", body, key=reader) == 403
+    assert ctx.status("POST", "/v2/webhook-subscriptions", body, key=member) == 201
+    space = {
+        **body,
+        "source_type": "SPACE",
+        "source_id": ctx.space_id,
+        "event": "ONLINE_TASK_RUN_FAILED",
+    }
+    assert ctx.status("POST", "/v2/webhook-subscriptions", space, key=member) == 403
+    assert ctx.status("POST", "/v2/webhook-subscriptions", space) == 201
+
+
+@covers("webhooks.delete-subscription.source-updaters-only")
+def test_webhooks__delete_subscription__source_updaters_only(ctx: Ctx) -> None:
+    subscription = ctx.world["subscription_id"]  # on the world's prompt
+    assert (
+        ctx.status("DELETE", f"/v2/webhook-subscriptions/{subscription}", key=ctx.key("read-only"))
+        == 403
+    )
+    assert (
+        ctx.status("DELETE", f"/v2/webhook-subscriptions/{subscription}", key=ctx.key("none"))
+        == 404
+    )
+    assert (
+        ctx.status("DELETE", f"/v2/webhook-subscriptions/{subscription}", key=ctx.key("member"))
+        == 204
+    )
+    assert ctx.status("GET", f"/v2/webhooks/{ctx.world['webhook_id']}") == 200  # the webhook stays
+
+
+@covers("webhooks.get-subscription.unreadable-source-404")
+def test_webhooks__get_subscription__unreadable_source_404(ctx: Ctx) -> None:
+    subscription = ctx.world["subscription_id"]
+    ctx.ok("POST", "/v2/resource-restrictions", {"resource_id": ctx.world["prompt_id"]})
+    assert (
+        ctx.status("GET", f"/v2/webhook-subscriptions/{subscription}", key=ctx.key("member")) == 404
+    )
+    assert ctx.status("GET", f"/v2/webhook-subscriptions/{subscription}") == 200
+
+
+@covers("dashboards.get-widget.of-its-dashboard")
+def test_dashboards__get_widget__of_its_dashboard(ctx: Ctx) -> None:
+    first = ctx.mock.add_dashboard(ctx.space_id, "first")
+    second = ctx.mock.add_dashboard(ctx.space_id, "second")
+    widget = first["widgets"][0]["id"]
+    assert ctx.status("GET", f"/v2/dashboards/{first['id']}/widgets/{widget}") == 200
+    assert ctx.status("GET", f"/v2/dashboards/{second['id']}/widgets/{widget}") == 404
+
+
+@covers("dashboards.get-widget.dashboard-readers-only")
+def test_dashboards__get_widget__dashboard_readers_only(ctx: Ctx) -> None:
+    dashboard = ctx.mock.add_dashboard(ctx.space_id, "private")
+    path = f"/v2/dashboards/{dashboard['id']}/widgets/{dashboard['widgets'][0]['id']}"
+    member = ctx.key("member")
+    assert ctx.status("GET", path, key=member) == 200
+    ctx.ok("POST", "/v2/resource-restrictions", {"resource_id": dashboard["id"]})
+    assert ctx.status("GET", path, key=member) == 404
+    assert ctx.status("GET", path, key=ctx.key("none")) == 404

@@ -211,8 +211,7 @@ CATALOG: tuple[Kind, ...] = (
         path="/v2/webhook-subscriptions",
         item="/v2/webhook-subscriptions/{subscription_id}",
         type_name="WebhookSubscription",
-        place=in_parent("webhook", member="webhook_id"),
-        manage=Action.MANAGE,
+        place=webhooks.on_source,  # access is the source's: webhooks.py
         behaviour=webhooks.Subscriptions(),
         newest_first=True,
     ),

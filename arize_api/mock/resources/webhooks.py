@@ -17,7 +17,7 @@ from ..call import Call, handles
 from ..crud import space_for
 from ..engine import KINDS, Behaviour, Placement
 from ..models import Document, rfc3339
-from ..problems import bad_request, conflict, not_found, unprocessable
+from ..problems import ApiError, bad_request, conflict, not_found, unprocessable
 
 __all__ = ["Subscriptions", "Webhooks", "emit"]
 
@@ -77,24 +77,51 @@ class Webhooks(Behaviour):
                 data["signing_secret_hint"] = secret[-4:]
 
 
+def _source_space(call: Call, body: Mapping[str, Any], action: Action) -> str:
+    """The space of the subscription's source, authorized: updating the prompt, evaluator or
+    task (a SPACE source: administering the space); 403 for readers, 404 for the rest."""
+    source_type, source_id = str(body["source_type"]), str(body["source_id"])
+    if source_type == "SPACE":
+        need = Action.MANAGE if action is not Action.READ else Action.READ
+        return space_for(call, source_id, need).id
+    source = KINDS[SOURCES[source_type]].fetch(call, source_id, action)
+    if source_type == "ONLINE_TASK" and source.data["type"] == "RUN_EXPERIMENT":
+        raise unprocessable("an ONLINE_TASK source is an evaluation task")
+    return source.space_id
+
+
+def on_source(call: Call, body: Mapping[str, Any], action: Action) -> Placement:
+    """A subscription lives with its source's space (whose roles govern it) and is owned by
+    its webhook, which must be one of the source's organization (404). Checked in the
+    documented order: the event for the source type (422), the source (404/403), a task
+    source's type (422), then the webhook (404)."""
+    if body["event"] not in EVENTS[str(body["source_type"])]:
+        raise unprocessable(f"{body['source_type']} sources do not have {body['event']} events")
+    space_id = _source_space(call, body, action)
+    webhook = call.state.document("webhook", str(body["webhook_id"]))
+    space = call.state.spaces.get(space_id)
+    if webhook is None or space is None or space.org_id not in webhook.scope:
+        raise not_found("webhook in the source's organization")
+    return Placement((space_id,), (webhook.id,))
+
+
 class Subscriptions(Behaviour):
-    """A source of the webhook's organization, an event it has, once per webhook."""
+    """An event of the source, once per webhook, at most ``MAX_SUBSCRIBERS`` webhooks; a
+    SPACE subscription is changed by admins of the space only."""
+
+    def visible(self, call: Call, doc: Document) -> bool:
+        """Seen by those who can read its source."""
+        try:
+            _source_space(call, doc.data, Action.READ)
+        except ApiError:
+            return False
+        return True
+
+    def deleting(self, call: Call, doc: Document) -> None:
+        _source_space(call, doc.data, Action.WRITE)
 
     def prepare(self, call: Call, data: JSON, doc: Document | None, where: Placement) -> None:
         webhook = call.state.store("webhook")[where.owners[0]]
-        source_type, source_id = data["source_type"], str(data["source_id"])
-        if data["event"] not in EVENTS[source_type]:
-            raise unprocessable(f"{source_type} sources do not have {data['event']} events")
-        if source_type == "SPACE":
-            space_id = space_for(call, source_id, Action.READ).id
-        else:
-            source = KINDS[SOURCES[source_type]].fetch(call, source_id)
-            space_id = source.space_id
-            if source_type == "ONLINE_TASK" and source.data["type"] == "RUN_EXPERIMENT":
-                raise unprocessable("an ONLINE_TASK source is an evaluation task")
-        space = call.state.spaces.get(space_id)
-        if space is None or space.org_id not in webhook.scope:
-            raise not_found("webhook in the source's organization")
         same_source = [
             other
             for other in call.state.store("webhook_subscription").values()
