@@ -117,6 +117,7 @@ class Kind:
     unique_in_account: Callable[[Mapping[str, Any]], str] | None = None
     replaced: tuple[str, ...] = ()  # object members (dotted) an update replaces, not merges
     names_ignore_case: bool = False  # uniqueness compares names case-insensitively
+    model: type[Document] = Document  # the class of its items (typed views of some kinds)
     renames: Mapping[str, str] = field(default_factory=dict)  # body member -> stored member
     immutable: tuple[str, ...] = ()  # stored members an update may not change (422)
     manage: Action = Action.WRITE  # needed to create, change or delete one
@@ -252,6 +253,7 @@ class Kind:
             type_name=self.type_name,
             scope=placement.scope,
             owners=placement.owners,
+            model=self.model,
         )
         self.behaviour.created(call, doc, body)
         return doc

@@ -106,41 +106,6 @@ class Taggable(Resource):
     tags: list[str] = field(default_factory=list)
 
 
-@dataclass(kw_only=True)
-class Organization(Resource):
-    description: str = ""
-    members: dict[str, Membership] = field(default_factory=dict)
-
-    def to_wire(self) -> JSON:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "created_at": rfc3339(self.created_at),
-        }
-
-
-@dataclass(kw_only=True)
-class Space(Resource):
-    org_id: str
-    description: str = ""
-    is_private: bool = False
-    legacy_key: str = ""  # the v1 "space key" some SDKs still send in the record body
-    settings: JSON = field(default_factory=dict)
-    members: dict[str, Membership] = field(default_factory=dict)
-
-    def to_wire(self) -> JSON:
-        return {
-            "id": self.id,
-            "organization_id": self.org_id,
-            "name": self.name,
-            "description": self.description,
-            "created_at": rfc3339(self.created_at),
-            "is_private": self.is_private,
-            **self.settings,
-        }
-
-
 def _annotations(by_name: dict[str, JSON] | None) -> list[JSON]:
     return list((by_name or {}).values())
 
@@ -304,3 +269,36 @@ class Document:
     def space_id(self) -> str:
         """The space it lives in ("" when it is not scoped to exactly one space)."""
         return self.scope[0] if len(self.scope) == 1 else ""
+
+
+@dataclass(kw_only=True)
+class Organization(Document):
+    """An organization: a document (kind ``organization``) that also holds its members."""
+
+    @property
+    def members(self) -> dict[str, Membership]:
+        members: dict[str, Membership] = self.private.setdefault("members", {})
+        return members
+
+
+@dataclass(kw_only=True)
+class Space(Document):
+    """A space: a document (kind ``space``, scoped to its organization) with its members and
+    the v1 space key some SDKs still send in a record's body."""
+
+    @property
+    def org_id(self) -> str:
+        return str(self.data["organization_id"])
+
+    @property
+    def is_private(self) -> bool:
+        return bool(self.data.get("is_private"))
+
+    @property
+    def legacy_key(self) -> str:
+        return str(self.private.get("legacy_key", ""))
+
+    @property
+    def members(self) -> dict[str, Membership]:
+        members: dict[str, Membership] = self.private.setdefault("members", {})
+        return members

@@ -68,8 +68,6 @@ class MockState(Cascades, Audit):
             self.users = {}
             self.blocked_users = {}
             self.keys = {}
-            self.orgs = {}
-            self.spaces = {}
             self.datasets = {}
             self.experiments = {}
             self.logged_records = []

@@ -28,7 +28,16 @@ from .models import (
     rfc3339,
 )
 
-__all__ = ["Credentials", "Stores", "redact"]
+__all__ = ["SPACE_SETTINGS", "Credentials", "Stores", "redact"]
+
+# a new space's settings (members of the space's answers, changed by updateSpace)
+SPACE_SETTINGS: Mapping[str, Any] = {
+    "default_llm_integration": None,
+    "ml_models_enabled": True,
+    "gradient_start_color": "#4F46E5",
+    "gradient_end_color": "#06B6D4",
+    "default_agent_runtime": None,
+}
 
 
 @dataclass(frozen=True)
@@ -56,8 +65,6 @@ class Stores:
     blocked_users: dict[str, User]
     keys: dict[str, str]  # api key -> user id
     key_expiry: dict[str, datetime]  # api key -> when it stops working
-    orgs: dict[str, Organization]
-    spaces: dict[str, Space]
     datasets: dict[str, Dataset]
     experiments: dict[str, Experiment]
     logged_records: list[LoggedRecord]
@@ -161,16 +168,14 @@ class Stores:
     # -- creation -------------------------------------------------------------------------
 
     def create_org(self, name: str, description: str, creator: User) -> Organization:
+        """An organization (a document of kind ``organization``) with ``creator`` its admin."""
         with self.lock:
-            org = Organization(
-                id=self.ids.global_id("AccountOrganization"),
-                seq=self.next_seq(),
-                name=name,
-                description=description,
-                created_at=self.now(),
+            data = {"name": name, "description": description}
+            org = self.add_document(
+                "organization", data, type_name="AccountOrganization", model=Organization
             )
-            self.orgs[org.id] = org
             self.grant(creator.id, org.id, Role.ADMIN)
+            assert isinstance(org, Organization)
             return org
 
     def create_space(
@@ -182,27 +187,32 @@ class Stores:
         description: str = "",
         is_private: bool = False,
     ) -> Space:
+        """A space of ``org`` (a document of kind ``space``) with ``creator`` its admin."""
         with self.lock:
-            space = Space(
-                id=self.ids.global_id("Space"),
-                seq=self.next_seq(),
-                name=name,
-                created_at=self.now(),
-                org_id=org.id,
-                description=description,
-                is_private=is_private,
-                legacy_key=self.ids.token("sk-"),
-                settings={
-                    "default_llm_integration": None,
-                    "ml_models_enabled": True,
-                    "gradient_start_color": "#4F46E5",
-                    "gradient_end_color": "#06B6D4",
-                    "default_agent_runtime": None,
-                },
+            data = {
+                "name": name,
+                "organization_id": org.id,
+                "description": description,
+                "is_private": is_private,
+                **SPACE_SETTINGS,
+            }
+            space = self.add_document(
+                "space", data, type_name="Space", scope=(org.id,), model=Space
             )
-            self.spaces[space.id] = space
+            assert isinstance(space, Space)
+            space.private["legacy_key"] = self.ids.token("sk-")
             self.grant(creator.id, space.id, Role.ADMIN)
             return space
+
+    @property
+    def orgs(self) -> dict[str, Organization]:
+        """The organizations, by id."""
+        return self.store("organization")  # type: ignore[return-value]
+
+    @property
+    def spaces(self) -> dict[str, Space]:
+        """The spaces, by id."""
+        return self.store("space")  # type: ignore[return-value]
 
     def create_project(self, space: Space, name: str, project_type: str | None) -> Document:
         """A project of ``space`` (a document of kind ``project``; ids are ``Model:`` ids)."""
@@ -242,6 +252,7 @@ class Stores:
         owners: tuple[str, ...] = (),
         doc_id: str | None = None,
         stamp: bool = True,
+        model: type[Document] = Document,
     ) -> Document:
         """Store a new document; its id is a global id of ``type_name`` (else a UUID).
 
@@ -254,7 +265,7 @@ class Stores:
             now = rfc3339(self.now())
             stamps = {"id": doc_id, "created_at": now, "updated_at": now} if stamp else {}
             stored = {**stamps, **data}
-            doc = Document(
+            doc = model(
                 kind=kind,
                 id=doc_id,
                 seq=self.next_seq(),

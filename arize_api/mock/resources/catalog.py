@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from ..auth import Action
 from ..engine import Kind, in_account, in_org, in_parent, in_scopings, in_space
+from ..models import Organization, Space
 from . import (
     access,
     annotation,
@@ -21,8 +22,10 @@ from . import (
     evaluators,
     integrations,
     monitors,
+    organizations,
     projects,
     prompts,
+    spaces,
     tags,
     tasks,
     webhooks,
@@ -31,6 +34,28 @@ from . import (
 __all__ = ["BY_NAME", "CATALOG"]
 
 CATALOG: tuple[Kind, ...] = (
+    Kind(
+        name="organization",
+        path="/v2/organizations",
+        item="/v2/organizations/{org_id}",
+        type_name="AccountOrganization",
+        place=organizations.anyone,
+        unique_names=True,  # in the account
+        manage=Action.MANAGE,
+        model=Organization,
+        behaviour=organizations.Organizations(),
+    ),
+    Kind(
+        name="space",
+        path="/v2/spaces",
+        item="/v2/spaces/{space_id}",
+        type_name="Space",
+        place=spaces.in_organization,
+        unique_names=True,  # in the organization
+        manage=Action.MANAGE,
+        model=Space,
+        behaviour=spaces.Spaces(),
+    ),
     Kind(
         name="annotation_config",
         path="/v2/annotation-configs",

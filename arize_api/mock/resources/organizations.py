@@ -1,54 +1,56 @@
-"""Organizations and their members."""
+"""Organizations and their members: documents of the catalog (``Kind`` "organization").
+
+Anyone may create an organization and becomes its admin; names are unique in the account;
+the description defaults to empty. Deleting one deletes its spaces and their contents.
+Adding a member again changes their role; removing one removes them from the organization's
+spaces too, with their role bindings.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from ..auth import Action
+from ..auth import Action, Role
 from ..call import Call, handles
-from ..crud import Collection, check_name
-from ..models import Organization
+from ..engine import KINDS, Behaviour, Placement
+from ..models import Document, Organization
 from ..problems import not_found
-from ..state import MockState
 from .members import check_fits, requested_role, requested_user
 
-ORGS: Collection[Organization] = Collection(
-    what="organization",
-    plural="organizations",
-    id_param="org_id",
-    store=lambda state: state.orgs,
-    unique_within=lambda org: "",  # organization names are unique service-wide
-    manage=Action.MANAGE,
-)
+__all__ = ["Organizations", "anyone"]
+
+JSON = dict[str, Any]
 
 
-@handles("listOrganizations")
-def list_organizations(call: Call) -> Any:
-    return ORGS.list(call, call.state.orgs.values(), Organization.to_wire)
+def anyone(call: Call, body: Mapping[str, Any], action: Action) -> Placement:
+    """Organizations are made by any user of the account."""
+    return Placement(())
 
 
-@handles("createOrganization")
-def create_organization(call: Call) -> Any:
-    name = check_name(call.body["name"], ORGS.what)
-    ORGS.ensure_unique(call.state, "", name)
-    org = call.state.create_org(name, call.body.get("description", ""), call.principal)
-    return org.to_wire()
+class Organizations(Behaviour):
+    def prepare(self, call: Call, data: JSON, doc: Document | None, where: Placement) -> None:
+        data.pop("created_by_user_id", None)
+        if data.get("description") is None:
+            data["description"] = ""
+
+    def created(self, call: Call, doc: Document, body: Mapping[str, Any]) -> None:
+        call.state.grant(call.principal.id, doc.id, Role.ADMIN)
+
+    def deleting(self, call: Call, doc: Document) -> None:
+        assert isinstance(doc, Organization)
+        call.state.delete_org(doc)
 
 
-def _apply(call: Call, org: Organization, body: Mapping[str, Any]) -> None:
-    if "description" in body:
-        org.description = body["description"] or ""
-
-
-get_organization = ORGS.getter("getOrganization", Organization.to_wire)
-update_organization = ORGS.updater("updateOrganization", Organization.to_wire, _apply)
-delete_organization = ORGS.deleter("deleteOrganization", MockState.delete_org)
+def _org(call: Call) -> Organization:
+    org = KINDS["organization"].get(call, Action.MANAGE)
+    assert isinstance(org, Organization)
+    return org
 
 
 @handles("addOrganizationUser")
 def add_organization_user(call: Call) -> Any:
-    org = ORGS.get(call, Action.MANAGE)
+    org = _org(call)
     user = requested_user(call)
     role = requested_role(call.body["role"])
     check_fits(user, role)
@@ -59,7 +61,7 @@ def add_organization_user(call: Call) -> Any:
 
 @handles("removeOrganizationUser")
 def remove_organization_user(call: Call) -> None:
-    org = ORGS.get(call, Action.MANAGE)
+    org = _org(call)
     if call.path["user_id"] not in org.members:
         raise not_found("user")
     call.state.remove_member(org, call.path["user_id"])  # and from its spaces

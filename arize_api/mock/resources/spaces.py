@@ -1,75 +1,65 @@
-"""Spaces and their members."""
+"""Spaces and their members: documents of the catalog (``Kind`` "space", scoped to their
+organization).
+
+A space is created by those who may write in its organization, who become its admin; names
+are unique in the organization; the description defaults to empty (null clears it to
+empty) and the settings to the mock's defaults. Deleting one deletes its contents. Members
+must belong to the space's organization first (400); adding one again changes their role;
+removing one removes their role bindings on the space.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from ..auth import Action
+from ..auth import Action, Role
 from ..call import Call, handles
-from ..crud import Collection, check_name, org_for
-from ..models import Space
+from ..engine import KINDS, Behaviour, Placement, in_org
+from ..models import Document, Space
 from ..problems import bad_request, not_found
-from ..state import MockState
+from ..stores import SPACE_SETTINGS
 from .members import check_fits, requested_role, requested_user
 
-SPACES: Collection[Space] = Collection(
-    what="space",
-    plural="spaces",
-    id_param="space_id",
-    store=lambda state: state.spaces,
-    unique_within=lambda space: space.org_id,
-    manage=Action.MANAGE,
-)
-SETTINGS = (
-    "default_llm_integration",
-    "ml_models_enabled",
-    "gradient_start_color",
-    "gradient_end_color",
-    "default_agent_runtime",
-)
+__all__ = ["Spaces", "in_organization"]
+
+JSON = dict[str, Any]
+_IN_ORG = in_org()
 
 
-@handles("listSpaces")
-def list_spaces(call: Call) -> Any:
-    spaces = list(call.state.spaces.values())
-    if (org_id := call.query.get("org_id")) is not None:
-        org = org_for(call, org_id, Action.READ)
-        spaces = [s for s in spaces if s.org_id == org.id]
-    return SPACES.list(call, spaces, Space.to_wire)
+def in_organization(call: Call, body: Mapping[str, Any], action: Action) -> Placement:
+    """In the organization the body names; creating there needs write access to it."""
+    return _IN_ORG(call, body, Action.WRITE if action is Action.MANAGE else action)
 
 
-@handles("createSpace")
-def create_space(call: Call) -> Any:
-    org = org_for(call, call.body["organization_id"], Action.WRITE)
-    name = check_name(call.body["name"], SPACES.what)
-    SPACES.ensure_unique(call.state, org.id, name)
-    space = call.state.create_space(
-        org,
-        name,
-        call.principal,
-        description=call.body.get("description", ""),
-        is_private=call.body.get("is_private", False),
-    )
-    return space.to_wire()
+class Spaces(Behaviour):
+    def prepare(self, call: Call, data: JSON, doc: Document | None, where: Placement) -> None:
+        data.pop("created_by_user_id", None)
+        if data.get("description") is None:
+            data["description"] = ""
+        if doc is None:
+            data.setdefault("is_private", False)
+            for key, value in SPACE_SETTINGS.items():
+                data.setdefault(key, value)
+
+    def created(self, call: Call, doc: Document, body: Mapping[str, Any]) -> None:
+        doc.private["legacy_key"] = call.state.ids.token("sk-")
+        call.state.grant(call.principal.id, doc.id, Role.ADMIN)
+
+    def deleting(self, call: Call, doc: Document) -> None:
+        assert isinstance(doc, Space)
+        call.state.delete_space(doc)
 
 
-def _apply(call: Call, space: Space, body: Mapping[str, Any]) -> None:
-    if "description" in body:
-        space.description = body["description"] or ""
-    if "is_private" in body:
-        space.is_private = body["is_private"]
-    space.settings.update({key: body[key] for key in SETTINGS if key in body})
-
-
-get_space = SPACES.getter("getSpace", Space.to_wire)
-update_space = SPACES.updater("updateSpace", Space.to_wire, _apply)
-delete_space = SPACES.deleter("deleteSpace", MockState.delete_space)
+def _space(call: Call) -> Space:
+    space = KINDS["space"].get(call, Action.MANAGE)
+    assert isinstance(space, Space)
+    return space
 
 
 @handles("addSpaceUser")
 def add_space_user(call: Call) -> Any:
-    space = SPACES.get(call, Action.MANAGE)
+    space = _space(call)
     user = requested_user(call)
     role = requested_role(call.body["role"])
     if user.id not in call.state.orgs[space.org_id].members:
@@ -82,7 +72,7 @@ def add_space_user(call: Call) -> Any:
 
 @handles("removeSpaceUser")
 def remove_space_user(call: Call) -> None:
-    space = SPACES.get(call, Action.MANAGE)
+    space = _space(call)
     if call.path["user_id"] not in space.members:
         raise not_found("user")
     call.state.remove_member(space, call.path["user_id"])
