@@ -6,14 +6,39 @@ Adding a member again changes their role (an upsert). Users whose account role i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-from ..auth import Role
+from ..auth import Action, Role
 from ..call import Call
-from ..models import User
+from ..engine import KINDS, Behaviour, Placement
+from ..models import Document, Organization, Space, User
 from ..problems import bad_request, not_found, unprocessable
 
-__all__ = ["check_fits", "requested_role", "requested_user"]
+__all__ = ["Membered", "check_fits", "membered", "requested_role", "requested_user"]
+
+M = TypeVar("M", Organization, Space)
+
+
+class Membered(Behaviour):
+    """What organizations and spaces share: an empty description by default (null clears it
+    to empty), no creator member, and their creator becomes their admin."""
+
+    def prepare(
+        self, call: Call, data: dict[str, Any], doc: Document | None, where: Placement
+    ) -> None:
+        data.pop("created_by_user_id", None)
+        if data.get("description") is None:
+            data["description"] = ""
+
+    def created(self, call: Call, doc: Document, body: Mapping[str, Any]) -> None:
+        call.state.grant(call.principal.id, doc.id, Role.ADMIN)
+
+
+def membered(call: Call, kind: str, model: type[M]) -> M:
+    """The organization or space the path names, for managing its members."""
+    doc = KINDS[kind].get(call, Action.MANAGE)
+    assert isinstance(doc, model)
+    return doc
 
 
 def requested_role(assignment: Mapping[str, Any]) -> Role:

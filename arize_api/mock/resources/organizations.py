@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..auth import Action, Role
+from ..auth import Action
 from ..call import Call, handles
-from ..engine import KINDS, Behaviour, Placement
+from ..engine import Placement
 from ..models import Document, Organization
 from ..problems import not_found
-from .members import check_fits, requested_role, requested_user
+from .members import Membered, check_fits, membered, requested_role, requested_user
 
 __all__ = ["Organizations", "anyone"]
 
@@ -28,29 +28,15 @@ def anyone(call: Call, body: Mapping[str, Any], action: Action) -> Placement:
     return Placement(())
 
 
-class Organizations(Behaviour):
-    def prepare(self, call: Call, data: JSON, doc: Document | None, where: Placement) -> None:
-        data.pop("created_by_user_id", None)
-        if data.get("description") is None:
-            data["description"] = ""
-
-    def created(self, call: Call, doc: Document, body: Mapping[str, Any]) -> None:
-        call.state.grant(call.principal.id, doc.id, Role.ADMIN)
-
+class Organizations(Membered):
     def deleting(self, call: Call, doc: Document) -> None:
         assert isinstance(doc, Organization)
         call.state.delete_org(doc)
 
 
-def _org(call: Call) -> Organization:
-    org = KINDS["organization"].get(call, Action.MANAGE)
-    assert isinstance(org, Organization)
-    return org
-
-
 @handles("addOrganizationUser")
 def add_organization_user(call: Call) -> Any:
-    org = _org(call)
+    org = membered(call, "organization", Organization)
     user = requested_user(call)
     role = requested_role(call.body["role"])
     check_fits(user, role)
@@ -61,7 +47,7 @@ def add_organization_user(call: Call) -> Any:
 
 @handles("removeOrganizationUser")
 def remove_organization_user(call: Call) -> None:
-    org = _org(call)
+    org = membered(call, "organization", Organization)
     if call.path["user_id"] not in org.members:
         raise not_found("user")
     call.state.remove_member(org, call.path["user_id"])  # and from its spaces

@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..auth import Action, Role
+from ..auth import Action
 from ..call import Call, handles
-from ..engine import KINDS, Behaviour, Placement, in_org
+from ..engine import Placement, in_org
 from ..models import Document, Space
 from ..problems import bad_request, not_found
 from ..stores import SPACE_SETTINGS
-from .members import check_fits, requested_role, requested_user
+from .members import Membered, check_fits, membered, requested_role, requested_user
 
 __all__ = ["Spaces", "in_organization"]
 
@@ -32,11 +32,9 @@ def in_organization(call: Call, body: Mapping[str, Any], action: Action) -> Plac
     return _IN_ORG(call, body, Action.WRITE if action is Action.MANAGE else action)
 
 
-class Spaces(Behaviour):
+class Spaces(Membered):
     def prepare(self, call: Call, data: JSON, doc: Document | None, where: Placement) -> None:
-        data.pop("created_by_user_id", None)
-        if data.get("description") is None:
-            data["description"] = ""
+        super().prepare(call, data, doc, where)
         if doc is None:
             data.setdefault("is_private", False)
             for key, value in SPACE_SETTINGS.items():
@@ -44,22 +42,16 @@ class Spaces(Behaviour):
 
     def created(self, call: Call, doc: Document, body: Mapping[str, Any]) -> None:
         doc.private["legacy_key"] = call.state.ids.token("sk-")
-        call.state.grant(call.principal.id, doc.id, Role.ADMIN)
+        super().created(call, doc, body)
 
     def deleting(self, call: Call, doc: Document) -> None:
         assert isinstance(doc, Space)
         call.state.delete_space(doc)
 
 
-def _space(call: Call) -> Space:
-    space = KINDS["space"].get(call, Action.MANAGE)
-    assert isinstance(space, Space)
-    return space
-
-
 @handles("addSpaceUser")
 def add_space_user(call: Call) -> Any:
-    space = _space(call)
+    space = membered(call, "space", Space)
     user = requested_user(call)
     role = requested_role(call.body["role"])
     if user.id not in call.state.orgs[space.org_id].members:
@@ -72,7 +64,7 @@ def add_space_user(call: Call) -> Any:
 
 @handles("removeSpaceUser")
 def remove_space_user(call: Call) -> None:
-    space = _space(call)
+    space = membered(call, "space", Space)
     if call.path["user_id"] not in space.members:
         raise not_found("user")
     call.state.remove_member(space, call.path["user_id"])
