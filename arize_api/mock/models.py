@@ -33,32 +33,6 @@ def rfc3339(moment: datetime) -> str:
 
 
 @dataclass(kw_only=True)
-class User:
-    """A user of the (single) mock account; API keys act as one."""
-
-    id: str
-    email: str
-    name: str = ""
-    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    status: str = "ACTIVE"  # UserStatus: ACTIVE, INVITED, EXPIRED
-    role: str = "MEMBER"  # the account role (UserRole): ADMIN, MEMBER, MEMBER_UI_ONLY, ANNOTATOR
-    is_developer: bool = False
-    custom_role: JSON | None = None  # {"type": "CUSTOM", "id", "name"} instead of ``role``
-    seq: int = 0  # orders the user list
-
-    def to_wire(self) -> JSON:
-        return {
-            "id": self.id,
-            "name": self.name or self.email.partition("@")[0],
-            "email": self.email,
-            "created_at": rfc3339(self.created_at),
-            "status": self.status,
-            "role": self.custom_role or {"type": "PREDEFINED", "name": self.role},
-            "is_developer": self.is_developer,
-        }
-
-
-@dataclass(kw_only=True)
 class Membership:
     """A user's predefined role in one space or organization."""
 
@@ -302,3 +276,61 @@ class Space(Document):
     def members(self) -> dict[str, Membership]:
         members: dict[str, Membership] = self.private.setdefault("members", {})
         return members
+
+
+@dataclass(kw_only=True)
+class User(Document):
+    """A user of the (single) mock account; API keys act as one. A document (kind ``user``)
+    whose data is the ``User`` schema's members; ``role`` is the account role's name (ADMIN,
+    MEMBER, ANNOTATOR), ``custom_role`` a custom role assigned instead."""
+
+    @property
+    def email(self) -> str:
+        return str(self.data["email"])
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("name") or "")
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self.data["name"] = value
+
+    @property
+    def status(self) -> str:
+        """UserStatus: ACTIVE, INVITED, EXPIRED."""
+        return str(self.data["status"])
+
+    @status.setter
+    def status(self, value: str) -> None:
+        self.data["status"] = value
+
+    @property
+    def is_developer(self) -> bool:
+        return bool(self.data.get("is_developer"))
+
+    @is_developer.setter
+    def is_developer(self, value: bool) -> None:
+        self.data["is_developer"] = value
+
+    @property
+    def role(self) -> str:
+        return str(self.private.get("role", "MEMBER"))
+
+    @role.setter
+    def role(self, value: str) -> None:
+        self.private["role"] = value
+        self._show_role()
+
+    @property
+    def custom_role(self) -> JSON | None:
+        custom: JSON | None = self.private.get("custom_role")
+        return custom
+
+    @custom_role.setter
+    def custom_role(self, value: JSON | None) -> None:
+        self.private["custom_role"] = value
+        self._show_role()
+
+    def _show_role(self) -> None:
+        self.data["role"] = self.custom_role or {"type": "PREDEFINED", "name": self.role}

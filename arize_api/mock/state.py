@@ -65,7 +65,6 @@ class MockState(Cascades, Audit):
             self.rng = random.Random(self.seed)
             self.ids = IdMinter(self.rng)
             self._seq = itertools.count(1)
-            self.users = {}
             self.blocked_users = {}
             self.keys = {}
             self.datasets = {}

@@ -61,7 +61,6 @@ class Stores:
     clock: Callable[[], datetime]
     _instant: datetime | None
     _seq: itertools.count[int]
-    users: dict[str, User]
     blocked_users: dict[str, User]
     keys: dict[str, str]  # api key -> user id
     key_expiry: dict[str, datetime]  # api key -> when it stops working
@@ -89,18 +88,22 @@ class Stores:
     ) -> User:
         """A user of the account (``role`` is the account role, not a space role)."""
         with self.lock:
-            user_id = self.ids.global_id("User")
-            user = User(
-                id=user_id,
-                email=email or f"user{len(self.users) + 1}@example.com",
-                name=name,
-                created_at=self.now(),
-                role=role,
-                status=status,
-                seq=self.next_seq(),
-            )
-            self.users[user_id] = user
+            email = email or f"user{len(self.users) + 1}@example.com"
+            data = {
+                "email": email,
+                "name": name or email.partition("@")[0],
+                "status": status,
+                "is_developer": False,
+            }
+            user = self.add_document("user", data, type_name="User", model=User)
+            assert isinstance(user, User)
+            user.role = role
             return user
+
+    @property
+    def users(self) -> dict[str, User]:
+        """The users of the account (blocked ones apart), by id."""
+        return self.store("user")  # type: ignore[return-value]
 
     def register_key(
         self, key: str, user: User, *, name: str = "api key", key_type: str = "USER"

@@ -53,7 +53,7 @@ def list_users(call: Call) -> Any:
         "users",
         users,
         order=lambda u: (u.seq,),  # creation date ascending
-        render=lambda u: call.render_item("users", u.to_wire()),
+        render=lambda u: call.render_item("users", u.data),
     )
 
 
@@ -75,7 +75,7 @@ def create_user(call: Call) -> Answer:
         raise conflict("this user was deactivated and cannot be invited again")
     existing = _with_email(call.state.users, email)
     if existing is not None and existing.status == "INVITED" and call.body["invite_mode"] != "NONE":
-        return Answer(200, call.render(existing.to_wire(), 200))
+        return Answer(200, call.render(existing.data, 200))
     if existing is not None and existing.status != "EXPIRED":
         raise conflict("a user with this email already exists")
     if existing is not None:  # an expired invitation: a new one replaces it
@@ -95,7 +95,7 @@ def create_user(call: Call) -> Answer:
         status="ACTIVE" if mode == "NONE" else "INVITED",
     )
     user.custom_role = custom
-    answer = {**user.to_wire(), "invite_mode": mode}
+    answer = {**user.data, "invite_mode": mode}
     if mode == "TEMPORARY_PASSWORD":
         answer["temporary_password"] = call.state.ids.token("tmp-")
     return Answer(201, call.render(answer, 201))
@@ -103,7 +103,7 @@ def create_user(call: Call) -> Answer:
 
 @handles("getUser")
 def get_user(call: Call) -> Any:
-    return call.render(_user(call).to_wire())
+    return call.render(_user(call).data)
 
 
 @handles("updateUser")
@@ -120,7 +120,7 @@ def update_user(call: Call) -> Any:
         user.name = name
     if "is_developer" in call.body:
         user.is_developer = call.body["is_developer"]
-    return call.render(user.to_wire())
+    return call.render(user.data)
 
 
 @handles("deleteUser")
