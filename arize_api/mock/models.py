@@ -246,8 +246,8 @@ class Document:
 
 
 @dataclass(kw_only=True)
-class Organization(Document):
-    """An organization: a document (kind ``organization``) that also holds its members."""
+class WithMembers(Document):
+    """A document that also holds memberships (organizations and spaces), by user id."""
 
     @property
     def members(self) -> dict[str, Membership]:
@@ -256,7 +256,12 @@ class Organization(Document):
 
 
 @dataclass(kw_only=True)
-class Space(Document):
+class Organization(WithMembers):
+    """An organization: a document (kind ``organization``) with its members."""
+
+
+@dataclass(kw_only=True)
+class Space(WithMembers):
     """A space: a document (kind ``space``, scoped to its organization) with its members and
     the v1 space key some SDKs still send in a record's body."""
 
@@ -271,11 +276,6 @@ class Space(Document):
     @property
     def legacy_key(self) -> str:
         return str(self.private.get("legacy_key", ""))
-
-    @property
-    def members(self) -> dict[str, Membership]:
-        members: dict[str, Membership] = self.private.setdefault("members", {})
-        return members
 
 
 @dataclass(kw_only=True)
