@@ -50,6 +50,17 @@ def dataset_body(mock: MockServer, name: str = "qa", rows: int = 3, **extra: Any
     return {"name": name, "space_id": mock.space_id, "examples": examples, **extra}
 
 
+def annotation_config(mock: MockServer, name: str, space_id: str | None = None) -> str:
+    """A FREEFORM annotation config ``name`` in the space: annotations must name one."""
+    body = {
+        "name": name,
+        "space_id": space_id or mock.space_id,
+        "annotation_config_type": "FREEFORM",
+    }
+    with raw(mock) as http:
+        return str(http.post("/v2/annotation-configs", json=body).raise_for_status().json()["id"])
+
+
 class Connect(Protocol):
     """Makes clients on the mock: ``connect()`` (admin), ``connect(key)``, ``connect(role=...)``."""
 

@@ -124,6 +124,7 @@ def _documents(
         "template": "{input}",
         "include_explanations": False,
         "use_function_calling": False,
+        "classification_choices": {"good": 1, "bad": 0},
         "llm_config": llm,
     }
     evaluator = post(

@@ -28,7 +28,7 @@ from arize_api.models import (
     V1Record,
 )
 
-from .mock_fixtures import Connect, dataset_body, raw
+from .mock_fixtures import Connect, annotation_config, dataset_body, raw
 
 pytest_plugins = ["arize_api.mock.pytest_plugin", "tests.mock_fixtures"]
 
@@ -111,6 +111,7 @@ def test_member_writes_content_but_does_not_manage_the_space(
 
 def test_annotator_annotates_only(connect: Connect, arize_mock: MockServer, dataset: Any) -> None:
     annotator = connect(role="annotator")
+    annotation_config(arize_mock, "n")
     with raw(arize_mock) as http:
         example_id = http.get(f"/v2/datasets/{dataset.id}/examples").json()["examples"][0]["id"]
     annotate_dataset_examples.sync(

@@ -85,7 +85,7 @@ from arize_api.models import (
     UpdateSpaceRequest,
 )
 
-from .mock_fixtures import Connect, dataset_body, decoded
+from .mock_fixtures import Connect, annotation_config, dataset_body, decoded
 
 pytest_plugins = ["arize_api.mock.pytest_plugin", "tests.mock_fixtures"]
 
@@ -138,7 +138,7 @@ def test_list_filters_by_name_and_space_name(
     for name in ("Alpha set", "beta set", "gamma"):
         _dataset(client, arize_mock, name=name)
     names = [d.name for d in list_datasets.sync(client=client, name="SET").datasets]
-    assert names == ["Alpha set", "beta set"]
+    assert names == ["beta set", "Alpha set"]  # newest first
     assert list_datasets.sync(client=client, space_name="mock sp").datasets
     assert list_datasets.sync(client=client, space_name="elsewhere").datasets == []
 
@@ -170,7 +170,7 @@ def test_examples_keep_order_and_versions(
     v2 = updated.dataset_version_id
     assert v2 != v1
     versions = get_dataset.sync(client=client, dataset_id=dataset.id).versions
-    assert [v.name for v in versions] == ["v1", "v2"]
+    assert [v.name for v in versions] == ["v2", "v1"]  # the newest version first
 
     old = list_dataset_examples.sync(client=client, dataset_id=dataset.id, dataset_version_id=v1)
     new = list_dataset_examples.sync(client=client, dataset_id=dataset.id, dataset_version_id=v2)
@@ -223,6 +223,7 @@ def test_search_and_annotate_examples(
     )
     assert [e["answer"] for e in found.examples] == ["3", "4"]
     target = found.examples[0].id
+    annotation_config(arize_mock, "quality")
     annotate_dataset_examples.sync(
         client=client,
         dataset_id=dataset.id,
@@ -261,15 +262,19 @@ def test_experiment_with_runs(client: arize_api.ArizeClient, arize_mock: MockSer
     added = insert_experiment_runs.sync(
         client=client,
         experiment_id=experiment.id,
-        body=InsertExperimentRunsRequest.from_dict({"experiment_runs": [{"output": "no example"}]}),
+        body=InsertExperimentRunsRequest.from_dict(
+            # a correlation id: never looked up in the dataset
+            {"experiment_runs": [{"example_id": "not-an-example", "output": "no example"}]}
+        ),
     )
     assert len(added.run_ids) == 1 and UUID.match(added.run_ids[0])
     listed = list_experiment_runs.sync(client=client, experiment_id=experiment.id)
     assert [r.output for r in listed.experiment_runs] == ["out 0", "out 1", "no example"]
     assert listed.experiment_runs[0]["latency_ms"] == 0
-    assert listed.experiment_runs[2].example_id is None
+    assert listed.experiment_runs[2].example_id == "not-an-example"
 
     run_id = listed.experiment_runs[1].id
+    annotation_config(arize_mock, "ok")
     annotate_experiment_runs.sync(
         client=client,
         experiment_id=experiment.id,
@@ -304,7 +309,11 @@ def test_deleting_a_dataset_deletes_its_experiments(
     experiment = create_experiment.sync(
         client=client,
         body=CreateExperimentRequest.from_dict(
-            {"name": "e", "dataset_id": dataset.id, "experiment_runs": [{"output": "x"}]}
+            {
+                "name": "e",
+                "dataset_id": dataset.id,
+                "experiment_runs": [{"example_id": "x", "output": "x"}],
+            }
         ),
     )
     delete_dataset.sync(client=client, dataset_id=dataset.id)
@@ -402,6 +411,7 @@ def test_spaces_and_organizations(
     assert [s.id for s in list_spaces.sync(client=client, org_id=org.id).spaces] == [space.id]
 
     other = arize_mock.state.create_key()
+    arize_mock.state.grant(other.user_id, org.id, "read-only")  # spaces take org members only
     member = add_space_user.sync(
         client=client,
         space_id=space.id,
@@ -417,8 +427,8 @@ def test_spaces_and_organizations(
     as_other = connect(other.api_key)
     assert get_space.sync(client=as_other, space_id=space.id).id == space.id
     remove_space_user.sync(client=client, space_id=space.id, user_id=other.user_id)
-    with pytest.raises(arize_api.NotFoundError):
-        get_space.sync(client=as_other, space_id=space.id)
+    with pytest.raises(arize_api.NotFoundError):  # no longer a member
+        remove_space_user.sync(client=client, space_id=space.id, user_id=other.user_id)
 
     org_member = add_organization_user.sync(
         client=client,

@@ -46,7 +46,7 @@ def _datasets(client: arize_api.ArizeClient, mock: MockServer, count: int) -> li
 
 def test_pages_follow_cursors_in_order(connect: Connect, arize_mock: MockServer) -> None:
     client = connect()
-    ids = _datasets(client, arize_mock, 7)
+    ids = _datasets(client, arize_mock, 7)[::-1]  # datasets list newest first
     first = list_datasets.sync(client=client, limit=3)
     assert [d.id for d in first.datasets] == ids[:3]
     assert first.pagination.has_more is True
@@ -65,13 +65,15 @@ def test_cursor_survives_deletes_and_inserts_between_pages(
     connect: Connect, arize_mock: MockServer
 ) -> None:
     client = connect()
-    ids = _datasets(client, arize_mock, 4)
+    ids = _datasets(client, arize_mock, 4)[::-1]  # datasets list newest first
     first = list_datasets.sync(client=client, limit=2)
+    assert [d.id for d in first.datasets] == ids[:2]
     with raw(arize_mock) as http:
         http.delete(f"/v2/datasets/{ids[0]}").raise_for_status()
-    newer = _datasets(client, arize_mock, 1)
+        http.delete(f"/v2/datasets/{ids[3]}").raise_for_status()
+    _datasets(client, arize_mock, 1)  # newer than the cursor: on no later page
     rest = list_datasets.sync(client=client, limit=10, cursor=first.pagination.next_cursor)
-    assert [d.id for d in rest.datasets] == ids[2:] + newer
+    assert [d.id for d in rest.datasets] == ids[2:3]
 
 
 def test_default_limit_is_the_specs(connect: Connect, arize_mock: MockServer) -> None:
@@ -105,7 +107,7 @@ def test_examples_and_runs_keep_insertion_order_across_pages(
         for e in client.paginate(list_dataset_examples, dataset_id=dataset.id, limit=4)
     ]
     assert questions == [f"q{i}" for i in range(6)]
-    runs = [{"output": str(i)} for i in range(7)]
+    runs = [{"example_id": f"e{i}", "output": str(i)} for i in range(7)]
     experiment = create_experiment.sync(
         client=client,
         body=CreateExperimentRequest.from_dict(
@@ -146,7 +148,8 @@ def test_limit_bounds_come_from_the_spec(arize_mock: MockServer, op: Operation) 
 def test_bad_cursors_are_400(connect: Connect, arize_mock: MockServer) -> None:
     client = connect()
     dataset_id = _datasets(client, arize_mock, 3)[0]
-    body = {"name": "e", "dataset_id": dataset_id, "experiment_runs": [{"output": "x"}]}
+    runs = [{"example_id": "x", "output": "x"}]
+    body = {"name": "e", "dataset_id": dataset_id, "experiment_runs": runs}
     experiment = create_experiment.sync(client=client, body=CreateExperimentRequest.from_dict(body))
     cursor = list_datasets.sync(client=client, limit=1).pagination.next_cursor
     with pytest.raises(arize_api.BadRequestError, match="cursor"):

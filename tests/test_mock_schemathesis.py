@@ -159,6 +159,11 @@ def _chosen(name: str, value: object) -> bool:
     return zlib.crc32(f"{name}={value!r}".encode()) % 4 != 0
 
 
+# Headers that frame the HTTP message; a generated value would be refused by the server
+# (plain text, "Invalid HTTP request received.") before the mock's app sees the request.
+FRAMING = frozenset({"transfer-encoding", "content-length", "connection", "host"})
+
+
 @pytest.fixture(scope="module")
 def fuzz_target() -> Iterator[Graph]:
     with serve(env={}, log_level="critical") as mock:
@@ -175,6 +180,8 @@ def fuzz_target() -> Iterator[Graph]:
 def test_mock_conforms_to_openapi(case: schemathesis.Case, fuzz_target: Graph) -> None:
     fuzz_target.ensure()
     fuzz_target.swap(case)
+    if case.headers:  # HTTP framing is not an API input: uvicorn refuses a bad one itself
+        case.headers = {k: v for k, v in case.headers.items() if k.lower() not in FRAMING}
     mock = fuzz_target.mock
     if case.path.startswith("/v1/"):
         headers = {"Authorization": mock.api_key}

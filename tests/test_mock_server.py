@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from arize_api.mock import MockServer, MockState, create_app, serve
-from arize_api.mock.call import HANDLERS
+from arize_api.mock.handlers import handlers_for
 from arize_api.mock.spec import Spec, load_spec
 from tests import spec_support
 from tests.mock_pending import MOCK_PENDING, implemented
@@ -41,7 +41,8 @@ def test_every_operation_is_served(arize_mock: MockServer, op: object) -> None:
 
 
 def test_pending_list_is_exactly_the_operations_without_a_handler() -> None:
-    unhandled = {op.operation_id for op in OPERATIONS if op.operation_id not in HANDLERS}
+    handlers = handlers_for(load_spec())
+    unhandled = {op.operation_id for op in OPERATIONS if op.operation_id not in handlers}
     assert sorted(MOCK_PENDING - unhandled) == [], "handled now: take these off MOCK_PENDING"
     assert sorted(unhandled - MOCK_PENDING) == [], "no handler: implement, or list as pending"
 
@@ -135,3 +136,27 @@ def test_app_is_plain_asgi() -> None:
         return name
 
     assert asyncio.run(first_organization()) == "Mock Organization"
+
+
+def test_an_app_serves_the_spec_it_is_given() -> None:
+    """Handlers are taken per app: a spec without getDataset gets no handler for it (its
+    path and method are not routed), while an app of the full spec, made in the same
+    process, still serves it."""
+    document = copy.deepcopy(load_spec().document)
+    del document["paths"]["/v2/datasets/{dataset_id}"]["get"]
+    smaller = Spec(document)
+    assert "getDataset" not in handlers_for(smaller)
+    assert "getDataset" in handlers_for(load_spec())
+
+    async def get_a_dataset(app: Any) -> tuple[int, int]:
+        transport = httpx.ASGITransport(app=app)
+        headers = {"Authorization": "Bearer arize-mock-admin-key"}
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://mock", headers=headers
+        ) as http:
+            listed = await http.get("/v2/datasets")
+            answer = await http.get("/v2/datasets/RGF0YXNldDoxOmFCY0Q=")
+        return listed.status_code, answer.status_code
+
+    assert asyncio.run(get_a_dataset(create_app(spec=smaller))) == (200, 405)
+    assert asyncio.run(get_a_dataset(create_app())) == (200, 404)

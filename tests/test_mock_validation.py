@@ -115,7 +115,7 @@ def test_rules_on_example_inserts_updates_and_runs(arize_mock: MockServer) -> No
             "experiment_runs": [{"output": "o", "id": "x"}],
         }
         _problem(http.post("/v2/experiments", json=body), 422, "validation-error")
-        body["experiment_runs"] = [{"output": "o", "example_id": "not-in-dataset"}]
+        body["experiment_runs"] = [{"output": "o"}]  # a dataset's runs name an example
         _problem(http.post("/v2/experiments", json=body), 422, "validation-error")
         body["experiment_runs"] = [{"output": "o"}]
         body["name"] = 'say "hi"'
@@ -152,7 +152,11 @@ def test_duplicate_names_are_409(arize_mock: MockServer) -> None:
         _problem(
             http.patch(f"/v2/datasets/{first['id']}/examples", json=body), 409, "resource-conflict"
         )
-        runs = {"name": "e", "dataset_id": first["id"], "experiment_runs": [{"output": "o"}]}
+        runs = {
+            "name": "e",
+            "dataset_id": first["id"],
+            "experiment_runs": [{"example_id": "x", "output": "o"}],
+        }
         assert http.post("/v2/experiments", json=runs).status_code == 201
         _problem(http.post("/v2/experiments", json=runs), 409, "resource-conflict")
         # the same name in another space is fine

@@ -26,16 +26,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from . import resources as _resources  # noqa: F401  (registers the handlers)
-from . import v1_log as _v1_log  # noqa: F401
 from .auth import authenticate
-from .call import Answer, Call, handler_for
+from .call import Answer, Call, Handler, not_implemented
 from .control import control_routes
 from .faults import Faults, Verdict
+from .handlers import handlers_for
 from .problems import ApiError, json_response
 from .spec import Operation, Spec, load_spec
 from .state import MockState
-from .validation import describe, parse_body, parse_query
+from .validation import check_ids, describe, parse_body, parse_query
 
 __all__ = ["Exchange", "MockRuntime", "create_app"]
 
@@ -54,7 +53,8 @@ class Exchange:
 
 
 class MockRuntime:
-    """What every endpoint shares: state, faults, spec, strictness and a journal of requests."""
+    """What every endpoint shares: state, faults, spec, its handlers, strictness and a
+    journal of requests."""
 
     JOURNAL_SIZE = 10_000
 
@@ -63,6 +63,7 @@ class MockRuntime:
         self.faults = faults
         self.spec = spec
         self.strict = strict
+        self.handlers: dict[str, Handler] = handlers_for(spec)
         self.journal: deque[Exchange] = deque(maxlen=self.JOURNAL_SIZE)
 
 
@@ -80,7 +81,7 @@ class OperationEndpoint:
     def __init__(self, op: Operation, runtime: MockRuntime) -> None:
         self.op = op
         self.runtime = runtime
-        self.handler = handler_for(op.operation_id)
+        self.handler = runtime.handlers.get(op.operation_id, not_implemented)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -137,6 +138,7 @@ class OperationEndpoint:
                     spec=self.runtime.spec,
                     client_ip=request.client.host if request.client else "",
                 )
+                check_ids(op, call.path, call.query, call.body)
                 result = self.handler(call)
                 if call.user is not None:
                     state.audit(call.user, op, call.client_ip, call.path)

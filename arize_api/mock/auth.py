@@ -121,6 +121,11 @@ def account_role(user: User) -> Role:
 _RANK = (Role.NONE, Role.READ_ONLY, Role.ANNOTATOR, Role.MEMBER, Role.ADMIN)
 
 
+def at_most(role: Role, limit: Role) -> bool:
+    """Whether ``role`` grants no more than ``limit`` does."""
+    return _RANK.index(role) <= _RANK.index(limit)
+
+
 def scope_role(state: MockState, user: User, scope_id: str) -> Role:
     """The user's role in one space or organization (NONE if it does not exist)."""
     if (space := state.spaces.get(scope_id)) is not None:
@@ -158,7 +163,8 @@ def _restricted(state: MockState, resource: Resource | Document) -> bool:
     if not restrictions:
         return False
     owners = resource.owners if isinstance(resource, Document) else ()
-    return any(key in restrictions for key in (resource.id, *owners))
+    keys = {resource.id, *owners}
+    return any(r.data["resource_id"] in keys for r in restrictions.values())
 
 
 def authorize(

@@ -1,4 +1,8 @@
-"""One request as handlers see it, and the table from operationId to handler."""
+"""One request as handlers see it, and how a function says which operations it handles.
+
+``@handles(...)`` only marks a function; the table from operationId to handler is built per
+app from the spec it serves (``handlers.handlers_for``), so nothing is registered at import.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +15,7 @@ from .problems import ApiError
 from .spec import Operation, Spec
 from .state import MockState
 
-__all__ = [
-    "HANDLERS",
-    "Answer",
-    "Call",
-    "Handler",
-    "handler_for",
-    "handles",
-    "not_implemented",
-]
+__all__ = ["Answer", "Call", "Handler", "handled_operations", "handles", "not_implemented"]
 
 
 @dataclass(frozen=True)
@@ -73,20 +69,24 @@ class Call:
 # A handler returns the success body (JSON-able), None for operations without one, or an
 # Answer when it picks between two success statuses.
 Handler = Callable[[Call], Any]
-HANDLERS: dict[str, Handler] = {}
+_MARK = "__mock_operations__"
 
 
 def handles(*operation_ids: str) -> Callable[[Handler], Handler]:
-    """Register the decorated function as the handler of ``operation_ids``."""
+    """Mark the decorated function as the handler of ``operation_ids`` (``handlers.py``
+    finds it in its module when an app is made)."""
 
-    def register(handler: Handler) -> Handler:
-        for operation_id in operation_ids:
-            if operation_id in HANDLERS:
-                raise ValueError(f"{operation_id} already has a handler")
-            HANDLERS[operation_id] = handler
+    def mark(handler: Handler) -> Handler:
+        setattr(handler, _MARK, (*handled_operations(handler), *operation_ids))
         return handler
 
-    return register
+    return mark
+
+
+def handled_operations(value: Any) -> tuple[str, ...]:
+    """The operations ``value`` was marked to handle (none for anything else)."""
+    marked = getattr(value, _MARK, ())
+    return tuple(marked) if isinstance(marked, tuple) else ()
 
 
 def not_implemented(call: Call) -> Any:
@@ -100,8 +100,3 @@ def not_implemented(call: Call) -> Any:
         f"the mock does not implement {call.op.operation_id} yet",
         title="Not Implemented",
     )
-
-
-def handler_for(operation_id: str) -> Handler:
-    """The handler registered for ``operation_id``, or ``not_implemented``."""
-    return HANDLERS.get(operation_id, not_implemented)

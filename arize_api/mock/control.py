@@ -128,7 +128,7 @@ def control_routes(state: MockState, faults: Faults, spec: Spec) -> list[Route]:
                 color=body.get("color"),
                 description=body.get("description"),
             )
-            return tag.to_wire()
+            return spec.renderer.render({"$ref": "#/components/schemas/Tag"}, tag.data)
 
     async def add_spans(request: Request) -> Any:
         body = await _body(request)

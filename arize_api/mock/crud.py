@@ -1,7 +1,8 @@
 """The CRUDL pattern once: fetch-and-authorize, list-filter-paginate, rename, get, delete, tags.
 
-Each resource module describes its collection with a ``Collection`` and registers the
-generic handlers it can use; only what differs (create bodies, cascades) is written there.
+Each resource module describes its collection with a ``Collection`` and takes the generic
+handlers it can use (module-level names, marked with the operations they handle); only what
+differs (create bodies, cascades) is written there.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from .auth import Action, authorize, can, role_for
-from .call import Call, handles
-from .models import Organization, Resource, Space
-from .pagination import fingerprint, paginate
+from .call import Call, Handler, handles
+from .models import Document, Organization, Resource, Space
+from .pagination import Key, fingerprint, paginate
 from .problems import ApiError, conflict, not_found, unprocessable
 from .state import MockState
 
@@ -26,11 +27,12 @@ __all__ = [
     "org_for",
     "page_of",
     "readable",
-    "register_tags",
     "space_for",
+    "tag_handlers",
 ]
 
 R = TypeVar("R", bound=Resource)
+A = TypeVar("A", bound=Resource | Document)  # what access is checked on
 T = TypeVar("T")
 
 
@@ -68,12 +70,17 @@ def readable(call: Call, items: Iterable[R]) -> list[R]:
     return sorted(visible, key=lambda item: item.seq)
 
 
+def same_name(a: str, b: str) -> bool:
+    """Whether two names are the same ignoring case (tags' rule of uniqueness)."""
+    return a.casefold() == b.casefold()
+
+
 def contains(text: str, needle: str | None) -> bool:
     """Case-insensitive substring match, the reference's rule for ``name`` filters."""
     return needle is None or needle.casefold() in text.casefold()
 
 
-def authorized(call: Call, store: Mapping[str, R], key: str, what: str, action: Action) -> R:
+def authorized(call: Call, store: Mapping[str, A], key: str, what: str, action: Action) -> A:
     """``store[key]`` authorized for ``action``: 404 if missing or unreadable, 403 if the
     caller may read it but not act on it."""
     item = store.get(key)
@@ -146,17 +153,20 @@ def page_of(
     key: str,
     items: Sequence[T],
     *,
-    seq: Callable[[T], int],
+    order: Callable[[T], Key],
     render: Callable[[T], Any],
+    newest_first: bool = False,
     limit: int | None = None,
     cursor: str | None = None,
     filters: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """``{key: [...], "pagination": {...}}`` for one page of ``items``."""
+    """``{key: [...], "pagination": {...}}`` for one page of ``items`` sorted by ``order``
+    (descending with ``newest_first``)."""
     query = {k: v for k, v in (filters or call.query).items() if k not in ("limit", "cursor")}
     page, pagination = paginate(
         items,
-        seq=seq,
+        key=order,
+        newest_first=newest_first,
         limit=limit if limit is not None else int(call.query.get("limit", 50)),
         cursor=cursor if cursor is not None else call.query.get("cursor"),
         query=fingerprint(call.op.name, {**query, **call.path}),
@@ -175,6 +185,8 @@ class Collection(Generic[R]):
     store: Callable[[MockState], dict[str, R]]
     unique_within: Callable[[R], str]  # names are unique among items with the same key
     manage: Action = Action.WRITE  # the action needed to change or delete one
+    newest_first: bool = False  # lists: most recently created first (else oldest first)
+    names_ignore_case: bool = False  # uniqueness compares names case-insensitively
 
     def get(self, call: Call, action: Action = Action.READ) -> R:
         """The resource named by the path, or 404/403 as the caller's role dictates."""
@@ -183,8 +195,13 @@ class Collection(Generic[R]):
     def ensure_unique(
         self, state: MockState, scope: str, name: str, exclude: R | None = None
     ) -> None:
+        same = same_name if self.names_ignore_case else str.__eq__
         for other in self.store(state).values():
-            if other is not exclude and self.unique_within(other) == scope and other.name == name:
+            if (
+                other is not exclude
+                and self.unique_within(other) == scope
+                and same(other.name, name)
+            ):
                 raise conflict(f"a {self.what} named {name!r} already exists here")
 
     def rename(self, call: Call, item: R, name: str) -> None:
@@ -196,25 +213,35 @@ class Collection(Generic[R]):
         """Readable ``items`` filtered by the ``name`` query parameter, one page of them."""
         name = call.query.get("name")
         chosen = [i for i in readable(call, items) if contains(i.name, name)]
-        return page_of(call, self.plural, chosen, seq=lambda i: i.seq, render=render)
+        return page_of(
+            call,
+            self.plural,
+            chosen,
+            order=lambda i: (i.seq,),
+            newest_first=self.newest_first,
+            render=render,
+        )
 
-    # -- generic handlers -------------------------------------------------------------------
+    # -- generic handlers (a module keeps each under a name of its own) -----------------------
 
-    def register_get(self, operation_id: str, render: Callable[[R], Any]) -> None:
-        handles(operation_id)(lambda call: render(self.get(call)))
+    def getter(self, operation_id: str, render: Callable[[R], Any]) -> Handler:
+        def get(call: Call) -> Any:
+            return render(self.get(call))
 
-    def register_delete(self, operation_id: str, remove: Callable[[MockState, R], None]) -> None:
+        return handles(operation_id)(get)
+
+    def deleter(self, operation_id: str, remove: Callable[[MockState, R], None]) -> Handler:
         def delete(call: Call) -> None:
             remove(call.state, self.get(call, self.manage))
 
-        handles(operation_id)(delete)
+        return handles(operation_id)(delete)
 
-    def register_update(
+    def updater(
         self,
         operation_id: str,
         render: Callable[[R], Any],
         apply: Callable[[Call, R, Mapping[str, Any]], None] | None = None,
-    ) -> None:
+    ) -> Handler:
         """PATCH: rename (unique, non-blank) plus whatever ``apply`` does with the rest."""
 
         def update(call: Call) -> Any:
@@ -227,14 +254,16 @@ class Collection(Generic[R]):
             item.touch(call.state.now())
             return render(item)
 
-        handles(operation_id)(update)
+        return handles(operation_id)(update)
 
 
-def register_tags(
+def tag_handlers(
     collection: Fetches[Tagged], list_op: str, add_op: str, remove_op: str | None = None
-) -> None:
+) -> tuple[Handler, ...]:
     """Tag handlers: list, attach (tags of the same space only) and detach (partial-tolerant)."""
-    handles(list_op)(lambda call: _tag_list(call, collection.get(call)))
+
+    def listing(call: Call) -> Any:
+        return _tag_list(call, collection.get(call))
 
     def add(call: Call) -> Any:
         item = collection.get(call, Action.WRITE)
@@ -253,9 +282,10 @@ def register_tags(
         not_deleted = [t for t in wanted if t not in deleted]
         return {"completed": True, "deleted": deleted, "not_deleted": not_deleted}
 
-    handles(add_op)(add)
+    handlers = [handles(list_op)(listing), handles(add_op)(add)]
     if remove_op is not None:
-        handles(remove_op)(remove)
+        handlers.append(handles(remove_op)(remove))
+    return tuple(handlers)
 
 
 def _space_of_tag(call: Call, tag_id: str) -> str | None:
@@ -265,5 +295,7 @@ def _space_of_tag(call: Call, tag_id: str) -> str | None:
 
 def _tag_list(call: Call, item: Tagged) -> dict[str, Any]:
     """Tag lists are not paged yet: every attached tag, ``has_more`` false."""
-    tags = [call.state.tags[t].to_wire() for t in item.tags if t in call.state.tags]
+    tags = [
+        call.render_item("tags", call.state.tags[t].data) for t in item.tags if t in call.state.tags
+    ]
     return {"tags": tags, "pagination": {"has_more": False}}

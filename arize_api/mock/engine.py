@@ -4,32 +4,44 @@ A ``Kind`` says where a collection lives (its collection and item paths), how it
 (a global-id type), what governs access to a new item (its ``place``: a space, an
 organization, a parent item, the scopings of the body, the account), whether names are
 unique among siblings, and what, if anything, it does beyond storing its body (its
-``Behaviour``). ``register`` looks its operations up in the spec by path and method:
+``Behaviour``). ``generic_handlers`` looks its operations up in a spec by path and method:
 
     GET  <path>           list      POST   <path>         create
     GET  <item>           get       PATCH  <item>         update    DELETE <item>   delete
     GET  <item>/tags      tags      POST   <item>/tags    add tags  DELETE <item>/tags  remove
 
-and registers the generic handler of each one the spec has (``custom`` verbs are left to a
-resource module). Items are ``Document``s: the create body (after ``renames``) plus id,
-timestamps and creator, rendered through the answering operation's response schema, so the
-shape comes from the spec. Updates merge the PATCH body. Lists are readable items, filtered
-by the query (``space_id``/``org_id`` must be readable: 404; ``space_name`` and ``name`` are
-case-insensitive substrings; any other parameter must equal the member of the same name, or
-what ``filters`` says), one page at a time.
+and gives the generic handler of each one the spec has (``custom`` verbs are left to a
+resource module); an app takes them for the spec it serves (``handlers.py``). Items are
+``Document``s: the create body (after ``renames``) plus id, timestamps and creator, rendered
+through the answering operation's response schema, so the shape comes from the spec.
+Updates merge the PATCH body (the ``replaced`` members are replaced whole). Lists are
+readable items, filtered by the query (``space_id``/``org_id``/``project_id`` must name a
+readable resource: 404, checked first; ``space_name`` and ``name`` are case-insensitive
+substrings; any other parameter must equal the member of the same name, or what
+``filters`` says), one page at a time, in the kind's ``order_by``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .auth import Action, account_role, authorize, can, role_for
-from .call import Call, handles
-from .crud import check_name, contains, org_for, page_of, register_tags, space_for
+from .call import Call, handled_operations
+from .crud import (
+    authorized,
+    check_name,
+    contains,
+    org_for,
+    page_of,
+    same_name,
+    space_for,
+    tag_handlers,
+)
 from .models import Document, rfc3339
+from .pagination import Key
 from .problems import conflict, forbidden, not_found, unprocessable
 from .spec import Operation, Spec
 
@@ -40,6 +52,7 @@ __all__ = [
     "Kind",
     "Placement",
     "Placer",
+    "generic_handlers",
     "in_account",
     "in_org",
     "in_parent",
@@ -48,7 +61,6 @@ __all__ = [
     "list_key",
     "members_at",
     "merge",
-    "register",
 ]
 
 JSON = dict[str, Any]
@@ -101,13 +113,23 @@ class Kind:
     place: Placer
     parent: str | None = None  # the kind whose id appears in ``path``, for child collections
     unique_names: bool = False  # names unique among siblings (same scope and owners): 409
+    # names unique in the whole account instead (within the namespace this gives an item)
+    unique_in_account: Callable[[Mapping[str, Any]], str] | None = None
+    replaced: tuple[str, ...] = ()  # object members (dotted) an update replaces, not merges
+    names_ignore_case: bool = False  # uniqueness compares names case-insensitively
+    model: type[Document] = Document  # the class of its items (typed views of some kinds)
     renames: Mapping[str, str] = field(default_factory=dict)  # body member -> stored member
     immutable: tuple[str, ...] = ()  # stored members an update may not change (422)
     manage: Action = Action.WRITE  # needed to create, change or delete one
     filters: Mapping[str, Filter] = field(default_factory=dict)  # query parameter -> test
+    # query parameter -> a check of its value before any filtering (404/403)
+    checks: Mapping[str, Callable[[Call, Any], None]] = field(default_factory=dict)
     used_by: tuple[tuple[str, str], ...] = ()  # (kind, member path): a delete answers 409
     custom: frozenset[str] = frozenset()  # verbs a resource module handles itself
     behaviour: Behaviour = field(default_factory=Behaviour)
+    # list order: by creation ("created") or by last change ("updated"), newest first or not
+    order_by: str = "created"
+    newest_first: bool = False
 
     @property
     def id_param(self) -> str:
@@ -148,11 +170,23 @@ class Kind:
         ]
 
     def ensure_unique(
-        self, call: Call, name: str, placement: Placement, exclude: Document | None = None
+        self,
+        call: Call,
+        name: str,
+        placement: Placement,
+        exclude: Document | None = None,
+        data: Mapping[str, Any] | None = None,
     ) -> None:
-        """409 if a sibling already has ``name``."""
-        for other in self.siblings(call, placement.scope, placement.owners):
-            if other is not exclude and other.name == name:
+        """409 if a sibling (or, ``unique_in_account``, another item of the namespace of
+        ``data``) already has ``name``."""
+        if (namespace := self.unique_in_account) is not None:
+            space = namespace(data or {})
+            others = [d for d in call.state.store(self.name).values() if namespace(d.data) == space]
+        else:
+            others = self.siblings(call, placement.scope, placement.owners)
+        same = same_name if self.names_ignore_case else str.__eq__
+        for other in others:
+            if other is not exclude and same(other.name, name):
                 raise conflict(f"{_a(self.noun)} named {name!r} already exists here")
 
     # -- the generic handlers -------------------------------------------------------------
@@ -172,14 +206,26 @@ class Kind:
             call,
             key,
             chosen,
-            seq=lambda pair: pair[0].seq,
+            order=lambda pair: self.sort_key(pair[0]),
+            newest_first=self.newest_first,
             render=lambda pair: call.render_item(key, pair[1]),
         )
+
+    def sort_key(self, doc: Document) -> Key:
+        """Where ``doc`` goes in a list: its creation, or its last change then creation."""
+        if self.order_by == "updated":
+            return (str(doc.data.get("updated_at") or ""), doc.seq)
+        return (doc.seq,)
 
     def filtered(
         self, call: Call, items: list[tuple[Document, JSON]]
     ) -> list[tuple[Document, JSON]]:
-        """``items`` narrowed by every query parameter but ``limit`` and ``cursor``."""
+        """``items`` narrowed by every query parameter but ``limit`` and ``cursor``; a
+        parameter naming a resource must name a readable one (404), whatever the items."""
+        checks = {**_CHECKS, **self.checks}
+        for param, value in call.query.items():
+            if (check := checks.get(param)) is not None:
+                check(call, value)
         for param, value in call.query.items():
             if param in _PAGING:
                 continue
@@ -198,7 +244,7 @@ class Kind:
         if isinstance(name := data.get("name"), str):
             check_name(name, self.noun)
             if self.unique_names:
-                self.ensure_unique(call, name, placement)
+                self.ensure_unique(call, name, placement, data=data)
         data.setdefault("created_by_user_id", call.principal.id)
         self.behaviour.prepare(call, data, None, placement)
         doc = call.state.add_document(
@@ -207,6 +253,7 @@ class Kind:
             type_name=self.type_name,
             scope=placement.scope,
             owners=placement.owners,
+            model=self.model,
         )
         self.behaviour.created(call, doc, body)
         return doc
@@ -226,8 +273,9 @@ class Kind:
         if isinstance(name := patch.get("name"), str):
             check_name(name, self.noun)
             if self.unique_names:
-                self.ensure_unique(call, name, Placement(doc.scope, doc.owners), exclude=doc)
-        data = merge(doc.data, patch)
+                where = Placement(doc.scope, doc.owners)
+                self.ensure_unique(call, name, where, exclude=doc, data=doc.data)
+        data = merge(doc.data, patch, self.replaced)
         self.behaviour.prepare(call, data, doc, Placement(doc.scope, doc.owners))
         data["updated_at"] = rfc3339(call.state.now())
         doc.data = data
@@ -246,7 +294,26 @@ class Kind:
         call.state.delete_document(doc)
 
 
-KINDS: dict[str, Kind] = {}
+class _Catalog(Mapping[str, "Kind"]):
+    """The kinds of ``resources/catalog.py`` by name: a read-only view of that constant
+    table, looked up when first used (the catalog imports this module)."""
+
+    def _kinds(self) -> Mapping[str, Kind]:
+        from .resources.catalog import BY_NAME
+
+        return BY_NAME
+
+    def __getitem__(self, name: str) -> Kind:
+        return self._kinds()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kinds())
+
+    def __len__(self) -> int:
+        return len(self._kinds())
+
+
+KINDS: Mapping[str, Kind] = _Catalog()
 
 
 def _misplaced(call: Call, parent_param: str, doc: Document) -> bool:
@@ -254,11 +321,9 @@ def _misplaced(call: Call, parent_param: str, doc: Document) -> bool:
     return parent_param in call.path and call.path[parent_param] not in doc.owners
 
 
-def register(kind: Kind, spec: Spec) -> None:
-    """Register the generic handlers of ``kind`` for the operations ``spec`` has."""
-    if kind.name in KINDS:
-        raise ValueError(f"kind {kind.name!r} is already registered")
-    KINDS[kind.name] = kind
+def generic_handlers(kind: Kind, spec: Spec) -> dict[str, Callable[[Call], Any]]:
+    """The generic handlers of ``kind`` for the operations ``spec`` has, by operationId."""
+    found: dict[str, Callable[[Call], Any]] = {}
     routes = {(op.method, op.path): op for op in spec.operations}
     tags = kind.item + "/tags"
     verbs: dict[str, tuple[str, str, Callable[[Call], Any]]] = {
@@ -271,11 +336,13 @@ def register(kind: Kind, spec: Spec) -> None:
     for verb, (method, path, handler) in verbs.items():
         op = routes.get((method, path))
         if op is not None and verb not in kind.custom:
-            handles(op.operation_id)(handler)
+            found[op.operation_id] = handler
     tag_ops = [routes.get((method, tags)) for method in ("GET", "POST", "DELETE")]
     if tag_ops[0] is not None and tag_ops[1] is not None and "tags" not in kind.custom:
         remove = tag_ops[2].operation_id if tag_ops[2] is not None else None
-        register_tags(kind, tag_ops[0].operation_id, tag_ops[1].operation_id, remove)
+        for handler in tag_handlers(kind, tag_ops[0].operation_id, tag_ops[1].operation_id, remove):
+            found.update(dict.fromkeys(handled_operations(handler), handler))
+    return found
 
 
 def list_key(op: Operation, spec: Spec | None) -> str:
@@ -376,6 +443,27 @@ def _name(call: Call, doc: Document, item: JSON, value: Any) -> bool:
     return contains(str(item.get("name") or ""), value)
 
 
+def _readable(kind: str) -> Callable[[Call, Any], None]:
+    """A check that a filter's id names a resource the caller can read (404 otherwise)."""
+
+    def check(call: Call, value: Any) -> None:
+        if kind == "space":
+            space_for(call, str(value), Action.READ)
+        elif kind == "organization":
+            org_for(call, str(value), Action.READ)
+        else:
+            authorized(call, call.state.projects, str(value), "project", Action.READ)
+
+    return check
+
+
+# the query parameters that name a resource, checked before any filtering
+_CHECKS: Mapping[str, Callable[[Call, Any], None]] = {
+    "space_id": _readable("space"),
+    "org_id": _readable("organization"),
+    "project_id": _readable("project"),
+}
+
 _STOCK_FILTERS: Mapping[str, Filter] = {
     "space_id": _space_id,
     "org_id": _org_id,
@@ -392,13 +480,17 @@ def _renamed(body: Mapping[str, Any], renames: Mapping[str, str]) -> JSON:
     return {renames.get(key, key): value for key, value in body.items()}
 
 
-def merge(stored: Mapping[str, Any], patch: Mapping[str, Any]) -> JSON:
-    """``stored`` with ``patch`` applied: objects merge member by member, the rest replaces."""
+def merge(
+    stored: Mapping[str, Any], patch: Mapping[str, Any], replaced: tuple[str, ...] = ()
+) -> JSON:
+    """``stored`` with ``patch`` applied: objects merge member by member, except those at the
+    dotted paths of ``replaced``; the rest replaces."""
     out = dict(stored)
     for key, value in patch.items():
         current = out.get(key)
-        if isinstance(value, Mapping) and isinstance(current, Mapping):
-            out[key] = merge(current, value)
+        if isinstance(value, Mapping) and isinstance(current, Mapping) and key not in replaced:
+            inner = tuple(p.split(".", 1)[1] for p in replaced if p.startswith(key + "."))
+            out[key] = merge(current, value, inner)
         else:
             out[key] = value
     return out

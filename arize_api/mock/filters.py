@@ -88,8 +88,13 @@ def _condition(path: str, op: str, expected: Any) -> Predicate:
     return test
 
 
-def compile_filter(text: str | None) -> Predicate:
-    """A predicate over rendered items; 422 if ``text`` is outside the subset above."""
+def compile_filter(text: str | None, *, blank: bool = True) -> Predicate:
+    """A predicate over rendered items; 422 if ``text`` is outside the subset above.
+
+    No filter keeps everything; a blank one too, unless ``blank`` is False (the search
+    operations refuse a filter that is present but empty: 422)."""
+    if text is not None and not text.strip() and not blank:
+        raise unprocessable("filter must not be empty: leave it out to find everything")
     if text is None or not text.strip():
         return lambda item: True
     conditions: list[Predicate] = []

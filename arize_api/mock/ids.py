@@ -19,6 +19,7 @@ class IdMinter:
     def __init__(self, rng: random.Random) -> None:
         self._rng = rng
         self._counters: dict[str, int] = {}
+        self._ordered = 0x018F_0000_0000  # ordered UUIDs: a plausible millisecond start
 
     def global_id(self, type_name: str) -> str:
         """``base64("<Type>:<n>:<suffix>")``, e.g. ``Dataset:1:aBcD``; projects use ``Model``."""
@@ -30,6 +31,14 @@ class IdMinter:
     def uuid(self) -> str:
         """A version-4 UUID string (dataset example ids, experiment run ids)."""
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    def ordered_uuid(self) -> str:
+        """A version-4-shaped UUID whose first 48 bits count up, so later ids sort after
+        earlier ones (dataset example ids and experiment run ids, whose lists are ordered
+        by creation then id, or by id, and so also in the order they were added)."""
+        self._ordered += 1
+        number = (self._ordered << 80) | self._rng.getrandbits(80)
+        return str(uuid.UUID(int=number, version=4))
 
     def hex(self, length: int = 40) -> str:
         """Lower-case hex digits, e.g. a commit hash."""

@@ -15,12 +15,10 @@ __all__ = [
     "LoggedRecord",
     "Membership",
     "Organization",
-    "Project",
     "Resource",
     "Run",
     "Space",
     "Stamped",
-    "Tag",
     "Taggable",
     "User",
     "rfc3339",
@@ -32,32 +30,6 @@ JSON = dict[str, Any]
 def rfc3339(moment: datetime) -> str:
     """``2025-10-08T03:24:38.014847Z``: UTC with microseconds, as Arize writes timestamps."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-@dataclass(kw_only=True)
-class User:
-    """A user of the (single) mock account; API keys act as one."""
-
-    id: str
-    email: str
-    name: str = ""
-    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    status: str = "ACTIVE"  # UserStatus: ACTIVE, INVITED, EXPIRED
-    role: str = "MEMBER"  # the account role (UserRole): ADMIN, MEMBER, MEMBER_UI_ONLY, ANNOTATOR
-    is_developer: bool = False
-    custom_role: JSON | None = None  # {"type": "CUSTOM", "id", "name"} instead of ``role``
-    seq: int = 0  # orders the user list
-
-    def to_wire(self) -> JSON:
-        return {
-            "id": self.id,
-            "name": self.name or self.email.partition("@")[0],
-            "email": self.email,
-            "created_at": rfc3339(self.created_at),
-            "status": self.status,
-            "role": self.custom_role or {"type": "PREDEFINED", "name": self.role},
-            "is_developer": self.is_developer,
-        }
 
 
 @dataclass(kw_only=True)
@@ -106,73 +78,6 @@ class Taggable(Resource):
 
     space_id: str
     tags: list[str] = field(default_factory=list)
-
-
-@dataclass(kw_only=True)
-class Organization(Resource):
-    description: str = ""
-    members: dict[str, Membership] = field(default_factory=dict)
-
-    def to_wire(self) -> JSON:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "created_at": rfc3339(self.created_at),
-        }
-
-
-@dataclass(kw_only=True)
-class Space(Resource):
-    org_id: str
-    description: str = ""
-    is_private: bool = False
-    legacy_key: str = ""  # the v1 "space key" some SDKs still send in the record body
-    settings: JSON = field(default_factory=dict)
-    members: dict[str, Membership] = field(default_factory=dict)
-
-    def to_wire(self) -> JSON:
-        return {
-            "id": self.id,
-            "organization_id": self.org_id,
-            "name": self.name,
-            "description": self.description,
-            "created_at": rfc3339(self.created_at),
-            "is_private": self.is_private,
-            **self.settings,
-        }
-
-
-@dataclass(kw_only=True)
-class Tag(Stamped):
-    space_id: str
-    description: str | None = None
-    color: str | None = None
-
-    def to_wire(self) -> JSON:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "color": self.color,
-            "space_id": self.space_id,
-            "created_at": rfc3339(self.created_at),
-            "updated_at": rfc3339(self.updated_at),
-        }
-
-
-@dataclass(kw_only=True)
-class Project(Taggable):
-    project_type: str | None = None
-
-    def to_wire(self) -> JSON:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "space_id": self.space_id,
-            "created_at": rfc3339(self.created_at),
-            "project_type": self.project_type,
-        }
 
 
 def _annotations(by_name: dict[str, JSON] | None) -> list[JSON]:
@@ -249,7 +154,8 @@ class Dataset(Taggable, Stamped):
             "space_id": self.space_id,
             "created_at": rfc3339(self.created_at),
             "updated_at": rfc3339(self.updated_at),
-            "versions": [v.to_wire() for v in self.versions],
+            # the most recently created version first
+            "versions": [v.to_wire() for v in reversed(self.versions)],
         }
 
 
@@ -337,3 +243,94 @@ class Document:
     def space_id(self) -> str:
         """The space it lives in ("" when it is not scoped to exactly one space)."""
         return self.scope[0] if len(self.scope) == 1 else ""
+
+
+@dataclass(kw_only=True)
+class WithMembers(Document):
+    """A document that also holds memberships (organizations and spaces), by user id."""
+
+    @property
+    def members(self) -> dict[str, Membership]:
+        members: dict[str, Membership] = self.private.setdefault("members", {})
+        return members
+
+
+@dataclass(kw_only=True)
+class Organization(WithMembers):
+    """An organization: a document (kind ``organization``) with its members."""
+
+
+@dataclass(kw_only=True)
+class Space(WithMembers):
+    """A space: a document (kind ``space``, scoped to its organization) with its members and
+    the v1 space key some SDKs still send in a record's body."""
+
+    @property
+    def org_id(self) -> str:
+        return str(self.data["organization_id"])
+
+    @property
+    def is_private(self) -> bool:
+        return bool(self.data.get("is_private"))
+
+    @property
+    def legacy_key(self) -> str:
+        return str(self.private.get("legacy_key", ""))
+
+
+@dataclass(kw_only=True)
+class User(Document):
+    """A user of the (single) mock account; API keys act as one. A document (kind ``user``)
+    whose data is the ``User`` schema's members; ``role`` is the account role's name (ADMIN,
+    MEMBER, ANNOTATOR), ``custom_role`` a custom role assigned instead."""
+
+    @property
+    def email(self) -> str:
+        return str(self.data["email"])
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("name") or "")
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self.data["name"] = value
+
+    @property
+    def status(self) -> str:
+        """UserStatus: ACTIVE, INVITED, EXPIRED."""
+        return str(self.data["status"])
+
+    @status.setter
+    def status(self, value: str) -> None:
+        self.data["status"] = value
+
+    @property
+    def is_developer(self) -> bool:
+        return bool(self.data.get("is_developer"))
+
+    @is_developer.setter
+    def is_developer(self, value: bool) -> None:
+        self.data["is_developer"] = value
+
+    @property
+    def role(self) -> str:
+        return str(self.private.get("role", "MEMBER"))
+
+    @role.setter
+    def role(self, value: str) -> None:
+        self.private["role"] = value
+        self._show_role()
+
+    @property
+    def custom_role(self) -> JSON | None:
+        custom: JSON | None = self.private.get("custom_role")
+        return custom
+
+    @custom_role.setter
+    def custom_role(self, value: JSON | None) -> None:
+        self.private["custom_role"] = value
+        self._show_role()
+
+    def _show_role(self) -> None:
+        self.data["role"] = self.custom_role or {"type": "PREDEFINED", "name": self.role}

@@ -71,6 +71,8 @@ class Operation:
     legacy: bool  # /v1 style: raw API key, grpc-gateway error bodies
     # the JSON Schema (unresolved) of each response body, for rendering stored documents
     schemas: Mapping[int, Mapping[str, Any]] = field(default_factory=dict, repr=False)
+    # a PATCH whose body is an object of optional members: an empty one changes nothing
+    partial_update: bool = False
 
     @property
     def name(self) -> str:
@@ -134,6 +136,7 @@ class Spec:
                         responses=self._responses(where, raw),
                         legacy=any("v1ApiKey" in scheme for scheme in security),
                         schemas=self._schemas(raw),
+                        partial_update=method == "patch" and self._all_optional(raw),
                     )
                 )
         return ops
@@ -152,6 +155,16 @@ class Spec:
                 )
             )
         return tuple(params)
+
+    def _all_optional(self, raw: Mapping[str, Any]) -> bool:
+        """Whether the JSON body is an object with members, none of them required (or a
+        union of such objects)."""
+        content = self.resolve(raw.get("requestBody", {})).get("content", {})
+        schema = self.resolve(content.get("application/json", {}).get("schema", {}))
+        branches = [self.resolve(b) for b in schema.get("oneOf", schema.get("anyOf", []))]
+        return all(
+            bool(b.get("properties")) and not b.get("required") for b in branches or [schema]
+        )
 
     def _body(self, where: tuple[str, ...], raw: Mapping[str, Any]) -> Validator | None:
         if "requestBody" not in raw:

@@ -17,11 +17,13 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError, best_match
 
+from .ids import decode_global_id
 from .problems import ApiError, bad_request, errors_member, parse_json, unprocessable
 from .render import json_type
+from .rules import setting
 from .spec import Operation
 
-__all__ = ["describe", "parse_body", "parse_datetime", "parse_query", "pointer"]
+__all__ = ["check_ids", "describe", "parse_body", "parse_datetime", "parse_query", "pointer"]
 
 # Keywords whose failure means "not the right type/shape", hence 400.
 STRUCTURAL = frozenset({"type", "required", "enum", "const", "oneOf", "anyOf", "allOf", "$ref"})
@@ -110,9 +112,15 @@ def _where(error: ValidationError) -> str:
     return pointer(kinds[0]) if kinds else pointer(error)
 
 
-def _report(errors: Iterable[ValidationError], *, what: str) -> ApiError:
+def _report(
+    errors: Iterable[ValidationError], *, what: str, unknown: int = 422, status: int | None = None
+) -> ApiError:
+    """400 for a structural problem, else 422; an unknown member is ``unknown`` (the
+    operation's documented status for them); ``status``, when given, for everything."""
     errors = [_narrow(e) for e in errors]
-    status = 400 if any(e.validator in STRUCTURAL for e in errors) else 422
+    structural = STRUCTURAL | ({"additionalProperties"} if unknown == 400 else set())
+    if status is None:
+        status = 400 if any(e.validator in structural for e in errors) else 422
     items = [(_where(e), describe(e)) for e in errors[:_MAX_REPORTED]]
     detail = f"{what}: " + "; ".join(message for _, message in items[:3])
     make = bad_request if status == 400 else unprocessable
@@ -185,8 +193,28 @@ def parse_body(op: Operation, raw: bytes) -> Any:
         raise bad_request(f"the request body is not valid JSON: {_short(str(exc))}") from None
     errors = sorted(op.body.iter_errors(value), key=lambda e: (len(e.absolute_path), str(e)))
     if errors:
-        raise _report(errors, what="invalid request body")
+        unknown = int(setting(op.operation_id, "unknown_members", 422))
+        status = setting(op.operation_id, "invalid_body")
+        raise _report(errors, what="invalid request body", unknown=unknown, status=status)
+    if op.partial_update and value == {}:
+        raise bad_request("an update must set at least one member")
     return value
+
+
+def check_ids(op: Operation, *sources: Mapping[str, Any] | None) -> None:
+    """400 unless the members the operation's rules name (``id_types``) are well-formed
+    global ids of their type, in the path, the query or the body (lists: each item)."""
+    expected: Mapping[str, str] = setting(op.operation_id, "id_types") or {}
+    for name, type_name in expected.items():
+        for source in sources:
+            if not isinstance(source, Mapping) or source.get(name) is None:
+                continue
+            value = source[name]
+            for item in value if isinstance(value, list) else [value]:
+                decoded = decode_global_id(str(item))
+                if decoded is None or type_name not in ("*", decoded[0]):
+                    kind = "a global id" if type_name == "*" else f"a {type_name} id"
+                    raise bad_request(f"{name} is not {kind}: {_short(str(item))!r}")
 
 
 def parse_datetime(value: Any, member: str) -> datetime:

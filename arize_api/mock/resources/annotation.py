@@ -9,18 +9,23 @@ queue's configs; assigning it to annotators.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from typing import Any
 
-from ..auth import Action, authorize
+from ..auth import Action, authorize, can, scope_role
 from ..call import Answer, Call, handles
 from ..engine import KINDS, Behaviour, Placement
 from ..models import Document, User, rfc3339
 from ..problems import errors_member, not_found, unprocessable
+from ..validation import parse_datetime
 from . import spans
 
 __all__ = ["ConfigRules", "Queues", "Records", "add_records", "users_by_email"]
 
 JSON = dict[str, Any]
+MIN_LABELS, MAX_LABELS = 2, 500  # a categorical config's values
+MAX_RECORDS, MAX_SESSIONS = 500, 100  # records one request may add (session records)
+MAX_WINDOW = timedelta(days=7)  # a project record source's time range
 
 
 def _reject(problems: list[tuple[str, str]]) -> None:
@@ -29,14 +34,20 @@ def _reject(problems: list[tuple[str, str]]) -> None:
         raise unprocessable(detail, errors=errors_member(problems[:10]))
 
 
-def users_by_email(call: Call, emails: Iterable[str], member: str) -> list[User]:
-    """The users with these emails (case-insensitive), in order; 422 naming unknown ones."""
+def users_by_email(
+    call: Call, emails: Iterable[str], member: str, scope: tuple[str, ...] = ()
+) -> list[User]:
+    """The active users with these emails (case-insensitive), in order, who can read the
+    spaces of ``scope``; 422 naming the others."""
     known = {user.email.casefold(): user for user in call.state.users.values()}
     users, problems = [], []
     for index, email in enumerate(emails):
         user = known.get(str(email).casefold())
-        if user is None:
-            problems.append((f"/{member}/{index}", f"no user with email {str(email)[:100]!r}"))
+        where = f"/{member}/{index}"
+        if user is None or user.status != "ACTIVE":
+            problems.append((where, f"no active user with email {str(email)[:100]!r}"))
+        elif not all(can(scope_role(call.state, user, s), Action.READ) for s in scope):
+            problems.append((where, f"{str(email)[:100]!r} has no access to the queue's space"))
         elif user not in users:
             users.append(user)
     _reject(problems)
@@ -51,8 +62,10 @@ class ConfigRules(Behaviour):
             raise unprocessable("minimum_score must be less than maximum_score")
         if data["type"] == "CATEGORICAL":
             labels = [value["label"] for value in data["values"]]
-            if not labels:
-                raise unprocessable("a categorical annotation config needs at least one value")
+            if not MIN_LABELS <= len(labels) <= MAX_LABELS:
+                raise unprocessable(
+                    f"a categorical annotation config has {MIN_LABELS} to {MAX_LABELS} values"
+                )
             if any(not label.strip() for label in labels) or len(set(labels)) != len(labels):
                 raise unprocessable("categorical labels must be distinct and not blank")
 
@@ -73,7 +86,8 @@ class Queues(Behaviour):
                 problems.append((where_, "no such annotation config in this space"))
         _reject(problems)
         data["annotation_config_ids"] = config_ids
-        users = users_by_email(call, data.get("annotator_emails") or [], "annotator_emails")
+        emails = data.get("annotator_emails") or []
+        users = users_by_email(call, emails, "annotator_emails", where.scope)
         data["annotator_emails"] = [user.email for user in users]
 
     def created(self, call: Call, doc: Document, body: Mapping[str, Any]) -> None:
@@ -132,15 +146,19 @@ def add_records(
         for r in call.state.store("annotation_queue_record").values()
         if queue.id in r.owners
     }
-    for index, source in enumerate(sources):
-        for key, source_type, granularity, data in _items(call, queue, source, index):
-            record = existing.get(key)
-            if record is None:
-                record = _new_record(call, queue, key, source_type, granularity, data)
-                existing[key] = record
-                created = True
-            if record not in records:
-                records.append(record)
+    items = [item for n, source in enumerate(sources) for item in _items(call, queue, source, n)]
+    if len(items) > MAX_RECORDS:
+        raise unprocessable(f"at most {MAX_RECORDS} records may be added in one request")
+    if sum(1 for item in items if item[2] == "SESSION") > MAX_SESSIONS:
+        raise unprocessable(f"at most {MAX_SESSIONS} session records may be added at once")
+    for key, source_type, granularity, data in items:
+        record = existing.get(key)
+        if record is None:
+            record = _new_record(call, queue, key, source_type, granularity, data)
+            existing[key] = record
+            created = True
+        if record not in records:
+            records.append(record)
     return records, created
 
 
@@ -178,6 +196,11 @@ def _items(call: Call, queue: Document, source: Mapping[str, Any], index: int) -
     project = call.state.projects.get(str(source["project_id"]))
     if project is None or project.space_id not in queue.scope:
         raise not_found("project")
+    start, end = source.get("start_time"), source.get("end_time")
+    if start is not None and end is not None:
+        low, high = parse_datetime(start, "start_time"), parse_datetime(end, "end_time")
+        if not low < high or high - low > MAX_WINDOW:
+            raise unprocessable(f"{where}: start_time comes before end_time, at most 7 days")
     authorize(call.state, call.principal, project, Action.READ, "project")
     found = spans.in_window(call, project.id, source.get("start_time"), source.get("end_time"))
     granularity = str(source["record_type"])
@@ -250,19 +273,13 @@ def create_records(call: Call) -> Answer:
 
 @handles("deleteAnnotationQueueRecord")
 def delete_records(call: Call) -> None:
-    """All or nothing: every id must be a record of this queue (422 otherwise)."""
+    """Deletes the listed records of this queue; other ids are silently ignored."""
     queue = KINDS["annotation_queue"].get(call, Action.WRITE)
     store = call.state.store("annotation_queue_record")
-    ids = list(dict.fromkeys(call.body["record_ids"]))
-    _reject(
-        [
-            (f"/record_ids/{n}", "no such record in this queue")
-            for n, record_id in enumerate(ids)
-            if (record := store.get(record_id)) is None or queue.id not in record.owners
-        ]
-    )
-    for record_id in ids:
-        call.state.delete_document(store[record_id])
+    for record_id in dict.fromkeys(call.body["record_ids"]):
+        record = store.get(record_id)
+        if record is not None and queue.id in record.owners:
+            call.state.delete_document(record)
 
 
 @handles("annotateAnnotationQueueRecord")
@@ -288,7 +305,8 @@ def annotate_record(call: Call) -> Any:
     user, now = call.principal, rfc3339(call.state.now())
     stored = record.private.setdefault("annotations", {})
     for annotation in call.body["annotations"]:
-        stored[annotation["name"]] = {
+        stored[annotation["name"]] = {  # omitted label, score or text keep their value
+            **stored.get(annotation["name"], {}),
             **annotation,
             "updated_at": now,
             "annotator": _annotator(user),
@@ -317,9 +335,9 @@ def _misfit(config: Mapping[str, Any], annotation: Mapping[str, Any]) -> str | N
 
 @handles("assignAnnotationQueueRecord")
 def assign_record(call: Call) -> Any:
-    """Assign to exactly these users (each keeps their completion status); [] unassigns."""
+    """Assign to exactly these users, each PENDING again (a completed one too); [] unassigns."""
     record = KINDS["annotation_queue_record"].get(call, Action.WRITE)
-    users = users_by_email(call, call.body["assigned_user_emails"], "assigned_user_emails")
-    before = record.private.get("assigned", {})
-    record.private["assigned"] = {u.id: before.get(u.id, "PENDING") for u in users}
+    emails = call.body["assigned_user_emails"]
+    users = users_by_email(call, emails, "assigned_user_emails", record.scope)
+    record.private["assigned"] = dict.fromkeys((u.id for u in users), "PENDING")
     return call.render(KINDS["annotation_queue_record"].view(call, record))

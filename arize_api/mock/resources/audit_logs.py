@@ -1,7 +1,7 @@
 """The audit log: read-only, one entry per request that succeeded (``MockState.audit``).
 
 Only account admins read it (403 for others: the operation declares no 404). Entries are
-listed oldest first; ``start_time``/``end_time`` bound ``created_at`` (end exclusive).
+listed newest first; ``start_time``/``end_time`` bound ``created_at``, both inclusive.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def _since(call: Call, doc: Document, item: dict[str, Any], value: Any) -> bool:
 
 
 def _until(call: Call, doc: Document, item: dict[str, Any], value: Any) -> bool:
-    return parse_datetime(item["created_at"], "created_at") < parse_datetime(value, "end_time")
+    return parse_datetime(item["created_at"], "created_at") <= parse_datetime(value, "end_time")
 
 
 FILTERS: Mapping[str, Filter] = {"start_time": _since, "end_time": _until}

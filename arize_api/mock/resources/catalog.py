@@ -1,4 +1,4 @@
-"""The table of document collections: one ``Kind`` per resource, registered from the spec.
+"""The table of document collections: one ``Kind`` per resource; apps take its handlers.
 
 Everything a collection does that the engine (``engine.py``) cannot derive is named here: its
 paths, global-id type, where new items go, name uniqueness, renamed or immutable members,
@@ -9,24 +9,53 @@ tests, keys, users, spans) are handled in those modules, which find kinds in ``K
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..auth import Action
-from ..engine import Kind, in_account, in_org, in_parent, in_scopings, in_space, register
-from ..spec import load_spec
+from ..engine import Kind, in_account, in_org, in_parent, in_scopings, in_space
+from ..models import Organization, Space
 from . import (
     access,
     annotation,
     api_keys,
     audit_logs,
     evaluators,
+    integrations,
     monitors,
+    organizations,
+    projects,
     prompts,
+    spaces,
+    tags,
     tasks,
     webhooks,
 )
 
-__all__ = ["CATALOG"]
+__all__ = ["BY_NAME", "CATALOG"]
 
 CATALOG: tuple[Kind, ...] = (
+    Kind(
+        name="organization",
+        path="/v2/organizations",
+        item="/v2/organizations/{org_id}",
+        type_name="AccountOrganization",
+        place=organizations.anyone,
+        unique_names=True,  # in the account
+        manage=Action.MANAGE,
+        model=Organization,
+        behaviour=organizations.Organizations(),
+    ),
+    Kind(
+        name="space",
+        path="/v2/spaces",
+        item="/v2/spaces/{space_id}",
+        type_name="Space",
+        place=spaces.in_organization,
+        unique_names=True,  # in the organization
+        manage=Action.MANAGE,
+        model=Space,
+        behaviour=spaces.Spaces(),
+    ),
     Kind(
         name="annotation_config",
         path="/v2/annotation-configs",
@@ -66,8 +95,9 @@ CATALOG: tuple[Kind, ...] = (
         place=in_space(),
         unique_names=True,
         immutable=("type",),
-        used_by=(("task", "evaluators.*.evaluator_id"),),
-        behaviour=evaluators.Evaluators(),
+        behaviour=evaluators.Evaluators(),  # online tasks using one block its delete
+        order_by="updated",
+        newest_first=True,
     ),
     Kind(
         name="evaluator_version",
@@ -77,6 +107,7 @@ CATALOG: tuple[Kind, ...] = (
         place=in_parent("evaluator"),
         parent="evaluator",
         behaviour=evaluators.Versions(),
+        newest_first=True,
     ),
     Kind(
         name="prompt",
@@ -86,6 +117,8 @@ CATALOG: tuple[Kind, ...] = (
         place=in_space(),
         unique_names=True,
         behaviour=prompts.Prompts(),
+        order_by="updated",
+        newest_first=True,
     ),
     Kind(
         name="prompt_version",
@@ -95,6 +128,7 @@ CATALOG: tuple[Kind, ...] = (
         place=in_parent("prompt"),
         parent="prompt",
         behaviour=prompts.Versions(),
+        newest_first=True,
     ),
     Kind(
         name="ai_integration",
@@ -103,6 +137,9 @@ CATALOG: tuple[Kind, ...] = (
         type_name="AiIntegration",
         place=in_scopings,
         unique_names=True,
+        unique_in_account=integrations.one_namespace,
+        replaced=("provider_metadata", "headers"),
+        behaviour=integrations.AiIntegrations(),
     ),
     Kind(
         name="integration",
@@ -111,11 +148,34 @@ CATALOG: tuple[Kind, ...] = (
         type_name="Integration",
         place=in_scopings,
         unique_names=True,
+        unique_in_account=integrations.namespace,
+        replaced=("config.headers",),
         immutable=("type",),
+        behaviour=integrations.Integrations(),
         used_by=(
             ("evaluator_version", "remote_config.integration_id"),
             ("task", "run_configuration.integration_id"),
         ),
+        newest_first=True,
+    ),
+    Kind(
+        name="project",
+        path="/v2/projects",
+        item="/v2/projects/{project_id}",
+        type_name="Model",
+        place=in_space(),
+        unique_names=True,
+        behaviour=projects.Projects(),
+    ),
+    Kind(
+        name="tag",
+        path="/v2/tags",  # create only: tags are listed per resource (crud.tag_handlers)
+        item="/v2/tags/{tag_id}",
+        type_name="Tag",
+        place=in_space(),
+        unique_names=True,
+        names_ignore_case=True,
+        behaviour=tags.Tags(),
     ),
     Kind(
         name="monitor",  # made by the control plane (no create operation), read through the API
@@ -124,6 +184,8 @@ CATALOG: tuple[Kind, ...] = (
         type_name="Monitor",
         place=monitors.in_project,
         filters=monitors.FILTERS,
+        custom=frozenset({"list"}),
+        newest_first=True,
     ),
     Kind(
         name="dashboard",  # made by the control plane; only its widgets have an operation
@@ -156,6 +218,7 @@ CATALOG: tuple[Kind, ...] = (
         place=in_parent("task"),
         parent="task",
         behaviour=tasks.Runs(),
+        newest_first=True,
     ),
     Kind(
         name="webhook",
@@ -166,15 +229,16 @@ CATALOG: tuple[Kind, ...] = (
         unique_names=True,
         manage=Action.MANAGE,
         behaviour=webhooks.Webhooks(),
+        newest_first=True,
     ),
     Kind(
         name="webhook_subscription",
         path="/v2/webhook-subscriptions",
         item="/v2/webhook-subscriptions/{subscription_id}",
         type_name="WebhookSubscription",
-        place=in_parent("webhook", member="webhook_id"),
-        manage=Action.MANAGE,
+        place=webhooks.on_source,  # access is the source's: webhooks.py
         behaviour=webhooks.Subscriptions(),
+        newest_first=True,
     ),
     Kind(
         name="webhook_delivery_attempt",  # recorded by tests and subscribed events
@@ -183,6 +247,7 @@ CATALOG: tuple[Kind, ...] = (
         type_name=None,
         place=in_parent("webhook"),
         parent="webhook",
+        newest_first=True,
     ),
     Kind(
         name="role",
@@ -202,10 +267,11 @@ CATALOG: tuple[Kind, ...] = (
         type_name="RoleBinding",
         place=access.on_bound_resource,
         manage=Action.MANAGE,
+        checks={"user_id": access.known_user},
         behaviour=access.Bindings(),
     ),
     Kind(
-        name="resource_restriction",  # keyed by the restricted resource's id: access.py
+        name="resource_restriction",  # one per restricted resource, found by it: access.py
         path="/v2/resource-restrictions",
         item="/v2/resource-restrictions/{resource_id}",
         type_name=None,
@@ -221,7 +287,8 @@ CATALOG: tuple[Kind, ...] = (
         place=in_account,
         custom=frozenset({"create"}),
         behaviour=api_keys.OwnKeys(),
-        filters={"space_id": api_keys.reaches_space},
+        filters={"space_id": api_keys.reaches_space, "user_id": api_keys.creator_or_user},
+        checks={"user_id": api_keys.admins_filter_users},
     ),
     Kind(
         name="audit_log",  # written by MockState.audit for every request that succeeds
@@ -231,8 +298,8 @@ CATALOG: tuple[Kind, ...] = (
         place=in_account,
         custom=frozenset({"list"}),
         filters=audit_logs.FILTERS,
+        newest_first=True,
     ),
 )
 
-for _kind in CATALOG:
-    register(_kind, load_spec())
+BY_NAME: Mapping[str, Kind] = {kind.name: kind for kind in CATALOG}

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..auth import Action
 from ..call import Call, handles
-from ..crud import Collection, check_name, in_spaces, register_tags, space_for
+from ..crud import Collection, check_name, in_spaces, space_for, tag_handlers
 from ..models import Dataset, DatasetVersion, Example
 from ..problems import errors_member, unprocessable
 from ..state import MockState
@@ -18,6 +18,7 @@ DATASETS: Collection[Dataset] = Collection(
     id_param="dataset_id",
     store=lambda state: state.datasets,
     unique_within=lambda dataset: dataset.space_id,
+    newest_first=True,
 )
 FIRST_VERSION = "v1"
 # System-managed members of an example. The reference names id, created_at and updated_at;
@@ -62,7 +63,7 @@ def add_examples(
     ids = []
     for row in rows:
         example = Example(
-            id=state.ids.uuid(),
+            id=state.ids.ordered_uuid(),
             seq=state.next_seq(),
             created_at=now,
             updated_at=now,
@@ -76,7 +77,12 @@ def add_examples(
 
 @handles("listDatasets")
 def list_datasets(call: Call) -> Any:
-    return DATASETS.list(call, in_spaces(call, call.state.datasets.values()), Dataset.to_wire)
+    return DATASETS.list(call, in_spaces(call, call.state.datasets.values()), _listed)
+
+
+def _listed(dataset: Dataset) -> dict[str, Any]:
+    """A dataset as lists show it: without its versions."""
+    return {k: v for k, v in dataset.to_wire().items() if k != "versions"}
 
 
 @handles("createDataset")
@@ -100,7 +106,7 @@ def create_dataset(call: Call) -> Any:
     return dataset.to_wire()
 
 
-DATASETS.register_get("getDataset", Dataset.to_wire)
-DATASETS.register_update("updateDataset", Dataset.to_wire)
-DATASETS.register_delete("deleteDataset", MockState.delete_dataset)
-register_tags(DATASETS, "listDatasetTags", "addDatasetTags", "removeDatasetTags")
+get_dataset = DATASETS.getter("getDataset", Dataset.to_wire)
+update_dataset = DATASETS.updater("updateDataset", Dataset.to_wire)
+delete_dataset = DATASETS.deleter("deleteDataset", MockState.delete_dataset)
+dataset_tags = tag_handlers(DATASETS, "listDatasetTags", "addDatasetTags", "removeDatasetTags")

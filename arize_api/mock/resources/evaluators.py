@@ -3,11 +3,15 @@
 An evaluator is created with its first version; its ``type`` (CODE, REMOTE, TEMPLATE) is the
 kind of config its versions carry (``code_config``, ``remote_config``, ``template_config``),
 which must match (422). Reading an evaluator shows its latest version, or ``version_id``'s.
-Versions are immutable; a bulk delete keeps at least one (409) and skips none silently.
+Versions are immutable. A version's AI integration (template) or EVALUATOR integration
+(remote) must exist and be readable (404; an integration of another type: 422). A bulk delete
+collapses repeated ids, reports the ones not deleted, un-pins tasks from deleted versions, and
+refuses (409) to delete every version of an evaluator an online (continuous) task uses.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +25,7 @@ from . import webhooks
 __all__ = ["TEMPLATES", "Evaluators", "Versions", "latest_version"]
 
 JSON = dict[str, Any]
+COLUMN_NAME = re.compile(r"[a-zA-Z0-9_\s\-&()]+")
 CONFIGS = {"code_config": "CODE", "remote_config": "REMOTE", "template_config": "TEMPLATE"}
 # Where a version refers to other resources: member path -> the kind it must name.
 REFERENCES = {
@@ -38,11 +43,20 @@ def _check_version(call: Call, evaluator_type: str, version: Mapping[str, Any]) 
         raise unprocessable(
             f"a {evaluator_type} evaluator takes {evaluator_type} versions, not a {kind} one"
         )
+    if (template := version.get("template_config")) is not None:
+        if not COLUMN_NAME.fullmatch(str(template["name"])):
+            raise unprocessable(
+                "template_config.name (the eval column) takes letters, digits, spaces and _-&()"
+            )
+        if not template.get("classification_choices"):
+            raise unprocessable("template_config.classification_choices is required")
     for path, kind in REFERENCES.items():
         for ref in members_at(version, path):
             doc = call.state.document(kind, str(ref))
             if doc is None or not can(role_for(call.state, call.principal, doc), Action.READ):
-                raise unprocessable(f"{path}: no such {kind.replace('_', ' ')}")
+                raise not_found(f"{kind.replace('_', ' ')} {str(ref)[:64]!r}")
+            if kind == "integration" and doc.data.get("type") != "EVALUATOR":
+                raise unprocessable(f"{path}: a remote evaluator calls an EVALUATOR integration")
 
 
 def versions_of(call: Call, evaluator: Document) -> list[Document]:
@@ -65,6 +79,11 @@ class Evaluators(Behaviour):
 
     def created(self, call: Call, doc: Document, body: Mapping[str, Any]) -> None:
         KINDS["evaluator_version"].add(call, body["version"], Placement(doc.scope, (doc.id,)))
+
+    def deleting(self, call: Call, doc: Document) -> None:
+        if tasks := _online_tasks(call, doc):
+            names = ", ".join(task.id for task in tasks[:10])
+            raise conflict(f"online tasks use this evaluator ({names}): remove it from them")
 
     def view(self, call: Call, doc: Document) -> JSON:
         version_id = call.query.get("version_id")
@@ -96,23 +115,32 @@ class Versions(Behaviour):
         webhooks.emit(call, "EVALUATOR", evaluator, "EVALUATOR_VERSION_CREATED", payload)
 
 
+def _online_tasks(call: Call, evaluator: Document) -> list[Document]:
+    """The continuous tasks that run ``evaluator``."""
+    return [
+        task
+        for task in call.state.store("task").values()
+        if task.data.get("is_continuous")
+        and evaluator.id in members_at(task.data, "evaluators.*.evaluator_id")
+    ]
+
+
 @handles("deleteEvaluatorVersions")
 def delete_versions(call: Call) -> Any:
-    """Deletes the listed versions of this evaluator; 409 if none would be left or a task
-    uses one; ids of other evaluators or of nothing are reported as not deleted."""
+    """Deletes the listed versions of this evaluator (each once); ids of other evaluators or
+    of nothing are reported as not deleted. Tasks pinned to a deleted version fall back to
+    the latest; an online task's evaluator keeps at least one version (409)."""
     evaluator = KINDS["evaluator"].get(call, Action.WRITE)
     owned = {v.id: v for v in versions_of(call, evaluator)}
     wanted = list(dict.fromkeys(call.body["version_ids"]))
     deleting = [v for v in wanted if v in owned]
-    if deleting and len(deleting) == len(owned):
-        raise conflict("an evaluator keeps at least one version; delete the evaluator instead")
-    used = {
-        ref
-        for task in call.state.store("task").values()
-        for ref in members_at(task.data, "evaluators.*.evaluator_version_id")
-    }
-    if in_use := [v for v in deleting if v in used]:
-        raise conflict(f"version(s) in use by a task: {', '.join(in_use[:10])}")
+    if deleting and len(deleting) == len(owned) and (tasks := _online_tasks(call, evaluator)):
+        names = ", ".join(task.id for task in tasks[:10])
+        raise conflict(f"online tasks use this evaluator ({names}): keep at least one version")
+    for task in call.state.store("task").values():
+        for entry in task.data.get("evaluators") or []:
+            if entry.get("evaluator_version_id") in deleting:
+                entry["evaluator_version_id"] = None
     for version_id in deleting:
         call.state.delete_document(owned[version_id])
     return {

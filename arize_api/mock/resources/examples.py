@@ -19,7 +19,8 @@ JSON = dict[str, Any]
 
 
 def _version(dataset: Dataset, version_id: str | None) -> DatasetVersion:
-    version = dataset.version(version_id)
+    """The version ``version_id`` names; none or empty (``?dataset_version_id=``): the latest."""
+    version = dataset.version(version_id or None)
     if version is None:
         raise not_found("dataset version")
     return version
@@ -42,15 +43,21 @@ def _touch(call: Call, dataset: Dataset, version: DatasetVersion) -> None:
     version.updated_at = dataset.updated_at = call.state.now()
 
 
-def _rendered(dataset: Dataset, version: DatasetVersion) -> list[tuple[int, JSON]]:
-    return [(e.seq, e.to_wire(dataset.annotations.get(e.id))) for e in version.examples.values()]
+def _rendered(dataset: Dataset, version: DatasetVersion) -> list[JSON]:
+    return [e.to_wire(dataset.annotations.get(e.id)) for e in version.examples.values()]
+
+
+def _created_then_id(example: JSON) -> tuple[str, str]:
+    """Examples list in ascending ``created_at``, ties broken by ``id``."""
+    return (str(example["created_at"]), str(example["id"]))
 
 
 @handles("listDatasetExamples")
 def list_examples(call: Call) -> Any:
     dataset = DATASETS.get(call)
     version = _version(dataset, call.query.get("dataset_version_id"))
-    return page_of(call, "examples", _rendered(dataset, version), seq=_first, render=_second)
+    items = _rendered(dataset, version)
+    return page_of(call, "examples", items, order=_created_then_id, render=_same)
 
 
 @handles("searchDatasetExamples")
@@ -58,15 +65,15 @@ def search_examples(call: Call) -> Any:
     dataset = DATASETS.get(call)
     body: JSON = call.body or {}
     version = _version(dataset, body.get("dataset_version_id"))
-    keep = compile_filter(body.get("filter"))
-    items = [pair for pair in _rendered(dataset, version) if keep(pair[1])]
+    keep = compile_filter(body.get("filter"), blank=False)
+    items = [example for example in _rendered(dataset, version) if keep(example)]
     filters = {k: body.get(k) for k in ("filter", "dataset_version_id")}
     return page_of(
         call,
         "examples",
         items,
-        seq=_first,
-        render=_second,
+        order=_created_then_id,
+        render=_same,
         limit=int(body.get("limit", 50)),
         cursor=body.get("cursor") or "",
         filters=filters,
@@ -126,7 +133,10 @@ def delete_examples(call: Call) -> Any:
         if keys:
             _touch(call, dataset, version)
 
-    return bulk_delete(call, "example", call.body["example_ids"], version.examples, delete)
+    listed: list[str] = call.body["example_ids"]
+    if len(set(listed)) != len(listed) or not all(key.strip() for key in listed):
+        raise unprocessable("example_ids must not repeat an id or hold an empty one")
+    return bulk_delete(call, "example", listed, version.examples, delete)
 
 
 @handles("annotateDatasetExamples")
@@ -137,12 +147,8 @@ def annotate_examples(call: Call) -> None:
     def annotations_of(example_id: str) -> dict[str, JSON] | None:
         return dataset.annotations.setdefault(example_id, {}) if example_id in known else None
 
-    annotate(call, annotations_of, "dataset example")
+    annotate(call, annotations_of, "dataset example", dataset.space_id)
 
 
-def _first(pair: tuple[int, JSON]) -> int:
-    return pair[0]
-
-
-def _second(pair: tuple[int, JSON]) -> JSON:
-    return pair[1]
+def _same(example: JSON) -> JSON:
+    return example

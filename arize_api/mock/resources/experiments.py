@@ -9,7 +9,7 @@ from typing import Any
 from ..annotations import annotate
 from ..auth import Action
 from ..call import Call, handles
-from ..crud import Collection, authorized, check_name, page_of, register_tags, space_for
+from ..crud import Collection, authorized, check_name, page_of, space_for, tag_handlers
 from ..filters import compile_filter
 from ..models import Dataset, Experiment, Run, Space
 from ..problems import errors_member, unprocessable
@@ -51,12 +51,8 @@ def list_experiments(call: Call) -> Any:
 
 
 def _check_runs(call: Call, experiment: Experiment, runs: Sequence[Mapping[str, Any]]) -> None:
-    """422 for reserved members, a non-text ``error``, or an example not in the version."""
-    examples: set[str] | None = None
-    if experiment.dataset_id is not None:
-        dataset = call.state.datasets[experiment.dataset_id]
-        version = dataset.version(experiment.dataset_version_id)
-        examples = set(version.examples) if version else set()
+    """422 for reserved members, a non-text ``error``, or a run of an experiment with a
+    dataset that names no ``example_id`` (which is a correlation id: never looked up)."""
     problems = []
     for index, run in enumerate(runs):
         where = f"/experiment_runs/{index}"
@@ -64,9 +60,8 @@ def _check_runs(call: Call, experiment: Experiment, runs: Sequence[Mapping[str, 
             problems.append((where, f"system-managed field(s) not allowed: {bad}"))
         if not isinstance(run.get("error"), str | None):
             problems.append((f"{where}/error", "error must be a string or null"))
-        example_id = run.get("example_id")
-        if examples is not None and example_id is not None and example_id not in examples:
-            problems.append((f"{where}/example_id", "no such example in the dataset version"))
+        if experiment.dataset_id is not None and not run.get("example_id"):
+            problems.append((f"{where}/example_id", "a run of a dataset's experiment needs one"))
     if problems:
         detail = "; ".join(f"{pointer}: {message}" for pointer, message in problems[:3])
         raise unprocessable(detail, errors=errors_member(problems[:10]))
@@ -79,7 +74,7 @@ def _add_runs(
     for data in runs:
         fields = {k: v for k, v in data.items() if k not in ("example_id", "output")}
         run = Run(
-            id=state.ids.uuid(),
+            id=state.ids.ordered_uuid(),
             seq=state.next_seq(),
             example_id=data.get("example_id"),
             output=data["output"],
@@ -95,12 +90,10 @@ def _add_runs(
 def create_experiment(call: Call) -> Any:
     body = call.body
     dataset_id, space_id = body.get("dataset_id"), body.get("space_id")
-    if dataset_id is None and space_id is None:
-        raise unprocessable("an experiment needs a dataset_id or a space_id")
+    if (dataset_id is None) == (space_id is None):
+        raise unprocessable("an experiment needs a dataset_id or a space_id (exactly one)")
     dataset = dataset_for(call, dataset_id, Action.WRITE) if dataset_id is not None else None
     space = space_for(call, dataset.space_id if dataset else space_id, Action.WRITE)
-    if dataset is not None and space_id is not None and space_id != dataset.space_id:
-        raise unprocessable("space_id is not the space of the dataset")
     return start_experiment(call, space, dataset, body["name"], body["experiment_runs"]).to_wire()
 
 
@@ -135,30 +128,31 @@ def start_experiment(
     return experiment
 
 
-EXPERIMENTS.register_get("getExperiment", Experiment.to_wire)
-EXPERIMENTS.register_delete("deleteExperiment", MockState.delete_experiment)
-register_tags(EXPERIMENTS, "listExperimentTags", "addExperimentTags")
+get_experiment = EXPERIMENTS.getter("getExperiment", Experiment.to_wire)
+delete_experiment = EXPERIMENTS.deleter("deleteExperiment", MockState.delete_experiment)
+experiment_tags = tag_handlers(EXPERIMENTS, "listExperimentTags", "addExperimentTags")
 
 
 @handles("listExperimentRuns")
 def list_runs(call: Call) -> Any:
     experiment = EXPERIMENTS.get(call)
     runs = list(experiment.runs.values())
-    return page_of(call, "experiment_runs", runs, seq=lambda r: r.seq, render=Run.to_wire)
+    # "a stable insertion order"
+    return page_of(call, "experiment_runs", runs, order=lambda r: (r.seq,), render=Run.to_wire)
 
 
 @handles("searchExperimentRuns")
 def search_runs(call: Call) -> Any:
     experiment = EXPERIMENTS.get(call)
     body: JSON = call.body or {}
-    keep = compile_filter(body.get("filter"))
-    items = [(r.seq, wire) for r in experiment.runs.values() if keep(wire := r.to_wire())]
+    keep = compile_filter(body.get("filter"), blank=False)
+    items = [wire for r in experiment.runs.values() if keep(wire := r.to_wire())]
     return page_of(
         call,
         "experiment_runs",
         items,
-        seq=lambda pair: pair[0],
-        render=lambda pair: pair[1],
+        order=lambda run: (str(run["id"]),),  # "stable id ascending order"
+        render=lambda run: run,
         limit=int(body.get("limit", 50)),
         cursor=body.get("cursor") or "",
         filters={"filter": body.get("filter")},
@@ -181,4 +175,4 @@ def annotate_runs(call: Call) -> None:
         run = experiment.runs.get(run_id)
         return run.annotations if run else None
 
-    annotate(call, annotations_of, "experiment run")
+    annotate(call, annotations_of, "experiment run", experiment.space_id)

@@ -1,16 +1,44 @@
-"""Role assignments in membership requests, shared by spaces and organizations."""
+"""Role assignments in membership requests, shared by spaces and organizations.
+
+Adding a member again changes their role (an upsert). Users whose account role is
+``ANNOTATOR`` take the ``ANNOTATOR`` role and no other; other users never take it (400)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-from ..auth import Role
+from ..auth import Action, Role
 from ..call import Call
-from ..models import User
-from ..problems import not_found, unprocessable
+from ..engine import KINDS, Behaviour, Placement
+from ..models import Document, Organization, Space, User
+from ..problems import bad_request, not_found, unprocessable
 
-__all__ = ["requested_role", "requested_user"]
+__all__ = ["Membered", "check_fits", "membered", "requested_role", "requested_user"]
+
+M = TypeVar("M", Organization, Space)
+
+
+class Membered(Behaviour):
+    """What organizations and spaces share: an empty description by default (null clears it
+    to empty), no creator member, and their creator becomes their admin."""
+
+    def prepare(
+        self, call: Call, data: dict[str, Any], doc: Document | None, where: Placement
+    ) -> None:
+        data.pop("created_by_user_id", None)
+        if data.get("description") is None:
+            data["description"] = ""
+
+    def created(self, call: Call, doc: Document, body: Mapping[str, Any]) -> None:
+        call.state.grant(call.principal.id, doc.id, Role.ADMIN)
+
+
+def membered(call: Call, kind: str, model: type[M]) -> M:
+    """The organization or space the path names, for managing its members."""
+    doc = KINDS[kind].get(call, Action.MANAGE)
+    assert isinstance(doc, model)
+    return doc
 
 
 def requested_role(assignment: Mapping[str, Any]) -> Role:
@@ -35,3 +63,12 @@ def requested_user(call: Call) -> User:
     if user is None:
         raise not_found("user")
     return user
+
+
+def check_fits(user: User, role: Role) -> None:
+    """400 unless ``role`` fits the user's account role (annotators annotate, only they)."""
+    annotator = user.role == Role.ANNOTATOR.value
+    if annotator != (role is Role.ANNOTATOR):
+        raise bad_request(
+            "users with the ANNOTATOR account role take the ANNOTATOR role, and only they do"
+        )

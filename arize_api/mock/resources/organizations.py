@@ -1,4 +1,10 @@
-"""Organizations and their members."""
+"""Organizations and their members: documents of the catalog (``Kind`` "organization").
+
+Anyone may create an organization and becomes its admin; names are unique in the account;
+the description defaults to empty. Deleting one deletes its spaces and their contents.
+Adding a member again changes their role; removing one removes them from the organization's
+spaces too, with their role bindings.
+"""
 
 from __future__ import annotations
 
@@ -7,57 +13,41 @@ from typing import Any
 
 from ..auth import Action
 from ..call import Call, handles
-from ..crud import Collection, check_name
-from ..models import Organization
+from ..engine import Placement
+from ..models import Document, Organization
 from ..problems import not_found
-from ..state import MockState
-from .members import requested_role, requested_user
+from .members import Membered, check_fits, membered, requested_role, requested_user
 
-ORGS: Collection[Organization] = Collection(
-    what="organization",
-    plural="organizations",
-    id_param="org_id",
-    store=lambda state: state.orgs,
-    unique_within=lambda org: "",  # organization names are unique service-wide
-    manage=Action.MANAGE,
-)
+__all__ = ["Organizations", "anyone"]
+
+JSON = dict[str, Any]
 
 
-@handles("listOrganizations")
-def list_organizations(call: Call) -> Any:
-    return ORGS.list(call, call.state.orgs.values(), Organization.to_wire)
+def anyone(call: Call, body: Mapping[str, Any], action: Action) -> Placement:
+    """Organizations are made by any user of the account."""
+    return Placement(())
 
 
-@handles("createOrganization")
-def create_organization(call: Call) -> Any:
-    name = check_name(call.body["name"], ORGS.what)
-    ORGS.ensure_unique(call.state, "", name)
-    org = call.state.create_org(name, call.body.get("description", ""), call.principal)
-    return org.to_wire()
-
-
-def _apply(call: Call, org: Organization, body: Mapping[str, Any]) -> None:
-    if "description" in body:
-        org.description = body["description"] or ""
-
-
-ORGS.register_get("getOrganization", Organization.to_wire)
-ORGS.register_update("updateOrganization", Organization.to_wire, _apply)
-ORGS.register_delete("deleteOrganization", MockState.delete_org)
+class Organizations(Membered):
+    def deleting(self, call: Call, doc: Document) -> None:
+        assert isinstance(doc, Organization)
+        call.state.delete_org(doc)
 
 
 @handles("addOrganizationUser")
 def add_organization_user(call: Call) -> Any:
-    org = ORGS.get(call, Action.MANAGE)
+    org = membered(call, "organization", Organization)
     user = requested_user(call)
-    membership = call.state.grant(user.id, org.id, requested_role(call.body["role"]))
+    role = requested_role(call.body["role"])
+    check_fits(user, role)
+    membership = call.state.grant(user.id, org.id, role)
     assert membership is not None
     return membership.to_wire("organization_id", org.id)
 
 
 @handles("removeOrganizationUser")
 def remove_organization_user(call: Call) -> None:
-    org = ORGS.get(call, Action.MANAGE)
+    org = membered(call, "organization", Organization)
     if call.path["user_id"] not in org.members:
         raise not_found("user")
-    org.members.pop(call.path["user_id"])
+    call.state.remove_member(org, call.path["user_id"])  # and from its spaces

@@ -1,43 +1,25 @@
-"""Projects (tracing and model projects; their global ids decode to ``Model:``)."""
+"""Projects (tracing and model projects; their global ids decode to ``Model:``): documents of
+the catalog (``Kind`` "project"). Projects created through the API are ``APPLICATION``
+projects; each experiment gets an ``EXPERIMENT`` traces project (``experiments.py``). What a
+project owns (spans, monitors, tasks, restrictions) goes with it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..auth import Action
-from ..call import Call, handles
-from ..crud import Collection, check_name, in_spaces, register_tags, space_for
-from ..models import Project
-from ..state import MockState
+from ..call import Call
+from ..engine import Behaviour, Placement
+from ..models import Document
 
-PROJECTS: Collection[Project] = Collection(
-    what="project",
-    plural="projects",
-    id_param="project_id",
-    store=lambda state: state.projects,
-    unique_within=lambda project: project.space_id,
-)
-# Projects created through the API are tracing projects of applications.
+__all__ = ["CREATED_TYPE", "Projects"]
+
 CREATED_TYPE = "APPLICATION"
 
 
-@handles("listProjects")
-def list_projects(call: Call) -> Any:
-    projects = in_spaces(call, call.state.projects.values())
-    if (project_type := call.query.get("project_type")) is not None:
-        projects = [p for p in projects if p.project_type == project_type]
-    return PROJECTS.list(call, projects, Project.to_wire)
-
-
-@handles("createProject")
-def create_project(call: Call) -> Any:
-    space = space_for(call, call.body["space_id"], Action.WRITE)
-    name = check_name(call.body["name"], PROJECTS.what)
-    PROJECTS.ensure_unique(call.state, space.id, name)
-    return call.state.create_project(space, name, CREATED_TYPE).to_wire()
-
-
-PROJECTS.register_get("getProject", Project.to_wire)
-PROJECTS.register_update("updateProject", Project.to_wire)
-PROJECTS.register_delete("deleteProject", MockState.delete_project)
-register_tags(PROJECTS, "listProjectTags", "addProjectTags", "removeProjectTags")
+class Projects(Behaviour):
+    def prepare(
+        self, call: Call, data: dict[str, Any], doc: Document | None, where: Placement
+    ) -> None:
+        if doc is None:
+            data["project_type"] = CREATED_TYPE

@@ -15,7 +15,7 @@ from ..auth import Action
 from ..call import Call, handles
 from ..engine import KINDS, Behaviour, Placement
 from ..models import Document, rfc3339
-from ..problems import not_found, unprocessable
+from ..problems import bad_request, not_found, unprocessable
 from . import webhooks
 
 __all__ = ["Prompts", "Versions"]
@@ -48,6 +48,8 @@ class Prompts(Behaviour):
         KINDS["prompt_version"].add(call, body["version"], Placement(doc.scope, (doc.id,)))
 
     def view(self, call: Call, doc: Document) -> JSON:
+        if call.query.get("version_id") is not None and call.query.get("label") is not None:
+            raise bad_request("give version_id or label, not both")
         if (version_id := call.query.get("version_id")) is not None:
             version = call.state.document("prompt_version", version_id)
             if version is None or doc.id not in version.owners:

@@ -1,4 +1,12 @@
-"""Spaces and their members."""
+"""Spaces and their members: documents of the catalog (``Kind`` "space", scoped to their
+organization).
+
+A space is created by those who may write in its organization, who become its admin; names
+are unique in the organization; the description defaults to empty (null clears it to
+empty) and the settings to the mock's defaults. Deleting one deletes its contents. Members
+must belong to the space's organization first (400); adding one again changes their role;
+removing one removes their role bindings on the space.
+"""
 
 from __future__ import annotations
 
@@ -7,78 +15,56 @@ from typing import Any
 
 from ..auth import Action
 from ..call import Call, handles
-from ..crud import Collection, check_name, org_for
-from ..models import Space
-from ..problems import not_found
-from ..state import MockState
-from .members import requested_role, requested_user
+from ..engine import Placement, in_org
+from ..models import Document, Space
+from ..problems import bad_request, not_found
+from ..stores import SPACE_SETTINGS
+from .members import Membered, check_fits, membered, requested_role, requested_user
 
-SPACES: Collection[Space] = Collection(
-    what="space",
-    plural="spaces",
-    id_param="space_id",
-    store=lambda state: state.spaces,
-    unique_within=lambda space: space.org_id,
-    manage=Action.MANAGE,
-)
-SETTINGS = (
-    "default_llm_integration",
-    "ml_models_enabled",
-    "gradient_start_color",
-    "gradient_end_color",
-    "default_agent_runtime",
-)
+__all__ = ["Spaces", "in_organization"]
+
+JSON = dict[str, Any]
+_IN_ORG = in_org()
 
 
-@handles("listSpaces")
-def list_spaces(call: Call) -> Any:
-    spaces = list(call.state.spaces.values())
-    if (org_id := call.query.get("org_id")) is not None:
-        org = org_for(call, org_id, Action.READ)
-        spaces = [s for s in spaces if s.org_id == org.id]
-    return SPACES.list(call, spaces, Space.to_wire)
+def in_organization(call: Call, body: Mapping[str, Any], action: Action) -> Placement:
+    """In the organization the body names; creating there needs write access to it."""
+    return _IN_ORG(call, body, Action.WRITE if action is Action.MANAGE else action)
 
 
-@handles("createSpace")
-def create_space(call: Call) -> Any:
-    org = org_for(call, call.body["organization_id"], Action.WRITE)
-    name = check_name(call.body["name"], SPACES.what)
-    SPACES.ensure_unique(call.state, org.id, name)
-    space = call.state.create_space(
-        org,
-        name,
-        call.principal,
-        description=call.body.get("description", ""),
-        is_private=call.body.get("is_private", False),
-    )
-    return space.to_wire()
+class Spaces(Membered):
+    def prepare(self, call: Call, data: JSON, doc: Document | None, where: Placement) -> None:
+        super().prepare(call, data, doc, where)
+        if doc is None:
+            data.setdefault("is_private", False)
+            for key, value in SPACE_SETTINGS.items():
+                data.setdefault(key, value)
 
+    def created(self, call: Call, doc: Document, body: Mapping[str, Any]) -> None:
+        doc.private["legacy_key"] = call.state.ids.token("sk-")
+        super().created(call, doc, body)
 
-def _apply(call: Call, space: Space, body: Mapping[str, Any]) -> None:
-    if "description" in body:
-        space.description = body["description"] or ""
-    if "is_private" in body:
-        space.is_private = body["is_private"]
-    space.settings.update({key: body[key] for key in SETTINGS if key in body})
-
-
-SPACES.register_get("getSpace", Space.to_wire)
-SPACES.register_update("updateSpace", Space.to_wire, _apply)
-SPACES.register_delete("deleteSpace", MockState.delete_space)
+    def deleting(self, call: Call, doc: Document) -> None:
+        assert isinstance(doc, Space)
+        call.state.delete_space(doc)
 
 
 @handles("addSpaceUser")
 def add_space_user(call: Call) -> Any:
-    space = SPACES.get(call, Action.MANAGE)
+    space = membered(call, "space", Space)
     user = requested_user(call)
-    membership = call.state.grant(user.id, space.id, requested_role(call.body["role"]))
+    role = requested_role(call.body["role"])
+    if user.id not in call.state.orgs[space.org_id].members:
+        raise bad_request("the user must be a member of the space's organization first")
+    check_fits(user, role)
+    membership = call.state.grant(user.id, space.id, role)
     assert membership is not None
     return membership.to_wire("space_id", space.id)
 
 
 @handles("removeSpaceUser")
 def remove_space_user(call: Call) -> None:
-    space = SPACES.get(call, Action.MANAGE)
+    space = membered(call, "space", Space)
     if call.path["user_id"] not in space.members:
         raise not_found("user")
-    space.members.pop(call.path["user_id"])
+    call.state.remove_member(space, call.path["user_id"])

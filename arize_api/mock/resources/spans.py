@@ -2,15 +2,20 @@
 annotate. Nothing in the API creates spans (they arrive through OpenTelemetry): the mock takes
 them from ``add_spans`` (``POST /_mock/spans``, ``MockServer.add_spans``).
 
-Spans are documents owned by their project, kept in the order they were added; the time
-window applies to a span's ``start_time``. A trace is the spans sharing a ``trace_id``; its
-root is the span without a parent in it, and the ``filter`` of a trace search applies to the
-root. Annotations are kept per span, trace or session and shown on the spans.
+Spans are documents owned by their project; the time window applies to a span's
+``start_time``, both bounds inclusive. A trace is the spans sharing a ``trace_id`` in the
+window, anchored on a root span (one without a parent): a trace whose root is outside the
+window is left out, and one with two roots is two entries. A trace search keeps the traces
+with at least one span the ``filter`` matches. Deleting looks at the last two years unless
+told otherwise; annotating at the 31 days (sessions: 7) before ``end_time`` (default now),
+never in the future, at most that long, and all or nothing: a record not found is a 404.
+Annotations are kept per span, trace or session and shown on the spans.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from ..annotations import annotate
@@ -18,8 +23,8 @@ from ..auth import Action
 from ..call import Call, handles
 from ..crud import authorized, bulk_delete, page_of
 from ..filters import compile_filter
-from ..models import Document, Project
-from ..problems import unprocessable
+from ..models import Document, rfc3339
+from ..problems import bad_request, unprocessable
 from ..state import MockState
 from ..validation import parse_datetime
 
@@ -30,10 +35,14 @@ KIND = "span"
 REQUIRED = ("name", "context", "kind", "start_time", "end_time")
 ATTRIBUTES = "attributes."
 SESSION_ATTRIBUTE = "session.id"
-MAX_TRACE_SPANS = 100  # a trace shows at most this many spans (then spans_truncated)
+MAX_TRACE_SPANS = 1000  # a trace shows at most this many spans (then spans_truncated)
+DELETE_LOOKBACK = timedelta(days=2 * 365)  # deletes search this far back by default
+ANNOTATE_WINDOW = {"SPAN": timedelta(days=31), "TRACE": timedelta(days=31)}
+SESSION_WINDOW = timedelta(days=7)
+MAX_SESSION_RECORDS = 100
 
 
-def add_spans(state: MockState, project: Project, spans: Iterable[Mapping[str, Any]]) -> int:
+def add_spans(state: MockState, project: Document, spans: Iterable[Mapping[str, Any]]) -> int:
     """Store ``spans`` (``Span`` objects of the spec) in ``project``; a span id already
     there is replaced. Returns how many were stored."""
     count = 0
@@ -57,23 +66,41 @@ def add_spans(state: MockState, project: Project, spans: Iterable[Mapping[str, A
     return count
 
 
-def project_for(call: Call, project_id: str, action: Action) -> Project:
+def project_for(call: Call, project_id: str, action: Action) -> Document:
     """The project a body names, authorized for ``action`` (404 when unreadable)."""
     return authorized(call, call.state.projects, project_id, "project", action)
 
 
-def in_window(call: Call, project_id: str, start: Any, end: Any) -> list[Document]:
-    """The project's spans starting within [start, end) (either bound optional)."""
+def in_window(
+    call: Call,
+    project_id: str,
+    start: Any,
+    end: Any,
+    *,
+    lookback: timedelta | None = None,
+    longest: timedelta | None = None,
+) -> list[Document]:
+    """The project's spans starting within [start, end], both inclusive. A missing bound is
+    open, unless ``lookback`` is given: then ``end`` defaults to now and ``start`` to
+    ``lookback`` before ``end``; ``longest`` caps the window (422), as does a future bound."""
     low = parse_datetime(start, "start_time") if start is not None else None
     high = parse_datetime(end, "end_time") if end is not None else None
+    if lookback is not None:
+        now = call.state.now()
+        high = high or now
+        low = low or high - lookback
+        if low > now or high > now:
+            raise unprocessable("start_time and end_time may not be in the future")
     if low is not None and high is not None and low >= high:
         raise unprocessable("start_time must be before end_time")
+    if longest is not None and low is not None and high is not None and high - low > longest:
+        raise unprocessable(f"the time window may span at most {longest.days} days")
     return [
         doc
         for doc in call.state.store(KIND).values()
         if project_id in doc.owners
         and (low is None or doc.private["start"] >= low)
-        and (high is None or doc.private["start"] < high)
+        and (high is None or doc.private["start"] <= high)
     ]
 
 
@@ -123,10 +150,17 @@ def sessions_of(spans: Iterable[Document]) -> dict[str, set[str]]:
     return sessions
 
 
-def _root(spans: Sequence[Document]) -> Document:
-    ids = {s.data["context"]["span_id"] for s in spans}
-    roots = [s for s in spans if s.data.get("parent_id") not in ids]
-    return min(roots or spans, key=lambda s: (s.private["start"], s.seq))
+def _roots(spans: Sequence[Document]) -> list[Document]:
+    """The spans of a trace without a parent, earliest first."""
+    roots = [s for s in spans if not s.data.get("parent_id")]
+    return sorted(roots, key=lambda s: (s.private["start"], s.seq))
+
+
+def _position(span: Document) -> tuple[str, str, str]:
+    """Where a span (or the trace it is the root of) goes in a list: spans and traces list
+    newest ``start_time`` first, trace and span ids breaking ties."""
+    context = span.data["context"]
+    return (rfc3339(span.private["start"]), str(context["trace_id"]), str(context["span_id"]))
 
 
 def _shaped(body: Mapping[str, Any], span: JSON) -> JSON:
@@ -163,12 +197,13 @@ def list_spans(call: Call) -> Any:
     project = project_for(call, str(body["project_id"]), Action.READ)
     keep = compile_filter(body.get("filter"))
     found = in_window(call, project.id, body.get("start_time"), body.get("end_time"))
-    views = [(span.seq, view) for span in found if keep(view := wire(call, span))]
+    views = [(_position(span), view) for span in found if keep(view := wire(call, span))]
     return page_of(
         call,
         "spans",
         views,
-        seq=lambda pair: pair[0],
+        order=lambda pair: pair[0],
+        newest_first=True,
         render=lambda pair: call.render_item("spans", _shaped(body, pair[1])),
         filters=body,
     )
@@ -182,24 +217,25 @@ def list_traces(call: Call) -> Any:
     found = in_window(call, project.id, body.get("start_time"), body.get("end_time"))
     traces = []
     for trace_id, spans in traces_of(found).items():
-        root = _root(spans)
-        if not keep(wire(call, root)):
-            continue
+        if not any(keep(wire(call, span)) for span in spans):
+            continue  # a trace search keeps traces holding a matching span
         shown = spans[:MAX_TRACE_SPANS]
-        trace = {
-            "trace_id": trace_id,
-            "root_span_id": root.data["context"]["span_id"],
-            "start_time": min(spans, key=lambda s: s.private["start"]).data["start_time"],
-            "end_time": max(str(s.data["end_time"]) for s in spans),
-            "spans_truncated": len(spans) > len(shown),
-            "spans": [wire(call, span) for span in shown],
-        }
-        traces.append((min(s.seq for s in spans), trace))
+        for root in _roots(spans):  # no root in the window: no entry
+            trace = {
+                "trace_id": trace_id,
+                "root_span_id": root.data["context"]["span_id"],
+                "start_time": min(spans, key=lambda s: s.private["start"]).data["start_time"],
+                "end_time": max(str(s.data["end_time"]) for s in spans),
+                "spans_truncated": len(spans) > len(shown),
+                "spans": [wire(call, span) for span in shown],
+            }
+            traces.append((_position(root), trace))
     return page_of(
         call,
         "traces",
         traces,
-        seq=lambda pair: pair[0],
+        order=lambda pair: pair[0],
+        newest_first=True,
         render=lambda pair: call.render_item("traces", pair[1]),
         filters=body,
     )
@@ -211,7 +247,8 @@ def delete_spans(call: Call) -> Any:
     stops half-way and answers 503 with what was and was not deleted."""
     body: JSON = call.body
     project = project_for(call, str(body["project_id"]), Action.WRITE)
-    found = in_window(call, project.id, body.get("start_time"), body.get("end_time"))
+    start, end = body.get("start_time"), body.get("end_time")
+    found = in_window(call, project.id, start, end, lookback=DELETE_LOOKBACK)
     by_id = {span.data["context"]["span_id"]: span for span in found}
 
     def delete(span_ids: list[str]) -> None:
@@ -227,7 +264,16 @@ def annotate_spans(call: Call) -> None:
     body: JSON = call.body
     project = project_for(call, str(body["project_id"]), Action.ANNOTATE)
     granularity = str(body.get("granularity") or "SPAN")
-    found = in_window(call, project.id, body.get("start_time"), body.get("end_time"))
+    window = ANNOTATE_WINDOW.get(granularity, SESSION_WINDOW)
+    start, end = body.get("start_time"), body.get("end_time")
+    found = in_window(call, project.id, start, end, lookback=window, longest=window)
+    records = [str(entry["record_id"]) for entry in body["annotations"]]
+    if len(set(records)) != len(records):
+        raise bad_request("each record_id may appear once per request")
+    if any(len({v["name"] for v in e["values"]}) != len(e["values"]) for e in body["annotations"]):
+        raise bad_request("a record's values may name each annotation config once")
+    if granularity == "SESSION" and len(records) > MAX_SESSION_RECORDS:
+        raise unprocessable(f"at most {MAX_SESSION_RECORDS} sessions are annotated per request")
     if granularity == "SPAN":
         known = {span.data["context"]["span_id"] for span in found}
     elif granularity == "TRACE":
@@ -240,4 +286,4 @@ def annotate_spans(call: Call) -> None:
             return None
         return _target(call, project.id, granularity, record_id)
 
-    annotate(call, annotations_of, granularity.lower())
+    annotate(call, annotations_of, granularity.lower(), project.space_id, all_or_nothing=True)

@@ -1,45 +1,28 @@
-"""Tags of a space: create, rename/recolour, delete (detaching them everywhere).
+"""Tags of a space: documents of the catalog (``Kind`` "tag"); what the engine cannot say.
 
-Listing and attaching tags are the tag operations of each taggable resource (``crud``).
+A tag's name is unique in its space ignoring case (the catalog's ``names_ignore_case``);
+color and description default to none. Deleting a tag detaches it from everything it was
+attached to; the resources stay. Listing and attaching tags are the tag operations of each
+taggable resource (``crud``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from ..call import Call
+from ..engine import Behaviour, Placement
+from ..models import Document
 
-from ..auth import Action
-from ..call import Call, handles
-from ..crud import Collection, check_name, space_for
-from ..models import Tag
-from ..state import MockState
+__all__ = ["Tags"]
 
-TAGS: Collection[Tag] = Collection(
-    what="tag",
-    plural="tags",
-    id_param="tag_id",
-    store=lambda state: state.tags,
-    unique_within=lambda tag: tag.space_id,
-)
+JSON = dict[str, object]
 
 
-@handles("createTag")
-def create_tag(call: Call) -> Any:
-    space = space_for(call, call.body["space_id"], Action.WRITE)
-    name = check_name(call.body["name"], TAGS.what)
-    TAGS.ensure_unique(call.state, space.id, name)
-    tag = call.state.create_tag(
-        space, name, color=call.body.get("color"), description=call.body.get("description")
-    )
-    return tag.to_wire()
+class Tags(Behaviour):
+    def prepare(self, call: Call, data: JSON, doc: Document | None, where: Placement) -> None:
+        if doc is None:
+            data.setdefault("color", None)
+            data.setdefault("description", None)
+            data.pop("created_by_user_id", None)  # a tag does not say who made it
 
-
-def _apply(call: Call, tag: Tag, body: Mapping[str, Any]) -> None:
-    if "description" in body:
-        tag.description = body["description"]
-    if "color" in body:
-        tag.color = body["color"]
-
-
-TAGS.register_update("updateTag", Tag.to_wire, _apply)
-TAGS.register_delete("deleteTag", MockState.delete_tag)
+    def deleting(self, call: Call, doc: Document) -> None:
+        call.state.detach_tag(doc.id)

@@ -6,7 +6,9 @@ configuration instead. Triggering starts a run (409 while another is in progress
 RUN_EXPERIMENT trigger also creates the experiment it names (409 if the dataset has one of
 that name), with a run per example. A run is RUNNING until ``MockState.task_run_seconds``
 of mock time have passed, then COMPLETED with every item a success; cancelling an unfinished
-run makes it CANCELLED, and cancelling a finished one changes nothing.
+run makes it CANCELLED, and cancelling a finished one is a 400. A task names each evaluator
+once; a dataset evaluation task names experiments and takes no sampling_rate or
+is_continuous; members of another task type than the task's are a 400 on update and trigger.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ..auth import Action
 from ..call import Call, handles
 from ..engine import KINDS, Behaviour, Placement
 from ..models import Document, rfc3339
-from ..problems import conflict, errors_member, not_found, unprocessable
+from ..problems import bad_request, conflict, errors_member, not_found, unprocessable
 from . import spans
 from .experiments import dataset_for, start_experiment
 
@@ -42,10 +44,40 @@ def in_project_or_dataset(call: Call, body: Mapping[str, Any], action: Action) -
     return Placement((dataset.space_id,), (dataset.id,))
 
 
+EVALUATION_TRIGGER = frozenset(
+    {"data_start_time", "data_end_time", "max_spans", "override_evaluations", "experiment_ids"}
+)
+PROJECT_ONLY = ("sampling_rate", "is_continuous")
+EVALUATION_UPDATE = frozenset(
+    {"name", "sampling_rate", "is_continuous", "query_filter", "query_filters", "evaluators"}
+)
+
+
+def _check_fields(task: Document, body: Mapping[str, Any], evaluation: frozenset[str]) -> None:
+    """400 for members the task's type does not take (``evaluation``: what evaluation tasks
+    take; RUN_EXPERIMENT tasks take none of those but the name)."""
+    if task.data["type"] == RUN_EXPERIMENT:
+        wrong = [key for key in body if key in evaluation and key != "name"]
+    else:
+        wrong = [key for key in body if key not in evaluation]
+    if wrong:
+        raise bad_request(f"not applicable to a {task.data['type']} task: {', '.join(wrong)}")
+
+
 class Tasks(Behaviour):
     """Evaluators of the task's space; the members each task type has; its last run."""
 
     def prepare(self, call: Call, data: JSON, doc: Document | None, where: Placement) -> None:
+        if doc is not None:
+            _check_fields(doc, call.body, EVALUATION_UPDATE)
+        ids = [str(item["evaluator_id"]) for item in data.get("evaluators") or []]
+        if len(set(ids)) != len(ids):
+            raise unprocessable("a task names each evaluator once")
+        if data.get("dataset_id") and data["type"] != RUN_EXPERIMENT:
+            if not data.get("experiment_ids"):
+                raise unprocessable("a dataset task names at least one of its experiment_ids")
+            if doc is None and (given := [key for key in PROJECT_ONLY if key in call.body]):
+                raise unprocessable(f"only project tasks take {', '.join(given)}")
         if data["type"] == RUN_EXPERIMENT:
             if data.get("evaluators"):
                 raise unprocessable("RUN_EXPERIMENT tasks have a run_configuration, not evaluators")
@@ -124,9 +156,10 @@ def _status(call: Call, run: Document) -> str:
 @handles("triggerTaskRun")
 def trigger(call: Call) -> Any:
     task = KINDS["task"].get(call, Action.WRITE)
+    body: JSON = call.body or {}
+    _check_fields(task, body, EVALUATION_TRIGGER)
     if any(_status(call, run) in UNFINISHED for run in _runs(call, task)):
         raise conflict("a run of this task is in progress; wait for it or cancel it")
-    body: JSON = call.body or {}
     experiment_id, items = None, 0
     if task.data["type"] == RUN_EXPERIMENT:
         experiment_id, items = _experiment(call, task, body)
@@ -168,6 +201,8 @@ def _experiment(call: Call, task: Document, body: JSON) -> tuple[str, int]:
     """The experiment a RUN_EXPERIMENT trigger creates: a run per chosen example."""
     if "experiment_name" not in body:
         raise unprocessable("a RUN_EXPERIMENT task run needs an experiment_name")
+    if body.get("example_ids") and body.get("max_examples") is not None:
+        raise unprocessable("give example_ids or max_examples, not both")
     dataset = dataset_for(call, task.data["dataset_id"], Action.WRITE)
     version = dataset.version(body.get("dataset_version_id"))
     if version is None:
@@ -187,7 +222,10 @@ def _experiment(call: Call, task: Document, body: JSON) -> tuple[str, int]:
 @handles("cancelTaskRun")
 def cancel(call: Call) -> Any:
     run = KINDS["task_run"].get(call, Action.WRITE)
-    if _status(call, run) in UNFINISHED:
-        run.data["status"] = "CANCELLED"
-        run.data["run_finished_at"] = rfc3339(call.state.now())
+    if _status(call, run) not in UNFINISHED:
+        raise bad_request(
+            f"only a pending or running run can be cancelled (it is {_status(call, run)})"
+        )
+    run.data["status"] = "CANCELLED"
+    run.data["run_finished_at"] = rfc3339(call.state.now())
     return call.render(KINDS["task_run"].view(call, run))

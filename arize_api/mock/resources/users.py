@@ -1,10 +1,13 @@
 """Users of the (single) mock account, keyed by email.
 
-Every user reads the user list; account admins invite, change and delete users (a user may
-change their own name and developer flag, and reset their own password). Inviting an email
-that already has an invitation answers that user with 200; an active user's email is a 409.
-``EMAIL_LINK`` invitations start ``INVITED``; ``NONE`` and ``TEMPORARY_PASSWORD`` start
-``ACTIVE`` (the latter answers the temporary password, once).
+Account admins and members read users (annotators: 403 on the list, 404 on a user); admins
+invite any role, members MEMBER or ANNOTATOR only, annotators no one. Inviting an email
+that has an ``INVITED`` invitation answers it with 200; an ``EXPIRED`` one is invited anew
+(201); an active or blocked user's email is a 409. ``NONE`` adds an ``ACTIVE`` user;
+``EMAIL_LINK`` and ``TEMPORARY_PASSWORD`` invitations start ``INVITED`` (the latter answers
+the temporary password, once). Deleting blocks: keys, memberships and role bindings go, the
+user is no longer shown, and deleting again is a 204. Names are stripped, 1 to 255
+characters; only admins change ``is_developer``, reset passwords or resend invitations.
 """
 
 from __future__ import annotations
@@ -16,27 +19,30 @@ from ..call import Answer, Call, handles
 from ..crud import contains, page_of
 from ..engine import in_account
 from ..models import User
-from ..problems import conflict, forbidden, not_found, unprocessable
+from ..problems import bad_request, conflict, forbidden, not_found, unprocessable
 
 __all__: list[str] = []
 
-PENDING = ("INVITED", "EXPIRED")
+READERS = ("ADMIN", "MEMBER")  # account roles that read users
 
 
 def _user(call: Call) -> User:
+    """The user the path names; 404 if none, or if the caller may not read users."""
     user = call.state.users.get(call.path["user_id"])
-    if user is None:
+    if user is None or call.principal.role not in READERS:
         raise not_found("user")
     return user
 
 
-def _admin_or_self(call: Call, user: User) -> None:
-    if account_role(call.principal) is not Role.ADMIN and call.principal.id != user.id:
-        raise forbidden("only account admins manage other users")
+def _admin(call: Call, what: str) -> None:
+    if account_role(call.principal) is not Role.ADMIN:
+        raise forbidden(f"only account admins {what}")
 
 
 @handles("listUsers")
 def list_users(call: Call) -> Any:
+    if call.principal.role not in READERS:
+        raise forbidden("your account role does not read users")
     users = sorted(call.state.users.values(), key=lambda u: u.seq)
     if (email := call.query.get("email")) is not None:
         users = [u for u in users if contains(u.email, email)]
@@ -46,25 +52,35 @@ def list_users(call: Call) -> Any:
         call,
         "users",
         users,
-        seq=lambda u: u.seq,
-        render=lambda u: call.render_item("users", u.to_wire()),
+        order=lambda u: (u.seq,),  # creation date ascending
+        render=lambda u: call.render_item("users", u.data),
     )
+
+
+def _with_email(users: dict[str, User], email: str) -> User | None:
+    return next((u for u in users.values() if u.email.casefold() == email.casefold()), None)
 
 
 @handles("createUser")
 def create_user(call: Call) -> Answer:
-    in_account(call, call.body, Action.MANAGE)
+    role = call.body["role"]
+    if call.principal.role not in READERS:
+        raise forbidden("your account role does not invite users")
+    if call.principal.role != "ADMIN" and role.get("name") not in ("MEMBER", "ANNOTATOR"):
+        raise forbidden("account members invite MEMBER or ANNOTATOR users only")
     email = str(call.body["email"]).strip()
     if "@" not in email.strip("@"):
         raise unprocessable(f"{email[:100]!r} is not an email address")
-    existing = next(
-        (u for u in call.state.users.values() if u.email.casefold() == email.casefold()), None
-    )
-    if existing is not None:
-        if existing.status in PENDING:
-            return Answer(200, call.render(existing.to_wire(), 200))
+    if _with_email(call.state.blocked_users, email) is not None:
+        raise conflict("this user was deactivated and cannot be invited again")
+    existing = _with_email(call.state.users, email)
+    if existing is not None and existing.status == "INVITED" and call.body["invite_mode"] != "NONE":
+        return Answer(200, call.render(existing.data, 200))
+    if existing is not None and existing.status != "EXPIRED":
         raise conflict("a user with this email already exists")
-    role = call.body["role"]
+    if existing is not None:  # an expired invitation: a new one replaces it
+        call.state.delete_user(existing)
+        call.state.blocked_users.pop(existing.id)
     custom = None
     if role["type"] == "CUSTOM" or "id" in role:
         found = call.state.document("role", str(role.get("id")))
@@ -76,10 +92,10 @@ def create_user(call: Call) -> Answer:
         email,
         name=str(call.body["name"]),
         role="MEMBER" if custom else str(role["name"]),
-        status="INVITED" if mode == "EMAIL_LINK" else "ACTIVE",
+        status="ACTIVE" if mode == "NONE" else "INVITED",
     )
     user.custom_role = custom
-    answer = {**user.to_wire(), "invite_mode": mode}
+    answer = {**user.data, "invite_mode": mode}
     if mode == "TEMPORARY_PASSWORD":
         answer["temporary_password"] = call.state.ids.token("tmp-")
     return Answer(201, call.render(answer, 201))
@@ -87,26 +103,33 @@ def create_user(call: Call) -> Answer:
 
 @handles("getUser")
 def get_user(call: Call) -> Any:
-    return call.render(_user(call).to_wire())
+    return call.render(_user(call).data)
 
 
 @handles("updateUser")
 def update_user(call: Call) -> Any:
     user = _user(call)
-    _admin_or_self(call, user)
+    if "is_developer" in call.body:
+        _admin(call, "change whether a user is a developer")
+    elif call.principal.id != user.id:
+        _admin(call, "rename other users")
     if "name" in call.body:
-        if not str(call.body["name"]).strip():
-            raise unprocessable("name must not be blank")
-        user.name = call.body["name"]
+        name = str(call.body["name"]).strip()
+        if not name:
+            raise bad_request("name must not be blank")
+        user.name = name
     if "is_developer" in call.body:
         user.is_developer = call.body["is_developer"]
-    return call.render(user.to_wire())
+    return call.render(user.data)
 
 
 @handles("deleteUser")
 def delete_user(call: Call) -> None:
-    user = _user(call)
+    """Blocks the user; blocking a blocked user again is a 204."""
     in_account(call, {}, Action.MANAGE)
+    if call.path["user_id"] in call.state.blocked_users:
+        return
+    user = _user(call)
     if user.id == call.principal.id:
         raise forbidden("you cannot delete your own user")
     call.state.delete_user(user)
@@ -116,14 +139,13 @@ def delete_user(call: Call) -> None:
 def resend_invitation(call: Call) -> None:
     user = _user(call)
     in_account(call, {}, Action.MANAGE)
-    if user.status not in PENDING:
-        raise unprocessable("the user has accepted their invitation already")
-    user.status = "INVITED"
+    if user.status != "INVITED":
+        raise bad_request("only a pending (INVITED) user's invitation can be resent")
 
 
 @handles("resetUserPassword")
 def reset_password(call: Call) -> None:
     user = _user(call)
-    _admin_or_self(call, user)
+    _admin(call, "reset passwords")
     if user.status != "ACTIVE":
-        raise unprocessable("only active users have a password to reset")
+        raise bad_request("only a verified (ACTIVE) user has a password to reset")
