@@ -252,6 +252,8 @@ def build_value(schema: dict[str, Any] | bool, *, full: bool = False, _depth: in
         return True
     if kind == "array":
         count = max(schema.get("minItems", 0), 1 if full else 0)
+        if schema.get("uniqueItems") and count > 1:
+            raise NotImplementedError("uniqueItems with minItems > 1 needs distinct items")
         return [build_value(schema.get("items", {}), full=full, _depth=_depth + 1)] * count
     if kind == "object":
         return _object(schema, full=full, depth=_depth)
@@ -314,7 +316,11 @@ def _object(schema: dict[str, Any], *, full: bool, depth: int) -> dict[str, Any]
         value[name] = build_value(properties[name], full=full, _depth=depth + 1)
     extra = schema.get("additionalProperties", True)
     room = limit is None or len(value) < limit
-    if full and not properties and extra is not False and room:
+    # A map gets one entry when full, and as many as its minProperties asks for in any case.
+    wanted = max(schema.get("minProperties", 0) - len(value), 1 if full and room else 0)
+    if not properties and extra is not False and wanted:
+        if wanted > 1:
+            raise NotImplementedError("a map with minProperties > 1")
         key = _map_key(schema.get("propertyNames"))
         value[key] = build_value({} if extra is True else extra, full=full, _depth=depth + 1)
     return value

@@ -77,7 +77,7 @@ def test_missing_required_member_is_400(arize_mock: MockServer) -> None:
         ({"examples": [{"id": "mine", "q": 1}]}, "system-managed"),
         ({"examples": [{"q": 1}, {"created_at": "2024-01-01T00:00:00Z"}]}, "/examples/1"),
         ({"examples": [{"updated_at": "x"}]}, "system-managed"),
-        ({"examples": [{}]}, "at least one field"),
+        ({"examples": [{}]}, "/examples/0: at least 1 member required"),
         ({"unexpected": True}, "'unexpected' was unexpected"),
         ({"name": "   "}, "must not be blank"),
     ],

@@ -59,8 +59,10 @@ ROUNDTRIP_SETTINGS = settings(
 )
 
 # Keywords that annotate without constraining.
+# `default` only documents a value (the spec writes it beside a `$ref` too); it constrains nothing.
 ANNOTATIONS = frozenset(
     {"description", "deprecated", "discriminator", "title", "example", "examples", "$comment"}
+    | {"default"}
 )
 
 
@@ -179,7 +181,7 @@ KNOWN_KEYWORDS = ANNOTATIONS | {
     "$ref", "type", "const", "enum", "anyOf", "oneOf", "not", "format", "pattern",
     "minLength", "maxLength", "minimum", "maximum", "items", "minItems", "maxItems",
     "properties", "required", "additionalProperties", "maxProperties", "minProperties",
-    "propertyNames", "default",
+    "propertyNames", "uniqueItems",
 }  # fmt: skip
 # Bounds that keep examples small: a test of parsing, not of size.
 EXTRA_TEXT = 12
@@ -309,7 +311,11 @@ def typed_strategy(
     if type_ == "array":
         low = schema.get("minItems", 0)
         high = min(schema.get("maxItems", low + EXTRA_ITEMS), low + EXTRA_ITEMS)
-        return st.lists(strategy_of(schema.get("items", True), seen), min_size=low, max_size=high)
+        items = strategy_of(schema.get("items", True), seen)
+        if schema.get("uniqueItems"):
+            distinct = lambda v: json.dumps(v, sort_keys=True)  # noqa: E731 - items may be dicts
+            return st.lists(items, min_size=low, max_size=high, unique_by=distinct)
+        return st.lists(items, min_size=low, max_size=high)
     if type_ == "object":
         return object_strategy(schema, seen)
     raise AssertionError(f"unknown type {type_!r}")
@@ -359,9 +365,12 @@ def object_strategy(schema: dict[str, Any], seen: tuple[str, ...]) -> st.SearchS
             )
         out = {p: draw(member[p]) for p in [*required, *chosen]}
         room -= len(chosen)
+        short = max(schema.get("minProperties", 0) - len(out), 0)  # a map's "at least N"
         if extra_value is not None and room > 0:
             extras = draw(
-                st.dictionaries(extra_names, extra_value, max_size=min(room, EXTRA_MEMBERS))
+                st.dictionaries(
+                    extra_names, extra_value, min_size=short, max_size=min(room, EXTRA_MEMBERS)
+                )
             )
             out.update(extras)
         return out

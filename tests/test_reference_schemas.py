@@ -8,7 +8,8 @@ the official client), which CI always has beside the clone. For each schema of t
 * objects: the same members in the same order, with the same wire names, required and nullable
   flags, types, formats, `$ref`s, array items, map values, enums, consts and constraints (the
   reference's constraints all hold; the spec may add limits the API documents, and `default`
-  or `uniqueItems`, which the reference has no notation for);
+  (also beside a `$ref`), `uniqueItems`, `minProperties` or `maxProperties`, which the
+  reference has no notation for);
   `additionalProperties` as the reference says, except that an object a response can carry
   stays open (the reference's `false` is left out) so a newer server's answer still parses;
 * enums: the same values in the same order;
@@ -48,7 +49,7 @@ COMPONENTS: dict[str, Any] = SPEC["components"]["schemas"]
 V2_SCHEMAS = sorted(name for name in COMPONENTS if not name.startswith("V1"))
 CONSTRAINTS = ("minLength", "maxLength", "pattern", "minimum", "maximum", "minItems", "maxItems")
 # Keywords the reference has no notation for that the spec uses to document behaviour.
-DOCUMENTED_ONLY = ("default", "uniqueItems")
+DOCUMENTED_ONLY = ("default", "uniqueItems", "minProperties", "maxProperties")
 # Reference schemas no operation reaches (response or bases the official client has but the
 # wire never names) and enums that only type discriminator consts: not in the spec.
 OUT_OF_SCOPE = {
@@ -172,6 +173,8 @@ def from_reference(field: dict[str, Any]) -> dict[str, Any]:
 def from_spec(schema: dict[str, Any]) -> dict[str, Any]:
     """A spec member schema in the reference's notation."""
     schema = {k: v for k, v in schema.items() if k not in ("description", "examples")}
+    for keyword in DOCUMENTED_ONLY:  # behaviour the spec documents beyond the reference
+        schema.pop(keyword, None)
     if "anyOf" in schema:  # a nullable $ref: anyOf [$ref, null]
         branches = schema.pop("anyOf")
         assert not schema and len(branches) == 2 and branches[1] == {"type": "null"}, branches
@@ -201,8 +204,6 @@ def from_spec(schema: dict[str, Any]) -> dict[str, Any]:
     constraints = {k: schema.pop(k) for k in CONSTRAINTS if k in schema}
     if constraints:
         out["constraints"] = constraints
-    for keyword in DOCUMENTED_ONLY:  # behaviour the spec documents beyond the reference
-        schema.pop(keyword, None)
     assert not schema, f"keywords the reference has no notation for: {schema}"
     return out
 

@@ -51,8 +51,14 @@ def describe(error: ValidationError, where: str | None = None) -> str:
     if keyword in ("minLength", "maxLength") and isinstance(value, str):
         bound = "at least" if keyword == "minLength" else "at most"
         return f"{where}: {bound} {limit} characters allowed, got {len(value)}"
-    if keyword == "maxProperties":
-        return f"{where}: set at most {limit} of these members (a protobuf oneof)"
+    if keyword == "minProperties" and isinstance(value, Mapping):
+        noun = "member" if limit == 1 else "members"
+        return f"{where}: at least {limit} {noun} required, got {len(value)}"
+    if keyword == "maxProperties" and isinstance(value, Mapping):
+        schema = error.schema
+        if isinstance(schema, Mapping) and schema.get("properties"):  # a protobuf oneof
+            return f"{where}: set at most {limit} of these members (a protobuf oneof)"
+        return f"{where}: at most {limit} entries allowed, got {len(value)}"
     if keyword in ("oneOf", "anyOf"):
         return _describe_union(error, where)
     return f"{where}: {_short(error.message)}"

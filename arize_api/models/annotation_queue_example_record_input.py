@@ -33,6 +33,7 @@ class AnnotationQueueExampleRecordInput:
         example_ids (list[str] | Unset): Examples to add, at most 500. When
             absent, every example of the dataset (or version) is added, provided
             the request's total stays within 500 records. At most 500 items.
+            Each item: at least 1 character.
     """
 
     record_type: Literal["EXAMPLE"]

@@ -33,7 +33,8 @@ class AnnotationQueueSessionRecordInput:
         end_time (datetime.datetime): End of the time range; must be later
             than `start_time`.
         session_ids (list[str]): Sessions to add, 1 to 100; at most 100
-            session ids in a request across all sources. 1 to 100 items.
+            session ids in a request across all sources. 1 to 100 items. Each
+            item: at least 1 character.
     """
 
     record_type: Literal["SESSION"]

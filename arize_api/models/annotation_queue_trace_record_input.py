@@ -33,7 +33,7 @@ class AnnotationQueueTraceRecordInput:
         end_time (datetime.datetime): End of the time range; must be later
             than `start_time`.
         trace_ids (list[str]): Traces to add, 1 to 500, each a non-empty
-            string. 1 to 500 items.
+            string. 1 to 500 items. Each item: at least 1 character.
     """
 
     record_type: Literal["TRACE"]

@@ -21,10 +21,10 @@ class BedrockOptions:
 
     Attributes:
         use_converse_endpoint (bool | Unset): When true, calls use the
-            Bedrock Converse endpoint; `false` when omitted.
+            Bedrock Converse endpoint; `false` when omitted. Default: False.
     """
 
-    use_converse_endpoint: bool | Unset = UNSET
+    use_converse_endpoint: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -23,7 +23,8 @@ class CreateDatasetRequest:
         space_id (str): The space that will hold the dataset.
         examples (list[CreateDatasetRequestExamplesItem]): 1 to 1000
             examples; each needs at least one member and must not carry `id`,
-            `created_at` or `updated_at`. 1 to 1000 items.
+            `created_at` or `updated_at`. 1 to 1000 items. Each item: at least 1
+            member.
     """
 
     name: str

@@ -37,7 +37,7 @@ class CreateWebhookRequest:
         headers (CreateWebhookRequestHeaders | Unset): Extra HTTP headers
             for each delivery, at most 20. Names must be valid header names;
             connection-management headers such as `Host` or `Content-Length` are
-            rejected. Write-only.
+            rejected. Write-only. At most 20 members.
     """
 
     organization_id: str

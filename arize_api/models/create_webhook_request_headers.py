@@ -18,7 +18,7 @@ T = TypeVar("T", bound="CreateWebhookRequestHeaders")
 class CreateWebhookRequestHeaders:
     """Extra HTTP headers for each delivery, at most 20. Names must be valid
     header names; connection-management headers such as `Host` or
-    `Content-Length` are rejected. Write-only.
+    `Content-Length` are rejected. Write-only. At most 20 members.
 
     """
 

@@ -34,7 +34,7 @@ class CreateWebhookResponse:
             at creation.
         timeout_ms (int): How long a delivery may take before it is
             abandoned, in milliseconds; 30000 unless set otherwise. From 1000 to
-            60000.
+            60000. Default: 30000.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
         signing_secret (str | Unset): Secret for checking delivery
@@ -52,9 +52,9 @@ class CreateWebhookResponse:
     description: str
     url: str
     auth_type: WebhookAuthType
-    timeout_ms: int
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    timeout_ms: int = 30000
     signing_secret: str | Unset = UNSET
     signing_secret_hint: str | Unset = UNSET
     created_by_user_id: str | Unset = UNSET

@@ -21,7 +21,7 @@ class DeleteDatasetExamplesRequest:
         dataset_version_id (str): The version to delete from; examples are
             removed from it in place and no new version is made.
         example_ids (list[str]): 1 to 1000 distinct, non-empty example ids.
-            1 to 1000 items.
+            1 to 1000 items. No duplicates. Each item: at least 1 character.
     """
 
     dataset_version_id: str

@@ -21,7 +21,8 @@ class InsertDatasetExamplesRequest:
     Attributes:
         examples (list[InsertDatasetExamplesRequestExamplesItem]): 1 to 1000
             examples; each needs at least one member and must not carry `id`,
-            `created_at` or `updated_at`. 1 to 1000 items.
+            `created_at` or `updated_at`. 1 to 1000 items. Each item: at least 1
+            member.
     """
 
     examples: list[InsertDatasetExamplesRequestExamplesItem]

@@ -29,9 +29,9 @@ class InvocationParams:
         top_p (float | Unset): Nucleus sampling: the probability mass to
             sample from.
         frequency_penalty (float | Unset): Penalty on frequent tokens, -2.0
-            to 2.0.
+            to 2.0. From -2 to 2.
         presence_penalty (float | Unset): Penalty on tokens already present,
-            -2.0 to 2.0.
+            -2.0 to 2.0. From -2 to 2.
         stop (list[str] | Unset): Sequences that end generation.
         response_format (ResponseFormat | Unset): Structured output to
             require; when absent the provider's plain-text default applies.

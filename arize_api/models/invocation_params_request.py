@@ -28,9 +28,9 @@ class InvocationParamsRequest:
         top_p (float | Unset): Nucleus sampling: the probability mass to
             sample from.
         frequency_penalty (float | Unset): Penalty on frequent tokens, -2.0
-            to 2.0.
+            to 2.0. From -2 to 2.
         presence_penalty (float | Unset): Penalty on tokens already present,
-            -2.0 to 2.0.
+            -2.0 to 2.0. From -2 to 2.
         stop (list[str] | Unset): Sequences that end generation.
         response_format (ResponseFormatRequest | Unset): Structured output
             to require; leave out for the provider's plain-text default.

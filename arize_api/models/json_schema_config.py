@@ -26,13 +26,13 @@ class JsonSchemaConfig:
         schema (JsonSchemaConfigSchema | Unset): The JSON Schema document
             itself.
         strict (bool | Unset): Whether the schema is enforced strictly;
-            `false` when absent.
+            `false` when absent. Default: False.
     """
 
     name: str | Unset = UNSET
     description: str | Unset = UNSET
     schema: JsonSchemaConfigSchema | Unset = UNSET
-    strict: bool | Unset = UNSET
+    strict: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -37,7 +37,7 @@ class TemplateConfig:
         llm_config (EvaluatorLlmConfig): The model, and the integration,
             that run the judge.
         use_structured_output (bool | Unset): Whether structured output is
-            used when the model supports it; `true` when not set.
+            used when the model supports it; `true` when not set. Default: True.
         classification_choices (None |
             TemplateConfigClassificationChoicesType0 | Unset): Score of each
             label the judge may return, e.g. `{"yes": 1, "no": 0}`; null for
@@ -53,7 +53,7 @@ class TemplateConfig:
     include_explanations: bool
     use_function_calling: bool
     llm_config: EvaluatorLlmConfig
-    use_structured_output: bool | Unset = UNSET
+    use_structured_output: bool | Unset = True
     classification_choices: None | TemplateConfigClassificationChoicesType0 | Unset = (
         UNSET
     )

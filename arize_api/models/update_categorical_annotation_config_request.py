@@ -34,7 +34,8 @@ class UpdateCategoricalAnnotationConfigRequest:
         name (str | Unset): New name; must be unique in the space (409
             otherwise).
         values (list[CategoricalAnnotationValueRequest] | Unset): The new,
-            complete label set; 2 to 500 labels, replacing the old ones.
+            complete label set; 2 to 500 labels, replacing the old ones. 2 to
+            500 items.
         optimization_direction (OptimizationDirection | Unset): New
             optimization direction.
     """

@@ -30,7 +30,7 @@ class UpdateWebhookRequest:
             to 60000. From 1000 to 60000.
         headers (UpdateWebhookRequestHeaders | Unset): The complete new
             header map, at most 20 entries; headers not included are removed.
-            Write-only.
+            Write-only. At most 20 members.
     """
 
     name: str | Unset = UNSET

@@ -17,7 +17,7 @@ T = TypeVar("T", bound="UpdateWebhookRequestHeaders")
 @_attrs_define
 class UpdateWebhookRequestHeaders:
     """The complete new header map, at most 20 entries; headers not included
-    are removed. Write-only.
+    are removed. Write-only. At most 20 members.
 
     """
 
