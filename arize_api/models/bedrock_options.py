@@ -3,14 +3,22 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="BedrockOptions")
 
@@ -20,11 +28,11 @@ class BedrockOptions:
     """AWS Bedrock call options.
 
     Attributes:
-        use_converse_endpoint (bool | Unset): When true, calls use the
+        use_converse_endpoint (bool | None): When true, calls use the
             Bedrock Converse endpoint; `false` when omitted. Default: False.
     """
 
-    use_converse_endpoint: bool | Unset = False
+    use_converse_endpoint: bool | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -33,15 +41,31 @@ class BedrockOptions:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if use_converse_endpoint is not UNSET:
+        if use_converse_endpoint is not None:
             field_dict["use_converse_endpoint"] = use_converse_endpoint
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("BedrockOptions", src_dict)
         d = dict(src_dict)
-        use_converse_endpoint = d.pop("use_converse_endpoint", UNSET)
+        use_converse_endpoint = d.pop("use_converse_endpoint", None)
+        if (
+            use_converse_endpoint is not None
+            and type(use_converse_endpoint) is not bool
+        ):
+            raise wrong_kind(
+                "BedrockOptions",
+                "use_converse_endpoint",
+                "a boolean",
+                use_converse_endpoint,
+            )
 
         bedrock_options = cls(
             use_converse_endpoint=use_converse_endpoint,

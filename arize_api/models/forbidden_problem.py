@@ -3,15 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.upgrade_plan import UpgradePlan, check_upgrade_plan
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ForbiddenProblem")
 
@@ -26,27 +37,27 @@ class ForbiddenProblem:
     Attributes:
         title (str): Short summary of the problem type.
         status (int): The HTTP status, 403.
-        type_ (str | Unset): URI naming the problem type.
-        detail (str | Unset): Explanation of this occurrence.
-        instance (str | Unset): URI naming this occurrence.
-        entitlement (str | Unset): Upper-case key of the missing capability
+        type_ (str | None): URI naming the problem type.
+        detail (str | None): Explanation of this occurrence.
+        instance (str | None): URI naming this occurrence.
+        entitlement (str | None): Upper-case key of the missing capability
             or reached limit, such as `DASHBOARD_CUSTOMIZATION` or `SPACES`.
-        limit (int | Unset): For a count limit: how many the plan allows.
-        current_count (int | Unset): For a count limit: how many the account
+        limit (int | None): For a count limit: how many the plan allows.
+        current_count (int | None): For a count limit: how many the account
             has now.
-        required_plan (UpgradePlan | Unset): The lowest plan that includes
+        required_plan (UpgradePlan | None): The lowest plan that includes
             the capability or raises the limit.
     """
 
     title: str
     status: int
-    type_: str | Unset = UNSET
-    detail: str | Unset = UNSET
-    instance: str | Unset = UNSET
-    entitlement: str | Unset = UNSET
-    limit: int | Unset = UNSET
-    current_count: int | Unset = UNSET
-    required_plan: UpgradePlan | Unset = UNSET
+    type_: str | None = None
+    detail: str | None = None
+    instance: str | None = None
+    entitlement: str | None = None
+    limit: int | None = None
+    current_count: int | None = None
+    required_plan: UpgradePlan | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,8 +77,8 @@ class ForbiddenProblem:
 
         current_count = self.current_count
 
-        required_plan: str | Unset = UNSET
-        if not isinstance(self.required_plan, Unset):
+        required_plan: str | None = None
+        if not isinstance(self.required_plan, NoneType):
             required_plan = self.required_plan
 
         field_dict: dict[str, Any] = {}
@@ -78,49 +89,78 @@ class ForbiddenProblem:
                 "status": status,
             }
         )
-        if type_ is not UNSET:
+        if type_ is not None:
             field_dict["type"] = type_
-        if detail is not UNSET:
+        if detail is not None:
             field_dict["detail"] = detail
-        if instance is not UNSET:
+        if instance is not None:
             field_dict["instance"] = instance
-        if entitlement is not UNSET:
+        if entitlement is not None:
             field_dict["entitlement"] = entitlement
-        if limit is not UNSET:
+        if limit is not None:
             field_dict["limit"] = limit
-        if current_count is not UNSET:
+        if current_count is not None:
             field_dict["current_count"] = current_count
-        if required_plan is not UNSET:
+        if required_plan is not None:
             field_dict["required_plan"] = required_plan
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ForbiddenProblem", src_dict)
         d = dict(src_dict)
-        title = d.pop("title")
+        try:
+            title = d.pop("title")
+            if not isinstance(title, str):
+                raise wrong_kind("ForbiddenProblem", "title", "a string", title)
 
-        status = d.pop("status")
+            status = d.pop("status")
+            if type(status) is not int:
+                status = as_int("ForbiddenProblem", "status", status)
 
-        type_ = d.pop("type", UNSET)
+            type_ = d.pop("type", None)
+            if type_ is not None and not isinstance(type_, str):
+                raise wrong_kind("ForbiddenProblem", "type", "a string", type_)
 
-        detail = d.pop("detail", UNSET)
+            detail = d.pop("detail", None)
+            if detail is not None and not isinstance(detail, str):
+                raise wrong_kind("ForbiddenProblem", "detail", "a string", detail)
 
-        instance = d.pop("instance", UNSET)
+            instance = d.pop("instance", None)
+            if instance is not None and not isinstance(instance, str):
+                raise wrong_kind("ForbiddenProblem", "instance", "a string", instance)
 
-        entitlement = d.pop("entitlement", UNSET)
+            entitlement = d.pop("entitlement", None)
+            if entitlement is not None and not isinstance(entitlement, str):
+                raise wrong_kind(
+                    "ForbiddenProblem", "entitlement", "a string", entitlement
+                )
 
-        limit = d.pop("limit", UNSET)
+            limit = d.pop("limit", None)
+            if limit is not None and type(limit) is not int:
+                limit = as_int("ForbiddenProblem", "limit", limit)
 
-        current_count = d.pop("current_count", UNSET)
+            current_count = d.pop("current_count", None)
+            if current_count is not None and type(current_count) is not int:
+                current_count = as_int(
+                    "ForbiddenProblem", "current_count", current_count
+                )
 
-        _required_plan = d.pop("required_plan", UNSET)
-        required_plan: UpgradePlan | Unset
-        if isinstance(_required_plan, Unset):
-            required_plan = UNSET
-        else:
-            required_plan = check_upgrade_plan(_required_plan)
+            _required_plan = d.pop("required_plan", None)
+            required_plan: UpgradePlan | None
+            if isinstance(_required_plan, NoneType):
+                required_plan = None
+            else:
+                required_plan = check_upgrade_plan(_required_plan)
 
+        except KeyError as error:
+            raise missing_member("ForbiddenProblem", error) from None
         forbidden_problem = cls(
             title=title,
             status=status,

@@ -3,14 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ProviderParams")
 
@@ -21,36 +30,36 @@ class ProviderParams:
     The server may add members not listed here.
 
     Attributes:
-        azure_params (AzureParams | Unset): Deployment details for
+        azure_params (AzureParams | None): Deployment details for
             `AZURE_OPEN_AI`.
-        anthropic_headers (AnthropicHeaders | Unset): Extra headers for
+        anthropic_headers (AnthropicHeaders | None): Extra headers for
             `ANTHROPIC`.
-        anthropic_version (str | Unset): Anthropic API version to send.
-        bedrock_options (BedrockOptions | Unset): Call options for
+        anthropic_version (str | None): Anthropic API version to send.
+        bedrock_options (BedrockOptions | None): Call options for
             `AWS_BEDROCK`.
-        region (str | Unset): Region where the model is deployed.
+        region (str | None): Region where the model is deployed.
     """
 
-    azure_params: AzureParams | Unset = UNSET
-    anthropic_headers: AnthropicHeaders | Unset = UNSET
-    anthropic_version: str | Unset = UNSET
-    bedrock_options: BedrockOptions | Unset = UNSET
-    region: str | Unset = UNSET
+    azure_params: AzureParams | None = None
+    anthropic_headers: AnthropicHeaders | None = None
+    anthropic_version: str | None = None
+    bedrock_options: BedrockOptions | None = None
+    region: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        azure_params: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.azure_params, Unset):
+        azure_params: dict[str, Any] | None = None
+        if not isinstance(self.azure_params, NoneType):
             azure_params = self.azure_params.to_dict()
 
-        anthropic_headers: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.anthropic_headers, Unset):
+        anthropic_headers: dict[str, Any] | None = None
+        if not isinstance(self.anthropic_headers, NoneType):
             anthropic_headers = self.anthropic_headers.to_dict()
 
         anthropic_version = self.anthropic_version
 
-        bedrock_options: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.bedrock_options, Unset):
+        bedrock_options: dict[str, Any] | None = None
+        if not isinstance(self.bedrock_options, NoneType):
             bedrock_options = self.bedrock_options.to_dict()
 
         region = self.region
@@ -58,46 +67,58 @@ class ProviderParams:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if azure_params is not UNSET:
+        if azure_params is not None:
             field_dict["azure_params"] = azure_params
-        if anthropic_headers is not UNSET:
+        if anthropic_headers is not None:
             field_dict["anthropic_headers"] = anthropic_headers
-        if anthropic_version is not UNSET:
+        if anthropic_version is not None:
             field_dict["anthropic_version"] = anthropic_version
-        if bedrock_options is not UNSET:
+        if bedrock_options is not None:
             field_dict["bedrock_options"] = bedrock_options
-        if region is not UNSET:
+        if region is not None:
             field_dict["region"] = region
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ProviderParams", src_dict)
         d = dict(src_dict)
-        _azure_params = d.pop("azure_params", UNSET)
-        azure_params: AzureParams | Unset
-        if isinstance(_azure_params, Unset):
-            azure_params = UNSET
+        _azure_params = d.pop("azure_params", None)
+        azure_params: AzureParams | None
+        if isinstance(_azure_params, NoneType):
+            azure_params = None
         else:
             azure_params = AzureParams.from_dict(_azure_params)
 
-        _anthropic_headers = d.pop("anthropic_headers", UNSET)
-        anthropic_headers: AnthropicHeaders | Unset
-        if isinstance(_anthropic_headers, Unset):
-            anthropic_headers = UNSET
+        _anthropic_headers = d.pop("anthropic_headers", None)
+        anthropic_headers: AnthropicHeaders | None
+        if isinstance(_anthropic_headers, NoneType):
+            anthropic_headers = None
         else:
             anthropic_headers = AnthropicHeaders.from_dict(_anthropic_headers)
 
-        anthropic_version = d.pop("anthropic_version", UNSET)
+        anthropic_version = d.pop("anthropic_version", None)
+        if anthropic_version is not None and not isinstance(anthropic_version, str):
+            raise wrong_kind(
+                "ProviderParams", "anthropic_version", "a string", anthropic_version
+            )
 
-        _bedrock_options = d.pop("bedrock_options", UNSET)
-        bedrock_options: BedrockOptions | Unset
-        if isinstance(_bedrock_options, Unset):
-            bedrock_options = UNSET
+        _bedrock_options = d.pop("bedrock_options", None)
+        bedrock_options: BedrockOptions | None
+        if isinstance(_bedrock_options, NoneType):
+            bedrock_options = None
         else:
             bedrock_options = BedrockOptions.from_dict(_bedrock_options)
 
-        region = d.pop("region", UNSET)
+        region = d.pop("region", None)
+        if region is not None and not isinstance(region, str):
+            raise wrong_kind("ProviderParams", "region", "a string", region)
 
         provider_params = cls(
             azure_params=azure_params,

@@ -4,16 +4,25 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.permission import Permission, check_permission
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Role")
 
@@ -31,7 +40,7 @@ class Role:
             changed or deleted.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        description (str | Unset): What the role is for; left out when
+        description (str | None): What the role is for; left out when
             empty.
     """
 
@@ -41,7 +50,7 @@ class Role:
     is_predefined: bool
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    description: str | Unset = UNSET
+    description: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,33 +83,53 @@ class Role:
                 "updated_at": updated_at,
             }
         )
-        if description is not UNSET:
+        if description is not None:
             field_dict["description"] = description
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("Role", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("Role", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("Role", "name", "a string", name)
 
-        permissions = []
-        _permissions = d.pop("permissions")
-        for permissions_item_data in _permissions:
-            permissions_item = check_permission(permissions_item_data)
+            permissions_sent = d.pop("permissions")
+            if not isinstance(permissions_sent, list):
+                raise wrong_kind("Role", "permissions", "a list", permissions_sent)
+            permissions = []
+            _permissions = permissions_sent
+            for permissions_item_data in _permissions:
+                permissions_item = check_permission(permissions_item_data)
 
-            permissions.append(permissions_item)
+                permissions.append(permissions_item)
 
-        is_predefined = d.pop("is_predefined")
+            is_predefined = d.pop("is_predefined")
+            if type(is_predefined) is not bool:
+                raise wrong_kind("Role", "is_predefined", "a boolean", is_predefined)
 
-        created_at = parse_datetime(d.pop("created_at"))
+            created_at = parse_datetime(d.pop("created_at"))
 
-        updated_at = parse_datetime(d.pop("updated_at"))
+            updated_at = parse_datetime(d.pop("updated_at"))
 
-        description = d.pop("description", UNSET)
+            description = d.pop("description", None)
+            if description is not None and not isinstance(description, str):
+                raise wrong_kind("Role", "description", "a string", description)
 
+        except KeyError as error:
+            raise missing_member("Role", error) from None
         role = cls(
             id=id,
             name=name,

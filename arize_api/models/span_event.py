@@ -4,15 +4,25 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="SpanEvent")
 
@@ -24,13 +34,13 @@ class SpanEvent:
     Attributes:
         name (str):
         timestamp (datetime.datetime): When the event happened.
-        attributes (SpanEventAttributes | Unset): The event's attributes as
+        attributes (SpanEventAttributes | None): The event's attributes as
             a JSON object.
     """
 
     name: str
     timestamp: datetime.datetime
-    attributes: SpanEventAttributes | Unset = UNSET
+    attributes: SpanEventAttributes | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,8 +48,8 @@ class SpanEvent:
 
         timestamp = self.timestamp.isoformat()
 
-        attributes: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.attributes, Unset):
+        attributes: dict[str, Any] | None = None
+        if not isinstance(self.attributes, NoneType):
             attributes = self.attributes.to_dict()
 
         field_dict: dict[str, Any] = {}
@@ -50,25 +60,36 @@ class SpanEvent:
                 "timestamp": timestamp,
             }
         )
-        if attributes is not UNSET:
+        if attributes is not None:
             field_dict["attributes"] = attributes
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("SpanEvent", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("SpanEvent", "name", "a string", name)
 
-        timestamp = parse_datetime(d.pop("timestamp"))
+            timestamp = parse_datetime(d.pop("timestamp"))
 
-        _attributes = d.pop("attributes", UNSET)
-        attributes: SpanEventAttributes | Unset
-        if isinstance(_attributes, Unset):
-            attributes = UNSET
-        else:
-            attributes = SpanEventAttributes.from_dict(_attributes)
+            _attributes = d.pop("attributes", None)
+            attributes: SpanEventAttributes | None
+            if isinstance(_attributes, NoneType):
+                attributes = None
+            else:
+                attributes = SpanEventAttributes.from_dict(_attributes)
 
+        except KeyError as error:
+            raise missing_member("SpanEvent", error) from None
         span_event = cls(
             name=name,
             timestamp=timestamp,

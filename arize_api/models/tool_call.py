@@ -3,15 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.tool_call_type import ToolCallType, check_tool_call_type
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ToolCall")
 
@@ -23,13 +32,13 @@ class ToolCall:
     Attributes:
         type_ (ToolCallType): Kind of tool call; only `FUNCTION` exists.
         function (ToolCallFunction): The function called and its arguments.
-        id (str | Unset): The call's id; a `TOOL` message answers it through
+        id (str | None): The call's id; a `TOOL` message answers it through
             `tool_call_id`.
     """
 
     type_: ToolCallType
     function: ToolCallFunction
-    id: str | Unset = UNSET
+    id: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,20 +56,31 @@ class ToolCall:
                 "function": function,
             }
         )
-        if id is not UNSET:
+        if id is not None:
             field_dict["id"] = id
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ToolCall", src_dict)
         d = dict(src_dict)
-        type_ = check_tool_call_type(d.pop("type"))
+        try:
+            type_ = check_tool_call_type(d.pop("type"))
 
-        function = ToolCallFunction.from_dict(d.pop("function"))
+            function = ToolCallFunction.from_dict(d.pop("function"))
 
-        id = d.pop("id", UNSET)
+            id = d.pop("id", None)
+            if id is not None and not isinstance(id, str):
+                raise wrong_kind("ToolCall", "id", "a string", id)
 
+        except KeyError as error:
+            raise missing_member("ToolCall", error) from None
         tool_call = cls(
             type_=type_,
             function=function,

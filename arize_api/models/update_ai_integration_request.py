@@ -3,12 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    check_items,
+    wrong_kind,
+)
 from ..models.ai_integration_auth_type import (
     AiIntegrationAuthType,
     check_ai_integration_auth_type,
@@ -64,7 +78,9 @@ class UpdateAiIntegrationRequest:
     provider_metadata: (
         AwsProviderMetadataRequest | GcpProviderMetadataRequest | None | Unset
     ) = UNSET
-    scopings: list[AiIntegrationScopingRequest] | Unset = UNSET
+    scopings: (
+        Sequence[AiIntegrationScopingRequest | AiIntegrationScopingRequestDict] | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -134,10 +150,14 @@ class UpdateAiIntegrationRequest:
 
         scopings: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.scopings, Unset):
-            scopings = []
-            for scopings_item_data in self.scopings:
-                scopings_item = scopings_item_data.to_dict()
-                scopings.append(scopings_item)
+            scopings = [
+                as_model(
+                    AiIntegrationScopingRequest,
+                    item,
+                    "UpdateAiIntegrationRequest.scopings",
+                ).to_dict()
+                for item in self.scopings
+            ]
 
         field_dict: dict[str, Any] = {}
 
@@ -167,10 +187,18 @@ class UpdateAiIntegrationRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateAiIntegrationRequest", src_dict)
         d = dict(src_dict)
         name = d.pop("name", UNSET)
+        if name is not UNSET and not isinstance(name, str):
+            raise wrong_kind("UpdateAiIntegrationRequest", "name", "a string", name)
 
         _provider = d.pop("provider", UNSET)
         provider: AiIntegrationProvider | Unset
@@ -188,6 +216,15 @@ class UpdateAiIntegrationRequest:
 
         api_key = _parse_api_key(d.pop("api_key", UNSET))
 
+        if (
+            api_key is not UNSET
+            and api_key is not None
+            and not isinstance(api_key, str)
+        ):
+            raise wrong_kind(
+                "UpdateAiIntegrationRequest", "api_key", "a string", api_key
+            )
+
         def _parse_base_url(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -197,7 +234,23 @@ class UpdateAiIntegrationRequest:
 
         base_url = _parse_base_url(d.pop("base_url", UNSET))
 
+        if (
+            base_url is not UNSET
+            and base_url is not None
+            and not isinstance(base_url, str)
+        ):
+            raise wrong_kind(
+                "UpdateAiIntegrationRequest", "base_url", "a string", base_url
+            )
+
         model_names = cast(list[str], d.pop("model_names", UNSET))
+
+        if model_names is not UNSET and not isinstance(model_names, list):
+            raise wrong_kind(
+                "UpdateAiIntegrationRequest", "model_names", "a list", model_names
+            )
+        if model_names is not UNSET:
+            check_items("UpdateAiIntegrationRequest", "model_names", model_names, "str")
 
         def _parse_headers(
             data: object,
@@ -225,8 +278,28 @@ class UpdateAiIntegrationRequest:
         headers = _parse_headers(d.pop("headers", UNSET))
 
         enable_default_models = d.pop("enable_default_models", UNSET)
+        if (
+            enable_default_models is not UNSET
+            and type(enable_default_models) is not bool
+        ):
+            raise wrong_kind(
+                "UpdateAiIntegrationRequest",
+                "enable_default_models",
+                "a boolean",
+                enable_default_models,
+            )
 
         function_calling_enabled = d.pop("function_calling_enabled", UNSET)
+        if (
+            function_calling_enabled is not UNSET
+            and type(function_calling_enabled) is not bool
+        ):
+            raise wrong_kind(
+                "UpdateAiIntegrationRequest",
+                "function_calling_enabled",
+                "a boolean",
+                function_calling_enabled,
+            )
 
         _auth_type = d.pop("auth_type", UNSET)
         auth_type: AiIntegrationAuthType | Unset
@@ -282,7 +355,12 @@ class UpdateAiIntegrationRequest:
 
         provider_metadata = _parse_provider_metadata(d.pop("provider_metadata", UNSET))
 
-        _scopings = d.pop("scopings", UNSET)
+        scopings_sent = d.pop("scopings", UNSET)
+        if scopings_sent is not UNSET and not isinstance(scopings_sent, list):
+            raise wrong_kind(
+                "UpdateAiIntegrationRequest", "scopings", "a list", scopings_sent
+            )
+        _scopings = scopings_sent
         scopings: list[AiIntegrationScopingRequest] | Unset = UNSET
         if _scopings is not UNSET:
             scopings = []
@@ -313,9 +391,38 @@ class UpdateAiIntegrationRequest:
         return model_repr(self)
 
 
-from ..models.ai_integration_scoping_request import AiIntegrationScopingRequest
-from ..models.aws_provider_metadata_request import AwsProviderMetadataRequest
-from ..models.gcp_provider_metadata_request import GcpProviderMetadataRequest
+class UpdateAiIntegrationRequestDict(TypedDict):
+    """A ``UpdateAiIntegrationRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateAiIntegrationRequest.from_dict``, so the same checks apply."""
+
+    name: NotRequired[str]
+    provider: NotRequired[AiIntegrationProvider]
+    api_key: NotRequired[str | None]
+    base_url: NotRequired[str | None]
+    model_names: NotRequired[list[str]]
+    headers: NotRequired[UpdateAiIntegrationRequestHeadersType0Dict | None]
+    enable_default_models: NotRequired[bool]
+    function_calling_enabled: NotRequired[bool]
+    auth_type: NotRequired[AiIntegrationAuthType]
+    provider_metadata: NotRequired[
+        AwsProviderMetadataRequestDict | GcpProviderMetadataRequestDict | None
+    ]
+    scopings: NotRequired[list[AiIntegrationScopingRequestDict]]
+
+
+from ..models.ai_integration_scoping_request import (
+    AiIntegrationScopingRequest,
+    AiIntegrationScopingRequestDict,
+)
+from ..models.aws_provider_metadata_request import (
+    AwsProviderMetadataRequest,
+    AwsProviderMetadataRequestDict,
+)
+from ..models.gcp_provider_metadata_request import (
+    GcpProviderMetadataRequest,
+    GcpProviderMetadataRequestDict,
+)
 from ..models.update_ai_integration_request_headers_type_0 import (
     UpdateAiIntegrationRequestHeadersType0,
+    UpdateAiIntegrationRequestHeadersType0Dict,
 )

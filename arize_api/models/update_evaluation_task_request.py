@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateEvaluationTaskRequest")
@@ -110,14 +123,37 @@ class UpdateEvaluationTaskRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateEvaluationTaskRequest", src_dict)
         d = dict(src_dict)
         name = d.pop("name", UNSET)
+        if name is not UNSET and not isinstance(name, str):
+            raise wrong_kind("UpdateEvaluationTaskRequest", "name", "a string", name)
 
         sampling_rate = d.pop("sampling_rate", UNSET)
+        if (
+            sampling_rate is not UNSET
+            and type(sampling_rate) is not float
+            and type(sampling_rate) is not int
+        ):
+            sampling_rate = as_number(
+                "UpdateEvaluationTaskRequest", "sampling_rate", sampling_rate
+            )
 
         is_continuous = d.pop("is_continuous", UNSET)
+        if is_continuous is not UNSET and type(is_continuous) is not bool:
+            raise wrong_kind(
+                "UpdateEvaluationTaskRequest",
+                "is_continuous",
+                "a boolean",
+                is_continuous,
+            )
 
         def _parse_query_filter(data: object) -> None | str | Unset:
             if data is None:
@@ -127,6 +163,15 @@ class UpdateEvaluationTaskRequest:
             return cast(None | str | Unset, data)
 
         query_filter = _parse_query_filter(d.pop("query_filter", UNSET))
+
+        if (
+            query_filter is not UNSET
+            and query_filter is not None
+            and not isinstance(query_filter, str)
+        ):
+            raise wrong_kind(
+                "UpdateEvaluationTaskRequest", "query_filter", "a string", query_filter
+            )
 
         def _parse_query_filters(data: object) -> None | TaskQueryFiltersInput | Unset:
             if data is None:
@@ -154,7 +199,12 @@ class UpdateEvaluationTaskRequest:
 
         query_filters = _parse_query_filters(d.pop("query_filters", UNSET))
 
-        _evaluators = d.pop("evaluators", UNSET)
+        evaluators_sent = d.pop("evaluators", UNSET)
+        if evaluators_sent is not UNSET and not isinstance(evaluators_sent, list):
+            raise wrong_kind(
+                "UpdateEvaluationTaskRequest", "evaluators", "a list", evaluators_sent
+            )
+        _evaluators = evaluators_sent
         evaluators: list[SpanEvaluatorInput | TraceOrSessionEvaluatorInput] | Unset = (
             UNSET
         )
@@ -222,6 +272,26 @@ class UpdateEvaluationTaskRequest:
         return model_repr(self)
 
 
-from ..models.span_evaluator_input import SpanEvaluatorInput
-from ..models.task_query_filters_input import TaskQueryFiltersInput
-from ..models.trace_or_session_evaluator_input import TraceOrSessionEvaluatorInput
+class UpdateEvaluationTaskRequestDict(TypedDict):
+    """A ``UpdateEvaluationTaskRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateEvaluationTaskRequest.from_dict``, so the same checks apply."""
+
+    name: NotRequired[str]
+    sampling_rate: NotRequired[float]
+    is_continuous: NotRequired[bool]
+    query_filter: NotRequired[str | None]
+    query_filters: NotRequired[TaskQueryFiltersInputDict | None]
+    evaluators: NotRequired[
+        list[SpanEvaluatorInputDict | TraceOrSessionEvaluatorInputDict]
+    ]
+
+
+from ..models.span_evaluator_input import SpanEvaluatorInput, SpanEvaluatorInputDict
+from ..models.task_query_filters_input import (
+    TaskQueryFiltersInput,
+    TaskQueryFiltersInputDict,
+)
+from ..models.trace_or_session_evaluator_input import (
+    TraceOrSessionEvaluatorInput,
+    TraceOrSessionEvaluatorInputDict,
+)

@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    wrong_kind,
+)
 from ..models.llm_integration_provider import (
     LlmIntegrationProvider,
     check_llm_integration_provider,
@@ -175,8 +188,14 @@ class UpdateLlmConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateLlmConfig", src_dict)
         d = dict(src_dict)
         _provider = d.pop("provider", UNSET)
         provider: LlmIntegrationProvider | Unset
@@ -194,7 +213,24 @@ class UpdateLlmConfig:
 
         api_key = _parse_api_key(d.pop("api_key", UNSET))
 
+        if (
+            api_key is not UNSET
+            and api_key is not None
+            and not isinstance(api_key, str)
+        ):
+            raise wrong_kind("UpdateLlmConfig", "api_key", "a string", api_key)
+
         is_function_calling_enabled = d.pop("is_function_calling_enabled", UNSET)
+        if (
+            is_function_calling_enabled is not UNSET
+            and type(is_function_calling_enabled) is not bool
+        ):
+            raise wrong_kind(
+                "UpdateLlmConfig",
+                "is_function_calling_enabled",
+                "a boolean",
+                is_function_calling_enabled,
+            )
 
         def _parse_auth(
             data: object,
@@ -328,6 +364,13 @@ class UpdateLlmConfig:
 
         base_url = _parse_base_url(d.pop("base_url", UNSET))
 
+        if (
+            base_url is not UNSET
+            and base_url is not None
+            and not isinstance(base_url, str)
+        ):
+            raise wrong_kind("UpdateLlmConfig", "base_url", "a string", base_url)
+
         def _parse_headers(data: object) -> None | Unset | UpdateLlmConfigHeadersType0:
             if data is None:
                 return data
@@ -352,14 +395,42 @@ class UpdateLlmConfig:
         headers = _parse_headers(d.pop("headers", UNSET))
 
         is_default_models_enabled = d.pop("is_default_models_enabled", UNSET)
+        if (
+            is_default_models_enabled is not UNSET
+            and type(is_default_models_enabled) is not bool
+        ):
+            raise wrong_kind(
+                "UpdateLlmConfig",
+                "is_default_models_enabled",
+                "a boolean",
+                is_default_models_enabled,
+            )
 
         model_names = cast(list[str], d.pop("model_names", UNSET))
 
+        if model_names is not UNSET and not isinstance(model_names, list):
+            raise wrong_kind("UpdateLlmConfig", "model_names", "a list", model_names)
+        if model_names is not UNSET:
+            check_items("UpdateLlmConfig", "model_names", model_names, "str")
+
         project_id = d.pop("project_id", UNSET)
+        if project_id is not UNSET and not isinstance(project_id, str):
+            raise wrong_kind("UpdateLlmConfig", "project_id", "a string", project_id)
 
         location = d.pop("location", UNSET)
+        if location is not UNSET and not isinstance(location, str):
+            raise wrong_kind("UpdateLlmConfig", "location", "a string", location)
 
         project_access_label = d.pop("project_access_label", UNSET)
+        if project_access_label is not UNSET and not isinstance(
+            project_access_label, str
+        ):
+            raise wrong_kind(
+                "UpdateLlmConfig",
+                "project_access_label",
+                "a string",
+                project_access_label,
+            )
 
         update_llm_config = cls(
             provider=provider,
@@ -381,15 +452,50 @@ class UpdateLlmConfig:
         return model_repr(self)
 
 
+class UpdateLlmConfigDict(TypedDict):
+    """A ``UpdateLlmConfig`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateLlmConfig.from_dict``, so the same checks apply."""
+
+    provider: NotRequired[LlmIntegrationProvider]
+    api_key: NotRequired[str | None]
+    is_function_calling_enabled: NotRequired[bool]
+    auth: NotRequired[
+        CreateAwsBedrockBearerTokenAuthDict
+        | CreateAwsBedrockDefaultAuthDict
+        | CreateAwsBedrockProxyWithHeadersAuthDict
+        | CreateCustomDefaultAuthDict
+        | CreateCustomOauth2ClientCredentialsAuthDict
+    ]
+    base_url: NotRequired[str | None]
+    headers: NotRequired[UpdateLlmConfigHeadersType0Dict | None]
+    is_default_models_enabled: NotRequired[bool]
+    model_names: NotRequired[list[str]]
+    project_id: NotRequired[str]
+    location: NotRequired[str]
+    project_access_label: NotRequired[str]
+
+
 from ..models.create_aws_bedrock_bearer_token_auth import (
     CreateAwsBedrockBearerTokenAuth,
+    CreateAwsBedrockBearerTokenAuthDict,
 )
-from ..models.create_aws_bedrock_default_auth import CreateAwsBedrockDefaultAuth
+from ..models.create_aws_bedrock_default_auth import (
+    CreateAwsBedrockDefaultAuth,
+    CreateAwsBedrockDefaultAuthDict,
+)
 from ..models.create_aws_bedrock_proxy_with_headers_auth import (
     CreateAwsBedrockProxyWithHeadersAuth,
+    CreateAwsBedrockProxyWithHeadersAuthDict,
 )
-from ..models.create_custom_default_auth import CreateCustomDefaultAuth
+from ..models.create_custom_default_auth import (
+    CreateCustomDefaultAuth,
+    CreateCustomDefaultAuthDict,
+)
 from ..models.create_custom_oauth_2_client_credentials_auth import (
     CreateCustomOauth2ClientCredentialsAuth,
+    CreateCustomOauth2ClientCredentialsAuthDict,
 )
-from ..models.update_llm_config_headers_type_0 import UpdateLlmConfigHeadersType0
+from ..models.update_llm_config_headers_type_0 import (
+    UpdateLlmConfigHeadersType0,
+    UpdateLlmConfigHeadersType0Dict,
+)

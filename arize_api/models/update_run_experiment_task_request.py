@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateRunExperimentTaskRequest")
@@ -68,10 +80,18 @@ class UpdateRunExperimentTaskRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateRunExperimentTaskRequest", src_dict)
         d = dict(src_dict)
         name = d.pop("name", UNSET)
+        if name is not UNSET and not isinstance(name, str):
+            raise wrong_kind("UpdateRunExperimentTaskRequest", "name", "a string", name)
 
         def _parse_run_configuration(
             data: object,
@@ -169,8 +189,27 @@ class UpdateRunExperimentTaskRequest:
         return model_repr(self)
 
 
-from ..models.agent_call_run_config_request import AgentCallRunConfigRequest
-from ..models.llm_generation_run_config_request import LlmGenerationRunConfigRequest
+class UpdateRunExperimentTaskRequestDict(TypedDict):
+    """A ``UpdateRunExperimentTaskRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateRunExperimentTaskRequest.from_dict``, so the same checks apply."""
+
+    name: NotRequired[str]
+    run_configuration: NotRequired[
+        AgentCallRunConfigRequestDict
+        | LlmGenerationRunConfigRequestDict
+        | TemplateEvaluationRunConfigRequestDict
+    ]
+
+
+from ..models.agent_call_run_config_request import (
+    AgentCallRunConfigRequest,
+    AgentCallRunConfigRequestDict,
+)
+from ..models.llm_generation_run_config_request import (
+    LlmGenerationRunConfigRequest,
+    LlmGenerationRunConfigRequestDict,
+)
 from ..models.template_evaluation_run_config_request import (
     TemplateEvaluationRunConfigRequest,
+    TemplateEvaluationRunConfigRequestDict,
 )

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateSpaceRequest")
@@ -116,10 +128,18 @@ class UpdateSpaceRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateSpaceRequest", src_dict)
         d = dict(src_dict)
         name = d.pop("name", UNSET)
+        if name is not UNSET and not isinstance(name, str):
+            raise wrong_kind("UpdateSpaceRequest", "name", "a string", name)
 
         def _parse_description(data: object) -> None | str | Unset:
             if data is None:
@@ -130,7 +150,20 @@ class UpdateSpaceRequest:
 
         description = _parse_description(d.pop("description", UNSET))
 
+        if (
+            description is not UNSET
+            and description is not None
+            and not isinstance(description, str)
+        ):
+            raise wrong_kind(
+                "UpdateSpaceRequest", "description", "a string", description
+            )
+
         is_private = d.pop("is_private", UNSET)
+        if is_private is not UNSET and type(is_private) is not bool:
+            raise wrong_kind(
+                "UpdateSpaceRequest", "is_private", "a boolean", is_private
+            )
 
         def _parse_default_llm_integration(
             data: object,
@@ -163,10 +196,33 @@ class UpdateSpaceRequest:
         )
 
         ml_models_enabled = d.pop("ml_models_enabled", UNSET)
+        if ml_models_enabled is not UNSET and type(ml_models_enabled) is not bool:
+            raise wrong_kind(
+                "UpdateSpaceRequest",
+                "ml_models_enabled",
+                "a boolean",
+                ml_models_enabled,
+            )
 
         gradient_start_color = d.pop("gradient_start_color", UNSET)
+        if gradient_start_color is not UNSET and not isinstance(
+            gradient_start_color, str
+        ):
+            raise wrong_kind(
+                "UpdateSpaceRequest",
+                "gradient_start_color",
+                "a string",
+                gradient_start_color,
+            )
 
         gradient_end_color = d.pop("gradient_end_color", UNSET)
+        if gradient_end_color is not UNSET and not isinstance(gradient_end_color, str):
+            raise wrong_kind(
+                "UpdateSpaceRequest",
+                "gradient_end_color",
+                "a string",
+                gradient_end_color,
+            )
 
         def _parse_default_agent_runtime(
             data: object,
@@ -215,5 +271,22 @@ class UpdateSpaceRequest:
         return model_repr(self)
 
 
-from ..models.default_agent_runtime import DefaultAgentRuntime
-from ..models.default_llm_integration import DefaultLLMIntegration
+class UpdateSpaceRequestDict(TypedDict):
+    """A ``UpdateSpaceRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateSpaceRequest.from_dict``, so the same checks apply."""
+
+    name: NotRequired[str]
+    description: NotRequired[str | None]
+    is_private: NotRequired[bool]
+    default_llm_integration: NotRequired[DefaultLLMIntegrationDict | None]
+    ml_models_enabled: NotRequired[bool]
+    gradient_start_color: NotRequired[str]
+    gradient_end_color: NotRequired[str]
+    default_agent_runtime: NotRequired[DefaultAgentRuntimeDict | None]
+
+
+from ..models.default_agent_runtime import DefaultAgentRuntime, DefaultAgentRuntimeDict
+from ..models.default_llm_integration import (
+    DefaultLLMIntegration,
+    DefaultLLMIntegrationDict,
+)
