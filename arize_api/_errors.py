@@ -103,6 +103,9 @@ class APIResponseValidationError(ArizeError):
             what, reason = "cannot be read", "JSON nested too deeply"
         elif isinstance(error, json.JSONDecodeError):
             what, reason = "is not valid JSON", str(error)
+        elif isinstance(error, MissingMemberError):
+            what = "does not match the spec"
+            reason = f"missing required field {error.member!r} ({error})"
         elif isinstance(error, ModelValidationError):
             what, reason = "does not match the spec", str(error)
         elif isinstance(error, KeyError):

@@ -91,10 +91,13 @@ def as_mapping(model: str, value: object) -> Mapping[str, Any]:
 
 def as_model(cls: type[M], value: object, what: str) -> M:
     """``value`` as a ``cls``: a ``cls`` as it is, a ``dict`` (any mapping) through
-    ``cls.from_dict`` (so the model's own checks apply); anything else is a ``TypeError``
-    naming ``what`` and the expected type."""
+    ``cls.from_dict`` (so the model's own checks apply), another model through its
+    ``to_dict()`` and then ``cls.from_dict``; anything else is a ``TypeError`` naming ``what``
+    and the expected type."""
     if isinstance(value, cls):
         return value
+    if not isinstance(value, Mapping) and callable(getattr(value, "to_dict", None)):
+        value = value.to_dict()  # another model of the same shape (two schemas, one form)
     if isinstance(value, Mapping):
         parsed: M = cls.from_dict(value)  # type: ignore[attr-defined]
         return parsed

@@ -55,8 +55,8 @@ class AgentRequestPreset:
     created_at: datetime.datetime | None = None
     updated_at: datetime.datetime | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # The optional nullable members the parsed data held as an explicit null (to_dict() writes
-    # them back; an absent one stays absent).
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
     _explicit_nulls: tuple[str, ...] = _attrs_field(
         init=False, default=(), repr=False, eq=False
     )
@@ -96,14 +96,20 @@ class AgentRequestPreset:
         )
         if id is not None:
             field_dict["id"] = id
+        elif "id" in self._explicit_nulls:
+            field_dict["id"] = None
         if description is not None:
             field_dict["description"] = description
         elif "description" in self._explicit_nulls:
             field_dict["description"] = None
         if created_at is not None:
             field_dict["created_at"] = created_at
+        elif "created_at" in self._explicit_nulls:
+            field_dict["created_at"] = None
         if updated_at is not None:
             field_dict["updated_at"] = updated_at
+        elif "updated_at" in self._explicit_nulls:
+            field_dict["updated_at"] = None
 
         return field_dict
 
@@ -127,6 +133,9 @@ class AgentRequestPreset:
             id = d.pop("id", None)
             if id is not None and not isinstance(id, str):
                 raise wrong_kind("AgentRequestPreset", "id", "a string", id)
+
+            if id is None and "id" in src_dict:
+                explicit_nulls += ("id",)
 
             def _parse_description(data: object) -> None | str:
                 if data is None:
@@ -152,12 +161,18 @@ class AgentRequestPreset:
             else:
                 created_at = parse_datetime(_created_at)
 
+            if created_at is None and "created_at" in src_dict:
+                explicit_nulls += ("created_at",)
+
             _updated_at = d.pop("updated_at", None)
             updated_at: datetime.datetime | None
             if isinstance(_updated_at, NoneType):
                 updated_at = None
             else:
                 updated_at = parse_datetime(_updated_at)
+
+            if updated_at is None and "updated_at" in src_dict:
+                explicit_nulls += ("updated_at",)
 
         except KeyError as error:
             raise missing_member("AgentRequestPreset", error) from None

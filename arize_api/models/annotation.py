@@ -51,6 +51,11 @@ class Annotation:
     updated_at: datetime.datetime | None = None
     annotator: AnnotatorUser | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -78,14 +83,24 @@ class Annotation:
         )
         if score is not None:
             field_dict["score"] = score
+        elif "score" in self._explicit_nulls:
+            field_dict["score"] = None
         if label is not None:
             field_dict["label"] = label
+        elif "label" in self._explicit_nulls:
+            field_dict["label"] = None
         if text is not None:
             field_dict["text"] = text
+        elif "text" in self._explicit_nulls:
+            field_dict["text"] = None
         if updated_at is not None:
             field_dict["updated_at"] = updated_at
+        elif "updated_at" in self._explicit_nulls:
+            field_dict["updated_at"] = None
         if annotator is not None:
             field_dict["annotator"] = annotator
+        elif "annotator" in self._explicit_nulls:
+            field_dict["annotator"] = None
 
         return field_dict
 
@@ -98,6 +113,7 @@ class Annotation:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("Annotation", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -111,13 +127,22 @@ class Annotation:
             ):
                 score = as_number("Annotation", "score", score)
 
+            if score is None and "score" in src_dict:
+                explicit_nulls += ("score",)
+
             label = d.pop("label", None)
             if label is not None and not isinstance(label, str):
                 raise wrong_kind("Annotation", "label", "a string", label)
 
+            if label is None and "label" in src_dict:
+                explicit_nulls += ("label",)
+
             text = d.pop("text", None)
             if text is not None and not isinstance(text, str):
                 raise wrong_kind("Annotation", "text", "a string", text)
+
+            if text is None and "text" in src_dict:
+                explicit_nulls += ("text",)
 
             _updated_at = d.pop("updated_at", None)
             updated_at: datetime.datetime | None
@@ -126,12 +151,18 @@ class Annotation:
             else:
                 updated_at = parse_datetime(_updated_at)
 
+            if updated_at is None and "updated_at" in src_dict:
+                explicit_nulls += ("updated_at",)
+
             _annotator = d.pop("annotator", None)
             annotator: AnnotatorUser | None
             if isinstance(_annotator, NoneType):
                 annotator = None
             else:
                 annotator = AnnotatorUser.from_dict(_annotator)
+
+            if annotator is None and "annotator" in src_dict:
+                explicit_nulls += ("annotator",)
 
         except KeyError as error:
             raise missing_member("Annotation", error) from None
@@ -143,6 +174,8 @@ class Annotation:
             updated_at=updated_at,
             annotator=annotator,
         )
+        if explicit_nulls:
+            annotation._explicit_nulls = explicit_nulls
 
         annotation.additional_properties = d
         return annotation

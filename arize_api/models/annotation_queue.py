@@ -68,8 +68,8 @@ class AnnotationQueue:
     ) = None
     column_allowlist: list[str] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # The optional nullable members the parsed data held as an explicit null (to_dict() writes
-    # them back; an absent one stays absent).
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
     _explicit_nulls: tuple[str, ...] = _attrs_field(
         init=False, default=(), repr=False, eq=False
     )
@@ -154,6 +154,8 @@ class AnnotationQueue:
             field_dict["instructions"] = None
         if annotation_configs is not None:
             field_dict["annotation_configs"] = annotation_configs
+        elif "annotation_configs" in self._explicit_nulls:
+            field_dict["annotation_configs"] = None
         if column_allowlist is not None:
             field_dict["column_allowlist"] = column_allowlist
         elif "column_allowlist" in self._explicit_nulls:
@@ -319,6 +321,9 @@ class AnnotationQueue:
                     )
 
                     annotation_configs.append(annotation_configs_item)
+
+            if annotation_configs is None and "annotation_configs" in src_dict:
+                explicit_nulls += ("annotation_configs",)
 
             def _parse_column_allowlist(data: object) -> list[str] | None:
                 if data is None:

@@ -67,8 +67,8 @@ class AnnotationQueueRecord:
     granularity: None | RecordGranularity = None
     session_annotations: list[Annotation] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # The optional nullable members the parsed data held as an explicit null (to_dict() writes
-    # them back; an absent one stays absent).
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
     _explicit_nulls: tuple[str, ...] = _attrs_field(
         init=False, default=(), repr=False, eq=False
     )
@@ -141,6 +141,8 @@ class AnnotationQueueRecord:
             field_dict["granularity"] = None
         if session_annotations is not None:
             field_dict["session_annotations"] = session_annotations
+        elif "session_annotations" in self._explicit_nulls:
+            field_dict["session_annotations"] = None
 
         return field_dict
 
@@ -276,6 +278,9 @@ class AnnotationQueueRecord:
                     )
 
                     session_annotations.append(session_annotations_item)
+
+            if session_annotations is None and "session_annotations" in src_dict:
+                explicit_nulls += ("session_annotations",)
 
         except KeyError as error:
             raise missing_member("AnnotationQueueRecord", error) from None

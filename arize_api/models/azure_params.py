@@ -40,6 +40,11 @@ class AzureParams:
     azure_openai_endpoint: str | None = None
     azure_openai_version: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         azure_deployment_name = self.azure_deployment_name
@@ -53,10 +58,16 @@ class AzureParams:
         field_dict.update({})
         if azure_deployment_name is not None:
             field_dict["azure_deployment_name"] = azure_deployment_name
+        elif "azure_deployment_name" in self._explicit_nulls:
+            field_dict["azure_deployment_name"] = None
         if azure_openai_endpoint is not None:
             field_dict["azure_openai_endpoint"] = azure_openai_endpoint
+        elif "azure_openai_endpoint" in self._explicit_nulls:
+            field_dict["azure_openai_endpoint"] = None
         if azure_openai_version is not None:
             field_dict["azure_openai_version"] = azure_openai_version
+        elif "azure_openai_version" in self._explicit_nulls:
+            field_dict["azure_openai_version"] = None
 
         return field_dict
 
@@ -69,6 +80,7 @@ class AzureParams:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("AzureParams", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         azure_deployment_name = d.pop("azure_deployment_name", None)
         if azure_deployment_name is not None and not isinstance(
             azure_deployment_name, str
@@ -79,6 +91,9 @@ class AzureParams:
                 "a string",
                 azure_deployment_name,
             )
+
+        if azure_deployment_name is None and "azure_deployment_name" in src_dict:
+            explicit_nulls += ("azure_deployment_name",)
 
         azure_openai_endpoint = d.pop("azure_openai_endpoint", None)
         if azure_openai_endpoint is not None and not isinstance(
@@ -91,6 +106,9 @@ class AzureParams:
                 azure_openai_endpoint,
             )
 
+        if azure_openai_endpoint is None and "azure_openai_endpoint" in src_dict:
+            explicit_nulls += ("azure_openai_endpoint",)
+
         azure_openai_version = d.pop("azure_openai_version", None)
         if azure_openai_version is not None and not isinstance(
             azure_openai_version, str
@@ -99,11 +117,16 @@ class AzureParams:
                 "AzureParams", "azure_openai_version", "a string", azure_openai_version
             )
 
+        if azure_openai_version is None and "azure_openai_version" in src_dict:
+            explicit_nulls += ("azure_openai_version",)
+
         azure_params = cls(
             azure_deployment_name=azure_deployment_name,
             azure_openai_endpoint=azure_openai_endpoint,
             azure_openai_version=azure_openai_version,
         )
+        if explicit_nulls:
+            azure_params._explicit_nulls = explicit_nulls
 
         azure_params.additional_properties = d
         return azure_params

@@ -34,6 +34,11 @@ class BedrockOptions:
 
     use_converse_endpoint: bool | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         use_converse_endpoint = self.use_converse_endpoint
@@ -43,6 +48,8 @@ class BedrockOptions:
         field_dict.update({})
         if use_converse_endpoint is not None:
             field_dict["use_converse_endpoint"] = use_converse_endpoint
+        elif "use_converse_endpoint" in self._explicit_nulls:
+            field_dict["use_converse_endpoint"] = None
 
         return field_dict
 
@@ -55,6 +62,7 @@ class BedrockOptions:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("BedrockOptions", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         use_converse_endpoint = d.pop("use_converse_endpoint", None)
         if (
             use_converse_endpoint is not None
@@ -67,9 +75,14 @@ class BedrockOptions:
                 use_converse_endpoint,
             )
 
+        if use_converse_endpoint is None and "use_converse_endpoint" in src_dict:
+            explicit_nulls += ("use_converse_endpoint",)
+
         bedrock_options = cls(
             use_converse_endpoint=use_converse_endpoint,
         )
+        if explicit_nulls:
+            bedrock_options._explicit_nulls = explicit_nulls
 
         bedrock_options.additional_properties = d
         return bedrock_options

@@ -58,6 +58,11 @@ class CategoricalAnnotationConfig:
     values: list[CategoricalAnnotationValue]
     optimization_direction: OptimizationDirection | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -93,6 +98,8 @@ class CategoricalAnnotationConfig:
         )
         if optimization_direction is not None:
             field_dict["optimization_direction"] = optimization_direction
+        elif "optimization_direction" in self._explicit_nulls:
+            field_dict["optimization_direction"] = None
 
         return field_dict
 
@@ -105,6 +112,7 @@ class CategoricalAnnotationConfig:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("CategoricalAnnotationConfig", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -151,6 +159,9 @@ class CategoricalAnnotationConfig:
                     _optimization_direction
                 )
 
+            if optimization_direction is None and "optimization_direction" in src_dict:
+                explicit_nulls += ("optimization_direction",)
+
         except KeyError as error:
             raise missing_member("CategoricalAnnotationConfig", error) from None
         categorical_annotation_config = cls(
@@ -162,6 +173,8 @@ class CategoricalAnnotationConfig:
             values=values,
             optimization_direction=optimization_direction,
         )
+        if explicit_nulls:
+            categorical_annotation_config._explicit_nulls = explicit_nulls
 
         categorical_annotation_config.additional_properties = d
         return categorical_annotation_config

@@ -38,6 +38,11 @@ class CategoricalAnnotationValue:
     label: str
     score: float | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         label = self.label
@@ -53,6 +58,8 @@ class CategoricalAnnotationValue:
         )
         if score is not None:
             field_dict["score"] = score
+        elif "score" in self._explicit_nulls:
+            field_dict["score"] = None
 
         return field_dict
 
@@ -65,6 +72,7 @@ class CategoricalAnnotationValue:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("CategoricalAnnotationValue", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             label = d.pop("label")
             if not isinstance(label, str):
@@ -80,12 +88,17 @@ class CategoricalAnnotationValue:
             ):
                 score = as_number("CategoricalAnnotationValue", "score", score)
 
+            if score is None and "score" in src_dict:
+                explicit_nulls += ("score",)
+
         except KeyError as error:
             raise missing_member("CategoricalAnnotationValue", error) from None
         categorical_annotation_value = cls(
             label=label,
             score=score,
         )
+        if explicit_nulls:
+            categorical_annotation_value._explicit_nulls = explicit_nulls
 
         categorical_annotation_value.additional_properties = d
         return categorical_annotation_value

@@ -59,6 +59,11 @@ class ContinuousAnnotationConfig:
     maximum_score: float
     optimization_direction: OptimizationDirection | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -94,6 +99,8 @@ class ContinuousAnnotationConfig:
         )
         if optimization_direction is not None:
             field_dict["optimization_direction"] = optimization_direction
+        elif "optimization_direction" in self._explicit_nulls:
+            field_dict["optimization_direction"] = None
 
         return field_dict
 
@@ -106,6 +113,7 @@ class ContinuousAnnotationConfig:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("ContinuousAnnotationConfig", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -150,6 +158,9 @@ class ContinuousAnnotationConfig:
                     _optimization_direction
                 )
 
+            if optimization_direction is None and "optimization_direction" in src_dict:
+                explicit_nulls += ("optimization_direction",)
+
         except KeyError as error:
             raise missing_member("ContinuousAnnotationConfig", error) from None
         continuous_annotation_config = cls(
@@ -162,6 +173,8 @@ class ContinuousAnnotationConfig:
             maximum_score=maximum_score,
             optimization_direction=optimization_direction,
         )
+        if explicit_nulls:
+            continuous_annotation_config._explicit_nulls = explicit_nulls
 
         continuous_annotation_config.additional_properties = d
         return continuous_annotation_config

@@ -62,6 +62,11 @@ class CreateUserResponse:
     invite_mode: InviteMode
     temporary_password: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -104,6 +109,8 @@ class CreateUserResponse:
         )
         if temporary_password is not None:
             field_dict["temporary_password"] = temporary_password
+        elif "temporary_password" in self._explicit_nulls:
+            field_dict["temporary_password"] = None
 
         return field_dict
 
@@ -116,6 +123,7 @@ class CreateUserResponse:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("CreateUserResponse", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -193,6 +201,9 @@ class CreateUserResponse:
                     temporary_password,
                 )
 
+            if temporary_password is None and "temporary_password" in src_dict:
+                explicit_nulls += ("temporary_password",)
+
         except KeyError as error:
             raise missing_member("CreateUserResponse", error) from None
         create_user_response = cls(
@@ -206,6 +217,8 @@ class CreateUserResponse:
             invite_mode=invite_mode,
             temporary_password=temporary_password,
         )
+        if explicit_nulls:
+            create_user_response._explicit_nulls = explicit_nulls
 
         create_user_response.additional_properties = d
         return create_user_response

@@ -69,6 +69,11 @@ class CreateWebhookResponse:
     signing_secret_hint: str | None = None
     created_by_user_id: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -112,10 +117,16 @@ class CreateWebhookResponse:
         )
         if signing_secret is not None:
             field_dict["signing_secret"] = signing_secret
+        elif "signing_secret" in self._explicit_nulls:
+            field_dict["signing_secret"] = None
         if signing_secret_hint is not None:
             field_dict["signing_secret_hint"] = signing_secret_hint
+        elif "signing_secret_hint" in self._explicit_nulls:
+            field_dict["signing_secret_hint"] = None
         if created_by_user_id is not None:
             field_dict["created_by_user_id"] = created_by_user_id
+        elif "created_by_user_id" in self._explicit_nulls:
+            field_dict["created_by_user_id"] = None
 
         return field_dict
 
@@ -128,6 +139,7 @@ class CreateWebhookResponse:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("CreateWebhookResponse", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -175,6 +187,9 @@ class CreateWebhookResponse:
                     signing_secret,
                 )
 
+            if signing_secret is None and "signing_secret" in src_dict:
+                explicit_nulls += ("signing_secret",)
+
             signing_secret_hint = d.pop("signing_secret_hint", None)
             if signing_secret_hint is not None and not isinstance(
                 signing_secret_hint, str
@@ -186,6 +201,9 @@ class CreateWebhookResponse:
                     signing_secret_hint,
                 )
 
+            if signing_secret_hint is None and "signing_secret_hint" in src_dict:
+                explicit_nulls += ("signing_secret_hint",)
+
             created_by_user_id = d.pop("created_by_user_id", None)
             if created_by_user_id is not None and not isinstance(
                 created_by_user_id, str
@@ -196,6 +214,9 @@ class CreateWebhookResponse:
                     "a string",
                     created_by_user_id,
                 )
+
+            if created_by_user_id is None and "created_by_user_id" in src_dict:
+                explicit_nulls += ("created_by_user_id",)
 
         except KeyError as error:
             raise missing_member("CreateWebhookResponse", error) from None
@@ -213,6 +234,8 @@ class CreateWebhookResponse:
             signing_secret_hint=signing_secret_hint,
             created_by_user_id=created_by_user_id,
         )
+        if explicit_nulls:
+            create_webhook_response._explicit_nulls = explicit_nulls
 
         create_webhook_response.additional_properties = d
         return create_webhook_response

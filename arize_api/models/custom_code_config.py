@@ -61,8 +61,8 @@ class CustomCodeConfig:
     imports: None | str = None
     static_params: list[StaticParam] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # The optional nullable members the parsed data held as an explicit null (to_dict() writes
-    # them back; an absent one stays absent).
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
     _explicit_nulls: tuple[str, ...] = _attrs_field(
         init=False, default=(), repr=False, eq=False
     )
@@ -139,6 +139,8 @@ class CustomCodeConfig:
             field_dict["imports"] = None
         if static_params is not None:
             field_dict["static_params"] = static_params
+        elif "static_params" in self._explicit_nulls:
+            field_dict["static_params"] = None
 
         return field_dict
 
@@ -246,6 +248,9 @@ class CustomCodeConfig:
                     static_params_item = StaticParam.from_dict(static_params_item_data)
 
                     static_params.append(static_params_item)
+
+            if static_params is None and "static_params" in src_dict:
+                explicit_nulls += ("static_params",)
 
         except KeyError as error:
             raise missing_member("CustomCodeConfig", error) from None

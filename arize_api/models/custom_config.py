@@ -61,6 +61,11 @@ class CustomConfig:
     model_names: list[str]
     auth: CustomDefaultAuth | CustomOauth2ClientCredentialsAuth | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         is_function_calling_enabled = self.is_function_calling_enabled
@@ -102,6 +107,8 @@ class CustomConfig:
         )
         if auth is not None:
             field_dict["auth"] = auth
+        elif "auth" in self._explicit_nulls:
+            field_dict["auth"] = None
 
         return field_dict
 
@@ -114,6 +121,7 @@ class CustomConfig:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("CustomConfig", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             is_function_calling_enabled = d.pop("is_function_calling_enabled")
             if type(is_function_calling_enabled) is not bool:
@@ -209,6 +217,9 @@ class CustomConfig:
 
             auth = _parse_auth(d.pop("auth", None))
 
+            if auth is None and "auth" in src_dict:
+                explicit_nulls += ("auth",)
+
         except KeyError as error:
             raise missing_member("CustomConfig", error) from None
         custom_config = cls(
@@ -221,6 +232,8 @@ class CustomConfig:
             model_names=model_names,
             auth=auth,
         )
+        if explicit_nulls:
+            custom_config._explicit_nulls = explicit_nulls
 
         custom_config.additional_properties = d
         return custom_config

@@ -41,6 +41,11 @@ class CustomRoleAssignment:
     id: str
     name: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
@@ -59,6 +64,8 @@ class CustomRoleAssignment:
         )
         if name is not None:
             field_dict["name"] = name
+        elif "name" in self._explicit_nulls:
+            field_dict["name"] = None
 
         return field_dict
 
@@ -71,6 +78,7 @@ class CustomRoleAssignment:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("CustomRoleAssignment", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             type_ = cast(Literal["CUSTOM"], d.pop("type"))
             if type_ != "CUSTOM":
@@ -86,6 +94,9 @@ class CustomRoleAssignment:
             if name is not None and not isinstance(name, str):
                 raise wrong_kind("CustomRoleAssignment", "name", "a string", name)
 
+            if name is None and "name" in src_dict:
+                explicit_nulls += ("name",)
+
         except KeyError as error:
             raise missing_member("CustomRoleAssignment", error) from None
         custom_role_assignment = cls(
@@ -93,6 +104,8 @@ class CustomRoleAssignment:
             id=id,
             name=name,
         )
+        if explicit_nulls:
+            custom_role_assignment._explicit_nulls = explicit_nulls
 
         custom_role_assignment.additional_properties = d
         return custom_role_assignment

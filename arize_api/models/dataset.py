@@ -50,6 +50,11 @@ class Dataset:
     updated_at: datetime.datetime
     versions: list[DatasetVersion] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -82,6 +87,8 @@ class Dataset:
         )
         if versions is not None:
             field_dict["versions"] = versions
+        elif "versions" in self._explicit_nulls:
+            field_dict["versions"] = None
 
         return field_dict
 
@@ -94,6 +101,7 @@ class Dataset:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("Dataset", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -123,6 +131,9 @@ class Dataset:
 
                     versions.append(versions_item)
 
+            if versions is None and "versions" in src_dict:
+                explicit_nulls += ("versions",)
+
         except KeyError as error:
             raise missing_member("Dataset", error) from None
         dataset = cls(
@@ -133,6 +144,8 @@ class Dataset:
             updated_at=updated_at,
             versions=versions,
         )
+        if explicit_nulls:
+            dataset._explicit_nulls = explicit_nulls
 
         dataset.additional_properties = d
         return dataset

@@ -45,6 +45,11 @@ class DatasetExample:
     updated_at: datetime.datetime
     annotations: list[Annotation] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -71,6 +76,8 @@ class DatasetExample:
         )
         if annotations is not None:
             field_dict["annotations"] = annotations
+        elif "annotations" in self._explicit_nulls:
+            field_dict["annotations"] = None
 
         return field_dict
 
@@ -83,6 +90,7 @@ class DatasetExample:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("DatasetExample", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -106,6 +114,9 @@ class DatasetExample:
 
                     annotations.append(annotations_item)
 
+            if annotations is None and "annotations" in src_dict:
+                explicit_nulls += ("annotations",)
+
         except KeyError as error:
             raise missing_member("DatasetExample", error) from None
         dataset_example = cls(
@@ -114,6 +125,8 @@ class DatasetExample:
             updated_at=updated_at,
             annotations=annotations,
         )
+        if explicit_nulls:
+            dataset_example._explicit_nulls = explicit_nulls
 
         dataset_example.additional_properties = d
         return dataset_example

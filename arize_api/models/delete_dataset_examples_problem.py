@@ -53,6 +53,11 @@ class DeleteDatasetExamplesProblem:
     deleted_example_ids: list[str] | None = None
     not_deleted_example_ids: list[str] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         title = self.title
@@ -83,14 +88,24 @@ class DeleteDatasetExamplesProblem:
         )
         if type_ is not None:
             field_dict["type"] = type_
+        elif "type" in self._explicit_nulls:
+            field_dict["type"] = None
         if detail is not None:
             field_dict["detail"] = detail
+        elif "detail" in self._explicit_nulls:
+            field_dict["detail"] = None
         if instance is not None:
             field_dict["instance"] = instance
+        elif "instance" in self._explicit_nulls:
+            field_dict["instance"] = None
         if deleted_example_ids is not None:
             field_dict["deleted_example_ids"] = deleted_example_ids
+        elif "deleted_example_ids" in self._explicit_nulls:
+            field_dict["deleted_example_ids"] = None
         if not_deleted_example_ids is not None:
             field_dict["not_deleted_example_ids"] = not_deleted_example_ids
+        elif "not_deleted_example_ids" in self._explicit_nulls:
+            field_dict["not_deleted_example_ids"] = None
 
         return field_dict
 
@@ -103,6 +118,7 @@ class DeleteDatasetExamplesProblem:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("DeleteDatasetExamplesProblem", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             title = d.pop("title")
             if not isinstance(title, str):
@@ -120,17 +136,26 @@ class DeleteDatasetExamplesProblem:
                     "DeleteDatasetExamplesProblem", "type", "a string", type_
                 )
 
+            if type_ is None and "type" in src_dict:
+                explicit_nulls += ("type",)
+
             detail = d.pop("detail", None)
             if detail is not None and not isinstance(detail, str):
                 raise wrong_kind(
                     "DeleteDatasetExamplesProblem", "detail", "a string", detail
                 )
 
+            if detail is None and "detail" in src_dict:
+                explicit_nulls += ("detail",)
+
             instance = d.pop("instance", None)
             if instance is not None and not isinstance(instance, str):
                 raise wrong_kind(
                     "DeleteDatasetExamplesProblem", "instance", "a string", instance
                 )
+
+            if instance is None and "instance" in src_dict:
+                explicit_nulls += ("instance",)
 
             deleted_example_ids = cast(list[str], d.pop("deleted_example_ids", None))
 
@@ -150,6 +175,9 @@ class DeleteDatasetExamplesProblem:
                     deleted_example_ids,
                     "str",
                 )
+
+            if deleted_example_ids is None and "deleted_example_ids" in src_dict:
+                explicit_nulls += ("deleted_example_ids",)
 
             not_deleted_example_ids = cast(
                 list[str], d.pop("not_deleted_example_ids", None)
@@ -172,6 +200,12 @@ class DeleteDatasetExamplesProblem:
                     "str",
                 )
 
+            if (
+                not_deleted_example_ids is None
+                and "not_deleted_example_ids" in src_dict
+            ):
+                explicit_nulls += ("not_deleted_example_ids",)
+
         except KeyError as error:
             raise missing_member("DeleteDatasetExamplesProblem", error) from None
         delete_dataset_examples_problem = cls(
@@ -183,6 +217,8 @@ class DeleteDatasetExamplesProblem:
             deleted_example_ids=deleted_example_ids,
             not_deleted_example_ids=not_deleted_example_ids,
         )
+        if explicit_nulls:
+            delete_dataset_examples_problem._explicit_nulls = explicit_nulls
 
         delete_dataset_examples_problem.additional_properties = d
         return delete_dataset_examples_problem

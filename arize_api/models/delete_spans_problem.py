@@ -53,6 +53,11 @@ class DeleteSpansProblem:
     deleted_span_ids: list[str] | None = None
     not_deleted_span_ids: list[str] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         title = self.title
@@ -83,14 +88,24 @@ class DeleteSpansProblem:
         )
         if type_ is not None:
             field_dict["type"] = type_
+        elif "type" in self._explicit_nulls:
+            field_dict["type"] = None
         if detail is not None:
             field_dict["detail"] = detail
+        elif "detail" in self._explicit_nulls:
+            field_dict["detail"] = None
         if instance is not None:
             field_dict["instance"] = instance
+        elif "instance" in self._explicit_nulls:
+            field_dict["instance"] = None
         if deleted_span_ids is not None:
             field_dict["deleted_span_ids"] = deleted_span_ids
+        elif "deleted_span_ids" in self._explicit_nulls:
+            field_dict["deleted_span_ids"] = None
         if not_deleted_span_ids is not None:
             field_dict["not_deleted_span_ids"] = not_deleted_span_ids
+        elif "not_deleted_span_ids" in self._explicit_nulls:
+            field_dict["not_deleted_span_ids"] = None
 
         return field_dict
 
@@ -103,6 +118,7 @@ class DeleteSpansProblem:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("DeleteSpansProblem", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             title = d.pop("title")
             if not isinstance(title, str):
@@ -116,13 +132,22 @@ class DeleteSpansProblem:
             if type_ is not None and not isinstance(type_, str):
                 raise wrong_kind("DeleteSpansProblem", "type", "a string", type_)
 
+            if type_ is None and "type" in src_dict:
+                explicit_nulls += ("type",)
+
             detail = d.pop("detail", None)
             if detail is not None and not isinstance(detail, str):
                 raise wrong_kind("DeleteSpansProblem", "detail", "a string", detail)
 
+            if detail is None and "detail" in src_dict:
+                explicit_nulls += ("detail",)
+
             instance = d.pop("instance", None)
             if instance is not None and not isinstance(instance, str):
                 raise wrong_kind("DeleteSpansProblem", "instance", "a string", instance)
+
+            if instance is None and "instance" in src_dict:
+                explicit_nulls += ("instance",)
 
             deleted_span_ids = cast(list[str], d.pop("deleted_span_ids", None))
 
@@ -134,6 +159,9 @@ class DeleteSpansProblem:
                 check_items(
                     "DeleteSpansProblem", "deleted_span_ids", deleted_span_ids, "str"
                 )
+
+            if deleted_span_ids is None and "deleted_span_ids" in src_dict:
+                explicit_nulls += ("deleted_span_ids",)
 
             not_deleted_span_ids = cast(list[str], d.pop("not_deleted_span_ids", None))
 
@@ -154,6 +182,9 @@ class DeleteSpansProblem:
                     "str",
                 )
 
+            if not_deleted_span_ids is None and "not_deleted_span_ids" in src_dict:
+                explicit_nulls += ("not_deleted_span_ids",)
+
         except KeyError as error:
             raise missing_member("DeleteSpansProblem", error) from None
         delete_spans_problem = cls(
@@ -165,6 +196,8 @@ class DeleteSpansProblem:
             deleted_span_ids=deleted_span_ids,
             not_deleted_span_ids=not_deleted_span_ids,
         )
+        if explicit_nulls:
+            delete_spans_problem._explicit_nulls = explicit_nulls
 
         delete_spans_problem.additional_properties = d
         return delete_spans_problem

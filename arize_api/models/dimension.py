@@ -38,6 +38,11 @@ class Dimension:
     category: DimensionCategory
     name: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         category: str = self.category
@@ -53,6 +58,8 @@ class Dimension:
         )
         if name is not None:
             field_dict["name"] = name
+        elif "name" in self._explicit_nulls:
+            field_dict["name"] = None
 
         return field_dict
 
@@ -65,6 +72,7 @@ class Dimension:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("Dimension", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             category = check_dimension_category(d.pop("category"))
 
@@ -72,12 +80,17 @@ class Dimension:
             if name is not None and not isinstance(name, str):
                 raise wrong_kind("Dimension", "name", "a string", name)
 
+            if name is None and "name" in src_dict:
+                explicit_nulls += ("name",)
+
         except KeyError as error:
             raise missing_member("Dimension", error) from None
         dimension = cls(
             category=category,
             name=name,
         )
+        if explicit_nulls:
+            dimension._explicit_nulls = explicit_nulls
 
         dimension.additional_properties = d
         return dimension

@@ -123,6 +123,11 @@ class DriftMonitor:
     latest_computed_value: float | None = None
     notes: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -257,24 +262,42 @@ class DriftMonitor:
         )
         if filters is not None:
             field_dict["filters"] = filters
+        elif "filters" in self._explicit_nulls:
+            field_dict["filters"] = None
         if notification_configs is not None:
             field_dict["notification_configs"] = notification_configs
+        elif "notification_configs" in self._explicit_nulls:
+            field_dict["notification_configs"] = None
         if downtime is not None:
             field_dict["downtime"] = downtime
+        elif "downtime" in self._explicit_nulls:
+            field_dict["downtime"] = None
         if scheduled_runtime is not None:
             field_dict["scheduled_runtime"] = scheduled_runtime
+        elif "scheduled_runtime" in self._explicit_nulls:
+            field_dict["scheduled_runtime"] = None
         if evaluation_window_length_seconds is not None:
             field_dict["evaluation_window_length_seconds"] = (
                 evaluation_window_length_seconds
             )
+        elif "evaluation_window_length_seconds" in self._explicit_nulls:
+            field_dict["evaluation_window_length_seconds"] = None
         if delay_seconds is not None:
             field_dict["delay_seconds"] = delay_seconds
+        elif "delay_seconds" in self._explicit_nulls:
+            field_dict["delay_seconds"] = None
         if evaluated_at is not None:
             field_dict["evaluated_at"] = evaluated_at
+        elif "evaluated_at" in self._explicit_nulls:
+            field_dict["evaluated_at"] = None
         if latest_computed_value is not None:
             field_dict["latest_computed_value"] = latest_computed_value
+        elif "latest_computed_value" in self._explicit_nulls:
+            field_dict["latest_computed_value"] = None
         if notes is not None:
             field_dict["notes"] = notes
+        elif "notes" in self._explicit_nulls:
+            field_dict["notes"] = None
 
         return field_dict
 
@@ -287,6 +310,7 @@ class DriftMonitor:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("DriftMonitor", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -482,6 +506,9 @@ class DriftMonitor:
 
                     filters.append(filters_item)
 
+            if filters is None and "filters" in src_dict:
+                explicit_nulls += ("filters",)
+
             notification_configs_sent = d.pop("notification_configs", None)
             if notification_configs_sent is not None and not isinstance(
                 notification_configs_sent, list
@@ -585,6 +612,9 @@ class DriftMonitor:
 
                     notification_configs.append(notification_configs_item)
 
+            if notification_configs is None and "notification_configs" in src_dict:
+                explicit_nulls += ("notification_configs",)
+
             _downtime = d.pop("downtime", None)
             downtime: DowntimeConfig | None
             if isinstance(_downtime, NoneType):
@@ -592,12 +622,18 @@ class DriftMonitor:
             else:
                 downtime = DowntimeConfig.from_dict(_downtime)
 
+            if downtime is None and "downtime" in src_dict:
+                explicit_nulls += ("downtime",)
+
             _scheduled_runtime = d.pop("scheduled_runtime", None)
             scheduled_runtime: ScheduledRuntimeConfig | None
             if isinstance(_scheduled_runtime, NoneType):
                 scheduled_runtime = None
             else:
                 scheduled_runtime = ScheduledRuntimeConfig.from_dict(_scheduled_runtime)
+
+            if scheduled_runtime is None and "scheduled_runtime" in src_dict:
+                explicit_nulls += ("scheduled_runtime",)
 
             evaluation_window_length_seconds = d.pop(
                 "evaluation_window_length_seconds", None
@@ -612,9 +648,18 @@ class DriftMonitor:
                     evaluation_window_length_seconds,
                 )
 
+            if (
+                evaluation_window_length_seconds is None
+                and "evaluation_window_length_seconds" in src_dict
+            ):
+                explicit_nulls += ("evaluation_window_length_seconds",)
+
             delay_seconds = d.pop("delay_seconds", None)
             if delay_seconds is not None and type(delay_seconds) is not int:
                 delay_seconds = as_int("DriftMonitor", "delay_seconds", delay_seconds)
+
+            if delay_seconds is None and "delay_seconds" in src_dict:
+                explicit_nulls += ("delay_seconds",)
 
             _evaluated_at = d.pop("evaluated_at", None)
             evaluated_at: datetime.datetime | None
@@ -622,6 +667,9 @@ class DriftMonitor:
                 evaluated_at = None
             else:
                 evaluated_at = parse_datetime(_evaluated_at)
+
+            if evaluated_at is None and "evaluated_at" in src_dict:
+                explicit_nulls += ("evaluated_at",)
 
             latest_computed_value = d.pop("latest_computed_value", None)
             if (
@@ -633,9 +681,15 @@ class DriftMonitor:
                     "DriftMonitor", "latest_computed_value", latest_computed_value
                 )
 
+            if latest_computed_value is None and "latest_computed_value" in src_dict:
+                explicit_nulls += ("latest_computed_value",)
+
             notes = d.pop("notes", None)
             if notes is not None and not isinstance(notes, str):
                 raise wrong_kind("DriftMonitor", "notes", "a string", notes)
+
+            if notes is None and "notes" in src_dict:
+                explicit_nulls += ("notes",)
 
         except KeyError as error:
             raise missing_member("DriftMonitor", error) from None
@@ -666,6 +720,8 @@ class DriftMonitor:
             latest_computed_value=latest_computed_value,
             notes=notes,
         )
+        if explicit_nulls:
+            drift_monitor._explicit_nulls = explicit_nulls
 
         drift_monitor.additional_properties = d
         return drift_monitor

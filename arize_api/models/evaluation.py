@@ -46,6 +46,11 @@ class Evaluation:
     explanation: str | None = None
     metadata: EvaluationMetadata | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -69,12 +74,20 @@ class Evaluation:
         )
         if score is not None:
             field_dict["score"] = score
+        elif "score" in self._explicit_nulls:
+            field_dict["score"] = None
         if label is not None:
             field_dict["label"] = label
+        elif "label" in self._explicit_nulls:
+            field_dict["label"] = None
         if explanation is not None:
             field_dict["explanation"] = explanation
+        elif "explanation" in self._explicit_nulls:
+            field_dict["explanation"] = None
         if metadata is not None:
             field_dict["metadata"] = metadata
+        elif "metadata" in self._explicit_nulls:
+            field_dict["metadata"] = None
 
         return field_dict
 
@@ -87,6 +100,7 @@ class Evaluation:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("Evaluation", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -100,13 +114,22 @@ class Evaluation:
             ):
                 score = as_number("Evaluation", "score", score)
 
+            if score is None and "score" in src_dict:
+                explicit_nulls += ("score",)
+
             label = d.pop("label", None)
             if label is not None and not isinstance(label, str):
                 raise wrong_kind("Evaluation", "label", "a string", label)
 
+            if label is None and "label" in src_dict:
+                explicit_nulls += ("label",)
+
             explanation = d.pop("explanation", None)
             if explanation is not None and not isinstance(explanation, str):
                 raise wrong_kind("Evaluation", "explanation", "a string", explanation)
+
+            if explanation is None and "explanation" in src_dict:
+                explicit_nulls += ("explanation",)
 
             _metadata = d.pop("metadata", None)
             metadata: EvaluationMetadata | None
@@ -114,6 +137,9 @@ class Evaluation:
                 metadata = None
             else:
                 metadata = EvaluationMetadata.from_dict(_metadata)
+
+            if metadata is None and "metadata" in src_dict:
+                explicit_nulls += ("metadata",)
 
         except KeyError as error:
             raise missing_member("Evaluation", error) from None
@@ -124,6 +150,8 @@ class Evaluation:
             explanation=explanation,
             metadata=metadata,
         )
+        if explicit_nulls:
+            evaluation._explicit_nulls = explicit_nulls
 
         evaluation.additional_properties = d
         return evaluation

@@ -49,8 +49,8 @@ class ExperimentRun:
     error: None | str = None
     annotations: list[Annotation] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # The optional nullable members the parsed data held as an explicit null (to_dict() writes
-    # them back; an absent one stays absent).
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
     _explicit_nulls: tuple[str, ...] = _attrs_field(
         init=False, default=(), repr=False, eq=False
     )
@@ -104,6 +104,8 @@ class ExperimentRun:
             field_dict["error"] = None
         if annotations is not None:
             field_dict["annotations"] = annotations
+        elif "annotations" in self._explicit_nulls:
+            field_dict["annotations"] = None
 
         return field_dict
 
@@ -175,6 +177,9 @@ class ExperimentRun:
                     annotations_item = Annotation.from_dict(annotations_item_data)
 
                     annotations.append(annotations_item)
+
+            if annotations is None and "annotations" in src_dict:
+                explicit_nulls += ("annotations",)
 
         except KeyError as error:
             raise missing_member("ExperimentRun", error) from None

@@ -61,8 +61,8 @@ class ExperimentWithRunIds:
     experiment_traces_project_id: str | None = None
     integration_id: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # The optional nullable members the parsed data held as an explicit null (to_dict() writes
-    # them back; an absent one stays absent).
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
     _explicit_nulls: tuple[str, ...] = _attrs_field(
         init=False, default=(), repr=False, eq=False
     )
@@ -134,6 +134,8 @@ class ExperimentWithRunIds:
             field_dict["dataset_version_id"] = None
         if experiment_traces_project_id is not None:
             field_dict["experiment_traces_project_id"] = experiment_traces_project_id
+        elif "experiment_traces_project_id" in self._explicit_nulls:
+            field_dict["experiment_traces_project_id"] = None
         if integration_id is not None:
             field_dict["integration_id"] = integration_id
         elif "integration_id" in self._explicit_nulls:
@@ -227,6 +229,12 @@ class ExperimentWithRunIds:
                     "a string",
                     experiment_traces_project_id,
                 )
+
+            if (
+                experiment_traces_project_id is None
+                and "experiment_traces_project_id" in src_dict
+            ):
+                explicit_nulls += ("experiment_traces_project_id",)
 
             def _parse_integration_id(data: object) -> None | str:
                 if data is None:

@@ -59,6 +59,11 @@ class ForbiddenProblem:
     current_count: int | None = None
     required_plan: UpgradePlan | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         title = self.title
@@ -91,18 +96,32 @@ class ForbiddenProblem:
         )
         if type_ is not None:
             field_dict["type"] = type_
+        elif "type" in self._explicit_nulls:
+            field_dict["type"] = None
         if detail is not None:
             field_dict["detail"] = detail
+        elif "detail" in self._explicit_nulls:
+            field_dict["detail"] = None
         if instance is not None:
             field_dict["instance"] = instance
+        elif "instance" in self._explicit_nulls:
+            field_dict["instance"] = None
         if entitlement is not None:
             field_dict["entitlement"] = entitlement
+        elif "entitlement" in self._explicit_nulls:
+            field_dict["entitlement"] = None
         if limit is not None:
             field_dict["limit"] = limit
+        elif "limit" in self._explicit_nulls:
+            field_dict["limit"] = None
         if current_count is not None:
             field_dict["current_count"] = current_count
+        elif "current_count" in self._explicit_nulls:
+            field_dict["current_count"] = None
         if required_plan is not None:
             field_dict["required_plan"] = required_plan
+        elif "required_plan" in self._explicit_nulls:
+            field_dict["required_plan"] = None
 
         return field_dict
 
@@ -115,6 +134,7 @@ class ForbiddenProblem:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("ForbiddenProblem", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             title = d.pop("title")
             if not isinstance(title, str):
@@ -128,13 +148,22 @@ class ForbiddenProblem:
             if type_ is not None and not isinstance(type_, str):
                 raise wrong_kind("ForbiddenProblem", "type", "a string", type_)
 
+            if type_ is None and "type" in src_dict:
+                explicit_nulls += ("type",)
+
             detail = d.pop("detail", None)
             if detail is not None and not isinstance(detail, str):
                 raise wrong_kind("ForbiddenProblem", "detail", "a string", detail)
 
+            if detail is None and "detail" in src_dict:
+                explicit_nulls += ("detail",)
+
             instance = d.pop("instance", None)
             if instance is not None and not isinstance(instance, str):
                 raise wrong_kind("ForbiddenProblem", "instance", "a string", instance)
+
+            if instance is None and "instance" in src_dict:
+                explicit_nulls += ("instance",)
 
             entitlement = d.pop("entitlement", None)
             if entitlement is not None and not isinstance(entitlement, str):
@@ -142,9 +171,15 @@ class ForbiddenProblem:
                     "ForbiddenProblem", "entitlement", "a string", entitlement
                 )
 
+            if entitlement is None and "entitlement" in src_dict:
+                explicit_nulls += ("entitlement",)
+
             limit = d.pop("limit", None)
             if limit is not None and type(limit) is not int:
                 limit = as_int("ForbiddenProblem", "limit", limit)
+
+            if limit is None and "limit" in src_dict:
+                explicit_nulls += ("limit",)
 
             current_count = d.pop("current_count", None)
             if current_count is not None and type(current_count) is not int:
@@ -152,12 +187,18 @@ class ForbiddenProblem:
                     "ForbiddenProblem", "current_count", current_count
                 )
 
+            if current_count is None and "current_count" in src_dict:
+                explicit_nulls += ("current_count",)
+
             _required_plan = d.pop("required_plan", None)
             required_plan: UpgradePlan | None
             if isinstance(_required_plan, NoneType):
                 required_plan = None
             else:
                 required_plan = check_upgrade_plan(_required_plan)
+
+            if required_plan is None and "required_plan" in src_dict:
+                explicit_nulls += ("required_plan",)
 
         except KeyError as error:
             raise missing_member("ForbiddenProblem", error) from None
@@ -172,6 +213,8 @@ class ForbiddenProblem:
             current_count=current_count,
             required_plan=required_plan,
         )
+        if explicit_nulls:
+            forbidden_problem._explicit_nulls = explicit_nulls
 
         forbidden_problem.additional_properties = d
         return forbidden_problem

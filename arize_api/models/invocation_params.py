@@ -82,6 +82,11 @@ class InvocationParams:
     verbosity: str | None = None
     service_tier: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         temperature = self.temperature
@@ -125,34 +130,64 @@ class InvocationParams:
         field_dict.update({})
         if temperature is not None:
             field_dict["temperature"] = temperature
+        elif "temperature" in self._explicit_nulls:
+            field_dict["temperature"] = None
         if max_tokens is not None:
             field_dict["max_tokens"] = max_tokens
+        elif "max_tokens" in self._explicit_nulls:
+            field_dict["max_tokens"] = None
         if max_completion_tokens is not None:
             field_dict["max_completion_tokens"] = max_completion_tokens
+        elif "max_completion_tokens" in self._explicit_nulls:
+            field_dict["max_completion_tokens"] = None
         if top_p is not None:
             field_dict["top_p"] = top_p
+        elif "top_p" in self._explicit_nulls:
+            field_dict["top_p"] = None
         if frequency_penalty is not None:
             field_dict["frequency_penalty"] = frequency_penalty
+        elif "frequency_penalty" in self._explicit_nulls:
+            field_dict["frequency_penalty"] = None
         if presence_penalty is not None:
             field_dict["presence_penalty"] = presence_penalty
+        elif "presence_penalty" in self._explicit_nulls:
+            field_dict["presence_penalty"] = None
         if stop is not None:
             field_dict["stop"] = stop
+        elif "stop" in self._explicit_nulls:
+            field_dict["stop"] = None
         if response_format is not None:
             field_dict["response_format"] = response_format
+        elif "response_format" in self._explicit_nulls:
+            field_dict["response_format"] = None
         if tool_config is not None:
             field_dict["tool_config"] = tool_config
+        elif "tool_config" in self._explicit_nulls:
+            field_dict["tool_config"] = None
         if top_k is not None:
             field_dict["top_k"] = top_k
+        elif "top_k" in self._explicit_nulls:
+            field_dict["top_k"] = None
         if thinking_level is not None:
             field_dict["thinking_level"] = thinking_level
+        elif "thinking_level" in self._explicit_nulls:
+            field_dict["thinking_level"] = None
         if thinking_budget is not None:
             field_dict["thinking_budget"] = thinking_budget
+        elif "thinking_budget" in self._explicit_nulls:
+            field_dict["thinking_budget"] = None
         if reasoning_effort is not None:
             field_dict["reasoning_effort"] = reasoning_effort
+        elif "reasoning_effort" in self._explicit_nulls:
+            field_dict["reasoning_effort"] = None
         if verbosity is not None:
             field_dict["verbosity"] = verbosity
+        elif "verbosity" in self._explicit_nulls:
+            field_dict["verbosity"] = None
         if service_tier is not None:
             field_dict["service_tier"] = service_tier
+        elif "service_tier" in self._explicit_nulls:
+            field_dict["service_tier"] = None
 
         return field_dict
 
@@ -165,6 +200,7 @@ class InvocationParams:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("InvocationParams", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         temperature = d.pop("temperature", None)
         if (
             temperature is not None
@@ -173,9 +209,15 @@ class InvocationParams:
         ):
             temperature = as_number("InvocationParams", "temperature", temperature)
 
+        if temperature is None and "temperature" in src_dict:
+            explicit_nulls += ("temperature",)
+
         max_tokens = d.pop("max_tokens", None)
         if max_tokens is not None and type(max_tokens) is not int:
             max_tokens = as_int("InvocationParams", "max_tokens", max_tokens)
+
+        if max_tokens is None and "max_tokens" in src_dict:
+            explicit_nulls += ("max_tokens",)
 
         max_completion_tokens = d.pop("max_completion_tokens", None)
         if max_completion_tokens is not None and type(max_completion_tokens) is not int:
@@ -183,9 +225,15 @@ class InvocationParams:
                 "InvocationParams", "max_completion_tokens", max_completion_tokens
             )
 
+        if max_completion_tokens is None and "max_completion_tokens" in src_dict:
+            explicit_nulls += ("max_completion_tokens",)
+
         top_p = d.pop("top_p", None)
         if top_p is not None and type(top_p) is not float and type(top_p) is not int:
             top_p = as_number("InvocationParams", "top_p", top_p)
+
+        if top_p is None and "top_p" in src_dict:
+            explicit_nulls += ("top_p",)
 
         frequency_penalty = d.pop("frequency_penalty", None)
         if (
@@ -197,6 +245,9 @@ class InvocationParams:
                 "InvocationParams", "frequency_penalty", frequency_penalty
             )
 
+        if frequency_penalty is None and "frequency_penalty" in src_dict:
+            explicit_nulls += ("frequency_penalty",)
+
         presence_penalty = d.pop("presence_penalty", None)
         if (
             presence_penalty is not None
@@ -207,12 +258,18 @@ class InvocationParams:
                 "InvocationParams", "presence_penalty", presence_penalty
             )
 
+        if presence_penalty is None and "presence_penalty" in src_dict:
+            explicit_nulls += ("presence_penalty",)
+
         stop = cast(list[str], d.pop("stop", None))
 
         if stop is not None and not isinstance(stop, list):
             raise wrong_kind("InvocationParams", "stop", "a list", stop)
         if stop is not None:
             check_items("InvocationParams", "stop", stop, "str")
+
+        if stop is None and "stop" in src_dict:
+            explicit_nulls += ("stop",)
 
         _response_format = d.pop("response_format", None)
         response_format: ResponseFormat | None
@@ -221,6 +278,9 @@ class InvocationParams:
         else:
             response_format = ResponseFormat.from_dict(_response_format)
 
+        if response_format is None and "response_format" in src_dict:
+            explicit_nulls += ("response_format",)
+
         _tool_config = d.pop("tool_config", None)
         tool_config: ToolConfig | None
         if isinstance(_tool_config, NoneType):
@@ -228,9 +288,15 @@ class InvocationParams:
         else:
             tool_config = ToolConfig.from_dict(_tool_config)
 
+        if tool_config is None and "tool_config" in src_dict:
+            explicit_nulls += ("tool_config",)
+
         top_k = d.pop("top_k", None)
         if top_k is not None and type(top_k) is not int:
             top_k = as_int("InvocationParams", "top_k", top_k)
+
+        if top_k is None and "top_k" in src_dict:
+            explicit_nulls += ("top_k",)
 
         thinking_level = d.pop("thinking_level", None)
         if thinking_level is not None and not isinstance(thinking_level, str):
@@ -238,11 +304,17 @@ class InvocationParams:
                 "InvocationParams", "thinking_level", "a string", thinking_level
             )
 
+        if thinking_level is None and "thinking_level" in src_dict:
+            explicit_nulls += ("thinking_level",)
+
         thinking_budget = d.pop("thinking_budget", None)
         if thinking_budget is not None and type(thinking_budget) is not int:
             thinking_budget = as_int(
                 "InvocationParams", "thinking_budget", thinking_budget
             )
+
+        if thinking_budget is None and "thinking_budget" in src_dict:
+            explicit_nulls += ("thinking_budget",)
 
         reasoning_effort = d.pop("reasoning_effort", None)
         if reasoning_effort is not None and not isinstance(reasoning_effort, str):
@@ -250,15 +322,24 @@ class InvocationParams:
                 "InvocationParams", "reasoning_effort", "a string", reasoning_effort
             )
 
+        if reasoning_effort is None and "reasoning_effort" in src_dict:
+            explicit_nulls += ("reasoning_effort",)
+
         verbosity = d.pop("verbosity", None)
         if verbosity is not None and not isinstance(verbosity, str):
             raise wrong_kind("InvocationParams", "verbosity", "a string", verbosity)
+
+        if verbosity is None and "verbosity" in src_dict:
+            explicit_nulls += ("verbosity",)
 
         service_tier = d.pop("service_tier", None)
         if service_tier is not None and not isinstance(service_tier, str):
             raise wrong_kind(
                 "InvocationParams", "service_tier", "a string", service_tier
             )
+
+        if service_tier is None and "service_tier" in src_dict:
+            explicit_nulls += ("service_tier",)
 
         invocation_params = cls(
             temperature=temperature,
@@ -277,6 +358,8 @@ class InvocationParams:
             verbosity=verbosity,
             service_tier=service_tier,
         )
+        if explicit_nulls:
+            invocation_params._explicit_nulls = explicit_nulls
 
         invocation_params.additional_properties = d
         return invocation_params

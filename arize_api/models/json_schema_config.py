@@ -43,6 +43,11 @@ class JsonSchemaConfig:
     schema: JsonSchemaConfigSchema | None = None
     strict: bool | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -60,12 +65,20 @@ class JsonSchemaConfig:
         field_dict.update({})
         if name is not None:
             field_dict["name"] = name
+        elif "name" in self._explicit_nulls:
+            field_dict["name"] = None
         if description is not None:
             field_dict["description"] = description
+        elif "description" in self._explicit_nulls:
+            field_dict["description"] = None
         if schema is not None:
             field_dict["schema"] = schema
+        elif "schema" in self._explicit_nulls:
+            field_dict["schema"] = None
         if strict is not None:
             field_dict["strict"] = strict
+        elif "strict" in self._explicit_nulls:
+            field_dict["strict"] = None
 
         return field_dict
 
@@ -78,13 +91,20 @@ class JsonSchemaConfig:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("JsonSchemaConfig", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         name = d.pop("name", None)
         if name is not None and not isinstance(name, str):
             raise wrong_kind("JsonSchemaConfig", "name", "a string", name)
 
+        if name is None and "name" in src_dict:
+            explicit_nulls += ("name",)
+
         description = d.pop("description", None)
         if description is not None and not isinstance(description, str):
             raise wrong_kind("JsonSchemaConfig", "description", "a string", description)
+
+        if description is None and "description" in src_dict:
+            explicit_nulls += ("description",)
 
         _schema = d.pop("schema", None)
         schema: JsonSchemaConfigSchema | None
@@ -93,9 +113,15 @@ class JsonSchemaConfig:
         else:
             schema = JsonSchemaConfigSchema.from_dict(_schema)
 
+        if schema is None and "schema" in src_dict:
+            explicit_nulls += ("schema",)
+
         strict = d.pop("strict", None)
         if strict is not None and type(strict) is not bool:
             raise wrong_kind("JsonSchemaConfig", "strict", "a boolean", strict)
+
+        if strict is None and "strict" in src_dict:
+            explicit_nulls += ("strict",)
 
         json_schema_config = cls(
             name=name,
@@ -103,6 +129,8 @@ class JsonSchemaConfig:
             schema=schema,
             strict=strict,
         )
+        if explicit_nulls:
+            json_schema_config._explicit_nulls = explicit_nulls
 
         json_schema_config.additional_properties = d
         return json_schema_config

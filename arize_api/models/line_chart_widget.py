@@ -111,8 +111,8 @@ class LineChartWidget:
     overwrite_global_time: bool | None = None
     time_range_key: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # The optional nullable members the parsed data held as an explicit null (to_dict() writes
-    # them back; an absent one stays absent).
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
     _explicit_nulls: tuple[str, ...] = _attrs_field(
         init=False, default=(), repr=False, eq=False
     )
@@ -304,6 +304,8 @@ class LineChartWidget:
         )
         if monitor_id is not None:
             field_dict["monitor_id"] = monitor_id
+        elif "monitor_id" in self._explicit_nulls:
+            field_dict["monitor_id"] = None
         if y_min is not None:
             field_dict["y_min"] = y_min
         elif "y_min" in self._explicit_nulls:
@@ -438,6 +440,9 @@ class LineChartWidget:
                 raise wrong_kind(
                     "LineChartWidget", "monitor_id", "a string", monitor_id
                 )
+
+            if monitor_id is None and "monitor_id" in src_dict:
+                explicit_nulls += ("monitor_id",)
 
             def _parse_y_min(data: object) -> float | None:
                 if data is None:

@@ -64,8 +64,8 @@ class LlmGenerationRunConfig:
     tool_config: ToolConfig | None = None
     prompt_version_id: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # The optional nullable members the parsed data held as an explicit null (to_dict() writes
-    # them back; an absent one stays absent).
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
     _explicit_nulls: tuple[str, ...] = _attrs_field(
         init=False, default=(), repr=False, eq=False
     )
@@ -118,12 +118,20 @@ class LlmGenerationRunConfig:
         )
         if model_name is not None:
             field_dict["model_name"] = model_name
+        elif "model_name" in self._explicit_nulls:
+            field_dict["model_name"] = None
         if invocation_parameters is not None:
             field_dict["invocation_parameters"] = invocation_parameters
+        elif "invocation_parameters" in self._explicit_nulls:
+            field_dict["invocation_parameters"] = None
         if provider_parameters is not None:
             field_dict["provider_parameters"] = provider_parameters
+        elif "provider_parameters" in self._explicit_nulls:
+            field_dict["provider_parameters"] = None
         if tool_config is not None:
             field_dict["tool_config"] = tool_config
+        elif "tool_config" in self._explicit_nulls:
+            field_dict["tool_config"] = None
         if prompt_version_id is not None:
             field_dict["prompt_version_id"] = prompt_version_id
         elif "prompt_version_id" in self._explicit_nulls:
@@ -181,6 +189,9 @@ class LlmGenerationRunConfig:
                     "LlmGenerationRunConfig", "model_name", "a string", model_name
                 )
 
+            if model_name is None and "model_name" in src_dict:
+                explicit_nulls += ("model_name",)
+
             _invocation_parameters = d.pop("invocation_parameters", None)
             invocation_parameters: InvocationParams | None
             if isinstance(_invocation_parameters, NoneType):
@@ -189,6 +200,9 @@ class LlmGenerationRunConfig:
                 invocation_parameters = InvocationParams.from_dict(
                     _invocation_parameters
                 )
+
+            if invocation_parameters is None and "invocation_parameters" in src_dict:
+                explicit_nulls += ("invocation_parameters",)
 
             _provider_parameters = d.pop("provider_parameters", None)
             provider_parameters: LlmGenerationRunConfigProviderParameters | None
@@ -201,12 +215,18 @@ class LlmGenerationRunConfig:
                     )
                 )
 
+            if provider_parameters is None and "provider_parameters" in src_dict:
+                explicit_nulls += ("provider_parameters",)
+
             _tool_config = d.pop("tool_config", None)
             tool_config: ToolConfig | None
             if isinstance(_tool_config, NoneType):
                 tool_config = None
             else:
                 tool_config = ToolConfig.from_dict(_tool_config)
+
+            if tool_config is None and "tool_config" in src_dict:
+                explicit_nulls += ("tool_config",)
 
             def _parse_prompt_version_id(data: object) -> None | str:
                 if data is None:

@@ -46,8 +46,8 @@ class LLMMessage:
     tool_call_id: str | None = None
     tool_calls: list[ToolCall] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # The optional nullable members the parsed data held as an explicit null (to_dict() writes
-    # them back; an absent one stays absent).
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
     _explicit_nulls: tuple[str, ...] = _attrs_field(
         init=False, default=(), repr=False, eq=False
     )
@@ -87,8 +87,12 @@ class LLMMessage:
             field_dict["content"] = None
         if tool_call_id is not None:
             field_dict["tool_call_id"] = tool_call_id
+        elif "tool_call_id" in self._explicit_nulls:
+            field_dict["tool_call_id"] = None
         if tool_calls is not None:
             field_dict["tool_calls"] = tool_calls
+        elif "tool_calls" in self._explicit_nulls:
+            field_dict["tool_calls"] = None
 
         return field_dict
 
@@ -124,6 +128,9 @@ class LLMMessage:
             if tool_call_id is not None and not isinstance(tool_call_id, str):
                 raise wrong_kind("LLMMessage", "tool_call_id", "a string", tool_call_id)
 
+            if tool_call_id is None and "tool_call_id" in src_dict:
+                explicit_nulls += ("tool_call_id",)
+
             tool_calls_sent = d.pop("tool_calls", None)
             if tool_calls_sent is not None and not isinstance(tool_calls_sent, list):
                 raise wrong_kind("LLMMessage", "tool_calls", "a list", tool_calls_sent)
@@ -135,6 +142,9 @@ class LLMMessage:
                     tool_calls_item = ToolCall.from_dict(tool_calls_item_data)
 
                     tool_calls.append(tool_calls_item)
+
+            if tool_calls is None and "tool_calls" in src_dict:
+                explicit_nulls += ("tool_calls",)
 
         except KeyError as error:
             raise missing_member("LLMMessage", error) from None

@@ -41,6 +41,11 @@ class OrganizationCustomRoleAssignment:
     id: str
     name: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
@@ -59,6 +64,8 @@ class OrganizationCustomRoleAssignment:
         )
         if name is not None:
             field_dict["name"] = name
+        elif "name" in self._explicit_nulls:
+            field_dict["name"] = None
 
         return field_dict
 
@@ -71,6 +78,7 @@ class OrganizationCustomRoleAssignment:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("OrganizationCustomRoleAssignment", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             type_ = cast(Literal["CUSTOM"], d.pop("type"))
             if type_ != "CUSTOM":
@@ -90,6 +98,9 @@ class OrganizationCustomRoleAssignment:
                     "OrganizationCustomRoleAssignment", "name", "a string", name
                 )
 
+            if name is None and "name" in src_dict:
+                explicit_nulls += ("name",)
+
         except KeyError as error:
             raise missing_member("OrganizationCustomRoleAssignment", error) from None
         organization_custom_role_assignment = cls(
@@ -97,6 +108,8 @@ class OrganizationCustomRoleAssignment:
             id=id,
             name=name,
         )
+        if explicit_nulls:
+            organization_custom_role_assignment._explicit_nulls = explicit_nulls
 
         organization_custom_role_assignment.additional_properties = d
         return organization_custom_role_assignment

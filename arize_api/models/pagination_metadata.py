@@ -38,6 +38,11 @@ class PaginationMetadata:
     has_more: bool
     next_cursor: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         has_more = self.has_more
@@ -53,6 +58,8 @@ class PaginationMetadata:
         )
         if next_cursor is not None:
             field_dict["next_cursor"] = next_cursor
+        elif "next_cursor" in self._explicit_nulls:
+            field_dict["next_cursor"] = None
 
         return field_dict
 
@@ -65,6 +72,7 @@ class PaginationMetadata:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("PaginationMetadata", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             has_more = d.pop("has_more")
             if type(has_more) is not bool:
@@ -78,12 +86,17 @@ class PaginationMetadata:
                     "PaginationMetadata", "next_cursor", "a string", next_cursor
                 )
 
+            if next_cursor is None and "next_cursor" in src_dict:
+                explicit_nulls += ("next_cursor",)
+
         except KeyError as error:
             raise missing_member("PaginationMetadata", error) from None
         pagination_metadata = cls(
             has_more=has_more,
             next_cursor=next_cursor,
         )
+        if explicit_nulls:
+            pagination_metadata._explicit_nulls = explicit_nulls
 
         pagination_metadata.additional_properties = d
         return pagination_metadata

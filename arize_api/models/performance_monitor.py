@@ -123,6 +123,11 @@ class PerformanceMonitor:
     positive_class_value: str | None = None
     metric_at_ranking_k_value: int | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -245,28 +250,50 @@ class PerformanceMonitor:
         )
         if filters is not None:
             field_dict["filters"] = filters
+        elif "filters" in self._explicit_nulls:
+            field_dict["filters"] = None
         if notification_configs is not None:
             field_dict["notification_configs"] = notification_configs
+        elif "notification_configs" in self._explicit_nulls:
+            field_dict["notification_configs"] = None
         if downtime is not None:
             field_dict["downtime"] = downtime
+        elif "downtime" in self._explicit_nulls:
+            field_dict["downtime"] = None
         if scheduled_runtime is not None:
             field_dict["scheduled_runtime"] = scheduled_runtime
+        elif "scheduled_runtime" in self._explicit_nulls:
+            field_dict["scheduled_runtime"] = None
         if evaluation_window_length_seconds is not None:
             field_dict["evaluation_window_length_seconds"] = (
                 evaluation_window_length_seconds
             )
+        elif "evaluation_window_length_seconds" in self._explicit_nulls:
+            field_dict["evaluation_window_length_seconds"] = None
         if delay_seconds is not None:
             field_dict["delay_seconds"] = delay_seconds
+        elif "delay_seconds" in self._explicit_nulls:
+            field_dict["delay_seconds"] = None
         if evaluated_at is not None:
             field_dict["evaluated_at"] = evaluated_at
+        elif "evaluated_at" in self._explicit_nulls:
+            field_dict["evaluated_at"] = None
         if latest_computed_value is not None:
             field_dict["latest_computed_value"] = latest_computed_value
+        elif "latest_computed_value" in self._explicit_nulls:
+            field_dict["latest_computed_value"] = None
         if notes is not None:
             field_dict["notes"] = notes
+        elif "notes" in self._explicit_nulls:
+            field_dict["notes"] = None
         if positive_class_value is not None:
             field_dict["positive_class_value"] = positive_class_value
+        elif "positive_class_value" in self._explicit_nulls:
+            field_dict["positive_class_value"] = None
         if metric_at_ranking_k_value is not None:
             field_dict["metric_at_ranking_k_value"] = metric_at_ranking_k_value
+        elif "metric_at_ranking_k_value" in self._explicit_nulls:
+            field_dict["metric_at_ranking_k_value"] = None
 
         return field_dict
 
@@ -279,6 +306,7 @@ class PerformanceMonitor:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("PerformanceMonitor", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -438,6 +466,9 @@ class PerformanceMonitor:
 
                     filters.append(filters_item)
 
+            if filters is None and "filters" in src_dict:
+                explicit_nulls += ("filters",)
+
             notification_configs_sent = d.pop("notification_configs", None)
             if notification_configs_sent is not None and not isinstance(
                 notification_configs_sent, list
@@ -541,6 +572,9 @@ class PerformanceMonitor:
 
                     notification_configs.append(notification_configs_item)
 
+            if notification_configs is None and "notification_configs" in src_dict:
+                explicit_nulls += ("notification_configs",)
+
             _downtime = d.pop("downtime", None)
             downtime: DowntimeConfig | None
             if isinstance(_downtime, NoneType):
@@ -548,12 +582,18 @@ class PerformanceMonitor:
             else:
                 downtime = DowntimeConfig.from_dict(_downtime)
 
+            if downtime is None and "downtime" in src_dict:
+                explicit_nulls += ("downtime",)
+
             _scheduled_runtime = d.pop("scheduled_runtime", None)
             scheduled_runtime: ScheduledRuntimeConfig | None
             if isinstance(_scheduled_runtime, NoneType):
                 scheduled_runtime = None
             else:
                 scheduled_runtime = ScheduledRuntimeConfig.from_dict(_scheduled_runtime)
+
+            if scheduled_runtime is None and "scheduled_runtime" in src_dict:
+                explicit_nulls += ("scheduled_runtime",)
 
             evaluation_window_length_seconds = d.pop(
                 "evaluation_window_length_seconds", None
@@ -568,11 +608,20 @@ class PerformanceMonitor:
                     evaluation_window_length_seconds,
                 )
 
+            if (
+                evaluation_window_length_seconds is None
+                and "evaluation_window_length_seconds" in src_dict
+            ):
+                explicit_nulls += ("evaluation_window_length_seconds",)
+
             delay_seconds = d.pop("delay_seconds", None)
             if delay_seconds is not None and type(delay_seconds) is not int:
                 delay_seconds = as_int(
                     "PerformanceMonitor", "delay_seconds", delay_seconds
                 )
+
+            if delay_seconds is None and "delay_seconds" in src_dict:
+                explicit_nulls += ("delay_seconds",)
 
             _evaluated_at = d.pop("evaluated_at", None)
             evaluated_at: datetime.datetime | None
@@ -580,6 +629,9 @@ class PerformanceMonitor:
                 evaluated_at = None
             else:
                 evaluated_at = parse_datetime(_evaluated_at)
+
+            if evaluated_at is None and "evaluated_at" in src_dict:
+                explicit_nulls += ("evaluated_at",)
 
             latest_computed_value = d.pop("latest_computed_value", None)
             if (
@@ -591,9 +643,15 @@ class PerformanceMonitor:
                     "PerformanceMonitor", "latest_computed_value", latest_computed_value
                 )
 
+            if latest_computed_value is None and "latest_computed_value" in src_dict:
+                explicit_nulls += ("latest_computed_value",)
+
             notes = d.pop("notes", None)
             if notes is not None and not isinstance(notes, str):
                 raise wrong_kind("PerformanceMonitor", "notes", "a string", notes)
+
+            if notes is None and "notes" in src_dict:
+                explicit_nulls += ("notes",)
 
             positive_class_value = d.pop("positive_class_value", None)
             if positive_class_value is not None and not isinstance(
@@ -606,6 +664,9 @@ class PerformanceMonitor:
                     positive_class_value,
                 )
 
+            if positive_class_value is None and "positive_class_value" in src_dict:
+                explicit_nulls += ("positive_class_value",)
+
             metric_at_ranking_k_value = d.pop("metric_at_ranking_k_value", None)
             if (
                 metric_at_ranking_k_value is not None
@@ -616,6 +677,12 @@ class PerformanceMonitor:
                     "metric_at_ranking_k_value",
                     metric_at_ranking_k_value,
                 )
+
+            if (
+                metric_at_ranking_k_value is None
+                and "metric_at_ranking_k_value" in src_dict
+            ):
+                explicit_nulls += ("metric_at_ranking_k_value",)
 
         except KeyError as error:
             raise missing_member("PerformanceMonitor", error) from None
@@ -646,6 +713,8 @@ class PerformanceMonitor:
             positive_class_value=positive_class_value,
             metric_at_ranking_k_value=metric_at_ranking_k_value,
         )
+        if explicit_nulls:
+            performance_monitor._explicit_nulls = explicit_nulls
 
         performance_monitor.additional_properties = d
         return performance_monitor

@@ -45,6 +45,11 @@ class Problem:
     detail: str | None = None
     instance: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         title = self.title
@@ -67,10 +72,16 @@ class Problem:
         )
         if type_ is not None:
             field_dict["type"] = type_
+        elif "type" in self._explicit_nulls:
+            field_dict["type"] = None
         if detail is not None:
             field_dict["detail"] = detail
+        elif "detail" in self._explicit_nulls:
+            field_dict["detail"] = None
         if instance is not None:
             field_dict["instance"] = instance
+        elif "instance" in self._explicit_nulls:
+            field_dict["instance"] = None
 
         return field_dict
 
@@ -83,6 +94,7 @@ class Problem:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("Problem", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             title = d.pop("title")
             if not isinstance(title, str):
@@ -96,13 +108,22 @@ class Problem:
             if type_ is not None and not isinstance(type_, str):
                 raise wrong_kind("Problem", "type", "a string", type_)
 
+            if type_ is None and "type" in src_dict:
+                explicit_nulls += ("type",)
+
             detail = d.pop("detail", None)
             if detail is not None and not isinstance(detail, str):
                 raise wrong_kind("Problem", "detail", "a string", detail)
 
+            if detail is None and "detail" in src_dict:
+                explicit_nulls += ("detail",)
+
             instance = d.pop("instance", None)
             if instance is not None and not isinstance(instance, str):
                 raise wrong_kind("Problem", "instance", "a string", instance)
+
+            if instance is None and "instance" in src_dict:
+                explicit_nulls += ("instance",)
 
         except KeyError as error:
             raise missing_member("Problem", error) from None
@@ -113,6 +134,8 @@ class Problem:
             detail=detail,
             instance=instance,
         )
+        if explicit_nulls:
+            problem._explicit_nulls = explicit_nulls
 
         problem.additional_properties = d
         return problem

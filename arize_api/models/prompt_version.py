@@ -74,6 +74,11 @@ class PromptVersion:
     provider_params: ProviderParams | None = None
     labels: list[str] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -129,10 +134,16 @@ class PromptVersion:
         )
         if invocation_params is not None:
             field_dict["invocation_params"] = invocation_params
+        elif "invocation_params" in self._explicit_nulls:
+            field_dict["invocation_params"] = None
         if provider_params is not None:
             field_dict["provider_params"] = provider_params
+        elif "provider_params" in self._explicit_nulls:
+            field_dict["provider_params"] = None
         if labels is not None:
             field_dict["labels"] = labels
+        elif "labels" in self._explicit_nulls:
+            field_dict["labels"] = None
 
         return field_dict
 
@@ -145,6 +156,7 @@ class PromptVersion:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("PromptVersion", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -204,6 +216,9 @@ class PromptVersion:
             else:
                 invocation_params = InvocationParams.from_dict(_invocation_params)
 
+            if invocation_params is None and "invocation_params" in src_dict:
+                explicit_nulls += ("invocation_params",)
+
             _provider_params = d.pop("provider_params", None)
             provider_params: ProviderParams | None
             if isinstance(_provider_params, NoneType):
@@ -211,12 +226,18 @@ class PromptVersion:
             else:
                 provider_params = ProviderParams.from_dict(_provider_params)
 
+            if provider_params is None and "provider_params" in src_dict:
+                explicit_nulls += ("provider_params",)
+
             labels = cast(list[str], d.pop("labels", None))
 
             if labels is not None and not isinstance(labels, list):
                 raise wrong_kind("PromptVersion", "labels", "a list", labels)
             if labels is not None:
                 check_items("PromptVersion", "labels", labels, "str")
+
+            if labels is None and "labels" in src_dict:
+                explicit_nulls += ("labels",)
 
         except KeyError as error:
             raise missing_member("PromptVersion", error) from None
@@ -235,6 +256,8 @@ class PromptVersion:
             provider_params=provider_params,
             labels=labels,
         )
+        if explicit_nulls:
+            prompt_version._explicit_nulls = explicit_nulls
 
         prompt_version.additional_properties = d
         return prompt_version

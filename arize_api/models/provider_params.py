@@ -46,6 +46,11 @@ class ProviderParams:
     bedrock_options: BedrockOptions | None = None
     region: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         azure_params: dict[str, Any] | None = None
@@ -69,14 +74,24 @@ class ProviderParams:
         field_dict.update({})
         if azure_params is not None:
             field_dict["azure_params"] = azure_params
+        elif "azure_params" in self._explicit_nulls:
+            field_dict["azure_params"] = None
         if anthropic_headers is not None:
             field_dict["anthropic_headers"] = anthropic_headers
+        elif "anthropic_headers" in self._explicit_nulls:
+            field_dict["anthropic_headers"] = None
         if anthropic_version is not None:
             field_dict["anthropic_version"] = anthropic_version
+        elif "anthropic_version" in self._explicit_nulls:
+            field_dict["anthropic_version"] = None
         if bedrock_options is not None:
             field_dict["bedrock_options"] = bedrock_options
+        elif "bedrock_options" in self._explicit_nulls:
+            field_dict["bedrock_options"] = None
         if region is not None:
             field_dict["region"] = region
+        elif "region" in self._explicit_nulls:
+            field_dict["region"] = None
 
         return field_dict
 
@@ -89,12 +104,16 @@ class ProviderParams:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("ProviderParams", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         _azure_params = d.pop("azure_params", None)
         azure_params: AzureParams | None
         if isinstance(_azure_params, NoneType):
             azure_params = None
         else:
             azure_params = AzureParams.from_dict(_azure_params)
+
+        if azure_params is None and "azure_params" in src_dict:
+            explicit_nulls += ("azure_params",)
 
         _anthropic_headers = d.pop("anthropic_headers", None)
         anthropic_headers: AnthropicHeaders | None
@@ -103,11 +122,17 @@ class ProviderParams:
         else:
             anthropic_headers = AnthropicHeaders.from_dict(_anthropic_headers)
 
+        if anthropic_headers is None and "anthropic_headers" in src_dict:
+            explicit_nulls += ("anthropic_headers",)
+
         anthropic_version = d.pop("anthropic_version", None)
         if anthropic_version is not None and not isinstance(anthropic_version, str):
             raise wrong_kind(
                 "ProviderParams", "anthropic_version", "a string", anthropic_version
             )
+
+        if anthropic_version is None and "anthropic_version" in src_dict:
+            explicit_nulls += ("anthropic_version",)
 
         _bedrock_options = d.pop("bedrock_options", None)
         bedrock_options: BedrockOptions | None
@@ -116,9 +141,15 @@ class ProviderParams:
         else:
             bedrock_options = BedrockOptions.from_dict(_bedrock_options)
 
+        if bedrock_options is None and "bedrock_options" in src_dict:
+            explicit_nulls += ("bedrock_options",)
+
         region = d.pop("region", None)
         if region is not None and not isinstance(region, str):
             raise wrong_kind("ProviderParams", "region", "a string", region)
+
+        if region is None and "region" in src_dict:
+            explicit_nulls += ("region",)
 
         provider_params = cls(
             azure_params=azure_params,
@@ -127,6 +158,8 @@ class ProviderParams:
             bedrock_options=bedrock_options,
             region=region,
         )
+        if explicit_nulls:
+            provider_params._explicit_nulls = explicit_nulls
 
         provider_params.additional_properties = d
         return provider_params

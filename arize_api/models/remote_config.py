@@ -35,6 +35,11 @@ class RemoteConfig:
 
     integration_id: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         integration_id = self.integration_id
@@ -44,6 +49,8 @@ class RemoteConfig:
         field_dict.update({})
         if integration_id is not None:
             field_dict["integration_id"] = integration_id
+        elif "integration_id" in self._explicit_nulls:
+            field_dict["integration_id"] = None
 
         return field_dict
 
@@ -56,15 +63,21 @@ class RemoteConfig:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("RemoteConfig", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         integration_id = d.pop("integration_id", None)
         if integration_id is not None and not isinstance(integration_id, str):
             raise wrong_kind(
                 "RemoteConfig", "integration_id", "a string", integration_id
             )
 
+        if integration_id is None and "integration_id" in src_dict:
+            explicit_nulls += ("integration_id",)
+
         remote_config = cls(
             integration_id=integration_id,
         )
+        if explicit_nulls:
+            remote_config._explicit_nulls = explicit_nulls
 
         remote_config.additional_properties = d
         return remote_config

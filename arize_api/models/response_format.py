@@ -38,6 +38,11 @@ class ResponseFormat:
     type_: ResponseFormatType | None = None
     json_schema: JsonSchemaConfig | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         type_: str | None = None
@@ -53,8 +58,12 @@ class ResponseFormat:
         field_dict.update({})
         if type_ is not None:
             field_dict["type"] = type_
+        elif "type" in self._explicit_nulls:
+            field_dict["type"] = None
         if json_schema is not None:
             field_dict["json_schema"] = json_schema
+        elif "json_schema" in self._explicit_nulls:
+            field_dict["json_schema"] = None
 
         return field_dict
 
@@ -67,12 +76,16 @@ class ResponseFormat:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("ResponseFormat", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         _type_ = d.pop("type", None)
         type_: ResponseFormatType | None
         if isinstance(_type_, NoneType):
             type_ = None
         else:
             type_ = check_response_format_type(_type_)
+
+        if type_ is None and "type" in src_dict:
+            explicit_nulls += ("type",)
 
         _json_schema = d.pop("json_schema", None)
         json_schema: JsonSchemaConfig | None
@@ -81,10 +94,15 @@ class ResponseFormat:
         else:
             json_schema = JsonSchemaConfig.from_dict(_json_schema)
 
+        if json_schema is None and "json_schema" in src_dict:
+            explicit_nulls += ("json_schema",)
+
         response_format = cls(
             type_=type_,
             json_schema=json_schema,
         )
+        if explicit_nulls:
+            response_format._explicit_nulls = explicit_nulls
 
         response_format.additional_properties = d
         return response_format

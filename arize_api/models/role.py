@@ -52,6 +52,11 @@ class Role:
     updated_at: datetime.datetime
     description: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -85,6 +90,8 @@ class Role:
         )
         if description is not None:
             field_dict["description"] = description
+        elif "description" in self._explicit_nulls:
+            field_dict["description"] = None
 
         return field_dict
 
@@ -97,6 +104,7 @@ class Role:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("Role", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -128,6 +136,9 @@ class Role:
             if description is not None and not isinstance(description, str):
                 raise wrong_kind("Role", "description", "a string", description)
 
+            if description is None and "description" in src_dict:
+                explicit_nulls += ("description",)
+
         except KeyError as error:
             raise missing_member("Role", error) from None
         role = cls(
@@ -139,6 +150,8 @@ class Role:
             updated_at=updated_at,
             description=description,
         )
+        if explicit_nulls:
+            role._explicit_nulls = explicit_nulls
 
         role.additional_properties = d
         return role

@@ -45,6 +45,11 @@ class ScheduledRuntimeConfig:
     cadence_seconds: int | None = None
     days_of_week: list[int] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         enabled = self.enabled
@@ -64,8 +69,12 @@ class ScheduledRuntimeConfig:
         )
         if cadence_seconds is not None:
             field_dict["cadence_seconds"] = cadence_seconds
+        elif "cadence_seconds" in self._explicit_nulls:
+            field_dict["cadence_seconds"] = None
         if days_of_week is not None:
             field_dict["days_of_week"] = days_of_week
+        elif "days_of_week" in self._explicit_nulls:
+            field_dict["days_of_week"] = None
 
         return field_dict
 
@@ -78,6 +87,7 @@ class ScheduledRuntimeConfig:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("ScheduledRuntimeConfig", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             enabled = d.pop("enabled")
             if type(enabled) is not bool:
@@ -91,6 +101,9 @@ class ScheduledRuntimeConfig:
                     "ScheduledRuntimeConfig", "cadence_seconds", cadence_seconds
                 )
 
+            if cadence_seconds is None and "cadence_seconds" in src_dict:
+                explicit_nulls += ("cadence_seconds",)
+
             days_of_week = cast(list[int], d.pop("days_of_week", None))
 
             if days_of_week is not None and not isinstance(days_of_week, list):
@@ -102,6 +115,9 @@ class ScheduledRuntimeConfig:
                     "ScheduledRuntimeConfig", "days_of_week", days_of_week, "int"
                 )
 
+            if days_of_week is None and "days_of_week" in src_dict:
+                explicit_nulls += ("days_of_week",)
+
         except KeyError as error:
             raise missing_member("ScheduledRuntimeConfig", error) from None
         scheduled_runtime_config = cls(
@@ -109,6 +125,8 @@ class ScheduledRuntimeConfig:
             cadence_seconds=cadence_seconds,
             days_of_week=days_of_week,
         )
+        if explicit_nulls:
+            scheduled_runtime_config._explicit_nulls = explicit_nulls
 
         scheduled_runtime_config.additional_properties = d
         return scheduled_runtime_config

@@ -64,6 +64,11 @@ class ServiceApiKey:
     expires_at: datetime.datetime | None = None
     last_used_at: datetime.datetime | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -108,10 +113,16 @@ class ServiceApiKey:
         )
         if description is not None:
             field_dict["description"] = description
+        elif "description" in self._explicit_nulls:
+            field_dict["description"] = None
         if expires_at is not None:
             field_dict["expires_at"] = expires_at
+        elif "expires_at" in self._explicit_nulls:
+            field_dict["expires_at"] = None
         if last_used_at is not None:
             field_dict["last_used_at"] = last_used_at
+        elif "last_used_at" in self._explicit_nulls:
+            field_dict["last_used_at"] = None
 
         return field_dict
 
@@ -124,6 +135,7 @@ class ServiceApiKey:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("ServiceApiKey", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -168,6 +180,9 @@ class ServiceApiKey:
                     "ServiceApiKey", "description", "a string", description
                 )
 
+            if description is None and "description" in src_dict:
+                explicit_nulls += ("description",)
+
             _expires_at = d.pop("expires_at", None)
             expires_at: datetime.datetime | None
             if isinstance(_expires_at, NoneType):
@@ -175,12 +190,18 @@ class ServiceApiKey:
             else:
                 expires_at = parse_datetime(_expires_at)
 
+            if expires_at is None and "expires_at" in src_dict:
+                explicit_nulls += ("expires_at",)
+
             _last_used_at = d.pop("last_used_at", None)
             last_used_at: datetime.datetime | None
             if isinstance(_last_used_at, NoneType):
                 last_used_at = None
             else:
                 last_used_at = parse_datetime(_last_used_at)
+
+            if last_used_at is None and "last_used_at" in src_dict:
+                explicit_nulls += ("last_used_at",)
 
         except KeyError as error:
             raise missing_member("ServiceApiKey", error) from None
@@ -197,6 +218,8 @@ class ServiceApiKey:
             expires_at=expires_at,
             last_used_at=last_used_at,
         )
+        if explicit_nulls:
+            service_api_key._explicit_nulls = explicit_nulls
 
         service_api_key.additional_properties = d
         return service_api_key

@@ -69,8 +69,8 @@ class Space:
     gradient_end_color: str | None = None
     default_agent_runtime: DefaultAgentRuntimeResponse | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # The optional nullable members the parsed data held as an explicit null (to_dict() writes
-    # them back; an absent one stays absent).
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
     _explicit_nulls: tuple[str, ...] = _attrs_field(
         init=False, default=(), repr=False, eq=False
     )
@@ -131,16 +131,24 @@ class Space:
         )
         if organization_id is not None:
             field_dict["organization_id"] = organization_id
+        elif "organization_id" in self._explicit_nulls:
+            field_dict["organization_id"] = None
         if default_llm_integration is not None:
             field_dict["default_llm_integration"] = default_llm_integration
         elif "default_llm_integration" in self._explicit_nulls:
             field_dict["default_llm_integration"] = None
         if ml_models_enabled is not None:
             field_dict["ml_models_enabled"] = ml_models_enabled
+        elif "ml_models_enabled" in self._explicit_nulls:
+            field_dict["ml_models_enabled"] = None
         if gradient_start_color is not None:
             field_dict["gradient_start_color"] = gradient_start_color
+        elif "gradient_start_color" in self._explicit_nulls:
+            field_dict["gradient_start_color"] = None
         if gradient_end_color is not None:
             field_dict["gradient_end_color"] = gradient_end_color
+        elif "gradient_end_color" in self._explicit_nulls:
+            field_dict["gradient_end_color"] = None
         if default_agent_runtime is not None:
             field_dict["default_agent_runtime"] = default_agent_runtime
         elif "default_agent_runtime" in self._explicit_nulls:
@@ -183,6 +191,9 @@ class Space:
                     "Space", "organization_id", "a string", organization_id
                 )
 
+            if organization_id is None and "organization_id" in src_dict:
+                explicit_nulls += ("organization_id",)
+
             def _parse_default_llm_integration(
                 data: object,
             ) -> DefaultLLMIntegrationResponse | None:
@@ -224,6 +235,9 @@ class Space:
                     "Space", "ml_models_enabled", "a boolean", ml_models_enabled
                 )
 
+            if ml_models_enabled is None and "ml_models_enabled" in src_dict:
+                explicit_nulls += ("ml_models_enabled",)
+
             gradient_start_color = d.pop("gradient_start_color", None)
             if gradient_start_color is not None and not isinstance(
                 gradient_start_color, str
@@ -232,6 +246,9 @@ class Space:
                     "Space", "gradient_start_color", "a string", gradient_start_color
                 )
 
+            if gradient_start_color is None and "gradient_start_color" in src_dict:
+                explicit_nulls += ("gradient_start_color",)
+
             gradient_end_color = d.pop("gradient_end_color", None)
             if gradient_end_color is not None and not isinstance(
                 gradient_end_color, str
@@ -239,6 +256,9 @@ class Space:
                 raise wrong_kind(
                     "Space", "gradient_end_color", "a string", gradient_end_color
                 )
+
+            if gradient_end_color is None and "gradient_end_color" in src_dict:
+                explicit_nulls += ("gradient_end_color",)
 
             def _parse_default_agent_runtime(
                 data: object,

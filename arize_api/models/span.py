@@ -73,6 +73,11 @@ class Span:
     evaluations: list[Evaluation] | None = None
     events: list[SpanEvent] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -138,20 +143,36 @@ class Span:
         )
         if parent_id is not None:
             field_dict["parent_id"] = parent_id
+        elif "parent_id" in self._explicit_nulls:
+            field_dict["parent_id"] = None
         if status_code is not None:
             field_dict["status_code"] = status_code
+        elif "status_code" in self._explicit_nulls:
+            field_dict["status_code"] = None
         if status_message is not None:
             field_dict["status_message"] = status_message
+        elif "status_message" in self._explicit_nulls:
+            field_dict["status_message"] = None
         if attributes is not None:
             field_dict["attributes"] = attributes
+        elif "attributes" in self._explicit_nulls:
+            field_dict["attributes"] = None
         if annotations is not None:
             field_dict["annotations"] = annotations
+        elif "annotations" in self._explicit_nulls:
+            field_dict["annotations"] = None
         if trace_annotations is not None:
             field_dict["trace_annotations"] = trace_annotations
+        elif "trace_annotations" in self._explicit_nulls:
+            field_dict["trace_annotations"] = None
         if evaluations is not None:
             field_dict["evaluations"] = evaluations
+        elif "evaluations" in self._explicit_nulls:
+            field_dict["evaluations"] = None
         if events is not None:
             field_dict["events"] = events
+        elif "events" in self._explicit_nulls:
+            field_dict["events"] = None
 
         return field_dict
 
@@ -164,6 +185,7 @@ class Span:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("Span", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -181,6 +203,9 @@ class Span:
             if parent_id is not None and not isinstance(parent_id, str):
                 raise wrong_kind("Span", "parent_id", "a string", parent_id)
 
+            if parent_id is None and "parent_id" in src_dict:
+                explicit_nulls += ("parent_id",)
+
             _status_code = d.pop("status_code", None)
             status_code: SpanStatusCode | None
             if isinstance(_status_code, NoneType):
@@ -188,9 +213,15 @@ class Span:
             else:
                 status_code = check_span_status_code(_status_code)
 
+            if status_code is None and "status_code" in src_dict:
+                explicit_nulls += ("status_code",)
+
             status_message = d.pop("status_message", None)
             if status_message is not None and not isinstance(status_message, str):
                 raise wrong_kind("Span", "status_message", "a string", status_message)
+
+            if status_message is None and "status_message" in src_dict:
+                explicit_nulls += ("status_message",)
 
             _attributes = d.pop("attributes", None)
             attributes: SpanAttributes | None
@@ -198,6 +229,9 @@ class Span:
                 attributes = None
             else:
                 attributes = SpanAttributes.from_dict(_attributes)
+
+            if attributes is None and "attributes" in src_dict:
+                explicit_nulls += ("attributes",)
 
             annotations_sent = d.pop("annotations", None)
             if annotations_sent is not None and not isinstance(annotations_sent, list):
@@ -210,6 +244,9 @@ class Span:
                     annotations_item = Annotation.from_dict(annotations_item_data)
 
                     annotations.append(annotations_item)
+
+            if annotations is None and "annotations" in src_dict:
+                explicit_nulls += ("annotations",)
 
             trace_annotations_sent = d.pop("trace_annotations", None)
             if trace_annotations_sent is not None and not isinstance(
@@ -229,6 +266,9 @@ class Span:
 
                     trace_annotations.append(trace_annotations_item)
 
+            if trace_annotations is None and "trace_annotations" in src_dict:
+                explicit_nulls += ("trace_annotations",)
+
             evaluations_sent = d.pop("evaluations", None)
             if evaluations_sent is not None and not isinstance(evaluations_sent, list):
                 raise wrong_kind("Span", "evaluations", "a list", evaluations_sent)
@@ -241,6 +281,9 @@ class Span:
 
                     evaluations.append(evaluations_item)
 
+            if evaluations is None and "evaluations" in src_dict:
+                explicit_nulls += ("evaluations",)
+
             events_sent = d.pop("events", None)
             if events_sent is not None and not isinstance(events_sent, list):
                 raise wrong_kind("Span", "events", "a list", events_sent)
@@ -252,6 +295,9 @@ class Span:
                     events_item = SpanEvent.from_dict(events_item_data)
 
                     events.append(events_item)
+
+            if events is None and "events" in src_dict:
+                explicit_nulls += ("events",)
 
         except KeyError as error:
             raise missing_member("Span", error) from None
@@ -270,6 +316,8 @@ class Span:
             evaluations=evaluations,
             events=events,
         )
+        if explicit_nulls:
+            span._explicit_nulls = explicit_nulls
 
         span.additional_properties = d
         return span

@@ -42,6 +42,11 @@ class SpanEvent:
     timestamp: datetime.datetime
     attributes: SpanEventAttributes | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -62,6 +67,8 @@ class SpanEvent:
         )
         if attributes is not None:
             field_dict["attributes"] = attributes
+        elif "attributes" in self._explicit_nulls:
+            field_dict["attributes"] = None
 
         return field_dict
 
@@ -74,6 +81,7 @@ class SpanEvent:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("SpanEvent", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -88,6 +96,9 @@ class SpanEvent:
             else:
                 attributes = SpanEventAttributes.from_dict(_attributes)
 
+            if attributes is None and "attributes" in src_dict:
+                explicit_nulls += ("attributes",)
+
         except KeyError as error:
             raise missing_member("SpanEvent", error) from None
         span_event = cls(
@@ -95,6 +106,8 @@ class SpanEvent:
             timestamp=timestamp,
             attributes=attributes,
         )
+        if explicit_nulls:
+            span_event._explicit_nulls = explicit_nulls
 
         span_event.additional_properties = d
         return span_event

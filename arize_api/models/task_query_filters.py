@@ -39,6 +39,11 @@ class TaskQueryFilters:
     filters: list[TaskQueryFilter]
     expression: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         filters = []
@@ -57,6 +62,8 @@ class TaskQueryFilters:
         )
         if expression is not None:
             field_dict["expression"] = expression
+        elif "expression" in self._explicit_nulls:
+            field_dict["expression"] = None
 
         return field_dict
 
@@ -69,6 +76,7 @@ class TaskQueryFilters:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("TaskQueryFilters", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             filters_sent = d.pop("filters")
             if not isinstance(filters_sent, list):
@@ -86,12 +94,17 @@ class TaskQueryFilters:
                     "TaskQueryFilters", "expression", "a string", expression
                 )
 
+            if expression is None and "expression" in src_dict:
+                explicit_nulls += ("expression",)
+
         except KeyError as error:
             raise missing_member("TaskQueryFilters", error) from None
         task_query_filters = cls(
             filters=filters,
             expression=expression,
         )
+        if explicit_nulls:
+            task_query_filters._explicit_nulls = explicit_nulls
 
         task_query_filters.additional_properties = d
         return task_query_filters

@@ -69,8 +69,8 @@ class TemplateConfig:
     direction: OptimizationDirection | None = None
     data_granularity: DataGranularity | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # The optional nullable members the parsed data held as an explicit null (to_dict() writes
-    # them back; an absent one stays absent).
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
     _explicit_nulls: tuple[str, ...] = _attrs_field(
         init=False, default=(), repr=False, eq=False
     )
@@ -131,12 +131,16 @@ class TemplateConfig:
         )
         if use_structured_output is not None:
             field_dict["use_structured_output"] = use_structured_output
+        elif "use_structured_output" in self._explicit_nulls:
+            field_dict["use_structured_output"] = None
         if classification_choices is not None:
             field_dict["classification_choices"] = classification_choices
         elif "classification_choices" in self._explicit_nulls:
             field_dict["classification_choices"] = None
         if direction is not None:
             field_dict["direction"] = direction
+        elif "direction" in self._explicit_nulls:
+            field_dict["direction"] = None
         if data_granularity is not None:
             field_dict["data_granularity"] = data_granularity
         elif "data_granularity" in self._explicit_nulls:
@@ -195,6 +199,9 @@ class TemplateConfig:
                     use_structured_output,
                 )
 
+            if use_structured_output is None and "use_structured_output" in src_dict:
+                explicit_nulls += ("use_structured_output",)
+
             def _parse_classification_choices(
                 data: object,
             ) -> None | TemplateConfigClassificationChoicesType0:
@@ -233,6 +240,9 @@ class TemplateConfig:
                 direction = None
             else:
                 direction = check_optimization_direction(_direction)
+
+            if direction is None and "direction" in src_dict:
+                explicit_nulls += ("direction",)
 
             def _parse_data_granularity(data: object) -> DataGranularity | None:
                 if data is None:

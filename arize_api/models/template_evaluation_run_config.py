@@ -71,8 +71,8 @@ class TemplateEvaluationRunConfig:
     invocation_parameters: InvocationParams | None = None
     provider_parameters: TemplateEvaluationRunConfigProviderParameters | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # The optional nullable members the parsed data held as an explicit null (to_dict() writes
-    # them back; an absent one stays absent).
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
     _explicit_nulls: tuple[str, ...] = _attrs_field(
         init=False, default=(), repr=False, eq=False
     )
@@ -126,18 +126,28 @@ class TemplateEvaluationRunConfig:
         )
         if model_name is not None:
             field_dict["model_name"] = model_name
+        elif "model_name" in self._explicit_nulls:
+            field_dict["model_name"] = None
         if classification_choices is not None:
             field_dict["classification_choices"] = classification_choices
+        elif "classification_choices" in self._explicit_nulls:
+            field_dict["classification_choices"] = None
         if column_mapping is not None:
             field_dict["column_mapping"] = column_mapping
+        elif "column_mapping" in self._explicit_nulls:
+            field_dict["column_mapping"] = None
         if evaluator_version_id is not None:
             field_dict["evaluator_version_id"] = evaluator_version_id
         elif "evaluator_version_id" in self._explicit_nulls:
             field_dict["evaluator_version_id"] = None
         if invocation_parameters is not None:
             field_dict["invocation_parameters"] = invocation_parameters
+        elif "invocation_parameters" in self._explicit_nulls:
+            field_dict["invocation_parameters"] = None
         if provider_parameters is not None:
             field_dict["provider_parameters"] = provider_parameters
+        elif "provider_parameters" in self._explicit_nulls:
+            field_dict["provider_parameters"] = None
 
         return field_dict
 
@@ -192,6 +202,9 @@ class TemplateEvaluationRunConfig:
                     "TemplateEvaluationRunConfig", "model_name", "a string", model_name
                 )
 
+            if model_name is None and "model_name" in src_dict:
+                explicit_nulls += ("model_name",)
+
             _classification_choices = d.pop("classification_choices", None)
             classification_choices: (
                 TemplateEvaluationRunConfigClassificationChoices | None
@@ -205,6 +218,9 @@ class TemplateEvaluationRunConfig:
                     )
                 )
 
+            if classification_choices is None and "classification_choices" in src_dict:
+                explicit_nulls += ("classification_choices",)
+
             _column_mapping = d.pop("column_mapping", None)
             column_mapping: TemplateEvaluationRunConfigColumnMapping | None
             if isinstance(_column_mapping, NoneType):
@@ -213,6 +229,9 @@ class TemplateEvaluationRunConfig:
                 column_mapping = TemplateEvaluationRunConfigColumnMapping.from_dict(
                     _column_mapping
                 )
+
+            if column_mapping is None and "column_mapping" in src_dict:
+                explicit_nulls += ("column_mapping",)
 
             def _parse_evaluator_version_id(data: object) -> None | str:
                 if data is None:
@@ -247,6 +266,9 @@ class TemplateEvaluationRunConfig:
                     _invocation_parameters
                 )
 
+            if invocation_parameters is None and "invocation_parameters" in src_dict:
+                explicit_nulls += ("invocation_parameters",)
+
             _provider_parameters = d.pop("provider_parameters", None)
             provider_parameters: TemplateEvaluationRunConfigProviderParameters | None
             if isinstance(_provider_parameters, NoneType):
@@ -257,6 +279,9 @@ class TemplateEvaluationRunConfig:
                         _provider_parameters
                     )
                 )
+
+            if provider_parameters is None and "provider_parameters" in src_dict:
+                explicit_nulls += ("provider_parameters",)
 
         except KeyError as error:
             raise missing_member("TemplateEvaluationRunConfig", error) from None

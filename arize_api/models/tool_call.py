@@ -40,6 +40,11 @@ class ToolCall:
     function: ToolCallFunction
     id: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         type_: str = self.type_
@@ -58,6 +63,8 @@ class ToolCall:
         )
         if id is not None:
             field_dict["id"] = id
+        elif "id" in self._explicit_nulls:
+            field_dict["id"] = None
 
         return field_dict
 
@@ -70,6 +77,7 @@ class ToolCall:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("ToolCall", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             type_ = check_tool_call_type(d.pop("type"))
 
@@ -79,6 +87,9 @@ class ToolCall:
             if id is not None and not isinstance(id, str):
                 raise wrong_kind("ToolCall", "id", "a string", id)
 
+            if id is None and "id" in src_dict:
+                explicit_nulls += ("id",)
+
         except KeyError as error:
             raise missing_member("ToolCall", error) from None
         tool_call = cls(
@@ -86,6 +97,8 @@ class ToolCall:
             function=function,
             id=id,
         )
+        if explicit_nulls:
+            tool_call._explicit_nulls = explicit_nulls
 
         tool_call.additional_properties = d
         return tool_call

@@ -38,8 +38,8 @@ class ToolConfig:
     tools: list[ToolConfigToolsItem] | None = None
     tool_choice: Any | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    # The optional nullable members the parsed data held as an explicit null (to_dict() writes
-    # them back; an absent one stays absent).
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
     _explicit_nulls: tuple[str, ...] = _attrs_field(
         init=False, default=(), repr=False, eq=False
     )
@@ -59,6 +59,8 @@ class ToolConfig:
         field_dict.update({})
         if tools is not None:
             field_dict["tools"] = tools
+        elif "tools" in self._explicit_nulls:
+            field_dict["tools"] = None
         if tool_choice is not None:
             field_dict["tool_choice"] = tool_choice
         elif "tool_choice" in self._explicit_nulls:
@@ -87,6 +89,9 @@ class ToolConfig:
                 tools_item = ToolConfigToolsItem.from_dict(tools_item_data)
 
                 tools.append(tools_item)
+
+        if tools is None and "tools" in src_dict:
+            explicit_nulls += ("tools",)
 
         tool_choice = d.pop("tool_choice", None)
 

@@ -56,6 +56,11 @@ class Trace:
     start_time: datetime.datetime | None = None
     end_time: datetime.datetime | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         trace_id = self.trace_id
@@ -89,8 +94,12 @@ class Trace:
         )
         if start_time is not None:
             field_dict["start_time"] = start_time
+        elif "start_time" in self._explicit_nulls:
+            field_dict["start_time"] = None
         if end_time is not None:
             field_dict["end_time"] = end_time
+        elif "end_time" in self._explicit_nulls:
+            field_dict["end_time"] = None
 
         return field_dict
 
@@ -103,6 +112,7 @@ class Trace:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("Trace", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             trace_id = d.pop("trace_id")
             if not isinstance(trace_id, str):
@@ -135,12 +145,18 @@ class Trace:
             else:
                 start_time = parse_datetime(_start_time)
 
+            if start_time is None and "start_time" in src_dict:
+                explicit_nulls += ("start_time",)
+
             _end_time = d.pop("end_time", None)
             end_time: datetime.datetime | None
             if isinstance(_end_time, NoneType):
                 end_time = None
             else:
                 end_time = parse_datetime(_end_time)
+
+            if end_time is None and "end_time" in src_dict:
+                explicit_nulls += ("end_time",)
 
         except KeyError as error:
             raise missing_member("Trace", error) from None
@@ -152,6 +168,8 @@ class Trace:
             start_time=start_time,
             end_time=end_time,
         )
+        if explicit_nulls:
+            trace._explicit_nulls = explicit_nulls
 
         trace.additional_properties = d
         return trace

@@ -41,6 +41,11 @@ class V1ErrorResponse:
     code: int | None = None
     details: list[Any] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         message = self.message
@@ -56,10 +61,16 @@ class V1ErrorResponse:
         field_dict.update({})
         if message is not None:
             field_dict["message"] = message
+        elif "message" in self._explicit_nulls:
+            field_dict["message"] = None
         if code is not None:
             field_dict["code"] = code
+        elif "code" in self._explicit_nulls:
+            field_dict["code"] = None
         if details is not None:
             field_dict["details"] = details
+        elif "details" in self._explicit_nulls:
+            field_dict["details"] = None
 
         return field_dict
 
@@ -72,24 +83,36 @@ class V1ErrorResponse:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("V1ErrorResponse", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         message = d.pop("message", None)
         if message is not None and not isinstance(message, str):
             raise wrong_kind("V1ErrorResponse", "message", "a string", message)
 
+        if message is None and "message" in src_dict:
+            explicit_nulls += ("message",)
+
         code = d.pop("code", None)
         if code is not None and type(code) is not int:
             code = as_int("V1ErrorResponse", "code", code)
+
+        if code is None and "code" in src_dict:
+            explicit_nulls += ("code",)
 
         details_sent = d.pop("details", None)
         if details_sent is not None and not isinstance(details_sent, list):
             raise wrong_kind("V1ErrorResponse", "details", "a list", details_sent)
         details = cast(list[Any], details_sent)
 
+        if details is None and "details" in src_dict:
+            explicit_nulls += ("details",)
+
         v1_error_response = cls(
             message=message,
             code=code,
             details=details,
         )
+        if explicit_nulls:
+            v1_error_response._explicit_nulls = explicit_nulls
 
         v1_error_response.additional_properties = d
         return v1_error_response

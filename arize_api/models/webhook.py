@@ -69,6 +69,11 @@ class Webhook:
     signing_secret_hint: str | None = None
     created_by_user_id: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -110,8 +115,12 @@ class Webhook:
         )
         if signing_secret_hint is not None:
             field_dict["signing_secret_hint"] = signing_secret_hint
+        elif "signing_secret_hint" in self._explicit_nulls:
+            field_dict["signing_secret_hint"] = None
         if created_by_user_id is not None:
             field_dict["created_by_user_id"] = created_by_user_id
+        elif "created_by_user_id" in self._explicit_nulls:
+            field_dict["created_by_user_id"] = None
 
         return field_dict
 
@@ -124,6 +133,7 @@ class Webhook:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("Webhook", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -165,6 +175,9 @@ class Webhook:
                     "Webhook", "signing_secret_hint", "a string", signing_secret_hint
                 )
 
+            if signing_secret_hint is None and "signing_secret_hint" in src_dict:
+                explicit_nulls += ("signing_secret_hint",)
+
             created_by_user_id = d.pop("created_by_user_id", None)
             if created_by_user_id is not None and not isinstance(
                 created_by_user_id, str
@@ -172,6 +185,9 @@ class Webhook:
                 raise wrong_kind(
                     "Webhook", "created_by_user_id", "a string", created_by_user_id
                 )
+
+            if created_by_user_id is None and "created_by_user_id" in src_dict:
+                explicit_nulls += ("created_by_user_id",)
 
         except KeyError as error:
             raise missing_member("Webhook", error) from None
@@ -188,6 +204,8 @@ class Webhook:
             signing_secret_hint=signing_secret_hint,
             created_by_user_id=created_by_user_id,
         )
+        if explicit_nulls:
+            webhook._explicit_nulls = explicit_nulls
 
         webhook.additional_properties = d
         return webhook

@@ -50,6 +50,16 @@ def _get_kwargs(
     | CreateFreeformAnnotationConfigRequest
     | CreateFreeformAnnotationConfigRequestDict,
 ) -> dict[str, Any]:
+    if not isinstance(
+        body,
+        (
+            CreateCategoricalAnnotationConfigRequest,
+            CreateContinuousAnnotationConfigRequest,
+            CreateFreeformAnnotationConfigRequest,
+            dict,
+        ),
+    ) and callable(getattr(body, "to_dict", None)):
+        body = body.to_dict()  # another model of the same shape
     if isinstance(body, dict):
 
         def _parse_body(

@@ -52,6 +52,16 @@ def _get_kwargs(
     | UpdateFreeformAnnotationConfigRequestDict,
 ) -> dict[str, Any]:
     annotation_config_id = path_value("annotation_config_id", annotation_config_id)
+    if not isinstance(
+        body,
+        (
+            UpdateCategoricalAnnotationConfigRequest,
+            UpdateContinuousAnnotationConfigRequest,
+            UpdateFreeformAnnotationConfigRequest,
+            dict,
+        ),
+    ) and callable(getattr(body, "to_dict", None)):
+        body = body.to_dict()  # another model of the same shape
     if isinstance(body, dict):
 
         def _parse_body(

@@ -43,6 +43,10 @@ def _get_kwargs(
     | CreateUserApiKeyRequest
     | CreateUserApiKeyRequestDict,
 ) -> dict[str, Any]:
+    if not isinstance(
+        body, (CreateServiceApiKeyRequest, CreateUserApiKeyRequest, dict)
+    ) and callable(getattr(body, "to_dict", None)):
+        body = body.to_dict()  # another model of the same shape
     if isinstance(body, dict):
 
         def _parse_body(

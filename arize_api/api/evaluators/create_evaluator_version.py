@@ -53,6 +53,16 @@ def _get_kwargs(
     | CreateTemplateEvaluatorVersionRequestDict,
 ) -> dict[str, Any]:
     evaluator_id = path_value("evaluator_id", evaluator_id)
+    if not isinstance(
+        body,
+        (
+            CreateCodeEvaluatorVersionRequest,
+            CreateRemoteEvaluatorVersionRequest,
+            CreateTemplateEvaluatorVersionRequest,
+            dict,
+        ),
+    ) and callable(getattr(body, "to_dict", None)):
+        body = body.to_dict()  # another model of the same shape
     if isinstance(body, dict):
 
         def _parse_body(

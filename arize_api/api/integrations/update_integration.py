@@ -52,6 +52,16 @@ def _get_kwargs(
     | UpdateLlmIntegrationRequestDict,
 ) -> dict[str, Any]:
     integration_id = path_value("integration_id", integration_id)
+    if not isinstance(
+        body,
+        (
+            UpdateAgentIntegrationRequest,
+            UpdateEvaluatorIntegrationRequest,
+            UpdateLlmIntegrationRequest,
+            dict,
+        ),
+    ) and callable(getattr(body, "to_dict", None)):
+        body = body.to_dict()  # another model of the same shape
     if isinstance(body, dict):
 
         def _parse_body(

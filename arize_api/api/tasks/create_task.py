@@ -48,6 +48,16 @@ def _get_kwargs(
     | CreateTemplateEvaluationTaskRequest
     | CreateTemplateEvaluationTaskRequestDict,
 ) -> dict[str, Any]:
+    if not isinstance(
+        body,
+        (
+            CreateCodeEvaluationTaskRequest,
+            CreateRunExperimentTaskRequest,
+            CreateTemplateEvaluationTaskRequest,
+            dict,
+        ),
+    ) and callable(getattr(body, "to_dict", None)):
+        body = body.to_dict()  # another model of the same shape
     if isinstance(body, dict):
 
         def _parse_body(

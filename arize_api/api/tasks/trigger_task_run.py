@@ -45,6 +45,11 @@ def _get_kwargs(
     | Unset = UNSET,
 ) -> dict[str, Any]:
     task_id = path_value("task_id", task_id)
+    if not isinstance(
+        body,
+        (TriggerEvaluationTaskRunRequest, TriggerRunExperimentTaskRunRequest, dict),
+    ) and callable(getattr(body, "to_dict", None)):
+        body = body.to_dict()  # another model of the same shape
     if isinstance(body, dict):
 
         def _parse_body(

@@ -44,6 +44,10 @@ def _get_kwargs(
     | UpdateRunExperimentTaskRequestDict,
 ) -> dict[str, Any]:
     task_id = path_value("task_id", task_id)
+    if not isinstance(
+        body, (UpdateEvaluationTaskRequest, UpdateRunExperimentTaskRequest, dict)
+    ) and callable(getattr(body, "to_dict", None)):
+        body = body.to_dict()  # another model of the same shape
     if isinstance(body, dict):
 
         def _parse_body(
