@@ -96,8 +96,9 @@ def as_model(cls: type[M], value: object, what: str) -> M:
     and the expected type."""
     if isinstance(value, cls):
         return value
-    if not isinstance(value, Mapping) and callable(getattr(value, "to_dict", None)):
-        value = value.to_dict()  # another model of the same shape (two schemas, one form)
+    to_dict = None if isinstance(value, Mapping) else getattr(value, "to_dict", None)
+    if callable(to_dict):
+        value = to_dict()  # another model of the same shape (two schemas, one form)
     if isinstance(value, Mapping):
         parsed: M = cls.from_dict(value)  # type: ignore[attr-defined]
         return parsed
