@@ -24,6 +24,7 @@ __all__ = [
     "check_items",
     "missing_member",
     "not_a_body",
+    "not_a_timestamp",
     "path_value",
     "wrong_kind",
 ]
@@ -45,6 +46,11 @@ def missing_member(model: str, error: KeyError) -> MissingMemberError:
     """The error for a ``KeyError`` from popping a required member while parsing ``model``."""
     member = str(error.args[0]) if error.args else "?"
     return MissingMemberError(model, member, "required member missing")
+
+
+def not_a_timestamp(model: str, member: str, error: Exception) -> ModelValidationError:
+    """A date or date-time member its parser refused (not a string, or not RFC 3339)."""
+    return ModelValidationError(model, member, f"expected an RFC 3339 timestamp ({error})")
 
 
 def as_int(model: str, member: str, value: object) -> int:

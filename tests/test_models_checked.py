@@ -146,6 +146,8 @@ GOOD = dataset_json()
         (UpdateEvaluationTaskRequest, {"sampling_rate": False}, "expected a number, got bool"),
         (UpdateEvaluationTaskRequest, {"is_continuous": 0}, "expected a boolean, got int"),
         (Dataset, ["not", "an", "object"], "Dataset: expected an object, got list"),
+        (Dataset, {**GOOD, "created_at": 17}, "Dataset.created_at: expected an RFC 3339 timestamp"),
+        (Dataset, {**GOOD, "updated_at": "noon"}, "updated_at: expected an RFC 3339 timestamp"),
     ],
 )
 def test_a_member_of_the_wrong_kind_is_refused(model: Any, data: Any, message: str) -> None:

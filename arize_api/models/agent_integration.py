@@ -23,6 +23,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -155,9 +156,21 @@ class AgentIntegration:
 
                 scopings.append(scopings_item)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "AgentIntegration", "created_at", error
+                ) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "AgentIntegration", "updated_at", error
+                ) from error
 
             def _parse_created_by_user_id(data: object) -> None | str:
                 if data is None:

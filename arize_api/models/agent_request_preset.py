@@ -22,6 +22,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -154,22 +155,34 @@ class AgentRequestPreset:
             if description is None and "description" in src_dict:
                 explicit_nulls += ("description",)
 
-            _created_at = d.pop("created_at", None)
-            created_at: datetime.datetime | None
-            if isinstance(_created_at, NoneType):
-                created_at = None
-            else:
-                created_at = parse_datetime(_created_at)
+            try:
+                _created_at = d.pop("created_at", None)
+                created_at: datetime.datetime | None
+                if isinstance(_created_at, NoneType):
+                    created_at = None
+                else:
+                    created_at = parse_datetime(_created_at)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "AgentRequestPreset", "created_at", error
+                ) from error
 
             if created_at is None and "created_at" in src_dict:
                 explicit_nulls += ("created_at",)
 
-            _updated_at = d.pop("updated_at", None)
-            updated_at: datetime.datetime | None
-            if isinstance(_updated_at, NoneType):
-                updated_at = None
-            else:
-                updated_at = parse_datetime(_updated_at)
+            try:
+                _updated_at = d.pop("updated_at", None)
+                updated_at: datetime.datetime | None
+                if isinstance(_updated_at, NoneType):
+                    updated_at = None
+                else:
+                    updated_at = parse_datetime(_updated_at)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "AgentRequestPreset", "updated_at", error
+                ) from error
 
             if updated_at is None and "updated_at" in src_dict:
                 explicit_nulls += ("updated_at",)

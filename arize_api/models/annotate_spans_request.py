@@ -22,6 +22,7 @@ from .._validate import (
     as_mapping,
     as_model,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.record_granularity import RecordGranularity, check_record_granularity
@@ -126,19 +127,31 @@ class AnnotateSpansRequest:
 
                 annotations.append(annotations_item)
 
-            _start_time = d.pop("start_time", UNSET)
-            start_time: datetime.datetime | Unset
-            if isinstance(_start_time, Unset):
-                start_time = UNSET
-            else:
-                start_time = parse_datetime(_start_time)
+            try:
+                _start_time = d.pop("start_time", UNSET)
+                start_time: datetime.datetime | Unset
+                if isinstance(_start_time, Unset):
+                    start_time = UNSET
+                else:
+                    start_time = parse_datetime(_start_time)
 
-            _end_time = d.pop("end_time", UNSET)
-            end_time: datetime.datetime | Unset
-            if isinstance(_end_time, Unset):
-                end_time = UNSET
-            else:
-                end_time = parse_datetime(_end_time)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "AnnotateSpansRequest", "start_time", error
+                ) from error
+
+            try:
+                _end_time = d.pop("end_time", UNSET)
+                end_time: datetime.datetime | Unset
+                if isinstance(_end_time, Unset):
+                    end_time = UNSET
+                else:
+                    end_time = parse_datetime(_end_time)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "AnnotateSpansRequest", "end_time", error
+                ) from error
 
             _granularity = d.pop("granularity", UNSET)
             granularity: RecordGranularity | Unset

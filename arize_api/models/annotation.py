@@ -22,6 +22,7 @@ from .._validate import (
     as_mapping,
     as_number,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -144,12 +145,16 @@ class Annotation:
             if text is None and "text" in src_dict:
                 explicit_nulls += ("text",)
 
-            _updated_at = d.pop("updated_at", None)
-            updated_at: datetime.datetime | None
-            if isinstance(_updated_at, NoneType):
-                updated_at = None
-            else:
-                updated_at = parse_datetime(_updated_at)
+            try:
+                _updated_at = d.pop("updated_at", None)
+                updated_at: datetime.datetime | None
+                if isinstance(_updated_at, NoneType):
+                    updated_at = None
+                else:
+                    updated_at = parse_datetime(_updated_at)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Annotation", "updated_at", error) from error
 
             if updated_at is None and "updated_at" in src_dict:
                 explicit_nulls += ("updated_at",)

@@ -22,6 +22,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -198,9 +199,17 @@ class AnnotationQueue:
 
                 annotators.append(annotators_item)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("AnnotationQueue", "created_at", error) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("AnnotationQueue", "updated_at", error) from error
 
             def _parse_instructions(data: object) -> None | str:
                 if data is None:

@@ -23,6 +23,7 @@ from .._validate import (
     as_mapping,
     check_items,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -103,9 +104,21 @@ class AnnotationQueueSessionRecordInput:
                     project_id,
                 )
 
-            start_time = parse_datetime(d.pop("start_time"))
+            try:
+                start_time = parse_datetime(d.pop("start_time"))
 
-            end_time = parse_datetime(d.pop("end_time"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "AnnotationQueueSessionRecordInput", "start_time", error
+                ) from error
+
+            try:
+                end_time = parse_datetime(d.pop("end_time"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "AnnotationQueueSessionRecordInput", "end_time", error
+                ) from error
 
             session_ids = cast(list[str], d.pop("session_ids"))
 

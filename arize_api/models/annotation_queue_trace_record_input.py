@@ -23,6 +23,7 @@ from .._validate import (
     as_mapping,
     check_items,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -102,9 +103,21 @@ class AnnotationQueueTraceRecordInput:
                     project_id,
                 )
 
-            start_time = parse_datetime(d.pop("start_time"))
+            try:
+                start_time = parse_datetime(d.pop("start_time"))
 
-            end_time = parse_datetime(d.pop("end_time"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "AnnotationQueueTraceRecordInput", "start_time", error
+                ) from error
+
+            try:
+                end_time = parse_datetime(d.pop("end_time"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "AnnotationQueueTraceRecordInput", "end_time", error
+                ) from error
 
             trace_ids = cast(list[str], d.pop("trace_ids"))
 

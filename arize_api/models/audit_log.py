@@ -22,6 +22,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.audit_log_operation_type import (
@@ -159,7 +160,11 @@ class AuditLog:
 
             operation_type = check_audit_log_operation_type(d.pop("operation_type"))
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("AuditLog", "created_at", error) from error
 
             def _parse_operation_name(data: object) -> None | str:
                 if data is None:

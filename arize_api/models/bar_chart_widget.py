@@ -26,6 +26,7 @@ from .._validate import (
     as_number,
     check_items,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.widget_creation_status import (
@@ -517,7 +518,11 @@ class BarChartWidget:
 
             creation_status = check_widget_creation_status(d.pop("creation_status"))
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("BarChartWidget", "created_at", error) from error
 
             creator_user_id = d.pop("creator_user_id")
             if not isinstance(creator_user_id, str):

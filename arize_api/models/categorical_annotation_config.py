@@ -23,6 +23,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.optimization_direction import (
@@ -124,7 +125,13 @@ class CategoricalAnnotationConfig:
                     "CategoricalAnnotationConfig", "name", "a string", name
                 )
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "CategoricalAnnotationConfig", "created_at", error
+                ) from error
 
             space_id = d.pop("space_id")
             if not isinstance(space_id, str):

@@ -24,6 +24,7 @@ from .._validate import (
     as_mapping,
     as_number,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.optimization_direction import (
@@ -123,7 +124,13 @@ class ContinuousAnnotationConfig:
             if not isinstance(name, str):
                 raise wrong_kind("ContinuousAnnotationConfig", "name", "a string", name)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "ContinuousAnnotationConfig", "created_at", error
+                ) from error
 
             space_id = d.pop("space_id")
             if not isinstance(space_id, str):

@@ -24,6 +24,7 @@ from .._validate import (
     as_mapping,
     as_model,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..types import UNSET, Unset
@@ -163,12 +164,18 @@ class CreateServiceApiKeyRequest:
                     "CreateServiceApiKeyRequest", "description", "a string", description
                 )
 
-            _expires_at = d.pop("expires_at", UNSET)
-            expires_at: datetime.datetime | Unset
-            if isinstance(_expires_at, Unset):
-                expires_at = UNSET
-            else:
-                expires_at = parse_datetime(_expires_at)
+            try:
+                _expires_at = d.pop("expires_at", UNSET)
+                expires_at: datetime.datetime | Unset
+                if isinstance(_expires_at, Unset):
+                    expires_at = UNSET
+                else:
+                    expires_at = parse_datetime(_expires_at)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "CreateServiceApiKeyRequest", "expires_at", error
+                ) from error
 
             def _parse_account_role(
                 data: object,

@@ -23,6 +23,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..types import UNSET, Unset
@@ -103,12 +104,18 @@ class CreateUserApiKeyRequest:
                     "CreateUserApiKeyRequest", "description", "a string", description
                 )
 
-            _expires_at = d.pop("expires_at", UNSET)
-            expires_at: datetime.datetime | Unset
-            if isinstance(_expires_at, Unset):
-                expires_at = UNSET
-            else:
-                expires_at = parse_datetime(_expires_at)
+            try:
+                _expires_at = d.pop("expires_at", UNSET)
+                expires_at: datetime.datetime | Unset
+                if isinstance(_expires_at, Unset):
+                    expires_at = UNSET
+                else:
+                    expires_at = parse_datetime(_expires_at)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "CreateUserApiKeyRequest", "expires_at", error
+                ) from error
 
         except KeyError as error:
             raise missing_member("CreateUserApiKeyRequest", error) from None

@@ -21,6 +21,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.invite_mode import InviteMode, check_invite_mode
@@ -178,7 +179,13 @@ class CreateUserResponse:
 
             role = _parse_role(d.pop("role"))
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "CreateUserResponse", "created_at", error
+                ) from error
 
             status = check_user_status(d.pop("status"))
 

@@ -21,6 +21,7 @@ from .._validate import (
     as_int,
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.webhook_auth_type import WebhookAuthType, check_webhook_auth_type
@@ -174,9 +175,21 @@ class CreateWebhookResponse:
             if type(timeout_ms) is not int:
                 timeout_ms = as_int("CreateWebhookResponse", "timeout_ms", timeout_ms)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "CreateWebhookResponse", "created_at", error
+                ) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "CreateWebhookResponse", "updated_at", error
+                ) from error
 
             signing_secret = d.pop("signing_secret", None)
             if signing_secret is not None and not isinstance(signing_secret, str):

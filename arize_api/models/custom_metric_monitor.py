@@ -26,6 +26,7 @@ from .._validate import (
     as_number,
     check_items,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.monitor_status import MonitorStatus, check_monitor_status
@@ -420,9 +421,21 @@ class CustomMetricMonitor:
                     created_by_user_id,
                 )
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "CustomMetricMonitor", "created_at", error
+                ) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "CustomMetricMonitor", "updated_at", error
+                ) from error
 
             custom_metric_id = d.pop("custom_metric_id")
             if not isinstance(custom_metric_id, str):
@@ -612,12 +625,18 @@ class CustomMetricMonitor:
             if delay_seconds is None and "delay_seconds" in src_dict:
                 explicit_nulls += ("delay_seconds",)
 
-            _evaluated_at = d.pop("evaluated_at", None)
-            evaluated_at: datetime.datetime | None
-            if isinstance(_evaluated_at, NoneType):
-                evaluated_at = None
-            else:
-                evaluated_at = parse_datetime(_evaluated_at)
+            try:
+                _evaluated_at = d.pop("evaluated_at", None)
+                evaluated_at: datetime.datetime | None
+                if isinstance(_evaluated_at, NoneType):
+                    evaluated_at = None
+                else:
+                    evaluated_at = parse_datetime(_evaluated_at)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "CustomMetricMonitor", "evaluated_at", error
+                ) from error
 
             if evaluated_at is None and "evaluated_at" in src_dict:
                 explicit_nulls += ("evaluated_at",)

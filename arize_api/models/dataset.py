@@ -21,6 +21,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -115,9 +116,17 @@ class Dataset:
             if not isinstance(space_id, str):
                 raise wrong_kind("Dataset", "space_id", "a string", space_id)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Dataset", "created_at", error) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Dataset", "updated_at", error) from error
 
             versions_sent = d.pop("versions", None)
             if versions_sent is not None and not isinstance(versions_sent, list):

@@ -21,6 +21,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -96,9 +97,17 @@ class DatasetExample:
             if not isinstance(id, str):
                 raise wrong_kind("DatasetExample", "id", "a string", id)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("DatasetExample", "created_at", error) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("DatasetExample", "updated_at", error) from error
 
             annotations_sent = d.pop("annotations", None)
             if annotations_sent is not None and not isinstance(annotations_sent, list):

@@ -20,6 +20,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -93,9 +94,17 @@ class DatasetVersion:
             if not isinstance(dataset_id, str):
                 raise wrong_kind("DatasetVersion", "dataset_id", "a string", dataset_id)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("DatasetVersion", "created_at", error) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("DatasetVersion", "updated_at", error) from error
 
         except KeyError as error:
             raise missing_member("DatasetVersion", error) from None

@@ -22,6 +22,7 @@ from .._validate import (
     as_mapping,
     check_items,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -110,9 +111,21 @@ class DatasetVersionWithExampleIds:
                     "DatasetVersionWithExampleIds", "space_id", "a string", space_id
                 )
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "DatasetVersionWithExampleIds", "created_at", error
+                ) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "DatasetVersionWithExampleIds", "updated_at", error
+                ) from error
 
             dataset_version_id = d.pop("dataset_version_id")
             if not isinstance(dataset_version_id, str):

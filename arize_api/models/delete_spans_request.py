@@ -23,6 +23,7 @@ from .._validate import (
     as_mapping,
     check_items,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..types import UNSET, Unset
@@ -99,19 +100,31 @@ class DeleteSpansRequest:
                 raise wrong_kind("DeleteSpansRequest", "span_ids", "a list", span_ids)
             check_items("DeleteSpansRequest", "span_ids", span_ids, "str")
 
-            _start_time = d.pop("start_time", UNSET)
-            start_time: datetime.datetime | Unset
-            if isinstance(_start_time, Unset):
-                start_time = UNSET
-            else:
-                start_time = parse_datetime(_start_time)
+            try:
+                _start_time = d.pop("start_time", UNSET)
+                start_time: datetime.datetime | Unset
+                if isinstance(_start_time, Unset):
+                    start_time = UNSET
+                else:
+                    start_time = parse_datetime(_start_time)
 
-            _end_time = d.pop("end_time", UNSET)
-            end_time: datetime.datetime | Unset
-            if isinstance(_end_time, Unset):
-                end_time = UNSET
-            else:
-                end_time = parse_datetime(_end_time)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "DeleteSpansRequest", "start_time", error
+                ) from error
+
+            try:
+                _end_time = d.pop("end_time", UNSET)
+                end_time: datetime.datetime | Unset
+                if isinstance(_end_time, Unset):
+                    end_time = UNSET
+                else:
+                    end_time = parse_datetime(_end_time)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "DeleteSpansRequest", "end_time", error
+                ) from error
 
         except KeyError as error:
             raise missing_member("DeleteSpansRequest", error) from None

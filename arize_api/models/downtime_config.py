@@ -21,6 +21,7 @@ from .._validate import (
     as_int,
     as_mapping,
     missing_member,
+    not_a_timestamp,
 )
 
 T = TypeVar("T", bound="DowntimeConfig")
@@ -71,7 +72,11 @@ class DowntimeConfig:
             src_dict = as_mapping("DowntimeConfig", src_dict)
         d = dict(src_dict)
         try:
-            start = parse_datetime(d.pop("start"))
+            try:
+                start = parse_datetime(d.pop("start"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("DowntimeConfig", "start", error) from error
 
             duration_seconds = d.pop("duration_seconds")
             if type(duration_seconds) is not int:

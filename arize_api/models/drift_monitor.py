@@ -26,6 +26,7 @@ from .._validate import (
     as_number,
     check_items,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.drift_metric import DriftMetric, check_drift_metric
@@ -437,9 +438,17 @@ class DriftMonitor:
                     "DriftMonitor", "created_by_user_id", "a string", created_by_user_id
                 )
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("DriftMonitor", "created_at", error) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("DriftMonitor", "updated_at", error) from error
 
             metric = check_drift_metric(d.pop("metric"))
 
@@ -661,12 +670,16 @@ class DriftMonitor:
             if delay_seconds is None and "delay_seconds" in src_dict:
                 explicit_nulls += ("delay_seconds",)
 
-            _evaluated_at = d.pop("evaluated_at", None)
-            evaluated_at: datetime.datetime | None
-            if isinstance(_evaluated_at, NoneType):
-                evaluated_at = None
-            else:
-                evaluated_at = parse_datetime(_evaluated_at)
+            try:
+                _evaluated_at = d.pop("evaluated_at", None)
+                evaluated_at: datetime.datetime | None
+                if isinstance(_evaluated_at, NoneType):
+                    evaluated_at = None
+                else:
+                    evaluated_at = parse_datetime(_evaluated_at)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("DriftMonitor", "evaluated_at", error) from error
 
             if evaluated_at is None and "evaluated_at" in src_dict:
                 explicit_nulls += ("evaluated_at",)

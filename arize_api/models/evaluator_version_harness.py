@@ -22,6 +22,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -129,7 +130,13 @@ class EvaluatorVersionHarness:
                     commit_message,
                 )
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "EvaluatorVersionHarness", "created_at", error
+                ) from error
 
             def _parse_created_by_user_id(data: object) -> None | str:
                 if data is None:

@@ -22,6 +22,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -134,7 +135,13 @@ class EvaluatorVersionRemote:
                     commit_message,
                 )
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "EvaluatorVersionRemote", "created_at", error
+                ) from error
 
             def _parse_created_by_user_id(data: object) -> None | str:
                 if data is None:

@@ -22,6 +22,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.evaluator_type import EvaluatorType, check_evaluator_type
@@ -164,9 +165,21 @@ class EvaluatorWithVersion:
                     "EvaluatorWithVersion", "space_id", "a string", space_id
                 )
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "EvaluatorWithVersion", "created_at", error
+                ) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "EvaluatorWithVersion", "updated_at", error
+                ) from error
 
             def _parse_created_by_user_id(data: object) -> None | str:
                 if data is None:

@@ -22,6 +22,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -162,9 +163,17 @@ class Experiment:
             if not isinstance(space_id, str):
                 raise wrong_kind("Experiment", "space_id", "a string", space_id)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Experiment", "created_at", error) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Experiment", "updated_at", error) from error
 
             def _parse_dataset_id(data: object) -> None | str:
                 if data is None:

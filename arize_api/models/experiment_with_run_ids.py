@@ -23,6 +23,7 @@ from .._validate import (
     as_mapping,
     check_items,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -168,9 +169,21 @@ class ExperimentWithRunIds:
                     "ExperimentWithRunIds", "space_id", "a string", space_id
                 )
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "ExperimentWithRunIds", "created_at", error
+                ) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "ExperimentWithRunIds", "updated_at", error
+                ) from error
 
             run_ids = cast(list[str], d.pop("run_ids"))
 

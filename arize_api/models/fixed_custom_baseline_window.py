@@ -22,6 +22,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
 )
 
 T = TypeVar("T", bound="FixedCustomBaselineWindow")
@@ -77,9 +78,21 @@ class FixedCustomBaselineWindow:
 
                 raise ConstMismatchError(f"type must be 'FIXED', got {type_!r}")
 
-            fixed_start_date = parse_datetime(d.pop("fixed_start_date"))
+            try:
+                fixed_start_date = parse_datetime(d.pop("fixed_start_date"))
 
-            fixed_end_date = parse_datetime(d.pop("fixed_end_date"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "FixedCustomBaselineWindow", "fixed_start_date", error
+                ) from error
+
+            try:
+                fixed_end_date = parse_datetime(d.pop("fixed_end_date"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "FixedCustomBaselineWindow", "fixed_end_date", error
+                ) from error
 
         except KeyError as error:
             raise missing_member("FixedCustomBaselineWindow", error) from None

@@ -22,6 +22,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -90,7 +91,13 @@ class FreeformAnnotationConfig:
             if not isinstance(name, str):
                 raise wrong_kind("FreeformAnnotationConfig", "name", "a string", name)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "FreeformAnnotationConfig", "created_at", error
+                ) from error
 
             space_id = d.pop("space_id")
             if not isinstance(space_id, str):

@@ -24,6 +24,7 @@ from .._validate import (
     as_mapping,
     check_items,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..types import UNSET, Unset
@@ -129,19 +130,29 @@ class ListSpansRequest:
                     "ListSpansRequest", "project_id", "a string", project_id
                 )
 
-            _start_time = d.pop("start_time", UNSET)
-            start_time: datetime.datetime | Unset
-            if isinstance(_start_time, Unset):
-                start_time = UNSET
-            else:
-                start_time = parse_datetime(_start_time)
+            try:
+                _start_time = d.pop("start_time", UNSET)
+                start_time: datetime.datetime | Unset
+                if isinstance(_start_time, Unset):
+                    start_time = UNSET
+                else:
+                    start_time = parse_datetime(_start_time)
 
-            _end_time = d.pop("end_time", UNSET)
-            end_time: datetime.datetime | Unset
-            if isinstance(_end_time, Unset):
-                end_time = UNSET
-            else:
-                end_time = parse_datetime(_end_time)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "ListSpansRequest", "start_time", error
+                ) from error
+
+            try:
+                _end_time = d.pop("end_time", UNSET)
+                end_time: datetime.datetime | Unset
+                if isinstance(_end_time, Unset):
+                    end_time = UNSET
+                else:
+                    end_time = parse_datetime(_end_time)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("ListSpansRequest", "end_time", error) from error
 
             filter_ = d.pop("filter", UNSET)
             if filter_ is not UNSET and not isinstance(filter_, str):

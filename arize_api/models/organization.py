@@ -20,6 +20,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -89,7 +90,11 @@ class Organization:
             if not isinstance(description, str):
                 raise wrong_kind("Organization", "description", "a string", description)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Organization", "created_at", error) from error
 
         except KeyError as error:
             raise missing_member("Organization", error) from None

@@ -26,6 +26,7 @@ from .._validate import (
     as_number,
     check_items,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.monitor_status import MonitorStatus, check_monitor_status
@@ -438,9 +439,21 @@ class PerformanceMonitor:
                     created_by_user_id,
                 )
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "PerformanceMonitor", "created_at", error
+                ) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "PerformanceMonitor", "updated_at", error
+                ) from error
 
             metric = check_performance_metric(d.pop("metric"))
 
@@ -623,12 +636,18 @@ class PerformanceMonitor:
             if delay_seconds is None and "delay_seconds" in src_dict:
                 explicit_nulls += ("delay_seconds",)
 
-            _evaluated_at = d.pop("evaluated_at", None)
-            evaluated_at: datetime.datetime | None
-            if isinstance(_evaluated_at, NoneType):
-                evaluated_at = None
-            else:
-                evaluated_at = parse_datetime(_evaluated_at)
+            try:
+                _evaluated_at = d.pop("evaluated_at", None)
+                evaluated_at: datetime.datetime | None
+                if isinstance(_evaluated_at, NoneType):
+                    evaluated_at = None
+                else:
+                    evaluated_at = parse_datetime(_evaluated_at)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "PerformanceMonitor", "evaluated_at", error
+                ) from error
 
             if evaluated_at is None and "evaluated_at" in src_dict:
                 explicit_nulls += ("evaluated_at",)

@@ -22,6 +22,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.project_type import ProjectType, check_project_type
@@ -116,7 +117,11 @@ class Project:
             if not isinstance(space_id, str):
                 raise wrong_kind("Project", "space_id", "a string", space_id)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Project", "created_at", error) from error
 
             def _parse_project_type(data: object) -> None | ProjectType:
                 if data is None:

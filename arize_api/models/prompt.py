@@ -22,6 +22,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -124,9 +125,17 @@ class Prompt:
             if not isinstance(space_id, str):
                 raise wrong_kind("Prompt", "space_id", "a string", space_id)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Prompt", "created_at", error) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Prompt", "updated_at", error) from error
 
             created_by_user_id = d.pop("created_by_user_id")
             if not isinstance(created_by_user_id, str):

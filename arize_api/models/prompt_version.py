@@ -23,6 +23,7 @@ from .._validate import (
     as_mapping,
     check_items,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.input_variable_format import (
@@ -198,7 +199,11 @@ class PromptVersion:
             if not isinstance(model, str):
                 raise wrong_kind("PromptVersion", "model", "a string", model)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("PromptVersion", "created_at", error) from error
 
             created_by_user_id = d.pop("created_by_user_id")
             if not isinstance(created_by_user_id, str):

@@ -21,6 +21,7 @@ from .._display import model_repr
 from .._validate import (
     as_int,
     as_mapping,
+    not_a_timestamp,
 )
 from ..types import UNSET, Unset
 
@@ -72,12 +73,18 @@ class RefreshApiKeyRequest:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("RefreshApiKeyRequest", src_dict)
         d = dict(src_dict)
-        _expires_at = d.pop("expires_at", UNSET)
-        expires_at: datetime.datetime | Unset
-        if isinstance(_expires_at, Unset):
-            expires_at = UNSET
-        else:
-            expires_at = parse_datetime(_expires_at)
+        try:
+            _expires_at = d.pop("expires_at", UNSET)
+            expires_at: datetime.datetime | Unset
+            if isinstance(_expires_at, Unset):
+                expires_at = UNSET
+            else:
+                expires_at = parse_datetime(_expires_at)
+
+        except (TypeError, ValueError) as error:
+            raise not_a_timestamp(
+                "RefreshApiKeyRequest", "expires_at", error
+            ) from error
 
         grace_period_seconds = d.pop("grace_period_seconds", UNSET)
         if grace_period_seconds is not UNSET and type(grace_period_seconds) is not int:

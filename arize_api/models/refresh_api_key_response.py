@@ -21,6 +21,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.api_key_status import ApiKeyStatus, check_api_key_status
@@ -155,7 +156,13 @@ class RefreshApiKeyResponse:
                     "RefreshApiKeyResponse", "redacted_key", "a string", redacted_key
                 )
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "RefreshApiKeyResponse", "created_at", error
+                ) from error
 
             created_by_user_id = d.pop("created_by_user_id")
             if not isinstance(created_by_user_id, str):
@@ -179,22 +186,34 @@ class RefreshApiKeyResponse:
             if description is None and "description" in src_dict:
                 explicit_nulls += ("description",)
 
-            _expires_at = d.pop("expires_at", None)
-            expires_at: datetime.datetime | None
-            if isinstance(_expires_at, NoneType):
-                expires_at = None
-            else:
-                expires_at = parse_datetime(_expires_at)
+            try:
+                _expires_at = d.pop("expires_at", None)
+                expires_at: datetime.datetime | None
+                if isinstance(_expires_at, NoneType):
+                    expires_at = None
+                else:
+                    expires_at = parse_datetime(_expires_at)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "RefreshApiKeyResponse", "expires_at", error
+                ) from error
 
             if expires_at is None and "expires_at" in src_dict:
                 explicit_nulls += ("expires_at",)
 
-            _last_used_at = d.pop("last_used_at", None)
-            last_used_at: datetime.datetime | None
-            if isinstance(_last_used_at, NoneType):
-                last_used_at = None
-            else:
-                last_used_at = parse_datetime(_last_used_at)
+            try:
+                _last_used_at = d.pop("last_used_at", None)
+                last_used_at: datetime.datetime | None
+                if isinstance(_last_used_at, NoneType):
+                    last_used_at = None
+                else:
+                    last_used_at = parse_datetime(_last_used_at)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "RefreshApiKeyResponse", "last_used_at", error
+                ) from error
 
             if last_used_at is None and "last_used_at" in src_dict:
                 explicit_nulls += ("last_used_at",)

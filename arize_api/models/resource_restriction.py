@@ -20,6 +20,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.resource_restriction_type import (
@@ -84,7 +85,13 @@ class ResourceRestriction:
                     "ResourceRestriction", "resource_id", "a string", resource_id
                 )
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "ResourceRestriction", "created_at", error
+                ) from error
 
         except KeyError as error:
             raise missing_member("ResourceRestriction", error) from None

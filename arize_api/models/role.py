@@ -20,6 +20,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.permission import Permission, check_permission
@@ -128,9 +129,17 @@ class Role:
             if type(is_predefined) is not bool:
                 raise wrong_kind("Role", "is_predefined", "a boolean", is_predefined)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Role", "created_at", error) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Role", "updated_at", error) from error
 
             description = d.pop("description", None)
             if description is not None and not isinstance(description, str):

@@ -20,6 +20,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.role_binding_resource_type import (
@@ -115,9 +116,17 @@ class RoleBinding:
             if not isinstance(resource_id, str):
                 raise wrong_kind("RoleBinding", "resource_id", "a string", resource_id)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("RoleBinding", "created_at", error) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("RoleBinding", "updated_at", error) from error
 
         except KeyError as error:
             raise missing_member("RoleBinding", error) from None

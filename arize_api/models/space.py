@@ -22,6 +22,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -179,7 +180,11 @@ class Space:
             if not isinstance(description, str):
                 raise wrong_kind("Space", "description", "a string", description)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Space", "created_at", error) from error
 
             is_private = d.pop("is_private")
             if type(is_private) is not bool:

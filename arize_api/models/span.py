@@ -21,6 +21,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.span_kind import SpanKind, check_span_kind
@@ -195,9 +196,17 @@ class Span:
 
             kind = check_span_kind(d.pop("kind"))
 
-            start_time = parse_datetime(d.pop("start_time"))
+            try:
+                start_time = parse_datetime(d.pop("start_time"))
 
-            end_time = parse_datetime(d.pop("end_time"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Span", "start_time", error) from error
+
+            try:
+                end_time = parse_datetime(d.pop("end_time"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Span", "end_time", error) from error
 
             parent_id = d.pop("parent_id", None)
             if parent_id is not None and not isinstance(parent_id, str):

@@ -21,6 +21,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -87,7 +88,11 @@ class SpanEvent:
             if not isinstance(name, str):
                 raise wrong_kind("SpanEvent", "name", "a string", name)
 
-            timestamp = parse_datetime(d.pop("timestamp"))
+            try:
+                timestamp = parse_datetime(d.pop("timestamp"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("SpanEvent", "timestamp", error) from error
 
             _attributes = d.pop("attributes", None)
             attributes: SpanEventAttributes | None

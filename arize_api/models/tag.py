@@ -22,6 +22,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.tag_color import TagColor, check_tag_color
@@ -138,9 +139,17 @@ class Tag:
             if not isinstance(space_id, str):
                 raise wrong_kind("Tag", "space_id", "a string", space_id)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Tag", "created_at", error) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Tag", "updated_at", error) from error
 
             def _parse_description(data: object) -> None | str:
                 if data is None:

@@ -24,6 +24,7 @@ from .._validate import (
     as_number,
     check_items,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.task_type import TaskType, check_task_type
@@ -299,9 +300,17 @@ class Task:
 
             last_run_at = _parse_last_run_at(d.pop("last_run_at"))
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Task", "created_at", error) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Task", "updated_at", error) from error
 
             def _parse_created_by_user_id(data: object) -> None | str:
                 if data is None:

@@ -23,6 +23,7 @@ from .._validate import (
     as_int,
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.task_run_status import TaskRunStatus, check_task_run_status
@@ -307,7 +308,11 @@ class TaskRun:
             if type(num_skipped) is not int:
                 num_skipped = as_int("TaskRun", "num_skipped", num_skipped)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("TaskRun", "created_at", error) from error
 
             def _parse_created_by_user_id(data: object) -> None | str:
                 if data is None:

@@ -23,6 +23,7 @@ from .._validate import (
     as_mapping,
     check_items,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.widget_creation_status import (
@@ -135,7 +136,11 @@ class TextWidget:
 
             creation_status = check_widget_creation_status(d.pop("creation_status"))
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("TextWidget", "created_at", error) from error
 
             creator_user_id = d.pop("creator_user_id")
             if not isinstance(creator_user_id, str):

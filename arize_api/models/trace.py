@@ -21,6 +21,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -138,22 +139,30 @@ class Trace:
 
                 spans.append(spans_item)
 
-            _start_time = d.pop("start_time", None)
-            start_time: datetime.datetime | None
-            if isinstance(_start_time, NoneType):
-                start_time = None
-            else:
-                start_time = parse_datetime(_start_time)
+            try:
+                _start_time = d.pop("start_time", None)
+                start_time: datetime.datetime | None
+                if isinstance(_start_time, NoneType):
+                    start_time = None
+                else:
+                    start_time = parse_datetime(_start_time)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Trace", "start_time", error) from error
 
             if start_time is None and "start_time" in src_dict:
                 explicit_nulls += ("start_time",)
 
-            _end_time = d.pop("end_time", None)
-            end_time: datetime.datetime | None
-            if isinstance(_end_time, NoneType):
-                end_time = None
-            else:
-                end_time = parse_datetime(_end_time)
+            try:
+                _end_time = d.pop("end_time", None)
+                end_time: datetime.datetime | None
+                if isinstance(_end_time, NoneType):
+                    end_time = None
+                else:
+                    end_time = parse_datetime(_end_time)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Trace", "end_time", error) from error
 
             if end_time is None and "end_time" in src_dict:
                 explicit_nulls += ("end_time",)

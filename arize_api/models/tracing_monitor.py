@@ -25,6 +25,7 @@ from .._validate import (
     as_mapping,
     as_number,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.monitor_status import MonitorStatus, check_monitor_status
@@ -422,9 +423,17 @@ class TracingMonitor:
                     created_by_user_id,
                 )
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("TracingMonitor", "created_at", error) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("TracingMonitor", "updated_at", error) from error
 
             metric = check_tracing_data_quality_metric(d.pop("metric"))
 
@@ -597,12 +606,18 @@ class TracingMonitor:
             if delay_seconds is None and "delay_seconds" in src_dict:
                 explicit_nulls += ("delay_seconds",)
 
-            _evaluated_at = d.pop("evaluated_at", None)
-            evaluated_at: datetime.datetime | None
-            if isinstance(_evaluated_at, NoneType):
-                evaluated_at = None
-            else:
-                evaluated_at = parse_datetime(_evaluated_at)
+            try:
+                _evaluated_at = d.pop("evaluated_at", None)
+                evaluated_at: datetime.datetime | None
+                if isinstance(_evaluated_at, NoneType):
+                    evaluated_at = None
+                else:
+                    evaluated_at = parse_datetime(_evaluated_at)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "TracingMonitor", "evaluated_at", error
+                ) from error
 
             if evaluated_at is None and "evaluated_at" in src_dict:
                 explicit_nulls += ("evaluated_at",)

@@ -23,6 +23,7 @@ from .._validate import (
     as_int,
     as_mapping,
     check_items,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..types import UNSET, Unset
@@ -98,19 +99,31 @@ class TriggerEvaluationTaskRunRequest:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("TriggerEvaluationTaskRunRequest", src_dict)
         d = dict(src_dict)
-        _data_start_time = d.pop("data_start_time", UNSET)
-        data_start_time: datetime.datetime | Unset
-        if isinstance(_data_start_time, Unset):
-            data_start_time = UNSET
-        else:
-            data_start_time = parse_datetime(_data_start_time)
+        try:
+            _data_start_time = d.pop("data_start_time", UNSET)
+            data_start_time: datetime.datetime | Unset
+            if isinstance(_data_start_time, Unset):
+                data_start_time = UNSET
+            else:
+                data_start_time = parse_datetime(_data_start_time)
 
-        _data_end_time = d.pop("data_end_time", UNSET)
-        data_end_time: datetime.datetime | Unset
-        if isinstance(_data_end_time, Unset):
-            data_end_time = UNSET
-        else:
-            data_end_time = parse_datetime(_data_end_time)
+        except (TypeError, ValueError) as error:
+            raise not_a_timestamp(
+                "TriggerEvaluationTaskRunRequest", "data_start_time", error
+            ) from error
+
+        try:
+            _data_end_time = d.pop("data_end_time", UNSET)
+            data_end_time: datetime.datetime | Unset
+            if isinstance(_data_end_time, Unset):
+                data_end_time = UNSET
+            else:
+                data_end_time = parse_datetime(_data_end_time)
+
+        except (TypeError, ValueError) as error:
+            raise not_a_timestamp(
+                "TriggerEvaluationTaskRunRequest", "data_end_time", error
+            ) from error
 
         max_spans = d.pop("max_spans", UNSET)
         if max_spans is not UNSET and type(max_spans) is not int:

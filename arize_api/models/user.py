@@ -21,6 +21,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.user_status import UserStatus, check_user_status
@@ -113,7 +114,11 @@ class User:
             if not isinstance(email, str):
                 raise wrong_kind("User", "email", "a string", email)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("User", "created_at", error) from error
 
             status = check_user_status(d.pop("status"))
 

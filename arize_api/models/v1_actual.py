@@ -21,6 +21,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     as_model,
+    not_a_timestamp,
 )
 from ..types import UNSET, Unset
 
@@ -88,12 +89,16 @@ class V1Actual:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("V1Actual", src_dict)
         d = dict(src_dict)
-        _timestamp = d.pop("timestamp", UNSET)
-        timestamp: datetime.datetime | Unset
-        if isinstance(_timestamp, Unset):
-            timestamp = UNSET
-        else:
-            timestamp = parse_datetime(_timestamp)
+        try:
+            _timestamp = d.pop("timestamp", UNSET)
+            timestamp: datetime.datetime | Unset
+            if isinstance(_timestamp, Unset):
+                timestamp = UNSET
+            else:
+                timestamp = parse_datetime(_timestamp)
+
+        except (TypeError, ValueError) as error:
+            raise not_a_timestamp("V1Actual", "timestamp", error) from error
 
         _actual_label = d.pop("actual_label", UNSET)
         actual_label: V1ActualLabel | Unset

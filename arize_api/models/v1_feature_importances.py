@@ -21,6 +21,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     as_model,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..types import UNSET, Unset
@@ -85,12 +86,16 @@ class V1FeatureImportances:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("V1FeatureImportances", src_dict)
         d = dict(src_dict)
-        _timestamp = d.pop("timestamp", UNSET)
-        timestamp: datetime.datetime | Unset
-        if isinstance(_timestamp, Unset):
-            timestamp = UNSET
-        else:
-            timestamp = parse_datetime(_timestamp)
+        try:
+            _timestamp = d.pop("timestamp", UNSET)
+            timestamp: datetime.datetime | Unset
+            if isinstance(_timestamp, Unset):
+                timestamp = UNSET
+            else:
+                timestamp = parse_datetime(_timestamp)
+
+        except (TypeError, ValueError) as error:
+            raise not_a_timestamp("V1FeatureImportances", "timestamp", error) from error
 
         model_version = d.pop("model_version", UNSET)
         if model_version is not UNSET and not isinstance(model_version, str):

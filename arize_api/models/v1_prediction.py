@@ -23,6 +23,7 @@ from .._validate import (
     as_mapping,
     as_model,
     check_items,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..types import UNSET, Unset
@@ -130,12 +131,16 @@ class V1Prediction:
         if not isinstance(src_dict, dict):
             src_dict = as_mapping("V1Prediction", src_dict)
         d = dict(src_dict)
-        _timestamp = d.pop("timestamp", UNSET)
-        timestamp: datetime.datetime | Unset
-        if isinstance(_timestamp, Unset):
-            timestamp = UNSET
-        else:
-            timestamp = parse_datetime(_timestamp)
+        try:
+            _timestamp = d.pop("timestamp", UNSET)
+            timestamp: datetime.datetime | Unset
+            if isinstance(_timestamp, Unset):
+                timestamp = UNSET
+            else:
+                timestamp = parse_datetime(_timestamp)
+
+        except (TypeError, ValueError) as error:
+            raise not_a_timestamp("V1Prediction", "timestamp", error) from error
 
         model_version = d.pop("model_version", UNSET)
         if model_version is not UNSET and not isinstance(model_version, str):

@@ -21,6 +21,7 @@ from .._validate import (
     as_int,
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.webhook_auth_type import WebhookAuthType, check_webhook_auth_type
@@ -163,9 +164,17 @@ class Webhook:
             if type(timeout_ms) is not int:
                 timeout_ms = as_int("Webhook", "timeout_ms", timeout_ms)
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-            updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Webhook", "created_at", error) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Webhook", "updated_at", error) from error
 
             signing_secret_hint = d.pop("signing_secret_hint", None)
             if signing_secret_hint is not None and not isinstance(

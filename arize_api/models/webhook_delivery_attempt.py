@@ -23,6 +23,7 @@ from .._validate import (
     as_int,
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -134,7 +135,13 @@ class WebhookDeliveryAttempt:
 
             payload = WebhookDeliveryAttemptPayload.from_dict(d.pop("payload"))
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "WebhookDeliveryAttempt", "created_at", error
+                ) from error
 
             def _parse_status_code(data: object) -> int | None:
                 if data is None:

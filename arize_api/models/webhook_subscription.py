@@ -20,6 +20,7 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 from ..models.webhook_event_type import WebhookEventType, check_webhook_event_type
@@ -111,7 +112,13 @@ class WebhookSubscription:
 
             event = check_webhook_event_type(d.pop("event"))
 
-            created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "WebhookSubscription", "created_at", error
+                ) from error
 
         except KeyError as error:
             raise missing_member("WebhookSubscription", error) from None

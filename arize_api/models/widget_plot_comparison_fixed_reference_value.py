@@ -24,6 +24,7 @@ from .._validate import (
     as_mapping,
     check_items,
     missing_member,
+    not_a_timestamp,
     wrong_kind,
 )
 
@@ -165,9 +166,21 @@ class WidgetPlotComparisonFixedReferenceValue:
                 "str",
             )
 
-            start_time = parse_datetime(d.pop("start_time"))
+            try:
+                start_time = parse_datetime(d.pop("start_time"))
 
-            end_time = parse_datetime(d.pop("end_time"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "WidgetPlotComparisonFixedReferenceValue", "start_time", error
+                ) from error
+
+            try:
+                end_time = parse_datetime(d.pop("end_time"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "WidgetPlotComparisonFixedReferenceValue", "end_time", error
+                ) from error
 
             def _parse_model_version_environment_metadata_id(
                 data: object,
