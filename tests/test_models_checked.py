@@ -231,6 +231,19 @@ def test_members_holding_models_take_dicts() -> None:
         wrong.to_dict()
 
 
+def test_union_members_take_dicts_through_their_own_parser() -> None:
+    from arize_api.models import AddSpaceUserRequest, PredefinedRoleAssignmentRequest
+
+    request = AddSpaceUserRequest(user_id="u1", role={"type": "PREDEFINED", "name": "ADMIN"})
+    assert request.to_dict() == {"user_id": "u1", "role": {"type": "PREDEFINED", "name": "ADMIN"}}
+    typed = PredefinedRoleAssignmentRequest(type_="PREDEFINED", name="ADMIN")
+    assert AddSpaceUserRequest(user_id="u1", role=typed).to_dict() == request.to_dict()
+    with pytest.raises(ModelValidationError, match="RoleAssignmentRequest"):  # no variant fits
+        AddSpaceUserRequest(user_id="u1", role={"type": "PREDEFINED", "name": 3}).to_dict()
+    filters = UpdateEvaluationTaskRequest(query_filters={"filters": []}).to_dict()
+    assert filters == {"query_filters": {"filters": []}}
+
+
 def test_a_union_body_dict_becomes_its_variant() -> None:
     kwargs = update_task._get_kwargs("t1", body={"name": "n", "sampling_rate": 0.5})
     assert kwargs["json"] == {"name": "n", "sampling_rate": 0.5}

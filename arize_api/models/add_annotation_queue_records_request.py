@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import (
     Any,
     Self,
@@ -21,6 +21,7 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import Unset
 
 T = TypeVar("T", bound="AddAnnotationQueueRecordsRequest")
 
@@ -37,16 +38,130 @@ class AddAnnotationQueueRecordsRequest:
             100 session records. 1 to 2 items.
     """
 
-    record_sources: list[
+    record_sources: Sequence[
         AnnotationQueueExampleRecordInput
+        | AnnotationQueueExampleRecordInputDict
         | AnnotationQueueSessionRecordInput
+        | AnnotationQueueSessionRecordInputDict
         | AnnotationQueueSpanRecordInput
+        | AnnotationQueueSpanRecordInputDict
         | AnnotationQueueTraceRecordInput
+        | AnnotationQueueTraceRecordInputDict
     ]
 
     def to_dict(self) -> dict[str, Any]:
+        record_sources_value = self.record_sources
+        if not isinstance(record_sources_value, Unset) and any(
+            isinstance(item, dict) for item in record_sources_value
+        ):
+            record_sources = []
+            _record_sources = record_sources_value
+            for record_sources_item_data in _record_sources:
+
+                def _parse_record_sources_item(
+                    data: object,
+                ) -> (
+                    AnnotationQueueExampleRecordInput
+                    | AnnotationQueueSessionRecordInput
+                    | AnnotationQueueSpanRecordInput
+                    | AnnotationQueueTraceRecordInput
+                ):
+                    failures: list[Exception] = []
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("record_type", "EXAMPLE") != "EXAMPLE":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("record_type is not 'EXAMPLE'")
+                        componentsschemas_annotation_queue_record_input_type_0 = (
+                            AnnotationQueueExampleRecordInput.from_dict(data)
+                        )
+
+                        from arize_api._unions import check_nothing_dropped
+
+                        check_nothing_dropped(
+                            data, componentsschemas_annotation_queue_record_input_type_0
+                        )
+                        return componentsschemas_annotation_queue_record_input_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("record_type", "SESSION") != "SESSION":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("record_type is not 'SESSION'")
+                        componentsschemas_annotation_queue_record_input_type_1 = (
+                            AnnotationQueueSessionRecordInput.from_dict(data)
+                        )
+
+                        from arize_api._unions import check_nothing_dropped
+
+                        check_nothing_dropped(
+                            data, componentsschemas_annotation_queue_record_input_type_1
+                        )
+                        return componentsschemas_annotation_queue_record_input_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("record_type", "SPAN") != "SPAN":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("record_type is not 'SPAN'")
+                        componentsschemas_annotation_queue_record_input_type_2 = (
+                            AnnotationQueueSpanRecordInput.from_dict(data)
+                        )
+
+                        from arize_api._unions import check_nothing_dropped
+
+                        check_nothing_dropped(
+                            data, componentsschemas_annotation_queue_record_input_type_2
+                        )
+                        return componentsschemas_annotation_queue_record_input_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("record_type", "TRACE") != "TRACE":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("record_type is not 'TRACE'")
+                        componentsschemas_annotation_queue_record_input_type_3 = (
+                            AnnotationQueueTraceRecordInput.from_dict(data)
+                        )
+
+                        from arize_api._unions import check_nothing_dropped
+
+                        check_nothing_dropped(
+                            data, componentsschemas_annotation_queue_record_input_type_3
+                        )
+                        return componentsschemas_annotation_queue_record_input_type_3
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    from arize_api._unions import unmatched_variant
+
+                    return cast(
+                        AnnotationQueueExampleRecordInput
+                        | AnnotationQueueSessionRecordInput
+                        | AnnotationQueueSpanRecordInput
+                        | AnnotationQueueTraceRecordInput,
+                        unmatched_variant(data, failures, polymorphic=True),
+                    )
+
+                record_sources_item = _parse_record_sources_item(
+                    record_sources_item_data
+                )
+
+                record_sources.append(record_sources_item)
+
+            record_sources_value = record_sources
         record_sources = []
-        for record_sources_item_data in self.record_sources:
+        for record_sources_item_data in record_sources_value:
             record_sources_item: dict[str, Any]
             if isinstance(
                 record_sources_item_data,

@@ -39,18 +39,72 @@ class AddSpaceUserRequest:
     """
 
     user_id: str
-    role: CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest
+    role: (
+        CustomRoleAssignmentRequest
+        | CustomRoleAssignmentRequestDict
+        | PredefinedRoleAssignmentRequest
+        | PredefinedRoleAssignmentRequestDict
+    )
 
     def to_dict(self) -> dict[str, Any]:
         user_id = self.user_id
 
+        role_value = self.role
+        if isinstance(role_value, dict):
+
+            def _parse_role(
+                data: object,
+            ) -> CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest:
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_space_role_assignment_request_type_0 = (
+                        CustomRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_space_role_assignment_request_type_0
+                    )
+                    return componentsschemas_space_role_assignment_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_space_role_assignment_request_type_1 = (
+                        PredefinedRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_space_role_assignment_request_type_1
+                    )
+                    return componentsschemas_space_role_assignment_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            role = _parse_role(role_value)
+
+            role_value = role
         role: dict[str, Any]
         if isinstance(
-            self.role, (CustomRoleAssignmentRequest, PredefinedRoleAssignmentRequest)
+            role_value, (CustomRoleAssignmentRequest, PredefinedRoleAssignmentRequest)
         ):
-            role = self.role.to_dict()
+            role = role_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
-            role = self.role.to_dict() if hasattr(self.role, "to_dict") else self.role
+            role = (
+                role_value.to_dict() if hasattr(role_value, "to_dict") else role_value
+            )
 
         field_dict: dict[str, Any] = {}
 

@@ -79,7 +79,11 @@ class CreateAiIntegrationRequest:
     function_calling_enabled: bool | Unset = UNSET
     auth_type: AiIntegrationAuthType | Unset = UNSET
     provider_metadata: (
-        AwsProviderMetadataRequest | GcpProviderMetadataRequest | Unset
+        AwsProviderMetadataRequest
+        | AwsProviderMetadataRequestDict
+        | GcpProviderMetadataRequest
+        | GcpProviderMetadataRequestDict
+        | Unset
     ) = UNSET
     scopings: (
         Sequence[AiIntegrationScopingRequest | AiIntegrationScopingRequestDict] | Unset
@@ -114,19 +118,68 @@ class CreateAiIntegrationRequest:
         if not isinstance(self.auth_type, Unset):
             auth_type = self.auth_type
 
+        provider_metadata_value = self.provider_metadata
+        if isinstance(provider_metadata_value, dict):
+
+            def _parse_provider_metadata(
+                data: object,
+            ) -> AwsProviderMetadataRequest | GcpProviderMetadataRequest | Unset:
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_provider_metadata_request_type_0 = (
+                        AwsProviderMetadataRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_provider_metadata_request_type_0
+                    )
+                    return componentsschemas_provider_metadata_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_provider_metadata_request_type_1 = (
+                        GcpProviderMetadataRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_provider_metadata_request_type_1
+                    )
+                    return componentsschemas_provider_metadata_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    AwsProviderMetadataRequest | GcpProviderMetadataRequest | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            provider_metadata = _parse_provider_metadata(provider_metadata_value)
+
+            provider_metadata_value = provider_metadata
         provider_metadata: dict[str, Any] | Unset
-        if isinstance(self.provider_metadata, Unset):
+        if isinstance(provider_metadata_value, Unset):
             provider_metadata = UNSET
         elif isinstance(
-            self.provider_metadata,
+            provider_metadata_value,
             (AwsProviderMetadataRequest, GcpProviderMetadataRequest),
         ):
-            provider_metadata = self.provider_metadata.to_dict()
+            provider_metadata = provider_metadata_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             provider_metadata = (
-                self.provider_metadata.to_dict()
-                if hasattr(self.provider_metadata, "to_dict")
-                else self.provider_metadata
+                provider_metadata_value.to_dict()
+                if hasattr(provider_metadata_value, "to_dict")
+                else provider_metadata_value
             )
 
         scopings: list[dict[str, Any]] | Unset = UNSET

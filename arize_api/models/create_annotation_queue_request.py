@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import (
     Any,
     NotRequired,
@@ -64,11 +64,15 @@ class CreateAnnotationQueueRequest:
     instructions: str | Unset = UNSET
     assignment_method: AssignmentMethod | Unset = UNSET
     record_sources: (
-        list[
+        Sequence[
             AnnotationQueueExampleRecordInput
+            | AnnotationQueueExampleRecordInputDict
             | AnnotationQueueSessionRecordInput
+            | AnnotationQueueSessionRecordInputDict
             | AnnotationQueueSpanRecordInput
+            | AnnotationQueueSpanRecordInputDict
             | AnnotationQueueTraceRecordInput
+            | AnnotationQueueTraceRecordInputDict
         ]
         | Unset
     ) = UNSET
@@ -89,10 +93,162 @@ class CreateAnnotationQueueRequest:
         if not isinstance(self.assignment_method, Unset):
             assignment_method = self.assignment_method
 
+        record_sources_value = self.record_sources
+        if not isinstance(record_sources_value, Unset) and any(
+            isinstance(item, dict) for item in record_sources_value
+        ):
+            _record_sources = record_sources_value
+            record_sources: (
+                list[
+                    AnnotationQueueExampleRecordInput
+                    | AnnotationQueueSessionRecordInput
+                    | AnnotationQueueSpanRecordInput
+                    | AnnotationQueueTraceRecordInput
+                ]
+                | Unset
+            ) = UNSET
+            if _record_sources is not UNSET:
+                record_sources = []
+                for record_sources_item_data in _record_sources:
+
+                    def _parse_record_sources_item(
+                        data: object,
+                    ) -> (
+                        AnnotationQueueExampleRecordInput
+                        | AnnotationQueueSessionRecordInput
+                        | AnnotationQueueSpanRecordInput
+                        | AnnotationQueueTraceRecordInput
+                    ):
+                        failures: list[Exception] = []
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            if data.get("record_type", "EXAMPLE") != "EXAMPLE":
+                                from arize_api._errors import ConstMismatchError
+
+                                raise ConstMismatchError("record_type is not 'EXAMPLE'")
+                            componentsschemas_annotation_queue_record_input_type_0 = (
+                                AnnotationQueueExampleRecordInput.from_dict(data)
+                            )
+
+                            from arize_api._unions import check_nothing_dropped
+
+                            check_nothing_dropped(
+                                data,
+                                componentsschemas_annotation_queue_record_input_type_0,
+                            )
+                            return (
+                                componentsschemas_annotation_queue_record_input_type_0
+                            )
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            if data.get("record_type", "SESSION") != "SESSION":
+                                from arize_api._errors import ConstMismatchError
+
+                                raise ConstMismatchError("record_type is not 'SESSION'")
+                            componentsschemas_annotation_queue_record_input_type_1 = (
+                                AnnotationQueueSessionRecordInput.from_dict(data)
+                            )
+
+                            from arize_api._unions import check_nothing_dropped
+
+                            check_nothing_dropped(
+                                data,
+                                componentsschemas_annotation_queue_record_input_type_1,
+                            )
+                            return (
+                                componentsschemas_annotation_queue_record_input_type_1
+                            )
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            if data.get("record_type", "SPAN") != "SPAN":
+                                from arize_api._errors import ConstMismatchError
+
+                                raise ConstMismatchError("record_type is not 'SPAN'")
+                            componentsschemas_annotation_queue_record_input_type_2 = (
+                                AnnotationQueueSpanRecordInput.from_dict(data)
+                            )
+
+                            from arize_api._unions import check_nothing_dropped
+
+                            check_nothing_dropped(
+                                data,
+                                componentsschemas_annotation_queue_record_input_type_2,
+                            )
+                            return (
+                                componentsschemas_annotation_queue_record_input_type_2
+                            )
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            if data.get("record_type", "TRACE") != "TRACE":
+                                from arize_api._errors import ConstMismatchError
+
+                                raise ConstMismatchError("record_type is not 'TRACE'")
+                            componentsschemas_annotation_queue_record_input_type_3 = (
+                                AnnotationQueueTraceRecordInput.from_dict(data)
+                            )
+
+                            from arize_api._unions import check_nothing_dropped
+
+                            check_nothing_dropped(
+                                data,
+                                componentsschemas_annotation_queue_record_input_type_3,
+                            )
+                            return (
+                                componentsschemas_annotation_queue_record_input_type_3
+                            )
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        from arize_api._unions import unmatched_variant
+
+                        return cast(
+                            AnnotationQueueExampleRecordInput
+                            | AnnotationQueueSessionRecordInput
+                            | AnnotationQueueSpanRecordInput
+                            | AnnotationQueueTraceRecordInput,
+                            unmatched_variant(data, failures, polymorphic=True),
+                        )
+
+                    record_sources_item = _parse_record_sources_item(
+                        record_sources_item_data
+                    )
+
+                    record_sources.append(record_sources_item)
+
+            record_sources_value = record_sources
         record_sources: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.record_sources, Unset):
+        if not isinstance(record_sources_value, Unset):
             record_sources = []
-            for record_sources_item_data in self.record_sources:
+            for record_sources_item_data in record_sources_value:
                 record_sources_item: dict[str, Any]
                 if isinstance(
                     record_sources_item_data,

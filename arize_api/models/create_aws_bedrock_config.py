@@ -49,8 +49,11 @@ class CreateAwsBedrockConfig:
     provider: Literal["AWS_BEDROCK"]
     auth: (
         CreateAwsBedrockBearerTokenAuth
+        | CreateAwsBedrockBearerTokenAuthDict
         | CreateAwsBedrockDefaultAuth
+        | CreateAwsBedrockDefaultAuthDict
         | CreateAwsBedrockProxyWithHeadersAuth
+        | CreateAwsBedrockProxyWithHeadersAuthDict
     )
     is_default_models_enabled: bool | Unset = UNSET
     model_names: list[str] | Unset = UNSET
@@ -58,18 +61,105 @@ class CreateAwsBedrockConfig:
     def to_dict(self) -> dict[str, Any]:
         provider = self.provider
 
+        auth_value = self.auth
+        if isinstance(auth_value, dict):
+
+            def _parse_auth(
+                data: object,
+            ) -> (
+                CreateAwsBedrockBearerTokenAuth
+                | CreateAwsBedrockDefaultAuth
+                | CreateAwsBedrockProxyWithHeadersAuth
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("auth_type", "BEARER_TOKEN") != "BEARER_TOKEN":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("auth_type is not 'BEARER_TOKEN'")
+                    componentsschemas_create_aws_bedrock_auth_type_0 = (
+                        CreateAwsBedrockBearerTokenAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_aws_bedrock_auth_type_0
+                    )
+                    return componentsschemas_create_aws_bedrock_auth_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("auth_type", "DEFAULT") != "DEFAULT":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("auth_type is not 'DEFAULT'")
+                    componentsschemas_create_aws_bedrock_auth_type_1 = (
+                        CreateAwsBedrockDefaultAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_aws_bedrock_auth_type_1
+                    )
+                    return componentsschemas_create_aws_bedrock_auth_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("auth_type", "PROXY_WITH_HEADERS")
+                        != "PROXY_WITH_HEADERS"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "auth_type is not 'PROXY_WITH_HEADERS'"
+                        )
+                    componentsschemas_create_aws_bedrock_auth_type_2 = (
+                        CreateAwsBedrockProxyWithHeadersAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_aws_bedrock_auth_type_2
+                    )
+                    return componentsschemas_create_aws_bedrock_auth_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CreateAwsBedrockBearerTokenAuth
+                    | CreateAwsBedrockDefaultAuth
+                    | CreateAwsBedrockProxyWithHeadersAuth,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            auth = _parse_auth(auth_value)
+
+            auth_value = auth
         auth: dict[str, Any]
         if isinstance(
-            self.auth,
+            auth_value,
             (
                 CreateAwsBedrockBearerTokenAuth,
                 CreateAwsBedrockDefaultAuth,
                 CreateAwsBedrockProxyWithHeadersAuth,
             ),
         ):
-            auth = self.auth.to_dict()
+            auth = auth_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
-            auth = self.auth.to_dict() if hasattr(self.auth, "to_dict") else self.auth
+            auth = (
+                auth_value.to_dict() if hasattr(auth_value, "to_dict") else auth_value
+            )
 
         is_default_models_enabled = self.is_default_models_enabled
 

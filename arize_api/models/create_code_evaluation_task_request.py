@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import (
     Any,
     Literal,
@@ -64,7 +64,12 @@ class CreateCodeEvaluationTaskRequest:
     """
 
     name: str
-    evaluators: list[SpanEvaluatorInput | TraceOrSessionEvaluatorInput]
+    evaluators: Sequence[
+        SpanEvaluatorInput
+        | SpanEvaluatorInputDict
+        | TraceOrSessionEvaluatorInput
+        | TraceOrSessionEvaluatorInputDict
+    ]
     type_: Literal["CODE_EVALUATION"]
     project_id: str | Unset = UNSET
     dataset_id: str | Unset = UNSET
@@ -77,8 +82,62 @@ class CreateCodeEvaluationTaskRequest:
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
+        evaluators_value = self.evaluators
+        if not isinstance(evaluators_value, Unset) and any(
+            isinstance(item, dict) for item in evaluators_value
+        ):
+            evaluators = []
+            _evaluators = evaluators_value
+            for evaluators_item_data in _evaluators:
+
+                def _parse_evaluators_item(
+                    data: object,
+                ) -> SpanEvaluatorInput | TraceOrSessionEvaluatorInput:
+                    failures: list[Exception] = []
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_task_evaluator_input_type_0 = (
+                            SpanEvaluatorInput.from_dict(data)
+                        )
+
+                        from arize_api._unions import check_nothing_dropped
+
+                        check_nothing_dropped(
+                            data, componentsschemas_task_evaluator_input_type_0
+                        )
+                        return componentsschemas_task_evaluator_input_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_task_evaluator_input_type_1 = (
+                            TraceOrSessionEvaluatorInput.from_dict(data)
+                        )
+
+                        from arize_api._unions import check_nothing_dropped
+
+                        check_nothing_dropped(
+                            data, componentsschemas_task_evaluator_input_type_1
+                        )
+                        return componentsschemas_task_evaluator_input_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    from arize_api._unions import unmatched_variant
+
+                    return cast(
+                        SpanEvaluatorInput | TraceOrSessionEvaluatorInput,
+                        unmatched_variant(data, failures, polymorphic=True),
+                    )
+
+                evaluators_item = _parse_evaluators_item(evaluators_item_data)
+
+                evaluators.append(evaluators_item)
+
+            evaluators_value = evaluators
         evaluators = []
-        for evaluators_item_data in self.evaluators:
+        for evaluators_item_data in evaluators_value:
             evaluators_item: dict[str, Any]
             if isinstance(
                 evaluators_item_data, (SpanEvaluatorInput, TraceOrSessionEvaluatorInput)

@@ -37,21 +37,81 @@ class CreateCodeEvaluatorVersionRequest:
     """
 
     commit_message: str
-    code_config: CustomCodeConfigRequest | ManagedCodeConfigRequest
+    code_config: (
+        CustomCodeConfigRequest
+        | CustomCodeConfigRequestDict
+        | ManagedCodeConfigRequest
+        | ManagedCodeConfigRequestDict
+    )
 
     def to_dict(self) -> dict[str, Any]:
         commit_message = self.commit_message
 
+        code_config_value = self.code_config
+        if isinstance(code_config_value, dict):
+
+            def _parse_code_config(
+                data: object,
+            ) -> CustomCodeConfigRequest | ManagedCodeConfigRequest:
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "CUSTOM") != "CUSTOM":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'CUSTOM'")
+                    componentsschemas_code_config_request_type_0 = (
+                        CustomCodeConfigRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_code_config_request_type_0
+                    )
+                    return componentsschemas_code_config_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "MANAGED") != "MANAGED":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'MANAGED'")
+                    componentsschemas_code_config_request_type_1 = (
+                        ManagedCodeConfigRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_code_config_request_type_1
+                    )
+                    return componentsschemas_code_config_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomCodeConfigRequest | ManagedCodeConfigRequest,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            code_config = _parse_code_config(code_config_value)
+
+            code_config_value = code_config
         code_config: dict[str, Any]
         if isinstance(
-            self.code_config, (CustomCodeConfigRequest, ManagedCodeConfigRequest)
+            code_config_value, (CustomCodeConfigRequest, ManagedCodeConfigRequest)
         ):
-            code_config = self.code_config.to_dict()
+            code_config = code_config_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             code_config = (
-                self.code_config.to_dict()
-                if hasattr(self.code_config, "to_dict")
-                else self.code_config
+                code_config_value.to_dict()
+                if hasattr(code_config_value, "to_dict")
+                else code_config_value
             )
 
         field_dict: dict[str, Any] = {}

@@ -63,9 +63,13 @@ class CreateCustomConfig:
     headers: CreateCustomConfigHeaders | CreateCustomConfigHeadersDict | Unset = UNSET
     is_default_models_enabled: bool | Unset = UNSET
     model_names: list[str] | Unset = UNSET
-    auth: CreateCustomDefaultAuth | CreateCustomOauth2ClientCredentialsAuth | Unset = (
-        UNSET
-    )
+    auth: (
+        CreateCustomDefaultAuth
+        | CreateCustomDefaultAuthDict
+        | CreateCustomOauth2ClientCredentialsAuth
+        | CreateCustomOauth2ClientCredentialsAuthDict
+        | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         provider = self.provider
@@ -88,16 +92,86 @@ class CreateCustomConfig:
         if not isinstance(self.model_names, Unset):
             model_names = self.model_names
 
+        auth_value = self.auth
+        if isinstance(auth_value, dict):
+
+            def _parse_auth(
+                data: object,
+            ) -> (
+                CreateCustomDefaultAuth
+                | CreateCustomOauth2ClientCredentialsAuth
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("auth_type", "DEFAULT") != "DEFAULT":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("auth_type is not 'DEFAULT'")
+                    componentsschemas_create_custom_auth_type_0 = (
+                        CreateCustomDefaultAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_custom_auth_type_0
+                    )
+                    return componentsschemas_create_custom_auth_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("auth_type", "OAUTH2_CLIENT_CREDENTIALS")
+                        != "OAUTH2_CLIENT_CREDENTIALS"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "auth_type is not 'OAUTH2_CLIENT_CREDENTIALS'"
+                        )
+                    componentsschemas_create_custom_auth_type_1 = (
+                        CreateCustomOauth2ClientCredentialsAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_custom_auth_type_1
+                    )
+                    return componentsschemas_create_custom_auth_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CreateCustomDefaultAuth
+                    | CreateCustomOauth2ClientCredentialsAuth
+                    | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            auth = _parse_auth(auth_value)
+
+            auth_value = auth
         auth: dict[str, Any] | Unset
-        if isinstance(self.auth, Unset):
+        if isinstance(auth_value, Unset):
             auth = UNSET
         elif isinstance(
-            self.auth,
+            auth_value,
             (CreateCustomDefaultAuth, CreateCustomOauth2ClientCredentialsAuth),
         ):
-            auth = self.auth.to_dict()
+            auth = auth_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
-            auth = self.auth.to_dict() if hasattr(self.auth, "to_dict") else self.auth
+            auth = (
+                auth_value.to_dict() if hasattr(auth_value, "to_dict") else auth_value
+            )
 
         field_dict: dict[str, Any] = {}
 

@@ -51,8 +51,11 @@ class CreateEvaluatorRequest:
     type_: EvaluatorType
     version: (
         CreateCodeEvaluatorVersionRequest
+        | CreateCodeEvaluatorVersionRequestDict
         | CreateRemoteEvaluatorVersionRequest
+        | CreateRemoteEvaluatorVersionRequestDict
         | CreateTemplateEvaluatorVersionRequest
+        | CreateTemplateEvaluatorVersionRequestDict
     )
     description: str | Unset = UNSET
 
@@ -63,21 +66,89 @@ class CreateEvaluatorRequest:
 
         type_: str = self.type_
 
+        version_value = self.version
+        if isinstance(version_value, dict):
+
+            def _parse_version(
+                data: object,
+            ) -> (
+                CreateCodeEvaluatorVersionRequest
+                | CreateRemoteEvaluatorVersionRequest
+                | CreateTemplateEvaluatorVersionRequest
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_create_evaluator_version_request_type_0 = (
+                        CreateCodeEvaluatorVersionRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_evaluator_version_request_type_0
+                    )
+                    return componentsschemas_create_evaluator_version_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_create_evaluator_version_request_type_1 = (
+                        CreateRemoteEvaluatorVersionRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_evaluator_version_request_type_1
+                    )
+                    return componentsschemas_create_evaluator_version_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_create_evaluator_version_request_type_2 = (
+                        CreateTemplateEvaluatorVersionRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_evaluator_version_request_type_2
+                    )
+                    return componentsschemas_create_evaluator_version_request_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CreateCodeEvaluatorVersionRequest
+                    | CreateRemoteEvaluatorVersionRequest
+                    | CreateTemplateEvaluatorVersionRequest,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            version = _parse_version(version_value)
+
+            version_value = version
         version: dict[str, Any]
         if isinstance(
-            self.version,
+            version_value,
             (
                 CreateCodeEvaluatorVersionRequest,
                 CreateRemoteEvaluatorVersionRequest,
                 CreateTemplateEvaluatorVersionRequest,
             ),
         ):
-            version = self.version.to_dict()
+            version = version_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             version = (
-                self.version.to_dict()
-                if hasattr(self.version, "to_dict")
-                else self.version
+                version_value.to_dict()
+                if hasattr(version_value, "to_dict")
+                else version_value
             )
 
         description = self.description

@@ -50,15 +50,25 @@ class CreateLlmIntegrationRequest:
     name: str
     config: (
         CreateAnthropicConfig
+        | CreateAnthropicConfigDict
         | CreateAwsBedrockConfig
+        | CreateAwsBedrockConfigDict
         | CreateCustomConfig
+        | CreateCustomConfigDict
         | CreateFireworksConfig
+        | CreateFireworksConfigDict
         | CreateGeminiConfig
+        | CreateGeminiConfigDict
         | CreateLiteLlmConfig
+        | CreateLiteLlmConfigDict
         | CreateNvidiaNimConfig
+        | CreateNvidiaNimConfigDict
         | CreateOpenAiConfig
+        | CreateOpenAiConfigDict
         | CreateTogetherAiConfig
+        | CreateTogetherAiConfigDict
         | CreateVertexAiConfig
+        | CreateVertexAiConfigDict
     )
     scopings: (
         Sequence[IntegrationScopingRequest | IntegrationScopingRequestDict] | Unset
@@ -69,9 +79,236 @@ class CreateLlmIntegrationRequest:
 
         name = self.name
 
+        config_value = self.config
+        if isinstance(config_value, dict):
+
+            def _parse_config(
+                data: object,
+            ) -> (
+                CreateAnthropicConfig
+                | CreateAwsBedrockConfig
+                | CreateCustomConfig
+                | CreateFireworksConfig
+                | CreateGeminiConfig
+                | CreateLiteLlmConfig
+                | CreateNvidiaNimConfig
+                | CreateOpenAiConfig
+                | CreateTogetherAiConfig
+                | CreateVertexAiConfig
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "ANTHROPIC") != "ANTHROPIC":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'ANTHROPIC'")
+                    componentsschemas_create_llm_config_type_0 = (
+                        CreateAnthropicConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_0
+                    )
+                    return componentsschemas_create_llm_config_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "AWS_BEDROCK") != "AWS_BEDROCK":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'AWS_BEDROCK'")
+                    componentsschemas_create_llm_config_type_1 = (
+                        CreateAwsBedrockConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_1
+                    )
+                    return componentsschemas_create_llm_config_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "CUSTOM") != "CUSTOM":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'CUSTOM'")
+                    componentsschemas_create_llm_config_type_2 = (
+                        CreateCustomConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_2
+                    )
+                    return componentsschemas_create_llm_config_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "FIREWORKS") != "FIREWORKS":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'FIREWORKS'")
+                    componentsschemas_create_llm_config_type_3 = (
+                        CreateFireworksConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_3
+                    )
+                    return componentsschemas_create_llm_config_type_3
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "GEMINI") != "GEMINI":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'GEMINI'")
+                    componentsschemas_create_llm_config_type_4 = (
+                        CreateGeminiConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_4
+                    )
+                    return componentsschemas_create_llm_config_type_4
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "LITELLM") != "LITELLM":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'LITELLM'")
+                    componentsschemas_create_llm_config_type_5 = (
+                        CreateLiteLlmConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_5
+                    )
+                    return componentsschemas_create_llm_config_type_5
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "NVIDIA_NIM") != "NVIDIA_NIM":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'NVIDIA_NIM'")
+                    componentsschemas_create_llm_config_type_6 = (
+                        CreateNvidiaNimConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_6
+                    )
+                    return componentsschemas_create_llm_config_type_6
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "OPEN_AI") != "OPEN_AI":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'OPEN_AI'")
+                    componentsschemas_create_llm_config_type_7 = (
+                        CreateOpenAiConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_7
+                    )
+                    return componentsschemas_create_llm_config_type_7
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "TOGETHER_AI") != "TOGETHER_AI":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'TOGETHER_AI'")
+                    componentsschemas_create_llm_config_type_8 = (
+                        CreateTogetherAiConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_8
+                    )
+                    return componentsschemas_create_llm_config_type_8
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "VERTEX_AI") != "VERTEX_AI":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'VERTEX_AI'")
+                    componentsschemas_create_llm_config_type_9 = (
+                        CreateVertexAiConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_9
+                    )
+                    return componentsschemas_create_llm_config_type_9
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CreateAnthropicConfig
+                    | CreateAwsBedrockConfig
+                    | CreateCustomConfig
+                    | CreateFireworksConfig
+                    | CreateGeminiConfig
+                    | CreateLiteLlmConfig
+                    | CreateNvidiaNimConfig
+                    | CreateOpenAiConfig
+                    | CreateTogetherAiConfig
+                    | CreateVertexAiConfig,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            config = _parse_config(config_value)
+
+            config_value = config
         config: dict[str, Any]
         if isinstance(
-            self.config,
+            config_value,
             (
                 CreateAnthropicConfig,
                 CreateAwsBedrockConfig,
@@ -85,12 +322,12 @@ class CreateLlmIntegrationRequest:
                 CreateVertexAiConfig,
             ),
         ):
-            config = self.config.to_dict()
+            config = config_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             config = (
-                self.config.to_dict()
-                if hasattr(self.config, "to_dict")
-                else self.config
+                config_value.to_dict()
+                if hasattr(config_value, "to_dict")
+                else config_value
             )
 
         scopings: list[dict[str, Any]] | Unset = UNSET

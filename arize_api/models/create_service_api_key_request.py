@@ -63,7 +63,11 @@ class CreateServiceApiKeyRequest:
     description: str | Unset = UNSET
     expires_at: datetime.datetime | Unset = UNSET
     account_role: (
-        CustomUserRoleAssignmentRequest | PredefinedUserRoleAssignmentRequest | Unset
+        CustomUserRoleAssignmentRequest
+        | CustomUserRoleAssignmentRequestDict
+        | PredefinedUserRoleAssignmentRequest
+        | PredefinedUserRoleAssignmentRequestDict
+        | Unset
     ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,19 +90,74 @@ class CreateServiceApiKeyRequest:
         if not isinstance(self.expires_at, Unset):
             expires_at = self.expires_at.isoformat()
 
+        account_role_value = self.account_role
+        if isinstance(account_role_value, dict):
+
+            def _parse_account_role(
+                data: object,
+            ) -> (
+                CustomUserRoleAssignmentRequest
+                | PredefinedUserRoleAssignmentRequest
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_user_role_assignment_request_type_0 = (
+                        CustomUserRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_user_role_assignment_request_type_0
+                    )
+                    return componentsschemas_user_role_assignment_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_user_role_assignment_request_type_1 = (
+                        PredefinedUserRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_user_role_assignment_request_type_1
+                    )
+                    return componentsschemas_user_role_assignment_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomUserRoleAssignmentRequest
+                    | PredefinedUserRoleAssignmentRequest
+                    | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            account_role = _parse_account_role(account_role_value)
+
+            account_role_value = account_role
         account_role: dict[str, Any] | Unset
-        if isinstance(self.account_role, Unset):
+        if isinstance(account_role_value, Unset):
             account_role = UNSET
         elif isinstance(
-            self.account_role,
+            account_role_value,
             (CustomUserRoleAssignmentRequest, PredefinedUserRoleAssignmentRequest),
         ):
-            account_role = self.account_role.to_dict()
+            account_role = account_role_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             account_role = (
-                self.account_role.to_dict()
-                if hasattr(self.account_role, "to_dict")
-                else self.account_role
+                account_role_value.to_dict()
+                if hasattr(account_role_value, "to_dict")
+                else account_role_value
             )
 
         field_dict: dict[str, Any] = {}

@@ -45,7 +45,12 @@ class CreateUserRequest:
 
     name: str
     email: str
-    role: CustomUserRoleAssignmentRequest | PredefinedUserRoleAssignmentRequest
+    role: (
+        CustomUserRoleAssignmentRequest
+        | CustomUserRoleAssignmentRequestDict
+        | PredefinedUserRoleAssignmentRequest
+        | PredefinedUserRoleAssignmentRequestDict
+    )
     invite_mode: InviteMode
 
     def to_dict(self) -> dict[str, Any]:
@@ -53,14 +58,64 @@ class CreateUserRequest:
 
         email = self.email
 
+        role_value = self.role
+        if isinstance(role_value, dict):
+
+            def _parse_role(
+                data: object,
+            ) -> CustomUserRoleAssignmentRequest | PredefinedUserRoleAssignmentRequest:
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_user_role_assignment_request_type_0 = (
+                        CustomUserRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_user_role_assignment_request_type_0
+                    )
+                    return componentsschemas_user_role_assignment_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_user_role_assignment_request_type_1 = (
+                        PredefinedUserRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_user_role_assignment_request_type_1
+                    )
+                    return componentsschemas_user_role_assignment_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomUserRoleAssignmentRequest
+                    | PredefinedUserRoleAssignmentRequest,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            role = _parse_role(role_value)
+
+            role_value = role
         role: dict[str, Any]
         if isinstance(
-            self.role,
+            role_value,
             (CustomUserRoleAssignmentRequest, PredefinedUserRoleAssignmentRequest),
         ):
-            role = self.role.to_dict()
+            role = role_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
-            role = self.role.to_dict() if hasattr(self.role, "to_dict") else self.role
+            role = (
+                role_value.to_dict() if hasattr(role_value, "to_dict") else role_value
+            )
 
         invite_mode: str = self.invite_mode
 

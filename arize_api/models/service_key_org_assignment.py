@@ -48,7 +48,9 @@ class ServiceKeyOrgAssignment:
     spaces: Sequence[ServiceKeySpaceAssignment | ServiceKeySpaceAssignmentDict]
     role: (
         OrganizationCustomRoleAssignmentRequest
+        | OrganizationCustomRoleAssignmentRequestDict
         | OrganizationPredefinedRoleAssignmentRequest
+        | OrganizationPredefinedRoleAssignmentRequestDict
         | Unset
     ) = UNSET
 
@@ -62,19 +64,78 @@ class ServiceKeyOrgAssignment:
             for item in self.spaces
         ]
 
+        role_value = self.role
+        if isinstance(role_value, dict):
+
+            def _parse_role(
+                data: object,
+            ) -> (
+                OrganizationCustomRoleAssignmentRequest
+                | OrganizationPredefinedRoleAssignmentRequest
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_organization_role_assignment_request_type_0 = (
+                        OrganizationCustomRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data,
+                        componentsschemas_organization_role_assignment_request_type_0,
+                    )
+                    return componentsschemas_organization_role_assignment_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_organization_role_assignment_request_type_1 = (
+                        OrganizationPredefinedRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data,
+                        componentsschemas_organization_role_assignment_request_type_1,
+                    )
+                    return componentsschemas_organization_role_assignment_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    OrganizationCustomRoleAssignmentRequest
+                    | OrganizationPredefinedRoleAssignmentRequest
+                    | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            role = _parse_role(role_value)
+
+            role_value = role
         role: dict[str, Any] | Unset
-        if isinstance(self.role, Unset):
+        if isinstance(role_value, Unset):
             role = UNSET
         elif isinstance(
-            self.role,
+            role_value,
             (
                 OrganizationCustomRoleAssignmentRequest,
                 OrganizationPredefinedRoleAssignmentRequest,
             ),
         ):
-            role = self.role.to_dict()
+            role = role_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
-            role = self.role.to_dict() if hasattr(self.role, "to_dict") else self.role
+            role = (
+                role_value.to_dict() if hasattr(role_value, "to_dict") else role_value
+            )
 
         field_dict: dict[str, Any] = {}
 

@@ -70,7 +70,10 @@ class TemplateConfigInput:
     llm_config: EvaluatorLlmConfigRequest | EvaluatorLlmConfigRequestDict
     use_structured_output: bool | Unset = UNSET
     classification_choices: (
-        None | TemplateConfigInputClassificationChoicesType0 | Unset
+        None
+        | TemplateConfigInputClassificationChoicesType0
+        | TemplateConfigInputClassificationChoicesType0Dict
+        | Unset
     ) = UNSET
     direction: OptimizationDirection | Unset = UNSET
     data_granularity: DataGranularity | Unset = UNSET
@@ -90,18 +93,51 @@ class TemplateConfigInput:
 
         use_structured_output = self.use_structured_output
 
+        classification_choices_value = self.classification_choices
+        if isinstance(classification_choices_value, dict):
+
+            def _parse_classification_choices(
+                data: object,
+            ) -> None | TemplateConfigInputClassificationChoicesType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    classification_choices_type_0 = (
+                        TemplateConfigInputClassificationChoicesType0.from_dict(data)
+                    )
+
+                    return classification_choices_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None | TemplateConfigInputClassificationChoicesType0 | Unset,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            classification_choices = _parse_classification_choices(
+                classification_choices_value
+            )
+
+            classification_choices_value = classification_choices
         classification_choices: dict[str, Any] | None | Unset
-        if isinstance(self.classification_choices, Unset):
+        if isinstance(classification_choices_value, Unset):
             classification_choices = UNSET
         elif isinstance(
-            self.classification_choices, TemplateConfigInputClassificationChoicesType0
+            classification_choices_value, TemplateConfigInputClassificationChoicesType0
         ):
-            classification_choices = self.classification_choices.to_dict()
+            classification_choices = classification_choices_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             classification_choices = (
-                self.classification_choices.to_dict()
-                if hasattr(self.classification_choices, "to_dict")
-                else self.classification_choices
+                classification_choices_value.to_dict()
+                if hasattr(classification_choices_value, "to_dict")
+                else classification_choices_value
             )
 
         direction: str | Unset = UNSET

@@ -46,7 +46,9 @@ class UpdateAgentConfig:
     """
 
     endpoint: str | Unset = UNSET
-    headers: None | Unset | UpdateAgentConfigHeadersType0 = UNSET
+    headers: (
+        None | Unset | UpdateAgentConfigHeadersType0 | UpdateAgentConfigHeadersType0Dict
+    ) = UNSET
     input_schema: (
         UpdateAgentConfigInputSchema | UpdateAgentConfigInputSchemaDict | Unset
     ) = UNSET
@@ -58,16 +60,45 @@ class UpdateAgentConfig:
     def to_dict(self) -> dict[str, Any]:
         endpoint = self.endpoint
 
+        headers_value = self.headers
+        if isinstance(headers_value, dict):
+
+            def _parse_headers(
+                data: object,
+            ) -> None | Unset | UpdateAgentConfigHeadersType0:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    headers_type_0 = UpdateAgentConfigHeadersType0.from_dict(data)
+
+                    return headers_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None | Unset | UpdateAgentConfigHeadersType0,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            headers = _parse_headers(headers_value)
+
+            headers_value = headers
         headers: dict[str, Any] | None | Unset
-        if isinstance(self.headers, Unset):
+        if isinstance(headers_value, Unset):
             headers = UNSET
-        elif isinstance(self.headers, UpdateAgentConfigHeadersType0):
-            headers = self.headers.to_dict()
+        elif isinstance(headers_value, UpdateAgentConfigHeadersType0):
+            headers = headers_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             headers = (
-                self.headers.to_dict()
-                if hasattr(self.headers, "to_dict")
-                else self.headers
+                headers_value.to_dict()
+                if hasattr(headers_value, "to_dict")
+                else headers_value
             )
 
         input_schema: dict[str, Any] | Unset = UNSET

@@ -71,12 +71,22 @@ class UpdateAiIntegrationRequest:
     api_key: None | str | Unset = UNSET
     base_url: None | str | Unset = UNSET
     model_names: list[str] | Unset = UNSET
-    headers: None | Unset | UpdateAiIntegrationRequestHeadersType0 = UNSET
+    headers: (
+        None
+        | Unset
+        | UpdateAiIntegrationRequestHeadersType0
+        | UpdateAiIntegrationRequestHeadersType0Dict
+    ) = UNSET
     enable_default_models: bool | Unset = UNSET
     function_calling_enabled: bool | Unset = UNSET
     auth_type: AiIntegrationAuthType | Unset = UNSET
     provider_metadata: (
-        AwsProviderMetadataRequest | GcpProviderMetadataRequest | None | Unset
+        AwsProviderMetadataRequest
+        | AwsProviderMetadataRequestDict
+        | GcpProviderMetadataRequest
+        | GcpProviderMetadataRequestDict
+        | None
+        | Unset
     ) = UNSET
     scopings: (
         Sequence[AiIntegrationScopingRequest | AiIntegrationScopingRequestDict] | Unset
@@ -113,16 +123,47 @@ class UpdateAiIntegrationRequest:
         if not isinstance(self.model_names, Unset):
             model_names = self.model_names
 
+        headers_value = self.headers
+        if isinstance(headers_value, dict):
+
+            def _parse_headers(
+                data: object,
+            ) -> None | Unset | UpdateAiIntegrationRequestHeadersType0:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    headers_type_0 = UpdateAiIntegrationRequestHeadersType0.from_dict(
+                        data
+                    )
+
+                    return headers_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None | Unset | UpdateAiIntegrationRequestHeadersType0,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            headers = _parse_headers(headers_value)
+
+            headers_value = headers
         headers: dict[str, Any] | None | Unset
-        if isinstance(self.headers, Unset):
+        if isinstance(headers_value, Unset):
             headers = UNSET
-        elif isinstance(self.headers, UpdateAiIntegrationRequestHeadersType0):
-            headers = self.headers.to_dict()
+        elif isinstance(headers_value, UpdateAiIntegrationRequestHeadersType0):
+            headers = headers_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             headers = (
-                self.headers.to_dict()
-                if hasattr(self.headers, "to_dict")
-                else self.headers
+                headers_value.to_dict()
+                if hasattr(headers_value, "to_dict")
+                else headers_value
             )
 
         enable_default_models = self.enable_default_models
@@ -133,19 +174,73 @@ class UpdateAiIntegrationRequest:
         if not isinstance(self.auth_type, Unset):
             auth_type = self.auth_type
 
+        provider_metadata_value = self.provider_metadata
+        if isinstance(provider_metadata_value, dict):
+
+            def _parse_provider_metadata(
+                data: object,
+            ) -> AwsProviderMetadataRequest | GcpProviderMetadataRequest | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_provider_metadata_request_type_0 = (
+                        AwsProviderMetadataRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_provider_metadata_request_type_0
+                    )
+                    return componentsschemas_provider_metadata_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_provider_metadata_request_type_1 = (
+                        GcpProviderMetadataRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_provider_metadata_request_type_1
+                    )
+                    return componentsschemas_provider_metadata_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    AwsProviderMetadataRequest
+                    | GcpProviderMetadataRequest
+                    | None
+                    | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            provider_metadata = _parse_provider_metadata(provider_metadata_value)
+
+            provider_metadata_value = provider_metadata
         provider_metadata: dict[str, Any] | None | Unset
-        if isinstance(self.provider_metadata, Unset):
+        if isinstance(provider_metadata_value, Unset):
             provider_metadata = UNSET
         elif isinstance(
-            self.provider_metadata,
+            provider_metadata_value,
             (AwsProviderMetadataRequest, GcpProviderMetadataRequest),
         ):
-            provider_metadata = self.provider_metadata.to_dict()
+            provider_metadata = provider_metadata_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             provider_metadata = (
-                self.provider_metadata.to_dict()
-                if hasattr(self.provider_metadata, "to_dict")
-                else self.provider_metadata
+                provider_metadata_value.to_dict()
+                if hasattr(provider_metadata_value, "to_dict")
+                else provider_metadata_value
             )
 
         scopings: list[dict[str, Any]] | Unset = UNSET

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import (
     Any,
     NotRequired,
@@ -54,8 +54,18 @@ class UpdateEvaluationTaskRequest:
     sampling_rate: float | Unset = UNSET
     is_continuous: bool | Unset = UNSET
     query_filter: None | str | Unset = UNSET
-    query_filters: None | TaskQueryFiltersInput | Unset = UNSET
-    evaluators: list[SpanEvaluatorInput | TraceOrSessionEvaluatorInput] | Unset = UNSET
+    query_filters: None | TaskQueryFiltersInput | TaskQueryFiltersInputDict | Unset = (
+        UNSET
+    )
+    evaluators: (
+        Sequence[
+            SpanEvaluatorInput
+            | SpanEvaluatorInputDict
+            | TraceOrSessionEvaluatorInput
+            | TraceOrSessionEvaluatorInputDict
+        ]
+        | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -74,22 +84,122 @@ class UpdateEvaluationTaskRequest:
                 else self.query_filter
             )
 
+        query_filters_value = self.query_filters
+        if isinstance(query_filters_value, dict):
+
+            def _parse_query_filters(
+                data: object,
+            ) -> None | TaskQueryFiltersInput | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    query_filters_type_0 = TaskQueryFiltersInput.from_dict(data)
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(data, query_filters_type_0)
+                    return query_filters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None | TaskQueryFiltersInput | Unset,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            query_filters = _parse_query_filters(query_filters_value)
+
+            query_filters_value = query_filters
         query_filters: dict[str, Any] | None | Unset
-        if isinstance(self.query_filters, Unset):
+        if isinstance(query_filters_value, Unset):
             query_filters = UNSET
-        elif isinstance(self.query_filters, TaskQueryFiltersInput):
-            query_filters = self.query_filters.to_dict()
+        elif isinstance(query_filters_value, TaskQueryFiltersInput):
+            query_filters = query_filters_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             query_filters = (
-                self.query_filters.to_dict()
-                if hasattr(self.query_filters, "to_dict")
-                else self.query_filters
+                query_filters_value.to_dict()
+                if hasattr(query_filters_value, "to_dict")
+                else query_filters_value
             )
 
+        evaluators_value = self.evaluators
+        if not isinstance(evaluators_value, Unset) and any(
+            isinstance(item, dict) for item in evaluators_value
+        ):
+            _evaluators = evaluators_value
+            evaluators: (
+                list[SpanEvaluatorInput | TraceOrSessionEvaluatorInput] | Unset
+            ) = UNSET
+            if _evaluators is not UNSET:
+                evaluators = []
+                for evaluators_item_data in _evaluators:
+
+                    def _parse_evaluators_item(
+                        data: object,
+                    ) -> SpanEvaluatorInput | TraceOrSessionEvaluatorInput:
+                        failures: list[Exception] = []
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            componentsschemas_task_evaluator_input_type_0 = (
+                                SpanEvaluatorInput.from_dict(data)
+                            )
+
+                            from arize_api._unions import check_nothing_dropped
+
+                            check_nothing_dropped(
+                                data, componentsschemas_task_evaluator_input_type_0
+                            )
+                            return componentsschemas_task_evaluator_input_type_0
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            componentsschemas_task_evaluator_input_type_1 = (
+                                TraceOrSessionEvaluatorInput.from_dict(data)
+                            )
+
+                            from arize_api._unions import check_nothing_dropped
+
+                            check_nothing_dropped(
+                                data, componentsschemas_task_evaluator_input_type_1
+                            )
+                            return componentsschemas_task_evaluator_input_type_1
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        from arize_api._unions import unmatched_variant
+
+                        return cast(
+                            SpanEvaluatorInput | TraceOrSessionEvaluatorInput,
+                            unmatched_variant(data, failures, polymorphic=True),
+                        )
+
+                    evaluators_item = _parse_evaluators_item(evaluators_item_data)
+
+                    evaluators.append(evaluators_item)
+
+            evaluators_value = evaluators
         evaluators: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.evaluators, Unset):
+        if not isinstance(evaluators_value, Unset):
             evaluators = []
-            for evaluators_item_data in self.evaluators:
+            for evaluators_item_data in evaluators_value:
                 evaluators_item: dict[str, Any]
                 if isinstance(
                     evaluators_item_data,

@@ -46,7 +46,12 @@ class UpdateEvaluatorIntegrationConfigInput:
     """
 
     endpoint: str | Unset = UNSET
-    headers: None | Unset | UpdateEvaluatorIntegrationConfigInputHeadersType0 = UNSET
+    headers: (
+        None
+        | Unset
+        | UpdateEvaluatorIntegrationConfigInputHeadersType0
+        | UpdateEvaluatorIntegrationConfigInputHeadersType0Dict
+    ) = UNSET
     input_schema: (
         UpdateEvaluatorIntegrationConfigInputInputSchema
         | UpdateEvaluatorIntegrationConfigInputInputSchemaDict
@@ -56,18 +61,51 @@ class UpdateEvaluatorIntegrationConfigInput:
     def to_dict(self) -> dict[str, Any]:
         endpoint = self.endpoint
 
+        headers_value = self.headers
+        if isinstance(headers_value, dict):
+
+            def _parse_headers(
+                data: object,
+            ) -> None | Unset | UpdateEvaluatorIntegrationConfigInputHeadersType0:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    headers_type_0 = (
+                        UpdateEvaluatorIntegrationConfigInputHeadersType0.from_dict(
+                            data
+                        )
+                    )
+
+                    return headers_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None | Unset | UpdateEvaluatorIntegrationConfigInputHeadersType0,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            headers = _parse_headers(headers_value)
+
+            headers_value = headers
         headers: dict[str, Any] | None | Unset
-        if isinstance(self.headers, Unset):
+        if isinstance(headers_value, Unset):
             headers = UNSET
         elif isinstance(
-            self.headers, UpdateEvaluatorIntegrationConfigInputHeadersType0
+            headers_value, UpdateEvaluatorIntegrationConfigInputHeadersType0
         ):
-            headers = self.headers.to_dict()
+            headers = headers_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             headers = (
-                self.headers.to_dict()
-                if hasattr(self.headers, "to_dict")
-                else self.headers
+                headers_value.to_dict()
+                if hasattr(headers_value, "to_dict")
+                else headers_value
             )
 
         input_schema: dict[str, Any] | Unset = UNSET

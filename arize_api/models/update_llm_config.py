@@ -78,14 +78,21 @@ class UpdateLlmConfig:
     is_function_calling_enabled: bool | Unset = UNSET
     auth: (
         CreateAwsBedrockBearerTokenAuth
+        | CreateAwsBedrockBearerTokenAuthDict
         | CreateAwsBedrockDefaultAuth
+        | CreateAwsBedrockDefaultAuthDict
         | CreateAwsBedrockProxyWithHeadersAuth
+        | CreateAwsBedrockProxyWithHeadersAuthDict
         | CreateCustomDefaultAuth
+        | CreateCustomDefaultAuthDict
         | CreateCustomOauth2ClientCredentialsAuth
+        | CreateCustomOauth2ClientCredentialsAuthDict
         | Unset
     ) = UNSET
     base_url: None | str | Unset = UNSET
-    headers: None | Unset | UpdateLlmConfigHeadersType0 = UNSET
+    headers: (
+        None | Unset | UpdateLlmConfigHeadersType0 | UpdateLlmConfigHeadersType0Dict
+    ) = UNSET
     is_default_models_enabled: bool | Unset = UNSET
     model_names: list[str] | Unset = UNSET
     project_id: str | Unset = UNSET
@@ -109,11 +116,147 @@ class UpdateLlmConfig:
 
         is_function_calling_enabled = self.is_function_calling_enabled
 
+        auth_value = self.auth
+        if isinstance(auth_value, dict):
+
+            def _parse_auth(
+                data: object,
+            ) -> (
+                CreateAwsBedrockBearerTokenAuth
+                | CreateAwsBedrockDefaultAuth
+                | CreateAwsBedrockProxyWithHeadersAuth
+                | CreateCustomDefaultAuth
+                | CreateCustomOauth2ClientCredentialsAuth
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("auth_type", "BEARER_TOKEN") != "BEARER_TOKEN":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("auth_type is not 'BEARER_TOKEN'")
+                    componentsschemas_create_aws_bedrock_auth_type_0 = (
+                        CreateAwsBedrockBearerTokenAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_aws_bedrock_auth_type_0
+                    )
+                    return componentsschemas_create_aws_bedrock_auth_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("auth_type", "DEFAULT") != "DEFAULT":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("auth_type is not 'DEFAULT'")
+                    componentsschemas_create_aws_bedrock_auth_type_1 = (
+                        CreateAwsBedrockDefaultAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_aws_bedrock_auth_type_1
+                    )
+                    return componentsschemas_create_aws_bedrock_auth_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("auth_type", "PROXY_WITH_HEADERS")
+                        != "PROXY_WITH_HEADERS"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "auth_type is not 'PROXY_WITH_HEADERS'"
+                        )
+                    componentsschemas_create_aws_bedrock_auth_type_2 = (
+                        CreateAwsBedrockProxyWithHeadersAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_aws_bedrock_auth_type_2
+                    )
+                    return componentsschemas_create_aws_bedrock_auth_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("auth_type", "DEFAULT") != "DEFAULT":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("auth_type is not 'DEFAULT'")
+                    componentsschemas_create_custom_auth_type_0 = (
+                        CreateCustomDefaultAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_custom_auth_type_0
+                    )
+                    return componentsschemas_create_custom_auth_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("auth_type", "OAUTH2_CLIENT_CREDENTIALS")
+                        != "OAUTH2_CLIENT_CREDENTIALS"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "auth_type is not 'OAUTH2_CLIENT_CREDENTIALS'"
+                        )
+                    componentsschemas_create_custom_auth_type_1 = (
+                        CreateCustomOauth2ClientCredentialsAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_custom_auth_type_1
+                    )
+                    return componentsschemas_create_custom_auth_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CreateAwsBedrockBearerTokenAuth
+                    | CreateAwsBedrockDefaultAuth
+                    | CreateAwsBedrockProxyWithHeadersAuth
+                    | CreateCustomDefaultAuth
+                    | CreateCustomOauth2ClientCredentialsAuth
+                    | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            auth = _parse_auth(auth_value)
+
+            auth_value = auth
         auth: dict[str, Any] | Unset
-        if isinstance(self.auth, Unset):
+        if isinstance(auth_value, Unset):
             auth = UNSET
         elif isinstance(
-            self.auth,
+            auth_value,
             (
                 CreateAwsBedrockBearerTokenAuth,
                 CreateAwsBedrockDefaultAuth,
@@ -122,9 +265,11 @@ class UpdateLlmConfig:
                 CreateCustomOauth2ClientCredentialsAuth,
             ),
         ):
-            auth = self.auth.to_dict()
+            auth = auth_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
-            auth = self.auth.to_dict() if hasattr(self.auth, "to_dict") else self.auth
+            auth = (
+                auth_value.to_dict() if hasattr(auth_value, "to_dict") else auth_value
+            )
 
         base_url: None | str | Unset
         if isinstance(self.base_url, Unset):
@@ -136,16 +281,45 @@ class UpdateLlmConfig:
                 else self.base_url
             )
 
+        headers_value = self.headers
+        if isinstance(headers_value, dict):
+
+            def _parse_headers(
+                data: object,
+            ) -> None | Unset | UpdateLlmConfigHeadersType0:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    headers_type_0 = UpdateLlmConfigHeadersType0.from_dict(data)
+
+                    return headers_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None | Unset | UpdateLlmConfigHeadersType0,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            headers = _parse_headers(headers_value)
+
+            headers_value = headers
         headers: dict[str, Any] | None | Unset
-        if isinstance(self.headers, Unset):
+        if isinstance(headers_value, Unset):
             headers = UNSET
-        elif isinstance(self.headers, UpdateLlmConfigHeadersType0):
-            headers = self.headers.to_dict()
+        elif isinstance(headers_value, UpdateLlmConfigHeadersType0):
+            headers = headers_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             headers = (
-                self.headers.to_dict()
-                if hasattr(self.headers, "to_dict")
-                else self.headers
+                headers_value.to_dict()
+                if hasattr(headers_value, "to_dict")
+                else headers_value
             )
 
         is_default_models_enabled = self.is_default_models_enabled

@@ -55,11 +55,15 @@ class UpdateSpaceRequest:
     name: str | Unset = UNSET
     description: None | str | Unset = UNSET
     is_private: bool | Unset = UNSET
-    default_llm_integration: DefaultLLMIntegration | None | Unset = UNSET
+    default_llm_integration: (
+        DefaultLLMIntegration | DefaultLLMIntegrationDict | None | Unset
+    ) = UNSET
     ml_models_enabled: bool | Unset = UNSET
     gradient_start_color: str | Unset = UNSET
     gradient_end_color: str | Unset = UNSET
-    default_agent_runtime: DefaultAgentRuntime | None | Unset = UNSET
+    default_agent_runtime: (
+        DefaultAgentRuntime | DefaultAgentRuntimeDict | None | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -76,16 +80,52 @@ class UpdateSpaceRequest:
 
         is_private = self.is_private
 
+        default_llm_integration_value = self.default_llm_integration
+        if isinstance(default_llm_integration_value, dict):
+
+            def _parse_default_llm_integration(
+                data: object,
+            ) -> DefaultLLMIntegration | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    default_llm_integration_type_0 = DefaultLLMIntegration.from_dict(
+                        data
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(data, default_llm_integration_type_0)
+                    return default_llm_integration_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    DefaultLLMIntegration | None | Unset,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            default_llm_integration = _parse_default_llm_integration(
+                default_llm_integration_value
+            )
+
+            default_llm_integration_value = default_llm_integration
         default_llm_integration: dict[str, Any] | None | Unset
-        if isinstance(self.default_llm_integration, Unset):
+        if isinstance(default_llm_integration_value, Unset):
             default_llm_integration = UNSET
-        elif isinstance(self.default_llm_integration, DefaultLLMIntegration):
-            default_llm_integration = self.default_llm_integration.to_dict()
+        elif isinstance(default_llm_integration_value, DefaultLLMIntegration):
+            default_llm_integration = default_llm_integration_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             default_llm_integration = (
-                self.default_llm_integration.to_dict()
-                if hasattr(self.default_llm_integration, "to_dict")
-                else self.default_llm_integration
+                default_llm_integration_value.to_dict()
+                if hasattr(default_llm_integration_value, "to_dict")
+                else default_llm_integration_value
             )
 
         ml_models_enabled = self.ml_models_enabled
@@ -94,16 +134,50 @@ class UpdateSpaceRequest:
 
         gradient_end_color = self.gradient_end_color
 
+        default_agent_runtime_value = self.default_agent_runtime
+        if isinstance(default_agent_runtime_value, dict):
+
+            def _parse_default_agent_runtime(
+                data: object,
+            ) -> DefaultAgentRuntime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    default_agent_runtime_type_0 = DefaultAgentRuntime.from_dict(data)
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(data, default_agent_runtime_type_0)
+                    return default_agent_runtime_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    DefaultAgentRuntime | None | Unset,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            default_agent_runtime = _parse_default_agent_runtime(
+                default_agent_runtime_value
+            )
+
+            default_agent_runtime_value = default_agent_runtime
         default_agent_runtime: dict[str, Any] | None | Unset
-        if isinstance(self.default_agent_runtime, Unset):
+        if isinstance(default_agent_runtime_value, Unset):
             default_agent_runtime = UNSET
-        elif isinstance(self.default_agent_runtime, DefaultAgentRuntime):
-            default_agent_runtime = self.default_agent_runtime.to_dict()
+        elif isinstance(default_agent_runtime_value, DefaultAgentRuntime):
+            default_agent_runtime = default_agent_runtime_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             default_agent_runtime = (
-                self.default_agent_runtime.to_dict()
-                if hasattr(self.default_agent_runtime, "to_dict")
-                else self.default_agent_runtime
+                default_agent_runtime_value.to_dict()
+                if hasattr(default_agent_runtime_value, "to_dict")
+                else default_agent_runtime_value
             )
 
         field_dict: dict[str, Any] = {}
