@@ -47,8 +47,7 @@ class AgentIntegration:
         created_by_user_id (None | str): ID of the user who created the
             integration; null when that user was deleted.
         config (AgentConfig): How Arize calls the endpoint.
-        description (None | str | None): Free-text description; null when
-            not set.
+        description (None | str): Free-text description; null when not set.
     """
 
     id: str

@@ -41,12 +41,12 @@ class AgentRequestPreset:
             against the integration's `input_schema` with its `required` list
             ignored.
         id (str | None): Server-made ID of the preset; read-only.
-        description (None | str | None): Free-text description, at most
-            1024 characters. At most 1024 characters.
+        description (None | str): Free-text description, at most 1024
+            characters. At most 1024 characters.
         created_at (datetime.datetime | None): When the preset was created;
             read-only.
-        updated_at (datetime.datetime | None): When the preset last
-            changed; read-only.
+        updated_at (datetime.datetime | None): When the preset last changed;
+            read-only.
     """
 
     name: str

@@ -62,14 +62,14 @@ class AiIntegration:
         updated_at (datetime.datetime):
         created_by_user_id (str): ID of the user who created the
             integration.
-        base_url (None | str | None): Custom base URL of the provider; null
-            when the provider's default is used.
-        model_names (list[str] | None | None): Model names offered through
-            this integration.
-        headers (AiIntegrationHeadersType0 | None | None): Custom headers
-            sent with each request to the provider.
-        provider_metadata (AwsProviderMetadata | GcpProviderMetadata | None
-            | None): Cloud settings: the IAM role for `AWS_BEDROCK`, the GCP
+        base_url (None | str): Custom base URL of the provider; null when
+            the provider's default is used.
+        model_names (list[str] | None): Model names offered through this
+            integration.
+        headers (AiIntegrationHeadersType0 | None): Custom headers sent with
+            each request to the provider.
+        provider_metadata (AwsProviderMetadata | GcpProviderMetadata |
+            None): Cloud settings: the IAM role for `AWS_BEDROCK`, the GCP
             project for `VERTEX_AI`; null for other providers.
     """
 

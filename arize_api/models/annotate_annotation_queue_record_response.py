@@ -44,8 +44,8 @@ class AnnotateAnnotationQueueRecordResponse:
             from spans or from a dataset.
         annotations (list[Annotation]): The annotations written by this
             request.
-        granularity (None | RecordGranularity | None): Span, trace or
-            session, when the record comes from spans.
+        granularity (None | RecordGranularity): Span, trace or session, when
+            the record comes from spans.
     """
 
     id: str

@@ -42,14 +42,13 @@ class AnnotationQueue:
             queue.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        instructions (None | str | None): Guidance shown to annotators;
-            null when none.
+        instructions (None | str): Guidance shown to annotators; null when
+            none.
         annotation_configs (list[CategoricalAnnotationConfig |
             ContinuousAnnotationConfig | FreeformAnnotationConfig] | None): The
             annotation configs annotators fill in for each record.
-        column_allowlist (list[str] | None | None): Record columns
-            annotators may see. Null or absent means no restriction: every
-            column is visible.
+        column_allowlist (list[str] | None): Record columns annotators may
+            see. Null or absent means no restriction: every column is visible.
     """
 
     id: str

@@ -50,8 +50,8 @@ class AnnotationQueueRecord:
         evaluations (list[Evaluation]): Evaluation results on the record.
         assigned_users (list[AnnotationQueueAssignedUser]): Users assigned
             to the record, each with a completion status.
-        granularity (None | RecordGranularity | None): Span, trace or
-            session, when the record comes from spans.
+        granularity (None | RecordGranularity): Span, trace or session, when
+            the record comes from spans.
         session_annotations (list[Annotation] | None): Annotations on the
             session the record belongs to.
     """

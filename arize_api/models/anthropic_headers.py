@@ -29,8 +29,8 @@ class AnthropicHeaders:
     """Extra headers sent with Anthropic calls.
 
     Attributes:
-        anthropic_beta (list[None | str] | None | None): Anthropic beta
-            feature flags to turn on; entries may be null.
+        anthropic_beta (list[None | str] | None): Anthropic beta feature
+            flags to turn on; entries may be null.
     """
 
     anthropic_beta: list[None | str] | None = None

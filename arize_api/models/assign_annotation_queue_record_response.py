@@ -44,8 +44,8 @@ class AssignAnnotationQueueRecordResponse:
             from spans or from a dataset.
         assigned_users (list[AnnotationQueueAssignedUser]): Everyone
             assigned to the record after the change.
-        granularity (None | RecordGranularity | None): Span, trace or
-            session, when the record comes from spans.
+        granularity (None | RecordGranularity): Span, trace or session, when
+            the record comes from spans.
     """
 
     id: str

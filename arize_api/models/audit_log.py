@@ -45,12 +45,12 @@ class AuditLog:
         operation_type (AuditLogOperationType): Whether the action was a
             query, a mutation or a subscription.
         created_at (datetime.datetime): When the action was recorded.
-        operation_name (None | str | None): Name of the GraphQL operation
-            or REST endpoint called.
-        operation_text (None | str | None): Full text of the operation: the
-            query or mutation, or the REST request body.
-        variables (None | str | None): The operation's variables,
-            serialized as a JSON string.
+        operation_name (None | str): Name of the GraphQL operation or REST
+            endpoint called.
+        operation_text (None | str): Full text of the operation: the query
+            or mutation, or the REST request body.
+        variables (None | str): The operation's variables, serialized as a
+            JSON string.
     """
 
     id: str

@@ -38,8 +38,8 @@ class AwsBedrockDefaultAuth:
             access.
         external_id (None | str): External ID of the assume-role policy;
             null when not set.
-        base_url (None | str | None): Custom Bedrock endpoint URL; null
-            when not set.
+        base_url (None | str): Custom Bedrock endpoint URL; null when not
+            set.
     """
 
     auth_type: Literal["DEFAULT"]

@@ -36,8 +36,8 @@ class AwsProviderMetadata:
             value).
         role_arn (str): ARN of the IAM role Arize assumes to reach the
             customer's AWS account.
-        external_id (None | str | None): External ID required by the role's
-            trust policy; null when not set.
+        external_id (None | str): External ID required by the role's trust
+            policy; null when not set.
     """
 
     kind: Literal["AWS"]

@@ -30,8 +30,8 @@ class AzureParams:
     Attributes:
         azure_deployment_name (str | None): Name of the Azure OpenAI
             deployment to call.
-        azure_openai_endpoint (str | None): Endpoint URL of the Azure
-            OpenAI resource.
+        azure_openai_endpoint (str | None): Endpoint URL of the Azure OpenAI
+            resource.
         azure_openai_version (str | None): Azure OpenAI API version to
             request.
     """

@@ -56,42 +56,38 @@ class BarChartWidget:
         is_normalized (bool): Whether values are normalized before display.
         is_stacked (bool): Whether the series are stacked per category.
         plots (list[WidgetPlot]): The metric series shown.
-        performance_metric (None | str | None): The performance metric
-            shown.
-        bin_option (None | str | None): Saved binning strategy for numeric
+        performance_metric (None | str): The performance metric shown.
+        bin_option (None | str): Saved binning strategy for numeric values.
+        num_bins (int | None): Number of bins when numeric values are
+            grouped.
+        custom_bins (list[float] | None): Custom bin boundaries.
+        quantiles (list[float] | None): Quantile boundaries used to group
             values.
-        num_bins (int | None | None): Number of bins when numeric values
-            are grouped.
-        custom_bins (list[float] | None | None): Custom bin boundaries.
-        quantiles (list[float] | None | None): Quantile boundaries used to
-            group values.
-        sort_order (None | str | None): Saved order of the categories.
-        top_n (int | None | None): Most categories shown.
-        y_min (float | None | None): Lowest y-axis value shown; `null`
-            scales automatically.
-        y_max (float | None | None): Highest y-axis value shown; `null`
-            scales automatically.
-        y_axis_label (None | str | None): Custom y-axis label; `null` for
+        sort_order (None | str): Saved order of the categories.
+        top_n (int | None): Most categories shown.
+        y_min (float | None): Lowest y-axis value shown; `null` scales
+            automatically.
+        y_max (float | None): Highest y-axis value shown; `null` scales
+            automatically.
+        y_axis_label (None | str): Custom y-axis label; `null` for the
+            default.
+        x_axis_label (None | str): Custom x-axis label; `null` for the
+            default.
+        x_axis_tilt (None | str): Saved rotation of the x-axis labels.
+        font_size (None | str): Saved font-size setting.
+        show_legend (bool | None): Whether the legend is shown; `null` for
             the default.
-        x_axis_label (None | str | None): Custom x-axis label; `null` for
-            the default.
-        x_axis_tilt (None | str | None): Saved rotation of the x-axis
-            labels.
-        font_size (None | str | None): Saved font-size setting.
-        show_legend (bool | None | None): Whether the legend is shown;
-            `null` for the default.
-        legend_placement (None | str | None): Saved legend position.
-        timezone (None | str | None): Timezone time-series values are shown
-            in.
-        start_time (datetime.datetime | None | None): Start of the widget's
-            own time range; `null` when the dashboard's range applies.
-        end_time (datetime.datetime | None | None): End of the widget's own
+        legend_placement (None | str): Saved legend position.
+        timezone (None | str): Timezone time-series values are shown in.
+        start_time (datetime.datetime | None): Start of the widget's own
             time range; `null` when the dashboard's range applies.
-        time_series_data_granularity (None | str | None): Saved aggregation
+        end_time (datetime.datetime | None): End of the widget's own time
+            range; `null` when the dashboard's range applies.
+        time_series_data_granularity (None | str): Saved aggregation
             interval of time-series values.
-        overwrite_global_time (bool | None | None): Whether the widget's
-            own time range replaces the dashboard's.
-        time_range_key (None | str | None): Saved relative time range.
+        overwrite_global_time (bool | None): Whether the widget's own time
+            range replaces the dashboard's.
+        time_range_key (None | str): Saved relative time range.
     """
 
     id: str

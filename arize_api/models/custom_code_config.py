@@ -40,16 +40,16 @@ class CustomCodeConfig:
         code (str): Python source that defines the evaluator class.
         variables (list[str]): Dataset columns or span attributes mapped
             onto the arguments of `evaluate()`.
-        data_granularity (DataGranularity | None | None): Unit evaluated:
-            `SPAN`, `TRACE` or `SESSION`. Null or omitted sets no granularity,
-            and the server then evaluates spans.
-        query_filter (None | str | None): Filter over the data at the
-            chosen granularity; null or omitted means no filter.
-        imports (None | str | None): Optional block of import statements
-            put before `code` when it runs.
-        static_params (list[StaticParam] | None): Typed values the
-            evaluator instance can read; omit it or send an empty list when the
-            class reads none.
+        data_granularity (DataGranularity | None): Unit evaluated: `SPAN`,
+            `TRACE` or `SESSION`. Null or omitted sets no granularity, and the
+            server then evaluates spans.
+        query_filter (None | str): Filter over the data at the chosen
+            granularity; null or omitted means no filter.
+        imports (None | str): Optional block of import statements put before
+            `code` when it runs.
+        static_params (list[StaticParam] | None): Typed values the evaluator
+            instance can read; omit it or send an empty list when the class
+            reads none.
     """
 
     type_: Literal["CUSTOM"]

@@ -47,9 +47,8 @@ class CustomConfig:
             catalog is offered.
         model_names (list[str]): Model names added on this integration;
             empty when none.
-        auth (CustomDefaultAuth | CustomOauth2ClientCredentialsAuth |
-            Unset): How the endpoint is authenticated; `auth_type` says which
-            way.
+        auth (CustomDefaultAuth | CustomOauth2ClientCredentialsAuth | None):
+            How the endpoint is authenticated; `auth_type` says which way.
     """
 
     is_function_calling_enabled: bool

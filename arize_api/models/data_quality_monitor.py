@@ -69,8 +69,8 @@ class DataQualityMonitor:
             IntegrationNotificationConfig | WebhookNotificationConfig] | None):
             Channels (email, integration or webhook) alerted when the monitor
             triggers; absent when none are set.
-        downtime (DowntimeConfig | None): A recurring window without
-            alerts, when one is set.
+        downtime (DowntimeConfig | None): A recurring window without alerts,
+            when one is set.
         scheduled_runtime (ScheduledRuntimeConfig | None): The evaluation
             schedule, when one is set.
         evaluation_window_length_seconds (int | None): Length of the
@@ -83,9 +83,8 @@ class DataQualityMonitor:
             latest evaluation; absent if it never ran.
         notes (str | None): Free-text notes on the monitor; absent when
             empty.
-        baseline_config (CustomBaselineConfig | ModelBaselineConfig |
-            Unset): The comparison data, for metrics that compare with a
-            baseline.
+        baseline_config (CustomBaselineConfig | ModelBaselineConfig | None):
+            The comparison data, for metrics that compare with a baseline.
     """
 
     id: str

@@ -39,9 +39,9 @@ class Dataset:
         space_id (str): The space the dataset belongs to.
         created_at (datetime.datetime):
         updated_at (datetime.datetime): When the dataset last changed.
-        versions (list[DatasetVersion] | None): The dataset's versions,
-            most recently created first; only Get dataset fills it (lists leave
-            it out).
+        versions (list[DatasetVersion] | None): The dataset's versions, most
+            recently created first; only Get dataset fills it (lists leave it
+            out).
     """
 
     id: str

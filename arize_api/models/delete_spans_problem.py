@@ -41,8 +41,8 @@ class DeleteSpansProblem:
         instance (str | None): URI naming this occurrence.
         deleted_span_ids (list[str] | None): Span ids deleted before the
             failure; keeping them in the retry is harmless.
-        not_deleted_span_ids (list[str] | None): Span ids not deleted
-            before the failure; resend the request to delete them.
+        not_deleted_span_ids (list[str] | None): Span ids not deleted before
+            the failure; resend the request to delete them.
     """
 
     title: str

@@ -70,8 +70,8 @@ class DriftMonitor:
             IntegrationNotificationConfig | WebhookNotificationConfig] | None):
             Channels (email, integration or webhook) alerted when the monitor
             triggers; absent when none are set.
-        downtime (DowntimeConfig | None): A recurring window without
-            alerts, when one is set.
+        downtime (DowntimeConfig | None): A recurring window without alerts,
+            when one is set.
         scheduled_runtime (ScheduledRuntimeConfig | None): The evaluation
             schedule, when one is set.
         evaluation_window_length_seconds (int | None): Length of the

@@ -46,8 +46,8 @@ class Evaluator:
         updated_at (datetime.datetime):
         created_by_user_id (None | str): User who created the evaluator; may
             be null.
-        description (None | str | None): Free-text description; null when
-            there is none.
+        description (None | str): Free-text description; null when there is
+            none.
     """
 
     id: str

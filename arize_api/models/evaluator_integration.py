@@ -47,8 +47,7 @@ class EvaluatorIntegration:
         created_by_user_id (None | str): ID of the user who created the
             integration; null when that user was deleted.
         config (EvaluatorIntegrationConfig): How Arize calls the endpoint.
-        description (None | str | None): Free-text description; null when
-            not set.
+        description (None | str): Free-text description; null when not set.
     """
 
     id: str

@@ -48,8 +48,8 @@ class EvaluatorWithVersion:
             EvaluatorVersionRemote | EvaluatorVersionTemplate): The resolved
             version: the first one after createEvaluator; on getEvaluator the
             latest, or the one `version_id` names.
-        description (None | str | None): Free-text description; null when
-            there is none.
+        description (None | str): Free-text description; null when there is
+            none.
     """
 
     id: str

@@ -40,15 +40,15 @@ class Experiment:
         space_id (str): The space the experiment belongs to.
         created_at (datetime.datetime):
         updated_at (datetime.datetime): When the experiment last changed.
-        dataset_id (None | str | None): The dataset the experiment ran on;
-            `null` when it has none.
-        dataset_version_id (None | str | None): The dataset version the
-            experiment ran on; `null` when it has no dataset.
+        dataset_id (None | str): The dataset the experiment ran on; `null`
+            when it has none.
+        dataset_version_id (None | str): The dataset version the experiment
+            ran on; `null` when it has no dataset.
         experiment_traces_project_id (str | None): The project holding the
             experiment's traces, when there is one.
-        integration_id (None | str | None): The agent integration (base64
-            ID) behind the experiment; `null` for other experiments, such as SDK
-            or playground ones.
+        integration_id (None | str): The agent integration (base64 ID)
+            behind the experiment; `null` for other experiments, such as SDK or
+            playground ones.
     """
 
     id: str

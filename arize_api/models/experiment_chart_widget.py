@@ -54,18 +54,17 @@ class ExperimentChartWidget:
         creator_user_id (str): The user who created the widget.
         plots (list[ExperimentChartWidgetPlot]): The experiment metric
             series shown.
-        font_size (None | str | None): Saved font-size setting.
-        show_legend (bool | None | None): Whether the legend is shown;
-            `null` for the default.
-        legend_placement (None | str | None): Saved legend position.
-        x_axis_label (None | str | None): Custom x-axis label; `null` for
+        font_size (None | str): Saved font-size setting.
+        show_legend (bool | None): Whether the legend is shown; `null` for
             the default.
-        x_axis_tilt (None | str | None): Saved rotation of the x-axis
-            labels.
-        y_min (float | None | None): Lowest y-axis value shown; `null`
-            scales automatically.
-        y_max (float | None | None): Highest y-axis value shown; `null`
-            scales automatically.
+        legend_placement (None | str): Saved legend position.
+        x_axis_label (None | str): Custom x-axis label; `null` for the
+            default.
+        x_axis_tilt (None | str): Saved rotation of the x-axis labels.
+        y_min (float | None): Lowest y-axis value shown; `null` scales
+            automatically.
+        y_max (float | None): Highest y-axis value shown; `null` scales
+            automatically.
     """
 
     id: str

@@ -36,8 +36,7 @@ class ExperimentChartWidgetPlot:
         dataset_id (str): The dataset whose experiments the series covers.
         position (int): Display order within the widget.
         title (str):
-        performance_metric (None | str | None): The performance metric
-            plotted.
+        performance_metric (None | str): The performance metric plotted.
     """
 
     id: str

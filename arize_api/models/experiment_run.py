@@ -35,12 +35,10 @@ class ExperimentRun:
         id (str): Server-assigned run ID (UUID-style, not base64).
         example_id (None | str): The dataset example the run belongs to;
             `null` when the experiment has no dataset.
-        output (None | str | None): The task's output; `null` when the task
-            failed.
-        error (None | str | None): The task's error message; `null` when it
+        output (None | str): The task's output; `null` when the task failed.
+        error (None | str): The task's error message; `null` when it
             succeeded.
-        annotations (list[Annotation] | None): Human annotations on the
-            run.
+        annotations (list[Annotation] | None): Human annotations on the run.
     """
 
     id: str

@@ -41,14 +41,14 @@ class ExperimentWithRunIds:
         created_at (datetime.datetime):
         updated_at (datetime.datetime): When the experiment last changed.
         run_ids (list[str]): IDs of the runs just inserted, in input order.
-        dataset_id (None | str | None): The dataset the experiment ran on;
-            `null` when it has none.
-        dataset_version_id (None | str | None): The dataset version the
-            experiment ran on; `null` when it has no dataset.
+        dataset_id (None | str): The dataset the experiment ran on; `null`
+            when it has none.
+        dataset_version_id (None | str): The dataset version the experiment
+            ran on; `null` when it has no dataset.
         experiment_traces_project_id (str | None): The project holding the
             experiment's traces, when there is one.
-        integration_id (None | str | None): The agent integration (base64
-            ID) behind the experiment; `null` for other experiments.
+        integration_id (None | str): The agent integration (base64 ID)
+            behind the experiment; `null` for other experiments.
     """
 
     id: str

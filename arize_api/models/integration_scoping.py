@@ -31,9 +31,9 @@ class IntegrationScoping:
     account.
 
     Attributes:
-        organization_id (None | str | None): ID of the organization; null
-            means account-wide.
-        space_id (None | str | None): ID of the space; null means the whole
+        organization_id (None | str): ID of the organization; null means
+            account-wide.
+        space_id (None | str): ID of the space; null means the whole
             organization (or account, if `organization_id` is null too).
     """
 

@@ -58,31 +58,30 @@ class LineChartWidget:
         time_series_metric_type (str): The metric the time series is
             computed from.
         monitor_id (str | None): The monitor shown, in `MONITOR` mode.
-        y_min (float | None | None): Lowest y-axis value shown; `null`
-            scales automatically.
-        y_max (float | None | None): Highest y-axis value shown; `null`
-            scales automatically.
-        y_axis_label (None | str | None): Custom y-axis label; `null` for
+        y_min (float | None): Lowest y-axis value shown; `null` scales
+            automatically.
+        y_max (float | None): Highest y-axis value shown; `null` scales
+            automatically.
+        y_axis_label (None | str): Custom y-axis label; `null` for the
+            default.
+        x_axis_label (None | str): Custom x-axis label; `null` for the
+            default.
+        x_axis_tilt (None | str): Saved rotation of the x-axis labels.
+        font_size (None | str): Saved font-size setting.
+        show_legend (bool | None): Whether the legend is shown; `null` for
             the default.
-        x_axis_label (None | str | None): Custom x-axis label; `null` for
-            the default.
-        x_axis_tilt (None | str | None): Saved rotation of the x-axis
-            labels.
-        font_size (None | str | None): Saved font-size setting.
-        show_legend (bool | None | None): Whether the legend is shown;
-            `null` for the default.
-        legend_placement (None | str | None): Saved legend position.
-        timezone (None | str | None): Timezone the time series is shown in.
-        start_time (datetime.datetime | None | None): Start of the widget's
-            own time range; `null` when the dashboard's range applies.
-        end_time (datetime.datetime | None | None): End of the widget's own
+        legend_placement (None | str): Saved legend position.
+        timezone (None | str): Timezone the time series is shown in.
+        start_time (datetime.datetime | None): Start of the widget's own
             time range; `null` when the dashboard's range applies.
-        time_series_data_granularity (None | str | None): Saved aggregation
+        end_time (datetime.datetime | None): End of the widget's own time
+            range; `null` when the dashboard's range applies.
+        time_series_data_granularity (None | str): Saved aggregation
             interval of the time series.
-        overwrite_global_time (bool | None | None): Whether the widget's
-            own time range replaces the dashboard's.
-        time_range_key (None | str | None): Saved relative time range, such
-            as a last-N-days choice.
+        overwrite_global_time (bool | None): Whether the widget's own time
+            range replaces the dashboard's.
+        time_range_key (None | str): Saved relative time range, such as a
+            last-N-days choice.
     """
 
     id: str

@@ -45,12 +45,12 @@ class LlmGenerationRunConfig:
             written in `messages`.
         model_name (str | None): Model to call, such as `gpt-4o`; the
             integration's default model when absent.
-        invocation_parameters (InvocationParams | None): Model call
-            settings such as temperature.
+        invocation_parameters (InvocationParams | None): Model call settings
+            such as temperature.
         provider_parameters (LlmGenerationRunConfigProviderParameters |
-            Unset): Provider-specific settings; none (`{}`) when absent.
+            None): Provider-specific settings; none (`{}`) when absent.
         tool_config (ToolConfig | None): Tools the model may call.
-        prompt_version_id (None | str | None): The Prompt Hub version this
+        prompt_version_id (None | str): The Prompt Hub version this
             configuration came from, kept for traceability.
     """
 

@@ -33,8 +33,7 @@ class LLMMessage:
 
     Attributes:
         role (MessageRole): Who speaks.
-        content (None | str | None): The message text; may hold template
-            variables.
+        content (None | str): The message text; may hold template variables.
         tool_call_id (str | None): For a `TOOL` message: the tool call it
             answers.
         tool_calls (list[ToolCall] | None): Tool calls the model made in

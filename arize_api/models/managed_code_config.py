@@ -44,11 +44,11 @@ class ManagedCodeConfig:
         managed_evaluator (ManagedCodeEvaluator): Which built-in check runs.
         variables (list[str]): Dataset columns or span attributes handed to
             the check; their number and order must fit what the check expects.
-        data_granularity (DataGranularity | None | None): Unit evaluated:
-            `SPAN`, `TRACE` or `SESSION`. Null or omitted sets no granularity,
-            and the server then evaluates spans.
-        query_filter (None | str | None): Filter over the data at the
-            chosen granularity; null or omitted means no filter.
+        data_granularity (DataGranularity | None): Unit evaluated: `SPAN`,
+            `TRACE` or `SESSION`. Null or omitted sets no granularity, and the
+            server then evaluates spans.
+        query_filter (None | str): Filter over the data at the chosen
+            granularity; null or omitted means no filter.
         static_params (list[StaticParam] | None): Arguments of the built-in
             check. When omitted, the check's own defaults must cover its
             required arguments, or the request fails with 400; a check without

@@ -31,8 +31,8 @@ class PaginationMetadata:
     Attributes:
         has_more (bool): Whether another page exists; a page may hold fewer
             items than `limit` and still have more.
-        next_cursor (str | None): Opaque cursor for the next page, sent
-            back as `cursor`; present only when `has_more` is true.
+        next_cursor (str | None): Opaque cursor for the next page, sent back
+            as `cursor`; present only when `has_more` is true.
     """
 
     has_more: bool

@@ -34,14 +34,12 @@ class PivotTableColumn:
     Attributes:
         id (str):
         position (int | None): Display order; `null` when none is saved.
-        dimension (None | str | None): The dimension or metric the column
-            shows.
-        dimension_category (None | str | None): Category of that dimension.
-        aggregation (None | str | None): How the column's values are
-            aggregated.
-        title (None | str | None):
-        dataset_source (DatasetSource | None | None): Where the column's
-            values come from when the table reads a dataset.
+        dimension (None | str): The dimension or metric the column shows.
+        dimension_category (None | str): Category of that dimension.
+        aggregation (None | str): How the column's values are aggregated.
+        title (None | str):
+        dataset_source (DatasetSource | None): Where the column's values
+            come from when the table reads a dataset.
     """
 
     id: str

@@ -56,25 +56,24 @@ class PivotTableWidget:
             records included.
         columns (list[PivotTableColumn]): The table's columns, in order.
         filters (list[WidgetFilter]): Filters applied to the table's data.
-        model_id (None | str | None): The model the table reads; `null`
-            when it reads a dataset.
-        model_environment_name (None | str | None): Model environment read.
-        grouped_dimension (None | str | None): Dimension the rows are
-            grouped by.
-        grouped_dimension_category (None | str | None): Category of the
-            grouping dimension.
-        grouped_dimension_title (None | str | None): Display title of the
-            grouping dimension.
-        query_filter (None | str | None): Saved query expression applied to
-            the table.
-        timezone (None | str | None): Timezone times are shown in.
-        start_time (datetime.datetime | None | None): Start of the widget's
-            own time range; `null` when the dashboard's range applies.
-        end_time (datetime.datetime | None | None): End of the widget's own
+        model_id (None | str): The model the table reads; `null` when it
+            reads a dataset.
+        model_environment_name (None | str): Model environment read.
+        grouped_dimension (None | str): Dimension the rows are grouped by.
+        grouped_dimension_category (None | str): Category of the grouping
+            dimension.
+        grouped_dimension_title (None | str): Display title of the grouping
+            dimension.
+        query_filter (None | str): Saved query expression applied to the
+            table.
+        timezone (None | str): Timezone times are shown in.
+        start_time (datetime.datetime | None): Start of the widget's own
             time range; `null` when the dashboard's range applies.
-        time_range_key (None | str | None): Saved relative time range.
-        overwrite_global_time (bool | None | None): Whether the widget's
-            own time range replaces the dashboard's.
+        end_time (datetime.datetime | None): End of the widget's own time
+            range; `null` when the dashboard's range applies.
+        time_range_key (None | str): Saved relative time range.
+        overwrite_global_time (bool | None): Whether the widget's own time
+            range replaces the dashboard's.
     """
 
     id: str

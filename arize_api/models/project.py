@@ -40,8 +40,8 @@ class Project:
         name (str):
         space_id (str): ID of the space the project belongs to.
         created_at (datetime.datetime):
-        project_type (None | ProjectType | None): What kind of LLM project
-            this is; null when no type was assigned.
+        project_type (None | ProjectType): What kind of LLM project this is;
+            null when no type was assigned.
     """
 
     id: str

@@ -42,8 +42,8 @@ class Prompt:
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
         created_by_user_id (str): User who created the prompt.
-        description (None | str | None): Free-text description; null when
-            there is none.
+        description (None | str): Free-text description; null when there is
+            none.
     """
 
     id: str

@@ -54,8 +54,8 @@ class PromptVersion:
         created_by_user_id (str): User who created the version.
         invocation_params (InvocationParams | None): Call settings such as
             temperature; absent when none were set.
-        provider_params (ProviderParams | None): Provider-specific
-            settings; absent when none were set.
+        provider_params (ProviderParams | None): Provider-specific settings;
+            absent when none were set.
         labels (list[str] | None): Labels that point to this version now
             (e.g. `production`); case-sensitive, and each sits on at most one
             version of the prompt.

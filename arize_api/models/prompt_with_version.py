@@ -43,8 +43,8 @@ class PromptWithVersion:
         version (PromptVersion): The resolved version: the first one after
             createPrompt; on getPrompt the latest, or the one `version_id` or
             `label` names.
-        description (None | str | None): Free-text description; null when
-            there is none.
+        description (None | str): Free-text description; null when there is
+            none.
     """
 
     id: str

@@ -29,8 +29,8 @@ class RemoteConfig:
     versions can share one integration, and a change to it affects them all.
 
     Attributes:
-        integration_id (str | None): ID of the `EVALUATOR` integration;
-            left out when the caller may not read that integration.
+        integration_id (str | None): ID of the `EVALUATOR` integration; left
+            out when the caller may not read that integration.
     """
 
     integration_id: str | None = None

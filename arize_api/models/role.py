@@ -41,8 +41,7 @@ class Role:
             changed or deleted.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        description (str | None): What the role is for; left out when
-            empty.
+        description (str | None): What the role is for; left out when empty.
     """
 
     id: str

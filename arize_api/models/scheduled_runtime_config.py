@@ -37,8 +37,8 @@ class ScheduledRuntimeConfig:
             off.
         cadence_seconds (int | None): Time between two evaluations, in
             seconds.
-        days_of_week (list[int] | None): Weekdays on which the monitor
-            runs, `0` (Sunday) to `6` (Saturday). Each item: from 0 to 6.
+        days_of_week (list[int] | None): Weekdays on which the monitor runs,
+            `0` (Sunday) to `6` (Saturday). Each item: from 0 to 6.
     """
 
     enabled: bool

@@ -44,18 +44,17 @@ class Space:
             and to account, organization and space admins.
         organization_id (str | None): ID of the organization that holds the
             space; older servers may leave it out.
-        default_llm_integration (DefaultLLMIntegrationResponse | None |
-            Unset): The LLM integration and model the space uses by default;
-            null when none is set.
-        ml_models_enabled (bool | None): Whether machine-learning models
-            are enabled in the space.
+        default_llm_integration (DefaultLLMIntegrationResponse | None): The
+            LLM integration and model the space uses by default; null when none
+            is set.
+        ml_models_enabled (bool | None): Whether machine-learning models are
+            enabled in the space.
         gradient_start_color (str | None): First color of the gradient of
             the space's avatar.
-        gradient_end_color (str | None): Second color of the gradient of
-            the space's avatar.
-        default_agent_runtime (DefaultAgentRuntimeResponse | None | None):
-            The agent integration the space uses by default; null when none is
-            set.
+        gradient_end_color (str | None): Second color of the gradient of the
+            space's avatar.
+        default_agent_runtime (DefaultAgentRuntimeResponse | None): The
+            agent integration the space uses by default; null when none is set.
     """
 
     id: str

@@ -43,16 +43,14 @@ class Span:
         start_time (datetime.datetime): When the span started, as recorded
             by the application.
         end_time (datetime.datetime): When the span ended.
-        parent_id (str | None): The parent span's id; absent on a root
-            span.
+        parent_id (str | None): The parent span's id; absent on a root span.
         status_code (SpanStatusCode | None): The span's status; `UNSET`
             (same as OK) when absent.
         status_message (str | None): Message that goes with the status.
         attributes (SpanAttributes | None): The span's attributes as a
             nested JSON object; column selection and truncation on List spans
             apply here.
-        annotations (list[Annotation] | None): Span-level human
-            annotations.
+        annotations (list[Annotation] | None): Span-level human annotations.
         trace_annotations (list[Annotation] | None): Trace-level human
             annotations, carried on this span.
         evaluations (list[Evaluation] | None): Evaluation results on the

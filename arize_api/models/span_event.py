@@ -35,8 +35,8 @@ class SpanEvent:
     Attributes:
         name (str):
         timestamp (datetime.datetime): When the event happened.
-        attributes (SpanEventAttributes | None): The event's attributes as
-            a JSON object.
+        attributes (SpanEventAttributes | None): The event's attributes as a
+            JSON object.
     """
 
     name: str

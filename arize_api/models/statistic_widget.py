@@ -60,24 +60,21 @@ class StatisticWidget:
             from.
         filters (list[WidgetFilter]): Filters applied before the value is
             computed.
-        model_id (None | str | None): The model read; `null` when the
-            source is a dataset.
-        model_environment_name (None | str | None): Model environment read.
-        dimension_category (None | str | None): Category of the chosen
-            dimension.
-        dimension_name (None | str | None): Name of the chosen dimension.
-        dimension_data_type (None | str | None): Data type of the chosen
-            dimension.
-        performance_metric (None | str | None): The performance metric
-            used.
-        prediction_value_class (None | str | None): Prediction class for
+        model_id (None | str): The model read; `null` when the source is a
+            dataset.
+        model_environment_name (None | str): Model environment read.
+        dimension_category (None | str): Category of the chosen dimension.
+        dimension_name (None | str): Name of the chosen dimension.
+        dimension_data_type (None | str): Data type of the chosen dimension.
+        performance_metric (None | str): The performance metric used.
+        prediction_value_class (None | str): Prediction class for
             class-specific metrics.
-        custom_metric_id (None | str | None): The custom metric used.
-        ranking_at_k (int | None | None): Cutoff k for ranking metrics.
-        custom_statistic_text (None | str | None): Custom text shown with
-            the value.
-        dataset_source (DatasetSource | None | None): Where the value comes
-            from when the widget reads a dataset.
+        custom_metric_id (None | str): The custom metric used.
+        ranking_at_k (int | None): Cutoff k for ranking metrics.
+        custom_statistic_text (None | str): Custom text shown with the
+            value.
+        dataset_source (DatasetSource | None): Where the value comes from
+            when the widget reads a dataset.
     """
 
     id: str

@@ -43,10 +43,9 @@ class Tag:
         created_at (datetime.datetime):
         updated_at (datetime.datetime): When the tag last changed; equals
             `created_at` until the first update.
-        description (None | str | None): What the tag is for; `null` when
-            not set.
-        color (None | TagColor | None): Display color; `null` when none is
-            set (shown neutral).
+        description (None | str): What the tag is for; `null` when not set.
+        color (None | TagColor): Display color; `null` when none is set
+            (shown neutral).
     """
 
     id: str

@@ -57,17 +57,17 @@ class Task:
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
         created_by_user_id (None | str): The user who created the task.
-        project_id (None | str | None): The project evaluated; set for
-            project tasks, null otherwise.
-        dataset_id (None | str | None): The dataset used; set for dataset
+        project_id (None | str): The project evaluated; set for project
             tasks, null otherwise.
-        sampling_rate (float | None | None): Share of the data evaluated, 0
-            to 1; project tasks only. From 0 to 1.
-        query_filters (None | TaskQueryFilters | None): Lettered filters
-            and their expression, for trace/session tasks; null for span tasks.
+        dataset_id (None | str): The dataset used; set for dataset tasks,
+            null otherwise.
+        sampling_rate (float | None): Share of the data evaluated, 0 to 1;
+            project tasks only. From 0 to 1.
+        query_filters (None | TaskQueryFilters): Lettered filters and their
+            expression, for trace/session tasks; null for span tasks.
         run_configuration (AgentCallRunConfig | LlmGenerationRunConfig |
-            None | TemplateEvaluationRunConfig | None): How each run creates
-            its experiment; set only for `RUN_EXPERIMENT` tasks, null otherwise.
+            None | TemplateEvaluationRunConfig): How each run creates its
+            experiment; set only for `RUN_EXPERIMENT` tasks, null otherwise.
     """
 
     id: str

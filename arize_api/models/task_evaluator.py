@@ -41,9 +41,9 @@ class TaskEvaluator:
         column_mappings (None | TaskEvaluatorColumnMappingsType0): Evaluator
             template variable mapped to the column that fills it; span tasks
             only, null otherwise.
-        query_mappings (list[TaskQueryMapping] | None | None): How each
-            evaluator variable is filled from the lettered queries;
-            trace/session tasks only, null otherwise.
+        query_mappings (list[TaskQueryMapping] | None): How each evaluator
+            variable is filled from the lettered queries; trace/session tasks
+            only, null otherwise.
     """
 
     evaluator_id: str

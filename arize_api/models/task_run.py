@@ -54,13 +54,12 @@ class TaskRun:
         num_skipped (int): Items skipped.
         created_at (datetime.datetime):
         created_by_user_id (None | str): The user who triggered the run.
-        experiment_id (None | str | None): The experiment the run created;
-            only for `RUN_EXPERIMENT` runs, and only once it exists. Null
-            otherwise.
-        failure_reason (None | str | None): Explains a failure or
-            cancellation; null when the run succeeded. A run that finds all
-            matching data already evaluated cancels with zero counts and says to
-            trigger again with `override_evaluations`.
+        experiment_id (None | str): The experiment the run created; only for
+            `RUN_EXPERIMENT` runs, and only once it exists. Null otherwise.
+        failure_reason (None | str): Explains a failure or cancellation;
+            null when the run succeeded. A run that finds all matching data
+            already evaluated cancels with zero counts and says to trigger again
+            with `override_evaluations`.
     """
 
     id: str

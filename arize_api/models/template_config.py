@@ -50,13 +50,13 @@ class TemplateConfig:
         use_structured_output (bool | None): Whether structured output is
             used when the model supports it; `true` when not set. Default: True.
         classification_choices (None |
-            TemplateConfigClassificationChoicesType0 | None): Score of each
-            label the judge may return, e.g. `{"yes": 1, "no": 0}`; null for
-            older free-form evaluators made before choices were required.
+            TemplateConfigClassificationChoicesType0): Score of each label the
+            judge may return, e.g. `{"yes": 1, "no": 0}`; null for older
+            free-form evaluators made before choices were required.
         direction (OptimizationDirection | None): Whether higher scores are
             better; `MAXIMIZE` when not set.
-        data_granularity (DataGranularity | None | None): Unit evaluated;
-            null for older evaluators that stored none.
+        data_granularity (DataGranularity | None): Unit evaluated; null for
+            older evaluators that stored none.
     """
 
     name: str

@@ -50,12 +50,12 @@ class TemplateEvaluationRunConfig:
         column_mapping (TemplateEvaluationRunConfigColumnMapping | None):
             Template variable name mapped to the dataset column path that fills
             it.
-        evaluator_version_id (None | str | None): The Eval Hub evaluator
-            version this run is linked to.
-        invocation_parameters (InvocationParams | None): Model call
-            settings such as temperature.
+        evaluator_version_id (None | str): The Eval Hub evaluator version
+            this run is linked to.
+        invocation_parameters (InvocationParams | None): Model call settings
+            such as temperature.
         provider_parameters (TemplateEvaluationRunConfigProviderParameters |
-            Unset): Provider-specific settings; none (`{}`) when absent.
+            None): Provider-specific settings; none (`{}`) when absent.
     """
 
     experiment_type: Literal["TEMPLATE_EVALUATION"]

@@ -44,8 +44,8 @@ class Trace:
             List spans filtered on the `trace_id`.
         spans (list[Span]): The trace's spans as a flat list, shaped as in
             List spans; rebuild the tree from each `parent_id`.
-        start_time (datetime.datetime | None): Earliest start time among
-            the returned spans.
+        start_time (datetime.datetime | None): Earliest start time among the
+            returned spans.
         end_time (datetime.datetime | None): Latest end time among the
             returned spans.
     """

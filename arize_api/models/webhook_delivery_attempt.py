@@ -41,10 +41,10 @@ class WebhookDeliveryAttempt:
         payload (WebhookDeliveryAttemptPayload): The JSON body that was
             posted.
         created_at (datetime.datetime): When the attempt was made.
-        status_code (int | None | None): HTTP status the endpoint answered;
-            null when no answer came.
-        error_message (None | str | None): Why the delivery failed; null
-            when it succeeded.
+        status_code (int | None): HTTP status the endpoint answered; null
+            when no answer came.
+        error_message (None | str): Why the delivery failed; null when it
+            succeeded.
     """
 
     event_id: str

@@ -34,7 +34,7 @@ class WebhookNotificationConfig:
     Attributes:
         type_ (Literal['WEBHOOK']): Discriminator, always `WEBHOOK`.
         id (str): The webhook that receives the alert.
-        url (None | str | None): The webhook's endpoint URL.
+        url (None | str): The webhook's endpoint URL.
     """
 
     type_: Literal["WEBHOOK"]

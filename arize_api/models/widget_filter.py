@@ -33,18 +33,15 @@ class WidgetFilter:
     Attributes:
         filter_type (str): Kind of filter, which decides which value list is
             used.
-        dimension_name (None | str | None): The dimension filtered on.
-        dimension_data_type (None | str | None): Data type of that
-            dimension.
-        operator (None | str | None): The comparison applied.
-        dimension_values (list[str] | None | None): General dimension
-            values to compare with.
-        binary_values (list[str] | None | None): Binary values to compare
+        dimension_name (None | str): The dimension filtered on.
+        dimension_data_type (None | str): Data type of that dimension.
+        operator (None | str): The comparison applied.
+        dimension_values (list[str] | None): General dimension values to
+            compare with.
+        binary_values (list[str] | None): Binary values to compare with.
+        numeric_values (list[float] | None): Numeric values to compare with.
+        categorical_values (list[str] | None): Categorical values to compare
             with.
-        numeric_values (list[float] | None | None): Numeric values to
-            compare with.
-        categorical_values (list[str] | None | None): Categorical values to
-            compare with.
     """
 
     filter_type: str

@@ -45,61 +45,54 @@ class WidgetPlot:
             records included.
         filters (list[WidgetFilter]): Filters applied before the plot is
             computed.
-        model_id (None | str | None): The model plotted; `null` when the
-            source is a dataset.
-        model_environment_name (None | str | None): Model environment read.
-        dimension_category (None | str | None): Category of the chosen
-            dimension.
-        dimension_name (None | str | None): Name of the chosen dimension.
-        dimension_data_type (None | str | None): Data type of the chosen
-            dimension.
-        prediction_value_class (None | str | None): Prediction class for
+        model_id (None | str): The model plotted; `null` when the source is
+            a dataset.
+        model_environment_name (None | str): Model environment read.
+        dimension_category (None | str): Category of the chosen dimension.
+        dimension_name (None | str): Name of the chosen dimension.
+        dimension_data_type (None | str): Data type of the chosen dimension.
+        prediction_value_class (None | str): Prediction class for
             class-specific metrics.
-        metric_id (int | None | None): Saved numeric id of the built-in
-            metric.
-        metric (None | str | None): The built-in metric, such as accuracy
-            or count.
-        custom_metric_id (None | str | None): The custom metric plotted.
-        ranking_at_k (int | None | None): Cutoff k for ranking metrics.
-        comparison_model_baseline_id (None | str | None): Model baseline
-            compared against.
-        comparison_reference_source (None | Unset |
+        metric_id (int | None): Saved numeric id of the built-in metric.
+        metric (None | str): The built-in metric, such as accuracy or count.
+        custom_metric_id (None | str): The custom metric plotted.
+        ranking_at_k (int | None): Cutoff k for ranking metrics.
+        comparison_model_baseline_id (None | str): Model baseline compared
+            against.
+        comparison_reference_source (None |
             WidgetPlotComparisonReferenceSource): Baseline the comparison uses:
             the model's primary one or a custom one.
-        comparison_reference_value (None | Unset |
+        comparison_reference_value (None |
             WidgetPlotComparisonFixedReferenceValue |
             WidgetPlotComparisonMovingReferenceValue): The fixed or moving
             reference window of the comparison.
-        metric_aggregation_type (None | str | None): How the metric is
-            aggregated.
-        split_by_enabled (bool | None | None): Whether the plot is split
-            into several series.
-        split_by_dimension (None | str | None): Dimension that splits the
-            series.
-        split_by_dimension_category (None | str | None): Category of the
-            splitting dimension.
-        split_by_overall_metric_enabled (bool | None | None): Whether an
-            overall series is shown beside the split ones.
-        split_by_all_values_live_update_enabled (bool | None | None):
-            Whether new values of the splitting dimension join automatically.
-        cohorts (list[str] | None | None): Cohort ids plotted.
-        colors (list[str] | None | None): Saved series colors.
-        stack_dimension_name (None | str | None): Dimension values are
-            stacked by.
-        stack_dimension_category (None | str | None): Category of the
-            stacking dimension.
-        x_axis_dimension_name (None | str | None): Dimension on the x-axis.
-        x_axis_dimension_category (None | str | None): Category of the
-            x-axis dimension.
-        y_axis_dimension_name (None | str | None): Dimension on the y-axis.
-        y_axis_dimension_category (None | str | None): Category of the
-            y-axis dimension.
-        color_by_dimension_name (None | str | None): Dimension that picks
-            series colors.
-        color_by_dimension_category (None | str | None): Category of the
-            coloring dimension.
-        dataset_source (DatasetSource | None | None): Where the values come
-            from when the plot reads a dataset.
+        metric_aggregation_type (None | str): How the metric is aggregated.
+        split_by_enabled (bool | None): Whether the plot is split into
+            several series.
+        split_by_dimension (None | str): Dimension that splits the series.
+        split_by_dimension_category (None | str): Category of the splitting
+            dimension.
+        split_by_overall_metric_enabled (bool | None): Whether an overall
+            series is shown beside the split ones.
+        split_by_all_values_live_update_enabled (bool | None): Whether new
+            values of the splitting dimension join automatically.
+        cohorts (list[str] | None): Cohort ids plotted.
+        colors (list[str] | None): Saved series colors.
+        stack_dimension_name (None | str): Dimension values are stacked by.
+        stack_dimension_category (None | str): Category of the stacking
+            dimension.
+        x_axis_dimension_name (None | str): Dimension on the x-axis.
+        x_axis_dimension_category (None | str): Category of the x-axis
+            dimension.
+        y_axis_dimension_name (None | str): Dimension on the y-axis.
+        y_axis_dimension_category (None | str): Category of the y-axis
+            dimension.
+        color_by_dimension_name (None | str): Dimension that picks series
+            colors.
+        color_by_dimension_category (None | str): Category of the coloring
+            dimension.
+        dataset_source (DatasetSource | None): Where the values come from
+            when the plot reads a dataset.
     """
 
     id: str

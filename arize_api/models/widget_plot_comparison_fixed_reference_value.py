@@ -44,8 +44,8 @@ class WidgetPlotComparisonFixedReferenceValue:
             reference.
         start_time (datetime.datetime): Start of the range (inclusive).
         end_time (datetime.datetime): End of the range (exclusive).
-        model_version_environment_metadata_id (None | str | None): Model
-            lineage record that defines the reference, when there is one.
+        model_version_environment_metadata_id (None | str): Model lineage
+            record that defines the reference, when there is one.
     """
 
     type_: Literal["FIXED"]

@@ -43,8 +43,8 @@ class WidgetPlotComparisonMovingReferenceValue:
         moving_window_ms (float): Length of the window, in milliseconds.
         moving_window_delay_ms (float): How far the window ends before the
             current time, in milliseconds.
-        model_version_environment_metadata_id (None | str | None): Model
-            lineage record that defines the reference, when there is one.
+        model_version_environment_metadata_id (None | str): Model lineage
+            record that defines the reference, when there is one.
     """
 
     type_: Literal["MOVING"]
