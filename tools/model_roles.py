@@ -9,6 +9,8 @@ to generate then).
 The templates read the set as ``REQUEST_MODELS`` (``_facts.jinja``): a request model keeps
 ``UNSET`` for a member the caller did not give (a PATCH sends only what was set) and has a
 ``TypedDict`` twin; a response model reads an absent member as ``None``.
+
+    python tools/model_roles.py  # the counts: request models, response members typed Unset (0)
 """
 
 from __future__ import annotations
@@ -110,3 +112,36 @@ def _inline_models(owner: str, schema: dict[str, Any]) -> Iterator[tuple[str, di
         elif types == "array" and isinstance(sub.get("items"), dict) and _is_object(sub["items"]):
             yield base + "Item", sub["items"]
             yield from _inline_models(base + "Item", sub["items"])
+
+
+def main() -> None:
+    """Print how many classes are request models, and how many response-model members are
+    typed with ``Unset`` in the generated package (it must be 0)."""
+    import sys
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root))
+    import arize_api.models as models
+
+    requests = request_models(yaml.safe_load((root / "openapi.yaml").read_text()))
+    classes = {
+        name: obj
+        for name in models.__all__
+        if isinstance(obj := getattr(models, name), type) and hasattr(obj, "from_dict")
+    }
+    members = [
+        str(annotation)
+        for name, cls in classes.items()
+        if name not in requests
+        for annotation in cls.__annotations__.values()
+    ]
+    unset = sum("Unset" in annotation for annotation in members)
+    print(f"{len(requests)} request models of {len(classes)} models")
+    print(f"response-model members typed with Unset: {unset} of {len(members)}")
+
+
+if __name__ == "__main__":
+    main()
