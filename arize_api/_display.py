@@ -39,10 +39,15 @@ def _fields(model: Any, depth: int) -> list[str]:
 
 
 def _items(model: Any) -> list[tuple[str, Any]]:
+    """The members worth showing: not a private field (``_explicit_nulls``), not ``UNSET`` (a
+    request member not given), not an optional member left at ``None`` (absent)."""
     pairs = [
-        (field.name, getattr(model, field.name))
+        (field.name, value)
         for field in attrs.fields(type(model))
-        if field.name != ADDITIONAL and not isinstance(getattr(model, field.name), Unset)
+        if field.name != ADDITIONAL
+        and not field.name.startswith("_")
+        and not isinstance(value := getattr(model, field.name), Unset)
+        and not (value is None and field.default is None)
     ]
     pairs.extend(getattr(model, ADDITIONAL, {}).items())
     return pairs

@@ -26,6 +26,8 @@ __all__ = [
     "ConflictError",
     "ConstMismatchError",
     "InternalServerError",
+    "MissingMemberError",
+    "ModelValidationError",
     "NotFoundError",
     "PaginationError",
     "PermissionDeniedError",
@@ -75,6 +77,32 @@ class ConstMismatchError(ValueError):
     """
 
 
+class ModelValidationError(ArizeError, ValueError, TypeError):
+    """Data that does not have a model's declared shape: a required member missing, a member
+    of the wrong kind (``"Dataset.name: expected a string, got list"``), or no object at all.
+
+    Raised by a generated model's ``from_dict``, and so for a ``dict`` given as ``body=``
+    (nothing is sent); from an answer it becomes the ``__cause__`` of an
+    ``APIResponseValidationError``. ``model`` and ``member`` name where (``member`` is
+    ``None`` when the whole value is not an object).
+    """
+
+    def __init__(self, model: str, member: str | None, problem: str) -> None:
+        self.model = model
+        self.member = member
+        where = f"{model}.{member}" if member else model
+        self.message = f"{where}: {problem}"
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class MissingMemberError(ModelValidationError, KeyError):
+    """A required member is missing (``"CreateDatasetRequest.space_id: required member
+    missing"``); also a ``KeyError``, as the bare one it replaces was."""
+
+
 class APIResponseValidationError(ArizeError):
     """A 2xx answer whose body does not have the shape the spec promises."""
 
@@ -89,6 +117,11 @@ class APIResponseValidationError(ArizeError):
             what, reason = "cannot be read", "JSON nested too deeply"
         elif isinstance(error, json.JSONDecodeError):
             what, reason = "is not valid JSON", str(error)
+        elif isinstance(error, MissingMemberError):
+            what = "does not match the spec"
+            reason = f"missing required field {error.member!r} ({error})"
+        elif isinstance(error, ModelValidationError):
+            what, reason = "does not match the spec", str(error)
         elif isinstance(error, KeyError):
             what, reason = "does not match the spec", f"missing required field {error}"
         else:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +49,19 @@ def test_readme_example_runs(
         if proxy is not None:
             assert proxy.seen, "the example's requests went through the proxy"
     assert capsys.readouterr().out.strip(), "each example prints what it did"
+
+
+def test_readme_examples_pass_mypy_strict(tmp_path: Path) -> None:
+    # As a user would check them: each block a module of its own, under mypy --strict.
+    scripts = []
+    for index, source in enumerate(BLOCKS):
+        script = tmp_path / f"readme_block{index}.py"
+        script.write_text(source)
+        scripts.append(str(script))
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *scripts],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from model_roles import overlap, request_models
 from operation_facts import operation_facts
 from ruamel.yaml import YAML
 from spec_docs import jinja_module, operations, resolve, template_facts, with_plain_descriptions
@@ -99,10 +100,19 @@ def prepare_inputs(spec_path: Path, where: Path) -> tuple[Path, Path]:
 
 def facts_module(spec: dict[str, Any]) -> str:
     """``_facts.jinja``: ``FACTS``, each operation's facts (tools/operation_facts.py) for the
-    templates, which write them into the operation modules as ``OP``."""
+    templates, which write them into the operation modules as ``OP``; and ``REQUEST_MODELS``,
+    the class names of the request models (tools/model_roles.py): they keep ``UNSET`` and get
+    a ``TypedDict`` twin, every other model reads an absent member as ``None``."""
+    both = overlap(spec)
+    if both:
+        sys.exit(f"schemas used by both a request body and a response: {sorted(both)}")
     facts = operation_facts(spec)
     lines = [f"  {name!r}: {facts[name]!r}," for name in sorted(facts)]
-    return "{% set FACTS = {\n" + "\n".join(lines) + "\n} %}\n"
+    models = "".join(f"  {name!r},\n" for name in sorted(request_models(spec)))
+    return (
+        "{% set FACTS = {\n" + "\n".join(lines) + "\n} %}\n"
+        "{% set REQUEST_MODELS = [\n" + models + "] %}\n"
+    )
 
 
 def stamp(package: Path) -> None:

@@ -9,15 +9,25 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .add_annotation_queue_records_request import AddAnnotationQueueRecordsRequest
-    from .add_organization_user_request import AddOrganizationUserRequest
-    from .add_space_user_request import AddSpaceUserRequest
-    from .add_tags_request import AddTagsRequest
+    from .add_annotation_queue_records_request import (
+        AddAnnotationQueueRecordsRequest,
+        AddAnnotationQueueRecordsRequestDict,
+    )
+    from .add_organization_user_request import (
+        AddOrganizationUserRequest,
+        AddOrganizationUserRequestDict,
+    )
+    from .add_space_user_request import AddSpaceUserRequest, AddSpaceUserRequestDict
+    from .add_tags_request import AddTagsRequest, AddTagsRequestDict
     from .agent_call_run_config import AgentCallRunConfig
     from .agent_call_run_config_input_template import AgentCallRunConfigInputTemplate
-    from .agent_call_run_config_request import AgentCallRunConfigRequest
+    from .agent_call_run_config_request import (
+        AgentCallRunConfigRequest,
+        AgentCallRunConfigRequestDict,
+    )
     from .agent_call_run_config_request_input_template import (
         AgentCallRunConfigRequestInputTemplate,
+        AgentCallRunConfigRequestInputTemplateDict,
     )
     from .agent_config import AgentConfig
     from .agent_config_input_schema import AgentConfigInputSchema
@@ -29,37 +39,63 @@ if TYPE_CHECKING:
     from .ai_integration_headers_type_0 import AiIntegrationHeadersType0
     from .ai_integration_provider import AiIntegrationProvider
     from .ai_integration_scoping import AiIntegrationScoping
-    from .ai_integration_scoping_request import AiIntegrationScopingRequest
+    from .ai_integration_scoping_request import (
+        AiIntegrationScopingRequest,
+        AiIntegrationScopingRequestDict,
+    )
     from .annotate_annotation_queue_record_request import (
         AnnotateAnnotationQueueRecordRequest,
+        AnnotateAnnotationQueueRecordRequestDict,
     )
     from .annotate_annotation_queue_record_response import (
         AnnotateAnnotationQueueRecordResponse,
     )
-    from .annotate_dataset_examples_request import AnnotateDatasetExamplesRequest
-    from .annotate_experiment_runs_request import AnnotateExperimentRunsRequest
-    from .annotate_record_input import AnnotateRecordInput
-    from .annotate_spans_request import AnnotateSpansRequest
+    from .annotate_dataset_examples_request import (
+        AnnotateDatasetExamplesRequest,
+        AnnotateDatasetExamplesRequestDict,
+    )
+    from .annotate_experiment_runs_request import (
+        AnnotateExperimentRunsRequest,
+        AnnotateExperimentRunsRequestDict,
+    )
+    from .annotate_record_input import AnnotateRecordInput, AnnotateRecordInputDict
+    from .annotate_spans_request import AnnotateSpansRequest, AnnotateSpansRequestDict
     from .annotation import Annotation
-    from .annotation_input import AnnotationInput
+    from .annotation_input import AnnotationInput, AnnotationInputDict
     from .annotation_queue import AnnotationQueue
     from .annotation_queue_assigned_user import AnnotationQueueAssignedUser
     from .annotation_queue_completion_status import AnnotationQueueCompletionStatus
-    from .annotation_queue_example_record_input import AnnotationQueueExampleRecordInput
+    from .annotation_queue_example_record_input import (
+        AnnotationQueueExampleRecordInput,
+        AnnotationQueueExampleRecordInputDict,
+    )
     from .annotation_queue_record import AnnotationQueueRecord
     from .annotation_queue_record_data import AnnotationQueueRecordData
-    from .annotation_queue_session_record_input import AnnotationQueueSessionRecordInput
+    from .annotation_queue_session_record_input import (
+        AnnotationQueueSessionRecordInput,
+        AnnotationQueueSessionRecordInputDict,
+    )
     from .annotation_queue_source_type import AnnotationQueueSourceType
-    from .annotation_queue_span_record_input import AnnotationQueueSpanRecordInput
-    from .annotation_queue_trace_record_input import AnnotationQueueTraceRecordInput
+    from .annotation_queue_span_record_input import (
+        AnnotationQueueSpanRecordInput,
+        AnnotationQueueSpanRecordInputDict,
+    )
+    from .annotation_queue_trace_record_input import (
+        AnnotationQueueTraceRecordInput,
+        AnnotationQueueTraceRecordInputDict,
+    )
     from .annotator_user import AnnotatorUser
     from .anthropic_config import AnthropicConfig
     from .anthropic_headers import AnthropicHeaders
-    from .anthropic_headers_request import AnthropicHeadersRequest
+    from .anthropic_headers_request import (
+        AnthropicHeadersRequest,
+        AnthropicHeadersRequestDict,
+    )
     from .api_key_status import ApiKeyStatus
     from .api_key_type import ApiKeyType
     from .assign_annotation_queue_record_request import (
         AssignAnnotationQueueRecordRequest,
+        AssignAnnotationQueueRecordRequestDict,
     )
     from .assign_annotation_queue_record_response import (
         AssignAnnotationQueueRecordResponse,
@@ -73,114 +109,241 @@ if TYPE_CHECKING:
     from .aws_bedrock_proxy_with_headers_auth import AwsBedrockProxyWithHeadersAuth
     from .aws_provider_metadata import AwsProviderMetadata
     from .aws_provider_metadata_kind import AwsProviderMetadataKind
-    from .aws_provider_metadata_request import AwsProviderMetadataRequest
+    from .aws_provider_metadata_request import (
+        AwsProviderMetadataRequest,
+        AwsProviderMetadataRequestDict,
+    )
     from .azure_params import AzureParams
-    from .azure_params_request import AzureParamsRequest
+    from .azure_params_request import AzureParamsRequest, AzureParamsRequestDict
     from .bar_chart_widget import BarChartWidget
     from .bedrock_options import BedrockOptions
-    from .bedrock_options_request import BedrockOptionsRequest
+    from .bedrock_options_request import (
+        BedrockOptionsRequest,
+        BedrockOptionsRequestDict,
+    )
     from .categorical_annotation_config import CategoricalAnnotationConfig
     from .categorical_annotation_value import CategoricalAnnotationValue
-    from .categorical_annotation_value_request import CategoricalAnnotationValueRequest
+    from .categorical_annotation_value_request import (
+        CategoricalAnnotationValueRequest,
+        CategoricalAnnotationValueRequestDict,
+    )
     from .continuous_annotation_config import ContinuousAnnotationConfig
-    from .create_agent_config import CreateAgentConfig
-    from .create_agent_config_headers import CreateAgentConfigHeaders
-    from .create_agent_config_input_schema import CreateAgentConfigInputSchema
-    from .create_agent_integration_request import CreateAgentIntegrationRequest
-    from .create_agent_request_preset_input import CreateAgentRequestPresetInput
+    from .create_agent_config import CreateAgentConfig, CreateAgentConfigDict
+    from .create_agent_config_headers import (
+        CreateAgentConfigHeaders,
+        CreateAgentConfigHeadersDict,
+    )
+    from .create_agent_config_input_schema import (
+        CreateAgentConfigInputSchema,
+        CreateAgentConfigInputSchemaDict,
+    )
+    from .create_agent_integration_request import (
+        CreateAgentIntegrationRequest,
+        CreateAgentIntegrationRequestDict,
+    )
+    from .create_agent_request_preset_input import (
+        CreateAgentRequestPresetInput,
+        CreateAgentRequestPresetInputDict,
+    )
     from .create_agent_request_preset_input_config import (
         CreateAgentRequestPresetInputConfig,
+        CreateAgentRequestPresetInputConfigDict,
     )
-    from .create_ai_integration_request import CreateAiIntegrationRequest
-    from .create_ai_integration_request_headers import CreateAiIntegrationRequestHeaders
+    from .create_ai_integration_request import (
+        CreateAiIntegrationRequest,
+        CreateAiIntegrationRequestDict,
+    )
+    from .create_ai_integration_request_headers import (
+        CreateAiIntegrationRequestHeaders,
+        CreateAiIntegrationRequestHeadersDict,
+    )
     from .create_annotation_queue_record_response import (
         CreateAnnotationQueueRecordResponse,
     )
-    from .create_annotation_queue_request import CreateAnnotationQueueRequest
-    from .create_anthropic_config import CreateAnthropicConfig
-    from .create_aws_bedrock_bearer_token_auth import CreateAwsBedrockBearerTokenAuth
-    from .create_aws_bedrock_config import CreateAwsBedrockConfig
-    from .create_aws_bedrock_default_auth import CreateAwsBedrockDefaultAuth
+    from .create_annotation_queue_request import (
+        CreateAnnotationQueueRequest,
+        CreateAnnotationQueueRequestDict,
+    )
+    from .create_anthropic_config import (
+        CreateAnthropicConfig,
+        CreateAnthropicConfigDict,
+    )
+    from .create_aws_bedrock_bearer_token_auth import (
+        CreateAwsBedrockBearerTokenAuth,
+        CreateAwsBedrockBearerTokenAuthDict,
+    )
+    from .create_aws_bedrock_config import (
+        CreateAwsBedrockConfig,
+        CreateAwsBedrockConfigDict,
+    )
+    from .create_aws_bedrock_default_auth import (
+        CreateAwsBedrockDefaultAuth,
+        CreateAwsBedrockDefaultAuthDict,
+    )
     from .create_aws_bedrock_proxy_with_headers_auth import (
         CreateAwsBedrockProxyWithHeadersAuth,
+        CreateAwsBedrockProxyWithHeadersAuthDict,
     )
     from .create_aws_bedrock_proxy_with_headers_auth_headers import (
         CreateAwsBedrockProxyWithHeadersAuthHeaders,
+        CreateAwsBedrockProxyWithHeadersAuthHeadersDict,
     )
     from .create_categorical_annotation_config_request import (
         CreateCategoricalAnnotationConfigRequest,
+        CreateCategoricalAnnotationConfigRequestDict,
     )
-    from .create_code_evaluation_task_request import CreateCodeEvaluationTaskRequest
-    from .create_code_evaluator_version_request import CreateCodeEvaluatorVersionRequest
+    from .create_code_evaluation_task_request import (
+        CreateCodeEvaluationTaskRequest,
+        CreateCodeEvaluationTaskRequestDict,
+    )
+    from .create_code_evaluator_version_request import (
+        CreateCodeEvaluatorVersionRequest,
+        CreateCodeEvaluatorVersionRequestDict,
+    )
     from .create_continuous_annotation_config_request import (
         CreateContinuousAnnotationConfigRequest,
+        CreateContinuousAnnotationConfigRequestDict,
     )
-    from .create_custom_config import CreateCustomConfig
-    from .create_custom_config_headers import CreateCustomConfigHeaders
-    from .create_custom_default_auth import CreateCustomDefaultAuth
+    from .create_custom_config import CreateCustomConfig, CreateCustomConfigDict
+    from .create_custom_config_headers import (
+        CreateCustomConfigHeaders,
+        CreateCustomConfigHeadersDict,
+    )
+    from .create_custom_default_auth import (
+        CreateCustomDefaultAuth,
+        CreateCustomDefaultAuthDict,
+    )
     from .create_custom_oauth_2_client_credentials_auth import (
         CreateCustomOauth2ClientCredentialsAuth,
+        CreateCustomOauth2ClientCredentialsAuthDict,
     )
-    from .create_dataset_request import CreateDatasetRequest
-    from .create_dataset_request_examples_item import CreateDatasetRequestExamplesItem
+    from .create_dataset_request import CreateDatasetRequest, CreateDatasetRequestDict
+    from .create_dataset_request_examples_item import (
+        CreateDatasetRequestExamplesItem,
+        CreateDatasetRequestExamplesItemDict,
+    )
     from .create_evaluator_integration_config_input import (
         CreateEvaluatorIntegrationConfigInput,
+        CreateEvaluatorIntegrationConfigInputDict,
     )
     from .create_evaluator_integration_config_input_headers import (
         CreateEvaluatorIntegrationConfigInputHeaders,
+        CreateEvaluatorIntegrationConfigInputHeadersDict,
     )
     from .create_evaluator_integration_config_input_input_schema import (
         CreateEvaluatorIntegrationConfigInputInputSchema,
+        CreateEvaluatorIntegrationConfigInputInputSchemaDict,
     )
-    from .create_evaluator_integration_request import CreateEvaluatorIntegrationRequest
-    from .create_evaluator_request import CreateEvaluatorRequest
-    from .create_experiment_request import CreateExperimentRequest
-    from .create_fireworks_config import CreateFireworksConfig
+    from .create_evaluator_integration_request import (
+        CreateEvaluatorIntegrationRequest,
+        CreateEvaluatorIntegrationRequestDict,
+    )
+    from .create_evaluator_request import (
+        CreateEvaluatorRequest,
+        CreateEvaluatorRequestDict,
+    )
+    from .create_experiment_request import (
+        CreateExperimentRequest,
+        CreateExperimentRequestDict,
+    )
+    from .create_fireworks_config import (
+        CreateFireworksConfig,
+        CreateFireworksConfigDict,
+    )
     from .create_freeform_annotation_config_request import (
         CreateFreeformAnnotationConfigRequest,
+        CreateFreeformAnnotationConfigRequestDict,
     )
-    from .create_gemini_config import CreateGeminiConfig
-    from .create_lite_llm_config import CreateLiteLlmConfig
-    from .create_lite_llm_config_headers import CreateLiteLlmConfigHeaders
-    from .create_llm_integration_request import CreateLlmIntegrationRequest
-    from .create_nvidia_nim_config import CreateNvidiaNimConfig
-    from .create_nvidia_nim_config_headers import CreateNvidiaNimConfigHeaders
-    from .create_open_ai_config import CreateOpenAiConfig
-    from .create_organization_request import CreateOrganizationRequest
-    from .create_project_request import CreateProjectRequest
-    from .create_prompt_request import CreatePromptRequest
-    from .create_prompt_version_request import CreatePromptVersionRequest
+    from .create_gemini_config import CreateGeminiConfig, CreateGeminiConfigDict
+    from .create_lite_llm_config import CreateLiteLlmConfig, CreateLiteLlmConfigDict
+    from .create_lite_llm_config_headers import (
+        CreateLiteLlmConfigHeaders,
+        CreateLiteLlmConfigHeadersDict,
+    )
+    from .create_llm_integration_request import (
+        CreateLlmIntegrationRequest,
+        CreateLlmIntegrationRequestDict,
+    )
+    from .create_nvidia_nim_config import (
+        CreateNvidiaNimConfig,
+        CreateNvidiaNimConfigDict,
+    )
+    from .create_nvidia_nim_config_headers import (
+        CreateNvidiaNimConfigHeaders,
+        CreateNvidiaNimConfigHeadersDict,
+    )
+    from .create_open_ai_config import CreateOpenAiConfig, CreateOpenAiConfigDict
+    from .create_organization_request import (
+        CreateOrganizationRequest,
+        CreateOrganizationRequestDict,
+    )
+    from .create_project_request import CreateProjectRequest, CreateProjectRequestDict
+    from .create_prompt_request import CreatePromptRequest, CreatePromptRequestDict
+    from .create_prompt_version_request import (
+        CreatePromptVersionRequest,
+        CreatePromptVersionRequestDict,
+    )
     from .create_remote_evaluator_version_request import (
         CreateRemoteEvaluatorVersionRequest,
+        CreateRemoteEvaluatorVersionRequestDict,
     )
-    from .create_resource_restriction_request import CreateResourceRestrictionRequest
-    from .create_role_binding_request import CreateRoleBindingRequest
-    from .create_role_request import CreateRoleRequest
-    from .create_run_experiment_task_request import CreateRunExperimentTaskRequest
-    from .create_service_api_key_request import CreateServiceApiKeyRequest
-    from .create_space_request import CreateSpaceRequest
-    from .create_tag_request import CreateTagRequest
+    from .create_resource_restriction_request import (
+        CreateResourceRestrictionRequest,
+        CreateResourceRestrictionRequestDict,
+    )
+    from .create_role_binding_request import (
+        CreateRoleBindingRequest,
+        CreateRoleBindingRequestDict,
+    )
+    from .create_role_request import CreateRoleRequest, CreateRoleRequestDict
+    from .create_run_experiment_task_request import (
+        CreateRunExperimentTaskRequest,
+        CreateRunExperimentTaskRequestDict,
+    )
+    from .create_service_api_key_request import (
+        CreateServiceApiKeyRequest,
+        CreateServiceApiKeyRequestDict,
+    )
+    from .create_space_request import CreateSpaceRequest, CreateSpaceRequestDict
+    from .create_tag_request import CreateTagRequest, CreateTagRequestDict
     from .create_template_evaluation_task_request import (
         CreateTemplateEvaluationTaskRequest,
+        CreateTemplateEvaluationTaskRequestDict,
     )
     from .create_template_evaluator_version_request import (
         CreateTemplateEvaluatorVersionRequest,
+        CreateTemplateEvaluatorVersionRequestDict,
     )
-    from .create_together_ai_config import CreateTogetherAiConfig
-    from .create_user_api_key_request import CreateUserApiKeyRequest
-    from .create_user_request import CreateUserRequest
+    from .create_together_ai_config import (
+        CreateTogetherAiConfig,
+        CreateTogetherAiConfigDict,
+    )
+    from .create_user_api_key_request import (
+        CreateUserApiKeyRequest,
+        CreateUserApiKeyRequestDict,
+    )
+    from .create_user_request import CreateUserRequest, CreateUserRequestDict
     from .create_user_response import CreateUserResponse
-    from .create_vertex_ai_config import CreateVertexAiConfig
-    from .create_webhook_request import CreateWebhookRequest
-    from .create_webhook_request_headers import CreateWebhookRequestHeaders
+    from .create_vertex_ai_config import CreateVertexAiConfig, CreateVertexAiConfigDict
+    from .create_webhook_request import CreateWebhookRequest, CreateWebhookRequestDict
+    from .create_webhook_request_headers import (
+        CreateWebhookRequestHeaders,
+        CreateWebhookRequestHeadersDict,
+    )
     from .create_webhook_response import CreateWebhookResponse
-    from .create_webhook_subscription_request import CreateWebhookSubscriptionRequest
+    from .create_webhook_subscription_request import (
+        CreateWebhookSubscriptionRequest,
+        CreateWebhookSubscriptionRequestDict,
+    )
     from .created_service_api_key import CreatedServiceApiKey
     from .created_service_key_bot_user import CreatedServiceKeyBotUser
     from .created_user_api_key import CreatedUserApiKey
     from .custom_baseline_config import CustomBaselineConfig
     from .custom_code_config import CustomCodeConfig
-    from .custom_code_config_request import CustomCodeConfigRequest
+    from .custom_code_config_request import (
+        CustomCodeConfigRequest,
+        CustomCodeConfigRequestDict,
+    )
     from .custom_config import CustomConfig
     from .custom_default_auth import CustomDefaultAuth
     from .custom_metric_monitor import CustomMetricMonitor
@@ -188,9 +351,15 @@ if TYPE_CHECKING:
         CustomOauth2ClientCredentialsAuth,
     )
     from .custom_role_assignment import CustomRoleAssignment
-    from .custom_role_assignment_request import CustomRoleAssignmentRequest
+    from .custom_role_assignment_request import (
+        CustomRoleAssignmentRequest,
+        CustomRoleAssignmentRequestDict,
+    )
     from .custom_user_role_assignment import CustomUserRoleAssignment
-    from .custom_user_role_assignment_request import CustomUserRoleAssignmentRequest
+    from .custom_user_role_assignment_request import (
+        CustomUserRoleAssignmentRequest,
+        CustomUserRoleAssignmentRequestDict,
+    )
     from .data_granularity import DataGranularity
     from .data_quality_metric import DataQualityMetric
     from .data_quality_monitor import DataQualityMonitor
@@ -200,20 +369,30 @@ if TYPE_CHECKING:
     from .dataset_source import DatasetSource
     from .dataset_version import DatasetVersion
     from .dataset_version_with_example_ids import DatasetVersionWithExampleIds
-    from .default_agent_runtime import DefaultAgentRuntime
+    from .default_agent_runtime import DefaultAgentRuntime, DefaultAgentRuntimeDict
     from .default_agent_runtime_response import DefaultAgentRuntimeResponse
-    from .default_llm_integration import DefaultLLMIntegration
+    from .default_llm_integration import (
+        DefaultLLMIntegration,
+        DefaultLLMIntegrationDict,
+    )
     from .default_llm_integration_response import DefaultLLMIntegrationResponse
     from .delete_annotation_queue_records_request import (
         DeleteAnnotationQueueRecordsRequest,
+        DeleteAnnotationQueueRecordsRequestDict,
     )
     from .delete_dataset_examples_problem import DeleteDatasetExamplesProblem
-    from .delete_dataset_examples_request import DeleteDatasetExamplesRequest
+    from .delete_dataset_examples_request import (
+        DeleteDatasetExamplesRequest,
+        DeleteDatasetExamplesRequestDict,
+    )
     from .delete_dataset_examples_response import DeleteDatasetExamplesResponse
-    from .delete_evaluator_versions_request import DeleteEvaluatorVersionsRequest
+    from .delete_evaluator_versions_request import (
+        DeleteEvaluatorVersionsRequest,
+        DeleteEvaluatorVersionsRequestDict,
+    )
     from .delete_evaluator_versions_response import DeleteEvaluatorVersionsResponse
     from .delete_spans_problem import DeleteSpansProblem
-    from .delete_spans_request import DeleteSpansRequest
+    from .delete_spans_request import DeleteSpansRequest, DeleteSpansRequestDict
     from .delete_spans_response import DeleteSpansResponse
     from .dimension import Dimension
     from .dimension_category import DimensionCategory
@@ -233,7 +412,10 @@ if TYPE_CHECKING:
         EvaluatorIntegrationConfigInputSchema,
     )
     from .evaluator_llm_config import EvaluatorLlmConfig
-    from .evaluator_llm_config_request import EvaluatorLlmConfigRequest
+    from .evaluator_llm_config_request import (
+        EvaluatorLlmConfigRequest,
+        EvaluatorLlmConfigRequestDict,
+    )
     from .evaluator_template import EvaluatorTemplate
     from .evaluator_template_classification_choices import (
         EvaluatorTemplateClassificationChoices,
@@ -248,7 +430,7 @@ if TYPE_CHECKING:
     from .experiment_chart_widget import ExperimentChartWidget
     from .experiment_chart_widget_plot import ExperimentChartWidgetPlot
     from .experiment_run import ExperimentRun
-    from .experiment_run_input import ExperimentRunInput
+    from .experiment_run_input import ExperimentRunInput, ExperimentRunInputDict
     from .experiment_with_run_ids import ExperimentWithRunIds
     from .filter_operator import FilterOperator
     from .fireworks_config import FireworksConfig
@@ -257,24 +439,46 @@ if TYPE_CHECKING:
     from .freeform_annotation_config import FreeformAnnotationConfig
     from .gcp_provider_metadata import GcpProviderMetadata
     from .gcp_provider_metadata_kind import GcpProviderMetadataKind
-    from .gcp_provider_metadata_request import GcpProviderMetadataRequest
+    from .gcp_provider_metadata_request import (
+        GcpProviderMetadataRequest,
+        GcpProviderMetadataRequestDict,
+    )
     from .gemini_config import GeminiConfig
     from .input_variable_format import InputVariableFormat
-    from .insert_dataset_examples_request import InsertDatasetExamplesRequest
+    from .insert_dataset_examples_request import (
+        InsertDatasetExamplesRequest,
+        InsertDatasetExamplesRequestDict,
+    )
     from .insert_dataset_examples_request_examples_item import (
         InsertDatasetExamplesRequestExamplesItem,
+        InsertDatasetExamplesRequestExamplesItemDict,
     )
-    from .insert_experiment_runs_request import InsertExperimentRunsRequest
+    from .insert_experiment_runs_request import (
+        InsertExperimentRunsRequest,
+        InsertExperimentRunsRequestDict,
+    )
     from .integration_notification_config import IntegrationNotificationConfig
     from .integration_scoping import IntegrationScoping
-    from .integration_scoping_request import IntegrationScopingRequest
+    from .integration_scoping_request import (
+        IntegrationScopingRequest,
+        IntegrationScopingRequestDict,
+    )
     from .integration_type import IntegrationType
     from .invite_mode import InviteMode
     from .invocation_params import InvocationParams
-    from .invocation_params_request import InvocationParamsRequest
+    from .invocation_params_request import (
+        InvocationParamsRequest,
+        InvocationParamsRequestDict,
+    )
     from .json_schema_config import JsonSchemaConfig
-    from .json_schema_config_request import JsonSchemaConfigRequest
-    from .json_schema_config_request_schema import JsonSchemaConfigRequestSchema
+    from .json_schema_config_request import (
+        JsonSchemaConfigRequest,
+        JsonSchemaConfigRequestDict,
+    )
+    from .json_schema_config_request_schema import (
+        JsonSchemaConfigRequestSchema,
+        JsonSchemaConfigRequestSchemaDict,
+    )
     from .json_schema_config_schema import JsonSchemaConfigSchema
     from .line_chart_type import LineChartType
     from .line_chart_widget import LineChartWidget
@@ -303,12 +507,12 @@ if TYPE_CHECKING:
     from .list_role_bindings_response import ListRoleBindingsResponse
     from .list_roles_response import ListRolesResponse
     from .list_spaces_response import ListSpacesResponse
-    from .list_spans_request import ListSpansRequest
+    from .list_spans_request import ListSpansRequest, ListSpansRequestDict
     from .list_spans_response import ListSpansResponse
     from .list_tags_response import ListTagsResponse
     from .list_task_runs_response import ListTaskRunsResponse
     from .list_tasks_response import ListTasksResponse
-    from .list_traces_request import ListTracesRequest
+    from .list_traces_request import ListTracesRequest, ListTracesRequestDict
     from .list_traces_response import ListTracesResponse
     from .list_users_response import ListUsersResponse
     from .list_webhook_delivery_attempts_response import (
@@ -321,17 +525,24 @@ if TYPE_CHECKING:
     from .llm_generation_run_config_provider_parameters import (
         LlmGenerationRunConfigProviderParameters,
     )
-    from .llm_generation_run_config_request import LlmGenerationRunConfigRequest
+    from .llm_generation_run_config_request import (
+        LlmGenerationRunConfigRequest,
+        LlmGenerationRunConfigRequestDict,
+    )
     from .llm_generation_run_config_request_provider_parameters import (
         LlmGenerationRunConfigRequestProviderParameters,
+        LlmGenerationRunConfigRequestProviderParametersDict,
     )
     from .llm_integration import LlmIntegration
     from .llm_integration_provider import LlmIntegrationProvider
     from .llm_message import LLMMessage
-    from .llm_message_request import LLMMessageRequest
+    from .llm_message_request import LLMMessageRequest, LLMMessageRequestDict
     from .llm_provider import LlmProvider
     from .managed_code_config import ManagedCodeConfig
-    from .managed_code_config_request import ManagedCodeConfigRequest
+    from .managed_code_config_request import (
+        ManagedCodeConfigRequest,
+        ManagedCodeConfigRequestDict,
+    )
     from .managed_code_evaluator import ManagedCodeEvaluator
     from .manual_range_threshold import ManualRangeThreshold
     from .manual_single_threshold import ManualSingleThreshold
@@ -350,6 +561,7 @@ if TYPE_CHECKING:
     from .organization_custom_role_assignment import OrganizationCustomRoleAssignment
     from .organization_custom_role_assignment_request import (
         OrganizationCustomRoleAssignmentRequest,
+        OrganizationCustomRoleAssignmentRequestDict,
     )
     from .organization_membership import OrganizationMembership
     from .organization_predefined_role_assignment import (
@@ -357,6 +569,7 @@ if TYPE_CHECKING:
     )
     from .organization_predefined_role_assignment_request import (
         OrganizationPredefinedRoleAssignmentRequest,
+        OrganizationPredefinedRoleAssignmentRequestDict,
     )
     from .organization_role import OrganizationRole
     from .organization_role_assignment_type import OrganizationRoleAssignmentType
@@ -367,59 +580,90 @@ if TYPE_CHECKING:
     from .pivot_table_column import PivotTableColumn
     from .pivot_table_widget import PivotTableWidget
     from .predefined_role_assignment import PredefinedRoleAssignment
-    from .predefined_role_assignment_request import PredefinedRoleAssignmentRequest
+    from .predefined_role_assignment_request import (
+        PredefinedRoleAssignmentRequest,
+        PredefinedRoleAssignmentRequestDict,
+    )
     from .predefined_user_role_assignment import PredefinedUserRoleAssignment
     from .predefined_user_role_assignment_request import (
         PredefinedUserRoleAssignmentRequest,
+        PredefinedUserRoleAssignmentRequestDict,
     )
     from .problem import Problem
     from .project import Project
     from .project_type import ProjectType
     from .prompt import Prompt
     from .prompt_version import PromptVersion
-    from .prompt_version_create_request import PromptVersionCreateRequest
+    from .prompt_version_create_request import (
+        PromptVersionCreateRequest,
+        PromptVersionCreateRequestDict,
+    )
     from .prompt_with_version import PromptWithVersion
     from .provider_params import ProviderParams
-    from .provider_params_request import ProviderParamsRequest
+    from .provider_params_request import (
+        ProviderParamsRequest,
+        ProviderParamsRequestDict,
+    )
     from .record_granularity import RecordGranularity
-    from .refresh_api_key_request import RefreshApiKeyRequest
+    from .refresh_api_key_request import RefreshApiKeyRequest, RefreshApiKeyRequestDict
     from .refresh_api_key_response import RefreshApiKeyResponse
     from .remote_config import RemoteConfig
-    from .remote_config_input import RemoteConfigInput
-    from .remove_tags_request import RemoveTagsRequest
+    from .remote_config_input import RemoteConfigInput, RemoteConfigInputDict
+    from .remove_tags_request import RemoveTagsRequest, RemoveTagsRequestDict
     from .remove_tags_response import RemoveTagsResponse
     from .resource_restriction import ResourceRestriction
     from .resource_restriction_type import ResourceRestrictionType
     from .response_format import ResponseFormat
-    from .response_format_request import ResponseFormatRequest
+    from .response_format_request import (
+        ResponseFormatRequest,
+        ResponseFormatRequestDict,
+    )
     from .response_format_type import ResponseFormatType
     from .role import Role
     from .role_binding import RoleBinding
     from .role_binding_resource_type import RoleBindingResourceType
     from .scheduled_runtime_config import ScheduledRuntimeConfig
-    from .search_dataset_examples_request import SearchDatasetExamplesRequest
-    from .search_experiment_runs_request import SearchExperimentRunsRequest
+    from .search_dataset_examples_request import (
+        SearchDatasetExamplesRequest,
+        SearchDatasetExamplesRequestDict,
+    )
+    from .search_experiment_runs_request import (
+        SearchExperimentRunsRequest,
+        SearchExperimentRunsRequestDict,
+    )
     from .service_api_key import ServiceApiKey
     from .service_key_bot_user import ServiceKeyBotUser
     from .service_key_bot_user_org_assignment import ServiceKeyBotUserOrgAssignment
     from .service_key_bot_user_space_assignment import ServiceKeyBotUserSpaceAssignment
-    from .service_key_org_assignment import ServiceKeyOrgAssignment
-    from .service_key_space_assignment import ServiceKeySpaceAssignment
-    from .set_prompt_version_labels_request import SetPromptVersionLabelsRequest
+    from .service_key_org_assignment import (
+        ServiceKeyOrgAssignment,
+        ServiceKeyOrgAssignmentDict,
+    )
+    from .service_key_space_assignment import (
+        ServiceKeySpaceAssignment,
+        ServiceKeySpaceAssignmentDict,
+    )
+    from .set_prompt_version_labels_request import (
+        SetPromptVersionLabelsRequest,
+        SetPromptVersionLabelsRequestDict,
+    )
     from .space import Space
     from .space_membership import SpaceMembership
     from .space_role_assignment_type import SpaceRoleAssignmentType
     from .span import Span
     from .span_attributes import SpanAttributes
     from .span_context import SpanContext
-    from .span_evaluator_input import SpanEvaluatorInput
-    from .span_evaluator_input_column_mappings import SpanEvaluatorInputColumnMappings
+    from .span_evaluator_input import SpanEvaluatorInput, SpanEvaluatorInputDict
+    from .span_evaluator_input_column_mappings import (
+        SpanEvaluatorInputColumnMappings,
+        SpanEvaluatorInputColumnMappingsDict,
+    )
     from .span_event import SpanEvent
     from .span_event_attributes import SpanEventAttributes
     from .span_kind import SpanKind
     from .span_status_code import SpanStatusCode
     from .static_param import StaticParam
-    from .static_param_request import StaticParamRequest
+    from .static_param_request import StaticParamRequest, StaticParamRequestDict
     from .static_param_type import StaticParamType
     from .statistic_widget import StatisticWidget
     from .tag import Tag
@@ -428,11 +672,17 @@ if TYPE_CHECKING:
     from .task_evaluator import TaskEvaluator
     from .task_evaluator_column_mappings_type_0 import TaskEvaluatorColumnMappingsType0
     from .task_query_filter import TaskQueryFilter
-    from .task_query_filter_input import TaskQueryFilterInput
+    from .task_query_filter_input import TaskQueryFilterInput, TaskQueryFilterInputDict
     from .task_query_filters import TaskQueryFilters
-    from .task_query_filters_input import TaskQueryFiltersInput
+    from .task_query_filters_input import (
+        TaskQueryFiltersInput,
+        TaskQueryFiltersInputDict,
+    )
     from .task_query_mapping import TaskQueryMapping
-    from .task_query_mapping_input import TaskQueryMappingInput
+    from .task_query_mapping_input import (
+        TaskQueryMappingInput,
+        TaskQueryMappingInputDict,
+    )
     from .task_run import TaskRun
     from .task_run_status import TaskRunStatus
     from .task_type import TaskType
@@ -440,9 +690,10 @@ if TYPE_CHECKING:
     from .template_config_classification_choices_type_0 import (
         TemplateConfigClassificationChoicesType0,
     )
-    from .template_config_input import TemplateConfigInput
+    from .template_config_input import TemplateConfigInput, TemplateConfigInputDict
     from .template_config_input_classification_choices_type_0 import (
         TemplateConfigInputClassificationChoicesType0,
+        TemplateConfigInputClassificationChoicesType0Dict,
     )
     from .template_evaluation_run_config import TemplateEvaluationRunConfig
     from .template_evaluation_run_config_classification_choices import (
@@ -456,15 +707,19 @@ if TYPE_CHECKING:
     )
     from .template_evaluation_run_config_request import (
         TemplateEvaluationRunConfigRequest,
+        TemplateEvaluationRunConfigRequestDict,
     )
     from .template_evaluation_run_config_request_classification_choices import (
         TemplateEvaluationRunConfigRequestClassificationChoices,
+        TemplateEvaluationRunConfigRequestClassificationChoicesDict,
     )
     from .template_evaluation_run_config_request_column_mapping import (
         TemplateEvaluationRunConfigRequestColumnMapping,
+        TemplateEvaluationRunConfigRequestColumnMappingDict,
     )
     from .template_evaluation_run_config_request_provider_parameters import (
         TemplateEvaluationRunConfigRequestProviderParameters,
+        TemplateEvaluationRunConfigRequestProviderParametersDict,
     )
     from .test_webhook_response import TestWebhookResponse
     from .text_widget import TextWidget
@@ -473,75 +728,148 @@ if TYPE_CHECKING:
     from .together_ai_config import TogetherAiConfig
     from .tool_call import ToolCall
     from .tool_call_function import ToolCallFunction
-    from .tool_call_function_request import ToolCallFunctionRequest
-    from .tool_call_request import ToolCallRequest
+    from .tool_call_function_request import (
+        ToolCallFunctionRequest,
+        ToolCallFunctionRequestDict,
+    )
+    from .tool_call_request import ToolCallRequest, ToolCallRequestDict
     from .tool_call_type import ToolCallType
     from .tool_config import ToolConfig
-    from .tool_config_request import ToolConfigRequest
-    from .tool_config_request_tools_item import ToolConfigRequestToolsItem
+    from .tool_config_request import ToolConfigRequest, ToolConfigRequestDict
+    from .tool_config_request_tools_item import (
+        ToolConfigRequestToolsItem,
+        ToolConfigRequestToolsItemDict,
+    )
     from .tool_config_tools_item import ToolConfigToolsItem
     from .trace import Trace
-    from .trace_or_session_evaluator_input import TraceOrSessionEvaluatorInput
+    from .trace_or_session_evaluator_input import (
+        TraceOrSessionEvaluatorInput,
+        TraceOrSessionEvaluatorInputDict,
+    )
     from .tracing_data_quality_metric import TracingDataQualityMetric
     from .tracing_monitor import TracingMonitor
-    from .trigger_evaluation_task_run_request import TriggerEvaluationTaskRunRequest
+    from .trigger_evaluation_task_run_request import (
+        TriggerEvaluationTaskRunRequest,
+        TriggerEvaluationTaskRunRequestDict,
+    )
     from .trigger_run_experiment_task_run_request import (
         TriggerRunExperimentTaskRunRequest,
+        TriggerRunExperimentTaskRunRequestDict,
     )
     from .trigger_run_experiment_task_run_request_tracing_metadata import (
         TriggerRunExperimentTaskRunRequestTracingMetadata,
+        TriggerRunExperimentTaskRunRequestTracingMetadataDict,
     )
-    from .update_agent_config import UpdateAgentConfig
-    from .update_agent_config_headers_type_0 import UpdateAgentConfigHeadersType0
-    from .update_agent_config_input_schema import UpdateAgentConfigInputSchema
-    from .update_agent_integration_request import UpdateAgentIntegrationRequest
-    from .update_agent_request_preset_input import UpdateAgentRequestPresetInput
+    from .update_agent_config import UpdateAgentConfig, UpdateAgentConfigDict
+    from .update_agent_config_headers_type_0 import (
+        UpdateAgentConfigHeadersType0,
+        UpdateAgentConfigHeadersType0Dict,
+    )
+    from .update_agent_config_input_schema import (
+        UpdateAgentConfigInputSchema,
+        UpdateAgentConfigInputSchemaDict,
+    )
+    from .update_agent_integration_request import (
+        UpdateAgentIntegrationRequest,
+        UpdateAgentIntegrationRequestDict,
+    )
+    from .update_agent_request_preset_input import (
+        UpdateAgentRequestPresetInput,
+        UpdateAgentRequestPresetInputDict,
+    )
     from .update_agent_request_preset_input_config import (
         UpdateAgentRequestPresetInputConfig,
+        UpdateAgentRequestPresetInputConfigDict,
     )
-    from .update_ai_integration_request import UpdateAiIntegrationRequest
+    from .update_ai_integration_request import (
+        UpdateAiIntegrationRequest,
+        UpdateAiIntegrationRequestDict,
+    )
     from .update_ai_integration_request_headers_type_0 import (
         UpdateAiIntegrationRequestHeadersType0,
+        UpdateAiIntegrationRequestHeadersType0Dict,
     )
-    from .update_annotation_queue_request import UpdateAnnotationQueueRequest
+    from .update_annotation_queue_request import (
+        UpdateAnnotationQueueRequest,
+        UpdateAnnotationQueueRequestDict,
+    )
     from .update_categorical_annotation_config_request import (
         UpdateCategoricalAnnotationConfigRequest,
+        UpdateCategoricalAnnotationConfigRequestDict,
     )
     from .update_continuous_annotation_config_request import (
         UpdateContinuousAnnotationConfigRequest,
+        UpdateContinuousAnnotationConfigRequestDict,
     )
-    from .update_dataset_example_input import UpdateDatasetExampleInput
-    from .update_dataset_examples_request import UpdateDatasetExamplesRequest
-    from .update_dataset_request import UpdateDatasetRequest
-    from .update_evaluation_task_request import UpdateEvaluationTaskRequest
+    from .update_dataset_example_input import (
+        UpdateDatasetExampleInput,
+        UpdateDatasetExampleInputDict,
+    )
+    from .update_dataset_examples_request import (
+        UpdateDatasetExamplesRequest,
+        UpdateDatasetExamplesRequestDict,
+    )
+    from .update_dataset_request import UpdateDatasetRequest, UpdateDatasetRequestDict
+    from .update_evaluation_task_request import (
+        UpdateEvaluationTaskRequest,
+        UpdateEvaluationTaskRequestDict,
+    )
     from .update_evaluator_integration_config_input import (
         UpdateEvaluatorIntegrationConfigInput,
+        UpdateEvaluatorIntegrationConfigInputDict,
     )
     from .update_evaluator_integration_config_input_headers_type_0 import (
         UpdateEvaluatorIntegrationConfigInputHeadersType0,
+        UpdateEvaluatorIntegrationConfigInputHeadersType0Dict,
     )
     from .update_evaluator_integration_config_input_input_schema import (
         UpdateEvaluatorIntegrationConfigInputInputSchema,
+        UpdateEvaluatorIntegrationConfigInputInputSchemaDict,
     )
-    from .update_evaluator_integration_request import UpdateEvaluatorIntegrationRequest
-    from .update_evaluator_request import UpdateEvaluatorRequest
+    from .update_evaluator_integration_request import (
+        UpdateEvaluatorIntegrationRequest,
+        UpdateEvaluatorIntegrationRequestDict,
+    )
+    from .update_evaluator_request import (
+        UpdateEvaluatorRequest,
+        UpdateEvaluatorRequestDict,
+    )
     from .update_freeform_annotation_config_request import (
         UpdateFreeformAnnotationConfigRequest,
+        UpdateFreeformAnnotationConfigRequestDict,
     )
-    from .update_llm_config import UpdateLlmConfig
-    from .update_llm_config_headers_type_0 import UpdateLlmConfigHeadersType0
-    from .update_llm_integration_request import UpdateLlmIntegrationRequest
-    from .update_organization_request import UpdateOrganizationRequest
-    from .update_project_request import UpdateProjectRequest
-    from .update_prompt_request import UpdatePromptRequest
-    from .update_role_binding_request import UpdateRoleBindingRequest
-    from .update_role_request import UpdateRoleRequest
-    from .update_run_experiment_task_request import UpdateRunExperimentTaskRequest
-    from .update_space_request import UpdateSpaceRequest
-    from .update_tag_request import UpdateTagRequest
-    from .update_user_request import UpdateUserRequest
-    from .update_webhook_request import UpdateWebhookRequest
-    from .update_webhook_request_headers import UpdateWebhookRequestHeaders
+    from .update_llm_config import UpdateLlmConfig, UpdateLlmConfigDict
+    from .update_llm_config_headers_type_0 import (
+        UpdateLlmConfigHeadersType0,
+        UpdateLlmConfigHeadersType0Dict,
+    )
+    from .update_llm_integration_request import (
+        UpdateLlmIntegrationRequest,
+        UpdateLlmIntegrationRequestDict,
+    )
+    from .update_organization_request import (
+        UpdateOrganizationRequest,
+        UpdateOrganizationRequestDict,
+    )
+    from .update_project_request import UpdateProjectRequest, UpdateProjectRequestDict
+    from .update_prompt_request import UpdatePromptRequest, UpdatePromptRequestDict
+    from .update_role_binding_request import (
+        UpdateRoleBindingRequest,
+        UpdateRoleBindingRequestDict,
+    )
+    from .update_role_request import UpdateRoleRequest, UpdateRoleRequestDict
+    from .update_run_experiment_task_request import (
+        UpdateRunExperimentTaskRequest,
+        UpdateRunExperimentTaskRequestDict,
+    )
+    from .update_space_request import UpdateSpaceRequest, UpdateSpaceRequestDict
+    from .update_tag_request import UpdateTagRequest, UpdateTagRequestDict
+    from .update_user_request import UpdateUserRequest, UpdateUserRequestDict
+    from .update_webhook_request import UpdateWebhookRequest, UpdateWebhookRequestDict
+    from .update_webhook_request_headers import (
+        UpdateWebhookRequestHeaders,
+        UpdateWebhookRequestHeadersDict,
+    )
     from .upgrade_plan import UpgradePlan
     from .user import User
     from .user_api_key import UserApiKey
@@ -549,71 +877,125 @@ if TYPE_CHECKING:
     from .user_role_assignment_type import UserRoleAssignmentType
     from .user_space_role import UserSpaceRole
     from .user_status import UserStatus
-    from .v1_actual import V1Actual
-    from .v1_actual_bounding_box import V1ActualBoundingBox
-    from .v1_actual_cv_label import V1ActualCVLabel
-    from .v1_actual_instance_segmentation_label import V1ActualInstanceSegmentationLabel
+    from .v1_actual import V1Actual, V1ActualDict
+    from .v1_actual_bounding_box import V1ActualBoundingBox, V1ActualBoundingBoxDict
+    from .v1_actual_cv_label import V1ActualCVLabel, V1ActualCVLabelDict
+    from .v1_actual_instance_segmentation_label import (
+        V1ActualInstanceSegmentationLabel,
+        V1ActualInstanceSegmentationLabelDict,
+    )
     from .v1_actual_instance_segmentation_polygon import (
         V1ActualInstanceSegmentationPolygon,
+        V1ActualInstanceSegmentationPolygonDict,
     )
-    from .v1_actual_label import V1ActualLabel
-    from .v1_actual_object_detection_label import V1ActualObjectDetectionLabel
-    from .v1_actual_tags import V1ActualTags
-    from .v1_dictionary import V1Dictionary
-    from .v1_dictionary_values import V1DictionaryValues
-    from .v1_embedding import V1Embedding
-    from .v1_embedding_raw_data import V1EmbeddingRawData
-    from .v1_environment_params import V1EnvironmentParams
+    from .v1_actual_label import V1ActualLabel, V1ActualLabelDict
+    from .v1_actual_object_detection_label import (
+        V1ActualObjectDetectionLabel,
+        V1ActualObjectDetectionLabelDict,
+    )
+    from .v1_actual_tags import V1ActualTags, V1ActualTagsDict
+    from .v1_dictionary import V1Dictionary, V1DictionaryDict
+    from .v1_dictionary_values import V1DictionaryValues, V1DictionaryValuesDict
+    from .v1_embedding import V1Embedding, V1EmbeddingDict
+    from .v1_embedding_raw_data import V1EmbeddingRawData, V1EmbeddingRawDataDict
+    from .v1_environment_params import V1EnvironmentParams, V1EnvironmentParamsDict
     from .v1_error_response import V1ErrorResponse
-    from .v1_feature_importances import V1FeatureImportances
+    from .v1_feature_importances import V1FeatureImportances, V1FeatureImportancesDict
     from .v1_feature_importances_feature_importances import (
         V1FeatureImportancesFeatureImportances,
+        V1FeatureImportancesFeatureImportancesDict,
     )
-    from .v1_label import V1Label
-    from .v1_multi_class_actual import V1MultiClassActual
-    from .v1_multi_class_multi_label import V1MultiClassMultiLabel
+    from .v1_label import V1Label, V1LabelDict
+    from .v1_multi_class_actual import V1MultiClassActual, V1MultiClassActualDict
+    from .v1_multi_class_multi_label import (
+        V1MultiClassMultiLabel,
+        V1MultiClassMultiLabelDict,
+    )
     from .v1_multi_class_multi_label_prediction_threshold_scores import (
         V1MultiClassMultiLabelPredictionThresholdScores,
+        V1MultiClassMultiLabelPredictionThresholdScoresDict,
     )
-    from .v1_multi_class_prediction import V1MultiClassPrediction
-    from .v1_multi_class_single_label import V1MultiClassSingleLabel
+    from .v1_multi_class_prediction import (
+        V1MultiClassPrediction,
+        V1MultiClassPredictionDict,
+    )
+    from .v1_multi_class_single_label import (
+        V1MultiClassSingleLabel,
+        V1MultiClassSingleLabelDict,
+    )
     from .v1_multi_class_single_label_prediction_scores import (
         V1MultiClassSingleLabelPredictionScores,
+        V1MultiClassSingleLabelPredictionScoresDict,
     )
-    from .v1_multi_class_threshold_score import V1MultiClassThresholdScore
-    from .v1_multi_value import V1MultiValue
-    from .v1_object_detection import V1ObjectDetection
-    from .v1_prediction import V1Prediction
-    from .v1_prediction_and_actual import V1PredictionAndActual
-    from .v1_prediction_bounding_box import V1PredictionBoundingBox
-    from .v1_prediction_cv_label import V1PredictionCVLabel
-    from .v1_prediction_features import V1PredictionFeatures
+    from .v1_multi_class_threshold_score import (
+        V1MultiClassThresholdScore,
+        V1MultiClassThresholdScoreDict,
+    )
+    from .v1_multi_value import V1MultiValue, V1MultiValueDict
+    from .v1_object_detection import V1ObjectDetection, V1ObjectDetectionDict
+    from .v1_prediction import V1Prediction, V1PredictionDict
+    from .v1_prediction_and_actual import (
+        V1PredictionAndActual,
+        V1PredictionAndActualDict,
+    )
+    from .v1_prediction_bounding_box import (
+        V1PredictionBoundingBox,
+        V1PredictionBoundingBoxDict,
+    )
+    from .v1_prediction_cv_label import V1PredictionCVLabel, V1PredictionCVLabelDict
+    from .v1_prediction_features import V1PredictionFeatures, V1PredictionFeaturesDict
     from .v1_prediction_instance_segmentation_label import (
         V1PredictionInstanceSegmentationLabel,
+        V1PredictionInstanceSegmentationLabelDict,
     )
     from .v1_prediction_instance_segmentation_polygon import (
         V1PredictionInstanceSegmentationPolygon,
+        V1PredictionInstanceSegmentationPolygonDict,
     )
-    from .v1_prediction_label import V1PredictionLabel
-    from .v1_prediction_object_detection_label import V1PredictionObjectDetectionLabel
-    from .v1_prediction_tags import V1PredictionTags
-    from .v1_production_environment import V1ProductionEnvironment
-    from .v1_ranking_actual import V1RankingActual
-    from .v1_ranking_category import V1RankingCategory
-    from .v1_ranking_prediction import V1RankingPrediction
-    from .v1_record import V1Record
-    from .v1_score_categorical import V1ScoreCategorical
-    from .v1_score_categorical_category import V1ScoreCategoricalCategory
-    from .v1_score_categorical_score import V1ScoreCategoricalScore
-    from .v1_score_category import V1ScoreCategory
-    from .v1_semantic_segmentation_label import V1SemanticSegmentationLabel
-    from .v1_semantic_segmentation_polygon import V1SemanticSegmentationPolygon
-    from .v1_token_array import V1TokenArray
-    from .v1_training_environment import V1TrainingEnvironment
-    from .v1_validation_environment import V1ValidationEnvironment
-    from .v1_value import V1Value
-    from .v1llm_fields import V1LLMFields
-    from .v1llm_fields_llm_params import V1LLMFieldsLlmParams
+    from .v1_prediction_label import V1PredictionLabel, V1PredictionLabelDict
+    from .v1_prediction_object_detection_label import (
+        V1PredictionObjectDetectionLabel,
+        V1PredictionObjectDetectionLabelDict,
+    )
+    from .v1_prediction_tags import V1PredictionTags, V1PredictionTagsDict
+    from .v1_production_environment import (
+        V1ProductionEnvironment,
+        V1ProductionEnvironmentDict,
+    )
+    from .v1_ranking_actual import V1RankingActual, V1RankingActualDict
+    from .v1_ranking_category import V1RankingCategory, V1RankingCategoryDict
+    from .v1_ranking_prediction import V1RankingPrediction, V1RankingPredictionDict
+    from .v1_record import V1Record, V1RecordDict
+    from .v1_score_categorical import V1ScoreCategorical, V1ScoreCategoricalDict
+    from .v1_score_categorical_category import (
+        V1ScoreCategoricalCategory,
+        V1ScoreCategoricalCategoryDict,
+    )
+    from .v1_score_categorical_score import (
+        V1ScoreCategoricalScore,
+        V1ScoreCategoricalScoreDict,
+    )
+    from .v1_score_category import V1ScoreCategory, V1ScoreCategoryDict
+    from .v1_semantic_segmentation_label import (
+        V1SemanticSegmentationLabel,
+        V1SemanticSegmentationLabelDict,
+    )
+    from .v1_semantic_segmentation_polygon import (
+        V1SemanticSegmentationPolygon,
+        V1SemanticSegmentationPolygonDict,
+    )
+    from .v1_token_array import V1TokenArray, V1TokenArrayDict
+    from .v1_training_environment import (
+        V1TrainingEnvironment,
+        V1TrainingEnvironmentDict,
+    )
+    from .v1_validation_environment import (
+        V1ValidationEnvironment,
+        V1ValidationEnvironmentDict,
+    )
+    from .v1_value import V1Value, V1ValueDict
+    from .v1llm_fields import V1LLMFields, V1LLMFieldsDict
+    from .v1llm_fields_llm_params import V1LLMFieldsLlmParams, V1LLMFieldsLlmParamsDict
     from .vertex_ai_config import VertexAiConfig
     from .webhook import Webhook
     from .webhook_auth_type import WebhookAuthType
@@ -639,13 +1021,19 @@ if TYPE_CHECKING:
 
 _MODULES: dict[str, str] = {
     "AddAnnotationQueueRecordsRequest": ".add_annotation_queue_records_request",
+    "AddAnnotationQueueRecordsRequestDict": ".add_annotation_queue_records_request",
     "AddOrganizationUserRequest": ".add_organization_user_request",
+    "AddOrganizationUserRequestDict": ".add_organization_user_request",
     "AddSpaceUserRequest": ".add_space_user_request",
+    "AddSpaceUserRequestDict": ".add_space_user_request",
     "AddTagsRequest": ".add_tags_request",
+    "AddTagsRequestDict": ".add_tags_request",
     "AgentCallRunConfig": ".agent_call_run_config",
     "AgentCallRunConfigInputTemplate": ".agent_call_run_config_input_template",
     "AgentCallRunConfigRequest": ".agent_call_run_config_request",
+    "AgentCallRunConfigRequestDict": ".agent_call_run_config_request",
     "AgentCallRunConfigRequestInputTemplate": ".agent_call_run_config_request_input_template",
+    "AgentCallRunConfigRequestInputTemplateDict": ".agent_call_run_config_request_input_template",
     "AgentConfig": ".agent_config",
     "AgentConfigInputSchema": ".agent_config_input_schema",
     "AgentIntegration": ".agent_integration",
@@ -657,31 +1045,44 @@ _MODULES: dict[str, str] = {
     "AiIntegrationProvider": ".ai_integration_provider",
     "AiIntegrationScoping": ".ai_integration_scoping",
     "AiIntegrationScopingRequest": ".ai_integration_scoping_request",
+    "AiIntegrationScopingRequestDict": ".ai_integration_scoping_request",
     "AnnotateAnnotationQueueRecordRequest": ".annotate_annotation_queue_record_request",
+    "AnnotateAnnotationQueueRecordRequestDict": ".annotate_annotation_queue_record_request",
     "AnnotateAnnotationQueueRecordResponse": ".annotate_annotation_queue_record_response",
     "AnnotateDatasetExamplesRequest": ".annotate_dataset_examples_request",
+    "AnnotateDatasetExamplesRequestDict": ".annotate_dataset_examples_request",
     "AnnotateExperimentRunsRequest": ".annotate_experiment_runs_request",
+    "AnnotateExperimentRunsRequestDict": ".annotate_experiment_runs_request",
     "AnnotateRecordInput": ".annotate_record_input",
+    "AnnotateRecordInputDict": ".annotate_record_input",
     "AnnotateSpansRequest": ".annotate_spans_request",
+    "AnnotateSpansRequestDict": ".annotate_spans_request",
     "Annotation": ".annotation",
     "AnnotationInput": ".annotation_input",
+    "AnnotationInputDict": ".annotation_input",
     "AnnotationQueue": ".annotation_queue",
     "AnnotationQueueAssignedUser": ".annotation_queue_assigned_user",
     "AnnotationQueueCompletionStatus": ".annotation_queue_completion_status",
     "AnnotationQueueExampleRecordInput": ".annotation_queue_example_record_input",
+    "AnnotationQueueExampleRecordInputDict": ".annotation_queue_example_record_input",
     "AnnotationQueueRecord": ".annotation_queue_record",
     "AnnotationQueueRecordData": ".annotation_queue_record_data",
     "AnnotationQueueSessionRecordInput": ".annotation_queue_session_record_input",
+    "AnnotationQueueSessionRecordInputDict": ".annotation_queue_session_record_input",
     "AnnotationQueueSourceType": ".annotation_queue_source_type",
     "AnnotationQueueSpanRecordInput": ".annotation_queue_span_record_input",
+    "AnnotationQueueSpanRecordInputDict": ".annotation_queue_span_record_input",
     "AnnotationQueueTraceRecordInput": ".annotation_queue_trace_record_input",
+    "AnnotationQueueTraceRecordInputDict": ".annotation_queue_trace_record_input",
     "AnnotatorUser": ".annotator_user",
     "AnthropicConfig": ".anthropic_config",
     "AnthropicHeaders": ".anthropic_headers",
     "AnthropicHeadersRequest": ".anthropic_headers_request",
+    "AnthropicHeadersRequestDict": ".anthropic_headers_request",
     "ApiKeyStatus": ".api_key_status",
     "ApiKeyType": ".api_key_type",
     "AssignAnnotationQueueRecordRequest": ".assign_annotation_queue_record_request",
+    "AssignAnnotationQueueRecordRequestDict": ".assign_annotation_queue_record_request",
     "AssignAnnotationQueueRecordResponse": ".assign_annotation_queue_record_response",
     "AssignmentMethod": ".assignment_method",
     "AuditLog": ".audit_log",
@@ -693,93 +1094,161 @@ _MODULES: dict[str, str] = {
     "AwsProviderMetadata": ".aws_provider_metadata",
     "AwsProviderMetadataKind": ".aws_provider_metadata_kind",
     "AwsProviderMetadataRequest": ".aws_provider_metadata_request",
+    "AwsProviderMetadataRequestDict": ".aws_provider_metadata_request",
     "AzureParams": ".azure_params",
     "AzureParamsRequest": ".azure_params_request",
+    "AzureParamsRequestDict": ".azure_params_request",
     "BarChartWidget": ".bar_chart_widget",
     "BedrockOptions": ".bedrock_options",
     "BedrockOptionsRequest": ".bedrock_options_request",
+    "BedrockOptionsRequestDict": ".bedrock_options_request",
     "CategoricalAnnotationConfig": ".categorical_annotation_config",
     "CategoricalAnnotationValue": ".categorical_annotation_value",
     "CategoricalAnnotationValueRequest": ".categorical_annotation_value_request",
+    "CategoricalAnnotationValueRequestDict": ".categorical_annotation_value_request",
     "ContinuousAnnotationConfig": ".continuous_annotation_config",
     "CreateAgentConfig": ".create_agent_config",
+    "CreateAgentConfigDict": ".create_agent_config",
     "CreateAgentConfigHeaders": ".create_agent_config_headers",
+    "CreateAgentConfigHeadersDict": ".create_agent_config_headers",
     "CreateAgentConfigInputSchema": ".create_agent_config_input_schema",
+    "CreateAgentConfigInputSchemaDict": ".create_agent_config_input_schema",
     "CreateAgentIntegrationRequest": ".create_agent_integration_request",
+    "CreateAgentIntegrationRequestDict": ".create_agent_integration_request",
     "CreateAgentRequestPresetInput": ".create_agent_request_preset_input",
+    "CreateAgentRequestPresetInputDict": ".create_agent_request_preset_input",
     "CreateAgentRequestPresetInputConfig": ".create_agent_request_preset_input_config",
+    "CreateAgentRequestPresetInputConfigDict": ".create_agent_request_preset_input_config",
     "CreateAiIntegrationRequest": ".create_ai_integration_request",
+    "CreateAiIntegrationRequestDict": ".create_ai_integration_request",
     "CreateAiIntegrationRequestHeaders": ".create_ai_integration_request_headers",
+    "CreateAiIntegrationRequestHeadersDict": ".create_ai_integration_request_headers",
     "CreateAnnotationQueueRecordResponse": ".create_annotation_queue_record_response",
     "CreateAnnotationQueueRequest": ".create_annotation_queue_request",
+    "CreateAnnotationQueueRequestDict": ".create_annotation_queue_request",
     "CreateAnthropicConfig": ".create_anthropic_config",
+    "CreateAnthropicConfigDict": ".create_anthropic_config",
     "CreateAwsBedrockBearerTokenAuth": ".create_aws_bedrock_bearer_token_auth",
+    "CreateAwsBedrockBearerTokenAuthDict": ".create_aws_bedrock_bearer_token_auth",
     "CreateAwsBedrockConfig": ".create_aws_bedrock_config",
+    "CreateAwsBedrockConfigDict": ".create_aws_bedrock_config",
     "CreateAwsBedrockDefaultAuth": ".create_aws_bedrock_default_auth",
+    "CreateAwsBedrockDefaultAuthDict": ".create_aws_bedrock_default_auth",
     "CreateAwsBedrockProxyWithHeadersAuth": ".create_aws_bedrock_proxy_with_headers_auth",
+    "CreateAwsBedrockProxyWithHeadersAuthDict": ".create_aws_bedrock_proxy_with_headers_auth",
     "CreateAwsBedrockProxyWithHeadersAuthHeaders": ".create_aws_bedrock_proxy_with_headers_auth_headers",
+    "CreateAwsBedrockProxyWithHeadersAuthHeadersDict": ".create_aws_bedrock_proxy_with_headers_auth_headers",
     "CreateCategoricalAnnotationConfigRequest": ".create_categorical_annotation_config_request",
+    "CreateCategoricalAnnotationConfigRequestDict": ".create_categorical_annotation_config_request",
     "CreateCodeEvaluationTaskRequest": ".create_code_evaluation_task_request",
+    "CreateCodeEvaluationTaskRequestDict": ".create_code_evaluation_task_request",
     "CreateCodeEvaluatorVersionRequest": ".create_code_evaluator_version_request",
+    "CreateCodeEvaluatorVersionRequestDict": ".create_code_evaluator_version_request",
     "CreateContinuousAnnotationConfigRequest": ".create_continuous_annotation_config_request",
+    "CreateContinuousAnnotationConfigRequestDict": ".create_continuous_annotation_config_request",
     "CreateCustomConfig": ".create_custom_config",
+    "CreateCustomConfigDict": ".create_custom_config",
     "CreateCustomConfigHeaders": ".create_custom_config_headers",
+    "CreateCustomConfigHeadersDict": ".create_custom_config_headers",
     "CreateCustomDefaultAuth": ".create_custom_default_auth",
+    "CreateCustomDefaultAuthDict": ".create_custom_default_auth",
     "CreateCustomOauth2ClientCredentialsAuth": ".create_custom_oauth_2_client_credentials_auth",
+    "CreateCustomOauth2ClientCredentialsAuthDict": ".create_custom_oauth_2_client_credentials_auth",
     "CreateDatasetRequest": ".create_dataset_request",
+    "CreateDatasetRequestDict": ".create_dataset_request",
     "CreateDatasetRequestExamplesItem": ".create_dataset_request_examples_item",
+    "CreateDatasetRequestExamplesItemDict": ".create_dataset_request_examples_item",
     "CreateEvaluatorIntegrationConfigInput": ".create_evaluator_integration_config_input",
+    "CreateEvaluatorIntegrationConfigInputDict": ".create_evaluator_integration_config_input",
     "CreateEvaluatorIntegrationConfigInputHeaders": ".create_evaluator_integration_config_input_headers",
+    "CreateEvaluatorIntegrationConfigInputHeadersDict": ".create_evaluator_integration_config_input_headers",
     "CreateEvaluatorIntegrationConfigInputInputSchema": ".create_evaluator_integration_config_input_input_schema",
+    "CreateEvaluatorIntegrationConfigInputInputSchemaDict": ".create_evaluator_integration_config_input_input_schema",
     "CreateEvaluatorIntegrationRequest": ".create_evaluator_integration_request",
+    "CreateEvaluatorIntegrationRequestDict": ".create_evaluator_integration_request",
     "CreateEvaluatorRequest": ".create_evaluator_request",
+    "CreateEvaluatorRequestDict": ".create_evaluator_request",
     "CreateExperimentRequest": ".create_experiment_request",
+    "CreateExperimentRequestDict": ".create_experiment_request",
     "CreateFireworksConfig": ".create_fireworks_config",
+    "CreateFireworksConfigDict": ".create_fireworks_config",
     "CreateFreeformAnnotationConfigRequest": ".create_freeform_annotation_config_request",
+    "CreateFreeformAnnotationConfigRequestDict": ".create_freeform_annotation_config_request",
     "CreateGeminiConfig": ".create_gemini_config",
+    "CreateGeminiConfigDict": ".create_gemini_config",
     "CreateLiteLlmConfig": ".create_lite_llm_config",
+    "CreateLiteLlmConfigDict": ".create_lite_llm_config",
     "CreateLiteLlmConfigHeaders": ".create_lite_llm_config_headers",
+    "CreateLiteLlmConfigHeadersDict": ".create_lite_llm_config_headers",
     "CreateLlmIntegrationRequest": ".create_llm_integration_request",
+    "CreateLlmIntegrationRequestDict": ".create_llm_integration_request",
     "CreateNvidiaNimConfig": ".create_nvidia_nim_config",
+    "CreateNvidiaNimConfigDict": ".create_nvidia_nim_config",
     "CreateNvidiaNimConfigHeaders": ".create_nvidia_nim_config_headers",
+    "CreateNvidiaNimConfigHeadersDict": ".create_nvidia_nim_config_headers",
     "CreateOpenAiConfig": ".create_open_ai_config",
+    "CreateOpenAiConfigDict": ".create_open_ai_config",
     "CreateOrganizationRequest": ".create_organization_request",
+    "CreateOrganizationRequestDict": ".create_organization_request",
     "CreateProjectRequest": ".create_project_request",
+    "CreateProjectRequestDict": ".create_project_request",
     "CreatePromptRequest": ".create_prompt_request",
+    "CreatePromptRequestDict": ".create_prompt_request",
     "CreatePromptVersionRequest": ".create_prompt_version_request",
+    "CreatePromptVersionRequestDict": ".create_prompt_version_request",
     "CreateRemoteEvaluatorVersionRequest": ".create_remote_evaluator_version_request",
+    "CreateRemoteEvaluatorVersionRequestDict": ".create_remote_evaluator_version_request",
     "CreateResourceRestrictionRequest": ".create_resource_restriction_request",
+    "CreateResourceRestrictionRequestDict": ".create_resource_restriction_request",
     "CreateRoleBindingRequest": ".create_role_binding_request",
+    "CreateRoleBindingRequestDict": ".create_role_binding_request",
     "CreateRoleRequest": ".create_role_request",
+    "CreateRoleRequestDict": ".create_role_request",
     "CreateRunExperimentTaskRequest": ".create_run_experiment_task_request",
+    "CreateRunExperimentTaskRequestDict": ".create_run_experiment_task_request",
     "CreateServiceApiKeyRequest": ".create_service_api_key_request",
+    "CreateServiceApiKeyRequestDict": ".create_service_api_key_request",
     "CreateSpaceRequest": ".create_space_request",
+    "CreateSpaceRequestDict": ".create_space_request",
     "CreateTagRequest": ".create_tag_request",
+    "CreateTagRequestDict": ".create_tag_request",
     "CreateTemplateEvaluationTaskRequest": ".create_template_evaluation_task_request",
+    "CreateTemplateEvaluationTaskRequestDict": ".create_template_evaluation_task_request",
     "CreateTemplateEvaluatorVersionRequest": ".create_template_evaluator_version_request",
+    "CreateTemplateEvaluatorVersionRequestDict": ".create_template_evaluator_version_request",
     "CreateTogetherAiConfig": ".create_together_ai_config",
+    "CreateTogetherAiConfigDict": ".create_together_ai_config",
     "CreateUserApiKeyRequest": ".create_user_api_key_request",
+    "CreateUserApiKeyRequestDict": ".create_user_api_key_request",
     "CreateUserRequest": ".create_user_request",
+    "CreateUserRequestDict": ".create_user_request",
     "CreateUserResponse": ".create_user_response",
     "CreateVertexAiConfig": ".create_vertex_ai_config",
+    "CreateVertexAiConfigDict": ".create_vertex_ai_config",
     "CreateWebhookRequest": ".create_webhook_request",
+    "CreateWebhookRequestDict": ".create_webhook_request",
     "CreateWebhookRequestHeaders": ".create_webhook_request_headers",
+    "CreateWebhookRequestHeadersDict": ".create_webhook_request_headers",
     "CreateWebhookResponse": ".create_webhook_response",
     "CreateWebhookSubscriptionRequest": ".create_webhook_subscription_request",
+    "CreateWebhookSubscriptionRequestDict": ".create_webhook_subscription_request",
     "CreatedServiceApiKey": ".created_service_api_key",
     "CreatedServiceKeyBotUser": ".created_service_key_bot_user",
     "CreatedUserApiKey": ".created_user_api_key",
     "CustomBaselineConfig": ".custom_baseline_config",
     "CustomCodeConfig": ".custom_code_config",
     "CustomCodeConfigRequest": ".custom_code_config_request",
+    "CustomCodeConfigRequestDict": ".custom_code_config_request",
     "CustomConfig": ".custom_config",
     "CustomDefaultAuth": ".custom_default_auth",
     "CustomMetricMonitor": ".custom_metric_monitor",
     "CustomOauth2ClientCredentialsAuth": ".custom_oauth_2_client_credentials_auth",
     "CustomRoleAssignment": ".custom_role_assignment",
     "CustomRoleAssignmentRequest": ".custom_role_assignment_request",
+    "CustomRoleAssignmentRequestDict": ".custom_role_assignment_request",
     "CustomUserRoleAssignment": ".custom_user_role_assignment",
     "CustomUserRoleAssignmentRequest": ".custom_user_role_assignment_request",
+    "CustomUserRoleAssignmentRequestDict": ".custom_user_role_assignment_request",
     "DataGranularity": ".data_granularity",
     "DataQualityMetric": ".data_quality_metric",
     "DataQualityMonitor": ".data_quality_monitor",
@@ -790,17 +1259,23 @@ _MODULES: dict[str, str] = {
     "DatasetVersion": ".dataset_version",
     "DatasetVersionWithExampleIds": ".dataset_version_with_example_ids",
     "DefaultAgentRuntime": ".default_agent_runtime",
+    "DefaultAgentRuntimeDict": ".default_agent_runtime",
     "DefaultAgentRuntimeResponse": ".default_agent_runtime_response",
     "DefaultLLMIntegration": ".default_llm_integration",
+    "DefaultLLMIntegrationDict": ".default_llm_integration",
     "DefaultLLMIntegrationResponse": ".default_llm_integration_response",
     "DeleteAnnotationQueueRecordsRequest": ".delete_annotation_queue_records_request",
+    "DeleteAnnotationQueueRecordsRequestDict": ".delete_annotation_queue_records_request",
     "DeleteDatasetExamplesProblem": ".delete_dataset_examples_problem",
     "DeleteDatasetExamplesRequest": ".delete_dataset_examples_request",
+    "DeleteDatasetExamplesRequestDict": ".delete_dataset_examples_request",
     "DeleteDatasetExamplesResponse": ".delete_dataset_examples_response",
     "DeleteEvaluatorVersionsRequest": ".delete_evaluator_versions_request",
+    "DeleteEvaluatorVersionsRequestDict": ".delete_evaluator_versions_request",
     "DeleteEvaluatorVersionsResponse": ".delete_evaluator_versions_response",
     "DeleteSpansProblem": ".delete_spans_problem",
     "DeleteSpansRequest": ".delete_spans_request",
+    "DeleteSpansRequestDict": ".delete_spans_request",
     "DeleteSpansResponse": ".delete_spans_response",
     "Dimension": ".dimension",
     "DimensionCategory": ".dimension_category",
@@ -819,6 +1294,7 @@ _MODULES: dict[str, str] = {
     "EvaluatorIntegrationConfigInputSchema": ".evaluator_integration_config_input_schema",
     "EvaluatorLlmConfig": ".evaluator_llm_config",
     "EvaluatorLlmConfigRequest": ".evaluator_llm_config_request",
+    "EvaluatorLlmConfigRequestDict": ".evaluator_llm_config_request",
     "EvaluatorTemplate": ".evaluator_template",
     "EvaluatorTemplateClassificationChoices": ".evaluator_template_classification_choices",
     "EvaluatorType": ".evaluator_type",
@@ -832,6 +1308,7 @@ _MODULES: dict[str, str] = {
     "ExperimentChartWidgetPlot": ".experiment_chart_widget_plot",
     "ExperimentRun": ".experiment_run",
     "ExperimentRunInput": ".experiment_run_input",
+    "ExperimentRunInputDict": ".experiment_run_input",
     "ExperimentWithRunIds": ".experiment_with_run_ids",
     "FilterOperator": ".filter_operator",
     "FireworksConfig": ".fireworks_config",
@@ -841,21 +1318,29 @@ _MODULES: dict[str, str] = {
     "GcpProviderMetadata": ".gcp_provider_metadata",
     "GcpProviderMetadataKind": ".gcp_provider_metadata_kind",
     "GcpProviderMetadataRequest": ".gcp_provider_metadata_request",
+    "GcpProviderMetadataRequestDict": ".gcp_provider_metadata_request",
     "GeminiConfig": ".gemini_config",
     "InputVariableFormat": ".input_variable_format",
     "InsertDatasetExamplesRequest": ".insert_dataset_examples_request",
+    "InsertDatasetExamplesRequestDict": ".insert_dataset_examples_request",
     "InsertDatasetExamplesRequestExamplesItem": ".insert_dataset_examples_request_examples_item",
+    "InsertDatasetExamplesRequestExamplesItemDict": ".insert_dataset_examples_request_examples_item",
     "InsertExperimentRunsRequest": ".insert_experiment_runs_request",
+    "InsertExperimentRunsRequestDict": ".insert_experiment_runs_request",
     "IntegrationNotificationConfig": ".integration_notification_config",
     "IntegrationScoping": ".integration_scoping",
     "IntegrationScopingRequest": ".integration_scoping_request",
+    "IntegrationScopingRequestDict": ".integration_scoping_request",
     "IntegrationType": ".integration_type",
     "InviteMode": ".invite_mode",
     "InvocationParams": ".invocation_params",
     "InvocationParamsRequest": ".invocation_params_request",
+    "InvocationParamsRequestDict": ".invocation_params_request",
     "JsonSchemaConfig": ".json_schema_config",
     "JsonSchemaConfigRequest": ".json_schema_config_request",
+    "JsonSchemaConfigRequestDict": ".json_schema_config_request",
     "JsonSchemaConfigRequestSchema": ".json_schema_config_request_schema",
+    "JsonSchemaConfigRequestSchemaDict": ".json_schema_config_request_schema",
     "JsonSchemaConfigSchema": ".json_schema_config_schema",
     "LineChartType": ".line_chart_type",
     "LineChartWidget": ".line_chart_widget",
@@ -883,11 +1368,13 @@ _MODULES: dict[str, str] = {
     "ListRolesResponse": ".list_roles_response",
     "ListSpacesResponse": ".list_spaces_response",
     "ListSpansRequest": ".list_spans_request",
+    "ListSpansRequestDict": ".list_spans_request",
     "ListSpansResponse": ".list_spans_response",
     "ListTagsResponse": ".list_tags_response",
     "ListTaskRunsResponse": ".list_task_runs_response",
     "ListTasksResponse": ".list_tasks_response",
     "ListTracesRequest": ".list_traces_request",
+    "ListTracesRequestDict": ".list_traces_request",
     "ListTracesResponse": ".list_traces_response",
     "ListUsersResponse": ".list_users_response",
     "ListWebhookDeliveryAttemptsResponse": ".list_webhook_delivery_attempts_response",
@@ -897,14 +1384,18 @@ _MODULES: dict[str, str] = {
     "LlmGenerationRunConfig": ".llm_generation_run_config",
     "LlmGenerationRunConfigProviderParameters": ".llm_generation_run_config_provider_parameters",
     "LlmGenerationRunConfigRequest": ".llm_generation_run_config_request",
+    "LlmGenerationRunConfigRequestDict": ".llm_generation_run_config_request",
     "LlmGenerationRunConfigRequestProviderParameters": ".llm_generation_run_config_request_provider_parameters",
+    "LlmGenerationRunConfigRequestProviderParametersDict": ".llm_generation_run_config_request_provider_parameters",
     "LlmIntegration": ".llm_integration",
     "LlmIntegrationProvider": ".llm_integration_provider",
     "LLMMessage": ".llm_message",
     "LLMMessageRequest": ".llm_message_request",
+    "LLMMessageRequestDict": ".llm_message_request",
     "LlmProvider": ".llm_provider",
     "ManagedCodeConfig": ".managed_code_config",
     "ManagedCodeConfigRequest": ".managed_code_config_request",
+    "ManagedCodeConfigRequestDict": ".managed_code_config_request",
     "ManagedCodeEvaluator": ".managed_code_evaluator",
     "ManualRangeThreshold": ".manual_range_threshold",
     "ManualSingleThreshold": ".manual_single_threshold",
@@ -922,9 +1413,11 @@ _MODULES: dict[str, str] = {
     "Organization": ".organization",
     "OrganizationCustomRoleAssignment": ".organization_custom_role_assignment",
     "OrganizationCustomRoleAssignmentRequest": ".organization_custom_role_assignment_request",
+    "OrganizationCustomRoleAssignmentRequestDict": ".organization_custom_role_assignment_request",
     "OrganizationMembership": ".organization_membership",
     "OrganizationPredefinedRoleAssignment": ".organization_predefined_role_assignment",
     "OrganizationPredefinedRoleAssignmentRequest": ".organization_predefined_role_assignment_request",
+    "OrganizationPredefinedRoleAssignmentRequestDict": ".organization_predefined_role_assignment_request",
     "OrganizationRole": ".organization_role",
     "OrganizationRoleAssignmentType": ".organization_role_assignment_type",
     "PaginationMetadata": ".pagination_metadata",
@@ -935,42 +1428,55 @@ _MODULES: dict[str, str] = {
     "PivotTableWidget": ".pivot_table_widget",
     "PredefinedRoleAssignment": ".predefined_role_assignment",
     "PredefinedRoleAssignmentRequest": ".predefined_role_assignment_request",
+    "PredefinedRoleAssignmentRequestDict": ".predefined_role_assignment_request",
     "PredefinedUserRoleAssignment": ".predefined_user_role_assignment",
     "PredefinedUserRoleAssignmentRequest": ".predefined_user_role_assignment_request",
+    "PredefinedUserRoleAssignmentRequestDict": ".predefined_user_role_assignment_request",
     "Problem": ".problem",
     "Project": ".project",
     "ProjectType": ".project_type",
     "Prompt": ".prompt",
     "PromptVersion": ".prompt_version",
     "PromptVersionCreateRequest": ".prompt_version_create_request",
+    "PromptVersionCreateRequestDict": ".prompt_version_create_request",
     "PromptWithVersion": ".prompt_with_version",
     "ProviderParams": ".provider_params",
     "ProviderParamsRequest": ".provider_params_request",
+    "ProviderParamsRequestDict": ".provider_params_request",
     "RecordGranularity": ".record_granularity",
     "RefreshApiKeyRequest": ".refresh_api_key_request",
+    "RefreshApiKeyRequestDict": ".refresh_api_key_request",
     "RefreshApiKeyResponse": ".refresh_api_key_response",
     "RemoteConfig": ".remote_config",
     "RemoteConfigInput": ".remote_config_input",
+    "RemoteConfigInputDict": ".remote_config_input",
     "RemoveTagsRequest": ".remove_tags_request",
+    "RemoveTagsRequestDict": ".remove_tags_request",
     "RemoveTagsResponse": ".remove_tags_response",
     "ResourceRestriction": ".resource_restriction",
     "ResourceRestrictionType": ".resource_restriction_type",
     "ResponseFormat": ".response_format",
     "ResponseFormatRequest": ".response_format_request",
+    "ResponseFormatRequestDict": ".response_format_request",
     "ResponseFormatType": ".response_format_type",
     "Role": ".role",
     "RoleBinding": ".role_binding",
     "RoleBindingResourceType": ".role_binding_resource_type",
     "ScheduledRuntimeConfig": ".scheduled_runtime_config",
     "SearchDatasetExamplesRequest": ".search_dataset_examples_request",
+    "SearchDatasetExamplesRequestDict": ".search_dataset_examples_request",
     "SearchExperimentRunsRequest": ".search_experiment_runs_request",
+    "SearchExperimentRunsRequestDict": ".search_experiment_runs_request",
     "ServiceApiKey": ".service_api_key",
     "ServiceKeyBotUser": ".service_key_bot_user",
     "ServiceKeyBotUserOrgAssignment": ".service_key_bot_user_org_assignment",
     "ServiceKeyBotUserSpaceAssignment": ".service_key_bot_user_space_assignment",
     "ServiceKeyOrgAssignment": ".service_key_org_assignment",
+    "ServiceKeyOrgAssignmentDict": ".service_key_org_assignment",
     "ServiceKeySpaceAssignment": ".service_key_space_assignment",
+    "ServiceKeySpaceAssignmentDict": ".service_key_space_assignment",
     "SetPromptVersionLabelsRequest": ".set_prompt_version_labels_request",
+    "SetPromptVersionLabelsRequestDict": ".set_prompt_version_labels_request",
     "Space": ".space",
     "SpaceMembership": ".space_membership",
     "SpaceRoleAssignmentType": ".space_role_assignment_type",
@@ -978,13 +1484,16 @@ _MODULES: dict[str, str] = {
     "SpanAttributes": ".span_attributes",
     "SpanContext": ".span_context",
     "SpanEvaluatorInput": ".span_evaluator_input",
+    "SpanEvaluatorInputDict": ".span_evaluator_input",
     "SpanEvaluatorInputColumnMappings": ".span_evaluator_input_column_mappings",
+    "SpanEvaluatorInputColumnMappingsDict": ".span_evaluator_input_column_mappings",
     "SpanEvent": ".span_event",
     "SpanEventAttributes": ".span_event_attributes",
     "SpanKind": ".span_kind",
     "SpanStatusCode": ".span_status_code",
     "StaticParam": ".static_param",
     "StaticParamRequest": ".static_param_request",
+    "StaticParamRequestDict": ".static_param_request",
     "StaticParamType": ".static_param_type",
     "StatisticWidget": ".statistic_widget",
     "Tag": ".tag",
@@ -994,25 +1503,34 @@ _MODULES: dict[str, str] = {
     "TaskEvaluatorColumnMappingsType0": ".task_evaluator_column_mappings_type_0",
     "TaskQueryFilter": ".task_query_filter",
     "TaskQueryFilterInput": ".task_query_filter_input",
+    "TaskQueryFilterInputDict": ".task_query_filter_input",
     "TaskQueryFilters": ".task_query_filters",
     "TaskQueryFiltersInput": ".task_query_filters_input",
+    "TaskQueryFiltersInputDict": ".task_query_filters_input",
     "TaskQueryMapping": ".task_query_mapping",
     "TaskQueryMappingInput": ".task_query_mapping_input",
+    "TaskQueryMappingInputDict": ".task_query_mapping_input",
     "TaskRun": ".task_run",
     "TaskRunStatus": ".task_run_status",
     "TaskType": ".task_type",
     "TemplateConfig": ".template_config",
     "TemplateConfigClassificationChoicesType0": ".template_config_classification_choices_type_0",
     "TemplateConfigInput": ".template_config_input",
+    "TemplateConfigInputDict": ".template_config_input",
     "TemplateConfigInputClassificationChoicesType0": ".template_config_input_classification_choices_type_0",
+    "TemplateConfigInputClassificationChoicesType0Dict": ".template_config_input_classification_choices_type_0",
     "TemplateEvaluationRunConfig": ".template_evaluation_run_config",
     "TemplateEvaluationRunConfigClassificationChoices": ".template_evaluation_run_config_classification_choices",
     "TemplateEvaluationRunConfigColumnMapping": ".template_evaluation_run_config_column_mapping",
     "TemplateEvaluationRunConfigProviderParameters": ".template_evaluation_run_config_provider_parameters",
     "TemplateEvaluationRunConfigRequest": ".template_evaluation_run_config_request",
+    "TemplateEvaluationRunConfigRequestDict": ".template_evaluation_run_config_request",
     "TemplateEvaluationRunConfigRequestClassificationChoices": ".template_evaluation_run_config_request_classification_choices",
+    "TemplateEvaluationRunConfigRequestClassificationChoicesDict": ".template_evaluation_run_config_request_classification_choices",
     "TemplateEvaluationRunConfigRequestColumnMapping": ".template_evaluation_run_config_request_column_mapping",
+    "TemplateEvaluationRunConfigRequestColumnMappingDict": ".template_evaluation_run_config_request_column_mapping",
     "TemplateEvaluationRunConfigRequestProviderParameters": ".template_evaluation_run_config_request_provider_parameters",
+    "TemplateEvaluationRunConfigRequestProviderParametersDict": ".template_evaluation_run_config_request_provider_parameters",
     "TestWebhookResponse": ".test_webhook_response",
     "TextWidget": ".text_widget",
     "ThresholdCalculation": ".threshold_calculation",
@@ -1021,54 +1539,97 @@ _MODULES: dict[str, str] = {
     "ToolCall": ".tool_call",
     "ToolCallFunction": ".tool_call_function",
     "ToolCallFunctionRequest": ".tool_call_function_request",
+    "ToolCallFunctionRequestDict": ".tool_call_function_request",
     "ToolCallRequest": ".tool_call_request",
+    "ToolCallRequestDict": ".tool_call_request",
     "ToolCallType": ".tool_call_type",
     "ToolConfig": ".tool_config",
     "ToolConfigRequest": ".tool_config_request",
+    "ToolConfigRequestDict": ".tool_config_request",
     "ToolConfigRequestToolsItem": ".tool_config_request_tools_item",
+    "ToolConfigRequestToolsItemDict": ".tool_config_request_tools_item",
     "ToolConfigToolsItem": ".tool_config_tools_item",
     "Trace": ".trace",
     "TraceOrSessionEvaluatorInput": ".trace_or_session_evaluator_input",
+    "TraceOrSessionEvaluatorInputDict": ".trace_or_session_evaluator_input",
     "TracingDataQualityMetric": ".tracing_data_quality_metric",
     "TracingMonitor": ".tracing_monitor",
     "TriggerEvaluationTaskRunRequest": ".trigger_evaluation_task_run_request",
+    "TriggerEvaluationTaskRunRequestDict": ".trigger_evaluation_task_run_request",
     "TriggerRunExperimentTaskRunRequest": ".trigger_run_experiment_task_run_request",
+    "TriggerRunExperimentTaskRunRequestDict": ".trigger_run_experiment_task_run_request",
     "TriggerRunExperimentTaskRunRequestTracingMetadata": ".trigger_run_experiment_task_run_request_tracing_metadata",
+    "TriggerRunExperimentTaskRunRequestTracingMetadataDict": ".trigger_run_experiment_task_run_request_tracing_metadata",
     "UpdateAgentConfig": ".update_agent_config",
+    "UpdateAgentConfigDict": ".update_agent_config",
     "UpdateAgentConfigHeadersType0": ".update_agent_config_headers_type_0",
+    "UpdateAgentConfigHeadersType0Dict": ".update_agent_config_headers_type_0",
     "UpdateAgentConfigInputSchema": ".update_agent_config_input_schema",
+    "UpdateAgentConfigInputSchemaDict": ".update_agent_config_input_schema",
     "UpdateAgentIntegrationRequest": ".update_agent_integration_request",
+    "UpdateAgentIntegrationRequestDict": ".update_agent_integration_request",
     "UpdateAgentRequestPresetInput": ".update_agent_request_preset_input",
+    "UpdateAgentRequestPresetInputDict": ".update_agent_request_preset_input",
     "UpdateAgentRequestPresetInputConfig": ".update_agent_request_preset_input_config",
+    "UpdateAgentRequestPresetInputConfigDict": ".update_agent_request_preset_input_config",
     "UpdateAiIntegrationRequest": ".update_ai_integration_request",
+    "UpdateAiIntegrationRequestDict": ".update_ai_integration_request",
     "UpdateAiIntegrationRequestHeadersType0": ".update_ai_integration_request_headers_type_0",
+    "UpdateAiIntegrationRequestHeadersType0Dict": ".update_ai_integration_request_headers_type_0",
     "UpdateAnnotationQueueRequest": ".update_annotation_queue_request",
+    "UpdateAnnotationQueueRequestDict": ".update_annotation_queue_request",
     "UpdateCategoricalAnnotationConfigRequest": ".update_categorical_annotation_config_request",
+    "UpdateCategoricalAnnotationConfigRequestDict": ".update_categorical_annotation_config_request",
     "UpdateContinuousAnnotationConfigRequest": ".update_continuous_annotation_config_request",
+    "UpdateContinuousAnnotationConfigRequestDict": ".update_continuous_annotation_config_request",
     "UpdateDatasetExampleInput": ".update_dataset_example_input",
+    "UpdateDatasetExampleInputDict": ".update_dataset_example_input",
     "UpdateDatasetExamplesRequest": ".update_dataset_examples_request",
+    "UpdateDatasetExamplesRequestDict": ".update_dataset_examples_request",
     "UpdateDatasetRequest": ".update_dataset_request",
+    "UpdateDatasetRequestDict": ".update_dataset_request",
     "UpdateEvaluationTaskRequest": ".update_evaluation_task_request",
+    "UpdateEvaluationTaskRequestDict": ".update_evaluation_task_request",
     "UpdateEvaluatorIntegrationConfigInput": ".update_evaluator_integration_config_input",
+    "UpdateEvaluatorIntegrationConfigInputDict": ".update_evaluator_integration_config_input",
     "UpdateEvaluatorIntegrationConfigInputHeadersType0": ".update_evaluator_integration_config_input_headers_type_0",
+    "UpdateEvaluatorIntegrationConfigInputHeadersType0Dict": ".update_evaluator_integration_config_input_headers_type_0",
     "UpdateEvaluatorIntegrationConfigInputInputSchema": ".update_evaluator_integration_config_input_input_schema",
+    "UpdateEvaluatorIntegrationConfigInputInputSchemaDict": ".update_evaluator_integration_config_input_input_schema",
     "UpdateEvaluatorIntegrationRequest": ".update_evaluator_integration_request",
+    "UpdateEvaluatorIntegrationRequestDict": ".update_evaluator_integration_request",
     "UpdateEvaluatorRequest": ".update_evaluator_request",
+    "UpdateEvaluatorRequestDict": ".update_evaluator_request",
     "UpdateFreeformAnnotationConfigRequest": ".update_freeform_annotation_config_request",
+    "UpdateFreeformAnnotationConfigRequestDict": ".update_freeform_annotation_config_request",
     "UpdateLlmConfig": ".update_llm_config",
+    "UpdateLlmConfigDict": ".update_llm_config",
     "UpdateLlmConfigHeadersType0": ".update_llm_config_headers_type_0",
+    "UpdateLlmConfigHeadersType0Dict": ".update_llm_config_headers_type_0",
     "UpdateLlmIntegrationRequest": ".update_llm_integration_request",
+    "UpdateLlmIntegrationRequestDict": ".update_llm_integration_request",
     "UpdateOrganizationRequest": ".update_organization_request",
+    "UpdateOrganizationRequestDict": ".update_organization_request",
     "UpdateProjectRequest": ".update_project_request",
+    "UpdateProjectRequestDict": ".update_project_request",
     "UpdatePromptRequest": ".update_prompt_request",
+    "UpdatePromptRequestDict": ".update_prompt_request",
     "UpdateRoleBindingRequest": ".update_role_binding_request",
+    "UpdateRoleBindingRequestDict": ".update_role_binding_request",
     "UpdateRoleRequest": ".update_role_request",
+    "UpdateRoleRequestDict": ".update_role_request",
     "UpdateRunExperimentTaskRequest": ".update_run_experiment_task_request",
+    "UpdateRunExperimentTaskRequestDict": ".update_run_experiment_task_request",
     "UpdateSpaceRequest": ".update_space_request",
+    "UpdateSpaceRequestDict": ".update_space_request",
     "UpdateTagRequest": ".update_tag_request",
+    "UpdateTagRequestDict": ".update_tag_request",
     "UpdateUserRequest": ".update_user_request",
+    "UpdateUserRequestDict": ".update_user_request",
     "UpdateWebhookRequest": ".update_webhook_request",
+    "UpdateWebhookRequestDict": ".update_webhook_request",
     "UpdateWebhookRequestHeaders": ".update_webhook_request_headers",
+    "UpdateWebhookRequestHeadersDict": ".update_webhook_request_headers",
     "UpgradePlan": ".upgrade_plan",
     "User": ".user",
     "UserApiKey": ".user_api_key",
@@ -1077,58 +1638,110 @@ _MODULES: dict[str, str] = {
     "UserSpaceRole": ".user_space_role",
     "UserStatus": ".user_status",
     "V1Actual": ".v1_actual",
+    "V1ActualDict": ".v1_actual",
     "V1ActualBoundingBox": ".v1_actual_bounding_box",
+    "V1ActualBoundingBoxDict": ".v1_actual_bounding_box",
     "V1ActualCVLabel": ".v1_actual_cv_label",
+    "V1ActualCVLabelDict": ".v1_actual_cv_label",
     "V1ActualInstanceSegmentationLabel": ".v1_actual_instance_segmentation_label",
+    "V1ActualInstanceSegmentationLabelDict": ".v1_actual_instance_segmentation_label",
     "V1ActualInstanceSegmentationPolygon": ".v1_actual_instance_segmentation_polygon",
+    "V1ActualInstanceSegmentationPolygonDict": ".v1_actual_instance_segmentation_polygon",
     "V1ActualLabel": ".v1_actual_label",
+    "V1ActualLabelDict": ".v1_actual_label",
     "V1ActualObjectDetectionLabel": ".v1_actual_object_detection_label",
+    "V1ActualObjectDetectionLabelDict": ".v1_actual_object_detection_label",
     "V1ActualTags": ".v1_actual_tags",
+    "V1ActualTagsDict": ".v1_actual_tags",
     "V1Dictionary": ".v1_dictionary",
+    "V1DictionaryDict": ".v1_dictionary",
     "V1DictionaryValues": ".v1_dictionary_values",
+    "V1DictionaryValuesDict": ".v1_dictionary_values",
     "V1Embedding": ".v1_embedding",
+    "V1EmbeddingDict": ".v1_embedding",
     "V1EmbeddingRawData": ".v1_embedding_raw_data",
+    "V1EmbeddingRawDataDict": ".v1_embedding_raw_data",
     "V1EnvironmentParams": ".v1_environment_params",
+    "V1EnvironmentParamsDict": ".v1_environment_params",
     "V1ErrorResponse": ".v1_error_response",
     "V1FeatureImportances": ".v1_feature_importances",
+    "V1FeatureImportancesDict": ".v1_feature_importances",
     "V1FeatureImportancesFeatureImportances": ".v1_feature_importances_feature_importances",
+    "V1FeatureImportancesFeatureImportancesDict": ".v1_feature_importances_feature_importances",
     "V1Label": ".v1_label",
+    "V1LabelDict": ".v1_label",
     "V1MultiClassActual": ".v1_multi_class_actual",
+    "V1MultiClassActualDict": ".v1_multi_class_actual",
     "V1MultiClassMultiLabel": ".v1_multi_class_multi_label",
+    "V1MultiClassMultiLabelDict": ".v1_multi_class_multi_label",
     "V1MultiClassMultiLabelPredictionThresholdScores": ".v1_multi_class_multi_label_prediction_threshold_scores",
+    "V1MultiClassMultiLabelPredictionThresholdScoresDict": ".v1_multi_class_multi_label_prediction_threshold_scores",
     "V1MultiClassPrediction": ".v1_multi_class_prediction",
+    "V1MultiClassPredictionDict": ".v1_multi_class_prediction",
     "V1MultiClassSingleLabel": ".v1_multi_class_single_label",
+    "V1MultiClassSingleLabelDict": ".v1_multi_class_single_label",
     "V1MultiClassSingleLabelPredictionScores": ".v1_multi_class_single_label_prediction_scores",
+    "V1MultiClassSingleLabelPredictionScoresDict": ".v1_multi_class_single_label_prediction_scores",
     "V1MultiClassThresholdScore": ".v1_multi_class_threshold_score",
+    "V1MultiClassThresholdScoreDict": ".v1_multi_class_threshold_score",
     "V1MultiValue": ".v1_multi_value",
+    "V1MultiValueDict": ".v1_multi_value",
     "V1ObjectDetection": ".v1_object_detection",
+    "V1ObjectDetectionDict": ".v1_object_detection",
     "V1Prediction": ".v1_prediction",
+    "V1PredictionDict": ".v1_prediction",
     "V1PredictionAndActual": ".v1_prediction_and_actual",
+    "V1PredictionAndActualDict": ".v1_prediction_and_actual",
     "V1PredictionBoundingBox": ".v1_prediction_bounding_box",
+    "V1PredictionBoundingBoxDict": ".v1_prediction_bounding_box",
     "V1PredictionCVLabel": ".v1_prediction_cv_label",
+    "V1PredictionCVLabelDict": ".v1_prediction_cv_label",
     "V1PredictionFeatures": ".v1_prediction_features",
+    "V1PredictionFeaturesDict": ".v1_prediction_features",
     "V1PredictionInstanceSegmentationLabel": ".v1_prediction_instance_segmentation_label",
+    "V1PredictionInstanceSegmentationLabelDict": ".v1_prediction_instance_segmentation_label",
     "V1PredictionInstanceSegmentationPolygon": ".v1_prediction_instance_segmentation_polygon",
+    "V1PredictionInstanceSegmentationPolygonDict": ".v1_prediction_instance_segmentation_polygon",
     "V1PredictionLabel": ".v1_prediction_label",
+    "V1PredictionLabelDict": ".v1_prediction_label",
     "V1PredictionObjectDetectionLabel": ".v1_prediction_object_detection_label",
+    "V1PredictionObjectDetectionLabelDict": ".v1_prediction_object_detection_label",
     "V1PredictionTags": ".v1_prediction_tags",
+    "V1PredictionTagsDict": ".v1_prediction_tags",
     "V1ProductionEnvironment": ".v1_production_environment",
+    "V1ProductionEnvironmentDict": ".v1_production_environment",
     "V1RankingActual": ".v1_ranking_actual",
+    "V1RankingActualDict": ".v1_ranking_actual",
     "V1RankingCategory": ".v1_ranking_category",
+    "V1RankingCategoryDict": ".v1_ranking_category",
     "V1RankingPrediction": ".v1_ranking_prediction",
+    "V1RankingPredictionDict": ".v1_ranking_prediction",
     "V1Record": ".v1_record",
+    "V1RecordDict": ".v1_record",
     "V1ScoreCategorical": ".v1_score_categorical",
+    "V1ScoreCategoricalDict": ".v1_score_categorical",
     "V1ScoreCategoricalCategory": ".v1_score_categorical_category",
+    "V1ScoreCategoricalCategoryDict": ".v1_score_categorical_category",
     "V1ScoreCategoricalScore": ".v1_score_categorical_score",
+    "V1ScoreCategoricalScoreDict": ".v1_score_categorical_score",
     "V1ScoreCategory": ".v1_score_category",
+    "V1ScoreCategoryDict": ".v1_score_category",
     "V1SemanticSegmentationLabel": ".v1_semantic_segmentation_label",
+    "V1SemanticSegmentationLabelDict": ".v1_semantic_segmentation_label",
     "V1SemanticSegmentationPolygon": ".v1_semantic_segmentation_polygon",
+    "V1SemanticSegmentationPolygonDict": ".v1_semantic_segmentation_polygon",
     "V1TokenArray": ".v1_token_array",
+    "V1TokenArrayDict": ".v1_token_array",
     "V1TrainingEnvironment": ".v1_training_environment",
+    "V1TrainingEnvironmentDict": ".v1_training_environment",
     "V1ValidationEnvironment": ".v1_validation_environment",
+    "V1ValidationEnvironmentDict": ".v1_validation_environment",
     "V1Value": ".v1_value",
+    "V1ValueDict": ".v1_value",
     "V1LLMFields": ".v1llm_fields",
+    "V1LLMFieldsDict": ".v1llm_fields",
     "V1LLMFieldsLlmParams": ".v1llm_fields_llm_params",
+    "V1LLMFieldsLlmParamsDict": ".v1llm_fields_llm_params",
     "VertexAiConfig": ".vertex_ai_config",
     "Webhook": ".webhook",
     "WebhookAuthType": ".webhook_auth_type",
@@ -1163,13 +1776,19 @@ def __dir__() -> list[str]:
 
 __all__ = (
     "AddAnnotationQueueRecordsRequest",
+    "AddAnnotationQueueRecordsRequestDict",
     "AddOrganizationUserRequest",
+    "AddOrganizationUserRequestDict",
     "AddSpaceUserRequest",
+    "AddSpaceUserRequestDict",
     "AddTagsRequest",
+    "AddTagsRequestDict",
     "AgentCallRunConfig",
     "AgentCallRunConfigInputTemplate",
     "AgentCallRunConfigRequest",
+    "AgentCallRunConfigRequestDict",
     "AgentCallRunConfigRequestInputTemplate",
+    "AgentCallRunConfigRequestInputTemplateDict",
     "AgentConfig",
     "AgentConfigInputSchema",
     "AgentIntegration",
@@ -1181,31 +1800,44 @@ __all__ = (
     "AiIntegrationProvider",
     "AiIntegrationScoping",
     "AiIntegrationScopingRequest",
+    "AiIntegrationScopingRequestDict",
     "AnnotateAnnotationQueueRecordRequest",
+    "AnnotateAnnotationQueueRecordRequestDict",
     "AnnotateAnnotationQueueRecordResponse",
     "AnnotateDatasetExamplesRequest",
+    "AnnotateDatasetExamplesRequestDict",
     "AnnotateExperimentRunsRequest",
+    "AnnotateExperimentRunsRequestDict",
     "AnnotateRecordInput",
+    "AnnotateRecordInputDict",
     "AnnotateSpansRequest",
+    "AnnotateSpansRequestDict",
     "Annotation",
     "AnnotationInput",
+    "AnnotationInputDict",
     "AnnotationQueue",
     "AnnotationQueueAssignedUser",
     "AnnotationQueueCompletionStatus",
     "AnnotationQueueExampleRecordInput",
+    "AnnotationQueueExampleRecordInputDict",
     "AnnotationQueueRecord",
     "AnnotationQueueRecordData",
     "AnnotationQueueSessionRecordInput",
+    "AnnotationQueueSessionRecordInputDict",
     "AnnotationQueueSourceType",
     "AnnotationQueueSpanRecordInput",
+    "AnnotationQueueSpanRecordInputDict",
     "AnnotationQueueTraceRecordInput",
+    "AnnotationQueueTraceRecordInputDict",
     "AnnotatorUser",
     "AnthropicConfig",
     "AnthropicHeaders",
     "AnthropicHeadersRequest",
+    "AnthropicHeadersRequestDict",
     "ApiKeyStatus",
     "ApiKeyType",
     "AssignAnnotationQueueRecordRequest",
+    "AssignAnnotationQueueRecordRequestDict",
     "AssignAnnotationQueueRecordResponse",
     "AssignmentMethod",
     "AuditLog",
@@ -1217,93 +1849,161 @@ __all__ = (
     "AwsProviderMetadata",
     "AwsProviderMetadataKind",
     "AwsProviderMetadataRequest",
+    "AwsProviderMetadataRequestDict",
     "AzureParams",
     "AzureParamsRequest",
+    "AzureParamsRequestDict",
     "BarChartWidget",
     "BedrockOptions",
     "BedrockOptionsRequest",
+    "BedrockOptionsRequestDict",
     "CategoricalAnnotationConfig",
     "CategoricalAnnotationValue",
     "CategoricalAnnotationValueRequest",
+    "CategoricalAnnotationValueRequestDict",
     "ContinuousAnnotationConfig",
     "CreateAgentConfig",
+    "CreateAgentConfigDict",
     "CreateAgentConfigHeaders",
+    "CreateAgentConfigHeadersDict",
     "CreateAgentConfigInputSchema",
+    "CreateAgentConfigInputSchemaDict",
     "CreateAgentIntegrationRequest",
+    "CreateAgentIntegrationRequestDict",
     "CreateAgentRequestPresetInput",
     "CreateAgentRequestPresetInputConfig",
+    "CreateAgentRequestPresetInputConfigDict",
+    "CreateAgentRequestPresetInputDict",
     "CreateAiIntegrationRequest",
+    "CreateAiIntegrationRequestDict",
     "CreateAiIntegrationRequestHeaders",
+    "CreateAiIntegrationRequestHeadersDict",
     "CreateAnnotationQueueRecordResponse",
     "CreateAnnotationQueueRequest",
+    "CreateAnnotationQueueRequestDict",
     "CreateAnthropicConfig",
+    "CreateAnthropicConfigDict",
     "CreateAwsBedrockBearerTokenAuth",
+    "CreateAwsBedrockBearerTokenAuthDict",
     "CreateAwsBedrockConfig",
+    "CreateAwsBedrockConfigDict",
     "CreateAwsBedrockDefaultAuth",
+    "CreateAwsBedrockDefaultAuthDict",
     "CreateAwsBedrockProxyWithHeadersAuth",
+    "CreateAwsBedrockProxyWithHeadersAuthDict",
     "CreateAwsBedrockProxyWithHeadersAuthHeaders",
+    "CreateAwsBedrockProxyWithHeadersAuthHeadersDict",
     "CreateCategoricalAnnotationConfigRequest",
+    "CreateCategoricalAnnotationConfigRequestDict",
     "CreateCodeEvaluationTaskRequest",
+    "CreateCodeEvaluationTaskRequestDict",
     "CreateCodeEvaluatorVersionRequest",
+    "CreateCodeEvaluatorVersionRequestDict",
     "CreateContinuousAnnotationConfigRequest",
+    "CreateContinuousAnnotationConfigRequestDict",
     "CreateCustomConfig",
+    "CreateCustomConfigDict",
     "CreateCustomConfigHeaders",
+    "CreateCustomConfigHeadersDict",
     "CreateCustomDefaultAuth",
+    "CreateCustomDefaultAuthDict",
     "CreateCustomOauth2ClientCredentialsAuth",
+    "CreateCustomOauth2ClientCredentialsAuthDict",
     "CreateDatasetRequest",
+    "CreateDatasetRequestDict",
     "CreateDatasetRequestExamplesItem",
+    "CreateDatasetRequestExamplesItemDict",
     "CreateEvaluatorIntegrationConfigInput",
+    "CreateEvaluatorIntegrationConfigInputDict",
     "CreateEvaluatorIntegrationConfigInputHeaders",
+    "CreateEvaluatorIntegrationConfigInputHeadersDict",
     "CreateEvaluatorIntegrationConfigInputInputSchema",
+    "CreateEvaluatorIntegrationConfigInputInputSchemaDict",
     "CreateEvaluatorIntegrationRequest",
+    "CreateEvaluatorIntegrationRequestDict",
     "CreateEvaluatorRequest",
+    "CreateEvaluatorRequestDict",
     "CreateExperimentRequest",
+    "CreateExperimentRequestDict",
     "CreateFireworksConfig",
+    "CreateFireworksConfigDict",
     "CreateFreeformAnnotationConfigRequest",
+    "CreateFreeformAnnotationConfigRequestDict",
     "CreateGeminiConfig",
+    "CreateGeminiConfigDict",
     "CreateLiteLlmConfig",
+    "CreateLiteLlmConfigDict",
     "CreateLiteLlmConfigHeaders",
+    "CreateLiteLlmConfigHeadersDict",
     "CreateLlmIntegrationRequest",
+    "CreateLlmIntegrationRequestDict",
     "CreateNvidiaNimConfig",
+    "CreateNvidiaNimConfigDict",
     "CreateNvidiaNimConfigHeaders",
+    "CreateNvidiaNimConfigHeadersDict",
     "CreateOpenAiConfig",
+    "CreateOpenAiConfigDict",
     "CreateOrganizationRequest",
+    "CreateOrganizationRequestDict",
     "CreateProjectRequest",
+    "CreateProjectRequestDict",
     "CreatePromptRequest",
+    "CreatePromptRequestDict",
     "CreatePromptVersionRequest",
+    "CreatePromptVersionRequestDict",
     "CreateRemoteEvaluatorVersionRequest",
+    "CreateRemoteEvaluatorVersionRequestDict",
     "CreateResourceRestrictionRequest",
+    "CreateResourceRestrictionRequestDict",
     "CreateRoleBindingRequest",
+    "CreateRoleBindingRequestDict",
     "CreateRoleRequest",
+    "CreateRoleRequestDict",
     "CreateRunExperimentTaskRequest",
+    "CreateRunExperimentTaskRequestDict",
     "CreateServiceApiKeyRequest",
+    "CreateServiceApiKeyRequestDict",
     "CreateSpaceRequest",
+    "CreateSpaceRequestDict",
     "CreateTagRequest",
+    "CreateTagRequestDict",
     "CreateTemplateEvaluationTaskRequest",
+    "CreateTemplateEvaluationTaskRequestDict",
     "CreateTemplateEvaluatorVersionRequest",
+    "CreateTemplateEvaluatorVersionRequestDict",
     "CreateTogetherAiConfig",
+    "CreateTogetherAiConfigDict",
     "CreateUserApiKeyRequest",
+    "CreateUserApiKeyRequestDict",
     "CreateUserRequest",
+    "CreateUserRequestDict",
     "CreateUserResponse",
     "CreateVertexAiConfig",
+    "CreateVertexAiConfigDict",
     "CreateWebhookRequest",
+    "CreateWebhookRequestDict",
     "CreateWebhookRequestHeaders",
+    "CreateWebhookRequestHeadersDict",
     "CreateWebhookResponse",
     "CreateWebhookSubscriptionRequest",
+    "CreateWebhookSubscriptionRequestDict",
     "CreatedServiceApiKey",
     "CreatedServiceKeyBotUser",
     "CreatedUserApiKey",
     "CustomBaselineConfig",
     "CustomCodeConfig",
     "CustomCodeConfigRequest",
+    "CustomCodeConfigRequestDict",
     "CustomConfig",
     "CustomDefaultAuth",
     "CustomMetricMonitor",
     "CustomOauth2ClientCredentialsAuth",
     "CustomRoleAssignment",
     "CustomRoleAssignmentRequest",
+    "CustomRoleAssignmentRequestDict",
     "CustomUserRoleAssignment",
     "CustomUserRoleAssignmentRequest",
+    "CustomUserRoleAssignmentRequestDict",
     "DataGranularity",
     "DataQualityMetric",
     "DataQualityMonitor",
@@ -1314,17 +2014,23 @@ __all__ = (
     "DatasetVersion",
     "DatasetVersionWithExampleIds",
     "DefaultAgentRuntime",
+    "DefaultAgentRuntimeDict",
     "DefaultAgentRuntimeResponse",
     "DefaultLLMIntegration",
+    "DefaultLLMIntegrationDict",
     "DefaultLLMIntegrationResponse",
     "DeleteAnnotationQueueRecordsRequest",
+    "DeleteAnnotationQueueRecordsRequestDict",
     "DeleteDatasetExamplesProblem",
     "DeleteDatasetExamplesRequest",
+    "DeleteDatasetExamplesRequestDict",
     "DeleteDatasetExamplesResponse",
     "DeleteEvaluatorVersionsRequest",
+    "DeleteEvaluatorVersionsRequestDict",
     "DeleteEvaluatorVersionsResponse",
     "DeleteSpansProblem",
     "DeleteSpansRequest",
+    "DeleteSpansRequestDict",
     "DeleteSpansResponse",
     "Dimension",
     "DimensionCategory",
@@ -1343,6 +2049,7 @@ __all__ = (
     "EvaluatorIntegrationConfigInputSchema",
     "EvaluatorLlmConfig",
     "EvaluatorLlmConfigRequest",
+    "EvaluatorLlmConfigRequestDict",
     "EvaluatorTemplate",
     "EvaluatorTemplateClassificationChoices",
     "EvaluatorType",
@@ -1356,6 +2063,7 @@ __all__ = (
     "ExperimentChartWidgetPlot",
     "ExperimentRun",
     "ExperimentRunInput",
+    "ExperimentRunInputDict",
     "ExperimentWithRunIds",
     "FilterOperator",
     "FireworksConfig",
@@ -1365,24 +2073,33 @@ __all__ = (
     "GcpProviderMetadata",
     "GcpProviderMetadataKind",
     "GcpProviderMetadataRequest",
+    "GcpProviderMetadataRequestDict",
     "GeminiConfig",
     "InputVariableFormat",
     "InsertDatasetExamplesRequest",
+    "InsertDatasetExamplesRequestDict",
     "InsertDatasetExamplesRequestExamplesItem",
+    "InsertDatasetExamplesRequestExamplesItemDict",
     "InsertExperimentRunsRequest",
+    "InsertExperimentRunsRequestDict",
     "IntegrationNotificationConfig",
     "IntegrationScoping",
     "IntegrationScopingRequest",
+    "IntegrationScopingRequestDict",
     "IntegrationType",
     "InviteMode",
     "InvocationParams",
     "InvocationParamsRequest",
+    "InvocationParamsRequestDict",
     "JsonSchemaConfig",
     "JsonSchemaConfigRequest",
+    "JsonSchemaConfigRequestDict",
     "JsonSchemaConfigRequestSchema",
+    "JsonSchemaConfigRequestSchemaDict",
     "JsonSchemaConfigSchema",
     "LLMMessage",
     "LLMMessageRequest",
+    "LLMMessageRequestDict",
     "LineChartType",
     "LineChartWidget",
     "ListAiIntegrationsResponse",
@@ -1409,11 +2126,13 @@ __all__ = (
     "ListRolesResponse",
     "ListSpacesResponse",
     "ListSpansRequest",
+    "ListSpansRequestDict",
     "ListSpansResponse",
     "ListTagsResponse",
     "ListTaskRunsResponse",
     "ListTasksResponse",
     "ListTracesRequest",
+    "ListTracesRequestDict",
     "ListTracesResponse",
     "ListUsersResponse",
     "ListWebhookDeliveryAttemptsResponse",
@@ -1423,12 +2142,15 @@ __all__ = (
     "LlmGenerationRunConfig",
     "LlmGenerationRunConfigProviderParameters",
     "LlmGenerationRunConfigRequest",
+    "LlmGenerationRunConfigRequestDict",
     "LlmGenerationRunConfigRequestProviderParameters",
+    "LlmGenerationRunConfigRequestProviderParametersDict",
     "LlmIntegration",
     "LlmIntegrationProvider",
     "LlmProvider",
     "ManagedCodeConfig",
     "ManagedCodeConfigRequest",
+    "ManagedCodeConfigRequestDict",
     "ManagedCodeEvaluator",
     "ManualRangeThreshold",
     "ManualSingleThreshold",
@@ -1446,9 +2168,11 @@ __all__ = (
     "Organization",
     "OrganizationCustomRoleAssignment",
     "OrganizationCustomRoleAssignmentRequest",
+    "OrganizationCustomRoleAssignmentRequestDict",
     "OrganizationMembership",
     "OrganizationPredefinedRoleAssignment",
     "OrganizationPredefinedRoleAssignmentRequest",
+    "OrganizationPredefinedRoleAssignmentRequestDict",
     "OrganizationRole",
     "OrganizationRoleAssignmentType",
     "PaginationMetadata",
@@ -1459,42 +2183,55 @@ __all__ = (
     "PivotTableWidget",
     "PredefinedRoleAssignment",
     "PredefinedRoleAssignmentRequest",
+    "PredefinedRoleAssignmentRequestDict",
     "PredefinedUserRoleAssignment",
     "PredefinedUserRoleAssignmentRequest",
+    "PredefinedUserRoleAssignmentRequestDict",
     "Problem",
     "Project",
     "ProjectType",
     "Prompt",
     "PromptVersion",
     "PromptVersionCreateRequest",
+    "PromptVersionCreateRequestDict",
     "PromptWithVersion",
     "ProviderParams",
     "ProviderParamsRequest",
+    "ProviderParamsRequestDict",
     "RecordGranularity",
     "RefreshApiKeyRequest",
+    "RefreshApiKeyRequestDict",
     "RefreshApiKeyResponse",
     "RemoteConfig",
     "RemoteConfigInput",
+    "RemoteConfigInputDict",
     "RemoveTagsRequest",
+    "RemoveTagsRequestDict",
     "RemoveTagsResponse",
     "ResourceRestriction",
     "ResourceRestrictionType",
     "ResponseFormat",
     "ResponseFormatRequest",
+    "ResponseFormatRequestDict",
     "ResponseFormatType",
     "Role",
     "RoleBinding",
     "RoleBindingResourceType",
     "ScheduledRuntimeConfig",
     "SearchDatasetExamplesRequest",
+    "SearchDatasetExamplesRequestDict",
     "SearchExperimentRunsRequest",
+    "SearchExperimentRunsRequestDict",
     "ServiceApiKey",
     "ServiceKeyBotUser",
     "ServiceKeyBotUserOrgAssignment",
     "ServiceKeyBotUserSpaceAssignment",
     "ServiceKeyOrgAssignment",
+    "ServiceKeyOrgAssignmentDict",
     "ServiceKeySpaceAssignment",
+    "ServiceKeySpaceAssignmentDict",
     "SetPromptVersionLabelsRequest",
+    "SetPromptVersionLabelsRequestDict",
     "Space",
     "SpaceMembership",
     "SpaceRoleAssignmentType",
@@ -1503,12 +2240,15 @@ __all__ = (
     "SpanContext",
     "SpanEvaluatorInput",
     "SpanEvaluatorInputColumnMappings",
+    "SpanEvaluatorInputColumnMappingsDict",
+    "SpanEvaluatorInputDict",
     "SpanEvent",
     "SpanEventAttributes",
     "SpanKind",
     "SpanStatusCode",
     "StaticParam",
     "StaticParamRequest",
+    "StaticParamRequestDict",
     "StaticParamType",
     "StatisticWidget",
     "Tag",
@@ -1518,10 +2258,13 @@ __all__ = (
     "TaskEvaluatorColumnMappingsType0",
     "TaskQueryFilter",
     "TaskQueryFilterInput",
+    "TaskQueryFilterInputDict",
     "TaskQueryFilters",
     "TaskQueryFiltersInput",
+    "TaskQueryFiltersInputDict",
     "TaskQueryMapping",
     "TaskQueryMappingInput",
+    "TaskQueryMappingInputDict",
     "TaskRun",
     "TaskRunStatus",
     "TaskType",
@@ -1529,14 +2272,20 @@ __all__ = (
     "TemplateConfigClassificationChoicesType0",
     "TemplateConfigInput",
     "TemplateConfigInputClassificationChoicesType0",
+    "TemplateConfigInputClassificationChoicesType0Dict",
+    "TemplateConfigInputDict",
     "TemplateEvaluationRunConfig",
     "TemplateEvaluationRunConfigClassificationChoices",
     "TemplateEvaluationRunConfigColumnMapping",
     "TemplateEvaluationRunConfigProviderParameters",
     "TemplateEvaluationRunConfigRequest",
     "TemplateEvaluationRunConfigRequestClassificationChoices",
+    "TemplateEvaluationRunConfigRequestClassificationChoicesDict",
     "TemplateEvaluationRunConfigRequestColumnMapping",
+    "TemplateEvaluationRunConfigRequestColumnMappingDict",
+    "TemplateEvaluationRunConfigRequestDict",
     "TemplateEvaluationRunConfigRequestProviderParameters",
+    "TemplateEvaluationRunConfigRequestProviderParametersDict",
     "TestWebhookResponse",
     "TextWidget",
     "ThresholdCalculation",
@@ -1545,54 +2294,97 @@ __all__ = (
     "ToolCall",
     "ToolCallFunction",
     "ToolCallFunctionRequest",
+    "ToolCallFunctionRequestDict",
     "ToolCallRequest",
+    "ToolCallRequestDict",
     "ToolCallType",
     "ToolConfig",
     "ToolConfigRequest",
+    "ToolConfigRequestDict",
     "ToolConfigRequestToolsItem",
+    "ToolConfigRequestToolsItemDict",
     "ToolConfigToolsItem",
     "Trace",
     "TraceOrSessionEvaluatorInput",
+    "TraceOrSessionEvaluatorInputDict",
     "TracingDataQualityMetric",
     "TracingMonitor",
     "TriggerEvaluationTaskRunRequest",
+    "TriggerEvaluationTaskRunRequestDict",
     "TriggerRunExperimentTaskRunRequest",
+    "TriggerRunExperimentTaskRunRequestDict",
     "TriggerRunExperimentTaskRunRequestTracingMetadata",
+    "TriggerRunExperimentTaskRunRequestTracingMetadataDict",
     "UpdateAgentConfig",
+    "UpdateAgentConfigDict",
     "UpdateAgentConfigHeadersType0",
+    "UpdateAgentConfigHeadersType0Dict",
     "UpdateAgentConfigInputSchema",
+    "UpdateAgentConfigInputSchemaDict",
     "UpdateAgentIntegrationRequest",
+    "UpdateAgentIntegrationRequestDict",
     "UpdateAgentRequestPresetInput",
     "UpdateAgentRequestPresetInputConfig",
+    "UpdateAgentRequestPresetInputConfigDict",
+    "UpdateAgentRequestPresetInputDict",
     "UpdateAiIntegrationRequest",
+    "UpdateAiIntegrationRequestDict",
     "UpdateAiIntegrationRequestHeadersType0",
+    "UpdateAiIntegrationRequestHeadersType0Dict",
     "UpdateAnnotationQueueRequest",
+    "UpdateAnnotationQueueRequestDict",
     "UpdateCategoricalAnnotationConfigRequest",
+    "UpdateCategoricalAnnotationConfigRequestDict",
     "UpdateContinuousAnnotationConfigRequest",
+    "UpdateContinuousAnnotationConfigRequestDict",
     "UpdateDatasetExampleInput",
+    "UpdateDatasetExampleInputDict",
     "UpdateDatasetExamplesRequest",
+    "UpdateDatasetExamplesRequestDict",
     "UpdateDatasetRequest",
+    "UpdateDatasetRequestDict",
     "UpdateEvaluationTaskRequest",
+    "UpdateEvaluationTaskRequestDict",
     "UpdateEvaluatorIntegrationConfigInput",
+    "UpdateEvaluatorIntegrationConfigInputDict",
     "UpdateEvaluatorIntegrationConfigInputHeadersType0",
+    "UpdateEvaluatorIntegrationConfigInputHeadersType0Dict",
     "UpdateEvaluatorIntegrationConfigInputInputSchema",
+    "UpdateEvaluatorIntegrationConfigInputInputSchemaDict",
     "UpdateEvaluatorIntegrationRequest",
+    "UpdateEvaluatorIntegrationRequestDict",
     "UpdateEvaluatorRequest",
+    "UpdateEvaluatorRequestDict",
     "UpdateFreeformAnnotationConfigRequest",
+    "UpdateFreeformAnnotationConfigRequestDict",
     "UpdateLlmConfig",
+    "UpdateLlmConfigDict",
     "UpdateLlmConfigHeadersType0",
+    "UpdateLlmConfigHeadersType0Dict",
     "UpdateLlmIntegrationRequest",
+    "UpdateLlmIntegrationRequestDict",
     "UpdateOrganizationRequest",
+    "UpdateOrganizationRequestDict",
     "UpdateProjectRequest",
+    "UpdateProjectRequestDict",
     "UpdatePromptRequest",
+    "UpdatePromptRequestDict",
     "UpdateRoleBindingRequest",
+    "UpdateRoleBindingRequestDict",
     "UpdateRoleRequest",
+    "UpdateRoleRequestDict",
     "UpdateRunExperimentTaskRequest",
+    "UpdateRunExperimentTaskRequestDict",
     "UpdateSpaceRequest",
+    "UpdateSpaceRequestDict",
     "UpdateTagRequest",
+    "UpdateTagRequestDict",
     "UpdateUserRequest",
+    "UpdateUserRequestDict",
     "UpdateWebhookRequest",
+    "UpdateWebhookRequestDict",
     "UpdateWebhookRequestHeaders",
+    "UpdateWebhookRequestHeadersDict",
     "UpgradePlan",
     "User",
     "UserApiKey",
@@ -1602,57 +2394,109 @@ __all__ = (
     "UserStatus",
     "V1Actual",
     "V1ActualBoundingBox",
+    "V1ActualBoundingBoxDict",
     "V1ActualCVLabel",
+    "V1ActualCVLabelDict",
+    "V1ActualDict",
     "V1ActualInstanceSegmentationLabel",
+    "V1ActualInstanceSegmentationLabelDict",
     "V1ActualInstanceSegmentationPolygon",
+    "V1ActualInstanceSegmentationPolygonDict",
     "V1ActualLabel",
+    "V1ActualLabelDict",
     "V1ActualObjectDetectionLabel",
+    "V1ActualObjectDetectionLabelDict",
     "V1ActualTags",
+    "V1ActualTagsDict",
     "V1Dictionary",
+    "V1DictionaryDict",
     "V1DictionaryValues",
+    "V1DictionaryValuesDict",
     "V1Embedding",
+    "V1EmbeddingDict",
     "V1EmbeddingRawData",
+    "V1EmbeddingRawDataDict",
     "V1EnvironmentParams",
+    "V1EnvironmentParamsDict",
     "V1ErrorResponse",
     "V1FeatureImportances",
+    "V1FeatureImportancesDict",
     "V1FeatureImportancesFeatureImportances",
+    "V1FeatureImportancesFeatureImportancesDict",
     "V1LLMFields",
+    "V1LLMFieldsDict",
     "V1LLMFieldsLlmParams",
+    "V1LLMFieldsLlmParamsDict",
     "V1Label",
+    "V1LabelDict",
     "V1MultiClassActual",
+    "V1MultiClassActualDict",
     "V1MultiClassMultiLabel",
+    "V1MultiClassMultiLabelDict",
     "V1MultiClassMultiLabelPredictionThresholdScores",
+    "V1MultiClassMultiLabelPredictionThresholdScoresDict",
     "V1MultiClassPrediction",
+    "V1MultiClassPredictionDict",
     "V1MultiClassSingleLabel",
+    "V1MultiClassSingleLabelDict",
     "V1MultiClassSingleLabelPredictionScores",
+    "V1MultiClassSingleLabelPredictionScoresDict",
     "V1MultiClassThresholdScore",
+    "V1MultiClassThresholdScoreDict",
     "V1MultiValue",
+    "V1MultiValueDict",
     "V1ObjectDetection",
+    "V1ObjectDetectionDict",
     "V1Prediction",
     "V1PredictionAndActual",
+    "V1PredictionAndActualDict",
     "V1PredictionBoundingBox",
+    "V1PredictionBoundingBoxDict",
     "V1PredictionCVLabel",
+    "V1PredictionCVLabelDict",
+    "V1PredictionDict",
     "V1PredictionFeatures",
+    "V1PredictionFeaturesDict",
     "V1PredictionInstanceSegmentationLabel",
+    "V1PredictionInstanceSegmentationLabelDict",
     "V1PredictionInstanceSegmentationPolygon",
+    "V1PredictionInstanceSegmentationPolygonDict",
     "V1PredictionLabel",
+    "V1PredictionLabelDict",
     "V1PredictionObjectDetectionLabel",
+    "V1PredictionObjectDetectionLabelDict",
     "V1PredictionTags",
+    "V1PredictionTagsDict",
     "V1ProductionEnvironment",
+    "V1ProductionEnvironmentDict",
     "V1RankingActual",
+    "V1RankingActualDict",
     "V1RankingCategory",
+    "V1RankingCategoryDict",
     "V1RankingPrediction",
+    "V1RankingPredictionDict",
     "V1Record",
+    "V1RecordDict",
     "V1ScoreCategorical",
     "V1ScoreCategoricalCategory",
+    "V1ScoreCategoricalCategoryDict",
+    "V1ScoreCategoricalDict",
     "V1ScoreCategoricalScore",
+    "V1ScoreCategoricalScoreDict",
     "V1ScoreCategory",
+    "V1ScoreCategoryDict",
     "V1SemanticSegmentationLabel",
+    "V1SemanticSegmentationLabelDict",
     "V1SemanticSegmentationPolygon",
+    "V1SemanticSegmentationPolygonDict",
     "V1TokenArray",
+    "V1TokenArrayDict",
     "V1TrainingEnvironment",
+    "V1TrainingEnvironmentDict",
     "V1ValidationEnvironment",
+    "V1ValidationEnvironmentDict",
     "V1Value",
+    "V1ValueDict",
     "VertexAiConfig",
     "Webhook",
     "WebhookAuthType",

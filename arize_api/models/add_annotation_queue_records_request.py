@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
+from ..types import Unset
 
 T = TypeVar("T", bound="AddAnnotationQueueRecordsRequest")
 
@@ -25,16 +38,130 @@ class AddAnnotationQueueRecordsRequest:
             100 session records. 1 to 2 items.
     """
 
-    record_sources: list[
+    record_sources: Sequence[
         AnnotationQueueExampleRecordInput
+        | AnnotationQueueExampleRecordInputDict
         | AnnotationQueueSessionRecordInput
+        | AnnotationQueueSessionRecordInputDict
         | AnnotationQueueSpanRecordInput
+        | AnnotationQueueSpanRecordInputDict
         | AnnotationQueueTraceRecordInput
+        | AnnotationQueueTraceRecordInputDict
     ]
 
     def to_dict(self) -> dict[str, Any]:
+        record_sources_value = self.record_sources
+        if not isinstance(record_sources_value, Unset) and any(
+            isinstance(item, dict) for item in record_sources_value
+        ):
+            record_sources = []
+            _record_sources = record_sources_value
+            for record_sources_item_data in _record_sources:
+
+                def _parse_record_sources_item(
+                    data: object,
+                ) -> (
+                    AnnotationQueueExampleRecordInput
+                    | AnnotationQueueSessionRecordInput
+                    | AnnotationQueueSpanRecordInput
+                    | AnnotationQueueTraceRecordInput
+                ):
+                    failures: list[Exception] = []
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("record_type", "EXAMPLE") != "EXAMPLE":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("record_type is not 'EXAMPLE'")
+                        componentsschemas_annotation_queue_record_input_type_0 = (
+                            AnnotationQueueExampleRecordInput.from_dict(data)
+                        )
+
+                        from arize_api._unions import check_nothing_dropped
+
+                        check_nothing_dropped(
+                            data, componentsschemas_annotation_queue_record_input_type_0
+                        )
+                        return componentsschemas_annotation_queue_record_input_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("record_type", "SESSION") != "SESSION":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("record_type is not 'SESSION'")
+                        componentsschemas_annotation_queue_record_input_type_1 = (
+                            AnnotationQueueSessionRecordInput.from_dict(data)
+                        )
+
+                        from arize_api._unions import check_nothing_dropped
+
+                        check_nothing_dropped(
+                            data, componentsschemas_annotation_queue_record_input_type_1
+                        )
+                        return componentsschemas_annotation_queue_record_input_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("record_type", "SPAN") != "SPAN":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("record_type is not 'SPAN'")
+                        componentsschemas_annotation_queue_record_input_type_2 = (
+                            AnnotationQueueSpanRecordInput.from_dict(data)
+                        )
+
+                        from arize_api._unions import check_nothing_dropped
+
+                        check_nothing_dropped(
+                            data, componentsschemas_annotation_queue_record_input_type_2
+                        )
+                        return componentsschemas_annotation_queue_record_input_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("record_type", "TRACE") != "TRACE":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("record_type is not 'TRACE'")
+                        componentsschemas_annotation_queue_record_input_type_3 = (
+                            AnnotationQueueTraceRecordInput.from_dict(data)
+                        )
+
+                        from arize_api._unions import check_nothing_dropped
+
+                        check_nothing_dropped(
+                            data, componentsschemas_annotation_queue_record_input_type_3
+                        )
+                        return componentsschemas_annotation_queue_record_input_type_3
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    from arize_api._unions import unmatched_variant
+
+                    return cast(
+                        AnnotationQueueExampleRecordInput
+                        | AnnotationQueueSessionRecordInput
+                        | AnnotationQueueSpanRecordInput
+                        | AnnotationQueueTraceRecordInput,
+                        unmatched_variant(data, failures, polymorphic=True),
+                    )
+
+                record_sources_item = _parse_record_sources_item(
+                    record_sources_item_data
+                )
+
+                record_sources.append(record_sources_item)
+
+            record_sources_value = record_sources
         record_sources = []
-        for record_sources_item_data in self.record_sources:
+        for record_sources_item_data in record_sources_value:
             record_sources_item: dict[str, Any]
             if isinstance(
                 record_sources_item_data,
@@ -65,112 +192,131 @@ class AddAnnotationQueueRecordsRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AddAnnotationQueueRecordsRequest", src_dict)
         d = dict(src_dict)
-        record_sources = []
-        _record_sources = d.pop("record_sources")
-        for record_sources_item_data in _record_sources:
+        try:
+            record_sources_sent = d.pop("record_sources")
+            if not isinstance(record_sources_sent, list):
+                raise wrong_kind(
+                    "AddAnnotationQueueRecordsRequest",
+                    "record_sources",
+                    "a list",
+                    record_sources_sent,
+                )
+            record_sources = []
+            _record_sources = record_sources_sent
+            for record_sources_item_data in _record_sources:
 
-            def _parse_record_sources_item(
-                data: object,
-            ) -> (
-                AnnotationQueueExampleRecordInput
-                | AnnotationQueueSessionRecordInput
-                | AnnotationQueueSpanRecordInput
-                | AnnotationQueueTraceRecordInput
-            ):
-                failures: list[Exception] = []
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("record_type", "EXAMPLE") != "EXAMPLE":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("record_type is not 'EXAMPLE'")
-                    componentsschemas_annotation_queue_record_input_type_0 = (
-                        AnnotationQueueExampleRecordInput.from_dict(data)
-                    )
-
-                    from arize_api._unions import check_nothing_dropped
-
-                    check_nothing_dropped(
-                        data, componentsschemas_annotation_queue_record_input_type_0
-                    )
-                    return componentsschemas_annotation_queue_record_input_type_0
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("record_type", "SESSION") != "SESSION":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("record_type is not 'SESSION'")
-                    componentsschemas_annotation_queue_record_input_type_1 = (
-                        AnnotationQueueSessionRecordInput.from_dict(data)
-                    )
-
-                    from arize_api._unions import check_nothing_dropped
-
-                    check_nothing_dropped(
-                        data, componentsschemas_annotation_queue_record_input_type_1
-                    )
-                    return componentsschemas_annotation_queue_record_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("record_type", "SPAN") != "SPAN":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("record_type is not 'SPAN'")
-                    componentsschemas_annotation_queue_record_input_type_2 = (
-                        AnnotationQueueSpanRecordInput.from_dict(data)
-                    )
-
-                    from arize_api._unions import check_nothing_dropped
-
-                    check_nothing_dropped(
-                        data, componentsschemas_annotation_queue_record_input_type_2
-                    )
-                    return componentsschemas_annotation_queue_record_input_type_2
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("record_type", "TRACE") != "TRACE":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("record_type is not 'TRACE'")
-                    componentsschemas_annotation_queue_record_input_type_3 = (
-                        AnnotationQueueTraceRecordInput.from_dict(data)
-                    )
-
-                    from arize_api._unions import check_nothing_dropped
-
-                    check_nothing_dropped(
-                        data, componentsschemas_annotation_queue_record_input_type_3
-                    )
-                    return componentsschemas_annotation_queue_record_input_type_3
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                from arize_api._unions import unmatched_variant
-
-                return cast(
+                def _parse_record_sources_item(
+                    data: object,
+                ) -> (
                     AnnotationQueueExampleRecordInput
                     | AnnotationQueueSessionRecordInput
                     | AnnotationQueueSpanRecordInput
-                    | AnnotationQueueTraceRecordInput,
-                    unmatched_variant(data, failures, polymorphic=True),
+                    | AnnotationQueueTraceRecordInput
+                ):
+                    failures: list[Exception] = []
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("record_type", "EXAMPLE") != "EXAMPLE":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("record_type is not 'EXAMPLE'")
+                        componentsschemas_annotation_queue_record_input_type_0 = (
+                            AnnotationQueueExampleRecordInput.from_dict(data)
+                        )
+
+                        from arize_api._unions import check_nothing_dropped
+
+                        check_nothing_dropped(
+                            data, componentsschemas_annotation_queue_record_input_type_0
+                        )
+                        return componentsschemas_annotation_queue_record_input_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("record_type", "SESSION") != "SESSION":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("record_type is not 'SESSION'")
+                        componentsschemas_annotation_queue_record_input_type_1 = (
+                            AnnotationQueueSessionRecordInput.from_dict(data)
+                        )
+
+                        from arize_api._unions import check_nothing_dropped
+
+                        check_nothing_dropped(
+                            data, componentsschemas_annotation_queue_record_input_type_1
+                        )
+                        return componentsschemas_annotation_queue_record_input_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("record_type", "SPAN") != "SPAN":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("record_type is not 'SPAN'")
+                        componentsschemas_annotation_queue_record_input_type_2 = (
+                            AnnotationQueueSpanRecordInput.from_dict(data)
+                        )
+
+                        from arize_api._unions import check_nothing_dropped
+
+                        check_nothing_dropped(
+                            data, componentsschemas_annotation_queue_record_input_type_2
+                        )
+                        return componentsschemas_annotation_queue_record_input_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("record_type", "TRACE") != "TRACE":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("record_type is not 'TRACE'")
+                        componentsschemas_annotation_queue_record_input_type_3 = (
+                            AnnotationQueueTraceRecordInput.from_dict(data)
+                        )
+
+                        from arize_api._unions import check_nothing_dropped
+
+                        check_nothing_dropped(
+                            data, componentsschemas_annotation_queue_record_input_type_3
+                        )
+                        return componentsschemas_annotation_queue_record_input_type_3
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    from arize_api._unions import unmatched_variant
+
+                    return cast(
+                        AnnotationQueueExampleRecordInput
+                        | AnnotationQueueSessionRecordInput
+                        | AnnotationQueueSpanRecordInput
+                        | AnnotationQueueTraceRecordInput,
+                        unmatched_variant(data, failures, polymorphic=True),
+                    )
+
+                record_sources_item = _parse_record_sources_item(
+                    record_sources_item_data
                 )
 
-            record_sources_item = _parse_record_sources_item(record_sources_item_data)
+                record_sources.append(record_sources_item)
 
-            record_sources.append(record_sources_item)
-
+        except KeyError as error:
+            raise missing_member("AddAnnotationQueueRecordsRequest", error) from None
         add_annotation_queue_records_request = cls(
             record_sources=record_sources,
         )
@@ -181,11 +327,31 @@ class AddAnnotationQueueRecordsRequest:
         return model_repr(self)
 
 
+class AddAnnotationQueueRecordsRequestDict(TypedDict):
+    """A ``AddAnnotationQueueRecordsRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``AddAnnotationQueueRecordsRequest.from_dict``, so the same checks apply."""
+
+    record_sources: list[
+        AnnotationQueueExampleRecordInputDict
+        | AnnotationQueueSessionRecordInputDict
+        | AnnotationQueueSpanRecordInputDict
+        | AnnotationQueueTraceRecordInputDict
+    ]
+
+
 from ..models.annotation_queue_example_record_input import (
     AnnotationQueueExampleRecordInput,
+    AnnotationQueueExampleRecordInputDict,
 )
 from ..models.annotation_queue_session_record_input import (
     AnnotationQueueSessionRecordInput,
+    AnnotationQueueSessionRecordInputDict,
 )
-from ..models.annotation_queue_span_record_input import AnnotationQueueSpanRecordInput
-from ..models.annotation_queue_trace_record_input import AnnotationQueueTraceRecordInput
+from ..models.annotation_queue_span_record_input import (
+    AnnotationQueueSpanRecordInput,
+    AnnotationQueueSpanRecordInputDict,
+)
+from ..models.annotation_queue_trace_record_input import (
+    AnnotationQueueTraceRecordInput,
+    AnnotationQueueTraceRecordInputDict,
+)

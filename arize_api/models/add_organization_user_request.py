@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AddOrganizationUserRequest")
 
@@ -28,23 +40,80 @@ class AddOrganizationUserRequest:
     user_id: str
     role: (
         OrganizationCustomRoleAssignmentRequest
+        | OrganizationCustomRoleAssignmentRequestDict
         | OrganizationPredefinedRoleAssignmentRequest
+        | OrganizationPredefinedRoleAssignmentRequestDict
     )
 
     def to_dict(self) -> dict[str, Any]:
         user_id = self.user_id
 
+        role_value = self.role
+        if isinstance(role_value, dict):
+
+            def _parse_role(
+                data: object,
+            ) -> (
+                OrganizationCustomRoleAssignmentRequest
+                | OrganizationPredefinedRoleAssignmentRequest
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_organization_role_assignment_request_type_0 = (
+                        OrganizationCustomRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data,
+                        componentsschemas_organization_role_assignment_request_type_0,
+                    )
+                    return componentsschemas_organization_role_assignment_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_organization_role_assignment_request_type_1 = (
+                        OrganizationPredefinedRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data,
+                        componentsschemas_organization_role_assignment_request_type_1,
+                    )
+                    return componentsschemas_organization_role_assignment_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    OrganizationCustomRoleAssignmentRequest
+                    | OrganizationPredefinedRoleAssignmentRequest,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            role = _parse_role(role_value)
+
+            role_value = role
         role: dict[str, Any]
         if isinstance(
-            self.role,
+            role_value,
             (
                 OrganizationCustomRoleAssignmentRequest,
                 OrganizationPredefinedRoleAssignmentRequest,
             ),
         ):
-            role = self.role.to_dict()
+            role = role_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
-            role = self.role.to_dict() if hasattr(self.role, "to_dict") else self.role
+            role = (
+                role_value.to_dict() if hasattr(role_value, "to_dict") else role_value
+            )
 
         field_dict: dict[str, Any] = {}
 
@@ -57,58 +126,73 @@ class AddOrganizationUserRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AddOrganizationUserRequest", src_dict)
         d = dict(src_dict)
-        user_id = d.pop("user_id")
-
-        def _parse_role(
-            data: object,
-        ) -> (
-            OrganizationCustomRoleAssignmentRequest
-            | OrganizationPredefinedRoleAssignmentRequest
-        ):
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_organization_role_assignment_request_type_0 = (
-                    OrganizationCustomRoleAssignmentRequest.from_dict(data)
+        try:
+            user_id = d.pop("user_id")
+            if not isinstance(user_id, str):
+                raise wrong_kind(
+                    "AddOrganizationUserRequest", "user_id", "a string", user_id
                 )
 
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(
-                    data, componentsschemas_organization_role_assignment_request_type_0
-                )
-                return componentsschemas_organization_role_assignment_request_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_organization_role_assignment_request_type_1 = (
-                    OrganizationPredefinedRoleAssignmentRequest.from_dict(data)
-                )
-
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(
-                    data, componentsschemas_organization_role_assignment_request_type_1
-                )
-                return componentsschemas_organization_role_assignment_request_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
+            def _parse_role(
+                data: object,
+            ) -> (
                 OrganizationCustomRoleAssignmentRequest
-                | OrganizationPredefinedRoleAssignmentRequest,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
+                | OrganizationPredefinedRoleAssignmentRequest
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_organization_role_assignment_request_type_0 = (
+                        OrganizationCustomRoleAssignmentRequest.from_dict(data)
+                    )
 
-        role = _parse_role(d.pop("role"))
+                    from arize_api._unions import check_nothing_dropped
 
+                    check_nothing_dropped(
+                        data,
+                        componentsschemas_organization_role_assignment_request_type_0,
+                    )
+                    return componentsschemas_organization_role_assignment_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_organization_role_assignment_request_type_1 = (
+                        OrganizationPredefinedRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data,
+                        componentsschemas_organization_role_assignment_request_type_1,
+                    )
+                    return componentsschemas_organization_role_assignment_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    OrganizationCustomRoleAssignmentRequest
+                    | OrganizationPredefinedRoleAssignmentRequest,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            role = _parse_role(d.pop("role"))
+
+        except KeyError as error:
+            raise missing_member("AddOrganizationUserRequest", error) from None
         add_organization_user_request = cls(
             user_id=user_id,
             role=role,
@@ -120,9 +204,22 @@ class AddOrganizationUserRequest:
         return model_repr(self)
 
 
+class AddOrganizationUserRequestDict(TypedDict):
+    """A ``AddOrganizationUserRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``AddOrganizationUserRequest.from_dict``, so the same checks apply."""
+
+    user_id: str
+    role: (
+        OrganizationCustomRoleAssignmentRequestDict
+        | OrganizationPredefinedRoleAssignmentRequestDict
+    )
+
+
 from ..models.organization_custom_role_assignment_request import (
     OrganizationCustomRoleAssignmentRequest,
+    OrganizationCustomRoleAssignmentRequestDict,
 )
 from ..models.organization_predefined_role_assignment_request import (
     OrganizationPredefinedRoleAssignmentRequest,
+    OrganizationPredefinedRoleAssignmentRequestDict,
 )

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AddSpaceUserRequest")
 
@@ -27,18 +39,72 @@ class AddSpaceUserRequest:
     """
 
     user_id: str
-    role: CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest
+    role: (
+        CustomRoleAssignmentRequest
+        | CustomRoleAssignmentRequestDict
+        | PredefinedRoleAssignmentRequest
+        | PredefinedRoleAssignmentRequestDict
+    )
 
     def to_dict(self) -> dict[str, Any]:
         user_id = self.user_id
 
+        role_value = self.role
+        if isinstance(role_value, dict):
+
+            def _parse_role(
+                data: object,
+            ) -> CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest:
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_space_role_assignment_request_type_0 = (
+                        CustomRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_space_role_assignment_request_type_0
+                    )
+                    return componentsschemas_space_role_assignment_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_space_role_assignment_request_type_1 = (
+                        PredefinedRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_space_role_assignment_request_type_1
+                    )
+                    return componentsschemas_space_role_assignment_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            role = _parse_role(role_value)
+
+            role_value = role
         role: dict[str, Any]
         if isinstance(
-            self.role, (CustomRoleAssignmentRequest, PredefinedRoleAssignmentRequest)
+            role_value, (CustomRoleAssignmentRequest, PredefinedRoleAssignmentRequest)
         ):
-            role = self.role.to_dict()
+            role = role_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
-            role = self.role.to_dict() if hasattr(self.role, "to_dict") else self.role
+            role = (
+                role_value.to_dict() if hasattr(role_value, "to_dict") else role_value
+            )
 
         field_dict: dict[str, Any] = {}
 
@@ -51,54 +117,65 @@ class AddSpaceUserRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AddSpaceUserRequest", src_dict)
         d = dict(src_dict)
-        user_id = d.pop("user_id")
+        try:
+            user_id = d.pop("user_id")
+            if not isinstance(user_id, str):
+                raise wrong_kind("AddSpaceUserRequest", "user_id", "a string", user_id)
 
-        def _parse_role(
-            data: object,
-        ) -> CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest:
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_space_role_assignment_request_type_0 = (
-                    CustomRoleAssignmentRequest.from_dict(data)
+            def _parse_role(
+                data: object,
+            ) -> CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest:
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_space_role_assignment_request_type_0 = (
+                        CustomRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_space_role_assignment_request_type_0
+                    )
+                    return componentsschemas_space_role_assignment_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_space_role_assignment_request_type_1 = (
+                        PredefinedRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_space_role_assignment_request_type_1
+                    )
+                    return componentsschemas_space_role_assignment_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest,
+                    unmatched_variant(data, failures, polymorphic=True),
                 )
 
-                from arize_api._unions import check_nothing_dropped
+            role = _parse_role(d.pop("role"))
 
-                check_nothing_dropped(
-                    data, componentsschemas_space_role_assignment_request_type_0
-                )
-                return componentsschemas_space_role_assignment_request_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_space_role_assignment_request_type_1 = (
-                    PredefinedRoleAssignmentRequest.from_dict(data)
-                )
-
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(
-                    data, componentsschemas_space_role_assignment_request_type_1
-                )
-                return componentsschemas_space_role_assignment_request_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
-
-        role = _parse_role(d.pop("role"))
-
+        except KeyError as error:
+            raise missing_member("AddSpaceUserRequest", error) from None
         add_space_user_request = cls(
             user_id=user_id,
             role=role,
@@ -110,5 +187,19 @@ class AddSpaceUserRequest:
         return model_repr(self)
 
 
-from ..models.custom_role_assignment_request import CustomRoleAssignmentRequest
-from ..models.predefined_role_assignment_request import PredefinedRoleAssignmentRequest
+class AddSpaceUserRequestDict(TypedDict):
+    """A ``AddSpaceUserRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``AddSpaceUserRequest.from_dict``, so the same checks apply."""
+
+    user_id: str
+    role: CustomRoleAssignmentRequestDict | PredefinedRoleAssignmentRequestDict
+
+
+from ..models.custom_role_assignment_request import (
+    CustomRoleAssignmentRequest,
+    CustomRoleAssignmentRequestDict,
+)
+from ..models.predefined_role_assignment_request import (
+    PredefinedRoleAssignmentRequest,
+    PredefinedRoleAssignmentRequestDict,
+)

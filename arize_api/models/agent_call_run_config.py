@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AgentCallRunConfig")
 
@@ -67,23 +73,36 @@ class AgentCallRunConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AgentCallRunConfig", src_dict)
         d = dict(src_dict)
-        experiment_type = cast(Literal["AGENT_CALL"], d.pop("experiment_type"))
-        if experiment_type != "AGENT_CALL":
-            from arize_api._errors import ConstMismatchError
+        try:
+            experiment_type = cast(Literal["AGENT_CALL"], d.pop("experiment_type"))
+            if experiment_type != "AGENT_CALL":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(
-                f"experiment_type must be 'AGENT_CALL', got {experiment_type!r}"
+                raise ConstMismatchError(
+                    f"experiment_type must be 'AGENT_CALL', got {experiment_type!r}"
+                )
+
+            integration_id = d.pop("integration_id")
+            if not isinstance(integration_id, str):
+                raise wrong_kind(
+                    "AgentCallRunConfig", "integration_id", "a string", integration_id
+                )
+
+            input_template = AgentCallRunConfigInputTemplate.from_dict(
+                d.pop("input_template")
             )
 
-        integration_id = d.pop("integration_id")
-
-        input_template = AgentCallRunConfigInputTemplate.from_dict(
-            d.pop("input_template")
-        )
-
+        except KeyError as error:
+            raise missing_member("AgentCallRunConfig", error) from None
         agent_call_run_config = cls(
             experiment_type=experiment_type,
             integration_id=integration_id,

@@ -3,11 +3,13 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +17,12 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AgentCallRunConfigRequest")
 
@@ -42,14 +50,21 @@ class AgentCallRunConfigRequest:
 
     experiment_type: Literal["AGENT_CALL"]
     integration_id: str
-    input_template: AgentCallRunConfigRequestInputTemplate
+    input_template: (
+        AgentCallRunConfigRequestInputTemplate
+        | AgentCallRunConfigRequestInputTemplateDict
+    )
 
     def to_dict(self) -> dict[str, Any]:
         experiment_type = self.experiment_type
 
         integration_id = self.integration_id
 
-        input_template = self.input_template.to_dict()
+        input_template = as_model(
+            AgentCallRunConfigRequestInputTemplate,
+            self.input_template,
+            "AgentCallRunConfigRequest.input_template",
+        ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -63,23 +78,39 @@ class AgentCallRunConfigRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AgentCallRunConfigRequest", src_dict)
         d = dict(src_dict)
-        experiment_type = cast(Literal["AGENT_CALL"], d.pop("experiment_type"))
-        if experiment_type != "AGENT_CALL":
-            from arize_api._errors import ConstMismatchError
+        try:
+            experiment_type = cast(Literal["AGENT_CALL"], d.pop("experiment_type"))
+            if experiment_type != "AGENT_CALL":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(
-                f"experiment_type must be 'AGENT_CALL', got {experiment_type!r}"
+                raise ConstMismatchError(
+                    f"experiment_type must be 'AGENT_CALL', got {experiment_type!r}"
+                )
+
+            integration_id = d.pop("integration_id")
+            if not isinstance(integration_id, str):
+                raise wrong_kind(
+                    "AgentCallRunConfigRequest",
+                    "integration_id",
+                    "a string",
+                    integration_id,
+                )
+
+            input_template = AgentCallRunConfigRequestInputTemplate.from_dict(
+                d.pop("input_template")
             )
 
-        integration_id = d.pop("integration_id")
-
-        input_template = AgentCallRunConfigRequestInputTemplate.from_dict(
-            d.pop("input_template")
-        )
-
+        except KeyError as error:
+            raise missing_member("AgentCallRunConfigRequest", error) from None
         agent_call_run_config_request = cls(
             experiment_type=experiment_type,
             integration_id=integration_id,
@@ -92,6 +123,16 @@ class AgentCallRunConfigRequest:
         return model_repr(self)
 
 
+class AgentCallRunConfigRequestDict(TypedDict):
+    """A ``AgentCallRunConfigRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``AgentCallRunConfigRequest.from_dict``, so the same checks apply."""
+
+    experiment_type: Literal["AGENT_CALL"]
+    integration_id: str
+    input_template: AgentCallRunConfigRequestInputTemplateDict
+
+
 from ..models.agent_call_run_config_request_input_template import (
     AgentCallRunConfigRequestInputTemplate,
+    AgentCallRunConfigRequestInputTemplateDict,
 )

@@ -3,13 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AgentConfig")
 
@@ -62,24 +72,42 @@ class AgentConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AgentConfig", src_dict)
         d = dict(src_dict)
-        endpoint = d.pop("endpoint")
+        try:
+            endpoint = d.pop("endpoint")
+            if not isinstance(endpoint, str):
+                raise wrong_kind("AgentConfig", "endpoint", "a string", endpoint)
 
-        has_headers = d.pop("has_headers")
+            has_headers = d.pop("has_headers")
+            if type(has_headers) is not bool:
+                raise wrong_kind("AgentConfig", "has_headers", "a boolean", has_headers)
 
-        input_schema = AgentConfigInputSchema.from_dict(d.pop("input_schema"))
+            input_schema = AgentConfigInputSchema.from_dict(d.pop("input_schema"))
 
-        request_presets = []
-        _request_presets = d.pop("request_presets")
-        for request_presets_item_data in _request_presets:
-            request_presets_item = AgentRequestPreset.from_dict(
-                request_presets_item_data
-            )
+            request_presets_sent = d.pop("request_presets")
+            if not isinstance(request_presets_sent, list):
+                raise wrong_kind(
+                    "AgentConfig", "request_presets", "a list", request_presets_sent
+                )
+            request_presets = []
+            _request_presets = request_presets_sent
+            for request_presets_item_data in _request_presets:
+                request_presets_item = AgentRequestPreset.from_dict(
+                    request_presets_item_data
+                )
 
-            request_presets.append(request_presets_item)
+                request_presets.append(request_presets_item)
 
+        except KeyError as error:
+            raise missing_member("AgentConfig", error) from None
         agent_config = cls(
             endpoint=endpoint,
             has_headers=has_headers,

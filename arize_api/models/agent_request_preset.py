@@ -4,15 +4,27 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AgentRequestPreset")
 
@@ -28,22 +40,27 @@ class AgentRequestPreset:
         config (AgentRequestPresetConfig): Partial request body, checked
             against the integration's `input_schema` with its `required` list
             ignored.
-        id (str | Unset): Server-made ID of the preset; read-only.
-        description (None | str | Unset): Free-text description, at most
-            1024 characters. At most 1024 characters.
-        created_at (datetime.datetime | Unset): When the preset was created;
+        id (str | None): Server-made ID of the preset; read-only.
+        description (None | str): Free-text description, at most 1024
+            characters. At most 1024 characters.
+        created_at (datetime.datetime | None): When the preset was created;
             read-only.
-        updated_at (datetime.datetime | Unset): When the preset last
-            changed; read-only.
+        updated_at (datetime.datetime | None): When the preset last changed;
+            read-only.
     """
 
     name: str
     config: AgentRequestPresetConfig
-    id: str | Unset = UNSET
-    description: None | str | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
-    updated_at: datetime.datetime | Unset = UNSET
+    id: str | None = None
+    description: None | str = None
+    created_at: datetime.datetime | None = None
+    updated_at: datetime.datetime | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -52,9 +69,9 @@ class AgentRequestPreset:
 
         id = self.id
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
+        description: None | str
+        if isinstance(self.description, NoneType):
+            description = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             description = (
                 self.description.to_dict()
@@ -62,12 +79,12 @@ class AgentRequestPreset:
                 else self.description
             )
 
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
+        created_at: str | None = None
+        if not isinstance(self.created_at, NoneType):
             created_at = self.created_at.isoformat()
 
-        updated_at: str | Unset = UNSET
-        if not isinstance(self.updated_at, Unset):
+        updated_at: str | None = None
+        if not isinstance(self.updated_at, NoneType):
             updated_at = self.updated_at.isoformat()
 
         field_dict: dict[str, Any] = {}
@@ -78,49 +95,100 @@ class AgentRequestPreset:
                 "config": config,
             }
         )
-        if id is not UNSET:
+        if id is not None:
             field_dict["id"] = id
-        if description is not UNSET:
+        elif "id" in self._explicit_nulls:
+            field_dict["id"] = None
+        if description is not None:
             field_dict["description"] = description
-        if created_at is not UNSET:
+        elif "description" in self._explicit_nulls:
+            field_dict["description"] = None
+        if created_at is not None:
             field_dict["created_at"] = created_at
-        if updated_at is not UNSET:
+        elif "created_at" in self._explicit_nulls:
+            field_dict["created_at"] = None
+        if updated_at is not None:
             field_dict["updated_at"] = updated_at
+        elif "updated_at" in self._explicit_nulls:
+            field_dict["updated_at"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AgentRequestPreset", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("AgentRequestPreset", "name", "a string", name)
 
-        config = AgentRequestPresetConfig.from_dict(d.pop("config"))
+            config = AgentRequestPresetConfig.from_dict(d.pop("config"))
 
-        id = d.pop("id", UNSET)
+            id = d.pop("id", None)
+            if id is not None and not isinstance(id, str):
+                raise wrong_kind("AgentRequestPreset", "id", "a string", id)
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            if id is None and "id" in src_dict:
+                explicit_nulls += ("id",)
 
-        description = _parse_description(d.pop("description", UNSET))
+            def _parse_description(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        _created_at = d.pop("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = parse_datetime(_created_at)
+            description = _parse_description(d.pop("description", None))
 
-        _updated_at = d.pop("updated_at", UNSET)
-        updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
-            updated_at = UNSET
-        else:
-            updated_at = parse_datetime(_updated_at)
+            if description is not None and not isinstance(description, str):
+                raise wrong_kind(
+                    "AgentRequestPreset", "description", "a string", description
+                )
 
+            if description is None and "description" in src_dict:
+                explicit_nulls += ("description",)
+
+            try:
+                _created_at = d.pop("created_at", None)
+                created_at: datetime.datetime | None
+                if isinstance(_created_at, NoneType):
+                    created_at = None
+                else:
+                    created_at = parse_datetime(_created_at)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "AgentRequestPreset", "created_at", error
+                ) from error
+
+            if created_at is None and "created_at" in src_dict:
+                explicit_nulls += ("created_at",)
+
+            try:
+                _updated_at = d.pop("updated_at", None)
+                updated_at: datetime.datetime | None
+                if isinstance(_updated_at, NoneType):
+                    updated_at = None
+                else:
+                    updated_at = parse_datetime(_updated_at)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "AgentRequestPreset", "updated_at", error
+                ) from error
+
+            if updated_at is None and "updated_at" in src_dict:
+                explicit_nulls += ("updated_at",)
+
+        except KeyError as error:
+            raise missing_member("AgentRequestPreset", error) from None
         agent_request_preset = cls(
             name=name,
             config=config,
@@ -129,6 +197,8 @@ class AgentRequestPreset:
             created_at=created_at,
             updated_at=updated_at,
         )
+        if explicit_nulls:
+            agent_request_preset._explicit_nulls = explicit_nulls
 
         agent_request_preset.additional_properties = d
         return agent_request_preset

@@ -4,14 +4,27 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.ai_integration_auth_type import (
     AiIntegrationAuthType,
     check_ai_integration_auth_type,
@@ -20,7 +33,6 @@ from ..models.ai_integration_provider import (
     AiIntegrationProvider,
     check_ai_integration_provider,
 )
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AiIntegration")
 
@@ -50,14 +62,14 @@ class AiIntegration:
         updated_at (datetime.datetime):
         created_by_user_id (str): ID of the user who created the
             integration.
-        base_url (None | str | Unset): Custom base URL of the provider; null
-            when the provider's default is used.
-        model_names (list[str] | None | Unset): Model names offered through
-            this integration.
-        headers (AiIntegrationHeadersType0 | None | Unset): Custom headers
-            sent with each request to the provider.
-        provider_metadata (AwsProviderMetadata | GcpProviderMetadata | None
-            | Unset): Cloud settings: the IAM role for `AWS_BEDROCK`, the GCP
+        base_url (None | str): Custom base URL of the provider; null when
+            the provider's default is used.
+        model_names (list[str] | None): Model names offered through this
+            integration.
+        headers (AiIntegrationHeadersType0 | None): Custom headers sent with
+            each request to the provider.
+        provider_metadata (AwsProviderMetadata | GcpProviderMetadata |
+            None): Cloud settings: the IAM role for `AWS_BEDROCK`, the GCP
             project for `VERTEX_AI`; null for other providers.
     """
 
@@ -72,11 +84,16 @@ class AiIntegration:
     created_at: datetime.datetime
     updated_at: datetime.datetime
     created_by_user_id: str
-    base_url: None | str | Unset = UNSET
-    model_names: list[str] | None | Unset = UNSET
-    headers: AiIntegrationHeadersType0 | None | Unset = UNSET
-    provider_metadata: AwsProviderMetadata | GcpProviderMetadata | None | Unset = UNSET
+    base_url: None | str = None
+    model_names: list[str] | None = None
+    headers: AiIntegrationHeadersType0 | None = None
+    provider_metadata: AwsProviderMetadata | GcpProviderMetadata | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -104,9 +121,9 @@ class AiIntegration:
 
         created_by_user_id = self.created_by_user_id
 
-        base_url: None | str | Unset
-        if isinstance(self.base_url, Unset):
-            base_url = UNSET
+        base_url: None | str
+        if isinstance(self.base_url, NoneType):
+            base_url = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             base_url = (
                 self.base_url.to_dict()
@@ -114,9 +131,9 @@ class AiIntegration:
                 else self.base_url
             )
 
-        model_names: list[str] | None | Unset
-        if isinstance(self.model_names, Unset):
-            model_names = UNSET
+        model_names: list[str] | None
+        if isinstance(self.model_names, NoneType):
+            model_names = None
         elif isinstance(self.model_names, list):
             model_names = self.model_names
 
@@ -127,9 +144,9 @@ class AiIntegration:
                 else self.model_names
             )
 
-        headers: dict[str, Any] | None | Unset
-        if isinstance(self.headers, Unset):
-            headers = UNSET
+        headers: dict[str, Any] | None
+        if isinstance(self.headers, NoneType):
+            headers = None
         elif isinstance(self.headers, AiIntegrationHeadersType0):
             headers = self.headers.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -139,9 +156,9 @@ class AiIntegration:
                 else self.headers
             )
 
-        provider_metadata: dict[str, Any] | None | Unset
-        if isinstance(self.provider_metadata, Unset):
-            provider_metadata = UNSET
+        provider_metadata: dict[str, Any] | None
+        if isinstance(self.provider_metadata, NoneType):
+            provider_metadata = None
         elif isinstance(
             self.provider_metadata, (AwsProviderMetadata, GcpProviderMetadata)
         ):
@@ -170,147 +187,222 @@ class AiIntegration:
                 "created_by_user_id": created_by_user_id,
             }
         )
-        if base_url is not UNSET:
+        if base_url is not None:
             field_dict["base_url"] = base_url
-        if model_names is not UNSET:
+        elif "base_url" in self._explicit_nulls:
+            field_dict["base_url"] = None
+        if model_names is not None:
             field_dict["model_names"] = model_names
-        if headers is not UNSET:
+        elif "model_names" in self._explicit_nulls:
+            field_dict["model_names"] = None
+        if headers is not None:
             field_dict["headers"] = headers
-        if provider_metadata is not UNSET:
+        elif "headers" in self._explicit_nulls:
+            field_dict["headers"] = None
+        if provider_metadata is not None:
             field_dict["provider_metadata"] = provider_metadata
+        elif "provider_metadata" in self._explicit_nulls:
+            field_dict["provider_metadata"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AiIntegration", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("AiIntegration", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("AiIntegration", "name", "a string", name)
 
-        provider = check_ai_integration_provider(d.pop("provider"))
+            provider = check_ai_integration_provider(d.pop("provider"))
 
-        has_api_key = d.pop("has_api_key")
-
-        enable_default_models = d.pop("enable_default_models")
-
-        function_calling_enabled = d.pop("function_calling_enabled")
-
-        auth_type = check_ai_integration_auth_type(d.pop("auth_type"))
-
-        scopings = []
-        _scopings = d.pop("scopings")
-        for scopings_item_data in _scopings:
-            scopings_item = AiIntegrationScoping.from_dict(scopings_item_data)
-
-            scopings.append(scopings_item)
-
-        created_at = parse_datetime(d.pop("created_at"))
-
-        updated_at = parse_datetime(d.pop("updated_at"))
-
-        created_by_user_id = d.pop("created_by_user_id")
-
-        def _parse_base_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        base_url = _parse_base_url(d.pop("base_url", UNSET))
-
-        def _parse_model_names(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                model_names_type_0 = cast(list[str], data)
-
-                return model_names_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                list[str] | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
-
-        model_names = _parse_model_names(d.pop("model_names", UNSET))
-
-        def _parse_headers(data: object) -> AiIntegrationHeadersType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                headers_type_0 = AiIntegrationHeadersType0.from_dict(data)
-
-                return headers_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                AiIntegrationHeadersType0 | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
-
-        headers = _parse_headers(d.pop("headers", UNSET))
-
-        def _parse_provider_metadata(
-            data: object,
-        ) -> AwsProviderMetadata | GcpProviderMetadata | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("kind", "AWS") != "AWS":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("kind is not 'AWS'")
-                componentsschemas_provider_metadata_type_0 = (
-                    AwsProviderMetadata.from_dict(data)
+            has_api_key = d.pop("has_api_key")
+            if type(has_api_key) is not bool:
+                raise wrong_kind(
+                    "AiIntegration", "has_api_key", "a boolean", has_api_key
                 )
 
-                return componentsschemas_provider_metadata_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("kind", "GCP") != "GCP":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("kind is not 'GCP'")
-                componentsschemas_provider_metadata_type_1 = (
-                    GcpProviderMetadata.from_dict(data)
+            enable_default_models = d.pop("enable_default_models")
+            if type(enable_default_models) is not bool:
+                raise wrong_kind(
+                    "AiIntegration",
+                    "enable_default_models",
+                    "a boolean",
+                    enable_default_models,
                 )
 
-                return componentsschemas_provider_metadata_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            function_calling_enabled = d.pop("function_calling_enabled")
+            if type(function_calling_enabled) is not bool:
+                raise wrong_kind(
+                    "AiIntegration",
+                    "function_calling_enabled",
+                    "a boolean",
+                    function_calling_enabled,
+                )
 
-            return cast(
-                AwsProviderMetadata | GcpProviderMetadata | None | Unset,
-                unmatched_variant(data, failures, polymorphic=True),
+            auth_type = check_ai_integration_auth_type(d.pop("auth_type"))
+
+            scopings_sent = d.pop("scopings")
+            if not isinstance(scopings_sent, list):
+                raise wrong_kind("AiIntegration", "scopings", "a list", scopings_sent)
+            scopings = []
+            _scopings = scopings_sent
+            for scopings_item_data in _scopings:
+                scopings_item = AiIntegrationScoping.from_dict(scopings_item_data)
+
+                scopings.append(scopings_item)
+
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("AiIntegration", "created_at", error) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("AiIntegration", "updated_at", error) from error
+
+            created_by_user_id = d.pop("created_by_user_id")
+            if not isinstance(created_by_user_id, str):
+                raise wrong_kind(
+                    "AiIntegration",
+                    "created_by_user_id",
+                    "a string",
+                    created_by_user_id,
+                )
+
+            def _parse_base_url(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            base_url = _parse_base_url(d.pop("base_url", None))
+
+            if base_url is not None and not isinstance(base_url, str):
+                raise wrong_kind("AiIntegration", "base_url", "a string", base_url)
+
+            if base_url is None and "base_url" in src_dict:
+                explicit_nulls += ("base_url",)
+
+            def _parse_model_names(data: object) -> list[str] | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    model_names_type_0 = cast(list[str], data)
+
+                    return model_names_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    list[str] | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            model_names = _parse_model_names(d.pop("model_names", None))
+
+            if model_names is None and "model_names" in src_dict:
+                explicit_nulls += ("model_names",)
+
+            def _parse_headers(data: object) -> AiIntegrationHeadersType0 | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    headers_type_0 = AiIntegrationHeadersType0.from_dict(data)
+
+                    return headers_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    AiIntegrationHeadersType0 | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            headers = _parse_headers(d.pop("headers", None))
+
+            if headers is None and "headers" in src_dict:
+                explicit_nulls += ("headers",)
+
+            def _parse_provider_metadata(
+                data: object,
+            ) -> AwsProviderMetadata | GcpProviderMetadata | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("kind", "AWS") != "AWS":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("kind is not 'AWS'")
+                    componentsschemas_provider_metadata_type_0 = (
+                        AwsProviderMetadata.from_dict(data)
+                    )
+
+                    return componentsschemas_provider_metadata_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("kind", "GCP") != "GCP":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("kind is not 'GCP'")
+                    componentsschemas_provider_metadata_type_1 = (
+                        GcpProviderMetadata.from_dict(data)
+                    )
+
+                    return componentsschemas_provider_metadata_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    AwsProviderMetadata | GcpProviderMetadata | None,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            provider_metadata = _parse_provider_metadata(
+                d.pop("provider_metadata", None)
             )
 
-        provider_metadata = _parse_provider_metadata(d.pop("provider_metadata", UNSET))
+            if provider_metadata is None and "provider_metadata" in src_dict:
+                explicit_nulls += ("provider_metadata",)
 
+        except KeyError as error:
+            raise missing_member("AiIntegration", error) from None
         ai_integration = cls(
             id=id,
             name=name,
@@ -328,6 +420,8 @@ class AiIntegration:
             headers=headers,
             provider_metadata=provider_metadata,
         )
+        if explicit_nulls:
+            ai_integration._explicit_nulls = explicit_nulls
 
         ai_integration.additional_properties = d
         return ai_integration

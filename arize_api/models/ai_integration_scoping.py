@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AiIntegrationScoping")
 
@@ -21,20 +31,25 @@ class AiIntegrationScoping:
     account.
 
     Attributes:
-        organization_id (None | str | Unset): ID of the organization; null
-            means account-wide.
-        space_id (None | str | Unset): ID of the space; null means the whole
+        organization_id (None | str): ID of the organization; null means
+            account-wide.
+        space_id (None | str): ID of the space; null means the whole
             organization (or account, if `organization_id` is null too).
     """
 
-    organization_id: None | str | Unset = UNSET
-    space_id: None | str | Unset = UNSET
+    organization_id: None | str = None
+    space_id: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
-        organization_id: None | str | Unset
-        if isinstance(self.organization_id, Unset):
-            organization_id = UNSET
+        organization_id: None | str
+        if isinstance(self.organization_id, NoneType):
+            organization_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             organization_id = (
                 self.organization_id.to_dict()
@@ -42,9 +57,9 @@ class AiIntegrationScoping:
                 else self.organization_id
             )
 
-        space_id: None | str | Unset
-        if isinstance(self.space_id, Unset):
-            space_id = UNSET
+        space_id: None | str
+        if isinstance(self.space_id, NoneType):
+            space_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             space_id = (
                 self.space_id.to_dict()
@@ -55,39 +70,66 @@ class AiIntegrationScoping:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if organization_id is not UNSET:
+        if organization_id is not None:
             field_dict["organization_id"] = organization_id
-        if space_id is not UNSET:
+        elif "organization_id" in self._explicit_nulls:
+            field_dict["organization_id"] = None
+        if space_id is not None:
             field_dict["space_id"] = space_id
+        elif "space_id" in self._explicit_nulls:
+            field_dict["space_id"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AiIntegrationScoping", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
 
-        def _parse_organization_id(data: object) -> None | str | Unset:
+        def _parse_organization_id(data: object) -> None | str:
             if data is None:
                 return data
-            if isinstance(data, Unset):
+            if isinstance(data, NoneType):
                 return data
-            return cast(None | str | Unset, data)
+            return cast(None | str, data)
 
-        organization_id = _parse_organization_id(d.pop("organization_id", UNSET))
+        organization_id = _parse_organization_id(d.pop("organization_id", None))
 
-        def _parse_space_id(data: object) -> None | str | Unset:
+        if organization_id is not None and not isinstance(organization_id, str):
+            raise wrong_kind(
+                "AiIntegrationScoping", "organization_id", "a string", organization_id
+            )
+
+        if organization_id is None and "organization_id" in src_dict:
+            explicit_nulls += ("organization_id",)
+
+        def _parse_space_id(data: object) -> None | str:
             if data is None:
                 return data
-            if isinstance(data, Unset):
+            if isinstance(data, NoneType):
                 return data
-            return cast(None | str | Unset, data)
+            return cast(None | str, data)
 
-        space_id = _parse_space_id(d.pop("space_id", UNSET))
+        space_id = _parse_space_id(d.pop("space_id", None))
+
+        if space_id is not None and not isinstance(space_id, str):
+            raise wrong_kind("AiIntegrationScoping", "space_id", "a string", space_id)
+
+        if space_id is None and "space_id" in src_dict:
+            explicit_nulls += ("space_id",)
 
         ai_integration_scoping = cls(
             organization_id=organization_id,
             space_id=space_id,
         )
+        if explicit_nulls:
+            ai_integration_scoping._explicit_nulls = explicit_nulls
 
         ai_integration_scoping.additional_properties = d
         return ai_integration_scoping

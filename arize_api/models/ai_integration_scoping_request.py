@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AiIntegrationScopingRequest")
@@ -60,8 +72,14 @@ class AiIntegrationScopingRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AiIntegrationScopingRequest", src_dict)
         d = dict(src_dict)
 
         def _parse_organization_id(data: object) -> None | str | Unset:
@@ -73,6 +91,18 @@ class AiIntegrationScopingRequest:
 
         organization_id = _parse_organization_id(d.pop("organization_id", UNSET))
 
+        if (
+            organization_id is not UNSET
+            and organization_id is not None
+            and not isinstance(organization_id, str)
+        ):
+            raise wrong_kind(
+                "AiIntegrationScopingRequest",
+                "organization_id",
+                "a string",
+                organization_id,
+            )
+
         def _parse_space_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -81,6 +111,15 @@ class AiIntegrationScopingRequest:
             return cast(None | str | Unset, data)
 
         space_id = _parse_space_id(d.pop("space_id", UNSET))
+
+        if (
+            space_id is not UNSET
+            and space_id is not None
+            and not isinstance(space_id, str)
+        ):
+            raise wrong_kind(
+                "AiIntegrationScopingRequest", "space_id", "a string", space_id
+            )
 
         ai_integration_scoping_request = cls(
             organization_id=organization_id,
@@ -91,3 +130,11 @@ class AiIntegrationScopingRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class AiIntegrationScopingRequestDict(TypedDict):
+    """A ``AiIntegrationScopingRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``AiIntegrationScopingRequest.from_dict``, so the same checks apply."""
+
+    organization_id: NotRequired[str | None]
+    space_id: NotRequired[str | None]

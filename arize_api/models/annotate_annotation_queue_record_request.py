@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AnnotateAnnotationQueueRecordRequest")
 
@@ -23,13 +35,17 @@ class AnnotateAnnotationQueueRecordRequest:
             500 items.
     """
 
-    annotations: list[AnnotationInput]
+    annotations: Sequence[AnnotationInput | AnnotationInputDict]
 
     def to_dict(self) -> dict[str, Any]:
-        annotations = []
-        for annotations_item_data in self.annotations:
-            annotations_item = annotations_item_data.to_dict()
-            annotations.append(annotations_item)
+        annotations = [
+            as_model(
+                AnnotationInput,
+                item,
+                "AnnotateAnnotationQueueRecordRequest.annotations",
+            ).to_dict()
+            for item in self.annotations
+        ]
 
         field_dict: dict[str, Any] = {}
 
@@ -41,16 +57,35 @@ class AnnotateAnnotationQueueRecordRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AnnotateAnnotationQueueRecordRequest", src_dict)
         d = dict(src_dict)
-        annotations = []
-        _annotations = d.pop("annotations")
-        for annotations_item_data in _annotations:
-            annotations_item = AnnotationInput.from_dict(annotations_item_data)
+        try:
+            annotations_sent = d.pop("annotations")
+            if not isinstance(annotations_sent, list):
+                raise wrong_kind(
+                    "AnnotateAnnotationQueueRecordRequest",
+                    "annotations",
+                    "a list",
+                    annotations_sent,
+                )
+            annotations = []
+            _annotations = annotations_sent
+            for annotations_item_data in _annotations:
+                annotations_item = AnnotationInput.from_dict(annotations_item_data)
 
-            annotations.append(annotations_item)
+                annotations.append(annotations_item)
 
+        except KeyError as error:
+            raise missing_member(
+                "AnnotateAnnotationQueueRecordRequest", error
+            ) from None
         annotate_annotation_queue_record_request = cls(
             annotations=annotations,
         )
@@ -61,4 +96,11 @@ class AnnotateAnnotationQueueRecordRequest:
         return model_repr(self)
 
 
-from ..models.annotation_input import AnnotationInput
+class AnnotateAnnotationQueueRecordRequestDict(TypedDict):
+    """A ``AnnotateAnnotationQueueRecordRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``AnnotateAnnotationQueueRecordRequest.from_dict``, so the same checks apply."""
+
+    annotations: list[AnnotationInputDict]
+
+
+from ..models.annotation_input import AnnotationInput, AnnotationInputDict

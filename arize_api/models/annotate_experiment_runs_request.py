@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AnnotateExperimentRunsRequest")
 
@@ -22,13 +34,15 @@ class AnnotateExperimentRunsRequest:
             1000; each `record_id` is a run id. 1 to 1000 items.
     """
 
-    annotations: list[AnnotateRecordInput]
+    annotations: Sequence[AnnotateRecordInput | AnnotateRecordInputDict]
 
     def to_dict(self) -> dict[str, Any]:
-        annotations = []
-        for annotations_item_data in self.annotations:
-            annotations_item = annotations_item_data.to_dict()
-            annotations.append(annotations_item)
+        annotations = [
+            as_model(
+                AnnotateRecordInput, item, "AnnotateExperimentRunsRequest.annotations"
+            ).to_dict()
+            for item in self.annotations
+        ]
 
         field_dict: dict[str, Any] = {}
 
@@ -40,16 +54,33 @@ class AnnotateExperimentRunsRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AnnotateExperimentRunsRequest", src_dict)
         d = dict(src_dict)
-        annotations = []
-        _annotations = d.pop("annotations")
-        for annotations_item_data in _annotations:
-            annotations_item = AnnotateRecordInput.from_dict(annotations_item_data)
+        try:
+            annotations_sent = d.pop("annotations")
+            if not isinstance(annotations_sent, list):
+                raise wrong_kind(
+                    "AnnotateExperimentRunsRequest",
+                    "annotations",
+                    "a list",
+                    annotations_sent,
+                )
+            annotations = []
+            _annotations = annotations_sent
+            for annotations_item_data in _annotations:
+                annotations_item = AnnotateRecordInput.from_dict(annotations_item_data)
 
-            annotations.append(annotations_item)
+                annotations.append(annotations_item)
 
+        except KeyError as error:
+            raise missing_member("AnnotateExperimentRunsRequest", error) from None
         annotate_experiment_runs_request = cls(
             annotations=annotations,
         )
@@ -60,4 +91,11 @@ class AnnotateExperimentRunsRequest:
         return model_repr(self)
 
 
-from ..models.annotate_record_input import AnnotateRecordInput
+class AnnotateExperimentRunsRequestDict(TypedDict):
+    """A ``AnnotateExperimentRunsRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``AnnotateExperimentRunsRequest.from_dict``, so the same checks apply."""
+
+    annotations: list[AnnotateRecordInputDict]
+
+
+from ..models.annotate_record_input import AnnotateRecordInput, AnnotateRecordInputDict

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AnnotateRecordInput")
 
@@ -25,15 +37,15 @@ class AnnotateRecordInput:
     """
 
     record_id: str
-    values: list[AnnotationInput]
+    values: Sequence[AnnotationInput | AnnotationInputDict]
 
     def to_dict(self) -> dict[str, Any]:
         record_id = self.record_id
 
-        values = []
-        for values_item_data in self.values:
-            values_item = values_item_data.to_dict()
-            values.append(values_item)
+        values = [
+            as_model(AnnotationInput, item, "AnnotateRecordInput.values").to_dict()
+            for item in self.values
+        ]
 
         field_dict: dict[str, Any] = {}
 
@@ -46,18 +58,34 @@ class AnnotateRecordInput:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AnnotateRecordInput", src_dict)
         d = dict(src_dict)
-        record_id = d.pop("record_id")
+        try:
+            record_id = d.pop("record_id")
+            if not isinstance(record_id, str):
+                raise wrong_kind(
+                    "AnnotateRecordInput", "record_id", "a string", record_id
+                )
 
-        values = []
-        _values = d.pop("values")
-        for values_item_data in _values:
-            values_item = AnnotationInput.from_dict(values_item_data)
+            values_sent = d.pop("values")
+            if not isinstance(values_sent, list):
+                raise wrong_kind("AnnotateRecordInput", "values", "a list", values_sent)
+            values = []
+            _values = values_sent
+            for values_item_data in _values:
+                values_item = AnnotationInput.from_dict(values_item_data)
 
-            values.append(values_item)
+                values.append(values_item)
 
+        except KeyError as error:
+            raise missing_member("AnnotateRecordInput", error) from None
         annotate_record_input = cls(
             record_id=record_id,
             values=values,
@@ -69,4 +97,12 @@ class AnnotateRecordInput:
         return model_repr(self)
 
 
-from ..models.annotation_input import AnnotationInput
+class AnnotateRecordInputDict(TypedDict):
+    """A ``AnnotateRecordInput`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``AnnotateRecordInput.from_dict``, so the same checks apply."""
+
+    record_id: str
+    values: list[AnnotationInputDict]
+
+
+from ..models.annotation_input import AnnotationInput, AnnotationInputDict

@@ -4,13 +4,27 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.record_granularity import RecordGranularity, check_record_granularity
 from ..types import UNSET, Unset
 
@@ -41,7 +55,7 @@ class AnnotateSpansRequest:
     """
 
     project_id: str
-    annotations: list[AnnotateRecordInput]
+    annotations: Sequence[AnnotateRecordInput | AnnotateRecordInputDict]
     start_time: datetime.datetime | Unset = UNSET
     end_time: datetime.datetime | Unset = UNSET
     granularity: RecordGranularity | Unset = UNSET
@@ -49,10 +63,12 @@ class AnnotateSpansRequest:
     def to_dict(self) -> dict[str, Any]:
         project_id = self.project_id
 
-        annotations = []
-        for annotations_item_data in self.annotations:
-            annotations_item = annotations_item_data.to_dict()
-            annotations.append(annotations_item)
+        annotations = [
+            as_model(
+                AnnotateRecordInput, item, "AnnotateSpansRequest.annotations"
+            ).to_dict()
+            for item in self.annotations
+        ]
 
         start_time: str | Unset = UNSET
         if not isinstance(self.start_time, Unset):
@@ -83,39 +99,69 @@ class AnnotateSpansRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AnnotateSpansRequest", src_dict)
         d = dict(src_dict)
-        project_id = d.pop("project_id")
+        try:
+            project_id = d.pop("project_id")
+            if not isinstance(project_id, str):
+                raise wrong_kind(
+                    "AnnotateSpansRequest", "project_id", "a string", project_id
+                )
 
-        annotations = []
-        _annotations = d.pop("annotations")
-        for annotations_item_data in _annotations:
-            annotations_item = AnnotateRecordInput.from_dict(annotations_item_data)
+            annotations_sent = d.pop("annotations")
+            if not isinstance(annotations_sent, list):
+                raise wrong_kind(
+                    "AnnotateSpansRequest", "annotations", "a list", annotations_sent
+                )
+            annotations = []
+            _annotations = annotations_sent
+            for annotations_item_data in _annotations:
+                annotations_item = AnnotateRecordInput.from_dict(annotations_item_data)
 
-            annotations.append(annotations_item)
+                annotations.append(annotations_item)
 
-        _start_time = d.pop("start_time", UNSET)
-        start_time: datetime.datetime | Unset
-        if isinstance(_start_time, Unset):
-            start_time = UNSET
-        else:
-            start_time = parse_datetime(_start_time)
+            try:
+                _start_time = d.pop("start_time", UNSET)
+                start_time: datetime.datetime | Unset
+                if isinstance(_start_time, Unset):
+                    start_time = UNSET
+                else:
+                    start_time = parse_datetime(_start_time)
 
-        _end_time = d.pop("end_time", UNSET)
-        end_time: datetime.datetime | Unset
-        if isinstance(_end_time, Unset):
-            end_time = UNSET
-        else:
-            end_time = parse_datetime(_end_time)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "AnnotateSpansRequest", "start_time", error
+                ) from error
 
-        _granularity = d.pop("granularity", UNSET)
-        granularity: RecordGranularity | Unset
-        if isinstance(_granularity, Unset):
-            granularity = UNSET
-        else:
-            granularity = check_record_granularity(_granularity)
+            try:
+                _end_time = d.pop("end_time", UNSET)
+                end_time: datetime.datetime | Unset
+                if isinstance(_end_time, Unset):
+                    end_time = UNSET
+                else:
+                    end_time = parse_datetime(_end_time)
 
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "AnnotateSpansRequest", "end_time", error
+                ) from error
+
+            _granularity = d.pop("granularity", UNSET)
+            granularity: RecordGranularity | Unset
+            if isinstance(_granularity, Unset):
+                granularity = UNSET
+            else:
+                granularity = check_record_granularity(_granularity)
+
+        except KeyError as error:
+            raise missing_member("AnnotateSpansRequest", error) from None
         annotate_spans_request = cls(
             project_id=project_id,
             annotations=annotations,
@@ -130,4 +176,15 @@ class AnnotateSpansRequest:
         return model_repr(self)
 
 
-from ..models.annotate_record_input import AnnotateRecordInput
+class AnnotateSpansRequestDict(TypedDict):
+    """A ``AnnotateSpansRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``AnnotateSpansRequest.from_dict``, so the same checks apply."""
+
+    project_id: str
+    annotations: list[AnnotateRecordInputDict]
+    start_time: NotRequired[str]
+    end_time: NotRequired[str]
+    granularity: NotRequired[RecordGranularity]
+
+
+from ..models.annotate_record_input import AnnotateRecordInput, AnnotateRecordInputDict

@@ -4,15 +4,27 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    as_number,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="Annotation")
 
@@ -24,22 +36,27 @@ class Annotation:
 
     Attributes:
         name (str): The annotation config the value belongs to.
-        score (float | Unset): Numeric value, for continuous configs.
-        label (str | Unset): Chosen label, for categorical configs.
-        text (str | Unset): Free-text note, for freeform configs.
-        updated_at (datetime.datetime | Unset): When the value was last
+        score (float | None): Numeric value, for continuous configs.
+        label (str | None): Chosen label, for categorical configs.
+        text (str | None): Free-text note, for freeform configs.
+        updated_at (datetime.datetime | None): When the value was last
             written.
-        annotator (AnnotatorUser | Unset): The user who wrote it; present on
+        annotator (AnnotatorUser | None): The user who wrote it; present on
             per-user annotations.
     """
 
     name: str
-    score: float | Unset = UNSET
-    label: str | Unset = UNSET
-    text: str | Unset = UNSET
-    updated_at: datetime.datetime | Unset = UNSET
-    annotator: AnnotatorUser | Unset = UNSET
+    score: float | None = None
+    label: str | None = None
+    text: str | None = None
+    updated_at: datetime.datetime | None = None
+    annotator: AnnotatorUser | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -50,12 +67,12 @@ class Annotation:
 
         text = self.text
 
-        updated_at: str | Unset = UNSET
-        if not isinstance(self.updated_at, Unset):
+        updated_at: str | None = None
+        if not isinstance(self.updated_at, NoneType):
             updated_at = self.updated_at.isoformat()
 
-        annotator: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.annotator, Unset):
+        annotator: dict[str, Any] | None = None
+        if not isinstance(self.annotator, NoneType):
             annotator = self.annotator.to_dict()
 
         field_dict: dict[str, Any] = {}
@@ -65,44 +82,95 @@ class Annotation:
                 "name": name,
             }
         )
-        if score is not UNSET:
+        if score is not None:
             field_dict["score"] = score
-        if label is not UNSET:
+        elif "score" in self._explicit_nulls:
+            field_dict["score"] = None
+        if label is not None:
             field_dict["label"] = label
-        if text is not UNSET:
+        elif "label" in self._explicit_nulls:
+            field_dict["label"] = None
+        if text is not None:
             field_dict["text"] = text
-        if updated_at is not UNSET:
+        elif "text" in self._explicit_nulls:
+            field_dict["text"] = None
+        if updated_at is not None:
             field_dict["updated_at"] = updated_at
-        if annotator is not UNSET:
+        elif "updated_at" in self._explicit_nulls:
+            field_dict["updated_at"] = None
+        if annotator is not None:
             field_dict["annotator"] = annotator
+        elif "annotator" in self._explicit_nulls:
+            field_dict["annotator"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("Annotation", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("Annotation", "name", "a string", name)
 
-        score = d.pop("score", UNSET)
+            score = d.pop("score", None)
+            if (
+                score is not None
+                and type(score) is not float
+                and type(score) is not int
+            ):
+                score = as_number("Annotation", "score", score)
 
-        label = d.pop("label", UNSET)
+            if score is None and "score" in src_dict:
+                explicit_nulls += ("score",)
 
-        text = d.pop("text", UNSET)
+            label = d.pop("label", None)
+            if label is not None and not isinstance(label, str):
+                raise wrong_kind("Annotation", "label", "a string", label)
 
-        _updated_at = d.pop("updated_at", UNSET)
-        updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
-            updated_at = UNSET
-        else:
-            updated_at = parse_datetime(_updated_at)
+            if label is None and "label" in src_dict:
+                explicit_nulls += ("label",)
 
-        _annotator = d.pop("annotator", UNSET)
-        annotator: AnnotatorUser | Unset
-        if isinstance(_annotator, Unset):
-            annotator = UNSET
-        else:
-            annotator = AnnotatorUser.from_dict(_annotator)
+            text = d.pop("text", None)
+            if text is not None and not isinstance(text, str):
+                raise wrong_kind("Annotation", "text", "a string", text)
 
+            if text is None and "text" in src_dict:
+                explicit_nulls += ("text",)
+
+            try:
+                _updated_at = d.pop("updated_at", None)
+                updated_at: datetime.datetime | None
+                if isinstance(_updated_at, NoneType):
+                    updated_at = None
+                else:
+                    updated_at = parse_datetime(_updated_at)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Annotation", "updated_at", error) from error
+
+            if updated_at is None and "updated_at" in src_dict:
+                explicit_nulls += ("updated_at",)
+
+            _annotator = d.pop("annotator", None)
+            annotator: AnnotatorUser | None
+            if isinstance(_annotator, NoneType):
+                annotator = None
+            else:
+                annotator = AnnotatorUser.from_dict(_annotator)
+
+            if annotator is None and "annotator" in src_dict:
+                explicit_nulls += ("annotator",)
+
+        except KeyError as error:
+            raise missing_member("Annotation", error) from None
         annotation = cls(
             name=name,
             score=score,
@@ -111,6 +179,8 @@ class Annotation:
             updated_at=updated_at,
             annotator=annotator,
         )
+        if explicit_nulls:
+            annotation._explicit_nulls = explicit_nulls
 
         annotation.additional_properties = d
         return annotation

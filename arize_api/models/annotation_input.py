@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AnnotationInput")
@@ -56,17 +69,38 @@ class AnnotationInput:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AnnotationInput", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("AnnotationInput", "name", "a string", name)
 
-        score = d.pop("score", UNSET)
+            score = d.pop("score", UNSET)
+            if (
+                score is not UNSET
+                and type(score) is not float
+                and type(score) is not int
+            ):
+                score = as_number("AnnotationInput", "score", score)
 
-        label = d.pop("label", UNSET)
+            label = d.pop("label", UNSET)
+            if label is not UNSET and not isinstance(label, str):
+                raise wrong_kind("AnnotationInput", "label", "a string", label)
 
-        text = d.pop("text", UNSET)
+            text = d.pop("text", UNSET)
+            if text is not UNSET and not isinstance(text, str):
+                raise wrong_kind("AnnotationInput", "text", "a string", text)
 
+        except KeyError as error:
+            raise missing_member("AnnotationInput", error) from None
         annotation_input = cls(
             name=name,
             score=score,
@@ -78,3 +112,13 @@ class AnnotationInput:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class AnnotationInputDict(TypedDict):
+    """A ``AnnotationInput`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``AnnotationInput.from_dict``, so the same checks apply."""
+
+    name: str
+    score: NotRequired[float]
+    label: NotRequired[str]
+    text: NotRequired[str]

@@ -4,15 +4,27 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AnnotationQueue")
 
@@ -30,14 +42,13 @@ class AnnotationQueue:
             queue.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        instructions (None | str | Unset): Guidance shown to annotators;
-            null when none.
+        instructions (None | str): Guidance shown to annotators; null when
+            none.
         annotation_configs (list[CategoricalAnnotationConfig |
-            ContinuousAnnotationConfig | FreeformAnnotationConfig] | Unset): The
+            ContinuousAnnotationConfig | FreeformAnnotationConfig] | None): The
             annotation configs annotators fill in for each record.
-        column_allowlist (list[str] | None | Unset): Record columns
-            annotators may see. Null or absent means no restriction: every
-            column is visible.
+        column_allowlist (list[str] | None): Record columns annotators may
+            see. Null or absent means no restriction: every column is visible.
     """
 
     id: str
@@ -46,17 +57,22 @@ class AnnotationQueue:
     annotators: list[AnnotatorUser]
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    instructions: None | str | Unset = UNSET
+    instructions: None | str = None
     annotation_configs: (
         list[
             CategoricalAnnotationConfig
             | ContinuousAnnotationConfig
             | FreeformAnnotationConfig
         ]
-        | Unset
-    ) = UNSET
-    column_allowlist: list[str] | None | Unset = UNSET
+        | None
+    ) = None
+    column_allowlist: list[str] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -74,9 +90,9 @@ class AnnotationQueue:
 
         updated_at = self.updated_at.isoformat()
 
-        instructions: None | str | Unset
-        if isinstance(self.instructions, Unset):
-            instructions = UNSET
+        instructions: None | str
+        if isinstance(self.instructions, NoneType):
+            instructions = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             instructions = (
                 self.instructions.to_dict()
@@ -84,8 +100,8 @@ class AnnotationQueue:
                 else self.instructions
             )
 
-        annotation_configs: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.annotation_configs, Unset):
+        annotation_configs: list[dict[str, Any]] | None = None
+        if not isinstance(self.annotation_configs, NoneType):
             annotation_configs = []
             for annotation_configs_item_data in self.annotation_configs:
                 annotation_configs_item: dict[str, Any]
@@ -107,9 +123,9 @@ class AnnotationQueue:
 
                 annotation_configs.append(annotation_configs_item)
 
-        column_allowlist: list[str] | None | Unset
-        if isinstance(self.column_allowlist, Unset):
-            column_allowlist = UNSET
+        column_allowlist: list[str] | None
+        if isinstance(self.column_allowlist, NoneType):
+            column_allowlist = None
         elif isinstance(self.column_allowlist, list):
             column_allowlist = self.column_allowlist
 
@@ -132,145 +148,219 @@ class AnnotationQueue:
                 "updated_at": updated_at,
             }
         )
-        if instructions is not UNSET:
+        if instructions is not None:
             field_dict["instructions"] = instructions
-        if annotation_configs is not UNSET:
+        elif "instructions" in self._explicit_nulls:
+            field_dict["instructions"] = None
+        if annotation_configs is not None:
             field_dict["annotation_configs"] = annotation_configs
-        if column_allowlist is not UNSET:
+        elif "annotation_configs" in self._explicit_nulls:
+            field_dict["annotation_configs"] = None
+        if column_allowlist is not None:
             field_dict["column_allowlist"] = column_allowlist
+        elif "column_allowlist" in self._explicit_nulls:
+            field_dict["column_allowlist"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AnnotationQueue", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("AnnotationQueue", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("AnnotationQueue", "name", "a string", name)
 
-        space_id = d.pop("space_id")
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind("AnnotationQueue", "space_id", "a string", space_id)
 
-        annotators = []
-        _annotators = d.pop("annotators")
-        for annotators_item_data in _annotators:
-            annotators_item = AnnotatorUser.from_dict(annotators_item_data)
+            annotators_sent = d.pop("annotators")
+            if not isinstance(annotators_sent, list):
+                raise wrong_kind(
+                    "AnnotationQueue", "annotators", "a list", annotators_sent
+                )
+            annotators = []
+            _annotators = annotators_sent
+            for annotators_item_data in _annotators:
+                annotators_item = AnnotatorUser.from_dict(annotators_item_data)
 
-            annotators.append(annotators_item)
+                annotators.append(annotators_item)
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("AnnotationQueue", "created_at", error) from error
 
-        def _parse_instructions(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
 
-        instructions = _parse_instructions(d.pop("instructions", UNSET))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("AnnotationQueue", "updated_at", error) from error
 
-        _annotation_configs = d.pop("annotation_configs", UNSET)
-        annotation_configs: (
-            list[
-                CategoricalAnnotationConfig
-                | ContinuousAnnotationConfig
-                | FreeformAnnotationConfig
-            ]
-            | Unset
-        ) = UNSET
-        if _annotation_configs is not UNSET:
-            annotation_configs = []
-            for annotation_configs_item_data in _annotation_configs:
+            def _parse_instructions(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-                def _parse_annotation_configs_item(
-                    data: object,
-                ) -> (
+            instructions = _parse_instructions(d.pop("instructions", None))
+
+            if instructions is not None and not isinstance(instructions, str):
+                raise wrong_kind(
+                    "AnnotationQueue", "instructions", "a string", instructions
+                )
+
+            if instructions is None and "instructions" in src_dict:
+                explicit_nulls += ("instructions",)
+
+            annotation_configs_sent = d.pop("annotation_configs", None)
+            if annotation_configs_sent is not None and not isinstance(
+                annotation_configs_sent, list
+            ):
+                raise wrong_kind(
+                    "AnnotationQueue",
+                    "annotation_configs",
+                    "a list",
+                    annotation_configs_sent,
+                )
+            _annotation_configs = annotation_configs_sent
+            annotation_configs: (
+                list[
                     CategoricalAnnotationConfig
                     | ContinuousAnnotationConfig
                     | FreeformAnnotationConfig
-                ):
-                    failures: list[Exception] = []
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        if data.get("type", "CATEGORICAL") != "CATEGORICAL":
-                            from arize_api._errors import ConstMismatchError
+                ]
+                | None
+            ) = None
+            if _annotation_configs is not None:
+                annotation_configs = []
+                for annotation_configs_item_data in _annotation_configs:
 
-                            raise ConstMismatchError("type is not 'CATEGORICAL'")
-                        componentsschemas_annotation_config_type_0 = (
-                            CategoricalAnnotationConfig.from_dict(data)
-                        )
-
-                        return componentsschemas_annotation_config_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError) as error:
-                        failures.append(error)
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        if data.get("type", "CONTINUOUS") != "CONTINUOUS":
-                            from arize_api._errors import ConstMismatchError
-
-                            raise ConstMismatchError("type is not 'CONTINUOUS'")
-                        componentsschemas_annotation_config_type_1 = (
-                            ContinuousAnnotationConfig.from_dict(data)
-                        )
-
-                        return componentsschemas_annotation_config_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError) as error:
-                        failures.append(error)
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        if data.get("type", "FREEFORM") != "FREEFORM":
-                            from arize_api._errors import ConstMismatchError
-
-                            raise ConstMismatchError("type is not 'FREEFORM'")
-                        componentsschemas_annotation_config_type_2 = (
-                            FreeformAnnotationConfig.from_dict(data)
-                        )
-
-                        return componentsschemas_annotation_config_type_2
-                    except (TypeError, ValueError, AttributeError, KeyError) as error:
-                        failures.append(error)
-                    from arize_api._unions import unmatched_variant
-
-                    return cast(
+                    def _parse_annotation_configs_item(
+                        data: object,
+                    ) -> (
                         CategoricalAnnotationConfig
                         | ContinuousAnnotationConfig
-                        | FreeformAnnotationConfig,
-                        unmatched_variant(data, failures, polymorphic=True),
+                        | FreeformAnnotationConfig
+                    ):
+                        failures: list[Exception] = []
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            if data.get("type", "CATEGORICAL") != "CATEGORICAL":
+                                from arize_api._errors import ConstMismatchError
+
+                                raise ConstMismatchError("type is not 'CATEGORICAL'")
+                            componentsschemas_annotation_config_type_0 = (
+                                CategoricalAnnotationConfig.from_dict(data)
+                            )
+
+                            return componentsschemas_annotation_config_type_0
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            if data.get("type", "CONTINUOUS") != "CONTINUOUS":
+                                from arize_api._errors import ConstMismatchError
+
+                                raise ConstMismatchError("type is not 'CONTINUOUS'")
+                            componentsschemas_annotation_config_type_1 = (
+                                ContinuousAnnotationConfig.from_dict(data)
+                            )
+
+                            return componentsschemas_annotation_config_type_1
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            if data.get("type", "FREEFORM") != "FREEFORM":
+                                from arize_api._errors import ConstMismatchError
+
+                                raise ConstMismatchError("type is not 'FREEFORM'")
+                            componentsschemas_annotation_config_type_2 = (
+                                FreeformAnnotationConfig.from_dict(data)
+                            )
+
+                            return componentsschemas_annotation_config_type_2
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        from arize_api._unions import unmatched_variant
+
+                        return cast(
+                            CategoricalAnnotationConfig
+                            | ContinuousAnnotationConfig
+                            | FreeformAnnotationConfig,
+                            unmatched_variant(data, failures, polymorphic=True),
+                        )
+
+                    annotation_configs_item = _parse_annotation_configs_item(
+                        annotation_configs_item_data
                     )
 
-                annotation_configs_item = _parse_annotation_configs_item(
-                    annotation_configs_item_data
+                    annotation_configs.append(annotation_configs_item)
+
+            if annotation_configs is None and "annotation_configs" in src_dict:
+                explicit_nulls += ("annotation_configs",)
+
+            def _parse_column_allowlist(data: object) -> list[str] | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    column_allowlist_type_0 = cast(list[str], data)
+
+                    return column_allowlist_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    list[str] | None,
+                    unmatched_variant(data, failures, polymorphic=False),
                 )
 
-                annotation_configs.append(annotation_configs_item)
+            column_allowlist = _parse_column_allowlist(d.pop("column_allowlist", None))
 
-        def _parse_column_allowlist(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                column_allowlist_type_0 = cast(list[str], data)
+            if column_allowlist is None and "column_allowlist" in src_dict:
+                explicit_nulls += ("column_allowlist",)
 
-                return column_allowlist_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                list[str] | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
-
-        column_allowlist = _parse_column_allowlist(d.pop("column_allowlist", UNSET))
-
+        except KeyError as error:
+            raise missing_member("AnnotationQueue", error) from None
         annotation_queue = cls(
             id=id,
             name=name,
@@ -282,6 +372,8 @@ class AnnotationQueue:
             annotation_configs=annotation_configs,
             column_allowlist=column_allowlist,
         )
+        if explicit_nulls:
+            annotation_queue._explicit_nulls = explicit_nulls
 
         annotation_queue.additional_properties = d
         return annotation_queue

@@ -3,13 +3,22 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+)
 from ..models.annotation_queue_completion_status import (
     AnnotationQueueCompletionStatus,
     check_annotation_queue_completion_status,
@@ -48,15 +57,24 @@ class AnnotationQueueAssignedUser:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AnnotationQueueAssignedUser", src_dict)
         d = dict(src_dict)
-        user = AnnotatorUser.from_dict(d.pop("user"))
+        try:
+            user = AnnotatorUser.from_dict(d.pop("user"))
 
-        completion_status = check_annotation_queue_completion_status(
-            d.pop("completion_status")
-        )
+            completion_status = check_annotation_queue_completion_status(
+                d.pop("completion_status")
+            )
 
+        except KeyError as error:
+            raise missing_member("AnnotationQueueAssignedUser", error) from None
         annotation_queue_assigned_user = cls(
             user=user,
             completion_status=completion_status,

@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,12 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AnnotationQueueExampleRecordInput")
@@ -67,23 +76,63 @@ class AnnotationQueueExampleRecordInput:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AnnotationQueueExampleRecordInput", src_dict)
         d = dict(src_dict)
-        record_type = cast(Literal["EXAMPLE"], d.pop("record_type"))
-        if record_type != "EXAMPLE":
-            from arize_api._errors import ConstMismatchError
+        try:
+            record_type = cast(Literal["EXAMPLE"], d.pop("record_type"))
+            if record_type != "EXAMPLE":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(
-                f"record_type must be 'EXAMPLE', got {record_type!r}"
-            )
+                raise ConstMismatchError(
+                    f"record_type must be 'EXAMPLE', got {record_type!r}"
+                )
 
-        dataset_id = d.pop("dataset_id")
+            dataset_id = d.pop("dataset_id")
+            if not isinstance(dataset_id, str):
+                raise wrong_kind(
+                    "AnnotationQueueExampleRecordInput",
+                    "dataset_id",
+                    "a string",
+                    dataset_id,
+                )
 
-        dataset_version_id = d.pop("dataset_version_id", UNSET)
+            dataset_version_id = d.pop("dataset_version_id", UNSET)
+            if dataset_version_id is not UNSET and not isinstance(
+                dataset_version_id, str
+            ):
+                raise wrong_kind(
+                    "AnnotationQueueExampleRecordInput",
+                    "dataset_version_id",
+                    "a string",
+                    dataset_version_id,
+                )
 
-        example_ids = cast(list[str], d.pop("example_ids", UNSET))
+            example_ids = cast(list[str], d.pop("example_ids", UNSET))
 
+            if example_ids is not UNSET and not isinstance(example_ids, list):
+                raise wrong_kind(
+                    "AnnotationQueueExampleRecordInput",
+                    "example_ids",
+                    "a list",
+                    example_ids,
+                )
+            if example_ids is not UNSET:
+                check_items(
+                    "AnnotationQueueExampleRecordInput",
+                    "example_ids",
+                    example_ids,
+                    "str",
+                )
+
+        except KeyError as error:
+            raise missing_member("AnnotationQueueExampleRecordInput", error) from None
         annotation_queue_example_record_input = cls(
             record_type=record_type,
             dataset_id=dataset_id,
@@ -95,3 +144,13 @@ class AnnotationQueueExampleRecordInput:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class AnnotationQueueExampleRecordInputDict(TypedDict):
+    """A ``AnnotationQueueExampleRecordInput`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``AnnotationQueueExampleRecordInput.from_dict``, so the same checks apply."""
+
+    record_type: Literal["EXAMPLE"]
+    dataset_id: str
+    dataset_version_id: NotRequired[str]
+    example_ids: NotRequired[list[str]]

@@ -3,19 +3,30 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.annotation_queue_source_type import (
     AnnotationQueueSourceType,
     check_annotation_queue_source_type,
 )
 from ..models.record_granularity import RecordGranularity, check_record_granularity
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AnnotationQueueRecord")
 
@@ -39,9 +50,9 @@ class AnnotationQueueRecord:
         evaluations (list[Evaluation]): Evaluation results on the record.
         assigned_users (list[AnnotationQueueAssignedUser]): Users assigned
             to the record, each with a completion status.
-        granularity (None | RecordGranularity | Unset): Span, trace or
-            session, when the record comes from spans.
-        session_annotations (list[Annotation] | Unset): Annotations on the
+        granularity (None | RecordGranularity): Span, trace or session, when
+            the record comes from spans.
+        session_annotations (list[Annotation] | None): Annotations on the
             session the record belongs to.
     """
 
@@ -53,9 +64,14 @@ class AnnotationQueueRecord:
     trace_annotations: list[Annotation]
     evaluations: list[Evaluation]
     assigned_users: list[AnnotationQueueAssignedUser]
-    granularity: None | RecordGranularity | Unset = UNSET
-    session_annotations: list[Annotation] | Unset = UNSET
+    granularity: None | RecordGranularity = None
+    session_annotations: list[Annotation] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -86,9 +102,9 @@ class AnnotationQueueRecord:
             assigned_users_item = assigned_users_item_data.to_dict()
             assigned_users.append(assigned_users_item)
 
-        granularity: None | str | Unset
-        if isinstance(self.granularity, Unset):
-            granularity = UNSET
+        granularity: None | str
+        if isinstance(self.granularity, NoneType):
+            granularity = None
         elif isinstance(self.granularity, str):
             granularity = self.granularity
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -98,8 +114,8 @@ class AnnotationQueueRecord:
                 else self.granularity
             )
 
-        session_annotations: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.session_annotations, Unset):
+        session_annotations: list[dict[str, Any]] | None = None
+        if not isinstance(self.session_annotations, NoneType):
             session_annotations = []
             for session_annotations_item_data in self.session_annotations:
                 session_annotations_item = session_annotations_item_data.to_dict()
@@ -119,88 +135,155 @@ class AnnotationQueueRecord:
                 "assigned_users": assigned_users,
             }
         )
-        if granularity is not UNSET:
+        if granularity is not None:
             field_dict["granularity"] = granularity
-        if session_annotations is not UNSET:
+        elif "granularity" in self._explicit_nulls:
+            field_dict["granularity"] = None
+        if session_annotations is not None:
             field_dict["session_annotations"] = session_annotations
+        elif "session_annotations" in self._explicit_nulls:
+            field_dict["session_annotations"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AnnotationQueueRecord", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("AnnotationQueueRecord", "id", "a string", id)
 
-        annotation_queue_id = d.pop("annotation_queue_id")
-
-        source_type = check_annotation_queue_source_type(d.pop("source_type"))
-
-        data = AnnotationQueueRecordData.from_dict(d.pop("data"))
-
-        annotations = []
-        _annotations = d.pop("annotations")
-        for annotations_item_data in _annotations:
-            annotations_item = Annotation.from_dict(annotations_item_data)
-
-            annotations.append(annotations_item)
-
-        trace_annotations = []
-        _trace_annotations = d.pop("trace_annotations")
-        for trace_annotations_item_data in _trace_annotations:
-            trace_annotations_item = Annotation.from_dict(trace_annotations_item_data)
-
-            trace_annotations.append(trace_annotations_item)
-
-        evaluations = []
-        _evaluations = d.pop("evaluations")
-        for evaluations_item_data in _evaluations:
-            evaluations_item = Evaluation.from_dict(evaluations_item_data)
-
-            evaluations.append(evaluations_item)
-
-        assigned_users = []
-        _assigned_users = d.pop("assigned_users")
-        for assigned_users_item_data in _assigned_users:
-            assigned_users_item = AnnotationQueueAssignedUser.from_dict(
-                assigned_users_item_data
-            )
-
-            assigned_users.append(assigned_users_item)
-
-        def _parse_granularity(data: object) -> None | RecordGranularity | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                granularity_type_0 = check_record_granularity(data)
-
-                return granularity_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                None | RecordGranularity | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
-
-        granularity = _parse_granularity(d.pop("granularity", UNSET))
-
-        _session_annotations = d.pop("session_annotations", UNSET)
-        session_annotations: list[Annotation] | Unset = UNSET
-        if _session_annotations is not UNSET:
-            session_annotations = []
-            for session_annotations_item_data in _session_annotations:
-                session_annotations_item = Annotation.from_dict(
-                    session_annotations_item_data
+            annotation_queue_id = d.pop("annotation_queue_id")
+            if not isinstance(annotation_queue_id, str):
+                raise wrong_kind(
+                    "AnnotationQueueRecord",
+                    "annotation_queue_id",
+                    "a string",
+                    annotation_queue_id,
                 )
 
-                session_annotations.append(session_annotations_item)
+            source_type = check_annotation_queue_source_type(d.pop("source_type"))
 
+            data = AnnotationQueueRecordData.from_dict(d.pop("data"))
+
+            annotations_sent = d.pop("annotations")
+            if not isinstance(annotations_sent, list):
+                raise wrong_kind(
+                    "AnnotationQueueRecord", "annotations", "a list", annotations_sent
+                )
+            annotations = []
+            _annotations = annotations_sent
+            for annotations_item_data in _annotations:
+                annotations_item = Annotation.from_dict(annotations_item_data)
+
+                annotations.append(annotations_item)
+
+            trace_annotations_sent = d.pop("trace_annotations")
+            if not isinstance(trace_annotations_sent, list):
+                raise wrong_kind(
+                    "AnnotationQueueRecord",
+                    "trace_annotations",
+                    "a list",
+                    trace_annotations_sent,
+                )
+            trace_annotations = []
+            _trace_annotations = trace_annotations_sent
+            for trace_annotations_item_data in _trace_annotations:
+                trace_annotations_item = Annotation.from_dict(
+                    trace_annotations_item_data
+                )
+
+                trace_annotations.append(trace_annotations_item)
+
+            evaluations_sent = d.pop("evaluations")
+            if not isinstance(evaluations_sent, list):
+                raise wrong_kind(
+                    "AnnotationQueueRecord", "evaluations", "a list", evaluations_sent
+                )
+            evaluations = []
+            _evaluations = evaluations_sent
+            for evaluations_item_data in _evaluations:
+                evaluations_item = Evaluation.from_dict(evaluations_item_data)
+
+                evaluations.append(evaluations_item)
+
+            assigned_users_sent = d.pop("assigned_users")
+            if not isinstance(assigned_users_sent, list):
+                raise wrong_kind(
+                    "AnnotationQueueRecord",
+                    "assigned_users",
+                    "a list",
+                    assigned_users_sent,
+                )
+            assigned_users = []
+            _assigned_users = assigned_users_sent
+            for assigned_users_item_data in _assigned_users:
+                assigned_users_item = AnnotationQueueAssignedUser.from_dict(
+                    assigned_users_item_data
+                )
+
+                assigned_users.append(assigned_users_item)
+
+            def _parse_granularity(data: object) -> None | RecordGranularity:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    granularity_type_0 = check_record_granularity(data)
+
+                    return granularity_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None | RecordGranularity,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            granularity = _parse_granularity(d.pop("granularity", None))
+
+            if granularity is None and "granularity" in src_dict:
+                explicit_nulls += ("granularity",)
+
+            session_annotations_sent = d.pop("session_annotations", None)
+            if session_annotations_sent is not None and not isinstance(
+                session_annotations_sent, list
+            ):
+                raise wrong_kind(
+                    "AnnotationQueueRecord",
+                    "session_annotations",
+                    "a list",
+                    session_annotations_sent,
+                )
+            _session_annotations = session_annotations_sent
+            session_annotations: list[Annotation] | None = None
+            if _session_annotations is not None:
+                session_annotations = []
+                for session_annotations_item_data in _session_annotations:
+                    session_annotations_item = Annotation.from_dict(
+                        session_annotations_item_data
+                    )
+
+                    session_annotations.append(session_annotations_item)
+
+            if session_annotations is None and "session_annotations" in src_dict:
+                explicit_nulls += ("session_annotations",)
+
+        except KeyError as error:
+            raise missing_member("AnnotationQueueRecord", error) from None
         annotation_queue_record = cls(
             id=id,
             annotation_queue_id=annotation_queue_id,
@@ -213,6 +296,8 @@ class AnnotationQueueRecord:
             granularity=granularity,
             session_annotations=session_annotations,
         )
+        if explicit_nulls:
+            annotation_queue_record._explicit_nulls = explicit_nulls
 
         annotation_queue_record.additional_properties = d
         return annotation_queue_record

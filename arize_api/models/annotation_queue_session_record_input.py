@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -17,6 +19,13 @@ from attrs import define as _attrs_define
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AnnotationQueueSessionRecordInput")
 
@@ -68,25 +77,64 @@ class AnnotationQueueSessionRecordInput:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AnnotationQueueSessionRecordInput", src_dict)
         d = dict(src_dict)
-        record_type = cast(Literal["SESSION"], d.pop("record_type"))
-        if record_type != "SESSION":
-            from arize_api._errors import ConstMismatchError
+        try:
+            record_type = cast(Literal["SESSION"], d.pop("record_type"))
+            if record_type != "SESSION":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(
-                f"record_type must be 'SESSION', got {record_type!r}"
+                raise ConstMismatchError(
+                    f"record_type must be 'SESSION', got {record_type!r}"
+                )
+
+            project_id = d.pop("project_id")
+            if not isinstance(project_id, str):
+                raise wrong_kind(
+                    "AnnotationQueueSessionRecordInput",
+                    "project_id",
+                    "a string",
+                    project_id,
+                )
+
+            try:
+                start_time = parse_datetime(d.pop("start_time"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "AnnotationQueueSessionRecordInput", "start_time", error
+                ) from error
+
+            try:
+                end_time = parse_datetime(d.pop("end_time"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "AnnotationQueueSessionRecordInput", "end_time", error
+                ) from error
+
+            session_ids = cast(list[str], d.pop("session_ids"))
+
+            if not isinstance(session_ids, list):
+                raise wrong_kind(
+                    "AnnotationQueueSessionRecordInput",
+                    "session_ids",
+                    "a list",
+                    session_ids,
+                )
+            check_items(
+                "AnnotationQueueSessionRecordInput", "session_ids", session_ids, "str"
             )
 
-        project_id = d.pop("project_id")
-
-        start_time = parse_datetime(d.pop("start_time"))
-
-        end_time = parse_datetime(d.pop("end_time"))
-
-        session_ids = cast(list[str], d.pop("session_ids"))
-
+        except KeyError as error:
+            raise missing_member("AnnotationQueueSessionRecordInput", error) from None
         annotation_queue_session_record_input = cls(
             record_type=record_type,
             project_id=project_id,
@@ -99,3 +147,14 @@ class AnnotationQueueSessionRecordInput:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class AnnotationQueueSessionRecordInputDict(TypedDict):
+    """A ``AnnotationQueueSessionRecordInput`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``AnnotationQueueSessionRecordInput.from_dict``, so the same checks apply."""
+
+    record_type: Literal["SESSION"]
+    project_id: str
+    start_time: str
+    end_time: str
+    session_ids: list[str]

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -17,6 +19,13 @@ from attrs import define as _attrs_define
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AnnotationQueueTraceRecordInput")
 
@@ -67,25 +76,61 @@ class AnnotationQueueTraceRecordInput:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AnnotationQueueTraceRecordInput", src_dict)
         d = dict(src_dict)
-        record_type = cast(Literal["TRACE"], d.pop("record_type"))
-        if record_type != "TRACE":
-            from arize_api._errors import ConstMismatchError
+        try:
+            record_type = cast(Literal["TRACE"], d.pop("record_type"))
+            if record_type != "TRACE":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(
-                f"record_type must be 'TRACE', got {record_type!r}"
+                raise ConstMismatchError(
+                    f"record_type must be 'TRACE', got {record_type!r}"
+                )
+
+            project_id = d.pop("project_id")
+            if not isinstance(project_id, str):
+                raise wrong_kind(
+                    "AnnotationQueueTraceRecordInput",
+                    "project_id",
+                    "a string",
+                    project_id,
+                )
+
+            try:
+                start_time = parse_datetime(d.pop("start_time"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "AnnotationQueueTraceRecordInput", "start_time", error
+                ) from error
+
+            try:
+                end_time = parse_datetime(d.pop("end_time"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "AnnotationQueueTraceRecordInput", "end_time", error
+                ) from error
+
+            trace_ids = cast(list[str], d.pop("trace_ids"))
+
+            if not isinstance(trace_ids, list):
+                raise wrong_kind(
+                    "AnnotationQueueTraceRecordInput", "trace_ids", "a list", trace_ids
+                )
+            check_items(
+                "AnnotationQueueTraceRecordInput", "trace_ids", trace_ids, "str"
             )
 
-        project_id = d.pop("project_id")
-
-        start_time = parse_datetime(d.pop("start_time"))
-
-        end_time = parse_datetime(d.pop("end_time"))
-
-        trace_ids = cast(list[str], d.pop("trace_ids"))
-
+        except KeyError as error:
+            raise missing_member("AnnotationQueueTraceRecordInput", error) from None
         annotation_queue_trace_record_input = cls(
             record_type=record_type,
             project_id=project_id,
@@ -98,3 +143,14 @@ class AnnotationQueueTraceRecordInput:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class AnnotationQueueTraceRecordInputDict(TypedDict):
+    """A ``AnnotationQueueTraceRecordInput`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``AnnotationQueueTraceRecordInput.from_dict``, so the same checks apply."""
+
+    record_type: Literal["TRACE"]
+    project_id: str
+    start_time: str
+    end_time: str
+    trace_ids: list[str]

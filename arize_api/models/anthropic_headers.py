@@ -3,14 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+)
 
 T = TypeVar("T", bound="AnthropicHeaders")
 
@@ -20,17 +29,22 @@ class AnthropicHeaders:
     """Extra headers sent with Anthropic calls.
 
     Attributes:
-        anthropic_beta (list[None | str] | None | Unset): Anthropic beta
-            feature flags to turn on; entries may be null.
+        anthropic_beta (list[None | str] | None): Anthropic beta feature
+            flags to turn on; entries may be null.
     """
 
-    anthropic_beta: list[None | str] | None | Unset = UNSET
+    anthropic_beta: list[None | str] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
-        anthropic_beta: list[None | str] | None | Unset
-        if isinstance(self.anthropic_beta, Unset):
-            anthropic_beta = UNSET
+        anthropic_beta: list[None | str] | None
+        if isinstance(self.anthropic_beta, NoneType):
+            anthropic_beta = None
         elif isinstance(self.anthropic_beta, list):
             anthropic_beta = []
             for anthropic_beta_type_0_item_data in self.anthropic_beta:
@@ -49,19 +63,28 @@ class AnthropicHeaders:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if anthropic_beta is not UNSET:
+        if anthropic_beta is not None:
             field_dict["anthropic_beta"] = anthropic_beta
+        elif "anthropic_beta" in self._explicit_nulls:
+            field_dict["anthropic_beta"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AnthropicHeaders", src_dict)
         d = dict(src_dict)
+        explicit_nulls: tuple[str, ...] = ()
 
-        def _parse_anthropic_beta(data: object) -> list[None | str] | None | Unset:
+        def _parse_anthropic_beta(data: object) -> list[None | str] | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
+            if isinstance(data, NoneType):
                 return data
             failures: list[Exception] = []
             try:
@@ -88,15 +111,20 @@ class AnthropicHeaders:
             from arize_api._unions import unmatched_variant
 
             return cast(
-                list[None | str] | None | Unset,
+                list[None | str] | None,
                 unmatched_variant(data, failures, polymorphic=False),
             )
 
-        anthropic_beta = _parse_anthropic_beta(d.pop("anthropic_beta", UNSET))
+        anthropic_beta = _parse_anthropic_beta(d.pop("anthropic_beta", None))
+
+        if anthropic_beta is None and "anthropic_beta" in src_dict:
+            explicit_nulls += ("anthropic_beta",)
 
         anthropic_headers = cls(
             anthropic_beta=anthropic_beta,
         )
+        if explicit_nulls:
+            anthropic_headers._explicit_nulls = explicit_nulls
 
         anthropic_headers.additional_properties = d
         return anthropic_headers

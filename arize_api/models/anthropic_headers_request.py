@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AnthropicHeadersRequest")
@@ -53,8 +64,14 @@ class AnthropicHeadersRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AnthropicHeadersRequest", src_dict)
         d = dict(src_dict)
 
         def _parse_anthropic_beta(data: object) -> list[None | str] | None | Unset:
@@ -101,3 +118,10 @@ class AnthropicHeadersRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class AnthropicHeadersRequestDict(TypedDict):
+    """A ``AnthropicHeadersRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``AnthropicHeadersRequest.from_dict``, so the same checks apply."""
+
+    anthropic_beta: NotRequired[list[str | None] | None]

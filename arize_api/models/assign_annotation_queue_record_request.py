@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AssignAnnotationQueueRecordRequest")
 
@@ -39,11 +52,34 @@ class AssignAnnotationQueueRecordRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AssignAnnotationQueueRecordRequest", src_dict)
         d = dict(src_dict)
-        assigned_user_emails = cast(list[str], d.pop("assigned_user_emails"))
+        try:
+            assigned_user_emails = cast(list[str], d.pop("assigned_user_emails"))
 
+            if not isinstance(assigned_user_emails, list):
+                raise wrong_kind(
+                    "AssignAnnotationQueueRecordRequest",
+                    "assigned_user_emails",
+                    "a list",
+                    assigned_user_emails,
+                )
+            check_items(
+                "AssignAnnotationQueueRecordRequest",
+                "assigned_user_emails",
+                assigned_user_emails,
+                "str",
+            )
+
+        except KeyError as error:
+            raise missing_member("AssignAnnotationQueueRecordRequest", error) from None
         assign_annotation_queue_record_request = cls(
             assigned_user_emails=assigned_user_emails,
         )
@@ -52,3 +88,10 @@ class AssignAnnotationQueueRecordRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class AssignAnnotationQueueRecordRequestDict(TypedDict):
+    """A ``AssignAnnotationQueueRecordRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``AssignAnnotationQueueRecordRequest.from_dict``, so the same checks apply."""
+
+    assigned_user_emails: list[str]

@@ -3,19 +3,30 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.annotation_queue_source_type import (
     AnnotationQueueSourceType,
     check_annotation_queue_source_type,
 )
 from ..models.record_granularity import RecordGranularity, check_record_granularity
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AssignAnnotationQueueRecordResponse")
 
@@ -33,16 +44,21 @@ class AssignAnnotationQueueRecordResponse:
             from spans or from a dataset.
         assigned_users (list[AnnotationQueueAssignedUser]): Everyone
             assigned to the record after the change.
-        granularity (None | RecordGranularity | Unset): Span, trace or
-            session, when the record comes from spans.
+        granularity (None | RecordGranularity): Span, trace or session, when
+            the record comes from spans.
     """
 
     id: str
     annotation_queue_id: str
     source_type: AnnotationQueueSourceType
     assigned_users: list[AnnotationQueueAssignedUser]
-    granularity: None | RecordGranularity | Unset = UNSET
+    granularity: None | RecordGranularity = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -56,9 +72,9 @@ class AssignAnnotationQueueRecordResponse:
             assigned_users_item = assigned_users_item_data.to_dict()
             assigned_users.append(assigned_users_item)
 
-        granularity: None | str | Unset
-        if isinstance(self.granularity, Unset):
-            granularity = UNSET
+        granularity: None | str
+        if isinstance(self.granularity, NoneType):
+            granularity = None
         elif isinstance(self.granularity, str):
             granularity = self.granularity
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -78,52 +94,86 @@ class AssignAnnotationQueueRecordResponse:
                 "assigned_users": assigned_users,
             }
         )
-        if granularity is not UNSET:
+        if granularity is not None:
             field_dict["granularity"] = granularity
+        elif "granularity" in self._explicit_nulls:
+            field_dict["granularity"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AssignAnnotationQueueRecordResponse", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind(
+                    "AssignAnnotationQueueRecordResponse", "id", "a string", id
+                )
 
-        annotation_queue_id = d.pop("annotation_queue_id")
+            annotation_queue_id = d.pop("annotation_queue_id")
+            if not isinstance(annotation_queue_id, str):
+                raise wrong_kind(
+                    "AssignAnnotationQueueRecordResponse",
+                    "annotation_queue_id",
+                    "a string",
+                    annotation_queue_id,
+                )
 
-        source_type = check_annotation_queue_source_type(d.pop("source_type"))
+            source_type = check_annotation_queue_source_type(d.pop("source_type"))
 
-        assigned_users = []
-        _assigned_users = d.pop("assigned_users")
-        for assigned_users_item_data in _assigned_users:
-            assigned_users_item = AnnotationQueueAssignedUser.from_dict(
-                assigned_users_item_data
-            )
+            assigned_users_sent = d.pop("assigned_users")
+            if not isinstance(assigned_users_sent, list):
+                raise wrong_kind(
+                    "AssignAnnotationQueueRecordResponse",
+                    "assigned_users",
+                    "a list",
+                    assigned_users_sent,
+                )
+            assigned_users = []
+            _assigned_users = assigned_users_sent
+            for assigned_users_item_data in _assigned_users:
+                assigned_users_item = AnnotationQueueAssignedUser.from_dict(
+                    assigned_users_item_data
+                )
 
-            assigned_users.append(assigned_users_item)
+                assigned_users.append(assigned_users_item)
 
-        def _parse_granularity(data: object) -> None | RecordGranularity | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                granularity_type_0 = check_record_granularity(data)
+            def _parse_granularity(data: object) -> None | RecordGranularity:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    granularity_type_0 = check_record_granularity(data)
 
-                return granularity_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+                    return granularity_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
 
-            return cast(
-                None | RecordGranularity | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
+                return cast(
+                    None | RecordGranularity,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
 
-        granularity = _parse_granularity(d.pop("granularity", UNSET))
+            granularity = _parse_granularity(d.pop("granularity", None))
 
+            if granularity is None and "granularity" in src_dict:
+                explicit_nulls += ("granularity",)
+
+        except KeyError as error:
+            raise missing_member("AssignAnnotationQueueRecordResponse", error) from None
         assign_annotation_queue_record_response = cls(
             id=id,
             annotation_queue_id=annotation_queue_id,
@@ -131,6 +181,8 @@ class AssignAnnotationQueueRecordResponse:
             assigned_users=assigned_users,
             granularity=granularity,
         )
+        if explicit_nulls:
+            assign_annotation_queue_record_response._explicit_nulls = explicit_nulls
 
         assign_annotation_queue_record_response.additional_properties = d
         return assign_annotation_queue_record_response

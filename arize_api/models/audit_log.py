@@ -4,19 +4,31 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.audit_log_operation_type import (
     AuditLogOperationType,
     check_audit_log_operation_type,
 )
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AuditLog")
 
@@ -33,12 +45,12 @@ class AuditLog:
         operation_type (AuditLogOperationType): Whether the action was a
             query, a mutation or a subscription.
         created_at (datetime.datetime): When the action was recorded.
-        operation_name (None | str | Unset): Name of the GraphQL operation
-            or REST endpoint called.
-        operation_text (None | str | Unset): Full text of the operation: the
-            query or mutation, or the REST request body.
-        variables (None | str | Unset): The operation's variables,
-            serialized as a JSON string.
+        operation_name (None | str): Name of the GraphQL operation or REST
+            endpoint called.
+        operation_text (None | str): Full text of the operation: the query
+            or mutation, or the REST request body.
+        variables (None | str): The operation's variables, serialized as a
+            JSON string.
     """
 
     id: str
@@ -46,10 +58,15 @@ class AuditLog:
     ip: str
     operation_type: AuditLogOperationType
     created_at: datetime.datetime
-    operation_name: None | str | Unset = UNSET
-    operation_text: None | str | Unset = UNSET
-    variables: None | str | Unset = UNSET
+    operation_name: None | str = None
+    operation_text: None | str = None
+    variables: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -62,9 +79,9 @@ class AuditLog:
 
         created_at = self.created_at.isoformat()
 
-        operation_name: None | str | Unset
-        if isinstance(self.operation_name, Unset):
-            operation_name = UNSET
+        operation_name: None | str
+        if isinstance(self.operation_name, NoneType):
+            operation_name = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             operation_name = (
                 self.operation_name.to_dict()
@@ -72,9 +89,9 @@ class AuditLog:
                 else self.operation_name
             )
 
-        operation_text: None | str | Unset
-        if isinstance(self.operation_text, Unset):
-            operation_text = UNSET
+        operation_text: None | str
+        if isinstance(self.operation_text, NoneType):
+            operation_text = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             operation_text = (
                 self.operation_text.to_dict()
@@ -82,9 +99,9 @@ class AuditLog:
                 else self.operation_text
             )
 
-        variables: None | str | Unset
-        if isinstance(self.variables, Unset):
-            variables = UNSET
+        variables: None | str
+        if isinstance(self.variables, NoneType):
+            variables = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             variables = (
                 self.variables.to_dict()
@@ -103,55 +120,103 @@ class AuditLog:
                 "created_at": created_at,
             }
         )
-        if operation_name is not UNSET:
+        if operation_name is not None:
             field_dict["operation_name"] = operation_name
-        if operation_text is not UNSET:
+        elif "operation_name" in self._explicit_nulls:
+            field_dict["operation_name"] = None
+        if operation_text is not None:
             field_dict["operation_text"] = operation_text
-        if variables is not UNSET:
+        elif "operation_text" in self._explicit_nulls:
+            field_dict["operation_text"] = None
+        if variables is not None:
             field_dict["variables"] = variables
+        elif "variables" in self._explicit_nulls:
+            field_dict["variables"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AuditLog", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("AuditLog", "id", "a string", id)
 
-        user_id = d.pop("user_id")
+            user_id = d.pop("user_id")
+            if not isinstance(user_id, str):
+                raise wrong_kind("AuditLog", "user_id", "a string", user_id)
 
-        ip = d.pop("ip")
+            ip = d.pop("ip")
+            if not isinstance(ip, str):
+                raise wrong_kind("AuditLog", "ip", "a string", ip)
 
-        operation_type = check_audit_log_operation_type(d.pop("operation_type"))
+            operation_type = check_audit_log_operation_type(d.pop("operation_type"))
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        def _parse_operation_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("AuditLog", "created_at", error) from error
 
-        operation_name = _parse_operation_name(d.pop("operation_name", UNSET))
+            def _parse_operation_name(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        def _parse_operation_text(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            operation_name = _parse_operation_name(d.pop("operation_name", None))
 
-        operation_text = _parse_operation_text(d.pop("operation_text", UNSET))
+            if operation_name is not None and not isinstance(operation_name, str):
+                raise wrong_kind(
+                    "AuditLog", "operation_name", "a string", operation_name
+                )
 
-        def _parse_variables(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            if operation_name is None and "operation_name" in src_dict:
+                explicit_nulls += ("operation_name",)
 
-        variables = _parse_variables(d.pop("variables", UNSET))
+            def _parse_operation_text(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
+            operation_text = _parse_operation_text(d.pop("operation_text", None))
+
+            if operation_text is not None and not isinstance(operation_text, str):
+                raise wrong_kind(
+                    "AuditLog", "operation_text", "a string", operation_text
+                )
+
+            if operation_text is None and "operation_text" in src_dict:
+                explicit_nulls += ("operation_text",)
+
+            def _parse_variables(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            variables = _parse_variables(d.pop("variables", None))
+
+            if variables is not None and not isinstance(variables, str):
+                raise wrong_kind("AuditLog", "variables", "a string", variables)
+
+            if variables is None and "variables" in src_dict:
+                explicit_nulls += ("variables",)
+
+        except KeyError as error:
+            raise missing_member("AuditLog", error) from None
         audit_log = cls(
             id=id,
             user_id=user_id,
@@ -162,6 +227,8 @@ class AuditLog:
             operation_text=operation_text,
             variables=variables,
         )
+        if explicit_nulls:
+            audit_log._explicit_nulls = explicit_nulls
 
         audit_log.additional_properties = d
         return audit_log

@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AwsBedrockBearerTokenAuth")
 
@@ -59,26 +65,44 @@ class AwsBedrockBearerTokenAuth:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AwsBedrockBearerTokenAuth", src_dict)
         d = dict(src_dict)
-        auth_type = cast(Literal["BEARER_TOKEN"], d.pop("auth_type"))
-        if auth_type != "BEARER_TOKEN":
-            from arize_api._errors import ConstMismatchError
+        try:
+            auth_type = cast(Literal["BEARER_TOKEN"], d.pop("auth_type"))
+            if auth_type != "BEARER_TOKEN":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(
-                f"auth_type must be 'BEARER_TOKEN', got {auth_type!r}"
-            )
+                raise ConstMismatchError(
+                    f"auth_type must be 'BEARER_TOKEN', got {auth_type!r}"
+                )
 
-        has_api_key = d.pop("has_api_key")
+            has_api_key = d.pop("has_api_key")
+            if type(has_api_key) is not bool:
+                raise wrong_kind(
+                    "AwsBedrockBearerTokenAuth", "has_api_key", "a boolean", has_api_key
+                )
 
-        def _parse_base_url(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            def _parse_base_url(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
 
-        base_url = _parse_base_url(d.pop("base_url"))
+            base_url = _parse_base_url(d.pop("base_url"))
 
+            if base_url is not None and not isinstance(base_url, str):
+                raise wrong_kind(
+                    "AwsBedrockBearerTokenAuth", "base_url", "a string", base_url
+                )
+
+        except KeyError as error:
+            raise missing_member("AwsBedrockBearerTokenAuth", error) from None
         aws_bedrock_bearer_token_auth = cls(
             auth_type=auth_type,
             has_api_key=has_api_key,

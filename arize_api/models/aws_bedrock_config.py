@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AwsBedrockConfig")
 
@@ -80,82 +87,109 @@ class AwsBedrockConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AwsBedrockConfig", src_dict)
         d = dict(src_dict)
-        provider = cast(Literal["AWS_BEDROCK"], d.pop("provider"))
-        if provider != "AWS_BEDROCK":
-            from arize_api._errors import ConstMismatchError
+        try:
+            provider = cast(Literal["AWS_BEDROCK"], d.pop("provider"))
+            if provider != "AWS_BEDROCK":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(
-                f"provider must be 'AWS_BEDROCK', got {provider!r}"
-            )
-
-        is_default_models_enabled = d.pop("is_default_models_enabled")
-
-        model_names = cast(list[str], d.pop("model_names"))
-
-        def _parse_auth(
-            data: object,
-        ) -> (
-            AwsBedrockBearerTokenAuth
-            | AwsBedrockDefaultAuth
-            | AwsBedrockProxyWithHeadersAuth
-        ):
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("auth_type", "BEARER_TOKEN") != "BEARER_TOKEN":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("auth_type is not 'BEARER_TOKEN'")
-                componentsschemas_aws_bedrock_auth_type_0 = (
-                    AwsBedrockBearerTokenAuth.from_dict(data)
+                raise ConstMismatchError(
+                    f"provider must be 'AWS_BEDROCK', got {provider!r}"
                 )
 
-                return componentsschemas_aws_bedrock_auth_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("auth_type", "DEFAULT") != "DEFAULT":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("auth_type is not 'DEFAULT'")
-                componentsschemas_aws_bedrock_auth_type_1 = (
-                    AwsBedrockDefaultAuth.from_dict(data)
+            is_default_models_enabled = d.pop("is_default_models_enabled")
+            if type(is_default_models_enabled) is not bool:
+                raise wrong_kind(
+                    "AwsBedrockConfig",
+                    "is_default_models_enabled",
+                    "a boolean",
+                    is_default_models_enabled,
                 )
 
-                return componentsschemas_aws_bedrock_auth_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("auth_type", "PROXY_WITH_HEADERS") != "PROXY_WITH_HEADERS":
-                    from arize_api._errors import ConstMismatchError
+            model_names = cast(list[str], d.pop("model_names"))
 
-                    raise ConstMismatchError("auth_type is not 'PROXY_WITH_HEADERS'")
-                componentsschemas_aws_bedrock_auth_type_2 = (
-                    AwsBedrockProxyWithHeadersAuth.from_dict(data)
+            if not isinstance(model_names, list):
+                raise wrong_kind(
+                    "AwsBedrockConfig", "model_names", "a list", model_names
                 )
+            check_items("AwsBedrockConfig", "model_names", model_names, "str")
 
-                return componentsschemas_aws_bedrock_auth_type_2
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
+            def _parse_auth(
+                data: object,
+            ) -> (
                 AwsBedrockBearerTokenAuth
                 | AwsBedrockDefaultAuth
-                | AwsBedrockProxyWithHeadersAuth,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
+                | AwsBedrockProxyWithHeadersAuth
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("auth_type", "BEARER_TOKEN") != "BEARER_TOKEN":
+                        from arize_api._errors import ConstMismatchError
 
-        auth = _parse_auth(d.pop("auth"))
+                        raise ConstMismatchError("auth_type is not 'BEARER_TOKEN'")
+                    componentsschemas_aws_bedrock_auth_type_0 = (
+                        AwsBedrockBearerTokenAuth.from_dict(data)
+                    )
 
+                    return componentsschemas_aws_bedrock_auth_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("auth_type", "DEFAULT") != "DEFAULT":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("auth_type is not 'DEFAULT'")
+                    componentsschemas_aws_bedrock_auth_type_1 = (
+                        AwsBedrockDefaultAuth.from_dict(data)
+                    )
+
+                    return componentsschemas_aws_bedrock_auth_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("auth_type", "PROXY_WITH_HEADERS")
+                        != "PROXY_WITH_HEADERS"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "auth_type is not 'PROXY_WITH_HEADERS'"
+                        )
+                    componentsschemas_aws_bedrock_auth_type_2 = (
+                        AwsBedrockProxyWithHeadersAuth.from_dict(data)
+                    )
+
+                    return componentsschemas_aws_bedrock_auth_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    AwsBedrockBearerTokenAuth
+                    | AwsBedrockDefaultAuth
+                    | AwsBedrockProxyWithHeadersAuth,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            auth = _parse_auth(d.pop("auth"))
+
+        except KeyError as error:
+            raise missing_member("AwsBedrockConfig", error) from None
         aws_bedrock_config = cls(
             provider=provider,
             is_default_models_enabled=is_default_models_enabled,

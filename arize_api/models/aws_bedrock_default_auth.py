@@ -3,7 +3,9 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from types import NoneType
 from typing import (
     Any,
     Literal,
@@ -16,7 +18,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AwsBedrockDefaultAuth")
 
@@ -32,15 +38,20 @@ class AwsBedrockDefaultAuth:
             access.
         external_id (None | str): External ID of the assume-role policy;
             null when not set.
-        base_url (None | str | Unset): Custom Bedrock endpoint URL; null
-            when not set.
+        base_url (None | str): Custom Bedrock endpoint URL; null when not
+            set.
     """
 
     auth_type: Literal["DEFAULT"]
     role_arn: str
     external_id: None | str
-    base_url: None | str | Unset = UNSET
+    base_url: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         auth_type = self.auth_type
@@ -50,9 +61,9 @@ class AwsBedrockDefaultAuth:
         external_id: None | str
         external_id = self.external_id
 
-        base_url: None | str | Unset
-        if isinstance(self.base_url, Unset):
-            base_url = UNSET
+        base_url: None | str
+        if isinstance(self.base_url, NoneType):
+            base_url = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             base_url = (
                 self.base_url.to_dict()
@@ -69,44 +80,77 @@ class AwsBedrockDefaultAuth:
                 "external_id": external_id,
             }
         )
-        if base_url is not UNSET:
+        if base_url is not None:
             field_dict["base_url"] = base_url
+        elif "base_url" in self._explicit_nulls:
+            field_dict["base_url"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AwsBedrockDefaultAuth", src_dict)
         d = dict(src_dict)
-        auth_type = cast(Literal["DEFAULT"], d.pop("auth_type"))
-        if auth_type != "DEFAULT":
-            from arize_api._errors import ConstMismatchError
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            auth_type = cast(Literal["DEFAULT"], d.pop("auth_type"))
+            if auth_type != "DEFAULT":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"auth_type must be 'DEFAULT', got {auth_type!r}")
+                raise ConstMismatchError(
+                    f"auth_type must be 'DEFAULT', got {auth_type!r}"
+                )
 
-        role_arn = d.pop("role_arn")
+            role_arn = d.pop("role_arn")
+            if not isinstance(role_arn, str):
+                raise wrong_kind(
+                    "AwsBedrockDefaultAuth", "role_arn", "a string", role_arn
+                )
 
-        def _parse_external_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            def _parse_external_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
 
-        external_id = _parse_external_id(d.pop("external_id"))
+            external_id = _parse_external_id(d.pop("external_id"))
 
-        def _parse_base_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            if external_id is not None and not isinstance(external_id, str):
+                raise wrong_kind(
+                    "AwsBedrockDefaultAuth", "external_id", "a string", external_id
+                )
 
-        base_url = _parse_base_url(d.pop("base_url", UNSET))
+            def _parse_base_url(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
+            base_url = _parse_base_url(d.pop("base_url", None))
+
+            if base_url is not None and not isinstance(base_url, str):
+                raise wrong_kind(
+                    "AwsBedrockDefaultAuth", "base_url", "a string", base_url
+                )
+
+            if base_url is None and "base_url" in src_dict:
+                explicit_nulls += ("base_url",)
+
+        except KeyError as error:
+            raise missing_member("AwsBedrockDefaultAuth", error) from None
         aws_bedrock_default_auth = cls(
             auth_type=auth_type,
             role_arn=role_arn,
             external_id=external_id,
             base_url=base_url,
         )
+        if explicit_nulls:
+            aws_bedrock_default_auth._explicit_nulls = explicit_nulls
 
         aws_bedrock_default_auth.additional_properties = d
         return aws_bedrock_default_auth

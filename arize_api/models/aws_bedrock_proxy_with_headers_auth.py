@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AwsBedrockProxyWithHeadersAuth")
 
@@ -57,21 +64,45 @@ class AwsBedrockProxyWithHeadersAuth:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AwsBedrockProxyWithHeadersAuth", src_dict)
         d = dict(src_dict)
-        auth_type = cast(Literal["PROXY_WITH_HEADERS"], d.pop("auth_type"))
-        if auth_type != "PROXY_WITH_HEADERS":
-            from arize_api._errors import ConstMismatchError
+        try:
+            auth_type = cast(Literal["PROXY_WITH_HEADERS"], d.pop("auth_type"))
+            if auth_type != "PROXY_WITH_HEADERS":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(
-                f"auth_type must be 'PROXY_WITH_HEADERS', got {auth_type!r}"
+                raise ConstMismatchError(
+                    f"auth_type must be 'PROXY_WITH_HEADERS', got {auth_type!r}"
+                )
+
+            base_url = d.pop("base_url")
+            if not isinstance(base_url, str):
+                raise wrong_kind(
+                    "AwsBedrockProxyWithHeadersAuth", "base_url", "a string", base_url
+                )
+
+            header_names = cast(list[str], d.pop("header_names"))
+
+            if not isinstance(header_names, list):
+                raise wrong_kind(
+                    "AwsBedrockProxyWithHeadersAuth",
+                    "header_names",
+                    "a list",
+                    header_names,
+                )
+            check_items(
+                "AwsBedrockProxyWithHeadersAuth", "header_names", header_names, "str"
             )
 
-        base_url = d.pop("base_url")
-
-        header_names = cast(list[str], d.pop("header_names"))
-
+        except KeyError as error:
+            raise missing_member("AwsBedrockProxyWithHeadersAuth", error) from None
         aws_bedrock_proxy_with_headers_auth = cls(
             auth_type=auth_type,
             base_url=base_url,

@@ -3,7 +3,9 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from types import NoneType
 from typing import (
     Any,
     Literal,
@@ -16,7 +18,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AwsProviderMetadata")
 
@@ -30,23 +36,28 @@ class AwsProviderMetadata:
             value).
         role_arn (str): ARN of the IAM role Arize assumes to reach the
             customer's AWS account.
-        external_id (None | str | Unset): External ID required by the role's
-            trust policy; null when not set.
+        external_id (None | str): External ID required by the role's trust
+            policy; null when not set.
     """
 
     kind: Literal["AWS"]
     role_arn: str
-    external_id: None | str | Unset = UNSET
+    external_id: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         kind = self.kind
 
         role_arn = self.role_arn
 
-        external_id: None | str | Unset
-        if isinstance(self.external_id, Unset):
-            external_id = UNSET
+        external_id: None | str
+        if isinstance(self.external_id, NoneType):
+            external_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             external_id = (
                 self.external_id.to_dict()
@@ -62,36 +73,62 @@ class AwsProviderMetadata:
                 "role_arn": role_arn,
             }
         )
-        if external_id is not UNSET:
+        if external_id is not None:
             field_dict["external_id"] = external_id
+        elif "external_id" in self._explicit_nulls:
+            field_dict["external_id"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AwsProviderMetadata", src_dict)
         d = dict(src_dict)
-        kind = cast(Literal["AWS"], d.pop("kind"))
-        if kind != "AWS":
-            from arize_api._errors import ConstMismatchError
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            kind = cast(Literal["AWS"], d.pop("kind"))
+            if kind != "AWS":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"kind must be 'AWS', got {kind!r}")
+                raise ConstMismatchError(f"kind must be 'AWS', got {kind!r}")
 
-        role_arn = d.pop("role_arn")
+            role_arn = d.pop("role_arn")
+            if not isinstance(role_arn, str):
+                raise wrong_kind(
+                    "AwsProviderMetadata", "role_arn", "a string", role_arn
+                )
 
-        def _parse_external_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_external_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        external_id = _parse_external_id(d.pop("external_id", UNSET))
+            external_id = _parse_external_id(d.pop("external_id", None))
 
+            if external_id is not None and not isinstance(external_id, str):
+                raise wrong_kind(
+                    "AwsProviderMetadata", "external_id", "a string", external_id
+                )
+
+            if external_id is None and "external_id" in src_dict:
+                explicit_nulls += ("external_id",)
+
+        except KeyError as error:
+            raise missing_member("AwsProviderMetadata", error) from None
         aws_provider_metadata = cls(
             kind=kind,
             role_arn=role_arn,
             external_id=external_id,
         )
+        if explicit_nulls:
+            aws_provider_metadata._explicit_nulls = explicit_nulls
 
         aws_provider_metadata.additional_properties = d
         return aws_provider_metadata

@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.aws_provider_metadata_kind import (
     AwsProviderMetadataKind,
     check_aws_provider_metadata_kind,
@@ -62,22 +75,44 @@ class AwsProviderMetadataRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AwsProviderMetadataRequest", src_dict)
         d = dict(src_dict)
-        kind = check_aws_provider_metadata_kind(d.pop("kind"))
+        try:
+            kind = check_aws_provider_metadata_kind(d.pop("kind"))
 
-        role_arn = d.pop("role_arn")
+            role_arn = d.pop("role_arn")
+            if not isinstance(role_arn, str):
+                raise wrong_kind(
+                    "AwsProviderMetadataRequest", "role_arn", "a string", role_arn
+                )
 
-        def _parse_external_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_external_id(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        external_id = _parse_external_id(d.pop("external_id", UNSET))
+            external_id = _parse_external_id(d.pop("external_id", UNSET))
 
+            if (
+                external_id is not UNSET
+                and external_id is not None
+                and not isinstance(external_id, str)
+            ):
+                raise wrong_kind(
+                    "AwsProviderMetadataRequest", "external_id", "a string", external_id
+                )
+
+        except KeyError as error:
+            raise missing_member("AwsProviderMetadataRequest", error) from None
         aws_provider_metadata_request = cls(
             kind=kind,
             role_arn=role_arn,
@@ -88,3 +123,12 @@ class AwsProviderMetadataRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class AwsProviderMetadataRequestDict(TypedDict):
+    """A ``AwsProviderMetadataRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``AwsProviderMetadataRequest.from_dict``, so the same checks apply."""
+
+    kind: AwsProviderMetadataKind
+    role_arn: str
+    external_id: NotRequired[str | None]

@@ -3,14 +3,22 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="AzureParams")
 
@@ -20,18 +28,23 @@ class AzureParams:
     """Azure OpenAI deployment settings.
 
     Attributes:
-        azure_deployment_name (str | Unset): Name of the Azure OpenAI
+        azure_deployment_name (str | None): Name of the Azure OpenAI
             deployment to call.
-        azure_openai_endpoint (str | Unset): Endpoint URL of the Azure
-            OpenAI resource.
-        azure_openai_version (str | Unset): Azure OpenAI API version to
+        azure_openai_endpoint (str | None): Endpoint URL of the Azure OpenAI
+            resource.
+        azure_openai_version (str | None): Azure OpenAI API version to
             request.
     """
 
-    azure_deployment_name: str | Unset = UNSET
-    azure_openai_endpoint: str | Unset = UNSET
-    azure_openai_version: str | Unset = UNSET
+    azure_deployment_name: str | None = None
+    azure_openai_endpoint: str | None = None
+    azure_openai_version: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         azure_deployment_name = self.azure_deployment_name
@@ -43,29 +56,77 @@ class AzureParams:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if azure_deployment_name is not UNSET:
+        if azure_deployment_name is not None:
             field_dict["azure_deployment_name"] = azure_deployment_name
-        if azure_openai_endpoint is not UNSET:
+        elif "azure_deployment_name" in self._explicit_nulls:
+            field_dict["azure_deployment_name"] = None
+        if azure_openai_endpoint is not None:
             field_dict["azure_openai_endpoint"] = azure_openai_endpoint
-        if azure_openai_version is not UNSET:
+        elif "azure_openai_endpoint" in self._explicit_nulls:
+            field_dict["azure_openai_endpoint"] = None
+        if azure_openai_version is not None:
             field_dict["azure_openai_version"] = azure_openai_version
+        elif "azure_openai_version" in self._explicit_nulls:
+            field_dict["azure_openai_version"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AzureParams", src_dict)
         d = dict(src_dict)
-        azure_deployment_name = d.pop("azure_deployment_name", UNSET)
+        explicit_nulls: tuple[str, ...] = ()
+        azure_deployment_name = d.pop("azure_deployment_name", None)
+        if azure_deployment_name is not None and not isinstance(
+            azure_deployment_name, str
+        ):
+            raise wrong_kind(
+                "AzureParams",
+                "azure_deployment_name",
+                "a string",
+                azure_deployment_name,
+            )
 
-        azure_openai_endpoint = d.pop("azure_openai_endpoint", UNSET)
+        if azure_deployment_name is None and "azure_deployment_name" in src_dict:
+            explicit_nulls += ("azure_deployment_name",)
 
-        azure_openai_version = d.pop("azure_openai_version", UNSET)
+        azure_openai_endpoint = d.pop("azure_openai_endpoint", None)
+        if azure_openai_endpoint is not None and not isinstance(
+            azure_openai_endpoint, str
+        ):
+            raise wrong_kind(
+                "AzureParams",
+                "azure_openai_endpoint",
+                "a string",
+                azure_openai_endpoint,
+            )
+
+        if azure_openai_endpoint is None and "azure_openai_endpoint" in src_dict:
+            explicit_nulls += ("azure_openai_endpoint",)
+
+        azure_openai_version = d.pop("azure_openai_version", None)
+        if azure_openai_version is not None and not isinstance(
+            azure_openai_version, str
+        ):
+            raise wrong_kind(
+                "AzureParams", "azure_openai_version", "a string", azure_openai_version
+            )
+
+        if azure_openai_version is None and "azure_openai_version" in src_dict:
+            explicit_nulls += ("azure_openai_version",)
 
         azure_params = cls(
             azure_deployment_name=azure_deployment_name,
             azure_openai_endpoint=azure_openai_endpoint,
             azure_openai_version=azure_openai_version,
         )
+        if explicit_nulls:
+            azure_params._explicit_nulls = explicit_nulls
 
         azure_params.additional_properties = d
         return azure_params

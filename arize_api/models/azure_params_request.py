@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AzureParamsRequest")
@@ -50,14 +61,47 @@ class AzureParamsRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("AzureParamsRequest", src_dict)
         d = dict(src_dict)
         azure_deployment_name = d.pop("azure_deployment_name", UNSET)
+        if azure_deployment_name is not UNSET and not isinstance(
+            azure_deployment_name, str
+        ):
+            raise wrong_kind(
+                "AzureParamsRequest",
+                "azure_deployment_name",
+                "a string",
+                azure_deployment_name,
+            )
 
         azure_openai_endpoint = d.pop("azure_openai_endpoint", UNSET)
+        if azure_openai_endpoint is not UNSET and not isinstance(
+            azure_openai_endpoint, str
+        ):
+            raise wrong_kind(
+                "AzureParamsRequest",
+                "azure_openai_endpoint",
+                "a string",
+                azure_openai_endpoint,
+            )
 
         azure_openai_version = d.pop("azure_openai_version", UNSET)
+        if azure_openai_version is not UNSET and not isinstance(
+            azure_openai_version, str
+        ):
+            raise wrong_kind(
+                "AzureParamsRequest",
+                "azure_openai_version",
+                "a string",
+                azure_openai_version,
+            )
 
         azure_params_request = cls(
             azure_deployment_name=azure_deployment_name,
@@ -69,3 +113,12 @@ class AzureParamsRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class AzureParamsRequestDict(TypedDict):
+    """A ``AzureParamsRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``AzureParamsRequest.from_dict``, so the same checks apply."""
+
+    azure_deployment_name: NotRequired[str]
+    azure_openai_endpoint: NotRequired[str]
+    azure_openai_version: NotRequired[str]

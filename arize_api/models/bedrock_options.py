@@ -3,14 +3,22 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="BedrockOptions")
 
@@ -20,12 +28,17 @@ class BedrockOptions:
     """AWS Bedrock call options.
 
     Attributes:
-        use_converse_endpoint (bool | Unset): When true, calls use the
+        use_converse_endpoint (bool | None): When true, calls use the
             Bedrock Converse endpoint; `false` when omitted. Default: False.
     """
 
-    use_converse_endpoint: bool | Unset = False
+    use_converse_endpoint: bool | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         use_converse_endpoint = self.use_converse_endpoint
@@ -33,19 +46,43 @@ class BedrockOptions:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if use_converse_endpoint is not UNSET:
+        if use_converse_endpoint is not None:
             field_dict["use_converse_endpoint"] = use_converse_endpoint
+        elif "use_converse_endpoint" in self._explicit_nulls:
+            field_dict["use_converse_endpoint"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("BedrockOptions", src_dict)
         d = dict(src_dict)
-        use_converse_endpoint = d.pop("use_converse_endpoint", UNSET)
+        explicit_nulls: tuple[str, ...] = ()
+        use_converse_endpoint = d.pop("use_converse_endpoint", None)
+        if (
+            use_converse_endpoint is not None
+            and type(use_converse_endpoint) is not bool
+        ):
+            raise wrong_kind(
+                "BedrockOptions",
+                "use_converse_endpoint",
+                "a boolean",
+                use_converse_endpoint,
+            )
+
+        if use_converse_endpoint is None and "use_converse_endpoint" in src_dict:
+            explicit_nulls += ("use_converse_endpoint",)
 
         bedrock_options = cls(
             use_converse_endpoint=use_converse_endpoint,
         )
+        if explicit_nulls:
+            bedrock_options._explicit_nulls = explicit_nulls
 
         bedrock_options.additional_properties = d
         return bedrock_options

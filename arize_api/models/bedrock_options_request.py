@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BedrockOptionsRequest")
@@ -36,10 +47,26 @@ class BedrockOptionsRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("BedrockOptionsRequest", src_dict)
         d = dict(src_dict)
         use_converse_endpoint = d.pop("use_converse_endpoint", UNSET)
+        if (
+            use_converse_endpoint is not UNSET
+            and type(use_converse_endpoint) is not bool
+        ):
+            raise wrong_kind(
+                "BedrockOptionsRequest",
+                "use_converse_endpoint",
+                "a boolean",
+                use_converse_endpoint,
+            )
 
         bedrock_options_request = cls(
             use_converse_endpoint=use_converse_endpoint,
@@ -49,3 +76,10 @@ class BedrockOptionsRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class BedrockOptionsRequestDict(TypedDict):
+    """A ``BedrockOptionsRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``BedrockOptionsRequest.from_dict``, so the same checks apply."""
+
+    use_converse_endpoint: NotRequired[bool]

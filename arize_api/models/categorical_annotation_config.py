@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
+from types import NoneType
 from typing import (
     Any,
     Literal,
@@ -18,11 +20,16 @@ from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.optimization_direction import (
     OptimizationDirection,
     check_optimization_direction,
 )
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CategoricalAnnotationConfig")
 
@@ -40,7 +47,7 @@ class CategoricalAnnotationConfig:
         type_ (Literal['CATEGORICAL']): Always `CATEGORICAL`.
         values (list[CategoricalAnnotationValue]): The labels an annotator
             may choose from.
-        optimization_direction (OptimizationDirection | Unset): Whether
+        optimization_direction (OptimizationDirection | None): Whether
             higher scores are better; `NONE` when absent.
     """
 
@@ -50,8 +57,13 @@ class CategoricalAnnotationConfig:
     space_id: str
     type_: Literal["CATEGORICAL"]
     values: list[CategoricalAnnotationValue]
-    optimization_direction: OptimizationDirection | Unset = UNSET
+    optimization_direction: OptimizationDirection | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -69,8 +81,8 @@ class CategoricalAnnotationConfig:
             values_item = values_item_data.to_dict()
             values.append(values_item)
 
-        optimization_direction: str | Unset = UNSET
-        if not isinstance(self.optimization_direction, Unset):
+        optimization_direction: str | None = None
+        if not isinstance(self.optimization_direction, NoneType):
             optimization_direction = self.optimization_direction
 
         field_dict: dict[str, Any] = {}
@@ -85,44 +97,80 @@ class CategoricalAnnotationConfig:
                 "values": values,
             }
         )
-        if optimization_direction is not UNSET:
+        if optimization_direction is not None:
             field_dict["optimization_direction"] = optimization_direction
+        elif "optimization_direction" in self._explicit_nulls:
+            field_dict["optimization_direction"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CategoricalAnnotationConfig", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("CategoricalAnnotationConfig", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind(
+                    "CategoricalAnnotationConfig", "name", "a string", name
+                )
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        space_id = d.pop("space_id")
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "CategoricalAnnotationConfig", "created_at", error
+                ) from error
 
-        type_ = cast(Literal["CATEGORICAL"], d.pop("type"))
-        if type_ != "CATEGORICAL":
-            from arize_api._errors import ConstMismatchError
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind(
+                    "CategoricalAnnotationConfig", "space_id", "a string", space_id
+                )
 
-            raise ConstMismatchError(f"type must be 'CATEGORICAL', got {type_!r}")
+            type_ = cast(Literal["CATEGORICAL"], d.pop("type"))
+            if type_ != "CATEGORICAL":
+                from arize_api._errors import ConstMismatchError
 
-        values = []
-        _values = d.pop("values")
-        for values_item_data in _values:
-            values_item = CategoricalAnnotationValue.from_dict(values_item_data)
+                raise ConstMismatchError(f"type must be 'CATEGORICAL', got {type_!r}")
 
-            values.append(values_item)
+            values_sent = d.pop("values")
+            if not isinstance(values_sent, list):
+                raise wrong_kind(
+                    "CategoricalAnnotationConfig", "values", "a list", values_sent
+                )
+            values = []
+            _values = values_sent
+            for values_item_data in _values:
+                values_item = CategoricalAnnotationValue.from_dict(values_item_data)
 
-        _optimization_direction = d.pop("optimization_direction", UNSET)
-        optimization_direction: OptimizationDirection | Unset
-        if isinstance(_optimization_direction, Unset):
-            optimization_direction = UNSET
-        else:
-            optimization_direction = check_optimization_direction(
-                _optimization_direction
-            )
+                values.append(values_item)
 
+            _optimization_direction = d.pop("optimization_direction", None)
+            optimization_direction: OptimizationDirection | None
+            if isinstance(_optimization_direction, NoneType):
+                optimization_direction = None
+            else:
+                optimization_direction = check_optimization_direction(
+                    _optimization_direction
+                )
+
+            if optimization_direction is None and "optimization_direction" in src_dict:
+                explicit_nulls += ("optimization_direction",)
+
+        except KeyError as error:
+            raise missing_member("CategoricalAnnotationConfig", error) from None
         categorical_annotation_config = cls(
             id=id,
             name=name,
@@ -132,6 +180,8 @@ class CategoricalAnnotationConfig:
             values=values,
             optimization_direction=optimization_direction,
         )
+        if explicit_nulls:
+            categorical_annotation_config._explicit_nulls = explicit_nulls
 
         categorical_annotation_config.additional_properties = d
         return categorical_annotation_config

@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    as_number,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="CategoricalAnnotationValue")
 
@@ -22,12 +32,17 @@ class CategoricalAnnotationValue:
 
     Attributes:
         label (str): The label text.
-        score (float | Unset): Number tied to the label, used when scoring.
+        score (float | None): Number tied to the label, used when scoring.
     """
 
     label: str
-    score: float | Unset = UNSET
+    score: float | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         label = self.label
@@ -41,22 +56,49 @@ class CategoricalAnnotationValue:
                 "label": label,
             }
         )
-        if score is not UNSET:
+        if score is not None:
             field_dict["score"] = score
+        elif "score" in self._explicit_nulls:
+            field_dict["score"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CategoricalAnnotationValue", src_dict)
         d = dict(src_dict)
-        label = d.pop("label")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            label = d.pop("label")
+            if not isinstance(label, str):
+                raise wrong_kind(
+                    "CategoricalAnnotationValue", "label", "a string", label
+                )
 
-        score = d.pop("score", UNSET)
+            score = d.pop("score", None)
+            if (
+                score is not None
+                and type(score) is not float
+                and type(score) is not int
+            ):
+                score = as_number("CategoricalAnnotationValue", "score", score)
 
+            if score is None and "score" in src_dict:
+                explicit_nulls += ("score",)
+
+        except KeyError as error:
+            raise missing_member("CategoricalAnnotationValue", error) from None
         categorical_annotation_value = cls(
             label=label,
             score=score,
         )
+        if explicit_nulls:
+            categorical_annotation_value._explicit_nulls = explicit_nulls
 
         categorical_annotation_value.additional_properties = d
         return categorical_annotation_value

@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CategoricalAnnotationValueRequest")
@@ -44,13 +57,32 @@ class CategoricalAnnotationValueRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CategoricalAnnotationValueRequest", src_dict)
         d = dict(src_dict)
-        label = d.pop("label")
+        try:
+            label = d.pop("label")
+            if not isinstance(label, str):
+                raise wrong_kind(
+                    "CategoricalAnnotationValueRequest", "label", "a string", label
+                )
 
-        score = d.pop("score", UNSET)
+            score = d.pop("score", UNSET)
+            if (
+                score is not UNSET
+                and type(score) is not float
+                and type(score) is not int
+            ):
+                score = as_number("CategoricalAnnotationValueRequest", "score", score)
 
+        except KeyError as error:
+            raise missing_member("CategoricalAnnotationValueRequest", error) from None
         categorical_annotation_value_request = cls(
             label=label,
             score=score,
@@ -60,3 +92,11 @@ class CategoricalAnnotationValueRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CategoricalAnnotationValueRequestDict(TypedDict):
+    """A ``CategoricalAnnotationValueRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CategoricalAnnotationValueRequest.from_dict``, so the same checks apply."""
+
+    label: str
+    score: NotRequired[float]

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
+from types import NoneType
 from typing import (
     Any,
     Literal,
@@ -18,11 +20,17 @@ from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.optimization_direction import (
     OptimizationDirection,
     check_optimization_direction,
 )
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ContinuousAnnotationConfig")
 
@@ -39,7 +47,7 @@ class ContinuousAnnotationConfig:
         type_ (Literal['CONTINUOUS']): Always `CONTINUOUS`.
         minimum_score (float): Lowest allowed score.
         maximum_score (float): Highest allowed score.
-        optimization_direction (OptimizationDirection | Unset): Whether
+        optimization_direction (OptimizationDirection | None): Whether
             higher scores are better; `NONE` when absent.
     """
 
@@ -50,8 +58,13 @@ class ContinuousAnnotationConfig:
     type_: Literal["CONTINUOUS"]
     minimum_score: float
     maximum_score: float
-    optimization_direction: OptimizationDirection | Unset = UNSET
+    optimization_direction: OptimizationDirection | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -68,8 +81,8 @@ class ContinuousAnnotationConfig:
 
         maximum_score = self.maximum_score
 
-        optimization_direction: str | Unset = UNSET
-        if not isinstance(self.optimization_direction, Unset):
+        optimization_direction: str | None = None
+        if not isinstance(self.optimization_direction, NoneType):
             optimization_direction = self.optimization_direction
 
         field_dict: dict[str, Any] = {}
@@ -85,41 +98,78 @@ class ContinuousAnnotationConfig:
                 "maximum_score": maximum_score,
             }
         )
-        if optimization_direction is not UNSET:
+        if optimization_direction is not None:
             field_dict["optimization_direction"] = optimization_direction
+        elif "optimization_direction" in self._explicit_nulls:
+            field_dict["optimization_direction"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ContinuousAnnotationConfig", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("ContinuousAnnotationConfig", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("ContinuousAnnotationConfig", "name", "a string", name)
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        space_id = d.pop("space_id")
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "ContinuousAnnotationConfig", "created_at", error
+                ) from error
 
-        type_ = cast(Literal["CONTINUOUS"], d.pop("type"))
-        if type_ != "CONTINUOUS":
-            from arize_api._errors import ConstMismatchError
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind(
+                    "ContinuousAnnotationConfig", "space_id", "a string", space_id
+                )
 
-            raise ConstMismatchError(f"type must be 'CONTINUOUS', got {type_!r}")
+            type_ = cast(Literal["CONTINUOUS"], d.pop("type"))
+            if type_ != "CONTINUOUS":
+                from arize_api._errors import ConstMismatchError
 
-        minimum_score = d.pop("minimum_score")
+                raise ConstMismatchError(f"type must be 'CONTINUOUS', got {type_!r}")
 
-        maximum_score = d.pop("maximum_score")
+            minimum_score = d.pop("minimum_score")
+            if type(minimum_score) is not float and type(minimum_score) is not int:
+                minimum_score = as_number(
+                    "ContinuousAnnotationConfig", "minimum_score", minimum_score
+                )
 
-        _optimization_direction = d.pop("optimization_direction", UNSET)
-        optimization_direction: OptimizationDirection | Unset
-        if isinstance(_optimization_direction, Unset):
-            optimization_direction = UNSET
-        else:
-            optimization_direction = check_optimization_direction(
-                _optimization_direction
-            )
+            maximum_score = d.pop("maximum_score")
+            if type(maximum_score) is not float and type(maximum_score) is not int:
+                maximum_score = as_number(
+                    "ContinuousAnnotationConfig", "maximum_score", maximum_score
+                )
 
+            _optimization_direction = d.pop("optimization_direction", None)
+            optimization_direction: OptimizationDirection | None
+            if isinstance(_optimization_direction, NoneType):
+                optimization_direction = None
+            else:
+                optimization_direction = check_optimization_direction(
+                    _optimization_direction
+                )
+
+            if optimization_direction is None and "optimization_direction" in src_dict:
+                explicit_nulls += ("optimization_direction",)
+
+        except KeyError as error:
+            raise missing_member("ContinuousAnnotationConfig", error) from None
         continuous_annotation_config = cls(
             id=id,
             name=name,
@@ -130,6 +180,8 @@ class ContinuousAnnotationConfig:
             maximum_score=maximum_score,
             optimization_direction=optimization_direction,
         )
+        if explicit_nulls:
+            continuous_annotation_config._explicit_nulls = explicit_nulls
 
         continuous_annotation_config.additional_properties = d
         return continuous_annotation_config

@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAgentConfig")
@@ -30,25 +43,38 @@ class CreateAgentConfig:
     """
 
     endpoint: str
-    input_schema: CreateAgentConfigInputSchema
-    headers: CreateAgentConfigHeaders | Unset = UNSET
-    request_presets: list[CreateAgentRequestPresetInput] | Unset = UNSET
+    input_schema: CreateAgentConfigInputSchema | CreateAgentConfigInputSchemaDict
+    headers: CreateAgentConfigHeaders | CreateAgentConfigHeadersDict | Unset = UNSET
+    request_presets: (
+        Sequence[CreateAgentRequestPresetInput | CreateAgentRequestPresetInputDict]
+        | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         endpoint = self.endpoint
 
-        input_schema = self.input_schema.to_dict()
+        input_schema = as_model(
+            CreateAgentConfigInputSchema,
+            self.input_schema,
+            "CreateAgentConfig.input_schema",
+        ).to_dict()
 
         headers: dict[str, Any] | Unset = UNSET
         if not isinstance(self.headers, Unset):
-            headers = self.headers.to_dict()
+            headers = as_model(
+                CreateAgentConfigHeaders, self.headers, "CreateAgentConfig.headers"
+            ).to_dict()
 
         request_presets: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.request_presets, Unset):
-            request_presets = []
-            for request_presets_item_data in self.request_presets:
-                request_presets_item = request_presets_item_data.to_dict()
-                request_presets.append(request_presets_item)
+            request_presets = [
+                as_model(
+                    CreateAgentRequestPresetInput,
+                    item,
+                    "CreateAgentConfig.request_presets",
+                ).to_dict()
+                for item in self.request_presets
+            ]
 
         field_dict: dict[str, Any] = {}
 
@@ -65,31 +91,52 @@ class CreateAgentConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateAgentConfig", src_dict)
         d = dict(src_dict)
-        endpoint = d.pop("endpoint")
+        try:
+            endpoint = d.pop("endpoint")
+            if not isinstance(endpoint, str):
+                raise wrong_kind("CreateAgentConfig", "endpoint", "a string", endpoint)
 
-        input_schema = CreateAgentConfigInputSchema.from_dict(d.pop("input_schema"))
+            input_schema = CreateAgentConfigInputSchema.from_dict(d.pop("input_schema"))
 
-        _headers = d.pop("headers", UNSET)
-        headers: CreateAgentConfigHeaders | Unset
-        if isinstance(_headers, Unset):
-            headers = UNSET
-        else:
-            headers = CreateAgentConfigHeaders.from_dict(_headers)
+            _headers = d.pop("headers", UNSET)
+            headers: CreateAgentConfigHeaders | Unset
+            if isinstance(_headers, Unset):
+                headers = UNSET
+            else:
+                headers = CreateAgentConfigHeaders.from_dict(_headers)
 
-        _request_presets = d.pop("request_presets", UNSET)
-        request_presets: list[CreateAgentRequestPresetInput] | Unset = UNSET
-        if _request_presets is not UNSET:
-            request_presets = []
-            for request_presets_item_data in _request_presets:
-                request_presets_item = CreateAgentRequestPresetInput.from_dict(
-                    request_presets_item_data
+            request_presets_sent = d.pop("request_presets", UNSET)
+            if request_presets_sent is not UNSET and not isinstance(
+                request_presets_sent, list
+            ):
+                raise wrong_kind(
+                    "CreateAgentConfig",
+                    "request_presets",
+                    "a list",
+                    request_presets_sent,
                 )
+            _request_presets = request_presets_sent
+            request_presets: list[CreateAgentRequestPresetInput] | Unset = UNSET
+            if _request_presets is not UNSET:
+                request_presets = []
+                for request_presets_item_data in _request_presets:
+                    request_presets_item = CreateAgentRequestPresetInput.from_dict(
+                        request_presets_item_data
+                    )
 
-                request_presets.append(request_presets_item)
+                    request_presets.append(request_presets_item)
 
+        except KeyError as error:
+            raise missing_member("CreateAgentConfig", error) from None
         create_agent_config = cls(
             endpoint=endpoint,
             input_schema=input_schema,
@@ -103,6 +150,25 @@ class CreateAgentConfig:
         return model_repr(self)
 
 
-from ..models.create_agent_config_headers import CreateAgentConfigHeaders
-from ..models.create_agent_config_input_schema import CreateAgentConfigInputSchema
-from ..models.create_agent_request_preset_input import CreateAgentRequestPresetInput
+class CreateAgentConfigDict(TypedDict):
+    """A ``CreateAgentConfig`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateAgentConfig.from_dict``, so the same checks apply."""
+
+    endpoint: str
+    input_schema: CreateAgentConfigInputSchemaDict
+    headers: NotRequired[CreateAgentConfigHeadersDict]
+    request_presets: NotRequired[list[CreateAgentRequestPresetInputDict]]
+
+
+from ..models.create_agent_config_headers import (
+    CreateAgentConfigHeaders,
+    CreateAgentConfigHeadersDict,
+)
+from ..models.create_agent_config_input_schema import (
+    CreateAgentConfigInputSchema,
+    CreateAgentConfigInputSchemaDict,
+)
+from ..models.create_agent_request_preset_input import (
+    CreateAgentRequestPresetInput,
+    CreateAgentRequestPresetInputDict,
+)

@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,12 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAgentIntegrationRequest")
@@ -37,16 +46,20 @@ class CreateAgentIntegrationRequest:
 
     type_: Literal["AGENT"]
     name: str
-    config: CreateAgentConfig
+    config: CreateAgentConfig | CreateAgentConfigDict
     description: None | str | Unset = UNSET
-    scopings: list[IntegrationScopingRequest] | Unset = UNSET
+    scopings: (
+        Sequence[IntegrationScopingRequest | IntegrationScopingRequestDict] | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
 
         name = self.name
 
-        config = self.config.to_dict()
+        config = as_model(
+            CreateAgentConfig, self.config, "CreateAgentIntegrationRequest.config"
+        ).to_dict()
 
         description: None | str | Unset
         if isinstance(self.description, Unset):
@@ -60,10 +73,14 @@ class CreateAgentIntegrationRequest:
 
         scopings: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.scopings, Unset):
-            scopings = []
-            for scopings_item_data in self.scopings:
-                scopings_item = scopings_item_data.to_dict()
-                scopings.append(scopings_item)
+            scopings = [
+                as_model(
+                    IntegrationScopingRequest,
+                    item,
+                    "CreateAgentIntegrationRequest.scopings",
+                ).to_dict()
+                for item in self.scopings
+            ]
 
         field_dict: dict[str, Any] = {}
 
@@ -81,37 +98,69 @@ class CreateAgentIntegrationRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateAgentIntegrationRequest", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["AGENT"], d.pop("type"))
-        if type_ != "AGENT":
-            from arize_api._errors import ConstMismatchError
+        try:
+            type_ = cast(Literal["AGENT"], d.pop("type"))
+            if type_ != "AGENT":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'AGENT', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'AGENT', got {type_!r}")
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind(
+                    "CreateAgentIntegrationRequest", "name", "a string", name
+                )
 
-        config = CreateAgentConfig.from_dict(d.pop("config"))
+            config = CreateAgentConfig.from_dict(d.pop("config"))
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_description(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        description = _parse_description(d.pop("description", UNSET))
+            description = _parse_description(d.pop("description", UNSET))
 
-        _scopings = d.pop("scopings", UNSET)
-        scopings: list[IntegrationScopingRequest] | Unset = UNSET
-        if _scopings is not UNSET:
-            scopings = []
-            for scopings_item_data in _scopings:
-                scopings_item = IntegrationScopingRequest.from_dict(scopings_item_data)
+            if (
+                description is not UNSET
+                and description is not None
+                and not isinstance(description, str)
+            ):
+                raise wrong_kind(
+                    "CreateAgentIntegrationRequest",
+                    "description",
+                    "a string",
+                    description,
+                )
 
-                scopings.append(scopings_item)
+            scopings_sent = d.pop("scopings", UNSET)
+            if scopings_sent is not UNSET and not isinstance(scopings_sent, list):
+                raise wrong_kind(
+                    "CreateAgentIntegrationRequest", "scopings", "a list", scopings_sent
+                )
+            _scopings = scopings_sent
+            scopings: list[IntegrationScopingRequest] | Unset = UNSET
+            if _scopings is not UNSET:
+                scopings = []
+                for scopings_item_data in _scopings:
+                    scopings_item = IntegrationScopingRequest.from_dict(
+                        scopings_item_data
+                    )
 
+                    scopings.append(scopings_item)
+
+        except KeyError as error:
+            raise missing_member("CreateAgentIntegrationRequest", error) from None
         create_agent_integration_request = cls(
             type_=type_,
             name=name,
@@ -126,5 +175,19 @@ class CreateAgentIntegrationRequest:
         return model_repr(self)
 
 
-from ..models.create_agent_config import CreateAgentConfig
-from ..models.integration_scoping_request import IntegrationScopingRequest
+class CreateAgentIntegrationRequestDict(TypedDict):
+    """A ``CreateAgentIntegrationRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateAgentIntegrationRequest.from_dict``, so the same checks apply."""
+
+    type: Literal["AGENT"]
+    name: str
+    config: CreateAgentConfigDict
+    description: NotRequired[str | None]
+    scopings: NotRequired[list[IntegrationScopingRequestDict]]
+
+
+from ..models.create_agent_config import CreateAgentConfig, CreateAgentConfigDict
+from ..models.integration_scoping_request import (
+    IntegrationScopingRequest,
+    IntegrationScopingRequestDict,
+)

@@ -3,12 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAgentRequestPresetInput")
@@ -29,13 +43,19 @@ class CreateAgentRequestPresetInput:
     """
 
     name: str
-    config: CreateAgentRequestPresetInputConfig
+    config: (
+        CreateAgentRequestPresetInputConfig | CreateAgentRequestPresetInputConfigDict
+    )
     description: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
-        config = self.config.to_dict()
+        config = as_model(
+            CreateAgentRequestPresetInputConfig,
+            self.config,
+            "CreateAgentRequestPresetInput.config",
+        ).to_dict()
 
         description: None | str | Unset
         if isinstance(self.description, Unset):
@@ -60,22 +80,47 @@ class CreateAgentRequestPresetInput:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateAgentRequestPresetInput", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind(
+                    "CreateAgentRequestPresetInput", "name", "a string", name
+                )
 
-        config = CreateAgentRequestPresetInputConfig.from_dict(d.pop("config"))
+            config = CreateAgentRequestPresetInputConfig.from_dict(d.pop("config"))
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_description(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        description = _parse_description(d.pop("description", UNSET))
+            description = _parse_description(d.pop("description", UNSET))
 
+            if (
+                description is not UNSET
+                and description is not None
+                and not isinstance(description, str)
+            ):
+                raise wrong_kind(
+                    "CreateAgentRequestPresetInput",
+                    "description",
+                    "a string",
+                    description,
+                )
+
+        except KeyError as error:
+            raise missing_member("CreateAgentRequestPresetInput", error) from None
         create_agent_request_preset_input = cls(
             name=name,
             config=config,
@@ -88,6 +133,16 @@ class CreateAgentRequestPresetInput:
         return model_repr(self)
 
 
+class CreateAgentRequestPresetInputDict(TypedDict):
+    """A ``CreateAgentRequestPresetInput`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateAgentRequestPresetInput.from_dict``, so the same checks apply."""
+
+    name: str
+    config: CreateAgentRequestPresetInputConfigDict
+    description: NotRequired[str | None]
+
+
 from ..models.create_agent_request_preset_input_config import (
     CreateAgentRequestPresetInputConfig,
+    CreateAgentRequestPresetInputConfigDict,
 )

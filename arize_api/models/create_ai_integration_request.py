@@ -3,12 +3,27 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 from ..models.ai_integration_auth_type import (
     AiIntegrationAuthType,
     check_ai_integration_auth_type,
@@ -55,14 +70,24 @@ class CreateAiIntegrationRequest:
     api_key: str | Unset = UNSET
     base_url: str | Unset = UNSET
     model_names: list[str] | Unset = UNSET
-    headers: CreateAiIntegrationRequestHeaders | Unset = UNSET
+    headers: (
+        CreateAiIntegrationRequestHeaders
+        | CreateAiIntegrationRequestHeadersDict
+        | Unset
+    ) = UNSET
     enable_default_models: bool | Unset = UNSET
     function_calling_enabled: bool | Unset = UNSET
     auth_type: AiIntegrationAuthType | Unset = UNSET
     provider_metadata: (
-        AwsProviderMetadataRequest | GcpProviderMetadataRequest | Unset
+        AwsProviderMetadataRequest
+        | AwsProviderMetadataRequestDict
+        | GcpProviderMetadataRequest
+        | GcpProviderMetadataRequestDict
+        | Unset
     ) = UNSET
-    scopings: list[AiIntegrationScopingRequest] | Unset = UNSET
+    scopings: (
+        Sequence[AiIntegrationScopingRequest | AiIntegrationScopingRequestDict] | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -79,7 +104,11 @@ class CreateAiIntegrationRequest:
 
         headers: dict[str, Any] | Unset = UNSET
         if not isinstance(self.headers, Unset):
-            headers = self.headers.to_dict()
+            headers = as_model(
+                CreateAiIntegrationRequestHeaders,
+                self.headers,
+                "CreateAiIntegrationRequest.headers",
+            ).to_dict()
 
         enable_default_models = self.enable_default_models
 
@@ -89,27 +118,80 @@ class CreateAiIntegrationRequest:
         if not isinstance(self.auth_type, Unset):
             auth_type = self.auth_type
 
+        provider_metadata_value = self.provider_metadata
+        if isinstance(provider_metadata_value, dict):
+
+            def _parse_provider_metadata(
+                data: object,
+            ) -> AwsProviderMetadataRequest | GcpProviderMetadataRequest | Unset:
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_provider_metadata_request_type_0 = (
+                        AwsProviderMetadataRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_provider_metadata_request_type_0
+                    )
+                    return componentsschemas_provider_metadata_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_provider_metadata_request_type_1 = (
+                        GcpProviderMetadataRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_provider_metadata_request_type_1
+                    )
+                    return componentsschemas_provider_metadata_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    AwsProviderMetadataRequest | GcpProviderMetadataRequest | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            provider_metadata = _parse_provider_metadata(provider_metadata_value)
+
+            provider_metadata_value = provider_metadata
         provider_metadata: dict[str, Any] | Unset
-        if isinstance(self.provider_metadata, Unset):
+        if isinstance(provider_metadata_value, Unset):
             provider_metadata = UNSET
         elif isinstance(
-            self.provider_metadata,
+            provider_metadata_value,
             (AwsProviderMetadataRequest, GcpProviderMetadataRequest),
         ):
-            provider_metadata = self.provider_metadata.to_dict()
+            provider_metadata = provider_metadata_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             provider_metadata = (
-                self.provider_metadata.to_dict()
-                if hasattr(self.provider_metadata, "to_dict")
-                else self.provider_metadata
+                provider_metadata_value.to_dict()
+                if hasattr(provider_metadata_value, "to_dict")
+                else provider_metadata_value
             )
 
         scopings: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.scopings, Unset):
-            scopings = []
-            for scopings_item_data in self.scopings:
-                scopings_item = scopings_item_data.to_dict()
-                scopings.append(scopings_item)
+            scopings = [
+                as_model(
+                    AiIntegrationScopingRequest,
+                    item,
+                    "CreateAiIntegrationRequest.scopings",
+                ).to_dict()
+                for item in self.scopings
+            ]
 
         field_dict: dict[str, Any] = {}
 
@@ -140,93 +222,148 @@ class CreateAiIntegrationRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateAiIntegrationRequest", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("CreateAiIntegrationRequest", "name", "a string", name)
 
-        provider = check_ai_integration_provider(d.pop("provider"))
+            provider = check_ai_integration_provider(d.pop("provider"))
 
-        api_key = d.pop("api_key", UNSET)
-
-        base_url = d.pop("base_url", UNSET)
-
-        model_names = cast(list[str], d.pop("model_names", UNSET))
-
-        _headers = d.pop("headers", UNSET)
-        headers: CreateAiIntegrationRequestHeaders | Unset
-        if isinstance(_headers, Unset):
-            headers = UNSET
-        else:
-            headers = CreateAiIntegrationRequestHeaders.from_dict(_headers)
-
-        enable_default_models = d.pop("enable_default_models", UNSET)
-
-        function_calling_enabled = d.pop("function_calling_enabled", UNSET)
-
-        _auth_type = d.pop("auth_type", UNSET)
-        auth_type: AiIntegrationAuthType | Unset
-        if isinstance(_auth_type, Unset):
-            auth_type = UNSET
-        else:
-            auth_type = check_ai_integration_auth_type(_auth_type)
-
-        def _parse_provider_metadata(
-            data: object,
-        ) -> AwsProviderMetadataRequest | GcpProviderMetadataRequest | Unset:
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_provider_metadata_request_type_0 = (
-                    AwsProviderMetadataRequest.from_dict(data)
+            api_key = d.pop("api_key", UNSET)
+            if api_key is not UNSET and not isinstance(api_key, str):
+                raise wrong_kind(
+                    "CreateAiIntegrationRequest", "api_key", "a string", api_key
                 )
 
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(
-                    data, componentsschemas_provider_metadata_request_type_0
-                )
-                return componentsschemas_provider_metadata_request_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_provider_metadata_request_type_1 = (
-                    GcpProviderMetadataRequest.from_dict(data)
+            base_url = d.pop("base_url", UNSET)
+            if base_url is not UNSET and not isinstance(base_url, str):
+                raise wrong_kind(
+                    "CreateAiIntegrationRequest", "base_url", "a string", base_url
                 )
 
-                from arize_api._unions import check_nothing_dropped
+            model_names = cast(list[str], d.pop("model_names", UNSET))
 
-                check_nothing_dropped(
-                    data, componentsschemas_provider_metadata_request_type_1
+            if model_names is not UNSET and not isinstance(model_names, list):
+                raise wrong_kind(
+                    "CreateAiIntegrationRequest", "model_names", "a list", model_names
                 )
-                return componentsschemas_provider_metadata_request_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            if model_names is not UNSET:
+                check_items(
+                    "CreateAiIntegrationRequest", "model_names", model_names, "str"
+                )
 
-            return cast(
-                AwsProviderMetadataRequest | GcpProviderMetadataRequest | Unset,
-                unmatched_variant(data, failures, polymorphic=True),
+            _headers = d.pop("headers", UNSET)
+            headers: CreateAiIntegrationRequestHeaders | Unset
+            if isinstance(_headers, Unset):
+                headers = UNSET
+            else:
+                headers = CreateAiIntegrationRequestHeaders.from_dict(_headers)
+
+            enable_default_models = d.pop("enable_default_models", UNSET)
+            if (
+                enable_default_models is not UNSET
+                and type(enable_default_models) is not bool
+            ):
+                raise wrong_kind(
+                    "CreateAiIntegrationRequest",
+                    "enable_default_models",
+                    "a boolean",
+                    enable_default_models,
+                )
+
+            function_calling_enabled = d.pop("function_calling_enabled", UNSET)
+            if (
+                function_calling_enabled is not UNSET
+                and type(function_calling_enabled) is not bool
+            ):
+                raise wrong_kind(
+                    "CreateAiIntegrationRequest",
+                    "function_calling_enabled",
+                    "a boolean",
+                    function_calling_enabled,
+                )
+
+            _auth_type = d.pop("auth_type", UNSET)
+            auth_type: AiIntegrationAuthType | Unset
+            if isinstance(_auth_type, Unset):
+                auth_type = UNSET
+            else:
+                auth_type = check_ai_integration_auth_type(_auth_type)
+
+            def _parse_provider_metadata(
+                data: object,
+            ) -> AwsProviderMetadataRequest | GcpProviderMetadataRequest | Unset:
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_provider_metadata_request_type_0 = (
+                        AwsProviderMetadataRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_provider_metadata_request_type_0
+                    )
+                    return componentsschemas_provider_metadata_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_provider_metadata_request_type_1 = (
+                        GcpProviderMetadataRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_provider_metadata_request_type_1
+                    )
+                    return componentsschemas_provider_metadata_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    AwsProviderMetadataRequest | GcpProviderMetadataRequest | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            provider_metadata = _parse_provider_metadata(
+                d.pop("provider_metadata", UNSET)
             )
 
-        provider_metadata = _parse_provider_metadata(d.pop("provider_metadata", UNSET))
-
-        _scopings = d.pop("scopings", UNSET)
-        scopings: list[AiIntegrationScopingRequest] | Unset = UNSET
-        if _scopings is not UNSET:
-            scopings = []
-            for scopings_item_data in _scopings:
-                scopings_item = AiIntegrationScopingRequest.from_dict(
-                    scopings_item_data
+            scopings_sent = d.pop("scopings", UNSET)
+            if scopings_sent is not UNSET and not isinstance(scopings_sent, list):
+                raise wrong_kind(
+                    "CreateAiIntegrationRequest", "scopings", "a list", scopings_sent
                 )
+            _scopings = scopings_sent
+            scopings: list[AiIntegrationScopingRequest] | Unset = UNSET
+            if _scopings is not UNSET:
+                scopings = []
+                for scopings_item_data in _scopings:
+                    scopings_item = AiIntegrationScopingRequest.from_dict(
+                        scopings_item_data
+                    )
 
-                scopings.append(scopings_item)
+                    scopings.append(scopings_item)
 
+        except KeyError as error:
+            raise missing_member("CreateAiIntegrationRequest", error) from None
         create_ai_integration_request = cls(
             name=name,
             provider=provider,
@@ -247,9 +384,38 @@ class CreateAiIntegrationRequest:
         return model_repr(self)
 
 
-from ..models.ai_integration_scoping_request import AiIntegrationScopingRequest
-from ..models.aws_provider_metadata_request import AwsProviderMetadataRequest
+class CreateAiIntegrationRequestDict(TypedDict):
+    """A ``CreateAiIntegrationRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateAiIntegrationRequest.from_dict``, so the same checks apply."""
+
+    name: str
+    provider: AiIntegrationProvider
+    api_key: NotRequired[str]
+    base_url: NotRequired[str]
+    model_names: NotRequired[list[str]]
+    headers: NotRequired[CreateAiIntegrationRequestHeadersDict]
+    enable_default_models: NotRequired[bool]
+    function_calling_enabled: NotRequired[bool]
+    auth_type: NotRequired[AiIntegrationAuthType]
+    provider_metadata: NotRequired[
+        AwsProviderMetadataRequestDict | GcpProviderMetadataRequestDict
+    ]
+    scopings: NotRequired[list[AiIntegrationScopingRequestDict]]
+
+
+from ..models.ai_integration_scoping_request import (
+    AiIntegrationScopingRequest,
+    AiIntegrationScopingRequestDict,
+)
+from ..models.aws_provider_metadata_request import (
+    AwsProviderMetadataRequest,
+    AwsProviderMetadataRequestDict,
+)
 from ..models.create_ai_integration_request_headers import (
     CreateAiIntegrationRequestHeaders,
+    CreateAiIntegrationRequestHeadersDict,
 )
-from ..models.gcp_provider_metadata_request import GcpProviderMetadataRequest
+from ..models.gcp_provider_metadata_request import (
+    GcpProviderMetadataRequest,
+    GcpProviderMetadataRequestDict,
+)

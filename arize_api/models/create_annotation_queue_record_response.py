@@ -3,13 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="CreateAnnotationQueueRecordResponse")
 
@@ -42,18 +52,35 @@ class CreateAnnotationQueueRecordResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateAnnotationQueueRecordResponse", src_dict)
         d = dict(src_dict)
-        record_sources = []
-        _record_sources = d.pop("record_sources")
-        for record_sources_item_data in _record_sources:
-            record_sources_item = AnnotationQueueRecord.from_dict(
-                record_sources_item_data
-            )
+        try:
+            record_sources_sent = d.pop("record_sources")
+            if not isinstance(record_sources_sent, list):
+                raise wrong_kind(
+                    "CreateAnnotationQueueRecordResponse",
+                    "record_sources",
+                    "a list",
+                    record_sources_sent,
+                )
+            record_sources = []
+            _record_sources = record_sources_sent
+            for record_sources_item_data in _record_sources:
+                record_sources_item = AnnotationQueueRecord.from_dict(
+                    record_sources_item_data
+                )
 
-            record_sources.append(record_sources_item)
+                record_sources.append(record_sources_item)
 
+        except KeyError as error:
+            raise missing_member("CreateAnnotationQueueRecordResponse", error) from None
         create_annotation_queue_record_response = cls(
             record_sources=record_sources,
         )

@@ -3,12 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 from ..models.assignment_method import AssignmentMethod, check_assignment_method
 from ..types import UNSET, Unset
 
@@ -50,11 +64,15 @@ class CreateAnnotationQueueRequest:
     instructions: str | Unset = UNSET
     assignment_method: AssignmentMethod | Unset = UNSET
     record_sources: (
-        list[
+        Sequence[
             AnnotationQueueExampleRecordInput
+            | AnnotationQueueExampleRecordInputDict
             | AnnotationQueueSessionRecordInput
+            | AnnotationQueueSessionRecordInputDict
             | AnnotationQueueSpanRecordInput
+            | AnnotationQueueSpanRecordInputDict
             | AnnotationQueueTraceRecordInput
+            | AnnotationQueueTraceRecordInputDict
         ]
         | Unset
     ) = UNSET
@@ -75,10 +93,162 @@ class CreateAnnotationQueueRequest:
         if not isinstance(self.assignment_method, Unset):
             assignment_method = self.assignment_method
 
+        record_sources_value = self.record_sources
+        if not isinstance(record_sources_value, Unset) and any(
+            isinstance(item, dict) for item in record_sources_value
+        ):
+            _record_sources = record_sources_value
+            record_sources: (
+                list[
+                    AnnotationQueueExampleRecordInput
+                    | AnnotationQueueSessionRecordInput
+                    | AnnotationQueueSpanRecordInput
+                    | AnnotationQueueTraceRecordInput
+                ]
+                | Unset
+            ) = UNSET
+            if _record_sources is not UNSET:
+                record_sources = []
+                for record_sources_item_data in _record_sources:
+
+                    def _parse_record_sources_item(
+                        data: object,
+                    ) -> (
+                        AnnotationQueueExampleRecordInput
+                        | AnnotationQueueSessionRecordInput
+                        | AnnotationQueueSpanRecordInput
+                        | AnnotationQueueTraceRecordInput
+                    ):
+                        failures: list[Exception] = []
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            if data.get("record_type", "EXAMPLE") != "EXAMPLE":
+                                from arize_api._errors import ConstMismatchError
+
+                                raise ConstMismatchError("record_type is not 'EXAMPLE'")
+                            componentsschemas_annotation_queue_record_input_type_0 = (
+                                AnnotationQueueExampleRecordInput.from_dict(data)
+                            )
+
+                            from arize_api._unions import check_nothing_dropped
+
+                            check_nothing_dropped(
+                                data,
+                                componentsschemas_annotation_queue_record_input_type_0,
+                            )
+                            return (
+                                componentsschemas_annotation_queue_record_input_type_0
+                            )
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            if data.get("record_type", "SESSION") != "SESSION":
+                                from arize_api._errors import ConstMismatchError
+
+                                raise ConstMismatchError("record_type is not 'SESSION'")
+                            componentsschemas_annotation_queue_record_input_type_1 = (
+                                AnnotationQueueSessionRecordInput.from_dict(data)
+                            )
+
+                            from arize_api._unions import check_nothing_dropped
+
+                            check_nothing_dropped(
+                                data,
+                                componentsschemas_annotation_queue_record_input_type_1,
+                            )
+                            return (
+                                componentsschemas_annotation_queue_record_input_type_1
+                            )
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            if data.get("record_type", "SPAN") != "SPAN":
+                                from arize_api._errors import ConstMismatchError
+
+                                raise ConstMismatchError("record_type is not 'SPAN'")
+                            componentsschemas_annotation_queue_record_input_type_2 = (
+                                AnnotationQueueSpanRecordInput.from_dict(data)
+                            )
+
+                            from arize_api._unions import check_nothing_dropped
+
+                            check_nothing_dropped(
+                                data,
+                                componentsschemas_annotation_queue_record_input_type_2,
+                            )
+                            return (
+                                componentsschemas_annotation_queue_record_input_type_2
+                            )
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            if data.get("record_type", "TRACE") != "TRACE":
+                                from arize_api._errors import ConstMismatchError
+
+                                raise ConstMismatchError("record_type is not 'TRACE'")
+                            componentsschemas_annotation_queue_record_input_type_3 = (
+                                AnnotationQueueTraceRecordInput.from_dict(data)
+                            )
+
+                            from arize_api._unions import check_nothing_dropped
+
+                            check_nothing_dropped(
+                                data,
+                                componentsschemas_annotation_queue_record_input_type_3,
+                            )
+                            return (
+                                componentsschemas_annotation_queue_record_input_type_3
+                            )
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        from arize_api._unions import unmatched_variant
+
+                        return cast(
+                            AnnotationQueueExampleRecordInput
+                            | AnnotationQueueSessionRecordInput
+                            | AnnotationQueueSpanRecordInput
+                            | AnnotationQueueTraceRecordInput,
+                            unmatched_variant(data, failures, polymorphic=True),
+                        )
+
+                    record_sources_item = _parse_record_sources_item(
+                        record_sources_item_data
+                    )
+
+                    record_sources.append(record_sources_item)
+
+            record_sources_value = record_sources
         record_sources: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.record_sources, Unset):
+        if not isinstance(record_sources_value, Unset):
             record_sources = []
-            for record_sources_item_data in self.record_sources:
+            for record_sources_item_data in record_sources_value:
                 record_sources_item: dict[str, Any]
                 if isinstance(
                     record_sources_item_data,
@@ -124,143 +294,252 @@ class CreateAnnotationQueueRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateAnnotationQueueRequest", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind(
+                    "CreateAnnotationQueueRequest", "name", "a string", name
+                )
 
-        space_id = d.pop("space_id")
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind(
+                    "CreateAnnotationQueueRequest", "space_id", "a string", space_id
+                )
 
-        annotation_config_ids = cast(list[str], d.pop("annotation_config_ids"))
+            annotation_config_ids = cast(list[str], d.pop("annotation_config_ids"))
 
-        annotator_emails = cast(list[str], d.pop("annotator_emails"))
+            if not isinstance(annotation_config_ids, list):
+                raise wrong_kind(
+                    "CreateAnnotationQueueRequest",
+                    "annotation_config_ids",
+                    "a list",
+                    annotation_config_ids,
+                )
+            check_items(
+                "CreateAnnotationQueueRequest",
+                "annotation_config_ids",
+                annotation_config_ids,
+                "str",
+            )
 
-        instructions = d.pop("instructions", UNSET)
+            annotator_emails = cast(list[str], d.pop("annotator_emails"))
 
-        _assignment_method = d.pop("assignment_method", UNSET)
-        assignment_method: AssignmentMethod | Unset
-        if isinstance(_assignment_method, Unset):
-            assignment_method = UNSET
-        else:
-            assignment_method = check_assignment_method(_assignment_method)
+            if not isinstance(annotator_emails, list):
+                raise wrong_kind(
+                    "CreateAnnotationQueueRequest",
+                    "annotator_emails",
+                    "a list",
+                    annotator_emails,
+                )
+            check_items(
+                "CreateAnnotationQueueRequest",
+                "annotator_emails",
+                annotator_emails,
+                "str",
+            )
 
-        _record_sources = d.pop("record_sources", UNSET)
-        record_sources: (
-            list[
-                AnnotationQueueExampleRecordInput
-                | AnnotationQueueSessionRecordInput
-                | AnnotationQueueSpanRecordInput
-                | AnnotationQueueTraceRecordInput
-            ]
-            | Unset
-        ) = UNSET
-        if _record_sources is not UNSET:
-            record_sources = []
-            for record_sources_item_data in _record_sources:
+            instructions = d.pop("instructions", UNSET)
+            if instructions is not UNSET and not isinstance(instructions, str):
+                raise wrong_kind(
+                    "CreateAnnotationQueueRequest",
+                    "instructions",
+                    "a string",
+                    instructions,
+                )
 
-                def _parse_record_sources_item(
-                    data: object,
-                ) -> (
+            _assignment_method = d.pop("assignment_method", UNSET)
+            assignment_method: AssignmentMethod | Unset
+            if isinstance(_assignment_method, Unset):
+                assignment_method = UNSET
+            else:
+                assignment_method = check_assignment_method(_assignment_method)
+
+            record_sources_sent = d.pop("record_sources", UNSET)
+            if record_sources_sent is not UNSET and not isinstance(
+                record_sources_sent, list
+            ):
+                raise wrong_kind(
+                    "CreateAnnotationQueueRequest",
+                    "record_sources",
+                    "a list",
+                    record_sources_sent,
+                )
+            _record_sources = record_sources_sent
+            record_sources: (
+                list[
                     AnnotationQueueExampleRecordInput
                     | AnnotationQueueSessionRecordInput
                     | AnnotationQueueSpanRecordInput
                     | AnnotationQueueTraceRecordInput
-                ):
-                    failures: list[Exception] = []
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        if data.get("record_type", "EXAMPLE") != "EXAMPLE":
-                            from arize_api._errors import ConstMismatchError
+                ]
+                | Unset
+            ) = UNSET
+            if _record_sources is not UNSET:
+                record_sources = []
+                for record_sources_item_data in _record_sources:
 
-                            raise ConstMismatchError("record_type is not 'EXAMPLE'")
-                        componentsschemas_annotation_queue_record_input_type_0 = (
-                            AnnotationQueueExampleRecordInput.from_dict(data)
-                        )
-
-                        from arize_api._unions import check_nothing_dropped
-
-                        check_nothing_dropped(
-                            data, componentsschemas_annotation_queue_record_input_type_0
-                        )
-                        return componentsschemas_annotation_queue_record_input_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError) as error:
-                        failures.append(error)
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        if data.get("record_type", "SESSION") != "SESSION":
-                            from arize_api._errors import ConstMismatchError
-
-                            raise ConstMismatchError("record_type is not 'SESSION'")
-                        componentsschemas_annotation_queue_record_input_type_1 = (
-                            AnnotationQueueSessionRecordInput.from_dict(data)
-                        )
-
-                        from arize_api._unions import check_nothing_dropped
-
-                        check_nothing_dropped(
-                            data, componentsschemas_annotation_queue_record_input_type_1
-                        )
-                        return componentsschemas_annotation_queue_record_input_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError) as error:
-                        failures.append(error)
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        if data.get("record_type", "SPAN") != "SPAN":
-                            from arize_api._errors import ConstMismatchError
-
-                            raise ConstMismatchError("record_type is not 'SPAN'")
-                        componentsschemas_annotation_queue_record_input_type_2 = (
-                            AnnotationQueueSpanRecordInput.from_dict(data)
-                        )
-
-                        from arize_api._unions import check_nothing_dropped
-
-                        check_nothing_dropped(
-                            data, componentsschemas_annotation_queue_record_input_type_2
-                        )
-                        return componentsschemas_annotation_queue_record_input_type_2
-                    except (TypeError, ValueError, AttributeError, KeyError) as error:
-                        failures.append(error)
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        if data.get("record_type", "TRACE") != "TRACE":
-                            from arize_api._errors import ConstMismatchError
-
-                            raise ConstMismatchError("record_type is not 'TRACE'")
-                        componentsschemas_annotation_queue_record_input_type_3 = (
-                            AnnotationQueueTraceRecordInput.from_dict(data)
-                        )
-
-                        from arize_api._unions import check_nothing_dropped
-
-                        check_nothing_dropped(
-                            data, componentsschemas_annotation_queue_record_input_type_3
-                        )
-                        return componentsschemas_annotation_queue_record_input_type_3
-                    except (TypeError, ValueError, AttributeError, KeyError) as error:
-                        failures.append(error)
-                    from arize_api._unions import unmatched_variant
-
-                    return cast(
+                    def _parse_record_sources_item(
+                        data: object,
+                    ) -> (
                         AnnotationQueueExampleRecordInput
                         | AnnotationQueueSessionRecordInput
                         | AnnotationQueueSpanRecordInput
-                        | AnnotationQueueTraceRecordInput,
-                        unmatched_variant(data, failures, polymorphic=True),
+                        | AnnotationQueueTraceRecordInput
+                    ):
+                        failures: list[Exception] = []
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            if data.get("record_type", "EXAMPLE") != "EXAMPLE":
+                                from arize_api._errors import ConstMismatchError
+
+                                raise ConstMismatchError("record_type is not 'EXAMPLE'")
+                            componentsschemas_annotation_queue_record_input_type_0 = (
+                                AnnotationQueueExampleRecordInput.from_dict(data)
+                            )
+
+                            from arize_api._unions import check_nothing_dropped
+
+                            check_nothing_dropped(
+                                data,
+                                componentsschemas_annotation_queue_record_input_type_0,
+                            )
+                            return (
+                                componentsschemas_annotation_queue_record_input_type_0
+                            )
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            if data.get("record_type", "SESSION") != "SESSION":
+                                from arize_api._errors import ConstMismatchError
+
+                                raise ConstMismatchError("record_type is not 'SESSION'")
+                            componentsschemas_annotation_queue_record_input_type_1 = (
+                                AnnotationQueueSessionRecordInput.from_dict(data)
+                            )
+
+                            from arize_api._unions import check_nothing_dropped
+
+                            check_nothing_dropped(
+                                data,
+                                componentsschemas_annotation_queue_record_input_type_1,
+                            )
+                            return (
+                                componentsschemas_annotation_queue_record_input_type_1
+                            )
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            if data.get("record_type", "SPAN") != "SPAN":
+                                from arize_api._errors import ConstMismatchError
+
+                                raise ConstMismatchError("record_type is not 'SPAN'")
+                            componentsschemas_annotation_queue_record_input_type_2 = (
+                                AnnotationQueueSpanRecordInput.from_dict(data)
+                            )
+
+                            from arize_api._unions import check_nothing_dropped
+
+                            check_nothing_dropped(
+                                data,
+                                componentsschemas_annotation_queue_record_input_type_2,
+                            )
+                            return (
+                                componentsschemas_annotation_queue_record_input_type_2
+                            )
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            if data.get("record_type", "TRACE") != "TRACE":
+                                from arize_api._errors import ConstMismatchError
+
+                                raise ConstMismatchError("record_type is not 'TRACE'")
+                            componentsschemas_annotation_queue_record_input_type_3 = (
+                                AnnotationQueueTraceRecordInput.from_dict(data)
+                            )
+
+                            from arize_api._unions import check_nothing_dropped
+
+                            check_nothing_dropped(
+                                data,
+                                componentsschemas_annotation_queue_record_input_type_3,
+                            )
+                            return (
+                                componentsschemas_annotation_queue_record_input_type_3
+                            )
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        from arize_api._unions import unmatched_variant
+
+                        return cast(
+                            AnnotationQueueExampleRecordInput
+                            | AnnotationQueueSessionRecordInput
+                            | AnnotationQueueSpanRecordInput
+                            | AnnotationQueueTraceRecordInput,
+                            unmatched_variant(data, failures, polymorphic=True),
+                        )
+
+                    record_sources_item = _parse_record_sources_item(
+                        record_sources_item_data
                     )
 
-                record_sources_item = _parse_record_sources_item(
-                    record_sources_item_data
+                    record_sources.append(record_sources_item)
+
+            column_allowlist = cast(list[str], d.pop("column_allowlist", UNSET))
+
+            if column_allowlist is not UNSET and not isinstance(column_allowlist, list):
+                raise wrong_kind(
+                    "CreateAnnotationQueueRequest",
+                    "column_allowlist",
+                    "a list",
+                    column_allowlist,
+                )
+            if column_allowlist is not UNSET:
+                check_items(
+                    "CreateAnnotationQueueRequest",
+                    "column_allowlist",
+                    column_allowlist,
+                    "str",
                 )
 
-                record_sources.append(record_sources_item)
-
-        column_allowlist = cast(list[str], d.pop("column_allowlist", UNSET))
-
+        except KeyError as error:
+            raise missing_member("CreateAnnotationQueueRequest", error) from None
         create_annotation_queue_request = cls(
             name=name,
             space_id=space_id,
@@ -278,11 +557,40 @@ class CreateAnnotationQueueRequest:
         return model_repr(self)
 
 
+class CreateAnnotationQueueRequestDict(TypedDict):
+    """A ``CreateAnnotationQueueRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateAnnotationQueueRequest.from_dict``, so the same checks apply."""
+
+    name: str
+    space_id: str
+    annotation_config_ids: list[str]
+    annotator_emails: list[str]
+    instructions: NotRequired[str]
+    assignment_method: NotRequired[AssignmentMethod]
+    record_sources: NotRequired[
+        list[
+            AnnotationQueueExampleRecordInputDict
+            | AnnotationQueueSessionRecordInputDict
+            | AnnotationQueueSpanRecordInputDict
+            | AnnotationQueueTraceRecordInputDict
+        ]
+    ]
+    column_allowlist: NotRequired[list[str]]
+
+
 from ..models.annotation_queue_example_record_input import (
     AnnotationQueueExampleRecordInput,
+    AnnotationQueueExampleRecordInputDict,
 )
 from ..models.annotation_queue_session_record_input import (
     AnnotationQueueSessionRecordInput,
+    AnnotationQueueSessionRecordInputDict,
 )
-from ..models.annotation_queue_span_record_input import AnnotationQueueSpanRecordInput
-from ..models.annotation_queue_trace_record_input import AnnotationQueueTraceRecordInput
+from ..models.annotation_queue_span_record_input import (
+    AnnotationQueueSpanRecordInput,
+    AnnotationQueueSpanRecordInputDict,
+)
+from ..models.annotation_queue_trace_record_input import (
+    AnnotationQueueTraceRecordInput,
+    AnnotationQueueTraceRecordInputDict,
+)

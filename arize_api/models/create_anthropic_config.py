@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,11 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAnthropicConfig")
@@ -64,21 +72,50 @@ class CreateAnthropicConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateAnthropicConfig", src_dict)
         d = dict(src_dict)
-        provider = cast(Literal["ANTHROPIC"], d.pop("provider"))
-        if provider != "ANTHROPIC":
-            from arize_api._errors import ConstMismatchError
+        try:
+            provider = cast(Literal["ANTHROPIC"], d.pop("provider"))
+            if provider != "ANTHROPIC":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"provider must be 'ANTHROPIC', got {provider!r}")
+                raise ConstMismatchError(
+                    f"provider must be 'ANTHROPIC', got {provider!r}"
+                )
 
-        api_key = d.pop("api_key")
+            api_key = d.pop("api_key")
+            if not isinstance(api_key, str):
+                raise wrong_kind(
+                    "CreateAnthropicConfig", "api_key", "a string", api_key
+                )
 
-        is_function_calling_enabled = d.pop("is_function_calling_enabled", UNSET)
+            is_function_calling_enabled = d.pop("is_function_calling_enabled", UNSET)
+            if (
+                is_function_calling_enabled is not UNSET
+                and type(is_function_calling_enabled) is not bool
+            ):
+                raise wrong_kind(
+                    "CreateAnthropicConfig",
+                    "is_function_calling_enabled",
+                    "a boolean",
+                    is_function_calling_enabled,
+                )
 
-        base_url = d.pop("base_url", UNSET)
+            base_url = d.pop("base_url", UNSET)
+            if base_url is not UNSET and not isinstance(base_url, str):
+                raise wrong_kind(
+                    "CreateAnthropicConfig", "base_url", "a string", base_url
+                )
 
+        except KeyError as error:
+            raise missing_member("CreateAnthropicConfig", error) from None
         create_anthropic_config = cls(
             provider=provider,
             api_key=api_key,
@@ -90,3 +127,13 @@ class CreateAnthropicConfig:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateAnthropicConfigDict(TypedDict):
+    """A ``CreateAnthropicConfig`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateAnthropicConfig.from_dict``, so the same checks apply."""
+
+    provider: Literal["ANTHROPIC"]
+    api_key: str
+    is_function_calling_enabled: NotRequired[bool]
+    base_url: NotRequired[str]

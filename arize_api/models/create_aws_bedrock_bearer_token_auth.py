@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,11 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAwsBedrockBearerTokenAuth")
@@ -56,21 +64,38 @@ class CreateAwsBedrockBearerTokenAuth:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateAwsBedrockBearerTokenAuth", src_dict)
         d = dict(src_dict)
-        auth_type = cast(Literal["BEARER_TOKEN"], d.pop("auth_type"))
-        if auth_type != "BEARER_TOKEN":
-            from arize_api._errors import ConstMismatchError
+        try:
+            auth_type = cast(Literal["BEARER_TOKEN"], d.pop("auth_type"))
+            if auth_type != "BEARER_TOKEN":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(
-                f"auth_type must be 'BEARER_TOKEN', got {auth_type!r}"
-            )
+                raise ConstMismatchError(
+                    f"auth_type must be 'BEARER_TOKEN', got {auth_type!r}"
+                )
 
-        api_key = d.pop("api_key")
+            api_key = d.pop("api_key")
+            if not isinstance(api_key, str):
+                raise wrong_kind(
+                    "CreateAwsBedrockBearerTokenAuth", "api_key", "a string", api_key
+                )
 
-        base_url = d.pop("base_url", UNSET)
+            base_url = d.pop("base_url", UNSET)
+            if base_url is not UNSET and not isinstance(base_url, str):
+                raise wrong_kind(
+                    "CreateAwsBedrockBearerTokenAuth", "base_url", "a string", base_url
+                )
 
+        except KeyError as error:
+            raise missing_member("CreateAwsBedrockBearerTokenAuth", error) from None
         create_aws_bedrock_bearer_token_auth = cls(
             auth_type=auth_type,
             api_key=api_key,
@@ -81,3 +106,12 @@ class CreateAwsBedrockBearerTokenAuth:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateAwsBedrockBearerTokenAuthDict(TypedDict):
+    """A ``CreateAwsBedrockBearerTokenAuth`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateAwsBedrockBearerTokenAuth.from_dict``, so the same checks apply."""
+
+    auth_type: Literal["BEARER_TOKEN"]
+    api_key: str
+    base_url: NotRequired[str]

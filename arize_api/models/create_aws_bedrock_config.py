@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,12 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAwsBedrockConfig")
@@ -40,8 +49,11 @@ class CreateAwsBedrockConfig:
     provider: Literal["AWS_BEDROCK"]
     auth: (
         CreateAwsBedrockBearerTokenAuth
+        | CreateAwsBedrockBearerTokenAuthDict
         | CreateAwsBedrockDefaultAuth
+        | CreateAwsBedrockDefaultAuthDict
         | CreateAwsBedrockProxyWithHeadersAuth
+        | CreateAwsBedrockProxyWithHeadersAuthDict
     )
     is_default_models_enabled: bool | Unset = UNSET
     model_names: list[str] | Unset = UNSET
@@ -49,18 +61,105 @@ class CreateAwsBedrockConfig:
     def to_dict(self) -> dict[str, Any]:
         provider = self.provider
 
+        auth_value = self.auth
+        if isinstance(auth_value, dict):
+
+            def _parse_auth(
+                data: object,
+            ) -> (
+                CreateAwsBedrockBearerTokenAuth
+                | CreateAwsBedrockDefaultAuth
+                | CreateAwsBedrockProxyWithHeadersAuth
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("auth_type", "BEARER_TOKEN") != "BEARER_TOKEN":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("auth_type is not 'BEARER_TOKEN'")
+                    componentsschemas_create_aws_bedrock_auth_type_0 = (
+                        CreateAwsBedrockBearerTokenAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_aws_bedrock_auth_type_0
+                    )
+                    return componentsschemas_create_aws_bedrock_auth_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("auth_type", "DEFAULT") != "DEFAULT":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("auth_type is not 'DEFAULT'")
+                    componentsschemas_create_aws_bedrock_auth_type_1 = (
+                        CreateAwsBedrockDefaultAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_aws_bedrock_auth_type_1
+                    )
+                    return componentsschemas_create_aws_bedrock_auth_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("auth_type", "PROXY_WITH_HEADERS")
+                        != "PROXY_WITH_HEADERS"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "auth_type is not 'PROXY_WITH_HEADERS'"
+                        )
+                    componentsschemas_create_aws_bedrock_auth_type_2 = (
+                        CreateAwsBedrockProxyWithHeadersAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_aws_bedrock_auth_type_2
+                    )
+                    return componentsschemas_create_aws_bedrock_auth_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CreateAwsBedrockBearerTokenAuth
+                    | CreateAwsBedrockDefaultAuth
+                    | CreateAwsBedrockProxyWithHeadersAuth,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            auth = _parse_auth(auth_value)
+
+            auth_value = auth
         auth: dict[str, Any]
         if isinstance(
-            self.auth,
+            auth_value,
             (
                 CreateAwsBedrockBearerTokenAuth,
                 CreateAwsBedrockDefaultAuth,
                 CreateAwsBedrockProxyWithHeadersAuth,
             ),
         ):
-            auth = self.auth.to_dict()
+            auth = auth_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
-            auth = self.auth.to_dict() if hasattr(self.auth, "to_dict") else self.auth
+            auth = (
+                auth_value.to_dict() if hasattr(auth_value, "to_dict") else auth_value
+            )
 
         is_default_models_enabled = self.is_default_models_enabled
 
@@ -83,97 +182,128 @@ class CreateAwsBedrockConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateAwsBedrockConfig", src_dict)
         d = dict(src_dict)
-        provider = cast(Literal["AWS_BEDROCK"], d.pop("provider"))
-        if provider != "AWS_BEDROCK":
-            from arize_api._errors import ConstMismatchError
+        try:
+            provider = cast(Literal["AWS_BEDROCK"], d.pop("provider"))
+            if provider != "AWS_BEDROCK":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(
-                f"provider must be 'AWS_BEDROCK', got {provider!r}"
-            )
-
-        def _parse_auth(
-            data: object,
-        ) -> (
-            CreateAwsBedrockBearerTokenAuth
-            | CreateAwsBedrockDefaultAuth
-            | CreateAwsBedrockProxyWithHeadersAuth
-        ):
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("auth_type", "BEARER_TOKEN") != "BEARER_TOKEN":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("auth_type is not 'BEARER_TOKEN'")
-                componentsschemas_create_aws_bedrock_auth_type_0 = (
-                    CreateAwsBedrockBearerTokenAuth.from_dict(data)
+                raise ConstMismatchError(
+                    f"provider must be 'AWS_BEDROCK', got {provider!r}"
                 )
 
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(
-                    data, componentsschemas_create_aws_bedrock_auth_type_0
-                )
-                return componentsschemas_create_aws_bedrock_auth_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("auth_type", "DEFAULT") != "DEFAULT":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("auth_type is not 'DEFAULT'")
-                componentsschemas_create_aws_bedrock_auth_type_1 = (
-                    CreateAwsBedrockDefaultAuth.from_dict(data)
-                )
-
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(
-                    data, componentsschemas_create_aws_bedrock_auth_type_1
-                )
-                return componentsschemas_create_aws_bedrock_auth_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("auth_type", "PROXY_WITH_HEADERS") != "PROXY_WITH_HEADERS":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("auth_type is not 'PROXY_WITH_HEADERS'")
-                componentsschemas_create_aws_bedrock_auth_type_2 = (
-                    CreateAwsBedrockProxyWithHeadersAuth.from_dict(data)
-                )
-
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(
-                    data, componentsschemas_create_aws_bedrock_auth_type_2
-                )
-                return componentsschemas_create_aws_bedrock_auth_type_2
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
+            def _parse_auth(
+                data: object,
+            ) -> (
                 CreateAwsBedrockBearerTokenAuth
                 | CreateAwsBedrockDefaultAuth
-                | CreateAwsBedrockProxyWithHeadersAuth,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
+                | CreateAwsBedrockProxyWithHeadersAuth
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("auth_type", "BEARER_TOKEN") != "BEARER_TOKEN":
+                        from arize_api._errors import ConstMismatchError
 
-        auth = _parse_auth(d.pop("auth"))
+                        raise ConstMismatchError("auth_type is not 'BEARER_TOKEN'")
+                    componentsschemas_create_aws_bedrock_auth_type_0 = (
+                        CreateAwsBedrockBearerTokenAuth.from_dict(data)
+                    )
 
-        is_default_models_enabled = d.pop("is_default_models_enabled", UNSET)
+                    from arize_api._unions import check_nothing_dropped
 
-        model_names = cast(list[str], d.pop("model_names", UNSET))
+                    check_nothing_dropped(
+                        data, componentsschemas_create_aws_bedrock_auth_type_0
+                    )
+                    return componentsschemas_create_aws_bedrock_auth_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("auth_type", "DEFAULT") != "DEFAULT":
+                        from arize_api._errors import ConstMismatchError
 
+                        raise ConstMismatchError("auth_type is not 'DEFAULT'")
+                    componentsschemas_create_aws_bedrock_auth_type_1 = (
+                        CreateAwsBedrockDefaultAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_aws_bedrock_auth_type_1
+                    )
+                    return componentsschemas_create_aws_bedrock_auth_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("auth_type", "PROXY_WITH_HEADERS")
+                        != "PROXY_WITH_HEADERS"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "auth_type is not 'PROXY_WITH_HEADERS'"
+                        )
+                    componentsschemas_create_aws_bedrock_auth_type_2 = (
+                        CreateAwsBedrockProxyWithHeadersAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_aws_bedrock_auth_type_2
+                    )
+                    return componentsschemas_create_aws_bedrock_auth_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CreateAwsBedrockBearerTokenAuth
+                    | CreateAwsBedrockDefaultAuth
+                    | CreateAwsBedrockProxyWithHeadersAuth,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            auth = _parse_auth(d.pop("auth"))
+
+            is_default_models_enabled = d.pop("is_default_models_enabled", UNSET)
+            if (
+                is_default_models_enabled is not UNSET
+                and type(is_default_models_enabled) is not bool
+            ):
+                raise wrong_kind(
+                    "CreateAwsBedrockConfig",
+                    "is_default_models_enabled",
+                    "a boolean",
+                    is_default_models_enabled,
+                )
+
+            model_names = cast(list[str], d.pop("model_names", UNSET))
+
+            if model_names is not UNSET and not isinstance(model_names, list):
+                raise wrong_kind(
+                    "CreateAwsBedrockConfig", "model_names", "a list", model_names
+                )
+            if model_names is not UNSET:
+                check_items("CreateAwsBedrockConfig", "model_names", model_names, "str")
+
+        except KeyError as error:
+            raise missing_member("CreateAwsBedrockConfig", error) from None
         create_aws_bedrock_config = cls(
             provider=provider,
             auth=auth,
@@ -187,10 +317,29 @@ class CreateAwsBedrockConfig:
         return model_repr(self)
 
 
+class CreateAwsBedrockConfigDict(TypedDict):
+    """A ``CreateAwsBedrockConfig`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateAwsBedrockConfig.from_dict``, so the same checks apply."""
+
+    provider: Literal["AWS_BEDROCK"]
+    auth: (
+        CreateAwsBedrockBearerTokenAuthDict
+        | CreateAwsBedrockDefaultAuthDict
+        | CreateAwsBedrockProxyWithHeadersAuthDict
+    )
+    is_default_models_enabled: NotRequired[bool]
+    model_names: NotRequired[list[str]]
+
+
 from ..models.create_aws_bedrock_bearer_token_auth import (
     CreateAwsBedrockBearerTokenAuth,
+    CreateAwsBedrockBearerTokenAuthDict,
 )
-from ..models.create_aws_bedrock_default_auth import CreateAwsBedrockDefaultAuth
+from ..models.create_aws_bedrock_default_auth import (
+    CreateAwsBedrockDefaultAuth,
+    CreateAwsBedrockDefaultAuthDict,
+)
 from ..models.create_aws_bedrock_proxy_with_headers_auth import (
     CreateAwsBedrockProxyWithHeadersAuth,
+    CreateAwsBedrockProxyWithHeadersAuthDict,
 )

@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,11 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAwsBedrockDefaultAuth")
@@ -63,21 +71,47 @@ class CreateAwsBedrockDefaultAuth:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateAwsBedrockDefaultAuth", src_dict)
         d = dict(src_dict)
-        auth_type = cast(Literal["DEFAULT"], d.pop("auth_type"))
-        if auth_type != "DEFAULT":
-            from arize_api._errors import ConstMismatchError
+        try:
+            auth_type = cast(Literal["DEFAULT"], d.pop("auth_type"))
+            if auth_type != "DEFAULT":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"auth_type must be 'DEFAULT', got {auth_type!r}")
+                raise ConstMismatchError(
+                    f"auth_type must be 'DEFAULT', got {auth_type!r}"
+                )
 
-        role_arn = d.pop("role_arn")
+            role_arn = d.pop("role_arn")
+            if not isinstance(role_arn, str):
+                raise wrong_kind(
+                    "CreateAwsBedrockDefaultAuth", "role_arn", "a string", role_arn
+                )
 
-        external_id = d.pop("external_id", UNSET)
+            external_id = d.pop("external_id", UNSET)
+            if external_id is not UNSET and not isinstance(external_id, str):
+                raise wrong_kind(
+                    "CreateAwsBedrockDefaultAuth",
+                    "external_id",
+                    "a string",
+                    external_id,
+                )
 
-        base_url = d.pop("base_url", UNSET)
+            base_url = d.pop("base_url", UNSET)
+            if base_url is not UNSET and not isinstance(base_url, str):
+                raise wrong_kind(
+                    "CreateAwsBedrockDefaultAuth", "base_url", "a string", base_url
+                )
 
+        except KeyError as error:
+            raise missing_member("CreateAwsBedrockDefaultAuth", error) from None
         create_aws_bedrock_default_auth = cls(
             auth_type=auth_type,
             role_arn=role_arn,
@@ -89,3 +123,13 @@ class CreateAwsBedrockDefaultAuth:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateAwsBedrockDefaultAuthDict(TypedDict):
+    """A ``CreateAwsBedrockDefaultAuth`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateAwsBedrockDefaultAuth.from_dict``, so the same checks apply."""
+
+    auth_type: Literal["DEFAULT"]
+    role_arn: str
+    external_id: NotRequired[str]
+    base_url: NotRequired[str]

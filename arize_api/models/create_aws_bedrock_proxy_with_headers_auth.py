@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,12 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAwsBedrockProxyWithHeadersAuth")
@@ -37,7 +46,11 @@ class CreateAwsBedrockProxyWithHeadersAuth:
 
     auth_type: Literal["PROXY_WITH_HEADERS"]
     base_url: str
-    headers: CreateAwsBedrockProxyWithHeadersAuthHeaders | Unset = UNSET
+    headers: (
+        CreateAwsBedrockProxyWithHeadersAuthHeaders
+        | CreateAwsBedrockProxyWithHeadersAuthHeadersDict
+        | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         auth_type = self.auth_type
@@ -46,7 +59,11 @@ class CreateAwsBedrockProxyWithHeadersAuth:
 
         headers: dict[str, Any] | Unset = UNSET
         if not isinstance(self.headers, Unset):
-            headers = self.headers.to_dict()
+            headers = as_model(
+                CreateAwsBedrockProxyWithHeadersAuthHeaders,
+                self.headers,
+                "CreateAwsBedrockProxyWithHeadersAuth.headers",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -61,26 +78,46 @@ class CreateAwsBedrockProxyWithHeadersAuth:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateAwsBedrockProxyWithHeadersAuth", src_dict)
         d = dict(src_dict)
-        auth_type = cast(Literal["PROXY_WITH_HEADERS"], d.pop("auth_type"))
-        if auth_type != "PROXY_WITH_HEADERS":
-            from arize_api._errors import ConstMismatchError
+        try:
+            auth_type = cast(Literal["PROXY_WITH_HEADERS"], d.pop("auth_type"))
+            if auth_type != "PROXY_WITH_HEADERS":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(
-                f"auth_type must be 'PROXY_WITH_HEADERS', got {auth_type!r}"
-            )
+                raise ConstMismatchError(
+                    f"auth_type must be 'PROXY_WITH_HEADERS', got {auth_type!r}"
+                )
 
-        base_url = d.pop("base_url")
+            base_url = d.pop("base_url")
+            if not isinstance(base_url, str):
+                raise wrong_kind(
+                    "CreateAwsBedrockProxyWithHeadersAuth",
+                    "base_url",
+                    "a string",
+                    base_url,
+                )
 
-        _headers = d.pop("headers", UNSET)
-        headers: CreateAwsBedrockProxyWithHeadersAuthHeaders | Unset
-        if isinstance(_headers, Unset):
-            headers = UNSET
-        else:
-            headers = CreateAwsBedrockProxyWithHeadersAuthHeaders.from_dict(_headers)
+            _headers = d.pop("headers", UNSET)
+            headers: CreateAwsBedrockProxyWithHeadersAuthHeaders | Unset
+            if isinstance(_headers, Unset):
+                headers = UNSET
+            else:
+                headers = CreateAwsBedrockProxyWithHeadersAuthHeaders.from_dict(
+                    _headers
+                )
 
+        except KeyError as error:
+            raise missing_member(
+                "CreateAwsBedrockProxyWithHeadersAuth", error
+            ) from None
         create_aws_bedrock_proxy_with_headers_auth = cls(
             auth_type=auth_type,
             base_url=base_url,
@@ -93,6 +130,16 @@ class CreateAwsBedrockProxyWithHeadersAuth:
         return model_repr(self)
 
 
+class CreateAwsBedrockProxyWithHeadersAuthDict(TypedDict):
+    """A ``CreateAwsBedrockProxyWithHeadersAuth`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateAwsBedrockProxyWithHeadersAuth.from_dict``, so the same checks apply."""
+
+    auth_type: Literal["PROXY_WITH_HEADERS"]
+    base_url: str
+    headers: NotRequired[CreateAwsBedrockProxyWithHeadersAuthHeadersDict]
+
+
 from ..models.create_aws_bedrock_proxy_with_headers_auth_headers import (
     CreateAwsBedrockProxyWithHeadersAuthHeaders,
+    CreateAwsBedrockProxyWithHeadersAuthHeadersDict,
 )

@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,12 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..models.optimization_direction import (
     OptimizationDirection,
     check_optimization_direction,
@@ -43,7 +52,9 @@ class CreateCategoricalAnnotationConfigRequest:
     name: str
     space_id: str
     annotation_config_type: Literal["CATEGORICAL"]
-    values: list[CategoricalAnnotationValueRequest]
+    values: Sequence[
+        CategoricalAnnotationValueRequest | CategoricalAnnotationValueRequestDict
+    ]
     optimization_direction: OptimizationDirection | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -53,10 +64,14 @@ class CreateCategoricalAnnotationConfigRequest:
 
         annotation_config_type = self.annotation_config_type
 
-        values = []
-        for values_item_data in self.values:
-            values_item = values_item_data.to_dict()
-            values.append(values_item)
+        values = [
+            as_model(
+                CategoricalAnnotationValueRequest,
+                item,
+                "CreateCategoricalAnnotationConfigRequest.values",
+            ).to_dict()
+            for item in self.values
+        ]
 
         optimization_direction: str | Unset = UNSET
         if not isinstance(self.optimization_direction, Unset):
@@ -77,39 +92,71 @@ class CreateCategoricalAnnotationConfigRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateCategoricalAnnotationConfigRequest", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind(
+                    "CreateCategoricalAnnotationConfigRequest", "name", "a string", name
+                )
 
-        space_id = d.pop("space_id")
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind(
+                    "CreateCategoricalAnnotationConfigRequest",
+                    "space_id",
+                    "a string",
+                    space_id,
+                )
 
-        annotation_config_type = cast(
-            Literal["CATEGORICAL"], d.pop("annotation_config_type")
-        )
-        if annotation_config_type != "CATEGORICAL":
-            from arize_api._errors import ConstMismatchError
-
-            raise ConstMismatchError(
-                f"annotation_config_type must be 'CATEGORICAL', got {annotation_config_type!r}"
+            annotation_config_type = cast(
+                Literal["CATEGORICAL"], d.pop("annotation_config_type")
             )
+            if annotation_config_type != "CATEGORICAL":
+                from arize_api._errors import ConstMismatchError
 
-        values = []
-        _values = d.pop("values")
-        for values_item_data in _values:
-            values_item = CategoricalAnnotationValueRequest.from_dict(values_item_data)
+                raise ConstMismatchError(
+                    f"annotation_config_type must be 'CATEGORICAL', got {annotation_config_type!r}"
+                )
 
-            values.append(values_item)
+            values_sent = d.pop("values")
+            if not isinstance(values_sent, list):
+                raise wrong_kind(
+                    "CreateCategoricalAnnotationConfigRequest",
+                    "values",
+                    "a list",
+                    values_sent,
+                )
+            values = []
+            _values = values_sent
+            for values_item_data in _values:
+                values_item = CategoricalAnnotationValueRequest.from_dict(
+                    values_item_data
+                )
 
-        _optimization_direction = d.pop("optimization_direction", UNSET)
-        optimization_direction: OptimizationDirection | Unset
-        if isinstance(_optimization_direction, Unset):
-            optimization_direction = UNSET
-        else:
-            optimization_direction = check_optimization_direction(
-                _optimization_direction
-            )
+                values.append(values_item)
 
+            _optimization_direction = d.pop("optimization_direction", UNSET)
+            optimization_direction: OptimizationDirection | Unset
+            if isinstance(_optimization_direction, Unset):
+                optimization_direction = UNSET
+            else:
+                optimization_direction = check_optimization_direction(
+                    _optimization_direction
+                )
+
+        except KeyError as error:
+            raise missing_member(
+                "CreateCategoricalAnnotationConfigRequest", error
+            ) from None
         create_categorical_annotation_config_request = cls(
             name=name,
             space_id=space_id,
@@ -124,6 +171,18 @@ class CreateCategoricalAnnotationConfigRequest:
         return model_repr(self)
 
 
+class CreateCategoricalAnnotationConfigRequestDict(TypedDict):
+    """A ``CreateCategoricalAnnotationConfigRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateCategoricalAnnotationConfigRequest.from_dict``, so the same checks apply."""
+
+    name: str
+    space_id: str
+    annotation_config_type: Literal["CATEGORICAL"]
+    values: list[CategoricalAnnotationValueRequestDict]
+    optimization_direction: NotRequired[OptimizationDirection]
+
+
 from ..models.categorical_annotation_value_request import (
     CategoricalAnnotationValueRequest,
+    CategoricalAnnotationValueRequestDict,
 )

@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,14 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    as_number,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateCodeEvaluationTaskRequest")
@@ -53,7 +64,12 @@ class CreateCodeEvaluationTaskRequest:
     """
 
     name: str
-    evaluators: list[SpanEvaluatorInput | TraceOrSessionEvaluatorInput]
+    evaluators: Sequence[
+        SpanEvaluatorInput
+        | SpanEvaluatorInputDict
+        | TraceOrSessionEvaluatorInput
+        | TraceOrSessionEvaluatorInputDict
+    ]
     type_: Literal["CODE_EVALUATION"]
     project_id: str | Unset = UNSET
     dataset_id: str | Unset = UNSET
@@ -61,13 +77,67 @@ class CreateCodeEvaluationTaskRequest:
     sampling_rate: float | Unset = UNSET
     is_continuous: bool | Unset = UNSET
     query_filter: str | Unset = UNSET
-    query_filters: TaskQueryFiltersInput | Unset = UNSET
+    query_filters: TaskQueryFiltersInput | TaskQueryFiltersInputDict | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
+        evaluators_value = self.evaluators
+        if not isinstance(evaluators_value, Unset) and any(
+            isinstance(item, dict) for item in evaluators_value
+        ):
+            evaluators = []
+            _evaluators = evaluators_value
+            for evaluators_item_data in _evaluators:
+
+                def _parse_evaluators_item(
+                    data: object,
+                ) -> SpanEvaluatorInput | TraceOrSessionEvaluatorInput:
+                    failures: list[Exception] = []
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_task_evaluator_input_type_0 = (
+                            SpanEvaluatorInput.from_dict(data)
+                        )
+
+                        from arize_api._unions import check_nothing_dropped
+
+                        check_nothing_dropped(
+                            data, componentsschemas_task_evaluator_input_type_0
+                        )
+                        return componentsschemas_task_evaluator_input_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_task_evaluator_input_type_1 = (
+                            TraceOrSessionEvaluatorInput.from_dict(data)
+                        )
+
+                        from arize_api._unions import check_nothing_dropped
+
+                        check_nothing_dropped(
+                            data, componentsschemas_task_evaluator_input_type_1
+                        )
+                        return componentsschemas_task_evaluator_input_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    from arize_api._unions import unmatched_variant
+
+                    return cast(
+                        SpanEvaluatorInput | TraceOrSessionEvaluatorInput,
+                        unmatched_variant(data, failures, polymorphic=True),
+                    )
+
+                evaluators_item = _parse_evaluators_item(evaluators_item_data)
+
+                evaluators.append(evaluators_item)
+
+            evaluators_value = evaluators
         evaluators = []
-        for evaluators_item_data in self.evaluators:
+        for evaluators_item_data in evaluators_value:
             evaluators_item: dict[str, Any]
             if isinstance(
                 evaluators_item_data, (SpanEvaluatorInput, TraceOrSessionEvaluatorInput)
@@ -100,7 +170,11 @@ class CreateCodeEvaluationTaskRequest:
 
         query_filters: dict[str, Any] | Unset = UNSET
         if not isinstance(self.query_filters, Unset):
-            query_filters = self.query_filters.to_dict()
+            query_filters = as_model(
+                TaskQueryFiltersInput,
+                self.query_filters,
+                "CreateCodeEvaluationTaskRequest.query_filters",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -128,85 +202,159 @@ class CreateCodeEvaluationTaskRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateCodeEvaluationTaskRequest", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
-
-        evaluators = []
-        _evaluators = d.pop("evaluators")
-        for evaluators_item_data in _evaluators:
-
-            def _parse_evaluators_item(
-                data: object,
-            ) -> SpanEvaluatorInput | TraceOrSessionEvaluatorInput:
-                failures: list[Exception] = []
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_task_evaluator_input_type_0 = (
-                        SpanEvaluatorInput.from_dict(data)
-                    )
-
-                    from arize_api._unions import check_nothing_dropped
-
-                    check_nothing_dropped(
-                        data, componentsschemas_task_evaluator_input_type_0
-                    )
-                    return componentsschemas_task_evaluator_input_type_0
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_task_evaluator_input_type_1 = (
-                        TraceOrSessionEvaluatorInput.from_dict(data)
-                    )
-
-                    from arize_api._unions import check_nothing_dropped
-
-                    check_nothing_dropped(
-                        data, componentsschemas_task_evaluator_input_type_1
-                    )
-                    return componentsschemas_task_evaluator_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                from arize_api._unions import unmatched_variant
-
-                return cast(
-                    SpanEvaluatorInput | TraceOrSessionEvaluatorInput,
-                    unmatched_variant(data, failures, polymorphic=True),
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind(
+                    "CreateCodeEvaluationTaskRequest", "name", "a string", name
                 )
 
-            evaluators_item = _parse_evaluators_item(evaluators_item_data)
+            evaluators_sent = d.pop("evaluators")
+            if not isinstance(evaluators_sent, list):
+                raise wrong_kind(
+                    "CreateCodeEvaluationTaskRequest",
+                    "evaluators",
+                    "a list",
+                    evaluators_sent,
+                )
+            evaluators = []
+            _evaluators = evaluators_sent
+            for evaluators_item_data in _evaluators:
 
-            evaluators.append(evaluators_item)
+                def _parse_evaluators_item(
+                    data: object,
+                ) -> SpanEvaluatorInput | TraceOrSessionEvaluatorInput:
+                    failures: list[Exception] = []
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_task_evaluator_input_type_0 = (
+                            SpanEvaluatorInput.from_dict(data)
+                        )
 
-        type_ = cast(Literal["CODE_EVALUATION"], d.pop("type"))
-        if type_ != "CODE_EVALUATION":
-            from arize_api._errors import ConstMismatchError
+                        from arize_api._unions import check_nothing_dropped
 
-            raise ConstMismatchError(f"type must be 'CODE_EVALUATION', got {type_!r}")
+                        check_nothing_dropped(
+                            data, componentsschemas_task_evaluator_input_type_0
+                        )
+                        return componentsschemas_task_evaluator_input_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_task_evaluator_input_type_1 = (
+                            TraceOrSessionEvaluatorInput.from_dict(data)
+                        )
 
-        project_id = d.pop("project_id", UNSET)
+                        from arize_api._unions import check_nothing_dropped
 
-        dataset_id = d.pop("dataset_id", UNSET)
+                        check_nothing_dropped(
+                            data, componentsschemas_task_evaluator_input_type_1
+                        )
+                        return componentsschemas_task_evaluator_input_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    from arize_api._unions import unmatched_variant
 
-        experiment_ids = cast(list[str], d.pop("experiment_ids", UNSET))
+                    return cast(
+                        SpanEvaluatorInput | TraceOrSessionEvaluatorInput,
+                        unmatched_variant(data, failures, polymorphic=True),
+                    )
 
-        sampling_rate = d.pop("sampling_rate", UNSET)
+                evaluators_item = _parse_evaluators_item(evaluators_item_data)
 
-        is_continuous = d.pop("is_continuous", UNSET)
+                evaluators.append(evaluators_item)
 
-        query_filter = d.pop("query_filter", UNSET)
+            type_ = cast(Literal["CODE_EVALUATION"], d.pop("type"))
+            if type_ != "CODE_EVALUATION":
+                from arize_api._errors import ConstMismatchError
 
-        _query_filters = d.pop("query_filters", UNSET)
-        query_filters: TaskQueryFiltersInput | Unset
-        if isinstance(_query_filters, Unset):
-            query_filters = UNSET
-        else:
-            query_filters = TaskQueryFiltersInput.from_dict(_query_filters)
+                raise ConstMismatchError(
+                    f"type must be 'CODE_EVALUATION', got {type_!r}"
+                )
 
+            project_id = d.pop("project_id", UNSET)
+            if project_id is not UNSET and not isinstance(project_id, str):
+                raise wrong_kind(
+                    "CreateCodeEvaluationTaskRequest",
+                    "project_id",
+                    "a string",
+                    project_id,
+                )
+
+            dataset_id = d.pop("dataset_id", UNSET)
+            if dataset_id is not UNSET and not isinstance(dataset_id, str):
+                raise wrong_kind(
+                    "CreateCodeEvaluationTaskRequest",
+                    "dataset_id",
+                    "a string",
+                    dataset_id,
+                )
+
+            experiment_ids = cast(list[str], d.pop("experiment_ids", UNSET))
+
+            if experiment_ids is not UNSET and not isinstance(experiment_ids, list):
+                raise wrong_kind(
+                    "CreateCodeEvaluationTaskRequest",
+                    "experiment_ids",
+                    "a list",
+                    experiment_ids,
+                )
+            if experiment_ids is not UNSET:
+                check_items(
+                    "CreateCodeEvaluationTaskRequest",
+                    "experiment_ids",
+                    experiment_ids,
+                    "str",
+                )
+
+            sampling_rate = d.pop("sampling_rate", UNSET)
+            if (
+                sampling_rate is not UNSET
+                and type(sampling_rate) is not float
+                and type(sampling_rate) is not int
+            ):
+                sampling_rate = as_number(
+                    "CreateCodeEvaluationTaskRequest", "sampling_rate", sampling_rate
+                )
+
+            is_continuous = d.pop("is_continuous", UNSET)
+            if is_continuous is not UNSET and type(is_continuous) is not bool:
+                raise wrong_kind(
+                    "CreateCodeEvaluationTaskRequest",
+                    "is_continuous",
+                    "a boolean",
+                    is_continuous,
+                )
+
+            query_filter = d.pop("query_filter", UNSET)
+            if query_filter is not UNSET and not isinstance(query_filter, str):
+                raise wrong_kind(
+                    "CreateCodeEvaluationTaskRequest",
+                    "query_filter",
+                    "a string",
+                    query_filter,
+                )
+
+            _query_filters = d.pop("query_filters", UNSET)
+            query_filters: TaskQueryFiltersInput | Unset
+            if isinstance(_query_filters, Unset):
+                query_filters = UNSET
+            else:
+                query_filters = TaskQueryFiltersInput.from_dict(_query_filters)
+
+        except KeyError as error:
+            raise missing_member("CreateCodeEvaluationTaskRequest", error) from None
         create_code_evaluation_task_request = cls(
             name=name,
             evaluators=evaluators,
@@ -226,6 +374,28 @@ class CreateCodeEvaluationTaskRequest:
         return model_repr(self)
 
 
-from ..models.span_evaluator_input import SpanEvaluatorInput
-from ..models.task_query_filters_input import TaskQueryFiltersInput
-from ..models.trace_or_session_evaluator_input import TraceOrSessionEvaluatorInput
+class CreateCodeEvaluationTaskRequestDict(TypedDict):
+    """A ``CreateCodeEvaluationTaskRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateCodeEvaluationTaskRequest.from_dict``, so the same checks apply."""
+
+    name: str
+    evaluators: list[SpanEvaluatorInputDict | TraceOrSessionEvaluatorInputDict]
+    type: Literal["CODE_EVALUATION"]
+    project_id: NotRequired[str]
+    dataset_id: NotRequired[str]
+    experiment_ids: NotRequired[list[str]]
+    sampling_rate: NotRequired[float]
+    is_continuous: NotRequired[bool]
+    query_filter: NotRequired[str]
+    query_filters: NotRequired[TaskQueryFiltersInputDict]
+
+
+from ..models.span_evaluator_input import SpanEvaluatorInput, SpanEvaluatorInputDict
+from ..models.task_query_filters_input import (
+    TaskQueryFiltersInput,
+    TaskQueryFiltersInputDict,
+)
+from ..models.trace_or_session_evaluator_input import (
+    TraceOrSessionEvaluatorInput,
+    TraceOrSessionEvaluatorInputDict,
+)

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="CreateCodeEvaluatorVersionRequest")
 
@@ -25,21 +37,81 @@ class CreateCodeEvaluatorVersionRequest:
     """
 
     commit_message: str
-    code_config: CustomCodeConfigRequest | ManagedCodeConfigRequest
+    code_config: (
+        CustomCodeConfigRequest
+        | CustomCodeConfigRequestDict
+        | ManagedCodeConfigRequest
+        | ManagedCodeConfigRequestDict
+    )
 
     def to_dict(self) -> dict[str, Any]:
         commit_message = self.commit_message
 
+        code_config_value = self.code_config
+        if isinstance(code_config_value, dict):
+
+            def _parse_code_config(
+                data: object,
+            ) -> CustomCodeConfigRequest | ManagedCodeConfigRequest:
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "CUSTOM") != "CUSTOM":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'CUSTOM'")
+                    componentsschemas_code_config_request_type_0 = (
+                        CustomCodeConfigRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_code_config_request_type_0
+                    )
+                    return componentsschemas_code_config_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "MANAGED") != "MANAGED":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'MANAGED'")
+                    componentsschemas_code_config_request_type_1 = (
+                        ManagedCodeConfigRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_code_config_request_type_1
+                    )
+                    return componentsschemas_code_config_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomCodeConfigRequest | ManagedCodeConfigRequest,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            code_config = _parse_code_config(code_config_value)
+
+            code_config_value = code_config
         code_config: dict[str, Any]
         if isinstance(
-            self.code_config, (CustomCodeConfigRequest, ManagedCodeConfigRequest)
+            code_config_value, (CustomCodeConfigRequest, ManagedCodeConfigRequest)
         ):
-            code_config = self.code_config.to_dict()
+            code_config = code_config_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             code_config = (
-                self.code_config.to_dict()
-                if hasattr(self.code_config, "to_dict")
-                else self.code_config
+                code_config_value.to_dict()
+                if hasattr(code_config_value, "to_dict")
+                else code_config_value
             )
 
         field_dict: dict[str, Any] = {}
@@ -53,62 +125,78 @@ class CreateCodeEvaluatorVersionRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateCodeEvaluatorVersionRequest", src_dict)
         d = dict(src_dict)
-        commit_message = d.pop("commit_message")
-
-        def _parse_code_config(
-            data: object,
-        ) -> CustomCodeConfigRequest | ManagedCodeConfigRequest:
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "CUSTOM") != "CUSTOM":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("type is not 'CUSTOM'")
-                componentsschemas_code_config_request_type_0 = (
-                    CustomCodeConfigRequest.from_dict(data)
+        try:
+            commit_message = d.pop("commit_message")
+            if not isinstance(commit_message, str):
+                raise wrong_kind(
+                    "CreateCodeEvaluatorVersionRequest",
+                    "commit_message",
+                    "a string",
+                    commit_message,
                 )
 
-                from arize_api._unions import check_nothing_dropped
+            def _parse_code_config(
+                data: object,
+            ) -> CustomCodeConfigRequest | ManagedCodeConfigRequest:
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "CUSTOM") != "CUSTOM":
+                        from arize_api._errors import ConstMismatchError
 
-                check_nothing_dropped(
-                    data, componentsschemas_code_config_request_type_0
+                        raise ConstMismatchError("type is not 'CUSTOM'")
+                    componentsschemas_code_config_request_type_0 = (
+                        CustomCodeConfigRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_code_config_request_type_0
+                    )
+                    return componentsschemas_code_config_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "MANAGED") != "MANAGED":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'MANAGED'")
+                    componentsschemas_code_config_request_type_1 = (
+                        ManagedCodeConfigRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_code_config_request_type_1
+                    )
+                    return componentsschemas_code_config_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomCodeConfigRequest | ManagedCodeConfigRequest,
+                    unmatched_variant(data, failures, polymorphic=True),
                 )
-                return componentsschemas_code_config_request_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "MANAGED") != "MANAGED":
-                    from arize_api._errors import ConstMismatchError
 
-                    raise ConstMismatchError("type is not 'MANAGED'")
-                componentsschemas_code_config_request_type_1 = (
-                    ManagedCodeConfigRequest.from_dict(data)
-                )
+            code_config = _parse_code_config(d.pop("code_config"))
 
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(
-                    data, componentsschemas_code_config_request_type_1
-                )
-                return componentsschemas_code_config_request_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                CustomCodeConfigRequest | ManagedCodeConfigRequest,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
-
-        code_config = _parse_code_config(d.pop("code_config"))
-
+        except KeyError as error:
+            raise missing_member("CreateCodeEvaluatorVersionRequest", error) from None
         create_code_evaluator_version_request = cls(
             commit_message=commit_message,
             code_config=code_config,
@@ -120,5 +208,19 @@ class CreateCodeEvaluatorVersionRequest:
         return model_repr(self)
 
 
-from ..models.custom_code_config_request import CustomCodeConfigRequest
-from ..models.managed_code_config_request import ManagedCodeConfigRequest
+class CreateCodeEvaluatorVersionRequestDict(TypedDict):
+    """A ``CreateCodeEvaluatorVersionRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateCodeEvaluatorVersionRequest.from_dict``, so the same checks apply."""
+
+    commit_message: str
+    code_config: CustomCodeConfigRequestDict | ManagedCodeConfigRequestDict
+
+
+from ..models.custom_code_config_request import (
+    CustomCodeConfigRequest,
+    CustomCodeConfigRequestDict,
+)
+from ..models.managed_code_config_request import (
+    ManagedCodeConfigRequest,
+    ManagedCodeConfigRequestDict,
+)

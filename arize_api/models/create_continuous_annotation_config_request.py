@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,12 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+    missing_member,
+    wrong_kind,
+)
 from ..models.optimization_direction import (
     OptimizationDirection,
     check_optimization_direction,
@@ -78,36 +87,70 @@ class CreateContinuousAnnotationConfigRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateContinuousAnnotationConfigRequest", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind(
+                    "CreateContinuousAnnotationConfigRequest", "name", "a string", name
+                )
 
-        space_id = d.pop("space_id")
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind(
+                    "CreateContinuousAnnotationConfigRequest",
+                    "space_id",
+                    "a string",
+                    space_id,
+                )
 
-        annotation_config_type = cast(
-            Literal["CONTINUOUS"], d.pop("annotation_config_type")
-        )
-        if annotation_config_type != "CONTINUOUS":
-            from arize_api._errors import ConstMismatchError
-
-            raise ConstMismatchError(
-                f"annotation_config_type must be 'CONTINUOUS', got {annotation_config_type!r}"
+            annotation_config_type = cast(
+                Literal["CONTINUOUS"], d.pop("annotation_config_type")
             )
+            if annotation_config_type != "CONTINUOUS":
+                from arize_api._errors import ConstMismatchError
 
-        minimum_score = d.pop("minimum_score")
+                raise ConstMismatchError(
+                    f"annotation_config_type must be 'CONTINUOUS', got {annotation_config_type!r}"
+                )
 
-        maximum_score = d.pop("maximum_score")
+            minimum_score = d.pop("minimum_score")
+            if type(minimum_score) is not float and type(minimum_score) is not int:
+                minimum_score = as_number(
+                    "CreateContinuousAnnotationConfigRequest",
+                    "minimum_score",
+                    minimum_score,
+                )
 
-        _optimization_direction = d.pop("optimization_direction", UNSET)
-        optimization_direction: OptimizationDirection | Unset
-        if isinstance(_optimization_direction, Unset):
-            optimization_direction = UNSET
-        else:
-            optimization_direction = check_optimization_direction(
-                _optimization_direction
-            )
+            maximum_score = d.pop("maximum_score")
+            if type(maximum_score) is not float and type(maximum_score) is not int:
+                maximum_score = as_number(
+                    "CreateContinuousAnnotationConfigRequest",
+                    "maximum_score",
+                    maximum_score,
+                )
 
+            _optimization_direction = d.pop("optimization_direction", UNSET)
+            optimization_direction: OptimizationDirection | Unset
+            if isinstance(_optimization_direction, Unset):
+                optimization_direction = UNSET
+            else:
+                optimization_direction = check_optimization_direction(
+                    _optimization_direction
+                )
+
+        except KeyError as error:
+            raise missing_member(
+                "CreateContinuousAnnotationConfigRequest", error
+            ) from None
         create_continuous_annotation_config_request = cls(
             name=name,
             space_id=space_id,
@@ -121,3 +164,15 @@ class CreateContinuousAnnotationConfigRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateContinuousAnnotationConfigRequestDict(TypedDict):
+    """A ``CreateContinuousAnnotationConfigRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateContinuousAnnotationConfigRequest.from_dict``, so the same checks apply."""
+
+    name: str
+    space_id: str
+    annotation_config_type: Literal["CONTINUOUS"]
+    minimum_score: float
+    maximum_score: float
+    optimization_direction: NotRequired[OptimizationDirection]

@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,13 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateCustomConfig")
@@ -50,12 +60,16 @@ class CreateCustomConfig:
     base_url: str
     is_function_calling_enabled: bool | Unset = UNSET
     api_key: str | Unset = UNSET
-    headers: CreateCustomConfigHeaders | Unset = UNSET
+    headers: CreateCustomConfigHeaders | CreateCustomConfigHeadersDict | Unset = UNSET
     is_default_models_enabled: bool | Unset = UNSET
     model_names: list[str] | Unset = UNSET
-    auth: CreateCustomDefaultAuth | CreateCustomOauth2ClientCredentialsAuth | Unset = (
-        UNSET
-    )
+    auth: (
+        CreateCustomDefaultAuth
+        | CreateCustomDefaultAuthDict
+        | CreateCustomOauth2ClientCredentialsAuth
+        | CreateCustomOauth2ClientCredentialsAuthDict
+        | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         provider = self.provider
@@ -68,7 +82,9 @@ class CreateCustomConfig:
 
         headers: dict[str, Any] | Unset = UNSET
         if not isinstance(self.headers, Unset):
-            headers = self.headers.to_dict()
+            headers = as_model(
+                CreateCustomConfigHeaders, self.headers, "CreateCustomConfig.headers"
+            ).to_dict()
 
         is_default_models_enabled = self.is_default_models_enabled
 
@@ -76,16 +92,86 @@ class CreateCustomConfig:
         if not isinstance(self.model_names, Unset):
             model_names = self.model_names
 
+        auth_value = self.auth
+        if isinstance(auth_value, dict):
+
+            def _parse_auth(
+                data: object,
+            ) -> (
+                CreateCustomDefaultAuth
+                | CreateCustomOauth2ClientCredentialsAuth
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("auth_type", "DEFAULT") != "DEFAULT":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("auth_type is not 'DEFAULT'")
+                    componentsschemas_create_custom_auth_type_0 = (
+                        CreateCustomDefaultAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_custom_auth_type_0
+                    )
+                    return componentsschemas_create_custom_auth_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("auth_type", "OAUTH2_CLIENT_CREDENTIALS")
+                        != "OAUTH2_CLIENT_CREDENTIALS"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "auth_type is not 'OAUTH2_CLIENT_CREDENTIALS'"
+                        )
+                    componentsschemas_create_custom_auth_type_1 = (
+                        CreateCustomOauth2ClientCredentialsAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_custom_auth_type_1
+                    )
+                    return componentsschemas_create_custom_auth_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CreateCustomDefaultAuth
+                    | CreateCustomOauth2ClientCredentialsAuth
+                    | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            auth = _parse_auth(auth_value)
+
+            auth_value = auth
         auth: dict[str, Any] | Unset
-        if isinstance(self.auth, Unset):
+        if isinstance(auth_value, Unset):
             auth = UNSET
         elif isinstance(
-            self.auth,
+            auth_value,
             (CreateCustomDefaultAuth, CreateCustomOauth2ClientCredentialsAuth),
         ):
-            auth = self.auth.to_dict()
+            auth = auth_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
-            auth = self.auth.to_dict() if hasattr(self.auth, "to_dict") else self.auth
+            auth = (
+                auth_value.to_dict() if hasattr(auth_value, "to_dict") else auth_value
+            )
 
         field_dict: dict[str, Any] = {}
 
@@ -110,88 +196,136 @@ class CreateCustomConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateCustomConfig", src_dict)
         d = dict(src_dict)
-        provider = cast(Literal["CUSTOM"], d.pop("provider"))
-        if provider != "CUSTOM":
-            from arize_api._errors import ConstMismatchError
+        try:
+            provider = cast(Literal["CUSTOM"], d.pop("provider"))
+            if provider != "CUSTOM":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"provider must be 'CUSTOM', got {provider!r}")
+                raise ConstMismatchError(f"provider must be 'CUSTOM', got {provider!r}")
 
-        base_url = d.pop("base_url")
+            base_url = d.pop("base_url")
+            if not isinstance(base_url, str):
+                raise wrong_kind("CreateCustomConfig", "base_url", "a string", base_url)
 
-        is_function_calling_enabled = d.pop("is_function_calling_enabled", UNSET)
-
-        api_key = d.pop("api_key", UNSET)
-
-        _headers = d.pop("headers", UNSET)
-        headers: CreateCustomConfigHeaders | Unset
-        if isinstance(_headers, Unset):
-            headers = UNSET
-        else:
-            headers = CreateCustomConfigHeaders.from_dict(_headers)
-
-        is_default_models_enabled = d.pop("is_default_models_enabled", UNSET)
-
-        model_names = cast(list[str], d.pop("model_names", UNSET))
-
-        def _parse_auth(
-            data: object,
-        ) -> CreateCustomDefaultAuth | CreateCustomOauth2ClientCredentialsAuth | Unset:
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("auth_type", "DEFAULT") != "DEFAULT":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("auth_type is not 'DEFAULT'")
-                componentsschemas_create_custom_auth_type_0 = (
-                    CreateCustomDefaultAuth.from_dict(data)
+            is_function_calling_enabled = d.pop("is_function_calling_enabled", UNSET)
+            if (
+                is_function_calling_enabled is not UNSET
+                and type(is_function_calling_enabled) is not bool
+            ):
+                raise wrong_kind(
+                    "CreateCustomConfig",
+                    "is_function_calling_enabled",
+                    "a boolean",
+                    is_function_calling_enabled,
                 )
 
-                from arize_api._unions import check_nothing_dropped
+            api_key = d.pop("api_key", UNSET)
+            if api_key is not UNSET and not isinstance(api_key, str):
+                raise wrong_kind("CreateCustomConfig", "api_key", "a string", api_key)
 
-                check_nothing_dropped(data, componentsschemas_create_custom_auth_type_0)
-                return componentsschemas_create_custom_auth_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if (
-                    data.get("auth_type", "OAUTH2_CLIENT_CREDENTIALS")
-                    != "OAUTH2_CLIENT_CREDENTIALS"
-                ):
-                    from arize_api._errors import ConstMismatchError
+            _headers = d.pop("headers", UNSET)
+            headers: CreateCustomConfigHeaders | Unset
+            if isinstance(_headers, Unset):
+                headers = UNSET
+            else:
+                headers = CreateCustomConfigHeaders.from_dict(_headers)
 
-                    raise ConstMismatchError(
-                        "auth_type is not 'OAUTH2_CLIENT_CREDENTIALS'"
-                    )
-                componentsschemas_create_custom_auth_type_1 = (
-                    CreateCustomOauth2ClientCredentialsAuth.from_dict(data)
+            is_default_models_enabled = d.pop("is_default_models_enabled", UNSET)
+            if (
+                is_default_models_enabled is not UNSET
+                and type(is_default_models_enabled) is not bool
+            ):
+                raise wrong_kind(
+                    "CreateCustomConfig",
+                    "is_default_models_enabled",
+                    "a boolean",
+                    is_default_models_enabled,
                 )
 
-                from arize_api._unions import check_nothing_dropped
+            model_names = cast(list[str], d.pop("model_names", UNSET))
 
-                check_nothing_dropped(data, componentsschemas_create_custom_auth_type_1)
-                return componentsschemas_create_custom_auth_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            if model_names is not UNSET and not isinstance(model_names, list):
+                raise wrong_kind(
+                    "CreateCustomConfig", "model_names", "a list", model_names
+                )
+            if model_names is not UNSET:
+                check_items("CreateCustomConfig", "model_names", model_names, "str")
 
-            return cast(
+            def _parse_auth(
+                data: object,
+            ) -> (
                 CreateCustomDefaultAuth
                 | CreateCustomOauth2ClientCredentialsAuth
-                | Unset,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("auth_type", "DEFAULT") != "DEFAULT":
+                        from arize_api._errors import ConstMismatchError
 
-        auth = _parse_auth(d.pop("auth", UNSET))
+                        raise ConstMismatchError("auth_type is not 'DEFAULT'")
+                    componentsschemas_create_custom_auth_type_0 = (
+                        CreateCustomDefaultAuth.from_dict(data)
+                    )
 
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_custom_auth_type_0
+                    )
+                    return componentsschemas_create_custom_auth_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("auth_type", "OAUTH2_CLIENT_CREDENTIALS")
+                        != "OAUTH2_CLIENT_CREDENTIALS"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "auth_type is not 'OAUTH2_CLIENT_CREDENTIALS'"
+                        )
+                    componentsschemas_create_custom_auth_type_1 = (
+                        CreateCustomOauth2ClientCredentialsAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_custom_auth_type_1
+                    )
+                    return componentsschemas_create_custom_auth_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CreateCustomDefaultAuth
+                    | CreateCustomOauth2ClientCredentialsAuth
+                    | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            auth = _parse_auth(d.pop("auth", UNSET))
+
+        except KeyError as error:
+            raise missing_member("CreateCustomConfig", error) from None
         create_custom_config = cls(
             provider=provider,
             base_url=base_url,
@@ -209,8 +343,31 @@ class CreateCustomConfig:
         return model_repr(self)
 
 
-from ..models.create_custom_config_headers import CreateCustomConfigHeaders
-from ..models.create_custom_default_auth import CreateCustomDefaultAuth
+class CreateCustomConfigDict(TypedDict):
+    """A ``CreateCustomConfig`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateCustomConfig.from_dict``, so the same checks apply."""
+
+    provider: Literal["CUSTOM"]
+    base_url: str
+    is_function_calling_enabled: NotRequired[bool]
+    api_key: NotRequired[str]
+    headers: NotRequired[CreateCustomConfigHeadersDict]
+    is_default_models_enabled: NotRequired[bool]
+    model_names: NotRequired[list[str]]
+    auth: NotRequired[
+        CreateCustomDefaultAuthDict | CreateCustomOauth2ClientCredentialsAuthDict
+    ]
+
+
+from ..models.create_custom_config_headers import (
+    CreateCustomConfigHeaders,
+    CreateCustomConfigHeadersDict,
+)
+from ..models.create_custom_default_auth import (
+    CreateCustomDefaultAuth,
+    CreateCustomDefaultAuthDict,
+)
 from ..models.create_custom_oauth_2_client_credentials_auth import (
     CreateCustomOauth2ClientCredentialsAuth,
+    CreateCustomOauth2ClientCredentialsAuthDict,
 )

@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,11 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateCustomDefaultAuth")
@@ -52,17 +60,32 @@ class CreateCustomDefaultAuth:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateCustomDefaultAuth", src_dict)
         d = dict(src_dict)
-        auth_type = cast(Literal["DEFAULT"], d.pop("auth_type"))
-        if auth_type != "DEFAULT":
-            from arize_api._errors import ConstMismatchError
+        try:
+            auth_type = cast(Literal["DEFAULT"], d.pop("auth_type"))
+            if auth_type != "DEFAULT":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"auth_type must be 'DEFAULT', got {auth_type!r}")
+                raise ConstMismatchError(
+                    f"auth_type must be 'DEFAULT', got {auth_type!r}"
+                )
 
-        api_key = d.pop("api_key", UNSET)
+            api_key = d.pop("api_key", UNSET)
+            if api_key is not UNSET and not isinstance(api_key, str):
+                raise wrong_kind(
+                    "CreateCustomDefaultAuth", "api_key", "a string", api_key
+                )
 
+        except KeyError as error:
+            raise missing_member("CreateCustomDefaultAuth", error) from None
         create_custom_default_auth = cls(
             auth_type=auth_type,
             api_key=api_key,
@@ -72,3 +95,11 @@ class CreateCustomDefaultAuth:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateCustomDefaultAuthDict(TypedDict):
+    """A ``CreateCustomDefaultAuth`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateCustomDefaultAuth.from_dict``, so the same checks apply."""
+
+    auth_type: Literal["DEFAULT"]
+    api_key: NotRequired[str]

@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,11 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateCustomOauth2ClientCredentialsAuth")
@@ -79,27 +87,73 @@ class CreateCustomOauth2ClientCredentialsAuth:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateCustomOauth2ClientCredentialsAuth", src_dict)
         d = dict(src_dict)
-        auth_type = cast(Literal["OAUTH2_CLIENT_CREDENTIALS"], d.pop("auth_type"))
-        if auth_type != "OAUTH2_CLIENT_CREDENTIALS":
-            from arize_api._errors import ConstMismatchError
+        try:
+            auth_type = cast(Literal["OAUTH2_CLIENT_CREDENTIALS"], d.pop("auth_type"))
+            if auth_type != "OAUTH2_CLIENT_CREDENTIALS":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(
-                f"auth_type must be 'OAUTH2_CLIENT_CREDENTIALS', got {auth_type!r}"
-            )
+                raise ConstMismatchError(
+                    f"auth_type must be 'OAUTH2_CLIENT_CREDENTIALS', got {auth_type!r}"
+                )
 
-        token_url = d.pop("token_url")
+            token_url = d.pop("token_url")
+            if not isinstance(token_url, str):
+                raise wrong_kind(
+                    "CreateCustomOauth2ClientCredentialsAuth",
+                    "token_url",
+                    "a string",
+                    token_url,
+                )
 
-        client_id = d.pop("client_id")
+            client_id = d.pop("client_id")
+            if not isinstance(client_id, str):
+                raise wrong_kind(
+                    "CreateCustomOauth2ClientCredentialsAuth",
+                    "client_id",
+                    "a string",
+                    client_id,
+                )
 
-        client_secret = d.pop("client_secret")
+            client_secret = d.pop("client_secret")
+            if not isinstance(client_secret, str):
+                raise wrong_kind(
+                    "CreateCustomOauth2ClientCredentialsAuth",
+                    "client_secret",
+                    "a string",
+                    client_secret,
+                )
 
-        scopes = d.pop("scopes", UNSET)
+            scopes = d.pop("scopes", UNSET)
+            if scopes is not UNSET and not isinstance(scopes, str):
+                raise wrong_kind(
+                    "CreateCustomOauth2ClientCredentialsAuth",
+                    "scopes",
+                    "a string",
+                    scopes,
+                )
 
-        audience = d.pop("audience", UNSET)
+            audience = d.pop("audience", UNSET)
+            if audience is not UNSET and not isinstance(audience, str):
+                raise wrong_kind(
+                    "CreateCustomOauth2ClientCredentialsAuth",
+                    "audience",
+                    "a string",
+                    audience,
+                )
 
+        except KeyError as error:
+            raise missing_member(
+                "CreateCustomOauth2ClientCredentialsAuth", error
+            ) from None
         create_custom_oauth_2_client_credentials_auth = cls(
             auth_type=auth_type,
             token_url=token_url,
@@ -113,3 +167,15 @@ class CreateCustomOauth2ClientCredentialsAuth:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateCustomOauth2ClientCredentialsAuthDict(TypedDict):
+    """A ``CreateCustomOauth2ClientCredentialsAuth`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateCustomOauth2ClientCredentialsAuth.from_dict``, so the same checks apply."""
+
+    auth_type: Literal["OAUTH2_CLIENT_CREDENTIALS"]
+    token_url: str
+    client_id: str
+    client_secret: str
+    scopes: NotRequired[str]
+    audience: NotRequired[str]

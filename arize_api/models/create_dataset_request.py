@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="CreateDatasetRequest")
 
@@ -29,17 +41,21 @@ class CreateDatasetRequest:
 
     name: str
     space_id: str
-    examples: list[CreateDatasetRequestExamplesItem]
+    examples: Sequence[
+        CreateDatasetRequestExamplesItem | CreateDatasetRequestExamplesItemDict
+    ]
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
         space_id = self.space_id
 
-        examples = []
-        for examples_item_data in self.examples:
-            examples_item = examples_item_data.to_dict()
-            examples.append(examples_item)
+        examples = [
+            as_model(
+                CreateDatasetRequestExamplesItem, item, "CreateDatasetRequest.examples"
+            ).to_dict()
+            for item in self.examples
+        ]
 
         field_dict: dict[str, Any] = {}
 
@@ -53,22 +69,42 @@ class CreateDatasetRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateDatasetRequest", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("CreateDatasetRequest", "name", "a string", name)
 
-        space_id = d.pop("space_id")
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind(
+                    "CreateDatasetRequest", "space_id", "a string", space_id
+                )
 
-        examples = []
-        _examples = d.pop("examples")
-        for examples_item_data in _examples:
-            examples_item = CreateDatasetRequestExamplesItem.from_dict(
-                examples_item_data
-            )
+            examples_sent = d.pop("examples")
+            if not isinstance(examples_sent, list):
+                raise wrong_kind(
+                    "CreateDatasetRequest", "examples", "a list", examples_sent
+                )
+            examples = []
+            _examples = examples_sent
+            for examples_item_data in _examples:
+                examples_item = CreateDatasetRequestExamplesItem.from_dict(
+                    examples_item_data
+                )
 
-            examples.append(examples_item)
+                examples.append(examples_item)
 
+        except KeyError as error:
+            raise missing_member("CreateDatasetRequest", error) from None
         create_dataset_request = cls(
             name=name,
             space_id=space_id,
@@ -81,6 +117,16 @@ class CreateDatasetRequest:
         return model_repr(self)
 
 
+class CreateDatasetRequestDict(TypedDict):
+    """A ``CreateDatasetRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateDatasetRequest.from_dict``, so the same checks apply."""
+
+    name: str
+    space_id: str
+    examples: list[CreateDatasetRequestExamplesItemDict]
+
+
 from ..models.create_dataset_request_examples_item import (
     CreateDatasetRequestExamplesItem,
+    CreateDatasetRequestExamplesItemDict,
 )

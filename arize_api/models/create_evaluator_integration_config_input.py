@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateEvaluatorIntegrationConfigInput")
@@ -31,17 +44,32 @@ class CreateEvaluatorIntegrationConfigInput:
     """
 
     endpoint: str
-    input_schema: CreateEvaluatorIntegrationConfigInputInputSchema
-    headers: CreateEvaluatorIntegrationConfigInputHeaders | Unset = UNSET
+    input_schema: (
+        CreateEvaluatorIntegrationConfigInputInputSchema
+        | CreateEvaluatorIntegrationConfigInputInputSchemaDict
+    )
+    headers: (
+        CreateEvaluatorIntegrationConfigInputHeaders
+        | CreateEvaluatorIntegrationConfigInputHeadersDict
+        | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         endpoint = self.endpoint
 
-        input_schema = self.input_schema.to_dict()
+        input_schema = as_model(
+            CreateEvaluatorIntegrationConfigInputInputSchema,
+            self.input_schema,
+            "CreateEvaluatorIntegrationConfigInput.input_schema",
+        ).to_dict()
 
         headers: dict[str, Any] | Unset = UNSET
         if not isinstance(self.headers, Unset):
-            headers = self.headers.to_dict()
+            headers = as_model(
+                CreateEvaluatorIntegrationConfigInputHeaders,
+                self.headers,
+                "CreateEvaluatorIntegrationConfigInput.headers",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -56,22 +84,42 @@ class CreateEvaluatorIntegrationConfigInput:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateEvaluatorIntegrationConfigInput", src_dict)
         d = dict(src_dict)
-        endpoint = d.pop("endpoint")
+        try:
+            endpoint = d.pop("endpoint")
+            if not isinstance(endpoint, str):
+                raise wrong_kind(
+                    "CreateEvaluatorIntegrationConfigInput",
+                    "endpoint",
+                    "a string",
+                    endpoint,
+                )
 
-        input_schema = CreateEvaluatorIntegrationConfigInputInputSchema.from_dict(
-            d.pop("input_schema")
-        )
+            input_schema = CreateEvaluatorIntegrationConfigInputInputSchema.from_dict(
+                d.pop("input_schema")
+            )
 
-        _headers = d.pop("headers", UNSET)
-        headers: CreateEvaluatorIntegrationConfigInputHeaders | Unset
-        if isinstance(_headers, Unset):
-            headers = UNSET
-        else:
-            headers = CreateEvaluatorIntegrationConfigInputHeaders.from_dict(_headers)
+            _headers = d.pop("headers", UNSET)
+            headers: CreateEvaluatorIntegrationConfigInputHeaders | Unset
+            if isinstance(_headers, Unset):
+                headers = UNSET
+            else:
+                headers = CreateEvaluatorIntegrationConfigInputHeaders.from_dict(
+                    _headers
+                )
 
+        except KeyError as error:
+            raise missing_member(
+                "CreateEvaluatorIntegrationConfigInput", error
+            ) from None
         create_evaluator_integration_config_input = cls(
             endpoint=endpoint,
             input_schema=input_schema,
@@ -84,9 +132,20 @@ class CreateEvaluatorIntegrationConfigInput:
         return model_repr(self)
 
 
+class CreateEvaluatorIntegrationConfigInputDict(TypedDict):
+    """A ``CreateEvaluatorIntegrationConfigInput`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateEvaluatorIntegrationConfigInput.from_dict``, so the same checks apply."""
+
+    endpoint: str
+    input_schema: CreateEvaluatorIntegrationConfigInputInputSchemaDict
+    headers: NotRequired[CreateEvaluatorIntegrationConfigInputHeadersDict]
+
+
 from ..models.create_evaluator_integration_config_input_headers import (
     CreateEvaluatorIntegrationConfigInputHeaders,
+    CreateEvaluatorIntegrationConfigInputHeadersDict,
 )
 from ..models.create_evaluator_integration_config_input_input_schema import (
     CreateEvaluatorIntegrationConfigInputInputSchema,
+    CreateEvaluatorIntegrationConfigInputInputSchemaDict,
 )

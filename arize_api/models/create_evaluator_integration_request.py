@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,12 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateEvaluatorIntegrationRequest")
@@ -39,16 +48,25 @@ class CreateEvaluatorIntegrationRequest:
 
     type_: Literal["EVALUATOR"]
     name: str
-    config: CreateEvaluatorIntegrationConfigInput
+    config: (
+        CreateEvaluatorIntegrationConfigInput
+        | CreateEvaluatorIntegrationConfigInputDict
+    )
     description: None | str | Unset = UNSET
-    scopings: list[IntegrationScopingRequest] | Unset = UNSET
+    scopings: (
+        Sequence[IntegrationScopingRequest | IntegrationScopingRequestDict] | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
 
         name = self.name
 
-        config = self.config.to_dict()
+        config = as_model(
+            CreateEvaluatorIntegrationConfigInput,
+            self.config,
+            "CreateEvaluatorIntegrationRequest.config",
+        ).to_dict()
 
         description: None | str | Unset
         if isinstance(self.description, Unset):
@@ -62,10 +80,14 @@ class CreateEvaluatorIntegrationRequest:
 
         scopings: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.scopings, Unset):
-            scopings = []
-            for scopings_item_data in self.scopings:
-                scopings_item = scopings_item_data.to_dict()
-                scopings.append(scopings_item)
+            scopings = [
+                as_model(
+                    IntegrationScopingRequest,
+                    item,
+                    "CreateEvaluatorIntegrationRequest.scopings",
+                ).to_dict()
+                for item in self.scopings
+            ]
 
         field_dict: dict[str, Any] = {}
 
@@ -83,37 +105,72 @@ class CreateEvaluatorIntegrationRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateEvaluatorIntegrationRequest", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["EVALUATOR"], d.pop("type"))
-        if type_ != "EVALUATOR":
-            from arize_api._errors import ConstMismatchError
+        try:
+            type_ = cast(Literal["EVALUATOR"], d.pop("type"))
+            if type_ != "EVALUATOR":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'EVALUATOR', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'EVALUATOR', got {type_!r}")
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind(
+                    "CreateEvaluatorIntegrationRequest", "name", "a string", name
+                )
 
-        config = CreateEvaluatorIntegrationConfigInput.from_dict(d.pop("config"))
+            config = CreateEvaluatorIntegrationConfigInput.from_dict(d.pop("config"))
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_description(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        description = _parse_description(d.pop("description", UNSET))
+            description = _parse_description(d.pop("description", UNSET))
 
-        _scopings = d.pop("scopings", UNSET)
-        scopings: list[IntegrationScopingRequest] | Unset = UNSET
-        if _scopings is not UNSET:
-            scopings = []
-            for scopings_item_data in _scopings:
-                scopings_item = IntegrationScopingRequest.from_dict(scopings_item_data)
+            if (
+                description is not UNSET
+                and description is not None
+                and not isinstance(description, str)
+            ):
+                raise wrong_kind(
+                    "CreateEvaluatorIntegrationRequest",
+                    "description",
+                    "a string",
+                    description,
+                )
 
-                scopings.append(scopings_item)
+            scopings_sent = d.pop("scopings", UNSET)
+            if scopings_sent is not UNSET and not isinstance(scopings_sent, list):
+                raise wrong_kind(
+                    "CreateEvaluatorIntegrationRequest",
+                    "scopings",
+                    "a list",
+                    scopings_sent,
+                )
+            _scopings = scopings_sent
+            scopings: list[IntegrationScopingRequest] | Unset = UNSET
+            if _scopings is not UNSET:
+                scopings = []
+                for scopings_item_data in _scopings:
+                    scopings_item = IntegrationScopingRequest.from_dict(
+                        scopings_item_data
+                    )
 
+                    scopings.append(scopings_item)
+
+        except KeyError as error:
+            raise missing_member("CreateEvaluatorIntegrationRequest", error) from None
         create_evaluator_integration_request = cls(
             type_=type_,
             name=name,
@@ -128,7 +185,22 @@ class CreateEvaluatorIntegrationRequest:
         return model_repr(self)
 
 
+class CreateEvaluatorIntegrationRequestDict(TypedDict):
+    """A ``CreateEvaluatorIntegrationRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateEvaluatorIntegrationRequest.from_dict``, so the same checks apply."""
+
+    type: Literal["EVALUATOR"]
+    name: str
+    config: CreateEvaluatorIntegrationConfigInputDict
+    description: NotRequired[str | None]
+    scopings: NotRequired[list[IntegrationScopingRequestDict]]
+
+
 from ..models.create_evaluator_integration_config_input import (
     CreateEvaluatorIntegrationConfigInput,
+    CreateEvaluatorIntegrationConfigInputDict,
 )
-from ..models.integration_scoping_request import IntegrationScopingRequest
+from ..models.integration_scoping_request import (
+    IntegrationScopingRequest,
+    IntegrationScopingRequestDict,
+)

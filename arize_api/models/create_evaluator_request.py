@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.evaluator_type import EvaluatorType, check_evaluator_type
 from ..types import UNSET, Unset
 
@@ -38,8 +51,11 @@ class CreateEvaluatorRequest:
     type_: EvaluatorType
     version: (
         CreateCodeEvaluatorVersionRequest
+        | CreateCodeEvaluatorVersionRequestDict
         | CreateRemoteEvaluatorVersionRequest
+        | CreateRemoteEvaluatorVersionRequestDict
         | CreateTemplateEvaluatorVersionRequest
+        | CreateTemplateEvaluatorVersionRequestDict
     )
     description: str | Unset = UNSET
 
@@ -50,21 +66,89 @@ class CreateEvaluatorRequest:
 
         type_: str = self.type_
 
+        version_value = self.version
+        if isinstance(version_value, dict):
+
+            def _parse_version(
+                data: object,
+            ) -> (
+                CreateCodeEvaluatorVersionRequest
+                | CreateRemoteEvaluatorVersionRequest
+                | CreateTemplateEvaluatorVersionRequest
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_create_evaluator_version_request_type_0 = (
+                        CreateCodeEvaluatorVersionRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_evaluator_version_request_type_0
+                    )
+                    return componentsschemas_create_evaluator_version_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_create_evaluator_version_request_type_1 = (
+                        CreateRemoteEvaluatorVersionRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_evaluator_version_request_type_1
+                    )
+                    return componentsschemas_create_evaluator_version_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_create_evaluator_version_request_type_2 = (
+                        CreateTemplateEvaluatorVersionRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_evaluator_version_request_type_2
+                    )
+                    return componentsschemas_create_evaluator_version_request_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CreateCodeEvaluatorVersionRequest
+                    | CreateRemoteEvaluatorVersionRequest
+                    | CreateTemplateEvaluatorVersionRequest,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            version = _parse_version(version_value)
+
+            version_value = version
         version: dict[str, Any]
         if isinstance(
-            self.version,
+            version_value,
             (
                 CreateCodeEvaluatorVersionRequest,
                 CreateRemoteEvaluatorVersionRequest,
                 CreateTemplateEvaluatorVersionRequest,
             ),
         ):
-            version = self.version.to_dict()
+            version = version_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             version = (
-                self.version.to_dict()
-                if hasattr(self.version, "to_dict")
-                else self.version
+                version_value.to_dict()
+                if hasattr(version_value, "to_dict")
+                else version_value
             )
 
         description = self.description
@@ -84,81 +168,100 @@ class CreateEvaluatorRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateEvaluatorRequest", src_dict)
         d = dict(src_dict)
-        space_id = d.pop("space_id")
-
-        name = d.pop("name")
-
-        type_ = check_evaluator_type(d.pop("type"))
-
-        def _parse_version(
-            data: object,
-        ) -> (
-            CreateCodeEvaluatorVersionRequest
-            | CreateRemoteEvaluatorVersionRequest
-            | CreateTemplateEvaluatorVersionRequest
-        ):
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_create_evaluator_version_request_type_0 = (
-                    CreateCodeEvaluatorVersionRequest.from_dict(data)
+        try:
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind(
+                    "CreateEvaluatorRequest", "space_id", "a string", space_id
                 )
 
-                from arize_api._unions import check_nothing_dropped
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("CreateEvaluatorRequest", "name", "a string", name)
 
-                check_nothing_dropped(
-                    data, componentsschemas_create_evaluator_version_request_type_0
-                )
-                return componentsschemas_create_evaluator_version_request_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_create_evaluator_version_request_type_1 = (
-                    CreateRemoteEvaluatorVersionRequest.from_dict(data)
-                )
+            type_ = check_evaluator_type(d.pop("type"))
 
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(
-                    data, componentsschemas_create_evaluator_version_request_type_1
-                )
-                return componentsschemas_create_evaluator_version_request_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_create_evaluator_version_request_type_2 = (
-                    CreateTemplateEvaluatorVersionRequest.from_dict(data)
-                )
-
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(
-                    data, componentsschemas_create_evaluator_version_request_type_2
-                )
-                return componentsschemas_create_evaluator_version_request_type_2
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
+            def _parse_version(
+                data: object,
+            ) -> (
                 CreateCodeEvaluatorVersionRequest
                 | CreateRemoteEvaluatorVersionRequest
-                | CreateTemplateEvaluatorVersionRequest,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
+                | CreateTemplateEvaluatorVersionRequest
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_create_evaluator_version_request_type_0 = (
+                        CreateCodeEvaluatorVersionRequest.from_dict(data)
+                    )
 
-        version = _parse_version(d.pop("version"))
+                    from arize_api._unions import check_nothing_dropped
 
-        description = d.pop("description", UNSET)
+                    check_nothing_dropped(
+                        data, componentsschemas_create_evaluator_version_request_type_0
+                    )
+                    return componentsschemas_create_evaluator_version_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_create_evaluator_version_request_type_1 = (
+                        CreateRemoteEvaluatorVersionRequest.from_dict(data)
+                    )
 
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_evaluator_version_request_type_1
+                    )
+                    return componentsschemas_create_evaluator_version_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_create_evaluator_version_request_type_2 = (
+                        CreateTemplateEvaluatorVersionRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_evaluator_version_request_type_2
+                    )
+                    return componentsschemas_create_evaluator_version_request_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CreateCodeEvaluatorVersionRequest
+                    | CreateRemoteEvaluatorVersionRequest
+                    | CreateTemplateEvaluatorVersionRequest,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            version = _parse_version(d.pop("version"))
+
+            description = d.pop("description", UNSET)
+            if description is not UNSET and not isinstance(description, str):
+                raise wrong_kind(
+                    "CreateEvaluatorRequest", "description", "a string", description
+                )
+
+        except KeyError as error:
+            raise missing_member("CreateEvaluatorRequest", error) from None
         create_evaluator_request = cls(
             space_id=space_id,
             name=name,
@@ -173,12 +276,30 @@ class CreateEvaluatorRequest:
         return model_repr(self)
 
 
+class CreateEvaluatorRequestDict(TypedDict):
+    """A ``CreateEvaluatorRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateEvaluatorRequest.from_dict``, so the same checks apply."""
+
+    space_id: str
+    name: str
+    type: EvaluatorType
+    version: (
+        CreateCodeEvaluatorVersionRequestDict
+        | CreateRemoteEvaluatorVersionRequestDict
+        | CreateTemplateEvaluatorVersionRequestDict
+    )
+    description: NotRequired[str]
+
+
 from ..models.create_code_evaluator_version_request import (
     CreateCodeEvaluatorVersionRequest,
+    CreateCodeEvaluatorVersionRequestDict,
 )
 from ..models.create_remote_evaluator_version_request import (
     CreateRemoteEvaluatorVersionRequest,
+    CreateRemoteEvaluatorVersionRequestDict,
 )
 from ..models.create_template_evaluator_version_request import (
     CreateTemplateEvaluatorVersionRequest,
+    CreateTemplateEvaluatorVersionRequestDict,
 )

@@ -3,12 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateExperimentRequest")
@@ -32,17 +46,19 @@ class CreateExperimentRequest:
     """
 
     name: str
-    experiment_runs: list[ExperimentRunInput]
+    experiment_runs: Sequence[ExperimentRunInput | ExperimentRunInputDict]
     dataset_id: None | str | Unset = UNSET
     space_id: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
-        experiment_runs = []
-        for experiment_runs_item_data in self.experiment_runs:
-            experiment_runs_item = experiment_runs_item_data.to_dict()
-            experiment_runs.append(experiment_runs_item)
+        experiment_runs = [
+            as_model(
+                ExperimentRunInput, item, "CreateExperimentRequest.experiment_runs"
+            ).to_dict()
+            for item in self.experiment_runs
+        ]
 
         dataset_id: None | str | Unset
         if isinstance(self.dataset_id, Unset):
@@ -79,38 +95,75 @@ class CreateExperimentRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateExperimentRequest", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("CreateExperimentRequest", "name", "a string", name)
 
-        experiment_runs = []
-        _experiment_runs = d.pop("experiment_runs")
-        for experiment_runs_item_data in _experiment_runs:
-            experiment_runs_item = ExperimentRunInput.from_dict(
-                experiment_runs_item_data
-            )
+            experiment_runs_sent = d.pop("experiment_runs")
+            if not isinstance(experiment_runs_sent, list):
+                raise wrong_kind(
+                    "CreateExperimentRequest",
+                    "experiment_runs",
+                    "a list",
+                    experiment_runs_sent,
+                )
+            experiment_runs = []
+            _experiment_runs = experiment_runs_sent
+            for experiment_runs_item_data in _experiment_runs:
+                experiment_runs_item = ExperimentRunInput.from_dict(
+                    experiment_runs_item_data
+                )
 
-            experiment_runs.append(experiment_runs_item)
+                experiment_runs.append(experiment_runs_item)
 
-        def _parse_dataset_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_dataset_id(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        dataset_id = _parse_dataset_id(d.pop("dataset_id", UNSET))
+            dataset_id = _parse_dataset_id(d.pop("dataset_id", UNSET))
 
-        def _parse_space_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            if (
+                dataset_id is not UNSET
+                and dataset_id is not None
+                and not isinstance(dataset_id, str)
+            ):
+                raise wrong_kind(
+                    "CreateExperimentRequest", "dataset_id", "a string", dataset_id
+                )
 
-        space_id = _parse_space_id(d.pop("space_id", UNSET))
+            def _parse_space_id(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
+            space_id = _parse_space_id(d.pop("space_id", UNSET))
+
+            if (
+                space_id is not UNSET
+                and space_id is not None
+                and not isinstance(space_id, str)
+            ):
+                raise wrong_kind(
+                    "CreateExperimentRequest", "space_id", "a string", space_id
+                )
+
+        except KeyError as error:
+            raise missing_member("CreateExperimentRequest", error) from None
         create_experiment_request = cls(
             name=name,
             experiment_runs=experiment_runs,
@@ -124,4 +177,14 @@ class CreateExperimentRequest:
         return model_repr(self)
 
 
-from ..models.experiment_run_input import ExperimentRunInput
+class CreateExperimentRequestDict(TypedDict):
+    """A ``CreateExperimentRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateExperimentRequest.from_dict``, so the same checks apply."""
+
+    name: str
+    experiment_runs: list[ExperimentRunInputDict]
+    dataset_id: NotRequired[str | None]
+    space_id: NotRequired[str | None]
+
+
+from ..models.experiment_run_input import ExperimentRunInput, ExperimentRunInputDict

@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,12 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateFireworksConfig")
@@ -73,23 +82,65 @@ class CreateFireworksConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateFireworksConfig", src_dict)
         d = dict(src_dict)
-        provider = cast(Literal["FIREWORKS"], d.pop("provider"))
-        if provider != "FIREWORKS":
-            from arize_api._errors import ConstMismatchError
+        try:
+            provider = cast(Literal["FIREWORKS"], d.pop("provider"))
+            if provider != "FIREWORKS":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"provider must be 'FIREWORKS', got {provider!r}")
+                raise ConstMismatchError(
+                    f"provider must be 'FIREWORKS', got {provider!r}"
+                )
 
-        api_key = d.pop("api_key")
+            api_key = d.pop("api_key")
+            if not isinstance(api_key, str):
+                raise wrong_kind(
+                    "CreateFireworksConfig", "api_key", "a string", api_key
+                )
 
-        is_function_calling_enabled = d.pop("is_function_calling_enabled", UNSET)
+            is_function_calling_enabled = d.pop("is_function_calling_enabled", UNSET)
+            if (
+                is_function_calling_enabled is not UNSET
+                and type(is_function_calling_enabled) is not bool
+            ):
+                raise wrong_kind(
+                    "CreateFireworksConfig",
+                    "is_function_calling_enabled",
+                    "a boolean",
+                    is_function_calling_enabled,
+                )
 
-        is_default_models_enabled = d.pop("is_default_models_enabled", UNSET)
+            is_default_models_enabled = d.pop("is_default_models_enabled", UNSET)
+            if (
+                is_default_models_enabled is not UNSET
+                and type(is_default_models_enabled) is not bool
+            ):
+                raise wrong_kind(
+                    "CreateFireworksConfig",
+                    "is_default_models_enabled",
+                    "a boolean",
+                    is_default_models_enabled,
+                )
 
-        model_names = cast(list[str], d.pop("model_names", UNSET))
+            model_names = cast(list[str], d.pop("model_names", UNSET))
 
+            if model_names is not UNSET and not isinstance(model_names, list):
+                raise wrong_kind(
+                    "CreateFireworksConfig", "model_names", "a list", model_names
+                )
+            if model_names is not UNSET:
+                check_items("CreateFireworksConfig", "model_names", model_names, "str")
+
+        except KeyError as error:
+            raise missing_member("CreateFireworksConfig", error) from None
         create_fireworks_config = cls(
             provider=provider,
             api_key=api_key,
@@ -102,3 +153,14 @@ class CreateFireworksConfig:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateFireworksConfigDict(TypedDict):
+    """A ``CreateFireworksConfig`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateFireworksConfig.from_dict``, so the same checks apply."""
+
+    provider: Literal["FIREWORKS"]
+    api_key: str
+    is_function_calling_enabled: NotRequired[bool]
+    is_default_models_enabled: NotRequired[bool]
+    model_names: NotRequired[list[str]]

@@ -3,11 +3,13 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +17,11 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="CreateFreeformAnnotationConfigRequest")
 
@@ -54,23 +61,45 @@ class CreateFreeformAnnotationConfigRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateFreeformAnnotationConfigRequest", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind(
+                    "CreateFreeformAnnotationConfigRequest", "name", "a string", name
+                )
 
-        space_id = d.pop("space_id")
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind(
+                    "CreateFreeformAnnotationConfigRequest",
+                    "space_id",
+                    "a string",
+                    space_id,
+                )
 
-        annotation_config_type = cast(
-            Literal["FREEFORM"], d.pop("annotation_config_type")
-        )
-        if annotation_config_type != "FREEFORM":
-            from arize_api._errors import ConstMismatchError
-
-            raise ConstMismatchError(
-                f"annotation_config_type must be 'FREEFORM', got {annotation_config_type!r}"
+            annotation_config_type = cast(
+                Literal["FREEFORM"], d.pop("annotation_config_type")
             )
+            if annotation_config_type != "FREEFORM":
+                from arize_api._errors import ConstMismatchError
 
+                raise ConstMismatchError(
+                    f"annotation_config_type must be 'FREEFORM', got {annotation_config_type!r}"
+                )
+
+        except KeyError as error:
+            raise missing_member(
+                "CreateFreeformAnnotationConfigRequest", error
+            ) from None
         create_freeform_annotation_config_request = cls(
             name=name,
             space_id=space_id,
@@ -81,3 +110,12 @@ class CreateFreeformAnnotationConfigRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateFreeformAnnotationConfigRequestDict(TypedDict):
+    """A ``CreateFreeformAnnotationConfigRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateFreeformAnnotationConfigRequest.from_dict``, so the same checks apply."""
+
+    name: str
+    space_id: str
+    annotation_config_type: Literal["FREEFORM"]

@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,13 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLiteLlmConfig")
@@ -43,7 +53,7 @@ class CreateLiteLlmConfig:
     base_url: str
     api_key: str
     is_function_calling_enabled: bool | Unset = UNSET
-    headers: CreateLiteLlmConfigHeaders | Unset = UNSET
+    headers: CreateLiteLlmConfigHeaders | CreateLiteLlmConfigHeadersDict | Unset = UNSET
     model_names: list[str] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,7 +67,9 @@ class CreateLiteLlmConfig:
 
         headers: dict[str, Any] | Unset = UNSET
         if not isinstance(self.headers, Unset):
-            headers = self.headers.to_dict()
+            headers = as_model(
+                CreateLiteLlmConfigHeaders, self.headers, "CreateLiteLlmConfig.headers"
+            ).to_dict()
 
         model_names: list[str] | Unset = UNSET
         if not isinstance(self.model_names, Unset):
@@ -81,30 +93,64 @@ class CreateLiteLlmConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateLiteLlmConfig", src_dict)
         d = dict(src_dict)
-        provider = cast(Literal["LITELLM"], d.pop("provider"))
-        if provider != "LITELLM":
-            from arize_api._errors import ConstMismatchError
+        try:
+            provider = cast(Literal["LITELLM"], d.pop("provider"))
+            if provider != "LITELLM":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"provider must be 'LITELLM', got {provider!r}")
+                raise ConstMismatchError(
+                    f"provider must be 'LITELLM', got {provider!r}"
+                )
 
-        base_url = d.pop("base_url")
+            base_url = d.pop("base_url")
+            if not isinstance(base_url, str):
+                raise wrong_kind(
+                    "CreateLiteLlmConfig", "base_url", "a string", base_url
+                )
 
-        api_key = d.pop("api_key")
+            api_key = d.pop("api_key")
+            if not isinstance(api_key, str):
+                raise wrong_kind("CreateLiteLlmConfig", "api_key", "a string", api_key)
 
-        is_function_calling_enabled = d.pop("is_function_calling_enabled", UNSET)
+            is_function_calling_enabled = d.pop("is_function_calling_enabled", UNSET)
+            if (
+                is_function_calling_enabled is not UNSET
+                and type(is_function_calling_enabled) is not bool
+            ):
+                raise wrong_kind(
+                    "CreateLiteLlmConfig",
+                    "is_function_calling_enabled",
+                    "a boolean",
+                    is_function_calling_enabled,
+                )
 
-        _headers = d.pop("headers", UNSET)
-        headers: CreateLiteLlmConfigHeaders | Unset
-        if isinstance(_headers, Unset):
-            headers = UNSET
-        else:
-            headers = CreateLiteLlmConfigHeaders.from_dict(_headers)
+            _headers = d.pop("headers", UNSET)
+            headers: CreateLiteLlmConfigHeaders | Unset
+            if isinstance(_headers, Unset):
+                headers = UNSET
+            else:
+                headers = CreateLiteLlmConfigHeaders.from_dict(_headers)
 
-        model_names = cast(list[str], d.pop("model_names", UNSET))
+            model_names = cast(list[str], d.pop("model_names", UNSET))
 
+            if model_names is not UNSET and not isinstance(model_names, list):
+                raise wrong_kind(
+                    "CreateLiteLlmConfig", "model_names", "a list", model_names
+                )
+            if model_names is not UNSET:
+                check_items("CreateLiteLlmConfig", "model_names", model_names, "str")
+
+        except KeyError as error:
+            raise missing_member("CreateLiteLlmConfig", error) from None
         create_lite_llm_config = cls(
             provider=provider,
             base_url=base_url,
@@ -120,4 +166,19 @@ class CreateLiteLlmConfig:
         return model_repr(self)
 
 
-from ..models.create_lite_llm_config_headers import CreateLiteLlmConfigHeaders
+class CreateLiteLlmConfigDict(TypedDict):
+    """A ``CreateLiteLlmConfig`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateLiteLlmConfig.from_dict``, so the same checks apply."""
+
+    provider: Literal["LITELLM"]
+    base_url: str
+    api_key: str
+    is_function_calling_enabled: NotRequired[bool]
+    headers: NotRequired[CreateLiteLlmConfigHeadersDict]
+    model_names: NotRequired[list[str]]
+
+
+from ..models.create_lite_llm_config_headers import (
+    CreateLiteLlmConfigHeaders,
+    CreateLiteLlmConfigHeadersDict,
+)

@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,12 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLlmIntegrationRequest")
@@ -41,26 +50,265 @@ class CreateLlmIntegrationRequest:
     name: str
     config: (
         CreateAnthropicConfig
+        | CreateAnthropicConfigDict
         | CreateAwsBedrockConfig
+        | CreateAwsBedrockConfigDict
         | CreateCustomConfig
+        | CreateCustomConfigDict
         | CreateFireworksConfig
+        | CreateFireworksConfigDict
         | CreateGeminiConfig
+        | CreateGeminiConfigDict
         | CreateLiteLlmConfig
+        | CreateLiteLlmConfigDict
         | CreateNvidiaNimConfig
+        | CreateNvidiaNimConfigDict
         | CreateOpenAiConfig
+        | CreateOpenAiConfigDict
         | CreateTogetherAiConfig
+        | CreateTogetherAiConfigDict
         | CreateVertexAiConfig
+        | CreateVertexAiConfigDict
     )
-    scopings: list[IntegrationScopingRequest] | Unset = UNSET
+    scopings: (
+        Sequence[IntegrationScopingRequest | IntegrationScopingRequestDict] | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
 
         name = self.name
 
+        config_value = self.config
+        if isinstance(config_value, dict):
+
+            def _parse_config(
+                data: object,
+            ) -> (
+                CreateAnthropicConfig
+                | CreateAwsBedrockConfig
+                | CreateCustomConfig
+                | CreateFireworksConfig
+                | CreateGeminiConfig
+                | CreateLiteLlmConfig
+                | CreateNvidiaNimConfig
+                | CreateOpenAiConfig
+                | CreateTogetherAiConfig
+                | CreateVertexAiConfig
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "ANTHROPIC") != "ANTHROPIC":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'ANTHROPIC'")
+                    componentsschemas_create_llm_config_type_0 = (
+                        CreateAnthropicConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_0
+                    )
+                    return componentsschemas_create_llm_config_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "AWS_BEDROCK") != "AWS_BEDROCK":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'AWS_BEDROCK'")
+                    componentsschemas_create_llm_config_type_1 = (
+                        CreateAwsBedrockConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_1
+                    )
+                    return componentsschemas_create_llm_config_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "CUSTOM") != "CUSTOM":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'CUSTOM'")
+                    componentsschemas_create_llm_config_type_2 = (
+                        CreateCustomConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_2
+                    )
+                    return componentsschemas_create_llm_config_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "FIREWORKS") != "FIREWORKS":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'FIREWORKS'")
+                    componentsschemas_create_llm_config_type_3 = (
+                        CreateFireworksConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_3
+                    )
+                    return componentsschemas_create_llm_config_type_3
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "GEMINI") != "GEMINI":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'GEMINI'")
+                    componentsschemas_create_llm_config_type_4 = (
+                        CreateGeminiConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_4
+                    )
+                    return componentsschemas_create_llm_config_type_4
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "LITELLM") != "LITELLM":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'LITELLM'")
+                    componentsschemas_create_llm_config_type_5 = (
+                        CreateLiteLlmConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_5
+                    )
+                    return componentsschemas_create_llm_config_type_5
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "NVIDIA_NIM") != "NVIDIA_NIM":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'NVIDIA_NIM'")
+                    componentsschemas_create_llm_config_type_6 = (
+                        CreateNvidiaNimConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_6
+                    )
+                    return componentsschemas_create_llm_config_type_6
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "OPEN_AI") != "OPEN_AI":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'OPEN_AI'")
+                    componentsschemas_create_llm_config_type_7 = (
+                        CreateOpenAiConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_7
+                    )
+                    return componentsschemas_create_llm_config_type_7
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "TOGETHER_AI") != "TOGETHER_AI":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'TOGETHER_AI'")
+                    componentsschemas_create_llm_config_type_8 = (
+                        CreateTogetherAiConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_8
+                    )
+                    return componentsschemas_create_llm_config_type_8
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "VERTEX_AI") != "VERTEX_AI":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'VERTEX_AI'")
+                    componentsschemas_create_llm_config_type_9 = (
+                        CreateVertexAiConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_9
+                    )
+                    return componentsschemas_create_llm_config_type_9
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CreateAnthropicConfig
+                    | CreateAwsBedrockConfig
+                    | CreateCustomConfig
+                    | CreateFireworksConfig
+                    | CreateGeminiConfig
+                    | CreateLiteLlmConfig
+                    | CreateNvidiaNimConfig
+                    | CreateOpenAiConfig
+                    | CreateTogetherAiConfig
+                    | CreateVertexAiConfig,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            config = _parse_config(config_value)
+
+            config_value = config
         config: dict[str, Any]
         if isinstance(
-            self.config,
+            config_value,
             (
                 CreateAnthropicConfig,
                 CreateAwsBedrockConfig,
@@ -74,20 +322,24 @@ class CreateLlmIntegrationRequest:
                 CreateVertexAiConfig,
             ),
         ):
-            config = self.config.to_dict()
+            config = config_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             config = (
-                self.config.to_dict()
-                if hasattr(self.config, "to_dict")
-                else self.config
+                config_value.to_dict()
+                if hasattr(config_value, "to_dict")
+                else config_value
             )
 
         scopings: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.scopings, Unset):
-            scopings = []
-            for scopings_item_data in self.scopings:
-                scopings_item = scopings_item_data.to_dict()
-                scopings.append(scopings_item)
+            scopings = [
+                as_model(
+                    IntegrationScopingRequest,
+                    item,
+                    "CreateLlmIntegrationRequest.scopings",
+                ).to_dict()
+                for item in self.scopings
+            ]
 
         field_dict: dict[str, Any] = {}
 
@@ -103,205 +355,31 @@ class CreateLlmIntegrationRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateLlmIntegrationRequest", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["LLM"], d.pop("type"))
-        if type_ != "LLM":
-            from arize_api._errors import ConstMismatchError
+        try:
+            type_ = cast(Literal["LLM"], d.pop("type"))
+            if type_ != "LLM":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'LLM', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'LLM', got {type_!r}")
 
-        name = d.pop("name")
-
-        def _parse_config(
-            data: object,
-        ) -> (
-            CreateAnthropicConfig
-            | CreateAwsBedrockConfig
-            | CreateCustomConfig
-            | CreateFireworksConfig
-            | CreateGeminiConfig
-            | CreateLiteLlmConfig
-            | CreateNvidiaNimConfig
-            | CreateOpenAiConfig
-            | CreateTogetherAiConfig
-            | CreateVertexAiConfig
-        ):
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "ANTHROPIC") != "ANTHROPIC":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("provider is not 'ANTHROPIC'")
-                componentsschemas_create_llm_config_type_0 = (
-                    CreateAnthropicConfig.from_dict(data)
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind(
+                    "CreateLlmIntegrationRequest", "name", "a string", name
                 )
 
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(data, componentsschemas_create_llm_config_type_0)
-                return componentsschemas_create_llm_config_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "AWS_BEDROCK") != "AWS_BEDROCK":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("provider is not 'AWS_BEDROCK'")
-                componentsschemas_create_llm_config_type_1 = (
-                    CreateAwsBedrockConfig.from_dict(data)
-                )
-
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(data, componentsschemas_create_llm_config_type_1)
-                return componentsschemas_create_llm_config_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "CUSTOM") != "CUSTOM":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("provider is not 'CUSTOM'")
-                componentsschemas_create_llm_config_type_2 = (
-                    CreateCustomConfig.from_dict(data)
-                )
-
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(data, componentsschemas_create_llm_config_type_2)
-                return componentsschemas_create_llm_config_type_2
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "FIREWORKS") != "FIREWORKS":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("provider is not 'FIREWORKS'")
-                componentsschemas_create_llm_config_type_3 = (
-                    CreateFireworksConfig.from_dict(data)
-                )
-
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(data, componentsschemas_create_llm_config_type_3)
-                return componentsschemas_create_llm_config_type_3
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "GEMINI") != "GEMINI":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("provider is not 'GEMINI'")
-                componentsschemas_create_llm_config_type_4 = (
-                    CreateGeminiConfig.from_dict(data)
-                )
-
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(data, componentsschemas_create_llm_config_type_4)
-                return componentsschemas_create_llm_config_type_4
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "LITELLM") != "LITELLM":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("provider is not 'LITELLM'")
-                componentsschemas_create_llm_config_type_5 = (
-                    CreateLiteLlmConfig.from_dict(data)
-                )
-
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(data, componentsschemas_create_llm_config_type_5)
-                return componentsschemas_create_llm_config_type_5
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "NVIDIA_NIM") != "NVIDIA_NIM":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("provider is not 'NVIDIA_NIM'")
-                componentsschemas_create_llm_config_type_6 = (
-                    CreateNvidiaNimConfig.from_dict(data)
-                )
-
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(data, componentsschemas_create_llm_config_type_6)
-                return componentsschemas_create_llm_config_type_6
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "OPEN_AI") != "OPEN_AI":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("provider is not 'OPEN_AI'")
-                componentsschemas_create_llm_config_type_7 = (
-                    CreateOpenAiConfig.from_dict(data)
-                )
-
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(data, componentsschemas_create_llm_config_type_7)
-                return componentsschemas_create_llm_config_type_7
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "TOGETHER_AI") != "TOGETHER_AI":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("provider is not 'TOGETHER_AI'")
-                componentsschemas_create_llm_config_type_8 = (
-                    CreateTogetherAiConfig.from_dict(data)
-                )
-
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(data, componentsschemas_create_llm_config_type_8)
-                return componentsschemas_create_llm_config_type_8
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "VERTEX_AI") != "VERTEX_AI":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("provider is not 'VERTEX_AI'")
-                componentsschemas_create_llm_config_type_9 = (
-                    CreateVertexAiConfig.from_dict(data)
-                )
-
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(data, componentsschemas_create_llm_config_type_9)
-                return componentsschemas_create_llm_config_type_9
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
+            def _parse_config(
+                data: object,
+            ) -> (
                 CreateAnthropicConfig
                 | CreateAwsBedrockConfig
                 | CreateCustomConfig
@@ -311,21 +389,235 @@ class CreateLlmIntegrationRequest:
                 | CreateNvidiaNimConfig
                 | CreateOpenAiConfig
                 | CreateTogetherAiConfig
-                | CreateVertexAiConfig,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
+                | CreateVertexAiConfig
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "ANTHROPIC") != "ANTHROPIC":
+                        from arize_api._errors import ConstMismatchError
 
-        config = _parse_config(d.pop("config"))
+                        raise ConstMismatchError("provider is not 'ANTHROPIC'")
+                    componentsschemas_create_llm_config_type_0 = (
+                        CreateAnthropicConfig.from_dict(data)
+                    )
 
-        _scopings = d.pop("scopings", UNSET)
-        scopings: list[IntegrationScopingRequest] | Unset = UNSET
-        if _scopings is not UNSET:
-            scopings = []
-            for scopings_item_data in _scopings:
-                scopings_item = IntegrationScopingRequest.from_dict(scopings_item_data)
+                    from arize_api._unions import check_nothing_dropped
 
-                scopings.append(scopings_item)
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_0
+                    )
+                    return componentsschemas_create_llm_config_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "AWS_BEDROCK") != "AWS_BEDROCK":
+                        from arize_api._errors import ConstMismatchError
 
+                        raise ConstMismatchError("provider is not 'AWS_BEDROCK'")
+                    componentsschemas_create_llm_config_type_1 = (
+                        CreateAwsBedrockConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_1
+                    )
+                    return componentsschemas_create_llm_config_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "CUSTOM") != "CUSTOM":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'CUSTOM'")
+                    componentsschemas_create_llm_config_type_2 = (
+                        CreateCustomConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_2
+                    )
+                    return componentsschemas_create_llm_config_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "FIREWORKS") != "FIREWORKS":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'FIREWORKS'")
+                    componentsschemas_create_llm_config_type_3 = (
+                        CreateFireworksConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_3
+                    )
+                    return componentsschemas_create_llm_config_type_3
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "GEMINI") != "GEMINI":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'GEMINI'")
+                    componentsschemas_create_llm_config_type_4 = (
+                        CreateGeminiConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_4
+                    )
+                    return componentsschemas_create_llm_config_type_4
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "LITELLM") != "LITELLM":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'LITELLM'")
+                    componentsschemas_create_llm_config_type_5 = (
+                        CreateLiteLlmConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_5
+                    )
+                    return componentsschemas_create_llm_config_type_5
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "NVIDIA_NIM") != "NVIDIA_NIM":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'NVIDIA_NIM'")
+                    componentsschemas_create_llm_config_type_6 = (
+                        CreateNvidiaNimConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_6
+                    )
+                    return componentsschemas_create_llm_config_type_6
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "OPEN_AI") != "OPEN_AI":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'OPEN_AI'")
+                    componentsschemas_create_llm_config_type_7 = (
+                        CreateOpenAiConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_7
+                    )
+                    return componentsschemas_create_llm_config_type_7
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "TOGETHER_AI") != "TOGETHER_AI":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'TOGETHER_AI'")
+                    componentsschemas_create_llm_config_type_8 = (
+                        CreateTogetherAiConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_8
+                    )
+                    return componentsschemas_create_llm_config_type_8
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "VERTEX_AI") != "VERTEX_AI":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'VERTEX_AI'")
+                    componentsschemas_create_llm_config_type_9 = (
+                        CreateVertexAiConfig.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_llm_config_type_9
+                    )
+                    return componentsschemas_create_llm_config_type_9
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CreateAnthropicConfig
+                    | CreateAwsBedrockConfig
+                    | CreateCustomConfig
+                    | CreateFireworksConfig
+                    | CreateGeminiConfig
+                    | CreateLiteLlmConfig
+                    | CreateNvidiaNimConfig
+                    | CreateOpenAiConfig
+                    | CreateTogetherAiConfig
+                    | CreateVertexAiConfig,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            config = _parse_config(d.pop("config"))
+
+            scopings_sent = d.pop("scopings", UNSET)
+            if scopings_sent is not UNSET and not isinstance(scopings_sent, list):
+                raise wrong_kind(
+                    "CreateLlmIntegrationRequest", "scopings", "a list", scopings_sent
+                )
+            _scopings = scopings_sent
+            scopings: list[IntegrationScopingRequest] | Unset = UNSET
+            if _scopings is not UNSET:
+                scopings = []
+                for scopings_item_data in _scopings:
+                    scopings_item = IntegrationScopingRequest.from_dict(
+                        scopings_item_data
+                    )
+
+                    scopings.append(scopings_item)
+
+        except KeyError as error:
+            raise missing_member("CreateLlmIntegrationRequest", error) from None
         create_llm_integration_request = cls(
             type_=type_,
             name=name,
@@ -339,14 +631,56 @@ class CreateLlmIntegrationRequest:
         return model_repr(self)
 
 
-from ..models.create_anthropic_config import CreateAnthropicConfig
-from ..models.create_aws_bedrock_config import CreateAwsBedrockConfig
-from ..models.create_custom_config import CreateCustomConfig
-from ..models.create_fireworks_config import CreateFireworksConfig
-from ..models.create_gemini_config import CreateGeminiConfig
-from ..models.create_lite_llm_config import CreateLiteLlmConfig
-from ..models.create_nvidia_nim_config import CreateNvidiaNimConfig
-from ..models.create_open_ai_config import CreateOpenAiConfig
-from ..models.create_together_ai_config import CreateTogetherAiConfig
-from ..models.create_vertex_ai_config import CreateVertexAiConfig
-from ..models.integration_scoping_request import IntegrationScopingRequest
+class CreateLlmIntegrationRequestDict(TypedDict):
+    """A ``CreateLlmIntegrationRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateLlmIntegrationRequest.from_dict``, so the same checks apply."""
+
+    type: Literal["LLM"]
+    name: str
+    config: (
+        CreateAnthropicConfigDict
+        | CreateAwsBedrockConfigDict
+        | CreateCustomConfigDict
+        | CreateFireworksConfigDict
+        | CreateGeminiConfigDict
+        | CreateLiteLlmConfigDict
+        | CreateNvidiaNimConfigDict
+        | CreateOpenAiConfigDict
+        | CreateTogetherAiConfigDict
+        | CreateVertexAiConfigDict
+    )
+    scopings: NotRequired[list[IntegrationScopingRequestDict]]
+
+
+from ..models.create_anthropic_config import (
+    CreateAnthropicConfig,
+    CreateAnthropicConfigDict,
+)
+from ..models.create_aws_bedrock_config import (
+    CreateAwsBedrockConfig,
+    CreateAwsBedrockConfigDict,
+)
+from ..models.create_custom_config import CreateCustomConfig, CreateCustomConfigDict
+from ..models.create_fireworks_config import (
+    CreateFireworksConfig,
+    CreateFireworksConfigDict,
+)
+from ..models.create_gemini_config import CreateGeminiConfig, CreateGeminiConfigDict
+from ..models.create_lite_llm_config import CreateLiteLlmConfig, CreateLiteLlmConfigDict
+from ..models.create_nvidia_nim_config import (
+    CreateNvidiaNimConfig,
+    CreateNvidiaNimConfigDict,
+)
+from ..models.create_open_ai_config import CreateOpenAiConfig, CreateOpenAiConfigDict
+from ..models.create_together_ai_config import (
+    CreateTogetherAiConfig,
+    CreateTogetherAiConfigDict,
+)
+from ..models.create_vertex_ai_config import (
+    CreateVertexAiConfig,
+    CreateVertexAiConfigDict,
+)
+from ..models.integration_scoping_request import (
+    IntegrationScopingRequest,
+    IntegrationScopingRequestDict,
+)

@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,13 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateNvidiaNimConfig")
@@ -47,7 +57,9 @@ class CreateNvidiaNimConfig:
     is_function_calling_enabled: bool | Unset = UNSET
     base_url: str | Unset = UNSET
     api_key: str | Unset = UNSET
-    headers: CreateNvidiaNimConfigHeaders | Unset = UNSET
+    headers: CreateNvidiaNimConfigHeaders | CreateNvidiaNimConfigHeadersDict | Unset = (
+        UNSET
+    )
     is_default_models_enabled: bool | Unset = UNSET
     model_names: list[str] | Unset = UNSET
 
@@ -62,7 +74,11 @@ class CreateNvidiaNimConfig:
 
         headers: dict[str, Any] | Unset = UNSET
         if not isinstance(self.headers, Unset):
-            headers = self.headers.to_dict()
+            headers = as_model(
+                CreateNvidiaNimConfigHeaders,
+                self.headers,
+                "CreateNvidiaNimConfig.headers",
+            ).to_dict()
 
         is_default_models_enabled = self.is_default_models_enabled
 
@@ -92,32 +108,78 @@ class CreateNvidiaNimConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateNvidiaNimConfig", src_dict)
         d = dict(src_dict)
-        provider = cast(Literal["NVIDIA_NIM"], d.pop("provider"))
-        if provider != "NVIDIA_NIM":
-            from arize_api._errors import ConstMismatchError
+        try:
+            provider = cast(Literal["NVIDIA_NIM"], d.pop("provider"))
+            if provider != "NVIDIA_NIM":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"provider must be 'NVIDIA_NIM', got {provider!r}")
+                raise ConstMismatchError(
+                    f"provider must be 'NVIDIA_NIM', got {provider!r}"
+                )
 
-        is_function_calling_enabled = d.pop("is_function_calling_enabled", UNSET)
+            is_function_calling_enabled = d.pop("is_function_calling_enabled", UNSET)
+            if (
+                is_function_calling_enabled is not UNSET
+                and type(is_function_calling_enabled) is not bool
+            ):
+                raise wrong_kind(
+                    "CreateNvidiaNimConfig",
+                    "is_function_calling_enabled",
+                    "a boolean",
+                    is_function_calling_enabled,
+                )
 
-        base_url = d.pop("base_url", UNSET)
+            base_url = d.pop("base_url", UNSET)
+            if base_url is not UNSET and not isinstance(base_url, str):
+                raise wrong_kind(
+                    "CreateNvidiaNimConfig", "base_url", "a string", base_url
+                )
 
-        api_key = d.pop("api_key", UNSET)
+            api_key = d.pop("api_key", UNSET)
+            if api_key is not UNSET and not isinstance(api_key, str):
+                raise wrong_kind(
+                    "CreateNvidiaNimConfig", "api_key", "a string", api_key
+                )
 
-        _headers = d.pop("headers", UNSET)
-        headers: CreateNvidiaNimConfigHeaders | Unset
-        if isinstance(_headers, Unset):
-            headers = UNSET
-        else:
-            headers = CreateNvidiaNimConfigHeaders.from_dict(_headers)
+            _headers = d.pop("headers", UNSET)
+            headers: CreateNvidiaNimConfigHeaders | Unset
+            if isinstance(_headers, Unset):
+                headers = UNSET
+            else:
+                headers = CreateNvidiaNimConfigHeaders.from_dict(_headers)
 
-        is_default_models_enabled = d.pop("is_default_models_enabled", UNSET)
+            is_default_models_enabled = d.pop("is_default_models_enabled", UNSET)
+            if (
+                is_default_models_enabled is not UNSET
+                and type(is_default_models_enabled) is not bool
+            ):
+                raise wrong_kind(
+                    "CreateNvidiaNimConfig",
+                    "is_default_models_enabled",
+                    "a boolean",
+                    is_default_models_enabled,
+                )
 
-        model_names = cast(list[str], d.pop("model_names", UNSET))
+            model_names = cast(list[str], d.pop("model_names", UNSET))
 
+            if model_names is not UNSET and not isinstance(model_names, list):
+                raise wrong_kind(
+                    "CreateNvidiaNimConfig", "model_names", "a list", model_names
+                )
+            if model_names is not UNSET:
+                check_items("CreateNvidiaNimConfig", "model_names", model_names, "str")
+
+        except KeyError as error:
+            raise missing_member("CreateNvidiaNimConfig", error) from None
         create_nvidia_nim_config = cls(
             provider=provider,
             is_function_calling_enabled=is_function_calling_enabled,
@@ -134,4 +196,20 @@ class CreateNvidiaNimConfig:
         return model_repr(self)
 
 
-from ..models.create_nvidia_nim_config_headers import CreateNvidiaNimConfigHeaders
+class CreateNvidiaNimConfigDict(TypedDict):
+    """A ``CreateNvidiaNimConfig`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateNvidiaNimConfig.from_dict``, so the same checks apply."""
+
+    provider: Literal["NVIDIA_NIM"]
+    is_function_calling_enabled: NotRequired[bool]
+    base_url: NotRequired[str]
+    api_key: NotRequired[str]
+    headers: NotRequired[CreateNvidiaNimConfigHeadersDict]
+    is_default_models_enabled: NotRequired[bool]
+    model_names: NotRequired[list[str]]
+
+
+from ..models.create_nvidia_nim_config_headers import (
+    CreateNvidiaNimConfigHeaders,
+    CreateNvidiaNimConfigHeadersDict,
+)

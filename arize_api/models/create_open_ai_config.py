@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,11 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateOpenAiConfig")
@@ -55,19 +63,42 @@ class CreateOpenAiConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateOpenAiConfig", src_dict)
         d = dict(src_dict)
-        provider = cast(Literal["OPEN_AI"], d.pop("provider"))
-        if provider != "OPEN_AI":
-            from arize_api._errors import ConstMismatchError
+        try:
+            provider = cast(Literal["OPEN_AI"], d.pop("provider"))
+            if provider != "OPEN_AI":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"provider must be 'OPEN_AI', got {provider!r}")
+                raise ConstMismatchError(
+                    f"provider must be 'OPEN_AI', got {provider!r}"
+                )
 
-        api_key = d.pop("api_key")
+            api_key = d.pop("api_key")
+            if not isinstance(api_key, str):
+                raise wrong_kind("CreateOpenAiConfig", "api_key", "a string", api_key)
 
-        is_function_calling_enabled = d.pop("is_function_calling_enabled", UNSET)
+            is_function_calling_enabled = d.pop("is_function_calling_enabled", UNSET)
+            if (
+                is_function_calling_enabled is not UNSET
+                and type(is_function_calling_enabled) is not bool
+            ):
+                raise wrong_kind(
+                    "CreateOpenAiConfig",
+                    "is_function_calling_enabled",
+                    "a boolean",
+                    is_function_calling_enabled,
+                )
 
+        except KeyError as error:
+            raise missing_member("CreateOpenAiConfig", error) from None
         create_open_ai_config = cls(
             provider=provider,
             api_key=api_key,
@@ -78,3 +109,12 @@ class CreateOpenAiConfig:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateOpenAiConfigDict(TypedDict):
+    """A ``CreateOpenAiConfig`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateOpenAiConfig.from_dict``, so the same checks apply."""
+
+    provider: Literal["OPEN_AI"]
+    api_key: str
+    is_function_calling_enabled: NotRequired[bool]

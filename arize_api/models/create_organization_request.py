@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateOrganizationRequest")
@@ -46,13 +58,28 @@ class CreateOrganizationRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateOrganizationRequest", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("CreateOrganizationRequest", "name", "a string", name)
 
-        description = d.pop("description", UNSET)
+            description = d.pop("description", UNSET)
+            if description is not UNSET and not isinstance(description, str):
+                raise wrong_kind(
+                    "CreateOrganizationRequest", "description", "a string", description
+                )
 
+        except KeyError as error:
+            raise missing_member("CreateOrganizationRequest", error) from None
         create_organization_request = cls(
             name=name,
             description=description,
@@ -62,3 +89,11 @@ class CreateOrganizationRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateOrganizationRequestDict(TypedDict):
+    """A ``CreateOrganizationRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateOrganizationRequest.from_dict``, so the same checks apply."""
+
+    name: str
+    description: NotRequired[str]

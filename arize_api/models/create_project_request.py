@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="CreateProjectRequest")
 
@@ -41,13 +52,28 @@ class CreateProjectRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateProjectRequest", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("CreateProjectRequest", "name", "a string", name)
 
-        space_id = d.pop("space_id")
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind(
+                    "CreateProjectRequest", "space_id", "a string", space_id
+                )
 
+        except KeyError as error:
+            raise missing_member("CreateProjectRequest", error) from None
         create_project_request = cls(
             name=name,
             space_id=space_id,
@@ -57,3 +83,11 @@ class CreateProjectRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateProjectRequestDict(TypedDict):
+    """A ``CreateProjectRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateProjectRequest.from_dict``, so the same checks apply."""
+
+    name: str
+    space_id: str

@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreatePromptRequest")
@@ -30,7 +43,7 @@ class CreatePromptRequest:
 
     space_id: str
     name: str
-    version: PromptVersionCreateRequest
+    version: PromptVersionCreateRequest | PromptVersionCreateRequestDict
     description: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,7 +51,9 @@ class CreatePromptRequest:
 
         name = self.name
 
-        version = self.version.to_dict()
+        version = as_model(
+            PromptVersionCreateRequest, self.version, "CreatePromptRequest.version"
+        ).to_dict()
 
         description = self.description
 
@@ -56,17 +71,36 @@ class CreatePromptRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreatePromptRequest", src_dict)
         d = dict(src_dict)
-        space_id = d.pop("space_id")
+        try:
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind(
+                    "CreatePromptRequest", "space_id", "a string", space_id
+                )
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("CreatePromptRequest", "name", "a string", name)
 
-        version = PromptVersionCreateRequest.from_dict(d.pop("version"))
+            version = PromptVersionCreateRequest.from_dict(d.pop("version"))
 
-        description = d.pop("description", UNSET)
+            description = d.pop("description", UNSET)
+            if description is not UNSET and not isinstance(description, str):
+                raise wrong_kind(
+                    "CreatePromptRequest", "description", "a string", description
+                )
 
+        except KeyError as error:
+            raise missing_member("CreatePromptRequest", error) from None
         create_prompt_request = cls(
             space_id=space_id,
             name=name,
@@ -80,4 +114,17 @@ class CreatePromptRequest:
         return model_repr(self)
 
 
-from ..models.prompt_version_create_request import PromptVersionCreateRequest
+class CreatePromptRequestDict(TypedDict):
+    """A ``CreatePromptRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreatePromptRequest.from_dict``, so the same checks apply."""
+
+    space_id: str
+    name: str
+    version: PromptVersionCreateRequestDict
+    description: NotRequired[str]
+
+
+from ..models.prompt_version_create_request import (
+    PromptVersionCreateRequest,
+    PromptVersionCreateRequestDict,
+)

@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..models.input_variable_format import (
     InputVariableFormat,
     check_input_variable_format,
@@ -40,21 +53,25 @@ class CreatePromptVersionRequest:
 
     commit_message: str
     provider: LlmProvider
-    messages: list[LLMMessageRequest]
+    messages: Sequence[LLMMessageRequest | LLMMessageRequestDict]
     input_variable_format: InputVariableFormat | Unset = UNSET
     model: str | Unset = UNSET
-    invocation_params: InvocationParamsRequest | Unset = UNSET
-    provider_params: ProviderParamsRequest | Unset = UNSET
+    invocation_params: InvocationParamsRequest | InvocationParamsRequestDict | Unset = (
+        UNSET
+    )
+    provider_params: ProviderParamsRequest | ProviderParamsRequestDict | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         commit_message = self.commit_message
 
         provider: str = self.provider
 
-        messages = []
-        for messages_item_data in self.messages:
-            messages_item = messages_item_data.to_dict()
-            messages.append(messages_item)
+        messages = [
+            as_model(
+                LLMMessageRequest, item, "CreatePromptVersionRequest.messages"
+            ).to_dict()
+            for item in self.messages
+        ]
 
         input_variable_format: str | Unset = UNSET
         if not isinstance(self.input_variable_format, Unset):
@@ -64,11 +81,19 @@ class CreatePromptVersionRequest:
 
         invocation_params: dict[str, Any] | Unset = UNSET
         if not isinstance(self.invocation_params, Unset):
-            invocation_params = self.invocation_params.to_dict()
+            invocation_params = as_model(
+                InvocationParamsRequest,
+                self.invocation_params,
+                "CreatePromptVersionRequest.invocation_params",
+            ).to_dict()
 
         provider_params: dict[str, Any] | Unset = UNSET
         if not isinstance(self.provider_params, Unset):
-            provider_params = self.provider_params.to_dict()
+            provider_params = as_model(
+                ProviderParamsRequest,
+                self.provider_params,
+                "CreatePromptVersionRequest.provider_params",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -90,43 +115,72 @@ class CreatePromptVersionRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreatePromptVersionRequest", src_dict)
         d = dict(src_dict)
-        commit_message = d.pop("commit_message")
+        try:
+            commit_message = d.pop("commit_message")
+            if not isinstance(commit_message, str):
+                raise wrong_kind(
+                    "CreatePromptVersionRequest",
+                    "commit_message",
+                    "a string",
+                    commit_message,
+                )
 
-        provider = check_llm_provider(d.pop("provider"))
+            provider = check_llm_provider(d.pop("provider"))
 
-        messages = []
-        _messages = d.pop("messages")
-        for messages_item_data in _messages:
-            messages_item = LLMMessageRequest.from_dict(messages_item_data)
+            messages_sent = d.pop("messages")
+            if not isinstance(messages_sent, list):
+                raise wrong_kind(
+                    "CreatePromptVersionRequest", "messages", "a list", messages_sent
+                )
+            messages = []
+            _messages = messages_sent
+            for messages_item_data in _messages:
+                messages_item = LLMMessageRequest.from_dict(messages_item_data)
 
-            messages.append(messages_item)
+                messages.append(messages_item)
 
-        _input_variable_format = d.pop("input_variable_format", UNSET)
-        input_variable_format: InputVariableFormat | Unset
-        if isinstance(_input_variable_format, Unset):
-            input_variable_format = UNSET
-        else:
-            input_variable_format = check_input_variable_format(_input_variable_format)
+            _input_variable_format = d.pop("input_variable_format", UNSET)
+            input_variable_format: InputVariableFormat | Unset
+            if isinstance(_input_variable_format, Unset):
+                input_variable_format = UNSET
+            else:
+                input_variable_format = check_input_variable_format(
+                    _input_variable_format
+                )
 
-        model = d.pop("model", UNSET)
+            model = d.pop("model", UNSET)
+            if model is not UNSET and not isinstance(model, str):
+                raise wrong_kind(
+                    "CreatePromptVersionRequest", "model", "a string", model
+                )
 
-        _invocation_params = d.pop("invocation_params", UNSET)
-        invocation_params: InvocationParamsRequest | Unset
-        if isinstance(_invocation_params, Unset):
-            invocation_params = UNSET
-        else:
-            invocation_params = InvocationParamsRequest.from_dict(_invocation_params)
+            _invocation_params = d.pop("invocation_params", UNSET)
+            invocation_params: InvocationParamsRequest | Unset
+            if isinstance(_invocation_params, Unset):
+                invocation_params = UNSET
+            else:
+                invocation_params = InvocationParamsRequest.from_dict(
+                    _invocation_params
+                )
 
-        _provider_params = d.pop("provider_params", UNSET)
-        provider_params: ProviderParamsRequest | Unset
-        if isinstance(_provider_params, Unset):
-            provider_params = UNSET
-        else:
-            provider_params = ProviderParamsRequest.from_dict(_provider_params)
+            _provider_params = d.pop("provider_params", UNSET)
+            provider_params: ProviderParamsRequest | Unset
+            if isinstance(_provider_params, Unset):
+                provider_params = UNSET
+            else:
+                provider_params = ProviderParamsRequest.from_dict(_provider_params)
 
+        except KeyError as error:
+            raise missing_member("CreatePromptVersionRequest", error) from None
         create_prompt_version_request = cls(
             commit_message=commit_message,
             provider=provider,
@@ -143,6 +197,25 @@ class CreatePromptVersionRequest:
         return model_repr(self)
 
 
-from ..models.invocation_params_request import InvocationParamsRequest
-from ..models.llm_message_request import LLMMessageRequest
-from ..models.provider_params_request import ProviderParamsRequest
+class CreatePromptVersionRequestDict(TypedDict):
+    """A ``CreatePromptVersionRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreatePromptVersionRequest.from_dict``, so the same checks apply."""
+
+    commit_message: str
+    provider: LlmProvider
+    messages: list[LLMMessageRequestDict]
+    input_variable_format: NotRequired[InputVariableFormat]
+    model: NotRequired[str]
+    invocation_params: NotRequired[InvocationParamsRequestDict]
+    provider_params: NotRequired[ProviderParamsRequestDict]
+
+
+from ..models.invocation_params_request import (
+    InvocationParamsRequest,
+    InvocationParamsRequestDict,
+)
+from ..models.llm_message_request import LLMMessageRequest, LLMMessageRequestDict
+from ..models.provider_params_request import (
+    ProviderParamsRequest,
+    ProviderParamsRequestDict,
+)

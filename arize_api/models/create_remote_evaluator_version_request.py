@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="CreateRemoteEvaluatorVersionRequest")
 
@@ -26,12 +38,16 @@ class CreateRemoteEvaluatorVersionRequest:
     """
 
     commit_message: str
-    remote_config: RemoteConfigInput
+    remote_config: RemoteConfigInput | RemoteConfigInputDict
 
     def to_dict(self) -> dict[str, Any]:
         commit_message = self.commit_message
 
-        remote_config = self.remote_config.to_dict()
+        remote_config = as_model(
+            RemoteConfigInput,
+            self.remote_config,
+            "CreateRemoteEvaluatorVersionRequest.remote_config",
+        ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -44,13 +60,29 @@ class CreateRemoteEvaluatorVersionRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateRemoteEvaluatorVersionRequest", src_dict)
         d = dict(src_dict)
-        commit_message = d.pop("commit_message")
+        try:
+            commit_message = d.pop("commit_message")
+            if not isinstance(commit_message, str):
+                raise wrong_kind(
+                    "CreateRemoteEvaluatorVersionRequest",
+                    "commit_message",
+                    "a string",
+                    commit_message,
+                )
 
-        remote_config = RemoteConfigInput.from_dict(d.pop("remote_config"))
+            remote_config = RemoteConfigInput.from_dict(d.pop("remote_config"))
 
+        except KeyError as error:
+            raise missing_member("CreateRemoteEvaluatorVersionRequest", error) from None
         create_remote_evaluator_version_request = cls(
             commit_message=commit_message,
             remote_config=remote_config,
@@ -62,4 +94,12 @@ class CreateRemoteEvaluatorVersionRequest:
         return model_repr(self)
 
 
-from ..models.remote_config_input import RemoteConfigInput
+class CreateRemoteEvaluatorVersionRequestDict(TypedDict):
+    """A ``CreateRemoteEvaluatorVersionRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateRemoteEvaluatorVersionRequest.from_dict``, so the same checks apply."""
+
+    commit_message: str
+    remote_config: RemoteConfigInputDict
+
+
+from ..models.remote_config_input import RemoteConfigInput, RemoteConfigInputDict

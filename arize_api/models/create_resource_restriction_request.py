@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="CreateResourceRestrictionRequest")
 
@@ -37,11 +48,27 @@ class CreateResourceRestrictionRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateResourceRestrictionRequest", src_dict)
         d = dict(src_dict)
-        resource_id = d.pop("resource_id")
+        try:
+            resource_id = d.pop("resource_id")
+            if not isinstance(resource_id, str):
+                raise wrong_kind(
+                    "CreateResourceRestrictionRequest",
+                    "resource_id",
+                    "a string",
+                    resource_id,
+                )
 
+        except KeyError as error:
+            raise missing_member("CreateResourceRestrictionRequest", error) from None
         create_resource_restriction_request = cls(
             resource_id=resource_id,
         )
@@ -50,3 +77,10 @@ class CreateResourceRestrictionRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateResourceRestrictionRequestDict(TypedDict):
+    """A ``CreateResourceRestrictionRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateResourceRestrictionRequest.from_dict``, so the same checks apply."""
+
+    resource_id: str

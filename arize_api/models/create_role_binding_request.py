@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.role_binding_resource_type import (
     RoleBindingResourceType,
     check_role_binding_resource_type,
@@ -60,17 +71,38 @@ class CreateRoleBindingRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateRoleBindingRequest", src_dict)
         d = dict(src_dict)
-        role_id = d.pop("role_id")
+        try:
+            role_id = d.pop("role_id")
+            if not isinstance(role_id, str):
+                raise wrong_kind(
+                    "CreateRoleBindingRequest", "role_id", "a string", role_id
+                )
 
-        user_id = d.pop("user_id")
+            user_id = d.pop("user_id")
+            if not isinstance(user_id, str):
+                raise wrong_kind(
+                    "CreateRoleBindingRequest", "user_id", "a string", user_id
+                )
 
-        resource_type = check_role_binding_resource_type(d.pop("resource_type"))
+            resource_type = check_role_binding_resource_type(d.pop("resource_type"))
 
-        resource_id = d.pop("resource_id")
+            resource_id = d.pop("resource_id")
+            if not isinstance(resource_id, str):
+                raise wrong_kind(
+                    "CreateRoleBindingRequest", "resource_id", "a string", resource_id
+                )
 
+        except KeyError as error:
+            raise missing_member("CreateRoleBindingRequest", error) from None
         create_role_binding_request = cls(
             role_id=role_id,
             user_id=user_id,
@@ -82,3 +114,13 @@ class CreateRoleBindingRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateRoleBindingRequestDict(TypedDict):
+    """A ``CreateRoleBindingRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateRoleBindingRequest.from_dict``, so the same checks apply."""
+
+    role_id: str
+    user_id: str
+    resource_type: RoleBindingResourceType
+    resource_id: str

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.permission import Permission, check_permission
 from ..types import UNSET, Unset
 
@@ -55,20 +67,40 @@ class CreateRoleRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateRoleRequest", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("CreateRoleRequest", "name", "a string", name)
 
-        permissions = []
-        _permissions = d.pop("permissions")
-        for permissions_item_data in _permissions:
-            permissions_item = check_permission(permissions_item_data)
+            permissions_sent = d.pop("permissions")
+            if not isinstance(permissions_sent, list):
+                raise wrong_kind(
+                    "CreateRoleRequest", "permissions", "a list", permissions_sent
+                )
+            permissions = []
+            _permissions = permissions_sent
+            for permissions_item_data in _permissions:
+                permissions_item = check_permission(permissions_item_data)
 
-            permissions.append(permissions_item)
+                permissions.append(permissions_item)
 
-        description = d.pop("description", UNSET)
+            description = d.pop("description", UNSET)
+            if description is not UNSET and not isinstance(description, str):
+                raise wrong_kind(
+                    "CreateRoleRequest", "description", "a string", description
+                )
 
+        except KeyError as error:
+            raise missing_member("CreateRoleRequest", error) from None
         create_role_request = cls(
             name=name,
             permissions=permissions,
@@ -79,3 +111,12 @@ class CreateRoleRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateRoleRequestDict(TypedDict):
+    """A ``CreateRoleRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateRoleRequest.from_dict``, so the same checks apply."""
+
+    name: str
+    permissions: list[Permission]
+    description: NotRequired[str]

@@ -3,11 +3,13 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +17,11 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="CreateRunExperimentTaskRequest")
 
@@ -39,8 +46,11 @@ class CreateRunExperimentTaskRequest:
     dataset_id: str
     run_configuration: (
         AgentCallRunConfigRequest
+        | AgentCallRunConfigRequestDict
         | LlmGenerationRunConfigRequest
+        | LlmGenerationRunConfigRequestDict
         | TemplateEvaluationRunConfigRequest
+        | TemplateEvaluationRunConfigRequestDict
     )
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,21 +60,111 @@ class CreateRunExperimentTaskRequest:
 
         dataset_id = self.dataset_id
 
+        run_configuration_value = self.run_configuration
+        if isinstance(run_configuration_value, dict):
+
+            def _parse_run_configuration(
+                data: object,
+            ) -> (
+                AgentCallRunConfigRequest
+                | LlmGenerationRunConfigRequest
+                | TemplateEvaluationRunConfigRequest
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("experiment_type", "AGENT_CALL") != "AGENT_CALL":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("experiment_type is not 'AGENT_CALL'")
+                    componentsschemas_run_configuration_request_type_0 = (
+                        AgentCallRunConfigRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_run_configuration_request_type_0
+                    )
+                    return componentsschemas_run_configuration_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("experiment_type", "LLM_GENERATION")
+                        != "LLM_GENERATION"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "experiment_type is not 'LLM_GENERATION'"
+                        )
+                    componentsschemas_run_configuration_request_type_1 = (
+                        LlmGenerationRunConfigRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_run_configuration_request_type_1
+                    )
+                    return componentsschemas_run_configuration_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("experiment_type", "TEMPLATE_EVALUATION")
+                        != "TEMPLATE_EVALUATION"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "experiment_type is not 'TEMPLATE_EVALUATION'"
+                        )
+                    componentsschemas_run_configuration_request_type_2 = (
+                        TemplateEvaluationRunConfigRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_run_configuration_request_type_2
+                    )
+                    return componentsschemas_run_configuration_request_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    AgentCallRunConfigRequest
+                    | LlmGenerationRunConfigRequest
+                    | TemplateEvaluationRunConfigRequest,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            run_configuration = _parse_run_configuration(run_configuration_value)
+
+            run_configuration_value = run_configuration
         run_configuration: dict[str, Any]
         if isinstance(
-            self.run_configuration,
+            run_configuration_value,
             (
                 AgentCallRunConfigRequest,
                 LlmGenerationRunConfigRequest,
                 TemplateEvaluationRunConfigRequest,
             ),
         ):
-            run_configuration = self.run_configuration.to_dict()
+            run_configuration = run_configuration_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             run_configuration = (
-                self.run_configuration.to_dict()
-                if hasattr(self.run_configuration, "to_dict")
-                else self.run_configuration
+                run_configuration_value.to_dict()
+                if hasattr(run_configuration_value, "to_dict")
+                else run_configuration_value
             )
 
         field_dict: dict[str, Any] = {}
@@ -80,100 +180,127 @@ class CreateRunExperimentTaskRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateRunExperimentTaskRequest", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
-
-        type_ = cast(Literal["RUN_EXPERIMENT"], d.pop("type"))
-        if type_ != "RUN_EXPERIMENT":
-            from arize_api._errors import ConstMismatchError
-
-            raise ConstMismatchError(f"type must be 'RUN_EXPERIMENT', got {type_!r}")
-
-        dataset_id = d.pop("dataset_id")
-
-        def _parse_run_configuration(
-            data: object,
-        ) -> (
-            AgentCallRunConfigRequest
-            | LlmGenerationRunConfigRequest
-            | TemplateEvaluationRunConfigRequest
-        ):
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("experiment_type", "AGENT_CALL") != "AGENT_CALL":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("experiment_type is not 'AGENT_CALL'")
-                componentsschemas_run_configuration_request_type_0 = (
-                    AgentCallRunConfigRequest.from_dict(data)
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind(
+                    "CreateRunExperimentTaskRequest", "name", "a string", name
                 )
 
-                from arize_api._unions import check_nothing_dropped
+            type_ = cast(Literal["RUN_EXPERIMENT"], d.pop("type"))
+            if type_ != "RUN_EXPERIMENT":
+                from arize_api._errors import ConstMismatchError
 
-                check_nothing_dropped(
-                    data, componentsschemas_run_configuration_request_type_0
-                )
-                return componentsschemas_run_configuration_request_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("experiment_type", "LLM_GENERATION") != "LLM_GENERATION":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("experiment_type is not 'LLM_GENERATION'")
-                componentsschemas_run_configuration_request_type_1 = (
-                    LlmGenerationRunConfigRequest.from_dict(data)
+                raise ConstMismatchError(
+                    f"type must be 'RUN_EXPERIMENT', got {type_!r}"
                 )
 
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(
-                    data, componentsschemas_run_configuration_request_type_1
-                )
-                return componentsschemas_run_configuration_request_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if (
-                    data.get("experiment_type", "TEMPLATE_EVALUATION")
-                    != "TEMPLATE_EVALUATION"
-                ):
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError(
-                        "experiment_type is not 'TEMPLATE_EVALUATION'"
-                    )
-                componentsschemas_run_configuration_request_type_2 = (
-                    TemplateEvaluationRunConfigRequest.from_dict(data)
+            dataset_id = d.pop("dataset_id")
+            if not isinstance(dataset_id, str):
+                raise wrong_kind(
+                    "CreateRunExperimentTaskRequest",
+                    "dataset_id",
+                    "a string",
+                    dataset_id,
                 )
 
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(
-                    data, componentsschemas_run_configuration_request_type_2
-                )
-                return componentsschemas_run_configuration_request_type_2
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
+            def _parse_run_configuration(
+                data: object,
+            ) -> (
                 AgentCallRunConfigRequest
                 | LlmGenerationRunConfigRequest
-                | TemplateEvaluationRunConfigRequest,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
+                | TemplateEvaluationRunConfigRequest
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("experiment_type", "AGENT_CALL") != "AGENT_CALL":
+                        from arize_api._errors import ConstMismatchError
 
-        run_configuration = _parse_run_configuration(d.pop("run_configuration"))
+                        raise ConstMismatchError("experiment_type is not 'AGENT_CALL'")
+                    componentsschemas_run_configuration_request_type_0 = (
+                        AgentCallRunConfigRequest.from_dict(data)
+                    )
 
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_run_configuration_request_type_0
+                    )
+                    return componentsschemas_run_configuration_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("experiment_type", "LLM_GENERATION")
+                        != "LLM_GENERATION"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "experiment_type is not 'LLM_GENERATION'"
+                        )
+                    componentsschemas_run_configuration_request_type_1 = (
+                        LlmGenerationRunConfigRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_run_configuration_request_type_1
+                    )
+                    return componentsschemas_run_configuration_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("experiment_type", "TEMPLATE_EVALUATION")
+                        != "TEMPLATE_EVALUATION"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "experiment_type is not 'TEMPLATE_EVALUATION'"
+                        )
+                    componentsschemas_run_configuration_request_type_2 = (
+                        TemplateEvaluationRunConfigRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_run_configuration_request_type_2
+                    )
+                    return componentsschemas_run_configuration_request_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    AgentCallRunConfigRequest
+                    | LlmGenerationRunConfigRequest
+                    | TemplateEvaluationRunConfigRequest,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            run_configuration = _parse_run_configuration(d.pop("run_configuration"))
+
+        except KeyError as error:
+            raise missing_member("CreateRunExperimentTaskRequest", error) from None
         create_run_experiment_task_request = cls(
             name=name,
             type_=type_,
@@ -187,8 +314,29 @@ class CreateRunExperimentTaskRequest:
         return model_repr(self)
 
 
-from ..models.agent_call_run_config_request import AgentCallRunConfigRequest
-from ..models.llm_generation_run_config_request import LlmGenerationRunConfigRequest
+class CreateRunExperimentTaskRequestDict(TypedDict):
+    """A ``CreateRunExperimentTaskRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateRunExperimentTaskRequest.from_dict``, so the same checks apply."""
+
+    name: str
+    type: Literal["RUN_EXPERIMENT"]
+    dataset_id: str
+    run_configuration: (
+        AgentCallRunConfigRequestDict
+        | LlmGenerationRunConfigRequestDict
+        | TemplateEvaluationRunConfigRequestDict
+    )
+
+
+from ..models.agent_call_run_config_request import (
+    AgentCallRunConfigRequest,
+    AgentCallRunConfigRequestDict,
+)
+from ..models.llm_generation_run_config_request import (
+    LlmGenerationRunConfigRequest,
+    LlmGenerationRunConfigRequestDict,
+)
 from ..models.template_evaluation_run_config_request import (
     TemplateEvaluationRunConfigRequest,
+    TemplateEvaluationRunConfigRequestDict,
 )

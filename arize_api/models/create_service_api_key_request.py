@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -17,6 +20,13 @@ from attrs import define as _attrs_define
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateServiceApiKeyRequest")
@@ -49,11 +59,15 @@ class CreateServiceApiKeyRequest:
 
     key_type: Literal["SERVICE"]
     name: str
-    organizations: list[ServiceKeyOrgAssignment]
+    organizations: Sequence[ServiceKeyOrgAssignment | ServiceKeyOrgAssignmentDict]
     description: str | Unset = UNSET
     expires_at: datetime.datetime | Unset = UNSET
     account_role: (
-        CustomUserRoleAssignmentRequest | PredefinedUserRoleAssignmentRequest | Unset
+        CustomUserRoleAssignmentRequest
+        | CustomUserRoleAssignmentRequestDict
+        | PredefinedUserRoleAssignmentRequest
+        | PredefinedUserRoleAssignmentRequestDict
+        | Unset
     ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,10 +75,14 @@ class CreateServiceApiKeyRequest:
 
         name = self.name
 
-        organizations = []
-        for organizations_item_data in self.organizations:
-            organizations_item = organizations_item_data.to_dict()
-            organizations.append(organizations_item)
+        organizations = [
+            as_model(
+                ServiceKeyOrgAssignment,
+                item,
+                "CreateServiceApiKeyRequest.organizations",
+            ).to_dict()
+            for item in self.organizations
+        ]
 
         description = self.description
 
@@ -72,19 +90,74 @@ class CreateServiceApiKeyRequest:
         if not isinstance(self.expires_at, Unset):
             expires_at = self.expires_at.isoformat()
 
+        account_role_value = self.account_role
+        if isinstance(account_role_value, dict):
+
+            def _parse_account_role(
+                data: object,
+            ) -> (
+                CustomUserRoleAssignmentRequest
+                | PredefinedUserRoleAssignmentRequest
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_user_role_assignment_request_type_0 = (
+                        CustomUserRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_user_role_assignment_request_type_0
+                    )
+                    return componentsschemas_user_role_assignment_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_user_role_assignment_request_type_1 = (
+                        PredefinedUserRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_user_role_assignment_request_type_1
+                    )
+                    return componentsschemas_user_role_assignment_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomUserRoleAssignmentRequest
+                    | PredefinedUserRoleAssignmentRequest
+                    | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            account_role = _parse_account_role(account_role_value)
+
+            account_role_value = account_role
         account_role: dict[str, Any] | Unset
-        if isinstance(self.account_role, Unset):
+        if isinstance(account_role_value, Unset):
             account_role = UNSET
         elif isinstance(
-            self.account_role,
+            account_role_value,
             (CustomUserRoleAssignmentRequest, PredefinedUserRoleAssignmentRequest),
         ):
-            account_role = self.account_role.to_dict()
+            account_role = account_role_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             account_role = (
-                self.account_role.to_dict()
-                if hasattr(self.account_role, "to_dict")
-                else self.account_role
+                account_role_value.to_dict()
+                if hasattr(account_role_value, "to_dict")
+                else account_role_value
             )
 
         field_dict: dict[str, Any] = {}
@@ -105,86 +178,117 @@ class CreateServiceApiKeyRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateServiceApiKeyRequest", src_dict)
         d = dict(src_dict)
-        key_type = cast(Literal["SERVICE"], d.pop("key_type"))
-        if key_type != "SERVICE":
-            from arize_api._errors import ConstMismatchError
+        try:
+            key_type = cast(Literal["SERVICE"], d.pop("key_type"))
+            if key_type != "SERVICE":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"key_type must be 'SERVICE', got {key_type!r}")
+                raise ConstMismatchError(
+                    f"key_type must be 'SERVICE', got {key_type!r}"
+                )
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("CreateServiceApiKeyRequest", "name", "a string", name)
 
-        organizations = []
-        _organizations = d.pop("organizations")
-        for organizations_item_data in _organizations:
-            organizations_item = ServiceKeyOrgAssignment.from_dict(
-                organizations_item_data
-            )
+            organizations_sent = d.pop("organizations")
+            if not isinstance(organizations_sent, list):
+                raise wrong_kind(
+                    "CreateServiceApiKeyRequest",
+                    "organizations",
+                    "a list",
+                    organizations_sent,
+                )
+            organizations = []
+            _organizations = organizations_sent
+            for organizations_item_data in _organizations:
+                organizations_item = ServiceKeyOrgAssignment.from_dict(
+                    organizations_item_data
+                )
 
-            organizations.append(organizations_item)
+                organizations.append(organizations_item)
 
-        description = d.pop("description", UNSET)
+            description = d.pop("description", UNSET)
+            if description is not UNSET and not isinstance(description, str):
+                raise wrong_kind(
+                    "CreateServiceApiKeyRequest", "description", "a string", description
+                )
 
-        _expires_at = d.pop("expires_at", UNSET)
-        expires_at: datetime.datetime | Unset
-        if isinstance(_expires_at, Unset):
-            expires_at = UNSET
-        else:
-            expires_at = parse_datetime(_expires_at)
-
-        def _parse_account_role(
-            data: object,
-        ) -> (
-            CustomUserRoleAssignmentRequest
-            | PredefinedUserRoleAssignmentRequest
-            | Unset
-        ):
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_user_role_assignment_request_type_0 = (
-                    CustomUserRoleAssignmentRequest.from_dict(data)
-                )
+                _expires_at = d.pop("expires_at", UNSET)
+                expires_at: datetime.datetime | Unset
+                if isinstance(_expires_at, Unset):
+                    expires_at = UNSET
+                else:
+                    expires_at = parse_datetime(_expires_at)
 
-                from arize_api._unions import check_nothing_dropped
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "CreateServiceApiKeyRequest", "expires_at", error
+                ) from error
 
-                check_nothing_dropped(
-                    data, componentsschemas_user_role_assignment_request_type_0
-                )
-                return componentsschemas_user_role_assignment_request_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_user_role_assignment_request_type_1 = (
-                    PredefinedUserRoleAssignmentRequest.from_dict(data)
-                )
-
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(
-                    data, componentsschemas_user_role_assignment_request_type_1
-                )
-                return componentsschemas_user_role_assignment_request_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
+            def _parse_account_role(
+                data: object,
+            ) -> (
                 CustomUserRoleAssignmentRequest
                 | PredefinedUserRoleAssignmentRequest
-                | Unset,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_user_role_assignment_request_type_0 = (
+                        CustomUserRoleAssignmentRequest.from_dict(data)
+                    )
 
-        account_role = _parse_account_role(d.pop("account_role", UNSET))
+                    from arize_api._unions import check_nothing_dropped
 
+                    check_nothing_dropped(
+                        data, componentsschemas_user_role_assignment_request_type_0
+                    )
+                    return componentsschemas_user_role_assignment_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_user_role_assignment_request_type_1 = (
+                        PredefinedUserRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_user_role_assignment_request_type_1
+                    )
+                    return componentsschemas_user_role_assignment_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomUserRoleAssignmentRequest
+                    | PredefinedUserRoleAssignmentRequest
+                    | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            account_role = _parse_account_role(d.pop("account_role", UNSET))
+
+        except KeyError as error:
+            raise missing_member("CreateServiceApiKeyRequest", error) from None
         create_service_api_key_request = cls(
             key_type=key_type,
             name=name,
@@ -200,8 +304,29 @@ class CreateServiceApiKeyRequest:
         return model_repr(self)
 
 
-from ..models.custom_user_role_assignment_request import CustomUserRoleAssignmentRequest
+class CreateServiceApiKeyRequestDict(TypedDict):
+    """A ``CreateServiceApiKeyRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateServiceApiKeyRequest.from_dict``, so the same checks apply."""
+
+    key_type: Literal["SERVICE"]
+    name: str
+    organizations: list[ServiceKeyOrgAssignmentDict]
+    description: NotRequired[str]
+    expires_at: NotRequired[str]
+    account_role: NotRequired[
+        CustomUserRoleAssignmentRequestDict | PredefinedUserRoleAssignmentRequestDict
+    ]
+
+
+from ..models.custom_user_role_assignment_request import (
+    CustomUserRoleAssignmentRequest,
+    CustomUserRoleAssignmentRequestDict,
+)
 from ..models.predefined_user_role_assignment_request import (
     PredefinedUserRoleAssignmentRequest,
+    PredefinedUserRoleAssignmentRequestDict,
 )
-from ..models.service_key_org_assignment import ServiceKeyOrgAssignment
+from ..models.service_key_org_assignment import (
+    ServiceKeyOrgAssignment,
+    ServiceKeyOrgAssignmentDict,
+)

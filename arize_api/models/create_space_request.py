@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateSpaceRequest")
@@ -60,17 +72,40 @@ class CreateSpaceRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateSpaceRequest", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("CreateSpaceRequest", "name", "a string", name)
 
-        organization_id = d.pop("organization_id")
+            organization_id = d.pop("organization_id")
+            if not isinstance(organization_id, str):
+                raise wrong_kind(
+                    "CreateSpaceRequest", "organization_id", "a string", organization_id
+                )
 
-        description = d.pop("description", UNSET)
+            description = d.pop("description", UNSET)
+            if description is not UNSET and not isinstance(description, str):
+                raise wrong_kind(
+                    "CreateSpaceRequest", "description", "a string", description
+                )
 
-        is_private = d.pop("is_private", UNSET)
+            is_private = d.pop("is_private", UNSET)
+            if is_private is not UNSET and type(is_private) is not bool:
+                raise wrong_kind(
+                    "CreateSpaceRequest", "is_private", "a boolean", is_private
+                )
 
+        except KeyError as error:
+            raise missing_member("CreateSpaceRequest", error) from None
         create_space_request = cls(
             name=name,
             organization_id=organization_id,
@@ -82,3 +117,13 @@ class CreateSpaceRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateSpaceRequestDict(TypedDict):
+    """A ``CreateSpaceRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateSpaceRequest.from_dict``, so the same checks apply."""
+
+    name: str
+    organization_id: str
+    description: NotRequired[str]
+    is_private: NotRequired[bool]

@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.tag_color import TagColor, check_tag_color
 from ..types import UNSET, Unset
 
@@ -75,45 +88,67 @@ class CreateTagRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateTagRequest", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("CreateTagRequest", "name", "a string", name)
 
-        space_id = d.pop("space_id")
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind("CreateTagRequest", "space_id", "a string", space_id)
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_description(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        description = _parse_description(d.pop("description", UNSET))
+            description = _parse_description(d.pop("description", UNSET))
 
-        def _parse_color(data: object) -> None | TagColor | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                color_type_0 = check_tag_color(data)
+            if (
+                description is not UNSET
+                and description is not None
+                and not isinstance(description, str)
+            ):
+                raise wrong_kind(
+                    "CreateTagRequest", "description", "a string", description
+                )
 
-                return color_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            def _parse_color(data: object) -> None | TagColor | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    color_type_0 = check_tag_color(data)
 
-            return cast(
-                None | TagColor | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
+                    return color_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
 
-        color = _parse_color(d.pop("color", UNSET))
+                return cast(
+                    None | TagColor | Unset,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
 
+            color = _parse_color(d.pop("color", UNSET))
+
+        except KeyError as error:
+            raise missing_member("CreateTagRequest", error) from None
         create_tag_request = cls(
             name=name,
             space_id=space_id,
@@ -125,3 +160,13 @@ class CreateTagRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateTagRequestDict(TypedDict):
+    """A ``CreateTagRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateTagRequest.from_dict``, so the same checks apply."""
+
+    name: str
+    space_id: str
+    description: NotRequired[str | None]
+    color: NotRequired[TagColor | None]

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="CreateTemplateEvaluatorVersionRequest")
 
@@ -25,12 +37,16 @@ class CreateTemplateEvaluatorVersionRequest:
     """
 
     commit_message: str
-    template_config: TemplateConfigInput
+    template_config: TemplateConfigInput | TemplateConfigInputDict
 
     def to_dict(self) -> dict[str, Any]:
         commit_message = self.commit_message
 
-        template_config = self.template_config.to_dict()
+        template_config = as_model(
+            TemplateConfigInput,
+            self.template_config,
+            "CreateTemplateEvaluatorVersionRequest.template_config",
+        ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -43,13 +59,31 @@ class CreateTemplateEvaluatorVersionRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateTemplateEvaluatorVersionRequest", src_dict)
         d = dict(src_dict)
-        commit_message = d.pop("commit_message")
+        try:
+            commit_message = d.pop("commit_message")
+            if not isinstance(commit_message, str):
+                raise wrong_kind(
+                    "CreateTemplateEvaluatorVersionRequest",
+                    "commit_message",
+                    "a string",
+                    commit_message,
+                )
 
-        template_config = TemplateConfigInput.from_dict(d.pop("template_config"))
+            template_config = TemplateConfigInput.from_dict(d.pop("template_config"))
 
+        except KeyError as error:
+            raise missing_member(
+                "CreateTemplateEvaluatorVersionRequest", error
+            ) from None
         create_template_evaluator_version_request = cls(
             commit_message=commit_message,
             template_config=template_config,
@@ -61,4 +95,12 @@ class CreateTemplateEvaluatorVersionRequest:
         return model_repr(self)
 
 
-from ..models.template_config_input import TemplateConfigInput
+class CreateTemplateEvaluatorVersionRequestDict(TypedDict):
+    """A ``CreateTemplateEvaluatorVersionRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateTemplateEvaluatorVersionRequest.from_dict``, so the same checks apply."""
+
+    commit_message: str
+    template_config: TemplateConfigInputDict
+
+
+from ..models.template_config_input import TemplateConfigInput, TemplateConfigInputDict

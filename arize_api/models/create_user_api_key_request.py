@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -17,6 +20,12 @@ from attrs import define as _attrs_define
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateUserApiKeyRequest")
@@ -69,26 +78,47 @@ class CreateUserApiKeyRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateUserApiKeyRequest", src_dict)
         d = dict(src_dict)
-        key_type = cast(Literal["USER"], d.pop("key_type"))
-        if key_type != "USER":
-            from arize_api._errors import ConstMismatchError
+        try:
+            key_type = cast(Literal["USER"], d.pop("key_type"))
+            if key_type != "USER":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"key_type must be 'USER', got {key_type!r}")
+                raise ConstMismatchError(f"key_type must be 'USER', got {key_type!r}")
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("CreateUserApiKeyRequest", "name", "a string", name)
 
-        description = d.pop("description", UNSET)
+            description = d.pop("description", UNSET)
+            if description is not UNSET and not isinstance(description, str):
+                raise wrong_kind(
+                    "CreateUserApiKeyRequest", "description", "a string", description
+                )
 
-        _expires_at = d.pop("expires_at", UNSET)
-        expires_at: datetime.datetime | Unset
-        if isinstance(_expires_at, Unset):
-            expires_at = UNSET
-        else:
-            expires_at = parse_datetime(_expires_at)
+            try:
+                _expires_at = d.pop("expires_at", UNSET)
+                expires_at: datetime.datetime | Unset
+                if isinstance(_expires_at, Unset):
+                    expires_at = UNSET
+                else:
+                    expires_at = parse_datetime(_expires_at)
 
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "CreateUserApiKeyRequest", "expires_at", error
+                ) from error
+
+        except KeyError as error:
+            raise missing_member("CreateUserApiKeyRequest", error) from None
         create_user_api_key_request = cls(
             key_type=key_type,
             name=name,
@@ -100,3 +130,13 @@ class CreateUserApiKeyRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateUserApiKeyRequestDict(TypedDict):
+    """A ``CreateUserApiKeyRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateUserApiKeyRequest.from_dict``, so the same checks apply."""
+
+    key_type: Literal["USER"]
+    name: str
+    description: NotRequired[str]
+    expires_at: NotRequired[str]

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.invite_mode import InviteMode, check_invite_mode
 
 T = TypeVar("T", bound="CreateUserRequest")
@@ -33,7 +45,12 @@ class CreateUserRequest:
 
     name: str
     email: str
-    role: CustomUserRoleAssignmentRequest | PredefinedUserRoleAssignmentRequest
+    role: (
+        CustomUserRoleAssignmentRequest
+        | CustomUserRoleAssignmentRequestDict
+        | PredefinedUserRoleAssignmentRequest
+        | PredefinedUserRoleAssignmentRequestDict
+    )
     invite_mode: InviteMode
 
     def to_dict(self) -> dict[str, Any]:
@@ -41,14 +58,64 @@ class CreateUserRequest:
 
         email = self.email
 
+        role_value = self.role
+        if isinstance(role_value, dict):
+
+            def _parse_role(
+                data: object,
+            ) -> CustomUserRoleAssignmentRequest | PredefinedUserRoleAssignmentRequest:
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_user_role_assignment_request_type_0 = (
+                        CustomUserRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_user_role_assignment_request_type_0
+                    )
+                    return componentsschemas_user_role_assignment_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_user_role_assignment_request_type_1 = (
+                        PredefinedUserRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_user_role_assignment_request_type_1
+                    )
+                    return componentsschemas_user_role_assignment_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomUserRoleAssignmentRequest
+                    | PredefinedUserRoleAssignmentRequest,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            role = _parse_role(role_value)
+
+            role_value = role
         role: dict[str, Any]
         if isinstance(
-            self.role,
+            role_value,
             (CustomUserRoleAssignmentRequest, PredefinedUserRoleAssignmentRequest),
         ):
-            role = self.role.to_dict()
+            role = role_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
-            role = self.role.to_dict() if hasattr(self.role, "to_dict") else self.role
+            role = (
+                role_value.to_dict() if hasattr(role_value, "to_dict") else role_value
+            )
 
         invite_mode: str = self.invite_mode
 
@@ -65,58 +132,72 @@ class CreateUserRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateUserRequest", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("CreateUserRequest", "name", "a string", name)
 
-        email = d.pop("email")
+            email = d.pop("email")
+            if not isinstance(email, str):
+                raise wrong_kind("CreateUserRequest", "email", "a string", email)
 
-        def _parse_role(
-            data: object,
-        ) -> CustomUserRoleAssignmentRequest | PredefinedUserRoleAssignmentRequest:
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_user_role_assignment_request_type_0 = (
-                    CustomUserRoleAssignmentRequest.from_dict(data)
+            def _parse_role(
+                data: object,
+            ) -> CustomUserRoleAssignmentRequest | PredefinedUserRoleAssignmentRequest:
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_user_role_assignment_request_type_0 = (
+                        CustomUserRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_user_role_assignment_request_type_0
+                    )
+                    return componentsschemas_user_role_assignment_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_user_role_assignment_request_type_1 = (
+                        PredefinedUserRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_user_role_assignment_request_type_1
+                    )
+                    return componentsschemas_user_role_assignment_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomUserRoleAssignmentRequest
+                    | PredefinedUserRoleAssignmentRequest,
+                    unmatched_variant(data, failures, polymorphic=True),
                 )
 
-                from arize_api._unions import check_nothing_dropped
+            role = _parse_role(d.pop("role"))
 
-                check_nothing_dropped(
-                    data, componentsschemas_user_role_assignment_request_type_0
-                )
-                return componentsschemas_user_role_assignment_request_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_user_role_assignment_request_type_1 = (
-                    PredefinedUserRoleAssignmentRequest.from_dict(data)
-                )
+            invite_mode = check_invite_mode(d.pop("invite_mode"))
 
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(
-                    data, componentsschemas_user_role_assignment_request_type_1
-                )
-                return componentsschemas_user_role_assignment_request_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                CustomUserRoleAssignmentRequest | PredefinedUserRoleAssignmentRequest,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
-
-        role = _parse_role(d.pop("role"))
-
-        invite_mode = check_invite_mode(d.pop("invite_mode"))
-
+        except KeyError as error:
+            raise missing_member("CreateUserRequest", error) from None
         create_user_request = cls(
             name=name,
             email=email,
@@ -130,7 +211,21 @@ class CreateUserRequest:
         return model_repr(self)
 
 
-from ..models.custom_user_role_assignment_request import CustomUserRoleAssignmentRequest
+class CreateUserRequestDict(TypedDict):
+    """A ``CreateUserRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateUserRequest.from_dict``, so the same checks apply."""
+
+    name: str
+    email: str
+    role: CustomUserRoleAssignmentRequestDict | PredefinedUserRoleAssignmentRequestDict
+    invite_mode: InviteMode
+
+
+from ..models.custom_user_role_assignment_request import (
+    CustomUserRoleAssignmentRequest,
+    CustomUserRoleAssignmentRequestDict,
+)
 from ..models.predefined_user_role_assignment_request import (
     PredefinedUserRoleAssignmentRequest,
+    PredefinedUserRoleAssignmentRequestDict,
 )

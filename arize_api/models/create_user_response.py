@@ -4,17 +4,28 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.invite_mode import InviteMode, check_invite_mode
 from ..models.user_status import UserStatus, check_user_status
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateUserResponse")
 
@@ -36,7 +47,7 @@ class CreateUserResponse:
         is_developer (bool): Whether the user has developer permissions,
             i.e. may use the Arize API.
         invite_mode (InviteMode): The invite mode the user was created with.
-        temporary_password (str | Unset): One-time password for the
+        temporary_password (str | None): One-time password for the
             `TEMPORARY_PASSWORD` mode, returned in this body only. It is a
             secret: do not log the response, use TLS, and have the user change
             it at first login.
@@ -50,8 +61,13 @@ class CreateUserResponse:
     status: UserStatus
     is_developer: bool
     invite_mode: InviteMode
-    temporary_password: str | Unset = UNSET
+    temporary_password: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -92,71 +108,111 @@ class CreateUserResponse:
                 "invite_mode": invite_mode,
             }
         )
-        if temporary_password is not UNSET:
+        if temporary_password is not None:
             field_dict["temporary_password"] = temporary_password
+        elif "temporary_password" in self._explicit_nulls:
+            field_dict["temporary_password"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateUserResponse", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("CreateUserResponse", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("CreateUserResponse", "name", "a string", name)
 
-        email = d.pop("email")
+            email = d.pop("email")
+            if not isinstance(email, str):
+                raise wrong_kind("CreateUserResponse", "email", "a string", email)
 
-        def _parse_role(
-            data: object,
-        ) -> CustomUserRoleAssignment | PredefinedUserRoleAssignment:
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "CUSTOM") != "CUSTOM":
-                    from arize_api._errors import ConstMismatchError
+            def _parse_role(
+                data: object,
+            ) -> CustomUserRoleAssignment | PredefinedUserRoleAssignment:
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "CUSTOM") != "CUSTOM":
+                        from arize_api._errors import ConstMismatchError
 
-                    raise ConstMismatchError("type is not 'CUSTOM'")
-                componentsschemas_user_role_assignment_type_0 = (
-                    CustomUserRoleAssignment.from_dict(data)
+                        raise ConstMismatchError("type is not 'CUSTOM'")
+                    componentsschemas_user_role_assignment_type_0 = (
+                        CustomUserRoleAssignment.from_dict(data)
+                    )
+
+                    return componentsschemas_user_role_assignment_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "PREDEFINED") != "PREDEFINED":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'PREDEFINED'")
+                    componentsschemas_user_role_assignment_type_1 = (
+                        PredefinedUserRoleAssignment.from_dict(data)
+                    )
+
+                    return componentsschemas_user_role_assignment_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomUserRoleAssignment | PredefinedUserRoleAssignment,
+                    unmatched_variant(data, failures, polymorphic=True),
                 )
 
-                return componentsschemas_user_role_assignment_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "PREDEFINED") != "PREDEFINED":
-                    from arize_api._errors import ConstMismatchError
+            role = _parse_role(d.pop("role"))
 
-                    raise ConstMismatchError("type is not 'PREDEFINED'")
-                componentsschemas_user_role_assignment_type_1 = (
-                    PredefinedUserRoleAssignment.from_dict(data)
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "CreateUserResponse", "created_at", error
+                ) from error
+
+            status = check_user_status(d.pop("status"))
+
+            is_developer = d.pop("is_developer")
+            if type(is_developer) is not bool:
+                raise wrong_kind(
+                    "CreateUserResponse", "is_developer", "a boolean", is_developer
                 )
 
-                return componentsschemas_user_role_assignment_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            invite_mode = check_invite_mode(d.pop("invite_mode"))
 
-            return cast(
-                CustomUserRoleAssignment | PredefinedUserRoleAssignment,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
+            temporary_password = d.pop("temporary_password", None)
+            if temporary_password is not None and not isinstance(
+                temporary_password, str
+            ):
+                raise wrong_kind(
+                    "CreateUserResponse",
+                    "temporary_password",
+                    "a string",
+                    temporary_password,
+                )
 
-        role = _parse_role(d.pop("role"))
+            if temporary_password is None and "temporary_password" in src_dict:
+                explicit_nulls += ("temporary_password",)
 
-        created_at = parse_datetime(d.pop("created_at"))
-
-        status = check_user_status(d.pop("status"))
-
-        is_developer = d.pop("is_developer")
-
-        invite_mode = check_invite_mode(d.pop("invite_mode"))
-
-        temporary_password = d.pop("temporary_password", UNSET)
-
+        except KeyError as error:
+            raise missing_member("CreateUserResponse", error) from None
         create_user_response = cls(
             id=id,
             name=name,
@@ -168,6 +224,8 @@ class CreateUserResponse:
             invite_mode=invite_mode,
             temporary_password=temporary_password,
         )
+        if explicit_nulls:
+            create_user_response._explicit_nulls = explicit_nulls
 
         create_user_response.additional_properties = d
         return create_user_response

@@ -3,11 +3,13 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +17,11 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="CreateVertexAiConfig")
 
@@ -60,21 +67,47 @@ class CreateVertexAiConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateVertexAiConfig", src_dict)
         d = dict(src_dict)
-        provider = cast(Literal["VERTEX_AI"], d.pop("provider"))
-        if provider != "VERTEX_AI":
-            from arize_api._errors import ConstMismatchError
+        try:
+            provider = cast(Literal["VERTEX_AI"], d.pop("provider"))
+            if provider != "VERTEX_AI":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"provider must be 'VERTEX_AI', got {provider!r}")
+                raise ConstMismatchError(
+                    f"provider must be 'VERTEX_AI', got {provider!r}"
+                )
 
-        project_id = d.pop("project_id")
+            project_id = d.pop("project_id")
+            if not isinstance(project_id, str):
+                raise wrong_kind(
+                    "CreateVertexAiConfig", "project_id", "a string", project_id
+                )
 
-        location = d.pop("location")
+            location = d.pop("location")
+            if not isinstance(location, str):
+                raise wrong_kind(
+                    "CreateVertexAiConfig", "location", "a string", location
+                )
 
-        project_access_label = d.pop("project_access_label")
+            project_access_label = d.pop("project_access_label")
+            if not isinstance(project_access_label, str):
+                raise wrong_kind(
+                    "CreateVertexAiConfig",
+                    "project_access_label",
+                    "a string",
+                    project_access_label,
+                )
 
+        except KeyError as error:
+            raise missing_member("CreateVertexAiConfig", error) from None
         create_vertex_ai_config = cls(
             provider=provider,
             project_id=project_id,
@@ -86,3 +119,13 @@ class CreateVertexAiConfig:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateVertexAiConfigDict(TypedDict):
+    """A ``CreateVertexAiConfig`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateVertexAiConfig.from_dict``, so the same checks apply."""
+
+    provider: Literal["VERTEX_AI"]
+    project_id: str
+    location: str
+    project_access_label: str

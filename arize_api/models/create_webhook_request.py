@@ -3,12 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..models.webhook_auth_type import WebhookAuthType, check_webhook_auth_type
 from ..types import UNSET, Unset
 
@@ -47,7 +61,9 @@ class CreateWebhookRequest:
     auth_type: WebhookAuthType | Unset = UNSET
     auth_token: str | Unset = UNSET
     timeout_ms: int | Unset = UNSET
-    headers: CreateWebhookRequestHeaders | Unset = UNSET
+    headers: CreateWebhookRequestHeaders | CreateWebhookRequestHeadersDict | Unset = (
+        UNSET
+    )
 
     def to_dict(self) -> dict[str, Any]:
         organization_id = self.organization_id
@@ -68,7 +84,11 @@ class CreateWebhookRequest:
 
         headers: dict[str, Any] | Unset = UNSET
         if not isinstance(self.headers, Unset):
-            headers = self.headers.to_dict()
+            headers = as_model(
+                CreateWebhookRequestHeaders,
+                self.headers,
+                "CreateWebhookRequest.headers",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -92,35 +112,65 @@ class CreateWebhookRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateWebhookRequest", src_dict)
         d = dict(src_dict)
-        organization_id = d.pop("organization_id")
+        try:
+            organization_id = d.pop("organization_id")
+            if not isinstance(organization_id, str):
+                raise wrong_kind(
+                    "CreateWebhookRequest",
+                    "organization_id",
+                    "a string",
+                    organization_id,
+                )
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("CreateWebhookRequest", "name", "a string", name)
 
-        url = d.pop("url")
+            url = d.pop("url")
+            if not isinstance(url, str):
+                raise wrong_kind("CreateWebhookRequest", "url", "a string", url)
 
-        description = d.pop("description", UNSET)
+            description = d.pop("description", UNSET)
+            if description is not UNSET and not isinstance(description, str):
+                raise wrong_kind(
+                    "CreateWebhookRequest", "description", "a string", description
+                )
 
-        _auth_type = d.pop("auth_type", UNSET)
-        auth_type: WebhookAuthType | Unset
-        if isinstance(_auth_type, Unset):
-            auth_type = UNSET
-        else:
-            auth_type = check_webhook_auth_type(_auth_type)
+            _auth_type = d.pop("auth_type", UNSET)
+            auth_type: WebhookAuthType | Unset
+            if isinstance(_auth_type, Unset):
+                auth_type = UNSET
+            else:
+                auth_type = check_webhook_auth_type(_auth_type)
 
-        auth_token = d.pop("auth_token", UNSET)
+            auth_token = d.pop("auth_token", UNSET)
+            if auth_token is not UNSET and not isinstance(auth_token, str):
+                raise wrong_kind(
+                    "CreateWebhookRequest", "auth_token", "a string", auth_token
+                )
 
-        timeout_ms = d.pop("timeout_ms", UNSET)
+            timeout_ms = d.pop("timeout_ms", UNSET)
+            if timeout_ms is not UNSET and type(timeout_ms) is not int:
+                timeout_ms = as_int("CreateWebhookRequest", "timeout_ms", timeout_ms)
 
-        _headers = d.pop("headers", UNSET)
-        headers: CreateWebhookRequestHeaders | Unset
-        if isinstance(_headers, Unset):
-            headers = UNSET
-        else:
-            headers = CreateWebhookRequestHeaders.from_dict(_headers)
+            _headers = d.pop("headers", UNSET)
+            headers: CreateWebhookRequestHeaders | Unset
+            if isinstance(_headers, Unset):
+                headers = UNSET
+            else:
+                headers = CreateWebhookRequestHeaders.from_dict(_headers)
 
+        except KeyError as error:
+            raise missing_member("CreateWebhookRequest", error) from None
         create_webhook_request = cls(
             organization_id=organization_id,
             name=name,
@@ -138,4 +188,21 @@ class CreateWebhookRequest:
         return model_repr(self)
 
 
-from ..models.create_webhook_request_headers import CreateWebhookRequestHeaders
+class CreateWebhookRequestDict(TypedDict):
+    """A ``CreateWebhookRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateWebhookRequest.from_dict``, so the same checks apply."""
+
+    organization_id: str
+    name: str
+    url: str
+    description: NotRequired[str]
+    auth_type: NotRequired[WebhookAuthType]
+    auth_token: NotRequired[str]
+    timeout_ms: NotRequired[int]
+    headers: NotRequired[CreateWebhookRequestHeadersDict]
+
+
+from ..models.create_webhook_request_headers import (
+    CreateWebhookRequestHeaders,
+    CreateWebhookRequestHeadersDict,
+)

@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.webhook_event_type import WebhookEventType, check_webhook_event_type
 from ..models.webhook_source_type import WebhookSourceType, check_webhook_source_type
 
@@ -57,17 +68,40 @@ class CreateWebhookSubscriptionRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CreateWebhookSubscriptionRequest", src_dict)
         d = dict(src_dict)
-        webhook_id = d.pop("webhook_id")
+        try:
+            webhook_id = d.pop("webhook_id")
+            if not isinstance(webhook_id, str):
+                raise wrong_kind(
+                    "CreateWebhookSubscriptionRequest",
+                    "webhook_id",
+                    "a string",
+                    webhook_id,
+                )
 
-        source_type = check_webhook_source_type(d.pop("source_type"))
+            source_type = check_webhook_source_type(d.pop("source_type"))
 
-        source_id = d.pop("source_id")
+            source_id = d.pop("source_id")
+            if not isinstance(source_id, str):
+                raise wrong_kind(
+                    "CreateWebhookSubscriptionRequest",
+                    "source_id",
+                    "a string",
+                    source_id,
+                )
 
-        event = check_webhook_event_type(d.pop("event"))
+            event = check_webhook_event_type(d.pop("event"))
 
+        except KeyError as error:
+            raise missing_member("CreateWebhookSubscriptionRequest", error) from None
         create_webhook_subscription_request = cls(
             webhook_id=webhook_id,
             source_type=source_type,
@@ -79,3 +113,13 @@ class CreateWebhookSubscriptionRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CreateWebhookSubscriptionRequestDict(TypedDict):
+    """A ``CreateWebhookSubscriptionRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CreateWebhookSubscriptionRequest.from_dict``, so the same checks apply."""
+
+    webhook_id: str
+    source_type: WebhookSourceType
+    source_id: str
+    event: WebhookEventType

@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="CustomBaselineConfig")
 
@@ -77,65 +84,87 @@ class CustomBaselineConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CustomBaselineConfig", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["CUSTOM_BASELINE"], d.pop("type"))
-        if type_ != "CUSTOM_BASELINE":
-            from arize_api._errors import ConstMismatchError
+        try:
+            type_ = cast(Literal["CUSTOM_BASELINE"], d.pop("type"))
+            if type_ != "CUSTOM_BASELINE":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'CUSTOM_BASELINE', got {type_!r}")
-
-        filters = []
-        _filters = d.pop("filters")
-        for filters_item_data in _filters:
-            filters_item = MonitorFilter.from_dict(filters_item_data)
-
-            filters.append(filters_item)
-
-        model_versions = cast(list[str], d.pop("model_versions"))
-
-        def _parse_window(
-            data: object,
-        ) -> FixedCustomBaselineWindow | MovingCustomBaselineWindow:
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "FIXED") != "FIXED":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("type is not 'FIXED'")
-                componentsschemas_custom_baseline_window_type_0 = (
-                    FixedCustomBaselineWindow.from_dict(data)
+                raise ConstMismatchError(
+                    f"type must be 'CUSTOM_BASELINE', got {type_!r}"
                 )
 
-                return componentsschemas_custom_baseline_window_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "MOVING") != "MOVING":
-                    from arize_api._errors import ConstMismatchError
+            filters_sent = d.pop("filters")
+            if not isinstance(filters_sent, list):
+                raise wrong_kind(
+                    "CustomBaselineConfig", "filters", "a list", filters_sent
+                )
+            filters = []
+            _filters = filters_sent
+            for filters_item_data in _filters:
+                filters_item = MonitorFilter.from_dict(filters_item_data)
 
-                    raise ConstMismatchError("type is not 'MOVING'")
-                componentsschemas_custom_baseline_window_type_1 = (
-                    MovingCustomBaselineWindow.from_dict(data)
+                filters.append(filters_item)
+
+            model_versions = cast(list[str], d.pop("model_versions"))
+
+            if not isinstance(model_versions, list):
+                raise wrong_kind(
+                    "CustomBaselineConfig", "model_versions", "a list", model_versions
+                )
+            check_items("CustomBaselineConfig", "model_versions", model_versions, "str")
+
+            def _parse_window(
+                data: object,
+            ) -> FixedCustomBaselineWindow | MovingCustomBaselineWindow:
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "FIXED") != "FIXED":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'FIXED'")
+                    componentsschemas_custom_baseline_window_type_0 = (
+                        FixedCustomBaselineWindow.from_dict(data)
+                    )
+
+                    return componentsschemas_custom_baseline_window_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "MOVING") != "MOVING":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'MOVING'")
+                    componentsschemas_custom_baseline_window_type_1 = (
+                        MovingCustomBaselineWindow.from_dict(data)
+                    )
+
+                    return componentsschemas_custom_baseline_window_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    FixedCustomBaselineWindow | MovingCustomBaselineWindow,
+                    unmatched_variant(data, failures, polymorphic=True),
                 )
 
-                return componentsschemas_custom_baseline_window_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            window = _parse_window(d.pop("window"))
 
-            return cast(
-                FixedCustomBaselineWindow | MovingCustomBaselineWindow,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
-
-        window = _parse_window(d.pop("window"))
-
+        except KeyError as error:
+            raise missing_member("CustomBaselineConfig", error) from None
         custom_baseline_config = cls(
             type_=type_,
             filters=filters,

@@ -3,7 +3,9 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from types import NoneType
 from typing import (
     Any,
     Literal,
@@ -16,8 +18,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 from ..models.data_granularity import DataGranularity, check_data_granularity
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CustomCodeConfig")
 
@@ -33,27 +40,32 @@ class CustomCodeConfig:
         code (str): Python source that defines the evaluator class.
         variables (list[str]): Dataset columns or span attributes mapped
             onto the arguments of `evaluate()`.
-        data_granularity (DataGranularity | None | Unset): Unit evaluated:
-            `SPAN`, `TRACE` or `SESSION`. Null or omitted sets no granularity,
-            and the server then evaluates spans.
-        query_filter (None | str | Unset): Filter over the data at the
-            chosen granularity; null or omitted means no filter.
-        imports (None | str | Unset): Optional block of import statements
-            put before `code` when it runs.
-        static_params (list[StaticParam] | Unset): Typed values the
-            evaluator instance can read; omit it or send an empty list when the
-            class reads none.
+        data_granularity (DataGranularity | None): Unit evaluated: `SPAN`,
+            `TRACE` or `SESSION`. Null or omitted sets no granularity, and the
+            server then evaluates spans.
+        query_filter (None | str): Filter over the data at the chosen
+            granularity; null or omitted means no filter.
+        imports (None | str): Optional block of import statements put before
+            `code` when it runs.
+        static_params (list[StaticParam] | None): Typed values the evaluator
+            instance can read; omit it or send an empty list when the class
+            reads none.
     """
 
     type_: Literal["CUSTOM"]
     name: str
     code: str
     variables: list[str]
-    data_granularity: DataGranularity | None | Unset = UNSET
-    query_filter: None | str | Unset = UNSET
-    imports: None | str | Unset = UNSET
-    static_params: list[StaticParam] | Unset = UNSET
+    data_granularity: DataGranularity | None = None
+    query_filter: None | str = None
+    imports: None | str = None
+    static_params: list[StaticParam] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
@@ -64,9 +76,9 @@ class CustomCodeConfig:
 
         variables = self.variables
 
-        data_granularity: None | str | Unset
-        if isinstance(self.data_granularity, Unset):
-            data_granularity = UNSET
+        data_granularity: None | str
+        if isinstance(self.data_granularity, NoneType):
+            data_granularity = None
         elif isinstance(self.data_granularity, str):
             data_granularity = self.data_granularity
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -76,9 +88,9 @@ class CustomCodeConfig:
                 else self.data_granularity
             )
 
-        query_filter: None | str | Unset
-        if isinstance(self.query_filter, Unset):
-            query_filter = UNSET
+        query_filter: None | str
+        if isinstance(self.query_filter, NoneType):
+            query_filter = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             query_filter = (
                 self.query_filter.to_dict()
@@ -86,9 +98,9 @@ class CustomCodeConfig:
                 else self.query_filter
             )
 
-        imports: None | str | Unset
-        if isinstance(self.imports, Unset):
-            imports = UNSET
+        imports: None | str
+        if isinstance(self.imports, NoneType):
+            imports = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             imports = (
                 self.imports.to_dict()
@@ -96,8 +108,8 @@ class CustomCodeConfig:
                 else self.imports
             )
 
-        static_params: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.static_params, Unset):
+        static_params: list[dict[str, Any]] | None = None
+        if not isinstance(self.static_params, NoneType):
             static_params = []
             for static_params_item_data in self.static_params:
                 static_params_item = static_params_item_data.to_dict()
@@ -113,82 +125,135 @@ class CustomCodeConfig:
                 "variables": variables,
             }
         )
-        if data_granularity is not UNSET:
+        if data_granularity is not None:
             field_dict["data_granularity"] = data_granularity
-        if query_filter is not UNSET:
+        elif "data_granularity" in self._explicit_nulls:
+            field_dict["data_granularity"] = None
+        if query_filter is not None:
             field_dict["query_filter"] = query_filter
-        if imports is not UNSET:
+        elif "query_filter" in self._explicit_nulls:
+            field_dict["query_filter"] = None
+        if imports is not None:
             field_dict["imports"] = imports
-        if static_params is not UNSET:
+        elif "imports" in self._explicit_nulls:
+            field_dict["imports"] = None
+        if static_params is not None:
             field_dict["static_params"] = static_params
+        elif "static_params" in self._explicit_nulls:
+            field_dict["static_params"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CustomCodeConfig", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["CUSTOM"], d.pop("type"))
-        if type_ != "CUSTOM":
-            from arize_api._errors import ConstMismatchError
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            type_ = cast(Literal["CUSTOM"], d.pop("type"))
+            if type_ != "CUSTOM":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'CUSTOM', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'CUSTOM', got {type_!r}")
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("CustomCodeConfig", "name", "a string", name)
 
-        code = d.pop("code")
+            code = d.pop("code")
+            if not isinstance(code, str):
+                raise wrong_kind("CustomCodeConfig", "code", "a string", code)
 
-        variables = cast(list[str], d.pop("variables"))
+            variables = cast(list[str], d.pop("variables"))
 
-        def _parse_data_granularity(data: object) -> DataGranularity | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                data_granularity_type_0 = check_data_granularity(data)
+            if not isinstance(variables, list):
+                raise wrong_kind("CustomCodeConfig", "variables", "a list", variables)
+            check_items("CustomCodeConfig", "variables", variables, "str")
 
-                return data_granularity_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            def _parse_data_granularity(data: object) -> DataGranularity | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    data_granularity_type_0 = check_data_granularity(data)
 
-            return cast(
-                DataGranularity | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
+                    return data_granularity_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
 
-        data_granularity = _parse_data_granularity(d.pop("data_granularity", UNSET))
+                return cast(
+                    DataGranularity | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
 
-        def _parse_query_filter(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            data_granularity = _parse_data_granularity(d.pop("data_granularity", None))
 
-        query_filter = _parse_query_filter(d.pop("query_filter", UNSET))
+            if data_granularity is None and "data_granularity" in src_dict:
+                explicit_nulls += ("data_granularity",)
 
-        def _parse_imports(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_query_filter(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        imports = _parse_imports(d.pop("imports", UNSET))
+            query_filter = _parse_query_filter(d.pop("query_filter", None))
 
-        _static_params = d.pop("static_params", UNSET)
-        static_params: list[StaticParam] | Unset = UNSET
-        if _static_params is not UNSET:
-            static_params = []
-            for static_params_item_data in _static_params:
-                static_params_item = StaticParam.from_dict(static_params_item_data)
+            if query_filter is not None and not isinstance(query_filter, str):
+                raise wrong_kind(
+                    "CustomCodeConfig", "query_filter", "a string", query_filter
+                )
 
-                static_params.append(static_params_item)
+            if query_filter is None and "query_filter" in src_dict:
+                explicit_nulls += ("query_filter",)
 
+            def _parse_imports(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            imports = _parse_imports(d.pop("imports", None))
+
+            if imports is not None and not isinstance(imports, str):
+                raise wrong_kind("CustomCodeConfig", "imports", "a string", imports)
+
+            if imports is None and "imports" in src_dict:
+                explicit_nulls += ("imports",)
+
+            static_params_sent = d.pop("static_params", None)
+            if static_params_sent is not None and not isinstance(
+                static_params_sent, list
+            ):
+                raise wrong_kind(
+                    "CustomCodeConfig", "static_params", "a list", static_params_sent
+                )
+            _static_params = static_params_sent
+            static_params: list[StaticParam] | None = None
+            if _static_params is not None:
+                static_params = []
+                for static_params_item_data in _static_params:
+                    static_params_item = StaticParam.from_dict(static_params_item_data)
+
+                    static_params.append(static_params_item)
+
+            if static_params is None and "static_params" in src_dict:
+                explicit_nulls += ("static_params",)
+
+        except KeyError as error:
+            raise missing_member("CustomCodeConfig", error) from None
         custom_code_config = cls(
             type_=type_,
             name=name,
@@ -199,6 +264,8 @@ class CustomCodeConfig:
             imports=imports,
             static_params=static_params,
         )
+        if explicit_nulls:
+            custom_code_config._explicit_nulls = explicit_nulls
 
         custom_code_config.additional_properties = d
         return custom_code_config

@@ -3,7 +3,9 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from types import NoneType
 from typing import (
     Any,
     Literal,
@@ -16,7 +18,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="CustomConfig")
 
@@ -40,9 +47,8 @@ class CustomConfig:
             catalog is offered.
         model_names (list[str]): Model names added on this integration;
             empty when none.
-        auth (CustomDefaultAuth | CustomOauth2ClientCredentialsAuth |
-            Unset): How the endpoint is authenticated; `auth_type` says which
-            way.
+        auth (CustomDefaultAuth | CustomOauth2ClientCredentialsAuth | None):
+            How the endpoint is authenticated; `auth_type` says which way.
     """
 
     is_function_calling_enabled: bool
@@ -52,8 +58,13 @@ class CustomConfig:
     header_names: list[str]
     is_default_models_enabled: bool
     model_names: list[str]
-    auth: CustomDefaultAuth | CustomOauth2ClientCredentialsAuth | Unset = UNSET
+    auth: CustomDefaultAuth | CustomOauth2ClientCredentialsAuth | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         is_function_calling_enabled = self.is_function_calling_enabled
@@ -70,9 +81,9 @@ class CustomConfig:
 
         model_names = self.model_names
 
-        auth: dict[str, Any] | Unset
-        if isinstance(self.auth, Unset):
-            auth = UNSET
+        auth: dict[str, Any] | None
+        if isinstance(self.auth, NoneType):
+            auth = None
         elif isinstance(
             self.auth, (CustomDefaultAuth, CustomOauth2ClientCredentialsAuth)
         ):
@@ -93,78 +104,123 @@ class CustomConfig:
                 "model_names": model_names,
             }
         )
-        if auth is not UNSET:
+        if auth is not None:
             field_dict["auth"] = auth
+        elif "auth" in self._explicit_nulls:
+            field_dict["auth"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CustomConfig", src_dict)
         d = dict(src_dict)
-        is_function_calling_enabled = d.pop("is_function_calling_enabled")
-
-        provider = cast(Literal["CUSTOM"], d.pop("provider"))
-        if provider != "CUSTOM":
-            from arize_api._errors import ConstMismatchError
-
-            raise ConstMismatchError(f"provider must be 'CUSTOM', got {provider!r}")
-
-        has_api_key = d.pop("has_api_key")
-
-        base_url = d.pop("base_url")
-
-        header_names = cast(list[str], d.pop("header_names"))
-
-        is_default_models_enabled = d.pop("is_default_models_enabled")
-
-        model_names = cast(list[str], d.pop("model_names"))
-
-        def _parse_auth(
-            data: object,
-        ) -> CustomDefaultAuth | CustomOauth2ClientCredentialsAuth | Unset:
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("auth_type", "DEFAULT") != "DEFAULT":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("auth_type is not 'DEFAULT'")
-                componentsschemas_custom_auth_type_0 = CustomDefaultAuth.from_dict(data)
-
-                return componentsschemas_custom_auth_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if (
-                    data.get("auth_type", "OAUTH2_CLIENT_CREDENTIALS")
-                    != "OAUTH2_CLIENT_CREDENTIALS"
-                ):
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError(
-                        "auth_type is not 'OAUTH2_CLIENT_CREDENTIALS'"
-                    )
-                componentsschemas_custom_auth_type_1 = (
-                    CustomOauth2ClientCredentialsAuth.from_dict(data)
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            is_function_calling_enabled = d.pop("is_function_calling_enabled")
+            if type(is_function_calling_enabled) is not bool:
+                raise wrong_kind(
+                    "CustomConfig",
+                    "is_function_calling_enabled",
+                    "a boolean",
+                    is_function_calling_enabled,
                 )
 
-                return componentsschemas_custom_auth_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            provider = cast(Literal["CUSTOM"], d.pop("provider"))
+            if provider != "CUSTOM":
+                from arize_api._errors import ConstMismatchError
 
-            return cast(
-                CustomDefaultAuth | CustomOauth2ClientCredentialsAuth | Unset,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
+                raise ConstMismatchError(f"provider must be 'CUSTOM', got {provider!r}")
 
-        auth = _parse_auth(d.pop("auth", UNSET))
+            has_api_key = d.pop("has_api_key")
+            if type(has_api_key) is not bool:
+                raise wrong_kind(
+                    "CustomConfig", "has_api_key", "a boolean", has_api_key
+                )
 
+            base_url = d.pop("base_url")
+            if not isinstance(base_url, str):
+                raise wrong_kind("CustomConfig", "base_url", "a string", base_url)
+
+            header_names = cast(list[str], d.pop("header_names"))
+
+            if not isinstance(header_names, list):
+                raise wrong_kind("CustomConfig", "header_names", "a list", header_names)
+            check_items("CustomConfig", "header_names", header_names, "str")
+
+            is_default_models_enabled = d.pop("is_default_models_enabled")
+            if type(is_default_models_enabled) is not bool:
+                raise wrong_kind(
+                    "CustomConfig",
+                    "is_default_models_enabled",
+                    "a boolean",
+                    is_default_models_enabled,
+                )
+
+            model_names = cast(list[str], d.pop("model_names"))
+
+            if not isinstance(model_names, list):
+                raise wrong_kind("CustomConfig", "model_names", "a list", model_names)
+            check_items("CustomConfig", "model_names", model_names, "str")
+
+            def _parse_auth(
+                data: object,
+            ) -> CustomDefaultAuth | CustomOauth2ClientCredentialsAuth | None:
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("auth_type", "DEFAULT") != "DEFAULT":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("auth_type is not 'DEFAULT'")
+                    componentsschemas_custom_auth_type_0 = CustomDefaultAuth.from_dict(
+                        data
+                    )
+
+                    return componentsschemas_custom_auth_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("auth_type", "OAUTH2_CLIENT_CREDENTIALS")
+                        != "OAUTH2_CLIENT_CREDENTIALS"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "auth_type is not 'OAUTH2_CLIENT_CREDENTIALS'"
+                        )
+                    componentsschemas_custom_auth_type_1 = (
+                        CustomOauth2ClientCredentialsAuth.from_dict(data)
+                    )
+
+                    return componentsschemas_custom_auth_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomDefaultAuth | CustomOauth2ClientCredentialsAuth | None,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            auth = _parse_auth(d.pop("auth", None))
+
+            if auth is None and "auth" in src_dict:
+                explicit_nulls += ("auth",)
+
+        except KeyError as error:
+            raise missing_member("CustomConfig", error) from None
         custom_config = cls(
             is_function_calling_enabled=is_function_calling_enabled,
             provider=provider,
@@ -175,6 +231,8 @@ class CustomConfig:
             model_names=model_names,
             auth=auth,
         )
+        if explicit_nulls:
+            custom_config._explicit_nulls = explicit_nulls
 
         custom_config.additional_properties = d
         return custom_config

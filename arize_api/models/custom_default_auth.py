@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="CustomDefaultAuth")
 
@@ -51,17 +57,32 @@ class CustomDefaultAuth:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CustomDefaultAuth", src_dict)
         d = dict(src_dict)
-        auth_type = cast(Literal["DEFAULT"], d.pop("auth_type"))
-        if auth_type != "DEFAULT":
-            from arize_api._errors import ConstMismatchError
+        try:
+            auth_type = cast(Literal["DEFAULT"], d.pop("auth_type"))
+            if auth_type != "DEFAULT":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"auth_type must be 'DEFAULT', got {auth_type!r}")
+                raise ConstMismatchError(
+                    f"auth_type must be 'DEFAULT', got {auth_type!r}"
+                )
 
-        has_api_key = d.pop("has_api_key")
+            has_api_key = d.pop("has_api_key")
+            if type(has_api_key) is not bool:
+                raise wrong_kind(
+                    "CustomDefaultAuth", "has_api_key", "a boolean", has_api_key
+                )
 
+        except KeyError as error:
+            raise missing_member("CustomDefaultAuth", error) from None
         custom_default_auth = cls(
             auth_type=auth_type,
             has_api_key=has_api_key,

@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="CustomOauth2ClientCredentialsAuth")
 
@@ -79,37 +85,80 @@ class CustomOauth2ClientCredentialsAuth:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CustomOauth2ClientCredentialsAuth", src_dict)
         d = dict(src_dict)
-        auth_type = cast(Literal["OAUTH2_CLIENT_CREDENTIALS"], d.pop("auth_type"))
-        if auth_type != "OAUTH2_CLIENT_CREDENTIALS":
-            from arize_api._errors import ConstMismatchError
+        try:
+            auth_type = cast(Literal["OAUTH2_CLIENT_CREDENTIALS"], d.pop("auth_type"))
+            if auth_type != "OAUTH2_CLIENT_CREDENTIALS":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(
-                f"auth_type must be 'OAUTH2_CLIENT_CREDENTIALS', got {auth_type!r}"
-            )
+                raise ConstMismatchError(
+                    f"auth_type must be 'OAUTH2_CLIENT_CREDENTIALS', got {auth_type!r}"
+                )
 
-        token_url = d.pop("token_url")
+            token_url = d.pop("token_url")
+            if not isinstance(token_url, str):
+                raise wrong_kind(
+                    "CustomOauth2ClientCredentialsAuth",
+                    "token_url",
+                    "a string",
+                    token_url,
+                )
 
-        client_id = d.pop("client_id")
+            client_id = d.pop("client_id")
+            if not isinstance(client_id, str):
+                raise wrong_kind(
+                    "CustomOauth2ClientCredentialsAuth",
+                    "client_id",
+                    "a string",
+                    client_id,
+                )
 
-        has_client_secret = d.pop("has_client_secret")
+            has_client_secret = d.pop("has_client_secret")
+            if type(has_client_secret) is not bool:
+                raise wrong_kind(
+                    "CustomOauth2ClientCredentialsAuth",
+                    "has_client_secret",
+                    "a boolean",
+                    has_client_secret,
+                )
 
-        def _parse_scopes(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            def _parse_scopes(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
 
-        scopes = _parse_scopes(d.pop("scopes"))
+            scopes = _parse_scopes(d.pop("scopes"))
 
-        def _parse_audience(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            if scopes is not None and not isinstance(scopes, str):
+                raise wrong_kind(
+                    "CustomOauth2ClientCredentialsAuth", "scopes", "a string", scopes
+                )
 
-        audience = _parse_audience(d.pop("audience"))
+            def _parse_audience(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
 
+            audience = _parse_audience(d.pop("audience"))
+
+            if audience is not None and not isinstance(audience, str):
+                raise wrong_kind(
+                    "CustomOauth2ClientCredentialsAuth",
+                    "audience",
+                    "a string",
+                    audience,
+                )
+
+        except KeyError as error:
+            raise missing_member("CustomOauth2ClientCredentialsAuth", error) from None
         custom_oauth_2_client_credentials_auth = cls(
             auth_type=auth_type,
             token_url=token_url,

@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,7 +17,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="CustomRoleAssignment")
 
@@ -29,13 +34,18 @@ class CustomRoleAssignment:
         type_ (Literal['CUSTOM']): Always `CUSTOM` (a
             `SpaceRoleAssignmentType` value).
         id (str): ID of the custom role.
-        name (str | Unset): Name of the custom role; only in responses.
+        name (str | None): Name of the custom role; only in responses.
     """
 
     type_: Literal["CUSTOM"]
     id: str
-    name: str | Unset = UNSET
+    name: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
@@ -52,29 +62,50 @@ class CustomRoleAssignment:
                 "id": id,
             }
         )
-        if name is not UNSET:
+        if name is not None:
             field_dict["name"] = name
+        elif "name" in self._explicit_nulls:
+            field_dict["name"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CustomRoleAssignment", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["CUSTOM"], d.pop("type"))
-        if type_ != "CUSTOM":
-            from arize_api._errors import ConstMismatchError
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            type_ = cast(Literal["CUSTOM"], d.pop("type"))
+            if type_ != "CUSTOM":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'CUSTOM', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'CUSTOM', got {type_!r}")
 
-        id = d.pop("id")
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("CustomRoleAssignment", "id", "a string", id)
 
-        name = d.pop("name", UNSET)
+            name = d.pop("name", None)
+            if name is not None and not isinstance(name, str):
+                raise wrong_kind("CustomRoleAssignment", "name", "a string", name)
 
+            if name is None and "name" in src_dict:
+                explicit_nulls += ("name",)
+
+        except KeyError as error:
+            raise missing_member("CustomRoleAssignment", error) from None
         custom_role_assignment = cls(
             type_=type_,
             id=id,
             name=name,
         )
+        if explicit_nulls:
+            custom_role_assignment._explicit_nulls = explicit_nulls
 
         custom_role_assignment.additional_properties = d
         return custom_role_assignment

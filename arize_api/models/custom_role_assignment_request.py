@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.space_role_assignment_type import (
     SpaceRoleAssignmentType,
     check_space_role_assignment_type,
@@ -45,13 +56,24 @@ class CustomRoleAssignmentRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("CustomRoleAssignmentRequest", src_dict)
         d = dict(src_dict)
-        type_ = check_space_role_assignment_type(d.pop("type"))
+        try:
+            type_ = check_space_role_assignment_type(d.pop("type"))
 
-        id = d.pop("id")
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("CustomRoleAssignmentRequest", "id", "a string", id)
 
+        except KeyError as error:
+            raise missing_member("CustomRoleAssignmentRequest", error) from None
         custom_role_assignment_request = cls(
             type_=type_,
             id=id,
@@ -61,3 +83,11 @@ class CustomRoleAssignmentRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class CustomRoleAssignmentRequestDict(TypedDict):
+    """A ``CustomRoleAssignmentRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``CustomRoleAssignmentRequest.from_dict``, so the same checks apply."""
+
+    type: SpaceRoleAssignmentType
+    id: str

@@ -4,15 +4,26 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="Dataset")
 
@@ -28,9 +39,9 @@ class Dataset:
         space_id (str): The space the dataset belongs to.
         created_at (datetime.datetime):
         updated_at (datetime.datetime): When the dataset last changed.
-        versions (list[DatasetVersion] | Unset): The dataset's versions,
-            most recently created first; only Get dataset fills it (lists leave
-            it out).
+        versions (list[DatasetVersion] | None): The dataset's versions, most
+            recently created first; only Get dataset fills it (lists leave it
+            out).
     """
 
     id: str
@@ -38,8 +49,13 @@ class Dataset:
     space_id: str
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    versions: list[DatasetVersion] | Unset = UNSET
+    versions: list[DatasetVersion] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -52,8 +68,8 @@ class Dataset:
 
         updated_at = self.updated_at.isoformat()
 
-        versions: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.versions, Unset):
+        versions: list[dict[str, Any]] | None = None
+        if not isinstance(self.versions, NoneType):
             versions = []
             for versions_item_data in self.versions:
                 versions_item = versions_item_data.to_dict()
@@ -70,33 +86,65 @@ class Dataset:
                 "updated_at": updated_at,
             }
         )
-        if versions is not UNSET:
+        if versions is not None:
             field_dict["versions"] = versions
+        elif "versions" in self._explicit_nulls:
+            field_dict["versions"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("Dataset", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("Dataset", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("Dataset", "name", "a string", name)
 
-        space_id = d.pop("space_id")
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind("Dataset", "space_id", "a string", space_id)
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Dataset", "created_at", error) from error
 
-        _versions = d.pop("versions", UNSET)
-        versions: list[DatasetVersion] | Unset = UNSET
-        if _versions is not UNSET:
-            versions = []
-            for versions_item_data in _versions:
-                versions_item = DatasetVersion.from_dict(versions_item_data)
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
 
-                versions.append(versions_item)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Dataset", "updated_at", error) from error
 
+            versions_sent = d.pop("versions", None)
+            if versions_sent is not None and not isinstance(versions_sent, list):
+                raise wrong_kind("Dataset", "versions", "a list", versions_sent)
+            _versions = versions_sent
+            versions: list[DatasetVersion] | None = None
+            if _versions is not None:
+                versions = []
+                for versions_item_data in _versions:
+                    versions_item = DatasetVersion.from_dict(versions_item_data)
+
+                    versions.append(versions_item)
+
+            if versions is None and "versions" in src_dict:
+                explicit_nulls += ("versions",)
+
+        except KeyError as error:
+            raise missing_member("Dataset", error) from None
         dataset = cls(
             id=id,
             name=name,
@@ -105,6 +153,8 @@ class Dataset:
             updated_at=updated_at,
             versions=versions,
         )
+        if explicit_nulls:
+            dataset._explicit_nulls = explicit_nulls
 
         dataset.additional_properties = d
         return dataset

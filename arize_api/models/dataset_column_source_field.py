@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.widget_source_data_type import (
     WidgetSourceDataType,
     check_widget_source_data_type,
@@ -59,19 +65,32 @@ class DatasetColumnSourceField:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("DatasetColumnSourceField", src_dict)
         d = dict(src_dict)
-        kind = cast(Literal["DATASET_COLUMN"], d.pop("kind"))
-        if kind != "DATASET_COLUMN":
-            from arize_api._errors import ConstMismatchError
+        try:
+            kind = cast(Literal["DATASET_COLUMN"], d.pop("kind"))
+            if kind != "DATASET_COLUMN":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"kind must be 'DATASET_COLUMN', got {kind!r}")
+                raise ConstMismatchError(f"kind must be 'DATASET_COLUMN', got {kind!r}")
 
-        data_type = check_widget_source_data_type(d.pop("data_type"))
+            data_type = check_widget_source_data_type(d.pop("data_type"))
 
-        column_name = d.pop("column_name")
+            column_name = d.pop("column_name")
+            if not isinstance(column_name, str):
+                raise wrong_kind(
+                    "DatasetColumnSourceField", "column_name", "a string", column_name
+                )
 
+        except KeyError as error:
+            raise missing_member("DatasetColumnSourceField", error) from None
         dataset_column_source_field = cls(
             kind=kind,
             data_type=data_type,

@@ -4,15 +4,26 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="DatasetExample")
 
@@ -26,15 +37,20 @@ class DatasetExample:
         id (str): Server-assigned example ID (UUID-style, not base64).
         created_at (datetime.datetime):
         updated_at (datetime.datetime): When the example last changed.
-        annotations (list[Annotation] | Unset): Human annotations on the
+        annotations (list[Annotation] | None): Human annotations on the
             example.
     """
 
     id: str
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    annotations: list[Annotation] | Unset = UNSET
+    annotations: list[Annotation] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -43,8 +59,8 @@ class DatasetExample:
 
         updated_at = self.updated_at.isoformat()
 
-        annotations: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.annotations, Unset):
+        annotations: list[dict[str, Any]] | None = None
+        if not isinstance(self.annotations, NoneType):
             annotations = []
             for annotations_item_data in self.annotations:
                 annotations_item = annotations_item_data.to_dict()
@@ -59,35 +75,67 @@ class DatasetExample:
                 "updated_at": updated_at,
             }
         )
-        if annotations is not UNSET:
+        if annotations is not None:
             field_dict["annotations"] = annotations
+        elif "annotations" in self._explicit_nulls:
+            field_dict["annotations"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("DatasetExample", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("DatasetExample", "id", "a string", id)
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("DatasetExample", "created_at", error) from error
 
-        _annotations = d.pop("annotations", UNSET)
-        annotations: list[Annotation] | Unset = UNSET
-        if _annotations is not UNSET:
-            annotations = []
-            for annotations_item_data in _annotations:
-                annotations_item = Annotation.from_dict(annotations_item_data)
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
 
-                annotations.append(annotations_item)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("DatasetExample", "updated_at", error) from error
 
+            annotations_sent = d.pop("annotations", None)
+            if annotations_sent is not None and not isinstance(annotations_sent, list):
+                raise wrong_kind(
+                    "DatasetExample", "annotations", "a list", annotations_sent
+                )
+            _annotations = annotations_sent
+            annotations: list[Annotation] | None = None
+            if _annotations is not None:
+                annotations = []
+                for annotations_item_data in _annotations:
+                    annotations_item = Annotation.from_dict(annotations_item_data)
+
+                    annotations.append(annotations_item)
+
+            if annotations is None and "annotations" in src_dict:
+                explicit_nulls += ("annotations",)
+
+        except KeyError as error:
+            raise missing_member("DatasetExample", error) from None
         dataset_example = cls(
             id=id,
             created_at=created_at,
             updated_at=updated_at,
             annotations=annotations,
         )
+        if explicit_nulls:
+            dataset_example._explicit_nulls = explicit_nulls
 
         dataset_example.additional_properties = d
         return dataset_example

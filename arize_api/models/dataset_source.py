@@ -3,13 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="DatasetSource")
 
@@ -77,78 +88,110 @@ class DatasetSource:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("DatasetSource", src_dict)
         d = dict(src_dict)
+        try:
 
-        def _parse_dataset_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            def _parse_dataset_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
 
-        dataset_id = _parse_dataset_id(d.pop("dataset_id"))
+            dataset_id = _parse_dataset_id(d.pop("dataset_id"))
 
-        def _parse_dataset_version_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            if dataset_id is not None and not isinstance(dataset_id, str):
+                raise wrong_kind("DatasetSource", "dataset_id", "a string", dataset_id)
 
-        dataset_version_id = _parse_dataset_version_id(d.pop("dataset_version_id"))
+            def _parse_dataset_version_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
 
-        def _parse_experiment_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            dataset_version_id = _parse_dataset_version_id(d.pop("dataset_version_id"))
 
-        experiment_id = _parse_experiment_id(d.pop("experiment_id"))
-
-        source_fields = []
-        _source_fields = d.pop("source_fields")
-        for source_fields_item_data in _source_fields:
-
-            def _parse_source_fields_item(
-                data: object,
-            ) -> DatasetColumnSourceField | NestedJsonFieldSourceField:
-                failures: list[Exception] = []
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("kind", "DATASET_COLUMN") != "DATASET_COLUMN":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("kind is not 'DATASET_COLUMN'")
-                    componentsschemas_widget_source_field_type_0 = (
-                        DatasetColumnSourceField.from_dict(data)
-                    )
-
-                    return componentsschemas_widget_source_field_type_0
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("kind", "NESTED_JSON_FIELD") != "NESTED_JSON_FIELD":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("kind is not 'NESTED_JSON_FIELD'")
-                    componentsschemas_widget_source_field_type_1 = (
-                        NestedJsonFieldSourceField.from_dict(data)
-                    )
-
-                    return componentsschemas_widget_source_field_type_1
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                from arize_api._unions import unmatched_variant
-
-                return cast(
-                    DatasetColumnSourceField | NestedJsonFieldSourceField,
-                    unmatched_variant(data, failures, polymorphic=True),
+            if dataset_version_id is not None and not isinstance(
+                dataset_version_id, str
+            ):
+                raise wrong_kind(
+                    "DatasetSource",
+                    "dataset_version_id",
+                    "a string",
+                    dataset_version_id,
                 )
 
-            source_fields_item = _parse_source_fields_item(source_fields_item_data)
+            def _parse_experiment_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
 
-            source_fields.append(source_fields_item)
+            experiment_id = _parse_experiment_id(d.pop("experiment_id"))
 
+            if experiment_id is not None and not isinstance(experiment_id, str):
+                raise wrong_kind(
+                    "DatasetSource", "experiment_id", "a string", experiment_id
+                )
+
+            source_fields_sent = d.pop("source_fields")
+            if not isinstance(source_fields_sent, list):
+                raise wrong_kind(
+                    "DatasetSource", "source_fields", "a list", source_fields_sent
+                )
+            source_fields = []
+            _source_fields = source_fields_sent
+            for source_fields_item_data in _source_fields:
+
+                def _parse_source_fields_item(
+                    data: object,
+                ) -> DatasetColumnSourceField | NestedJsonFieldSourceField:
+                    failures: list[Exception] = []
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("kind", "DATASET_COLUMN") != "DATASET_COLUMN":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("kind is not 'DATASET_COLUMN'")
+                        componentsschemas_widget_source_field_type_0 = (
+                            DatasetColumnSourceField.from_dict(data)
+                        )
+
+                        return componentsschemas_widget_source_field_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("kind", "NESTED_JSON_FIELD") != "NESTED_JSON_FIELD":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("kind is not 'NESTED_JSON_FIELD'")
+                        componentsschemas_widget_source_field_type_1 = (
+                            NestedJsonFieldSourceField.from_dict(data)
+                        )
+
+                        return componentsschemas_widget_source_field_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    from arize_api._unions import unmatched_variant
+
+                    return cast(
+                        DatasetColumnSourceField | NestedJsonFieldSourceField,
+                        unmatched_variant(data, failures, polymorphic=True),
+                    )
+
+                source_fields_item = _parse_source_fields_item(source_fields_item_data)
+
+                source_fields.append(source_fields_item)
+
+        except KeyError as error:
+            raise missing_member("DatasetSource", error) from None
         dataset_source = cls(
             dataset_id=dataset_id,
             dataset_version_id=dataset_version_id,

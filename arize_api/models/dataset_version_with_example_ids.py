@@ -4,14 +4,27 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="DatasetVersionWithExampleIds")
 
@@ -72,23 +85,69 @@ class DatasetVersionWithExampleIds:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("DatasetVersionWithExampleIds", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("DatasetVersionWithExampleIds", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind(
+                    "DatasetVersionWithExampleIds", "name", "a string", name
+                )
 
-        space_id = d.pop("space_id")
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind(
+                    "DatasetVersionWithExampleIds", "space_id", "a string", space_id
+                )
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "DatasetVersionWithExampleIds", "created_at", error
+                ) from error
 
-        dataset_version_id = d.pop("dataset_version_id")
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
 
-        example_ids = cast(list[str], d.pop("example_ids"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "DatasetVersionWithExampleIds", "updated_at", error
+                ) from error
 
+            dataset_version_id = d.pop("dataset_version_id")
+            if not isinstance(dataset_version_id, str):
+                raise wrong_kind(
+                    "DatasetVersionWithExampleIds",
+                    "dataset_version_id",
+                    "a string",
+                    dataset_version_id,
+                )
+
+            example_ids = cast(list[str], d.pop("example_ids"))
+
+            if not isinstance(example_ids, list):
+                raise wrong_kind(
+                    "DatasetVersionWithExampleIds", "example_ids", "a list", example_ids
+                )
+            check_items(
+                "DatasetVersionWithExampleIds", "example_ids", example_ids, "str"
+            )
+
+        except KeyError as error:
+            raise missing_member("DatasetVersionWithExampleIds", error) from None
         dataset_version_with_example_ids = cls(
             id=id,
             name=name,

@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="DefaultAgentRuntime")
 
@@ -36,11 +47,24 @@ class DefaultAgentRuntime:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("DefaultAgentRuntime", src_dict)
         d = dict(src_dict)
-        integration_id = d.pop("integration_id")
+        try:
+            integration_id = d.pop("integration_id")
+            if not isinstance(integration_id, str):
+                raise wrong_kind(
+                    "DefaultAgentRuntime", "integration_id", "a string", integration_id
+                )
 
+        except KeyError as error:
+            raise missing_member("DefaultAgentRuntime", error) from None
         default_agent_runtime = cls(
             integration_id=integration_id,
         )
@@ -49,3 +73,10 @@ class DefaultAgentRuntime:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class DefaultAgentRuntimeDict(TypedDict):
+    """A ``DefaultAgentRuntime`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``DefaultAgentRuntime.from_dict``, so the same checks apply."""
+
+    integration_id: str

@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="DefaultLLMIntegration")
 
@@ -41,13 +52,33 @@ class DefaultLLMIntegration:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("DefaultLLMIntegration", src_dict)
         d = dict(src_dict)
-        integration_id = d.pop("integration_id")
+        try:
+            integration_id = d.pop("integration_id")
+            if not isinstance(integration_id, str):
+                raise wrong_kind(
+                    "DefaultLLMIntegration",
+                    "integration_id",
+                    "a string",
+                    integration_id,
+                )
 
-        model_name = d.pop("model_name")
+            model_name = d.pop("model_name")
+            if not isinstance(model_name, str):
+                raise wrong_kind(
+                    "DefaultLLMIntegration", "model_name", "a string", model_name
+                )
 
+        except KeyError as error:
+            raise missing_member("DefaultLLMIntegration", error) from None
         default_llm_integration = cls(
             integration_id=integration_id,
             model_name=model_name,
@@ -57,3 +88,11 @@ class DefaultLLMIntegration:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class DefaultLLMIntegrationDict(TypedDict):
+    """A ``DefaultLLMIntegration`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``DefaultLLMIntegration.from_dict``, so the same checks apply."""
+
+    integration_id: str
+    model_name: str

@@ -3,13 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="DefaultLLMIntegrationResponse")
 
@@ -43,13 +53,36 @@ class DefaultLLMIntegrationResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("DefaultLLMIntegrationResponse", src_dict)
         d = dict(src_dict)
-        integration_id = d.pop("integration_id")
+        try:
+            integration_id = d.pop("integration_id")
+            if not isinstance(integration_id, str):
+                raise wrong_kind(
+                    "DefaultLLMIntegrationResponse",
+                    "integration_id",
+                    "a string",
+                    integration_id,
+                )
 
-        model_name = d.pop("model_name")
+            model_name = d.pop("model_name")
+            if not isinstance(model_name, str):
+                raise wrong_kind(
+                    "DefaultLLMIntegrationResponse",
+                    "model_name",
+                    "a string",
+                    model_name,
+                )
 
+        except KeyError as error:
+            raise missing_member("DefaultLLMIntegrationResponse", error) from None
         default_llm_integration_response = cls(
             integration_id=integration_id,
             model_name=model_name,

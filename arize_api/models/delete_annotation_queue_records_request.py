@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="DeleteAnnotationQueueRecordsRequest")
 
@@ -37,11 +50,31 @@ class DeleteAnnotationQueueRecordsRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("DeleteAnnotationQueueRecordsRequest", src_dict)
         d = dict(src_dict)
-        record_ids = cast(list[str], d.pop("record_ids"))
+        try:
+            record_ids = cast(list[str], d.pop("record_ids"))
 
+            if not isinstance(record_ids, list):
+                raise wrong_kind(
+                    "DeleteAnnotationQueueRecordsRequest",
+                    "record_ids",
+                    "a list",
+                    record_ids,
+                )
+            check_items(
+                "DeleteAnnotationQueueRecordsRequest", "record_ids", record_ids, "str"
+            )
+
+        except KeyError as error:
+            raise missing_member("DeleteAnnotationQueueRecordsRequest", error) from None
         delete_annotation_queue_records_request = cls(
             record_ids=record_ids,
         )
@@ -50,3 +83,10 @@ class DeleteAnnotationQueueRecordsRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class DeleteAnnotationQueueRecordsRequestDict(TypedDict):
+    """A ``DeleteAnnotationQueueRecordsRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``DeleteAnnotationQueueRecordsRequest.from_dict``, so the same checks apply."""
+
+    record_ids: list[str]

@@ -3,14 +3,27 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_int,
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="DeleteDatasetExamplesProblem")
 
@@ -23,23 +36,28 @@ class DeleteDatasetExamplesProblem:
     Attributes:
         title (str): Short summary of the problem type.
         status (int): The HTTP status, 503.
-        type_ (str | Unset): URI naming the problem type.
-        detail (str | Unset): Explanation of this occurrence.
-        instance (str | Unset): URI naming this occurrence.
-        deleted_example_ids (list[str] | Unset): Ids deleted before the
+        type_ (str | None): URI naming the problem type.
+        detail (str | None): Explanation of this occurrence.
+        instance (str | None): URI naming this occurrence.
+        deleted_example_ids (list[str] | None): Ids deleted before the
             failure; keeping them in the retry is harmless.
-        not_deleted_example_ids (list[str] | Unset): Ids not deleted before
+        not_deleted_example_ids (list[str] | None): Ids not deleted before
             the failure; resend the request to delete them.
     """
 
     title: str
     status: int
-    type_: str | Unset = UNSET
-    detail: str | Unset = UNSET
-    instance: str | Unset = UNSET
-    deleted_example_ids: list[str] | Unset = UNSET
-    not_deleted_example_ids: list[str] | Unset = UNSET
+    type_: str | None = None
+    detail: str | None = None
+    instance: str | None = None
+    deleted_example_ids: list[str] | None = None
+    not_deleted_example_ids: list[str] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         title = self.title
@@ -52,12 +70,12 @@ class DeleteDatasetExamplesProblem:
 
         instance = self.instance
 
-        deleted_example_ids: list[str] | Unset = UNSET
-        if not isinstance(self.deleted_example_ids, Unset):
+        deleted_example_ids: list[str] | None = None
+        if not isinstance(self.deleted_example_ids, NoneType):
             deleted_example_ids = self.deleted_example_ids
 
-        not_deleted_example_ids: list[str] | Unset = UNSET
-        if not isinstance(self.not_deleted_example_ids, Unset):
+        not_deleted_example_ids: list[str] | None = None
+        if not isinstance(self.not_deleted_example_ids, NoneType):
             not_deleted_example_ids = self.not_deleted_example_ids
 
         field_dict: dict[str, Any] = {}
@@ -68,38 +86,128 @@ class DeleteDatasetExamplesProblem:
                 "status": status,
             }
         )
-        if type_ is not UNSET:
+        if type_ is not None:
             field_dict["type"] = type_
-        if detail is not UNSET:
+        elif "type" in self._explicit_nulls:
+            field_dict["type"] = None
+        if detail is not None:
             field_dict["detail"] = detail
-        if instance is not UNSET:
+        elif "detail" in self._explicit_nulls:
+            field_dict["detail"] = None
+        if instance is not None:
             field_dict["instance"] = instance
-        if deleted_example_ids is not UNSET:
+        elif "instance" in self._explicit_nulls:
+            field_dict["instance"] = None
+        if deleted_example_ids is not None:
             field_dict["deleted_example_ids"] = deleted_example_ids
-        if not_deleted_example_ids is not UNSET:
+        elif "deleted_example_ids" in self._explicit_nulls:
+            field_dict["deleted_example_ids"] = None
+        if not_deleted_example_ids is not None:
             field_dict["not_deleted_example_ids"] = not_deleted_example_ids
+        elif "not_deleted_example_ids" in self._explicit_nulls:
+            field_dict["not_deleted_example_ids"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("DeleteDatasetExamplesProblem", src_dict)
         d = dict(src_dict)
-        title = d.pop("title")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            title = d.pop("title")
+            if not isinstance(title, str):
+                raise wrong_kind(
+                    "DeleteDatasetExamplesProblem", "title", "a string", title
+                )
 
-        status = d.pop("status")
+            status = d.pop("status")
+            if type(status) is not int:
+                status = as_int("DeleteDatasetExamplesProblem", "status", status)
 
-        type_ = d.pop("type", UNSET)
+            type_ = d.pop("type", None)
+            if type_ is not None and not isinstance(type_, str):
+                raise wrong_kind(
+                    "DeleteDatasetExamplesProblem", "type", "a string", type_
+                )
 
-        detail = d.pop("detail", UNSET)
+            if type_ is None and "type" in src_dict:
+                explicit_nulls += ("type",)
 
-        instance = d.pop("instance", UNSET)
+            detail = d.pop("detail", None)
+            if detail is not None and not isinstance(detail, str):
+                raise wrong_kind(
+                    "DeleteDatasetExamplesProblem", "detail", "a string", detail
+                )
 
-        deleted_example_ids = cast(list[str], d.pop("deleted_example_ids", UNSET))
+            if detail is None and "detail" in src_dict:
+                explicit_nulls += ("detail",)
 
-        not_deleted_example_ids = cast(
-            list[str], d.pop("not_deleted_example_ids", UNSET)
-        )
+            instance = d.pop("instance", None)
+            if instance is not None and not isinstance(instance, str):
+                raise wrong_kind(
+                    "DeleteDatasetExamplesProblem", "instance", "a string", instance
+                )
 
+            if instance is None and "instance" in src_dict:
+                explicit_nulls += ("instance",)
+
+            deleted_example_ids = cast(list[str], d.pop("deleted_example_ids", None))
+
+            if deleted_example_ids is not None and not isinstance(
+                deleted_example_ids, list
+            ):
+                raise wrong_kind(
+                    "DeleteDatasetExamplesProblem",
+                    "deleted_example_ids",
+                    "a list",
+                    deleted_example_ids,
+                )
+            if deleted_example_ids is not None:
+                check_items(
+                    "DeleteDatasetExamplesProblem",
+                    "deleted_example_ids",
+                    deleted_example_ids,
+                    "str",
+                )
+
+            if deleted_example_ids is None and "deleted_example_ids" in src_dict:
+                explicit_nulls += ("deleted_example_ids",)
+
+            not_deleted_example_ids = cast(
+                list[str], d.pop("not_deleted_example_ids", None)
+            )
+
+            if not_deleted_example_ids is not None and not isinstance(
+                not_deleted_example_ids, list
+            ):
+                raise wrong_kind(
+                    "DeleteDatasetExamplesProblem",
+                    "not_deleted_example_ids",
+                    "a list",
+                    not_deleted_example_ids,
+                )
+            if not_deleted_example_ids is not None:
+                check_items(
+                    "DeleteDatasetExamplesProblem",
+                    "not_deleted_example_ids",
+                    not_deleted_example_ids,
+                    "str",
+                )
+
+            if (
+                not_deleted_example_ids is None
+                and "not_deleted_example_ids" in src_dict
+            ):
+                explicit_nulls += ("not_deleted_example_ids",)
+
+        except KeyError as error:
+            raise missing_member("DeleteDatasetExamplesProblem", error) from None
         delete_dataset_examples_problem = cls(
             title=title,
             status=status,
@@ -109,6 +217,8 @@ class DeleteDatasetExamplesProblem:
             deleted_example_ids=deleted_example_ids,
             not_deleted_example_ids=not_deleted_example_ids,
         )
+        if explicit_nulls:
+            delete_dataset_examples_problem._explicit_nulls = explicit_nulls
 
         delete_dataset_examples_problem.additional_properties = d
         return delete_dataset_examples_problem

@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="DeleteDatasetExamplesRequest")
 
@@ -43,13 +56,37 @@ class DeleteDatasetExamplesRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("DeleteDatasetExamplesRequest", src_dict)
         d = dict(src_dict)
-        dataset_version_id = d.pop("dataset_version_id")
+        try:
+            dataset_version_id = d.pop("dataset_version_id")
+            if not isinstance(dataset_version_id, str):
+                raise wrong_kind(
+                    "DeleteDatasetExamplesRequest",
+                    "dataset_version_id",
+                    "a string",
+                    dataset_version_id,
+                )
 
-        example_ids = cast(list[str], d.pop("example_ids"))
+            example_ids = cast(list[str], d.pop("example_ids"))
 
+            if not isinstance(example_ids, list):
+                raise wrong_kind(
+                    "DeleteDatasetExamplesRequest", "example_ids", "a list", example_ids
+                )
+            check_items(
+                "DeleteDatasetExamplesRequest", "example_ids", example_ids, "str"
+            )
+
+        except KeyError as error:
+            raise missing_member("DeleteDatasetExamplesRequest", error) from None
         delete_dataset_examples_request = cls(
             dataset_version_id=dataset_version_id,
             example_ids=example_ids,
@@ -59,3 +96,11 @@ class DeleteDatasetExamplesRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class DeleteDatasetExamplesRequestDict(TypedDict):
+    """A ``DeleteDatasetExamplesRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``DeleteDatasetExamplesRequest.from_dict``, so the same checks apply."""
+
+    dataset_version_id: str
+    example_ids: list[str]

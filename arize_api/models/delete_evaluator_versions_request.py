@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="DeleteEvaluatorVersionsRequest")
 
@@ -39,11 +52,31 @@ class DeleteEvaluatorVersionsRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("DeleteEvaluatorVersionsRequest", src_dict)
         d = dict(src_dict)
-        version_ids = cast(list[str], d.pop("version_ids"))
+        try:
+            version_ids = cast(list[str], d.pop("version_ids"))
 
+            if not isinstance(version_ids, list):
+                raise wrong_kind(
+                    "DeleteEvaluatorVersionsRequest",
+                    "version_ids",
+                    "a list",
+                    version_ids,
+                )
+            check_items(
+                "DeleteEvaluatorVersionsRequest", "version_ids", version_ids, "str"
+            )
+
+        except KeyError as error:
+            raise missing_member("DeleteEvaluatorVersionsRequest", error) from None
         delete_evaluator_versions_request = cls(
             version_ids=version_ids,
         )
@@ -52,3 +85,10 @@ class DeleteEvaluatorVersionsRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class DeleteEvaluatorVersionsRequestDict(TypedDict):
+    """A ``DeleteEvaluatorVersionsRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``DeleteEvaluatorVersionsRequest.from_dict``, so the same checks apply."""
+
+    version_ids: list[str]

@@ -3,13 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="DeleteEvaluatorVersionsResponse")
 
@@ -51,15 +63,59 @@ class DeleteEvaluatorVersionsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("DeleteEvaluatorVersionsResponse", src_dict)
         d = dict(src_dict)
-        completed = d.pop("completed")
+        try:
+            completed = d.pop("completed")
+            if type(completed) is not bool:
+                raise wrong_kind(
+                    "DeleteEvaluatorVersionsResponse",
+                    "completed",
+                    "a boolean",
+                    completed,
+                )
 
-        deleted_version_ids = cast(list[str], d.pop("deleted_version_ids"))
+            deleted_version_ids = cast(list[str], d.pop("deleted_version_ids"))
 
-        not_deleted_version_ids = cast(list[str], d.pop("not_deleted_version_ids"))
+            if not isinstance(deleted_version_ids, list):
+                raise wrong_kind(
+                    "DeleteEvaluatorVersionsResponse",
+                    "deleted_version_ids",
+                    "a list",
+                    deleted_version_ids,
+                )
+            check_items(
+                "DeleteEvaluatorVersionsResponse",
+                "deleted_version_ids",
+                deleted_version_ids,
+                "str",
+            )
 
+            not_deleted_version_ids = cast(list[str], d.pop("not_deleted_version_ids"))
+
+            if not isinstance(not_deleted_version_ids, list):
+                raise wrong_kind(
+                    "DeleteEvaluatorVersionsResponse",
+                    "not_deleted_version_ids",
+                    "a list",
+                    not_deleted_version_ids,
+                )
+            check_items(
+                "DeleteEvaluatorVersionsResponse",
+                "not_deleted_version_ids",
+                not_deleted_version_ids,
+                "str",
+            )
+
+        except KeyError as error:
+            raise missing_member("DeleteEvaluatorVersionsResponse", error) from None
         delete_evaluator_versions_response = cls(
             completed=completed,
             deleted_version_ids=deleted_version_ids,

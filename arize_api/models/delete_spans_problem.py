@@ -3,14 +3,27 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_int,
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="DeleteSpansProblem")
 
@@ -23,23 +36,28 @@ class DeleteSpansProblem:
     Attributes:
         title (str): Short summary of the problem type.
         status (int): The HTTP status, 503.
-        type_ (str | Unset): URI naming the problem type.
-        detail (str | Unset): Explanation of this occurrence.
-        instance (str | Unset): URI naming this occurrence.
-        deleted_span_ids (list[str] | Unset): Span ids deleted before the
+        type_ (str | None): URI naming the problem type.
+        detail (str | None): Explanation of this occurrence.
+        instance (str | None): URI naming this occurrence.
+        deleted_span_ids (list[str] | None): Span ids deleted before the
             failure; keeping them in the retry is harmless.
-        not_deleted_span_ids (list[str] | Unset): Span ids not deleted
-            before the failure; resend the request to delete them.
+        not_deleted_span_ids (list[str] | None): Span ids not deleted before
+            the failure; resend the request to delete them.
     """
 
     title: str
     status: int
-    type_: str | Unset = UNSET
-    detail: str | Unset = UNSET
-    instance: str | Unset = UNSET
-    deleted_span_ids: list[str] | Unset = UNSET
-    not_deleted_span_ids: list[str] | Unset = UNSET
+    type_: str | None = None
+    detail: str | None = None
+    instance: str | None = None
+    deleted_span_ids: list[str] | None = None
+    not_deleted_span_ids: list[str] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         title = self.title
@@ -52,12 +70,12 @@ class DeleteSpansProblem:
 
         instance = self.instance
 
-        deleted_span_ids: list[str] | Unset = UNSET
-        if not isinstance(self.deleted_span_ids, Unset):
+        deleted_span_ids: list[str] | None = None
+        if not isinstance(self.deleted_span_ids, NoneType):
             deleted_span_ids = self.deleted_span_ids
 
-        not_deleted_span_ids: list[str] | Unset = UNSET
-        if not isinstance(self.not_deleted_span_ids, Unset):
+        not_deleted_span_ids: list[str] | None = None
+        if not isinstance(self.not_deleted_span_ids, NoneType):
             not_deleted_span_ids = self.not_deleted_span_ids
 
         field_dict: dict[str, Any] = {}
@@ -68,36 +86,107 @@ class DeleteSpansProblem:
                 "status": status,
             }
         )
-        if type_ is not UNSET:
+        if type_ is not None:
             field_dict["type"] = type_
-        if detail is not UNSET:
+        elif "type" in self._explicit_nulls:
+            field_dict["type"] = None
+        if detail is not None:
             field_dict["detail"] = detail
-        if instance is not UNSET:
+        elif "detail" in self._explicit_nulls:
+            field_dict["detail"] = None
+        if instance is not None:
             field_dict["instance"] = instance
-        if deleted_span_ids is not UNSET:
+        elif "instance" in self._explicit_nulls:
+            field_dict["instance"] = None
+        if deleted_span_ids is not None:
             field_dict["deleted_span_ids"] = deleted_span_ids
-        if not_deleted_span_ids is not UNSET:
+        elif "deleted_span_ids" in self._explicit_nulls:
+            field_dict["deleted_span_ids"] = None
+        if not_deleted_span_ids is not None:
             field_dict["not_deleted_span_ids"] = not_deleted_span_ids
+        elif "not_deleted_span_ids" in self._explicit_nulls:
+            field_dict["not_deleted_span_ids"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("DeleteSpansProblem", src_dict)
         d = dict(src_dict)
-        title = d.pop("title")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            title = d.pop("title")
+            if not isinstance(title, str):
+                raise wrong_kind("DeleteSpansProblem", "title", "a string", title)
 
-        status = d.pop("status")
+            status = d.pop("status")
+            if type(status) is not int:
+                status = as_int("DeleteSpansProblem", "status", status)
 
-        type_ = d.pop("type", UNSET)
+            type_ = d.pop("type", None)
+            if type_ is not None and not isinstance(type_, str):
+                raise wrong_kind("DeleteSpansProblem", "type", "a string", type_)
 
-        detail = d.pop("detail", UNSET)
+            if type_ is None and "type" in src_dict:
+                explicit_nulls += ("type",)
 
-        instance = d.pop("instance", UNSET)
+            detail = d.pop("detail", None)
+            if detail is not None and not isinstance(detail, str):
+                raise wrong_kind("DeleteSpansProblem", "detail", "a string", detail)
 
-        deleted_span_ids = cast(list[str], d.pop("deleted_span_ids", UNSET))
+            if detail is None and "detail" in src_dict:
+                explicit_nulls += ("detail",)
 
-        not_deleted_span_ids = cast(list[str], d.pop("not_deleted_span_ids", UNSET))
+            instance = d.pop("instance", None)
+            if instance is not None and not isinstance(instance, str):
+                raise wrong_kind("DeleteSpansProblem", "instance", "a string", instance)
 
+            if instance is None and "instance" in src_dict:
+                explicit_nulls += ("instance",)
+
+            deleted_span_ids = cast(list[str], d.pop("deleted_span_ids", None))
+
+            if deleted_span_ids is not None and not isinstance(deleted_span_ids, list):
+                raise wrong_kind(
+                    "DeleteSpansProblem", "deleted_span_ids", "a list", deleted_span_ids
+                )
+            if deleted_span_ids is not None:
+                check_items(
+                    "DeleteSpansProblem", "deleted_span_ids", deleted_span_ids, "str"
+                )
+
+            if deleted_span_ids is None and "deleted_span_ids" in src_dict:
+                explicit_nulls += ("deleted_span_ids",)
+
+            not_deleted_span_ids = cast(list[str], d.pop("not_deleted_span_ids", None))
+
+            if not_deleted_span_ids is not None and not isinstance(
+                not_deleted_span_ids, list
+            ):
+                raise wrong_kind(
+                    "DeleteSpansProblem",
+                    "not_deleted_span_ids",
+                    "a list",
+                    not_deleted_span_ids,
+                )
+            if not_deleted_span_ids is not None:
+                check_items(
+                    "DeleteSpansProblem",
+                    "not_deleted_span_ids",
+                    not_deleted_span_ids,
+                    "str",
+                )
+
+            if not_deleted_span_ids is None and "not_deleted_span_ids" in src_dict:
+                explicit_nulls += ("not_deleted_span_ids",)
+
+        except KeyError as error:
+            raise missing_member("DeleteSpansProblem", error) from None
         delete_spans_problem = cls(
             title=title,
             status=status,
@@ -107,6 +196,8 @@ class DeleteSpansProblem:
             deleted_span_ids=deleted_span_ids,
             not_deleted_span_ids=not_deleted_span_ids,
         )
+        if explicit_nulls:
+            delete_spans_problem._explicit_nulls = explicit_nulls
 
         delete_spans_problem.additional_properties = d
         return delete_spans_problem

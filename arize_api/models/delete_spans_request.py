@@ -4,13 +4,28 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DeleteSpansRequest")
@@ -63,27 +78,56 @@ class DeleteSpansRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("DeleteSpansRequest", src_dict)
         d = dict(src_dict)
-        project_id = d.pop("project_id")
+        try:
+            project_id = d.pop("project_id")
+            if not isinstance(project_id, str):
+                raise wrong_kind(
+                    "DeleteSpansRequest", "project_id", "a string", project_id
+                )
 
-        span_ids = cast(list[str], d.pop("span_ids"))
+            span_ids = cast(list[str], d.pop("span_ids"))
 
-        _start_time = d.pop("start_time", UNSET)
-        start_time: datetime.datetime | Unset
-        if isinstance(_start_time, Unset):
-            start_time = UNSET
-        else:
-            start_time = parse_datetime(_start_time)
+            if not isinstance(span_ids, list):
+                raise wrong_kind("DeleteSpansRequest", "span_ids", "a list", span_ids)
+            check_items("DeleteSpansRequest", "span_ids", span_ids, "str")
 
-        _end_time = d.pop("end_time", UNSET)
-        end_time: datetime.datetime | Unset
-        if isinstance(_end_time, Unset):
-            end_time = UNSET
-        else:
-            end_time = parse_datetime(_end_time)
+            try:
+                _start_time = d.pop("start_time", UNSET)
+                start_time: datetime.datetime | Unset
+                if isinstance(_start_time, Unset):
+                    start_time = UNSET
+                else:
+                    start_time = parse_datetime(_start_time)
 
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "DeleteSpansRequest", "start_time", error
+                ) from error
+
+            try:
+                _end_time = d.pop("end_time", UNSET)
+                end_time: datetime.datetime | Unset
+                if isinstance(_end_time, Unset):
+                    end_time = UNSET
+                else:
+                    end_time = parse_datetime(_end_time)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "DeleteSpansRequest", "end_time", error
+                ) from error
+
+        except KeyError as error:
+            raise missing_member("DeleteSpansRequest", error) from None
         delete_spans_request = cls(
             project_id=project_id,
             span_ids=span_ids,
@@ -95,3 +139,13 @@ class DeleteSpansRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class DeleteSpansRequestDict(TypedDict):
+    """A ``DeleteSpansRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``DeleteSpansRequest.from_dict``, so the same checks apply."""
+
+    project_id: str
+    span_ids: list[str]
+    start_time: NotRequired[str]
+    end_time: NotRequired[str]

@@ -3,13 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="DeleteSpansResponse")
 
@@ -53,15 +65,53 @@ class DeleteSpansResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("DeleteSpansResponse", src_dict)
         d = dict(src_dict)
-        completed = d.pop("completed")
+        try:
+            completed = d.pop("completed")
+            if type(completed) is not bool:
+                raise wrong_kind(
+                    "DeleteSpansResponse", "completed", "a boolean", completed
+                )
 
-        deleted_span_ids = cast(list[str], d.pop("deleted_span_ids"))
+            deleted_span_ids = cast(list[str], d.pop("deleted_span_ids"))
 
-        not_deleted_span_ids = cast(list[str], d.pop("not_deleted_span_ids"))
+            if not isinstance(deleted_span_ids, list):
+                raise wrong_kind(
+                    "DeleteSpansResponse",
+                    "deleted_span_ids",
+                    "a list",
+                    deleted_span_ids,
+                )
+            check_items(
+                "DeleteSpansResponse", "deleted_span_ids", deleted_span_ids, "str"
+            )
 
+            not_deleted_span_ids = cast(list[str], d.pop("not_deleted_span_ids"))
+
+            if not isinstance(not_deleted_span_ids, list):
+                raise wrong_kind(
+                    "DeleteSpansResponse",
+                    "not_deleted_span_ids",
+                    "a list",
+                    not_deleted_span_ids,
+                )
+            check_items(
+                "DeleteSpansResponse",
+                "not_deleted_span_ids",
+                not_deleted_span_ids,
+                "str",
+            )
+
+        except KeyError as error:
+            raise missing_member("DeleteSpansResponse", error) from None
         delete_spans_response = cls(
             completed=completed,
             deleted_span_ids=deleted_span_ids,

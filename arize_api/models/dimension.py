@@ -3,15 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.dimension_category import DimensionCategory, check_dimension_category
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Dimension")
 
@@ -22,13 +31,18 @@ class Dimension:
 
     Attributes:
         category (DimensionCategory): What kind of field this is.
-        name (str | Unset): Name of the field; absent when the category has
+        name (str | None): Name of the field; absent when the category has
             no concrete field name.
     """
 
     category: DimensionCategory
-    name: str | Unset = UNSET
+    name: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         category: str = self.category
@@ -42,22 +56,41 @@ class Dimension:
                 "category": category,
             }
         )
-        if name is not UNSET:
+        if name is not None:
             field_dict["name"] = name
+        elif "name" in self._explicit_nulls:
+            field_dict["name"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("Dimension", src_dict)
         d = dict(src_dict)
-        category = check_dimension_category(d.pop("category"))
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            category = check_dimension_category(d.pop("category"))
 
-        name = d.pop("name", UNSET)
+            name = d.pop("name", None)
+            if name is not None and not isinstance(name, str):
+                raise wrong_kind("Dimension", "name", "a string", name)
 
+            if name is None and "name" in src_dict:
+                explicit_nulls += ("name",)
+
+        except KeyError as error:
+            raise missing_member("Dimension", error) from None
         dimension = cls(
             category=category,
             name=name,
         )
+        if explicit_nulls:
+            dimension._explicit_nulls = explicit_nulls
 
         dimension.additional_properties = d
         return dimension

@@ -4,14 +4,25 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+)
 
 T = TypeVar("T", bound="DowntimeConfig")
 
@@ -51,15 +62,36 @@ class DowntimeConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("DowntimeConfig", src_dict)
         d = dict(src_dict)
-        start = parse_datetime(d.pop("start"))
+        try:
+            try:
+                start = parse_datetime(d.pop("start"))
 
-        duration_seconds = d.pop("duration_seconds")
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("DowntimeConfig", "start", error) from error
 
-        frequency_days = d.pop("frequency_days")
+            duration_seconds = d.pop("duration_seconds")
+            if type(duration_seconds) is not int:
+                duration_seconds = as_int(
+                    "DowntimeConfig", "duration_seconds", duration_seconds
+                )
 
+            frequency_days = d.pop("frequency_days")
+            if type(frequency_days) is not int:
+                frequency_days = as_int(
+                    "DowntimeConfig", "frequency_days", frequency_days
+                )
+
+        except KeyError as error:
+            raise missing_member("DowntimeConfig", error) from None
         downtime_config = cls(
             start=start,
             duration_seconds=duration_seconds,

@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+    missing_member,
+)
 from ..models.threshold_calculation import (
     ThresholdCalculation,
     check_threshold_calculation,
@@ -68,21 +74,36 @@ class DynamicSingleThreshold:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("DynamicSingleThreshold", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["DYNAMIC_SINGLE"], d.pop("type"))
-        if type_ != "DYNAMIC_SINGLE":
-            from arize_api._errors import ConstMismatchError
+        try:
+            type_ = cast(Literal["DYNAMIC_SINGLE"], d.pop("type"))
+            if type_ != "DYNAMIC_SINGLE":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'DYNAMIC_SINGLE', got {type_!r}")
+                raise ConstMismatchError(
+                    f"type must be 'DYNAMIC_SINGLE', got {type_!r}"
+                )
 
-        calculation = check_threshold_calculation(d.pop("calculation"))
+            calculation = check_threshold_calculation(d.pop("calculation"))
 
-        operator = check_threshold_operator(d.pop("operator"))
+            operator = check_threshold_operator(d.pop("operator"))
 
-        multiplier = d.pop("multiplier")
+            multiplier = d.pop("multiplier")
+            if type(multiplier) is not float and type(multiplier) is not int:
+                multiplier = as_number(
+                    "DynamicSingleThreshold", "multiplier", multiplier
+                )
 
+        except KeyError as error:
+            raise missing_member("DynamicSingleThreshold", error) from None
         dynamic_single_threshold = cls(
             type_=type_,
             calculation=calculation,

@@ -3,13 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+    missing_member,
+)
 from ..models.threshold_operator import ThresholdOperator, check_threshold_operator
 
 T = TypeVar("T", bound="DynamicThresholdBound")
@@ -47,13 +57,26 @@ class DynamicThresholdBound:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("DynamicThresholdBound", src_dict)
         d = dict(src_dict)
-        operator = check_threshold_operator(d.pop("operator"))
+        try:
+            operator = check_threshold_operator(d.pop("operator"))
 
-        multiplier = d.pop("multiplier")
+            multiplier = d.pop("multiplier")
+            if type(multiplier) is not float and type(multiplier) is not int:
+                multiplier = as_number(
+                    "DynamicThresholdBound", "multiplier", multiplier
+                )
 
+        except KeyError as error:
+            raise missing_member("DynamicThresholdBound", error) from None
         dynamic_threshold_bound = cls(
             operator=operator,
             multiplier=multiplier,

@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="EmailNotificationConfig")
 
@@ -50,17 +56,33 @@ class EmailNotificationConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("EmailNotificationConfig", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["EMAIL"], d.pop("type"))
-        if type_ != "EMAIL":
-            from arize_api._errors import ConstMismatchError
+        try:
+            type_ = cast(Literal["EMAIL"], d.pop("type"))
+            if type_ != "EMAIL":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'EMAIL', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'EMAIL', got {type_!r}")
 
-        email_address = d.pop("email_address")
+            email_address = d.pop("email_address")
+            if not isinstance(email_address, str):
+                raise wrong_kind(
+                    "EmailNotificationConfig",
+                    "email_address",
+                    "a string",
+                    email_address,
+                )
 
+        except KeyError as error:
+            raise missing_member("EmailNotificationConfig", error) from None
         email_notification_config = cls(
             type_=type_,
             email_address=email_address,

@@ -3,14 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    as_number,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="Evaluation")
 
@@ -22,19 +33,24 @@ class Evaluation:
 
     Attributes:
         name (str): Name of the evaluation.
-        score (float | Unset): Numeric result.
-        label (str | Unset): Categorical result.
-        explanation (str | Unset): Why the evaluator gave this result.
-        metadata (EvaluationMetadata | Unset): Extra data about the
+        score (float | None): Numeric result.
+        label (str | None): Categorical result.
+        explanation (str | None): Why the evaluator gave this result.
+        metadata (EvaluationMetadata | None): Extra data about the
             evaluation, such as task and run ids; absent when there is none.
     """
 
     name: str
-    score: float | Unset = UNSET
-    label: str | Unset = UNSET
-    explanation: str | Unset = UNSET
-    metadata: EvaluationMetadata | Unset = UNSET
+    score: float | None = None
+    label: str | None = None
+    explanation: str | None = None
+    metadata: EvaluationMetadata | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -45,8 +61,8 @@ class Evaluation:
 
         explanation = self.explanation
 
-        metadata: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.metadata, Unset):
+        metadata: dict[str, Any] | None = None
+        if not isinstance(self.metadata, NoneType):
             metadata = self.metadata.to_dict()
 
         field_dict: dict[str, Any] = {}
@@ -56,35 +72,77 @@ class Evaluation:
                 "name": name,
             }
         )
-        if score is not UNSET:
+        if score is not None:
             field_dict["score"] = score
-        if label is not UNSET:
+        elif "score" in self._explicit_nulls:
+            field_dict["score"] = None
+        if label is not None:
             field_dict["label"] = label
-        if explanation is not UNSET:
+        elif "label" in self._explicit_nulls:
+            field_dict["label"] = None
+        if explanation is not None:
             field_dict["explanation"] = explanation
-        if metadata is not UNSET:
+        elif "explanation" in self._explicit_nulls:
+            field_dict["explanation"] = None
+        if metadata is not None:
             field_dict["metadata"] = metadata
+        elif "metadata" in self._explicit_nulls:
+            field_dict["metadata"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("Evaluation", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("Evaluation", "name", "a string", name)
 
-        score = d.pop("score", UNSET)
+            score = d.pop("score", None)
+            if (
+                score is not None
+                and type(score) is not float
+                and type(score) is not int
+            ):
+                score = as_number("Evaluation", "score", score)
 
-        label = d.pop("label", UNSET)
+            if score is None and "score" in src_dict:
+                explicit_nulls += ("score",)
 
-        explanation = d.pop("explanation", UNSET)
+            label = d.pop("label", None)
+            if label is not None and not isinstance(label, str):
+                raise wrong_kind("Evaluation", "label", "a string", label)
 
-        _metadata = d.pop("metadata", UNSET)
-        metadata: EvaluationMetadata | Unset
-        if isinstance(_metadata, Unset):
-            metadata = UNSET
-        else:
-            metadata = EvaluationMetadata.from_dict(_metadata)
+            if label is None and "label" in src_dict:
+                explicit_nulls += ("label",)
 
+            explanation = d.pop("explanation", None)
+            if explanation is not None and not isinstance(explanation, str):
+                raise wrong_kind("Evaluation", "explanation", "a string", explanation)
+
+            if explanation is None and "explanation" in src_dict:
+                explicit_nulls += ("explanation",)
+
+            _metadata = d.pop("metadata", None)
+            metadata: EvaluationMetadata | None
+            if isinstance(_metadata, NoneType):
+                metadata = None
+            else:
+                metadata = EvaluationMetadata.from_dict(_metadata)
+
+            if metadata is None and "metadata" in src_dict:
+                explicit_nulls += ("metadata",)
+
+        except KeyError as error:
+            raise missing_member("Evaluation", error) from None
         evaluation = cls(
             name=name,
             score=score,
@@ -92,6 +150,8 @@ class Evaluation:
             explanation=explanation,
             metadata=metadata,
         )
+        if explicit_nulls:
+            evaluation._explicit_nulls = explicit_nulls
 
         evaluation.additional_properties = d
         return evaluation

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
+from types import NoneType
 from typing import (
     Any,
     Literal,
@@ -18,7 +20,12 @@ from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="EvaluatorIntegration")
 
@@ -40,8 +47,7 @@ class EvaluatorIntegration:
         created_by_user_id (None | str): ID of the user who created the
             integration; null when that user was deleted.
         config (EvaluatorIntegrationConfig): How Arize calls the endpoint.
-        description (None | str | Unset): Free-text description; null when
-            not set.
+        description (None | str): Free-text description; null when not set.
     """
 
     id: str
@@ -52,8 +58,13 @@ class EvaluatorIntegration:
     updated_at: datetime.datetime
     created_by_user_id: None | str
     config: EvaluatorIntegrationConfig
-    description: None | str | Unset = UNSET
+    description: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -76,9 +87,9 @@ class EvaluatorIntegration:
 
         config = self.config.to_dict()
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
+        description: None | str
+        if isinstance(self.description, NoneType):
+            description = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             description = (
                 self.description.to_dict()
@@ -100,53 +111,104 @@ class EvaluatorIntegration:
                 "config": config,
             }
         )
-        if description is not UNSET:
+        if description is not None:
             field_dict["description"] = description
+        elif "description" in self._explicit_nulls:
+            field_dict["description"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("EvaluatorIntegration", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("EvaluatorIntegration", "id", "a string", id)
 
-        type_ = cast(Literal["EVALUATOR"], d.pop("type"))
-        if type_ != "EVALUATOR":
-            from arize_api._errors import ConstMismatchError
+            type_ = cast(Literal["EVALUATOR"], d.pop("type"))
+            if type_ != "EVALUATOR":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'EVALUATOR', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'EVALUATOR', got {type_!r}")
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("EvaluatorIntegration", "name", "a string", name)
 
-        scopings = []
-        _scopings = d.pop("scopings")
-        for scopings_item_data in _scopings:
-            scopings_item = IntegrationScoping.from_dict(scopings_item_data)
+            scopings_sent = d.pop("scopings")
+            if not isinstance(scopings_sent, list):
+                raise wrong_kind(
+                    "EvaluatorIntegration", "scopings", "a list", scopings_sent
+                )
+            scopings = []
+            _scopings = scopings_sent
+            for scopings_item_data in _scopings:
+                scopings_item = IntegrationScoping.from_dict(scopings_item_data)
 
-            scopings.append(scopings_item)
+                scopings.append(scopings_item)
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "EvaluatorIntegration", "created_at", error
+                ) from error
 
-        def _parse_created_by_user_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
 
-        created_by_user_id = _parse_created_by_user_id(d.pop("created_by_user_id"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "EvaluatorIntegration", "updated_at", error
+                ) from error
 
-        config = EvaluatorIntegrationConfig.from_dict(d.pop("config"))
+            def _parse_created_by_user_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            created_by_user_id = _parse_created_by_user_id(d.pop("created_by_user_id"))
 
-        description = _parse_description(d.pop("description", UNSET))
+            if created_by_user_id is not None and not isinstance(
+                created_by_user_id, str
+            ):
+                raise wrong_kind(
+                    "EvaluatorIntegration",
+                    "created_by_user_id",
+                    "a string",
+                    created_by_user_id,
+                )
 
+            config = EvaluatorIntegrationConfig.from_dict(d.pop("config"))
+
+            def _parse_description(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            description = _parse_description(d.pop("description", None))
+
+            if description is not None and not isinstance(description, str):
+                raise wrong_kind(
+                    "EvaluatorIntegration", "description", "a string", description
+                )
+
+            if description is None and "description" in src_dict:
+                explicit_nulls += ("description",)
+
+        except KeyError as error:
+            raise missing_member("EvaluatorIntegration", error) from None
         evaluator_integration = cls(
             id=id,
             type_=type_,
@@ -158,6 +220,8 @@ class EvaluatorIntegration:
             config=config,
             description=description,
         )
+        if explicit_nulls:
+            evaluator_integration._explicit_nulls = explicit_nulls
 
         evaluator_integration.additional_properties = d
         return evaluator_integration

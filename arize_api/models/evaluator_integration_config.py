@@ -3,13 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="EvaluatorIntegrationConfig")
 
@@ -53,17 +63,37 @@ class EvaluatorIntegrationConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("EvaluatorIntegrationConfig", src_dict)
         d = dict(src_dict)
-        endpoint = d.pop("endpoint")
+        try:
+            endpoint = d.pop("endpoint")
+            if not isinstance(endpoint, str):
+                raise wrong_kind(
+                    "EvaluatorIntegrationConfig", "endpoint", "a string", endpoint
+                )
 
-        has_headers = d.pop("has_headers")
+            has_headers = d.pop("has_headers")
+            if type(has_headers) is not bool:
+                raise wrong_kind(
+                    "EvaluatorIntegrationConfig",
+                    "has_headers",
+                    "a boolean",
+                    has_headers,
+                )
 
-        input_schema = EvaluatorIntegrationConfigInputSchema.from_dict(
-            d.pop("input_schema")
-        )
+            input_schema = EvaluatorIntegrationConfigInputSchema.from_dict(
+                d.pop("input_schema")
+            )
 
+        except KeyError as error:
+            raise missing_member("EvaluatorIntegrationConfig", error) from None
         evaluator_integration_config = cls(
             endpoint=endpoint,
             has_headers=has_headers,

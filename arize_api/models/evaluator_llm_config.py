@@ -3,13 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="EvaluatorLlmConfig")
 
@@ -56,19 +66,39 @@ class EvaluatorLlmConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("EvaluatorLlmConfig", src_dict)
         d = dict(src_dict)
-        ai_integration_id = d.pop("ai_integration_id")
+        try:
+            ai_integration_id = d.pop("ai_integration_id")
+            if not isinstance(ai_integration_id, str):
+                raise wrong_kind(
+                    "EvaluatorLlmConfig",
+                    "ai_integration_id",
+                    "a string",
+                    ai_integration_id,
+                )
 
-        model_name = d.pop("model_name")
+            model_name = d.pop("model_name")
+            if not isinstance(model_name, str):
+                raise wrong_kind(
+                    "EvaluatorLlmConfig", "model_name", "a string", model_name
+                )
 
-        invocation_parameters = InvocationParams.from_dict(
-            d.pop("invocation_parameters")
-        )
+            invocation_parameters = InvocationParams.from_dict(
+                d.pop("invocation_parameters")
+            )
 
-        provider_parameters = ProviderParams.from_dict(d.pop("provider_parameters"))
+            provider_parameters = ProviderParams.from_dict(d.pop("provider_parameters"))
 
+        except KeyError as error:
+            raise missing_member("EvaluatorLlmConfig", error) from None
         evaluator_llm_config = cls(
             ai_integration_id=ai_integration_id,
             model_name=model_name,

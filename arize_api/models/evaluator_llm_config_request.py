@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="EvaluatorLlmConfigRequest")
 
@@ -31,17 +43,25 @@ class EvaluatorLlmConfigRequest:
 
     ai_integration_id: str
     model_name: str
-    invocation_parameters: InvocationParamsRequest
-    provider_parameters: ProviderParamsRequest
+    invocation_parameters: InvocationParamsRequest | InvocationParamsRequestDict
+    provider_parameters: ProviderParamsRequest | ProviderParamsRequestDict
 
     def to_dict(self) -> dict[str, Any]:
         ai_integration_id = self.ai_integration_id
 
         model_name = self.model_name
 
-        invocation_parameters = self.invocation_parameters.to_dict()
+        invocation_parameters = as_model(
+            InvocationParamsRequest,
+            self.invocation_parameters,
+            "EvaluatorLlmConfigRequest.invocation_parameters",
+        ).to_dict()
 
-        provider_parameters = self.provider_parameters.to_dict()
+        provider_parameters = as_model(
+            ProviderParamsRequest,
+            self.provider_parameters,
+            "EvaluatorLlmConfigRequest.provider_parameters",
+        ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -56,21 +76,41 @@ class EvaluatorLlmConfigRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("EvaluatorLlmConfigRequest", src_dict)
         d = dict(src_dict)
-        ai_integration_id = d.pop("ai_integration_id")
+        try:
+            ai_integration_id = d.pop("ai_integration_id")
+            if not isinstance(ai_integration_id, str):
+                raise wrong_kind(
+                    "EvaluatorLlmConfigRequest",
+                    "ai_integration_id",
+                    "a string",
+                    ai_integration_id,
+                )
 
-        model_name = d.pop("model_name")
+            model_name = d.pop("model_name")
+            if not isinstance(model_name, str):
+                raise wrong_kind(
+                    "EvaluatorLlmConfigRequest", "model_name", "a string", model_name
+                )
 
-        invocation_parameters = InvocationParamsRequest.from_dict(
-            d.pop("invocation_parameters")
-        )
+            invocation_parameters = InvocationParamsRequest.from_dict(
+                d.pop("invocation_parameters")
+            )
 
-        provider_parameters = ProviderParamsRequest.from_dict(
-            d.pop("provider_parameters")
-        )
+            provider_parameters = ProviderParamsRequest.from_dict(
+                d.pop("provider_parameters")
+            )
 
+        except KeyError as error:
+            raise missing_member("EvaluatorLlmConfigRequest", error) from None
         evaluator_llm_config_request = cls(
             ai_integration_id=ai_integration_id,
             model_name=model_name,
@@ -84,5 +124,21 @@ class EvaluatorLlmConfigRequest:
         return model_repr(self)
 
 
-from ..models.invocation_params_request import InvocationParamsRequest
-from ..models.provider_params_request import ProviderParamsRequest
+class EvaluatorLlmConfigRequestDict(TypedDict):
+    """A ``EvaluatorLlmConfigRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``EvaluatorLlmConfigRequest.from_dict``, so the same checks apply."""
+
+    ai_integration_id: str
+    model_name: str
+    invocation_parameters: InvocationParamsRequestDict
+    provider_parameters: ProviderParamsRequestDict
+
+
+from ..models.invocation_params_request import (
+    InvocationParamsRequest,
+    InvocationParamsRequestDict,
+)
+from ..models.provider_params_request import (
+    ProviderParamsRequest,
+    ProviderParamsRequestDict,
+)

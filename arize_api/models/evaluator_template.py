@@ -3,13 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 from ..models.data_granularity import DataGranularity, check_data_granularity
 from ..models.optimization_direction import (
     OptimizationDirection,
@@ -94,44 +106,67 @@ class EvaluatorTemplate:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("EvaluatorTemplate", src_dict)
         d = dict(src_dict)
-        column_name = d.pop("column_name")
+        try:
+            column_name = d.pop("column_name")
+            if not isinstance(column_name, str):
+                raise wrong_kind(
+                    "EvaluatorTemplate", "column_name", "a string", column_name
+                )
 
-        display_name = d.pop("display_name")
+            display_name = d.pop("display_name")
+            if not isinstance(display_name, str):
+                raise wrong_kind(
+                    "EvaluatorTemplate", "display_name", "a string", display_name
+                )
 
-        template = d.pop("template")
+            template = d.pop("template")
+            if not isinstance(template, str):
+                raise wrong_kind("EvaluatorTemplate", "template", "a string", template)
 
-        rails = cast(list[str], d.pop("rails"))
+            rails = cast(list[str], d.pop("rails"))
 
-        classification_choices = EvaluatorTemplateClassificationChoices.from_dict(
-            d.pop("classification_choices")
-        )
+            if not isinstance(rails, list):
+                raise wrong_kind("EvaluatorTemplate", "rails", "a list", rails)
+            check_items("EvaluatorTemplate", "rails", rails, "str")
 
-        direction = check_optimization_direction(d.pop("direction"))
-
-        def _parse_data_granularity(data: object) -> DataGranularity | None:
-            if data is None:
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                data_granularity_type_0 = check_data_granularity(data)
-
-                return data_granularity_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                DataGranularity | None,
-                unmatched_variant(data, failures, polymorphic=False),
+            classification_choices = EvaluatorTemplateClassificationChoices.from_dict(
+                d.pop("classification_choices")
             )
 
-        data_granularity = _parse_data_granularity(d.pop("data_granularity"))
+            direction = check_optimization_direction(d.pop("direction"))
 
+            def _parse_data_granularity(data: object) -> DataGranularity | None:
+                if data is None:
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    data_granularity_type_0 = check_data_granularity(data)
+
+                    return data_granularity_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    DataGranularity | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            data_granularity = _parse_data_granularity(d.pop("data_granularity"))
+
+        except KeyError as error:
+            raise missing_member("EvaluatorTemplate", error) from None
         evaluator_template = cls(
             column_name=column_name,
             display_name=display_name,

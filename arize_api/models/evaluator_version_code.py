@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -18,6 +19,12 @@ from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="EvaluatorVersionCode")
 
@@ -95,72 +102,118 @@ class EvaluatorVersionCode:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("EvaluatorVersionCode", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("EvaluatorVersionCode", "id", "a string", id)
 
-        evaluator_id = d.pop("evaluator_id")
+            evaluator_id = d.pop("evaluator_id")
+            if not isinstance(evaluator_id, str):
+                raise wrong_kind(
+                    "EvaluatorVersionCode", "evaluator_id", "a string", evaluator_id
+                )
 
-        commit_hash = d.pop("commit_hash")
+            commit_hash = d.pop("commit_hash")
+            if not isinstance(commit_hash, str):
+                raise wrong_kind(
+                    "EvaluatorVersionCode", "commit_hash", "a string", commit_hash
+                )
 
-        def _parse_commit_message(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            def _parse_commit_message(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
 
-        commit_message = _parse_commit_message(d.pop("commit_message"))
+            commit_message = _parse_commit_message(d.pop("commit_message"))
 
-        created_at = parse_datetime(d.pop("created_at"))
+            if commit_message is not None and not isinstance(commit_message, str):
+                raise wrong_kind(
+                    "EvaluatorVersionCode", "commit_message", "a string", commit_message
+                )
 
-        def _parse_created_by_user_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        created_by_user_id = _parse_created_by_user_id(d.pop("created_by_user_id"))
-
-        type_ = cast(Literal["CODE"], d.pop("type"))
-        if type_ != "CODE":
-            from arize_api._errors import ConstMismatchError
-
-            raise ConstMismatchError(f"type must be 'CODE', got {type_!r}")
-
-        def _parse_code_config(data: object) -> CustomCodeConfig | ManagedCodeConfig:
-            failures: list[Exception] = []
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "CUSTOM") != "CUSTOM":
-                    from arize_api._errors import ConstMismatchError
+                created_at = parse_datetime(d.pop("created_at"))
 
-                    raise ConstMismatchError("type is not 'CUSTOM'")
-                componentsschemas_code_config_type_0 = CustomCodeConfig.from_dict(data)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "EvaluatorVersionCode", "created_at", error
+                ) from error
 
-                return componentsschemas_code_config_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "MANAGED") != "MANAGED":
-                    from arize_api._errors import ConstMismatchError
+            def _parse_created_by_user_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
 
-                    raise ConstMismatchError("type is not 'MANAGED'")
-                componentsschemas_code_config_type_1 = ManagedCodeConfig.from_dict(data)
+            created_by_user_id = _parse_created_by_user_id(d.pop("created_by_user_id"))
 
-                return componentsschemas_code_config_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            if created_by_user_id is not None and not isinstance(
+                created_by_user_id, str
+            ):
+                raise wrong_kind(
+                    "EvaluatorVersionCode",
+                    "created_by_user_id",
+                    "a string",
+                    created_by_user_id,
+                )
 
-            return cast(
-                CustomCodeConfig | ManagedCodeConfig,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
+            type_ = cast(Literal["CODE"], d.pop("type"))
+            if type_ != "CODE":
+                from arize_api._errors import ConstMismatchError
 
-        code_config = _parse_code_config(d.pop("code_config"))
+                raise ConstMismatchError(f"type must be 'CODE', got {type_!r}")
 
+            def _parse_code_config(
+                data: object,
+            ) -> CustomCodeConfig | ManagedCodeConfig:
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "CUSTOM") != "CUSTOM":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'CUSTOM'")
+                    componentsschemas_code_config_type_0 = CustomCodeConfig.from_dict(
+                        data
+                    )
+
+                    return componentsschemas_code_config_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "MANAGED") != "MANAGED":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'MANAGED'")
+                    componentsschemas_code_config_type_1 = ManagedCodeConfig.from_dict(
+                        data
+                    )
+
+                    return componentsschemas_code_config_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomCodeConfig | ManagedCodeConfig,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            code_config = _parse_code_config(d.pop("code_config"))
+
+        except KeyError as error:
+            raise missing_member("EvaluatorVersionCode", error) from None
         evaluator_version_code = cls(
             id=id,
             evaluator_id=evaluator_id,

@@ -4,16 +4,28 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.evaluator_type import EvaluatorType, check_evaluator_type
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EvaluatorWithVersion")
 
@@ -36,8 +48,8 @@ class EvaluatorWithVersion:
             EvaluatorVersionRemote | EvaluatorVersionTemplate): The resolved
             version: the first one after createEvaluator; on getEvaluator the
             latest, or the one `version_id` names.
-        description (None | str | Unset): Free-text description; null when
-            there is none.
+        description (None | str): Free-text description; null when there is
+            none.
     """
 
     id: str
@@ -53,8 +65,13 @@ class EvaluatorWithVersion:
         | EvaluatorVersionRemote
         | EvaluatorVersionTemplate
     )
-    description: None | str | Unset = UNSET
+    description: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -90,9 +107,9 @@ class EvaluatorWithVersion:
                 else self.version
             )
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
+        description: None | str
+        if isinstance(self.description, NoneType):
+            description = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             description = (
                 self.description.to_dict()
@@ -114,119 +131,169 @@ class EvaluatorWithVersion:
                 "version": version,
             }
         )
-        if description is not UNSET:
+        if description is not None:
             field_dict["description"] = description
+        elif "description" in self._explicit_nulls:
+            field_dict["description"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("EvaluatorWithVersion", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("EvaluatorWithVersion", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("EvaluatorWithVersion", "name", "a string", name)
 
-        type_ = check_evaluator_type(d.pop("type"))
+            type_ = check_evaluator_type(d.pop("type"))
 
-        space_id = d.pop("space_id")
-
-        created_at = parse_datetime(d.pop("created_at"))
-
-        updated_at = parse_datetime(d.pop("updated_at"))
-
-        def _parse_created_by_user_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        created_by_user_id = _parse_created_by_user_id(d.pop("created_by_user_id"))
-
-        def _parse_version(
-            data: object,
-        ) -> (
-            EvaluatorVersionCode
-            | EvaluatorVersionHarness
-            | EvaluatorVersionRemote
-            | EvaluatorVersionTemplate
-        ):
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "CODE") != "CODE":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("type is not 'CODE'")
-                componentsschemas_evaluator_version_type_0 = (
-                    EvaluatorVersionCode.from_dict(data)
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind(
+                    "EvaluatorWithVersion", "space_id", "a string", space_id
                 )
 
-                return componentsschemas_evaluator_version_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "HARNESS") != "HARNESS":
-                    from arize_api._errors import ConstMismatchError
+                created_at = parse_datetime(d.pop("created_at"))
 
-                    raise ConstMismatchError("type is not 'HARNESS'")
-                componentsschemas_evaluator_version_type_1 = (
-                    EvaluatorVersionHarness.from_dict(data)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "EvaluatorWithVersion", "created_at", error
+                ) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "EvaluatorWithVersion", "updated_at", error
+                ) from error
+
+            def _parse_created_by_user_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
+
+            created_by_user_id = _parse_created_by_user_id(d.pop("created_by_user_id"))
+
+            if created_by_user_id is not None and not isinstance(
+                created_by_user_id, str
+            ):
+                raise wrong_kind(
+                    "EvaluatorWithVersion",
+                    "created_by_user_id",
+                    "a string",
+                    created_by_user_id,
                 )
 
-                return componentsschemas_evaluator_version_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "REMOTE") != "REMOTE":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("type is not 'REMOTE'")
-                componentsschemas_evaluator_version_type_2 = (
-                    EvaluatorVersionRemote.from_dict(data)
-                )
-
-                return componentsschemas_evaluator_version_type_2
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "TEMPLATE") != "TEMPLATE":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("type is not 'TEMPLATE'")
-                componentsschemas_evaluator_version_type_3 = (
-                    EvaluatorVersionTemplate.from_dict(data)
-                )
-
-                return componentsschemas_evaluator_version_type_3
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
+            def _parse_version(
+                data: object,
+            ) -> (
                 EvaluatorVersionCode
                 | EvaluatorVersionHarness
                 | EvaluatorVersionRemote
-                | EvaluatorVersionTemplate,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
+                | EvaluatorVersionTemplate
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "CODE") != "CODE":
+                        from arize_api._errors import ConstMismatchError
 
-        version = _parse_version(d.pop("version"))
+                        raise ConstMismatchError("type is not 'CODE'")
+                    componentsschemas_evaluator_version_type_0 = (
+                        EvaluatorVersionCode.from_dict(data)
+                    )
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+                    return componentsschemas_evaluator_version_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "HARNESS") != "HARNESS":
+                        from arize_api._errors import ConstMismatchError
 
-        description = _parse_description(d.pop("description", UNSET))
+                        raise ConstMismatchError("type is not 'HARNESS'")
+                    componentsschemas_evaluator_version_type_1 = (
+                        EvaluatorVersionHarness.from_dict(data)
+                    )
 
+                    return componentsschemas_evaluator_version_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "REMOTE") != "REMOTE":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'REMOTE'")
+                    componentsschemas_evaluator_version_type_2 = (
+                        EvaluatorVersionRemote.from_dict(data)
+                    )
+
+                    return componentsschemas_evaluator_version_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "TEMPLATE") != "TEMPLATE":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'TEMPLATE'")
+                    componentsschemas_evaluator_version_type_3 = (
+                        EvaluatorVersionTemplate.from_dict(data)
+                    )
+
+                    return componentsschemas_evaluator_version_type_3
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    EvaluatorVersionCode
+                    | EvaluatorVersionHarness
+                    | EvaluatorVersionRemote
+                    | EvaluatorVersionTemplate,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            version = _parse_version(d.pop("version"))
+
+            def _parse_description(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            description = _parse_description(d.pop("description", None))
+
+            if description is not None and not isinstance(description, str):
+                raise wrong_kind(
+                    "EvaluatorWithVersion", "description", "a string", description
+                )
+
+            if description is None and "description" in src_dict:
+                explicit_nulls += ("description",)
+
+        except KeyError as error:
+            raise missing_member("EvaluatorWithVersion", error) from None
         evaluator_with_version = cls(
             id=id,
             name=name,
@@ -238,6 +305,8 @@ class EvaluatorWithVersion:
             version=version,
             description=description,
         )
+        if explicit_nulls:
+            evaluator_with_version._explicit_nulls = explicit_nulls
 
         evaluator_with_version.additional_properties = d
         return evaluator_with_version

@@ -4,15 +4,27 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="Experiment")
 
@@ -28,15 +40,15 @@ class Experiment:
         space_id (str): The space the experiment belongs to.
         created_at (datetime.datetime):
         updated_at (datetime.datetime): When the experiment last changed.
-        dataset_id (None | str | Unset): The dataset the experiment ran on;
-            `null` when it has none.
-        dataset_version_id (None | str | Unset): The dataset version the
-            experiment ran on; `null` when it has no dataset.
-        experiment_traces_project_id (str | Unset): The project holding the
+        dataset_id (None | str): The dataset the experiment ran on; `null`
+            when it has none.
+        dataset_version_id (None | str): The dataset version the experiment
+            ran on; `null` when it has no dataset.
+        experiment_traces_project_id (str | None): The project holding the
             experiment's traces, when there is one.
-        integration_id (None | str | Unset): The agent integration (base64
-            ID) behind the experiment; `null` for other experiments, such as SDK
-            or playground ones.
+        integration_id (None | str): The agent integration (base64 ID)
+            behind the experiment; `null` for other experiments, such as SDK or
+            playground ones.
     """
 
     id: str
@@ -44,11 +56,16 @@ class Experiment:
     space_id: str
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    dataset_id: None | str | Unset = UNSET
-    dataset_version_id: None | str | Unset = UNSET
-    experiment_traces_project_id: str | Unset = UNSET
-    integration_id: None | str | Unset = UNSET
+    dataset_id: None | str = None
+    dataset_version_id: None | str = None
+    experiment_traces_project_id: str | None = None
+    integration_id: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -61,9 +78,9 @@ class Experiment:
 
         updated_at = self.updated_at.isoformat()
 
-        dataset_id: None | str | Unset
-        if isinstance(self.dataset_id, Unset):
-            dataset_id = UNSET
+        dataset_id: None | str
+        if isinstance(self.dataset_id, NoneType):
+            dataset_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             dataset_id = (
                 self.dataset_id.to_dict()
@@ -71,9 +88,9 @@ class Experiment:
                 else self.dataset_id
             )
 
-        dataset_version_id: None | str | Unset
-        if isinstance(self.dataset_version_id, Unset):
-            dataset_version_id = UNSET
+        dataset_version_id: None | str
+        if isinstance(self.dataset_version_id, NoneType):
+            dataset_version_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             dataset_version_id = (
                 self.dataset_version_id.to_dict()
@@ -83,9 +100,9 @@ class Experiment:
 
         experiment_traces_project_id = self.experiment_traces_project_id
 
-        integration_id: None | str | Unset
-        if isinstance(self.integration_id, Unset):
-            integration_id = UNSET
+        integration_id: None | str
+        if isinstance(self.integration_id, NoneType):
+            integration_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             integration_id = (
                 self.integration_id.to_dict()
@@ -104,61 +121,132 @@ class Experiment:
                 "updated_at": updated_at,
             }
         )
-        if dataset_id is not UNSET:
+        if dataset_id is not None:
             field_dict["dataset_id"] = dataset_id
-        if dataset_version_id is not UNSET:
+        elif "dataset_id" in self._explicit_nulls:
+            field_dict["dataset_id"] = None
+        if dataset_version_id is not None:
             field_dict["dataset_version_id"] = dataset_version_id
-        if experiment_traces_project_id is not UNSET:
+        elif "dataset_version_id" in self._explicit_nulls:
+            field_dict["dataset_version_id"] = None
+        if experiment_traces_project_id is not None:
             field_dict["experiment_traces_project_id"] = experiment_traces_project_id
-        if integration_id is not UNSET:
+        elif "experiment_traces_project_id" in self._explicit_nulls:
+            field_dict["experiment_traces_project_id"] = None
+        if integration_id is not None:
             field_dict["integration_id"] = integration_id
+        elif "integration_id" in self._explicit_nulls:
+            field_dict["integration_id"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("Experiment", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("Experiment", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("Experiment", "name", "a string", name)
 
-        space_id = d.pop("space_id")
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind("Experiment", "space_id", "a string", space_id)
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Experiment", "created_at", error) from error
 
-        def _parse_dataset_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
 
-        dataset_id = _parse_dataset_id(d.pop("dataset_id", UNSET))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Experiment", "updated_at", error) from error
 
-        def _parse_dataset_version_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_dataset_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        dataset_version_id = _parse_dataset_version_id(
-            d.pop("dataset_version_id", UNSET)
-        )
+            dataset_id = _parse_dataset_id(d.pop("dataset_id", None))
 
-        experiment_traces_project_id = d.pop("experiment_traces_project_id", UNSET)
+            if dataset_id is not None and not isinstance(dataset_id, str):
+                raise wrong_kind("Experiment", "dataset_id", "a string", dataset_id)
 
-        def _parse_integration_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            if dataset_id is None and "dataset_id" in src_dict:
+                explicit_nulls += ("dataset_id",)
 
-        integration_id = _parse_integration_id(d.pop("integration_id", UNSET))
+            def _parse_dataset_version_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
+            dataset_version_id = _parse_dataset_version_id(
+                d.pop("dataset_version_id", None)
+            )
+
+            if dataset_version_id is not None and not isinstance(
+                dataset_version_id, str
+            ):
+                raise wrong_kind(
+                    "Experiment", "dataset_version_id", "a string", dataset_version_id
+                )
+
+            if dataset_version_id is None and "dataset_version_id" in src_dict:
+                explicit_nulls += ("dataset_version_id",)
+
+            experiment_traces_project_id = d.pop("experiment_traces_project_id", None)
+            if experiment_traces_project_id is not None and not isinstance(
+                experiment_traces_project_id, str
+            ):
+                raise wrong_kind(
+                    "Experiment",
+                    "experiment_traces_project_id",
+                    "a string",
+                    experiment_traces_project_id,
+                )
+
+            if (
+                experiment_traces_project_id is None
+                and "experiment_traces_project_id" in src_dict
+            ):
+                explicit_nulls += ("experiment_traces_project_id",)
+
+            def _parse_integration_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            integration_id = _parse_integration_id(d.pop("integration_id", None))
+
+            if integration_id is not None and not isinstance(integration_id, str):
+                raise wrong_kind(
+                    "Experiment", "integration_id", "a string", integration_id
+                )
+
+            if integration_id is None and "integration_id" in src_dict:
+                explicit_nulls += ("integration_id",)
+
+        except KeyError as error:
+            raise missing_member("Experiment", error) from None
         experiment = cls(
             id=id,
             name=name,
@@ -170,6 +258,8 @@ class Experiment:
             experiment_traces_project_id=experiment_traces_project_id,
             integration_id=integration_id,
         )
+        if explicit_nulls:
+            experiment._explicit_nulls = explicit_nulls
 
         experiment.additional_properties = d
         return experiment

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
+from types import NoneType
 from typing import (
     Any,
     Literal,
@@ -18,11 +20,18 @@ from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+    check_items,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.widget_creation_status import (
     WidgetCreationStatus,
     check_widget_creation_status,
 )
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ExperimentChartWidget")
 
@@ -45,18 +54,17 @@ class ExperimentChartWidget:
         creator_user_id (str): The user who created the widget.
         plots (list[ExperimentChartWidgetPlot]): The experiment metric
             series shown.
-        font_size (None | str | Unset): Saved font-size setting.
-        show_legend (bool | None | Unset): Whether the legend is shown;
-            `null` for the default.
-        legend_placement (None | str | Unset): Saved legend position.
-        x_axis_label (None | str | Unset): Custom x-axis label; `null` for
+        font_size (None | str): Saved font-size setting.
+        show_legend (bool | None): Whether the legend is shown; `null` for
             the default.
-        x_axis_tilt (None | str | Unset): Saved rotation of the x-axis
-            labels.
-        y_min (float | None | Unset): Lowest y-axis value shown; `null`
-            scales automatically.
-        y_max (float | None | Unset): Highest y-axis value shown; `null`
-            scales automatically.
+        legend_placement (None | str): Saved legend position.
+        x_axis_label (None | str): Custom x-axis label; `null` for the
+            default.
+        x_axis_tilt (None | str): Saved rotation of the x-axis labels.
+        y_min (float | None): Lowest y-axis value shown; `null` scales
+            automatically.
+        y_max (float | None): Highest y-axis value shown; `null` scales
+            automatically.
     """
 
     id: str
@@ -68,14 +76,19 @@ class ExperimentChartWidget:
     created_at: datetime.datetime
     creator_user_id: str
     plots: list[ExperimentChartWidgetPlot]
-    font_size: None | str | Unset = UNSET
-    show_legend: bool | None | Unset = UNSET
-    legend_placement: None | str | Unset = UNSET
-    x_axis_label: None | str | Unset = UNSET
-    x_axis_tilt: None | str | Unset = UNSET
-    y_min: float | None | Unset = UNSET
-    y_max: float | None | Unset = UNSET
+    font_size: None | str = None
+    show_legend: bool | None = None
+    legend_placement: None | str = None
+    x_axis_label: None | str = None
+    x_axis_tilt: None | str = None
+    y_min: float | None = None
+    y_max: float | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -99,9 +112,9 @@ class ExperimentChartWidget:
             plots_item = plots_item_data.to_dict()
             plots.append(plots_item)
 
-        font_size: None | str | Unset
-        if isinstance(self.font_size, Unset):
-            font_size = UNSET
+        font_size: None | str
+        if isinstance(self.font_size, NoneType):
+            font_size = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             font_size = (
                 self.font_size.to_dict()
@@ -109,9 +122,9 @@ class ExperimentChartWidget:
                 else self.font_size
             )
 
-        show_legend: bool | None | Unset
-        if isinstance(self.show_legend, Unset):
-            show_legend = UNSET
+        show_legend: bool | None
+        if isinstance(self.show_legend, NoneType):
+            show_legend = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             show_legend = (
                 self.show_legend.to_dict()
@@ -119,9 +132,9 @@ class ExperimentChartWidget:
                 else self.show_legend
             )
 
-        legend_placement: None | str | Unset
-        if isinstance(self.legend_placement, Unset):
-            legend_placement = UNSET
+        legend_placement: None | str
+        if isinstance(self.legend_placement, NoneType):
+            legend_placement = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             legend_placement = (
                 self.legend_placement.to_dict()
@@ -129,9 +142,9 @@ class ExperimentChartWidget:
                 else self.legend_placement
             )
 
-        x_axis_label: None | str | Unset
-        if isinstance(self.x_axis_label, Unset):
-            x_axis_label = UNSET
+        x_axis_label: None | str
+        if isinstance(self.x_axis_label, NoneType):
+            x_axis_label = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             x_axis_label = (
                 self.x_axis_label.to_dict()
@@ -139,9 +152,9 @@ class ExperimentChartWidget:
                 else self.x_axis_label
             )
 
-        x_axis_tilt: None | str | Unset
-        if isinstance(self.x_axis_tilt, Unset):
-            x_axis_tilt = UNSET
+        x_axis_tilt: None | str
+        if isinstance(self.x_axis_tilt, NoneType):
+            x_axis_tilt = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             x_axis_tilt = (
                 self.x_axis_tilt.to_dict()
@@ -149,17 +162,17 @@ class ExperimentChartWidget:
                 else self.x_axis_tilt
             )
 
-        y_min: float | None | Unset
-        if isinstance(self.y_min, Unset):
-            y_min = UNSET
+        y_min: float | None
+        if isinstance(self.y_min, NoneType):
+            y_min = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             y_min = (
                 self.y_min.to_dict() if hasattr(self.y_min, "to_dict") else self.y_min
             )
 
-        y_max: float | None | Unset
-        if isinstance(self.y_max, Unset):
-            y_max = UNSET
+        y_max: float | None
+        if isinstance(self.y_max, NoneType):
+            y_max = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             y_max = (
                 self.y_max.to_dict() if hasattr(self.y_max, "to_dict") else self.y_max
@@ -180,116 +193,235 @@ class ExperimentChartWidget:
                 "plots": plots,
             }
         )
-        if font_size is not UNSET:
+        if font_size is not None:
             field_dict["font_size"] = font_size
-        if show_legend is not UNSET:
+        elif "font_size" in self._explicit_nulls:
+            field_dict["font_size"] = None
+        if show_legend is not None:
             field_dict["show_legend"] = show_legend
-        if legend_placement is not UNSET:
+        elif "show_legend" in self._explicit_nulls:
+            field_dict["show_legend"] = None
+        if legend_placement is not None:
             field_dict["legend_placement"] = legend_placement
-        if x_axis_label is not UNSET:
+        elif "legend_placement" in self._explicit_nulls:
+            field_dict["legend_placement"] = None
+        if x_axis_label is not None:
             field_dict["x_axis_label"] = x_axis_label
-        if x_axis_tilt is not UNSET:
+        elif "x_axis_label" in self._explicit_nulls:
+            field_dict["x_axis_label"] = None
+        if x_axis_tilt is not None:
             field_dict["x_axis_tilt"] = x_axis_tilt
-        if y_min is not UNSET:
+        elif "x_axis_tilt" in self._explicit_nulls:
+            field_dict["x_axis_tilt"] = None
+        if y_min is not None:
             field_dict["y_min"] = y_min
-        if y_max is not UNSET:
+        elif "y_min" in self._explicit_nulls:
+            field_dict["y_min"] = None
+        if y_max is not None:
             field_dict["y_max"] = y_max
+        elif "y_max" in self._explicit_nulls:
+            field_dict["y_max"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ExperimentChartWidget", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("ExperimentChartWidget", "id", "a string", id)
 
-        type_ = cast(Literal["EXPERIMENT_CHART"], d.pop("type"))
-        if type_ != "EXPERIMENT_CHART":
-            from arize_api._errors import ConstMismatchError
+            type_ = cast(Literal["EXPERIMENT_CHART"], d.pop("type"))
+            if type_ != "EXPERIMENT_CHART":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'EXPERIMENT_CHART', got {type_!r}")
+                raise ConstMismatchError(
+                    f"type must be 'EXPERIMENT_CHART', got {type_!r}"
+                )
 
-        dashboard_id = d.pop("dashboard_id")
+            dashboard_id = d.pop("dashboard_id")
+            if not isinstance(dashboard_id, str):
+                raise wrong_kind(
+                    "ExperimentChartWidget", "dashboard_id", "a string", dashboard_id
+                )
 
-        title = d.pop("title")
+            title = d.pop("title")
+            if not isinstance(title, str):
+                raise wrong_kind("ExperimentChartWidget", "title", "a string", title)
 
-        grid_position = cast(list[int], d.pop("grid_position"))
+            grid_position = cast(list[int], d.pop("grid_position"))
 
-        creation_status = check_widget_creation_status(d.pop("creation_status"))
+            if not isinstance(grid_position, list):
+                raise wrong_kind(
+                    "ExperimentChartWidget", "grid_position", "a list", grid_position
+                )
+            check_items("ExperimentChartWidget", "grid_position", grid_position, "int")
 
-        created_at = parse_datetime(d.pop("created_at"))
+            creation_status = check_widget_creation_status(d.pop("creation_status"))
 
-        creator_user_id = d.pop("creator_user_id")
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        plots = []
-        _plots = d.pop("plots")
-        for plots_item_data in _plots:
-            plots_item = ExperimentChartWidgetPlot.from_dict(plots_item_data)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "ExperimentChartWidget", "created_at", error
+                ) from error
 
-            plots.append(plots_item)
+            creator_user_id = d.pop("creator_user_id")
+            if not isinstance(creator_user_id, str):
+                raise wrong_kind(
+                    "ExperimentChartWidget",
+                    "creator_user_id",
+                    "a string",
+                    creator_user_id,
+                )
 
-        def _parse_font_size(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            plots_sent = d.pop("plots")
+            if not isinstance(plots_sent, list):
+                raise wrong_kind("ExperimentChartWidget", "plots", "a list", plots_sent)
+            plots = []
+            _plots = plots_sent
+            for plots_item_data in _plots:
+                plots_item = ExperimentChartWidgetPlot.from_dict(plots_item_data)
 
-        font_size = _parse_font_size(d.pop("font_size", UNSET))
+                plots.append(plots_item)
 
-        def _parse_show_legend(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+            def _parse_font_size(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        show_legend = _parse_show_legend(d.pop("show_legend", UNSET))
+            font_size = _parse_font_size(d.pop("font_size", None))
 
-        def _parse_legend_placement(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            if font_size is not None and not isinstance(font_size, str):
+                raise wrong_kind(
+                    "ExperimentChartWidget", "font_size", "a string", font_size
+                )
 
-        legend_placement = _parse_legend_placement(d.pop("legend_placement", UNSET))
+            if font_size is None and "font_size" in src_dict:
+                explicit_nulls += ("font_size",)
 
-        def _parse_x_axis_label(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_show_legend(data: object) -> bool | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(bool | None, data)
 
-        x_axis_label = _parse_x_axis_label(d.pop("x_axis_label", UNSET))
+            show_legend = _parse_show_legend(d.pop("show_legend", None))
 
-        def _parse_x_axis_tilt(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            if show_legend is not None and type(show_legend) is not bool:
+                raise wrong_kind(
+                    "ExperimentChartWidget", "show_legend", "a boolean", show_legend
+                )
 
-        x_axis_tilt = _parse_x_axis_tilt(d.pop("x_axis_tilt", UNSET))
+            if show_legend is None and "show_legend" in src_dict:
+                explicit_nulls += ("show_legend",)
 
-        def _parse_y_min(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+            def _parse_legend_placement(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        y_min = _parse_y_min(d.pop("y_min", UNSET))
+            legend_placement = _parse_legend_placement(d.pop("legend_placement", None))
 
-        def _parse_y_max(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+            if legend_placement is not None and not isinstance(legend_placement, str):
+                raise wrong_kind(
+                    "ExperimentChartWidget",
+                    "legend_placement",
+                    "a string",
+                    legend_placement,
+                )
 
-        y_max = _parse_y_max(d.pop("y_max", UNSET))
+            if legend_placement is None and "legend_placement" in src_dict:
+                explicit_nulls += ("legend_placement",)
 
+            def _parse_x_axis_label(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            x_axis_label = _parse_x_axis_label(d.pop("x_axis_label", None))
+
+            if x_axis_label is not None and not isinstance(x_axis_label, str):
+                raise wrong_kind(
+                    "ExperimentChartWidget", "x_axis_label", "a string", x_axis_label
+                )
+
+            if x_axis_label is None and "x_axis_label" in src_dict:
+                explicit_nulls += ("x_axis_label",)
+
+            def _parse_x_axis_tilt(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            x_axis_tilt = _parse_x_axis_tilt(d.pop("x_axis_tilt", None))
+
+            if x_axis_tilt is not None and not isinstance(x_axis_tilt, str):
+                raise wrong_kind(
+                    "ExperimentChartWidget", "x_axis_tilt", "a string", x_axis_tilt
+                )
+
+            if x_axis_tilt is None and "x_axis_tilt" in src_dict:
+                explicit_nulls += ("x_axis_tilt",)
+
+            def _parse_y_min(data: object) -> float | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(float | None, data)
+
+            y_min = _parse_y_min(d.pop("y_min", None))
+
+            if (
+                y_min is not None
+                and type(y_min) is not float
+                and type(y_min) is not int
+            ):
+                y_min = as_number("ExperimentChartWidget", "y_min", y_min)
+
+            if y_min is None and "y_min" in src_dict:
+                explicit_nulls += ("y_min",)
+
+            def _parse_y_max(data: object) -> float | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(float | None, data)
+
+            y_max = _parse_y_max(d.pop("y_max", None))
+
+            if (
+                y_max is not None
+                and type(y_max) is not float
+                and type(y_max) is not int
+            ):
+                y_max = as_number("ExperimentChartWidget", "y_max", y_max)
+
+            if y_max is None and "y_max" in src_dict:
+                explicit_nulls += ("y_max",)
+
+        except KeyError as error:
+            raise missing_member("ExperimentChartWidget", error) from None
         experiment_chart_widget = cls(
             id=id,
             type_=type_,
@@ -308,6 +440,8 @@ class ExperimentChartWidget:
             y_min=y_min,
             y_max=y_max,
         )
+        if explicit_nulls:
+            experiment_chart_widget._explicit_nulls = explicit_nulls
 
         experiment_chart_widget.additional_properties = d
         return experiment_chart_widget

@@ -3,14 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_int,
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ExperimentChartWidgetPlot")
 
@@ -24,16 +36,20 @@ class ExperimentChartWidgetPlot:
         dataset_id (str): The dataset whose experiments the series covers.
         position (int): Display order within the widget.
         title (str):
-        performance_metric (None | str | Unset): The performance metric
-            plotted.
+        performance_metric (None | str): The performance metric plotted.
     """
 
     id: str
     dataset_id: str
     position: int
     title: str
-    performance_metric: None | str | Unset = UNSET
+    performance_metric: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -44,9 +60,9 @@ class ExperimentChartWidgetPlot:
 
         title = self.title
 
-        performance_metric: None | str | Unset
-        if isinstance(self.performance_metric, Unset):
-            performance_metric = UNSET
+        performance_metric: None | str
+        if isinstance(self.performance_metric, NoneType):
+            performance_metric = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             performance_metric = (
                 self.performance_metric.to_dict()
@@ -64,33 +80,70 @@ class ExperimentChartWidgetPlot:
                 "title": title,
             }
         )
-        if performance_metric is not UNSET:
+        if performance_metric is not None:
             field_dict["performance_metric"] = performance_metric
+        elif "performance_metric" in self._explicit_nulls:
+            field_dict["performance_metric"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ExperimentChartWidgetPlot", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("ExperimentChartWidgetPlot", "id", "a string", id)
 
-        dataset_id = d.pop("dataset_id")
+            dataset_id = d.pop("dataset_id")
+            if not isinstance(dataset_id, str):
+                raise wrong_kind(
+                    "ExperimentChartWidgetPlot", "dataset_id", "a string", dataset_id
+                )
 
-        position = d.pop("position")
+            position = d.pop("position")
+            if type(position) is not int:
+                position = as_int("ExperimentChartWidgetPlot", "position", position)
 
-        title = d.pop("title")
+            title = d.pop("title")
+            if not isinstance(title, str):
+                raise wrong_kind(
+                    "ExperimentChartWidgetPlot", "title", "a string", title
+                )
 
-        def _parse_performance_metric(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_performance_metric(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        performance_metric = _parse_performance_metric(
-            d.pop("performance_metric", UNSET)
-        )
+            performance_metric = _parse_performance_metric(
+                d.pop("performance_metric", None)
+            )
 
+            if performance_metric is not None and not isinstance(
+                performance_metric, str
+            ):
+                raise wrong_kind(
+                    "ExperimentChartWidgetPlot",
+                    "performance_metric",
+                    "a string",
+                    performance_metric,
+                )
+
+            if performance_metric is None and "performance_metric" in src_dict:
+                explicit_nulls += ("performance_metric",)
+
+        except KeyError as error:
+            raise missing_member("ExperimentChartWidgetPlot", error) from None
         experiment_chart_widget_plot = cls(
             id=id,
             dataset_id=dataset_id,
@@ -98,6 +151,8 @@ class ExperimentChartWidgetPlot:
             title=title,
             performance_metric=performance_metric,
         )
+        if explicit_nulls:
+            experiment_chart_widget_plot._explicit_nulls = explicit_nulls
 
         experiment_chart_widget_plot.additional_properties = d
         return experiment_chart_widget_plot

@@ -3,14 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ExperimentRun")
 
@@ -24,20 +35,23 @@ class ExperimentRun:
         id (str): Server-assigned run ID (UUID-style, not base64).
         example_id (None | str): The dataset example the run belongs to;
             `null` when the experiment has no dataset.
-        output (None | str | Unset): The task's output; `null` when the task
-            failed.
-        error (None | str | Unset): The task's error message; `null` when it
+        output (None | str): The task's output; `null` when the task failed.
+        error (None | str): The task's error message; `null` when it
             succeeded.
-        annotations (list[Annotation] | Unset): Human annotations on the
-            run.
+        annotations (list[Annotation] | None): Human annotations on the run.
     """
 
     id: str
     example_id: None | str
-    output: None | str | Unset = UNSET
-    error: None | str | Unset = UNSET
-    annotations: list[Annotation] | Unset = UNSET
+    output: None | str = None
+    error: None | str = None
+    annotations: list[Annotation] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -45,9 +59,9 @@ class ExperimentRun:
         example_id: None | str
         example_id = self.example_id
 
-        output: None | str | Unset
-        if isinstance(self.output, Unset):
-            output = UNSET
+        output: None | str
+        if isinstance(self.output, NoneType):
+            output = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             output = (
                 self.output.to_dict()
@@ -55,16 +69,16 @@ class ExperimentRun:
                 else self.output
             )
 
-        error: None | str | Unset
-        if isinstance(self.error, Unset):
-            error = UNSET
+        error: None | str
+        if isinstance(self.error, NoneType):
+            error = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             error = (
                 self.error.to_dict() if hasattr(self.error, "to_dict") else self.error
             )
 
-        annotations: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.annotations, Unset):
+        annotations: list[dict[str, Any]] | None = None
+        if not isinstance(self.annotations, NoneType):
             annotations = []
             for annotations_item_data in self.annotations:
                 annotations_item = annotations_item_data.to_dict()
@@ -78,54 +92,95 @@ class ExperimentRun:
                 "example_id": example_id,
             }
         )
-        if output is not UNSET:
+        if output is not None:
             field_dict["output"] = output
-        if error is not UNSET:
+        elif "output" in self._explicit_nulls:
+            field_dict["output"] = None
+        if error is not None:
             field_dict["error"] = error
-        if annotations is not UNSET:
+        elif "error" in self._explicit_nulls:
+            field_dict["error"] = None
+        if annotations is not None:
             field_dict["annotations"] = annotations
+        elif "annotations" in self._explicit_nulls:
+            field_dict["annotations"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ExperimentRun", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("ExperimentRun", "id", "a string", id)
 
-        def _parse_example_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            def _parse_example_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
 
-        example_id = _parse_example_id(d.pop("example_id"))
+            example_id = _parse_example_id(d.pop("example_id"))
 
-        def _parse_output(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            if example_id is not None and not isinstance(example_id, str):
+                raise wrong_kind("ExperimentRun", "example_id", "a string", example_id)
 
-        output = _parse_output(d.pop("output", UNSET))
+            def _parse_output(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        def _parse_error(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            output = _parse_output(d.pop("output", None))
 
-        error = _parse_error(d.pop("error", UNSET))
+            if output is not None and not isinstance(output, str):
+                raise wrong_kind("ExperimentRun", "output", "a string", output)
 
-        _annotations = d.pop("annotations", UNSET)
-        annotations: list[Annotation] | Unset = UNSET
-        if _annotations is not UNSET:
-            annotations = []
-            for annotations_item_data in _annotations:
-                annotations_item = Annotation.from_dict(annotations_item_data)
+            if output is None and "output" in src_dict:
+                explicit_nulls += ("output",)
 
-                annotations.append(annotations_item)
+            def _parse_error(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
+            error = _parse_error(d.pop("error", None))
+
+            if error is not None and not isinstance(error, str):
+                raise wrong_kind("ExperimentRun", "error", "a string", error)
+
+            if error is None and "error" in src_dict:
+                explicit_nulls += ("error",)
+
+            annotations_sent = d.pop("annotations", None)
+            if annotations_sent is not None and not isinstance(annotations_sent, list):
+                raise wrong_kind(
+                    "ExperimentRun", "annotations", "a list", annotations_sent
+                )
+            _annotations = annotations_sent
+            annotations: list[Annotation] | None = None
+            if _annotations is not None:
+                annotations = []
+                for annotations_item_data in _annotations:
+                    annotations_item = Annotation.from_dict(annotations_item_data)
+
+                    annotations.append(annotations_item)
+
+            if annotations is None and "annotations" in src_dict:
+                explicit_nulls += ("annotations",)
+
+        except KeyError as error:
+            raise missing_member("ExperimentRun", error) from None
         experiment_run = cls(
             id=id,
             example_id=example_id,
@@ -133,6 +188,8 @@ class ExperimentRun:
             error=error,
             annotations=annotations,
         )
+        if explicit_nulls:
+            experiment_run._explicit_nulls = explicit_nulls
 
         experiment_run.additional_properties = d
         return experiment_run

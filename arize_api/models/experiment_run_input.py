@@ -3,13 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeAlias,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ExperimentRunInput")
@@ -56,20 +68,40 @@ class ExperimentRunInput:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ExperimentRunInput", src_dict)
         d = dict(src_dict)
-        output = d.pop("output")
+        try:
+            output = d.pop("output")
+            if not isinstance(output, str):
+                raise wrong_kind("ExperimentRunInput", "output", "a string", output)
 
-        def _parse_example_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_example_id(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        example_id = _parse_example_id(d.pop("example_id", UNSET))
+            example_id = _parse_example_id(d.pop("example_id", UNSET))
 
+            if (
+                example_id is not UNSET
+                and example_id is not None
+                and not isinstance(example_id, str)
+            ):
+                raise wrong_kind(
+                    "ExperimentRunInput", "example_id", "a string", example_id
+                )
+
+        except KeyError as error:
+            raise missing_member("ExperimentRunInput", error) from None
         experiment_run_input = cls(
             output=output,
             example_id=example_id,
@@ -96,3 +128,7 @@ class ExperimentRunInput:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+ExperimentRunInputDict: TypeAlias = dict[str, Any]
+"""A ``ExperimentRunInput`` as a plain ``dict`` (its members are free-form), for ``body=``."""

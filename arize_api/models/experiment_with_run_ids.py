@@ -4,15 +4,28 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ExperimentWithRunIds")
 
@@ -28,14 +41,14 @@ class ExperimentWithRunIds:
         created_at (datetime.datetime):
         updated_at (datetime.datetime): When the experiment last changed.
         run_ids (list[str]): IDs of the runs just inserted, in input order.
-        dataset_id (None | str | Unset): The dataset the experiment ran on;
-            `null` when it has none.
-        dataset_version_id (None | str | Unset): The dataset version the
-            experiment ran on; `null` when it has no dataset.
-        experiment_traces_project_id (str | Unset): The project holding the
+        dataset_id (None | str): The dataset the experiment ran on; `null`
+            when it has none.
+        dataset_version_id (None | str): The dataset version the experiment
+            ran on; `null` when it has no dataset.
+        experiment_traces_project_id (str | None): The project holding the
             experiment's traces, when there is one.
-        integration_id (None | str | Unset): The agent integration (base64
-            ID) behind the experiment; `null` for other experiments.
+        integration_id (None | str): The agent integration (base64 ID)
+            behind the experiment; `null` for other experiments.
     """
 
     id: str
@@ -44,11 +57,16 @@ class ExperimentWithRunIds:
     created_at: datetime.datetime
     updated_at: datetime.datetime
     run_ids: list[str]
-    dataset_id: None | str | Unset = UNSET
-    dataset_version_id: None | str | Unset = UNSET
-    experiment_traces_project_id: str | Unset = UNSET
-    integration_id: None | str | Unset = UNSET
+    dataset_id: None | str = None
+    dataset_version_id: None | str = None
+    experiment_traces_project_id: str | None = None
+    integration_id: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -63,9 +81,9 @@ class ExperimentWithRunIds:
 
         run_ids = self.run_ids
 
-        dataset_id: None | str | Unset
-        if isinstance(self.dataset_id, Unset):
-            dataset_id = UNSET
+        dataset_id: None | str
+        if isinstance(self.dataset_id, NoneType):
+            dataset_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             dataset_id = (
                 self.dataset_id.to_dict()
@@ -73,9 +91,9 @@ class ExperimentWithRunIds:
                 else self.dataset_id
             )
 
-        dataset_version_id: None | str | Unset
-        if isinstance(self.dataset_version_id, Unset):
-            dataset_version_id = UNSET
+        dataset_version_id: None | str
+        if isinstance(self.dataset_version_id, NoneType):
+            dataset_version_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             dataset_version_id = (
                 self.dataset_version_id.to_dict()
@@ -85,9 +103,9 @@ class ExperimentWithRunIds:
 
         experiment_traces_project_id = self.experiment_traces_project_id
 
-        integration_id: None | str | Unset
-        if isinstance(self.integration_id, Unset):
-            integration_id = UNSET
+        integration_id: None | str
+        if isinstance(self.integration_id, NoneType):
+            integration_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             integration_id = (
                 self.integration_id.to_dict()
@@ -107,63 +125,149 @@ class ExperimentWithRunIds:
                 "run_ids": run_ids,
             }
         )
-        if dataset_id is not UNSET:
+        if dataset_id is not None:
             field_dict["dataset_id"] = dataset_id
-        if dataset_version_id is not UNSET:
+        elif "dataset_id" in self._explicit_nulls:
+            field_dict["dataset_id"] = None
+        if dataset_version_id is not None:
             field_dict["dataset_version_id"] = dataset_version_id
-        if experiment_traces_project_id is not UNSET:
+        elif "dataset_version_id" in self._explicit_nulls:
+            field_dict["dataset_version_id"] = None
+        if experiment_traces_project_id is not None:
             field_dict["experiment_traces_project_id"] = experiment_traces_project_id
-        if integration_id is not UNSET:
+        elif "experiment_traces_project_id" in self._explicit_nulls:
+            field_dict["experiment_traces_project_id"] = None
+        if integration_id is not None:
             field_dict["integration_id"] = integration_id
+        elif "integration_id" in self._explicit_nulls:
+            field_dict["integration_id"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ExperimentWithRunIds", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("ExperimentWithRunIds", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("ExperimentWithRunIds", "name", "a string", name)
 
-        space_id = d.pop("space_id")
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind(
+                    "ExperimentWithRunIds", "space_id", "a string", space_id
+                )
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "ExperimentWithRunIds", "created_at", error
+                ) from error
 
-        run_ids = cast(list[str], d.pop("run_ids"))
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
 
-        def _parse_dataset_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "ExperimentWithRunIds", "updated_at", error
+                ) from error
 
-        dataset_id = _parse_dataset_id(d.pop("dataset_id", UNSET))
+            run_ids = cast(list[str], d.pop("run_ids"))
 
-        def _parse_dataset_version_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            if not isinstance(run_ids, list):
+                raise wrong_kind("ExperimentWithRunIds", "run_ids", "a list", run_ids)
+            check_items("ExperimentWithRunIds", "run_ids", run_ids, "str")
 
-        dataset_version_id = _parse_dataset_version_id(
-            d.pop("dataset_version_id", UNSET)
-        )
+            def _parse_dataset_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        experiment_traces_project_id = d.pop("experiment_traces_project_id", UNSET)
+            dataset_id = _parse_dataset_id(d.pop("dataset_id", None))
 
-        def _parse_integration_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            if dataset_id is not None and not isinstance(dataset_id, str):
+                raise wrong_kind(
+                    "ExperimentWithRunIds", "dataset_id", "a string", dataset_id
+                )
 
-        integration_id = _parse_integration_id(d.pop("integration_id", UNSET))
+            if dataset_id is None and "dataset_id" in src_dict:
+                explicit_nulls += ("dataset_id",)
 
+            def _parse_dataset_version_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            dataset_version_id = _parse_dataset_version_id(
+                d.pop("dataset_version_id", None)
+            )
+
+            if dataset_version_id is not None and not isinstance(
+                dataset_version_id, str
+            ):
+                raise wrong_kind(
+                    "ExperimentWithRunIds",
+                    "dataset_version_id",
+                    "a string",
+                    dataset_version_id,
+                )
+
+            if dataset_version_id is None and "dataset_version_id" in src_dict:
+                explicit_nulls += ("dataset_version_id",)
+
+            experiment_traces_project_id = d.pop("experiment_traces_project_id", None)
+            if experiment_traces_project_id is not None and not isinstance(
+                experiment_traces_project_id, str
+            ):
+                raise wrong_kind(
+                    "ExperimentWithRunIds",
+                    "experiment_traces_project_id",
+                    "a string",
+                    experiment_traces_project_id,
+                )
+
+            if (
+                experiment_traces_project_id is None
+                and "experiment_traces_project_id" in src_dict
+            ):
+                explicit_nulls += ("experiment_traces_project_id",)
+
+            def _parse_integration_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            integration_id = _parse_integration_id(d.pop("integration_id", None))
+
+            if integration_id is not None and not isinstance(integration_id, str):
+                raise wrong_kind(
+                    "ExperimentWithRunIds", "integration_id", "a string", integration_id
+                )
+
+            if integration_id is None and "integration_id" in src_dict:
+                explicit_nulls += ("integration_id",)
+
+        except KeyError as error:
+            raise missing_member("ExperimentWithRunIds", error) from None
         experiment_with_run_ids = cls(
             id=id,
             name=name,
@@ -176,6 +280,8 @@ class ExperimentWithRunIds:
             experiment_traces_project_id=experiment_traces_project_id,
             integration_id=integration_id,
         )
+        if explicit_nulls:
+            experiment_with_run_ids._explicit_nulls = explicit_nulls
 
         experiment_with_run_ids.additional_properties = d
         return experiment_with_run_ids

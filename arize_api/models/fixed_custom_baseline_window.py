@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -18,6 +19,11 @@ from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+)
 
 T = TypeVar("T", bound="FixedCustomBaselineWindow")
 
@@ -56,19 +62,40 @@ class FixedCustomBaselineWindow:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("FixedCustomBaselineWindow", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["FIXED"], d.pop("type"))
-        if type_ != "FIXED":
-            from arize_api._errors import ConstMismatchError
+        try:
+            type_ = cast(Literal["FIXED"], d.pop("type"))
+            if type_ != "FIXED":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'FIXED', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'FIXED', got {type_!r}")
 
-        fixed_start_date = parse_datetime(d.pop("fixed_start_date"))
+            try:
+                fixed_start_date = parse_datetime(d.pop("fixed_start_date"))
 
-        fixed_end_date = parse_datetime(d.pop("fixed_end_date"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "FixedCustomBaselineWindow", "fixed_start_date", error
+                ) from error
 
+            try:
+                fixed_end_date = parse_datetime(d.pop("fixed_end_date"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "FixedCustomBaselineWindow", "fixed_end_date", error
+                ) from error
+
+        except KeyError as error:
+            raise missing_member("FixedCustomBaselineWindow", error) from None
         fixed_custom_baseline_window = cls(
             type_=type_,
             fixed_start_date=fixed_start_date,

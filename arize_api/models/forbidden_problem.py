@@ -3,15 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.upgrade_plan import UpgradePlan, check_upgrade_plan
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ForbiddenProblem")
 
@@ -26,28 +37,33 @@ class ForbiddenProblem:
     Attributes:
         title (str): Short summary of the problem type.
         status (int): The HTTP status, 403.
-        type_ (str | Unset): URI naming the problem type.
-        detail (str | Unset): Explanation of this occurrence.
-        instance (str | Unset): URI naming this occurrence.
-        entitlement (str | Unset): Upper-case key of the missing capability
+        type_ (str | None): URI naming the problem type.
+        detail (str | None): Explanation of this occurrence.
+        instance (str | None): URI naming this occurrence.
+        entitlement (str | None): Upper-case key of the missing capability
             or reached limit, such as `DASHBOARD_CUSTOMIZATION` or `SPACES`.
-        limit (int | Unset): For a count limit: how many the plan allows.
-        current_count (int | Unset): For a count limit: how many the account
+        limit (int | None): For a count limit: how many the plan allows.
+        current_count (int | None): For a count limit: how many the account
             has now.
-        required_plan (UpgradePlan | Unset): The lowest plan that includes
+        required_plan (UpgradePlan | None): The lowest plan that includes
             the capability or raises the limit.
     """
 
     title: str
     status: int
-    type_: str | Unset = UNSET
-    detail: str | Unset = UNSET
-    instance: str | Unset = UNSET
-    entitlement: str | Unset = UNSET
-    limit: int | Unset = UNSET
-    current_count: int | Unset = UNSET
-    required_plan: UpgradePlan | Unset = UNSET
+    type_: str | None = None
+    detail: str | None = None
+    instance: str | None = None
+    entitlement: str | None = None
+    limit: int | None = None
+    current_count: int | None = None
+    required_plan: UpgradePlan | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         title = self.title
@@ -66,8 +82,8 @@ class ForbiddenProblem:
 
         current_count = self.current_count
 
-        required_plan: str | Unset = UNSET
-        if not isinstance(self.required_plan, Unset):
+        required_plan: str | None = None
+        if not isinstance(self.required_plan, NoneType):
             required_plan = self.required_plan
 
         field_dict: dict[str, Any] = {}
@@ -78,49 +94,114 @@ class ForbiddenProblem:
                 "status": status,
             }
         )
-        if type_ is not UNSET:
+        if type_ is not None:
             field_dict["type"] = type_
-        if detail is not UNSET:
+        elif "type" in self._explicit_nulls:
+            field_dict["type"] = None
+        if detail is not None:
             field_dict["detail"] = detail
-        if instance is not UNSET:
+        elif "detail" in self._explicit_nulls:
+            field_dict["detail"] = None
+        if instance is not None:
             field_dict["instance"] = instance
-        if entitlement is not UNSET:
+        elif "instance" in self._explicit_nulls:
+            field_dict["instance"] = None
+        if entitlement is not None:
             field_dict["entitlement"] = entitlement
-        if limit is not UNSET:
+        elif "entitlement" in self._explicit_nulls:
+            field_dict["entitlement"] = None
+        if limit is not None:
             field_dict["limit"] = limit
-        if current_count is not UNSET:
+        elif "limit" in self._explicit_nulls:
+            field_dict["limit"] = None
+        if current_count is not None:
             field_dict["current_count"] = current_count
-        if required_plan is not UNSET:
+        elif "current_count" in self._explicit_nulls:
+            field_dict["current_count"] = None
+        if required_plan is not None:
             field_dict["required_plan"] = required_plan
+        elif "required_plan" in self._explicit_nulls:
+            field_dict["required_plan"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ForbiddenProblem", src_dict)
         d = dict(src_dict)
-        title = d.pop("title")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            title = d.pop("title")
+            if not isinstance(title, str):
+                raise wrong_kind("ForbiddenProblem", "title", "a string", title)
 
-        status = d.pop("status")
+            status = d.pop("status")
+            if type(status) is not int:
+                status = as_int("ForbiddenProblem", "status", status)
 
-        type_ = d.pop("type", UNSET)
+            type_ = d.pop("type", None)
+            if type_ is not None and not isinstance(type_, str):
+                raise wrong_kind("ForbiddenProblem", "type", "a string", type_)
 
-        detail = d.pop("detail", UNSET)
+            if type_ is None and "type" in src_dict:
+                explicit_nulls += ("type",)
 
-        instance = d.pop("instance", UNSET)
+            detail = d.pop("detail", None)
+            if detail is not None and not isinstance(detail, str):
+                raise wrong_kind("ForbiddenProblem", "detail", "a string", detail)
 
-        entitlement = d.pop("entitlement", UNSET)
+            if detail is None and "detail" in src_dict:
+                explicit_nulls += ("detail",)
 
-        limit = d.pop("limit", UNSET)
+            instance = d.pop("instance", None)
+            if instance is not None and not isinstance(instance, str):
+                raise wrong_kind("ForbiddenProblem", "instance", "a string", instance)
 
-        current_count = d.pop("current_count", UNSET)
+            if instance is None and "instance" in src_dict:
+                explicit_nulls += ("instance",)
 
-        _required_plan = d.pop("required_plan", UNSET)
-        required_plan: UpgradePlan | Unset
-        if isinstance(_required_plan, Unset):
-            required_plan = UNSET
-        else:
-            required_plan = check_upgrade_plan(_required_plan)
+            entitlement = d.pop("entitlement", None)
+            if entitlement is not None and not isinstance(entitlement, str):
+                raise wrong_kind(
+                    "ForbiddenProblem", "entitlement", "a string", entitlement
+                )
 
+            if entitlement is None and "entitlement" in src_dict:
+                explicit_nulls += ("entitlement",)
+
+            limit = d.pop("limit", None)
+            if limit is not None and type(limit) is not int:
+                limit = as_int("ForbiddenProblem", "limit", limit)
+
+            if limit is None and "limit" in src_dict:
+                explicit_nulls += ("limit",)
+
+            current_count = d.pop("current_count", None)
+            if current_count is not None and type(current_count) is not int:
+                current_count = as_int(
+                    "ForbiddenProblem", "current_count", current_count
+                )
+
+            if current_count is None and "current_count" in src_dict:
+                explicit_nulls += ("current_count",)
+
+            _required_plan = d.pop("required_plan", None)
+            required_plan: UpgradePlan | None
+            if isinstance(_required_plan, NoneType):
+                required_plan = None
+            else:
+                required_plan = check_upgrade_plan(_required_plan)
+
+            if required_plan is None and "required_plan" in src_dict:
+                explicit_nulls += ("required_plan",)
+
+        except KeyError as error:
+            raise missing_member("ForbiddenProblem", error) from None
         forbidden_problem = cls(
             title=title,
             status=status,
@@ -132,6 +213,8 @@ class ForbiddenProblem:
             current_count=current_count,
             required_plan=required_plan,
         )
+        if explicit_nulls:
+            forbidden_problem._explicit_nulls = explicit_nulls
 
         forbidden_problem.additional_properties = d
         return forbidden_problem

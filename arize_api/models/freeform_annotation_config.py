@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -18,6 +19,12 @@ from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="FreeformAnnotationConfig")
 
@@ -66,23 +73,46 @@ class FreeformAnnotationConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("FreeformAnnotationConfig", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("FreeformAnnotationConfig", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("FreeformAnnotationConfig", "name", "a string", name)
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        space_id = d.pop("space_id")
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "FreeformAnnotationConfig", "created_at", error
+                ) from error
 
-        type_ = cast(Literal["FREEFORM"], d.pop("type"))
-        if type_ != "FREEFORM":
-            from arize_api._errors import ConstMismatchError
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind(
+                    "FreeformAnnotationConfig", "space_id", "a string", space_id
+                )
 
-            raise ConstMismatchError(f"type must be 'FREEFORM', got {type_!r}")
+            type_ = cast(Literal["FREEFORM"], d.pop("type"))
+            if type_ != "FREEFORM":
+                from arize_api._errors import ConstMismatchError
 
+                raise ConstMismatchError(f"type must be 'FREEFORM', got {type_!r}")
+
+        except KeyError as error:
+            raise missing_member("FreeformAnnotationConfig", error) from None
         freeform_annotation_config = cls(
             id=id,
             name=name,

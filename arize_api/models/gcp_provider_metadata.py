@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="GcpProviderMetadata")
 
@@ -60,21 +66,45 @@ class GcpProviderMetadata:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("GcpProviderMetadata", src_dict)
         d = dict(src_dict)
-        kind = cast(Literal["GCP"], d.pop("kind"))
-        if kind != "GCP":
-            from arize_api._errors import ConstMismatchError
+        try:
+            kind = cast(Literal["GCP"], d.pop("kind"))
+            if kind != "GCP":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"kind must be 'GCP', got {kind!r}")
+                raise ConstMismatchError(f"kind must be 'GCP', got {kind!r}")
 
-        project_id = d.pop("project_id")
+            project_id = d.pop("project_id")
+            if not isinstance(project_id, str):
+                raise wrong_kind(
+                    "GcpProviderMetadata", "project_id", "a string", project_id
+                )
 
-        location = d.pop("location")
+            location = d.pop("location")
+            if not isinstance(location, str):
+                raise wrong_kind(
+                    "GcpProviderMetadata", "location", "a string", location
+                )
 
-        project_access_label = d.pop("project_access_label")
+            project_access_label = d.pop("project_access_label")
+            if not isinstance(project_access_label, str):
+                raise wrong_kind(
+                    "GcpProviderMetadata",
+                    "project_access_label",
+                    "a string",
+                    project_access_label,
+                )
 
+        except KeyError as error:
+            raise missing_member("GcpProviderMetadata", error) from None
         gcp_provider_metadata = cls(
             kind=kind,
             project_id=project_id,

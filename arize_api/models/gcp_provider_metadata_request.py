@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.gcp_provider_metadata_kind import (
     GcpProviderMetadataKind,
     check_gcp_provider_metadata_kind,
@@ -55,17 +66,41 @@ class GcpProviderMetadataRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("GcpProviderMetadataRequest", src_dict)
         d = dict(src_dict)
-        kind = check_gcp_provider_metadata_kind(d.pop("kind"))
+        try:
+            kind = check_gcp_provider_metadata_kind(d.pop("kind"))
 
-        project_id = d.pop("project_id")
+            project_id = d.pop("project_id")
+            if not isinstance(project_id, str):
+                raise wrong_kind(
+                    "GcpProviderMetadataRequest", "project_id", "a string", project_id
+                )
 
-        location = d.pop("location")
+            location = d.pop("location")
+            if not isinstance(location, str):
+                raise wrong_kind(
+                    "GcpProviderMetadataRequest", "location", "a string", location
+                )
 
-        project_access_label = d.pop("project_access_label")
+            project_access_label = d.pop("project_access_label")
+            if not isinstance(project_access_label, str):
+                raise wrong_kind(
+                    "GcpProviderMetadataRequest",
+                    "project_access_label",
+                    "a string",
+                    project_access_label,
+                )
 
+        except KeyError as error:
+            raise missing_member("GcpProviderMetadataRequest", error) from None
         gcp_provider_metadata_request = cls(
             kind=kind,
             project_id=project_id,
@@ -77,3 +112,13 @@ class GcpProviderMetadataRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class GcpProviderMetadataRequestDict(TypedDict):
+    """A ``GcpProviderMetadataRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``GcpProviderMetadataRequest.from_dict``, so the same checks apply."""
+
+    kind: GcpProviderMetadataKind
+    project_id: str
+    location: str
+    project_access_label: str

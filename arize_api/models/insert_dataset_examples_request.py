@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="InsertDatasetExamplesRequest")
 
@@ -25,13 +37,20 @@ class InsertDatasetExamplesRequest:
             member.
     """
 
-    examples: list[InsertDatasetExamplesRequestExamplesItem]
+    examples: Sequence[
+        InsertDatasetExamplesRequestExamplesItem
+        | InsertDatasetExamplesRequestExamplesItemDict
+    ]
 
     def to_dict(self) -> dict[str, Any]:
-        examples = []
-        for examples_item_data in self.examples:
-            examples_item = examples_item_data.to_dict()
-            examples.append(examples_item)
+        examples = [
+            as_model(
+                InsertDatasetExamplesRequestExamplesItem,
+                item,
+                "InsertDatasetExamplesRequest.examples",
+            ).to_dict()
+            for item in self.examples
+        ]
 
         field_dict: dict[str, Any] = {}
 
@@ -43,18 +62,32 @@ class InsertDatasetExamplesRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("InsertDatasetExamplesRequest", src_dict)
         d = dict(src_dict)
-        examples = []
-        _examples = d.pop("examples")
-        for examples_item_data in _examples:
-            examples_item = InsertDatasetExamplesRequestExamplesItem.from_dict(
-                examples_item_data
-            )
+        try:
+            examples_sent = d.pop("examples")
+            if not isinstance(examples_sent, list):
+                raise wrong_kind(
+                    "InsertDatasetExamplesRequest", "examples", "a list", examples_sent
+                )
+            examples = []
+            _examples = examples_sent
+            for examples_item_data in _examples:
+                examples_item = InsertDatasetExamplesRequestExamplesItem.from_dict(
+                    examples_item_data
+                )
 
-            examples.append(examples_item)
+                examples.append(examples_item)
 
+        except KeyError as error:
+            raise missing_member("InsertDatasetExamplesRequest", error) from None
         insert_dataset_examples_request = cls(
             examples=examples,
         )
@@ -65,6 +98,14 @@ class InsertDatasetExamplesRequest:
         return model_repr(self)
 
 
+class InsertDatasetExamplesRequestDict(TypedDict):
+    """A ``InsertDatasetExamplesRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``InsertDatasetExamplesRequest.from_dict``, so the same checks apply."""
+
+    examples: list[InsertDatasetExamplesRequestExamplesItemDict]
+
+
 from ..models.insert_dataset_examples_request_examples_item import (
     InsertDatasetExamplesRequestExamplesItem,
+    InsertDatasetExamplesRequestExamplesItemDict,
 )

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="InsertExperimentRunsRequest")
 
@@ -22,13 +34,15 @@ class InsertExperimentRunsRequest:
             dataset every run needs `example_id`. 1 to 1000 items.
     """
 
-    experiment_runs: list[ExperimentRunInput]
+    experiment_runs: Sequence[ExperimentRunInput | ExperimentRunInputDict]
 
     def to_dict(self) -> dict[str, Any]:
-        experiment_runs = []
-        for experiment_runs_item_data in self.experiment_runs:
-            experiment_runs_item = experiment_runs_item_data.to_dict()
-            experiment_runs.append(experiment_runs_item)
+        experiment_runs = [
+            as_model(
+                ExperimentRunInput, item, "InsertExperimentRunsRequest.experiment_runs"
+            ).to_dict()
+            for item in self.experiment_runs
+        ]
 
         field_dict: dict[str, Any] = {}
 
@@ -40,18 +54,35 @@ class InsertExperimentRunsRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("InsertExperimentRunsRequest", src_dict)
         d = dict(src_dict)
-        experiment_runs = []
-        _experiment_runs = d.pop("experiment_runs")
-        for experiment_runs_item_data in _experiment_runs:
-            experiment_runs_item = ExperimentRunInput.from_dict(
-                experiment_runs_item_data
-            )
+        try:
+            experiment_runs_sent = d.pop("experiment_runs")
+            if not isinstance(experiment_runs_sent, list):
+                raise wrong_kind(
+                    "InsertExperimentRunsRequest",
+                    "experiment_runs",
+                    "a list",
+                    experiment_runs_sent,
+                )
+            experiment_runs = []
+            _experiment_runs = experiment_runs_sent
+            for experiment_runs_item_data in _experiment_runs:
+                experiment_runs_item = ExperimentRunInput.from_dict(
+                    experiment_runs_item_data
+                )
 
-            experiment_runs.append(experiment_runs_item)
+                experiment_runs.append(experiment_runs_item)
 
+        except KeyError as error:
+            raise missing_member("InsertExperimentRunsRequest", error) from None
         insert_experiment_runs_request = cls(
             experiment_runs=experiment_runs,
         )
@@ -62,4 +93,11 @@ class InsertExperimentRunsRequest:
         return model_repr(self)
 
 
-from ..models.experiment_run_input import ExperimentRunInput
+class InsertExperimentRunsRequestDict(TypedDict):
+    """A ``InsertExperimentRunsRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``InsertExperimentRunsRequest.from_dict``, so the same checks apply."""
+
+    experiment_runs: list[ExperimentRunInputDict]
+
+
+from ..models.experiment_run_input import ExperimentRunInput, ExperimentRunInputDict

@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="IntegrationNotificationConfig")
 
@@ -50,17 +56,33 @@ class IntegrationNotificationConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("IntegrationNotificationConfig", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["INTEGRATION"], d.pop("type"))
-        if type_ != "INTEGRATION":
-            from arize_api._errors import ConstMismatchError
+        try:
+            type_ = cast(Literal["INTEGRATION"], d.pop("type"))
+            if type_ != "INTEGRATION":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'INTEGRATION', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'INTEGRATION', got {type_!r}")
 
-        integration_id = d.pop("integration_id")
+            integration_id = d.pop("integration_id")
+            if not isinstance(integration_id, str):
+                raise wrong_kind(
+                    "IntegrationNotificationConfig",
+                    "integration_id",
+                    "a string",
+                    integration_id,
+                )
 
+        except KeyError as error:
+            raise missing_member("IntegrationNotificationConfig", error) from None
         integration_notification_config = cls(
             type_=type_,
             integration_id=integration_id,

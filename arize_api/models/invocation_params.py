@@ -3,14 +3,27 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_int,
+    as_mapping,
+    as_number,
+    check_items,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="InvocationParams")
 
@@ -21,54 +34,59 @@ class InvocationParams:
     and model.
 
     Attributes:
-        temperature (float | Unset): Sampling temperature; higher is more
+        temperature (float | None): Sampling temperature; higher is more
             random.
-        max_tokens (int | Unset): Most tokens to generate.
-        max_completion_tokens (int | Unset): Most completion tokens to
+        max_tokens (int | None): Most tokens to generate.
+        max_completion_tokens (int | None): Most completion tokens to
             generate.
-        top_p (float | Unset): Nucleus sampling: the probability mass to
+        top_p (float | None): Nucleus sampling: the probability mass to
             sample from.
-        frequency_penalty (float | Unset): Penalty on frequent tokens, -2.0
+        frequency_penalty (float | None): Penalty on frequent tokens, -2.0
             to 2.0. From -2 to 2.
-        presence_penalty (float | Unset): Penalty on tokens already present,
+        presence_penalty (float | None): Penalty on tokens already present,
             -2.0 to 2.0. From -2 to 2.
-        stop (list[str] | Unset): Sequences that end generation.
-        response_format (ResponseFormat | Unset): Structured output to
+        stop (list[str] | None): Sequences that end generation.
+        response_format (ResponseFormat | None): Structured output to
             require; when absent the provider's plain-text default applies.
-        tool_config (ToolConfig | Unset): Tools the model may call; when
+        tool_config (ToolConfig | None): Tools the model may call; when
             absent no tools are offered.
-        top_k (int | Unset): Sample only from the k most likely tokens; 1 is
+        top_k (int | None): Sample only from the k most likely tokens; 1 is
             greedy decoding.
-        thinking_level (str | Unset): Reasoning depth for Gemini 3.x models:
+        thinking_level (str | None): Reasoning depth for Gemini 3.x models:
             `low` or `high`.
-        thinking_budget (int | Unset): Token budget for reasoning on Gemini
+        thinking_budget (int | None): Token budget for reasoning on Gemini
             2.5 models: 0 to 24576 for Flash and Flash-Lite (0 turns it off),
             128 to 32768 for Pro.
-        reasoning_effort (str | Unset): Reasoning effort for OpenAI o-series
+        reasoning_effort (str | None): Reasoning effort for OpenAI o-series
             (`low`, `medium`, `high`) and GPT-5 models (also `none` and
             `xhigh`).
-        verbosity (str | Unset): Output verbosity for OpenAI GPT-5 models:
+        verbosity (str | None): Output verbosity for OpenAI GPT-5 models:
             `low`, `medium` or `high`.
-        service_tier (str | Unset): OpenAI processing tier: `priority`, for
+        service_tier (str | None): OpenAI processing tier: `priority`, for
             models that support it; absent means the project default.
     """
 
-    temperature: float | Unset = UNSET
-    max_tokens: int | Unset = UNSET
-    max_completion_tokens: int | Unset = UNSET
-    top_p: float | Unset = UNSET
-    frequency_penalty: float | Unset = UNSET
-    presence_penalty: float | Unset = UNSET
-    stop: list[str] | Unset = UNSET
-    response_format: ResponseFormat | Unset = UNSET
-    tool_config: ToolConfig | Unset = UNSET
-    top_k: int | Unset = UNSET
-    thinking_level: str | Unset = UNSET
-    thinking_budget: int | Unset = UNSET
-    reasoning_effort: str | Unset = UNSET
-    verbosity: str | Unset = UNSET
-    service_tier: str | Unset = UNSET
+    temperature: float | None = None
+    max_tokens: int | None = None
+    max_completion_tokens: int | None = None
+    top_p: float | None = None
+    frequency_penalty: float | None = None
+    presence_penalty: float | None = None
+    stop: list[str] | None = None
+    response_format: ResponseFormat | None = None
+    tool_config: ToolConfig | None = None
+    top_k: int | None = None
+    thinking_level: str | None = None
+    thinking_budget: int | None = None
+    reasoning_effort: str | None = None
+    verbosity: str | None = None
+    service_tier: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         temperature = self.temperature
@@ -83,16 +101,16 @@ class InvocationParams:
 
         presence_penalty = self.presence_penalty
 
-        stop: list[str] | Unset = UNSET
-        if not isinstance(self.stop, Unset):
+        stop: list[str] | None = None
+        if not isinstance(self.stop, NoneType):
             stop = self.stop
 
-        response_format: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.response_format, Unset):
+        response_format: dict[str, Any] | None = None
+        if not isinstance(self.response_format, NoneType):
             response_format = self.response_format.to_dict()
 
-        tool_config: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tool_config, Unset):
+        tool_config: dict[str, Any] | None = None
+        if not isinstance(self.tool_config, NoneType):
             tool_config = self.tool_config.to_dict()
 
         top_k = self.top_k
@@ -110,81 +128,218 @@ class InvocationParams:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if temperature is not UNSET:
+        if temperature is not None:
             field_dict["temperature"] = temperature
-        if max_tokens is not UNSET:
+        elif "temperature" in self._explicit_nulls:
+            field_dict["temperature"] = None
+        if max_tokens is not None:
             field_dict["max_tokens"] = max_tokens
-        if max_completion_tokens is not UNSET:
+        elif "max_tokens" in self._explicit_nulls:
+            field_dict["max_tokens"] = None
+        if max_completion_tokens is not None:
             field_dict["max_completion_tokens"] = max_completion_tokens
-        if top_p is not UNSET:
+        elif "max_completion_tokens" in self._explicit_nulls:
+            field_dict["max_completion_tokens"] = None
+        if top_p is not None:
             field_dict["top_p"] = top_p
-        if frequency_penalty is not UNSET:
+        elif "top_p" in self._explicit_nulls:
+            field_dict["top_p"] = None
+        if frequency_penalty is not None:
             field_dict["frequency_penalty"] = frequency_penalty
-        if presence_penalty is not UNSET:
+        elif "frequency_penalty" in self._explicit_nulls:
+            field_dict["frequency_penalty"] = None
+        if presence_penalty is not None:
             field_dict["presence_penalty"] = presence_penalty
-        if stop is not UNSET:
+        elif "presence_penalty" in self._explicit_nulls:
+            field_dict["presence_penalty"] = None
+        if stop is not None:
             field_dict["stop"] = stop
-        if response_format is not UNSET:
+        elif "stop" in self._explicit_nulls:
+            field_dict["stop"] = None
+        if response_format is not None:
             field_dict["response_format"] = response_format
-        if tool_config is not UNSET:
+        elif "response_format" in self._explicit_nulls:
+            field_dict["response_format"] = None
+        if tool_config is not None:
             field_dict["tool_config"] = tool_config
-        if top_k is not UNSET:
+        elif "tool_config" in self._explicit_nulls:
+            field_dict["tool_config"] = None
+        if top_k is not None:
             field_dict["top_k"] = top_k
-        if thinking_level is not UNSET:
+        elif "top_k" in self._explicit_nulls:
+            field_dict["top_k"] = None
+        if thinking_level is not None:
             field_dict["thinking_level"] = thinking_level
-        if thinking_budget is not UNSET:
+        elif "thinking_level" in self._explicit_nulls:
+            field_dict["thinking_level"] = None
+        if thinking_budget is not None:
             field_dict["thinking_budget"] = thinking_budget
-        if reasoning_effort is not UNSET:
+        elif "thinking_budget" in self._explicit_nulls:
+            field_dict["thinking_budget"] = None
+        if reasoning_effort is not None:
             field_dict["reasoning_effort"] = reasoning_effort
-        if verbosity is not UNSET:
+        elif "reasoning_effort" in self._explicit_nulls:
+            field_dict["reasoning_effort"] = None
+        if verbosity is not None:
             field_dict["verbosity"] = verbosity
-        if service_tier is not UNSET:
+        elif "verbosity" in self._explicit_nulls:
+            field_dict["verbosity"] = None
+        if service_tier is not None:
             field_dict["service_tier"] = service_tier
+        elif "service_tier" in self._explicit_nulls:
+            field_dict["service_tier"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("InvocationParams", src_dict)
         d = dict(src_dict)
-        temperature = d.pop("temperature", UNSET)
+        explicit_nulls: tuple[str, ...] = ()
+        temperature = d.pop("temperature", None)
+        if (
+            temperature is not None
+            and type(temperature) is not float
+            and type(temperature) is not int
+        ):
+            temperature = as_number("InvocationParams", "temperature", temperature)
 
-        max_tokens = d.pop("max_tokens", UNSET)
+        if temperature is None and "temperature" in src_dict:
+            explicit_nulls += ("temperature",)
 
-        max_completion_tokens = d.pop("max_completion_tokens", UNSET)
+        max_tokens = d.pop("max_tokens", None)
+        if max_tokens is not None and type(max_tokens) is not int:
+            max_tokens = as_int("InvocationParams", "max_tokens", max_tokens)
 
-        top_p = d.pop("top_p", UNSET)
+        if max_tokens is None and "max_tokens" in src_dict:
+            explicit_nulls += ("max_tokens",)
 
-        frequency_penalty = d.pop("frequency_penalty", UNSET)
+        max_completion_tokens = d.pop("max_completion_tokens", None)
+        if max_completion_tokens is not None and type(max_completion_tokens) is not int:
+            max_completion_tokens = as_int(
+                "InvocationParams", "max_completion_tokens", max_completion_tokens
+            )
 
-        presence_penalty = d.pop("presence_penalty", UNSET)
+        if max_completion_tokens is None and "max_completion_tokens" in src_dict:
+            explicit_nulls += ("max_completion_tokens",)
 
-        stop = cast(list[str], d.pop("stop", UNSET))
+        top_p = d.pop("top_p", None)
+        if top_p is not None and type(top_p) is not float and type(top_p) is not int:
+            top_p = as_number("InvocationParams", "top_p", top_p)
 
-        _response_format = d.pop("response_format", UNSET)
-        response_format: ResponseFormat | Unset
-        if isinstance(_response_format, Unset):
-            response_format = UNSET
+        if top_p is None and "top_p" in src_dict:
+            explicit_nulls += ("top_p",)
+
+        frequency_penalty = d.pop("frequency_penalty", None)
+        if (
+            frequency_penalty is not None
+            and type(frequency_penalty) is not float
+            and type(frequency_penalty) is not int
+        ):
+            frequency_penalty = as_number(
+                "InvocationParams", "frequency_penalty", frequency_penalty
+            )
+
+        if frequency_penalty is None and "frequency_penalty" in src_dict:
+            explicit_nulls += ("frequency_penalty",)
+
+        presence_penalty = d.pop("presence_penalty", None)
+        if (
+            presence_penalty is not None
+            and type(presence_penalty) is not float
+            and type(presence_penalty) is not int
+        ):
+            presence_penalty = as_number(
+                "InvocationParams", "presence_penalty", presence_penalty
+            )
+
+        if presence_penalty is None and "presence_penalty" in src_dict:
+            explicit_nulls += ("presence_penalty",)
+
+        stop = cast(list[str], d.pop("stop", None))
+
+        if stop is not None and not isinstance(stop, list):
+            raise wrong_kind("InvocationParams", "stop", "a list", stop)
+        if stop is not None:
+            check_items("InvocationParams", "stop", stop, "str")
+
+        if stop is None and "stop" in src_dict:
+            explicit_nulls += ("stop",)
+
+        _response_format = d.pop("response_format", None)
+        response_format: ResponseFormat | None
+        if isinstance(_response_format, NoneType):
+            response_format = None
         else:
             response_format = ResponseFormat.from_dict(_response_format)
 
-        _tool_config = d.pop("tool_config", UNSET)
-        tool_config: ToolConfig | Unset
-        if isinstance(_tool_config, Unset):
-            tool_config = UNSET
+        if response_format is None and "response_format" in src_dict:
+            explicit_nulls += ("response_format",)
+
+        _tool_config = d.pop("tool_config", None)
+        tool_config: ToolConfig | None
+        if isinstance(_tool_config, NoneType):
+            tool_config = None
         else:
             tool_config = ToolConfig.from_dict(_tool_config)
 
-        top_k = d.pop("top_k", UNSET)
+        if tool_config is None and "tool_config" in src_dict:
+            explicit_nulls += ("tool_config",)
 
-        thinking_level = d.pop("thinking_level", UNSET)
+        top_k = d.pop("top_k", None)
+        if top_k is not None and type(top_k) is not int:
+            top_k = as_int("InvocationParams", "top_k", top_k)
 
-        thinking_budget = d.pop("thinking_budget", UNSET)
+        if top_k is None and "top_k" in src_dict:
+            explicit_nulls += ("top_k",)
 
-        reasoning_effort = d.pop("reasoning_effort", UNSET)
+        thinking_level = d.pop("thinking_level", None)
+        if thinking_level is not None and not isinstance(thinking_level, str):
+            raise wrong_kind(
+                "InvocationParams", "thinking_level", "a string", thinking_level
+            )
 
-        verbosity = d.pop("verbosity", UNSET)
+        if thinking_level is None and "thinking_level" in src_dict:
+            explicit_nulls += ("thinking_level",)
 
-        service_tier = d.pop("service_tier", UNSET)
+        thinking_budget = d.pop("thinking_budget", None)
+        if thinking_budget is not None and type(thinking_budget) is not int:
+            thinking_budget = as_int(
+                "InvocationParams", "thinking_budget", thinking_budget
+            )
+
+        if thinking_budget is None and "thinking_budget" in src_dict:
+            explicit_nulls += ("thinking_budget",)
+
+        reasoning_effort = d.pop("reasoning_effort", None)
+        if reasoning_effort is not None and not isinstance(reasoning_effort, str):
+            raise wrong_kind(
+                "InvocationParams", "reasoning_effort", "a string", reasoning_effort
+            )
+
+        if reasoning_effort is None and "reasoning_effort" in src_dict:
+            explicit_nulls += ("reasoning_effort",)
+
+        verbosity = d.pop("verbosity", None)
+        if verbosity is not None and not isinstance(verbosity, str):
+            raise wrong_kind("InvocationParams", "verbosity", "a string", verbosity)
+
+        if verbosity is None and "verbosity" in src_dict:
+            explicit_nulls += ("verbosity",)
+
+        service_tier = d.pop("service_tier", None)
+        if service_tier is not None and not isinstance(service_tier, str):
+            raise wrong_kind(
+                "InvocationParams", "service_tier", "a string", service_tier
+            )
+
+        if service_tier is None and "service_tier" in src_dict:
+            explicit_nulls += ("service_tier",)
 
         invocation_params = cls(
             temperature=temperature,
@@ -203,6 +358,8 @@ class InvocationParams:
             verbosity=verbosity,
             service_tier=service_tier,
         )
+        if explicit_nulls:
+            invocation_params._explicit_nulls = explicit_nulls
 
         invocation_params.additional_properties = d
         return invocation_params

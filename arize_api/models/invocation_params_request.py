@@ -3,12 +3,28 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    as_model,
+    as_number,
+    check_items,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InvocationParamsRequest")
@@ -57,8 +73,8 @@ class InvocationParamsRequest:
     frequency_penalty: float | Unset = UNSET
     presence_penalty: float | Unset = UNSET
     stop: list[str] | Unset = UNSET
-    response_format: ResponseFormatRequest | Unset = UNSET
-    tool_config: ToolConfigRequest | Unset = UNSET
+    response_format: ResponseFormatRequest | ResponseFormatRequestDict | Unset = UNSET
+    tool_config: ToolConfigRequest | ToolConfigRequestDict | Unset = UNSET
     top_k: int | Unset = UNSET
     thinking_level: str | Unset = UNSET
     thinking_budget: int | Unset = UNSET
@@ -84,11 +100,19 @@ class InvocationParamsRequest:
 
         response_format: dict[str, Any] | Unset = UNSET
         if not isinstance(self.response_format, Unset):
-            response_format = self.response_format.to_dict()
+            response_format = as_model(
+                ResponseFormatRequest,
+                self.response_format,
+                "InvocationParamsRequest.response_format",
+            ).to_dict()
 
         tool_config: dict[str, Any] | Unset = UNSET
         if not isinstance(self.tool_config, Unset):
-            tool_config = self.tool_config.to_dict()
+            tool_config = as_model(
+                ToolConfigRequest,
+                self.tool_config,
+                "InvocationParamsRequest.tool_config",
+            ).to_dict()
 
         top_k = self.top_k
 
@@ -134,22 +158,70 @@ class InvocationParamsRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("InvocationParamsRequest", src_dict)
         d = dict(src_dict)
         temperature = d.pop("temperature", UNSET)
+        if (
+            temperature is not UNSET
+            and type(temperature) is not float
+            and type(temperature) is not int
+        ):
+            temperature = as_number(
+                "InvocationParamsRequest", "temperature", temperature
+            )
 
         max_tokens = d.pop("max_tokens", UNSET)
+        if max_tokens is not UNSET and type(max_tokens) is not int:
+            max_tokens = as_int("InvocationParamsRequest", "max_tokens", max_tokens)
 
         max_completion_tokens = d.pop("max_completion_tokens", UNSET)
+        if (
+            max_completion_tokens is not UNSET
+            and type(max_completion_tokens) is not int
+        ):
+            max_completion_tokens = as_int(
+                "InvocationParamsRequest",
+                "max_completion_tokens",
+                max_completion_tokens,
+            )
 
         top_p = d.pop("top_p", UNSET)
+        if top_p is not UNSET and type(top_p) is not float and type(top_p) is not int:
+            top_p = as_number("InvocationParamsRequest", "top_p", top_p)
 
         frequency_penalty = d.pop("frequency_penalty", UNSET)
+        if (
+            frequency_penalty is not UNSET
+            and type(frequency_penalty) is not float
+            and type(frequency_penalty) is not int
+        ):
+            frequency_penalty = as_number(
+                "InvocationParamsRequest", "frequency_penalty", frequency_penalty
+            )
 
         presence_penalty = d.pop("presence_penalty", UNSET)
+        if (
+            presence_penalty is not UNSET
+            and type(presence_penalty) is not float
+            and type(presence_penalty) is not int
+        ):
+            presence_penalty = as_number(
+                "InvocationParamsRequest", "presence_penalty", presence_penalty
+            )
 
         stop = cast(list[str], d.pop("stop", UNSET))
+
+        if stop is not UNSET and not isinstance(stop, list):
+            raise wrong_kind("InvocationParamsRequest", "stop", "a list", stop)
+        if stop is not UNSET:
+            check_items("InvocationParamsRequest", "stop", stop, "str")
 
         _response_format = d.pop("response_format", UNSET)
         response_format: ResponseFormatRequest | Unset
@@ -166,14 +238,35 @@ class InvocationParamsRequest:
             tool_config = ToolConfigRequest.from_dict(_tool_config)
 
         top_k = d.pop("top_k", UNSET)
+        if top_k is not UNSET and type(top_k) is not int:
+            top_k = as_int("InvocationParamsRequest", "top_k", top_k)
 
         thinking_level = d.pop("thinking_level", UNSET)
+        if thinking_level is not UNSET and not isinstance(thinking_level, str):
+            raise wrong_kind(
+                "InvocationParamsRequest", "thinking_level", "a string", thinking_level
+            )
 
         thinking_budget = d.pop("thinking_budget", UNSET)
+        if thinking_budget is not UNSET and type(thinking_budget) is not int:
+            thinking_budget = as_int(
+                "InvocationParamsRequest", "thinking_budget", thinking_budget
+            )
 
         reasoning_effort = d.pop("reasoning_effort", UNSET)
+        if reasoning_effort is not UNSET and not isinstance(reasoning_effort, str):
+            raise wrong_kind(
+                "InvocationParamsRequest",
+                "reasoning_effort",
+                "a string",
+                reasoning_effort,
+            )
 
         verbosity = d.pop("verbosity", UNSET)
+        if verbosity is not UNSET and not isinstance(verbosity, str):
+            raise wrong_kind(
+                "InvocationParamsRequest", "verbosity", "a string", verbosity
+            )
 
         invocation_params_request = cls(
             temperature=temperature,
@@ -198,5 +291,28 @@ class InvocationParamsRequest:
         return model_repr(self)
 
 
-from ..models.response_format_request import ResponseFormatRequest
-from ..models.tool_config_request import ToolConfigRequest
+class InvocationParamsRequestDict(TypedDict):
+    """A ``InvocationParamsRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``InvocationParamsRequest.from_dict``, so the same checks apply."""
+
+    temperature: NotRequired[float]
+    max_tokens: NotRequired[int]
+    max_completion_tokens: NotRequired[int]
+    top_p: NotRequired[float]
+    frequency_penalty: NotRequired[float]
+    presence_penalty: NotRequired[float]
+    stop: NotRequired[list[str]]
+    response_format: NotRequired[ResponseFormatRequestDict]
+    tool_config: NotRequired[ToolConfigRequestDict]
+    top_k: NotRequired[int]
+    thinking_level: NotRequired[str]
+    thinking_budget: NotRequired[int]
+    reasoning_effort: NotRequired[str]
+    verbosity: NotRequired[str]
+
+
+from ..models.response_format_request import (
+    ResponseFormatRequest,
+    ResponseFormatRequestDict,
+)
+from ..models.tool_config_request import ToolConfigRequest, ToolConfigRequestDict

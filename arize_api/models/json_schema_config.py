@@ -3,14 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="JsonSchemaConfig")
 
@@ -21,27 +30,32 @@ class JsonSchemaConfig:
     format is `JSON_SCHEMA`.
 
     Attributes:
-        name (str | Unset): Name of the schema.
-        description (str | Unset): What the schema describes.
-        schema (JsonSchemaConfigSchema | Unset): The JSON Schema document
+        name (str | None): Name of the schema.
+        description (str | None): What the schema describes.
+        schema (JsonSchemaConfigSchema | None): The JSON Schema document
             itself.
-        strict (bool | Unset): Whether the schema is enforced strictly;
+        strict (bool | None): Whether the schema is enforced strictly;
             `false` when absent. Default: False.
     """
 
-    name: str | Unset = UNSET
-    description: str | Unset = UNSET
-    schema: JsonSchemaConfigSchema | Unset = UNSET
-    strict: bool | Unset = False
+    name: str | None = None
+    description: str | None = None
+    schema: JsonSchemaConfigSchema | None = None
+    strict: bool | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
         description = self.description
 
-        schema: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.schema, Unset):
+        schema: dict[str, Any] | None = None
+        if not isinstance(self.schema, NoneType):
             schema = self.schema.to_dict()
 
         strict = self.strict
@@ -49,32 +63,65 @@ class JsonSchemaConfig:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if name is not UNSET:
+        if name is not None:
             field_dict["name"] = name
-        if description is not UNSET:
+        elif "name" in self._explicit_nulls:
+            field_dict["name"] = None
+        if description is not None:
             field_dict["description"] = description
-        if schema is not UNSET:
+        elif "description" in self._explicit_nulls:
+            field_dict["description"] = None
+        if schema is not None:
             field_dict["schema"] = schema
-        if strict is not UNSET:
+        elif "schema" in self._explicit_nulls:
+            field_dict["schema"] = None
+        if strict is not None:
             field_dict["strict"] = strict
+        elif "strict" in self._explicit_nulls:
+            field_dict["strict"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("JsonSchemaConfig", src_dict)
         d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        explicit_nulls: tuple[str, ...] = ()
+        name = d.pop("name", None)
+        if name is not None and not isinstance(name, str):
+            raise wrong_kind("JsonSchemaConfig", "name", "a string", name)
 
-        description = d.pop("description", UNSET)
+        if name is None and "name" in src_dict:
+            explicit_nulls += ("name",)
 
-        _schema = d.pop("schema", UNSET)
-        schema: JsonSchemaConfigSchema | Unset
-        if isinstance(_schema, Unset):
-            schema = UNSET
+        description = d.pop("description", None)
+        if description is not None and not isinstance(description, str):
+            raise wrong_kind("JsonSchemaConfig", "description", "a string", description)
+
+        if description is None and "description" in src_dict:
+            explicit_nulls += ("description",)
+
+        _schema = d.pop("schema", None)
+        schema: JsonSchemaConfigSchema | None
+        if isinstance(_schema, NoneType):
+            schema = None
         else:
             schema = JsonSchemaConfigSchema.from_dict(_schema)
 
-        strict = d.pop("strict", UNSET)
+        if schema is None and "schema" in src_dict:
+            explicit_nulls += ("schema",)
+
+        strict = d.pop("strict", None)
+        if strict is not None and type(strict) is not bool:
+            raise wrong_kind("JsonSchemaConfig", "strict", "a boolean", strict)
+
+        if strict is None and "strict" in src_dict:
+            explicit_nulls += ("strict",)
 
         json_schema_config = cls(
             name=name,
@@ -82,6 +129,8 @@ class JsonSchemaConfig:
             schema=schema,
             strict=strict,
         )
+        if explicit_nulls:
+            json_schema_config._explicit_nulls = explicit_nulls
 
         json_schema_config.additional_properties = d
         return json_schema_config

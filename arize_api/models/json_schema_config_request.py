@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="JsonSchemaConfigRequest")
@@ -30,7 +42,9 @@ class JsonSchemaConfigRequest:
 
     name: str | Unset = UNSET
     description: str | Unset = UNSET
-    schema: JsonSchemaConfigRequestSchema | Unset = UNSET
+    schema: (
+        JsonSchemaConfigRequestSchema | JsonSchemaConfigRequestSchemaDict | Unset
+    ) = UNSET
     strict: bool | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,7 +54,11 @@ class JsonSchemaConfigRequest:
 
         schema: dict[str, Any] | Unset = UNSET
         if not isinstance(self.schema, Unset):
-            schema = self.schema.to_dict()
+            schema = as_model(
+                JsonSchemaConfigRequestSchema,
+                self.schema,
+                "JsonSchemaConfigRequest.schema",
+            ).to_dict()
 
         strict = self.strict
 
@@ -58,12 +76,24 @@ class JsonSchemaConfigRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("JsonSchemaConfigRequest", src_dict)
         d = dict(src_dict)
         name = d.pop("name", UNSET)
+        if name is not UNSET and not isinstance(name, str):
+            raise wrong_kind("JsonSchemaConfigRequest", "name", "a string", name)
 
         description = d.pop("description", UNSET)
+        if description is not UNSET and not isinstance(description, str):
+            raise wrong_kind(
+                "JsonSchemaConfigRequest", "description", "a string", description
+            )
 
         _schema = d.pop("schema", UNSET)
         schema: JsonSchemaConfigRequestSchema | Unset
@@ -73,6 +103,8 @@ class JsonSchemaConfigRequest:
             schema = JsonSchemaConfigRequestSchema.from_dict(_schema)
 
         strict = d.pop("strict", UNSET)
+        if strict is not UNSET and type(strict) is not bool:
+            raise wrong_kind("JsonSchemaConfigRequest", "strict", "a boolean", strict)
 
         json_schema_config_request = cls(
             name=name,
@@ -87,4 +119,17 @@ class JsonSchemaConfigRequest:
         return model_repr(self)
 
 
-from ..models.json_schema_config_request_schema import JsonSchemaConfigRequestSchema
+class JsonSchemaConfigRequestDict(TypedDict):
+    """A ``JsonSchemaConfigRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``JsonSchemaConfigRequest.from_dict``, so the same checks apply."""
+
+    name: NotRequired[str]
+    description: NotRequired[str]
+    schema: NotRequired[JsonSchemaConfigRequestSchemaDict]
+    strict: NotRequired[bool]
+
+
+from ..models.json_schema_config_request_schema import (
+    JsonSchemaConfigRequestSchema,
+    JsonSchemaConfigRequestSchemaDict,
+)

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
+from types import NoneType
 from typing import (
     Any,
     Literal,
@@ -18,12 +20,19 @@ from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+    check_items,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.line_chart_type import LineChartType, check_line_chart_type
 from ..models.widget_creation_status import (
     WidgetCreationStatus,
     check_widget_creation_status,
 )
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LineChartWidget")
 
@@ -48,32 +57,31 @@ class LineChartWidget:
         plots (list[WidgetPlot]): The metric series shown.
         time_series_metric_type (str): The metric the time series is
             computed from.
-        monitor_id (str | Unset): The monitor shown, in `MONITOR` mode.
-        y_min (float | None | Unset): Lowest y-axis value shown; `null`
-            scales automatically.
-        y_max (float | None | Unset): Highest y-axis value shown; `null`
-            scales automatically.
-        y_axis_label (None | str | Unset): Custom y-axis label; `null` for
+        monitor_id (str | None): The monitor shown, in `MONITOR` mode.
+        y_min (float | None): Lowest y-axis value shown; `null` scales
+            automatically.
+        y_max (float | None): Highest y-axis value shown; `null` scales
+            automatically.
+        y_axis_label (None | str): Custom y-axis label; `null` for the
+            default.
+        x_axis_label (None | str): Custom x-axis label; `null` for the
+            default.
+        x_axis_tilt (None | str): Saved rotation of the x-axis labels.
+        font_size (None | str): Saved font-size setting.
+        show_legend (bool | None): Whether the legend is shown; `null` for
             the default.
-        x_axis_label (None | str | Unset): Custom x-axis label; `null` for
-            the default.
-        x_axis_tilt (None | str | Unset): Saved rotation of the x-axis
-            labels.
-        font_size (None | str | Unset): Saved font-size setting.
-        show_legend (bool | None | Unset): Whether the legend is shown;
-            `null` for the default.
-        legend_placement (None | str | Unset): Saved legend position.
-        timezone (None | str | Unset): Timezone the time series is shown in.
-        start_time (datetime.datetime | None | Unset): Start of the widget's
-            own time range; `null` when the dashboard's range applies.
-        end_time (datetime.datetime | None | Unset): End of the widget's own
+        legend_placement (None | str): Saved legend position.
+        timezone (None | str): Timezone the time series is shown in.
+        start_time (datetime.datetime | None): Start of the widget's own
             time range; `null` when the dashboard's range applies.
-        time_series_data_granularity (None | str | Unset): Saved aggregation
+        end_time (datetime.datetime | None): End of the widget's own time
+            range; `null` when the dashboard's range applies.
+        time_series_data_granularity (None | str): Saved aggregation
             interval of the time series.
-        overwrite_global_time (bool | None | Unset): Whether the widget's
-            own time range replaces the dashboard's.
-        time_range_key (None | str | Unset): Saved relative time range, such
-            as a last-N-days choice.
+        overwrite_global_time (bool | None): Whether the widget's own time
+            range replaces the dashboard's.
+        time_range_key (None | str): Saved relative time range, such as a
+            last-N-days choice.
     """
 
     id: str
@@ -87,22 +95,27 @@ class LineChartWidget:
     widget_type: LineChartType
     plots: list[WidgetPlot]
     time_series_metric_type: str
-    monitor_id: str | Unset = UNSET
-    y_min: float | None | Unset = UNSET
-    y_max: float | None | Unset = UNSET
-    y_axis_label: None | str | Unset = UNSET
-    x_axis_label: None | str | Unset = UNSET
-    x_axis_tilt: None | str | Unset = UNSET
-    font_size: None | str | Unset = UNSET
-    show_legend: bool | None | Unset = UNSET
-    legend_placement: None | str | Unset = UNSET
-    timezone: None | str | Unset = UNSET
-    start_time: datetime.datetime | None | Unset = UNSET
-    end_time: datetime.datetime | None | Unset = UNSET
-    time_series_data_granularity: None | str | Unset = UNSET
-    overwrite_global_time: bool | None | Unset = UNSET
-    time_range_key: None | str | Unset = UNSET
+    monitor_id: str | None = None
+    y_min: float | None = None
+    y_max: float | None = None
+    y_axis_label: None | str = None
+    x_axis_label: None | str = None
+    x_axis_tilt: None | str = None
+    font_size: None | str = None
+    show_legend: bool | None = None
+    legend_placement: None | str = None
+    timezone: None | str = None
+    start_time: datetime.datetime | None = None
+    end_time: datetime.datetime | None = None
+    time_series_data_granularity: None | str = None
+    overwrite_global_time: bool | None = None
+    time_range_key: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -132,25 +145,25 @@ class LineChartWidget:
 
         monitor_id = self.monitor_id
 
-        y_min: float | None | Unset
-        if isinstance(self.y_min, Unset):
-            y_min = UNSET
+        y_min: float | None
+        if isinstance(self.y_min, NoneType):
+            y_min = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             y_min = (
                 self.y_min.to_dict() if hasattr(self.y_min, "to_dict") else self.y_min
             )
 
-        y_max: float | None | Unset
-        if isinstance(self.y_max, Unset):
-            y_max = UNSET
+        y_max: float | None
+        if isinstance(self.y_max, NoneType):
+            y_max = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             y_max = (
                 self.y_max.to_dict() if hasattr(self.y_max, "to_dict") else self.y_max
             )
 
-        y_axis_label: None | str | Unset
-        if isinstance(self.y_axis_label, Unset):
-            y_axis_label = UNSET
+        y_axis_label: None | str
+        if isinstance(self.y_axis_label, NoneType):
+            y_axis_label = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             y_axis_label = (
                 self.y_axis_label.to_dict()
@@ -158,9 +171,9 @@ class LineChartWidget:
                 else self.y_axis_label
             )
 
-        x_axis_label: None | str | Unset
-        if isinstance(self.x_axis_label, Unset):
-            x_axis_label = UNSET
+        x_axis_label: None | str
+        if isinstance(self.x_axis_label, NoneType):
+            x_axis_label = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             x_axis_label = (
                 self.x_axis_label.to_dict()
@@ -168,9 +181,9 @@ class LineChartWidget:
                 else self.x_axis_label
             )
 
-        x_axis_tilt: None | str | Unset
-        if isinstance(self.x_axis_tilt, Unset):
-            x_axis_tilt = UNSET
+        x_axis_tilt: None | str
+        if isinstance(self.x_axis_tilt, NoneType):
+            x_axis_tilt = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             x_axis_tilt = (
                 self.x_axis_tilt.to_dict()
@@ -178,9 +191,9 @@ class LineChartWidget:
                 else self.x_axis_tilt
             )
 
-        font_size: None | str | Unset
-        if isinstance(self.font_size, Unset):
-            font_size = UNSET
+        font_size: None | str
+        if isinstance(self.font_size, NoneType):
+            font_size = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             font_size = (
                 self.font_size.to_dict()
@@ -188,9 +201,9 @@ class LineChartWidget:
                 else self.font_size
             )
 
-        show_legend: bool | None | Unset
-        if isinstance(self.show_legend, Unset):
-            show_legend = UNSET
+        show_legend: bool | None
+        if isinstance(self.show_legend, NoneType):
+            show_legend = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             show_legend = (
                 self.show_legend.to_dict()
@@ -198,9 +211,9 @@ class LineChartWidget:
                 else self.show_legend
             )
 
-        legend_placement: None | str | Unset
-        if isinstance(self.legend_placement, Unset):
-            legend_placement = UNSET
+        legend_placement: None | str
+        if isinstance(self.legend_placement, NoneType):
+            legend_placement = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             legend_placement = (
                 self.legend_placement.to_dict()
@@ -208,9 +221,9 @@ class LineChartWidget:
                 else self.legend_placement
             )
 
-        timezone: None | str | Unset
-        if isinstance(self.timezone, Unset):
-            timezone = UNSET
+        timezone: None | str
+        if isinstance(self.timezone, NoneType):
+            timezone = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             timezone = (
                 self.timezone.to_dict()
@@ -218,9 +231,9 @@ class LineChartWidget:
                 else self.timezone
             )
 
-        start_time: None | str | Unset
-        if isinstance(self.start_time, Unset):
-            start_time = UNSET
+        start_time: None | str
+        if isinstance(self.start_time, NoneType):
+            start_time = None
         elif isinstance(self.start_time, datetime.datetime):
             start_time = self.start_time.isoformat()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -230,9 +243,9 @@ class LineChartWidget:
                 else self.start_time
             )
 
-        end_time: None | str | Unset
-        if isinstance(self.end_time, Unset):
-            end_time = UNSET
+        end_time: None | str
+        if isinstance(self.end_time, NoneType):
+            end_time = None
         elif isinstance(self.end_time, datetime.datetime):
             end_time = self.end_time.isoformat()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -242,9 +255,9 @@ class LineChartWidget:
                 else self.end_time
             )
 
-        time_series_data_granularity: None | str | Unset
-        if isinstance(self.time_series_data_granularity, Unset):
-            time_series_data_granularity = UNSET
+        time_series_data_granularity: None | str
+        if isinstance(self.time_series_data_granularity, NoneType):
+            time_series_data_granularity = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             time_series_data_granularity = (
                 self.time_series_data_granularity.to_dict()
@@ -252,9 +265,9 @@ class LineChartWidget:
                 else self.time_series_data_granularity
             )
 
-        overwrite_global_time: bool | None | Unset
-        if isinstance(self.overwrite_global_time, Unset):
-            overwrite_global_time = UNSET
+        overwrite_global_time: bool | None
+        if isinstance(self.overwrite_global_time, NoneType):
+            overwrite_global_time = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             overwrite_global_time = (
                 self.overwrite_global_time.to_dict()
@@ -262,9 +275,9 @@ class LineChartWidget:
                 else self.overwrite_global_time
             )
 
-        time_range_key: None | str | Unset
-        if isinstance(self.time_range_key, Unset):
-            time_range_key = UNSET
+        time_range_key: None | str
+        if isinstance(self.time_range_key, NoneType):
+            time_range_key = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             time_range_key = (
                 self.time_range_key.to_dict()
@@ -289,233 +302,428 @@ class LineChartWidget:
                 "time_series_metric_type": time_series_metric_type,
             }
         )
-        if monitor_id is not UNSET:
+        if monitor_id is not None:
             field_dict["monitor_id"] = monitor_id
-        if y_min is not UNSET:
+        elif "monitor_id" in self._explicit_nulls:
+            field_dict["monitor_id"] = None
+        if y_min is not None:
             field_dict["y_min"] = y_min
-        if y_max is not UNSET:
+        elif "y_min" in self._explicit_nulls:
+            field_dict["y_min"] = None
+        if y_max is not None:
             field_dict["y_max"] = y_max
-        if y_axis_label is not UNSET:
+        elif "y_max" in self._explicit_nulls:
+            field_dict["y_max"] = None
+        if y_axis_label is not None:
             field_dict["y_axis_label"] = y_axis_label
-        if x_axis_label is not UNSET:
+        elif "y_axis_label" in self._explicit_nulls:
+            field_dict["y_axis_label"] = None
+        if x_axis_label is not None:
             field_dict["x_axis_label"] = x_axis_label
-        if x_axis_tilt is not UNSET:
+        elif "x_axis_label" in self._explicit_nulls:
+            field_dict["x_axis_label"] = None
+        if x_axis_tilt is not None:
             field_dict["x_axis_tilt"] = x_axis_tilt
-        if font_size is not UNSET:
+        elif "x_axis_tilt" in self._explicit_nulls:
+            field_dict["x_axis_tilt"] = None
+        if font_size is not None:
             field_dict["font_size"] = font_size
-        if show_legend is not UNSET:
+        elif "font_size" in self._explicit_nulls:
+            field_dict["font_size"] = None
+        if show_legend is not None:
             field_dict["show_legend"] = show_legend
-        if legend_placement is not UNSET:
+        elif "show_legend" in self._explicit_nulls:
+            field_dict["show_legend"] = None
+        if legend_placement is not None:
             field_dict["legend_placement"] = legend_placement
-        if timezone is not UNSET:
+        elif "legend_placement" in self._explicit_nulls:
+            field_dict["legend_placement"] = None
+        if timezone is not None:
             field_dict["timezone"] = timezone
-        if start_time is not UNSET:
+        elif "timezone" in self._explicit_nulls:
+            field_dict["timezone"] = None
+        if start_time is not None:
             field_dict["start_time"] = start_time
-        if end_time is not UNSET:
+        elif "start_time" in self._explicit_nulls:
+            field_dict["start_time"] = None
+        if end_time is not None:
             field_dict["end_time"] = end_time
-        if time_series_data_granularity is not UNSET:
+        elif "end_time" in self._explicit_nulls:
+            field_dict["end_time"] = None
+        if time_series_data_granularity is not None:
             field_dict["time_series_data_granularity"] = time_series_data_granularity
-        if overwrite_global_time is not UNSET:
+        elif "time_series_data_granularity" in self._explicit_nulls:
+            field_dict["time_series_data_granularity"] = None
+        if overwrite_global_time is not None:
             field_dict["overwrite_global_time"] = overwrite_global_time
-        if time_range_key is not UNSET:
+        elif "overwrite_global_time" in self._explicit_nulls:
+            field_dict["overwrite_global_time"] = None
+        if time_range_key is not None:
             field_dict["time_range_key"] = time_range_key
+        elif "time_range_key" in self._explicit_nulls:
+            field_dict["time_range_key"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("LineChartWidget", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("LineChartWidget", "id", "a string", id)
 
-        type_ = cast(Literal["LINE_CHART"], d.pop("type"))
-        if type_ != "LINE_CHART":
-            from arize_api._errors import ConstMismatchError
+            type_ = cast(Literal["LINE_CHART"], d.pop("type"))
+            if type_ != "LINE_CHART":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'LINE_CHART', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'LINE_CHART', got {type_!r}")
 
-        dashboard_id = d.pop("dashboard_id")
+            dashboard_id = d.pop("dashboard_id")
+            if not isinstance(dashboard_id, str):
+                raise wrong_kind(
+                    "LineChartWidget", "dashboard_id", "a string", dashboard_id
+                )
 
-        title = d.pop("title")
+            title = d.pop("title")
+            if not isinstance(title, str):
+                raise wrong_kind("LineChartWidget", "title", "a string", title)
 
-        grid_position = cast(list[int], d.pop("grid_position"))
+            grid_position = cast(list[int], d.pop("grid_position"))
 
-        creation_status = check_widget_creation_status(d.pop("creation_status"))
+            if not isinstance(grid_position, list):
+                raise wrong_kind(
+                    "LineChartWidget", "grid_position", "a list", grid_position
+                )
+            check_items("LineChartWidget", "grid_position", grid_position, "int")
 
-        created_at = parse_datetime(d.pop("created_at"))
+            creation_status = check_widget_creation_status(d.pop("creation_status"))
 
-        creator_user_id = d.pop("creator_user_id")
-
-        widget_type = check_line_chart_type(d.pop("widget_type"))
-
-        plots = []
-        _plots = d.pop("plots")
-        for plots_item_data in _plots:
-            plots_item = WidgetPlot.from_dict(plots_item_data)
-
-            plots.append(plots_item)
-
-        time_series_metric_type = d.pop("time_series_metric_type")
-
-        monitor_id = d.pop("monitor_id", UNSET)
-
-        def _parse_y_min(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        y_min = _parse_y_min(d.pop("y_min", UNSET))
-
-        def _parse_y_max(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        y_max = _parse_y_max(d.pop("y_max", UNSET))
-
-        def _parse_y_axis_label(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        y_axis_label = _parse_y_axis_label(d.pop("y_axis_label", UNSET))
-
-        def _parse_x_axis_label(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        x_axis_label = _parse_x_axis_label(d.pop("x_axis_label", UNSET))
-
-        def _parse_x_axis_tilt(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        x_axis_tilt = _parse_x_axis_tilt(d.pop("x_axis_tilt", UNSET))
-
-        def _parse_font_size(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        font_size = _parse_font_size(d.pop("font_size", UNSET))
-
-        def _parse_show_legend(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        show_legend = _parse_show_legend(d.pop("show_legend", UNSET))
-
-        def _parse_legend_placement(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        legend_placement = _parse_legend_placement(d.pop("legend_placement", UNSET))
-
-        def _parse_timezone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        timezone = _parse_timezone(d.pop("timezone", UNSET))
-
-        def _parse_start_time(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                start_time_type_0 = parse_datetime(data)
+                created_at = parse_datetime(d.pop("created_at"))
 
-                return start_time_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("LineChartWidget", "created_at", error) from error
 
-            return cast(
-                datetime.datetime | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
+            creator_user_id = d.pop("creator_user_id")
+            if not isinstance(creator_user_id, str):
+                raise wrong_kind(
+                    "LineChartWidget", "creator_user_id", "a string", creator_user_id
+                )
+
+            widget_type = check_line_chart_type(d.pop("widget_type"))
+
+            plots_sent = d.pop("plots")
+            if not isinstance(plots_sent, list):
+                raise wrong_kind("LineChartWidget", "plots", "a list", plots_sent)
+            plots = []
+            _plots = plots_sent
+            for plots_item_data in _plots:
+                plots_item = WidgetPlot.from_dict(plots_item_data)
+
+                plots.append(plots_item)
+
+            time_series_metric_type = d.pop("time_series_metric_type")
+            if not isinstance(time_series_metric_type, str):
+                raise wrong_kind(
+                    "LineChartWidget",
+                    "time_series_metric_type",
+                    "a string",
+                    time_series_metric_type,
+                )
+
+            monitor_id = d.pop("monitor_id", None)
+            if monitor_id is not None and not isinstance(monitor_id, str):
+                raise wrong_kind(
+                    "LineChartWidget", "monitor_id", "a string", monitor_id
+                )
+
+            if monitor_id is None and "monitor_id" in src_dict:
+                explicit_nulls += ("monitor_id",)
+
+            def _parse_y_min(data: object) -> float | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(float | None, data)
+
+            y_min = _parse_y_min(d.pop("y_min", None))
+
+            if (
+                y_min is not None
+                and type(y_min) is not float
+                and type(y_min) is not int
+            ):
+                y_min = as_number("LineChartWidget", "y_min", y_min)
+
+            if y_min is None and "y_min" in src_dict:
+                explicit_nulls += ("y_min",)
+
+            def _parse_y_max(data: object) -> float | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(float | None, data)
+
+            y_max = _parse_y_max(d.pop("y_max", None))
+
+            if (
+                y_max is not None
+                and type(y_max) is not float
+                and type(y_max) is not int
+            ):
+                y_max = as_number("LineChartWidget", "y_max", y_max)
+
+            if y_max is None and "y_max" in src_dict:
+                explicit_nulls += ("y_max",)
+
+            def _parse_y_axis_label(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            y_axis_label = _parse_y_axis_label(d.pop("y_axis_label", None))
+
+            if y_axis_label is not None and not isinstance(y_axis_label, str):
+                raise wrong_kind(
+                    "LineChartWidget", "y_axis_label", "a string", y_axis_label
+                )
+
+            if y_axis_label is None and "y_axis_label" in src_dict:
+                explicit_nulls += ("y_axis_label",)
+
+            def _parse_x_axis_label(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            x_axis_label = _parse_x_axis_label(d.pop("x_axis_label", None))
+
+            if x_axis_label is not None and not isinstance(x_axis_label, str):
+                raise wrong_kind(
+                    "LineChartWidget", "x_axis_label", "a string", x_axis_label
+                )
+
+            if x_axis_label is None and "x_axis_label" in src_dict:
+                explicit_nulls += ("x_axis_label",)
+
+            def _parse_x_axis_tilt(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            x_axis_tilt = _parse_x_axis_tilt(d.pop("x_axis_tilt", None))
+
+            if x_axis_tilt is not None and not isinstance(x_axis_tilt, str):
+                raise wrong_kind(
+                    "LineChartWidget", "x_axis_tilt", "a string", x_axis_tilt
+                )
+
+            if x_axis_tilt is None and "x_axis_tilt" in src_dict:
+                explicit_nulls += ("x_axis_tilt",)
+
+            def _parse_font_size(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            font_size = _parse_font_size(d.pop("font_size", None))
+
+            if font_size is not None and not isinstance(font_size, str):
+                raise wrong_kind("LineChartWidget", "font_size", "a string", font_size)
+
+            if font_size is None and "font_size" in src_dict:
+                explicit_nulls += ("font_size",)
+
+            def _parse_show_legend(data: object) -> bool | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(bool | None, data)
+
+            show_legend = _parse_show_legend(d.pop("show_legend", None))
+
+            if show_legend is not None and type(show_legend) is not bool:
+                raise wrong_kind(
+                    "LineChartWidget", "show_legend", "a boolean", show_legend
+                )
+
+            if show_legend is None and "show_legend" in src_dict:
+                explicit_nulls += ("show_legend",)
+
+            def _parse_legend_placement(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            legend_placement = _parse_legend_placement(d.pop("legend_placement", None))
+
+            if legend_placement is not None and not isinstance(legend_placement, str):
+                raise wrong_kind(
+                    "LineChartWidget", "legend_placement", "a string", legend_placement
+                )
+
+            if legend_placement is None and "legend_placement" in src_dict:
+                explicit_nulls += ("legend_placement",)
+
+            def _parse_timezone(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            timezone = _parse_timezone(d.pop("timezone", None))
+
+            if timezone is not None and not isinstance(timezone, str):
+                raise wrong_kind("LineChartWidget", "timezone", "a string", timezone)
+
+            if timezone is None and "timezone" in src_dict:
+                explicit_nulls += ("timezone",)
+
+            def _parse_start_time(data: object) -> datetime.datetime | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    start_time_type_0 = parse_datetime(data)
+
+                    return start_time_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    datetime.datetime | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            start_time = _parse_start_time(d.pop("start_time", None))
+
+            if start_time is None and "start_time" in src_dict:
+                explicit_nulls += ("start_time",)
+
+            def _parse_end_time(data: object) -> datetime.datetime | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    end_time_type_0 = parse_datetime(data)
+
+                    return end_time_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    datetime.datetime | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            end_time = _parse_end_time(d.pop("end_time", None))
+
+            if end_time is None and "end_time" in src_dict:
+                explicit_nulls += ("end_time",)
+
+            def _parse_time_series_data_granularity(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            time_series_data_granularity = _parse_time_series_data_granularity(
+                d.pop("time_series_data_granularity", None)
             )
 
-        start_time = _parse_start_time(d.pop("start_time", UNSET))
+            if time_series_data_granularity is not None and not isinstance(
+                time_series_data_granularity, str
+            ):
+                raise wrong_kind(
+                    "LineChartWidget",
+                    "time_series_data_granularity",
+                    "a string",
+                    time_series_data_granularity,
+                )
 
-        def _parse_end_time(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                end_time_type_0 = parse_datetime(data)
+            if (
+                time_series_data_granularity is None
+                and "time_series_data_granularity" in src_dict
+            ):
+                explicit_nulls += ("time_series_data_granularity",)
 
-                return end_time_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            def _parse_overwrite_global_time(data: object) -> bool | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(bool | None, data)
 
-            return cast(
-                datetime.datetime | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
+            overwrite_global_time = _parse_overwrite_global_time(
+                d.pop("overwrite_global_time", None)
             )
 
-        end_time = _parse_end_time(d.pop("end_time", UNSET))
+            if (
+                overwrite_global_time is not None
+                and type(overwrite_global_time) is not bool
+            ):
+                raise wrong_kind(
+                    "LineChartWidget",
+                    "overwrite_global_time",
+                    "a boolean",
+                    overwrite_global_time,
+                )
 
-        def _parse_time_series_data_granularity(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            if overwrite_global_time is None and "overwrite_global_time" in src_dict:
+                explicit_nulls += ("overwrite_global_time",)
 
-        time_series_data_granularity = _parse_time_series_data_granularity(
-            d.pop("time_series_data_granularity", UNSET)
-        )
+            def _parse_time_range_key(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        def _parse_overwrite_global_time(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+            time_range_key = _parse_time_range_key(d.pop("time_range_key", None))
 
-        overwrite_global_time = _parse_overwrite_global_time(
-            d.pop("overwrite_global_time", UNSET)
-        )
+            if time_range_key is not None and not isinstance(time_range_key, str):
+                raise wrong_kind(
+                    "LineChartWidget", "time_range_key", "a string", time_range_key
+                )
 
-        def _parse_time_range_key(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            if time_range_key is None and "time_range_key" in src_dict:
+                explicit_nulls += ("time_range_key",)
 
-        time_range_key = _parse_time_range_key(d.pop("time_range_key", UNSET))
-
+        except KeyError as error:
+            raise missing_member("LineChartWidget", error) from None
         line_chart_widget = cls(
             id=id,
             type_=type_,
@@ -544,6 +752,8 @@ class LineChartWidget:
             overwrite_global_time=overwrite_global_time,
             time_range_key=time_range_key,
         )
+        if explicit_nulls:
+            line_chart_widget._explicit_nulls = explicit_nulls
 
         line_chart_widget.additional_properties = d
         return line_chart_widget

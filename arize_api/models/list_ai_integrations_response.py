@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListAiIntegrationsResponse")
 
@@ -49,18 +59,37 @@ class ListAiIntegrationsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListAiIntegrationsResponse", src_dict)
         d = dict(src_dict)
-        ai_integrations = []
-        _ai_integrations = d.pop("ai_integrations")
-        for ai_integrations_item_data in _ai_integrations:
-            ai_integrations_item = AiIntegration.from_dict(ai_integrations_item_data)
+        try:
+            ai_integrations_sent = d.pop("ai_integrations")
+            if not isinstance(ai_integrations_sent, list):
+                raise wrong_kind(
+                    "ListAiIntegrationsResponse",
+                    "ai_integrations",
+                    "a list",
+                    ai_integrations_sent,
+                )
+            ai_integrations = []
+            _ai_integrations = ai_integrations_sent
+            for ai_integrations_item_data in _ai_integrations:
+                ai_integrations_item = AiIntegration.from_dict(
+                    ai_integrations_item_data
+                )
 
-            ai_integrations.append(ai_integrations_item)
+                ai_integrations.append(ai_integrations_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListAiIntegrationsResponse", error) from None
         list_ai_integrations_response = cls(
             ai_integrations=ai_integrations,
             pagination=pagination,

@@ -3,14 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListAnnotationConfigsResponse")
 
@@ -70,80 +81,97 @@ class ListAnnotationConfigsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListAnnotationConfigsResponse", src_dict)
         d = dict(src_dict)
-        annotation_configs = []
-        _annotation_configs = d.pop("annotation_configs")
-        for annotation_configs_item_data in _annotation_configs:
+        try:
+            annotation_configs_sent = d.pop("annotation_configs")
+            if not isinstance(annotation_configs_sent, list):
+                raise wrong_kind(
+                    "ListAnnotationConfigsResponse",
+                    "annotation_configs",
+                    "a list",
+                    annotation_configs_sent,
+                )
+            annotation_configs = []
+            _annotation_configs = annotation_configs_sent
+            for annotation_configs_item_data in _annotation_configs:
 
-            def _parse_annotation_configs_item(
-                data: object,
-            ) -> (
-                CategoricalAnnotationConfig
-                | ContinuousAnnotationConfig
-                | FreeformAnnotationConfig
-            ):
-                failures: list[Exception] = []
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("type", "CATEGORICAL") != "CATEGORICAL":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("type is not 'CATEGORICAL'")
-                    componentsschemas_annotation_config_type_0 = (
-                        CategoricalAnnotationConfig.from_dict(data)
-                    )
-
-                    return componentsschemas_annotation_config_type_0
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("type", "CONTINUOUS") != "CONTINUOUS":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("type is not 'CONTINUOUS'")
-                    componentsschemas_annotation_config_type_1 = (
-                        ContinuousAnnotationConfig.from_dict(data)
-                    )
-
-                    return componentsschemas_annotation_config_type_1
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("type", "FREEFORM") != "FREEFORM":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("type is not 'FREEFORM'")
-                    componentsschemas_annotation_config_type_2 = (
-                        FreeformAnnotationConfig.from_dict(data)
-                    )
-
-                    return componentsschemas_annotation_config_type_2
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                from arize_api._unions import unmatched_variant
-
-                return cast(
+                def _parse_annotation_configs_item(
+                    data: object,
+                ) -> (
                     CategoricalAnnotationConfig
                     | ContinuousAnnotationConfig
-                    | FreeformAnnotationConfig,
-                    unmatched_variant(data, failures, polymorphic=True),
+                    | FreeformAnnotationConfig
+                ):
+                    failures: list[Exception] = []
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("type", "CATEGORICAL") != "CATEGORICAL":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("type is not 'CATEGORICAL'")
+                        componentsschemas_annotation_config_type_0 = (
+                            CategoricalAnnotationConfig.from_dict(data)
+                        )
+
+                        return componentsschemas_annotation_config_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("type", "CONTINUOUS") != "CONTINUOUS":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("type is not 'CONTINUOUS'")
+                        componentsschemas_annotation_config_type_1 = (
+                            ContinuousAnnotationConfig.from_dict(data)
+                        )
+
+                        return componentsschemas_annotation_config_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("type", "FREEFORM") != "FREEFORM":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("type is not 'FREEFORM'")
+                        componentsschemas_annotation_config_type_2 = (
+                            FreeformAnnotationConfig.from_dict(data)
+                        )
+
+                        return componentsschemas_annotation_config_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    from arize_api._unions import unmatched_variant
+
+                    return cast(
+                        CategoricalAnnotationConfig
+                        | ContinuousAnnotationConfig
+                        | FreeformAnnotationConfig,
+                        unmatched_variant(data, failures, polymorphic=True),
+                    )
+
+                annotation_configs_item = _parse_annotation_configs_item(
+                    annotation_configs_item_data
                 )
 
-            annotation_configs_item = _parse_annotation_configs_item(
-                annotation_configs_item_data
-            )
+                annotation_configs.append(annotation_configs_item)
 
-            annotation_configs.append(annotation_configs_item)
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
-
+        except KeyError as error:
+            raise missing_member("ListAnnotationConfigsResponse", error) from None
         list_annotation_configs_response = cls(
             annotation_configs=annotation_configs,
             pagination=pagination,

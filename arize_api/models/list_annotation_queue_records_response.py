@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListAnnotationQueueRecordsResponse")
 
@@ -48,18 +58,35 @@ class ListAnnotationQueueRecordsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListAnnotationQueueRecordsResponse", src_dict)
         d = dict(src_dict)
-        records = []
-        _records = d.pop("records")
-        for records_item_data in _records:
-            records_item = AnnotationQueueRecord.from_dict(records_item_data)
+        try:
+            records_sent = d.pop("records")
+            if not isinstance(records_sent, list):
+                raise wrong_kind(
+                    "ListAnnotationQueueRecordsResponse",
+                    "records",
+                    "a list",
+                    records_sent,
+                )
+            records = []
+            _records = records_sent
+            for records_item_data in _records:
+                records_item = AnnotationQueueRecord.from_dict(records_item_data)
 
-            records.append(records_item)
+                records.append(records_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListAnnotationQueueRecordsResponse", error) from None
         list_annotation_queue_records_response = cls(
             records=records,
             pagination=pagination,

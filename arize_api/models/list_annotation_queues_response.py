@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListAnnotationQueuesResponse")
 
@@ -49,20 +59,37 @@ class ListAnnotationQueuesResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListAnnotationQueuesResponse", src_dict)
         d = dict(src_dict)
-        annotation_queues = []
-        _annotation_queues = d.pop("annotation_queues")
-        for annotation_queues_item_data in _annotation_queues:
-            annotation_queues_item = AnnotationQueue.from_dict(
-                annotation_queues_item_data
-            )
+        try:
+            annotation_queues_sent = d.pop("annotation_queues")
+            if not isinstance(annotation_queues_sent, list):
+                raise wrong_kind(
+                    "ListAnnotationQueuesResponse",
+                    "annotation_queues",
+                    "a list",
+                    annotation_queues_sent,
+                )
+            annotation_queues = []
+            _annotation_queues = annotation_queues_sent
+            for annotation_queues_item_data in _annotation_queues:
+                annotation_queues_item = AnnotationQueue.from_dict(
+                    annotation_queues_item_data
+                )
 
-            annotation_queues.append(annotation_queues_item)
+                annotation_queues.append(annotation_queues_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListAnnotationQueuesResponse", error) from None
         list_annotation_queues_response = cls(
             annotation_queues=annotation_queues,
             pagination=pagination,

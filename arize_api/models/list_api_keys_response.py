@@ -3,14 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListApiKeysResponse")
 
@@ -58,52 +69,66 @@ class ListApiKeysResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListApiKeysResponse", src_dict)
         d = dict(src_dict)
-        api_keys = []
-        _api_keys = d.pop("api_keys")
-        for api_keys_item_data in _api_keys:
-
-            def _parse_api_keys_item(data: object) -> ServiceApiKey | UserApiKey:
-                failures: list[Exception] = []
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("key_type", "SERVICE") != "SERVICE":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("key_type is not 'SERVICE'")
-                    componentsschemas_api_key_type_0 = ServiceApiKey.from_dict(data)
-
-                    return componentsschemas_api_key_type_0
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("key_type", "USER") != "USER":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("key_type is not 'USER'")
-                    componentsschemas_api_key_type_1 = UserApiKey.from_dict(data)
-
-                    return componentsschemas_api_key_type_1
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                from arize_api._unions import unmatched_variant
-
-                return cast(
-                    ServiceApiKey | UserApiKey,
-                    unmatched_variant(data, failures, polymorphic=True),
+        try:
+            api_keys_sent = d.pop("api_keys")
+            if not isinstance(api_keys_sent, list):
+                raise wrong_kind(
+                    "ListApiKeysResponse", "api_keys", "a list", api_keys_sent
                 )
+            api_keys = []
+            _api_keys = api_keys_sent
+            for api_keys_item_data in _api_keys:
 
-            api_keys_item = _parse_api_keys_item(api_keys_item_data)
+                def _parse_api_keys_item(data: object) -> ServiceApiKey | UserApiKey:
+                    failures: list[Exception] = []
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("key_type", "SERVICE") != "SERVICE":
+                            from arize_api._errors import ConstMismatchError
 
-            api_keys.append(api_keys_item)
+                            raise ConstMismatchError("key_type is not 'SERVICE'")
+                        componentsschemas_api_key_type_0 = ServiceApiKey.from_dict(data)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+                        return componentsschemas_api_key_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("key_type", "USER") != "USER":
+                            from arize_api._errors import ConstMismatchError
 
+                            raise ConstMismatchError("key_type is not 'USER'")
+                        componentsschemas_api_key_type_1 = UserApiKey.from_dict(data)
+
+                        return componentsschemas_api_key_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    from arize_api._unions import unmatched_variant
+
+                    return cast(
+                        ServiceApiKey | UserApiKey,
+                        unmatched_variant(data, failures, polymorphic=True),
+                    )
+
+                api_keys_item = _parse_api_keys_item(api_keys_item_data)
+
+                api_keys.append(api_keys_item)
+
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+
+        except KeyError as error:
+            raise missing_member("ListApiKeysResponse", error) from None
         list_api_keys_response = cls(
             api_keys=api_keys,
             pagination=pagination,

@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListAuditLogsResponse")
 
@@ -48,18 +58,30 @@ class ListAuditLogsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListAuditLogsResponse", src_dict)
         d = dict(src_dict)
-        logs = []
-        _logs = d.pop("logs")
-        for logs_item_data in _logs:
-            logs_item = AuditLog.from_dict(logs_item_data)
+        try:
+            logs_sent = d.pop("logs")
+            if not isinstance(logs_sent, list):
+                raise wrong_kind("ListAuditLogsResponse", "logs", "a list", logs_sent)
+            logs = []
+            _logs = logs_sent
+            for logs_item_data in _logs:
+                logs_item = AuditLog.from_dict(logs_item_data)
 
-            logs.append(logs_item)
+                logs.append(logs_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListAuditLogsResponse", error) from None
         list_audit_logs_response = cls(
             logs=logs,
             pagination=pagination,

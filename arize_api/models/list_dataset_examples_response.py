@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListDatasetExamplesResponse")
 
@@ -49,18 +59,32 @@ class ListDatasetExamplesResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListDatasetExamplesResponse", src_dict)
         d = dict(src_dict)
-        examples = []
-        _examples = d.pop("examples")
-        for examples_item_data in _examples:
-            examples_item = DatasetExample.from_dict(examples_item_data)
+        try:
+            examples_sent = d.pop("examples")
+            if not isinstance(examples_sent, list):
+                raise wrong_kind(
+                    "ListDatasetExamplesResponse", "examples", "a list", examples_sent
+                )
+            examples = []
+            _examples = examples_sent
+            for examples_item_data in _examples:
+                examples_item = DatasetExample.from_dict(examples_item_data)
 
-            examples.append(examples_item)
+                examples.append(examples_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListDatasetExamplesResponse", error) from None
         list_dataset_examples_response = cls(
             examples=examples,
             pagination=pagination,

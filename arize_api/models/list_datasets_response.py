@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListDatasetsResponse")
 
@@ -49,18 +59,32 @@ class ListDatasetsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListDatasetsResponse", src_dict)
         d = dict(src_dict)
-        datasets = []
-        _datasets = d.pop("datasets")
-        for datasets_item_data in _datasets:
-            datasets_item = Dataset.from_dict(datasets_item_data)
+        try:
+            datasets_sent = d.pop("datasets")
+            if not isinstance(datasets_sent, list):
+                raise wrong_kind(
+                    "ListDatasetsResponse", "datasets", "a list", datasets_sent
+                )
+            datasets = []
+            _datasets = datasets_sent
+            for datasets_item_data in _datasets:
+                datasets_item = Dataset.from_dict(datasets_item_data)
 
-            datasets.append(datasets_item)
+                datasets.append(datasets_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListDatasetsResponse", error) from None
         list_datasets_response = cls(
             datasets=datasets,
             pagination=pagination,

@@ -3,13 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListEvaluatorTemplatesResponse")
 
@@ -43,18 +53,35 @@ class ListEvaluatorTemplatesResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListEvaluatorTemplatesResponse", src_dict)
         d = dict(src_dict)
-        evaluator_templates = []
-        _evaluator_templates = d.pop("evaluator_templates")
-        for evaluator_templates_item_data in _evaluator_templates:
-            evaluator_templates_item = EvaluatorTemplate.from_dict(
-                evaluator_templates_item_data
-            )
+        try:
+            evaluator_templates_sent = d.pop("evaluator_templates")
+            if not isinstance(evaluator_templates_sent, list):
+                raise wrong_kind(
+                    "ListEvaluatorTemplatesResponse",
+                    "evaluator_templates",
+                    "a list",
+                    evaluator_templates_sent,
+                )
+            evaluator_templates = []
+            _evaluator_templates = evaluator_templates_sent
+            for evaluator_templates_item_data in _evaluator_templates:
+                evaluator_templates_item = EvaluatorTemplate.from_dict(
+                    evaluator_templates_item_data
+                )
 
-            evaluator_templates.append(evaluator_templates_item)
+                evaluator_templates.append(evaluator_templates_item)
 
+        except KeyError as error:
+            raise missing_member("ListEvaluatorTemplatesResponse", error) from None
         list_evaluator_templates_response = cls(
             evaluator_templates=evaluator_templates,
         )

@@ -3,14 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListEvaluatorVersionsResponse")
 
@@ -73,96 +84,113 @@ class ListEvaluatorVersionsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListEvaluatorVersionsResponse", src_dict)
         d = dict(src_dict)
-        evaluator_versions = []
-        _evaluator_versions = d.pop("evaluator_versions")
-        for evaluator_versions_item_data in _evaluator_versions:
+        try:
+            evaluator_versions_sent = d.pop("evaluator_versions")
+            if not isinstance(evaluator_versions_sent, list):
+                raise wrong_kind(
+                    "ListEvaluatorVersionsResponse",
+                    "evaluator_versions",
+                    "a list",
+                    evaluator_versions_sent,
+                )
+            evaluator_versions = []
+            _evaluator_versions = evaluator_versions_sent
+            for evaluator_versions_item_data in _evaluator_versions:
 
-            def _parse_evaluator_versions_item(
-                data: object,
-            ) -> (
-                EvaluatorVersionCode
-                | EvaluatorVersionHarness
-                | EvaluatorVersionRemote
-                | EvaluatorVersionTemplate
-            ):
-                failures: list[Exception] = []
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("type", "CODE") != "CODE":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("type is not 'CODE'")
-                    componentsschemas_evaluator_version_type_0 = (
-                        EvaluatorVersionCode.from_dict(data)
-                    )
-
-                    return componentsschemas_evaluator_version_type_0
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("type", "HARNESS") != "HARNESS":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("type is not 'HARNESS'")
-                    componentsschemas_evaluator_version_type_1 = (
-                        EvaluatorVersionHarness.from_dict(data)
-                    )
-
-                    return componentsschemas_evaluator_version_type_1
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("type", "REMOTE") != "REMOTE":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("type is not 'REMOTE'")
-                    componentsschemas_evaluator_version_type_2 = (
-                        EvaluatorVersionRemote.from_dict(data)
-                    )
-
-                    return componentsschemas_evaluator_version_type_2
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("type", "TEMPLATE") != "TEMPLATE":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("type is not 'TEMPLATE'")
-                    componentsschemas_evaluator_version_type_3 = (
-                        EvaluatorVersionTemplate.from_dict(data)
-                    )
-
-                    return componentsschemas_evaluator_version_type_3
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                from arize_api._unions import unmatched_variant
-
-                return cast(
+                def _parse_evaluator_versions_item(
+                    data: object,
+                ) -> (
                     EvaluatorVersionCode
                     | EvaluatorVersionHarness
                     | EvaluatorVersionRemote
-                    | EvaluatorVersionTemplate,
-                    unmatched_variant(data, failures, polymorphic=True),
+                    | EvaluatorVersionTemplate
+                ):
+                    failures: list[Exception] = []
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("type", "CODE") != "CODE":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("type is not 'CODE'")
+                        componentsschemas_evaluator_version_type_0 = (
+                            EvaluatorVersionCode.from_dict(data)
+                        )
+
+                        return componentsschemas_evaluator_version_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("type", "HARNESS") != "HARNESS":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("type is not 'HARNESS'")
+                        componentsschemas_evaluator_version_type_1 = (
+                            EvaluatorVersionHarness.from_dict(data)
+                        )
+
+                        return componentsschemas_evaluator_version_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("type", "REMOTE") != "REMOTE":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("type is not 'REMOTE'")
+                        componentsschemas_evaluator_version_type_2 = (
+                            EvaluatorVersionRemote.from_dict(data)
+                        )
+
+                        return componentsschemas_evaluator_version_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("type", "TEMPLATE") != "TEMPLATE":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("type is not 'TEMPLATE'")
+                        componentsschemas_evaluator_version_type_3 = (
+                            EvaluatorVersionTemplate.from_dict(data)
+                        )
+
+                        return componentsschemas_evaluator_version_type_3
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    from arize_api._unions import unmatched_variant
+
+                    return cast(
+                        EvaluatorVersionCode
+                        | EvaluatorVersionHarness
+                        | EvaluatorVersionRemote
+                        | EvaluatorVersionTemplate,
+                        unmatched_variant(data, failures, polymorphic=True),
+                    )
+
+                evaluator_versions_item = _parse_evaluator_versions_item(
+                    evaluator_versions_item_data
                 )
 
-            evaluator_versions_item = _parse_evaluator_versions_item(
-                evaluator_versions_item_data
-            )
+                evaluator_versions.append(evaluator_versions_item)
 
-            evaluator_versions.append(evaluator_versions_item)
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
-
+        except KeyError as error:
+            raise missing_member("ListEvaluatorVersionsResponse", error) from None
         list_evaluator_versions_response = cls(
             evaluator_versions=evaluator_versions,
             pagination=pagination,

@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListEvaluatorsResponse")
 
@@ -49,18 +59,32 @@ class ListEvaluatorsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListEvaluatorsResponse", src_dict)
         d = dict(src_dict)
-        evaluators = []
-        _evaluators = d.pop("evaluators")
-        for evaluators_item_data in _evaluators:
-            evaluators_item = Evaluator.from_dict(evaluators_item_data)
+        try:
+            evaluators_sent = d.pop("evaluators")
+            if not isinstance(evaluators_sent, list):
+                raise wrong_kind(
+                    "ListEvaluatorsResponse", "evaluators", "a list", evaluators_sent
+                )
+            evaluators = []
+            _evaluators = evaluators_sent
+            for evaluators_item_data in _evaluators:
+                evaluators_item = Evaluator.from_dict(evaluators_item_data)
 
-            evaluators.append(evaluators_item)
+                evaluators.append(evaluators_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListEvaluatorsResponse", error) from None
         list_evaluators_response = cls(
             evaluators=evaluators,
             pagination=pagination,

@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListExperimentRunsResponse")
 
@@ -49,18 +59,37 @@ class ListExperimentRunsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListExperimentRunsResponse", src_dict)
         d = dict(src_dict)
-        experiment_runs = []
-        _experiment_runs = d.pop("experiment_runs")
-        for experiment_runs_item_data in _experiment_runs:
-            experiment_runs_item = ExperimentRun.from_dict(experiment_runs_item_data)
+        try:
+            experiment_runs_sent = d.pop("experiment_runs")
+            if not isinstance(experiment_runs_sent, list):
+                raise wrong_kind(
+                    "ListExperimentRunsResponse",
+                    "experiment_runs",
+                    "a list",
+                    experiment_runs_sent,
+                )
+            experiment_runs = []
+            _experiment_runs = experiment_runs_sent
+            for experiment_runs_item_data in _experiment_runs:
+                experiment_runs_item = ExperimentRun.from_dict(
+                    experiment_runs_item_data
+                )
 
-            experiment_runs.append(experiment_runs_item)
+                experiment_runs.append(experiment_runs_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListExperimentRunsResponse", error) from None
         list_experiment_runs_response = cls(
             experiment_runs=experiment_runs,
             pagination=pagination,

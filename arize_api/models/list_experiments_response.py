@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListExperimentsResponse")
 
@@ -48,18 +58,32 @@ class ListExperimentsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListExperimentsResponse", src_dict)
         d = dict(src_dict)
-        experiments = []
-        _experiments = d.pop("experiments")
-        for experiments_item_data in _experiments:
-            experiments_item = Experiment.from_dict(experiments_item_data)
+        try:
+            experiments_sent = d.pop("experiments")
+            if not isinstance(experiments_sent, list):
+                raise wrong_kind(
+                    "ListExperimentsResponse", "experiments", "a list", experiments_sent
+                )
+            experiments = []
+            _experiments = experiments_sent
+            for experiments_item_data in _experiments:
+                experiments_item = Experiment.from_dict(experiments_item_data)
 
-            experiments.append(experiments_item)
+                experiments.append(experiments_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListExperimentsResponse", error) from None
         list_experiments_response = cls(
             experiments=experiments,
             pagination=pagination,

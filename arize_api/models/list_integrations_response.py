@@ -3,14 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListIntegrationsResponse")
 
@@ -62,72 +73,89 @@ class ListIntegrationsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListIntegrationsResponse", src_dict)
         d = dict(src_dict)
-        integrations = []
-        _integrations = d.pop("integrations")
-        for integrations_item_data in _integrations:
-
-            def _parse_integrations_item(
-                data: object,
-            ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
-                failures: list[Exception] = []
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("type", "AGENT") != "AGENT":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("type is not 'AGENT'")
-                    componentsschemas_integration_type_0 = AgentIntegration.from_dict(
-                        data
-                    )
-
-                    return componentsschemas_integration_type_0
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("type", "EVALUATOR") != "EVALUATOR":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("type is not 'EVALUATOR'")
-                    componentsschemas_integration_type_1 = (
-                        EvaluatorIntegration.from_dict(data)
-                    )
-
-                    return componentsschemas_integration_type_1
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("type", "LLM") != "LLM":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("type is not 'LLM'")
-                    componentsschemas_integration_type_2 = LlmIntegration.from_dict(
-                        data
-                    )
-
-                    return componentsschemas_integration_type_2
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                from arize_api._unions import unmatched_variant
-
-                return cast(
-                    AgentIntegration | EvaluatorIntegration | LlmIntegration,
-                    unmatched_variant(data, failures, polymorphic=True),
+        try:
+            integrations_sent = d.pop("integrations")
+            if not isinstance(integrations_sent, list):
+                raise wrong_kind(
+                    "ListIntegrationsResponse",
+                    "integrations",
+                    "a list",
+                    integrations_sent,
                 )
+            integrations = []
+            _integrations = integrations_sent
+            for integrations_item_data in _integrations:
 
-            integrations_item = _parse_integrations_item(integrations_item_data)
+                def _parse_integrations_item(
+                    data: object,
+                ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
+                    failures: list[Exception] = []
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("type", "AGENT") != "AGENT":
+                            from arize_api._errors import ConstMismatchError
 
-            integrations.append(integrations_item)
+                            raise ConstMismatchError("type is not 'AGENT'")
+                        componentsschemas_integration_type_0 = (
+                            AgentIntegration.from_dict(data)
+                        )
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+                        return componentsschemas_integration_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("type", "EVALUATOR") != "EVALUATOR":
+                            from arize_api._errors import ConstMismatchError
 
+                            raise ConstMismatchError("type is not 'EVALUATOR'")
+                        componentsschemas_integration_type_1 = (
+                            EvaluatorIntegration.from_dict(data)
+                        )
+
+                        return componentsschemas_integration_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("type", "LLM") != "LLM":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("type is not 'LLM'")
+                        componentsschemas_integration_type_2 = LlmIntegration.from_dict(
+                            data
+                        )
+
+                        return componentsschemas_integration_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    from arize_api._unions import unmatched_variant
+
+                    return cast(
+                        AgentIntegration | EvaluatorIntegration | LlmIntegration,
+                        unmatched_variant(data, failures, polymorphic=True),
+                    )
+
+                integrations_item = _parse_integrations_item(integrations_item_data)
+
+                integrations.append(integrations_item)
+
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+
+        except KeyError as error:
+            raise missing_member("ListIntegrationsResponse", error) from None
         list_integrations_response = cls(
             integrations=integrations,
             pagination=pagination,

@@ -3,14 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListMonitorsResponse")
 
@@ -74,106 +85,122 @@ class ListMonitorsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListMonitorsResponse", src_dict)
         d = dict(src_dict)
-        monitors = []
-        _monitors = d.pop("monitors")
-        for monitors_item_data in _monitors:
+        try:
+            monitors_sent = d.pop("monitors")
+            if not isinstance(monitors_sent, list):
+                raise wrong_kind(
+                    "ListMonitorsResponse", "monitors", "a list", monitors_sent
+                )
+            monitors = []
+            _monitors = monitors_sent
+            for monitors_item_data in _monitors:
 
-            def _parse_monitors_item(
-                data: object,
-            ) -> (
-                CustomMetricMonitor
-                | DataQualityMonitor
-                | DriftMonitor
-                | PerformanceMonitor
-                | TracingMonitor
-            ):
-                failures: list[Exception] = []
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("type", "CUSTOM_METRIC") != "CUSTOM_METRIC":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("type is not 'CUSTOM_METRIC'")
-                    componentsschemas_monitor_type_0 = CustomMetricMonitor.from_dict(
-                        data
-                    )
-
-                    return componentsschemas_monitor_type_0
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("type", "DATA_QUALITY") != "DATA_QUALITY":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("type is not 'DATA_QUALITY'")
-                    componentsschemas_monitor_type_1 = DataQualityMonitor.from_dict(
-                        data
-                    )
-
-                    return componentsschemas_monitor_type_1
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("type", "DRIFT") != "DRIFT":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("type is not 'DRIFT'")
-                    componentsschemas_monitor_type_2 = DriftMonitor.from_dict(data)
-
-                    return componentsschemas_monitor_type_2
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("type", "PERFORMANCE") != "PERFORMANCE":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("type is not 'PERFORMANCE'")
-                    componentsschemas_monitor_type_3 = PerformanceMonitor.from_dict(
-                        data
-                    )
-
-                    return componentsschemas_monitor_type_3
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    if data.get("type", "TRACING") != "TRACING":
-                        from arize_api._errors import ConstMismatchError
-
-                        raise ConstMismatchError("type is not 'TRACING'")
-                    componentsschemas_monitor_type_4 = TracingMonitor.from_dict(data)
-
-                    return componentsschemas_monitor_type_4
-                except (TypeError, ValueError, AttributeError, KeyError) as error:
-                    failures.append(error)
-                from arize_api._unions import unmatched_variant
-
-                return cast(
+                def _parse_monitors_item(
+                    data: object,
+                ) -> (
                     CustomMetricMonitor
                     | DataQualityMonitor
                     | DriftMonitor
                     | PerformanceMonitor
-                    | TracingMonitor,
-                    unmatched_variant(data, failures, polymorphic=True),
-                )
+                    | TracingMonitor
+                ):
+                    failures: list[Exception] = []
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("type", "CUSTOM_METRIC") != "CUSTOM_METRIC":
+                            from arize_api._errors import ConstMismatchError
 
-            monitors_item = _parse_monitors_item(monitors_item_data)
+                            raise ConstMismatchError("type is not 'CUSTOM_METRIC'")
+                        componentsschemas_monitor_type_0 = (
+                            CustomMetricMonitor.from_dict(data)
+                        )
 
-            monitors.append(monitors_item)
+                        return componentsschemas_monitor_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("type", "DATA_QUALITY") != "DATA_QUALITY":
+                            from arize_api._errors import ConstMismatchError
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+                            raise ConstMismatchError("type is not 'DATA_QUALITY'")
+                        componentsschemas_monitor_type_1 = DataQualityMonitor.from_dict(
+                            data
+                        )
 
+                        return componentsschemas_monitor_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("type", "DRIFT") != "DRIFT":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("type is not 'DRIFT'")
+                        componentsschemas_monitor_type_2 = DriftMonitor.from_dict(data)
+
+                        return componentsschemas_monitor_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("type", "PERFORMANCE") != "PERFORMANCE":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("type is not 'PERFORMANCE'")
+                        componentsschemas_monitor_type_3 = PerformanceMonitor.from_dict(
+                            data
+                        )
+
+                        return componentsschemas_monitor_type_3
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        if data.get("type", "TRACING") != "TRACING":
+                            from arize_api._errors import ConstMismatchError
+
+                            raise ConstMismatchError("type is not 'TRACING'")
+                        componentsschemas_monitor_type_4 = TracingMonitor.from_dict(
+                            data
+                        )
+
+                        return componentsschemas_monitor_type_4
+                    except (TypeError, ValueError, AttributeError, KeyError) as error:
+                        failures.append(error)
+                    from arize_api._unions import unmatched_variant
+
+                    return cast(
+                        CustomMetricMonitor
+                        | DataQualityMonitor
+                        | DriftMonitor
+                        | PerformanceMonitor
+                        | TracingMonitor,
+                        unmatched_variant(data, failures, polymorphic=True),
+                    )
+
+                monitors_item = _parse_monitors_item(monitors_item_data)
+
+                monitors.append(monitors_item)
+
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+
+        except KeyError as error:
+            raise missing_member("ListMonitorsResponse", error) from None
         list_monitors_response = cls(
             monitors=monitors,
             pagination=pagination,

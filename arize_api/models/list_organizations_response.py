@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListOrganizationsResponse")
 
@@ -48,18 +58,35 @@ class ListOrganizationsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListOrganizationsResponse", src_dict)
         d = dict(src_dict)
-        organizations = []
-        _organizations = d.pop("organizations")
-        for organizations_item_data in _organizations:
-            organizations_item = Organization.from_dict(organizations_item_data)
+        try:
+            organizations_sent = d.pop("organizations")
+            if not isinstance(organizations_sent, list):
+                raise wrong_kind(
+                    "ListOrganizationsResponse",
+                    "organizations",
+                    "a list",
+                    organizations_sent,
+                )
+            organizations = []
+            _organizations = organizations_sent
+            for organizations_item_data in _organizations:
+                organizations_item = Organization.from_dict(organizations_item_data)
 
-            organizations.append(organizations_item)
+                organizations.append(organizations_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListOrganizationsResponse", error) from None
         list_organizations_response = cls(
             organizations=organizations,
             pagination=pagination,

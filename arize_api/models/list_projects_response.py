@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListProjectsResponse")
 
@@ -48,18 +58,32 @@ class ListProjectsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListProjectsResponse", src_dict)
         d = dict(src_dict)
-        projects = []
-        _projects = d.pop("projects")
-        for projects_item_data in _projects:
-            projects_item = Project.from_dict(projects_item_data)
+        try:
+            projects_sent = d.pop("projects")
+            if not isinstance(projects_sent, list):
+                raise wrong_kind(
+                    "ListProjectsResponse", "projects", "a list", projects_sent
+                )
+            projects = []
+            _projects = projects_sent
+            for projects_item_data in _projects:
+                projects_item = Project.from_dict(projects_item_data)
 
-            projects.append(projects_item)
+                projects.append(projects_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListProjectsResponse", error) from None
         list_projects_response = cls(
             projects=projects,
             pagination=pagination,

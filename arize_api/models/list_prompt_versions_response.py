@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListPromptVersionsResponse")
 
@@ -48,18 +58,37 @@ class ListPromptVersionsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListPromptVersionsResponse", src_dict)
         d = dict(src_dict)
-        prompt_versions = []
-        _prompt_versions = d.pop("prompt_versions")
-        for prompt_versions_item_data in _prompt_versions:
-            prompt_versions_item = PromptVersion.from_dict(prompt_versions_item_data)
+        try:
+            prompt_versions_sent = d.pop("prompt_versions")
+            if not isinstance(prompt_versions_sent, list):
+                raise wrong_kind(
+                    "ListPromptVersionsResponse",
+                    "prompt_versions",
+                    "a list",
+                    prompt_versions_sent,
+                )
+            prompt_versions = []
+            _prompt_versions = prompt_versions_sent
+            for prompt_versions_item_data in _prompt_versions:
+                prompt_versions_item = PromptVersion.from_dict(
+                    prompt_versions_item_data
+                )
 
-            prompt_versions.append(prompt_versions_item)
+                prompt_versions.append(prompt_versions_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListPromptVersionsResponse", error) from None
         list_prompt_versions_response = cls(
             prompt_versions=prompt_versions,
             pagination=pagination,

@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListPromptsResponse")
 
@@ -49,18 +59,32 @@ class ListPromptsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListPromptsResponse", src_dict)
         d = dict(src_dict)
-        prompts = []
-        _prompts = d.pop("prompts")
-        for prompts_item_data in _prompts:
-            prompts_item = Prompt.from_dict(prompts_item_data)
+        try:
+            prompts_sent = d.pop("prompts")
+            if not isinstance(prompts_sent, list):
+                raise wrong_kind(
+                    "ListPromptsResponse", "prompts", "a list", prompts_sent
+                )
+            prompts = []
+            _prompts = prompts_sent
+            for prompts_item_data in _prompts:
+                prompts_item = Prompt.from_dict(prompts_item_data)
 
-            prompts.append(prompts_item)
+                prompts.append(prompts_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListPromptsResponse", error) from None
         list_prompts_response = cls(
             prompts=prompts,
             pagination=pagination,

@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListResourceRestrictionsResponse")
 
@@ -50,20 +60,37 @@ class ListResourceRestrictionsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListResourceRestrictionsResponse", src_dict)
         d = dict(src_dict)
-        resource_restrictions = []
-        _resource_restrictions = d.pop("resource_restrictions")
-        for resource_restrictions_item_data in _resource_restrictions:
-            resource_restrictions_item = ResourceRestriction.from_dict(
-                resource_restrictions_item_data
-            )
+        try:
+            resource_restrictions_sent = d.pop("resource_restrictions")
+            if not isinstance(resource_restrictions_sent, list):
+                raise wrong_kind(
+                    "ListResourceRestrictionsResponse",
+                    "resource_restrictions",
+                    "a list",
+                    resource_restrictions_sent,
+                )
+            resource_restrictions = []
+            _resource_restrictions = resource_restrictions_sent
+            for resource_restrictions_item_data in _resource_restrictions:
+                resource_restrictions_item = ResourceRestriction.from_dict(
+                    resource_restrictions_item_data
+                )
 
-            resource_restrictions.append(resource_restrictions_item)
+                resource_restrictions.append(resource_restrictions_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListResourceRestrictionsResponse", error) from None
         list_resource_restrictions_response = cls(
             resource_restrictions=resource_restrictions,
             pagination=pagination,

@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListRoleBindingsResponse")
 
@@ -48,18 +58,35 @@ class ListRoleBindingsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListRoleBindingsResponse", src_dict)
         d = dict(src_dict)
-        role_bindings = []
-        _role_bindings = d.pop("role_bindings")
-        for role_bindings_item_data in _role_bindings:
-            role_bindings_item = RoleBinding.from_dict(role_bindings_item_data)
+        try:
+            role_bindings_sent = d.pop("role_bindings")
+            if not isinstance(role_bindings_sent, list):
+                raise wrong_kind(
+                    "ListRoleBindingsResponse",
+                    "role_bindings",
+                    "a list",
+                    role_bindings_sent,
+                )
+            role_bindings = []
+            _role_bindings = role_bindings_sent
+            for role_bindings_item_data in _role_bindings:
+                role_bindings_item = RoleBinding.from_dict(role_bindings_item_data)
 
-            role_bindings.append(role_bindings_item)
+                role_bindings.append(role_bindings_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListRoleBindingsResponse", error) from None
         list_role_bindings_response = cls(
             role_bindings=role_bindings,
             pagination=pagination,

@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListRolesResponse")
 
@@ -48,18 +58,30 @@ class ListRolesResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListRolesResponse", src_dict)
         d = dict(src_dict)
-        roles = []
-        _roles = d.pop("roles")
-        for roles_item_data in _roles:
-            roles_item = Role.from_dict(roles_item_data)
+        try:
+            roles_sent = d.pop("roles")
+            if not isinstance(roles_sent, list):
+                raise wrong_kind("ListRolesResponse", "roles", "a list", roles_sent)
+            roles = []
+            _roles = roles_sent
+            for roles_item_data in _roles:
+                roles_item = Role.from_dict(roles_item_data)
 
-            roles.append(roles_item)
+                roles.append(roles_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListRolesResponse", error) from None
         list_roles_response = cls(
             roles=roles,
             pagination=pagination,

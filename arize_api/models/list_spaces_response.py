@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListSpacesResponse")
 
@@ -48,18 +58,30 @@ class ListSpacesResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListSpacesResponse", src_dict)
         d = dict(src_dict)
-        spaces = []
-        _spaces = d.pop("spaces")
-        for spaces_item_data in _spaces:
-            spaces_item = Space.from_dict(spaces_item_data)
+        try:
+            spaces_sent = d.pop("spaces")
+            if not isinstance(spaces_sent, list):
+                raise wrong_kind("ListSpacesResponse", "spaces", "a list", spaces_sent)
+            spaces = []
+            _spaces = spaces_sent
+            for spaces_item_data in _spaces:
+                spaces_item = Space.from_dict(spaces_item_data)
 
-            spaces.append(spaces_item)
+                spaces.append(spaces_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListSpacesResponse", error) from None
         list_spaces_response = cls(
             spaces=spaces,
             pagination=pagination,

@@ -4,13 +4,29 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    check_items,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ListSpansRequest")
@@ -98,33 +114,83 @@ class ListSpansRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListSpansRequest", src_dict)
         d = dict(src_dict)
-        project_id = d.pop("project_id")
+        try:
+            project_id = d.pop("project_id")
+            if not isinstance(project_id, str):
+                raise wrong_kind(
+                    "ListSpansRequest", "project_id", "a string", project_id
+                )
 
-        _start_time = d.pop("start_time", UNSET)
-        start_time: datetime.datetime | Unset
-        if isinstance(_start_time, Unset):
-            start_time = UNSET
-        else:
-            start_time = parse_datetime(_start_time)
+            try:
+                _start_time = d.pop("start_time", UNSET)
+                start_time: datetime.datetime | Unset
+                if isinstance(_start_time, Unset):
+                    start_time = UNSET
+                else:
+                    start_time = parse_datetime(_start_time)
 
-        _end_time = d.pop("end_time", UNSET)
-        end_time: datetime.datetime | Unset
-        if isinstance(_end_time, Unset):
-            end_time = UNSET
-        else:
-            end_time = parse_datetime(_end_time)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "ListSpansRequest", "start_time", error
+                ) from error
 
-        filter_ = d.pop("filter", UNSET)
+            try:
+                _end_time = d.pop("end_time", UNSET)
+                end_time: datetime.datetime | Unset
+                if isinstance(_end_time, Unset):
+                    end_time = UNSET
+                else:
+                    end_time = parse_datetime(_end_time)
 
-        included_columns = cast(list[str], d.pop("included_columns", UNSET))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("ListSpansRequest", "end_time", error) from error
 
-        excluded_columns = cast(list[str], d.pop("excluded_columns", UNSET))
+            filter_ = d.pop("filter", UNSET)
+            if filter_ is not UNSET and not isinstance(filter_, str):
+                raise wrong_kind("ListSpansRequest", "filter", "a string", filter_)
 
-        truncate_string_length = d.pop("truncate_string_length", UNSET)
+            included_columns = cast(list[str], d.pop("included_columns", UNSET))
 
+            if included_columns is not UNSET and not isinstance(included_columns, list):
+                raise wrong_kind(
+                    "ListSpansRequest", "included_columns", "a list", included_columns
+                )
+            if included_columns is not UNSET:
+                check_items(
+                    "ListSpansRequest", "included_columns", included_columns, "str"
+                )
+
+            excluded_columns = cast(list[str], d.pop("excluded_columns", UNSET))
+
+            if excluded_columns is not UNSET and not isinstance(excluded_columns, list):
+                raise wrong_kind(
+                    "ListSpansRequest", "excluded_columns", "a list", excluded_columns
+                )
+            if excluded_columns is not UNSET:
+                check_items(
+                    "ListSpansRequest", "excluded_columns", excluded_columns, "str"
+                )
+
+            truncate_string_length = d.pop("truncate_string_length", UNSET)
+            if (
+                truncate_string_length is not UNSET
+                and type(truncate_string_length) is not int
+            ):
+                truncate_string_length = as_int(
+                    "ListSpansRequest", "truncate_string_length", truncate_string_length
+                )
+
+        except KeyError as error:
+            raise missing_member("ListSpansRequest", error) from None
         list_spans_request = cls(
             project_id=project_id,
             start_time=start_time,
@@ -139,3 +205,16 @@ class ListSpansRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class ListSpansRequestDict(TypedDict):
+    """A ``ListSpansRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``ListSpansRequest.from_dict``, so the same checks apply."""
+
+    project_id: str
+    start_time: NotRequired[str]
+    end_time: NotRequired[str]
+    filter: NotRequired[str]
+    included_columns: NotRequired[list[str]]
+    excluded_columns: NotRequired[list[str]]
+    truncate_string_length: NotRequired[int]

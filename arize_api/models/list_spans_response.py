@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListSpansResponse")
 
@@ -49,18 +59,30 @@ class ListSpansResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListSpansResponse", src_dict)
         d = dict(src_dict)
-        spans = []
-        _spans = d.pop("spans")
-        for spans_item_data in _spans:
-            spans_item = Span.from_dict(spans_item_data)
+        try:
+            spans_sent = d.pop("spans")
+            if not isinstance(spans_sent, list):
+                raise wrong_kind("ListSpansResponse", "spans", "a list", spans_sent)
+            spans = []
+            _spans = spans_sent
+            for spans_item_data in _spans:
+                spans_item = Span.from_dict(spans_item_data)
 
-            spans.append(spans_item)
+                spans.append(spans_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListSpansResponse", error) from None
         list_spans_response = cls(
             spans=spans,
             pagination=pagination,

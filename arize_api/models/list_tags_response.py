@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListTagsResponse")
 
@@ -49,18 +59,30 @@ class ListTagsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListTagsResponse", src_dict)
         d = dict(src_dict)
-        tags = []
-        _tags = d.pop("tags")
-        for tags_item_data in _tags:
-            tags_item = Tag.from_dict(tags_item_data)
+        try:
+            tags_sent = d.pop("tags")
+            if not isinstance(tags_sent, list):
+                raise wrong_kind("ListTagsResponse", "tags", "a list", tags_sent)
+            tags = []
+            _tags = tags_sent
+            for tags_item_data in _tags:
+                tags_item = Tag.from_dict(tags_item_data)
 
-            tags.append(tags_item)
+                tags.append(tags_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListTagsResponse", error) from None
         list_tags_response = cls(
             tags=tags,
             pagination=pagination,

@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListTaskRunsResponse")
 
@@ -48,18 +58,32 @@ class ListTaskRunsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListTaskRunsResponse", src_dict)
         d = dict(src_dict)
-        task_runs = []
-        _task_runs = d.pop("task_runs")
-        for task_runs_item_data in _task_runs:
-            task_runs_item = TaskRun.from_dict(task_runs_item_data)
+        try:
+            task_runs_sent = d.pop("task_runs")
+            if not isinstance(task_runs_sent, list):
+                raise wrong_kind(
+                    "ListTaskRunsResponse", "task_runs", "a list", task_runs_sent
+                )
+            task_runs = []
+            _task_runs = task_runs_sent
+            for task_runs_item_data in _task_runs:
+                task_runs_item = TaskRun.from_dict(task_runs_item_data)
 
-            task_runs.append(task_runs_item)
+                task_runs.append(task_runs_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListTaskRunsResponse", error) from None
         list_task_runs_response = cls(
             task_runs=task_runs,
             pagination=pagination,

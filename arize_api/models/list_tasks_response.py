@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListTasksResponse")
 
@@ -48,18 +58,30 @@ class ListTasksResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListTasksResponse", src_dict)
         d = dict(src_dict)
-        tasks = []
-        _tasks = d.pop("tasks")
-        for tasks_item_data in _tasks:
-            tasks_item = Task.from_dict(tasks_item_data)
+        try:
+            tasks_sent = d.pop("tasks")
+            if not isinstance(tasks_sent, list):
+                raise wrong_kind("ListTasksResponse", "tasks", "a list", tasks_sent)
+            tasks = []
+            _tasks = tasks_sent
+            for tasks_item_data in _tasks:
+                tasks_item = Task.from_dict(tasks_item_data)
 
-            tasks.append(tasks_item)
+                tasks.append(tasks_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListTasksResponse", error) from None
         list_tasks_response = cls(
             tasks=tasks,
             pagination=pagination,

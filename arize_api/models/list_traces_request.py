@@ -4,13 +4,26 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ListTracesRequest")
@@ -66,27 +79,52 @@ class ListTracesRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListTracesRequest", src_dict)
         d = dict(src_dict)
-        project_id = d.pop("project_id")
+        try:
+            project_id = d.pop("project_id")
+            if not isinstance(project_id, str):
+                raise wrong_kind(
+                    "ListTracesRequest", "project_id", "a string", project_id
+                )
 
-        _start_time = d.pop("start_time", UNSET)
-        start_time: datetime.datetime | Unset
-        if isinstance(_start_time, Unset):
-            start_time = UNSET
-        else:
-            start_time = parse_datetime(_start_time)
+            try:
+                _start_time = d.pop("start_time", UNSET)
+                start_time: datetime.datetime | Unset
+                if isinstance(_start_time, Unset):
+                    start_time = UNSET
+                else:
+                    start_time = parse_datetime(_start_time)
 
-        _end_time = d.pop("end_time", UNSET)
-        end_time: datetime.datetime | Unset
-        if isinstance(_end_time, Unset):
-            end_time = UNSET
-        else:
-            end_time = parse_datetime(_end_time)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "ListTracesRequest", "start_time", error
+                ) from error
 
-        filter_ = d.pop("filter", UNSET)
+            try:
+                _end_time = d.pop("end_time", UNSET)
+                end_time: datetime.datetime | Unset
+                if isinstance(_end_time, Unset):
+                    end_time = UNSET
+                else:
+                    end_time = parse_datetime(_end_time)
 
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("ListTracesRequest", "end_time", error) from error
+
+            filter_ = d.pop("filter", UNSET)
+            if filter_ is not UNSET and not isinstance(filter_, str):
+                raise wrong_kind("ListTracesRequest", "filter", "a string", filter_)
+
+        except KeyError as error:
+            raise missing_member("ListTracesRequest", error) from None
         list_traces_request = cls(
             project_id=project_id,
             start_time=start_time,
@@ -98,3 +136,13 @@ class ListTracesRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class ListTracesRequestDict(TypedDict):
+    """A ``ListTracesRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``ListTracesRequest.from_dict``, so the same checks apply."""
+
+    project_id: str
+    start_time: NotRequired[str]
+    end_time: NotRequired[str]
+    filter: NotRequired[str]

@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListTracesResponse")
 
@@ -49,18 +59,30 @@ class ListTracesResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListTracesResponse", src_dict)
         d = dict(src_dict)
-        traces = []
-        _traces = d.pop("traces")
-        for traces_item_data in _traces:
-            traces_item = Trace.from_dict(traces_item_data)
+        try:
+            traces_sent = d.pop("traces")
+            if not isinstance(traces_sent, list):
+                raise wrong_kind("ListTracesResponse", "traces", "a list", traces_sent)
+            traces = []
+            _traces = traces_sent
+            for traces_item_data in _traces:
+                traces_item = Trace.from_dict(traces_item_data)
 
-            traces.append(traces_item)
+                traces.append(traces_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListTracesResponse", error) from None
         list_traces_response = cls(
             traces=traces,
             pagination=pagination,

@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListUsersResponse")
 
@@ -48,18 +58,30 @@ class ListUsersResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListUsersResponse", src_dict)
         d = dict(src_dict)
-        users = []
-        _users = d.pop("users")
-        for users_item_data in _users:
-            users_item = User.from_dict(users_item_data)
+        try:
+            users_sent = d.pop("users")
+            if not isinstance(users_sent, list):
+                raise wrong_kind("ListUsersResponse", "users", "a list", users_sent)
+            users = []
+            _users = users_sent
+            for users_item_data in _users:
+                users_item = User.from_dict(users_item_data)
 
-            users.append(users_item)
+                users.append(users_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListUsersResponse", error) from None
         list_users_response = cls(
             users=users,
             pagination=pagination,

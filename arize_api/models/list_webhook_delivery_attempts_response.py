@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListWebhookDeliveryAttemptsResponse")
 
@@ -49,20 +59,37 @@ class ListWebhookDeliveryAttemptsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListWebhookDeliveryAttemptsResponse", src_dict)
         d = dict(src_dict)
-        delivery_attempts = []
-        _delivery_attempts = d.pop("delivery_attempts")
-        for delivery_attempts_item_data in _delivery_attempts:
-            delivery_attempts_item = WebhookDeliveryAttempt.from_dict(
-                delivery_attempts_item_data
-            )
+        try:
+            delivery_attempts_sent = d.pop("delivery_attempts")
+            if not isinstance(delivery_attempts_sent, list):
+                raise wrong_kind(
+                    "ListWebhookDeliveryAttemptsResponse",
+                    "delivery_attempts",
+                    "a list",
+                    delivery_attempts_sent,
+                )
+            delivery_attempts = []
+            _delivery_attempts = delivery_attempts_sent
+            for delivery_attempts_item_data in _delivery_attempts:
+                delivery_attempts_item = WebhookDeliveryAttempt.from_dict(
+                    delivery_attempts_item_data
+                )
 
-            delivery_attempts.append(delivery_attempts_item)
+                delivery_attempts.append(delivery_attempts_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListWebhookDeliveryAttemptsResponse", error) from None
         list_webhook_delivery_attempts_response = cls(
             delivery_attempts=delivery_attempts,
             pagination=pagination,

@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListWebhookSubscriptionsResponse")
 
@@ -50,18 +60,37 @@ class ListWebhookSubscriptionsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListWebhookSubscriptionsResponse", src_dict)
         d = dict(src_dict)
-        subscriptions = []
-        _subscriptions = d.pop("subscriptions")
-        for subscriptions_item_data in _subscriptions:
-            subscriptions_item = WebhookSubscription.from_dict(subscriptions_item_data)
+        try:
+            subscriptions_sent = d.pop("subscriptions")
+            if not isinstance(subscriptions_sent, list):
+                raise wrong_kind(
+                    "ListWebhookSubscriptionsResponse",
+                    "subscriptions",
+                    "a list",
+                    subscriptions_sent,
+                )
+            subscriptions = []
+            _subscriptions = subscriptions_sent
+            for subscriptions_item_data in _subscriptions:
+                subscriptions_item = WebhookSubscription.from_dict(
+                    subscriptions_item_data
+                )
 
-            subscriptions.append(subscriptions_item)
+                subscriptions.append(subscriptions_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListWebhookSubscriptionsResponse", error) from None
         list_webhook_subscriptions_response = cls(
             subscriptions=subscriptions,
             pagination=pagination,

@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
 from .._pagination import page_to_pandas
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ListWebhooksResponse")
 
@@ -48,18 +58,32 @@ class ListWebhooksResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ListWebhooksResponse", src_dict)
         d = dict(src_dict)
-        webhooks = []
-        _webhooks = d.pop("webhooks")
-        for webhooks_item_data in _webhooks:
-            webhooks_item = Webhook.from_dict(webhooks_item_data)
+        try:
+            webhooks_sent = d.pop("webhooks")
+            if not isinstance(webhooks_sent, list):
+                raise wrong_kind(
+                    "ListWebhooksResponse", "webhooks", "a list", webhooks_sent
+                )
+            webhooks = []
+            _webhooks = webhooks_sent
+            for webhooks_item_data in _webhooks:
+                webhooks_item = Webhook.from_dict(webhooks_item_data)
 
-            webhooks.append(webhooks_item)
+                webhooks.append(webhooks_item)
 
-        pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
 
+        except KeyError as error:
+            raise missing_member("ListWebhooksResponse", error) from None
         list_webhooks_response = cls(
             webhooks=webhooks,
             pagination=pagination,

@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="LiteLlmConfig")
 
@@ -77,25 +84,59 @@ class LiteLlmConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("LiteLlmConfig", src_dict)
         d = dict(src_dict)
-        is_function_calling_enabled = d.pop("is_function_calling_enabled")
+        try:
+            is_function_calling_enabled = d.pop("is_function_calling_enabled")
+            if type(is_function_calling_enabled) is not bool:
+                raise wrong_kind(
+                    "LiteLlmConfig",
+                    "is_function_calling_enabled",
+                    "a boolean",
+                    is_function_calling_enabled,
+                )
 
-        provider = cast(Literal["LITELLM"], d.pop("provider"))
-        if provider != "LITELLM":
-            from arize_api._errors import ConstMismatchError
+            provider = cast(Literal["LITELLM"], d.pop("provider"))
+            if provider != "LITELLM":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"provider must be 'LITELLM', got {provider!r}")
+                raise ConstMismatchError(
+                    f"provider must be 'LITELLM', got {provider!r}"
+                )
 
-        has_api_key = d.pop("has_api_key")
+            has_api_key = d.pop("has_api_key")
+            if type(has_api_key) is not bool:
+                raise wrong_kind(
+                    "LiteLlmConfig", "has_api_key", "a boolean", has_api_key
+                )
 
-        base_url = d.pop("base_url")
+            base_url = d.pop("base_url")
+            if not isinstance(base_url, str):
+                raise wrong_kind("LiteLlmConfig", "base_url", "a string", base_url)
 
-        header_names = cast(list[str], d.pop("header_names"))
+            header_names = cast(list[str], d.pop("header_names"))
 
-        model_names = cast(list[str], d.pop("model_names"))
+            if not isinstance(header_names, list):
+                raise wrong_kind(
+                    "LiteLlmConfig", "header_names", "a list", header_names
+                )
+            check_items("LiteLlmConfig", "header_names", header_names, "str")
 
+            model_names = cast(list[str], d.pop("model_names"))
+
+            if not isinstance(model_names, list):
+                raise wrong_kind("LiteLlmConfig", "model_names", "a list", model_names)
+            check_items("LiteLlmConfig", "model_names", model_names, "str")
+
+        except KeyError as error:
+            raise missing_member("LiteLlmConfig", error) from None
         lite_llm_config = cls(
             is_function_calling_enabled=is_function_calling_enabled,
             provider=provider,

@@ -3,7 +3,9 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from types import NoneType
 from typing import (
     Any,
     Literal,
@@ -16,11 +18,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.input_variable_format import (
     InputVariableFormat,
     check_input_variable_format,
 )
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LlmGenerationRunConfig")
 
@@ -37,14 +43,14 @@ class LlmGenerationRunConfig:
             variables in them are filled from each example. At least 1 item.
         input_variable_format (InputVariableFormat): How variables are
             written in `messages`.
-        model_name (str | Unset): Model to call, such as `gpt-4o`; the
+        model_name (str | None): Model to call, such as `gpt-4o`; the
             integration's default model when absent.
-        invocation_parameters (InvocationParams | Unset): Model call
-            settings such as temperature.
+        invocation_parameters (InvocationParams | None): Model call settings
+            such as temperature.
         provider_parameters (LlmGenerationRunConfigProviderParameters |
-            Unset): Provider-specific settings; none (`{}`) when absent.
-        tool_config (ToolConfig | Unset): Tools the model may call.
-        prompt_version_id (None | str | Unset): The Prompt Hub version this
+            None): Provider-specific settings; none (`{}`) when absent.
+        tool_config (ToolConfig | None): Tools the model may call.
+        prompt_version_id (None | str): The Prompt Hub version this
             configuration came from, kept for traceability.
     """
 
@@ -52,12 +58,17 @@ class LlmGenerationRunConfig:
     ai_integration_id: str
     messages: list[LLMMessage]
     input_variable_format: InputVariableFormat
-    model_name: str | Unset = UNSET
-    invocation_parameters: InvocationParams | Unset = UNSET
-    provider_parameters: LlmGenerationRunConfigProviderParameters | Unset = UNSET
-    tool_config: ToolConfig | Unset = UNSET
-    prompt_version_id: None | str | Unset = UNSET
+    model_name: str | None = None
+    invocation_parameters: InvocationParams | None = None
+    provider_parameters: LlmGenerationRunConfigProviderParameters | None = None
+    tool_config: ToolConfig | None = None
+    prompt_version_id: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         experiment_type = self.experiment_type
@@ -73,21 +84,21 @@ class LlmGenerationRunConfig:
 
         model_name = self.model_name
 
-        invocation_parameters: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.invocation_parameters, Unset):
+        invocation_parameters: dict[str, Any] | None = None
+        if not isinstance(self.invocation_parameters, NoneType):
             invocation_parameters = self.invocation_parameters.to_dict()
 
-        provider_parameters: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.provider_parameters, Unset):
+        provider_parameters: dict[str, Any] | None = None
+        if not isinstance(self.provider_parameters, NoneType):
             provider_parameters = self.provider_parameters.to_dict()
 
-        tool_config: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tool_config, Unset):
+        tool_config: dict[str, Any] | None = None
+        if not isinstance(self.tool_config, NoneType):
             tool_config = self.tool_config.to_dict()
 
-        prompt_version_id: None | str | Unset
-        if isinstance(self.prompt_version_id, Unset):
-            prompt_version_id = UNSET
+        prompt_version_id: None | str
+        if isinstance(self.prompt_version_id, NoneType):
+            prompt_version_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             prompt_version_id = (
                 self.prompt_version_id.to_dict()
@@ -105,77 +116,142 @@ class LlmGenerationRunConfig:
                 "input_variable_format": input_variable_format,
             }
         )
-        if model_name is not UNSET:
+        if model_name is not None:
             field_dict["model_name"] = model_name
-        if invocation_parameters is not UNSET:
+        elif "model_name" in self._explicit_nulls:
+            field_dict["model_name"] = None
+        if invocation_parameters is not None:
             field_dict["invocation_parameters"] = invocation_parameters
-        if provider_parameters is not UNSET:
+        elif "invocation_parameters" in self._explicit_nulls:
+            field_dict["invocation_parameters"] = None
+        if provider_parameters is not None:
             field_dict["provider_parameters"] = provider_parameters
-        if tool_config is not UNSET:
+        elif "provider_parameters" in self._explicit_nulls:
+            field_dict["provider_parameters"] = None
+        if tool_config is not None:
             field_dict["tool_config"] = tool_config
-        if prompt_version_id is not UNSET:
+        elif "tool_config" in self._explicit_nulls:
+            field_dict["tool_config"] = None
+        if prompt_version_id is not None:
             field_dict["prompt_version_id"] = prompt_version_id
+        elif "prompt_version_id" in self._explicit_nulls:
+            field_dict["prompt_version_id"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("LlmGenerationRunConfig", src_dict)
         d = dict(src_dict)
-        experiment_type = cast(Literal["LLM_GENERATION"], d.pop("experiment_type"))
-        if experiment_type != "LLM_GENERATION":
-            from arize_api._errors import ConstMismatchError
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            experiment_type = cast(Literal["LLM_GENERATION"], d.pop("experiment_type"))
+            if experiment_type != "LLM_GENERATION":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(
-                f"experiment_type must be 'LLM_GENERATION', got {experiment_type!r}"
+                raise ConstMismatchError(
+                    f"experiment_type must be 'LLM_GENERATION', got {experiment_type!r}"
+                )
+
+            ai_integration_id = d.pop("ai_integration_id")
+            if not isinstance(ai_integration_id, str):
+                raise wrong_kind(
+                    "LlmGenerationRunConfig",
+                    "ai_integration_id",
+                    "a string",
+                    ai_integration_id,
+                )
+
+            messages_sent = d.pop("messages")
+            if not isinstance(messages_sent, list):
+                raise wrong_kind(
+                    "LlmGenerationRunConfig", "messages", "a list", messages_sent
+                )
+            messages = []
+            _messages = messages_sent
+            for messages_item_data in _messages:
+                messages_item = LLMMessage.from_dict(messages_item_data)
+
+                messages.append(messages_item)
+
+            input_variable_format = check_input_variable_format(
+                d.pop("input_variable_format")
             )
 
-        ai_integration_id = d.pop("ai_integration_id")
+            model_name = d.pop("model_name", None)
+            if model_name is not None and not isinstance(model_name, str):
+                raise wrong_kind(
+                    "LlmGenerationRunConfig", "model_name", "a string", model_name
+                )
 
-        messages = []
-        _messages = d.pop("messages")
-        for messages_item_data in _messages:
-            messages_item = LLMMessage.from_dict(messages_item_data)
+            if model_name is None and "model_name" in src_dict:
+                explicit_nulls += ("model_name",)
 
-            messages.append(messages_item)
+            _invocation_parameters = d.pop("invocation_parameters", None)
+            invocation_parameters: InvocationParams | None
+            if isinstance(_invocation_parameters, NoneType):
+                invocation_parameters = None
+            else:
+                invocation_parameters = InvocationParams.from_dict(
+                    _invocation_parameters
+                )
 
-        input_variable_format = check_input_variable_format(
-            d.pop("input_variable_format")
-        )
+            if invocation_parameters is None and "invocation_parameters" in src_dict:
+                explicit_nulls += ("invocation_parameters",)
 
-        model_name = d.pop("model_name", UNSET)
+            _provider_parameters = d.pop("provider_parameters", None)
+            provider_parameters: LlmGenerationRunConfigProviderParameters | None
+            if isinstance(_provider_parameters, NoneType):
+                provider_parameters = None
+            else:
+                provider_parameters = (
+                    LlmGenerationRunConfigProviderParameters.from_dict(
+                        _provider_parameters
+                    )
+                )
 
-        _invocation_parameters = d.pop("invocation_parameters", UNSET)
-        invocation_parameters: InvocationParams | Unset
-        if isinstance(_invocation_parameters, Unset):
-            invocation_parameters = UNSET
-        else:
-            invocation_parameters = InvocationParams.from_dict(_invocation_parameters)
+            if provider_parameters is None and "provider_parameters" in src_dict:
+                explicit_nulls += ("provider_parameters",)
 
-        _provider_parameters = d.pop("provider_parameters", UNSET)
-        provider_parameters: LlmGenerationRunConfigProviderParameters | Unset
-        if isinstance(_provider_parameters, Unset):
-            provider_parameters = UNSET
-        else:
-            provider_parameters = LlmGenerationRunConfigProviderParameters.from_dict(
-                _provider_parameters
+            _tool_config = d.pop("tool_config", None)
+            tool_config: ToolConfig | None
+            if isinstance(_tool_config, NoneType):
+                tool_config = None
+            else:
+                tool_config = ToolConfig.from_dict(_tool_config)
+
+            if tool_config is None and "tool_config" in src_dict:
+                explicit_nulls += ("tool_config",)
+
+            def _parse_prompt_version_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            prompt_version_id = _parse_prompt_version_id(
+                d.pop("prompt_version_id", None)
             )
 
-        _tool_config = d.pop("tool_config", UNSET)
-        tool_config: ToolConfig | Unset
-        if isinstance(_tool_config, Unset):
-            tool_config = UNSET
-        else:
-            tool_config = ToolConfig.from_dict(_tool_config)
+            if prompt_version_id is not None and not isinstance(prompt_version_id, str):
+                raise wrong_kind(
+                    "LlmGenerationRunConfig",
+                    "prompt_version_id",
+                    "a string",
+                    prompt_version_id,
+                )
 
-        def _parse_prompt_version_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            if prompt_version_id is None and "prompt_version_id" in src_dict:
+                explicit_nulls += ("prompt_version_id",)
 
-        prompt_version_id = _parse_prompt_version_id(d.pop("prompt_version_id", UNSET))
-
+        except KeyError as error:
+            raise missing_member("LlmGenerationRunConfig", error) from None
         llm_generation_run_config = cls(
             experiment_type=experiment_type,
             ai_integration_id=ai_integration_id,
@@ -187,6 +263,8 @@ class LlmGenerationRunConfig:
             tool_config=tool_config,
             prompt_version_id=prompt_version_id,
         )
+        if explicit_nulls:
+            llm_generation_run_config._explicit_nulls = explicit_nulls
 
         llm_generation_run_config.additional_properties = d
         return llm_generation_run_config

@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,12 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..models.input_variable_format import (
     InputVariableFormat,
     check_input_variable_format,
@@ -50,12 +59,18 @@ class LlmGenerationRunConfigRequest:
 
     experiment_type: Literal["LLM_GENERATION"]
     ai_integration_id: str
-    messages: list[LLMMessageRequest]
+    messages: Sequence[LLMMessageRequest | LLMMessageRequestDict]
     input_variable_format: InputVariableFormat
     model_name: str | Unset = UNSET
-    invocation_parameters: InvocationParamsRequest | Unset = UNSET
-    provider_parameters: LlmGenerationRunConfigRequestProviderParameters | Unset = UNSET
-    tool_config: ToolConfigRequest | Unset = UNSET
+    invocation_parameters: (
+        InvocationParamsRequest | InvocationParamsRequestDict | Unset
+    ) = UNSET
+    provider_parameters: (
+        LlmGenerationRunConfigRequestProviderParameters
+        | LlmGenerationRunConfigRequestProviderParametersDict
+        | Unset
+    ) = UNSET
+    tool_config: ToolConfigRequest | ToolConfigRequestDict | Unset = UNSET
     prompt_version_id: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -63,10 +78,12 @@ class LlmGenerationRunConfigRequest:
 
         ai_integration_id = self.ai_integration_id
 
-        messages = []
-        for messages_item_data in self.messages:
-            messages_item = messages_item_data.to_dict()
-            messages.append(messages_item)
+        messages = [
+            as_model(
+                LLMMessageRequest, item, "LlmGenerationRunConfigRequest.messages"
+            ).to_dict()
+            for item in self.messages
+        ]
 
         input_variable_format: str = self.input_variable_format
 
@@ -74,15 +91,27 @@ class LlmGenerationRunConfigRequest:
 
         invocation_parameters: dict[str, Any] | Unset = UNSET
         if not isinstance(self.invocation_parameters, Unset):
-            invocation_parameters = self.invocation_parameters.to_dict()
+            invocation_parameters = as_model(
+                InvocationParamsRequest,
+                self.invocation_parameters,
+                "LlmGenerationRunConfigRequest.invocation_parameters",
+            ).to_dict()
 
         provider_parameters: dict[str, Any] | Unset = UNSET
         if not isinstance(self.provider_parameters, Unset):
-            provider_parameters = self.provider_parameters.to_dict()
+            provider_parameters = as_model(
+                LlmGenerationRunConfigRequestProviderParameters,
+                self.provider_parameters,
+                "LlmGenerationRunConfigRequest.provider_parameters",
+            ).to_dict()
 
         tool_config: dict[str, Any] | Unset = UNSET
         if not isinstance(self.tool_config, Unset):
-            tool_config = self.tool_config.to_dict()
+            tool_config = as_model(
+                ToolConfigRequest,
+                self.tool_config,
+                "LlmGenerationRunConfigRequest.tool_config",
+            ).to_dict()
 
         prompt_version_id: None | str | Unset
         if isinstance(self.prompt_version_id, Unset):
@@ -117,68 +146,110 @@ class LlmGenerationRunConfigRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("LlmGenerationRunConfigRequest", src_dict)
         d = dict(src_dict)
-        experiment_type = cast(Literal["LLM_GENERATION"], d.pop("experiment_type"))
-        if experiment_type != "LLM_GENERATION":
-            from arize_api._errors import ConstMismatchError
+        try:
+            experiment_type = cast(Literal["LLM_GENERATION"], d.pop("experiment_type"))
+            if experiment_type != "LLM_GENERATION":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(
-                f"experiment_type must be 'LLM_GENERATION', got {experiment_type!r}"
-            )
-
-        ai_integration_id = d.pop("ai_integration_id")
-
-        messages = []
-        _messages = d.pop("messages")
-        for messages_item_data in _messages:
-            messages_item = LLMMessageRequest.from_dict(messages_item_data)
-
-            messages.append(messages_item)
-
-        input_variable_format = check_input_variable_format(
-            d.pop("input_variable_format")
-        )
-
-        model_name = d.pop("model_name", UNSET)
-
-        _invocation_parameters = d.pop("invocation_parameters", UNSET)
-        invocation_parameters: InvocationParamsRequest | Unset
-        if isinstance(_invocation_parameters, Unset):
-            invocation_parameters = UNSET
-        else:
-            invocation_parameters = InvocationParamsRequest.from_dict(
-                _invocation_parameters
-            )
-
-        _provider_parameters = d.pop("provider_parameters", UNSET)
-        provider_parameters: LlmGenerationRunConfigRequestProviderParameters | Unset
-        if isinstance(_provider_parameters, Unset):
-            provider_parameters = UNSET
-        else:
-            provider_parameters = (
-                LlmGenerationRunConfigRequestProviderParameters.from_dict(
-                    _provider_parameters
+                raise ConstMismatchError(
+                    f"experiment_type must be 'LLM_GENERATION', got {experiment_type!r}"
                 )
+
+            ai_integration_id = d.pop("ai_integration_id")
+            if not isinstance(ai_integration_id, str):
+                raise wrong_kind(
+                    "LlmGenerationRunConfigRequest",
+                    "ai_integration_id",
+                    "a string",
+                    ai_integration_id,
+                )
+
+            messages_sent = d.pop("messages")
+            if not isinstance(messages_sent, list):
+                raise wrong_kind(
+                    "LlmGenerationRunConfigRequest", "messages", "a list", messages_sent
+                )
+            messages = []
+            _messages = messages_sent
+            for messages_item_data in _messages:
+                messages_item = LLMMessageRequest.from_dict(messages_item_data)
+
+                messages.append(messages_item)
+
+            input_variable_format = check_input_variable_format(
+                d.pop("input_variable_format")
             )
 
-        _tool_config = d.pop("tool_config", UNSET)
-        tool_config: ToolConfigRequest | Unset
-        if isinstance(_tool_config, Unset):
-            tool_config = UNSET
-        else:
-            tool_config = ToolConfigRequest.from_dict(_tool_config)
+            model_name = d.pop("model_name", UNSET)
+            if model_name is not UNSET and not isinstance(model_name, str):
+                raise wrong_kind(
+                    "LlmGenerationRunConfigRequest",
+                    "model_name",
+                    "a string",
+                    model_name,
+                )
 
-        def _parse_prompt_version_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            _invocation_parameters = d.pop("invocation_parameters", UNSET)
+            invocation_parameters: InvocationParamsRequest | Unset
+            if isinstance(_invocation_parameters, Unset):
+                invocation_parameters = UNSET
+            else:
+                invocation_parameters = InvocationParamsRequest.from_dict(
+                    _invocation_parameters
+                )
 
-        prompt_version_id = _parse_prompt_version_id(d.pop("prompt_version_id", UNSET))
+            _provider_parameters = d.pop("provider_parameters", UNSET)
+            provider_parameters: LlmGenerationRunConfigRequestProviderParameters | Unset
+            if isinstance(_provider_parameters, Unset):
+                provider_parameters = UNSET
+            else:
+                provider_parameters = (
+                    LlmGenerationRunConfigRequestProviderParameters.from_dict(
+                        _provider_parameters
+                    )
+                )
 
+            _tool_config = d.pop("tool_config", UNSET)
+            tool_config: ToolConfigRequest | Unset
+            if isinstance(_tool_config, Unset):
+                tool_config = UNSET
+            else:
+                tool_config = ToolConfigRequest.from_dict(_tool_config)
+
+            def _parse_prompt_version_id(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
+
+            prompt_version_id = _parse_prompt_version_id(
+                d.pop("prompt_version_id", UNSET)
+            )
+
+            if (
+                prompt_version_id is not UNSET
+                and prompt_version_id is not None
+                and not isinstance(prompt_version_id, str)
+            ):
+                raise wrong_kind(
+                    "LlmGenerationRunConfigRequest",
+                    "prompt_version_id",
+                    "a string",
+                    prompt_version_id,
+                )
+
+        except KeyError as error:
+            raise missing_member("LlmGenerationRunConfigRequest", error) from None
         llm_generation_run_config_request = cls(
             experiment_type=experiment_type,
             ai_integration_id=ai_integration_id,
@@ -197,9 +268,30 @@ class LlmGenerationRunConfigRequest:
         return model_repr(self)
 
 
-from ..models.invocation_params_request import InvocationParamsRequest
+class LlmGenerationRunConfigRequestDict(TypedDict):
+    """A ``LlmGenerationRunConfigRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``LlmGenerationRunConfigRequest.from_dict``, so the same checks apply."""
+
+    experiment_type: Literal["LLM_GENERATION"]
+    ai_integration_id: str
+    messages: list[LLMMessageRequestDict]
+    input_variable_format: InputVariableFormat
+    model_name: NotRequired[str]
+    invocation_parameters: NotRequired[InvocationParamsRequestDict]
+    provider_parameters: NotRequired[
+        LlmGenerationRunConfigRequestProviderParametersDict
+    ]
+    tool_config: NotRequired[ToolConfigRequestDict]
+    prompt_version_id: NotRequired[str | None]
+
+
+from ..models.invocation_params_request import (
+    InvocationParamsRequest,
+    InvocationParamsRequestDict,
+)
 from ..models.llm_generation_run_config_request_provider_parameters import (
     LlmGenerationRunConfigRequestProviderParameters,
+    LlmGenerationRunConfigRequestProviderParametersDict,
 )
-from ..models.llm_message_request import LLMMessageRequest
-from ..models.tool_config_request import ToolConfigRequest
+from ..models.llm_message_request import LLMMessageRequest, LLMMessageRequestDict
+from ..models.tool_config_request import ToolConfigRequest, ToolConfigRequestDict

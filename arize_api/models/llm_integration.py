@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -18,6 +19,12 @@ from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="LlmIntegration")
 
@@ -123,170 +130,64 @@ class LlmIntegration:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("LlmIntegration", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("LlmIntegration", "id", "a string", id)
 
-        type_ = cast(Literal["LLM"], d.pop("type"))
-        if type_ != "LLM":
-            from arize_api._errors import ConstMismatchError
+            type_ = cast(Literal["LLM"], d.pop("type"))
+            if type_ != "LLM":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'LLM', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'LLM', got {type_!r}")
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("LlmIntegration", "name", "a string", name)
 
-        scopings = []
-        _scopings = d.pop("scopings")
-        for scopings_item_data in _scopings:
-            scopings_item = IntegrationScoping.from_dict(scopings_item_data)
+            scopings_sent = d.pop("scopings")
+            if not isinstance(scopings_sent, list):
+                raise wrong_kind("LlmIntegration", "scopings", "a list", scopings_sent)
+            scopings = []
+            _scopings = scopings_sent
+            for scopings_item_data in _scopings:
+                scopings_item = IntegrationScoping.from_dict(scopings_item_data)
 
-            scopings.append(scopings_item)
+                scopings.append(scopings_item)
 
-        created_at = parse_datetime(d.pop("created_at"))
-
-        updated_at = parse_datetime(d.pop("updated_at"))
-
-        created_by_user_id = d.pop("created_by_user_id")
-
-        def _parse_config(
-            data: object,
-        ) -> (
-            AnthropicConfig
-            | AwsBedrockConfig
-            | CustomConfig
-            | FireworksConfig
-            | GeminiConfig
-            | LiteLlmConfig
-            | NvidiaNimConfig
-            | OpenAiConfig
-            | TogetherAiConfig
-            | VertexAiConfig
-        ):
-            failures: list[Exception] = []
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "ANTHROPIC") != "ANTHROPIC":
-                    from arize_api._errors import ConstMismatchError
+                created_at = parse_datetime(d.pop("created_at"))
 
-                    raise ConstMismatchError("provider is not 'ANTHROPIC'")
-                componentsschemas_llm_config_type_0 = AnthropicConfig.from_dict(data)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("LlmIntegration", "created_at", error) from error
 
-                return componentsschemas_llm_config_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "AWS_BEDROCK") != "AWS_BEDROCK":
-                    from arize_api._errors import ConstMismatchError
+                updated_at = parse_datetime(d.pop("updated_at"))
 
-                    raise ConstMismatchError("provider is not 'AWS_BEDROCK'")
-                componentsschemas_llm_config_type_1 = AwsBedrockConfig.from_dict(data)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("LlmIntegration", "updated_at", error) from error
 
-                return componentsschemas_llm_config_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "CUSTOM") != "CUSTOM":
-                    from arize_api._errors import ConstMismatchError
+            created_by_user_id = d.pop("created_by_user_id")
+            if not isinstance(created_by_user_id, str):
+                raise wrong_kind(
+                    "LlmIntegration",
+                    "created_by_user_id",
+                    "a string",
+                    created_by_user_id,
+                )
 
-                    raise ConstMismatchError("provider is not 'CUSTOM'")
-                componentsschemas_llm_config_type_2 = CustomConfig.from_dict(data)
-
-                return componentsschemas_llm_config_type_2
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "FIREWORKS") != "FIREWORKS":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("provider is not 'FIREWORKS'")
-                componentsschemas_llm_config_type_3 = FireworksConfig.from_dict(data)
-
-                return componentsschemas_llm_config_type_3
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "GEMINI") != "GEMINI":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("provider is not 'GEMINI'")
-                componentsschemas_llm_config_type_4 = GeminiConfig.from_dict(data)
-
-                return componentsschemas_llm_config_type_4
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "LITELLM") != "LITELLM":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("provider is not 'LITELLM'")
-                componentsschemas_llm_config_type_5 = LiteLlmConfig.from_dict(data)
-
-                return componentsschemas_llm_config_type_5
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "NVIDIA_NIM") != "NVIDIA_NIM":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("provider is not 'NVIDIA_NIM'")
-                componentsschemas_llm_config_type_6 = NvidiaNimConfig.from_dict(data)
-
-                return componentsschemas_llm_config_type_6
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "OPEN_AI") != "OPEN_AI":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("provider is not 'OPEN_AI'")
-                componentsschemas_llm_config_type_7 = OpenAiConfig.from_dict(data)
-
-                return componentsschemas_llm_config_type_7
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "TOGETHER_AI") != "TOGETHER_AI":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("provider is not 'TOGETHER_AI'")
-                componentsschemas_llm_config_type_8 = TogetherAiConfig.from_dict(data)
-
-                return componentsschemas_llm_config_type_8
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("provider", "VERTEX_AI") != "VERTEX_AI":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("provider is not 'VERTEX_AI'")
-                componentsschemas_llm_config_type_9 = VertexAiConfig.from_dict(data)
-
-                return componentsschemas_llm_config_type_9
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
+            def _parse_config(
+                data: object,
+            ) -> (
                 AnthropicConfig
                 | AwsBedrockConfig
                 | CustomConfig
@@ -296,12 +197,159 @@ class LlmIntegration:
                 | NvidiaNimConfig
                 | OpenAiConfig
                 | TogetherAiConfig
-                | VertexAiConfig,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
+                | VertexAiConfig
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "ANTHROPIC") != "ANTHROPIC":
+                        from arize_api._errors import ConstMismatchError
 
-        config = _parse_config(d.pop("config"))
+                        raise ConstMismatchError("provider is not 'ANTHROPIC'")
+                    componentsschemas_llm_config_type_0 = AnthropicConfig.from_dict(
+                        data
+                    )
 
+                    return componentsschemas_llm_config_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "AWS_BEDROCK") != "AWS_BEDROCK":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'AWS_BEDROCK'")
+                    componentsschemas_llm_config_type_1 = AwsBedrockConfig.from_dict(
+                        data
+                    )
+
+                    return componentsschemas_llm_config_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "CUSTOM") != "CUSTOM":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'CUSTOM'")
+                    componentsschemas_llm_config_type_2 = CustomConfig.from_dict(data)
+
+                    return componentsschemas_llm_config_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "FIREWORKS") != "FIREWORKS":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'FIREWORKS'")
+                    componentsschemas_llm_config_type_3 = FireworksConfig.from_dict(
+                        data
+                    )
+
+                    return componentsschemas_llm_config_type_3
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "GEMINI") != "GEMINI":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'GEMINI'")
+                    componentsschemas_llm_config_type_4 = GeminiConfig.from_dict(data)
+
+                    return componentsschemas_llm_config_type_4
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "LITELLM") != "LITELLM":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'LITELLM'")
+                    componentsschemas_llm_config_type_5 = LiteLlmConfig.from_dict(data)
+
+                    return componentsschemas_llm_config_type_5
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "NVIDIA_NIM") != "NVIDIA_NIM":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'NVIDIA_NIM'")
+                    componentsschemas_llm_config_type_6 = NvidiaNimConfig.from_dict(
+                        data
+                    )
+
+                    return componentsschemas_llm_config_type_6
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "OPEN_AI") != "OPEN_AI":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'OPEN_AI'")
+                    componentsschemas_llm_config_type_7 = OpenAiConfig.from_dict(data)
+
+                    return componentsschemas_llm_config_type_7
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "TOGETHER_AI") != "TOGETHER_AI":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'TOGETHER_AI'")
+                    componentsschemas_llm_config_type_8 = TogetherAiConfig.from_dict(
+                        data
+                    )
+
+                    return componentsschemas_llm_config_type_8
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("provider", "VERTEX_AI") != "VERTEX_AI":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("provider is not 'VERTEX_AI'")
+                    componentsschemas_llm_config_type_9 = VertexAiConfig.from_dict(data)
+
+                    return componentsschemas_llm_config_type_9
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    AnthropicConfig
+                    | AwsBedrockConfig
+                    | CustomConfig
+                    | FireworksConfig
+                    | GeminiConfig
+                    | LiteLlmConfig
+                    | NvidiaNimConfig
+                    | OpenAiConfig
+                    | TogetherAiConfig
+                    | VertexAiConfig,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            config = _parse_config(d.pop("config"))
+
+        except KeyError as error:
+            raise missing_member("LlmIntegration", error) from None
         llm_integration = cls(
             id=id,
             type_=type_,

@@ -3,15 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.message_role import MessageRole, check_message_role
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LLMMessage")
 
@@ -22,26 +33,30 @@ class LLMMessage:
 
     Attributes:
         role (MessageRole): Who speaks.
-        content (None | str | Unset): The message text; may hold template
-            variables.
-        tool_call_id (str | Unset): For a `TOOL` message: the tool call it
+        content (None | str): The message text; may hold template variables.
+        tool_call_id (str | None): For a `TOOL` message: the tool call it
             answers.
-        tool_calls (list[ToolCall] | Unset): Tool calls the model made in
+        tool_calls (list[ToolCall] | None): Tool calls the model made in
             this message.
     """
 
     role: MessageRole
-    content: None | str | Unset = UNSET
-    tool_call_id: str | Unset = UNSET
-    tool_calls: list[ToolCall] | Unset = UNSET
+    content: None | str = None
+    tool_call_id: str | None = None
+    tool_calls: list[ToolCall] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         role: str = self.role
 
-        content: None | str | Unset
-        if isinstance(self.content, Unset):
-            content = UNSET
+        content: None | str
+        if isinstance(self.content, NoneType):
+            content = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             content = (
                 self.content.to_dict()
@@ -51,8 +66,8 @@ class LLMMessage:
 
         tool_call_id = self.tool_call_id
 
-        tool_calls: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.tool_calls, Unset):
+        tool_calls: list[dict[str, Any]] | None = None
+        if not isinstance(self.tool_calls, NoneType):
             tool_calls = []
             for tool_calls_item_data in self.tool_calls:
                 tool_calls_item = tool_calls_item_data.to_dict()
@@ -65,46 +80,81 @@ class LLMMessage:
                 "role": role,
             }
         )
-        if content is not UNSET:
+        if content is not None:
             field_dict["content"] = content
-        if tool_call_id is not UNSET:
+        elif "content" in self._explicit_nulls:
+            field_dict["content"] = None
+        if tool_call_id is not None:
             field_dict["tool_call_id"] = tool_call_id
-        if tool_calls is not UNSET:
+        elif "tool_call_id" in self._explicit_nulls:
+            field_dict["tool_call_id"] = None
+        if tool_calls is not None:
             field_dict["tool_calls"] = tool_calls
+        elif "tool_calls" in self._explicit_nulls:
+            field_dict["tool_calls"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("LLMMessage", src_dict)
         d = dict(src_dict)
-        role = check_message_role(d.pop("role"))
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            role = check_message_role(d.pop("role"))
 
-        def _parse_content(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_content(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        content = _parse_content(d.pop("content", UNSET))
+            content = _parse_content(d.pop("content", None))
 
-        tool_call_id = d.pop("tool_call_id", UNSET)
+            if content is not None and not isinstance(content, str):
+                raise wrong_kind("LLMMessage", "content", "a string", content)
 
-        _tool_calls = d.pop("tool_calls", UNSET)
-        tool_calls: list[ToolCall] | Unset = UNSET
-        if _tool_calls is not UNSET:
-            tool_calls = []
-            for tool_calls_item_data in _tool_calls:
-                tool_calls_item = ToolCall.from_dict(tool_calls_item_data)
+            if content is None and "content" in src_dict:
+                explicit_nulls += ("content",)
 
-                tool_calls.append(tool_calls_item)
+            tool_call_id = d.pop("tool_call_id", None)
+            if tool_call_id is not None and not isinstance(tool_call_id, str):
+                raise wrong_kind("LLMMessage", "tool_call_id", "a string", tool_call_id)
 
+            if tool_call_id is None and "tool_call_id" in src_dict:
+                explicit_nulls += ("tool_call_id",)
+
+            tool_calls_sent = d.pop("tool_calls", None)
+            if tool_calls_sent is not None and not isinstance(tool_calls_sent, list):
+                raise wrong_kind("LLMMessage", "tool_calls", "a list", tool_calls_sent)
+            _tool_calls = tool_calls_sent
+            tool_calls: list[ToolCall] | None = None
+            if _tool_calls is not None:
+                tool_calls = []
+                for tool_calls_item_data in _tool_calls:
+                    tool_calls_item = ToolCall.from_dict(tool_calls_item_data)
+
+                    tool_calls.append(tool_calls_item)
+
+            if tool_calls is None and "tool_calls" in src_dict:
+                explicit_nulls += ("tool_calls",)
+
+        except KeyError as error:
+            raise missing_member("LLMMessage", error) from None
         llm_message = cls(
             role=role,
             content=content,
             tool_call_id=tool_call_id,
             tool_calls=tool_calls,
         )
+        if explicit_nulls:
+            llm_message._explicit_nulls = explicit_nulls
 
         llm_message.additional_properties = d
         return llm_message

@@ -3,12 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..models.message_role import MessageRole, check_message_role
 from ..types import UNSET, Unset
 
@@ -33,7 +47,7 @@ class LLMMessageRequest:
     role: MessageRole
     content: None | str | Unset = UNSET
     tool_call_id: str | Unset = UNSET
-    tool_calls: list[ToolCallRequest] | Unset = UNSET
+    tool_calls: Sequence[ToolCallRequest | ToolCallRequestDict] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         role: str = self.role
@@ -52,10 +66,12 @@ class LLMMessageRequest:
 
         tool_calls: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tool_calls, Unset):
-            tool_calls = []
-            for tool_calls_item_data in self.tool_calls:
-                tool_calls_item = tool_calls_item_data.to_dict()
-                tool_calls.append(tool_calls_item)
+            tool_calls = [
+                as_model(
+                    ToolCallRequest, item, "LLMMessageRequest.tool_calls"
+                ).to_dict()
+                for item in self.tool_calls
+            ]
 
         field_dict: dict[str, Any] = {}
 
@@ -73,31 +89,56 @@ class LLMMessageRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("LLMMessageRequest", src_dict)
         d = dict(src_dict)
-        role = check_message_role(d.pop("role"))
+        try:
+            role = check_message_role(d.pop("role"))
 
-        def _parse_content(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_content(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        content = _parse_content(d.pop("content", UNSET))
+            content = _parse_content(d.pop("content", UNSET))
 
-        tool_call_id = d.pop("tool_call_id", UNSET)
+            if (
+                content is not UNSET
+                and content is not None
+                and not isinstance(content, str)
+            ):
+                raise wrong_kind("LLMMessageRequest", "content", "a string", content)
 
-        _tool_calls = d.pop("tool_calls", UNSET)
-        tool_calls: list[ToolCallRequest] | Unset = UNSET
-        if _tool_calls is not UNSET:
-            tool_calls = []
-            for tool_calls_item_data in _tool_calls:
-                tool_calls_item = ToolCallRequest.from_dict(tool_calls_item_data)
+            tool_call_id = d.pop("tool_call_id", UNSET)
+            if tool_call_id is not UNSET and not isinstance(tool_call_id, str):
+                raise wrong_kind(
+                    "LLMMessageRequest", "tool_call_id", "a string", tool_call_id
+                )
 
-                tool_calls.append(tool_calls_item)
+            tool_calls_sent = d.pop("tool_calls", UNSET)
+            if tool_calls_sent is not UNSET and not isinstance(tool_calls_sent, list):
+                raise wrong_kind(
+                    "LLMMessageRequest", "tool_calls", "a list", tool_calls_sent
+                )
+            _tool_calls = tool_calls_sent
+            tool_calls: list[ToolCallRequest] | Unset = UNSET
+            if _tool_calls is not UNSET:
+                tool_calls = []
+                for tool_calls_item_data in _tool_calls:
+                    tool_calls_item = ToolCallRequest.from_dict(tool_calls_item_data)
 
+                    tool_calls.append(tool_calls_item)
+
+        except KeyError as error:
+            raise missing_member("LLMMessageRequest", error) from None
         llm_message_request = cls(
             role=role,
             content=content,
@@ -111,4 +152,14 @@ class LLMMessageRequest:
         return model_repr(self)
 
 
-from ..models.tool_call_request import ToolCallRequest
+class LLMMessageRequestDict(TypedDict):
+    """A ``LLMMessageRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``LLMMessageRequest.from_dict``, so the same checks apply."""
+
+    role: MessageRole
+    content: NotRequired[str | None]
+    tool_call_id: NotRequired[str]
+    tool_calls: NotRequired[list[ToolCallRequestDict]]
+
+
+from ..models.tool_call_request import ToolCallRequest, ToolCallRequestDict

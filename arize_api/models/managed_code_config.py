@@ -3,7 +3,9 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from types import NoneType
 from typing import (
     Any,
     Literal,
@@ -16,12 +18,17 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 from ..models.data_granularity import DataGranularity, check_data_granularity
 from ..models.managed_code_evaluator import (
     ManagedCodeEvaluator,
     check_managed_code_evaluator,
 )
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ManagedCodeConfig")
 
@@ -37,12 +44,12 @@ class ManagedCodeConfig:
         managed_evaluator (ManagedCodeEvaluator): Which built-in check runs.
         variables (list[str]): Dataset columns or span attributes handed to
             the check; their number and order must fit what the check expects.
-        data_granularity (DataGranularity | None | Unset): Unit evaluated:
-            `SPAN`, `TRACE` or `SESSION`. Null or omitted sets no granularity,
-            and the server then evaluates spans.
-        query_filter (None | str | Unset): Filter over the data at the
-            chosen granularity; null or omitted means no filter.
-        static_params (list[StaticParam] | Unset): Arguments of the built-in
+        data_granularity (DataGranularity | None): Unit evaluated: `SPAN`,
+            `TRACE` or `SESSION`. Null or omitted sets no granularity, and the
+            server then evaluates spans.
+        query_filter (None | str): Filter over the data at the chosen
+            granularity; null or omitted means no filter.
+        static_params (list[StaticParam] | None): Arguments of the built-in
             check. When omitted, the check's own defaults must cover its
             required arguments, or the request fails with 400; a check without
             arguments needs none.
@@ -52,10 +59,15 @@ class ManagedCodeConfig:
     name: str
     managed_evaluator: ManagedCodeEvaluator
     variables: list[str]
-    data_granularity: DataGranularity | None | Unset = UNSET
-    query_filter: None | str | Unset = UNSET
-    static_params: list[StaticParam] | Unset = UNSET
+    data_granularity: DataGranularity | None = None
+    query_filter: None | str = None
+    static_params: list[StaticParam] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
@@ -66,9 +78,9 @@ class ManagedCodeConfig:
 
         variables = self.variables
 
-        data_granularity: None | str | Unset
-        if isinstance(self.data_granularity, Unset):
-            data_granularity = UNSET
+        data_granularity: None | str
+        if isinstance(self.data_granularity, NoneType):
+            data_granularity = None
         elif isinstance(self.data_granularity, str):
             data_granularity = self.data_granularity
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -78,9 +90,9 @@ class ManagedCodeConfig:
                 else self.data_granularity
             )
 
-        query_filter: None | str | Unset
-        if isinstance(self.query_filter, Unset):
-            query_filter = UNSET
+        query_filter: None | str
+        if isinstance(self.query_filter, NoneType):
+            query_filter = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             query_filter = (
                 self.query_filter.to_dict()
@@ -88,8 +100,8 @@ class ManagedCodeConfig:
                 else self.query_filter
             )
 
-        static_params: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.static_params, Unset):
+        static_params: list[dict[str, Any]] | None = None
+        if not isinstance(self.static_params, NoneType):
             static_params = []
             for static_params_item_data in self.static_params:
                 static_params_item = static_params_item_data.to_dict()
@@ -105,71 +117,114 @@ class ManagedCodeConfig:
                 "variables": variables,
             }
         )
-        if data_granularity is not UNSET:
+        if data_granularity is not None:
             field_dict["data_granularity"] = data_granularity
-        if query_filter is not UNSET:
+        elif "data_granularity" in self._explicit_nulls:
+            field_dict["data_granularity"] = None
+        if query_filter is not None:
             field_dict["query_filter"] = query_filter
-        if static_params is not UNSET:
+        elif "query_filter" in self._explicit_nulls:
+            field_dict["query_filter"] = None
+        if static_params is not None:
             field_dict["static_params"] = static_params
+        elif "static_params" in self._explicit_nulls:
+            field_dict["static_params"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ManagedCodeConfig", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["MANAGED"], d.pop("type"))
-        if type_ != "MANAGED":
-            from arize_api._errors import ConstMismatchError
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            type_ = cast(Literal["MANAGED"], d.pop("type"))
+            if type_ != "MANAGED":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'MANAGED', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'MANAGED', got {type_!r}")
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("ManagedCodeConfig", "name", "a string", name)
 
-        managed_evaluator = check_managed_code_evaluator(d.pop("managed_evaluator"))
+            managed_evaluator = check_managed_code_evaluator(d.pop("managed_evaluator"))
 
-        variables = cast(list[str], d.pop("variables"))
+            variables = cast(list[str], d.pop("variables"))
 
-        def _parse_data_granularity(data: object) -> DataGranularity | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                data_granularity_type_0 = check_data_granularity(data)
+            if not isinstance(variables, list):
+                raise wrong_kind("ManagedCodeConfig", "variables", "a list", variables)
+            check_items("ManagedCodeConfig", "variables", variables, "str")
 
-                return data_granularity_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            def _parse_data_granularity(data: object) -> DataGranularity | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    data_granularity_type_0 = check_data_granularity(data)
 
-            return cast(
-                DataGranularity | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
+                    return data_granularity_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
 
-        data_granularity = _parse_data_granularity(d.pop("data_granularity", UNSET))
+                return cast(
+                    DataGranularity | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
 
-        def _parse_query_filter(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            data_granularity = _parse_data_granularity(d.pop("data_granularity", None))
 
-        query_filter = _parse_query_filter(d.pop("query_filter", UNSET))
+            if data_granularity is None and "data_granularity" in src_dict:
+                explicit_nulls += ("data_granularity",)
 
-        _static_params = d.pop("static_params", UNSET)
-        static_params: list[StaticParam] | Unset = UNSET
-        if _static_params is not UNSET:
-            static_params = []
-            for static_params_item_data in _static_params:
-                static_params_item = StaticParam.from_dict(static_params_item_data)
+            def _parse_query_filter(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-                static_params.append(static_params_item)
+            query_filter = _parse_query_filter(d.pop("query_filter", None))
 
+            if query_filter is not None and not isinstance(query_filter, str):
+                raise wrong_kind(
+                    "ManagedCodeConfig", "query_filter", "a string", query_filter
+                )
+
+            if query_filter is None and "query_filter" in src_dict:
+                explicit_nulls += ("query_filter",)
+
+            static_params_sent = d.pop("static_params", None)
+            if static_params_sent is not None and not isinstance(
+                static_params_sent, list
+            ):
+                raise wrong_kind(
+                    "ManagedCodeConfig", "static_params", "a list", static_params_sent
+                )
+            _static_params = static_params_sent
+            static_params: list[StaticParam] | None = None
+            if _static_params is not None:
+                static_params = []
+                for static_params_item_data in _static_params:
+                    static_params_item = StaticParam.from_dict(static_params_item_data)
+
+                    static_params.append(static_params_item)
+
+            if static_params is None and "static_params" in src_dict:
+                explicit_nulls += ("static_params",)
+
+        except KeyError as error:
+            raise missing_member("ManagedCodeConfig", error) from None
         managed_code_config = cls(
             type_=type_,
             name=name,
@@ -179,6 +234,8 @@ class ManagedCodeConfig:
             query_filter=query_filter,
             static_params=static_params,
         )
+        if explicit_nulls:
+            managed_code_config._explicit_nulls = explicit_nulls
 
         managed_code_config.additional_properties = d
         return managed_code_config

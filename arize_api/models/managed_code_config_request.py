@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,13 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 from ..models.data_granularity import DataGranularity, check_data_granularity
 from ..models.managed_code_evaluator import (
     ManagedCodeEvaluator,
@@ -54,7 +64,7 @@ class ManagedCodeConfigRequest:
     variables: list[str]
     data_granularity: DataGranularity | None | Unset = UNSET
     query_filter: None | str | Unset = UNSET
-    static_params: list[StaticParamRequest] | Unset = UNSET
+    static_params: Sequence[StaticParamRequest | StaticParamRequestDict] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
@@ -89,10 +99,12 @@ class ManagedCodeConfigRequest:
 
         static_params: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.static_params, Unset):
-            static_params = []
-            for static_params_item_data in self.static_params:
-                static_params_item = static_params_item_data.to_dict()
-                static_params.append(static_params_item)
+            static_params = [
+                as_model(
+                    StaticParamRequest, item, "ManagedCodeConfigRequest.static_params"
+                ).to_dict()
+                for item in self.static_params
+            ]
 
         field_dict: dict[str, Any] = {}
 
@@ -113,64 +125,100 @@ class ManagedCodeConfigRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ManagedCodeConfigRequest", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["MANAGED"], d.pop("type"))
-        if type_ != "MANAGED":
-            from arize_api._errors import ConstMismatchError
+        try:
+            type_ = cast(Literal["MANAGED"], d.pop("type"))
+            if type_ != "MANAGED":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'MANAGED', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'MANAGED', got {type_!r}")
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("ManagedCodeConfigRequest", "name", "a string", name)
 
-        managed_evaluator = check_managed_code_evaluator(d.pop("managed_evaluator"))
+            managed_evaluator = check_managed_code_evaluator(d.pop("managed_evaluator"))
 
-        variables = cast(list[str], d.pop("variables"))
+            variables = cast(list[str], d.pop("variables"))
 
-        def _parse_data_granularity(data: object) -> DataGranularity | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                data_granularity_type_0 = check_data_granularity(data)
+            if not isinstance(variables, list):
+                raise wrong_kind(
+                    "ManagedCodeConfigRequest", "variables", "a list", variables
+                )
+            check_items("ManagedCodeConfigRequest", "variables", variables, "str")
 
-                return data_granularity_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            def _parse_data_granularity(data: object) -> DataGranularity | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    data_granularity_type_0 = check_data_granularity(data)
 
-            return cast(
-                DataGranularity | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
+                    return data_granularity_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
 
-        data_granularity = _parse_data_granularity(d.pop("data_granularity", UNSET))
-
-        def _parse_query_filter(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        query_filter = _parse_query_filter(d.pop("query_filter", UNSET))
-
-        _static_params = d.pop("static_params", UNSET)
-        static_params: list[StaticParamRequest] | Unset = UNSET
-        if _static_params is not UNSET:
-            static_params = []
-            for static_params_item_data in _static_params:
-                static_params_item = StaticParamRequest.from_dict(
-                    static_params_item_data
+                return cast(
+                    DataGranularity | None | Unset,
+                    unmatched_variant(data, failures, polymorphic=False),
                 )
 
-                static_params.append(static_params_item)
+            data_granularity = _parse_data_granularity(d.pop("data_granularity", UNSET))
 
+            def _parse_query_filter(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
+
+            query_filter = _parse_query_filter(d.pop("query_filter", UNSET))
+
+            if (
+                query_filter is not UNSET
+                and query_filter is not None
+                and not isinstance(query_filter, str)
+            ):
+                raise wrong_kind(
+                    "ManagedCodeConfigRequest", "query_filter", "a string", query_filter
+                )
+
+            static_params_sent = d.pop("static_params", UNSET)
+            if static_params_sent is not UNSET and not isinstance(
+                static_params_sent, list
+            ):
+                raise wrong_kind(
+                    "ManagedCodeConfigRequest",
+                    "static_params",
+                    "a list",
+                    static_params_sent,
+                )
+            _static_params = static_params_sent
+            static_params: list[StaticParamRequest] | Unset = UNSET
+            if _static_params is not UNSET:
+                static_params = []
+                for static_params_item_data in _static_params:
+                    static_params_item = StaticParamRequest.from_dict(
+                        static_params_item_data
+                    )
+
+                    static_params.append(static_params_item)
+
+        except KeyError as error:
+            raise missing_member("ManagedCodeConfigRequest", error) from None
         managed_code_config_request = cls(
             type_=type_,
             name=name,
@@ -187,4 +235,17 @@ class ManagedCodeConfigRequest:
         return model_repr(self)
 
 
-from ..models.static_param_request import StaticParamRequest
+class ManagedCodeConfigRequestDict(TypedDict):
+    """A ``ManagedCodeConfigRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``ManagedCodeConfigRequest.from_dict``, so the same checks apply."""
+
+    type: Literal["MANAGED"]
+    name: str
+    managed_evaluator: ManagedCodeEvaluator
+    variables: list[str]
+    data_granularity: NotRequired[DataGranularity | None]
+    query_filter: NotRequired[str | None]
+    static_params: NotRequired[list[StaticParamRequestDict]]
+
+
+from ..models.static_param_request import StaticParamRequest, StaticParamRequestDict

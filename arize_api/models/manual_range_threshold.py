@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+)
 
 T = TypeVar("T", bound="ManualRangeThreshold")
 
@@ -57,19 +62,28 @@ class ManualRangeThreshold:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ManualRangeThreshold", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["MANUAL_RANGE"], d.pop("type"))
-        if type_ != "MANUAL_RANGE":
-            from arize_api._errors import ConstMismatchError
+        try:
+            type_ = cast(Literal["MANUAL_RANGE"], d.pop("type"))
+            if type_ != "MANUAL_RANGE":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'MANUAL_RANGE', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'MANUAL_RANGE', got {type_!r}")
 
-        lower = ManualThresholdBound.from_dict(d.pop("lower"))
+            lower = ManualThresholdBound.from_dict(d.pop("lower"))
 
-        upper = ManualThresholdBound.from_dict(d.pop("upper"))
+            upper = ManualThresholdBound.from_dict(d.pop("upper"))
 
+        except KeyError as error:
+            raise missing_member("ManualRangeThreshold", error) from None
         manual_range_threshold = cls(
             type_=type_,
             lower=lower,

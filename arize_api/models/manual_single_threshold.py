@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+    missing_member,
+)
 from ..models.threshold_operator import ThresholdOperator, check_threshold_operator
 
 T = TypeVar("T", bound="ManualSingleThreshold")
@@ -57,19 +63,30 @@ class ManualSingleThreshold:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ManualSingleThreshold", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["MANUAL_SINGLE"], d.pop("type"))
-        if type_ != "MANUAL_SINGLE":
-            from arize_api._errors import ConstMismatchError
+        try:
+            type_ = cast(Literal["MANUAL_SINGLE"], d.pop("type"))
+            if type_ != "MANUAL_SINGLE":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'MANUAL_SINGLE', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'MANUAL_SINGLE', got {type_!r}")
 
-        operator = check_threshold_operator(d.pop("operator"))
+            operator = check_threshold_operator(d.pop("operator"))
 
-        value = d.pop("value")
+            value = d.pop("value")
+            if type(value) is not float and type(value) is not int:
+                value = as_number("ManualSingleThreshold", "value", value)
 
+        except KeyError as error:
+            raise missing_member("ManualSingleThreshold", error) from None
         manual_single_threshold = cls(
             type_=type_,
             operator=operator,

@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ModelBaselineConfig")
 
@@ -54,22 +60,38 @@ class ModelBaselineConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ModelBaselineConfig", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["MODEL_BASELINE"], d.pop("type"))
-        if type_ != "MODEL_BASELINE":
-            from arize_api._errors import ConstMismatchError
+        try:
+            type_ = cast(Literal["MODEL_BASELINE"], d.pop("type"))
+            if type_ != "MODEL_BASELINE":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'MODEL_BASELINE', got {type_!r}")
+                raise ConstMismatchError(
+                    f"type must be 'MODEL_BASELINE', got {type_!r}"
+                )
 
-        filters = []
-        _filters = d.pop("filters")
-        for filters_item_data in _filters:
-            filters_item = MonitorFilter.from_dict(filters_item_data)
+            filters_sent = d.pop("filters")
+            if not isinstance(filters_sent, list):
+                raise wrong_kind(
+                    "ModelBaselineConfig", "filters", "a list", filters_sent
+                )
+            filters = []
+            _filters = filters_sent
+            for filters_item_data in _filters:
+                filters_item = MonitorFilter.from_dict(filters_item_data)
 
-            filters.append(filters_item)
+                filters.append(filters_item)
 
+        except KeyError as error:
+            raise missing_member("ModelBaselineConfig", error) from None
         model_baseline_config = cls(
             type_=type_,
             filters=filters,

@@ -3,13 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 from ..models.filter_operator import FilterOperator, check_filter_operator
 
 T = TypeVar("T", bound="MonitorFilter")
@@ -49,15 +61,28 @@ class MonitorFilter:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("MonitorFilter", src_dict)
         d = dict(src_dict)
-        dimension = Dimension.from_dict(d.pop("dimension"))
+        try:
+            dimension = Dimension.from_dict(d.pop("dimension"))
 
-        operator = check_filter_operator(d.pop("operator"))
+            operator = check_filter_operator(d.pop("operator"))
 
-        values = cast(list[str], d.pop("values"))
+            values = cast(list[str], d.pop("values"))
 
+            if not isinstance(values, list):
+                raise wrong_kind("MonitorFilter", "values", "a list", values)
+            check_items("MonitorFilter", "values", values, "str")
+
+        except KeyError as error:
+            raise missing_member("MonitorFilter", error) from None
         monitor_filter = cls(
             dimension=dimension,
             operator=operator,

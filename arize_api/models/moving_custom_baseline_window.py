@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    missing_member,
+)
 
 T = TypeVar("T", bound="MovingCustomBaselineWindow")
 
@@ -56,19 +62,40 @@ class MovingCustomBaselineWindow:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("MovingCustomBaselineWindow", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["MOVING"], d.pop("type"))
-        if type_ != "MOVING":
-            from arize_api._errors import ConstMismatchError
+        try:
+            type_ = cast(Literal["MOVING"], d.pop("type"))
+            if type_ != "MOVING":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'MOVING', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'MOVING', got {type_!r}")
 
-        moving_window_seconds = d.pop("moving_window_seconds")
+            moving_window_seconds = d.pop("moving_window_seconds")
+            if type(moving_window_seconds) is not int:
+                moving_window_seconds = as_int(
+                    "MovingCustomBaselineWindow",
+                    "moving_window_seconds",
+                    moving_window_seconds,
+                )
 
-        moving_window_delay_seconds = d.pop("moving_window_delay_seconds")
+            moving_window_delay_seconds = d.pop("moving_window_delay_seconds")
+            if type(moving_window_delay_seconds) is not int:
+                moving_window_delay_seconds = as_int(
+                    "MovingCustomBaselineWindow",
+                    "moving_window_delay_seconds",
+                    moving_window_delay_seconds,
+                )
 
+        except KeyError as error:
+            raise missing_member("MovingCustomBaselineWindow", error) from None
         moving_custom_baseline_window = cls(
             type_=type_,
             moving_window_seconds=moving_window_seconds,

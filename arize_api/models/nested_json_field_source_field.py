@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.widget_source_data_type import (
     WidgetSourceDataType,
     check_widget_source_data_type,
@@ -59,19 +65,32 @@ class NestedJsonFieldSourceField:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("NestedJsonFieldSourceField", src_dict)
         d = dict(src_dict)
-        kind = cast(Literal["NESTED_JSON_FIELD"], d.pop("kind"))
-        if kind != "NESTED_JSON_FIELD":
-            from arize_api._errors import ConstMismatchError
+        try:
+            kind = cast(Literal["NESTED_JSON_FIELD"], d.pop("kind"))
+            if kind != "NESTED_JSON_FIELD":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"kind must be 'NESTED_JSON_FIELD', got {kind!r}")
+                raise ConstMismatchError(
+                    f"kind must be 'NESTED_JSON_FIELD', got {kind!r}"
+                )
 
-        data_type = check_widget_source_data_type(d.pop("data_type"))
+            data_type = check_widget_source_data_type(d.pop("data_type"))
 
-        path = d.pop("path")
+            path = d.pop("path")
+            if not isinstance(path, str):
+                raise wrong_kind("NestedJsonFieldSourceField", "path", "a string", path)
 
+        except KeyError as error:
+            raise missing_member("NestedJsonFieldSourceField", error) from None
         nested_json_field_source_field = cls(
             kind=kind,
             data_type=data_type,

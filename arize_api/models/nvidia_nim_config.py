@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="NvidiaNimConfig")
 
@@ -82,32 +89,76 @@ class NvidiaNimConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("NvidiaNimConfig", src_dict)
         d = dict(src_dict)
-        is_function_calling_enabled = d.pop("is_function_calling_enabled")
+        try:
+            is_function_calling_enabled = d.pop("is_function_calling_enabled")
+            if type(is_function_calling_enabled) is not bool:
+                raise wrong_kind(
+                    "NvidiaNimConfig",
+                    "is_function_calling_enabled",
+                    "a boolean",
+                    is_function_calling_enabled,
+                )
 
-        provider = cast(Literal["NVIDIA_NIM"], d.pop("provider"))
-        if provider != "NVIDIA_NIM":
-            from arize_api._errors import ConstMismatchError
+            provider = cast(Literal["NVIDIA_NIM"], d.pop("provider"))
+            if provider != "NVIDIA_NIM":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"provider must be 'NVIDIA_NIM', got {provider!r}")
+                raise ConstMismatchError(
+                    f"provider must be 'NVIDIA_NIM', got {provider!r}"
+                )
 
-        has_api_key = d.pop("has_api_key")
+            has_api_key = d.pop("has_api_key")
+            if type(has_api_key) is not bool:
+                raise wrong_kind(
+                    "NvidiaNimConfig", "has_api_key", "a boolean", has_api_key
+                )
 
-        def _parse_base_url(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            def _parse_base_url(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
 
-        base_url = _parse_base_url(d.pop("base_url"))
+            base_url = _parse_base_url(d.pop("base_url"))
 
-        header_names = cast(list[str], d.pop("header_names"))
+            if base_url is not None and not isinstance(base_url, str):
+                raise wrong_kind("NvidiaNimConfig", "base_url", "a string", base_url)
 
-        is_default_models_enabled = d.pop("is_default_models_enabled")
+            header_names = cast(list[str], d.pop("header_names"))
 
-        model_names = cast(list[str], d.pop("model_names"))
+            if not isinstance(header_names, list):
+                raise wrong_kind(
+                    "NvidiaNimConfig", "header_names", "a list", header_names
+                )
+            check_items("NvidiaNimConfig", "header_names", header_names, "str")
 
+            is_default_models_enabled = d.pop("is_default_models_enabled")
+            if type(is_default_models_enabled) is not bool:
+                raise wrong_kind(
+                    "NvidiaNimConfig",
+                    "is_default_models_enabled",
+                    "a boolean",
+                    is_default_models_enabled,
+                )
+
+            model_names = cast(list[str], d.pop("model_names"))
+
+            if not isinstance(model_names, list):
+                raise wrong_kind(
+                    "NvidiaNimConfig", "model_names", "a list", model_names
+                )
+            check_items("NvidiaNimConfig", "model_names", model_names, "str")
+
+        except KeyError as error:
+            raise missing_member("NvidiaNimConfig", error) from None
         nvidia_nim_config = cls(
             is_function_calling_enabled=is_function_calling_enabled,
             provider=provider,

@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="OpenAiConfig")
 
@@ -56,19 +62,41 @@ class OpenAiConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("OpenAiConfig", src_dict)
         d = dict(src_dict)
-        is_function_calling_enabled = d.pop("is_function_calling_enabled")
+        try:
+            is_function_calling_enabled = d.pop("is_function_calling_enabled")
+            if type(is_function_calling_enabled) is not bool:
+                raise wrong_kind(
+                    "OpenAiConfig",
+                    "is_function_calling_enabled",
+                    "a boolean",
+                    is_function_calling_enabled,
+                )
 
-        provider = cast(Literal["OPEN_AI"], d.pop("provider"))
-        if provider != "OPEN_AI":
-            from arize_api._errors import ConstMismatchError
+            provider = cast(Literal["OPEN_AI"], d.pop("provider"))
+            if provider != "OPEN_AI":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"provider must be 'OPEN_AI', got {provider!r}")
+                raise ConstMismatchError(
+                    f"provider must be 'OPEN_AI', got {provider!r}"
+                )
 
-        has_api_key = d.pop("has_api_key")
+            has_api_key = d.pop("has_api_key")
+            if type(has_api_key) is not bool:
+                raise wrong_kind(
+                    "OpenAiConfig", "has_api_key", "a boolean", has_api_key
+                )
 
+        except KeyError as error:
+            raise missing_member("OpenAiConfig", error) from None
         open_ai_config = cls(
             is_function_calling_enabled=is_function_calling_enabled,
             provider=provider,

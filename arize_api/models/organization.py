@@ -4,14 +4,25 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="Organization")
 
@@ -57,17 +68,36 @@ class Organization:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("Organization", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("Organization", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("Organization", "name", "a string", name)
 
-        description = d.pop("description")
+            description = d.pop("description")
+            if not isinstance(description, str):
+                raise wrong_kind("Organization", "description", "a string", description)
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Organization", "created_at", error) from error
+
+        except KeyError as error:
+            raise missing_member("Organization", error) from None
         organization = cls(
             id=id,
             name=name,

@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.organization_role_assignment_type import (
     OrganizationRoleAssignmentType,
     check_organization_role_assignment_type,
@@ -45,13 +56,28 @@ class OrganizationCustomRoleAssignmentRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("OrganizationCustomRoleAssignmentRequest", src_dict)
         d = dict(src_dict)
-        type_ = check_organization_role_assignment_type(d.pop("type"))
+        try:
+            type_ = check_organization_role_assignment_type(d.pop("type"))
 
-        id = d.pop("id")
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind(
+                    "OrganizationCustomRoleAssignmentRequest", "id", "a string", id
+                )
 
+        except KeyError as error:
+            raise missing_member(
+                "OrganizationCustomRoleAssignmentRequest", error
+            ) from None
         organization_custom_role_assignment_request = cls(
             type_=type_,
             id=id,
@@ -61,3 +87,11 @@ class OrganizationCustomRoleAssignmentRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class OrganizationCustomRoleAssignmentRequestDict(TypedDict):
+    """A ``OrganizationCustomRoleAssignmentRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``OrganizationCustomRoleAssignmentRequest.from_dict``, so the same checks apply."""
+
+    type: OrganizationRoleAssignmentType
+    id: str

@@ -3,13 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="OrganizationMembership")
 
@@ -62,56 +73,81 @@ class OrganizationMembership:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("OrganizationMembership", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("OrganizationMembership", "id", "a string", id)
 
-        user_id = d.pop("user_id")
-
-        organization_id = d.pop("organization_id")
-
-        def _parse_role(
-            data: object,
-        ) -> OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment:
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "CUSTOM") != "CUSTOM":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("type is not 'CUSTOM'")
-                componentsschemas_organization_role_assignment_type_0 = (
-                    OrganizationCustomRoleAssignment.from_dict(data)
+            user_id = d.pop("user_id")
+            if not isinstance(user_id, str):
+                raise wrong_kind(
+                    "OrganizationMembership", "user_id", "a string", user_id
                 )
 
-                return componentsschemas_organization_role_assignment_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "PREDEFINED") != "PREDEFINED":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("type is not 'PREDEFINED'")
-                componentsschemas_organization_role_assignment_type_1 = (
-                    OrganizationPredefinedRoleAssignment.from_dict(data)
+            organization_id = d.pop("organization_id")
+            if not isinstance(organization_id, str):
+                raise wrong_kind(
+                    "OrganizationMembership",
+                    "organization_id",
+                    "a string",
+                    organization_id,
                 )
 
-                return componentsschemas_organization_role_assignment_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            def _parse_role(
+                data: object,
+            ) -> (
+                OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "CUSTOM") != "CUSTOM":
+                        from arize_api._errors import ConstMismatchError
 
-            return cast(
-                OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
+                        raise ConstMismatchError("type is not 'CUSTOM'")
+                    componentsschemas_organization_role_assignment_type_0 = (
+                        OrganizationCustomRoleAssignment.from_dict(data)
+                    )
 
-        role = _parse_role(d.pop("role"))
+                    return componentsschemas_organization_role_assignment_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "PREDEFINED") != "PREDEFINED":
+                        from arize_api._errors import ConstMismatchError
 
+                        raise ConstMismatchError("type is not 'PREDEFINED'")
+                    componentsschemas_organization_role_assignment_type_1 = (
+                        OrganizationPredefinedRoleAssignment.from_dict(data)
+                    )
+
+                    return componentsschemas_organization_role_assignment_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    OrganizationCustomRoleAssignment
+                    | OrganizationPredefinedRoleAssignment,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            role = _parse_role(d.pop("role"))
+
+        except KeyError as error:
+            raise missing_member("OrganizationMembership", error) from None
         organization_membership = cls(
             id=id,
             user_id=user_id,

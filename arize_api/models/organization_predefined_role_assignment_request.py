@@ -3,12 +3,22 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+)
 from ..models.organization_role import OrganizationRole, check_organization_role
 from ..models.organization_role_assignment_type import (
     OrganizationRoleAssignmentType,
@@ -46,13 +56,26 @@ class OrganizationPredefinedRoleAssignmentRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping(
+                "OrganizationPredefinedRoleAssignmentRequest", src_dict
+            )
         d = dict(src_dict)
-        type_ = check_organization_role_assignment_type(d.pop("type"))
+        try:
+            type_ = check_organization_role_assignment_type(d.pop("type"))
 
-        name = check_organization_role(d.pop("name"))
+            name = check_organization_role(d.pop("name"))
 
+        except KeyError as error:
+            raise missing_member(
+                "OrganizationPredefinedRoleAssignmentRequest", error
+            ) from None
         organization_predefined_role_assignment_request = cls(
             type_=type_,
             name=name,
@@ -62,3 +85,11 @@ class OrganizationPredefinedRoleAssignmentRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class OrganizationPredefinedRoleAssignmentRequestDict(TypedDict):
+    """A ``OrganizationPredefinedRoleAssignmentRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``OrganizationPredefinedRoleAssignmentRequest.from_dict``, so the same checks apply."""
+
+    type: OrganizationRoleAssignmentType
+    name: OrganizationRole

@@ -3,14 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="PaginationMetadata")
 
@@ -22,13 +31,18 @@ class PaginationMetadata:
     Attributes:
         has_more (bool): Whether another page exists; a page may hold fewer
             items than `limit` and still have more.
-        next_cursor (str | Unset): Opaque cursor for the next page, sent
-            back as `cursor`; present only when `has_more` is true.
+        next_cursor (str | None): Opaque cursor for the next page, sent back
+            as `cursor`; present only when `has_more` is true.
     """
 
     has_more: bool
-    next_cursor: str | Unset = UNSET
+    next_cursor: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         has_more = self.has_more
@@ -42,22 +56,47 @@ class PaginationMetadata:
                 "has_more": has_more,
             }
         )
-        if next_cursor is not UNSET:
+        if next_cursor is not None:
             field_dict["next_cursor"] = next_cursor
+        elif "next_cursor" in self._explicit_nulls:
+            field_dict["next_cursor"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("PaginationMetadata", src_dict)
         d = dict(src_dict)
-        has_more = d.pop("has_more")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            has_more = d.pop("has_more")
+            if type(has_more) is not bool:
+                raise wrong_kind(
+                    "PaginationMetadata", "has_more", "a boolean", has_more
+                )
 
-        next_cursor = d.pop("next_cursor", UNSET)
+            next_cursor = d.pop("next_cursor", None)
+            if next_cursor is not None and not isinstance(next_cursor, str):
+                raise wrong_kind(
+                    "PaginationMetadata", "next_cursor", "a string", next_cursor
+                )
 
+            if next_cursor is None and "next_cursor" in src_dict:
+                explicit_nulls += ("next_cursor",)
+
+        except KeyError as error:
+            raise missing_member("PaginationMetadata", error) from None
         pagination_metadata = cls(
             has_more=has_more,
             next_cursor=next_cursor,
         )
+        if explicit_nulls:
+            pagination_metadata._explicit_nulls = explicit_nulls
 
         pagination_metadata.additional_properties = d
         return pagination_metadata

@@ -3,14 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_int,
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="PivotTableColumn")
 
@@ -22,24 +34,27 @@ class PivotTableColumn:
     Attributes:
         id (str):
         position (int | None): Display order; `null` when none is saved.
-        dimension (None | str | Unset): The dimension or metric the column
-            shows.
-        dimension_category (None | str | Unset): Category of that dimension.
-        aggregation (None | str | Unset): How the column's values are
-            aggregated.
-        title (None | str | Unset):
-        dataset_source (DatasetSource | None | Unset): Where the column's
-            values come from when the table reads a dataset.
+        dimension (None | str): The dimension or metric the column shows.
+        dimension_category (None | str): Category of that dimension.
+        aggregation (None | str): How the column's values are aggregated.
+        title (None | str):
+        dataset_source (DatasetSource | None): Where the column's values
+            come from when the table reads a dataset.
     """
 
     id: str
     position: int | None
-    dimension: None | str | Unset = UNSET
-    dimension_category: None | str | Unset = UNSET
-    aggregation: None | str | Unset = UNSET
-    title: None | str | Unset = UNSET
-    dataset_source: DatasetSource | None | Unset = UNSET
+    dimension: None | str = None
+    dimension_category: None | str = None
+    aggregation: None | str = None
+    title: None | str = None
+    dataset_source: DatasetSource | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -47,9 +62,9 @@ class PivotTableColumn:
         position: int | None
         position = self.position
 
-        dimension: None | str | Unset
-        if isinstance(self.dimension, Unset):
-            dimension = UNSET
+        dimension: None | str
+        if isinstance(self.dimension, NoneType):
+            dimension = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             dimension = (
                 self.dimension.to_dict()
@@ -57,9 +72,9 @@ class PivotTableColumn:
                 else self.dimension
             )
 
-        dimension_category: None | str | Unset
-        if isinstance(self.dimension_category, Unset):
-            dimension_category = UNSET
+        dimension_category: None | str
+        if isinstance(self.dimension_category, NoneType):
+            dimension_category = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             dimension_category = (
                 self.dimension_category.to_dict()
@@ -67,9 +82,9 @@ class PivotTableColumn:
                 else self.dimension_category
             )
 
-        aggregation: None | str | Unset
-        if isinstance(self.aggregation, Unset):
-            aggregation = UNSET
+        aggregation: None | str
+        if isinstance(self.aggregation, NoneType):
+            aggregation = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             aggregation = (
                 self.aggregation.to_dict()
@@ -77,17 +92,17 @@ class PivotTableColumn:
                 else self.aggregation
             )
 
-        title: None | str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
+        title: None | str
+        if isinstance(self.title, NoneType):
+            title = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             title = (
                 self.title.to_dict() if hasattr(self.title, "to_dict") else self.title
             )
 
-        dataset_source: dict[str, Any] | None | Unset
-        if isinstance(self.dataset_source, Unset):
-            dataset_source = UNSET
+        dataset_source: dict[str, Any] | None
+        if isinstance(self.dataset_source, NoneType):
+            dataset_source = None
         elif isinstance(self.dataset_source, DatasetSource):
             dataset_source = self.dataset_source.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -105,92 +120,153 @@ class PivotTableColumn:
                 "position": position,
             }
         )
-        if dimension is not UNSET:
+        if dimension is not None:
             field_dict["dimension"] = dimension
-        if dimension_category is not UNSET:
+        elif "dimension" in self._explicit_nulls:
+            field_dict["dimension"] = None
+        if dimension_category is not None:
             field_dict["dimension_category"] = dimension_category
-        if aggregation is not UNSET:
+        elif "dimension_category" in self._explicit_nulls:
+            field_dict["dimension_category"] = None
+        if aggregation is not None:
             field_dict["aggregation"] = aggregation
-        if title is not UNSET:
+        elif "aggregation" in self._explicit_nulls:
+            field_dict["aggregation"] = None
+        if title is not None:
             field_dict["title"] = title
-        if dataset_source is not UNSET:
+        elif "title" in self._explicit_nulls:
+            field_dict["title"] = None
+        if dataset_source is not None:
             field_dict["dataset_source"] = dataset_source
+        elif "dataset_source" in self._explicit_nulls:
+            field_dict["dataset_source"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("PivotTableColumn", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("PivotTableColumn", "id", "a string", id)
 
-        def _parse_position(data: object) -> int | None:
-            if data is None:
-                return data
-            return cast(int | None, data)
+            def _parse_position(data: object) -> int | None:
+                if data is None:
+                    return data
+                return cast(int | None, data)
 
-        position = _parse_position(d.pop("position"))
+            position = _parse_position(d.pop("position"))
 
-        def _parse_dimension(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            if position is not None and type(position) is not int:
+                position = as_int("PivotTableColumn", "position", position)
 
-        dimension = _parse_dimension(d.pop("dimension", UNSET))
+            def _parse_dimension(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        def _parse_dimension_category(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            dimension = _parse_dimension(d.pop("dimension", None))
 
-        dimension_category = _parse_dimension_category(
-            d.pop("dimension_category", UNSET)
-        )
+            if dimension is not None and not isinstance(dimension, str):
+                raise wrong_kind("PivotTableColumn", "dimension", "a string", dimension)
 
-        def _parse_aggregation(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            if dimension is None and "dimension" in src_dict:
+                explicit_nulls += ("dimension",)
 
-        aggregation = _parse_aggregation(d.pop("aggregation", UNSET))
+            def _parse_dimension_category(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
-        def _parse_dataset_source(data: object) -> DatasetSource | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                dataset_source_type_0 = DatasetSource.from_dict(data)
-
-                return dataset_source_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                DatasetSource | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
+            dimension_category = _parse_dimension_category(
+                d.pop("dimension_category", None)
             )
 
-        dataset_source = _parse_dataset_source(d.pop("dataset_source", UNSET))
+            if dimension_category is not None and not isinstance(
+                dimension_category, str
+            ):
+                raise wrong_kind(
+                    "PivotTableColumn",
+                    "dimension_category",
+                    "a string",
+                    dimension_category,
+                )
 
+            if dimension_category is None and "dimension_category" in src_dict:
+                explicit_nulls += ("dimension_category",)
+
+            def _parse_aggregation(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            aggregation = _parse_aggregation(d.pop("aggregation", None))
+
+            if aggregation is not None and not isinstance(aggregation, str):
+                raise wrong_kind(
+                    "PivotTableColumn", "aggregation", "a string", aggregation
+                )
+
+            if aggregation is None and "aggregation" in src_dict:
+                explicit_nulls += ("aggregation",)
+
+            def _parse_title(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            title = _parse_title(d.pop("title", None))
+
+            if title is not None and not isinstance(title, str):
+                raise wrong_kind("PivotTableColumn", "title", "a string", title)
+
+            if title is None and "title" in src_dict:
+                explicit_nulls += ("title",)
+
+            def _parse_dataset_source(data: object) -> DatasetSource | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    dataset_source_type_0 = DatasetSource.from_dict(data)
+
+                    return dataset_source_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    DatasetSource | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            dataset_source = _parse_dataset_source(d.pop("dataset_source", None))
+
+            if dataset_source is None and "dataset_source" in src_dict:
+                explicit_nulls += ("dataset_source",)
+
+        except KeyError as error:
+            raise missing_member("PivotTableColumn", error) from None
         pivot_table_column = cls(
             id=id,
             position=position,
@@ -200,6 +276,8 @@ class PivotTableColumn:
             title=title,
             dataset_source=dataset_source,
         )
+        if explicit_nulls:
+            pivot_table_column._explicit_nulls = explicit_nulls
 
         pivot_table_column.additional_properties = d
         return pivot_table_column

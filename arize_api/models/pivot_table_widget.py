@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
+from types import NoneType
 from typing import (
     Any,
     Literal,
@@ -18,11 +20,17 @@ from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.widget_creation_status import (
     WidgetCreationStatus,
     check_widget_creation_status,
 )
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PivotTableWidget")
 
@@ -48,25 +56,24 @@ class PivotTableWidget:
             records included.
         columns (list[PivotTableColumn]): The table's columns, in order.
         filters (list[WidgetFilter]): Filters applied to the table's data.
-        model_id (None | str | Unset): The model the table reads; `null`
-            when it reads a dataset.
-        model_environment_name (None | str | Unset): Model environment read.
-        grouped_dimension (None | str | Unset): Dimension the rows are
-            grouped by.
-        grouped_dimension_category (None | str | Unset): Category of the
-            grouping dimension.
-        grouped_dimension_title (None | str | Unset): Display title of the
-            grouping dimension.
-        query_filter (None | str | Unset): Saved query expression applied to
-            the table.
-        timezone (None | str | Unset): Timezone times are shown in.
-        start_time (datetime.datetime | None | Unset): Start of the widget's
-            own time range; `null` when the dashboard's range applies.
-        end_time (datetime.datetime | None | Unset): End of the widget's own
+        model_id (None | str): The model the table reads; `null` when it
+            reads a dataset.
+        model_environment_name (None | str): Model environment read.
+        grouped_dimension (None | str): Dimension the rows are grouped by.
+        grouped_dimension_category (None | str): Category of the grouping
+            dimension.
+        grouped_dimension_title (None | str): Display title of the grouping
+            dimension.
+        query_filter (None | str): Saved query expression applied to the
+            table.
+        timezone (None | str): Timezone times are shown in.
+        start_time (datetime.datetime | None): Start of the widget's own
             time range; `null` when the dashboard's range applies.
-        time_range_key (None | str | Unset): Saved relative time range.
-        overwrite_global_time (bool | None | Unset): Whether the widget's
-            own time range replaces the dashboard's.
+        end_time (datetime.datetime | None): End of the widget's own time
+            range; `null` when the dashboard's range applies.
+        time_range_key (None | str): Saved relative time range.
+        overwrite_global_time (bool | None): Whether the widget's own time
+            range replaces the dashboard's.
     """
 
     id: str
@@ -81,18 +88,23 @@ class PivotTableWidget:
     model_version_environment_metadata_ids: list[str]
     columns: list[PivotTableColumn]
     filters: list[WidgetFilter]
-    model_id: None | str | Unset = UNSET
-    model_environment_name: None | str | Unset = UNSET
-    grouped_dimension: None | str | Unset = UNSET
-    grouped_dimension_category: None | str | Unset = UNSET
-    grouped_dimension_title: None | str | Unset = UNSET
-    query_filter: None | str | Unset = UNSET
-    timezone: None | str | Unset = UNSET
-    start_time: datetime.datetime | None | Unset = UNSET
-    end_time: datetime.datetime | None | Unset = UNSET
-    time_range_key: None | str | Unset = UNSET
-    overwrite_global_time: bool | None | Unset = UNSET
+    model_id: None | str = None
+    model_environment_name: None | str = None
+    grouped_dimension: None | str = None
+    grouped_dimension_category: None | str = None
+    grouped_dimension_title: None | str = None
+    query_filter: None | str = None
+    timezone: None | str = None
+    start_time: datetime.datetime | None = None
+    end_time: datetime.datetime | None = None
+    time_range_key: None | str = None
+    overwrite_global_time: bool | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -127,9 +139,9 @@ class PivotTableWidget:
             filters_item = filters_item_data.to_dict()
             filters.append(filters_item)
 
-        model_id: None | str | Unset
-        if isinstance(self.model_id, Unset):
-            model_id = UNSET
+        model_id: None | str
+        if isinstance(self.model_id, NoneType):
+            model_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             model_id = (
                 self.model_id.to_dict()
@@ -137,9 +149,9 @@ class PivotTableWidget:
                 else self.model_id
             )
 
-        model_environment_name: None | str | Unset
-        if isinstance(self.model_environment_name, Unset):
-            model_environment_name = UNSET
+        model_environment_name: None | str
+        if isinstance(self.model_environment_name, NoneType):
+            model_environment_name = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             model_environment_name = (
                 self.model_environment_name.to_dict()
@@ -147,9 +159,9 @@ class PivotTableWidget:
                 else self.model_environment_name
             )
 
-        grouped_dimension: None | str | Unset
-        if isinstance(self.grouped_dimension, Unset):
-            grouped_dimension = UNSET
+        grouped_dimension: None | str
+        if isinstance(self.grouped_dimension, NoneType):
+            grouped_dimension = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             grouped_dimension = (
                 self.grouped_dimension.to_dict()
@@ -157,9 +169,9 @@ class PivotTableWidget:
                 else self.grouped_dimension
             )
 
-        grouped_dimension_category: None | str | Unset
-        if isinstance(self.grouped_dimension_category, Unset):
-            grouped_dimension_category = UNSET
+        grouped_dimension_category: None | str
+        if isinstance(self.grouped_dimension_category, NoneType):
+            grouped_dimension_category = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             grouped_dimension_category = (
                 self.grouped_dimension_category.to_dict()
@@ -167,9 +179,9 @@ class PivotTableWidget:
                 else self.grouped_dimension_category
             )
 
-        grouped_dimension_title: None | str | Unset
-        if isinstance(self.grouped_dimension_title, Unset):
-            grouped_dimension_title = UNSET
+        grouped_dimension_title: None | str
+        if isinstance(self.grouped_dimension_title, NoneType):
+            grouped_dimension_title = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             grouped_dimension_title = (
                 self.grouped_dimension_title.to_dict()
@@ -177,9 +189,9 @@ class PivotTableWidget:
                 else self.grouped_dimension_title
             )
 
-        query_filter: None | str | Unset
-        if isinstance(self.query_filter, Unset):
-            query_filter = UNSET
+        query_filter: None | str
+        if isinstance(self.query_filter, NoneType):
+            query_filter = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             query_filter = (
                 self.query_filter.to_dict()
@@ -187,9 +199,9 @@ class PivotTableWidget:
                 else self.query_filter
             )
 
-        timezone: None | str | Unset
-        if isinstance(self.timezone, Unset):
-            timezone = UNSET
+        timezone: None | str
+        if isinstance(self.timezone, NoneType):
+            timezone = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             timezone = (
                 self.timezone.to_dict()
@@ -197,9 +209,9 @@ class PivotTableWidget:
                 else self.timezone
             )
 
-        start_time: None | str | Unset
-        if isinstance(self.start_time, Unset):
-            start_time = UNSET
+        start_time: None | str
+        if isinstance(self.start_time, NoneType):
+            start_time = None
         elif isinstance(self.start_time, datetime.datetime):
             start_time = self.start_time.isoformat()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -209,9 +221,9 @@ class PivotTableWidget:
                 else self.start_time
             )
 
-        end_time: None | str | Unset
-        if isinstance(self.end_time, Unset):
-            end_time = UNSET
+        end_time: None | str
+        if isinstance(self.end_time, NoneType):
+            end_time = None
         elif isinstance(self.end_time, datetime.datetime):
             end_time = self.end_time.isoformat()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -221,9 +233,9 @@ class PivotTableWidget:
                 else self.end_time
             )
 
-        time_range_key: None | str | Unset
-        if isinstance(self.time_range_key, Unset):
-            time_range_key = UNSET
+        time_range_key: None | str
+        if isinstance(self.time_range_key, NoneType):
+            time_range_key = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             time_range_key = (
                 self.time_range_key.to_dict()
@@ -231,9 +243,9 @@ class PivotTableWidget:
                 else self.time_range_key
             )
 
-        overwrite_global_time: bool | None | Unset
-        if isinstance(self.overwrite_global_time, Unset):
-            overwrite_global_time = UNSET
+        overwrite_global_time: bool | None
+        if isinstance(self.overwrite_global_time, NoneType):
+            overwrite_global_time = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             overwrite_global_time = (
                 self.overwrite_global_time.to_dict()
@@ -259,209 +271,399 @@ class PivotTableWidget:
                 "filters": filters,
             }
         )
-        if model_id is not UNSET:
+        if model_id is not None:
             field_dict["model_id"] = model_id
-        if model_environment_name is not UNSET:
+        elif "model_id" in self._explicit_nulls:
+            field_dict["model_id"] = None
+        if model_environment_name is not None:
             field_dict["model_environment_name"] = model_environment_name
-        if grouped_dimension is not UNSET:
+        elif "model_environment_name" in self._explicit_nulls:
+            field_dict["model_environment_name"] = None
+        if grouped_dimension is not None:
             field_dict["grouped_dimension"] = grouped_dimension
-        if grouped_dimension_category is not UNSET:
+        elif "grouped_dimension" in self._explicit_nulls:
+            field_dict["grouped_dimension"] = None
+        if grouped_dimension_category is not None:
             field_dict["grouped_dimension_category"] = grouped_dimension_category
-        if grouped_dimension_title is not UNSET:
+        elif "grouped_dimension_category" in self._explicit_nulls:
+            field_dict["grouped_dimension_category"] = None
+        if grouped_dimension_title is not None:
             field_dict["grouped_dimension_title"] = grouped_dimension_title
-        if query_filter is not UNSET:
+        elif "grouped_dimension_title" in self._explicit_nulls:
+            field_dict["grouped_dimension_title"] = None
+        if query_filter is not None:
             field_dict["query_filter"] = query_filter
-        if timezone is not UNSET:
+        elif "query_filter" in self._explicit_nulls:
+            field_dict["query_filter"] = None
+        if timezone is not None:
             field_dict["timezone"] = timezone
-        if start_time is not UNSET:
+        elif "timezone" in self._explicit_nulls:
+            field_dict["timezone"] = None
+        if start_time is not None:
             field_dict["start_time"] = start_time
-        if end_time is not UNSET:
+        elif "start_time" in self._explicit_nulls:
+            field_dict["start_time"] = None
+        if end_time is not None:
             field_dict["end_time"] = end_time
-        if time_range_key is not UNSET:
+        elif "end_time" in self._explicit_nulls:
+            field_dict["end_time"] = None
+        if time_range_key is not None:
             field_dict["time_range_key"] = time_range_key
-        if overwrite_global_time is not UNSET:
+        elif "time_range_key" in self._explicit_nulls:
+            field_dict["time_range_key"] = None
+        if overwrite_global_time is not None:
             field_dict["overwrite_global_time"] = overwrite_global_time
+        elif "overwrite_global_time" in self._explicit_nulls:
+            field_dict["overwrite_global_time"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("PivotTableWidget", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("PivotTableWidget", "id", "a string", id)
 
-        type_ = cast(Literal["PIVOT_TABLE"], d.pop("type"))
-        if type_ != "PIVOT_TABLE":
-            from arize_api._errors import ConstMismatchError
+            type_ = cast(Literal["PIVOT_TABLE"], d.pop("type"))
+            if type_ != "PIVOT_TABLE":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'PIVOT_TABLE', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'PIVOT_TABLE', got {type_!r}")
 
-        dashboard_id = d.pop("dashboard_id")
+            dashboard_id = d.pop("dashboard_id")
+            if not isinstance(dashboard_id, str):
+                raise wrong_kind(
+                    "PivotTableWidget", "dashboard_id", "a string", dashboard_id
+                )
 
-        title = d.pop("title")
+            title = d.pop("title")
+            if not isinstance(title, str):
+                raise wrong_kind("PivotTableWidget", "title", "a string", title)
 
-        grid_position = cast(list[int], d.pop("grid_position"))
+            grid_position = cast(list[int], d.pop("grid_position"))
 
-        creation_status = check_widget_creation_status(d.pop("creation_status"))
+            if not isinstance(grid_position, list):
+                raise wrong_kind(
+                    "PivotTableWidget", "grid_position", "a list", grid_position
+                )
+            check_items("PivotTableWidget", "grid_position", grid_position, "int")
 
-        created_at = parse_datetime(d.pop("created_at"))
+            creation_status = check_widget_creation_status(d.pop("creation_status"))
 
-        creator_user_id = d.pop("creator_user_id")
-
-        model_version_ids = cast(list[str], d.pop("model_version_ids"))
-
-        model_version_environment_metadata_ids = cast(
-            list[str], d.pop("model_version_environment_metadata_ids")
-        )
-
-        columns = []
-        _columns = d.pop("columns")
-        for columns_item_data in _columns:
-            columns_item = PivotTableColumn.from_dict(columns_item_data)
-
-            columns.append(columns_item)
-
-        filters = []
-        _filters = d.pop("filters")
-        for filters_item_data in _filters:
-            filters_item = WidgetFilter.from_dict(filters_item_data)
-
-            filters.append(filters_item)
-
-        def _parse_model_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        model_id = _parse_model_id(d.pop("model_id", UNSET))
-
-        def _parse_model_environment_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        model_environment_name = _parse_model_environment_name(
-            d.pop("model_environment_name", UNSET)
-        )
-
-        def _parse_grouped_dimension(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        grouped_dimension = _parse_grouped_dimension(d.pop("grouped_dimension", UNSET))
-
-        def _parse_grouped_dimension_category(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        grouped_dimension_category = _parse_grouped_dimension_category(
-            d.pop("grouped_dimension_category", UNSET)
-        )
-
-        def _parse_grouped_dimension_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        grouped_dimension_title = _parse_grouped_dimension_title(
-            d.pop("grouped_dimension_title", UNSET)
-        )
-
-        def _parse_query_filter(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        query_filter = _parse_query_filter(d.pop("query_filter", UNSET))
-
-        def _parse_timezone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        timezone = _parse_timezone(d.pop("timezone", UNSET))
-
-        def _parse_start_time(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                start_time_type_0 = parse_datetime(data)
+                created_at = parse_datetime(d.pop("created_at"))
 
-                return start_time_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "PivotTableWidget", "created_at", error
+                ) from error
 
-            return cast(
-                datetime.datetime | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
+            creator_user_id = d.pop("creator_user_id")
+            if not isinstance(creator_user_id, str):
+                raise wrong_kind(
+                    "PivotTableWidget", "creator_user_id", "a string", creator_user_id
+                )
+
+            model_version_ids = cast(list[str], d.pop("model_version_ids"))
+
+            if not isinstance(model_version_ids, list):
+                raise wrong_kind(
+                    "PivotTableWidget", "model_version_ids", "a list", model_version_ids
+                )
+            check_items(
+                "PivotTableWidget", "model_version_ids", model_version_ids, "str"
             )
 
-        start_time = _parse_start_time(d.pop("start_time", UNSET))
-
-        def _parse_end_time(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                end_time_type_0 = parse_datetime(data)
-
-                return end_time_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                datetime.datetime | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
+            model_version_environment_metadata_ids = cast(
+                list[str], d.pop("model_version_environment_metadata_ids")
             )
 
-        end_time = _parse_end_time(d.pop("end_time", UNSET))
+            if not isinstance(model_version_environment_metadata_ids, list):
+                raise wrong_kind(
+                    "PivotTableWidget",
+                    "model_version_environment_metadata_ids",
+                    "a list",
+                    model_version_environment_metadata_ids,
+                )
+            check_items(
+                "PivotTableWidget",
+                "model_version_environment_metadata_ids",
+                model_version_environment_metadata_ids,
+                "str",
+            )
 
-        def _parse_time_range_key(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            columns_sent = d.pop("columns")
+            if not isinstance(columns_sent, list):
+                raise wrong_kind("PivotTableWidget", "columns", "a list", columns_sent)
+            columns = []
+            _columns = columns_sent
+            for columns_item_data in _columns:
+                columns_item = PivotTableColumn.from_dict(columns_item_data)
 
-        time_range_key = _parse_time_range_key(d.pop("time_range_key", UNSET))
+                columns.append(columns_item)
 
-        def _parse_overwrite_global_time(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+            filters_sent = d.pop("filters")
+            if not isinstance(filters_sent, list):
+                raise wrong_kind("PivotTableWidget", "filters", "a list", filters_sent)
+            filters = []
+            _filters = filters_sent
+            for filters_item_data in _filters:
+                filters_item = WidgetFilter.from_dict(filters_item_data)
 
-        overwrite_global_time = _parse_overwrite_global_time(
-            d.pop("overwrite_global_time", UNSET)
-        )
+                filters.append(filters_item)
 
+            def _parse_model_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            model_id = _parse_model_id(d.pop("model_id", None))
+
+            if model_id is not None and not isinstance(model_id, str):
+                raise wrong_kind("PivotTableWidget", "model_id", "a string", model_id)
+
+            if model_id is None and "model_id" in src_dict:
+                explicit_nulls += ("model_id",)
+
+            def _parse_model_environment_name(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            model_environment_name = _parse_model_environment_name(
+                d.pop("model_environment_name", None)
+            )
+
+            if model_environment_name is not None and not isinstance(
+                model_environment_name, str
+            ):
+                raise wrong_kind(
+                    "PivotTableWidget",
+                    "model_environment_name",
+                    "a string",
+                    model_environment_name,
+                )
+
+            if model_environment_name is None and "model_environment_name" in src_dict:
+                explicit_nulls += ("model_environment_name",)
+
+            def _parse_grouped_dimension(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            grouped_dimension = _parse_grouped_dimension(
+                d.pop("grouped_dimension", None)
+            )
+
+            if grouped_dimension is not None and not isinstance(grouped_dimension, str):
+                raise wrong_kind(
+                    "PivotTableWidget",
+                    "grouped_dimension",
+                    "a string",
+                    grouped_dimension,
+                )
+
+            if grouped_dimension is None and "grouped_dimension" in src_dict:
+                explicit_nulls += ("grouped_dimension",)
+
+            def _parse_grouped_dimension_category(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            grouped_dimension_category = _parse_grouped_dimension_category(
+                d.pop("grouped_dimension_category", None)
+            )
+
+            if grouped_dimension_category is not None and not isinstance(
+                grouped_dimension_category, str
+            ):
+                raise wrong_kind(
+                    "PivotTableWidget",
+                    "grouped_dimension_category",
+                    "a string",
+                    grouped_dimension_category,
+                )
+
+            if (
+                grouped_dimension_category is None
+                and "grouped_dimension_category" in src_dict
+            ):
+                explicit_nulls += ("grouped_dimension_category",)
+
+            def _parse_grouped_dimension_title(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            grouped_dimension_title = _parse_grouped_dimension_title(
+                d.pop("grouped_dimension_title", None)
+            )
+
+            if grouped_dimension_title is not None and not isinstance(
+                grouped_dimension_title, str
+            ):
+                raise wrong_kind(
+                    "PivotTableWidget",
+                    "grouped_dimension_title",
+                    "a string",
+                    grouped_dimension_title,
+                )
+
+            if (
+                grouped_dimension_title is None
+                and "grouped_dimension_title" in src_dict
+            ):
+                explicit_nulls += ("grouped_dimension_title",)
+
+            def _parse_query_filter(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            query_filter = _parse_query_filter(d.pop("query_filter", None))
+
+            if query_filter is not None and not isinstance(query_filter, str):
+                raise wrong_kind(
+                    "PivotTableWidget", "query_filter", "a string", query_filter
+                )
+
+            if query_filter is None and "query_filter" in src_dict:
+                explicit_nulls += ("query_filter",)
+
+            def _parse_timezone(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            timezone = _parse_timezone(d.pop("timezone", None))
+
+            if timezone is not None and not isinstance(timezone, str):
+                raise wrong_kind("PivotTableWidget", "timezone", "a string", timezone)
+
+            if timezone is None and "timezone" in src_dict:
+                explicit_nulls += ("timezone",)
+
+            def _parse_start_time(data: object) -> datetime.datetime | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    start_time_type_0 = parse_datetime(data)
+
+                    return start_time_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    datetime.datetime | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            start_time = _parse_start_time(d.pop("start_time", None))
+
+            if start_time is None and "start_time" in src_dict:
+                explicit_nulls += ("start_time",)
+
+            def _parse_end_time(data: object) -> datetime.datetime | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    end_time_type_0 = parse_datetime(data)
+
+                    return end_time_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    datetime.datetime | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            end_time = _parse_end_time(d.pop("end_time", None))
+
+            if end_time is None and "end_time" in src_dict:
+                explicit_nulls += ("end_time",)
+
+            def _parse_time_range_key(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            time_range_key = _parse_time_range_key(d.pop("time_range_key", None))
+
+            if time_range_key is not None and not isinstance(time_range_key, str):
+                raise wrong_kind(
+                    "PivotTableWidget", "time_range_key", "a string", time_range_key
+                )
+
+            if time_range_key is None and "time_range_key" in src_dict:
+                explicit_nulls += ("time_range_key",)
+
+            def _parse_overwrite_global_time(data: object) -> bool | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(bool | None, data)
+
+            overwrite_global_time = _parse_overwrite_global_time(
+                d.pop("overwrite_global_time", None)
+            )
+
+            if (
+                overwrite_global_time is not None
+                and type(overwrite_global_time) is not bool
+            ):
+                raise wrong_kind(
+                    "PivotTableWidget",
+                    "overwrite_global_time",
+                    "a boolean",
+                    overwrite_global_time,
+                )
+
+            if overwrite_global_time is None and "overwrite_global_time" in src_dict:
+                explicit_nulls += ("overwrite_global_time",)
+
+        except KeyError as error:
+            raise missing_member("PivotTableWidget", error) from None
         pivot_table_widget = cls(
             id=id,
             type_=type_,
@@ -487,6 +689,8 @@ class PivotTableWidget:
             time_range_key=time_range_key,
             overwrite_global_time=overwrite_global_time,
         )
+        if explicit_nulls:
+            pivot_table_widget._explicit_nulls = explicit_nulls
 
         pivot_table_widget.additional_properties = d
         return pivot_table_widget

@@ -3,6 +3,7 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -16,6 +17,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+)
 from ..models.user_space_role import UserSpaceRole, check_user_space_role
 
 T = TypeVar("T", bound="PredefinedRoleAssignment")
@@ -51,17 +56,26 @@ class PredefinedRoleAssignment:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("PredefinedRoleAssignment", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["PREDEFINED"], d.pop("type"))
-        if type_ != "PREDEFINED":
-            from arize_api._errors import ConstMismatchError
+        try:
+            type_ = cast(Literal["PREDEFINED"], d.pop("type"))
+            if type_ != "PREDEFINED":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'PREDEFINED', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'PREDEFINED', got {type_!r}")
 
-        name = check_user_space_role(d.pop("name"))
+            name = check_user_space_role(d.pop("name"))
 
+        except KeyError as error:
+            raise missing_member("PredefinedRoleAssignment", error) from None
         predefined_role_assignment = cls(
             type_=type_,
             name=name,

@@ -3,14 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_int,
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="Problem")
 
@@ -23,18 +33,23 @@ class Problem:
     Attributes:
         title (str): Short summary of the problem type.
         status (int): The HTTP status of this response.
-        type_ (str | Unset): URI naming the problem type; Arize's end in a
+        type_ (str | None): URI naming the problem type; Arize's end in a
             slug such as `#validation-error` or `#resource-not-found`.
-        detail (str | Unset): Explanation of this occurrence.
-        instance (str | Unset): URI naming this occurrence.
+        detail (str | None): Explanation of this occurrence.
+        instance (str | None): URI naming this occurrence.
     """
 
     title: str
     status: int
-    type_: str | Unset = UNSET
-    detail: str | Unset = UNSET
-    instance: str | Unset = UNSET
+    type_: str | None = None
+    detail: str | None = None
+    instance: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         title = self.title
@@ -55,28 +70,63 @@ class Problem:
                 "status": status,
             }
         )
-        if type_ is not UNSET:
+        if type_ is not None:
             field_dict["type"] = type_
-        if detail is not UNSET:
+        elif "type" in self._explicit_nulls:
+            field_dict["type"] = None
+        if detail is not None:
             field_dict["detail"] = detail
-        if instance is not UNSET:
+        elif "detail" in self._explicit_nulls:
+            field_dict["detail"] = None
+        if instance is not None:
             field_dict["instance"] = instance
+        elif "instance" in self._explicit_nulls:
+            field_dict["instance"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("Problem", src_dict)
         d = dict(src_dict)
-        title = d.pop("title")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            title = d.pop("title")
+            if not isinstance(title, str):
+                raise wrong_kind("Problem", "title", "a string", title)
 
-        status = d.pop("status")
+            status = d.pop("status")
+            if type(status) is not int:
+                status = as_int("Problem", "status", status)
 
-        type_ = d.pop("type", UNSET)
+            type_ = d.pop("type", None)
+            if type_ is not None and not isinstance(type_, str):
+                raise wrong_kind("Problem", "type", "a string", type_)
 
-        detail = d.pop("detail", UNSET)
+            if type_ is None and "type" in src_dict:
+                explicit_nulls += ("type",)
 
-        instance = d.pop("instance", UNSET)
+            detail = d.pop("detail", None)
+            if detail is not None and not isinstance(detail, str):
+                raise wrong_kind("Problem", "detail", "a string", detail)
 
+            if detail is None and "detail" in src_dict:
+                explicit_nulls += ("detail",)
+
+            instance = d.pop("instance", None)
+            if instance is not None and not isinstance(instance, str):
+                raise wrong_kind("Problem", "instance", "a string", instance)
+
+            if instance is None and "instance" in src_dict:
+                explicit_nulls += ("instance",)
+
+        except KeyError as error:
+            raise missing_member("Problem", error) from None
         problem = cls(
             title=title,
             status=status,
@@ -84,6 +134,8 @@ class Problem:
             detail=detail,
             instance=instance,
         )
+        if explicit_nulls:
+            problem._explicit_nulls = explicit_nulls
 
         problem.additional_properties = d
         return problem

@@ -4,16 +4,28 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.project_type import ProjectType, check_project_type
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Project")
 
@@ -28,16 +40,21 @@ class Project:
         name (str):
         space_id (str): ID of the space the project belongs to.
         created_at (datetime.datetime):
-        project_type (None | ProjectType | Unset): What kind of LLM project
-            this is; null when no type was assigned.
+        project_type (None | ProjectType): What kind of LLM project this is;
+            null when no type was assigned.
     """
 
     id: str
     name: str
     space_id: str
     created_at: datetime.datetime
-    project_type: None | ProjectType | Unset = UNSET
+    project_type: None | ProjectType = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -48,9 +65,9 @@ class Project:
 
         created_at = self.created_at.isoformat()
 
-        project_type: None | str | Unset
-        if isinstance(self.project_type, Unset):
-            project_type = UNSET
+        project_type: None | str
+        if isinstance(self.project_type, NoneType):
+            project_type = None
         elif isinstance(self.project_type, str):
             project_type = self.project_type
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -70,45 +87,70 @@ class Project:
                 "created_at": created_at,
             }
         )
-        if project_type is not UNSET:
+        if project_type is not None:
             field_dict["project_type"] = project_type
+        elif "project_type" in self._explicit_nulls:
+            field_dict["project_type"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("Project", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("Project", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("Project", "name", "a string", name)
 
-        space_id = d.pop("space_id")
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind("Project", "space_id", "a string", space_id)
 
-        created_at = parse_datetime(d.pop("created_at"))
-
-        def _parse_project_type(data: object) -> None | ProjectType | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                project_type_type_0 = check_project_type(data)
+                created_at = parse_datetime(d.pop("created_at"))
 
-                return project_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Project", "created_at", error) from error
 
-            return cast(
-                None | ProjectType | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
+            def _parse_project_type(data: object) -> None | ProjectType:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    project_type_type_0 = check_project_type(data)
 
-        project_type = _parse_project_type(d.pop("project_type", UNSET))
+                    return project_type_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
 
+                return cast(
+                    None | ProjectType,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            project_type = _parse_project_type(d.pop("project_type", None))
+
+            if project_type is None and "project_type" in src_dict:
+                explicit_nulls += ("project_type",)
+
+        except KeyError as error:
+            raise missing_member("Project", error) from None
         project = cls(
             id=id,
             name=name,
@@ -116,6 +158,8 @@ class Project:
             created_at=created_at,
             project_type=project_type,
         )
+        if explicit_nulls:
+            project._explicit_nulls = explicit_nulls
 
         project.additional_properties = d
         return project

@@ -4,15 +4,27 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="Prompt")
 
@@ -30,8 +42,8 @@ class Prompt:
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
         created_by_user_id (str): User who created the prompt.
-        description (None | str | Unset): Free-text description; null when
-            there is none.
+        description (None | str): Free-text description; null when there is
+            none.
     """
 
     id: str
@@ -40,8 +52,13 @@ class Prompt:
     created_at: datetime.datetime
     updated_at: datetime.datetime
     created_by_user_id: str
-    description: None | str | Unset = UNSET
+    description: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -56,9 +73,9 @@ class Prompt:
 
         created_by_user_id = self.created_by_user_id
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
+        description: None | str
+        if isinstance(self.description, NoneType):
+            description = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             description = (
                 self.description.to_dict()
@@ -78,35 +95,71 @@ class Prompt:
                 "created_by_user_id": created_by_user_id,
             }
         )
-        if description is not UNSET:
+        if description is not None:
             field_dict["description"] = description
+        elif "description" in self._explicit_nulls:
+            field_dict["description"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("Prompt", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("Prompt", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("Prompt", "name", "a string", name)
 
-        space_id = d.pop("space_id")
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind("Prompt", "space_id", "a string", space_id)
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Prompt", "created_at", error) from error
 
-        created_by_user_id = d.pop("created_by_user_id")
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Prompt", "updated_at", error) from error
 
-        description = _parse_description(d.pop("description", UNSET))
+            created_by_user_id = d.pop("created_by_user_id")
+            if not isinstance(created_by_user_id, str):
+                raise wrong_kind(
+                    "Prompt", "created_by_user_id", "a string", created_by_user_id
+                )
 
+            def _parse_description(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            description = _parse_description(d.pop("description", None))
+
+            if description is not None and not isinstance(description, str):
+                raise wrong_kind("Prompt", "description", "a string", description)
+
+            if description is None and "description" in src_dict:
+                explicit_nulls += ("description",)
+
+        except KeyError as error:
+            raise missing_member("Prompt", error) from None
         prompt = cls(
             id=id,
             name=name,
@@ -116,6 +169,8 @@ class Prompt:
             created_by_user_id=created_by_user_id,
             description=description,
         )
+        if explicit_nulls:
+            prompt._explicit_nulls = explicit_nulls
 
         prompt.additional_properties = d
         return prompt

@@ -4,20 +4,33 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.input_variable_format import (
     InputVariableFormat,
     check_input_variable_format,
 )
 from ..models.llm_provider import LlmProvider, check_llm_provider
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PromptVersion")
 
@@ -39,11 +52,11 @@ class PromptVersion:
         model (str): Model the version calls.
         created_at (datetime.datetime):
         created_by_user_id (str): User who created the version.
-        invocation_params (InvocationParams | Unset): Call settings such as
+        invocation_params (InvocationParams | None): Call settings such as
             temperature; absent when none were set.
-        provider_params (ProviderParams | Unset): Provider-specific
-            settings; absent when none were set.
-        labels (list[str] | Unset): Labels that point to this version now
+        provider_params (ProviderParams | None): Provider-specific settings;
+            absent when none were set.
+        labels (list[str] | None): Labels that point to this version now
             (e.g. `production`); case-sensitive, and each sits on at most one
             version of the prompt.
     """
@@ -58,10 +71,15 @@ class PromptVersion:
     model: str
     created_at: datetime.datetime
     created_by_user_id: str
-    invocation_params: InvocationParams | Unset = UNSET
-    provider_params: ProviderParams | Unset = UNSET
-    labels: list[str] | Unset = UNSET
+    invocation_params: InvocationParams | None = None
+    provider_params: ProviderParams | None = None
+    labels: list[str] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -87,16 +105,16 @@ class PromptVersion:
 
         created_by_user_id = self.created_by_user_id
 
-        invocation_params: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.invocation_params, Unset):
+        invocation_params: dict[str, Any] | None = None
+        if not isinstance(self.invocation_params, NoneType):
             invocation_params = self.invocation_params.to_dict()
 
-        provider_params: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.provider_params, Unset):
+        provider_params: dict[str, Any] | None = None
+        if not isinstance(self.provider_params, NoneType):
             provider_params = self.provider_params.to_dict()
 
-        labels: list[str] | Unset = UNSET
-        if not isinstance(self.labels, Unset):
+        labels: list[str] | None = None
+        if not isinstance(self.labels, NoneType):
             labels = self.labels
 
         field_dict: dict[str, Any] = {}
@@ -115,61 +133,119 @@ class PromptVersion:
                 "created_by_user_id": created_by_user_id,
             }
         )
-        if invocation_params is not UNSET:
+        if invocation_params is not None:
             field_dict["invocation_params"] = invocation_params
-        if provider_params is not UNSET:
+        elif "invocation_params" in self._explicit_nulls:
+            field_dict["invocation_params"] = None
+        if provider_params is not None:
             field_dict["provider_params"] = provider_params
-        if labels is not UNSET:
+        elif "provider_params" in self._explicit_nulls:
+            field_dict["provider_params"] = None
+        if labels is not None:
             field_dict["labels"] = labels
+        elif "labels" in self._explicit_nulls:
+            field_dict["labels"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("PromptVersion", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("PromptVersion", "id", "a string", id)
 
-        prompt_id = d.pop("prompt_id")
+            prompt_id = d.pop("prompt_id")
+            if not isinstance(prompt_id, str):
+                raise wrong_kind("PromptVersion", "prompt_id", "a string", prompt_id)
 
-        commit_hash = d.pop("commit_hash")
+            commit_hash = d.pop("commit_hash")
+            if not isinstance(commit_hash, str):
+                raise wrong_kind(
+                    "PromptVersion", "commit_hash", "a string", commit_hash
+                )
 
-        commit_message = d.pop("commit_message")
+            commit_message = d.pop("commit_message")
+            if not isinstance(commit_message, str):
+                raise wrong_kind(
+                    "PromptVersion", "commit_message", "a string", commit_message
+                )
 
-        messages = []
-        _messages = d.pop("messages")
-        for messages_item_data in _messages:
-            messages_item = LLMMessage.from_dict(messages_item_data)
+            messages_sent = d.pop("messages")
+            if not isinstance(messages_sent, list):
+                raise wrong_kind("PromptVersion", "messages", "a list", messages_sent)
+            messages = []
+            _messages = messages_sent
+            for messages_item_data in _messages:
+                messages_item = LLMMessage.from_dict(messages_item_data)
 
-            messages.append(messages_item)
+                messages.append(messages_item)
 
-        input_variable_format = check_input_variable_format(
-            d.pop("input_variable_format")
-        )
+            input_variable_format = check_input_variable_format(
+                d.pop("input_variable_format")
+            )
 
-        provider = check_llm_provider(d.pop("provider"))
+            provider = check_llm_provider(d.pop("provider"))
 
-        model = d.pop("model")
+            model = d.pop("model")
+            if not isinstance(model, str):
+                raise wrong_kind("PromptVersion", "model", "a string", model)
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        created_by_user_id = d.pop("created_by_user_id")
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("PromptVersion", "created_at", error) from error
 
-        _invocation_params = d.pop("invocation_params", UNSET)
-        invocation_params: InvocationParams | Unset
-        if isinstance(_invocation_params, Unset):
-            invocation_params = UNSET
-        else:
-            invocation_params = InvocationParams.from_dict(_invocation_params)
+            created_by_user_id = d.pop("created_by_user_id")
+            if not isinstance(created_by_user_id, str):
+                raise wrong_kind(
+                    "PromptVersion",
+                    "created_by_user_id",
+                    "a string",
+                    created_by_user_id,
+                )
 
-        _provider_params = d.pop("provider_params", UNSET)
-        provider_params: ProviderParams | Unset
-        if isinstance(_provider_params, Unset):
-            provider_params = UNSET
-        else:
-            provider_params = ProviderParams.from_dict(_provider_params)
+            _invocation_params = d.pop("invocation_params", None)
+            invocation_params: InvocationParams | None
+            if isinstance(_invocation_params, NoneType):
+                invocation_params = None
+            else:
+                invocation_params = InvocationParams.from_dict(_invocation_params)
 
-        labels = cast(list[str], d.pop("labels", UNSET))
+            if invocation_params is None and "invocation_params" in src_dict:
+                explicit_nulls += ("invocation_params",)
 
+            _provider_params = d.pop("provider_params", None)
+            provider_params: ProviderParams | None
+            if isinstance(_provider_params, NoneType):
+                provider_params = None
+            else:
+                provider_params = ProviderParams.from_dict(_provider_params)
+
+            if provider_params is None and "provider_params" in src_dict:
+                explicit_nulls += ("provider_params",)
+
+            labels = cast(list[str], d.pop("labels", None))
+
+            if labels is not None and not isinstance(labels, list):
+                raise wrong_kind("PromptVersion", "labels", "a list", labels)
+            if labels is not None:
+                check_items("PromptVersion", "labels", labels, "str")
+
+            if labels is None and "labels" in src_dict:
+                explicit_nulls += ("labels",)
+
+        except KeyError as error:
+            raise missing_member("PromptVersion", error) from None
         prompt_version = cls(
             id=id,
             prompt_id=prompt_id,
@@ -185,6 +261,8 @@ class PromptVersion:
             provider_params=provider_params,
             labels=labels,
         )
+        if explicit_nulls:
+            prompt_version._explicit_nulls = explicit_nulls
 
         prompt_version.additional_properties = d
         return prompt_version

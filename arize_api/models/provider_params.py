@@ -3,14 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ProviderParams")
 
@@ -21,36 +30,41 @@ class ProviderParams:
     The server may add members not listed here.
 
     Attributes:
-        azure_params (AzureParams | Unset): Deployment details for
+        azure_params (AzureParams | None): Deployment details for
             `AZURE_OPEN_AI`.
-        anthropic_headers (AnthropicHeaders | Unset): Extra headers for
+        anthropic_headers (AnthropicHeaders | None): Extra headers for
             `ANTHROPIC`.
-        anthropic_version (str | Unset): Anthropic API version to send.
-        bedrock_options (BedrockOptions | Unset): Call options for
+        anthropic_version (str | None): Anthropic API version to send.
+        bedrock_options (BedrockOptions | None): Call options for
             `AWS_BEDROCK`.
-        region (str | Unset): Region where the model is deployed.
+        region (str | None): Region where the model is deployed.
     """
 
-    azure_params: AzureParams | Unset = UNSET
-    anthropic_headers: AnthropicHeaders | Unset = UNSET
-    anthropic_version: str | Unset = UNSET
-    bedrock_options: BedrockOptions | Unset = UNSET
-    region: str | Unset = UNSET
+    azure_params: AzureParams | None = None
+    anthropic_headers: AnthropicHeaders | None = None
+    anthropic_version: str | None = None
+    bedrock_options: BedrockOptions | None = None
+    region: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
-        azure_params: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.azure_params, Unset):
+        azure_params: dict[str, Any] | None = None
+        if not isinstance(self.azure_params, NoneType):
             azure_params = self.azure_params.to_dict()
 
-        anthropic_headers: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.anthropic_headers, Unset):
+        anthropic_headers: dict[str, Any] | None = None
+        if not isinstance(self.anthropic_headers, NoneType):
             anthropic_headers = self.anthropic_headers.to_dict()
 
         anthropic_version = self.anthropic_version
 
-        bedrock_options: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.bedrock_options, Unset):
+        bedrock_options: dict[str, Any] | None = None
+        if not isinstance(self.bedrock_options, NoneType):
             bedrock_options = self.bedrock_options.to_dict()
 
         region = self.region
@@ -58,46 +72,84 @@ class ProviderParams:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if azure_params is not UNSET:
+        if azure_params is not None:
             field_dict["azure_params"] = azure_params
-        if anthropic_headers is not UNSET:
+        elif "azure_params" in self._explicit_nulls:
+            field_dict["azure_params"] = None
+        if anthropic_headers is not None:
             field_dict["anthropic_headers"] = anthropic_headers
-        if anthropic_version is not UNSET:
+        elif "anthropic_headers" in self._explicit_nulls:
+            field_dict["anthropic_headers"] = None
+        if anthropic_version is not None:
             field_dict["anthropic_version"] = anthropic_version
-        if bedrock_options is not UNSET:
+        elif "anthropic_version" in self._explicit_nulls:
+            field_dict["anthropic_version"] = None
+        if bedrock_options is not None:
             field_dict["bedrock_options"] = bedrock_options
-        if region is not UNSET:
+        elif "bedrock_options" in self._explicit_nulls:
+            field_dict["bedrock_options"] = None
+        if region is not None:
             field_dict["region"] = region
+        elif "region" in self._explicit_nulls:
+            field_dict["region"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ProviderParams", src_dict)
         d = dict(src_dict)
-        _azure_params = d.pop("azure_params", UNSET)
-        azure_params: AzureParams | Unset
-        if isinstance(_azure_params, Unset):
-            azure_params = UNSET
+        explicit_nulls: tuple[str, ...] = ()
+        _azure_params = d.pop("azure_params", None)
+        azure_params: AzureParams | None
+        if isinstance(_azure_params, NoneType):
+            azure_params = None
         else:
             azure_params = AzureParams.from_dict(_azure_params)
 
-        _anthropic_headers = d.pop("anthropic_headers", UNSET)
-        anthropic_headers: AnthropicHeaders | Unset
-        if isinstance(_anthropic_headers, Unset):
-            anthropic_headers = UNSET
+        if azure_params is None and "azure_params" in src_dict:
+            explicit_nulls += ("azure_params",)
+
+        _anthropic_headers = d.pop("anthropic_headers", None)
+        anthropic_headers: AnthropicHeaders | None
+        if isinstance(_anthropic_headers, NoneType):
+            anthropic_headers = None
         else:
             anthropic_headers = AnthropicHeaders.from_dict(_anthropic_headers)
 
-        anthropic_version = d.pop("anthropic_version", UNSET)
+        if anthropic_headers is None and "anthropic_headers" in src_dict:
+            explicit_nulls += ("anthropic_headers",)
 
-        _bedrock_options = d.pop("bedrock_options", UNSET)
-        bedrock_options: BedrockOptions | Unset
-        if isinstance(_bedrock_options, Unset):
-            bedrock_options = UNSET
+        anthropic_version = d.pop("anthropic_version", None)
+        if anthropic_version is not None and not isinstance(anthropic_version, str):
+            raise wrong_kind(
+                "ProviderParams", "anthropic_version", "a string", anthropic_version
+            )
+
+        if anthropic_version is None and "anthropic_version" in src_dict:
+            explicit_nulls += ("anthropic_version",)
+
+        _bedrock_options = d.pop("bedrock_options", None)
+        bedrock_options: BedrockOptions | None
+        if isinstance(_bedrock_options, NoneType):
+            bedrock_options = None
         else:
             bedrock_options = BedrockOptions.from_dict(_bedrock_options)
 
-        region = d.pop("region", UNSET)
+        if bedrock_options is None and "bedrock_options" in src_dict:
+            explicit_nulls += ("bedrock_options",)
+
+        region = d.pop("region", None)
+        if region is not None and not isinstance(region, str):
+            raise wrong_kind("ProviderParams", "region", "a string", region)
+
+        if region is None and "region" in src_dict:
+            explicit_nulls += ("region",)
 
         provider_params = cls(
             azure_params=azure_params,
@@ -106,6 +158,8 @@ class ProviderParams:
             bedrock_options=bedrock_options,
             region=region,
         )
+        if explicit_nulls:
+            provider_params._explicit_nulls = explicit_nulls
 
         provider_params.additional_properties = d
         return provider_params

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ProviderParamsRequest")
@@ -30,26 +42,40 @@ class ProviderParamsRequest:
         region (str | Unset): Region where the model is deployed.
     """
 
-    azure_params: AzureParamsRequest | Unset = UNSET
-    anthropic_headers: AnthropicHeadersRequest | Unset = UNSET
+    azure_params: AzureParamsRequest | AzureParamsRequestDict | Unset = UNSET
+    anthropic_headers: AnthropicHeadersRequest | AnthropicHeadersRequestDict | Unset = (
+        UNSET
+    )
     anthropic_version: str | Unset = UNSET
-    bedrock_options: BedrockOptionsRequest | Unset = UNSET
+    bedrock_options: BedrockOptionsRequest | BedrockOptionsRequestDict | Unset = UNSET
     region: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         azure_params: dict[str, Any] | Unset = UNSET
         if not isinstance(self.azure_params, Unset):
-            azure_params = self.azure_params.to_dict()
+            azure_params = as_model(
+                AzureParamsRequest,
+                self.azure_params,
+                "ProviderParamsRequest.azure_params",
+            ).to_dict()
 
         anthropic_headers: dict[str, Any] | Unset = UNSET
         if not isinstance(self.anthropic_headers, Unset):
-            anthropic_headers = self.anthropic_headers.to_dict()
+            anthropic_headers = as_model(
+                AnthropicHeadersRequest,
+                self.anthropic_headers,
+                "ProviderParamsRequest.anthropic_headers",
+            ).to_dict()
 
         anthropic_version = self.anthropic_version
 
         bedrock_options: dict[str, Any] | Unset = UNSET
         if not isinstance(self.bedrock_options, Unset):
-            bedrock_options = self.bedrock_options.to_dict()
+            bedrock_options = as_model(
+                BedrockOptionsRequest,
+                self.bedrock_options,
+                "ProviderParamsRequest.bedrock_options",
+            ).to_dict()
 
         region = self.region
 
@@ -69,8 +95,14 @@ class ProviderParamsRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ProviderParamsRequest", src_dict)
         d = dict(src_dict)
         _azure_params = d.pop("azure_params", UNSET)
         azure_params: AzureParamsRequest | Unset
@@ -87,6 +119,13 @@ class ProviderParamsRequest:
             anthropic_headers = AnthropicHeadersRequest.from_dict(_anthropic_headers)
 
         anthropic_version = d.pop("anthropic_version", UNSET)
+        if anthropic_version is not UNSET and not isinstance(anthropic_version, str):
+            raise wrong_kind(
+                "ProviderParamsRequest",
+                "anthropic_version",
+                "a string",
+                anthropic_version,
+            )
 
         _bedrock_options = d.pop("bedrock_options", UNSET)
         bedrock_options: BedrockOptionsRequest | Unset
@@ -96,6 +135,8 @@ class ProviderParamsRequest:
             bedrock_options = BedrockOptionsRequest.from_dict(_bedrock_options)
 
         region = d.pop("region", UNSET)
+        if region is not UNSET and not isinstance(region, str):
+            raise wrong_kind("ProviderParamsRequest", "region", "a string", region)
 
         provider_params_request = cls(
             azure_params=azure_params,
@@ -111,6 +152,23 @@ class ProviderParamsRequest:
         return model_repr(self)
 
 
-from ..models.anthropic_headers_request import AnthropicHeadersRequest
-from ..models.azure_params_request import AzureParamsRequest
-from ..models.bedrock_options_request import BedrockOptionsRequest
+class ProviderParamsRequestDict(TypedDict):
+    """A ``ProviderParamsRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``ProviderParamsRequest.from_dict``, so the same checks apply."""
+
+    azure_params: NotRequired[AzureParamsRequestDict]
+    anthropic_headers: NotRequired[AnthropicHeadersRequestDict]
+    anthropic_version: NotRequired[str]
+    bedrock_options: NotRequired[BedrockOptionsRequestDict]
+    region: NotRequired[str]
+
+
+from ..models.anthropic_headers_request import (
+    AnthropicHeadersRequest,
+    AnthropicHeadersRequestDict,
+)
+from ..models.azure_params_request import AzureParamsRequest, AzureParamsRequestDict
+from ..models.bedrock_options_request import (
+    BedrockOptionsRequest,
+    BedrockOptionsRequestDict,
+)

@@ -4,13 +4,25 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    not_a_timestamp,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="RefreshApiKeyRequest")
@@ -52,17 +64,33 @@ class RefreshApiKeyRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("RefreshApiKeyRequest", src_dict)
         d = dict(src_dict)
-        _expires_at = d.pop("expires_at", UNSET)
-        expires_at: datetime.datetime | Unset
-        if isinstance(_expires_at, Unset):
-            expires_at = UNSET
-        else:
-            expires_at = parse_datetime(_expires_at)
+        try:
+            _expires_at = d.pop("expires_at", UNSET)
+            expires_at: datetime.datetime | Unset
+            if isinstance(_expires_at, Unset):
+                expires_at = UNSET
+            else:
+                expires_at = parse_datetime(_expires_at)
+
+        except (TypeError, ValueError) as error:
+            raise not_a_timestamp(
+                "RefreshApiKeyRequest", "expires_at", error
+            ) from error
 
         grace_period_seconds = d.pop("grace_period_seconds", UNSET)
+        if grace_period_seconds is not UNSET and type(grace_period_seconds) is not int:
+            grace_period_seconds = as_int(
+                "RefreshApiKeyRequest", "grace_period_seconds", grace_period_seconds
+            )
 
         refresh_api_key_request = cls(
             expires_at=expires_at,
@@ -73,3 +101,11 @@ class RefreshApiKeyRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class RefreshApiKeyRequestDict(TypedDict):
+    """A ``RefreshApiKeyRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``RefreshApiKeyRequest.from_dict``, so the same checks apply."""
+
+    expires_at: NotRequired[str]
+    grace_period_seconds: NotRequired[int]

@@ -4,17 +4,28 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.api_key_status import ApiKeyStatus, check_api_key_status
 from ..models.api_key_type import ApiKeyType, check_api_key_type
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="RefreshApiKeyResponse")
 
@@ -35,10 +46,10 @@ class RefreshApiKeyResponse:
         created_by_user_id (str): ID of the user who created the key.
         key (str): The new full secret. Returned only in this answer and
             never again: store it safely.
-        description (str | Unset): Free-text description given at creation.
-        expires_at (datetime.datetime | Unset): When the key stops working;
+        description (str | None): Free-text description given at creation.
+        expires_at (datetime.datetime | None): When the key stops working;
             absent for a key that never expires.
-        last_used_at (datetime.datetime | Unset): Roughly when the key last
+        last_used_at (datetime.datetime | None): Roughly when the key last
             authenticated; updated from time to time, so it may lag.
     """
 
@@ -50,10 +61,15 @@ class RefreshApiKeyResponse:
     created_at: datetime.datetime
     created_by_user_id: str
     key: str
-    description: str | Unset = UNSET
-    expires_at: datetime.datetime | Unset = UNSET
-    last_used_at: datetime.datetime | Unset = UNSET
+    description: str | None = None
+    expires_at: datetime.datetime | None = None
+    last_used_at: datetime.datetime | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -74,12 +90,12 @@ class RefreshApiKeyResponse:
 
         description = self.description
 
-        expires_at: str | Unset = UNSET
-        if not isinstance(self.expires_at, Unset):
+        expires_at: str | None = None
+        if not isinstance(self.expires_at, NoneType):
             expires_at = self.expires_at.isoformat()
 
-        last_used_at: str | Unset = UNSET
-        if not isinstance(self.last_used_at, Unset):
+        last_used_at: str | None = None
+        if not isinstance(self.last_used_at, NoneType):
             last_used_at = self.last_used_at.isoformat()
 
         field_dict: dict[str, Any] = {}
@@ -96,50 +112,114 @@ class RefreshApiKeyResponse:
                 "key": key,
             }
         )
-        if description is not UNSET:
+        if description is not None:
             field_dict["description"] = description
-        if expires_at is not UNSET:
+        elif "description" in self._explicit_nulls:
+            field_dict["description"] = None
+        if expires_at is not None:
             field_dict["expires_at"] = expires_at
-        if last_used_at is not UNSET:
+        elif "expires_at" in self._explicit_nulls:
+            field_dict["expires_at"] = None
+        if last_used_at is not None:
             field_dict["last_used_at"] = last_used_at
+        elif "last_used_at" in self._explicit_nulls:
+            field_dict["last_used_at"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("RefreshApiKeyResponse", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("RefreshApiKeyResponse", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("RefreshApiKeyResponse", "name", "a string", name)
 
-        key_type = check_api_key_type(d.pop("key_type"))
+            key_type = check_api_key_type(d.pop("key_type"))
 
-        status = check_api_key_status(d.pop("status"))
+            status = check_api_key_status(d.pop("status"))
 
-        redacted_key = d.pop("redacted_key")
+            redacted_key = d.pop("redacted_key")
+            if not isinstance(redacted_key, str):
+                raise wrong_kind(
+                    "RefreshApiKeyResponse", "redacted_key", "a string", redacted_key
+                )
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        created_by_user_id = d.pop("created_by_user_id")
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "RefreshApiKeyResponse", "created_at", error
+                ) from error
 
-        key = d.pop("key")
+            created_by_user_id = d.pop("created_by_user_id")
+            if not isinstance(created_by_user_id, str):
+                raise wrong_kind(
+                    "RefreshApiKeyResponse",
+                    "created_by_user_id",
+                    "a string",
+                    created_by_user_id,
+                )
 
-        description = d.pop("description", UNSET)
+            key = d.pop("key")
+            if not isinstance(key, str):
+                raise wrong_kind("RefreshApiKeyResponse", "key", "a string", key)
 
-        _expires_at = d.pop("expires_at", UNSET)
-        expires_at: datetime.datetime | Unset
-        if isinstance(_expires_at, Unset):
-            expires_at = UNSET
-        else:
-            expires_at = parse_datetime(_expires_at)
+            description = d.pop("description", None)
+            if description is not None and not isinstance(description, str):
+                raise wrong_kind(
+                    "RefreshApiKeyResponse", "description", "a string", description
+                )
 
-        _last_used_at = d.pop("last_used_at", UNSET)
-        last_used_at: datetime.datetime | Unset
-        if isinstance(_last_used_at, Unset):
-            last_used_at = UNSET
-        else:
-            last_used_at = parse_datetime(_last_used_at)
+            if description is None and "description" in src_dict:
+                explicit_nulls += ("description",)
 
+            try:
+                _expires_at = d.pop("expires_at", None)
+                expires_at: datetime.datetime | None
+                if isinstance(_expires_at, NoneType):
+                    expires_at = None
+                else:
+                    expires_at = parse_datetime(_expires_at)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "RefreshApiKeyResponse", "expires_at", error
+                ) from error
+
+            if expires_at is None and "expires_at" in src_dict:
+                explicit_nulls += ("expires_at",)
+
+            try:
+                _last_used_at = d.pop("last_used_at", None)
+                last_used_at: datetime.datetime | None
+                if isinstance(_last_used_at, NoneType):
+                    last_used_at = None
+                else:
+                    last_used_at = parse_datetime(_last_used_at)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "RefreshApiKeyResponse", "last_used_at", error
+                ) from error
+
+            if last_used_at is None and "last_used_at" in src_dict:
+                explicit_nulls += ("last_used_at",)
+
+        except KeyError as error:
+            raise missing_member("RefreshApiKeyResponse", error) from None
         refresh_api_key_response = cls(
             id=id,
             name=name,
@@ -153,6 +233,8 @@ class RefreshApiKeyResponse:
             expires_at=expires_at,
             last_used_at=last_used_at,
         )
+        if explicit_nulls:
+            refresh_api_key_response._explicit_nulls = explicit_nulls
 
         refresh_api_key_response.additional_properties = d
         return refresh_api_key_response

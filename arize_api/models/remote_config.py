@@ -3,14 +3,22 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="RemoteConfig")
 
@@ -21,12 +29,17 @@ class RemoteConfig:
     versions can share one integration, and a change to it affects them all.
 
     Attributes:
-        integration_id (str | Unset): ID of the `EVALUATOR` integration;
-            left out when the caller may not read that integration.
+        integration_id (str | None): ID of the `EVALUATOR` integration; left
+            out when the caller may not read that integration.
     """
 
-    integration_id: str | Unset = UNSET
+    integration_id: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         integration_id = self.integration_id
@@ -34,19 +47,37 @@ class RemoteConfig:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if integration_id is not UNSET:
+        if integration_id is not None:
             field_dict["integration_id"] = integration_id
+        elif "integration_id" in self._explicit_nulls:
+            field_dict["integration_id"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("RemoteConfig", src_dict)
         d = dict(src_dict)
-        integration_id = d.pop("integration_id", UNSET)
+        explicit_nulls: tuple[str, ...] = ()
+        integration_id = d.pop("integration_id", None)
+        if integration_id is not None and not isinstance(integration_id, str):
+            raise wrong_kind(
+                "RemoteConfig", "integration_id", "a string", integration_id
+            )
+
+        if integration_id is None and "integration_id" in src_dict:
+            explicit_nulls += ("integration_id",)
 
         remote_config = cls(
             integration_id=integration_id,
         )
+        if explicit_nulls:
+            remote_config._explicit_nulls = explicit_nulls
 
         remote_config.additional_properties = d
         return remote_config

@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="RemoteConfigInput")
 
@@ -40,11 +51,24 @@ class RemoteConfigInput:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("RemoteConfigInput", src_dict)
         d = dict(src_dict)
-        integration_id = d.pop("integration_id")
+        try:
+            integration_id = d.pop("integration_id")
+            if not isinstance(integration_id, str):
+                raise wrong_kind(
+                    "RemoteConfigInput", "integration_id", "a string", integration_id
+                )
 
+        except KeyError as error:
+            raise missing_member("RemoteConfigInput", error) from None
         remote_config_input = cls(
             integration_id=integration_id,
         )
@@ -53,3 +77,10 @@ class RemoteConfigInput:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class RemoteConfigInputDict(TypedDict):
+    """A ``RemoteConfigInput`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``RemoteConfigInput.from_dict``, so the same checks apply."""
+
+    integration_id: str

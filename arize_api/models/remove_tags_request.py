@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="RemoveTagsRequest")
 
@@ -37,11 +50,24 @@ class RemoveTagsRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("RemoveTagsRequest", src_dict)
         d = dict(src_dict)
-        tag_ids = cast(list[str], d.pop("tag_ids"))
+        try:
+            tag_ids = cast(list[str], d.pop("tag_ids"))
 
+            if not isinstance(tag_ids, list):
+                raise wrong_kind("RemoveTagsRequest", "tag_ids", "a list", tag_ids)
+            check_items("RemoveTagsRequest", "tag_ids", tag_ids, "str")
+
+        except KeyError as error:
+            raise missing_member("RemoveTagsRequest", error) from None
         remove_tags_request = cls(
             tag_ids=tag_ids,
         )
@@ -50,3 +76,10 @@ class RemoveTagsRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class RemoveTagsRequestDict(TypedDict):
+    """A ``RemoveTagsRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``RemoveTagsRequest.from_dict``, so the same checks apply."""
+
+    tag_ids: list[str]

@@ -3,13 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="RemoveTagsResponse")
 
@@ -50,15 +62,38 @@ class RemoveTagsResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("RemoveTagsResponse", src_dict)
         d = dict(src_dict)
-        completed = d.pop("completed")
+        try:
+            completed = d.pop("completed")
+            if type(completed) is not bool:
+                raise wrong_kind(
+                    "RemoveTagsResponse", "completed", "a boolean", completed
+                )
 
-        deleted = cast(list[str], d.pop("deleted"))
+            deleted = cast(list[str], d.pop("deleted"))
 
-        not_deleted = cast(list[str], d.pop("not_deleted"))
+            if not isinstance(deleted, list):
+                raise wrong_kind("RemoveTagsResponse", "deleted", "a list", deleted)
+            check_items("RemoveTagsResponse", "deleted", deleted, "str")
 
+            not_deleted = cast(list[str], d.pop("not_deleted"))
+
+            if not isinstance(not_deleted, list):
+                raise wrong_kind(
+                    "RemoveTagsResponse", "not_deleted", "a list", not_deleted
+                )
+            check_items("RemoveTagsResponse", "not_deleted", not_deleted, "str")
+
+        except KeyError as error:
+            raise missing_member("RemoveTagsResponse", error) from None
         remove_tags_response = cls(
             completed=completed,
             deleted=deleted,

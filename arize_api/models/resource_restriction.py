@@ -4,14 +4,25 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.resource_restriction_type import (
     ResourceRestrictionType,
     check_resource_restriction_type,
@@ -56,15 +67,34 @@ class ResourceRestriction:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ResourceRestriction", src_dict)
         d = dict(src_dict)
-        resource_type = check_resource_restriction_type(d.pop("resource_type"))
+        try:
+            resource_type = check_resource_restriction_type(d.pop("resource_type"))
 
-        resource_id = d.pop("resource_id")
+            resource_id = d.pop("resource_id")
+            if not isinstance(resource_id, str):
+                raise wrong_kind(
+                    "ResourceRestriction", "resource_id", "a string", resource_id
+                )
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "ResourceRestriction", "created_at", error
+                ) from error
+
+        except KeyError as error:
+            raise missing_member("ResourceRestriction", error) from None
         resource_restriction = cls(
             resource_type=resource_type,
             resource_id=resource_id,

@@ -3,15 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+)
 from ..models.response_format_type import ResponseFormatType, check_response_format_type
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ResponseFormat")
 
@@ -21,56 +29,80 @@ class ResponseFormat:
     """The format a model must answer in.
 
     Attributes:
-        type_ (ResponseFormatType | Unset): The answer format; `TEXT` when
+        type_ (ResponseFormatType | None): The answer format; `TEXT` when
             absent.
-        json_schema (JsonSchemaConfig | Unset): The schema to follow when
+        json_schema (JsonSchemaConfig | None): The schema to follow when
             `type` is `JSON_SCHEMA`.
     """
 
-    type_: ResponseFormatType | Unset = UNSET
-    json_schema: JsonSchemaConfig | Unset = UNSET
+    type_: ResponseFormatType | None = None
+    json_schema: JsonSchemaConfig | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
+        type_: str | None = None
+        if not isinstance(self.type_, NoneType):
             type_ = self.type_
 
-        json_schema: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.json_schema, Unset):
+        json_schema: dict[str, Any] | None = None
+        if not isinstance(self.json_schema, NoneType):
             json_schema = self.json_schema.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if type_ is not UNSET:
+        if type_ is not None:
             field_dict["type"] = type_
-        if json_schema is not UNSET:
+        elif "type" in self._explicit_nulls:
+            field_dict["type"] = None
+        if json_schema is not None:
             field_dict["json_schema"] = json_schema
+        elif "json_schema" in self._explicit_nulls:
+            field_dict["json_schema"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ResponseFormat", src_dict)
         d = dict(src_dict)
-        _type_ = d.pop("type", UNSET)
-        type_: ResponseFormatType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
+        explicit_nulls: tuple[str, ...] = ()
+        _type_ = d.pop("type", None)
+        type_: ResponseFormatType | None
+        if isinstance(_type_, NoneType):
+            type_ = None
         else:
             type_ = check_response_format_type(_type_)
 
-        _json_schema = d.pop("json_schema", UNSET)
-        json_schema: JsonSchemaConfig | Unset
-        if isinstance(_json_schema, Unset):
-            json_schema = UNSET
+        if type_ is None and "type" in src_dict:
+            explicit_nulls += ("type",)
+
+        _json_schema = d.pop("json_schema", None)
+        json_schema: JsonSchemaConfig | None
+        if isinstance(_json_schema, NoneType):
+            json_schema = None
         else:
             json_schema = JsonSchemaConfig.from_dict(_json_schema)
+
+        if json_schema is None and "json_schema" in src_dict:
+            explicit_nulls += ("json_schema",)
 
         response_format = cls(
             type_=type_,
             json_schema=json_schema,
         )
+        if explicit_nulls:
+            response_format._explicit_nulls = explicit_nulls
 
         response_format.additional_properties = d
         return response_format

@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+)
 from ..models.response_format_type import ResponseFormatType, check_response_format_type
 from ..types import UNSET, Unset
 
@@ -27,7 +38,7 @@ class ResponseFormatRequest:
     """
 
     type_: ResponseFormatType | Unset = UNSET
-    json_schema: JsonSchemaConfigRequest | Unset = UNSET
+    json_schema: JsonSchemaConfigRequest | JsonSchemaConfigRequestDict | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         type_: str | Unset = UNSET
@@ -36,7 +47,11 @@ class ResponseFormatRequest:
 
         json_schema: dict[str, Any] | Unset = UNSET
         if not isinstance(self.json_schema, Unset):
-            json_schema = self.json_schema.to_dict()
+            json_schema = as_model(
+                JsonSchemaConfigRequest,
+                self.json_schema,
+                "ResponseFormatRequest.json_schema",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -48,8 +63,14 @@ class ResponseFormatRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ResponseFormatRequest", src_dict)
         d = dict(src_dict)
         _type_ = d.pop("type", UNSET)
         type_: ResponseFormatType | Unset
@@ -76,4 +97,15 @@ class ResponseFormatRequest:
         return model_repr(self)
 
 
-from ..models.json_schema_config_request import JsonSchemaConfigRequest
+class ResponseFormatRequestDict(TypedDict):
+    """A ``ResponseFormatRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``ResponseFormatRequest.from_dict``, so the same checks apply."""
+
+    type: NotRequired[ResponseFormatType]
+    json_schema: NotRequired[JsonSchemaConfigRequestDict]
+
+
+from ..models.json_schema_config_request import (
+    JsonSchemaConfigRequest,
+    JsonSchemaConfigRequestDict,
+)

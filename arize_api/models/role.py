@@ -4,16 +4,26 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.permission import Permission, check_permission
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Role")
 
@@ -31,8 +41,7 @@ class Role:
             changed or deleted.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        description (str | Unset): What the role is for; left out when
-            empty.
+        description (str | None): What the role is for; left out when empty.
     """
 
     id: str
@@ -41,8 +50,13 @@ class Role:
     is_predefined: bool
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    description: str | Unset = UNSET
+    description: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -74,33 +88,67 @@ class Role:
                 "updated_at": updated_at,
             }
         )
-        if description is not UNSET:
+        if description is not None:
             field_dict["description"] = description
+        elif "description" in self._explicit_nulls:
+            field_dict["description"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("Role", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("Role", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("Role", "name", "a string", name)
 
-        permissions = []
-        _permissions = d.pop("permissions")
-        for permissions_item_data in _permissions:
-            permissions_item = check_permission(permissions_item_data)
+            permissions_sent = d.pop("permissions")
+            if not isinstance(permissions_sent, list):
+                raise wrong_kind("Role", "permissions", "a list", permissions_sent)
+            permissions = []
+            _permissions = permissions_sent
+            for permissions_item_data in _permissions:
+                permissions_item = check_permission(permissions_item_data)
 
-            permissions.append(permissions_item)
+                permissions.append(permissions_item)
 
-        is_predefined = d.pop("is_predefined")
+            is_predefined = d.pop("is_predefined")
+            if type(is_predefined) is not bool:
+                raise wrong_kind("Role", "is_predefined", "a boolean", is_predefined)
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Role", "created_at", error) from error
 
-        description = d.pop("description", UNSET)
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
 
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Role", "updated_at", error) from error
+
+            description = d.pop("description", None)
+            if description is not None and not isinstance(description, str):
+                raise wrong_kind("Role", "description", "a string", description)
+
+            if description is None and "description" in src_dict:
+                explicit_nulls += ("description",)
+
+        except KeyError as error:
+            raise missing_member("Role", error) from None
         role = cls(
             id=id,
             name=name,
@@ -110,6 +158,8 @@ class Role:
             updated_at=updated_at,
             description=description,
         )
+        if explicit_nulls:
+            role._explicit_nulls = explicit_nulls
 
         role.additional_properties = d
         return role

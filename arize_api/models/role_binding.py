@@ -4,14 +4,25 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.role_binding_resource_type import (
     RoleBindingResourceType,
     check_role_binding_resource_type,
@@ -77,23 +88,48 @@ class RoleBinding:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("RoleBinding", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("RoleBinding", "id", "a string", id)
 
-        role_id = d.pop("role_id")
+            role_id = d.pop("role_id")
+            if not isinstance(role_id, str):
+                raise wrong_kind("RoleBinding", "role_id", "a string", role_id)
 
-        user_id = d.pop("user_id")
+            user_id = d.pop("user_id")
+            if not isinstance(user_id, str):
+                raise wrong_kind("RoleBinding", "user_id", "a string", user_id)
 
-        resource_type = check_role_binding_resource_type(d.pop("resource_type"))
+            resource_type = check_role_binding_resource_type(d.pop("resource_type"))
 
-        resource_id = d.pop("resource_id")
+            resource_id = d.pop("resource_id")
+            if not isinstance(resource_id, str):
+                raise wrong_kind("RoleBinding", "resource_id", "a string", resource_id)
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("RoleBinding", "created_at", error) from error
 
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("RoleBinding", "updated_at", error) from error
+
+        except KeyError as error:
+            raise missing_member("RoleBinding", error) from None
         role_binding = cls(
             id=id,
             role_id=role_id,

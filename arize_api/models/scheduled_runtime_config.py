@@ -3,14 +3,27 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_int,
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ScheduledRuntimeConfig")
 
@@ -22,24 +35,29 @@ class ScheduledRuntimeConfig:
     Attributes:
         enabled (bool): Whether scheduled evaluation is on; `false` turns it
             off.
-        cadence_seconds (int | Unset): Time between two evaluations, in
+        cadence_seconds (int | None): Time between two evaluations, in
             seconds.
-        days_of_week (list[int] | Unset): Weekdays on which the monitor
-            runs, `0` (Sunday) to `6` (Saturday). Each item: from 0 to 6.
+        days_of_week (list[int] | None): Weekdays on which the monitor runs,
+            `0` (Sunday) to `6` (Saturday). Each item: from 0 to 6.
     """
 
     enabled: bool
-    cadence_seconds: int | Unset = UNSET
-    days_of_week: list[int] | Unset = UNSET
+    cadence_seconds: int | None = None
+    days_of_week: list[int] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         enabled = self.enabled
 
         cadence_seconds = self.cadence_seconds
 
-        days_of_week: list[int] | Unset = UNSET
-        if not isinstance(self.days_of_week, Unset):
+        days_of_week: list[int] | None = None
+        if not isinstance(self.days_of_week, NoneType):
             days_of_week = self.days_of_week
 
         field_dict: dict[str, Any] = {}
@@ -49,27 +67,66 @@ class ScheduledRuntimeConfig:
                 "enabled": enabled,
             }
         )
-        if cadence_seconds is not UNSET:
+        if cadence_seconds is not None:
             field_dict["cadence_seconds"] = cadence_seconds
-        if days_of_week is not UNSET:
+        elif "cadence_seconds" in self._explicit_nulls:
+            field_dict["cadence_seconds"] = None
+        if days_of_week is not None:
             field_dict["days_of_week"] = days_of_week
+        elif "days_of_week" in self._explicit_nulls:
+            field_dict["days_of_week"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ScheduledRuntimeConfig", src_dict)
         d = dict(src_dict)
-        enabled = d.pop("enabled")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            enabled = d.pop("enabled")
+            if type(enabled) is not bool:
+                raise wrong_kind(
+                    "ScheduledRuntimeConfig", "enabled", "a boolean", enabled
+                )
 
-        cadence_seconds = d.pop("cadence_seconds", UNSET)
+            cadence_seconds = d.pop("cadence_seconds", None)
+            if cadence_seconds is not None and type(cadence_seconds) is not int:
+                cadence_seconds = as_int(
+                    "ScheduledRuntimeConfig", "cadence_seconds", cadence_seconds
+                )
 
-        days_of_week = cast(list[int], d.pop("days_of_week", UNSET))
+            if cadence_seconds is None and "cadence_seconds" in src_dict:
+                explicit_nulls += ("cadence_seconds",)
 
+            days_of_week = cast(list[int], d.pop("days_of_week", None))
+
+            if days_of_week is not None and not isinstance(days_of_week, list):
+                raise wrong_kind(
+                    "ScheduledRuntimeConfig", "days_of_week", "a list", days_of_week
+                )
+            if days_of_week is not None:
+                check_items(
+                    "ScheduledRuntimeConfig", "days_of_week", days_of_week, "int"
+                )
+
+            if days_of_week is None and "days_of_week" in src_dict:
+                explicit_nulls += ("days_of_week",)
+
+        except KeyError as error:
+            raise missing_member("ScheduledRuntimeConfig", error) from None
         scheduled_runtime_config = cls(
             enabled=enabled,
             cadence_seconds=cadence_seconds,
             days_of_week=days_of_week,
         )
+        if explicit_nulls:
+            scheduled_runtime_config._explicit_nulls = explicit_nulls
 
         scheduled_runtime_config.additional_properties = d
         return scheduled_runtime_config

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SearchDatasetExamplesRequest")
@@ -59,16 +71,39 @@ class SearchDatasetExamplesRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("SearchDatasetExamplesRequest", src_dict)
         d = dict(src_dict)
         filter_ = d.pop("filter", UNSET)
+        if filter_ is not UNSET and not isinstance(filter_, str):
+            raise wrong_kind(
+                "SearchDatasetExamplesRequest", "filter", "a string", filter_
+            )
 
         limit = d.pop("limit", UNSET)
+        if limit is not UNSET and type(limit) is not int:
+            limit = as_int("SearchDatasetExamplesRequest", "limit", limit)
 
         cursor = d.pop("cursor", UNSET)
+        if cursor is not UNSET and not isinstance(cursor, str):
+            raise wrong_kind(
+                "SearchDatasetExamplesRequest", "cursor", "a string", cursor
+            )
 
         dataset_version_id = d.pop("dataset_version_id", UNSET)
+        if dataset_version_id is not UNSET and not isinstance(dataset_version_id, str):
+            raise wrong_kind(
+                "SearchDatasetExamplesRequest",
+                "dataset_version_id",
+                "a string",
+                dataset_version_id,
+            )
 
         search_dataset_examples_request = cls(
             filter_=filter_,
@@ -81,3 +116,13 @@ class SearchDatasetExamplesRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class SearchDatasetExamplesRequestDict(TypedDict):
+    """A ``SearchDatasetExamplesRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``SearchDatasetExamplesRequest.from_dict``, so the same checks apply."""
+
+    filter: NotRequired[str]
+    limit: NotRequired[int]
+    cursor: NotRequired[str]
+    dataset_version_id: NotRequired[str]

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SearchExperimentRunsRequest")
@@ -52,14 +64,30 @@ class SearchExperimentRunsRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("SearchExperimentRunsRequest", src_dict)
         d = dict(src_dict)
         filter_ = d.pop("filter", UNSET)
+        if filter_ is not UNSET and not isinstance(filter_, str):
+            raise wrong_kind(
+                "SearchExperimentRunsRequest", "filter", "a string", filter_
+            )
 
         limit = d.pop("limit", UNSET)
+        if limit is not UNSET and type(limit) is not int:
+            limit = as_int("SearchExperimentRunsRequest", "limit", limit)
 
         cursor = d.pop("cursor", UNSET)
+        if cursor is not UNSET and not isinstance(cursor, str):
+            raise wrong_kind(
+                "SearchExperimentRunsRequest", "cursor", "a string", cursor
+            )
 
         search_experiment_runs_request = cls(
             filter_=filter_,
@@ -71,3 +99,12 @@ class SearchExperimentRunsRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class SearchExperimentRunsRequestDict(TypedDict):
+    """A ``SearchExperimentRunsRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``SearchExperimentRunsRequest.from_dict``, so the same checks apply."""
+
+    filter: NotRequired[str]
+    limit: NotRequired[int]
+    cursor: NotRequired[str]

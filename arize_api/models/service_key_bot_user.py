@@ -3,13 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ServiceKeyBotUser")
 
@@ -72,63 +83,81 @@ class ServiceKeyBotUser:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ServiceKeyBotUser", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("ServiceKeyBotUser", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("ServiceKeyBotUser", "name", "a string", name)
 
-        def _parse_account_role(
-            data: object,
-        ) -> CustomUserRoleAssignment | PredefinedUserRoleAssignment:
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "CUSTOM") != "CUSTOM":
-                    from arize_api._errors import ConstMismatchError
+            def _parse_account_role(
+                data: object,
+            ) -> CustomUserRoleAssignment | PredefinedUserRoleAssignment:
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "CUSTOM") != "CUSTOM":
+                        from arize_api._errors import ConstMismatchError
 
-                    raise ConstMismatchError("type is not 'CUSTOM'")
-                componentsschemas_user_role_assignment_type_0 = (
-                    CustomUserRoleAssignment.from_dict(data)
+                        raise ConstMismatchError("type is not 'CUSTOM'")
+                    componentsschemas_user_role_assignment_type_0 = (
+                        CustomUserRoleAssignment.from_dict(data)
+                    )
+
+                    return componentsschemas_user_role_assignment_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "PREDEFINED") != "PREDEFINED":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'PREDEFINED'")
+                    componentsschemas_user_role_assignment_type_1 = (
+                        PredefinedUserRoleAssignment.from_dict(data)
+                    )
+
+                    return componentsschemas_user_role_assignment_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomUserRoleAssignment | PredefinedUserRoleAssignment,
+                    unmatched_variant(data, failures, polymorphic=True),
                 )
 
-                return componentsschemas_user_role_assignment_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "PREDEFINED") != "PREDEFINED":
-                    from arize_api._errors import ConstMismatchError
+            account_role = _parse_account_role(d.pop("account_role"))
 
-                    raise ConstMismatchError("type is not 'PREDEFINED'")
-                componentsschemas_user_role_assignment_type_1 = (
-                    PredefinedUserRoleAssignment.from_dict(data)
+            organizations_sent = d.pop("organizations")
+            if not isinstance(organizations_sent, list):
+                raise wrong_kind(
+                    "ServiceKeyBotUser", "organizations", "a list", organizations_sent
+                )
+            organizations = []
+            _organizations = organizations_sent
+            for organizations_item_data in _organizations:
+                organizations_item = ServiceKeyBotUserOrgAssignment.from_dict(
+                    organizations_item_data
                 )
 
-                return componentsschemas_user_role_assignment_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+                organizations.append(organizations_item)
 
-            return cast(
-                CustomUserRoleAssignment | PredefinedUserRoleAssignment,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
-
-        account_role = _parse_account_role(d.pop("account_role"))
-
-        organizations = []
-        _organizations = d.pop("organizations")
-        for organizations_item_data in _organizations:
-            organizations_item = ServiceKeyBotUserOrgAssignment.from_dict(
-                organizations_item_data
-            )
-
-            organizations.append(organizations_item)
-
+        except KeyError as error:
+            raise missing_member("ServiceKeyBotUser", error) from None
         service_key_bot_user = cls(
             id=id,
             name=name,

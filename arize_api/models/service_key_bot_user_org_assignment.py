@@ -3,13 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ServiceKeyBotUserOrgAssignment")
 
@@ -61,59 +72,82 @@ class ServiceKeyBotUserOrgAssignment:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ServiceKeyBotUserOrgAssignment", src_dict)
         d = dict(src_dict)
-        org_id = d.pop("org_id")
-
-        def _parse_role(
-            data: object,
-        ) -> OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment:
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "CUSTOM") != "CUSTOM":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("type is not 'CUSTOM'")
-                componentsschemas_organization_role_assignment_type_0 = (
-                    OrganizationCustomRoleAssignment.from_dict(data)
+        try:
+            org_id = d.pop("org_id")
+            if not isinstance(org_id, str):
+                raise wrong_kind(
+                    "ServiceKeyBotUserOrgAssignment", "org_id", "a string", org_id
                 )
 
-                return componentsschemas_organization_role_assignment_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "PREDEFINED") != "PREDEFINED":
-                    from arize_api._errors import ConstMismatchError
+            def _parse_role(
+                data: object,
+            ) -> (
+                OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "CUSTOM") != "CUSTOM":
+                        from arize_api._errors import ConstMismatchError
 
-                    raise ConstMismatchError("type is not 'PREDEFINED'")
-                componentsschemas_organization_role_assignment_type_1 = (
-                    OrganizationPredefinedRoleAssignment.from_dict(data)
+                        raise ConstMismatchError("type is not 'CUSTOM'")
+                    componentsschemas_organization_role_assignment_type_0 = (
+                        OrganizationCustomRoleAssignment.from_dict(data)
+                    )
+
+                    return componentsschemas_organization_role_assignment_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "PREDEFINED") != "PREDEFINED":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'PREDEFINED'")
+                    componentsschemas_organization_role_assignment_type_1 = (
+                        OrganizationPredefinedRoleAssignment.from_dict(data)
+                    )
+
+                    return componentsschemas_organization_role_assignment_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    OrganizationCustomRoleAssignment
+                    | OrganizationPredefinedRoleAssignment,
+                    unmatched_variant(data, failures, polymorphic=True),
                 )
 
-                return componentsschemas_organization_role_assignment_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            role = _parse_role(d.pop("role"))
 
-            return cast(
-                OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
+            spaces_sent = d.pop("spaces")
+            if not isinstance(spaces_sent, list):
+                raise wrong_kind(
+                    "ServiceKeyBotUserOrgAssignment", "spaces", "a list", spaces_sent
+                )
+            spaces = []
+            _spaces = spaces_sent
+            for spaces_item_data in _spaces:
+                spaces_item = ServiceKeyBotUserSpaceAssignment.from_dict(
+                    spaces_item_data
+                )
 
-        role = _parse_role(d.pop("role"))
+                spaces.append(spaces_item)
 
-        spaces = []
-        _spaces = d.pop("spaces")
-        for spaces_item_data in _spaces:
-            spaces_item = ServiceKeyBotUserSpaceAssignment.from_dict(spaces_item_data)
-
-            spaces.append(spaces_item)
-
+        except KeyError as error:
+            raise missing_member("ServiceKeyBotUserOrgAssignment", error) from None
         service_key_bot_user_org_assignment = cls(
             org_id=org_id,
             role=role,

@@ -3,12 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ServiceKeyOrgAssignment")
@@ -31,34 +45,97 @@ class ServiceKeyOrgAssignment:
     """
 
     org_id: str
-    spaces: list[ServiceKeySpaceAssignment]
+    spaces: Sequence[ServiceKeySpaceAssignment | ServiceKeySpaceAssignmentDict]
     role: (
         OrganizationCustomRoleAssignmentRequest
+        | OrganizationCustomRoleAssignmentRequestDict
         | OrganizationPredefinedRoleAssignmentRequest
+        | OrganizationPredefinedRoleAssignmentRequestDict
         | Unset
     ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         org_id = self.org_id
 
-        spaces = []
-        for spaces_item_data in self.spaces:
-            spaces_item = spaces_item_data.to_dict()
-            spaces.append(spaces_item)
+        spaces = [
+            as_model(
+                ServiceKeySpaceAssignment, item, "ServiceKeyOrgAssignment.spaces"
+            ).to_dict()
+            for item in self.spaces
+        ]
 
+        role_value = self.role
+        if isinstance(role_value, dict):
+
+            def _parse_role(
+                data: object,
+            ) -> (
+                OrganizationCustomRoleAssignmentRequest
+                | OrganizationPredefinedRoleAssignmentRequest
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_organization_role_assignment_request_type_0 = (
+                        OrganizationCustomRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data,
+                        componentsschemas_organization_role_assignment_request_type_0,
+                    )
+                    return componentsschemas_organization_role_assignment_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_organization_role_assignment_request_type_1 = (
+                        OrganizationPredefinedRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data,
+                        componentsschemas_organization_role_assignment_request_type_1,
+                    )
+                    return componentsschemas_organization_role_assignment_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    OrganizationCustomRoleAssignmentRequest
+                    | OrganizationPredefinedRoleAssignmentRequest
+                    | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            role = _parse_role(role_value)
+
+            role_value = role
         role: dict[str, Any] | Unset
-        if isinstance(self.role, Unset):
+        if isinstance(role_value, Unset):
             role = UNSET
         elif isinstance(
-            self.role,
+            role_value,
             (
                 OrganizationCustomRoleAssignmentRequest,
                 OrganizationPredefinedRoleAssignmentRequest,
             ),
         ):
-            role = self.role.to_dict()
+            role = role_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
-            role = self.role.to_dict() if hasattr(self.role, "to_dict") else self.role
+            role = (
+                role_value.to_dict() if hasattr(role_value, "to_dict") else role_value
+            )
 
         field_dict: dict[str, Any] = {}
 
@@ -73,69 +150,89 @@ class ServiceKeyOrgAssignment:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ServiceKeyOrgAssignment", src_dict)
         d = dict(src_dict)
-        org_id = d.pop("org_id")
-
-        spaces = []
-        _spaces = d.pop("spaces")
-        for spaces_item_data in _spaces:
-            spaces_item = ServiceKeySpaceAssignment.from_dict(spaces_item_data)
-
-            spaces.append(spaces_item)
-
-        def _parse_role(
-            data: object,
-        ) -> (
-            OrganizationCustomRoleAssignmentRequest
-            | OrganizationPredefinedRoleAssignmentRequest
-            | Unset
-        ):
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_organization_role_assignment_request_type_0 = (
-                    OrganizationCustomRoleAssignmentRequest.from_dict(data)
+        try:
+            org_id = d.pop("org_id")
+            if not isinstance(org_id, str):
+                raise wrong_kind(
+                    "ServiceKeyOrgAssignment", "org_id", "a string", org_id
                 )
 
-                from arize_api._unions import check_nothing_dropped
-
-                check_nothing_dropped(
-                    data, componentsschemas_organization_role_assignment_request_type_0
+            spaces_sent = d.pop("spaces")
+            if not isinstance(spaces_sent, list):
+                raise wrong_kind(
+                    "ServiceKeyOrgAssignment", "spaces", "a list", spaces_sent
                 )
-                return componentsschemas_organization_role_assignment_request_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_organization_role_assignment_request_type_1 = (
-                    OrganizationPredefinedRoleAssignmentRequest.from_dict(data)
-                )
+            spaces = []
+            _spaces = spaces_sent
+            for spaces_item_data in _spaces:
+                spaces_item = ServiceKeySpaceAssignment.from_dict(spaces_item_data)
 
-                from arize_api._unions import check_nothing_dropped
+                spaces.append(spaces_item)
 
-                check_nothing_dropped(
-                    data, componentsschemas_organization_role_assignment_request_type_1
-                )
-                return componentsschemas_organization_role_assignment_request_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
+            def _parse_role(
+                data: object,
+            ) -> (
                 OrganizationCustomRoleAssignmentRequest
                 | OrganizationPredefinedRoleAssignmentRequest
-                | Unset,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_organization_role_assignment_request_type_0 = (
+                        OrganizationCustomRoleAssignmentRequest.from_dict(data)
+                    )
 
-        role = _parse_role(d.pop("role", UNSET))
+                    from arize_api._unions import check_nothing_dropped
 
+                    check_nothing_dropped(
+                        data,
+                        componentsschemas_organization_role_assignment_request_type_0,
+                    )
+                    return componentsschemas_organization_role_assignment_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_organization_role_assignment_request_type_1 = (
+                        OrganizationPredefinedRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data,
+                        componentsschemas_organization_role_assignment_request_type_1,
+                    )
+                    return componentsschemas_organization_role_assignment_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    OrganizationCustomRoleAssignmentRequest
+                    | OrganizationPredefinedRoleAssignmentRequest
+                    | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            role = _parse_role(d.pop("role", UNSET))
+
+        except KeyError as error:
+            raise missing_member("ServiceKeyOrgAssignment", error) from None
         service_key_org_assignment = cls(
             org_id=org_id,
             spaces=spaces,
@@ -148,10 +245,27 @@ class ServiceKeyOrgAssignment:
         return model_repr(self)
 
 
+class ServiceKeyOrgAssignmentDict(TypedDict):
+    """A ``ServiceKeyOrgAssignment`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``ServiceKeyOrgAssignment.from_dict``, so the same checks apply."""
+
+    org_id: str
+    spaces: list[ServiceKeySpaceAssignmentDict]
+    role: NotRequired[
+        OrganizationCustomRoleAssignmentRequestDict
+        | OrganizationPredefinedRoleAssignmentRequestDict
+    ]
+
+
 from ..models.organization_custom_role_assignment_request import (
     OrganizationCustomRoleAssignmentRequest,
+    OrganizationCustomRoleAssignmentRequestDict,
 )
 from ..models.organization_predefined_role_assignment_request import (
     OrganizationPredefinedRoleAssignmentRequest,
+    OrganizationPredefinedRoleAssignmentRequestDict,
 )
-from ..models.service_key_space_assignment import ServiceKeySpaceAssignment
+from ..models.service_key_space_assignment import (
+    ServiceKeySpaceAssignment,
+    ServiceKeySpaceAssignmentDict,
+)

@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ServiceKeySpaceAssignment")
@@ -29,20 +42,79 @@ class ServiceKeySpaceAssignment:
     """
 
     space_id: str
-    role: CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest | Unset = UNSET
+    role: (
+        CustomRoleAssignmentRequest
+        | CustomRoleAssignmentRequestDict
+        | PredefinedRoleAssignmentRequest
+        | PredefinedRoleAssignmentRequestDict
+        | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         space_id = self.space_id
 
+        role_value = self.role
+        if isinstance(role_value, dict):
+
+            def _parse_role(
+                data: object,
+            ) -> CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest | Unset:
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_space_role_assignment_request_type_0 = (
+                        CustomRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_space_role_assignment_request_type_0
+                    )
+                    return componentsschemas_space_role_assignment_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_space_role_assignment_request_type_1 = (
+                        PredefinedRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_space_role_assignment_request_type_1
+                    )
+                    return componentsschemas_space_role_assignment_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomRoleAssignmentRequest
+                    | PredefinedRoleAssignmentRequest
+                    | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            role = _parse_role(role_value)
+
+            role_value = role
         role: dict[str, Any] | Unset
-        if isinstance(self.role, Unset):
+        if isinstance(role_value, Unset):
             role = UNSET
         elif isinstance(
-            self.role, (CustomRoleAssignmentRequest, PredefinedRoleAssignmentRequest)
+            role_value, (CustomRoleAssignmentRequest, PredefinedRoleAssignmentRequest)
         ):
-            role = self.role.to_dict()
+            role = role_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
-            role = self.role.to_dict() if hasattr(self.role, "to_dict") else self.role
+            role = (
+                role_value.to_dict() if hasattr(role_value, "to_dict") else role_value
+            )
 
         field_dict: dict[str, Any] = {}
 
@@ -56,56 +128,71 @@ class ServiceKeySpaceAssignment:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ServiceKeySpaceAssignment", src_dict)
         d = dict(src_dict)
-        space_id = d.pop("space_id")
-
-        def _parse_role(
-            data: object,
-        ) -> CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest | Unset:
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_space_role_assignment_request_type_0 = (
-                    CustomRoleAssignmentRequest.from_dict(data)
+        try:
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind(
+                    "ServiceKeySpaceAssignment", "space_id", "a string", space_id
                 )
 
-                from arize_api._unions import check_nothing_dropped
+            def _parse_role(
+                data: object,
+            ) -> CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest | Unset:
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_space_role_assignment_request_type_0 = (
+                        CustomRoleAssignmentRequest.from_dict(data)
+                    )
 
-                check_nothing_dropped(
-                    data, componentsschemas_space_role_assignment_request_type_0
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_space_role_assignment_request_type_0
+                    )
+                    return componentsschemas_space_role_assignment_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_space_role_assignment_request_type_1 = (
+                        PredefinedRoleAssignmentRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_space_role_assignment_request_type_1
+                    )
+                    return componentsschemas_space_role_assignment_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomRoleAssignmentRequest
+                    | PredefinedRoleAssignmentRequest
+                    | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
                 )
-                return componentsschemas_space_role_assignment_request_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_space_role_assignment_request_type_1 = (
-                    PredefinedRoleAssignmentRequest.from_dict(data)
-                )
 
-                from arize_api._unions import check_nothing_dropped
+            role = _parse_role(d.pop("role", UNSET))
 
-                check_nothing_dropped(
-                    data, componentsschemas_space_role_assignment_request_type_1
-                )
-                return componentsschemas_space_role_assignment_request_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest | Unset,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
-
-        role = _parse_role(d.pop("role", UNSET))
-
+        except KeyError as error:
+            raise missing_member("ServiceKeySpaceAssignment", error) from None
         service_key_space_assignment = cls(
             space_id=space_id,
             role=role,
@@ -117,5 +204,21 @@ class ServiceKeySpaceAssignment:
         return model_repr(self)
 
 
-from ..models.custom_role_assignment_request import CustomRoleAssignmentRequest
-from ..models.predefined_role_assignment_request import PredefinedRoleAssignmentRequest
+class ServiceKeySpaceAssignmentDict(TypedDict):
+    """A ``ServiceKeySpaceAssignment`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``ServiceKeySpaceAssignment.from_dict``, so the same checks apply."""
+
+    space_id: str
+    role: NotRequired[
+        CustomRoleAssignmentRequestDict | PredefinedRoleAssignmentRequestDict
+    ]
+
+
+from ..models.custom_role_assignment_request import (
+    CustomRoleAssignmentRequest,
+    CustomRoleAssignmentRequestDict,
+)
+from ..models.predefined_role_assignment_request import (
+    PredefinedRoleAssignmentRequest,
+    PredefinedRoleAssignmentRequestDict,
+)

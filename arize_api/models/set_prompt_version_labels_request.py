@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="SetPromptVersionLabelsRequest")
 
@@ -39,11 +52,26 @@ class SetPromptVersionLabelsRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("SetPromptVersionLabelsRequest", src_dict)
         d = dict(src_dict)
-        labels = cast(list[str], d.pop("labels"))
+        try:
+            labels = cast(list[str], d.pop("labels"))
 
+            if not isinstance(labels, list):
+                raise wrong_kind(
+                    "SetPromptVersionLabelsRequest", "labels", "a list", labels
+                )
+            check_items("SetPromptVersionLabelsRequest", "labels", labels, "str")
+
+        except KeyError as error:
+            raise missing_member("SetPromptVersionLabelsRequest", error) from None
         set_prompt_version_labels_request = cls(
             labels=labels,
         )
@@ -52,3 +80,10 @@ class SetPromptVersionLabelsRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class SetPromptVersionLabelsRequestDict(TypedDict):
+    """A ``SetPromptVersionLabelsRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``SetPromptVersionLabelsRequest.from_dict``, so the same checks apply."""
+
+    labels: list[str]

@@ -4,15 +4,27 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="Space")
 
@@ -30,20 +42,19 @@ class Space:
         created_at (datetime.datetime):
         is_private (bool): Private spaces are visible only to their members
             and to account, organization and space admins.
-        organization_id (str | Unset): ID of the organization that holds the
+        organization_id (str | None): ID of the organization that holds the
             space; older servers may leave it out.
-        default_llm_integration (DefaultLLMIntegrationResponse | None |
-            Unset): The LLM integration and model the space uses by default;
-            null when none is set.
-        ml_models_enabled (bool | Unset): Whether machine-learning models
-            are enabled in the space.
-        gradient_start_color (str | Unset): First color of the gradient of
+        default_llm_integration (DefaultLLMIntegrationResponse | None): The
+            LLM integration and model the space uses by default; null when none
+            is set.
+        ml_models_enabled (bool | None): Whether machine-learning models are
+            enabled in the space.
+        gradient_start_color (str | None): First color of the gradient of
             the space's avatar.
-        gradient_end_color (str | Unset): Second color of the gradient of
-            the space's avatar.
-        default_agent_runtime (DefaultAgentRuntimeResponse | None | Unset):
-            The agent integration the space uses by default; null when none is
-            set.
+        gradient_end_color (str | None): Second color of the gradient of the
+            space's avatar.
+        default_agent_runtime (DefaultAgentRuntimeResponse | None): The
+            agent integration the space uses by default; null when none is set.
     """
 
     id: str
@@ -51,13 +62,18 @@ class Space:
     description: str
     created_at: datetime.datetime
     is_private: bool
-    organization_id: str | Unset = UNSET
-    default_llm_integration: DefaultLLMIntegrationResponse | None | Unset = UNSET
-    ml_models_enabled: bool | Unset = UNSET
-    gradient_start_color: str | Unset = UNSET
-    gradient_end_color: str | Unset = UNSET
-    default_agent_runtime: DefaultAgentRuntimeResponse | None | Unset = UNSET
+    organization_id: str | None = None
+    default_llm_integration: DefaultLLMIntegrationResponse | None = None
+    ml_models_enabled: bool | None = None
+    gradient_start_color: str | None = None
+    gradient_end_color: str | None = None
+    default_agent_runtime: DefaultAgentRuntimeResponse | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -72,9 +88,9 @@ class Space:
 
         organization_id = self.organization_id
 
-        default_llm_integration: dict[str, Any] | None | Unset
-        if isinstance(self.default_llm_integration, Unset):
-            default_llm_integration = UNSET
+        default_llm_integration: dict[str, Any] | None
+        if isinstance(self.default_llm_integration, NoneType):
+            default_llm_integration = None
         elif isinstance(self.default_llm_integration, DefaultLLMIntegrationResponse):
             default_llm_integration = self.default_llm_integration.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -90,9 +106,9 @@ class Space:
 
         gradient_end_color = self.gradient_end_color
 
-        default_agent_runtime: dict[str, Any] | None | Unset
-        if isinstance(self.default_agent_runtime, Unset):
-            default_agent_runtime = UNSET
+        default_agent_runtime: dict[str, Any] | None
+        if isinstance(self.default_agent_runtime, NoneType):
+            default_agent_runtime = None
         elif isinstance(self.default_agent_runtime, DefaultAgentRuntimeResponse):
             default_agent_runtime = self.default_agent_runtime.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -113,100 +129,175 @@ class Space:
                 "is_private": is_private,
             }
         )
-        if organization_id is not UNSET:
+        if organization_id is not None:
             field_dict["organization_id"] = organization_id
-        if default_llm_integration is not UNSET:
+        elif "organization_id" in self._explicit_nulls:
+            field_dict["organization_id"] = None
+        if default_llm_integration is not None:
             field_dict["default_llm_integration"] = default_llm_integration
-        if ml_models_enabled is not UNSET:
+        elif "default_llm_integration" in self._explicit_nulls:
+            field_dict["default_llm_integration"] = None
+        if ml_models_enabled is not None:
             field_dict["ml_models_enabled"] = ml_models_enabled
-        if gradient_start_color is not UNSET:
+        elif "ml_models_enabled" in self._explicit_nulls:
+            field_dict["ml_models_enabled"] = None
+        if gradient_start_color is not None:
             field_dict["gradient_start_color"] = gradient_start_color
-        if gradient_end_color is not UNSET:
+        elif "gradient_start_color" in self._explicit_nulls:
+            field_dict["gradient_start_color"] = None
+        if gradient_end_color is not None:
             field_dict["gradient_end_color"] = gradient_end_color
-        if default_agent_runtime is not UNSET:
+        elif "gradient_end_color" in self._explicit_nulls:
+            field_dict["gradient_end_color"] = None
+        if default_agent_runtime is not None:
             field_dict["default_agent_runtime"] = default_agent_runtime
+        elif "default_agent_runtime" in self._explicit_nulls:
+            field_dict["default_agent_runtime"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("Space", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("Space", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("Space", "name", "a string", name)
 
-        description = d.pop("description")
+            description = d.pop("description")
+            if not isinstance(description, str):
+                raise wrong_kind("Space", "description", "a string", description)
 
-        created_at = parse_datetime(d.pop("created_at"))
-
-        is_private = d.pop("is_private")
-
-        organization_id = d.pop("organization_id", UNSET)
-
-        def _parse_default_llm_integration(
-            data: object,
-        ) -> DefaultLLMIntegrationResponse | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                default_llm_integration_type_0 = (
-                    DefaultLLMIntegrationResponse.from_dict(data)
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Space", "created_at", error) from error
+
+            is_private = d.pop("is_private")
+            if type(is_private) is not bool:
+                raise wrong_kind("Space", "is_private", "a boolean", is_private)
+
+            organization_id = d.pop("organization_id", None)
+            if organization_id is not None and not isinstance(organization_id, str):
+                raise wrong_kind(
+                    "Space", "organization_id", "a string", organization_id
                 )
 
-                return default_llm_integration_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            if organization_id is None and "organization_id" in src_dict:
+                explicit_nulls += ("organization_id",)
 
-            return cast(
-                DefaultLLMIntegrationResponse | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
+            def _parse_default_llm_integration(
+                data: object,
+            ) -> DefaultLLMIntegrationResponse | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    default_llm_integration_type_0 = (
+                        DefaultLLMIntegrationResponse.from_dict(data)
+                    )
 
-        default_llm_integration = _parse_default_llm_integration(
-            d.pop("default_llm_integration", UNSET)
-        )
+                    return default_llm_integration_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
 
-        ml_models_enabled = d.pop("ml_models_enabled", UNSET)
-
-        gradient_start_color = d.pop("gradient_start_color", UNSET)
-
-        gradient_end_color = d.pop("gradient_end_color", UNSET)
-
-        def _parse_default_agent_runtime(
-            data: object,
-        ) -> DefaultAgentRuntimeResponse | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                default_agent_runtime_type_0 = DefaultAgentRuntimeResponse.from_dict(
-                    data
+                return cast(
+                    DefaultLLMIntegrationResponse | None,
+                    unmatched_variant(data, failures, polymorphic=False),
                 )
 
-                return default_agent_runtime_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                DefaultAgentRuntimeResponse | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
+            default_llm_integration = _parse_default_llm_integration(
+                d.pop("default_llm_integration", None)
             )
 
-        default_agent_runtime = _parse_default_agent_runtime(
-            d.pop("default_agent_runtime", UNSET)
-        )
+            if (
+                default_llm_integration is None
+                and "default_llm_integration" in src_dict
+            ):
+                explicit_nulls += ("default_llm_integration",)
 
+            ml_models_enabled = d.pop("ml_models_enabled", None)
+            if ml_models_enabled is not None and type(ml_models_enabled) is not bool:
+                raise wrong_kind(
+                    "Space", "ml_models_enabled", "a boolean", ml_models_enabled
+                )
+
+            if ml_models_enabled is None and "ml_models_enabled" in src_dict:
+                explicit_nulls += ("ml_models_enabled",)
+
+            gradient_start_color = d.pop("gradient_start_color", None)
+            if gradient_start_color is not None and not isinstance(
+                gradient_start_color, str
+            ):
+                raise wrong_kind(
+                    "Space", "gradient_start_color", "a string", gradient_start_color
+                )
+
+            if gradient_start_color is None and "gradient_start_color" in src_dict:
+                explicit_nulls += ("gradient_start_color",)
+
+            gradient_end_color = d.pop("gradient_end_color", None)
+            if gradient_end_color is not None and not isinstance(
+                gradient_end_color, str
+            ):
+                raise wrong_kind(
+                    "Space", "gradient_end_color", "a string", gradient_end_color
+                )
+
+            if gradient_end_color is None and "gradient_end_color" in src_dict:
+                explicit_nulls += ("gradient_end_color",)
+
+            def _parse_default_agent_runtime(
+                data: object,
+            ) -> DefaultAgentRuntimeResponse | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    default_agent_runtime_type_0 = (
+                        DefaultAgentRuntimeResponse.from_dict(data)
+                    )
+
+                    return default_agent_runtime_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    DefaultAgentRuntimeResponse | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            default_agent_runtime = _parse_default_agent_runtime(
+                d.pop("default_agent_runtime", None)
+            )
+
+            if default_agent_runtime is None and "default_agent_runtime" in src_dict:
+                explicit_nulls += ("default_agent_runtime",)
+
+        except KeyError as error:
+            raise missing_member("Space", error) from None
         space = cls(
             id=id,
             name=name,
@@ -220,6 +311,8 @@ class Space:
             gradient_end_color=gradient_end_color,
             default_agent_runtime=default_agent_runtime,
         )
+        if explicit_nulls:
+            space._explicit_nulls = explicit_nulls
 
         space.additional_properties = d
         return space

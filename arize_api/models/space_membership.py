@@ -3,13 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="SpaceMembership")
 
@@ -58,56 +69,71 @@ class SpaceMembership:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("SpaceMembership", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("SpaceMembership", "id", "a string", id)
 
-        user_id = d.pop("user_id")
+            user_id = d.pop("user_id")
+            if not isinstance(user_id, str):
+                raise wrong_kind("SpaceMembership", "user_id", "a string", user_id)
 
-        space_id = d.pop("space_id")
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind("SpaceMembership", "space_id", "a string", space_id)
 
-        def _parse_role(
-            data: object,
-        ) -> CustomRoleAssignment | PredefinedRoleAssignment:
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "CUSTOM") != "CUSTOM":
-                    from arize_api._errors import ConstMismatchError
+            def _parse_role(
+                data: object,
+            ) -> CustomRoleAssignment | PredefinedRoleAssignment:
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "CUSTOM") != "CUSTOM":
+                        from arize_api._errors import ConstMismatchError
 
-                    raise ConstMismatchError("type is not 'CUSTOM'")
-                componentsschemas_space_role_assignment_type_0 = (
-                    CustomRoleAssignment.from_dict(data)
+                        raise ConstMismatchError("type is not 'CUSTOM'")
+                    componentsschemas_space_role_assignment_type_0 = (
+                        CustomRoleAssignment.from_dict(data)
+                    )
+
+                    return componentsschemas_space_role_assignment_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "PREDEFINED") != "PREDEFINED":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'PREDEFINED'")
+                    componentsschemas_space_role_assignment_type_1 = (
+                        PredefinedRoleAssignment.from_dict(data)
+                    )
+
+                    return componentsschemas_space_role_assignment_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomRoleAssignment | PredefinedRoleAssignment,
+                    unmatched_variant(data, failures, polymorphic=True),
                 )
 
-                return componentsschemas_space_role_assignment_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "PREDEFINED") != "PREDEFINED":
-                    from arize_api._errors import ConstMismatchError
+            role = _parse_role(d.pop("role"))
 
-                    raise ConstMismatchError("type is not 'PREDEFINED'")
-                componentsschemas_space_role_assignment_type_1 = (
-                    PredefinedRoleAssignment.from_dict(data)
-                )
-
-                return componentsschemas_space_role_assignment_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                CustomRoleAssignment | PredefinedRoleAssignment,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
-
-        role = _parse_role(d.pop("role"))
-
+        except KeyError as error:
+            raise missing_member("SpaceMembership", error) from None
         space_membership = cls(
             id=id,
             user_id=user_id,

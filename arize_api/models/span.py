@@ -4,17 +4,28 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.span_kind import SpanKind, check_span_kind
 from ..models.span_status_code import SpanStatusCode, check_span_status_code
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Span")
 
@@ -32,21 +43,19 @@ class Span:
         start_time (datetime.datetime): When the span started, as recorded
             by the application.
         end_time (datetime.datetime): When the span ended.
-        parent_id (str | Unset): The parent span's id; absent on a root
-            span.
-        status_code (SpanStatusCode | Unset): The span's status; `UNSET`
+        parent_id (str | None): The parent span's id; absent on a root span.
+        status_code (SpanStatusCode | None): The span's status; `UNSET`
             (same as OK) when absent.
-        status_message (str | Unset): Message that goes with the status.
-        attributes (SpanAttributes | Unset): The span's attributes as a
+        status_message (str | None): Message that goes with the status.
+        attributes (SpanAttributes | None): The span's attributes as a
             nested JSON object; column selection and truncation on List spans
             apply here.
-        annotations (list[Annotation] | Unset): Span-level human
-            annotations.
-        trace_annotations (list[Annotation] | Unset): Trace-level human
+        annotations (list[Annotation] | None): Span-level human annotations.
+        trace_annotations (list[Annotation] | None): Trace-level human
             annotations, carried on this span.
-        evaluations (list[Evaluation] | Unset): Evaluation results on the
+        evaluations (list[Evaluation] | None): Evaluation results on the
             span.
-        events (list[SpanEvent] | Unset): Events recorded during the span.
+        events (list[SpanEvent] | None): Events recorded during the span.
     """
 
     name: str
@@ -54,15 +63,20 @@ class Span:
     kind: SpanKind
     start_time: datetime.datetime
     end_time: datetime.datetime
-    parent_id: str | Unset = UNSET
-    status_code: SpanStatusCode | Unset = UNSET
-    status_message: str | Unset = UNSET
-    attributes: SpanAttributes | Unset = UNSET
-    annotations: list[Annotation] | Unset = UNSET
-    trace_annotations: list[Annotation] | Unset = UNSET
-    evaluations: list[Evaluation] | Unset = UNSET
-    events: list[SpanEvent] | Unset = UNSET
+    parent_id: str | None = None
+    status_code: SpanStatusCode | None = None
+    status_message: str | None = None
+    attributes: SpanAttributes | None = None
+    annotations: list[Annotation] | None = None
+    trace_annotations: list[Annotation] | None = None
+    evaluations: list[Evaluation] | None = None
+    events: list[SpanEvent] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -77,39 +91,39 @@ class Span:
 
         parent_id = self.parent_id
 
-        status_code: str | Unset = UNSET
-        if not isinstance(self.status_code, Unset):
+        status_code: str | None = None
+        if not isinstance(self.status_code, NoneType):
             status_code = self.status_code
 
         status_message = self.status_message
 
-        attributes: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.attributes, Unset):
+        attributes: dict[str, Any] | None = None
+        if not isinstance(self.attributes, NoneType):
             attributes = self.attributes.to_dict()
 
-        annotations: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.annotations, Unset):
+        annotations: list[dict[str, Any]] | None = None
+        if not isinstance(self.annotations, NoneType):
             annotations = []
             for annotations_item_data in self.annotations:
                 annotations_item = annotations_item_data.to_dict()
                 annotations.append(annotations_item)
 
-        trace_annotations: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.trace_annotations, Unset):
+        trace_annotations: list[dict[str, Any]] | None = None
+        if not isinstance(self.trace_annotations, NoneType):
             trace_annotations = []
             for trace_annotations_item_data in self.trace_annotations:
                 trace_annotations_item = trace_annotations_item_data.to_dict()
                 trace_annotations.append(trace_annotations_item)
 
-        evaluations: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.evaluations, Unset):
+        evaluations: list[dict[str, Any]] | None = None
+        if not isinstance(self.evaluations, NoneType):
             evaluations = []
             for evaluations_item_data in self.evaluations:
                 evaluations_item = evaluations_item_data.to_dict()
                 evaluations.append(evaluations_item)
 
-        events: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.events, Unset):
+        events: list[dict[str, Any]] | None = None
+        if not isinstance(self.events, NoneType):
             events = []
             for events_item_data in self.events:
                 events_item = events_item_data.to_dict()
@@ -126,94 +140,174 @@ class Span:
                 "end_time": end_time,
             }
         )
-        if parent_id is not UNSET:
+        if parent_id is not None:
             field_dict["parent_id"] = parent_id
-        if status_code is not UNSET:
+        elif "parent_id" in self._explicit_nulls:
+            field_dict["parent_id"] = None
+        if status_code is not None:
             field_dict["status_code"] = status_code
-        if status_message is not UNSET:
+        elif "status_code" in self._explicit_nulls:
+            field_dict["status_code"] = None
+        if status_message is not None:
             field_dict["status_message"] = status_message
-        if attributes is not UNSET:
+        elif "status_message" in self._explicit_nulls:
+            field_dict["status_message"] = None
+        if attributes is not None:
             field_dict["attributes"] = attributes
-        if annotations is not UNSET:
+        elif "attributes" in self._explicit_nulls:
+            field_dict["attributes"] = None
+        if annotations is not None:
             field_dict["annotations"] = annotations
-        if trace_annotations is not UNSET:
+        elif "annotations" in self._explicit_nulls:
+            field_dict["annotations"] = None
+        if trace_annotations is not None:
             field_dict["trace_annotations"] = trace_annotations
-        if evaluations is not UNSET:
+        elif "trace_annotations" in self._explicit_nulls:
+            field_dict["trace_annotations"] = None
+        if evaluations is not None:
             field_dict["evaluations"] = evaluations
-        if events is not UNSET:
+        elif "evaluations" in self._explicit_nulls:
+            field_dict["evaluations"] = None
+        if events is not None:
             field_dict["events"] = events
+        elif "events" in self._explicit_nulls:
+            field_dict["events"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("Span", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("Span", "name", "a string", name)
 
-        context = SpanContext.from_dict(d.pop("context"))
+            context = SpanContext.from_dict(d.pop("context"))
 
-        kind = check_span_kind(d.pop("kind"))
+            kind = check_span_kind(d.pop("kind"))
 
-        start_time = parse_datetime(d.pop("start_time"))
+            try:
+                start_time = parse_datetime(d.pop("start_time"))
 
-        end_time = parse_datetime(d.pop("end_time"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Span", "start_time", error) from error
 
-        parent_id = d.pop("parent_id", UNSET)
+            try:
+                end_time = parse_datetime(d.pop("end_time"))
 
-        _status_code = d.pop("status_code", UNSET)
-        status_code: SpanStatusCode | Unset
-        if isinstance(_status_code, Unset):
-            status_code = UNSET
-        else:
-            status_code = check_span_status_code(_status_code)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Span", "end_time", error) from error
 
-        status_message = d.pop("status_message", UNSET)
+            parent_id = d.pop("parent_id", None)
+            if parent_id is not None and not isinstance(parent_id, str):
+                raise wrong_kind("Span", "parent_id", "a string", parent_id)
 
-        _attributes = d.pop("attributes", UNSET)
-        attributes: SpanAttributes | Unset
-        if isinstance(_attributes, Unset):
-            attributes = UNSET
-        else:
-            attributes = SpanAttributes.from_dict(_attributes)
+            if parent_id is None and "parent_id" in src_dict:
+                explicit_nulls += ("parent_id",)
 
-        _annotations = d.pop("annotations", UNSET)
-        annotations: list[Annotation] | Unset = UNSET
-        if _annotations is not UNSET:
-            annotations = []
-            for annotations_item_data in _annotations:
-                annotations_item = Annotation.from_dict(annotations_item_data)
+            _status_code = d.pop("status_code", None)
+            status_code: SpanStatusCode | None
+            if isinstance(_status_code, NoneType):
+                status_code = None
+            else:
+                status_code = check_span_status_code(_status_code)
 
-                annotations.append(annotations_item)
+            if status_code is None and "status_code" in src_dict:
+                explicit_nulls += ("status_code",)
 
-        _trace_annotations = d.pop("trace_annotations", UNSET)
-        trace_annotations: list[Annotation] | Unset = UNSET
-        if _trace_annotations is not UNSET:
-            trace_annotations = []
-            for trace_annotations_item_data in _trace_annotations:
-                trace_annotations_item = Annotation.from_dict(
-                    trace_annotations_item_data
+            status_message = d.pop("status_message", None)
+            if status_message is not None and not isinstance(status_message, str):
+                raise wrong_kind("Span", "status_message", "a string", status_message)
+
+            if status_message is None and "status_message" in src_dict:
+                explicit_nulls += ("status_message",)
+
+            _attributes = d.pop("attributes", None)
+            attributes: SpanAttributes | None
+            if isinstance(_attributes, NoneType):
+                attributes = None
+            else:
+                attributes = SpanAttributes.from_dict(_attributes)
+
+            if attributes is None and "attributes" in src_dict:
+                explicit_nulls += ("attributes",)
+
+            annotations_sent = d.pop("annotations", None)
+            if annotations_sent is not None and not isinstance(annotations_sent, list):
+                raise wrong_kind("Span", "annotations", "a list", annotations_sent)
+            _annotations = annotations_sent
+            annotations: list[Annotation] | None = None
+            if _annotations is not None:
+                annotations = []
+                for annotations_item_data in _annotations:
+                    annotations_item = Annotation.from_dict(annotations_item_data)
+
+                    annotations.append(annotations_item)
+
+            if annotations is None and "annotations" in src_dict:
+                explicit_nulls += ("annotations",)
+
+            trace_annotations_sent = d.pop("trace_annotations", None)
+            if trace_annotations_sent is not None and not isinstance(
+                trace_annotations_sent, list
+            ):
+                raise wrong_kind(
+                    "Span", "trace_annotations", "a list", trace_annotations_sent
                 )
+            _trace_annotations = trace_annotations_sent
+            trace_annotations: list[Annotation] | None = None
+            if _trace_annotations is not None:
+                trace_annotations = []
+                for trace_annotations_item_data in _trace_annotations:
+                    trace_annotations_item = Annotation.from_dict(
+                        trace_annotations_item_data
+                    )
 
-                trace_annotations.append(trace_annotations_item)
+                    trace_annotations.append(trace_annotations_item)
 
-        _evaluations = d.pop("evaluations", UNSET)
-        evaluations: list[Evaluation] | Unset = UNSET
-        if _evaluations is not UNSET:
-            evaluations = []
-            for evaluations_item_data in _evaluations:
-                evaluations_item = Evaluation.from_dict(evaluations_item_data)
+            if trace_annotations is None and "trace_annotations" in src_dict:
+                explicit_nulls += ("trace_annotations",)
 
-                evaluations.append(evaluations_item)
+            evaluations_sent = d.pop("evaluations", None)
+            if evaluations_sent is not None and not isinstance(evaluations_sent, list):
+                raise wrong_kind("Span", "evaluations", "a list", evaluations_sent)
+            _evaluations = evaluations_sent
+            evaluations: list[Evaluation] | None = None
+            if _evaluations is not None:
+                evaluations = []
+                for evaluations_item_data in _evaluations:
+                    evaluations_item = Evaluation.from_dict(evaluations_item_data)
 
-        _events = d.pop("events", UNSET)
-        events: list[SpanEvent] | Unset = UNSET
-        if _events is not UNSET:
-            events = []
-            for events_item_data in _events:
-                events_item = SpanEvent.from_dict(events_item_data)
+                    evaluations.append(evaluations_item)
 
-                events.append(events_item)
+            if evaluations is None and "evaluations" in src_dict:
+                explicit_nulls += ("evaluations",)
 
+            events_sent = d.pop("events", None)
+            if events_sent is not None and not isinstance(events_sent, list):
+                raise wrong_kind("Span", "events", "a list", events_sent)
+            _events = events_sent
+            events: list[SpanEvent] | None = None
+            if _events is not None:
+                events = []
+                for events_item_data in _events:
+                    events_item = SpanEvent.from_dict(events_item_data)
+
+                    events.append(events_item)
+
+            if events is None and "events" in src_dict:
+                explicit_nulls += ("events",)
+
+        except KeyError as error:
+            raise missing_member("Span", error) from None
         span = cls(
             name=name,
             context=context,
@@ -229,6 +323,8 @@ class Span:
             evaluations=evaluations,
             events=events,
         )
+        if explicit_nulls:
+            span._explicit_nulls = explicit_nulls
 
         span.additional_properties = d
         return span

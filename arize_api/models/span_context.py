@@ -3,13 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="SpanContext")
 
@@ -44,13 +54,26 @@ class SpanContext:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("SpanContext", src_dict)
         d = dict(src_dict)
-        trace_id = d.pop("trace_id")
+        try:
+            trace_id = d.pop("trace_id")
+            if not isinstance(trace_id, str):
+                raise wrong_kind("SpanContext", "trace_id", "a string", trace_id)
 
-        span_id = d.pop("span_id")
+            span_id = d.pop("span_id")
+            if not isinstance(span_id, str):
+                raise wrong_kind("SpanContext", "span_id", "a string", span_id)
 
+        except KeyError as error:
+            raise missing_member("SpanContext", error) from None
         span_context = cls(
             trace_id=trace_id,
             span_id=span_id,

@@ -3,12 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SpanEvaluatorInput")
@@ -34,7 +48,9 @@ class SpanEvaluatorInput:
     evaluator_id: str
     evaluator_version_id: None | str | Unset = UNSET
     query_filter: str | Unset = UNSET
-    column_mappings: SpanEvaluatorInputColumnMappings | Unset = UNSET
+    column_mappings: (
+        SpanEvaluatorInputColumnMappings | SpanEvaluatorInputColumnMappingsDict | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         evaluator_id = self.evaluator_id
@@ -53,7 +69,11 @@ class SpanEvaluatorInput:
 
         column_mappings: dict[str, Any] | Unset = UNSET
         if not isinstance(self.column_mappings, Unset):
-            column_mappings = self.column_mappings.to_dict()
+            column_mappings = as_model(
+                SpanEvaluatorInputColumnMappings,
+                self.column_mappings,
+                "SpanEvaluatorInput.column_mappings",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -71,33 +91,62 @@ class SpanEvaluatorInput:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("SpanEvaluatorInput", src_dict)
         d = dict(src_dict)
-        evaluator_id = d.pop("evaluator_id")
+        try:
+            evaluator_id = d.pop("evaluator_id")
+            if not isinstance(evaluator_id, str):
+                raise wrong_kind(
+                    "SpanEvaluatorInput", "evaluator_id", "a string", evaluator_id
+                )
 
-        def _parse_evaluator_version_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_evaluator_version_id(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        evaluator_version_id = _parse_evaluator_version_id(
-            d.pop("evaluator_version_id", UNSET)
-        )
-
-        query_filter = d.pop("query_filter", UNSET)
-
-        _column_mappings = d.pop("column_mappings", UNSET)
-        column_mappings: SpanEvaluatorInputColumnMappings | Unset
-        if isinstance(_column_mappings, Unset):
-            column_mappings = UNSET
-        else:
-            column_mappings = SpanEvaluatorInputColumnMappings.from_dict(
-                _column_mappings
+            evaluator_version_id = _parse_evaluator_version_id(
+                d.pop("evaluator_version_id", UNSET)
             )
 
+            if (
+                evaluator_version_id is not UNSET
+                and evaluator_version_id is not None
+                and not isinstance(evaluator_version_id, str)
+            ):
+                raise wrong_kind(
+                    "SpanEvaluatorInput",
+                    "evaluator_version_id",
+                    "a string",
+                    evaluator_version_id,
+                )
+
+            query_filter = d.pop("query_filter", UNSET)
+            if query_filter is not UNSET and not isinstance(query_filter, str):
+                raise wrong_kind(
+                    "SpanEvaluatorInput", "query_filter", "a string", query_filter
+                )
+
+            _column_mappings = d.pop("column_mappings", UNSET)
+            column_mappings: SpanEvaluatorInputColumnMappings | Unset
+            if isinstance(_column_mappings, Unset):
+                column_mappings = UNSET
+            else:
+                column_mappings = SpanEvaluatorInputColumnMappings.from_dict(
+                    _column_mappings
+                )
+
+        except KeyError as error:
+            raise missing_member("SpanEvaluatorInput", error) from None
         span_evaluator_input = cls(
             evaluator_id=evaluator_id,
             evaluator_version_id=evaluator_version_id,
@@ -111,6 +160,17 @@ class SpanEvaluatorInput:
         return model_repr(self)
 
 
+class SpanEvaluatorInputDict(TypedDict):
+    """A ``SpanEvaluatorInput`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``SpanEvaluatorInput.from_dict``, so the same checks apply."""
+
+    evaluator_id: str
+    evaluator_version_id: NotRequired[str | None]
+    query_filter: NotRequired[str]
+    column_mappings: NotRequired[SpanEvaluatorInputColumnMappingsDict]
+
+
 from ..models.span_evaluator_input_column_mappings import (
     SpanEvaluatorInputColumnMappings,
+    SpanEvaluatorInputColumnMappingsDict,
 )

@@ -4,15 +4,26 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="SpanEvent")
 
@@ -24,22 +35,27 @@ class SpanEvent:
     Attributes:
         name (str):
         timestamp (datetime.datetime): When the event happened.
-        attributes (SpanEventAttributes | Unset): The event's attributes as
-            a JSON object.
+        attributes (SpanEventAttributes | None): The event's attributes as a
+            JSON object.
     """
 
     name: str
     timestamp: datetime.datetime
-    attributes: SpanEventAttributes | Unset = UNSET
+    attributes: SpanEventAttributes | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
         timestamp = self.timestamp.isoformat()
 
-        attributes: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.attributes, Unset):
+        attributes: dict[str, Any] | None = None
+        if not isinstance(self.attributes, NoneType):
             attributes = self.attributes.to_dict()
 
         field_dict: dict[str, Any] = {}
@@ -50,30 +66,53 @@ class SpanEvent:
                 "timestamp": timestamp,
             }
         )
-        if attributes is not UNSET:
+        if attributes is not None:
             field_dict["attributes"] = attributes
+        elif "attributes" in self._explicit_nulls:
+            field_dict["attributes"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("SpanEvent", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("SpanEvent", "name", "a string", name)
 
-        timestamp = parse_datetime(d.pop("timestamp"))
+            try:
+                timestamp = parse_datetime(d.pop("timestamp"))
 
-        _attributes = d.pop("attributes", UNSET)
-        attributes: SpanEventAttributes | Unset
-        if isinstance(_attributes, Unset):
-            attributes = UNSET
-        else:
-            attributes = SpanEventAttributes.from_dict(_attributes)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("SpanEvent", "timestamp", error) from error
 
+            _attributes = d.pop("attributes", None)
+            attributes: SpanEventAttributes | None
+            if isinstance(_attributes, NoneType):
+                attributes = None
+            else:
+                attributes = SpanEventAttributes.from_dict(_attributes)
+
+            if attributes is None and "attributes" in src_dict:
+                explicit_nulls += ("attributes",)
+
+        except KeyError as error:
+            raise missing_member("SpanEvent", error) from None
         span_event = cls(
             name=name,
             timestamp=timestamp,
             attributes=attributes,
         )
+        if explicit_nulls:
+            span_event._explicit_nulls = explicit_nulls
 
         span_event.additional_properties = d
         return span_event

@@ -3,13 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.static_param_type import StaticParamType, check_static_param_type
 
 T = TypeVar("T", bound="StaticParam")
@@ -61,29 +72,40 @@ class StaticParam:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("StaticParam", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("StaticParam", "name", "a string", name)
 
-        type_ = check_static_param_type(d.pop("type"))
+            type_ = check_static_param_type(d.pop("type"))
 
-        def _parse_default_value(data: object) -> list[str] | str:
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                componentsschemas_static_param_default_value_type_1 = cast(
-                    list[str], data
-                )
+            def _parse_default_value(data: object) -> list[str] | str:
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    componentsschemas_static_param_default_value_type_1 = cast(
+                        list[str], data
+                    )
 
-                return componentsschemas_static_param_default_value_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            return cast(list[str] | str, data)
+                    return componentsschemas_static_param_default_value_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                return cast(list[str] | str, data)
 
-        default_value = _parse_default_value(d.pop("default_value"))
+            default_value = _parse_default_value(d.pop("default_value"))
 
+        except KeyError as error:
+            raise missing_member("StaticParam", error) from None
         static_param = cls(
             name=name,
             type_=type_,

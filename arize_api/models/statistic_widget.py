@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
+from types import NoneType
 from typing import (
     Any,
     Literal,
@@ -18,11 +20,18 @@ from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    check_items,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.widget_creation_status import (
     WidgetCreationStatus,
     check_widget_creation_status,
 )
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="StatisticWidget")
 
@@ -51,24 +60,21 @@ class StatisticWidget:
             from.
         filters (list[WidgetFilter]): Filters applied before the value is
             computed.
-        model_id (None | str | Unset): The model read; `null` when the
-            source is a dataset.
-        model_environment_name (None | str | Unset): Model environment read.
-        dimension_category (None | str | Unset): Category of the chosen
-            dimension.
-        dimension_name (None | str | Unset): Name of the chosen dimension.
-        dimension_data_type (None | str | Unset): Data type of the chosen
-            dimension.
-        performance_metric (None | str | Unset): The performance metric
-            used.
-        prediction_value_class (None | str | Unset): Prediction class for
+        model_id (None | str): The model read; `null` when the source is a
+            dataset.
+        model_environment_name (None | str): Model environment read.
+        dimension_category (None | str): Category of the chosen dimension.
+        dimension_name (None | str): Name of the chosen dimension.
+        dimension_data_type (None | str): Data type of the chosen dimension.
+        performance_metric (None | str): The performance metric used.
+        prediction_value_class (None | str): Prediction class for
             class-specific metrics.
-        custom_metric_id (None | str | Unset): The custom metric used.
-        ranking_at_k (int | None | Unset): Cutoff k for ranking metrics.
-        custom_statistic_text (None | str | Unset): Custom text shown with
-            the value.
-        dataset_source (DatasetSource | None | Unset): Where the value comes
-            from when the widget reads a dataset.
+        custom_metric_id (None | str): The custom metric used.
+        ranking_at_k (int | None): Cutoff k for ranking metrics.
+        custom_statistic_text (None | str): Custom text shown with the
+            value.
+        dataset_source (DatasetSource | None): Where the value comes from
+            when the widget reads a dataset.
     """
 
     id: str
@@ -84,18 +90,23 @@ class StatisticWidget:
     aggregation: str
     time_series_metric_type: str
     filters: list[WidgetFilter]
-    model_id: None | str | Unset = UNSET
-    model_environment_name: None | str | Unset = UNSET
-    dimension_category: None | str | Unset = UNSET
-    dimension_name: None | str | Unset = UNSET
-    dimension_data_type: None | str | Unset = UNSET
-    performance_metric: None | str | Unset = UNSET
-    prediction_value_class: None | str | Unset = UNSET
-    custom_metric_id: None | str | Unset = UNSET
-    ranking_at_k: int | None | Unset = UNSET
-    custom_statistic_text: None | str | Unset = UNSET
-    dataset_source: DatasetSource | None | Unset = UNSET
+    model_id: None | str = None
+    model_environment_name: None | str = None
+    dimension_category: None | str = None
+    dimension_name: None | str = None
+    dimension_data_type: None | str = None
+    performance_metric: None | str = None
+    prediction_value_class: None | str = None
+    custom_metric_id: None | str = None
+    ranking_at_k: int | None = None
+    custom_statistic_text: None | str = None
+    dataset_source: DatasetSource | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -129,9 +140,9 @@ class StatisticWidget:
             filters_item = filters_item_data.to_dict()
             filters.append(filters_item)
 
-        model_id: None | str | Unset
-        if isinstance(self.model_id, Unset):
-            model_id = UNSET
+        model_id: None | str
+        if isinstance(self.model_id, NoneType):
+            model_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             model_id = (
                 self.model_id.to_dict()
@@ -139,9 +150,9 @@ class StatisticWidget:
                 else self.model_id
             )
 
-        model_environment_name: None | str | Unset
-        if isinstance(self.model_environment_name, Unset):
-            model_environment_name = UNSET
+        model_environment_name: None | str
+        if isinstance(self.model_environment_name, NoneType):
+            model_environment_name = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             model_environment_name = (
                 self.model_environment_name.to_dict()
@@ -149,9 +160,9 @@ class StatisticWidget:
                 else self.model_environment_name
             )
 
-        dimension_category: None | str | Unset
-        if isinstance(self.dimension_category, Unset):
-            dimension_category = UNSET
+        dimension_category: None | str
+        if isinstance(self.dimension_category, NoneType):
+            dimension_category = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             dimension_category = (
                 self.dimension_category.to_dict()
@@ -159,9 +170,9 @@ class StatisticWidget:
                 else self.dimension_category
             )
 
-        dimension_name: None | str | Unset
-        if isinstance(self.dimension_name, Unset):
-            dimension_name = UNSET
+        dimension_name: None | str
+        if isinstance(self.dimension_name, NoneType):
+            dimension_name = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             dimension_name = (
                 self.dimension_name.to_dict()
@@ -169,9 +180,9 @@ class StatisticWidget:
                 else self.dimension_name
             )
 
-        dimension_data_type: None | str | Unset
-        if isinstance(self.dimension_data_type, Unset):
-            dimension_data_type = UNSET
+        dimension_data_type: None | str
+        if isinstance(self.dimension_data_type, NoneType):
+            dimension_data_type = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             dimension_data_type = (
                 self.dimension_data_type.to_dict()
@@ -179,9 +190,9 @@ class StatisticWidget:
                 else self.dimension_data_type
             )
 
-        performance_metric: None | str | Unset
-        if isinstance(self.performance_metric, Unset):
-            performance_metric = UNSET
+        performance_metric: None | str
+        if isinstance(self.performance_metric, NoneType):
+            performance_metric = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             performance_metric = (
                 self.performance_metric.to_dict()
@@ -189,9 +200,9 @@ class StatisticWidget:
                 else self.performance_metric
             )
 
-        prediction_value_class: None | str | Unset
-        if isinstance(self.prediction_value_class, Unset):
-            prediction_value_class = UNSET
+        prediction_value_class: None | str
+        if isinstance(self.prediction_value_class, NoneType):
+            prediction_value_class = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             prediction_value_class = (
                 self.prediction_value_class.to_dict()
@@ -199,9 +210,9 @@ class StatisticWidget:
                 else self.prediction_value_class
             )
 
-        custom_metric_id: None | str | Unset
-        if isinstance(self.custom_metric_id, Unset):
-            custom_metric_id = UNSET
+        custom_metric_id: None | str
+        if isinstance(self.custom_metric_id, NoneType):
+            custom_metric_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             custom_metric_id = (
                 self.custom_metric_id.to_dict()
@@ -209,9 +220,9 @@ class StatisticWidget:
                 else self.custom_metric_id
             )
 
-        ranking_at_k: int | None | Unset
-        if isinstance(self.ranking_at_k, Unset):
-            ranking_at_k = UNSET
+        ranking_at_k: int | None
+        if isinstance(self.ranking_at_k, NoneType):
+            ranking_at_k = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             ranking_at_k = (
                 self.ranking_at_k.to_dict()
@@ -219,9 +230,9 @@ class StatisticWidget:
                 else self.ranking_at_k
             )
 
-        custom_statistic_text: None | str | Unset
-        if isinstance(self.custom_statistic_text, Unset):
-            custom_statistic_text = UNSET
+        custom_statistic_text: None | str
+        if isinstance(self.custom_statistic_text, NoneType):
+            custom_statistic_text = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             custom_statistic_text = (
                 self.custom_statistic_text.to_dict()
@@ -229,9 +240,9 @@ class StatisticWidget:
                 else self.custom_statistic_text
             )
 
-        dataset_source: dict[str, Any] | None | Unset
-        if isinstance(self.dataset_source, Unset):
-            dataset_source = UNSET
+        dataset_source: dict[str, Any] | None
+        if isinstance(self.dataset_source, NoneType):
+            dataset_source = None
         elif isinstance(self.dataset_source, DatasetSource):
             dataset_source = self.dataset_source.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -260,196 +271,395 @@ class StatisticWidget:
                 "filters": filters,
             }
         )
-        if model_id is not UNSET:
+        if model_id is not None:
             field_dict["model_id"] = model_id
-        if model_environment_name is not UNSET:
+        elif "model_id" in self._explicit_nulls:
+            field_dict["model_id"] = None
+        if model_environment_name is not None:
             field_dict["model_environment_name"] = model_environment_name
-        if dimension_category is not UNSET:
+        elif "model_environment_name" in self._explicit_nulls:
+            field_dict["model_environment_name"] = None
+        if dimension_category is not None:
             field_dict["dimension_category"] = dimension_category
-        if dimension_name is not UNSET:
+        elif "dimension_category" in self._explicit_nulls:
+            field_dict["dimension_category"] = None
+        if dimension_name is not None:
             field_dict["dimension_name"] = dimension_name
-        if dimension_data_type is not UNSET:
+        elif "dimension_name" in self._explicit_nulls:
+            field_dict["dimension_name"] = None
+        if dimension_data_type is not None:
             field_dict["dimension_data_type"] = dimension_data_type
-        if performance_metric is not UNSET:
+        elif "dimension_data_type" in self._explicit_nulls:
+            field_dict["dimension_data_type"] = None
+        if performance_metric is not None:
             field_dict["performance_metric"] = performance_metric
-        if prediction_value_class is not UNSET:
+        elif "performance_metric" in self._explicit_nulls:
+            field_dict["performance_metric"] = None
+        if prediction_value_class is not None:
             field_dict["prediction_value_class"] = prediction_value_class
-        if custom_metric_id is not UNSET:
+        elif "prediction_value_class" in self._explicit_nulls:
+            field_dict["prediction_value_class"] = None
+        if custom_metric_id is not None:
             field_dict["custom_metric_id"] = custom_metric_id
-        if ranking_at_k is not UNSET:
+        elif "custom_metric_id" in self._explicit_nulls:
+            field_dict["custom_metric_id"] = None
+        if ranking_at_k is not None:
             field_dict["ranking_at_k"] = ranking_at_k
-        if custom_statistic_text is not UNSET:
+        elif "ranking_at_k" in self._explicit_nulls:
+            field_dict["ranking_at_k"] = None
+        if custom_statistic_text is not None:
             field_dict["custom_statistic_text"] = custom_statistic_text
-        if dataset_source is not UNSET:
+        elif "custom_statistic_text" in self._explicit_nulls:
+            field_dict["custom_statistic_text"] = None
+        if dataset_source is not None:
             field_dict["dataset_source"] = dataset_source
+        elif "dataset_source" in self._explicit_nulls:
+            field_dict["dataset_source"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("StatisticWidget", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("StatisticWidget", "id", "a string", id)
 
-        type_ = cast(Literal["STATISTIC"], d.pop("type"))
-        if type_ != "STATISTIC":
-            from arize_api._errors import ConstMismatchError
+            type_ = cast(Literal["STATISTIC"], d.pop("type"))
+            if type_ != "STATISTIC":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'STATISTIC', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'STATISTIC', got {type_!r}")
 
-        dashboard_id = d.pop("dashboard_id")
+            dashboard_id = d.pop("dashboard_id")
+            if not isinstance(dashboard_id, str):
+                raise wrong_kind(
+                    "StatisticWidget", "dashboard_id", "a string", dashboard_id
+                )
 
-        title = d.pop("title")
+            title = d.pop("title")
+            if not isinstance(title, str):
+                raise wrong_kind("StatisticWidget", "title", "a string", title)
 
-        grid_position = cast(list[int], d.pop("grid_position"))
+            grid_position = cast(list[int], d.pop("grid_position"))
 
-        creation_status = check_widget_creation_status(d.pop("creation_status"))
+            if not isinstance(grid_position, list):
+                raise wrong_kind(
+                    "StatisticWidget", "grid_position", "a list", grid_position
+                )
+            check_items("StatisticWidget", "grid_position", grid_position, "int")
 
-        created_at = parse_datetime(d.pop("created_at"))
+            creation_status = check_widget_creation_status(d.pop("creation_status"))
 
-        creator_user_id = d.pop("creator_user_id")
-
-        model_version_ids = cast(list[str], d.pop("model_version_ids"))
-
-        model_version_environment_metadata_ids = cast(
-            list[str], d.pop("model_version_environment_metadata_ids")
-        )
-
-        aggregation = d.pop("aggregation")
-
-        time_series_metric_type = d.pop("time_series_metric_type")
-
-        filters = []
-        _filters = d.pop("filters")
-        for filters_item_data in _filters:
-            filters_item = WidgetFilter.from_dict(filters_item_data)
-
-            filters.append(filters_item)
-
-        def _parse_model_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        model_id = _parse_model_id(d.pop("model_id", UNSET))
-
-        def _parse_model_environment_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        model_environment_name = _parse_model_environment_name(
-            d.pop("model_environment_name", UNSET)
-        )
-
-        def _parse_dimension_category(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        dimension_category = _parse_dimension_category(
-            d.pop("dimension_category", UNSET)
-        )
-
-        def _parse_dimension_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        dimension_name = _parse_dimension_name(d.pop("dimension_name", UNSET))
-
-        def _parse_dimension_data_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        dimension_data_type = _parse_dimension_data_type(
-            d.pop("dimension_data_type", UNSET)
-        )
-
-        def _parse_performance_metric(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        performance_metric = _parse_performance_metric(
-            d.pop("performance_metric", UNSET)
-        )
-
-        def _parse_prediction_value_class(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        prediction_value_class = _parse_prediction_value_class(
-            d.pop("prediction_value_class", UNSET)
-        )
-
-        def _parse_custom_metric_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_metric_id = _parse_custom_metric_id(d.pop("custom_metric_id", UNSET))
-
-        def _parse_ranking_at_k(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        ranking_at_k = _parse_ranking_at_k(d.pop("ranking_at_k", UNSET))
-
-        def _parse_custom_statistic_text(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_statistic_text = _parse_custom_statistic_text(
-            d.pop("custom_statistic_text", UNSET)
-        )
-
-        def _parse_dataset_source(data: object) -> DatasetSource | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                dataset_source_type_0 = DatasetSource.from_dict(data)
+                created_at = parse_datetime(d.pop("created_at"))
 
-                return dataset_source_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("StatisticWidget", "created_at", error) from error
 
-            return cast(
-                DatasetSource | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
+            creator_user_id = d.pop("creator_user_id")
+            if not isinstance(creator_user_id, str):
+                raise wrong_kind(
+                    "StatisticWidget", "creator_user_id", "a string", creator_user_id
+                )
+
+            model_version_ids = cast(list[str], d.pop("model_version_ids"))
+
+            if not isinstance(model_version_ids, list):
+                raise wrong_kind(
+                    "StatisticWidget", "model_version_ids", "a list", model_version_ids
+                )
+            check_items(
+                "StatisticWidget", "model_version_ids", model_version_ids, "str"
             )
 
-        dataset_source = _parse_dataset_source(d.pop("dataset_source", UNSET))
+            model_version_environment_metadata_ids = cast(
+                list[str], d.pop("model_version_environment_metadata_ids")
+            )
 
+            if not isinstance(model_version_environment_metadata_ids, list):
+                raise wrong_kind(
+                    "StatisticWidget",
+                    "model_version_environment_metadata_ids",
+                    "a list",
+                    model_version_environment_metadata_ids,
+                )
+            check_items(
+                "StatisticWidget",
+                "model_version_environment_metadata_ids",
+                model_version_environment_metadata_ids,
+                "str",
+            )
+
+            aggregation = d.pop("aggregation")
+            if not isinstance(aggregation, str):
+                raise wrong_kind(
+                    "StatisticWidget", "aggregation", "a string", aggregation
+                )
+
+            time_series_metric_type = d.pop("time_series_metric_type")
+            if not isinstance(time_series_metric_type, str):
+                raise wrong_kind(
+                    "StatisticWidget",
+                    "time_series_metric_type",
+                    "a string",
+                    time_series_metric_type,
+                )
+
+            filters_sent = d.pop("filters")
+            if not isinstance(filters_sent, list):
+                raise wrong_kind("StatisticWidget", "filters", "a list", filters_sent)
+            filters = []
+            _filters = filters_sent
+            for filters_item_data in _filters:
+                filters_item = WidgetFilter.from_dict(filters_item_data)
+
+                filters.append(filters_item)
+
+            def _parse_model_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            model_id = _parse_model_id(d.pop("model_id", None))
+
+            if model_id is not None and not isinstance(model_id, str):
+                raise wrong_kind("StatisticWidget", "model_id", "a string", model_id)
+
+            if model_id is None and "model_id" in src_dict:
+                explicit_nulls += ("model_id",)
+
+            def _parse_model_environment_name(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            model_environment_name = _parse_model_environment_name(
+                d.pop("model_environment_name", None)
+            )
+
+            if model_environment_name is not None and not isinstance(
+                model_environment_name, str
+            ):
+                raise wrong_kind(
+                    "StatisticWidget",
+                    "model_environment_name",
+                    "a string",
+                    model_environment_name,
+                )
+
+            if model_environment_name is None and "model_environment_name" in src_dict:
+                explicit_nulls += ("model_environment_name",)
+
+            def _parse_dimension_category(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            dimension_category = _parse_dimension_category(
+                d.pop("dimension_category", None)
+            )
+
+            if dimension_category is not None and not isinstance(
+                dimension_category, str
+            ):
+                raise wrong_kind(
+                    "StatisticWidget",
+                    "dimension_category",
+                    "a string",
+                    dimension_category,
+                )
+
+            if dimension_category is None and "dimension_category" in src_dict:
+                explicit_nulls += ("dimension_category",)
+
+            def _parse_dimension_name(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            dimension_name = _parse_dimension_name(d.pop("dimension_name", None))
+
+            if dimension_name is not None and not isinstance(dimension_name, str):
+                raise wrong_kind(
+                    "StatisticWidget", "dimension_name", "a string", dimension_name
+                )
+
+            if dimension_name is None and "dimension_name" in src_dict:
+                explicit_nulls += ("dimension_name",)
+
+            def _parse_dimension_data_type(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            dimension_data_type = _parse_dimension_data_type(
+                d.pop("dimension_data_type", None)
+            )
+
+            if dimension_data_type is not None and not isinstance(
+                dimension_data_type, str
+            ):
+                raise wrong_kind(
+                    "StatisticWidget",
+                    "dimension_data_type",
+                    "a string",
+                    dimension_data_type,
+                )
+
+            if dimension_data_type is None and "dimension_data_type" in src_dict:
+                explicit_nulls += ("dimension_data_type",)
+
+            def _parse_performance_metric(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            performance_metric = _parse_performance_metric(
+                d.pop("performance_metric", None)
+            )
+
+            if performance_metric is not None and not isinstance(
+                performance_metric, str
+            ):
+                raise wrong_kind(
+                    "StatisticWidget",
+                    "performance_metric",
+                    "a string",
+                    performance_metric,
+                )
+
+            if performance_metric is None and "performance_metric" in src_dict:
+                explicit_nulls += ("performance_metric",)
+
+            def _parse_prediction_value_class(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            prediction_value_class = _parse_prediction_value_class(
+                d.pop("prediction_value_class", None)
+            )
+
+            if prediction_value_class is not None and not isinstance(
+                prediction_value_class, str
+            ):
+                raise wrong_kind(
+                    "StatisticWidget",
+                    "prediction_value_class",
+                    "a string",
+                    prediction_value_class,
+                )
+
+            if prediction_value_class is None and "prediction_value_class" in src_dict:
+                explicit_nulls += ("prediction_value_class",)
+
+            def _parse_custom_metric_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            custom_metric_id = _parse_custom_metric_id(d.pop("custom_metric_id", None))
+
+            if custom_metric_id is not None and not isinstance(custom_metric_id, str):
+                raise wrong_kind(
+                    "StatisticWidget", "custom_metric_id", "a string", custom_metric_id
+                )
+
+            if custom_metric_id is None and "custom_metric_id" in src_dict:
+                explicit_nulls += ("custom_metric_id",)
+
+            def _parse_ranking_at_k(data: object) -> int | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(int | None, data)
+
+            ranking_at_k = _parse_ranking_at_k(d.pop("ranking_at_k", None))
+
+            if ranking_at_k is not None and type(ranking_at_k) is not int:
+                ranking_at_k = as_int("StatisticWidget", "ranking_at_k", ranking_at_k)
+
+            if ranking_at_k is None and "ranking_at_k" in src_dict:
+                explicit_nulls += ("ranking_at_k",)
+
+            def _parse_custom_statistic_text(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            custom_statistic_text = _parse_custom_statistic_text(
+                d.pop("custom_statistic_text", None)
+            )
+
+            if custom_statistic_text is not None and not isinstance(
+                custom_statistic_text, str
+            ):
+                raise wrong_kind(
+                    "StatisticWidget",
+                    "custom_statistic_text",
+                    "a string",
+                    custom_statistic_text,
+                )
+
+            if custom_statistic_text is None and "custom_statistic_text" in src_dict:
+                explicit_nulls += ("custom_statistic_text",)
+
+            def _parse_dataset_source(data: object) -> DatasetSource | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    dataset_source_type_0 = DatasetSource.from_dict(data)
+
+                    return dataset_source_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    DatasetSource | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            dataset_source = _parse_dataset_source(d.pop("dataset_source", None))
+
+            if dataset_source is None and "dataset_source" in src_dict:
+                explicit_nulls += ("dataset_source",)
+
+        except KeyError as error:
+            raise missing_member("StatisticWidget", error) from None
         statistic_widget = cls(
             id=id,
             type_=type_,
@@ -476,6 +686,8 @@ class StatisticWidget:
             custom_statistic_text=custom_statistic_text,
             dataset_source=dataset_source,
         )
+        if explicit_nulls:
+            statistic_widget._explicit_nulls = explicit_nulls
 
         statistic_widget.additional_properties = d
         return statistic_widget

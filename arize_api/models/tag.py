@@ -4,16 +4,28 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.tag_color import TagColor, check_tag_color
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Tag")
 
@@ -31,10 +43,9 @@ class Tag:
         created_at (datetime.datetime):
         updated_at (datetime.datetime): When the tag last changed; equals
             `created_at` until the first update.
-        description (None | str | Unset): What the tag is for; `null` when
-            not set.
-        color (None | TagColor | Unset): Display color; `null` when none is
-            set (shown neutral).
+        description (None | str): What the tag is for; `null` when not set.
+        color (None | TagColor): Display color; `null` when none is set
+            (shown neutral).
     """
 
     id: str
@@ -42,9 +53,14 @@ class Tag:
     space_id: str
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    description: None | str | Unset = UNSET
-    color: None | TagColor | Unset = UNSET
+    description: None | str = None
+    color: None | TagColor = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -57,9 +73,9 @@ class Tag:
 
         updated_at = self.updated_at.isoformat()
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
+        description: None | str
+        if isinstance(self.description, NoneType):
+            description = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             description = (
                 self.description.to_dict()
@@ -67,9 +83,9 @@ class Tag:
                 else self.description
             )
 
-        color: None | str | Unset
-        if isinstance(self.color, Unset):
-            color = UNSET
+        color: None | str
+        if isinstance(self.color, NoneType):
+            color = None
         elif isinstance(self.color, str):
             color = self.color
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -88,58 +104,95 @@ class Tag:
                 "updated_at": updated_at,
             }
         )
-        if description is not UNSET:
+        if description is not None:
             field_dict["description"] = description
-        if color is not UNSET:
+        elif "description" in self._explicit_nulls:
+            field_dict["description"] = None
+        if color is not None:
             field_dict["color"] = color
+        elif "color" in self._explicit_nulls:
+            field_dict["color"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("Tag", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("Tag", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("Tag", "name", "a string", name)
 
-        space_id = d.pop("space_id")
+            space_id = d.pop("space_id")
+            if not isinstance(space_id, str):
+                raise wrong_kind("Tag", "space_id", "a string", space_id)
 
-        created_at = parse_datetime(d.pop("created_at"))
-
-        updated_at = parse_datetime(d.pop("updated_at"))
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
-
-        def _parse_color(data: object) -> None | TagColor | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                color_type_0 = check_tag_color(data)
+                created_at = parse_datetime(d.pop("created_at"))
 
-                return color_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Tag", "created_at", error) from error
 
-            return cast(
-                None | TagColor | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
 
-        color = _parse_color(d.pop("color", UNSET))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Tag", "updated_at", error) from error
 
+            def _parse_description(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            description = _parse_description(d.pop("description", None))
+
+            if description is not None and not isinstance(description, str):
+                raise wrong_kind("Tag", "description", "a string", description)
+
+            if description is None and "description" in src_dict:
+                explicit_nulls += ("description",)
+
+            def _parse_color(data: object) -> None | TagColor:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    color_type_0 = check_tag_color(data)
+
+                    return color_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None | TagColor,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            color = _parse_color(d.pop("color", None))
+
+            if color is None and "color" in src_dict:
+                explicit_nulls += ("color",)
+
+        except KeyError as error:
+            raise missing_member("Tag", error) from None
         tag = cls(
             id=id,
             name=name,
@@ -149,6 +202,8 @@ class Tag:
             description=description,
             color=color,
         )
+        if explicit_nulls:
+            tag._explicit_nulls = explicit_nulls
 
         tag.additional_properties = d
         return tag

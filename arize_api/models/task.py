@@ -4,16 +4,30 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+    check_items,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.task_type import TaskType, check_task_type
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Task")
 
@@ -43,17 +57,17 @@ class Task:
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
         created_by_user_id (None | str): The user who created the task.
-        project_id (None | str | Unset): The project evaluated; set for
-            project tasks, null otherwise.
-        dataset_id (None | str | Unset): The dataset used; set for dataset
+        project_id (None | str): The project evaluated; set for project
             tasks, null otherwise.
-        sampling_rate (float | None | Unset): Share of the data evaluated, 0
-            to 1; project tasks only. From 0 to 1.
-        query_filters (None | TaskQueryFilters | Unset): Lettered filters
-            and their expression, for trace/session tasks; null for span tasks.
+        dataset_id (None | str): The dataset used; set for dataset tasks,
+            null otherwise.
+        sampling_rate (float | None): Share of the data evaluated, 0 to 1;
+            project tasks only. From 0 to 1.
+        query_filters (None | TaskQueryFilters): Lettered filters and their
+            expression, for trace/session tasks; null for span tasks.
         run_configuration (AgentCallRunConfig | LlmGenerationRunConfig |
-            None | TemplateEvaluationRunConfig | Unset): How each run creates
-            its experiment; set only for `RUN_EXPERIMENT` tasks, null otherwise.
+            None | TemplateEvaluationRunConfig): How each run creates its
+            experiment; set only for `RUN_EXPERIMENT` tasks, null otherwise.
     """
 
     id: str
@@ -67,18 +81,19 @@ class Task:
     created_at: datetime.datetime
     updated_at: datetime.datetime
     created_by_user_id: None | str
-    project_id: None | str | Unset = UNSET
-    dataset_id: None | str | Unset = UNSET
-    sampling_rate: float | None | Unset = UNSET
-    query_filters: None | TaskQueryFilters | Unset = UNSET
+    project_id: None | str = None
+    dataset_id: None | str = None
+    sampling_rate: float | None = None
+    query_filters: None | TaskQueryFilters = None
     run_configuration: (
-        AgentCallRunConfig
-        | LlmGenerationRunConfig
-        | None
-        | TemplateEvaluationRunConfig
-        | Unset
-    ) = UNSET
+        AgentCallRunConfig | LlmGenerationRunConfig | None | TemplateEvaluationRunConfig
+    ) = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -116,9 +131,9 @@ class Task:
         created_by_user_id: None | str
         created_by_user_id = self.created_by_user_id
 
-        project_id: None | str | Unset
-        if isinstance(self.project_id, Unset):
-            project_id = UNSET
+        project_id: None | str
+        if isinstance(self.project_id, NoneType):
+            project_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             project_id = (
                 self.project_id.to_dict()
@@ -126,9 +141,9 @@ class Task:
                 else self.project_id
             )
 
-        dataset_id: None | str | Unset
-        if isinstance(self.dataset_id, Unset):
-            dataset_id = UNSET
+        dataset_id: None | str
+        if isinstance(self.dataset_id, NoneType):
+            dataset_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             dataset_id = (
                 self.dataset_id.to_dict()
@@ -136,9 +151,9 @@ class Task:
                 else self.dataset_id
             )
 
-        sampling_rate: float | None | Unset
-        if isinstance(self.sampling_rate, Unset):
-            sampling_rate = UNSET
+        sampling_rate: float | None
+        if isinstance(self.sampling_rate, NoneType):
+            sampling_rate = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             sampling_rate = (
                 self.sampling_rate.to_dict()
@@ -146,9 +161,9 @@ class Task:
                 else self.sampling_rate
             )
 
-        query_filters: dict[str, Any] | None | Unset
-        if isinstance(self.query_filters, Unset):
-            query_filters = UNSET
+        query_filters: dict[str, Any] | None
+        if isinstance(self.query_filters, NoneType):
+            query_filters = None
         elif isinstance(self.query_filters, TaskQueryFilters):
             query_filters = self.query_filters.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -158,9 +173,9 @@ class Task:
                 else self.query_filters
             )
 
-        run_configuration: dict[str, Any] | None | Unset
-        if isinstance(self.run_configuration, Unset):
-            run_configuration = UNSET
+        run_configuration: dict[str, Any] | None
+        if isinstance(self.run_configuration, NoneType):
+            run_configuration = None
         elif isinstance(
             self.run_configuration,
             (AgentCallRunConfig, LlmGenerationRunConfig, TemplateEvaluationRunConfig),
@@ -190,202 +205,286 @@ class Task:
                 "created_by_user_id": created_by_user_id,
             }
         )
-        if project_id is not UNSET:
+        if project_id is not None:
             field_dict["project_id"] = project_id
-        if dataset_id is not UNSET:
+        elif "project_id" in self._explicit_nulls:
+            field_dict["project_id"] = None
+        if dataset_id is not None:
             field_dict["dataset_id"] = dataset_id
-        if sampling_rate is not UNSET:
+        elif "dataset_id" in self._explicit_nulls:
+            field_dict["dataset_id"] = None
+        if sampling_rate is not None:
             field_dict["sampling_rate"] = sampling_rate
-        if query_filters is not UNSET:
+        elif "sampling_rate" in self._explicit_nulls:
+            field_dict["sampling_rate"] = None
+        if query_filters is not None:
             field_dict["query_filters"] = query_filters
-        if run_configuration is not UNSET:
+        elif "query_filters" in self._explicit_nulls:
+            field_dict["query_filters"] = None
+        if run_configuration is not None:
             field_dict["run_configuration"] = run_configuration
+        elif "run_configuration" in self._explicit_nulls:
+            field_dict["run_configuration"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("Task", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("Task", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("Task", "name", "a string", name)
 
-        type_ = check_task_type(d.pop("type"))
+            type_ = check_task_type(d.pop("type"))
 
-        is_continuous = d.pop("is_continuous")
+            is_continuous = d.pop("is_continuous")
+            if type(is_continuous) is not bool:
+                raise wrong_kind("Task", "is_continuous", "a boolean", is_continuous)
 
-        def _parse_query_filter(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            def _parse_query_filter(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
 
-        query_filter = _parse_query_filter(d.pop("query_filter"))
+            query_filter = _parse_query_filter(d.pop("query_filter"))
 
-        evaluators = []
-        _evaluators = d.pop("evaluators")
-        for evaluators_item_data in _evaluators:
-            evaluators_item = TaskEvaluator.from_dict(evaluators_item_data)
+            if query_filter is not None and not isinstance(query_filter, str):
+                raise wrong_kind("Task", "query_filter", "a string", query_filter)
 
-            evaluators.append(evaluators_item)
+            evaluators_sent = d.pop("evaluators")
+            if not isinstance(evaluators_sent, list):
+                raise wrong_kind("Task", "evaluators", "a list", evaluators_sent)
+            evaluators = []
+            _evaluators = evaluators_sent
+            for evaluators_item_data in _evaluators:
+                evaluators_item = TaskEvaluator.from_dict(evaluators_item_data)
 
-        experiment_ids = cast(list[str], d.pop("experiment_ids"))
+                evaluators.append(evaluators_item)
 
-        def _parse_last_run_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                last_run_at_type_0 = parse_datetime(data)
+            experiment_ids = cast(list[str], d.pop("experiment_ids"))
 
-                return last_run_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            if not isinstance(experiment_ids, list):
+                raise wrong_kind("Task", "experiment_ids", "a list", experiment_ids)
+            check_items("Task", "experiment_ids", experiment_ids, "str")
 
-            return cast(
-                datetime.datetime | None,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
+            def _parse_last_run_at(data: object) -> datetime.datetime | None:
+                if data is None:
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    last_run_at_type_0 = parse_datetime(data)
 
-        last_run_at = _parse_last_run_at(d.pop("last_run_at"))
+                    return last_run_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
 
-        created_at = parse_datetime(d.pop("created_at"))
-
-        updated_at = parse_datetime(d.pop("updated_at"))
-
-        def _parse_created_by_user_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        created_by_user_id = _parse_created_by_user_id(d.pop("created_by_user_id"))
-
-        def _parse_project_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        project_id = _parse_project_id(d.pop("project_id", UNSET))
-
-        def _parse_dataset_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        dataset_id = _parse_dataset_id(d.pop("dataset_id", UNSET))
-
-        def _parse_sampling_rate(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        sampling_rate = _parse_sampling_rate(d.pop("sampling_rate", UNSET))
-
-        def _parse_query_filters(data: object) -> None | TaskQueryFilters | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                query_filters_type_0 = TaskQueryFilters.from_dict(data)
-
-                return query_filters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                None | TaskQueryFilters | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
-
-        query_filters = _parse_query_filters(d.pop("query_filters", UNSET))
-
-        def _parse_run_configuration(
-            data: object,
-        ) -> (
-            AgentCallRunConfig
-            | LlmGenerationRunConfig
-            | None
-            | TemplateEvaluationRunConfig
-            | Unset
-        ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("experiment_type", "AGENT_CALL") != "AGENT_CALL":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("experiment_type is not 'AGENT_CALL'")
-                componentsschemas_run_configuration_type_0 = (
-                    AgentCallRunConfig.from_dict(data)
+                return cast(
+                    datetime.datetime | None,
+                    unmatched_variant(data, failures, polymorphic=False),
                 )
 
-                return componentsschemas_run_configuration_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("experiment_type", "LLM_GENERATION") != "LLM_GENERATION":
-                    from arize_api._errors import ConstMismatchError
+            last_run_at = _parse_last_run_at(d.pop("last_run_at"))
 
-                    raise ConstMismatchError("experiment_type is not 'LLM_GENERATION'")
-                componentsschemas_run_configuration_type_1 = (
-                    LlmGenerationRunConfig.from_dict(data)
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Task", "created_at", error) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Task", "updated_at", error) from error
+
+            def _parse_created_by_user_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
+
+            created_by_user_id = _parse_created_by_user_id(d.pop("created_by_user_id"))
+
+            if created_by_user_id is not None and not isinstance(
+                created_by_user_id, str
+            ):
+                raise wrong_kind(
+                    "Task", "created_by_user_id", "a string", created_by_user_id
                 )
 
-                return componentsschemas_run_configuration_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if (
-                    data.get("experiment_type", "TEMPLATE_EVALUATION")
-                    != "TEMPLATE_EVALUATION"
-                ):
-                    from arize_api._errors import ConstMismatchError
+            def _parse_project_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-                    raise ConstMismatchError(
-                        "experiment_type is not 'TEMPLATE_EVALUATION'"
-                    )
-                componentsschemas_run_configuration_type_2 = (
-                    TemplateEvaluationRunConfig.from_dict(data)
+            project_id = _parse_project_id(d.pop("project_id", None))
+
+            if project_id is not None and not isinstance(project_id, str):
+                raise wrong_kind("Task", "project_id", "a string", project_id)
+
+            if project_id is None and "project_id" in src_dict:
+                explicit_nulls += ("project_id",)
+
+            def _parse_dataset_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            dataset_id = _parse_dataset_id(d.pop("dataset_id", None))
+
+            if dataset_id is not None and not isinstance(dataset_id, str):
+                raise wrong_kind("Task", "dataset_id", "a string", dataset_id)
+
+            if dataset_id is None and "dataset_id" in src_dict:
+                explicit_nulls += ("dataset_id",)
+
+            def _parse_sampling_rate(data: object) -> float | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(float | None, data)
+
+            sampling_rate = _parse_sampling_rate(d.pop("sampling_rate", None))
+
+            if (
+                sampling_rate is not None
+                and type(sampling_rate) is not float
+                and type(sampling_rate) is not int
+            ):
+                sampling_rate = as_number("Task", "sampling_rate", sampling_rate)
+
+            if sampling_rate is None and "sampling_rate" in src_dict:
+                explicit_nulls += ("sampling_rate",)
+
+            def _parse_query_filters(data: object) -> None | TaskQueryFilters:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    query_filters_type_0 = TaskQueryFilters.from_dict(data)
+
+                    return query_filters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None | TaskQueryFilters,
+                    unmatched_variant(data, failures, polymorphic=False),
                 )
 
-                return componentsschemas_run_configuration_type_2
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            query_filters = _parse_query_filters(d.pop("query_filters", None))
 
-            return cast(
+            if query_filters is None and "query_filters" in src_dict:
+                explicit_nulls += ("query_filters",)
+
+            def _parse_run_configuration(
+                data: object,
+            ) -> (
                 AgentCallRunConfig
                 | LlmGenerationRunConfig
                 | None
                 | TemplateEvaluationRunConfig
-                | Unset,
-                unmatched_variant(data, failures, polymorphic=True),
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("experiment_type", "AGENT_CALL") != "AGENT_CALL":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("experiment_type is not 'AGENT_CALL'")
+                    componentsschemas_run_configuration_type_0 = (
+                        AgentCallRunConfig.from_dict(data)
+                    )
+
+                    return componentsschemas_run_configuration_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("experiment_type", "LLM_GENERATION")
+                        != "LLM_GENERATION"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "experiment_type is not 'LLM_GENERATION'"
+                        )
+                    componentsschemas_run_configuration_type_1 = (
+                        LlmGenerationRunConfig.from_dict(data)
+                    )
+
+                    return componentsschemas_run_configuration_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("experiment_type", "TEMPLATE_EVALUATION")
+                        != "TEMPLATE_EVALUATION"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "experiment_type is not 'TEMPLATE_EVALUATION'"
+                        )
+                    componentsschemas_run_configuration_type_2 = (
+                        TemplateEvaluationRunConfig.from_dict(data)
+                    )
+
+                    return componentsschemas_run_configuration_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    AgentCallRunConfig
+                    | LlmGenerationRunConfig
+                    | None
+                    | TemplateEvaluationRunConfig,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            run_configuration = _parse_run_configuration(
+                d.pop("run_configuration", None)
             )
 
-        run_configuration = _parse_run_configuration(d.pop("run_configuration", UNSET))
+            if run_configuration is None and "run_configuration" in src_dict:
+                explicit_nulls += ("run_configuration",)
 
+        except KeyError as error:
+            raise missing_member("Task", error) from None
         task = cls(
             id=id,
             name=name,
@@ -404,6 +503,8 @@ class Task:
             query_filters=query_filters,
             run_configuration=run_configuration,
         )
+        if explicit_nulls:
+            task._explicit_nulls = explicit_nulls
 
         task.additional_properties = d
         return task

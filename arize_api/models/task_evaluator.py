@@ -3,14 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="TaskEvaluator")
 
@@ -30,9 +41,9 @@ class TaskEvaluator:
         column_mappings (None | TaskEvaluatorColumnMappingsType0): Evaluator
             template variable mapped to the column that fills it; span tasks
             only, null otherwise.
-        query_mappings (list[TaskQueryMapping] | None | Unset): How each
-            evaluator variable is filled from the lettered queries;
-            trace/session tasks only, null otherwise.
+        query_mappings (list[TaskQueryMapping] | None): How each evaluator
+            variable is filled from the lettered queries; trace/session tasks
+            only, null otherwise.
     """
 
     evaluator_id: str
@@ -40,8 +51,13 @@ class TaskEvaluator:
     evaluator_version_id: None | str
     query_filter: None | str
     column_mappings: None | TaskEvaluatorColumnMappingsType0
-    query_mappings: list[TaskQueryMapping] | None | Unset = UNSET
+    query_mappings: list[TaskQueryMapping] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         evaluator_id = self.evaluator_id
@@ -64,9 +80,9 @@ class TaskEvaluator:
                 else self.column_mappings
             )
 
-        query_mappings: list[dict[str, Any]] | None | Unset
-        if isinstance(self.query_mappings, Unset):
-            query_mappings = UNSET
+        query_mappings: list[dict[str, Any]] | None
+        if isinstance(self.query_mappings, NoneType):
+            query_mappings = None
         elif isinstance(self.query_mappings, list):
             query_mappings = []
             for query_mappings_type_0_item_data in self.query_mappings:
@@ -91,91 +107,127 @@ class TaskEvaluator:
                 "column_mappings": column_mappings,
             }
         )
-        if query_mappings is not UNSET:
+        if query_mappings is not None:
             field_dict["query_mappings"] = query_mappings
+        elif "query_mappings" in self._explicit_nulls:
+            field_dict["query_mappings"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("TaskEvaluator", src_dict)
         d = dict(src_dict)
-        evaluator_id = d.pop("evaluator_id")
-
-        evaluator_name = d.pop("evaluator_name")
-
-        def _parse_evaluator_version_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        evaluator_version_id = _parse_evaluator_version_id(
-            d.pop("evaluator_version_id")
-        )
-
-        def _parse_query_filter(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        query_filter = _parse_query_filter(d.pop("query_filter"))
-
-        def _parse_column_mappings(
-            data: object,
-        ) -> None | TaskEvaluatorColumnMappingsType0:
-            if data is None:
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                column_mappings_type_0 = TaskEvaluatorColumnMappingsType0.from_dict(
-                    data
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            evaluator_id = d.pop("evaluator_id")
+            if not isinstance(evaluator_id, str):
+                raise wrong_kind(
+                    "TaskEvaluator", "evaluator_id", "a string", evaluator_id
                 )
 
-                return column_mappings_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            evaluator_name = d.pop("evaluator_name")
+            if not isinstance(evaluator_name, str):
+                raise wrong_kind(
+                    "TaskEvaluator", "evaluator_name", "a string", evaluator_name
+                )
 
-            return cast(
-                None | TaskEvaluatorColumnMappingsType0,
-                unmatched_variant(data, failures, polymorphic=False),
+            def _parse_evaluator_version_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
+
+            evaluator_version_id = _parse_evaluator_version_id(
+                d.pop("evaluator_version_id")
             )
 
-        column_mappings = _parse_column_mappings(d.pop("column_mappings"))
+            if evaluator_version_id is not None and not isinstance(
+                evaluator_version_id, str
+            ):
+                raise wrong_kind(
+                    "TaskEvaluator",
+                    "evaluator_version_id",
+                    "a string",
+                    evaluator_version_id,
+                )
 
-        def _parse_query_mappings(
-            data: object,
-        ) -> list[TaskQueryMapping] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                query_mappings_type_0 = []
-                _query_mappings_type_0 = data
-                for query_mappings_type_0_item_data in _query_mappings_type_0:
-                    query_mappings_type_0_item = TaskQueryMapping.from_dict(
-                        query_mappings_type_0_item_data
+            def _parse_query_filter(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
+
+            query_filter = _parse_query_filter(d.pop("query_filter"))
+
+            if query_filter is not None and not isinstance(query_filter, str):
+                raise wrong_kind(
+                    "TaskEvaluator", "query_filter", "a string", query_filter
+                )
+
+            def _parse_column_mappings(
+                data: object,
+            ) -> None | TaskEvaluatorColumnMappingsType0:
+                if data is None:
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    column_mappings_type_0 = TaskEvaluatorColumnMappingsType0.from_dict(
+                        data
                     )
 
-                    query_mappings_type_0.append(query_mappings_type_0_item)
+                    return column_mappings_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
 
-                return query_mappings_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+                return cast(
+                    None | TaskEvaluatorColumnMappingsType0,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
 
-            return cast(
-                list[TaskQueryMapping] | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
+            column_mappings = _parse_column_mappings(d.pop("column_mappings"))
 
-        query_mappings = _parse_query_mappings(d.pop("query_mappings", UNSET))
+            def _parse_query_mappings(data: object) -> list[TaskQueryMapping] | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    query_mappings_type_0 = []
+                    _query_mappings_type_0 = data
+                    for query_mappings_type_0_item_data in _query_mappings_type_0:
+                        query_mappings_type_0_item = TaskQueryMapping.from_dict(
+                            query_mappings_type_0_item_data
+                        )
 
+                        query_mappings_type_0.append(query_mappings_type_0_item)
+
+                    return query_mappings_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    list[TaskQueryMapping] | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            query_mappings = _parse_query_mappings(d.pop("query_mappings", None))
+
+            if query_mappings is None and "query_mappings" in src_dict:
+                explicit_nulls += ("query_mappings",)
+
+        except KeyError as error:
+            raise missing_member("TaskEvaluator", error) from None
         task_evaluator = cls(
             evaluator_id=evaluator_id,
             evaluator_name=evaluator_name,
@@ -184,6 +236,8 @@ class TaskEvaluator:
             column_mappings=column_mappings,
             query_mappings=query_mappings,
         )
+        if explicit_nulls:
+            task_evaluator._explicit_nulls = explicit_nulls
 
         task_evaluator.additional_properties = d
         return task_evaluator

@@ -3,13 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="TaskQueryFilter")
 
@@ -44,13 +54,26 @@ class TaskQueryFilter:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("TaskQueryFilter", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("TaskQueryFilter", "id", "a string", id)
 
-        filter_ = d.pop("filter")
+            filter_ = d.pop("filter")
+            if not isinstance(filter_, str):
+                raise wrong_kind("TaskQueryFilter", "filter", "a string", filter_)
 
+        except KeyError as error:
+            raise missing_member("TaskQueryFilter", error) from None
         task_query_filter = cls(
             id=id,
             filter_=filter_,

@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="TaskQueryFilterInput")
 
@@ -43,13 +54,26 @@ class TaskQueryFilterInput:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("TaskQueryFilterInput", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("TaskQueryFilterInput", "id", "a string", id)
 
-        filter_ = d.pop("filter")
+            filter_ = d.pop("filter")
+            if not isinstance(filter_, str):
+                raise wrong_kind("TaskQueryFilterInput", "filter", "a string", filter_)
 
+        except KeyError as error:
+            raise missing_member("TaskQueryFilterInput", error) from None
         task_query_filter_input = cls(
             id=id,
             filter_=filter_,
@@ -59,3 +83,11 @@ class TaskQueryFilterInput:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class TaskQueryFilterInputDict(TypedDict):
+    """A ``TaskQueryFilterInput`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``TaskQueryFilterInput.from_dict``, so the same checks apply."""
+
+    id: str
+    filter: str

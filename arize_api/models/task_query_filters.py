@@ -3,14 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="TaskQueryFilters")
 
@@ -22,14 +31,19 @@ class TaskQueryFilters:
     Attributes:
         filters (list[TaskQueryFilter]): One to five lettered filters with
             distinct letters. 1 to 5 items.
-        expression (str | Unset): Boolean combination of the filter letters,
+        expression (str | None): Boolean combination of the filter letters,
             e.g. `A AND B`. When a single filter was created without one, this
             echoes that filter's letter.
     """
 
     filters: list[TaskQueryFilter]
-    expression: str | Unset = UNSET
+    expression: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         filters = []
@@ -46,27 +60,51 @@ class TaskQueryFilters:
                 "filters": filters,
             }
         )
-        if expression is not UNSET:
+        if expression is not None:
             field_dict["expression"] = expression
+        elif "expression" in self._explicit_nulls:
+            field_dict["expression"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("TaskQueryFilters", src_dict)
         d = dict(src_dict)
-        filters = []
-        _filters = d.pop("filters")
-        for filters_item_data in _filters:
-            filters_item = TaskQueryFilter.from_dict(filters_item_data)
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            filters_sent = d.pop("filters")
+            if not isinstance(filters_sent, list):
+                raise wrong_kind("TaskQueryFilters", "filters", "a list", filters_sent)
+            filters = []
+            _filters = filters_sent
+            for filters_item_data in _filters:
+                filters_item = TaskQueryFilter.from_dict(filters_item_data)
 
-            filters.append(filters_item)
+                filters.append(filters_item)
 
-        expression = d.pop("expression", UNSET)
+            expression = d.pop("expression", None)
+            if expression is not None and not isinstance(expression, str):
+                raise wrong_kind(
+                    "TaskQueryFilters", "expression", "a string", expression
+                )
 
+            if expression is None and "expression" in src_dict:
+                explicit_nulls += ("expression",)
+
+        except KeyError as error:
+            raise missing_member("TaskQueryFilters", error) from None
         task_query_filters = cls(
             filters=filters,
             expression=expression,
         )
+        if explicit_nulls:
+            task_query_filters._explicit_nulls = explicit_nulls
 
         task_query_filters.additional_properties = d
         return task_query_filters

@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TaskQueryFiltersInput")
@@ -26,14 +39,16 @@ class TaskQueryFiltersInput:
             filters, optional with one. At most 512 characters.
     """
 
-    filters: list[TaskQueryFilterInput]
+    filters: Sequence[TaskQueryFilterInput | TaskQueryFilterInputDict]
     expression: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        filters = []
-        for filters_item_data in self.filters:
-            filters_item = filters_item_data.to_dict()
-            filters.append(filters_item)
+        filters = [
+            as_model(
+                TaskQueryFilterInput, item, "TaskQueryFiltersInput.filters"
+            ).to_dict()
+            for item in self.filters
+        ]
 
         expression = self.expression
 
@@ -49,18 +64,36 @@ class TaskQueryFiltersInput:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("TaskQueryFiltersInput", src_dict)
         d = dict(src_dict)
-        filters = []
-        _filters = d.pop("filters")
-        for filters_item_data in _filters:
-            filters_item = TaskQueryFilterInput.from_dict(filters_item_data)
+        try:
+            filters_sent = d.pop("filters")
+            if not isinstance(filters_sent, list):
+                raise wrong_kind(
+                    "TaskQueryFiltersInput", "filters", "a list", filters_sent
+                )
+            filters = []
+            _filters = filters_sent
+            for filters_item_data in _filters:
+                filters_item = TaskQueryFilterInput.from_dict(filters_item_data)
 
-            filters.append(filters_item)
+                filters.append(filters_item)
 
-        expression = d.pop("expression", UNSET)
+            expression = d.pop("expression", UNSET)
+            if expression is not UNSET and not isinstance(expression, str):
+                raise wrong_kind(
+                    "TaskQueryFiltersInput", "expression", "a string", expression
+                )
 
+        except KeyError as error:
+            raise missing_member("TaskQueryFiltersInput", error) from None
         task_query_filters_input = cls(
             filters=filters,
             expression=expression,
@@ -72,4 +105,15 @@ class TaskQueryFiltersInput:
         return model_repr(self)
 
 
-from ..models.task_query_filter_input import TaskQueryFilterInput
+class TaskQueryFiltersInputDict(TypedDict):
+    """A ``TaskQueryFiltersInput`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``TaskQueryFiltersInput.from_dict``, so the same checks apply."""
+
+    filters: list[TaskQueryFilterInputDict]
+    expression: NotRequired[str]
+
+
+from ..models.task_query_filter_input import (
+    TaskQueryFilterInput,
+    TaskQueryFilterInputDict,
+)

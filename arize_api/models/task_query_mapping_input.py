@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="TaskQueryMappingInput")
 
@@ -52,15 +65,41 @@ class TaskQueryMappingInput:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("TaskQueryMappingInput", src_dict)
         d = dict(src_dict)
-        variable_name = d.pop("variable_name")
+        try:
+            variable_name = d.pop("variable_name")
+            if not isinstance(variable_name, str):
+                raise wrong_kind(
+                    "TaskQueryMappingInput", "variable_name", "a string", variable_name
+                )
 
-        query_ids = cast(list[str], d.pop("query_ids"))
+            query_ids = cast(list[str], d.pop("query_ids"))
 
-        attribute_path = d.pop("attribute_path")
+            if not isinstance(query_ids, list):
+                raise wrong_kind(
+                    "TaskQueryMappingInput", "query_ids", "a list", query_ids
+                )
+            check_items("TaskQueryMappingInput", "query_ids", query_ids, "str")
 
+            attribute_path = d.pop("attribute_path")
+            if not isinstance(attribute_path, str):
+                raise wrong_kind(
+                    "TaskQueryMappingInput",
+                    "attribute_path",
+                    "a string",
+                    attribute_path,
+                )
+
+        except KeyError as error:
+            raise missing_member("TaskQueryMappingInput", error) from None
         task_query_mapping_input = cls(
             variable_name=variable_name,
             query_ids=query_ids,
@@ -71,3 +110,12 @@ class TaskQueryMappingInput:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class TaskQueryMappingInputDict(TypedDict):
+    """A ``TaskQueryMappingInput`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``TaskQueryMappingInput.from_dict``, so the same checks apply."""
+
+    variable_name: str
+    query_ids: list[str]
+    attribute_path: str

@@ -4,16 +4,29 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.task_run_status import TaskRunStatus, check_task_run_status
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TaskRun")
 
@@ -41,13 +54,12 @@ class TaskRun:
         num_skipped (int): Items skipped.
         created_at (datetime.datetime):
         created_by_user_id (None | str): The user who triggered the run.
-        experiment_id (None | str | Unset): The experiment the run created;
-            only for `RUN_EXPERIMENT` runs, and only once it exists. Null
-            otherwise.
-        failure_reason (None | str | Unset): Explains a failure or
-            cancellation; null when the run succeeded. A run that finds all
-            matching data already evaluated cancels with zero counts and says to
-            trigger again with `override_evaluations`.
+        experiment_id (None | str): The experiment the run created; only for
+            `RUN_EXPERIMENT` runs, and only once it exists. Null otherwise.
+        failure_reason (None | str): Explains a failure or cancellation;
+            null when the run succeeded. A run that finds all matching data
+            already evaluated cancels with zero counts and says to trigger again
+            with `override_evaluations`.
     """
 
     id: str
@@ -62,9 +74,14 @@ class TaskRun:
     num_skipped: int
     created_at: datetime.datetime
     created_by_user_id: None | str
-    experiment_id: None | str | Unset = UNSET
-    failure_reason: None | str | Unset = UNSET
+    experiment_id: None | str = None
+    failure_reason: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -124,9 +141,9 @@ class TaskRun:
         created_by_user_id: None | str
         created_by_user_id = self.created_by_user_id
 
-        experiment_id: None | str | Unset
-        if isinstance(self.experiment_id, Unset):
-            experiment_id = UNSET
+        experiment_id: None | str
+        if isinstance(self.experiment_id, NoneType):
+            experiment_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             experiment_id = (
                 self.experiment_id.to_dict()
@@ -134,9 +151,9 @@ class TaskRun:
                 else self.experiment_id
             )
 
-        failure_reason: None | str | Unset
-        if isinstance(self.failure_reason, Unset):
-            failure_reason = UNSET
+        failure_reason: None | str
+        if isinstance(self.failure_reason, NoneType):
+            failure_reason = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             failure_reason = (
                 self.failure_reason.to_dict()
@@ -162,139 +179,188 @@ class TaskRun:
                 "created_by_user_id": created_by_user_id,
             }
         )
-        if experiment_id is not UNSET:
+        if experiment_id is not None:
             field_dict["experiment_id"] = experiment_id
-        if failure_reason is not UNSET:
+        elif "experiment_id" in self._explicit_nulls:
+            field_dict["experiment_id"] = None
+        if failure_reason is not None:
             field_dict["failure_reason"] = failure_reason
+        elif "failure_reason" in self._explicit_nulls:
+            field_dict["failure_reason"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("TaskRun", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("TaskRun", "id", "a string", id)
 
-        task_id = d.pop("task_id")
+            task_id = d.pop("task_id")
+            if not isinstance(task_id, str):
+                raise wrong_kind("TaskRun", "task_id", "a string", task_id)
 
-        status = check_task_run_status(d.pop("status"))
+            status = check_task_run_status(d.pop("status"))
 
-        def _parse_run_started_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            failures: list[Exception] = []
+            def _parse_run_started_at(data: object) -> datetime.datetime | None:
+                if data is None:
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    run_started_at_type_0 = parse_datetime(data)
+
+                    return run_started_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    datetime.datetime | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            run_started_at = _parse_run_started_at(d.pop("run_started_at"))
+
+            def _parse_run_finished_at(data: object) -> datetime.datetime | None:
+                if data is None:
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    run_finished_at_type_0 = parse_datetime(data)
+
+                    return run_finished_at_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    datetime.datetime | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            run_finished_at = _parse_run_finished_at(d.pop("run_finished_at"))
+
+            def _parse_data_start_time(data: object) -> datetime.datetime | None:
+                if data is None:
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    data_start_time_type_0 = parse_datetime(data)
+
+                    return data_start_time_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    datetime.datetime | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            data_start_time = _parse_data_start_time(d.pop("data_start_time"))
+
+            def _parse_data_end_time(data: object) -> datetime.datetime | None:
+                if data is None:
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    data_end_time_type_0 = parse_datetime(data)
+
+                    return data_end_time_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    datetime.datetime | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            data_end_time = _parse_data_end_time(d.pop("data_end_time"))
+
+            num_successes = d.pop("num_successes")
+            if type(num_successes) is not int:
+                num_successes = as_int("TaskRun", "num_successes", num_successes)
+
+            num_errors = d.pop("num_errors")
+            if type(num_errors) is not int:
+                num_errors = as_int("TaskRun", "num_errors", num_errors)
+
+            num_skipped = d.pop("num_skipped")
+            if type(num_skipped) is not int:
+                num_skipped = as_int("TaskRun", "num_skipped", num_skipped)
+
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                run_started_at_type_0 = parse_datetime(data)
+                created_at = parse_datetime(d.pop("created_at"))
 
-                return run_started_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("TaskRun", "created_at", error) from error
 
-            return cast(
-                datetime.datetime | None,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
+            def _parse_created_by_user_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
 
-        run_started_at = _parse_run_started_at(d.pop("run_started_at"))
+            created_by_user_id = _parse_created_by_user_id(d.pop("created_by_user_id"))
 
-        def _parse_run_finished_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                run_finished_at_type_0 = parse_datetime(data)
+            if created_by_user_id is not None and not isinstance(
+                created_by_user_id, str
+            ):
+                raise wrong_kind(
+                    "TaskRun", "created_by_user_id", "a string", created_by_user_id
+                )
 
-                return run_finished_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            def _parse_experiment_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-            return cast(
-                datetime.datetime | None,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
+            experiment_id = _parse_experiment_id(d.pop("experiment_id", None))
 
-        run_finished_at = _parse_run_finished_at(d.pop("run_finished_at"))
+            if experiment_id is not None and not isinstance(experiment_id, str):
+                raise wrong_kind("TaskRun", "experiment_id", "a string", experiment_id)
 
-        def _parse_data_start_time(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                data_start_time_type_0 = parse_datetime(data)
+            if experiment_id is None and "experiment_id" in src_dict:
+                explicit_nulls += ("experiment_id",)
 
-                return data_start_time_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            def _parse_failure_reason(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-            return cast(
-                datetime.datetime | None,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
+            failure_reason = _parse_failure_reason(d.pop("failure_reason", None))
 
-        data_start_time = _parse_data_start_time(d.pop("data_start_time"))
+            if failure_reason is not None and not isinstance(failure_reason, str):
+                raise wrong_kind(
+                    "TaskRun", "failure_reason", "a string", failure_reason
+                )
 
-        def _parse_data_end_time(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                data_end_time_type_0 = parse_datetime(data)
+            if failure_reason is None and "failure_reason" in src_dict:
+                explicit_nulls += ("failure_reason",)
 
-                return data_end_time_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                datetime.datetime | None,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
-
-        data_end_time = _parse_data_end_time(d.pop("data_end_time"))
-
-        num_successes = d.pop("num_successes")
-
-        num_errors = d.pop("num_errors")
-
-        num_skipped = d.pop("num_skipped")
-
-        created_at = parse_datetime(d.pop("created_at"))
-
-        def _parse_created_by_user_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        created_by_user_id = _parse_created_by_user_id(d.pop("created_by_user_id"))
-
-        def _parse_experiment_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        experiment_id = _parse_experiment_id(d.pop("experiment_id", UNSET))
-
-        def _parse_failure_reason(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        failure_reason = _parse_failure_reason(d.pop("failure_reason", UNSET))
-
+        except KeyError as error:
+            raise missing_member("TaskRun", error) from None
         task_run = cls(
             id=id,
             task_id=task_id,
@@ -311,6 +377,8 @@ class TaskRun:
             experiment_id=experiment_id,
             failure_reason=failure_reason,
         )
+        if explicit_nulls:
+            task_run._explicit_nulls = explicit_nulls
 
         task_run.additional_properties = d
         return task_run

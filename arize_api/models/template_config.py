@@ -3,19 +3,30 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.data_granularity import DataGranularity, check_data_granularity
 from ..models.optimization_direction import (
     OptimizationDirection,
     check_optimization_direction,
 )
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TemplateConfig")
 
@@ -36,16 +47,16 @@ class TemplateConfig:
             the model supports it.
         llm_config (EvaluatorLlmConfig): The model, and the integration,
             that run the judge.
-        use_structured_output (bool | Unset): Whether structured output is
+        use_structured_output (bool | None): Whether structured output is
             used when the model supports it; `true` when not set. Default: True.
         classification_choices (None |
-            TemplateConfigClassificationChoicesType0 | Unset): Score of each
-            label the judge may return, e.g. `{"yes": 1, "no": 0}`; null for
-            older free-form evaluators made before choices were required.
-        direction (OptimizationDirection | Unset): Whether higher scores are
+            TemplateConfigClassificationChoicesType0): Score of each label the
+            judge may return, e.g. `{"yes": 1, "no": 0}`; null for older
+            free-form evaluators made before choices were required.
+        direction (OptimizationDirection | None): Whether higher scores are
             better; `MAXIMIZE` when not set.
-        data_granularity (DataGranularity | None | Unset): Unit evaluated;
-            null for older evaluators that stored none.
+        data_granularity (DataGranularity | None): Unit evaluated; null for
+            older evaluators that stored none.
     """
 
     name: str
@@ -53,13 +64,16 @@ class TemplateConfig:
     include_explanations: bool
     use_function_calling: bool
     llm_config: EvaluatorLlmConfig
-    use_structured_output: bool | Unset = True
-    classification_choices: None | TemplateConfigClassificationChoicesType0 | Unset = (
-        UNSET
-    )
-    direction: OptimizationDirection | Unset = UNSET
-    data_granularity: DataGranularity | None | Unset = UNSET
+    use_structured_output: bool | None = None
+    classification_choices: None | TemplateConfigClassificationChoicesType0 = None
+    direction: OptimizationDirection | None = None
+    data_granularity: DataGranularity | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -74,9 +88,9 @@ class TemplateConfig:
 
         use_structured_output = self.use_structured_output
 
-        classification_choices: dict[str, Any] | None | Unset
-        if isinstance(self.classification_choices, Unset):
-            classification_choices = UNSET
+        classification_choices: dict[str, Any] | None
+        if isinstance(self.classification_choices, NoneType):
+            classification_choices = None
         elif isinstance(
             self.classification_choices, TemplateConfigClassificationChoicesType0
         ):
@@ -88,13 +102,13 @@ class TemplateConfig:
                 else self.classification_choices
             )
 
-        direction: str | Unset = UNSET
-        if not isinstance(self.direction, Unset):
+        direction: str | None = None
+        if not isinstance(self.direction, NoneType):
             direction = self.direction
 
-        data_granularity: None | str | Unset
-        if isinstance(self.data_granularity, Unset):
-            data_granularity = UNSET
+        data_granularity: None | str
+        if isinstance(self.data_granularity, NoneType):
+            data_granularity = None
         elif isinstance(self.data_granularity, str):
             data_granularity = self.data_granularity
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -115,91 +129,149 @@ class TemplateConfig:
                 "llm_config": llm_config,
             }
         )
-        if use_structured_output is not UNSET:
+        if use_structured_output is not None:
             field_dict["use_structured_output"] = use_structured_output
-        if classification_choices is not UNSET:
+        elif "use_structured_output" in self._explicit_nulls:
+            field_dict["use_structured_output"] = None
+        if classification_choices is not None:
             field_dict["classification_choices"] = classification_choices
-        if direction is not UNSET:
+        elif "classification_choices" in self._explicit_nulls:
+            field_dict["classification_choices"] = None
+        if direction is not None:
             field_dict["direction"] = direction
-        if data_granularity is not UNSET:
+        elif "direction" in self._explicit_nulls:
+            field_dict["direction"] = None
+        if data_granularity is not None:
             field_dict["data_granularity"] = data_granularity
+        elif "data_granularity" in self._explicit_nulls:
+            field_dict["data_granularity"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("TemplateConfig", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("TemplateConfig", "name", "a string", name)
 
-        template = d.pop("template")
+            template = d.pop("template")
+            if not isinstance(template, str):
+                raise wrong_kind("TemplateConfig", "template", "a string", template)
 
-        include_explanations = d.pop("include_explanations")
-
-        use_function_calling = d.pop("use_function_calling")
-
-        llm_config = EvaluatorLlmConfig.from_dict(d.pop("llm_config"))
-
-        use_structured_output = d.pop("use_structured_output", UNSET)
-
-        def _parse_classification_choices(
-            data: object,
-        ) -> None | TemplateConfigClassificationChoicesType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                classification_choices_type_0 = (
-                    TemplateConfigClassificationChoicesType0.from_dict(data)
+            include_explanations = d.pop("include_explanations")
+            if type(include_explanations) is not bool:
+                raise wrong_kind(
+                    "TemplateConfig",
+                    "include_explanations",
+                    "a boolean",
+                    include_explanations,
                 )
 
-                return classification_choices_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            use_function_calling = d.pop("use_function_calling")
+            if type(use_function_calling) is not bool:
+                raise wrong_kind(
+                    "TemplateConfig",
+                    "use_function_calling",
+                    "a boolean",
+                    use_function_calling,
+                )
 
-            return cast(
-                None | TemplateConfigClassificationChoicesType0 | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
+            llm_config = EvaluatorLlmConfig.from_dict(d.pop("llm_config"))
+
+            use_structured_output = d.pop("use_structured_output", None)
+            if (
+                use_structured_output is not None
+                and type(use_structured_output) is not bool
+            ):
+                raise wrong_kind(
+                    "TemplateConfig",
+                    "use_structured_output",
+                    "a boolean",
+                    use_structured_output,
+                )
+
+            if use_structured_output is None and "use_structured_output" in src_dict:
+                explicit_nulls += ("use_structured_output",)
+
+            def _parse_classification_choices(
+                data: object,
+            ) -> None | TemplateConfigClassificationChoicesType0:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    classification_choices_type_0 = (
+                        TemplateConfigClassificationChoicesType0.from_dict(data)
+                    )
+
+                    return classification_choices_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None | TemplateConfigClassificationChoicesType0,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            classification_choices = _parse_classification_choices(
+                d.pop("classification_choices", None)
             )
 
-        classification_choices = _parse_classification_choices(
-            d.pop("classification_choices", UNSET)
-        )
+            if classification_choices is None and "classification_choices" in src_dict:
+                explicit_nulls += ("classification_choices",)
 
-        _direction = d.pop("direction", UNSET)
-        direction: OptimizationDirection | Unset
-        if isinstance(_direction, Unset):
-            direction = UNSET
-        else:
-            direction = check_optimization_direction(_direction)
+            _direction = d.pop("direction", None)
+            direction: OptimizationDirection | None
+            if isinstance(_direction, NoneType):
+                direction = None
+            else:
+                direction = check_optimization_direction(_direction)
 
-        def _parse_data_granularity(data: object) -> DataGranularity | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                data_granularity_type_0 = check_data_granularity(data)
+            if direction is None and "direction" in src_dict:
+                explicit_nulls += ("direction",)
 
-                return data_granularity_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            def _parse_data_granularity(data: object) -> DataGranularity | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    data_granularity_type_0 = check_data_granularity(data)
 
-            return cast(
-                DataGranularity | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
+                    return data_granularity_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
 
-        data_granularity = _parse_data_granularity(d.pop("data_granularity", UNSET))
+                return cast(
+                    DataGranularity | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
 
+            data_granularity = _parse_data_granularity(d.pop("data_granularity", None))
+
+            if data_granularity is None and "data_granularity" in src_dict:
+                explicit_nulls += ("data_granularity",)
+
+        except KeyError as error:
+            raise missing_member("TemplateConfig", error) from None
         template_config = cls(
             name=name,
             template=template,
@@ -211,6 +283,8 @@ class TemplateConfig:
             direction=direction,
             data_granularity=data_granularity,
         )
+        if explicit_nulls:
+            template_config._explicit_nulls = explicit_nulls
 
         template_config.additional_properties = d
         return template_config

@@ -3,12 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..models.data_granularity import DataGranularity, check_data_granularity
 from ..models.optimization_direction import (
     OptimizationDirection,
@@ -53,10 +67,13 @@ class TemplateConfigInput:
     template: str
     include_explanations: bool
     use_function_calling: bool
-    llm_config: EvaluatorLlmConfigRequest
+    llm_config: EvaluatorLlmConfigRequest | EvaluatorLlmConfigRequestDict
     use_structured_output: bool | Unset = UNSET
     classification_choices: (
-        None | TemplateConfigInputClassificationChoicesType0 | Unset
+        None
+        | TemplateConfigInputClassificationChoicesType0
+        | TemplateConfigInputClassificationChoicesType0Dict
+        | Unset
     ) = UNSET
     direction: OptimizationDirection | Unset = UNSET
     data_granularity: DataGranularity | Unset = UNSET
@@ -70,22 +87,57 @@ class TemplateConfigInput:
 
         use_function_calling = self.use_function_calling
 
-        llm_config = self.llm_config.to_dict()
+        llm_config = as_model(
+            EvaluatorLlmConfigRequest, self.llm_config, "TemplateConfigInput.llm_config"
+        ).to_dict()
 
         use_structured_output = self.use_structured_output
 
+        classification_choices_value = self.classification_choices
+        if isinstance(classification_choices_value, dict):
+
+            def _parse_classification_choices(
+                data: object,
+            ) -> None | TemplateConfigInputClassificationChoicesType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    classification_choices_type_0 = (
+                        TemplateConfigInputClassificationChoicesType0.from_dict(data)
+                    )
+
+                    return classification_choices_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None | TemplateConfigInputClassificationChoicesType0 | Unset,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            classification_choices = _parse_classification_choices(
+                classification_choices_value
+            )
+
+            classification_choices_value = classification_choices
         classification_choices: dict[str, Any] | None | Unset
-        if isinstance(self.classification_choices, Unset):
+        if isinstance(classification_choices_value, Unset):
             classification_choices = UNSET
         elif isinstance(
-            self.classification_choices, TemplateConfigInputClassificationChoicesType0
+            classification_choices_value, TemplateConfigInputClassificationChoicesType0
         ):
-            classification_choices = self.classification_choices.to_dict()
+            classification_choices = classification_choices_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             classification_choices = (
-                self.classification_choices.to_dict()
-                if hasattr(self.classification_choices, "to_dict")
-                else self.classification_choices
+                classification_choices_value.to_dict()
+                if hasattr(classification_choices_value, "to_dict")
+                else classification_choices_value
             )
 
         direction: str | Unset = UNSET
@@ -118,64 +170,103 @@ class TemplateConfigInput:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("TemplateConfigInput", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("TemplateConfigInput", "name", "a string", name)
 
-        template = d.pop("template")
-
-        include_explanations = d.pop("include_explanations")
-
-        use_function_calling = d.pop("use_function_calling")
-
-        llm_config = EvaluatorLlmConfigRequest.from_dict(d.pop("llm_config"))
-
-        use_structured_output = d.pop("use_structured_output", UNSET)
-
-        def _parse_classification_choices(
-            data: object,
-        ) -> None | TemplateConfigInputClassificationChoicesType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                classification_choices_type_0 = (
-                    TemplateConfigInputClassificationChoicesType0.from_dict(data)
+            template = d.pop("template")
+            if not isinstance(template, str):
+                raise wrong_kind(
+                    "TemplateConfigInput", "template", "a string", template
                 )
 
-                return classification_choices_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            include_explanations = d.pop("include_explanations")
+            if type(include_explanations) is not bool:
+                raise wrong_kind(
+                    "TemplateConfigInput",
+                    "include_explanations",
+                    "a boolean",
+                    include_explanations,
+                )
 
-            return cast(
-                None | TemplateConfigInputClassificationChoicesType0 | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
+            use_function_calling = d.pop("use_function_calling")
+            if type(use_function_calling) is not bool:
+                raise wrong_kind(
+                    "TemplateConfigInput",
+                    "use_function_calling",
+                    "a boolean",
+                    use_function_calling,
+                )
+
+            llm_config = EvaluatorLlmConfigRequest.from_dict(d.pop("llm_config"))
+
+            use_structured_output = d.pop("use_structured_output", UNSET)
+            if (
+                use_structured_output is not UNSET
+                and type(use_structured_output) is not bool
+            ):
+                raise wrong_kind(
+                    "TemplateConfigInput",
+                    "use_structured_output",
+                    "a boolean",
+                    use_structured_output,
+                )
+
+            def _parse_classification_choices(
+                data: object,
+            ) -> None | TemplateConfigInputClassificationChoicesType0 | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    classification_choices_type_0 = (
+                        TemplateConfigInputClassificationChoicesType0.from_dict(data)
+                    )
+
+                    return classification_choices_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None | TemplateConfigInputClassificationChoicesType0 | Unset,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            classification_choices = _parse_classification_choices(
+                d.pop("classification_choices", UNSET)
             )
 
-        classification_choices = _parse_classification_choices(
-            d.pop("classification_choices", UNSET)
-        )
+            _direction = d.pop("direction", UNSET)
+            direction: OptimizationDirection | Unset
+            if isinstance(_direction, Unset):
+                direction = UNSET
+            else:
+                direction = check_optimization_direction(_direction)
 
-        _direction = d.pop("direction", UNSET)
-        direction: OptimizationDirection | Unset
-        if isinstance(_direction, Unset):
-            direction = UNSET
-        else:
-            direction = check_optimization_direction(_direction)
+            _data_granularity = d.pop("data_granularity", UNSET)
+            data_granularity: DataGranularity | Unset
+            if isinstance(_data_granularity, Unset):
+                data_granularity = UNSET
+            else:
+                data_granularity = check_data_granularity(_data_granularity)
 
-        _data_granularity = d.pop("data_granularity", UNSET)
-        data_granularity: DataGranularity | Unset
-        if isinstance(_data_granularity, Unset):
-            data_granularity = UNSET
-        else:
-            data_granularity = check_data_granularity(_data_granularity)
-
+        except KeyError as error:
+            raise missing_member("TemplateConfigInput", error) from None
         template_config_input = cls(
             name=name,
             template=template,
@@ -194,7 +285,28 @@ class TemplateConfigInput:
         return model_repr(self)
 
 
-from ..models.evaluator_llm_config_request import EvaluatorLlmConfigRequest
+class TemplateConfigInputDict(TypedDict):
+    """A ``TemplateConfigInput`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``TemplateConfigInput.from_dict``, so the same checks apply."""
+
+    name: str
+    template: str
+    include_explanations: bool
+    use_function_calling: bool
+    llm_config: EvaluatorLlmConfigRequestDict
+    use_structured_output: NotRequired[bool]
+    classification_choices: NotRequired[
+        TemplateConfigInputClassificationChoicesType0Dict | None
+    ]
+    direction: NotRequired[OptimizationDirection]
+    data_granularity: NotRequired[DataGranularity]
+
+
+from ..models.evaluator_llm_config_request import (
+    EvaluatorLlmConfigRequest,
+    EvaluatorLlmConfigRequestDict,
+)
 from ..models.template_config_input_classification_choices_type_0 import (
     TemplateConfigInputClassificationChoicesType0,
+    TemplateConfigInputClassificationChoicesType0Dict,
 )

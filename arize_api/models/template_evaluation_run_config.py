@@ -3,7 +3,9 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from types import NoneType
 from typing import (
     Any,
     Literal,
@@ -16,7 +18,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="TemplateEvaluationRunConfig")
 
@@ -35,36 +41,41 @@ class TemplateEvaluationRunConfig:
             least 1 character.
         provide_explanation (bool): Whether the judge also writes an
             explanation next to its label or score.
-        model_name (str | Unset): Model to call, such as `gpt-4o`; the
+        model_name (str | None): Model to call, such as `gpt-4o`; the
             integration's default model when absent.
         classification_choices
-            (TemplateEvaluationRunConfigClassificationChoices | Unset): Label
+            (TemplateEvaluationRunConfigClassificationChoices | None): Label
             each judgement may take, mapped to its numeric score (e.g. relevant
             1, irrelevant 0).
-        column_mapping (TemplateEvaluationRunConfigColumnMapping | Unset):
+        column_mapping (TemplateEvaluationRunConfigColumnMapping | None):
             Template variable name mapped to the dataset column path that fills
             it.
-        evaluator_version_id (None | str | Unset): The Eval Hub evaluator
-            version this run is linked to.
-        invocation_parameters (InvocationParams | Unset): Model call
-            settings such as temperature.
+        evaluator_version_id (None | str): The Eval Hub evaluator version
+            this run is linked to.
+        invocation_parameters (InvocationParams | None): Model call settings
+            such as temperature.
         provider_parameters (TemplateEvaluationRunConfigProviderParameters |
-            Unset): Provider-specific settings; none (`{}`) when absent.
+            None): Provider-specific settings; none (`{}`) when absent.
     """
 
     experiment_type: Literal["TEMPLATE_EVALUATION"]
     ai_integration_id: str
     template: str
     provide_explanation: bool
-    model_name: str | Unset = UNSET
-    classification_choices: TemplateEvaluationRunConfigClassificationChoices | Unset = (
-        UNSET
+    model_name: str | None = None
+    classification_choices: TemplateEvaluationRunConfigClassificationChoices | None = (
+        None
     )
-    column_mapping: TemplateEvaluationRunConfigColumnMapping | Unset = UNSET
-    evaluator_version_id: None | str | Unset = UNSET
-    invocation_parameters: InvocationParams | Unset = UNSET
-    provider_parameters: TemplateEvaluationRunConfigProviderParameters | Unset = UNSET
+    column_mapping: TemplateEvaluationRunConfigColumnMapping | None = None
+    evaluator_version_id: None | str = None
+    invocation_parameters: InvocationParams | None = None
+    provider_parameters: TemplateEvaluationRunConfigProviderParameters | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         experiment_type = self.experiment_type
@@ -77,17 +88,17 @@ class TemplateEvaluationRunConfig:
 
         model_name = self.model_name
 
-        classification_choices: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.classification_choices, Unset):
+        classification_choices: dict[str, Any] | None = None
+        if not isinstance(self.classification_choices, NoneType):
             classification_choices = self.classification_choices.to_dict()
 
-        column_mapping: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.column_mapping, Unset):
+        column_mapping: dict[str, Any] | None = None
+        if not isinstance(self.column_mapping, NoneType):
             column_mapping = self.column_mapping.to_dict()
 
-        evaluator_version_id: None | str | Unset
-        if isinstance(self.evaluator_version_id, Unset):
-            evaluator_version_id = UNSET
+        evaluator_version_id: None | str
+        if isinstance(self.evaluator_version_id, NoneType):
+            evaluator_version_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             evaluator_version_id = (
                 self.evaluator_version_id.to_dict()
@@ -95,12 +106,12 @@ class TemplateEvaluationRunConfig:
                 else self.evaluator_version_id
             )
 
-        invocation_parameters: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.invocation_parameters, Unset):
+        invocation_parameters: dict[str, Any] | None = None
+        if not isinstance(self.invocation_parameters, NoneType):
             invocation_parameters = self.invocation_parameters.to_dict()
 
-        provider_parameters: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.provider_parameters, Unset):
+        provider_parameters: dict[str, Any] | None = None
+        if not isinstance(self.provider_parameters, NoneType):
             provider_parameters = self.provider_parameters.to_dict()
 
         field_dict: dict[str, Any] = {}
@@ -113,89 +124,167 @@ class TemplateEvaluationRunConfig:
                 "provide_explanation": provide_explanation,
             }
         )
-        if model_name is not UNSET:
+        if model_name is not None:
             field_dict["model_name"] = model_name
-        if classification_choices is not UNSET:
+        elif "model_name" in self._explicit_nulls:
+            field_dict["model_name"] = None
+        if classification_choices is not None:
             field_dict["classification_choices"] = classification_choices
-        if column_mapping is not UNSET:
+        elif "classification_choices" in self._explicit_nulls:
+            field_dict["classification_choices"] = None
+        if column_mapping is not None:
             field_dict["column_mapping"] = column_mapping
-        if evaluator_version_id is not UNSET:
+        elif "column_mapping" in self._explicit_nulls:
+            field_dict["column_mapping"] = None
+        if evaluator_version_id is not None:
             field_dict["evaluator_version_id"] = evaluator_version_id
-        if invocation_parameters is not UNSET:
+        elif "evaluator_version_id" in self._explicit_nulls:
+            field_dict["evaluator_version_id"] = None
+        if invocation_parameters is not None:
             field_dict["invocation_parameters"] = invocation_parameters
-        if provider_parameters is not UNSET:
+        elif "invocation_parameters" in self._explicit_nulls:
+            field_dict["invocation_parameters"] = None
+        if provider_parameters is not None:
             field_dict["provider_parameters"] = provider_parameters
+        elif "provider_parameters" in self._explicit_nulls:
+            field_dict["provider_parameters"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("TemplateEvaluationRunConfig", src_dict)
         d = dict(src_dict)
-        experiment_type = cast(Literal["TEMPLATE_EVALUATION"], d.pop("experiment_type"))
-        if experiment_type != "TEMPLATE_EVALUATION":
-            from arize_api._errors import ConstMismatchError
-
-            raise ConstMismatchError(
-                f"experiment_type must be 'TEMPLATE_EVALUATION', got {experiment_type!r}"
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            experiment_type = cast(
+                Literal["TEMPLATE_EVALUATION"], d.pop("experiment_type")
             )
+            if experiment_type != "TEMPLATE_EVALUATION":
+                from arize_api._errors import ConstMismatchError
 
-        ai_integration_id = d.pop("ai_integration_id")
-
-        template = d.pop("template")
-
-        provide_explanation = d.pop("provide_explanation")
-
-        model_name = d.pop("model_name", UNSET)
-
-        _classification_choices = d.pop("classification_choices", UNSET)
-        classification_choices: TemplateEvaluationRunConfigClassificationChoices | Unset
-        if isinstance(_classification_choices, Unset):
-            classification_choices = UNSET
-        else:
-            classification_choices = (
-                TemplateEvaluationRunConfigClassificationChoices.from_dict(
-                    _classification_choices
+                raise ConstMismatchError(
+                    f"experiment_type must be 'TEMPLATE_EVALUATION', got {experiment_type!r}"
                 )
-            )
 
-        _column_mapping = d.pop("column_mapping", UNSET)
-        column_mapping: TemplateEvaluationRunConfigColumnMapping | Unset
-        if isinstance(_column_mapping, Unset):
-            column_mapping = UNSET
-        else:
-            column_mapping = TemplateEvaluationRunConfigColumnMapping.from_dict(
-                _column_mapping
-            )
-
-        def _parse_evaluator_version_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        evaluator_version_id = _parse_evaluator_version_id(
-            d.pop("evaluator_version_id", UNSET)
-        )
-
-        _invocation_parameters = d.pop("invocation_parameters", UNSET)
-        invocation_parameters: InvocationParams | Unset
-        if isinstance(_invocation_parameters, Unset):
-            invocation_parameters = UNSET
-        else:
-            invocation_parameters = InvocationParams.from_dict(_invocation_parameters)
-
-        _provider_parameters = d.pop("provider_parameters", UNSET)
-        provider_parameters: TemplateEvaluationRunConfigProviderParameters | Unset
-        if isinstance(_provider_parameters, Unset):
-            provider_parameters = UNSET
-        else:
-            provider_parameters = (
-                TemplateEvaluationRunConfigProviderParameters.from_dict(
-                    _provider_parameters
+            ai_integration_id = d.pop("ai_integration_id")
+            if not isinstance(ai_integration_id, str):
+                raise wrong_kind(
+                    "TemplateEvaluationRunConfig",
+                    "ai_integration_id",
+                    "a string",
+                    ai_integration_id,
                 )
+
+            template = d.pop("template")
+            if not isinstance(template, str):
+                raise wrong_kind(
+                    "TemplateEvaluationRunConfig", "template", "a string", template
+                )
+
+            provide_explanation = d.pop("provide_explanation")
+            if type(provide_explanation) is not bool:
+                raise wrong_kind(
+                    "TemplateEvaluationRunConfig",
+                    "provide_explanation",
+                    "a boolean",
+                    provide_explanation,
+                )
+
+            model_name = d.pop("model_name", None)
+            if model_name is not None and not isinstance(model_name, str):
+                raise wrong_kind(
+                    "TemplateEvaluationRunConfig", "model_name", "a string", model_name
+                )
+
+            if model_name is None and "model_name" in src_dict:
+                explicit_nulls += ("model_name",)
+
+            _classification_choices = d.pop("classification_choices", None)
+            classification_choices: (
+                TemplateEvaluationRunConfigClassificationChoices | None
+            )
+            if isinstance(_classification_choices, NoneType):
+                classification_choices = None
+            else:
+                classification_choices = (
+                    TemplateEvaluationRunConfigClassificationChoices.from_dict(
+                        _classification_choices
+                    )
+                )
+
+            if classification_choices is None and "classification_choices" in src_dict:
+                explicit_nulls += ("classification_choices",)
+
+            _column_mapping = d.pop("column_mapping", None)
+            column_mapping: TemplateEvaluationRunConfigColumnMapping | None
+            if isinstance(_column_mapping, NoneType):
+                column_mapping = None
+            else:
+                column_mapping = TemplateEvaluationRunConfigColumnMapping.from_dict(
+                    _column_mapping
+                )
+
+            if column_mapping is None and "column_mapping" in src_dict:
+                explicit_nulls += ("column_mapping",)
+
+            def _parse_evaluator_version_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            evaluator_version_id = _parse_evaluator_version_id(
+                d.pop("evaluator_version_id", None)
             )
 
+            if evaluator_version_id is not None and not isinstance(
+                evaluator_version_id, str
+            ):
+                raise wrong_kind(
+                    "TemplateEvaluationRunConfig",
+                    "evaluator_version_id",
+                    "a string",
+                    evaluator_version_id,
+                )
+
+            if evaluator_version_id is None and "evaluator_version_id" in src_dict:
+                explicit_nulls += ("evaluator_version_id",)
+
+            _invocation_parameters = d.pop("invocation_parameters", None)
+            invocation_parameters: InvocationParams | None
+            if isinstance(_invocation_parameters, NoneType):
+                invocation_parameters = None
+            else:
+                invocation_parameters = InvocationParams.from_dict(
+                    _invocation_parameters
+                )
+
+            if invocation_parameters is None and "invocation_parameters" in src_dict:
+                explicit_nulls += ("invocation_parameters",)
+
+            _provider_parameters = d.pop("provider_parameters", None)
+            provider_parameters: TemplateEvaluationRunConfigProviderParameters | None
+            if isinstance(_provider_parameters, NoneType):
+                provider_parameters = None
+            else:
+                provider_parameters = (
+                    TemplateEvaluationRunConfigProviderParameters.from_dict(
+                        _provider_parameters
+                    )
+                )
+
+            if provider_parameters is None and "provider_parameters" in src_dict:
+                explicit_nulls += ("provider_parameters",)
+
+        except KeyError as error:
+            raise missing_member("TemplateEvaluationRunConfig", error) from None
         template_evaluation_run_config = cls(
             experiment_type=experiment_type,
             ai_integration_id=ai_integration_id,
@@ -208,6 +297,8 @@ class TemplateEvaluationRunConfig:
             invocation_parameters=invocation_parameters,
             provider_parameters=provider_parameters,
         )
+        if explicit_nulls:
+            template_evaluation_run_config._explicit_nulls = explicit_nulls
 
         template_evaluation_run_config.additional_properties = d
         return template_evaluation_run_config

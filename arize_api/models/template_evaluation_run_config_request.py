@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,12 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TemplateEvaluationRunConfigRequest")
@@ -58,13 +67,23 @@ class TemplateEvaluationRunConfigRequest:
     provide_explanation: bool
     model_name: str | Unset = UNSET
     classification_choices: (
-        TemplateEvaluationRunConfigRequestClassificationChoices | Unset
+        TemplateEvaluationRunConfigRequestClassificationChoices
+        | TemplateEvaluationRunConfigRequestClassificationChoicesDict
+        | Unset
     ) = UNSET
-    column_mapping: TemplateEvaluationRunConfigRequestColumnMapping | Unset = UNSET
+    column_mapping: (
+        TemplateEvaluationRunConfigRequestColumnMapping
+        | TemplateEvaluationRunConfigRequestColumnMappingDict
+        | Unset
+    ) = UNSET
     evaluator_version_id: None | str | Unset = UNSET
-    invocation_parameters: InvocationParamsRequest | Unset = UNSET
+    invocation_parameters: (
+        InvocationParamsRequest | InvocationParamsRequestDict | Unset
+    ) = UNSET
     provider_parameters: (
-        TemplateEvaluationRunConfigRequestProviderParameters | Unset
+        TemplateEvaluationRunConfigRequestProviderParameters
+        | TemplateEvaluationRunConfigRequestProviderParametersDict
+        | Unset
     ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,11 +99,19 @@ class TemplateEvaluationRunConfigRequest:
 
         classification_choices: dict[str, Any] | Unset = UNSET
         if not isinstance(self.classification_choices, Unset):
-            classification_choices = self.classification_choices.to_dict()
+            classification_choices = as_model(
+                TemplateEvaluationRunConfigRequestClassificationChoices,
+                self.classification_choices,
+                "TemplateEvaluationRunConfigRequest.classification_choices",
+            ).to_dict()
 
         column_mapping: dict[str, Any] | Unset = UNSET
         if not isinstance(self.column_mapping, Unset):
-            column_mapping = self.column_mapping.to_dict()
+            column_mapping = as_model(
+                TemplateEvaluationRunConfigRequestColumnMapping,
+                self.column_mapping,
+                "TemplateEvaluationRunConfigRequest.column_mapping",
+            ).to_dict()
 
         evaluator_version_id: None | str | Unset
         if isinstance(self.evaluator_version_id, Unset):
@@ -98,11 +125,19 @@ class TemplateEvaluationRunConfigRequest:
 
         invocation_parameters: dict[str, Any] | Unset = UNSET
         if not isinstance(self.invocation_parameters, Unset):
-            invocation_parameters = self.invocation_parameters.to_dict()
+            invocation_parameters = as_model(
+                InvocationParamsRequest,
+                self.invocation_parameters,
+                "TemplateEvaluationRunConfigRequest.invocation_parameters",
+            ).to_dict()
 
         provider_parameters: dict[str, Any] | Unset = UNSET
         if not isinstance(self.provider_parameters, Unset):
-            provider_parameters = self.provider_parameters.to_dict()
+            provider_parameters = as_model(
+                TemplateEvaluationRunConfigRequestProviderParameters,
+                self.provider_parameters,
+                "TemplateEvaluationRunConfigRequest.provider_parameters",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -129,80 +164,133 @@ class TemplateEvaluationRunConfigRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("TemplateEvaluationRunConfigRequest", src_dict)
         d = dict(src_dict)
-        experiment_type = cast(Literal["TEMPLATE_EVALUATION"], d.pop("experiment_type"))
-        if experiment_type != "TEMPLATE_EVALUATION":
-            from arize_api._errors import ConstMismatchError
-
-            raise ConstMismatchError(
-                f"experiment_type must be 'TEMPLATE_EVALUATION', got {experiment_type!r}"
+        try:
+            experiment_type = cast(
+                Literal["TEMPLATE_EVALUATION"], d.pop("experiment_type")
             )
+            if experiment_type != "TEMPLATE_EVALUATION":
+                from arize_api._errors import ConstMismatchError
 
-        ai_integration_id = d.pop("ai_integration_id")
-
-        template = d.pop("template")
-
-        provide_explanation = d.pop("provide_explanation")
-
-        model_name = d.pop("model_name", UNSET)
-
-        _classification_choices = d.pop("classification_choices", UNSET)
-        classification_choices: (
-            TemplateEvaluationRunConfigRequestClassificationChoices | Unset
-        )
-        if isinstance(_classification_choices, Unset):
-            classification_choices = UNSET
-        else:
-            classification_choices = (
-                TemplateEvaluationRunConfigRequestClassificationChoices.from_dict(
-                    _classification_choices
+                raise ConstMismatchError(
+                    f"experiment_type must be 'TEMPLATE_EVALUATION', got {experiment_type!r}"
                 )
-            )
 
-        _column_mapping = d.pop("column_mapping", UNSET)
-        column_mapping: TemplateEvaluationRunConfigRequestColumnMapping | Unset
-        if isinstance(_column_mapping, Unset):
-            column_mapping = UNSET
-        else:
-            column_mapping = TemplateEvaluationRunConfigRequestColumnMapping.from_dict(
-                _column_mapping
-            )
-
-        def _parse_evaluator_version_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        evaluator_version_id = _parse_evaluator_version_id(
-            d.pop("evaluator_version_id", UNSET)
-        )
-
-        _invocation_parameters = d.pop("invocation_parameters", UNSET)
-        invocation_parameters: InvocationParamsRequest | Unset
-        if isinstance(_invocation_parameters, Unset):
-            invocation_parameters = UNSET
-        else:
-            invocation_parameters = InvocationParamsRequest.from_dict(
-                _invocation_parameters
-            )
-
-        _provider_parameters = d.pop("provider_parameters", UNSET)
-        provider_parameters: (
-            TemplateEvaluationRunConfigRequestProviderParameters | Unset
-        )
-        if isinstance(_provider_parameters, Unset):
-            provider_parameters = UNSET
-        else:
-            provider_parameters = (
-                TemplateEvaluationRunConfigRequestProviderParameters.from_dict(
-                    _provider_parameters
+            ai_integration_id = d.pop("ai_integration_id")
+            if not isinstance(ai_integration_id, str):
+                raise wrong_kind(
+                    "TemplateEvaluationRunConfigRequest",
+                    "ai_integration_id",
+                    "a string",
+                    ai_integration_id,
                 )
+
+            template = d.pop("template")
+            if not isinstance(template, str):
+                raise wrong_kind(
+                    "TemplateEvaluationRunConfigRequest",
+                    "template",
+                    "a string",
+                    template,
+                )
+
+            provide_explanation = d.pop("provide_explanation")
+            if type(provide_explanation) is not bool:
+                raise wrong_kind(
+                    "TemplateEvaluationRunConfigRequest",
+                    "provide_explanation",
+                    "a boolean",
+                    provide_explanation,
+                )
+
+            model_name = d.pop("model_name", UNSET)
+            if model_name is not UNSET and not isinstance(model_name, str):
+                raise wrong_kind(
+                    "TemplateEvaluationRunConfigRequest",
+                    "model_name",
+                    "a string",
+                    model_name,
+                )
+
+            _classification_choices = d.pop("classification_choices", UNSET)
+            classification_choices: (
+                TemplateEvaluationRunConfigRequestClassificationChoices | Unset
+            )
+            if isinstance(_classification_choices, Unset):
+                classification_choices = UNSET
+            else:
+                classification_choices = (
+                    TemplateEvaluationRunConfigRequestClassificationChoices.from_dict(
+                        _classification_choices
+                    )
+                )
+
+            _column_mapping = d.pop("column_mapping", UNSET)
+            column_mapping: TemplateEvaluationRunConfigRequestColumnMapping | Unset
+            if isinstance(_column_mapping, Unset):
+                column_mapping = UNSET
+            else:
+                column_mapping = (
+                    TemplateEvaluationRunConfigRequestColumnMapping.from_dict(
+                        _column_mapping
+                    )
+                )
+
+            def _parse_evaluator_version_id(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
+
+            evaluator_version_id = _parse_evaluator_version_id(
+                d.pop("evaluator_version_id", UNSET)
             )
 
+            if (
+                evaluator_version_id is not UNSET
+                and evaluator_version_id is not None
+                and not isinstance(evaluator_version_id, str)
+            ):
+                raise wrong_kind(
+                    "TemplateEvaluationRunConfigRequest",
+                    "evaluator_version_id",
+                    "a string",
+                    evaluator_version_id,
+                )
+
+            _invocation_parameters = d.pop("invocation_parameters", UNSET)
+            invocation_parameters: InvocationParamsRequest | Unset
+            if isinstance(_invocation_parameters, Unset):
+                invocation_parameters = UNSET
+            else:
+                invocation_parameters = InvocationParamsRequest.from_dict(
+                    _invocation_parameters
+                )
+
+            _provider_parameters = d.pop("provider_parameters", UNSET)
+            provider_parameters: (
+                TemplateEvaluationRunConfigRequestProviderParameters | Unset
+            )
+            if isinstance(_provider_parameters, Unset):
+                provider_parameters = UNSET
+            else:
+                provider_parameters = (
+                    TemplateEvaluationRunConfigRequestProviderParameters.from_dict(
+                        _provider_parameters
+                    )
+                )
+
+        except KeyError as error:
+            raise missing_member("TemplateEvaluationRunConfigRequest", error) from None
         template_evaluation_run_config_request = cls(
             experiment_type=experiment_type,
             ai_integration_id=ai_integration_id,
@@ -222,13 +310,39 @@ class TemplateEvaluationRunConfigRequest:
         return model_repr(self)
 
 
-from ..models.invocation_params_request import InvocationParamsRequest
+class TemplateEvaluationRunConfigRequestDict(TypedDict):
+    """A ``TemplateEvaluationRunConfigRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``TemplateEvaluationRunConfigRequest.from_dict``, so the same checks apply."""
+
+    experiment_type: Literal["TEMPLATE_EVALUATION"]
+    ai_integration_id: str
+    template: str
+    provide_explanation: bool
+    model_name: NotRequired[str]
+    classification_choices: NotRequired[
+        TemplateEvaluationRunConfigRequestClassificationChoicesDict
+    ]
+    column_mapping: NotRequired[TemplateEvaluationRunConfigRequestColumnMappingDict]
+    evaluator_version_id: NotRequired[str | None]
+    invocation_parameters: NotRequired[InvocationParamsRequestDict]
+    provider_parameters: NotRequired[
+        TemplateEvaluationRunConfigRequestProviderParametersDict
+    ]
+
+
+from ..models.invocation_params_request import (
+    InvocationParamsRequest,
+    InvocationParamsRequestDict,
+)
 from ..models.template_evaluation_run_config_request_classification_choices import (
     TemplateEvaluationRunConfigRequestClassificationChoices,
+    TemplateEvaluationRunConfigRequestClassificationChoicesDict,
 )
 from ..models.template_evaluation_run_config_request_column_mapping import (
     TemplateEvaluationRunConfigRequestColumnMapping,
+    TemplateEvaluationRunConfigRequestColumnMappingDict,
 )
 from ..models.template_evaluation_run_config_request_provider_parameters import (
     TemplateEvaluationRunConfigRequestProviderParameters,
+    TemplateEvaluationRunConfigRequestProviderParametersDict,
 )

@@ -3,13 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="TestWebhookResponse")
 
@@ -46,18 +58,34 @@ class TestWebhookResponse:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("TestWebhookResponse", src_dict)
         d = dict(src_dict)
-        status_code = d.pop("status_code")
+        try:
+            status_code = d.pop("status_code")
+            if type(status_code) is not int:
+                status_code = as_int("TestWebhookResponse", "status_code", status_code)
 
-        def _parse_error_message(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+            def _parse_error_message(data: object) -> None | str:
+                if data is None:
+                    return data
+                return cast(None | str, data)
 
-        error_message = _parse_error_message(d.pop("error_message"))
+            error_message = _parse_error_message(d.pop("error_message"))
 
+            if error_message is not None and not isinstance(error_message, str):
+                raise wrong_kind(
+                    "TestWebhookResponse", "error_message", "a string", error_message
+                )
+
+        except KeyError as error:
+            raise missing_member("TestWebhookResponse", error) from None
         test_webhook_response = cls(
             status_code=status_code,
             error_message=error_message,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
@@ -18,6 +19,13 @@ from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.widget_creation_status import (
     WidgetCreationStatus,
     check_widget_creation_status,
@@ -92,31 +100,60 @@ class TextWidget:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("TextWidget", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("TextWidget", "id", "a string", id)
 
-        type_ = cast(Literal["TEXT"], d.pop("type"))
-        if type_ != "TEXT":
-            from arize_api._errors import ConstMismatchError
+            type_ = cast(Literal["TEXT"], d.pop("type"))
+            if type_ != "TEXT":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'TEXT', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'TEXT', got {type_!r}")
 
-        dashboard_id = d.pop("dashboard_id")
+            dashboard_id = d.pop("dashboard_id")
+            if not isinstance(dashboard_id, str):
+                raise wrong_kind("TextWidget", "dashboard_id", "a string", dashboard_id)
 
-        title = d.pop("title")
+            title = d.pop("title")
+            if not isinstance(title, str):
+                raise wrong_kind("TextWidget", "title", "a string", title)
 
-        grid_position = cast(list[int], d.pop("grid_position"))
+            grid_position = cast(list[int], d.pop("grid_position"))
 
-        creation_status = check_widget_creation_status(d.pop("creation_status"))
+            if not isinstance(grid_position, list):
+                raise wrong_kind("TextWidget", "grid_position", "a list", grid_position)
+            check_items("TextWidget", "grid_position", grid_position, "int")
 
-        created_at = parse_datetime(d.pop("created_at"))
+            creation_status = check_widget_creation_status(d.pop("creation_status"))
 
-        creator_user_id = d.pop("creator_user_id")
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        content = d.pop("content")
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("TextWidget", "created_at", error) from error
 
+            creator_user_id = d.pop("creator_user_id")
+            if not isinstance(creator_user_id, str):
+                raise wrong_kind(
+                    "TextWidget", "creator_user_id", "a string", creator_user_id
+                )
+
+            content = d.pop("content")
+            if not isinstance(content, str):
+                raise wrong_kind("TextWidget", "content", "a string", content)
+
+        except KeyError as error:
+            raise missing_member("TextWidget", error) from None
         text_widget = cls(
             id=id,
             type_=type_,

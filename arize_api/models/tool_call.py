@@ -3,15 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..models.tool_call_type import ToolCallType, check_tool_call_type
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ToolCall")
 
@@ -23,14 +32,19 @@ class ToolCall:
     Attributes:
         type_ (ToolCallType): Kind of tool call; only `FUNCTION` exists.
         function (ToolCallFunction): The function called and its arguments.
-        id (str | Unset): The call's id; a `TOOL` message answers it through
+        id (str | None): The call's id; a `TOOL` message answers it through
             `tool_call_id`.
     """
 
     type_: ToolCallType
     function: ToolCallFunction
-    id: str | Unset = UNSET
+    id: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         type_: str = self.type_
@@ -47,25 +61,44 @@ class ToolCall:
                 "function": function,
             }
         )
-        if id is not UNSET:
+        if id is not None:
             field_dict["id"] = id
+        elif "id" in self._explicit_nulls:
+            field_dict["id"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ToolCall", src_dict)
         d = dict(src_dict)
-        type_ = check_tool_call_type(d.pop("type"))
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            type_ = check_tool_call_type(d.pop("type"))
 
-        function = ToolCallFunction.from_dict(d.pop("function"))
+            function = ToolCallFunction.from_dict(d.pop("function"))
 
-        id = d.pop("id", UNSET)
+            id = d.pop("id", None)
+            if id is not None and not isinstance(id, str):
+                raise wrong_kind("ToolCall", "id", "a string", id)
 
+            if id is None and "id" in src_dict:
+                explicit_nulls += ("id",)
+
+        except KeyError as error:
+            raise missing_member("ToolCall", error) from None
         tool_call = cls(
             type_=type_,
             function=function,
             id=id,
         )
+        if explicit_nulls:
+            tool_call._explicit_nulls = explicit_nulls
 
         tool_call.additional_properties = d
         return tool_call

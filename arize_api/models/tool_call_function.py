@@ -3,13 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ToolCallFunction")
 
@@ -43,13 +53,26 @@ class ToolCallFunction:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ToolCallFunction", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("ToolCallFunction", "name", "a string", name)
 
-        arguments = d.pop("arguments")
+            arguments = d.pop("arguments")
+            if not isinstance(arguments, str):
+                raise wrong_kind("ToolCallFunction", "arguments", "a string", arguments)
 
+        except KeyError as error:
+            raise missing_member("ToolCallFunction", error) from None
         tool_call_function = cls(
             name=name,
             arguments=arguments,

@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ToolCallFunctionRequest")
 
@@ -42,13 +53,28 @@ class ToolCallFunctionRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ToolCallFunctionRequest", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("ToolCallFunctionRequest", "name", "a string", name)
 
-        arguments = d.pop("arguments")
+            arguments = d.pop("arguments")
+            if not isinstance(arguments, str):
+                raise wrong_kind(
+                    "ToolCallFunctionRequest", "arguments", "a string", arguments
+                )
 
+        except KeyError as error:
+            raise missing_member("ToolCallFunctionRequest", error) from None
         tool_call_function_request = cls(
             name=name,
             arguments=arguments,
@@ -58,3 +84,11 @@ class ToolCallFunctionRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class ToolCallFunctionRequestDict(TypedDict):
+    """A ``ToolCallFunctionRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``ToolCallFunctionRequest.from_dict``, so the same checks apply."""
+
+    name: str
+    arguments: str

@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..models.tool_call_type import ToolCallType, check_tool_call_type
 from ..types import UNSET, Unset
 
@@ -28,13 +41,15 @@ class ToolCallRequest:
     """
 
     type_: ToolCallType
-    function: ToolCallFunctionRequest
+    function: ToolCallFunctionRequest | ToolCallFunctionRequestDict
     id: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         type_: str = self.type_
 
-        function = self.function.to_dict()
+        function = as_model(
+            ToolCallFunctionRequest, self.function, "ToolCallRequest.function"
+        ).to_dict()
 
         id = self.id
 
@@ -51,15 +66,26 @@ class ToolCallRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ToolCallRequest", src_dict)
         d = dict(src_dict)
-        type_ = check_tool_call_type(d.pop("type"))
+        try:
+            type_ = check_tool_call_type(d.pop("type"))
 
-        function = ToolCallFunctionRequest.from_dict(d.pop("function"))
+            function = ToolCallFunctionRequest.from_dict(d.pop("function"))
 
-        id = d.pop("id", UNSET)
+            id = d.pop("id", UNSET)
+            if id is not UNSET and not isinstance(id, str):
+                raise wrong_kind("ToolCallRequest", "id", "a string", id)
 
+        except KeyError as error:
+            raise missing_member("ToolCallRequest", error) from None
         tool_call_request = cls(
             type_=type_,
             function=function,
@@ -72,4 +98,16 @@ class ToolCallRequest:
         return model_repr(self)
 
 
-from ..models.tool_call_function_request import ToolCallFunctionRequest
+class ToolCallRequestDict(TypedDict):
+    """A ``ToolCallRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``ToolCallRequest.from_dict``, so the same checks apply."""
+
+    type: ToolCallType
+    function: ToolCallFunctionRequestDict
+    id: NotRequired[str]
+
+
+from ..models.tool_call_function_request import (
+    ToolCallFunctionRequest,
+    ToolCallFunctionRequestDict,
+)

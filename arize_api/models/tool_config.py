@@ -3,14 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="ToolConfig")
 
@@ -20,19 +29,24 @@ class ToolConfig:
     """The tools a model may call and how it chooses among them.
 
     Attributes:
-        tools (list[ToolConfigToolsItem] | Unset): Tool definitions offered
+        tools (list[ToolConfigToolsItem] | None): Tool definitions offered
             to the model, in the provider's format.
-        tool_choice (Any | Unset): How the model picks a tool; any JSON
+        tool_choice (Any | None): How the model picks a tool; any JSON
             value, in the provider's format.
     """
 
-    tools: list[ToolConfigToolsItem] | Unset = UNSET
-    tool_choice: Any | Unset = UNSET
+    tools: list[ToolConfigToolsItem] | None = None
+    tool_choice: Any | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
-        tools: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.tools, Unset):
+        tools: list[dict[str, Any]] | None = None
+        if not isinstance(self.tools, NoneType):
             tools = []
             for tools_item_data in self.tools:
                 tools_item = tools_item_data.to_dict()
@@ -43,31 +57,53 @@ class ToolConfig:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if tools is not UNSET:
+        if tools is not None:
             field_dict["tools"] = tools
-        if tool_choice is not UNSET:
+        elif "tools" in self._explicit_nulls:
+            field_dict["tools"] = None
+        if tool_choice is not None:
             field_dict["tool_choice"] = tool_choice
+        elif "tool_choice" in self._explicit_nulls:
+            field_dict["tool_choice"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ToolConfig", src_dict)
         d = dict(src_dict)
-        _tools = d.pop("tools", UNSET)
-        tools: list[ToolConfigToolsItem] | Unset = UNSET
-        if _tools is not UNSET:
+        explicit_nulls: tuple[str, ...] = ()
+        tools_sent = d.pop("tools", None)
+        if tools_sent is not None and not isinstance(tools_sent, list):
+            raise wrong_kind("ToolConfig", "tools", "a list", tools_sent)
+        _tools = tools_sent
+        tools: list[ToolConfigToolsItem] | None = None
+        if _tools is not None:
             tools = []
             for tools_item_data in _tools:
                 tools_item = ToolConfigToolsItem.from_dict(tools_item_data)
 
                 tools.append(tools_item)
 
-        tool_choice = d.pop("tool_choice", UNSET)
+        if tools is None and "tools" in src_dict:
+            explicit_nulls += ("tools",)
+
+        tool_choice = d.pop("tool_choice", None)
+
+        if tool_choice is None and "tool_choice" in src_dict:
+            explicit_nulls += ("tool_choice",)
 
         tool_config = cls(
             tools=tools,
             tool_choice=tool_choice,
         )
+        if explicit_nulls:
+            tool_config._explicit_nulls = explicit_nulls
 
         tool_config.additional_properties = d
         return tool_config

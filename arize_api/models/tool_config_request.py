@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ToolConfigRequest")
@@ -26,16 +38,20 @@ class ToolConfigRequest:
             value, in the provider's format.
     """
 
-    tools: list[ToolConfigRequestToolsItem] | Unset = UNSET
+    tools: (
+        Sequence[ToolConfigRequestToolsItem | ToolConfigRequestToolsItemDict] | Unset
+    ) = UNSET
     tool_choice: Any | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         tools: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.tools, Unset):
-            tools = []
-            for tools_item_data in self.tools:
-                tools_item = tools_item_data.to_dict()
-                tools.append(tools_item)
+            tools = [
+                as_model(
+                    ToolConfigRequestToolsItem, item, "ToolConfigRequest.tools"
+                ).to_dict()
+                for item in self.tools
+            ]
 
         tool_choice = self.tool_choice
 
@@ -49,10 +65,19 @@ class ToolConfigRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("ToolConfigRequest", src_dict)
         d = dict(src_dict)
-        _tools = d.pop("tools", UNSET)
+        tools_sent = d.pop("tools", UNSET)
+        if tools_sent is not UNSET and not isinstance(tools_sent, list):
+            raise wrong_kind("ToolConfigRequest", "tools", "a list", tools_sent)
+        _tools = tools_sent
         tools: list[ToolConfigRequestToolsItem] | Unset = UNSET
         if _tools is not UNSET:
             tools = []
@@ -74,4 +99,15 @@ class ToolConfigRequest:
         return model_repr(self)
 
 
-from ..models.tool_config_request_tools_item import ToolConfigRequestToolsItem
+class ToolConfigRequestDict(TypedDict):
+    """A ``ToolConfigRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``ToolConfigRequest.from_dict``, so the same checks apply."""
+
+    tools: NotRequired[list[ToolConfigRequestToolsItemDict]]
+    tool_choice: NotRequired[Any]
+
+
+from ..models.tool_config_request_tools_item import (
+    ToolConfigRequestToolsItem,
+    ToolConfigRequestToolsItemDict,
+)

@@ -4,15 +4,26 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="Trace")
 
@@ -33,9 +44,9 @@ class Trace:
             List spans filtered on the `trace_id`.
         spans (list[Span]): The trace's spans as a flat list, shaped as in
             List spans; rebuild the tree from each `parent_id`.
-        start_time (datetime.datetime | Unset): Earliest start time among
-            the returned spans.
-        end_time (datetime.datetime | Unset): Latest end time among the
+        start_time (datetime.datetime | None): Earliest start time among the
+            returned spans.
+        end_time (datetime.datetime | None): Latest end time among the
             returned spans.
     """
 
@@ -43,9 +54,14 @@ class Trace:
     root_span_id: str
     spans_truncated: bool
     spans: list[Span]
-    start_time: datetime.datetime | Unset = UNSET
-    end_time: datetime.datetime | Unset = UNSET
+    start_time: datetime.datetime | None = None
+    end_time: datetime.datetime | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         trace_id = self.trace_id
@@ -59,12 +75,12 @@ class Trace:
             spans_item = spans_item_data.to_dict()
             spans.append(spans_item)
 
-        start_time: str | Unset = UNSET
-        if not isinstance(self.start_time, Unset):
+        start_time: str | None = None
+        if not isinstance(self.start_time, NoneType):
             start_time = self.start_time.isoformat()
 
-        end_time: str | Unset = UNSET
-        if not isinstance(self.end_time, Unset):
+        end_time: str | None = None
+        if not isinstance(self.end_time, NoneType):
             end_time = self.end_time.isoformat()
 
         field_dict: dict[str, Any] = {}
@@ -77,43 +93,82 @@ class Trace:
                 "spans": spans,
             }
         )
-        if start_time is not UNSET:
+        if start_time is not None:
             field_dict["start_time"] = start_time
-        if end_time is not UNSET:
+        elif "start_time" in self._explicit_nulls:
+            field_dict["start_time"] = None
+        if end_time is not None:
             field_dict["end_time"] = end_time
+        elif "end_time" in self._explicit_nulls:
+            field_dict["end_time"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("Trace", src_dict)
         d = dict(src_dict)
-        trace_id = d.pop("trace_id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            trace_id = d.pop("trace_id")
+            if not isinstance(trace_id, str):
+                raise wrong_kind("Trace", "trace_id", "a string", trace_id)
 
-        root_span_id = d.pop("root_span_id")
+            root_span_id = d.pop("root_span_id")
+            if not isinstance(root_span_id, str):
+                raise wrong_kind("Trace", "root_span_id", "a string", root_span_id)
 
-        spans_truncated = d.pop("spans_truncated")
+            spans_truncated = d.pop("spans_truncated")
+            if type(spans_truncated) is not bool:
+                raise wrong_kind(
+                    "Trace", "spans_truncated", "a boolean", spans_truncated
+                )
 
-        spans = []
-        _spans = d.pop("spans")
-        for spans_item_data in _spans:
-            spans_item = Span.from_dict(spans_item_data)
+            spans_sent = d.pop("spans")
+            if not isinstance(spans_sent, list):
+                raise wrong_kind("Trace", "spans", "a list", spans_sent)
+            spans = []
+            _spans = spans_sent
+            for spans_item_data in _spans:
+                spans_item = Span.from_dict(spans_item_data)
 
-            spans.append(spans_item)
+                spans.append(spans_item)
 
-        _start_time = d.pop("start_time", UNSET)
-        start_time: datetime.datetime | Unset
-        if isinstance(_start_time, Unset):
-            start_time = UNSET
-        else:
-            start_time = parse_datetime(_start_time)
+            try:
+                _start_time = d.pop("start_time", None)
+                start_time: datetime.datetime | None
+                if isinstance(_start_time, NoneType):
+                    start_time = None
+                else:
+                    start_time = parse_datetime(_start_time)
 
-        _end_time = d.pop("end_time", UNSET)
-        end_time: datetime.datetime | Unset
-        if isinstance(_end_time, Unset):
-            end_time = UNSET
-        else:
-            end_time = parse_datetime(_end_time)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Trace", "start_time", error) from error
 
+            if start_time is None and "start_time" in src_dict:
+                explicit_nulls += ("start_time",)
+
+            try:
+                _end_time = d.pop("end_time", None)
+                end_time: datetime.datetime | None
+                if isinstance(_end_time, NoneType):
+                    end_time = None
+                else:
+                    end_time = parse_datetime(_end_time)
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Trace", "end_time", error) from error
+
+            if end_time is None and "end_time" in src_dict:
+                explicit_nulls += ("end_time",)
+
+        except KeyError as error:
+            raise missing_member("Trace", error) from None
         trace = cls(
             trace_id=trace_id,
             root_span_id=root_span_id,
@@ -122,6 +177,8 @@ class Trace:
             start_time=start_time,
             end_time=end_time,
         )
+        if explicit_nulls:
+            trace._explicit_nulls = explicit_nulls
 
         trace.additional_properties = d
         return trace

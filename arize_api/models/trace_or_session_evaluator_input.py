@@ -3,12 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TraceOrSessionEvaluatorInput")
@@ -31,16 +45,20 @@ class TraceOrSessionEvaluatorInput:
     """
 
     evaluator_id: str
-    query_mappings: list[TaskQueryMappingInput]
+    query_mappings: Sequence[TaskQueryMappingInput | TaskQueryMappingInputDict]
     evaluator_version_id: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         evaluator_id = self.evaluator_id
 
-        query_mappings = []
-        for query_mappings_item_data in self.query_mappings:
-            query_mappings_item = query_mappings_item_data.to_dict()
-            query_mappings.append(query_mappings_item)
+        query_mappings = [
+            as_model(
+                TaskQueryMappingInput,
+                item,
+                "TraceOrSessionEvaluatorInput.query_mappings",
+            ).to_dict()
+            for item in self.query_mappings
+        ]
 
         evaluator_version_id: None | str | Unset
         if isinstance(self.evaluator_version_id, Unset):
@@ -65,31 +83,67 @@ class TraceOrSessionEvaluatorInput:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("TraceOrSessionEvaluatorInput", src_dict)
         d = dict(src_dict)
-        evaluator_id = d.pop("evaluator_id")
+        try:
+            evaluator_id = d.pop("evaluator_id")
+            if not isinstance(evaluator_id, str):
+                raise wrong_kind(
+                    "TraceOrSessionEvaluatorInput",
+                    "evaluator_id",
+                    "a string",
+                    evaluator_id,
+                )
 
-        query_mappings = []
-        _query_mappings = d.pop("query_mappings")
-        for query_mappings_item_data in _query_mappings:
-            query_mappings_item = TaskQueryMappingInput.from_dict(
-                query_mappings_item_data
+            query_mappings_sent = d.pop("query_mappings")
+            if not isinstance(query_mappings_sent, list):
+                raise wrong_kind(
+                    "TraceOrSessionEvaluatorInput",
+                    "query_mappings",
+                    "a list",
+                    query_mappings_sent,
+                )
+            query_mappings = []
+            _query_mappings = query_mappings_sent
+            for query_mappings_item_data in _query_mappings:
+                query_mappings_item = TaskQueryMappingInput.from_dict(
+                    query_mappings_item_data
+                )
+
+                query_mappings.append(query_mappings_item)
+
+            def _parse_evaluator_version_id(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
+
+            evaluator_version_id = _parse_evaluator_version_id(
+                d.pop("evaluator_version_id", UNSET)
             )
 
-            query_mappings.append(query_mappings_item)
+            if (
+                evaluator_version_id is not UNSET
+                and evaluator_version_id is not None
+                and not isinstance(evaluator_version_id, str)
+            ):
+                raise wrong_kind(
+                    "TraceOrSessionEvaluatorInput",
+                    "evaluator_version_id",
+                    "a string",
+                    evaluator_version_id,
+                )
 
-        def _parse_evaluator_version_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        evaluator_version_id = _parse_evaluator_version_id(
-            d.pop("evaluator_version_id", UNSET)
-        )
-
+        except KeyError as error:
+            raise missing_member("TraceOrSessionEvaluatorInput", error) from None
         trace_or_session_evaluator_input = cls(
             evaluator_id=evaluator_id,
             query_mappings=query_mappings,
@@ -102,4 +156,16 @@ class TraceOrSessionEvaluatorInput:
         return model_repr(self)
 
 
-from ..models.task_query_mapping_input import TaskQueryMappingInput
+class TraceOrSessionEvaluatorInputDict(TypedDict):
+    """A ``TraceOrSessionEvaluatorInput`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``TraceOrSessionEvaluatorInput.from_dict``, so the same checks apply."""
+
+    evaluator_id: str
+    query_mappings: list[TaskQueryMappingInputDict]
+    evaluator_version_id: NotRequired[str | None]
+
+
+from ..models.task_query_mapping_input import (
+    TaskQueryMappingInput,
+    TaskQueryMappingInputDict,
+)

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
+from types import NoneType
 from typing import (
     Any,
     Literal,
@@ -18,12 +20,19 @@ from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    as_number,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.monitor_status import MonitorStatus, check_monitor_status
 from ..models.tracing_data_quality_metric import (
     TracingDataQualityMetric,
     check_tracing_data_quality_metric,
 )
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TracingMonitor")
 
@@ -55,25 +64,25 @@ class TracingMonitor:
         dimension (Dimension): The span-derived field the metric is computed
             over; its category is `SPAN_ATTRIBUTE`, `LLM_EVAL` or
             `USER_ANNOTATION`.
-        filters (list[MonitorFilter] | Unset): Data filters on the monitored
+        filters (list[MonitorFilter] | None): Data filters on the monitored
             metric; absent when the metric covers all data.
         notification_configs (list[EmailNotificationConfig |
-            IntegrationNotificationConfig | WebhookNotificationConfig] | Unset):
+            IntegrationNotificationConfig | WebhookNotificationConfig] | None):
             Channels (email, integration or webhook) alerted when the monitor
             triggers; absent when none are set.
-        downtime (DowntimeConfig | Unset): A recurring window without
-            alerts, when one is set.
-        scheduled_runtime (ScheduledRuntimeConfig | Unset): The evaluation
+        downtime (DowntimeConfig | None): A recurring window without alerts,
+            when one is set.
+        scheduled_runtime (ScheduledRuntimeConfig | None): The evaluation
             schedule, when one is set.
-        evaluation_window_length_seconds (int | Unset): Length of the
+        evaluation_window_length_seconds (int | None): Length of the
             evaluated time window, in seconds; absent when unset.
-        delay_seconds (int | Unset): Delay before a window is evaluated, in
+        delay_seconds (int | None): Delay before a window is evaluated, in
             seconds; absent when unset.
-        evaluated_at (datetime.datetime | Unset): When the metric was last
+        evaluated_at (datetime.datetime | None): When the metric was last
             computed; absent if it never was.
-        latest_computed_value (float | Unset): The metric value from the
+        latest_computed_value (float | None): The metric value from the
             latest evaluation; absent if it never ran.
-        notes (str | Unset): Free-text notes on the monitor; absent when
+        notes (str | None): Free-text notes on the monitor; absent when
             empty.
     """
 
@@ -96,23 +105,28 @@ class TracingMonitor:
     updated_at: datetime.datetime
     metric: TracingDataQualityMetric
     dimension: Dimension
-    filters: list[MonitorFilter] | Unset = UNSET
+    filters: list[MonitorFilter] | None = None
     notification_configs: (
         list[
             EmailNotificationConfig
             | IntegrationNotificationConfig
             | WebhookNotificationConfig
         ]
-        | Unset
-    ) = UNSET
-    downtime: DowntimeConfig | Unset = UNSET
-    scheduled_runtime: ScheduledRuntimeConfig | Unset = UNSET
-    evaluation_window_length_seconds: int | Unset = UNSET
-    delay_seconds: int | Unset = UNSET
-    evaluated_at: datetime.datetime | Unset = UNSET
-    latest_computed_value: float | Unset = UNSET
-    notes: str | Unset = UNSET
+        | None
+    ) = None
+    downtime: DowntimeConfig | None = None
+    scheduled_runtime: ScheduledRuntimeConfig | None = None
+    evaluation_window_length_seconds: int | None = None
+    delay_seconds: int | None = None
+    evaluated_at: datetime.datetime | None = None
+    latest_computed_value: float | None = None
+    notes: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -159,15 +173,15 @@ class TracingMonitor:
 
         dimension = self.dimension.to_dict()
 
-        filters: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.filters, Unset):
+        filters: list[dict[str, Any]] | None = None
+        if not isinstance(self.filters, NoneType):
             filters = []
             for filters_item_data in self.filters:
                 filters_item = filters_item_data.to_dict()
                 filters.append(filters_item)
 
-        notification_configs: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.notification_configs, Unset):
+        notification_configs: list[dict[str, Any]] | None = None
+        if not isinstance(self.notification_configs, NoneType):
             notification_configs = []
             for notification_configs_item_data in self.notification_configs:
                 notification_configs_item: dict[str, Any]
@@ -189,20 +203,20 @@ class TracingMonitor:
 
                 notification_configs.append(notification_configs_item)
 
-        downtime: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.downtime, Unset):
+        downtime: dict[str, Any] | None = None
+        if not isinstance(self.downtime, NoneType):
             downtime = self.downtime.to_dict()
 
-        scheduled_runtime: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.scheduled_runtime, Unset):
+        scheduled_runtime: dict[str, Any] | None = None
+        if not isinstance(self.scheduled_runtime, NoneType):
             scheduled_runtime = self.scheduled_runtime.to_dict()
 
         evaluation_window_length_seconds = self.evaluation_window_length_seconds
 
         delay_seconds = self.delay_seconds
 
-        evaluated_at: str | Unset = UNSET
-        if not isinstance(self.evaluated_at, Unset):
+        evaluated_at: str | None = None
+        if not isinstance(self.evaluated_at, NoneType):
             evaluated_at = self.evaluated_at.isoformat()
 
         latest_computed_value = self.latest_computed_value
@@ -229,257 +243,407 @@ class TracingMonitor:
                 "dimension": dimension,
             }
         )
-        if filters is not UNSET:
+        if filters is not None:
             field_dict["filters"] = filters
-        if notification_configs is not UNSET:
+        elif "filters" in self._explicit_nulls:
+            field_dict["filters"] = None
+        if notification_configs is not None:
             field_dict["notification_configs"] = notification_configs
-        if downtime is not UNSET:
+        elif "notification_configs" in self._explicit_nulls:
+            field_dict["notification_configs"] = None
+        if downtime is not None:
             field_dict["downtime"] = downtime
-        if scheduled_runtime is not UNSET:
+        elif "downtime" in self._explicit_nulls:
+            field_dict["downtime"] = None
+        if scheduled_runtime is not None:
             field_dict["scheduled_runtime"] = scheduled_runtime
-        if evaluation_window_length_seconds is not UNSET:
+        elif "scheduled_runtime" in self._explicit_nulls:
+            field_dict["scheduled_runtime"] = None
+        if evaluation_window_length_seconds is not None:
             field_dict["evaluation_window_length_seconds"] = (
                 evaluation_window_length_seconds
             )
-        if delay_seconds is not UNSET:
+        elif "evaluation_window_length_seconds" in self._explicit_nulls:
+            field_dict["evaluation_window_length_seconds"] = None
+        if delay_seconds is not None:
             field_dict["delay_seconds"] = delay_seconds
-        if evaluated_at is not UNSET:
+        elif "delay_seconds" in self._explicit_nulls:
+            field_dict["delay_seconds"] = None
+        if evaluated_at is not None:
             field_dict["evaluated_at"] = evaluated_at
-        if latest_computed_value is not UNSET:
+        elif "evaluated_at" in self._explicit_nulls:
+            field_dict["evaluated_at"] = None
+        if latest_computed_value is not None:
             field_dict["latest_computed_value"] = latest_computed_value
-        if notes is not UNSET:
+        elif "latest_computed_value" in self._explicit_nulls:
+            field_dict["latest_computed_value"] = None
+        if notes is not None:
             field_dict["notes"] = notes
+        elif "notes" in self._explicit_nulls:
+            field_dict["notes"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("TracingMonitor", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("TracingMonitor", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("TracingMonitor", "name", "a string", name)
 
-        type_ = cast(Literal["TRACING"], d.pop("type"))
-        if type_ != "TRACING":
-            from arize_api._errors import ConstMismatchError
+            type_ = cast(Literal["TRACING"], d.pop("type"))
+            if type_ != "TRACING":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'TRACING', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'TRACING', got {type_!r}")
 
-        project_id = d.pop("project_id")
+            project_id = d.pop("project_id")
+            if not isinstance(project_id, str):
+                raise wrong_kind("TracingMonitor", "project_id", "a string", project_id)
 
-        uri = d.pop("uri")
+            uri = d.pop("uri")
+            if not isinstance(uri, str):
+                raise wrong_kind("TracingMonitor", "uri", "a string", uri)
 
-        status = check_monitor_status(d.pop("status"))
+            status = check_monitor_status(d.pop("status"))
 
-        def _parse_threshold(
-            data: object,
-        ) -> (
-            DynamicRangeThreshold
-            | DynamicSingleThreshold
-            | ManualRangeThreshold
-            | ManualSingleThreshold
-        ):
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "DYNAMIC_RANGE") != "DYNAMIC_RANGE":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("type is not 'DYNAMIC_RANGE'")
-                componentsschemas_threshold_config_type_0 = (
-                    DynamicRangeThreshold.from_dict(data)
-                )
-
-                return componentsschemas_threshold_config_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "DYNAMIC_SINGLE") != "DYNAMIC_SINGLE":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("type is not 'DYNAMIC_SINGLE'")
-                componentsschemas_threshold_config_type_1 = (
-                    DynamicSingleThreshold.from_dict(data)
-                )
-
-                return componentsschemas_threshold_config_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "MANUAL_RANGE") != "MANUAL_RANGE":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("type is not 'MANUAL_RANGE'")
-                componentsschemas_threshold_config_type_2 = (
-                    ManualRangeThreshold.from_dict(data)
-                )
-
-                return componentsschemas_threshold_config_type_2
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "MANUAL_SINGLE") != "MANUAL_SINGLE":
-                    from arize_api._errors import ConstMismatchError
-
-                    raise ConstMismatchError("type is not 'MANUAL_SINGLE'")
-                componentsschemas_threshold_config_type_3 = (
-                    ManualSingleThreshold.from_dict(data)
-                )
-
-                return componentsschemas_threshold_config_type_3
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
+            def _parse_threshold(
+                data: object,
+            ) -> (
                 DynamicRangeThreshold
                 | DynamicSingleThreshold
                 | ManualRangeThreshold
-                | ManualSingleThreshold,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
+                | ManualSingleThreshold
+            ):
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "DYNAMIC_RANGE") != "DYNAMIC_RANGE":
+                        from arize_api._errors import ConstMismatchError
 
-        threshold = _parse_threshold(d.pop("threshold"))
+                        raise ConstMismatchError("type is not 'DYNAMIC_RANGE'")
+                    componentsschemas_threshold_config_type_0 = (
+                        DynamicRangeThreshold.from_dict(data)
+                    )
 
-        notifications_enabled = d.pop("notifications_enabled")
+                    return componentsschemas_threshold_config_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "DYNAMIC_SINGLE") != "DYNAMIC_SINGLE":
+                        from arize_api._errors import ConstMismatchError
 
-        manual_evaluation_enabled = d.pop("manual_evaluation_enabled")
+                        raise ConstMismatchError("type is not 'DYNAMIC_SINGLE'")
+                    componentsschemas_threshold_config_type_1 = (
+                        DynamicSingleThreshold.from_dict(data)
+                    )
 
-        created_by_user_id = d.pop("created_by_user_id")
+                    return componentsschemas_threshold_config_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "MANUAL_RANGE") != "MANUAL_RANGE":
+                        from arize_api._errors import ConstMismatchError
 
-        created_at = parse_datetime(d.pop("created_at"))
+                        raise ConstMismatchError("type is not 'MANUAL_RANGE'")
+                    componentsschemas_threshold_config_type_2 = (
+                        ManualRangeThreshold.from_dict(data)
+                    )
 
-        updated_at = parse_datetime(d.pop("updated_at"))
+                    return componentsschemas_threshold_config_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "MANUAL_SINGLE") != "MANUAL_SINGLE":
+                        from arize_api._errors import ConstMismatchError
 
-        metric = check_tracing_data_quality_metric(d.pop("metric"))
+                        raise ConstMismatchError("type is not 'MANUAL_SINGLE'")
+                    componentsschemas_threshold_config_type_3 = (
+                        ManualSingleThreshold.from_dict(data)
+                    )
 
-        dimension = Dimension.from_dict(d.pop("dimension"))
+                    return componentsschemas_threshold_config_type_3
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
 
-        _filters = d.pop("filters", UNSET)
-        filters: list[MonitorFilter] | Unset = UNSET
-        if _filters is not UNSET:
-            filters = []
-            for filters_item_data in _filters:
-                filters_item = MonitorFilter.from_dict(filters_item_data)
+                return cast(
+                    DynamicRangeThreshold
+                    | DynamicSingleThreshold
+                    | ManualRangeThreshold
+                    | ManualSingleThreshold,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
 
-                filters.append(filters_item)
+            threshold = _parse_threshold(d.pop("threshold"))
 
-        _notification_configs = d.pop("notification_configs", UNSET)
-        notification_configs: (
-            list[
-                EmailNotificationConfig
-                | IntegrationNotificationConfig
-                | WebhookNotificationConfig
-            ]
-            | Unset
-        ) = UNSET
-        if _notification_configs is not UNSET:
-            notification_configs = []
-            for notification_configs_item_data in _notification_configs:
+            notifications_enabled = d.pop("notifications_enabled")
+            if type(notifications_enabled) is not bool:
+                raise wrong_kind(
+                    "TracingMonitor",
+                    "notifications_enabled",
+                    "a boolean",
+                    notifications_enabled,
+                )
 
-                def _parse_notification_configs_item(
-                    data: object,
-                ) -> (
+            manual_evaluation_enabled = d.pop("manual_evaluation_enabled")
+            if type(manual_evaluation_enabled) is not bool:
+                raise wrong_kind(
+                    "TracingMonitor",
+                    "manual_evaluation_enabled",
+                    "a boolean",
+                    manual_evaluation_enabled,
+                )
+
+            created_by_user_id = d.pop("created_by_user_id")
+            if not isinstance(created_by_user_id, str):
+                raise wrong_kind(
+                    "TracingMonitor",
+                    "created_by_user_id",
+                    "a string",
+                    created_by_user_id,
+                )
+
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("TracingMonitor", "created_at", error) from error
+
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("TracingMonitor", "updated_at", error) from error
+
+            metric = check_tracing_data_quality_metric(d.pop("metric"))
+
+            dimension = Dimension.from_dict(d.pop("dimension"))
+
+            filters_sent = d.pop("filters", None)
+            if filters_sent is not None and not isinstance(filters_sent, list):
+                raise wrong_kind("TracingMonitor", "filters", "a list", filters_sent)
+            _filters = filters_sent
+            filters: list[MonitorFilter] | None = None
+            if _filters is not None:
+                filters = []
+                for filters_item_data in _filters:
+                    filters_item = MonitorFilter.from_dict(filters_item_data)
+
+                    filters.append(filters_item)
+
+            if filters is None and "filters" in src_dict:
+                explicit_nulls += ("filters",)
+
+            notification_configs_sent = d.pop("notification_configs", None)
+            if notification_configs_sent is not None and not isinstance(
+                notification_configs_sent, list
+            ):
+                raise wrong_kind(
+                    "TracingMonitor",
+                    "notification_configs",
+                    "a list",
+                    notification_configs_sent,
+                )
+            _notification_configs = notification_configs_sent
+            notification_configs: (
+                list[
                     EmailNotificationConfig
                     | IntegrationNotificationConfig
                     | WebhookNotificationConfig
-                ):
-                    failures: list[Exception] = []
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        if data.get("type", "EMAIL") != "EMAIL":
-                            from arize_api._errors import ConstMismatchError
+                ]
+                | None
+            ) = None
+            if _notification_configs is not None:
+                notification_configs = []
+                for notification_configs_item_data in _notification_configs:
 
-                            raise ConstMismatchError("type is not 'EMAIL'")
-                        componentsschemas_notification_config_type_0 = (
-                            EmailNotificationConfig.from_dict(data)
-                        )
-
-                        return componentsschemas_notification_config_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError) as error:
-                        failures.append(error)
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        if data.get("type", "INTEGRATION") != "INTEGRATION":
-                            from arize_api._errors import ConstMismatchError
-
-                            raise ConstMismatchError("type is not 'INTEGRATION'")
-                        componentsschemas_notification_config_type_1 = (
-                            IntegrationNotificationConfig.from_dict(data)
-                        )
-
-                        return componentsschemas_notification_config_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError) as error:
-                        failures.append(error)
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        if data.get("type", "WEBHOOK") != "WEBHOOK":
-                            from arize_api._errors import ConstMismatchError
-
-                            raise ConstMismatchError("type is not 'WEBHOOK'")
-                        componentsschemas_notification_config_type_2 = (
-                            WebhookNotificationConfig.from_dict(data)
-                        )
-
-                        return componentsschemas_notification_config_type_2
-                    except (TypeError, ValueError, AttributeError, KeyError) as error:
-                        failures.append(error)
-                    from arize_api._unions import unmatched_variant
-
-                    return cast(
+                    def _parse_notification_configs_item(
+                        data: object,
+                    ) -> (
                         EmailNotificationConfig
                         | IntegrationNotificationConfig
-                        | WebhookNotificationConfig,
-                        unmatched_variant(data, failures, polymorphic=True),
+                        | WebhookNotificationConfig
+                    ):
+                        failures: list[Exception] = []
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            if data.get("type", "EMAIL") != "EMAIL":
+                                from arize_api._errors import ConstMismatchError
+
+                                raise ConstMismatchError("type is not 'EMAIL'")
+                            componentsschemas_notification_config_type_0 = (
+                                EmailNotificationConfig.from_dict(data)
+                            )
+
+                            return componentsschemas_notification_config_type_0
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            if data.get("type", "INTEGRATION") != "INTEGRATION":
+                                from arize_api._errors import ConstMismatchError
+
+                                raise ConstMismatchError("type is not 'INTEGRATION'")
+                            componentsschemas_notification_config_type_1 = (
+                                IntegrationNotificationConfig.from_dict(data)
+                            )
+
+                            return componentsschemas_notification_config_type_1
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            if data.get("type", "WEBHOOK") != "WEBHOOK":
+                                from arize_api._errors import ConstMismatchError
+
+                                raise ConstMismatchError("type is not 'WEBHOOK'")
+                            componentsschemas_notification_config_type_2 = (
+                                WebhookNotificationConfig.from_dict(data)
+                            )
+
+                            return componentsschemas_notification_config_type_2
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        from arize_api._unions import unmatched_variant
+
+                        return cast(
+                            EmailNotificationConfig
+                            | IntegrationNotificationConfig
+                            | WebhookNotificationConfig,
+                            unmatched_variant(data, failures, polymorphic=True),
+                        )
+
+                    notification_configs_item = _parse_notification_configs_item(
+                        notification_configs_item_data
                     )
 
-                notification_configs_item = _parse_notification_configs_item(
-                    notification_configs_item_data
+                    notification_configs.append(notification_configs_item)
+
+            if notification_configs is None and "notification_configs" in src_dict:
+                explicit_nulls += ("notification_configs",)
+
+            _downtime = d.pop("downtime", None)
+            downtime: DowntimeConfig | None
+            if isinstance(_downtime, NoneType):
+                downtime = None
+            else:
+                downtime = DowntimeConfig.from_dict(_downtime)
+
+            if downtime is None and "downtime" in src_dict:
+                explicit_nulls += ("downtime",)
+
+            _scheduled_runtime = d.pop("scheduled_runtime", None)
+            scheduled_runtime: ScheduledRuntimeConfig | None
+            if isinstance(_scheduled_runtime, NoneType):
+                scheduled_runtime = None
+            else:
+                scheduled_runtime = ScheduledRuntimeConfig.from_dict(_scheduled_runtime)
+
+            if scheduled_runtime is None and "scheduled_runtime" in src_dict:
+                explicit_nulls += ("scheduled_runtime",)
+
+            evaluation_window_length_seconds = d.pop(
+                "evaluation_window_length_seconds", None
+            )
+            if (
+                evaluation_window_length_seconds is not None
+                and type(evaluation_window_length_seconds) is not int
+            ):
+                evaluation_window_length_seconds = as_int(
+                    "TracingMonitor",
+                    "evaluation_window_length_seconds",
+                    evaluation_window_length_seconds,
                 )
 
-                notification_configs.append(notification_configs_item)
+            if (
+                evaluation_window_length_seconds is None
+                and "evaluation_window_length_seconds" in src_dict
+            ):
+                explicit_nulls += ("evaluation_window_length_seconds",)
 
-        _downtime = d.pop("downtime", UNSET)
-        downtime: DowntimeConfig | Unset
-        if isinstance(_downtime, Unset):
-            downtime = UNSET
-        else:
-            downtime = DowntimeConfig.from_dict(_downtime)
+            delay_seconds = d.pop("delay_seconds", None)
+            if delay_seconds is not None and type(delay_seconds) is not int:
+                delay_seconds = as_int("TracingMonitor", "delay_seconds", delay_seconds)
 
-        _scheduled_runtime = d.pop("scheduled_runtime", UNSET)
-        scheduled_runtime: ScheduledRuntimeConfig | Unset
-        if isinstance(_scheduled_runtime, Unset):
-            scheduled_runtime = UNSET
-        else:
-            scheduled_runtime = ScheduledRuntimeConfig.from_dict(_scheduled_runtime)
+            if delay_seconds is None and "delay_seconds" in src_dict:
+                explicit_nulls += ("delay_seconds",)
 
-        evaluation_window_length_seconds = d.pop(
-            "evaluation_window_length_seconds", UNSET
-        )
+            try:
+                _evaluated_at = d.pop("evaluated_at", None)
+                evaluated_at: datetime.datetime | None
+                if isinstance(_evaluated_at, NoneType):
+                    evaluated_at = None
+                else:
+                    evaluated_at = parse_datetime(_evaluated_at)
 
-        delay_seconds = d.pop("delay_seconds", UNSET)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "TracingMonitor", "evaluated_at", error
+                ) from error
 
-        _evaluated_at = d.pop("evaluated_at", UNSET)
-        evaluated_at: datetime.datetime | Unset
-        if isinstance(_evaluated_at, Unset):
-            evaluated_at = UNSET
-        else:
-            evaluated_at = parse_datetime(_evaluated_at)
+            if evaluated_at is None and "evaluated_at" in src_dict:
+                explicit_nulls += ("evaluated_at",)
 
-        latest_computed_value = d.pop("latest_computed_value", UNSET)
+            latest_computed_value = d.pop("latest_computed_value", None)
+            if (
+                latest_computed_value is not None
+                and type(latest_computed_value) is not float
+                and type(latest_computed_value) is not int
+            ):
+                latest_computed_value = as_number(
+                    "TracingMonitor", "latest_computed_value", latest_computed_value
+                )
 
-        notes = d.pop("notes", UNSET)
+            if latest_computed_value is None and "latest_computed_value" in src_dict:
+                explicit_nulls += ("latest_computed_value",)
 
+            notes = d.pop("notes", None)
+            if notes is not None and not isinstance(notes, str):
+                raise wrong_kind("TracingMonitor", "notes", "a string", notes)
+
+            if notes is None and "notes" in src_dict:
+                explicit_nulls += ("notes",)
+
+        except KeyError as error:
+            raise missing_member("TracingMonitor", error) from None
         tracing_monitor = cls(
             id=id,
             name=name,
@@ -505,6 +669,8 @@ class TracingMonitor:
             latest_computed_value=latest_computed_value,
             notes=notes,
         )
+        if explicit_nulls:
+            tracing_monitor._explicit_nulls = explicit_nulls
 
         tracing_monitor.additional_properties = d
         return tracing_monitor

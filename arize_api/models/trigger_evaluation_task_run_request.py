@@ -4,13 +4,28 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    check_items,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TriggerEvaluationTaskRunRequest")
@@ -75,28 +90,72 @@ class TriggerEvaluationTaskRunRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("TriggerEvaluationTaskRunRequest", src_dict)
         d = dict(src_dict)
-        _data_start_time = d.pop("data_start_time", UNSET)
-        data_start_time: datetime.datetime | Unset
-        if isinstance(_data_start_time, Unset):
-            data_start_time = UNSET
-        else:
-            data_start_time = parse_datetime(_data_start_time)
+        try:
+            _data_start_time = d.pop("data_start_time", UNSET)
+            data_start_time: datetime.datetime | Unset
+            if isinstance(_data_start_time, Unset):
+                data_start_time = UNSET
+            else:
+                data_start_time = parse_datetime(_data_start_time)
 
-        _data_end_time = d.pop("data_end_time", UNSET)
-        data_end_time: datetime.datetime | Unset
-        if isinstance(_data_end_time, Unset):
-            data_end_time = UNSET
-        else:
-            data_end_time = parse_datetime(_data_end_time)
+        except (TypeError, ValueError) as error:
+            raise not_a_timestamp(
+                "TriggerEvaluationTaskRunRequest", "data_start_time", error
+            ) from error
+
+        try:
+            _data_end_time = d.pop("data_end_time", UNSET)
+            data_end_time: datetime.datetime | Unset
+            if isinstance(_data_end_time, Unset):
+                data_end_time = UNSET
+            else:
+                data_end_time = parse_datetime(_data_end_time)
+
+        except (TypeError, ValueError) as error:
+            raise not_a_timestamp(
+                "TriggerEvaluationTaskRunRequest", "data_end_time", error
+            ) from error
 
         max_spans = d.pop("max_spans", UNSET)
+        if max_spans is not UNSET and type(max_spans) is not int:
+            max_spans = as_int(
+                "TriggerEvaluationTaskRunRequest", "max_spans", max_spans
+            )
 
         override_evaluations = d.pop("override_evaluations", UNSET)
+        if override_evaluations is not UNSET and type(override_evaluations) is not bool:
+            raise wrong_kind(
+                "TriggerEvaluationTaskRunRequest",
+                "override_evaluations",
+                "a boolean",
+                override_evaluations,
+            )
 
         experiment_ids = cast(list[str], d.pop("experiment_ids", UNSET))
+
+        if experiment_ids is not UNSET and not isinstance(experiment_ids, list):
+            raise wrong_kind(
+                "TriggerEvaluationTaskRunRequest",
+                "experiment_ids",
+                "a list",
+                experiment_ids,
+            )
+        if experiment_ids is not UNSET:
+            check_items(
+                "TriggerEvaluationTaskRunRequest",
+                "experiment_ids",
+                experiment_ids,
+                "str",
+            )
 
         trigger_evaluation_task_run_request = cls(
             data_start_time=data_start_time,
@@ -110,3 +169,14 @@ class TriggerEvaluationTaskRunRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class TriggerEvaluationTaskRunRequestDict(TypedDict):
+    """A ``TriggerEvaluationTaskRunRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``TriggerEvaluationTaskRunRequest.from_dict``, so the same checks apply."""
+
+    data_start_time: NotRequired[str]
+    data_end_time: NotRequired[str]
+    max_spans: NotRequired[int]
+    override_evaluations: NotRequired[bool]
+    experiment_ids: NotRequired[list[str]]

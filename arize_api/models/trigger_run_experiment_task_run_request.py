@@ -3,12 +3,28 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    as_model,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TriggerRunExperimentTaskRunRequest")
@@ -45,7 +61,11 @@ class TriggerRunExperimentTaskRunRequest:
     example_ids: list[str] | Unset = UNSET
     max_examples: int | Unset = UNSET
     query_filter: str | Unset = UNSET
-    tracing_metadata: TriggerRunExperimentTaskRunRequestTracingMetadata | Unset = UNSET
+    tracing_metadata: (
+        TriggerRunExperimentTaskRunRequestTracingMetadata
+        | TriggerRunExperimentTaskRunRequestTracingMetadataDict
+        | Unset
+    ) = UNSET
     evaluation_task_ids: list[str] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -63,7 +83,11 @@ class TriggerRunExperimentTaskRunRequest:
 
         tracing_metadata: dict[str, Any] | Unset = UNSET
         if not isinstance(self.tracing_metadata, Unset):
-            tracing_metadata = self.tracing_metadata.to_dict()
+            tracing_metadata = as_model(
+                TriggerRunExperimentTaskRunRequestTracingMetadata,
+                self.tracing_metadata,
+                "TriggerRunExperimentTaskRunRequest.tracing_metadata",
+            ).to_dict()
 
         evaluation_task_ids: list[str] | Unset = UNSET
         if not isinstance(self.evaluation_task_ids, Unset):
@@ -91,32 +115,100 @@ class TriggerRunExperimentTaskRunRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("TriggerRunExperimentTaskRunRequest", src_dict)
         d = dict(src_dict)
-        experiment_name = d.pop("experiment_name")
-
-        dataset_version_id = d.pop("dataset_version_id", UNSET)
-
-        example_ids = cast(list[str], d.pop("example_ids", UNSET))
-
-        max_examples = d.pop("max_examples", UNSET)
-
-        query_filter = d.pop("query_filter", UNSET)
-
-        _tracing_metadata = d.pop("tracing_metadata", UNSET)
-        tracing_metadata: TriggerRunExperimentTaskRunRequestTracingMetadata | Unset
-        if isinstance(_tracing_metadata, Unset):
-            tracing_metadata = UNSET
-        else:
-            tracing_metadata = (
-                TriggerRunExperimentTaskRunRequestTracingMetadata.from_dict(
-                    _tracing_metadata
+        try:
+            experiment_name = d.pop("experiment_name")
+            if not isinstance(experiment_name, str):
+                raise wrong_kind(
+                    "TriggerRunExperimentTaskRunRequest",
+                    "experiment_name",
+                    "a string",
+                    experiment_name,
                 )
-            )
 
-        evaluation_task_ids = cast(list[str], d.pop("evaluation_task_ids", UNSET))
+            dataset_version_id = d.pop("dataset_version_id", UNSET)
+            if dataset_version_id is not UNSET and not isinstance(
+                dataset_version_id, str
+            ):
+                raise wrong_kind(
+                    "TriggerRunExperimentTaskRunRequest",
+                    "dataset_version_id",
+                    "a string",
+                    dataset_version_id,
+                )
 
+            example_ids = cast(list[str], d.pop("example_ids", UNSET))
+
+            if example_ids is not UNSET and not isinstance(example_ids, list):
+                raise wrong_kind(
+                    "TriggerRunExperimentTaskRunRequest",
+                    "example_ids",
+                    "a list",
+                    example_ids,
+                )
+            if example_ids is not UNSET:
+                check_items(
+                    "TriggerRunExperimentTaskRunRequest",
+                    "example_ids",
+                    example_ids,
+                    "str",
+                )
+
+            max_examples = d.pop("max_examples", UNSET)
+            if max_examples is not UNSET and type(max_examples) is not int:
+                max_examples = as_int(
+                    "TriggerRunExperimentTaskRunRequest", "max_examples", max_examples
+                )
+
+            query_filter = d.pop("query_filter", UNSET)
+            if query_filter is not UNSET and not isinstance(query_filter, str):
+                raise wrong_kind(
+                    "TriggerRunExperimentTaskRunRequest",
+                    "query_filter",
+                    "a string",
+                    query_filter,
+                )
+
+            _tracing_metadata = d.pop("tracing_metadata", UNSET)
+            tracing_metadata: TriggerRunExperimentTaskRunRequestTracingMetadata | Unset
+            if isinstance(_tracing_metadata, Unset):
+                tracing_metadata = UNSET
+            else:
+                tracing_metadata = (
+                    TriggerRunExperimentTaskRunRequestTracingMetadata.from_dict(
+                        _tracing_metadata
+                    )
+                )
+
+            evaluation_task_ids = cast(list[str], d.pop("evaluation_task_ids", UNSET))
+
+            if evaluation_task_ids is not UNSET and not isinstance(
+                evaluation_task_ids, list
+            ):
+                raise wrong_kind(
+                    "TriggerRunExperimentTaskRunRequest",
+                    "evaluation_task_ids",
+                    "a list",
+                    evaluation_task_ids,
+                )
+            if evaluation_task_ids is not UNSET:
+                check_items(
+                    "TriggerRunExperimentTaskRunRequest",
+                    "evaluation_task_ids",
+                    evaluation_task_ids,
+                    "str",
+                )
+
+        except KeyError as error:
+            raise missing_member("TriggerRunExperimentTaskRunRequest", error) from None
         trigger_run_experiment_task_run_request = cls(
             experiment_name=experiment_name,
             dataset_version_id=dataset_version_id,
@@ -133,6 +225,20 @@ class TriggerRunExperimentTaskRunRequest:
         return model_repr(self)
 
 
+class TriggerRunExperimentTaskRunRequestDict(TypedDict):
+    """A ``TriggerRunExperimentTaskRunRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``TriggerRunExperimentTaskRunRequest.from_dict``, so the same checks apply."""
+
+    experiment_name: str
+    dataset_version_id: NotRequired[str]
+    example_ids: NotRequired[list[str]]
+    max_examples: NotRequired[int]
+    query_filter: NotRequired[str]
+    tracing_metadata: NotRequired[TriggerRunExperimentTaskRunRequestTracingMetadataDict]
+    evaluation_task_ids: NotRequired[list[str]]
+
+
 from ..models.trigger_run_experiment_task_run_request_tracing_metadata import (
     TriggerRunExperimentTaskRunRequestTracingMetadata,
+    TriggerRunExperimentTaskRunRequestTracingMetadataDict,
 )

@@ -3,13 +3,22 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeAlias,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+)
 
 T = TypeVar("T", bound="TriggerRunExperimentTaskRunRequestTracingMetadata")
 
@@ -27,9 +36,18 @@ class TriggerRunExperimentTaskRunRequestTracingMetadata:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping(
+                "TriggerRunExperimentTaskRunRequestTracingMetadata", src_dict
+            )
         d = dict(src_dict)
+
         trigger_run_experiment_task_run_request_tracing_metadata = cls()
 
         trigger_run_experiment_task_run_request_tracing_metadata.additional_properties = d
@@ -53,3 +71,7 @@ class TriggerRunExperimentTaskRunRequestTracingMetadata:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+TriggerRunExperimentTaskRunRequestTracingMetadataDict: TypeAlias = dict[str, Any]
+"""A ``TriggerRunExperimentTaskRunRequestTracingMetadata`` as a plain ``dict`` (its members are free-form), for ``body=``."""

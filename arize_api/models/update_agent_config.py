@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateAgentConfig")
@@ -33,35 +46,79 @@ class UpdateAgentConfig:
     """
 
     endpoint: str | Unset = UNSET
-    headers: None | Unset | UpdateAgentConfigHeadersType0 = UNSET
-    input_schema: UpdateAgentConfigInputSchema | Unset = UNSET
-    request_presets: list[UpdateAgentRequestPresetInput] | Unset = UNSET
+    headers: (
+        None | Unset | UpdateAgentConfigHeadersType0 | UpdateAgentConfigHeadersType0Dict
+    ) = UNSET
+    input_schema: (
+        UpdateAgentConfigInputSchema | UpdateAgentConfigInputSchemaDict | Unset
+    ) = UNSET
+    request_presets: (
+        Sequence[UpdateAgentRequestPresetInput | UpdateAgentRequestPresetInputDict]
+        | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         endpoint = self.endpoint
 
+        headers_value = self.headers
+        if isinstance(headers_value, dict):
+
+            def _parse_headers(
+                data: object,
+            ) -> None | Unset | UpdateAgentConfigHeadersType0:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    headers_type_0 = UpdateAgentConfigHeadersType0.from_dict(data)
+
+                    return headers_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None | Unset | UpdateAgentConfigHeadersType0,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            headers = _parse_headers(headers_value)
+
+            headers_value = headers
         headers: dict[str, Any] | None | Unset
-        if isinstance(self.headers, Unset):
+        if isinstance(headers_value, Unset):
             headers = UNSET
-        elif isinstance(self.headers, UpdateAgentConfigHeadersType0):
-            headers = self.headers.to_dict()
+        elif isinstance(headers_value, UpdateAgentConfigHeadersType0):
+            headers = headers_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             headers = (
-                self.headers.to_dict()
-                if hasattr(self.headers, "to_dict")
-                else self.headers
+                headers_value.to_dict()
+                if hasattr(headers_value, "to_dict")
+                else headers_value
             )
 
         input_schema: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_schema, Unset):
-            input_schema = self.input_schema.to_dict()
+            input_schema = as_model(
+                UpdateAgentConfigInputSchema,
+                self.input_schema,
+                "UpdateAgentConfig.input_schema",
+            ).to_dict()
 
         request_presets: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.request_presets, Unset):
-            request_presets = []
-            for request_presets_item_data in self.request_presets:
-                request_presets_item = request_presets_item_data.to_dict()
-                request_presets.append(request_presets_item)
+            request_presets = [
+                as_model(
+                    UpdateAgentRequestPresetInput,
+                    item,
+                    "UpdateAgentConfig.request_presets",
+                ).to_dict()
+                for item in self.request_presets
+            ]
 
         field_dict: dict[str, Any] = {}
 
@@ -77,10 +134,18 @@ class UpdateAgentConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateAgentConfig", src_dict)
         d = dict(src_dict)
         endpoint = d.pop("endpoint", UNSET)
+        if endpoint is not UNSET and not isinstance(endpoint, str):
+            raise wrong_kind("UpdateAgentConfig", "endpoint", "a string", endpoint)
 
         def _parse_headers(
             data: object,
@@ -114,7 +179,14 @@ class UpdateAgentConfig:
         else:
             input_schema = UpdateAgentConfigInputSchema.from_dict(_input_schema)
 
-        _request_presets = d.pop("request_presets", UNSET)
+        request_presets_sent = d.pop("request_presets", UNSET)
+        if request_presets_sent is not UNSET and not isinstance(
+            request_presets_sent, list
+        ):
+            raise wrong_kind(
+                "UpdateAgentConfig", "request_presets", "a list", request_presets_sent
+            )
+        _request_presets = request_presets_sent
         request_presets: list[UpdateAgentRequestPresetInput] | Unset = UNSET
         if _request_presets is not UNSET:
             request_presets = []
@@ -138,6 +210,25 @@ class UpdateAgentConfig:
         return model_repr(self)
 
 
-from ..models.update_agent_config_headers_type_0 import UpdateAgentConfigHeadersType0
-from ..models.update_agent_config_input_schema import UpdateAgentConfigInputSchema
-from ..models.update_agent_request_preset_input import UpdateAgentRequestPresetInput
+class UpdateAgentConfigDict(TypedDict):
+    """A ``UpdateAgentConfig`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateAgentConfig.from_dict``, so the same checks apply."""
+
+    endpoint: NotRequired[str]
+    headers: NotRequired[UpdateAgentConfigHeadersType0Dict | None]
+    input_schema: NotRequired[UpdateAgentConfigInputSchemaDict]
+    request_presets: NotRequired[list[UpdateAgentRequestPresetInputDict]]
+
+
+from ..models.update_agent_config_headers_type_0 import (
+    UpdateAgentConfigHeadersType0,
+    UpdateAgentConfigHeadersType0Dict,
+)
+from ..models.update_agent_config_input_schema import (
+    UpdateAgentConfigInputSchema,
+    UpdateAgentConfigInputSchemaDict,
+)
+from ..models.update_agent_request_preset_input import (
+    UpdateAgentRequestPresetInput,
+    UpdateAgentRequestPresetInputDict,
+)

@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,12 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateAgentIntegrationRequest")
@@ -40,8 +49,10 @@ class UpdateAgentIntegrationRequest:
     type_: Literal["AGENT"]
     name: str | Unset = UNSET
     description: None | str | Unset = UNSET
-    scopings: list[IntegrationScopingRequest] | Unset = UNSET
-    config: UpdateAgentConfig | Unset = UNSET
+    scopings: (
+        Sequence[IntegrationScopingRequest | IntegrationScopingRequestDict] | Unset
+    ) = UNSET
+    config: UpdateAgentConfig | UpdateAgentConfigDict | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
@@ -60,14 +71,20 @@ class UpdateAgentIntegrationRequest:
 
         scopings: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.scopings, Unset):
-            scopings = []
-            for scopings_item_data in self.scopings:
-                scopings_item = scopings_item_data.to_dict()
-                scopings.append(scopings_item)
+            scopings = [
+                as_model(
+                    IntegrationScopingRequest,
+                    item,
+                    "UpdateAgentIntegrationRequest.scopings",
+                ).to_dict()
+                for item in self.scopings
+            ]
 
         config: dict[str, Any] | Unset = UNSET
         if not isinstance(self.config, Unset):
-            config = self.config.to_dict()
+            config = as_model(
+                UpdateAgentConfig, self.config, "UpdateAgentIntegrationRequest.config"
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -87,42 +104,74 @@ class UpdateAgentIntegrationRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateAgentIntegrationRequest", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["AGENT"], d.pop("type"))
-        if type_ != "AGENT":
-            from arize_api._errors import ConstMismatchError
+        try:
+            type_ = cast(Literal["AGENT"], d.pop("type"))
+            if type_ != "AGENT":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'AGENT', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'AGENT', got {type_!r}")
 
-        name = d.pop("name", UNSET)
+            name = d.pop("name", UNSET)
+            if name is not UNSET and not isinstance(name, str):
+                raise wrong_kind(
+                    "UpdateAgentIntegrationRequest", "name", "a string", name
+                )
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_description(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        description = _parse_description(d.pop("description", UNSET))
+            description = _parse_description(d.pop("description", UNSET))
 
-        _scopings = d.pop("scopings", UNSET)
-        scopings: list[IntegrationScopingRequest] | Unset = UNSET
-        if _scopings is not UNSET:
-            scopings = []
-            for scopings_item_data in _scopings:
-                scopings_item = IntegrationScopingRequest.from_dict(scopings_item_data)
+            if (
+                description is not UNSET
+                and description is not None
+                and not isinstance(description, str)
+            ):
+                raise wrong_kind(
+                    "UpdateAgentIntegrationRequest",
+                    "description",
+                    "a string",
+                    description,
+                )
 
-                scopings.append(scopings_item)
+            scopings_sent = d.pop("scopings", UNSET)
+            if scopings_sent is not UNSET and not isinstance(scopings_sent, list):
+                raise wrong_kind(
+                    "UpdateAgentIntegrationRequest", "scopings", "a list", scopings_sent
+                )
+            _scopings = scopings_sent
+            scopings: list[IntegrationScopingRequest] | Unset = UNSET
+            if _scopings is not UNSET:
+                scopings = []
+                for scopings_item_data in _scopings:
+                    scopings_item = IntegrationScopingRequest.from_dict(
+                        scopings_item_data
+                    )
 
-        _config = d.pop("config", UNSET)
-        config: UpdateAgentConfig | Unset
-        if isinstance(_config, Unset):
-            config = UNSET
-        else:
-            config = UpdateAgentConfig.from_dict(_config)
+                    scopings.append(scopings_item)
 
+            _config = d.pop("config", UNSET)
+            config: UpdateAgentConfig | Unset
+            if isinstance(_config, Unset):
+                config = UNSET
+            else:
+                config = UpdateAgentConfig.from_dict(_config)
+
+        except KeyError as error:
+            raise missing_member("UpdateAgentIntegrationRequest", error) from None
         update_agent_integration_request = cls(
             type_=type_,
             name=name,
@@ -137,5 +186,19 @@ class UpdateAgentIntegrationRequest:
         return model_repr(self)
 
 
-from ..models.integration_scoping_request import IntegrationScopingRequest
-from ..models.update_agent_config import UpdateAgentConfig
+class UpdateAgentIntegrationRequestDict(TypedDict):
+    """A ``UpdateAgentIntegrationRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateAgentIntegrationRequest.from_dict``, so the same checks apply."""
+
+    type: Literal["AGENT"]
+    name: NotRequired[str]
+    description: NotRequired[str | None]
+    scopings: NotRequired[list[IntegrationScopingRequestDict]]
+    config: NotRequired[UpdateAgentConfigDict]
+
+
+from ..models.integration_scoping_request import (
+    IntegrationScopingRequest,
+    IntegrationScopingRequestDict,
+)
+from ..models.update_agent_config import UpdateAgentConfig, UpdateAgentConfigDict

@@ -3,12 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    check_items,
+    wrong_kind,
+)
 from ..models.ai_integration_auth_type import (
     AiIntegrationAuthType,
     check_ai_integration_auth_type,
@@ -57,14 +71,26 @@ class UpdateAiIntegrationRequest:
     api_key: None | str | Unset = UNSET
     base_url: None | str | Unset = UNSET
     model_names: list[str] | Unset = UNSET
-    headers: None | Unset | UpdateAiIntegrationRequestHeadersType0 = UNSET
+    headers: (
+        None
+        | Unset
+        | UpdateAiIntegrationRequestHeadersType0
+        | UpdateAiIntegrationRequestHeadersType0Dict
+    ) = UNSET
     enable_default_models: bool | Unset = UNSET
     function_calling_enabled: bool | Unset = UNSET
     auth_type: AiIntegrationAuthType | Unset = UNSET
     provider_metadata: (
-        AwsProviderMetadataRequest | GcpProviderMetadataRequest | None | Unset
+        AwsProviderMetadataRequest
+        | AwsProviderMetadataRequestDict
+        | GcpProviderMetadataRequest
+        | GcpProviderMetadataRequestDict
+        | None
+        | Unset
     ) = UNSET
-    scopings: list[AiIntegrationScopingRequest] | Unset = UNSET
+    scopings: (
+        Sequence[AiIntegrationScopingRequest | AiIntegrationScopingRequestDict] | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -97,16 +123,47 @@ class UpdateAiIntegrationRequest:
         if not isinstance(self.model_names, Unset):
             model_names = self.model_names
 
+        headers_value = self.headers
+        if isinstance(headers_value, dict):
+
+            def _parse_headers(
+                data: object,
+            ) -> None | Unset | UpdateAiIntegrationRequestHeadersType0:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    headers_type_0 = UpdateAiIntegrationRequestHeadersType0.from_dict(
+                        data
+                    )
+
+                    return headers_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None | Unset | UpdateAiIntegrationRequestHeadersType0,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            headers = _parse_headers(headers_value)
+
+            headers_value = headers
         headers: dict[str, Any] | None | Unset
-        if isinstance(self.headers, Unset):
+        if isinstance(headers_value, Unset):
             headers = UNSET
-        elif isinstance(self.headers, UpdateAiIntegrationRequestHeadersType0):
-            headers = self.headers.to_dict()
+        elif isinstance(headers_value, UpdateAiIntegrationRequestHeadersType0):
+            headers = headers_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             headers = (
-                self.headers.to_dict()
-                if hasattr(self.headers, "to_dict")
-                else self.headers
+                headers_value.to_dict()
+                if hasattr(headers_value, "to_dict")
+                else headers_value
             )
 
         enable_default_models = self.enable_default_models
@@ -117,27 +174,85 @@ class UpdateAiIntegrationRequest:
         if not isinstance(self.auth_type, Unset):
             auth_type = self.auth_type
 
+        provider_metadata_value = self.provider_metadata
+        if isinstance(provider_metadata_value, dict):
+
+            def _parse_provider_metadata(
+                data: object,
+            ) -> AwsProviderMetadataRequest | GcpProviderMetadataRequest | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_provider_metadata_request_type_0 = (
+                        AwsProviderMetadataRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_provider_metadata_request_type_0
+                    )
+                    return componentsschemas_provider_metadata_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_provider_metadata_request_type_1 = (
+                        GcpProviderMetadataRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_provider_metadata_request_type_1
+                    )
+                    return componentsschemas_provider_metadata_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    AwsProviderMetadataRequest
+                    | GcpProviderMetadataRequest
+                    | None
+                    | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            provider_metadata = _parse_provider_metadata(provider_metadata_value)
+
+            provider_metadata_value = provider_metadata
         provider_metadata: dict[str, Any] | None | Unset
-        if isinstance(self.provider_metadata, Unset):
+        if isinstance(provider_metadata_value, Unset):
             provider_metadata = UNSET
         elif isinstance(
-            self.provider_metadata,
+            provider_metadata_value,
             (AwsProviderMetadataRequest, GcpProviderMetadataRequest),
         ):
-            provider_metadata = self.provider_metadata.to_dict()
+            provider_metadata = provider_metadata_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             provider_metadata = (
-                self.provider_metadata.to_dict()
-                if hasattr(self.provider_metadata, "to_dict")
-                else self.provider_metadata
+                provider_metadata_value.to_dict()
+                if hasattr(provider_metadata_value, "to_dict")
+                else provider_metadata_value
             )
 
         scopings: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.scopings, Unset):
-            scopings = []
-            for scopings_item_data in self.scopings:
-                scopings_item = scopings_item_data.to_dict()
-                scopings.append(scopings_item)
+            scopings = [
+                as_model(
+                    AiIntegrationScopingRequest,
+                    item,
+                    "UpdateAiIntegrationRequest.scopings",
+                ).to_dict()
+                for item in self.scopings
+            ]
 
         field_dict: dict[str, Any] = {}
 
@@ -167,10 +282,18 @@ class UpdateAiIntegrationRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateAiIntegrationRequest", src_dict)
         d = dict(src_dict)
         name = d.pop("name", UNSET)
+        if name is not UNSET and not isinstance(name, str):
+            raise wrong_kind("UpdateAiIntegrationRequest", "name", "a string", name)
 
         _provider = d.pop("provider", UNSET)
         provider: AiIntegrationProvider | Unset
@@ -188,6 +311,15 @@ class UpdateAiIntegrationRequest:
 
         api_key = _parse_api_key(d.pop("api_key", UNSET))
 
+        if (
+            api_key is not UNSET
+            and api_key is not None
+            and not isinstance(api_key, str)
+        ):
+            raise wrong_kind(
+                "UpdateAiIntegrationRequest", "api_key", "a string", api_key
+            )
+
         def _parse_base_url(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -197,7 +329,23 @@ class UpdateAiIntegrationRequest:
 
         base_url = _parse_base_url(d.pop("base_url", UNSET))
 
+        if (
+            base_url is not UNSET
+            and base_url is not None
+            and not isinstance(base_url, str)
+        ):
+            raise wrong_kind(
+                "UpdateAiIntegrationRequest", "base_url", "a string", base_url
+            )
+
         model_names = cast(list[str], d.pop("model_names", UNSET))
+
+        if model_names is not UNSET and not isinstance(model_names, list):
+            raise wrong_kind(
+                "UpdateAiIntegrationRequest", "model_names", "a list", model_names
+            )
+        if model_names is not UNSET:
+            check_items("UpdateAiIntegrationRequest", "model_names", model_names, "str")
 
         def _parse_headers(
             data: object,
@@ -225,8 +373,28 @@ class UpdateAiIntegrationRequest:
         headers = _parse_headers(d.pop("headers", UNSET))
 
         enable_default_models = d.pop("enable_default_models", UNSET)
+        if (
+            enable_default_models is not UNSET
+            and type(enable_default_models) is not bool
+        ):
+            raise wrong_kind(
+                "UpdateAiIntegrationRequest",
+                "enable_default_models",
+                "a boolean",
+                enable_default_models,
+            )
 
         function_calling_enabled = d.pop("function_calling_enabled", UNSET)
+        if (
+            function_calling_enabled is not UNSET
+            and type(function_calling_enabled) is not bool
+        ):
+            raise wrong_kind(
+                "UpdateAiIntegrationRequest",
+                "function_calling_enabled",
+                "a boolean",
+                function_calling_enabled,
+            )
 
         _auth_type = d.pop("auth_type", UNSET)
         auth_type: AiIntegrationAuthType | Unset
@@ -282,7 +450,12 @@ class UpdateAiIntegrationRequest:
 
         provider_metadata = _parse_provider_metadata(d.pop("provider_metadata", UNSET))
 
-        _scopings = d.pop("scopings", UNSET)
+        scopings_sent = d.pop("scopings", UNSET)
+        if scopings_sent is not UNSET and not isinstance(scopings_sent, list):
+            raise wrong_kind(
+                "UpdateAiIntegrationRequest", "scopings", "a list", scopings_sent
+            )
+        _scopings = scopings_sent
         scopings: list[AiIntegrationScopingRequest] | Unset = UNSET
         if _scopings is not UNSET:
             scopings = []
@@ -313,9 +486,38 @@ class UpdateAiIntegrationRequest:
         return model_repr(self)
 
 
-from ..models.ai_integration_scoping_request import AiIntegrationScopingRequest
-from ..models.aws_provider_metadata_request import AwsProviderMetadataRequest
-from ..models.gcp_provider_metadata_request import GcpProviderMetadataRequest
+class UpdateAiIntegrationRequestDict(TypedDict):
+    """A ``UpdateAiIntegrationRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateAiIntegrationRequest.from_dict``, so the same checks apply."""
+
+    name: NotRequired[str]
+    provider: NotRequired[AiIntegrationProvider]
+    api_key: NotRequired[str | None]
+    base_url: NotRequired[str | None]
+    model_names: NotRequired[list[str]]
+    headers: NotRequired[UpdateAiIntegrationRequestHeadersType0Dict | None]
+    enable_default_models: NotRequired[bool]
+    function_calling_enabled: NotRequired[bool]
+    auth_type: NotRequired[AiIntegrationAuthType]
+    provider_metadata: NotRequired[
+        AwsProviderMetadataRequestDict | GcpProviderMetadataRequestDict | None
+    ]
+    scopings: NotRequired[list[AiIntegrationScopingRequestDict]]
+
+
+from ..models.ai_integration_scoping_request import (
+    AiIntegrationScopingRequest,
+    AiIntegrationScopingRequestDict,
+)
+from ..models.aws_provider_metadata_request import (
+    AwsProviderMetadataRequest,
+    AwsProviderMetadataRequestDict,
+)
+from ..models.gcp_provider_metadata_request import (
+    GcpProviderMetadataRequest,
+    GcpProviderMetadataRequestDict,
+)
 from ..models.update_ai_integration_request_headers_type_0 import (
     UpdateAiIntegrationRequestHeadersType0,
+    UpdateAiIntegrationRequestHeadersType0Dict,
 )

@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateAnnotationQueueRequest")
@@ -92,10 +105,18 @@ class UpdateAnnotationQueueRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateAnnotationQueueRequest", src_dict)
         d = dict(src_dict)
         name = d.pop("name", UNSET)
+        if name is not UNSET and not isinstance(name, str):
+            raise wrong_kind("UpdateAnnotationQueueRequest", "name", "a string", name)
 
         def _parse_instructions(data: object) -> None | str | Unset:
             if data is None:
@@ -106,9 +127,50 @@ class UpdateAnnotationQueueRequest:
 
         instructions = _parse_instructions(d.pop("instructions", UNSET))
 
+        if (
+            instructions is not UNSET
+            and instructions is not None
+            and not isinstance(instructions, str)
+        ):
+            raise wrong_kind(
+                "UpdateAnnotationQueueRequest", "instructions", "a string", instructions
+            )
+
         annotation_config_ids = cast(list[str], d.pop("annotation_config_ids", UNSET))
 
+        if annotation_config_ids is not UNSET and not isinstance(
+            annotation_config_ids, list
+        ):
+            raise wrong_kind(
+                "UpdateAnnotationQueueRequest",
+                "annotation_config_ids",
+                "a list",
+                annotation_config_ids,
+            )
+        if annotation_config_ids is not UNSET:
+            check_items(
+                "UpdateAnnotationQueueRequest",
+                "annotation_config_ids",
+                annotation_config_ids,
+                "str",
+            )
+
         annotator_emails = cast(list[str], d.pop("annotator_emails", UNSET))
+
+        if annotator_emails is not UNSET and not isinstance(annotator_emails, list):
+            raise wrong_kind(
+                "UpdateAnnotationQueueRequest",
+                "annotator_emails",
+                "a list",
+                annotator_emails,
+            )
+        if annotator_emails is not UNSET:
+            check_items(
+                "UpdateAnnotationQueueRequest",
+                "annotator_emails",
+                annotator_emails,
+                "str",
+            )
 
         def _parse_column_allowlist(data: object) -> list[str] | None | Unset:
             if data is None:
@@ -145,3 +207,14 @@ class UpdateAnnotationQueueRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class UpdateAnnotationQueueRequestDict(TypedDict):
+    """A ``UpdateAnnotationQueueRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateAnnotationQueueRequest.from_dict``, so the same checks apply."""
+
+    name: NotRequired[str]
+    instructions: NotRequired[str | None]
+    annotation_config_ids: NotRequired[list[str]]
+    annotator_emails: NotRequired[list[str]]
+    column_allowlist: NotRequired[list[str] | None]

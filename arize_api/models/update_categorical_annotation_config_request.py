@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,12 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..models.optimization_direction import (
     OptimizationDirection,
     check_optimization_direction,
@@ -42,7 +51,12 @@ class UpdateCategoricalAnnotationConfigRequest:
 
     annotation_config_type: Literal["CATEGORICAL"]
     name: str | Unset = UNSET
-    values: list[CategoricalAnnotationValueRequest] | Unset = UNSET
+    values: (
+        Sequence[
+            CategoricalAnnotationValueRequest | CategoricalAnnotationValueRequestDict
+        ]
+        | Unset
+    ) = UNSET
     optimization_direction: OptimizationDirection | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,10 +66,14 @@ class UpdateCategoricalAnnotationConfigRequest:
 
         values: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.values, Unset):
-            values = []
-            for values_item_data in self.values:
-                values_item = values_item_data.to_dict()
-                values.append(values_item)
+            values = [
+                as_model(
+                    CategoricalAnnotationValueRequest,
+                    item,
+                    "UpdateCategoricalAnnotationConfigRequest.values",
+                ).to_dict()
+                for item in self.values
+            ]
 
         optimization_direction: str | Unset = UNSET
         if not isinstance(self.optimization_direction, Unset):
@@ -77,41 +95,64 @@ class UpdateCategoricalAnnotationConfigRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateCategoricalAnnotationConfigRequest", src_dict)
         d = dict(src_dict)
-        annotation_config_type = cast(
-            Literal["CATEGORICAL"], d.pop("annotation_config_type")
-        )
-        if annotation_config_type != "CATEGORICAL":
-            from arize_api._errors import ConstMismatchError
-
-            raise ConstMismatchError(
-                f"annotation_config_type must be 'CATEGORICAL', got {annotation_config_type!r}"
+        try:
+            annotation_config_type = cast(
+                Literal["CATEGORICAL"], d.pop("annotation_config_type")
             )
+            if annotation_config_type != "CATEGORICAL":
+                from arize_api._errors import ConstMismatchError
 
-        name = d.pop("name", UNSET)
-
-        _values = d.pop("values", UNSET)
-        values: list[CategoricalAnnotationValueRequest] | Unset = UNSET
-        if _values is not UNSET:
-            values = []
-            for values_item_data in _values:
-                values_item = CategoricalAnnotationValueRequest.from_dict(
-                    values_item_data
+                raise ConstMismatchError(
+                    f"annotation_config_type must be 'CATEGORICAL', got {annotation_config_type!r}"
                 )
 
-                values.append(values_item)
+            name = d.pop("name", UNSET)
+            if name is not UNSET and not isinstance(name, str):
+                raise wrong_kind(
+                    "UpdateCategoricalAnnotationConfigRequest", "name", "a string", name
+                )
 
-        _optimization_direction = d.pop("optimization_direction", UNSET)
-        optimization_direction: OptimizationDirection | Unset
-        if isinstance(_optimization_direction, Unset):
-            optimization_direction = UNSET
-        else:
-            optimization_direction = check_optimization_direction(
-                _optimization_direction
-            )
+            values_sent = d.pop("values", UNSET)
+            if values_sent is not UNSET and not isinstance(values_sent, list):
+                raise wrong_kind(
+                    "UpdateCategoricalAnnotationConfigRequest",
+                    "values",
+                    "a list",
+                    values_sent,
+                )
+            _values = values_sent
+            values: list[CategoricalAnnotationValueRequest] | Unset = UNSET
+            if _values is not UNSET:
+                values = []
+                for values_item_data in _values:
+                    values_item = CategoricalAnnotationValueRequest.from_dict(
+                        values_item_data
+                    )
 
+                    values.append(values_item)
+
+            _optimization_direction = d.pop("optimization_direction", UNSET)
+            optimization_direction: OptimizationDirection | Unset
+            if isinstance(_optimization_direction, Unset):
+                optimization_direction = UNSET
+            else:
+                optimization_direction = check_optimization_direction(
+                    _optimization_direction
+                )
+
+        except KeyError as error:
+            raise missing_member(
+                "UpdateCategoricalAnnotationConfigRequest", error
+            ) from None
         update_categorical_annotation_config_request = cls(
             annotation_config_type=annotation_config_type,
             name=name,
@@ -125,6 +166,17 @@ class UpdateCategoricalAnnotationConfigRequest:
         return model_repr(self)
 
 
+class UpdateCategoricalAnnotationConfigRequestDict(TypedDict):
+    """A ``UpdateCategoricalAnnotationConfigRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateCategoricalAnnotationConfigRequest.from_dict``, so the same checks apply."""
+
+    annotation_config_type: Literal["CATEGORICAL"]
+    name: NotRequired[str]
+    values: NotRequired[list[CategoricalAnnotationValueRequestDict]]
+    optimization_direction: NotRequired[OptimizationDirection]
+
+
 from ..models.categorical_annotation_value_request import (
     CategoricalAnnotationValueRequest,
+    CategoricalAnnotationValueRequestDict,
 )

@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,12 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+    missing_member,
+    wrong_kind,
+)
 from ..models.optimization_direction import (
     OptimizationDirection,
     check_optimization_direction,
@@ -76,34 +85,69 @@ class UpdateContinuousAnnotationConfigRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateContinuousAnnotationConfigRequest", src_dict)
         d = dict(src_dict)
-        annotation_config_type = cast(
-            Literal["CONTINUOUS"], d.pop("annotation_config_type")
-        )
-        if annotation_config_type != "CONTINUOUS":
-            from arize_api._errors import ConstMismatchError
-
-            raise ConstMismatchError(
-                f"annotation_config_type must be 'CONTINUOUS', got {annotation_config_type!r}"
+        try:
+            annotation_config_type = cast(
+                Literal["CONTINUOUS"], d.pop("annotation_config_type")
             )
+            if annotation_config_type != "CONTINUOUS":
+                from arize_api._errors import ConstMismatchError
 
-        name = d.pop("name", UNSET)
+                raise ConstMismatchError(
+                    f"annotation_config_type must be 'CONTINUOUS', got {annotation_config_type!r}"
+                )
 
-        minimum_score = d.pop("minimum_score", UNSET)
+            name = d.pop("name", UNSET)
+            if name is not UNSET and not isinstance(name, str):
+                raise wrong_kind(
+                    "UpdateContinuousAnnotationConfigRequest", "name", "a string", name
+                )
 
-        maximum_score = d.pop("maximum_score", UNSET)
+            minimum_score = d.pop("minimum_score", UNSET)
+            if (
+                minimum_score is not UNSET
+                and type(minimum_score) is not float
+                and type(minimum_score) is not int
+            ):
+                minimum_score = as_number(
+                    "UpdateContinuousAnnotationConfigRequest",
+                    "minimum_score",
+                    minimum_score,
+                )
 
-        _optimization_direction = d.pop("optimization_direction", UNSET)
-        optimization_direction: OptimizationDirection | Unset
-        if isinstance(_optimization_direction, Unset):
-            optimization_direction = UNSET
-        else:
-            optimization_direction = check_optimization_direction(
-                _optimization_direction
-            )
+            maximum_score = d.pop("maximum_score", UNSET)
+            if (
+                maximum_score is not UNSET
+                and type(maximum_score) is not float
+                and type(maximum_score) is not int
+            ):
+                maximum_score = as_number(
+                    "UpdateContinuousAnnotationConfigRequest",
+                    "maximum_score",
+                    maximum_score,
+                )
 
+            _optimization_direction = d.pop("optimization_direction", UNSET)
+            optimization_direction: OptimizationDirection | Unset
+            if isinstance(_optimization_direction, Unset):
+                optimization_direction = UNSET
+            else:
+                optimization_direction = check_optimization_direction(
+                    _optimization_direction
+                )
+
+        except KeyError as error:
+            raise missing_member(
+                "UpdateContinuousAnnotationConfigRequest", error
+            ) from None
         update_continuous_annotation_config_request = cls(
             annotation_config_type=annotation_config_type,
             name=name,
@@ -116,3 +160,14 @@ class UpdateContinuousAnnotationConfigRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class UpdateContinuousAnnotationConfigRequestDict(TypedDict):
+    """A ``UpdateContinuousAnnotationConfigRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateContinuousAnnotationConfigRequest.from_dict``, so the same checks apply."""
+
+    annotation_config_type: Literal["CONTINUOUS"]
+    name: NotRequired[str]
+    minimum_score: NotRequired[float]
+    maximum_score: NotRequired[float]
+    optimization_direction: NotRequired[OptimizationDirection]

@@ -3,13 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeAlias,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="UpdateDatasetExampleInput")
 
@@ -40,11 +51,22 @@ class UpdateDatasetExampleInput:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateDatasetExampleInput", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("UpdateDatasetExampleInput", "id", "a string", id)
 
+        except KeyError as error:
+            raise missing_member("UpdateDatasetExampleInput", error) from None
         update_dataset_example_input = cls(
             id=id,
         )
@@ -70,3 +92,7 @@ class UpdateDatasetExampleInput:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+UpdateDatasetExampleInputDict: TypeAlias = dict[str, Any]
+"""A ``UpdateDatasetExampleInput`` as a plain ``dict`` (its members are free-form), for ``body=``."""

@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateDatasetExamplesRequest")
@@ -26,14 +39,16 @@ class UpdateDatasetExamplesRequest:
             changes; when left out or empty the version is changed in place.
     """
 
-    examples: list[UpdateDatasetExampleInput]
+    examples: Sequence[UpdateDatasetExampleInput | UpdateDatasetExampleInputDict]
     new_version: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        examples = []
-        for examples_item_data in self.examples:
-            examples_item = examples_item_data.to_dict()
-            examples.append(examples_item)
+        examples = [
+            as_model(
+                UpdateDatasetExampleInput, item, "UpdateDatasetExamplesRequest.examples"
+            ).to_dict()
+            for item in self.examples
+        ]
 
         new_version = self.new_version
 
@@ -49,18 +64,39 @@ class UpdateDatasetExamplesRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateDatasetExamplesRequest", src_dict)
         d = dict(src_dict)
-        examples = []
-        _examples = d.pop("examples")
-        for examples_item_data in _examples:
-            examples_item = UpdateDatasetExampleInput.from_dict(examples_item_data)
+        try:
+            examples_sent = d.pop("examples")
+            if not isinstance(examples_sent, list):
+                raise wrong_kind(
+                    "UpdateDatasetExamplesRequest", "examples", "a list", examples_sent
+                )
+            examples = []
+            _examples = examples_sent
+            for examples_item_data in _examples:
+                examples_item = UpdateDatasetExampleInput.from_dict(examples_item_data)
 
-            examples.append(examples_item)
+                examples.append(examples_item)
 
-        new_version = d.pop("new_version", UNSET)
+            new_version = d.pop("new_version", UNSET)
+            if new_version is not UNSET and not isinstance(new_version, str):
+                raise wrong_kind(
+                    "UpdateDatasetExamplesRequest",
+                    "new_version",
+                    "a string",
+                    new_version,
+                )
 
+        except KeyError as error:
+            raise missing_member("UpdateDatasetExamplesRequest", error) from None
         update_dataset_examples_request = cls(
             examples=examples,
             new_version=new_version,
@@ -72,4 +108,15 @@ class UpdateDatasetExamplesRequest:
         return model_repr(self)
 
 
-from ..models.update_dataset_example_input import UpdateDatasetExampleInput
+class UpdateDatasetExamplesRequestDict(TypedDict):
+    """A ``UpdateDatasetExamplesRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateDatasetExamplesRequest.from_dict``, so the same checks apply."""
+
+    examples: list[UpdateDatasetExampleInputDict]
+    new_version: NotRequired[str]
+
+
+from ..models.update_dataset_example_input import (
+    UpdateDatasetExampleInput,
+    UpdateDatasetExampleInputDict,
+)

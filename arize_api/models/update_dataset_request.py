@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="UpdateDatasetRequest")
 
@@ -37,11 +48,22 @@ class UpdateDatasetRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateDatasetRequest", src_dict)
         d = dict(src_dict)
-        name = d.pop("name")
+        try:
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("UpdateDatasetRequest", "name", "a string", name)
 
+        except KeyError as error:
+            raise missing_member("UpdateDatasetRequest", error) from None
         update_dataset_request = cls(
             name=name,
         )
@@ -50,3 +72,10 @@ class UpdateDatasetRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class UpdateDatasetRequestDict(TypedDict):
+    """A ``UpdateDatasetRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateDatasetRequest.from_dict``, so the same checks apply."""
+
+    name: str

@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateEvaluationTaskRequest")
@@ -41,8 +54,18 @@ class UpdateEvaluationTaskRequest:
     sampling_rate: float | Unset = UNSET
     is_continuous: bool | Unset = UNSET
     query_filter: None | str | Unset = UNSET
-    query_filters: None | TaskQueryFiltersInput | Unset = UNSET
-    evaluators: list[SpanEvaluatorInput | TraceOrSessionEvaluatorInput] | Unset = UNSET
+    query_filters: None | TaskQueryFiltersInput | TaskQueryFiltersInputDict | Unset = (
+        UNSET
+    )
+    evaluators: (
+        Sequence[
+            SpanEvaluatorInput
+            | SpanEvaluatorInputDict
+            | TraceOrSessionEvaluatorInput
+            | TraceOrSessionEvaluatorInputDict
+        ]
+        | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -61,22 +84,122 @@ class UpdateEvaluationTaskRequest:
                 else self.query_filter
             )
 
+        query_filters_value = self.query_filters
+        if isinstance(query_filters_value, dict):
+
+            def _parse_query_filters(
+                data: object,
+            ) -> None | TaskQueryFiltersInput | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    query_filters_type_0 = TaskQueryFiltersInput.from_dict(data)
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(data, query_filters_type_0)
+                    return query_filters_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None | TaskQueryFiltersInput | Unset,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            query_filters = _parse_query_filters(query_filters_value)
+
+            query_filters_value = query_filters
         query_filters: dict[str, Any] | None | Unset
-        if isinstance(self.query_filters, Unset):
+        if isinstance(query_filters_value, Unset):
             query_filters = UNSET
-        elif isinstance(self.query_filters, TaskQueryFiltersInput):
-            query_filters = self.query_filters.to_dict()
+        elif isinstance(query_filters_value, TaskQueryFiltersInput):
+            query_filters = query_filters_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             query_filters = (
-                self.query_filters.to_dict()
-                if hasattr(self.query_filters, "to_dict")
-                else self.query_filters
+                query_filters_value.to_dict()
+                if hasattr(query_filters_value, "to_dict")
+                else query_filters_value
             )
 
+        evaluators_value = self.evaluators
+        if not isinstance(evaluators_value, Unset) and any(
+            isinstance(item, dict) for item in evaluators_value
+        ):
+            _evaluators = evaluators_value
+            evaluators: (
+                list[SpanEvaluatorInput | TraceOrSessionEvaluatorInput] | Unset
+            ) = UNSET
+            if _evaluators is not UNSET:
+                evaluators = []
+                for evaluators_item_data in _evaluators:
+
+                    def _parse_evaluators_item(
+                        data: object,
+                    ) -> SpanEvaluatorInput | TraceOrSessionEvaluatorInput:
+                        failures: list[Exception] = []
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            componentsschemas_task_evaluator_input_type_0 = (
+                                SpanEvaluatorInput.from_dict(data)
+                            )
+
+                            from arize_api._unions import check_nothing_dropped
+
+                            check_nothing_dropped(
+                                data, componentsschemas_task_evaluator_input_type_0
+                            )
+                            return componentsschemas_task_evaluator_input_type_0
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            componentsschemas_task_evaluator_input_type_1 = (
+                                TraceOrSessionEvaluatorInput.from_dict(data)
+                            )
+
+                            from arize_api._unions import check_nothing_dropped
+
+                            check_nothing_dropped(
+                                data, componentsschemas_task_evaluator_input_type_1
+                            )
+                            return componentsschemas_task_evaluator_input_type_1
+                        except (
+                            TypeError,
+                            ValueError,
+                            AttributeError,
+                            KeyError,
+                        ) as error:
+                            failures.append(error)
+                        from arize_api._unions import unmatched_variant
+
+                        return cast(
+                            SpanEvaluatorInput | TraceOrSessionEvaluatorInput,
+                            unmatched_variant(data, failures, polymorphic=True),
+                        )
+
+                    evaluators_item = _parse_evaluators_item(evaluators_item_data)
+
+                    evaluators.append(evaluators_item)
+
+            evaluators_value = evaluators
         evaluators: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.evaluators, Unset):
+        if not isinstance(evaluators_value, Unset):
             evaluators = []
-            for evaluators_item_data in self.evaluators:
+            for evaluators_item_data in evaluators_value:
                 evaluators_item: dict[str, Any]
                 if isinstance(
                     evaluators_item_data,
@@ -110,14 +233,37 @@ class UpdateEvaluationTaskRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateEvaluationTaskRequest", src_dict)
         d = dict(src_dict)
         name = d.pop("name", UNSET)
+        if name is not UNSET and not isinstance(name, str):
+            raise wrong_kind("UpdateEvaluationTaskRequest", "name", "a string", name)
 
         sampling_rate = d.pop("sampling_rate", UNSET)
+        if (
+            sampling_rate is not UNSET
+            and type(sampling_rate) is not float
+            and type(sampling_rate) is not int
+        ):
+            sampling_rate = as_number(
+                "UpdateEvaluationTaskRequest", "sampling_rate", sampling_rate
+            )
 
         is_continuous = d.pop("is_continuous", UNSET)
+        if is_continuous is not UNSET and type(is_continuous) is not bool:
+            raise wrong_kind(
+                "UpdateEvaluationTaskRequest",
+                "is_continuous",
+                "a boolean",
+                is_continuous,
+            )
 
         def _parse_query_filter(data: object) -> None | str | Unset:
             if data is None:
@@ -127,6 +273,15 @@ class UpdateEvaluationTaskRequest:
             return cast(None | str | Unset, data)
 
         query_filter = _parse_query_filter(d.pop("query_filter", UNSET))
+
+        if (
+            query_filter is not UNSET
+            and query_filter is not None
+            and not isinstance(query_filter, str)
+        ):
+            raise wrong_kind(
+                "UpdateEvaluationTaskRequest", "query_filter", "a string", query_filter
+            )
 
         def _parse_query_filters(data: object) -> None | TaskQueryFiltersInput | Unset:
             if data is None:
@@ -154,7 +309,12 @@ class UpdateEvaluationTaskRequest:
 
         query_filters = _parse_query_filters(d.pop("query_filters", UNSET))
 
-        _evaluators = d.pop("evaluators", UNSET)
+        evaluators_sent = d.pop("evaluators", UNSET)
+        if evaluators_sent is not UNSET and not isinstance(evaluators_sent, list):
+            raise wrong_kind(
+                "UpdateEvaluationTaskRequest", "evaluators", "a list", evaluators_sent
+            )
+        _evaluators = evaluators_sent
         evaluators: list[SpanEvaluatorInput | TraceOrSessionEvaluatorInput] | Unset = (
             UNSET
         )
@@ -222,6 +382,26 @@ class UpdateEvaluationTaskRequest:
         return model_repr(self)
 
 
-from ..models.span_evaluator_input import SpanEvaluatorInput
-from ..models.task_query_filters_input import TaskQueryFiltersInput
-from ..models.trace_or_session_evaluator_input import TraceOrSessionEvaluatorInput
+class UpdateEvaluationTaskRequestDict(TypedDict):
+    """A ``UpdateEvaluationTaskRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateEvaluationTaskRequest.from_dict``, so the same checks apply."""
+
+    name: NotRequired[str]
+    sampling_rate: NotRequired[float]
+    is_continuous: NotRequired[bool]
+    query_filter: NotRequired[str | None]
+    query_filters: NotRequired[TaskQueryFiltersInputDict | None]
+    evaluators: NotRequired[
+        list[SpanEvaluatorInputDict | TraceOrSessionEvaluatorInputDict]
+    ]
+
+
+from ..models.span_evaluator_input import SpanEvaluatorInput, SpanEvaluatorInputDict
+from ..models.task_query_filters_input import (
+    TaskQueryFiltersInput,
+    TaskQueryFiltersInputDict,
+)
+from ..models.trace_or_session_evaluator_input import (
+    TraceOrSessionEvaluatorInput,
+    TraceOrSessionEvaluatorInputDict,
+)

@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateEvaluatorIntegrationConfigInput")
@@ -33,29 +46,75 @@ class UpdateEvaluatorIntegrationConfigInput:
     """
 
     endpoint: str | Unset = UNSET
-    headers: None | Unset | UpdateEvaluatorIntegrationConfigInputHeadersType0 = UNSET
-    input_schema: UpdateEvaluatorIntegrationConfigInputInputSchema | Unset = UNSET
+    headers: (
+        None
+        | Unset
+        | UpdateEvaluatorIntegrationConfigInputHeadersType0
+        | UpdateEvaluatorIntegrationConfigInputHeadersType0Dict
+    ) = UNSET
+    input_schema: (
+        UpdateEvaluatorIntegrationConfigInputInputSchema
+        | UpdateEvaluatorIntegrationConfigInputInputSchemaDict
+        | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         endpoint = self.endpoint
 
+        headers_value = self.headers
+        if isinstance(headers_value, dict):
+
+            def _parse_headers(
+                data: object,
+            ) -> None | Unset | UpdateEvaluatorIntegrationConfigInputHeadersType0:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    headers_type_0 = (
+                        UpdateEvaluatorIntegrationConfigInputHeadersType0.from_dict(
+                            data
+                        )
+                    )
+
+                    return headers_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None | Unset | UpdateEvaluatorIntegrationConfigInputHeadersType0,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            headers = _parse_headers(headers_value)
+
+            headers_value = headers
         headers: dict[str, Any] | None | Unset
-        if isinstance(self.headers, Unset):
+        if isinstance(headers_value, Unset):
             headers = UNSET
         elif isinstance(
-            self.headers, UpdateEvaluatorIntegrationConfigInputHeadersType0
+            headers_value, UpdateEvaluatorIntegrationConfigInputHeadersType0
         ):
-            headers = self.headers.to_dict()
+            headers = headers_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             headers = (
-                self.headers.to_dict()
-                if hasattr(self.headers, "to_dict")
-                else self.headers
+                headers_value.to_dict()
+                if hasattr(headers_value, "to_dict")
+                else headers_value
             )
 
         input_schema: dict[str, Any] | Unset = UNSET
         if not isinstance(self.input_schema, Unset):
-            input_schema = self.input_schema.to_dict()
+            input_schema = as_model(
+                UpdateEvaluatorIntegrationConfigInputInputSchema,
+                self.input_schema,
+                "UpdateEvaluatorIntegrationConfigInput.input_schema",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -69,10 +128,23 @@ class UpdateEvaluatorIntegrationConfigInput:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateEvaluatorIntegrationConfigInput", src_dict)
         d = dict(src_dict)
         endpoint = d.pop("endpoint", UNSET)
+        if endpoint is not UNSET and not isinstance(endpoint, str):
+            raise wrong_kind(
+                "UpdateEvaluatorIntegrationConfigInput",
+                "endpoint",
+                "a string",
+                endpoint,
+            )
 
         def _parse_headers(
             data: object,
@@ -122,9 +194,20 @@ class UpdateEvaluatorIntegrationConfigInput:
         return model_repr(self)
 
 
+class UpdateEvaluatorIntegrationConfigInputDict(TypedDict):
+    """A ``UpdateEvaluatorIntegrationConfigInput`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateEvaluatorIntegrationConfigInput.from_dict``, so the same checks apply."""
+
+    endpoint: NotRequired[str]
+    headers: NotRequired[UpdateEvaluatorIntegrationConfigInputHeadersType0Dict | None]
+    input_schema: NotRequired[UpdateEvaluatorIntegrationConfigInputInputSchemaDict]
+
+
 from ..models.update_evaluator_integration_config_input_headers_type_0 import (
     UpdateEvaluatorIntegrationConfigInputHeadersType0,
+    UpdateEvaluatorIntegrationConfigInputHeadersType0Dict,
 )
 from ..models.update_evaluator_integration_config_input_input_schema import (
     UpdateEvaluatorIntegrationConfigInputInputSchema,
+    UpdateEvaluatorIntegrationConfigInputInputSchemaDict,
 )

@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,12 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateEvaluatorIntegrationRequest")
@@ -40,8 +49,14 @@ class UpdateEvaluatorIntegrationRequest:
     type_: Literal["EVALUATOR"]
     name: str | Unset = UNSET
     description: None | str | Unset = UNSET
-    scopings: list[IntegrationScopingRequest] | Unset = UNSET
-    config: UpdateEvaluatorIntegrationConfigInput | Unset = UNSET
+    scopings: (
+        Sequence[IntegrationScopingRequest | IntegrationScopingRequestDict] | Unset
+    ) = UNSET
+    config: (
+        UpdateEvaluatorIntegrationConfigInput
+        | UpdateEvaluatorIntegrationConfigInputDict
+        | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
@@ -60,14 +75,22 @@ class UpdateEvaluatorIntegrationRequest:
 
         scopings: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.scopings, Unset):
-            scopings = []
-            for scopings_item_data in self.scopings:
-                scopings_item = scopings_item_data.to_dict()
-                scopings.append(scopings_item)
+            scopings = [
+                as_model(
+                    IntegrationScopingRequest,
+                    item,
+                    "UpdateEvaluatorIntegrationRequest.scopings",
+                ).to_dict()
+                for item in self.scopings
+            ]
 
         config: dict[str, Any] | Unset = UNSET
         if not isinstance(self.config, Unset):
-            config = self.config.to_dict()
+            config = as_model(
+                UpdateEvaluatorIntegrationConfigInput,
+                self.config,
+                "UpdateEvaluatorIntegrationRequest.config",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -87,42 +110,77 @@ class UpdateEvaluatorIntegrationRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateEvaluatorIntegrationRequest", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["EVALUATOR"], d.pop("type"))
-        if type_ != "EVALUATOR":
-            from arize_api._errors import ConstMismatchError
+        try:
+            type_ = cast(Literal["EVALUATOR"], d.pop("type"))
+            if type_ != "EVALUATOR":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'EVALUATOR', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'EVALUATOR', got {type_!r}")
 
-        name = d.pop("name", UNSET)
+            name = d.pop("name", UNSET)
+            if name is not UNSET and not isinstance(name, str):
+                raise wrong_kind(
+                    "UpdateEvaluatorIntegrationRequest", "name", "a string", name
+                )
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_description(data: object) -> None | str | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                return cast(None | str | Unset, data)
 
-        description = _parse_description(d.pop("description", UNSET))
+            description = _parse_description(d.pop("description", UNSET))
 
-        _scopings = d.pop("scopings", UNSET)
-        scopings: list[IntegrationScopingRequest] | Unset = UNSET
-        if _scopings is not UNSET:
-            scopings = []
-            for scopings_item_data in _scopings:
-                scopings_item = IntegrationScopingRequest.from_dict(scopings_item_data)
+            if (
+                description is not UNSET
+                and description is not None
+                and not isinstance(description, str)
+            ):
+                raise wrong_kind(
+                    "UpdateEvaluatorIntegrationRequest",
+                    "description",
+                    "a string",
+                    description,
+                )
 
-                scopings.append(scopings_item)
+            scopings_sent = d.pop("scopings", UNSET)
+            if scopings_sent is not UNSET and not isinstance(scopings_sent, list):
+                raise wrong_kind(
+                    "UpdateEvaluatorIntegrationRequest",
+                    "scopings",
+                    "a list",
+                    scopings_sent,
+                )
+            _scopings = scopings_sent
+            scopings: list[IntegrationScopingRequest] | Unset = UNSET
+            if _scopings is not UNSET:
+                scopings = []
+                for scopings_item_data in _scopings:
+                    scopings_item = IntegrationScopingRequest.from_dict(
+                        scopings_item_data
+                    )
 
-        _config = d.pop("config", UNSET)
-        config: UpdateEvaluatorIntegrationConfigInput | Unset
-        if isinstance(_config, Unset):
-            config = UNSET
-        else:
-            config = UpdateEvaluatorIntegrationConfigInput.from_dict(_config)
+                    scopings.append(scopings_item)
 
+            _config = d.pop("config", UNSET)
+            config: UpdateEvaluatorIntegrationConfigInput | Unset
+            if isinstance(_config, Unset):
+                config = UNSET
+            else:
+                config = UpdateEvaluatorIntegrationConfigInput.from_dict(_config)
+
+        except KeyError as error:
+            raise missing_member("UpdateEvaluatorIntegrationRequest", error) from None
         update_evaluator_integration_request = cls(
             type_=type_,
             name=name,
@@ -137,7 +195,22 @@ class UpdateEvaluatorIntegrationRequest:
         return model_repr(self)
 
 
-from ..models.integration_scoping_request import IntegrationScopingRequest
+class UpdateEvaluatorIntegrationRequestDict(TypedDict):
+    """A ``UpdateEvaluatorIntegrationRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateEvaluatorIntegrationRequest.from_dict``, so the same checks apply."""
+
+    type: Literal["EVALUATOR"]
+    name: NotRequired[str]
+    description: NotRequired[str | None]
+    scopings: NotRequired[list[IntegrationScopingRequestDict]]
+    config: NotRequired[UpdateEvaluatorIntegrationConfigInputDict]
+
+
+from ..models.integration_scoping_request import (
+    IntegrationScopingRequest,
+    IntegrationScopingRequestDict,
+)
 from ..models.update_evaluator_integration_config_input import (
     UpdateEvaluatorIntegrationConfigInput,
+    UpdateEvaluatorIntegrationConfigInputDict,
 )

@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,11 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateFreeformAnnotationConfigRequest")
@@ -51,21 +59,36 @@ class UpdateFreeformAnnotationConfigRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateFreeformAnnotationConfigRequest", src_dict)
         d = dict(src_dict)
-        annotation_config_type = cast(
-            Literal["FREEFORM"], d.pop("annotation_config_type")
-        )
-        if annotation_config_type != "FREEFORM":
-            from arize_api._errors import ConstMismatchError
-
-            raise ConstMismatchError(
-                f"annotation_config_type must be 'FREEFORM', got {annotation_config_type!r}"
+        try:
+            annotation_config_type = cast(
+                Literal["FREEFORM"], d.pop("annotation_config_type")
             )
+            if annotation_config_type != "FREEFORM":
+                from arize_api._errors import ConstMismatchError
 
-        name = d.pop("name", UNSET)
+                raise ConstMismatchError(
+                    f"annotation_config_type must be 'FREEFORM', got {annotation_config_type!r}"
+                )
 
+            name = d.pop("name", UNSET)
+            if name is not UNSET and not isinstance(name, str):
+                raise wrong_kind(
+                    "UpdateFreeformAnnotationConfigRequest", "name", "a string", name
+                )
+
+        except KeyError as error:
+            raise missing_member(
+                "UpdateFreeformAnnotationConfigRequest", error
+            ) from None
         update_freeform_annotation_config_request = cls(
             annotation_config_type=annotation_config_type,
             name=name,
@@ -75,3 +98,11 @@ class UpdateFreeformAnnotationConfigRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class UpdateFreeformAnnotationConfigRequestDict(TypedDict):
+    """A ``UpdateFreeformAnnotationConfigRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateFreeformAnnotationConfigRequest.from_dict``, so the same checks apply."""
+
+    annotation_config_type: Literal["FREEFORM"]
+    name: NotRequired[str]

@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    wrong_kind,
+)
 from ..models.llm_integration_provider import (
     LlmIntegrationProvider,
     check_llm_integration_provider,
@@ -65,14 +78,21 @@ class UpdateLlmConfig:
     is_function_calling_enabled: bool | Unset = UNSET
     auth: (
         CreateAwsBedrockBearerTokenAuth
+        | CreateAwsBedrockBearerTokenAuthDict
         | CreateAwsBedrockDefaultAuth
+        | CreateAwsBedrockDefaultAuthDict
         | CreateAwsBedrockProxyWithHeadersAuth
+        | CreateAwsBedrockProxyWithHeadersAuthDict
         | CreateCustomDefaultAuth
+        | CreateCustomDefaultAuthDict
         | CreateCustomOauth2ClientCredentialsAuth
+        | CreateCustomOauth2ClientCredentialsAuthDict
         | Unset
     ) = UNSET
     base_url: None | str | Unset = UNSET
-    headers: None | Unset | UpdateLlmConfigHeadersType0 = UNSET
+    headers: (
+        None | Unset | UpdateLlmConfigHeadersType0 | UpdateLlmConfigHeadersType0Dict
+    ) = UNSET
     is_default_models_enabled: bool | Unset = UNSET
     model_names: list[str] | Unset = UNSET
     project_id: str | Unset = UNSET
@@ -96,11 +116,147 @@ class UpdateLlmConfig:
 
         is_function_calling_enabled = self.is_function_calling_enabled
 
+        auth_value = self.auth
+        if isinstance(auth_value, dict):
+
+            def _parse_auth(
+                data: object,
+            ) -> (
+                CreateAwsBedrockBearerTokenAuth
+                | CreateAwsBedrockDefaultAuth
+                | CreateAwsBedrockProxyWithHeadersAuth
+                | CreateCustomDefaultAuth
+                | CreateCustomOauth2ClientCredentialsAuth
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("auth_type", "BEARER_TOKEN") != "BEARER_TOKEN":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("auth_type is not 'BEARER_TOKEN'")
+                    componentsschemas_create_aws_bedrock_auth_type_0 = (
+                        CreateAwsBedrockBearerTokenAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_aws_bedrock_auth_type_0
+                    )
+                    return componentsschemas_create_aws_bedrock_auth_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("auth_type", "DEFAULT") != "DEFAULT":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("auth_type is not 'DEFAULT'")
+                    componentsschemas_create_aws_bedrock_auth_type_1 = (
+                        CreateAwsBedrockDefaultAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_aws_bedrock_auth_type_1
+                    )
+                    return componentsschemas_create_aws_bedrock_auth_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("auth_type", "PROXY_WITH_HEADERS")
+                        != "PROXY_WITH_HEADERS"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "auth_type is not 'PROXY_WITH_HEADERS'"
+                        )
+                    componentsschemas_create_aws_bedrock_auth_type_2 = (
+                        CreateAwsBedrockProxyWithHeadersAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_aws_bedrock_auth_type_2
+                    )
+                    return componentsschemas_create_aws_bedrock_auth_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("auth_type", "DEFAULT") != "DEFAULT":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("auth_type is not 'DEFAULT'")
+                    componentsschemas_create_custom_auth_type_0 = (
+                        CreateCustomDefaultAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_custom_auth_type_0
+                    )
+                    return componentsschemas_create_custom_auth_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("auth_type", "OAUTH2_CLIENT_CREDENTIALS")
+                        != "OAUTH2_CLIENT_CREDENTIALS"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "auth_type is not 'OAUTH2_CLIENT_CREDENTIALS'"
+                        )
+                    componentsschemas_create_custom_auth_type_1 = (
+                        CreateCustomOauth2ClientCredentialsAuth.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_create_custom_auth_type_1
+                    )
+                    return componentsschemas_create_custom_auth_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CreateAwsBedrockBearerTokenAuth
+                    | CreateAwsBedrockDefaultAuth
+                    | CreateAwsBedrockProxyWithHeadersAuth
+                    | CreateCustomDefaultAuth
+                    | CreateCustomOauth2ClientCredentialsAuth
+                    | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            auth = _parse_auth(auth_value)
+
+            auth_value = auth
         auth: dict[str, Any] | Unset
-        if isinstance(self.auth, Unset):
+        if isinstance(auth_value, Unset):
             auth = UNSET
         elif isinstance(
-            self.auth,
+            auth_value,
             (
                 CreateAwsBedrockBearerTokenAuth,
                 CreateAwsBedrockDefaultAuth,
@@ -109,9 +265,11 @@ class UpdateLlmConfig:
                 CreateCustomOauth2ClientCredentialsAuth,
             ),
         ):
-            auth = self.auth.to_dict()
+            auth = auth_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
-            auth = self.auth.to_dict() if hasattr(self.auth, "to_dict") else self.auth
+            auth = (
+                auth_value.to_dict() if hasattr(auth_value, "to_dict") else auth_value
+            )
 
         base_url: None | str | Unset
         if isinstance(self.base_url, Unset):
@@ -123,16 +281,45 @@ class UpdateLlmConfig:
                 else self.base_url
             )
 
+        headers_value = self.headers
+        if isinstance(headers_value, dict):
+
+            def _parse_headers(
+                data: object,
+            ) -> None | Unset | UpdateLlmConfigHeadersType0:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    headers_type_0 = UpdateLlmConfigHeadersType0.from_dict(data)
+
+                    return headers_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None | Unset | UpdateLlmConfigHeadersType0,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            headers = _parse_headers(headers_value)
+
+            headers_value = headers
         headers: dict[str, Any] | None | Unset
-        if isinstance(self.headers, Unset):
+        if isinstance(headers_value, Unset):
             headers = UNSET
-        elif isinstance(self.headers, UpdateLlmConfigHeadersType0):
-            headers = self.headers.to_dict()
+        elif isinstance(headers_value, UpdateLlmConfigHeadersType0):
+            headers = headers_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             headers = (
-                self.headers.to_dict()
-                if hasattr(self.headers, "to_dict")
-                else self.headers
+                headers_value.to_dict()
+                if hasattr(headers_value, "to_dict")
+                else headers_value
             )
 
         is_default_models_enabled = self.is_default_models_enabled
@@ -175,8 +362,14 @@ class UpdateLlmConfig:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateLlmConfig", src_dict)
         d = dict(src_dict)
         _provider = d.pop("provider", UNSET)
         provider: LlmIntegrationProvider | Unset
@@ -194,7 +387,24 @@ class UpdateLlmConfig:
 
         api_key = _parse_api_key(d.pop("api_key", UNSET))
 
+        if (
+            api_key is not UNSET
+            and api_key is not None
+            and not isinstance(api_key, str)
+        ):
+            raise wrong_kind("UpdateLlmConfig", "api_key", "a string", api_key)
+
         is_function_calling_enabled = d.pop("is_function_calling_enabled", UNSET)
+        if (
+            is_function_calling_enabled is not UNSET
+            and type(is_function_calling_enabled) is not bool
+        ):
+            raise wrong_kind(
+                "UpdateLlmConfig",
+                "is_function_calling_enabled",
+                "a boolean",
+                is_function_calling_enabled,
+            )
 
         def _parse_auth(
             data: object,
@@ -328,6 +538,13 @@ class UpdateLlmConfig:
 
         base_url = _parse_base_url(d.pop("base_url", UNSET))
 
+        if (
+            base_url is not UNSET
+            and base_url is not None
+            and not isinstance(base_url, str)
+        ):
+            raise wrong_kind("UpdateLlmConfig", "base_url", "a string", base_url)
+
         def _parse_headers(data: object) -> None | Unset | UpdateLlmConfigHeadersType0:
             if data is None:
                 return data
@@ -352,14 +569,42 @@ class UpdateLlmConfig:
         headers = _parse_headers(d.pop("headers", UNSET))
 
         is_default_models_enabled = d.pop("is_default_models_enabled", UNSET)
+        if (
+            is_default_models_enabled is not UNSET
+            and type(is_default_models_enabled) is not bool
+        ):
+            raise wrong_kind(
+                "UpdateLlmConfig",
+                "is_default_models_enabled",
+                "a boolean",
+                is_default_models_enabled,
+            )
 
         model_names = cast(list[str], d.pop("model_names", UNSET))
 
+        if model_names is not UNSET and not isinstance(model_names, list):
+            raise wrong_kind("UpdateLlmConfig", "model_names", "a list", model_names)
+        if model_names is not UNSET:
+            check_items("UpdateLlmConfig", "model_names", model_names, "str")
+
         project_id = d.pop("project_id", UNSET)
+        if project_id is not UNSET and not isinstance(project_id, str):
+            raise wrong_kind("UpdateLlmConfig", "project_id", "a string", project_id)
 
         location = d.pop("location", UNSET)
+        if location is not UNSET and not isinstance(location, str):
+            raise wrong_kind("UpdateLlmConfig", "location", "a string", location)
 
         project_access_label = d.pop("project_access_label", UNSET)
+        if project_access_label is not UNSET and not isinstance(
+            project_access_label, str
+        ):
+            raise wrong_kind(
+                "UpdateLlmConfig",
+                "project_access_label",
+                "a string",
+                project_access_label,
+            )
 
         update_llm_config = cls(
             provider=provider,
@@ -381,15 +626,50 @@ class UpdateLlmConfig:
         return model_repr(self)
 
 
+class UpdateLlmConfigDict(TypedDict):
+    """A ``UpdateLlmConfig`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateLlmConfig.from_dict``, so the same checks apply."""
+
+    provider: NotRequired[LlmIntegrationProvider]
+    api_key: NotRequired[str | None]
+    is_function_calling_enabled: NotRequired[bool]
+    auth: NotRequired[
+        CreateAwsBedrockBearerTokenAuthDict
+        | CreateAwsBedrockDefaultAuthDict
+        | CreateAwsBedrockProxyWithHeadersAuthDict
+        | CreateCustomDefaultAuthDict
+        | CreateCustomOauth2ClientCredentialsAuthDict
+    ]
+    base_url: NotRequired[str | None]
+    headers: NotRequired[UpdateLlmConfigHeadersType0Dict | None]
+    is_default_models_enabled: NotRequired[bool]
+    model_names: NotRequired[list[str]]
+    project_id: NotRequired[str]
+    location: NotRequired[str]
+    project_access_label: NotRequired[str]
+
+
 from ..models.create_aws_bedrock_bearer_token_auth import (
     CreateAwsBedrockBearerTokenAuth,
+    CreateAwsBedrockBearerTokenAuthDict,
 )
-from ..models.create_aws_bedrock_default_auth import CreateAwsBedrockDefaultAuth
+from ..models.create_aws_bedrock_default_auth import (
+    CreateAwsBedrockDefaultAuth,
+    CreateAwsBedrockDefaultAuthDict,
+)
 from ..models.create_aws_bedrock_proxy_with_headers_auth import (
     CreateAwsBedrockProxyWithHeadersAuth,
+    CreateAwsBedrockProxyWithHeadersAuthDict,
 )
-from ..models.create_custom_default_auth import CreateCustomDefaultAuth
+from ..models.create_custom_default_auth import (
+    CreateCustomDefaultAuth,
+    CreateCustomDefaultAuthDict,
+)
 from ..models.create_custom_oauth_2_client_credentials_auth import (
     CreateCustomOauth2ClientCredentialsAuth,
+    CreateCustomOauth2ClientCredentialsAuthDict,
 )
-from ..models.update_llm_config_headers_type_0 import UpdateLlmConfigHeadersType0
+from ..models.update_llm_config_headers_type_0 import (
+    UpdateLlmConfigHeadersType0,
+    UpdateLlmConfigHeadersType0Dict,
+)

@@ -3,11 +3,14 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from typing import (
     Any,
     Literal,
+    NotRequired,
     Self,
+    TypedDict,
     TypeVar,
     cast,
 )
@@ -15,6 +18,12 @@ from typing import (
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    missing_member,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLlmIntegrationRequest")
@@ -35,8 +44,10 @@ class UpdateLlmIntegrationRequest:
 
     type_: Literal["LLM"]
     name: str | Unset = UNSET
-    scopings: list[IntegrationScopingRequest] | Unset = UNSET
-    config: UpdateLlmConfig | Unset = UNSET
+    scopings: (
+        Sequence[IntegrationScopingRequest | IntegrationScopingRequestDict] | Unset
+    ) = UNSET
+    config: UpdateLlmConfig | UpdateLlmConfigDict | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
@@ -45,14 +56,20 @@ class UpdateLlmIntegrationRequest:
 
         scopings: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.scopings, Unset):
-            scopings = []
-            for scopings_item_data in self.scopings:
-                scopings_item = scopings_item_data.to_dict()
-                scopings.append(scopings_item)
+            scopings = [
+                as_model(
+                    IntegrationScopingRequest,
+                    item,
+                    "UpdateLlmIntegrationRequest.scopings",
+                ).to_dict()
+                for item in self.scopings
+            ]
 
         config: dict[str, Any] | Unset = UNSET
         if not isinstance(self.config, Unset):
-            config = self.config.to_dict()
+            config = as_model(
+                UpdateLlmConfig, self.config, "UpdateLlmIntegrationRequest.config"
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -70,33 +87,53 @@ class UpdateLlmIntegrationRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateLlmIntegrationRequest", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["LLM"], d.pop("type"))
-        if type_ != "LLM":
-            from arize_api._errors import ConstMismatchError
+        try:
+            type_ = cast(Literal["LLM"], d.pop("type"))
+            if type_ != "LLM":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'LLM', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'LLM', got {type_!r}")
 
-        name = d.pop("name", UNSET)
+            name = d.pop("name", UNSET)
+            if name is not UNSET and not isinstance(name, str):
+                raise wrong_kind(
+                    "UpdateLlmIntegrationRequest", "name", "a string", name
+                )
 
-        _scopings = d.pop("scopings", UNSET)
-        scopings: list[IntegrationScopingRequest] | Unset = UNSET
-        if _scopings is not UNSET:
-            scopings = []
-            for scopings_item_data in _scopings:
-                scopings_item = IntegrationScopingRequest.from_dict(scopings_item_data)
+            scopings_sent = d.pop("scopings", UNSET)
+            if scopings_sent is not UNSET and not isinstance(scopings_sent, list):
+                raise wrong_kind(
+                    "UpdateLlmIntegrationRequest", "scopings", "a list", scopings_sent
+                )
+            _scopings = scopings_sent
+            scopings: list[IntegrationScopingRequest] | Unset = UNSET
+            if _scopings is not UNSET:
+                scopings = []
+                for scopings_item_data in _scopings:
+                    scopings_item = IntegrationScopingRequest.from_dict(
+                        scopings_item_data
+                    )
 
-                scopings.append(scopings_item)
+                    scopings.append(scopings_item)
 
-        _config = d.pop("config", UNSET)
-        config: UpdateLlmConfig | Unset
-        if isinstance(_config, Unset):
-            config = UNSET
-        else:
-            config = UpdateLlmConfig.from_dict(_config)
+            _config = d.pop("config", UNSET)
+            config: UpdateLlmConfig | Unset
+            if isinstance(_config, Unset):
+                config = UNSET
+            else:
+                config = UpdateLlmConfig.from_dict(_config)
 
+        except KeyError as error:
+            raise missing_member("UpdateLlmIntegrationRequest", error) from None
         update_llm_integration_request = cls(
             type_=type_,
             name=name,
@@ -110,5 +147,18 @@ class UpdateLlmIntegrationRequest:
         return model_repr(self)
 
 
-from ..models.integration_scoping_request import IntegrationScopingRequest
-from ..models.update_llm_config import UpdateLlmConfig
+class UpdateLlmIntegrationRequestDict(TypedDict):
+    """A ``UpdateLlmIntegrationRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateLlmIntegrationRequest.from_dict``, so the same checks apply."""
+
+    type: Literal["LLM"]
+    name: NotRequired[str]
+    scopings: NotRequired[list[IntegrationScopingRequestDict]]
+    config: NotRequired[UpdateLlmConfigDict]
+
+
+from ..models.integration_scoping_request import (
+    IntegrationScopingRequest,
+    IntegrationScopingRequestDict,
+)
+from ..models.update_llm_config import UpdateLlmConfig, UpdateLlmConfigDict

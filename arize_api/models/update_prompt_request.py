@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdatePromptRequest")
@@ -44,8 +56,14 @@ class UpdatePromptRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdatePromptRequest", src_dict)
         d = dict(src_dict)
 
         def _parse_description(data: object) -> None | str | Unset:
@@ -57,6 +75,15 @@ class UpdatePromptRequest:
 
         description = _parse_description(d.pop("description", UNSET))
 
+        if (
+            description is not UNSET
+            and description is not None
+            and not isinstance(description, str)
+        ):
+            raise wrong_kind(
+                "UpdatePromptRequest", "description", "a string", description
+            )
+
         update_prompt_request = cls(
             description=description,
         )
@@ -65,3 +92,10 @@ class UpdatePromptRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class UpdatePromptRequestDict(TypedDict):
+    """A ``UpdatePromptRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdatePromptRequest.from_dict``, so the same checks apply."""
+
+    description: NotRequired[str | None]

@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="UpdateRoleBindingRequest")
 
@@ -36,11 +47,24 @@ class UpdateRoleBindingRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateRoleBindingRequest", src_dict)
         d = dict(src_dict)
-        role_id = d.pop("role_id")
+        try:
+            role_id = d.pop("role_id")
+            if not isinstance(role_id, str):
+                raise wrong_kind(
+                    "UpdateRoleBindingRequest", "role_id", "a string", role_id
+                )
 
+        except KeyError as error:
+            raise missing_member("UpdateRoleBindingRequest", error) from None
         update_role_binding_request = cls(
             role_id=role_id,
         )
@@ -49,3 +73,10 @@ class UpdateRoleBindingRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class UpdateRoleBindingRequestDict(TypedDict):
+    """A ``UpdateRoleBindingRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateRoleBindingRequest.from_dict``, so the same checks apply."""
+
+    role_id: str

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 from ..models.permission import Permission, check_permission
 from ..types import UNSET, Unset
 
@@ -65,10 +77,18 @@ class UpdateRoleRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateRoleRequest", src_dict)
         d = dict(src_dict)
         name = d.pop("name", UNSET)
+        if name is not UNSET and not isinstance(name, str):
+            raise wrong_kind("UpdateRoleRequest", "name", "a string", name)
 
         def _parse_description(data: object) -> None | str | Unset:
             if data is None:
@@ -79,7 +99,21 @@ class UpdateRoleRequest:
 
         description = _parse_description(d.pop("description", UNSET))
 
-        _permissions = d.pop("permissions", UNSET)
+        if (
+            description is not UNSET
+            and description is not None
+            and not isinstance(description, str)
+        ):
+            raise wrong_kind(
+                "UpdateRoleRequest", "description", "a string", description
+            )
+
+        permissions_sent = d.pop("permissions", UNSET)
+        if permissions_sent is not UNSET and not isinstance(permissions_sent, list):
+            raise wrong_kind(
+                "UpdateRoleRequest", "permissions", "a list", permissions_sent
+            )
+        _permissions = permissions_sent
         permissions: list[Permission] | Unset = UNSET
         if _permissions is not UNSET:
             permissions = []
@@ -98,3 +132,12 @@ class UpdateRoleRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class UpdateRoleRequestDict(TypedDict):
+    """A ``UpdateRoleRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateRoleRequest.from_dict``, so the same checks apply."""
+
+    name: NotRequired[str]
+    description: NotRequired[str | None]
+    permissions: NotRequired[list[Permission]]

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateRunExperimentTaskRequest")
@@ -31,31 +43,128 @@ class UpdateRunExperimentTaskRequest:
     name: str | Unset = UNSET
     run_configuration: (
         AgentCallRunConfigRequest
+        | AgentCallRunConfigRequestDict
         | LlmGenerationRunConfigRequest
+        | LlmGenerationRunConfigRequestDict
         | TemplateEvaluationRunConfigRequest
+        | TemplateEvaluationRunConfigRequestDict
         | Unset
     ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
+        run_configuration_value = self.run_configuration
+        if isinstance(run_configuration_value, dict):
+
+            def _parse_run_configuration(
+                data: object,
+            ) -> (
+                AgentCallRunConfigRequest
+                | LlmGenerationRunConfigRequest
+                | TemplateEvaluationRunConfigRequest
+                | Unset
+            ):
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("experiment_type", "AGENT_CALL") != "AGENT_CALL":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("experiment_type is not 'AGENT_CALL'")
+                    componentsschemas_run_configuration_request_type_0 = (
+                        AgentCallRunConfigRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_run_configuration_request_type_0
+                    )
+                    return componentsschemas_run_configuration_request_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("experiment_type", "LLM_GENERATION")
+                        != "LLM_GENERATION"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "experiment_type is not 'LLM_GENERATION'"
+                        )
+                    componentsschemas_run_configuration_request_type_1 = (
+                        LlmGenerationRunConfigRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_run_configuration_request_type_1
+                    )
+                    return componentsschemas_run_configuration_request_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if (
+                        data.get("experiment_type", "TEMPLATE_EVALUATION")
+                        != "TEMPLATE_EVALUATION"
+                    ):
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError(
+                            "experiment_type is not 'TEMPLATE_EVALUATION'"
+                        )
+                    componentsschemas_run_configuration_request_type_2 = (
+                        TemplateEvaluationRunConfigRequest.from_dict(data)
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(
+                        data, componentsschemas_run_configuration_request_type_2
+                    )
+                    return componentsschemas_run_configuration_request_type_2
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    AgentCallRunConfigRequest
+                    | LlmGenerationRunConfigRequest
+                    | TemplateEvaluationRunConfigRequest
+                    | Unset,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            run_configuration = _parse_run_configuration(run_configuration_value)
+
+            run_configuration_value = run_configuration
         run_configuration: dict[str, Any] | Unset
-        if isinstance(self.run_configuration, Unset):
+        if isinstance(run_configuration_value, Unset):
             run_configuration = UNSET
         elif isinstance(
-            self.run_configuration,
+            run_configuration_value,
             (
                 AgentCallRunConfigRequest,
                 LlmGenerationRunConfigRequest,
                 TemplateEvaluationRunConfigRequest,
             ),
         ):
-            run_configuration = self.run_configuration.to_dict()
+            run_configuration = run_configuration_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             run_configuration = (
-                self.run_configuration.to_dict()
-                if hasattr(self.run_configuration, "to_dict")
-                else self.run_configuration
+                run_configuration_value.to_dict()
+                if hasattr(run_configuration_value, "to_dict")
+                else run_configuration_value
             )
 
         field_dict: dict[str, Any] = {}
@@ -68,10 +177,18 @@ class UpdateRunExperimentTaskRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateRunExperimentTaskRequest", src_dict)
         d = dict(src_dict)
         name = d.pop("name", UNSET)
+        if name is not UNSET and not isinstance(name, str):
+            raise wrong_kind("UpdateRunExperimentTaskRequest", "name", "a string", name)
 
         def _parse_run_configuration(
             data: object,
@@ -169,8 +286,27 @@ class UpdateRunExperimentTaskRequest:
         return model_repr(self)
 
 
-from ..models.agent_call_run_config_request import AgentCallRunConfigRequest
-from ..models.llm_generation_run_config_request import LlmGenerationRunConfigRequest
+class UpdateRunExperimentTaskRequestDict(TypedDict):
+    """A ``UpdateRunExperimentTaskRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateRunExperimentTaskRequest.from_dict``, so the same checks apply."""
+
+    name: NotRequired[str]
+    run_configuration: NotRequired[
+        AgentCallRunConfigRequestDict
+        | LlmGenerationRunConfigRequestDict
+        | TemplateEvaluationRunConfigRequestDict
+    ]
+
+
+from ..models.agent_call_run_config_request import (
+    AgentCallRunConfigRequest,
+    AgentCallRunConfigRequestDict,
+)
+from ..models.llm_generation_run_config_request import (
+    LlmGenerationRunConfigRequest,
+    LlmGenerationRunConfigRequestDict,
+)
 from ..models.template_evaluation_run_config_request import (
     TemplateEvaluationRunConfigRequest,
+    TemplateEvaluationRunConfigRequestDict,
 )

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateSpaceRequest")
@@ -43,11 +55,15 @@ class UpdateSpaceRequest:
     name: str | Unset = UNSET
     description: None | str | Unset = UNSET
     is_private: bool | Unset = UNSET
-    default_llm_integration: DefaultLLMIntegration | None | Unset = UNSET
+    default_llm_integration: (
+        DefaultLLMIntegration | DefaultLLMIntegrationDict | None | Unset
+    ) = UNSET
     ml_models_enabled: bool | Unset = UNSET
     gradient_start_color: str | Unset = UNSET
     gradient_end_color: str | Unset = UNSET
-    default_agent_runtime: DefaultAgentRuntime | None | Unset = UNSET
+    default_agent_runtime: (
+        DefaultAgentRuntime | DefaultAgentRuntimeDict | None | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -64,16 +80,52 @@ class UpdateSpaceRequest:
 
         is_private = self.is_private
 
+        default_llm_integration_value = self.default_llm_integration
+        if isinstance(default_llm_integration_value, dict):
+
+            def _parse_default_llm_integration(
+                data: object,
+            ) -> DefaultLLMIntegration | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    default_llm_integration_type_0 = DefaultLLMIntegration.from_dict(
+                        data
+                    )
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(data, default_llm_integration_type_0)
+                    return default_llm_integration_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    DefaultLLMIntegration | None | Unset,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            default_llm_integration = _parse_default_llm_integration(
+                default_llm_integration_value
+            )
+
+            default_llm_integration_value = default_llm_integration
         default_llm_integration: dict[str, Any] | None | Unset
-        if isinstance(self.default_llm_integration, Unset):
+        if isinstance(default_llm_integration_value, Unset):
             default_llm_integration = UNSET
-        elif isinstance(self.default_llm_integration, DefaultLLMIntegration):
-            default_llm_integration = self.default_llm_integration.to_dict()
+        elif isinstance(default_llm_integration_value, DefaultLLMIntegration):
+            default_llm_integration = default_llm_integration_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             default_llm_integration = (
-                self.default_llm_integration.to_dict()
-                if hasattr(self.default_llm_integration, "to_dict")
-                else self.default_llm_integration
+                default_llm_integration_value.to_dict()
+                if hasattr(default_llm_integration_value, "to_dict")
+                else default_llm_integration_value
             )
 
         ml_models_enabled = self.ml_models_enabled
@@ -82,16 +134,50 @@ class UpdateSpaceRequest:
 
         gradient_end_color = self.gradient_end_color
 
+        default_agent_runtime_value = self.default_agent_runtime
+        if isinstance(default_agent_runtime_value, dict):
+
+            def _parse_default_agent_runtime(
+                data: object,
+            ) -> DefaultAgentRuntime | None | Unset:
+                if data is None:
+                    return data
+                if isinstance(data, Unset):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    default_agent_runtime_type_0 = DefaultAgentRuntime.from_dict(data)
+
+                    from arize_api._unions import check_nothing_dropped
+
+                    check_nothing_dropped(data, default_agent_runtime_type_0)
+                    return default_agent_runtime_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    DefaultAgentRuntime | None | Unset,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            default_agent_runtime = _parse_default_agent_runtime(
+                default_agent_runtime_value
+            )
+
+            default_agent_runtime_value = default_agent_runtime
         default_agent_runtime: dict[str, Any] | None | Unset
-        if isinstance(self.default_agent_runtime, Unset):
+        if isinstance(default_agent_runtime_value, Unset):
             default_agent_runtime = UNSET
-        elif isinstance(self.default_agent_runtime, DefaultAgentRuntime):
-            default_agent_runtime = self.default_agent_runtime.to_dict()
+        elif isinstance(default_agent_runtime_value, DefaultAgentRuntime):
+            default_agent_runtime = default_agent_runtime_value.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             default_agent_runtime = (
-                self.default_agent_runtime.to_dict()
-                if hasattr(self.default_agent_runtime, "to_dict")
-                else self.default_agent_runtime
+                default_agent_runtime_value.to_dict()
+                if hasattr(default_agent_runtime_value, "to_dict")
+                else default_agent_runtime_value
             )
 
         field_dict: dict[str, Any] = {}
@@ -116,10 +202,18 @@ class UpdateSpaceRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateSpaceRequest", src_dict)
         d = dict(src_dict)
         name = d.pop("name", UNSET)
+        if name is not UNSET and not isinstance(name, str):
+            raise wrong_kind("UpdateSpaceRequest", "name", "a string", name)
 
         def _parse_description(data: object) -> None | str | Unset:
             if data is None:
@@ -130,7 +224,20 @@ class UpdateSpaceRequest:
 
         description = _parse_description(d.pop("description", UNSET))
 
+        if (
+            description is not UNSET
+            and description is not None
+            and not isinstance(description, str)
+        ):
+            raise wrong_kind(
+                "UpdateSpaceRequest", "description", "a string", description
+            )
+
         is_private = d.pop("is_private", UNSET)
+        if is_private is not UNSET and type(is_private) is not bool:
+            raise wrong_kind(
+                "UpdateSpaceRequest", "is_private", "a boolean", is_private
+            )
 
         def _parse_default_llm_integration(
             data: object,
@@ -163,10 +270,33 @@ class UpdateSpaceRequest:
         )
 
         ml_models_enabled = d.pop("ml_models_enabled", UNSET)
+        if ml_models_enabled is not UNSET and type(ml_models_enabled) is not bool:
+            raise wrong_kind(
+                "UpdateSpaceRequest",
+                "ml_models_enabled",
+                "a boolean",
+                ml_models_enabled,
+            )
 
         gradient_start_color = d.pop("gradient_start_color", UNSET)
+        if gradient_start_color is not UNSET and not isinstance(
+            gradient_start_color, str
+        ):
+            raise wrong_kind(
+                "UpdateSpaceRequest",
+                "gradient_start_color",
+                "a string",
+                gradient_start_color,
+            )
 
         gradient_end_color = d.pop("gradient_end_color", UNSET)
+        if gradient_end_color is not UNSET and not isinstance(gradient_end_color, str):
+            raise wrong_kind(
+                "UpdateSpaceRequest",
+                "gradient_end_color",
+                "a string",
+                gradient_end_color,
+            )
 
         def _parse_default_agent_runtime(
             data: object,
@@ -215,5 +345,22 @@ class UpdateSpaceRequest:
         return model_repr(self)
 
 
-from ..models.default_agent_runtime import DefaultAgentRuntime
-from ..models.default_llm_integration import DefaultLLMIntegration
+class UpdateSpaceRequestDict(TypedDict):
+    """A ``UpdateSpaceRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateSpaceRequest.from_dict``, so the same checks apply."""
+
+    name: NotRequired[str]
+    description: NotRequired[str | None]
+    is_private: NotRequired[bool]
+    default_llm_integration: NotRequired[DefaultLLMIntegrationDict | None]
+    ml_models_enabled: NotRequired[bool]
+    gradient_start_color: NotRequired[str]
+    gradient_end_color: NotRequired[str]
+    default_agent_runtime: NotRequired[DefaultAgentRuntimeDict | None]
+
+
+from ..models.default_agent_runtime import DefaultAgentRuntime, DefaultAgentRuntimeDict
+from ..models.default_llm_integration import (
+    DefaultLLMIntegration,
+    DefaultLLMIntegrationDict,
+)

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 from ..models.tag_color import TagColor, check_tag_color
 from ..types import UNSET, Unset
 
@@ -67,10 +79,18 @@ class UpdateTagRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateTagRequest", src_dict)
         d = dict(src_dict)
         name = d.pop("name", UNSET)
+        if name is not UNSET and not isinstance(name, str):
+            raise wrong_kind("UpdateTagRequest", "name", "a string", name)
 
         def _parse_description(data: object) -> None | str | Unset:
             if data is None:
@@ -80,6 +100,13 @@ class UpdateTagRequest:
             return cast(None | str | Unset, data)
 
         description = _parse_description(d.pop("description", UNSET))
+
+        if (
+            description is not UNSET
+            and description is not None
+            and not isinstance(description, str)
+        ):
+            raise wrong_kind("UpdateTagRequest", "description", "a string", description)
 
         def _parse_color(data: object) -> None | TagColor | Unset:
             if data is None:
@@ -114,3 +141,12 @@ class UpdateTagRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class UpdateTagRequestDict(TypedDict):
+    """A ``UpdateTagRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateTagRequest.from_dict``, so the same checks apply."""
+
+    name: NotRequired[str]
+    description: NotRequired[str | None]
+    color: NotRequired[TagColor | None]

@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateUserRequest")
@@ -46,12 +57,24 @@ class UpdateUserRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateUserRequest", src_dict)
         d = dict(src_dict)
         name = d.pop("name", UNSET)
+        if name is not UNSET and not isinstance(name, str):
+            raise wrong_kind("UpdateUserRequest", "name", "a string", name)
 
         is_developer = d.pop("is_developer", UNSET)
+        if is_developer is not UNSET and type(is_developer) is not bool:
+            raise wrong_kind(
+                "UpdateUserRequest", "is_developer", "a boolean", is_developer
+            )
 
         update_user_request = cls(
             name=name,
@@ -62,3 +85,11 @@ class UpdateUserRequest:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class UpdateUserRequestDict(TypedDict):
+    """A ``UpdateUserRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateUserRequest.from_dict``, so the same checks apply."""
+
+    name: NotRequired[str]
+    is_developer: NotRequired[bool]

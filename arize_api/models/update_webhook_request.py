@@ -3,12 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    as_model,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateWebhookRequest")
@@ -38,7 +52,9 @@ class UpdateWebhookRequest:
     url: str | Unset = UNSET
     auth_token: str | Unset = UNSET
     timeout_ms: int | Unset = UNSET
-    headers: UpdateWebhookRequestHeaders | Unset = UNSET
+    headers: UpdateWebhookRequestHeaders | UpdateWebhookRequestHeadersDict | Unset = (
+        UNSET
+    )
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -61,7 +77,11 @@ class UpdateWebhookRequest:
 
         headers: dict[str, Any] | Unset = UNSET
         if not isinstance(self.headers, Unset):
-            headers = self.headers.to_dict()
+            headers = as_model(
+                UpdateWebhookRequestHeaders,
+                self.headers,
+                "UpdateWebhookRequest.headers",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -81,10 +101,18 @@ class UpdateWebhookRequest:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("UpdateWebhookRequest", src_dict)
         d = dict(src_dict)
         name = d.pop("name", UNSET)
+        if name is not UNSET and not isinstance(name, str):
+            raise wrong_kind("UpdateWebhookRequest", "name", "a string", name)
 
         def _parse_description(data: object) -> None | str | Unset:
             if data is None:
@@ -95,11 +123,28 @@ class UpdateWebhookRequest:
 
         description = _parse_description(d.pop("description", UNSET))
 
+        if (
+            description is not UNSET
+            and description is not None
+            and not isinstance(description, str)
+        ):
+            raise wrong_kind(
+                "UpdateWebhookRequest", "description", "a string", description
+            )
+
         url = d.pop("url", UNSET)
+        if url is not UNSET and not isinstance(url, str):
+            raise wrong_kind("UpdateWebhookRequest", "url", "a string", url)
 
         auth_token = d.pop("auth_token", UNSET)
+        if auth_token is not UNSET and not isinstance(auth_token, str):
+            raise wrong_kind(
+                "UpdateWebhookRequest", "auth_token", "a string", auth_token
+            )
 
         timeout_ms = d.pop("timeout_ms", UNSET)
+        if timeout_ms is not UNSET and type(timeout_ms) is not int:
+            timeout_ms = as_int("UpdateWebhookRequest", "timeout_ms", timeout_ms)
 
         _headers = d.pop("headers", UNSET)
         headers: UpdateWebhookRequestHeaders | Unset
@@ -123,4 +168,19 @@ class UpdateWebhookRequest:
         return model_repr(self)
 
 
-from ..models.update_webhook_request_headers import UpdateWebhookRequestHeaders
+class UpdateWebhookRequestDict(TypedDict):
+    """A ``UpdateWebhookRequest`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``UpdateWebhookRequest.from_dict``, so the same checks apply."""
+
+    name: NotRequired[str]
+    description: NotRequired[str | None]
+    url: NotRequired[str]
+    auth_token: NotRequired[str]
+    timeout_ms: NotRequired[int]
+    headers: NotRequired[UpdateWebhookRequestHeadersDict]
+
+
+from ..models.update_webhook_request_headers import (
+    UpdateWebhookRequestHeaders,
+    UpdateWebhookRequestHeadersDict,
+)

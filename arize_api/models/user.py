@@ -4,14 +4,26 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.user_status import UserStatus, check_user_status
 
 T = TypeVar("T", bound="User")
@@ -80,62 +92,83 @@ class User:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("User", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("User", "id", "a string", id)
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("User", "name", "a string", name)
 
-        email = d.pop("email")
+            email = d.pop("email")
+            if not isinstance(email, str):
+                raise wrong_kind("User", "email", "a string", email)
 
-        created_at = parse_datetime(d.pop("created_at"))
-
-        status = check_user_status(d.pop("status"))
-
-        def _parse_role(
-            data: object,
-        ) -> CustomUserRoleAssignment | PredefinedUserRoleAssignment:
-            failures: list[Exception] = []
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "CUSTOM") != "CUSTOM":
-                    from arize_api._errors import ConstMismatchError
+                created_at = parse_datetime(d.pop("created_at"))
 
-                    raise ConstMismatchError("type is not 'CUSTOM'")
-                componentsschemas_user_role_assignment_type_0 = (
-                    CustomUserRoleAssignment.from_dict(data)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("User", "created_at", error) from error
+
+            status = check_user_status(d.pop("status"))
+
+            def _parse_role(
+                data: object,
+            ) -> CustomUserRoleAssignment | PredefinedUserRoleAssignment:
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "CUSTOM") != "CUSTOM":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'CUSTOM'")
+                    componentsschemas_user_role_assignment_type_0 = (
+                        CustomUserRoleAssignment.from_dict(data)
+                    )
+
+                    return componentsschemas_user_role_assignment_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "PREDEFINED") != "PREDEFINED":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'PREDEFINED'")
+                    componentsschemas_user_role_assignment_type_1 = (
+                        PredefinedUserRoleAssignment.from_dict(data)
+                    )
+
+                    return componentsschemas_user_role_assignment_type_1
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    CustomUserRoleAssignment | PredefinedUserRoleAssignment,
+                    unmatched_variant(data, failures, polymorphic=True),
                 )
 
-                return componentsschemas_user_role_assignment_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "PREDEFINED") != "PREDEFINED":
-                    from arize_api._errors import ConstMismatchError
+            role = _parse_role(d.pop("role"))
 
-                    raise ConstMismatchError("type is not 'PREDEFINED'")
-                componentsschemas_user_role_assignment_type_1 = (
-                    PredefinedUserRoleAssignment.from_dict(data)
-                )
+            is_developer = d.pop("is_developer")
+            if type(is_developer) is not bool:
+                raise wrong_kind("User", "is_developer", "a boolean", is_developer)
 
-                return componentsschemas_user_role_assignment_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                CustomUserRoleAssignment | PredefinedUserRoleAssignment,
-                unmatched_variant(data, failures, polymorphic=True),
-            )
-
-        role = _parse_role(d.pop("role"))
-
-        is_developer = d.pop("is_developer")
-
+        except KeyError as error:
+            raise missing_member("User", error) from None
         user = cls(
             id=id,
             name=name,

@@ -4,13 +4,25 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    not_a_timestamp,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Actual")
@@ -31,9 +43,9 @@ class V1Actual:
     """
 
     timestamp: datetime.datetime | Unset = UNSET
-    actual_label: V1ActualLabel | Unset = UNSET
-    tags: V1ActualTags | Unset = UNSET
-    label: V1Label | Unset = UNSET
+    actual_label: V1ActualLabel | V1ActualLabelDict | Unset = UNSET
+    tags: V1ActualTags | V1ActualTagsDict | Unset = UNSET
+    label: V1Label | V1LabelDict | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         timestamp: str | Unset = UNSET
@@ -42,15 +54,17 @@ class V1Actual:
 
         actual_label: dict[str, Any] | Unset = UNSET
         if not isinstance(self.actual_label, Unset):
-            actual_label = self.actual_label.to_dict()
+            actual_label = as_model(
+                V1ActualLabel, self.actual_label, "V1Actual.actual_label"
+            ).to_dict()
 
         tags: dict[str, Any] | Unset = UNSET
         if not isinstance(self.tags, Unset):
-            tags = self.tags.to_dict()
+            tags = as_model(V1ActualTags, self.tags, "V1Actual.tags").to_dict()
 
         label: dict[str, Any] | Unset = UNSET
         if not isinstance(self.label, Unset):
-            label = self.label.to_dict()
+            label = as_model(V1Label, self.label, "V1Actual.label").to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -66,15 +80,25 @@ class V1Actual:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1Actual", src_dict)
         d = dict(src_dict)
-        _timestamp = d.pop("timestamp", UNSET)
-        timestamp: datetime.datetime | Unset
-        if isinstance(_timestamp, Unset):
-            timestamp = UNSET
-        else:
-            timestamp = parse_datetime(_timestamp)
+        try:
+            _timestamp = d.pop("timestamp", UNSET)
+            timestamp: datetime.datetime | Unset
+            if isinstance(_timestamp, Unset):
+                timestamp = UNSET
+            else:
+                timestamp = parse_datetime(_timestamp)
+
+        except (TypeError, ValueError) as error:
+            raise not_a_timestamp("V1Actual", "timestamp", error) from error
 
         _actual_label = d.pop("actual_label", UNSET)
         actual_label: V1ActualLabel | Unset
@@ -110,6 +134,16 @@ class V1Actual:
         return model_repr(self)
 
 
-from ..models.v1_actual_label import V1ActualLabel
-from ..models.v1_actual_tags import V1ActualTags
-from ..models.v1_label import V1Label
+class V1ActualDict(TypedDict):
+    """A ``V1Actual`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1Actual.from_dict``, so the same checks apply."""
+
+    timestamp: NotRequired[str]
+    actual_label: NotRequired[V1ActualLabelDict]
+    tags: NotRequired[V1ActualTagsDict]
+    label: NotRequired[V1LabelDict]
+
+
+from ..models.v1_actual_label import V1ActualLabel, V1ActualLabelDict
+from ..models.v1_actual_tags import V1ActualTags, V1ActualTagsDict
+from ..models.v1_label import V1Label, V1LabelDict

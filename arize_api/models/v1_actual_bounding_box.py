@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ActualBoundingBox")
@@ -43,12 +56,27 @@ class V1ActualBoundingBox:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1ActualBoundingBox", src_dict)
         d = dict(src_dict)
         coordinates = cast(list[float], d.pop("coordinates", UNSET))
 
+        if coordinates is not UNSET and not isinstance(coordinates, list):
+            raise wrong_kind(
+                "V1ActualBoundingBox", "coordinates", "a list", coordinates
+            )
+        if coordinates is not UNSET:
+            check_items("V1ActualBoundingBox", "coordinates", coordinates, "float")
+
         category = d.pop("category", UNSET)
+        if category is not UNSET and not isinstance(category, str):
+            raise wrong_kind("V1ActualBoundingBox", "category", "a string", category)
 
         v1_actual_bounding_box = cls(
             coordinates=coordinates,
@@ -59,3 +87,11 @@ class V1ActualBoundingBox:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class V1ActualBoundingBoxDict(TypedDict):
+    """A ``V1ActualBoundingBox`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1ActualBoundingBox.from_dict``, so the same checks apply."""
+
+    coordinates: NotRequired[list[float]]
+    category: NotRequired[str]

@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ActualCVLabel")
@@ -28,26 +39,42 @@ class V1ActualCVLabel:
             for instance segmentation.
     """
 
-    actual_object_detection_label: V1ActualObjectDetectionLabel | Unset = UNSET
-    semantic_segmentation_label: V1SemanticSegmentationLabel | Unset = UNSET
-    actual_instance_segmentation_label: V1ActualInstanceSegmentationLabel | Unset = (
-        UNSET
-    )
+    actual_object_detection_label: (
+        V1ActualObjectDetectionLabel | V1ActualObjectDetectionLabelDict | Unset
+    ) = UNSET
+    semantic_segmentation_label: (
+        V1SemanticSegmentationLabel | V1SemanticSegmentationLabelDict | Unset
+    ) = UNSET
+    actual_instance_segmentation_label: (
+        V1ActualInstanceSegmentationLabel
+        | V1ActualInstanceSegmentationLabelDict
+        | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         actual_object_detection_label: dict[str, Any] | Unset = UNSET
         if not isinstance(self.actual_object_detection_label, Unset):
-            actual_object_detection_label = self.actual_object_detection_label.to_dict()
+            actual_object_detection_label = as_model(
+                V1ActualObjectDetectionLabel,
+                self.actual_object_detection_label,
+                "V1ActualCVLabel.actual_object_detection_label",
+            ).to_dict()
 
         semantic_segmentation_label: dict[str, Any] | Unset = UNSET
         if not isinstance(self.semantic_segmentation_label, Unset):
-            semantic_segmentation_label = self.semantic_segmentation_label.to_dict()
+            semantic_segmentation_label = as_model(
+                V1SemanticSegmentationLabel,
+                self.semantic_segmentation_label,
+                "V1ActualCVLabel.semantic_segmentation_label",
+            ).to_dict()
 
         actual_instance_segmentation_label: dict[str, Any] | Unset = UNSET
         if not isinstance(self.actual_instance_segmentation_label, Unset):
-            actual_instance_segmentation_label = (
-                self.actual_instance_segmentation_label.to_dict()
-            )
+            actual_instance_segmentation_label = as_model(
+                V1ActualInstanceSegmentationLabel,
+                self.actual_instance_segmentation_label,
+                "V1ActualCVLabel.actual_instance_segmentation_label",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -63,8 +90,14 @@ class V1ActualCVLabel:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1ActualCVLabel", src_dict)
         d = dict(src_dict)
         _actual_object_detection_label = d.pop("actual_object_detection_label", UNSET)
         actual_object_detection_label: V1ActualObjectDetectionLabel | Unset
@@ -109,8 +142,26 @@ class V1ActualCVLabel:
         return model_repr(self)
 
 
+class V1ActualCVLabelDict(TypedDict):
+    """A ``V1ActualCVLabel`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1ActualCVLabel.from_dict``, so the same checks apply."""
+
+    actual_object_detection_label: NotRequired[V1ActualObjectDetectionLabelDict]
+    semantic_segmentation_label: NotRequired[V1SemanticSegmentationLabelDict]
+    actual_instance_segmentation_label: NotRequired[
+        V1ActualInstanceSegmentationLabelDict
+    ]
+
+
 from ..models.v1_actual_instance_segmentation_label import (
     V1ActualInstanceSegmentationLabel,
+    V1ActualInstanceSegmentationLabelDict,
 )
-from ..models.v1_actual_object_detection_label import V1ActualObjectDetectionLabel
-from ..models.v1_semantic_segmentation_label import V1SemanticSegmentationLabel
+from ..models.v1_actual_object_detection_label import (
+    V1ActualObjectDetectionLabel,
+    V1ActualObjectDetectionLabelDict,
+)
+from ..models.v1_semantic_segmentation_label import (
+    V1SemanticSegmentationLabel,
+    V1SemanticSegmentationLabelDict,
+)

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ActualInstanceSegmentationLabel")
@@ -23,15 +35,25 @@ class V1ActualInstanceSegmentationLabel:
             entry per labelled instance.
     """
 
-    polygons: list[V1ActualInstanceSegmentationPolygon] | Unset = UNSET
+    polygons: (
+        Sequence[
+            V1ActualInstanceSegmentationPolygon
+            | V1ActualInstanceSegmentationPolygonDict
+        ]
+        | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         polygons: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.polygons, Unset):
-            polygons = []
-            for polygons_item_data in self.polygons:
-                polygons_item = polygons_item_data.to_dict()
-                polygons.append(polygons_item)
+            polygons = [
+                as_model(
+                    V1ActualInstanceSegmentationPolygon,
+                    item,
+                    "V1ActualInstanceSegmentationLabel.polygons",
+                ).to_dict()
+                for item in self.polygons
+            ]
 
         field_dict: dict[str, Any] = {}
 
@@ -41,10 +63,21 @@ class V1ActualInstanceSegmentationLabel:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1ActualInstanceSegmentationLabel", src_dict)
         d = dict(src_dict)
-        _polygons = d.pop("polygons", UNSET)
+        polygons_sent = d.pop("polygons", UNSET)
+        if polygons_sent is not UNSET and not isinstance(polygons_sent, list):
+            raise wrong_kind(
+                "V1ActualInstanceSegmentationLabel", "polygons", "a list", polygons_sent
+            )
+        _polygons = polygons_sent
         polygons: list[V1ActualInstanceSegmentationPolygon] | Unset = UNSET
         if _polygons is not UNSET:
             polygons = []
@@ -65,6 +98,14 @@ class V1ActualInstanceSegmentationLabel:
         return model_repr(self)
 
 
+class V1ActualInstanceSegmentationLabelDict(TypedDict):
+    """A ``V1ActualInstanceSegmentationLabel`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1ActualInstanceSegmentationLabel.from_dict``, so the same checks apply."""
+
+    polygons: NotRequired[list[V1ActualInstanceSegmentationPolygonDict]]
+
+
 from ..models.v1_actual_instance_segmentation_polygon import (
     V1ActualInstanceSegmentationPolygon,
+    V1ActualInstanceSegmentationPolygonDict,
 )

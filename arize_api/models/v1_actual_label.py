@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    as_number,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ActualLabel")
@@ -35,11 +48,11 @@ class V1ActualLabel:
     binary: bool | Unset = UNSET
     categorical: str | Unset = UNSET
     numeric: float | Unset = UNSET
-    score_categorical: V1ScoreCategorical | Unset = UNSET
-    ranking: V1RankingActual | Unset = UNSET
-    multi_class: V1MultiClassActual | Unset = UNSET
-    cv_label: V1ActualCVLabel | Unset = UNSET
-    object_detection: V1ObjectDetection | Unset = UNSET
+    score_categorical: V1ScoreCategorical | V1ScoreCategoricalDict | Unset = UNSET
+    ranking: V1RankingActual | V1RankingActualDict | Unset = UNSET
+    multi_class: V1MultiClassActual | V1MultiClassActualDict | Unset = UNSET
+    cv_label: V1ActualCVLabel | V1ActualCVLabelDict | Unset = UNSET
+    object_detection: V1ObjectDetection | V1ObjectDetectionDict | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         binary = self.binary
@@ -50,23 +63,37 @@ class V1ActualLabel:
 
         score_categorical: dict[str, Any] | Unset = UNSET
         if not isinstance(self.score_categorical, Unset):
-            score_categorical = self.score_categorical.to_dict()
+            score_categorical = as_model(
+                V1ScoreCategorical,
+                self.score_categorical,
+                "V1ActualLabel.score_categorical",
+            ).to_dict()
 
         ranking: dict[str, Any] | Unset = UNSET
         if not isinstance(self.ranking, Unset):
-            ranking = self.ranking.to_dict()
+            ranking = as_model(
+                V1RankingActual, self.ranking, "V1ActualLabel.ranking"
+            ).to_dict()
 
         multi_class: dict[str, Any] | Unset = UNSET
         if not isinstance(self.multi_class, Unset):
-            multi_class = self.multi_class.to_dict()
+            multi_class = as_model(
+                V1MultiClassActual, self.multi_class, "V1ActualLabel.multi_class"
+            ).to_dict()
 
         cv_label: dict[str, Any] | Unset = UNSET
         if not isinstance(self.cv_label, Unset):
-            cv_label = self.cv_label.to_dict()
+            cv_label = as_model(
+                V1ActualCVLabel, self.cv_label, "V1ActualLabel.cv_label"
+            ).to_dict()
 
         object_detection: dict[str, Any] | Unset = UNSET
         if not isinstance(self.object_detection, Unset):
-            object_detection = self.object_detection.to_dict()
+            object_detection = as_model(
+                V1ObjectDetection,
+                self.object_detection,
+                "V1ActualLabel.object_detection",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -90,14 +117,30 @@ class V1ActualLabel:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1ActualLabel", src_dict)
         d = dict(src_dict)
         binary = d.pop("binary", UNSET)
+        if binary is not UNSET and type(binary) is not bool:
+            raise wrong_kind("V1ActualLabel", "binary", "a boolean", binary)
 
         categorical = d.pop("categorical", UNSET)
+        if categorical is not UNSET and not isinstance(categorical, str):
+            raise wrong_kind("V1ActualLabel", "categorical", "a string", categorical)
 
         numeric = d.pop("numeric", UNSET)
+        if (
+            numeric is not UNSET
+            and type(numeric) is not float
+            and type(numeric) is not int
+        ):
+            numeric = as_number("V1ActualLabel", "numeric", numeric)
 
         _score_categorical = d.pop("score_categorical", UNSET)
         score_categorical: V1ScoreCategorical | Unset
@@ -151,8 +194,22 @@ class V1ActualLabel:
         return model_repr(self)
 
 
-from ..models.v1_actual_cv_label import V1ActualCVLabel
-from ..models.v1_multi_class_actual import V1MultiClassActual
-from ..models.v1_object_detection import V1ObjectDetection
-from ..models.v1_ranking_actual import V1RankingActual
-from ..models.v1_score_categorical import V1ScoreCategorical
+class V1ActualLabelDict(TypedDict):
+    """A ``V1ActualLabel`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1ActualLabel.from_dict``, so the same checks apply."""
+
+    binary: NotRequired[bool]
+    categorical: NotRequired[str]
+    numeric: NotRequired[float]
+    score_categorical: NotRequired[V1ScoreCategoricalDict]
+    ranking: NotRequired[V1RankingActualDict]
+    multi_class: NotRequired[V1MultiClassActualDict]
+    cv_label: NotRequired[V1ActualCVLabelDict]
+    object_detection: NotRequired[V1ObjectDetectionDict]
+
+
+from ..models.v1_actual_cv_label import V1ActualCVLabel, V1ActualCVLabelDict
+from ..models.v1_multi_class_actual import V1MultiClassActual, V1MultiClassActualDict
+from ..models.v1_object_detection import V1ObjectDetection, V1ObjectDetectionDict
+from ..models.v1_ranking_actual import V1RankingActual, V1RankingActualDict
+from ..models.v1_score_categorical import V1ScoreCategorical, V1ScoreCategoricalDict

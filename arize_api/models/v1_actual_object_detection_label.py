@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ActualObjectDetectionLabel")
@@ -23,15 +35,21 @@ class V1ActualObjectDetectionLabel:
             per labelled object.
     """
 
-    actual_bounding_boxes: list[V1ActualBoundingBox] | Unset = UNSET
+    actual_bounding_boxes: (
+        Sequence[V1ActualBoundingBox | V1ActualBoundingBoxDict] | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         actual_bounding_boxes: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.actual_bounding_boxes, Unset):
-            actual_bounding_boxes = []
-            for actual_bounding_boxes_item_data in self.actual_bounding_boxes:
-                actual_bounding_boxes_item = actual_bounding_boxes_item_data.to_dict()
-                actual_bounding_boxes.append(actual_bounding_boxes_item)
+            actual_bounding_boxes = [
+                as_model(
+                    V1ActualBoundingBox,
+                    item,
+                    "V1ActualObjectDetectionLabel.actual_bounding_boxes",
+                ).to_dict()
+                for item in self.actual_bounding_boxes
+            ]
 
         field_dict: dict[str, Any] = {}
 
@@ -41,10 +59,26 @@ class V1ActualObjectDetectionLabel:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1ActualObjectDetectionLabel", src_dict)
         d = dict(src_dict)
-        _actual_bounding_boxes = d.pop("actual_bounding_boxes", UNSET)
+        actual_bounding_boxes_sent = d.pop("actual_bounding_boxes", UNSET)
+        if actual_bounding_boxes_sent is not UNSET and not isinstance(
+            actual_bounding_boxes_sent, list
+        ):
+            raise wrong_kind(
+                "V1ActualObjectDetectionLabel",
+                "actual_bounding_boxes",
+                "a list",
+                actual_bounding_boxes_sent,
+            )
+        _actual_bounding_boxes = actual_bounding_boxes_sent
         actual_bounding_boxes: list[V1ActualBoundingBox] | Unset = UNSET
         if _actual_bounding_boxes is not UNSET:
             actual_bounding_boxes = []
@@ -65,4 +99,11 @@ class V1ActualObjectDetectionLabel:
         return model_repr(self)
 
 
-from ..models.v1_actual_bounding_box import V1ActualBoundingBox
+class V1ActualObjectDetectionLabelDict(TypedDict):
+    """A ``V1ActualObjectDetectionLabel`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1ActualObjectDetectionLabel.from_dict``, so the same checks apply."""
+
+    actual_bounding_boxes: NotRequired[list[V1ActualBoundingBoxDict]]
+
+
+from ..models.v1_actual_bounding_box import V1ActualBoundingBox, V1ActualBoundingBoxDict

@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Dictionary")
@@ -22,12 +33,14 @@ class V1Dictionary:
         values (V1DictionaryValues | Unset): Key to number.
     """
 
-    values: V1DictionaryValues | Unset = UNSET
+    values: V1DictionaryValues | V1DictionaryValuesDict | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         values: dict[str, Any] | Unset = UNSET
         if not isinstance(self.values, Unset):
-            values = self.values.to_dict()
+            values = as_model(
+                V1DictionaryValues, self.values, "V1Dictionary.values"
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -37,8 +50,14 @@ class V1Dictionary:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1Dictionary", src_dict)
         d = dict(src_dict)
         _values = d.pop("values", UNSET)
         values: V1DictionaryValues | Unset
@@ -57,4 +76,11 @@ class V1Dictionary:
         return model_repr(self)
 
 
-from ..models.v1_dictionary_values import V1DictionaryValues
+class V1DictionaryDict(TypedDict):
+    """A ``V1Dictionary`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1Dictionary.from_dict``, so the same checks apply."""
+
+    values: NotRequired[V1DictionaryValuesDict]
+
+
+from ..models.v1_dictionary_values import V1DictionaryValues, V1DictionaryValuesDict

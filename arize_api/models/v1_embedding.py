@@ -3,12 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    check_items,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Embedding")
@@ -29,7 +43,7 @@ class V1Embedding:
 
     vector: list[float] | Unset = UNSET
     link_to_data: str | Unset = UNSET
-    raw_data: V1EmbeddingRawData | Unset = UNSET
+    raw_data: V1EmbeddingRawData | V1EmbeddingRawDataDict | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         vector: list[float] | Unset = UNSET
@@ -40,7 +54,9 @@ class V1Embedding:
 
         raw_data: dict[str, Any] | Unset = UNSET
         if not isinstance(self.raw_data, Unset):
-            raw_data = self.raw_data.to_dict()
+            raw_data = as_model(
+                V1EmbeddingRawData, self.raw_data, "V1Embedding.raw_data"
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -54,12 +70,25 @@ class V1Embedding:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1Embedding", src_dict)
         d = dict(src_dict)
         vector = cast(list[float], d.pop("vector", UNSET))
 
+        if vector is not UNSET and not isinstance(vector, list):
+            raise wrong_kind("V1Embedding", "vector", "a list", vector)
+        if vector is not UNSET:
+            check_items("V1Embedding", "vector", vector, "float")
+
         link_to_data = d.pop("link_to_data", UNSET)
+        if link_to_data is not UNSET and not isinstance(link_to_data, str):
+            raise wrong_kind("V1Embedding", "link_to_data", "a string", link_to_data)
 
         _raw_data = d.pop("raw_data", UNSET)
         raw_data: V1EmbeddingRawData | Unset
@@ -80,4 +109,13 @@ class V1Embedding:
         return model_repr(self)
 
 
-from ..models.v1_embedding_raw_data import V1EmbeddingRawData
+class V1EmbeddingDict(TypedDict):
+    """A ``V1Embedding`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1Embedding.from_dict``, so the same checks apply."""
+
+    vector: NotRequired[list[float]]
+    link_to_data: NotRequired[str]
+    raw_data: NotRequired[V1EmbeddingRawDataDict]
+
+
+from ..models.v1_embedding_raw_data import V1EmbeddingRawData, V1EmbeddingRawDataDict

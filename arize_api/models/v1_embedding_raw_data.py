@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1EmbeddingRawData")
@@ -23,12 +34,14 @@ class V1EmbeddingRawData:
             camelCase key of the record, as in the protobuf.
     """
 
-    token_array: V1TokenArray | Unset = UNSET
+    token_array: V1TokenArray | V1TokenArrayDict | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         token_array: dict[str, Any] | Unset = UNSET
         if not isinstance(self.token_array, Unset):
-            token_array = self.token_array.to_dict()
+            token_array = as_model(
+                V1TokenArray, self.token_array, "V1EmbeddingRawData.tokenArray"
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -38,8 +51,14 @@ class V1EmbeddingRawData:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1EmbeddingRawData", src_dict)
         d = dict(src_dict)
         _token_array = d.pop("tokenArray", UNSET)
         token_array: V1TokenArray | Unset
@@ -58,4 +77,11 @@ class V1EmbeddingRawData:
         return model_repr(self)
 
 
-from ..models.v1_token_array import V1TokenArray
+class V1EmbeddingRawDataDict(TypedDict):
+    """A ``V1EmbeddingRawData`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1EmbeddingRawData.from_dict``, so the same checks apply."""
+
+    tokenArray: NotRequired[V1TokenArrayDict]
+
+
+from ..models.v1_token_array import V1TokenArray, V1TokenArrayDict

@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1EnvironmentParams")
@@ -29,22 +40,32 @@ class V1EnvironmentParams:
             actual.
     """
 
-    production: V1ProductionEnvironment | Unset = UNSET
-    training: V1TrainingEnvironment | Unset = UNSET
-    validation: V1ValidationEnvironment | Unset = UNSET
+    production: V1ProductionEnvironment | V1ProductionEnvironmentDict | Unset = UNSET
+    training: V1TrainingEnvironment | V1TrainingEnvironmentDict | Unset = UNSET
+    validation: V1ValidationEnvironment | V1ValidationEnvironmentDict | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         production: dict[str, Any] | Unset = UNSET
         if not isinstance(self.production, Unset):
-            production = self.production.to_dict()
+            production = as_model(
+                V1ProductionEnvironment,
+                self.production,
+                "V1EnvironmentParams.production",
+            ).to_dict()
 
         training: dict[str, Any] | Unset = UNSET
         if not isinstance(self.training, Unset):
-            training = self.training.to_dict()
+            training = as_model(
+                V1TrainingEnvironment, self.training, "V1EnvironmentParams.training"
+            ).to_dict()
 
         validation: dict[str, Any] | Unset = UNSET
         if not isinstance(self.validation, Unset):
-            validation = self.validation.to_dict()
+            validation = as_model(
+                V1ValidationEnvironment,
+                self.validation,
+                "V1EnvironmentParams.validation",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -58,8 +79,14 @@ class V1EnvironmentParams:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1EnvironmentParams", src_dict)
         d = dict(src_dict)
         _production = d.pop("production", UNSET)
         production: V1ProductionEnvironment | Unset
@@ -94,6 +121,24 @@ class V1EnvironmentParams:
         return model_repr(self)
 
 
-from ..models.v1_production_environment import V1ProductionEnvironment
-from ..models.v1_training_environment import V1TrainingEnvironment
-from ..models.v1_validation_environment import V1ValidationEnvironment
+class V1EnvironmentParamsDict(TypedDict):
+    """A ``V1EnvironmentParams`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1EnvironmentParams.from_dict``, so the same checks apply."""
+
+    production: NotRequired[V1ProductionEnvironmentDict]
+    training: NotRequired[V1TrainingEnvironmentDict]
+    validation: NotRequired[V1ValidationEnvironmentDict]
+
+
+from ..models.v1_production_environment import (
+    V1ProductionEnvironment,
+    V1ProductionEnvironmentDict,
+)
+from ..models.v1_training_environment import (
+    V1TrainingEnvironment,
+    V1TrainingEnvironmentDict,
+)
+from ..models.v1_validation_environment import (
+    V1ValidationEnvironment,
+    V1ValidationEnvironmentDict,
+)

@@ -3,14 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_int,
+    as_mapping,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="V1ErrorResponse")
 
@@ -21,51 +32,87 @@ class V1ErrorResponse:
     members are allowed.
 
     Attributes:
-        message (str | Unset): Human-readable error text.
-        code (int | Unset): Numeric (gRPC-style) status code, when present.
-        details (list[Any] | Unset): Extra error details of arbitrary shape.
+        message (str | None): Human-readable error text.
+        code (int | None): Numeric (gRPC-style) status code, when present.
+        details (list[Any] | None): Extra error details of arbitrary shape.
     """
 
-    message: str | Unset = UNSET
-    code: int | Unset = UNSET
-    details: list[Any] | Unset = UNSET
+    message: str | None = None
+    code: int | None = None
+    details: list[Any] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         message = self.message
 
         code = self.code
 
-        details: list[Any] | Unset = UNSET
-        if not isinstance(self.details, Unset):
+        details: list[Any] | None = None
+        if not isinstance(self.details, NoneType):
             details = self.details
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if message is not UNSET:
+        if message is not None:
             field_dict["message"] = message
-        if code is not UNSET:
+        elif "message" in self._explicit_nulls:
+            field_dict["message"] = None
+        if code is not None:
             field_dict["code"] = code
-        if details is not UNSET:
+        elif "code" in self._explicit_nulls:
+            field_dict["code"] = None
+        if details is not None:
             field_dict["details"] = details
+        elif "details" in self._explicit_nulls:
+            field_dict["details"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1ErrorResponse", src_dict)
         d = dict(src_dict)
-        message = d.pop("message", UNSET)
+        explicit_nulls: tuple[str, ...] = ()
+        message = d.pop("message", None)
+        if message is not None and not isinstance(message, str):
+            raise wrong_kind("V1ErrorResponse", "message", "a string", message)
 
-        code = d.pop("code", UNSET)
+        if message is None and "message" in src_dict:
+            explicit_nulls += ("message",)
 
-        details = cast(list[Any], d.pop("details", UNSET))
+        code = d.pop("code", None)
+        if code is not None and type(code) is not int:
+            code = as_int("V1ErrorResponse", "code", code)
+
+        if code is None and "code" in src_dict:
+            explicit_nulls += ("code",)
+
+        details_sent = d.pop("details", None)
+        if details_sent is not None and not isinstance(details_sent, list):
+            raise wrong_kind("V1ErrorResponse", "details", "a list", details_sent)
+        details = cast(list[Any], details_sent)
+
+        if details is None and "details" in src_dict:
+            explicit_nulls += ("details",)
 
         v1_error_response = cls(
             message=message,
             code=code,
             details=details,
         )
+        if explicit_nulls:
+            v1_error_response._explicit_nulls = explicit_nulls
 
         v1_error_response.additional_properties = d
         return v1_error_response

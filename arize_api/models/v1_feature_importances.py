@@ -4,13 +4,26 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1FeatureImportances")
@@ -31,7 +44,11 @@ class V1FeatureImportances:
 
     timestamp: datetime.datetime | Unset = UNSET
     model_version: str | Unset = UNSET
-    feature_importances: V1FeatureImportancesFeatureImportances | Unset = UNSET
+    feature_importances: (
+        V1FeatureImportancesFeatureImportances
+        | V1FeatureImportancesFeatureImportancesDict
+        | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         timestamp: str | Unset = UNSET
@@ -42,7 +59,11 @@ class V1FeatureImportances:
 
         feature_importances: dict[str, Any] | Unset = UNSET
         if not isinstance(self.feature_importances, Unset):
-            feature_importances = self.feature_importances.to_dict()
+            feature_importances = as_model(
+                V1FeatureImportancesFeatureImportances,
+                self.feature_importances,
+                "V1FeatureImportances.feature_importances",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -56,17 +77,31 @@ class V1FeatureImportances:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1FeatureImportances", src_dict)
         d = dict(src_dict)
-        _timestamp = d.pop("timestamp", UNSET)
-        timestamp: datetime.datetime | Unset
-        if isinstance(_timestamp, Unset):
-            timestamp = UNSET
-        else:
-            timestamp = parse_datetime(_timestamp)
+        try:
+            _timestamp = d.pop("timestamp", UNSET)
+            timestamp: datetime.datetime | Unset
+            if isinstance(_timestamp, Unset):
+                timestamp = UNSET
+            else:
+                timestamp = parse_datetime(_timestamp)
+
+        except (TypeError, ValueError) as error:
+            raise not_a_timestamp("V1FeatureImportances", "timestamp", error) from error
 
         model_version = d.pop("model_version", UNSET)
+        if model_version is not UNSET and not isinstance(model_version, str):
+            raise wrong_kind(
+                "V1FeatureImportances", "model_version", "a string", model_version
+            )
 
         _feature_importances = d.pop("feature_importances", UNSET)
         feature_importances: V1FeatureImportancesFeatureImportances | Unset
@@ -89,6 +124,16 @@ class V1FeatureImportances:
         return model_repr(self)
 
 
+class V1FeatureImportancesDict(TypedDict):
+    """A ``V1FeatureImportances`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1FeatureImportances.from_dict``, so the same checks apply."""
+
+    timestamp: NotRequired[str]
+    model_version: NotRequired[str]
+    feature_importances: NotRequired[V1FeatureImportancesFeatureImportancesDict]
+
+
 from ..models.v1_feature_importances_feature_importances import (
     V1FeatureImportancesFeatureImportances,
+    V1FeatureImportancesFeatureImportancesDict,
 )

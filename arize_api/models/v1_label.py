@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    as_number,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Label")
@@ -30,7 +43,7 @@ class V1Label:
     binary: bool | Unset = UNSET
     categorical: str | Unset = UNSET
     numeric: float | Unset = UNSET
-    score_categorical: V1ScoreCategorical | Unset = UNSET
+    score_categorical: V1ScoreCategorical | V1ScoreCategoricalDict | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         binary = self.binary
@@ -41,7 +54,9 @@ class V1Label:
 
         score_categorical: dict[str, Any] | Unset = UNSET
         if not isinstance(self.score_categorical, Unset):
-            score_categorical = self.score_categorical.to_dict()
+            score_categorical = as_model(
+                V1ScoreCategorical, self.score_categorical, "V1Label.score_categorical"
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -57,14 +72,30 @@ class V1Label:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1Label", src_dict)
         d = dict(src_dict)
         binary = d.pop("binary", UNSET)
+        if binary is not UNSET and type(binary) is not bool:
+            raise wrong_kind("V1Label", "binary", "a boolean", binary)
 
         categorical = d.pop("categorical", UNSET)
+        if categorical is not UNSET and not isinstance(categorical, str):
+            raise wrong_kind("V1Label", "categorical", "a string", categorical)
 
         numeric = d.pop("numeric", UNSET)
+        if (
+            numeric is not UNSET
+            and type(numeric) is not float
+            and type(numeric) is not int
+        ):
+            numeric = as_number("V1Label", "numeric", numeric)
 
         _score_categorical = d.pop("score_categorical", UNSET)
         score_categorical: V1ScoreCategorical | Unset
@@ -86,4 +117,14 @@ class V1Label:
         return model_repr(self)
 
 
-from ..models.v1_score_categorical import V1ScoreCategorical
+class V1LabelDict(TypedDict):
+    """A ``V1Label`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1Label.from_dict``, so the same checks apply."""
+
+    binary: NotRequired[bool]
+    categorical: NotRequired[str]
+    numeric: NotRequired[float]
+    score_categorical: NotRequired[V1ScoreCategoricalDict]
+
+
+from ..models.v1_score_categorical import V1ScoreCategorical, V1ScoreCategoricalDict

@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1MultiClassActual")
@@ -37,10 +50,23 @@ class V1MultiClassActual:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1MultiClassActual", src_dict)
         d = dict(src_dict)
         actual_labels = cast(list[str], d.pop("actual_labels", UNSET))
+
+        if actual_labels is not UNSET and not isinstance(actual_labels, list):
+            raise wrong_kind(
+                "V1MultiClassActual", "actual_labels", "a list", actual_labels
+            )
+        if actual_labels is not UNSET:
+            check_items("V1MultiClassActual", "actual_labels", actual_labels, "str")
 
         v1_multi_class_actual = cls(
             actual_labels=actual_labels,
@@ -50,3 +76,10 @@ class V1MultiClassActual:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class V1MultiClassActualDict(TypedDict):
+    """A ``V1MultiClassActual`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1MultiClassActual.from_dict``, so the same checks apply."""
+
+    actual_labels: NotRequired[list[str]]

@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1MultiClassMultiLabel")
@@ -25,13 +36,19 @@ class V1MultiClassMultiLabel:
     """
 
     prediction_threshold_scores: (
-        V1MultiClassMultiLabelPredictionThresholdScores | Unset
+        V1MultiClassMultiLabelPredictionThresholdScores
+        | V1MultiClassMultiLabelPredictionThresholdScoresDict
+        | Unset
     ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         prediction_threshold_scores: dict[str, Any] | Unset = UNSET
         if not isinstance(self.prediction_threshold_scores, Unset):
-            prediction_threshold_scores = self.prediction_threshold_scores.to_dict()
+            prediction_threshold_scores = as_model(
+                V1MultiClassMultiLabelPredictionThresholdScores,
+                self.prediction_threshold_scores,
+                "V1MultiClassMultiLabel.prediction_threshold_scores",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -41,8 +58,14 @@ class V1MultiClassMultiLabel:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1MultiClassMultiLabel", src_dict)
         d = dict(src_dict)
         _prediction_threshold_scores = d.pop("prediction_threshold_scores", UNSET)
         prediction_threshold_scores: (
@@ -67,6 +90,16 @@ class V1MultiClassMultiLabel:
         return model_repr(self)
 
 
+class V1MultiClassMultiLabelDict(TypedDict):
+    """A ``V1MultiClassMultiLabel`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1MultiClassMultiLabel.from_dict``, so the same checks apply."""
+
+    prediction_threshold_scores: NotRequired[
+        V1MultiClassMultiLabelPredictionThresholdScoresDict
+    ]
+
+
 from ..models.v1_multi_class_multi_label_prediction_threshold_scores import (
     V1MultiClassMultiLabelPredictionThresholdScores,
+    V1MultiClassMultiLabelPredictionThresholdScoresDict,
 )

@@ -3,13 +3,22 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeAlias,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+)
 
 T = TypeVar("T", bound="V1MultiClassMultiLabelPredictionThresholdScores")
 
@@ -30,9 +39,18 @@ class V1MultiClassMultiLabelPredictionThresholdScores:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping(
+                "V1MultiClassMultiLabelPredictionThresholdScores", src_dict
+            )
         d = dict(src_dict)
+
         v1_multi_class_multi_label_prediction_threshold_scores = cls()
 
         additional_properties = {}
@@ -64,6 +82,10 @@ class V1MultiClassMultiLabelPredictionThresholdScores:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+V1MultiClassMultiLabelPredictionThresholdScoresDict: TypeAlias = dict[str, Any]
+"""A ``V1MultiClassMultiLabelPredictionThresholdScores`` as a plain ``dict`` (its members are free-form), for ``body=``."""
 
 
 from ..models.v1_multi_class_threshold_score import V1MultiClassThresholdScore

@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1MultiClassPrediction")
@@ -25,17 +36,25 @@ class V1MultiClassPrediction:
             thresholds when several classes may apply.
     """
 
-    single_label: V1MultiClassSingleLabel | Unset = UNSET
-    multi_label: V1MultiClassMultiLabel | Unset = UNSET
+    single_label: V1MultiClassSingleLabel | V1MultiClassSingleLabelDict | Unset = UNSET
+    multi_label: V1MultiClassMultiLabel | V1MultiClassMultiLabelDict | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         single_label: dict[str, Any] | Unset = UNSET
         if not isinstance(self.single_label, Unset):
-            single_label = self.single_label.to_dict()
+            single_label = as_model(
+                V1MultiClassSingleLabel,
+                self.single_label,
+                "V1MultiClassPrediction.single_label",
+            ).to_dict()
 
         multi_label: dict[str, Any] | Unset = UNSET
         if not isinstance(self.multi_label, Unset):
-            multi_label = self.multi_label.to_dict()
+            multi_label = as_model(
+                V1MultiClassMultiLabel,
+                self.multi_label,
+                "V1MultiClassPrediction.multi_label",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -47,8 +66,14 @@ class V1MultiClassPrediction:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1MultiClassPrediction", src_dict)
         d = dict(src_dict)
         _single_label = d.pop("single_label", UNSET)
         single_label: V1MultiClassSingleLabel | Unset
@@ -75,5 +100,19 @@ class V1MultiClassPrediction:
         return model_repr(self)
 
 
-from ..models.v1_multi_class_multi_label import V1MultiClassMultiLabel
-from ..models.v1_multi_class_single_label import V1MultiClassSingleLabel
+class V1MultiClassPredictionDict(TypedDict):
+    """A ``V1MultiClassPrediction`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1MultiClassPrediction.from_dict``, so the same checks apply."""
+
+    single_label: NotRequired[V1MultiClassSingleLabelDict]
+    multi_label: NotRequired[V1MultiClassMultiLabelDict]
+
+
+from ..models.v1_multi_class_multi_label import (
+    V1MultiClassMultiLabel,
+    V1MultiClassMultiLabelDict,
+)
+from ..models.v1_multi_class_single_label import (
+    V1MultiClassSingleLabel,
+    V1MultiClassSingleLabelDict,
+)

@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1MultiClassSingleLabel")
@@ -23,12 +34,20 @@ class V1MultiClassSingleLabel:
             Class name to score.
     """
 
-    prediction_scores: V1MultiClassSingleLabelPredictionScores | Unset = UNSET
+    prediction_scores: (
+        V1MultiClassSingleLabelPredictionScores
+        | V1MultiClassSingleLabelPredictionScoresDict
+        | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         prediction_scores: dict[str, Any] | Unset = UNSET
         if not isinstance(self.prediction_scores, Unset):
-            prediction_scores = self.prediction_scores.to_dict()
+            prediction_scores = as_model(
+                V1MultiClassSingleLabelPredictionScores,
+                self.prediction_scores,
+                "V1MultiClassSingleLabel.prediction_scores",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -38,8 +57,14 @@ class V1MultiClassSingleLabel:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1MultiClassSingleLabel", src_dict)
         d = dict(src_dict)
         _prediction_scores = d.pop("prediction_scores", UNSET)
         prediction_scores: V1MultiClassSingleLabelPredictionScores | Unset
@@ -60,6 +85,14 @@ class V1MultiClassSingleLabel:
         return model_repr(self)
 
 
+class V1MultiClassSingleLabelDict(TypedDict):
+    """A ``V1MultiClassSingleLabel`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1MultiClassSingleLabel.from_dict``, so the same checks apply."""
+
+    prediction_scores: NotRequired[V1MultiClassSingleLabelPredictionScoresDict]
+
+
 from ..models.v1_multi_class_single_label_prediction_scores import (
     V1MultiClassSingleLabelPredictionScores,
+    V1MultiClassSingleLabelPredictionScoresDict,
 )

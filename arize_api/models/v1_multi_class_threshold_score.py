@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1MultiClassThresholdScore")
@@ -42,12 +53,34 @@ class V1MultiClassThresholdScore:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1MultiClassThresholdScore", src_dict)
         d = dict(src_dict)
         prediction_score = d.pop("prediction_score", UNSET)
+        if (
+            prediction_score is not UNSET
+            and type(prediction_score) is not float
+            and type(prediction_score) is not int
+        ):
+            prediction_score = as_number(
+                "V1MultiClassThresholdScore", "prediction_score", prediction_score
+            )
 
         threshold_score = d.pop("threshold_score", UNSET)
+        if (
+            threshold_score is not UNSET
+            and type(threshold_score) is not float
+            and type(threshold_score) is not int
+        ):
+            threshold_score = as_number(
+                "V1MultiClassThresholdScore", "threshold_score", threshold_score
+            )
 
         v1_multi_class_threshold_score = cls(
             prediction_score=prediction_score,
@@ -58,3 +91,11 @@ class V1MultiClassThresholdScore:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class V1MultiClassThresholdScoreDict(TypedDict):
+    """A ``V1MultiClassThresholdScore`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1MultiClassThresholdScore.from_dict``, so the same checks apply."""
+
+    prediction_score: NotRequired[float]
+    threshold_score: NotRequired[float]

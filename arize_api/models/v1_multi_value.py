@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1MultiValue")
@@ -37,10 +50,21 @@ class V1MultiValue:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1MultiValue", src_dict)
         d = dict(src_dict)
         values = cast(list[str], d.pop("values", UNSET))
+
+        if values is not UNSET and not isinstance(values, list):
+            raise wrong_kind("V1MultiValue", "values", "a list", values)
+        if values is not UNSET:
+            check_items("V1MultiValue", "values", values, "str")
 
         v1_multi_value = cls(
             values=values,
@@ -50,3 +74,10 @@ class V1MultiValue:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class V1MultiValueDict(TypedDict):
+    """A ``V1MultiValue`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1MultiValue.from_dict``, so the same checks apply."""
+
+    values: NotRequired[list[str]]

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ObjectDetection")
@@ -23,15 +35,19 @@ class V1ObjectDetection:
             per object.
     """
 
-    bounding_boxes: list[V1PredictionBoundingBox] | Unset = UNSET
+    bounding_boxes: (
+        Sequence[V1PredictionBoundingBox | V1PredictionBoundingBoxDict] | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         bounding_boxes: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.bounding_boxes, Unset):
-            bounding_boxes = []
-            for bounding_boxes_item_data in self.bounding_boxes:
-                bounding_boxes_item = bounding_boxes_item_data.to_dict()
-                bounding_boxes.append(bounding_boxes_item)
+            bounding_boxes = [
+                as_model(
+                    V1PredictionBoundingBox, item, "V1ObjectDetection.bounding_boxes"
+                ).to_dict()
+                for item in self.bounding_boxes
+            ]
 
         field_dict: dict[str, Any] = {}
 
@@ -41,10 +57,23 @@ class V1ObjectDetection:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1ObjectDetection", src_dict)
         d = dict(src_dict)
-        _bounding_boxes = d.pop("bounding_boxes", UNSET)
+        bounding_boxes_sent = d.pop("bounding_boxes", UNSET)
+        if bounding_boxes_sent is not UNSET and not isinstance(
+            bounding_boxes_sent, list
+        ):
+            raise wrong_kind(
+                "V1ObjectDetection", "bounding_boxes", "a list", bounding_boxes_sent
+            )
+        _bounding_boxes = bounding_boxes_sent
         bounding_boxes: list[V1PredictionBoundingBox] | Unset = UNSET
         if _bounding_boxes is not UNSET:
             bounding_boxes = []
@@ -65,4 +94,14 @@ class V1ObjectDetection:
         return model_repr(self)
 
 
-from ..models.v1_prediction_bounding_box import V1PredictionBoundingBox
+class V1ObjectDetectionDict(TypedDict):
+    """A ``V1ObjectDetection`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1ObjectDetection.from_dict``, so the same checks apply."""
+
+    bounding_boxes: NotRequired[list[V1PredictionBoundingBoxDict]]
+
+
+from ..models.v1_prediction_bounding_box import (
+    V1PredictionBoundingBox,
+    V1PredictionBoundingBoxDict,
+)

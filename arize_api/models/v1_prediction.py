@@ -4,13 +4,28 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    check_items,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Prediction")
@@ -39,12 +54,12 @@ class V1Prediction:
 
     timestamp: datetime.datetime | Unset = UNSET
     model_version: str | Unset = UNSET
-    prediction_label: V1PredictionLabel | Unset = UNSET
-    features: V1PredictionFeatures | Unset = UNSET
-    tags: V1PredictionTags | Unset = UNSET
-    llm_fields: V1LLMFields | Unset = UNSET
+    prediction_label: V1PredictionLabel | V1PredictionLabelDict | Unset = UNSET
+    features: V1PredictionFeatures | V1PredictionFeaturesDict | Unset = UNSET
+    tags: V1PredictionTags | V1PredictionTagsDict | Unset = UNSET
+    llm_fields: V1LLMFields | V1LLMFieldsDict | Unset = UNSET
     retrieved_document_ids: list[str] | Unset = UNSET
-    label: V1Label | Unset = UNSET
+    label: V1Label | V1LabelDict | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         timestamp: str | Unset = UNSET
@@ -55,19 +70,27 @@ class V1Prediction:
 
         prediction_label: dict[str, Any] | Unset = UNSET
         if not isinstance(self.prediction_label, Unset):
-            prediction_label = self.prediction_label.to_dict()
+            prediction_label = as_model(
+                V1PredictionLabel,
+                self.prediction_label,
+                "V1Prediction.prediction_label",
+            ).to_dict()
 
         features: dict[str, Any] | Unset = UNSET
         if not isinstance(self.features, Unset):
-            features = self.features.to_dict()
+            features = as_model(
+                V1PredictionFeatures, self.features, "V1Prediction.features"
+            ).to_dict()
 
         tags: dict[str, Any] | Unset = UNSET
         if not isinstance(self.tags, Unset):
-            tags = self.tags.to_dict()
+            tags = as_model(V1PredictionTags, self.tags, "V1Prediction.tags").to_dict()
 
         llm_fields: dict[str, Any] | Unset = UNSET
         if not isinstance(self.llm_fields, Unset):
-            llm_fields = self.llm_fields.to_dict()
+            llm_fields = as_model(
+                V1LLMFields, self.llm_fields, "V1Prediction.llm_fields"
+            ).to_dict()
 
         retrieved_document_ids: list[str] | Unset = UNSET
         if not isinstance(self.retrieved_document_ids, Unset):
@@ -75,7 +98,7 @@ class V1Prediction:
 
         label: dict[str, Any] | Unset = UNSET
         if not isinstance(self.label, Unset):
-            label = self.label.to_dict()
+            label = as_model(V1Label, self.label, "V1Prediction.label").to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -99,17 +122,29 @@ class V1Prediction:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1Prediction", src_dict)
         d = dict(src_dict)
-        _timestamp = d.pop("timestamp", UNSET)
-        timestamp: datetime.datetime | Unset
-        if isinstance(_timestamp, Unset):
-            timestamp = UNSET
-        else:
-            timestamp = parse_datetime(_timestamp)
+        try:
+            _timestamp = d.pop("timestamp", UNSET)
+            timestamp: datetime.datetime | Unset
+            if isinstance(_timestamp, Unset):
+                timestamp = UNSET
+            else:
+                timestamp = parse_datetime(_timestamp)
+
+        except (TypeError, ValueError) as error:
+            raise not_a_timestamp("V1Prediction", "timestamp", error) from error
 
         model_version = d.pop("model_version", UNSET)
+        if model_version is not UNSET and not isinstance(model_version, str):
+            raise wrong_kind("V1Prediction", "model_version", "a string", model_version)
 
         _prediction_label = d.pop("prediction_label", UNSET)
         prediction_label: V1PredictionLabel | Unset
@@ -141,6 +176,20 @@ class V1Prediction:
 
         retrieved_document_ids = cast(list[str], d.pop("retrieved_document_ids", UNSET))
 
+        if retrieved_document_ids is not UNSET and not isinstance(
+            retrieved_document_ids, list
+        ):
+            raise wrong_kind(
+                "V1Prediction",
+                "retrieved_document_ids",
+                "a list",
+                retrieved_document_ids,
+            )
+        if retrieved_document_ids is not UNSET:
+            check_items(
+                "V1Prediction", "retrieved_document_ids", retrieved_document_ids, "str"
+            )
+
         _label = d.pop("label", UNSET)
         label: V1Label | Unset
         if isinstance(_label, Unset):
@@ -165,8 +214,25 @@ class V1Prediction:
         return model_repr(self)
 
 
-from ..models.v1_label import V1Label
-from ..models.v1_prediction_features import V1PredictionFeatures
-from ..models.v1_prediction_label import V1PredictionLabel
-from ..models.v1_prediction_tags import V1PredictionTags
-from ..models.v1llm_fields import V1LLMFields
+class V1PredictionDict(TypedDict):
+    """A ``V1Prediction`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1Prediction.from_dict``, so the same checks apply."""
+
+    timestamp: NotRequired[str]
+    model_version: NotRequired[str]
+    prediction_label: NotRequired[V1PredictionLabelDict]
+    features: NotRequired[V1PredictionFeaturesDict]
+    tags: NotRequired[V1PredictionTagsDict]
+    llm_fields: NotRequired[V1LLMFieldsDict]
+    retrieved_document_ids: NotRequired[list[str]]
+    label: NotRequired[V1LabelDict]
+
+
+from ..models.v1_label import V1Label, V1LabelDict
+from ..models.v1_prediction_features import (
+    V1PredictionFeatures,
+    V1PredictionFeaturesDict,
+)
+from ..models.v1_prediction_label import V1PredictionLabel, V1PredictionLabelDict
+from ..models.v1_prediction_tags import V1PredictionTags, V1PredictionTagsDict
+from ..models.v1llm_fields import V1LLMFields, V1LLMFieldsDict

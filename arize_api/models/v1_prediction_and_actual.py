@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1PredictionAndActual")
@@ -23,17 +34,21 @@ class V1PredictionAndActual:
         actual (V1Actual | Unset): The ground-truth half.
     """
 
-    prediction: V1Prediction | Unset = UNSET
-    actual: V1Actual | Unset = UNSET
+    prediction: V1Prediction | V1PredictionDict | Unset = UNSET
+    actual: V1Actual | V1ActualDict | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         prediction: dict[str, Any] | Unset = UNSET
         if not isinstance(self.prediction, Unset):
-            prediction = self.prediction.to_dict()
+            prediction = as_model(
+                V1Prediction, self.prediction, "V1PredictionAndActual.prediction"
+            ).to_dict()
 
         actual: dict[str, Any] | Unset = UNSET
         if not isinstance(self.actual, Unset):
-            actual = self.actual.to_dict()
+            actual = as_model(
+                V1Actual, self.actual, "V1PredictionAndActual.actual"
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -45,8 +60,14 @@ class V1PredictionAndActual:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1PredictionAndActual", src_dict)
         d = dict(src_dict)
         _prediction = d.pop("prediction", UNSET)
         prediction: V1Prediction | Unset
@@ -73,5 +94,13 @@ class V1PredictionAndActual:
         return model_repr(self)
 
 
-from ..models.v1_actual import V1Actual
-from ..models.v1_prediction import V1Prediction
+class V1PredictionAndActualDict(TypedDict):
+    """A ``V1PredictionAndActual`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1PredictionAndActual.from_dict``, so the same checks apply."""
+
+    prediction: NotRequired[V1PredictionDict]
+    actual: NotRequired[V1ActualDict]
+
+
+from ..models.v1_actual import V1Actual, V1ActualDict
+from ..models.v1_prediction import V1Prediction, V1PredictionDict

@@ -3,12 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+    check_items,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1PredictionBoundingBox")
@@ -49,14 +63,33 @@ class V1PredictionBoundingBox:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1PredictionBoundingBox", src_dict)
         d = dict(src_dict)
         coordinates = cast(list[float], d.pop("coordinates", UNSET))
 
+        if coordinates is not UNSET and not isinstance(coordinates, list):
+            raise wrong_kind(
+                "V1PredictionBoundingBox", "coordinates", "a list", coordinates
+            )
+        if coordinates is not UNSET:
+            check_items("V1PredictionBoundingBox", "coordinates", coordinates, "float")
+
         category = d.pop("category", UNSET)
+        if category is not UNSET and not isinstance(category, str):
+            raise wrong_kind(
+                "V1PredictionBoundingBox", "category", "a string", category
+            )
 
         score = d.pop("score", UNSET)
+        if score is not UNSET and type(score) is not float and type(score) is not int:
+            score = as_number("V1PredictionBoundingBox", "score", score)
 
         v1_prediction_bounding_box = cls(
             coordinates=coordinates,
@@ -68,3 +101,12 @@ class V1PredictionBoundingBox:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class V1PredictionBoundingBoxDict(TypedDict):
+    """A ``V1PredictionBoundingBox`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1PredictionBoundingBox.from_dict``, so the same checks apply."""
+
+    coordinates: NotRequired[list[float]]
+    category: NotRequired[str]
+    score: NotRequired[float]

@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1PredictionCVLabel")
@@ -28,28 +39,42 @@ class V1PredictionCVLabel:
             outlines, for instance segmentation.
     """
 
-    prediction_object_detection_label: V1PredictionObjectDetectionLabel | Unset = UNSET
-    semantic_segmentation_label: V1SemanticSegmentationLabel | Unset = UNSET
+    prediction_object_detection_label: (
+        V1PredictionObjectDetectionLabel | V1PredictionObjectDetectionLabelDict | Unset
+    ) = UNSET
+    semantic_segmentation_label: (
+        V1SemanticSegmentationLabel | V1SemanticSegmentationLabelDict | Unset
+    ) = UNSET
     prediction_instance_segmentation_label: (
-        V1PredictionInstanceSegmentationLabel | Unset
+        V1PredictionInstanceSegmentationLabel
+        | V1PredictionInstanceSegmentationLabelDict
+        | Unset
     ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         prediction_object_detection_label: dict[str, Any] | Unset = UNSET
         if not isinstance(self.prediction_object_detection_label, Unset):
-            prediction_object_detection_label = (
-                self.prediction_object_detection_label.to_dict()
-            )
+            prediction_object_detection_label = as_model(
+                V1PredictionObjectDetectionLabel,
+                self.prediction_object_detection_label,
+                "V1PredictionCVLabel.prediction_object_detection_label",
+            ).to_dict()
 
         semantic_segmentation_label: dict[str, Any] | Unset = UNSET
         if not isinstance(self.semantic_segmentation_label, Unset):
-            semantic_segmentation_label = self.semantic_segmentation_label.to_dict()
+            semantic_segmentation_label = as_model(
+                V1SemanticSegmentationLabel,
+                self.semantic_segmentation_label,
+                "V1PredictionCVLabel.semantic_segmentation_label",
+            ).to_dict()
 
         prediction_instance_segmentation_label: dict[str, Any] | Unset = UNSET
         if not isinstance(self.prediction_instance_segmentation_label, Unset):
-            prediction_instance_segmentation_label = (
-                self.prediction_instance_segmentation_label.to_dict()
-            )
+            prediction_instance_segmentation_label = as_model(
+                V1PredictionInstanceSegmentationLabel,
+                self.prediction_instance_segmentation_label,
+                "V1PredictionCVLabel.prediction_instance_segmentation_label",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -67,8 +92,14 @@ class V1PredictionCVLabel:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1PredictionCVLabel", src_dict)
         d = dict(src_dict)
         _prediction_object_detection_label = d.pop(
             "prediction_object_detection_label", UNSET
@@ -119,10 +150,26 @@ class V1PredictionCVLabel:
         return model_repr(self)
 
 
+class V1PredictionCVLabelDict(TypedDict):
+    """A ``V1PredictionCVLabel`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1PredictionCVLabel.from_dict``, so the same checks apply."""
+
+    prediction_object_detection_label: NotRequired[V1PredictionObjectDetectionLabelDict]
+    semantic_segmentation_label: NotRequired[V1SemanticSegmentationLabelDict]
+    prediction_instance_segmentation_label: NotRequired[
+        V1PredictionInstanceSegmentationLabelDict
+    ]
+
+
 from ..models.v1_prediction_instance_segmentation_label import (
     V1PredictionInstanceSegmentationLabel,
+    V1PredictionInstanceSegmentationLabelDict,
 )
 from ..models.v1_prediction_object_detection_label import (
     V1PredictionObjectDetectionLabel,
+    V1PredictionObjectDetectionLabelDict,
 )
-from ..models.v1_semantic_segmentation_label import V1SemanticSegmentationLabel
+from ..models.v1_semantic_segmentation_label import (
+    V1SemanticSegmentationLabel,
+    V1SemanticSegmentationLabelDict,
+)

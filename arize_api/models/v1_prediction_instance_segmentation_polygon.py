@@ -3,12 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+    check_items,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1PredictionInstanceSegmentationPolygon")
@@ -58,16 +72,61 @@ class V1PredictionInstanceSegmentationPolygon:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1PredictionInstanceSegmentationPolygon", src_dict)
         d = dict(src_dict)
         coordinates = cast(list[float], d.pop("coordinates", UNSET))
 
+        if coordinates is not UNSET and not isinstance(coordinates, list):
+            raise wrong_kind(
+                "V1PredictionInstanceSegmentationPolygon",
+                "coordinates",
+                "a list",
+                coordinates,
+            )
+        if coordinates is not UNSET:
+            check_items(
+                "V1PredictionInstanceSegmentationPolygon",
+                "coordinates",
+                coordinates,
+                "float",
+            )
+
         bbox_coordinates = cast(list[float], d.pop("bbox_coordinates", UNSET))
 
+        if bbox_coordinates is not UNSET and not isinstance(bbox_coordinates, list):
+            raise wrong_kind(
+                "V1PredictionInstanceSegmentationPolygon",
+                "bbox_coordinates",
+                "a list",
+                bbox_coordinates,
+            )
+        if bbox_coordinates is not UNSET:
+            check_items(
+                "V1PredictionInstanceSegmentationPolygon",
+                "bbox_coordinates",
+                bbox_coordinates,
+                "float",
+            )
+
         category = d.pop("category", UNSET)
+        if category is not UNSET and not isinstance(category, str):
+            raise wrong_kind(
+                "V1PredictionInstanceSegmentationPolygon",
+                "category",
+                "a string",
+                category,
+            )
 
         score = d.pop("score", UNSET)
+        if score is not UNSET and type(score) is not float and type(score) is not int:
+            score = as_number("V1PredictionInstanceSegmentationPolygon", "score", score)
 
         v1_prediction_instance_segmentation_polygon = cls(
             coordinates=coordinates,
@@ -80,3 +139,13 @@ class V1PredictionInstanceSegmentationPolygon:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class V1PredictionInstanceSegmentationPolygonDict(TypedDict):
+    """A ``V1PredictionInstanceSegmentationPolygon`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1PredictionInstanceSegmentationPolygon.from_dict``, so the same checks apply."""
+
+    coordinates: NotRequired[list[float]]
+    bbox_coordinates: NotRequired[list[float]]
+    category: NotRequired[str]
+    score: NotRequired[float]

@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    as_number,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1PredictionLabel")
@@ -37,11 +50,11 @@ class V1PredictionLabel:
     binary: bool | Unset = UNSET
     categorical: str | Unset = UNSET
     numeric: float | Unset = UNSET
-    score_categorical: V1ScoreCategorical | Unset = UNSET
-    ranking: V1RankingPrediction | Unset = UNSET
-    multi_class: V1MultiClassPrediction | Unset = UNSET
-    cv_label: V1PredictionCVLabel | Unset = UNSET
-    object_detection: V1ObjectDetection | Unset = UNSET
+    score_categorical: V1ScoreCategorical | V1ScoreCategoricalDict | Unset = UNSET
+    ranking: V1RankingPrediction | V1RankingPredictionDict | Unset = UNSET
+    multi_class: V1MultiClassPrediction | V1MultiClassPredictionDict | Unset = UNSET
+    cv_label: V1PredictionCVLabel | V1PredictionCVLabelDict | Unset = UNSET
+    object_detection: V1ObjectDetection | V1ObjectDetectionDict | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         binary = self.binary
@@ -52,23 +65,39 @@ class V1PredictionLabel:
 
         score_categorical: dict[str, Any] | Unset = UNSET
         if not isinstance(self.score_categorical, Unset):
-            score_categorical = self.score_categorical.to_dict()
+            score_categorical = as_model(
+                V1ScoreCategorical,
+                self.score_categorical,
+                "V1PredictionLabel.score_categorical",
+            ).to_dict()
 
         ranking: dict[str, Any] | Unset = UNSET
         if not isinstance(self.ranking, Unset):
-            ranking = self.ranking.to_dict()
+            ranking = as_model(
+                V1RankingPrediction, self.ranking, "V1PredictionLabel.ranking"
+            ).to_dict()
 
         multi_class: dict[str, Any] | Unset = UNSET
         if not isinstance(self.multi_class, Unset):
-            multi_class = self.multi_class.to_dict()
+            multi_class = as_model(
+                V1MultiClassPrediction,
+                self.multi_class,
+                "V1PredictionLabel.multi_class",
+            ).to_dict()
 
         cv_label: dict[str, Any] | Unset = UNSET
         if not isinstance(self.cv_label, Unset):
-            cv_label = self.cv_label.to_dict()
+            cv_label = as_model(
+                V1PredictionCVLabel, self.cv_label, "V1PredictionLabel.cv_label"
+            ).to_dict()
 
         object_detection: dict[str, Any] | Unset = UNSET
         if not isinstance(self.object_detection, Unset):
-            object_detection = self.object_detection.to_dict()
+            object_detection = as_model(
+                V1ObjectDetection,
+                self.object_detection,
+                "V1PredictionLabel.object_detection",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -92,14 +121,32 @@ class V1PredictionLabel:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1PredictionLabel", src_dict)
         d = dict(src_dict)
         binary = d.pop("binary", UNSET)
+        if binary is not UNSET and type(binary) is not bool:
+            raise wrong_kind("V1PredictionLabel", "binary", "a boolean", binary)
 
         categorical = d.pop("categorical", UNSET)
+        if categorical is not UNSET and not isinstance(categorical, str):
+            raise wrong_kind(
+                "V1PredictionLabel", "categorical", "a string", categorical
+            )
 
         numeric = d.pop("numeric", UNSET)
+        if (
+            numeric is not UNSET
+            and type(numeric) is not float
+            and type(numeric) is not int
+        ):
+            numeric = as_number("V1PredictionLabel", "numeric", numeric)
 
         _score_categorical = d.pop("score_categorical", UNSET)
         score_categorical: V1ScoreCategorical | Unset
@@ -153,8 +200,25 @@ class V1PredictionLabel:
         return model_repr(self)
 
 
-from ..models.v1_multi_class_prediction import V1MultiClassPrediction
-from ..models.v1_object_detection import V1ObjectDetection
-from ..models.v1_prediction_cv_label import V1PredictionCVLabel
-from ..models.v1_ranking_prediction import V1RankingPrediction
-from ..models.v1_score_categorical import V1ScoreCategorical
+class V1PredictionLabelDict(TypedDict):
+    """A ``V1PredictionLabel`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1PredictionLabel.from_dict``, so the same checks apply."""
+
+    binary: NotRequired[bool]
+    categorical: NotRequired[str]
+    numeric: NotRequired[float]
+    score_categorical: NotRequired[V1ScoreCategoricalDict]
+    ranking: NotRequired[V1RankingPredictionDict]
+    multi_class: NotRequired[V1MultiClassPredictionDict]
+    cv_label: NotRequired[V1PredictionCVLabelDict]
+    object_detection: NotRequired[V1ObjectDetectionDict]
+
+
+from ..models.v1_multi_class_prediction import (
+    V1MultiClassPrediction,
+    V1MultiClassPredictionDict,
+)
+from ..models.v1_object_detection import V1ObjectDetection, V1ObjectDetectionDict
+from ..models.v1_prediction_cv_label import V1PredictionCVLabel, V1PredictionCVLabelDict
+from ..models.v1_ranking_prediction import V1RankingPrediction, V1RankingPredictionDict
+from ..models.v1_score_categorical import V1ScoreCategorical, V1ScoreCategoricalDict

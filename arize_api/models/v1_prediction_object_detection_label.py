@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+import json
+from collections.abc import Mapping, Sequence
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1PredictionObjectDetectionLabel")
@@ -23,17 +35,21 @@ class V1PredictionObjectDetectionLabel:
             One entry per detected object.
     """
 
-    prediction_bounding_boxes: list[V1PredictionBoundingBox] | Unset = UNSET
+    prediction_bounding_boxes: (
+        Sequence[V1PredictionBoundingBox | V1PredictionBoundingBoxDict] | Unset
+    ) = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         prediction_bounding_boxes: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.prediction_bounding_boxes, Unset):
-            prediction_bounding_boxes = []
-            for prediction_bounding_boxes_item_data in self.prediction_bounding_boxes:
-                prediction_bounding_boxes_item = (
-                    prediction_bounding_boxes_item_data.to_dict()
-                )
-                prediction_bounding_boxes.append(prediction_bounding_boxes_item)
+            prediction_bounding_boxes = [
+                as_model(
+                    V1PredictionBoundingBox,
+                    item,
+                    "V1PredictionObjectDetectionLabel.prediction_bounding_boxes",
+                ).to_dict()
+                for item in self.prediction_bounding_boxes
+            ]
 
         field_dict: dict[str, Any] = {}
 
@@ -43,10 +59,26 @@ class V1PredictionObjectDetectionLabel:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1PredictionObjectDetectionLabel", src_dict)
         d = dict(src_dict)
-        _prediction_bounding_boxes = d.pop("prediction_bounding_boxes", UNSET)
+        prediction_bounding_boxes_sent = d.pop("prediction_bounding_boxes", UNSET)
+        if prediction_bounding_boxes_sent is not UNSET and not isinstance(
+            prediction_bounding_boxes_sent, list
+        ):
+            raise wrong_kind(
+                "V1PredictionObjectDetectionLabel",
+                "prediction_bounding_boxes",
+                "a list",
+                prediction_bounding_boxes_sent,
+            )
+        _prediction_bounding_boxes = prediction_bounding_boxes_sent
         prediction_bounding_boxes: list[V1PredictionBoundingBox] | Unset = UNSET
         if _prediction_bounding_boxes is not UNSET:
             prediction_bounding_boxes = []
@@ -67,4 +99,14 @@ class V1PredictionObjectDetectionLabel:
         return model_repr(self)
 
 
-from ..models.v1_prediction_bounding_box import V1PredictionBoundingBox
+class V1PredictionObjectDetectionLabelDict(TypedDict):
+    """A ``V1PredictionObjectDetectionLabel`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1PredictionObjectDetectionLabel.from_dict``, so the same checks apply."""
+
+    prediction_bounding_boxes: NotRequired[list[V1PredictionBoundingBoxDict]]
+
+
+from ..models.v1_prediction_bounding_box import (
+    V1PredictionBoundingBox,
+    V1PredictionBoundingBoxDict,
+)

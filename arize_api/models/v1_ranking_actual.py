@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    as_number,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1RankingActual")
@@ -24,13 +36,15 @@ class V1RankingActual:
         relevance_score (float | Unset): True relevance of the item.
     """
 
-    category: V1RankingCategory | Unset = UNSET
+    category: V1RankingCategory | V1RankingCategoryDict | Unset = UNSET
     relevance_score: float | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         category: dict[str, Any] | Unset = UNSET
         if not isinstance(self.category, Unset):
-            category = self.category.to_dict()
+            category = as_model(
+                V1RankingCategory, self.category, "V1RankingActual.category"
+            ).to_dict()
 
         relevance_score = self.relevance_score
 
@@ -44,8 +58,14 @@ class V1RankingActual:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1RankingActual", src_dict)
         d = dict(src_dict)
         _category = d.pop("category", UNSET)
         category: V1RankingCategory | Unset
@@ -55,6 +75,14 @@ class V1RankingActual:
             category = V1RankingCategory.from_dict(_category)
 
         relevance_score = d.pop("relevance_score", UNSET)
+        if (
+            relevance_score is not UNSET
+            and type(relevance_score) is not float
+            and type(relevance_score) is not int
+        ):
+            relevance_score = as_number(
+                "V1RankingActual", "relevance_score", relevance_score
+            )
 
         v1_ranking_actual = cls(
             category=category,
@@ -67,4 +95,12 @@ class V1RankingActual:
         return model_repr(self)
 
 
-from ..models.v1_ranking_category import V1RankingCategory
+class V1RankingActualDict(TypedDict):
+    """A ``V1RankingActual`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1RankingActual.from_dict``, so the same checks apply."""
+
+    category: NotRequired[V1RankingCategoryDict]
+    relevance_score: NotRequired[float]
+
+
+from ..models.v1_ranking_category import V1RankingCategory, V1RankingCategoryDict

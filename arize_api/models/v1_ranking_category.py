@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    check_items,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1RankingCategory")
@@ -37,10 +50,21 @@ class V1RankingCategory:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1RankingCategory", src_dict)
         d = dict(src_dict)
         values = cast(list[str], d.pop("values", UNSET))
+
+        if values is not UNSET and not isinstance(values, list):
+            raise wrong_kind("V1RankingCategory", "values", "a list", values)
+        if values is not UNSET:
+            check_items("V1RankingCategory", "values", values, "str")
 
         v1_ranking_category = cls(
             values=values,
@@ -50,3 +74,10 @@ class V1RankingCategory:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class V1RankingCategoryDict(TypedDict):
+    """A ``V1RankingCategory`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1RankingCategory.from_dict``, so the same checks apply."""
+
+    values: NotRequired[list[str]]

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1RankingPrediction")
@@ -54,16 +66,43 @@ class V1RankingPrediction:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1RankingPrediction", src_dict)
         d = dict(src_dict)
         prediction_group_id = d.pop("prediction_group_id", UNSET)
+        if prediction_group_id is not UNSET and not isinstance(
+            prediction_group_id, str
+        ):
+            raise wrong_kind(
+                "V1RankingPrediction",
+                "prediction_group_id",
+                "a string",
+                prediction_group_id,
+            )
 
         rank = d.pop("rank", UNSET)
+        if rank is not UNSET and not isinstance(rank, str):
+            raise wrong_kind("V1RankingPrediction", "rank", "a string", rank)
 
         prediction_score = d.pop("prediction_score", UNSET)
+        if (
+            prediction_score is not UNSET
+            and type(prediction_score) is not float
+            and type(prediction_score) is not int
+        ):
+            prediction_score = as_number(
+                "V1RankingPrediction", "prediction_score", prediction_score
+            )
 
         label = d.pop("label", UNSET)
+        if label is not UNSET and not isinstance(label, str):
+            raise wrong_kind("V1RankingPrediction", "label", "a string", label)
 
         v1_ranking_prediction = cls(
             prediction_group_id=prediction_group_id,
@@ -76,3 +115,13 @@ class V1RankingPrediction:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class V1RankingPredictionDict(TypedDict):
+    """A ``V1RankingPrediction`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1RankingPrediction.from_dict``, so the same checks apply."""
+
+    prediction_group_id: NotRequired[str]
+    rank: NotRequired[str]
+    prediction_score: NotRequired[float]
+    label: NotRequired[str]

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Record")
@@ -44,11 +56,13 @@ class V1Record:
 
     model_id: str | Unset = UNSET
     prediction_id: str | Unset = UNSET
-    prediction: V1Prediction | Unset = UNSET
-    actual: V1Actual | Unset = UNSET
-    feature_importances: V1FeatureImportances | Unset = UNSET
-    prediction_and_actual: V1PredictionAndActual | Unset = UNSET
-    environment_params: V1EnvironmentParams | Unset = UNSET
+    prediction: V1Prediction | V1PredictionDict | Unset = UNSET
+    actual: V1Actual | V1ActualDict | Unset = UNSET
+    feature_importances: V1FeatureImportances | V1FeatureImportancesDict | Unset = UNSET
+    prediction_and_actual: V1PredictionAndActual | V1PredictionAndActualDict | Unset = (
+        UNSET
+    )
+    environment_params: V1EnvironmentParams | V1EnvironmentParamsDict | Unset = UNSET
     is_generative_llm_record: bool | Unset = UNSET
     space_key: str | Unset = UNSET
     organization_key: str | Unset = UNSET
@@ -60,23 +74,37 @@ class V1Record:
 
         prediction: dict[str, Any] | Unset = UNSET
         if not isinstance(self.prediction, Unset):
-            prediction = self.prediction.to_dict()
+            prediction = as_model(
+                V1Prediction, self.prediction, "V1Record.prediction"
+            ).to_dict()
 
         actual: dict[str, Any] | Unset = UNSET
         if not isinstance(self.actual, Unset):
-            actual = self.actual.to_dict()
+            actual = as_model(V1Actual, self.actual, "V1Record.actual").to_dict()
 
         feature_importances: dict[str, Any] | Unset = UNSET
         if not isinstance(self.feature_importances, Unset):
-            feature_importances = self.feature_importances.to_dict()
+            feature_importances = as_model(
+                V1FeatureImportances,
+                self.feature_importances,
+                "V1Record.feature_importances",
+            ).to_dict()
 
         prediction_and_actual: dict[str, Any] | Unset = UNSET
         if not isinstance(self.prediction_and_actual, Unset):
-            prediction_and_actual = self.prediction_and_actual.to_dict()
+            prediction_and_actual = as_model(
+                V1PredictionAndActual,
+                self.prediction_and_actual,
+                "V1Record.prediction_and_actual",
+            ).to_dict()
 
         environment_params: dict[str, Any] | Unset = UNSET
         if not isinstance(self.environment_params, Unset):
-            environment_params = self.environment_params.to_dict()
+            environment_params = as_model(
+                V1EnvironmentParams,
+                self.environment_params,
+                "V1Record.environment_params",
+            ).to_dict()
 
         is_generative_llm_record = self.is_generative_llm_record
 
@@ -110,12 +138,22 @@ class V1Record:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1Record", src_dict)
         d = dict(src_dict)
         model_id = d.pop("model_id", UNSET)
+        if model_id is not UNSET and not isinstance(model_id, str):
+            raise wrong_kind("V1Record", "model_id", "a string", model_id)
 
         prediction_id = d.pop("prediction_id", UNSET)
+        if prediction_id is not UNSET and not isinstance(prediction_id, str):
+            raise wrong_kind("V1Record", "prediction_id", "a string", prediction_id)
 
         _prediction = d.pop("prediction", UNSET)
         prediction: V1Prediction | Unset
@@ -155,10 +193,26 @@ class V1Record:
             environment_params = V1EnvironmentParams.from_dict(_environment_params)
 
         is_generative_llm_record = d.pop("is_generative_llm_record", UNSET)
+        if (
+            is_generative_llm_record is not UNSET
+            and type(is_generative_llm_record) is not bool
+        ):
+            raise wrong_kind(
+                "V1Record",
+                "is_generative_llm_record",
+                "a boolean",
+                is_generative_llm_record,
+            )
 
         space_key = d.pop("space_key", UNSET)
+        if space_key is not UNSET and not isinstance(space_key, str):
+            raise wrong_kind("V1Record", "space_key", "a string", space_key)
 
         organization_key = d.pop("organization_key", UNSET)
+        if organization_key is not UNSET and not isinstance(organization_key, str):
+            raise wrong_kind(
+                "V1Record", "organization_key", "a string", organization_key
+            )
 
         v1_record = cls(
             model_id=model_id,
@@ -179,8 +233,30 @@ class V1Record:
         return model_repr(self)
 
 
-from ..models.v1_actual import V1Actual
-from ..models.v1_environment_params import V1EnvironmentParams
-from ..models.v1_feature_importances import V1FeatureImportances
-from ..models.v1_prediction import V1Prediction
-from ..models.v1_prediction_and_actual import V1PredictionAndActual
+class V1RecordDict(TypedDict):
+    """A ``V1Record`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1Record.from_dict``, so the same checks apply."""
+
+    model_id: NotRequired[str]
+    prediction_id: NotRequired[str]
+    prediction: NotRequired[V1PredictionDict]
+    actual: NotRequired[V1ActualDict]
+    feature_importances: NotRequired[V1FeatureImportancesDict]
+    prediction_and_actual: NotRequired[V1PredictionAndActualDict]
+    environment_params: NotRequired[V1EnvironmentParamsDict]
+    is_generative_llm_record: NotRequired[bool]
+    space_key: NotRequired[str]
+    organization_key: NotRequired[str]
+
+
+from ..models.v1_actual import V1Actual, V1ActualDict
+from ..models.v1_environment_params import V1EnvironmentParams, V1EnvironmentParamsDict
+from ..models.v1_feature_importances import (
+    V1FeatureImportances,
+    V1FeatureImportancesDict,
+)
+from ..models.v1_prediction import V1Prediction, V1PredictionDict
+from ..models.v1_prediction_and_actual import (
+    V1PredictionAndActual,
+    V1PredictionAndActualDict,
+)

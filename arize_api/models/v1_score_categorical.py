@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ScoreCategorical")
@@ -25,22 +36,34 @@ class V1ScoreCategorical:
             probability or score.
     """
 
-    category: V1ScoreCategoricalCategory | Unset = UNSET
-    score_value: V1ScoreCategoricalScore | Unset = UNSET
-    score_category: V1ScoreCategory | Unset = UNSET
+    category: V1ScoreCategoricalCategory | V1ScoreCategoricalCategoryDict | Unset = (
+        UNSET
+    )
+    score_value: V1ScoreCategoricalScore | V1ScoreCategoricalScoreDict | Unset = UNSET
+    score_category: V1ScoreCategory | V1ScoreCategoryDict | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         category: dict[str, Any] | Unset = UNSET
         if not isinstance(self.category, Unset):
-            category = self.category.to_dict()
+            category = as_model(
+                V1ScoreCategoricalCategory, self.category, "V1ScoreCategorical.category"
+            ).to_dict()
 
         score_value: dict[str, Any] | Unset = UNSET
         if not isinstance(self.score_value, Unset):
-            score_value = self.score_value.to_dict()
+            score_value = as_model(
+                V1ScoreCategoricalScore,
+                self.score_value,
+                "V1ScoreCategorical.score_value",
+            ).to_dict()
 
         score_category: dict[str, Any] | Unset = UNSET
         if not isinstance(self.score_category, Unset):
-            score_category = self.score_category.to_dict()
+            score_category = as_model(
+                V1ScoreCategory,
+                self.score_category,
+                "V1ScoreCategorical.score_category",
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -54,8 +77,14 @@ class V1ScoreCategorical:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1ScoreCategorical", src_dict)
         d = dict(src_dict)
         _category = d.pop("category", UNSET)
         category: V1ScoreCategoricalCategory | Unset
@@ -90,6 +119,21 @@ class V1ScoreCategorical:
         return model_repr(self)
 
 
-from ..models.v1_score_categorical_category import V1ScoreCategoricalCategory
-from ..models.v1_score_categorical_score import V1ScoreCategoricalScore
-from ..models.v1_score_category import V1ScoreCategory
+class V1ScoreCategoricalDict(TypedDict):
+    """A ``V1ScoreCategorical`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1ScoreCategorical.from_dict``, so the same checks apply."""
+
+    category: NotRequired[V1ScoreCategoricalCategoryDict]
+    score_value: NotRequired[V1ScoreCategoricalScoreDict]
+    score_category: NotRequired[V1ScoreCategoryDict]
+
+
+from ..models.v1_score_categorical_category import (
+    V1ScoreCategoricalCategory,
+    V1ScoreCategoricalCategoryDict,
+)
+from ..models.v1_score_categorical_score import (
+    V1ScoreCategoricalScore,
+    V1ScoreCategoricalScoreDict,
+)
+from ..models.v1_score_category import V1ScoreCategory, V1ScoreCategoryDict

@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ScoreCategoricalScore")
@@ -35,10 +46,18 @@ class V1ScoreCategoricalScore:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1ScoreCategoricalScore", src_dict)
         d = dict(src_dict)
         value = d.pop("value", UNSET)
+        if value is not UNSET and type(value) is not float and type(value) is not int:
+            value = as_number("V1ScoreCategoricalScore", "value", value)
 
         v1_score_categorical_score = cls(
             value=value,
@@ -48,3 +67,10 @@ class V1ScoreCategoricalScore:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class V1ScoreCategoricalScoreDict(TypedDict):
+    """A ``V1ScoreCategoricalScore`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1ScoreCategoricalScore.from_dict``, so the same checks apply."""
+
+    value: NotRequired[float]

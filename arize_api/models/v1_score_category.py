@@ -3,12 +3,26 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_number,
+    check_items,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ScoreCategory")
@@ -50,14 +64,33 @@ class V1ScoreCategory:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1ScoreCategory", src_dict)
         d = dict(src_dict)
         category = d.pop("category", UNSET)
+        if category is not UNSET and not isinstance(category, str):
+            raise wrong_kind("V1ScoreCategory", "category", "a string", category)
 
         score = d.pop("score", UNSET)
+        if score is not UNSET and type(score) is not float and type(score) is not int:
+            score = as_number("V1ScoreCategory", "score", score)
 
         numeric_sequence = cast(list[float], d.pop("numeric_sequence", UNSET))
+
+        if numeric_sequence is not UNSET and not isinstance(numeric_sequence, list):
+            raise wrong_kind(
+                "V1ScoreCategory", "numeric_sequence", "a list", numeric_sequence
+            )
+        if numeric_sequence is not UNSET:
+            check_items(
+                "V1ScoreCategory", "numeric_sequence", numeric_sequence, "float"
+            )
 
         v1_score_category = cls(
             category=category,
@@ -69,3 +102,12 @@ class V1ScoreCategory:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class V1ScoreCategoryDict(TypedDict):
+    """A ``V1ScoreCategory`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1ScoreCategory.from_dict``, so the same checks apply."""
+
+    category: NotRequired[str]
+    score: NotRequired[float]
+    numeric_sequence: NotRequired[list[float]]

@@ -3,12 +3,21 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeAlias,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+)
 
 T = TypeVar("T", bound="V1TrainingEnvironment")
 
@@ -23,11 +32,21 @@ class V1TrainingEnvironment:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1TrainingEnvironment", src_dict)
         v1_training_environment = cls()
 
         return v1_training_environment
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+V1TrainingEnvironmentDict: TypeAlias = dict[str, Any]
+"""A ``V1TrainingEnvironment`` as a plain ``dict`` (its members are free-form), for ``body=``."""

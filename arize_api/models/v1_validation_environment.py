@@ -3,12 +3,23 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ValidationEnvironment")
@@ -35,10 +46,20 @@ class V1ValidationEnvironment:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1ValidationEnvironment", src_dict)
         d = dict(src_dict)
         batch_id = d.pop("batch_id", UNSET)
+        if batch_id is not UNSET and not isinstance(batch_id, str):
+            raise wrong_kind(
+                "V1ValidationEnvironment", "batch_id", "a string", batch_id
+            )
 
         v1_validation_environment = cls(
             batch_id=batch_id,
@@ -48,3 +69,10 @@ class V1ValidationEnvironment:
 
     def __repr__(self) -> str:
         return model_repr(self)
+
+
+class V1ValidationEnvironmentDict(TypedDict):
+    """A ``V1ValidationEnvironment`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1ValidationEnvironment.from_dict``, so the same checks apply."""
+
+    batch_id: NotRequired[str]

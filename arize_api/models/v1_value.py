@@ -3,12 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    as_number,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Value")
@@ -34,9 +47,9 @@ class V1Value:
     string: str | Unset = UNSET
     int_: str | Unset = UNSET
     double: float | Unset = UNSET
-    multi_value: V1MultiValue | Unset = UNSET
-    embedding: V1Embedding | Unset = UNSET
-    dictionary: V1Dictionary | Unset = UNSET
+    multi_value: V1MultiValue | V1MultiValueDict | Unset = UNSET
+    embedding: V1Embedding | V1EmbeddingDict | Unset = UNSET
+    dictionary: V1Dictionary | V1DictionaryDict | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         string = self.string
@@ -47,15 +60,21 @@ class V1Value:
 
         multi_value: dict[str, Any] | Unset = UNSET
         if not isinstance(self.multi_value, Unset):
-            multi_value = self.multi_value.to_dict()
+            multi_value = as_model(
+                V1MultiValue, self.multi_value, "V1Value.multi_value"
+            ).to_dict()
 
         embedding: dict[str, Any] | Unset = UNSET
         if not isinstance(self.embedding, Unset):
-            embedding = self.embedding.to_dict()
+            embedding = as_model(
+                V1Embedding, self.embedding, "V1Value.embedding"
+            ).to_dict()
 
         dictionary: dict[str, Any] | Unset = UNSET
         if not isinstance(self.dictionary, Unset):
-            dictionary = self.dictionary.to_dict()
+            dictionary = as_model(
+                V1Dictionary, self.dictionary, "V1Value.dictionary"
+            ).to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -75,14 +94,30 @@ class V1Value:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1Value", src_dict)
         d = dict(src_dict)
         string = d.pop("string", UNSET)
+        if string is not UNSET and not isinstance(string, str):
+            raise wrong_kind("V1Value", "string", "a string", string)
 
         int_ = d.pop("int", UNSET)
+        if int_ is not UNSET and not isinstance(int_, str):
+            raise wrong_kind("V1Value", "int", "a string", int_)
 
         double = d.pop("double", UNSET)
+        if (
+            double is not UNSET
+            and type(double) is not float
+            and type(double) is not int
+        ):
+            double = as_number("V1Value", "double", double)
 
         _multi_value = d.pop("multi_value", UNSET)
         multi_value: V1MultiValue | Unset
@@ -120,6 +155,18 @@ class V1Value:
         return model_repr(self)
 
 
-from ..models.v1_dictionary import V1Dictionary
-from ..models.v1_embedding import V1Embedding
-from ..models.v1_multi_value import V1MultiValue
+class V1ValueDict(TypedDict):
+    """A ``V1Value`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1Value.from_dict``, so the same checks apply."""
+
+    string: NotRequired[str]
+    int: NotRequired[str]
+    double: NotRequired[float]
+    multi_value: NotRequired[V1MultiValueDict]
+    embedding: NotRequired[V1EmbeddingDict]
+    dictionary: NotRequired[V1DictionaryDict]
+
+
+from ..models.v1_dictionary import V1Dictionary, V1DictionaryDict
+from ..models.v1_embedding import V1Embedding, V1EmbeddingDict
+from ..models.v1_multi_value import V1MultiValue, V1MultiValueDict

@@ -3,12 +3,24 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    NotRequired,
+    Self,
+    TypedDict,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    as_model,
+    wrong_kind,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1LLMFields")
@@ -28,7 +40,7 @@ class V1LLMFields:
     """
 
     llm_model_name: str | Unset = UNSET
-    llm_params: V1LLMFieldsLlmParams | Unset = UNSET
+    llm_params: V1LLMFieldsLlmParams | V1LLMFieldsLlmParamsDict | Unset = UNSET
     prompt_template: str | Unset = UNSET
     prompt_template_name: str | Unset = UNSET
 
@@ -37,7 +49,9 @@ class V1LLMFields:
 
         llm_params: dict[str, Any] | Unset = UNSET
         if not isinstance(self.llm_params, Unset):
-            llm_params = self.llm_params.to_dict()
+            llm_params = as_model(
+                V1LLMFieldsLlmParams, self.llm_params, "V1LLMFields.llm_params"
+            ).to_dict()
 
         prompt_template = self.prompt_template
 
@@ -57,10 +71,20 @@ class V1LLMFields:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("V1LLMFields", src_dict)
         d = dict(src_dict)
         llm_model_name = d.pop("llm_model_name", UNSET)
+        if llm_model_name is not UNSET and not isinstance(llm_model_name, str):
+            raise wrong_kind(
+                "V1LLMFields", "llm_model_name", "a string", llm_model_name
+            )
 
         _llm_params = d.pop("llm_params", UNSET)
         llm_params: V1LLMFieldsLlmParams | Unset
@@ -70,8 +94,18 @@ class V1LLMFields:
             llm_params = V1LLMFieldsLlmParams.from_dict(_llm_params)
 
         prompt_template = d.pop("prompt_template", UNSET)
+        if prompt_template is not UNSET and not isinstance(prompt_template, str):
+            raise wrong_kind(
+                "V1LLMFields", "prompt_template", "a string", prompt_template
+            )
 
         prompt_template_name = d.pop("prompt_template_name", UNSET)
+        if prompt_template_name is not UNSET and not isinstance(
+            prompt_template_name, str
+        ):
+            raise wrong_kind(
+                "V1LLMFields", "prompt_template_name", "a string", prompt_template_name
+            )
 
         v1llm_fields = cls(
             llm_model_name=llm_model_name,
@@ -86,4 +120,17 @@ class V1LLMFields:
         return model_repr(self)
 
 
-from ..models.v1llm_fields_llm_params import V1LLMFieldsLlmParams
+class V1LLMFieldsDict(TypedDict):
+    """A ``V1LLMFields`` as a plain ``dict`` of the same shape, for ``body=`` (and members
+    that hold one); it is parsed by ``V1LLMFields.from_dict``, so the same checks apply."""
+
+    llm_model_name: NotRequired[str]
+    llm_params: NotRequired[V1LLMFieldsLlmParamsDict]
+    prompt_template: NotRequired[str]
+    prompt_template_name: NotRequired[str]
+
+
+from ..models.v1llm_fields_llm_params import (
+    V1LLMFieldsLlmParams,
+    V1LLMFieldsLlmParamsDict,
+)

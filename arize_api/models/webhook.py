@@ -4,16 +4,27 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.webhook_auth_type import WebhookAuthType, check_webhook_auth_type
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Webhook")
 
@@ -40,10 +51,10 @@ class Webhook:
             60000. Default: 30000.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        signing_secret_hint (str | Unset): Redacted form of the signing
+        signing_secret_hint (str | None): Redacted form of the signing
             secret, such as `whsec_…abcd`; `HMAC_SHA256` webhooks only. The full
             secret is only in the create response.
-        created_by_user_id (str | Unset): The user who created the webhook;
+        created_by_user_id (str | None): The user who created the webhook;
             absent once that user has left the account.
     """
 
@@ -56,9 +67,14 @@ class Webhook:
     created_at: datetime.datetime
     updated_at: datetime.datetime
     timeout_ms: int = 30000
-    signing_secret_hint: str | Unset = UNSET
-    created_by_user_id: str | Unset = UNSET
+    signing_secret_hint: str | None = None
+    created_by_user_id: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -98,38 +114,92 @@ class Webhook:
                 "updated_at": updated_at,
             }
         )
-        if signing_secret_hint is not UNSET:
+        if signing_secret_hint is not None:
             field_dict["signing_secret_hint"] = signing_secret_hint
-        if created_by_user_id is not UNSET:
+        elif "signing_secret_hint" in self._explicit_nulls:
+            field_dict["signing_secret_hint"] = None
+        if created_by_user_id is not None:
             field_dict["created_by_user_id"] = created_by_user_id
+        elif "created_by_user_id" in self._explicit_nulls:
+            field_dict["created_by_user_id"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("Webhook", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("Webhook", "id", "a string", id)
 
-        organization_id = d.pop("organization_id")
+            organization_id = d.pop("organization_id")
+            if not isinstance(organization_id, str):
+                raise wrong_kind(
+                    "Webhook", "organization_id", "a string", organization_id
+                )
 
-        name = d.pop("name")
+            name = d.pop("name")
+            if not isinstance(name, str):
+                raise wrong_kind("Webhook", "name", "a string", name)
 
-        description = d.pop("description")
+            description = d.pop("description")
+            if not isinstance(description, str):
+                raise wrong_kind("Webhook", "description", "a string", description)
 
-        url = d.pop("url")
+            url = d.pop("url")
+            if not isinstance(url, str):
+                raise wrong_kind("Webhook", "url", "a string", url)
 
-        auth_type = check_webhook_auth_type(d.pop("auth_type"))
+            auth_type = check_webhook_auth_type(d.pop("auth_type"))
 
-        timeout_ms = d.pop("timeout_ms")
+            timeout_ms = d.pop("timeout_ms")
+            if type(timeout_ms) is not int:
+                timeout_ms = as_int("Webhook", "timeout_ms", timeout_ms)
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        updated_at = parse_datetime(d.pop("updated_at"))
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Webhook", "created_at", error) from error
 
-        signing_secret_hint = d.pop("signing_secret_hint", UNSET)
+            try:
+                updated_at = parse_datetime(d.pop("updated_at"))
 
-        created_by_user_id = d.pop("created_by_user_id", UNSET)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp("Webhook", "updated_at", error) from error
 
+            signing_secret_hint = d.pop("signing_secret_hint", None)
+            if signing_secret_hint is not None and not isinstance(
+                signing_secret_hint, str
+            ):
+                raise wrong_kind(
+                    "Webhook", "signing_secret_hint", "a string", signing_secret_hint
+                )
+
+            if signing_secret_hint is None and "signing_secret_hint" in src_dict:
+                explicit_nulls += ("signing_secret_hint",)
+
+            created_by_user_id = d.pop("created_by_user_id", None)
+            if created_by_user_id is not None and not isinstance(
+                created_by_user_id, str
+            ):
+                raise wrong_kind(
+                    "Webhook", "created_by_user_id", "a string", created_by_user_id
+                )
+
+            if created_by_user_id is None and "created_by_user_id" in src_dict:
+                explicit_nulls += ("created_by_user_id",)
+
+        except KeyError as error:
+            raise missing_member("Webhook", error) from None
         webhook = cls(
             id=id,
             organization_id=organization_id,
@@ -143,6 +213,8 @@ class Webhook:
             signing_secret_hint=signing_secret_hint,
             created_by_user_id=created_by_user_id,
         )
+        if explicit_nulls:
+            webhook._explicit_nulls = explicit_nulls
 
         webhook.additional_properties = d
         return webhook

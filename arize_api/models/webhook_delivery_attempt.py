@@ -4,15 +4,28 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_int,
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="WebhookDeliveryAttempt")
 
@@ -28,19 +41,24 @@ class WebhookDeliveryAttempt:
         payload (WebhookDeliveryAttemptPayload): The JSON body that was
             posted.
         created_at (datetime.datetime): When the attempt was made.
-        status_code (int | None | Unset): HTTP status the endpoint answered;
-            null when no answer came.
-        error_message (None | str | Unset): Why the delivery failed; null
-            when it succeeded.
+        status_code (int | None): HTTP status the endpoint answered; null
+            when no answer came.
+        error_message (None | str): Why the delivery failed; null when it
+            succeeded.
     """
 
     event_id: str
     attempt_number: int
     payload: WebhookDeliveryAttemptPayload
     created_at: datetime.datetime
-    status_code: int | None | Unset = UNSET
-    error_message: None | str | Unset = UNSET
+    status_code: int | None = None
+    error_message: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         event_id = self.event_id
@@ -51,9 +69,9 @@ class WebhookDeliveryAttempt:
 
         created_at = self.created_at.isoformat()
 
-        status_code: int | None | Unset
-        if isinstance(self.status_code, Unset):
-            status_code = UNSET
+        status_code: int | None
+        if isinstance(self.status_code, NoneType):
+            status_code = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             status_code = (
                 self.status_code.to_dict()
@@ -61,9 +79,9 @@ class WebhookDeliveryAttempt:
                 else self.status_code
             )
 
-        error_message: None | str | Unset
-        if isinstance(self.error_message, Unset):
-            error_message = UNSET
+        error_message: None | str
+        if isinstance(self.error_message, NoneType):
+            error_message = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             error_message = (
                 self.error_message.to_dict()
@@ -81,42 +99,86 @@ class WebhookDeliveryAttempt:
                 "created_at": created_at,
             }
         )
-        if status_code is not UNSET:
+        if status_code is not None:
             field_dict["status_code"] = status_code
-        if error_message is not UNSET:
+        elif "status_code" in self._explicit_nulls:
+            field_dict["status_code"] = None
+        if error_message is not None:
             field_dict["error_message"] = error_message
+        elif "error_message" in self._explicit_nulls:
+            field_dict["error_message"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("WebhookDeliveryAttempt", src_dict)
         d = dict(src_dict)
-        event_id = d.pop("event_id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            event_id = d.pop("event_id")
+            if not isinstance(event_id, str):
+                raise wrong_kind(
+                    "WebhookDeliveryAttempt", "event_id", "a string", event_id
+                )
 
-        attempt_number = d.pop("attempt_number")
+            attempt_number = d.pop("attempt_number")
+            if type(attempt_number) is not int:
+                attempt_number = as_int(
+                    "WebhookDeliveryAttempt", "attempt_number", attempt_number
+                )
 
-        payload = WebhookDeliveryAttemptPayload.from_dict(d.pop("payload"))
+            payload = WebhookDeliveryAttemptPayload.from_dict(d.pop("payload"))
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
-        def _parse_status_code(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "WebhookDeliveryAttempt", "created_at", error
+                ) from error
 
-        status_code = _parse_status_code(d.pop("status_code", UNSET))
+            def _parse_status_code(data: object) -> int | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(int | None, data)
 
-        def _parse_error_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            status_code = _parse_status_code(d.pop("status_code", None))
 
-        error_message = _parse_error_message(d.pop("error_message", UNSET))
+            if status_code is not None and type(status_code) is not int:
+                status_code = as_int(
+                    "WebhookDeliveryAttempt", "status_code", status_code
+                )
 
+            if status_code is None and "status_code" in src_dict:
+                explicit_nulls += ("status_code",)
+
+            def _parse_error_message(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            error_message = _parse_error_message(d.pop("error_message", None))
+
+            if error_message is not None and not isinstance(error_message, str):
+                raise wrong_kind(
+                    "WebhookDeliveryAttempt", "error_message", "a string", error_message
+                )
+
+            if error_message is None and "error_message" in src_dict:
+                explicit_nulls += ("error_message",)
+
+        except KeyError as error:
+            raise missing_member("WebhookDeliveryAttempt", error) from None
         webhook_delivery_attempt = cls(
             event_id=event_id,
             attempt_number=attempt_number,
@@ -125,6 +187,8 @@ class WebhookDeliveryAttempt:
             status_code=status_code,
             error_message=error_message,
         )
+        if explicit_nulls:
+            webhook_delivery_attempt._explicit_nulls = explicit_nulls
 
         webhook_delivery_attempt.additional_properties = d
         return webhook_delivery_attempt

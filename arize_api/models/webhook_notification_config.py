@@ -3,7 +3,9 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from types import NoneType
 from typing import (
     Any,
     Literal,
@@ -16,7 +18,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="WebhookNotificationConfig")
 
@@ -28,22 +34,27 @@ class WebhookNotificationConfig:
     Attributes:
         type_ (Literal['WEBHOOK']): Discriminator, always `WEBHOOK`.
         id (str): The webhook that receives the alert.
-        url (None | str | Unset): The webhook's endpoint URL.
+        url (None | str): The webhook's endpoint URL.
     """
 
     type_: Literal["WEBHOOK"]
     id: str
-    url: None | str | Unset = UNSET
+    url: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
 
         id = self.id
 
-        url: None | str | Unset
-        if isinstance(self.url, Unset):
-            url = UNSET
+        url: None | str
+        if isinstance(self.url, NoneType):
+            url = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             url = self.url.to_dict() if hasattr(self.url, "to_dict") else self.url
 
@@ -55,36 +66,58 @@ class WebhookNotificationConfig:
                 "id": id,
             }
         )
-        if url is not UNSET:
+        if url is not None:
             field_dict["url"] = url
+        elif "url" in self._explicit_nulls:
+            field_dict["url"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("WebhookNotificationConfig", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["WEBHOOK"], d.pop("type"))
-        if type_ != "WEBHOOK":
-            from arize_api._errors import ConstMismatchError
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            type_ = cast(Literal["WEBHOOK"], d.pop("type"))
+            if type_ != "WEBHOOK":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'WEBHOOK', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'WEBHOOK', got {type_!r}")
 
-        id = d.pop("id")
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("WebhookNotificationConfig", "id", "a string", id)
 
-        def _parse_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_url(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        url = _parse_url(d.pop("url", UNSET))
+            url = _parse_url(d.pop("url", None))
 
+            if url is not None and not isinstance(url, str):
+                raise wrong_kind("WebhookNotificationConfig", "url", "a string", url)
+
+            if url is None and "url" in src_dict:
+                explicit_nulls += ("url",)
+
+        except KeyError as error:
+            raise missing_member("WebhookNotificationConfig", error) from None
         webhook_notification_config = cls(
             type_=type_,
             id=id,
             url=url,
         )
+        if explicit_nulls:
+            webhook_notification_config._explicit_nulls = explicit_nulls
 
         webhook_notification_config.additional_properties = d
         return webhook_notification_config

@@ -4,14 +4,25 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
+from .._validate import (
+    as_mapping,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 from ..models.webhook_event_type import WebhookEventType, check_webhook_event_type
 from ..models.webhook_source_type import WebhookSourceType, check_webhook_source_type
 
@@ -71,21 +82,46 @@ class WebhookSubscription:
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("WebhookSubscription", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("WebhookSubscription", "id", "a string", id)
 
-        webhook_id = d.pop("webhook_id")
+            webhook_id = d.pop("webhook_id")
+            if not isinstance(webhook_id, str):
+                raise wrong_kind(
+                    "WebhookSubscription", "webhook_id", "a string", webhook_id
+                )
 
-        source_type = check_webhook_source_type(d.pop("source_type"))
+            source_type = check_webhook_source_type(d.pop("source_type"))
 
-        source_id = d.pop("source_id")
+            source_id = d.pop("source_id")
+            if not isinstance(source_id, str):
+                raise wrong_kind(
+                    "WebhookSubscription", "source_id", "a string", source_id
+                )
 
-        event = check_webhook_event_type(d.pop("event"))
+            event = check_webhook_event_type(d.pop("event"))
 
-        created_at = parse_datetime(d.pop("created_at"))
+            try:
+                created_at = parse_datetime(d.pop("created_at"))
 
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "WebhookSubscription", "created_at", error
+                ) from error
+
+        except KeyError as error:
+            raise missing_member("WebhookSubscription", error) from None
         webhook_subscription = cls(
             id=id,
             webhook_id=webhook_id,

@@ -3,14 +3,25 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="WidgetFilter")
 
@@ -22,36 +33,38 @@ class WidgetFilter:
     Attributes:
         filter_type (str): Kind of filter, which decides which value list is
             used.
-        dimension_name (None | str | Unset): The dimension filtered on.
-        dimension_data_type (None | str | Unset): Data type of that
-            dimension.
-        operator (None | str | Unset): The comparison applied.
-        dimension_values (list[str] | None | Unset): General dimension
-            values to compare with.
-        binary_values (list[str] | None | Unset): Binary values to compare
+        dimension_name (None | str): The dimension filtered on.
+        dimension_data_type (None | str): Data type of that dimension.
+        operator (None | str): The comparison applied.
+        dimension_values (list[str] | None): General dimension values to
+            compare with.
+        binary_values (list[str] | None): Binary values to compare with.
+        numeric_values (list[float] | None): Numeric values to compare with.
+        categorical_values (list[str] | None): Categorical values to compare
             with.
-        numeric_values (list[float] | None | Unset): Numeric values to
-            compare with.
-        categorical_values (list[str] | None | Unset): Categorical values to
-            compare with.
     """
 
     filter_type: str
-    dimension_name: None | str | Unset = UNSET
-    dimension_data_type: None | str | Unset = UNSET
-    operator: None | str | Unset = UNSET
-    dimension_values: list[str] | None | Unset = UNSET
-    binary_values: list[str] | None | Unset = UNSET
-    numeric_values: list[float] | None | Unset = UNSET
-    categorical_values: list[str] | None | Unset = UNSET
+    dimension_name: None | str = None
+    dimension_data_type: None | str = None
+    operator: None | str = None
+    dimension_values: list[str] | None = None
+    binary_values: list[str] | None = None
+    numeric_values: list[float] | None = None
+    categorical_values: list[str] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         filter_type = self.filter_type
 
-        dimension_name: None | str | Unset
-        if isinstance(self.dimension_name, Unset):
-            dimension_name = UNSET
+        dimension_name: None | str
+        if isinstance(self.dimension_name, NoneType):
+            dimension_name = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             dimension_name = (
                 self.dimension_name.to_dict()
@@ -59,9 +72,9 @@ class WidgetFilter:
                 else self.dimension_name
             )
 
-        dimension_data_type: None | str | Unset
-        if isinstance(self.dimension_data_type, Unset):
-            dimension_data_type = UNSET
+        dimension_data_type: None | str
+        if isinstance(self.dimension_data_type, NoneType):
+            dimension_data_type = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             dimension_data_type = (
                 self.dimension_data_type.to_dict()
@@ -69,9 +82,9 @@ class WidgetFilter:
                 else self.dimension_data_type
             )
 
-        operator: None | str | Unset
-        if isinstance(self.operator, Unset):
-            operator = UNSET
+        operator: None | str
+        if isinstance(self.operator, NoneType):
+            operator = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             operator = (
                 self.operator.to_dict()
@@ -79,9 +92,9 @@ class WidgetFilter:
                 else self.operator
             )
 
-        dimension_values: list[str] | None | Unset
-        if isinstance(self.dimension_values, Unset):
-            dimension_values = UNSET
+        dimension_values: list[str] | None
+        if isinstance(self.dimension_values, NoneType):
+            dimension_values = None
         elif isinstance(self.dimension_values, list):
             dimension_values = self.dimension_values
 
@@ -92,9 +105,9 @@ class WidgetFilter:
                 else self.dimension_values
             )
 
-        binary_values: list[str] | None | Unset
-        if isinstance(self.binary_values, Unset):
-            binary_values = UNSET
+        binary_values: list[str] | None
+        if isinstance(self.binary_values, NoneType):
+            binary_values = None
         elif isinstance(self.binary_values, list):
             binary_values = self.binary_values
 
@@ -105,9 +118,9 @@ class WidgetFilter:
                 else self.binary_values
             )
 
-        numeric_values: list[float] | None | Unset
-        if isinstance(self.numeric_values, Unset):
-            numeric_values = UNSET
+        numeric_values: list[float] | None
+        if isinstance(self.numeric_values, NoneType):
+            numeric_values = None
         elif isinstance(self.numeric_values, list):
             numeric_values = self.numeric_values
 
@@ -118,9 +131,9 @@ class WidgetFilter:
                 else self.numeric_values
             )
 
-        categorical_values: list[str] | None | Unset
-        if isinstance(self.categorical_values, Unset):
-            categorical_values = UNSET
+        categorical_values: list[str] | None
+        if isinstance(self.categorical_values, NoneType):
+            categorical_values = None
         elif isinstance(self.categorical_values, list):
             categorical_values = self.categorical_values
 
@@ -138,151 +151,216 @@ class WidgetFilter:
                 "filter_type": filter_type,
             }
         )
-        if dimension_name is not UNSET:
+        if dimension_name is not None:
             field_dict["dimension_name"] = dimension_name
-        if dimension_data_type is not UNSET:
+        elif "dimension_name" in self._explicit_nulls:
+            field_dict["dimension_name"] = None
+        if dimension_data_type is not None:
             field_dict["dimension_data_type"] = dimension_data_type
-        if operator is not UNSET:
+        elif "dimension_data_type" in self._explicit_nulls:
+            field_dict["dimension_data_type"] = None
+        if operator is not None:
             field_dict["operator"] = operator
-        if dimension_values is not UNSET:
+        elif "operator" in self._explicit_nulls:
+            field_dict["operator"] = None
+        if dimension_values is not None:
             field_dict["dimension_values"] = dimension_values
-        if binary_values is not UNSET:
+        elif "dimension_values" in self._explicit_nulls:
+            field_dict["dimension_values"] = None
+        if binary_values is not None:
             field_dict["binary_values"] = binary_values
-        if numeric_values is not UNSET:
+        elif "binary_values" in self._explicit_nulls:
+            field_dict["binary_values"] = None
+        if numeric_values is not None:
             field_dict["numeric_values"] = numeric_values
-        if categorical_values is not UNSET:
+        elif "numeric_values" in self._explicit_nulls:
+            field_dict["numeric_values"] = None
+        if categorical_values is not None:
             field_dict["categorical_values"] = categorical_values
+        elif "categorical_values" in self._explicit_nulls:
+            field_dict["categorical_values"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("WidgetFilter", src_dict)
         d = dict(src_dict)
-        filter_type = d.pop("filter_type")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            filter_type = d.pop("filter_type")
+            if not isinstance(filter_type, str):
+                raise wrong_kind("WidgetFilter", "filter_type", "a string", filter_type)
 
-        def _parse_dimension_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_dimension_name(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        dimension_name = _parse_dimension_name(d.pop("dimension_name", UNSET))
+            dimension_name = _parse_dimension_name(d.pop("dimension_name", None))
 
-        def _parse_dimension_data_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            if dimension_name is not None and not isinstance(dimension_name, str):
+                raise wrong_kind(
+                    "WidgetFilter", "dimension_name", "a string", dimension_name
+                )
 
-        dimension_data_type = _parse_dimension_data_type(
-            d.pop("dimension_data_type", UNSET)
-        )
+            if dimension_name is None and "dimension_name" in src_dict:
+                explicit_nulls += ("dimension_name",)
 
-        def _parse_operator(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_dimension_data_type(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        operator = _parse_operator(d.pop("operator", UNSET))
-
-        def _parse_dimension_values(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                dimension_values_type_0 = cast(list[str], data)
-
-                return dimension_values_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                list[str] | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
+            dimension_data_type = _parse_dimension_data_type(
+                d.pop("dimension_data_type", None)
             )
 
-        dimension_values = _parse_dimension_values(d.pop("dimension_values", UNSET))
+            if dimension_data_type is not None and not isinstance(
+                dimension_data_type, str
+            ):
+                raise wrong_kind(
+                    "WidgetFilter",
+                    "dimension_data_type",
+                    "a string",
+                    dimension_data_type,
+                )
 
-        def _parse_binary_values(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                binary_values_type_0 = cast(list[str], data)
+            if dimension_data_type is None and "dimension_data_type" in src_dict:
+                explicit_nulls += ("dimension_data_type",)
 
-                return binary_values_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            def _parse_operator(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-            return cast(
-                list[str] | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
+            operator = _parse_operator(d.pop("operator", None))
+
+            if operator is not None and not isinstance(operator, str):
+                raise wrong_kind("WidgetFilter", "operator", "a string", operator)
+
+            if operator is None and "operator" in src_dict:
+                explicit_nulls += ("operator",)
+
+            def _parse_dimension_values(data: object) -> list[str] | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    dimension_values_type_0 = cast(list[str], data)
+
+                    return dimension_values_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    list[str] | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            dimension_values = _parse_dimension_values(d.pop("dimension_values", None))
+
+            if dimension_values is None and "dimension_values" in src_dict:
+                explicit_nulls += ("dimension_values",)
+
+            def _parse_binary_values(data: object) -> list[str] | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    binary_values_type_0 = cast(list[str], data)
+
+                    return binary_values_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    list[str] | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            binary_values = _parse_binary_values(d.pop("binary_values", None))
+
+            if binary_values is None and "binary_values" in src_dict:
+                explicit_nulls += ("binary_values",)
+
+            def _parse_numeric_values(data: object) -> list[float] | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    numeric_values_type_0 = cast(list[float], data)
+
+                    return numeric_values_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    list[float] | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            numeric_values = _parse_numeric_values(d.pop("numeric_values", None))
+
+            if numeric_values is None and "numeric_values" in src_dict:
+                explicit_nulls += ("numeric_values",)
+
+            def _parse_categorical_values(data: object) -> list[str] | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    categorical_values_type_0 = cast(list[str], data)
+
+                    return categorical_values_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    list[str] | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            categorical_values = _parse_categorical_values(
+                d.pop("categorical_values", None)
             )
 
-        binary_values = _parse_binary_values(d.pop("binary_values", UNSET))
+            if categorical_values is None and "categorical_values" in src_dict:
+                explicit_nulls += ("categorical_values",)
 
-        def _parse_numeric_values(data: object) -> list[float] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                numeric_values_type_0 = cast(list[float], data)
-
-                return numeric_values_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                list[float] | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
-
-        numeric_values = _parse_numeric_values(d.pop("numeric_values", UNSET))
-
-        def _parse_categorical_values(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                categorical_values_type_0 = cast(list[str], data)
-
-                return categorical_values_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                list[str] | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
-            )
-
-        categorical_values = _parse_categorical_values(
-            d.pop("categorical_values", UNSET)
-        )
-
+        except KeyError as error:
+            raise missing_member("WidgetFilter", error) from None
         widget_filter = cls(
             filter_type=filter_type,
             dimension_name=dimension_name,
@@ -293,6 +371,8 @@ class WidgetFilter:
             numeric_values=numeric_values,
             categorical_values=categorical_values,
         )
+        if explicit_nulls:
+            widget_filter._explicit_nulls = explicit_nulls
 
         widget_filter.additional_properties = d
         return widget_filter

@@ -3,18 +3,31 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from types import NoneType
+from typing import (
+    Any,
+    Self,
+    TypeVar,
+    cast,
+)
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
+from .._validate import (
+    as_int,
+    as_mapping,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 from ..models.widget_plot_comparison_reference_source import (
     WidgetPlotComparisonReferenceSource,
     check_widget_plot_comparison_reference_source,
 )
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WidgetPlot")
 
@@ -32,61 +45,54 @@ class WidgetPlot:
             records included.
         filters (list[WidgetFilter]): Filters applied before the plot is
             computed.
-        model_id (None | str | Unset): The model plotted; `null` when the
-            source is a dataset.
-        model_environment_name (None | str | Unset): Model environment read.
-        dimension_category (None | str | Unset): Category of the chosen
-            dimension.
-        dimension_name (None | str | Unset): Name of the chosen dimension.
-        dimension_data_type (None | str | Unset): Data type of the chosen
-            dimension.
-        prediction_value_class (None | str | Unset): Prediction class for
+        model_id (None | str): The model plotted; `null` when the source is
+            a dataset.
+        model_environment_name (None | str): Model environment read.
+        dimension_category (None | str): Category of the chosen dimension.
+        dimension_name (None | str): Name of the chosen dimension.
+        dimension_data_type (None | str): Data type of the chosen dimension.
+        prediction_value_class (None | str): Prediction class for
             class-specific metrics.
-        metric_id (int | None | Unset): Saved numeric id of the built-in
-            metric.
-        metric (None | str | Unset): The built-in metric, such as accuracy
-            or count.
-        custom_metric_id (None | str | Unset): The custom metric plotted.
-        ranking_at_k (int | None | Unset): Cutoff k for ranking metrics.
-        comparison_model_baseline_id (None | str | Unset): Model baseline
-            compared against.
-        comparison_reference_source (None | Unset |
+        metric_id (int | None): Saved numeric id of the built-in metric.
+        metric (None | str): The built-in metric, such as accuracy or count.
+        custom_metric_id (None | str): The custom metric plotted.
+        ranking_at_k (int | None): Cutoff k for ranking metrics.
+        comparison_model_baseline_id (None | str): Model baseline compared
+            against.
+        comparison_reference_source (None |
             WidgetPlotComparisonReferenceSource): Baseline the comparison uses:
             the model's primary one or a custom one.
-        comparison_reference_value (None | Unset |
+        comparison_reference_value (None |
             WidgetPlotComparisonFixedReferenceValue |
             WidgetPlotComparisonMovingReferenceValue): The fixed or moving
             reference window of the comparison.
-        metric_aggregation_type (None | str | Unset): How the metric is
-            aggregated.
-        split_by_enabled (bool | None | Unset): Whether the plot is split
-            into several series.
-        split_by_dimension (None | str | Unset): Dimension that splits the
-            series.
-        split_by_dimension_category (None | str | Unset): Category of the
-            splitting dimension.
-        split_by_overall_metric_enabled (bool | None | Unset): Whether an
-            overall series is shown beside the split ones.
-        split_by_all_values_live_update_enabled (bool | None | Unset):
-            Whether new values of the splitting dimension join automatically.
-        cohorts (list[str] | None | Unset): Cohort ids plotted.
-        colors (list[str] | None | Unset): Saved series colors.
-        stack_dimension_name (None | str | Unset): Dimension values are
-            stacked by.
-        stack_dimension_category (None | str | Unset): Category of the
-            stacking dimension.
-        x_axis_dimension_name (None | str | Unset): Dimension on the x-axis.
-        x_axis_dimension_category (None | str | Unset): Category of the
-            x-axis dimension.
-        y_axis_dimension_name (None | str | Unset): Dimension on the y-axis.
-        y_axis_dimension_category (None | str | Unset): Category of the
-            y-axis dimension.
-        color_by_dimension_name (None | str | Unset): Dimension that picks
-            series colors.
-        color_by_dimension_category (None | str | Unset): Category of the
-            coloring dimension.
-        dataset_source (DatasetSource | None | Unset): Where the values come
-            from when the plot reads a dataset.
+        metric_aggregation_type (None | str): How the metric is aggregated.
+        split_by_enabled (bool | None): Whether the plot is split into
+            several series.
+        split_by_dimension (None | str): Dimension that splits the series.
+        split_by_dimension_category (None | str): Category of the splitting
+            dimension.
+        split_by_overall_metric_enabled (bool | None): Whether an overall
+            series is shown beside the split ones.
+        split_by_all_values_live_update_enabled (bool | None): Whether new
+            values of the splitting dimension join automatically.
+        cohorts (list[str] | None): Cohort ids plotted.
+        colors (list[str] | None): Saved series colors.
+        stack_dimension_name (None | str): Dimension values are stacked by.
+        stack_dimension_category (None | str): Category of the stacking
+            dimension.
+        x_axis_dimension_name (None | str): Dimension on the x-axis.
+        x_axis_dimension_category (None | str): Category of the x-axis
+            dimension.
+        y_axis_dimension_name (None | str): Dimension on the y-axis.
+        y_axis_dimension_category (None | str): Category of the y-axis
+            dimension.
+        color_by_dimension_name (None | str): Dimension that picks series
+            colors.
+        color_by_dimension_category (None | str): Category of the coloring
+            dimension.
+        dataset_source (DatasetSource | None): Where the values come from
+            when the plot reads a dataset.
     """
 
     id: str
@@ -95,44 +101,46 @@ class WidgetPlot:
     model_version_ids: list[str]
     model_version_environment_metadata_ids: list[str]
     filters: list[WidgetFilter]
-    model_id: None | str | Unset = UNSET
-    model_environment_name: None | str | Unset = UNSET
-    dimension_category: None | str | Unset = UNSET
-    dimension_name: None | str | Unset = UNSET
-    dimension_data_type: None | str | Unset = UNSET
-    prediction_value_class: None | str | Unset = UNSET
-    metric_id: int | None | Unset = UNSET
-    metric: None | str | Unset = UNSET
-    custom_metric_id: None | str | Unset = UNSET
-    ranking_at_k: int | None | Unset = UNSET
-    comparison_model_baseline_id: None | str | Unset = UNSET
-    comparison_reference_source: None | Unset | WidgetPlotComparisonReferenceSource = (
-        UNSET
-    )
+    model_id: None | str = None
+    model_environment_name: None | str = None
+    dimension_category: None | str = None
+    dimension_name: None | str = None
+    dimension_data_type: None | str = None
+    prediction_value_class: None | str = None
+    metric_id: int | None = None
+    metric: None | str = None
+    custom_metric_id: None | str = None
+    ranking_at_k: int | None = None
+    comparison_model_baseline_id: None | str = None
+    comparison_reference_source: None | WidgetPlotComparisonReferenceSource = None
     comparison_reference_value: (
         None
-        | Unset
         | WidgetPlotComparisonFixedReferenceValue
         | WidgetPlotComparisonMovingReferenceValue
-    ) = UNSET
-    metric_aggregation_type: None | str | Unset = UNSET
-    split_by_enabled: bool | None | Unset = UNSET
-    split_by_dimension: None | str | Unset = UNSET
-    split_by_dimension_category: None | str | Unset = UNSET
-    split_by_overall_metric_enabled: bool | None | Unset = UNSET
-    split_by_all_values_live_update_enabled: bool | None | Unset = UNSET
-    cohorts: list[str] | None | Unset = UNSET
-    colors: list[str] | None | Unset = UNSET
-    stack_dimension_name: None | str | Unset = UNSET
-    stack_dimension_category: None | str | Unset = UNSET
-    x_axis_dimension_name: None | str | Unset = UNSET
-    x_axis_dimension_category: None | str | Unset = UNSET
-    y_axis_dimension_name: None | str | Unset = UNSET
-    y_axis_dimension_category: None | str | Unset = UNSET
-    color_by_dimension_name: None | str | Unset = UNSET
-    color_by_dimension_category: None | str | Unset = UNSET
-    dataset_source: DatasetSource | None | Unset = UNSET
+    ) = None
+    metric_aggregation_type: None | str = None
+    split_by_enabled: bool | None = None
+    split_by_dimension: None | str = None
+    split_by_dimension_category: None | str = None
+    split_by_overall_metric_enabled: bool | None = None
+    split_by_all_values_live_update_enabled: bool | None = None
+    cohorts: list[str] | None = None
+    colors: list[str] | None = None
+    stack_dimension_name: None | str = None
+    stack_dimension_category: None | str = None
+    x_axis_dimension_name: None | str = None
+    x_axis_dimension_category: None | str = None
+    y_axis_dimension_name: None | str = None
+    y_axis_dimension_category: None | str = None
+    color_by_dimension_name: None | str = None
+    color_by_dimension_category: None | str = None
+    dataset_source: DatasetSource | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -152,9 +160,9 @@ class WidgetPlot:
             filters_item = filters_item_data.to_dict()
             filters.append(filters_item)
 
-        model_id: None | str | Unset
-        if isinstance(self.model_id, Unset):
-            model_id = UNSET
+        model_id: None | str
+        if isinstance(self.model_id, NoneType):
+            model_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             model_id = (
                 self.model_id.to_dict()
@@ -162,9 +170,9 @@ class WidgetPlot:
                 else self.model_id
             )
 
-        model_environment_name: None | str | Unset
-        if isinstance(self.model_environment_name, Unset):
-            model_environment_name = UNSET
+        model_environment_name: None | str
+        if isinstance(self.model_environment_name, NoneType):
+            model_environment_name = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             model_environment_name = (
                 self.model_environment_name.to_dict()
@@ -172,9 +180,9 @@ class WidgetPlot:
                 else self.model_environment_name
             )
 
-        dimension_category: None | str | Unset
-        if isinstance(self.dimension_category, Unset):
-            dimension_category = UNSET
+        dimension_category: None | str
+        if isinstance(self.dimension_category, NoneType):
+            dimension_category = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             dimension_category = (
                 self.dimension_category.to_dict()
@@ -182,9 +190,9 @@ class WidgetPlot:
                 else self.dimension_category
             )
 
-        dimension_name: None | str | Unset
-        if isinstance(self.dimension_name, Unset):
-            dimension_name = UNSET
+        dimension_name: None | str
+        if isinstance(self.dimension_name, NoneType):
+            dimension_name = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             dimension_name = (
                 self.dimension_name.to_dict()
@@ -192,9 +200,9 @@ class WidgetPlot:
                 else self.dimension_name
             )
 
-        dimension_data_type: None | str | Unset
-        if isinstance(self.dimension_data_type, Unset):
-            dimension_data_type = UNSET
+        dimension_data_type: None | str
+        if isinstance(self.dimension_data_type, NoneType):
+            dimension_data_type = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             dimension_data_type = (
                 self.dimension_data_type.to_dict()
@@ -202,9 +210,9 @@ class WidgetPlot:
                 else self.dimension_data_type
             )
 
-        prediction_value_class: None | str | Unset
-        if isinstance(self.prediction_value_class, Unset):
-            prediction_value_class = UNSET
+        prediction_value_class: None | str
+        if isinstance(self.prediction_value_class, NoneType):
+            prediction_value_class = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             prediction_value_class = (
                 self.prediction_value_class.to_dict()
@@ -212,9 +220,9 @@ class WidgetPlot:
                 else self.prediction_value_class
             )
 
-        metric_id: int | None | Unset
-        if isinstance(self.metric_id, Unset):
-            metric_id = UNSET
+        metric_id: int | None
+        if isinstance(self.metric_id, NoneType):
+            metric_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             metric_id = (
                 self.metric_id.to_dict()
@@ -222,9 +230,9 @@ class WidgetPlot:
                 else self.metric_id
             )
 
-        metric: None | str | Unset
-        if isinstance(self.metric, Unset):
-            metric = UNSET
+        metric: None | str
+        if isinstance(self.metric, NoneType):
+            metric = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             metric = (
                 self.metric.to_dict()
@@ -232,9 +240,9 @@ class WidgetPlot:
                 else self.metric
             )
 
-        custom_metric_id: None | str | Unset
-        if isinstance(self.custom_metric_id, Unset):
-            custom_metric_id = UNSET
+        custom_metric_id: None | str
+        if isinstance(self.custom_metric_id, NoneType):
+            custom_metric_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             custom_metric_id = (
                 self.custom_metric_id.to_dict()
@@ -242,9 +250,9 @@ class WidgetPlot:
                 else self.custom_metric_id
             )
 
-        ranking_at_k: int | None | Unset
-        if isinstance(self.ranking_at_k, Unset):
-            ranking_at_k = UNSET
+        ranking_at_k: int | None
+        if isinstance(self.ranking_at_k, NoneType):
+            ranking_at_k = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             ranking_at_k = (
                 self.ranking_at_k.to_dict()
@@ -252,9 +260,9 @@ class WidgetPlot:
                 else self.ranking_at_k
             )
 
-        comparison_model_baseline_id: None | str | Unset
-        if isinstance(self.comparison_model_baseline_id, Unset):
-            comparison_model_baseline_id = UNSET
+        comparison_model_baseline_id: None | str
+        if isinstance(self.comparison_model_baseline_id, NoneType):
+            comparison_model_baseline_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             comparison_model_baseline_id = (
                 self.comparison_model_baseline_id.to_dict()
@@ -262,9 +270,9 @@ class WidgetPlot:
                 else self.comparison_model_baseline_id
             )
 
-        comparison_reference_source: None | str | Unset
-        if isinstance(self.comparison_reference_source, Unset):
-            comparison_reference_source = UNSET
+        comparison_reference_source: None | str
+        if isinstance(self.comparison_reference_source, NoneType):
+            comparison_reference_source = None
         elif isinstance(self.comparison_reference_source, str):
             comparison_reference_source = self.comparison_reference_source
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -274,9 +282,9 @@ class WidgetPlot:
                 else self.comparison_reference_source
             )
 
-        comparison_reference_value: dict[str, Any] | None | Unset
-        if isinstance(self.comparison_reference_value, Unset):
-            comparison_reference_value = UNSET
+        comparison_reference_value: dict[str, Any] | None
+        if isinstance(self.comparison_reference_value, NoneType):
+            comparison_reference_value = None
         elif isinstance(
             self.comparison_reference_value,
             (
@@ -292,9 +300,9 @@ class WidgetPlot:
                 else self.comparison_reference_value
             )
 
-        metric_aggregation_type: None | str | Unset
-        if isinstance(self.metric_aggregation_type, Unset):
-            metric_aggregation_type = UNSET
+        metric_aggregation_type: None | str
+        if isinstance(self.metric_aggregation_type, NoneType):
+            metric_aggregation_type = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             metric_aggregation_type = (
                 self.metric_aggregation_type.to_dict()
@@ -302,9 +310,9 @@ class WidgetPlot:
                 else self.metric_aggregation_type
             )
 
-        split_by_enabled: bool | None | Unset
-        if isinstance(self.split_by_enabled, Unset):
-            split_by_enabled = UNSET
+        split_by_enabled: bool | None
+        if isinstance(self.split_by_enabled, NoneType):
+            split_by_enabled = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             split_by_enabled = (
                 self.split_by_enabled.to_dict()
@@ -312,9 +320,9 @@ class WidgetPlot:
                 else self.split_by_enabled
             )
 
-        split_by_dimension: None | str | Unset
-        if isinstance(self.split_by_dimension, Unset):
-            split_by_dimension = UNSET
+        split_by_dimension: None | str
+        if isinstance(self.split_by_dimension, NoneType):
+            split_by_dimension = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             split_by_dimension = (
                 self.split_by_dimension.to_dict()
@@ -322,9 +330,9 @@ class WidgetPlot:
                 else self.split_by_dimension
             )
 
-        split_by_dimension_category: None | str | Unset
-        if isinstance(self.split_by_dimension_category, Unset):
-            split_by_dimension_category = UNSET
+        split_by_dimension_category: None | str
+        if isinstance(self.split_by_dimension_category, NoneType):
+            split_by_dimension_category = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             split_by_dimension_category = (
                 self.split_by_dimension_category.to_dict()
@@ -332,9 +340,9 @@ class WidgetPlot:
                 else self.split_by_dimension_category
             )
 
-        split_by_overall_metric_enabled: bool | None | Unset
-        if isinstance(self.split_by_overall_metric_enabled, Unset):
-            split_by_overall_metric_enabled = UNSET
+        split_by_overall_metric_enabled: bool | None
+        if isinstance(self.split_by_overall_metric_enabled, NoneType):
+            split_by_overall_metric_enabled = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             split_by_overall_metric_enabled = (
                 self.split_by_overall_metric_enabled.to_dict()
@@ -342,9 +350,9 @@ class WidgetPlot:
                 else self.split_by_overall_metric_enabled
             )
 
-        split_by_all_values_live_update_enabled: bool | None | Unset
-        if isinstance(self.split_by_all_values_live_update_enabled, Unset):
-            split_by_all_values_live_update_enabled = UNSET
+        split_by_all_values_live_update_enabled: bool | None
+        if isinstance(self.split_by_all_values_live_update_enabled, NoneType):
+            split_by_all_values_live_update_enabled = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             split_by_all_values_live_update_enabled = (
                 self.split_by_all_values_live_update_enabled.to_dict()
@@ -352,9 +360,9 @@ class WidgetPlot:
                 else self.split_by_all_values_live_update_enabled
             )
 
-        cohorts: list[str] | None | Unset
-        if isinstance(self.cohorts, Unset):
-            cohorts = UNSET
+        cohorts: list[str] | None
+        if isinstance(self.cohorts, NoneType):
+            cohorts = None
         elif isinstance(self.cohorts, list):
             cohorts = self.cohorts
 
@@ -365,9 +373,9 @@ class WidgetPlot:
                 else self.cohorts
             )
 
-        colors: list[str] | None | Unset
-        if isinstance(self.colors, Unset):
-            colors = UNSET
+        colors: list[str] | None
+        if isinstance(self.colors, NoneType):
+            colors = None
         elif isinstance(self.colors, list):
             colors = self.colors
 
@@ -378,9 +386,9 @@ class WidgetPlot:
                 else self.colors
             )
 
-        stack_dimension_name: None | str | Unset
-        if isinstance(self.stack_dimension_name, Unset):
-            stack_dimension_name = UNSET
+        stack_dimension_name: None | str
+        if isinstance(self.stack_dimension_name, NoneType):
+            stack_dimension_name = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             stack_dimension_name = (
                 self.stack_dimension_name.to_dict()
@@ -388,9 +396,9 @@ class WidgetPlot:
                 else self.stack_dimension_name
             )
 
-        stack_dimension_category: None | str | Unset
-        if isinstance(self.stack_dimension_category, Unset):
-            stack_dimension_category = UNSET
+        stack_dimension_category: None | str
+        if isinstance(self.stack_dimension_category, NoneType):
+            stack_dimension_category = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             stack_dimension_category = (
                 self.stack_dimension_category.to_dict()
@@ -398,9 +406,9 @@ class WidgetPlot:
                 else self.stack_dimension_category
             )
 
-        x_axis_dimension_name: None | str | Unset
-        if isinstance(self.x_axis_dimension_name, Unset):
-            x_axis_dimension_name = UNSET
+        x_axis_dimension_name: None | str
+        if isinstance(self.x_axis_dimension_name, NoneType):
+            x_axis_dimension_name = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             x_axis_dimension_name = (
                 self.x_axis_dimension_name.to_dict()
@@ -408,9 +416,9 @@ class WidgetPlot:
                 else self.x_axis_dimension_name
             )
 
-        x_axis_dimension_category: None | str | Unset
-        if isinstance(self.x_axis_dimension_category, Unset):
-            x_axis_dimension_category = UNSET
+        x_axis_dimension_category: None | str
+        if isinstance(self.x_axis_dimension_category, NoneType):
+            x_axis_dimension_category = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             x_axis_dimension_category = (
                 self.x_axis_dimension_category.to_dict()
@@ -418,9 +426,9 @@ class WidgetPlot:
                 else self.x_axis_dimension_category
             )
 
-        y_axis_dimension_name: None | str | Unset
-        if isinstance(self.y_axis_dimension_name, Unset):
-            y_axis_dimension_name = UNSET
+        y_axis_dimension_name: None | str
+        if isinstance(self.y_axis_dimension_name, NoneType):
+            y_axis_dimension_name = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             y_axis_dimension_name = (
                 self.y_axis_dimension_name.to_dict()
@@ -428,9 +436,9 @@ class WidgetPlot:
                 else self.y_axis_dimension_name
             )
 
-        y_axis_dimension_category: None | str | Unset
-        if isinstance(self.y_axis_dimension_category, Unset):
-            y_axis_dimension_category = UNSET
+        y_axis_dimension_category: None | str
+        if isinstance(self.y_axis_dimension_category, NoneType):
+            y_axis_dimension_category = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             y_axis_dimension_category = (
                 self.y_axis_dimension_category.to_dict()
@@ -438,9 +446,9 @@ class WidgetPlot:
                 else self.y_axis_dimension_category
             )
 
-        color_by_dimension_name: None | str | Unset
-        if isinstance(self.color_by_dimension_name, Unset):
-            color_by_dimension_name = UNSET
+        color_by_dimension_name: None | str
+        if isinstance(self.color_by_dimension_name, NoneType):
+            color_by_dimension_name = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             color_by_dimension_name = (
                 self.color_by_dimension_name.to_dict()
@@ -448,9 +456,9 @@ class WidgetPlot:
                 else self.color_by_dimension_name
             )
 
-        color_by_dimension_category: None | str | Unset
-        if isinstance(self.color_by_dimension_category, Unset):
-            color_by_dimension_category = UNSET
+        color_by_dimension_category: None | str
+        if isinstance(self.color_by_dimension_category, NoneType):
+            color_by_dimension_category = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             color_by_dimension_category = (
                 self.color_by_dimension_category.to_dict()
@@ -458,9 +466,9 @@ class WidgetPlot:
                 else self.color_by_dimension_category
             )
 
-        dataset_source: dict[str, Any] | None | Unset
-        if isinstance(self.dataset_source, Unset):
-            dataset_source = UNSET
+        dataset_source: dict[str, Any] | None
+        if isinstance(self.dataset_source, NoneType):
+            dataset_source = None
         elif isinstance(self.dataset_source, DatasetSource):
             dataset_source = self.dataset_source.to_dict()
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
@@ -482,513 +490,940 @@ class WidgetPlot:
                 "filters": filters,
             }
         )
-        if model_id is not UNSET:
+        if model_id is not None:
             field_dict["model_id"] = model_id
-        if model_environment_name is not UNSET:
+        elif "model_id" in self._explicit_nulls:
+            field_dict["model_id"] = None
+        if model_environment_name is not None:
             field_dict["model_environment_name"] = model_environment_name
-        if dimension_category is not UNSET:
+        elif "model_environment_name" in self._explicit_nulls:
+            field_dict["model_environment_name"] = None
+        if dimension_category is not None:
             field_dict["dimension_category"] = dimension_category
-        if dimension_name is not UNSET:
+        elif "dimension_category" in self._explicit_nulls:
+            field_dict["dimension_category"] = None
+        if dimension_name is not None:
             field_dict["dimension_name"] = dimension_name
-        if dimension_data_type is not UNSET:
+        elif "dimension_name" in self._explicit_nulls:
+            field_dict["dimension_name"] = None
+        if dimension_data_type is not None:
             field_dict["dimension_data_type"] = dimension_data_type
-        if prediction_value_class is not UNSET:
+        elif "dimension_data_type" in self._explicit_nulls:
+            field_dict["dimension_data_type"] = None
+        if prediction_value_class is not None:
             field_dict["prediction_value_class"] = prediction_value_class
-        if metric_id is not UNSET:
+        elif "prediction_value_class" in self._explicit_nulls:
+            field_dict["prediction_value_class"] = None
+        if metric_id is not None:
             field_dict["metric_id"] = metric_id
-        if metric is not UNSET:
+        elif "metric_id" in self._explicit_nulls:
+            field_dict["metric_id"] = None
+        if metric is not None:
             field_dict["metric"] = metric
-        if custom_metric_id is not UNSET:
+        elif "metric" in self._explicit_nulls:
+            field_dict["metric"] = None
+        if custom_metric_id is not None:
             field_dict["custom_metric_id"] = custom_metric_id
-        if ranking_at_k is not UNSET:
+        elif "custom_metric_id" in self._explicit_nulls:
+            field_dict["custom_metric_id"] = None
+        if ranking_at_k is not None:
             field_dict["ranking_at_k"] = ranking_at_k
-        if comparison_model_baseline_id is not UNSET:
+        elif "ranking_at_k" in self._explicit_nulls:
+            field_dict["ranking_at_k"] = None
+        if comparison_model_baseline_id is not None:
             field_dict["comparison_model_baseline_id"] = comparison_model_baseline_id
-        if comparison_reference_source is not UNSET:
+        elif "comparison_model_baseline_id" in self._explicit_nulls:
+            field_dict["comparison_model_baseline_id"] = None
+        if comparison_reference_source is not None:
             field_dict["comparison_reference_source"] = comparison_reference_source
-        if comparison_reference_value is not UNSET:
+        elif "comparison_reference_source" in self._explicit_nulls:
+            field_dict["comparison_reference_source"] = None
+        if comparison_reference_value is not None:
             field_dict["comparison_reference_value"] = comparison_reference_value
-        if metric_aggregation_type is not UNSET:
+        elif "comparison_reference_value" in self._explicit_nulls:
+            field_dict["comparison_reference_value"] = None
+        if metric_aggregation_type is not None:
             field_dict["metric_aggregation_type"] = metric_aggregation_type
-        if split_by_enabled is not UNSET:
+        elif "metric_aggregation_type" in self._explicit_nulls:
+            field_dict["metric_aggregation_type"] = None
+        if split_by_enabled is not None:
             field_dict["split_by_enabled"] = split_by_enabled
-        if split_by_dimension is not UNSET:
+        elif "split_by_enabled" in self._explicit_nulls:
+            field_dict["split_by_enabled"] = None
+        if split_by_dimension is not None:
             field_dict["split_by_dimension"] = split_by_dimension
-        if split_by_dimension_category is not UNSET:
+        elif "split_by_dimension" in self._explicit_nulls:
+            field_dict["split_by_dimension"] = None
+        if split_by_dimension_category is not None:
             field_dict["split_by_dimension_category"] = split_by_dimension_category
-        if split_by_overall_metric_enabled is not UNSET:
+        elif "split_by_dimension_category" in self._explicit_nulls:
+            field_dict["split_by_dimension_category"] = None
+        if split_by_overall_metric_enabled is not None:
             field_dict["split_by_overall_metric_enabled"] = (
                 split_by_overall_metric_enabled
             )
-        if split_by_all_values_live_update_enabled is not UNSET:
+        elif "split_by_overall_metric_enabled" in self._explicit_nulls:
+            field_dict["split_by_overall_metric_enabled"] = None
+        if split_by_all_values_live_update_enabled is not None:
             field_dict["split_by_all_values_live_update_enabled"] = (
                 split_by_all_values_live_update_enabled
             )
-        if cohorts is not UNSET:
+        elif "split_by_all_values_live_update_enabled" in self._explicit_nulls:
+            field_dict["split_by_all_values_live_update_enabled"] = None
+        if cohorts is not None:
             field_dict["cohorts"] = cohorts
-        if colors is not UNSET:
+        elif "cohorts" in self._explicit_nulls:
+            field_dict["cohorts"] = None
+        if colors is not None:
             field_dict["colors"] = colors
-        if stack_dimension_name is not UNSET:
+        elif "colors" in self._explicit_nulls:
+            field_dict["colors"] = None
+        if stack_dimension_name is not None:
             field_dict["stack_dimension_name"] = stack_dimension_name
-        if stack_dimension_category is not UNSET:
+        elif "stack_dimension_name" in self._explicit_nulls:
+            field_dict["stack_dimension_name"] = None
+        if stack_dimension_category is not None:
             field_dict["stack_dimension_category"] = stack_dimension_category
-        if x_axis_dimension_name is not UNSET:
+        elif "stack_dimension_category" in self._explicit_nulls:
+            field_dict["stack_dimension_category"] = None
+        if x_axis_dimension_name is not None:
             field_dict["x_axis_dimension_name"] = x_axis_dimension_name
-        if x_axis_dimension_category is not UNSET:
+        elif "x_axis_dimension_name" in self._explicit_nulls:
+            field_dict["x_axis_dimension_name"] = None
+        if x_axis_dimension_category is not None:
             field_dict["x_axis_dimension_category"] = x_axis_dimension_category
-        if y_axis_dimension_name is not UNSET:
+        elif "x_axis_dimension_category" in self._explicit_nulls:
+            field_dict["x_axis_dimension_category"] = None
+        if y_axis_dimension_name is not None:
             field_dict["y_axis_dimension_name"] = y_axis_dimension_name
-        if y_axis_dimension_category is not UNSET:
+        elif "y_axis_dimension_name" in self._explicit_nulls:
+            field_dict["y_axis_dimension_name"] = None
+        if y_axis_dimension_category is not None:
             field_dict["y_axis_dimension_category"] = y_axis_dimension_category
-        if color_by_dimension_name is not UNSET:
+        elif "y_axis_dimension_category" in self._explicit_nulls:
+            field_dict["y_axis_dimension_category"] = None
+        if color_by_dimension_name is not None:
             field_dict["color_by_dimension_name"] = color_by_dimension_name
-        if color_by_dimension_category is not UNSET:
+        elif "color_by_dimension_name" in self._explicit_nulls:
+            field_dict["color_by_dimension_name"] = None
+        if color_by_dimension_category is not None:
             field_dict["color_by_dimension_category"] = color_by_dimension_category
-        if dataset_source is not UNSET:
+        elif "color_by_dimension_category" in self._explicit_nulls:
+            field_dict["color_by_dimension_category"] = None
+        if dataset_source is not None:
             field_dict["dataset_source"] = dataset_source
+        elif "dataset_source" in self._explicit_nulls:
+            field_dict["dataset_source"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("WidgetPlot", src_dict)
         d = dict(src_dict)
-        id = d.pop("id")
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            id = d.pop("id")
+            if not isinstance(id, str):
+                raise wrong_kind("WidgetPlot", "id", "a string", id)
 
-        position = d.pop("position")
+            position = d.pop("position")
+            if type(position) is not int:
+                position = as_int("WidgetPlot", "position", position)
 
-        title = d.pop("title")
+            title = d.pop("title")
+            if not isinstance(title, str):
+                raise wrong_kind("WidgetPlot", "title", "a string", title)
 
-        model_version_ids = cast(list[str], d.pop("model_version_ids"))
+            model_version_ids = cast(list[str], d.pop("model_version_ids"))
 
-        model_version_environment_metadata_ids = cast(
-            list[str], d.pop("model_version_environment_metadata_ids")
-        )
-
-        filters = []
-        _filters = d.pop("filters")
-        for filters_item_data in _filters:
-            filters_item = WidgetFilter.from_dict(filters_item_data)
-
-            filters.append(filters_item)
-
-        def _parse_model_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        model_id = _parse_model_id(d.pop("model_id", UNSET))
-
-        def _parse_model_environment_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        model_environment_name = _parse_model_environment_name(
-            d.pop("model_environment_name", UNSET)
-        )
-
-        def _parse_dimension_category(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        dimension_category = _parse_dimension_category(
-            d.pop("dimension_category", UNSET)
-        )
-
-        def _parse_dimension_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        dimension_name = _parse_dimension_name(d.pop("dimension_name", UNSET))
-
-        def _parse_dimension_data_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        dimension_data_type = _parse_dimension_data_type(
-            d.pop("dimension_data_type", UNSET)
-        )
-
-        def _parse_prediction_value_class(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        prediction_value_class = _parse_prediction_value_class(
-            d.pop("prediction_value_class", UNSET)
-        )
-
-        def _parse_metric_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        metric_id = _parse_metric_id(d.pop("metric_id", UNSET))
-
-        def _parse_metric(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        metric = _parse_metric(d.pop("metric", UNSET))
-
-        def _parse_custom_metric_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_metric_id = _parse_custom_metric_id(d.pop("custom_metric_id", UNSET))
-
-        def _parse_ranking_at_k(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        ranking_at_k = _parse_ranking_at_k(d.pop("ranking_at_k", UNSET))
-
-        def _parse_comparison_model_baseline_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        comparison_model_baseline_id = _parse_comparison_model_baseline_id(
-            d.pop("comparison_model_baseline_id", UNSET)
-        )
-
-        def _parse_comparison_reference_source(
-            data: object,
-        ) -> None | Unset | WidgetPlotComparisonReferenceSource:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                comparison_reference_source_type_0 = (
-                    check_widget_plot_comparison_reference_source(data)
+            if not isinstance(model_version_ids, list):
+                raise wrong_kind(
+                    "WidgetPlot", "model_version_ids", "a list", model_version_ids
                 )
+            check_items("WidgetPlot", "model_version_ids", model_version_ids, "str")
 
-                return comparison_reference_source_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                None | Unset | WidgetPlotComparisonReferenceSource,
-                unmatched_variant(data, failures, polymorphic=False),
+            model_version_environment_metadata_ids = cast(
+                list[str], d.pop("model_version_environment_metadata_ids")
             )
 
-        comparison_reference_source = _parse_comparison_reference_source(
-            d.pop("comparison_reference_source", UNSET)
-        )
+            if not isinstance(model_version_environment_metadata_ids, list):
+                raise wrong_kind(
+                    "WidgetPlot",
+                    "model_version_environment_metadata_ids",
+                    "a list",
+                    model_version_environment_metadata_ids,
+                )
+            check_items(
+                "WidgetPlot",
+                "model_version_environment_metadata_ids",
+                model_version_environment_metadata_ids,
+                "str",
+            )
 
-        def _parse_comparison_reference_value(
-            data: object,
-        ) -> (
-            None
-            | Unset
-            | WidgetPlotComparisonFixedReferenceValue
-            | WidgetPlotComparisonMovingReferenceValue
-        ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "FIXED") != "FIXED":
-                    from arize_api._errors import ConstMismatchError
+            filters_sent = d.pop("filters")
+            if not isinstance(filters_sent, list):
+                raise wrong_kind("WidgetPlot", "filters", "a list", filters_sent)
+            filters = []
+            _filters = filters_sent
+            for filters_item_data in _filters:
+                filters_item = WidgetFilter.from_dict(filters_item_data)
 
-                    raise ConstMismatchError("type is not 'FIXED'")
-                componentsschemas_widget_plot_comparison_reference_value_type_0 = (
-                    WidgetPlotComparisonFixedReferenceValue.from_dict(data)
+                filters.append(filters_item)
+
+            def _parse_model_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            model_id = _parse_model_id(d.pop("model_id", None))
+
+            if model_id is not None and not isinstance(model_id, str):
+                raise wrong_kind("WidgetPlot", "model_id", "a string", model_id)
+
+            if model_id is None and "model_id" in src_dict:
+                explicit_nulls += ("model_id",)
+
+            def _parse_model_environment_name(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            model_environment_name = _parse_model_environment_name(
+                d.pop("model_environment_name", None)
+            )
+
+            if model_environment_name is not None and not isinstance(
+                model_environment_name, str
+            ):
+                raise wrong_kind(
+                    "WidgetPlot",
+                    "model_environment_name",
+                    "a string",
+                    model_environment_name,
                 )
 
-                return componentsschemas_widget_plot_comparison_reference_value_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                if data.get("type", "MOVING") != "MOVING":
-                    from arize_api._errors import ConstMismatchError
+            if model_environment_name is None and "model_environment_name" in src_dict:
+                explicit_nulls += ("model_environment_name",)
 
-                    raise ConstMismatchError("type is not 'MOVING'")
-                componentsschemas_widget_plot_comparison_reference_value_type_1 = (
-                    WidgetPlotComparisonMovingReferenceValue.from_dict(data)
+            def _parse_dimension_category(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            dimension_category = _parse_dimension_category(
+                d.pop("dimension_category", None)
+            )
+
+            if dimension_category is not None and not isinstance(
+                dimension_category, str
+            ):
+                raise wrong_kind(
+                    "WidgetPlot", "dimension_category", "a string", dimension_category
                 )
 
-                return componentsschemas_widget_plot_comparison_reference_value_type_1
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            if dimension_category is None and "dimension_category" in src_dict:
+                explicit_nulls += ("dimension_category",)
 
-            return cast(
+            def _parse_dimension_name(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            dimension_name = _parse_dimension_name(d.pop("dimension_name", None))
+
+            if dimension_name is not None and not isinstance(dimension_name, str):
+                raise wrong_kind(
+                    "WidgetPlot", "dimension_name", "a string", dimension_name
+                )
+
+            if dimension_name is None and "dimension_name" in src_dict:
+                explicit_nulls += ("dimension_name",)
+
+            def _parse_dimension_data_type(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            dimension_data_type = _parse_dimension_data_type(
+                d.pop("dimension_data_type", None)
+            )
+
+            if dimension_data_type is not None and not isinstance(
+                dimension_data_type, str
+            ):
+                raise wrong_kind(
+                    "WidgetPlot", "dimension_data_type", "a string", dimension_data_type
+                )
+
+            if dimension_data_type is None and "dimension_data_type" in src_dict:
+                explicit_nulls += ("dimension_data_type",)
+
+            def _parse_prediction_value_class(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            prediction_value_class = _parse_prediction_value_class(
+                d.pop("prediction_value_class", None)
+            )
+
+            if prediction_value_class is not None and not isinstance(
+                prediction_value_class, str
+            ):
+                raise wrong_kind(
+                    "WidgetPlot",
+                    "prediction_value_class",
+                    "a string",
+                    prediction_value_class,
+                )
+
+            if prediction_value_class is None and "prediction_value_class" in src_dict:
+                explicit_nulls += ("prediction_value_class",)
+
+            def _parse_metric_id(data: object) -> int | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(int | None, data)
+
+            metric_id = _parse_metric_id(d.pop("metric_id", None))
+
+            if metric_id is not None and type(metric_id) is not int:
+                metric_id = as_int("WidgetPlot", "metric_id", metric_id)
+
+            if metric_id is None and "metric_id" in src_dict:
+                explicit_nulls += ("metric_id",)
+
+            def _parse_metric(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            metric = _parse_metric(d.pop("metric", None))
+
+            if metric is not None and not isinstance(metric, str):
+                raise wrong_kind("WidgetPlot", "metric", "a string", metric)
+
+            if metric is None and "metric" in src_dict:
+                explicit_nulls += ("metric",)
+
+            def _parse_custom_metric_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            custom_metric_id = _parse_custom_metric_id(d.pop("custom_metric_id", None))
+
+            if custom_metric_id is not None and not isinstance(custom_metric_id, str):
+                raise wrong_kind(
+                    "WidgetPlot", "custom_metric_id", "a string", custom_metric_id
+                )
+
+            if custom_metric_id is None and "custom_metric_id" in src_dict:
+                explicit_nulls += ("custom_metric_id",)
+
+            def _parse_ranking_at_k(data: object) -> int | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(int | None, data)
+
+            ranking_at_k = _parse_ranking_at_k(d.pop("ranking_at_k", None))
+
+            if ranking_at_k is not None and type(ranking_at_k) is not int:
+                ranking_at_k = as_int("WidgetPlot", "ranking_at_k", ranking_at_k)
+
+            if ranking_at_k is None and "ranking_at_k" in src_dict:
+                explicit_nulls += ("ranking_at_k",)
+
+            def _parse_comparison_model_baseline_id(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            comparison_model_baseline_id = _parse_comparison_model_baseline_id(
+                d.pop("comparison_model_baseline_id", None)
+            )
+
+            if comparison_model_baseline_id is not None and not isinstance(
+                comparison_model_baseline_id, str
+            ):
+                raise wrong_kind(
+                    "WidgetPlot",
+                    "comparison_model_baseline_id",
+                    "a string",
+                    comparison_model_baseline_id,
+                )
+
+            if (
+                comparison_model_baseline_id is None
+                and "comparison_model_baseline_id" in src_dict
+            ):
+                explicit_nulls += ("comparison_model_baseline_id",)
+
+            def _parse_comparison_reference_source(
+                data: object,
+            ) -> None | WidgetPlotComparisonReferenceSource:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    comparison_reference_source_type_0 = (
+                        check_widget_plot_comparison_reference_source(data)
+                    )
+
+                    return comparison_reference_source_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None | WidgetPlotComparisonReferenceSource,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            comparison_reference_source = _parse_comparison_reference_source(
+                d.pop("comparison_reference_source", None)
+            )
+
+            if (
+                comparison_reference_source is None
+                and "comparison_reference_source" in src_dict
+            ):
+                explicit_nulls += ("comparison_reference_source",)
+
+            def _parse_comparison_reference_value(
+                data: object,
+            ) -> (
                 None
-                | Unset
                 | WidgetPlotComparisonFixedReferenceValue
-                | WidgetPlotComparisonMovingReferenceValue,
-                unmatched_variant(data, failures, polymorphic=True),
+                | WidgetPlotComparisonMovingReferenceValue
+            ):
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "FIXED") != "FIXED":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'FIXED'")
+                    componentsschemas_widget_plot_comparison_reference_value_type_0 = (
+                        WidgetPlotComparisonFixedReferenceValue.from_dict(data)
+                    )
+
+                    return (
+                        componentsschemas_widget_plot_comparison_reference_value_type_0
+                    )
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    if data.get("type", "MOVING") != "MOVING":
+                        from arize_api._errors import ConstMismatchError
+
+                        raise ConstMismatchError("type is not 'MOVING'")
+                    componentsschemas_widget_plot_comparison_reference_value_type_1 = (
+                        WidgetPlotComparisonMovingReferenceValue.from_dict(data)
+                    )
+
+                    return (
+                        componentsschemas_widget_plot_comparison_reference_value_type_1
+                    )
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    None
+                    | WidgetPlotComparisonFixedReferenceValue
+                    | WidgetPlotComparisonMovingReferenceValue,
+                    unmatched_variant(data, failures, polymorphic=True),
+                )
+
+            comparison_reference_value = _parse_comparison_reference_value(
+                d.pop("comparison_reference_value", None)
             )
 
-        comparison_reference_value = _parse_comparison_reference_value(
-            d.pop("comparison_reference_value", UNSET)
-        )
+            if (
+                comparison_reference_value is None
+                and "comparison_reference_value" in src_dict
+            ):
+                explicit_nulls += ("comparison_reference_value",)
 
-        def _parse_metric_aggregation_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            def _parse_metric_aggregation_type(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        metric_aggregation_type = _parse_metric_aggregation_type(
-            d.pop("metric_aggregation_type", UNSET)
-        )
-
-        def _parse_split_by_enabled(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        split_by_enabled = _parse_split_by_enabled(d.pop("split_by_enabled", UNSET))
-
-        def _parse_split_by_dimension(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        split_by_dimension = _parse_split_by_dimension(
-            d.pop("split_by_dimension", UNSET)
-        )
-
-        def _parse_split_by_dimension_category(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        split_by_dimension_category = _parse_split_by_dimension_category(
-            d.pop("split_by_dimension_category", UNSET)
-        )
-
-        def _parse_split_by_overall_metric_enabled(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        split_by_overall_metric_enabled = _parse_split_by_overall_metric_enabled(
-            d.pop("split_by_overall_metric_enabled", UNSET)
-        )
-
-        def _parse_split_by_all_values_live_update_enabled(
-            data: object,
-        ) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        split_by_all_values_live_update_enabled = (
-            _parse_split_by_all_values_live_update_enabled(
-                d.pop("split_by_all_values_live_update_enabled", UNSET)
-            )
-        )
-
-        def _parse_cohorts(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                cohorts_type_0 = cast(list[str], data)
-
-                return cohorts_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                list[str] | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
+            metric_aggregation_type = _parse_metric_aggregation_type(
+                d.pop("metric_aggregation_type", None)
             )
 
-        cohorts = _parse_cohorts(d.pop("cohorts", UNSET))
+            if metric_aggregation_type is not None and not isinstance(
+                metric_aggregation_type, str
+            ):
+                raise wrong_kind(
+                    "WidgetPlot",
+                    "metric_aggregation_type",
+                    "a string",
+                    metric_aggregation_type,
+                )
 
-        def _parse_colors(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                colors_type_0 = cast(list[str], data)
+            if (
+                metric_aggregation_type is None
+                and "metric_aggregation_type" in src_dict
+            ):
+                explicit_nulls += ("metric_aggregation_type",)
 
-                return colors_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
+            def _parse_split_by_enabled(data: object) -> bool | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(bool | None, data)
 
-            return cast(
-                list[str] | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
+            split_by_enabled = _parse_split_by_enabled(d.pop("split_by_enabled", None))
+
+            if split_by_enabled is not None and type(split_by_enabled) is not bool:
+                raise wrong_kind(
+                    "WidgetPlot", "split_by_enabled", "a boolean", split_by_enabled
+                )
+
+            if split_by_enabled is None and "split_by_enabled" in src_dict:
+                explicit_nulls += ("split_by_enabled",)
+
+            def _parse_split_by_dimension(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            split_by_dimension = _parse_split_by_dimension(
+                d.pop("split_by_dimension", None)
             )
 
-        colors = _parse_colors(d.pop("colors", UNSET))
+            if split_by_dimension is not None and not isinstance(
+                split_by_dimension, str
+            ):
+                raise wrong_kind(
+                    "WidgetPlot", "split_by_dimension", "a string", split_by_dimension
+                )
 
-        def _parse_stack_dimension_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            if split_by_dimension is None and "split_by_dimension" in src_dict:
+                explicit_nulls += ("split_by_dimension",)
 
-        stack_dimension_name = _parse_stack_dimension_name(
-            d.pop("stack_dimension_name", UNSET)
-        )
+            def _parse_split_by_dimension_category(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
 
-        def _parse_stack_dimension_category(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        stack_dimension_category = _parse_stack_dimension_category(
-            d.pop("stack_dimension_category", UNSET)
-        )
-
-        def _parse_x_axis_dimension_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        x_axis_dimension_name = _parse_x_axis_dimension_name(
-            d.pop("x_axis_dimension_name", UNSET)
-        )
-
-        def _parse_x_axis_dimension_category(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        x_axis_dimension_category = _parse_x_axis_dimension_category(
-            d.pop("x_axis_dimension_category", UNSET)
-        )
-
-        def _parse_y_axis_dimension_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        y_axis_dimension_name = _parse_y_axis_dimension_name(
-            d.pop("y_axis_dimension_name", UNSET)
-        )
-
-        def _parse_y_axis_dimension_category(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        y_axis_dimension_category = _parse_y_axis_dimension_category(
-            d.pop("y_axis_dimension_category", UNSET)
-        )
-
-        def _parse_color_by_dimension_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        color_by_dimension_name = _parse_color_by_dimension_name(
-            d.pop("color_by_dimension_name", UNSET)
-        )
-
-        def _parse_color_by_dimension_category(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        color_by_dimension_category = _parse_color_by_dimension_category(
-            d.pop("color_by_dimension_category", UNSET)
-        )
-
-        def _parse_dataset_source(data: object) -> DatasetSource | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            failures: list[Exception] = []
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                dataset_source_type_0 = DatasetSource.from_dict(data)
-
-                return dataset_source_type_0
-            except (TypeError, ValueError, AttributeError, KeyError) as error:
-                failures.append(error)
-            from arize_api._unions import unmatched_variant
-
-            return cast(
-                DatasetSource | None | Unset,
-                unmatched_variant(data, failures, polymorphic=False),
+            split_by_dimension_category = _parse_split_by_dimension_category(
+                d.pop("split_by_dimension_category", None)
             )
 
-        dataset_source = _parse_dataset_source(d.pop("dataset_source", UNSET))
+            if split_by_dimension_category is not None and not isinstance(
+                split_by_dimension_category, str
+            ):
+                raise wrong_kind(
+                    "WidgetPlot",
+                    "split_by_dimension_category",
+                    "a string",
+                    split_by_dimension_category,
+                )
 
+            if (
+                split_by_dimension_category is None
+                and "split_by_dimension_category" in src_dict
+            ):
+                explicit_nulls += ("split_by_dimension_category",)
+
+            def _parse_split_by_overall_metric_enabled(data: object) -> bool | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(bool | None, data)
+
+            split_by_overall_metric_enabled = _parse_split_by_overall_metric_enabled(
+                d.pop("split_by_overall_metric_enabled", None)
+            )
+
+            if (
+                split_by_overall_metric_enabled is not None
+                and type(split_by_overall_metric_enabled) is not bool
+            ):
+                raise wrong_kind(
+                    "WidgetPlot",
+                    "split_by_overall_metric_enabled",
+                    "a boolean",
+                    split_by_overall_metric_enabled,
+                )
+
+            if (
+                split_by_overall_metric_enabled is None
+                and "split_by_overall_metric_enabled" in src_dict
+            ):
+                explicit_nulls += ("split_by_overall_metric_enabled",)
+
+            def _parse_split_by_all_values_live_update_enabled(
+                data: object,
+            ) -> bool | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(bool | None, data)
+
+            split_by_all_values_live_update_enabled = (
+                _parse_split_by_all_values_live_update_enabled(
+                    d.pop("split_by_all_values_live_update_enabled", None)
+                )
+            )
+
+            if (
+                split_by_all_values_live_update_enabled is not None
+                and type(split_by_all_values_live_update_enabled) is not bool
+            ):
+                raise wrong_kind(
+                    "WidgetPlot",
+                    "split_by_all_values_live_update_enabled",
+                    "a boolean",
+                    split_by_all_values_live_update_enabled,
+                )
+
+            if (
+                split_by_all_values_live_update_enabled is None
+                and "split_by_all_values_live_update_enabled" in src_dict
+            ):
+                explicit_nulls += ("split_by_all_values_live_update_enabled",)
+
+            def _parse_cohorts(data: object) -> list[str] | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    cohorts_type_0 = cast(list[str], data)
+
+                    return cohorts_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    list[str] | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            cohorts = _parse_cohorts(d.pop("cohorts", None))
+
+            if cohorts is None and "cohorts" in src_dict:
+                explicit_nulls += ("cohorts",)
+
+            def _parse_colors(data: object) -> list[str] | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, list):
+                        raise TypeError()
+                    colors_type_0 = cast(list[str], data)
+
+                    return colors_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    list[str] | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            colors = _parse_colors(d.pop("colors", None))
+
+            if colors is None and "colors" in src_dict:
+                explicit_nulls += ("colors",)
+
+            def _parse_stack_dimension_name(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            stack_dimension_name = _parse_stack_dimension_name(
+                d.pop("stack_dimension_name", None)
+            )
+
+            if stack_dimension_name is not None and not isinstance(
+                stack_dimension_name, str
+            ):
+                raise wrong_kind(
+                    "WidgetPlot",
+                    "stack_dimension_name",
+                    "a string",
+                    stack_dimension_name,
+                )
+
+            if stack_dimension_name is None and "stack_dimension_name" in src_dict:
+                explicit_nulls += ("stack_dimension_name",)
+
+            def _parse_stack_dimension_category(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            stack_dimension_category = _parse_stack_dimension_category(
+                d.pop("stack_dimension_category", None)
+            )
+
+            if stack_dimension_category is not None and not isinstance(
+                stack_dimension_category, str
+            ):
+                raise wrong_kind(
+                    "WidgetPlot",
+                    "stack_dimension_category",
+                    "a string",
+                    stack_dimension_category,
+                )
+
+            if (
+                stack_dimension_category is None
+                and "stack_dimension_category" in src_dict
+            ):
+                explicit_nulls += ("stack_dimension_category",)
+
+            def _parse_x_axis_dimension_name(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            x_axis_dimension_name = _parse_x_axis_dimension_name(
+                d.pop("x_axis_dimension_name", None)
+            )
+
+            if x_axis_dimension_name is not None and not isinstance(
+                x_axis_dimension_name, str
+            ):
+                raise wrong_kind(
+                    "WidgetPlot",
+                    "x_axis_dimension_name",
+                    "a string",
+                    x_axis_dimension_name,
+                )
+
+            if x_axis_dimension_name is None and "x_axis_dimension_name" in src_dict:
+                explicit_nulls += ("x_axis_dimension_name",)
+
+            def _parse_x_axis_dimension_category(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            x_axis_dimension_category = _parse_x_axis_dimension_category(
+                d.pop("x_axis_dimension_category", None)
+            )
+
+            if x_axis_dimension_category is not None and not isinstance(
+                x_axis_dimension_category, str
+            ):
+                raise wrong_kind(
+                    "WidgetPlot",
+                    "x_axis_dimension_category",
+                    "a string",
+                    x_axis_dimension_category,
+                )
+
+            if (
+                x_axis_dimension_category is None
+                and "x_axis_dimension_category" in src_dict
+            ):
+                explicit_nulls += ("x_axis_dimension_category",)
+
+            def _parse_y_axis_dimension_name(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            y_axis_dimension_name = _parse_y_axis_dimension_name(
+                d.pop("y_axis_dimension_name", None)
+            )
+
+            if y_axis_dimension_name is not None and not isinstance(
+                y_axis_dimension_name, str
+            ):
+                raise wrong_kind(
+                    "WidgetPlot",
+                    "y_axis_dimension_name",
+                    "a string",
+                    y_axis_dimension_name,
+                )
+
+            if y_axis_dimension_name is None and "y_axis_dimension_name" in src_dict:
+                explicit_nulls += ("y_axis_dimension_name",)
+
+            def _parse_y_axis_dimension_category(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            y_axis_dimension_category = _parse_y_axis_dimension_category(
+                d.pop("y_axis_dimension_category", None)
+            )
+
+            if y_axis_dimension_category is not None and not isinstance(
+                y_axis_dimension_category, str
+            ):
+                raise wrong_kind(
+                    "WidgetPlot",
+                    "y_axis_dimension_category",
+                    "a string",
+                    y_axis_dimension_category,
+                )
+
+            if (
+                y_axis_dimension_category is None
+                and "y_axis_dimension_category" in src_dict
+            ):
+                explicit_nulls += ("y_axis_dimension_category",)
+
+            def _parse_color_by_dimension_name(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            color_by_dimension_name = _parse_color_by_dimension_name(
+                d.pop("color_by_dimension_name", None)
+            )
+
+            if color_by_dimension_name is not None and not isinstance(
+                color_by_dimension_name, str
+            ):
+                raise wrong_kind(
+                    "WidgetPlot",
+                    "color_by_dimension_name",
+                    "a string",
+                    color_by_dimension_name,
+                )
+
+            if (
+                color_by_dimension_name is None
+                and "color_by_dimension_name" in src_dict
+            ):
+                explicit_nulls += ("color_by_dimension_name",)
+
+            def _parse_color_by_dimension_category(data: object) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            color_by_dimension_category = _parse_color_by_dimension_category(
+                d.pop("color_by_dimension_category", None)
+            )
+
+            if color_by_dimension_category is not None and not isinstance(
+                color_by_dimension_category, str
+            ):
+                raise wrong_kind(
+                    "WidgetPlot",
+                    "color_by_dimension_category",
+                    "a string",
+                    color_by_dimension_category,
+                )
+
+            if (
+                color_by_dimension_category is None
+                and "color_by_dimension_category" in src_dict
+            ):
+                explicit_nulls += ("color_by_dimension_category",)
+
+            def _parse_dataset_source(data: object) -> DatasetSource | None:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                failures: list[Exception] = []
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    dataset_source_type_0 = DatasetSource.from_dict(data)
+
+                    return dataset_source_type_0
+                except (TypeError, ValueError, AttributeError, KeyError) as error:
+                    failures.append(error)
+                from arize_api._unions import unmatched_variant
+
+                return cast(
+                    DatasetSource | None,
+                    unmatched_variant(data, failures, polymorphic=False),
+                )
+
+            dataset_source = _parse_dataset_source(d.pop("dataset_source", None))
+
+            if dataset_source is None and "dataset_source" in src_dict:
+                explicit_nulls += ("dataset_source",)
+
+        except KeyError as error:
+            raise missing_member("WidgetPlot", error) from None
         widget_plot = cls(
             id=id,
             position=position,
@@ -1027,6 +1462,8 @@ class WidgetPlot:
             color_by_dimension_category=color_by_dimension_category,
             dataset_source=dataset_source,
         )
+        if explicit_nulls:
+            widget_plot._explicit_nulls = explicit_nulls
 
         widget_plot.additional_properties = d
         return widget_plot

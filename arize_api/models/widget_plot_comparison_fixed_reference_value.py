@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
+from types import NoneType
 from typing import (
     Any,
     Literal,
@@ -18,7 +20,13 @@ from attrs import field as _attrs_field
 
 from .._datetime import parse_datetime
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    check_items,
+    missing_member,
+    not_a_timestamp,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="WidgetPlotComparisonFixedReferenceValue")
 
@@ -36,8 +44,8 @@ class WidgetPlotComparisonFixedReferenceValue:
             reference.
         start_time (datetime.datetime): Start of the range (inclusive).
         end_time (datetime.datetime): End of the range (exclusive).
-        model_version_environment_metadata_id (None | str | Unset): Model
-            lineage record that defines the reference, when there is one.
+        model_version_environment_metadata_id (None | str): Model lineage
+            record that defines the reference, when there is one.
     """
 
     type_: Literal["FIXED"]
@@ -46,8 +54,13 @@ class WidgetPlotComparisonFixedReferenceValue:
     external_model_version_ids: list[str]
     start_time: datetime.datetime
     end_time: datetime.datetime
-    model_version_environment_metadata_id: None | str | Unset = UNSET
+    model_version_environment_metadata_id: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
@@ -62,9 +75,9 @@ class WidgetPlotComparisonFixedReferenceValue:
 
         end_time = self.end_time.isoformat()
 
-        model_version_environment_metadata_id: None | str | Unset
-        if isinstance(self.model_version_environment_metadata_id, Unset):
-            model_version_environment_metadata_id = UNSET
+        model_version_environment_metadata_id: None | str
+        if isinstance(self.model_version_environment_metadata_id, NoneType):
+            model_version_environment_metadata_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             model_version_environment_metadata_id = (
                 self.model_version_environment_metadata_id.to_dict()
@@ -84,49 +97,126 @@ class WidgetPlotComparisonFixedReferenceValue:
                 "end_time": end_time,
             }
         )
-        if model_version_environment_metadata_id is not UNSET:
+        if model_version_environment_metadata_id is not None:
             field_dict["model_version_environment_metadata_id"] = (
                 model_version_environment_metadata_id
             )
+        elif "model_version_environment_metadata_id" in self._explicit_nulls:
+            field_dict["model_version_environment_metadata_id"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("WidgetPlotComparisonFixedReferenceValue", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["FIXED"], d.pop("type"))
-        if type_ != "FIXED":
-            from arize_api._errors import ConstMismatchError
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            type_ = cast(Literal["FIXED"], d.pop("type"))
+            if type_ != "FIXED":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'FIXED', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'FIXED', got {type_!r}")
 
-        environment_name = d.pop("environment_name")
+            environment_name = d.pop("environment_name")
+            if not isinstance(environment_name, str):
+                raise wrong_kind(
+                    "WidgetPlotComparisonFixedReferenceValue",
+                    "environment_name",
+                    "a string",
+                    environment_name,
+                )
 
-        external_batch_ids = cast(list[str], d.pop("external_batch_ids"))
+            external_batch_ids = cast(list[str], d.pop("external_batch_ids"))
 
-        external_model_version_ids = cast(
-            list[str], d.pop("external_model_version_ids")
-        )
-
-        start_time = parse_datetime(d.pop("start_time"))
-
-        end_time = parse_datetime(d.pop("end_time"))
-
-        def _parse_model_version_environment_metadata_id(
-            data: object,
-        ) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        model_version_environment_metadata_id = (
-            _parse_model_version_environment_metadata_id(
-                d.pop("model_version_environment_metadata_id", UNSET)
+            if not isinstance(external_batch_ids, list):
+                raise wrong_kind(
+                    "WidgetPlotComparisonFixedReferenceValue",
+                    "external_batch_ids",
+                    "a list",
+                    external_batch_ids,
+                )
+            check_items(
+                "WidgetPlotComparisonFixedReferenceValue",
+                "external_batch_ids",
+                external_batch_ids,
+                "str",
             )
-        )
 
+            external_model_version_ids = cast(
+                list[str], d.pop("external_model_version_ids")
+            )
+
+            if not isinstance(external_model_version_ids, list):
+                raise wrong_kind(
+                    "WidgetPlotComparisonFixedReferenceValue",
+                    "external_model_version_ids",
+                    "a list",
+                    external_model_version_ids,
+                )
+            check_items(
+                "WidgetPlotComparisonFixedReferenceValue",
+                "external_model_version_ids",
+                external_model_version_ids,
+                "str",
+            )
+
+            try:
+                start_time = parse_datetime(d.pop("start_time"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "WidgetPlotComparisonFixedReferenceValue", "start_time", error
+                ) from error
+
+            try:
+                end_time = parse_datetime(d.pop("end_time"))
+
+            except (TypeError, ValueError) as error:
+                raise not_a_timestamp(
+                    "WidgetPlotComparisonFixedReferenceValue", "end_time", error
+                ) from error
+
+            def _parse_model_version_environment_metadata_id(
+                data: object,
+            ) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            model_version_environment_metadata_id = (
+                _parse_model_version_environment_metadata_id(
+                    d.pop("model_version_environment_metadata_id", None)
+                )
+            )
+
+            if model_version_environment_metadata_id is not None and not isinstance(
+                model_version_environment_metadata_id, str
+            ):
+                raise wrong_kind(
+                    "WidgetPlotComparisonFixedReferenceValue",
+                    "model_version_environment_metadata_id",
+                    "a string",
+                    model_version_environment_metadata_id,
+                )
+
+            if (
+                model_version_environment_metadata_id is None
+                and "model_version_environment_metadata_id" in src_dict
+            ):
+                explicit_nulls += ("model_version_environment_metadata_id",)
+
+        except KeyError as error:
+            raise missing_member(
+                "WidgetPlotComparisonFixedReferenceValue", error
+            ) from None
         widget_plot_comparison_fixed_reference_value = cls(
             type_=type_,
             environment_name=environment_name,
@@ -136,6 +226,10 @@ class WidgetPlotComparisonFixedReferenceValue:
             end_time=end_time,
             model_version_environment_metadata_id=model_version_environment_metadata_id,
         )
+        if explicit_nulls:
+            widget_plot_comparison_fixed_reference_value._explicit_nulls = (
+                explicit_nulls
+            )
 
         widget_plot_comparison_fixed_reference_value.additional_properties = d
         return widget_plot_comparison_fixed_reference_value

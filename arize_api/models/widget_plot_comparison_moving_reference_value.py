@@ -3,7 +3,9 @@
 # then run `make generate`.
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from types import NoneType
 from typing import (
     Any,
     Literal,
@@ -16,7 +18,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._display import model_repr
-from ..types import UNSET, Unset
+from .._validate import (
+    as_mapping,
+    as_number,
+    check_items,
+    missing_member,
+    wrong_kind,
+)
 
 T = TypeVar("T", bound="WidgetPlotComparisonMovingReferenceValue")
 
@@ -35,8 +43,8 @@ class WidgetPlotComparisonMovingReferenceValue:
         moving_window_ms (float): Length of the window, in milliseconds.
         moving_window_delay_ms (float): How far the window ends before the
             current time, in milliseconds.
-        model_version_environment_metadata_id (None | str | Unset): Model
-            lineage record that defines the reference, when there is one.
+        model_version_environment_metadata_id (None | str): Model lineage
+            record that defines the reference, when there is one.
     """
 
     type_: Literal["MOVING"]
@@ -45,8 +53,13 @@ class WidgetPlotComparisonMovingReferenceValue:
     external_model_version_ids: list[str]
     moving_window_ms: float
     moving_window_delay_ms: float
-    model_version_environment_metadata_id: None | str | Unset = UNSET
+    model_version_environment_metadata_id: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    # The optional members the parsed data held as an explicit null (to_dict() writes them
+    # back; an absent one stays absent).
+    _explicit_nulls: tuple[str, ...] = _attrs_field(
+        init=False, default=(), repr=False, eq=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
@@ -61,9 +74,9 @@ class WidgetPlotComparisonMovingReferenceValue:
 
         moving_window_delay_ms = self.moving_window_delay_ms
 
-        model_version_environment_metadata_id: None | str | Unset
-        if isinstance(self.model_version_environment_metadata_id, Unset):
-            model_version_environment_metadata_id = UNSET
+        model_version_environment_metadata_id: None | str
+        if isinstance(self.model_version_environment_metadata_id, NoneType):
+            model_version_environment_metadata_id = None
         else:  # None, a plain value, or an UnknownVariant (which keeps its data)
             model_version_environment_metadata_id = (
                 self.model_version_environment_metadata_id.to_dict()
@@ -83,49 +96,132 @@ class WidgetPlotComparisonMovingReferenceValue:
                 "moving_window_delay_ms": moving_window_delay_ms,
             }
         )
-        if model_version_environment_metadata_id is not UNSET:
+        if model_version_environment_metadata_id is not None:
             field_dict["model_version_environment_metadata_id"] = (
                 model_version_environment_metadata_id
             )
+        elif "model_version_environment_metadata_id" in self._explicit_nulls:
+            field_dict["model_version_environment_metadata_id"] = None
 
         return field_dict
 
+    def to_json(self) -> str:
+        """This model as compact JSON: ``to_dict()`` through ``json.dumps``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        if not isinstance(src_dict, dict):
+            src_dict = as_mapping("WidgetPlotComparisonMovingReferenceValue", src_dict)
         d = dict(src_dict)
-        type_ = cast(Literal["MOVING"], d.pop("type"))
-        if type_ != "MOVING":
-            from arize_api._errors import ConstMismatchError
+        explicit_nulls: tuple[str, ...] = ()
+        try:
+            type_ = cast(Literal["MOVING"], d.pop("type"))
+            if type_ != "MOVING":
+                from arize_api._errors import ConstMismatchError
 
-            raise ConstMismatchError(f"type must be 'MOVING', got {type_!r}")
+                raise ConstMismatchError(f"type must be 'MOVING', got {type_!r}")
 
-        environment_name = d.pop("environment_name")
+            environment_name = d.pop("environment_name")
+            if not isinstance(environment_name, str):
+                raise wrong_kind(
+                    "WidgetPlotComparisonMovingReferenceValue",
+                    "environment_name",
+                    "a string",
+                    environment_name,
+                )
 
-        external_batch_ids = cast(list[str], d.pop("external_batch_ids"))
+            external_batch_ids = cast(list[str], d.pop("external_batch_ids"))
 
-        external_model_version_ids = cast(
-            list[str], d.pop("external_model_version_ids")
-        )
-
-        moving_window_ms = d.pop("moving_window_ms")
-
-        moving_window_delay_ms = d.pop("moving_window_delay_ms")
-
-        def _parse_model_version_environment_metadata_id(
-            data: object,
-        ) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        model_version_environment_metadata_id = (
-            _parse_model_version_environment_metadata_id(
-                d.pop("model_version_environment_metadata_id", UNSET)
+            if not isinstance(external_batch_ids, list):
+                raise wrong_kind(
+                    "WidgetPlotComparisonMovingReferenceValue",
+                    "external_batch_ids",
+                    "a list",
+                    external_batch_ids,
+                )
+            check_items(
+                "WidgetPlotComparisonMovingReferenceValue",
+                "external_batch_ids",
+                external_batch_ids,
+                "str",
             )
-        )
 
+            external_model_version_ids = cast(
+                list[str], d.pop("external_model_version_ids")
+            )
+
+            if not isinstance(external_model_version_ids, list):
+                raise wrong_kind(
+                    "WidgetPlotComparisonMovingReferenceValue",
+                    "external_model_version_ids",
+                    "a list",
+                    external_model_version_ids,
+                )
+            check_items(
+                "WidgetPlotComparisonMovingReferenceValue",
+                "external_model_version_ids",
+                external_model_version_ids,
+                "str",
+            )
+
+            moving_window_ms = d.pop("moving_window_ms")
+            if (
+                type(moving_window_ms) is not float
+                and type(moving_window_ms) is not int
+            ):
+                moving_window_ms = as_number(
+                    "WidgetPlotComparisonMovingReferenceValue",
+                    "moving_window_ms",
+                    moving_window_ms,
+                )
+
+            moving_window_delay_ms = d.pop("moving_window_delay_ms")
+            if (
+                type(moving_window_delay_ms) is not float
+                and type(moving_window_delay_ms) is not int
+            ):
+                moving_window_delay_ms = as_number(
+                    "WidgetPlotComparisonMovingReferenceValue",
+                    "moving_window_delay_ms",
+                    moving_window_delay_ms,
+                )
+
+            def _parse_model_version_environment_metadata_id(
+                data: object,
+            ) -> None | str:
+                if data is None:
+                    return data
+                if isinstance(data, NoneType):
+                    return data
+                return cast(None | str, data)
+
+            model_version_environment_metadata_id = (
+                _parse_model_version_environment_metadata_id(
+                    d.pop("model_version_environment_metadata_id", None)
+                )
+            )
+
+            if model_version_environment_metadata_id is not None and not isinstance(
+                model_version_environment_metadata_id, str
+            ):
+                raise wrong_kind(
+                    "WidgetPlotComparisonMovingReferenceValue",
+                    "model_version_environment_metadata_id",
+                    "a string",
+                    model_version_environment_metadata_id,
+                )
+
+            if (
+                model_version_environment_metadata_id is None
+                and "model_version_environment_metadata_id" in src_dict
+            ):
+                explicit_nulls += ("model_version_environment_metadata_id",)
+
+        except KeyError as error:
+            raise missing_member(
+                "WidgetPlotComparisonMovingReferenceValue", error
+            ) from None
         widget_plot_comparison_moving_reference_value = cls(
             type_=type_,
             environment_name=environment_name,
@@ -135,6 +231,10 @@ class WidgetPlotComparisonMovingReferenceValue:
             moving_window_delay_ms=moving_window_delay_ms,
             model_version_environment_metadata_id=model_version_environment_metadata_id,
         )
+        if explicit_nulls:
+            widget_plot_comparison_moving_reference_value._explicit_nulls = (
+                explicit_nulls
+            )
 
         widget_plot_comparison_moving_reference_value.additional_properties = d
         return widget_plot_comparison_moving_reference_value

@@ -20,11 +20,17 @@ if TYPE_CHECKING:
     from ..._response import Response
     from ...models import AiIntegration
     from ...models.ai_integration import AiIntegration
-    from ...models.create_ai_integration_request import CreateAiIntegrationRequest
+    from ...models.create_ai_integration_request import (
+        CreateAiIntegrationRequest,
+        CreateAiIntegrationRequestDict,
+    )
     from ...models.forbidden_problem import ForbiddenProblem
     from ...models.list_ai_integrations_response import ListAiIntegrationsResponse
     from ...models.problem import Problem
-    from ...models.update_ai_integration_request import UpdateAiIntegrationRequest
+    from ...models.update_ai_integration_request import (
+        UpdateAiIntegrationRequest,
+        UpdateAiIntegrationRequestDict,
+    )
     from ...types import Unset
 
 __all__ = [
@@ -41,7 +47,7 @@ class AiIntegrationsWithRawResponse(SyncResource):
     def create(
         self,
         *,
-        body: CreateAiIntegrationRequest,
+        body: CreateAiIntegrationRequest | CreateAiIntegrationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[AiIntegration]:
         """Create AI integration (POST /v2/ai-integrations), as the whole answer.
@@ -128,7 +134,7 @@ class AiIntegrationsWithRawResponse(SyncResource):
         self,
         integration_id: str,
         *,
-        body: UpdateAiIntegrationRequest,
+        body: UpdateAiIntegrationRequest | UpdateAiIntegrationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[AiIntegration]:
         """Update AI integration (PATCH /v2/ai-integrations/{integration_id}), as the whole answer.
@@ -158,7 +164,7 @@ class AiIntegrations(SyncResource):
     def create(
         self,
         *,
-        body: CreateAiIntegrationRequest,
+        body: CreateAiIntegrationRequest | CreateAiIntegrationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> AiIntegration:
         """Create AI integration (POST /v2/ai-integrations).
@@ -320,7 +326,7 @@ class AiIntegrations(SyncResource):
         self,
         integration_id: str,
         *,
-        body: UpdateAiIntegrationRequest,
+        body: UpdateAiIntegrationRequest | UpdateAiIntegrationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> AiIntegration:
         """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
@@ -364,7 +370,7 @@ class AsyncAiIntegrationsWithRawResponse(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateAiIntegrationRequest,
+        body: CreateAiIntegrationRequest | CreateAiIntegrationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[AiIntegration]:
         """Create AI integration (POST /v2/ai-integrations), as the whole answer.
@@ -451,7 +457,7 @@ class AsyncAiIntegrationsWithRawResponse(AsyncResource):
         self,
         integration_id: str,
         *,
-        body: UpdateAiIntegrationRequest,
+        body: UpdateAiIntegrationRequest | UpdateAiIntegrationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[AiIntegration]:
         """Update AI integration (PATCH /v2/ai-integrations/{integration_id}), as the whole answer.
@@ -481,7 +487,7 @@ class AsyncAiIntegrations(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateAiIntegrationRequest,
+        body: CreateAiIntegrationRequest | CreateAiIntegrationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> AiIntegration:
         """Create AI integration (POST /v2/ai-integrations).
@@ -643,7 +649,7 @@ class AsyncAiIntegrations(AsyncResource):
         self,
         integration_id: str,
         *,
-        body: UpdateAiIntegrationRequest,
+        body: UpdateAiIntegrationRequest | UpdateAiIntegrationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> AiIntegration:
         """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).

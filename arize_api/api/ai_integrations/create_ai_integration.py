@@ -7,9 +7,13 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
 from ...models.ai_integration import AiIntegration
-from ...models.create_ai_integration_request import CreateAiIntegrationRequest
+from ...models.create_ai_integration_request import (
+    CreateAiIntegrationRequest,
+    CreateAiIntegrationRequestDict,
+)
 from ...types import Response
 
 OP = Operation(
@@ -29,8 +33,10 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: CreateAiIntegrationRequest,
+    body: CreateAiIntegrationRequest | CreateAiIntegrationRequestDict,
 ) -> dict[str, Any]:
+    body = as_model(CreateAiIntegrationRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -58,7 +64,7 @@ def _parse_response(response: RawResponse) -> AiIntegration:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateAiIntegrationRequest,
+    body: CreateAiIntegrationRequest | CreateAiIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AiIntegration]:
     """Create AI integration (POST /v2/ai-integrations).
@@ -95,7 +101,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateAiIntegrationRequest,
+    body: CreateAiIntegrationRequest | CreateAiIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AiIntegration:
     """Create AI integration (POST /v2/ai-integrations).
@@ -132,7 +138,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateAiIntegrationRequest,
+    body: CreateAiIntegrationRequest | CreateAiIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AiIntegration]:
     """Create AI integration (POST /v2/ai-integrations).
@@ -169,7 +175,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateAiIntegrationRequest,
+    body: CreateAiIntegrationRequest | CreateAiIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AiIntegration:
     """Create AI integration (POST /v2/ai-integrations).

@@ -7,6 +7,7 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import path_value
 from ...client import AuthenticatedClient, Client
 from ...models.ai_integration import AiIntegration
 from ...types import Response, path_segment
@@ -29,6 +30,7 @@ OP = Operation(
 def _get_kwargs(
     integration_id: str,
 ) -> dict[str, Any]:
+    integration_id = path_value("integration_id", integration_id)
 
     _kwargs: dict[str, Any] = {
         "method": "get",

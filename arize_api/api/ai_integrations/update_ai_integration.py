@@ -7,9 +7,13 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.ai_integration import AiIntegration
-from ...models.update_ai_integration_request import UpdateAiIntegrationRequest
+from ...models.update_ai_integration_request import (
+    UpdateAiIntegrationRequest,
+    UpdateAiIntegrationRequestDict,
+)
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -30,8 +34,11 @@ OP = Operation(
 def _get_kwargs(
     integration_id: str,
     *,
-    body: UpdateAiIntegrationRequest,
+    body: UpdateAiIntegrationRequest | UpdateAiIntegrationRequestDict,
 ) -> dict[str, Any]:
+    integration_id = path_value("integration_id", integration_id)
+    body = as_model(UpdateAiIntegrationRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +67,7 @@ def sync_detailed(
     integration_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateAiIntegrationRequest,
+    body: UpdateAiIntegrationRequest | UpdateAiIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AiIntegration]:
     """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
@@ -100,7 +107,7 @@ def sync(
     integration_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateAiIntegrationRequest,
+    body: UpdateAiIntegrationRequest | UpdateAiIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AiIntegration:
     """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
@@ -140,7 +147,7 @@ async def asyncio_detailed(
     integration_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateAiIntegrationRequest,
+    body: UpdateAiIntegrationRequest | UpdateAiIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AiIntegration]:
     """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).
@@ -180,7 +187,7 @@ async def asyncio(
     integration_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateAiIntegrationRequest,
+    body: UpdateAiIntegrationRequest | UpdateAiIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AiIntegration:
     """Update AI integration (PATCH /v2/ai-integrations/{integration_id}).

@@ -24,17 +24,20 @@ if TYPE_CHECKING:
         FreeformAnnotationConfig,
         Tag,
     )
-    from ...models.add_tags_request import AddTagsRequest
+    from ...models.add_tags_request import AddTagsRequest, AddTagsRequestDict
     from ...models.categorical_annotation_config import CategoricalAnnotationConfig
     from ...models.continuous_annotation_config import ContinuousAnnotationConfig
     from ...models.create_categorical_annotation_config_request import (
         CreateCategoricalAnnotationConfigRequest,
+        CreateCategoricalAnnotationConfigRequestDict,
     )
     from ...models.create_continuous_annotation_config_request import (
         CreateContinuousAnnotationConfigRequest,
+        CreateContinuousAnnotationConfigRequestDict,
     )
     from ...models.create_freeform_annotation_config_request import (
         CreateFreeformAnnotationConfigRequest,
+        CreateFreeformAnnotationConfigRequestDict,
     )
     from ...models.forbidden_problem import ForbiddenProblem
     from ...models.freeform_annotation_config import FreeformAnnotationConfig
@@ -43,12 +46,15 @@ if TYPE_CHECKING:
     from ...models.problem import Problem
     from ...models.update_categorical_annotation_config_request import (
         UpdateCategoricalAnnotationConfigRequest,
+        UpdateCategoricalAnnotationConfigRequestDict,
     )
     from ...models.update_continuous_annotation_config_request import (
         UpdateContinuousAnnotationConfigRequest,
+        UpdateContinuousAnnotationConfigRequestDict,
     )
     from ...models.update_freeform_annotation_config_request import (
         UpdateFreeformAnnotationConfigRequest,
+        UpdateFreeformAnnotationConfigRequestDict,
     )
     from ...types import Unset
 
@@ -71,7 +77,7 @@ class AnnotationConfigsTagsWithRawResponse(SyncResource):
         self,
         annotation_config_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListTagsResponse]:
         """Add annotation config tags (POST /v2/annotation-configs/{annotation_config_id}/tags), as the whole answer.
@@ -121,7 +127,7 @@ class AnnotationConfigsTags(SyncResource):
         self,
         annotation_config_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add annotation config tags (POST /v2/annotation-configs/{annotation_config_id}/tags).
@@ -207,8 +213,11 @@ class AnnotationConfigsWithRawResponse(SyncResource):
         self,
         *,
         body: CreateCategoricalAnnotationConfigRequest
+        | CreateCategoricalAnnotationConfigRequestDict
         | CreateContinuousAnnotationConfigRequest
-        | CreateFreeformAnnotationConfigRequest,
+        | CreateContinuousAnnotationConfigRequestDict
+        | CreateFreeformAnnotationConfigRequest
+        | CreateFreeformAnnotationConfigRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[
         CategoricalAnnotationConfig
@@ -304,8 +313,11 @@ class AnnotationConfigsWithRawResponse(SyncResource):
         annotation_config_id: str,
         *,
         body: UpdateCategoricalAnnotationConfigRequest
+        | UpdateCategoricalAnnotationConfigRequestDict
         | UpdateContinuousAnnotationConfigRequest
-        | UpdateFreeformAnnotationConfigRequest,
+        | UpdateContinuousAnnotationConfigRequestDict
+        | UpdateFreeformAnnotationConfigRequest
+        | UpdateFreeformAnnotationConfigRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[
         CategoricalAnnotationConfig
@@ -344,8 +356,11 @@ class AnnotationConfigs(SyncResource):
         self,
         *,
         body: CreateCategoricalAnnotationConfigRequest
+        | CreateCategoricalAnnotationConfigRequestDict
         | CreateContinuousAnnotationConfigRequest
-        | CreateFreeformAnnotationConfigRequest,
+        | CreateContinuousAnnotationConfigRequestDict
+        | CreateFreeformAnnotationConfigRequest
+        | CreateFreeformAnnotationConfigRequestDict,
         **options: Unpack[RequestOptions],
     ) -> (
         CategoricalAnnotationConfig
@@ -531,8 +546,11 @@ class AnnotationConfigs(SyncResource):
         annotation_config_id: str,
         *,
         body: UpdateCategoricalAnnotationConfigRequest
+        | UpdateCategoricalAnnotationConfigRequestDict
         | UpdateContinuousAnnotationConfigRequest
-        | UpdateFreeformAnnotationConfigRequest,
+        | UpdateContinuousAnnotationConfigRequestDict
+        | UpdateFreeformAnnotationConfigRequest
+        | UpdateFreeformAnnotationConfigRequestDict,
         **options: Unpack[RequestOptions],
     ) -> (
         CategoricalAnnotationConfig
@@ -588,7 +606,7 @@ class AsyncAnnotationConfigsTagsWithRawResponse(AsyncResource):
         self,
         annotation_config_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListTagsResponse]:
         """Add annotation config tags (POST /v2/annotation-configs/{annotation_config_id}/tags), as the whole answer.
@@ -638,7 +656,7 @@ class AsyncAnnotationConfigsTags(AsyncResource):
         self,
         annotation_config_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add annotation config tags (POST /v2/annotation-configs/{annotation_config_id}/tags).
@@ -724,8 +742,11 @@ class AsyncAnnotationConfigsWithRawResponse(AsyncResource):
         self,
         *,
         body: CreateCategoricalAnnotationConfigRequest
+        | CreateCategoricalAnnotationConfigRequestDict
         | CreateContinuousAnnotationConfigRequest
-        | CreateFreeformAnnotationConfigRequest,
+        | CreateContinuousAnnotationConfigRequestDict
+        | CreateFreeformAnnotationConfigRequest
+        | CreateFreeformAnnotationConfigRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[
         CategoricalAnnotationConfig
@@ -821,8 +842,11 @@ class AsyncAnnotationConfigsWithRawResponse(AsyncResource):
         annotation_config_id: str,
         *,
         body: UpdateCategoricalAnnotationConfigRequest
+        | UpdateCategoricalAnnotationConfigRequestDict
         | UpdateContinuousAnnotationConfigRequest
-        | UpdateFreeformAnnotationConfigRequest,
+        | UpdateContinuousAnnotationConfigRequestDict
+        | UpdateFreeformAnnotationConfigRequest
+        | UpdateFreeformAnnotationConfigRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[
         CategoricalAnnotationConfig
@@ -861,8 +885,11 @@ class AsyncAnnotationConfigs(AsyncResource):
         self,
         *,
         body: CreateCategoricalAnnotationConfigRequest
+        | CreateCategoricalAnnotationConfigRequestDict
         | CreateContinuousAnnotationConfigRequest
-        | CreateFreeformAnnotationConfigRequest,
+        | CreateContinuousAnnotationConfigRequestDict
+        | CreateFreeformAnnotationConfigRequest
+        | CreateFreeformAnnotationConfigRequestDict,
         **options: Unpack[RequestOptions],
     ) -> (
         CategoricalAnnotationConfig
@@ -1048,8 +1075,11 @@ class AsyncAnnotationConfigs(AsyncResource):
         annotation_config_id: str,
         *,
         body: UpdateCategoricalAnnotationConfigRequest
+        | UpdateCategoricalAnnotationConfigRequestDict
         | UpdateContinuousAnnotationConfigRequest
-        | UpdateFreeformAnnotationConfigRequest,
+        | UpdateContinuousAnnotationConfigRequestDict
+        | UpdateFreeformAnnotationConfigRequest
+        | UpdateFreeformAnnotationConfigRequestDict,
         **options: Unpack[RequestOptions],
     ) -> (
         CategoricalAnnotationConfig

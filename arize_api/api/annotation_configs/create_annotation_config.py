@@ -7,17 +7,21 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import not_a_body
 from ...client import AuthenticatedClient, Client
 from ...models.categorical_annotation_config import CategoricalAnnotationConfig
 from ...models.continuous_annotation_config import ContinuousAnnotationConfig
 from ...models.create_categorical_annotation_config_request import (
     CreateCategoricalAnnotationConfigRequest,
+    CreateCategoricalAnnotationConfigRequestDict,
 )
 from ...models.create_continuous_annotation_config_request import (
     CreateContinuousAnnotationConfigRequest,
+    CreateContinuousAnnotationConfigRequestDict,
 )
 from ...models.create_freeform_annotation_config_request import (
     CreateFreeformAnnotationConfigRequest,
+    CreateFreeformAnnotationConfigRequestDict,
 )
 from ...models.freeform_annotation_config import FreeformAnnotationConfig
 from ...types import Response
@@ -40,9 +44,121 @@ OP = Operation(
 def _get_kwargs(
     *,
     body: CreateCategoricalAnnotationConfigRequest
+    | CreateCategoricalAnnotationConfigRequestDict
     | CreateContinuousAnnotationConfigRequest
-    | CreateFreeformAnnotationConfigRequest,
+    | CreateContinuousAnnotationConfigRequestDict
+    | CreateFreeformAnnotationConfigRequest
+    | CreateFreeformAnnotationConfigRequestDict,
 ) -> dict[str, Any]:
+    if not isinstance(
+        body,
+        (
+            CreateCategoricalAnnotationConfigRequest,
+            CreateContinuousAnnotationConfigRequest,
+            CreateFreeformAnnotationConfigRequest,
+            dict,
+        ),
+    ) and callable(getattr(body, "to_dict", None)):
+        body = body.to_dict()  # another model of the same shape
+    if isinstance(body, dict):
+
+        def _parse_body(
+            data: object,
+        ) -> (
+            CreateCategoricalAnnotationConfigRequest
+            | CreateContinuousAnnotationConfigRequest
+            | CreateFreeformAnnotationConfigRequest
+        ):
+            failures: list[Exception] = []
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                if data.get("annotation_config_type", "CATEGORICAL") != "CATEGORICAL":
+                    from arize_api._errors import ConstMismatchError
+
+                    raise ConstMismatchError(
+                        "annotation_config_type is not 'CATEGORICAL'"
+                    )
+                componentsschemas_create_annotation_config_request_type_0 = (
+                    CreateCategoricalAnnotationConfigRequest.from_dict(data)
+                )
+
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_create_annotation_config_request_type_0
+                )
+                return componentsschemas_create_annotation_config_request_type_0
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                if data.get("annotation_config_type", "CONTINUOUS") != "CONTINUOUS":
+                    from arize_api._errors import ConstMismatchError
+
+                    raise ConstMismatchError(
+                        "annotation_config_type is not 'CONTINUOUS'"
+                    )
+                componentsschemas_create_annotation_config_request_type_1 = (
+                    CreateContinuousAnnotationConfigRequest.from_dict(data)
+                )
+
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_create_annotation_config_request_type_1
+                )
+                return componentsschemas_create_annotation_config_request_type_1
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                if data.get("annotation_config_type", "FREEFORM") != "FREEFORM":
+                    from arize_api._errors import ConstMismatchError
+
+                    raise ConstMismatchError("annotation_config_type is not 'FREEFORM'")
+                componentsschemas_create_annotation_config_request_type_2 = (
+                    CreateFreeformAnnotationConfigRequest.from_dict(data)
+                )
+
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_create_annotation_config_request_type_2
+                )
+                return componentsschemas_create_annotation_config_request_type_2
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                CreateCategoricalAnnotationConfigRequest
+                | CreateContinuousAnnotationConfigRequest
+                | CreateFreeformAnnotationConfigRequest,
+                unmatched_variant(data, failures, polymorphic=True),
+            )
+
+        body = _parse_body(body)
+
+    elif not isinstance(
+        body,
+        (
+            CreateCategoricalAnnotationConfigRequest,
+            CreateContinuousAnnotationConfigRequest,
+            CreateFreeformAnnotationConfigRequest,
+        ),
+    ):
+        raise not_a_body(
+            [
+                "CreateCategoricalAnnotationConfigRequest",
+                "CreateContinuousAnnotationConfigRequest",
+                "CreateFreeformAnnotationConfigRequest",
+            ],
+            body,
+        )
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -145,8 +261,11 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CreateCategoricalAnnotationConfigRequest
+    | CreateCategoricalAnnotationConfigRequestDict
     | CreateContinuousAnnotationConfigRequest
-    | CreateFreeformAnnotationConfigRequest,
+    | CreateContinuousAnnotationConfigRequestDict
+    | CreateFreeformAnnotationConfigRequest
+    | CreateFreeformAnnotationConfigRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[
     CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
@@ -190,8 +309,11 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: CreateCategoricalAnnotationConfigRequest
+    | CreateCategoricalAnnotationConfigRequestDict
     | CreateContinuousAnnotationConfigRequest
-    | CreateFreeformAnnotationConfigRequest,
+    | CreateContinuousAnnotationConfigRequestDict
+    | CreateFreeformAnnotationConfigRequest
+    | CreateFreeformAnnotationConfigRequestDict,
     **options: Unpack[RequestOptions],
 ) -> (
     CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
@@ -235,8 +357,11 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CreateCategoricalAnnotationConfigRequest
+    | CreateCategoricalAnnotationConfigRequestDict
     | CreateContinuousAnnotationConfigRequest
-    | CreateFreeformAnnotationConfigRequest,
+    | CreateContinuousAnnotationConfigRequestDict
+    | CreateFreeformAnnotationConfigRequest
+    | CreateFreeformAnnotationConfigRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[
     CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
@@ -280,8 +405,11 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: CreateCategoricalAnnotationConfigRequest
+    | CreateCategoricalAnnotationConfigRequestDict
     | CreateContinuousAnnotationConfigRequest
-    | CreateFreeformAnnotationConfigRequest,
+    | CreateContinuousAnnotationConfigRequestDict
+    | CreateFreeformAnnotationConfigRequest
+    | CreateFreeformAnnotationConfigRequestDict,
     **options: Unpack[RequestOptions],
 ) -> (
     CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig

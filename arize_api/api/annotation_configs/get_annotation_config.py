@@ -7,6 +7,7 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import path_value
 from ...client import AuthenticatedClient, Client
 from ...models.categorical_annotation_config import CategoricalAnnotationConfig
 from ...models.continuous_annotation_config import ContinuousAnnotationConfig
@@ -31,6 +32,7 @@ OP = Operation(
 def _get_kwargs(
     annotation_config_id: str,
 ) -> dict[str, Any]:
+    annotation_config_id = path_value("annotation_config_id", annotation_config_id)
 
     _kwargs: dict[str, Any] = {
         "method": "get",

@@ -7,18 +7,22 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import not_a_body, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.categorical_annotation_config import CategoricalAnnotationConfig
 from ...models.continuous_annotation_config import ContinuousAnnotationConfig
 from ...models.freeform_annotation_config import FreeformAnnotationConfig
 from ...models.update_categorical_annotation_config_request import (
     UpdateCategoricalAnnotationConfigRequest,
+    UpdateCategoricalAnnotationConfigRequestDict,
 )
 from ...models.update_continuous_annotation_config_request import (
     UpdateContinuousAnnotationConfigRequest,
+    UpdateContinuousAnnotationConfigRequestDict,
 )
 from ...models.update_freeform_annotation_config_request import (
     UpdateFreeformAnnotationConfigRequest,
+    UpdateFreeformAnnotationConfigRequestDict,
 )
 from ...types import Response, path_segment
 
@@ -41,9 +45,122 @@ def _get_kwargs(
     annotation_config_id: str,
     *,
     body: UpdateCategoricalAnnotationConfigRequest
+    | UpdateCategoricalAnnotationConfigRequestDict
     | UpdateContinuousAnnotationConfigRequest
-    | UpdateFreeformAnnotationConfigRequest,
+    | UpdateContinuousAnnotationConfigRequestDict
+    | UpdateFreeformAnnotationConfigRequest
+    | UpdateFreeformAnnotationConfigRequestDict,
 ) -> dict[str, Any]:
+    annotation_config_id = path_value("annotation_config_id", annotation_config_id)
+    if not isinstance(
+        body,
+        (
+            UpdateCategoricalAnnotationConfigRequest,
+            UpdateContinuousAnnotationConfigRequest,
+            UpdateFreeformAnnotationConfigRequest,
+            dict,
+        ),
+    ) and callable(getattr(body, "to_dict", None)):
+        body = body.to_dict()  # another model of the same shape
+    if isinstance(body, dict):
+
+        def _parse_body(
+            data: object,
+        ) -> (
+            UpdateCategoricalAnnotationConfigRequest
+            | UpdateContinuousAnnotationConfigRequest
+            | UpdateFreeformAnnotationConfigRequest
+        ):
+            failures: list[Exception] = []
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                if data.get("annotation_config_type", "CATEGORICAL") != "CATEGORICAL":
+                    from arize_api._errors import ConstMismatchError
+
+                    raise ConstMismatchError(
+                        "annotation_config_type is not 'CATEGORICAL'"
+                    )
+                componentsschemas_update_annotation_config_request_type_0 = (
+                    UpdateCategoricalAnnotationConfigRequest.from_dict(data)
+                )
+
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_update_annotation_config_request_type_0
+                )
+                return componentsschemas_update_annotation_config_request_type_0
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                if data.get("annotation_config_type", "CONTINUOUS") != "CONTINUOUS":
+                    from arize_api._errors import ConstMismatchError
+
+                    raise ConstMismatchError(
+                        "annotation_config_type is not 'CONTINUOUS'"
+                    )
+                componentsschemas_update_annotation_config_request_type_1 = (
+                    UpdateContinuousAnnotationConfigRequest.from_dict(data)
+                )
+
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_update_annotation_config_request_type_1
+                )
+                return componentsschemas_update_annotation_config_request_type_1
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                if data.get("annotation_config_type", "FREEFORM") != "FREEFORM":
+                    from arize_api._errors import ConstMismatchError
+
+                    raise ConstMismatchError("annotation_config_type is not 'FREEFORM'")
+                componentsschemas_update_annotation_config_request_type_2 = (
+                    UpdateFreeformAnnotationConfigRequest.from_dict(data)
+                )
+
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_update_annotation_config_request_type_2
+                )
+                return componentsschemas_update_annotation_config_request_type_2
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                UpdateCategoricalAnnotationConfigRequest
+                | UpdateContinuousAnnotationConfigRequest
+                | UpdateFreeformAnnotationConfigRequest,
+                unmatched_variant(data, failures, polymorphic=True),
+            )
+
+        body = _parse_body(body)
+
+    elif not isinstance(
+        body,
+        (
+            UpdateCategoricalAnnotationConfigRequest,
+            UpdateContinuousAnnotationConfigRequest,
+            UpdateFreeformAnnotationConfigRequest,
+        ),
+    ):
+        raise not_a_body(
+            [
+                "UpdateCategoricalAnnotationConfigRequest",
+                "UpdateContinuousAnnotationConfigRequest",
+                "UpdateFreeformAnnotationConfigRequest",
+            ],
+            body,
+        )
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -147,8 +264,11 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UpdateCategoricalAnnotationConfigRequest
+    | UpdateCategoricalAnnotationConfigRequestDict
     | UpdateContinuousAnnotationConfigRequest
-    | UpdateFreeformAnnotationConfigRequest,
+    | UpdateContinuousAnnotationConfigRequestDict
+    | UpdateFreeformAnnotationConfigRequest
+    | UpdateFreeformAnnotationConfigRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[
     CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
@@ -198,8 +318,11 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: UpdateCategoricalAnnotationConfigRequest
+    | UpdateCategoricalAnnotationConfigRequestDict
     | UpdateContinuousAnnotationConfigRequest
-    | UpdateFreeformAnnotationConfigRequest,
+    | UpdateContinuousAnnotationConfigRequestDict
+    | UpdateFreeformAnnotationConfigRequest
+    | UpdateFreeformAnnotationConfigRequestDict,
     **options: Unpack[RequestOptions],
 ) -> (
     CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
@@ -249,8 +372,11 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UpdateCategoricalAnnotationConfigRequest
+    | UpdateCategoricalAnnotationConfigRequestDict
     | UpdateContinuousAnnotationConfigRequest
-    | UpdateFreeformAnnotationConfigRequest,
+    | UpdateContinuousAnnotationConfigRequestDict
+    | UpdateFreeformAnnotationConfigRequest
+    | UpdateFreeformAnnotationConfigRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[
     CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
@@ -300,8 +426,11 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: UpdateCategoricalAnnotationConfigRequest
+    | UpdateCategoricalAnnotationConfigRequestDict
     | UpdateContinuousAnnotationConfigRequest
-    | UpdateFreeformAnnotationConfigRequest,
+    | UpdateContinuousAnnotationConfigRequestDict
+    | UpdateFreeformAnnotationConfigRequest
+    | UpdateFreeformAnnotationConfigRequestDict,
     **options: Unpack[RequestOptions],
 ) -> (
     CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig

@@ -21,10 +21,12 @@ if TYPE_CHECKING:
     from ...models import AnnotationQueue, AnnotationQueueRecord, Tag
     from ...models.add_annotation_queue_records_request import (
         AddAnnotationQueueRecordsRequest,
+        AddAnnotationQueueRecordsRequestDict,
     )
-    from ...models.add_tags_request import AddTagsRequest
+    from ...models.add_tags_request import AddTagsRequest, AddTagsRequestDict
     from ...models.annotate_annotation_queue_record_request import (
         AnnotateAnnotationQueueRecordRequest,
+        AnnotateAnnotationQueueRecordRequestDict,
     )
     from ...models.annotate_annotation_queue_record_response import (
         AnnotateAnnotationQueueRecordResponse,
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from ...models.annotation_queue import AnnotationQueue
     from ...models.assign_annotation_queue_record_request import (
         AssignAnnotationQueueRecordRequest,
+        AssignAnnotationQueueRecordRequestDict,
     )
     from ...models.assign_annotation_queue_record_response import (
         AssignAnnotationQueueRecordResponse,
@@ -39,9 +42,13 @@ if TYPE_CHECKING:
     from ...models.create_annotation_queue_record_response import (
         CreateAnnotationQueueRecordResponse,
     )
-    from ...models.create_annotation_queue_request import CreateAnnotationQueueRequest
+    from ...models.create_annotation_queue_request import (
+        CreateAnnotationQueueRequest,
+        CreateAnnotationQueueRequestDict,
+    )
     from ...models.delete_annotation_queue_records_request import (
         DeleteAnnotationQueueRecordsRequest,
+        DeleteAnnotationQueueRecordsRequestDict,
     )
     from ...models.forbidden_problem import ForbiddenProblem
     from ...models.list_annotation_queue_records_response import (
@@ -50,7 +57,10 @@ if TYPE_CHECKING:
     from ...models.list_annotation_queues_response import ListAnnotationQueuesResponse
     from ...models.list_tags_response import ListTagsResponse
     from ...models.problem import Problem
-    from ...models.update_annotation_queue_request import UpdateAnnotationQueueRequest
+    from ...models.update_annotation_queue_request import (
+        UpdateAnnotationQueueRequest,
+        UpdateAnnotationQueueRequestDict,
+    )
     from ...types import Unset
 
 __all__ = [
@@ -76,7 +86,7 @@ class AnnotationQueuesTagsWithRawResponse(SyncResource):
         self,
         annotation_queue_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListTagsResponse]:
         """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags), as the whole answer.
@@ -126,7 +136,7 @@ class AnnotationQueuesTags(SyncResource):
         self,
         annotation_queue_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags).
@@ -212,7 +222,8 @@ class AnnotationQueuesRecordsWithRawResponse(SyncResource):
         annotation_queue_id: str,
         annotation_queue_record_id: str,
         *,
-        body: AnnotateAnnotationQueueRecordRequest,
+        body: AnnotateAnnotationQueueRecordRequest
+        | AnnotateAnnotationQueueRecordRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[AnnotateAnnotationQueueRecordResponse]:
         """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate), as the whole answer.
@@ -236,7 +247,8 @@ class AnnotationQueuesRecordsWithRawResponse(SyncResource):
         annotation_queue_id: str,
         annotation_queue_record_id: str,
         *,
-        body: AssignAnnotationQueueRecordRequest,
+        body: AssignAnnotationQueueRecordRequest
+        | AssignAnnotationQueueRecordRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[AssignAnnotationQueueRecordResponse]:
         """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign), as the whole answer.
@@ -259,7 +271,7 @@ class AnnotationQueuesRecordsWithRawResponse(SyncResource):
         self,
         annotation_queue_id: str,
         *,
-        body: AddAnnotationQueueRecordsRequest,
+        body: AddAnnotationQueueRecordsRequest | AddAnnotationQueueRecordsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[CreateAnnotationQueueRecordResponse]:
         """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records), as the whole answer.
@@ -281,7 +293,8 @@ class AnnotationQueuesRecordsWithRawResponse(SyncResource):
         self,
         annotation_queue_id: str,
         *,
-        body: DeleteAnnotationQueueRecordsRequest,
+        body: DeleteAnnotationQueueRecordsRequest
+        | DeleteAnnotationQueueRecordsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[None]:
         """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records), as the whole answer.
@@ -337,7 +350,8 @@ class AnnotationQueuesRecords(SyncResource):
         annotation_queue_id: str,
         annotation_queue_record_id: str,
         *,
-        body: AnnotateAnnotationQueueRecordRequest,
+        body: AnnotateAnnotationQueueRecordRequest
+        | AnnotateAnnotationQueueRecordRequestDict,
         **options: Unpack[RequestOptions],
     ) -> AnnotateAnnotationQueueRecordResponse:
         """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate).
@@ -383,7 +397,8 @@ class AnnotationQueuesRecords(SyncResource):
         annotation_queue_id: str,
         annotation_queue_record_id: str,
         *,
-        body: AssignAnnotationQueueRecordRequest,
+        body: AssignAnnotationQueueRecordRequest
+        | AssignAnnotationQueueRecordRequestDict,
         **options: Unpack[RequestOptions],
     ) -> AssignAnnotationQueueRecordResponse:
         """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
@@ -427,7 +442,7 @@ class AnnotationQueuesRecords(SyncResource):
         self,
         annotation_queue_id: str,
         *,
-        body: AddAnnotationQueueRecordsRequest,
+        body: AddAnnotationQueueRecordsRequest | AddAnnotationQueueRecordsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> CreateAnnotationQueueRecordResponse:
         """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records).
@@ -472,7 +487,8 @@ class AnnotationQueuesRecords(SyncResource):
         self,
         annotation_queue_id: str,
         *,
-        body: DeleteAnnotationQueueRecordsRequest,
+        body: DeleteAnnotationQueueRecordsRequest
+        | DeleteAnnotationQueueRecordsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
@@ -566,7 +582,7 @@ class AnnotationQueuesWithRawResponse(SyncResource):
     def create(
         self,
         *,
-        body: CreateAnnotationQueueRequest,
+        body: CreateAnnotationQueueRequest | CreateAnnotationQueueRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[AnnotationQueue]:
         """Create annotation queue (POST /v2/annotation-queues), as the whole answer.
@@ -653,7 +669,7 @@ class AnnotationQueuesWithRawResponse(SyncResource):
         self,
         annotation_queue_id: str,
         *,
-        body: UpdateAnnotationQueueRequest,
+        body: UpdateAnnotationQueueRequest | UpdateAnnotationQueueRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[AnnotationQueue]:
         """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}), as the whole answer.
@@ -691,7 +707,7 @@ class AnnotationQueues(SyncResource):
     def create(
         self,
         *,
-        body: CreateAnnotationQueueRequest,
+        body: CreateAnnotationQueueRequest | CreateAnnotationQueueRequestDict,
         **options: Unpack[RequestOptions],
     ) -> AnnotationQueue:
         """Create annotation queue (POST /v2/annotation-queues).
@@ -858,7 +874,7 @@ class AnnotationQueues(SyncResource):
         self,
         annotation_queue_id: str,
         *,
-        body: UpdateAnnotationQueueRequest,
+        body: UpdateAnnotationQueueRequest | UpdateAnnotationQueueRequestDict,
         **options: Unpack[RequestOptions],
     ) -> AnnotationQueue:
         """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}).
@@ -905,7 +921,7 @@ class AsyncAnnotationQueuesTagsWithRawResponse(AsyncResource):
         self,
         annotation_queue_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListTagsResponse]:
         """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags), as the whole answer.
@@ -955,7 +971,7 @@ class AsyncAnnotationQueuesTags(AsyncResource):
         self,
         annotation_queue_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add annotation queue tags (POST /v2/annotation-queues/{annotation_queue_id}/tags).
@@ -1041,7 +1057,8 @@ class AsyncAnnotationQueuesRecordsWithRawResponse(AsyncResource):
         annotation_queue_id: str,
         annotation_queue_record_id: str,
         *,
-        body: AnnotateAnnotationQueueRecordRequest,
+        body: AnnotateAnnotationQueueRecordRequest
+        | AnnotateAnnotationQueueRecordRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[AnnotateAnnotationQueueRecordResponse]:
         """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate), as the whole answer.
@@ -1065,7 +1082,8 @@ class AsyncAnnotationQueuesRecordsWithRawResponse(AsyncResource):
         annotation_queue_id: str,
         annotation_queue_record_id: str,
         *,
-        body: AssignAnnotationQueueRecordRequest,
+        body: AssignAnnotationQueueRecordRequest
+        | AssignAnnotationQueueRecordRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[AssignAnnotationQueueRecordResponse]:
         """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign), as the whole answer.
@@ -1088,7 +1106,7 @@ class AsyncAnnotationQueuesRecordsWithRawResponse(AsyncResource):
         self,
         annotation_queue_id: str,
         *,
-        body: AddAnnotationQueueRecordsRequest,
+        body: AddAnnotationQueueRecordsRequest | AddAnnotationQueueRecordsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[CreateAnnotationQueueRecordResponse]:
         """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records), as the whole answer.
@@ -1110,7 +1128,8 @@ class AsyncAnnotationQueuesRecordsWithRawResponse(AsyncResource):
         self,
         annotation_queue_id: str,
         *,
-        body: DeleteAnnotationQueueRecordsRequest,
+        body: DeleteAnnotationQueueRecordsRequest
+        | DeleteAnnotationQueueRecordsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[None]:
         """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records), as the whole answer.
@@ -1166,7 +1185,8 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         annotation_queue_id: str,
         annotation_queue_record_id: str,
         *,
-        body: AnnotateAnnotationQueueRecordRequest,
+        body: AnnotateAnnotationQueueRecordRequest
+        | AnnotateAnnotationQueueRecordRequestDict,
         **options: Unpack[RequestOptions],
     ) -> AnnotateAnnotationQueueRecordResponse:
         """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate).
@@ -1212,7 +1232,8 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         annotation_queue_id: str,
         annotation_queue_record_id: str,
         *,
-        body: AssignAnnotationQueueRecordRequest,
+        body: AssignAnnotationQueueRecordRequest
+        | AssignAnnotationQueueRecordRequestDict,
         **options: Unpack[RequestOptions],
     ) -> AssignAnnotationQueueRecordResponse:
         """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
@@ -1256,7 +1277,7 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         self,
         annotation_queue_id: str,
         *,
-        body: AddAnnotationQueueRecordsRequest,
+        body: AddAnnotationQueueRecordsRequest | AddAnnotationQueueRecordsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> CreateAnnotationQueueRecordResponse:
         """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records).
@@ -1301,7 +1322,8 @@ class AsyncAnnotationQueuesRecords(AsyncResource):
         self,
         annotation_queue_id: str,
         *,
-        body: DeleteAnnotationQueueRecordsRequest,
+        body: DeleteAnnotationQueueRecordsRequest
+        | DeleteAnnotationQueueRecordsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
@@ -1395,7 +1417,7 @@ class AsyncAnnotationQueuesWithRawResponse(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateAnnotationQueueRequest,
+        body: CreateAnnotationQueueRequest | CreateAnnotationQueueRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[AnnotationQueue]:
         """Create annotation queue (POST /v2/annotation-queues), as the whole answer.
@@ -1482,7 +1504,7 @@ class AsyncAnnotationQueuesWithRawResponse(AsyncResource):
         self,
         annotation_queue_id: str,
         *,
-        body: UpdateAnnotationQueueRequest,
+        body: UpdateAnnotationQueueRequest | UpdateAnnotationQueueRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[AnnotationQueue]:
         """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}), as the whole answer.
@@ -1520,7 +1542,7 @@ class AsyncAnnotationQueues(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateAnnotationQueueRequest,
+        body: CreateAnnotationQueueRequest | CreateAnnotationQueueRequestDict,
         **options: Unpack[RequestOptions],
     ) -> AnnotationQueue:
         """Create annotation queue (POST /v2/annotation-queues).
@@ -1687,7 +1709,7 @@ class AsyncAnnotationQueues(AsyncResource):
         self,
         annotation_queue_id: str,
         *,
-        body: UpdateAnnotationQueueRequest,
+        body: UpdateAnnotationQueueRequest | UpdateAnnotationQueueRequestDict,
         **options: Unpack[RequestOptions],
     ) -> AnnotationQueue:
         """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}).

@@ -7,9 +7,11 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.annotate_annotation_queue_record_request import (
     AnnotateAnnotationQueueRecordRequest,
+    AnnotateAnnotationQueueRecordRequestDict,
 )
 from ...models.annotate_annotation_queue_record_response import (
     AnnotateAnnotationQueueRecordResponse,
@@ -35,8 +37,15 @@ def _get_kwargs(
     annotation_queue_id: str,
     annotation_queue_record_id: str,
     *,
-    body: AnnotateAnnotationQueueRecordRequest,
+    body: AnnotateAnnotationQueueRecordRequest
+    | AnnotateAnnotationQueueRecordRequestDict,
 ) -> dict[str, Any]:
+    annotation_queue_id = path_value("annotation_queue_id", annotation_queue_id)
+    annotation_queue_record_id = path_value(
+        "annotation_queue_record_id", annotation_queue_record_id
+    )
+    body = as_model(AnnotateAnnotationQueueRecordRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -66,7 +75,8 @@ def sync_detailed(
     annotation_queue_record_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AnnotateAnnotationQueueRecordRequest,
+    body: AnnotateAnnotationQueueRecordRequest
+    | AnnotateAnnotationQueueRecordRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AnnotateAnnotationQueueRecordResponse]:
     """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate).
@@ -111,7 +121,8 @@ def sync(
     annotation_queue_record_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AnnotateAnnotationQueueRecordRequest,
+    body: AnnotateAnnotationQueueRecordRequest
+    | AnnotateAnnotationQueueRecordRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AnnotateAnnotationQueueRecordResponse:
     """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate).
@@ -156,7 +167,8 @@ async def asyncio_detailed(
     annotation_queue_record_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AnnotateAnnotationQueueRecordRequest,
+    body: AnnotateAnnotationQueueRecordRequest
+    | AnnotateAnnotationQueueRecordRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AnnotateAnnotationQueueRecordResponse]:
     """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate).
@@ -201,7 +213,8 @@ async def asyncio(
     annotation_queue_record_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AnnotateAnnotationQueueRecordRequest,
+    body: AnnotateAnnotationQueueRecordRequest
+    | AnnotateAnnotationQueueRecordRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AnnotateAnnotationQueueRecordResponse:
     """Annotate annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/annotate).

@@ -7,9 +7,11 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.assign_annotation_queue_record_request import (
     AssignAnnotationQueueRecordRequest,
+    AssignAnnotationQueueRecordRequestDict,
 )
 from ...models.assign_annotation_queue_record_response import (
     AssignAnnotationQueueRecordResponse,
@@ -35,8 +37,14 @@ def _get_kwargs(
     annotation_queue_id: str,
     annotation_queue_record_id: str,
     *,
-    body: AssignAnnotationQueueRecordRequest,
+    body: AssignAnnotationQueueRecordRequest | AssignAnnotationQueueRecordRequestDict,
 ) -> dict[str, Any]:
+    annotation_queue_id = path_value("annotation_queue_id", annotation_queue_id)
+    annotation_queue_record_id = path_value(
+        "annotation_queue_record_id", annotation_queue_record_id
+    )
+    body = as_model(AssignAnnotationQueueRecordRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -66,7 +74,7 @@ def sync_detailed(
     annotation_queue_record_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AssignAnnotationQueueRecordRequest,
+    body: AssignAnnotationQueueRecordRequest | AssignAnnotationQueueRecordRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AssignAnnotationQueueRecordResponse]:
     """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
@@ -110,7 +118,7 @@ def sync(
     annotation_queue_record_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AssignAnnotationQueueRecordRequest,
+    body: AssignAnnotationQueueRecordRequest | AssignAnnotationQueueRecordRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AssignAnnotationQueueRecordResponse:
     """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
@@ -154,7 +162,7 @@ async def asyncio_detailed(
     annotation_queue_record_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AssignAnnotationQueueRecordRequest,
+    body: AssignAnnotationQueueRecordRequest | AssignAnnotationQueueRecordRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AssignAnnotationQueueRecordResponse]:
     """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).
@@ -198,7 +206,7 @@ async def asyncio(
     annotation_queue_record_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AssignAnnotationQueueRecordRequest,
+    body: AssignAnnotationQueueRecordRequest | AssignAnnotationQueueRecordRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AssignAnnotationQueueRecordResponse:
     """Assign annotation queue record (POST /v2/annotation-queues/{annotation_queue_id}/records/{annotation_queue_record_id}/assign).

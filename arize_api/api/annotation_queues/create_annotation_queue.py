@@ -7,9 +7,13 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
 from ...models.annotation_queue import AnnotationQueue
-from ...models.create_annotation_queue_request import CreateAnnotationQueueRequest
+from ...models.create_annotation_queue_request import (
+    CreateAnnotationQueueRequest,
+    CreateAnnotationQueueRequestDict,
+)
 from ...types import Response
 
 OP = Operation(
@@ -29,8 +33,10 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: CreateAnnotationQueueRequest,
+    body: CreateAnnotationQueueRequest | CreateAnnotationQueueRequestDict,
 ) -> dict[str, Any]:
+    body = as_model(CreateAnnotationQueueRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -58,7 +64,7 @@ def _parse_response(response: RawResponse) -> AnnotationQueue:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateAnnotationQueueRequest,
+    body: CreateAnnotationQueueRequest | CreateAnnotationQueueRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AnnotationQueue]:
     """Create annotation queue (POST /v2/annotation-queues).
@@ -98,7 +104,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateAnnotationQueueRequest,
+    body: CreateAnnotationQueueRequest | CreateAnnotationQueueRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AnnotationQueue:
     """Create annotation queue (POST /v2/annotation-queues).
@@ -138,7 +144,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateAnnotationQueueRequest,
+    body: CreateAnnotationQueueRequest | CreateAnnotationQueueRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AnnotationQueue]:
     """Create annotation queue (POST /v2/annotation-queues).
@@ -178,7 +184,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateAnnotationQueueRequest,
+    body: CreateAnnotationQueueRequest | CreateAnnotationQueueRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AnnotationQueue:
     """Create annotation queue (POST /v2/annotation-queues).

@@ -7,9 +7,11 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.add_annotation_queue_records_request import (
     AddAnnotationQueueRecordsRequest,
+    AddAnnotationQueueRecordsRequestDict,
 )
 from ...models.create_annotation_queue_record_response import (
     CreateAnnotationQueueRecordResponse,
@@ -34,8 +36,11 @@ OP = Operation(
 def _get_kwargs(
     annotation_queue_id: str,
     *,
-    body: AddAnnotationQueueRecordsRequest,
+    body: AddAnnotationQueueRecordsRequest | AddAnnotationQueueRecordsRequestDict,
 ) -> dict[str, Any]:
+    annotation_queue_id = path_value("annotation_queue_id", annotation_queue_id)
+    body = as_model(AddAnnotationQueueRecordsRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -69,7 +74,7 @@ def sync_detailed(
     annotation_queue_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddAnnotationQueueRecordsRequest,
+    body: AddAnnotationQueueRecordsRequest | AddAnnotationQueueRecordsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[CreateAnnotationQueueRecordResponse]:
     """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records).
@@ -113,7 +118,7 @@ def sync(
     annotation_queue_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddAnnotationQueueRecordsRequest,
+    body: AddAnnotationQueueRecordsRequest | AddAnnotationQueueRecordsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> CreateAnnotationQueueRecordResponse:
     """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records).
@@ -157,7 +162,7 @@ async def asyncio_detailed(
     annotation_queue_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddAnnotationQueueRecordsRequest,
+    body: AddAnnotationQueueRecordsRequest | AddAnnotationQueueRecordsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[CreateAnnotationQueueRecordResponse]:
     """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records).
@@ -201,7 +206,7 @@ async def asyncio(
     annotation_queue_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddAnnotationQueueRecordsRequest,
+    body: AddAnnotationQueueRecordsRequest | AddAnnotationQueueRecordsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> CreateAnnotationQueueRecordResponse:
     """Add annotation queue records (POST /v2/annotation-queues/{annotation_queue_id}/records).

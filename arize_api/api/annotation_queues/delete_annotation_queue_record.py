@@ -7,9 +7,11 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.delete_annotation_queue_records_request import (
     DeleteAnnotationQueueRecordsRequest,
+    DeleteAnnotationQueueRecordsRequestDict,
 )
 from ...types import Response, path_segment
 
@@ -31,8 +33,11 @@ OP = Operation(
 def _get_kwargs(
     annotation_queue_id: str,
     *,
-    body: DeleteAnnotationQueueRecordsRequest,
+    body: DeleteAnnotationQueueRecordsRequest | DeleteAnnotationQueueRecordsRequestDict,
 ) -> dict[str, Any]:
+    annotation_queue_id = path_value("annotation_queue_id", annotation_queue_id)
+    body = as_model(DeleteAnnotationQueueRecordsRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -58,7 +63,7 @@ def sync_detailed(
     annotation_queue_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: DeleteAnnotationQueueRecordsRequest,
+    body: DeleteAnnotationQueueRecordsRequest | DeleteAnnotationQueueRecordsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
@@ -94,7 +99,7 @@ def sync(
     annotation_queue_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: DeleteAnnotationQueueRecordsRequest,
+    body: DeleteAnnotationQueueRecordsRequest | DeleteAnnotationQueueRecordsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
@@ -131,7 +136,7 @@ async def asyncio_detailed(
     annotation_queue_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: DeleteAnnotationQueueRecordsRequest,
+    body: DeleteAnnotationQueueRecordsRequest | DeleteAnnotationQueueRecordsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).
@@ -167,7 +172,7 @@ async def asyncio(
     annotation_queue_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: DeleteAnnotationQueueRecordsRequest,
+    body: DeleteAnnotationQueueRecordsRequest | DeleteAnnotationQueueRecordsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Delete annotation queue records (DELETE /v2/annotation-queues/{annotation_queue_id}/records).

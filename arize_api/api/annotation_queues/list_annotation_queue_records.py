@@ -7,6 +7,7 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import path_value
 from ...client import AuthenticatedClient, Client
 from ...models.list_annotation_queue_records_response import (
     ListAnnotationQueueRecordsResponse,
@@ -34,6 +35,7 @@ def _get_kwargs(
     cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
 ) -> dict[str, Any]:
+    annotation_queue_id = path_value("annotation_queue_id", annotation_queue_id)
 
     params: dict[str, Any] = {}
 

@@ -7,9 +7,13 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.annotation_queue import AnnotationQueue
-from ...models.update_annotation_queue_request import UpdateAnnotationQueueRequest
+from ...models.update_annotation_queue_request import (
+    UpdateAnnotationQueueRequest,
+    UpdateAnnotationQueueRequestDict,
+)
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -30,8 +34,11 @@ OP = Operation(
 def _get_kwargs(
     annotation_queue_id: str,
     *,
-    body: UpdateAnnotationQueueRequest,
+    body: UpdateAnnotationQueueRequest | UpdateAnnotationQueueRequestDict,
 ) -> dict[str, Any]:
+    annotation_queue_id = path_value("annotation_queue_id", annotation_queue_id)
+    body = as_model(UpdateAnnotationQueueRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +67,7 @@ def sync_detailed(
     annotation_queue_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateAnnotationQueueRequest,
+    body: UpdateAnnotationQueueRequest | UpdateAnnotationQueueRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AnnotationQueue]:
     """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}).
@@ -102,7 +109,7 @@ def sync(
     annotation_queue_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateAnnotationQueueRequest,
+    body: UpdateAnnotationQueueRequest | UpdateAnnotationQueueRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AnnotationQueue:
     """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}).
@@ -144,7 +151,7 @@ async def asyncio_detailed(
     annotation_queue_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateAnnotationQueueRequest,
+    body: UpdateAnnotationQueueRequest | UpdateAnnotationQueueRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AnnotationQueue]:
     """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}).
@@ -186,7 +193,7 @@ async def asyncio(
     annotation_queue_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateAnnotationQueueRequest,
+    body: UpdateAnnotationQueueRequest | UpdateAnnotationQueueRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AnnotationQueue:
     """Update annotation queue (PATCH /v2/annotation-queues/{annotation_queue_id}).

@@ -21,14 +21,23 @@ if TYPE_CHECKING:
     from ...models import ServiceApiKey, UserApiKey
     from ...models.api_key_status import ApiKeyStatus, check_api_key_status
     from ...models.api_key_type import ApiKeyType, check_api_key_type
-    from ...models.create_service_api_key_request import CreateServiceApiKeyRequest
-    from ...models.create_user_api_key_request import CreateUserApiKeyRequest
+    from ...models.create_service_api_key_request import (
+        CreateServiceApiKeyRequest,
+        CreateServiceApiKeyRequestDict,
+    )
+    from ...models.create_user_api_key_request import (
+        CreateUserApiKeyRequest,
+        CreateUserApiKeyRequestDict,
+    )
     from ...models.created_service_api_key import CreatedServiceApiKey
     from ...models.created_user_api_key import CreatedUserApiKey
     from ...models.forbidden_problem import ForbiddenProblem
     from ...models.list_api_keys_response import ListApiKeysResponse
     from ...models.problem import Problem
-    from ...models.refresh_api_key_request import RefreshApiKeyRequest
+    from ...models.refresh_api_key_request import (
+        RefreshApiKeyRequest,
+        RefreshApiKeyRequestDict,
+    )
     from ...models.refresh_api_key_response import RefreshApiKeyResponse
     from ...types import Unset
 
@@ -46,7 +55,10 @@ class ApiKeysWithRawResponse(SyncResource):
     def create(
         self,
         *,
-        body: CreateServiceApiKeyRequest | CreateUserApiKeyRequest,
+        body: CreateServiceApiKeyRequest
+        | CreateServiceApiKeyRequestDict
+        | CreateUserApiKeyRequest
+        | CreateUserApiKeyRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[CreatedServiceApiKey | CreatedUserApiKey]:
         """Create API key (POST /v2/api-keys), as the whole answer.
@@ -97,7 +109,7 @@ class ApiKeysWithRawResponse(SyncResource):
         self,
         api_key_id: str,
         *,
-        body: RefreshApiKeyRequest | Unset = UNSET,
+        body: RefreshApiKeyRequest | RefreshApiKeyRequestDict | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> Response[RefreshApiKeyResponse]:
         """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh), as the whole answer.
@@ -146,7 +158,10 @@ class ApiKeys(SyncResource):
     def create(
         self,
         *,
-        body: CreateServiceApiKeyRequest | CreateUserApiKeyRequest,
+        body: CreateServiceApiKeyRequest
+        | CreateServiceApiKeyRequestDict
+        | CreateUserApiKeyRequest
+        | CreateUserApiKeyRequestDict,
         **options: Unpack[RequestOptions],
     ) -> CreatedServiceApiKey | CreatedUserApiKey:
         """Create API key (POST /v2/api-keys).
@@ -262,7 +277,7 @@ class ApiKeys(SyncResource):
         self,
         api_key_id: str,
         *,
-        body: RefreshApiKeyRequest | Unset = UNSET,
+        body: RefreshApiKeyRequest | RefreshApiKeyRequestDict | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> RefreshApiKeyResponse:
         """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh).
@@ -348,7 +363,10 @@ class AsyncApiKeysWithRawResponse(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateServiceApiKeyRequest | CreateUserApiKeyRequest,
+        body: CreateServiceApiKeyRequest
+        | CreateServiceApiKeyRequestDict
+        | CreateUserApiKeyRequest
+        | CreateUserApiKeyRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[CreatedServiceApiKey | CreatedUserApiKey]:
         """Create API key (POST /v2/api-keys), as the whole answer.
@@ -399,7 +417,7 @@ class AsyncApiKeysWithRawResponse(AsyncResource):
         self,
         api_key_id: str,
         *,
-        body: RefreshApiKeyRequest | Unset = UNSET,
+        body: RefreshApiKeyRequest | RefreshApiKeyRequestDict | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> Response[RefreshApiKeyResponse]:
         """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh), as the whole answer.
@@ -448,7 +466,10 @@ class AsyncApiKeys(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateServiceApiKeyRequest | CreateUserApiKeyRequest,
+        body: CreateServiceApiKeyRequest
+        | CreateServiceApiKeyRequestDict
+        | CreateUserApiKeyRequest
+        | CreateUserApiKeyRequestDict,
         **options: Unpack[RequestOptions],
     ) -> CreatedServiceApiKey | CreatedUserApiKey:
         """Create API key (POST /v2/api-keys).
@@ -564,7 +585,7 @@ class AsyncApiKeys(AsyncResource):
         self,
         api_key_id: str,
         *,
-        body: RefreshApiKeyRequest | Unset = UNSET,
+        body: RefreshApiKeyRequest | RefreshApiKeyRequestDict | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> RefreshApiKeyResponse:
         """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh).

@@ -7,9 +7,16 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import not_a_body
 from ...client import AuthenticatedClient, Client
-from ...models.create_service_api_key_request import CreateServiceApiKeyRequest
-from ...models.create_user_api_key_request import CreateUserApiKeyRequest
+from ...models.create_service_api_key_request import (
+    CreateServiceApiKeyRequest,
+    CreateServiceApiKeyRequestDict,
+)
+from ...models.create_user_api_key_request import (
+    CreateUserApiKeyRequest,
+    CreateUserApiKeyRequestDict,
+)
 from ...models.created_service_api_key import CreatedServiceApiKey
 from ...models.created_user_api_key import CreatedUserApiKey
 from ...types import Response
@@ -31,8 +38,73 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: CreateServiceApiKeyRequest | CreateUserApiKeyRequest,
+    body: CreateServiceApiKeyRequest
+    | CreateServiceApiKeyRequestDict
+    | CreateUserApiKeyRequest
+    | CreateUserApiKeyRequestDict,
 ) -> dict[str, Any]:
+    if not isinstance(
+        body, (CreateServiceApiKeyRequest, CreateUserApiKeyRequest, dict)
+    ) and callable(getattr(body, "to_dict", None)):
+        body = body.to_dict()  # another model of the same shape
+    if isinstance(body, dict):
+
+        def _parse_body(
+            data: object,
+        ) -> CreateServiceApiKeyRequest | CreateUserApiKeyRequest:
+            failures: list[Exception] = []
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                if data.get("key_type", "SERVICE") != "SERVICE":
+                    from arize_api._errors import ConstMismatchError
+
+                    raise ConstMismatchError("key_type is not 'SERVICE'")
+                componentsschemas_create_api_key_request_type_0 = (
+                    CreateServiceApiKeyRequest.from_dict(data)
+                )
+
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_create_api_key_request_type_0
+                )
+                return componentsschemas_create_api_key_request_type_0
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                if data.get("key_type", "USER") != "USER":
+                    from arize_api._errors import ConstMismatchError
+
+                    raise ConstMismatchError("key_type is not 'USER'")
+                componentsschemas_create_api_key_request_type_1 = (
+                    CreateUserApiKeyRequest.from_dict(data)
+                )
+
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_create_api_key_request_type_1
+                )
+                return componentsschemas_create_api_key_request_type_1
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                CreateServiceApiKeyRequest | CreateUserApiKeyRequest,
+                unmatched_variant(data, failures, polymorphic=True),
+            )
+
+        body = _parse_body(body)
+
+    elif not isinstance(body, (CreateServiceApiKeyRequest, CreateUserApiKeyRequest)):
+        raise not_a_body(
+            ["CreateServiceApiKeyRequest", "CreateUserApiKeyRequest"], body
+        )
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -103,7 +175,10 @@ def _parse_response(response: RawResponse) -> CreatedServiceApiKey | CreatedUser
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateServiceApiKeyRequest | CreateUserApiKeyRequest,
+    body: CreateServiceApiKeyRequest
+    | CreateServiceApiKeyRequestDict
+    | CreateUserApiKeyRequest
+    | CreateUserApiKeyRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[CreatedServiceApiKey | CreatedUserApiKey]:
     """Create API key (POST /v2/api-keys).
@@ -147,7 +222,10 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateServiceApiKeyRequest | CreateUserApiKeyRequest,
+    body: CreateServiceApiKeyRequest
+    | CreateServiceApiKeyRequestDict
+    | CreateUserApiKeyRequest
+    | CreateUserApiKeyRequestDict,
     **options: Unpack[RequestOptions],
 ) -> CreatedServiceApiKey | CreatedUserApiKey:
     """Create API key (POST /v2/api-keys).
@@ -191,7 +269,10 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateServiceApiKeyRequest | CreateUserApiKeyRequest,
+    body: CreateServiceApiKeyRequest
+    | CreateServiceApiKeyRequestDict
+    | CreateUserApiKeyRequest
+    | CreateUserApiKeyRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[CreatedServiceApiKey | CreatedUserApiKey]:
     """Create API key (POST /v2/api-keys).
@@ -235,7 +316,10 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateServiceApiKeyRequest | CreateUserApiKeyRequest,
+    body: CreateServiceApiKeyRequest
+    | CreateServiceApiKeyRequestDict
+    | CreateUserApiKeyRequest
+    | CreateUserApiKeyRequestDict,
     **options: Unpack[RequestOptions],
 ) -> CreatedServiceApiKey | CreatedUserApiKey:
     """Create API key (POST /v2/api-keys).

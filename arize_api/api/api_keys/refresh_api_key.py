@@ -7,8 +7,12 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
-from ...models.refresh_api_key_request import RefreshApiKeyRequest
+from ...models.refresh_api_key_request import (
+    RefreshApiKeyRequest,
+    RefreshApiKeyRequestDict,
+)
 from ...models.refresh_api_key_response import RefreshApiKeyResponse
 from ...types import UNSET, Response, Unset, path_segment
 
@@ -30,8 +34,12 @@ OP = Operation(
 def _get_kwargs(
     api_key_id: str,
     *,
-    body: RefreshApiKeyRequest | Unset = UNSET,
+    body: RefreshApiKeyRequest | RefreshApiKeyRequestDict | Unset = UNSET,
 ) -> dict[str, Any]:
+    api_key_id = path_value("api_key_id", api_key_id)
+    if not isinstance(body, Unset):
+        body = as_model(RefreshApiKeyRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -62,7 +70,7 @@ def sync_detailed(
     api_key_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RefreshApiKeyRequest | Unset = UNSET,
+    body: RefreshApiKeyRequest | RefreshApiKeyRequestDict | Unset = UNSET,
     **options: Unpack[RequestOptions],
 ) -> Response[RefreshApiKeyResponse]:
     """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh).
@@ -109,7 +117,7 @@ def sync(
     api_key_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RefreshApiKeyRequest | Unset = UNSET,
+    body: RefreshApiKeyRequest | RefreshApiKeyRequestDict | Unset = UNSET,
     **options: Unpack[RequestOptions],
 ) -> RefreshApiKeyResponse:
     """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh).
@@ -156,7 +164,7 @@ async def asyncio_detailed(
     api_key_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RefreshApiKeyRequest | Unset = UNSET,
+    body: RefreshApiKeyRequest | RefreshApiKeyRequestDict | Unset = UNSET,
     **options: Unpack[RequestOptions],
 ) -> Response[RefreshApiKeyResponse]:
     """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh).
@@ -203,7 +211,7 @@ async def asyncio(
     api_key_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RefreshApiKeyRequest | Unset = UNSET,
+    body: RefreshApiKeyRequest | RefreshApiKeyRequestDict | Unset = UNSET,
     **options: Unpack[RequestOptions],
 ) -> RefreshApiKeyResponse:
     """Refresh API key (POST /v2/api-keys/{api_key_id}/refresh).

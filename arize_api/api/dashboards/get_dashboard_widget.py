@@ -7,6 +7,7 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import path_value
 from ...client import AuthenticatedClient, Client
 from ...models.bar_chart_widget import BarChartWidget
 from ...models.experiment_chart_widget import ExperimentChartWidget
@@ -35,6 +36,8 @@ def _get_kwargs(
     dashboard_id: str,
     widget_id: str,
 ) -> dict[str, Any]:
+    dashboard_id = path_value("dashboard_id", dashboard_id)
+    widget_id = path_value("widget_id", widget_id)
 
     _kwargs: dict[str, Any] = {
         "method": "get",

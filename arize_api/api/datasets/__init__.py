@@ -19,27 +19,46 @@ if TYPE_CHECKING:
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ..._response import Response
     from ...models import Dataset, DatasetExample, Tag
-    from ...models.add_tags_request import AddTagsRequest
+    from ...models.add_tags_request import AddTagsRequest, AddTagsRequestDict
     from ...models.annotate_dataset_examples_request import (
         AnnotateDatasetExamplesRequest,
+        AnnotateDatasetExamplesRequestDict,
     )
-    from ...models.create_dataset_request import CreateDatasetRequest
+    from ...models.create_dataset_request import (
+        CreateDatasetRequest,
+        CreateDatasetRequestDict,
+    )
     from ...models.dataset import Dataset
     from ...models.dataset_version_with_example_ids import DatasetVersionWithExampleIds
     from ...models.delete_dataset_examples_problem import DeleteDatasetExamplesProblem
-    from ...models.delete_dataset_examples_request import DeleteDatasetExamplesRequest
+    from ...models.delete_dataset_examples_request import (
+        DeleteDatasetExamplesRequest,
+        DeleteDatasetExamplesRequestDict,
+    )
     from ...models.delete_dataset_examples_response import DeleteDatasetExamplesResponse
     from ...models.forbidden_problem import ForbiddenProblem
-    from ...models.insert_dataset_examples_request import InsertDatasetExamplesRequest
+    from ...models.insert_dataset_examples_request import (
+        InsertDatasetExamplesRequest,
+        InsertDatasetExamplesRequestDict,
+    )
     from ...models.list_dataset_examples_response import ListDatasetExamplesResponse
     from ...models.list_datasets_response import ListDatasetsResponse
     from ...models.list_tags_response import ListTagsResponse
     from ...models.problem import Problem
-    from ...models.remove_tags_request import RemoveTagsRequest
+    from ...models.remove_tags_request import RemoveTagsRequest, RemoveTagsRequestDict
     from ...models.remove_tags_response import RemoveTagsResponse
-    from ...models.search_dataset_examples_request import SearchDatasetExamplesRequest
-    from ...models.update_dataset_examples_request import UpdateDatasetExamplesRequest
-    from ...models.update_dataset_request import UpdateDatasetRequest
+    from ...models.search_dataset_examples_request import (
+        SearchDatasetExamplesRequest,
+        SearchDatasetExamplesRequestDict,
+    )
+    from ...models.update_dataset_examples_request import (
+        UpdateDatasetExamplesRequest,
+        UpdateDatasetExamplesRequestDict,
+    )
+    from ...models.update_dataset_request import (
+        UpdateDatasetRequest,
+        UpdateDatasetRequestDict,
+    )
     from ...types import Unset
 
 __all__ = [
@@ -65,7 +84,7 @@ class DatasetsTagsWithRawResponse(SyncResource):
         self,
         dataset_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListTagsResponse]:
         """Add dataset tags (POST /v2/datasets/{dataset_id}/tags), as the whole answer.
@@ -106,7 +125,7 @@ class DatasetsTagsWithRawResponse(SyncResource):
         self,
         dataset_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[RemoveTagsResponse]:
         """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags), as the whole answer.
@@ -137,7 +156,7 @@ class DatasetsTags(SyncResource):
         self,
         dataset_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add dataset tags (POST /v2/datasets/{dataset_id}/tags).
@@ -217,7 +236,7 @@ class DatasetsTags(SyncResource):
         self,
         dataset_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags).
@@ -258,7 +277,7 @@ class DatasetsExamplesWithRawResponse(SyncResource):
         self,
         dataset_id: str,
         *,
-        body: AnnotateDatasetExamplesRequest,
+        body: AnnotateDatasetExamplesRequest | AnnotateDatasetExamplesRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[None]:
         """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate), as the whole answer.
@@ -280,7 +299,7 @@ class DatasetsExamplesWithRawResponse(SyncResource):
         self,
         dataset_id: str,
         *,
-        body: DeleteDatasetExamplesRequest,
+        body: DeleteDatasetExamplesRequest | DeleteDatasetExamplesRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[DeleteDatasetExamplesResponse]:
         """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples), as the whole answer.
@@ -302,7 +321,7 @@ class DatasetsExamplesWithRawResponse(SyncResource):
         self,
         dataset_id: str,
         *,
-        body: InsertDatasetExamplesRequest,
+        body: InsertDatasetExamplesRequest | InsertDatasetExamplesRequestDict,
         dataset_version_id: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> Response[DatasetVersionWithExampleIds]:
@@ -352,7 +371,7 @@ class DatasetsExamplesWithRawResponse(SyncResource):
         self,
         dataset_id: str,
         *,
-        body: SearchDatasetExamplesRequest,
+        body: SearchDatasetExamplesRequest | SearchDatasetExamplesRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListDatasetExamplesResponse]:
         """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search), as the whole answer.
@@ -374,7 +393,7 @@ class DatasetsExamplesWithRawResponse(SyncResource):
         self,
         dataset_id: str,
         *,
-        body: UpdateDatasetExamplesRequest,
+        body: UpdateDatasetExamplesRequest | UpdateDatasetExamplesRequestDict,
         dataset_version_id: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> Response[DatasetVersionWithExampleIds]:
@@ -407,7 +426,7 @@ class DatasetsExamples(SyncResource):
         self,
         dataset_id: str,
         *,
-        body: AnnotateDatasetExamplesRequest,
+        body: AnnotateDatasetExamplesRequest | AnnotateDatasetExamplesRequestDict,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
@@ -447,7 +466,7 @@ class DatasetsExamples(SyncResource):
         self,
         dataset_id: str,
         *,
-        body: DeleteDatasetExamplesRequest,
+        body: DeleteDatasetExamplesRequest | DeleteDatasetExamplesRequestDict,
         **options: Unpack[RequestOptions],
     ) -> DeleteDatasetExamplesResponse:
         """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples).
@@ -488,7 +507,7 @@ class DatasetsExamples(SyncResource):
         self,
         dataset_id: str,
         *,
-        body: InsertDatasetExamplesRequest,
+        body: InsertDatasetExamplesRequest | InsertDatasetExamplesRequestDict,
         dataset_version_id: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> DatasetVersionWithExampleIds:
@@ -588,7 +607,7 @@ class DatasetsExamples(SyncResource):
         self,
         dataset_id: str,
         *,
-        body: SearchDatasetExamplesRequest,
+        body: SearchDatasetExamplesRequest | SearchDatasetExamplesRequestDict,
         max_items: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> SyncPaginator[DatasetExample, ListDatasetExamplesResponse]:
@@ -639,7 +658,7 @@ class DatasetsExamples(SyncResource):
         self,
         dataset_id: str,
         *,
-        body: UpdateDatasetExamplesRequest,
+        body: UpdateDatasetExamplesRequest | UpdateDatasetExamplesRequestDict,
         dataset_version_id: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> DatasetVersionWithExampleIds:
@@ -687,7 +706,7 @@ class DatasetsWithRawResponse(SyncResource):
     def create(
         self,
         *,
-        body: CreateDatasetRequest,
+        body: CreateDatasetRequest | CreateDatasetRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Dataset]:
         """Create dataset (POST /v2/datasets), as the whole answer.
@@ -774,7 +793,7 @@ class DatasetsWithRawResponse(SyncResource):
         self,
         dataset_id: str,
         *,
-        body: UpdateDatasetRequest,
+        body: UpdateDatasetRequest | UpdateDatasetRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Dataset]:
         """Update dataset (PATCH /v2/datasets/{dataset_id}), as the whole answer.
@@ -812,7 +831,7 @@ class Datasets(SyncResource):
     def create(
         self,
         *,
-        body: CreateDatasetRequest,
+        body: CreateDatasetRequest | CreateDatasetRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Dataset:
         """Create dataset (POST /v2/datasets).
@@ -972,7 +991,7 @@ class Datasets(SyncResource):
         self,
         dataset_id: str,
         *,
-        body: UpdateDatasetRequest,
+        body: UpdateDatasetRequest | UpdateDatasetRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Dataset:
         """Update dataset (PATCH /v2/datasets/{dataset_id}).
@@ -1012,7 +1031,7 @@ class AsyncDatasetsTagsWithRawResponse(AsyncResource):
         self,
         dataset_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListTagsResponse]:
         """Add dataset tags (POST /v2/datasets/{dataset_id}/tags), as the whole answer.
@@ -1053,7 +1072,7 @@ class AsyncDatasetsTagsWithRawResponse(AsyncResource):
         self,
         dataset_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[RemoveTagsResponse]:
         """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags), as the whole answer.
@@ -1084,7 +1103,7 @@ class AsyncDatasetsTags(AsyncResource):
         self,
         dataset_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add dataset tags (POST /v2/datasets/{dataset_id}/tags).
@@ -1164,7 +1183,7 @@ class AsyncDatasetsTags(AsyncResource):
         self,
         dataset_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags).
@@ -1205,7 +1224,7 @@ class AsyncDatasetsExamplesWithRawResponse(AsyncResource):
         self,
         dataset_id: str,
         *,
-        body: AnnotateDatasetExamplesRequest,
+        body: AnnotateDatasetExamplesRequest | AnnotateDatasetExamplesRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[None]:
         """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate), as the whole answer.
@@ -1227,7 +1246,7 @@ class AsyncDatasetsExamplesWithRawResponse(AsyncResource):
         self,
         dataset_id: str,
         *,
-        body: DeleteDatasetExamplesRequest,
+        body: DeleteDatasetExamplesRequest | DeleteDatasetExamplesRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[DeleteDatasetExamplesResponse]:
         """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples), as the whole answer.
@@ -1249,7 +1268,7 @@ class AsyncDatasetsExamplesWithRawResponse(AsyncResource):
         self,
         dataset_id: str,
         *,
-        body: InsertDatasetExamplesRequest,
+        body: InsertDatasetExamplesRequest | InsertDatasetExamplesRequestDict,
         dataset_version_id: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> Response[DatasetVersionWithExampleIds]:
@@ -1299,7 +1318,7 @@ class AsyncDatasetsExamplesWithRawResponse(AsyncResource):
         self,
         dataset_id: str,
         *,
-        body: SearchDatasetExamplesRequest,
+        body: SearchDatasetExamplesRequest | SearchDatasetExamplesRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListDatasetExamplesResponse]:
         """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search), as the whole answer.
@@ -1321,7 +1340,7 @@ class AsyncDatasetsExamplesWithRawResponse(AsyncResource):
         self,
         dataset_id: str,
         *,
-        body: UpdateDatasetExamplesRequest,
+        body: UpdateDatasetExamplesRequest | UpdateDatasetExamplesRequestDict,
         dataset_version_id: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> Response[DatasetVersionWithExampleIds]:
@@ -1354,7 +1373,7 @@ class AsyncDatasetsExamples(AsyncResource):
         self,
         dataset_id: str,
         *,
-        body: AnnotateDatasetExamplesRequest,
+        body: AnnotateDatasetExamplesRequest | AnnotateDatasetExamplesRequestDict,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
@@ -1394,7 +1413,7 @@ class AsyncDatasetsExamples(AsyncResource):
         self,
         dataset_id: str,
         *,
-        body: DeleteDatasetExamplesRequest,
+        body: DeleteDatasetExamplesRequest | DeleteDatasetExamplesRequestDict,
         **options: Unpack[RequestOptions],
     ) -> DeleteDatasetExamplesResponse:
         """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples).
@@ -1435,7 +1454,7 @@ class AsyncDatasetsExamples(AsyncResource):
         self,
         dataset_id: str,
         *,
-        body: InsertDatasetExamplesRequest,
+        body: InsertDatasetExamplesRequest | InsertDatasetExamplesRequestDict,
         dataset_version_id: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> DatasetVersionWithExampleIds:
@@ -1535,7 +1554,7 @@ class AsyncDatasetsExamples(AsyncResource):
         self,
         dataset_id: str,
         *,
-        body: SearchDatasetExamplesRequest,
+        body: SearchDatasetExamplesRequest | SearchDatasetExamplesRequestDict,
         max_items: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[DatasetExample, ListDatasetExamplesResponse]:
@@ -1586,7 +1605,7 @@ class AsyncDatasetsExamples(AsyncResource):
         self,
         dataset_id: str,
         *,
-        body: UpdateDatasetExamplesRequest,
+        body: UpdateDatasetExamplesRequest | UpdateDatasetExamplesRequestDict,
         dataset_version_id: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> DatasetVersionWithExampleIds:
@@ -1634,7 +1653,7 @@ class AsyncDatasetsWithRawResponse(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateDatasetRequest,
+        body: CreateDatasetRequest | CreateDatasetRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Dataset]:
         """Create dataset (POST /v2/datasets), as the whole answer.
@@ -1721,7 +1740,7 @@ class AsyncDatasetsWithRawResponse(AsyncResource):
         self,
         dataset_id: str,
         *,
-        body: UpdateDatasetRequest,
+        body: UpdateDatasetRequest | UpdateDatasetRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Dataset]:
         """Update dataset (PATCH /v2/datasets/{dataset_id}), as the whole answer.
@@ -1759,7 +1778,7 @@ class AsyncDatasets(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateDatasetRequest,
+        body: CreateDatasetRequest | CreateDatasetRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Dataset:
         """Create dataset (POST /v2/datasets).
@@ -1919,7 +1938,7 @@ class AsyncDatasets(AsyncResource):
         self,
         dataset_id: str,
         *,
-        body: UpdateDatasetRequest,
+        body: UpdateDatasetRequest | UpdateDatasetRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Dataset:
         """Update dataset (PATCH /v2/datasets/{dataset_id}).

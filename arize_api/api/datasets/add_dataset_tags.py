@@ -7,8 +7,9 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
-from ...models.add_tags_request import AddTagsRequest
+from ...models.add_tags_request import AddTagsRequest, AddTagsRequestDict
 from ...models.list_tags_response import ListTagsResponse
 from ...types import Response, path_segment
 
@@ -30,8 +31,11 @@ OP = Operation(
 def _get_kwargs(
     dataset_id: str,
     *,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
 ) -> dict[str, Any]:
+    dataset_id = path_value("dataset_id", dataset_id)
+    body = as_model(AddTagsRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +64,7 @@ def sync_detailed(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ListTagsResponse]:
     """Add dataset tags (POST /v2/datasets/{dataset_id}/tags).
@@ -97,7 +101,7 @@ def sync(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ListTagsResponse:
     """Add dataset tags (POST /v2/datasets/{dataset_id}/tags).
@@ -134,7 +138,7 @@ async def asyncio_detailed(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ListTagsResponse]:
     """Add dataset tags (POST /v2/datasets/{dataset_id}/tags).
@@ -171,7 +175,7 @@ async def asyncio(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ListTagsResponse:
     """Add dataset tags (POST /v2/datasets/{dataset_id}/tags).

@@ -7,8 +7,12 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
-from ...models.annotate_dataset_examples_request import AnnotateDatasetExamplesRequest
+from ...models.annotate_dataset_examples_request import (
+    AnnotateDatasetExamplesRequest,
+    AnnotateDatasetExamplesRequestDict,
+)
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -29,8 +33,11 @@ OP = Operation(
 def _get_kwargs(
     dataset_id: str,
     *,
-    body: AnnotateDatasetExamplesRequest,
+    body: AnnotateDatasetExamplesRequest | AnnotateDatasetExamplesRequestDict,
 ) -> dict[str, Any]:
+    dataset_id = path_value("dataset_id", dataset_id)
+    body = as_model(AnnotateDatasetExamplesRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -56,7 +63,7 @@ def sync_detailed(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AnnotateDatasetExamplesRequest,
+    body: AnnotateDatasetExamplesRequest | AnnotateDatasetExamplesRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
@@ -94,7 +101,7 @@ def sync(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AnnotateDatasetExamplesRequest,
+    body: AnnotateDatasetExamplesRequest | AnnotateDatasetExamplesRequestDict,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
@@ -133,7 +140,7 @@ async def asyncio_detailed(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AnnotateDatasetExamplesRequest,
+    body: AnnotateDatasetExamplesRequest | AnnotateDatasetExamplesRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).
@@ -171,7 +178,7 @@ async def asyncio(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AnnotateDatasetExamplesRequest,
+    body: AnnotateDatasetExamplesRequest | AnnotateDatasetExamplesRequestDict,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Annotate dataset examples (POST /v2/datasets/{dataset_id}/examples/annotate).

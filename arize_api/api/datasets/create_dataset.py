@@ -7,8 +7,12 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
-from ...models.create_dataset_request import CreateDatasetRequest
+from ...models.create_dataset_request import (
+    CreateDatasetRequest,
+    CreateDatasetRequestDict,
+)
 from ...models.dataset import Dataset
 from ...types import Response
 
@@ -29,8 +33,10 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: CreateDatasetRequest,
+    body: CreateDatasetRequest | CreateDatasetRequestDict,
 ) -> dict[str, Any]:
+    body = as_model(CreateDatasetRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -58,7 +64,7 @@ def _parse_response(response: RawResponse) -> Dataset:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateDatasetRequest,
+    body: CreateDatasetRequest | CreateDatasetRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Dataset]:
     """Create dataset (POST /v2/datasets).
@@ -92,7 +98,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateDatasetRequest,
+    body: CreateDatasetRequest | CreateDatasetRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Dataset:
     """Create dataset (POST /v2/datasets).
@@ -127,7 +133,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateDatasetRequest,
+    body: CreateDatasetRequest | CreateDatasetRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Dataset]:
     """Create dataset (POST /v2/datasets).
@@ -161,7 +167,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateDatasetRequest,
+    body: CreateDatasetRequest | CreateDatasetRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Dataset:
     """Create dataset (POST /v2/datasets).

@@ -7,6 +7,7 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import path_value
 from ...client import AuthenticatedClient, Client
 from ...types import Response, path_segment
 
@@ -28,6 +29,7 @@ OP = Operation(
 def _get_kwargs(
     dataset_id: str,
 ) -> dict[str, Any]:
+    dataset_id = path_value("dataset_id", dataset_id)
 
     _kwargs: dict[str, Any] = {
         "method": "delete",

@@ -7,8 +7,12 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
-from ...models.delete_dataset_examples_request import DeleteDatasetExamplesRequest
+from ...models.delete_dataset_examples_request import (
+    DeleteDatasetExamplesRequest,
+    DeleteDatasetExamplesRequestDict,
+)
 from ...models.delete_dataset_examples_response import DeleteDatasetExamplesResponse
 from ...types import Response, path_segment
 
@@ -30,8 +34,11 @@ OP = Operation(
 def _get_kwargs(
     dataset_id: str,
     *,
-    body: DeleteDatasetExamplesRequest,
+    body: DeleteDatasetExamplesRequest | DeleteDatasetExamplesRequestDict,
 ) -> dict[str, Any]:
+    dataset_id = path_value("dataset_id", dataset_id)
+    body = as_model(DeleteDatasetExamplesRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +67,7 @@ def sync_detailed(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: DeleteDatasetExamplesRequest,
+    body: DeleteDatasetExamplesRequest | DeleteDatasetExamplesRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[DeleteDatasetExamplesResponse]:
     """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples).
@@ -100,7 +107,7 @@ def sync(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: DeleteDatasetExamplesRequest,
+    body: DeleteDatasetExamplesRequest | DeleteDatasetExamplesRequestDict,
     **options: Unpack[RequestOptions],
 ) -> DeleteDatasetExamplesResponse:
     """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples).
@@ -140,7 +147,7 @@ async def asyncio_detailed(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: DeleteDatasetExamplesRequest,
+    body: DeleteDatasetExamplesRequest | DeleteDatasetExamplesRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[DeleteDatasetExamplesResponse]:
     """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples).
@@ -180,7 +187,7 @@ async def asyncio(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: DeleteDatasetExamplesRequest,
+    body: DeleteDatasetExamplesRequest | DeleteDatasetExamplesRequestDict,
     **options: Unpack[RequestOptions],
 ) -> DeleteDatasetExamplesResponse:
     """Delete dataset examples (DELETE /v2/datasets/{dataset_id}/examples).

@@ -7,9 +7,13 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.dataset_version_with_example_ids import DatasetVersionWithExampleIds
-from ...models.insert_dataset_examples_request import InsertDatasetExamplesRequest
+from ...models.insert_dataset_examples_request import (
+    InsertDatasetExamplesRequest,
+    InsertDatasetExamplesRequestDict,
+)
 from ...types import UNSET, Response, Unset, path_segment
 
 OP = Operation(
@@ -30,9 +34,12 @@ OP = Operation(
 def _get_kwargs(
     dataset_id: str,
     *,
-    body: InsertDatasetExamplesRequest,
+    body: InsertDatasetExamplesRequest | InsertDatasetExamplesRequestDict,
     dataset_version_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    dataset_id = path_value("dataset_id", dataset_id)
+    body = as_model(InsertDatasetExamplesRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     params: dict[str, Any] = {}
@@ -68,7 +75,7 @@ def sync_detailed(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: InsertDatasetExamplesRequest,
+    body: InsertDatasetExamplesRequest | InsertDatasetExamplesRequestDict,
     dataset_version_id: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
 ) -> Response[DatasetVersionWithExampleIds]:
@@ -111,7 +118,7 @@ def sync(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: InsertDatasetExamplesRequest,
+    body: InsertDatasetExamplesRequest | InsertDatasetExamplesRequestDict,
     dataset_version_id: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
 ) -> DatasetVersionWithExampleIds:
@@ -154,7 +161,7 @@ async def asyncio_detailed(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: InsertDatasetExamplesRequest,
+    body: InsertDatasetExamplesRequest | InsertDatasetExamplesRequestDict,
     dataset_version_id: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
 ) -> Response[DatasetVersionWithExampleIds]:
@@ -197,7 +204,7 @@ async def asyncio(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: InsertDatasetExamplesRequest,
+    body: InsertDatasetExamplesRequest | InsertDatasetExamplesRequestDict,
     dataset_version_id: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
 ) -> DatasetVersionWithExampleIds:

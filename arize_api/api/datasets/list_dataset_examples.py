@@ -7,6 +7,7 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import path_value
 from ...client import AuthenticatedClient, Client
 from ...models.list_dataset_examples_response import ListDatasetExamplesResponse
 from ...types import UNSET, Response, Unset, path_segment
@@ -33,6 +34,7 @@ def _get_kwargs(
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    dataset_id = path_value("dataset_id", dataset_id)
 
     params: dict[str, Any] = {}
 

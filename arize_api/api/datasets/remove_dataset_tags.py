@@ -7,8 +7,9 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
-from ...models.remove_tags_request import RemoveTagsRequest
+from ...models.remove_tags_request import RemoveTagsRequest, RemoveTagsRequestDict
 from ...models.remove_tags_response import RemoveTagsResponse
 from ...types import Response, path_segment
 
@@ -30,8 +31,11 @@ OP = Operation(
 def _get_kwargs(
     dataset_id: str,
     *,
-    body: RemoveTagsRequest,
+    body: RemoveTagsRequest | RemoveTagsRequestDict,
 ) -> dict[str, Any]:
+    dataset_id = path_value("dataset_id", dataset_id)
+    body = as_model(RemoveTagsRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +64,7 @@ def sync_detailed(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RemoveTagsRequest,
+    body: RemoveTagsRequest | RemoveTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[RemoveTagsResponse]:
     """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags).
@@ -96,7 +100,7 @@ def sync(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RemoveTagsRequest,
+    body: RemoveTagsRequest | RemoveTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> RemoveTagsResponse:
     """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags).
@@ -132,7 +136,7 @@ async def asyncio_detailed(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RemoveTagsRequest,
+    body: RemoveTagsRequest | RemoveTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[RemoveTagsResponse]:
     """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags).
@@ -168,7 +172,7 @@ async def asyncio(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RemoveTagsRequest,
+    body: RemoveTagsRequest | RemoveTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> RemoveTagsResponse:
     """Remove dataset tags (DELETE /v2/datasets/{dataset_id}/tags).

@@ -7,9 +7,13 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.list_dataset_examples_response import ListDatasetExamplesResponse
-from ...models.search_dataset_examples_request import SearchDatasetExamplesRequest
+from ...models.search_dataset_examples_request import (
+    SearchDatasetExamplesRequest,
+    SearchDatasetExamplesRequestDict,
+)
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -30,8 +34,11 @@ OP = Operation(
 def _get_kwargs(
     dataset_id: str,
     *,
-    body: SearchDatasetExamplesRequest,
+    body: SearchDatasetExamplesRequest | SearchDatasetExamplesRequestDict,
 ) -> dict[str, Any]:
+    dataset_id = path_value("dataset_id", dataset_id)
+    body = as_model(SearchDatasetExamplesRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +67,7 @@ def sync_detailed(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: SearchDatasetExamplesRequest,
+    body: SearchDatasetExamplesRequest | SearchDatasetExamplesRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ListDatasetExamplesResponse]:
     """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search).
@@ -102,7 +109,7 @@ def sync(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: SearchDatasetExamplesRequest,
+    body: SearchDatasetExamplesRequest | SearchDatasetExamplesRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ListDatasetExamplesResponse:
     """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search).
@@ -144,7 +151,7 @@ async def asyncio_detailed(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: SearchDatasetExamplesRequest,
+    body: SearchDatasetExamplesRequest | SearchDatasetExamplesRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ListDatasetExamplesResponse]:
     """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search).
@@ -186,7 +193,7 @@ async def asyncio(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: SearchDatasetExamplesRequest,
+    body: SearchDatasetExamplesRequest | SearchDatasetExamplesRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ListDatasetExamplesResponse:
     """Search dataset examples (POST /v2/datasets/{dataset_id}/examples/search).

@@ -7,9 +7,13 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.dataset import Dataset
-from ...models.update_dataset_request import UpdateDatasetRequest
+from ...models.update_dataset_request import (
+    UpdateDatasetRequest,
+    UpdateDatasetRequestDict,
+)
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -30,8 +34,11 @@ OP = Operation(
 def _get_kwargs(
     dataset_id: str,
     *,
-    body: UpdateDatasetRequest,
+    body: UpdateDatasetRequest | UpdateDatasetRequestDict,
 ) -> dict[str, Any]:
+    dataset_id = path_value("dataset_id", dataset_id)
+    body = as_model(UpdateDatasetRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +67,7 @@ def sync_detailed(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateDatasetRequest,
+    body: UpdateDatasetRequest | UpdateDatasetRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Dataset]:
     """Update dataset (PATCH /v2/datasets/{dataset_id}).
@@ -94,7 +101,7 @@ def sync(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateDatasetRequest,
+    body: UpdateDatasetRequest | UpdateDatasetRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Dataset:
     """Update dataset (PATCH /v2/datasets/{dataset_id}).
@@ -129,7 +136,7 @@ async def asyncio_detailed(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateDatasetRequest,
+    body: UpdateDatasetRequest | UpdateDatasetRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Dataset]:
     """Update dataset (PATCH /v2/datasets/{dataset_id}).
@@ -163,7 +170,7 @@ async def asyncio(
     dataset_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateDatasetRequest,
+    body: UpdateDatasetRequest | UpdateDatasetRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Dataset:
     """Update dataset (PATCH /v2/datasets/{dataset_id}).

@@ -26,19 +26,26 @@ if TYPE_CHECKING:
         EvaluatorVersionTemplate,
         Tag,
     )
-    from ...models.add_tags_request import AddTagsRequest
+    from ...models.add_tags_request import AddTagsRequest, AddTagsRequestDict
     from ...models.create_code_evaluator_version_request import (
         CreateCodeEvaluatorVersionRequest,
+        CreateCodeEvaluatorVersionRequestDict,
     )
-    from ...models.create_evaluator_request import CreateEvaluatorRequest
+    from ...models.create_evaluator_request import (
+        CreateEvaluatorRequest,
+        CreateEvaluatorRequestDict,
+    )
     from ...models.create_remote_evaluator_version_request import (
         CreateRemoteEvaluatorVersionRequest,
+        CreateRemoteEvaluatorVersionRequestDict,
     )
     from ...models.create_template_evaluator_version_request import (
         CreateTemplateEvaluatorVersionRequest,
+        CreateTemplateEvaluatorVersionRequestDict,
     )
     from ...models.delete_evaluator_versions_request import (
         DeleteEvaluatorVersionsRequest,
+        DeleteEvaluatorVersionsRequestDict,
     )
     from ...models.delete_evaluator_versions_response import (
         DeleteEvaluatorVersionsResponse,
@@ -57,9 +64,12 @@ if TYPE_CHECKING:
     from ...models.list_evaluators_response import ListEvaluatorsResponse
     from ...models.list_tags_response import ListTagsResponse
     from ...models.problem import Problem
-    from ...models.remove_tags_request import RemoveTagsRequest
+    from ...models.remove_tags_request import RemoveTagsRequest, RemoveTagsRequestDict
     from ...models.remove_tags_response import RemoveTagsResponse
-    from ...models.update_evaluator_request import UpdateEvaluatorRequest
+    from ...models.update_evaluator_request import (
+        UpdateEvaluatorRequest,
+        UpdateEvaluatorRequestDict,
+    )
     from ...types import Unset
 
 __all__ = [
@@ -90,8 +100,11 @@ class EvaluatorsVersionsWithRawResponse(SyncResource):
         evaluator_id: str,
         *,
         body: CreateCodeEvaluatorVersionRequest
+        | CreateCodeEvaluatorVersionRequestDict
         | CreateRemoteEvaluatorVersionRequest
-        | CreateTemplateEvaluatorVersionRequest,
+        | CreateRemoteEvaluatorVersionRequestDict
+        | CreateTemplateEvaluatorVersionRequest
+        | CreateTemplateEvaluatorVersionRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[
         EvaluatorVersionCode
@@ -118,7 +131,7 @@ class EvaluatorsVersionsWithRawResponse(SyncResource):
         self,
         evaluator_id: str,
         *,
-        body: DeleteEvaluatorVersionsRequest,
+        body: DeleteEvaluatorVersionsRequest | DeleteEvaluatorVersionsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[DeleteEvaluatorVersionsResponse]:
         """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions), as the whole answer.
@@ -198,8 +211,11 @@ class EvaluatorsVersions(SyncResource):
         evaluator_id: str,
         *,
         body: CreateCodeEvaluatorVersionRequest
+        | CreateCodeEvaluatorVersionRequestDict
         | CreateRemoteEvaluatorVersionRequest
-        | CreateTemplateEvaluatorVersionRequest,
+        | CreateRemoteEvaluatorVersionRequestDict
+        | CreateTemplateEvaluatorVersionRequest
+        | CreateTemplateEvaluatorVersionRequestDict,
         **options: Unpack[RequestOptions],
     ) -> (
         EvaluatorVersionCode
@@ -256,7 +272,7 @@ class EvaluatorsVersions(SyncResource):
         self,
         evaluator_id: str,
         *,
-        body: DeleteEvaluatorVersionsRequest,
+        body: DeleteEvaluatorVersionsRequest | DeleteEvaluatorVersionsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> DeleteEvaluatorVersionsResponse:
         """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
@@ -467,7 +483,7 @@ class EvaluatorsTagsWithRawResponse(SyncResource):
         self,
         evaluator_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListTagsResponse]:
         """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags), as the whole answer.
@@ -508,7 +524,7 @@ class EvaluatorsTagsWithRawResponse(SyncResource):
         self,
         evaluator_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[RemoveTagsResponse]:
         """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags), as the whole answer.
@@ -539,7 +555,7 @@ class EvaluatorsTags(SyncResource):
         self,
         evaluator_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags).
@@ -621,7 +637,7 @@ class EvaluatorsTags(SyncResource):
         self,
         evaluator_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags).
@@ -662,7 +678,7 @@ class EvaluatorsWithRawResponse(SyncResource):
     def create(
         self,
         *,
-        body: CreateEvaluatorRequest,
+        body: CreateEvaluatorRequest | CreateEvaluatorRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[EvaluatorWithVersion]:
         """Create evaluator (POST /v2/evaluators), as the whole answer.
@@ -752,7 +768,7 @@ class EvaluatorsWithRawResponse(SyncResource):
         self,
         evaluator_id: str,
         *,
-        body: UpdateEvaluatorRequest,
+        body: UpdateEvaluatorRequest | UpdateEvaluatorRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Evaluator]:
         """Update evaluator (PATCH /v2/evaluators/{evaluator_id}), as the whole answer.
@@ -794,7 +810,7 @@ class Evaluators(SyncResource):
     def create(
         self,
         *,
-        body: CreateEvaluatorRequest,
+        body: CreateEvaluatorRequest | CreateEvaluatorRequestDict,
         **options: Unpack[RequestOptions],
     ) -> EvaluatorWithVersion:
         """Create evaluator (POST /v2/evaluators).
@@ -968,7 +984,7 @@ class Evaluators(SyncResource):
         self,
         evaluator_id: str,
         *,
-        body: UpdateEvaluatorRequest,
+        body: UpdateEvaluatorRequest | UpdateEvaluatorRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Evaluator:
         """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
@@ -1014,8 +1030,11 @@ class AsyncEvaluatorsVersionsWithRawResponse(AsyncResource):
         evaluator_id: str,
         *,
         body: CreateCodeEvaluatorVersionRequest
+        | CreateCodeEvaluatorVersionRequestDict
         | CreateRemoteEvaluatorVersionRequest
-        | CreateTemplateEvaluatorVersionRequest,
+        | CreateRemoteEvaluatorVersionRequestDict
+        | CreateTemplateEvaluatorVersionRequest
+        | CreateTemplateEvaluatorVersionRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[
         EvaluatorVersionCode
@@ -1042,7 +1061,7 @@ class AsyncEvaluatorsVersionsWithRawResponse(AsyncResource):
         self,
         evaluator_id: str,
         *,
-        body: DeleteEvaluatorVersionsRequest,
+        body: DeleteEvaluatorVersionsRequest | DeleteEvaluatorVersionsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[DeleteEvaluatorVersionsResponse]:
         """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions), as the whole answer.
@@ -1122,8 +1141,11 @@ class AsyncEvaluatorsVersions(AsyncResource):
         evaluator_id: str,
         *,
         body: CreateCodeEvaluatorVersionRequest
+        | CreateCodeEvaluatorVersionRequestDict
         | CreateRemoteEvaluatorVersionRequest
-        | CreateTemplateEvaluatorVersionRequest,
+        | CreateRemoteEvaluatorVersionRequestDict
+        | CreateTemplateEvaluatorVersionRequest
+        | CreateTemplateEvaluatorVersionRequestDict,
         **options: Unpack[RequestOptions],
     ) -> (
         EvaluatorVersionCode
@@ -1180,7 +1202,7 @@ class AsyncEvaluatorsVersions(AsyncResource):
         self,
         evaluator_id: str,
         *,
-        body: DeleteEvaluatorVersionsRequest,
+        body: DeleteEvaluatorVersionsRequest | DeleteEvaluatorVersionsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> DeleteEvaluatorVersionsResponse:
         """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
@@ -1391,7 +1413,7 @@ class AsyncEvaluatorsTagsWithRawResponse(AsyncResource):
         self,
         evaluator_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListTagsResponse]:
         """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags), as the whole answer.
@@ -1432,7 +1454,7 @@ class AsyncEvaluatorsTagsWithRawResponse(AsyncResource):
         self,
         evaluator_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[RemoveTagsResponse]:
         """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags), as the whole answer.
@@ -1463,7 +1485,7 @@ class AsyncEvaluatorsTags(AsyncResource):
         self,
         evaluator_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags).
@@ -1545,7 +1567,7 @@ class AsyncEvaluatorsTags(AsyncResource):
         self,
         evaluator_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags).
@@ -1586,7 +1608,7 @@ class AsyncEvaluatorsWithRawResponse(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateEvaluatorRequest,
+        body: CreateEvaluatorRequest | CreateEvaluatorRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[EvaluatorWithVersion]:
         """Create evaluator (POST /v2/evaluators), as the whole answer.
@@ -1676,7 +1698,7 @@ class AsyncEvaluatorsWithRawResponse(AsyncResource):
         self,
         evaluator_id: str,
         *,
-        body: UpdateEvaluatorRequest,
+        body: UpdateEvaluatorRequest | UpdateEvaluatorRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Evaluator]:
         """Update evaluator (PATCH /v2/evaluators/{evaluator_id}), as the whole answer.
@@ -1718,7 +1740,7 @@ class AsyncEvaluators(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateEvaluatorRequest,
+        body: CreateEvaluatorRequest | CreateEvaluatorRequestDict,
         **options: Unpack[RequestOptions],
     ) -> EvaluatorWithVersion:
         """Create evaluator (POST /v2/evaluators).
@@ -1892,7 +1914,7 @@ class AsyncEvaluators(AsyncResource):
         self,
         evaluator_id: str,
         *,
-        body: UpdateEvaluatorRequest,
+        body: UpdateEvaluatorRequest | UpdateEvaluatorRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Evaluator:
         """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).

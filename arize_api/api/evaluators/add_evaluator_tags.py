@@ -7,8 +7,9 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
-from ...models.add_tags_request import AddTagsRequest
+from ...models.add_tags_request import AddTagsRequest, AddTagsRequestDict
 from ...models.list_tags_response import ListTagsResponse
 from ...types import Response, path_segment
 
@@ -30,8 +31,11 @@ OP = Operation(
 def _get_kwargs(
     evaluator_id: str,
     *,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
 ) -> dict[str, Any]:
+    evaluator_id = path_value("evaluator_id", evaluator_id)
+    body = as_model(AddTagsRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +64,7 @@ def sync_detailed(
     evaluator_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ListTagsResponse]:
     """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags).
@@ -99,7 +103,7 @@ def sync(
     evaluator_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ListTagsResponse:
     """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags).
@@ -138,7 +142,7 @@ async def asyncio_detailed(
     evaluator_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ListTagsResponse]:
     """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags).
@@ -177,7 +181,7 @@ async def asyncio(
     evaluator_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ListTagsResponse:
     """Add evaluator tags (POST /v2/evaluators/{evaluator_id}/tags).

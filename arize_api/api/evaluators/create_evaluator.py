@@ -7,8 +7,12 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
-from ...models.create_evaluator_request import CreateEvaluatorRequest
+from ...models.create_evaluator_request import (
+    CreateEvaluatorRequest,
+    CreateEvaluatorRequestDict,
+)
 from ...models.evaluator_with_version import EvaluatorWithVersion
 from ...types import Response
 
@@ -29,8 +33,10 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: CreateEvaluatorRequest,
+    body: CreateEvaluatorRequest | CreateEvaluatorRequestDict,
 ) -> dict[str, Any]:
+    body = as_model(CreateEvaluatorRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -58,7 +64,7 @@ def _parse_response(response: RawResponse) -> EvaluatorWithVersion:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateEvaluatorRequest,
+    body: CreateEvaluatorRequest | CreateEvaluatorRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[EvaluatorWithVersion]:
     """Create evaluator (POST /v2/evaluators).
@@ -97,7 +103,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateEvaluatorRequest,
+    body: CreateEvaluatorRequest | CreateEvaluatorRequestDict,
     **options: Unpack[RequestOptions],
 ) -> EvaluatorWithVersion:
     """Create evaluator (POST /v2/evaluators).
@@ -136,7 +142,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateEvaluatorRequest,
+    body: CreateEvaluatorRequest | CreateEvaluatorRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[EvaluatorWithVersion]:
     """Create evaluator (POST /v2/evaluators).
@@ -175,7 +181,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateEvaluatorRequest,
+    body: CreateEvaluatorRequest | CreateEvaluatorRequestDict,
     **options: Unpack[RequestOptions],
 ) -> EvaluatorWithVersion:
     """Create evaluator (POST /v2/evaluators).

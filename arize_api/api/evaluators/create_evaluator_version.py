@@ -7,15 +7,19 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import not_a_body, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.create_code_evaluator_version_request import (
     CreateCodeEvaluatorVersionRequest,
+    CreateCodeEvaluatorVersionRequestDict,
 )
 from ...models.create_remote_evaluator_version_request import (
     CreateRemoteEvaluatorVersionRequest,
+    CreateRemoteEvaluatorVersionRequestDict,
 )
 from ...models.create_template_evaluator_version_request import (
     CreateTemplateEvaluatorVersionRequest,
+    CreateTemplateEvaluatorVersionRequestDict,
 )
 from ...models.evaluator_version_code import EvaluatorVersionCode
 from ...models.evaluator_version_harness import EvaluatorVersionHarness
@@ -42,9 +46,106 @@ def _get_kwargs(
     evaluator_id: str,
     *,
     body: CreateCodeEvaluatorVersionRequest
+    | CreateCodeEvaluatorVersionRequestDict
     | CreateRemoteEvaluatorVersionRequest
-    | CreateTemplateEvaluatorVersionRequest,
+    | CreateRemoteEvaluatorVersionRequestDict
+    | CreateTemplateEvaluatorVersionRequest
+    | CreateTemplateEvaluatorVersionRequestDict,
 ) -> dict[str, Any]:
+    evaluator_id = path_value("evaluator_id", evaluator_id)
+    if not isinstance(
+        body,
+        (
+            CreateCodeEvaluatorVersionRequest,
+            CreateRemoteEvaluatorVersionRequest,
+            CreateTemplateEvaluatorVersionRequest,
+            dict,
+        ),
+    ) and callable(getattr(body, "to_dict", None)):
+        body = body.to_dict()  # another model of the same shape
+    if isinstance(body, dict):
+
+        def _parse_body(
+            data: object,
+        ) -> (
+            CreateCodeEvaluatorVersionRequest
+            | CreateRemoteEvaluatorVersionRequest
+            | CreateTemplateEvaluatorVersionRequest
+        ):
+            failures: list[Exception] = []
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_create_evaluator_version_request_type_0 = (
+                    CreateCodeEvaluatorVersionRequest.from_dict(data)
+                )
+
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_create_evaluator_version_request_type_0
+                )
+                return componentsschemas_create_evaluator_version_request_type_0
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_create_evaluator_version_request_type_1 = (
+                    CreateRemoteEvaluatorVersionRequest.from_dict(data)
+                )
+
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_create_evaluator_version_request_type_1
+                )
+                return componentsschemas_create_evaluator_version_request_type_1
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_create_evaluator_version_request_type_2 = (
+                    CreateTemplateEvaluatorVersionRequest.from_dict(data)
+                )
+
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_create_evaluator_version_request_type_2
+                )
+                return componentsschemas_create_evaluator_version_request_type_2
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                CreateCodeEvaluatorVersionRequest
+                | CreateRemoteEvaluatorVersionRequest
+                | CreateTemplateEvaluatorVersionRequest,
+                unmatched_variant(data, failures, polymorphic=True),
+            )
+
+        body = _parse_body(body)
+
+    elif not isinstance(
+        body,
+        (
+            CreateCodeEvaluatorVersionRequest,
+            CreateRemoteEvaluatorVersionRequest,
+            CreateTemplateEvaluatorVersionRequest,
+        ),
+    ):
+        raise not_a_body(
+            [
+                "CreateCodeEvaluatorVersionRequest",
+                "CreateRemoteEvaluatorVersionRequest",
+                "CreateTemplateEvaluatorVersionRequest",
+            ],
+            body,
+        )
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -167,8 +268,11 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CreateCodeEvaluatorVersionRequest
+    | CreateCodeEvaluatorVersionRequestDict
     | CreateRemoteEvaluatorVersionRequest
-    | CreateTemplateEvaluatorVersionRequest,
+    | CreateRemoteEvaluatorVersionRequestDict
+    | CreateTemplateEvaluatorVersionRequest
+    | CreateTemplateEvaluatorVersionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[
     EvaluatorVersionCode
@@ -225,8 +329,11 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: CreateCodeEvaluatorVersionRequest
+    | CreateCodeEvaluatorVersionRequestDict
     | CreateRemoteEvaluatorVersionRequest
-    | CreateTemplateEvaluatorVersionRequest,
+    | CreateRemoteEvaluatorVersionRequestDict
+    | CreateTemplateEvaluatorVersionRequest
+    | CreateTemplateEvaluatorVersionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> (
     EvaluatorVersionCode
@@ -283,8 +390,11 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CreateCodeEvaluatorVersionRequest
+    | CreateCodeEvaluatorVersionRequestDict
     | CreateRemoteEvaluatorVersionRequest
-    | CreateTemplateEvaluatorVersionRequest,
+    | CreateRemoteEvaluatorVersionRequestDict
+    | CreateTemplateEvaluatorVersionRequest
+    | CreateTemplateEvaluatorVersionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[
     EvaluatorVersionCode
@@ -341,8 +451,11 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: CreateCodeEvaluatorVersionRequest
+    | CreateCodeEvaluatorVersionRequestDict
     | CreateRemoteEvaluatorVersionRequest
-    | CreateTemplateEvaluatorVersionRequest,
+    | CreateRemoteEvaluatorVersionRequestDict
+    | CreateTemplateEvaluatorVersionRequest
+    | CreateTemplateEvaluatorVersionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> (
     EvaluatorVersionCode

@@ -7,8 +7,12 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
-from ...models.delete_evaluator_versions_request import DeleteEvaluatorVersionsRequest
+from ...models.delete_evaluator_versions_request import (
+    DeleteEvaluatorVersionsRequest,
+    DeleteEvaluatorVersionsRequestDict,
+)
 from ...models.delete_evaluator_versions_response import DeleteEvaluatorVersionsResponse
 from ...types import Response, path_segment
 
@@ -30,8 +34,11 @@ OP = Operation(
 def _get_kwargs(
     evaluator_id: str,
     *,
-    body: DeleteEvaluatorVersionsRequest,
+    body: DeleteEvaluatorVersionsRequest | DeleteEvaluatorVersionsRequestDict,
 ) -> dict[str, Any]:
+    evaluator_id = path_value("evaluator_id", evaluator_id)
+    body = as_model(DeleteEvaluatorVersionsRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +67,7 @@ def sync_detailed(
     evaluator_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: DeleteEvaluatorVersionsRequest,
+    body: DeleteEvaluatorVersionsRequest | DeleteEvaluatorVersionsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[DeleteEvaluatorVersionsResponse]:
     """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
@@ -104,7 +111,7 @@ def sync(
     evaluator_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: DeleteEvaluatorVersionsRequest,
+    body: DeleteEvaluatorVersionsRequest | DeleteEvaluatorVersionsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> DeleteEvaluatorVersionsResponse:
     """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
@@ -148,7 +155,7 @@ async def asyncio_detailed(
     evaluator_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: DeleteEvaluatorVersionsRequest,
+    body: DeleteEvaluatorVersionsRequest | DeleteEvaluatorVersionsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[DeleteEvaluatorVersionsResponse]:
     """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).
@@ -192,7 +199,7 @@ async def asyncio(
     evaluator_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: DeleteEvaluatorVersionsRequest,
+    body: DeleteEvaluatorVersionsRequest | DeleteEvaluatorVersionsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> DeleteEvaluatorVersionsResponse:
     """Delete evaluator versions (DELETE /v2/evaluators/{evaluator_id}/versions).

@@ -7,6 +7,7 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import path_value
 from ...client import AuthenticatedClient, Client
 from ...models.evaluator_with_version import EvaluatorWithVersion
 from ...types import UNSET, Response, Unset, path_segment
@@ -31,6 +32,7 @@ def _get_kwargs(
     *,
     version_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    evaluator_id = path_value("evaluator_id", evaluator_id)
 
     params: dict[str, Any] = {}
 

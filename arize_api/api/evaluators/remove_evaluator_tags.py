@@ -7,8 +7,9 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
-from ...models.remove_tags_request import RemoveTagsRequest
+from ...models.remove_tags_request import RemoveTagsRequest, RemoveTagsRequestDict
 from ...models.remove_tags_response import RemoveTagsResponse
 from ...types import Response, path_segment
 
@@ -30,8 +31,11 @@ OP = Operation(
 def _get_kwargs(
     evaluator_id: str,
     *,
-    body: RemoveTagsRequest,
+    body: RemoveTagsRequest | RemoveTagsRequestDict,
 ) -> dict[str, Any]:
+    evaluator_id = path_value("evaluator_id", evaluator_id)
+    body = as_model(RemoveTagsRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +64,7 @@ def sync_detailed(
     evaluator_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RemoveTagsRequest,
+    body: RemoveTagsRequest | RemoveTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[RemoveTagsResponse]:
     """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags).
@@ -97,7 +101,7 @@ def sync(
     evaluator_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RemoveTagsRequest,
+    body: RemoveTagsRequest | RemoveTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> RemoveTagsResponse:
     """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags).
@@ -134,7 +138,7 @@ async def asyncio_detailed(
     evaluator_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RemoveTagsRequest,
+    body: RemoveTagsRequest | RemoveTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[RemoveTagsResponse]:
     """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags).
@@ -171,7 +175,7 @@ async def asyncio(
     evaluator_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RemoveTagsRequest,
+    body: RemoveTagsRequest | RemoveTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> RemoveTagsResponse:
     """Remove evaluator tags (DELETE /v2/evaluators/{evaluator_id}/tags).

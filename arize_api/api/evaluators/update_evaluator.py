@@ -7,9 +7,13 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.evaluator import Evaluator
-from ...models.update_evaluator_request import UpdateEvaluatorRequest
+from ...models.update_evaluator_request import (
+    UpdateEvaluatorRequest,
+    UpdateEvaluatorRequestDict,
+)
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -30,8 +34,11 @@ OP = Operation(
 def _get_kwargs(
     evaluator_id: str,
     *,
-    body: UpdateEvaluatorRequest,
+    body: UpdateEvaluatorRequest | UpdateEvaluatorRequestDict,
 ) -> dict[str, Any]:
+    evaluator_id = path_value("evaluator_id", evaluator_id)
+    body = as_model(UpdateEvaluatorRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +67,7 @@ def sync_detailed(
     evaluator_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateEvaluatorRequest,
+    body: UpdateEvaluatorRequest | UpdateEvaluatorRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Evaluator]:
     """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
@@ -100,7 +107,7 @@ def sync(
     evaluator_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateEvaluatorRequest,
+    body: UpdateEvaluatorRequest | UpdateEvaluatorRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Evaluator:
     """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
@@ -140,7 +147,7 @@ async def asyncio_detailed(
     evaluator_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateEvaluatorRequest,
+    body: UpdateEvaluatorRequest | UpdateEvaluatorRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Evaluator]:
     """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).
@@ -180,7 +187,7 @@ async def asyncio(
     evaluator_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateEvaluatorRequest,
+    body: UpdateEvaluatorRequest | UpdateEvaluatorRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Evaluator:
     """Update evaluator (PATCH /v2/evaluators/{evaluator_id}).

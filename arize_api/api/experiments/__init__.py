@@ -19,18 +19,30 @@ if TYPE_CHECKING:
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ..._response import Response
     from ...models import Experiment, ExperimentRun, Tag
-    from ...models.add_tags_request import AddTagsRequest
-    from ...models.annotate_experiment_runs_request import AnnotateExperimentRunsRequest
-    from ...models.create_experiment_request import CreateExperimentRequest
+    from ...models.add_tags_request import AddTagsRequest, AddTagsRequestDict
+    from ...models.annotate_experiment_runs_request import (
+        AnnotateExperimentRunsRequest,
+        AnnotateExperimentRunsRequestDict,
+    )
+    from ...models.create_experiment_request import (
+        CreateExperimentRequest,
+        CreateExperimentRequestDict,
+    )
     from ...models.experiment import Experiment
     from ...models.experiment_with_run_ids import ExperimentWithRunIds
     from ...models.forbidden_problem import ForbiddenProblem
-    from ...models.insert_experiment_runs_request import InsertExperimentRunsRequest
+    from ...models.insert_experiment_runs_request import (
+        InsertExperimentRunsRequest,
+        InsertExperimentRunsRequestDict,
+    )
     from ...models.list_experiment_runs_response import ListExperimentRunsResponse
     from ...models.list_experiments_response import ListExperimentsResponse
     from ...models.list_tags_response import ListTagsResponse
     from ...models.problem import Problem
-    from ...models.search_experiment_runs_request import SearchExperimentRunsRequest
+    from ...models.search_experiment_runs_request import (
+        SearchExperimentRunsRequest,
+        SearchExperimentRunsRequestDict,
+    )
     from ...types import Unset
 
 __all__ = [
@@ -56,7 +68,7 @@ class ExperimentsTagsWithRawResponse(SyncResource):
         self,
         experiment_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListTagsResponse]:
         """Add experiment tags (POST /v2/experiments/{experiment_id}/tags), as the whole answer.
@@ -106,7 +118,7 @@ class ExperimentsTags(SyncResource):
         self,
         experiment_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add experiment tags (POST /v2/experiments/{experiment_id}/tags).
@@ -191,7 +203,7 @@ class ExperimentsRunsWithRawResponse(SyncResource):
         self,
         experiment_id: str,
         *,
-        body: AnnotateExperimentRunsRequest,
+        body: AnnotateExperimentRunsRequest | AnnotateExperimentRunsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[None]:
         """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate), as the whole answer.
@@ -213,7 +225,7 @@ class ExperimentsRunsWithRawResponse(SyncResource):
         self,
         experiment_id: str,
         *,
-        body: InsertExperimentRunsRequest,
+        body: InsertExperimentRunsRequest | InsertExperimentRunsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ExperimentWithRunIds]:
         """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs), as the whole answer.
@@ -259,7 +271,7 @@ class ExperimentsRunsWithRawResponse(SyncResource):
         self,
         experiment_id: str,
         *,
-        body: SearchExperimentRunsRequest,
+        body: SearchExperimentRunsRequest | SearchExperimentRunsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListExperimentRunsResponse]:
         """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search), as the whole answer.
@@ -290,7 +302,7 @@ class ExperimentsRuns(SyncResource):
         self,
         experiment_id: str,
         *,
-        body: AnnotateExperimentRunsRequest,
+        body: AnnotateExperimentRunsRequest | AnnotateExperimentRunsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
@@ -330,7 +342,7 @@ class ExperimentsRuns(SyncResource):
         self,
         experiment_id: str,
         *,
-        body: InsertExperimentRunsRequest,
+        body: InsertExperimentRunsRequest | InsertExperimentRunsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ExperimentWithRunIds:
         """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
@@ -420,7 +432,7 @@ class ExperimentsRuns(SyncResource):
         self,
         experiment_id: str,
         *,
-        body: SearchExperimentRunsRequest,
+        body: SearchExperimentRunsRequest | SearchExperimentRunsRequestDict,
         max_items: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> SyncPaginator[ExperimentRun, ListExperimentRunsResponse]:
@@ -474,7 +486,7 @@ class ExperimentsWithRawResponse(SyncResource):
     def create(
         self,
         *,
-        body: CreateExperimentRequest,
+        body: CreateExperimentRequest | CreateExperimentRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Experiment]:
         """Create experiment (POST /v2/experiments), as the whole answer.
@@ -577,7 +589,7 @@ class Experiments(SyncResource):
     def create(
         self,
         *,
-        body: CreateExperimentRequest,
+        body: CreateExperimentRequest | CreateExperimentRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Experiment:
         """Create experiment (POST /v2/experiments).
@@ -745,7 +757,7 @@ class AsyncExperimentsTagsWithRawResponse(AsyncResource):
         self,
         experiment_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListTagsResponse]:
         """Add experiment tags (POST /v2/experiments/{experiment_id}/tags), as the whole answer.
@@ -795,7 +807,7 @@ class AsyncExperimentsTags(AsyncResource):
         self,
         experiment_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add experiment tags (POST /v2/experiments/{experiment_id}/tags).
@@ -880,7 +892,7 @@ class AsyncExperimentsRunsWithRawResponse(AsyncResource):
         self,
         experiment_id: str,
         *,
-        body: AnnotateExperimentRunsRequest,
+        body: AnnotateExperimentRunsRequest | AnnotateExperimentRunsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[None]:
         """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate), as the whole answer.
@@ -902,7 +914,7 @@ class AsyncExperimentsRunsWithRawResponse(AsyncResource):
         self,
         experiment_id: str,
         *,
-        body: InsertExperimentRunsRequest,
+        body: InsertExperimentRunsRequest | InsertExperimentRunsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ExperimentWithRunIds]:
         """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs), as the whole answer.
@@ -948,7 +960,7 @@ class AsyncExperimentsRunsWithRawResponse(AsyncResource):
         self,
         experiment_id: str,
         *,
-        body: SearchExperimentRunsRequest,
+        body: SearchExperimentRunsRequest | SearchExperimentRunsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListExperimentRunsResponse]:
         """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search), as the whole answer.
@@ -979,7 +991,7 @@ class AsyncExperimentsRuns(AsyncResource):
         self,
         experiment_id: str,
         *,
-        body: AnnotateExperimentRunsRequest,
+        body: AnnotateExperimentRunsRequest | AnnotateExperimentRunsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
@@ -1019,7 +1031,7 @@ class AsyncExperimentsRuns(AsyncResource):
         self,
         experiment_id: str,
         *,
-        body: InsertExperimentRunsRequest,
+        body: InsertExperimentRunsRequest | InsertExperimentRunsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ExperimentWithRunIds:
         """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
@@ -1109,7 +1121,7 @@ class AsyncExperimentsRuns(AsyncResource):
         self,
         experiment_id: str,
         *,
-        body: SearchExperimentRunsRequest,
+        body: SearchExperimentRunsRequest | SearchExperimentRunsRequestDict,
         max_items: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ExperimentRun, ListExperimentRunsResponse]:
@@ -1163,7 +1175,7 @@ class AsyncExperimentsWithRawResponse(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateExperimentRequest,
+        body: CreateExperimentRequest | CreateExperimentRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Experiment]:
         """Create experiment (POST /v2/experiments), as the whole answer.
@@ -1266,7 +1278,7 @@ class AsyncExperiments(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateExperimentRequest,
+        body: CreateExperimentRequest | CreateExperimentRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Experiment:
         """Create experiment (POST /v2/experiments).

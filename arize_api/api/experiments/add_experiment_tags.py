@@ -7,8 +7,9 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
-from ...models.add_tags_request import AddTagsRequest
+from ...models.add_tags_request import AddTagsRequest, AddTagsRequestDict
 from ...models.list_tags_response import ListTagsResponse
 from ...types import Response, path_segment
 
@@ -30,8 +31,11 @@ OP = Operation(
 def _get_kwargs(
     experiment_id: str,
     *,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
 ) -> dict[str, Any]:
+    experiment_id = path_value("experiment_id", experiment_id)
+    body = as_model(AddTagsRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +64,7 @@ def sync_detailed(
     experiment_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ListTagsResponse]:
     """Add experiment tags (POST /v2/experiments/{experiment_id}/tags).
@@ -98,7 +102,7 @@ def sync(
     experiment_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ListTagsResponse:
     """Add experiment tags (POST /v2/experiments/{experiment_id}/tags).
@@ -136,7 +140,7 @@ async def asyncio_detailed(
     experiment_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ListTagsResponse]:
     """Add experiment tags (POST /v2/experiments/{experiment_id}/tags).
@@ -174,7 +178,7 @@ async def asyncio(
     experiment_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ListTagsResponse:
     """Add experiment tags (POST /v2/experiments/{experiment_id}/tags).

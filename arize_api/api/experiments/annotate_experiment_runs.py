@@ -7,8 +7,12 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
-from ...models.annotate_experiment_runs_request import AnnotateExperimentRunsRequest
+from ...models.annotate_experiment_runs_request import (
+    AnnotateExperimentRunsRequest,
+    AnnotateExperimentRunsRequestDict,
+)
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -29,8 +33,11 @@ OP = Operation(
 def _get_kwargs(
     experiment_id: str,
     *,
-    body: AnnotateExperimentRunsRequest,
+    body: AnnotateExperimentRunsRequest | AnnotateExperimentRunsRequestDict,
 ) -> dict[str, Any]:
+    experiment_id = path_value("experiment_id", experiment_id)
+    body = as_model(AnnotateExperimentRunsRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -56,7 +63,7 @@ def sync_detailed(
     experiment_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AnnotateExperimentRunsRequest,
+    body: AnnotateExperimentRunsRequest | AnnotateExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
@@ -94,7 +101,7 @@ def sync(
     experiment_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AnnotateExperimentRunsRequest,
+    body: AnnotateExperimentRunsRequest | AnnotateExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
@@ -133,7 +140,7 @@ async def asyncio_detailed(
     experiment_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AnnotateExperimentRunsRequest,
+    body: AnnotateExperimentRunsRequest | AnnotateExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).
@@ -171,7 +178,7 @@ async def asyncio(
     experiment_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AnnotateExperimentRunsRequest,
+    body: AnnotateExperimentRunsRequest | AnnotateExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Annotate experiment runs (POST /v2/experiments/{experiment_id}/runs/annotate).

@@ -7,8 +7,12 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
-from ...models.create_experiment_request import CreateExperimentRequest
+from ...models.create_experiment_request import (
+    CreateExperimentRequest,
+    CreateExperimentRequestDict,
+)
 from ...models.experiment import Experiment
 from ...types import Response
 
@@ -29,8 +33,10 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: CreateExperimentRequest,
+    body: CreateExperimentRequest | CreateExperimentRequestDict,
 ) -> dict[str, Any]:
+    body = as_model(CreateExperimentRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -58,7 +64,7 @@ def _parse_response(response: RawResponse) -> Experiment:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateExperimentRequest,
+    body: CreateExperimentRequest | CreateExperimentRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Experiment]:
     """Create experiment (POST /v2/experiments).
@@ -96,7 +102,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateExperimentRequest,
+    body: CreateExperimentRequest | CreateExperimentRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Experiment:
     """Create experiment (POST /v2/experiments).
@@ -134,7 +140,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateExperimentRequest,
+    body: CreateExperimentRequest | CreateExperimentRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Experiment]:
     """Create experiment (POST /v2/experiments).
@@ -172,7 +178,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateExperimentRequest,
+    body: CreateExperimentRequest | CreateExperimentRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Experiment:
     """Create experiment (POST /v2/experiments).

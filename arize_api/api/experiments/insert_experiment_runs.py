@@ -7,9 +7,13 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.experiment_with_run_ids import ExperimentWithRunIds
-from ...models.insert_experiment_runs_request import InsertExperimentRunsRequest
+from ...models.insert_experiment_runs_request import (
+    InsertExperimentRunsRequest,
+    InsertExperimentRunsRequestDict,
+)
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -30,8 +34,11 @@ OP = Operation(
 def _get_kwargs(
     experiment_id: str,
     *,
-    body: InsertExperimentRunsRequest,
+    body: InsertExperimentRunsRequest | InsertExperimentRunsRequestDict,
 ) -> dict[str, Any]:
+    experiment_id = path_value("experiment_id", experiment_id)
+    body = as_model(InsertExperimentRunsRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +67,7 @@ def sync_detailed(
     experiment_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: InsertExperimentRunsRequest,
+    body: InsertExperimentRunsRequest | InsertExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ExperimentWithRunIds]:
     """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
@@ -98,7 +105,7 @@ def sync(
     experiment_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: InsertExperimentRunsRequest,
+    body: InsertExperimentRunsRequest | InsertExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ExperimentWithRunIds:
     """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
@@ -136,7 +143,7 @@ async def asyncio_detailed(
     experiment_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: InsertExperimentRunsRequest,
+    body: InsertExperimentRunsRequest | InsertExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ExperimentWithRunIds]:
     """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).
@@ -174,7 +181,7 @@ async def asyncio(
     experiment_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: InsertExperimentRunsRequest,
+    body: InsertExperimentRunsRequest | InsertExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ExperimentWithRunIds:
     """Insert experiment runs (POST /v2/experiments/{experiment_id}/runs).

@@ -7,9 +7,13 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.list_experiment_runs_response import ListExperimentRunsResponse
-from ...models.search_experiment_runs_request import SearchExperimentRunsRequest
+from ...models.search_experiment_runs_request import (
+    SearchExperimentRunsRequest,
+    SearchExperimentRunsRequestDict,
+)
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -30,8 +34,11 @@ OP = Operation(
 def _get_kwargs(
     experiment_id: str,
     *,
-    body: SearchExperimentRunsRequest,
+    body: SearchExperimentRunsRequest | SearchExperimentRunsRequestDict,
 ) -> dict[str, Any]:
+    experiment_id = path_value("experiment_id", experiment_id)
+    body = as_model(SearchExperimentRunsRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +67,7 @@ def sync_detailed(
     experiment_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: SearchExperimentRunsRequest,
+    body: SearchExperimentRunsRequest | SearchExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ListExperimentRunsResponse]:
     """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search).
@@ -102,7 +109,7 @@ def sync(
     experiment_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: SearchExperimentRunsRequest,
+    body: SearchExperimentRunsRequest | SearchExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ListExperimentRunsResponse:
     """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search).
@@ -144,7 +151,7 @@ async def asyncio_detailed(
     experiment_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: SearchExperimentRunsRequest,
+    body: SearchExperimentRunsRequest | SearchExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ListExperimentRunsResponse]:
     """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search).
@@ -186,7 +193,7 @@ async def asyncio(
     experiment_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: SearchExperimentRunsRequest,
+    body: SearchExperimentRunsRequest | SearchExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ListExperimentRunsResponse:
     """Search experiment runs (POST /v2/experiments/{experiment_id}/runs/search).

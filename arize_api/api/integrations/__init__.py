@@ -20,22 +20,36 @@ if TYPE_CHECKING:
     from ..._response import Response
     from ...models import AgentIntegration, EvaluatorIntegration, LlmIntegration
     from ...models.agent_integration import AgentIntegration
-    from ...models.create_agent_integration_request import CreateAgentIntegrationRequest
+    from ...models.create_agent_integration_request import (
+        CreateAgentIntegrationRequest,
+        CreateAgentIntegrationRequestDict,
+    )
     from ...models.create_evaluator_integration_request import (
         CreateEvaluatorIntegrationRequest,
+        CreateEvaluatorIntegrationRequestDict,
     )
-    from ...models.create_llm_integration_request import CreateLlmIntegrationRequest
+    from ...models.create_llm_integration_request import (
+        CreateLlmIntegrationRequest,
+        CreateLlmIntegrationRequestDict,
+    )
     from ...models.evaluator_integration import EvaluatorIntegration
     from ...models.forbidden_problem import ForbiddenProblem
     from ...models.integration_type import IntegrationType, check_integration_type
     from ...models.list_integrations_response import ListIntegrationsResponse
     from ...models.llm_integration import LlmIntegration
     from ...models.problem import Problem
-    from ...models.update_agent_integration_request import UpdateAgentIntegrationRequest
+    from ...models.update_agent_integration_request import (
+        UpdateAgentIntegrationRequest,
+        UpdateAgentIntegrationRequestDict,
+    )
     from ...models.update_evaluator_integration_request import (
         UpdateEvaluatorIntegrationRequest,
+        UpdateEvaluatorIntegrationRequestDict,
     )
-    from ...models.update_llm_integration_request import UpdateLlmIntegrationRequest
+    from ...models.update_llm_integration_request import (
+        UpdateLlmIntegrationRequest,
+        UpdateLlmIntegrationRequestDict,
+    )
     from ...types import Unset
 
 __all__ = [
@@ -53,8 +67,11 @@ class IntegrationsWithRawResponse(SyncResource):
         self,
         *,
         body: CreateAgentIntegrationRequest
+        | CreateAgentIntegrationRequestDict
         | CreateEvaluatorIntegrationRequest
-        | CreateLlmIntegrationRequest,
+        | CreateEvaluatorIntegrationRequestDict
+        | CreateLlmIntegrationRequest
+        | CreateLlmIntegrationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
         """Create integration (POST /v2/integrations), as the whole answer.
@@ -144,8 +161,11 @@ class IntegrationsWithRawResponse(SyncResource):
         integration_id: str,
         *,
         body: UpdateAgentIntegrationRequest
+        | UpdateAgentIntegrationRequestDict
         | UpdateEvaluatorIntegrationRequest
-        | UpdateLlmIntegrationRequest,
+        | UpdateEvaluatorIntegrationRequestDict
+        | UpdateLlmIntegrationRequest
+        | UpdateLlmIntegrationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
         """Update integration (PATCH /v2/integrations/{integration_id}), as the whole answer.
@@ -176,8 +196,11 @@ class Integrations(SyncResource):
         self,
         *,
         body: CreateAgentIntegrationRequest
+        | CreateAgentIntegrationRequestDict
         | CreateEvaluatorIntegrationRequest
-        | CreateLlmIntegrationRequest,
+        | CreateEvaluatorIntegrationRequestDict
+        | CreateLlmIntegrationRequest
+        | CreateLlmIntegrationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
         """Create integration (POST /v2/integrations).
@@ -361,8 +384,11 @@ class Integrations(SyncResource):
         integration_id: str,
         *,
         body: UpdateAgentIntegrationRequest
+        | UpdateAgentIntegrationRequestDict
         | UpdateEvaluatorIntegrationRequest
-        | UpdateLlmIntegrationRequest,
+        | UpdateEvaluatorIntegrationRequestDict
+        | UpdateLlmIntegrationRequest
+        | UpdateLlmIntegrationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
         """Update integration (PATCH /v2/integrations/{integration_id}).
@@ -414,8 +440,11 @@ class AsyncIntegrationsWithRawResponse(AsyncResource):
         self,
         *,
         body: CreateAgentIntegrationRequest
+        | CreateAgentIntegrationRequestDict
         | CreateEvaluatorIntegrationRequest
-        | CreateLlmIntegrationRequest,
+        | CreateEvaluatorIntegrationRequestDict
+        | CreateLlmIntegrationRequest
+        | CreateLlmIntegrationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
         """Create integration (POST /v2/integrations), as the whole answer.
@@ -505,8 +534,11 @@ class AsyncIntegrationsWithRawResponse(AsyncResource):
         integration_id: str,
         *,
         body: UpdateAgentIntegrationRequest
+        | UpdateAgentIntegrationRequestDict
         | UpdateEvaluatorIntegrationRequest
-        | UpdateLlmIntegrationRequest,
+        | UpdateEvaluatorIntegrationRequestDict
+        | UpdateLlmIntegrationRequest
+        | UpdateLlmIntegrationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
         """Update integration (PATCH /v2/integrations/{integration_id}), as the whole answer.
@@ -537,8 +569,11 @@ class AsyncIntegrations(AsyncResource):
         self,
         *,
         body: CreateAgentIntegrationRequest
+        | CreateAgentIntegrationRequestDict
         | CreateEvaluatorIntegrationRequest
-        | CreateLlmIntegrationRequest,
+        | CreateEvaluatorIntegrationRequestDict
+        | CreateLlmIntegrationRequest
+        | CreateLlmIntegrationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
         """Create integration (POST /v2/integrations).
@@ -722,8 +757,11 @@ class AsyncIntegrations(AsyncResource):
         integration_id: str,
         *,
         body: UpdateAgentIntegrationRequest
+        | UpdateAgentIntegrationRequestDict
         | UpdateEvaluatorIntegrationRequest
-        | UpdateLlmIntegrationRequest,
+        | UpdateEvaluatorIntegrationRequestDict
+        | UpdateLlmIntegrationRequest
+        | UpdateLlmIntegrationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
         """Update integration (PATCH /v2/integrations/{integration_id}).

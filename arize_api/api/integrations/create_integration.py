@@ -7,13 +7,21 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import not_a_body
 from ...client import AuthenticatedClient, Client
 from ...models.agent_integration import AgentIntegration
-from ...models.create_agent_integration_request import CreateAgentIntegrationRequest
+from ...models.create_agent_integration_request import (
+    CreateAgentIntegrationRequest,
+    CreateAgentIntegrationRequestDict,
+)
 from ...models.create_evaluator_integration_request import (
     CreateEvaluatorIntegrationRequest,
+    CreateEvaluatorIntegrationRequestDict,
 )
-from ...models.create_llm_integration_request import CreateLlmIntegrationRequest
+from ...models.create_llm_integration_request import (
+    CreateLlmIntegrationRequest,
+    CreateLlmIntegrationRequestDict,
+)
 from ...models.evaluator_integration import EvaluatorIntegration
 from ...models.llm_integration import LlmIntegration
 from ...types import Response
@@ -36,9 +44,117 @@ OP = Operation(
 def _get_kwargs(
     *,
     body: CreateAgentIntegrationRequest
+    | CreateAgentIntegrationRequestDict
     | CreateEvaluatorIntegrationRequest
-    | CreateLlmIntegrationRequest,
+    | CreateEvaluatorIntegrationRequestDict
+    | CreateLlmIntegrationRequest
+    | CreateLlmIntegrationRequestDict,
 ) -> dict[str, Any]:
+    if not isinstance(
+        body,
+        (
+            CreateAgentIntegrationRequest,
+            CreateEvaluatorIntegrationRequest,
+            CreateLlmIntegrationRequest,
+            dict,
+        ),
+    ) and callable(getattr(body, "to_dict", None)):
+        body = body.to_dict()  # another model of the same shape
+    if isinstance(body, dict):
+
+        def _parse_body(
+            data: object,
+        ) -> (
+            CreateAgentIntegrationRequest
+            | CreateEvaluatorIntegrationRequest
+            | CreateLlmIntegrationRequest
+        ):
+            failures: list[Exception] = []
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                if data.get("type", "AGENT") != "AGENT":
+                    from arize_api._errors import ConstMismatchError
+
+                    raise ConstMismatchError("type is not 'AGENT'")
+                componentsschemas_create_integration_request_type_0 = (
+                    CreateAgentIntegrationRequest.from_dict(data)
+                )
+
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_create_integration_request_type_0
+                )
+                return componentsschemas_create_integration_request_type_0
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                if data.get("type", "EVALUATOR") != "EVALUATOR":
+                    from arize_api._errors import ConstMismatchError
+
+                    raise ConstMismatchError("type is not 'EVALUATOR'")
+                componentsschemas_create_integration_request_type_1 = (
+                    CreateEvaluatorIntegrationRequest.from_dict(data)
+                )
+
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_create_integration_request_type_1
+                )
+                return componentsschemas_create_integration_request_type_1
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                if data.get("type", "LLM") != "LLM":
+                    from arize_api._errors import ConstMismatchError
+
+                    raise ConstMismatchError("type is not 'LLM'")
+                componentsschemas_create_integration_request_type_2 = (
+                    CreateLlmIntegrationRequest.from_dict(data)
+                )
+
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_create_integration_request_type_2
+                )
+                return componentsschemas_create_integration_request_type_2
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                CreateAgentIntegrationRequest
+                | CreateEvaluatorIntegrationRequest
+                | CreateLlmIntegrationRequest,
+                unmatched_variant(data, failures, polymorphic=True),
+            )
+
+        body = _parse_body(body)
+
+    elif not isinstance(
+        body,
+        (
+            CreateAgentIntegrationRequest,
+            CreateEvaluatorIntegrationRequest,
+            CreateLlmIntegrationRequest,
+        ),
+    ):
+        raise not_a_body(
+            [
+                "CreateAgentIntegrationRequest",
+                "CreateEvaluatorIntegrationRequest",
+                "CreateLlmIntegrationRequest",
+            ],
+            body,
+        )
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -129,8 +245,11 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CreateAgentIntegrationRequest
+    | CreateAgentIntegrationRequestDict
     | CreateEvaluatorIntegrationRequest
-    | CreateLlmIntegrationRequest,
+    | CreateEvaluatorIntegrationRequestDict
+    | CreateLlmIntegrationRequest
+    | CreateLlmIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
     """Create integration (POST /v2/integrations).
@@ -173,8 +292,11 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: CreateAgentIntegrationRequest
+    | CreateAgentIntegrationRequestDict
     | CreateEvaluatorIntegrationRequest
-    | CreateLlmIntegrationRequest,
+    | CreateEvaluatorIntegrationRequestDict
+    | CreateLlmIntegrationRequest
+    | CreateLlmIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
     """Create integration (POST /v2/integrations).
@@ -217,8 +339,11 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CreateAgentIntegrationRequest
+    | CreateAgentIntegrationRequestDict
     | CreateEvaluatorIntegrationRequest
-    | CreateLlmIntegrationRequest,
+    | CreateEvaluatorIntegrationRequestDict
+    | CreateLlmIntegrationRequest
+    | CreateLlmIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
     """Create integration (POST /v2/integrations).
@@ -261,8 +386,11 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: CreateAgentIntegrationRequest
+    | CreateAgentIntegrationRequestDict
     | CreateEvaluatorIntegrationRequest
-    | CreateLlmIntegrationRequest,
+    | CreateEvaluatorIntegrationRequestDict
+    | CreateLlmIntegrationRequest
+    | CreateLlmIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
     """Create integration (POST /v2/integrations).

@@ -7,15 +7,23 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import not_a_body, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.agent_integration import AgentIntegration
 from ...models.evaluator_integration import EvaluatorIntegration
 from ...models.llm_integration import LlmIntegration
-from ...models.update_agent_integration_request import UpdateAgentIntegrationRequest
+from ...models.update_agent_integration_request import (
+    UpdateAgentIntegrationRequest,
+    UpdateAgentIntegrationRequestDict,
+)
 from ...models.update_evaluator_integration_request import (
     UpdateEvaluatorIntegrationRequest,
+    UpdateEvaluatorIntegrationRequestDict,
 )
-from ...models.update_llm_integration_request import UpdateLlmIntegrationRequest
+from ...models.update_llm_integration_request import (
+    UpdateLlmIntegrationRequest,
+    UpdateLlmIntegrationRequestDict,
+)
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -37,9 +45,118 @@ def _get_kwargs(
     integration_id: str,
     *,
     body: UpdateAgentIntegrationRequest
+    | UpdateAgentIntegrationRequestDict
     | UpdateEvaluatorIntegrationRequest
-    | UpdateLlmIntegrationRequest,
+    | UpdateEvaluatorIntegrationRequestDict
+    | UpdateLlmIntegrationRequest
+    | UpdateLlmIntegrationRequestDict,
 ) -> dict[str, Any]:
+    integration_id = path_value("integration_id", integration_id)
+    if not isinstance(
+        body,
+        (
+            UpdateAgentIntegrationRequest,
+            UpdateEvaluatorIntegrationRequest,
+            UpdateLlmIntegrationRequest,
+            dict,
+        ),
+    ) and callable(getattr(body, "to_dict", None)):
+        body = body.to_dict()  # another model of the same shape
+    if isinstance(body, dict):
+
+        def _parse_body(
+            data: object,
+        ) -> (
+            UpdateAgentIntegrationRequest
+            | UpdateEvaluatorIntegrationRequest
+            | UpdateLlmIntegrationRequest
+        ):
+            failures: list[Exception] = []
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                if data.get("type", "AGENT") != "AGENT":
+                    from arize_api._errors import ConstMismatchError
+
+                    raise ConstMismatchError("type is not 'AGENT'")
+                componentsschemas_update_integration_request_type_0 = (
+                    UpdateAgentIntegrationRequest.from_dict(data)
+                )
+
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_update_integration_request_type_0
+                )
+                return componentsschemas_update_integration_request_type_0
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                if data.get("type", "EVALUATOR") != "EVALUATOR":
+                    from arize_api._errors import ConstMismatchError
+
+                    raise ConstMismatchError("type is not 'EVALUATOR'")
+                componentsschemas_update_integration_request_type_1 = (
+                    UpdateEvaluatorIntegrationRequest.from_dict(data)
+                )
+
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_update_integration_request_type_1
+                )
+                return componentsschemas_update_integration_request_type_1
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                if data.get("type", "LLM") != "LLM":
+                    from arize_api._errors import ConstMismatchError
+
+                    raise ConstMismatchError("type is not 'LLM'")
+                componentsschemas_update_integration_request_type_2 = (
+                    UpdateLlmIntegrationRequest.from_dict(data)
+                )
+
+                from arize_api._unions import check_nothing_dropped
+
+                check_nothing_dropped(
+                    data, componentsschemas_update_integration_request_type_2
+                )
+                return componentsschemas_update_integration_request_type_2
+            except (TypeError, ValueError, AttributeError, KeyError) as error:
+                failures.append(error)
+            from arize_api._unions import unmatched_variant
+
+            return cast(
+                UpdateAgentIntegrationRequest
+                | UpdateEvaluatorIntegrationRequest
+                | UpdateLlmIntegrationRequest,
+                unmatched_variant(data, failures, polymorphic=True),
+            )
+
+        body = _parse_body(body)
+
+    elif not isinstance(
+        body,
+        (
+            UpdateAgentIntegrationRequest,
+            UpdateEvaluatorIntegrationRequest,
+            UpdateLlmIntegrationRequest,
+        ),
+    ):
+        raise not_a_body(
+            [
+                "UpdateAgentIntegrationRequest",
+                "UpdateEvaluatorIntegrationRequest",
+                "UpdateLlmIntegrationRequest",
+            ],
+            body,
+        )
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -131,8 +248,11 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UpdateAgentIntegrationRequest
+    | UpdateAgentIntegrationRequestDict
     | UpdateEvaluatorIntegrationRequest
-    | UpdateLlmIntegrationRequest,
+    | UpdateEvaluatorIntegrationRequestDict
+    | UpdateLlmIntegrationRequest
+    | UpdateLlmIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
     """Update integration (PATCH /v2/integrations/{integration_id}).
@@ -180,8 +300,11 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: UpdateAgentIntegrationRequest
+    | UpdateAgentIntegrationRequestDict
     | UpdateEvaluatorIntegrationRequest
-    | UpdateLlmIntegrationRequest,
+    | UpdateEvaluatorIntegrationRequestDict
+    | UpdateLlmIntegrationRequest
+    | UpdateLlmIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
     """Update integration (PATCH /v2/integrations/{integration_id}).
@@ -229,8 +352,11 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UpdateAgentIntegrationRequest
+    | UpdateAgentIntegrationRequestDict
     | UpdateEvaluatorIntegrationRequest
-    | UpdateLlmIntegrationRequest,
+    | UpdateEvaluatorIntegrationRequestDict
+    | UpdateLlmIntegrationRequest
+    | UpdateLlmIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AgentIntegration | EvaluatorIntegration | LlmIntegration]:
     """Update integration (PATCH /v2/integrations/{integration_id}).
@@ -278,8 +404,11 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: UpdateAgentIntegrationRequest
+    | UpdateAgentIntegrationRequestDict
     | UpdateEvaluatorIntegrationRequest
-    | UpdateLlmIntegrationRequest,
+    | UpdateEvaluatorIntegrationRequestDict
+    | UpdateLlmIntegrationRequest
+    | UpdateLlmIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
     """Update integration (PATCH /v2/integrations/{integration_id}).

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
         Tag,
         TracingMonitor,
     )
-    from ...models.add_tags_request import AddTagsRequest
+    from ...models.add_tags_request import AddTagsRequest, AddTagsRequestDict
     from ...models.custom_metric_monitor import CustomMetricMonitor
     from ...models.data_quality_metric import (
         DataQualityMetric,
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from ...models.performance_metric import PerformanceMetric, check_performance_metric
     from ...models.performance_monitor import PerformanceMonitor
     from ...models.problem import Problem
-    from ...models.remove_tags_request import RemoveTagsRequest
+    from ...models.remove_tags_request import RemoveTagsRequest, RemoveTagsRequestDict
     from ...models.remove_tags_response import RemoveTagsResponse
     from ...models.tracing_monitor import TracingMonitor
     from ...types import Unset
@@ -68,7 +68,7 @@ class MonitorsTagsWithRawResponse(SyncResource):
         self,
         monitor_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListTagsResponse]:
         """Add monitor tags (POST /v2/monitors/{monitor_id}/tags), as the whole answer.
@@ -109,7 +109,7 @@ class MonitorsTagsWithRawResponse(SyncResource):
         self,
         monitor_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[RemoveTagsResponse]:
         """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags), as the whole answer.
@@ -140,7 +140,7 @@ class MonitorsTags(SyncResource):
         self,
         monitor_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add monitor tags (POST /v2/monitors/{monitor_id}/tags).
@@ -221,7 +221,7 @@ class MonitorsTags(SyncResource):
         self,
         monitor_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags).
@@ -515,7 +515,7 @@ class AsyncMonitorsTagsWithRawResponse(AsyncResource):
         self,
         monitor_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListTagsResponse]:
         """Add monitor tags (POST /v2/monitors/{monitor_id}/tags), as the whole answer.
@@ -556,7 +556,7 @@ class AsyncMonitorsTagsWithRawResponse(AsyncResource):
         self,
         monitor_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[RemoveTagsResponse]:
         """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags), as the whole answer.
@@ -587,7 +587,7 @@ class AsyncMonitorsTags(AsyncResource):
         self,
         monitor_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add monitor tags (POST /v2/monitors/{monitor_id}/tags).
@@ -668,7 +668,7 @@ class AsyncMonitorsTags(AsyncResource):
         self,
         monitor_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove monitor tags (DELETE /v2/monitors/{monitor_id}/tags).

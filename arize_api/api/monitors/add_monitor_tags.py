@@ -7,8 +7,9 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
-from ...models.add_tags_request import AddTagsRequest
+from ...models.add_tags_request import AddTagsRequest, AddTagsRequestDict
 from ...models.list_tags_response import ListTagsResponse
 from ...types import Response, path_segment
 
@@ -30,8 +31,11 @@ OP = Operation(
 def _get_kwargs(
     monitor_id: str,
     *,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
 ) -> dict[str, Any]:
+    monitor_id = path_value("monitor_id", monitor_id)
+    body = as_model(AddTagsRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +64,7 @@ def sync_detailed(
     monitor_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ListTagsResponse]:
     """Add monitor tags (POST /v2/monitors/{monitor_id}/tags).
@@ -98,7 +102,7 @@ def sync(
     monitor_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ListTagsResponse:
     """Add monitor tags (POST /v2/monitors/{monitor_id}/tags).
@@ -136,7 +140,7 @@ async def asyncio_detailed(
     monitor_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ListTagsResponse]:
     """Add monitor tags (POST /v2/monitors/{monitor_id}/tags).
@@ -174,7 +178,7 @@ async def asyncio(
     monitor_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddTagsRequest,
+    body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ListTagsResponse:
     """Add monitor tags (POST /v2/monitors/{monitor_id}/tags).

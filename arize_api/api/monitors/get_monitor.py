@@ -7,6 +7,7 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import path_value
 from ...client import AuthenticatedClient, Client
 from ...models.custom_metric_monitor import CustomMetricMonitor
 from ...models.data_quality_monitor import DataQualityMonitor
@@ -33,6 +34,7 @@ OP = Operation(
 def _get_kwargs(
     monitor_id: str,
 ) -> dict[str, Any]:
+    monitor_id = path_value("monitor_id", monitor_id)
 
     _kwargs: dict[str, Any] = {
         "method": "get",

@@ -19,14 +19,23 @@ if TYPE_CHECKING:
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ..._response import Response
     from ...models import Organization
-    from ...models.add_organization_user_request import AddOrganizationUserRequest
-    from ...models.create_organization_request import CreateOrganizationRequest
+    from ...models.add_organization_user_request import (
+        AddOrganizationUserRequest,
+        AddOrganizationUserRequestDict,
+    )
+    from ...models.create_organization_request import (
+        CreateOrganizationRequest,
+        CreateOrganizationRequestDict,
+    )
     from ...models.forbidden_problem import ForbiddenProblem
     from ...models.list_organizations_response import ListOrganizationsResponse
     from ...models.organization import Organization
     from ...models.organization_membership import OrganizationMembership
     from ...models.problem import Problem
-    from ...models.update_organization_request import UpdateOrganizationRequest
+    from ...models.update_organization_request import (
+        UpdateOrganizationRequest,
+        UpdateOrganizationRequestDict,
+    )
     from ...types import Unset
 
 __all__ = [
@@ -48,7 +57,7 @@ class OrganizationsUsersWithRawResponse(SyncResource):
         self,
         org_id: str,
         *,
-        body: AddOrganizationUserRequest,
+        body: AddOrganizationUserRequest | AddOrganizationUserRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[OrganizationMembership]:
         """Add organization user (POST /v2/organizations/{org_id}/users), as the whole answer.
@@ -100,7 +109,7 @@ class OrganizationsUsers(SyncResource):
         self,
         org_id: str,
         *,
-        body: AddOrganizationUserRequest,
+        body: AddOrganizationUserRequest | AddOrganizationUserRequestDict,
         **options: Unpack[RequestOptions],
     ) -> OrganizationMembership:
         """Add organization user (POST /v2/organizations/{org_id}/users).
@@ -176,7 +185,7 @@ class OrganizationsWithRawResponse(SyncResource):
     def create(
         self,
         *,
-        body: CreateOrganizationRequest,
+        body: CreateOrganizationRequest | CreateOrganizationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Organization]:
         """Create organization (POST /v2/organizations), as the whole answer.
@@ -259,7 +268,7 @@ class OrganizationsWithRawResponse(SyncResource):
         self,
         org_id: str,
         *,
-        body: UpdateOrganizationRequest,
+        body: UpdateOrganizationRequest | UpdateOrganizationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Organization]:
         """Update organization (PATCH /v2/organizations/{org_id}), as the whole answer.
@@ -293,7 +302,7 @@ class Organizations(SyncResource):
     def create(
         self,
         *,
-        body: CreateOrganizationRequest,
+        body: CreateOrganizationRequest | CreateOrganizationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Organization:
         """Create organization (POST /v2/organizations).
@@ -441,7 +450,7 @@ class Organizations(SyncResource):
         self,
         org_id: str,
         *,
-        body: UpdateOrganizationRequest,
+        body: UpdateOrganizationRequest | UpdateOrganizationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Organization:
         """Update organization (PATCH /v2/organizations/{org_id}).
@@ -482,7 +491,7 @@ class AsyncOrganizationsUsersWithRawResponse(AsyncResource):
         self,
         org_id: str,
         *,
-        body: AddOrganizationUserRequest,
+        body: AddOrganizationUserRequest | AddOrganizationUserRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[OrganizationMembership]:
         """Add organization user (POST /v2/organizations/{org_id}/users), as the whole answer.
@@ -534,7 +543,7 @@ class AsyncOrganizationsUsers(AsyncResource):
         self,
         org_id: str,
         *,
-        body: AddOrganizationUserRequest,
+        body: AddOrganizationUserRequest | AddOrganizationUserRequestDict,
         **options: Unpack[RequestOptions],
     ) -> OrganizationMembership:
         """Add organization user (POST /v2/organizations/{org_id}/users).
@@ -610,7 +619,7 @@ class AsyncOrganizationsWithRawResponse(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateOrganizationRequest,
+        body: CreateOrganizationRequest | CreateOrganizationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Organization]:
         """Create organization (POST /v2/organizations), as the whole answer.
@@ -693,7 +702,7 @@ class AsyncOrganizationsWithRawResponse(AsyncResource):
         self,
         org_id: str,
         *,
-        body: UpdateOrganizationRequest,
+        body: UpdateOrganizationRequest | UpdateOrganizationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Organization]:
         """Update organization (PATCH /v2/organizations/{org_id}), as the whole answer.
@@ -727,7 +736,7 @@ class AsyncOrganizations(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateOrganizationRequest,
+        body: CreateOrganizationRequest | CreateOrganizationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Organization:
         """Create organization (POST /v2/organizations).
@@ -875,7 +884,7 @@ class AsyncOrganizations(AsyncResource):
         self,
         org_id: str,
         *,
-        body: UpdateOrganizationRequest,
+        body: UpdateOrganizationRequest | UpdateOrganizationRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Organization:
         """Update organization (PATCH /v2/organizations/{org_id}).

@@ -7,8 +7,12 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
-from ...models.add_organization_user_request import AddOrganizationUserRequest
+from ...models.add_organization_user_request import (
+    AddOrganizationUserRequest,
+    AddOrganizationUserRequestDict,
+)
 from ...models.organization_membership import OrganizationMembership
 from ...types import Response, path_segment
 
@@ -30,8 +34,11 @@ OP = Operation(
 def _get_kwargs(
     org_id: str,
     *,
-    body: AddOrganizationUserRequest,
+    body: AddOrganizationUserRequest | AddOrganizationUserRequestDict,
 ) -> dict[str, Any]:
+    org_id = path_value("org_id", org_id)
+    body = as_model(AddOrganizationUserRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +67,7 @@ def sync_detailed(
     org_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddOrganizationUserRequest,
+    body: AddOrganizationUserRequest | AddOrganizationUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[OrganizationMembership]:
     """Add organization user (POST /v2/organizations/{org_id}/users).
@@ -98,7 +105,7 @@ def sync(
     org_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddOrganizationUserRequest,
+    body: AddOrganizationUserRequest | AddOrganizationUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> OrganizationMembership:
     """Add organization user (POST /v2/organizations/{org_id}/users).
@@ -136,7 +143,7 @@ async def asyncio_detailed(
     org_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddOrganizationUserRequest,
+    body: AddOrganizationUserRequest | AddOrganizationUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[OrganizationMembership]:
     """Add organization user (POST /v2/organizations/{org_id}/users).
@@ -174,7 +181,7 @@ async def asyncio(
     org_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddOrganizationUserRequest,
+    body: AddOrganizationUserRequest | AddOrganizationUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> OrganizationMembership:
     """Add organization user (POST /v2/organizations/{org_id}/users).

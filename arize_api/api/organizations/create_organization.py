@@ -7,8 +7,12 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
-from ...models.create_organization_request import CreateOrganizationRequest
+from ...models.create_organization_request import (
+    CreateOrganizationRequest,
+    CreateOrganizationRequestDict,
+)
 from ...models.organization import Organization
 from ...types import Response
 
@@ -29,8 +33,10 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: CreateOrganizationRequest,
+    body: CreateOrganizationRequest | CreateOrganizationRequestDict,
 ) -> dict[str, Any]:
+    body = as_model(CreateOrganizationRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -58,7 +64,7 @@ def _parse_response(response: RawResponse) -> Organization:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateOrganizationRequest,
+    body: CreateOrganizationRequest | CreateOrganizationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Organization]:
     """Create organization (POST /v2/organizations).
@@ -91,7 +97,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateOrganizationRequest,
+    body: CreateOrganizationRequest | CreateOrganizationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Organization:
     """Create organization (POST /v2/organizations).
@@ -124,7 +130,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateOrganizationRequest,
+    body: CreateOrganizationRequest | CreateOrganizationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Organization]:
     """Create organization (POST /v2/organizations).
@@ -157,7 +163,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateOrganizationRequest,
+    body: CreateOrganizationRequest | CreateOrganizationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Organization:
     """Create organization (POST /v2/organizations).

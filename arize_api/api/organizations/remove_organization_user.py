@@ -7,6 +7,7 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import path_value
 from ...client import AuthenticatedClient, Client
 from ...types import Response, path_segment
 
@@ -29,6 +30,8 @@ def _get_kwargs(
     org_id: str,
     user_id: str,
 ) -> dict[str, Any]:
+    org_id = path_value("org_id", org_id)
+    user_id = path_value("user_id", user_id)
 
     _kwargs: dict[str, Any] = {
         "method": "delete",

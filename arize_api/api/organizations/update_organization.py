@@ -7,9 +7,13 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.organization import Organization
-from ...models.update_organization_request import UpdateOrganizationRequest
+from ...models.update_organization_request import (
+    UpdateOrganizationRequest,
+    UpdateOrganizationRequestDict,
+)
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -30,8 +34,11 @@ OP = Operation(
 def _get_kwargs(
     org_id: str,
     *,
-    body: UpdateOrganizationRequest,
+    body: UpdateOrganizationRequest | UpdateOrganizationRequestDict,
 ) -> dict[str, Any]:
+    org_id = path_value("org_id", org_id)
+    body = as_model(UpdateOrganizationRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +67,7 @@ def sync_detailed(
     org_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateOrganizationRequest,
+    body: UpdateOrganizationRequest | UpdateOrganizationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Organization]:
     """Update organization (PATCH /v2/organizations/{org_id}).
@@ -96,7 +103,7 @@ def sync(
     org_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateOrganizationRequest,
+    body: UpdateOrganizationRequest | UpdateOrganizationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Organization:
     """Update organization (PATCH /v2/organizations/{org_id}).
@@ -132,7 +139,7 @@ async def asyncio_detailed(
     org_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateOrganizationRequest,
+    body: UpdateOrganizationRequest | UpdateOrganizationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Organization]:
     """Update organization (PATCH /v2/organizations/{org_id}).
@@ -168,7 +175,7 @@ async def asyncio(
     org_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateOrganizationRequest,
+    body: UpdateOrganizationRequest | UpdateOrganizationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Organization:
     """Update organization (PATCH /v2/organizations/{org_id}).

@@ -19,17 +19,23 @@ if TYPE_CHECKING:
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ..._response import Response
     from ...models import Project, Tag
-    from ...models.add_tags_request import AddTagsRequest
-    from ...models.create_project_request import CreateProjectRequest
+    from ...models.add_tags_request import AddTagsRequest, AddTagsRequestDict
+    from ...models.create_project_request import (
+        CreateProjectRequest,
+        CreateProjectRequestDict,
+    )
     from ...models.forbidden_problem import ForbiddenProblem
     from ...models.list_projects_response import ListProjectsResponse
     from ...models.list_tags_response import ListTagsResponse
     from ...models.problem import Problem
     from ...models.project import Project
     from ...models.project_type import ProjectType, check_project_type
-    from ...models.remove_tags_request import RemoveTagsRequest
+    from ...models.remove_tags_request import RemoveTagsRequest, RemoveTagsRequestDict
     from ...models.remove_tags_response import RemoveTagsResponse
-    from ...models.update_project_request import UpdateProjectRequest
+    from ...models.update_project_request import (
+        UpdateProjectRequest,
+        UpdateProjectRequestDict,
+    )
     from ...types import Unset
 
 __all__ = [
@@ -51,7 +57,7 @@ class ProjectsTagsWithRawResponse(SyncResource):
         self,
         project_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListTagsResponse]:
         """Add project tags (POST /v2/projects/{project_id}/tags), as the whole answer.
@@ -92,7 +98,7 @@ class ProjectsTagsWithRawResponse(SyncResource):
         self,
         project_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[RemoveTagsResponse]:
         """Remove project tags (DELETE /v2/projects/{project_id}/tags), as the whole answer.
@@ -123,7 +129,7 @@ class ProjectsTags(SyncResource):
         self,
         project_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add project tags (POST /v2/projects/{project_id}/tags).
@@ -203,7 +209,7 @@ class ProjectsTags(SyncResource):
         self,
         project_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove project tags (DELETE /v2/projects/{project_id}/tags).
@@ -242,7 +248,7 @@ class ProjectsWithRawResponse(SyncResource):
     def create(
         self,
         *,
-        body: CreateProjectRequest,
+        body: CreateProjectRequest | CreateProjectRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Project]:
         """Create project (POST /v2/projects), as the whole answer.
@@ -331,7 +337,7 @@ class ProjectsWithRawResponse(SyncResource):
         self,
         project_id: str,
         *,
-        body: UpdateProjectRequest,
+        body: UpdateProjectRequest | UpdateProjectRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Project]:
         """Update project (PATCH /v2/projects/{project_id}), as the whole answer.
@@ -365,7 +371,7 @@ class Projects(SyncResource):
     def create(
         self,
         *,
-        body: CreateProjectRequest,
+        body: CreateProjectRequest | CreateProjectRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Project:
         """Create project (POST /v2/projects).
@@ -522,7 +528,7 @@ class Projects(SyncResource):
         self,
         project_id: str,
         *,
-        body: UpdateProjectRequest,
+        body: UpdateProjectRequest | UpdateProjectRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Project:
         """Update project (PATCH /v2/projects/{project_id}).
@@ -561,7 +567,7 @@ class AsyncProjectsTagsWithRawResponse(AsyncResource):
         self,
         project_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListTagsResponse]:
         """Add project tags (POST /v2/projects/{project_id}/tags), as the whole answer.
@@ -602,7 +608,7 @@ class AsyncProjectsTagsWithRawResponse(AsyncResource):
         self,
         project_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[RemoveTagsResponse]:
         """Remove project tags (DELETE /v2/projects/{project_id}/tags), as the whole answer.
@@ -633,7 +639,7 @@ class AsyncProjectsTags(AsyncResource):
         self,
         project_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add project tags (POST /v2/projects/{project_id}/tags).
@@ -713,7 +719,7 @@ class AsyncProjectsTags(AsyncResource):
         self,
         project_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove project tags (DELETE /v2/projects/{project_id}/tags).
@@ -752,7 +758,7 @@ class AsyncProjectsWithRawResponse(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateProjectRequest,
+        body: CreateProjectRequest | CreateProjectRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Project]:
         """Create project (POST /v2/projects), as the whole answer.
@@ -841,7 +847,7 @@ class AsyncProjectsWithRawResponse(AsyncResource):
         self,
         project_id: str,
         *,
-        body: UpdateProjectRequest,
+        body: UpdateProjectRequest | UpdateProjectRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Project]:
         """Update project (PATCH /v2/projects/{project_id}), as the whole answer.
@@ -875,7 +881,7 @@ class AsyncProjects(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateProjectRequest,
+        body: CreateProjectRequest | CreateProjectRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Project:
         """Create project (POST /v2/projects).
@@ -1032,7 +1038,7 @@ class AsyncProjects(AsyncResource):
         self,
         project_id: str,
         *,
-        body: UpdateProjectRequest,
+        body: UpdateProjectRequest | UpdateProjectRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Project:
         """Update project (PATCH /v2/projects/{project_id}).

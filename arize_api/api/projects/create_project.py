@@ -7,8 +7,12 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
-from ...models.create_project_request import CreateProjectRequest
+from ...models.create_project_request import (
+    CreateProjectRequest,
+    CreateProjectRequestDict,
+)
 from ...models.project import Project
 from ...types import Response
 
@@ -29,8 +33,10 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: CreateProjectRequest,
+    body: CreateProjectRequest | CreateProjectRequestDict,
 ) -> dict[str, Any]:
+    body = as_model(CreateProjectRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -58,7 +64,7 @@ def _parse_response(response: RawResponse) -> Project:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateProjectRequest,
+    body: CreateProjectRequest | CreateProjectRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Project]:
     """Create project (POST /v2/projects).
@@ -90,7 +96,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateProjectRequest,
+    body: CreateProjectRequest | CreateProjectRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Project:
     """Create project (POST /v2/projects).
@@ -123,7 +129,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateProjectRequest,
+    body: CreateProjectRequest | CreateProjectRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Project]:
     """Create project (POST /v2/projects).
@@ -155,7 +161,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateProjectRequest,
+    body: CreateProjectRequest | CreateProjectRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Project:
     """Create project (POST /v2/projects).

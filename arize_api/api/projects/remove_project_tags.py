@@ -7,8 +7,9 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
-from ...models.remove_tags_request import RemoveTagsRequest
+from ...models.remove_tags_request import RemoveTagsRequest, RemoveTagsRequestDict
 from ...models.remove_tags_response import RemoveTagsResponse
 from ...types import Response, path_segment
 
@@ -30,8 +31,11 @@ OP = Operation(
 def _get_kwargs(
     project_id: str,
     *,
-    body: RemoveTagsRequest,
+    body: RemoveTagsRequest | RemoveTagsRequestDict,
 ) -> dict[str, Any]:
+    project_id = path_value("project_id", project_id)
+    body = as_model(RemoveTagsRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +64,7 @@ def sync_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RemoveTagsRequest,
+    body: RemoveTagsRequest | RemoveTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[RemoveTagsResponse]:
     """Remove project tags (DELETE /v2/projects/{project_id}/tags).
@@ -95,7 +99,7 @@ def sync(
     project_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RemoveTagsRequest,
+    body: RemoveTagsRequest | RemoveTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> RemoveTagsResponse:
     """Remove project tags (DELETE /v2/projects/{project_id}/tags).
@@ -130,7 +134,7 @@ async def asyncio_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RemoveTagsRequest,
+    body: RemoveTagsRequest | RemoveTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[RemoveTagsResponse]:
     """Remove project tags (DELETE /v2/projects/{project_id}/tags).
@@ -165,7 +169,7 @@ async def asyncio(
     project_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RemoveTagsRequest,
+    body: RemoveTagsRequest | RemoveTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> RemoveTagsResponse:
     """Remove project tags (DELETE /v2/projects/{project_id}/tags).

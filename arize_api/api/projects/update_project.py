@@ -7,9 +7,13 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.project import Project
-from ...models.update_project_request import UpdateProjectRequest
+from ...models.update_project_request import (
+    UpdateProjectRequest,
+    UpdateProjectRequestDict,
+)
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -30,8 +34,11 @@ OP = Operation(
 def _get_kwargs(
     project_id: str,
     *,
-    body: UpdateProjectRequest,
+    body: UpdateProjectRequest | UpdateProjectRequestDict,
 ) -> dict[str, Any]:
+    project_id = path_value("project_id", project_id)
+    body = as_model(UpdateProjectRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +67,7 @@ def sync_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateProjectRequest,
+    body: UpdateProjectRequest | UpdateProjectRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Project]:
     """Update project (PATCH /v2/projects/{project_id}).
@@ -93,7 +100,7 @@ def sync(
     project_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateProjectRequest,
+    body: UpdateProjectRequest | UpdateProjectRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Project:
     """Update project (PATCH /v2/projects/{project_id}).
@@ -127,7 +134,7 @@ async def asyncio_detailed(
     project_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateProjectRequest,
+    body: UpdateProjectRequest | UpdateProjectRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Project]:
     """Update project (PATCH /v2/projects/{project_id}).
@@ -160,7 +167,7 @@ async def asyncio(
     project_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateProjectRequest,
+    body: UpdateProjectRequest | UpdateProjectRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Project:
     """Update project (PATCH /v2/projects/{project_id}).

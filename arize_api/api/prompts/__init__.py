@@ -19,9 +19,15 @@ if TYPE_CHECKING:
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ..._response import Response
     from ...models import Prompt, PromptVersion, Tag
-    from ...models.add_tags_request import AddTagsRequest
-    from ...models.create_prompt_request import CreatePromptRequest
-    from ...models.create_prompt_version_request import CreatePromptVersionRequest
+    from ...models.add_tags_request import AddTagsRequest, AddTagsRequestDict
+    from ...models.create_prompt_request import (
+        CreatePromptRequest,
+        CreatePromptRequestDict,
+    )
+    from ...models.create_prompt_version_request import (
+        CreatePromptVersionRequest,
+        CreatePromptVersionRequestDict,
+    )
     from ...models.forbidden_problem import ForbiddenProblem
     from ...models.list_prompt_versions_response import ListPromptVersionsResponse
     from ...models.list_prompts_response import ListPromptsResponse
@@ -30,12 +36,16 @@ if TYPE_CHECKING:
     from ...models.prompt import Prompt
     from ...models.prompt_version import PromptVersion
     from ...models.prompt_with_version import PromptWithVersion
-    from ...models.remove_tags_request import RemoveTagsRequest
+    from ...models.remove_tags_request import RemoveTagsRequest, RemoveTagsRequestDict
     from ...models.remove_tags_response import RemoveTagsResponse
     from ...models.set_prompt_version_labels_request import (
         SetPromptVersionLabelsRequest,
+        SetPromptVersionLabelsRequestDict,
     )
-    from ...models.update_prompt_request import UpdatePromptRequest
+    from ...models.update_prompt_request import (
+        UpdatePromptRequest,
+        UpdatePromptRequestDict,
+    )
     from ...types import Unset
 
 __all__ = [
@@ -69,7 +79,7 @@ class PromptsVersionsWithRawResponse(SyncResource):
         self,
         prompt_id: str,
         *,
-        body: CreatePromptVersionRequest,
+        body: CreatePromptVersionRequest | CreatePromptVersionRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[PromptVersion]:
         """Create prompt version (POST /v2/prompts/{prompt_id}/versions), as the whole answer.
@@ -143,7 +153,7 @@ class PromptsVersions(SyncResource):
         self,
         prompt_id: str,
         *,
-        body: CreatePromptVersionRequest,
+        body: CreatePromptVersionRequest | CreatePromptVersionRequestDict,
         **options: Unpack[RequestOptions],
     ) -> PromptVersion:
         """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
@@ -292,7 +302,7 @@ class PromptsVersionLabelsWithRawResponse(SyncResource):
         self,
         version_id: str,
         *,
-        body: SetPromptVersionLabelsRequest,
+        body: SetPromptVersionLabelsRequest | SetPromptVersionLabelsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[PromptVersion]:
         """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels), as the whole answer.
@@ -360,7 +370,7 @@ class PromptsVersionLabels(SyncResource):
         self,
         version_id: str,
         *,
-        body: SetPromptVersionLabelsRequest,
+        body: SetPromptVersionLabelsRequest | SetPromptVersionLabelsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> PromptVersion:
         """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
@@ -406,7 +416,7 @@ class PromptsTagsWithRawResponse(SyncResource):
         self,
         prompt_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListTagsResponse]:
         """Add prompt tags (POST /v2/prompts/{prompt_id}/tags), as the whole answer.
@@ -447,7 +457,7 @@ class PromptsTagsWithRawResponse(SyncResource):
         self,
         prompt_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[RemoveTagsResponse]:
         """Remove prompt tags (DELETE /v2/prompts/{prompt_id}/tags), as the whole answer.
@@ -478,7 +488,7 @@ class PromptsTags(SyncResource):
         self,
         prompt_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add prompt tags (POST /v2/prompts/{prompt_id}/tags).
@@ -559,7 +569,7 @@ class PromptsTags(SyncResource):
         self,
         prompt_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove prompt tags (DELETE /v2/prompts/{prompt_id}/tags).
@@ -670,7 +680,7 @@ class PromptsWithRawResponse(SyncResource):
     def create(
         self,
         *,
-        body: CreatePromptRequest,
+        body: CreatePromptRequest | CreatePromptRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[PromptWithVersion]:
         """Create prompt (POST /v2/prompts), as the whole answer.
@@ -762,7 +772,7 @@ class PromptsWithRawResponse(SyncResource):
         self,
         prompt_id: str,
         *,
-        body: UpdatePromptRequest,
+        body: UpdatePromptRequest | UpdatePromptRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Prompt]:
         """Update prompt (PATCH /v2/prompts/{prompt_id}), as the whole answer.
@@ -808,7 +818,7 @@ class Prompts(SyncResource):
     def create(
         self,
         *,
-        body: CreatePromptRequest,
+        body: CreatePromptRequest | CreatePromptRequestDict,
         **options: Unpack[RequestOptions],
     ) -> PromptWithVersion:
         """Create prompt (POST /v2/prompts).
@@ -982,7 +992,7 @@ class Prompts(SyncResource):
         self,
         prompt_id: str,
         *,
-        body: UpdatePromptRequest,
+        body: UpdatePromptRequest | UpdatePromptRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Prompt:
         """Update prompt (PATCH /v2/prompts/{prompt_id}).
@@ -1026,7 +1036,7 @@ class AsyncPromptsVersionsWithRawResponse(AsyncResource):
         self,
         prompt_id: str,
         *,
-        body: CreatePromptVersionRequest,
+        body: CreatePromptVersionRequest | CreatePromptVersionRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[PromptVersion]:
         """Create prompt version (POST /v2/prompts/{prompt_id}/versions), as the whole answer.
@@ -1100,7 +1110,7 @@ class AsyncPromptsVersions(AsyncResource):
         self,
         prompt_id: str,
         *,
-        body: CreatePromptVersionRequest,
+        body: CreatePromptVersionRequest | CreatePromptVersionRequestDict,
         **options: Unpack[RequestOptions],
     ) -> PromptVersion:
         """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
@@ -1249,7 +1259,7 @@ class AsyncPromptsVersionLabelsWithRawResponse(AsyncResource):
         self,
         version_id: str,
         *,
-        body: SetPromptVersionLabelsRequest,
+        body: SetPromptVersionLabelsRequest | SetPromptVersionLabelsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[PromptVersion]:
         """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels), as the whole answer.
@@ -1317,7 +1327,7 @@ class AsyncPromptsVersionLabels(AsyncResource):
         self,
         version_id: str,
         *,
-        body: SetPromptVersionLabelsRequest,
+        body: SetPromptVersionLabelsRequest | SetPromptVersionLabelsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> PromptVersion:
         """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
@@ -1363,7 +1373,7 @@ class AsyncPromptsTagsWithRawResponse(AsyncResource):
         self,
         prompt_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ListTagsResponse]:
         """Add prompt tags (POST /v2/prompts/{prompt_id}/tags), as the whole answer.
@@ -1404,7 +1414,7 @@ class AsyncPromptsTagsWithRawResponse(AsyncResource):
         self,
         prompt_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[RemoveTagsResponse]:
         """Remove prompt tags (DELETE /v2/prompts/{prompt_id}/tags), as the whole answer.
@@ -1435,7 +1445,7 @@ class AsyncPromptsTags(AsyncResource):
         self,
         prompt_id: str,
         *,
-        body: AddTagsRequest,
+        body: AddTagsRequest | AddTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ListTagsResponse:
         """Add prompt tags (POST /v2/prompts/{prompt_id}/tags).
@@ -1516,7 +1526,7 @@ class AsyncPromptsTags(AsyncResource):
         self,
         prompt_id: str,
         *,
-        body: RemoveTagsRequest,
+        body: RemoveTagsRequest | RemoveTagsRequestDict,
         **options: Unpack[RequestOptions],
     ) -> RemoveTagsResponse:
         """Remove prompt tags (DELETE /v2/prompts/{prompt_id}/tags).
@@ -1627,7 +1637,7 @@ class AsyncPromptsWithRawResponse(AsyncResource):
     async def create(
         self,
         *,
-        body: CreatePromptRequest,
+        body: CreatePromptRequest | CreatePromptRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[PromptWithVersion]:
         """Create prompt (POST /v2/prompts), as the whole answer.
@@ -1719,7 +1729,7 @@ class AsyncPromptsWithRawResponse(AsyncResource):
         self,
         prompt_id: str,
         *,
-        body: UpdatePromptRequest,
+        body: UpdatePromptRequest | UpdatePromptRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Prompt]:
         """Update prompt (PATCH /v2/prompts/{prompt_id}), as the whole answer.
@@ -1765,7 +1775,7 @@ class AsyncPrompts(AsyncResource):
     async def create(
         self,
         *,
-        body: CreatePromptRequest,
+        body: CreatePromptRequest | CreatePromptRequestDict,
         **options: Unpack[RequestOptions],
     ) -> PromptWithVersion:
         """Create prompt (POST /v2/prompts).
@@ -1939,7 +1949,7 @@ class AsyncPrompts(AsyncResource):
         self,
         prompt_id: str,
         *,
-        body: UpdatePromptRequest,
+        body: UpdatePromptRequest | UpdatePromptRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Prompt:
         """Update prompt (PATCH /v2/prompts/{prompt_id}).

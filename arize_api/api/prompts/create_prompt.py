@@ -7,8 +7,9 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
-from ...models.create_prompt_request import CreatePromptRequest
+from ...models.create_prompt_request import CreatePromptRequest, CreatePromptRequestDict
 from ...models.prompt_with_version import PromptWithVersion
 from ...types import Response
 
@@ -29,8 +30,10 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: CreatePromptRequest,
+    body: CreatePromptRequest | CreatePromptRequestDict,
 ) -> dict[str, Any]:
+    body = as_model(CreatePromptRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -58,7 +61,7 @@ def _parse_response(response: RawResponse) -> PromptWithVersion:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreatePromptRequest,
+    body: CreatePromptRequest | CreatePromptRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[PromptWithVersion]:
     """Create prompt (POST /v2/prompts).
@@ -94,7 +97,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreatePromptRequest,
+    body: CreatePromptRequest | CreatePromptRequestDict,
     **options: Unpack[RequestOptions],
 ) -> PromptWithVersion:
     """Create prompt (POST /v2/prompts).
@@ -130,7 +133,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreatePromptRequest,
+    body: CreatePromptRequest | CreatePromptRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[PromptWithVersion]:
     """Create prompt (POST /v2/prompts).
@@ -166,7 +169,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreatePromptRequest,
+    body: CreatePromptRequest | CreatePromptRequestDict,
     **options: Unpack[RequestOptions],
 ) -> PromptWithVersion:
     """Create prompt (POST /v2/prompts).

@@ -7,8 +7,12 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
-from ...models.create_prompt_version_request import CreatePromptVersionRequest
+from ...models.create_prompt_version_request import (
+    CreatePromptVersionRequest,
+    CreatePromptVersionRequestDict,
+)
 from ...models.prompt_version import PromptVersion
 from ...types import Response, path_segment
 
@@ -30,8 +34,11 @@ OP = Operation(
 def _get_kwargs(
     prompt_id: str,
     *,
-    body: CreatePromptVersionRequest,
+    body: CreatePromptVersionRequest | CreatePromptVersionRequestDict,
 ) -> dict[str, Any]:
+    prompt_id = path_value("prompt_id", prompt_id)
+    body = as_model(CreatePromptVersionRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +67,7 @@ def sync_detailed(
     prompt_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CreatePromptVersionRequest,
+    body: CreatePromptVersionRequest | CreatePromptVersionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[PromptVersion]:
     """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
@@ -100,7 +107,7 @@ def sync(
     prompt_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CreatePromptVersionRequest,
+    body: CreatePromptVersionRequest | CreatePromptVersionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> PromptVersion:
     """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
@@ -140,7 +147,7 @@ async def asyncio_detailed(
     prompt_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CreatePromptVersionRequest,
+    body: CreatePromptVersionRequest | CreatePromptVersionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[PromptVersion]:
     """Create prompt version (POST /v2/prompts/{prompt_id}/versions).
@@ -180,7 +187,7 @@ async def asyncio(
     prompt_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CreatePromptVersionRequest,
+    body: CreatePromptVersionRequest | CreatePromptVersionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> PromptVersion:
     """Create prompt version (POST /v2/prompts/{prompt_id}/versions).

@@ -7,6 +7,7 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import path_value
 from ...client import AuthenticatedClient, Client
 from ...types import Response, path_segment
 
@@ -29,6 +30,8 @@ def _get_kwargs(
     version_id: str,
     label_name: str,
 ) -> dict[str, Any]:
+    version_id = path_value("version_id", version_id)
+    label_name = path_value("label_name", label_name)
 
     _kwargs: dict[str, Any] = {
         "method": "delete",

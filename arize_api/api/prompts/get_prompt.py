@@ -7,6 +7,7 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import path_value
 from ...client import AuthenticatedClient, Client
 from ...models.prompt_with_version import PromptWithVersion
 from ...types import UNSET, Response, Unset, path_segment
@@ -32,6 +33,7 @@ def _get_kwargs(
     version_id: str | Unset = UNSET,
     label: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    prompt_id = path_value("prompt_id", prompt_id)
 
     params: dict[str, Any] = {}
 

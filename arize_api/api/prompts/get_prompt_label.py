@@ -7,6 +7,7 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import path_value
 from ...client import AuthenticatedClient, Client
 from ...models.prompt_version import PromptVersion
 from ...types import Response, path_segment
@@ -30,6 +31,8 @@ def _get_kwargs(
     prompt_id: str,
     label_name: str,
 ) -> dict[str, Any]:
+    prompt_id = path_value("prompt_id", prompt_id)
+    label_name = path_value("label_name", label_name)
 
     _kwargs: dict[str, Any] = {
         "method": "get",

@@ -7,9 +7,13 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.prompt_version import PromptVersion
-from ...models.set_prompt_version_labels_request import SetPromptVersionLabelsRequest
+from ...models.set_prompt_version_labels_request import (
+    SetPromptVersionLabelsRequest,
+    SetPromptVersionLabelsRequestDict,
+)
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -30,8 +34,11 @@ OP = Operation(
 def _get_kwargs(
     version_id: str,
     *,
-    body: SetPromptVersionLabelsRequest,
+    body: SetPromptVersionLabelsRequest | SetPromptVersionLabelsRequestDict,
 ) -> dict[str, Any]:
+    version_id = path_value("version_id", version_id)
+    body = as_model(SetPromptVersionLabelsRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +67,7 @@ def sync_detailed(
     version_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: SetPromptVersionLabelsRequest,
+    body: SetPromptVersionLabelsRequest | SetPromptVersionLabelsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[PromptVersion]:
     """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
@@ -101,7 +108,7 @@ def sync(
     version_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: SetPromptVersionLabelsRequest,
+    body: SetPromptVersionLabelsRequest | SetPromptVersionLabelsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> PromptVersion:
     """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
@@ -142,7 +149,7 @@ async def asyncio_detailed(
     version_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: SetPromptVersionLabelsRequest,
+    body: SetPromptVersionLabelsRequest | SetPromptVersionLabelsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[PromptVersion]:
     """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).
@@ -183,7 +190,7 @@ async def asyncio(
     version_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: SetPromptVersionLabelsRequest,
+    body: SetPromptVersionLabelsRequest | SetPromptVersionLabelsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> PromptVersion:
     """Set prompt version labels (PUT /v2/prompt-versions/{version_id}/labels).

@@ -7,9 +7,10 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.prompt import Prompt
-from ...models.update_prompt_request import UpdatePromptRequest
+from ...models.update_prompt_request import UpdatePromptRequest, UpdatePromptRequestDict
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -30,8 +31,11 @@ OP = Operation(
 def _get_kwargs(
     prompt_id: str,
     *,
-    body: UpdatePromptRequest,
+    body: UpdatePromptRequest | UpdatePromptRequestDict,
 ) -> dict[str, Any]:
+    prompt_id = path_value("prompt_id", prompt_id)
+    body = as_model(UpdatePromptRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +64,7 @@ def sync_detailed(
     prompt_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdatePromptRequest,
+    body: UpdatePromptRequest | UpdatePromptRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Prompt]:
     """Update prompt (PATCH /v2/prompts/{prompt_id}).
@@ -98,7 +102,7 @@ def sync(
     prompt_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdatePromptRequest,
+    body: UpdatePromptRequest | UpdatePromptRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Prompt:
     """Update prompt (PATCH /v2/prompts/{prompt_id}).
@@ -137,7 +141,7 @@ async def asyncio_detailed(
     prompt_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdatePromptRequest,
+    body: UpdatePromptRequest | UpdatePromptRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Prompt]:
     """Update prompt (PATCH /v2/prompts/{prompt_id}).
@@ -175,7 +179,7 @@ async def asyncio(
     prompt_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdatePromptRequest,
+    body: UpdatePromptRequest | UpdatePromptRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Prompt:
     """Update prompt (PATCH /v2/prompts/{prompt_id}).

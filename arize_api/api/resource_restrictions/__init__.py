@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ...models import ResourceRestriction
     from ...models.create_resource_restriction_request import (
         CreateResourceRestrictionRequest,
+        CreateResourceRestrictionRequestDict,
     )
     from ...models.forbidden_problem import ForbiddenProblem
     from ...models.list_resource_restrictions_response import (
@@ -48,7 +49,7 @@ class ResourceRestrictionsWithRawResponse(SyncResource):
     def create(
         self,
         *,
-        body: CreateResourceRestrictionRequest,
+        body: CreateResourceRestrictionRequest | CreateResourceRestrictionRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ResourceRestriction]:
         """Restrict resource (POST /v2/resource-restrictions), as the whole answer.
@@ -120,7 +121,7 @@ class ResourceRestrictions(SyncResource):
     def create(
         self,
         *,
-        body: CreateResourceRestrictionRequest,
+        body: CreateResourceRestrictionRequest | CreateResourceRestrictionRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ResourceRestriction:
         """Restrict resource (POST /v2/resource-restrictions).
@@ -246,7 +247,7 @@ class AsyncResourceRestrictionsWithRawResponse(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateResourceRestrictionRequest,
+        body: CreateResourceRestrictionRequest | CreateResourceRestrictionRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[ResourceRestriction]:
         """Restrict resource (POST /v2/resource-restrictions), as the whole answer.
@@ -318,7 +319,7 @@ class AsyncResourceRestrictions(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateResourceRestrictionRequest,
+        body: CreateResourceRestrictionRequest | CreateResourceRestrictionRequestDict,
         **options: Unpack[RequestOptions],
     ) -> ResourceRestriction:
         """Restrict resource (POST /v2/resource-restrictions).

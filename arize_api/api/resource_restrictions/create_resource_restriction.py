@@ -7,9 +7,11 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
 from ...models.create_resource_restriction_request import (
     CreateResourceRestrictionRequest,
+    CreateResourceRestrictionRequestDict,
 )
 from ...models.resource_restriction import ResourceRestriction
 from ...types import Response
@@ -31,8 +33,10 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: CreateResourceRestrictionRequest,
+    body: CreateResourceRestrictionRequest | CreateResourceRestrictionRequestDict,
 ) -> dict[str, Any]:
+    body = as_model(CreateResourceRestrictionRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +64,7 @@ def _parse_response(response: RawResponse) -> ResourceRestriction:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateResourceRestrictionRequest,
+    body: CreateResourceRestrictionRequest | CreateResourceRestrictionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ResourceRestriction]:
     """Restrict resource (POST /v2/resource-restrictions).
@@ -96,7 +100,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateResourceRestrictionRequest,
+    body: CreateResourceRestrictionRequest | CreateResourceRestrictionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ResourceRestriction:
     """Restrict resource (POST /v2/resource-restrictions).
@@ -132,7 +136,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateResourceRestrictionRequest,
+    body: CreateResourceRestrictionRequest | CreateResourceRestrictionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ResourceRestriction]:
     """Restrict resource (POST /v2/resource-restrictions).
@@ -168,7 +172,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateResourceRestrictionRequest,
+    body: CreateResourceRestrictionRequest | CreateResourceRestrictionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ResourceRestriction:
     """Restrict resource (POST /v2/resource-restrictions).

@@ -19,7 +19,10 @@ if TYPE_CHECKING:
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ..._response import Response
     from ...models import RoleBinding
-    from ...models.create_role_binding_request import CreateRoleBindingRequest
+    from ...models.create_role_binding_request import (
+        CreateRoleBindingRequest,
+        CreateRoleBindingRequestDict,
+    )
     from ...models.forbidden_problem import ForbiddenProblem
     from ...models.list_role_bindings_response import ListRoleBindingsResponse
     from ...models.problem import Problem
@@ -28,7 +31,10 @@ if TYPE_CHECKING:
         RoleBindingResourceType,
         check_role_binding_resource_type,
     )
-    from ...models.update_role_binding_request import UpdateRoleBindingRequest
+    from ...models.update_role_binding_request import (
+        UpdateRoleBindingRequest,
+        UpdateRoleBindingRequestDict,
+    )
     from ...types import Unset
 
 __all__ = [
@@ -45,7 +51,7 @@ class RoleBindingsWithRawResponse(SyncResource):
     def create(
         self,
         *,
-        body: CreateRoleBindingRequest,
+        body: CreateRoleBindingRequest | CreateRoleBindingRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[RoleBinding]:
         """Create role binding (POST /v2/role-bindings), as the whole answer.
@@ -130,7 +136,7 @@ class RoleBindingsWithRawResponse(SyncResource):
         self,
         binding_id: str,
         *,
-        body: UpdateRoleBindingRequest,
+        body: UpdateRoleBindingRequest | UpdateRoleBindingRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[RoleBinding]:
         """Update role binding (PATCH /v2/role-bindings/{binding_id}), as the whole answer.
@@ -160,7 +166,7 @@ class RoleBindings(SyncResource):
     def create(
         self,
         *,
-        body: CreateRoleBindingRequest,
+        body: CreateRoleBindingRequest | CreateRoleBindingRequestDict,
         **options: Unpack[RequestOptions],
     ) -> RoleBinding:
         """Create role binding (POST /v2/role-bindings).
@@ -321,7 +327,7 @@ class RoleBindings(SyncResource):
         self,
         binding_id: str,
         *,
-        body: UpdateRoleBindingRequest,
+        body: UpdateRoleBindingRequest | UpdateRoleBindingRequestDict,
         **options: Unpack[RequestOptions],
     ) -> RoleBinding:
         """Update role binding (PATCH /v2/role-bindings/{binding_id}).
@@ -363,7 +369,7 @@ class AsyncRoleBindingsWithRawResponse(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateRoleBindingRequest,
+        body: CreateRoleBindingRequest | CreateRoleBindingRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[RoleBinding]:
         """Create role binding (POST /v2/role-bindings), as the whole answer.
@@ -448,7 +454,7 @@ class AsyncRoleBindingsWithRawResponse(AsyncResource):
         self,
         binding_id: str,
         *,
-        body: UpdateRoleBindingRequest,
+        body: UpdateRoleBindingRequest | UpdateRoleBindingRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[RoleBinding]:
         """Update role binding (PATCH /v2/role-bindings/{binding_id}), as the whole answer.
@@ -478,7 +484,7 @@ class AsyncRoleBindings(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateRoleBindingRequest,
+        body: CreateRoleBindingRequest | CreateRoleBindingRequestDict,
         **options: Unpack[RequestOptions],
     ) -> RoleBinding:
         """Create role binding (POST /v2/role-bindings).
@@ -639,7 +645,7 @@ class AsyncRoleBindings(AsyncResource):
         self,
         binding_id: str,
         *,
-        body: UpdateRoleBindingRequest,
+        body: UpdateRoleBindingRequest | UpdateRoleBindingRequestDict,
         **options: Unpack[RequestOptions],
     ) -> RoleBinding:
         """Update role binding (PATCH /v2/role-bindings/{binding_id}).

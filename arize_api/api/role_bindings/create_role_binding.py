@@ -7,8 +7,12 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
-from ...models.create_role_binding_request import CreateRoleBindingRequest
+from ...models.create_role_binding_request import (
+    CreateRoleBindingRequest,
+    CreateRoleBindingRequestDict,
+)
 from ...models.role_binding import RoleBinding
 from ...types import Response
 
@@ -29,8 +33,10 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: CreateRoleBindingRequest,
+    body: CreateRoleBindingRequest | CreateRoleBindingRequestDict,
 ) -> dict[str, Any]:
+    body = as_model(CreateRoleBindingRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -58,7 +64,7 @@ def _parse_response(response: RawResponse) -> RoleBinding:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateRoleBindingRequest,
+    body: CreateRoleBindingRequest | CreateRoleBindingRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[RoleBinding]:
     """Create role binding (POST /v2/role-bindings).
@@ -97,7 +103,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateRoleBindingRequest,
+    body: CreateRoleBindingRequest | CreateRoleBindingRequestDict,
     **options: Unpack[RequestOptions],
 ) -> RoleBinding:
     """Create role binding (POST /v2/role-bindings).
@@ -136,7 +142,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateRoleBindingRequest,
+    body: CreateRoleBindingRequest | CreateRoleBindingRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[RoleBinding]:
     """Create role binding (POST /v2/role-bindings).
@@ -175,7 +181,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateRoleBindingRequest,
+    body: CreateRoleBindingRequest | CreateRoleBindingRequestDict,
     **options: Unpack[RequestOptions],
 ) -> RoleBinding:
     """Create role binding (POST /v2/role-bindings).

@@ -7,9 +7,13 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.role_binding import RoleBinding
-from ...models.update_role_binding_request import UpdateRoleBindingRequest
+from ...models.update_role_binding_request import (
+    UpdateRoleBindingRequest,
+    UpdateRoleBindingRequestDict,
+)
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -30,8 +34,11 @@ OP = Operation(
 def _get_kwargs(
     binding_id: str,
     *,
-    body: UpdateRoleBindingRequest,
+    body: UpdateRoleBindingRequest | UpdateRoleBindingRequestDict,
 ) -> dict[str, Any]:
+    binding_id = path_value("binding_id", binding_id)
+    body = as_model(UpdateRoleBindingRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +67,7 @@ def sync_detailed(
     binding_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateRoleBindingRequest,
+    body: UpdateRoleBindingRequest | UpdateRoleBindingRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[RoleBinding]:
     """Update role binding (PATCH /v2/role-bindings/{binding_id}).
@@ -98,7 +105,7 @@ def sync(
     binding_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateRoleBindingRequest,
+    body: UpdateRoleBindingRequest | UpdateRoleBindingRequestDict,
     **options: Unpack[RequestOptions],
 ) -> RoleBinding:
     """Update role binding (PATCH /v2/role-bindings/{binding_id}).
@@ -136,7 +143,7 @@ async def asyncio_detailed(
     binding_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateRoleBindingRequest,
+    body: UpdateRoleBindingRequest | UpdateRoleBindingRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[RoleBinding]:
     """Update role binding (PATCH /v2/role-bindings/{binding_id}).
@@ -174,7 +181,7 @@ async def asyncio(
     binding_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateRoleBindingRequest,
+    body: UpdateRoleBindingRequest | UpdateRoleBindingRequestDict,
     **options: Unpack[RequestOptions],
 ) -> RoleBinding:
     """Update role binding (PATCH /v2/role-bindings/{binding_id}).

@@ -19,12 +19,12 @@ if TYPE_CHECKING:
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ..._response import Response
     from ...models import Role
-    from ...models.create_role_request import CreateRoleRequest
+    from ...models.create_role_request import CreateRoleRequest, CreateRoleRequestDict
     from ...models.forbidden_problem import ForbiddenProblem
     from ...models.list_roles_response import ListRolesResponse
     from ...models.problem import Problem
     from ...models.role import Role
-    from ...models.update_role_request import UpdateRoleRequest
+    from ...models.update_role_request import UpdateRoleRequest, UpdateRoleRequestDict
     from ...types import Unset
 
 __all__ = ["AsyncRoles", "AsyncRolesWithRawResponse", "Roles", "RolesWithRawResponse"]
@@ -36,7 +36,7 @@ class RolesWithRawResponse(SyncResource):
     def create(
         self,
         *,
-        body: CreateRoleRequest,
+        body: CreateRoleRequest | CreateRoleRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Role]:
         """Create role (POST /v2/roles), as the whole answer.
@@ -119,7 +119,7 @@ class RolesWithRawResponse(SyncResource):
         self,
         role_id: str,
         *,
-        body: UpdateRoleRequest,
+        body: UpdateRoleRequest | UpdateRoleRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Role]:
         """Update role (PATCH /v2/roles/{role_id}), as the whole answer.
@@ -149,7 +149,7 @@ class Roles(SyncResource):
     def create(
         self,
         *,
-        body: CreateRoleRequest,
+        body: CreateRoleRequest | CreateRoleRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Role:
         """Create role (POST /v2/roles).
@@ -295,7 +295,7 @@ class Roles(SyncResource):
         self,
         role_id: str,
         *,
-        body: UpdateRoleRequest,
+        body: UpdateRoleRequest | UpdateRoleRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Role:
         """Update role (PATCH /v2/roles/{role_id}).
@@ -336,7 +336,7 @@ class AsyncRolesWithRawResponse(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateRoleRequest,
+        body: CreateRoleRequest | CreateRoleRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Role]:
         """Create role (POST /v2/roles), as the whole answer.
@@ -419,7 +419,7 @@ class AsyncRolesWithRawResponse(AsyncResource):
         self,
         role_id: str,
         *,
-        body: UpdateRoleRequest,
+        body: UpdateRoleRequest | UpdateRoleRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Role]:
         """Update role (PATCH /v2/roles/{role_id}), as the whole answer.
@@ -449,7 +449,7 @@ class AsyncRoles(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateRoleRequest,
+        body: CreateRoleRequest | CreateRoleRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Role:
         """Create role (POST /v2/roles).
@@ -595,7 +595,7 @@ class AsyncRoles(AsyncResource):
         self,
         role_id: str,
         *,
-        body: UpdateRoleRequest,
+        body: UpdateRoleRequest | UpdateRoleRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Role:
         """Update role (PATCH /v2/roles/{role_id}).

@@ -7,8 +7,9 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
-from ...models.create_role_request import CreateRoleRequest
+from ...models.create_role_request import CreateRoleRequest, CreateRoleRequestDict
 from ...models.role import Role
 from ...types import Response
 
@@ -29,8 +30,10 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: CreateRoleRequest,
+    body: CreateRoleRequest | CreateRoleRequestDict,
 ) -> dict[str, Any]:
+    body = as_model(CreateRoleRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -58,7 +61,7 @@ def _parse_response(response: RawResponse) -> Role:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateRoleRequest,
+    body: CreateRoleRequest | CreateRoleRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Role]:
     """Create role (POST /v2/roles).
@@ -90,7 +93,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateRoleRequest,
+    body: CreateRoleRequest | CreateRoleRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Role:
     """Create role (POST /v2/roles).
@@ -123,7 +126,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateRoleRequest,
+    body: CreateRoleRequest | CreateRoleRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Role]:
     """Create role (POST /v2/roles).
@@ -155,7 +158,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateRoleRequest,
+    body: CreateRoleRequest | CreateRoleRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Role:
     """Create role (POST /v2/roles).

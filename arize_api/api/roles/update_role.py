@@ -7,9 +7,10 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.role import Role
-from ...models.update_role_request import UpdateRoleRequest
+from ...models.update_role_request import UpdateRoleRequest, UpdateRoleRequestDict
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -30,8 +31,11 @@ OP = Operation(
 def _get_kwargs(
     role_id: str,
     *,
-    body: UpdateRoleRequest,
+    body: UpdateRoleRequest | UpdateRoleRequestDict,
 ) -> dict[str, Any]:
+    role_id = path_value("role_id", role_id)
+    body = as_model(UpdateRoleRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +64,7 @@ def sync_detailed(
     role_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateRoleRequest,
+    body: UpdateRoleRequest | UpdateRoleRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Role]:
     """Update role (PATCH /v2/roles/{role_id}).
@@ -96,7 +100,7 @@ def sync(
     role_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateRoleRequest,
+    body: UpdateRoleRequest | UpdateRoleRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Role:
     """Update role (PATCH /v2/roles/{role_id}).
@@ -133,7 +137,7 @@ async def asyncio_detailed(
     role_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateRoleRequest,
+    body: UpdateRoleRequest | UpdateRoleRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Role]:
     """Update role (PATCH /v2/roles/{role_id}).
@@ -169,7 +173,7 @@ async def asyncio(
     role_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateRoleRequest,
+    body: UpdateRoleRequest | UpdateRoleRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Role:
     """Update role (PATCH /v2/roles/{role_id}).

@@ -19,14 +19,23 @@ if TYPE_CHECKING:
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ..._response import Response
     from ...models import Space
-    from ...models.add_space_user_request import AddSpaceUserRequest
-    from ...models.create_space_request import CreateSpaceRequest
+    from ...models.add_space_user_request import (
+        AddSpaceUserRequest,
+        AddSpaceUserRequestDict,
+    )
+    from ...models.create_space_request import (
+        CreateSpaceRequest,
+        CreateSpaceRequestDict,
+    )
     from ...models.forbidden_problem import ForbiddenProblem
     from ...models.list_spaces_response import ListSpacesResponse
     from ...models.problem import Problem
     from ...models.space import Space
     from ...models.space_membership import SpaceMembership
-    from ...models.update_space_request import UpdateSpaceRequest
+    from ...models.update_space_request import (
+        UpdateSpaceRequest,
+        UpdateSpaceRequestDict,
+    )
     from ...types import Unset
 
 __all__ = [
@@ -48,7 +57,7 @@ class SpacesUsersWithRawResponse(SyncResource):
         self,
         space_id: str,
         *,
-        body: AddSpaceUserRequest,
+        body: AddSpaceUserRequest | AddSpaceUserRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[SpaceMembership]:
         """Add space user (POST /v2/spaces/{space_id}/users), as the whole answer.
@@ -100,7 +109,7 @@ class SpacesUsers(SyncResource):
         self,
         space_id: str,
         *,
-        body: AddSpaceUserRequest,
+        body: AddSpaceUserRequest | AddSpaceUserRequestDict,
         **options: Unpack[RequestOptions],
     ) -> SpaceMembership:
         """Add space user (POST /v2/spaces/{space_id}/users).
@@ -180,7 +189,7 @@ class SpacesWithRawResponse(SyncResource):
     def create(
         self,
         *,
-        body: CreateSpaceRequest,
+        body: CreateSpaceRequest | CreateSpaceRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Space]:
         """Create space (POST /v2/spaces), as the whole answer.
@@ -265,7 +274,7 @@ class SpacesWithRawResponse(SyncResource):
         self,
         space_id: str,
         *,
-        body: UpdateSpaceRequest,
+        body: UpdateSpaceRequest | UpdateSpaceRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Space]:
         """Update space (PATCH /v2/spaces/{space_id}), as the whole answer.
@@ -299,7 +308,7 @@ class Spaces(SyncResource):
     def create(
         self,
         *,
-        body: CreateSpaceRequest,
+        body: CreateSpaceRequest | CreateSpaceRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Space:
         """Create space (POST /v2/spaces).
@@ -448,7 +457,7 @@ class Spaces(SyncResource):
         self,
         space_id: str,
         *,
-        body: UpdateSpaceRequest,
+        body: UpdateSpaceRequest | UpdateSpaceRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Space:
         """Update space (PATCH /v2/spaces/{space_id}).
@@ -492,7 +501,7 @@ class AsyncSpacesUsersWithRawResponse(AsyncResource):
         self,
         space_id: str,
         *,
-        body: AddSpaceUserRequest,
+        body: AddSpaceUserRequest | AddSpaceUserRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[SpaceMembership]:
         """Add space user (POST /v2/spaces/{space_id}/users), as the whole answer.
@@ -544,7 +553,7 @@ class AsyncSpacesUsers(AsyncResource):
         self,
         space_id: str,
         *,
-        body: AddSpaceUserRequest,
+        body: AddSpaceUserRequest | AddSpaceUserRequestDict,
         **options: Unpack[RequestOptions],
     ) -> SpaceMembership:
         """Add space user (POST /v2/spaces/{space_id}/users).
@@ -624,7 +633,7 @@ class AsyncSpacesWithRawResponse(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateSpaceRequest,
+        body: CreateSpaceRequest | CreateSpaceRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Space]:
         """Create space (POST /v2/spaces), as the whole answer.
@@ -709,7 +718,7 @@ class AsyncSpacesWithRawResponse(AsyncResource):
         self,
         space_id: str,
         *,
-        body: UpdateSpaceRequest,
+        body: UpdateSpaceRequest | UpdateSpaceRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Space]:
         """Update space (PATCH /v2/spaces/{space_id}), as the whole answer.
@@ -743,7 +752,7 @@ class AsyncSpaces(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateSpaceRequest,
+        body: CreateSpaceRequest | CreateSpaceRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Space:
         """Create space (POST /v2/spaces).
@@ -892,7 +901,7 @@ class AsyncSpaces(AsyncResource):
         self,
         space_id: str,
         *,
-        body: UpdateSpaceRequest,
+        body: UpdateSpaceRequest | UpdateSpaceRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Space:
         """Update space (PATCH /v2/spaces/{space_id}).

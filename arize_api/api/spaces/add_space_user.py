@@ -7,8 +7,12 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
-from ...models.add_space_user_request import AddSpaceUserRequest
+from ...models.add_space_user_request import (
+    AddSpaceUserRequest,
+    AddSpaceUserRequestDict,
+)
 from ...models.space_membership import SpaceMembership
 from ...types import Response, path_segment
 
@@ -30,8 +34,11 @@ OP = Operation(
 def _get_kwargs(
     space_id: str,
     *,
-    body: AddSpaceUserRequest,
+    body: AddSpaceUserRequest | AddSpaceUserRequestDict,
 ) -> dict[str, Any]:
+    space_id = path_value("space_id", space_id)
+    body = as_model(AddSpaceUserRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +67,7 @@ def sync_detailed(
     space_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddSpaceUserRequest,
+    body: AddSpaceUserRequest | AddSpaceUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[SpaceMembership]:
     """Add space user (POST /v2/spaces/{space_id}/users).
@@ -101,7 +108,7 @@ def sync(
     space_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddSpaceUserRequest,
+    body: AddSpaceUserRequest | AddSpaceUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> SpaceMembership:
     """Add space user (POST /v2/spaces/{space_id}/users).
@@ -142,7 +149,7 @@ async def asyncio_detailed(
     space_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddSpaceUserRequest,
+    body: AddSpaceUserRequest | AddSpaceUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[SpaceMembership]:
     """Add space user (POST /v2/spaces/{space_id}/users).
@@ -183,7 +190,7 @@ async def asyncio(
     space_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: AddSpaceUserRequest,
+    body: AddSpaceUserRequest | AddSpaceUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> SpaceMembership:
     """Add space user (POST /v2/spaces/{space_id}/users).

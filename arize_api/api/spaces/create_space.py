@@ -7,8 +7,9 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
-from ...models.create_space_request import CreateSpaceRequest
+from ...models.create_space_request import CreateSpaceRequest, CreateSpaceRequestDict
 from ...models.space import Space
 from ...types import Response
 
@@ -29,8 +30,10 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: CreateSpaceRequest,
+    body: CreateSpaceRequest | CreateSpaceRequestDict,
 ) -> dict[str, Any]:
+    body = as_model(CreateSpaceRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -58,7 +61,7 @@ def _parse_response(response: RawResponse) -> Space:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateSpaceRequest,
+    body: CreateSpaceRequest | CreateSpaceRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Space]:
     """Create space (POST /v2/spaces).
@@ -90,7 +93,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateSpaceRequest,
+    body: CreateSpaceRequest | CreateSpaceRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Space:
     """Create space (POST /v2/spaces).
@@ -123,7 +126,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateSpaceRequest,
+    body: CreateSpaceRequest | CreateSpaceRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Space]:
     """Create space (POST /v2/spaces).
@@ -155,7 +158,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateSpaceRequest,
+    body: CreateSpaceRequest | CreateSpaceRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Space:
     """Create space (POST /v2/spaces).

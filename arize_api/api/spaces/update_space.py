@@ -7,9 +7,10 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.space import Space
-from ...models.update_space_request import UpdateSpaceRequest
+from ...models.update_space_request import UpdateSpaceRequest, UpdateSpaceRequestDict
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -30,8 +31,11 @@ OP = Operation(
 def _get_kwargs(
     space_id: str,
     *,
-    body: UpdateSpaceRequest,
+    body: UpdateSpaceRequest | UpdateSpaceRequestDict,
 ) -> dict[str, Any]:
+    space_id = path_value("space_id", space_id)
+    body = as_model(UpdateSpaceRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +64,7 @@ def sync_detailed(
     space_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateSpaceRequest,
+    body: UpdateSpaceRequest | UpdateSpaceRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Space]:
     """Update space (PATCH /v2/spaces/{space_id}).
@@ -98,7 +102,7 @@ def sync(
     space_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateSpaceRequest,
+    body: UpdateSpaceRequest | UpdateSpaceRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Space:
     """Update space (PATCH /v2/spaces/{space_id}).
@@ -137,7 +141,7 @@ async def asyncio_detailed(
     space_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateSpaceRequest,
+    body: UpdateSpaceRequest | UpdateSpaceRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Space]:
     """Update space (PATCH /v2/spaces/{space_id}).
@@ -175,7 +179,7 @@ async def asyncio(
     space_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateSpaceRequest,
+    body: UpdateSpaceRequest | UpdateSpaceRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Space:
     """Update space (PATCH /v2/spaces/{space_id}).

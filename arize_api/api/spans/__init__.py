@@ -19,12 +19,18 @@ if TYPE_CHECKING:
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ..._response import Response
     from ...models import Span
-    from ...models.annotate_spans_request import AnnotateSpansRequest
+    from ...models.annotate_spans_request import (
+        AnnotateSpansRequest,
+        AnnotateSpansRequestDict,
+    )
     from ...models.delete_spans_problem import DeleteSpansProblem
-    from ...models.delete_spans_request import DeleteSpansRequest
+    from ...models.delete_spans_request import (
+        DeleteSpansRequest,
+        DeleteSpansRequestDict,
+    )
     from ...models.delete_spans_response import DeleteSpansResponse
     from ...models.forbidden_problem import ForbiddenProblem
-    from ...models.list_spans_request import ListSpansRequest
+    from ...models.list_spans_request import ListSpansRequest, ListSpansRequestDict
     from ...models.list_spans_response import ListSpansResponse
     from ...models.problem import Problem
     from ...types import Unset
@@ -38,7 +44,7 @@ class SpansWithRawResponse(SyncResource):
     def annotate(
         self,
         *,
-        body: AnnotateSpansRequest,
+        body: AnnotateSpansRequest | AnnotateSpansRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[None]:
         """Annotate spans (POST /v2/spans/annotate), as the whole answer.
@@ -58,7 +64,7 @@ class SpansWithRawResponse(SyncResource):
     def delete(
         self,
         *,
-        body: DeleteSpansRequest,
+        body: DeleteSpansRequest | DeleteSpansRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[DeleteSpansResponse]:
         """Delete spans (DELETE /v2/spans), as the whole answer.
@@ -78,7 +84,7 @@ class SpansWithRawResponse(SyncResource):
     def list(
         self,
         *,
-        body: ListSpansRequest,
+        body: ListSpansRequest | ListSpansRequestDict,
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
@@ -111,7 +117,7 @@ class Spans(SyncResource):
     def annotate(
         self,
         *,
-        body: AnnotateSpansRequest,
+        body: AnnotateSpansRequest | AnnotateSpansRequestDict,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Annotate spans (POST /v2/spans/annotate).
@@ -157,7 +163,7 @@ class Spans(SyncResource):
     def delete(
         self,
         *,
-        body: DeleteSpansRequest,
+        body: DeleteSpansRequest | DeleteSpansRequestDict,
         **options: Unpack[RequestOptions],
     ) -> DeleteSpansResponse:
         """Delete spans (DELETE /v2/spans).
@@ -196,7 +202,7 @@ class Spans(SyncResource):
     def list(
         self,
         *,
-        body: ListSpansRequest,
+        body: ListSpansRequest | ListSpansRequestDict,
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
@@ -260,7 +266,7 @@ class AsyncSpansWithRawResponse(AsyncResource):
     async def annotate(
         self,
         *,
-        body: AnnotateSpansRequest,
+        body: AnnotateSpansRequest | AnnotateSpansRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[None]:
         """Annotate spans (POST /v2/spans/annotate), as the whole answer.
@@ -280,7 +286,7 @@ class AsyncSpansWithRawResponse(AsyncResource):
     async def delete(
         self,
         *,
-        body: DeleteSpansRequest,
+        body: DeleteSpansRequest | DeleteSpansRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[DeleteSpansResponse]:
         """Delete spans (DELETE /v2/spans), as the whole answer.
@@ -300,7 +306,7 @@ class AsyncSpansWithRawResponse(AsyncResource):
     async def list(
         self,
         *,
-        body: ListSpansRequest,
+        body: ListSpansRequest | ListSpansRequestDict,
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
@@ -333,7 +339,7 @@ class AsyncSpans(AsyncResource):
     async def annotate(
         self,
         *,
-        body: AnnotateSpansRequest,
+        body: AnnotateSpansRequest | AnnotateSpansRequestDict,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Annotate spans (POST /v2/spans/annotate).
@@ -379,7 +385,7 @@ class AsyncSpans(AsyncResource):
     async def delete(
         self,
         *,
-        body: DeleteSpansRequest,
+        body: DeleteSpansRequest | DeleteSpansRequestDict,
         **options: Unpack[RequestOptions],
     ) -> DeleteSpansResponse:
         """Delete spans (DELETE /v2/spans).
@@ -418,7 +424,7 @@ class AsyncSpans(AsyncResource):
     def list(
         self,
         *,
-        body: ListSpansRequest,
+        body: ListSpansRequest | ListSpansRequestDict,
         limit: int | Unset = 50,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,

@@ -7,8 +7,12 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
-from ...models.annotate_spans_request import AnnotateSpansRequest
+from ...models.annotate_spans_request import (
+    AnnotateSpansRequest,
+    AnnotateSpansRequestDict,
+)
 from ...types import Response
 
 OP = Operation(
@@ -28,8 +32,10 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: AnnotateSpansRequest,
+    body: AnnotateSpansRequest | AnnotateSpansRequestDict,
 ) -> dict[str, Any]:
+    body = as_model(AnnotateSpansRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -54,7 +60,7 @@ def _parse_response(response: RawResponse) -> None:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: AnnotateSpansRequest,
+    body: AnnotateSpansRequest | AnnotateSpansRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Annotate spans (POST /v2/spans/annotate).
@@ -98,7 +104,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: AnnotateSpansRequest,
+    body: AnnotateSpansRequest | AnnotateSpansRequestDict,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Annotate spans (POST /v2/spans/annotate).
@@ -143,7 +149,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: AnnotateSpansRequest,
+    body: AnnotateSpansRequest | AnnotateSpansRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Annotate spans (POST /v2/spans/annotate).
@@ -187,7 +193,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: AnnotateSpansRequest,
+    body: AnnotateSpansRequest | AnnotateSpansRequestDict,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Annotate spans (POST /v2/spans/annotate).

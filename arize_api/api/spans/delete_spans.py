@@ -7,8 +7,9 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
-from ...models.delete_spans_request import DeleteSpansRequest
+from ...models.delete_spans_request import DeleteSpansRequest, DeleteSpansRequestDict
 from ...models.delete_spans_response import DeleteSpansResponse
 from ...types import Response
 
@@ -29,8 +30,10 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: DeleteSpansRequest,
+    body: DeleteSpansRequest | DeleteSpansRequestDict,
 ) -> dict[str, Any]:
+    body = as_model(DeleteSpansRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -58,7 +61,7 @@ def _parse_response(response: RawResponse) -> DeleteSpansResponse:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: DeleteSpansRequest,
+    body: DeleteSpansRequest | DeleteSpansRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[DeleteSpansResponse]:
     """Delete spans (DELETE /v2/spans).
@@ -96,7 +99,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: DeleteSpansRequest,
+    body: DeleteSpansRequest | DeleteSpansRequestDict,
     **options: Unpack[RequestOptions],
 ) -> DeleteSpansResponse:
     """Delete spans (DELETE /v2/spans).
@@ -134,7 +137,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: DeleteSpansRequest,
+    body: DeleteSpansRequest | DeleteSpansRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[DeleteSpansResponse]:
     """Delete spans (DELETE /v2/spans).
@@ -172,7 +175,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: DeleteSpansRequest,
+    body: DeleteSpansRequest | DeleteSpansRequestDict,
     **options: Unpack[RequestOptions],
 ) -> DeleteSpansResponse:
     """Delete spans (DELETE /v2/spans).

@@ -7,8 +7,9 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
-from ...models.list_spans_request import ListSpansRequest
+from ...models.list_spans_request import ListSpansRequest, ListSpansRequestDict
 from ...models.list_spans_response import ListSpansResponse
 from ...types import UNSET, Response, Unset
 
@@ -29,10 +30,12 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: ListSpansRequest,
+    body: ListSpansRequest | ListSpansRequestDict,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = as_model(ListSpansRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     params: dict[str, Any] = {}
@@ -69,7 +72,7 @@ def _parse_response(response: RawResponse) -> ListSpansResponse:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ListSpansRequest,
+    body: ListSpansRequest | ListSpansRequestDict,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -120,7 +123,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ListSpansRequest,
+    body: ListSpansRequest | ListSpansRequestDict,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -171,7 +174,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ListSpansRequest,
+    body: ListSpansRequest | ListSpansRequestDict,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -222,7 +225,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ListSpansRequest,
+    body: ListSpansRequest | ListSpansRequestDict,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     **options: Unpack[RequestOptions],

@@ -18,11 +18,11 @@ if TYPE_CHECKING:
     from ..._engine import RequestOptions
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ..._response import Response
-    from ...models.create_tag_request import CreateTagRequest
+    from ...models.create_tag_request import CreateTagRequest, CreateTagRequestDict
     from ...models.forbidden_problem import ForbiddenProblem
     from ...models.problem import Problem
     from ...models.tag import Tag
-    from ...models.update_tag_request import UpdateTagRequest
+    from ...models.update_tag_request import UpdateTagRequest, UpdateTagRequestDict
 
 __all__ = ["AsyncTags", "AsyncTagsWithRawResponse", "Tags", "TagsWithRawResponse"]
 
@@ -33,7 +33,7 @@ class TagsWithRawResponse(SyncResource):
     def create(
         self,
         *,
-        body: CreateTagRequest,
+        body: CreateTagRequest | CreateTagRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Tag]:
         """Create tag (POST /v2/tags), as the whole answer.
@@ -73,7 +73,7 @@ class TagsWithRawResponse(SyncResource):
         self,
         tag_id: str,
         *,
-        body: UpdateTagRequest,
+        body: UpdateTagRequest | UpdateTagRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Tag]:
         """Update tag (PATCH /v2/tags/{tag_id}), as the whole answer.
@@ -103,7 +103,7 @@ class Tags(SyncResource):
     def create(
         self,
         *,
-        body: CreateTagRequest,
+        body: CreateTagRequest | CreateTagRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Tag:
         """Create tag (POST /v2/tags).
@@ -174,7 +174,7 @@ class Tags(SyncResource):
         self,
         tag_id: str,
         *,
-        body: UpdateTagRequest,
+        body: UpdateTagRequest | UpdateTagRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Tag:
         """Update tag (PATCH /v2/tags/{tag_id}).
@@ -218,7 +218,7 @@ class AsyncTagsWithRawResponse(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateTagRequest,
+        body: CreateTagRequest | CreateTagRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Tag]:
         """Create tag (POST /v2/tags), as the whole answer.
@@ -258,7 +258,7 @@ class AsyncTagsWithRawResponse(AsyncResource):
         self,
         tag_id: str,
         *,
-        body: UpdateTagRequest,
+        body: UpdateTagRequest | UpdateTagRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Tag]:
         """Update tag (PATCH /v2/tags/{tag_id}), as the whole answer.
@@ -288,7 +288,7 @@ class AsyncTags(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateTagRequest,
+        body: CreateTagRequest | CreateTagRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Tag:
         """Create tag (POST /v2/tags).
@@ -359,7 +359,7 @@ class AsyncTags(AsyncResource):
         self,
         tag_id: str,
         *,
-        body: UpdateTagRequest,
+        body: UpdateTagRequest | UpdateTagRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Tag:
         """Update tag (PATCH /v2/tags/{tag_id}).

@@ -7,8 +7,9 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
-from ...models.create_tag_request import CreateTagRequest
+from ...models.create_tag_request import CreateTagRequest, CreateTagRequestDict
 from ...models.tag import Tag
 from ...types import Response
 
@@ -29,8 +30,10 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: CreateTagRequest,
+    body: CreateTagRequest | CreateTagRequestDict,
 ) -> dict[str, Any]:
+    body = as_model(CreateTagRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -58,7 +61,7 @@ def _parse_response(response: RawResponse) -> Tag:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateTagRequest,
+    body: CreateTagRequest | CreateTagRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Tag]:
     """Create tag (POST /v2/tags).
@@ -94,7 +97,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateTagRequest,
+    body: CreateTagRequest | CreateTagRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Tag:
     """Create tag (POST /v2/tags).
@@ -131,7 +134,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateTagRequest,
+    body: CreateTagRequest | CreateTagRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Tag]:
     """Create tag (POST /v2/tags).
@@ -167,7 +170,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateTagRequest,
+    body: CreateTagRequest | CreateTagRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Tag:
     """Create tag (POST /v2/tags).

@@ -7,9 +7,10 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
 from ...models.tag import Tag
-from ...models.update_tag_request import UpdateTagRequest
+from ...models.update_tag_request import UpdateTagRequest, UpdateTagRequestDict
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -30,8 +31,11 @@ OP = Operation(
 def _get_kwargs(
     tag_id: str,
     *,
-    body: UpdateTagRequest,
+    body: UpdateTagRequest | UpdateTagRequestDict,
 ) -> dict[str, Any]:
+    tag_id = path_value("tag_id", tag_id)
+    body = as_model(UpdateTagRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +64,7 @@ def sync_detailed(
     tag_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateTagRequest,
+    body: UpdateTagRequest | UpdateTagRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Tag]:
     """Update tag (PATCH /v2/tags/{tag_id}).
@@ -99,7 +103,7 @@ def sync(
     tag_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateTagRequest,
+    body: UpdateTagRequest | UpdateTagRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Tag:
     """Update tag (PATCH /v2/tags/{tag_id}).
@@ -139,7 +143,7 @@ async def asyncio_detailed(
     tag_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateTagRequest,
+    body: UpdateTagRequest | UpdateTagRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Tag]:
     """Update tag (PATCH /v2/tags/{tag_id}).
@@ -178,7 +182,7 @@ async def asyncio(
     tag_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateTagRequest,
+    body: UpdateTagRequest | UpdateTagRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Tag:
     """Update tag (PATCH /v2/tags/{tag_id}).

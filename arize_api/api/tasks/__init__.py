@@ -21,12 +21,15 @@ if TYPE_CHECKING:
     from ...models import Task, TaskRun
     from ...models.create_code_evaluation_task_request import (
         CreateCodeEvaluationTaskRequest,
+        CreateCodeEvaluationTaskRequestDict,
     )
     from ...models.create_run_experiment_task_request import (
         CreateRunExperimentTaskRequest,
+        CreateRunExperimentTaskRequestDict,
     )
     from ...models.create_template_evaluation_task_request import (
         CreateTemplateEvaluationTaskRequest,
+        CreateTemplateEvaluationTaskRequestDict,
     )
     from ...models.forbidden_problem import ForbiddenProblem
     from ...models.list_task_runs_response import ListTaskRunsResponse
@@ -38,13 +41,19 @@ if TYPE_CHECKING:
     from ...models.task_type import TaskType, check_task_type
     from ...models.trigger_evaluation_task_run_request import (
         TriggerEvaluationTaskRunRequest,
+        TriggerEvaluationTaskRunRequestDict,
     )
     from ...models.trigger_run_experiment_task_run_request import (
         TriggerRunExperimentTaskRunRequest,
+        TriggerRunExperimentTaskRunRequestDict,
     )
-    from ...models.update_evaluation_task_request import UpdateEvaluationTaskRequest
+    from ...models.update_evaluation_task_request import (
+        UpdateEvaluationTaskRequest,
+        UpdateEvaluationTaskRequestDict,
+    )
     from ...models.update_run_experiment_task_request import (
         UpdateRunExperimentTaskRequest,
+        UpdateRunExperimentTaskRequestDict,
     )
     from ...types import Unset
 
@@ -132,7 +141,9 @@ class TasksRunsWithRawResponse(SyncResource):
         task_id: str,
         *,
         body: TriggerEvaluationTaskRunRequest
+        | TriggerEvaluationTaskRunRequestDict
         | TriggerRunExperimentTaskRunRequest
+        | TriggerRunExperimentTaskRunRequestDict
         | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> Response[TaskRun]:
@@ -280,7 +291,9 @@ class TasksRuns(SyncResource):
         task_id: str,
         *,
         body: TriggerEvaluationTaskRunRequest
+        | TriggerEvaluationTaskRunRequestDict
         | TriggerRunExperimentTaskRunRequest
+        | TriggerRunExperimentTaskRunRequestDict
         | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> TaskRun:
@@ -334,8 +347,11 @@ class TasksWithRawResponse(SyncResource):
         self,
         *,
         body: CreateCodeEvaluationTaskRequest
+        | CreateCodeEvaluationTaskRequestDict
         | CreateRunExperimentTaskRequest
-        | CreateTemplateEvaluationTaskRequest,
+        | CreateRunExperimentTaskRequestDict
+        | CreateTemplateEvaluationTaskRequest
+        | CreateTemplateEvaluationTaskRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Task]:
         """Create task (POST /v2/tasks), as the whole answer.
@@ -428,7 +444,10 @@ class TasksWithRawResponse(SyncResource):
         self,
         task_id: str,
         *,
-        body: UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest,
+        body: UpdateEvaluationTaskRequest
+        | UpdateEvaluationTaskRequestDict
+        | UpdateRunExperimentTaskRequest
+        | UpdateRunExperimentTaskRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Task]:
         """Update task (PATCH /v2/tasks/{task_id}), as the whole answer.
@@ -463,8 +482,11 @@ class Tasks(SyncResource):
         self,
         *,
         body: CreateCodeEvaluationTaskRequest
+        | CreateCodeEvaluationTaskRequestDict
         | CreateRunExperimentTaskRequest
-        | CreateTemplateEvaluationTaskRequest,
+        | CreateRunExperimentTaskRequestDict
+        | CreateTemplateEvaluationTaskRequest
+        | CreateTemplateEvaluationTaskRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Task:
         """Create task (POST /v2/tasks).
@@ -645,7 +667,10 @@ class Tasks(SyncResource):
         self,
         task_id: str,
         *,
-        body: UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest,
+        body: UpdateEvaluationTaskRequest
+        | UpdateEvaluationTaskRequestDict
+        | UpdateRunExperimentTaskRequest
+        | UpdateRunExperimentTaskRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Task:
         """Update task (PATCH /v2/tasks/{task_id}).
@@ -763,7 +788,9 @@ class AsyncTasksRunsWithRawResponse(AsyncResource):
         task_id: str,
         *,
         body: TriggerEvaluationTaskRunRequest
+        | TriggerEvaluationTaskRunRequestDict
         | TriggerRunExperimentTaskRunRequest
+        | TriggerRunExperimentTaskRunRequestDict
         | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> Response[TaskRun]:
@@ -911,7 +938,9 @@ class AsyncTasksRuns(AsyncResource):
         task_id: str,
         *,
         body: TriggerEvaluationTaskRunRequest
+        | TriggerEvaluationTaskRunRequestDict
         | TriggerRunExperimentTaskRunRequest
+        | TriggerRunExperimentTaskRunRequestDict
         | Unset = UNSET,
         **options: Unpack[RequestOptions],
     ) -> TaskRun:
@@ -965,8 +994,11 @@ class AsyncTasksWithRawResponse(AsyncResource):
         self,
         *,
         body: CreateCodeEvaluationTaskRequest
+        | CreateCodeEvaluationTaskRequestDict
         | CreateRunExperimentTaskRequest
-        | CreateTemplateEvaluationTaskRequest,
+        | CreateRunExperimentTaskRequestDict
+        | CreateTemplateEvaluationTaskRequest
+        | CreateTemplateEvaluationTaskRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Task]:
         """Create task (POST /v2/tasks), as the whole answer.
@@ -1059,7 +1091,10 @@ class AsyncTasksWithRawResponse(AsyncResource):
         self,
         task_id: str,
         *,
-        body: UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest,
+        body: UpdateEvaluationTaskRequest
+        | UpdateEvaluationTaskRequestDict
+        | UpdateRunExperimentTaskRequest
+        | UpdateRunExperimentTaskRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Task]:
         """Update task (PATCH /v2/tasks/{task_id}), as the whole answer.
@@ -1094,8 +1129,11 @@ class AsyncTasks(AsyncResource):
         self,
         *,
         body: CreateCodeEvaluationTaskRequest
+        | CreateCodeEvaluationTaskRequestDict
         | CreateRunExperimentTaskRequest
-        | CreateTemplateEvaluationTaskRequest,
+        | CreateRunExperimentTaskRequestDict
+        | CreateTemplateEvaluationTaskRequest
+        | CreateTemplateEvaluationTaskRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Task:
         """Create task (POST /v2/tasks).
@@ -1276,7 +1314,10 @@ class AsyncTasks(AsyncResource):
         self,
         task_id: str,
         *,
-        body: UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest,
+        body: UpdateEvaluationTaskRequest
+        | UpdateEvaluationTaskRequestDict
+        | UpdateRunExperimentTaskRequest
+        | UpdateRunExperimentTaskRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Task:
         """Update task (PATCH /v2/tasks/{task_id}).

@@ -7,6 +7,7 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import path_value
 from ...client import AuthenticatedClient, Client
 from ...models.list_task_runs_response import ListTaskRunsResponse
 from ...models.task_run_status import TaskRunStatus
@@ -34,6 +35,7 @@ def _get_kwargs(
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    task_id = path_value("task_id", task_id)
 
     params: dict[str, Any] = {}
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..._response import Response
     from ...models import Trace
     from ...models.forbidden_problem import ForbiddenProblem
-    from ...models.list_traces_request import ListTracesRequest
+    from ...models.list_traces_request import ListTracesRequest, ListTracesRequestDict
     from ...models.list_traces_response import ListTracesResponse
     from ...models.problem import Problem
     from ...types import Unset
@@ -39,7 +39,7 @@ class TracesWithRawResponse(SyncResource):
     def list(
         self,
         *,
-        body: ListTracesRequest,
+        body: ListTracesRequest | ListTracesRequestDict,
         limit: int | Unset = 25,
         cursor: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
@@ -72,7 +72,7 @@ class Traces(SyncResource):
     def list(
         self,
         *,
-        body: ListTracesRequest,
+        body: ListTracesRequest | ListTracesRequestDict,
         limit: int | Unset = 25,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,
@@ -137,7 +137,7 @@ class AsyncTracesWithRawResponse(AsyncResource):
     async def list(
         self,
         *,
-        body: ListTracesRequest,
+        body: ListTracesRequest | ListTracesRequestDict,
         limit: int | Unset = 25,
         cursor: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
@@ -170,7 +170,7 @@ class AsyncTraces(AsyncResource):
     def list(
         self,
         *,
-        body: ListTracesRequest,
+        body: ListTracesRequest | ListTracesRequestDict,
         limit: int | Unset = 25,
         cursor: str | Unset = UNSET,
         max_items: int | None = None,

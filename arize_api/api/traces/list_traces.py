@@ -7,8 +7,9 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
-from ...models.list_traces_request import ListTracesRequest
+from ...models.list_traces_request import ListTracesRequest, ListTracesRequestDict
 from ...models.list_traces_response import ListTracesResponse
 from ...types import UNSET, Response, Unset
 
@@ -29,10 +30,12 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: ListTracesRequest,
+    body: ListTracesRequest | ListTracesRequestDict,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = as_model(ListTracesRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     params: dict[str, Any] = {}
@@ -69,7 +72,7 @@ def _parse_response(response: RawResponse) -> ListTracesResponse:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ListTracesRequest,
+    body: ListTracesRequest | ListTracesRequestDict,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -121,7 +124,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ListTracesRequest,
+    body: ListTracesRequest | ListTracesRequestDict,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -173,7 +176,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ListTracesRequest,
+    body: ListTracesRequest | ListTracesRequestDict,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -225,7 +228,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ListTracesRequest,
+    body: ListTracesRequest | ListTracesRequestDict,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
     **options: Unpack[RequestOptions],

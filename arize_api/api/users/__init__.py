@@ -19,12 +19,12 @@ if TYPE_CHECKING:
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ..._response import Response
     from ...models import User
-    from ...models.create_user_request import CreateUserRequest
+    from ...models.create_user_request import CreateUserRequest, CreateUserRequestDict
     from ...models.create_user_response import CreateUserResponse
     from ...models.forbidden_problem import ForbiddenProblem
     from ...models.list_users_response import ListUsersResponse
     from ...models.problem import Problem
-    from ...models.update_user_request import UpdateUserRequest
+    from ...models.update_user_request import UpdateUserRequest, UpdateUserRequestDict
     from ...models.user import User
     from ...models.user_status import UserStatus, check_user_status
     from ...types import Unset
@@ -38,7 +38,7 @@ class UsersWithRawResponse(SyncResource):
     def create(
         self,
         *,
-        body: CreateUserRequest,
+        body: CreateUserRequest | CreateUserRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[User | CreateUserResponse]:
         """Invite user (POST /v2/users), as the whole answer.
@@ -161,7 +161,7 @@ class UsersWithRawResponse(SyncResource):
         self,
         user_id: str,
         *,
-        body: UpdateUserRequest,
+        body: UpdateUserRequest | UpdateUserRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[User]:
         """Update user (PATCH /v2/users/{user_id}), as the whole answer.
@@ -191,7 +191,7 @@ class Users(SyncResource):
     def create(
         self,
         *,
-        body: CreateUserRequest,
+        body: CreateUserRequest | CreateUserRequestDict,
         **options: Unpack[RequestOptions],
     ) -> User | CreateUserResponse:
         """Invite user (POST /v2/users).
@@ -421,7 +421,7 @@ class Users(SyncResource):
         self,
         user_id: str,
         *,
-        body: UpdateUserRequest,
+        body: UpdateUserRequest | UpdateUserRequestDict,
         **options: Unpack[RequestOptions],
     ) -> User:
         """Update user (PATCH /v2/users/{user_id}).
@@ -463,7 +463,7 @@ class AsyncUsersWithRawResponse(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateUserRequest,
+        body: CreateUserRequest | CreateUserRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[User | CreateUserResponse]:
         """Invite user (POST /v2/users), as the whole answer.
@@ -586,7 +586,7 @@ class AsyncUsersWithRawResponse(AsyncResource):
         self,
         user_id: str,
         *,
-        body: UpdateUserRequest,
+        body: UpdateUserRequest | UpdateUserRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[User]:
         """Update user (PATCH /v2/users/{user_id}), as the whole answer.
@@ -616,7 +616,7 @@ class AsyncUsers(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateUserRequest,
+        body: CreateUserRequest | CreateUserRequestDict,
         **options: Unpack[RequestOptions],
     ) -> User | CreateUserResponse:
         """Invite user (POST /v2/users).
@@ -846,7 +846,7 @@ class AsyncUsers(AsyncResource):
         self,
         user_id: str,
         *,
-        body: UpdateUserRequest,
+        body: UpdateUserRequest | UpdateUserRequestDict,
         **options: Unpack[RequestOptions],
     ) -> User:
         """Update user (PATCH /v2/users/{user_id}).

@@ -7,8 +7,9 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
-from ...models.create_user_request import CreateUserRequest
+from ...models.create_user_request import CreateUserRequest, CreateUserRequestDict
 from ...models.create_user_response import CreateUserResponse
 from ...models.user import User
 from ...types import Response
@@ -30,8 +31,10 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: CreateUserRequest,
+    body: CreateUserRequest | CreateUserRequestDict,
 ) -> dict[str, Any]:
+    body = as_model(CreateUserRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -64,7 +67,7 @@ def _parse_response(response: RawResponse) -> User | CreateUserResponse:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateUserRequest,
+    body: CreateUserRequest | CreateUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[User | CreateUserResponse]:
     """Invite user (POST /v2/users).
@@ -104,7 +107,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateUserRequest,
+    body: CreateUserRequest | CreateUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> User | CreateUserResponse:
     """Invite user (POST /v2/users).
@@ -144,7 +147,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateUserRequest,
+    body: CreateUserRequest | CreateUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[User | CreateUserResponse]:
     """Invite user (POST /v2/users).
@@ -184,7 +187,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateUserRequest,
+    body: CreateUserRequest | CreateUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> User | CreateUserResponse:
     """Invite user (POST /v2/users).

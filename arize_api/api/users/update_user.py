@@ -7,8 +7,9 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
-from ...models.update_user_request import UpdateUserRequest
+from ...models.update_user_request import UpdateUserRequest, UpdateUserRequestDict
 from ...models.user import User
 from ...types import Response, path_segment
 
@@ -30,8 +31,11 @@ OP = Operation(
 def _get_kwargs(
     user_id: str,
     *,
-    body: UpdateUserRequest,
+    body: UpdateUserRequest | UpdateUserRequestDict,
 ) -> dict[str, Any]:
+    user_id = path_value("user_id", user_id)
+    body = as_model(UpdateUserRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +64,7 @@ def sync_detailed(
     user_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateUserRequest,
+    body: UpdateUserRequest | UpdateUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[User]:
     """Update user (PATCH /v2/users/{user_id}).
@@ -97,7 +101,7 @@ def sync(
     user_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateUserRequest,
+    body: UpdateUserRequest | UpdateUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> User:
     """Update user (PATCH /v2/users/{user_id}).
@@ -135,7 +139,7 @@ async def asyncio_detailed(
     user_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateUserRequest,
+    body: UpdateUserRequest | UpdateUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[User]:
     """Update user (PATCH /v2/users/{user_id}).
@@ -172,7 +176,7 @@ async def asyncio(
     user_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateUserRequest,
+    body: UpdateUserRequest | UpdateUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> User:
     """Update user (PATCH /v2/users/{user_id}).

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ..._response import Response
     from ...models.v1_error_response import V1ErrorResponse
-    from ...models.v1_record import V1Record
+    from ...models.v1_record import V1Record, V1RecordDict
     from ...types import Unset
 
 __all__ = ["V1", "AsyncV1", "AsyncV1WithRawResponse", "V1WithRawResponse"]
@@ -31,7 +31,7 @@ class V1WithRawResponse(SyncResource):
     def log_record(
         self,
         *,
-        body: V1Record,
+        body: V1Record | V1RecordDict,
         grpc_metadata_space_id: str | Unset = UNSET,
         grpc_metadata_sdk_language: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
@@ -64,7 +64,7 @@ class V1(SyncResource):
     def log_record(
         self,
         *,
-        body: V1Record,
+        body: V1Record | V1RecordDict,
         grpc_metadata_space_id: str | Unset = UNSET,
         grpc_metadata_sdk_language: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
@@ -110,7 +110,7 @@ class AsyncV1WithRawResponse(AsyncResource):
     async def log_record(
         self,
         *,
-        body: V1Record,
+        body: V1Record | V1RecordDict,
         grpc_metadata_space_id: str | Unset = UNSET,
         grpc_metadata_sdk_language: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
@@ -143,7 +143,7 @@ class AsyncV1(AsyncResource):
     async def log_record(
         self,
         *,
-        body: V1Record,
+        body: V1Record | V1RecordDict,
         grpc_metadata_space_id: str | Unset = UNSET,
         grpc_metadata_sdk_language: str | Unset = UNSET,
         **options: Unpack[RequestOptions],

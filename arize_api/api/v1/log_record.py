@@ -7,8 +7,9 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient
-from ...models.v1_record import V1Record
+from ...models.v1_record import V1Record, V1RecordDict
 from ...types import UNSET, Response, Unset
 
 OP = Operation(
@@ -28,10 +29,12 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: V1Record,
+    body: V1Record | V1RecordDict,
     grpc_metadata_space_id: str | Unset = UNSET,
     grpc_metadata_sdk_language: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    body = as_model(V1Record, body, "body")
+
     headers: dict[str, Any] = {}
     if not isinstance(grpc_metadata_space_id, Unset):
         headers["Grpc-Metadata-space_id"] = grpc_metadata_space_id
@@ -61,7 +64,7 @@ def _parse_response(response: RawResponse) -> None:
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: V1Record,
+    body: V1Record | V1RecordDict,
     grpc_metadata_space_id: str | Unset = UNSET,
     grpc_metadata_sdk_language: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -101,7 +104,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: V1Record,
+    body: V1Record | V1RecordDict,
     grpc_metadata_space_id: str | Unset = UNSET,
     grpc_metadata_sdk_language: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -142,7 +145,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: V1Record,
+    body: V1Record | V1RecordDict,
     grpc_metadata_space_id: str | Unset = UNSET,
     grpc_metadata_sdk_language: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -182,7 +185,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: V1Record,
+    body: V1Record | V1RecordDict,
     grpc_metadata_space_id: str | Unset = UNSET,
     grpc_metadata_sdk_language: str | Unset = UNSET,
     **options: Unpack[RequestOptions],

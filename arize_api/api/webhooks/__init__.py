@@ -19,10 +19,14 @@ if TYPE_CHECKING:
     from ..._pagination import AsyncPaginator, SyncPaginator
     from ..._response import Response
     from ...models import Webhook, WebhookDeliveryAttempt, WebhookSubscription
-    from ...models.create_webhook_request import CreateWebhookRequest
+    from ...models.create_webhook_request import (
+        CreateWebhookRequest,
+        CreateWebhookRequestDict,
+    )
     from ...models.create_webhook_response import CreateWebhookResponse
     from ...models.create_webhook_subscription_request import (
         CreateWebhookSubscriptionRequest,
+        CreateWebhookSubscriptionRequestDict,
     )
     from ...models.forbidden_problem import ForbiddenProblem
     from ...models.list_webhook_delivery_attempts_response import (
@@ -34,7 +38,10 @@ if TYPE_CHECKING:
     from ...models.list_webhooks_response import ListWebhooksResponse
     from ...models.problem import Problem
     from ...models.test_webhook_response import TestWebhookResponse
-    from ...models.update_webhook_request import UpdateWebhookRequest
+    from ...models.update_webhook_request import (
+        UpdateWebhookRequest,
+        UpdateWebhookRequestDict,
+    )
     from ...models.webhook import Webhook
     from ...models.webhook_source_type import (
         WebhookSourceType,
@@ -65,7 +72,7 @@ class WebhooksSubscriptionsWithRawResponse(SyncResource):
     def create(
         self,
         *,
-        body: CreateWebhookSubscriptionRequest,
+        body: CreateWebhookSubscriptionRequest | CreateWebhookSubscriptionRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[WebhookSubscription]:
         """Create webhook subscription (POST /v2/webhook-subscriptions), as the whole answer.
@@ -158,7 +165,7 @@ class WebhooksSubscriptions(SyncResource):
     def create(
         self,
         *,
-        body: CreateWebhookSubscriptionRequest,
+        body: CreateWebhookSubscriptionRequest | CreateWebhookSubscriptionRequestDict,
         **options: Unpack[RequestOptions],
     ) -> WebhookSubscription:
         """Create webhook subscription (POST /v2/webhook-subscriptions).
@@ -423,7 +430,7 @@ class WebhooksWithRawResponse(SyncResource):
     def create(
         self,
         *,
-        body: CreateWebhookRequest,
+        body: CreateWebhookRequest | CreateWebhookRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[CreateWebhookResponse]:
         """Create webhook (POST /v2/webhooks), as the whole answer.
@@ -527,7 +534,7 @@ class WebhooksWithRawResponse(SyncResource):
         self,
         webhook_id: str,
         *,
-        body: UpdateWebhookRequest,
+        body: UpdateWebhookRequest | UpdateWebhookRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Webhook]:
         """Update webhook (PATCH /v2/webhooks/{webhook_id}), as the whole answer.
@@ -565,7 +572,7 @@ class Webhooks(SyncResource):
     def create(
         self,
         *,
-        body: CreateWebhookRequest,
+        body: CreateWebhookRequest | CreateWebhookRequestDict,
         **options: Unpack[RequestOptions],
     ) -> CreateWebhookResponse:
         """Create webhook (POST /v2/webhooks).
@@ -765,7 +772,7 @@ class Webhooks(SyncResource):
         self,
         webhook_id: str,
         *,
-        body: UpdateWebhookRequest,
+        body: UpdateWebhookRequest | UpdateWebhookRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Webhook:
         """Update webhook (PATCH /v2/webhooks/{webhook_id}).
@@ -809,7 +816,7 @@ class AsyncWebhooksSubscriptionsWithRawResponse(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateWebhookSubscriptionRequest,
+        body: CreateWebhookSubscriptionRequest | CreateWebhookSubscriptionRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[WebhookSubscription]:
         """Create webhook subscription (POST /v2/webhook-subscriptions), as the whole answer.
@@ -902,7 +909,7 @@ class AsyncWebhooksSubscriptions(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateWebhookSubscriptionRequest,
+        body: CreateWebhookSubscriptionRequest | CreateWebhookSubscriptionRequestDict,
         **options: Unpack[RequestOptions],
     ) -> WebhookSubscription:
         """Create webhook subscription (POST /v2/webhook-subscriptions).
@@ -1167,7 +1174,7 @@ class AsyncWebhooksWithRawResponse(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateWebhookRequest,
+        body: CreateWebhookRequest | CreateWebhookRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[CreateWebhookResponse]:
         """Create webhook (POST /v2/webhooks), as the whole answer.
@@ -1271,7 +1278,7 @@ class AsyncWebhooksWithRawResponse(AsyncResource):
         self,
         webhook_id: str,
         *,
-        body: UpdateWebhookRequest,
+        body: UpdateWebhookRequest | UpdateWebhookRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Response[Webhook]:
         """Update webhook (PATCH /v2/webhooks/{webhook_id}), as the whole answer.
@@ -1309,7 +1316,7 @@ class AsyncWebhooks(AsyncResource):
     async def create(
         self,
         *,
-        body: CreateWebhookRequest,
+        body: CreateWebhookRequest | CreateWebhookRequestDict,
         **options: Unpack[RequestOptions],
     ) -> CreateWebhookResponse:
         """Create webhook (POST /v2/webhooks).
@@ -1509,7 +1516,7 @@ class AsyncWebhooks(AsyncResource):
         self,
         webhook_id: str,
         *,
-        body: UpdateWebhookRequest,
+        body: UpdateWebhookRequest | UpdateWebhookRequestDict,
         **options: Unpack[RequestOptions],
     ) -> Webhook:
         """Update webhook (PATCH /v2/webhooks/{webhook_id}).

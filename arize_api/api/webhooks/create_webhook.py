@@ -7,8 +7,12 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
-from ...models.create_webhook_request import CreateWebhookRequest
+from ...models.create_webhook_request import (
+    CreateWebhookRequest,
+    CreateWebhookRequestDict,
+)
 from ...models.create_webhook_response import CreateWebhookResponse
 from ...types import Response
 
@@ -29,8 +33,10 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: CreateWebhookRequest,
+    body: CreateWebhookRequest | CreateWebhookRequestDict,
 ) -> dict[str, Any]:
+    body = as_model(CreateWebhookRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -58,7 +64,7 @@ def _parse_response(response: RawResponse) -> CreateWebhookResponse:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateWebhookRequest,
+    body: CreateWebhookRequest | CreateWebhookRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[CreateWebhookResponse]:
     """Create webhook (POST /v2/webhooks).
@@ -98,7 +104,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateWebhookRequest,
+    body: CreateWebhookRequest | CreateWebhookRequestDict,
     **options: Unpack[RequestOptions],
 ) -> CreateWebhookResponse:
     """Create webhook (POST /v2/webhooks).
@@ -138,7 +144,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateWebhookRequest,
+    body: CreateWebhookRequest | CreateWebhookRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[CreateWebhookResponse]:
     """Create webhook (POST /v2/webhooks).
@@ -178,7 +184,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateWebhookRequest,
+    body: CreateWebhookRequest | CreateWebhookRequestDict,
     **options: Unpack[RequestOptions],
 ) -> CreateWebhookResponse:
     """Create webhook (POST /v2/webhooks).

@@ -7,9 +7,11 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model
 from ...client import AuthenticatedClient, Client
 from ...models.create_webhook_subscription_request import (
     CreateWebhookSubscriptionRequest,
+    CreateWebhookSubscriptionRequestDict,
 )
 from ...models.webhook_subscription import WebhookSubscription
 from ...types import Response
@@ -31,8 +33,10 @@ OP = Operation(
 
 def _get_kwargs(
     *,
-    body: CreateWebhookSubscriptionRequest,
+    body: CreateWebhookSubscriptionRequest | CreateWebhookSubscriptionRequestDict,
 ) -> dict[str, Any]:
+    body = as_model(CreateWebhookSubscriptionRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +64,7 @@ def _parse_response(response: RawResponse) -> WebhookSubscription:
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateWebhookSubscriptionRequest,
+    body: CreateWebhookSubscriptionRequest | CreateWebhookSubscriptionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[WebhookSubscription]:
     """Create webhook subscription (POST /v2/webhook-subscriptions).
@@ -107,7 +111,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateWebhookSubscriptionRequest,
+    body: CreateWebhookSubscriptionRequest | CreateWebhookSubscriptionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> WebhookSubscription:
     """Create webhook subscription (POST /v2/webhook-subscriptions).
@@ -154,7 +158,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateWebhookSubscriptionRequest,
+    body: CreateWebhookSubscriptionRequest | CreateWebhookSubscriptionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[WebhookSubscription]:
     """Create webhook subscription (POST /v2/webhook-subscriptions).
@@ -201,7 +205,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: CreateWebhookSubscriptionRequest,
+    body: CreateWebhookSubscriptionRequest | CreateWebhookSubscriptionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> WebhookSubscription:
     """Create webhook subscription (POST /v2/webhook-subscriptions).

@@ -7,6 +7,7 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import path_value
 from ...client import AuthenticatedClient, Client
 from ...models.list_webhook_delivery_attempts_response import (
     ListWebhookDeliveryAttemptsResponse,
@@ -34,6 +35,7 @@ def _get_kwargs(
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    webhook_id = path_value("webhook_id", webhook_id)
 
     params: dict[str, Any] = {}
 

@@ -7,8 +7,12 @@ from ... import errors
 from ..._engine import RequestOptions
 from ..._operation import Operation
 from ..._response import RawResponse
+from ..._validate import as_model, path_value
 from ...client import AuthenticatedClient, Client
-from ...models.update_webhook_request import UpdateWebhookRequest
+from ...models.update_webhook_request import (
+    UpdateWebhookRequest,
+    UpdateWebhookRequestDict,
+)
 from ...models.webhook import Webhook
 from ...types import Response, path_segment
 
@@ -30,8 +34,11 @@ OP = Operation(
 def _get_kwargs(
     webhook_id: str,
     *,
-    body: UpdateWebhookRequest,
+    body: UpdateWebhookRequest | UpdateWebhookRequestDict,
 ) -> dict[str, Any]:
+    webhook_id = path_value("webhook_id", webhook_id)
+    body = as_model(UpdateWebhookRequest, body, "body")
+
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -60,7 +67,7 @@ def sync_detailed(
     webhook_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateWebhookRequest,
+    body: UpdateWebhookRequest | UpdateWebhookRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Webhook]:
     """Update webhook (PATCH /v2/webhooks/{webhook_id}).
@@ -99,7 +106,7 @@ def sync(
     webhook_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateWebhookRequest,
+    body: UpdateWebhookRequest | UpdateWebhookRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Webhook:
     """Update webhook (PATCH /v2/webhooks/{webhook_id}).
@@ -139,7 +146,7 @@ async def asyncio_detailed(
     webhook_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateWebhookRequest,
+    body: UpdateWebhookRequest | UpdateWebhookRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Webhook]:
     """Update webhook (PATCH /v2/webhooks/{webhook_id}).
@@ -178,7 +185,7 @@ async def asyncio(
     webhook_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateWebhookRequest,
+    body: UpdateWebhookRequest | UpdateWebhookRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Webhook:
     """Update webhook (PATCH /v2/webhooks/{webhook_id}).
