@@ -120,11 +120,19 @@ def _report(
     errors = [_narrow(e) for e in errors]
     structural = STRUCTURAL | ({"additionalProperties"} if unknown == 400 else set())
     if status is None:
-        status = 400 if any(e.validator in structural for e in errors) else 422
+        status = 400 if any(_structural(e, structural) for e in errors) else 422
     items = [(_where(e), describe(e)) for e in errors[:_MAX_REPORTED]]
     detail = f"{what}: " + "; ".join(message for _, message in items[:3])
     make = bad_request if status == 400 else unprocessable
     return make(detail, errors=errors_member(items))
+
+
+def _structural(error: ValidationError, structural: frozenset[str]) -> bool:
+    """A shape problem (400). A body that sets too few members at its top level (an update
+    that changes nothing) is one too (mock README choice); an empty row inside it is not."""
+    if error.validator == "minProperties":
+        return not error.absolute_path
+    return error.validator in structural
 
 
 def _query_value(name: str, raw: str, schema: Mapping[str, Any]) -> tuple[Any, str | None]:
