@@ -202,6 +202,16 @@ def test_has_more_of_the_wrong_type_never_walks_for_ever(flavour: str) -> None:
         assert len(served) == 1
 
 
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_a_member_of_the_wrong_primitive_kind_is_a_validation_error(flavour: str) -> None:
+    """Row 7: a 200 `Dataset` with `{"id": 123, "name": ["a"]}` is refused, naming the member."""
+    body = json.dumps({**dataset_json("d1"), "id": 123, "name": ["a"]}).encode()
+    payload = response(200, body, {"Content-Type": "application/json"})
+    with RawServer(answer(payload)) as server, pytest.raises(APIResponseValidationError) as raised:
+        call(flavour, server.url, get_dataset)
+    assert "Dataset." in str(raised.value) and "expected" in str(raised.value)
+
+
 @pytest.mark.parametrize("flavour", ["async"])
 @pytest.mark.parametrize(
     "payload",
