@@ -20,7 +20,7 @@ from ._engine import AsyncEngine, EngineSettings, RetryPolicy, SyncEngine
 from ._errors import ArizeError, ConfigurationError
 from ._pagination import MAX_EMPTY_PAGES, AsyncPaginator, SyncPaginator
 from ._version import __version__
-from ._wires import DEFAULT_MAX_RESPONSE_BYTES, ConnectionSettings
+from ._wires import DEFAULT_MAX_RESPONSE_BYTES, CertTypes, ConnectionSettings, VerifyTypes
 from .api import AsyncResources, SyncResources
 
 if TYPE_CHECKING:  # v1 logging (and its models) loads on the first log() / log_many()
@@ -34,8 +34,6 @@ __all__ = ["ArizeClient", "AsyncArizeClient"]
 T = TypeVar("T")
 # sys.version's first word is platform.python_version(), without importing platform (8 ms)
 USER_AGENT = f"arize-api/{__version__} Python/{sys.version.split()[0]}"
-VerifyTypes = bool | str | Any  # bool, a CA bundle path, or an ssl.SSLContext
-CertTypes = str | tuple[str, str] | tuple[str, str, str]
 
 
 def _connection_settings(

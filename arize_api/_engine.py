@@ -299,12 +299,12 @@ class _Core:
     def undecodable(self, prepared: _Prepared, error: WireDecodeError) -> RawResponse | None:
         """An answer whose status was read but whose body would not decode, as a response
         with no body: a 2xx that promises nothing (``/v1/log``) still succeeds."""
-        status = getattr(error, "status", None)
+        status = error.status
         if status is None:
             return None
         return RawResponse(
             status_code=status,
-            headers=getattr(error, "headers", None) or {},
+            headers=error.headers or {},
             content=b"",
             request=prepared.info,
             undecodable=prepared.info.redact(error.message),

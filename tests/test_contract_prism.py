@@ -47,10 +47,10 @@ def prism(request: pytest.FixtureRequest) -> PrismServer:
 
 
 class ContractClient(PlainClient):
-    """PlainClient sending the credential the operation's security scheme asks for,
-    and keeping the last answer so that a parse failure can show what Prism sent."""
+    """PlainClient (the engine sends the credential each operation's scheme asks for) that
+    keeps the last answer, so that a parse failure can show what Prism sent."""
 
-    def __init__(self, base_url: str, operation: spec_support.Operation) -> None:
+    def __init__(self, base_url: str) -> None:
         super().__init__(base_url, api_key=API_KEY)
         self.last_response: httpx.Response | None = None
         sync_client, async_client = self.get_httpx_client(), self.get_async_httpx_client()
@@ -64,18 +64,6 @@ class ContractClient(PlainClient):
     async def _aremember(self, response: httpx.Response) -> None:
         await response.aread()
         self.last_response = response
-
-
-def _wants_raw_key(op: spec_support.Operation) -> bool:
-    """True for an apiKey scheme in the Authorization header (v1): no `Bearer ` prefix."""
-    schemes = spec_support.load_spec()["components"]["securitySchemes"]
-    for name in op.security:
-        scheme = schemes[name]
-        if scheme["type"] == "apiKey" and scheme.get("in") == "header":
-            if scheme["name"].lower() != "authorization":
-                raise NotImplementedError(f"apiKey in header {scheme['name']!r}")
-            return True
-    return False
 
 
 def _where(call: Call, server: PrismServer) -> str:
@@ -131,7 +119,7 @@ def _check_parsed(call: Call, parsed: Any, context: str) -> None:
 
 
 def _run_sync(call: Call, server: PrismServer) -> None:
-    client = ContractClient(server.url, call.op)
+    client = ContractClient(server.url)
     try:
         for send, check in (
             (call.module.sync_detailed, _check_detailed),
@@ -150,7 +138,7 @@ def _run_sync(call: Call, server: PrismServer) -> None:
 
 
 async def _run_async(call: Call, server: PrismServer) -> None:
-    client = ContractClient(server.url, call.op)
+    client = ContractClient(server.url)
     sends: list[Callable[..., Awaitable[Any]]] = [
         call.module.asyncio_detailed,
         call.module.asyncio,

@@ -6,7 +6,9 @@ A room of its own: nothing here imports the rest of ``arize_api``. The engine ha
 
 from ._types import (
     DEFAULT_MAX_RESPONSE_BYTES,
+    CertTypes,
     ConnectionSettings,
+    VerifyTypes,
     WireBodyTooLarge,
     WireConnectError,
     WireDecodeError,
@@ -23,7 +25,9 @@ from ._types import (
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
+    "CertTypes",
     "ConnectionSettings",
+    "VerifyTypes",
     "WireBodyTooLarge",
     "WireConnectError",
     "WireDecodeError",

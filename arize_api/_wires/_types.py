@@ -51,6 +51,12 @@ __all__ = [
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 
+# What verify= and cert= take: bool, a CA bundle file or directory, or an SSLContext; a
+# certificate file, (cert, key) or (cert, key, password).
+VerifyTypes = bool | str | ssl.SSLContext
+CertTypes = str | tuple[str, str] | tuple[str, str, str]
+
+
 @dataclass(frozen=True, slots=True)
 class ConnectionSettings:
     """How a wire connects: proxy, TLS, pool limits, the decoded-body cap.
@@ -73,8 +79,8 @@ class ConnectionSettings:
 
     proxy: str | None = None
     trust_env: bool = True
-    verify: bool | str | ssl.SSLContext = True
-    cert: str | tuple[str, str] | tuple[str, str, str] | None = None
+    verify: VerifyTypes = True
+    cert: CertTypes | None = None
     max_connections: int = 100
     max_keepalive_connections: int = 20
     keepalive_expiry: float = 5.0
