@@ -317,18 +317,29 @@ def log_many(
             else:
                 ledger.settle(index, None)
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    # Each worker says when it is done through an Event of its own: Thread.join() cut short
+    # by Ctrl-C can leave is_alive() False for a thread still running (Python 3.11), and a
+    # worker still sending after log_many returned is exactly what must not happen.
+    finished: list[threading.Event] = []
+
+    def run(done: threading.Event) -> None:
+        try:
+            worker()
+        finally:
+            done.set()
+
     try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        for _ in range(concurrency):
+            done = threading.Event()
+            threading.Thread(target=run, args=(done,), daemon=True).start()
+            finished.append(done)
+        for done in finished:
+            done.wait()
     except BaseException as interrupt:  # KeyboardInterrupt, SystemExit: stop, settle, re-raise
         ledger.stop()
         try:
-            for thread in threads:
-                if thread.is_alive():
-                    thread.join()
+            for done in finished:
+                done.wait()
         except BaseException:
             ledger.abandon()
         ledger.mark(interrupt)
