@@ -25,6 +25,8 @@ from ..types import Unset
 
 T = TypeVar("T", bound="AddAnnotationQueueRecordsRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AddAnnotationQueueRecordsRequest:
@@ -66,6 +68,7 @@ class AddAnnotationQueueRecordsRequest:
                     | AnnotationQueueSpanRecordInput
                     | AnnotationQueueTraceRecordInput
                 ):
+                    owned = False  # a variant that fails must leave the data whole for the next one
                     failures: list[Exception] = []
                     try:
                         if not isinstance(data, dict):
@@ -75,7 +78,7 @@ class AddAnnotationQueueRecordsRequest:
 
                             raise ConstMismatchError("record_type is not 'EXAMPLE'")
                         componentsschemas_annotation_queue_record_input_type_0 = (
-                            AnnotationQueueExampleRecordInput.from_dict(data)
+                            AnnotationQueueExampleRecordInput._parse(data, owned)
                         )
 
                         from arize_api._unions import check_nothing_dropped
@@ -94,7 +97,7 @@ class AddAnnotationQueueRecordsRequest:
 
                             raise ConstMismatchError("record_type is not 'SESSION'")
                         componentsschemas_annotation_queue_record_input_type_1 = (
-                            AnnotationQueueSessionRecordInput.from_dict(data)
+                            AnnotationQueueSessionRecordInput._parse(data, owned)
                         )
 
                         from arize_api._unions import check_nothing_dropped
@@ -113,7 +116,7 @@ class AddAnnotationQueueRecordsRequest:
 
                             raise ConstMismatchError("record_type is not 'SPAN'")
                         componentsschemas_annotation_queue_record_input_type_2 = (
-                            AnnotationQueueSpanRecordInput.from_dict(data)
+                            AnnotationQueueSpanRecordInput._parse(data, owned)
                         )
 
                         from arize_api._unions import check_nothing_dropped
@@ -132,7 +135,7 @@ class AddAnnotationQueueRecordsRequest:
 
                             raise ConstMismatchError("record_type is not 'TRACE'")
                         componentsschemas_annotation_queue_record_input_type_3 = (
-                            AnnotationQueueTraceRecordInput.from_dict(data)
+                            AnnotationQueueTraceRecordInput._parse(data, owned)
                         )
 
                         from arize_api._unions import check_nothing_dropped
@@ -198,9 +201,21 @@ class AddAnnotationQueueRecordsRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AddAnnotationQueueRecordsRequest", src_dict)
-        d = dict(src_dict)
+        """A ``AddAnnotationQueueRecordsRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AddAnnotationQueueRecordsRequest", data))
         try:
             record_sources_sent = d.pop("record_sources")
             if not isinstance(record_sources_sent, list):
@@ -222,6 +237,7 @@ class AddAnnotationQueueRecordsRequest:
                     | AnnotationQueueSpanRecordInput
                     | AnnotationQueueTraceRecordInput
                 ):
+                    owned = False  # a variant that fails must leave the data whole for the next one
                     failures: list[Exception] = []
                     try:
                         if not isinstance(data, dict):
@@ -231,7 +247,7 @@ class AddAnnotationQueueRecordsRequest:
 
                             raise ConstMismatchError("record_type is not 'EXAMPLE'")
                         componentsschemas_annotation_queue_record_input_type_0 = (
-                            AnnotationQueueExampleRecordInput.from_dict(data)
+                            AnnotationQueueExampleRecordInput._parse(data, owned)
                         )
 
                         from arize_api._unions import check_nothing_dropped
@@ -250,7 +266,7 @@ class AddAnnotationQueueRecordsRequest:
 
                             raise ConstMismatchError("record_type is not 'SESSION'")
                         componentsschemas_annotation_queue_record_input_type_1 = (
-                            AnnotationQueueSessionRecordInput.from_dict(data)
+                            AnnotationQueueSessionRecordInput._parse(data, owned)
                         )
 
                         from arize_api._unions import check_nothing_dropped
@@ -269,7 +285,7 @@ class AddAnnotationQueueRecordsRequest:
 
                             raise ConstMismatchError("record_type is not 'SPAN'")
                         componentsschemas_annotation_queue_record_input_type_2 = (
-                            AnnotationQueueSpanRecordInput.from_dict(data)
+                            AnnotationQueueSpanRecordInput._parse(data, owned)
                         )
 
                         from arize_api._unions import check_nothing_dropped
@@ -288,7 +304,7 @@ class AddAnnotationQueueRecordsRequest:
 
                             raise ConstMismatchError("record_type is not 'TRACE'")
                         componentsschemas_annotation_queue_record_input_type_3 = (
-                            AnnotationQueueTraceRecordInput.from_dict(data)
+                            AnnotationQueueTraceRecordInput._parse(data, owned)
                         )
 
                         from arize_api._unions import check_nothing_dropped
@@ -317,9 +333,8 @@ class AddAnnotationQueueRecordsRequest:
 
         except KeyError as error:
             raise missing_member("AddAnnotationQueueRecordsRequest", error) from None
-        add_annotation_queue_records_request = cls(
-            record_sources=record_sources,
-        )
+        add_annotation_queue_records_request = _new_instance(cls)
+        add_annotation_queue_records_request.record_sources = record_sources
 
         return add_annotation_queue_records_request
 

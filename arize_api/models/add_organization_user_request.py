@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="AddOrganizationUserRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AddOrganizationUserRequest:
@@ -57,12 +59,13 @@ class AddOrganizationUserRequest:
                 OrganizationCustomRoleAssignmentRequest
                 | OrganizationPredefinedRoleAssignmentRequest
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_organization_role_assignment_request_type_0 = (
-                        OrganizationCustomRoleAssignmentRequest.from_dict(data)
+                        OrganizationCustomRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -78,7 +81,7 @@ class AddOrganizationUserRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_organization_role_assignment_request_type_1 = (
-                        OrganizationPredefinedRoleAssignmentRequest.from_dict(data)
+                        OrganizationPredefinedRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -132,9 +135,21 @@ class AddOrganizationUserRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AddOrganizationUserRequest", src_dict)
-        d = dict(src_dict)
+        """A ``AddOrganizationUserRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AddOrganizationUserRequest", data))
         try:
             user_id = d.pop("user_id")
             if not isinstance(user_id, str):
@@ -148,12 +163,13 @@ class AddOrganizationUserRequest:
                 OrganizationCustomRoleAssignmentRequest
                 | OrganizationPredefinedRoleAssignmentRequest
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_organization_role_assignment_request_type_0 = (
-                        OrganizationCustomRoleAssignmentRequest.from_dict(data)
+                        OrganizationCustomRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -169,7 +185,7 @@ class AddOrganizationUserRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_organization_role_assignment_request_type_1 = (
-                        OrganizationPredefinedRoleAssignmentRequest.from_dict(data)
+                        OrganizationPredefinedRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -193,10 +209,9 @@ class AddOrganizationUserRequest:
 
         except KeyError as error:
             raise missing_member("AddOrganizationUserRequest", error) from None
-        add_organization_user_request = cls(
-            user_id=user_id,
-            role=role,
-        )
+        add_organization_user_request = _new_instance(cls)
+        add_organization_user_request.user_id = user_id
+        add_organization_user_request.role = role
 
         return add_organization_user_request
 

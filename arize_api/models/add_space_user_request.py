@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="AddSpaceUserRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AddSpaceUserRequest:
@@ -55,12 +57,13 @@ class AddSpaceUserRequest:
             def _parse_role(
                 data: object,
             ) -> CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_space_role_assignment_request_type_0 = (
-                        CustomRoleAssignmentRequest.from_dict(data)
+                        CustomRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -75,7 +78,7 @@ class AddSpaceUserRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_space_role_assignment_request_type_1 = (
-                        PredefinedRoleAssignmentRequest.from_dict(data)
+                        PredefinedRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -123,9 +126,21 @@ class AddSpaceUserRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AddSpaceUserRequest", src_dict)
-        d = dict(src_dict)
+        """A ``AddSpaceUserRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AddSpaceUserRequest", data))
         try:
             user_id = d.pop("user_id")
             if not isinstance(user_id, str):
@@ -134,12 +149,13 @@ class AddSpaceUserRequest:
             def _parse_role(
                 data: object,
             ) -> CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_space_role_assignment_request_type_0 = (
-                        CustomRoleAssignmentRequest.from_dict(data)
+                        CustomRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -154,7 +170,7 @@ class AddSpaceUserRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_space_role_assignment_request_type_1 = (
-                        PredefinedRoleAssignmentRequest.from_dict(data)
+                        PredefinedRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -176,10 +192,9 @@ class AddSpaceUserRequest:
 
         except KeyError as error:
             raise missing_member("AddSpaceUserRequest", error) from None
-        add_space_user_request = cls(
-            user_id=user_id,
-            role=role,
-        )
+        add_space_user_request = _new_instance(cls)
+        add_space_user_request.user_id = user_id
+        add_space_user_request.role = role
 
         return add_space_user_request
 

@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="AddTagsRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AddTagsRequest:
@@ -57,9 +59,21 @@ class AddTagsRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AddTagsRequest", src_dict)
-        d = dict(src_dict)
+        """A ``AddTagsRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AddTagsRequest", data))
         try:
             tag_ids = cast(list[str], d.pop("tag_ids"))
 
@@ -69,9 +83,8 @@ class AddTagsRequest:
 
         except KeyError as error:
             raise missing_member("AddTagsRequest", error) from None
-        add_tags_request = cls(
-            tag_ids=tag_ids,
-        )
+        add_tags_request = _new_instance(cls)
+        add_tags_request.tag_ids = tag_ids
 
         return add_tags_request
 

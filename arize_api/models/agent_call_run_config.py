@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="AgentCallRunConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AgentCallRunConfig:
@@ -79,9 +81,21 @@ class AgentCallRunConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AgentCallRunConfig", src_dict)
-        d = dict(src_dict)
+        """A ``AgentCallRunConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AgentCallRunConfig", data))
         try:
             experiment_type = cast(Literal["AGENT_CALL"], d.pop("experiment_type"))
             if experiment_type != "AGENT_CALL":
@@ -97,17 +111,16 @@ class AgentCallRunConfig:
                     "AgentCallRunConfig", "integration_id", "a string", integration_id
                 )
 
-            input_template = AgentCallRunConfigInputTemplate.from_dict(
-                d.pop("input_template")
+            input_template = AgentCallRunConfigInputTemplate._parse(
+                d.pop("input_template"), owned
             )
 
         except KeyError as error:
             raise missing_member("AgentCallRunConfig", error) from None
-        agent_call_run_config = cls(
-            experiment_type=experiment_type,
-            integration_id=integration_id,
-            input_template=input_template,
-        )
+        agent_call_run_config = _new_instance(cls)
+        agent_call_run_config.experiment_type = experiment_type
+        agent_call_run_config.integration_id = integration_id
+        agent_call_run_config.input_template = input_template
 
         agent_call_run_config.additional_properties = d
         return agent_call_run_config

@@ -21,6 +21,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="AgentCallRunConfigInputTemplate")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AgentCallRunConfigInputTemplate:
@@ -52,11 +54,23 @@ class AgentCallRunConfigInputTemplate:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AgentCallRunConfigInputTemplate", src_dict)
-        d = dict(src_dict)
+        """A ``AgentCallRunConfigInputTemplate`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
 
-        agent_call_run_config_input_template = cls()
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AgentCallRunConfigInputTemplate", data))
+
+        agent_call_run_config_input_template = _new_instance(cls)
 
         agent_call_run_config_input_template.additional_properties = d
         return agent_call_run_config_input_template

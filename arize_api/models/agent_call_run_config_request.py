@@ -26,6 +26,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="AgentCallRunConfigRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AgentCallRunConfigRequest:
@@ -84,9 +86,21 @@ class AgentCallRunConfigRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AgentCallRunConfigRequest", src_dict)
-        d = dict(src_dict)
+        """A ``AgentCallRunConfigRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AgentCallRunConfigRequest", data))
         try:
             experiment_type = cast(Literal["AGENT_CALL"], d.pop("experiment_type"))
             if experiment_type != "AGENT_CALL":
@@ -105,17 +119,16 @@ class AgentCallRunConfigRequest:
                     integration_id,
                 )
 
-            input_template = AgentCallRunConfigRequestInputTemplate.from_dict(
-                d.pop("input_template")
+            input_template = AgentCallRunConfigRequestInputTemplate._parse(
+                d.pop("input_template"), owned
             )
 
         except KeyError as error:
             raise missing_member("AgentCallRunConfigRequest", error) from None
-        agent_call_run_config_request = cls(
-            experiment_type=experiment_type,
-            integration_id=integration_id,
-            input_template=input_template,
-        )
+        agent_call_run_config_request = _new_instance(cls)
+        agent_call_run_config_request.experiment_type = experiment_type
+        agent_call_run_config_request.integration_id = integration_id
+        agent_call_run_config_request.input_template = input_template
 
         return agent_call_run_config_request
 

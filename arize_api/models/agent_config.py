@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="AgentConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AgentConfig:
@@ -78,9 +80,21 @@ class AgentConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AgentConfig", src_dict)
-        d = dict(src_dict)
+        """A ``AgentConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AgentConfig", data))
         try:
             endpoint = d.pop("endpoint")
             if not isinstance(endpoint, str):
@@ -90,7 +104,7 @@ class AgentConfig:
             if type(has_headers) is not bool:
                 raise wrong_kind("AgentConfig", "has_headers", "a boolean", has_headers)
 
-            input_schema = AgentConfigInputSchema.from_dict(d.pop("input_schema"))
+            input_schema = AgentConfigInputSchema._parse(d.pop("input_schema"), owned)
 
             request_presets_sent = d.pop("request_presets")
             if not isinstance(request_presets_sent, list):
@@ -100,20 +114,19 @@ class AgentConfig:
             request_presets = []
             _request_presets = request_presets_sent
             for request_presets_item_data in _request_presets:
-                request_presets_item = AgentRequestPreset.from_dict(
-                    request_presets_item_data
+                request_presets_item = AgentRequestPreset._parse(
+                    request_presets_item_data, owned
                 )
 
                 request_presets.append(request_presets_item)
 
         except KeyError as error:
             raise missing_member("AgentConfig", error) from None
-        agent_config = cls(
-            endpoint=endpoint,
-            has_headers=has_headers,
-            input_schema=input_schema,
-            request_presets=request_presets,
-        )
+        agent_config = _new_instance(cls)
+        agent_config.endpoint = endpoint
+        agent_config.has_headers = has_headers
+        agent_config.input_schema = input_schema
+        agent_config.request_presets = request_presets
 
         agent_config.additional_properties = d
         return agent_config

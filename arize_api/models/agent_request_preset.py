@@ -25,8 +25,11 @@ from .._validate import (
     not_a_timestamp,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="AgentRequestPreset")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -120,23 +123,43 @@ class AgentRequestPreset:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AgentRequestPreset", src_dict)
-        d = dict(src_dict)
+        """A ``AgentRequestPreset`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AgentRequestPreset", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             name = d.pop("name")
             if not isinstance(name, str):
                 raise wrong_kind("AgentRequestPreset", "name", "a string", name)
 
-            config = AgentRequestPresetConfig.from_dict(d.pop("config"))
+            config = AgentRequestPresetConfig._parse(d.pop("config"), owned)
 
-            id = d.pop("id", None)
+            id_sent = d.pop("id", UNSET)
+            if id_sent is UNSET:
+                id_sent = None
+            elif id_sent is None:
+                explicit_nulls += ("id",)
+            id = id_sent
             if id is not None and not isinstance(id, str):
                 raise wrong_kind("AgentRequestPreset", "id", "a string", id)
 
-            if id is None and "id" in src_dict:
-                explicit_nulls += ("id",)
+            description_sent = d.pop("description", UNSET)
+            if description_sent is UNSET:
+                description_sent = None
+            elif description_sent is None:
+                explicit_nulls += ("description",)
 
             def _parse_description(data: object) -> None | str:
                 if data is None:
@@ -145,18 +168,20 @@ class AgentRequestPreset:
                     return data
                 return cast(None | str, data)
 
-            description = _parse_description(d.pop("description", None))
+            description = _parse_description(description_sent)
 
             if description is not None and not isinstance(description, str):
                 raise wrong_kind(
                     "AgentRequestPreset", "description", "a string", description
                 )
 
-            if description is None and "description" in src_dict:
-                explicit_nulls += ("description",)
-
+            created_at_sent = d.pop("created_at", UNSET)
+            if created_at_sent is UNSET:
+                created_at_sent = None
+            elif created_at_sent is None:
+                explicit_nulls += ("created_at",)
             try:
-                _created_at = d.pop("created_at", None)
+                _created_at = created_at_sent
                 created_at: datetime.datetime | None
                 if isinstance(_created_at, NoneType):
                     created_at = None
@@ -168,11 +193,13 @@ class AgentRequestPreset:
                     "AgentRequestPreset", "created_at", error
                 ) from error
 
-            if created_at is None and "created_at" in src_dict:
-                explicit_nulls += ("created_at",)
-
+            updated_at_sent = d.pop("updated_at", UNSET)
+            if updated_at_sent is UNSET:
+                updated_at_sent = None
+            elif updated_at_sent is None:
+                explicit_nulls += ("updated_at",)
             try:
-                _updated_at = d.pop("updated_at", None)
+                _updated_at = updated_at_sent
                 updated_at: datetime.datetime | None
                 if isinstance(_updated_at, NoneType):
                     updated_at = None
@@ -184,21 +211,16 @@ class AgentRequestPreset:
                     "AgentRequestPreset", "updated_at", error
                 ) from error
 
-            if updated_at is None and "updated_at" in src_dict:
-                explicit_nulls += ("updated_at",)
-
         except KeyError as error:
             raise missing_member("AgentRequestPreset", error) from None
-        agent_request_preset = cls(
-            name=name,
-            config=config,
-            id=id,
-            description=description,
-            created_at=created_at,
-            updated_at=updated_at,
-        )
-        if explicit_nulls:
-            agent_request_preset._explicit_nulls = explicit_nulls
+        agent_request_preset = _new_instance(cls)
+        agent_request_preset.name = name
+        agent_request_preset.config = config
+        agent_request_preset.id = id
+        agent_request_preset.description = description
+        agent_request_preset.created_at = created_at
+        agent_request_preset.updated_at = updated_at
+        agent_request_preset._explicit_nulls = explicit_nulls
 
         agent_request_preset.additional_properties = d
         return agent_request_preset

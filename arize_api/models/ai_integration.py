@@ -33,8 +33,11 @@ from ..models.ai_integration_provider import (
     AiIntegrationProvider,
     check_ai_integration_provider,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="AiIntegration")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -212,9 +215,21 @@ class AiIntegration:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AiIntegration", src_dict)
-        d = dict(src_dict)
+        """A ``AiIntegration`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AiIntegration", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -259,7 +274,7 @@ class AiIntegration:
             scopings = []
             _scopings = scopings_sent
             for scopings_item_data in _scopings:
-                scopings_item = AiIntegrationScoping.from_dict(scopings_item_data)
+                scopings_item = AiIntegrationScoping._parse(scopings_item_data, owned)
 
                 scopings.append(scopings_item)
 
@@ -284,6 +299,12 @@ class AiIntegration:
                     created_by_user_id,
                 )
 
+            base_url_sent = d.pop("base_url", UNSET)
+            if base_url_sent is UNSET:
+                base_url_sent = None
+            elif base_url_sent is None:
+                explicit_nulls += ("base_url",)
+
             def _parse_base_url(data: object) -> None | str:
                 if data is None:
                     return data
@@ -291,13 +312,16 @@ class AiIntegration:
                     return data
                 return cast(None | str, data)
 
-            base_url = _parse_base_url(d.pop("base_url", None))
+            base_url = _parse_base_url(base_url_sent)
 
             if base_url is not None and not isinstance(base_url, str):
                 raise wrong_kind("AiIntegration", "base_url", "a string", base_url)
 
-            if base_url is None and "base_url" in src_dict:
-                explicit_nulls += ("base_url",)
+            model_names_sent = d.pop("model_names", UNSET)
+            if model_names_sent is UNSET:
+                model_names_sent = None
+            elif model_names_sent is None:
+                explicit_nulls += ("model_names",)
 
             def _parse_model_names(data: object) -> list[str] | None:
                 if data is None:
@@ -320,12 +344,16 @@ class AiIntegration:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            model_names = _parse_model_names(d.pop("model_names", None))
+            model_names = _parse_model_names(model_names_sent)
 
-            if model_names is None and "model_names" in src_dict:
-                explicit_nulls += ("model_names",)
+            headers_sent = d.pop("headers", UNSET)
+            if headers_sent is UNSET:
+                headers_sent = None
+            elif headers_sent is None:
+                explicit_nulls += ("headers",)
 
             def _parse_headers(data: object) -> AiIntegrationHeadersType0 | None:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, NoneType):
@@ -334,7 +362,7 @@ class AiIntegration:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    headers_type_0 = AiIntegrationHeadersType0.from_dict(data)
+                    headers_type_0 = AiIntegrationHeadersType0._parse(data, owned)
 
                     return headers_type_0
                 except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -346,14 +374,18 @@ class AiIntegration:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            headers = _parse_headers(d.pop("headers", None))
+            headers = _parse_headers(headers_sent)
 
-            if headers is None and "headers" in src_dict:
-                explicit_nulls += ("headers",)
+            provider_metadata_sent = d.pop("provider_metadata", UNSET)
+            if provider_metadata_sent is UNSET:
+                provider_metadata_sent = None
+            elif provider_metadata_sent is None:
+                explicit_nulls += ("provider_metadata",)
 
             def _parse_provider_metadata(
                 data: object,
             ) -> AwsProviderMetadata | GcpProviderMetadata | None:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, NoneType):
@@ -367,7 +399,7 @@ class AiIntegration:
 
                         raise ConstMismatchError("kind is not 'AWS'")
                     componentsschemas_provider_metadata_type_0 = (
-                        AwsProviderMetadata.from_dict(data)
+                        AwsProviderMetadata._parse(data, owned)
                     )
 
                     return componentsschemas_provider_metadata_type_0
@@ -381,7 +413,7 @@ class AiIntegration:
 
                         raise ConstMismatchError("kind is not 'GCP'")
                     componentsschemas_provider_metadata_type_1 = (
-                        GcpProviderMetadata.from_dict(data)
+                        GcpProviderMetadata._parse(data, owned)
                     )
 
                     return componentsschemas_provider_metadata_type_1
@@ -394,34 +426,27 @@ class AiIntegration:
                     unmatched_variant(data, failures, polymorphic=True),
                 )
 
-            provider_metadata = _parse_provider_metadata(
-                d.pop("provider_metadata", None)
-            )
-
-            if provider_metadata is None and "provider_metadata" in src_dict:
-                explicit_nulls += ("provider_metadata",)
+            provider_metadata = _parse_provider_metadata(provider_metadata_sent)
 
         except KeyError as error:
             raise missing_member("AiIntegration", error) from None
-        ai_integration = cls(
-            id=id,
-            name=name,
-            provider=provider,
-            has_api_key=has_api_key,
-            enable_default_models=enable_default_models,
-            function_calling_enabled=function_calling_enabled,
-            auth_type=auth_type,
-            scopings=scopings,
-            created_at=created_at,
-            updated_at=updated_at,
-            created_by_user_id=created_by_user_id,
-            base_url=base_url,
-            model_names=model_names,
-            headers=headers,
-            provider_metadata=provider_metadata,
-        )
-        if explicit_nulls:
-            ai_integration._explicit_nulls = explicit_nulls
+        ai_integration = _new_instance(cls)
+        ai_integration.id = id
+        ai_integration.name = name
+        ai_integration.provider = provider
+        ai_integration.has_api_key = has_api_key
+        ai_integration.enable_default_models = enable_default_models
+        ai_integration.function_calling_enabled = function_calling_enabled
+        ai_integration.auth_type = auth_type
+        ai_integration.scopings = scopings
+        ai_integration.created_at = created_at
+        ai_integration.updated_at = updated_at
+        ai_integration.created_by_user_id = created_by_user_id
+        ai_integration.base_url = base_url
+        ai_integration.model_names = model_names
+        ai_integration.headers = headers
+        ai_integration.provider_metadata = provider_metadata
+        ai_integration._explicit_nulls = explicit_nulls
 
         ai_integration.additional_properties = d
         return ai_integration

@@ -21,8 +21,11 @@ from .._validate import (
     as_mapping,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="AiIntegrationScoping")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -87,10 +90,27 @@ class AiIntegrationScoping:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AiIntegrationScoping", src_dict)
-        d = dict(src_dict)
+        """A ``AiIntegrationScoping`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AiIntegrationScoping", data))
         explicit_nulls: tuple[str, ...] = ()
+        organization_id_sent = d.pop("organization_id", UNSET)
+        if organization_id_sent is UNSET:
+            organization_id_sent = None
+        elif organization_id_sent is None:
+            explicit_nulls += ("organization_id",)
 
         def _parse_organization_id(data: object) -> None | str:
             if data is None:
@@ -99,15 +119,18 @@ class AiIntegrationScoping:
                 return data
             return cast(None | str, data)
 
-        organization_id = _parse_organization_id(d.pop("organization_id", None))
+        organization_id = _parse_organization_id(organization_id_sent)
 
         if organization_id is not None and not isinstance(organization_id, str):
             raise wrong_kind(
                 "AiIntegrationScoping", "organization_id", "a string", organization_id
             )
 
-        if organization_id is None and "organization_id" in src_dict:
-            explicit_nulls += ("organization_id",)
+        space_id_sent = d.pop("space_id", UNSET)
+        if space_id_sent is UNSET:
+            space_id_sent = None
+        elif space_id_sent is None:
+            explicit_nulls += ("space_id",)
 
         def _parse_space_id(data: object) -> None | str:
             if data is None:
@@ -116,20 +139,15 @@ class AiIntegrationScoping:
                 return data
             return cast(None | str, data)
 
-        space_id = _parse_space_id(d.pop("space_id", None))
+        space_id = _parse_space_id(space_id_sent)
 
         if space_id is not None and not isinstance(space_id, str):
             raise wrong_kind("AiIntegrationScoping", "space_id", "a string", space_id)
 
-        if space_id is None and "space_id" in src_dict:
-            explicit_nulls += ("space_id",)
-
-        ai_integration_scoping = cls(
-            organization_id=organization_id,
-            space_id=space_id,
-        )
-        if explicit_nulls:
-            ai_integration_scoping._explicit_nulls = explicit_nulls
+        ai_integration_scoping = _new_instance(cls)
+        ai_integration_scoping.organization_id = organization_id
+        ai_integration_scoping.space_id = space_id
+        ai_integration_scoping._explicit_nulls = explicit_nulls
 
         ai_integration_scoping.additional_properties = d
         return ai_integration_scoping

@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AiIntegrationScopingRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AiIntegrationScopingRequest:
@@ -78,9 +80,21 @@ class AiIntegrationScopingRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AiIntegrationScopingRequest", src_dict)
-        d = dict(src_dict)
+        """A ``AiIntegrationScopingRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AiIntegrationScopingRequest", data))
 
         def _parse_organization_id(data: object) -> None | str | Unset:
             if data is None:
@@ -121,10 +135,9 @@ class AiIntegrationScopingRequest:
                 "AiIntegrationScopingRequest", "space_id", "a string", space_id
             )
 
-        ai_integration_scoping_request = cls(
-            organization_id=organization_id,
-            space_id=space_id,
-        )
+        ai_integration_scoping_request = _new_instance(cls)
+        ai_integration_scoping_request.organization_id = organization_id
+        ai_integration_scoping_request.space_id = space_id
 
         return ai_integration_scoping_request
 

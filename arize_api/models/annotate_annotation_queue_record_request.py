@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="AnnotateAnnotationQueueRecordRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AnnotateAnnotationQueueRecordRequest:
@@ -63,9 +65,21 @@ class AnnotateAnnotationQueueRecordRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AnnotateAnnotationQueueRecordRequest", src_dict)
-        d = dict(src_dict)
+        """A ``AnnotateAnnotationQueueRecordRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AnnotateAnnotationQueueRecordRequest", data))
         try:
             annotations_sent = d.pop("annotations")
             if not isinstance(annotations_sent, list):
@@ -78,7 +92,7 @@ class AnnotateAnnotationQueueRecordRequest:
             annotations = []
             _annotations = annotations_sent
             for annotations_item_data in _annotations:
-                annotations_item = AnnotationInput.from_dict(annotations_item_data)
+                annotations_item = AnnotationInput._parse(annotations_item_data, owned)
 
                 annotations.append(annotations_item)
 
@@ -86,9 +100,8 @@ class AnnotateAnnotationQueueRecordRequest:
             raise missing_member(
                 "AnnotateAnnotationQueueRecordRequest", error
             ) from None
-        annotate_annotation_queue_record_request = cls(
-            annotations=annotations,
-        )
+        annotate_annotation_queue_record_request = _new_instance(cls)
+        annotate_annotation_queue_record_request.annotations = annotations
 
         return annotate_annotation_queue_record_request
 

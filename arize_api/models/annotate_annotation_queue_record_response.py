@@ -27,8 +27,11 @@ from ..models.annotation_queue_source_type import (
     check_annotation_queue_source_type,
 )
 from ..models.record_granularity import RecordGranularity, check_record_granularity
+from ..types import UNSET
 
 T = TypeVar("T", bound="AnnotateAnnotationQueueRecordResponse")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -107,9 +110,21 @@ class AnnotateAnnotationQueueRecordResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AnnotateAnnotationQueueRecordResponse", src_dict)
-        d = dict(src_dict)
+        """A ``AnnotateAnnotationQueueRecordResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AnnotateAnnotationQueueRecordResponse", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -140,9 +155,15 @@ class AnnotateAnnotationQueueRecordResponse:
             annotations = []
             _annotations = annotations_sent
             for annotations_item_data in _annotations:
-                annotations_item = Annotation.from_dict(annotations_item_data)
+                annotations_item = Annotation._parse(annotations_item_data, owned)
 
                 annotations.append(annotations_item)
+
+            granularity_sent = d.pop("granularity", UNSET)
+            if granularity_sent is UNSET:
+                granularity_sent = None
+            elif granularity_sent is None:
+                explicit_nulls += ("granularity",)
 
             def _parse_granularity(data: object) -> None | RecordGranularity:
                 if data is None:
@@ -165,24 +186,21 @@ class AnnotateAnnotationQueueRecordResponse:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            granularity = _parse_granularity(d.pop("granularity", None))
-
-            if granularity is None and "granularity" in src_dict:
-                explicit_nulls += ("granularity",)
+            granularity = _parse_granularity(granularity_sent)
 
         except KeyError as error:
             raise missing_member(
                 "AnnotateAnnotationQueueRecordResponse", error
             ) from None
-        annotate_annotation_queue_record_response = cls(
-            id=id,
-            annotation_queue_id=annotation_queue_id,
-            source_type=source_type,
-            annotations=annotations,
-            granularity=granularity,
+        annotate_annotation_queue_record_response = _new_instance(cls)
+        annotate_annotation_queue_record_response.id = id
+        annotate_annotation_queue_record_response.annotation_queue_id = (
+            annotation_queue_id
         )
-        if explicit_nulls:
-            annotate_annotation_queue_record_response._explicit_nulls = explicit_nulls
+        annotate_annotation_queue_record_response.source_type = source_type
+        annotate_annotation_queue_record_response.annotations = annotations
+        annotate_annotation_queue_record_response.granularity = granularity
+        annotate_annotation_queue_record_response._explicit_nulls = explicit_nulls
 
         annotate_annotation_queue_record_response.additional_properties = d
         return annotate_annotation_queue_record_response

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="AnnotateDatasetExamplesRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AnnotateDatasetExamplesRequest:
@@ -60,9 +62,21 @@ class AnnotateDatasetExamplesRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AnnotateDatasetExamplesRequest", src_dict)
-        d = dict(src_dict)
+        """A ``AnnotateDatasetExamplesRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AnnotateDatasetExamplesRequest", data))
         try:
             annotations_sent = d.pop("annotations")
             if not isinstance(annotations_sent, list):
@@ -75,15 +89,16 @@ class AnnotateDatasetExamplesRequest:
             annotations = []
             _annotations = annotations_sent
             for annotations_item_data in _annotations:
-                annotations_item = AnnotateRecordInput.from_dict(annotations_item_data)
+                annotations_item = AnnotateRecordInput._parse(
+                    annotations_item_data, owned
+                )
 
                 annotations.append(annotations_item)
 
         except KeyError as error:
             raise missing_member("AnnotateDatasetExamplesRequest", error) from None
-        annotate_dataset_examples_request = cls(
-            annotations=annotations,
-        )
+        annotate_dataset_examples_request = _new_instance(cls)
+        annotate_dataset_examples_request.annotations = annotations
 
         return annotate_dataset_examples_request
 

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="AnnotateRecordInput")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AnnotateRecordInput:
@@ -64,9 +66,21 @@ class AnnotateRecordInput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AnnotateRecordInput", src_dict)
-        d = dict(src_dict)
+        """A ``AnnotateRecordInput`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AnnotateRecordInput", data))
         try:
             record_id = d.pop("record_id")
             if not isinstance(record_id, str):
@@ -80,16 +94,15 @@ class AnnotateRecordInput:
             values = []
             _values = values_sent
             for values_item_data in _values:
-                values_item = AnnotationInput.from_dict(values_item_data)
+                values_item = AnnotationInput._parse(values_item_data, owned)
 
                 values.append(values_item)
 
         except KeyError as error:
             raise missing_member("AnnotateRecordInput", error) from None
-        annotate_record_input = cls(
-            record_id=record_id,
-            values=values,
-        )
+        annotate_record_input = _new_instance(cls)
+        annotate_record_input.record_id = record_id
+        annotate_record_input.values = values
 
         return annotate_record_input
 

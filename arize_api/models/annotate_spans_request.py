@@ -30,6 +30,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AnnotateSpansRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AnnotateSpansRequest:
@@ -105,9 +107,21 @@ class AnnotateSpansRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AnnotateSpansRequest", src_dict)
-        d = dict(src_dict)
+        """A ``AnnotateSpansRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AnnotateSpansRequest", data))
         try:
             project_id = d.pop("project_id")
             if not isinstance(project_id, str):
@@ -123,7 +137,9 @@ class AnnotateSpansRequest:
             annotations = []
             _annotations = annotations_sent
             for annotations_item_data in _annotations:
-                annotations_item = AnnotateRecordInput.from_dict(annotations_item_data)
+                annotations_item = AnnotateRecordInput._parse(
+                    annotations_item_data, owned
+                )
 
                 annotations.append(annotations_item)
 
@@ -162,13 +178,12 @@ class AnnotateSpansRequest:
 
         except KeyError as error:
             raise missing_member("AnnotateSpansRequest", error) from None
-        annotate_spans_request = cls(
-            project_id=project_id,
-            annotations=annotations,
-            start_time=start_time,
-            end_time=end_time,
-            granularity=granularity,
-        )
+        annotate_spans_request = _new_instance(cls)
+        annotate_spans_request.project_id = project_id
+        annotate_spans_request.annotations = annotations
+        annotate_spans_request.start_time = start_time
+        annotate_spans_request.end_time = end_time
+        annotate_spans_request.granularity = granularity
 
         return annotate_spans_request
 

@@ -25,8 +25,11 @@ from .._validate import (
     not_a_timestamp,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="Annotation")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -111,16 +114,33 @@ class Annotation:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("Annotation", src_dict)
-        d = dict(src_dict)
+        """A ``Annotation`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("Annotation", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             name = d.pop("name")
             if not isinstance(name, str):
                 raise wrong_kind("Annotation", "name", "a string", name)
 
-            score = d.pop("score", None)
+            score_sent = d.pop("score", UNSET)
+            if score_sent is UNSET:
+                score_sent = None
+            elif score_sent is None:
+                explicit_nulls += ("score",)
+            score = score_sent
             if (
                 score is not None
                 and type(score) is not float
@@ -128,25 +148,31 @@ class Annotation:
             ):
                 score = as_number("Annotation", "score", score)
 
-            if score is None and "score" in src_dict:
-                explicit_nulls += ("score",)
-
-            label = d.pop("label", None)
+            label_sent = d.pop("label", UNSET)
+            if label_sent is UNSET:
+                label_sent = None
+            elif label_sent is None:
+                explicit_nulls += ("label",)
+            label = label_sent
             if label is not None and not isinstance(label, str):
                 raise wrong_kind("Annotation", "label", "a string", label)
 
-            if label is None and "label" in src_dict:
-                explicit_nulls += ("label",)
-
-            text = d.pop("text", None)
+            text_sent = d.pop("text", UNSET)
+            if text_sent is UNSET:
+                text_sent = None
+            elif text_sent is None:
+                explicit_nulls += ("text",)
+            text = text_sent
             if text is not None and not isinstance(text, str):
                 raise wrong_kind("Annotation", "text", "a string", text)
 
-            if text is None and "text" in src_dict:
-                explicit_nulls += ("text",)
-
+            updated_at_sent = d.pop("updated_at", UNSET)
+            if updated_at_sent is UNSET:
+                updated_at_sent = None
+            elif updated_at_sent is None:
+                explicit_nulls += ("updated_at",)
             try:
-                _updated_at = d.pop("updated_at", None)
+                _updated_at = updated_at_sent
                 updated_at: datetime.datetime | None
                 if isinstance(_updated_at, NoneType):
                     updated_at = None
@@ -156,31 +182,28 @@ class Annotation:
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("Annotation", "updated_at", error) from error
 
-            if updated_at is None and "updated_at" in src_dict:
-                explicit_nulls += ("updated_at",)
-
-            _annotator = d.pop("annotator", None)
+            annotator_sent = d.pop("annotator", UNSET)
+            if annotator_sent is UNSET:
+                annotator_sent = None
+            elif annotator_sent is None:
+                explicit_nulls += ("annotator",)
+            _annotator = annotator_sent
             annotator: AnnotatorUser | None
             if isinstance(_annotator, NoneType):
                 annotator = None
             else:
-                annotator = AnnotatorUser.from_dict(_annotator)
-
-            if annotator is None and "annotator" in src_dict:
-                explicit_nulls += ("annotator",)
+                annotator = AnnotatorUser._parse(_annotator, owned)
 
         except KeyError as error:
             raise missing_member("Annotation", error) from None
-        annotation = cls(
-            name=name,
-            score=score,
-            label=label,
-            text=text,
-            updated_at=updated_at,
-            annotator=annotator,
-        )
-        if explicit_nulls:
-            annotation._explicit_nulls = explicit_nulls
+        annotation = _new_instance(cls)
+        annotation.name = name
+        annotation.score = score
+        annotation.label = label
+        annotation.text = text
+        annotation.updated_at = updated_at
+        annotation.annotator = annotator
+        annotation._explicit_nulls = explicit_nulls
 
         annotation.additional_properties = d
         return annotation

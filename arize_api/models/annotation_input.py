@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AnnotationInput")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AnnotationInput:
@@ -75,9 +77,21 @@ class AnnotationInput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AnnotationInput", src_dict)
-        d = dict(src_dict)
+        """A ``AnnotationInput`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AnnotationInput", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -101,12 +115,11 @@ class AnnotationInput:
 
         except KeyError as error:
             raise missing_member("AnnotationInput", error) from None
-        annotation_input = cls(
-            name=name,
-            score=score,
-            label=label,
-            text=text,
-        )
+        annotation_input = _new_instance(cls)
+        annotation_input.name = name
+        annotation_input.score = score
+        annotation_input.label = label
+        annotation_input.text = text
 
         return annotation_input
 

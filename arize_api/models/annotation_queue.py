@@ -25,8 +25,11 @@ from .._validate import (
     not_a_timestamp,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="AnnotationQueue")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -169,9 +172,21 @@ class AnnotationQueue:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AnnotationQueue", src_dict)
-        d = dict(src_dict)
+        """A ``AnnotationQueue`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AnnotationQueue", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -194,7 +209,7 @@ class AnnotationQueue:
             annotators = []
             _annotators = annotators_sent
             for annotators_item_data in _annotators:
-                annotators_item = AnnotatorUser.from_dict(annotators_item_data)
+                annotators_item = AnnotatorUser._parse(annotators_item_data, owned)
 
                 annotators.append(annotators_item)
 
@@ -210,6 +225,12 @@ class AnnotationQueue:
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("AnnotationQueue", "updated_at", error) from error
 
+            instructions_sent = d.pop("instructions", UNSET)
+            if instructions_sent is UNSET:
+                instructions_sent = None
+            elif instructions_sent is None:
+                explicit_nulls += ("instructions",)
+
             def _parse_instructions(data: object) -> None | str:
                 if data is None:
                     return data
@@ -217,17 +238,18 @@ class AnnotationQueue:
                     return data
                 return cast(None | str, data)
 
-            instructions = _parse_instructions(d.pop("instructions", None))
+            instructions = _parse_instructions(instructions_sent)
 
             if instructions is not None and not isinstance(instructions, str):
                 raise wrong_kind(
                     "AnnotationQueue", "instructions", "a string", instructions
                 )
 
-            if instructions is None and "instructions" in src_dict:
-                explicit_nulls += ("instructions",)
-
-            annotation_configs_sent = d.pop("annotation_configs", None)
+            annotation_configs_sent = d.pop("annotation_configs", UNSET)
+            if annotation_configs_sent is UNSET:
+                annotation_configs_sent = None
+            elif annotation_configs_sent is None:
+                explicit_nulls += ("annotation_configs",)
             if annotation_configs_sent is not None and not isinstance(
                 annotation_configs_sent, list
             ):
@@ -257,6 +279,7 @@ class AnnotationQueue:
                         | ContinuousAnnotationConfig
                         | FreeformAnnotationConfig
                     ):
+                        owned = False  # a variant that fails must leave the data whole for the next one
                         failures: list[Exception] = []
                         try:
                             if not isinstance(data, dict):
@@ -266,7 +289,7 @@ class AnnotationQueue:
 
                                 raise ConstMismatchError("type is not 'CATEGORICAL'")
                             componentsschemas_annotation_config_type_0 = (
-                                CategoricalAnnotationConfig.from_dict(data)
+                                CategoricalAnnotationConfig._parse(data, owned)
                             )
 
                             return componentsschemas_annotation_config_type_0
@@ -285,7 +308,7 @@ class AnnotationQueue:
 
                                 raise ConstMismatchError("type is not 'CONTINUOUS'")
                             componentsschemas_annotation_config_type_1 = (
-                                ContinuousAnnotationConfig.from_dict(data)
+                                ContinuousAnnotationConfig._parse(data, owned)
                             )
 
                             return componentsschemas_annotation_config_type_1
@@ -304,7 +327,7 @@ class AnnotationQueue:
 
                                 raise ConstMismatchError("type is not 'FREEFORM'")
                             componentsschemas_annotation_config_type_2 = (
-                                FreeformAnnotationConfig.from_dict(data)
+                                FreeformAnnotationConfig._parse(data, owned)
                             )
 
                             return componentsschemas_annotation_config_type_2
@@ -330,8 +353,11 @@ class AnnotationQueue:
 
                     annotation_configs.append(annotation_configs_item)
 
-            if annotation_configs is None and "annotation_configs" in src_dict:
-                explicit_nulls += ("annotation_configs",)
+            column_allowlist_sent = d.pop("column_allowlist", UNSET)
+            if column_allowlist_sent is UNSET:
+                column_allowlist_sent = None
+            elif column_allowlist_sent is None:
+                explicit_nulls += ("column_allowlist",)
 
             def _parse_column_allowlist(data: object) -> list[str] | None:
                 if data is None:
@@ -354,26 +380,21 @@ class AnnotationQueue:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            column_allowlist = _parse_column_allowlist(d.pop("column_allowlist", None))
-
-            if column_allowlist is None and "column_allowlist" in src_dict:
-                explicit_nulls += ("column_allowlist",)
+            column_allowlist = _parse_column_allowlist(column_allowlist_sent)
 
         except KeyError as error:
             raise missing_member("AnnotationQueue", error) from None
-        annotation_queue = cls(
-            id=id,
-            name=name,
-            space_id=space_id,
-            annotators=annotators,
-            created_at=created_at,
-            updated_at=updated_at,
-            instructions=instructions,
-            annotation_configs=annotation_configs,
-            column_allowlist=column_allowlist,
-        )
-        if explicit_nulls:
-            annotation_queue._explicit_nulls = explicit_nulls
+        annotation_queue = _new_instance(cls)
+        annotation_queue.id = id
+        annotation_queue.name = name
+        annotation_queue.space_id = space_id
+        annotation_queue.annotators = annotators
+        annotation_queue.created_at = created_at
+        annotation_queue.updated_at = updated_at
+        annotation_queue.instructions = instructions
+        annotation_queue.annotation_configs = annotation_configs
+        annotation_queue.column_allowlist = column_allowlist
+        annotation_queue._explicit_nulls = explicit_nulls
 
         annotation_queue.additional_properties = d
         return annotation_queue

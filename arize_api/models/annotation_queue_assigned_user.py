@@ -26,6 +26,8 @@ from ..models.annotation_queue_completion_status import (
 
 T = TypeVar("T", bound="AnnotationQueueAssignedUser")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AnnotationQueueAssignedUser:
@@ -63,11 +65,23 @@ class AnnotationQueueAssignedUser:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AnnotationQueueAssignedUser", src_dict)
-        d = dict(src_dict)
+        """A ``AnnotationQueueAssignedUser`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AnnotationQueueAssignedUser", data))
         try:
-            user = AnnotatorUser.from_dict(d.pop("user"))
+            user = AnnotatorUser._parse(d.pop("user"), owned)
 
             completion_status = check_annotation_queue_completion_status(
                 d.pop("completion_status")
@@ -75,10 +89,9 @@ class AnnotationQueueAssignedUser:
 
         except KeyError as error:
             raise missing_member("AnnotationQueueAssignedUser", error) from None
-        annotation_queue_assigned_user = cls(
-            user=user,
-            completion_status=completion_status,
-        )
+        annotation_queue_assigned_user = _new_instance(cls)
+        annotation_queue_assigned_user.user = user
+        annotation_queue_assigned_user.completion_status = completion_status
 
         annotation_queue_assigned_user.additional_properties = d
         return annotation_queue_assigned_user

@@ -28,6 +28,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AnnotationQueueExampleRecordInput")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AnnotationQueueExampleRecordInput:
@@ -82,9 +84,21 @@ class AnnotationQueueExampleRecordInput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AnnotationQueueExampleRecordInput", src_dict)
-        d = dict(src_dict)
+        """A ``AnnotationQueueExampleRecordInput`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AnnotationQueueExampleRecordInput", data))
         try:
             record_type = cast(Literal["EXAMPLE"], d.pop("record_type"))
             if record_type != "EXAMPLE":
@@ -133,12 +147,11 @@ class AnnotationQueueExampleRecordInput:
 
         except KeyError as error:
             raise missing_member("AnnotationQueueExampleRecordInput", error) from None
-        annotation_queue_example_record_input = cls(
-            record_type=record_type,
-            dataset_id=dataset_id,
-            dataset_version_id=dataset_version_id,
-            example_ids=example_ids,
-        )
+        annotation_queue_example_record_input = _new_instance(cls)
+        annotation_queue_example_record_input.record_type = record_type
+        annotation_queue_example_record_input.dataset_id = dataset_id
+        annotation_queue_example_record_input.dataset_version_id = dataset_version_id
+        annotation_queue_example_record_input.example_ids = example_ids
 
         return annotation_queue_example_record_input
 

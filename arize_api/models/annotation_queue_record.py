@@ -27,8 +27,11 @@ from ..models.annotation_queue_source_type import (
     check_annotation_queue_source_type,
 )
 from ..models.record_granularity import RecordGranularity, check_record_granularity
+from ..types import UNSET
 
 T = TypeVar("T", bound="AnnotationQueueRecord")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -152,9 +155,21 @@ class AnnotationQueueRecord:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AnnotationQueueRecord", src_dict)
-        d = dict(src_dict)
+        """A ``AnnotationQueueRecord`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AnnotationQueueRecord", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -172,7 +187,7 @@ class AnnotationQueueRecord:
 
             source_type = check_annotation_queue_source_type(d.pop("source_type"))
 
-            data = AnnotationQueueRecordData.from_dict(d.pop("data"))
+            data = AnnotationQueueRecordData._parse(d.pop("data"), owned)
 
             annotations_sent = d.pop("annotations")
             if not isinstance(annotations_sent, list):
@@ -182,7 +197,7 @@ class AnnotationQueueRecord:
             annotations = []
             _annotations = annotations_sent
             for annotations_item_data in _annotations:
-                annotations_item = Annotation.from_dict(annotations_item_data)
+                annotations_item = Annotation._parse(annotations_item_data, owned)
 
                 annotations.append(annotations_item)
 
@@ -197,8 +212,8 @@ class AnnotationQueueRecord:
             trace_annotations = []
             _trace_annotations = trace_annotations_sent
             for trace_annotations_item_data in _trace_annotations:
-                trace_annotations_item = Annotation.from_dict(
-                    trace_annotations_item_data
+                trace_annotations_item = Annotation._parse(
+                    trace_annotations_item_data, owned
                 )
 
                 trace_annotations.append(trace_annotations_item)
@@ -211,7 +226,7 @@ class AnnotationQueueRecord:
             evaluations = []
             _evaluations = evaluations_sent
             for evaluations_item_data in _evaluations:
-                evaluations_item = Evaluation.from_dict(evaluations_item_data)
+                evaluations_item = Evaluation._parse(evaluations_item_data, owned)
 
                 evaluations.append(evaluations_item)
 
@@ -226,11 +241,17 @@ class AnnotationQueueRecord:
             assigned_users = []
             _assigned_users = assigned_users_sent
             for assigned_users_item_data in _assigned_users:
-                assigned_users_item = AnnotationQueueAssignedUser.from_dict(
-                    assigned_users_item_data
+                assigned_users_item = AnnotationQueueAssignedUser._parse(
+                    assigned_users_item_data, owned
                 )
 
                 assigned_users.append(assigned_users_item)
+
+            granularity_sent = d.pop("granularity", UNSET)
+            if granularity_sent is UNSET:
+                granularity_sent = None
+            elif granularity_sent is None:
+                explicit_nulls += ("granularity",)
 
             def _parse_granularity(data: object) -> None | RecordGranularity:
                 if data is None:
@@ -253,12 +274,13 @@ class AnnotationQueueRecord:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            granularity = _parse_granularity(d.pop("granularity", None))
+            granularity = _parse_granularity(granularity_sent)
 
-            if granularity is None and "granularity" in src_dict:
-                explicit_nulls += ("granularity",)
-
-            session_annotations_sent = d.pop("session_annotations", None)
+            session_annotations_sent = d.pop("session_annotations", UNSET)
+            if session_annotations_sent is UNSET:
+                session_annotations_sent = None
+            elif session_annotations_sent is None:
+                explicit_nulls += ("session_annotations",)
             if session_annotations_sent is not None and not isinstance(
                 session_annotations_sent, list
             ):
@@ -273,31 +295,26 @@ class AnnotationQueueRecord:
             if _session_annotations is not None:
                 session_annotations = []
                 for session_annotations_item_data in _session_annotations:
-                    session_annotations_item = Annotation.from_dict(
-                        session_annotations_item_data
+                    session_annotations_item = Annotation._parse(
+                        session_annotations_item_data, owned
                     )
 
                     session_annotations.append(session_annotations_item)
 
-            if session_annotations is None and "session_annotations" in src_dict:
-                explicit_nulls += ("session_annotations",)
-
         except KeyError as error:
             raise missing_member("AnnotationQueueRecord", error) from None
-        annotation_queue_record = cls(
-            id=id,
-            annotation_queue_id=annotation_queue_id,
-            source_type=source_type,
-            data=data,
-            annotations=annotations,
-            trace_annotations=trace_annotations,
-            evaluations=evaluations,
-            assigned_users=assigned_users,
-            granularity=granularity,
-            session_annotations=session_annotations,
-        )
-        if explicit_nulls:
-            annotation_queue_record._explicit_nulls = explicit_nulls
+        annotation_queue_record = _new_instance(cls)
+        annotation_queue_record.id = id
+        annotation_queue_record.annotation_queue_id = annotation_queue_id
+        annotation_queue_record.source_type = source_type
+        annotation_queue_record.data = data
+        annotation_queue_record.annotations = annotations
+        annotation_queue_record.trace_annotations = trace_annotations
+        annotation_queue_record.evaluations = evaluations
+        annotation_queue_record.assigned_users = assigned_users
+        annotation_queue_record.granularity = granularity
+        annotation_queue_record.session_annotations = session_annotations
+        annotation_queue_record._explicit_nulls = explicit_nulls
 
         annotation_queue_record.additional_properties = d
         return annotation_queue_record

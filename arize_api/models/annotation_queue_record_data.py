@@ -21,6 +21,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="AnnotationQueueRecordData")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AnnotationQueueRecordData:
@@ -44,11 +46,23 @@ class AnnotationQueueRecordData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AnnotationQueueRecordData", src_dict)
-        d = dict(src_dict)
+        """A ``AnnotationQueueRecordData`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
 
-        annotation_queue_record_data = cls()
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AnnotationQueueRecordData", data))
+
+        annotation_queue_record_data = _new_instance(cls)
 
         annotation_queue_record_data.additional_properties = d
         return annotation_queue_record_data

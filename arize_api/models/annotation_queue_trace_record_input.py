@@ -29,6 +29,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="AnnotationQueueTraceRecordInput")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AnnotationQueueTraceRecordInput:
@@ -82,9 +84,21 @@ class AnnotationQueueTraceRecordInput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AnnotationQueueTraceRecordInput", src_dict)
-        d = dict(src_dict)
+        """A ``AnnotationQueueTraceRecordInput`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AnnotationQueueTraceRecordInput", data))
         try:
             record_type = cast(Literal["TRACE"], d.pop("record_type"))
             if record_type != "TRACE":
@@ -131,13 +145,12 @@ class AnnotationQueueTraceRecordInput:
 
         except KeyError as error:
             raise missing_member("AnnotationQueueTraceRecordInput", error) from None
-        annotation_queue_trace_record_input = cls(
-            record_type=record_type,
-            project_id=project_id,
-            start_time=start_time,
-            end_time=end_time,
-            trace_ids=trace_ids,
-        )
+        annotation_queue_trace_record_input = _new_instance(cls)
+        annotation_queue_trace_record_input.record_type = record_type
+        annotation_queue_trace_record_input.project_id = project_id
+        annotation_queue_trace_record_input.start_time = start_time
+        annotation_queue_trace_record_input.end_time = end_time
+        annotation_queue_trace_record_input.trace_ids = trace_ids
 
         return annotation_queue_trace_record_input
 

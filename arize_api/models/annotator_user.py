@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="AnnotatorUser")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AnnotatorUser:
@@ -59,9 +61,21 @@ class AnnotatorUser:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AnnotatorUser", src_dict)
-        d = dict(src_dict)
+        """A ``AnnotatorUser`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AnnotatorUser", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -73,10 +87,9 @@ class AnnotatorUser:
 
         except KeyError as error:
             raise missing_member("AnnotatorUser", error) from None
-        annotator_user = cls(
-            id=id,
-            email=email,
-        )
+        annotator_user = _new_instance(cls)
+        annotator_user.id = id
+        annotator_user.email = email
 
         annotator_user.additional_properties = d
         return annotator_user

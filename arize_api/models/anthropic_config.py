@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="AnthropicConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AnthropicConfig:
@@ -75,9 +77,21 @@ class AnthropicConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AnthropicConfig", src_dict)
-        d = dict(src_dict)
+        """A ``AnthropicConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AnthropicConfig", data))
         try:
             is_function_calling_enabled = d.pop("is_function_calling_enabled")
             if type(is_function_calling_enabled) is not bool:
@@ -114,12 +128,11 @@ class AnthropicConfig:
 
         except KeyError as error:
             raise missing_member("AnthropicConfig", error) from None
-        anthropic_config = cls(
-            is_function_calling_enabled=is_function_calling_enabled,
-            provider=provider,
-            has_api_key=has_api_key,
-            base_url=base_url,
-        )
+        anthropic_config = _new_instance(cls)
+        anthropic_config.is_function_calling_enabled = is_function_calling_enabled
+        anthropic_config.provider = provider
+        anthropic_config.has_api_key = has_api_key
+        anthropic_config.base_url = base_url
 
         anthropic_config.additional_properties = d
         return anthropic_config

@@ -20,8 +20,11 @@ from .._display import model_repr
 from .._validate import (
     as_mapping,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="AnthropicHeaders")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -76,10 +79,27 @@ class AnthropicHeaders:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AnthropicHeaders", src_dict)
-        d = dict(src_dict)
+        """A ``AnthropicHeaders`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AnthropicHeaders", data))
         explicit_nulls: tuple[str, ...] = ()
+        anthropic_beta_sent = d.pop("anthropic_beta", UNSET)
+        if anthropic_beta_sent is UNSET:
+            anthropic_beta_sent = None
+        elif anthropic_beta_sent is None:
+            explicit_nulls += ("anthropic_beta",)
 
         def _parse_anthropic_beta(data: object) -> list[None | str] | None:
             if data is None:
@@ -115,16 +135,11 @@ class AnthropicHeaders:
                 unmatched_variant(data, failures, polymorphic=False),
             )
 
-        anthropic_beta = _parse_anthropic_beta(d.pop("anthropic_beta", None))
+        anthropic_beta = _parse_anthropic_beta(anthropic_beta_sent)
 
-        if anthropic_beta is None and "anthropic_beta" in src_dict:
-            explicit_nulls += ("anthropic_beta",)
-
-        anthropic_headers = cls(
-            anthropic_beta=anthropic_beta,
-        )
-        if explicit_nulls:
-            anthropic_headers._explicit_nulls = explicit_nulls
+        anthropic_headers = _new_instance(cls)
+        anthropic_headers.anthropic_beta = anthropic_beta
+        anthropic_headers._explicit_nulls = explicit_nulls
 
         anthropic_headers.additional_properties = d
         return anthropic_headers

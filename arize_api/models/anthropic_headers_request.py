@@ -24,6 +24,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AnthropicHeadersRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AnthropicHeadersRequest:
@@ -70,9 +72,21 @@ class AnthropicHeadersRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AnthropicHeadersRequest", src_dict)
-        d = dict(src_dict)
+        """A ``AnthropicHeadersRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AnthropicHeadersRequest", data))
 
         def _parse_anthropic_beta(data: object) -> list[None | str] | None | Unset:
             if data is None:
@@ -110,9 +124,8 @@ class AnthropicHeadersRequest:
 
         anthropic_beta = _parse_anthropic_beta(d.pop("anthropic_beta", UNSET))
 
-        anthropic_headers_request = cls(
-            anthropic_beta=anthropic_beta,
-        )
+        anthropic_headers_request = _new_instance(cls)
+        anthropic_headers_request.anthropic_beta = anthropic_beta
 
         return anthropic_headers_request
 

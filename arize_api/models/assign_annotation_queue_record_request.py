@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="AssignAnnotationQueueRecordRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AssignAnnotationQueueRecordRequest:
@@ -58,9 +60,21 @@ class AssignAnnotationQueueRecordRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AssignAnnotationQueueRecordRequest", src_dict)
-        d = dict(src_dict)
+        """A ``AssignAnnotationQueueRecordRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AssignAnnotationQueueRecordRequest", data))
         try:
             assigned_user_emails = cast(list[str], d.pop("assigned_user_emails"))
 
@@ -80,8 +94,9 @@ class AssignAnnotationQueueRecordRequest:
 
         except KeyError as error:
             raise missing_member("AssignAnnotationQueueRecordRequest", error) from None
-        assign_annotation_queue_record_request = cls(
-            assigned_user_emails=assigned_user_emails,
+        assign_annotation_queue_record_request = _new_instance(cls)
+        assign_annotation_queue_record_request.assigned_user_emails = (
+            assigned_user_emails
         )
 
         return assign_annotation_queue_record_request

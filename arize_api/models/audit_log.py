@@ -29,8 +29,11 @@ from ..models.audit_log_operation_type import (
     AuditLogOperationType,
     check_audit_log_operation_type,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="AuditLog")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -141,9 +144,21 @@ class AuditLog:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AuditLog", src_dict)
-        d = dict(src_dict)
+        """A ``AuditLog`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AuditLog", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -166,6 +181,12 @@ class AuditLog:
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("AuditLog", "created_at", error) from error
 
+            operation_name_sent = d.pop("operation_name", UNSET)
+            if operation_name_sent is UNSET:
+                operation_name_sent = None
+            elif operation_name_sent is None:
+                explicit_nulls += ("operation_name",)
+
             def _parse_operation_name(data: object) -> None | str:
                 if data is None:
                     return data
@@ -173,15 +194,18 @@ class AuditLog:
                     return data
                 return cast(None | str, data)
 
-            operation_name = _parse_operation_name(d.pop("operation_name", None))
+            operation_name = _parse_operation_name(operation_name_sent)
 
             if operation_name is not None and not isinstance(operation_name, str):
                 raise wrong_kind(
                     "AuditLog", "operation_name", "a string", operation_name
                 )
 
-            if operation_name is None and "operation_name" in src_dict:
-                explicit_nulls += ("operation_name",)
+            operation_text_sent = d.pop("operation_text", UNSET)
+            if operation_text_sent is UNSET:
+                operation_text_sent = None
+            elif operation_text_sent is None:
+                explicit_nulls += ("operation_text",)
 
             def _parse_operation_text(data: object) -> None | str:
                 if data is None:
@@ -190,15 +214,18 @@ class AuditLog:
                     return data
                 return cast(None | str, data)
 
-            operation_text = _parse_operation_text(d.pop("operation_text", None))
+            operation_text = _parse_operation_text(operation_text_sent)
 
             if operation_text is not None and not isinstance(operation_text, str):
                 raise wrong_kind(
                     "AuditLog", "operation_text", "a string", operation_text
                 )
 
-            if operation_text is None and "operation_text" in src_dict:
-                explicit_nulls += ("operation_text",)
+            variables_sent = d.pop("variables", UNSET)
+            if variables_sent is UNSET:
+                variables_sent = None
+            elif variables_sent is None:
+                explicit_nulls += ("variables",)
 
             def _parse_variables(data: object) -> None | str:
                 if data is None:
@@ -207,28 +234,23 @@ class AuditLog:
                     return data
                 return cast(None | str, data)
 
-            variables = _parse_variables(d.pop("variables", None))
+            variables = _parse_variables(variables_sent)
 
             if variables is not None and not isinstance(variables, str):
                 raise wrong_kind("AuditLog", "variables", "a string", variables)
 
-            if variables is None and "variables" in src_dict:
-                explicit_nulls += ("variables",)
-
         except KeyError as error:
             raise missing_member("AuditLog", error) from None
-        audit_log = cls(
-            id=id,
-            user_id=user_id,
-            ip=ip,
-            operation_type=operation_type,
-            created_at=created_at,
-            operation_name=operation_name,
-            operation_text=operation_text,
-            variables=variables,
-        )
-        if explicit_nulls:
-            audit_log._explicit_nulls = explicit_nulls
+        audit_log = _new_instance(cls)
+        audit_log.id = id
+        audit_log.user_id = user_id
+        audit_log.ip = ip
+        audit_log.operation_type = operation_type
+        audit_log.created_at = created_at
+        audit_log.operation_name = operation_name
+        audit_log.operation_text = operation_text
+        audit_log.variables = variables
+        audit_log._explicit_nulls = explicit_nulls
 
         audit_log.additional_properties = d
         return audit_log

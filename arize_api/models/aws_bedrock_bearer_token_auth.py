@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="AwsBedrockBearerTokenAuth")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AwsBedrockBearerTokenAuth:
@@ -71,9 +73,21 @@ class AwsBedrockBearerTokenAuth:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AwsBedrockBearerTokenAuth", src_dict)
-        d = dict(src_dict)
+        """A ``AwsBedrockBearerTokenAuth`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AwsBedrockBearerTokenAuth", data))
         try:
             auth_type = cast(Literal["BEARER_TOKEN"], d.pop("auth_type"))
             if auth_type != "BEARER_TOKEN":
@@ -103,11 +117,10 @@ class AwsBedrockBearerTokenAuth:
 
         except KeyError as error:
             raise missing_member("AwsBedrockBearerTokenAuth", error) from None
-        aws_bedrock_bearer_token_auth = cls(
-            auth_type=auth_type,
-            has_api_key=has_api_key,
-            base_url=base_url,
-        )
+        aws_bedrock_bearer_token_auth = _new_instance(cls)
+        aws_bedrock_bearer_token_auth.auth_type = auth_type
+        aws_bedrock_bearer_token_auth.has_api_key = has_api_key
+        aws_bedrock_bearer_token_auth.base_url = base_url
 
         aws_bedrock_bearer_token_auth.additional_properties = d
         return aws_bedrock_bearer_token_auth

@@ -26,6 +26,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="AwsBedrockConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AwsBedrockConfig:
@@ -93,9 +95,21 @@ class AwsBedrockConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AwsBedrockConfig", src_dict)
-        d = dict(src_dict)
+        """A ``AwsBedrockConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AwsBedrockConfig", data))
         try:
             provider = cast(Literal["AWS_BEDROCK"], d.pop("provider"))
             if provider != "AWS_BEDROCK":
@@ -129,6 +143,7 @@ class AwsBedrockConfig:
                 | AwsBedrockDefaultAuth
                 | AwsBedrockProxyWithHeadersAuth
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -138,7 +153,7 @@ class AwsBedrockConfig:
 
                         raise ConstMismatchError("auth_type is not 'BEARER_TOKEN'")
                     componentsschemas_aws_bedrock_auth_type_0 = (
-                        AwsBedrockBearerTokenAuth.from_dict(data)
+                        AwsBedrockBearerTokenAuth._parse(data, owned)
                     )
 
                     return componentsschemas_aws_bedrock_auth_type_0
@@ -152,7 +167,7 @@ class AwsBedrockConfig:
 
                         raise ConstMismatchError("auth_type is not 'DEFAULT'")
                     componentsschemas_aws_bedrock_auth_type_1 = (
-                        AwsBedrockDefaultAuth.from_dict(data)
+                        AwsBedrockDefaultAuth._parse(data, owned)
                     )
 
                     return componentsschemas_aws_bedrock_auth_type_1
@@ -171,7 +186,7 @@ class AwsBedrockConfig:
                             "auth_type is not 'PROXY_WITH_HEADERS'"
                         )
                     componentsschemas_aws_bedrock_auth_type_2 = (
-                        AwsBedrockProxyWithHeadersAuth.from_dict(data)
+                        AwsBedrockProxyWithHeadersAuth._parse(data, owned)
                     )
 
                     return componentsschemas_aws_bedrock_auth_type_2
@@ -190,12 +205,11 @@ class AwsBedrockConfig:
 
         except KeyError as error:
             raise missing_member("AwsBedrockConfig", error) from None
-        aws_bedrock_config = cls(
-            provider=provider,
-            is_default_models_enabled=is_default_models_enabled,
-            model_names=model_names,
-            auth=auth,
-        )
+        aws_bedrock_config = _new_instance(cls)
+        aws_bedrock_config.provider = provider
+        aws_bedrock_config.is_default_models_enabled = is_default_models_enabled
+        aws_bedrock_config.model_names = model_names
+        aws_bedrock_config.auth = auth
 
         aws_bedrock_config.additional_properties = d
         return aws_bedrock_config

@@ -23,8 +23,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="AwsBedrockDefaultAuth")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -93,9 +96,21 @@ class AwsBedrockDefaultAuth:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AwsBedrockDefaultAuth", src_dict)
-        d = dict(src_dict)
+        """A ``AwsBedrockDefaultAuth`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AwsBedrockDefaultAuth", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             auth_type = cast(Literal["DEFAULT"], d.pop("auth_type"))
@@ -124,6 +139,12 @@ class AwsBedrockDefaultAuth:
                     "AwsBedrockDefaultAuth", "external_id", "a string", external_id
                 )
 
+            base_url_sent = d.pop("base_url", UNSET)
+            if base_url_sent is UNSET:
+                base_url_sent = None
+            elif base_url_sent is None:
+                explicit_nulls += ("base_url",)
+
             def _parse_base_url(data: object) -> None | str:
                 if data is None:
                     return data
@@ -131,26 +152,21 @@ class AwsBedrockDefaultAuth:
                     return data
                 return cast(None | str, data)
 
-            base_url = _parse_base_url(d.pop("base_url", None))
+            base_url = _parse_base_url(base_url_sent)
 
             if base_url is not None and not isinstance(base_url, str):
                 raise wrong_kind(
                     "AwsBedrockDefaultAuth", "base_url", "a string", base_url
                 )
 
-            if base_url is None and "base_url" in src_dict:
-                explicit_nulls += ("base_url",)
-
         except KeyError as error:
             raise missing_member("AwsBedrockDefaultAuth", error) from None
-        aws_bedrock_default_auth = cls(
-            auth_type=auth_type,
-            role_arn=role_arn,
-            external_id=external_id,
-            base_url=base_url,
-        )
-        if explicit_nulls:
-            aws_bedrock_default_auth._explicit_nulls = explicit_nulls
+        aws_bedrock_default_auth = _new_instance(cls)
+        aws_bedrock_default_auth.auth_type = auth_type
+        aws_bedrock_default_auth.role_arn = role_arn
+        aws_bedrock_default_auth.external_id = external_id
+        aws_bedrock_default_auth.base_url = base_url
+        aws_bedrock_default_auth._explicit_nulls = explicit_nulls
 
         aws_bedrock_default_auth.additional_properties = d
         return aws_bedrock_default_auth

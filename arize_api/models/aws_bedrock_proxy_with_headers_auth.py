@@ -26,6 +26,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="AwsBedrockProxyWithHeadersAuth")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AwsBedrockProxyWithHeadersAuth:
@@ -70,9 +72,21 @@ class AwsBedrockProxyWithHeadersAuth:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AwsBedrockProxyWithHeadersAuth", src_dict)
-        d = dict(src_dict)
+        """A ``AwsBedrockProxyWithHeadersAuth`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AwsBedrockProxyWithHeadersAuth", data))
         try:
             auth_type = cast(Literal["PROXY_WITH_HEADERS"], d.pop("auth_type"))
             if auth_type != "PROXY_WITH_HEADERS":
@@ -103,11 +117,10 @@ class AwsBedrockProxyWithHeadersAuth:
 
         except KeyError as error:
             raise missing_member("AwsBedrockProxyWithHeadersAuth", error) from None
-        aws_bedrock_proxy_with_headers_auth = cls(
-            auth_type=auth_type,
-            base_url=base_url,
-            header_names=header_names,
-        )
+        aws_bedrock_proxy_with_headers_auth = _new_instance(cls)
+        aws_bedrock_proxy_with_headers_auth.auth_type = auth_type
+        aws_bedrock_proxy_with_headers_auth.base_url = base_url
+        aws_bedrock_proxy_with_headers_auth.header_names = header_names
 
         aws_bedrock_proxy_with_headers_auth.additional_properties = d
         return aws_bedrock_proxy_with_headers_auth

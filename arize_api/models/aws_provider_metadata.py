@@ -23,8 +23,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="AwsProviderMetadata")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -86,9 +89,21 @@ class AwsProviderMetadata:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AwsProviderMetadata", src_dict)
-        d = dict(src_dict)
+        """A ``AwsProviderMetadata`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AwsProviderMetadata", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             kind = cast(Literal["AWS"], d.pop("kind"))
@@ -103,6 +118,12 @@ class AwsProviderMetadata:
                     "AwsProviderMetadata", "role_arn", "a string", role_arn
                 )
 
+            external_id_sent = d.pop("external_id", UNSET)
+            if external_id_sent is UNSET:
+                external_id_sent = None
+            elif external_id_sent is None:
+                explicit_nulls += ("external_id",)
+
             def _parse_external_id(data: object) -> None | str:
                 if data is None:
                     return data
@@ -110,25 +131,20 @@ class AwsProviderMetadata:
                     return data
                 return cast(None | str, data)
 
-            external_id = _parse_external_id(d.pop("external_id", None))
+            external_id = _parse_external_id(external_id_sent)
 
             if external_id is not None and not isinstance(external_id, str):
                 raise wrong_kind(
                     "AwsProviderMetadata", "external_id", "a string", external_id
                 )
 
-            if external_id is None and "external_id" in src_dict:
-                explicit_nulls += ("external_id",)
-
         except KeyError as error:
             raise missing_member("AwsProviderMetadata", error) from None
-        aws_provider_metadata = cls(
-            kind=kind,
-            role_arn=role_arn,
-            external_id=external_id,
-        )
-        if explicit_nulls:
-            aws_provider_metadata._explicit_nulls = explicit_nulls
+        aws_provider_metadata = _new_instance(cls)
+        aws_provider_metadata.kind = kind
+        aws_provider_metadata.role_arn = role_arn
+        aws_provider_metadata.external_id = external_id
+        aws_provider_metadata._explicit_nulls = explicit_nulls
 
         aws_provider_metadata.additional_properties = d
         return aws_provider_metadata

@@ -30,6 +30,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AwsProviderMetadataRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AwsProviderMetadataRequest:
@@ -81,9 +83,21 @@ class AwsProviderMetadataRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AwsProviderMetadataRequest", src_dict)
-        d = dict(src_dict)
+        """A ``AwsProviderMetadataRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AwsProviderMetadataRequest", data))
         try:
             kind = check_aws_provider_metadata_kind(d.pop("kind"))
 
@@ -113,11 +127,10 @@ class AwsProviderMetadataRequest:
 
         except KeyError as error:
             raise missing_member("AwsProviderMetadataRequest", error) from None
-        aws_provider_metadata_request = cls(
-            kind=kind,
-            role_arn=role_arn,
-            external_id=external_id,
-        )
+        aws_provider_metadata_request = _new_instance(cls)
+        aws_provider_metadata_request.kind = kind
+        aws_provider_metadata_request.role_arn = role_arn
+        aws_provider_metadata_request.external_id = external_id
 
         return aws_provider_metadata_request
 

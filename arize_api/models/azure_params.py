@@ -19,8 +19,11 @@ from .._validate import (
     as_mapping,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="AzureParams")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -77,11 +80,28 @@ class AzureParams:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AzureParams", src_dict)
-        d = dict(src_dict)
+        """A ``AzureParams`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AzureParams", data))
         explicit_nulls: tuple[str, ...] = ()
-        azure_deployment_name = d.pop("azure_deployment_name", None)
+        azure_deployment_name_sent = d.pop("azure_deployment_name", UNSET)
+        if azure_deployment_name_sent is UNSET:
+            azure_deployment_name_sent = None
+        elif azure_deployment_name_sent is None:
+            explicit_nulls += ("azure_deployment_name",)
+        azure_deployment_name = azure_deployment_name_sent
         if azure_deployment_name is not None and not isinstance(
             azure_deployment_name, str
         ):
@@ -92,10 +112,12 @@ class AzureParams:
                 azure_deployment_name,
             )
 
-        if azure_deployment_name is None and "azure_deployment_name" in src_dict:
-            explicit_nulls += ("azure_deployment_name",)
-
-        azure_openai_endpoint = d.pop("azure_openai_endpoint", None)
+        azure_openai_endpoint_sent = d.pop("azure_openai_endpoint", UNSET)
+        if azure_openai_endpoint_sent is UNSET:
+            azure_openai_endpoint_sent = None
+        elif azure_openai_endpoint_sent is None:
+            explicit_nulls += ("azure_openai_endpoint",)
+        azure_openai_endpoint = azure_openai_endpoint_sent
         if azure_openai_endpoint is not None and not isinstance(
             azure_openai_endpoint, str
         ):
@@ -106,10 +128,12 @@ class AzureParams:
                 azure_openai_endpoint,
             )
 
-        if azure_openai_endpoint is None and "azure_openai_endpoint" in src_dict:
-            explicit_nulls += ("azure_openai_endpoint",)
-
-        azure_openai_version = d.pop("azure_openai_version", None)
+        azure_openai_version_sent = d.pop("azure_openai_version", UNSET)
+        if azure_openai_version_sent is UNSET:
+            azure_openai_version_sent = None
+        elif azure_openai_version_sent is None:
+            explicit_nulls += ("azure_openai_version",)
+        azure_openai_version = azure_openai_version_sent
         if azure_openai_version is not None and not isinstance(
             azure_openai_version, str
         ):
@@ -117,16 +141,11 @@ class AzureParams:
                 "AzureParams", "azure_openai_version", "a string", azure_openai_version
             )
 
-        if azure_openai_version is None and "azure_openai_version" in src_dict:
-            explicit_nulls += ("azure_openai_version",)
-
-        azure_params = cls(
-            azure_deployment_name=azure_deployment_name,
-            azure_openai_endpoint=azure_openai_endpoint,
-            azure_openai_version=azure_openai_version,
-        )
-        if explicit_nulls:
-            azure_params._explicit_nulls = explicit_nulls
+        azure_params = _new_instance(cls)
+        azure_params.azure_deployment_name = azure_deployment_name
+        azure_params.azure_openai_endpoint = azure_openai_endpoint
+        azure_params.azure_openai_version = azure_openai_version
+        azure_params._explicit_nulls = explicit_nulls
 
         azure_params.additional_properties = d
         return azure_params

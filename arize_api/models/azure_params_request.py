@@ -24,6 +24,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AzureParamsRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class AzureParamsRequest:
@@ -67,9 +69,21 @@ class AzureParamsRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("AzureParamsRequest", src_dict)
-        d = dict(src_dict)
+        """A ``AzureParamsRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("AzureParamsRequest", data))
         azure_deployment_name = d.pop("azure_deployment_name", UNSET)
         if azure_deployment_name is not UNSET and not isinstance(
             azure_deployment_name, str
@@ -103,11 +117,10 @@ class AzureParamsRequest:
                 azure_openai_version,
             )
 
-        azure_params_request = cls(
-            azure_deployment_name=azure_deployment_name,
-            azure_openai_endpoint=azure_openai_endpoint,
-            azure_openai_version=azure_openai_version,
-        )
+        azure_params_request = _new_instance(cls)
+        azure_params_request.azure_deployment_name = azure_deployment_name
+        azure_params_request.azure_openai_endpoint = azure_openai_endpoint
+        azure_params_request.azure_openai_version = azure_openai_version
 
         return azure_params_request
 

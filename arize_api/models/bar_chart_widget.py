@@ -33,8 +33,11 @@ from ..models.widget_creation_status import (
     WidgetCreationStatus,
     check_widget_creation_status,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="BarChartWidget")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -479,9 +482,21 @@ class BarChartWidget:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("BarChartWidget", src_dict)
-        d = dict(src_dict)
+        """A ``BarChartWidget`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("BarChartWidget", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -544,9 +559,15 @@ class BarChartWidget:
             plots = []
             _plots = plots_sent
             for plots_item_data in _plots:
-                plots_item = WidgetPlot.from_dict(plots_item_data)
+                plots_item = WidgetPlot._parse(plots_item_data, owned)
 
                 plots.append(plots_item)
+
+            performance_metric_sent = d.pop("performance_metric", UNSET)
+            if performance_metric_sent is UNSET:
+                performance_metric_sent = None
+            elif performance_metric_sent is None:
+                explicit_nulls += ("performance_metric",)
 
             def _parse_performance_metric(data: object) -> None | str:
                 if data is None:
@@ -555,9 +576,7 @@ class BarChartWidget:
                     return data
                 return cast(None | str, data)
 
-            performance_metric = _parse_performance_metric(
-                d.pop("performance_metric", None)
-            )
+            performance_metric = _parse_performance_metric(performance_metric_sent)
 
             if performance_metric is not None and not isinstance(
                 performance_metric, str
@@ -569,8 +588,11 @@ class BarChartWidget:
                     performance_metric,
                 )
 
-            if performance_metric is None and "performance_metric" in src_dict:
-                explicit_nulls += ("performance_metric",)
+            bin_option_sent = d.pop("bin_option", UNSET)
+            if bin_option_sent is UNSET:
+                bin_option_sent = None
+            elif bin_option_sent is None:
+                explicit_nulls += ("bin_option",)
 
             def _parse_bin_option(data: object) -> None | str:
                 if data is None:
@@ -579,13 +601,16 @@ class BarChartWidget:
                     return data
                 return cast(None | str, data)
 
-            bin_option = _parse_bin_option(d.pop("bin_option", None))
+            bin_option = _parse_bin_option(bin_option_sent)
 
             if bin_option is not None and not isinstance(bin_option, str):
                 raise wrong_kind("BarChartWidget", "bin_option", "a string", bin_option)
 
-            if bin_option is None and "bin_option" in src_dict:
-                explicit_nulls += ("bin_option",)
+            num_bins_sent = d.pop("num_bins", UNSET)
+            if num_bins_sent is UNSET:
+                num_bins_sent = None
+            elif num_bins_sent is None:
+                explicit_nulls += ("num_bins",)
 
             def _parse_num_bins(data: object) -> int | None:
                 if data is None:
@@ -594,13 +619,16 @@ class BarChartWidget:
                     return data
                 return cast(int | None, data)
 
-            num_bins = _parse_num_bins(d.pop("num_bins", None))
+            num_bins = _parse_num_bins(num_bins_sent)
 
             if num_bins is not None and type(num_bins) is not int:
                 num_bins = as_int("BarChartWidget", "num_bins", num_bins)
 
-            if num_bins is None and "num_bins" in src_dict:
-                explicit_nulls += ("num_bins",)
+            custom_bins_sent = d.pop("custom_bins", UNSET)
+            if custom_bins_sent is UNSET:
+                custom_bins_sent = None
+            elif custom_bins_sent is None:
+                explicit_nulls += ("custom_bins",)
 
             def _parse_custom_bins(data: object) -> list[float] | None:
                 if data is None:
@@ -623,10 +651,13 @@ class BarChartWidget:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            custom_bins = _parse_custom_bins(d.pop("custom_bins", None))
+            custom_bins = _parse_custom_bins(custom_bins_sent)
 
-            if custom_bins is None and "custom_bins" in src_dict:
-                explicit_nulls += ("custom_bins",)
+            quantiles_sent = d.pop("quantiles", UNSET)
+            if quantiles_sent is UNSET:
+                quantiles_sent = None
+            elif quantiles_sent is None:
+                explicit_nulls += ("quantiles",)
 
             def _parse_quantiles(data: object) -> list[float] | None:
                 if data is None:
@@ -649,10 +680,13 @@ class BarChartWidget:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            quantiles = _parse_quantiles(d.pop("quantiles", None))
+            quantiles = _parse_quantiles(quantiles_sent)
 
-            if quantiles is None and "quantiles" in src_dict:
-                explicit_nulls += ("quantiles",)
+            sort_order_sent = d.pop("sort_order", UNSET)
+            if sort_order_sent is UNSET:
+                sort_order_sent = None
+            elif sort_order_sent is None:
+                explicit_nulls += ("sort_order",)
 
             def _parse_sort_order(data: object) -> None | str:
                 if data is None:
@@ -661,13 +695,16 @@ class BarChartWidget:
                     return data
                 return cast(None | str, data)
 
-            sort_order = _parse_sort_order(d.pop("sort_order", None))
+            sort_order = _parse_sort_order(sort_order_sent)
 
             if sort_order is not None and not isinstance(sort_order, str):
                 raise wrong_kind("BarChartWidget", "sort_order", "a string", sort_order)
 
-            if sort_order is None and "sort_order" in src_dict:
-                explicit_nulls += ("sort_order",)
+            top_n_sent = d.pop("top_n", UNSET)
+            if top_n_sent is UNSET:
+                top_n_sent = None
+            elif top_n_sent is None:
+                explicit_nulls += ("top_n",)
 
             def _parse_top_n(data: object) -> int | None:
                 if data is None:
@@ -676,13 +713,16 @@ class BarChartWidget:
                     return data
                 return cast(int | None, data)
 
-            top_n = _parse_top_n(d.pop("top_n", None))
+            top_n = _parse_top_n(top_n_sent)
 
             if top_n is not None and type(top_n) is not int:
                 top_n = as_int("BarChartWidget", "top_n", top_n)
 
-            if top_n is None and "top_n" in src_dict:
-                explicit_nulls += ("top_n",)
+            y_min_sent = d.pop("y_min", UNSET)
+            if y_min_sent is UNSET:
+                y_min_sent = None
+            elif y_min_sent is None:
+                explicit_nulls += ("y_min",)
 
             def _parse_y_min(data: object) -> float | None:
                 if data is None:
@@ -691,7 +731,7 @@ class BarChartWidget:
                     return data
                 return cast(float | None, data)
 
-            y_min = _parse_y_min(d.pop("y_min", None))
+            y_min = _parse_y_min(y_min_sent)
 
             if (
                 y_min is not None
@@ -700,8 +740,11 @@ class BarChartWidget:
             ):
                 y_min = as_number("BarChartWidget", "y_min", y_min)
 
-            if y_min is None and "y_min" in src_dict:
-                explicit_nulls += ("y_min",)
+            y_max_sent = d.pop("y_max", UNSET)
+            if y_max_sent is UNSET:
+                y_max_sent = None
+            elif y_max_sent is None:
+                explicit_nulls += ("y_max",)
 
             def _parse_y_max(data: object) -> float | None:
                 if data is None:
@@ -710,7 +753,7 @@ class BarChartWidget:
                     return data
                 return cast(float | None, data)
 
-            y_max = _parse_y_max(d.pop("y_max", None))
+            y_max = _parse_y_max(y_max_sent)
 
             if (
                 y_max is not None
@@ -719,8 +762,11 @@ class BarChartWidget:
             ):
                 y_max = as_number("BarChartWidget", "y_max", y_max)
 
-            if y_max is None and "y_max" in src_dict:
-                explicit_nulls += ("y_max",)
+            y_axis_label_sent = d.pop("y_axis_label", UNSET)
+            if y_axis_label_sent is UNSET:
+                y_axis_label_sent = None
+            elif y_axis_label_sent is None:
+                explicit_nulls += ("y_axis_label",)
 
             def _parse_y_axis_label(data: object) -> None | str:
                 if data is None:
@@ -729,15 +775,18 @@ class BarChartWidget:
                     return data
                 return cast(None | str, data)
 
-            y_axis_label = _parse_y_axis_label(d.pop("y_axis_label", None))
+            y_axis_label = _parse_y_axis_label(y_axis_label_sent)
 
             if y_axis_label is not None and not isinstance(y_axis_label, str):
                 raise wrong_kind(
                     "BarChartWidget", "y_axis_label", "a string", y_axis_label
                 )
 
-            if y_axis_label is None and "y_axis_label" in src_dict:
-                explicit_nulls += ("y_axis_label",)
+            x_axis_label_sent = d.pop("x_axis_label", UNSET)
+            if x_axis_label_sent is UNSET:
+                x_axis_label_sent = None
+            elif x_axis_label_sent is None:
+                explicit_nulls += ("x_axis_label",)
 
             def _parse_x_axis_label(data: object) -> None | str:
                 if data is None:
@@ -746,15 +795,18 @@ class BarChartWidget:
                     return data
                 return cast(None | str, data)
 
-            x_axis_label = _parse_x_axis_label(d.pop("x_axis_label", None))
+            x_axis_label = _parse_x_axis_label(x_axis_label_sent)
 
             if x_axis_label is not None and not isinstance(x_axis_label, str):
                 raise wrong_kind(
                     "BarChartWidget", "x_axis_label", "a string", x_axis_label
                 )
 
-            if x_axis_label is None and "x_axis_label" in src_dict:
-                explicit_nulls += ("x_axis_label",)
+            x_axis_tilt_sent = d.pop("x_axis_tilt", UNSET)
+            if x_axis_tilt_sent is UNSET:
+                x_axis_tilt_sent = None
+            elif x_axis_tilt_sent is None:
+                explicit_nulls += ("x_axis_tilt",)
 
             def _parse_x_axis_tilt(data: object) -> None | str:
                 if data is None:
@@ -763,15 +815,18 @@ class BarChartWidget:
                     return data
                 return cast(None | str, data)
 
-            x_axis_tilt = _parse_x_axis_tilt(d.pop("x_axis_tilt", None))
+            x_axis_tilt = _parse_x_axis_tilt(x_axis_tilt_sent)
 
             if x_axis_tilt is not None and not isinstance(x_axis_tilt, str):
                 raise wrong_kind(
                     "BarChartWidget", "x_axis_tilt", "a string", x_axis_tilt
                 )
 
-            if x_axis_tilt is None and "x_axis_tilt" in src_dict:
-                explicit_nulls += ("x_axis_tilt",)
+            font_size_sent = d.pop("font_size", UNSET)
+            if font_size_sent is UNSET:
+                font_size_sent = None
+            elif font_size_sent is None:
+                explicit_nulls += ("font_size",)
 
             def _parse_font_size(data: object) -> None | str:
                 if data is None:
@@ -780,13 +835,16 @@ class BarChartWidget:
                     return data
                 return cast(None | str, data)
 
-            font_size = _parse_font_size(d.pop("font_size", None))
+            font_size = _parse_font_size(font_size_sent)
 
             if font_size is not None and not isinstance(font_size, str):
                 raise wrong_kind("BarChartWidget", "font_size", "a string", font_size)
 
-            if font_size is None and "font_size" in src_dict:
-                explicit_nulls += ("font_size",)
+            show_legend_sent = d.pop("show_legend", UNSET)
+            if show_legend_sent is UNSET:
+                show_legend_sent = None
+            elif show_legend_sent is None:
+                explicit_nulls += ("show_legend",)
 
             def _parse_show_legend(data: object) -> bool | None:
                 if data is None:
@@ -795,15 +853,18 @@ class BarChartWidget:
                     return data
                 return cast(bool | None, data)
 
-            show_legend = _parse_show_legend(d.pop("show_legend", None))
+            show_legend = _parse_show_legend(show_legend_sent)
 
             if show_legend is not None and type(show_legend) is not bool:
                 raise wrong_kind(
                     "BarChartWidget", "show_legend", "a boolean", show_legend
                 )
 
-            if show_legend is None and "show_legend" in src_dict:
-                explicit_nulls += ("show_legend",)
+            legend_placement_sent = d.pop("legend_placement", UNSET)
+            if legend_placement_sent is UNSET:
+                legend_placement_sent = None
+            elif legend_placement_sent is None:
+                explicit_nulls += ("legend_placement",)
 
             def _parse_legend_placement(data: object) -> None | str:
                 if data is None:
@@ -812,15 +873,18 @@ class BarChartWidget:
                     return data
                 return cast(None | str, data)
 
-            legend_placement = _parse_legend_placement(d.pop("legend_placement", None))
+            legend_placement = _parse_legend_placement(legend_placement_sent)
 
             if legend_placement is not None and not isinstance(legend_placement, str):
                 raise wrong_kind(
                     "BarChartWidget", "legend_placement", "a string", legend_placement
                 )
 
-            if legend_placement is None and "legend_placement" in src_dict:
-                explicit_nulls += ("legend_placement",)
+            timezone_sent = d.pop("timezone", UNSET)
+            if timezone_sent is UNSET:
+                timezone_sent = None
+            elif timezone_sent is None:
+                explicit_nulls += ("timezone",)
 
             def _parse_timezone(data: object) -> None | str:
                 if data is None:
@@ -829,13 +893,16 @@ class BarChartWidget:
                     return data
                 return cast(None | str, data)
 
-            timezone = _parse_timezone(d.pop("timezone", None))
+            timezone = _parse_timezone(timezone_sent)
 
             if timezone is not None and not isinstance(timezone, str):
                 raise wrong_kind("BarChartWidget", "timezone", "a string", timezone)
 
-            if timezone is None and "timezone" in src_dict:
-                explicit_nulls += ("timezone",)
+            start_time_sent = d.pop("start_time", UNSET)
+            if start_time_sent is UNSET:
+                start_time_sent = None
+            elif start_time_sent is None:
+                explicit_nulls += ("start_time",)
 
             def _parse_start_time(data: object) -> datetime.datetime | None:
                 if data is None:
@@ -858,10 +925,13 @@ class BarChartWidget:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            start_time = _parse_start_time(d.pop("start_time", None))
+            start_time = _parse_start_time(start_time_sent)
 
-            if start_time is None and "start_time" in src_dict:
-                explicit_nulls += ("start_time",)
+            end_time_sent = d.pop("end_time", UNSET)
+            if end_time_sent is UNSET:
+                end_time_sent = None
+            elif end_time_sent is None:
+                explicit_nulls += ("end_time",)
 
             def _parse_end_time(data: object) -> datetime.datetime | None:
                 if data is None:
@@ -884,10 +954,15 @@ class BarChartWidget:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            end_time = _parse_end_time(d.pop("end_time", None))
+            end_time = _parse_end_time(end_time_sent)
 
-            if end_time is None and "end_time" in src_dict:
-                explicit_nulls += ("end_time",)
+            time_series_data_granularity_sent = d.pop(
+                "time_series_data_granularity", UNSET
+            )
+            if time_series_data_granularity_sent is UNSET:
+                time_series_data_granularity_sent = None
+            elif time_series_data_granularity_sent is None:
+                explicit_nulls += ("time_series_data_granularity",)
 
             def _parse_time_series_data_granularity(data: object) -> None | str:
                 if data is None:
@@ -897,7 +972,7 @@ class BarChartWidget:
                 return cast(None | str, data)
 
             time_series_data_granularity = _parse_time_series_data_granularity(
-                d.pop("time_series_data_granularity", None)
+                time_series_data_granularity_sent
             )
 
             if time_series_data_granularity is not None and not isinstance(
@@ -910,11 +985,11 @@ class BarChartWidget:
                     time_series_data_granularity,
                 )
 
-            if (
-                time_series_data_granularity is None
-                and "time_series_data_granularity" in src_dict
-            ):
-                explicit_nulls += ("time_series_data_granularity",)
+            overwrite_global_time_sent = d.pop("overwrite_global_time", UNSET)
+            if overwrite_global_time_sent is UNSET:
+                overwrite_global_time_sent = None
+            elif overwrite_global_time_sent is None:
+                explicit_nulls += ("overwrite_global_time",)
 
             def _parse_overwrite_global_time(data: object) -> bool | None:
                 if data is None:
@@ -924,7 +999,7 @@ class BarChartWidget:
                 return cast(bool | None, data)
 
             overwrite_global_time = _parse_overwrite_global_time(
-                d.pop("overwrite_global_time", None)
+                overwrite_global_time_sent
             )
 
             if (
@@ -938,8 +1013,11 @@ class BarChartWidget:
                     overwrite_global_time,
                 )
 
-            if overwrite_global_time is None and "overwrite_global_time" in src_dict:
-                explicit_nulls += ("overwrite_global_time",)
+            time_range_key_sent = d.pop("time_range_key", UNSET)
+            if time_range_key_sent is UNSET:
+                time_range_key_sent = None
+            elif time_range_key_sent is None:
+                explicit_nulls += ("time_range_key",)
 
             def _parse_time_range_key(data: object) -> None | str:
                 if data is None:
@@ -948,54 +1026,49 @@ class BarChartWidget:
                     return data
                 return cast(None | str, data)
 
-            time_range_key = _parse_time_range_key(d.pop("time_range_key", None))
+            time_range_key = _parse_time_range_key(time_range_key_sent)
 
             if time_range_key is not None and not isinstance(time_range_key, str):
                 raise wrong_kind(
                     "BarChartWidget", "time_range_key", "a string", time_range_key
                 )
 
-            if time_range_key is None and "time_range_key" in src_dict:
-                explicit_nulls += ("time_range_key",)
-
         except KeyError as error:
             raise missing_member("BarChartWidget", error) from None
-        bar_chart_widget = cls(
-            id=id,
-            type_=type_,
-            dashboard_id=dashboard_id,
-            title=title,
-            grid_position=grid_position,
-            creation_status=creation_status,
-            created_at=created_at,
-            creator_user_id=creator_user_id,
-            is_normalized=is_normalized,
-            is_stacked=is_stacked,
-            plots=plots,
-            performance_metric=performance_metric,
-            bin_option=bin_option,
-            num_bins=num_bins,
-            custom_bins=custom_bins,
-            quantiles=quantiles,
-            sort_order=sort_order,
-            top_n=top_n,
-            y_min=y_min,
-            y_max=y_max,
-            y_axis_label=y_axis_label,
-            x_axis_label=x_axis_label,
-            x_axis_tilt=x_axis_tilt,
-            font_size=font_size,
-            show_legend=show_legend,
-            legend_placement=legend_placement,
-            timezone=timezone,
-            start_time=start_time,
-            end_time=end_time,
-            time_series_data_granularity=time_series_data_granularity,
-            overwrite_global_time=overwrite_global_time,
-            time_range_key=time_range_key,
-        )
-        if explicit_nulls:
-            bar_chart_widget._explicit_nulls = explicit_nulls
+        bar_chart_widget = _new_instance(cls)
+        bar_chart_widget.id = id
+        bar_chart_widget.type_ = type_
+        bar_chart_widget.dashboard_id = dashboard_id
+        bar_chart_widget.title = title
+        bar_chart_widget.grid_position = grid_position
+        bar_chart_widget.creation_status = creation_status
+        bar_chart_widget.created_at = created_at
+        bar_chart_widget.creator_user_id = creator_user_id
+        bar_chart_widget.is_normalized = is_normalized
+        bar_chart_widget.is_stacked = is_stacked
+        bar_chart_widget.plots = plots
+        bar_chart_widget.performance_metric = performance_metric
+        bar_chart_widget.bin_option = bin_option
+        bar_chart_widget.num_bins = num_bins
+        bar_chart_widget.custom_bins = custom_bins
+        bar_chart_widget.quantiles = quantiles
+        bar_chart_widget.sort_order = sort_order
+        bar_chart_widget.top_n = top_n
+        bar_chart_widget.y_min = y_min
+        bar_chart_widget.y_max = y_max
+        bar_chart_widget.y_axis_label = y_axis_label
+        bar_chart_widget.x_axis_label = x_axis_label
+        bar_chart_widget.x_axis_tilt = x_axis_tilt
+        bar_chart_widget.font_size = font_size
+        bar_chart_widget.show_legend = show_legend
+        bar_chart_widget.legend_placement = legend_placement
+        bar_chart_widget.timezone = timezone
+        bar_chart_widget.start_time = start_time
+        bar_chart_widget.end_time = end_time
+        bar_chart_widget.time_series_data_granularity = time_series_data_granularity
+        bar_chart_widget.overwrite_global_time = overwrite_global_time
+        bar_chart_widget.time_range_key = time_range_key
+        bar_chart_widget._explicit_nulls = explicit_nulls
 
         bar_chart_widget.additional_properties = d
         return bar_chart_widget

@@ -19,8 +19,11 @@ from .._validate import (
     as_mapping,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="BedrockOptions")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -59,11 +62,28 @@ class BedrockOptions:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("BedrockOptions", src_dict)
-        d = dict(src_dict)
+        """A ``BedrockOptions`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("BedrockOptions", data))
         explicit_nulls: tuple[str, ...] = ()
-        use_converse_endpoint = d.pop("use_converse_endpoint", None)
+        use_converse_endpoint_sent = d.pop("use_converse_endpoint", UNSET)
+        if use_converse_endpoint_sent is UNSET:
+            use_converse_endpoint_sent = None
+        elif use_converse_endpoint_sent is None:
+            explicit_nulls += ("use_converse_endpoint",)
+        use_converse_endpoint = use_converse_endpoint_sent
         if (
             use_converse_endpoint is not None
             and type(use_converse_endpoint) is not bool
@@ -75,14 +95,9 @@ class BedrockOptions:
                 use_converse_endpoint,
             )
 
-        if use_converse_endpoint is None and "use_converse_endpoint" in src_dict:
-            explicit_nulls += ("use_converse_endpoint",)
-
-        bedrock_options = cls(
-            use_converse_endpoint=use_converse_endpoint,
-        )
-        if explicit_nulls:
-            bedrock_options._explicit_nulls = explicit_nulls
+        bedrock_options = _new_instance(cls)
+        bedrock_options.use_converse_endpoint = use_converse_endpoint
+        bedrock_options._explicit_nulls = explicit_nulls
 
         bedrock_options.additional_properties = d
         return bedrock_options

@@ -24,6 +24,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BedrockOptionsRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class BedrockOptionsRequest:
@@ -53,9 +55,21 @@ class BedrockOptionsRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("BedrockOptionsRequest", src_dict)
-        d = dict(src_dict)
+        """A ``BedrockOptionsRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("BedrockOptionsRequest", data))
         use_converse_endpoint = d.pop("use_converse_endpoint", UNSET)
         if (
             use_converse_endpoint is not UNSET
@@ -68,9 +82,8 @@ class BedrockOptionsRequest:
                 use_converse_endpoint,
             )
 
-        bedrock_options_request = cls(
-            use_converse_endpoint=use_converse_endpoint,
-        )
+        bedrock_options_request = _new_instance(cls)
+        bedrock_options_request.use_converse_endpoint = use_converse_endpoint
 
         return bedrock_options_request
 

@@ -30,8 +30,11 @@ from ..models.optimization_direction import (
     OptimizationDirection,
     check_optimization_direction,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="CategoricalAnnotationConfig")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -110,9 +113,21 @@ class CategoricalAnnotationConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CategoricalAnnotationConfig", src_dict)
-        d = dict(src_dict)
+        """A ``CategoricalAnnotationConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CategoricalAnnotationConfig", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -153,11 +168,16 @@ class CategoricalAnnotationConfig:
             values = []
             _values = values_sent
             for values_item_data in _values:
-                values_item = CategoricalAnnotationValue.from_dict(values_item_data)
+                values_item = CategoricalAnnotationValue._parse(values_item_data, owned)
 
                 values.append(values_item)
 
-            _optimization_direction = d.pop("optimization_direction", None)
+            optimization_direction_sent = d.pop("optimization_direction", UNSET)
+            if optimization_direction_sent is UNSET:
+                optimization_direction_sent = None
+            elif optimization_direction_sent is None:
+                explicit_nulls += ("optimization_direction",)
+            _optimization_direction = optimization_direction_sent
             optimization_direction: OptimizationDirection | None
             if isinstance(_optimization_direction, NoneType):
                 optimization_direction = None
@@ -166,22 +186,17 @@ class CategoricalAnnotationConfig:
                     _optimization_direction
                 )
 
-            if optimization_direction is None and "optimization_direction" in src_dict:
-                explicit_nulls += ("optimization_direction",)
-
         except KeyError as error:
             raise missing_member("CategoricalAnnotationConfig", error) from None
-        categorical_annotation_config = cls(
-            id=id,
-            name=name,
-            created_at=created_at,
-            space_id=space_id,
-            type_=type_,
-            values=values,
-            optimization_direction=optimization_direction,
-        )
-        if explicit_nulls:
-            categorical_annotation_config._explicit_nulls = explicit_nulls
+        categorical_annotation_config = _new_instance(cls)
+        categorical_annotation_config.id = id
+        categorical_annotation_config.name = name
+        categorical_annotation_config.created_at = created_at
+        categorical_annotation_config.space_id = space_id
+        categorical_annotation_config.type_ = type_
+        categorical_annotation_config.values = values
+        categorical_annotation_config.optimization_direction = optimization_direction
+        categorical_annotation_config._explicit_nulls = explicit_nulls
 
         categorical_annotation_config.additional_properties = d
         return categorical_annotation_config

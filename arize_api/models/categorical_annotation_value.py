@@ -21,8 +21,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="CategoricalAnnotationValue")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -69,9 +72,21 @@ class CategoricalAnnotationValue:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CategoricalAnnotationValue", src_dict)
-        d = dict(src_dict)
+        """A ``CategoricalAnnotationValue`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CategoricalAnnotationValue", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             label = d.pop("label")
@@ -80,7 +95,12 @@ class CategoricalAnnotationValue:
                     "CategoricalAnnotationValue", "label", "a string", label
                 )
 
-            score = d.pop("score", None)
+            score_sent = d.pop("score", UNSET)
+            if score_sent is UNSET:
+                score_sent = None
+            elif score_sent is None:
+                explicit_nulls += ("score",)
+            score = score_sent
             if (
                 score is not None
                 and type(score) is not float
@@ -88,17 +108,12 @@ class CategoricalAnnotationValue:
             ):
                 score = as_number("CategoricalAnnotationValue", "score", score)
 
-            if score is None and "score" in src_dict:
-                explicit_nulls += ("score",)
-
         except KeyError as error:
             raise missing_member("CategoricalAnnotationValue", error) from None
-        categorical_annotation_value = cls(
-            label=label,
-            score=score,
-        )
-        if explicit_nulls:
-            categorical_annotation_value._explicit_nulls = explicit_nulls
+        categorical_annotation_value = _new_instance(cls)
+        categorical_annotation_value.label = label
+        categorical_annotation_value.score = score
+        categorical_annotation_value._explicit_nulls = explicit_nulls
 
         categorical_annotation_value.additional_properties = d
         return categorical_annotation_value

@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CategoricalAnnotationValueRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CategoricalAnnotationValueRequest:
@@ -63,9 +65,21 @@ class CategoricalAnnotationValueRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CategoricalAnnotationValueRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CategoricalAnnotationValueRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CategoricalAnnotationValueRequest", data))
         try:
             label = d.pop("label")
             if not isinstance(label, str):
@@ -83,10 +97,9 @@ class CategoricalAnnotationValueRequest:
 
         except KeyError as error:
             raise missing_member("CategoricalAnnotationValueRequest", error) from None
-        categorical_annotation_value_request = cls(
-            label=label,
-            score=score,
-        )
+        categorical_annotation_value_request = _new_instance(cls)
+        categorical_annotation_value_request.label = label
+        categorical_annotation_value_request.score = score
 
         return categorical_annotation_value_request
 

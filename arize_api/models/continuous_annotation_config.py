@@ -31,8 +31,11 @@ from ..models.optimization_direction import (
     OptimizationDirection,
     check_optimization_direction,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="ContinuousAnnotationConfig")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -111,9 +114,21 @@ class ContinuousAnnotationConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ContinuousAnnotationConfig", src_dict)
-        d = dict(src_dict)
+        """A ``ContinuousAnnotationConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ContinuousAnnotationConfig", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -156,7 +171,12 @@ class ContinuousAnnotationConfig:
                     "ContinuousAnnotationConfig", "maximum_score", maximum_score
                 )
 
-            _optimization_direction = d.pop("optimization_direction", None)
+            optimization_direction_sent = d.pop("optimization_direction", UNSET)
+            if optimization_direction_sent is UNSET:
+                optimization_direction_sent = None
+            elif optimization_direction_sent is None:
+                explicit_nulls += ("optimization_direction",)
+            _optimization_direction = optimization_direction_sent
             optimization_direction: OptimizationDirection | None
             if isinstance(_optimization_direction, NoneType):
                 optimization_direction = None
@@ -165,23 +185,18 @@ class ContinuousAnnotationConfig:
                     _optimization_direction
                 )
 
-            if optimization_direction is None and "optimization_direction" in src_dict:
-                explicit_nulls += ("optimization_direction",)
-
         except KeyError as error:
             raise missing_member("ContinuousAnnotationConfig", error) from None
-        continuous_annotation_config = cls(
-            id=id,
-            name=name,
-            created_at=created_at,
-            space_id=space_id,
-            type_=type_,
-            minimum_score=minimum_score,
-            maximum_score=maximum_score,
-            optimization_direction=optimization_direction,
-        )
-        if explicit_nulls:
-            continuous_annotation_config._explicit_nulls = explicit_nulls
+        continuous_annotation_config = _new_instance(cls)
+        continuous_annotation_config.id = id
+        continuous_annotation_config.name = name
+        continuous_annotation_config.created_at = created_at
+        continuous_annotation_config.space_id = space_id
+        continuous_annotation_config.type_ = type_
+        continuous_annotation_config.minimum_score = minimum_score
+        continuous_annotation_config.maximum_score = maximum_score
+        continuous_annotation_config.optimization_direction = optimization_direction
+        continuous_annotation_config._explicit_nulls = explicit_nulls
 
         continuous_annotation_config.additional_properties = d
         return continuous_annotation_config

@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAgentConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateAgentConfig:
@@ -97,22 +99,36 @@ class CreateAgentConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateAgentConfig", src_dict)
-        d = dict(src_dict)
+        """A ``CreateAgentConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateAgentConfig", data))
         try:
             endpoint = d.pop("endpoint")
             if not isinstance(endpoint, str):
                 raise wrong_kind("CreateAgentConfig", "endpoint", "a string", endpoint)
 
-            input_schema = CreateAgentConfigInputSchema.from_dict(d.pop("input_schema"))
+            input_schema = CreateAgentConfigInputSchema._parse(
+                d.pop("input_schema"), owned
+            )
 
             _headers = d.pop("headers", UNSET)
             headers: CreateAgentConfigHeaders | Unset
             if isinstance(_headers, Unset):
                 headers = UNSET
             else:
-                headers = CreateAgentConfigHeaders.from_dict(_headers)
+                headers = CreateAgentConfigHeaders._parse(_headers, owned)
 
             request_presets_sent = d.pop("request_presets", UNSET)
             if request_presets_sent is not UNSET and not isinstance(
@@ -129,20 +145,19 @@ class CreateAgentConfig:
             if _request_presets is not UNSET:
                 request_presets = []
                 for request_presets_item_data in _request_presets:
-                    request_presets_item = CreateAgentRequestPresetInput.from_dict(
-                        request_presets_item_data
+                    request_presets_item = CreateAgentRequestPresetInput._parse(
+                        request_presets_item_data, owned
                     )
 
                     request_presets.append(request_presets_item)
 
         except KeyError as error:
             raise missing_member("CreateAgentConfig", error) from None
-        create_agent_config = cls(
-            endpoint=endpoint,
-            input_schema=input_schema,
-            headers=headers,
-            request_presets=request_presets,
-        )
+        create_agent_config = _new_instance(cls)
+        create_agent_config.endpoint = endpoint
+        create_agent_config.input_schema = input_schema
+        create_agent_config.headers = headers
+        create_agent_config.request_presets = request_presets
 
         return create_agent_config
 

@@ -28,6 +28,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAgentIntegrationRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateAgentIntegrationRequest:
@@ -104,9 +106,21 @@ class CreateAgentIntegrationRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateAgentIntegrationRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateAgentIntegrationRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateAgentIntegrationRequest", data))
         try:
             type_ = cast(Literal["AGENT"], d.pop("type"))
             if type_ != "AGENT":
@@ -120,7 +134,7 @@ class CreateAgentIntegrationRequest:
                     "CreateAgentIntegrationRequest", "name", "a string", name
                 )
 
-            config = CreateAgentConfig.from_dict(d.pop("config"))
+            config = CreateAgentConfig._parse(d.pop("config"), owned)
 
             def _parse_description(data: object) -> None | str | Unset:
                 if data is None:
@@ -153,21 +167,20 @@ class CreateAgentIntegrationRequest:
             if _scopings is not UNSET:
                 scopings = []
                 for scopings_item_data in _scopings:
-                    scopings_item = IntegrationScopingRequest.from_dict(
-                        scopings_item_data
+                    scopings_item = IntegrationScopingRequest._parse(
+                        scopings_item_data, owned
                     )
 
                     scopings.append(scopings_item)
 
         except KeyError as error:
             raise missing_member("CreateAgentIntegrationRequest", error) from None
-        create_agent_integration_request = cls(
-            type_=type_,
-            name=name,
-            config=config,
-            description=description,
-            scopings=scopings,
-        )
+        create_agent_integration_request = _new_instance(cls)
+        create_agent_integration_request.type_ = type_
+        create_agent_integration_request.name = name
+        create_agent_integration_request.config = config
+        create_agent_integration_request.description = description
+        create_agent_integration_request.scopings = scopings
 
         return create_agent_integration_request
 

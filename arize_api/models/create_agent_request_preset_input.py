@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAgentRequestPresetInput")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateAgentRequestPresetInput:
@@ -86,9 +88,21 @@ class CreateAgentRequestPresetInput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateAgentRequestPresetInput", src_dict)
-        d = dict(src_dict)
+        """A ``CreateAgentRequestPresetInput`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateAgentRequestPresetInput", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -96,7 +110,7 @@ class CreateAgentRequestPresetInput:
                     "CreateAgentRequestPresetInput", "name", "a string", name
                 )
 
-            config = CreateAgentRequestPresetInputConfig.from_dict(d.pop("config"))
+            config = CreateAgentRequestPresetInputConfig._parse(d.pop("config"), owned)
 
             def _parse_description(data: object) -> None | str | Unset:
                 if data is None:
@@ -121,11 +135,10 @@ class CreateAgentRequestPresetInput:
 
         except KeyError as error:
             raise missing_member("CreateAgentRequestPresetInput", error) from None
-        create_agent_request_preset_input = cls(
-            name=name,
-            config=config,
-            description=description,
-        )
+        create_agent_request_preset_input = _new_instance(cls)
+        create_agent_request_preset_input.name = name
+        create_agent_request_preset_input.config = config
+        create_agent_request_preset_input.description = description
 
         return create_agent_request_preset_input
 

@@ -36,6 +36,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAiIntegrationRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateAiIntegrationRequest:
@@ -124,6 +126,7 @@ class CreateAiIntegrationRequest:
             def _parse_provider_metadata(
                 data: object,
             ) -> AwsProviderMetadataRequest | GcpProviderMetadataRequest | Unset:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if isinstance(data, Unset):
                     return data
                 failures: list[Exception] = []
@@ -131,7 +134,7 @@ class CreateAiIntegrationRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_provider_metadata_request_type_0 = (
-                        AwsProviderMetadataRequest.from_dict(data)
+                        AwsProviderMetadataRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -146,7 +149,7 @@ class CreateAiIntegrationRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_provider_metadata_request_type_1 = (
-                        GcpProviderMetadataRequest.from_dict(data)
+                        GcpProviderMetadataRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -228,9 +231,21 @@ class CreateAiIntegrationRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateAiIntegrationRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateAiIntegrationRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateAiIntegrationRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -266,7 +281,7 @@ class CreateAiIntegrationRequest:
             if isinstance(_headers, Unset):
                 headers = UNSET
             else:
-                headers = CreateAiIntegrationRequestHeaders.from_dict(_headers)
+                headers = CreateAiIntegrationRequestHeaders._parse(_headers, owned)
 
             enable_default_models = d.pop("enable_default_models", UNSET)
             if (
@@ -302,6 +317,7 @@ class CreateAiIntegrationRequest:
             def _parse_provider_metadata(
                 data: object,
             ) -> AwsProviderMetadataRequest | GcpProviderMetadataRequest | Unset:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if isinstance(data, Unset):
                     return data
                 failures: list[Exception] = []
@@ -309,7 +325,7 @@ class CreateAiIntegrationRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_provider_metadata_request_type_0 = (
-                        AwsProviderMetadataRequest.from_dict(data)
+                        AwsProviderMetadataRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -324,7 +340,7 @@ class CreateAiIntegrationRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_provider_metadata_request_type_1 = (
-                        GcpProviderMetadataRequest.from_dict(data)
+                        GcpProviderMetadataRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -356,27 +372,28 @@ class CreateAiIntegrationRequest:
             if _scopings is not UNSET:
                 scopings = []
                 for scopings_item_data in _scopings:
-                    scopings_item = AiIntegrationScopingRequest.from_dict(
-                        scopings_item_data
+                    scopings_item = AiIntegrationScopingRequest._parse(
+                        scopings_item_data, owned
                     )
 
                     scopings.append(scopings_item)
 
         except KeyError as error:
             raise missing_member("CreateAiIntegrationRequest", error) from None
-        create_ai_integration_request = cls(
-            name=name,
-            provider=provider,
-            api_key=api_key,
-            base_url=base_url,
-            model_names=model_names,
-            headers=headers,
-            enable_default_models=enable_default_models,
-            function_calling_enabled=function_calling_enabled,
-            auth_type=auth_type,
-            provider_metadata=provider_metadata,
-            scopings=scopings,
+        create_ai_integration_request = _new_instance(cls)
+        create_ai_integration_request.name = name
+        create_ai_integration_request.provider = provider
+        create_ai_integration_request.api_key = api_key
+        create_ai_integration_request.base_url = base_url
+        create_ai_integration_request.model_names = model_names
+        create_ai_integration_request.headers = headers
+        create_ai_integration_request.enable_default_models = enable_default_models
+        create_ai_integration_request.function_calling_enabled = (
+            function_calling_enabled
         )
+        create_ai_integration_request.auth_type = auth_type
+        create_ai_integration_request.provider_metadata = provider_metadata
+        create_ai_integration_request.scopings = scopings
 
         return create_ai_integration_request
 

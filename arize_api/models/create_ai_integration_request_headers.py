@@ -22,6 +22,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="CreateAiIntegrationRequestHeaders")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateAiIntegrationRequestHeaders:
@@ -45,11 +47,23 @@ class CreateAiIntegrationRequestHeaders:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateAiIntegrationRequestHeaders", src_dict)
-        d = dict(src_dict)
+        """A ``CreateAiIntegrationRequestHeaders`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
 
-        create_ai_integration_request_headers = cls()
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateAiIntegrationRequestHeaders", data))
+
+        create_ai_integration_request_headers = _new_instance(cls)
 
         create_ai_integration_request_headers.additional_properties = d
         return create_ai_integration_request_headers

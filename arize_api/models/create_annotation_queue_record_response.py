@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="CreateAnnotationQueueRecordResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateAnnotationQueueRecordResponse:
@@ -58,9 +60,21 @@ class CreateAnnotationQueueRecordResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateAnnotationQueueRecordResponse", src_dict)
-        d = dict(src_dict)
+        """A ``CreateAnnotationQueueRecordResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateAnnotationQueueRecordResponse", data))
         try:
             record_sources_sent = d.pop("record_sources")
             if not isinstance(record_sources_sent, list):
@@ -73,17 +87,16 @@ class CreateAnnotationQueueRecordResponse:
             record_sources = []
             _record_sources = record_sources_sent
             for record_sources_item_data in _record_sources:
-                record_sources_item = AnnotationQueueRecord.from_dict(
-                    record_sources_item_data
+                record_sources_item = AnnotationQueueRecord._parse(
+                    record_sources_item_data, owned
                 )
 
                 record_sources.append(record_sources_item)
 
         except KeyError as error:
             raise missing_member("CreateAnnotationQueueRecordResponse", error) from None
-        create_annotation_queue_record_response = cls(
-            record_sources=record_sources,
-        )
+        create_annotation_queue_record_response = _new_instance(cls)
+        create_annotation_queue_record_response.record_sources = record_sources
 
         create_annotation_queue_record_response.additional_properties = d
         return create_annotation_queue_record_response

@@ -28,6 +28,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAnnotationQueueRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateAnnotationQueueRequest:
@@ -119,6 +121,7 @@ class CreateAnnotationQueueRequest:
                         | AnnotationQueueSpanRecordInput
                         | AnnotationQueueTraceRecordInput
                     ):
+                        owned = False  # a variant that fails must leave the data whole for the next one
                         failures: list[Exception] = []
                         try:
                             if not isinstance(data, dict):
@@ -128,7 +131,7 @@ class CreateAnnotationQueueRequest:
 
                                 raise ConstMismatchError("record_type is not 'EXAMPLE'")
                             componentsschemas_annotation_queue_record_input_type_0 = (
-                                AnnotationQueueExampleRecordInput.from_dict(data)
+                                AnnotationQueueExampleRecordInput._parse(data, owned)
                             )
 
                             from arize_api._unions import check_nothing_dropped
@@ -155,7 +158,7 @@ class CreateAnnotationQueueRequest:
 
                                 raise ConstMismatchError("record_type is not 'SESSION'")
                             componentsschemas_annotation_queue_record_input_type_1 = (
-                                AnnotationQueueSessionRecordInput.from_dict(data)
+                                AnnotationQueueSessionRecordInput._parse(data, owned)
                             )
 
                             from arize_api._unions import check_nothing_dropped
@@ -182,7 +185,7 @@ class CreateAnnotationQueueRequest:
 
                                 raise ConstMismatchError("record_type is not 'SPAN'")
                             componentsschemas_annotation_queue_record_input_type_2 = (
-                                AnnotationQueueSpanRecordInput.from_dict(data)
+                                AnnotationQueueSpanRecordInput._parse(data, owned)
                             )
 
                             from arize_api._unions import check_nothing_dropped
@@ -209,7 +212,7 @@ class CreateAnnotationQueueRequest:
 
                                 raise ConstMismatchError("record_type is not 'TRACE'")
                             componentsschemas_annotation_queue_record_input_type_3 = (
-                                AnnotationQueueTraceRecordInput.from_dict(data)
+                                AnnotationQueueTraceRecordInput._parse(data, owned)
                             )
 
                             from arize_api._unions import check_nothing_dropped
@@ -300,9 +303,21 @@ class CreateAnnotationQueueRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateAnnotationQueueRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateAnnotationQueueRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateAnnotationQueueRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -396,6 +411,7 @@ class CreateAnnotationQueueRequest:
                         | AnnotationQueueSpanRecordInput
                         | AnnotationQueueTraceRecordInput
                     ):
+                        owned = False  # a variant that fails must leave the data whole for the next one
                         failures: list[Exception] = []
                         try:
                             if not isinstance(data, dict):
@@ -405,7 +421,7 @@ class CreateAnnotationQueueRequest:
 
                                 raise ConstMismatchError("record_type is not 'EXAMPLE'")
                             componentsschemas_annotation_queue_record_input_type_0 = (
-                                AnnotationQueueExampleRecordInput.from_dict(data)
+                                AnnotationQueueExampleRecordInput._parse(data, owned)
                             )
 
                             from arize_api._unions import check_nothing_dropped
@@ -432,7 +448,7 @@ class CreateAnnotationQueueRequest:
 
                                 raise ConstMismatchError("record_type is not 'SESSION'")
                             componentsschemas_annotation_queue_record_input_type_1 = (
-                                AnnotationQueueSessionRecordInput.from_dict(data)
+                                AnnotationQueueSessionRecordInput._parse(data, owned)
                             )
 
                             from arize_api._unions import check_nothing_dropped
@@ -459,7 +475,7 @@ class CreateAnnotationQueueRequest:
 
                                 raise ConstMismatchError("record_type is not 'SPAN'")
                             componentsschemas_annotation_queue_record_input_type_2 = (
-                                AnnotationQueueSpanRecordInput.from_dict(data)
+                                AnnotationQueueSpanRecordInput._parse(data, owned)
                             )
 
                             from arize_api._unions import check_nothing_dropped
@@ -486,7 +502,7 @@ class CreateAnnotationQueueRequest:
 
                                 raise ConstMismatchError("record_type is not 'TRACE'")
                             componentsschemas_annotation_queue_record_input_type_3 = (
-                                AnnotationQueueTraceRecordInput.from_dict(data)
+                                AnnotationQueueTraceRecordInput._parse(data, owned)
                             )
 
                             from arize_api._unions import check_nothing_dropped
@@ -540,16 +556,15 @@ class CreateAnnotationQueueRequest:
 
         except KeyError as error:
             raise missing_member("CreateAnnotationQueueRequest", error) from None
-        create_annotation_queue_request = cls(
-            name=name,
-            space_id=space_id,
-            annotation_config_ids=annotation_config_ids,
-            annotator_emails=annotator_emails,
-            instructions=instructions,
-            assignment_method=assignment_method,
-            record_sources=record_sources,
-            column_allowlist=column_allowlist,
-        )
+        create_annotation_queue_request = _new_instance(cls)
+        create_annotation_queue_request.name = name
+        create_annotation_queue_request.space_id = space_id
+        create_annotation_queue_request.annotation_config_ids = annotation_config_ids
+        create_annotation_queue_request.annotator_emails = annotator_emails
+        create_annotation_queue_request.instructions = instructions
+        create_annotation_queue_request.assignment_method = assignment_method
+        create_annotation_queue_request.record_sources = record_sources
+        create_annotation_queue_request.column_allowlist = column_allowlist
 
         return create_annotation_queue_request
 

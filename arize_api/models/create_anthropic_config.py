@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAnthropicConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateAnthropicConfig:
@@ -78,9 +80,21 @@ class CreateAnthropicConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateAnthropicConfig", src_dict)
-        d = dict(src_dict)
+        """A ``CreateAnthropicConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateAnthropicConfig", data))
         try:
             provider = cast(Literal["ANTHROPIC"], d.pop("provider"))
             if provider != "ANTHROPIC":
@@ -116,12 +130,13 @@ class CreateAnthropicConfig:
 
         except KeyError as error:
             raise missing_member("CreateAnthropicConfig", error) from None
-        create_anthropic_config = cls(
-            provider=provider,
-            api_key=api_key,
-            is_function_calling_enabled=is_function_calling_enabled,
-            base_url=base_url,
+        create_anthropic_config = _new_instance(cls)
+        create_anthropic_config.provider = provider
+        create_anthropic_config.api_key = api_key
+        create_anthropic_config.is_function_calling_enabled = (
+            is_function_calling_enabled
         )
+        create_anthropic_config.base_url = base_url
 
         return create_anthropic_config
 

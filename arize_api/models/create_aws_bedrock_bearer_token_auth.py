@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAwsBedrockBearerTokenAuth")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateAwsBedrockBearerTokenAuth:
@@ -70,9 +72,21 @@ class CreateAwsBedrockBearerTokenAuth:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateAwsBedrockBearerTokenAuth", src_dict)
-        d = dict(src_dict)
+        """A ``CreateAwsBedrockBearerTokenAuth`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateAwsBedrockBearerTokenAuth", data))
         try:
             auth_type = cast(Literal["BEARER_TOKEN"], d.pop("auth_type"))
             if auth_type != "BEARER_TOKEN":
@@ -96,11 +110,10 @@ class CreateAwsBedrockBearerTokenAuth:
 
         except KeyError as error:
             raise missing_member("CreateAwsBedrockBearerTokenAuth", error) from None
-        create_aws_bedrock_bearer_token_auth = cls(
-            auth_type=auth_type,
-            api_key=api_key,
-            base_url=base_url,
-        )
+        create_aws_bedrock_bearer_token_auth = _new_instance(cls)
+        create_aws_bedrock_bearer_token_auth.auth_type = auth_type
+        create_aws_bedrock_bearer_token_auth.api_key = api_key
+        create_aws_bedrock_bearer_token_auth.base_url = base_url
 
         return create_aws_bedrock_bearer_token_auth
 

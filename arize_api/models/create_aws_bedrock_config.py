@@ -28,6 +28,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAwsBedrockConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateAwsBedrockConfig:
@@ -71,6 +73,7 @@ class CreateAwsBedrockConfig:
                 | CreateAwsBedrockDefaultAuth
                 | CreateAwsBedrockProxyWithHeadersAuth
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -80,7 +83,7 @@ class CreateAwsBedrockConfig:
 
                         raise ConstMismatchError("auth_type is not 'BEARER_TOKEN'")
                     componentsschemas_create_aws_bedrock_auth_type_0 = (
-                        CreateAwsBedrockBearerTokenAuth.from_dict(data)
+                        CreateAwsBedrockBearerTokenAuth._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -99,7 +102,7 @@ class CreateAwsBedrockConfig:
 
                         raise ConstMismatchError("auth_type is not 'DEFAULT'")
                     componentsschemas_create_aws_bedrock_auth_type_1 = (
-                        CreateAwsBedrockDefaultAuth.from_dict(data)
+                        CreateAwsBedrockDefaultAuth._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -123,7 +126,7 @@ class CreateAwsBedrockConfig:
                             "auth_type is not 'PROXY_WITH_HEADERS'"
                         )
                     componentsschemas_create_aws_bedrock_auth_type_2 = (
-                        CreateAwsBedrockProxyWithHeadersAuth.from_dict(data)
+                        CreateAwsBedrockProxyWithHeadersAuth._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -188,9 +191,21 @@ class CreateAwsBedrockConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateAwsBedrockConfig", src_dict)
-        d = dict(src_dict)
+        """A ``CreateAwsBedrockConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateAwsBedrockConfig", data))
         try:
             provider = cast(Literal["AWS_BEDROCK"], d.pop("provider"))
             if provider != "AWS_BEDROCK":
@@ -207,6 +222,7 @@ class CreateAwsBedrockConfig:
                 | CreateAwsBedrockDefaultAuth
                 | CreateAwsBedrockProxyWithHeadersAuth
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -216,7 +232,7 @@ class CreateAwsBedrockConfig:
 
                         raise ConstMismatchError("auth_type is not 'BEARER_TOKEN'")
                     componentsschemas_create_aws_bedrock_auth_type_0 = (
-                        CreateAwsBedrockBearerTokenAuth.from_dict(data)
+                        CreateAwsBedrockBearerTokenAuth._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -235,7 +251,7 @@ class CreateAwsBedrockConfig:
 
                         raise ConstMismatchError("auth_type is not 'DEFAULT'")
                     componentsschemas_create_aws_bedrock_auth_type_1 = (
-                        CreateAwsBedrockDefaultAuth.from_dict(data)
+                        CreateAwsBedrockDefaultAuth._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -259,7 +275,7 @@ class CreateAwsBedrockConfig:
                             "auth_type is not 'PROXY_WITH_HEADERS'"
                         )
                     componentsschemas_create_aws_bedrock_auth_type_2 = (
-                        CreateAwsBedrockProxyWithHeadersAuth.from_dict(data)
+                        CreateAwsBedrockProxyWithHeadersAuth._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -304,12 +320,11 @@ class CreateAwsBedrockConfig:
 
         except KeyError as error:
             raise missing_member("CreateAwsBedrockConfig", error) from None
-        create_aws_bedrock_config = cls(
-            provider=provider,
-            auth=auth,
-            is_default_models_enabled=is_default_models_enabled,
-            model_names=model_names,
-        )
+        create_aws_bedrock_config = _new_instance(cls)
+        create_aws_bedrock_config.provider = provider
+        create_aws_bedrock_config.auth = auth
+        create_aws_bedrock_config.is_default_models_enabled = is_default_models_enabled
+        create_aws_bedrock_config.model_names = model_names
 
         return create_aws_bedrock_config
 

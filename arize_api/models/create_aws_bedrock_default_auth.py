@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAwsBedrockDefaultAuth")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateAwsBedrockDefaultAuth:
@@ -77,9 +79,21 @@ class CreateAwsBedrockDefaultAuth:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateAwsBedrockDefaultAuth", src_dict)
-        d = dict(src_dict)
+        """A ``CreateAwsBedrockDefaultAuth`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateAwsBedrockDefaultAuth", data))
         try:
             auth_type = cast(Literal["DEFAULT"], d.pop("auth_type"))
             if auth_type != "DEFAULT":
@@ -112,12 +126,11 @@ class CreateAwsBedrockDefaultAuth:
 
         except KeyError as error:
             raise missing_member("CreateAwsBedrockDefaultAuth", error) from None
-        create_aws_bedrock_default_auth = cls(
-            auth_type=auth_type,
-            role_arn=role_arn,
-            external_id=external_id,
-            base_url=base_url,
-        )
+        create_aws_bedrock_default_auth = _new_instance(cls)
+        create_aws_bedrock_default_auth.auth_type = auth_type
+        create_aws_bedrock_default_auth.role_arn = role_arn
+        create_aws_bedrock_default_auth.external_id = external_id
+        create_aws_bedrock_default_auth.base_url = base_url
 
         return create_aws_bedrock_default_auth
 

@@ -28,6 +28,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAwsBedrockProxyWithHeadersAuth")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateAwsBedrockProxyWithHeadersAuth:
@@ -84,9 +86,21 @@ class CreateAwsBedrockProxyWithHeadersAuth:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateAwsBedrockProxyWithHeadersAuth", src_dict)
-        d = dict(src_dict)
+        """A ``CreateAwsBedrockProxyWithHeadersAuth`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateAwsBedrockProxyWithHeadersAuth", data))
         try:
             auth_type = cast(Literal["PROXY_WITH_HEADERS"], d.pop("auth_type"))
             if auth_type != "PROXY_WITH_HEADERS":
@@ -110,19 +124,18 @@ class CreateAwsBedrockProxyWithHeadersAuth:
             if isinstance(_headers, Unset):
                 headers = UNSET
             else:
-                headers = CreateAwsBedrockProxyWithHeadersAuthHeaders.from_dict(
-                    _headers
+                headers = CreateAwsBedrockProxyWithHeadersAuthHeaders._parse(
+                    _headers, owned
                 )
 
         except KeyError as error:
             raise missing_member(
                 "CreateAwsBedrockProxyWithHeadersAuth", error
             ) from None
-        create_aws_bedrock_proxy_with_headers_auth = cls(
-            auth_type=auth_type,
-            base_url=base_url,
-            headers=headers,
-        )
+        create_aws_bedrock_proxy_with_headers_auth = _new_instance(cls)
+        create_aws_bedrock_proxy_with_headers_auth.auth_type = auth_type
+        create_aws_bedrock_proxy_with_headers_auth.base_url = base_url
+        create_aws_bedrock_proxy_with_headers_auth.headers = headers
 
         return create_aws_bedrock_proxy_with_headers_auth
 

@@ -32,6 +32,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateCategoricalAnnotationConfigRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateCategoricalAnnotationConfigRequest:
@@ -98,9 +100,21 @@ class CreateCategoricalAnnotationConfigRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateCategoricalAnnotationConfigRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateCategoricalAnnotationConfigRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateCategoricalAnnotationConfigRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -138,8 +152,8 @@ class CreateCategoricalAnnotationConfigRequest:
             values = []
             _values = values_sent
             for values_item_data in _values:
-                values_item = CategoricalAnnotationValueRequest.from_dict(
-                    values_item_data
+                values_item = CategoricalAnnotationValueRequest._parse(
+                    values_item_data, owned
                 )
 
                 values.append(values_item)
@@ -157,12 +171,15 @@ class CreateCategoricalAnnotationConfigRequest:
             raise missing_member(
                 "CreateCategoricalAnnotationConfigRequest", error
             ) from None
-        create_categorical_annotation_config_request = cls(
-            name=name,
-            space_id=space_id,
-            annotation_config_type=annotation_config_type,
-            values=values,
-            optimization_direction=optimization_direction,
+        create_categorical_annotation_config_request = _new_instance(cls)
+        create_categorical_annotation_config_request.name = name
+        create_categorical_annotation_config_request.space_id = space_id
+        create_categorical_annotation_config_request.annotation_config_type = (
+            annotation_config_type
+        )
+        create_categorical_annotation_config_request.values = values
+        create_categorical_annotation_config_request.optimization_direction = (
+            optimization_direction
         )
 
         return create_categorical_annotation_config_request

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="CreateCodeEvaluatorVersionRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateCodeEvaluatorVersionRequest:
@@ -53,6 +55,7 @@ class CreateCodeEvaluatorVersionRequest:
             def _parse_code_config(
                 data: object,
             ) -> CustomCodeConfigRequest | ManagedCodeConfigRequest:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -62,7 +65,7 @@ class CreateCodeEvaluatorVersionRequest:
 
                         raise ConstMismatchError("type is not 'CUSTOM'")
                     componentsschemas_code_config_request_type_0 = (
-                        CustomCodeConfigRequest.from_dict(data)
+                        CustomCodeConfigRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -81,7 +84,7 @@ class CreateCodeEvaluatorVersionRequest:
 
                         raise ConstMismatchError("type is not 'MANAGED'")
                     componentsschemas_code_config_request_type_1 = (
-                        ManagedCodeConfigRequest.from_dict(data)
+                        ManagedCodeConfigRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -131,9 +134,21 @@ class CreateCodeEvaluatorVersionRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateCodeEvaluatorVersionRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateCodeEvaluatorVersionRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateCodeEvaluatorVersionRequest", data))
         try:
             commit_message = d.pop("commit_message")
             if not isinstance(commit_message, str):
@@ -147,6 +162,7 @@ class CreateCodeEvaluatorVersionRequest:
             def _parse_code_config(
                 data: object,
             ) -> CustomCodeConfigRequest | ManagedCodeConfigRequest:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -156,7 +172,7 @@ class CreateCodeEvaluatorVersionRequest:
 
                         raise ConstMismatchError("type is not 'CUSTOM'")
                     componentsschemas_code_config_request_type_0 = (
-                        CustomCodeConfigRequest.from_dict(data)
+                        CustomCodeConfigRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -175,7 +191,7 @@ class CreateCodeEvaluatorVersionRequest:
 
                         raise ConstMismatchError("type is not 'MANAGED'")
                     componentsschemas_code_config_request_type_1 = (
-                        ManagedCodeConfigRequest.from_dict(data)
+                        ManagedCodeConfigRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -197,10 +213,9 @@ class CreateCodeEvaluatorVersionRequest:
 
         except KeyError as error:
             raise missing_member("CreateCodeEvaluatorVersionRequest", error) from None
-        create_code_evaluator_version_request = cls(
-            commit_message=commit_message,
-            code_config=code_config,
-        )
+        create_code_evaluator_version_request = _new_instance(cls)
+        create_code_evaluator_version_request.commit_message = commit_message
+        create_code_evaluator_version_request.code_config = code_config
 
         return create_code_evaluator_version_request
 

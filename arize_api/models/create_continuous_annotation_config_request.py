@@ -32,6 +32,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateContinuousAnnotationConfigRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateContinuousAnnotationConfigRequest:
@@ -93,9 +95,21 @@ class CreateContinuousAnnotationConfigRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateContinuousAnnotationConfigRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateContinuousAnnotationConfigRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateContinuousAnnotationConfigRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -151,13 +165,16 @@ class CreateContinuousAnnotationConfigRequest:
             raise missing_member(
                 "CreateContinuousAnnotationConfigRequest", error
             ) from None
-        create_continuous_annotation_config_request = cls(
-            name=name,
-            space_id=space_id,
-            annotation_config_type=annotation_config_type,
-            minimum_score=minimum_score,
-            maximum_score=maximum_score,
-            optimization_direction=optimization_direction,
+        create_continuous_annotation_config_request = _new_instance(cls)
+        create_continuous_annotation_config_request.name = name
+        create_continuous_annotation_config_request.space_id = space_id
+        create_continuous_annotation_config_request.annotation_config_type = (
+            annotation_config_type
+        )
+        create_continuous_annotation_config_request.minimum_score = minimum_score
+        create_continuous_annotation_config_request.maximum_score = maximum_score
+        create_continuous_annotation_config_request.optimization_direction = (
+            optimization_direction
         )
 
         return create_continuous_annotation_config_request

@@ -29,6 +29,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateCustomConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateCustomConfig:
@@ -102,6 +104,7 @@ class CreateCustomConfig:
                 | CreateCustomOauth2ClientCredentialsAuth
                 | Unset
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if isinstance(data, Unset):
                     return data
                 failures: list[Exception] = []
@@ -113,7 +116,7 @@ class CreateCustomConfig:
 
                         raise ConstMismatchError("auth_type is not 'DEFAULT'")
                     componentsschemas_create_custom_auth_type_0 = (
-                        CreateCustomDefaultAuth.from_dict(data)
+                        CreateCustomDefaultAuth._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -137,7 +140,7 @@ class CreateCustomConfig:
                             "auth_type is not 'OAUTH2_CLIENT_CREDENTIALS'"
                         )
                     componentsschemas_create_custom_auth_type_1 = (
-                        CreateCustomOauth2ClientCredentialsAuth.from_dict(data)
+                        CreateCustomOauth2ClientCredentialsAuth._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -202,9 +205,21 @@ class CreateCustomConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateCustomConfig", src_dict)
-        d = dict(src_dict)
+        """A ``CreateCustomConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateCustomConfig", data))
         try:
             provider = cast(Literal["CUSTOM"], d.pop("provider"))
             if provider != "CUSTOM":
@@ -237,7 +252,7 @@ class CreateCustomConfig:
             if isinstance(_headers, Unset):
                 headers = UNSET
             else:
-                headers = CreateCustomConfigHeaders.from_dict(_headers)
+                headers = CreateCustomConfigHeaders._parse(_headers, owned)
 
             is_default_models_enabled = d.pop("is_default_models_enabled", UNSET)
             if (
@@ -267,6 +282,7 @@ class CreateCustomConfig:
                 | CreateCustomOauth2ClientCredentialsAuth
                 | Unset
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if isinstance(data, Unset):
                     return data
                 failures: list[Exception] = []
@@ -278,7 +294,7 @@ class CreateCustomConfig:
 
                         raise ConstMismatchError("auth_type is not 'DEFAULT'")
                     componentsschemas_create_custom_auth_type_0 = (
-                        CreateCustomDefaultAuth.from_dict(data)
+                        CreateCustomDefaultAuth._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -302,7 +318,7 @@ class CreateCustomConfig:
                             "auth_type is not 'OAUTH2_CLIENT_CREDENTIALS'"
                         )
                     componentsschemas_create_custom_auth_type_1 = (
-                        CreateCustomOauth2ClientCredentialsAuth.from_dict(data)
+                        CreateCustomOauth2ClientCredentialsAuth._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -326,16 +342,15 @@ class CreateCustomConfig:
 
         except KeyError as error:
             raise missing_member("CreateCustomConfig", error) from None
-        create_custom_config = cls(
-            provider=provider,
-            base_url=base_url,
-            is_function_calling_enabled=is_function_calling_enabled,
-            api_key=api_key,
-            headers=headers,
-            is_default_models_enabled=is_default_models_enabled,
-            model_names=model_names,
-            auth=auth,
-        )
+        create_custom_config = _new_instance(cls)
+        create_custom_config.provider = provider
+        create_custom_config.base_url = base_url
+        create_custom_config.is_function_calling_enabled = is_function_calling_enabled
+        create_custom_config.api_key = api_key
+        create_custom_config.headers = headers
+        create_custom_config.is_default_models_enabled = is_default_models_enabled
+        create_custom_config.model_names = model_names
+        create_custom_config.auth = auth
 
         return create_custom_config
 

@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateCustomDefaultAuth")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateCustomDefaultAuth:
@@ -66,9 +68,21 @@ class CreateCustomDefaultAuth:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateCustomDefaultAuth", src_dict)
-        d = dict(src_dict)
+        """A ``CreateCustomDefaultAuth`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateCustomDefaultAuth", data))
         try:
             auth_type = cast(Literal["DEFAULT"], d.pop("auth_type"))
             if auth_type != "DEFAULT":
@@ -86,10 +100,9 @@ class CreateCustomDefaultAuth:
 
         except KeyError as error:
             raise missing_member("CreateCustomDefaultAuth", error) from None
-        create_custom_default_auth = cls(
-            auth_type=auth_type,
-            api_key=api_key,
-        )
+        create_custom_default_auth = _new_instance(cls)
+        create_custom_default_auth.auth_type = auth_type
+        create_custom_default_auth.api_key = api_key
 
         return create_custom_default_auth
 

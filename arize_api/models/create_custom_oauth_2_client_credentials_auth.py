@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateCustomOauth2ClientCredentialsAuth")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateCustomOauth2ClientCredentialsAuth:
@@ -93,9 +95,21 @@ class CreateCustomOauth2ClientCredentialsAuth:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateCustomOauth2ClientCredentialsAuth", src_dict)
-        d = dict(src_dict)
+        """A ``CreateCustomOauth2ClientCredentialsAuth`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateCustomOauth2ClientCredentialsAuth", data))
         try:
             auth_type = cast(Literal["OAUTH2_CLIENT_CREDENTIALS"], d.pop("auth_type"))
             if auth_type != "OAUTH2_CLIENT_CREDENTIALS":
@@ -154,14 +168,13 @@ class CreateCustomOauth2ClientCredentialsAuth:
             raise missing_member(
                 "CreateCustomOauth2ClientCredentialsAuth", error
             ) from None
-        create_custom_oauth_2_client_credentials_auth = cls(
-            auth_type=auth_type,
-            token_url=token_url,
-            client_id=client_id,
-            client_secret=client_secret,
-            scopes=scopes,
-            audience=audience,
-        )
+        create_custom_oauth_2_client_credentials_auth = _new_instance(cls)
+        create_custom_oauth_2_client_credentials_auth.auth_type = auth_type
+        create_custom_oauth_2_client_credentials_auth.token_url = token_url
+        create_custom_oauth_2_client_credentials_auth.client_id = client_id
+        create_custom_oauth_2_client_credentials_auth.client_secret = client_secret
+        create_custom_oauth_2_client_credentials_auth.scopes = scopes
+        create_custom_oauth_2_client_credentials_auth.audience = audience
 
         return create_custom_oauth_2_client_credentials_auth
 

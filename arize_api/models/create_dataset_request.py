@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="CreateDatasetRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateDatasetRequest:
@@ -75,9 +77,21 @@ class CreateDatasetRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateDatasetRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateDatasetRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateDatasetRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -97,19 +111,18 @@ class CreateDatasetRequest:
             examples = []
             _examples = examples_sent
             for examples_item_data in _examples:
-                examples_item = CreateDatasetRequestExamplesItem.from_dict(
-                    examples_item_data
+                examples_item = CreateDatasetRequestExamplesItem._parse(
+                    examples_item_data, owned
                 )
 
                 examples.append(examples_item)
 
         except KeyError as error:
             raise missing_member("CreateDatasetRequest", error) from None
-        create_dataset_request = cls(
-            name=name,
-            space_id=space_id,
-            examples=examples,
-        )
+        create_dataset_request = _new_instance(cls)
+        create_dataset_request.name = name
+        create_dataset_request.space_id = space_id
+        create_dataset_request.examples = examples
 
         return create_dataset_request
 

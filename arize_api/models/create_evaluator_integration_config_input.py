@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateEvaluatorIntegrationConfigInput")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateEvaluatorIntegrationConfigInput:
@@ -90,9 +92,21 @@ class CreateEvaluatorIntegrationConfigInput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateEvaluatorIntegrationConfigInput", src_dict)
-        d = dict(src_dict)
+        """A ``CreateEvaluatorIntegrationConfigInput`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateEvaluatorIntegrationConfigInput", data))
         try:
             endpoint = d.pop("endpoint")
             if not isinstance(endpoint, str):
@@ -103,8 +117,8 @@ class CreateEvaluatorIntegrationConfigInput:
                     endpoint,
                 )
 
-            input_schema = CreateEvaluatorIntegrationConfigInputInputSchema.from_dict(
-                d.pop("input_schema")
+            input_schema = CreateEvaluatorIntegrationConfigInputInputSchema._parse(
+                d.pop("input_schema"), owned
             )
 
             _headers = d.pop("headers", UNSET)
@@ -112,19 +126,18 @@ class CreateEvaluatorIntegrationConfigInput:
             if isinstance(_headers, Unset):
                 headers = UNSET
             else:
-                headers = CreateEvaluatorIntegrationConfigInputHeaders.from_dict(
-                    _headers
+                headers = CreateEvaluatorIntegrationConfigInputHeaders._parse(
+                    _headers, owned
                 )
 
         except KeyError as error:
             raise missing_member(
                 "CreateEvaluatorIntegrationConfigInput", error
             ) from None
-        create_evaluator_integration_config_input = cls(
-            endpoint=endpoint,
-            input_schema=input_schema,
-            headers=headers,
-        )
+        create_evaluator_integration_config_input = _new_instance(cls)
+        create_evaluator_integration_config_input.endpoint = endpoint
+        create_evaluator_integration_config_input.input_schema = input_schema
+        create_evaluator_integration_config_input.headers = headers
 
         return create_evaluator_integration_config_input
 

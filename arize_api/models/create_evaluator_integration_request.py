@@ -28,6 +28,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateEvaluatorIntegrationRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateEvaluatorIntegrationRequest:
@@ -111,9 +113,21 @@ class CreateEvaluatorIntegrationRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateEvaluatorIntegrationRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateEvaluatorIntegrationRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateEvaluatorIntegrationRequest", data))
         try:
             type_ = cast(Literal["EVALUATOR"], d.pop("type"))
             if type_ != "EVALUATOR":
@@ -127,7 +141,9 @@ class CreateEvaluatorIntegrationRequest:
                     "CreateEvaluatorIntegrationRequest", "name", "a string", name
                 )
 
-            config = CreateEvaluatorIntegrationConfigInput.from_dict(d.pop("config"))
+            config = CreateEvaluatorIntegrationConfigInput._parse(
+                d.pop("config"), owned
+            )
 
             def _parse_description(data: object) -> None | str | Unset:
                 if data is None:
@@ -163,21 +179,20 @@ class CreateEvaluatorIntegrationRequest:
             if _scopings is not UNSET:
                 scopings = []
                 for scopings_item_data in _scopings:
-                    scopings_item = IntegrationScopingRequest.from_dict(
-                        scopings_item_data
+                    scopings_item = IntegrationScopingRequest._parse(
+                        scopings_item_data, owned
                     )
 
                     scopings.append(scopings_item)
 
         except KeyError as error:
             raise missing_member("CreateEvaluatorIntegrationRequest", error) from None
-        create_evaluator_integration_request = cls(
-            type_=type_,
-            name=name,
-            config=config,
-            description=description,
-            scopings=scopings,
-        )
+        create_evaluator_integration_request = _new_instance(cls)
+        create_evaluator_integration_request.type_ = type_
+        create_evaluator_integration_request.name = name
+        create_evaluator_integration_request.config = config
+        create_evaluator_integration_request.description = description
+        create_evaluator_integration_request.scopings = scopings
 
         return create_evaluator_integration_request
 

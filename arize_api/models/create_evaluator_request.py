@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateEvaluatorRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateEvaluatorRequest:
@@ -76,12 +78,13 @@ class CreateEvaluatorRequest:
                 | CreateRemoteEvaluatorVersionRequest
                 | CreateTemplateEvaluatorVersionRequest
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_create_evaluator_version_request_type_0 = (
-                        CreateCodeEvaluatorVersionRequest.from_dict(data)
+                        CreateCodeEvaluatorVersionRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -96,7 +99,7 @@ class CreateEvaluatorRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_create_evaluator_version_request_type_1 = (
-                        CreateRemoteEvaluatorVersionRequest.from_dict(data)
+                        CreateRemoteEvaluatorVersionRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -111,7 +114,7 @@ class CreateEvaluatorRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_create_evaluator_version_request_type_2 = (
-                        CreateTemplateEvaluatorVersionRequest.from_dict(data)
+                        CreateTemplateEvaluatorVersionRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -174,9 +177,21 @@ class CreateEvaluatorRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateEvaluatorRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateEvaluatorRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateEvaluatorRequest", data))
         try:
             space_id = d.pop("space_id")
             if not isinstance(space_id, str):
@@ -197,12 +212,13 @@ class CreateEvaluatorRequest:
                 | CreateRemoteEvaluatorVersionRequest
                 | CreateTemplateEvaluatorVersionRequest
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_create_evaluator_version_request_type_0 = (
-                        CreateCodeEvaluatorVersionRequest.from_dict(data)
+                        CreateCodeEvaluatorVersionRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -217,7 +233,7 @@ class CreateEvaluatorRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_create_evaluator_version_request_type_1 = (
-                        CreateRemoteEvaluatorVersionRequest.from_dict(data)
+                        CreateRemoteEvaluatorVersionRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -232,7 +248,7 @@ class CreateEvaluatorRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_create_evaluator_version_request_type_2 = (
-                        CreateTemplateEvaluatorVersionRequest.from_dict(data)
+                        CreateTemplateEvaluatorVersionRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -262,13 +278,12 @@ class CreateEvaluatorRequest:
 
         except KeyError as error:
             raise missing_member("CreateEvaluatorRequest", error) from None
-        create_evaluator_request = cls(
-            space_id=space_id,
-            name=name,
-            type_=type_,
-            version=version,
-            description=description,
-        )
+        create_evaluator_request = _new_instance(cls)
+        create_evaluator_request.space_id = space_id
+        create_evaluator_request.name = name
+        create_evaluator_request.type_ = type_
+        create_evaluator_request.version = version
+        create_evaluator_request.description = description
 
         return create_evaluator_request
 

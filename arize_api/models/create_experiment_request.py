@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateExperimentRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateExperimentRequest:
@@ -101,9 +103,21 @@ class CreateExperimentRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateExperimentRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateExperimentRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateExperimentRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -120,8 +134,8 @@ class CreateExperimentRequest:
             experiment_runs = []
             _experiment_runs = experiment_runs_sent
             for experiment_runs_item_data in _experiment_runs:
-                experiment_runs_item = ExperimentRunInput.from_dict(
-                    experiment_runs_item_data
+                experiment_runs_item = ExperimentRunInput._parse(
+                    experiment_runs_item_data, owned
                 )
 
                 experiment_runs.append(experiment_runs_item)
@@ -164,12 +178,11 @@ class CreateExperimentRequest:
 
         except KeyError as error:
             raise missing_member("CreateExperimentRequest", error) from None
-        create_experiment_request = cls(
-            name=name,
-            experiment_runs=experiment_runs,
-            dataset_id=dataset_id,
-            space_id=space_id,
-        )
+        create_experiment_request = _new_instance(cls)
+        create_experiment_request.name = name
+        create_experiment_request.experiment_runs = experiment_runs
+        create_experiment_request.dataset_id = dataset_id
+        create_experiment_request.space_id = space_id
 
         return create_experiment_request
 

@@ -28,6 +28,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateFireworksConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateFireworksConfig:
@@ -88,9 +90,21 @@ class CreateFireworksConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateFireworksConfig", src_dict)
-        d = dict(src_dict)
+        """A ``CreateFireworksConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateFireworksConfig", data))
         try:
             provider = cast(Literal["FIREWORKS"], d.pop("provider"))
             if provider != "FIREWORKS":
@@ -141,13 +155,14 @@ class CreateFireworksConfig:
 
         except KeyError as error:
             raise missing_member("CreateFireworksConfig", error) from None
-        create_fireworks_config = cls(
-            provider=provider,
-            api_key=api_key,
-            is_function_calling_enabled=is_function_calling_enabled,
-            is_default_models_enabled=is_default_models_enabled,
-            model_names=model_names,
+        create_fireworks_config = _new_instance(cls)
+        create_fireworks_config.provider = provider
+        create_fireworks_config.api_key = api_key
+        create_fireworks_config.is_function_calling_enabled = (
+            is_function_calling_enabled
         )
+        create_fireworks_config.is_default_models_enabled = is_default_models_enabled
+        create_fireworks_config.model_names = model_names
 
         return create_fireworks_config
 

@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="CreateFreeformAnnotationConfigRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateFreeformAnnotationConfigRequest:
@@ -67,9 +69,21 @@ class CreateFreeformAnnotationConfigRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateFreeformAnnotationConfigRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateFreeformAnnotationConfigRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateFreeformAnnotationConfigRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -100,10 +114,11 @@ class CreateFreeformAnnotationConfigRequest:
             raise missing_member(
                 "CreateFreeformAnnotationConfigRequest", error
             ) from None
-        create_freeform_annotation_config_request = cls(
-            name=name,
-            space_id=space_id,
-            annotation_config_type=annotation_config_type,
+        create_freeform_annotation_config_request = _new_instance(cls)
+        create_freeform_annotation_config_request.name = name
+        create_freeform_annotation_config_request.space_id = space_id
+        create_freeform_annotation_config_request.annotation_config_type = (
+            annotation_config_type
         )
 
         return create_freeform_annotation_config_request

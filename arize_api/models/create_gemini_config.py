@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateGeminiConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateGeminiConfig:
@@ -69,9 +71,21 @@ class CreateGeminiConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateGeminiConfig", src_dict)
-        d = dict(src_dict)
+        """A ``CreateGeminiConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateGeminiConfig", data))
         try:
             provider = cast(Literal["GEMINI"], d.pop("provider"))
             if provider != "GEMINI":
@@ -97,11 +111,10 @@ class CreateGeminiConfig:
 
         except KeyError as error:
             raise missing_member("CreateGeminiConfig", error) from None
-        create_gemini_config = cls(
-            provider=provider,
-            api_key=api_key,
-            is_function_calling_enabled=is_function_calling_enabled,
-        )
+        create_gemini_config = _new_instance(cls)
+        create_gemini_config.provider = provider
+        create_gemini_config.api_key = api_key
+        create_gemini_config.is_function_calling_enabled = is_function_calling_enabled
 
         return create_gemini_config
 

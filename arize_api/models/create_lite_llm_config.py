@@ -29,6 +29,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLiteLlmConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateLiteLlmConfig:
@@ -99,9 +101,21 @@ class CreateLiteLlmConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateLiteLlmConfig", src_dict)
-        d = dict(src_dict)
+        """A ``CreateLiteLlmConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateLiteLlmConfig", data))
         try:
             provider = cast(Literal["LITELLM"], d.pop("provider"))
             if provider != "LITELLM":
@@ -138,7 +152,7 @@ class CreateLiteLlmConfig:
             if isinstance(_headers, Unset):
                 headers = UNSET
             else:
-                headers = CreateLiteLlmConfigHeaders.from_dict(_headers)
+                headers = CreateLiteLlmConfigHeaders._parse(_headers, owned)
 
             model_names = cast(list[str], d.pop("model_names", UNSET))
 
@@ -151,14 +165,13 @@ class CreateLiteLlmConfig:
 
         except KeyError as error:
             raise missing_member("CreateLiteLlmConfig", error) from None
-        create_lite_llm_config = cls(
-            provider=provider,
-            base_url=base_url,
-            api_key=api_key,
-            is_function_calling_enabled=is_function_calling_enabled,
-            headers=headers,
-            model_names=model_names,
-        )
+        create_lite_llm_config = _new_instance(cls)
+        create_lite_llm_config.provider = provider
+        create_lite_llm_config.base_url = base_url
+        create_lite_llm_config.api_key = api_key
+        create_lite_llm_config.is_function_calling_enabled = is_function_calling_enabled
+        create_lite_llm_config.headers = headers
+        create_lite_llm_config.model_names = model_names
 
         return create_lite_llm_config
 

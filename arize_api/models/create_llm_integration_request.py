@@ -28,6 +28,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLlmIntegrationRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateLlmIntegrationRequest:
@@ -96,6 +98,7 @@ class CreateLlmIntegrationRequest:
                 | CreateTogetherAiConfig
                 | CreateVertexAiConfig
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -105,7 +108,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'ANTHROPIC'")
                     componentsschemas_create_llm_config_type_0 = (
-                        CreateAnthropicConfig.from_dict(data)
+                        CreateAnthropicConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -124,7 +127,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'AWS_BEDROCK'")
                     componentsschemas_create_llm_config_type_1 = (
-                        CreateAwsBedrockConfig.from_dict(data)
+                        CreateAwsBedrockConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -143,7 +146,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'CUSTOM'")
                     componentsschemas_create_llm_config_type_2 = (
-                        CreateCustomConfig.from_dict(data)
+                        CreateCustomConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -162,7 +165,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'FIREWORKS'")
                     componentsschemas_create_llm_config_type_3 = (
-                        CreateFireworksConfig.from_dict(data)
+                        CreateFireworksConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -181,7 +184,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'GEMINI'")
                     componentsschemas_create_llm_config_type_4 = (
-                        CreateGeminiConfig.from_dict(data)
+                        CreateGeminiConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -200,7 +203,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'LITELLM'")
                     componentsschemas_create_llm_config_type_5 = (
-                        CreateLiteLlmConfig.from_dict(data)
+                        CreateLiteLlmConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -219,7 +222,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'NVIDIA_NIM'")
                     componentsschemas_create_llm_config_type_6 = (
-                        CreateNvidiaNimConfig.from_dict(data)
+                        CreateNvidiaNimConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -238,7 +241,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'OPEN_AI'")
                     componentsschemas_create_llm_config_type_7 = (
-                        CreateOpenAiConfig.from_dict(data)
+                        CreateOpenAiConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -257,7 +260,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'TOGETHER_AI'")
                     componentsschemas_create_llm_config_type_8 = (
-                        CreateTogetherAiConfig.from_dict(data)
+                        CreateTogetherAiConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -276,7 +279,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'VERTEX_AI'")
                     componentsschemas_create_llm_config_type_9 = (
-                        CreateVertexAiConfig.from_dict(data)
+                        CreateVertexAiConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -361,9 +364,21 @@ class CreateLlmIntegrationRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateLlmIntegrationRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateLlmIntegrationRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateLlmIntegrationRequest", data))
         try:
             type_ = cast(Literal["LLM"], d.pop("type"))
             if type_ != "LLM":
@@ -391,6 +406,7 @@ class CreateLlmIntegrationRequest:
                 | CreateTogetherAiConfig
                 | CreateVertexAiConfig
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -400,7 +416,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'ANTHROPIC'")
                     componentsschemas_create_llm_config_type_0 = (
-                        CreateAnthropicConfig.from_dict(data)
+                        CreateAnthropicConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -419,7 +435,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'AWS_BEDROCK'")
                     componentsschemas_create_llm_config_type_1 = (
-                        CreateAwsBedrockConfig.from_dict(data)
+                        CreateAwsBedrockConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -438,7 +454,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'CUSTOM'")
                     componentsschemas_create_llm_config_type_2 = (
-                        CreateCustomConfig.from_dict(data)
+                        CreateCustomConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -457,7 +473,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'FIREWORKS'")
                     componentsschemas_create_llm_config_type_3 = (
-                        CreateFireworksConfig.from_dict(data)
+                        CreateFireworksConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -476,7 +492,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'GEMINI'")
                     componentsschemas_create_llm_config_type_4 = (
-                        CreateGeminiConfig.from_dict(data)
+                        CreateGeminiConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -495,7 +511,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'LITELLM'")
                     componentsschemas_create_llm_config_type_5 = (
-                        CreateLiteLlmConfig.from_dict(data)
+                        CreateLiteLlmConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -514,7 +530,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'NVIDIA_NIM'")
                     componentsschemas_create_llm_config_type_6 = (
-                        CreateNvidiaNimConfig.from_dict(data)
+                        CreateNvidiaNimConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -533,7 +549,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'OPEN_AI'")
                     componentsschemas_create_llm_config_type_7 = (
-                        CreateOpenAiConfig.from_dict(data)
+                        CreateOpenAiConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -552,7 +568,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'TOGETHER_AI'")
                     componentsschemas_create_llm_config_type_8 = (
-                        CreateTogetherAiConfig.from_dict(data)
+                        CreateTogetherAiConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -571,7 +587,7 @@ class CreateLlmIntegrationRequest:
 
                         raise ConstMismatchError("provider is not 'VERTEX_AI'")
                     componentsschemas_create_llm_config_type_9 = (
-                        CreateVertexAiConfig.from_dict(data)
+                        CreateVertexAiConfig._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -610,20 +626,19 @@ class CreateLlmIntegrationRequest:
             if _scopings is not UNSET:
                 scopings = []
                 for scopings_item_data in _scopings:
-                    scopings_item = IntegrationScopingRequest.from_dict(
-                        scopings_item_data
+                    scopings_item = IntegrationScopingRequest._parse(
+                        scopings_item_data, owned
                     )
 
                     scopings.append(scopings_item)
 
         except KeyError as error:
             raise missing_member("CreateLlmIntegrationRequest", error) from None
-        create_llm_integration_request = cls(
-            type_=type_,
-            name=name,
-            config=config,
-            scopings=scopings,
-        )
+        create_llm_integration_request = _new_instance(cls)
+        create_llm_integration_request.type_ = type_
+        create_llm_integration_request.name = name
+        create_llm_integration_request.config = config
+        create_llm_integration_request.scopings = scopings
 
         return create_llm_integration_request
 

@@ -29,6 +29,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateNvidiaNimConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateNvidiaNimConfig:
@@ -114,9 +116,21 @@ class CreateNvidiaNimConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateNvidiaNimConfig", src_dict)
-        d = dict(src_dict)
+        """A ``CreateNvidiaNimConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateNvidiaNimConfig", data))
         try:
             provider = cast(Literal["NVIDIA_NIM"], d.pop("provider"))
             if provider != "NVIDIA_NIM":
@@ -155,7 +169,7 @@ class CreateNvidiaNimConfig:
             if isinstance(_headers, Unset):
                 headers = UNSET
             else:
-                headers = CreateNvidiaNimConfigHeaders.from_dict(_headers)
+                headers = CreateNvidiaNimConfigHeaders._parse(_headers, owned)
 
             is_default_models_enabled = d.pop("is_default_models_enabled", UNSET)
             if (
@@ -180,15 +194,16 @@ class CreateNvidiaNimConfig:
 
         except KeyError as error:
             raise missing_member("CreateNvidiaNimConfig", error) from None
-        create_nvidia_nim_config = cls(
-            provider=provider,
-            is_function_calling_enabled=is_function_calling_enabled,
-            base_url=base_url,
-            api_key=api_key,
-            headers=headers,
-            is_default_models_enabled=is_default_models_enabled,
-            model_names=model_names,
+        create_nvidia_nim_config = _new_instance(cls)
+        create_nvidia_nim_config.provider = provider
+        create_nvidia_nim_config.is_function_calling_enabled = (
+            is_function_calling_enabled
         )
+        create_nvidia_nim_config.base_url = base_url
+        create_nvidia_nim_config.api_key = api_key
+        create_nvidia_nim_config.headers = headers
+        create_nvidia_nim_config.is_default_models_enabled = is_default_models_enabled
+        create_nvidia_nim_config.model_names = model_names
 
         return create_nvidia_nim_config
 

@@ -22,6 +22,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="CreateNvidiaNimConfigHeaders")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateNvidiaNimConfigHeaders:
@@ -46,11 +48,23 @@ class CreateNvidiaNimConfigHeaders:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateNvidiaNimConfigHeaders", src_dict)
-        d = dict(src_dict)
+        """A ``CreateNvidiaNimConfigHeaders`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
 
-        create_nvidia_nim_config_headers = cls()
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateNvidiaNimConfigHeaders", data))
+
+        create_nvidia_nim_config_headers = _new_instance(cls)
 
         create_nvidia_nim_config_headers.additional_properties = d
         return create_nvidia_nim_config_headers

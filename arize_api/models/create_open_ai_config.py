@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateOpenAiConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateOpenAiConfig:
@@ -69,9 +71,21 @@ class CreateOpenAiConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateOpenAiConfig", src_dict)
-        d = dict(src_dict)
+        """A ``CreateOpenAiConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateOpenAiConfig", data))
         try:
             provider = cast(Literal["OPEN_AI"], d.pop("provider"))
             if provider != "OPEN_AI":
@@ -99,11 +113,10 @@ class CreateOpenAiConfig:
 
         except KeyError as error:
             raise missing_member("CreateOpenAiConfig", error) from None
-        create_open_ai_config = cls(
-            provider=provider,
-            api_key=api_key,
-            is_function_calling_enabled=is_function_calling_enabled,
-        )
+        create_open_ai_config = _new_instance(cls)
+        create_open_ai_config.provider = provider
+        create_open_ai_config.api_key = api_key
+        create_open_ai_config.is_function_calling_enabled = is_function_calling_enabled
 
         return create_open_ai_config
 

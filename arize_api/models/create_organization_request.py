@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateOrganizationRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateOrganizationRequest:
@@ -64,9 +66,21 @@ class CreateOrganizationRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateOrganizationRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateOrganizationRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateOrganizationRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -80,10 +94,9 @@ class CreateOrganizationRequest:
 
         except KeyError as error:
             raise missing_member("CreateOrganizationRequest", error) from None
-        create_organization_request = cls(
-            name=name,
-            description=description,
-        )
+        create_organization_request = _new_instance(cls)
+        create_organization_request.name = name
+        create_organization_request.description = description
 
         return create_organization_request
 

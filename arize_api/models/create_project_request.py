@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="CreateProjectRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateProjectRequest:
@@ -58,9 +60,21 @@ class CreateProjectRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateProjectRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateProjectRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateProjectRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -74,10 +88,9 @@ class CreateProjectRequest:
 
         except KeyError as error:
             raise missing_member("CreateProjectRequest", error) from None
-        create_project_request = cls(
-            name=name,
-            space_id=space_id,
-        )
+        create_project_request = _new_instance(cls)
+        create_project_request.name = name
+        create_project_request.space_id = space_id
 
         return create_project_request
 

@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreatePromptRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreatePromptRequest:
@@ -77,9 +79,21 @@ class CreatePromptRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreatePromptRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreatePromptRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreatePromptRequest", data))
         try:
             space_id = d.pop("space_id")
             if not isinstance(space_id, str):
@@ -91,7 +105,7 @@ class CreatePromptRequest:
             if not isinstance(name, str):
                 raise wrong_kind("CreatePromptRequest", "name", "a string", name)
 
-            version = PromptVersionCreateRequest.from_dict(d.pop("version"))
+            version = PromptVersionCreateRequest._parse(d.pop("version"), owned)
 
             description = d.pop("description", UNSET)
             if description is not UNSET and not isinstance(description, str):
@@ -101,12 +115,11 @@ class CreatePromptRequest:
 
         except KeyError as error:
             raise missing_member("CreatePromptRequest", error) from None
-        create_prompt_request = cls(
-            space_id=space_id,
-            name=name,
-            version=version,
-            description=description,
-        )
+        create_prompt_request = _new_instance(cls)
+        create_prompt_request.space_id = space_id
+        create_prompt_request.name = name
+        create_prompt_request.version = version
+        create_prompt_request.description = description
 
         return create_prompt_request
 

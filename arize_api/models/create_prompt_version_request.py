@@ -31,6 +31,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreatePromptVersionRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreatePromptVersionRequest:
@@ -121,9 +123,21 @@ class CreatePromptVersionRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreatePromptVersionRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreatePromptVersionRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreatePromptVersionRequest", data))
         try:
             commit_message = d.pop("commit_message")
             if not isinstance(commit_message, str):
@@ -144,7 +158,7 @@ class CreatePromptVersionRequest:
             messages = []
             _messages = messages_sent
             for messages_item_data in _messages:
-                messages_item = LLMMessageRequest.from_dict(messages_item_data)
+                messages_item = LLMMessageRequest._parse(messages_item_data, owned)
 
                 messages.append(messages_item)
 
@@ -168,8 +182,8 @@ class CreatePromptVersionRequest:
             if isinstance(_invocation_params, Unset):
                 invocation_params = UNSET
             else:
-                invocation_params = InvocationParamsRequest.from_dict(
-                    _invocation_params
+                invocation_params = InvocationParamsRequest._parse(
+                    _invocation_params, owned
                 )
 
             _provider_params = d.pop("provider_params", UNSET)
@@ -177,19 +191,18 @@ class CreatePromptVersionRequest:
             if isinstance(_provider_params, Unset):
                 provider_params = UNSET
             else:
-                provider_params = ProviderParamsRequest.from_dict(_provider_params)
+                provider_params = ProviderParamsRequest._parse(_provider_params, owned)
 
         except KeyError as error:
             raise missing_member("CreatePromptVersionRequest", error) from None
-        create_prompt_version_request = cls(
-            commit_message=commit_message,
-            provider=provider,
-            messages=messages,
-            input_variable_format=input_variable_format,
-            model=model,
-            invocation_params=invocation_params,
-            provider_params=provider_params,
-        )
+        create_prompt_version_request = _new_instance(cls)
+        create_prompt_version_request.commit_message = commit_message
+        create_prompt_version_request.provider = provider
+        create_prompt_version_request.messages = messages
+        create_prompt_version_request.input_variable_format = input_variable_format
+        create_prompt_version_request.model = model
+        create_prompt_version_request.invocation_params = invocation_params
+        create_prompt_version_request.provider_params = provider_params
 
         return create_prompt_version_request
 

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="CreateRemoteEvaluatorVersionRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateRemoteEvaluatorVersionRequest:
@@ -66,9 +68,21 @@ class CreateRemoteEvaluatorVersionRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateRemoteEvaluatorVersionRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateRemoteEvaluatorVersionRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateRemoteEvaluatorVersionRequest", data))
         try:
             commit_message = d.pop("commit_message")
             if not isinstance(commit_message, str):
@@ -79,14 +93,13 @@ class CreateRemoteEvaluatorVersionRequest:
                     commit_message,
                 )
 
-            remote_config = RemoteConfigInput.from_dict(d.pop("remote_config"))
+            remote_config = RemoteConfigInput._parse(d.pop("remote_config"), owned)
 
         except KeyError as error:
             raise missing_member("CreateRemoteEvaluatorVersionRequest", error) from None
-        create_remote_evaluator_version_request = cls(
-            commit_message=commit_message,
-            remote_config=remote_config,
-        )
+        create_remote_evaluator_version_request = _new_instance(cls)
+        create_remote_evaluator_version_request.commit_message = commit_message
+        create_remote_evaluator_version_request.remote_config = remote_config
 
         return create_remote_evaluator_version_request
 

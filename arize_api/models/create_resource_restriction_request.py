@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="CreateResourceRestrictionRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateResourceRestrictionRequest:
@@ -54,9 +56,21 @@ class CreateResourceRestrictionRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateResourceRestrictionRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateResourceRestrictionRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateResourceRestrictionRequest", data))
         try:
             resource_id = d.pop("resource_id")
             if not isinstance(resource_id, str):
@@ -69,9 +83,8 @@ class CreateResourceRestrictionRequest:
 
         except KeyError as error:
             raise missing_member("CreateResourceRestrictionRequest", error) from None
-        create_resource_restriction_request = cls(
-            resource_id=resource_id,
-        )
+        create_resource_restriction_request = _new_instance(cls)
+        create_resource_restriction_request.resource_id = resource_id
 
         return create_resource_restriction_request
 

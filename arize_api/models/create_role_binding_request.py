@@ -27,6 +27,8 @@ from ..models.role_binding_resource_type import (
 
 T = TypeVar("T", bound="CreateRoleBindingRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateRoleBindingRequest:
@@ -77,9 +79,21 @@ class CreateRoleBindingRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateRoleBindingRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateRoleBindingRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateRoleBindingRequest", data))
         try:
             role_id = d.pop("role_id")
             if not isinstance(role_id, str):
@@ -103,12 +117,11 @@ class CreateRoleBindingRequest:
 
         except KeyError as error:
             raise missing_member("CreateRoleBindingRequest", error) from None
-        create_role_binding_request = cls(
-            role_id=role_id,
-            user_id=user_id,
-            resource_type=resource_type,
-            resource_id=resource_id,
-        )
+        create_role_binding_request = _new_instance(cls)
+        create_role_binding_request.role_id = role_id
+        create_role_binding_request.user_id = user_id
+        create_role_binding_request.resource_type = resource_type
+        create_role_binding_request.resource_id = resource_id
 
         return create_role_binding_request
 

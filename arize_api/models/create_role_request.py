@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateRoleRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateRoleRequest:
@@ -73,9 +75,21 @@ class CreateRoleRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateRoleRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateRoleRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateRoleRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -101,11 +115,10 @@ class CreateRoleRequest:
 
         except KeyError as error:
             raise missing_member("CreateRoleRequest", error) from None
-        create_role_request = cls(
-            name=name,
-            permissions=permissions,
-            description=description,
-        )
+        create_role_request = _new_instance(cls)
+        create_role_request.name = name
+        create_role_request.permissions = permissions
+        create_role_request.description = description
 
         return create_role_request
 

@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="CreateRunExperimentTaskRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateRunExperimentTaskRequest:
@@ -70,6 +72,7 @@ class CreateRunExperimentTaskRequest:
                 | LlmGenerationRunConfigRequest
                 | TemplateEvaluationRunConfigRequest
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -79,7 +82,7 @@ class CreateRunExperimentTaskRequest:
 
                         raise ConstMismatchError("experiment_type is not 'AGENT_CALL'")
                     componentsschemas_run_configuration_request_type_0 = (
-                        AgentCallRunConfigRequest.from_dict(data)
+                        AgentCallRunConfigRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -103,7 +106,7 @@ class CreateRunExperimentTaskRequest:
                             "experiment_type is not 'LLM_GENERATION'"
                         )
                     componentsschemas_run_configuration_request_type_1 = (
-                        LlmGenerationRunConfigRequest.from_dict(data)
+                        LlmGenerationRunConfigRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -127,7 +130,7 @@ class CreateRunExperimentTaskRequest:
                             "experiment_type is not 'TEMPLATE_EVALUATION'"
                         )
                     componentsschemas_run_configuration_request_type_2 = (
-                        TemplateEvaluationRunConfigRequest.from_dict(data)
+                        TemplateEvaluationRunConfigRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -186,9 +189,21 @@ class CreateRunExperimentTaskRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateRunExperimentTaskRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateRunExperimentTaskRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateRunExperimentTaskRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -220,6 +235,7 @@ class CreateRunExperimentTaskRequest:
                 | LlmGenerationRunConfigRequest
                 | TemplateEvaluationRunConfigRequest
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -229,7 +245,7 @@ class CreateRunExperimentTaskRequest:
 
                         raise ConstMismatchError("experiment_type is not 'AGENT_CALL'")
                     componentsschemas_run_configuration_request_type_0 = (
-                        AgentCallRunConfigRequest.from_dict(data)
+                        AgentCallRunConfigRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -253,7 +269,7 @@ class CreateRunExperimentTaskRequest:
                             "experiment_type is not 'LLM_GENERATION'"
                         )
                     componentsschemas_run_configuration_request_type_1 = (
-                        LlmGenerationRunConfigRequest.from_dict(data)
+                        LlmGenerationRunConfigRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -277,7 +293,7 @@ class CreateRunExperimentTaskRequest:
                             "experiment_type is not 'TEMPLATE_EVALUATION'"
                         )
                     componentsschemas_run_configuration_request_type_2 = (
-                        TemplateEvaluationRunConfigRequest.from_dict(data)
+                        TemplateEvaluationRunConfigRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -301,12 +317,11 @@ class CreateRunExperimentTaskRequest:
 
         except KeyError as error:
             raise missing_member("CreateRunExperimentTaskRequest", error) from None
-        create_run_experiment_task_request = cls(
-            name=name,
-            type_=type_,
-            dataset_id=dataset_id,
-            run_configuration=run_configuration,
-        )
+        create_run_experiment_task_request = _new_instance(cls)
+        create_run_experiment_task_request.name = name
+        create_run_experiment_task_request.type_ = type_
+        create_run_experiment_task_request.dataset_id = dataset_id
+        create_run_experiment_task_request.run_configuration = run_configuration
 
         return create_run_experiment_task_request
 

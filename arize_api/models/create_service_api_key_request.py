@@ -31,6 +31,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateServiceApiKeyRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateServiceApiKeyRequest:
@@ -100,6 +102,7 @@ class CreateServiceApiKeyRequest:
                 | PredefinedUserRoleAssignmentRequest
                 | Unset
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if isinstance(data, Unset):
                     return data
                 failures: list[Exception] = []
@@ -107,7 +110,7 @@ class CreateServiceApiKeyRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_user_role_assignment_request_type_0 = (
-                        CustomUserRoleAssignmentRequest.from_dict(data)
+                        CustomUserRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -122,7 +125,7 @@ class CreateServiceApiKeyRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_user_role_assignment_request_type_1 = (
-                        PredefinedUserRoleAssignmentRequest.from_dict(data)
+                        PredefinedUserRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -184,9 +187,21 @@ class CreateServiceApiKeyRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateServiceApiKeyRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateServiceApiKeyRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateServiceApiKeyRequest", data))
         try:
             key_type = cast(Literal["SERVICE"], d.pop("key_type"))
             if key_type != "SERVICE":
@@ -211,8 +226,8 @@ class CreateServiceApiKeyRequest:
             organizations = []
             _organizations = organizations_sent
             for organizations_item_data in _organizations:
-                organizations_item = ServiceKeyOrgAssignment.from_dict(
-                    organizations_item_data
+                organizations_item = ServiceKeyOrgAssignment._parse(
+                    organizations_item_data, owned
                 )
 
                 organizations.append(organizations_item)
@@ -243,6 +258,7 @@ class CreateServiceApiKeyRequest:
                 | PredefinedUserRoleAssignmentRequest
                 | Unset
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if isinstance(data, Unset):
                     return data
                 failures: list[Exception] = []
@@ -250,7 +266,7 @@ class CreateServiceApiKeyRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_user_role_assignment_request_type_0 = (
-                        CustomUserRoleAssignmentRequest.from_dict(data)
+                        CustomUserRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -265,7 +281,7 @@ class CreateServiceApiKeyRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_user_role_assignment_request_type_1 = (
-                        PredefinedUserRoleAssignmentRequest.from_dict(data)
+                        PredefinedUserRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -289,14 +305,13 @@ class CreateServiceApiKeyRequest:
 
         except KeyError as error:
             raise missing_member("CreateServiceApiKeyRequest", error) from None
-        create_service_api_key_request = cls(
-            key_type=key_type,
-            name=name,
-            organizations=organizations,
-            description=description,
-            expires_at=expires_at,
-            account_role=account_role,
-        )
+        create_service_api_key_request = _new_instance(cls)
+        create_service_api_key_request.key_type = key_type
+        create_service_api_key_request.name = name
+        create_service_api_key_request.organizations = organizations
+        create_service_api_key_request.description = description
+        create_service_api_key_request.expires_at = expires_at
+        create_service_api_key_request.account_role = account_role
 
         return create_service_api_key_request
 

@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateSpaceRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateSpaceRequest:
@@ -78,9 +80,21 @@ class CreateSpaceRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateSpaceRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateSpaceRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateSpaceRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -106,12 +120,11 @@ class CreateSpaceRequest:
 
         except KeyError as error:
             raise missing_member("CreateSpaceRequest", error) from None
-        create_space_request = cls(
-            name=name,
-            organization_id=organization_id,
-            description=description,
-            is_private=is_private,
-        )
+        create_space_request = _new_instance(cls)
+        create_space_request.name = name
+        create_space_request.organization_id = organization_id
+        create_space_request.description = description
+        create_space_request.is_private = is_private
 
         return create_space_request
 

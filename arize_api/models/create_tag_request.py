@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateTagRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateTagRequest:
@@ -94,9 +96,21 @@ class CreateTagRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateTagRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateTagRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateTagRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -149,12 +163,11 @@ class CreateTagRequest:
 
         except KeyError as error:
             raise missing_member("CreateTagRequest", error) from None
-        create_tag_request = cls(
-            name=name,
-            space_id=space_id,
-            description=description,
-            color=color,
-        )
+        create_tag_request = _new_instance(cls)
+        create_tag_request.name = name
+        create_tag_request.space_id = space_id
+        create_tag_request.description = description
+        create_tag_request.color = color
 
         return create_tag_request
 

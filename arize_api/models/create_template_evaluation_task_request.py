@@ -30,6 +30,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateTemplateEvaluationTaskRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateTemplateEvaluationTaskRequest:
@@ -93,12 +95,13 @@ class CreateTemplateEvaluationTaskRequest:
                 def _parse_evaluators_item(
                     data: object,
                 ) -> SpanEvaluatorInput | TraceOrSessionEvaluatorInput:
+                    owned = False  # a variant that fails must leave the data whole for the next one
                     failures: list[Exception] = []
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
                         componentsschemas_task_evaluator_input_type_0 = (
-                            SpanEvaluatorInput.from_dict(data)
+                            SpanEvaluatorInput._parse(data, owned)
                         )
 
                         from arize_api._unions import check_nothing_dropped
@@ -113,7 +116,7 @@ class CreateTemplateEvaluationTaskRequest:
                         if not isinstance(data, dict):
                             raise TypeError()
                         componentsschemas_task_evaluator_input_type_1 = (
-                            TraceOrSessionEvaluatorInput.from_dict(data)
+                            TraceOrSessionEvaluatorInput._parse(data, owned)
                         )
 
                         from arize_api._unions import check_nothing_dropped
@@ -208,9 +211,21 @@ class CreateTemplateEvaluationTaskRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateTemplateEvaluationTaskRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateTemplateEvaluationTaskRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateTemplateEvaluationTaskRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -233,12 +248,13 @@ class CreateTemplateEvaluationTaskRequest:
                 def _parse_evaluators_item(
                     data: object,
                 ) -> SpanEvaluatorInput | TraceOrSessionEvaluatorInput:
+                    owned = False  # a variant that fails must leave the data whole for the next one
                     failures: list[Exception] = []
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
                         componentsschemas_task_evaluator_input_type_0 = (
-                            SpanEvaluatorInput.from_dict(data)
+                            SpanEvaluatorInput._parse(data, owned)
                         )
 
                         from arize_api._unions import check_nothing_dropped
@@ -253,7 +269,7 @@ class CreateTemplateEvaluationTaskRequest:
                         if not isinstance(data, dict):
                             raise TypeError()
                         componentsschemas_task_evaluator_input_type_1 = (
-                            TraceOrSessionEvaluatorInput.from_dict(data)
+                            TraceOrSessionEvaluatorInput._parse(data, owned)
                         )
 
                         from arize_api._unions import check_nothing_dropped
@@ -353,22 +369,21 @@ class CreateTemplateEvaluationTaskRequest:
             if isinstance(_query_filters, Unset):
                 query_filters = UNSET
             else:
-                query_filters = TaskQueryFiltersInput.from_dict(_query_filters)
+                query_filters = TaskQueryFiltersInput._parse(_query_filters, owned)
 
         except KeyError as error:
             raise missing_member("CreateTemplateEvaluationTaskRequest", error) from None
-        create_template_evaluation_task_request = cls(
-            name=name,
-            evaluators=evaluators,
-            type_=type_,
-            project_id=project_id,
-            dataset_id=dataset_id,
-            experiment_ids=experiment_ids,
-            sampling_rate=sampling_rate,
-            is_continuous=is_continuous,
-            query_filter=query_filter,
-            query_filters=query_filters,
-        )
+        create_template_evaluation_task_request = _new_instance(cls)
+        create_template_evaluation_task_request.name = name
+        create_template_evaluation_task_request.evaluators = evaluators
+        create_template_evaluation_task_request.type_ = type_
+        create_template_evaluation_task_request.project_id = project_id
+        create_template_evaluation_task_request.dataset_id = dataset_id
+        create_template_evaluation_task_request.experiment_ids = experiment_ids
+        create_template_evaluation_task_request.sampling_rate = sampling_rate
+        create_template_evaluation_task_request.is_continuous = is_continuous
+        create_template_evaluation_task_request.query_filter = query_filter
+        create_template_evaluation_task_request.query_filters = query_filters
 
         return create_template_evaluation_task_request
 

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="CreateTemplateEvaluatorVersionRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateTemplateEvaluatorVersionRequest:
@@ -65,9 +67,21 @@ class CreateTemplateEvaluatorVersionRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateTemplateEvaluatorVersionRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateTemplateEvaluatorVersionRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateTemplateEvaluatorVersionRequest", data))
         try:
             commit_message = d.pop("commit_message")
             if not isinstance(commit_message, str):
@@ -78,16 +92,17 @@ class CreateTemplateEvaluatorVersionRequest:
                     commit_message,
                 )
 
-            template_config = TemplateConfigInput.from_dict(d.pop("template_config"))
+            template_config = TemplateConfigInput._parse(
+                d.pop("template_config"), owned
+            )
 
         except KeyError as error:
             raise missing_member(
                 "CreateTemplateEvaluatorVersionRequest", error
             ) from None
-        create_template_evaluator_version_request = cls(
-            commit_message=commit_message,
-            template_config=template_config,
-        )
+        create_template_evaluator_version_request = _new_instance(cls)
+        create_template_evaluator_version_request.commit_message = commit_message
+        create_template_evaluator_version_request.template_config = template_config
 
         return create_template_evaluator_version_request
 

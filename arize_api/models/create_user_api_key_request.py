@@ -30,6 +30,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateUserApiKeyRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateUserApiKeyRequest:
@@ -84,9 +86,21 @@ class CreateUserApiKeyRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateUserApiKeyRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateUserApiKeyRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateUserApiKeyRequest", data))
         try:
             key_type = cast(Literal["USER"], d.pop("key_type"))
             if key_type != "USER":
@@ -119,12 +133,11 @@ class CreateUserApiKeyRequest:
 
         except KeyError as error:
             raise missing_member("CreateUserApiKeyRequest", error) from None
-        create_user_api_key_request = cls(
-            key_type=key_type,
-            name=name,
-            description=description,
-            expires_at=expires_at,
-        )
+        create_user_api_key_request = _new_instance(cls)
+        create_user_api_key_request.key_type = key_type
+        create_user_api_key_request.name = name
+        create_user_api_key_request.description = description
+        create_user_api_key_request.expires_at = expires_at
 
         return create_user_api_key_request
 

@@ -25,6 +25,8 @@ from ..models.invite_mode import InviteMode, check_invite_mode
 
 T = TypeVar("T", bound="CreateUserRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateUserRequest:
@@ -64,12 +66,13 @@ class CreateUserRequest:
             def _parse_role(
                 data: object,
             ) -> CustomUserRoleAssignmentRequest | PredefinedUserRoleAssignmentRequest:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_user_role_assignment_request_type_0 = (
-                        CustomUserRoleAssignmentRequest.from_dict(data)
+                        CustomUserRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -84,7 +87,7 @@ class CreateUserRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_user_role_assignment_request_type_1 = (
-                        PredefinedUserRoleAssignmentRequest.from_dict(data)
+                        PredefinedUserRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -138,9 +141,21 @@ class CreateUserRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateUserRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateUserRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateUserRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -153,12 +168,13 @@ class CreateUserRequest:
             def _parse_role(
                 data: object,
             ) -> CustomUserRoleAssignmentRequest | PredefinedUserRoleAssignmentRequest:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_user_role_assignment_request_type_0 = (
-                        CustomUserRoleAssignmentRequest.from_dict(data)
+                        CustomUserRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -173,7 +189,7 @@ class CreateUserRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_user_role_assignment_request_type_1 = (
-                        PredefinedUserRoleAssignmentRequest.from_dict(data)
+                        PredefinedUserRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -198,12 +214,11 @@ class CreateUserRequest:
 
         except KeyError as error:
             raise missing_member("CreateUserRequest", error) from None
-        create_user_request = cls(
-            name=name,
-            email=email,
-            role=role,
-            invite_mode=invite_mode,
-        )
+        create_user_request = _new_instance(cls)
+        create_user_request.name = name
+        create_user_request.email = email
+        create_user_request.role = role
+        create_user_request.invite_mode = invite_mode
 
         return create_user_request
 

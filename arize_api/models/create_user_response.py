@@ -26,8 +26,11 @@ from .._validate import (
 )
 from ..models.invite_mode import InviteMode, check_invite_mode
 from ..models.user_status import UserStatus, check_user_status
+from ..types import UNSET
 
 T = TypeVar("T", bound="CreateUserResponse")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -121,9 +124,21 @@ class CreateUserResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateUserResponse", src_dict)
-        d = dict(src_dict)
+        """A ``CreateUserResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateUserResponse", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -141,6 +156,7 @@ class CreateUserResponse:
             def _parse_role(
                 data: object,
             ) -> CustomUserRoleAssignment | PredefinedUserRoleAssignment:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -150,7 +166,7 @@ class CreateUserResponse:
 
                         raise ConstMismatchError("type is not 'CUSTOM'")
                     componentsschemas_user_role_assignment_type_0 = (
-                        CustomUserRoleAssignment.from_dict(data)
+                        CustomUserRoleAssignment._parse(data, owned)
                     )
 
                     return componentsschemas_user_role_assignment_type_0
@@ -164,7 +180,7 @@ class CreateUserResponse:
 
                         raise ConstMismatchError("type is not 'PREDEFINED'")
                     componentsschemas_user_role_assignment_type_1 = (
-                        PredefinedUserRoleAssignment.from_dict(data)
+                        PredefinedUserRoleAssignment._parse(data, owned)
                     )
 
                     return componentsschemas_user_role_assignment_type_1
@@ -197,7 +213,12 @@ class CreateUserResponse:
 
             invite_mode = check_invite_mode(d.pop("invite_mode"))
 
-            temporary_password = d.pop("temporary_password", None)
+            temporary_password_sent = d.pop("temporary_password", UNSET)
+            if temporary_password_sent is UNSET:
+                temporary_password_sent = None
+            elif temporary_password_sent is None:
+                explicit_nulls += ("temporary_password",)
+            temporary_password = temporary_password_sent
             if temporary_password is not None and not isinstance(
                 temporary_password, str
             ):
@@ -208,24 +229,19 @@ class CreateUserResponse:
                     temporary_password,
                 )
 
-            if temporary_password is None and "temporary_password" in src_dict:
-                explicit_nulls += ("temporary_password",)
-
         except KeyError as error:
             raise missing_member("CreateUserResponse", error) from None
-        create_user_response = cls(
-            id=id,
-            name=name,
-            email=email,
-            role=role,
-            created_at=created_at,
-            status=status,
-            is_developer=is_developer,
-            invite_mode=invite_mode,
-            temporary_password=temporary_password,
-        )
-        if explicit_nulls:
-            create_user_response._explicit_nulls = explicit_nulls
+        create_user_response = _new_instance(cls)
+        create_user_response.id = id
+        create_user_response.name = name
+        create_user_response.email = email
+        create_user_response.role = role
+        create_user_response.created_at = created_at
+        create_user_response.status = status
+        create_user_response.is_developer = is_developer
+        create_user_response.invite_mode = invite_mode
+        create_user_response.temporary_password = temporary_password
+        create_user_response._explicit_nulls = explicit_nulls
 
         create_user_response.additional_properties = d
         return create_user_response

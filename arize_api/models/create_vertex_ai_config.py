@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="CreateVertexAiConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateVertexAiConfig:
@@ -73,9 +75,21 @@ class CreateVertexAiConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateVertexAiConfig", src_dict)
-        d = dict(src_dict)
+        """A ``CreateVertexAiConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateVertexAiConfig", data))
         try:
             provider = cast(Literal["VERTEX_AI"], d.pop("provider"))
             if provider != "VERTEX_AI":
@@ -108,12 +122,11 @@ class CreateVertexAiConfig:
 
         except KeyError as error:
             raise missing_member("CreateVertexAiConfig", error) from None
-        create_vertex_ai_config = cls(
-            provider=provider,
-            project_id=project_id,
-            location=location,
-            project_access_label=project_access_label,
-        )
+        create_vertex_ai_config = _new_instance(cls)
+        create_vertex_ai_config.provider = provider
+        create_vertex_ai_config.project_id = project_id
+        create_vertex_ai_config.location = location
+        create_vertex_ai_config.project_access_label = project_access_label
 
         return create_vertex_ai_config
 

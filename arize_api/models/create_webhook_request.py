@@ -28,6 +28,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateWebhookRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateWebhookRequest:
@@ -118,9 +120,21 @@ class CreateWebhookRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateWebhookRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateWebhookRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateWebhookRequest", data))
         try:
             organization_id = d.pop("organization_id")
             if not isinstance(organization_id, str):
@@ -167,20 +181,19 @@ class CreateWebhookRequest:
             if isinstance(_headers, Unset):
                 headers = UNSET
             else:
-                headers = CreateWebhookRequestHeaders.from_dict(_headers)
+                headers = CreateWebhookRequestHeaders._parse(_headers, owned)
 
         except KeyError as error:
             raise missing_member("CreateWebhookRequest", error) from None
-        create_webhook_request = cls(
-            organization_id=organization_id,
-            name=name,
-            url=url,
-            description=description,
-            auth_type=auth_type,
-            auth_token=auth_token,
-            timeout_ms=timeout_ms,
-            headers=headers,
-        )
+        create_webhook_request = _new_instance(cls)
+        create_webhook_request.organization_id = organization_id
+        create_webhook_request.name = name
+        create_webhook_request.url = url
+        create_webhook_request.description = description
+        create_webhook_request.auth_type = auth_type
+        create_webhook_request.auth_token = auth_token
+        create_webhook_request.timeout_ms = timeout_ms
+        create_webhook_request.headers = headers
 
         return create_webhook_request
 

@@ -25,8 +25,11 @@ from .._validate import (
     wrong_kind,
 )
 from ..models.webhook_auth_type import WebhookAuthType, check_webhook_auth_type
+from ..types import UNSET
 
 T = TypeVar("T", bound="CreateWebhookResponse")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -137,9 +140,21 @@ class CreateWebhookResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateWebhookResponse", src_dict)
-        d = dict(src_dict)
+        """A ``CreateWebhookResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateWebhookResponse", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -191,7 +206,12 @@ class CreateWebhookResponse:
                     "CreateWebhookResponse", "updated_at", error
                 ) from error
 
-            signing_secret = d.pop("signing_secret", None)
+            signing_secret_sent = d.pop("signing_secret", UNSET)
+            if signing_secret_sent is UNSET:
+                signing_secret_sent = None
+            elif signing_secret_sent is None:
+                explicit_nulls += ("signing_secret",)
+            signing_secret = signing_secret_sent
             if signing_secret is not None and not isinstance(signing_secret, str):
                 raise wrong_kind(
                     "CreateWebhookResponse",
@@ -200,10 +220,12 @@ class CreateWebhookResponse:
                     signing_secret,
                 )
 
-            if signing_secret is None and "signing_secret" in src_dict:
-                explicit_nulls += ("signing_secret",)
-
-            signing_secret_hint = d.pop("signing_secret_hint", None)
+            signing_secret_hint_sent = d.pop("signing_secret_hint", UNSET)
+            if signing_secret_hint_sent is UNSET:
+                signing_secret_hint_sent = None
+            elif signing_secret_hint_sent is None:
+                explicit_nulls += ("signing_secret_hint",)
+            signing_secret_hint = signing_secret_hint_sent
             if signing_secret_hint is not None and not isinstance(
                 signing_secret_hint, str
             ):
@@ -214,10 +236,12 @@ class CreateWebhookResponse:
                     signing_secret_hint,
                 )
 
-            if signing_secret_hint is None and "signing_secret_hint" in src_dict:
-                explicit_nulls += ("signing_secret_hint",)
-
-            created_by_user_id = d.pop("created_by_user_id", None)
+            created_by_user_id_sent = d.pop("created_by_user_id", UNSET)
+            if created_by_user_id_sent is UNSET:
+                created_by_user_id_sent = None
+            elif created_by_user_id_sent is None:
+                explicit_nulls += ("created_by_user_id",)
+            created_by_user_id = created_by_user_id_sent
             if created_by_user_id is not None and not isinstance(
                 created_by_user_id, str
             ):
@@ -228,27 +252,22 @@ class CreateWebhookResponse:
                     created_by_user_id,
                 )
 
-            if created_by_user_id is None and "created_by_user_id" in src_dict:
-                explicit_nulls += ("created_by_user_id",)
-
         except KeyError as error:
             raise missing_member("CreateWebhookResponse", error) from None
-        create_webhook_response = cls(
-            id=id,
-            organization_id=organization_id,
-            name=name,
-            description=description,
-            url=url,
-            auth_type=auth_type,
-            timeout_ms=timeout_ms,
-            created_at=created_at,
-            updated_at=updated_at,
-            signing_secret=signing_secret,
-            signing_secret_hint=signing_secret_hint,
-            created_by_user_id=created_by_user_id,
-        )
-        if explicit_nulls:
-            create_webhook_response._explicit_nulls = explicit_nulls
+        create_webhook_response = _new_instance(cls)
+        create_webhook_response.id = id
+        create_webhook_response.organization_id = organization_id
+        create_webhook_response.name = name
+        create_webhook_response.description = description
+        create_webhook_response.url = url
+        create_webhook_response.auth_type = auth_type
+        create_webhook_response.timeout_ms = timeout_ms
+        create_webhook_response.created_at = created_at
+        create_webhook_response.updated_at = updated_at
+        create_webhook_response.signing_secret = signing_secret
+        create_webhook_response.signing_secret_hint = signing_secret_hint
+        create_webhook_response.created_by_user_id = created_by_user_id
+        create_webhook_response._explicit_nulls = explicit_nulls
 
         create_webhook_response.additional_properties = d
         return create_webhook_response

@@ -25,6 +25,8 @@ from ..models.webhook_source_type import WebhookSourceType, check_webhook_source
 
 T = TypeVar("T", bound="CreateWebhookSubscriptionRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CreateWebhookSubscriptionRequest:
@@ -74,9 +76,21 @@ class CreateWebhookSubscriptionRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CreateWebhookSubscriptionRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CreateWebhookSubscriptionRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CreateWebhookSubscriptionRequest", data))
         try:
             webhook_id = d.pop("webhook_id")
             if not isinstance(webhook_id, str):
@@ -102,12 +116,11 @@ class CreateWebhookSubscriptionRequest:
 
         except KeyError as error:
             raise missing_member("CreateWebhookSubscriptionRequest", error) from None
-        create_webhook_subscription_request = cls(
-            webhook_id=webhook_id,
-            source_type=source_type,
-            source_id=source_id,
-            event=event,
-        )
+        create_webhook_subscription_request = _new_instance(cls)
+        create_webhook_subscription_request.webhook_id = webhook_id
+        create_webhook_subscription_request.source_type = source_type
+        create_webhook_subscription_request.source_id = source_id
+        create_webhook_subscription_request.event = event
 
         return create_webhook_subscription_request
 

@@ -26,6 +26,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="CustomBaselineConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CustomBaselineConfig:
@@ -90,9 +92,21 @@ class CustomBaselineConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CustomBaselineConfig", src_dict)
-        d = dict(src_dict)
+        """A ``CustomBaselineConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CustomBaselineConfig", data))
         try:
             type_ = cast(Literal["CUSTOM_BASELINE"], d.pop("type"))
             if type_ != "CUSTOM_BASELINE":
@@ -110,7 +124,7 @@ class CustomBaselineConfig:
             filters = []
             _filters = filters_sent
             for filters_item_data in _filters:
-                filters_item = MonitorFilter.from_dict(filters_item_data)
+                filters_item = MonitorFilter._parse(filters_item_data, owned)
 
                 filters.append(filters_item)
 
@@ -125,6 +139,7 @@ class CustomBaselineConfig:
             def _parse_window(
                 data: object,
             ) -> FixedCustomBaselineWindow | MovingCustomBaselineWindow:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -134,7 +149,7 @@ class CustomBaselineConfig:
 
                         raise ConstMismatchError("type is not 'FIXED'")
                     componentsschemas_custom_baseline_window_type_0 = (
-                        FixedCustomBaselineWindow.from_dict(data)
+                        FixedCustomBaselineWindow._parse(data, owned)
                     )
 
                     return componentsschemas_custom_baseline_window_type_0
@@ -148,7 +163,7 @@ class CustomBaselineConfig:
 
                         raise ConstMismatchError("type is not 'MOVING'")
                     componentsschemas_custom_baseline_window_type_1 = (
-                        MovingCustomBaselineWindow.from_dict(data)
+                        MovingCustomBaselineWindow._parse(data, owned)
                     )
 
                     return componentsschemas_custom_baseline_window_type_1
@@ -165,12 +180,11 @@ class CustomBaselineConfig:
 
         except KeyError as error:
             raise missing_member("CustomBaselineConfig", error) from None
-        custom_baseline_config = cls(
-            type_=type_,
-            filters=filters,
-            model_versions=model_versions,
-            window=window,
-        )
+        custom_baseline_config = _new_instance(cls)
+        custom_baseline_config.type_ = type_
+        custom_baseline_config.filters = filters
+        custom_baseline_config.model_versions = model_versions
+        custom_baseline_config.window = window
 
         custom_baseline_config.additional_properties = d
         return custom_baseline_config

@@ -25,8 +25,11 @@ from .._validate import (
     wrong_kind,
 )
 from ..models.data_granularity import DataGranularity, check_data_granularity
+from ..types import UNSET
 
 T = TypeVar("T", bound="CustomCodeConfig")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -150,9 +153,21 @@ class CustomCodeConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CustomCodeConfig", src_dict)
-        d = dict(src_dict)
+        """A ``CustomCodeConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CustomCodeConfig", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             type_ = cast(Literal["CUSTOM"], d.pop("type"))
@@ -175,6 +190,12 @@ class CustomCodeConfig:
                 raise wrong_kind("CustomCodeConfig", "variables", "a list", variables)
             check_items("CustomCodeConfig", "variables", variables, "str")
 
+            data_granularity_sent = d.pop("data_granularity", UNSET)
+            if data_granularity_sent is UNSET:
+                data_granularity_sent = None
+            elif data_granularity_sent is None:
+                explicit_nulls += ("data_granularity",)
+
             def _parse_data_granularity(data: object) -> DataGranularity | None:
                 if data is None:
                     return data
@@ -196,10 +217,13 @@ class CustomCodeConfig:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            data_granularity = _parse_data_granularity(d.pop("data_granularity", None))
+            data_granularity = _parse_data_granularity(data_granularity_sent)
 
-            if data_granularity is None and "data_granularity" in src_dict:
-                explicit_nulls += ("data_granularity",)
+            query_filter_sent = d.pop("query_filter", UNSET)
+            if query_filter_sent is UNSET:
+                query_filter_sent = None
+            elif query_filter_sent is None:
+                explicit_nulls += ("query_filter",)
 
             def _parse_query_filter(data: object) -> None | str:
                 if data is None:
@@ -208,15 +232,18 @@ class CustomCodeConfig:
                     return data
                 return cast(None | str, data)
 
-            query_filter = _parse_query_filter(d.pop("query_filter", None))
+            query_filter = _parse_query_filter(query_filter_sent)
 
             if query_filter is not None and not isinstance(query_filter, str):
                 raise wrong_kind(
                     "CustomCodeConfig", "query_filter", "a string", query_filter
                 )
 
-            if query_filter is None and "query_filter" in src_dict:
-                explicit_nulls += ("query_filter",)
+            imports_sent = d.pop("imports", UNSET)
+            if imports_sent is UNSET:
+                imports_sent = None
+            elif imports_sent is None:
+                explicit_nulls += ("imports",)
 
             def _parse_imports(data: object) -> None | str:
                 if data is None:
@@ -225,15 +252,16 @@ class CustomCodeConfig:
                     return data
                 return cast(None | str, data)
 
-            imports = _parse_imports(d.pop("imports", None))
+            imports = _parse_imports(imports_sent)
 
             if imports is not None and not isinstance(imports, str):
                 raise wrong_kind("CustomCodeConfig", "imports", "a string", imports)
 
-            if imports is None and "imports" in src_dict:
-                explicit_nulls += ("imports",)
-
-            static_params_sent = d.pop("static_params", None)
+            static_params_sent = d.pop("static_params", UNSET)
+            if static_params_sent is UNSET:
+                static_params_sent = None
+            elif static_params_sent is None:
+                explicit_nulls += ("static_params",)
             if static_params_sent is not None and not isinstance(
                 static_params_sent, list
             ):
@@ -245,27 +273,24 @@ class CustomCodeConfig:
             if _static_params is not None:
                 static_params = []
                 for static_params_item_data in _static_params:
-                    static_params_item = StaticParam.from_dict(static_params_item_data)
+                    static_params_item = StaticParam._parse(
+                        static_params_item_data, owned
+                    )
 
                     static_params.append(static_params_item)
 
-            if static_params is None and "static_params" in src_dict:
-                explicit_nulls += ("static_params",)
-
         except KeyError as error:
             raise missing_member("CustomCodeConfig", error) from None
-        custom_code_config = cls(
-            type_=type_,
-            name=name,
-            code=code,
-            variables=variables,
-            data_granularity=data_granularity,
-            query_filter=query_filter,
-            imports=imports,
-            static_params=static_params,
-        )
-        if explicit_nulls:
-            custom_code_config._explicit_nulls = explicit_nulls
+        custom_code_config = _new_instance(cls)
+        custom_code_config.type_ = type_
+        custom_code_config.name = name
+        custom_code_config.code = code
+        custom_code_config.variables = variables
+        custom_code_config.data_granularity = data_granularity
+        custom_code_config.query_filter = query_filter
+        custom_code_config.imports = imports
+        custom_code_config.static_params = static_params
+        custom_code_config._explicit_nulls = explicit_nulls
 
         custom_code_config.additional_properties = d
         return custom_code_config

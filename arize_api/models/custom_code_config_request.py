@@ -30,6 +30,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CustomCodeConfigRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CustomCodeConfigRequest:
@@ -141,9 +143,21 @@ class CustomCodeConfigRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CustomCodeConfigRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CustomCodeConfigRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CustomCodeConfigRequest", data))
         try:
             type_ = cast(Literal["CUSTOM"], d.pop("type"))
             if type_ != "CUSTOM":
@@ -241,24 +255,23 @@ class CustomCodeConfigRequest:
             if _static_params is not UNSET:
                 static_params = []
                 for static_params_item_data in _static_params:
-                    static_params_item = StaticParamRequest.from_dict(
-                        static_params_item_data
+                    static_params_item = StaticParamRequest._parse(
+                        static_params_item_data, owned
                     )
 
                     static_params.append(static_params_item)
 
         except KeyError as error:
             raise missing_member("CustomCodeConfigRequest", error) from None
-        custom_code_config_request = cls(
-            type_=type_,
-            name=name,
-            code=code,
-            variables=variables,
-            data_granularity=data_granularity,
-            query_filter=query_filter,
-            imports=imports,
-            static_params=static_params,
-        )
+        custom_code_config_request = _new_instance(cls)
+        custom_code_config_request.type_ = type_
+        custom_code_config_request.name = name
+        custom_code_config_request.code = code
+        custom_code_config_request.variables = variables
+        custom_code_config_request.data_granularity = data_granularity
+        custom_code_config_request.query_filter = query_filter
+        custom_code_config_request.imports = imports
+        custom_code_config_request.static_params = static_params
 
         return custom_code_config_request
 

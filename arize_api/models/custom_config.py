@@ -24,8 +24,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="CustomConfig")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -117,9 +120,21 @@ class CustomConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CustomConfig", src_dict)
-        d = dict(src_dict)
+        """A ``CustomConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CustomConfig", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             is_function_calling_enabled = d.pop("is_function_calling_enabled")
@@ -168,9 +183,16 @@ class CustomConfig:
                 raise wrong_kind("CustomConfig", "model_names", "a list", model_names)
             check_items("CustomConfig", "model_names", model_names, "str")
 
+            auth_sent = d.pop("auth", UNSET)
+            if auth_sent is UNSET:
+                auth_sent = None
+            elif auth_sent is None:
+                explicit_nulls += ("auth",)
+
             def _parse_auth(
                 data: object,
             ) -> CustomDefaultAuth | CustomOauth2ClientCredentialsAuth | None:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if isinstance(data, NoneType):
                     return data
                 failures: list[Exception] = []
@@ -181,8 +203,8 @@ class CustomConfig:
                         from arize_api._errors import ConstMismatchError
 
                         raise ConstMismatchError("auth_type is not 'DEFAULT'")
-                    componentsschemas_custom_auth_type_0 = CustomDefaultAuth.from_dict(
-                        data
+                    componentsschemas_custom_auth_type_0 = CustomDefaultAuth._parse(
+                        data, owned
                     )
 
                     return componentsschemas_custom_auth_type_0
@@ -201,7 +223,7 @@ class CustomConfig:
                             "auth_type is not 'OAUTH2_CLIENT_CREDENTIALS'"
                         )
                     componentsschemas_custom_auth_type_1 = (
-                        CustomOauth2ClientCredentialsAuth.from_dict(data)
+                        CustomOauth2ClientCredentialsAuth._parse(data, owned)
                     )
 
                     return componentsschemas_custom_auth_type_1
@@ -214,25 +236,20 @@ class CustomConfig:
                     unmatched_variant(data, failures, polymorphic=True),
                 )
 
-            auth = _parse_auth(d.pop("auth", None))
-
-            if auth is None and "auth" in src_dict:
-                explicit_nulls += ("auth",)
+            auth = _parse_auth(auth_sent)
 
         except KeyError as error:
             raise missing_member("CustomConfig", error) from None
-        custom_config = cls(
-            is_function_calling_enabled=is_function_calling_enabled,
-            provider=provider,
-            has_api_key=has_api_key,
-            base_url=base_url,
-            header_names=header_names,
-            is_default_models_enabled=is_default_models_enabled,
-            model_names=model_names,
-            auth=auth,
-        )
-        if explicit_nulls:
-            custom_config._explicit_nulls = explicit_nulls
+        custom_config = _new_instance(cls)
+        custom_config.is_function_calling_enabled = is_function_calling_enabled
+        custom_config.provider = provider
+        custom_config.has_api_key = has_api_key
+        custom_config.base_url = base_url
+        custom_config.header_names = header_names
+        custom_config.is_default_models_enabled = is_default_models_enabled
+        custom_config.model_names = model_names
+        custom_config.auth = auth
+        custom_config._explicit_nulls = explicit_nulls
 
         custom_config.additional_properties = d
         return custom_config

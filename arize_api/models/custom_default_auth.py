@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="CustomDefaultAuth")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CustomDefaultAuth:
@@ -63,9 +65,21 @@ class CustomDefaultAuth:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CustomDefaultAuth", src_dict)
-        d = dict(src_dict)
+        """A ``CustomDefaultAuth`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CustomDefaultAuth", data))
         try:
             auth_type = cast(Literal["DEFAULT"], d.pop("auth_type"))
             if auth_type != "DEFAULT":
@@ -83,10 +97,9 @@ class CustomDefaultAuth:
 
         except KeyError as error:
             raise missing_member("CustomDefaultAuth", error) from None
-        custom_default_auth = cls(
-            auth_type=auth_type,
-            has_api_key=has_api_key,
-        )
+        custom_default_auth = _new_instance(cls)
+        custom_default_auth.auth_type = auth_type
+        custom_default_auth.has_api_key = has_api_key
 
         custom_default_auth.additional_properties = d
         return custom_default_auth

@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="CustomOauth2ClientCredentialsAuth")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CustomOauth2ClientCredentialsAuth:
@@ -91,9 +93,21 @@ class CustomOauth2ClientCredentialsAuth:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CustomOauth2ClientCredentialsAuth", src_dict)
-        d = dict(src_dict)
+        """A ``CustomOauth2ClientCredentialsAuth`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CustomOauth2ClientCredentialsAuth", data))
         try:
             auth_type = cast(Literal["OAUTH2_CLIENT_CREDENTIALS"], d.pop("auth_type"))
             if auth_type != "OAUTH2_CLIENT_CREDENTIALS":
@@ -159,14 +173,13 @@ class CustomOauth2ClientCredentialsAuth:
 
         except KeyError as error:
             raise missing_member("CustomOauth2ClientCredentialsAuth", error) from None
-        custom_oauth_2_client_credentials_auth = cls(
-            auth_type=auth_type,
-            token_url=token_url,
-            client_id=client_id,
-            has_client_secret=has_client_secret,
-            scopes=scopes,
-            audience=audience,
-        )
+        custom_oauth_2_client_credentials_auth = _new_instance(cls)
+        custom_oauth_2_client_credentials_auth.auth_type = auth_type
+        custom_oauth_2_client_credentials_auth.token_url = token_url
+        custom_oauth_2_client_credentials_auth.client_id = client_id
+        custom_oauth_2_client_credentials_auth.has_client_secret = has_client_secret
+        custom_oauth_2_client_credentials_auth.scopes = scopes
+        custom_oauth_2_client_credentials_auth.audience = audience
 
         custom_oauth_2_client_credentials_auth.additional_properties = d
         return custom_oauth_2_client_credentials_auth

@@ -22,8 +22,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="CustomUserRoleAssignment")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -75,9 +78,21 @@ class CustomUserRoleAssignment:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CustomUserRoleAssignment", src_dict)
-        d = dict(src_dict)
+        """A ``CustomUserRoleAssignment`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CustomUserRoleAssignment", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             type_ = cast(Literal["CUSTOM"], d.pop("type"))
@@ -90,22 +105,22 @@ class CustomUserRoleAssignment:
             if not isinstance(id, str):
                 raise wrong_kind("CustomUserRoleAssignment", "id", "a string", id)
 
-            name = d.pop("name", None)
+            name_sent = d.pop("name", UNSET)
+            if name_sent is UNSET:
+                name_sent = None
+            elif name_sent is None:
+                explicit_nulls += ("name",)
+            name = name_sent
             if name is not None and not isinstance(name, str):
                 raise wrong_kind("CustomUserRoleAssignment", "name", "a string", name)
 
-            if name is None and "name" in src_dict:
-                explicit_nulls += ("name",)
-
         except KeyError as error:
             raise missing_member("CustomUserRoleAssignment", error) from None
-        custom_user_role_assignment = cls(
-            type_=type_,
-            id=id,
-            name=name,
-        )
-        if explicit_nulls:
-            custom_user_role_assignment._explicit_nulls = explicit_nulls
+        custom_user_role_assignment = _new_instance(cls)
+        custom_user_role_assignment.type_ = type_
+        custom_user_role_assignment.id = id
+        custom_user_role_assignment.name = name
+        custom_user_role_assignment._explicit_nulls = explicit_nulls
 
         custom_user_role_assignment.additional_properties = d
         return custom_user_role_assignment

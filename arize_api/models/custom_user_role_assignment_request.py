@@ -27,6 +27,8 @@ from ..models.user_role_assignment_type import (
 
 T = TypeVar("T", bound="CustomUserRoleAssignmentRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class CustomUserRoleAssignmentRequest:
@@ -62,9 +64,21 @@ class CustomUserRoleAssignmentRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("CustomUserRoleAssignmentRequest", src_dict)
-        d = dict(src_dict)
+        """A ``CustomUserRoleAssignmentRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("CustomUserRoleAssignmentRequest", data))
         try:
             type_ = check_user_role_assignment_type(d.pop("type"))
 
@@ -76,10 +90,9 @@ class CustomUserRoleAssignmentRequest:
 
         except KeyError as error:
             raise missing_member("CustomUserRoleAssignmentRequest", error) from None
-        custom_user_role_assignment_request = cls(
-            type_=type_,
-            id=id,
-        )
+        custom_user_role_assignment_request = _new_instance(cls)
+        custom_user_role_assignment_request.type_ = type_
+        custom_user_role_assignment_request.id = id
 
         return custom_user_role_assignment_request
 

@@ -31,8 +31,11 @@ from .._validate import (
 )
 from ..models.data_quality_metric import DataQualityMetric, check_data_quality_metric
 from ..models.monitor_status import MonitorStatus, check_monitor_status
+from ..types import UNSET
 
 T = TypeVar("T", bound="DataQualityMonitor")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -314,9 +317,21 @@ class DataQualityMonitor:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DataQualityMonitor", src_dict)
-        d = dict(src_dict)
+        """A ``DataQualityMonitor`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DataQualityMonitor", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -353,6 +368,7 @@ class DataQualityMonitor:
                 | ManualRangeThreshold
                 | ManualSingleThreshold
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -362,7 +378,7 @@ class DataQualityMonitor:
 
                         raise ConstMismatchError("type is not 'DYNAMIC_RANGE'")
                     componentsschemas_threshold_config_type_0 = (
-                        DynamicRangeThreshold.from_dict(data)
+                        DynamicRangeThreshold._parse(data, owned)
                     )
 
                     return componentsschemas_threshold_config_type_0
@@ -376,7 +392,7 @@ class DataQualityMonitor:
 
                         raise ConstMismatchError("type is not 'DYNAMIC_SINGLE'")
                     componentsschemas_threshold_config_type_1 = (
-                        DynamicSingleThreshold.from_dict(data)
+                        DynamicSingleThreshold._parse(data, owned)
                     )
 
                     return componentsschemas_threshold_config_type_1
@@ -390,7 +406,7 @@ class DataQualityMonitor:
 
                         raise ConstMismatchError("type is not 'MANUAL_RANGE'")
                     componentsschemas_threshold_config_type_2 = (
-                        ManualRangeThreshold.from_dict(data)
+                        ManualRangeThreshold._parse(data, owned)
                     )
 
                     return componentsschemas_threshold_config_type_2
@@ -404,7 +420,7 @@ class DataQualityMonitor:
 
                         raise ConstMismatchError("type is not 'MANUAL_SINGLE'")
                     componentsschemas_threshold_config_type_3 = (
-                        ManualSingleThreshold.from_dict(data)
+                        ManualSingleThreshold._parse(data, owned)
                     )
 
                     return componentsschemas_threshold_config_type_3
@@ -467,7 +483,7 @@ class DataQualityMonitor:
 
             metric = check_data_quality_metric(d.pop("metric"))
 
-            dimension = Dimension.from_dict(d.pop("dimension"))
+            dimension = Dimension._parse(d.pop("dimension"), owned)
 
             model_versions = cast(list[str], d.pop("model_versions"))
 
@@ -477,7 +493,11 @@ class DataQualityMonitor:
                 )
             check_items("DataQualityMonitor", "model_versions", model_versions, "str")
 
-            filters_sent = d.pop("filters", None)
+            filters_sent = d.pop("filters", UNSET)
+            if filters_sent is UNSET:
+                filters_sent = None
+            elif filters_sent is None:
+                explicit_nulls += ("filters",)
             if filters_sent is not None and not isinstance(filters_sent, list):
                 raise wrong_kind(
                     "DataQualityMonitor", "filters", "a list", filters_sent
@@ -487,14 +507,15 @@ class DataQualityMonitor:
             if _filters is not None:
                 filters = []
                 for filters_item_data in _filters:
-                    filters_item = MonitorFilter.from_dict(filters_item_data)
+                    filters_item = MonitorFilter._parse(filters_item_data, owned)
 
                     filters.append(filters_item)
 
-            if filters is None and "filters" in src_dict:
-                explicit_nulls += ("filters",)
-
-            notification_configs_sent = d.pop("notification_configs", None)
+            notification_configs_sent = d.pop("notification_configs", UNSET)
+            if notification_configs_sent is UNSET:
+                notification_configs_sent = None
+            elif notification_configs_sent is None:
+                explicit_nulls += ("notification_configs",)
             if notification_configs_sent is not None and not isinstance(
                 notification_configs_sent, list
             ):
@@ -524,6 +545,7 @@ class DataQualityMonitor:
                         | IntegrationNotificationConfig
                         | WebhookNotificationConfig
                     ):
+                        owned = False  # a variant that fails must leave the data whole for the next one
                         failures: list[Exception] = []
                         try:
                             if not isinstance(data, dict):
@@ -533,7 +555,7 @@ class DataQualityMonitor:
 
                                 raise ConstMismatchError("type is not 'EMAIL'")
                             componentsschemas_notification_config_type_0 = (
-                                EmailNotificationConfig.from_dict(data)
+                                EmailNotificationConfig._parse(data, owned)
                             )
 
                             return componentsschemas_notification_config_type_0
@@ -552,7 +574,7 @@ class DataQualityMonitor:
 
                                 raise ConstMismatchError("type is not 'INTEGRATION'")
                             componentsschemas_notification_config_type_1 = (
-                                IntegrationNotificationConfig.from_dict(data)
+                                IntegrationNotificationConfig._parse(data, owned)
                             )
 
                             return componentsschemas_notification_config_type_1
@@ -571,7 +593,7 @@ class DataQualityMonitor:
 
                                 raise ConstMismatchError("type is not 'WEBHOOK'")
                             componentsschemas_notification_config_type_2 = (
-                                WebhookNotificationConfig.from_dict(data)
+                                WebhookNotificationConfig._parse(data, owned)
                             )
 
                             return componentsschemas_notification_config_type_2
@@ -597,32 +619,40 @@ class DataQualityMonitor:
 
                     notification_configs.append(notification_configs_item)
 
-            if notification_configs is None and "notification_configs" in src_dict:
-                explicit_nulls += ("notification_configs",)
-
-            _downtime = d.pop("downtime", None)
+            downtime_sent = d.pop("downtime", UNSET)
+            if downtime_sent is UNSET:
+                downtime_sent = None
+            elif downtime_sent is None:
+                explicit_nulls += ("downtime",)
+            _downtime = downtime_sent
             downtime: DowntimeConfig | None
             if isinstance(_downtime, NoneType):
                 downtime = None
             else:
-                downtime = DowntimeConfig.from_dict(_downtime)
+                downtime = DowntimeConfig._parse(_downtime, owned)
 
-            if downtime is None and "downtime" in src_dict:
-                explicit_nulls += ("downtime",)
-
-            _scheduled_runtime = d.pop("scheduled_runtime", None)
+            scheduled_runtime_sent = d.pop("scheduled_runtime", UNSET)
+            if scheduled_runtime_sent is UNSET:
+                scheduled_runtime_sent = None
+            elif scheduled_runtime_sent is None:
+                explicit_nulls += ("scheduled_runtime",)
+            _scheduled_runtime = scheduled_runtime_sent
             scheduled_runtime: ScheduledRuntimeConfig | None
             if isinstance(_scheduled_runtime, NoneType):
                 scheduled_runtime = None
             else:
-                scheduled_runtime = ScheduledRuntimeConfig.from_dict(_scheduled_runtime)
+                scheduled_runtime = ScheduledRuntimeConfig._parse(
+                    _scheduled_runtime, owned
+                )
 
-            if scheduled_runtime is None and "scheduled_runtime" in src_dict:
-                explicit_nulls += ("scheduled_runtime",)
-
-            evaluation_window_length_seconds = d.pop(
-                "evaluation_window_length_seconds", None
+            evaluation_window_length_seconds_sent = d.pop(
+                "evaluation_window_length_seconds", UNSET
             )
+            if evaluation_window_length_seconds_sent is UNSET:
+                evaluation_window_length_seconds_sent = None
+            elif evaluation_window_length_seconds_sent is None:
+                explicit_nulls += ("evaluation_window_length_seconds",)
+            evaluation_window_length_seconds = evaluation_window_length_seconds_sent
             if (
                 evaluation_window_length_seconds is not None
                 and type(evaluation_window_length_seconds) is not int
@@ -633,23 +663,24 @@ class DataQualityMonitor:
                     evaluation_window_length_seconds,
                 )
 
-            if (
-                evaluation_window_length_seconds is None
-                and "evaluation_window_length_seconds" in src_dict
-            ):
-                explicit_nulls += ("evaluation_window_length_seconds",)
-
-            delay_seconds = d.pop("delay_seconds", None)
+            delay_seconds_sent = d.pop("delay_seconds", UNSET)
+            if delay_seconds_sent is UNSET:
+                delay_seconds_sent = None
+            elif delay_seconds_sent is None:
+                explicit_nulls += ("delay_seconds",)
+            delay_seconds = delay_seconds_sent
             if delay_seconds is not None and type(delay_seconds) is not int:
                 delay_seconds = as_int(
                     "DataQualityMonitor", "delay_seconds", delay_seconds
                 )
 
-            if delay_seconds is None and "delay_seconds" in src_dict:
-                explicit_nulls += ("delay_seconds",)
-
+            evaluated_at_sent = d.pop("evaluated_at", UNSET)
+            if evaluated_at_sent is UNSET:
+                evaluated_at_sent = None
+            elif evaluated_at_sent is None:
+                explicit_nulls += ("evaluated_at",)
             try:
-                _evaluated_at = d.pop("evaluated_at", None)
+                _evaluated_at = evaluated_at_sent
                 evaluated_at: datetime.datetime | None
                 if isinstance(_evaluated_at, NoneType):
                     evaluated_at = None
@@ -661,10 +692,12 @@ class DataQualityMonitor:
                     "DataQualityMonitor", "evaluated_at", error
                 ) from error
 
-            if evaluated_at is None and "evaluated_at" in src_dict:
-                explicit_nulls += ("evaluated_at",)
-
-            latest_computed_value = d.pop("latest_computed_value", None)
+            latest_computed_value_sent = d.pop("latest_computed_value", UNSET)
+            if latest_computed_value_sent is UNSET:
+                latest_computed_value_sent = None
+            elif latest_computed_value_sent is None:
+                explicit_nulls += ("latest_computed_value",)
+            latest_computed_value = latest_computed_value_sent
             if (
                 latest_computed_value is not None
                 and type(latest_computed_value) is not float
@@ -674,19 +707,25 @@ class DataQualityMonitor:
                     "DataQualityMonitor", "latest_computed_value", latest_computed_value
                 )
 
-            if latest_computed_value is None and "latest_computed_value" in src_dict:
-                explicit_nulls += ("latest_computed_value",)
-
-            notes = d.pop("notes", None)
+            notes_sent = d.pop("notes", UNSET)
+            if notes_sent is UNSET:
+                notes_sent = None
+            elif notes_sent is None:
+                explicit_nulls += ("notes",)
+            notes = notes_sent
             if notes is not None and not isinstance(notes, str):
                 raise wrong_kind("DataQualityMonitor", "notes", "a string", notes)
 
-            if notes is None and "notes" in src_dict:
-                explicit_nulls += ("notes",)
+            baseline_config_sent = d.pop("baseline_config", UNSET)
+            if baseline_config_sent is UNSET:
+                baseline_config_sent = None
+            elif baseline_config_sent is None:
+                explicit_nulls += ("baseline_config",)
 
             def _parse_baseline_config(
                 data: object,
             ) -> CustomBaselineConfig | ModelBaselineConfig | None:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if isinstance(data, NoneType):
                     return data
                 failures: list[Exception] = []
@@ -698,7 +737,7 @@ class DataQualityMonitor:
 
                         raise ConstMismatchError("type is not 'CUSTOM_BASELINE'")
                     componentsschemas_baseline_config_type_0 = (
-                        CustomBaselineConfig.from_dict(data)
+                        CustomBaselineConfig._parse(data, owned)
                     )
 
                     return componentsschemas_baseline_config_type_0
@@ -712,7 +751,7 @@ class DataQualityMonitor:
 
                         raise ConstMismatchError("type is not 'MODEL_BASELINE'")
                     componentsschemas_baseline_config_type_1 = (
-                        ModelBaselineConfig.from_dict(data)
+                        ModelBaselineConfig._parse(data, owned)
                     )
 
                     return componentsschemas_baseline_config_type_1
@@ -725,42 +764,39 @@ class DataQualityMonitor:
                     unmatched_variant(data, failures, polymorphic=True),
                 )
 
-            baseline_config = _parse_baseline_config(d.pop("baseline_config", None))
-
-            if baseline_config is None and "baseline_config" in src_dict:
-                explicit_nulls += ("baseline_config",)
+            baseline_config = _parse_baseline_config(baseline_config_sent)
 
         except KeyError as error:
             raise missing_member("DataQualityMonitor", error) from None
-        data_quality_monitor = cls(
-            id=id,
-            name=name,
-            type_=type_,
-            project_id=project_id,
-            uri=uri,
-            status=status,
-            threshold=threshold,
-            notifications_enabled=notifications_enabled,
-            manual_evaluation_enabled=manual_evaluation_enabled,
-            created_by_user_id=created_by_user_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            metric=metric,
-            dimension=dimension,
-            model_versions=model_versions,
-            filters=filters,
-            notification_configs=notification_configs,
-            downtime=downtime,
-            scheduled_runtime=scheduled_runtime,
-            evaluation_window_length_seconds=evaluation_window_length_seconds,
-            delay_seconds=delay_seconds,
-            evaluated_at=evaluated_at,
-            latest_computed_value=latest_computed_value,
-            notes=notes,
-            baseline_config=baseline_config,
+        data_quality_monitor = _new_instance(cls)
+        data_quality_monitor.id = id
+        data_quality_monitor.name = name
+        data_quality_monitor.type_ = type_
+        data_quality_monitor.project_id = project_id
+        data_quality_monitor.uri = uri
+        data_quality_monitor.status = status
+        data_quality_monitor.threshold = threshold
+        data_quality_monitor.notifications_enabled = notifications_enabled
+        data_quality_monitor.manual_evaluation_enabled = manual_evaluation_enabled
+        data_quality_monitor.created_by_user_id = created_by_user_id
+        data_quality_monitor.created_at = created_at
+        data_quality_monitor.updated_at = updated_at
+        data_quality_monitor.metric = metric
+        data_quality_monitor.dimension = dimension
+        data_quality_monitor.model_versions = model_versions
+        data_quality_monitor.filters = filters
+        data_quality_monitor.notification_configs = notification_configs
+        data_quality_monitor.downtime = downtime
+        data_quality_monitor.scheduled_runtime = scheduled_runtime
+        data_quality_monitor.evaluation_window_length_seconds = (
+            evaluation_window_length_seconds
         )
-        if explicit_nulls:
-            data_quality_monitor._explicit_nulls = explicit_nulls
+        data_quality_monitor.delay_seconds = delay_seconds
+        data_quality_monitor.evaluated_at = evaluated_at
+        data_quality_monitor.latest_computed_value = latest_computed_value
+        data_quality_monitor.notes = notes
+        data_quality_monitor.baseline_config = baseline_config
+        data_quality_monitor._explicit_nulls = explicit_nulls
 
         data_quality_monitor.additional_properties = d
         return data_quality_monitor

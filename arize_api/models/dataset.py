@@ -24,8 +24,11 @@ from .._validate import (
     not_a_timestamp,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="Dataset")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -99,9 +102,21 @@ class Dataset:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("Dataset", src_dict)
-        d = dict(src_dict)
+        """A ``Dataset`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("Dataset", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -128,7 +143,11 @@ class Dataset:
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("Dataset", "updated_at", error) from error
 
-            versions_sent = d.pop("versions", None)
+            versions_sent = d.pop("versions", UNSET)
+            if versions_sent is UNSET:
+                versions_sent = None
+            elif versions_sent is None:
+                explicit_nulls += ("versions",)
             if versions_sent is not None and not isinstance(versions_sent, list):
                 raise wrong_kind("Dataset", "versions", "a list", versions_sent)
             _versions = versions_sent
@@ -136,25 +155,20 @@ class Dataset:
             if _versions is not None:
                 versions = []
                 for versions_item_data in _versions:
-                    versions_item = DatasetVersion.from_dict(versions_item_data)
+                    versions_item = DatasetVersion._parse(versions_item_data, owned)
 
                     versions.append(versions_item)
 
-            if versions is None and "versions" in src_dict:
-                explicit_nulls += ("versions",)
-
         except KeyError as error:
             raise missing_member("Dataset", error) from None
-        dataset = cls(
-            id=id,
-            name=name,
-            space_id=space_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            versions=versions,
-        )
-        if explicit_nulls:
-            dataset._explicit_nulls = explicit_nulls
+        dataset = _new_instance(cls)
+        dataset.id = id
+        dataset.name = name
+        dataset.space_id = space_id
+        dataset.created_at = created_at
+        dataset.updated_at = updated_at
+        dataset.versions = versions
+        dataset._explicit_nulls = explicit_nulls
 
         dataset.additional_properties = d
         return dataset

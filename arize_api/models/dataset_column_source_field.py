@@ -29,6 +29,8 @@ from ..models.widget_source_data_type import (
 
 T = TypeVar("T", bound="DatasetColumnSourceField")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class DatasetColumnSourceField:
@@ -71,9 +73,21 @@ class DatasetColumnSourceField:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DatasetColumnSourceField", src_dict)
-        d = dict(src_dict)
+        """A ``DatasetColumnSourceField`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DatasetColumnSourceField", data))
         try:
             kind = cast(Literal["DATASET_COLUMN"], d.pop("kind"))
             if kind != "DATASET_COLUMN":
@@ -91,11 +105,10 @@ class DatasetColumnSourceField:
 
         except KeyError as error:
             raise missing_member("DatasetColumnSourceField", error) from None
-        dataset_column_source_field = cls(
-            kind=kind,
-            data_type=data_type,
-            column_name=column_name,
-        )
+        dataset_column_source_field = _new_instance(cls)
+        dataset_column_source_field.kind = kind
+        dataset_column_source_field.data_type = data_type
+        dataset_column_source_field.column_name = column_name
 
         dataset_column_source_field.additional_properties = d
         return dataset_column_source_field

@@ -24,8 +24,11 @@ from .._validate import (
     not_a_timestamp,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="DatasetExample")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -88,9 +91,21 @@ class DatasetExample:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DatasetExample", src_dict)
-        d = dict(src_dict)
+        """A ``DatasetExample`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DatasetExample", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -109,7 +124,11 @@ class DatasetExample:
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("DatasetExample", "updated_at", error) from error
 
-            annotations_sent = d.pop("annotations", None)
+            annotations_sent = d.pop("annotations", UNSET)
+            if annotations_sent is UNSET:
+                annotations_sent = None
+            elif annotations_sent is None:
+                explicit_nulls += ("annotations",)
             if annotations_sent is not None and not isinstance(annotations_sent, list):
                 raise wrong_kind(
                     "DatasetExample", "annotations", "a list", annotations_sent
@@ -119,23 +138,18 @@ class DatasetExample:
             if _annotations is not None:
                 annotations = []
                 for annotations_item_data in _annotations:
-                    annotations_item = Annotation.from_dict(annotations_item_data)
+                    annotations_item = Annotation._parse(annotations_item_data, owned)
 
                     annotations.append(annotations_item)
 
-            if annotations is None and "annotations" in src_dict:
-                explicit_nulls += ("annotations",)
-
         except KeyError as error:
             raise missing_member("DatasetExample", error) from None
-        dataset_example = cls(
-            id=id,
-            created_at=created_at,
-            updated_at=updated_at,
-            annotations=annotations,
-        )
-        if explicit_nulls:
-            dataset_example._explicit_nulls = explicit_nulls
+        dataset_example = _new_instance(cls)
+        dataset_example.id = id
+        dataset_example.created_at = created_at
+        dataset_example.updated_at = updated_at
+        dataset_example.annotations = annotations
+        dataset_example._explicit_nulls = explicit_nulls
 
         dataset_example.additional_properties = d
         return dataset_example

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="DatasetSource")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class DatasetSource:
@@ -94,9 +96,21 @@ class DatasetSource:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DatasetSource", src_dict)
-        d = dict(src_dict)
+        """A ``DatasetSource`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DatasetSource", data))
         try:
 
             def _parse_dataset_id(data: object) -> None | str:
@@ -150,6 +164,7 @@ class DatasetSource:
                 def _parse_source_fields_item(
                     data: object,
                 ) -> DatasetColumnSourceField | NestedJsonFieldSourceField:
+                    owned = False  # a variant that fails must leave the data whole for the next one
                     failures: list[Exception] = []
                     try:
                         if not isinstance(data, dict):
@@ -159,7 +174,7 @@ class DatasetSource:
 
                             raise ConstMismatchError("kind is not 'DATASET_COLUMN'")
                         componentsschemas_widget_source_field_type_0 = (
-                            DatasetColumnSourceField.from_dict(data)
+                            DatasetColumnSourceField._parse(data, owned)
                         )
 
                         return componentsschemas_widget_source_field_type_0
@@ -173,7 +188,7 @@ class DatasetSource:
 
                             raise ConstMismatchError("kind is not 'NESTED_JSON_FIELD'")
                         componentsschemas_widget_source_field_type_1 = (
-                            NestedJsonFieldSourceField.from_dict(data)
+                            NestedJsonFieldSourceField._parse(data, owned)
                         )
 
                         return componentsschemas_widget_source_field_type_1
@@ -192,12 +207,11 @@ class DatasetSource:
 
         except KeyError as error:
             raise missing_member("DatasetSource", error) from None
-        dataset_source = cls(
-            dataset_id=dataset_id,
-            dataset_version_id=dataset_version_id,
-            experiment_id=experiment_id,
-            source_fields=source_fields,
-        )
+        dataset_source = _new_instance(cls)
+        dataset_source.dataset_id = dataset_id
+        dataset_source.dataset_version_id = dataset_version_id
+        dataset_source.experiment_id = experiment_id
+        dataset_source.source_fields = source_fields
 
         dataset_source.additional_properties = d
         return dataset_source

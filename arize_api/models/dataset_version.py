@@ -26,6 +26,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="DatasetVersion")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class DatasetVersion:
@@ -78,9 +80,21 @@ class DatasetVersion:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DatasetVersion", src_dict)
-        d = dict(src_dict)
+        """A ``DatasetVersion`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DatasetVersion", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -108,13 +122,12 @@ class DatasetVersion:
 
         except KeyError as error:
             raise missing_member("DatasetVersion", error) from None
-        dataset_version = cls(
-            id=id,
-            name=name,
-            dataset_id=dataset_id,
-            created_at=created_at,
-            updated_at=updated_at,
-        )
+        dataset_version = _new_instance(cls)
+        dataset_version.id = id
+        dataset_version.name = name
+        dataset_version.dataset_id = dataset_id
+        dataset_version.created_at = created_at
+        dataset_version.updated_at = updated_at
 
         dataset_version.additional_properties = d
         return dataset_version

@@ -28,6 +28,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="DatasetVersionWithExampleIds")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class DatasetVersionWithExampleIds:
@@ -91,9 +93,21 @@ class DatasetVersionWithExampleIds:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DatasetVersionWithExampleIds", src_dict)
-        d = dict(src_dict)
+        """A ``DatasetVersionWithExampleIds`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DatasetVersionWithExampleIds", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -148,15 +162,14 @@ class DatasetVersionWithExampleIds:
 
         except KeyError as error:
             raise missing_member("DatasetVersionWithExampleIds", error) from None
-        dataset_version_with_example_ids = cls(
-            id=id,
-            name=name,
-            space_id=space_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            dataset_version_id=dataset_version_id,
-            example_ids=example_ids,
-        )
+        dataset_version_with_example_ids = _new_instance(cls)
+        dataset_version_with_example_ids.id = id
+        dataset_version_with_example_ids.name = name
+        dataset_version_with_example_ids.space_id = space_id
+        dataset_version_with_example_ids.created_at = created_at
+        dataset_version_with_example_ids.updated_at = updated_at
+        dataset_version_with_example_ids.dataset_version_id = dataset_version_id
+        dataset_version_with_example_ids.example_ids = example_ids
 
         dataset_version_with_example_ids.additional_properties = d
         return dataset_version_with_example_ids

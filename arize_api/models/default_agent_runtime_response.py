@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="DefaultAgentRuntimeResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class DefaultAgentRuntimeResponse:
@@ -54,9 +56,21 @@ class DefaultAgentRuntimeResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DefaultAgentRuntimeResponse", src_dict)
-        d = dict(src_dict)
+        """A ``DefaultAgentRuntimeResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DefaultAgentRuntimeResponse", data))
         try:
             integration_id = d.pop("integration_id")
             if not isinstance(integration_id, str):
@@ -69,9 +83,8 @@ class DefaultAgentRuntimeResponse:
 
         except KeyError as error:
             raise missing_member("DefaultAgentRuntimeResponse", error) from None
-        default_agent_runtime_response = cls(
-            integration_id=integration_id,
-        )
+        default_agent_runtime_response = _new_instance(cls)
+        default_agent_runtime_response.integration_id = integration_id
 
         default_agent_runtime_response.additional_properties = d
         return default_agent_runtime_response

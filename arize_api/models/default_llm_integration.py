@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="DefaultLLMIntegration")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class DefaultLLMIntegration:
@@ -58,9 +60,21 @@ class DefaultLLMIntegration:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DefaultLLMIntegration", src_dict)
-        d = dict(src_dict)
+        """A ``DefaultLLMIntegration`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DefaultLLMIntegration", data))
         try:
             integration_id = d.pop("integration_id")
             if not isinstance(integration_id, str):
@@ -79,10 +93,9 @@ class DefaultLLMIntegration:
 
         except KeyError as error:
             raise missing_member("DefaultLLMIntegration", error) from None
-        default_llm_integration = cls(
-            integration_id=integration_id,
-            model_name=model_name,
-        )
+        default_llm_integration = _new_instance(cls)
+        default_llm_integration.integration_id = integration_id
+        default_llm_integration.model_name = model_name
 
         return default_llm_integration
 

@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="DefaultLLMIntegrationResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class DefaultLLMIntegrationResponse:
@@ -59,9 +61,21 @@ class DefaultLLMIntegrationResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DefaultLLMIntegrationResponse", src_dict)
-        d = dict(src_dict)
+        """A ``DefaultLLMIntegrationResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DefaultLLMIntegrationResponse", data))
         try:
             integration_id = d.pop("integration_id")
             if not isinstance(integration_id, str):
@@ -83,10 +97,9 @@ class DefaultLLMIntegrationResponse:
 
         except KeyError as error:
             raise missing_member("DefaultLLMIntegrationResponse", error) from None
-        default_llm_integration_response = cls(
-            integration_id=integration_id,
-            model_name=model_name,
-        )
+        default_llm_integration_response = _new_instance(cls)
+        default_llm_integration_response.integration_id = integration_id
+        default_llm_integration_response.model_name = model_name
 
         default_llm_integration_response.additional_properties = d
         return default_llm_integration_response

@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="DeleteAnnotationQueueRecordsRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class DeleteAnnotationQueueRecordsRequest:
@@ -56,9 +58,21 @@ class DeleteAnnotationQueueRecordsRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DeleteAnnotationQueueRecordsRequest", src_dict)
-        d = dict(src_dict)
+        """A ``DeleteAnnotationQueueRecordsRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DeleteAnnotationQueueRecordsRequest", data))
         try:
             record_ids = cast(list[str], d.pop("record_ids"))
 
@@ -75,9 +89,8 @@ class DeleteAnnotationQueueRecordsRequest:
 
         except KeyError as error:
             raise missing_member("DeleteAnnotationQueueRecordsRequest", error) from None
-        delete_annotation_queue_records_request = cls(
-            record_ids=record_ids,
-        )
+        delete_annotation_queue_records_request = _new_instance(cls)
+        delete_annotation_queue_records_request.record_ids = record_ids
 
         return delete_annotation_queue_records_request
 

@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="DeleteDatasetExamplesRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class DeleteDatasetExamplesRequest:
@@ -62,9 +64,21 @@ class DeleteDatasetExamplesRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DeleteDatasetExamplesRequest", src_dict)
-        d = dict(src_dict)
+        """A ``DeleteDatasetExamplesRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DeleteDatasetExamplesRequest", data))
         try:
             dataset_version_id = d.pop("dataset_version_id")
             if not isinstance(dataset_version_id, str):
@@ -87,10 +101,9 @@ class DeleteDatasetExamplesRequest:
 
         except KeyError as error:
             raise missing_member("DeleteDatasetExamplesRequest", error) from None
-        delete_dataset_examples_request = cls(
-            dataset_version_id=dataset_version_id,
-            example_ids=example_ids,
-        )
+        delete_dataset_examples_request = _new_instance(cls)
+        delete_dataset_examples_request.dataset_version_id = dataset_version_id
+        delete_dataset_examples_request.example_ids = example_ids
 
         return delete_dataset_examples_request
 

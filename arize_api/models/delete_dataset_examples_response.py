@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="DeleteDatasetExamplesResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class DeleteDatasetExamplesResponse:
@@ -70,9 +72,21 @@ class DeleteDatasetExamplesResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DeleteDatasetExamplesResponse", src_dict)
-        d = dict(src_dict)
+        """A ``DeleteDatasetExamplesResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DeleteDatasetExamplesResponse", data))
         try:
             completed = d.pop("completed")
             if type(completed) is not bool:
@@ -114,10 +128,11 @@ class DeleteDatasetExamplesResponse:
 
         except KeyError as error:
             raise missing_member("DeleteDatasetExamplesResponse", error) from None
-        delete_dataset_examples_response = cls(
-            completed=completed,
-            deleted_example_ids=deleted_example_ids,
-            not_deleted_example_ids=not_deleted_example_ids,
+        delete_dataset_examples_response = _new_instance(cls)
+        delete_dataset_examples_response.completed = completed
+        delete_dataset_examples_response.deleted_example_ids = deleted_example_ids
+        delete_dataset_examples_response.not_deleted_example_ids = (
+            not_deleted_example_ids
         )
 
         delete_dataset_examples_response.additional_properties = d

@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="DeleteEvaluatorVersionsRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class DeleteEvaluatorVersionsRequest:
@@ -58,9 +60,21 @@ class DeleteEvaluatorVersionsRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DeleteEvaluatorVersionsRequest", src_dict)
-        d = dict(src_dict)
+        """A ``DeleteEvaluatorVersionsRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DeleteEvaluatorVersionsRequest", data))
         try:
             version_ids = cast(list[str], d.pop("version_ids"))
 
@@ -77,9 +91,8 @@ class DeleteEvaluatorVersionsRequest:
 
         except KeyError as error:
             raise missing_member("DeleteEvaluatorVersionsRequest", error) from None
-        delete_evaluator_versions_request = cls(
-            version_ids=version_ids,
-        )
+        delete_evaluator_versions_request = _new_instance(cls)
+        delete_evaluator_versions_request.version_ids = version_ids
 
         return delete_evaluator_versions_request
 

@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="DeleteEvaluatorVersionsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class DeleteEvaluatorVersionsResponse:
@@ -69,9 +71,21 @@ class DeleteEvaluatorVersionsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DeleteEvaluatorVersionsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``DeleteEvaluatorVersionsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DeleteEvaluatorVersionsResponse", data))
         try:
             completed = d.pop("completed")
             if type(completed) is not bool:
@@ -116,10 +130,11 @@ class DeleteEvaluatorVersionsResponse:
 
         except KeyError as error:
             raise missing_member("DeleteEvaluatorVersionsResponse", error) from None
-        delete_evaluator_versions_response = cls(
-            completed=completed,
-            deleted_version_ids=deleted_version_ids,
-            not_deleted_version_ids=not_deleted_version_ids,
+        delete_evaluator_versions_response = _new_instance(cls)
+        delete_evaluator_versions_response.completed = completed
+        delete_evaluator_versions_response.deleted_version_ids = deleted_version_ids
+        delete_evaluator_versions_response.not_deleted_version_ids = (
+            not_deleted_version_ids
         )
 
         delete_evaluator_versions_response.additional_properties = d

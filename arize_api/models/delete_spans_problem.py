@@ -24,8 +24,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="DeleteSpansProblem")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -115,9 +118,21 @@ class DeleteSpansProblem:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DeleteSpansProblem", src_dict)
-        d = dict(src_dict)
+        """A ``DeleteSpansProblem`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DeleteSpansProblem", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             title = d.pop("title")
@@ -128,28 +143,39 @@ class DeleteSpansProblem:
             if type(status) is not int:
                 status = as_int("DeleteSpansProblem", "status", status)
 
-            type_ = d.pop("type", None)
+            type__sent = d.pop("type", UNSET)
+            if type__sent is UNSET:
+                type__sent = None
+            elif type__sent is None:
+                explicit_nulls += ("type",)
+            type_ = type__sent
             if type_ is not None and not isinstance(type_, str):
                 raise wrong_kind("DeleteSpansProblem", "type", "a string", type_)
 
-            if type_ is None and "type" in src_dict:
-                explicit_nulls += ("type",)
-
-            detail = d.pop("detail", None)
+            detail_sent = d.pop("detail", UNSET)
+            if detail_sent is UNSET:
+                detail_sent = None
+            elif detail_sent is None:
+                explicit_nulls += ("detail",)
+            detail = detail_sent
             if detail is not None and not isinstance(detail, str):
                 raise wrong_kind("DeleteSpansProblem", "detail", "a string", detail)
 
-            if detail is None and "detail" in src_dict:
-                explicit_nulls += ("detail",)
-
-            instance = d.pop("instance", None)
+            instance_sent = d.pop("instance", UNSET)
+            if instance_sent is UNSET:
+                instance_sent = None
+            elif instance_sent is None:
+                explicit_nulls += ("instance",)
+            instance = instance_sent
             if instance is not None and not isinstance(instance, str):
                 raise wrong_kind("DeleteSpansProblem", "instance", "a string", instance)
 
-            if instance is None and "instance" in src_dict:
-                explicit_nulls += ("instance",)
-
-            deleted_span_ids = cast(list[str], d.pop("deleted_span_ids", None))
+            deleted_span_ids_sent = d.pop("deleted_span_ids", UNSET)
+            if deleted_span_ids_sent is UNSET:
+                deleted_span_ids_sent = None
+            elif deleted_span_ids_sent is None:
+                explicit_nulls += ("deleted_span_ids",)
+            deleted_span_ids = cast(list[str], deleted_span_ids_sent)
 
             if deleted_span_ids is not None and not isinstance(deleted_span_ids, list):
                 raise wrong_kind(
@@ -160,10 +186,12 @@ class DeleteSpansProblem:
                     "DeleteSpansProblem", "deleted_span_ids", deleted_span_ids, "str"
                 )
 
-            if deleted_span_ids is None and "deleted_span_ids" in src_dict:
-                explicit_nulls += ("deleted_span_ids",)
-
-            not_deleted_span_ids = cast(list[str], d.pop("not_deleted_span_ids", None))
+            not_deleted_span_ids_sent = d.pop("not_deleted_span_ids", UNSET)
+            if not_deleted_span_ids_sent is UNSET:
+                not_deleted_span_ids_sent = None
+            elif not_deleted_span_ids_sent is None:
+                explicit_nulls += ("not_deleted_span_ids",)
+            not_deleted_span_ids = cast(list[str], not_deleted_span_ids_sent)
 
             if not_deleted_span_ids is not None and not isinstance(
                 not_deleted_span_ids, list
@@ -182,22 +210,17 @@ class DeleteSpansProblem:
                     "str",
                 )
 
-            if not_deleted_span_ids is None and "not_deleted_span_ids" in src_dict:
-                explicit_nulls += ("not_deleted_span_ids",)
-
         except KeyError as error:
             raise missing_member("DeleteSpansProblem", error) from None
-        delete_spans_problem = cls(
-            title=title,
-            status=status,
-            type_=type_,
-            detail=detail,
-            instance=instance,
-            deleted_span_ids=deleted_span_ids,
-            not_deleted_span_ids=not_deleted_span_ids,
-        )
-        if explicit_nulls:
-            delete_spans_problem._explicit_nulls = explicit_nulls
+        delete_spans_problem = _new_instance(cls)
+        delete_spans_problem.title = title
+        delete_spans_problem.status = status
+        delete_spans_problem.type_ = type_
+        delete_spans_problem.detail = detail
+        delete_spans_problem.instance = instance
+        delete_spans_problem.deleted_span_ids = deleted_span_ids
+        delete_spans_problem.not_deleted_span_ids = not_deleted_span_ids
+        delete_spans_problem._explicit_nulls = explicit_nulls
 
         delete_spans_problem.additional_properties = d
         return delete_spans_problem

@@ -30,6 +30,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DeleteSpansRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class DeleteSpansRequest:
@@ -84,9 +86,21 @@ class DeleteSpansRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DeleteSpansRequest", src_dict)
-        d = dict(src_dict)
+        """A ``DeleteSpansRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DeleteSpansRequest", data))
         try:
             project_id = d.pop("project_id")
             if not isinstance(project_id, str):
@@ -128,12 +142,11 @@ class DeleteSpansRequest:
 
         except KeyError as error:
             raise missing_member("DeleteSpansRequest", error) from None
-        delete_spans_request = cls(
-            project_id=project_id,
-            span_ids=span_ids,
-            start_time=start_time,
-            end_time=end_time,
-        )
+        delete_spans_request = _new_instance(cls)
+        delete_spans_request.project_id = project_id
+        delete_spans_request.span_ids = span_ids
+        delete_spans_request.start_time = start_time
+        delete_spans_request.end_time = end_time
 
         return delete_spans_request
 

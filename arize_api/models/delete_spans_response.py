@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="DeleteSpansResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class DeleteSpansResponse:
@@ -71,9 +73,21 @@ class DeleteSpansResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DeleteSpansResponse", src_dict)
-        d = dict(src_dict)
+        """A ``DeleteSpansResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DeleteSpansResponse", data))
         try:
             completed = d.pop("completed")
             if type(completed) is not bool:
@@ -112,11 +126,10 @@ class DeleteSpansResponse:
 
         except KeyError as error:
             raise missing_member("DeleteSpansResponse", error) from None
-        delete_spans_response = cls(
-            completed=completed,
-            deleted_span_ids=deleted_span_ids,
-            not_deleted_span_ids=not_deleted_span_ids,
-        )
+        delete_spans_response = _new_instance(cls)
+        delete_spans_response.completed = completed
+        delete_spans_response.deleted_span_ids = deleted_span_ids
+        delete_spans_response.not_deleted_span_ids = not_deleted_span_ids
 
         delete_spans_response.additional_properties = d
         return delete_spans_response

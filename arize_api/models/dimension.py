@@ -21,8 +21,11 @@ from .._validate import (
     wrong_kind,
 )
 from ..models.dimension_category import DimensionCategory, check_dimension_category
+from ..types import UNSET
 
 T = TypeVar("T", bound="Dimension")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -69,28 +72,40 @@ class Dimension:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("Dimension", src_dict)
-        d = dict(src_dict)
+        """A ``Dimension`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("Dimension", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             category = check_dimension_category(d.pop("category"))
 
-            name = d.pop("name", None)
+            name_sent = d.pop("name", UNSET)
+            if name_sent is UNSET:
+                name_sent = None
+            elif name_sent is None:
+                explicit_nulls += ("name",)
+            name = name_sent
             if name is not None and not isinstance(name, str):
                 raise wrong_kind("Dimension", "name", "a string", name)
 
-            if name is None and "name" in src_dict:
-                explicit_nulls += ("name",)
-
         except KeyError as error:
             raise missing_member("Dimension", error) from None
-        dimension = cls(
-            category=category,
-            name=name,
-        )
-        if explicit_nulls:
-            dimension._explicit_nulls = explicit_nulls
+        dimension = _new_instance(cls)
+        dimension.category = category
+        dimension.name = name
+        dimension._explicit_nulls = explicit_nulls
 
         dimension.additional_properties = d
         return dimension

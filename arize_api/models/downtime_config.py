@@ -26,6 +26,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="DowntimeConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class DowntimeConfig:
@@ -68,9 +70,21 @@ class DowntimeConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DowntimeConfig", src_dict)
-        d = dict(src_dict)
+        """A ``DowntimeConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DowntimeConfig", data))
         try:
             try:
                 start = parse_datetime(d.pop("start"))
@@ -92,11 +106,10 @@ class DowntimeConfig:
 
         except KeyError as error:
             raise missing_member("DowntimeConfig", error) from None
-        downtime_config = cls(
-            start=start,
-            duration_seconds=duration_seconds,
-            frequency_days=frequency_days,
-        )
+        downtime_config = _new_instance(cls)
+        downtime_config.start = start
+        downtime_config.duration_seconds = duration_seconds
+        downtime_config.frequency_days = frequency_days
 
         downtime_config.additional_properties = d
         return downtime_config

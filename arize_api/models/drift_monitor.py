@@ -31,8 +31,11 @@ from .._validate import (
 )
 from ..models.drift_metric import DriftMetric, check_drift_metric
 from ..models.monitor_status import MonitorStatus, check_monitor_status
+from ..types import UNSET
 
 T = TypeVar("T", bound="DriftMonitor")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -308,9 +311,21 @@ class DriftMonitor:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DriftMonitor", src_dict)
-        d = dict(src_dict)
+        """A ``DriftMonitor`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DriftMonitor", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -345,6 +360,7 @@ class DriftMonitor:
                 | ManualRangeThreshold
                 | ManualSingleThreshold
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -354,7 +370,7 @@ class DriftMonitor:
 
                         raise ConstMismatchError("type is not 'DYNAMIC_RANGE'")
                     componentsschemas_threshold_config_type_0 = (
-                        DynamicRangeThreshold.from_dict(data)
+                        DynamicRangeThreshold._parse(data, owned)
                     )
 
                     return componentsschemas_threshold_config_type_0
@@ -368,7 +384,7 @@ class DriftMonitor:
 
                         raise ConstMismatchError("type is not 'DYNAMIC_SINGLE'")
                     componentsschemas_threshold_config_type_1 = (
-                        DynamicSingleThreshold.from_dict(data)
+                        DynamicSingleThreshold._parse(data, owned)
                     )
 
                     return componentsschemas_threshold_config_type_1
@@ -382,7 +398,7 @@ class DriftMonitor:
 
                         raise ConstMismatchError("type is not 'MANUAL_RANGE'")
                     componentsschemas_threshold_config_type_2 = (
-                        ManualRangeThreshold.from_dict(data)
+                        ManualRangeThreshold._parse(data, owned)
                     )
 
                     return componentsschemas_threshold_config_type_2
@@ -396,7 +412,7 @@ class DriftMonitor:
 
                         raise ConstMismatchError("type is not 'MANUAL_SINGLE'")
                     componentsschemas_threshold_config_type_3 = (
-                        ManualSingleThreshold.from_dict(data)
+                        ManualSingleThreshold._parse(data, owned)
                     )
 
                     return componentsschemas_threshold_config_type_3
@@ -452,11 +468,12 @@ class DriftMonitor:
 
             metric = check_drift_metric(d.pop("metric"))
 
-            dimension = Dimension.from_dict(d.pop("dimension"))
+            dimension = Dimension._parse(d.pop("dimension"), owned)
 
             def _parse_baseline_config(
                 data: object,
             ) -> CustomBaselineConfig | ModelBaselineConfig:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -466,7 +483,7 @@ class DriftMonitor:
 
                         raise ConstMismatchError("type is not 'CUSTOM_BASELINE'")
                     componentsschemas_baseline_config_type_0 = (
-                        CustomBaselineConfig.from_dict(data)
+                        CustomBaselineConfig._parse(data, owned)
                     )
 
                     return componentsschemas_baseline_config_type_0
@@ -480,7 +497,7 @@ class DriftMonitor:
 
                         raise ConstMismatchError("type is not 'MODEL_BASELINE'")
                     componentsschemas_baseline_config_type_1 = (
-                        ModelBaselineConfig.from_dict(data)
+                        ModelBaselineConfig._parse(data, owned)
                     )
 
                     return componentsschemas_baseline_config_type_1
@@ -503,7 +520,11 @@ class DriftMonitor:
                 )
             check_items("DriftMonitor", "model_versions", model_versions, "str")
 
-            filters_sent = d.pop("filters", None)
+            filters_sent = d.pop("filters", UNSET)
+            if filters_sent is UNSET:
+                filters_sent = None
+            elif filters_sent is None:
+                explicit_nulls += ("filters",)
             if filters_sent is not None and not isinstance(filters_sent, list):
                 raise wrong_kind("DriftMonitor", "filters", "a list", filters_sent)
             _filters = filters_sent
@@ -511,14 +532,15 @@ class DriftMonitor:
             if _filters is not None:
                 filters = []
                 for filters_item_data in _filters:
-                    filters_item = MonitorFilter.from_dict(filters_item_data)
+                    filters_item = MonitorFilter._parse(filters_item_data, owned)
 
                     filters.append(filters_item)
 
-            if filters is None and "filters" in src_dict:
-                explicit_nulls += ("filters",)
-
-            notification_configs_sent = d.pop("notification_configs", None)
+            notification_configs_sent = d.pop("notification_configs", UNSET)
+            if notification_configs_sent is UNSET:
+                notification_configs_sent = None
+            elif notification_configs_sent is None:
+                explicit_nulls += ("notification_configs",)
             if notification_configs_sent is not None and not isinstance(
                 notification_configs_sent, list
             ):
@@ -548,6 +570,7 @@ class DriftMonitor:
                         | IntegrationNotificationConfig
                         | WebhookNotificationConfig
                     ):
+                        owned = False  # a variant that fails must leave the data whole for the next one
                         failures: list[Exception] = []
                         try:
                             if not isinstance(data, dict):
@@ -557,7 +580,7 @@ class DriftMonitor:
 
                                 raise ConstMismatchError("type is not 'EMAIL'")
                             componentsschemas_notification_config_type_0 = (
-                                EmailNotificationConfig.from_dict(data)
+                                EmailNotificationConfig._parse(data, owned)
                             )
 
                             return componentsschemas_notification_config_type_0
@@ -576,7 +599,7 @@ class DriftMonitor:
 
                                 raise ConstMismatchError("type is not 'INTEGRATION'")
                             componentsschemas_notification_config_type_1 = (
-                                IntegrationNotificationConfig.from_dict(data)
+                                IntegrationNotificationConfig._parse(data, owned)
                             )
 
                             return componentsschemas_notification_config_type_1
@@ -595,7 +618,7 @@ class DriftMonitor:
 
                                 raise ConstMismatchError("type is not 'WEBHOOK'")
                             componentsschemas_notification_config_type_2 = (
-                                WebhookNotificationConfig.from_dict(data)
+                                WebhookNotificationConfig._parse(data, owned)
                             )
 
                             return componentsschemas_notification_config_type_2
@@ -621,32 +644,40 @@ class DriftMonitor:
 
                     notification_configs.append(notification_configs_item)
 
-            if notification_configs is None and "notification_configs" in src_dict:
-                explicit_nulls += ("notification_configs",)
-
-            _downtime = d.pop("downtime", None)
+            downtime_sent = d.pop("downtime", UNSET)
+            if downtime_sent is UNSET:
+                downtime_sent = None
+            elif downtime_sent is None:
+                explicit_nulls += ("downtime",)
+            _downtime = downtime_sent
             downtime: DowntimeConfig | None
             if isinstance(_downtime, NoneType):
                 downtime = None
             else:
-                downtime = DowntimeConfig.from_dict(_downtime)
+                downtime = DowntimeConfig._parse(_downtime, owned)
 
-            if downtime is None and "downtime" in src_dict:
-                explicit_nulls += ("downtime",)
-
-            _scheduled_runtime = d.pop("scheduled_runtime", None)
+            scheduled_runtime_sent = d.pop("scheduled_runtime", UNSET)
+            if scheduled_runtime_sent is UNSET:
+                scheduled_runtime_sent = None
+            elif scheduled_runtime_sent is None:
+                explicit_nulls += ("scheduled_runtime",)
+            _scheduled_runtime = scheduled_runtime_sent
             scheduled_runtime: ScheduledRuntimeConfig | None
             if isinstance(_scheduled_runtime, NoneType):
                 scheduled_runtime = None
             else:
-                scheduled_runtime = ScheduledRuntimeConfig.from_dict(_scheduled_runtime)
+                scheduled_runtime = ScheduledRuntimeConfig._parse(
+                    _scheduled_runtime, owned
+                )
 
-            if scheduled_runtime is None and "scheduled_runtime" in src_dict:
-                explicit_nulls += ("scheduled_runtime",)
-
-            evaluation_window_length_seconds = d.pop(
-                "evaluation_window_length_seconds", None
+            evaluation_window_length_seconds_sent = d.pop(
+                "evaluation_window_length_seconds", UNSET
             )
+            if evaluation_window_length_seconds_sent is UNSET:
+                evaluation_window_length_seconds_sent = None
+            elif evaluation_window_length_seconds_sent is None:
+                explicit_nulls += ("evaluation_window_length_seconds",)
+            evaluation_window_length_seconds = evaluation_window_length_seconds_sent
             if (
                 evaluation_window_length_seconds is not None
                 and type(evaluation_window_length_seconds) is not int
@@ -657,21 +688,22 @@ class DriftMonitor:
                     evaluation_window_length_seconds,
                 )
 
-            if (
-                evaluation_window_length_seconds is None
-                and "evaluation_window_length_seconds" in src_dict
-            ):
-                explicit_nulls += ("evaluation_window_length_seconds",)
-
-            delay_seconds = d.pop("delay_seconds", None)
+            delay_seconds_sent = d.pop("delay_seconds", UNSET)
+            if delay_seconds_sent is UNSET:
+                delay_seconds_sent = None
+            elif delay_seconds_sent is None:
+                explicit_nulls += ("delay_seconds",)
+            delay_seconds = delay_seconds_sent
             if delay_seconds is not None and type(delay_seconds) is not int:
                 delay_seconds = as_int("DriftMonitor", "delay_seconds", delay_seconds)
 
-            if delay_seconds is None and "delay_seconds" in src_dict:
-                explicit_nulls += ("delay_seconds",)
-
+            evaluated_at_sent = d.pop("evaluated_at", UNSET)
+            if evaluated_at_sent is UNSET:
+                evaluated_at_sent = None
+            elif evaluated_at_sent is None:
+                explicit_nulls += ("evaluated_at",)
             try:
-                _evaluated_at = d.pop("evaluated_at", None)
+                _evaluated_at = evaluated_at_sent
                 evaluated_at: datetime.datetime | None
                 if isinstance(_evaluated_at, NoneType):
                     evaluated_at = None
@@ -681,10 +713,12 @@ class DriftMonitor:
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("DriftMonitor", "evaluated_at", error) from error
 
-            if evaluated_at is None and "evaluated_at" in src_dict:
-                explicit_nulls += ("evaluated_at",)
-
-            latest_computed_value = d.pop("latest_computed_value", None)
+            latest_computed_value_sent = d.pop("latest_computed_value", UNSET)
+            if latest_computed_value_sent is UNSET:
+                latest_computed_value_sent = None
+            elif latest_computed_value_sent is None:
+                explicit_nulls += ("latest_computed_value",)
+            latest_computed_value = latest_computed_value_sent
             if (
                 latest_computed_value is not None
                 and type(latest_computed_value) is not float
@@ -694,47 +728,46 @@ class DriftMonitor:
                     "DriftMonitor", "latest_computed_value", latest_computed_value
                 )
 
-            if latest_computed_value is None and "latest_computed_value" in src_dict:
-                explicit_nulls += ("latest_computed_value",)
-
-            notes = d.pop("notes", None)
+            notes_sent = d.pop("notes", UNSET)
+            if notes_sent is UNSET:
+                notes_sent = None
+            elif notes_sent is None:
+                explicit_nulls += ("notes",)
+            notes = notes_sent
             if notes is not None and not isinstance(notes, str):
                 raise wrong_kind("DriftMonitor", "notes", "a string", notes)
 
-            if notes is None and "notes" in src_dict:
-                explicit_nulls += ("notes",)
-
         except KeyError as error:
             raise missing_member("DriftMonitor", error) from None
-        drift_monitor = cls(
-            id=id,
-            name=name,
-            type_=type_,
-            project_id=project_id,
-            uri=uri,
-            status=status,
-            threshold=threshold,
-            notifications_enabled=notifications_enabled,
-            manual_evaluation_enabled=manual_evaluation_enabled,
-            created_by_user_id=created_by_user_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            metric=metric,
-            dimension=dimension,
-            baseline_config=baseline_config,
-            model_versions=model_versions,
-            filters=filters,
-            notification_configs=notification_configs,
-            downtime=downtime,
-            scheduled_runtime=scheduled_runtime,
-            evaluation_window_length_seconds=evaluation_window_length_seconds,
-            delay_seconds=delay_seconds,
-            evaluated_at=evaluated_at,
-            latest_computed_value=latest_computed_value,
-            notes=notes,
+        drift_monitor = _new_instance(cls)
+        drift_monitor.id = id
+        drift_monitor.name = name
+        drift_monitor.type_ = type_
+        drift_monitor.project_id = project_id
+        drift_monitor.uri = uri
+        drift_monitor.status = status
+        drift_monitor.threshold = threshold
+        drift_monitor.notifications_enabled = notifications_enabled
+        drift_monitor.manual_evaluation_enabled = manual_evaluation_enabled
+        drift_monitor.created_by_user_id = created_by_user_id
+        drift_monitor.created_at = created_at
+        drift_monitor.updated_at = updated_at
+        drift_monitor.metric = metric
+        drift_monitor.dimension = dimension
+        drift_monitor.baseline_config = baseline_config
+        drift_monitor.model_versions = model_versions
+        drift_monitor.filters = filters
+        drift_monitor.notification_configs = notification_configs
+        drift_monitor.downtime = downtime
+        drift_monitor.scheduled_runtime = scheduled_runtime
+        drift_monitor.evaluation_window_length_seconds = (
+            evaluation_window_length_seconds
         )
-        if explicit_nulls:
-            drift_monitor._explicit_nulls = explicit_nulls
+        drift_monitor.delay_seconds = delay_seconds
+        drift_monitor.evaluated_at = evaluated_at
+        drift_monitor.latest_computed_value = latest_computed_value
+        drift_monitor.notes = notes
+        drift_monitor._explicit_nulls = explicit_nulls
 
         drift_monitor.additional_properties = d
         return drift_monitor

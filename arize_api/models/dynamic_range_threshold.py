@@ -28,6 +28,8 @@ from ..models.threshold_calculation import (
 
 T = TypeVar("T", bound="DynamicRangeThreshold")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class DynamicRangeThreshold:
@@ -78,9 +80,21 @@ class DynamicRangeThreshold:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DynamicRangeThreshold", src_dict)
-        d = dict(src_dict)
+        """A ``DynamicRangeThreshold`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DynamicRangeThreshold", data))
         try:
             type_ = cast(Literal["DYNAMIC_RANGE"], d.pop("type"))
             if type_ != "DYNAMIC_RANGE":
@@ -90,18 +104,17 @@ class DynamicRangeThreshold:
 
             calculation = check_threshold_calculation(d.pop("calculation"))
 
-            lower = DynamicThresholdBound.from_dict(d.pop("lower"))
+            lower = DynamicThresholdBound._parse(d.pop("lower"), owned)
 
-            upper = DynamicThresholdBound.from_dict(d.pop("upper"))
+            upper = DynamicThresholdBound._parse(d.pop("upper"), owned)
 
         except KeyError as error:
             raise missing_member("DynamicRangeThreshold", error) from None
-        dynamic_range_threshold = cls(
-            type_=type_,
-            calculation=calculation,
-            lower=lower,
-            upper=upper,
-        )
+        dynamic_range_threshold = _new_instance(cls)
+        dynamic_range_threshold.type_ = type_
+        dynamic_range_threshold.calculation = calculation
+        dynamic_range_threshold.lower = lower
+        dynamic_range_threshold.upper = upper
 
         dynamic_range_threshold.additional_properties = d
         return dynamic_range_threshold

@@ -30,6 +30,8 @@ from ..models.threshold_operator import ThresholdOperator, check_threshold_opera
 
 T = TypeVar("T", bound="DynamicSingleThreshold")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class DynamicSingleThreshold:
@@ -80,9 +82,21 @@ class DynamicSingleThreshold:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DynamicSingleThreshold", src_dict)
-        d = dict(src_dict)
+        """A ``DynamicSingleThreshold`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DynamicSingleThreshold", data))
         try:
             type_ = cast(Literal["DYNAMIC_SINGLE"], d.pop("type"))
             if type_ != "DYNAMIC_SINGLE":
@@ -104,12 +118,11 @@ class DynamicSingleThreshold:
 
         except KeyError as error:
             raise missing_member("DynamicSingleThreshold", error) from None
-        dynamic_single_threshold = cls(
-            type_=type_,
-            calculation=calculation,
-            operator=operator,
-            multiplier=multiplier,
-        )
+        dynamic_single_threshold = _new_instance(cls)
+        dynamic_single_threshold.type_ = type_
+        dynamic_single_threshold.calculation = calculation
+        dynamic_single_threshold.operator = operator
+        dynamic_single_threshold.multiplier = multiplier
 
         dynamic_single_threshold.additional_properties = d
         return dynamic_single_threshold

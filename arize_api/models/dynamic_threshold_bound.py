@@ -24,6 +24,8 @@ from ..models.threshold_operator import ThresholdOperator, check_threshold_opera
 
 T = TypeVar("T", bound="DynamicThresholdBound")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class DynamicThresholdBound:
@@ -63,9 +65,21 @@ class DynamicThresholdBound:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("DynamicThresholdBound", src_dict)
-        d = dict(src_dict)
+        """A ``DynamicThresholdBound`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("DynamicThresholdBound", data))
         try:
             operator = check_threshold_operator(d.pop("operator"))
 
@@ -77,10 +91,9 @@ class DynamicThresholdBound:
 
         except KeyError as error:
             raise missing_member("DynamicThresholdBound", error) from None
-        dynamic_threshold_bound = cls(
-            operator=operator,
-            multiplier=multiplier,
-        )
+        dynamic_threshold_bound = _new_instance(cls)
+        dynamic_threshold_bound.operator = operator
+        dynamic_threshold_bound.multiplier = multiplier
 
         dynamic_threshold_bound.additional_properties = d
         return dynamic_threshold_bound

@@ -22,8 +22,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="Evaluation")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -97,16 +100,33 @@ class Evaluation:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("Evaluation", src_dict)
-        d = dict(src_dict)
+        """A ``Evaluation`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("Evaluation", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             name = d.pop("name")
             if not isinstance(name, str):
                 raise wrong_kind("Evaluation", "name", "a string", name)
 
-            score = d.pop("score", None)
+            score_sent = d.pop("score", UNSET)
+            if score_sent is UNSET:
+                score_sent = None
+            elif score_sent is None:
+                explicit_nulls += ("score",)
+            score = score_sent
             if (
                 score is not None
                 and type(score) is not float
@@ -114,44 +134,45 @@ class Evaluation:
             ):
                 score = as_number("Evaluation", "score", score)
 
-            if score is None and "score" in src_dict:
-                explicit_nulls += ("score",)
-
-            label = d.pop("label", None)
+            label_sent = d.pop("label", UNSET)
+            if label_sent is UNSET:
+                label_sent = None
+            elif label_sent is None:
+                explicit_nulls += ("label",)
+            label = label_sent
             if label is not None and not isinstance(label, str):
                 raise wrong_kind("Evaluation", "label", "a string", label)
 
-            if label is None and "label" in src_dict:
-                explicit_nulls += ("label",)
-
-            explanation = d.pop("explanation", None)
+            explanation_sent = d.pop("explanation", UNSET)
+            if explanation_sent is UNSET:
+                explanation_sent = None
+            elif explanation_sent is None:
+                explicit_nulls += ("explanation",)
+            explanation = explanation_sent
             if explanation is not None and not isinstance(explanation, str):
                 raise wrong_kind("Evaluation", "explanation", "a string", explanation)
 
-            if explanation is None and "explanation" in src_dict:
-                explicit_nulls += ("explanation",)
-
-            _metadata = d.pop("metadata", None)
+            metadata_sent = d.pop("metadata", UNSET)
+            if metadata_sent is UNSET:
+                metadata_sent = None
+            elif metadata_sent is None:
+                explicit_nulls += ("metadata",)
+            _metadata = metadata_sent
             metadata: EvaluationMetadata | None
             if isinstance(_metadata, NoneType):
                 metadata = None
             else:
-                metadata = EvaluationMetadata.from_dict(_metadata)
-
-            if metadata is None and "metadata" in src_dict:
-                explicit_nulls += ("metadata",)
+                metadata = EvaluationMetadata._parse(_metadata, owned)
 
         except KeyError as error:
             raise missing_member("Evaluation", error) from None
-        evaluation = cls(
-            name=name,
-            score=score,
-            label=label,
-            explanation=explanation,
-            metadata=metadata,
-        )
-        if explicit_nulls:
-            evaluation._explicit_nulls = explicit_nulls
+        evaluation = _new_instance(cls)
+        evaluation.name = name
+        evaluation.score = score
+        evaluation.label = label
+        evaluation.explanation = explanation
+        evaluation.metadata = metadata
+        evaluation._explicit_nulls = explicit_nulls
 
         evaluation.additional_properties = d
         return evaluation

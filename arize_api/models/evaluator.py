@@ -26,8 +26,11 @@ from .._validate import (
     wrong_kind,
 )
 from ..models.evaluator_type import EvaluatorType, check_evaluator_type
+from ..types import UNSET
 
 T = TypeVar("T", bound="Evaluator")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -117,9 +120,21 @@ class Evaluator:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("Evaluator", src_dict)
-        d = dict(src_dict)
+        """A ``Evaluator`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("Evaluator", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -162,6 +177,12 @@ class Evaluator:
                     "Evaluator", "created_by_user_id", "a string", created_by_user_id
                 )
 
+            description_sent = d.pop("description", UNSET)
+            if description_sent is UNSET:
+                description_sent = None
+            elif description_sent is None:
+                explicit_nulls += ("description",)
+
             def _parse_description(data: object) -> None | str:
                 if data is None:
                     return data
@@ -169,28 +190,23 @@ class Evaluator:
                     return data
                 return cast(None | str, data)
 
-            description = _parse_description(d.pop("description", None))
+            description = _parse_description(description_sent)
 
             if description is not None and not isinstance(description, str):
                 raise wrong_kind("Evaluator", "description", "a string", description)
 
-            if description is None and "description" in src_dict:
-                explicit_nulls += ("description",)
-
         except KeyError as error:
             raise missing_member("Evaluator", error) from None
-        evaluator = cls(
-            id=id,
-            name=name,
-            type_=type_,
-            space_id=space_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            created_by_user_id=created_by_user_id,
-            description=description,
-        )
-        if explicit_nulls:
-            evaluator._explicit_nulls = explicit_nulls
+        evaluator = _new_instance(cls)
+        evaluator.id = id
+        evaluator.name = name
+        evaluator.type_ = type_
+        evaluator.space_id = space_id
+        evaluator.created_at = created_at
+        evaluator.updated_at = updated_at
+        evaluator.created_by_user_id = created_by_user_id
+        evaluator.description = description
+        evaluator._explicit_nulls = explicit_nulls
 
         evaluator.additional_properties = d
         return evaluator

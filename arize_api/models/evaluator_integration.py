@@ -26,8 +26,11 @@ from .._validate import (
     not_a_timestamp,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="EvaluatorIntegration")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -124,9 +127,21 @@ class EvaluatorIntegration:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("EvaluatorIntegration", src_dict)
-        d = dict(src_dict)
+        """A ``EvaluatorIntegration`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("EvaluatorIntegration", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -151,7 +166,7 @@ class EvaluatorIntegration:
             scopings = []
             _scopings = scopings_sent
             for scopings_item_data in _scopings:
-                scopings_item = IntegrationScoping.from_dict(scopings_item_data)
+                scopings_item = IntegrationScoping._parse(scopings_item_data, owned)
 
                 scopings.append(scopings_item)
 
@@ -188,7 +203,13 @@ class EvaluatorIntegration:
                     created_by_user_id,
                 )
 
-            config = EvaluatorIntegrationConfig.from_dict(d.pop("config"))
+            config = EvaluatorIntegrationConfig._parse(d.pop("config"), owned)
+
+            description_sent = d.pop("description", UNSET)
+            if description_sent is UNSET:
+                description_sent = None
+            elif description_sent is None:
+                explicit_nulls += ("description",)
 
             def _parse_description(data: object) -> None | str:
                 if data is None:
@@ -197,31 +218,26 @@ class EvaluatorIntegration:
                     return data
                 return cast(None | str, data)
 
-            description = _parse_description(d.pop("description", None))
+            description = _parse_description(description_sent)
 
             if description is not None and not isinstance(description, str):
                 raise wrong_kind(
                     "EvaluatorIntegration", "description", "a string", description
                 )
 
-            if description is None and "description" in src_dict:
-                explicit_nulls += ("description",)
-
         except KeyError as error:
             raise missing_member("EvaluatorIntegration", error) from None
-        evaluator_integration = cls(
-            id=id,
-            type_=type_,
-            name=name,
-            scopings=scopings,
-            created_at=created_at,
-            updated_at=updated_at,
-            created_by_user_id=created_by_user_id,
-            config=config,
-            description=description,
-        )
-        if explicit_nulls:
-            evaluator_integration._explicit_nulls = explicit_nulls
+        evaluator_integration = _new_instance(cls)
+        evaluator_integration.id = id
+        evaluator_integration.type_ = type_
+        evaluator_integration.name = name
+        evaluator_integration.scopings = scopings
+        evaluator_integration.created_at = created_at
+        evaluator_integration.updated_at = updated_at
+        evaluator_integration.created_by_user_id = created_by_user_id
+        evaluator_integration.config = config
+        evaluator_integration.description = description
+        evaluator_integration._explicit_nulls = explicit_nulls
 
         evaluator_integration.additional_properties = d
         return evaluator_integration

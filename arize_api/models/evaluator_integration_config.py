@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="EvaluatorIntegrationConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class EvaluatorIntegrationConfig:
@@ -69,9 +71,21 @@ class EvaluatorIntegrationConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("EvaluatorIntegrationConfig", src_dict)
-        d = dict(src_dict)
+        """A ``EvaluatorIntegrationConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("EvaluatorIntegrationConfig", data))
         try:
             endpoint = d.pop("endpoint")
             if not isinstance(endpoint, str):
@@ -88,17 +102,16 @@ class EvaluatorIntegrationConfig:
                     has_headers,
                 )
 
-            input_schema = EvaluatorIntegrationConfigInputSchema.from_dict(
-                d.pop("input_schema")
+            input_schema = EvaluatorIntegrationConfigInputSchema._parse(
+                d.pop("input_schema"), owned
             )
 
         except KeyError as error:
             raise missing_member("EvaluatorIntegrationConfig", error) from None
-        evaluator_integration_config = cls(
-            endpoint=endpoint,
-            has_headers=has_headers,
-            input_schema=input_schema,
-        )
+        evaluator_integration_config = _new_instance(cls)
+        evaluator_integration_config.endpoint = endpoint
+        evaluator_integration_config.has_headers = has_headers
+        evaluator_integration_config.input_schema = input_schema
 
         evaluator_integration_config.additional_properties = d
         return evaluator_integration_config

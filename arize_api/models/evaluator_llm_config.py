@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="EvaluatorLlmConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class EvaluatorLlmConfig:
@@ -72,9 +74,21 @@ class EvaluatorLlmConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("EvaluatorLlmConfig", src_dict)
-        d = dict(src_dict)
+        """A ``EvaluatorLlmConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("EvaluatorLlmConfig", data))
         try:
             ai_integration_id = d.pop("ai_integration_id")
             if not isinstance(ai_integration_id, str):
@@ -91,20 +105,21 @@ class EvaluatorLlmConfig:
                     "EvaluatorLlmConfig", "model_name", "a string", model_name
                 )
 
-            invocation_parameters = InvocationParams.from_dict(
-                d.pop("invocation_parameters")
+            invocation_parameters = InvocationParams._parse(
+                d.pop("invocation_parameters"), owned
             )
 
-            provider_parameters = ProviderParams.from_dict(d.pop("provider_parameters"))
+            provider_parameters = ProviderParams._parse(
+                d.pop("provider_parameters"), owned
+            )
 
         except KeyError as error:
             raise missing_member("EvaluatorLlmConfig", error) from None
-        evaluator_llm_config = cls(
-            ai_integration_id=ai_integration_id,
-            model_name=model_name,
-            invocation_parameters=invocation_parameters,
-            provider_parameters=provider_parameters,
-        )
+        evaluator_llm_config = _new_instance(cls)
+        evaluator_llm_config.ai_integration_id = ai_integration_id
+        evaluator_llm_config.model_name = model_name
+        evaluator_llm_config.invocation_parameters = invocation_parameters
+        evaluator_llm_config.provider_parameters = provider_parameters
 
         evaluator_llm_config.additional_properties = d
         return evaluator_llm_config

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="EvaluatorLlmConfigRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class EvaluatorLlmConfigRequest:
@@ -82,9 +84,21 @@ class EvaluatorLlmConfigRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("EvaluatorLlmConfigRequest", src_dict)
-        d = dict(src_dict)
+        """A ``EvaluatorLlmConfigRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("EvaluatorLlmConfigRequest", data))
         try:
             ai_integration_id = d.pop("ai_integration_id")
             if not isinstance(ai_integration_id, str):
@@ -101,22 +115,21 @@ class EvaluatorLlmConfigRequest:
                     "EvaluatorLlmConfigRequest", "model_name", "a string", model_name
                 )
 
-            invocation_parameters = InvocationParamsRequest.from_dict(
-                d.pop("invocation_parameters")
+            invocation_parameters = InvocationParamsRequest._parse(
+                d.pop("invocation_parameters"), owned
             )
 
-            provider_parameters = ProviderParamsRequest.from_dict(
-                d.pop("provider_parameters")
+            provider_parameters = ProviderParamsRequest._parse(
+                d.pop("provider_parameters"), owned
             )
 
         except KeyError as error:
             raise missing_member("EvaluatorLlmConfigRequest", error) from None
-        evaluator_llm_config_request = cls(
-            ai_integration_id=ai_integration_id,
-            model_name=model_name,
-            invocation_parameters=invocation_parameters,
-            provider_parameters=provider_parameters,
-        )
+        evaluator_llm_config_request = _new_instance(cls)
+        evaluator_llm_config_request.ai_integration_id = ai_integration_id
+        evaluator_llm_config_request.model_name = model_name
+        evaluator_llm_config_request.invocation_parameters = invocation_parameters
+        evaluator_llm_config_request.provider_parameters = provider_parameters
 
         return evaluator_llm_config_request
 

@@ -30,6 +30,8 @@ from ..models.optimization_direction import (
 
 T = TypeVar("T", bound="EvaluatorTemplate")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class EvaluatorTemplate:
@@ -112,9 +114,21 @@ class EvaluatorTemplate:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("EvaluatorTemplate", src_dict)
-        d = dict(src_dict)
+        """A ``EvaluatorTemplate`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("EvaluatorTemplate", data))
         try:
             column_name = d.pop("column_name")
             if not isinstance(column_name, str):
@@ -138,8 +152,8 @@ class EvaluatorTemplate:
                 raise wrong_kind("EvaluatorTemplate", "rails", "a list", rails)
             check_items("EvaluatorTemplate", "rails", rails, "str")
 
-            classification_choices = EvaluatorTemplateClassificationChoices.from_dict(
-                d.pop("classification_choices")
+            classification_choices = EvaluatorTemplateClassificationChoices._parse(
+                d.pop("classification_choices"), owned
             )
 
             direction = check_optimization_direction(d.pop("direction"))
@@ -167,15 +181,14 @@ class EvaluatorTemplate:
 
         except KeyError as error:
             raise missing_member("EvaluatorTemplate", error) from None
-        evaluator_template = cls(
-            column_name=column_name,
-            display_name=display_name,
-            template=template,
-            rails=rails,
-            classification_choices=classification_choices,
-            direction=direction,
-            data_granularity=data_granularity,
-        )
+        evaluator_template = _new_instance(cls)
+        evaluator_template.column_name = column_name
+        evaluator_template.display_name = display_name
+        evaluator_template.template = template
+        evaluator_template.rails = rails
+        evaluator_template.classification_choices = classification_choices
+        evaluator_template.direction = direction
+        evaluator_template.data_granularity = data_granularity
 
         evaluator_template.additional_properties = d
         return evaluator_template

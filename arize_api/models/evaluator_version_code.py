@@ -28,6 +28,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="EvaluatorVersionCode")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class EvaluatorVersionCode:
@@ -108,9 +110,21 @@ class EvaluatorVersionCode:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("EvaluatorVersionCode", src_dict)
-        d = dict(src_dict)
+        """A ``EvaluatorVersionCode`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("EvaluatorVersionCode", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -174,6 +188,7 @@ class EvaluatorVersionCode:
             def _parse_code_config(
                 data: object,
             ) -> CustomCodeConfig | ManagedCodeConfig:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -182,8 +197,8 @@ class EvaluatorVersionCode:
                         from arize_api._errors import ConstMismatchError
 
                         raise ConstMismatchError("type is not 'CUSTOM'")
-                    componentsschemas_code_config_type_0 = CustomCodeConfig.from_dict(
-                        data
+                    componentsschemas_code_config_type_0 = CustomCodeConfig._parse(
+                        data, owned
                     )
 
                     return componentsschemas_code_config_type_0
@@ -196,8 +211,8 @@ class EvaluatorVersionCode:
                         from arize_api._errors import ConstMismatchError
 
                         raise ConstMismatchError("type is not 'MANAGED'")
-                    componentsschemas_code_config_type_1 = ManagedCodeConfig.from_dict(
-                        data
+                    componentsschemas_code_config_type_1 = ManagedCodeConfig._parse(
+                        data, owned
                     )
 
                     return componentsschemas_code_config_type_1
@@ -214,16 +229,15 @@ class EvaluatorVersionCode:
 
         except KeyError as error:
             raise missing_member("EvaluatorVersionCode", error) from None
-        evaluator_version_code = cls(
-            id=id,
-            evaluator_id=evaluator_id,
-            commit_hash=commit_hash,
-            commit_message=commit_message,
-            created_at=created_at,
-            created_by_user_id=created_by_user_id,
-            type_=type_,
-            code_config=code_config,
-        )
+        evaluator_version_code = _new_instance(cls)
+        evaluator_version_code.id = id
+        evaluator_version_code.evaluator_id = evaluator_id
+        evaluator_version_code.commit_hash = commit_hash
+        evaluator_version_code.commit_message = commit_message
+        evaluator_version_code.created_at = created_at
+        evaluator_version_code.created_by_user_id = created_by_user_id
+        evaluator_version_code.type_ = type_
+        evaluator_version_code.code_config = code_config
 
         evaluator_version_code.additional_properties = d
         return evaluator_version_code

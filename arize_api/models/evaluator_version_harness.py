@@ -28,6 +28,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="EvaluatorVersionHarness")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class EvaluatorVersionHarness:
@@ -95,9 +97,21 @@ class EvaluatorVersionHarness:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("EvaluatorVersionHarness", src_dict)
-        d = dict(src_dict)
+        """A ``EvaluatorVersionHarness`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("EvaluatorVersionHarness", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -163,15 +177,14 @@ class EvaluatorVersionHarness:
 
         except KeyError as error:
             raise missing_member("EvaluatorVersionHarness", error) from None
-        evaluator_version_harness = cls(
-            id=id,
-            evaluator_id=evaluator_id,
-            commit_hash=commit_hash,
-            commit_message=commit_message,
-            created_at=created_at,
-            created_by_user_id=created_by_user_id,
-            type_=type_,
-        )
+        evaluator_version_harness = _new_instance(cls)
+        evaluator_version_harness.id = id
+        evaluator_version_harness.evaluator_id = evaluator_id
+        evaluator_version_harness.commit_hash = commit_hash
+        evaluator_version_harness.commit_message = commit_message
+        evaluator_version_harness.created_at = created_at
+        evaluator_version_harness.created_by_user_id = created_by_user_id
+        evaluator_version_harness.type_ = type_
 
         evaluator_version_harness.additional_properties = d
         return evaluator_version_harness

@@ -28,6 +28,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="EvaluatorVersionRemote")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class EvaluatorVersionRemote:
@@ -100,9 +102,21 @@ class EvaluatorVersionRemote:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("EvaluatorVersionRemote", src_dict)
-        d = dict(src_dict)
+        """A ``EvaluatorVersionRemote`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("EvaluatorVersionRemote", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -166,20 +180,19 @@ class EvaluatorVersionRemote:
 
                 raise ConstMismatchError(f"type must be 'REMOTE', got {type_!r}")
 
-            remote_config = RemoteConfig.from_dict(d.pop("remote_config"))
+            remote_config = RemoteConfig._parse(d.pop("remote_config"), owned)
 
         except KeyError as error:
             raise missing_member("EvaluatorVersionRemote", error) from None
-        evaluator_version_remote = cls(
-            id=id,
-            evaluator_id=evaluator_id,
-            commit_hash=commit_hash,
-            commit_message=commit_message,
-            created_at=created_at,
-            created_by_user_id=created_by_user_id,
-            type_=type_,
-            remote_config=remote_config,
-        )
+        evaluator_version_remote = _new_instance(cls)
+        evaluator_version_remote.id = id
+        evaluator_version_remote.evaluator_id = evaluator_id
+        evaluator_version_remote.commit_hash = commit_hash
+        evaluator_version_remote.commit_message = commit_message
+        evaluator_version_remote.created_at = created_at
+        evaluator_version_remote.created_by_user_id = created_by_user_id
+        evaluator_version_remote.type_ = type_
+        evaluator_version_remote.remote_config = remote_config
 
         evaluator_version_remote.additional_properties = d
         return evaluator_version_remote

@@ -28,6 +28,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="EvaluatorVersionTemplate")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class EvaluatorVersionTemplate:
@@ -100,9 +102,21 @@ class EvaluatorVersionTemplate:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("EvaluatorVersionTemplate", src_dict)
-        d = dict(src_dict)
+        """A ``EvaluatorVersionTemplate`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("EvaluatorVersionTemplate", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -166,20 +180,19 @@ class EvaluatorVersionTemplate:
 
                 raise ConstMismatchError(f"type must be 'TEMPLATE', got {type_!r}")
 
-            template_config = TemplateConfig.from_dict(d.pop("template_config"))
+            template_config = TemplateConfig._parse(d.pop("template_config"), owned)
 
         except KeyError as error:
             raise missing_member("EvaluatorVersionTemplate", error) from None
-        evaluator_version_template = cls(
-            id=id,
-            evaluator_id=evaluator_id,
-            commit_hash=commit_hash,
-            commit_message=commit_message,
-            created_at=created_at,
-            created_by_user_id=created_by_user_id,
-            type_=type_,
-            template_config=template_config,
-        )
+        evaluator_version_template = _new_instance(cls)
+        evaluator_version_template.id = id
+        evaluator_version_template.evaluator_id = evaluator_id
+        evaluator_version_template.commit_hash = commit_hash
+        evaluator_version_template.commit_message = commit_message
+        evaluator_version_template.created_at = created_at
+        evaluator_version_template.created_by_user_id = created_by_user_id
+        evaluator_version_template.type_ = type_
+        evaluator_version_template.template_config = template_config
 
         evaluator_version_template.additional_properties = d
         return evaluator_version_template

@@ -26,8 +26,11 @@ from .._validate import (
     wrong_kind,
 )
 from ..models.evaluator_type import EvaluatorType, check_evaluator_type
+from ..types import UNSET
 
 T = TypeVar("T", bound="EvaluatorWithVersion")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -144,9 +147,21 @@ class EvaluatorWithVersion:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("EvaluatorWithVersion", src_dict)
-        d = dict(src_dict)
+        """A ``EvaluatorWithVersion`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("EvaluatorWithVersion", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -206,6 +221,7 @@ class EvaluatorWithVersion:
                 | EvaluatorVersionRemote
                 | EvaluatorVersionTemplate
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -215,7 +231,7 @@ class EvaluatorWithVersion:
 
                         raise ConstMismatchError("type is not 'CODE'")
                     componentsschemas_evaluator_version_type_0 = (
-                        EvaluatorVersionCode.from_dict(data)
+                        EvaluatorVersionCode._parse(data, owned)
                     )
 
                     return componentsschemas_evaluator_version_type_0
@@ -229,7 +245,7 @@ class EvaluatorWithVersion:
 
                         raise ConstMismatchError("type is not 'HARNESS'")
                     componentsschemas_evaluator_version_type_1 = (
-                        EvaluatorVersionHarness.from_dict(data)
+                        EvaluatorVersionHarness._parse(data, owned)
                     )
 
                     return componentsschemas_evaluator_version_type_1
@@ -243,7 +259,7 @@ class EvaluatorWithVersion:
 
                         raise ConstMismatchError("type is not 'REMOTE'")
                     componentsschemas_evaluator_version_type_2 = (
-                        EvaluatorVersionRemote.from_dict(data)
+                        EvaluatorVersionRemote._parse(data, owned)
                     )
 
                     return componentsschemas_evaluator_version_type_2
@@ -257,7 +273,7 @@ class EvaluatorWithVersion:
 
                         raise ConstMismatchError("type is not 'TEMPLATE'")
                     componentsschemas_evaluator_version_type_3 = (
-                        EvaluatorVersionTemplate.from_dict(data)
+                        EvaluatorVersionTemplate._parse(data, owned)
                     )
 
                     return componentsschemas_evaluator_version_type_3
@@ -275,6 +291,12 @@ class EvaluatorWithVersion:
 
             version = _parse_version(d.pop("version"))
 
+            description_sent = d.pop("description", UNSET)
+            if description_sent is UNSET:
+                description_sent = None
+            elif description_sent is None:
+                explicit_nulls += ("description",)
+
             def _parse_description(data: object) -> None | str:
                 if data is None:
                     return data
@@ -282,31 +304,26 @@ class EvaluatorWithVersion:
                     return data
                 return cast(None | str, data)
 
-            description = _parse_description(d.pop("description", None))
+            description = _parse_description(description_sent)
 
             if description is not None and not isinstance(description, str):
                 raise wrong_kind(
                     "EvaluatorWithVersion", "description", "a string", description
                 )
 
-            if description is None and "description" in src_dict:
-                explicit_nulls += ("description",)
-
         except KeyError as error:
             raise missing_member("EvaluatorWithVersion", error) from None
-        evaluator_with_version = cls(
-            id=id,
-            name=name,
-            type_=type_,
-            space_id=space_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            created_by_user_id=created_by_user_id,
-            version=version,
-            description=description,
-        )
-        if explicit_nulls:
-            evaluator_with_version._explicit_nulls = explicit_nulls
+        evaluator_with_version = _new_instance(cls)
+        evaluator_with_version.id = id
+        evaluator_with_version.name = name
+        evaluator_with_version.type_ = type_
+        evaluator_with_version.space_id = space_id
+        evaluator_with_version.created_at = created_at
+        evaluator_with_version.updated_at = updated_at
+        evaluator_with_version.created_by_user_id = created_by_user_id
+        evaluator_with_version.version = version
+        evaluator_with_version.description = description
+        evaluator_with_version._explicit_nulls = explicit_nulls
 
         evaluator_with_version.additional_properties = d
         return evaluator_with_version

@@ -25,8 +25,11 @@ from .._validate import (
     not_a_timestamp,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="Experiment")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -146,9 +149,21 @@ class Experiment:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("Experiment", src_dict)
-        d = dict(src_dict)
+        """A ``Experiment`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("Experiment", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -175,6 +190,12 @@ class Experiment:
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("Experiment", "updated_at", error) from error
 
+            dataset_id_sent = d.pop("dataset_id", UNSET)
+            if dataset_id_sent is UNSET:
+                dataset_id_sent = None
+            elif dataset_id_sent is None:
+                explicit_nulls += ("dataset_id",)
+
             def _parse_dataset_id(data: object) -> None | str:
                 if data is None:
                     return data
@@ -182,13 +203,16 @@ class Experiment:
                     return data
                 return cast(None | str, data)
 
-            dataset_id = _parse_dataset_id(d.pop("dataset_id", None))
+            dataset_id = _parse_dataset_id(dataset_id_sent)
 
             if dataset_id is not None and not isinstance(dataset_id, str):
                 raise wrong_kind("Experiment", "dataset_id", "a string", dataset_id)
 
-            if dataset_id is None and "dataset_id" in src_dict:
-                explicit_nulls += ("dataset_id",)
+            dataset_version_id_sent = d.pop("dataset_version_id", UNSET)
+            if dataset_version_id_sent is UNSET:
+                dataset_version_id_sent = None
+            elif dataset_version_id_sent is None:
+                explicit_nulls += ("dataset_version_id",)
 
             def _parse_dataset_version_id(data: object) -> None | str:
                 if data is None:
@@ -197,9 +221,7 @@ class Experiment:
                     return data
                 return cast(None | str, data)
 
-            dataset_version_id = _parse_dataset_version_id(
-                d.pop("dataset_version_id", None)
-            )
+            dataset_version_id = _parse_dataset_version_id(dataset_version_id_sent)
 
             if dataset_version_id is not None and not isinstance(
                 dataset_version_id, str
@@ -208,10 +230,14 @@ class Experiment:
                     "Experiment", "dataset_version_id", "a string", dataset_version_id
                 )
 
-            if dataset_version_id is None and "dataset_version_id" in src_dict:
-                explicit_nulls += ("dataset_version_id",)
-
-            experiment_traces_project_id = d.pop("experiment_traces_project_id", None)
+            experiment_traces_project_id_sent = d.pop(
+                "experiment_traces_project_id", UNSET
+            )
+            if experiment_traces_project_id_sent is UNSET:
+                experiment_traces_project_id_sent = None
+            elif experiment_traces_project_id_sent is None:
+                explicit_nulls += ("experiment_traces_project_id",)
+            experiment_traces_project_id = experiment_traces_project_id_sent
             if experiment_traces_project_id is not None and not isinstance(
                 experiment_traces_project_id, str
             ):
@@ -222,11 +248,11 @@ class Experiment:
                     experiment_traces_project_id,
                 )
 
-            if (
-                experiment_traces_project_id is None
-                and "experiment_traces_project_id" in src_dict
-            ):
-                explicit_nulls += ("experiment_traces_project_id",)
+            integration_id_sent = d.pop("integration_id", UNSET)
+            if integration_id_sent is UNSET:
+                integration_id_sent = None
+            elif integration_id_sent is None:
+                explicit_nulls += ("integration_id",)
 
             def _parse_integration_id(data: object) -> None | str:
                 if data is None:
@@ -235,31 +261,26 @@ class Experiment:
                     return data
                 return cast(None | str, data)
 
-            integration_id = _parse_integration_id(d.pop("integration_id", None))
+            integration_id = _parse_integration_id(integration_id_sent)
 
             if integration_id is not None and not isinstance(integration_id, str):
                 raise wrong_kind(
                     "Experiment", "integration_id", "a string", integration_id
                 )
 
-            if integration_id is None and "integration_id" in src_dict:
-                explicit_nulls += ("integration_id",)
-
         except KeyError as error:
             raise missing_member("Experiment", error) from None
-        experiment = cls(
-            id=id,
-            name=name,
-            space_id=space_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            dataset_id=dataset_id,
-            dataset_version_id=dataset_version_id,
-            experiment_traces_project_id=experiment_traces_project_id,
-            integration_id=integration_id,
-        )
-        if explicit_nulls:
-            experiment._explicit_nulls = explicit_nulls
+        experiment = _new_instance(cls)
+        experiment.id = id
+        experiment.name = name
+        experiment.space_id = space_id
+        experiment.created_at = created_at
+        experiment.updated_at = updated_at
+        experiment.dataset_id = dataset_id
+        experiment.dataset_version_id = dataset_version_id
+        experiment.experiment_traces_project_id = experiment_traces_project_id
+        experiment.integration_id = integration_id
+        experiment._explicit_nulls = explicit_nulls
 
         experiment.additional_properties = d
         return experiment

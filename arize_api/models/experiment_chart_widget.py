@@ -32,8 +32,11 @@ from ..models.widget_creation_status import (
     WidgetCreationStatus,
     check_widget_creation_status,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="ExperimentChartWidget")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -230,9 +233,21 @@ class ExperimentChartWidget:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ExperimentChartWidget", src_dict)
-        d = dict(src_dict)
+        """A ``ExperimentChartWidget`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ExperimentChartWidget", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -290,9 +305,15 @@ class ExperimentChartWidget:
             plots = []
             _plots = plots_sent
             for plots_item_data in _plots:
-                plots_item = ExperimentChartWidgetPlot.from_dict(plots_item_data)
+                plots_item = ExperimentChartWidgetPlot._parse(plots_item_data, owned)
 
                 plots.append(plots_item)
+
+            font_size_sent = d.pop("font_size", UNSET)
+            if font_size_sent is UNSET:
+                font_size_sent = None
+            elif font_size_sent is None:
+                explicit_nulls += ("font_size",)
 
             def _parse_font_size(data: object) -> None | str:
                 if data is None:
@@ -301,15 +322,18 @@ class ExperimentChartWidget:
                     return data
                 return cast(None | str, data)
 
-            font_size = _parse_font_size(d.pop("font_size", None))
+            font_size = _parse_font_size(font_size_sent)
 
             if font_size is not None and not isinstance(font_size, str):
                 raise wrong_kind(
                     "ExperimentChartWidget", "font_size", "a string", font_size
                 )
 
-            if font_size is None and "font_size" in src_dict:
-                explicit_nulls += ("font_size",)
+            show_legend_sent = d.pop("show_legend", UNSET)
+            if show_legend_sent is UNSET:
+                show_legend_sent = None
+            elif show_legend_sent is None:
+                explicit_nulls += ("show_legend",)
 
             def _parse_show_legend(data: object) -> bool | None:
                 if data is None:
@@ -318,15 +342,18 @@ class ExperimentChartWidget:
                     return data
                 return cast(bool | None, data)
 
-            show_legend = _parse_show_legend(d.pop("show_legend", None))
+            show_legend = _parse_show_legend(show_legend_sent)
 
             if show_legend is not None and type(show_legend) is not bool:
                 raise wrong_kind(
                     "ExperimentChartWidget", "show_legend", "a boolean", show_legend
                 )
 
-            if show_legend is None and "show_legend" in src_dict:
-                explicit_nulls += ("show_legend",)
+            legend_placement_sent = d.pop("legend_placement", UNSET)
+            if legend_placement_sent is UNSET:
+                legend_placement_sent = None
+            elif legend_placement_sent is None:
+                explicit_nulls += ("legend_placement",)
 
             def _parse_legend_placement(data: object) -> None | str:
                 if data is None:
@@ -335,7 +362,7 @@ class ExperimentChartWidget:
                     return data
                 return cast(None | str, data)
 
-            legend_placement = _parse_legend_placement(d.pop("legend_placement", None))
+            legend_placement = _parse_legend_placement(legend_placement_sent)
 
             if legend_placement is not None and not isinstance(legend_placement, str):
                 raise wrong_kind(
@@ -345,8 +372,11 @@ class ExperimentChartWidget:
                     legend_placement,
                 )
 
-            if legend_placement is None and "legend_placement" in src_dict:
-                explicit_nulls += ("legend_placement",)
+            x_axis_label_sent = d.pop("x_axis_label", UNSET)
+            if x_axis_label_sent is UNSET:
+                x_axis_label_sent = None
+            elif x_axis_label_sent is None:
+                explicit_nulls += ("x_axis_label",)
 
             def _parse_x_axis_label(data: object) -> None | str:
                 if data is None:
@@ -355,15 +385,18 @@ class ExperimentChartWidget:
                     return data
                 return cast(None | str, data)
 
-            x_axis_label = _parse_x_axis_label(d.pop("x_axis_label", None))
+            x_axis_label = _parse_x_axis_label(x_axis_label_sent)
 
             if x_axis_label is not None and not isinstance(x_axis_label, str):
                 raise wrong_kind(
                     "ExperimentChartWidget", "x_axis_label", "a string", x_axis_label
                 )
 
-            if x_axis_label is None and "x_axis_label" in src_dict:
-                explicit_nulls += ("x_axis_label",)
+            x_axis_tilt_sent = d.pop("x_axis_tilt", UNSET)
+            if x_axis_tilt_sent is UNSET:
+                x_axis_tilt_sent = None
+            elif x_axis_tilt_sent is None:
+                explicit_nulls += ("x_axis_tilt",)
 
             def _parse_x_axis_tilt(data: object) -> None | str:
                 if data is None:
@@ -372,15 +405,18 @@ class ExperimentChartWidget:
                     return data
                 return cast(None | str, data)
 
-            x_axis_tilt = _parse_x_axis_tilt(d.pop("x_axis_tilt", None))
+            x_axis_tilt = _parse_x_axis_tilt(x_axis_tilt_sent)
 
             if x_axis_tilt is not None and not isinstance(x_axis_tilt, str):
                 raise wrong_kind(
                     "ExperimentChartWidget", "x_axis_tilt", "a string", x_axis_tilt
                 )
 
-            if x_axis_tilt is None and "x_axis_tilt" in src_dict:
-                explicit_nulls += ("x_axis_tilt",)
+            y_min_sent = d.pop("y_min", UNSET)
+            if y_min_sent is UNSET:
+                y_min_sent = None
+            elif y_min_sent is None:
+                explicit_nulls += ("y_min",)
 
             def _parse_y_min(data: object) -> float | None:
                 if data is None:
@@ -389,7 +425,7 @@ class ExperimentChartWidget:
                     return data
                 return cast(float | None, data)
 
-            y_min = _parse_y_min(d.pop("y_min", None))
+            y_min = _parse_y_min(y_min_sent)
 
             if (
                 y_min is not None
@@ -398,8 +434,11 @@ class ExperimentChartWidget:
             ):
                 y_min = as_number("ExperimentChartWidget", "y_min", y_min)
 
-            if y_min is None and "y_min" in src_dict:
-                explicit_nulls += ("y_min",)
+            y_max_sent = d.pop("y_max", UNSET)
+            if y_max_sent is UNSET:
+                y_max_sent = None
+            elif y_max_sent is None:
+                explicit_nulls += ("y_max",)
 
             def _parse_y_max(data: object) -> float | None:
                 if data is None:
@@ -408,7 +447,7 @@ class ExperimentChartWidget:
                     return data
                 return cast(float | None, data)
 
-            y_max = _parse_y_max(d.pop("y_max", None))
+            y_max = _parse_y_max(y_max_sent)
 
             if (
                 y_max is not None
@@ -417,31 +456,26 @@ class ExperimentChartWidget:
             ):
                 y_max = as_number("ExperimentChartWidget", "y_max", y_max)
 
-            if y_max is None and "y_max" in src_dict:
-                explicit_nulls += ("y_max",)
-
         except KeyError as error:
             raise missing_member("ExperimentChartWidget", error) from None
-        experiment_chart_widget = cls(
-            id=id,
-            type_=type_,
-            dashboard_id=dashboard_id,
-            title=title,
-            grid_position=grid_position,
-            creation_status=creation_status,
-            created_at=created_at,
-            creator_user_id=creator_user_id,
-            plots=plots,
-            font_size=font_size,
-            show_legend=show_legend,
-            legend_placement=legend_placement,
-            x_axis_label=x_axis_label,
-            x_axis_tilt=x_axis_tilt,
-            y_min=y_min,
-            y_max=y_max,
-        )
-        if explicit_nulls:
-            experiment_chart_widget._explicit_nulls = explicit_nulls
+        experiment_chart_widget = _new_instance(cls)
+        experiment_chart_widget.id = id
+        experiment_chart_widget.type_ = type_
+        experiment_chart_widget.dashboard_id = dashboard_id
+        experiment_chart_widget.title = title
+        experiment_chart_widget.grid_position = grid_position
+        experiment_chart_widget.creation_status = creation_status
+        experiment_chart_widget.created_at = created_at
+        experiment_chart_widget.creator_user_id = creator_user_id
+        experiment_chart_widget.plots = plots
+        experiment_chart_widget.font_size = font_size
+        experiment_chart_widget.show_legend = show_legend
+        experiment_chart_widget.legend_placement = legend_placement
+        experiment_chart_widget.x_axis_label = x_axis_label
+        experiment_chart_widget.x_axis_tilt = x_axis_tilt
+        experiment_chart_widget.y_min = y_min
+        experiment_chart_widget.y_max = y_max
+        experiment_chart_widget._explicit_nulls = explicit_nulls
 
         experiment_chart_widget.additional_properties = d
         return experiment_chart_widget

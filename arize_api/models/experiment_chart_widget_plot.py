@@ -23,8 +23,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="ExperimentChartWidgetPlot")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -93,9 +96,21 @@ class ExperimentChartWidgetPlot:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ExperimentChartWidgetPlot", src_dict)
-        d = dict(src_dict)
+        """A ``ExperimentChartWidgetPlot`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ExperimentChartWidgetPlot", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -118,6 +133,12 @@ class ExperimentChartWidgetPlot:
                     "ExperimentChartWidgetPlot", "title", "a string", title
                 )
 
+            performance_metric_sent = d.pop("performance_metric", UNSET)
+            if performance_metric_sent is UNSET:
+                performance_metric_sent = None
+            elif performance_metric_sent is None:
+                explicit_nulls += ("performance_metric",)
+
             def _parse_performance_metric(data: object) -> None | str:
                 if data is None:
                     return data
@@ -125,9 +146,7 @@ class ExperimentChartWidgetPlot:
                     return data
                 return cast(None | str, data)
 
-            performance_metric = _parse_performance_metric(
-                d.pop("performance_metric", None)
-            )
+            performance_metric = _parse_performance_metric(performance_metric_sent)
 
             if performance_metric is not None and not isinstance(
                 performance_metric, str
@@ -139,20 +158,15 @@ class ExperimentChartWidgetPlot:
                     performance_metric,
                 )
 
-            if performance_metric is None and "performance_metric" in src_dict:
-                explicit_nulls += ("performance_metric",)
-
         except KeyError as error:
             raise missing_member("ExperimentChartWidgetPlot", error) from None
-        experiment_chart_widget_plot = cls(
-            id=id,
-            dataset_id=dataset_id,
-            position=position,
-            title=title,
-            performance_metric=performance_metric,
-        )
-        if explicit_nulls:
-            experiment_chart_widget_plot._explicit_nulls = explicit_nulls
+        experiment_chart_widget_plot = _new_instance(cls)
+        experiment_chart_widget_plot.id = id
+        experiment_chart_widget_plot.dataset_id = dataset_id
+        experiment_chart_widget_plot.position = position
+        experiment_chart_widget_plot.title = title
+        experiment_chart_widget_plot.performance_metric = performance_metric
+        experiment_chart_widget_plot._explicit_nulls = explicit_nulls
 
         experiment_chart_widget_plot.additional_properties = d
         return experiment_chart_widget_plot

@@ -22,8 +22,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="ExperimentRun")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -113,9 +116,21 @@ class ExperimentRun:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ExperimentRun", src_dict)
-        d = dict(src_dict)
+        """A ``ExperimentRun`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ExperimentRun", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -132,6 +147,12 @@ class ExperimentRun:
             if example_id is not None and not isinstance(example_id, str):
                 raise wrong_kind("ExperimentRun", "example_id", "a string", example_id)
 
+            output_sent = d.pop("output", UNSET)
+            if output_sent is UNSET:
+                output_sent = None
+            elif output_sent is None:
+                explicit_nulls += ("output",)
+
             def _parse_output(data: object) -> None | str:
                 if data is None:
                     return data
@@ -139,13 +160,16 @@ class ExperimentRun:
                     return data
                 return cast(None | str, data)
 
-            output = _parse_output(d.pop("output", None))
+            output = _parse_output(output_sent)
 
             if output is not None and not isinstance(output, str):
                 raise wrong_kind("ExperimentRun", "output", "a string", output)
 
-            if output is None and "output" in src_dict:
-                explicit_nulls += ("output",)
+            error_sent = d.pop("error", UNSET)
+            if error_sent is UNSET:
+                error_sent = None
+            elif error_sent is None:
+                explicit_nulls += ("error",)
 
             def _parse_error(data: object) -> None | str:
                 if data is None:
@@ -154,15 +178,16 @@ class ExperimentRun:
                     return data
                 return cast(None | str, data)
 
-            error = _parse_error(d.pop("error", None))
+            error = _parse_error(error_sent)
 
             if error is not None and not isinstance(error, str):
                 raise wrong_kind("ExperimentRun", "error", "a string", error)
 
-            if error is None and "error" in src_dict:
-                explicit_nulls += ("error",)
-
-            annotations_sent = d.pop("annotations", None)
+            annotations_sent = d.pop("annotations", UNSET)
+            if annotations_sent is UNSET:
+                annotations_sent = None
+            elif annotations_sent is None:
+                explicit_nulls += ("annotations",)
             if annotations_sent is not None and not isinstance(annotations_sent, list):
                 raise wrong_kind(
                     "ExperimentRun", "annotations", "a list", annotations_sent
@@ -172,24 +197,19 @@ class ExperimentRun:
             if _annotations is not None:
                 annotations = []
                 for annotations_item_data in _annotations:
-                    annotations_item = Annotation.from_dict(annotations_item_data)
+                    annotations_item = Annotation._parse(annotations_item_data, owned)
 
                     annotations.append(annotations_item)
 
-            if annotations is None and "annotations" in src_dict:
-                explicit_nulls += ("annotations",)
-
         except KeyError as error:
             raise missing_member("ExperimentRun", error) from None
-        experiment_run = cls(
-            id=id,
-            example_id=example_id,
-            output=output,
-            error=error,
-            annotations=annotations,
-        )
-        if explicit_nulls:
-            experiment_run._explicit_nulls = explicit_nulls
+        experiment_run = _new_instance(cls)
+        experiment_run.id = id
+        experiment_run.example_id = example_id
+        experiment_run.output = output
+        experiment_run.error = error
+        experiment_run.annotations = annotations
+        experiment_run._explicit_nulls = explicit_nulls
 
         experiment_run.additional_properties = d
         return experiment_run

@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ExperimentRunInput")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ExperimentRunInput:
@@ -74,9 +76,21 @@ class ExperimentRunInput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ExperimentRunInput", src_dict)
-        d = dict(src_dict)
+        """A ``ExperimentRunInput`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ExperimentRunInput", data))
         try:
             output = d.pop("output")
             if not isinstance(output, str):
@@ -102,10 +116,9 @@ class ExperimentRunInput:
 
         except KeyError as error:
             raise missing_member("ExperimentRunInput", error) from None
-        experiment_run_input = cls(
-            output=output,
-            example_id=example_id,
-        )
+        experiment_run_input = _new_instance(cls)
+        experiment_run_input.output = output
+        experiment_run_input.example_id = example_id
 
         experiment_run_input.additional_properties = d
         return experiment_run_input

@@ -26,8 +26,11 @@ from .._validate import (
     not_a_timestamp,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="ExperimentWithRunIds")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -150,9 +153,21 @@ class ExperimentWithRunIds:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ExperimentWithRunIds", src_dict)
-        d = dict(src_dict)
+        """A ``ExperimentWithRunIds`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ExperimentWithRunIds", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -191,6 +206,12 @@ class ExperimentWithRunIds:
                 raise wrong_kind("ExperimentWithRunIds", "run_ids", "a list", run_ids)
             check_items("ExperimentWithRunIds", "run_ids", run_ids, "str")
 
+            dataset_id_sent = d.pop("dataset_id", UNSET)
+            if dataset_id_sent is UNSET:
+                dataset_id_sent = None
+            elif dataset_id_sent is None:
+                explicit_nulls += ("dataset_id",)
+
             def _parse_dataset_id(data: object) -> None | str:
                 if data is None:
                     return data
@@ -198,15 +219,18 @@ class ExperimentWithRunIds:
                     return data
                 return cast(None | str, data)
 
-            dataset_id = _parse_dataset_id(d.pop("dataset_id", None))
+            dataset_id = _parse_dataset_id(dataset_id_sent)
 
             if dataset_id is not None and not isinstance(dataset_id, str):
                 raise wrong_kind(
                     "ExperimentWithRunIds", "dataset_id", "a string", dataset_id
                 )
 
-            if dataset_id is None and "dataset_id" in src_dict:
-                explicit_nulls += ("dataset_id",)
+            dataset_version_id_sent = d.pop("dataset_version_id", UNSET)
+            if dataset_version_id_sent is UNSET:
+                dataset_version_id_sent = None
+            elif dataset_version_id_sent is None:
+                explicit_nulls += ("dataset_version_id",)
 
             def _parse_dataset_version_id(data: object) -> None | str:
                 if data is None:
@@ -215,9 +239,7 @@ class ExperimentWithRunIds:
                     return data
                 return cast(None | str, data)
 
-            dataset_version_id = _parse_dataset_version_id(
-                d.pop("dataset_version_id", None)
-            )
+            dataset_version_id = _parse_dataset_version_id(dataset_version_id_sent)
 
             if dataset_version_id is not None and not isinstance(
                 dataset_version_id, str
@@ -229,10 +251,14 @@ class ExperimentWithRunIds:
                     dataset_version_id,
                 )
 
-            if dataset_version_id is None and "dataset_version_id" in src_dict:
-                explicit_nulls += ("dataset_version_id",)
-
-            experiment_traces_project_id = d.pop("experiment_traces_project_id", None)
+            experiment_traces_project_id_sent = d.pop(
+                "experiment_traces_project_id", UNSET
+            )
+            if experiment_traces_project_id_sent is UNSET:
+                experiment_traces_project_id_sent = None
+            elif experiment_traces_project_id_sent is None:
+                explicit_nulls += ("experiment_traces_project_id",)
+            experiment_traces_project_id = experiment_traces_project_id_sent
             if experiment_traces_project_id is not None and not isinstance(
                 experiment_traces_project_id, str
             ):
@@ -243,11 +269,11 @@ class ExperimentWithRunIds:
                     experiment_traces_project_id,
                 )
 
-            if (
-                experiment_traces_project_id is None
-                and "experiment_traces_project_id" in src_dict
-            ):
-                explicit_nulls += ("experiment_traces_project_id",)
+            integration_id_sent = d.pop("integration_id", UNSET)
+            if integration_id_sent is UNSET:
+                integration_id_sent = None
+            elif integration_id_sent is None:
+                explicit_nulls += ("integration_id",)
 
             def _parse_integration_id(data: object) -> None | str:
                 if data is None:
@@ -256,32 +282,29 @@ class ExperimentWithRunIds:
                     return data
                 return cast(None | str, data)
 
-            integration_id = _parse_integration_id(d.pop("integration_id", None))
+            integration_id = _parse_integration_id(integration_id_sent)
 
             if integration_id is not None and not isinstance(integration_id, str):
                 raise wrong_kind(
                     "ExperimentWithRunIds", "integration_id", "a string", integration_id
                 )
 
-            if integration_id is None and "integration_id" in src_dict:
-                explicit_nulls += ("integration_id",)
-
         except KeyError as error:
             raise missing_member("ExperimentWithRunIds", error) from None
-        experiment_with_run_ids = cls(
-            id=id,
-            name=name,
-            space_id=space_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            run_ids=run_ids,
-            dataset_id=dataset_id,
-            dataset_version_id=dataset_version_id,
-            experiment_traces_project_id=experiment_traces_project_id,
-            integration_id=integration_id,
+        experiment_with_run_ids = _new_instance(cls)
+        experiment_with_run_ids.id = id
+        experiment_with_run_ids.name = name
+        experiment_with_run_ids.space_id = space_id
+        experiment_with_run_ids.created_at = created_at
+        experiment_with_run_ids.updated_at = updated_at
+        experiment_with_run_ids.run_ids = run_ids
+        experiment_with_run_ids.dataset_id = dataset_id
+        experiment_with_run_ids.dataset_version_id = dataset_version_id
+        experiment_with_run_ids.experiment_traces_project_id = (
+            experiment_traces_project_id
         )
-        if explicit_nulls:
-            experiment_with_run_ids._explicit_nulls = explicit_nulls
+        experiment_with_run_ids.integration_id = integration_id
+        experiment_with_run_ids._explicit_nulls = explicit_nulls
 
         experiment_with_run_ids.additional_properties = d
         return experiment_with_run_ids

@@ -27,6 +27,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="FixedCustomBaselineWindow")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class FixedCustomBaselineWindow:
@@ -68,9 +70,21 @@ class FixedCustomBaselineWindow:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("FixedCustomBaselineWindow", src_dict)
-        d = dict(src_dict)
+        """A ``FixedCustomBaselineWindow`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("FixedCustomBaselineWindow", data))
         try:
             type_ = cast(Literal["FIXED"], d.pop("type"))
             if type_ != "FIXED":
@@ -96,11 +110,10 @@ class FixedCustomBaselineWindow:
 
         except KeyError as error:
             raise missing_member("FixedCustomBaselineWindow", error) from None
-        fixed_custom_baseline_window = cls(
-            type_=type_,
-            fixed_start_date=fixed_start_date,
-            fixed_end_date=fixed_end_date,
-        )
+        fixed_custom_baseline_window = _new_instance(cls)
+        fixed_custom_baseline_window.type_ = type_
+        fixed_custom_baseline_window.fixed_start_date = fixed_start_date
+        fixed_custom_baseline_window.fixed_end_date = fixed_end_date
 
         fixed_custom_baseline_window.additional_properties = d
         return fixed_custom_baseline_window

@@ -23,8 +23,11 @@ from .._validate import (
     wrong_kind,
 )
 from ..models.upgrade_plan import UpgradePlan, check_upgrade_plan
+from ..types import UNSET
 
 T = TypeVar("T", bound="ForbiddenProblem")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -131,9 +134,21 @@ class ForbiddenProblem:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ForbiddenProblem", src_dict)
-        d = dict(src_dict)
+        """A ``ForbiddenProblem`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ForbiddenProblem", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             title = d.pop("title")
@@ -144,77 +159,89 @@ class ForbiddenProblem:
             if type(status) is not int:
                 status = as_int("ForbiddenProblem", "status", status)
 
-            type_ = d.pop("type", None)
+            type__sent = d.pop("type", UNSET)
+            if type__sent is UNSET:
+                type__sent = None
+            elif type__sent is None:
+                explicit_nulls += ("type",)
+            type_ = type__sent
             if type_ is not None and not isinstance(type_, str):
                 raise wrong_kind("ForbiddenProblem", "type", "a string", type_)
 
-            if type_ is None and "type" in src_dict:
-                explicit_nulls += ("type",)
-
-            detail = d.pop("detail", None)
+            detail_sent = d.pop("detail", UNSET)
+            if detail_sent is UNSET:
+                detail_sent = None
+            elif detail_sent is None:
+                explicit_nulls += ("detail",)
+            detail = detail_sent
             if detail is not None and not isinstance(detail, str):
                 raise wrong_kind("ForbiddenProblem", "detail", "a string", detail)
 
-            if detail is None and "detail" in src_dict:
-                explicit_nulls += ("detail",)
-
-            instance = d.pop("instance", None)
+            instance_sent = d.pop("instance", UNSET)
+            if instance_sent is UNSET:
+                instance_sent = None
+            elif instance_sent is None:
+                explicit_nulls += ("instance",)
+            instance = instance_sent
             if instance is not None and not isinstance(instance, str):
                 raise wrong_kind("ForbiddenProblem", "instance", "a string", instance)
 
-            if instance is None and "instance" in src_dict:
-                explicit_nulls += ("instance",)
-
-            entitlement = d.pop("entitlement", None)
+            entitlement_sent = d.pop("entitlement", UNSET)
+            if entitlement_sent is UNSET:
+                entitlement_sent = None
+            elif entitlement_sent is None:
+                explicit_nulls += ("entitlement",)
+            entitlement = entitlement_sent
             if entitlement is not None and not isinstance(entitlement, str):
                 raise wrong_kind(
                     "ForbiddenProblem", "entitlement", "a string", entitlement
                 )
 
-            if entitlement is None and "entitlement" in src_dict:
-                explicit_nulls += ("entitlement",)
-
-            limit = d.pop("limit", None)
+            limit_sent = d.pop("limit", UNSET)
+            if limit_sent is UNSET:
+                limit_sent = None
+            elif limit_sent is None:
+                explicit_nulls += ("limit",)
+            limit = limit_sent
             if limit is not None and type(limit) is not int:
                 limit = as_int("ForbiddenProblem", "limit", limit)
 
-            if limit is None and "limit" in src_dict:
-                explicit_nulls += ("limit",)
-
-            current_count = d.pop("current_count", None)
+            current_count_sent = d.pop("current_count", UNSET)
+            if current_count_sent is UNSET:
+                current_count_sent = None
+            elif current_count_sent is None:
+                explicit_nulls += ("current_count",)
+            current_count = current_count_sent
             if current_count is not None and type(current_count) is not int:
                 current_count = as_int(
                     "ForbiddenProblem", "current_count", current_count
                 )
 
-            if current_count is None and "current_count" in src_dict:
-                explicit_nulls += ("current_count",)
-
-            _required_plan = d.pop("required_plan", None)
+            required_plan_sent = d.pop("required_plan", UNSET)
+            if required_plan_sent is UNSET:
+                required_plan_sent = None
+            elif required_plan_sent is None:
+                explicit_nulls += ("required_plan",)
+            _required_plan = required_plan_sent
             required_plan: UpgradePlan | None
             if isinstance(_required_plan, NoneType):
                 required_plan = None
             else:
                 required_plan = check_upgrade_plan(_required_plan)
 
-            if required_plan is None and "required_plan" in src_dict:
-                explicit_nulls += ("required_plan",)
-
         except KeyError as error:
             raise missing_member("ForbiddenProblem", error) from None
-        forbidden_problem = cls(
-            title=title,
-            status=status,
-            type_=type_,
-            detail=detail,
-            instance=instance,
-            entitlement=entitlement,
-            limit=limit,
-            current_count=current_count,
-            required_plan=required_plan,
-        )
-        if explicit_nulls:
-            forbidden_problem._explicit_nulls = explicit_nulls
+        forbidden_problem = _new_instance(cls)
+        forbidden_problem.title = title
+        forbidden_problem.status = status
+        forbidden_problem.type_ = type_
+        forbidden_problem.detail = detail
+        forbidden_problem.instance = instance
+        forbidden_problem.entitlement = entitlement
+        forbidden_problem.limit = limit
+        forbidden_problem.current_count = current_count
+        forbidden_problem.required_plan = required_plan
+        forbidden_problem._explicit_nulls = explicit_nulls
 
         forbidden_problem.additional_properties = d
         return forbidden_problem

@@ -28,6 +28,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="FreeformAnnotationConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class FreeformAnnotationConfig:
@@ -79,9 +81,21 @@ class FreeformAnnotationConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("FreeformAnnotationConfig", src_dict)
-        d = dict(src_dict)
+        """A ``FreeformAnnotationConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("FreeformAnnotationConfig", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -113,13 +127,12 @@ class FreeformAnnotationConfig:
 
         except KeyError as error:
             raise missing_member("FreeformAnnotationConfig", error) from None
-        freeform_annotation_config = cls(
-            id=id,
-            name=name,
-            created_at=created_at,
-            space_id=space_id,
-            type_=type_,
-        )
+        freeform_annotation_config = _new_instance(cls)
+        freeform_annotation_config.id = id
+        freeform_annotation_config.name = name
+        freeform_annotation_config.created_at = created_at
+        freeform_annotation_config.space_id = space_id
+        freeform_annotation_config.type_ = type_
 
         freeform_annotation_config.additional_properties = d
         return freeform_annotation_config

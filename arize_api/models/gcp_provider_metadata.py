@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="GcpProviderMetadata")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class GcpProviderMetadata:
@@ -72,9 +74,21 @@ class GcpProviderMetadata:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("GcpProviderMetadata", src_dict)
-        d = dict(src_dict)
+        """A ``GcpProviderMetadata`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("GcpProviderMetadata", data))
         try:
             kind = cast(Literal["GCP"], d.pop("kind"))
             if kind != "GCP":
@@ -105,12 +119,11 @@ class GcpProviderMetadata:
 
         except KeyError as error:
             raise missing_member("GcpProviderMetadata", error) from None
-        gcp_provider_metadata = cls(
-            kind=kind,
-            project_id=project_id,
-            location=location,
-            project_access_label=project_access_label,
-        )
+        gcp_provider_metadata = _new_instance(cls)
+        gcp_provider_metadata.kind = kind
+        gcp_provider_metadata.project_id = project_id
+        gcp_provider_metadata.location = location
+        gcp_provider_metadata.project_access_label = project_access_label
 
         gcp_provider_metadata.additional_properties = d
         return gcp_provider_metadata

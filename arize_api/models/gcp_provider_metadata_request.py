@@ -27,6 +27,8 @@ from ..models.gcp_provider_metadata_kind import (
 
 T = TypeVar("T", bound="GcpProviderMetadataRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class GcpProviderMetadataRequest:
@@ -72,9 +74,21 @@ class GcpProviderMetadataRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("GcpProviderMetadataRequest", src_dict)
-        d = dict(src_dict)
+        """A ``GcpProviderMetadataRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("GcpProviderMetadataRequest", data))
         try:
             kind = check_gcp_provider_metadata_kind(d.pop("kind"))
 
@@ -101,12 +115,11 @@ class GcpProviderMetadataRequest:
 
         except KeyError as error:
             raise missing_member("GcpProviderMetadataRequest", error) from None
-        gcp_provider_metadata_request = cls(
-            kind=kind,
-            project_id=project_id,
-            location=location,
-            project_access_label=project_access_label,
-        )
+        gcp_provider_metadata_request = _new_instance(cls)
+        gcp_provider_metadata_request.kind = kind
+        gcp_provider_metadata_request.project_id = project_id
+        gcp_provider_metadata_request.location = location
+        gcp_provider_metadata_request.project_access_label = project_access_label
 
         return gcp_provider_metadata_request
 

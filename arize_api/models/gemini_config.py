@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="GeminiConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class GeminiConfig:
@@ -68,9 +70,21 @@ class GeminiConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("GeminiConfig", src_dict)
-        d = dict(src_dict)
+        """A ``GeminiConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("GeminiConfig", data))
         try:
             is_function_calling_enabled = d.pop("is_function_calling_enabled")
             if type(is_function_calling_enabled) is not bool:
@@ -95,11 +109,10 @@ class GeminiConfig:
 
         except KeyError as error:
             raise missing_member("GeminiConfig", error) from None
-        gemini_config = cls(
-            is_function_calling_enabled=is_function_calling_enabled,
-            provider=provider,
-            has_api_key=has_api_key,
-        )
+        gemini_config = _new_instance(cls)
+        gemini_config.is_function_calling_enabled = is_function_calling_enabled
+        gemini_config.provider = provider
+        gemini_config.has_api_key = has_api_key
 
         gemini_config.additional_properties = d
         return gemini_config

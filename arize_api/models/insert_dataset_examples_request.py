@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="InsertDatasetExamplesRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class InsertDatasetExamplesRequest:
@@ -68,9 +70,21 @@ class InsertDatasetExamplesRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("InsertDatasetExamplesRequest", src_dict)
-        d = dict(src_dict)
+        """A ``InsertDatasetExamplesRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("InsertDatasetExamplesRequest", data))
         try:
             examples_sent = d.pop("examples")
             if not isinstance(examples_sent, list):
@@ -80,17 +94,16 @@ class InsertDatasetExamplesRequest:
             examples = []
             _examples = examples_sent
             for examples_item_data in _examples:
-                examples_item = InsertDatasetExamplesRequestExamplesItem.from_dict(
-                    examples_item_data
+                examples_item = InsertDatasetExamplesRequestExamplesItem._parse(
+                    examples_item_data, owned
                 )
 
                 examples.append(examples_item)
 
         except KeyError as error:
             raise missing_member("InsertDatasetExamplesRequest", error) from None
-        insert_dataset_examples_request = cls(
-            examples=examples,
-        )
+        insert_dataset_examples_request = _new_instance(cls)
+        insert_dataset_examples_request.examples = examples
 
         return insert_dataset_examples_request
 

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="InsertExperimentRunsRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class InsertExperimentRunsRequest:
@@ -60,9 +62,21 @@ class InsertExperimentRunsRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("InsertExperimentRunsRequest", src_dict)
-        d = dict(src_dict)
+        """A ``InsertExperimentRunsRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("InsertExperimentRunsRequest", data))
         try:
             experiment_runs_sent = d.pop("experiment_runs")
             if not isinstance(experiment_runs_sent, list):
@@ -75,17 +89,16 @@ class InsertExperimentRunsRequest:
             experiment_runs = []
             _experiment_runs = experiment_runs_sent
             for experiment_runs_item_data in _experiment_runs:
-                experiment_runs_item = ExperimentRunInput.from_dict(
-                    experiment_runs_item_data
+                experiment_runs_item = ExperimentRunInput._parse(
+                    experiment_runs_item_data, owned
                 )
 
                 experiment_runs.append(experiment_runs_item)
 
         except KeyError as error:
             raise missing_member("InsertExperimentRunsRequest", error) from None
-        insert_experiment_runs_request = cls(
-            experiment_runs=experiment_runs,
-        )
+        insert_experiment_runs_request = _new_instance(cls)
+        insert_experiment_runs_request.experiment_runs = experiment_runs
 
         return insert_experiment_runs_request
 

@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="IntegrationNotificationConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class IntegrationNotificationConfig:
@@ -62,9 +64,21 @@ class IntegrationNotificationConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("IntegrationNotificationConfig", src_dict)
-        d = dict(src_dict)
+        """A ``IntegrationNotificationConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("IntegrationNotificationConfig", data))
         try:
             type_ = cast(Literal["INTEGRATION"], d.pop("type"))
             if type_ != "INTEGRATION":
@@ -83,10 +97,9 @@ class IntegrationNotificationConfig:
 
         except KeyError as error:
             raise missing_member("IntegrationNotificationConfig", error) from None
-        integration_notification_config = cls(
-            type_=type_,
-            integration_id=integration_id,
-        )
+        integration_notification_config = _new_instance(cls)
+        integration_notification_config.type_ = type_
+        integration_notification_config.integration_id = integration_id
 
         integration_notification_config.additional_properties = d
         return integration_notification_config

@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="IntegrationScopingRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class IntegrationScopingRequest:
@@ -78,9 +80,21 @@ class IntegrationScopingRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("IntegrationScopingRequest", src_dict)
-        d = dict(src_dict)
+        """A ``IntegrationScopingRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("IntegrationScopingRequest", data))
 
         def _parse_organization_id(data: object) -> None | str | Unset:
             if data is None:
@@ -121,10 +135,9 @@ class IntegrationScopingRequest:
                 "IntegrationScopingRequest", "space_id", "a string", space_id
             )
 
-        integration_scoping_request = cls(
-            organization_id=organization_id,
-            space_id=space_id,
-        )
+        integration_scoping_request = _new_instance(cls)
+        integration_scoping_request.organization_id = organization_id
+        integration_scoping_request.space_id = space_id
 
         return integration_scoping_request
 

@@ -24,8 +24,11 @@ from .._validate import (
     check_items,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="InvocationParams")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -197,11 +200,28 @@ class InvocationParams:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("InvocationParams", src_dict)
-        d = dict(src_dict)
+        """A ``InvocationParams`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("InvocationParams", data))
         explicit_nulls: tuple[str, ...] = ()
-        temperature = d.pop("temperature", None)
+        temperature_sent = d.pop("temperature", UNSET)
+        if temperature_sent is UNSET:
+            temperature_sent = None
+        elif temperature_sent is None:
+            explicit_nulls += ("temperature",)
+        temperature = temperature_sent
         if (
             temperature is not None
             and type(temperature) is not float
@@ -209,33 +229,41 @@ class InvocationParams:
         ):
             temperature = as_number("InvocationParams", "temperature", temperature)
 
-        if temperature is None and "temperature" in src_dict:
-            explicit_nulls += ("temperature",)
-
-        max_tokens = d.pop("max_tokens", None)
+        max_tokens_sent = d.pop("max_tokens", UNSET)
+        if max_tokens_sent is UNSET:
+            max_tokens_sent = None
+        elif max_tokens_sent is None:
+            explicit_nulls += ("max_tokens",)
+        max_tokens = max_tokens_sent
         if max_tokens is not None and type(max_tokens) is not int:
             max_tokens = as_int("InvocationParams", "max_tokens", max_tokens)
 
-        if max_tokens is None and "max_tokens" in src_dict:
-            explicit_nulls += ("max_tokens",)
-
-        max_completion_tokens = d.pop("max_completion_tokens", None)
+        max_completion_tokens_sent = d.pop("max_completion_tokens", UNSET)
+        if max_completion_tokens_sent is UNSET:
+            max_completion_tokens_sent = None
+        elif max_completion_tokens_sent is None:
+            explicit_nulls += ("max_completion_tokens",)
+        max_completion_tokens = max_completion_tokens_sent
         if max_completion_tokens is not None and type(max_completion_tokens) is not int:
             max_completion_tokens = as_int(
                 "InvocationParams", "max_completion_tokens", max_completion_tokens
             )
 
-        if max_completion_tokens is None and "max_completion_tokens" in src_dict:
-            explicit_nulls += ("max_completion_tokens",)
-
-        top_p = d.pop("top_p", None)
+        top_p_sent = d.pop("top_p", UNSET)
+        if top_p_sent is UNSET:
+            top_p_sent = None
+        elif top_p_sent is None:
+            explicit_nulls += ("top_p",)
+        top_p = top_p_sent
         if top_p is not None and type(top_p) is not float and type(top_p) is not int:
             top_p = as_number("InvocationParams", "top_p", top_p)
 
-        if top_p is None and "top_p" in src_dict:
-            explicit_nulls += ("top_p",)
-
-        frequency_penalty = d.pop("frequency_penalty", None)
+        frequency_penalty_sent = d.pop("frequency_penalty", UNSET)
+        if frequency_penalty_sent is UNSET:
+            frequency_penalty_sent = None
+        elif frequency_penalty_sent is None:
+            explicit_nulls += ("frequency_penalty",)
+        frequency_penalty = frequency_penalty_sent
         if (
             frequency_penalty is not None
             and type(frequency_penalty) is not float
@@ -245,10 +273,12 @@ class InvocationParams:
                 "InvocationParams", "frequency_penalty", frequency_penalty
             )
 
-        if frequency_penalty is None and "frequency_penalty" in src_dict:
-            explicit_nulls += ("frequency_penalty",)
-
-        presence_penalty = d.pop("presence_penalty", None)
+        presence_penalty_sent = d.pop("presence_penalty", UNSET)
+        if presence_penalty_sent is UNSET:
+            presence_penalty_sent = None
+        elif presence_penalty_sent is None:
+            explicit_nulls += ("presence_penalty",)
+        presence_penalty = presence_penalty_sent
         if (
             presence_penalty is not None
             and type(presence_penalty) is not float
@@ -258,108 +288,121 @@ class InvocationParams:
                 "InvocationParams", "presence_penalty", presence_penalty
             )
 
-        if presence_penalty is None and "presence_penalty" in src_dict:
-            explicit_nulls += ("presence_penalty",)
-
-        stop = cast(list[str], d.pop("stop", None))
+        stop_sent = d.pop("stop", UNSET)
+        if stop_sent is UNSET:
+            stop_sent = None
+        elif stop_sent is None:
+            explicit_nulls += ("stop",)
+        stop = cast(list[str], stop_sent)
 
         if stop is not None and not isinstance(stop, list):
             raise wrong_kind("InvocationParams", "stop", "a list", stop)
         if stop is not None:
             check_items("InvocationParams", "stop", stop, "str")
 
-        if stop is None and "stop" in src_dict:
-            explicit_nulls += ("stop",)
-
-        _response_format = d.pop("response_format", None)
+        response_format_sent = d.pop("response_format", UNSET)
+        if response_format_sent is UNSET:
+            response_format_sent = None
+        elif response_format_sent is None:
+            explicit_nulls += ("response_format",)
+        _response_format = response_format_sent
         response_format: ResponseFormat | None
         if isinstance(_response_format, NoneType):
             response_format = None
         else:
-            response_format = ResponseFormat.from_dict(_response_format)
+            response_format = ResponseFormat._parse(_response_format, owned)
 
-        if response_format is None and "response_format" in src_dict:
-            explicit_nulls += ("response_format",)
-
-        _tool_config = d.pop("tool_config", None)
+        tool_config_sent = d.pop("tool_config", UNSET)
+        if tool_config_sent is UNSET:
+            tool_config_sent = None
+        elif tool_config_sent is None:
+            explicit_nulls += ("tool_config",)
+        _tool_config = tool_config_sent
         tool_config: ToolConfig | None
         if isinstance(_tool_config, NoneType):
             tool_config = None
         else:
-            tool_config = ToolConfig.from_dict(_tool_config)
+            tool_config = ToolConfig._parse(_tool_config, owned)
 
-        if tool_config is None and "tool_config" in src_dict:
-            explicit_nulls += ("tool_config",)
-
-        top_k = d.pop("top_k", None)
+        top_k_sent = d.pop("top_k", UNSET)
+        if top_k_sent is UNSET:
+            top_k_sent = None
+        elif top_k_sent is None:
+            explicit_nulls += ("top_k",)
+        top_k = top_k_sent
         if top_k is not None and type(top_k) is not int:
             top_k = as_int("InvocationParams", "top_k", top_k)
 
-        if top_k is None and "top_k" in src_dict:
-            explicit_nulls += ("top_k",)
-
-        thinking_level = d.pop("thinking_level", None)
+        thinking_level_sent = d.pop("thinking_level", UNSET)
+        if thinking_level_sent is UNSET:
+            thinking_level_sent = None
+        elif thinking_level_sent is None:
+            explicit_nulls += ("thinking_level",)
+        thinking_level = thinking_level_sent
         if thinking_level is not None and not isinstance(thinking_level, str):
             raise wrong_kind(
                 "InvocationParams", "thinking_level", "a string", thinking_level
             )
 
-        if thinking_level is None and "thinking_level" in src_dict:
-            explicit_nulls += ("thinking_level",)
-
-        thinking_budget = d.pop("thinking_budget", None)
+        thinking_budget_sent = d.pop("thinking_budget", UNSET)
+        if thinking_budget_sent is UNSET:
+            thinking_budget_sent = None
+        elif thinking_budget_sent is None:
+            explicit_nulls += ("thinking_budget",)
+        thinking_budget = thinking_budget_sent
         if thinking_budget is not None and type(thinking_budget) is not int:
             thinking_budget = as_int(
                 "InvocationParams", "thinking_budget", thinking_budget
             )
 
-        if thinking_budget is None and "thinking_budget" in src_dict:
-            explicit_nulls += ("thinking_budget",)
-
-        reasoning_effort = d.pop("reasoning_effort", None)
+        reasoning_effort_sent = d.pop("reasoning_effort", UNSET)
+        if reasoning_effort_sent is UNSET:
+            reasoning_effort_sent = None
+        elif reasoning_effort_sent is None:
+            explicit_nulls += ("reasoning_effort",)
+        reasoning_effort = reasoning_effort_sent
         if reasoning_effort is not None and not isinstance(reasoning_effort, str):
             raise wrong_kind(
                 "InvocationParams", "reasoning_effort", "a string", reasoning_effort
             )
 
-        if reasoning_effort is None and "reasoning_effort" in src_dict:
-            explicit_nulls += ("reasoning_effort",)
-
-        verbosity = d.pop("verbosity", None)
+        verbosity_sent = d.pop("verbosity", UNSET)
+        if verbosity_sent is UNSET:
+            verbosity_sent = None
+        elif verbosity_sent is None:
+            explicit_nulls += ("verbosity",)
+        verbosity = verbosity_sent
         if verbosity is not None and not isinstance(verbosity, str):
             raise wrong_kind("InvocationParams", "verbosity", "a string", verbosity)
 
-        if verbosity is None and "verbosity" in src_dict:
-            explicit_nulls += ("verbosity",)
-
-        service_tier = d.pop("service_tier", None)
+        service_tier_sent = d.pop("service_tier", UNSET)
+        if service_tier_sent is UNSET:
+            service_tier_sent = None
+        elif service_tier_sent is None:
+            explicit_nulls += ("service_tier",)
+        service_tier = service_tier_sent
         if service_tier is not None and not isinstance(service_tier, str):
             raise wrong_kind(
                 "InvocationParams", "service_tier", "a string", service_tier
             )
 
-        if service_tier is None and "service_tier" in src_dict:
-            explicit_nulls += ("service_tier",)
-
-        invocation_params = cls(
-            temperature=temperature,
-            max_tokens=max_tokens,
-            max_completion_tokens=max_completion_tokens,
-            top_p=top_p,
-            frequency_penalty=frequency_penalty,
-            presence_penalty=presence_penalty,
-            stop=stop,
-            response_format=response_format,
-            tool_config=tool_config,
-            top_k=top_k,
-            thinking_level=thinking_level,
-            thinking_budget=thinking_budget,
-            reasoning_effort=reasoning_effort,
-            verbosity=verbosity,
-            service_tier=service_tier,
-        )
-        if explicit_nulls:
-            invocation_params._explicit_nulls = explicit_nulls
+        invocation_params = _new_instance(cls)
+        invocation_params.temperature = temperature
+        invocation_params.max_tokens = max_tokens
+        invocation_params.max_completion_tokens = max_completion_tokens
+        invocation_params.top_p = top_p
+        invocation_params.frequency_penalty = frequency_penalty
+        invocation_params.presence_penalty = presence_penalty
+        invocation_params.stop = stop
+        invocation_params.response_format = response_format
+        invocation_params.tool_config = tool_config
+        invocation_params.top_k = top_k
+        invocation_params.thinking_level = thinking_level
+        invocation_params.thinking_budget = thinking_budget
+        invocation_params.reasoning_effort = reasoning_effort
+        invocation_params.verbosity = verbosity
+        invocation_params.service_tier = service_tier
+        invocation_params._explicit_nulls = explicit_nulls
 
         invocation_params.additional_properties = d
         return invocation_params

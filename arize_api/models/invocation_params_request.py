@@ -29,6 +29,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InvocationParamsRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class InvocationParamsRequest:
@@ -164,9 +166,21 @@ class InvocationParamsRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("InvocationParamsRequest", src_dict)
-        d = dict(src_dict)
+        """A ``InvocationParamsRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("InvocationParamsRequest", data))
         temperature = d.pop("temperature", UNSET)
         if (
             temperature is not UNSET
@@ -228,14 +242,14 @@ class InvocationParamsRequest:
         if isinstance(_response_format, Unset):
             response_format = UNSET
         else:
-            response_format = ResponseFormatRequest.from_dict(_response_format)
+            response_format = ResponseFormatRequest._parse(_response_format, owned)
 
         _tool_config = d.pop("tool_config", UNSET)
         tool_config: ToolConfigRequest | Unset
         if isinstance(_tool_config, Unset):
             tool_config = UNSET
         else:
-            tool_config = ToolConfigRequest.from_dict(_tool_config)
+            tool_config = ToolConfigRequest._parse(_tool_config, owned)
 
         top_k = d.pop("top_k", UNSET)
         if top_k is not UNSET and type(top_k) is not int:
@@ -268,22 +282,21 @@ class InvocationParamsRequest:
                 "InvocationParamsRequest", "verbosity", "a string", verbosity
             )
 
-        invocation_params_request = cls(
-            temperature=temperature,
-            max_tokens=max_tokens,
-            max_completion_tokens=max_completion_tokens,
-            top_p=top_p,
-            frequency_penalty=frequency_penalty,
-            presence_penalty=presence_penalty,
-            stop=stop,
-            response_format=response_format,
-            tool_config=tool_config,
-            top_k=top_k,
-            thinking_level=thinking_level,
-            thinking_budget=thinking_budget,
-            reasoning_effort=reasoning_effort,
-            verbosity=verbosity,
-        )
+        invocation_params_request = _new_instance(cls)
+        invocation_params_request.temperature = temperature
+        invocation_params_request.max_tokens = max_tokens
+        invocation_params_request.max_completion_tokens = max_completion_tokens
+        invocation_params_request.top_p = top_p
+        invocation_params_request.frequency_penalty = frequency_penalty
+        invocation_params_request.presence_penalty = presence_penalty
+        invocation_params_request.stop = stop
+        invocation_params_request.response_format = response_format
+        invocation_params_request.tool_config = tool_config
+        invocation_params_request.top_k = top_k
+        invocation_params_request.thinking_level = thinking_level
+        invocation_params_request.thinking_budget = thinking_budget
+        invocation_params_request.reasoning_effort = reasoning_effort
+        invocation_params_request.verbosity = verbosity
 
         return invocation_params_request
 

@@ -20,8 +20,11 @@ from .._validate import (
     as_mapping,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="JsonSchemaConfig")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -88,49 +91,67 @@ class JsonSchemaConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("JsonSchemaConfig", src_dict)
-        d = dict(src_dict)
+        """A ``JsonSchemaConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("JsonSchemaConfig", data))
         explicit_nulls: tuple[str, ...] = ()
-        name = d.pop("name", None)
+        name_sent = d.pop("name", UNSET)
+        if name_sent is UNSET:
+            name_sent = None
+        elif name_sent is None:
+            explicit_nulls += ("name",)
+        name = name_sent
         if name is not None and not isinstance(name, str):
             raise wrong_kind("JsonSchemaConfig", "name", "a string", name)
 
-        if name is None and "name" in src_dict:
-            explicit_nulls += ("name",)
-
-        description = d.pop("description", None)
+        description_sent = d.pop("description", UNSET)
+        if description_sent is UNSET:
+            description_sent = None
+        elif description_sent is None:
+            explicit_nulls += ("description",)
+        description = description_sent
         if description is not None and not isinstance(description, str):
             raise wrong_kind("JsonSchemaConfig", "description", "a string", description)
 
-        if description is None and "description" in src_dict:
-            explicit_nulls += ("description",)
-
-        _schema = d.pop("schema", None)
+        schema_sent = d.pop("schema", UNSET)
+        if schema_sent is UNSET:
+            schema_sent = None
+        elif schema_sent is None:
+            explicit_nulls += ("schema",)
+        _schema = schema_sent
         schema: JsonSchemaConfigSchema | None
         if isinstance(_schema, NoneType):
             schema = None
         else:
-            schema = JsonSchemaConfigSchema.from_dict(_schema)
+            schema = JsonSchemaConfigSchema._parse(_schema, owned)
 
-        if schema is None and "schema" in src_dict:
-            explicit_nulls += ("schema",)
-
-        strict = d.pop("strict", None)
+        strict_sent = d.pop("strict", UNSET)
+        if strict_sent is UNSET:
+            strict_sent = None
+        elif strict_sent is None:
+            explicit_nulls += ("strict",)
+        strict = strict_sent
         if strict is not None and type(strict) is not bool:
             raise wrong_kind("JsonSchemaConfig", "strict", "a boolean", strict)
 
-        if strict is None and "strict" in src_dict:
-            explicit_nulls += ("strict",)
-
-        json_schema_config = cls(
-            name=name,
-            description=description,
-            schema=schema,
-            strict=strict,
-        )
-        if explicit_nulls:
-            json_schema_config._explicit_nulls = explicit_nulls
+        json_schema_config = _new_instance(cls)
+        json_schema_config.name = name
+        json_schema_config.description = description
+        json_schema_config.schema = schema
+        json_schema_config.strict = strict
+        json_schema_config._explicit_nulls = explicit_nulls
 
         json_schema_config.additional_properties = d
         return json_schema_config

@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="JsonSchemaConfigRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class JsonSchemaConfigRequest:
@@ -82,9 +84,21 @@ class JsonSchemaConfigRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("JsonSchemaConfigRequest", src_dict)
-        d = dict(src_dict)
+        """A ``JsonSchemaConfigRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("JsonSchemaConfigRequest", data))
         name = d.pop("name", UNSET)
         if name is not UNSET and not isinstance(name, str):
             raise wrong_kind("JsonSchemaConfigRequest", "name", "a string", name)
@@ -100,18 +114,17 @@ class JsonSchemaConfigRequest:
         if isinstance(_schema, Unset):
             schema = UNSET
         else:
-            schema = JsonSchemaConfigRequestSchema.from_dict(_schema)
+            schema = JsonSchemaConfigRequestSchema._parse(_schema, owned)
 
         strict = d.pop("strict", UNSET)
         if strict is not UNSET and type(strict) is not bool:
             raise wrong_kind("JsonSchemaConfigRequest", "strict", "a boolean", strict)
 
-        json_schema_config_request = cls(
-            name=name,
-            description=description,
-            schema=schema,
-            strict=strict,
-        )
+        json_schema_config_request = _new_instance(cls)
+        json_schema_config_request.name = name
+        json_schema_config_request.description = description
+        json_schema_config_request.schema = schema
+        json_schema_config_request.strict = strict
 
         return json_schema_config_request
 

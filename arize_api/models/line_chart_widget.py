@@ -33,8 +33,11 @@ from ..models.widget_creation_status import (
     WidgetCreationStatus,
     check_widget_creation_status,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="LineChartWidget")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -371,9 +374,21 @@ class LineChartWidget:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("LineChartWidget", src_dict)
-        d = dict(src_dict)
+        """A ``LineChartWidget`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("LineChartWidget", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -426,7 +441,7 @@ class LineChartWidget:
             plots = []
             _plots = plots_sent
             for plots_item_data in _plots:
-                plots_item = WidgetPlot.from_dict(plots_item_data)
+                plots_item = WidgetPlot._parse(plots_item_data, owned)
 
                 plots.append(plots_item)
 
@@ -439,14 +454,22 @@ class LineChartWidget:
                     time_series_metric_type,
                 )
 
-            monitor_id = d.pop("monitor_id", None)
+            monitor_id_sent = d.pop("monitor_id", UNSET)
+            if monitor_id_sent is UNSET:
+                monitor_id_sent = None
+            elif monitor_id_sent is None:
+                explicit_nulls += ("monitor_id",)
+            monitor_id = monitor_id_sent
             if monitor_id is not None and not isinstance(monitor_id, str):
                 raise wrong_kind(
                     "LineChartWidget", "monitor_id", "a string", monitor_id
                 )
 
-            if monitor_id is None and "monitor_id" in src_dict:
-                explicit_nulls += ("monitor_id",)
+            y_min_sent = d.pop("y_min", UNSET)
+            if y_min_sent is UNSET:
+                y_min_sent = None
+            elif y_min_sent is None:
+                explicit_nulls += ("y_min",)
 
             def _parse_y_min(data: object) -> float | None:
                 if data is None:
@@ -455,7 +478,7 @@ class LineChartWidget:
                     return data
                 return cast(float | None, data)
 
-            y_min = _parse_y_min(d.pop("y_min", None))
+            y_min = _parse_y_min(y_min_sent)
 
             if (
                 y_min is not None
@@ -464,8 +487,11 @@ class LineChartWidget:
             ):
                 y_min = as_number("LineChartWidget", "y_min", y_min)
 
-            if y_min is None and "y_min" in src_dict:
-                explicit_nulls += ("y_min",)
+            y_max_sent = d.pop("y_max", UNSET)
+            if y_max_sent is UNSET:
+                y_max_sent = None
+            elif y_max_sent is None:
+                explicit_nulls += ("y_max",)
 
             def _parse_y_max(data: object) -> float | None:
                 if data is None:
@@ -474,7 +500,7 @@ class LineChartWidget:
                     return data
                 return cast(float | None, data)
 
-            y_max = _parse_y_max(d.pop("y_max", None))
+            y_max = _parse_y_max(y_max_sent)
 
             if (
                 y_max is not None
@@ -483,8 +509,11 @@ class LineChartWidget:
             ):
                 y_max = as_number("LineChartWidget", "y_max", y_max)
 
-            if y_max is None and "y_max" in src_dict:
-                explicit_nulls += ("y_max",)
+            y_axis_label_sent = d.pop("y_axis_label", UNSET)
+            if y_axis_label_sent is UNSET:
+                y_axis_label_sent = None
+            elif y_axis_label_sent is None:
+                explicit_nulls += ("y_axis_label",)
 
             def _parse_y_axis_label(data: object) -> None | str:
                 if data is None:
@@ -493,15 +522,18 @@ class LineChartWidget:
                     return data
                 return cast(None | str, data)
 
-            y_axis_label = _parse_y_axis_label(d.pop("y_axis_label", None))
+            y_axis_label = _parse_y_axis_label(y_axis_label_sent)
 
             if y_axis_label is not None and not isinstance(y_axis_label, str):
                 raise wrong_kind(
                     "LineChartWidget", "y_axis_label", "a string", y_axis_label
                 )
 
-            if y_axis_label is None and "y_axis_label" in src_dict:
-                explicit_nulls += ("y_axis_label",)
+            x_axis_label_sent = d.pop("x_axis_label", UNSET)
+            if x_axis_label_sent is UNSET:
+                x_axis_label_sent = None
+            elif x_axis_label_sent is None:
+                explicit_nulls += ("x_axis_label",)
 
             def _parse_x_axis_label(data: object) -> None | str:
                 if data is None:
@@ -510,15 +542,18 @@ class LineChartWidget:
                     return data
                 return cast(None | str, data)
 
-            x_axis_label = _parse_x_axis_label(d.pop("x_axis_label", None))
+            x_axis_label = _parse_x_axis_label(x_axis_label_sent)
 
             if x_axis_label is not None and not isinstance(x_axis_label, str):
                 raise wrong_kind(
                     "LineChartWidget", "x_axis_label", "a string", x_axis_label
                 )
 
-            if x_axis_label is None and "x_axis_label" in src_dict:
-                explicit_nulls += ("x_axis_label",)
+            x_axis_tilt_sent = d.pop("x_axis_tilt", UNSET)
+            if x_axis_tilt_sent is UNSET:
+                x_axis_tilt_sent = None
+            elif x_axis_tilt_sent is None:
+                explicit_nulls += ("x_axis_tilt",)
 
             def _parse_x_axis_tilt(data: object) -> None | str:
                 if data is None:
@@ -527,15 +562,18 @@ class LineChartWidget:
                     return data
                 return cast(None | str, data)
 
-            x_axis_tilt = _parse_x_axis_tilt(d.pop("x_axis_tilt", None))
+            x_axis_tilt = _parse_x_axis_tilt(x_axis_tilt_sent)
 
             if x_axis_tilt is not None and not isinstance(x_axis_tilt, str):
                 raise wrong_kind(
                     "LineChartWidget", "x_axis_tilt", "a string", x_axis_tilt
                 )
 
-            if x_axis_tilt is None and "x_axis_tilt" in src_dict:
-                explicit_nulls += ("x_axis_tilt",)
+            font_size_sent = d.pop("font_size", UNSET)
+            if font_size_sent is UNSET:
+                font_size_sent = None
+            elif font_size_sent is None:
+                explicit_nulls += ("font_size",)
 
             def _parse_font_size(data: object) -> None | str:
                 if data is None:
@@ -544,13 +582,16 @@ class LineChartWidget:
                     return data
                 return cast(None | str, data)
 
-            font_size = _parse_font_size(d.pop("font_size", None))
+            font_size = _parse_font_size(font_size_sent)
 
             if font_size is not None and not isinstance(font_size, str):
                 raise wrong_kind("LineChartWidget", "font_size", "a string", font_size)
 
-            if font_size is None and "font_size" in src_dict:
-                explicit_nulls += ("font_size",)
+            show_legend_sent = d.pop("show_legend", UNSET)
+            if show_legend_sent is UNSET:
+                show_legend_sent = None
+            elif show_legend_sent is None:
+                explicit_nulls += ("show_legend",)
 
             def _parse_show_legend(data: object) -> bool | None:
                 if data is None:
@@ -559,15 +600,18 @@ class LineChartWidget:
                     return data
                 return cast(bool | None, data)
 
-            show_legend = _parse_show_legend(d.pop("show_legend", None))
+            show_legend = _parse_show_legend(show_legend_sent)
 
             if show_legend is not None and type(show_legend) is not bool:
                 raise wrong_kind(
                     "LineChartWidget", "show_legend", "a boolean", show_legend
                 )
 
-            if show_legend is None and "show_legend" in src_dict:
-                explicit_nulls += ("show_legend",)
+            legend_placement_sent = d.pop("legend_placement", UNSET)
+            if legend_placement_sent is UNSET:
+                legend_placement_sent = None
+            elif legend_placement_sent is None:
+                explicit_nulls += ("legend_placement",)
 
             def _parse_legend_placement(data: object) -> None | str:
                 if data is None:
@@ -576,15 +620,18 @@ class LineChartWidget:
                     return data
                 return cast(None | str, data)
 
-            legend_placement = _parse_legend_placement(d.pop("legend_placement", None))
+            legend_placement = _parse_legend_placement(legend_placement_sent)
 
             if legend_placement is not None and not isinstance(legend_placement, str):
                 raise wrong_kind(
                     "LineChartWidget", "legend_placement", "a string", legend_placement
                 )
 
-            if legend_placement is None and "legend_placement" in src_dict:
-                explicit_nulls += ("legend_placement",)
+            timezone_sent = d.pop("timezone", UNSET)
+            if timezone_sent is UNSET:
+                timezone_sent = None
+            elif timezone_sent is None:
+                explicit_nulls += ("timezone",)
 
             def _parse_timezone(data: object) -> None | str:
                 if data is None:
@@ -593,13 +640,16 @@ class LineChartWidget:
                     return data
                 return cast(None | str, data)
 
-            timezone = _parse_timezone(d.pop("timezone", None))
+            timezone = _parse_timezone(timezone_sent)
 
             if timezone is not None and not isinstance(timezone, str):
                 raise wrong_kind("LineChartWidget", "timezone", "a string", timezone)
 
-            if timezone is None and "timezone" in src_dict:
-                explicit_nulls += ("timezone",)
+            start_time_sent = d.pop("start_time", UNSET)
+            if start_time_sent is UNSET:
+                start_time_sent = None
+            elif start_time_sent is None:
+                explicit_nulls += ("start_time",)
 
             def _parse_start_time(data: object) -> datetime.datetime | None:
                 if data is None:
@@ -622,10 +672,13 @@ class LineChartWidget:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            start_time = _parse_start_time(d.pop("start_time", None))
+            start_time = _parse_start_time(start_time_sent)
 
-            if start_time is None and "start_time" in src_dict:
-                explicit_nulls += ("start_time",)
+            end_time_sent = d.pop("end_time", UNSET)
+            if end_time_sent is UNSET:
+                end_time_sent = None
+            elif end_time_sent is None:
+                explicit_nulls += ("end_time",)
 
             def _parse_end_time(data: object) -> datetime.datetime | None:
                 if data is None:
@@ -648,10 +701,15 @@ class LineChartWidget:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            end_time = _parse_end_time(d.pop("end_time", None))
+            end_time = _parse_end_time(end_time_sent)
 
-            if end_time is None and "end_time" in src_dict:
-                explicit_nulls += ("end_time",)
+            time_series_data_granularity_sent = d.pop(
+                "time_series_data_granularity", UNSET
+            )
+            if time_series_data_granularity_sent is UNSET:
+                time_series_data_granularity_sent = None
+            elif time_series_data_granularity_sent is None:
+                explicit_nulls += ("time_series_data_granularity",)
 
             def _parse_time_series_data_granularity(data: object) -> None | str:
                 if data is None:
@@ -661,7 +719,7 @@ class LineChartWidget:
                 return cast(None | str, data)
 
             time_series_data_granularity = _parse_time_series_data_granularity(
-                d.pop("time_series_data_granularity", None)
+                time_series_data_granularity_sent
             )
 
             if time_series_data_granularity is not None and not isinstance(
@@ -674,11 +732,11 @@ class LineChartWidget:
                     time_series_data_granularity,
                 )
 
-            if (
-                time_series_data_granularity is None
-                and "time_series_data_granularity" in src_dict
-            ):
-                explicit_nulls += ("time_series_data_granularity",)
+            overwrite_global_time_sent = d.pop("overwrite_global_time", UNSET)
+            if overwrite_global_time_sent is UNSET:
+                overwrite_global_time_sent = None
+            elif overwrite_global_time_sent is None:
+                explicit_nulls += ("overwrite_global_time",)
 
             def _parse_overwrite_global_time(data: object) -> bool | None:
                 if data is None:
@@ -688,7 +746,7 @@ class LineChartWidget:
                 return cast(bool | None, data)
 
             overwrite_global_time = _parse_overwrite_global_time(
-                d.pop("overwrite_global_time", None)
+                overwrite_global_time_sent
             )
 
             if (
@@ -702,8 +760,11 @@ class LineChartWidget:
                     overwrite_global_time,
                 )
 
-            if overwrite_global_time is None and "overwrite_global_time" in src_dict:
-                explicit_nulls += ("overwrite_global_time",)
+            time_range_key_sent = d.pop("time_range_key", UNSET)
+            if time_range_key_sent is UNSET:
+                time_range_key_sent = None
+            elif time_range_key_sent is None:
+                explicit_nulls += ("time_range_key",)
 
             def _parse_time_range_key(data: object) -> None | str:
                 if data is None:
@@ -712,48 +773,43 @@ class LineChartWidget:
                     return data
                 return cast(None | str, data)
 
-            time_range_key = _parse_time_range_key(d.pop("time_range_key", None))
+            time_range_key = _parse_time_range_key(time_range_key_sent)
 
             if time_range_key is not None and not isinstance(time_range_key, str):
                 raise wrong_kind(
                     "LineChartWidget", "time_range_key", "a string", time_range_key
                 )
 
-            if time_range_key is None and "time_range_key" in src_dict:
-                explicit_nulls += ("time_range_key",)
-
         except KeyError as error:
             raise missing_member("LineChartWidget", error) from None
-        line_chart_widget = cls(
-            id=id,
-            type_=type_,
-            dashboard_id=dashboard_id,
-            title=title,
-            grid_position=grid_position,
-            creation_status=creation_status,
-            created_at=created_at,
-            creator_user_id=creator_user_id,
-            widget_type=widget_type,
-            plots=plots,
-            time_series_metric_type=time_series_metric_type,
-            monitor_id=monitor_id,
-            y_min=y_min,
-            y_max=y_max,
-            y_axis_label=y_axis_label,
-            x_axis_label=x_axis_label,
-            x_axis_tilt=x_axis_tilt,
-            font_size=font_size,
-            show_legend=show_legend,
-            legend_placement=legend_placement,
-            timezone=timezone,
-            start_time=start_time,
-            end_time=end_time,
-            time_series_data_granularity=time_series_data_granularity,
-            overwrite_global_time=overwrite_global_time,
-            time_range_key=time_range_key,
-        )
-        if explicit_nulls:
-            line_chart_widget._explicit_nulls = explicit_nulls
+        line_chart_widget = _new_instance(cls)
+        line_chart_widget.id = id
+        line_chart_widget.type_ = type_
+        line_chart_widget.dashboard_id = dashboard_id
+        line_chart_widget.title = title
+        line_chart_widget.grid_position = grid_position
+        line_chart_widget.creation_status = creation_status
+        line_chart_widget.created_at = created_at
+        line_chart_widget.creator_user_id = creator_user_id
+        line_chart_widget.widget_type = widget_type
+        line_chart_widget.plots = plots
+        line_chart_widget.time_series_metric_type = time_series_metric_type
+        line_chart_widget.monitor_id = monitor_id
+        line_chart_widget.y_min = y_min
+        line_chart_widget.y_max = y_max
+        line_chart_widget.y_axis_label = y_axis_label
+        line_chart_widget.x_axis_label = x_axis_label
+        line_chart_widget.x_axis_tilt = x_axis_tilt
+        line_chart_widget.font_size = font_size
+        line_chart_widget.show_legend = show_legend
+        line_chart_widget.legend_placement = legend_placement
+        line_chart_widget.timezone = timezone
+        line_chart_widget.start_time = start_time
+        line_chart_widget.end_time = end_time
+        line_chart_widget.time_series_data_granularity = time_series_data_granularity
+        line_chart_widget.overwrite_global_time = overwrite_global_time
+        line_chart_widget.time_range_key = time_range_key
+        line_chart_widget._explicit_nulls = explicit_nulls
 
         line_chart_widget.additional_properties = d
         return line_chart_widget

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListAiIntegrationsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListAiIntegrationsResponse:
@@ -65,9 +67,21 @@ class ListAiIntegrationsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListAiIntegrationsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListAiIntegrationsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListAiIntegrationsResponse", data))
         try:
             ai_integrations_sent = d.pop("ai_integrations")
             if not isinstance(ai_integrations_sent, list):
@@ -80,20 +94,19 @@ class ListAiIntegrationsResponse:
             ai_integrations = []
             _ai_integrations = ai_integrations_sent
             for ai_integrations_item_data in _ai_integrations:
-                ai_integrations_item = AiIntegration.from_dict(
-                    ai_integrations_item_data
+                ai_integrations_item = AiIntegration._parse(
+                    ai_integrations_item_data, owned
                 )
 
                 ai_integrations.append(ai_integrations_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListAiIntegrationsResponse", error) from None
-        list_ai_integrations_response = cls(
-            ai_integrations=ai_integrations,
-            pagination=pagination,
-        )
+        list_ai_integrations_response = _new_instance(cls)
+        list_ai_integrations_response.ai_integrations = ai_integrations
+        list_ai_integrations_response.pagination = pagination
 
         list_ai_integrations_response.additional_properties = d
         return list_ai_integrations_response

@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListAnnotationConfigsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListAnnotationConfigsResponse:
@@ -87,9 +89,21 @@ class ListAnnotationConfigsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListAnnotationConfigsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListAnnotationConfigsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListAnnotationConfigsResponse", data))
         try:
             annotation_configs_sent = d.pop("annotation_configs")
             if not isinstance(annotation_configs_sent, list):
@@ -110,6 +124,7 @@ class ListAnnotationConfigsResponse:
                     | ContinuousAnnotationConfig
                     | FreeformAnnotationConfig
                 ):
+                    owned = False  # a variant that fails must leave the data whole for the next one
                     failures: list[Exception] = []
                     try:
                         if not isinstance(data, dict):
@@ -119,7 +134,7 @@ class ListAnnotationConfigsResponse:
 
                             raise ConstMismatchError("type is not 'CATEGORICAL'")
                         componentsschemas_annotation_config_type_0 = (
-                            CategoricalAnnotationConfig.from_dict(data)
+                            CategoricalAnnotationConfig._parse(data, owned)
                         )
 
                         return componentsschemas_annotation_config_type_0
@@ -133,7 +148,7 @@ class ListAnnotationConfigsResponse:
 
                             raise ConstMismatchError("type is not 'CONTINUOUS'")
                         componentsschemas_annotation_config_type_1 = (
-                            ContinuousAnnotationConfig.from_dict(data)
+                            ContinuousAnnotationConfig._parse(data, owned)
                         )
 
                         return componentsschemas_annotation_config_type_1
@@ -147,7 +162,7 @@ class ListAnnotationConfigsResponse:
 
                             raise ConstMismatchError("type is not 'FREEFORM'")
                         componentsschemas_annotation_config_type_2 = (
-                            FreeformAnnotationConfig.from_dict(data)
+                            FreeformAnnotationConfig._parse(data, owned)
                         )
 
                         return componentsschemas_annotation_config_type_2
@@ -168,14 +183,13 @@ class ListAnnotationConfigsResponse:
 
                 annotation_configs.append(annotation_configs_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListAnnotationConfigsResponse", error) from None
-        list_annotation_configs_response = cls(
-            annotation_configs=annotation_configs,
-            pagination=pagination,
-        )
+        list_annotation_configs_response = _new_instance(cls)
+        list_annotation_configs_response.annotation_configs = annotation_configs
+        list_annotation_configs_response.pagination = pagination
 
         list_annotation_configs_response.additional_properties = d
         return list_annotation_configs_response

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListAnnotationQueueRecordsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListAnnotationQueueRecordsResponse:
@@ -64,9 +66,21 @@ class ListAnnotationQueueRecordsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListAnnotationQueueRecordsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListAnnotationQueueRecordsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListAnnotationQueueRecordsResponse", data))
         try:
             records_sent = d.pop("records")
             if not isinstance(records_sent, list):
@@ -79,18 +93,17 @@ class ListAnnotationQueueRecordsResponse:
             records = []
             _records = records_sent
             for records_item_data in _records:
-                records_item = AnnotationQueueRecord.from_dict(records_item_data)
+                records_item = AnnotationQueueRecord._parse(records_item_data, owned)
 
                 records.append(records_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListAnnotationQueueRecordsResponse", error) from None
-        list_annotation_queue_records_response = cls(
-            records=records,
-            pagination=pagination,
-        )
+        list_annotation_queue_records_response = _new_instance(cls)
+        list_annotation_queue_records_response.records = records
+        list_annotation_queue_records_response.pagination = pagination
 
         list_annotation_queue_records_response.additional_properties = d
         return list_annotation_queue_records_response

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListAnnotationQueuesResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListAnnotationQueuesResponse:
@@ -65,9 +67,21 @@ class ListAnnotationQueuesResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListAnnotationQueuesResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListAnnotationQueuesResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListAnnotationQueuesResponse", data))
         try:
             annotation_queues_sent = d.pop("annotation_queues")
             if not isinstance(annotation_queues_sent, list):
@@ -80,20 +94,19 @@ class ListAnnotationQueuesResponse:
             annotation_queues = []
             _annotation_queues = annotation_queues_sent
             for annotation_queues_item_data in _annotation_queues:
-                annotation_queues_item = AnnotationQueue.from_dict(
-                    annotation_queues_item_data
+                annotation_queues_item = AnnotationQueue._parse(
+                    annotation_queues_item_data, owned
                 )
 
                 annotation_queues.append(annotation_queues_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListAnnotationQueuesResponse", error) from None
-        list_annotation_queues_response = cls(
-            annotation_queues=annotation_queues,
-            pagination=pagination,
-        )
+        list_annotation_queues_response = _new_instance(cls)
+        list_annotation_queues_response.annotation_queues = annotation_queues
+        list_annotation_queues_response.pagination = pagination
 
         list_annotation_queues_response.additional_properties = d
         return list_annotation_queues_response

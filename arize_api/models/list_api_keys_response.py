@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListApiKeysResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListApiKeysResponse:
@@ -75,9 +77,21 @@ class ListApiKeysResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListApiKeysResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListApiKeysResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListApiKeysResponse", data))
         try:
             api_keys_sent = d.pop("api_keys")
             if not isinstance(api_keys_sent, list):
@@ -89,6 +103,7 @@ class ListApiKeysResponse:
             for api_keys_item_data in _api_keys:
 
                 def _parse_api_keys_item(data: object) -> ServiceApiKey | UserApiKey:
+                    owned = False  # a variant that fails must leave the data whole for the next one
                     failures: list[Exception] = []
                     try:
                         if not isinstance(data, dict):
@@ -97,7 +112,9 @@ class ListApiKeysResponse:
                             from arize_api._errors import ConstMismatchError
 
                             raise ConstMismatchError("key_type is not 'SERVICE'")
-                        componentsschemas_api_key_type_0 = ServiceApiKey.from_dict(data)
+                        componentsschemas_api_key_type_0 = ServiceApiKey._parse(
+                            data, owned
+                        )
 
                         return componentsschemas_api_key_type_0
                     except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -109,7 +126,9 @@ class ListApiKeysResponse:
                             from arize_api._errors import ConstMismatchError
 
                             raise ConstMismatchError("key_type is not 'USER'")
-                        componentsschemas_api_key_type_1 = UserApiKey.from_dict(data)
+                        componentsschemas_api_key_type_1 = UserApiKey._parse(
+                            data, owned
+                        )
 
                         return componentsschemas_api_key_type_1
                     except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -125,14 +144,13 @@ class ListApiKeysResponse:
 
                 api_keys.append(api_keys_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListApiKeysResponse", error) from None
-        list_api_keys_response = cls(
-            api_keys=api_keys,
-            pagination=pagination,
-        )
+        list_api_keys_response = _new_instance(cls)
+        list_api_keys_response.api_keys = api_keys
+        list_api_keys_response.pagination = pagination
 
         list_api_keys_response.additional_properties = d
         return list_api_keys_response

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListAuditLogsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListAuditLogsResponse:
@@ -64,9 +66,21 @@ class ListAuditLogsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListAuditLogsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListAuditLogsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListAuditLogsResponse", data))
         try:
             logs_sent = d.pop("logs")
             if not isinstance(logs_sent, list):
@@ -74,18 +88,17 @@ class ListAuditLogsResponse:
             logs = []
             _logs = logs_sent
             for logs_item_data in _logs:
-                logs_item = AuditLog.from_dict(logs_item_data)
+                logs_item = AuditLog._parse(logs_item_data, owned)
 
                 logs.append(logs_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListAuditLogsResponse", error) from None
-        list_audit_logs_response = cls(
-            logs=logs,
-            pagination=pagination,
-        )
+        list_audit_logs_response = _new_instance(cls)
+        list_audit_logs_response.logs = logs
+        list_audit_logs_response.pagination = pagination
 
         list_audit_logs_response.additional_properties = d
         return list_audit_logs_response

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListDatasetExamplesResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListDatasetExamplesResponse:
@@ -65,9 +67,21 @@ class ListDatasetExamplesResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListDatasetExamplesResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListDatasetExamplesResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListDatasetExamplesResponse", data))
         try:
             examples_sent = d.pop("examples")
             if not isinstance(examples_sent, list):
@@ -77,18 +91,17 @@ class ListDatasetExamplesResponse:
             examples = []
             _examples = examples_sent
             for examples_item_data in _examples:
-                examples_item = DatasetExample.from_dict(examples_item_data)
+                examples_item = DatasetExample._parse(examples_item_data, owned)
 
                 examples.append(examples_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListDatasetExamplesResponse", error) from None
-        list_dataset_examples_response = cls(
-            examples=examples,
-            pagination=pagination,
-        )
+        list_dataset_examples_response = _new_instance(cls)
+        list_dataset_examples_response.examples = examples
+        list_dataset_examples_response.pagination = pagination
 
         list_dataset_examples_response.additional_properties = d
         return list_dataset_examples_response

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListDatasetsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListDatasetsResponse:
@@ -65,9 +67,21 @@ class ListDatasetsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListDatasetsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListDatasetsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListDatasetsResponse", data))
         try:
             datasets_sent = d.pop("datasets")
             if not isinstance(datasets_sent, list):
@@ -77,18 +91,17 @@ class ListDatasetsResponse:
             datasets = []
             _datasets = datasets_sent
             for datasets_item_data in _datasets:
-                datasets_item = Dataset.from_dict(datasets_item_data)
+                datasets_item = Dataset._parse(datasets_item_data, owned)
 
                 datasets.append(datasets_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListDatasetsResponse", error) from None
-        list_datasets_response = cls(
-            datasets=datasets,
-            pagination=pagination,
-        )
+        list_datasets_response = _new_instance(cls)
+        list_datasets_response.datasets = datasets
+        list_datasets_response.pagination = pagination
 
         list_datasets_response.additional_properties = d
         return list_datasets_response

@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListEvaluatorTemplatesResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListEvaluatorTemplatesResponse:
@@ -59,9 +61,21 @@ class ListEvaluatorTemplatesResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListEvaluatorTemplatesResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListEvaluatorTemplatesResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListEvaluatorTemplatesResponse", data))
         try:
             evaluator_templates_sent = d.pop("evaluator_templates")
             if not isinstance(evaluator_templates_sent, list):
@@ -74,17 +88,16 @@ class ListEvaluatorTemplatesResponse:
             evaluator_templates = []
             _evaluator_templates = evaluator_templates_sent
             for evaluator_templates_item_data in _evaluator_templates:
-                evaluator_templates_item = EvaluatorTemplate.from_dict(
-                    evaluator_templates_item_data
+                evaluator_templates_item = EvaluatorTemplate._parse(
+                    evaluator_templates_item_data, owned
                 )
 
                 evaluator_templates.append(evaluator_templates_item)
 
         except KeyError as error:
             raise missing_member("ListEvaluatorTemplatesResponse", error) from None
-        list_evaluator_templates_response = cls(
-            evaluator_templates=evaluator_templates,
-        )
+        list_evaluator_templates_response = _new_instance(cls)
+        list_evaluator_templates_response.evaluator_templates = evaluator_templates
 
         list_evaluator_templates_response.additional_properties = d
         return list_evaluator_templates_response

@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListEvaluatorVersionsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListEvaluatorVersionsResponse:
@@ -90,9 +92,21 @@ class ListEvaluatorVersionsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListEvaluatorVersionsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListEvaluatorVersionsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListEvaluatorVersionsResponse", data))
         try:
             evaluator_versions_sent = d.pop("evaluator_versions")
             if not isinstance(evaluator_versions_sent, list):
@@ -114,6 +128,7 @@ class ListEvaluatorVersionsResponse:
                     | EvaluatorVersionRemote
                     | EvaluatorVersionTemplate
                 ):
+                    owned = False  # a variant that fails must leave the data whole for the next one
                     failures: list[Exception] = []
                     try:
                         if not isinstance(data, dict):
@@ -123,7 +138,7 @@ class ListEvaluatorVersionsResponse:
 
                             raise ConstMismatchError("type is not 'CODE'")
                         componentsschemas_evaluator_version_type_0 = (
-                            EvaluatorVersionCode.from_dict(data)
+                            EvaluatorVersionCode._parse(data, owned)
                         )
 
                         return componentsschemas_evaluator_version_type_0
@@ -137,7 +152,7 @@ class ListEvaluatorVersionsResponse:
 
                             raise ConstMismatchError("type is not 'HARNESS'")
                         componentsschemas_evaluator_version_type_1 = (
-                            EvaluatorVersionHarness.from_dict(data)
+                            EvaluatorVersionHarness._parse(data, owned)
                         )
 
                         return componentsschemas_evaluator_version_type_1
@@ -151,7 +166,7 @@ class ListEvaluatorVersionsResponse:
 
                             raise ConstMismatchError("type is not 'REMOTE'")
                         componentsschemas_evaluator_version_type_2 = (
-                            EvaluatorVersionRemote.from_dict(data)
+                            EvaluatorVersionRemote._parse(data, owned)
                         )
 
                         return componentsschemas_evaluator_version_type_2
@@ -165,7 +180,7 @@ class ListEvaluatorVersionsResponse:
 
                             raise ConstMismatchError("type is not 'TEMPLATE'")
                         componentsschemas_evaluator_version_type_3 = (
-                            EvaluatorVersionTemplate.from_dict(data)
+                            EvaluatorVersionTemplate._parse(data, owned)
                         )
 
                         return componentsschemas_evaluator_version_type_3
@@ -187,14 +202,13 @@ class ListEvaluatorVersionsResponse:
 
                 evaluator_versions.append(evaluator_versions_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListEvaluatorVersionsResponse", error) from None
-        list_evaluator_versions_response = cls(
-            evaluator_versions=evaluator_versions,
-            pagination=pagination,
-        )
+        list_evaluator_versions_response = _new_instance(cls)
+        list_evaluator_versions_response.evaluator_versions = evaluator_versions
+        list_evaluator_versions_response.pagination = pagination
 
         list_evaluator_versions_response.additional_properties = d
         return list_evaluator_versions_response

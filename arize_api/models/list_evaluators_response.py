@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListEvaluatorsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListEvaluatorsResponse:
@@ -65,9 +67,21 @@ class ListEvaluatorsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListEvaluatorsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListEvaluatorsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListEvaluatorsResponse", data))
         try:
             evaluators_sent = d.pop("evaluators")
             if not isinstance(evaluators_sent, list):
@@ -77,18 +91,17 @@ class ListEvaluatorsResponse:
             evaluators = []
             _evaluators = evaluators_sent
             for evaluators_item_data in _evaluators:
-                evaluators_item = Evaluator.from_dict(evaluators_item_data)
+                evaluators_item = Evaluator._parse(evaluators_item_data, owned)
 
                 evaluators.append(evaluators_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListEvaluatorsResponse", error) from None
-        list_evaluators_response = cls(
-            evaluators=evaluators,
-            pagination=pagination,
-        )
+        list_evaluators_response = _new_instance(cls)
+        list_evaluators_response.evaluators = evaluators
+        list_evaluators_response.pagination = pagination
 
         list_evaluators_response.additional_properties = d
         return list_evaluators_response

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListExperimentRunsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListExperimentRunsResponse:
@@ -65,9 +67,21 @@ class ListExperimentRunsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListExperimentRunsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListExperimentRunsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListExperimentRunsResponse", data))
         try:
             experiment_runs_sent = d.pop("experiment_runs")
             if not isinstance(experiment_runs_sent, list):
@@ -80,20 +94,19 @@ class ListExperimentRunsResponse:
             experiment_runs = []
             _experiment_runs = experiment_runs_sent
             for experiment_runs_item_data in _experiment_runs:
-                experiment_runs_item = ExperimentRun.from_dict(
-                    experiment_runs_item_data
+                experiment_runs_item = ExperimentRun._parse(
+                    experiment_runs_item_data, owned
                 )
 
                 experiment_runs.append(experiment_runs_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListExperimentRunsResponse", error) from None
-        list_experiment_runs_response = cls(
-            experiment_runs=experiment_runs,
-            pagination=pagination,
-        )
+        list_experiment_runs_response = _new_instance(cls)
+        list_experiment_runs_response.experiment_runs = experiment_runs
+        list_experiment_runs_response.pagination = pagination
 
         list_experiment_runs_response.additional_properties = d
         return list_experiment_runs_response

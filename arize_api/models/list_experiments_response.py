@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListExperimentsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListExperimentsResponse:
@@ -64,9 +66,21 @@ class ListExperimentsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListExperimentsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListExperimentsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListExperimentsResponse", data))
         try:
             experiments_sent = d.pop("experiments")
             if not isinstance(experiments_sent, list):
@@ -76,18 +90,17 @@ class ListExperimentsResponse:
             experiments = []
             _experiments = experiments_sent
             for experiments_item_data in _experiments:
-                experiments_item = Experiment.from_dict(experiments_item_data)
+                experiments_item = Experiment._parse(experiments_item_data, owned)
 
                 experiments.append(experiments_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListExperimentsResponse", error) from None
-        list_experiments_response = cls(
-            experiments=experiments,
-            pagination=pagination,
-        )
+        list_experiments_response = _new_instance(cls)
+        list_experiments_response.experiments = experiments
+        list_experiments_response.pagination = pagination
 
         list_experiments_response.additional_properties = d
         return list_experiments_response

@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListIntegrationsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListIntegrationsResponse:
@@ -79,9 +81,21 @@ class ListIntegrationsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListIntegrationsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListIntegrationsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListIntegrationsResponse", data))
         try:
             integrations_sent = d.pop("integrations")
             if not isinstance(integrations_sent, list):
@@ -98,6 +112,7 @@ class ListIntegrationsResponse:
                 def _parse_integrations_item(
                     data: object,
                 ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
+                    owned = False  # a variant that fails must leave the data whole for the next one
                     failures: list[Exception] = []
                     try:
                         if not isinstance(data, dict):
@@ -106,8 +121,8 @@ class ListIntegrationsResponse:
                             from arize_api._errors import ConstMismatchError
 
                             raise ConstMismatchError("type is not 'AGENT'")
-                        componentsschemas_integration_type_0 = (
-                            AgentIntegration.from_dict(data)
+                        componentsschemas_integration_type_0 = AgentIntegration._parse(
+                            data, owned
                         )
 
                         return componentsschemas_integration_type_0
@@ -121,7 +136,7 @@ class ListIntegrationsResponse:
 
                             raise ConstMismatchError("type is not 'EVALUATOR'")
                         componentsschemas_integration_type_1 = (
-                            EvaluatorIntegration.from_dict(data)
+                            EvaluatorIntegration._parse(data, owned)
                         )
 
                         return componentsschemas_integration_type_1
@@ -134,8 +149,8 @@ class ListIntegrationsResponse:
                             from arize_api._errors import ConstMismatchError
 
                             raise ConstMismatchError("type is not 'LLM'")
-                        componentsschemas_integration_type_2 = LlmIntegration.from_dict(
-                            data
+                        componentsschemas_integration_type_2 = LlmIntegration._parse(
+                            data, owned
                         )
 
                         return componentsschemas_integration_type_2
@@ -152,14 +167,13 @@ class ListIntegrationsResponse:
 
                 integrations.append(integrations_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListIntegrationsResponse", error) from None
-        list_integrations_response = cls(
-            integrations=integrations,
-            pagination=pagination,
-        )
+        list_integrations_response = _new_instance(cls)
+        list_integrations_response.integrations = integrations
+        list_integrations_response.pagination = pagination
 
         list_integrations_response.additional_properties = d
         return list_integrations_response

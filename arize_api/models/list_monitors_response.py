@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListMonitorsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListMonitorsResponse:
@@ -91,9 +93,21 @@ class ListMonitorsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListMonitorsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListMonitorsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListMonitorsResponse", data))
         try:
             monitors_sent = d.pop("monitors")
             if not isinstance(monitors_sent, list):
@@ -113,6 +127,7 @@ class ListMonitorsResponse:
                     | PerformanceMonitor
                     | TracingMonitor
                 ):
+                    owned = False  # a variant that fails must leave the data whole for the next one
                     failures: list[Exception] = []
                     try:
                         if not isinstance(data, dict):
@@ -121,8 +136,8 @@ class ListMonitorsResponse:
                             from arize_api._errors import ConstMismatchError
 
                             raise ConstMismatchError("type is not 'CUSTOM_METRIC'")
-                        componentsschemas_monitor_type_0 = (
-                            CustomMetricMonitor.from_dict(data)
+                        componentsschemas_monitor_type_0 = CustomMetricMonitor._parse(
+                            data, owned
                         )
 
                         return componentsschemas_monitor_type_0
@@ -135,8 +150,8 @@ class ListMonitorsResponse:
                             from arize_api._errors import ConstMismatchError
 
                             raise ConstMismatchError("type is not 'DATA_QUALITY'")
-                        componentsschemas_monitor_type_1 = DataQualityMonitor.from_dict(
-                            data
+                        componentsschemas_monitor_type_1 = DataQualityMonitor._parse(
+                            data, owned
                         )
 
                         return componentsschemas_monitor_type_1
@@ -149,7 +164,9 @@ class ListMonitorsResponse:
                             from arize_api._errors import ConstMismatchError
 
                             raise ConstMismatchError("type is not 'DRIFT'")
-                        componentsschemas_monitor_type_2 = DriftMonitor.from_dict(data)
+                        componentsschemas_monitor_type_2 = DriftMonitor._parse(
+                            data, owned
+                        )
 
                         return componentsschemas_monitor_type_2
                     except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -161,8 +178,8 @@ class ListMonitorsResponse:
                             from arize_api._errors import ConstMismatchError
 
                             raise ConstMismatchError("type is not 'PERFORMANCE'")
-                        componentsschemas_monitor_type_3 = PerformanceMonitor.from_dict(
-                            data
+                        componentsschemas_monitor_type_3 = PerformanceMonitor._parse(
+                            data, owned
                         )
 
                         return componentsschemas_monitor_type_3
@@ -175,8 +192,8 @@ class ListMonitorsResponse:
                             from arize_api._errors import ConstMismatchError
 
                             raise ConstMismatchError("type is not 'TRACING'")
-                        componentsschemas_monitor_type_4 = TracingMonitor.from_dict(
-                            data
+                        componentsschemas_monitor_type_4 = TracingMonitor._parse(
+                            data, owned
                         )
 
                         return componentsschemas_monitor_type_4
@@ -197,14 +214,13 @@ class ListMonitorsResponse:
 
                 monitors.append(monitors_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListMonitorsResponse", error) from None
-        list_monitors_response = cls(
-            monitors=monitors,
-            pagination=pagination,
-        )
+        list_monitors_response = _new_instance(cls)
+        list_monitors_response.monitors = monitors
+        list_monitors_response.pagination = pagination
 
         list_monitors_response.additional_properties = d
         return list_monitors_response

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListOrganizationsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListOrganizationsResponse:
@@ -64,9 +66,21 @@ class ListOrganizationsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListOrganizationsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListOrganizationsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListOrganizationsResponse", data))
         try:
             organizations_sent = d.pop("organizations")
             if not isinstance(organizations_sent, list):
@@ -79,18 +93,17 @@ class ListOrganizationsResponse:
             organizations = []
             _organizations = organizations_sent
             for organizations_item_data in _organizations:
-                organizations_item = Organization.from_dict(organizations_item_data)
+                organizations_item = Organization._parse(organizations_item_data, owned)
 
                 organizations.append(organizations_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListOrganizationsResponse", error) from None
-        list_organizations_response = cls(
-            organizations=organizations,
-            pagination=pagination,
-        )
+        list_organizations_response = _new_instance(cls)
+        list_organizations_response.organizations = organizations
+        list_organizations_response.pagination = pagination
 
         list_organizations_response.additional_properties = d
         return list_organizations_response

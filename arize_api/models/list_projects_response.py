@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListProjectsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListProjectsResponse:
@@ -64,9 +66,21 @@ class ListProjectsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListProjectsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListProjectsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListProjectsResponse", data))
         try:
             projects_sent = d.pop("projects")
             if not isinstance(projects_sent, list):
@@ -76,18 +90,17 @@ class ListProjectsResponse:
             projects = []
             _projects = projects_sent
             for projects_item_data in _projects:
-                projects_item = Project.from_dict(projects_item_data)
+                projects_item = Project._parse(projects_item_data, owned)
 
                 projects.append(projects_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListProjectsResponse", error) from None
-        list_projects_response = cls(
-            projects=projects,
-            pagination=pagination,
-        )
+        list_projects_response = _new_instance(cls)
+        list_projects_response.projects = projects
+        list_projects_response.pagination = pagination
 
         list_projects_response.additional_properties = d
         return list_projects_response

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListPromptVersionsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListPromptVersionsResponse:
@@ -64,9 +66,21 @@ class ListPromptVersionsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListPromptVersionsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListPromptVersionsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListPromptVersionsResponse", data))
         try:
             prompt_versions_sent = d.pop("prompt_versions")
             if not isinstance(prompt_versions_sent, list):
@@ -79,20 +93,19 @@ class ListPromptVersionsResponse:
             prompt_versions = []
             _prompt_versions = prompt_versions_sent
             for prompt_versions_item_data in _prompt_versions:
-                prompt_versions_item = PromptVersion.from_dict(
-                    prompt_versions_item_data
+                prompt_versions_item = PromptVersion._parse(
+                    prompt_versions_item_data, owned
                 )
 
                 prompt_versions.append(prompt_versions_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListPromptVersionsResponse", error) from None
-        list_prompt_versions_response = cls(
-            prompt_versions=prompt_versions,
-            pagination=pagination,
-        )
+        list_prompt_versions_response = _new_instance(cls)
+        list_prompt_versions_response.prompt_versions = prompt_versions
+        list_prompt_versions_response.pagination = pagination
 
         list_prompt_versions_response.additional_properties = d
         return list_prompt_versions_response

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListPromptsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListPromptsResponse:
@@ -65,9 +67,21 @@ class ListPromptsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListPromptsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListPromptsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListPromptsResponse", data))
         try:
             prompts_sent = d.pop("prompts")
             if not isinstance(prompts_sent, list):
@@ -77,18 +91,17 @@ class ListPromptsResponse:
             prompts = []
             _prompts = prompts_sent
             for prompts_item_data in _prompts:
-                prompts_item = Prompt.from_dict(prompts_item_data)
+                prompts_item = Prompt._parse(prompts_item_data, owned)
 
                 prompts.append(prompts_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListPromptsResponse", error) from None
-        list_prompts_response = cls(
-            prompts=prompts,
-            pagination=pagination,
-        )
+        list_prompts_response = _new_instance(cls)
+        list_prompts_response.prompts = prompts
+        list_prompts_response.pagination = pagination
 
         list_prompts_response.additional_properties = d
         return list_prompts_response

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListResourceRestrictionsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListResourceRestrictionsResponse:
@@ -66,9 +68,21 @@ class ListResourceRestrictionsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListResourceRestrictionsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListResourceRestrictionsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListResourceRestrictionsResponse", data))
         try:
             resource_restrictions_sent = d.pop("resource_restrictions")
             if not isinstance(resource_restrictions_sent, list):
@@ -81,20 +95,21 @@ class ListResourceRestrictionsResponse:
             resource_restrictions = []
             _resource_restrictions = resource_restrictions_sent
             for resource_restrictions_item_data in _resource_restrictions:
-                resource_restrictions_item = ResourceRestriction.from_dict(
-                    resource_restrictions_item_data
+                resource_restrictions_item = ResourceRestriction._parse(
+                    resource_restrictions_item_data, owned
                 )
 
                 resource_restrictions.append(resource_restrictions_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListResourceRestrictionsResponse", error) from None
-        list_resource_restrictions_response = cls(
-            resource_restrictions=resource_restrictions,
-            pagination=pagination,
+        list_resource_restrictions_response = _new_instance(cls)
+        list_resource_restrictions_response.resource_restrictions = (
+            resource_restrictions
         )
+        list_resource_restrictions_response.pagination = pagination
 
         list_resource_restrictions_response.additional_properties = d
         return list_resource_restrictions_response

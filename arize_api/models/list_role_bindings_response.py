@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListRoleBindingsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListRoleBindingsResponse:
@@ -64,9 +66,21 @@ class ListRoleBindingsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListRoleBindingsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListRoleBindingsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListRoleBindingsResponse", data))
         try:
             role_bindings_sent = d.pop("role_bindings")
             if not isinstance(role_bindings_sent, list):
@@ -79,18 +93,17 @@ class ListRoleBindingsResponse:
             role_bindings = []
             _role_bindings = role_bindings_sent
             for role_bindings_item_data in _role_bindings:
-                role_bindings_item = RoleBinding.from_dict(role_bindings_item_data)
+                role_bindings_item = RoleBinding._parse(role_bindings_item_data, owned)
 
                 role_bindings.append(role_bindings_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListRoleBindingsResponse", error) from None
-        list_role_bindings_response = cls(
-            role_bindings=role_bindings,
-            pagination=pagination,
-        )
+        list_role_bindings_response = _new_instance(cls)
+        list_role_bindings_response.role_bindings = role_bindings
+        list_role_bindings_response.pagination = pagination
 
         list_role_bindings_response.additional_properties = d
         return list_role_bindings_response

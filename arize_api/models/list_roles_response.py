@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListRolesResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListRolesResponse:
@@ -64,9 +66,21 @@ class ListRolesResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListRolesResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListRolesResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListRolesResponse", data))
         try:
             roles_sent = d.pop("roles")
             if not isinstance(roles_sent, list):
@@ -74,18 +88,17 @@ class ListRolesResponse:
             roles = []
             _roles = roles_sent
             for roles_item_data in _roles:
-                roles_item = Role.from_dict(roles_item_data)
+                roles_item = Role._parse(roles_item_data, owned)
 
                 roles.append(roles_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListRolesResponse", error) from None
-        list_roles_response = cls(
-            roles=roles,
-            pagination=pagination,
-        )
+        list_roles_response = _new_instance(cls)
+        list_roles_response.roles = roles
+        list_roles_response.pagination = pagination
 
         list_roles_response.additional_properties = d
         return list_roles_response

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListSpacesResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListSpacesResponse:
@@ -64,9 +66,21 @@ class ListSpacesResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListSpacesResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListSpacesResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListSpacesResponse", data))
         try:
             spaces_sent = d.pop("spaces")
             if not isinstance(spaces_sent, list):
@@ -74,18 +88,17 @@ class ListSpacesResponse:
             spaces = []
             _spaces = spaces_sent
             for spaces_item_data in _spaces:
-                spaces_item = Space.from_dict(spaces_item_data)
+                spaces_item = Space._parse(spaces_item_data, owned)
 
                 spaces.append(spaces_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListSpacesResponse", error) from None
-        list_spaces_response = cls(
-            spaces=spaces,
-            pagination=pagination,
-        )
+        list_spaces_response = _new_instance(cls)
+        list_spaces_response.spaces = spaces
+        list_spaces_response.pagination = pagination
 
         list_spaces_response.additional_properties = d
         return list_spaces_response

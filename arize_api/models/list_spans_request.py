@@ -31,6 +31,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ListSpansRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListSpansRequest:
@@ -120,9 +122,21 @@ class ListSpansRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListSpansRequest", src_dict)
-        d = dict(src_dict)
+        """A ``ListSpansRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListSpansRequest", data))
         try:
             project_id = d.pop("project_id")
             if not isinstance(project_id, str):
@@ -191,15 +205,14 @@ class ListSpansRequest:
 
         except KeyError as error:
             raise missing_member("ListSpansRequest", error) from None
-        list_spans_request = cls(
-            project_id=project_id,
-            start_time=start_time,
-            end_time=end_time,
-            filter_=filter_,
-            included_columns=included_columns,
-            excluded_columns=excluded_columns,
-            truncate_string_length=truncate_string_length,
-        )
+        list_spans_request = _new_instance(cls)
+        list_spans_request.project_id = project_id
+        list_spans_request.start_time = start_time
+        list_spans_request.end_time = end_time
+        list_spans_request.filter_ = filter_
+        list_spans_request.included_columns = included_columns
+        list_spans_request.excluded_columns = excluded_columns
+        list_spans_request.truncate_string_length = truncate_string_length
 
         return list_spans_request
 

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListSpansResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListSpansResponse:
@@ -65,9 +67,21 @@ class ListSpansResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListSpansResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListSpansResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListSpansResponse", data))
         try:
             spans_sent = d.pop("spans")
             if not isinstance(spans_sent, list):
@@ -75,18 +89,17 @@ class ListSpansResponse:
             spans = []
             _spans = spans_sent
             for spans_item_data in _spans:
-                spans_item = Span.from_dict(spans_item_data)
+                spans_item = Span._parse(spans_item_data, owned)
 
                 spans.append(spans_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListSpansResponse", error) from None
-        list_spans_response = cls(
-            spans=spans,
-            pagination=pagination,
-        )
+        list_spans_response = _new_instance(cls)
+        list_spans_response.spans = spans
+        list_spans_response.pagination = pagination
 
         list_spans_response.additional_properties = d
         return list_spans_response

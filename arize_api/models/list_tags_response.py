@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListTagsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListTagsResponse:
@@ -65,9 +67,21 @@ class ListTagsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListTagsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListTagsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListTagsResponse", data))
         try:
             tags_sent = d.pop("tags")
             if not isinstance(tags_sent, list):
@@ -75,18 +89,17 @@ class ListTagsResponse:
             tags = []
             _tags = tags_sent
             for tags_item_data in _tags:
-                tags_item = Tag.from_dict(tags_item_data)
+                tags_item = Tag._parse(tags_item_data, owned)
 
                 tags.append(tags_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListTagsResponse", error) from None
-        list_tags_response = cls(
-            tags=tags,
-            pagination=pagination,
-        )
+        list_tags_response = _new_instance(cls)
+        list_tags_response.tags = tags
+        list_tags_response.pagination = pagination
 
         list_tags_response.additional_properties = d
         return list_tags_response

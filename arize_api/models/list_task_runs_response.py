@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListTaskRunsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListTaskRunsResponse:
@@ -64,9 +66,21 @@ class ListTaskRunsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListTaskRunsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListTaskRunsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListTaskRunsResponse", data))
         try:
             task_runs_sent = d.pop("task_runs")
             if not isinstance(task_runs_sent, list):
@@ -76,18 +90,17 @@ class ListTaskRunsResponse:
             task_runs = []
             _task_runs = task_runs_sent
             for task_runs_item_data in _task_runs:
-                task_runs_item = TaskRun.from_dict(task_runs_item_data)
+                task_runs_item = TaskRun._parse(task_runs_item_data, owned)
 
                 task_runs.append(task_runs_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListTaskRunsResponse", error) from None
-        list_task_runs_response = cls(
-            task_runs=task_runs,
-            pagination=pagination,
-        )
+        list_task_runs_response = _new_instance(cls)
+        list_task_runs_response.task_runs = task_runs
+        list_task_runs_response.pagination = pagination
 
         list_task_runs_response.additional_properties = d
         return list_task_runs_response

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListTasksResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListTasksResponse:
@@ -64,9 +66,21 @@ class ListTasksResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListTasksResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListTasksResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListTasksResponse", data))
         try:
             tasks_sent = d.pop("tasks")
             if not isinstance(tasks_sent, list):
@@ -74,18 +88,17 @@ class ListTasksResponse:
             tasks = []
             _tasks = tasks_sent
             for tasks_item_data in _tasks:
-                tasks_item = Task.from_dict(tasks_item_data)
+                tasks_item = Task._parse(tasks_item_data, owned)
 
                 tasks.append(tasks_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListTasksResponse", error) from None
-        list_tasks_response = cls(
-            tasks=tasks,
-            pagination=pagination,
-        )
+        list_tasks_response = _new_instance(cls)
+        list_tasks_response.tasks = tasks
+        list_tasks_response.pagination = pagination
 
         list_tasks_response.additional_properties = d
         return list_tasks_response

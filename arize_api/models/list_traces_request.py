@@ -28,6 +28,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ListTracesRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListTracesRequest:
@@ -85,9 +87,21 @@ class ListTracesRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListTracesRequest", src_dict)
-        d = dict(src_dict)
+        """A ``ListTracesRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListTracesRequest", data))
         try:
             project_id = d.pop("project_id")
             if not isinstance(project_id, str):
@@ -125,12 +139,11 @@ class ListTracesRequest:
 
         except KeyError as error:
             raise missing_member("ListTracesRequest", error) from None
-        list_traces_request = cls(
-            project_id=project_id,
-            start_time=start_time,
-            end_time=end_time,
-            filter_=filter_,
-        )
+        list_traces_request = _new_instance(cls)
+        list_traces_request.project_id = project_id
+        list_traces_request.start_time = start_time
+        list_traces_request.end_time = end_time
+        list_traces_request.filter_ = filter_
 
         return list_traces_request
 

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListTracesResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListTracesResponse:
@@ -65,9 +67,21 @@ class ListTracesResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListTracesResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListTracesResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListTracesResponse", data))
         try:
             traces_sent = d.pop("traces")
             if not isinstance(traces_sent, list):
@@ -75,18 +89,17 @@ class ListTracesResponse:
             traces = []
             _traces = traces_sent
             for traces_item_data in _traces:
-                traces_item = Trace.from_dict(traces_item_data)
+                traces_item = Trace._parse(traces_item_data, owned)
 
                 traces.append(traces_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListTracesResponse", error) from None
-        list_traces_response = cls(
-            traces=traces,
-            pagination=pagination,
-        )
+        list_traces_response = _new_instance(cls)
+        list_traces_response.traces = traces
+        list_traces_response.pagination = pagination
 
         list_traces_response.additional_properties = d
         return list_traces_response

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListUsersResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListUsersResponse:
@@ -64,9 +66,21 @@ class ListUsersResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListUsersResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListUsersResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListUsersResponse", data))
         try:
             users_sent = d.pop("users")
             if not isinstance(users_sent, list):
@@ -74,18 +88,17 @@ class ListUsersResponse:
             users = []
             _users = users_sent
             for users_item_data in _users:
-                users_item = User.from_dict(users_item_data)
+                users_item = User._parse(users_item_data, owned)
 
                 users.append(users_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListUsersResponse", error) from None
-        list_users_response = cls(
-            users=users,
-            pagination=pagination,
-        )
+        list_users_response = _new_instance(cls)
+        list_users_response.users = users
+        list_users_response.pagination = pagination
 
         list_users_response.additional_properties = d
         return list_users_response

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListWebhookDeliveryAttemptsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListWebhookDeliveryAttemptsResponse:
@@ -65,9 +67,21 @@ class ListWebhookDeliveryAttemptsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListWebhookDeliveryAttemptsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListWebhookDeliveryAttemptsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListWebhookDeliveryAttemptsResponse", data))
         try:
             delivery_attempts_sent = d.pop("delivery_attempts")
             if not isinstance(delivery_attempts_sent, list):
@@ -80,20 +94,19 @@ class ListWebhookDeliveryAttemptsResponse:
             delivery_attempts = []
             _delivery_attempts = delivery_attempts_sent
             for delivery_attempts_item_data in _delivery_attempts:
-                delivery_attempts_item = WebhookDeliveryAttempt.from_dict(
-                    delivery_attempts_item_data
+                delivery_attempts_item = WebhookDeliveryAttempt._parse(
+                    delivery_attempts_item_data, owned
                 )
 
                 delivery_attempts.append(delivery_attempts_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListWebhookDeliveryAttemptsResponse", error) from None
-        list_webhook_delivery_attempts_response = cls(
-            delivery_attempts=delivery_attempts,
-            pagination=pagination,
-        )
+        list_webhook_delivery_attempts_response = _new_instance(cls)
+        list_webhook_delivery_attempts_response.delivery_attempts = delivery_attempts
+        list_webhook_delivery_attempts_response.pagination = pagination
 
         list_webhook_delivery_attempts_response.additional_properties = d
         return list_webhook_delivery_attempts_response

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListWebhookSubscriptionsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListWebhookSubscriptionsResponse:
@@ -66,9 +68,21 @@ class ListWebhookSubscriptionsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListWebhookSubscriptionsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListWebhookSubscriptionsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListWebhookSubscriptionsResponse", data))
         try:
             subscriptions_sent = d.pop("subscriptions")
             if not isinstance(subscriptions_sent, list):
@@ -81,20 +95,19 @@ class ListWebhookSubscriptionsResponse:
             subscriptions = []
             _subscriptions = subscriptions_sent
             for subscriptions_item_data in _subscriptions:
-                subscriptions_item = WebhookSubscription.from_dict(
-                    subscriptions_item_data
+                subscriptions_item = WebhookSubscription._parse(
+                    subscriptions_item_data, owned
                 )
 
                 subscriptions.append(subscriptions_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListWebhookSubscriptionsResponse", error) from None
-        list_webhook_subscriptions_response = cls(
-            subscriptions=subscriptions,
-            pagination=pagination,
-        )
+        list_webhook_subscriptions_response = _new_instance(cls)
+        list_webhook_subscriptions_response.subscriptions = subscriptions
+        list_webhook_subscriptions_response.pagination = pagination
 
         list_webhook_subscriptions_response.additional_properties = d
         return list_webhook_subscriptions_response

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ListWebhooksResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ListWebhooksResponse:
@@ -64,9 +66,21 @@ class ListWebhooksResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ListWebhooksResponse", src_dict)
-        d = dict(src_dict)
+        """A ``ListWebhooksResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ListWebhooksResponse", data))
         try:
             webhooks_sent = d.pop("webhooks")
             if not isinstance(webhooks_sent, list):
@@ -76,18 +90,17 @@ class ListWebhooksResponse:
             webhooks = []
             _webhooks = webhooks_sent
             for webhooks_item_data in _webhooks:
-                webhooks_item = Webhook.from_dict(webhooks_item_data)
+                webhooks_item = Webhook._parse(webhooks_item_data, owned)
 
                 webhooks.append(webhooks_item)
 
-            pagination = PaginationMetadata.from_dict(d.pop("pagination"))
+            pagination = PaginationMetadata._parse(d.pop("pagination"), owned)
 
         except KeyError as error:
             raise missing_member("ListWebhooksResponse", error) from None
-        list_webhooks_response = cls(
-            webhooks=webhooks,
-            pagination=pagination,
-        )
+        list_webhooks_response = _new_instance(cls)
+        list_webhooks_response.webhooks = webhooks
+        list_webhooks_response.pagination = pagination
 
         list_webhooks_response.additional_properties = d
         return list_webhooks_response

@@ -26,6 +26,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="LiteLlmConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class LiteLlmConfig:
@@ -90,9 +92,21 @@ class LiteLlmConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("LiteLlmConfig", src_dict)
-        d = dict(src_dict)
+        """A ``LiteLlmConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("LiteLlmConfig", data))
         try:
             is_function_calling_enabled = d.pop("is_function_calling_enabled")
             if type(is_function_calling_enabled) is not bool:
@@ -137,14 +151,13 @@ class LiteLlmConfig:
 
         except KeyError as error:
             raise missing_member("LiteLlmConfig", error) from None
-        lite_llm_config = cls(
-            is_function_calling_enabled=is_function_calling_enabled,
-            provider=provider,
-            has_api_key=has_api_key,
-            base_url=base_url,
-            header_names=header_names,
-            model_names=model_names,
-        )
+        lite_llm_config = _new_instance(cls)
+        lite_llm_config.is_function_calling_enabled = is_function_calling_enabled
+        lite_llm_config.provider = provider
+        lite_llm_config.has_api_key = has_api_key
+        lite_llm_config.base_url = base_url
+        lite_llm_config.header_names = header_names
+        lite_llm_config.model_names = model_names
 
         lite_llm_config.additional_properties = d
         return lite_llm_config

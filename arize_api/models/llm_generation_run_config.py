@@ -27,8 +27,11 @@ from ..models.input_variable_format import (
     InputVariableFormat,
     check_input_variable_format,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="LlmGenerationRunConfig")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -145,9 +148,21 @@ class LlmGenerationRunConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("LlmGenerationRunConfig", src_dict)
-        d = dict(src_dict)
+        """A ``LlmGenerationRunConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("LlmGenerationRunConfig", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             experiment_type = cast(Literal["LLM_GENERATION"], d.pop("experiment_type"))
@@ -175,7 +190,7 @@ class LlmGenerationRunConfig:
             messages = []
             _messages = messages_sent
             for messages_item_data in _messages:
-                messages_item = LLMMessage.from_dict(messages_item_data)
+                messages_item = LLMMessage._parse(messages_item_data, owned)
 
                 messages.append(messages_item)
 
@@ -183,50 +198,62 @@ class LlmGenerationRunConfig:
                 d.pop("input_variable_format")
             )
 
-            model_name = d.pop("model_name", None)
+            model_name_sent = d.pop("model_name", UNSET)
+            if model_name_sent is UNSET:
+                model_name_sent = None
+            elif model_name_sent is None:
+                explicit_nulls += ("model_name",)
+            model_name = model_name_sent
             if model_name is not None and not isinstance(model_name, str):
                 raise wrong_kind(
                     "LlmGenerationRunConfig", "model_name", "a string", model_name
                 )
 
-            if model_name is None and "model_name" in src_dict:
-                explicit_nulls += ("model_name",)
-
-            _invocation_parameters = d.pop("invocation_parameters", None)
+            invocation_parameters_sent = d.pop("invocation_parameters", UNSET)
+            if invocation_parameters_sent is UNSET:
+                invocation_parameters_sent = None
+            elif invocation_parameters_sent is None:
+                explicit_nulls += ("invocation_parameters",)
+            _invocation_parameters = invocation_parameters_sent
             invocation_parameters: InvocationParams | None
             if isinstance(_invocation_parameters, NoneType):
                 invocation_parameters = None
             else:
-                invocation_parameters = InvocationParams.from_dict(
-                    _invocation_parameters
+                invocation_parameters = InvocationParams._parse(
+                    _invocation_parameters, owned
                 )
 
-            if invocation_parameters is None and "invocation_parameters" in src_dict:
-                explicit_nulls += ("invocation_parameters",)
-
-            _provider_parameters = d.pop("provider_parameters", None)
+            provider_parameters_sent = d.pop("provider_parameters", UNSET)
+            if provider_parameters_sent is UNSET:
+                provider_parameters_sent = None
+            elif provider_parameters_sent is None:
+                explicit_nulls += ("provider_parameters",)
+            _provider_parameters = provider_parameters_sent
             provider_parameters: LlmGenerationRunConfigProviderParameters | None
             if isinstance(_provider_parameters, NoneType):
                 provider_parameters = None
             else:
-                provider_parameters = (
-                    LlmGenerationRunConfigProviderParameters.from_dict(
-                        _provider_parameters
-                    )
+                provider_parameters = LlmGenerationRunConfigProviderParameters._parse(
+                    _provider_parameters, owned
                 )
 
-            if provider_parameters is None and "provider_parameters" in src_dict:
-                explicit_nulls += ("provider_parameters",)
-
-            _tool_config = d.pop("tool_config", None)
+            tool_config_sent = d.pop("tool_config", UNSET)
+            if tool_config_sent is UNSET:
+                tool_config_sent = None
+            elif tool_config_sent is None:
+                explicit_nulls += ("tool_config",)
+            _tool_config = tool_config_sent
             tool_config: ToolConfig | None
             if isinstance(_tool_config, NoneType):
                 tool_config = None
             else:
-                tool_config = ToolConfig.from_dict(_tool_config)
+                tool_config = ToolConfig._parse(_tool_config, owned)
 
-            if tool_config is None and "tool_config" in src_dict:
-                explicit_nulls += ("tool_config",)
+            prompt_version_id_sent = d.pop("prompt_version_id", UNSET)
+            if prompt_version_id_sent is UNSET:
+                prompt_version_id_sent = None
+            elif prompt_version_id_sent is None:
+                explicit_nulls += ("prompt_version_id",)
 
             def _parse_prompt_version_id(data: object) -> None | str:
                 if data is None:
@@ -235,9 +262,7 @@ class LlmGenerationRunConfig:
                     return data
                 return cast(None | str, data)
 
-            prompt_version_id = _parse_prompt_version_id(
-                d.pop("prompt_version_id", None)
-            )
+            prompt_version_id = _parse_prompt_version_id(prompt_version_id_sent)
 
             if prompt_version_id is not None and not isinstance(prompt_version_id, str):
                 raise wrong_kind(
@@ -247,24 +272,19 @@ class LlmGenerationRunConfig:
                     prompt_version_id,
                 )
 
-            if prompt_version_id is None and "prompt_version_id" in src_dict:
-                explicit_nulls += ("prompt_version_id",)
-
         except KeyError as error:
             raise missing_member("LlmGenerationRunConfig", error) from None
-        llm_generation_run_config = cls(
-            experiment_type=experiment_type,
-            ai_integration_id=ai_integration_id,
-            messages=messages,
-            input_variable_format=input_variable_format,
-            model_name=model_name,
-            invocation_parameters=invocation_parameters,
-            provider_parameters=provider_parameters,
-            tool_config=tool_config,
-            prompt_version_id=prompt_version_id,
-        )
-        if explicit_nulls:
-            llm_generation_run_config._explicit_nulls = explicit_nulls
+        llm_generation_run_config = _new_instance(cls)
+        llm_generation_run_config.experiment_type = experiment_type
+        llm_generation_run_config.ai_integration_id = ai_integration_id
+        llm_generation_run_config.messages = messages
+        llm_generation_run_config.input_variable_format = input_variable_format
+        llm_generation_run_config.model_name = model_name
+        llm_generation_run_config.invocation_parameters = invocation_parameters
+        llm_generation_run_config.provider_parameters = provider_parameters
+        llm_generation_run_config.tool_config = tool_config
+        llm_generation_run_config.prompt_version_id = prompt_version_id
+        llm_generation_run_config._explicit_nulls = explicit_nulls
 
         llm_generation_run_config.additional_properties = d
         return llm_generation_run_config

@@ -21,6 +21,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="LlmGenerationRunConfigProviderParameters")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class LlmGenerationRunConfigProviderParameters:
@@ -41,11 +43,23 @@ class LlmGenerationRunConfigProviderParameters:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("LlmGenerationRunConfigProviderParameters", src_dict)
-        d = dict(src_dict)
+        """A ``LlmGenerationRunConfigProviderParameters`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
 
-        llm_generation_run_config_provider_parameters = cls()
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("LlmGenerationRunConfigProviderParameters", data))
+
+        llm_generation_run_config_provider_parameters = _new_instance(cls)
 
         llm_generation_run_config_provider_parameters.additional_properties = d
         return llm_generation_run_config_provider_parameters

@@ -32,6 +32,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LlmGenerationRunConfigRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class LlmGenerationRunConfigRequest:
@@ -152,9 +154,21 @@ class LlmGenerationRunConfigRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("LlmGenerationRunConfigRequest", src_dict)
-        d = dict(src_dict)
+        """A ``LlmGenerationRunConfigRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("LlmGenerationRunConfigRequest", data))
         try:
             experiment_type = cast(Literal["LLM_GENERATION"], d.pop("experiment_type"))
             if experiment_type != "LLM_GENERATION":
@@ -181,7 +195,7 @@ class LlmGenerationRunConfigRequest:
             messages = []
             _messages = messages_sent
             for messages_item_data in _messages:
-                messages_item = LLMMessageRequest.from_dict(messages_item_data)
+                messages_item = LLMMessageRequest._parse(messages_item_data, owned)
 
                 messages.append(messages_item)
 
@@ -203,8 +217,8 @@ class LlmGenerationRunConfigRequest:
             if isinstance(_invocation_parameters, Unset):
                 invocation_parameters = UNSET
             else:
-                invocation_parameters = InvocationParamsRequest.from_dict(
-                    _invocation_parameters
+                invocation_parameters = InvocationParamsRequest._parse(
+                    _invocation_parameters, owned
                 )
 
             _provider_parameters = d.pop("provider_parameters", UNSET)
@@ -213,8 +227,8 @@ class LlmGenerationRunConfigRequest:
                 provider_parameters = UNSET
             else:
                 provider_parameters = (
-                    LlmGenerationRunConfigRequestProviderParameters.from_dict(
-                        _provider_parameters
+                    LlmGenerationRunConfigRequestProviderParameters._parse(
+                        _provider_parameters, owned
                     )
                 )
 
@@ -223,7 +237,7 @@ class LlmGenerationRunConfigRequest:
             if isinstance(_tool_config, Unset):
                 tool_config = UNSET
             else:
-                tool_config = ToolConfigRequest.from_dict(_tool_config)
+                tool_config = ToolConfigRequest._parse(_tool_config, owned)
 
             def _parse_prompt_version_id(data: object) -> None | str | Unset:
                 if data is None:
@@ -250,17 +264,16 @@ class LlmGenerationRunConfigRequest:
 
         except KeyError as error:
             raise missing_member("LlmGenerationRunConfigRequest", error) from None
-        llm_generation_run_config_request = cls(
-            experiment_type=experiment_type,
-            ai_integration_id=ai_integration_id,
-            messages=messages,
-            input_variable_format=input_variable_format,
-            model_name=model_name,
-            invocation_parameters=invocation_parameters,
-            provider_parameters=provider_parameters,
-            tool_config=tool_config,
-            prompt_version_id=prompt_version_id,
-        )
+        llm_generation_run_config_request = _new_instance(cls)
+        llm_generation_run_config_request.experiment_type = experiment_type
+        llm_generation_run_config_request.ai_integration_id = ai_integration_id
+        llm_generation_run_config_request.messages = messages
+        llm_generation_run_config_request.input_variable_format = input_variable_format
+        llm_generation_run_config_request.model_name = model_name
+        llm_generation_run_config_request.invocation_parameters = invocation_parameters
+        llm_generation_run_config_request.provider_parameters = provider_parameters
+        llm_generation_run_config_request.tool_config = tool_config
+        llm_generation_run_config_request.prompt_version_id = prompt_version_id
 
         return llm_generation_run_config_request
 

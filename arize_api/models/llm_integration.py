@@ -28,6 +28,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="LlmIntegration")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class LlmIntegration:
@@ -136,9 +138,21 @@ class LlmIntegration:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("LlmIntegration", src_dict)
-        d = dict(src_dict)
+        """A ``LlmIntegration`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("LlmIntegration", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -160,7 +174,7 @@ class LlmIntegration:
             scopings = []
             _scopings = scopings_sent
             for scopings_item_data in _scopings:
-                scopings_item = IntegrationScoping.from_dict(scopings_item_data)
+                scopings_item = IntegrationScoping._parse(scopings_item_data, owned)
 
                 scopings.append(scopings_item)
 
@@ -199,6 +213,7 @@ class LlmIntegration:
                 | TogetherAiConfig
                 | VertexAiConfig
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -207,8 +222,8 @@ class LlmIntegration:
                         from arize_api._errors import ConstMismatchError
 
                         raise ConstMismatchError("provider is not 'ANTHROPIC'")
-                    componentsschemas_llm_config_type_0 = AnthropicConfig.from_dict(
-                        data
+                    componentsschemas_llm_config_type_0 = AnthropicConfig._parse(
+                        data, owned
                     )
 
                     return componentsschemas_llm_config_type_0
@@ -221,8 +236,8 @@ class LlmIntegration:
                         from arize_api._errors import ConstMismatchError
 
                         raise ConstMismatchError("provider is not 'AWS_BEDROCK'")
-                    componentsschemas_llm_config_type_1 = AwsBedrockConfig.from_dict(
-                        data
+                    componentsschemas_llm_config_type_1 = AwsBedrockConfig._parse(
+                        data, owned
                     )
 
                     return componentsschemas_llm_config_type_1
@@ -235,7 +250,9 @@ class LlmIntegration:
                         from arize_api._errors import ConstMismatchError
 
                         raise ConstMismatchError("provider is not 'CUSTOM'")
-                    componentsschemas_llm_config_type_2 = CustomConfig.from_dict(data)
+                    componentsschemas_llm_config_type_2 = CustomConfig._parse(
+                        data, owned
+                    )
 
                     return componentsschemas_llm_config_type_2
                 except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -247,8 +264,8 @@ class LlmIntegration:
                         from arize_api._errors import ConstMismatchError
 
                         raise ConstMismatchError("provider is not 'FIREWORKS'")
-                    componentsschemas_llm_config_type_3 = FireworksConfig.from_dict(
-                        data
+                    componentsschemas_llm_config_type_3 = FireworksConfig._parse(
+                        data, owned
                     )
 
                     return componentsschemas_llm_config_type_3
@@ -261,7 +278,9 @@ class LlmIntegration:
                         from arize_api._errors import ConstMismatchError
 
                         raise ConstMismatchError("provider is not 'GEMINI'")
-                    componentsschemas_llm_config_type_4 = GeminiConfig.from_dict(data)
+                    componentsschemas_llm_config_type_4 = GeminiConfig._parse(
+                        data, owned
+                    )
 
                     return componentsschemas_llm_config_type_4
                 except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -273,7 +292,9 @@ class LlmIntegration:
                         from arize_api._errors import ConstMismatchError
 
                         raise ConstMismatchError("provider is not 'LITELLM'")
-                    componentsschemas_llm_config_type_5 = LiteLlmConfig.from_dict(data)
+                    componentsschemas_llm_config_type_5 = LiteLlmConfig._parse(
+                        data, owned
+                    )
 
                     return componentsschemas_llm_config_type_5
                 except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -285,8 +306,8 @@ class LlmIntegration:
                         from arize_api._errors import ConstMismatchError
 
                         raise ConstMismatchError("provider is not 'NVIDIA_NIM'")
-                    componentsschemas_llm_config_type_6 = NvidiaNimConfig.from_dict(
-                        data
+                    componentsschemas_llm_config_type_6 = NvidiaNimConfig._parse(
+                        data, owned
                     )
 
                     return componentsschemas_llm_config_type_6
@@ -299,7 +320,9 @@ class LlmIntegration:
                         from arize_api._errors import ConstMismatchError
 
                         raise ConstMismatchError("provider is not 'OPEN_AI'")
-                    componentsschemas_llm_config_type_7 = OpenAiConfig.from_dict(data)
+                    componentsschemas_llm_config_type_7 = OpenAiConfig._parse(
+                        data, owned
+                    )
 
                     return componentsschemas_llm_config_type_7
                 except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -311,8 +334,8 @@ class LlmIntegration:
                         from arize_api._errors import ConstMismatchError
 
                         raise ConstMismatchError("provider is not 'TOGETHER_AI'")
-                    componentsschemas_llm_config_type_8 = TogetherAiConfig.from_dict(
-                        data
+                    componentsschemas_llm_config_type_8 = TogetherAiConfig._parse(
+                        data, owned
                     )
 
                     return componentsschemas_llm_config_type_8
@@ -325,7 +348,9 @@ class LlmIntegration:
                         from arize_api._errors import ConstMismatchError
 
                         raise ConstMismatchError("provider is not 'VERTEX_AI'")
-                    componentsschemas_llm_config_type_9 = VertexAiConfig.from_dict(data)
+                    componentsschemas_llm_config_type_9 = VertexAiConfig._parse(
+                        data, owned
+                    )
 
                     return componentsschemas_llm_config_type_9
                 except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -350,16 +375,15 @@ class LlmIntegration:
 
         except KeyError as error:
             raise missing_member("LlmIntegration", error) from None
-        llm_integration = cls(
-            id=id,
-            type_=type_,
-            name=name,
-            scopings=scopings,
-            created_at=created_at,
-            updated_at=updated_at,
-            created_by_user_id=created_by_user_id,
-            config=config,
-        )
+        llm_integration = _new_instance(cls)
+        llm_integration.id = id
+        llm_integration.type_ = type_
+        llm_integration.name = name
+        llm_integration.scopings = scopings
+        llm_integration.created_at = created_at
+        llm_integration.updated_at = updated_at
+        llm_integration.created_by_user_id = created_by_user_id
+        llm_integration.config = config
 
         llm_integration.additional_properties = d
         return llm_integration

@@ -23,8 +23,11 @@ from .._validate import (
     wrong_kind,
 )
 from ..models.message_role import MessageRole, check_message_role
+from ..types import UNSET
 
 T = TypeVar("T", bound="LLMMessage")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -101,12 +104,30 @@ class LLMMessage:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("LLMMessage", src_dict)
-        d = dict(src_dict)
+        """A ``LLMMessage`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("LLMMessage", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             role = check_message_role(d.pop("role"))
+
+            content_sent = d.pop("content", UNSET)
+            if content_sent is UNSET:
+                content_sent = None
+            elif content_sent is None:
+                explicit_nulls += ("content",)
 
             def _parse_content(data: object) -> None | str:
                 if data is None:
@@ -115,22 +136,25 @@ class LLMMessage:
                     return data
                 return cast(None | str, data)
 
-            content = _parse_content(d.pop("content", None))
+            content = _parse_content(content_sent)
 
             if content is not None and not isinstance(content, str):
                 raise wrong_kind("LLMMessage", "content", "a string", content)
 
-            if content is None and "content" in src_dict:
-                explicit_nulls += ("content",)
-
-            tool_call_id = d.pop("tool_call_id", None)
+            tool_call_id_sent = d.pop("tool_call_id", UNSET)
+            if tool_call_id_sent is UNSET:
+                tool_call_id_sent = None
+            elif tool_call_id_sent is None:
+                explicit_nulls += ("tool_call_id",)
+            tool_call_id = tool_call_id_sent
             if tool_call_id is not None and not isinstance(tool_call_id, str):
                 raise wrong_kind("LLMMessage", "tool_call_id", "a string", tool_call_id)
 
-            if tool_call_id is None and "tool_call_id" in src_dict:
-                explicit_nulls += ("tool_call_id",)
-
-            tool_calls_sent = d.pop("tool_calls", None)
+            tool_calls_sent = d.pop("tool_calls", UNSET)
+            if tool_calls_sent is UNSET:
+                tool_calls_sent = None
+            elif tool_calls_sent is None:
+                explicit_nulls += ("tool_calls",)
             if tool_calls_sent is not None and not isinstance(tool_calls_sent, list):
                 raise wrong_kind("LLMMessage", "tool_calls", "a list", tool_calls_sent)
             _tool_calls = tool_calls_sent
@@ -138,23 +162,18 @@ class LLMMessage:
             if _tool_calls is not None:
                 tool_calls = []
                 for tool_calls_item_data in _tool_calls:
-                    tool_calls_item = ToolCall.from_dict(tool_calls_item_data)
+                    tool_calls_item = ToolCall._parse(tool_calls_item_data, owned)
 
                     tool_calls.append(tool_calls_item)
 
-            if tool_calls is None and "tool_calls" in src_dict:
-                explicit_nulls += ("tool_calls",)
-
         except KeyError as error:
             raise missing_member("LLMMessage", error) from None
-        llm_message = cls(
-            role=role,
-            content=content,
-            tool_call_id=tool_call_id,
-            tool_calls=tool_calls,
-        )
-        if explicit_nulls:
-            llm_message._explicit_nulls = explicit_nulls
+        llm_message = _new_instance(cls)
+        llm_message.role = role
+        llm_message.content = content
+        llm_message.tool_call_id = tool_call_id
+        llm_message.tool_calls = tool_calls
+        llm_message._explicit_nulls = explicit_nulls
 
         llm_message.additional_properties = d
         return llm_message

@@ -28,6 +28,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LLMMessageRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class LLMMessageRequest:
@@ -95,9 +97,21 @@ class LLMMessageRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("LLMMessageRequest", src_dict)
-        d = dict(src_dict)
+        """A ``LLMMessageRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("LLMMessageRequest", data))
         try:
             role = check_message_role(d.pop("role"))
 
@@ -133,18 +147,19 @@ class LLMMessageRequest:
             if _tool_calls is not UNSET:
                 tool_calls = []
                 for tool_calls_item_data in _tool_calls:
-                    tool_calls_item = ToolCallRequest.from_dict(tool_calls_item_data)
+                    tool_calls_item = ToolCallRequest._parse(
+                        tool_calls_item_data, owned
+                    )
 
                     tool_calls.append(tool_calls_item)
 
         except KeyError as error:
             raise missing_member("LLMMessageRequest", error) from None
-        llm_message_request = cls(
-            role=role,
-            content=content,
-            tool_call_id=tool_call_id,
-            tool_calls=tool_calls,
-        )
+        llm_message_request = _new_instance(cls)
+        llm_message_request.role = role
+        llm_message_request.content = content
+        llm_message_request.tool_call_id = tool_call_id
+        llm_message_request.tool_calls = tool_calls
 
         return llm_message_request
 

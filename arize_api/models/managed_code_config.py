@@ -29,8 +29,11 @@ from ..models.managed_code_evaluator import (
     ManagedCodeEvaluator,
     check_managed_code_evaluator,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="ManagedCodeConfig")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -138,9 +141,21 @@ class ManagedCodeConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ManagedCodeConfig", src_dict)
-        d = dict(src_dict)
+        """A ``ManagedCodeConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ManagedCodeConfig", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             type_ = cast(Literal["MANAGED"], d.pop("type"))
@@ -160,6 +175,12 @@ class ManagedCodeConfig:
             if not isinstance(variables, list):
                 raise wrong_kind("ManagedCodeConfig", "variables", "a list", variables)
             check_items("ManagedCodeConfig", "variables", variables, "str")
+
+            data_granularity_sent = d.pop("data_granularity", UNSET)
+            if data_granularity_sent is UNSET:
+                data_granularity_sent = None
+            elif data_granularity_sent is None:
+                explicit_nulls += ("data_granularity",)
 
             def _parse_data_granularity(data: object) -> DataGranularity | None:
                 if data is None:
@@ -182,10 +203,13 @@ class ManagedCodeConfig:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            data_granularity = _parse_data_granularity(d.pop("data_granularity", None))
+            data_granularity = _parse_data_granularity(data_granularity_sent)
 
-            if data_granularity is None and "data_granularity" in src_dict:
-                explicit_nulls += ("data_granularity",)
+            query_filter_sent = d.pop("query_filter", UNSET)
+            if query_filter_sent is UNSET:
+                query_filter_sent = None
+            elif query_filter_sent is None:
+                explicit_nulls += ("query_filter",)
 
             def _parse_query_filter(data: object) -> None | str:
                 if data is None:
@@ -194,17 +218,18 @@ class ManagedCodeConfig:
                     return data
                 return cast(None | str, data)
 
-            query_filter = _parse_query_filter(d.pop("query_filter", None))
+            query_filter = _parse_query_filter(query_filter_sent)
 
             if query_filter is not None and not isinstance(query_filter, str):
                 raise wrong_kind(
                     "ManagedCodeConfig", "query_filter", "a string", query_filter
                 )
 
-            if query_filter is None and "query_filter" in src_dict:
-                explicit_nulls += ("query_filter",)
-
-            static_params_sent = d.pop("static_params", None)
+            static_params_sent = d.pop("static_params", UNSET)
+            if static_params_sent is UNSET:
+                static_params_sent = None
+            elif static_params_sent is None:
+                explicit_nulls += ("static_params",)
             if static_params_sent is not None and not isinstance(
                 static_params_sent, list
             ):
@@ -216,26 +241,23 @@ class ManagedCodeConfig:
             if _static_params is not None:
                 static_params = []
                 for static_params_item_data in _static_params:
-                    static_params_item = StaticParam.from_dict(static_params_item_data)
+                    static_params_item = StaticParam._parse(
+                        static_params_item_data, owned
+                    )
 
                     static_params.append(static_params_item)
 
-            if static_params is None and "static_params" in src_dict:
-                explicit_nulls += ("static_params",)
-
         except KeyError as error:
             raise missing_member("ManagedCodeConfig", error) from None
-        managed_code_config = cls(
-            type_=type_,
-            name=name,
-            managed_evaluator=managed_evaluator,
-            variables=variables,
-            data_granularity=data_granularity,
-            query_filter=query_filter,
-            static_params=static_params,
-        )
-        if explicit_nulls:
-            managed_code_config._explicit_nulls = explicit_nulls
+        managed_code_config = _new_instance(cls)
+        managed_code_config.type_ = type_
+        managed_code_config.name = name
+        managed_code_config.managed_evaluator = managed_evaluator
+        managed_code_config.variables = variables
+        managed_code_config.data_granularity = data_granularity
+        managed_code_config.query_filter = query_filter
+        managed_code_config.static_params = static_params
+        managed_code_config._explicit_nulls = explicit_nulls
 
         managed_code_config.additional_properties = d
         return managed_code_config

@@ -34,6 +34,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ManagedCodeConfigRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ManagedCodeConfigRequest:
@@ -131,9 +133,21 @@ class ManagedCodeConfigRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ManagedCodeConfigRequest", src_dict)
-        d = dict(src_dict)
+        """A ``ManagedCodeConfigRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ManagedCodeConfigRequest", data))
         try:
             type_ = cast(Literal["MANAGED"], d.pop("type"))
             if type_ != "MANAGED":
@@ -211,23 +225,22 @@ class ManagedCodeConfigRequest:
             if _static_params is not UNSET:
                 static_params = []
                 for static_params_item_data in _static_params:
-                    static_params_item = StaticParamRequest.from_dict(
-                        static_params_item_data
+                    static_params_item = StaticParamRequest._parse(
+                        static_params_item_data, owned
                     )
 
                     static_params.append(static_params_item)
 
         except KeyError as error:
             raise missing_member("ManagedCodeConfigRequest", error) from None
-        managed_code_config_request = cls(
-            type_=type_,
-            name=name,
-            managed_evaluator=managed_evaluator,
-            variables=variables,
-            data_granularity=data_granularity,
-            query_filter=query_filter,
-            static_params=static_params,
-        )
+        managed_code_config_request = _new_instance(cls)
+        managed_code_config_request.type_ = type_
+        managed_code_config_request.name = name
+        managed_code_config_request.managed_evaluator = managed_evaluator
+        managed_code_config_request.variables = variables
+        managed_code_config_request.data_granularity = data_granularity
+        managed_code_config_request.query_filter = query_filter
+        managed_code_config_request.static_params = static_params
 
         return managed_code_config_request
 

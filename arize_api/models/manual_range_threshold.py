@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ManualRangeThreshold")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ManualRangeThreshold:
@@ -68,9 +70,21 @@ class ManualRangeThreshold:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ManualRangeThreshold", src_dict)
-        d = dict(src_dict)
+        """A ``ManualRangeThreshold`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ManualRangeThreshold", data))
         try:
             type_ = cast(Literal["MANUAL_RANGE"], d.pop("type"))
             if type_ != "MANUAL_RANGE":
@@ -78,17 +92,16 @@ class ManualRangeThreshold:
 
                 raise ConstMismatchError(f"type must be 'MANUAL_RANGE', got {type_!r}")
 
-            lower = ManualThresholdBound.from_dict(d.pop("lower"))
+            lower = ManualThresholdBound._parse(d.pop("lower"), owned)
 
-            upper = ManualThresholdBound.from_dict(d.pop("upper"))
+            upper = ManualThresholdBound._parse(d.pop("upper"), owned)
 
         except KeyError as error:
             raise missing_member("ManualRangeThreshold", error) from None
-        manual_range_threshold = cls(
-            type_=type_,
-            lower=lower,
-            upper=upper,
-        )
+        manual_range_threshold = _new_instance(cls)
+        manual_range_threshold.type_ = type_
+        manual_range_threshold.lower = lower
+        manual_range_threshold.upper = upper
 
         manual_range_threshold.additional_properties = d
         return manual_range_threshold

@@ -26,6 +26,8 @@ from ..models.threshold_operator import ThresholdOperator, check_threshold_opera
 
 T = TypeVar("T", bound="ManualSingleThreshold")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ManualSingleThreshold:
@@ -69,9 +71,21 @@ class ManualSingleThreshold:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ManualSingleThreshold", src_dict)
-        d = dict(src_dict)
+        """A ``ManualSingleThreshold`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ManualSingleThreshold", data))
         try:
             type_ = cast(Literal["MANUAL_SINGLE"], d.pop("type"))
             if type_ != "MANUAL_SINGLE":
@@ -87,11 +101,10 @@ class ManualSingleThreshold:
 
         except KeyError as error:
             raise missing_member("ManualSingleThreshold", error) from None
-        manual_single_threshold = cls(
-            type_=type_,
-            operator=operator,
-            value=value,
-        )
+        manual_single_threshold = _new_instance(cls)
+        manual_single_threshold.type_ = type_
+        manual_single_threshold.operator = operator
+        manual_single_threshold.value = value
 
         manual_single_threshold.additional_properties = d
         return manual_single_threshold

@@ -24,6 +24,8 @@ from ..models.threshold_operator import ThresholdOperator, check_threshold_opera
 
 T = TypeVar("T", bound="ManualThresholdBound")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ManualThresholdBound:
@@ -61,9 +63,21 @@ class ManualThresholdBound:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ManualThresholdBound", src_dict)
-        d = dict(src_dict)
+        """A ``ManualThresholdBound`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ManualThresholdBound", data))
         try:
             operator = check_threshold_operator(d.pop("operator"))
 
@@ -73,10 +87,9 @@ class ManualThresholdBound:
 
         except KeyError as error:
             raise missing_member("ManualThresholdBound", error) from None
-        manual_threshold_bound = cls(
-            operator=operator,
-            value=value,
-        )
+        manual_threshold_bound = _new_instance(cls)
+        manual_threshold_bound.operator = operator
+        manual_threshold_bound.value = value
 
         manual_threshold_bound.additional_properties = d
         return manual_threshold_bound

@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ModelBaselineConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ModelBaselineConfig:
@@ -66,9 +68,21 @@ class ModelBaselineConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ModelBaselineConfig", src_dict)
-        d = dict(src_dict)
+        """A ``ModelBaselineConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ModelBaselineConfig", data))
         try:
             type_ = cast(Literal["MODEL_BASELINE"], d.pop("type"))
             if type_ != "MODEL_BASELINE":
@@ -86,16 +100,15 @@ class ModelBaselineConfig:
             filters = []
             _filters = filters_sent
             for filters_item_data in _filters:
-                filters_item = MonitorFilter.from_dict(filters_item_data)
+                filters_item = MonitorFilter._parse(filters_item_data, owned)
 
                 filters.append(filters_item)
 
         except KeyError as error:
             raise missing_member("ModelBaselineConfig", error) from None
-        model_baseline_config = cls(
-            type_=type_,
-            filters=filters,
-        )
+        model_baseline_config = _new_instance(cls)
+        model_baseline_config.type_ = type_
+        model_baseline_config.filters = filters
 
         model_baseline_config.additional_properties = d
         return model_baseline_config

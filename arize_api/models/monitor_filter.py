@@ -26,6 +26,8 @@ from ..models.filter_operator import FilterOperator, check_filter_operator
 
 T = TypeVar("T", bound="MonitorFilter")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class MonitorFilter:
@@ -67,11 +69,23 @@ class MonitorFilter:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("MonitorFilter", src_dict)
-        d = dict(src_dict)
+        """A ``MonitorFilter`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("MonitorFilter", data))
         try:
-            dimension = Dimension.from_dict(d.pop("dimension"))
+            dimension = Dimension._parse(d.pop("dimension"), owned)
 
             operator = check_filter_operator(d.pop("operator"))
 
@@ -83,11 +97,10 @@ class MonitorFilter:
 
         except KeyError as error:
             raise missing_member("MonitorFilter", error) from None
-        monitor_filter = cls(
-            dimension=dimension,
-            operator=operator,
-            values=values,
-        )
+        monitor_filter = _new_instance(cls)
+        monitor_filter.dimension = dimension
+        monitor_filter.operator = operator
+        monitor_filter.values = values
 
         monitor_filter.additional_properties = d
         return monitor_filter

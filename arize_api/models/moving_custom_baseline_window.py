@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="MovingCustomBaselineWindow")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class MovingCustomBaselineWindow:
@@ -68,9 +70,21 @@ class MovingCustomBaselineWindow:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("MovingCustomBaselineWindow", src_dict)
-        d = dict(src_dict)
+        """A ``MovingCustomBaselineWindow`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("MovingCustomBaselineWindow", data))
         try:
             type_ = cast(Literal["MOVING"], d.pop("type"))
             if type_ != "MOVING":
@@ -96,10 +110,11 @@ class MovingCustomBaselineWindow:
 
         except KeyError as error:
             raise missing_member("MovingCustomBaselineWindow", error) from None
-        moving_custom_baseline_window = cls(
-            type_=type_,
-            moving_window_seconds=moving_window_seconds,
-            moving_window_delay_seconds=moving_window_delay_seconds,
+        moving_custom_baseline_window = _new_instance(cls)
+        moving_custom_baseline_window.type_ = type_
+        moving_custom_baseline_window.moving_window_seconds = moving_window_seconds
+        moving_custom_baseline_window.moving_window_delay_seconds = (
+            moving_window_delay_seconds
         )
 
         moving_custom_baseline_window.additional_properties = d

@@ -29,6 +29,8 @@ from ..models.widget_source_data_type import (
 
 T = TypeVar("T", bound="NestedJsonFieldSourceField")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class NestedJsonFieldSourceField:
@@ -71,9 +73,21 @@ class NestedJsonFieldSourceField:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("NestedJsonFieldSourceField", src_dict)
-        d = dict(src_dict)
+        """A ``NestedJsonFieldSourceField`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("NestedJsonFieldSourceField", data))
         try:
             kind = cast(Literal["NESTED_JSON_FIELD"], d.pop("kind"))
             if kind != "NESTED_JSON_FIELD":
@@ -91,11 +105,10 @@ class NestedJsonFieldSourceField:
 
         except KeyError as error:
             raise missing_member("NestedJsonFieldSourceField", error) from None
-        nested_json_field_source_field = cls(
-            kind=kind,
-            data_type=data_type,
-            path=path,
-        )
+        nested_json_field_source_field = _new_instance(cls)
+        nested_json_field_source_field.kind = kind
+        nested_json_field_source_field.data_type = data_type
+        nested_json_field_source_field.path = path
 
         nested_json_field_source_field.additional_properties = d
         return nested_json_field_source_field

@@ -26,6 +26,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="NvidiaNimConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class NvidiaNimConfig:
@@ -95,9 +97,21 @@ class NvidiaNimConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("NvidiaNimConfig", src_dict)
-        d = dict(src_dict)
+        """A ``NvidiaNimConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("NvidiaNimConfig", data))
         try:
             is_function_calling_enabled = d.pop("is_function_calling_enabled")
             if type(is_function_calling_enabled) is not bool:
@@ -159,15 +173,14 @@ class NvidiaNimConfig:
 
         except KeyError as error:
             raise missing_member("NvidiaNimConfig", error) from None
-        nvidia_nim_config = cls(
-            is_function_calling_enabled=is_function_calling_enabled,
-            provider=provider,
-            has_api_key=has_api_key,
-            base_url=base_url,
-            header_names=header_names,
-            is_default_models_enabled=is_default_models_enabled,
-            model_names=model_names,
-        )
+        nvidia_nim_config = _new_instance(cls)
+        nvidia_nim_config.is_function_calling_enabled = is_function_calling_enabled
+        nvidia_nim_config.provider = provider
+        nvidia_nim_config.has_api_key = has_api_key
+        nvidia_nim_config.base_url = base_url
+        nvidia_nim_config.header_names = header_names
+        nvidia_nim_config.is_default_models_enabled = is_default_models_enabled
+        nvidia_nim_config.model_names = model_names
 
         nvidia_nim_config.additional_properties = d
         return nvidia_nim_config

@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="OpenAiConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class OpenAiConfig:
@@ -68,9 +70,21 @@ class OpenAiConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("OpenAiConfig", src_dict)
-        d = dict(src_dict)
+        """A ``OpenAiConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("OpenAiConfig", data))
         try:
             is_function_calling_enabled = d.pop("is_function_calling_enabled")
             if type(is_function_calling_enabled) is not bool:
@@ -97,11 +111,10 @@ class OpenAiConfig:
 
         except KeyError as error:
             raise missing_member("OpenAiConfig", error) from None
-        open_ai_config = cls(
-            is_function_calling_enabled=is_function_calling_enabled,
-            provider=provider,
-            has_api_key=has_api_key,
-        )
+        open_ai_config = _new_instance(cls)
+        open_ai_config.is_function_calling_enabled = is_function_calling_enabled
+        open_ai_config.provider = provider
+        open_ai_config.has_api_key = has_api_key
 
         open_ai_config.additional_properties = d
         return open_ai_config

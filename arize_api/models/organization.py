@@ -26,6 +26,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="Organization")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class Organization:
@@ -74,9 +76,21 @@ class Organization:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("Organization", src_dict)
-        d = dict(src_dict)
+        """A ``Organization`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("Organization", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -98,12 +112,11 @@ class Organization:
 
         except KeyError as error:
             raise missing_member("Organization", error) from None
-        organization = cls(
-            id=id,
-            name=name,
-            description=description,
-            created_at=created_at,
-        )
+        organization = _new_instance(cls)
+        organization.id = id
+        organization.name = name
+        organization.description = description
+        organization.created_at = created_at
 
         organization.additional_properties = d
         return organization

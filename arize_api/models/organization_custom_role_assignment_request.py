@@ -27,6 +27,8 @@ from ..models.organization_role_assignment_type import (
 
 T = TypeVar("T", bound="OrganizationCustomRoleAssignmentRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class OrganizationCustomRoleAssignmentRequest:
@@ -62,9 +64,21 @@ class OrganizationCustomRoleAssignmentRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("OrganizationCustomRoleAssignmentRequest", src_dict)
-        d = dict(src_dict)
+        """A ``OrganizationCustomRoleAssignmentRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("OrganizationCustomRoleAssignmentRequest", data))
         try:
             type_ = check_organization_role_assignment_type(d.pop("type"))
 
@@ -78,10 +92,9 @@ class OrganizationCustomRoleAssignmentRequest:
             raise missing_member(
                 "OrganizationCustomRoleAssignmentRequest", error
             ) from None
-        organization_custom_role_assignment_request = cls(
-            type_=type_,
-            id=id,
-        )
+        organization_custom_role_assignment_request = _new_instance(cls)
+        organization_custom_role_assignment_request.type_ = type_
+        organization_custom_role_assignment_request.id = id
 
         return organization_custom_role_assignment_request
 

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="OrganizationMembership")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class OrganizationMembership:
@@ -79,9 +81,21 @@ class OrganizationMembership:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("OrganizationMembership", src_dict)
-        d = dict(src_dict)
+        """A ``OrganizationMembership`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("OrganizationMembership", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -107,6 +121,7 @@ class OrganizationMembership:
             ) -> (
                 OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -116,7 +131,7 @@ class OrganizationMembership:
 
                         raise ConstMismatchError("type is not 'CUSTOM'")
                     componentsschemas_organization_role_assignment_type_0 = (
-                        OrganizationCustomRoleAssignment.from_dict(data)
+                        OrganizationCustomRoleAssignment._parse(data, owned)
                     )
 
                     return componentsschemas_organization_role_assignment_type_0
@@ -130,7 +145,7 @@ class OrganizationMembership:
 
                         raise ConstMismatchError("type is not 'PREDEFINED'")
                     componentsschemas_organization_role_assignment_type_1 = (
-                        OrganizationPredefinedRoleAssignment.from_dict(data)
+                        OrganizationPredefinedRoleAssignment._parse(data, owned)
                     )
 
                     return componentsschemas_organization_role_assignment_type_1
@@ -148,12 +163,11 @@ class OrganizationMembership:
 
         except KeyError as error:
             raise missing_member("OrganizationMembership", error) from None
-        organization_membership = cls(
-            id=id,
-            user_id=user_id,
-            organization_id=organization_id,
-            role=role,
-        )
+        organization_membership = _new_instance(cls)
+        organization_membership.id = id
+        organization_membership.user_id = user_id
+        organization_membership.organization_id = organization_id
+        organization_membership.role = role
 
         organization_membership.additional_properties = d
         return organization_membership

@@ -25,6 +25,8 @@ from ..models.organization_role import OrganizationRole, check_organization_role
 
 T = TypeVar("T", bound="OrganizationPredefinedRoleAssignment")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class OrganizationPredefinedRoleAssignment:
@@ -62,9 +64,21 @@ class OrganizationPredefinedRoleAssignment:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("OrganizationPredefinedRoleAssignment", src_dict)
-        d = dict(src_dict)
+        """A ``OrganizationPredefinedRoleAssignment`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("OrganizationPredefinedRoleAssignment", data))
         try:
             type_ = cast(Literal["PREDEFINED"], d.pop("type"))
             if type_ != "PREDEFINED":
@@ -78,10 +92,9 @@ class OrganizationPredefinedRoleAssignment:
             raise missing_member(
                 "OrganizationPredefinedRoleAssignment", error
             ) from None
-        organization_predefined_role_assignment = cls(
-            type_=type_,
-            name=name,
-        )
+        organization_predefined_role_assignment = _new_instance(cls)
+        organization_predefined_role_assignment.type_ = type_
+        organization_predefined_role_assignment.name = name
 
         organization_predefined_role_assignment.additional_properties = d
         return organization_predefined_role_assignment

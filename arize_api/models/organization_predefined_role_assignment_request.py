@@ -27,6 +27,8 @@ from ..models.organization_role_assignment_type import (
 
 T = TypeVar("T", bound="OrganizationPredefinedRoleAssignmentRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class OrganizationPredefinedRoleAssignmentRequest:
@@ -62,11 +64,21 @@ class OrganizationPredefinedRoleAssignmentRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping(
-                "OrganizationPredefinedRoleAssignmentRequest", src_dict
-            )
-        d = dict(src_dict)
+        """A ``OrganizationPredefinedRoleAssignmentRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("OrganizationPredefinedRoleAssignmentRequest", data))
         try:
             type_ = check_organization_role_assignment_type(d.pop("type"))
 
@@ -76,10 +88,9 @@ class OrganizationPredefinedRoleAssignmentRequest:
             raise missing_member(
                 "OrganizationPredefinedRoleAssignmentRequest", error
             ) from None
-        organization_predefined_role_assignment_request = cls(
-            type_=type_,
-            name=name,
-        )
+        organization_predefined_role_assignment_request = _new_instance(cls)
+        organization_predefined_role_assignment_request.type_ = type_
+        organization_predefined_role_assignment_request.name = name
 
         return organization_predefined_role_assignment_request
 

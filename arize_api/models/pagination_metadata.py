@@ -20,8 +20,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="PaginationMetadata")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -69,9 +72,21 @@ class PaginationMetadata:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("PaginationMetadata", src_dict)
-        d = dict(src_dict)
+        """A ``PaginationMetadata`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("PaginationMetadata", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             has_more = d.pop("has_more")
@@ -80,23 +95,23 @@ class PaginationMetadata:
                     "PaginationMetadata", "has_more", "a boolean", has_more
                 )
 
-            next_cursor = d.pop("next_cursor", None)
+            next_cursor_sent = d.pop("next_cursor", UNSET)
+            if next_cursor_sent is UNSET:
+                next_cursor_sent = None
+            elif next_cursor_sent is None:
+                explicit_nulls += ("next_cursor",)
+            next_cursor = next_cursor_sent
             if next_cursor is not None and not isinstance(next_cursor, str):
                 raise wrong_kind(
                     "PaginationMetadata", "next_cursor", "a string", next_cursor
                 )
 
-            if next_cursor is None and "next_cursor" in src_dict:
-                explicit_nulls += ("next_cursor",)
-
         except KeyError as error:
             raise missing_member("PaginationMetadata", error) from None
-        pagination_metadata = cls(
-            has_more=has_more,
-            next_cursor=next_cursor,
-        )
-        if explicit_nulls:
-            pagination_metadata._explicit_nulls = explicit_nulls
+        pagination_metadata = _new_instance(cls)
+        pagination_metadata.has_more = has_more
+        pagination_metadata.next_cursor = next_cursor
+        pagination_metadata._explicit_nulls = explicit_nulls
 
         pagination_metadata.additional_properties = d
         return pagination_metadata

@@ -31,8 +31,11 @@ from .._validate import (
 )
 from ..models.monitor_status import MonitorStatus, check_monitor_status
 from ..models.performance_metric import PerformanceMetric, check_performance_metric
+from ..types import UNSET
 
 T = TypeVar("T", bound="PerformanceMonitor")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -304,9 +307,21 @@ class PerformanceMonitor:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("PerformanceMonitor", src_dict)
-        d = dict(src_dict)
+        """A ``PerformanceMonitor`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("PerformanceMonitor", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -343,6 +358,7 @@ class PerformanceMonitor:
                 | ManualRangeThreshold
                 | ManualSingleThreshold
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -352,7 +368,7 @@ class PerformanceMonitor:
 
                         raise ConstMismatchError("type is not 'DYNAMIC_RANGE'")
                     componentsschemas_threshold_config_type_0 = (
-                        DynamicRangeThreshold.from_dict(data)
+                        DynamicRangeThreshold._parse(data, owned)
                     )
 
                     return componentsschemas_threshold_config_type_0
@@ -366,7 +382,7 @@ class PerformanceMonitor:
 
                         raise ConstMismatchError("type is not 'DYNAMIC_SINGLE'")
                     componentsschemas_threshold_config_type_1 = (
-                        DynamicSingleThreshold.from_dict(data)
+                        DynamicSingleThreshold._parse(data, owned)
                     )
 
                     return componentsschemas_threshold_config_type_1
@@ -380,7 +396,7 @@ class PerformanceMonitor:
 
                         raise ConstMismatchError("type is not 'MANUAL_RANGE'")
                     componentsschemas_threshold_config_type_2 = (
-                        ManualRangeThreshold.from_dict(data)
+                        ManualRangeThreshold._parse(data, owned)
                     )
 
                     return componentsschemas_threshold_config_type_2
@@ -394,7 +410,7 @@ class PerformanceMonitor:
 
                         raise ConstMismatchError("type is not 'MANUAL_SINGLE'")
                     componentsschemas_threshold_config_type_3 = (
-                        ManualSingleThreshold.from_dict(data)
+                        ManualSingleThreshold._parse(data, owned)
                     )
 
                     return componentsschemas_threshold_config_type_3
@@ -465,7 +481,11 @@ class PerformanceMonitor:
                 )
             check_items("PerformanceMonitor", "model_versions", model_versions, "str")
 
-            filters_sent = d.pop("filters", None)
+            filters_sent = d.pop("filters", UNSET)
+            if filters_sent is UNSET:
+                filters_sent = None
+            elif filters_sent is None:
+                explicit_nulls += ("filters",)
             if filters_sent is not None and not isinstance(filters_sent, list):
                 raise wrong_kind(
                     "PerformanceMonitor", "filters", "a list", filters_sent
@@ -475,14 +495,15 @@ class PerformanceMonitor:
             if _filters is not None:
                 filters = []
                 for filters_item_data in _filters:
-                    filters_item = MonitorFilter.from_dict(filters_item_data)
+                    filters_item = MonitorFilter._parse(filters_item_data, owned)
 
                     filters.append(filters_item)
 
-            if filters is None and "filters" in src_dict:
-                explicit_nulls += ("filters",)
-
-            notification_configs_sent = d.pop("notification_configs", None)
+            notification_configs_sent = d.pop("notification_configs", UNSET)
+            if notification_configs_sent is UNSET:
+                notification_configs_sent = None
+            elif notification_configs_sent is None:
+                explicit_nulls += ("notification_configs",)
             if notification_configs_sent is not None and not isinstance(
                 notification_configs_sent, list
             ):
@@ -512,6 +533,7 @@ class PerformanceMonitor:
                         | IntegrationNotificationConfig
                         | WebhookNotificationConfig
                     ):
+                        owned = False  # a variant that fails must leave the data whole for the next one
                         failures: list[Exception] = []
                         try:
                             if not isinstance(data, dict):
@@ -521,7 +543,7 @@ class PerformanceMonitor:
 
                                 raise ConstMismatchError("type is not 'EMAIL'")
                             componentsschemas_notification_config_type_0 = (
-                                EmailNotificationConfig.from_dict(data)
+                                EmailNotificationConfig._parse(data, owned)
                             )
 
                             return componentsschemas_notification_config_type_0
@@ -540,7 +562,7 @@ class PerformanceMonitor:
 
                                 raise ConstMismatchError("type is not 'INTEGRATION'")
                             componentsschemas_notification_config_type_1 = (
-                                IntegrationNotificationConfig.from_dict(data)
+                                IntegrationNotificationConfig._parse(data, owned)
                             )
 
                             return componentsschemas_notification_config_type_1
@@ -559,7 +581,7 @@ class PerformanceMonitor:
 
                                 raise ConstMismatchError("type is not 'WEBHOOK'")
                             componentsschemas_notification_config_type_2 = (
-                                WebhookNotificationConfig.from_dict(data)
+                                WebhookNotificationConfig._parse(data, owned)
                             )
 
                             return componentsschemas_notification_config_type_2
@@ -585,32 +607,40 @@ class PerformanceMonitor:
 
                     notification_configs.append(notification_configs_item)
 
-            if notification_configs is None and "notification_configs" in src_dict:
-                explicit_nulls += ("notification_configs",)
-
-            _downtime = d.pop("downtime", None)
+            downtime_sent = d.pop("downtime", UNSET)
+            if downtime_sent is UNSET:
+                downtime_sent = None
+            elif downtime_sent is None:
+                explicit_nulls += ("downtime",)
+            _downtime = downtime_sent
             downtime: DowntimeConfig | None
             if isinstance(_downtime, NoneType):
                 downtime = None
             else:
-                downtime = DowntimeConfig.from_dict(_downtime)
+                downtime = DowntimeConfig._parse(_downtime, owned)
 
-            if downtime is None and "downtime" in src_dict:
-                explicit_nulls += ("downtime",)
-
-            _scheduled_runtime = d.pop("scheduled_runtime", None)
+            scheduled_runtime_sent = d.pop("scheduled_runtime", UNSET)
+            if scheduled_runtime_sent is UNSET:
+                scheduled_runtime_sent = None
+            elif scheduled_runtime_sent is None:
+                explicit_nulls += ("scheduled_runtime",)
+            _scheduled_runtime = scheduled_runtime_sent
             scheduled_runtime: ScheduledRuntimeConfig | None
             if isinstance(_scheduled_runtime, NoneType):
                 scheduled_runtime = None
             else:
-                scheduled_runtime = ScheduledRuntimeConfig.from_dict(_scheduled_runtime)
+                scheduled_runtime = ScheduledRuntimeConfig._parse(
+                    _scheduled_runtime, owned
+                )
 
-            if scheduled_runtime is None and "scheduled_runtime" in src_dict:
-                explicit_nulls += ("scheduled_runtime",)
-
-            evaluation_window_length_seconds = d.pop(
-                "evaluation_window_length_seconds", None
+            evaluation_window_length_seconds_sent = d.pop(
+                "evaluation_window_length_seconds", UNSET
             )
+            if evaluation_window_length_seconds_sent is UNSET:
+                evaluation_window_length_seconds_sent = None
+            elif evaluation_window_length_seconds_sent is None:
+                explicit_nulls += ("evaluation_window_length_seconds",)
+            evaluation_window_length_seconds = evaluation_window_length_seconds_sent
             if (
                 evaluation_window_length_seconds is not None
                 and type(evaluation_window_length_seconds) is not int
@@ -621,23 +651,24 @@ class PerformanceMonitor:
                     evaluation_window_length_seconds,
                 )
 
-            if (
-                evaluation_window_length_seconds is None
-                and "evaluation_window_length_seconds" in src_dict
-            ):
-                explicit_nulls += ("evaluation_window_length_seconds",)
-
-            delay_seconds = d.pop("delay_seconds", None)
+            delay_seconds_sent = d.pop("delay_seconds", UNSET)
+            if delay_seconds_sent is UNSET:
+                delay_seconds_sent = None
+            elif delay_seconds_sent is None:
+                explicit_nulls += ("delay_seconds",)
+            delay_seconds = delay_seconds_sent
             if delay_seconds is not None and type(delay_seconds) is not int:
                 delay_seconds = as_int(
                     "PerformanceMonitor", "delay_seconds", delay_seconds
                 )
 
-            if delay_seconds is None and "delay_seconds" in src_dict:
-                explicit_nulls += ("delay_seconds",)
-
+            evaluated_at_sent = d.pop("evaluated_at", UNSET)
+            if evaluated_at_sent is UNSET:
+                evaluated_at_sent = None
+            elif evaluated_at_sent is None:
+                explicit_nulls += ("evaluated_at",)
             try:
-                _evaluated_at = d.pop("evaluated_at", None)
+                _evaluated_at = evaluated_at_sent
                 evaluated_at: datetime.datetime | None
                 if isinstance(_evaluated_at, NoneType):
                     evaluated_at = None
@@ -649,10 +680,12 @@ class PerformanceMonitor:
                     "PerformanceMonitor", "evaluated_at", error
                 ) from error
 
-            if evaluated_at is None and "evaluated_at" in src_dict:
-                explicit_nulls += ("evaluated_at",)
-
-            latest_computed_value = d.pop("latest_computed_value", None)
+            latest_computed_value_sent = d.pop("latest_computed_value", UNSET)
+            if latest_computed_value_sent is UNSET:
+                latest_computed_value_sent = None
+            elif latest_computed_value_sent is None:
+                explicit_nulls += ("latest_computed_value",)
+            latest_computed_value = latest_computed_value_sent
             if (
                 latest_computed_value is not None
                 and type(latest_computed_value) is not float
@@ -662,17 +695,21 @@ class PerformanceMonitor:
                     "PerformanceMonitor", "latest_computed_value", latest_computed_value
                 )
 
-            if latest_computed_value is None and "latest_computed_value" in src_dict:
-                explicit_nulls += ("latest_computed_value",)
-
-            notes = d.pop("notes", None)
+            notes_sent = d.pop("notes", UNSET)
+            if notes_sent is UNSET:
+                notes_sent = None
+            elif notes_sent is None:
+                explicit_nulls += ("notes",)
+            notes = notes_sent
             if notes is not None and not isinstance(notes, str):
                 raise wrong_kind("PerformanceMonitor", "notes", "a string", notes)
 
-            if notes is None and "notes" in src_dict:
-                explicit_nulls += ("notes",)
-
-            positive_class_value = d.pop("positive_class_value", None)
+            positive_class_value_sent = d.pop("positive_class_value", UNSET)
+            if positive_class_value_sent is UNSET:
+                positive_class_value_sent = None
+            elif positive_class_value_sent is None:
+                explicit_nulls += ("positive_class_value",)
+            positive_class_value = positive_class_value_sent
             if positive_class_value is not None and not isinstance(
                 positive_class_value, str
             ):
@@ -683,10 +720,12 @@ class PerformanceMonitor:
                     positive_class_value,
                 )
 
-            if positive_class_value is None and "positive_class_value" in src_dict:
-                explicit_nulls += ("positive_class_value",)
-
-            metric_at_ranking_k_value = d.pop("metric_at_ranking_k_value", None)
+            metric_at_ranking_k_value_sent = d.pop("metric_at_ranking_k_value", UNSET)
+            if metric_at_ranking_k_value_sent is UNSET:
+                metric_at_ranking_k_value_sent = None
+            elif metric_at_ranking_k_value_sent is None:
+                explicit_nulls += ("metric_at_ranking_k_value",)
+            metric_at_ranking_k_value = metric_at_ranking_k_value_sent
             if (
                 metric_at_ranking_k_value is not None
                 and type(metric_at_ranking_k_value) is not int
@@ -697,43 +736,37 @@ class PerformanceMonitor:
                     metric_at_ranking_k_value,
                 )
 
-            if (
-                metric_at_ranking_k_value is None
-                and "metric_at_ranking_k_value" in src_dict
-            ):
-                explicit_nulls += ("metric_at_ranking_k_value",)
-
         except KeyError as error:
             raise missing_member("PerformanceMonitor", error) from None
-        performance_monitor = cls(
-            id=id,
-            name=name,
-            type_=type_,
-            project_id=project_id,
-            uri=uri,
-            status=status,
-            threshold=threshold,
-            notifications_enabled=notifications_enabled,
-            manual_evaluation_enabled=manual_evaluation_enabled,
-            created_by_user_id=created_by_user_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            metric=metric,
-            model_versions=model_versions,
-            filters=filters,
-            notification_configs=notification_configs,
-            downtime=downtime,
-            scheduled_runtime=scheduled_runtime,
-            evaluation_window_length_seconds=evaluation_window_length_seconds,
-            delay_seconds=delay_seconds,
-            evaluated_at=evaluated_at,
-            latest_computed_value=latest_computed_value,
-            notes=notes,
-            positive_class_value=positive_class_value,
-            metric_at_ranking_k_value=metric_at_ranking_k_value,
+        performance_monitor = _new_instance(cls)
+        performance_monitor.id = id
+        performance_monitor.name = name
+        performance_monitor.type_ = type_
+        performance_monitor.project_id = project_id
+        performance_monitor.uri = uri
+        performance_monitor.status = status
+        performance_monitor.threshold = threshold
+        performance_monitor.notifications_enabled = notifications_enabled
+        performance_monitor.manual_evaluation_enabled = manual_evaluation_enabled
+        performance_monitor.created_by_user_id = created_by_user_id
+        performance_monitor.created_at = created_at
+        performance_monitor.updated_at = updated_at
+        performance_monitor.metric = metric
+        performance_monitor.model_versions = model_versions
+        performance_monitor.filters = filters
+        performance_monitor.notification_configs = notification_configs
+        performance_monitor.downtime = downtime
+        performance_monitor.scheduled_runtime = scheduled_runtime
+        performance_monitor.evaluation_window_length_seconds = (
+            evaluation_window_length_seconds
         )
-        if explicit_nulls:
-            performance_monitor._explicit_nulls = explicit_nulls
+        performance_monitor.delay_seconds = delay_seconds
+        performance_monitor.evaluated_at = evaluated_at
+        performance_monitor.latest_computed_value = latest_computed_value
+        performance_monitor.notes = notes
+        performance_monitor.positive_class_value = positive_class_value
+        performance_monitor.metric_at_ranking_k_value = metric_at_ranking_k_value
+        performance_monitor._explicit_nulls = explicit_nulls
 
         performance_monitor.additional_properties = d
         return performance_monitor

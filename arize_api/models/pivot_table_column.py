@@ -23,8 +23,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="PivotTableColumn")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -149,9 +152,21 @@ class PivotTableColumn:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("PivotTableColumn", src_dict)
-        d = dict(src_dict)
+        """A ``PivotTableColumn`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("PivotTableColumn", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -168,6 +183,12 @@ class PivotTableColumn:
             if position is not None and type(position) is not int:
                 position = as_int("PivotTableColumn", "position", position)
 
+            dimension_sent = d.pop("dimension", UNSET)
+            if dimension_sent is UNSET:
+                dimension_sent = None
+            elif dimension_sent is None:
+                explicit_nulls += ("dimension",)
+
             def _parse_dimension(data: object) -> None | str:
                 if data is None:
                     return data
@@ -175,13 +196,16 @@ class PivotTableColumn:
                     return data
                 return cast(None | str, data)
 
-            dimension = _parse_dimension(d.pop("dimension", None))
+            dimension = _parse_dimension(dimension_sent)
 
             if dimension is not None and not isinstance(dimension, str):
                 raise wrong_kind("PivotTableColumn", "dimension", "a string", dimension)
 
-            if dimension is None and "dimension" in src_dict:
-                explicit_nulls += ("dimension",)
+            dimension_category_sent = d.pop("dimension_category", UNSET)
+            if dimension_category_sent is UNSET:
+                dimension_category_sent = None
+            elif dimension_category_sent is None:
+                explicit_nulls += ("dimension_category",)
 
             def _parse_dimension_category(data: object) -> None | str:
                 if data is None:
@@ -190,9 +214,7 @@ class PivotTableColumn:
                     return data
                 return cast(None | str, data)
 
-            dimension_category = _parse_dimension_category(
-                d.pop("dimension_category", None)
-            )
+            dimension_category = _parse_dimension_category(dimension_category_sent)
 
             if dimension_category is not None and not isinstance(
                 dimension_category, str
@@ -204,8 +226,11 @@ class PivotTableColumn:
                     dimension_category,
                 )
 
-            if dimension_category is None and "dimension_category" in src_dict:
-                explicit_nulls += ("dimension_category",)
+            aggregation_sent = d.pop("aggregation", UNSET)
+            if aggregation_sent is UNSET:
+                aggregation_sent = None
+            elif aggregation_sent is None:
+                explicit_nulls += ("aggregation",)
 
             def _parse_aggregation(data: object) -> None | str:
                 if data is None:
@@ -214,15 +239,18 @@ class PivotTableColumn:
                     return data
                 return cast(None | str, data)
 
-            aggregation = _parse_aggregation(d.pop("aggregation", None))
+            aggregation = _parse_aggregation(aggregation_sent)
 
             if aggregation is not None and not isinstance(aggregation, str):
                 raise wrong_kind(
                     "PivotTableColumn", "aggregation", "a string", aggregation
                 )
 
-            if aggregation is None and "aggregation" in src_dict:
-                explicit_nulls += ("aggregation",)
+            title_sent = d.pop("title", UNSET)
+            if title_sent is UNSET:
+                title_sent = None
+            elif title_sent is None:
+                explicit_nulls += ("title",)
 
             def _parse_title(data: object) -> None | str:
                 if data is None:
@@ -231,15 +259,19 @@ class PivotTableColumn:
                     return data
                 return cast(None | str, data)
 
-            title = _parse_title(d.pop("title", None))
+            title = _parse_title(title_sent)
 
             if title is not None and not isinstance(title, str):
                 raise wrong_kind("PivotTableColumn", "title", "a string", title)
 
-            if title is None and "title" in src_dict:
-                explicit_nulls += ("title",)
+            dataset_source_sent = d.pop("dataset_source", UNSET)
+            if dataset_source_sent is UNSET:
+                dataset_source_sent = None
+            elif dataset_source_sent is None:
+                explicit_nulls += ("dataset_source",)
 
             def _parse_dataset_source(data: object) -> DatasetSource | None:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, NoneType):
@@ -248,7 +280,7 @@ class PivotTableColumn:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    dataset_source_type_0 = DatasetSource.from_dict(data)
+                    dataset_source_type_0 = DatasetSource._parse(data, owned)
 
                     return dataset_source_type_0
                 except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -260,24 +292,19 @@ class PivotTableColumn:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            dataset_source = _parse_dataset_source(d.pop("dataset_source", None))
-
-            if dataset_source is None and "dataset_source" in src_dict:
-                explicit_nulls += ("dataset_source",)
+            dataset_source = _parse_dataset_source(dataset_source_sent)
 
         except KeyError as error:
             raise missing_member("PivotTableColumn", error) from None
-        pivot_table_column = cls(
-            id=id,
-            position=position,
-            dimension=dimension,
-            dimension_category=dimension_category,
-            aggregation=aggregation,
-            title=title,
-            dataset_source=dataset_source,
-        )
-        if explicit_nulls:
-            pivot_table_column._explicit_nulls = explicit_nulls
+        pivot_table_column = _new_instance(cls)
+        pivot_table_column.id = id
+        pivot_table_column.position = position
+        pivot_table_column.dimension = dimension
+        pivot_table_column.dimension_category = dimension_category
+        pivot_table_column.aggregation = aggregation
+        pivot_table_column.title = title
+        pivot_table_column.dataset_source = dataset_source
+        pivot_table_column._explicit_nulls = explicit_nulls
 
         pivot_table_column.additional_properties = d
         return pivot_table_column

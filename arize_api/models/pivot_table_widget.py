@@ -31,8 +31,11 @@ from ..models.widget_creation_status import (
     WidgetCreationStatus,
     check_widget_creation_status,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="PivotTableWidget")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -324,9 +327,21 @@ class PivotTableWidget:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("PivotTableWidget", src_dict)
-        d = dict(src_dict)
+        """A ``PivotTableWidget`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("PivotTableWidget", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -407,7 +422,7 @@ class PivotTableWidget:
             columns = []
             _columns = columns_sent
             for columns_item_data in _columns:
-                columns_item = PivotTableColumn.from_dict(columns_item_data)
+                columns_item = PivotTableColumn._parse(columns_item_data, owned)
 
                 columns.append(columns_item)
 
@@ -417,9 +432,15 @@ class PivotTableWidget:
             filters = []
             _filters = filters_sent
             for filters_item_data in _filters:
-                filters_item = WidgetFilter.from_dict(filters_item_data)
+                filters_item = WidgetFilter._parse(filters_item_data, owned)
 
                 filters.append(filters_item)
+
+            model_id_sent = d.pop("model_id", UNSET)
+            if model_id_sent is UNSET:
+                model_id_sent = None
+            elif model_id_sent is None:
+                explicit_nulls += ("model_id",)
 
             def _parse_model_id(data: object) -> None | str:
                 if data is None:
@@ -428,13 +449,16 @@ class PivotTableWidget:
                     return data
                 return cast(None | str, data)
 
-            model_id = _parse_model_id(d.pop("model_id", None))
+            model_id = _parse_model_id(model_id_sent)
 
             if model_id is not None and not isinstance(model_id, str):
                 raise wrong_kind("PivotTableWidget", "model_id", "a string", model_id)
 
-            if model_id is None and "model_id" in src_dict:
-                explicit_nulls += ("model_id",)
+            model_environment_name_sent = d.pop("model_environment_name", UNSET)
+            if model_environment_name_sent is UNSET:
+                model_environment_name_sent = None
+            elif model_environment_name_sent is None:
+                explicit_nulls += ("model_environment_name",)
 
             def _parse_model_environment_name(data: object) -> None | str:
                 if data is None:
@@ -444,7 +468,7 @@ class PivotTableWidget:
                 return cast(None | str, data)
 
             model_environment_name = _parse_model_environment_name(
-                d.pop("model_environment_name", None)
+                model_environment_name_sent
             )
 
             if model_environment_name is not None and not isinstance(
@@ -457,8 +481,11 @@ class PivotTableWidget:
                     model_environment_name,
                 )
 
-            if model_environment_name is None and "model_environment_name" in src_dict:
-                explicit_nulls += ("model_environment_name",)
+            grouped_dimension_sent = d.pop("grouped_dimension", UNSET)
+            if grouped_dimension_sent is UNSET:
+                grouped_dimension_sent = None
+            elif grouped_dimension_sent is None:
+                explicit_nulls += ("grouped_dimension",)
 
             def _parse_grouped_dimension(data: object) -> None | str:
                 if data is None:
@@ -467,9 +494,7 @@ class PivotTableWidget:
                     return data
                 return cast(None | str, data)
 
-            grouped_dimension = _parse_grouped_dimension(
-                d.pop("grouped_dimension", None)
-            )
+            grouped_dimension = _parse_grouped_dimension(grouped_dimension_sent)
 
             if grouped_dimension is not None and not isinstance(grouped_dimension, str):
                 raise wrong_kind(
@@ -479,8 +504,11 @@ class PivotTableWidget:
                     grouped_dimension,
                 )
 
-            if grouped_dimension is None and "grouped_dimension" in src_dict:
-                explicit_nulls += ("grouped_dimension",)
+            grouped_dimension_category_sent = d.pop("grouped_dimension_category", UNSET)
+            if grouped_dimension_category_sent is UNSET:
+                grouped_dimension_category_sent = None
+            elif grouped_dimension_category_sent is None:
+                explicit_nulls += ("grouped_dimension_category",)
 
             def _parse_grouped_dimension_category(data: object) -> None | str:
                 if data is None:
@@ -490,7 +518,7 @@ class PivotTableWidget:
                 return cast(None | str, data)
 
             grouped_dimension_category = _parse_grouped_dimension_category(
-                d.pop("grouped_dimension_category", None)
+                grouped_dimension_category_sent
             )
 
             if grouped_dimension_category is not None and not isinstance(
@@ -503,11 +531,11 @@ class PivotTableWidget:
                     grouped_dimension_category,
                 )
 
-            if (
-                grouped_dimension_category is None
-                and "grouped_dimension_category" in src_dict
-            ):
-                explicit_nulls += ("grouped_dimension_category",)
+            grouped_dimension_title_sent = d.pop("grouped_dimension_title", UNSET)
+            if grouped_dimension_title_sent is UNSET:
+                grouped_dimension_title_sent = None
+            elif grouped_dimension_title_sent is None:
+                explicit_nulls += ("grouped_dimension_title",)
 
             def _parse_grouped_dimension_title(data: object) -> None | str:
                 if data is None:
@@ -517,7 +545,7 @@ class PivotTableWidget:
                 return cast(None | str, data)
 
             grouped_dimension_title = _parse_grouped_dimension_title(
-                d.pop("grouped_dimension_title", None)
+                grouped_dimension_title_sent
             )
 
             if grouped_dimension_title is not None and not isinstance(
@@ -530,11 +558,11 @@ class PivotTableWidget:
                     grouped_dimension_title,
                 )
 
-            if (
-                grouped_dimension_title is None
-                and "grouped_dimension_title" in src_dict
-            ):
-                explicit_nulls += ("grouped_dimension_title",)
+            query_filter_sent = d.pop("query_filter", UNSET)
+            if query_filter_sent is UNSET:
+                query_filter_sent = None
+            elif query_filter_sent is None:
+                explicit_nulls += ("query_filter",)
 
             def _parse_query_filter(data: object) -> None | str:
                 if data is None:
@@ -543,15 +571,18 @@ class PivotTableWidget:
                     return data
                 return cast(None | str, data)
 
-            query_filter = _parse_query_filter(d.pop("query_filter", None))
+            query_filter = _parse_query_filter(query_filter_sent)
 
             if query_filter is not None and not isinstance(query_filter, str):
                 raise wrong_kind(
                     "PivotTableWidget", "query_filter", "a string", query_filter
                 )
 
-            if query_filter is None and "query_filter" in src_dict:
-                explicit_nulls += ("query_filter",)
+            timezone_sent = d.pop("timezone", UNSET)
+            if timezone_sent is UNSET:
+                timezone_sent = None
+            elif timezone_sent is None:
+                explicit_nulls += ("timezone",)
 
             def _parse_timezone(data: object) -> None | str:
                 if data is None:
@@ -560,13 +591,16 @@ class PivotTableWidget:
                     return data
                 return cast(None | str, data)
 
-            timezone = _parse_timezone(d.pop("timezone", None))
+            timezone = _parse_timezone(timezone_sent)
 
             if timezone is not None and not isinstance(timezone, str):
                 raise wrong_kind("PivotTableWidget", "timezone", "a string", timezone)
 
-            if timezone is None and "timezone" in src_dict:
-                explicit_nulls += ("timezone",)
+            start_time_sent = d.pop("start_time", UNSET)
+            if start_time_sent is UNSET:
+                start_time_sent = None
+            elif start_time_sent is None:
+                explicit_nulls += ("start_time",)
 
             def _parse_start_time(data: object) -> datetime.datetime | None:
                 if data is None:
@@ -589,10 +623,13 @@ class PivotTableWidget:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            start_time = _parse_start_time(d.pop("start_time", None))
+            start_time = _parse_start_time(start_time_sent)
 
-            if start_time is None and "start_time" in src_dict:
-                explicit_nulls += ("start_time",)
+            end_time_sent = d.pop("end_time", UNSET)
+            if end_time_sent is UNSET:
+                end_time_sent = None
+            elif end_time_sent is None:
+                explicit_nulls += ("end_time",)
 
             def _parse_end_time(data: object) -> datetime.datetime | None:
                 if data is None:
@@ -615,10 +652,13 @@ class PivotTableWidget:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            end_time = _parse_end_time(d.pop("end_time", None))
+            end_time = _parse_end_time(end_time_sent)
 
-            if end_time is None and "end_time" in src_dict:
-                explicit_nulls += ("end_time",)
+            time_range_key_sent = d.pop("time_range_key", UNSET)
+            if time_range_key_sent is UNSET:
+                time_range_key_sent = None
+            elif time_range_key_sent is None:
+                explicit_nulls += ("time_range_key",)
 
             def _parse_time_range_key(data: object) -> None | str:
                 if data is None:
@@ -627,15 +667,18 @@ class PivotTableWidget:
                     return data
                 return cast(None | str, data)
 
-            time_range_key = _parse_time_range_key(d.pop("time_range_key", None))
+            time_range_key = _parse_time_range_key(time_range_key_sent)
 
             if time_range_key is not None and not isinstance(time_range_key, str):
                 raise wrong_kind(
                     "PivotTableWidget", "time_range_key", "a string", time_range_key
                 )
 
-            if time_range_key is None and "time_range_key" in src_dict:
-                explicit_nulls += ("time_range_key",)
+            overwrite_global_time_sent = d.pop("overwrite_global_time", UNSET)
+            if overwrite_global_time_sent is UNSET:
+                overwrite_global_time_sent = None
+            elif overwrite_global_time_sent is None:
+                explicit_nulls += ("overwrite_global_time",)
 
             def _parse_overwrite_global_time(data: object) -> bool | None:
                 if data is None:
@@ -645,7 +688,7 @@ class PivotTableWidget:
                 return cast(bool | None, data)
 
             overwrite_global_time = _parse_overwrite_global_time(
-                d.pop("overwrite_global_time", None)
+                overwrite_global_time_sent
             )
 
             if (
@@ -659,38 +702,35 @@ class PivotTableWidget:
                     overwrite_global_time,
                 )
 
-            if overwrite_global_time is None and "overwrite_global_time" in src_dict:
-                explicit_nulls += ("overwrite_global_time",)
-
         except KeyError as error:
             raise missing_member("PivotTableWidget", error) from None
-        pivot_table_widget = cls(
-            id=id,
-            type_=type_,
-            dashboard_id=dashboard_id,
-            title=title,
-            grid_position=grid_position,
-            creation_status=creation_status,
-            created_at=created_at,
-            creator_user_id=creator_user_id,
-            model_version_ids=model_version_ids,
-            model_version_environment_metadata_ids=model_version_environment_metadata_ids,
-            columns=columns,
-            filters=filters,
-            model_id=model_id,
-            model_environment_name=model_environment_name,
-            grouped_dimension=grouped_dimension,
-            grouped_dimension_category=grouped_dimension_category,
-            grouped_dimension_title=grouped_dimension_title,
-            query_filter=query_filter,
-            timezone=timezone,
-            start_time=start_time,
-            end_time=end_time,
-            time_range_key=time_range_key,
-            overwrite_global_time=overwrite_global_time,
+        pivot_table_widget = _new_instance(cls)
+        pivot_table_widget.id = id
+        pivot_table_widget.type_ = type_
+        pivot_table_widget.dashboard_id = dashboard_id
+        pivot_table_widget.title = title
+        pivot_table_widget.grid_position = grid_position
+        pivot_table_widget.creation_status = creation_status
+        pivot_table_widget.created_at = created_at
+        pivot_table_widget.creator_user_id = creator_user_id
+        pivot_table_widget.model_version_ids = model_version_ids
+        pivot_table_widget.model_version_environment_metadata_ids = (
+            model_version_environment_metadata_ids
         )
-        if explicit_nulls:
-            pivot_table_widget._explicit_nulls = explicit_nulls
+        pivot_table_widget.columns = columns
+        pivot_table_widget.filters = filters
+        pivot_table_widget.model_id = model_id
+        pivot_table_widget.model_environment_name = model_environment_name
+        pivot_table_widget.grouped_dimension = grouped_dimension
+        pivot_table_widget.grouped_dimension_category = grouped_dimension_category
+        pivot_table_widget.grouped_dimension_title = grouped_dimension_title
+        pivot_table_widget.query_filter = query_filter
+        pivot_table_widget.timezone = timezone
+        pivot_table_widget.start_time = start_time
+        pivot_table_widget.end_time = end_time
+        pivot_table_widget.time_range_key = time_range_key
+        pivot_table_widget.overwrite_global_time = overwrite_global_time
+        pivot_table_widget._explicit_nulls = explicit_nulls
 
         pivot_table_widget.additional_properties = d
         return pivot_table_widget

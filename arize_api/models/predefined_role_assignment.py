@@ -25,6 +25,8 @@ from ..models.user_space_role import UserSpaceRole, check_user_space_role
 
 T = TypeVar("T", bound="PredefinedRoleAssignment")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class PredefinedRoleAssignment:
@@ -62,9 +64,21 @@ class PredefinedRoleAssignment:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("PredefinedRoleAssignment", src_dict)
-        d = dict(src_dict)
+        """A ``PredefinedRoleAssignment`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("PredefinedRoleAssignment", data))
         try:
             type_ = cast(Literal["PREDEFINED"], d.pop("type"))
             if type_ != "PREDEFINED":
@@ -76,10 +90,9 @@ class PredefinedRoleAssignment:
 
         except KeyError as error:
             raise missing_member("PredefinedRoleAssignment", error) from None
-        predefined_role_assignment = cls(
-            type_=type_,
-            name=name,
-        )
+        predefined_role_assignment = _new_instance(cls)
+        predefined_role_assignment.type_ = type_
+        predefined_role_assignment.name = name
 
         predefined_role_assignment.additional_properties = d
         return predefined_role_assignment

@@ -21,8 +21,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="Problem")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -91,9 +94,21 @@ class Problem:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("Problem", src_dict)
-        d = dict(src_dict)
+        """A ``Problem`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("Problem", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             title = d.pop("title")
@@ -104,38 +119,42 @@ class Problem:
             if type(status) is not int:
                 status = as_int("Problem", "status", status)
 
-            type_ = d.pop("type", None)
+            type__sent = d.pop("type", UNSET)
+            if type__sent is UNSET:
+                type__sent = None
+            elif type__sent is None:
+                explicit_nulls += ("type",)
+            type_ = type__sent
             if type_ is not None and not isinstance(type_, str):
                 raise wrong_kind("Problem", "type", "a string", type_)
 
-            if type_ is None and "type" in src_dict:
-                explicit_nulls += ("type",)
-
-            detail = d.pop("detail", None)
+            detail_sent = d.pop("detail", UNSET)
+            if detail_sent is UNSET:
+                detail_sent = None
+            elif detail_sent is None:
+                explicit_nulls += ("detail",)
+            detail = detail_sent
             if detail is not None and not isinstance(detail, str):
                 raise wrong_kind("Problem", "detail", "a string", detail)
 
-            if detail is None and "detail" in src_dict:
-                explicit_nulls += ("detail",)
-
-            instance = d.pop("instance", None)
+            instance_sent = d.pop("instance", UNSET)
+            if instance_sent is UNSET:
+                instance_sent = None
+            elif instance_sent is None:
+                explicit_nulls += ("instance",)
+            instance = instance_sent
             if instance is not None and not isinstance(instance, str):
                 raise wrong_kind("Problem", "instance", "a string", instance)
 
-            if instance is None and "instance" in src_dict:
-                explicit_nulls += ("instance",)
-
         except KeyError as error:
             raise missing_member("Problem", error) from None
-        problem = cls(
-            title=title,
-            status=status,
-            type_=type_,
-            detail=detail,
-            instance=instance,
-        )
-        if explicit_nulls:
-            problem._explicit_nulls = explicit_nulls
+        problem = _new_instance(cls)
+        problem.title = title
+        problem.status = status
+        problem.type_ = type_
+        problem.detail = detail
+        problem.instance = instance
+        problem._explicit_nulls = explicit_nulls
 
         problem.additional_properties = d
         return problem

@@ -26,8 +26,11 @@ from .._validate import (
     wrong_kind,
 )
 from ..models.project_type import ProjectType, check_project_type
+from ..types import UNSET
 
 T = TypeVar("T", bound="Project")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -100,9 +103,21 @@ class Project:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("Project", src_dict)
-        d = dict(src_dict)
+        """A ``Project`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("Project", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -122,6 +137,12 @@ class Project:
 
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("Project", "created_at", error) from error
+
+            project_type_sent = d.pop("project_type", UNSET)
+            if project_type_sent is UNSET:
+                project_type_sent = None
+            elif project_type_sent is None:
+                explicit_nulls += ("project_type",)
 
             def _parse_project_type(data: object) -> None | ProjectType:
                 if data is None:
@@ -144,22 +165,17 @@ class Project:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            project_type = _parse_project_type(d.pop("project_type", None))
-
-            if project_type is None and "project_type" in src_dict:
-                explicit_nulls += ("project_type",)
+            project_type = _parse_project_type(project_type_sent)
 
         except KeyError as error:
             raise missing_member("Project", error) from None
-        project = cls(
-            id=id,
-            name=name,
-            space_id=space_id,
-            created_at=created_at,
-            project_type=project_type,
-        )
-        if explicit_nulls:
-            project._explicit_nulls = explicit_nulls
+        project = _new_instance(cls)
+        project.id = id
+        project.name = name
+        project.space_id = space_id
+        project.created_at = created_at
+        project.project_type = project_type
+        project._explicit_nulls = explicit_nulls
 
         project.additional_properties = d
         return project

@@ -25,8 +25,11 @@ from .._validate import (
     not_a_timestamp,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="Prompt")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -108,9 +111,21 @@ class Prompt:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("Prompt", src_dict)
-        d = dict(src_dict)
+        """A ``Prompt`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("Prompt", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -143,6 +158,12 @@ class Prompt:
                     "Prompt", "created_by_user_id", "a string", created_by_user_id
                 )
 
+            description_sent = d.pop("description", UNSET)
+            if description_sent is UNSET:
+                description_sent = None
+            elif description_sent is None:
+                explicit_nulls += ("description",)
+
             def _parse_description(data: object) -> None | str:
                 if data is None:
                     return data
@@ -150,27 +171,22 @@ class Prompt:
                     return data
                 return cast(None | str, data)
 
-            description = _parse_description(d.pop("description", None))
+            description = _parse_description(description_sent)
 
             if description is not None and not isinstance(description, str):
                 raise wrong_kind("Prompt", "description", "a string", description)
 
-            if description is None and "description" in src_dict:
-                explicit_nulls += ("description",)
-
         except KeyError as error:
             raise missing_member("Prompt", error) from None
-        prompt = cls(
-            id=id,
-            name=name,
-            space_id=space_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            created_by_user_id=created_by_user_id,
-            description=description,
-        )
-        if explicit_nulls:
-            prompt._explicit_nulls = explicit_nulls
+        prompt = _new_instance(cls)
+        prompt.id = id
+        prompt.name = name
+        prompt.space_id = space_id
+        prompt.created_at = created_at
+        prompt.updated_at = updated_at
+        prompt.created_by_user_id = created_by_user_id
+        prompt.description = description
+        prompt._explicit_nulls = explicit_nulls
 
         prompt.additional_properties = d
         return prompt

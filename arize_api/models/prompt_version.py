@@ -31,8 +31,11 @@ from ..models.input_variable_format import (
     check_input_variable_format,
 )
 from ..models.llm_provider import LlmProvider, check_llm_provider
+from ..types import UNSET
 
 T = TypeVar("T", bound="PromptVersion")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -154,9 +157,21 @@ class PromptVersion:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("PromptVersion", src_dict)
-        d = dict(src_dict)
+        """A ``PromptVersion`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("PromptVersion", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -185,7 +200,7 @@ class PromptVersion:
             messages = []
             _messages = messages_sent
             for messages_item_data in _messages:
-                messages_item = LLMMessage.from_dict(messages_item_data)
+                messages_item = LLMMessage._parse(messages_item_data, owned)
 
                 messages.append(messages_item)
 
@@ -214,55 +229,59 @@ class PromptVersion:
                     created_by_user_id,
                 )
 
-            _invocation_params = d.pop("invocation_params", None)
+            invocation_params_sent = d.pop("invocation_params", UNSET)
+            if invocation_params_sent is UNSET:
+                invocation_params_sent = None
+            elif invocation_params_sent is None:
+                explicit_nulls += ("invocation_params",)
+            _invocation_params = invocation_params_sent
             invocation_params: InvocationParams | None
             if isinstance(_invocation_params, NoneType):
                 invocation_params = None
             else:
-                invocation_params = InvocationParams.from_dict(_invocation_params)
+                invocation_params = InvocationParams._parse(_invocation_params, owned)
 
-            if invocation_params is None and "invocation_params" in src_dict:
-                explicit_nulls += ("invocation_params",)
-
-            _provider_params = d.pop("provider_params", None)
+            provider_params_sent = d.pop("provider_params", UNSET)
+            if provider_params_sent is UNSET:
+                provider_params_sent = None
+            elif provider_params_sent is None:
+                explicit_nulls += ("provider_params",)
+            _provider_params = provider_params_sent
             provider_params: ProviderParams | None
             if isinstance(_provider_params, NoneType):
                 provider_params = None
             else:
-                provider_params = ProviderParams.from_dict(_provider_params)
+                provider_params = ProviderParams._parse(_provider_params, owned)
 
-            if provider_params is None and "provider_params" in src_dict:
-                explicit_nulls += ("provider_params",)
-
-            labels = cast(list[str], d.pop("labels", None))
+            labels_sent = d.pop("labels", UNSET)
+            if labels_sent is UNSET:
+                labels_sent = None
+            elif labels_sent is None:
+                explicit_nulls += ("labels",)
+            labels = cast(list[str], labels_sent)
 
             if labels is not None and not isinstance(labels, list):
                 raise wrong_kind("PromptVersion", "labels", "a list", labels)
             if labels is not None:
                 check_items("PromptVersion", "labels", labels, "str")
 
-            if labels is None and "labels" in src_dict:
-                explicit_nulls += ("labels",)
-
         except KeyError as error:
             raise missing_member("PromptVersion", error) from None
-        prompt_version = cls(
-            id=id,
-            prompt_id=prompt_id,
-            commit_hash=commit_hash,
-            commit_message=commit_message,
-            messages=messages,
-            input_variable_format=input_variable_format,
-            provider=provider,
-            model=model,
-            created_at=created_at,
-            created_by_user_id=created_by_user_id,
-            invocation_params=invocation_params,
-            provider_params=provider_params,
-            labels=labels,
-        )
-        if explicit_nulls:
-            prompt_version._explicit_nulls = explicit_nulls
+        prompt_version = _new_instance(cls)
+        prompt_version.id = id
+        prompt_version.prompt_id = prompt_id
+        prompt_version.commit_hash = commit_hash
+        prompt_version.commit_message = commit_message
+        prompt_version.messages = messages
+        prompt_version.input_variable_format = input_variable_format
+        prompt_version.provider = provider
+        prompt_version.model = model
+        prompt_version.created_at = created_at
+        prompt_version.created_by_user_id = created_by_user_id
+        prompt_version.invocation_params = invocation_params
+        prompt_version.provider_params = provider_params
+        prompt_version.labels = labels
+        prompt_version._explicit_nulls = explicit_nulls
 
         prompt_version.additional_properties = d
         return prompt_version

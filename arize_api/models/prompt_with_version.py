@@ -25,8 +25,11 @@ from .._validate import (
     not_a_timestamp,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="PromptWithVersion")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -113,9 +116,21 @@ class PromptWithVersion:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("PromptWithVersion", src_dict)
-        d = dict(src_dict)
+        """A ``PromptWithVersion`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("PromptWithVersion", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -155,7 +170,13 @@ class PromptWithVersion:
                     created_by_user_id,
                 )
 
-            version = PromptVersion.from_dict(d.pop("version"))
+            version = PromptVersion._parse(d.pop("version"), owned)
+
+            description_sent = d.pop("description", UNSET)
+            if description_sent is UNSET:
+                description_sent = None
+            elif description_sent is None:
+                explicit_nulls += ("description",)
 
             def _parse_description(data: object) -> None | str:
                 if data is None:
@@ -164,30 +185,25 @@ class PromptWithVersion:
                     return data
                 return cast(None | str, data)
 
-            description = _parse_description(d.pop("description", None))
+            description = _parse_description(description_sent)
 
             if description is not None and not isinstance(description, str):
                 raise wrong_kind(
                     "PromptWithVersion", "description", "a string", description
                 )
 
-            if description is None and "description" in src_dict:
-                explicit_nulls += ("description",)
-
         except KeyError as error:
             raise missing_member("PromptWithVersion", error) from None
-        prompt_with_version = cls(
-            id=id,
-            name=name,
-            space_id=space_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            created_by_user_id=created_by_user_id,
-            version=version,
-            description=description,
-        )
-        if explicit_nulls:
-            prompt_with_version._explicit_nulls = explicit_nulls
+        prompt_with_version = _new_instance(cls)
+        prompt_with_version.id = id
+        prompt_with_version.name = name
+        prompt_with_version.space_id = space_id
+        prompt_with_version.created_at = created_at
+        prompt_with_version.updated_at = updated_at
+        prompt_with_version.created_by_user_id = created_by_user_id
+        prompt_with_version.version = version
+        prompt_with_version.description = description
+        prompt_with_version._explicit_nulls = explicit_nulls
 
         prompt_with_version.additional_properties = d
         return prompt_with_version

@@ -20,8 +20,11 @@ from .._validate import (
     as_mapping,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="ProviderParams")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -101,65 +104,85 @@ class ProviderParams:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ProviderParams", src_dict)
-        d = dict(src_dict)
+        """A ``ProviderParams`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ProviderParams", data))
         explicit_nulls: tuple[str, ...] = ()
-        _azure_params = d.pop("azure_params", None)
+        azure_params_sent = d.pop("azure_params", UNSET)
+        if azure_params_sent is UNSET:
+            azure_params_sent = None
+        elif azure_params_sent is None:
+            explicit_nulls += ("azure_params",)
+        _azure_params = azure_params_sent
         azure_params: AzureParams | None
         if isinstance(_azure_params, NoneType):
             azure_params = None
         else:
-            azure_params = AzureParams.from_dict(_azure_params)
+            azure_params = AzureParams._parse(_azure_params, owned)
 
-        if azure_params is None and "azure_params" in src_dict:
-            explicit_nulls += ("azure_params",)
-
-        _anthropic_headers = d.pop("anthropic_headers", None)
+        anthropic_headers_sent = d.pop("anthropic_headers", UNSET)
+        if anthropic_headers_sent is UNSET:
+            anthropic_headers_sent = None
+        elif anthropic_headers_sent is None:
+            explicit_nulls += ("anthropic_headers",)
+        _anthropic_headers = anthropic_headers_sent
         anthropic_headers: AnthropicHeaders | None
         if isinstance(_anthropic_headers, NoneType):
             anthropic_headers = None
         else:
-            anthropic_headers = AnthropicHeaders.from_dict(_anthropic_headers)
+            anthropic_headers = AnthropicHeaders._parse(_anthropic_headers, owned)
 
-        if anthropic_headers is None and "anthropic_headers" in src_dict:
-            explicit_nulls += ("anthropic_headers",)
-
-        anthropic_version = d.pop("anthropic_version", None)
+        anthropic_version_sent = d.pop("anthropic_version", UNSET)
+        if anthropic_version_sent is UNSET:
+            anthropic_version_sent = None
+        elif anthropic_version_sent is None:
+            explicit_nulls += ("anthropic_version",)
+        anthropic_version = anthropic_version_sent
         if anthropic_version is not None and not isinstance(anthropic_version, str):
             raise wrong_kind(
                 "ProviderParams", "anthropic_version", "a string", anthropic_version
             )
 
-        if anthropic_version is None and "anthropic_version" in src_dict:
-            explicit_nulls += ("anthropic_version",)
-
-        _bedrock_options = d.pop("bedrock_options", None)
+        bedrock_options_sent = d.pop("bedrock_options", UNSET)
+        if bedrock_options_sent is UNSET:
+            bedrock_options_sent = None
+        elif bedrock_options_sent is None:
+            explicit_nulls += ("bedrock_options",)
+        _bedrock_options = bedrock_options_sent
         bedrock_options: BedrockOptions | None
         if isinstance(_bedrock_options, NoneType):
             bedrock_options = None
         else:
-            bedrock_options = BedrockOptions.from_dict(_bedrock_options)
+            bedrock_options = BedrockOptions._parse(_bedrock_options, owned)
 
-        if bedrock_options is None and "bedrock_options" in src_dict:
-            explicit_nulls += ("bedrock_options",)
-
-        region = d.pop("region", None)
+        region_sent = d.pop("region", UNSET)
+        if region_sent is UNSET:
+            region_sent = None
+        elif region_sent is None:
+            explicit_nulls += ("region",)
+        region = region_sent
         if region is not None and not isinstance(region, str):
             raise wrong_kind("ProviderParams", "region", "a string", region)
 
-        if region is None and "region" in src_dict:
-            explicit_nulls += ("region",)
-
-        provider_params = cls(
-            azure_params=azure_params,
-            anthropic_headers=anthropic_headers,
-            anthropic_version=anthropic_version,
-            bedrock_options=bedrock_options,
-            region=region,
-        )
-        if explicit_nulls:
-            provider_params._explicit_nulls = explicit_nulls
+        provider_params = _new_instance(cls)
+        provider_params.azure_params = azure_params
+        provider_params.anthropic_headers = anthropic_headers
+        provider_params.anthropic_version = anthropic_version
+        provider_params.bedrock_options = bedrock_options
+        provider_params.region = region
+        provider_params._explicit_nulls = explicit_nulls
 
         provider_params.additional_properties = d
         return provider_params

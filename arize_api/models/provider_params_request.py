@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ProviderParamsRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ProviderParamsRequest:
@@ -101,22 +103,36 @@ class ProviderParamsRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ProviderParamsRequest", src_dict)
-        d = dict(src_dict)
+        """A ``ProviderParamsRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ProviderParamsRequest", data))
         _azure_params = d.pop("azure_params", UNSET)
         azure_params: AzureParamsRequest | Unset
         if isinstance(_azure_params, Unset):
             azure_params = UNSET
         else:
-            azure_params = AzureParamsRequest.from_dict(_azure_params)
+            azure_params = AzureParamsRequest._parse(_azure_params, owned)
 
         _anthropic_headers = d.pop("anthropic_headers", UNSET)
         anthropic_headers: AnthropicHeadersRequest | Unset
         if isinstance(_anthropic_headers, Unset):
             anthropic_headers = UNSET
         else:
-            anthropic_headers = AnthropicHeadersRequest.from_dict(_anthropic_headers)
+            anthropic_headers = AnthropicHeadersRequest._parse(
+                _anthropic_headers, owned
+            )
 
         anthropic_version = d.pop("anthropic_version", UNSET)
         if anthropic_version is not UNSET and not isinstance(anthropic_version, str):
@@ -132,19 +148,18 @@ class ProviderParamsRequest:
         if isinstance(_bedrock_options, Unset):
             bedrock_options = UNSET
         else:
-            bedrock_options = BedrockOptionsRequest.from_dict(_bedrock_options)
+            bedrock_options = BedrockOptionsRequest._parse(_bedrock_options, owned)
 
         region = d.pop("region", UNSET)
         if region is not UNSET and not isinstance(region, str):
             raise wrong_kind("ProviderParamsRequest", "region", "a string", region)
 
-        provider_params_request = cls(
-            azure_params=azure_params,
-            anthropic_headers=anthropic_headers,
-            anthropic_version=anthropic_version,
-            bedrock_options=bedrock_options,
-            region=region,
-        )
+        provider_params_request = _new_instance(cls)
+        provider_params_request.azure_params = azure_params
+        provider_params_request.anthropic_headers = anthropic_headers
+        provider_params_request.anthropic_version = anthropic_version
+        provider_params_request.bedrock_options = bedrock_options
+        provider_params_request.region = region
 
         return provider_params_request
 

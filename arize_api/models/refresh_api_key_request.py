@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="RefreshApiKeyRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class RefreshApiKeyRequest:
@@ -70,9 +72,21 @@ class RefreshApiKeyRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("RefreshApiKeyRequest", src_dict)
-        d = dict(src_dict)
+        """A ``RefreshApiKeyRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("RefreshApiKeyRequest", data))
         try:
             _expires_at = d.pop("expires_at", UNSET)
             expires_at: datetime.datetime | Unset
@@ -92,10 +106,9 @@ class RefreshApiKeyRequest:
                 "RefreshApiKeyRequest", "grace_period_seconds", grace_period_seconds
             )
 
-        refresh_api_key_request = cls(
-            expires_at=expires_at,
-            grace_period_seconds=grace_period_seconds,
-        )
+        refresh_api_key_request = _new_instance(cls)
+        refresh_api_key_request.expires_at = expires_at
+        refresh_api_key_request.grace_period_seconds = grace_period_seconds
 
         return refresh_api_key_request
 

@@ -19,8 +19,11 @@ from .._validate import (
     as_mapping,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="RemoteConfig")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -60,24 +63,36 @@ class RemoteConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("RemoteConfig", src_dict)
-        d = dict(src_dict)
+        """A ``RemoteConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("RemoteConfig", data))
         explicit_nulls: tuple[str, ...] = ()
-        integration_id = d.pop("integration_id", None)
+        integration_id_sent = d.pop("integration_id", UNSET)
+        if integration_id_sent is UNSET:
+            integration_id_sent = None
+        elif integration_id_sent is None:
+            explicit_nulls += ("integration_id",)
+        integration_id = integration_id_sent
         if integration_id is not None and not isinstance(integration_id, str):
             raise wrong_kind(
                 "RemoteConfig", "integration_id", "a string", integration_id
             )
 
-        if integration_id is None and "integration_id" in src_dict:
-            explicit_nulls += ("integration_id",)
-
-        remote_config = cls(
-            integration_id=integration_id,
-        )
-        if explicit_nulls:
-            remote_config._explicit_nulls = explicit_nulls
+        remote_config = _new_instance(cls)
+        remote_config.integration_id = integration_id
+        remote_config._explicit_nulls = explicit_nulls
 
         remote_config.additional_properties = d
         return remote_config

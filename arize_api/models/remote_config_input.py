@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="RemoteConfigInput")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class RemoteConfigInput:
@@ -57,9 +59,21 @@ class RemoteConfigInput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("RemoteConfigInput", src_dict)
-        d = dict(src_dict)
+        """A ``RemoteConfigInput`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("RemoteConfigInput", data))
         try:
             integration_id = d.pop("integration_id")
             if not isinstance(integration_id, str):
@@ -69,9 +83,8 @@ class RemoteConfigInput:
 
         except KeyError as error:
             raise missing_member("RemoteConfigInput", error) from None
-        remote_config_input = cls(
-            integration_id=integration_id,
-        )
+        remote_config_input = _new_instance(cls)
+        remote_config_input.integration_id = integration_id
 
         return remote_config_input
 

@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="RemoveTagsResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class RemoveTagsResponse:
@@ -68,9 +70,21 @@ class RemoveTagsResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("RemoveTagsResponse", src_dict)
-        d = dict(src_dict)
+        """A ``RemoveTagsResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("RemoveTagsResponse", data))
         try:
             completed = d.pop("completed")
             if type(completed) is not bool:
@@ -94,11 +108,10 @@ class RemoveTagsResponse:
 
         except KeyError as error:
             raise missing_member("RemoveTagsResponse", error) from None
-        remove_tags_response = cls(
-            completed=completed,
-            deleted=deleted,
-            not_deleted=not_deleted,
-        )
+        remove_tags_response = _new_instance(cls)
+        remove_tags_response.completed = completed
+        remove_tags_response.deleted = deleted
+        remove_tags_response.not_deleted = not_deleted
 
         remove_tags_response.additional_properties = d
         return remove_tags_response

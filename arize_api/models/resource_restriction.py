@@ -30,6 +30,8 @@ from ..models.resource_restriction_type import (
 
 T = TypeVar("T", bound="ResourceRestriction")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ResourceRestriction:
@@ -73,9 +75,21 @@ class ResourceRestriction:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ResourceRestriction", src_dict)
-        d = dict(src_dict)
+        """A ``ResourceRestriction`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ResourceRestriction", data))
         try:
             resource_type = check_resource_restriction_type(d.pop("resource_type"))
 
@@ -95,11 +109,10 @@ class ResourceRestriction:
 
         except KeyError as error:
             raise missing_member("ResourceRestriction", error) from None
-        resource_restriction = cls(
-            resource_type=resource_type,
-            resource_id=resource_id,
-            created_at=created_at,
-        )
+        resource_restriction = _new_instance(cls)
+        resource_restriction.resource_type = resource_type
+        resource_restriction.resource_id = resource_id
+        resource_restriction.created_at = created_at
 
         resource_restriction.additional_properties = d
         return resource_restriction

@@ -20,8 +20,11 @@ from .._validate import (
     as_mapping,
 )
 from ..models.response_format_type import ResponseFormatType, check_response_format_type
+from ..types import UNSET
 
 T = TypeVar("T", bound="ResponseFormat")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -73,36 +76,50 @@ class ResponseFormat:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ResponseFormat", src_dict)
-        d = dict(src_dict)
+        """A ``ResponseFormat`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ResponseFormat", data))
         explicit_nulls: tuple[str, ...] = ()
-        _type_ = d.pop("type", None)
+        type__sent = d.pop("type", UNSET)
+        if type__sent is UNSET:
+            type__sent = None
+        elif type__sent is None:
+            explicit_nulls += ("type",)
+        _type_ = type__sent
         type_: ResponseFormatType | None
         if isinstance(_type_, NoneType):
             type_ = None
         else:
             type_ = check_response_format_type(_type_)
 
-        if type_ is None and "type" in src_dict:
-            explicit_nulls += ("type",)
-
-        _json_schema = d.pop("json_schema", None)
+        json_schema_sent = d.pop("json_schema", UNSET)
+        if json_schema_sent is UNSET:
+            json_schema_sent = None
+        elif json_schema_sent is None:
+            explicit_nulls += ("json_schema",)
+        _json_schema = json_schema_sent
         json_schema: JsonSchemaConfig | None
         if isinstance(_json_schema, NoneType):
             json_schema = None
         else:
-            json_schema = JsonSchemaConfig.from_dict(_json_schema)
+            json_schema = JsonSchemaConfig._parse(_json_schema, owned)
 
-        if json_schema is None and "json_schema" in src_dict:
-            explicit_nulls += ("json_schema",)
-
-        response_format = cls(
-            type_=type_,
-            json_schema=json_schema,
-        )
-        if explicit_nulls:
-            response_format._explicit_nulls = explicit_nulls
+        response_format = _new_instance(cls)
+        response_format.type_ = type_
+        response_format.json_schema = json_schema
+        response_format._explicit_nulls = explicit_nulls
 
         response_format.additional_properties = d
         return response_format

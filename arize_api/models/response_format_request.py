@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ResponseFormatRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ResponseFormatRequest:
@@ -69,9 +71,21 @@ class ResponseFormatRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ResponseFormatRequest", src_dict)
-        d = dict(src_dict)
+        """A ``ResponseFormatRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ResponseFormatRequest", data))
         _type_ = d.pop("type", UNSET)
         type_: ResponseFormatType | Unset
         if isinstance(_type_, Unset):
@@ -84,12 +98,11 @@ class ResponseFormatRequest:
         if isinstance(_json_schema, Unset):
             json_schema = UNSET
         else:
-            json_schema = JsonSchemaConfigRequest.from_dict(_json_schema)
+            json_schema = JsonSchemaConfigRequest._parse(_json_schema, owned)
 
-        response_format_request = cls(
-            type_=type_,
-            json_schema=json_schema,
-        )
+        response_format_request = _new_instance(cls)
+        response_format_request.type_ = type_
+        response_format_request.json_schema = json_schema
 
         return response_format_request
 

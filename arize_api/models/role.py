@@ -24,8 +24,11 @@ from .._validate import (
     wrong_kind,
 )
 from ..models.permission import Permission, check_permission
+from ..types import UNSET
 
 T = TypeVar("T", bound="Role")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -101,9 +104,21 @@ class Role:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("Role", src_dict)
-        d = dict(src_dict)
+        """A ``Role`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("Role", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -140,26 +155,26 @@ class Role:
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("Role", "updated_at", error) from error
 
-            description = d.pop("description", None)
+            description_sent = d.pop("description", UNSET)
+            if description_sent is UNSET:
+                description_sent = None
+            elif description_sent is None:
+                explicit_nulls += ("description",)
+            description = description_sent
             if description is not None and not isinstance(description, str):
                 raise wrong_kind("Role", "description", "a string", description)
 
-            if description is None and "description" in src_dict:
-                explicit_nulls += ("description",)
-
         except KeyError as error:
             raise missing_member("Role", error) from None
-        role = cls(
-            id=id,
-            name=name,
-            permissions=permissions,
-            is_predefined=is_predefined,
-            created_at=created_at,
-            updated_at=updated_at,
-            description=description,
-        )
-        if explicit_nulls:
-            role._explicit_nulls = explicit_nulls
+        role = _new_instance(cls)
+        role.id = id
+        role.name = name
+        role.permissions = permissions
+        role.is_predefined = is_predefined
+        role.created_at = created_at
+        role.updated_at = updated_at
+        role.description = description
+        role._explicit_nulls = explicit_nulls
 
         role.additional_properties = d
         return role

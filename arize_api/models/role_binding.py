@@ -30,6 +30,8 @@ from ..models.role_binding_resource_type import (
 
 T = TypeVar("T", bound="RoleBinding")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class RoleBinding:
@@ -94,9 +96,21 @@ class RoleBinding:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("RoleBinding", src_dict)
-        d = dict(src_dict)
+        """A ``RoleBinding`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("RoleBinding", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -130,15 +144,14 @@ class RoleBinding:
 
         except KeyError as error:
             raise missing_member("RoleBinding", error) from None
-        role_binding = cls(
-            id=id,
-            role_id=role_id,
-            user_id=user_id,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            created_at=created_at,
-            updated_at=updated_at,
-        )
+        role_binding = _new_instance(cls)
+        role_binding.id = id
+        role_binding.role_id = role_id
+        role_binding.user_id = user_id
+        role_binding.resource_type = resource_type
+        role_binding.resource_id = resource_id
+        role_binding.created_at = created_at
+        role_binding.updated_at = updated_at
 
         role_binding.additional_properties = d
         return role_binding

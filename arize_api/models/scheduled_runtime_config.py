@@ -24,8 +24,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="ScheduledRuntimeConfig")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -84,9 +87,21 @@ class ScheduledRuntimeConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ScheduledRuntimeConfig", src_dict)
-        d = dict(src_dict)
+        """A ``ScheduledRuntimeConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ScheduledRuntimeConfig", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             enabled = d.pop("enabled")
@@ -95,16 +110,23 @@ class ScheduledRuntimeConfig:
                     "ScheduledRuntimeConfig", "enabled", "a boolean", enabled
                 )
 
-            cadence_seconds = d.pop("cadence_seconds", None)
+            cadence_seconds_sent = d.pop("cadence_seconds", UNSET)
+            if cadence_seconds_sent is UNSET:
+                cadence_seconds_sent = None
+            elif cadence_seconds_sent is None:
+                explicit_nulls += ("cadence_seconds",)
+            cadence_seconds = cadence_seconds_sent
             if cadence_seconds is not None and type(cadence_seconds) is not int:
                 cadence_seconds = as_int(
                     "ScheduledRuntimeConfig", "cadence_seconds", cadence_seconds
                 )
 
-            if cadence_seconds is None and "cadence_seconds" in src_dict:
-                explicit_nulls += ("cadence_seconds",)
-
-            days_of_week = cast(list[int], d.pop("days_of_week", None))
+            days_of_week_sent = d.pop("days_of_week", UNSET)
+            if days_of_week_sent is UNSET:
+                days_of_week_sent = None
+            elif days_of_week_sent is None:
+                explicit_nulls += ("days_of_week",)
+            days_of_week = cast(list[int], days_of_week_sent)
 
             if days_of_week is not None and not isinstance(days_of_week, list):
                 raise wrong_kind(
@@ -115,18 +137,13 @@ class ScheduledRuntimeConfig:
                     "ScheduledRuntimeConfig", "days_of_week", days_of_week, "int"
                 )
 
-            if days_of_week is None and "days_of_week" in src_dict:
-                explicit_nulls += ("days_of_week",)
-
         except KeyError as error:
             raise missing_member("ScheduledRuntimeConfig", error) from None
-        scheduled_runtime_config = cls(
-            enabled=enabled,
-            cadence_seconds=cadence_seconds,
-            days_of_week=days_of_week,
-        )
-        if explicit_nulls:
-            scheduled_runtime_config._explicit_nulls = explicit_nulls
+        scheduled_runtime_config = _new_instance(cls)
+        scheduled_runtime_config.enabled = enabled
+        scheduled_runtime_config.cadence_seconds = cadence_seconds
+        scheduled_runtime_config.days_of_week = days_of_week
+        scheduled_runtime_config._explicit_nulls = explicit_nulls
 
         scheduled_runtime_config.additional_properties = d
         return scheduled_runtime_config

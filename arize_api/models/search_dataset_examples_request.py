@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SearchDatasetExamplesRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class SearchDatasetExamplesRequest:
@@ -77,9 +79,21 @@ class SearchDatasetExamplesRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("SearchDatasetExamplesRequest", src_dict)
-        d = dict(src_dict)
+        """A ``SearchDatasetExamplesRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("SearchDatasetExamplesRequest", data))
         filter_ = d.pop("filter", UNSET)
         if filter_ is not UNSET and not isinstance(filter_, str):
             raise wrong_kind(
@@ -105,12 +119,11 @@ class SearchDatasetExamplesRequest:
                 dataset_version_id,
             )
 
-        search_dataset_examples_request = cls(
-            filter_=filter_,
-            limit=limit,
-            cursor=cursor,
-            dataset_version_id=dataset_version_id,
-        )
+        search_dataset_examples_request = _new_instance(cls)
+        search_dataset_examples_request.filter_ = filter_
+        search_dataset_examples_request.limit = limit
+        search_dataset_examples_request.cursor = cursor
+        search_dataset_examples_request.dataset_version_id = dataset_version_id
 
         return search_dataset_examples_request
 

@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SearchExperimentRunsRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class SearchExperimentRunsRequest:
@@ -70,9 +72,21 @@ class SearchExperimentRunsRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("SearchExperimentRunsRequest", src_dict)
-        d = dict(src_dict)
+        """A ``SearchExperimentRunsRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("SearchExperimentRunsRequest", data))
         filter_ = d.pop("filter", UNSET)
         if filter_ is not UNSET and not isinstance(filter_, str):
             raise wrong_kind(
@@ -89,11 +103,10 @@ class SearchExperimentRunsRequest:
                 "SearchExperimentRunsRequest", "cursor", "a string", cursor
             )
 
-        search_experiment_runs_request = cls(
-            filter_=filter_,
-            limit=limit,
-            cursor=cursor,
-        )
+        search_experiment_runs_request = _new_instance(cls)
+        search_experiment_runs_request.filter_ = filter_
+        search_experiment_runs_request.limit = limit
+        search_experiment_runs_request.cursor = cursor
 
         return search_experiment_runs_request
 

@@ -27,8 +27,11 @@ from .._validate import (
     wrong_kind,
 )
 from ..models.api_key_status import ApiKeyStatus, check_api_key_status
+from ..types import UNSET
 
 T = TypeVar("T", bound="ServiceApiKey")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -133,9 +136,21 @@ class ServiceApiKey:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ServiceApiKey", src_dict)
-        d = dict(src_dict)
+        """A ``ServiceApiKey`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ServiceApiKey", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -177,19 +192,26 @@ class ServiceApiKey:
                     created_by_user_id,
                 )
 
-            bot_user = ServiceKeyBotUser.from_dict(d.pop("bot_user"))
+            bot_user = ServiceKeyBotUser._parse(d.pop("bot_user"), owned)
 
-            description = d.pop("description", None)
+            description_sent = d.pop("description", UNSET)
+            if description_sent is UNSET:
+                description_sent = None
+            elif description_sent is None:
+                explicit_nulls += ("description",)
+            description = description_sent
             if description is not None and not isinstance(description, str):
                 raise wrong_kind(
                     "ServiceApiKey", "description", "a string", description
                 )
 
-            if description is None and "description" in src_dict:
-                explicit_nulls += ("description",)
-
+            expires_at_sent = d.pop("expires_at", UNSET)
+            if expires_at_sent is UNSET:
+                expires_at_sent = None
+            elif expires_at_sent is None:
+                explicit_nulls += ("expires_at",)
             try:
-                _expires_at = d.pop("expires_at", None)
+                _expires_at = expires_at_sent
                 expires_at: datetime.datetime | None
                 if isinstance(_expires_at, NoneType):
                     expires_at = None
@@ -199,11 +221,13 @@ class ServiceApiKey:
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("ServiceApiKey", "expires_at", error) from error
 
-            if expires_at is None and "expires_at" in src_dict:
-                explicit_nulls += ("expires_at",)
-
+            last_used_at_sent = d.pop("last_used_at", UNSET)
+            if last_used_at_sent is UNSET:
+                last_used_at_sent = None
+            elif last_used_at_sent is None:
+                explicit_nulls += ("last_used_at",)
             try:
-                _last_used_at = d.pop("last_used_at", None)
+                _last_used_at = last_used_at_sent
                 last_used_at: datetime.datetime | None
                 if isinstance(_last_used_at, NoneType):
                     last_used_at = None
@@ -213,26 +237,21 @@ class ServiceApiKey:
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("ServiceApiKey", "last_used_at", error) from error
 
-            if last_used_at is None and "last_used_at" in src_dict:
-                explicit_nulls += ("last_used_at",)
-
         except KeyError as error:
             raise missing_member("ServiceApiKey", error) from None
-        service_api_key = cls(
-            id=id,
-            name=name,
-            key_type=key_type,
-            status=status,
-            redacted_key=redacted_key,
-            created_at=created_at,
-            created_by_user_id=created_by_user_id,
-            bot_user=bot_user,
-            description=description,
-            expires_at=expires_at,
-            last_used_at=last_used_at,
-        )
-        if explicit_nulls:
-            service_api_key._explicit_nulls = explicit_nulls
+        service_api_key = _new_instance(cls)
+        service_api_key.id = id
+        service_api_key.name = name
+        service_api_key.key_type = key_type
+        service_api_key.status = status
+        service_api_key.redacted_key = redacted_key
+        service_api_key.created_at = created_at
+        service_api_key.created_by_user_id = created_by_user_id
+        service_api_key.bot_user = bot_user
+        service_api_key.description = description
+        service_api_key.expires_at = expires_at
+        service_api_key.last_used_at = last_used_at
+        service_api_key._explicit_nulls = explicit_nulls
 
         service_api_key.additional_properties = d
         return service_api_key

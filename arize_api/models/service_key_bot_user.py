@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ServiceKeyBotUser")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ServiceKeyBotUser:
@@ -89,9 +91,21 @@ class ServiceKeyBotUser:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ServiceKeyBotUser", src_dict)
-        d = dict(src_dict)
+        """A ``ServiceKeyBotUser`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ServiceKeyBotUser", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -104,6 +118,7 @@ class ServiceKeyBotUser:
             def _parse_account_role(
                 data: object,
             ) -> CustomUserRoleAssignment | PredefinedUserRoleAssignment:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -113,7 +128,7 @@ class ServiceKeyBotUser:
 
                         raise ConstMismatchError("type is not 'CUSTOM'")
                     componentsschemas_user_role_assignment_type_0 = (
-                        CustomUserRoleAssignment.from_dict(data)
+                        CustomUserRoleAssignment._parse(data, owned)
                     )
 
                     return componentsschemas_user_role_assignment_type_0
@@ -127,7 +142,7 @@ class ServiceKeyBotUser:
 
                         raise ConstMismatchError("type is not 'PREDEFINED'")
                     componentsschemas_user_role_assignment_type_1 = (
-                        PredefinedUserRoleAssignment.from_dict(data)
+                        PredefinedUserRoleAssignment._parse(data, owned)
                     )
 
                     return componentsschemas_user_role_assignment_type_1
@@ -150,20 +165,19 @@ class ServiceKeyBotUser:
             organizations = []
             _organizations = organizations_sent
             for organizations_item_data in _organizations:
-                organizations_item = ServiceKeyBotUserOrgAssignment.from_dict(
-                    organizations_item_data
+                organizations_item = ServiceKeyBotUserOrgAssignment._parse(
+                    organizations_item_data, owned
                 )
 
                 organizations.append(organizations_item)
 
         except KeyError as error:
             raise missing_member("ServiceKeyBotUser", error) from None
-        service_key_bot_user = cls(
-            id=id,
-            name=name,
-            account_role=account_role,
-            organizations=organizations,
-        )
+        service_key_bot_user = _new_instance(cls)
+        service_key_bot_user.id = id
+        service_key_bot_user.name = name
+        service_key_bot_user.account_role = account_role
+        service_key_bot_user.organizations = organizations
 
         service_key_bot_user.additional_properties = d
         return service_key_bot_user

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ServiceKeyBotUserOrgAssignment")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ServiceKeyBotUserOrgAssignment:
@@ -78,9 +80,21 @@ class ServiceKeyBotUserOrgAssignment:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ServiceKeyBotUserOrgAssignment", src_dict)
-        d = dict(src_dict)
+        """A ``ServiceKeyBotUserOrgAssignment`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ServiceKeyBotUserOrgAssignment", data))
         try:
             org_id = d.pop("org_id")
             if not isinstance(org_id, str):
@@ -93,6 +107,7 @@ class ServiceKeyBotUserOrgAssignment:
             ) -> (
                 OrganizationCustomRoleAssignment | OrganizationPredefinedRoleAssignment
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -102,7 +117,7 @@ class ServiceKeyBotUserOrgAssignment:
 
                         raise ConstMismatchError("type is not 'CUSTOM'")
                     componentsschemas_organization_role_assignment_type_0 = (
-                        OrganizationCustomRoleAssignment.from_dict(data)
+                        OrganizationCustomRoleAssignment._parse(data, owned)
                     )
 
                     return componentsschemas_organization_role_assignment_type_0
@@ -116,7 +131,7 @@ class ServiceKeyBotUserOrgAssignment:
 
                         raise ConstMismatchError("type is not 'PREDEFINED'")
                     componentsschemas_organization_role_assignment_type_1 = (
-                        OrganizationPredefinedRoleAssignment.from_dict(data)
+                        OrganizationPredefinedRoleAssignment._parse(data, owned)
                     )
 
                     return componentsschemas_organization_role_assignment_type_1
@@ -140,19 +155,18 @@ class ServiceKeyBotUserOrgAssignment:
             spaces = []
             _spaces = spaces_sent
             for spaces_item_data in _spaces:
-                spaces_item = ServiceKeyBotUserSpaceAssignment.from_dict(
-                    spaces_item_data
+                spaces_item = ServiceKeyBotUserSpaceAssignment._parse(
+                    spaces_item_data, owned
                 )
 
                 spaces.append(spaces_item)
 
         except KeyError as error:
             raise missing_member("ServiceKeyBotUserOrgAssignment", error) from None
-        service_key_bot_user_org_assignment = cls(
-            org_id=org_id,
-            role=role,
-            spaces=spaces,
-        )
+        service_key_bot_user_org_assignment = _new_instance(cls)
+        service_key_bot_user_org_assignment.org_id = org_id
+        service_key_bot_user_org_assignment.role = role
+        service_key_bot_user_org_assignment.spaces = spaces
 
         service_key_bot_user_org_assignment.additional_properties = d
         return service_key_bot_user_org_assignment

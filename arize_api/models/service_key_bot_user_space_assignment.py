@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ServiceKeyBotUserSpaceAssignment")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ServiceKeyBotUserSpaceAssignment:
@@ -65,9 +67,21 @@ class ServiceKeyBotUserSpaceAssignment:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ServiceKeyBotUserSpaceAssignment", src_dict)
-        d = dict(src_dict)
+        """A ``ServiceKeyBotUserSpaceAssignment`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ServiceKeyBotUserSpaceAssignment", data))
         try:
             space_id = d.pop("space_id")
             if not isinstance(space_id, str):
@@ -78,6 +92,7 @@ class ServiceKeyBotUserSpaceAssignment:
             def _parse_role(
                 data: object,
             ) -> CustomRoleAssignment | PredefinedRoleAssignment:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -87,7 +102,7 @@ class ServiceKeyBotUserSpaceAssignment:
 
                         raise ConstMismatchError("type is not 'CUSTOM'")
                     componentsschemas_space_role_assignment_type_0 = (
-                        CustomRoleAssignment.from_dict(data)
+                        CustomRoleAssignment._parse(data, owned)
                     )
 
                     return componentsschemas_space_role_assignment_type_0
@@ -101,7 +116,7 @@ class ServiceKeyBotUserSpaceAssignment:
 
                         raise ConstMismatchError("type is not 'PREDEFINED'")
                     componentsschemas_space_role_assignment_type_1 = (
-                        PredefinedRoleAssignment.from_dict(data)
+                        PredefinedRoleAssignment._parse(data, owned)
                     )
 
                     return componentsschemas_space_role_assignment_type_1
@@ -118,10 +133,9 @@ class ServiceKeyBotUserSpaceAssignment:
 
         except KeyError as error:
             raise missing_member("ServiceKeyBotUserSpaceAssignment", error) from None
-        service_key_bot_user_space_assignment = cls(
-            space_id=space_id,
-            role=role,
-        )
+        service_key_bot_user_space_assignment = _new_instance(cls)
+        service_key_bot_user_space_assignment.space_id = space_id
+        service_key_bot_user_space_assignment.role = role
 
         service_key_bot_user_space_assignment.additional_properties = d
         return service_key_bot_user_space_assignment

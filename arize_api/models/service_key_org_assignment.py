@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ServiceKeyOrgAssignment")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ServiceKeyOrgAssignment:
@@ -74,6 +76,7 @@ class ServiceKeyOrgAssignment:
                 | OrganizationPredefinedRoleAssignmentRequest
                 | Unset
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if isinstance(data, Unset):
                     return data
                 failures: list[Exception] = []
@@ -81,7 +84,7 @@ class ServiceKeyOrgAssignment:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_organization_role_assignment_request_type_0 = (
-                        OrganizationCustomRoleAssignmentRequest.from_dict(data)
+                        OrganizationCustomRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -97,7 +100,7 @@ class ServiceKeyOrgAssignment:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_organization_role_assignment_request_type_1 = (
-                        OrganizationPredefinedRoleAssignmentRequest.from_dict(data)
+                        OrganizationPredefinedRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -156,9 +159,21 @@ class ServiceKeyOrgAssignment:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ServiceKeyOrgAssignment", src_dict)
-        d = dict(src_dict)
+        """A ``ServiceKeyOrgAssignment`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ServiceKeyOrgAssignment", data))
         try:
             org_id = d.pop("org_id")
             if not isinstance(org_id, str):
@@ -174,7 +189,7 @@ class ServiceKeyOrgAssignment:
             spaces = []
             _spaces = spaces_sent
             for spaces_item_data in _spaces:
-                spaces_item = ServiceKeySpaceAssignment.from_dict(spaces_item_data)
+                spaces_item = ServiceKeySpaceAssignment._parse(spaces_item_data, owned)
 
                 spaces.append(spaces_item)
 
@@ -185,6 +200,7 @@ class ServiceKeyOrgAssignment:
                 | OrganizationPredefinedRoleAssignmentRequest
                 | Unset
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if isinstance(data, Unset):
                     return data
                 failures: list[Exception] = []
@@ -192,7 +208,7 @@ class ServiceKeyOrgAssignment:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_organization_role_assignment_request_type_0 = (
-                        OrganizationCustomRoleAssignmentRequest.from_dict(data)
+                        OrganizationCustomRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -208,7 +224,7 @@ class ServiceKeyOrgAssignment:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_organization_role_assignment_request_type_1 = (
-                        OrganizationPredefinedRoleAssignmentRequest.from_dict(data)
+                        OrganizationPredefinedRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -233,11 +249,10 @@ class ServiceKeyOrgAssignment:
 
         except KeyError as error:
             raise missing_member("ServiceKeyOrgAssignment", error) from None
-        service_key_org_assignment = cls(
-            org_id=org_id,
-            spaces=spaces,
-            role=role,
-        )
+        service_key_org_assignment = _new_instance(cls)
+        service_key_org_assignment.org_id = org_id
+        service_key_org_assignment.spaces = spaces
+        service_key_org_assignment.role = role
 
         return service_key_org_assignment
 

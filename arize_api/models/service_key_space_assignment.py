@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ServiceKeySpaceAssignment")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ServiceKeySpaceAssignment:
@@ -59,6 +61,7 @@ class ServiceKeySpaceAssignment:
             def _parse_role(
                 data: object,
             ) -> CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest | Unset:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if isinstance(data, Unset):
                     return data
                 failures: list[Exception] = []
@@ -66,7 +69,7 @@ class ServiceKeySpaceAssignment:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_space_role_assignment_request_type_0 = (
-                        CustomRoleAssignmentRequest.from_dict(data)
+                        CustomRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -81,7 +84,7 @@ class ServiceKeySpaceAssignment:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_space_role_assignment_request_type_1 = (
-                        PredefinedRoleAssignmentRequest.from_dict(data)
+                        PredefinedRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -134,9 +137,21 @@ class ServiceKeySpaceAssignment:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ServiceKeySpaceAssignment", src_dict)
-        d = dict(src_dict)
+        """A ``ServiceKeySpaceAssignment`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ServiceKeySpaceAssignment", data))
         try:
             space_id = d.pop("space_id")
             if not isinstance(space_id, str):
@@ -147,6 +162,7 @@ class ServiceKeySpaceAssignment:
             def _parse_role(
                 data: object,
             ) -> CustomRoleAssignmentRequest | PredefinedRoleAssignmentRequest | Unset:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if isinstance(data, Unset):
                     return data
                 failures: list[Exception] = []
@@ -154,7 +170,7 @@ class ServiceKeySpaceAssignment:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_space_role_assignment_request_type_0 = (
-                        CustomRoleAssignmentRequest.from_dict(data)
+                        CustomRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -169,7 +185,7 @@ class ServiceKeySpaceAssignment:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_space_role_assignment_request_type_1 = (
-                        PredefinedRoleAssignmentRequest.from_dict(data)
+                        PredefinedRoleAssignmentRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -193,10 +209,9 @@ class ServiceKeySpaceAssignment:
 
         except KeyError as error:
             raise missing_member("ServiceKeySpaceAssignment", error) from None
-        service_key_space_assignment = cls(
-            space_id=space_id,
-            role=role,
-        )
+        service_key_space_assignment = _new_instance(cls)
+        service_key_space_assignment.space_id = space_id
+        service_key_space_assignment.role = role
 
         return service_key_space_assignment
 

@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="SetPromptVersionLabelsRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class SetPromptVersionLabelsRequest:
@@ -58,9 +60,21 @@ class SetPromptVersionLabelsRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("SetPromptVersionLabelsRequest", src_dict)
-        d = dict(src_dict)
+        """A ``SetPromptVersionLabelsRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("SetPromptVersionLabelsRequest", data))
         try:
             labels = cast(list[str], d.pop("labels"))
 
@@ -72,9 +86,8 @@ class SetPromptVersionLabelsRequest:
 
         except KeyError as error:
             raise missing_member("SetPromptVersionLabelsRequest", error) from None
-        set_prompt_version_labels_request = cls(
-            labels=labels,
-        )
+        set_prompt_version_labels_request = _new_instance(cls)
+        set_prompt_version_labels_request.labels = labels
 
         return set_prompt_version_labels_request
 

@@ -25,8 +25,11 @@ from .._validate import (
     not_a_timestamp,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="Space")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -162,9 +165,21 @@ class Space:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("Space", src_dict)
-        d = dict(src_dict)
+        """A ``Space`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("Space", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -189,18 +204,27 @@ class Space:
             if type(is_private) is not bool:
                 raise wrong_kind("Space", "is_private", "a boolean", is_private)
 
-            organization_id = d.pop("organization_id", None)
+            organization_id_sent = d.pop("organization_id", UNSET)
+            if organization_id_sent is UNSET:
+                organization_id_sent = None
+            elif organization_id_sent is None:
+                explicit_nulls += ("organization_id",)
+            organization_id = organization_id_sent
             if organization_id is not None and not isinstance(organization_id, str):
                 raise wrong_kind(
                     "Space", "organization_id", "a string", organization_id
                 )
 
-            if organization_id is None and "organization_id" in src_dict:
-                explicit_nulls += ("organization_id",)
+            default_llm_integration_sent = d.pop("default_llm_integration", UNSET)
+            if default_llm_integration_sent is UNSET:
+                default_llm_integration_sent = None
+            elif default_llm_integration_sent is None:
+                explicit_nulls += ("default_llm_integration",)
 
             def _parse_default_llm_integration(
                 data: object,
             ) -> DefaultLLMIntegrationResponse | None:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, NoneType):
@@ -210,7 +234,7 @@ class Space:
                     if not isinstance(data, dict):
                         raise TypeError()
                     default_llm_integration_type_0 = (
-                        DefaultLLMIntegrationResponse.from_dict(data)
+                        DefaultLLMIntegrationResponse._parse(data, owned)
                     )
 
                     return default_llm_integration_type_0
@@ -224,25 +248,26 @@ class Space:
                 )
 
             default_llm_integration = _parse_default_llm_integration(
-                d.pop("default_llm_integration", None)
+                default_llm_integration_sent
             )
 
-            if (
-                default_llm_integration is None
-                and "default_llm_integration" in src_dict
-            ):
-                explicit_nulls += ("default_llm_integration",)
-
-            ml_models_enabled = d.pop("ml_models_enabled", None)
+            ml_models_enabled_sent = d.pop("ml_models_enabled", UNSET)
+            if ml_models_enabled_sent is UNSET:
+                ml_models_enabled_sent = None
+            elif ml_models_enabled_sent is None:
+                explicit_nulls += ("ml_models_enabled",)
+            ml_models_enabled = ml_models_enabled_sent
             if ml_models_enabled is not None and type(ml_models_enabled) is not bool:
                 raise wrong_kind(
                     "Space", "ml_models_enabled", "a boolean", ml_models_enabled
                 )
 
-            if ml_models_enabled is None and "ml_models_enabled" in src_dict:
-                explicit_nulls += ("ml_models_enabled",)
-
-            gradient_start_color = d.pop("gradient_start_color", None)
+            gradient_start_color_sent = d.pop("gradient_start_color", UNSET)
+            if gradient_start_color_sent is UNSET:
+                gradient_start_color_sent = None
+            elif gradient_start_color_sent is None:
+                explicit_nulls += ("gradient_start_color",)
+            gradient_start_color = gradient_start_color_sent
             if gradient_start_color is not None and not isinstance(
                 gradient_start_color, str
             ):
@@ -250,10 +275,12 @@ class Space:
                     "Space", "gradient_start_color", "a string", gradient_start_color
                 )
 
-            if gradient_start_color is None and "gradient_start_color" in src_dict:
-                explicit_nulls += ("gradient_start_color",)
-
-            gradient_end_color = d.pop("gradient_end_color", None)
+            gradient_end_color_sent = d.pop("gradient_end_color", UNSET)
+            if gradient_end_color_sent is UNSET:
+                gradient_end_color_sent = None
+            elif gradient_end_color_sent is None:
+                explicit_nulls += ("gradient_end_color",)
+            gradient_end_color = gradient_end_color_sent
             if gradient_end_color is not None and not isinstance(
                 gradient_end_color, str
             ):
@@ -261,12 +288,16 @@ class Space:
                     "Space", "gradient_end_color", "a string", gradient_end_color
                 )
 
-            if gradient_end_color is None and "gradient_end_color" in src_dict:
-                explicit_nulls += ("gradient_end_color",)
+            default_agent_runtime_sent = d.pop("default_agent_runtime", UNSET)
+            if default_agent_runtime_sent is UNSET:
+                default_agent_runtime_sent = None
+            elif default_agent_runtime_sent is None:
+                explicit_nulls += ("default_agent_runtime",)
 
             def _parse_default_agent_runtime(
                 data: object,
             ) -> DefaultAgentRuntimeResponse | None:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, NoneType):
@@ -275,8 +306,8 @@ class Space:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    default_agent_runtime_type_0 = (
-                        DefaultAgentRuntimeResponse.from_dict(data)
+                    default_agent_runtime_type_0 = DefaultAgentRuntimeResponse._parse(
+                        data, owned
                     )
 
                     return default_agent_runtime_type_0
@@ -290,29 +321,24 @@ class Space:
                 )
 
             default_agent_runtime = _parse_default_agent_runtime(
-                d.pop("default_agent_runtime", None)
+                default_agent_runtime_sent
             )
-
-            if default_agent_runtime is None and "default_agent_runtime" in src_dict:
-                explicit_nulls += ("default_agent_runtime",)
 
         except KeyError as error:
             raise missing_member("Space", error) from None
-        space = cls(
-            id=id,
-            name=name,
-            description=description,
-            created_at=created_at,
-            is_private=is_private,
-            organization_id=organization_id,
-            default_llm_integration=default_llm_integration,
-            ml_models_enabled=ml_models_enabled,
-            gradient_start_color=gradient_start_color,
-            gradient_end_color=gradient_end_color,
-            default_agent_runtime=default_agent_runtime,
-        )
-        if explicit_nulls:
-            space._explicit_nulls = explicit_nulls
+        space = _new_instance(cls)
+        space.id = id
+        space.name = name
+        space.description = description
+        space.created_at = created_at
+        space.is_private = is_private
+        space.organization_id = organization_id
+        space.default_llm_integration = default_llm_integration
+        space.ml_models_enabled = ml_models_enabled
+        space.gradient_start_color = gradient_start_color
+        space.gradient_end_color = gradient_end_color
+        space.default_agent_runtime = default_agent_runtime
+        space._explicit_nulls = explicit_nulls
 
         space.additional_properties = d
         return space

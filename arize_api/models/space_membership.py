@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="SpaceMembership")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class SpaceMembership:
@@ -75,9 +77,21 @@ class SpaceMembership:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("SpaceMembership", src_dict)
-        d = dict(src_dict)
+        """A ``SpaceMembership`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("SpaceMembership", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -94,6 +108,7 @@ class SpaceMembership:
             def _parse_role(
                 data: object,
             ) -> CustomRoleAssignment | PredefinedRoleAssignment:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -103,7 +118,7 @@ class SpaceMembership:
 
                         raise ConstMismatchError("type is not 'CUSTOM'")
                     componentsschemas_space_role_assignment_type_0 = (
-                        CustomRoleAssignment.from_dict(data)
+                        CustomRoleAssignment._parse(data, owned)
                     )
 
                     return componentsschemas_space_role_assignment_type_0
@@ -117,7 +132,7 @@ class SpaceMembership:
 
                         raise ConstMismatchError("type is not 'PREDEFINED'")
                     componentsschemas_space_role_assignment_type_1 = (
-                        PredefinedRoleAssignment.from_dict(data)
+                        PredefinedRoleAssignment._parse(data, owned)
                     )
 
                     return componentsschemas_space_role_assignment_type_1
@@ -134,12 +149,11 @@ class SpaceMembership:
 
         except KeyError as error:
             raise missing_member("SpaceMembership", error) from None
-        space_membership = cls(
-            id=id,
-            user_id=user_id,
-            space_id=space_id,
-            role=role,
-        )
+        space_membership = _new_instance(cls)
+        space_membership.id = id
+        space_membership.user_id = user_id
+        space_membership.space_id = space_id
+        space_membership.role = role
 
         space_membership.additional_properties = d
         return space_membership

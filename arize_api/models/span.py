@@ -26,8 +26,11 @@ from .._validate import (
 )
 from ..models.span_kind import SpanKind, check_span_kind
 from ..models.span_status_code import SpanStatusCode, check_span_status_code
+from ..types import UNSET
 
 T = TypeVar("T", bound="Span")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -181,16 +184,28 @@ class Span:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("Span", src_dict)
-        d = dict(src_dict)
+        """A ``Span`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("Span", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             name = d.pop("name")
             if not isinstance(name, str):
                 raise wrong_kind("Span", "name", "a string", name)
 
-            context = SpanContext.from_dict(d.pop("context"))
+            context = SpanContext._parse(d.pop("context"), owned)
 
             kind = check_span_kind(d.pop("kind"))
 
@@ -206,41 +221,53 @@ class Span:
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("Span", "end_time", error) from error
 
-            parent_id = d.pop("parent_id", None)
+            parent_id_sent = d.pop("parent_id", UNSET)
+            if parent_id_sent is UNSET:
+                parent_id_sent = None
+            elif parent_id_sent is None:
+                explicit_nulls += ("parent_id",)
+            parent_id = parent_id_sent
             if parent_id is not None and not isinstance(parent_id, str):
                 raise wrong_kind("Span", "parent_id", "a string", parent_id)
 
-            if parent_id is None and "parent_id" in src_dict:
-                explicit_nulls += ("parent_id",)
-
-            _status_code = d.pop("status_code", None)
+            status_code_sent = d.pop("status_code", UNSET)
+            if status_code_sent is UNSET:
+                status_code_sent = None
+            elif status_code_sent is None:
+                explicit_nulls += ("status_code",)
+            _status_code = status_code_sent
             status_code: SpanStatusCode | None
             if isinstance(_status_code, NoneType):
                 status_code = None
             else:
                 status_code = check_span_status_code(_status_code)
 
-            if status_code is None and "status_code" in src_dict:
-                explicit_nulls += ("status_code",)
-
-            status_message = d.pop("status_message", None)
+            status_message_sent = d.pop("status_message", UNSET)
+            if status_message_sent is UNSET:
+                status_message_sent = None
+            elif status_message_sent is None:
+                explicit_nulls += ("status_message",)
+            status_message = status_message_sent
             if status_message is not None and not isinstance(status_message, str):
                 raise wrong_kind("Span", "status_message", "a string", status_message)
 
-            if status_message is None and "status_message" in src_dict:
-                explicit_nulls += ("status_message",)
-
-            _attributes = d.pop("attributes", None)
+            attributes_sent = d.pop("attributes", UNSET)
+            if attributes_sent is UNSET:
+                attributes_sent = None
+            elif attributes_sent is None:
+                explicit_nulls += ("attributes",)
+            _attributes = attributes_sent
             attributes: SpanAttributes | None
             if isinstance(_attributes, NoneType):
                 attributes = None
             else:
-                attributes = SpanAttributes.from_dict(_attributes)
+                attributes = SpanAttributes._parse(_attributes, owned)
 
-            if attributes is None and "attributes" in src_dict:
-                explicit_nulls += ("attributes",)
-
-            annotations_sent = d.pop("annotations", None)
+            annotations_sent = d.pop("annotations", UNSET)
+            if annotations_sent is UNSET:
+                annotations_sent = None
+            elif annotations_sent is None:
+                explicit_nulls += ("annotations",)
             if annotations_sent is not None and not isinstance(annotations_sent, list):
                 raise wrong_kind("Span", "annotations", "a list", annotations_sent)
             _annotations = annotations_sent
@@ -248,14 +275,15 @@ class Span:
             if _annotations is not None:
                 annotations = []
                 for annotations_item_data in _annotations:
-                    annotations_item = Annotation.from_dict(annotations_item_data)
+                    annotations_item = Annotation._parse(annotations_item_data, owned)
 
                     annotations.append(annotations_item)
 
-            if annotations is None and "annotations" in src_dict:
-                explicit_nulls += ("annotations",)
-
-            trace_annotations_sent = d.pop("trace_annotations", None)
+            trace_annotations_sent = d.pop("trace_annotations", UNSET)
+            if trace_annotations_sent is UNSET:
+                trace_annotations_sent = None
+            elif trace_annotations_sent is None:
+                explicit_nulls += ("trace_annotations",)
             if trace_annotations_sent is not None and not isinstance(
                 trace_annotations_sent, list
             ):
@@ -267,16 +295,17 @@ class Span:
             if _trace_annotations is not None:
                 trace_annotations = []
                 for trace_annotations_item_data in _trace_annotations:
-                    trace_annotations_item = Annotation.from_dict(
-                        trace_annotations_item_data
+                    trace_annotations_item = Annotation._parse(
+                        trace_annotations_item_data, owned
                     )
 
                     trace_annotations.append(trace_annotations_item)
 
-            if trace_annotations is None and "trace_annotations" in src_dict:
-                explicit_nulls += ("trace_annotations",)
-
-            evaluations_sent = d.pop("evaluations", None)
+            evaluations_sent = d.pop("evaluations", UNSET)
+            if evaluations_sent is UNSET:
+                evaluations_sent = None
+            elif evaluations_sent is None:
+                explicit_nulls += ("evaluations",)
             if evaluations_sent is not None and not isinstance(evaluations_sent, list):
                 raise wrong_kind("Span", "evaluations", "a list", evaluations_sent)
             _evaluations = evaluations_sent
@@ -284,14 +313,15 @@ class Span:
             if _evaluations is not None:
                 evaluations = []
                 for evaluations_item_data in _evaluations:
-                    evaluations_item = Evaluation.from_dict(evaluations_item_data)
+                    evaluations_item = Evaluation._parse(evaluations_item_data, owned)
 
                     evaluations.append(evaluations_item)
 
-            if evaluations is None and "evaluations" in src_dict:
-                explicit_nulls += ("evaluations",)
-
-            events_sent = d.pop("events", None)
+            events_sent = d.pop("events", UNSET)
+            if events_sent is UNSET:
+                events_sent = None
+            elif events_sent is None:
+                explicit_nulls += ("events",)
             if events_sent is not None and not isinstance(events_sent, list):
                 raise wrong_kind("Span", "events", "a list", events_sent)
             _events = events_sent
@@ -299,32 +329,27 @@ class Span:
             if _events is not None:
                 events = []
                 for events_item_data in _events:
-                    events_item = SpanEvent.from_dict(events_item_data)
+                    events_item = SpanEvent._parse(events_item_data, owned)
 
                     events.append(events_item)
 
-            if events is None and "events" in src_dict:
-                explicit_nulls += ("events",)
-
         except KeyError as error:
             raise missing_member("Span", error) from None
-        span = cls(
-            name=name,
-            context=context,
-            kind=kind,
-            start_time=start_time,
-            end_time=end_time,
-            parent_id=parent_id,
-            status_code=status_code,
-            status_message=status_message,
-            attributes=attributes,
-            annotations=annotations,
-            trace_annotations=trace_annotations,
-            evaluations=evaluations,
-            events=events,
-        )
-        if explicit_nulls:
-            span._explicit_nulls = explicit_nulls
+        span = _new_instance(cls)
+        span.name = name
+        span.context = context
+        span.kind = kind
+        span.start_time = start_time
+        span.end_time = end_time
+        span.parent_id = parent_id
+        span.status_code = status_code
+        span.status_message = status_message
+        span.attributes = attributes
+        span.annotations = annotations
+        span.trace_annotations = trace_annotations
+        span.evaluations = evaluations
+        span.events = events
+        span._explicit_nulls = explicit_nulls
 
         span.additional_properties = d
         return span

@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="SpanContext")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class SpanContext:
@@ -60,9 +62,21 @@ class SpanContext:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("SpanContext", src_dict)
-        d = dict(src_dict)
+        """A ``SpanContext`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("SpanContext", data))
         try:
             trace_id = d.pop("trace_id")
             if not isinstance(trace_id, str):
@@ -74,10 +88,9 @@ class SpanContext:
 
         except KeyError as error:
             raise missing_member("SpanContext", error) from None
-        span_context = cls(
-            trace_id=trace_id,
-            span_id=span_id,
-        )
+        span_context = _new_instance(cls)
+        span_context.trace_id = trace_id
+        span_context.span_id = span_id
 
         span_context.additional_properties = d
         return span_context

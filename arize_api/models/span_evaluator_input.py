@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SpanEvaluatorInput")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class SpanEvaluatorInput:
@@ -97,9 +99,21 @@ class SpanEvaluatorInput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("SpanEvaluatorInput", src_dict)
-        d = dict(src_dict)
+        """A ``SpanEvaluatorInput`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("SpanEvaluatorInput", data))
         try:
             evaluator_id = d.pop("evaluator_id")
             if not isinstance(evaluator_id, str):
@@ -141,18 +155,17 @@ class SpanEvaluatorInput:
             if isinstance(_column_mappings, Unset):
                 column_mappings = UNSET
             else:
-                column_mappings = SpanEvaluatorInputColumnMappings.from_dict(
-                    _column_mappings
+                column_mappings = SpanEvaluatorInputColumnMappings._parse(
+                    _column_mappings, owned
                 )
 
         except KeyError as error:
             raise missing_member("SpanEvaluatorInput", error) from None
-        span_evaluator_input = cls(
-            evaluator_id=evaluator_id,
-            evaluator_version_id=evaluator_version_id,
-            query_filter=query_filter,
-            column_mappings=column_mappings,
-        )
+        span_evaluator_input = _new_instance(cls)
+        span_evaluator_input.evaluator_id = evaluator_id
+        span_evaluator_input.evaluator_version_id = evaluator_version_id
+        span_evaluator_input.query_filter = query_filter
+        span_evaluator_input.column_mappings = column_mappings
 
         return span_evaluator_input
 

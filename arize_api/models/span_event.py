@@ -24,8 +24,11 @@ from .._validate import (
     not_a_timestamp,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="SpanEvent")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -79,9 +82,21 @@ class SpanEvent:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("SpanEvent", src_dict)
-        d = dict(src_dict)
+        """A ``SpanEvent`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("SpanEvent", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             name = d.pop("name")
@@ -94,25 +109,25 @@ class SpanEvent:
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("SpanEvent", "timestamp", error) from error
 
-            _attributes = d.pop("attributes", None)
+            attributes_sent = d.pop("attributes", UNSET)
+            if attributes_sent is UNSET:
+                attributes_sent = None
+            elif attributes_sent is None:
+                explicit_nulls += ("attributes",)
+            _attributes = attributes_sent
             attributes: SpanEventAttributes | None
             if isinstance(_attributes, NoneType):
                 attributes = None
             else:
-                attributes = SpanEventAttributes.from_dict(_attributes)
-
-            if attributes is None and "attributes" in src_dict:
-                explicit_nulls += ("attributes",)
+                attributes = SpanEventAttributes._parse(_attributes, owned)
 
         except KeyError as error:
             raise missing_member("SpanEvent", error) from None
-        span_event = cls(
-            name=name,
-            timestamp=timestamp,
-            attributes=attributes,
-        )
-        if explicit_nulls:
-            span_event._explicit_nulls = explicit_nulls
+        span_event = _new_instance(cls)
+        span_event.name = name
+        span_event.timestamp = timestamp
+        span_event.attributes = attributes
+        span_event._explicit_nulls = explicit_nulls
 
         span_event.additional_properties = d
         return span_event

@@ -25,6 +25,8 @@ from ..models.static_param_type import StaticParamType, check_static_param_type
 
 T = TypeVar("T", bound="StaticParam")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class StaticParam:
@@ -78,9 +80,21 @@ class StaticParam:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("StaticParam", src_dict)
-        d = dict(src_dict)
+        """A ``StaticParam`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("StaticParam", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -106,11 +120,10 @@ class StaticParam:
 
         except KeyError as error:
             raise missing_member("StaticParam", error) from None
-        static_param = cls(
-            name=name,
-            type_=type_,
-            default_value=default_value,
-        )
+        static_param = _new_instance(cls)
+        static_param.name = name
+        static_param.type_ = type_
+        static_param.default_value = default_value
 
         static_param.additional_properties = d
         return static_param

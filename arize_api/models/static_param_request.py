@@ -25,6 +25,8 @@ from ..models.static_param_type import StaticParamType, check_static_param_type
 
 T = TypeVar("T", bound="StaticParamRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class StaticParamRequest:
@@ -78,9 +80,21 @@ class StaticParamRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("StaticParamRequest", src_dict)
-        d = dict(src_dict)
+        """A ``StaticParamRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("StaticParamRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -106,11 +120,10 @@ class StaticParamRequest:
 
         except KeyError as error:
             raise missing_member("StaticParamRequest", error) from None
-        static_param_request = cls(
-            name=name,
-            type_=type_,
-            default_value=default_value,
-        )
+        static_param_request = _new_instance(cls)
+        static_param_request.name = name
+        static_param_request.type_ = type_
+        static_param_request.default_value = default_value
 
         return static_param_request
 

@@ -32,8 +32,11 @@ from ..models.widget_creation_status import (
     WidgetCreationStatus,
     check_widget_creation_status,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="StatisticWidget")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -324,9 +327,21 @@ class StatisticWidget:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("StatisticWidget", src_dict)
-        d = dict(src_dict)
+        """A ``StatisticWidget`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("StatisticWidget", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -420,9 +435,15 @@ class StatisticWidget:
             filters = []
             _filters = filters_sent
             for filters_item_data in _filters:
-                filters_item = WidgetFilter.from_dict(filters_item_data)
+                filters_item = WidgetFilter._parse(filters_item_data, owned)
 
                 filters.append(filters_item)
+
+            model_id_sent = d.pop("model_id", UNSET)
+            if model_id_sent is UNSET:
+                model_id_sent = None
+            elif model_id_sent is None:
+                explicit_nulls += ("model_id",)
 
             def _parse_model_id(data: object) -> None | str:
                 if data is None:
@@ -431,13 +452,16 @@ class StatisticWidget:
                     return data
                 return cast(None | str, data)
 
-            model_id = _parse_model_id(d.pop("model_id", None))
+            model_id = _parse_model_id(model_id_sent)
 
             if model_id is not None and not isinstance(model_id, str):
                 raise wrong_kind("StatisticWidget", "model_id", "a string", model_id)
 
-            if model_id is None and "model_id" in src_dict:
-                explicit_nulls += ("model_id",)
+            model_environment_name_sent = d.pop("model_environment_name", UNSET)
+            if model_environment_name_sent is UNSET:
+                model_environment_name_sent = None
+            elif model_environment_name_sent is None:
+                explicit_nulls += ("model_environment_name",)
 
             def _parse_model_environment_name(data: object) -> None | str:
                 if data is None:
@@ -447,7 +471,7 @@ class StatisticWidget:
                 return cast(None | str, data)
 
             model_environment_name = _parse_model_environment_name(
-                d.pop("model_environment_name", None)
+                model_environment_name_sent
             )
 
             if model_environment_name is not None and not isinstance(
@@ -460,8 +484,11 @@ class StatisticWidget:
                     model_environment_name,
                 )
 
-            if model_environment_name is None and "model_environment_name" in src_dict:
-                explicit_nulls += ("model_environment_name",)
+            dimension_category_sent = d.pop("dimension_category", UNSET)
+            if dimension_category_sent is UNSET:
+                dimension_category_sent = None
+            elif dimension_category_sent is None:
+                explicit_nulls += ("dimension_category",)
 
             def _parse_dimension_category(data: object) -> None | str:
                 if data is None:
@@ -470,9 +497,7 @@ class StatisticWidget:
                     return data
                 return cast(None | str, data)
 
-            dimension_category = _parse_dimension_category(
-                d.pop("dimension_category", None)
-            )
+            dimension_category = _parse_dimension_category(dimension_category_sent)
 
             if dimension_category is not None and not isinstance(
                 dimension_category, str
@@ -484,8 +509,11 @@ class StatisticWidget:
                     dimension_category,
                 )
 
-            if dimension_category is None and "dimension_category" in src_dict:
-                explicit_nulls += ("dimension_category",)
+            dimension_name_sent = d.pop("dimension_name", UNSET)
+            if dimension_name_sent is UNSET:
+                dimension_name_sent = None
+            elif dimension_name_sent is None:
+                explicit_nulls += ("dimension_name",)
 
             def _parse_dimension_name(data: object) -> None | str:
                 if data is None:
@@ -494,15 +522,18 @@ class StatisticWidget:
                     return data
                 return cast(None | str, data)
 
-            dimension_name = _parse_dimension_name(d.pop("dimension_name", None))
+            dimension_name = _parse_dimension_name(dimension_name_sent)
 
             if dimension_name is not None and not isinstance(dimension_name, str):
                 raise wrong_kind(
                     "StatisticWidget", "dimension_name", "a string", dimension_name
                 )
 
-            if dimension_name is None and "dimension_name" in src_dict:
-                explicit_nulls += ("dimension_name",)
+            dimension_data_type_sent = d.pop("dimension_data_type", UNSET)
+            if dimension_data_type_sent is UNSET:
+                dimension_data_type_sent = None
+            elif dimension_data_type_sent is None:
+                explicit_nulls += ("dimension_data_type",)
 
             def _parse_dimension_data_type(data: object) -> None | str:
                 if data is None:
@@ -511,9 +542,7 @@ class StatisticWidget:
                     return data
                 return cast(None | str, data)
 
-            dimension_data_type = _parse_dimension_data_type(
-                d.pop("dimension_data_type", None)
-            )
+            dimension_data_type = _parse_dimension_data_type(dimension_data_type_sent)
 
             if dimension_data_type is not None and not isinstance(
                 dimension_data_type, str
@@ -525,8 +554,11 @@ class StatisticWidget:
                     dimension_data_type,
                 )
 
-            if dimension_data_type is None and "dimension_data_type" in src_dict:
-                explicit_nulls += ("dimension_data_type",)
+            performance_metric_sent = d.pop("performance_metric", UNSET)
+            if performance_metric_sent is UNSET:
+                performance_metric_sent = None
+            elif performance_metric_sent is None:
+                explicit_nulls += ("performance_metric",)
 
             def _parse_performance_metric(data: object) -> None | str:
                 if data is None:
@@ -535,9 +567,7 @@ class StatisticWidget:
                     return data
                 return cast(None | str, data)
 
-            performance_metric = _parse_performance_metric(
-                d.pop("performance_metric", None)
-            )
+            performance_metric = _parse_performance_metric(performance_metric_sent)
 
             if performance_metric is not None and not isinstance(
                 performance_metric, str
@@ -549,8 +579,11 @@ class StatisticWidget:
                     performance_metric,
                 )
 
-            if performance_metric is None and "performance_metric" in src_dict:
-                explicit_nulls += ("performance_metric",)
+            prediction_value_class_sent = d.pop("prediction_value_class", UNSET)
+            if prediction_value_class_sent is UNSET:
+                prediction_value_class_sent = None
+            elif prediction_value_class_sent is None:
+                explicit_nulls += ("prediction_value_class",)
 
             def _parse_prediction_value_class(data: object) -> None | str:
                 if data is None:
@@ -560,7 +593,7 @@ class StatisticWidget:
                 return cast(None | str, data)
 
             prediction_value_class = _parse_prediction_value_class(
-                d.pop("prediction_value_class", None)
+                prediction_value_class_sent
             )
 
             if prediction_value_class is not None and not isinstance(
@@ -573,8 +606,11 @@ class StatisticWidget:
                     prediction_value_class,
                 )
 
-            if prediction_value_class is None and "prediction_value_class" in src_dict:
-                explicit_nulls += ("prediction_value_class",)
+            custom_metric_id_sent = d.pop("custom_metric_id", UNSET)
+            if custom_metric_id_sent is UNSET:
+                custom_metric_id_sent = None
+            elif custom_metric_id_sent is None:
+                explicit_nulls += ("custom_metric_id",)
 
             def _parse_custom_metric_id(data: object) -> None | str:
                 if data is None:
@@ -583,15 +619,18 @@ class StatisticWidget:
                     return data
                 return cast(None | str, data)
 
-            custom_metric_id = _parse_custom_metric_id(d.pop("custom_metric_id", None))
+            custom_metric_id = _parse_custom_metric_id(custom_metric_id_sent)
 
             if custom_metric_id is not None and not isinstance(custom_metric_id, str):
                 raise wrong_kind(
                     "StatisticWidget", "custom_metric_id", "a string", custom_metric_id
                 )
 
-            if custom_metric_id is None and "custom_metric_id" in src_dict:
-                explicit_nulls += ("custom_metric_id",)
+            ranking_at_k_sent = d.pop("ranking_at_k", UNSET)
+            if ranking_at_k_sent is UNSET:
+                ranking_at_k_sent = None
+            elif ranking_at_k_sent is None:
+                explicit_nulls += ("ranking_at_k",)
 
             def _parse_ranking_at_k(data: object) -> int | None:
                 if data is None:
@@ -600,13 +639,16 @@ class StatisticWidget:
                     return data
                 return cast(int | None, data)
 
-            ranking_at_k = _parse_ranking_at_k(d.pop("ranking_at_k", None))
+            ranking_at_k = _parse_ranking_at_k(ranking_at_k_sent)
 
             if ranking_at_k is not None and type(ranking_at_k) is not int:
                 ranking_at_k = as_int("StatisticWidget", "ranking_at_k", ranking_at_k)
 
-            if ranking_at_k is None and "ranking_at_k" in src_dict:
-                explicit_nulls += ("ranking_at_k",)
+            custom_statistic_text_sent = d.pop("custom_statistic_text", UNSET)
+            if custom_statistic_text_sent is UNSET:
+                custom_statistic_text_sent = None
+            elif custom_statistic_text_sent is None:
+                explicit_nulls += ("custom_statistic_text",)
 
             def _parse_custom_statistic_text(data: object) -> None | str:
                 if data is None:
@@ -616,7 +658,7 @@ class StatisticWidget:
                 return cast(None | str, data)
 
             custom_statistic_text = _parse_custom_statistic_text(
-                d.pop("custom_statistic_text", None)
+                custom_statistic_text_sent
             )
 
             if custom_statistic_text is not None and not isinstance(
@@ -629,10 +671,14 @@ class StatisticWidget:
                     custom_statistic_text,
                 )
 
-            if custom_statistic_text is None and "custom_statistic_text" in src_dict:
-                explicit_nulls += ("custom_statistic_text",)
+            dataset_source_sent = d.pop("dataset_source", UNSET)
+            if dataset_source_sent is UNSET:
+                dataset_source_sent = None
+            elif dataset_source_sent is None:
+                explicit_nulls += ("dataset_source",)
 
             def _parse_dataset_source(data: object) -> DatasetSource | None:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, NoneType):
@@ -641,7 +687,7 @@ class StatisticWidget:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    dataset_source_type_0 = DatasetSource.from_dict(data)
+                    dataset_source_type_0 = DatasetSource._parse(data, owned)
 
                     return dataset_source_type_0
                 except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -653,41 +699,38 @@ class StatisticWidget:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            dataset_source = _parse_dataset_source(d.pop("dataset_source", None))
-
-            if dataset_source is None and "dataset_source" in src_dict:
-                explicit_nulls += ("dataset_source",)
+            dataset_source = _parse_dataset_source(dataset_source_sent)
 
         except KeyError as error:
             raise missing_member("StatisticWidget", error) from None
-        statistic_widget = cls(
-            id=id,
-            type_=type_,
-            dashboard_id=dashboard_id,
-            title=title,
-            grid_position=grid_position,
-            creation_status=creation_status,
-            created_at=created_at,
-            creator_user_id=creator_user_id,
-            model_version_ids=model_version_ids,
-            model_version_environment_metadata_ids=model_version_environment_metadata_ids,
-            aggregation=aggregation,
-            time_series_metric_type=time_series_metric_type,
-            filters=filters,
-            model_id=model_id,
-            model_environment_name=model_environment_name,
-            dimension_category=dimension_category,
-            dimension_name=dimension_name,
-            dimension_data_type=dimension_data_type,
-            performance_metric=performance_metric,
-            prediction_value_class=prediction_value_class,
-            custom_metric_id=custom_metric_id,
-            ranking_at_k=ranking_at_k,
-            custom_statistic_text=custom_statistic_text,
-            dataset_source=dataset_source,
+        statistic_widget = _new_instance(cls)
+        statistic_widget.id = id
+        statistic_widget.type_ = type_
+        statistic_widget.dashboard_id = dashboard_id
+        statistic_widget.title = title
+        statistic_widget.grid_position = grid_position
+        statistic_widget.creation_status = creation_status
+        statistic_widget.created_at = created_at
+        statistic_widget.creator_user_id = creator_user_id
+        statistic_widget.model_version_ids = model_version_ids
+        statistic_widget.model_version_environment_metadata_ids = (
+            model_version_environment_metadata_ids
         )
-        if explicit_nulls:
-            statistic_widget._explicit_nulls = explicit_nulls
+        statistic_widget.aggregation = aggregation
+        statistic_widget.time_series_metric_type = time_series_metric_type
+        statistic_widget.filters = filters
+        statistic_widget.model_id = model_id
+        statistic_widget.model_environment_name = model_environment_name
+        statistic_widget.dimension_category = dimension_category
+        statistic_widget.dimension_name = dimension_name
+        statistic_widget.dimension_data_type = dimension_data_type
+        statistic_widget.performance_metric = performance_metric
+        statistic_widget.prediction_value_class = prediction_value_class
+        statistic_widget.custom_metric_id = custom_metric_id
+        statistic_widget.ranking_at_k = ranking_at_k
+        statistic_widget.custom_statistic_text = custom_statistic_text
+        statistic_widget.dataset_source = dataset_source
+        statistic_widget._explicit_nulls = explicit_nulls
 
         statistic_widget.additional_properties = d
         return statistic_widget

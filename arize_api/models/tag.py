@@ -26,8 +26,11 @@ from .._validate import (
     wrong_kind,
 )
 from ..models.tag_color import TagColor, check_tag_color
+from ..types import UNSET
 
 T = TypeVar("T", bound="Tag")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -121,9 +124,21 @@ class Tag:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("Tag", src_dict)
-        d = dict(src_dict)
+        """A ``Tag`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("Tag", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -150,6 +165,12 @@ class Tag:
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("Tag", "updated_at", error) from error
 
+            description_sent = d.pop("description", UNSET)
+            if description_sent is UNSET:
+                description_sent = None
+            elif description_sent is None:
+                explicit_nulls += ("description",)
+
             def _parse_description(data: object) -> None | str:
                 if data is None:
                     return data
@@ -157,13 +178,16 @@ class Tag:
                     return data
                 return cast(None | str, data)
 
-            description = _parse_description(d.pop("description", None))
+            description = _parse_description(description_sent)
 
             if description is not None and not isinstance(description, str):
                 raise wrong_kind("Tag", "description", "a string", description)
 
-            if description is None and "description" in src_dict:
-                explicit_nulls += ("description",)
+            color_sent = d.pop("color", UNSET)
+            if color_sent is UNSET:
+                color_sent = None
+            elif color_sent is None:
+                explicit_nulls += ("color",)
 
             def _parse_color(data: object) -> None | TagColor:
                 if data is None:
@@ -186,24 +210,19 @@ class Tag:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            color = _parse_color(d.pop("color", None))
-
-            if color is None and "color" in src_dict:
-                explicit_nulls += ("color",)
+            color = _parse_color(color_sent)
 
         except KeyError as error:
             raise missing_member("Tag", error) from None
-        tag = cls(
-            id=id,
-            name=name,
-            space_id=space_id,
-            created_at=created_at,
-            updated_at=updated_at,
-            description=description,
-            color=color,
-        )
-        if explicit_nulls:
-            tag._explicit_nulls = explicit_nulls
+        tag = _new_instance(cls)
+        tag.id = id
+        tag.name = name
+        tag.space_id = space_id
+        tag.created_at = created_at
+        tag.updated_at = updated_at
+        tag.description = description
+        tag.color = color
+        tag._explicit_nulls = explicit_nulls
 
         tag.additional_properties = d
         return tag

@@ -28,8 +28,11 @@ from .._validate import (
     wrong_kind,
 )
 from ..models.task_type import TaskType, check_task_type
+from ..types import UNSET
 
 T = TypeVar("T", bound="Task")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -234,9 +237,21 @@ class Task:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("Task", src_dict)
-        d = dict(src_dict)
+        """A ``Task`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("Task", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -269,7 +284,7 @@ class Task:
             evaluators = []
             _evaluators = evaluators_sent
             for evaluators_item_data in _evaluators:
-                evaluators_item = TaskEvaluator.from_dict(evaluators_item_data)
+                evaluators_item = TaskEvaluator._parse(evaluators_item_data, owned)
 
                 evaluators.append(evaluators_item)
 
@@ -326,6 +341,12 @@ class Task:
                     "Task", "created_by_user_id", "a string", created_by_user_id
                 )
 
+            project_id_sent = d.pop("project_id", UNSET)
+            if project_id_sent is UNSET:
+                project_id_sent = None
+            elif project_id_sent is None:
+                explicit_nulls += ("project_id",)
+
             def _parse_project_id(data: object) -> None | str:
                 if data is None:
                     return data
@@ -333,13 +354,16 @@ class Task:
                     return data
                 return cast(None | str, data)
 
-            project_id = _parse_project_id(d.pop("project_id", None))
+            project_id = _parse_project_id(project_id_sent)
 
             if project_id is not None and not isinstance(project_id, str):
                 raise wrong_kind("Task", "project_id", "a string", project_id)
 
-            if project_id is None and "project_id" in src_dict:
-                explicit_nulls += ("project_id",)
+            dataset_id_sent = d.pop("dataset_id", UNSET)
+            if dataset_id_sent is UNSET:
+                dataset_id_sent = None
+            elif dataset_id_sent is None:
+                explicit_nulls += ("dataset_id",)
 
             def _parse_dataset_id(data: object) -> None | str:
                 if data is None:
@@ -348,13 +372,16 @@ class Task:
                     return data
                 return cast(None | str, data)
 
-            dataset_id = _parse_dataset_id(d.pop("dataset_id", None))
+            dataset_id = _parse_dataset_id(dataset_id_sent)
 
             if dataset_id is not None and not isinstance(dataset_id, str):
                 raise wrong_kind("Task", "dataset_id", "a string", dataset_id)
 
-            if dataset_id is None and "dataset_id" in src_dict:
-                explicit_nulls += ("dataset_id",)
+            sampling_rate_sent = d.pop("sampling_rate", UNSET)
+            if sampling_rate_sent is UNSET:
+                sampling_rate_sent = None
+            elif sampling_rate_sent is None:
+                explicit_nulls += ("sampling_rate",)
 
             def _parse_sampling_rate(data: object) -> float | None:
                 if data is None:
@@ -363,7 +390,7 @@ class Task:
                     return data
                 return cast(float | None, data)
 
-            sampling_rate = _parse_sampling_rate(d.pop("sampling_rate", None))
+            sampling_rate = _parse_sampling_rate(sampling_rate_sent)
 
             if (
                 sampling_rate is not None
@@ -372,10 +399,14 @@ class Task:
             ):
                 sampling_rate = as_number("Task", "sampling_rate", sampling_rate)
 
-            if sampling_rate is None and "sampling_rate" in src_dict:
-                explicit_nulls += ("sampling_rate",)
+            query_filters_sent = d.pop("query_filters", UNSET)
+            if query_filters_sent is UNSET:
+                query_filters_sent = None
+            elif query_filters_sent is None:
+                explicit_nulls += ("query_filters",)
 
             def _parse_query_filters(data: object) -> None | TaskQueryFilters:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, NoneType):
@@ -384,7 +415,7 @@ class Task:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    query_filters_type_0 = TaskQueryFilters.from_dict(data)
+                    query_filters_type_0 = TaskQueryFilters._parse(data, owned)
 
                     return query_filters_type_0
                 except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -396,10 +427,13 @@ class Task:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            query_filters = _parse_query_filters(d.pop("query_filters", None))
+            query_filters = _parse_query_filters(query_filters_sent)
 
-            if query_filters is None and "query_filters" in src_dict:
-                explicit_nulls += ("query_filters",)
+            run_configuration_sent = d.pop("run_configuration", UNSET)
+            if run_configuration_sent is UNSET:
+                run_configuration_sent = None
+            elif run_configuration_sent is None:
+                explicit_nulls += ("run_configuration",)
 
             def _parse_run_configuration(
                 data: object,
@@ -409,6 +443,7 @@ class Task:
                 | None
                 | TemplateEvaluationRunConfig
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, NoneType):
@@ -422,7 +457,7 @@ class Task:
 
                         raise ConstMismatchError("experiment_type is not 'AGENT_CALL'")
                     componentsschemas_run_configuration_type_0 = (
-                        AgentCallRunConfig.from_dict(data)
+                        AgentCallRunConfig._parse(data, owned)
                     )
 
                     return componentsschemas_run_configuration_type_0
@@ -441,7 +476,7 @@ class Task:
                             "experiment_type is not 'LLM_GENERATION'"
                         )
                     componentsschemas_run_configuration_type_1 = (
-                        LlmGenerationRunConfig.from_dict(data)
+                        LlmGenerationRunConfig._parse(data, owned)
                     )
 
                     return componentsschemas_run_configuration_type_1
@@ -460,7 +495,7 @@ class Task:
                             "experiment_type is not 'TEMPLATE_EVALUATION'"
                         )
                     componentsschemas_run_configuration_type_2 = (
-                        TemplateEvaluationRunConfig.from_dict(data)
+                        TemplateEvaluationRunConfig._parse(data, owned)
                     )
 
                     return componentsschemas_run_configuration_type_2
@@ -476,35 +511,28 @@ class Task:
                     unmatched_variant(data, failures, polymorphic=True),
                 )
 
-            run_configuration = _parse_run_configuration(
-                d.pop("run_configuration", None)
-            )
-
-            if run_configuration is None and "run_configuration" in src_dict:
-                explicit_nulls += ("run_configuration",)
+            run_configuration = _parse_run_configuration(run_configuration_sent)
 
         except KeyError as error:
             raise missing_member("Task", error) from None
-        task = cls(
-            id=id,
-            name=name,
-            type_=type_,
-            is_continuous=is_continuous,
-            query_filter=query_filter,
-            evaluators=evaluators,
-            experiment_ids=experiment_ids,
-            last_run_at=last_run_at,
-            created_at=created_at,
-            updated_at=updated_at,
-            created_by_user_id=created_by_user_id,
-            project_id=project_id,
-            dataset_id=dataset_id,
-            sampling_rate=sampling_rate,
-            query_filters=query_filters,
-            run_configuration=run_configuration,
-        )
-        if explicit_nulls:
-            task._explicit_nulls = explicit_nulls
+        task = _new_instance(cls)
+        task.id = id
+        task.name = name
+        task.type_ = type_
+        task.is_continuous = is_continuous
+        task.query_filter = query_filter
+        task.evaluators = evaluators
+        task.experiment_ids = experiment_ids
+        task.last_run_at = last_run_at
+        task.created_at = created_at
+        task.updated_at = updated_at
+        task.created_by_user_id = created_by_user_id
+        task.project_id = project_id
+        task.dataset_id = dataset_id
+        task.sampling_rate = sampling_rate
+        task.query_filters = query_filters
+        task.run_configuration = run_configuration
+        task._explicit_nulls = explicit_nulls
 
         task.additional_properties = d
         return task

@@ -22,8 +22,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="TaskEvaluator")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -120,9 +123,21 @@ class TaskEvaluator:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("TaskEvaluator", src_dict)
-        d = dict(src_dict)
+        """A ``TaskEvaluator`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("TaskEvaluator", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             evaluator_id = d.pop("evaluator_id")
@@ -171,14 +186,15 @@ class TaskEvaluator:
             def _parse_column_mappings(
                 data: object,
             ) -> None | TaskEvaluatorColumnMappingsType0:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    column_mappings_type_0 = TaskEvaluatorColumnMappingsType0.from_dict(
-                        data
+                    column_mappings_type_0 = TaskEvaluatorColumnMappingsType0._parse(
+                        data, owned
                     )
 
                     return column_mappings_type_0
@@ -193,7 +209,14 @@ class TaskEvaluator:
 
             column_mappings = _parse_column_mappings(d.pop("column_mappings"))
 
+            query_mappings_sent = d.pop("query_mappings", UNSET)
+            if query_mappings_sent is UNSET:
+                query_mappings_sent = None
+            elif query_mappings_sent is None:
+                explicit_nulls += ("query_mappings",)
+
             def _parse_query_mappings(data: object) -> list[TaskQueryMapping] | None:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, NoneType):
@@ -205,8 +228,8 @@ class TaskEvaluator:
                     query_mappings_type_0 = []
                     _query_mappings_type_0 = data
                     for query_mappings_type_0_item_data in _query_mappings_type_0:
-                        query_mappings_type_0_item = TaskQueryMapping.from_dict(
-                            query_mappings_type_0_item_data
+                        query_mappings_type_0_item = TaskQueryMapping._parse(
+                            query_mappings_type_0_item_data, owned
                         )
 
                         query_mappings_type_0.append(query_mappings_type_0_item)
@@ -221,23 +244,18 @@ class TaskEvaluator:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            query_mappings = _parse_query_mappings(d.pop("query_mappings", None))
-
-            if query_mappings is None and "query_mappings" in src_dict:
-                explicit_nulls += ("query_mappings",)
+            query_mappings = _parse_query_mappings(query_mappings_sent)
 
         except KeyError as error:
             raise missing_member("TaskEvaluator", error) from None
-        task_evaluator = cls(
-            evaluator_id=evaluator_id,
-            evaluator_name=evaluator_name,
-            evaluator_version_id=evaluator_version_id,
-            query_filter=query_filter,
-            column_mappings=column_mappings,
-            query_mappings=query_mappings,
-        )
-        if explicit_nulls:
-            task_evaluator._explicit_nulls = explicit_nulls
+        task_evaluator = _new_instance(cls)
+        task_evaluator.evaluator_id = evaluator_id
+        task_evaluator.evaluator_name = evaluator_name
+        task_evaluator.evaluator_version_id = evaluator_version_id
+        task_evaluator.query_filter = query_filter
+        task_evaluator.column_mappings = column_mappings
+        task_evaluator.query_mappings = query_mappings
+        task_evaluator._explicit_nulls = explicit_nulls
 
         task_evaluator.additional_properties = d
         return task_evaluator

@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="TaskQueryFilter")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class TaskQueryFilter:
@@ -60,9 +62,21 @@ class TaskQueryFilter:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("TaskQueryFilter", src_dict)
-        d = dict(src_dict)
+        """A ``TaskQueryFilter`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("TaskQueryFilter", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -74,10 +88,9 @@ class TaskQueryFilter:
 
         except KeyError as error:
             raise missing_member("TaskQueryFilter", error) from None
-        task_query_filter = cls(
-            id=id,
-            filter_=filter_,
-        )
+        task_query_filter = _new_instance(cls)
+        task_query_filter.id = id
+        task_query_filter.filter_ = filter_
 
         task_query_filter.additional_properties = d
         return task_query_filter

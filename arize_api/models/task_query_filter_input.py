@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="TaskQueryFilterInput")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class TaskQueryFilterInput:
@@ -60,9 +62,21 @@ class TaskQueryFilterInput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("TaskQueryFilterInput", src_dict)
-        d = dict(src_dict)
+        """A ``TaskQueryFilterInput`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("TaskQueryFilterInput", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -74,10 +88,9 @@ class TaskQueryFilterInput:
 
         except KeyError as error:
             raise missing_member("TaskQueryFilterInput", error) from None
-        task_query_filter_input = cls(
-            id=id,
-            filter_=filter_,
-        )
+        task_query_filter_input = _new_instance(cls)
+        task_query_filter_input.id = id
+        task_query_filter_input.filter_ = filter_
 
         return task_query_filter_input
 

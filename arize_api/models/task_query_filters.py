@@ -20,8 +20,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="TaskQueryFilters")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -73,9 +76,21 @@ class TaskQueryFilters:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("TaskQueryFilters", src_dict)
-        d = dict(src_dict)
+        """A ``TaskQueryFilters`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("TaskQueryFilters", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             filters_sent = d.pop("filters")
@@ -84,27 +99,27 @@ class TaskQueryFilters:
             filters = []
             _filters = filters_sent
             for filters_item_data in _filters:
-                filters_item = TaskQueryFilter.from_dict(filters_item_data)
+                filters_item = TaskQueryFilter._parse(filters_item_data, owned)
 
                 filters.append(filters_item)
 
-            expression = d.pop("expression", None)
+            expression_sent = d.pop("expression", UNSET)
+            if expression_sent is UNSET:
+                expression_sent = None
+            elif expression_sent is None:
+                explicit_nulls += ("expression",)
+            expression = expression_sent
             if expression is not None and not isinstance(expression, str):
                 raise wrong_kind(
                     "TaskQueryFilters", "expression", "a string", expression
                 )
 
-            if expression is None and "expression" in src_dict:
-                explicit_nulls += ("expression",)
-
         except KeyError as error:
             raise missing_member("TaskQueryFilters", error) from None
-        task_query_filters = cls(
-            filters=filters,
-            expression=expression,
-        )
-        if explicit_nulls:
-            task_query_filters._explicit_nulls = explicit_nulls
+        task_query_filters = _new_instance(cls)
+        task_query_filters.filters = filters
+        task_query_filters.expression = expression
+        task_query_filters._explicit_nulls = explicit_nulls
 
         task_query_filters.additional_properties = d
         return task_query_filters

@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TaskQueryFiltersInput")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class TaskQueryFiltersInput:
@@ -70,9 +72,21 @@ class TaskQueryFiltersInput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("TaskQueryFiltersInput", src_dict)
-        d = dict(src_dict)
+        """A ``TaskQueryFiltersInput`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("TaskQueryFiltersInput", data))
         try:
             filters_sent = d.pop("filters")
             if not isinstance(filters_sent, list):
@@ -82,7 +96,7 @@ class TaskQueryFiltersInput:
             filters = []
             _filters = filters_sent
             for filters_item_data in _filters:
-                filters_item = TaskQueryFilterInput.from_dict(filters_item_data)
+                filters_item = TaskQueryFilterInput._parse(filters_item_data, owned)
 
                 filters.append(filters_item)
 
@@ -94,10 +108,9 @@ class TaskQueryFiltersInput:
 
         except KeyError as error:
             raise missing_member("TaskQueryFiltersInput", error) from None
-        task_query_filters_input = cls(
-            filters=filters,
-            expression=expression,
-        )
+        task_query_filters_input = _new_instance(cls)
+        task_query_filters_input.filters = filters
+        task_query_filters_input.expression = expression
 
         return task_query_filters_input
 

@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="TaskQueryMappingInput")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class TaskQueryMappingInput:
@@ -71,9 +73,21 @@ class TaskQueryMappingInput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("TaskQueryMappingInput", src_dict)
-        d = dict(src_dict)
+        """A ``TaskQueryMappingInput`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("TaskQueryMappingInput", data))
         try:
             variable_name = d.pop("variable_name")
             if not isinstance(variable_name, str):
@@ -100,11 +114,10 @@ class TaskQueryMappingInput:
 
         except KeyError as error:
             raise missing_member("TaskQueryMappingInput", error) from None
-        task_query_mapping_input = cls(
-            variable_name=variable_name,
-            query_ids=query_ids,
-            attribute_path=attribute_path,
-        )
+        task_query_mapping_input = _new_instance(cls)
+        task_query_mapping_input.variable_name = variable_name
+        task_query_mapping_input.query_ids = query_ids
+        task_query_mapping_input.attribute_path = attribute_path
 
         return task_query_mapping_input
 

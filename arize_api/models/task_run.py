@@ -27,8 +27,11 @@ from .._validate import (
     wrong_kind,
 )
 from ..models.task_run_status import TaskRunStatus, check_task_run_status
+from ..types import UNSET
 
 T = TypeVar("T", bound="TaskRun")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -196,9 +199,21 @@ class TaskRun:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("TaskRun", src_dict)
-        d = dict(src_dict)
+        """A ``TaskRun`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("TaskRun", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -327,6 +342,12 @@ class TaskRun:
                     "TaskRun", "created_by_user_id", "a string", created_by_user_id
                 )
 
+            experiment_id_sent = d.pop("experiment_id", UNSET)
+            if experiment_id_sent is UNSET:
+                experiment_id_sent = None
+            elif experiment_id_sent is None:
+                explicit_nulls += ("experiment_id",)
+
             def _parse_experiment_id(data: object) -> None | str:
                 if data is None:
                     return data
@@ -334,13 +355,16 @@ class TaskRun:
                     return data
                 return cast(None | str, data)
 
-            experiment_id = _parse_experiment_id(d.pop("experiment_id", None))
+            experiment_id = _parse_experiment_id(experiment_id_sent)
 
             if experiment_id is not None and not isinstance(experiment_id, str):
                 raise wrong_kind("TaskRun", "experiment_id", "a string", experiment_id)
 
-            if experiment_id is None and "experiment_id" in src_dict:
-                explicit_nulls += ("experiment_id",)
+            failure_reason_sent = d.pop("failure_reason", UNSET)
+            if failure_reason_sent is UNSET:
+                failure_reason_sent = None
+            elif failure_reason_sent is None:
+                explicit_nulls += ("failure_reason",)
 
             def _parse_failure_reason(data: object) -> None | str:
                 if data is None:
@@ -349,36 +373,31 @@ class TaskRun:
                     return data
                 return cast(None | str, data)
 
-            failure_reason = _parse_failure_reason(d.pop("failure_reason", None))
+            failure_reason = _parse_failure_reason(failure_reason_sent)
 
             if failure_reason is not None and not isinstance(failure_reason, str):
                 raise wrong_kind(
                     "TaskRun", "failure_reason", "a string", failure_reason
                 )
 
-            if failure_reason is None and "failure_reason" in src_dict:
-                explicit_nulls += ("failure_reason",)
-
         except KeyError as error:
             raise missing_member("TaskRun", error) from None
-        task_run = cls(
-            id=id,
-            task_id=task_id,
-            status=status,
-            run_started_at=run_started_at,
-            run_finished_at=run_finished_at,
-            data_start_time=data_start_time,
-            data_end_time=data_end_time,
-            num_successes=num_successes,
-            num_errors=num_errors,
-            num_skipped=num_skipped,
-            created_at=created_at,
-            created_by_user_id=created_by_user_id,
-            experiment_id=experiment_id,
-            failure_reason=failure_reason,
-        )
-        if explicit_nulls:
-            task_run._explicit_nulls = explicit_nulls
+        task_run = _new_instance(cls)
+        task_run.id = id
+        task_run.task_id = task_id
+        task_run.status = status
+        task_run.run_started_at = run_started_at
+        task_run.run_finished_at = run_finished_at
+        task_run.data_start_time = data_start_time
+        task_run.data_end_time = data_end_time
+        task_run.num_successes = num_successes
+        task_run.num_errors = num_errors
+        task_run.num_skipped = num_skipped
+        task_run.created_at = created_at
+        task_run.created_by_user_id = created_by_user_id
+        task_run.experiment_id = experiment_id
+        task_run.failure_reason = failure_reason
+        task_run._explicit_nulls = explicit_nulls
 
         task_run.additional_properties = d
         return task_run

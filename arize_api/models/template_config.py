@@ -27,8 +27,11 @@ from ..models.optimization_direction import (
     OptimizationDirection,
     check_optimization_direction,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="TemplateConfig")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -154,9 +157,21 @@ class TemplateConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("TemplateConfig", src_dict)
-        d = dict(src_dict)
+        """A ``TemplateConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("TemplateConfig", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             name = d.pop("name")
@@ -185,9 +200,14 @@ class TemplateConfig:
                     use_function_calling,
                 )
 
-            llm_config = EvaluatorLlmConfig.from_dict(d.pop("llm_config"))
+            llm_config = EvaluatorLlmConfig._parse(d.pop("llm_config"), owned)
 
-            use_structured_output = d.pop("use_structured_output", None)
+            use_structured_output_sent = d.pop("use_structured_output", UNSET)
+            if use_structured_output_sent is UNSET:
+                use_structured_output_sent = None
+            elif use_structured_output_sent is None:
+                explicit_nulls += ("use_structured_output",)
+            use_structured_output = use_structured_output_sent
             if (
                 use_structured_output is not None
                 and type(use_structured_output) is not bool
@@ -199,12 +219,16 @@ class TemplateConfig:
                     use_structured_output,
                 )
 
-            if use_structured_output is None and "use_structured_output" in src_dict:
-                explicit_nulls += ("use_structured_output",)
+            classification_choices_sent = d.pop("classification_choices", UNSET)
+            if classification_choices_sent is UNSET:
+                classification_choices_sent = None
+            elif classification_choices_sent is None:
+                explicit_nulls += ("classification_choices",)
 
             def _parse_classification_choices(
                 data: object,
             ) -> None | TemplateConfigClassificationChoicesType0:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, NoneType):
@@ -214,7 +238,7 @@ class TemplateConfig:
                     if not isinstance(data, dict):
                         raise TypeError()
                     classification_choices_type_0 = (
-                        TemplateConfigClassificationChoicesType0.from_dict(data)
+                        TemplateConfigClassificationChoicesType0._parse(data, owned)
                     )
 
                     return classification_choices_type_0
@@ -228,21 +252,26 @@ class TemplateConfig:
                 )
 
             classification_choices = _parse_classification_choices(
-                d.pop("classification_choices", None)
+                classification_choices_sent
             )
 
-            if classification_choices is None and "classification_choices" in src_dict:
-                explicit_nulls += ("classification_choices",)
-
-            _direction = d.pop("direction", None)
+            direction_sent = d.pop("direction", UNSET)
+            if direction_sent is UNSET:
+                direction_sent = None
+            elif direction_sent is None:
+                explicit_nulls += ("direction",)
+            _direction = direction_sent
             direction: OptimizationDirection | None
             if isinstance(_direction, NoneType):
                 direction = None
             else:
                 direction = check_optimization_direction(_direction)
 
-            if direction is None and "direction" in src_dict:
-                explicit_nulls += ("direction",)
+            data_granularity_sent = d.pop("data_granularity", UNSET)
+            if data_granularity_sent is UNSET:
+                data_granularity_sent = None
+            elif data_granularity_sent is None:
+                explicit_nulls += ("data_granularity",)
 
             def _parse_data_granularity(data: object) -> DataGranularity | None:
                 if data is None:
@@ -265,26 +294,21 @@ class TemplateConfig:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            data_granularity = _parse_data_granularity(d.pop("data_granularity", None))
-
-            if data_granularity is None and "data_granularity" in src_dict:
-                explicit_nulls += ("data_granularity",)
+            data_granularity = _parse_data_granularity(data_granularity_sent)
 
         except KeyError as error:
             raise missing_member("TemplateConfig", error) from None
-        template_config = cls(
-            name=name,
-            template=template,
-            include_explanations=include_explanations,
-            use_function_calling=use_function_calling,
-            llm_config=llm_config,
-            use_structured_output=use_structured_output,
-            classification_choices=classification_choices,
-            direction=direction,
-            data_granularity=data_granularity,
-        )
-        if explicit_nulls:
-            template_config._explicit_nulls = explicit_nulls
+        template_config = _new_instance(cls)
+        template_config.name = name
+        template_config.template = template
+        template_config.include_explanations = include_explanations
+        template_config.use_function_calling = use_function_calling
+        template_config.llm_config = llm_config
+        template_config.use_structured_output = use_structured_output
+        template_config.classification_choices = classification_choices
+        template_config.direction = direction
+        template_config.data_granularity = data_granularity
+        template_config._explicit_nulls = explicit_nulls
 
         template_config.additional_properties = d
         return template_config

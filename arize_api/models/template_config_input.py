@@ -32,6 +32,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TemplateConfigInput")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class TemplateConfigInput:
@@ -99,6 +101,7 @@ class TemplateConfigInput:
             def _parse_classification_choices(
                 data: object,
             ) -> None | TemplateConfigInputClassificationChoicesType0 | Unset:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, Unset):
@@ -108,7 +111,9 @@ class TemplateConfigInput:
                     if not isinstance(data, dict):
                         raise TypeError()
                     classification_choices_type_0 = (
-                        TemplateConfigInputClassificationChoicesType0.from_dict(data)
+                        TemplateConfigInputClassificationChoicesType0._parse(
+                            data, owned
+                        )
                     )
 
                     return classification_choices_type_0
@@ -176,9 +181,21 @@ class TemplateConfigInput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("TemplateConfigInput", src_dict)
-        d = dict(src_dict)
+        """A ``TemplateConfigInput`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("TemplateConfigInput", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -208,7 +225,7 @@ class TemplateConfigInput:
                     use_function_calling,
                 )
 
-            llm_config = EvaluatorLlmConfigRequest.from_dict(d.pop("llm_config"))
+            llm_config = EvaluatorLlmConfigRequest._parse(d.pop("llm_config"), owned)
 
             use_structured_output = d.pop("use_structured_output", UNSET)
             if (
@@ -225,6 +242,7 @@ class TemplateConfigInput:
             def _parse_classification_choices(
                 data: object,
             ) -> None | TemplateConfigInputClassificationChoicesType0 | Unset:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, Unset):
@@ -234,7 +252,9 @@ class TemplateConfigInput:
                     if not isinstance(data, dict):
                         raise TypeError()
                     classification_choices_type_0 = (
-                        TemplateConfigInputClassificationChoicesType0.from_dict(data)
+                        TemplateConfigInputClassificationChoicesType0._parse(
+                            data, owned
+                        )
                     )
 
                     return classification_choices_type_0
@@ -267,17 +287,16 @@ class TemplateConfigInput:
 
         except KeyError as error:
             raise missing_member("TemplateConfigInput", error) from None
-        template_config_input = cls(
-            name=name,
-            template=template,
-            include_explanations=include_explanations,
-            use_function_calling=use_function_calling,
-            llm_config=llm_config,
-            use_structured_output=use_structured_output,
-            classification_choices=classification_choices,
-            direction=direction,
-            data_granularity=data_granularity,
-        )
+        template_config_input = _new_instance(cls)
+        template_config_input.name = name
+        template_config_input.template = template
+        template_config_input.include_explanations = include_explanations
+        template_config_input.use_function_calling = use_function_calling
+        template_config_input.llm_config = llm_config
+        template_config_input.use_structured_output = use_structured_output
+        template_config_input.classification_choices = classification_choices
+        template_config_input.direction = direction
+        template_config_input.data_granularity = data_granularity
 
         return template_config_input
 

@@ -23,8 +23,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="TemplateEvaluationRunConfig")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -157,9 +160,21 @@ class TemplateEvaluationRunConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("TemplateEvaluationRunConfig", src_dict)
-        d = dict(src_dict)
+        """A ``TemplateEvaluationRunConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("TemplateEvaluationRunConfig", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             experiment_type = cast(
@@ -196,16 +211,23 @@ class TemplateEvaluationRunConfig:
                     provide_explanation,
                 )
 
-            model_name = d.pop("model_name", None)
+            model_name_sent = d.pop("model_name", UNSET)
+            if model_name_sent is UNSET:
+                model_name_sent = None
+            elif model_name_sent is None:
+                explicit_nulls += ("model_name",)
+            model_name = model_name_sent
             if model_name is not None and not isinstance(model_name, str):
                 raise wrong_kind(
                     "TemplateEvaluationRunConfig", "model_name", "a string", model_name
                 )
 
-            if model_name is None and "model_name" in src_dict:
-                explicit_nulls += ("model_name",)
-
-            _classification_choices = d.pop("classification_choices", None)
+            classification_choices_sent = d.pop("classification_choices", UNSET)
+            if classification_choices_sent is UNSET:
+                classification_choices_sent = None
+            elif classification_choices_sent is None:
+                explicit_nulls += ("classification_choices",)
+            _classification_choices = classification_choices_sent
             classification_choices: (
                 TemplateEvaluationRunConfigClassificationChoices | None
             )
@@ -213,25 +235,30 @@ class TemplateEvaluationRunConfig:
                 classification_choices = None
             else:
                 classification_choices = (
-                    TemplateEvaluationRunConfigClassificationChoices.from_dict(
-                        _classification_choices
+                    TemplateEvaluationRunConfigClassificationChoices._parse(
+                        _classification_choices, owned
                     )
                 )
 
-            if classification_choices is None and "classification_choices" in src_dict:
-                explicit_nulls += ("classification_choices",)
-
-            _column_mapping = d.pop("column_mapping", None)
+            column_mapping_sent = d.pop("column_mapping", UNSET)
+            if column_mapping_sent is UNSET:
+                column_mapping_sent = None
+            elif column_mapping_sent is None:
+                explicit_nulls += ("column_mapping",)
+            _column_mapping = column_mapping_sent
             column_mapping: TemplateEvaluationRunConfigColumnMapping | None
             if isinstance(_column_mapping, NoneType):
                 column_mapping = None
             else:
-                column_mapping = TemplateEvaluationRunConfigColumnMapping.from_dict(
-                    _column_mapping
+                column_mapping = TemplateEvaluationRunConfigColumnMapping._parse(
+                    _column_mapping, owned
                 )
 
-            if column_mapping is None and "column_mapping" in src_dict:
-                explicit_nulls += ("column_mapping",)
+            evaluator_version_id_sent = d.pop("evaluator_version_id", UNSET)
+            if evaluator_version_id_sent is UNSET:
+                evaluator_version_id_sent = None
+            elif evaluator_version_id_sent is None:
+                explicit_nulls += ("evaluator_version_id",)
 
             def _parse_evaluator_version_id(data: object) -> None | str:
                 if data is None:
@@ -241,7 +268,7 @@ class TemplateEvaluationRunConfig:
                 return cast(None | str, data)
 
             evaluator_version_id = _parse_evaluator_version_id(
-                d.pop("evaluator_version_id", None)
+                evaluator_version_id_sent
             )
 
             if evaluator_version_id is not None and not isinstance(
@@ -254,51 +281,50 @@ class TemplateEvaluationRunConfig:
                     evaluator_version_id,
                 )
 
-            if evaluator_version_id is None and "evaluator_version_id" in src_dict:
-                explicit_nulls += ("evaluator_version_id",)
-
-            _invocation_parameters = d.pop("invocation_parameters", None)
+            invocation_parameters_sent = d.pop("invocation_parameters", UNSET)
+            if invocation_parameters_sent is UNSET:
+                invocation_parameters_sent = None
+            elif invocation_parameters_sent is None:
+                explicit_nulls += ("invocation_parameters",)
+            _invocation_parameters = invocation_parameters_sent
             invocation_parameters: InvocationParams | None
             if isinstance(_invocation_parameters, NoneType):
                 invocation_parameters = None
             else:
-                invocation_parameters = InvocationParams.from_dict(
-                    _invocation_parameters
+                invocation_parameters = InvocationParams._parse(
+                    _invocation_parameters, owned
                 )
 
-            if invocation_parameters is None and "invocation_parameters" in src_dict:
-                explicit_nulls += ("invocation_parameters",)
-
-            _provider_parameters = d.pop("provider_parameters", None)
+            provider_parameters_sent = d.pop("provider_parameters", UNSET)
+            if provider_parameters_sent is UNSET:
+                provider_parameters_sent = None
+            elif provider_parameters_sent is None:
+                explicit_nulls += ("provider_parameters",)
+            _provider_parameters = provider_parameters_sent
             provider_parameters: TemplateEvaluationRunConfigProviderParameters | None
             if isinstance(_provider_parameters, NoneType):
                 provider_parameters = None
             else:
                 provider_parameters = (
-                    TemplateEvaluationRunConfigProviderParameters.from_dict(
-                        _provider_parameters
+                    TemplateEvaluationRunConfigProviderParameters._parse(
+                        _provider_parameters, owned
                     )
                 )
 
-            if provider_parameters is None and "provider_parameters" in src_dict:
-                explicit_nulls += ("provider_parameters",)
-
         except KeyError as error:
             raise missing_member("TemplateEvaluationRunConfig", error) from None
-        template_evaluation_run_config = cls(
-            experiment_type=experiment_type,
-            ai_integration_id=ai_integration_id,
-            template=template,
-            provide_explanation=provide_explanation,
-            model_name=model_name,
-            classification_choices=classification_choices,
-            column_mapping=column_mapping,
-            evaluator_version_id=evaluator_version_id,
-            invocation_parameters=invocation_parameters,
-            provider_parameters=provider_parameters,
-        )
-        if explicit_nulls:
-            template_evaluation_run_config._explicit_nulls = explicit_nulls
+        template_evaluation_run_config = _new_instance(cls)
+        template_evaluation_run_config.experiment_type = experiment_type
+        template_evaluation_run_config.ai_integration_id = ai_integration_id
+        template_evaluation_run_config.template = template
+        template_evaluation_run_config.provide_explanation = provide_explanation
+        template_evaluation_run_config.model_name = model_name
+        template_evaluation_run_config.classification_choices = classification_choices
+        template_evaluation_run_config.column_mapping = column_mapping
+        template_evaluation_run_config.evaluator_version_id = evaluator_version_id
+        template_evaluation_run_config.invocation_parameters = invocation_parameters
+        template_evaluation_run_config.provider_parameters = provider_parameters
+        template_evaluation_run_config._explicit_nulls = explicit_nulls
 
         template_evaluation_run_config.additional_properties = d
         return template_evaluation_run_config

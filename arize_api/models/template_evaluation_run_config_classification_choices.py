@@ -21,6 +21,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="TemplateEvaluationRunConfigClassificationChoices")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class TemplateEvaluationRunConfigClassificationChoices:
@@ -44,13 +46,25 @@ class TemplateEvaluationRunConfigClassificationChoices:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping(
-                "TemplateEvaluationRunConfigClassificationChoices", src_dict
-            )
-        d = dict(src_dict)
+        """A ``TemplateEvaluationRunConfigClassificationChoices`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
 
-        template_evaluation_run_config_classification_choices = cls()
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(
+                as_mapping("TemplateEvaluationRunConfigClassificationChoices", data)
+            )
+
+        template_evaluation_run_config_classification_choices = _new_instance(cls)
 
         template_evaluation_run_config_classification_choices.additional_properties = d
         return template_evaluation_run_config_classification_choices

@@ -28,6 +28,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TemplateEvaluationRunConfigRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class TemplateEvaluationRunConfigRequest:
@@ -170,9 +172,21 @@ class TemplateEvaluationRunConfigRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("TemplateEvaluationRunConfigRequest", src_dict)
-        d = dict(src_dict)
+        """A ``TemplateEvaluationRunConfigRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("TemplateEvaluationRunConfigRequest", data))
         try:
             experiment_type = cast(
                 Literal["TEMPLATE_EVALUATION"], d.pop("experiment_type")
@@ -228,8 +242,8 @@ class TemplateEvaluationRunConfigRequest:
                 classification_choices = UNSET
             else:
                 classification_choices = (
-                    TemplateEvaluationRunConfigRequestClassificationChoices.from_dict(
-                        _classification_choices
+                    TemplateEvaluationRunConfigRequestClassificationChoices._parse(
+                        _classification_choices, owned
                     )
                 )
 
@@ -238,10 +252,8 @@ class TemplateEvaluationRunConfigRequest:
             if isinstance(_column_mapping, Unset):
                 column_mapping = UNSET
             else:
-                column_mapping = (
-                    TemplateEvaluationRunConfigRequestColumnMapping.from_dict(
-                        _column_mapping
-                    )
+                column_mapping = TemplateEvaluationRunConfigRequestColumnMapping._parse(
+                    _column_mapping, owned
                 )
 
             def _parse_evaluator_version_id(data: object) -> None | str | Unset:
@@ -272,8 +284,8 @@ class TemplateEvaluationRunConfigRequest:
             if isinstance(_invocation_parameters, Unset):
                 invocation_parameters = UNSET
             else:
-                invocation_parameters = InvocationParamsRequest.from_dict(
-                    _invocation_parameters
+                invocation_parameters = InvocationParamsRequest._parse(
+                    _invocation_parameters, owned
                 )
 
             _provider_parameters = d.pop("provider_parameters", UNSET)
@@ -284,25 +296,30 @@ class TemplateEvaluationRunConfigRequest:
                 provider_parameters = UNSET
             else:
                 provider_parameters = (
-                    TemplateEvaluationRunConfigRequestProviderParameters.from_dict(
-                        _provider_parameters
+                    TemplateEvaluationRunConfigRequestProviderParameters._parse(
+                        _provider_parameters, owned
                     )
                 )
 
         except KeyError as error:
             raise missing_member("TemplateEvaluationRunConfigRequest", error) from None
-        template_evaluation_run_config_request = cls(
-            experiment_type=experiment_type,
-            ai_integration_id=ai_integration_id,
-            template=template,
-            provide_explanation=provide_explanation,
-            model_name=model_name,
-            classification_choices=classification_choices,
-            column_mapping=column_mapping,
-            evaluator_version_id=evaluator_version_id,
-            invocation_parameters=invocation_parameters,
-            provider_parameters=provider_parameters,
+        template_evaluation_run_config_request = _new_instance(cls)
+        template_evaluation_run_config_request.experiment_type = experiment_type
+        template_evaluation_run_config_request.ai_integration_id = ai_integration_id
+        template_evaluation_run_config_request.template = template
+        template_evaluation_run_config_request.provide_explanation = provide_explanation
+        template_evaluation_run_config_request.model_name = model_name
+        template_evaluation_run_config_request.classification_choices = (
+            classification_choices
         )
+        template_evaluation_run_config_request.column_mapping = column_mapping
+        template_evaluation_run_config_request.evaluator_version_id = (
+            evaluator_version_id
+        )
+        template_evaluation_run_config_request.invocation_parameters = (
+            invocation_parameters
+        )
+        template_evaluation_run_config_request.provider_parameters = provider_parameters
 
         return template_evaluation_run_config_request
 

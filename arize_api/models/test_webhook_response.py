@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="TestWebhookResponse")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class TestWebhookResponse:
@@ -64,9 +66,21 @@ class TestWebhookResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("TestWebhookResponse", src_dict)
-        d = dict(src_dict)
+        """A ``TestWebhookResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("TestWebhookResponse", data))
         try:
             status_code = d.pop("status_code")
             if type(status_code) is not int:
@@ -86,10 +100,9 @@ class TestWebhookResponse:
 
         except KeyError as error:
             raise missing_member("TestWebhookResponse", error) from None
-        test_webhook_response = cls(
-            status_code=status_code,
-            error_message=error_message,
-        )
+        test_webhook_response = _new_instance(cls)
+        test_webhook_response.status_code = status_code
+        test_webhook_response.error_message = error_message
 
         test_webhook_response.additional_properties = d
         return test_webhook_response

@@ -33,6 +33,8 @@ from ..models.widget_creation_status import (
 
 T = TypeVar("T", bound="TextWidget")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class TextWidget:
@@ -106,9 +108,21 @@ class TextWidget:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("TextWidget", src_dict)
-        d = dict(src_dict)
+        """A ``TextWidget`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("TextWidget", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -154,17 +168,16 @@ class TextWidget:
 
         except KeyError as error:
             raise missing_member("TextWidget", error) from None
-        text_widget = cls(
-            id=id,
-            type_=type_,
-            dashboard_id=dashboard_id,
-            title=title,
-            grid_position=grid_position,
-            creation_status=creation_status,
-            created_at=created_at,
-            creator_user_id=creator_user_id,
-            content=content,
-        )
+        text_widget = _new_instance(cls)
+        text_widget.id = id
+        text_widget.type_ = type_
+        text_widget.dashboard_id = dashboard_id
+        text_widget.title = title
+        text_widget.grid_position = grid_position
+        text_widget.creation_status = creation_status
+        text_widget.created_at = created_at
+        text_widget.creator_user_id = creator_user_id
+        text_widget.content = content
 
         text_widget.additional_properties = d
         return text_widget

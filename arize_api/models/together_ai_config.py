@@ -26,6 +26,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="TogetherAiConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class TogetherAiConfig:
@@ -83,9 +85,21 @@ class TogetherAiConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("TogetherAiConfig", src_dict)
-        d = dict(src_dict)
+        """A ``TogetherAiConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("TogetherAiConfig", data))
         try:
             is_function_calling_enabled = d.pop("is_function_calling_enabled")
             if type(is_function_calling_enabled) is not bool:
@@ -129,13 +143,12 @@ class TogetherAiConfig:
 
         except KeyError as error:
             raise missing_member("TogetherAiConfig", error) from None
-        together_ai_config = cls(
-            is_function_calling_enabled=is_function_calling_enabled,
-            provider=provider,
-            has_api_key=has_api_key,
-            is_default_models_enabled=is_default_models_enabled,
-            model_names=model_names,
-        )
+        together_ai_config = _new_instance(cls)
+        together_ai_config.is_function_calling_enabled = is_function_calling_enabled
+        together_ai_config.provider = provider
+        together_ai_config.has_api_key = has_api_key
+        together_ai_config.is_default_models_enabled = is_default_models_enabled
+        together_ai_config.model_names = model_names
 
         together_ai_config.additional_properties = d
         return together_ai_config

@@ -21,8 +21,11 @@ from .._validate import (
     wrong_kind,
 )
 from ..models.tool_call_type import ToolCallType, check_tool_call_type
+from ..types import UNSET
 
 T = TypeVar("T", bound="ToolCall")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -74,31 +77,43 @@ class ToolCall:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ToolCall", src_dict)
-        d = dict(src_dict)
+        """A ``ToolCall`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ToolCall", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             type_ = check_tool_call_type(d.pop("type"))
 
-            function = ToolCallFunction.from_dict(d.pop("function"))
+            function = ToolCallFunction._parse(d.pop("function"), owned)
 
-            id = d.pop("id", None)
+            id_sent = d.pop("id", UNSET)
+            if id_sent is UNSET:
+                id_sent = None
+            elif id_sent is None:
+                explicit_nulls += ("id",)
+            id = id_sent
             if id is not None and not isinstance(id, str):
                 raise wrong_kind("ToolCall", "id", "a string", id)
 
-            if id is None and "id" in src_dict:
-                explicit_nulls += ("id",)
-
         except KeyError as error:
             raise missing_member("ToolCall", error) from None
-        tool_call = cls(
-            type_=type_,
-            function=function,
-            id=id,
-        )
-        if explicit_nulls:
-            tool_call._explicit_nulls = explicit_nulls
+        tool_call = _new_instance(cls)
+        tool_call.type_ = type_
+        tool_call.function = function
+        tool_call.id = id
+        tool_call._explicit_nulls = explicit_nulls
 
         tool_call.additional_properties = d
         return tool_call

@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ToolCallFunction")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ToolCallFunction:
@@ -59,9 +61,21 @@ class ToolCallFunction:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ToolCallFunction", src_dict)
-        d = dict(src_dict)
+        """A ``ToolCallFunction`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ToolCallFunction", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -73,10 +87,9 @@ class ToolCallFunction:
 
         except KeyError as error:
             raise missing_member("ToolCallFunction", error) from None
-        tool_call_function = cls(
-            name=name,
-            arguments=arguments,
-        )
+        tool_call_function = _new_instance(cls)
+        tool_call_function.name = name
+        tool_call_function.arguments = arguments
 
         tool_call_function.additional_properties = d
         return tool_call_function

@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="ToolCallFunctionRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ToolCallFunctionRequest:
@@ -59,9 +61,21 @@ class ToolCallFunctionRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ToolCallFunctionRequest", src_dict)
-        d = dict(src_dict)
+        """A ``ToolCallFunctionRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ToolCallFunctionRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -75,10 +89,9 @@ class ToolCallFunctionRequest:
 
         except KeyError as error:
             raise missing_member("ToolCallFunctionRequest", error) from None
-        tool_call_function_request = cls(
-            name=name,
-            arguments=arguments,
-        )
+        tool_call_function_request = _new_instance(cls)
+        tool_call_function_request.name = name
+        tool_call_function_request.arguments = arguments
 
         return tool_call_function_request
 

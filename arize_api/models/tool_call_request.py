@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ToolCallRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ToolCallRequest:
@@ -72,13 +74,25 @@ class ToolCallRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ToolCallRequest", src_dict)
-        d = dict(src_dict)
+        """A ``ToolCallRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ToolCallRequest", data))
         try:
             type_ = check_tool_call_type(d.pop("type"))
 
-            function = ToolCallFunctionRequest.from_dict(d.pop("function"))
+            function = ToolCallFunctionRequest._parse(d.pop("function"), owned)
 
             id = d.pop("id", UNSET)
             if id is not UNSET and not isinstance(id, str):
@@ -86,11 +100,10 @@ class ToolCallRequest:
 
         except KeyError as error:
             raise missing_member("ToolCallRequest", error) from None
-        tool_call_request = cls(
-            type_=type_,
-            function=function,
-            id=id,
-        )
+        tool_call_request = _new_instance(cls)
+        tool_call_request.type_ = type_
+        tool_call_request.function = function
+        tool_call_request.id = id
 
         return tool_call_request
 

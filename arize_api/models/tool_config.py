@@ -20,8 +20,11 @@ from .._validate import (
     as_mapping,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="ToolConfig")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -74,11 +77,27 @@ class ToolConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ToolConfig", src_dict)
-        d = dict(src_dict)
+        """A ``ToolConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ToolConfig", data))
         explicit_nulls: tuple[str, ...] = ()
-        tools_sent = d.pop("tools", None)
+        tools_sent = d.pop("tools", UNSET)
+        if tools_sent is UNSET:
+            tools_sent = None
+        elif tools_sent is None:
+            explicit_nulls += ("tools",)
         if tools_sent is not None and not isinstance(tools_sent, list):
             raise wrong_kind("ToolConfig", "tools", "a list", tools_sent)
         _tools = tools_sent
@@ -86,24 +105,21 @@ class ToolConfig:
         if _tools is not None:
             tools = []
             for tools_item_data in _tools:
-                tools_item = ToolConfigToolsItem.from_dict(tools_item_data)
+                tools_item = ToolConfigToolsItem._parse(tools_item_data, owned)
 
                 tools.append(tools_item)
 
-        if tools is None and "tools" in src_dict:
-            explicit_nulls += ("tools",)
-
-        tool_choice = d.pop("tool_choice", None)
-
-        if tool_choice is None and "tool_choice" in src_dict:
+        tool_choice_sent = d.pop("tool_choice", UNSET)
+        if tool_choice_sent is UNSET:
+            tool_choice_sent = None
+        elif tool_choice_sent is None:
             explicit_nulls += ("tool_choice",)
+        tool_choice = tool_choice_sent
 
-        tool_config = cls(
-            tools=tools,
-            tool_choice=tool_choice,
-        )
-        if explicit_nulls:
-            tool_config._explicit_nulls = explicit_nulls
+        tool_config = _new_instance(cls)
+        tool_config.tools = tools
+        tool_config.tool_choice = tool_choice
+        tool_config._explicit_nulls = explicit_nulls
 
         tool_config.additional_properties = d
         return tool_config

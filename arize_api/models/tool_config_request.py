@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ToolConfigRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class ToolConfigRequest:
@@ -71,9 +73,21 @@ class ToolConfigRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("ToolConfigRequest", src_dict)
-        d = dict(src_dict)
+        """A ``ToolConfigRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("ToolConfigRequest", data))
         tools_sent = d.pop("tools", UNSET)
         if tools_sent is not UNSET and not isinstance(tools_sent, list):
             raise wrong_kind("ToolConfigRequest", "tools", "a list", tools_sent)
@@ -82,16 +96,15 @@ class ToolConfigRequest:
         if _tools is not UNSET:
             tools = []
             for tools_item_data in _tools:
-                tools_item = ToolConfigRequestToolsItem.from_dict(tools_item_data)
+                tools_item = ToolConfigRequestToolsItem._parse(tools_item_data, owned)
 
                 tools.append(tools_item)
 
         tool_choice = d.pop("tool_choice", UNSET)
 
-        tool_config_request = cls(
-            tools=tools,
-            tool_choice=tool_choice,
-        )
+        tool_config_request = _new_instance(cls)
+        tool_config_request.tools = tools
+        tool_config_request.tool_choice = tool_choice
 
         return tool_config_request
 

@@ -24,8 +24,11 @@ from .._validate import (
     not_a_timestamp,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="Trace")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -110,9 +113,21 @@ class Trace:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("Trace", src_dict)
-        d = dict(src_dict)
+        """A ``Trace`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("Trace", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             trace_id = d.pop("trace_id")
@@ -135,12 +150,17 @@ class Trace:
             spans = []
             _spans = spans_sent
             for spans_item_data in _spans:
-                spans_item = Span.from_dict(spans_item_data)
+                spans_item = Span._parse(spans_item_data, owned)
 
                 spans.append(spans_item)
 
+            start_time_sent = d.pop("start_time", UNSET)
+            if start_time_sent is UNSET:
+                start_time_sent = None
+            elif start_time_sent is None:
+                explicit_nulls += ("start_time",)
             try:
-                _start_time = d.pop("start_time", None)
+                _start_time = start_time_sent
                 start_time: datetime.datetime | None
                 if isinstance(_start_time, NoneType):
                     start_time = None
@@ -150,11 +170,13 @@ class Trace:
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("Trace", "start_time", error) from error
 
-            if start_time is None and "start_time" in src_dict:
-                explicit_nulls += ("start_time",)
-
+            end_time_sent = d.pop("end_time", UNSET)
+            if end_time_sent is UNSET:
+                end_time_sent = None
+            elif end_time_sent is None:
+                explicit_nulls += ("end_time",)
             try:
-                _end_time = d.pop("end_time", None)
+                _end_time = end_time_sent
                 end_time: datetime.datetime | None
                 if isinstance(_end_time, NoneType):
                     end_time = None
@@ -164,21 +186,16 @@ class Trace:
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("Trace", "end_time", error) from error
 
-            if end_time is None and "end_time" in src_dict:
-                explicit_nulls += ("end_time",)
-
         except KeyError as error:
             raise missing_member("Trace", error) from None
-        trace = cls(
-            trace_id=trace_id,
-            root_span_id=root_span_id,
-            spans_truncated=spans_truncated,
-            spans=spans,
-            start_time=start_time,
-            end_time=end_time,
-        )
-        if explicit_nulls:
-            trace._explicit_nulls = explicit_nulls
+        trace = _new_instance(cls)
+        trace.trace_id = trace_id
+        trace.root_span_id = root_span_id
+        trace.spans_truncated = spans_truncated
+        trace.spans = spans
+        trace.start_time = start_time
+        trace.end_time = end_time
+        trace._explicit_nulls = explicit_nulls
 
         trace.additional_properties = d
         return trace

@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TraceOrSessionEvaluatorInput")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class TraceOrSessionEvaluatorInput:
@@ -89,9 +91,21 @@ class TraceOrSessionEvaluatorInput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("TraceOrSessionEvaluatorInput", src_dict)
-        d = dict(src_dict)
+        """A ``TraceOrSessionEvaluatorInput`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("TraceOrSessionEvaluatorInput", data))
         try:
             evaluator_id = d.pop("evaluator_id")
             if not isinstance(evaluator_id, str):
@@ -113,8 +127,8 @@ class TraceOrSessionEvaluatorInput:
             query_mappings = []
             _query_mappings = query_mappings_sent
             for query_mappings_item_data in _query_mappings:
-                query_mappings_item = TaskQueryMappingInput.from_dict(
-                    query_mappings_item_data
+                query_mappings_item = TaskQueryMappingInput._parse(
+                    query_mappings_item_data, owned
                 )
 
                 query_mappings.append(query_mappings_item)
@@ -144,11 +158,10 @@ class TraceOrSessionEvaluatorInput:
 
         except KeyError as error:
             raise missing_member("TraceOrSessionEvaluatorInput", error) from None
-        trace_or_session_evaluator_input = cls(
-            evaluator_id=evaluator_id,
-            query_mappings=query_mappings,
-            evaluator_version_id=evaluator_version_id,
-        )
+        trace_or_session_evaluator_input = _new_instance(cls)
+        trace_or_session_evaluator_input.evaluator_id = evaluator_id
+        trace_or_session_evaluator_input.query_mappings = query_mappings
+        trace_or_session_evaluator_input.evaluator_version_id = evaluator_version_id
 
         return trace_or_session_evaluator_input
 

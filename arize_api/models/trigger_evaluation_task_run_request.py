@@ -30,6 +30,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TriggerEvaluationTaskRunRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class TriggerEvaluationTaskRunRequest:
@@ -96,9 +98,21 @@ class TriggerEvaluationTaskRunRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("TriggerEvaluationTaskRunRequest", src_dict)
-        d = dict(src_dict)
+        """A ``TriggerEvaluationTaskRunRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("TriggerEvaluationTaskRunRequest", data))
         try:
             _data_start_time = d.pop("data_start_time", UNSET)
             data_start_time: datetime.datetime | Unset
@@ -157,13 +171,12 @@ class TriggerEvaluationTaskRunRequest:
                 "str",
             )
 
-        trigger_evaluation_task_run_request = cls(
-            data_start_time=data_start_time,
-            data_end_time=data_end_time,
-            max_spans=max_spans,
-            override_evaluations=override_evaluations,
-            experiment_ids=experiment_ids,
-        )
+        trigger_evaluation_task_run_request = _new_instance(cls)
+        trigger_evaluation_task_run_request.data_start_time = data_start_time
+        trigger_evaluation_task_run_request.data_end_time = data_end_time
+        trigger_evaluation_task_run_request.max_spans = max_spans
+        trigger_evaluation_task_run_request.override_evaluations = override_evaluations
+        trigger_evaluation_task_run_request.experiment_ids = experiment_ids
 
         return trigger_evaluation_task_run_request
 

@@ -29,6 +29,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TriggerRunExperimentTaskRunRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class TriggerRunExperimentTaskRunRequest:
@@ -121,9 +123,21 @@ class TriggerRunExperimentTaskRunRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("TriggerRunExperimentTaskRunRequest", src_dict)
-        d = dict(src_dict)
+        """A ``TriggerRunExperimentTaskRunRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("TriggerRunExperimentTaskRunRequest", data))
         try:
             experiment_name = d.pop("experiment_name")
             if not isinstance(experiment_name, str):
@@ -183,8 +197,8 @@ class TriggerRunExperimentTaskRunRequest:
                 tracing_metadata = UNSET
             else:
                 tracing_metadata = (
-                    TriggerRunExperimentTaskRunRequestTracingMetadata.from_dict(
-                        _tracing_metadata
+                    TriggerRunExperimentTaskRunRequestTracingMetadata._parse(
+                        _tracing_metadata, owned
                     )
                 )
 
@@ -209,14 +223,15 @@ class TriggerRunExperimentTaskRunRequest:
 
         except KeyError as error:
             raise missing_member("TriggerRunExperimentTaskRunRequest", error) from None
-        trigger_run_experiment_task_run_request = cls(
-            experiment_name=experiment_name,
-            dataset_version_id=dataset_version_id,
-            example_ids=example_ids,
-            max_examples=max_examples,
-            query_filter=query_filter,
-            tracing_metadata=tracing_metadata,
-            evaluation_task_ids=evaluation_task_ids,
+        trigger_run_experiment_task_run_request = _new_instance(cls)
+        trigger_run_experiment_task_run_request.experiment_name = experiment_name
+        trigger_run_experiment_task_run_request.dataset_version_id = dataset_version_id
+        trigger_run_experiment_task_run_request.example_ids = example_ids
+        trigger_run_experiment_task_run_request.max_examples = max_examples
+        trigger_run_experiment_task_run_request.query_filter = query_filter
+        trigger_run_experiment_task_run_request.tracing_metadata = tracing_metadata
+        trigger_run_experiment_task_run_request.evaluation_task_ids = (
+            evaluation_task_ids
         )
 
         return trigger_run_experiment_task_run_request

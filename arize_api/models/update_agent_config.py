@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateAgentConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateAgentConfig:
@@ -66,6 +68,7 @@ class UpdateAgentConfig:
             def _parse_headers(
                 data: object,
             ) -> None | Unset | UpdateAgentConfigHeadersType0:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, Unset):
@@ -74,7 +77,7 @@ class UpdateAgentConfig:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    headers_type_0 = UpdateAgentConfigHeadersType0.from_dict(data)
+                    headers_type_0 = UpdateAgentConfigHeadersType0._parse(data, owned)
 
                     return headers_type_0
                 except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -140,9 +143,21 @@ class UpdateAgentConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateAgentConfig", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateAgentConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateAgentConfig", data))
         endpoint = d.pop("endpoint", UNSET)
         if endpoint is not UNSET and not isinstance(endpoint, str):
             raise wrong_kind("UpdateAgentConfig", "endpoint", "a string", endpoint)
@@ -150,6 +165,9 @@ class UpdateAgentConfig:
         def _parse_headers(
             data: object,
         ) -> None | Unset | UpdateAgentConfigHeadersType0:
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -158,7 +176,7 @@ class UpdateAgentConfig:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                headers_type_0 = UpdateAgentConfigHeadersType0.from_dict(data)
+                headers_type_0 = UpdateAgentConfigHeadersType0._parse(data, owned)
 
                 return headers_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -177,7 +195,7 @@ class UpdateAgentConfig:
         if isinstance(_input_schema, Unset):
             input_schema = UNSET
         else:
-            input_schema = UpdateAgentConfigInputSchema.from_dict(_input_schema)
+            input_schema = UpdateAgentConfigInputSchema._parse(_input_schema, owned)
 
         request_presets_sent = d.pop("request_presets", UNSET)
         if request_presets_sent is not UNSET and not isinstance(
@@ -191,18 +209,17 @@ class UpdateAgentConfig:
         if _request_presets is not UNSET:
             request_presets = []
             for request_presets_item_data in _request_presets:
-                request_presets_item = UpdateAgentRequestPresetInput.from_dict(
-                    request_presets_item_data
+                request_presets_item = UpdateAgentRequestPresetInput._parse(
+                    request_presets_item_data, owned
                 )
 
                 request_presets.append(request_presets_item)
 
-        update_agent_config = cls(
-            endpoint=endpoint,
-            headers=headers,
-            input_schema=input_schema,
-            request_presets=request_presets,
-        )
+        update_agent_config = _new_instance(cls)
+        update_agent_config.endpoint = endpoint
+        update_agent_config.headers = headers
+        update_agent_config.input_schema = input_schema
+        update_agent_config.request_presets = request_presets
 
         return update_agent_config
 

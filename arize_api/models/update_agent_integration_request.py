@@ -28,6 +28,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateAgentIntegrationRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateAgentIntegrationRequest:
@@ -110,9 +112,21 @@ class UpdateAgentIntegrationRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateAgentIntegrationRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateAgentIntegrationRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateAgentIntegrationRequest", data))
         try:
             type_ = cast(Literal["AGENT"], d.pop("type"))
             if type_ != "AGENT":
@@ -157,8 +171,8 @@ class UpdateAgentIntegrationRequest:
             if _scopings is not UNSET:
                 scopings = []
                 for scopings_item_data in _scopings:
-                    scopings_item = IntegrationScopingRequest.from_dict(
-                        scopings_item_data
+                    scopings_item = IntegrationScopingRequest._parse(
+                        scopings_item_data, owned
                     )
 
                     scopings.append(scopings_item)
@@ -168,17 +182,16 @@ class UpdateAgentIntegrationRequest:
             if isinstance(_config, Unset):
                 config = UNSET
             else:
-                config = UpdateAgentConfig.from_dict(_config)
+                config = UpdateAgentConfig._parse(_config, owned)
 
         except KeyError as error:
             raise missing_member("UpdateAgentIntegrationRequest", error) from None
-        update_agent_integration_request = cls(
-            type_=type_,
-            name=name,
-            description=description,
-            scopings=scopings,
-            config=config,
-        )
+        update_agent_integration_request = _new_instance(cls)
+        update_agent_integration_request.type_ = type_
+        update_agent_integration_request.name = name
+        update_agent_integration_request.description = description
+        update_agent_integration_request.scopings = scopings
+        update_agent_integration_request.config = config
 
         return update_agent_integration_request
 

@@ -22,6 +22,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="UpdateAgentRequestPresetInputConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateAgentRequestPresetInputConfig:
@@ -45,11 +47,23 @@ class UpdateAgentRequestPresetInputConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateAgentRequestPresetInputConfig", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateAgentRequestPresetInputConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
 
-        update_agent_request_preset_input_config = cls()
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateAgentRequestPresetInputConfig", data))
+
+        update_agent_request_preset_input_config = _new_instance(cls)
 
         update_agent_request_preset_input_config.additional_properties = d
         return update_agent_request_preset_input_config

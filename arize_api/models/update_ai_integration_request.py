@@ -35,6 +35,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateAiIntegrationRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateAiIntegrationRequest:
@@ -129,6 +131,7 @@ class UpdateAiIntegrationRequest:
             def _parse_headers(
                 data: object,
             ) -> None | Unset | UpdateAiIntegrationRequestHeadersType0:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, Unset):
@@ -137,8 +140,8 @@ class UpdateAiIntegrationRequest:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    headers_type_0 = UpdateAiIntegrationRequestHeadersType0.from_dict(
-                        data
+                    headers_type_0 = UpdateAiIntegrationRequestHeadersType0._parse(
+                        data, owned
                     )
 
                     return headers_type_0
@@ -180,6 +183,7 @@ class UpdateAiIntegrationRequest:
             def _parse_provider_metadata(
                 data: object,
             ) -> AwsProviderMetadataRequest | GcpProviderMetadataRequest | None | Unset:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, Unset):
@@ -189,7 +193,7 @@ class UpdateAiIntegrationRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_provider_metadata_request_type_0 = (
-                        AwsProviderMetadataRequest.from_dict(data)
+                        AwsProviderMetadataRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -204,7 +208,7 @@ class UpdateAiIntegrationRequest:
                     if not isinstance(data, dict):
                         raise TypeError()
                     componentsschemas_provider_metadata_request_type_1 = (
-                        GcpProviderMetadataRequest.from_dict(data)
+                        GcpProviderMetadataRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -288,9 +292,21 @@ class UpdateAiIntegrationRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateAiIntegrationRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateAiIntegrationRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateAiIntegrationRequest", data))
         name = d.pop("name", UNSET)
         if name is not UNSET and not isinstance(name, str):
             raise wrong_kind("UpdateAiIntegrationRequest", "name", "a string", name)
@@ -350,6 +366,9 @@ class UpdateAiIntegrationRequest:
         def _parse_headers(
             data: object,
         ) -> None | Unset | UpdateAiIntegrationRequestHeadersType0:
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -358,7 +377,9 @@ class UpdateAiIntegrationRequest:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                headers_type_0 = UpdateAiIntegrationRequestHeadersType0.from_dict(data)
+                headers_type_0 = UpdateAiIntegrationRequestHeadersType0._parse(
+                    data, owned
+                )
 
                 return headers_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -406,6 +427,9 @@ class UpdateAiIntegrationRequest:
         def _parse_provider_metadata(
             data: object,
         ) -> AwsProviderMetadataRequest | GcpProviderMetadataRequest | None | Unset:
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -415,7 +439,7 @@ class UpdateAiIntegrationRequest:
                 if not isinstance(data, dict):
                     raise TypeError()
                 componentsschemas_provider_metadata_request_type_0 = (
-                    AwsProviderMetadataRequest.from_dict(data)
+                    AwsProviderMetadataRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -430,7 +454,7 @@ class UpdateAiIntegrationRequest:
                 if not isinstance(data, dict):
                     raise TypeError()
                 componentsschemas_provider_metadata_request_type_1 = (
-                    GcpProviderMetadataRequest.from_dict(data)
+                    GcpProviderMetadataRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -460,25 +484,26 @@ class UpdateAiIntegrationRequest:
         if _scopings is not UNSET:
             scopings = []
             for scopings_item_data in _scopings:
-                scopings_item = AiIntegrationScopingRequest.from_dict(
-                    scopings_item_data
+                scopings_item = AiIntegrationScopingRequest._parse(
+                    scopings_item_data, owned
                 )
 
                 scopings.append(scopings_item)
 
-        update_ai_integration_request = cls(
-            name=name,
-            provider=provider,
-            api_key=api_key,
-            base_url=base_url,
-            model_names=model_names,
-            headers=headers,
-            enable_default_models=enable_default_models,
-            function_calling_enabled=function_calling_enabled,
-            auth_type=auth_type,
-            provider_metadata=provider_metadata,
-            scopings=scopings,
+        update_ai_integration_request = _new_instance(cls)
+        update_ai_integration_request.name = name
+        update_ai_integration_request.provider = provider
+        update_ai_integration_request.api_key = api_key
+        update_ai_integration_request.base_url = base_url
+        update_ai_integration_request.model_names = model_names
+        update_ai_integration_request.headers = headers
+        update_ai_integration_request.enable_default_models = enable_default_models
+        update_ai_integration_request.function_calling_enabled = (
+            function_calling_enabled
         )
+        update_ai_integration_request.auth_type = auth_type
+        update_ai_integration_request.provider_metadata = provider_metadata
+        update_ai_integration_request.scopings = scopings
 
         return update_ai_integration_request
 

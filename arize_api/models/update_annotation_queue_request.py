@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateAnnotationQueueRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateAnnotationQueueRequest:
@@ -111,9 +113,21 @@ class UpdateAnnotationQueueRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateAnnotationQueueRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateAnnotationQueueRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateAnnotationQueueRequest", data))
         name = d.pop("name", UNSET)
         if name is not UNSET and not isinstance(name, str):
             raise wrong_kind("UpdateAnnotationQueueRequest", "name", "a string", name)
@@ -195,13 +209,12 @@ class UpdateAnnotationQueueRequest:
 
         column_allowlist = _parse_column_allowlist(d.pop("column_allowlist", UNSET))
 
-        update_annotation_queue_request = cls(
-            name=name,
-            instructions=instructions,
-            annotation_config_ids=annotation_config_ids,
-            annotator_emails=annotator_emails,
-            column_allowlist=column_allowlist,
-        )
+        update_annotation_queue_request = _new_instance(cls)
+        update_annotation_queue_request.name = name
+        update_annotation_queue_request.instructions = instructions
+        update_annotation_queue_request.annotation_config_ids = annotation_config_ids
+        update_annotation_queue_request.annotator_emails = annotator_emails
+        update_annotation_queue_request.column_allowlist = column_allowlist
 
         return update_annotation_queue_request
 

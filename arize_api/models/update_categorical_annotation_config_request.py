@@ -32,6 +32,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateCategoricalAnnotationConfigRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateCategoricalAnnotationConfigRequest:
@@ -101,9 +103,21 @@ class UpdateCategoricalAnnotationConfigRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateCategoricalAnnotationConfigRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateCategoricalAnnotationConfigRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateCategoricalAnnotationConfigRequest", data))
         try:
             annotation_config_type = cast(
                 Literal["CATEGORICAL"], d.pop("annotation_config_type")
@@ -134,8 +148,8 @@ class UpdateCategoricalAnnotationConfigRequest:
             if _values is not UNSET:
                 values = []
                 for values_item_data in _values:
-                    values_item = CategoricalAnnotationValueRequest.from_dict(
-                        values_item_data
+                    values_item = CategoricalAnnotationValueRequest._parse(
+                        values_item_data, owned
                     )
 
                     values.append(values_item)
@@ -153,11 +167,14 @@ class UpdateCategoricalAnnotationConfigRequest:
             raise missing_member(
                 "UpdateCategoricalAnnotationConfigRequest", error
             ) from None
-        update_categorical_annotation_config_request = cls(
-            annotation_config_type=annotation_config_type,
-            name=name,
-            values=values,
-            optimization_direction=optimization_direction,
+        update_categorical_annotation_config_request = _new_instance(cls)
+        update_categorical_annotation_config_request.annotation_config_type = (
+            annotation_config_type
+        )
+        update_categorical_annotation_config_request.name = name
+        update_categorical_annotation_config_request.values = values
+        update_categorical_annotation_config_request.optimization_direction = (
+            optimization_direction
         )
 
         return update_categorical_annotation_config_request

@@ -32,6 +32,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateContinuousAnnotationConfigRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateContinuousAnnotationConfigRequest:
@@ -91,9 +93,21 @@ class UpdateContinuousAnnotationConfigRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateContinuousAnnotationConfigRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateContinuousAnnotationConfigRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateContinuousAnnotationConfigRequest", data))
         try:
             annotation_config_type = cast(
                 Literal["CONTINUOUS"], d.pop("annotation_config_type")
@@ -148,12 +162,15 @@ class UpdateContinuousAnnotationConfigRequest:
             raise missing_member(
                 "UpdateContinuousAnnotationConfigRequest", error
             ) from None
-        update_continuous_annotation_config_request = cls(
-            annotation_config_type=annotation_config_type,
-            name=name,
-            minimum_score=minimum_score,
-            maximum_score=maximum_score,
-            optimization_direction=optimization_direction,
+        update_continuous_annotation_config_request = _new_instance(cls)
+        update_continuous_annotation_config_request.annotation_config_type = (
+            annotation_config_type
+        )
+        update_continuous_annotation_config_request.name = name
+        update_continuous_annotation_config_request.minimum_score = minimum_score
+        update_continuous_annotation_config_request.maximum_score = maximum_score
+        update_continuous_annotation_config_request.optimization_direction = (
+            optimization_direction
         )
 
         return update_continuous_annotation_config_request

@@ -24,6 +24,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="UpdateDatasetExampleInput")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateDatasetExampleInput:
@@ -57,9 +59,21 @@ class UpdateDatasetExampleInput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateDatasetExampleInput", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateDatasetExampleInput`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateDatasetExampleInput", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -67,9 +81,8 @@ class UpdateDatasetExampleInput:
 
         except KeyError as error:
             raise missing_member("UpdateDatasetExampleInput", error) from None
-        update_dataset_example_input = cls(
-            id=id,
-        )
+        update_dataset_example_input = _new_instance(cls)
+        update_dataset_example_input.id = id
 
         update_dataset_example_input.additional_properties = d
         return update_dataset_example_input

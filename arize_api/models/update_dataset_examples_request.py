@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateDatasetExamplesRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateDatasetExamplesRequest:
@@ -70,9 +72,21 @@ class UpdateDatasetExamplesRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateDatasetExamplesRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateDatasetExamplesRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateDatasetExamplesRequest", data))
         try:
             examples_sent = d.pop("examples")
             if not isinstance(examples_sent, list):
@@ -82,7 +96,9 @@ class UpdateDatasetExamplesRequest:
             examples = []
             _examples = examples_sent
             for examples_item_data in _examples:
-                examples_item = UpdateDatasetExampleInput.from_dict(examples_item_data)
+                examples_item = UpdateDatasetExampleInput._parse(
+                    examples_item_data, owned
+                )
 
                 examples.append(examples_item)
 
@@ -97,10 +113,9 @@ class UpdateDatasetExamplesRequest:
 
         except KeyError as error:
             raise missing_member("UpdateDatasetExamplesRequest", error) from None
-        update_dataset_examples_request = cls(
-            examples=examples,
-            new_version=new_version,
-        )
+        update_dataset_examples_request = _new_instance(cls)
+        update_dataset_examples_request.examples = examples
+        update_dataset_examples_request.new_version = new_version
 
         return update_dataset_examples_request
 

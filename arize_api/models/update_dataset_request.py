@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="UpdateDatasetRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateDatasetRequest:
@@ -54,9 +56,21 @@ class UpdateDatasetRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateDatasetRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateDatasetRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateDatasetRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -64,9 +78,8 @@ class UpdateDatasetRequest:
 
         except KeyError as error:
             raise missing_member("UpdateDatasetRequest", error) from None
-        update_dataset_request = cls(
-            name=name,
-        )
+        update_dataset_request = _new_instance(cls)
+        update_dataset_request.name = name
 
         return update_dataset_request
 

@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateEvaluationTaskRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateEvaluationTaskRequest:
@@ -90,6 +92,7 @@ class UpdateEvaluationTaskRequest:
             def _parse_query_filters(
                 data: object,
             ) -> None | TaskQueryFiltersInput | Unset:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, Unset):
@@ -98,7 +101,7 @@ class UpdateEvaluationTaskRequest:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    query_filters_type_0 = TaskQueryFiltersInput.from_dict(data)
+                    query_filters_type_0 = TaskQueryFiltersInput._parse(data, owned)
 
                     from arize_api._unions import check_nothing_dropped
 
@@ -143,12 +146,13 @@ class UpdateEvaluationTaskRequest:
                     def _parse_evaluators_item(
                         data: object,
                     ) -> SpanEvaluatorInput | TraceOrSessionEvaluatorInput:
+                        owned = False  # a variant that fails must leave the data whole for the next one
                         failures: list[Exception] = []
                         try:
                             if not isinstance(data, dict):
                                 raise TypeError()
                             componentsschemas_task_evaluator_input_type_0 = (
-                                SpanEvaluatorInput.from_dict(data)
+                                SpanEvaluatorInput._parse(data, owned)
                             )
 
                             from arize_api._unions import check_nothing_dropped
@@ -168,7 +172,7 @@ class UpdateEvaluationTaskRequest:
                             if not isinstance(data, dict):
                                 raise TypeError()
                             componentsschemas_task_evaluator_input_type_1 = (
-                                TraceOrSessionEvaluatorInput.from_dict(data)
+                                TraceOrSessionEvaluatorInput._parse(data, owned)
                             )
 
                             from arize_api._unions import check_nothing_dropped
@@ -239,9 +243,21 @@ class UpdateEvaluationTaskRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateEvaluationTaskRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateEvaluationTaskRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateEvaluationTaskRequest", data))
         name = d.pop("name", UNSET)
         if name is not UNSET and not isinstance(name, str):
             raise wrong_kind("UpdateEvaluationTaskRequest", "name", "a string", name)
@@ -284,6 +300,9 @@ class UpdateEvaluationTaskRequest:
             )
 
         def _parse_query_filters(data: object) -> None | TaskQueryFiltersInput | Unset:
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -292,7 +311,7 @@ class UpdateEvaluationTaskRequest:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                query_filters_type_0 = TaskQueryFiltersInput.from_dict(data)
+                query_filters_type_0 = TaskQueryFiltersInput._parse(data, owned)
 
                 from arize_api._unions import check_nothing_dropped
 
@@ -325,12 +344,13 @@ class UpdateEvaluationTaskRequest:
                 def _parse_evaluators_item(
                     data: object,
                 ) -> SpanEvaluatorInput | TraceOrSessionEvaluatorInput:
+                    owned = False  # a variant that fails must leave the data whole for the next one
                     failures: list[Exception] = []
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
                         componentsschemas_task_evaluator_input_type_0 = (
-                            SpanEvaluatorInput.from_dict(data)
+                            SpanEvaluatorInput._parse(data, owned)
                         )
 
                         from arize_api._unions import check_nothing_dropped
@@ -345,7 +365,7 @@ class UpdateEvaluationTaskRequest:
                         if not isinstance(data, dict):
                             raise TypeError()
                         componentsschemas_task_evaluator_input_type_1 = (
-                            TraceOrSessionEvaluatorInput.from_dict(data)
+                            TraceOrSessionEvaluatorInput._parse(data, owned)
                         )
 
                         from arize_api._unions import check_nothing_dropped
@@ -367,14 +387,13 @@ class UpdateEvaluationTaskRequest:
 
                 evaluators.append(evaluators_item)
 
-        update_evaluation_task_request = cls(
-            name=name,
-            sampling_rate=sampling_rate,
-            is_continuous=is_continuous,
-            query_filter=query_filter,
-            query_filters=query_filters,
-            evaluators=evaluators,
-        )
+        update_evaluation_task_request = _new_instance(cls)
+        update_evaluation_task_request.name = name
+        update_evaluation_task_request.sampling_rate = sampling_rate
+        update_evaluation_task_request.is_continuous = is_continuous
+        update_evaluation_task_request.query_filter = query_filter
+        update_evaluation_task_request.query_filters = query_filters
+        update_evaluation_task_request.evaluators = evaluators
 
         return update_evaluation_task_request
 

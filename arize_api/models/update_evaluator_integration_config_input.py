@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateEvaluatorIntegrationConfigInput")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateEvaluatorIntegrationConfigInput:
@@ -67,6 +69,7 @@ class UpdateEvaluatorIntegrationConfigInput:
             def _parse_headers(
                 data: object,
             ) -> None | Unset | UpdateEvaluatorIntegrationConfigInputHeadersType0:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, Unset):
@@ -76,8 +79,8 @@ class UpdateEvaluatorIntegrationConfigInput:
                     if not isinstance(data, dict):
                         raise TypeError()
                     headers_type_0 = (
-                        UpdateEvaluatorIntegrationConfigInputHeadersType0.from_dict(
-                            data
+                        UpdateEvaluatorIntegrationConfigInputHeadersType0._parse(
+                            data, owned
                         )
                     )
 
@@ -134,9 +137,21 @@ class UpdateEvaluatorIntegrationConfigInput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateEvaluatorIntegrationConfigInput", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateEvaluatorIntegrationConfigInput`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateEvaluatorIntegrationConfigInput", data))
         endpoint = d.pop("endpoint", UNSET)
         if endpoint is not UNSET and not isinstance(endpoint, str):
             raise wrong_kind(
@@ -149,6 +164,9 @@ class UpdateEvaluatorIntegrationConfigInput:
         def _parse_headers(
             data: object,
         ) -> None | Unset | UpdateEvaluatorIntegrationConfigInputHeadersType0:
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -158,7 +176,9 @@ class UpdateEvaluatorIntegrationConfigInput:
                 if not isinstance(data, dict):
                     raise TypeError()
                 headers_type_0 = (
-                    UpdateEvaluatorIntegrationConfigInputHeadersType0.from_dict(data)
+                    UpdateEvaluatorIntegrationConfigInputHeadersType0._parse(
+                        data, owned
+                    )
                 )
 
                 return headers_type_0
@@ -178,15 +198,14 @@ class UpdateEvaluatorIntegrationConfigInput:
         if isinstance(_input_schema, Unset):
             input_schema = UNSET
         else:
-            input_schema = UpdateEvaluatorIntegrationConfigInputInputSchema.from_dict(
-                _input_schema
+            input_schema = UpdateEvaluatorIntegrationConfigInputInputSchema._parse(
+                _input_schema, owned
             )
 
-        update_evaluator_integration_config_input = cls(
-            endpoint=endpoint,
-            headers=headers,
-            input_schema=input_schema,
-        )
+        update_evaluator_integration_config_input = _new_instance(cls)
+        update_evaluator_integration_config_input.endpoint = endpoint
+        update_evaluator_integration_config_input.headers = headers
+        update_evaluator_integration_config_input.input_schema = input_schema
 
         return update_evaluator_integration_config_input
 

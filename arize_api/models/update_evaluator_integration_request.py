@@ -28,6 +28,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateEvaluatorIntegrationRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateEvaluatorIntegrationRequest:
@@ -116,9 +118,21 @@ class UpdateEvaluatorIntegrationRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateEvaluatorIntegrationRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateEvaluatorIntegrationRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateEvaluatorIntegrationRequest", data))
         try:
             type_ = cast(Literal["EVALUATOR"], d.pop("type"))
             if type_ != "EVALUATOR":
@@ -166,8 +180,8 @@ class UpdateEvaluatorIntegrationRequest:
             if _scopings is not UNSET:
                 scopings = []
                 for scopings_item_data in _scopings:
-                    scopings_item = IntegrationScopingRequest.from_dict(
-                        scopings_item_data
+                    scopings_item = IntegrationScopingRequest._parse(
+                        scopings_item_data, owned
                     )
 
                     scopings.append(scopings_item)
@@ -177,17 +191,16 @@ class UpdateEvaluatorIntegrationRequest:
             if isinstance(_config, Unset):
                 config = UNSET
             else:
-                config = UpdateEvaluatorIntegrationConfigInput.from_dict(_config)
+                config = UpdateEvaluatorIntegrationConfigInput._parse(_config, owned)
 
         except KeyError as error:
             raise missing_member("UpdateEvaluatorIntegrationRequest", error) from None
-        update_evaluator_integration_request = cls(
-            type_=type_,
-            name=name,
-            description=description,
-            scopings=scopings,
-            config=config,
-        )
+        update_evaluator_integration_request = _new_instance(cls)
+        update_evaluator_integration_request.type_ = type_
+        update_evaluator_integration_request.name = name
+        update_evaluator_integration_request.description = description
+        update_evaluator_integration_request.scopings = scopings
+        update_evaluator_integration_request.config = config
 
         return update_evaluator_integration_request
 

@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateEvaluatorRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateEvaluatorRequest:
@@ -69,9 +71,21 @@ class UpdateEvaluatorRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateEvaluatorRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateEvaluatorRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateEvaluatorRequest", data))
         name = d.pop("name", UNSET)
         if name is not UNSET and not isinstance(name, str):
             raise wrong_kind("UpdateEvaluatorRequest", "name", "a string", name)
@@ -94,10 +108,9 @@ class UpdateEvaluatorRequest:
                 "UpdateEvaluatorRequest", "description", "a string", description
             )
 
-        update_evaluator_request = cls(
-            name=name,
-            description=description,
-        )
+        update_evaluator_request = _new_instance(cls)
+        update_evaluator_request.name = name
+        update_evaluator_request.description = description
 
         return update_evaluator_request
 

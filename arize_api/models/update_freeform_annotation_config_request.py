@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateFreeformAnnotationConfigRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateFreeformAnnotationConfigRequest:
@@ -65,9 +67,21 @@ class UpdateFreeformAnnotationConfigRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateFreeformAnnotationConfigRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateFreeformAnnotationConfigRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateFreeformAnnotationConfigRequest", data))
         try:
             annotation_config_type = cast(
                 Literal["FREEFORM"], d.pop("annotation_config_type")
@@ -89,10 +103,11 @@ class UpdateFreeformAnnotationConfigRequest:
             raise missing_member(
                 "UpdateFreeformAnnotationConfigRequest", error
             ) from None
-        update_freeform_annotation_config_request = cls(
-            annotation_config_type=annotation_config_type,
-            name=name,
+        update_freeform_annotation_config_request = _new_instance(cls)
+        update_freeform_annotation_config_request.annotation_config_type = (
+            annotation_config_type
         )
+        update_freeform_annotation_config_request.name = name
 
         return update_freeform_annotation_config_request
 

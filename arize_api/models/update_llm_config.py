@@ -30,6 +30,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLlmConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateLlmConfig:
@@ -129,6 +131,7 @@ class UpdateLlmConfig:
                 | CreateCustomOauth2ClientCredentialsAuth
                 | Unset
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if isinstance(data, Unset):
                     return data
                 failures: list[Exception] = []
@@ -140,7 +143,7 @@ class UpdateLlmConfig:
 
                         raise ConstMismatchError("auth_type is not 'BEARER_TOKEN'")
                     componentsschemas_create_aws_bedrock_auth_type_0 = (
-                        CreateAwsBedrockBearerTokenAuth.from_dict(data)
+                        CreateAwsBedrockBearerTokenAuth._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -159,7 +162,7 @@ class UpdateLlmConfig:
 
                         raise ConstMismatchError("auth_type is not 'DEFAULT'")
                     componentsschemas_create_aws_bedrock_auth_type_1 = (
-                        CreateAwsBedrockDefaultAuth.from_dict(data)
+                        CreateAwsBedrockDefaultAuth._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -183,7 +186,7 @@ class UpdateLlmConfig:
                             "auth_type is not 'PROXY_WITH_HEADERS'"
                         )
                     componentsschemas_create_aws_bedrock_auth_type_2 = (
-                        CreateAwsBedrockProxyWithHeadersAuth.from_dict(data)
+                        CreateAwsBedrockProxyWithHeadersAuth._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -202,7 +205,7 @@ class UpdateLlmConfig:
 
                         raise ConstMismatchError("auth_type is not 'DEFAULT'")
                     componentsschemas_create_custom_auth_type_0 = (
-                        CreateCustomDefaultAuth.from_dict(data)
+                        CreateCustomDefaultAuth._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -226,7 +229,7 @@ class UpdateLlmConfig:
                             "auth_type is not 'OAUTH2_CLIENT_CREDENTIALS'"
                         )
                     componentsschemas_create_custom_auth_type_1 = (
-                        CreateCustomOauth2ClientCredentialsAuth.from_dict(data)
+                        CreateCustomOauth2ClientCredentialsAuth._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -287,6 +290,7 @@ class UpdateLlmConfig:
             def _parse_headers(
                 data: object,
             ) -> None | Unset | UpdateLlmConfigHeadersType0:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, Unset):
@@ -295,7 +299,7 @@ class UpdateLlmConfig:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    headers_type_0 = UpdateLlmConfigHeadersType0.from_dict(data)
+                    headers_type_0 = UpdateLlmConfigHeadersType0._parse(data, owned)
 
                     return headers_type_0
                 except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -368,9 +372,21 @@ class UpdateLlmConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateLlmConfig", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateLlmConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateLlmConfig", data))
         _provider = d.pop("provider", UNSET)
         provider: LlmIntegrationProvider | Unset
         if isinstance(_provider, Unset):
@@ -416,6 +432,9 @@ class UpdateLlmConfig:
             | CreateCustomOauth2ClientCredentialsAuth
             | Unset
         ):
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             if isinstance(data, Unset):
                 return data
             failures: list[Exception] = []
@@ -427,7 +446,7 @@ class UpdateLlmConfig:
 
                     raise ConstMismatchError("auth_type is not 'BEARER_TOKEN'")
                 componentsschemas_create_aws_bedrock_auth_type_0 = (
-                    CreateAwsBedrockBearerTokenAuth.from_dict(data)
+                    CreateAwsBedrockBearerTokenAuth._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -446,7 +465,7 @@ class UpdateLlmConfig:
 
                     raise ConstMismatchError("auth_type is not 'DEFAULT'")
                 componentsschemas_create_aws_bedrock_auth_type_1 = (
-                    CreateAwsBedrockDefaultAuth.from_dict(data)
+                    CreateAwsBedrockDefaultAuth._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -465,7 +484,7 @@ class UpdateLlmConfig:
 
                     raise ConstMismatchError("auth_type is not 'PROXY_WITH_HEADERS'")
                 componentsschemas_create_aws_bedrock_auth_type_2 = (
-                    CreateAwsBedrockProxyWithHeadersAuth.from_dict(data)
+                    CreateAwsBedrockProxyWithHeadersAuth._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -484,7 +503,7 @@ class UpdateLlmConfig:
 
                     raise ConstMismatchError("auth_type is not 'DEFAULT'")
                 componentsschemas_create_custom_auth_type_0 = (
-                    CreateCustomDefaultAuth.from_dict(data)
+                    CreateCustomDefaultAuth._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -506,7 +525,7 @@ class UpdateLlmConfig:
                         "auth_type is not 'OAUTH2_CLIENT_CREDENTIALS'"
                     )
                 componentsschemas_create_custom_auth_type_1 = (
-                    CreateCustomOauth2ClientCredentialsAuth.from_dict(data)
+                    CreateCustomOauth2ClientCredentialsAuth._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -546,6 +565,9 @@ class UpdateLlmConfig:
             raise wrong_kind("UpdateLlmConfig", "base_url", "a string", base_url)
 
         def _parse_headers(data: object) -> None | Unset | UpdateLlmConfigHeadersType0:
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -554,7 +576,7 @@ class UpdateLlmConfig:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                headers_type_0 = UpdateLlmConfigHeadersType0.from_dict(data)
+                headers_type_0 = UpdateLlmConfigHeadersType0._parse(data, owned)
 
                 return headers_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -606,19 +628,18 @@ class UpdateLlmConfig:
                 project_access_label,
             )
 
-        update_llm_config = cls(
-            provider=provider,
-            api_key=api_key,
-            is_function_calling_enabled=is_function_calling_enabled,
-            auth=auth,
-            base_url=base_url,
-            headers=headers,
-            is_default_models_enabled=is_default_models_enabled,
-            model_names=model_names,
-            project_id=project_id,
-            location=location,
-            project_access_label=project_access_label,
-        )
+        update_llm_config = _new_instance(cls)
+        update_llm_config.provider = provider
+        update_llm_config.api_key = api_key
+        update_llm_config.is_function_calling_enabled = is_function_calling_enabled
+        update_llm_config.auth = auth
+        update_llm_config.base_url = base_url
+        update_llm_config.headers = headers
+        update_llm_config.is_default_models_enabled = is_default_models_enabled
+        update_llm_config.model_names = model_names
+        update_llm_config.project_id = project_id
+        update_llm_config.location = location
+        update_llm_config.project_access_label = project_access_label
 
         return update_llm_config
 

@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateOrganizationRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateOrganizationRequest:
@@ -70,9 +72,21 @@ class UpdateOrganizationRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateOrganizationRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateOrganizationRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateOrganizationRequest", data))
         name = d.pop("name", UNSET)
         if name is not UNSET and not isinstance(name, str):
             raise wrong_kind("UpdateOrganizationRequest", "name", "a string", name)
@@ -95,10 +109,9 @@ class UpdateOrganizationRequest:
                 "UpdateOrganizationRequest", "description", "a string", description
             )
 
-        update_organization_request = cls(
-            name=name,
-            description=description,
-        )
+        update_organization_request = _new_instance(cls)
+        update_organization_request.name = name
+        update_organization_request.description = description
 
         return update_organization_request
 

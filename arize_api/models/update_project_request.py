@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="UpdateProjectRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateProjectRequest:
@@ -53,9 +55,21 @@ class UpdateProjectRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateProjectRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateProjectRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateProjectRequest", data))
         try:
             name = d.pop("name")
             if not isinstance(name, str):
@@ -63,9 +77,8 @@ class UpdateProjectRequest:
 
         except KeyError as error:
             raise missing_member("UpdateProjectRequest", error) from None
-        update_project_request = cls(
-            name=name,
-        )
+        update_project_request = _new_instance(cls)
+        update_project_request.name = name
 
         return update_project_request
 

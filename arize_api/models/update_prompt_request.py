@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdatePromptRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdatePromptRequest:
@@ -62,9 +64,21 @@ class UpdatePromptRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdatePromptRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdatePromptRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdatePromptRequest", data))
 
         def _parse_description(data: object) -> None | str | Unset:
             if data is None:
@@ -84,9 +98,8 @@ class UpdatePromptRequest:
                 "UpdatePromptRequest", "description", "a string", description
             )
 
-        update_prompt_request = cls(
-            description=description,
-        )
+        update_prompt_request = _new_instance(cls)
+        update_prompt_request.description = description
 
         return update_prompt_request
 

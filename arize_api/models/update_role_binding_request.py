@@ -23,6 +23,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="UpdateRoleBindingRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateRoleBindingRequest:
@@ -53,9 +55,21 @@ class UpdateRoleBindingRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateRoleBindingRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateRoleBindingRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateRoleBindingRequest", data))
         try:
             role_id = d.pop("role_id")
             if not isinstance(role_id, str):
@@ -65,9 +79,8 @@ class UpdateRoleBindingRequest:
 
         except KeyError as error:
             raise missing_member("UpdateRoleBindingRequest", error) from None
-        update_role_binding_request = cls(
-            role_id=role_id,
-        )
+        update_role_binding_request = _new_instance(cls)
+        update_role_binding_request.role_id = role_id
 
         return update_role_binding_request
 

@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateRoleRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateRoleRequest:
@@ -83,9 +85,21 @@ class UpdateRoleRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateRoleRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateRoleRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateRoleRequest", data))
         name = d.pop("name", UNSET)
         if name is not UNSET and not isinstance(name, str):
             raise wrong_kind("UpdateRoleRequest", "name", "a string", name)
@@ -122,11 +136,10 @@ class UpdateRoleRequest:
 
                 permissions.append(permissions_item)
 
-        update_role_request = cls(
-            name=name,
-            description=description,
-            permissions=permissions,
-        )
+        update_role_request = _new_instance(cls)
+        update_role_request.name = name
+        update_role_request.description = description
+        update_role_request.permissions = permissions
 
         return update_role_request
 

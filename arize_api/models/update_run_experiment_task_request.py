@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateRunExperimentTaskRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateRunExperimentTaskRequest:
@@ -65,6 +67,7 @@ class UpdateRunExperimentTaskRequest:
                 | TemplateEvaluationRunConfigRequest
                 | Unset
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if isinstance(data, Unset):
                     return data
                 failures: list[Exception] = []
@@ -76,7 +79,7 @@ class UpdateRunExperimentTaskRequest:
 
                         raise ConstMismatchError("experiment_type is not 'AGENT_CALL'")
                     componentsschemas_run_configuration_request_type_0 = (
-                        AgentCallRunConfigRequest.from_dict(data)
+                        AgentCallRunConfigRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -100,7 +103,7 @@ class UpdateRunExperimentTaskRequest:
                             "experiment_type is not 'LLM_GENERATION'"
                         )
                     componentsschemas_run_configuration_request_type_1 = (
-                        LlmGenerationRunConfigRequest.from_dict(data)
+                        LlmGenerationRunConfigRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -124,7 +127,7 @@ class UpdateRunExperimentTaskRequest:
                             "experiment_type is not 'TEMPLATE_EVALUATION'"
                         )
                     componentsschemas_run_configuration_request_type_2 = (
-                        TemplateEvaluationRunConfigRequest.from_dict(data)
+                        TemplateEvaluationRunConfigRequest._parse(data, owned)
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -183,9 +186,21 @@ class UpdateRunExperimentTaskRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateRunExperimentTaskRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateRunExperimentTaskRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateRunExperimentTaskRequest", data))
         name = d.pop("name", UNSET)
         if name is not UNSET and not isinstance(name, str):
             raise wrong_kind("UpdateRunExperimentTaskRequest", "name", "a string", name)
@@ -198,6 +213,9 @@ class UpdateRunExperimentTaskRequest:
             | TemplateEvaluationRunConfigRequest
             | Unset
         ):
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             if isinstance(data, Unset):
                 return data
             failures: list[Exception] = []
@@ -209,7 +227,7 @@ class UpdateRunExperimentTaskRequest:
 
                     raise ConstMismatchError("experiment_type is not 'AGENT_CALL'")
                 componentsschemas_run_configuration_request_type_0 = (
-                    AgentCallRunConfigRequest.from_dict(data)
+                    AgentCallRunConfigRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -228,7 +246,7 @@ class UpdateRunExperimentTaskRequest:
 
                     raise ConstMismatchError("experiment_type is not 'LLM_GENERATION'")
                 componentsschemas_run_configuration_request_type_1 = (
-                    LlmGenerationRunConfigRequest.from_dict(data)
+                    LlmGenerationRunConfigRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -252,7 +270,7 @@ class UpdateRunExperimentTaskRequest:
                         "experiment_type is not 'TEMPLATE_EVALUATION'"
                     )
                 componentsschemas_run_configuration_request_type_2 = (
-                    TemplateEvaluationRunConfigRequest.from_dict(data)
+                    TemplateEvaluationRunConfigRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -275,10 +293,9 @@ class UpdateRunExperimentTaskRequest:
 
         run_configuration = _parse_run_configuration(d.pop("run_configuration", UNSET))
 
-        update_run_experiment_task_request = cls(
-            name=name,
-            run_configuration=run_configuration,
-        )
+        update_run_experiment_task_request = _new_instance(cls)
+        update_run_experiment_task_request.name = name
+        update_run_experiment_task_request.run_configuration = run_configuration
 
         return update_run_experiment_task_request
 

@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateSpaceRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateSpaceRequest:
@@ -86,6 +88,7 @@ class UpdateSpaceRequest:
             def _parse_default_llm_integration(
                 data: object,
             ) -> DefaultLLMIntegration | None | Unset:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, Unset):
@@ -94,8 +97,8 @@ class UpdateSpaceRequest:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    default_llm_integration_type_0 = DefaultLLMIntegration.from_dict(
-                        data
+                    default_llm_integration_type_0 = DefaultLLMIntegration._parse(
+                        data, owned
                     )
 
                     from arize_api._unions import check_nothing_dropped
@@ -140,6 +143,7 @@ class UpdateSpaceRequest:
             def _parse_default_agent_runtime(
                 data: object,
             ) -> DefaultAgentRuntime | None | Unset:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, Unset):
@@ -148,7 +152,9 @@ class UpdateSpaceRequest:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    default_agent_runtime_type_0 = DefaultAgentRuntime.from_dict(data)
+                    default_agent_runtime_type_0 = DefaultAgentRuntime._parse(
+                        data, owned
+                    )
 
                     from arize_api._unions import check_nothing_dropped
 
@@ -208,9 +214,21 @@ class UpdateSpaceRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateSpaceRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateSpaceRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateSpaceRequest", data))
         name = d.pop("name", UNSET)
         if name is not UNSET and not isinstance(name, str):
             raise wrong_kind("UpdateSpaceRequest", "name", "a string", name)
@@ -242,6 +260,9 @@ class UpdateSpaceRequest:
         def _parse_default_llm_integration(
             data: object,
         ) -> DefaultLLMIntegration | None | Unset:
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -250,7 +271,9 @@ class UpdateSpaceRequest:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                default_llm_integration_type_0 = DefaultLLMIntegration.from_dict(data)
+                default_llm_integration_type_0 = DefaultLLMIntegration._parse(
+                    data, owned
+                )
 
                 from arize_api._unions import check_nothing_dropped
 
@@ -301,6 +324,9 @@ class UpdateSpaceRequest:
         def _parse_default_agent_runtime(
             data: object,
         ) -> DefaultAgentRuntime | None | Unset:
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -309,7 +335,7 @@ class UpdateSpaceRequest:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                default_agent_runtime_type_0 = DefaultAgentRuntime.from_dict(data)
+                default_agent_runtime_type_0 = DefaultAgentRuntime._parse(data, owned)
 
                 from arize_api._unions import check_nothing_dropped
 
@@ -328,16 +354,15 @@ class UpdateSpaceRequest:
             d.pop("default_agent_runtime", UNSET)
         )
 
-        update_space_request = cls(
-            name=name,
-            description=description,
-            is_private=is_private,
-            default_llm_integration=default_llm_integration,
-            ml_models_enabled=ml_models_enabled,
-            gradient_start_color=gradient_start_color,
-            gradient_end_color=gradient_end_color,
-            default_agent_runtime=default_agent_runtime,
-        )
+        update_space_request = _new_instance(cls)
+        update_space_request.name = name
+        update_space_request.description = description
+        update_space_request.is_private = is_private
+        update_space_request.default_llm_integration = default_llm_integration
+        update_space_request.ml_models_enabled = ml_models_enabled
+        update_space_request.gradient_start_color = gradient_start_color
+        update_space_request.gradient_end_color = gradient_end_color
+        update_space_request.default_agent_runtime = default_agent_runtime
 
         return update_space_request
 

@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateTagRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateTagRequest:
@@ -85,9 +87,21 @@ class UpdateTagRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateTagRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateTagRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateTagRequest", data))
         name = d.pop("name", UNSET)
         if name is not UNSET and not isinstance(name, str):
             raise wrong_kind("UpdateTagRequest", "name", "a string", name)
@@ -131,11 +145,10 @@ class UpdateTagRequest:
 
         color = _parse_color(d.pop("color", UNSET))
 
-        update_tag_request = cls(
-            name=name,
-            description=description,
-            color=color,
-        )
+        update_tag_request = _new_instance(cls)
+        update_tag_request.name = name
+        update_tag_request.description = description
+        update_tag_request.color = color
 
         return update_tag_request
 

@@ -24,6 +24,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateUserRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateUserRequest:
@@ -63,9 +65,21 @@ class UpdateUserRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateUserRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateUserRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateUserRequest", data))
         name = d.pop("name", UNSET)
         if name is not UNSET and not isinstance(name, str):
             raise wrong_kind("UpdateUserRequest", "name", "a string", name)
@@ -76,10 +90,9 @@ class UpdateUserRequest:
                 "UpdateUserRequest", "is_developer", "a boolean", is_developer
             )
 
-        update_user_request = cls(
-            name=name,
-            is_developer=is_developer,
-        )
+        update_user_request = _new_instance(cls)
+        update_user_request.name = name
+        update_user_request.is_developer = is_developer
 
         return update_user_request
 

@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateWebhookRequest")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class UpdateWebhookRequest:
@@ -107,9 +109,21 @@ class UpdateWebhookRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UpdateWebhookRequest", src_dict)
-        d = dict(src_dict)
+        """A ``UpdateWebhookRequest`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UpdateWebhookRequest", data))
         name = d.pop("name", UNSET)
         if name is not UNSET and not isinstance(name, str):
             raise wrong_kind("UpdateWebhookRequest", "name", "a string", name)
@@ -151,16 +165,15 @@ class UpdateWebhookRequest:
         if isinstance(_headers, Unset):
             headers = UNSET
         else:
-            headers = UpdateWebhookRequestHeaders.from_dict(_headers)
+            headers = UpdateWebhookRequestHeaders._parse(_headers, owned)
 
-        update_webhook_request = cls(
-            name=name,
-            description=description,
-            url=url,
-            auth_token=auth_token,
-            timeout_ms=timeout_ms,
-            headers=headers,
-        )
+        update_webhook_request = _new_instance(cls)
+        update_webhook_request.name = name
+        update_webhook_request.description = description
+        update_webhook_request.url = url
+        update_webhook_request.auth_token = auth_token
+        update_webhook_request.timeout_ms = timeout_ms
+        update_webhook_request.headers = headers
 
         return update_webhook_request
 

@@ -28,6 +28,8 @@ from ..models.user_status import UserStatus, check_user_status
 
 T = TypeVar("T", bound="User")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class User:
@@ -98,9 +100,21 @@ class User:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("User", src_dict)
-        d = dict(src_dict)
+        """A ``User`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("User", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -125,6 +139,7 @@ class User:
             def _parse_role(
                 data: object,
             ) -> CustomUserRoleAssignment | PredefinedUserRoleAssignment:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 failures: list[Exception] = []
                 try:
                     if not isinstance(data, dict):
@@ -134,7 +149,7 @@ class User:
 
                         raise ConstMismatchError("type is not 'CUSTOM'")
                     componentsschemas_user_role_assignment_type_0 = (
-                        CustomUserRoleAssignment.from_dict(data)
+                        CustomUserRoleAssignment._parse(data, owned)
                     )
 
                     return componentsschemas_user_role_assignment_type_0
@@ -148,7 +163,7 @@ class User:
 
                         raise ConstMismatchError("type is not 'PREDEFINED'")
                     componentsschemas_user_role_assignment_type_1 = (
-                        PredefinedUserRoleAssignment.from_dict(data)
+                        PredefinedUserRoleAssignment._parse(data, owned)
                     )
 
                     return componentsschemas_user_role_assignment_type_1
@@ -169,15 +184,14 @@ class User:
 
         except KeyError as error:
             raise missing_member("User", error) from None
-        user = cls(
-            id=id,
-            name=name,
-            email=email,
-            created_at=created_at,
-            status=status,
-            role=role,
-            is_developer=is_developer,
-        )
+        user = _new_instance(cls)
+        user.id = id
+        user.name = name
+        user.email = email
+        user.created_at = created_at
+        user.status = status
+        user.role = role
+        user.is_developer = is_developer
 
         user.additional_properties = d
         return user

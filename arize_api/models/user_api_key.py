@@ -27,8 +27,11 @@ from .._validate import (
     wrong_kind,
 )
 from ..models.api_key_status import ApiKeyStatus, check_api_key_status
+from ..types import UNSET
 
 T = TypeVar("T", bound="UserApiKey")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -128,9 +131,21 @@ class UserApiKey:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("UserApiKey", src_dict)
-        d = dict(src_dict)
+        """A ``UserApiKey`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("UserApiKey", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -165,15 +180,22 @@ class UserApiKey:
                     "UserApiKey", "created_by_user_id", "a string", created_by_user_id
                 )
 
-            description = d.pop("description", None)
+            description_sent = d.pop("description", UNSET)
+            if description_sent is UNSET:
+                description_sent = None
+            elif description_sent is None:
+                explicit_nulls += ("description",)
+            description = description_sent
             if description is not None and not isinstance(description, str):
                 raise wrong_kind("UserApiKey", "description", "a string", description)
 
-            if description is None and "description" in src_dict:
-                explicit_nulls += ("description",)
-
+            expires_at_sent = d.pop("expires_at", UNSET)
+            if expires_at_sent is UNSET:
+                expires_at_sent = None
+            elif expires_at_sent is None:
+                explicit_nulls += ("expires_at",)
             try:
-                _expires_at = d.pop("expires_at", None)
+                _expires_at = expires_at_sent
                 expires_at: datetime.datetime | None
                 if isinstance(_expires_at, NoneType):
                     expires_at = None
@@ -183,11 +205,13 @@ class UserApiKey:
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("UserApiKey", "expires_at", error) from error
 
-            if expires_at is None and "expires_at" in src_dict:
-                explicit_nulls += ("expires_at",)
-
+            last_used_at_sent = d.pop("last_used_at", UNSET)
+            if last_used_at_sent is UNSET:
+                last_used_at_sent = None
+            elif last_used_at_sent is None:
+                explicit_nulls += ("last_used_at",)
             try:
-                _last_used_at = d.pop("last_used_at", None)
+                _last_used_at = last_used_at_sent
                 last_used_at: datetime.datetime | None
                 if isinstance(_last_used_at, NoneType):
                     last_used_at = None
@@ -197,25 +221,20 @@ class UserApiKey:
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("UserApiKey", "last_used_at", error) from error
 
-            if last_used_at is None and "last_used_at" in src_dict:
-                explicit_nulls += ("last_used_at",)
-
         except KeyError as error:
             raise missing_member("UserApiKey", error) from None
-        user_api_key = cls(
-            id=id,
-            name=name,
-            key_type=key_type,
-            status=status,
-            redacted_key=redacted_key,
-            created_at=created_at,
-            created_by_user_id=created_by_user_id,
-            description=description,
-            expires_at=expires_at,
-            last_used_at=last_used_at,
-        )
-        if explicit_nulls:
-            user_api_key._explicit_nulls = explicit_nulls
+        user_api_key = _new_instance(cls)
+        user_api_key.id = id
+        user_api_key.name = name
+        user_api_key.key_type = key_type
+        user_api_key.status = status
+        user_api_key.redacted_key = redacted_key
+        user_api_key.created_at = created_at
+        user_api_key.created_by_user_id = created_by_user_id
+        user_api_key.description = description
+        user_api_key.expires_at = expires_at
+        user_api_key.last_used_at = last_used_at
+        user_api_key._explicit_nulls = explicit_nulls
 
         user_api_key.additional_properties = d
         return user_api_key

@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Actual")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1Actual:
@@ -86,9 +88,21 @@ class V1Actual:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1Actual", src_dict)
-        d = dict(src_dict)
+        """A ``V1Actual`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1Actual", data))
         try:
             _timestamp = d.pop("timestamp", UNSET)
             timestamp: datetime.datetime | Unset
@@ -105,28 +119,27 @@ class V1Actual:
         if isinstance(_actual_label, Unset):
             actual_label = UNSET
         else:
-            actual_label = V1ActualLabel.from_dict(_actual_label)
+            actual_label = V1ActualLabel._parse(_actual_label, owned)
 
         _tags = d.pop("tags", UNSET)
         tags: V1ActualTags | Unset
         if isinstance(_tags, Unset):
             tags = UNSET
         else:
-            tags = V1ActualTags.from_dict(_tags)
+            tags = V1ActualTags._parse(_tags, owned)
 
         _label = d.pop("label", UNSET)
         label: V1Label | Unset
         if isinstance(_label, Unset):
             label = UNSET
         else:
-            label = V1Label.from_dict(_label)
+            label = V1Label._parse(_label, owned)
 
-        v1_actual = cls(
-            timestamp=timestamp,
-            actual_label=actual_label,
-            tags=tags,
-            label=label,
-        )
+        v1_actual = _new_instance(cls)
+        v1_actual.timestamp = timestamp
+        v1_actual.actual_label = actual_label
+        v1_actual.tags = tags
+        v1_actual.label = label
 
         return v1_actual
 

@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ActualBoundingBox")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1ActualBoundingBox:
@@ -62,9 +64,21 @@ class V1ActualBoundingBox:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1ActualBoundingBox", src_dict)
-        d = dict(src_dict)
+        """A ``V1ActualBoundingBox`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1ActualBoundingBox", data))
         coordinates = cast(list[float], d.pop("coordinates", UNSET))
 
         if coordinates is not UNSET and not isinstance(coordinates, list):
@@ -78,10 +92,9 @@ class V1ActualBoundingBox:
         if category is not UNSET and not isinstance(category, str):
             raise wrong_kind("V1ActualBoundingBox", "category", "a string", category)
 
-        v1_actual_bounding_box = cls(
-            coordinates=coordinates,
-            category=category,
-        )
+        v1_actual_bounding_box = _new_instance(cls)
+        v1_actual_bounding_box.coordinates = coordinates
+        v1_actual_bounding_box.category = category
 
         return v1_actual_bounding_box
 

@@ -24,6 +24,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ActualCVLabel")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1ActualCVLabel:
@@ -96,16 +98,28 @@ class V1ActualCVLabel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1ActualCVLabel", src_dict)
-        d = dict(src_dict)
+        """A ``V1ActualCVLabel`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1ActualCVLabel", data))
         _actual_object_detection_label = d.pop("actual_object_detection_label", UNSET)
         actual_object_detection_label: V1ActualObjectDetectionLabel | Unset
         if isinstance(_actual_object_detection_label, Unset):
             actual_object_detection_label = UNSET
         else:
-            actual_object_detection_label = V1ActualObjectDetectionLabel.from_dict(
-                _actual_object_detection_label
+            actual_object_detection_label = V1ActualObjectDetectionLabel._parse(
+                _actual_object_detection_label, owned
             )
 
         _semantic_segmentation_label = d.pop("semantic_segmentation_label", UNSET)
@@ -113,8 +127,8 @@ class V1ActualCVLabel:
         if isinstance(_semantic_segmentation_label, Unset):
             semantic_segmentation_label = UNSET
         else:
-            semantic_segmentation_label = V1SemanticSegmentationLabel.from_dict(
-                _semantic_segmentation_label
+            semantic_segmentation_label = V1SemanticSegmentationLabel._parse(
+                _semantic_segmentation_label, owned
             )
 
         _actual_instance_segmentation_label = d.pop(
@@ -125,15 +139,16 @@ class V1ActualCVLabel:
             actual_instance_segmentation_label = UNSET
         else:
             actual_instance_segmentation_label = (
-                V1ActualInstanceSegmentationLabel.from_dict(
-                    _actual_instance_segmentation_label
+                V1ActualInstanceSegmentationLabel._parse(
+                    _actual_instance_segmentation_label, owned
                 )
             )
 
-        v1_actual_cv_label = cls(
-            actual_object_detection_label=actual_object_detection_label,
-            semantic_segmentation_label=semantic_segmentation_label,
-            actual_instance_segmentation_label=actual_instance_segmentation_label,
+        v1_actual_cv_label = _new_instance(cls)
+        v1_actual_cv_label.actual_object_detection_label = actual_object_detection_label
+        v1_actual_cv_label.semantic_segmentation_label = semantic_segmentation_label
+        v1_actual_cv_label.actual_instance_segmentation_label = (
+            actual_instance_segmentation_label
         )
 
         return v1_actual_cv_label

@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ActualInstanceSegmentationLabel")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1ActualInstanceSegmentationLabel:
@@ -69,9 +71,21 @@ class V1ActualInstanceSegmentationLabel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1ActualInstanceSegmentationLabel", src_dict)
-        d = dict(src_dict)
+        """A ``V1ActualInstanceSegmentationLabel`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1ActualInstanceSegmentationLabel", data))
         polygons_sent = d.pop("polygons", UNSET)
         if polygons_sent is not UNSET and not isinstance(polygons_sent, list):
             raise wrong_kind(
@@ -82,15 +96,14 @@ class V1ActualInstanceSegmentationLabel:
         if _polygons is not UNSET:
             polygons = []
             for polygons_item_data in _polygons:
-                polygons_item = V1ActualInstanceSegmentationPolygon.from_dict(
-                    polygons_item_data
+                polygons_item = V1ActualInstanceSegmentationPolygon._parse(
+                    polygons_item_data, owned
                 )
 
                 polygons.append(polygons_item)
 
-        v1_actual_instance_segmentation_label = cls(
-            polygons=polygons,
-        )
+        v1_actual_instance_segmentation_label = _new_instance(cls)
+        v1_actual_instance_segmentation_label.polygons = polygons
 
         return v1_actual_instance_segmentation_label
 

@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ActualInstanceSegmentationPolygon")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1ActualInstanceSegmentationPolygon:
@@ -71,9 +73,21 @@ class V1ActualInstanceSegmentationPolygon:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1ActualInstanceSegmentationPolygon", src_dict)
-        d = dict(src_dict)
+        """A ``V1ActualInstanceSegmentationPolygon`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1ActualInstanceSegmentationPolygon", data))
         coordinates = cast(list[float], d.pop("coordinates", UNSET))
 
         if coordinates is not UNSET and not isinstance(coordinates, list):
@@ -114,11 +128,10 @@ class V1ActualInstanceSegmentationPolygon:
                 "V1ActualInstanceSegmentationPolygon", "category", "a string", category
             )
 
-        v1_actual_instance_segmentation_polygon = cls(
-            coordinates=coordinates,
-            bbox_coordinates=bbox_coordinates,
-            category=category,
-        )
+        v1_actual_instance_segmentation_polygon = _new_instance(cls)
+        v1_actual_instance_segmentation_polygon.coordinates = coordinates
+        v1_actual_instance_segmentation_polygon.bbox_coordinates = bbox_coordinates
+        v1_actual_instance_segmentation_polygon.category = category
 
         return v1_actual_instance_segmentation_polygon
 

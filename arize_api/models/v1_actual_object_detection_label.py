@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ActualObjectDetectionLabel")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1ActualObjectDetectionLabel:
@@ -65,9 +67,21 @@ class V1ActualObjectDetectionLabel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1ActualObjectDetectionLabel", src_dict)
-        d = dict(src_dict)
+        """A ``V1ActualObjectDetectionLabel`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1ActualObjectDetectionLabel", data))
         actual_bounding_boxes_sent = d.pop("actual_bounding_boxes", UNSET)
         if actual_bounding_boxes_sent is not UNSET and not isinstance(
             actual_bounding_boxes_sent, list
@@ -83,15 +97,14 @@ class V1ActualObjectDetectionLabel:
         if _actual_bounding_boxes is not UNSET:
             actual_bounding_boxes = []
             for actual_bounding_boxes_item_data in _actual_bounding_boxes:
-                actual_bounding_boxes_item = V1ActualBoundingBox.from_dict(
-                    actual_bounding_boxes_item_data
+                actual_bounding_boxes_item = V1ActualBoundingBox._parse(
+                    actual_bounding_boxes_item_data, owned
                 )
 
                 actual_bounding_boxes.append(actual_bounding_boxes_item)
 
-        v1_actual_object_detection_label = cls(
-            actual_bounding_boxes=actual_bounding_boxes,
-        )
+        v1_actual_object_detection_label = _new_instance(cls)
+        v1_actual_object_detection_label.actual_bounding_boxes = actual_bounding_boxes
 
         return v1_actual_object_detection_label
 

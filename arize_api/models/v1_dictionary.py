@@ -24,6 +24,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Dictionary")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1Dictionary:
@@ -56,19 +58,30 @@ class V1Dictionary:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1Dictionary", src_dict)
-        d = dict(src_dict)
+        """A ``V1Dictionary`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1Dictionary", data))
         _values = d.pop("values", UNSET)
         values: V1DictionaryValues | Unset
         if isinstance(_values, Unset):
             values = UNSET
         else:
-            values = V1DictionaryValues.from_dict(_values)
+            values = V1DictionaryValues._parse(_values, owned)
 
-        v1_dictionary = cls(
-            values=values,
-        )
+        v1_dictionary = _new_instance(cls)
+        v1_dictionary.values = values
 
         return v1_dictionary
 

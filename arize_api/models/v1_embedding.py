@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Embedding")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1Embedding:
@@ -76,9 +78,21 @@ class V1Embedding:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1Embedding", src_dict)
-        d = dict(src_dict)
+        """A ``V1Embedding`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1Embedding", data))
         vector = cast(list[float], d.pop("vector", UNSET))
 
         if vector is not UNSET and not isinstance(vector, list):
@@ -95,13 +109,12 @@ class V1Embedding:
         if isinstance(_raw_data, Unset):
             raw_data = UNSET
         else:
-            raw_data = V1EmbeddingRawData.from_dict(_raw_data)
+            raw_data = V1EmbeddingRawData._parse(_raw_data, owned)
 
-        v1_embedding = cls(
-            vector=vector,
-            link_to_data=link_to_data,
-            raw_data=raw_data,
-        )
+        v1_embedding = _new_instance(cls)
+        v1_embedding.vector = vector
+        v1_embedding.link_to_data = link_to_data
+        v1_embedding.raw_data = raw_data
 
         return v1_embedding
 

@@ -24,6 +24,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1EmbeddingRawData")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1EmbeddingRawData:
@@ -57,19 +59,30 @@ class V1EmbeddingRawData:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1EmbeddingRawData", src_dict)
-        d = dict(src_dict)
+        """A ``V1EmbeddingRawData`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1EmbeddingRawData", data))
         _token_array = d.pop("tokenArray", UNSET)
         token_array: V1TokenArray | Unset
         if isinstance(_token_array, Unset):
             token_array = UNSET
         else:
-            token_array = V1TokenArray.from_dict(_token_array)
+            token_array = V1TokenArray._parse(_token_array, owned)
 
-        v1_embedding_raw_data = cls(
-            token_array=token_array,
-        )
+        v1_embedding_raw_data = _new_instance(cls)
+        v1_embedding_raw_data.token_array = token_array
 
         return v1_embedding_raw_data
 

@@ -24,6 +24,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1EnvironmentParams")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1EnvironmentParams:
@@ -85,35 +87,46 @@ class V1EnvironmentParams:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1EnvironmentParams", src_dict)
-        d = dict(src_dict)
+        """A ``V1EnvironmentParams`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1EnvironmentParams", data))
         _production = d.pop("production", UNSET)
         production: V1ProductionEnvironment | Unset
         if isinstance(_production, Unset):
             production = UNSET
         else:
-            production = V1ProductionEnvironment.from_dict(_production)
+            production = V1ProductionEnvironment._parse(_production, owned)
 
         _training = d.pop("training", UNSET)
         training: V1TrainingEnvironment | Unset
         if isinstance(_training, Unset):
             training = UNSET
         else:
-            training = V1TrainingEnvironment.from_dict(_training)
+            training = V1TrainingEnvironment._parse(_training, owned)
 
         _validation = d.pop("validation", UNSET)
         validation: V1ValidationEnvironment | Unset
         if isinstance(_validation, Unset):
             validation = UNSET
         else:
-            validation = V1ValidationEnvironment.from_dict(_validation)
+            validation = V1ValidationEnvironment._parse(_validation, owned)
 
-        v1_environment_params = cls(
-            production=production,
-            training=training,
-            validation=validation,
-        )
+        v1_environment_params = _new_instance(cls)
+        v1_environment_params.production = production
+        v1_environment_params.training = training
+        v1_environment_params.validation = validation
 
         return v1_environment_params
 

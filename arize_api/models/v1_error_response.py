@@ -22,8 +22,11 @@ from .._validate import (
     as_mapping,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="V1ErrorResponse")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -80,39 +83,54 @@ class V1ErrorResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1ErrorResponse", src_dict)
-        d = dict(src_dict)
+        """A ``V1ErrorResponse`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1ErrorResponse", data))
         explicit_nulls: tuple[str, ...] = ()
-        message = d.pop("message", None)
+        message_sent = d.pop("message", UNSET)
+        if message_sent is UNSET:
+            message_sent = None
+        elif message_sent is None:
+            explicit_nulls += ("message",)
+        message = message_sent
         if message is not None and not isinstance(message, str):
             raise wrong_kind("V1ErrorResponse", "message", "a string", message)
 
-        if message is None and "message" in src_dict:
-            explicit_nulls += ("message",)
-
-        code = d.pop("code", None)
+        code_sent = d.pop("code", UNSET)
+        if code_sent is UNSET:
+            code_sent = None
+        elif code_sent is None:
+            explicit_nulls += ("code",)
+        code = code_sent
         if code is not None and type(code) is not int:
             code = as_int("V1ErrorResponse", "code", code)
 
-        if code is None and "code" in src_dict:
-            explicit_nulls += ("code",)
-
-        details_sent = d.pop("details", None)
+        details_sent = d.pop("details", UNSET)
+        if details_sent is UNSET:
+            details_sent = None
+        elif details_sent is None:
+            explicit_nulls += ("details",)
         if details_sent is not None and not isinstance(details_sent, list):
             raise wrong_kind("V1ErrorResponse", "details", "a list", details_sent)
         details = cast(list[Any], details_sent)
 
-        if details is None and "details" in src_dict:
-            explicit_nulls += ("details",)
-
-        v1_error_response = cls(
-            message=message,
-            code=code,
-            details=details,
-        )
-        if explicit_nulls:
-            v1_error_response._explicit_nulls = explicit_nulls
+        v1_error_response = _new_instance(cls)
+        v1_error_response.message = message
+        v1_error_response.code = code
+        v1_error_response.details = details
+        v1_error_response._explicit_nulls = explicit_nulls
 
         v1_error_response.additional_properties = d
         return v1_error_response

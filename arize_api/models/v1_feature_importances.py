@@ -28,6 +28,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1FeatureImportances")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1FeatureImportances:
@@ -83,9 +85,21 @@ class V1FeatureImportances:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1FeatureImportances", src_dict)
-        d = dict(src_dict)
+        """A ``V1FeatureImportances`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1FeatureImportances", data))
         try:
             _timestamp = d.pop("timestamp", UNSET)
             timestamp: datetime.datetime | Unset
@@ -108,15 +122,14 @@ class V1FeatureImportances:
         if isinstance(_feature_importances, Unset):
             feature_importances = UNSET
         else:
-            feature_importances = V1FeatureImportancesFeatureImportances.from_dict(
-                _feature_importances
+            feature_importances = V1FeatureImportancesFeatureImportances._parse(
+                _feature_importances, owned
             )
 
-        v1_feature_importances = cls(
-            timestamp=timestamp,
-            model_version=model_version,
-            feature_importances=feature_importances,
-        )
+        v1_feature_importances = _new_instance(cls)
+        v1_feature_importances.timestamp = timestamp
+        v1_feature_importances.model_version = model_version
+        v1_feature_importances.feature_importances = feature_importances
 
         return v1_feature_importances
 

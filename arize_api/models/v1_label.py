@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Label")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1Label:
@@ -78,9 +80,21 @@ class V1Label:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1Label", src_dict)
-        d = dict(src_dict)
+        """A ``V1Label`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1Label", data))
         binary = d.pop("binary", UNSET)
         if binary is not UNSET and type(binary) is not bool:
             raise wrong_kind("V1Label", "binary", "a boolean", binary)
@@ -102,14 +116,13 @@ class V1Label:
         if isinstance(_score_categorical, Unset):
             score_categorical = UNSET
         else:
-            score_categorical = V1ScoreCategorical.from_dict(_score_categorical)
+            score_categorical = V1ScoreCategorical._parse(_score_categorical, owned)
 
-        v1_label = cls(
-            binary=binary,
-            categorical=categorical,
-            numeric=numeric,
-            score_categorical=score_categorical,
-        )
+        v1_label = _new_instance(cls)
+        v1_label.binary = binary
+        v1_label.categorical = categorical
+        v1_label.numeric = numeric
+        v1_label.score_categorical = score_categorical
 
         return v1_label
 

@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1MultiClassActual")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1MultiClassActual:
@@ -56,9 +58,21 @@ class V1MultiClassActual:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1MultiClassActual", src_dict)
-        d = dict(src_dict)
+        """A ``V1MultiClassActual`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1MultiClassActual", data))
         actual_labels = cast(list[str], d.pop("actual_labels", UNSET))
 
         if actual_labels is not UNSET and not isinstance(actual_labels, list):
@@ -68,9 +82,8 @@ class V1MultiClassActual:
         if actual_labels is not UNSET:
             check_items("V1MultiClassActual", "actual_labels", actual_labels, "str")
 
-        v1_multi_class_actual = cls(
-            actual_labels=actual_labels,
-        )
+        v1_multi_class_actual = _new_instance(cls)
+        v1_multi_class_actual.actual_labels = actual_labels
 
         return v1_multi_class_actual
 

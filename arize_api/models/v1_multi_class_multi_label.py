@@ -24,6 +24,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1MultiClassMultiLabel")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1MultiClassMultiLabel:
@@ -64,9 +66,21 @@ class V1MultiClassMultiLabel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1MultiClassMultiLabel", src_dict)
-        d = dict(src_dict)
+        """A ``V1MultiClassMultiLabel`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1MultiClassMultiLabel", data))
         _prediction_threshold_scores = d.pop("prediction_threshold_scores", UNSET)
         prediction_threshold_scores: (
             V1MultiClassMultiLabelPredictionThresholdScores | Unset
@@ -75,13 +89,14 @@ class V1MultiClassMultiLabel:
             prediction_threshold_scores = UNSET
         else:
             prediction_threshold_scores = (
-                V1MultiClassMultiLabelPredictionThresholdScores.from_dict(
-                    _prediction_threshold_scores
+                V1MultiClassMultiLabelPredictionThresholdScores._parse(
+                    _prediction_threshold_scores, owned
                 )
             )
 
-        v1_multi_class_multi_label = cls(
-            prediction_threshold_scores=prediction_threshold_scores,
+        v1_multi_class_multi_label = _new_instance(cls)
+        v1_multi_class_multi_label.prediction_threshold_scores = (
+            prediction_threshold_scores
         )
 
         return v1_multi_class_multi_label

@@ -24,6 +24,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1MultiClassPrediction")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1MultiClassPrediction:
@@ -72,27 +74,38 @@ class V1MultiClassPrediction:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1MultiClassPrediction", src_dict)
-        d = dict(src_dict)
+        """A ``V1MultiClassPrediction`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1MultiClassPrediction", data))
         _single_label = d.pop("single_label", UNSET)
         single_label: V1MultiClassSingleLabel | Unset
         if isinstance(_single_label, Unset):
             single_label = UNSET
         else:
-            single_label = V1MultiClassSingleLabel.from_dict(_single_label)
+            single_label = V1MultiClassSingleLabel._parse(_single_label, owned)
 
         _multi_label = d.pop("multi_label", UNSET)
         multi_label: V1MultiClassMultiLabel | Unset
         if isinstance(_multi_label, Unset):
             multi_label = UNSET
         else:
-            multi_label = V1MultiClassMultiLabel.from_dict(_multi_label)
+            multi_label = V1MultiClassMultiLabel._parse(_multi_label, owned)
 
-        v1_multi_class_prediction = cls(
-            single_label=single_label,
-            multi_label=multi_label,
-        )
+        v1_multi_class_prediction = _new_instance(cls)
+        v1_multi_class_prediction.single_label = single_label
+        v1_multi_class_prediction.multi_label = multi_label
 
         return v1_multi_class_prediction
 

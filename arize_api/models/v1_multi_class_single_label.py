@@ -24,6 +24,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1MultiClassSingleLabel")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1MultiClassSingleLabel:
@@ -63,21 +65,32 @@ class V1MultiClassSingleLabel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1MultiClassSingleLabel", src_dict)
-        d = dict(src_dict)
+        """A ``V1MultiClassSingleLabel`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1MultiClassSingleLabel", data))
         _prediction_scores = d.pop("prediction_scores", UNSET)
         prediction_scores: V1MultiClassSingleLabelPredictionScores | Unset
         if isinstance(_prediction_scores, Unset):
             prediction_scores = UNSET
         else:
-            prediction_scores = V1MultiClassSingleLabelPredictionScores.from_dict(
-                _prediction_scores
+            prediction_scores = V1MultiClassSingleLabelPredictionScores._parse(
+                _prediction_scores, owned
             )
 
-        v1_multi_class_single_label = cls(
-            prediction_scores=prediction_scores,
-        )
+        v1_multi_class_single_label = _new_instance(cls)
+        v1_multi_class_single_label.prediction_scores = prediction_scores
 
         return v1_multi_class_single_label
 

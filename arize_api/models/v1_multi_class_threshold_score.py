@@ -24,6 +24,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1MultiClassThresholdScore")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1MultiClassThresholdScore:
@@ -59,9 +61,21 @@ class V1MultiClassThresholdScore:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1MultiClassThresholdScore", src_dict)
-        d = dict(src_dict)
+        """A ``V1MultiClassThresholdScore`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1MultiClassThresholdScore", data))
         prediction_score = d.pop("prediction_score", UNSET)
         if (
             prediction_score is not UNSET
@@ -82,10 +96,9 @@ class V1MultiClassThresholdScore:
                 "V1MultiClassThresholdScore", "threshold_score", threshold_score
             )
 
-        v1_multi_class_threshold_score = cls(
-            prediction_score=prediction_score,
-            threshold_score=threshold_score,
-        )
+        v1_multi_class_threshold_score = _new_instance(cls)
+        v1_multi_class_threshold_score.prediction_score = prediction_score
+        v1_multi_class_threshold_score.threshold_score = threshold_score
 
         return v1_multi_class_threshold_score
 

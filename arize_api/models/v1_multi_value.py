@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1MultiValue")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1MultiValue:
@@ -56,9 +58,21 @@ class V1MultiValue:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1MultiValue", src_dict)
-        d = dict(src_dict)
+        """A ``V1MultiValue`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1MultiValue", data))
         values = cast(list[str], d.pop("values", UNSET))
 
         if values is not UNSET and not isinstance(values, list):
@@ -66,9 +80,8 @@ class V1MultiValue:
         if values is not UNSET:
             check_items("V1MultiValue", "values", values, "str")
 
-        v1_multi_value = cls(
-            values=values,
-        )
+        v1_multi_value = _new_instance(cls)
+        v1_multi_value.values = values
 
         return v1_multi_value
 

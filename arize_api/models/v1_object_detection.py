@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ObjectDetection")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1ObjectDetection:
@@ -63,9 +65,21 @@ class V1ObjectDetection:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1ObjectDetection", src_dict)
-        d = dict(src_dict)
+        """A ``V1ObjectDetection`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1ObjectDetection", data))
         bounding_boxes_sent = d.pop("bounding_boxes", UNSET)
         if bounding_boxes_sent is not UNSET and not isinstance(
             bounding_boxes_sent, list
@@ -78,15 +92,14 @@ class V1ObjectDetection:
         if _bounding_boxes is not UNSET:
             bounding_boxes = []
             for bounding_boxes_item_data in _bounding_boxes:
-                bounding_boxes_item = V1PredictionBoundingBox.from_dict(
-                    bounding_boxes_item_data
+                bounding_boxes_item = V1PredictionBoundingBox._parse(
+                    bounding_boxes_item_data, owned
                 )
 
                 bounding_boxes.append(bounding_boxes_item)
 
-        v1_object_detection = cls(
-            bounding_boxes=bounding_boxes,
-        )
+        v1_object_detection = _new_instance(cls)
+        v1_object_detection.bounding_boxes = bounding_boxes
 
         return v1_object_detection
 

@@ -30,6 +30,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Prediction")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1Prediction:
@@ -128,9 +130,21 @@ class V1Prediction:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1Prediction", src_dict)
-        d = dict(src_dict)
+        """A ``V1Prediction`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1Prediction", data))
         try:
             _timestamp = d.pop("timestamp", UNSET)
             timestamp: datetime.datetime | Unset
@@ -151,28 +165,28 @@ class V1Prediction:
         if isinstance(_prediction_label, Unset):
             prediction_label = UNSET
         else:
-            prediction_label = V1PredictionLabel.from_dict(_prediction_label)
+            prediction_label = V1PredictionLabel._parse(_prediction_label, owned)
 
         _features = d.pop("features", UNSET)
         features: V1PredictionFeatures | Unset
         if isinstance(_features, Unset):
             features = UNSET
         else:
-            features = V1PredictionFeatures.from_dict(_features)
+            features = V1PredictionFeatures._parse(_features, owned)
 
         _tags = d.pop("tags", UNSET)
         tags: V1PredictionTags | Unset
         if isinstance(_tags, Unset):
             tags = UNSET
         else:
-            tags = V1PredictionTags.from_dict(_tags)
+            tags = V1PredictionTags._parse(_tags, owned)
 
         _llm_fields = d.pop("llm_fields", UNSET)
         llm_fields: V1LLMFields | Unset
         if isinstance(_llm_fields, Unset):
             llm_fields = UNSET
         else:
-            llm_fields = V1LLMFields.from_dict(_llm_fields)
+            llm_fields = V1LLMFields._parse(_llm_fields, owned)
 
         retrieved_document_ids = cast(list[str], d.pop("retrieved_document_ids", UNSET))
 
@@ -195,18 +209,17 @@ class V1Prediction:
         if isinstance(_label, Unset):
             label = UNSET
         else:
-            label = V1Label.from_dict(_label)
+            label = V1Label._parse(_label, owned)
 
-        v1_prediction = cls(
-            timestamp=timestamp,
-            model_version=model_version,
-            prediction_label=prediction_label,
-            features=features,
-            tags=tags,
-            llm_fields=llm_fields,
-            retrieved_document_ids=retrieved_document_ids,
-            label=label,
-        )
+        v1_prediction = _new_instance(cls)
+        v1_prediction.timestamp = timestamp
+        v1_prediction.model_version = model_version
+        v1_prediction.prediction_label = prediction_label
+        v1_prediction.features = features
+        v1_prediction.tags = tags
+        v1_prediction.llm_fields = llm_fields
+        v1_prediction.retrieved_document_ids = retrieved_document_ids
+        v1_prediction.label = label
 
         return v1_prediction
 

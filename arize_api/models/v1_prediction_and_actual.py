@@ -24,6 +24,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1PredictionAndActual")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1PredictionAndActual:
@@ -66,27 +68,38 @@ class V1PredictionAndActual:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1PredictionAndActual", src_dict)
-        d = dict(src_dict)
+        """A ``V1PredictionAndActual`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1PredictionAndActual", data))
         _prediction = d.pop("prediction", UNSET)
         prediction: V1Prediction | Unset
         if isinstance(_prediction, Unset):
             prediction = UNSET
         else:
-            prediction = V1Prediction.from_dict(_prediction)
+            prediction = V1Prediction._parse(_prediction, owned)
 
         _actual = d.pop("actual", UNSET)
         actual: V1Actual | Unset
         if isinstance(_actual, Unset):
             actual = UNSET
         else:
-            actual = V1Actual.from_dict(_actual)
+            actual = V1Actual._parse(_actual, owned)
 
-        v1_prediction_and_actual = cls(
-            prediction=prediction,
-            actual=actual,
-        )
+        v1_prediction_and_actual = _new_instance(cls)
+        v1_prediction_and_actual.prediction = prediction
+        v1_prediction_and_actual.actual = actual
 
         return v1_prediction_and_actual
 

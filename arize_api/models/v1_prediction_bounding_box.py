@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1PredictionBoundingBox")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1PredictionBoundingBox:
@@ -69,9 +71,21 @@ class V1PredictionBoundingBox:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1PredictionBoundingBox", src_dict)
-        d = dict(src_dict)
+        """A ``V1PredictionBoundingBox`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1PredictionBoundingBox", data))
         coordinates = cast(list[float], d.pop("coordinates", UNSET))
 
         if coordinates is not UNSET and not isinstance(coordinates, list):
@@ -91,11 +105,10 @@ class V1PredictionBoundingBox:
         if score is not UNSET and type(score) is not float and type(score) is not int:
             score = as_number("V1PredictionBoundingBox", "score", score)
 
-        v1_prediction_bounding_box = cls(
-            coordinates=coordinates,
-            category=category,
-            score=score,
-        )
+        v1_prediction_bounding_box = _new_instance(cls)
+        v1_prediction_bounding_box.coordinates = coordinates
+        v1_prediction_bounding_box.category = category
+        v1_prediction_bounding_box.score = score
 
         return v1_prediction_bounding_box
 

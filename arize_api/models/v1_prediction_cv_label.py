@@ -24,6 +24,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1PredictionCVLabel")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1PredictionCVLabel:
@@ -98,9 +100,21 @@ class V1PredictionCVLabel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1PredictionCVLabel", src_dict)
-        d = dict(src_dict)
+        """A ``V1PredictionCVLabel`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1PredictionCVLabel", data))
         _prediction_object_detection_label = d.pop(
             "prediction_object_detection_label", UNSET
         )
@@ -108,10 +122,8 @@ class V1PredictionCVLabel:
         if isinstance(_prediction_object_detection_label, Unset):
             prediction_object_detection_label = UNSET
         else:
-            prediction_object_detection_label = (
-                V1PredictionObjectDetectionLabel.from_dict(
-                    _prediction_object_detection_label
-                )
+            prediction_object_detection_label = V1PredictionObjectDetectionLabel._parse(
+                _prediction_object_detection_label, owned
             )
 
         _semantic_segmentation_label = d.pop("semantic_segmentation_label", UNSET)
@@ -119,8 +131,8 @@ class V1PredictionCVLabel:
         if isinstance(_semantic_segmentation_label, Unset):
             semantic_segmentation_label = UNSET
         else:
-            semantic_segmentation_label = V1SemanticSegmentationLabel.from_dict(
-                _semantic_segmentation_label
+            semantic_segmentation_label = V1SemanticSegmentationLabel._parse(
+                _semantic_segmentation_label, owned
             )
 
         _prediction_instance_segmentation_label = d.pop(
@@ -133,15 +145,18 @@ class V1PredictionCVLabel:
             prediction_instance_segmentation_label = UNSET
         else:
             prediction_instance_segmentation_label = (
-                V1PredictionInstanceSegmentationLabel.from_dict(
-                    _prediction_instance_segmentation_label
+                V1PredictionInstanceSegmentationLabel._parse(
+                    _prediction_instance_segmentation_label, owned
                 )
             )
 
-        v1_prediction_cv_label = cls(
-            prediction_object_detection_label=prediction_object_detection_label,
-            semantic_segmentation_label=semantic_segmentation_label,
-            prediction_instance_segmentation_label=prediction_instance_segmentation_label,
+        v1_prediction_cv_label = _new_instance(cls)
+        v1_prediction_cv_label.prediction_object_detection_label = (
+            prediction_object_detection_label
+        )
+        v1_prediction_cv_label.semantic_segmentation_label = semantic_segmentation_label
+        v1_prediction_cv_label.prediction_instance_segmentation_label = (
+            prediction_instance_segmentation_label
         )
 
         return v1_prediction_cv_label

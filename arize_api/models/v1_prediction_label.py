@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1PredictionLabel")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1PredictionLabel:
@@ -127,9 +129,21 @@ class V1PredictionLabel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1PredictionLabel", src_dict)
-        d = dict(src_dict)
+        """A ``V1PredictionLabel`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1PredictionLabel", data))
         binary = d.pop("binary", UNSET)
         if binary is not UNSET and type(binary) is not bool:
             raise wrong_kind("V1PredictionLabel", "binary", "a boolean", binary)
@@ -153,46 +167,45 @@ class V1PredictionLabel:
         if isinstance(_score_categorical, Unset):
             score_categorical = UNSET
         else:
-            score_categorical = V1ScoreCategorical.from_dict(_score_categorical)
+            score_categorical = V1ScoreCategorical._parse(_score_categorical, owned)
 
         _ranking = d.pop("ranking", UNSET)
         ranking: V1RankingPrediction | Unset
         if isinstance(_ranking, Unset):
             ranking = UNSET
         else:
-            ranking = V1RankingPrediction.from_dict(_ranking)
+            ranking = V1RankingPrediction._parse(_ranking, owned)
 
         _multi_class = d.pop("multi_class", UNSET)
         multi_class: V1MultiClassPrediction | Unset
         if isinstance(_multi_class, Unset):
             multi_class = UNSET
         else:
-            multi_class = V1MultiClassPrediction.from_dict(_multi_class)
+            multi_class = V1MultiClassPrediction._parse(_multi_class, owned)
 
         _cv_label = d.pop("cv_label", UNSET)
         cv_label: V1PredictionCVLabel | Unset
         if isinstance(_cv_label, Unset):
             cv_label = UNSET
         else:
-            cv_label = V1PredictionCVLabel.from_dict(_cv_label)
+            cv_label = V1PredictionCVLabel._parse(_cv_label, owned)
 
         _object_detection = d.pop("object_detection", UNSET)
         object_detection: V1ObjectDetection | Unset
         if isinstance(_object_detection, Unset):
             object_detection = UNSET
         else:
-            object_detection = V1ObjectDetection.from_dict(_object_detection)
+            object_detection = V1ObjectDetection._parse(_object_detection, owned)
 
-        v1_prediction_label = cls(
-            binary=binary,
-            categorical=categorical,
-            numeric=numeric,
-            score_categorical=score_categorical,
-            ranking=ranking,
-            multi_class=multi_class,
-            cv_label=cv_label,
-            object_detection=object_detection,
-        )
+        v1_prediction_label = _new_instance(cls)
+        v1_prediction_label.binary = binary
+        v1_prediction_label.categorical = categorical
+        v1_prediction_label.numeric = numeric
+        v1_prediction_label.score_categorical = score_categorical
+        v1_prediction_label.ranking = ranking
+        v1_prediction_label.multi_class = multi_class
+        v1_prediction_label.cv_label = cv_label
+        v1_prediction_label.object_detection = object_detection
 
         return v1_prediction_label
 

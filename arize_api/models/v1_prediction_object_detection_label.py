@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1PredictionObjectDetectionLabel")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1PredictionObjectDetectionLabel:
@@ -65,9 +67,21 @@ class V1PredictionObjectDetectionLabel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1PredictionObjectDetectionLabel", src_dict)
-        d = dict(src_dict)
+        """A ``V1PredictionObjectDetectionLabel`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1PredictionObjectDetectionLabel", data))
         prediction_bounding_boxes_sent = d.pop("prediction_bounding_boxes", UNSET)
         if prediction_bounding_boxes_sent is not UNSET and not isinstance(
             prediction_bounding_boxes_sent, list
@@ -83,14 +97,15 @@ class V1PredictionObjectDetectionLabel:
         if _prediction_bounding_boxes is not UNSET:
             prediction_bounding_boxes = []
             for prediction_bounding_boxes_item_data in _prediction_bounding_boxes:
-                prediction_bounding_boxes_item = V1PredictionBoundingBox.from_dict(
-                    prediction_bounding_boxes_item_data
+                prediction_bounding_boxes_item = V1PredictionBoundingBox._parse(
+                    prediction_bounding_boxes_item_data, owned
                 )
 
                 prediction_bounding_boxes.append(prediction_bounding_boxes_item)
 
-        v1_prediction_object_detection_label = cls(
-            prediction_bounding_boxes=prediction_bounding_boxes,
+        v1_prediction_object_detection_label = _new_instance(cls)
+        v1_prediction_object_detection_label.prediction_bounding_boxes = (
+            prediction_bounding_boxes
         )
 
         return v1_prediction_object_detection_label

@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1RankingActual")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1RankingActual:
@@ -64,15 +66,27 @@ class V1RankingActual:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1RankingActual", src_dict)
-        d = dict(src_dict)
+        """A ``V1RankingActual`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1RankingActual", data))
         _category = d.pop("category", UNSET)
         category: V1RankingCategory | Unset
         if isinstance(_category, Unset):
             category = UNSET
         else:
-            category = V1RankingCategory.from_dict(_category)
+            category = V1RankingCategory._parse(_category, owned)
 
         relevance_score = d.pop("relevance_score", UNSET)
         if (
@@ -84,10 +98,9 @@ class V1RankingActual:
                 "V1RankingActual", "relevance_score", relevance_score
             )
 
-        v1_ranking_actual = cls(
-            category=category,
-            relevance_score=relevance_score,
-        )
+        v1_ranking_actual = _new_instance(cls)
+        v1_ranking_actual.category = category
+        v1_ranking_actual.relevance_score = relevance_score
 
         return v1_ranking_actual
 

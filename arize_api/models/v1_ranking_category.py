@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1RankingCategory")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1RankingCategory:
@@ -56,9 +58,21 @@ class V1RankingCategory:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1RankingCategory", src_dict)
-        d = dict(src_dict)
+        """A ``V1RankingCategory`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1RankingCategory", data))
         values = cast(list[str], d.pop("values", UNSET))
 
         if values is not UNSET and not isinstance(values, list):
@@ -66,9 +80,8 @@ class V1RankingCategory:
         if values is not UNSET:
             check_items("V1RankingCategory", "values", values, "str")
 
-        v1_ranking_category = cls(
-            values=values,
-        )
+        v1_ranking_category = _new_instance(cls)
+        v1_ranking_category.values = values
 
         return v1_ranking_category
 

@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1RankingPrediction")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1RankingPrediction:
@@ -72,9 +74,21 @@ class V1RankingPrediction:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1RankingPrediction", src_dict)
-        d = dict(src_dict)
+        """A ``V1RankingPrediction`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1RankingPrediction", data))
         prediction_group_id = d.pop("prediction_group_id", UNSET)
         if prediction_group_id is not UNSET and not isinstance(
             prediction_group_id, str
@@ -104,12 +118,11 @@ class V1RankingPrediction:
         if label is not UNSET and not isinstance(label, str):
             raise wrong_kind("V1RankingPrediction", "label", "a string", label)
 
-        v1_ranking_prediction = cls(
-            prediction_group_id=prediction_group_id,
-            rank=rank,
-            prediction_score=prediction_score,
-            label=label,
-        )
+        v1_ranking_prediction = _new_instance(cls)
+        v1_ranking_prediction.prediction_group_id = prediction_group_id
+        v1_ranking_prediction.rank = rank
+        v1_ranking_prediction.prediction_score = prediction_score
+        v1_ranking_prediction.label = label
 
         return v1_ranking_prediction
 

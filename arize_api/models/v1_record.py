@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Record")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1Record:
@@ -144,9 +146,21 @@ class V1Record:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1Record", src_dict)
-        d = dict(src_dict)
+        """A ``V1Record`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1Record", data))
         model_id = d.pop("model_id", UNSET)
         if model_id is not UNSET and not isinstance(model_id, str):
             raise wrong_kind("V1Record", "model_id", "a string", model_id)
@@ -160,29 +174,31 @@ class V1Record:
         if isinstance(_prediction, Unset):
             prediction = UNSET
         else:
-            prediction = V1Prediction.from_dict(_prediction)
+            prediction = V1Prediction._parse(_prediction, owned)
 
         _actual = d.pop("actual", UNSET)
         actual: V1Actual | Unset
         if isinstance(_actual, Unset):
             actual = UNSET
         else:
-            actual = V1Actual.from_dict(_actual)
+            actual = V1Actual._parse(_actual, owned)
 
         _feature_importances = d.pop("feature_importances", UNSET)
         feature_importances: V1FeatureImportances | Unset
         if isinstance(_feature_importances, Unset):
             feature_importances = UNSET
         else:
-            feature_importances = V1FeatureImportances.from_dict(_feature_importances)
+            feature_importances = V1FeatureImportances._parse(
+                _feature_importances, owned
+            )
 
         _prediction_and_actual = d.pop("prediction_and_actual", UNSET)
         prediction_and_actual: V1PredictionAndActual | Unset
         if isinstance(_prediction_and_actual, Unset):
             prediction_and_actual = UNSET
         else:
-            prediction_and_actual = V1PredictionAndActual.from_dict(
-                _prediction_and_actual
+            prediction_and_actual = V1PredictionAndActual._parse(
+                _prediction_and_actual, owned
             )
 
         _environment_params = d.pop("environment_params", UNSET)
@@ -190,7 +206,7 @@ class V1Record:
         if isinstance(_environment_params, Unset):
             environment_params = UNSET
         else:
-            environment_params = V1EnvironmentParams.from_dict(_environment_params)
+            environment_params = V1EnvironmentParams._parse(_environment_params, owned)
 
         is_generative_llm_record = d.pop("is_generative_llm_record", UNSET)
         if (
@@ -214,18 +230,17 @@ class V1Record:
                 "V1Record", "organization_key", "a string", organization_key
             )
 
-        v1_record = cls(
-            model_id=model_id,
-            prediction_id=prediction_id,
-            prediction=prediction,
-            actual=actual,
-            feature_importances=feature_importances,
-            prediction_and_actual=prediction_and_actual,
-            environment_params=environment_params,
-            is_generative_llm_record=is_generative_llm_record,
-            space_key=space_key,
-            organization_key=organization_key,
-        )
+        v1_record = _new_instance(cls)
+        v1_record.model_id = model_id
+        v1_record.prediction_id = prediction_id
+        v1_record.prediction = prediction
+        v1_record.actual = actual
+        v1_record.feature_importances = feature_importances
+        v1_record.prediction_and_actual = prediction_and_actual
+        v1_record.environment_params = environment_params
+        v1_record.is_generative_llm_record = is_generative_llm_record
+        v1_record.space_key = space_key
+        v1_record.organization_key = organization_key
 
         return v1_record
 

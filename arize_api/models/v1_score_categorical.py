@@ -24,6 +24,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ScoreCategorical")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1ScoreCategorical:
@@ -83,35 +85,46 @@ class V1ScoreCategorical:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1ScoreCategorical", src_dict)
-        d = dict(src_dict)
+        """A ``V1ScoreCategorical`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1ScoreCategorical", data))
         _category = d.pop("category", UNSET)
         category: V1ScoreCategoricalCategory | Unset
         if isinstance(_category, Unset):
             category = UNSET
         else:
-            category = V1ScoreCategoricalCategory.from_dict(_category)
+            category = V1ScoreCategoricalCategory._parse(_category, owned)
 
         _score_value = d.pop("score_value", UNSET)
         score_value: V1ScoreCategoricalScore | Unset
         if isinstance(_score_value, Unset):
             score_value = UNSET
         else:
-            score_value = V1ScoreCategoricalScore.from_dict(_score_value)
+            score_value = V1ScoreCategoricalScore._parse(_score_value, owned)
 
         _score_category = d.pop("score_category", UNSET)
         score_category: V1ScoreCategory | Unset
         if isinstance(_score_category, Unset):
             score_category = UNSET
         else:
-            score_category = V1ScoreCategory.from_dict(_score_category)
+            score_category = V1ScoreCategory._parse(_score_category, owned)
 
-        v1_score_categorical = cls(
-            category=category,
-            score_value=score_value,
-            score_category=score_category,
-        )
+        v1_score_categorical = _new_instance(cls)
+        v1_score_categorical.category = category
+        v1_score_categorical.score_value = score_value
+        v1_score_categorical.score_category = score_category
 
         return v1_score_categorical
 

@@ -24,6 +24,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ScoreCategoricalCategory")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1ScoreCategoricalCategory:
@@ -52,18 +54,29 @@ class V1ScoreCategoricalCategory:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1ScoreCategoricalCategory", src_dict)
-        d = dict(src_dict)
+        """A ``V1ScoreCategoricalCategory`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1ScoreCategoricalCategory", data))
         category = d.pop("category", UNSET)
         if category is not UNSET and not isinstance(category, str):
             raise wrong_kind(
                 "V1ScoreCategoricalCategory", "category", "a string", category
             )
 
-        v1_score_categorical_category = cls(
-            category=category,
-        )
+        v1_score_categorical_category = _new_instance(cls)
+        v1_score_categorical_category.category = category
 
         return v1_score_categorical_category
 

@@ -24,6 +24,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ScoreCategoricalScore")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1ScoreCategoricalScore:
@@ -52,16 +54,27 @@ class V1ScoreCategoricalScore:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1ScoreCategoricalScore", src_dict)
-        d = dict(src_dict)
+        """A ``V1ScoreCategoricalScore`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1ScoreCategoricalScore", data))
         value = d.pop("value", UNSET)
         if value is not UNSET and type(value) is not float and type(value) is not int:
             value = as_number("V1ScoreCategoricalScore", "value", value)
 
-        v1_score_categorical_score = cls(
-            value=value,
-        )
+        v1_score_categorical_score = _new_instance(cls)
+        v1_score_categorical_score.value = value
 
         return v1_score_categorical_score
 

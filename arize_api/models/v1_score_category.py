@@ -27,6 +27,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ScoreCategory")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1ScoreCategory:
@@ -70,9 +72,21 @@ class V1ScoreCategory:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1ScoreCategory", src_dict)
-        d = dict(src_dict)
+        """A ``V1ScoreCategory`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1ScoreCategory", data))
         category = d.pop("category", UNSET)
         if category is not UNSET and not isinstance(category, str):
             raise wrong_kind("V1ScoreCategory", "category", "a string", category)
@@ -92,11 +106,10 @@ class V1ScoreCategory:
                 "V1ScoreCategory", "numeric_sequence", numeric_sequence, "float"
             )
 
-        v1_score_category = cls(
-            category=category,
-            score=score,
-            numeric_sequence=numeric_sequence,
-        )
+        v1_score_category = _new_instance(cls)
+        v1_score_category.category = category
+        v1_score_category.score = score
+        v1_score_category.numeric_sequence = numeric_sequence
 
         return v1_score_category
 

@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1SemanticSegmentationLabel")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1SemanticSegmentationLabel:
@@ -66,9 +68,21 @@ class V1SemanticSegmentationLabel:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1SemanticSegmentationLabel", src_dict)
-        d = dict(src_dict)
+        """A ``V1SemanticSegmentationLabel`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1SemanticSegmentationLabel", data))
         polygons_sent = d.pop("polygons", UNSET)
         if polygons_sent is not UNSET and not isinstance(polygons_sent, list):
             raise wrong_kind(
@@ -79,15 +93,14 @@ class V1SemanticSegmentationLabel:
         if _polygons is not UNSET:
             polygons = []
             for polygons_item_data in _polygons:
-                polygons_item = V1SemanticSegmentationPolygon.from_dict(
-                    polygons_item_data
+                polygons_item = V1SemanticSegmentationPolygon._parse(
+                    polygons_item_data, owned
                 )
 
                 polygons.append(polygons_item)
 
-        v1_semantic_segmentation_label = cls(
-            polygons=polygons,
-        )
+        v1_semantic_segmentation_label = _new_instance(cls)
+        v1_semantic_segmentation_label.polygons = polygons
 
         return v1_semantic_segmentation_label
 

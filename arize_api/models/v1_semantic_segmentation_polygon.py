@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1SemanticSegmentationPolygon")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1SemanticSegmentationPolygon:
@@ -62,9 +64,21 @@ class V1SemanticSegmentationPolygon:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1SemanticSegmentationPolygon", src_dict)
-        d = dict(src_dict)
+        """A ``V1SemanticSegmentationPolygon`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1SemanticSegmentationPolygon", data))
         coordinates = cast(list[float], d.pop("coordinates", UNSET))
 
         if coordinates is not UNSET and not isinstance(coordinates, list):
@@ -82,10 +96,9 @@ class V1SemanticSegmentationPolygon:
                 "V1SemanticSegmentationPolygon", "category", "a string", category
             )
 
-        v1_semantic_segmentation_polygon = cls(
-            coordinates=coordinates,
-            category=category,
-        )
+        v1_semantic_segmentation_polygon = _new_instance(cls)
+        v1_semantic_segmentation_polygon.coordinates = coordinates
+        v1_semantic_segmentation_polygon.category = category
 
         return v1_semantic_segmentation_polygon
 

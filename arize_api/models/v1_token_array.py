@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1TokenArray")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1TokenArray:
@@ -56,9 +58,21 @@ class V1TokenArray:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1TokenArray", src_dict)
-        d = dict(src_dict)
+        """A ``V1TokenArray`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1TokenArray", data))
         tokens = cast(list[str], d.pop("tokens", UNSET))
 
         if tokens is not UNSET and not isinstance(tokens, list):
@@ -66,9 +80,8 @@ class V1TokenArray:
         if tokens is not UNSET:
             check_items("V1TokenArray", "tokens", tokens, "str")
 
-        v1_token_array = cls(
-            tokens=tokens,
-        )
+        v1_token_array = _new_instance(cls)
+        v1_token_array.tokens = tokens
 
         return v1_token_array
 

@@ -21,6 +21,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="V1TrainingEnvironment")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1TrainingEnvironment:
@@ -38,9 +40,17 @@ class V1TrainingEnvironment:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1TrainingEnvironment", src_dict)
-        v1_training_environment = cls()
+        """A ``V1TrainingEnvironment`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        if not isinstance(data, dict):
+            as_mapping("V1TrainingEnvironment", data)
+        v1_training_environment = _new_instance(cls)
 
         return v1_training_environment
 

@@ -24,6 +24,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1ValidationEnvironment")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1ValidationEnvironment:
@@ -52,18 +54,29 @@ class V1ValidationEnvironment:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1ValidationEnvironment", src_dict)
-        d = dict(src_dict)
+        """A ``V1ValidationEnvironment`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1ValidationEnvironment", data))
         batch_id = d.pop("batch_id", UNSET)
         if batch_id is not UNSET and not isinstance(batch_id, str):
             raise wrong_kind(
                 "V1ValidationEnvironment", "batch_id", "a string", batch_id
             )
 
-        v1_validation_environment = cls(
-            batch_id=batch_id,
-        )
+        v1_validation_environment = _new_instance(cls)
+        v1_validation_environment.batch_id = batch_id
 
         return v1_validation_environment
 

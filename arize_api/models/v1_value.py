@@ -26,6 +26,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1Value")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1Value:
@@ -100,9 +102,21 @@ class V1Value:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1Value", src_dict)
-        d = dict(src_dict)
+        """A ``V1Value`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1Value", data))
         string = d.pop("string", UNSET)
         if string is not UNSET and not isinstance(string, str):
             raise wrong_kind("V1Value", "string", "a string", string)
@@ -124,30 +138,29 @@ class V1Value:
         if isinstance(_multi_value, Unset):
             multi_value = UNSET
         else:
-            multi_value = V1MultiValue.from_dict(_multi_value)
+            multi_value = V1MultiValue._parse(_multi_value, owned)
 
         _embedding = d.pop("embedding", UNSET)
         embedding: V1Embedding | Unset
         if isinstance(_embedding, Unset):
             embedding = UNSET
         else:
-            embedding = V1Embedding.from_dict(_embedding)
+            embedding = V1Embedding._parse(_embedding, owned)
 
         _dictionary = d.pop("dictionary", UNSET)
         dictionary: V1Dictionary | Unset
         if isinstance(_dictionary, Unset):
             dictionary = UNSET
         else:
-            dictionary = V1Dictionary.from_dict(_dictionary)
+            dictionary = V1Dictionary._parse(_dictionary, owned)
 
-        v1_value = cls(
-            string=string,
-            int_=int_,
-            double=double,
-            multi_value=multi_value,
-            embedding=embedding,
-            dictionary=dictionary,
-        )
+        v1_value = _new_instance(cls)
+        v1_value.string = string
+        v1_value.int_ = int_
+        v1_value.double = double
+        v1_value.multi_value = multi_value
+        v1_value.embedding = embedding
+        v1_value.dictionary = dictionary
 
         return v1_value
 

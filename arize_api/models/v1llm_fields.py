@@ -25,6 +25,8 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="V1LLMFields")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1LLMFields:
@@ -77,9 +79,21 @@ class V1LLMFields:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1LLMFields", src_dict)
-        d = dict(src_dict)
+        """A ``V1LLMFields`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1LLMFields", data))
         llm_model_name = d.pop("llm_model_name", UNSET)
         if llm_model_name is not UNSET and not isinstance(llm_model_name, str):
             raise wrong_kind(
@@ -91,7 +105,7 @@ class V1LLMFields:
         if isinstance(_llm_params, Unset):
             llm_params = UNSET
         else:
-            llm_params = V1LLMFieldsLlmParams.from_dict(_llm_params)
+            llm_params = V1LLMFieldsLlmParams._parse(_llm_params, owned)
 
         prompt_template = d.pop("prompt_template", UNSET)
         if prompt_template is not UNSET and not isinstance(prompt_template, str):
@@ -107,12 +121,11 @@ class V1LLMFields:
                 "V1LLMFields", "prompt_template_name", "a string", prompt_template_name
             )
 
-        v1llm_fields = cls(
-            llm_model_name=llm_model_name,
-            llm_params=llm_params,
-            prompt_template=prompt_template,
-            prompt_template_name=prompt_template_name,
-        )
+        v1llm_fields = _new_instance(cls)
+        v1llm_fields.llm_model_name = llm_model_name
+        v1llm_fields.llm_params = llm_params
+        v1llm_fields.prompt_template = prompt_template
+        v1llm_fields.prompt_template_name = prompt_template_name
 
         return v1llm_fields
 

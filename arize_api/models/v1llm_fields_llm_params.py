@@ -22,6 +22,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="V1LLMFieldsLlmParams")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class V1LLMFieldsLlmParams:
@@ -43,15 +45,27 @@ class V1LLMFieldsLlmParams:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("V1LLMFieldsLlmParams", src_dict)
-        d = dict(src_dict)
+        """A ``V1LLMFieldsLlmParams`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
 
-        v1llm_fields_llm_params = cls()
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("V1LLMFieldsLlmParams", data))
+
+        v1llm_fields_llm_params = _new_instance(cls)
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-            additional_property = V1Value.from_dict(prop_dict)
+            additional_property = V1Value._parse(prop_dict, owned)
 
             additional_properties[prop_name] = additional_property
 

@@ -25,6 +25,8 @@ from .._validate import (
 
 T = TypeVar("T", bound="VertexAiConfig")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class VertexAiConfig:
@@ -74,9 +76,21 @@ class VertexAiConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("VertexAiConfig", src_dict)
-        d = dict(src_dict)
+        """A ``VertexAiConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("VertexAiConfig", data))
         try:
             provider = cast(Literal["VERTEX_AI"], d.pop("provider"))
             if provider != "VERTEX_AI":
@@ -105,12 +119,11 @@ class VertexAiConfig:
 
         except KeyError as error:
             raise missing_member("VertexAiConfig", error) from None
-        vertex_ai_config = cls(
-            provider=provider,
-            project_id=project_id,
-            location=location,
-            project_access_label=project_access_label,
-        )
+        vertex_ai_config = _new_instance(cls)
+        vertex_ai_config.provider = provider
+        vertex_ai_config.project_id = project_id
+        vertex_ai_config.location = location
+        vertex_ai_config.project_access_label = project_access_label
 
         vertex_ai_config.additional_properties = d
         return vertex_ai_config

@@ -25,8 +25,11 @@ from .._validate import (
     wrong_kind,
 )
 from ..models.webhook_auth_type import WebhookAuthType, check_webhook_auth_type
+from ..types import UNSET
 
 T = TypeVar("T", bound="Webhook")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -131,9 +134,21 @@ class Webhook:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("Webhook", src_dict)
-        d = dict(src_dict)
+        """A ``Webhook`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("Webhook", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -176,7 +191,12 @@ class Webhook:
             except (TypeError, ValueError) as error:
                 raise not_a_timestamp("Webhook", "updated_at", error) from error
 
-            signing_secret_hint = d.pop("signing_secret_hint", None)
+            signing_secret_hint_sent = d.pop("signing_secret_hint", UNSET)
+            if signing_secret_hint_sent is UNSET:
+                signing_secret_hint_sent = None
+            elif signing_secret_hint_sent is None:
+                explicit_nulls += ("signing_secret_hint",)
+            signing_secret_hint = signing_secret_hint_sent
             if signing_secret_hint is not None and not isinstance(
                 signing_secret_hint, str
             ):
@@ -184,10 +204,12 @@ class Webhook:
                     "Webhook", "signing_secret_hint", "a string", signing_secret_hint
                 )
 
-            if signing_secret_hint is None and "signing_secret_hint" in src_dict:
-                explicit_nulls += ("signing_secret_hint",)
-
-            created_by_user_id = d.pop("created_by_user_id", None)
+            created_by_user_id_sent = d.pop("created_by_user_id", UNSET)
+            if created_by_user_id_sent is UNSET:
+                created_by_user_id_sent = None
+            elif created_by_user_id_sent is None:
+                explicit_nulls += ("created_by_user_id",)
+            created_by_user_id = created_by_user_id_sent
             if created_by_user_id is not None and not isinstance(
                 created_by_user_id, str
             ):
@@ -195,26 +217,21 @@ class Webhook:
                     "Webhook", "created_by_user_id", "a string", created_by_user_id
                 )
 
-            if created_by_user_id is None and "created_by_user_id" in src_dict:
-                explicit_nulls += ("created_by_user_id",)
-
         except KeyError as error:
             raise missing_member("Webhook", error) from None
-        webhook = cls(
-            id=id,
-            organization_id=organization_id,
-            name=name,
-            description=description,
-            url=url,
-            auth_type=auth_type,
-            timeout_ms=timeout_ms,
-            created_at=created_at,
-            updated_at=updated_at,
-            signing_secret_hint=signing_secret_hint,
-            created_by_user_id=created_by_user_id,
-        )
-        if explicit_nulls:
-            webhook._explicit_nulls = explicit_nulls
+        webhook = _new_instance(cls)
+        webhook.id = id
+        webhook.organization_id = organization_id
+        webhook.name = name
+        webhook.description = description
+        webhook.url = url
+        webhook.auth_type = auth_type
+        webhook.timeout_ms = timeout_ms
+        webhook.created_at = created_at
+        webhook.updated_at = updated_at
+        webhook.signing_secret_hint = signing_secret_hint
+        webhook.created_by_user_id = created_by_user_id
+        webhook._explicit_nulls = explicit_nulls
 
         webhook.additional_properties = d
         return webhook

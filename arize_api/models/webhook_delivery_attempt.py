@@ -26,8 +26,11 @@ from .._validate import (
     not_a_timestamp,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="WebhookDeliveryAttempt")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -116,9 +119,21 @@ class WebhookDeliveryAttempt:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("WebhookDeliveryAttempt", src_dict)
-        d = dict(src_dict)
+        """A ``WebhookDeliveryAttempt`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("WebhookDeliveryAttempt", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             event_id = d.pop("event_id")
@@ -133,7 +148,7 @@ class WebhookDeliveryAttempt:
                     "WebhookDeliveryAttempt", "attempt_number", attempt_number
                 )
 
-            payload = WebhookDeliveryAttemptPayload.from_dict(d.pop("payload"))
+            payload = WebhookDeliveryAttemptPayload._parse(d.pop("payload"), owned)
 
             try:
                 created_at = parse_datetime(d.pop("created_at"))
@@ -143,6 +158,12 @@ class WebhookDeliveryAttempt:
                     "WebhookDeliveryAttempt", "created_at", error
                 ) from error
 
+            status_code_sent = d.pop("status_code", UNSET)
+            if status_code_sent is UNSET:
+                status_code_sent = None
+            elif status_code_sent is None:
+                explicit_nulls += ("status_code",)
+
             def _parse_status_code(data: object) -> int | None:
                 if data is None:
                     return data
@@ -150,15 +171,18 @@ class WebhookDeliveryAttempt:
                     return data
                 return cast(int | None, data)
 
-            status_code = _parse_status_code(d.pop("status_code", None))
+            status_code = _parse_status_code(status_code_sent)
 
             if status_code is not None and type(status_code) is not int:
                 status_code = as_int(
                     "WebhookDeliveryAttempt", "status_code", status_code
                 )
 
-            if status_code is None and "status_code" in src_dict:
-                explicit_nulls += ("status_code",)
+            error_message_sent = d.pop("error_message", UNSET)
+            if error_message_sent is UNSET:
+                error_message_sent = None
+            elif error_message_sent is None:
+                explicit_nulls += ("error_message",)
 
             def _parse_error_message(data: object) -> None | str:
                 if data is None:
@@ -167,28 +191,23 @@ class WebhookDeliveryAttempt:
                     return data
                 return cast(None | str, data)
 
-            error_message = _parse_error_message(d.pop("error_message", None))
+            error_message = _parse_error_message(error_message_sent)
 
             if error_message is not None and not isinstance(error_message, str):
                 raise wrong_kind(
                     "WebhookDeliveryAttempt", "error_message", "a string", error_message
                 )
 
-            if error_message is None and "error_message" in src_dict:
-                explicit_nulls += ("error_message",)
-
         except KeyError as error:
             raise missing_member("WebhookDeliveryAttempt", error) from None
-        webhook_delivery_attempt = cls(
-            event_id=event_id,
-            attempt_number=attempt_number,
-            payload=payload,
-            created_at=created_at,
-            status_code=status_code,
-            error_message=error_message,
-        )
-        if explicit_nulls:
-            webhook_delivery_attempt._explicit_nulls = explicit_nulls
+        webhook_delivery_attempt = _new_instance(cls)
+        webhook_delivery_attempt.event_id = event_id
+        webhook_delivery_attempt.attempt_number = attempt_number
+        webhook_delivery_attempt.payload = payload
+        webhook_delivery_attempt.created_at = created_at
+        webhook_delivery_attempt.status_code = status_code
+        webhook_delivery_attempt.error_message = error_message
+        webhook_delivery_attempt._explicit_nulls = explicit_nulls
 
         webhook_delivery_attempt.additional_properties = d
         return webhook_delivery_attempt

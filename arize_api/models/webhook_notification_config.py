@@ -23,8 +23,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="WebhookNotificationConfig")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -79,9 +82,21 @@ class WebhookNotificationConfig:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("WebhookNotificationConfig", src_dict)
-        d = dict(src_dict)
+        """A ``WebhookNotificationConfig`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("WebhookNotificationConfig", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             type_ = cast(Literal["WEBHOOK"], d.pop("type"))
@@ -94,6 +109,12 @@ class WebhookNotificationConfig:
             if not isinstance(id, str):
                 raise wrong_kind("WebhookNotificationConfig", "id", "a string", id)
 
+            url_sent = d.pop("url", UNSET)
+            if url_sent is UNSET:
+                url_sent = None
+            elif url_sent is None:
+                explicit_nulls += ("url",)
+
             def _parse_url(data: object) -> None | str:
                 if data is None:
                     return data
@@ -101,23 +122,18 @@ class WebhookNotificationConfig:
                     return data
                 return cast(None | str, data)
 
-            url = _parse_url(d.pop("url", None))
+            url = _parse_url(url_sent)
 
             if url is not None and not isinstance(url, str):
                 raise wrong_kind("WebhookNotificationConfig", "url", "a string", url)
 
-            if url is None and "url" in src_dict:
-                explicit_nulls += ("url",)
-
         except KeyError as error:
             raise missing_member("WebhookNotificationConfig", error) from None
-        webhook_notification_config = cls(
-            type_=type_,
-            id=id,
-            url=url,
-        )
-        if explicit_nulls:
-            webhook_notification_config._explicit_nulls = explicit_nulls
+        webhook_notification_config = _new_instance(cls)
+        webhook_notification_config.type_ = type_
+        webhook_notification_config.id = id
+        webhook_notification_config.url = url
+        webhook_notification_config._explicit_nulls = explicit_nulls
 
         webhook_notification_config.additional_properties = d
         return webhook_notification_config

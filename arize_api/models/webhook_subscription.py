@@ -28,6 +28,8 @@ from ..models.webhook_source_type import WebhookSourceType, check_webhook_source
 
 T = TypeVar("T", bound="WebhookSubscription")
 
+_new_instance = object.__new__
+
 
 @_attrs_define
 class WebhookSubscription:
@@ -88,9 +90,21 @@ class WebhookSubscription:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("WebhookSubscription", src_dict)
-        d = dict(src_dict)
+        """A ``WebhookSubscription`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("WebhookSubscription", data))
         try:
             id = d.pop("id")
             if not isinstance(id, str):
@@ -122,14 +136,13 @@ class WebhookSubscription:
 
         except KeyError as error:
             raise missing_member("WebhookSubscription", error) from None
-        webhook_subscription = cls(
-            id=id,
-            webhook_id=webhook_id,
-            source_type=source_type,
-            source_id=source_id,
-            event=event,
-            created_at=created_at,
-        )
+        webhook_subscription = _new_instance(cls)
+        webhook_subscription.id = id
+        webhook_subscription.webhook_id = webhook_id
+        webhook_subscription.source_type = source_type
+        webhook_subscription.source_id = source_id
+        webhook_subscription.event = event
+        webhook_subscription.created_at = created_at
 
         webhook_subscription.additional_properties = d
         return webhook_subscription

@@ -22,8 +22,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="WidgetFilter")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -188,14 +191,32 @@ class WidgetFilter:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("WidgetFilter", src_dict)
-        d = dict(src_dict)
+        """A ``WidgetFilter`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("WidgetFilter", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             filter_type = d.pop("filter_type")
             if not isinstance(filter_type, str):
                 raise wrong_kind("WidgetFilter", "filter_type", "a string", filter_type)
+
+            dimension_name_sent = d.pop("dimension_name", UNSET)
+            if dimension_name_sent is UNSET:
+                dimension_name_sent = None
+            elif dimension_name_sent is None:
+                explicit_nulls += ("dimension_name",)
 
             def _parse_dimension_name(data: object) -> None | str:
                 if data is None:
@@ -204,15 +225,18 @@ class WidgetFilter:
                     return data
                 return cast(None | str, data)
 
-            dimension_name = _parse_dimension_name(d.pop("dimension_name", None))
+            dimension_name = _parse_dimension_name(dimension_name_sent)
 
             if dimension_name is not None and not isinstance(dimension_name, str):
                 raise wrong_kind(
                     "WidgetFilter", "dimension_name", "a string", dimension_name
                 )
 
-            if dimension_name is None and "dimension_name" in src_dict:
-                explicit_nulls += ("dimension_name",)
+            dimension_data_type_sent = d.pop("dimension_data_type", UNSET)
+            if dimension_data_type_sent is UNSET:
+                dimension_data_type_sent = None
+            elif dimension_data_type_sent is None:
+                explicit_nulls += ("dimension_data_type",)
 
             def _parse_dimension_data_type(data: object) -> None | str:
                 if data is None:
@@ -221,9 +245,7 @@ class WidgetFilter:
                     return data
                 return cast(None | str, data)
 
-            dimension_data_type = _parse_dimension_data_type(
-                d.pop("dimension_data_type", None)
-            )
+            dimension_data_type = _parse_dimension_data_type(dimension_data_type_sent)
 
             if dimension_data_type is not None and not isinstance(
                 dimension_data_type, str
@@ -235,8 +257,11 @@ class WidgetFilter:
                     dimension_data_type,
                 )
 
-            if dimension_data_type is None and "dimension_data_type" in src_dict:
-                explicit_nulls += ("dimension_data_type",)
+            operator_sent = d.pop("operator", UNSET)
+            if operator_sent is UNSET:
+                operator_sent = None
+            elif operator_sent is None:
+                explicit_nulls += ("operator",)
 
             def _parse_operator(data: object) -> None | str:
                 if data is None:
@@ -245,13 +270,16 @@ class WidgetFilter:
                     return data
                 return cast(None | str, data)
 
-            operator = _parse_operator(d.pop("operator", None))
+            operator = _parse_operator(operator_sent)
 
             if operator is not None and not isinstance(operator, str):
                 raise wrong_kind("WidgetFilter", "operator", "a string", operator)
 
-            if operator is None and "operator" in src_dict:
-                explicit_nulls += ("operator",)
+            dimension_values_sent = d.pop("dimension_values", UNSET)
+            if dimension_values_sent is UNSET:
+                dimension_values_sent = None
+            elif dimension_values_sent is None:
+                explicit_nulls += ("dimension_values",)
 
             def _parse_dimension_values(data: object) -> list[str] | None:
                 if data is None:
@@ -274,10 +302,13 @@ class WidgetFilter:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            dimension_values = _parse_dimension_values(d.pop("dimension_values", None))
+            dimension_values = _parse_dimension_values(dimension_values_sent)
 
-            if dimension_values is None and "dimension_values" in src_dict:
-                explicit_nulls += ("dimension_values",)
+            binary_values_sent = d.pop("binary_values", UNSET)
+            if binary_values_sent is UNSET:
+                binary_values_sent = None
+            elif binary_values_sent is None:
+                explicit_nulls += ("binary_values",)
 
             def _parse_binary_values(data: object) -> list[str] | None:
                 if data is None:
@@ -300,10 +331,13 @@ class WidgetFilter:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            binary_values = _parse_binary_values(d.pop("binary_values", None))
+            binary_values = _parse_binary_values(binary_values_sent)
 
-            if binary_values is None and "binary_values" in src_dict:
-                explicit_nulls += ("binary_values",)
+            numeric_values_sent = d.pop("numeric_values", UNSET)
+            if numeric_values_sent is UNSET:
+                numeric_values_sent = None
+            elif numeric_values_sent is None:
+                explicit_nulls += ("numeric_values",)
 
             def _parse_numeric_values(data: object) -> list[float] | None:
                 if data is None:
@@ -326,10 +360,13 @@ class WidgetFilter:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            numeric_values = _parse_numeric_values(d.pop("numeric_values", None))
+            numeric_values = _parse_numeric_values(numeric_values_sent)
 
-            if numeric_values is None and "numeric_values" in src_dict:
-                explicit_nulls += ("numeric_values",)
+            categorical_values_sent = d.pop("categorical_values", UNSET)
+            if categorical_values_sent is UNSET:
+                categorical_values_sent = None
+            elif categorical_values_sent is None:
+                explicit_nulls += ("categorical_values",)
 
             def _parse_categorical_values(data: object) -> list[str] | None:
                 if data is None:
@@ -352,27 +389,20 @@ class WidgetFilter:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            categorical_values = _parse_categorical_values(
-                d.pop("categorical_values", None)
-            )
-
-            if categorical_values is None and "categorical_values" in src_dict:
-                explicit_nulls += ("categorical_values",)
+            categorical_values = _parse_categorical_values(categorical_values_sent)
 
         except KeyError as error:
             raise missing_member("WidgetFilter", error) from None
-        widget_filter = cls(
-            filter_type=filter_type,
-            dimension_name=dimension_name,
-            dimension_data_type=dimension_data_type,
-            operator=operator,
-            dimension_values=dimension_values,
-            binary_values=binary_values,
-            numeric_values=numeric_values,
-            categorical_values=categorical_values,
-        )
-        if explicit_nulls:
-            widget_filter._explicit_nulls = explicit_nulls
+        widget_filter = _new_instance(cls)
+        widget_filter.filter_type = filter_type
+        widget_filter.dimension_name = dimension_name
+        widget_filter.dimension_data_type = dimension_data_type
+        widget_filter.operator = operator
+        widget_filter.dimension_values = dimension_values
+        widget_filter.binary_values = binary_values
+        widget_filter.numeric_values = numeric_values
+        widget_filter.categorical_values = categorical_values
+        widget_filter._explicit_nulls = explicit_nulls
 
         widget_filter.additional_properties = d
         return widget_filter

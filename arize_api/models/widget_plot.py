@@ -28,8 +28,11 @@ from ..models.widget_plot_comparison_reference_source import (
     WidgetPlotComparisonReferenceSource,
     check_widget_plot_comparison_reference_source,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="WidgetPlot")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -623,9 +626,21 @@ class WidgetPlot:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("WidgetPlot", src_dict)
-        d = dict(src_dict)
+        """A ``WidgetPlot`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("WidgetPlot", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             id = d.pop("id")
@@ -672,9 +687,15 @@ class WidgetPlot:
             filters = []
             _filters = filters_sent
             for filters_item_data in _filters:
-                filters_item = WidgetFilter.from_dict(filters_item_data)
+                filters_item = WidgetFilter._parse(filters_item_data, owned)
 
                 filters.append(filters_item)
+
+            model_id_sent = d.pop("model_id", UNSET)
+            if model_id_sent is UNSET:
+                model_id_sent = None
+            elif model_id_sent is None:
+                explicit_nulls += ("model_id",)
 
             def _parse_model_id(data: object) -> None | str:
                 if data is None:
@@ -683,13 +704,16 @@ class WidgetPlot:
                     return data
                 return cast(None | str, data)
 
-            model_id = _parse_model_id(d.pop("model_id", None))
+            model_id = _parse_model_id(model_id_sent)
 
             if model_id is not None and not isinstance(model_id, str):
                 raise wrong_kind("WidgetPlot", "model_id", "a string", model_id)
 
-            if model_id is None and "model_id" in src_dict:
-                explicit_nulls += ("model_id",)
+            model_environment_name_sent = d.pop("model_environment_name", UNSET)
+            if model_environment_name_sent is UNSET:
+                model_environment_name_sent = None
+            elif model_environment_name_sent is None:
+                explicit_nulls += ("model_environment_name",)
 
             def _parse_model_environment_name(data: object) -> None | str:
                 if data is None:
@@ -699,7 +723,7 @@ class WidgetPlot:
                 return cast(None | str, data)
 
             model_environment_name = _parse_model_environment_name(
-                d.pop("model_environment_name", None)
+                model_environment_name_sent
             )
 
             if model_environment_name is not None and not isinstance(
@@ -712,8 +736,11 @@ class WidgetPlot:
                     model_environment_name,
                 )
 
-            if model_environment_name is None and "model_environment_name" in src_dict:
-                explicit_nulls += ("model_environment_name",)
+            dimension_category_sent = d.pop("dimension_category", UNSET)
+            if dimension_category_sent is UNSET:
+                dimension_category_sent = None
+            elif dimension_category_sent is None:
+                explicit_nulls += ("dimension_category",)
 
             def _parse_dimension_category(data: object) -> None | str:
                 if data is None:
@@ -722,9 +749,7 @@ class WidgetPlot:
                     return data
                 return cast(None | str, data)
 
-            dimension_category = _parse_dimension_category(
-                d.pop("dimension_category", None)
-            )
+            dimension_category = _parse_dimension_category(dimension_category_sent)
 
             if dimension_category is not None and not isinstance(
                 dimension_category, str
@@ -733,8 +758,11 @@ class WidgetPlot:
                     "WidgetPlot", "dimension_category", "a string", dimension_category
                 )
 
-            if dimension_category is None and "dimension_category" in src_dict:
-                explicit_nulls += ("dimension_category",)
+            dimension_name_sent = d.pop("dimension_name", UNSET)
+            if dimension_name_sent is UNSET:
+                dimension_name_sent = None
+            elif dimension_name_sent is None:
+                explicit_nulls += ("dimension_name",)
 
             def _parse_dimension_name(data: object) -> None | str:
                 if data is None:
@@ -743,15 +771,18 @@ class WidgetPlot:
                     return data
                 return cast(None | str, data)
 
-            dimension_name = _parse_dimension_name(d.pop("dimension_name", None))
+            dimension_name = _parse_dimension_name(dimension_name_sent)
 
             if dimension_name is not None and not isinstance(dimension_name, str):
                 raise wrong_kind(
                     "WidgetPlot", "dimension_name", "a string", dimension_name
                 )
 
-            if dimension_name is None and "dimension_name" in src_dict:
-                explicit_nulls += ("dimension_name",)
+            dimension_data_type_sent = d.pop("dimension_data_type", UNSET)
+            if dimension_data_type_sent is UNSET:
+                dimension_data_type_sent = None
+            elif dimension_data_type_sent is None:
+                explicit_nulls += ("dimension_data_type",)
 
             def _parse_dimension_data_type(data: object) -> None | str:
                 if data is None:
@@ -760,9 +791,7 @@ class WidgetPlot:
                     return data
                 return cast(None | str, data)
 
-            dimension_data_type = _parse_dimension_data_type(
-                d.pop("dimension_data_type", None)
-            )
+            dimension_data_type = _parse_dimension_data_type(dimension_data_type_sent)
 
             if dimension_data_type is not None and not isinstance(
                 dimension_data_type, str
@@ -771,8 +800,11 @@ class WidgetPlot:
                     "WidgetPlot", "dimension_data_type", "a string", dimension_data_type
                 )
 
-            if dimension_data_type is None and "dimension_data_type" in src_dict:
-                explicit_nulls += ("dimension_data_type",)
+            prediction_value_class_sent = d.pop("prediction_value_class", UNSET)
+            if prediction_value_class_sent is UNSET:
+                prediction_value_class_sent = None
+            elif prediction_value_class_sent is None:
+                explicit_nulls += ("prediction_value_class",)
 
             def _parse_prediction_value_class(data: object) -> None | str:
                 if data is None:
@@ -782,7 +814,7 @@ class WidgetPlot:
                 return cast(None | str, data)
 
             prediction_value_class = _parse_prediction_value_class(
-                d.pop("prediction_value_class", None)
+                prediction_value_class_sent
             )
 
             if prediction_value_class is not None and not isinstance(
@@ -795,8 +827,11 @@ class WidgetPlot:
                     prediction_value_class,
                 )
 
-            if prediction_value_class is None and "prediction_value_class" in src_dict:
-                explicit_nulls += ("prediction_value_class",)
+            metric_id_sent = d.pop("metric_id", UNSET)
+            if metric_id_sent is UNSET:
+                metric_id_sent = None
+            elif metric_id_sent is None:
+                explicit_nulls += ("metric_id",)
 
             def _parse_metric_id(data: object) -> int | None:
                 if data is None:
@@ -805,13 +840,16 @@ class WidgetPlot:
                     return data
                 return cast(int | None, data)
 
-            metric_id = _parse_metric_id(d.pop("metric_id", None))
+            metric_id = _parse_metric_id(metric_id_sent)
 
             if metric_id is not None and type(metric_id) is not int:
                 metric_id = as_int("WidgetPlot", "metric_id", metric_id)
 
-            if metric_id is None and "metric_id" in src_dict:
-                explicit_nulls += ("metric_id",)
+            metric_sent = d.pop("metric", UNSET)
+            if metric_sent is UNSET:
+                metric_sent = None
+            elif metric_sent is None:
+                explicit_nulls += ("metric",)
 
             def _parse_metric(data: object) -> None | str:
                 if data is None:
@@ -820,13 +858,16 @@ class WidgetPlot:
                     return data
                 return cast(None | str, data)
 
-            metric = _parse_metric(d.pop("metric", None))
+            metric = _parse_metric(metric_sent)
 
             if metric is not None and not isinstance(metric, str):
                 raise wrong_kind("WidgetPlot", "metric", "a string", metric)
 
-            if metric is None and "metric" in src_dict:
-                explicit_nulls += ("metric",)
+            custom_metric_id_sent = d.pop("custom_metric_id", UNSET)
+            if custom_metric_id_sent is UNSET:
+                custom_metric_id_sent = None
+            elif custom_metric_id_sent is None:
+                explicit_nulls += ("custom_metric_id",)
 
             def _parse_custom_metric_id(data: object) -> None | str:
                 if data is None:
@@ -835,15 +876,18 @@ class WidgetPlot:
                     return data
                 return cast(None | str, data)
 
-            custom_metric_id = _parse_custom_metric_id(d.pop("custom_metric_id", None))
+            custom_metric_id = _parse_custom_metric_id(custom_metric_id_sent)
 
             if custom_metric_id is not None and not isinstance(custom_metric_id, str):
                 raise wrong_kind(
                     "WidgetPlot", "custom_metric_id", "a string", custom_metric_id
                 )
 
-            if custom_metric_id is None and "custom_metric_id" in src_dict:
-                explicit_nulls += ("custom_metric_id",)
+            ranking_at_k_sent = d.pop("ranking_at_k", UNSET)
+            if ranking_at_k_sent is UNSET:
+                ranking_at_k_sent = None
+            elif ranking_at_k_sent is None:
+                explicit_nulls += ("ranking_at_k",)
 
             def _parse_ranking_at_k(data: object) -> int | None:
                 if data is None:
@@ -852,13 +896,18 @@ class WidgetPlot:
                     return data
                 return cast(int | None, data)
 
-            ranking_at_k = _parse_ranking_at_k(d.pop("ranking_at_k", None))
+            ranking_at_k = _parse_ranking_at_k(ranking_at_k_sent)
 
             if ranking_at_k is not None and type(ranking_at_k) is not int:
                 ranking_at_k = as_int("WidgetPlot", "ranking_at_k", ranking_at_k)
 
-            if ranking_at_k is None and "ranking_at_k" in src_dict:
-                explicit_nulls += ("ranking_at_k",)
+            comparison_model_baseline_id_sent = d.pop(
+                "comparison_model_baseline_id", UNSET
+            )
+            if comparison_model_baseline_id_sent is UNSET:
+                comparison_model_baseline_id_sent = None
+            elif comparison_model_baseline_id_sent is None:
+                explicit_nulls += ("comparison_model_baseline_id",)
 
             def _parse_comparison_model_baseline_id(data: object) -> None | str:
                 if data is None:
@@ -868,7 +917,7 @@ class WidgetPlot:
                 return cast(None | str, data)
 
             comparison_model_baseline_id = _parse_comparison_model_baseline_id(
-                d.pop("comparison_model_baseline_id", None)
+                comparison_model_baseline_id_sent
             )
 
             if comparison_model_baseline_id is not None and not isinstance(
@@ -881,11 +930,13 @@ class WidgetPlot:
                     comparison_model_baseline_id,
                 )
 
-            if (
-                comparison_model_baseline_id is None
-                and "comparison_model_baseline_id" in src_dict
-            ):
-                explicit_nulls += ("comparison_model_baseline_id",)
+            comparison_reference_source_sent = d.pop(
+                "comparison_reference_source", UNSET
+            )
+            if comparison_reference_source_sent is UNSET:
+                comparison_reference_source_sent = None
+            elif comparison_reference_source_sent is None:
+                explicit_nulls += ("comparison_reference_source",)
 
             def _parse_comparison_reference_source(
                 data: object,
@@ -913,14 +964,14 @@ class WidgetPlot:
                 )
 
             comparison_reference_source = _parse_comparison_reference_source(
-                d.pop("comparison_reference_source", None)
+                comparison_reference_source_sent
             )
 
-            if (
-                comparison_reference_source is None
-                and "comparison_reference_source" in src_dict
-            ):
-                explicit_nulls += ("comparison_reference_source",)
+            comparison_reference_value_sent = d.pop("comparison_reference_value", UNSET)
+            if comparison_reference_value_sent is UNSET:
+                comparison_reference_value_sent = None
+            elif comparison_reference_value_sent is None:
+                explicit_nulls += ("comparison_reference_value",)
 
             def _parse_comparison_reference_value(
                 data: object,
@@ -929,6 +980,7 @@ class WidgetPlot:
                 | WidgetPlotComparisonFixedReferenceValue
                 | WidgetPlotComparisonMovingReferenceValue
             ):
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, NoneType):
@@ -942,7 +994,7 @@ class WidgetPlot:
 
                         raise ConstMismatchError("type is not 'FIXED'")
                     componentsschemas_widget_plot_comparison_reference_value_type_0 = (
-                        WidgetPlotComparisonFixedReferenceValue.from_dict(data)
+                        WidgetPlotComparisonFixedReferenceValue._parse(data, owned)
                     )
 
                     return (
@@ -958,7 +1010,7 @@ class WidgetPlot:
 
                         raise ConstMismatchError("type is not 'MOVING'")
                     componentsschemas_widget_plot_comparison_reference_value_type_1 = (
-                        WidgetPlotComparisonMovingReferenceValue.from_dict(data)
+                        WidgetPlotComparisonMovingReferenceValue._parse(data, owned)
                     )
 
                     return (
@@ -976,14 +1028,14 @@ class WidgetPlot:
                 )
 
             comparison_reference_value = _parse_comparison_reference_value(
-                d.pop("comparison_reference_value", None)
+                comparison_reference_value_sent
             )
 
-            if (
-                comparison_reference_value is None
-                and "comparison_reference_value" in src_dict
-            ):
-                explicit_nulls += ("comparison_reference_value",)
+            metric_aggregation_type_sent = d.pop("metric_aggregation_type", UNSET)
+            if metric_aggregation_type_sent is UNSET:
+                metric_aggregation_type_sent = None
+            elif metric_aggregation_type_sent is None:
+                explicit_nulls += ("metric_aggregation_type",)
 
             def _parse_metric_aggregation_type(data: object) -> None | str:
                 if data is None:
@@ -993,7 +1045,7 @@ class WidgetPlot:
                 return cast(None | str, data)
 
             metric_aggregation_type = _parse_metric_aggregation_type(
-                d.pop("metric_aggregation_type", None)
+                metric_aggregation_type_sent
             )
 
             if metric_aggregation_type is not None and not isinstance(
@@ -1006,11 +1058,11 @@ class WidgetPlot:
                     metric_aggregation_type,
                 )
 
-            if (
-                metric_aggregation_type is None
-                and "metric_aggregation_type" in src_dict
-            ):
-                explicit_nulls += ("metric_aggregation_type",)
+            split_by_enabled_sent = d.pop("split_by_enabled", UNSET)
+            if split_by_enabled_sent is UNSET:
+                split_by_enabled_sent = None
+            elif split_by_enabled_sent is None:
+                explicit_nulls += ("split_by_enabled",)
 
             def _parse_split_by_enabled(data: object) -> bool | None:
                 if data is None:
@@ -1019,15 +1071,18 @@ class WidgetPlot:
                     return data
                 return cast(bool | None, data)
 
-            split_by_enabled = _parse_split_by_enabled(d.pop("split_by_enabled", None))
+            split_by_enabled = _parse_split_by_enabled(split_by_enabled_sent)
 
             if split_by_enabled is not None and type(split_by_enabled) is not bool:
                 raise wrong_kind(
                     "WidgetPlot", "split_by_enabled", "a boolean", split_by_enabled
                 )
 
-            if split_by_enabled is None and "split_by_enabled" in src_dict:
-                explicit_nulls += ("split_by_enabled",)
+            split_by_dimension_sent = d.pop("split_by_dimension", UNSET)
+            if split_by_dimension_sent is UNSET:
+                split_by_dimension_sent = None
+            elif split_by_dimension_sent is None:
+                explicit_nulls += ("split_by_dimension",)
 
             def _parse_split_by_dimension(data: object) -> None | str:
                 if data is None:
@@ -1036,9 +1091,7 @@ class WidgetPlot:
                     return data
                 return cast(None | str, data)
 
-            split_by_dimension = _parse_split_by_dimension(
-                d.pop("split_by_dimension", None)
-            )
+            split_by_dimension = _parse_split_by_dimension(split_by_dimension_sent)
 
             if split_by_dimension is not None and not isinstance(
                 split_by_dimension, str
@@ -1047,8 +1100,13 @@ class WidgetPlot:
                     "WidgetPlot", "split_by_dimension", "a string", split_by_dimension
                 )
 
-            if split_by_dimension is None and "split_by_dimension" in src_dict:
-                explicit_nulls += ("split_by_dimension",)
+            split_by_dimension_category_sent = d.pop(
+                "split_by_dimension_category", UNSET
+            )
+            if split_by_dimension_category_sent is UNSET:
+                split_by_dimension_category_sent = None
+            elif split_by_dimension_category_sent is None:
+                explicit_nulls += ("split_by_dimension_category",)
 
             def _parse_split_by_dimension_category(data: object) -> None | str:
                 if data is None:
@@ -1058,7 +1116,7 @@ class WidgetPlot:
                 return cast(None | str, data)
 
             split_by_dimension_category = _parse_split_by_dimension_category(
-                d.pop("split_by_dimension_category", None)
+                split_by_dimension_category_sent
             )
 
             if split_by_dimension_category is not None and not isinstance(
@@ -1071,11 +1129,13 @@ class WidgetPlot:
                     split_by_dimension_category,
                 )
 
-            if (
-                split_by_dimension_category is None
-                and "split_by_dimension_category" in src_dict
-            ):
-                explicit_nulls += ("split_by_dimension_category",)
+            split_by_overall_metric_enabled_sent = d.pop(
+                "split_by_overall_metric_enabled", UNSET
+            )
+            if split_by_overall_metric_enabled_sent is UNSET:
+                split_by_overall_metric_enabled_sent = None
+            elif split_by_overall_metric_enabled_sent is None:
+                explicit_nulls += ("split_by_overall_metric_enabled",)
 
             def _parse_split_by_overall_metric_enabled(data: object) -> bool | None:
                 if data is None:
@@ -1085,7 +1145,7 @@ class WidgetPlot:
                 return cast(bool | None, data)
 
             split_by_overall_metric_enabled = _parse_split_by_overall_metric_enabled(
-                d.pop("split_by_overall_metric_enabled", None)
+                split_by_overall_metric_enabled_sent
             )
 
             if (
@@ -1099,11 +1159,13 @@ class WidgetPlot:
                     split_by_overall_metric_enabled,
                 )
 
-            if (
-                split_by_overall_metric_enabled is None
-                and "split_by_overall_metric_enabled" in src_dict
-            ):
-                explicit_nulls += ("split_by_overall_metric_enabled",)
+            split_by_all_values_live_update_enabled_sent = d.pop(
+                "split_by_all_values_live_update_enabled", UNSET
+            )
+            if split_by_all_values_live_update_enabled_sent is UNSET:
+                split_by_all_values_live_update_enabled_sent = None
+            elif split_by_all_values_live_update_enabled_sent is None:
+                explicit_nulls += ("split_by_all_values_live_update_enabled",)
 
             def _parse_split_by_all_values_live_update_enabled(
                 data: object,
@@ -1116,7 +1178,7 @@ class WidgetPlot:
 
             split_by_all_values_live_update_enabled = (
                 _parse_split_by_all_values_live_update_enabled(
-                    d.pop("split_by_all_values_live_update_enabled", None)
+                    split_by_all_values_live_update_enabled_sent
                 )
             )
 
@@ -1131,11 +1193,11 @@ class WidgetPlot:
                     split_by_all_values_live_update_enabled,
                 )
 
-            if (
-                split_by_all_values_live_update_enabled is None
-                and "split_by_all_values_live_update_enabled" in src_dict
-            ):
-                explicit_nulls += ("split_by_all_values_live_update_enabled",)
+            cohorts_sent = d.pop("cohorts", UNSET)
+            if cohorts_sent is UNSET:
+                cohorts_sent = None
+            elif cohorts_sent is None:
+                explicit_nulls += ("cohorts",)
 
             def _parse_cohorts(data: object) -> list[str] | None:
                 if data is None:
@@ -1158,10 +1220,13 @@ class WidgetPlot:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            cohorts = _parse_cohorts(d.pop("cohorts", None))
+            cohorts = _parse_cohorts(cohorts_sent)
 
-            if cohorts is None and "cohorts" in src_dict:
-                explicit_nulls += ("cohorts",)
+            colors_sent = d.pop("colors", UNSET)
+            if colors_sent is UNSET:
+                colors_sent = None
+            elif colors_sent is None:
+                explicit_nulls += ("colors",)
 
             def _parse_colors(data: object) -> list[str] | None:
                 if data is None:
@@ -1184,10 +1249,13 @@ class WidgetPlot:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            colors = _parse_colors(d.pop("colors", None))
+            colors = _parse_colors(colors_sent)
 
-            if colors is None and "colors" in src_dict:
-                explicit_nulls += ("colors",)
+            stack_dimension_name_sent = d.pop("stack_dimension_name", UNSET)
+            if stack_dimension_name_sent is UNSET:
+                stack_dimension_name_sent = None
+            elif stack_dimension_name_sent is None:
+                explicit_nulls += ("stack_dimension_name",)
 
             def _parse_stack_dimension_name(data: object) -> None | str:
                 if data is None:
@@ -1197,7 +1265,7 @@ class WidgetPlot:
                 return cast(None | str, data)
 
             stack_dimension_name = _parse_stack_dimension_name(
-                d.pop("stack_dimension_name", None)
+                stack_dimension_name_sent
             )
 
             if stack_dimension_name is not None and not isinstance(
@@ -1210,8 +1278,11 @@ class WidgetPlot:
                     stack_dimension_name,
                 )
 
-            if stack_dimension_name is None and "stack_dimension_name" in src_dict:
-                explicit_nulls += ("stack_dimension_name",)
+            stack_dimension_category_sent = d.pop("stack_dimension_category", UNSET)
+            if stack_dimension_category_sent is UNSET:
+                stack_dimension_category_sent = None
+            elif stack_dimension_category_sent is None:
+                explicit_nulls += ("stack_dimension_category",)
 
             def _parse_stack_dimension_category(data: object) -> None | str:
                 if data is None:
@@ -1221,7 +1292,7 @@ class WidgetPlot:
                 return cast(None | str, data)
 
             stack_dimension_category = _parse_stack_dimension_category(
-                d.pop("stack_dimension_category", None)
+                stack_dimension_category_sent
             )
 
             if stack_dimension_category is not None and not isinstance(
@@ -1234,11 +1305,11 @@ class WidgetPlot:
                     stack_dimension_category,
                 )
 
-            if (
-                stack_dimension_category is None
-                and "stack_dimension_category" in src_dict
-            ):
-                explicit_nulls += ("stack_dimension_category",)
+            x_axis_dimension_name_sent = d.pop("x_axis_dimension_name", UNSET)
+            if x_axis_dimension_name_sent is UNSET:
+                x_axis_dimension_name_sent = None
+            elif x_axis_dimension_name_sent is None:
+                explicit_nulls += ("x_axis_dimension_name",)
 
             def _parse_x_axis_dimension_name(data: object) -> None | str:
                 if data is None:
@@ -1248,7 +1319,7 @@ class WidgetPlot:
                 return cast(None | str, data)
 
             x_axis_dimension_name = _parse_x_axis_dimension_name(
-                d.pop("x_axis_dimension_name", None)
+                x_axis_dimension_name_sent
             )
 
             if x_axis_dimension_name is not None and not isinstance(
@@ -1261,8 +1332,11 @@ class WidgetPlot:
                     x_axis_dimension_name,
                 )
 
-            if x_axis_dimension_name is None and "x_axis_dimension_name" in src_dict:
-                explicit_nulls += ("x_axis_dimension_name",)
+            x_axis_dimension_category_sent = d.pop("x_axis_dimension_category", UNSET)
+            if x_axis_dimension_category_sent is UNSET:
+                x_axis_dimension_category_sent = None
+            elif x_axis_dimension_category_sent is None:
+                explicit_nulls += ("x_axis_dimension_category",)
 
             def _parse_x_axis_dimension_category(data: object) -> None | str:
                 if data is None:
@@ -1272,7 +1346,7 @@ class WidgetPlot:
                 return cast(None | str, data)
 
             x_axis_dimension_category = _parse_x_axis_dimension_category(
-                d.pop("x_axis_dimension_category", None)
+                x_axis_dimension_category_sent
             )
 
             if x_axis_dimension_category is not None and not isinstance(
@@ -1285,11 +1359,11 @@ class WidgetPlot:
                     x_axis_dimension_category,
                 )
 
-            if (
-                x_axis_dimension_category is None
-                and "x_axis_dimension_category" in src_dict
-            ):
-                explicit_nulls += ("x_axis_dimension_category",)
+            y_axis_dimension_name_sent = d.pop("y_axis_dimension_name", UNSET)
+            if y_axis_dimension_name_sent is UNSET:
+                y_axis_dimension_name_sent = None
+            elif y_axis_dimension_name_sent is None:
+                explicit_nulls += ("y_axis_dimension_name",)
 
             def _parse_y_axis_dimension_name(data: object) -> None | str:
                 if data is None:
@@ -1299,7 +1373,7 @@ class WidgetPlot:
                 return cast(None | str, data)
 
             y_axis_dimension_name = _parse_y_axis_dimension_name(
-                d.pop("y_axis_dimension_name", None)
+                y_axis_dimension_name_sent
             )
 
             if y_axis_dimension_name is not None and not isinstance(
@@ -1312,8 +1386,11 @@ class WidgetPlot:
                     y_axis_dimension_name,
                 )
 
-            if y_axis_dimension_name is None and "y_axis_dimension_name" in src_dict:
-                explicit_nulls += ("y_axis_dimension_name",)
+            y_axis_dimension_category_sent = d.pop("y_axis_dimension_category", UNSET)
+            if y_axis_dimension_category_sent is UNSET:
+                y_axis_dimension_category_sent = None
+            elif y_axis_dimension_category_sent is None:
+                explicit_nulls += ("y_axis_dimension_category",)
 
             def _parse_y_axis_dimension_category(data: object) -> None | str:
                 if data is None:
@@ -1323,7 +1400,7 @@ class WidgetPlot:
                 return cast(None | str, data)
 
             y_axis_dimension_category = _parse_y_axis_dimension_category(
-                d.pop("y_axis_dimension_category", None)
+                y_axis_dimension_category_sent
             )
 
             if y_axis_dimension_category is not None and not isinstance(
@@ -1336,11 +1413,11 @@ class WidgetPlot:
                     y_axis_dimension_category,
                 )
 
-            if (
-                y_axis_dimension_category is None
-                and "y_axis_dimension_category" in src_dict
-            ):
-                explicit_nulls += ("y_axis_dimension_category",)
+            color_by_dimension_name_sent = d.pop("color_by_dimension_name", UNSET)
+            if color_by_dimension_name_sent is UNSET:
+                color_by_dimension_name_sent = None
+            elif color_by_dimension_name_sent is None:
+                explicit_nulls += ("color_by_dimension_name",)
 
             def _parse_color_by_dimension_name(data: object) -> None | str:
                 if data is None:
@@ -1350,7 +1427,7 @@ class WidgetPlot:
                 return cast(None | str, data)
 
             color_by_dimension_name = _parse_color_by_dimension_name(
-                d.pop("color_by_dimension_name", None)
+                color_by_dimension_name_sent
             )
 
             if color_by_dimension_name is not None and not isinstance(
@@ -1363,11 +1440,13 @@ class WidgetPlot:
                     color_by_dimension_name,
                 )
 
-            if (
-                color_by_dimension_name is None
-                and "color_by_dimension_name" in src_dict
-            ):
-                explicit_nulls += ("color_by_dimension_name",)
+            color_by_dimension_category_sent = d.pop(
+                "color_by_dimension_category", UNSET
+            )
+            if color_by_dimension_category_sent is UNSET:
+                color_by_dimension_category_sent = None
+            elif color_by_dimension_category_sent is None:
+                explicit_nulls += ("color_by_dimension_category",)
 
             def _parse_color_by_dimension_category(data: object) -> None | str:
                 if data is None:
@@ -1377,7 +1456,7 @@ class WidgetPlot:
                 return cast(None | str, data)
 
             color_by_dimension_category = _parse_color_by_dimension_category(
-                d.pop("color_by_dimension_category", None)
+                color_by_dimension_category_sent
             )
 
             if color_by_dimension_category is not None and not isinstance(
@@ -1390,13 +1469,14 @@ class WidgetPlot:
                     color_by_dimension_category,
                 )
 
-            if (
-                color_by_dimension_category is None
-                and "color_by_dimension_category" in src_dict
-            ):
-                explicit_nulls += ("color_by_dimension_category",)
+            dataset_source_sent = d.pop("dataset_source", UNSET)
+            if dataset_source_sent is UNSET:
+                dataset_source_sent = None
+            elif dataset_source_sent is None:
+                explicit_nulls += ("dataset_source",)
 
             def _parse_dataset_source(data: object) -> DatasetSource | None:
+                owned = False  # a variant that fails must leave the data whole for the next one
                 if data is None:
                     return data
                 if isinstance(data, NoneType):
@@ -1405,7 +1485,7 @@ class WidgetPlot:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    dataset_source_type_0 = DatasetSource.from_dict(data)
+                    dataset_source_type_0 = DatasetSource._parse(data, owned)
 
                     return dataset_source_type_0
                 except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -1417,53 +1497,52 @@ class WidgetPlot:
                     unmatched_variant(data, failures, polymorphic=False),
                 )
 
-            dataset_source = _parse_dataset_source(d.pop("dataset_source", None))
-
-            if dataset_source is None and "dataset_source" in src_dict:
-                explicit_nulls += ("dataset_source",)
+            dataset_source = _parse_dataset_source(dataset_source_sent)
 
         except KeyError as error:
             raise missing_member("WidgetPlot", error) from None
-        widget_plot = cls(
-            id=id,
-            position=position,
-            title=title,
-            model_version_ids=model_version_ids,
-            model_version_environment_metadata_ids=model_version_environment_metadata_ids,
-            filters=filters,
-            model_id=model_id,
-            model_environment_name=model_environment_name,
-            dimension_category=dimension_category,
-            dimension_name=dimension_name,
-            dimension_data_type=dimension_data_type,
-            prediction_value_class=prediction_value_class,
-            metric_id=metric_id,
-            metric=metric,
-            custom_metric_id=custom_metric_id,
-            ranking_at_k=ranking_at_k,
-            comparison_model_baseline_id=comparison_model_baseline_id,
-            comparison_reference_source=comparison_reference_source,
-            comparison_reference_value=comparison_reference_value,
-            metric_aggregation_type=metric_aggregation_type,
-            split_by_enabled=split_by_enabled,
-            split_by_dimension=split_by_dimension,
-            split_by_dimension_category=split_by_dimension_category,
-            split_by_overall_metric_enabled=split_by_overall_metric_enabled,
-            split_by_all_values_live_update_enabled=split_by_all_values_live_update_enabled,
-            cohorts=cohorts,
-            colors=colors,
-            stack_dimension_name=stack_dimension_name,
-            stack_dimension_category=stack_dimension_category,
-            x_axis_dimension_name=x_axis_dimension_name,
-            x_axis_dimension_category=x_axis_dimension_category,
-            y_axis_dimension_name=y_axis_dimension_name,
-            y_axis_dimension_category=y_axis_dimension_category,
-            color_by_dimension_name=color_by_dimension_name,
-            color_by_dimension_category=color_by_dimension_category,
-            dataset_source=dataset_source,
+        widget_plot = _new_instance(cls)
+        widget_plot.id = id
+        widget_plot.position = position
+        widget_plot.title = title
+        widget_plot.model_version_ids = model_version_ids
+        widget_plot.model_version_environment_metadata_ids = (
+            model_version_environment_metadata_ids
         )
-        if explicit_nulls:
-            widget_plot._explicit_nulls = explicit_nulls
+        widget_plot.filters = filters
+        widget_plot.model_id = model_id
+        widget_plot.model_environment_name = model_environment_name
+        widget_plot.dimension_category = dimension_category
+        widget_plot.dimension_name = dimension_name
+        widget_plot.dimension_data_type = dimension_data_type
+        widget_plot.prediction_value_class = prediction_value_class
+        widget_plot.metric_id = metric_id
+        widget_plot.metric = metric
+        widget_plot.custom_metric_id = custom_metric_id
+        widget_plot.ranking_at_k = ranking_at_k
+        widget_plot.comparison_model_baseline_id = comparison_model_baseline_id
+        widget_plot.comparison_reference_source = comparison_reference_source
+        widget_plot.comparison_reference_value = comparison_reference_value
+        widget_plot.metric_aggregation_type = metric_aggregation_type
+        widget_plot.split_by_enabled = split_by_enabled
+        widget_plot.split_by_dimension = split_by_dimension
+        widget_plot.split_by_dimension_category = split_by_dimension_category
+        widget_plot.split_by_overall_metric_enabled = split_by_overall_metric_enabled
+        widget_plot.split_by_all_values_live_update_enabled = (
+            split_by_all_values_live_update_enabled
+        )
+        widget_plot.cohorts = cohorts
+        widget_plot.colors = colors
+        widget_plot.stack_dimension_name = stack_dimension_name
+        widget_plot.stack_dimension_category = stack_dimension_category
+        widget_plot.x_axis_dimension_name = x_axis_dimension_name
+        widget_plot.x_axis_dimension_category = x_axis_dimension_category
+        widget_plot.y_axis_dimension_name = y_axis_dimension_name
+        widget_plot.y_axis_dimension_category = y_axis_dimension_category
+        widget_plot.color_by_dimension_name = color_by_dimension_name
+        widget_plot.color_by_dimension_category = color_by_dimension_category
+        widget_plot.dataset_source = dataset_source
+        widget_plot._explicit_nulls = explicit_nulls
 
         widget_plot.additional_properties = d
         return widget_plot

@@ -27,8 +27,11 @@ from .._validate import (
     not_a_timestamp,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="WidgetPlotComparisonFixedReferenceValue")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -112,9 +115,21 @@ class WidgetPlotComparisonFixedReferenceValue:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("WidgetPlotComparisonFixedReferenceValue", src_dict)
-        d = dict(src_dict)
+        """A ``WidgetPlotComparisonFixedReferenceValue`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("WidgetPlotComparisonFixedReferenceValue", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             type_ = cast(Literal["FIXED"], d.pop("type"))
@@ -182,6 +197,14 @@ class WidgetPlotComparisonFixedReferenceValue:
                     "WidgetPlotComparisonFixedReferenceValue", "end_time", error
                 ) from error
 
+            model_version_environment_metadata_id_sent = d.pop(
+                "model_version_environment_metadata_id", UNSET
+            )
+            if model_version_environment_metadata_id_sent is UNSET:
+                model_version_environment_metadata_id_sent = None
+            elif model_version_environment_metadata_id_sent is None:
+                explicit_nulls += ("model_version_environment_metadata_id",)
+
             def _parse_model_version_environment_metadata_id(
                 data: object,
             ) -> None | str:
@@ -193,7 +216,7 @@ class WidgetPlotComparisonFixedReferenceValue:
 
             model_version_environment_metadata_id = (
                 _parse_model_version_environment_metadata_id(
-                    d.pop("model_version_environment_metadata_id", None)
+                    model_version_environment_metadata_id_sent
                 )
             )
 
@@ -207,29 +230,23 @@ class WidgetPlotComparisonFixedReferenceValue:
                     model_version_environment_metadata_id,
                 )
 
-            if (
-                model_version_environment_metadata_id is None
-                and "model_version_environment_metadata_id" in src_dict
-            ):
-                explicit_nulls += ("model_version_environment_metadata_id",)
-
         except KeyError as error:
             raise missing_member(
                 "WidgetPlotComparisonFixedReferenceValue", error
             ) from None
-        widget_plot_comparison_fixed_reference_value = cls(
-            type_=type_,
-            environment_name=environment_name,
-            external_batch_ids=external_batch_ids,
-            external_model_version_ids=external_model_version_ids,
-            start_time=start_time,
-            end_time=end_time,
-            model_version_environment_metadata_id=model_version_environment_metadata_id,
+        widget_plot_comparison_fixed_reference_value = _new_instance(cls)
+        widget_plot_comparison_fixed_reference_value.type_ = type_
+        widget_plot_comparison_fixed_reference_value.environment_name = environment_name
+        widget_plot_comparison_fixed_reference_value.external_batch_ids = (
+            external_batch_ids
         )
-        if explicit_nulls:
-            widget_plot_comparison_fixed_reference_value._explicit_nulls = (
-                explicit_nulls
-            )
+        widget_plot_comparison_fixed_reference_value.external_model_version_ids = (
+            external_model_version_ids
+        )
+        widget_plot_comparison_fixed_reference_value.start_time = start_time
+        widget_plot_comparison_fixed_reference_value.end_time = end_time
+        widget_plot_comparison_fixed_reference_value.model_version_environment_metadata_id = model_version_environment_metadata_id
+        widget_plot_comparison_fixed_reference_value._explicit_nulls = explicit_nulls
 
         widget_plot_comparison_fixed_reference_value.additional_properties = d
         return widget_plot_comparison_fixed_reference_value

@@ -25,8 +25,11 @@ from .._validate import (
     missing_member,
     wrong_kind,
 )
+from ..types import UNSET
 
 T = TypeVar("T", bound="WidgetPlotComparisonMovingReferenceValue")
+
+_new_instance = object.__new__
 
 
 @_attrs_define
@@ -111,9 +114,21 @@ class WidgetPlotComparisonMovingReferenceValue:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        if not isinstance(src_dict, dict):
-            src_dict = as_mapping("WidgetPlotComparisonMovingReferenceValue", src_dict)
-        d = dict(src_dict)
+        """A ``WidgetPlotComparisonMovingReferenceValue`` from its JSON form (``src_dict`` is left as it was); a member
+        of the wrong kind or a required one missing raises ``ModelValidationError``."""
+        return cls._parse(src_dict, False)
+
+    @classmethod
+    def _parse(cls, data: object, owned: bool) -> Self:
+        # ``owned``: ``data`` is freshly decoded JSON nobody else holds, so the members are
+        # popped from it and what remains becomes additional_properties (no copy per object).
+        d: dict[str, Any]
+        if owned and type(data) is dict:
+            d = data
+        elif isinstance(data, dict):
+            d = dict(data)
+        else:
+            d = dict(as_mapping("WidgetPlotComparisonMovingReferenceValue", data))
         explicit_nulls: tuple[str, ...] = ()
         try:
             type_ = cast(Literal["MOVING"], d.pop("type"))
@@ -187,6 +202,14 @@ class WidgetPlotComparisonMovingReferenceValue:
                     moving_window_delay_ms,
                 )
 
+            model_version_environment_metadata_id_sent = d.pop(
+                "model_version_environment_metadata_id", UNSET
+            )
+            if model_version_environment_metadata_id_sent is UNSET:
+                model_version_environment_metadata_id_sent = None
+            elif model_version_environment_metadata_id_sent is None:
+                explicit_nulls += ("model_version_environment_metadata_id",)
+
             def _parse_model_version_environment_metadata_id(
                 data: object,
             ) -> None | str:
@@ -198,7 +221,7 @@ class WidgetPlotComparisonMovingReferenceValue:
 
             model_version_environment_metadata_id = (
                 _parse_model_version_environment_metadata_id(
-                    d.pop("model_version_environment_metadata_id", None)
+                    model_version_environment_metadata_id_sent
                 )
             )
 
@@ -212,29 +235,29 @@ class WidgetPlotComparisonMovingReferenceValue:
                     model_version_environment_metadata_id,
                 )
 
-            if (
-                model_version_environment_metadata_id is None
-                and "model_version_environment_metadata_id" in src_dict
-            ):
-                explicit_nulls += ("model_version_environment_metadata_id",)
-
         except KeyError as error:
             raise missing_member(
                 "WidgetPlotComparisonMovingReferenceValue", error
             ) from None
-        widget_plot_comparison_moving_reference_value = cls(
-            type_=type_,
-            environment_name=environment_name,
-            external_batch_ids=external_batch_ids,
-            external_model_version_ids=external_model_version_ids,
-            moving_window_ms=moving_window_ms,
-            moving_window_delay_ms=moving_window_delay_ms,
-            model_version_environment_metadata_id=model_version_environment_metadata_id,
+        widget_plot_comparison_moving_reference_value = _new_instance(cls)
+        widget_plot_comparison_moving_reference_value.type_ = type_
+        widget_plot_comparison_moving_reference_value.environment_name = (
+            environment_name
         )
-        if explicit_nulls:
-            widget_plot_comparison_moving_reference_value._explicit_nulls = (
-                explicit_nulls
-            )
+        widget_plot_comparison_moving_reference_value.external_batch_ids = (
+            external_batch_ids
+        )
+        widget_plot_comparison_moving_reference_value.external_model_version_ids = (
+            external_model_version_ids
+        )
+        widget_plot_comparison_moving_reference_value.moving_window_ms = (
+            moving_window_ms
+        )
+        widget_plot_comparison_moving_reference_value.moving_window_delay_ms = (
+            moving_window_delay_ms
+        )
+        widget_plot_comparison_moving_reference_value.model_version_environment_metadata_id = model_version_environment_metadata_id
+        widget_plot_comparison_moving_reference_value._explicit_nulls = explicit_nulls
 
         widget_plot_comparison_moving_reference_value.additional_properties = d
         return widget_plot_comparison_moving_reference_value

@@ -69,6 +69,9 @@ def _get_kwargs(
             | CreateContinuousAnnotationConfigRequest
             | CreateFreeformAnnotationConfigRequest
         ):
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
@@ -80,7 +83,7 @@ def _get_kwargs(
                         "annotation_config_type is not 'CATEGORICAL'"
                     )
                 componentsschemas_create_annotation_config_request_type_0 = (
-                    CreateCategoricalAnnotationConfigRequest.from_dict(data)
+                    CreateCategoricalAnnotationConfigRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -101,7 +104,7 @@ def _get_kwargs(
                         "annotation_config_type is not 'CONTINUOUS'"
                     )
                 componentsschemas_create_annotation_config_request_type_1 = (
-                    CreateContinuousAnnotationConfigRequest.from_dict(data)
+                    CreateContinuousAnnotationConfigRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -120,7 +123,7 @@ def _get_kwargs(
 
                     raise ConstMismatchError("annotation_config_type is not 'FREEFORM'")
                 componentsschemas_create_annotation_config_request_type_2 = (
-                    CreateFreeformAnnotationConfigRequest.from_dict(data)
+                    CreateFreeformAnnotationConfigRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -198,6 +201,9 @@ def _parse_response(
             | ContinuousAnnotationConfig
             | FreeformAnnotationConfig
         ):
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
@@ -207,7 +213,7 @@ def _parse_response(
 
                     raise ConstMismatchError("type is not 'CATEGORICAL'")
                 componentsschemas_annotation_config_type_0 = (
-                    CategoricalAnnotationConfig.from_dict(data)
+                    CategoricalAnnotationConfig._parse(data, owned)
                 )
 
                 return componentsschemas_annotation_config_type_0
@@ -221,7 +227,7 @@ def _parse_response(
 
                     raise ConstMismatchError("type is not 'CONTINUOUS'")
                 componentsschemas_annotation_config_type_1 = (
-                    ContinuousAnnotationConfig.from_dict(data)
+                    ContinuousAnnotationConfig._parse(data, owned)
                 )
 
                 return componentsschemas_annotation_config_type_1
@@ -235,7 +241,7 @@ def _parse_response(
 
                     raise ConstMismatchError("type is not 'FREEFORM'")
                 componentsschemas_annotation_config_type_2 = (
-                    FreeformAnnotationConfig.from_dict(data)
+                    FreeformAnnotationConfig._parse(data, owned)
                 )
 
                 return componentsschemas_annotation_config_type_2

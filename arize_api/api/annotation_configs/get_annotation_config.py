@@ -56,6 +56,9 @@ def _parse_response(
             | ContinuousAnnotationConfig
             | FreeformAnnotationConfig
         ):
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
@@ -65,7 +68,7 @@ def _parse_response(
 
                     raise ConstMismatchError("type is not 'CATEGORICAL'")
                 componentsschemas_annotation_config_type_0 = (
-                    CategoricalAnnotationConfig.from_dict(data)
+                    CategoricalAnnotationConfig._parse(data, owned)
                 )
 
                 return componentsschemas_annotation_config_type_0
@@ -79,7 +82,7 @@ def _parse_response(
 
                     raise ConstMismatchError("type is not 'CONTINUOUS'")
                 componentsschemas_annotation_config_type_1 = (
-                    ContinuousAnnotationConfig.from_dict(data)
+                    ContinuousAnnotationConfig._parse(data, owned)
                 )
 
                 return componentsschemas_annotation_config_type_1
@@ -93,7 +96,7 @@ def _parse_response(
 
                     raise ConstMismatchError("type is not 'FREEFORM'")
                 componentsschemas_annotation_config_type_2 = (
-                    FreeformAnnotationConfig.from_dict(data)
+                    FreeformAnnotationConfig._parse(data, owned)
                 )
 
                 return componentsschemas_annotation_config_type_2

@@ -71,6 +71,9 @@ def _get_kwargs(
             | UpdateContinuousAnnotationConfigRequest
             | UpdateFreeformAnnotationConfigRequest
         ):
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
@@ -82,7 +85,7 @@ def _get_kwargs(
                         "annotation_config_type is not 'CATEGORICAL'"
                     )
                 componentsschemas_update_annotation_config_request_type_0 = (
-                    UpdateCategoricalAnnotationConfigRequest.from_dict(data)
+                    UpdateCategoricalAnnotationConfigRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -103,7 +106,7 @@ def _get_kwargs(
                         "annotation_config_type is not 'CONTINUOUS'"
                     )
                 componentsschemas_update_annotation_config_request_type_1 = (
-                    UpdateContinuousAnnotationConfigRequest.from_dict(data)
+                    UpdateContinuousAnnotationConfigRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -122,7 +125,7 @@ def _get_kwargs(
 
                     raise ConstMismatchError("annotation_config_type is not 'FREEFORM'")
                 componentsschemas_update_annotation_config_request_type_2 = (
-                    UpdateFreeformAnnotationConfigRequest.from_dict(data)
+                    UpdateFreeformAnnotationConfigRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -200,6 +203,9 @@ def _parse_response(
             | ContinuousAnnotationConfig
             | FreeformAnnotationConfig
         ):
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
@@ -209,7 +215,7 @@ def _parse_response(
 
                     raise ConstMismatchError("type is not 'CATEGORICAL'")
                 componentsschemas_annotation_config_type_0 = (
-                    CategoricalAnnotationConfig.from_dict(data)
+                    CategoricalAnnotationConfig._parse(data, owned)
                 )
 
                 return componentsschemas_annotation_config_type_0
@@ -223,7 +229,7 @@ def _parse_response(
 
                     raise ConstMismatchError("type is not 'CONTINUOUS'")
                 componentsschemas_annotation_config_type_1 = (
-                    ContinuousAnnotationConfig.from_dict(data)
+                    ContinuousAnnotationConfig._parse(data, owned)
                 )
 
                 return componentsschemas_annotation_config_type_1
@@ -237,7 +243,7 @@ def _parse_response(
 
                     raise ConstMismatchError("type is not 'FREEFORM'")
                 componentsschemas_annotation_config_type_2 = (
-                    FreeformAnnotationConfig.from_dict(data)
+                    FreeformAnnotationConfig._parse(data, owned)
                 )
 
                 return componentsschemas_annotation_config_type_2

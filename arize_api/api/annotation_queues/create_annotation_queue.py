@@ -54,7 +54,8 @@ def _get_kwargs(
 
 def _parse_response(response: RawResponse) -> AnnotationQueue:
     if response.status_code == 201:
-        response_201 = AnnotationQueue.from_dict(response.json())
+        owned = True  # the body was decoded for this call alone: the models may take it apart
+        response_201 = AnnotationQueue._parse(response.json(), owned)
 
         return response_201
 

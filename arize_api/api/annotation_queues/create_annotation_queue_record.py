@@ -58,12 +58,18 @@ def _get_kwargs(
 
 def _parse_response(response: RawResponse) -> CreateAnnotationQueueRecordResponse:
     if response.status_code == 200:
-        response_200 = CreateAnnotationQueueRecordResponse.from_dict(response.json())
+        owned = True  # the body was decoded for this call alone: the models may take it apart
+        response_200 = CreateAnnotationQueueRecordResponse._parse(
+            response.json(), owned
+        )
 
         return response_200
 
     if response.status_code == 201:
-        response_201 = CreateAnnotationQueueRecordResponse.from_dict(response.json())
+        owned = True  # the body was decoded for this call alone: the models may take it apart
+        response_201 = CreateAnnotationQueueRecordResponse._parse(
+            response.json(), owned
+        )
 
         return response_201
 

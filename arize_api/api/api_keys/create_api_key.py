@@ -52,6 +52,9 @@ def _get_kwargs(
         def _parse_body(
             data: object,
         ) -> CreateServiceApiKeyRequest | CreateUserApiKeyRequest:
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
@@ -61,7 +64,7 @@ def _get_kwargs(
 
                     raise ConstMismatchError("key_type is not 'SERVICE'")
                 componentsschemas_create_api_key_request_type_0 = (
-                    CreateServiceApiKeyRequest.from_dict(data)
+                    CreateServiceApiKeyRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -80,7 +83,7 @@ def _get_kwargs(
 
                     raise ConstMismatchError("key_type is not 'USER'")
                 componentsschemas_create_api_key_request_type_1 = (
-                    CreateUserApiKeyRequest.from_dict(data)
+                    CreateUserApiKeyRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -129,6 +132,9 @@ def _parse_response(response: RawResponse) -> CreatedServiceApiKey | CreatedUser
         def _parse_response_201(
             data: object,
         ) -> CreatedServiceApiKey | CreatedUserApiKey:
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
@@ -138,7 +144,7 @@ def _parse_response(response: RawResponse) -> CreatedServiceApiKey | CreatedUser
 
                     raise ConstMismatchError("key_type is not 'SERVICE'")
                 componentsschemas_create_api_key_response_type_0 = (
-                    CreatedServiceApiKey.from_dict(data)
+                    CreatedServiceApiKey._parse(data, owned)
                 )
 
                 return componentsschemas_create_api_key_response_type_0
@@ -152,7 +158,7 @@ def _parse_response(response: RawResponse) -> CreatedServiceApiKey | CreatedUser
 
                     raise ConstMismatchError("key_type is not 'USER'")
                 componentsschemas_create_api_key_response_type_1 = (
-                    CreatedUserApiKey.from_dict(data)
+                    CreatedUserApiKey._parse(data, owned)
                 )
 
                 return componentsschemas_create_api_key_response_type_1

@@ -69,6 +69,9 @@ def _parse_response(
             | StatisticWidget
             | TextWidget
         ):
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
@@ -77,7 +80,7 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'BAR_CHART'")
-                componentsschemas_widget_type_0 = BarChartWidget.from_dict(data)
+                componentsschemas_widget_type_0 = BarChartWidget._parse(data, owned)
 
                 return componentsschemas_widget_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -89,7 +92,9 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'EXPERIMENT_CHART'")
-                componentsschemas_widget_type_1 = ExperimentChartWidget.from_dict(data)
+                componentsschemas_widget_type_1 = ExperimentChartWidget._parse(
+                    data, owned
+                )
 
                 return componentsschemas_widget_type_1
             except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -101,7 +106,7 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'LINE_CHART'")
-                componentsschemas_widget_type_2 = LineChartWidget.from_dict(data)
+                componentsschemas_widget_type_2 = LineChartWidget._parse(data, owned)
 
                 return componentsschemas_widget_type_2
             except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -113,7 +118,7 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'PIVOT_TABLE'")
-                componentsschemas_widget_type_3 = PivotTableWidget.from_dict(data)
+                componentsschemas_widget_type_3 = PivotTableWidget._parse(data, owned)
 
                 return componentsschemas_widget_type_3
             except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -125,7 +130,7 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'STATISTIC'")
-                componentsschemas_widget_type_4 = StatisticWidget.from_dict(data)
+                componentsschemas_widget_type_4 = StatisticWidget._parse(data, owned)
 
                 return componentsschemas_widget_type_4
             except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -137,7 +142,7 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'TEXT'")
-                componentsschemas_widget_type_5 = TextWidget.from_dict(data)
+                componentsschemas_widget_type_5 = TextWidget._parse(data, owned)
 
                 return componentsschemas_widget_type_5
             except (TypeError, ValueError, AttributeError, KeyError) as error:

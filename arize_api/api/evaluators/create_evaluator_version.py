@@ -72,12 +72,15 @@ def _get_kwargs(
             | CreateRemoteEvaluatorVersionRequest
             | CreateTemplateEvaluatorVersionRequest
         ):
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 componentsschemas_create_evaluator_version_request_type_0 = (
-                    CreateCodeEvaluatorVersionRequest.from_dict(data)
+                    CreateCodeEvaluatorVersionRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -92,7 +95,7 @@ def _get_kwargs(
                 if not isinstance(data, dict):
                     raise TypeError()
                 componentsschemas_create_evaluator_version_request_type_1 = (
-                    CreateRemoteEvaluatorVersionRequest.from_dict(data)
+                    CreateRemoteEvaluatorVersionRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -107,7 +110,7 @@ def _get_kwargs(
                 if not isinstance(data, dict):
                     raise TypeError()
                 componentsschemas_create_evaluator_version_request_type_2 = (
-                    CreateTemplateEvaluatorVersionRequest.from_dict(data)
+                    CreateTemplateEvaluatorVersionRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -189,6 +192,9 @@ def _parse_response(
             | EvaluatorVersionRemote
             | EvaluatorVersionTemplate
         ):
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
@@ -198,7 +204,7 @@ def _parse_response(
 
                     raise ConstMismatchError("type is not 'CODE'")
                 componentsschemas_evaluator_version_type_0 = (
-                    EvaluatorVersionCode.from_dict(data)
+                    EvaluatorVersionCode._parse(data, owned)
                 )
 
                 return componentsschemas_evaluator_version_type_0
@@ -212,7 +218,7 @@ def _parse_response(
 
                     raise ConstMismatchError("type is not 'HARNESS'")
                 componentsschemas_evaluator_version_type_1 = (
-                    EvaluatorVersionHarness.from_dict(data)
+                    EvaluatorVersionHarness._parse(data, owned)
                 )
 
                 return componentsschemas_evaluator_version_type_1
@@ -226,7 +232,7 @@ def _parse_response(
 
                     raise ConstMismatchError("type is not 'REMOTE'")
                 componentsschemas_evaluator_version_type_2 = (
-                    EvaluatorVersionRemote.from_dict(data)
+                    EvaluatorVersionRemote._parse(data, owned)
                 )
 
                 return componentsschemas_evaluator_version_type_2
@@ -240,7 +246,7 @@ def _parse_response(
 
                     raise ConstMismatchError("type is not 'TEMPLATE'")
                 componentsschemas_evaluator_version_type_3 = (
-                    EvaluatorVersionTemplate.from_dict(data)
+                    EvaluatorVersionTemplate._parse(data, owned)
                 )
 
                 return componentsschemas_evaluator_version_type_3

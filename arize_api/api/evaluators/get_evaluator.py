@@ -51,7 +51,8 @@ def _get_kwargs(
 
 def _parse_response(response: RawResponse) -> EvaluatorWithVersion:
     if response.status_code == 200:
-        response_200 = EvaluatorWithVersion.from_dict(response.json())
+        owned = True  # the body was decoded for this call alone: the models may take it apart
+        response_200 = EvaluatorWithVersion._parse(response.json(), owned)
 
         return response_200
 

@@ -61,6 +61,9 @@ def _parse_response(
             | EvaluatorVersionRemote
             | EvaluatorVersionTemplate
         ):
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
@@ -70,7 +73,7 @@ def _parse_response(
 
                     raise ConstMismatchError("type is not 'CODE'")
                 componentsschemas_evaluator_version_type_0 = (
-                    EvaluatorVersionCode.from_dict(data)
+                    EvaluatorVersionCode._parse(data, owned)
                 )
 
                 return componentsschemas_evaluator_version_type_0
@@ -84,7 +87,7 @@ def _parse_response(
 
                     raise ConstMismatchError("type is not 'HARNESS'")
                 componentsschemas_evaluator_version_type_1 = (
-                    EvaluatorVersionHarness.from_dict(data)
+                    EvaluatorVersionHarness._parse(data, owned)
                 )
 
                 return componentsschemas_evaluator_version_type_1
@@ -98,7 +101,7 @@ def _parse_response(
 
                     raise ConstMismatchError("type is not 'REMOTE'")
                 componentsschemas_evaluator_version_type_2 = (
-                    EvaluatorVersionRemote.from_dict(data)
+                    EvaluatorVersionRemote._parse(data, owned)
                 )
 
                 return componentsschemas_evaluator_version_type_2
@@ -112,7 +115,7 @@ def _parse_response(
 
                     raise ConstMismatchError("type is not 'TEMPLATE'")
                 componentsschemas_evaluator_version_type_3 = (
-                    EvaluatorVersionTemplate.from_dict(data)
+                    EvaluatorVersionTemplate._parse(data, owned)
                 )
 
                 return componentsschemas_evaluator_version_type_3

@@ -38,7 +38,8 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(response: RawResponse) -> ListEvaluatorTemplatesResponse:
     if response.status_code == 200:
-        response_200 = ListEvaluatorTemplatesResponse.from_dict(response.json())
+        owned = True  # the body was decoded for this call alone: the models may take it apart
+        response_200 = ListEvaluatorTemplatesResponse._parse(response.json(), owned)
 
         return response_200
 

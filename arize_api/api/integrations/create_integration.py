@@ -69,6 +69,9 @@ def _get_kwargs(
             | CreateEvaluatorIntegrationRequest
             | CreateLlmIntegrationRequest
         ):
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
@@ -78,7 +81,7 @@ def _get_kwargs(
 
                     raise ConstMismatchError("type is not 'AGENT'")
                 componentsschemas_create_integration_request_type_0 = (
-                    CreateAgentIntegrationRequest.from_dict(data)
+                    CreateAgentIntegrationRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -97,7 +100,7 @@ def _get_kwargs(
 
                     raise ConstMismatchError("type is not 'EVALUATOR'")
                 componentsschemas_create_integration_request_type_1 = (
-                    CreateEvaluatorIntegrationRequest.from_dict(data)
+                    CreateEvaluatorIntegrationRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -116,7 +119,7 @@ def _get_kwargs(
 
                     raise ConstMismatchError("type is not 'LLM'")
                 componentsschemas_create_integration_request_type_2 = (
-                    CreateLlmIntegrationRequest.from_dict(data)
+                    CreateLlmIntegrationRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -188,6 +191,9 @@ def _parse_response(
         def _parse_response_201(
             data: object,
         ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
@@ -196,7 +202,9 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'AGENT'")
-                componentsschemas_integration_type_0 = AgentIntegration.from_dict(data)
+                componentsschemas_integration_type_0 = AgentIntegration._parse(
+                    data, owned
+                )
 
                 return componentsschemas_integration_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -208,8 +216,8 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'EVALUATOR'")
-                componentsschemas_integration_type_1 = EvaluatorIntegration.from_dict(
-                    data
+                componentsschemas_integration_type_1 = EvaluatorIntegration._parse(
+                    data, owned
                 )
 
                 return componentsschemas_integration_type_1
@@ -222,7 +230,9 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'LLM'")
-                componentsschemas_integration_type_2 = LlmIntegration.from_dict(data)
+                componentsschemas_integration_type_2 = LlmIntegration._parse(
+                    data, owned
+                )
 
                 return componentsschemas_integration_type_2
             except (TypeError, ValueError, AttributeError, KeyError) as error:

@@ -50,6 +50,9 @@ def _parse_response(
         def _parse_response_200(
             data: object,
         ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
@@ -58,7 +61,9 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'AGENT'")
-                componentsschemas_integration_type_0 = AgentIntegration.from_dict(data)
+                componentsschemas_integration_type_0 = AgentIntegration._parse(
+                    data, owned
+                )
 
                 return componentsschemas_integration_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -70,8 +75,8 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'EVALUATOR'")
-                componentsschemas_integration_type_1 = EvaluatorIntegration.from_dict(
-                    data
+                componentsschemas_integration_type_1 = EvaluatorIntegration._parse(
+                    data, owned
                 )
 
                 return componentsschemas_integration_type_1
@@ -84,7 +89,9 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'LLM'")
-                componentsschemas_integration_type_2 = LlmIntegration.from_dict(data)
+                componentsschemas_integration_type_2 = LlmIntegration._parse(
+                    data, owned
+                )
 
                 return componentsschemas_integration_type_2
             except (TypeError, ValueError, AttributeError, KeyError) as error:

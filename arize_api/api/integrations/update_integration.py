@@ -71,6 +71,9 @@ def _get_kwargs(
             | UpdateEvaluatorIntegrationRequest
             | UpdateLlmIntegrationRequest
         ):
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
@@ -80,7 +83,7 @@ def _get_kwargs(
 
                     raise ConstMismatchError("type is not 'AGENT'")
                 componentsschemas_update_integration_request_type_0 = (
-                    UpdateAgentIntegrationRequest.from_dict(data)
+                    UpdateAgentIntegrationRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -99,7 +102,7 @@ def _get_kwargs(
 
                     raise ConstMismatchError("type is not 'EVALUATOR'")
                 componentsschemas_update_integration_request_type_1 = (
-                    UpdateEvaluatorIntegrationRequest.from_dict(data)
+                    UpdateEvaluatorIntegrationRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -118,7 +121,7 @@ def _get_kwargs(
 
                     raise ConstMismatchError("type is not 'LLM'")
                 componentsschemas_update_integration_request_type_2 = (
-                    UpdateLlmIntegrationRequest.from_dict(data)
+                    UpdateLlmIntegrationRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -190,6 +193,9 @@ def _parse_response(
         def _parse_response_200(
             data: object,
         ) -> AgentIntegration | EvaluatorIntegration | LlmIntegration:
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
@@ -198,7 +204,9 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'AGENT'")
-                componentsschemas_integration_type_0 = AgentIntegration.from_dict(data)
+                componentsschemas_integration_type_0 = AgentIntegration._parse(
+                    data, owned
+                )
 
                 return componentsschemas_integration_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -210,8 +218,8 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'EVALUATOR'")
-                componentsschemas_integration_type_1 = EvaluatorIntegration.from_dict(
-                    data
+                componentsschemas_integration_type_1 = EvaluatorIntegration._parse(
+                    data, owned
                 )
 
                 return componentsschemas_integration_type_1
@@ -224,7 +232,9 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'LLM'")
-                componentsschemas_integration_type_2 = LlmIntegration.from_dict(data)
+                componentsschemas_integration_type_2 = LlmIntegration._parse(
+                    data, owned
+                )
 
                 return componentsschemas_integration_type_2
             except (TypeError, ValueError, AttributeError, KeyError) as error:

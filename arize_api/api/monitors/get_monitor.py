@@ -64,6 +64,9 @@ def _parse_response(
             | PerformanceMonitor
             | TracingMonitor
         ):
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
@@ -72,7 +75,9 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'CUSTOM_METRIC'")
-                componentsschemas_monitor_type_0 = CustomMetricMonitor.from_dict(data)
+                componentsschemas_monitor_type_0 = CustomMetricMonitor._parse(
+                    data, owned
+                )
 
                 return componentsschemas_monitor_type_0
             except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -84,7 +89,9 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'DATA_QUALITY'")
-                componentsschemas_monitor_type_1 = DataQualityMonitor.from_dict(data)
+                componentsschemas_monitor_type_1 = DataQualityMonitor._parse(
+                    data, owned
+                )
 
                 return componentsschemas_monitor_type_1
             except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -96,7 +103,7 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'DRIFT'")
-                componentsschemas_monitor_type_2 = DriftMonitor.from_dict(data)
+                componentsschemas_monitor_type_2 = DriftMonitor._parse(data, owned)
 
                 return componentsschemas_monitor_type_2
             except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -108,7 +115,9 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'PERFORMANCE'")
-                componentsschemas_monitor_type_3 = PerformanceMonitor.from_dict(data)
+                componentsschemas_monitor_type_3 = PerformanceMonitor._parse(
+                    data, owned
+                )
 
                 return componentsschemas_monitor_type_3
             except (TypeError, ValueError, AttributeError, KeyError) as error:
@@ -120,7 +129,7 @@ def _parse_response(
                     from arize_api._errors import ConstMismatchError
 
                     raise ConstMismatchError("type is not 'TRACING'")
-                componentsschemas_monitor_type_4 = TracingMonitor.from_dict(data)
+                componentsschemas_monitor_type_4 = TracingMonitor._parse(data, owned)
 
                 return componentsschemas_monitor_type_4
             except (TypeError, ValueError, AttributeError, KeyError) as error:

@@ -123,7 +123,8 @@ def _get_kwargs(
 
 def _parse_response(response: RawResponse) -> ListMonitorsResponse:
     if response.status_code == 200:
-        response_200 = ListMonitorsResponse.from_dict(response.json())
+        owned = True  # the body was decoded for this call alone: the models may take it apart
+        response_200 = ListMonitorsResponse._parse(response.json(), owned)
 
         return response_200
 

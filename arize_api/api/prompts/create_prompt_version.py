@@ -56,7 +56,8 @@ def _get_kwargs(
 
 def _parse_response(response: RawResponse) -> PromptVersion:
     if response.status_code == 201:
-        response_201 = PromptVersion.from_dict(response.json())
+        owned = True  # the body was decoded for this call alone: the models may take it apart
+        response_201 = PromptVersion._parse(response.json(), owned)
 
         return response_201
 

@@ -67,6 +67,9 @@ def _get_kwargs(
             | CreateRunExperimentTaskRequest
             | CreateTemplateEvaluationTaskRequest
         ):
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
@@ -76,7 +79,7 @@ def _get_kwargs(
 
                     raise ConstMismatchError("type is not 'CODE_EVALUATION'")
                 componentsschemas_create_task_request_type_0 = (
-                    CreateCodeEvaluationTaskRequest.from_dict(data)
+                    CreateCodeEvaluationTaskRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -95,7 +98,7 @@ def _get_kwargs(
 
                     raise ConstMismatchError("type is not 'RUN_EXPERIMENT'")
                 componentsschemas_create_task_request_type_1 = (
-                    CreateRunExperimentTaskRequest.from_dict(data)
+                    CreateRunExperimentTaskRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -114,7 +117,7 @@ def _get_kwargs(
 
                     raise ConstMismatchError("type is not 'TEMPLATE_EVALUATION'")
                 componentsschemas_create_task_request_type_2 = (
-                    CreateTemplateEvaluationTaskRequest.from_dict(data)
+                    CreateTemplateEvaluationTaskRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -180,7 +183,8 @@ def _get_kwargs(
 
 def _parse_response(response: RawResponse) -> Task:
     if response.status_code == 201:
-        response_201 = Task.from_dict(response.json())
+        owned = True  # the body was decoded for this call alone: the models may take it apart
+        response_201 = Task._parse(response.json(), owned)
 
         return response_201
 

@@ -57,6 +57,9 @@ def _get_kwargs(
         ) -> (
             TriggerEvaluationTaskRunRequest | TriggerRunExperimentTaskRunRequest | Unset
         ):
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             if isinstance(data, Unset):
                 return data
             failures: list[Exception] = []
@@ -64,7 +67,7 @@ def _get_kwargs(
                 if not isinstance(data, dict):
                     raise TypeError()
                 componentsschemas_trigger_task_run_request_type_0 = (
-                    TriggerEvaluationTaskRunRequest.from_dict(data)
+                    TriggerEvaluationTaskRunRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -79,7 +82,7 @@ def _get_kwargs(
                 if not isinstance(data, dict):
                     raise TypeError()
                 componentsschemas_trigger_task_run_request_type_1 = (
-                    TriggerRunExperimentTaskRunRequest.from_dict(data)
+                    TriggerRunExperimentTaskRunRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -134,7 +137,8 @@ def _get_kwargs(
 
 def _parse_response(response: RawResponse) -> TaskRun:
     if response.status_code == 201:
-        response_201 = TaskRun.from_dict(response.json())
+        owned = True  # the body was decoded for this call alone: the models may take it apart
+        response_201 = TaskRun._parse(response.json(), owned)
 
         return response_201
 

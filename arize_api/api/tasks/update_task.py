@@ -53,12 +53,15 @@ def _get_kwargs(
         def _parse_body(
             data: object,
         ) -> UpdateEvaluationTaskRequest | UpdateRunExperimentTaskRequest:
+            owned = (
+                False  # a variant that fails must leave the data whole for the next one
+            )
             failures: list[Exception] = []
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
                 componentsschemas_update_task_request_type_0 = (
-                    UpdateEvaluationTaskRequest.from_dict(data)
+                    UpdateEvaluationTaskRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -73,7 +76,7 @@ def _get_kwargs(
                 if not isinstance(data, dict):
                     raise TypeError()
                 componentsschemas_update_task_request_type_1 = (
-                    UpdateRunExperimentTaskRequest.from_dict(data)
+                    UpdateRunExperimentTaskRequest._parse(data, owned)
                 )
 
                 from arize_api._unions import check_nothing_dropped
@@ -120,7 +123,8 @@ def _get_kwargs(
 
 def _parse_response(response: RawResponse) -> Task:
     if response.status_code == 200:
-        response_200 = Task.from_dict(response.json())
+        owned = True  # the body was decoded for this call alone: the models may take it apart
+        response_200 = Task._parse(response.json(), owned)
 
         return response_200
 

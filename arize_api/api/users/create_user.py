@@ -52,12 +52,14 @@ def _get_kwargs(
 
 def _parse_response(response: RawResponse) -> User | CreateUserResponse:
     if response.status_code == 200:
-        response_200 = User.from_dict(response.json())
+        owned = True  # the body was decoded for this call alone: the models may take it apart
+        response_200 = User._parse(response.json(), owned)
 
         return response_200
 
     if response.status_code == 201:
-        response_201 = CreateUserResponse.from_dict(response.json())
+        owned = True  # the body was decoded for this call alone: the models may take it apart
+        response_201 = CreateUserResponse._parse(response.json(), owned)
 
         return response_201
 
