@@ -48,9 +48,7 @@ test: setup lint-spec check-generated lint
 # in an environment of their own: a user's http_client= may be any supported httpx.
 OLDEST_HTTPX := 0.27.2
 OLD_VENV := .venv-httpx-oldest
-CLIENT_TESTS := tests/clients tests/wires tests/test_client_auth.py tests/test_client_config.py \
-	tests/test_client_errors.py tests/test_client_lifecycle.py tests/test_client_pagination.py \
-	tests/test_client_retries.py tests/test_client_secrets.py tests/test_v1_ledger.py
+CLIENT_TESTS := tests/wires tests/engine tests/clients tests/v1/test_ledger.py
 
 test-oldest-httpx: $(OLD_VENV)/.installed
 	$(OLD_VENV)/bin/python -c 'import httpx; assert httpx.__version__ == "$(OLDEST_HTTPX)", httpx.__version__'

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -20,13 +19,15 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support import free_port, paths
+
 # Helper modules that several test modules load as plugins: rewrite their asserts whichever
 # test module imports them first.
-pytest.register_assert_rewrite("tests.client_support", "tests.reliability_support")
+pytest.register_assert_rewrite("tests.support.clients", "tests.support.reliability")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = paths.ROOT
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
-SPEC = ROOT / "openapi.yaml"
+SPEC = paths.SPEC_PATH
 STARTUP_DEADLINE_S = 60.0
 _PORT_ATTEMPTS = 3
 
@@ -40,13 +41,6 @@ class PrismServer:
     def log_tail(self, lines: int = 60) -> str:
         text = self.log_path.read_text(encoding="utf-8", errors="replace")
         return "\n".join(text.splitlines()[-lines:])
-
-
-def _free_loopback_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -84,7 +78,7 @@ def _run_prism(tmp_dir: Path, *, dynamic: bool) -> Iterator[PrismServer]:
         pytest.fail(f"Prism is not installed at {PRISM}: run `make setup` (npm ci)")
     mode = "dynamic" if dynamic else "static"
     for attempt in range(1, _PORT_ATTEMPTS + 1):
-        port = _free_loopback_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}"
         log_path = tmp_dir / f"prism-{mode}-{attempt}.log"
         cmd = [str(PRISM), "mock", str(SPEC), "-h", "127.0.0.1", "-p", str(port)]

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from spec_docs import operations, snake_case
+from openapi_python_client.strings import snake_case
+from spec_docs import operations
 
 WIDTH = 88  # a signature longer than this is written one parameter a line
 

@@ -7,17 +7,15 @@ namespaces; nothing else reads the spec for these facts.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-__all__ = ["operation_facts", "snake_case"]
+# An operation's name is the generator's own name for it.
+from openapi_python_client.strings import snake_case
+
+__all__ = ["operation_facts"]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 V1_SCHEME = "v1ApiKey"
-
-
-def snake_case(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def operation_facts(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -18,6 +18,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+# An operation's module is named by the generator's own rule (``listDatasets``: ``list_datasets``).
+from openapi_python_client.strings import snake_case
+
 # Keys whose values are data, not documentation: their "description" keys are left alone.
 DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
 PARAMETER_LOCATIONS = ("path", "query", "header", "cookie")
@@ -279,11 +282,6 @@ def _parameter_key(spec: dict[str, Any], entry: Any) -> tuple[Any, Any]:
         if isinstance(parameter, dict)
         else (None, None)
     )
-
-
-def snake_case(name: str) -> str:
-    """An operation id as the generator names its module (``listDatasets``: ``list_datasets``)."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def parameter_text(spec: dict[str, Any], parameter: dict[str, Any]) -> str:

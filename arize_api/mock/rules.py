@@ -6,7 +6,7 @@ time window. Each has an ``id`` (``<tag>.<operation>.<rule>``), the ``operation`
 observed on (an operationId of ``openapi.yaml``), its ``kind``, a one-line ``rule`` in the
 mock's own words and its ``source`` (the SDK operation whose documentation states it, a file
 of the shared reference, or ``mock`` for the mock's own documented choices). The tests over
-HTTP that check them are named after them (``tests/test_mock_rules_*.py``).
+HTTP that check them are named after them (``tests/mock/test_rules_*.py``).
 
 A rule may carry ``mock`` settings the mock reads where it implements that kind of rule
 (``setting``): ``unknown_members`` (the status for unknown body members, 422 unless a rule

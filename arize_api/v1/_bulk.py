@@ -88,7 +88,7 @@ class _BuiltRecord(V1Record):
     """A ``V1Record`` whose JSON is the wire form ``record()`` built and validated.
 
     ``record()`` writes exactly what ``V1Record.from_dict(wire).to_dict()`` would give back
-    (tests/test_v1_wire.py holds it to that), so parsing the wire into the model only for the
+    (tests/v1/test_wire.py holds it to that), so parsing the wire into the model only for the
     operation to serialise it again cost ~33 µs a record: a tenth of log_many's CPU.
     """
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from arize_api import ArizeClient, ArizeError, AsyncArizeClient
 from arize_api.models import Dataset
-from tests.client_support import dataset_json
+from tests.support.payloads import dataset_json
 from tests.support.raw import RawServer, read_head
 
 pytestmark = pytest.mark.timeout(240)

@@ -32,7 +32,7 @@ from arize_api import (
     ResponseTooLargeError,
 )
 from arize_api.v1 import record
-from tests.client_support import dataset_json
+from tests.support.payloads import dataset_json
 from tests.support.raw import RawServer, drip, gzip_bomb, read_head, read_request, response
 
 pytestmark = pytest.mark.timeout(60)

@@ -10,9 +10,10 @@ import pytest
 
 from arize_api import ArizeClient, AsyncArizeClient
 from arize_api.models import Dataset
-from tests import client_support
-from tests.client_support import Flavour, dataset_json
-from tests.scripted_server import Reply, ScriptedServer
+from tests.support import clients as client_support
+from tests.support.clients import Flavour
+from tests.support.payloads import dataset_json
+from tests.support.scripted import Reply, ScriptedServer
 
 flavour = client_support.flavour
 server = client_support.server
