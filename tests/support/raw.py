@@ -35,9 +35,11 @@ def read_head(conn: socket.socket, limit: int = 1 << 20) -> bytes:
 
 
 def read_request(conn: socket.socket) -> bytes:
-    """Head and Content-Length body of one request."""
+    """Head and Content-Length body of one request (what came, if the client hung up first)."""
     data = read_head(conn)
-    head, _, body = data.partition(b"\r\n\r\n")
+    head, sep, body = data.partition(b"\r\n\r\n")
+    if not sep:
+        return data
     length = 0
     for line in head.split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
@@ -72,7 +74,9 @@ def gzip_bomb(decoded_size: int = 1 << 30) -> bytes:
 
 
 class RawServer:
-    def __init__(self, handler: Handler) -> None:
+    """Hands each accepted connection to ``handler`` (or, in a subclass, to ``_handle``)."""
+
+    def __init__(self, handler: Handler | None = None) -> None:
         self.handler = handler
         self._sock = socket.create_server(("127.0.0.1", 0), backlog=64)
         self._sock.settimeout(0.05)
@@ -108,13 +112,19 @@ class RawServer:
                 continue
             with self._lock:
                 self.connections += 1
+                number = self.connections
                 self._conns.append(conn)
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+            threading.Thread(target=self._serve, args=(conn, number), daemon=True).start()
 
-    def _serve(self, conn: socket.socket) -> None:
+    def _handle(self, conn: socket.socket, number: int) -> None:
+        """Serve one connection (``number``: 1 for the first accepted): the handler's job."""
+        if self.handler is not None:
+            self.handler(conn)
+
+    def _serve(self, conn: socket.socket, number: int) -> None:
         try:
             conn.settimeout(30)
-            self.handler(conn)
+            self._handle(conn, number)
         except OSError:
             pass
         finally:

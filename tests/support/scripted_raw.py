@@ -5,13 +5,13 @@ mid-headers, a body shorter than its Content-Length, a malformed status line, a 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import socket
 import struct
-import threading
 from dataclasses import dataclass
-from typing import Any, Literal, Self
+from typing import Any, Literal
+
+from tests.support.raw import RawServer, read_request
 
 
 @dataclass(frozen=True)
@@ -64,29 +64,19 @@ class RawReply:
         return cls(head.encode() + b"\r\n" + raw, delay=delay, then=then)
 
 
-class ScriptedRawServer:
+class ScriptedRawServer(RawServer):
     """One request per connection, answered from a per-path script; see the module docstring.
 
+    A `RawServer` whose handler reads the request and sends the next scripted reply.
     `script(path, *replies)`: replies consumed one per request to `path` (query ignored), the
     last repeating. Anything unscripted gets a 404.
     """
 
     def __init__(self) -> None:
-        self._sock = socket.create_server(("127.0.0.1", 0), backlog=128)
-        self._sock.settimeout(0.05)
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
         self._scripts: dict[str, list[RawReply]] = {}
         self._served: dict[str, int] = {}
-        self._conns: list[socket.socket] = []
-        self._threads: list[threading.Thread] = []
         self.requests: list[RawRequest] = []
-        self.connections = 0
-        self._acceptor = threading.Thread(target=self._accept_loop, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+        super().__init__()
 
     def script(self, path: str, *replies: RawReply) -> None:
         with self._lock:
@@ -97,38 +87,6 @@ class ScriptedRawServer:
         with self._lock:
             return [r for r in self.requests if r.path == path]
 
-    def __enter__(self) -> Self:
-        self._acceptor.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._acceptor.join(timeout=5)
-        self._sock.close()
-        with self._lock:
-            conns, threads = list(self._conns), list(self._threads)
-        for conn in conns:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-            with contextlib.suppress(OSError):
-                conn.close()
-        for thread in threads:
-            thread.join(timeout=5)
-
-    def _accept_loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            with self._lock:
-                self.connections += 1
-                number = self.connections
-                self._conns.append(conn)
-                thread = threading.Thread(target=self._serve, args=(conn, number), daemon=True)
-                self._threads.append(thread)
-            thread.start()
-
     def _next_reply(self, path: str) -> RawReply:
         with self._lock:
             replies = self._scripts.get(path)
@@ -138,48 +96,31 @@ class ScriptedRawServer:
             self._served[path] += 1
             return replies[index]
 
-    def _serve(self, conn: socket.socket, number: int) -> None:
-        try:
-            conn.settimeout(10)
-            request = self._read_request(conn, number)
-            if request is None:
-                return
-            with self._lock:
-                self.requests.append(request)
-            reply = self._next_reply(request.path)
-            if reply.delay and self._stop.wait(reply.delay):
-                return
-            if reply.data:
-                conn.sendall(reply.data)
-            if reply.then == "hang":
-                self._stop.wait()
-            elif reply.then == "reset":
-                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        except OSError:
-            pass
-        finally:
-            with contextlib.suppress(OSError):
-                conn.close()
+    def _handle(self, conn: socket.socket, number: int) -> None:
+        request = _parse_request(read_request(conn), number)
+        if request is None:
+            return
+        with self._lock:
+            self.requests.append(request)
+        reply = self._next_reply(request.path)
+        if reply.delay and self._stop.wait(reply.delay):
+            return
+        if reply.data:
+            conn.sendall(reply.data)
+        if reply.then == "hang":
+            self._stop.wait()
+        elif reply.then == "reset":
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
-    @staticmethod
-    def _read_request(conn: socket.socket, number: int) -> RawRequest | None:
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = conn.recv(65536)
-            if not chunk:
-                return None
-            data += chunk
-        head, _, rest = data.partition(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        method, target, _version = lines[0].split(" ", 2)
-        headers = {}
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-        length = int(headers.get("content-length", "0") or 0)
-        while len(rest) < length:
-            chunk = conn.recv(65536)
-            if not chunk:
-                break
-            rest += chunk
-        return RawRequest(method, target, headers, rest[:length], number)
+
+def _parse_request(data: bytes, number: int) -> RawRequest | None:
+    head, sep, body = data.partition(b"\r\n\r\n")
+    if not sep:
+        return None  # the client hung up before the end of its headers
+    lines = head.decode("latin-1").split("\r\n")
+    method, target, _version = lines[0].split(" ", 2)
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return RawRequest(method, target, headers, body, number)
