@@ -42,7 +42,11 @@ PACKAGE = ROOT / "arize_api"
 SPEC = ROOT / "openapi.yaml"
 TEMPLATES = ROOT / "templates"
 API_REFERENCE = ROOT / "api.md"
-GENERATED = ("api", "models", "client.py", "errors.py", "types.py")
+GENERATED = ("api", "models", "types.py")
+# The generator always writes these two; the operations import the handwritten base client
+# and error layer directly (templates/endpoint_module.py.jinja), so they are dropped, and a
+# stale copy in the package is removed, so that no hook module stands beside _client.py.
+DROPPED = ("client.py", "errors.py")
 
 # Whether a missing description fails --check. False until the spec's prose has landed (issue
 # 18); then True, so that every new operation and parameter comes with its description.
@@ -77,6 +81,8 @@ def run_generator(out: Path, spec_path: Path = SPEC) -> Path:
     result = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=out)
     if result.returncode != 0 or "Warning" in result.stdout or "Error" in result.stdout:
         sys.exit(f"openapi-python-client failed or warned:\n{result.stdout}\n{result.stderr}")
+    for name in DROPPED:
+        (out / "arize_api" / name).unlink()
     stamp(out / "arize_api")
     return out / "arize_api"
 
@@ -134,6 +140,8 @@ def generated_files(package: Path) -> set[str]:
 
 def install(fresh: Path, package: Path = PACKAGE) -> None:
     """Replace the generated room of ``package`` by ``fresh``'s."""
+    for name in DROPPED:
+        (package / name).unlink(missing_ok=True)
     for name in GENERATED:
         target = package / name
         if target.is_dir():
@@ -152,7 +160,7 @@ def overlay(fresh: Path, where: Path) -> Path:
 
     def generated_or_cache(directory: str, names: list[str]) -> set[str]:
         top = Path(directory) == PACKAGE
-        return {n for n in names if n == "__pycache__" or (top and n in GENERATED)}
+        return {n for n in names if n == "__pycache__" or (top and n in GENERATED + DROPPED)}
 
     shutil.copytree(PACKAGE, where / "arize_api", ignore=generated_or_cache)
     install(fresh, where / "arize_api")

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...models.ai_integration import AiIntegration
 from ...types import Response, path_segment
 
@@ -47,13 +47,13 @@ def _parse_response(response: RawResponse) -> AiIntegration:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     integration_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[AiIntegration]:
     """Get AI integration (GET /v2/ai-integrations/{integration_id}).
@@ -85,7 +85,7 @@ def sync_detailed(
 def sync(
     integration_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> AiIntegration:
     """Get AI integration (GET /v2/ai-integrations/{integration_id}).
@@ -117,7 +117,7 @@ def sync(
 async def asyncio_detailed(
     integration_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[AiIntegration]:
     """Get AI integration (GET /v2/ai-integrations/{integration_id}).
@@ -149,7 +149,7 @@ async def asyncio_detailed(
 async def asyncio(
     integration_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> AiIntegration:
     """Get AI integration (GET /v2/ai-integrations/{integration_id}).

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.ai_integration import AiIntegration
 from ...models.update_ai_integration_request import (
     UpdateAiIntegrationRequest,
@@ -61,13 +61,13 @@ def _parse_response(response: RawResponse) -> AiIntegration:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     integration_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateAiIntegrationRequest | UpdateAiIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AiIntegration]:
@@ -107,7 +107,7 @@ def sync_detailed(
 def sync(
     integration_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateAiIntegrationRequest | UpdateAiIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AiIntegration:
@@ -147,7 +147,7 @@ def sync(
 async def asyncio_detailed(
     integration_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateAiIntegrationRequest | UpdateAiIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AiIntegration]:
@@ -187,7 +187,7 @@ async def asyncio_detailed(
 async def asyncio(
     integration_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateAiIntegrationRequest | UpdateAiIntegrationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AiIntegration:

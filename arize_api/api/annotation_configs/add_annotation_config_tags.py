@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.add_tags_request import AddTagsRequest, AddTagsRequestDict
 from ...models.list_tags_response import ListTagsResponse
 from ...types import Response, path_segment
@@ -58,13 +58,13 @@ def _parse_response(response: RawResponse) -> ListTagsResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     annotation_config_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ListTagsResponse]:
@@ -103,7 +103,7 @@ def sync_detailed(
 def sync(
     annotation_config_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ListTagsResponse:
@@ -142,7 +142,7 @@ def sync(
 async def asyncio_detailed(
     annotation_config_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ListTagsResponse]:
@@ -181,7 +181,7 @@ async def asyncio_detailed(
 async def asyncio(
     annotation_config_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ListTagsResponse:

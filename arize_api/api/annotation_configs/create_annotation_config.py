@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack, cast
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import not_a_body
-from ...client import AuthenticatedClient, Client
 from ...models.categorical_annotation_config import CategoricalAnnotationConfig
 from ...models.continuous_annotation_config import ContinuousAnnotationConfig
 from ...models.create_categorical_annotation_config_request import (
@@ -260,12 +260,12 @@ def _parse_response(
 
         return response_201
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateCategoricalAnnotationConfigRequest
     | CreateCategoricalAnnotationConfigRequestDict
     | CreateContinuousAnnotationConfigRequest
@@ -313,7 +313,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateCategoricalAnnotationConfigRequest
     | CreateCategoricalAnnotationConfigRequestDict
     | CreateContinuousAnnotationConfigRequest
@@ -361,7 +361,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateCategoricalAnnotationConfigRequest
     | CreateCategoricalAnnotationConfigRequestDict
     | CreateContinuousAnnotationConfigRequest
@@ -409,7 +409,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateCategoricalAnnotationConfigRequest
     | CreateCategoricalAnnotationConfigRequestDict
     | CreateContinuousAnnotationConfigRequest

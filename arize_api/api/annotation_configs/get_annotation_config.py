@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack, cast
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...models.categorical_annotation_config import CategoricalAnnotationConfig
 from ...models.continuous_annotation_config import ContinuousAnnotationConfig
 from ...models.freeform_annotation_config import FreeformAnnotationConfig
@@ -115,13 +115,13 @@ def _parse_response(
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     annotation_config_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[
     CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
@@ -155,7 +155,7 @@ def sync_detailed(
 def sync(
     annotation_config_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> (
     CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
@@ -189,7 +189,7 @@ def sync(
 async def asyncio_detailed(
     annotation_config_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[
     CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig
@@ -223,7 +223,7 @@ async def asyncio_detailed(
 async def asyncio(
     annotation_config_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> (
     CategoricalAnnotationConfig | ContinuousAnnotationConfig | FreeformAnnotationConfig

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.annotate_annotation_queue_record_request import (
     AnnotateAnnotationQueueRecordRequest,
     AnnotateAnnotationQueueRecordRequestDict,
@@ -70,14 +70,14 @@ def _parse_response(response: RawResponse) -> AnnotateAnnotationQueueRecordRespo
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     annotation_queue_id: str,
     annotation_queue_record_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AnnotateAnnotationQueueRecordRequest
     | AnnotateAnnotationQueueRecordRequestDict,
     **options: Unpack[RequestOptions],
@@ -123,7 +123,7 @@ def sync(
     annotation_queue_id: str,
     annotation_queue_record_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AnnotateAnnotationQueueRecordRequest
     | AnnotateAnnotationQueueRecordRequestDict,
     **options: Unpack[RequestOptions],
@@ -169,7 +169,7 @@ async def asyncio_detailed(
     annotation_queue_id: str,
     annotation_queue_record_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AnnotateAnnotationQueueRecordRequest
     | AnnotateAnnotationQueueRecordRequestDict,
     **options: Unpack[RequestOptions],
@@ -215,7 +215,7 @@ async def asyncio(
     annotation_queue_id: str,
     annotation_queue_record_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AnnotateAnnotationQueueRecordRequest
     | AnnotateAnnotationQueueRecordRequestDict,
     **options: Unpack[RequestOptions],

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.assign_annotation_queue_record_request import (
     AssignAnnotationQueueRecordRequest,
     AssignAnnotationQueueRecordRequestDict,
@@ -69,14 +69,14 @@ def _parse_response(response: RawResponse) -> AssignAnnotationQueueRecordRespons
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     annotation_queue_id: str,
     annotation_queue_record_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AssignAnnotationQueueRecordRequest | AssignAnnotationQueueRecordRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AssignAnnotationQueueRecordResponse]:
@@ -120,7 +120,7 @@ def sync(
     annotation_queue_id: str,
     annotation_queue_record_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AssignAnnotationQueueRecordRequest | AssignAnnotationQueueRecordRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AssignAnnotationQueueRecordResponse:
@@ -164,7 +164,7 @@ async def asyncio_detailed(
     annotation_queue_id: str,
     annotation_queue_record_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AssignAnnotationQueueRecordRequest | AssignAnnotationQueueRecordRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AssignAnnotationQueueRecordResponse]:
@@ -208,7 +208,7 @@ async def asyncio(
     annotation_queue_id: str,
     annotation_queue_record_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AssignAnnotationQueueRecordRequest | AssignAnnotationQueueRecordRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AssignAnnotationQueueRecordResponse:

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.add_annotation_queue_records_request import (
     AddAnnotationQueueRecordsRequest,
     AddAnnotationQueueRecordsRequestDict,
@@ -73,13 +73,13 @@ def _parse_response(response: RawResponse) -> CreateAnnotationQueueRecordRespons
 
         return response_201
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     annotation_queue_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddAnnotationQueueRecordsRequest | AddAnnotationQueueRecordsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[CreateAnnotationQueueRecordResponse]:
@@ -123,7 +123,7 @@ def sync_detailed(
 def sync(
     annotation_queue_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddAnnotationQueueRecordsRequest | AddAnnotationQueueRecordsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> CreateAnnotationQueueRecordResponse:
@@ -167,7 +167,7 @@ def sync(
 async def asyncio_detailed(
     annotation_queue_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddAnnotationQueueRecordsRequest | AddAnnotationQueueRecordsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[CreateAnnotationQueueRecordResponse]:
@@ -211,7 +211,7 @@ async def asyncio_detailed(
 async def asyncio(
     annotation_queue_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddAnnotationQueueRecordsRequest | AddAnnotationQueueRecordsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> CreateAnnotationQueueRecordResponse:

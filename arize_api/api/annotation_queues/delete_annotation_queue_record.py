@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.delete_annotation_queue_records_request import (
     DeleteAnnotationQueueRecordsRequest,
     DeleteAnnotationQueueRecordsRequestDict,
@@ -56,13 +56,13 @@ def _get_kwargs(
 def _parse_response(response: RawResponse) -> None:
     if response.status_code == 204:
         return
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     annotation_queue_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: DeleteAnnotationQueueRecordsRequest | DeleteAnnotationQueueRecordsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
@@ -98,7 +98,7 @@ def sync_detailed(
 def sync(
     annotation_queue_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: DeleteAnnotationQueueRecordsRequest | DeleteAnnotationQueueRecordsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> None:
@@ -135,7 +135,7 @@ def sync(
 async def asyncio_detailed(
     annotation_queue_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: DeleteAnnotationQueueRecordsRequest | DeleteAnnotationQueueRecordsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
@@ -171,7 +171,7 @@ async def asyncio_detailed(
 async def asyncio(
     annotation_queue_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: DeleteAnnotationQueueRecordsRequest | DeleteAnnotationQueueRecordsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> None:

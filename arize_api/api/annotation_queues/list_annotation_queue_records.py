@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...models.list_annotation_queue_records_response import (
     ListAnnotationQueueRecordsResponse,
 )
@@ -61,13 +61,13 @@ def _parse_response(response: RawResponse) -> ListAnnotationQueueRecordsResponse
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     annotation_queue_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
     **options: Unpack[RequestOptions],
@@ -110,7 +110,7 @@ def sync_detailed(
 def sync(
     annotation_queue_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
     **options: Unpack[RequestOptions],
@@ -153,7 +153,7 @@ def sync(
 async def asyncio_detailed(
     annotation_queue_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
     **options: Unpack[RequestOptions],
@@ -196,7 +196,7 @@ async def asyncio_detailed(
 async def asyncio(
     annotation_queue_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     cursor: str | Unset = UNSET,
     limit: int | Unset = 50,
     **options: Unpack[RequestOptions],

@@ -3,11 +3,11 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
-from ...client import AuthenticatedClient, Client
 from ...models.list_annotation_queues_response import ListAnnotationQueuesResponse
 from ...types import UNSET, Response, Unset
 
@@ -65,12 +65,12 @@ def _parse_response(response: RawResponse) -> ListAnnotationQueuesResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     space_id: str | Unset = UNSET,
     space_name: str | Unset = UNSET,
     name: str | Unset = UNSET,
@@ -121,7 +121,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     space_id: str | Unset = UNSET,
     space_name: str | Unset = UNSET,
     name: str | Unset = UNSET,
@@ -172,7 +172,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     space_id: str | Unset = UNSET,
     space_name: str | Unset = UNSET,
     name: str | Unset = UNSET,
@@ -223,7 +223,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     space_id: str | Unset = UNSET,
     space_name: str | Unset = UNSET,
     name: str | Unset = UNSET,

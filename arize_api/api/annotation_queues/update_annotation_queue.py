@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.annotation_queue import AnnotationQueue
 from ...models.update_annotation_queue_request import (
     UpdateAnnotationQueueRequest,
@@ -61,13 +61,13 @@ def _parse_response(response: RawResponse) -> AnnotationQueue:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     annotation_queue_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateAnnotationQueueRequest | UpdateAnnotationQueueRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AnnotationQueue]:
@@ -109,7 +109,7 @@ def sync_detailed(
 def sync(
     annotation_queue_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateAnnotationQueueRequest | UpdateAnnotationQueueRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AnnotationQueue:
@@ -151,7 +151,7 @@ def sync(
 async def asyncio_detailed(
     annotation_queue_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateAnnotationQueueRequest | UpdateAnnotationQueueRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[AnnotationQueue]:
@@ -193,7 +193,7 @@ async def asyncio_detailed(
 async def asyncio(
     annotation_queue_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateAnnotationQueueRequest | UpdateAnnotationQueueRequestDict,
     **options: Unpack[RequestOptions],
 ) -> AnnotationQueue:

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack, cast
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import not_a_body
-from ...client import AuthenticatedClient, Client
 from ...models.create_service_api_key_request import (
     CreateServiceApiKeyRequest,
     CreateServiceApiKeyRequestDict,
@@ -175,12 +175,12 @@ def _parse_response(response: RawResponse) -> CreatedServiceApiKey | CreatedUser
 
         return response_201
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateServiceApiKeyRequest
     | CreateServiceApiKeyRequestDict
     | CreateUserApiKeyRequest
@@ -227,7 +227,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateServiceApiKeyRequest
     | CreateServiceApiKeyRequestDict
     | CreateUserApiKeyRequest
@@ -274,7 +274,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateServiceApiKeyRequest
     | CreateServiceApiKeyRequestDict
     | CreateUserApiKeyRequest
@@ -321,7 +321,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateServiceApiKeyRequest
     | CreateServiceApiKeyRequestDict
     | CreateUserApiKeyRequest

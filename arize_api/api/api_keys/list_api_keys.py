@@ -3,11 +3,11 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
-from ...client import AuthenticatedClient, Client
 from ...models.api_key_status import ApiKeyStatus
 from ...models.api_key_type import ApiKeyType
 from ...models.list_api_keys_response import ListApiKeysResponse
@@ -78,12 +78,12 @@ def _parse_response(response: RawResponse) -> ListApiKeysResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     key_type: ApiKeyType | Unset = UNSET,
     status: ApiKeyStatus | Unset = UNSET,
     space_id: str | Unset = UNSET,
@@ -144,7 +144,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     key_type: ApiKeyType | Unset = UNSET,
     status: ApiKeyStatus | Unset = UNSET,
     space_id: str | Unset = UNSET,
@@ -205,7 +205,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     key_type: ApiKeyType | Unset = UNSET,
     status: ApiKeyStatus | Unset = UNSET,
     space_id: str | Unset = UNSET,
@@ -266,7 +266,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     key_type: ApiKeyType | Unset = UNSET,
     status: ApiKeyStatus | Unset = UNSET,
     space_id: str | Unset = UNSET,

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.refresh_api_key_request import (
     RefreshApiKeyRequest,
     RefreshApiKeyRequestDict,
@@ -64,13 +64,13 @@ def _parse_response(response: RawResponse) -> RefreshApiKeyResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     api_key_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: RefreshApiKeyRequest | RefreshApiKeyRequestDict | Unset = UNSET,
     **options: Unpack[RequestOptions],
 ) -> Response[RefreshApiKeyResponse]:
@@ -117,7 +117,7 @@ def sync_detailed(
 def sync(
     api_key_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: RefreshApiKeyRequest | RefreshApiKeyRequestDict | Unset = UNSET,
     **options: Unpack[RequestOptions],
 ) -> RefreshApiKeyResponse:
@@ -164,7 +164,7 @@ def sync(
 async def asyncio_detailed(
     api_key_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: RefreshApiKeyRequest | RefreshApiKeyRequestDict | Unset = UNSET,
     **options: Unpack[RequestOptions],
 ) -> Response[RefreshApiKeyResponse]:
@@ -211,7 +211,7 @@ async def asyncio_detailed(
 async def asyncio(
     api_key_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: RefreshApiKeyRequest | RefreshApiKeyRequestDict | Unset = UNSET,
     **options: Unpack[RequestOptions],
 ) -> RefreshApiKeyResponse:

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -42,13 +42,13 @@ def _get_kwargs(
 def _parse_response(response: RawResponse) -> None:
     if response.status_code == 204:
         return
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     api_key_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke).
@@ -82,7 +82,7 @@ def sync_detailed(
 def sync(
     api_key_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke).
@@ -117,7 +117,7 @@ def sync(
 async def asyncio_detailed(
     api_key_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke).
@@ -151,7 +151,7 @@ async def asyncio_detailed(
 async def asyncio(
     api_key_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Revoke API key (PUT /v2/api-keys/{api_key_id}/revoke).

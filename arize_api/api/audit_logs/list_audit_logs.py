@@ -4,11 +4,11 @@
 import datetime
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
-from ...client import AuthenticatedClient, Client
 from ...models.audit_log_operation_type import AuditLogOperationType
 from ...models.list_audit_logs_response import ListAuditLogsResponse
 from ...types import UNSET, Response, Unset
@@ -87,12 +87,12 @@ def _parse_response(response: RawResponse) -> ListAuditLogsResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     start_time: datetime.datetime | Unset = UNSET,
     end_time: datetime.datetime | Unset = UNSET,
     user_id: str | Unset = UNSET,
@@ -155,7 +155,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     start_time: datetime.datetime | Unset = UNSET,
     end_time: datetime.datetime | Unset = UNSET,
     user_id: str | Unset = UNSET,
@@ -218,7 +218,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     start_time: datetime.datetime | Unset = UNSET,
     end_time: datetime.datetime | Unset = UNSET,
     user_id: str | Unset = UNSET,
@@ -281,7 +281,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     start_time: datetime.datetime | Unset = UNSET,
     end_time: datetime.datetime | Unset = UNSET,
     user_id: str | Unset = UNSET,

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack, cast
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...models.bar_chart_widget import BarChartWidget
 from ...models.experiment_chart_widget import ExperimentChartWidget
 from ...models.line_chart_widget import LineChartWidget
@@ -163,14 +163,14 @@ def _parse_response(
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     dashboard_id: str,
     widget_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[
     BarChartWidget
@@ -215,7 +215,7 @@ def sync(
     dashboard_id: str,
     widget_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> (
     BarChartWidget
@@ -260,7 +260,7 @@ async def asyncio_detailed(
     dashboard_id: str,
     widget_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[
     BarChartWidget
@@ -305,7 +305,7 @@ async def asyncio(
     dashboard_id: str,
     widget_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> (
     BarChartWidget

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -42,13 +42,13 @@ def _get_kwargs(
 def _parse_response(response: RawResponse) -> None:
     if response.status_code == 204:
         return
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Delete dataset (DELETE /v2/datasets/{dataset_id}).
@@ -78,7 +78,7 @@ def sync_detailed(
 def sync(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Delete dataset (DELETE /v2/datasets/{dataset_id}).
@@ -109,7 +109,7 @@ def sync(
 async def asyncio_detailed(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Delete dataset (DELETE /v2/datasets/{dataset_id}).
@@ -139,7 +139,7 @@ async def asyncio_detailed(
 async def asyncio(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Delete dataset (DELETE /v2/datasets/{dataset_id}).

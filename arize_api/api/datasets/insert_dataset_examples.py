@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.dataset_version_with_example_ids import DatasetVersionWithExampleIds
 from ...models.insert_dataset_examples_request import (
     InsertDatasetExamplesRequest,
@@ -69,13 +69,13 @@ def _parse_response(response: RawResponse) -> DatasetVersionWithExampleIds:
 
         return response_201
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: InsertDatasetExamplesRequest | InsertDatasetExamplesRequestDict,
     dataset_version_id: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -118,7 +118,7 @@ def sync_detailed(
 def sync(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: InsertDatasetExamplesRequest | InsertDatasetExamplesRequestDict,
     dataset_version_id: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -161,7 +161,7 @@ def sync(
 async def asyncio_detailed(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: InsertDatasetExamplesRequest | InsertDatasetExamplesRequestDict,
     dataset_version_id: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -204,7 +204,7 @@ async def asyncio_detailed(
 async def asyncio(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: InsertDatasetExamplesRequest | InsertDatasetExamplesRequestDict,
     dataset_version_id: str | Unset = UNSET,
     **options: Unpack[RequestOptions],

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.list_dataset_examples_response import ListDatasetExamplesResponse
 from ...models.search_dataset_examples_request import (
     SearchDatasetExamplesRequest,
@@ -61,13 +61,13 @@ def _parse_response(response: RawResponse) -> ListDatasetExamplesResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: SearchDatasetExamplesRequest | SearchDatasetExamplesRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ListDatasetExamplesResponse]:
@@ -109,7 +109,7 @@ def sync_detailed(
 def sync(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: SearchDatasetExamplesRequest | SearchDatasetExamplesRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ListDatasetExamplesResponse:
@@ -151,7 +151,7 @@ def sync(
 async def asyncio_detailed(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: SearchDatasetExamplesRequest | SearchDatasetExamplesRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ListDatasetExamplesResponse]:
@@ -193,7 +193,7 @@ async def asyncio_detailed(
 async def asyncio(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: SearchDatasetExamplesRequest | SearchDatasetExamplesRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ListDatasetExamplesResponse:

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.dataset import Dataset
 from ...models.update_dataset_request import (
     UpdateDatasetRequest,
@@ -61,13 +61,13 @@ def _parse_response(response: RawResponse) -> Dataset:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateDatasetRequest | UpdateDatasetRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Dataset]:
@@ -101,7 +101,7 @@ def sync_detailed(
 def sync(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateDatasetRequest | UpdateDatasetRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Dataset:
@@ -136,7 +136,7 @@ def sync(
 async def asyncio_detailed(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateDatasetRequest | UpdateDatasetRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Dataset]:
@@ -170,7 +170,7 @@ async def asyncio_detailed(
 async def asyncio(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateDatasetRequest | UpdateDatasetRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Dataset:

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.dataset_version_with_example_ids import DatasetVersionWithExampleIds
 from ...models.update_dataset_examples_request import (
     UpdateDatasetExamplesRequest,
@@ -69,13 +69,13 @@ def _parse_response(response: RawResponse) -> DatasetVersionWithExampleIds:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateDatasetExamplesRequest | UpdateDatasetExamplesRequestDict,
     dataset_version_id: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -119,7 +119,7 @@ def sync_detailed(
 def sync(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateDatasetExamplesRequest | UpdateDatasetExamplesRequestDict,
     dataset_version_id: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -163,7 +163,7 @@ def sync(
 async def asyncio_detailed(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateDatasetExamplesRequest | UpdateDatasetExamplesRequestDict,
     dataset_version_id: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -207,7 +207,7 @@ async def asyncio_detailed(
 async def asyncio(
     dataset_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateDatasetExamplesRequest | UpdateDatasetExamplesRequestDict,
     dataset_version_id: str | Unset = UNSET,
     **options: Unpack[RequestOptions],

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack, cast
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import not_a_body, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.create_code_evaluator_version_request import (
     CreateCodeEvaluatorVersionRequest,
     CreateCodeEvaluatorVersionRequestDict,
@@ -266,13 +266,13 @@ def _parse_response(
 
         return response_201
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     evaluator_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateCodeEvaluatorVersionRequest
     | CreateCodeEvaluatorVersionRequestDict
     | CreateRemoteEvaluatorVersionRequest
@@ -333,7 +333,7 @@ def sync_detailed(
 def sync(
     evaluator_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateCodeEvaluatorVersionRequest
     | CreateCodeEvaluatorVersionRequestDict
     | CreateRemoteEvaluatorVersionRequest
@@ -394,7 +394,7 @@ def sync(
 async def asyncio_detailed(
     evaluator_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateCodeEvaluatorVersionRequest
     | CreateCodeEvaluatorVersionRequestDict
     | CreateRemoteEvaluatorVersionRequest
@@ -455,7 +455,7 @@ async def asyncio_detailed(
 async def asyncio(
     evaluator_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateCodeEvaluatorVersionRequest
     | CreateCodeEvaluatorVersionRequestDict
     | CreateRemoteEvaluatorVersionRequest

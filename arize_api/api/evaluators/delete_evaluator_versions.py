@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.delete_evaluator_versions_request import (
     DeleteEvaluatorVersionsRequest,
     DeleteEvaluatorVersionsRequestDict,
@@ -61,13 +61,13 @@ def _parse_response(response: RawResponse) -> DeleteEvaluatorVersionsResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     evaluator_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: DeleteEvaluatorVersionsRequest | DeleteEvaluatorVersionsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[DeleteEvaluatorVersionsResponse]:
@@ -111,7 +111,7 @@ def sync_detailed(
 def sync(
     evaluator_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: DeleteEvaluatorVersionsRequest | DeleteEvaluatorVersionsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> DeleteEvaluatorVersionsResponse:
@@ -155,7 +155,7 @@ def sync(
 async def asyncio_detailed(
     evaluator_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: DeleteEvaluatorVersionsRequest | DeleteEvaluatorVersionsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[DeleteEvaluatorVersionsResponse]:
@@ -199,7 +199,7 @@ async def asyncio_detailed(
 async def asyncio(
     evaluator_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: DeleteEvaluatorVersionsRequest | DeleteEvaluatorVersionsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> DeleteEvaluatorVersionsResponse:

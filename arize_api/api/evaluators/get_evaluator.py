@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...models.evaluator_with_version import EvaluatorWithVersion
 from ...types import UNSET, Response, Unset, path_segment
 
@@ -56,13 +56,13 @@ def _parse_response(response: RawResponse) -> EvaluatorWithVersion:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     evaluator_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     version_id: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
 ) -> Response[EvaluatorWithVersion]:
@@ -97,7 +97,7 @@ def sync_detailed(
 def sync(
     evaluator_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     version_id: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
 ) -> EvaluatorWithVersion:
@@ -132,7 +132,7 @@ def sync(
 async def asyncio_detailed(
     evaluator_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     version_id: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
 ) -> Response[EvaluatorWithVersion]:
@@ -167,7 +167,7 @@ async def asyncio_detailed(
 async def asyncio(
     evaluator_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     version_id: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
 ) -> EvaluatorWithVersion:

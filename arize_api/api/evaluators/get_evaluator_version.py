@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack, cast
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...models.evaluator_version_code import EvaluatorVersionCode
 from ...models.evaluator_version_harness import EvaluatorVersionHarness
 from ...models.evaluator_version_remote import EvaluatorVersionRemote
@@ -135,13 +135,13 @@ def _parse_response(
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     version_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[
     EvaluatorVersionCode
@@ -180,7 +180,7 @@ def sync_detailed(
 def sync(
     version_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> (
     EvaluatorVersionCode
@@ -219,7 +219,7 @@ def sync(
 async def asyncio_detailed(
     version_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[
     EvaluatorVersionCode
@@ -258,7 +258,7 @@ async def asyncio_detailed(
 async def asyncio(
     version_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> (
     EvaluatorVersionCode

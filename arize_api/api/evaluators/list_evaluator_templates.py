@@ -3,11 +3,11 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
-from ...client import AuthenticatedClient, Client
 from ...models.list_evaluator_templates_response import ListEvaluatorTemplatesResponse
 from ...types import Response
 
@@ -43,12 +43,12 @@ def _parse_response(response: RawResponse) -> ListEvaluatorTemplatesResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[ListEvaluatorTemplatesResponse]:
     """List evaluator templates (GET /v2/evaluator-templates).
@@ -82,7 +82,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> ListEvaluatorTemplatesResponse:
     """List evaluator templates (GET /v2/evaluator-templates).
@@ -117,7 +117,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[ListEvaluatorTemplatesResponse]:
     """List evaluator templates (GET /v2/evaluator-templates).
@@ -151,7 +151,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> ListEvaluatorTemplatesResponse:
     """List evaluator templates (GET /v2/evaluator-templates).

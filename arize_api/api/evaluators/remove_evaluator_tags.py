@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.remove_tags_request import RemoveTagsRequest, RemoveTagsRequestDict
 from ...models.remove_tags_response import RemoveTagsResponse
 from ...types import Response, path_segment
@@ -58,13 +58,13 @@ def _parse_response(response: RawResponse) -> RemoveTagsResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     evaluator_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: RemoveTagsRequest | RemoveTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[RemoveTagsResponse]:
@@ -101,7 +101,7 @@ def sync_detailed(
 def sync(
     evaluator_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: RemoveTagsRequest | RemoveTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> RemoveTagsResponse:
@@ -138,7 +138,7 @@ def sync(
 async def asyncio_detailed(
     evaluator_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: RemoveTagsRequest | RemoveTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[RemoveTagsResponse]:
@@ -175,7 +175,7 @@ async def asyncio_detailed(
 async def asyncio(
     evaluator_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: RemoveTagsRequest | RemoveTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> RemoveTagsResponse:

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.annotate_experiment_runs_request import (
     AnnotateExperimentRunsRequest,
     AnnotateExperimentRunsRequestDict,
@@ -56,13 +56,13 @@ def _get_kwargs(
 def _parse_response(response: RawResponse) -> None:
     if response.status_code == 202:
         return
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     experiment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AnnotateExperimentRunsRequest | AnnotateExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
@@ -100,7 +100,7 @@ def sync_detailed(
 def sync(
     experiment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AnnotateExperimentRunsRequest | AnnotateExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> None:
@@ -139,7 +139,7 @@ def sync(
 async def asyncio_detailed(
     experiment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AnnotateExperimentRunsRequest | AnnotateExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
@@ -177,7 +177,7 @@ async def asyncio_detailed(
 async def asyncio(
     experiment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AnnotateExperimentRunsRequest | AnnotateExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> None:

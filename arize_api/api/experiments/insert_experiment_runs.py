@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.experiment_with_run_ids import ExperimentWithRunIds
 from ...models.insert_experiment_runs_request import (
     InsertExperimentRunsRequest,
@@ -61,13 +61,13 @@ def _parse_response(response: RawResponse) -> ExperimentWithRunIds:
 
         return response_201
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     experiment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: InsertExperimentRunsRequest | InsertExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ExperimentWithRunIds]:
@@ -105,7 +105,7 @@ def sync_detailed(
 def sync(
     experiment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: InsertExperimentRunsRequest | InsertExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ExperimentWithRunIds:
@@ -143,7 +143,7 @@ def sync(
 async def asyncio_detailed(
     experiment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: InsertExperimentRunsRequest | InsertExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ExperimentWithRunIds]:
@@ -181,7 +181,7 @@ async def asyncio_detailed(
 async def asyncio(
     experiment_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: InsertExperimentRunsRequest | InsertExperimentRunsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ExperimentWithRunIds:

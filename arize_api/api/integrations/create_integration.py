@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack, cast
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import not_a_body
-from ...client import AuthenticatedClient, Client
 from ...models.agent_integration import AgentIntegration
 from ...models.create_agent_integration_request import (
     CreateAgentIntegrationRequest,
@@ -248,12 +248,12 @@ def _parse_response(
 
         return response_201
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateAgentIntegrationRequest
     | CreateAgentIntegrationRequestDict
     | CreateEvaluatorIntegrationRequest
@@ -300,7 +300,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateAgentIntegrationRequest
     | CreateAgentIntegrationRequestDict
     | CreateEvaluatorIntegrationRequest
@@ -347,7 +347,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateAgentIntegrationRequest
     | CreateAgentIntegrationRequestDict
     | CreateEvaluatorIntegrationRequest
@@ -394,7 +394,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateAgentIntegrationRequest
     | CreateAgentIntegrationRequestDict
     | CreateEvaluatorIntegrationRequest

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -42,13 +42,13 @@ def _get_kwargs(
 def _parse_response(response: RawResponse) -> None:
     if response.status_code == 204:
         return
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     integration_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Delete integration (DELETE /v2/integrations/{integration_id}).
@@ -81,7 +81,7 @@ def sync_detailed(
 def sync(
     integration_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Delete integration (DELETE /v2/integrations/{integration_id}).
@@ -115,7 +115,7 @@ def sync(
 async def asyncio_detailed(
     integration_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Delete integration (DELETE /v2/integrations/{integration_id}).
@@ -148,7 +148,7 @@ async def asyncio_detailed(
 async def asyncio(
     integration_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Delete integration (DELETE /v2/integrations/{integration_id}).

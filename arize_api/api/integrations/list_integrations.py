@@ -3,11 +3,11 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
-from ...client import AuthenticatedClient, Client
 from ...models.integration_type import IntegrationType
 from ...models.list_integrations_response import ListIntegrationsResponse
 from ...types import UNSET, Response, Unset
@@ -73,12 +73,12 @@ def _parse_response(response: RawResponse) -> ListIntegrationsResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     type_: IntegrationType | Unset = UNSET,
     space_id: str | Unset = UNSET,
     space_name: str | Unset = UNSET,
@@ -137,7 +137,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     type_: IntegrationType | Unset = UNSET,
     space_id: str | Unset = UNSET,
     space_name: str | Unset = UNSET,
@@ -196,7 +196,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     type_: IntegrationType | Unset = UNSET,
     space_id: str | Unset = UNSET,
     space_name: str | Unset = UNSET,
@@ -255,7 +255,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     type_: IntegrationType | Unset = UNSET,
     space_id: str | Unset = UNSET,
     space_name: str | Unset = UNSET,

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack, cast
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import not_a_body, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.agent_integration import AgentIntegration
 from ...models.evaluator_integration import EvaluatorIntegration
 from ...models.llm_integration import LlmIntegration
@@ -250,13 +250,13 @@ def _parse_response(
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     integration_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateAgentIntegrationRequest
     | UpdateAgentIntegrationRequestDict
     | UpdateEvaluatorIntegrationRequest
@@ -308,7 +308,7 @@ def sync_detailed(
 def sync(
     integration_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateAgentIntegrationRequest
     | UpdateAgentIntegrationRequestDict
     | UpdateEvaluatorIntegrationRequest
@@ -360,7 +360,7 @@ def sync(
 async def asyncio_detailed(
     integration_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateAgentIntegrationRequest
     | UpdateAgentIntegrationRequestDict
     | UpdateEvaluatorIntegrationRequest
@@ -412,7 +412,7 @@ async def asyncio_detailed(
 async def asyncio(
     integration_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateAgentIntegrationRequest
     | UpdateAgentIntegrationRequestDict
     | UpdateEvaluatorIntegrationRequest

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack, cast
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...models.custom_metric_monitor import CustomMetricMonitor
 from ...models.data_quality_monitor import DataQualityMonitor
 from ...models.drift_monitor import DriftMonitor
@@ -149,13 +149,13 @@ def _parse_response(
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     monitor_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[
     CustomMetricMonitor
@@ -194,7 +194,7 @@ def sync_detailed(
 def sync(
     monitor_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> (
     CustomMetricMonitor
@@ -233,7 +233,7 @@ def sync(
 async def asyncio_detailed(
     monitor_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[
     CustomMetricMonitor
@@ -272,7 +272,7 @@ async def asyncio_detailed(
 async def asyncio(
     monitor_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> (
     CustomMetricMonitor

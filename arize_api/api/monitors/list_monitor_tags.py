@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...models.list_tags_response import ListTagsResponse
 from ...types import Response, path_segment
 
@@ -47,13 +47,13 @@ def _parse_response(response: RawResponse) -> ListTagsResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     monitor_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[ListTagsResponse]:
     """List monitor tags (GET /v2/monitors/{monitor_id}/tags).
@@ -86,7 +86,7 @@ def sync_detailed(
 def sync(
     monitor_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> ListTagsResponse:
     """List monitor tags (GET /v2/monitors/{monitor_id}/tags).
@@ -119,7 +119,7 @@ def sync(
 async def asyncio_detailed(
     monitor_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[ListTagsResponse]:
     """List monitor tags (GET /v2/monitors/{monitor_id}/tags).
@@ -152,7 +152,7 @@ async def asyncio_detailed(
 async def asyncio(
     monitor_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> ListTagsResponse:
     """List monitor tags (GET /v2/monitors/{monitor_id}/tags).

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.add_organization_user_request import (
     AddOrganizationUserRequest,
     AddOrganizationUserRequestDict,
@@ -61,13 +61,13 @@ def _parse_response(response: RawResponse) -> OrganizationMembership:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     org_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddOrganizationUserRequest | AddOrganizationUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[OrganizationMembership]:
@@ -105,7 +105,7 @@ def sync_detailed(
 def sync(
     org_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddOrganizationUserRequest | AddOrganizationUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> OrganizationMembership:
@@ -143,7 +143,7 @@ def sync(
 async def asyncio_detailed(
     org_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddOrganizationUserRequest | AddOrganizationUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[OrganizationMembership]:
@@ -181,7 +181,7 @@ async def asyncio_detailed(
 async def asyncio(
     org_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddOrganizationUserRequest | AddOrganizationUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> OrganizationMembership:

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...models.organization import Organization
 from ...types import Response, path_segment
 
@@ -47,13 +47,13 @@ def _parse_response(response: RawResponse) -> Organization:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     org_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[Organization]:
     """Get organization (GET /v2/organizations/{org_id}).
@@ -83,7 +83,7 @@ def sync_detailed(
 def sync(
     org_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Organization:
     """Get organization (GET /v2/organizations/{org_id}).
@@ -113,7 +113,7 @@ def sync(
 async def asyncio_detailed(
     org_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[Organization]:
     """Get organization (GET /v2/organizations/{org_id}).
@@ -143,7 +143,7 @@ async def asyncio_detailed(
 async def asyncio(
     org_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Organization:
     """Get organization (GET /v2/organizations/{org_id}).

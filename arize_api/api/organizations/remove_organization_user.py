@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -44,14 +44,14 @@ def _get_kwargs(
 def _parse_response(response: RawResponse) -> None:
     if response.status_code == 204:
         return
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     org_id: str,
     user_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
@@ -84,7 +84,7 @@ def sync(
     org_id: str,
     user_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
@@ -118,7 +118,7 @@ async def asyncio_detailed(
     org_id: str,
     user_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).
@@ -151,7 +151,7 @@ async def asyncio(
     org_id: str,
     user_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Remove organization user (DELETE /v2/organizations/{org_id}/users/{user_id}).

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.organization import Organization
 from ...models.update_organization_request import (
     UpdateOrganizationRequest,
@@ -61,13 +61,13 @@ def _parse_response(response: RawResponse) -> Organization:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     org_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateOrganizationRequest | UpdateOrganizationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Organization]:
@@ -103,7 +103,7 @@ def sync_detailed(
 def sync(
     org_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateOrganizationRequest | UpdateOrganizationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Organization:
@@ -139,7 +139,7 @@ def sync(
 async def asyncio_detailed(
     org_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateOrganizationRequest | UpdateOrganizationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Organization]:
@@ -175,7 +175,7 @@ async def asyncio_detailed(
 async def asyncio(
     org_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateOrganizationRequest | UpdateOrganizationRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Organization:

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model
-from ...client import AuthenticatedClient, Client
 from ...models.create_project_request import (
     CreateProjectRequest,
     CreateProjectRequestDict,
@@ -59,12 +59,12 @@ def _parse_response(response: RawResponse) -> Project:
 
         return response_201
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateProjectRequest | CreateProjectRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Project]:
@@ -96,7 +96,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateProjectRequest | CreateProjectRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Project:
@@ -129,7 +129,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateProjectRequest | CreateProjectRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Project]:
@@ -161,7 +161,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateProjectRequest | CreateProjectRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Project:

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.project import Project
 from ...models.update_project_request import (
     UpdateProjectRequest,
@@ -61,13 +61,13 @@ def _parse_response(response: RawResponse) -> Project:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     project_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateProjectRequest | UpdateProjectRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Project]:
@@ -100,7 +100,7 @@ def sync_detailed(
 def sync(
     project_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateProjectRequest | UpdateProjectRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Project:
@@ -134,7 +134,7 @@ def sync(
 async def asyncio_detailed(
     project_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateProjectRequest | UpdateProjectRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Project]:
@@ -167,7 +167,7 @@ async def asyncio_detailed(
 async def asyncio(
     project_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateProjectRequest | UpdateProjectRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Project:

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.add_tags_request import AddTagsRequest, AddTagsRequestDict
 from ...models.list_tags_response import ListTagsResponse
 from ...types import Response, path_segment
@@ -58,13 +58,13 @@ def _parse_response(response: RawResponse) -> ListTagsResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     prompt_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ListTagsResponse]:
@@ -102,7 +102,7 @@ def sync_detailed(
 def sync(
     prompt_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ListTagsResponse:
@@ -140,7 +140,7 @@ def sync(
 async def asyncio_detailed(
     prompt_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[ListTagsResponse]:
@@ -178,7 +178,7 @@ async def asyncio_detailed(
 async def asyncio(
     prompt_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddTagsRequest | AddTagsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> ListTagsResponse:

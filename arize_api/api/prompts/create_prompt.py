@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model
-from ...client import AuthenticatedClient, Client
 from ...models.create_prompt_request import CreatePromptRequest, CreatePromptRequestDict
 from ...models.prompt_with_version import PromptWithVersion
 from ...types import Response
@@ -56,12 +56,12 @@ def _parse_response(response: RawResponse) -> PromptWithVersion:
 
         return response_201
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreatePromptRequest | CreatePromptRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[PromptWithVersion]:
@@ -97,7 +97,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreatePromptRequest | CreatePromptRequestDict,
     **options: Unpack[RequestOptions],
 ) -> PromptWithVersion:
@@ -133,7 +133,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreatePromptRequest | CreatePromptRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[PromptWithVersion]:
@@ -169,7 +169,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreatePromptRequest | CreatePromptRequestDict,
     **options: Unpack[RequestOptions],
 ) -> PromptWithVersion:

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.create_prompt_version_request import (
     CreatePromptVersionRequest,
     CreatePromptVersionRequestDict,
@@ -61,13 +61,13 @@ def _parse_response(response: RawResponse) -> PromptVersion:
 
         return response_201
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     prompt_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreatePromptVersionRequest | CreatePromptVersionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[PromptVersion]:
@@ -107,7 +107,7 @@ def sync_detailed(
 def sync(
     prompt_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreatePromptVersionRequest | CreatePromptVersionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> PromptVersion:
@@ -147,7 +147,7 @@ def sync(
 async def asyncio_detailed(
     prompt_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreatePromptVersionRequest | CreatePromptVersionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[PromptVersion]:
@@ -187,7 +187,7 @@ async def asyncio_detailed(
 async def asyncio(
     prompt_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreatePromptVersionRequest | CreatePromptVersionRequestDict,
     **options: Unpack[RequestOptions],
 ) -> PromptVersion:

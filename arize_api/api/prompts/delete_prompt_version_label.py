@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -44,14 +44,14 @@ def _get_kwargs(
 def _parse_response(response: RawResponse) -> None:
     if response.status_code == 204:
         return
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     version_id: str,
     label_name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
@@ -87,7 +87,7 @@ def sync(
     version_id: str,
     label_name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
@@ -124,7 +124,7 @@ async def asyncio_detailed(
     version_id: str,
     label_name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).
@@ -160,7 +160,7 @@ async def asyncio(
     version_id: str,
     label_name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Remove prompt version label (DELETE /v2/prompt-versions/{version_id}/labels/{label_name}).

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...models.prompt_with_version import PromptWithVersion
 from ...types import UNSET, Response, Unset, path_segment
 
@@ -59,13 +59,13 @@ def _parse_response(response: RawResponse) -> PromptWithVersion:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     prompt_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     version_id: str | Unset = UNSET,
     label: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -105,7 +105,7 @@ def sync_detailed(
 def sync(
     prompt_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     version_id: str | Unset = UNSET,
     label: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -145,7 +145,7 @@ def sync(
 async def asyncio_detailed(
     prompt_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     version_id: str | Unset = UNSET,
     label: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -185,7 +185,7 @@ async def asyncio_detailed(
 async def asyncio(
     prompt_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     version_id: str | Unset = UNSET,
     label: str | Unset = UNSET,
     **options: Unpack[RequestOptions],

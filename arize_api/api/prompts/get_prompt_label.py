@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...models.prompt_version import PromptVersion
 from ...types import Response, path_segment
 
@@ -49,14 +49,14 @@ def _parse_response(response: RawResponse) -> PromptVersion:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     prompt_id: str,
     label_name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[PromptVersion]:
     """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
@@ -92,7 +92,7 @@ def sync(
     prompt_id: str,
     label_name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> PromptVersion:
     """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
@@ -128,7 +128,7 @@ async def asyncio_detailed(
     prompt_id: str,
     label_name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[PromptVersion]:
     """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).
@@ -164,7 +164,7 @@ async def asyncio(
     prompt_id: str,
     label_name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> PromptVersion:
     """Get prompt version by label (GET /v2/prompts/{prompt_id}/labels/{label_name}).

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...models.list_prompt_versions_response import ListPromptVersionsResponse
 from ...types import UNSET, Response, Unset, path_segment
 
@@ -59,13 +59,13 @@ def _parse_response(response: RawResponse) -> ListPromptVersionsResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     prompt_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -107,7 +107,7 @@ def sync_detailed(
 def sync(
     prompt_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -149,7 +149,7 @@ def sync(
 async def asyncio_detailed(
     prompt_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -191,7 +191,7 @@ async def asyncio_detailed(
 async def asyncio(
     prompt_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     **options: Unpack[RequestOptions],

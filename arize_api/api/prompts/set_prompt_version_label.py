@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.prompt_version import PromptVersion
 from ...models.set_prompt_version_labels_request import (
     SetPromptVersionLabelsRequest,
@@ -61,13 +61,13 @@ def _parse_response(response: RawResponse) -> PromptVersion:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     version_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: SetPromptVersionLabelsRequest | SetPromptVersionLabelsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[PromptVersion]:
@@ -108,7 +108,7 @@ def sync_detailed(
 def sync(
     version_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: SetPromptVersionLabelsRequest | SetPromptVersionLabelsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> PromptVersion:
@@ -149,7 +149,7 @@ def sync(
 async def asyncio_detailed(
     version_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: SetPromptVersionLabelsRequest | SetPromptVersionLabelsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[PromptVersion]:
@@ -190,7 +190,7 @@ async def asyncio_detailed(
 async def asyncio(
     version_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: SetPromptVersionLabelsRequest | SetPromptVersionLabelsRequestDict,
     **options: Unpack[RequestOptions],
 ) -> PromptVersion:

@@ -3,11 +3,11 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
-from ...client import AuthenticatedClient, Client
 from ...models.list_role_bindings_response import ListRoleBindingsResponse
 from ...models.role_binding_resource_type import (
     RoleBindingResourceType,
@@ -66,12 +66,12 @@ def _parse_response(response: RawResponse) -> ListRoleBindingsResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     resource_type: RoleBindingResourceType,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
@@ -119,7 +119,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     resource_type: RoleBindingResourceType,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
@@ -167,7 +167,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     resource_type: RoleBindingResourceType,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
@@ -215,7 +215,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     resource_type: RoleBindingResourceType,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,

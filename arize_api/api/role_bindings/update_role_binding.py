@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.role_binding import RoleBinding
 from ...models.update_role_binding_request import (
     UpdateRoleBindingRequest,
@@ -61,13 +61,13 @@ def _parse_response(response: RawResponse) -> RoleBinding:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     binding_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateRoleBindingRequest | UpdateRoleBindingRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[RoleBinding]:
@@ -105,7 +105,7 @@ def sync_detailed(
 def sync(
     binding_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateRoleBindingRequest | UpdateRoleBindingRequestDict,
     **options: Unpack[RequestOptions],
 ) -> RoleBinding:
@@ -143,7 +143,7 @@ def sync(
 async def asyncio_detailed(
     binding_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateRoleBindingRequest | UpdateRoleBindingRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[RoleBinding]:
@@ -181,7 +181,7 @@ async def asyncio_detailed(
 async def asyncio(
     binding_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateRoleBindingRequest | UpdateRoleBindingRequestDict,
     **options: Unpack[RequestOptions],
 ) -> RoleBinding:

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model
-from ...client import AuthenticatedClient, Client
 from ...models.create_role_request import CreateRoleRequest, CreateRoleRequestDict
 from ...models.role import Role
 from ...types import Response
@@ -56,12 +56,12 @@ def _parse_response(response: RawResponse) -> Role:
 
         return response_201
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateRoleRequest | CreateRoleRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Role]:
@@ -93,7 +93,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateRoleRequest | CreateRoleRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Role:
@@ -126,7 +126,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateRoleRequest | CreateRoleRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Role]:
@@ -158,7 +158,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateRoleRequest | CreateRoleRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Role:

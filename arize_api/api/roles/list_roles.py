@@ -3,11 +3,11 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
-from ...client import AuthenticatedClient, Client
 from ...models.list_roles_response import ListRolesResponse
 from ...types import UNSET, Response, Unset
 
@@ -59,12 +59,12 @@ def _parse_response(response: RawResponse) -> ListRolesResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     is_predefined: bool | Unset = UNSET,
@@ -105,7 +105,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     is_predefined: bool | Unset = UNSET,
@@ -146,7 +146,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     is_predefined: bool | Unset = UNSET,
@@ -187,7 +187,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     is_predefined: bool | Unset = UNSET,

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.role import Role
 from ...models.update_role_request import UpdateRoleRequest, UpdateRoleRequestDict
 from ...types import Response, path_segment
@@ -58,13 +58,13 @@ def _parse_response(response: RawResponse) -> Role:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     role_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateRoleRequest | UpdateRoleRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Role]:
@@ -100,7 +100,7 @@ def sync_detailed(
 def sync(
     role_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateRoleRequest | UpdateRoleRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Role:
@@ -137,7 +137,7 @@ def sync(
 async def asyncio_detailed(
     role_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateRoleRequest | UpdateRoleRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Role]:
@@ -173,7 +173,7 @@ async def asyncio_detailed(
 async def asyncio(
     role_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateRoleRequest | UpdateRoleRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Role:

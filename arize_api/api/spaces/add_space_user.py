@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.add_space_user_request import (
     AddSpaceUserRequest,
     AddSpaceUserRequestDict,
@@ -61,13 +61,13 @@ def _parse_response(response: RawResponse) -> SpaceMembership:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     space_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddSpaceUserRequest | AddSpaceUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[SpaceMembership]:
@@ -108,7 +108,7 @@ def sync_detailed(
 def sync(
     space_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddSpaceUserRequest | AddSpaceUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> SpaceMembership:
@@ -149,7 +149,7 @@ def sync(
 async def asyncio_detailed(
     space_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddSpaceUserRequest | AddSpaceUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[SpaceMembership]:
@@ -190,7 +190,7 @@ async def asyncio_detailed(
 async def asyncio(
     space_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AddSpaceUserRequest | AddSpaceUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> SpaceMembership:

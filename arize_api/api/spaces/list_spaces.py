@@ -3,11 +3,11 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
-from ...client import AuthenticatedClient, Client
 from ...models.list_spaces_response import ListSpacesResponse
 from ...types import UNSET, Response, Unset
 
@@ -62,12 +62,12 @@ def _parse_response(response: RawResponse) -> ListSpacesResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     org_id: str | Unset = UNSET,
     name: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -111,7 +111,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     org_id: str | Unset = UNSET,
     name: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -155,7 +155,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     org_id: str | Unset = UNSET,
     name: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -199,7 +199,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     org_id: str | Unset = UNSET,
     name: str | Unset = UNSET,
     limit: int | Unset = 50,

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...types import Response, path_segment
 
 OP = Operation(
@@ -44,14 +44,14 @@ def _get_kwargs(
 def _parse_response(response: RawResponse) -> None:
     if response.status_code == 204:
         return
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     space_id: str,
     user_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id}).
@@ -85,7 +85,7 @@ def sync(
     space_id: str,
     user_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id}).
@@ -120,7 +120,7 @@ async def asyncio_detailed(
     space_id: str,
     user_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
     """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id}).
@@ -154,7 +154,7 @@ async def asyncio(
     space_id: str,
     user_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> None:
     """Remove space user (DELETE /v2/spaces/{space_id}/users/{user_id}).

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.space import Space
 from ...models.update_space_request import UpdateSpaceRequest, UpdateSpaceRequestDict
 from ...types import Response, path_segment
@@ -58,13 +58,13 @@ def _parse_response(response: RawResponse) -> Space:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     space_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateSpaceRequest | UpdateSpaceRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Space]:
@@ -102,7 +102,7 @@ def sync_detailed(
 def sync(
     space_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateSpaceRequest | UpdateSpaceRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Space:
@@ -141,7 +141,7 @@ def sync(
 async def asyncio_detailed(
     space_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateSpaceRequest | UpdateSpaceRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Space]:
@@ -179,7 +179,7 @@ async def asyncio_detailed(
 async def asyncio(
     space_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateSpaceRequest | UpdateSpaceRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Space:

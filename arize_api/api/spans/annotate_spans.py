@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model
-from ...client import AuthenticatedClient, Client
 from ...models.annotate_spans_request import (
     AnnotateSpansRequest,
     AnnotateSpansRequestDict,
@@ -54,12 +54,12 @@ def _get_kwargs(
 def _parse_response(response: RawResponse) -> None:
     if response.status_code == 202:
         return
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AnnotateSpansRequest | AnnotateSpansRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
@@ -103,7 +103,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AnnotateSpansRequest | AnnotateSpansRequestDict,
     **options: Unpack[RequestOptions],
 ) -> None:
@@ -148,7 +148,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AnnotateSpansRequest | AnnotateSpansRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[None]:
@@ -192,7 +192,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: AnnotateSpansRequest | AnnotateSpansRequestDict,
     **options: Unpack[RequestOptions],
 ) -> None:

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model
-from ...client import AuthenticatedClient, Client
 from ...models.delete_spans_request import DeleteSpansRequest, DeleteSpansRequestDict
 from ...models.delete_spans_response import DeleteSpansResponse
 from ...types import Response
@@ -56,12 +56,12 @@ def _parse_response(response: RawResponse) -> DeleteSpansResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: DeleteSpansRequest | DeleteSpansRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[DeleteSpansResponse]:
@@ -99,7 +99,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: DeleteSpansRequest | DeleteSpansRequestDict,
     **options: Unpack[RequestOptions],
 ) -> DeleteSpansResponse:
@@ -137,7 +137,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: DeleteSpansRequest | DeleteSpansRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[DeleteSpansResponse]:
@@ -175,7 +175,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: DeleteSpansRequest | DeleteSpansRequestDict,
     **options: Unpack[RequestOptions],
 ) -> DeleteSpansResponse:

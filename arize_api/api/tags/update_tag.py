@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.tag import Tag
 from ...models.update_tag_request import UpdateTagRequest, UpdateTagRequestDict
 from ...types import Response, path_segment
@@ -58,13 +58,13 @@ def _parse_response(response: RawResponse) -> Tag:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     tag_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateTagRequest | UpdateTagRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Tag]:
@@ -103,7 +103,7 @@ def sync_detailed(
 def sync(
     tag_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateTagRequest | UpdateTagRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Tag:
@@ -143,7 +143,7 @@ def sync(
 async def asyncio_detailed(
     tag_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateTagRequest | UpdateTagRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Tag]:
@@ -182,7 +182,7 @@ async def asyncio_detailed(
 async def asyncio(
     tag_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateTagRequest | UpdateTagRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Tag:

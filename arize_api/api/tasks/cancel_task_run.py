@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...models.task_run import TaskRun
 from ...types import Response, path_segment
 
@@ -47,13 +47,13 @@ def _parse_response(response: RawResponse) -> TaskRun:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     run_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[TaskRun]:
     """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
@@ -84,7 +84,7 @@ def sync_detailed(
 def sync(
     run_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> TaskRun:
     """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
@@ -116,7 +116,7 @@ def sync(
 async def asyncio_detailed(
     run_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[TaskRun]:
     """Cancel task run (POST /v2/task-runs/{run_id}/cancel).
@@ -147,7 +147,7 @@ async def asyncio_detailed(
 async def asyncio(
     run_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> TaskRun:
     """Cancel task run (POST /v2/task-runs/{run_id}/cancel).

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...models.task import Task
 from ...types import Response, path_segment
 
@@ -47,13 +47,13 @@ def _parse_response(response: RawResponse) -> Task:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     task_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[Task]:
     """Get task (GET /v2/tasks/{task_id}).
@@ -83,7 +83,7 @@ def sync_detailed(
 def sync(
     task_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Task:
     """Get task (GET /v2/tasks/{task_id}).
@@ -114,7 +114,7 @@ def sync(
 async def asyncio_detailed(
     task_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[Task]:
     """Get task (GET /v2/tasks/{task_id}).
@@ -144,7 +144,7 @@ async def asyncio_detailed(
 async def asyncio(
     task_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Task:
     """Get task (GET /v2/tasks/{task_id}).

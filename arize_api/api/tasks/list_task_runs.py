@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...models.list_task_runs_response import ListTaskRunsResponse
 from ...models.task_run_status import TaskRunStatus
 from ...types import UNSET, Response, Unset, path_segment
@@ -67,13 +67,13 @@ def _parse_response(response: RawResponse) -> ListTaskRunsResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     task_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     status: TaskRunStatus | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
@@ -115,7 +115,7 @@ def sync_detailed(
 def sync(
     task_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     status: TaskRunStatus | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
@@ -157,7 +157,7 @@ def sync(
 async def asyncio_detailed(
     task_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     status: TaskRunStatus | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
@@ -199,7 +199,7 @@ async def asyncio_detailed(
 async def asyncio(
     task_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     status: TaskRunStatus | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,

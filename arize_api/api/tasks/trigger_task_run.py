@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack, cast
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import not_a_body, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.task_run import TaskRun
 from ...models.trigger_evaluation_task_run_request import (
     TriggerEvaluationTaskRunRequest,
@@ -142,13 +142,13 @@ def _parse_response(response: RawResponse) -> TaskRun:
 
         return response_201
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     task_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: TriggerEvaluationTaskRunRequest
     | TriggerEvaluationTaskRunRequestDict
     | TriggerRunExperimentTaskRunRequest
@@ -199,7 +199,7 @@ def sync_detailed(
 def sync(
     task_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: TriggerEvaluationTaskRunRequest
     | TriggerEvaluationTaskRunRequestDict
     | TriggerRunExperimentTaskRunRequest
@@ -251,7 +251,7 @@ def sync(
 async def asyncio_detailed(
     task_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: TriggerEvaluationTaskRunRequest
     | TriggerEvaluationTaskRunRequestDict
     | TriggerRunExperimentTaskRunRequest
@@ -302,7 +302,7 @@ async def asyncio_detailed(
 async def asyncio(
     task_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: TriggerEvaluationTaskRunRequest
     | TriggerEvaluationTaskRunRequestDict
     | TriggerRunExperimentTaskRunRequest

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack, cast
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import not_a_body, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.task import Task
 from ...models.update_evaluation_task_request import (
     UpdateEvaluationTaskRequest,
@@ -128,13 +128,13 @@ def _parse_response(response: RawResponse) -> Task:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     task_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateEvaluationTaskRequest
     | UpdateEvaluationTaskRequestDict
     | UpdateRunExperimentTaskRequest
@@ -184,7 +184,7 @@ def sync_detailed(
 def sync(
     task_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateEvaluationTaskRequest
     | UpdateEvaluationTaskRequestDict
     | UpdateRunExperimentTaskRequest
@@ -235,7 +235,7 @@ def sync(
 async def asyncio_detailed(
     task_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateEvaluationTaskRequest
     | UpdateEvaluationTaskRequestDict
     | UpdateRunExperimentTaskRequest
@@ -285,7 +285,7 @@ async def asyncio_detailed(
 async def asyncio(
     task_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateEvaluationTaskRequest
     | UpdateEvaluationTaskRequestDict
     | UpdateRunExperimentTaskRequest

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model
-from ...client import AuthenticatedClient, Client
 from ...models.list_traces_request import ListTracesRequest, ListTracesRequestDict
 from ...models.list_traces_response import ListTracesResponse
 from ...types import UNSET, Response, Unset
@@ -67,12 +67,12 @@ def _parse_response(response: RawResponse) -> ListTracesResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: ListTracesRequest | ListTracesRequestDict,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
@@ -124,7 +124,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: ListTracesRequest | ListTracesRequestDict,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
@@ -176,7 +176,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: ListTracesRequest | ListTracesRequestDict,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,
@@ -228,7 +228,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: ListTracesRequest | ListTracesRequestDict,
     limit: int | Unset = 25,
     cursor: str | Unset = UNSET,

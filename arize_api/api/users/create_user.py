@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model
-from ...client import AuthenticatedClient, Client
 from ...models.create_user_request import CreateUserRequest, CreateUserRequestDict
 from ...models.create_user_response import CreateUserResponse
 from ...models.user import User
@@ -63,12 +63,12 @@ def _parse_response(response: RawResponse) -> User | CreateUserResponse:
 
         return response_201
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateUserRequest | CreateUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[User | CreateUserResponse]:
@@ -108,7 +108,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateUserRequest | CreateUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> User | CreateUserResponse:
@@ -148,7 +148,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateUserRequest | CreateUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[User | CreateUserResponse]:
@@ -188,7 +188,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: CreateUserRequest | CreateUserRequestDict,
     **options: Unpack[RequestOptions],
 ) -> User | CreateUserResponse:

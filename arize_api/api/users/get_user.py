@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...models.user import User
 from ...types import Response, path_segment
 
@@ -47,13 +47,13 @@ def _parse_response(response: RawResponse) -> User:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     user_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[User]:
     """Get user (GET /v2/users/{user_id}).
@@ -83,7 +83,7 @@ def sync_detailed(
 def sync(
     user_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> User:
     """Get user (GET /v2/users/{user_id}).
@@ -114,7 +114,7 @@ def sync(
 async def asyncio_detailed(
     user_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[User]:
     """Get user (GET /v2/users/{user_id}).
@@ -144,7 +144,7 @@ async def asyncio_detailed(
 async def asyncio(
     user_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> User:
     """Get user (GET /v2/users/{user_id}).

@@ -3,11 +3,11 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
-from ...client import AuthenticatedClient, Client
 from ...models.list_users_response import ListUsersResponse
 from ...models.user_status import UserStatus
 from ...types import UNSET, Response, Unset
@@ -70,12 +70,12 @@ def _parse_response(response: RawResponse) -> ListUsersResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     email: str | Unset = UNSET,
@@ -122,7 +122,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     email: str | Unset = UNSET,
@@ -169,7 +169,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     email: str | Unset = UNSET,
@@ -216,7 +216,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     email: str | Unset = UNSET,

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model
-from ...client import AuthenticatedClient
 from ...models.v1_record import V1Record, V1RecordDict
 from ...types import UNSET, Response, Unset
 
@@ -58,12 +58,12 @@ def _get_kwargs(
 def _parse_response(response: RawResponse) -> None:
     if 200 <= response.status_code <= 299:
         return
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient,
+    client: BaseClient,
     body: V1Record | V1RecordDict,
     grpc_metadata_space_id: str | Unset = UNSET,
     grpc_metadata_sdk_language: str | Unset = UNSET,
@@ -103,7 +103,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient,
+    client: BaseClient,
     body: V1Record | V1RecordDict,
     grpc_metadata_space_id: str | Unset = UNSET,
     grpc_metadata_sdk_language: str | Unset = UNSET,
@@ -144,7 +144,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient,
+    client: BaseClient,
     body: V1Record | V1RecordDict,
     grpc_metadata_space_id: str | Unset = UNSET,
     grpc_metadata_sdk_language: str | Unset = UNSET,
@@ -184,7 +184,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient,
+    client: BaseClient,
     body: V1Record | V1RecordDict,
     grpc_metadata_space_id: str | Unset = UNSET,
     grpc_metadata_sdk_language: str | Unset = UNSET,

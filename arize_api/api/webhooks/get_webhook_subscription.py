@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...models.webhook_subscription import WebhookSubscription
 from ...types import Response, path_segment
 
@@ -47,13 +47,13 @@ def _parse_response(response: RawResponse) -> WebhookSubscription:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[WebhookSubscription]:
     """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
@@ -84,7 +84,7 @@ def sync_detailed(
 def sync(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> WebhookSubscription:
     """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
@@ -115,7 +115,7 @@ def sync(
 async def asyncio_detailed(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> Response[WebhookSubscription]:
     """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).
@@ -146,7 +146,7 @@ async def asyncio_detailed(
 async def asyncio(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     **options: Unpack[RequestOptions],
 ) -> WebhookSubscription:
     """Get webhook subscription (GET /v2/webhook-subscriptions/{subscription_id}).

@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import path_value
-from ...client import AuthenticatedClient, Client
 from ...models.list_webhook_delivery_attempts_response import (
     ListWebhookDeliveryAttemptsResponse,
 )
@@ -63,13 +63,13 @@ def _parse_response(response: RawResponse) -> ListWebhookDeliveryAttemptsRespons
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     webhook_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -110,7 +110,7 @@ def sync_detailed(
 def sync(
     webhook_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -151,7 +151,7 @@ def sync(
 async def asyncio_detailed(
     webhook_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     **options: Unpack[RequestOptions],
@@ -192,7 +192,7 @@ async def asyncio_detailed(
 async def asyncio(
     webhook_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     limit: int | Unset = 50,
     cursor: str | Unset = UNSET,
     **options: Unpack[RequestOptions],

@@ -3,11 +3,11 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
-from ...client import AuthenticatedClient, Client
 from ...models.list_webhook_subscriptions_response import (
     ListWebhookSubscriptionsResponse,
 )
@@ -69,12 +69,12 @@ def _parse_response(response: RawResponse) -> ListWebhookSubscriptionsResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     source_type: WebhookSourceType | Unset = UNSET,
     source_id: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -125,7 +125,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     source_type: WebhookSourceType | Unset = UNSET,
     source_id: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -176,7 +176,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     source_type: WebhookSourceType | Unset = UNSET,
     source_id: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -227,7 +227,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     source_type: WebhookSourceType | Unset = UNSET,
     source_id: str | Unset = UNSET,
     limit: int | Unset = 50,

@@ -3,11 +3,11 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
-from ...client import AuthenticatedClient, Client
 from ...models.list_webhooks_response import ListWebhooksResponse
 from ...types import UNSET, Response, Unset
 
@@ -62,12 +62,12 @@ def _parse_response(response: RawResponse) -> ListWebhooksResponse:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     org_id: str | Unset = UNSET,
     name: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -115,7 +115,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     org_id: str | Unset = UNSET,
     name: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -163,7 +163,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     org_id: str | Unset = UNSET,
     name: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -211,7 +211,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     org_id: str | Unset = UNSET,
     name: str | Unset = UNSET,
     limit: int | Unset = 50,

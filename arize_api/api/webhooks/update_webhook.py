@@ -3,12 +3,12 @@
 # then run `make generate`.
 from typing import Any, Unpack
 
-from ... import errors
+from ..._base_client import BaseClient
 from ..._engine import RequestOptions
+from ..._errors import error_for_response
 from ..._operation import Operation
 from ..._response import RawResponse
 from ..._validate import as_model, path_value
-from ...client import AuthenticatedClient, Client
 from ...models.update_webhook_request import (
     UpdateWebhookRequest,
     UpdateWebhookRequestDict,
@@ -61,13 +61,13 @@ def _parse_response(response: RawResponse) -> Webhook:
 
         return response_200
 
-    raise errors.error_for_response(response)
+    raise error_for_response(response)
 
 
 def sync_detailed(
     webhook_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateWebhookRequest | UpdateWebhookRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Webhook]:
@@ -106,7 +106,7 @@ def sync_detailed(
 def sync(
     webhook_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateWebhookRequest | UpdateWebhookRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Webhook:
@@ -146,7 +146,7 @@ def sync(
 async def asyncio_detailed(
     webhook_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateWebhookRequest | UpdateWebhookRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Response[Webhook]:
@@ -185,7 +185,7 @@ async def asyncio_detailed(
 async def asyncio(
     webhook_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: BaseClient,
     body: UpdateWebhookRequest | UpdateWebhookRequestDict,
     **options: Unpack[RequestOptions],
 ) -> Webhook:
